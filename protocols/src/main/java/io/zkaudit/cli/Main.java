@@ -1,0 +1,41 @@
+package io.zkaudit.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The one command-line entry point. Exit codes are part of the interface:
+ * 0 success, 1 a proof or claim was checked and is invalid, 2 usage error or unreadable input.
+ */
+@Command(
+    name = "zkaudit",
+    mixinStandardHelpOptions = true,
+    version = "zkaudit 0.1.0",
+    description = "Zero-knowledge proofs of ML inference for trustless ML-as-a-service.",
+    subcommands = {CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+  public static final int EXIT_OK = 0;
+  public static final int EXIT_INVALID = 1;
+  public static final int EXIT_USAGE = 2;
+
+  @Override
+  public void run() {
+    CommandLine.usage(this, System.out);
+  }
+
+  public static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new Main());
+    cli.setExecutionExceptionHandler(new UserErrorHandler());
+    cli.setParameterExceptionHandler((ex, args) -> {
+      ex.getCommandLine().getErr().println("zkaudit: " + ex.getMessage());
+      ex.getCommandLine().getErr().println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+      return EXIT_USAGE;
+    });
+    return cli;
+  }
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+}

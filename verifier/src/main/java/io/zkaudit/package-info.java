@@ -1,0 +1,2 @@
+/** zkaudit's verifier module: the specification of every proof. */
+package io.zkaudit;
