@@ -1,0 +1,60 @@
+package io.zkaudit.quant;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The lookup table that proves {@code out = f(a)} for a {@link MonotoneStep} f with one tuple
+ * lookup and two 16-bit range checks.
+ *
+ * <p>Each row {@code (out, low, high)} is an interval [low, high) of width at most 2^16 on which f
+ * is constant and equal to out. The prover shows {@code (out, a - c1, a + c2 + 1)} is a row with
+ * {@code c1, c2 in [0, 2^16)}; then low <= a < high, so f(a) = out. Soundness needs only that every
+ * row lies inside f's level set; completeness needs the rows to cover the accumulators that occur,
+ * so the steps are cut into pieces of width 2^16 and the two clamped ends are covered by
+ * {@code edgeRows} extra rows each (2^16 * edgeRows beyond the outermost thresholds; an
+ * accumulator further out cannot be proven and the prover says so).
+ */
+public record StepTable(List<Row> rows) {
+
+  public static final long MAX_WIDTH = 1L << 16;
+
+  /** One interval [low, high) on which the function equals out. */
+  public record Row(int out, long low, long high) {}
+
+  public StepTable {
+    rows = List.copyOf(rows);
+  }
+
+  public static StepTable of(MonotoneStep f, int edgeRows) {
+    List<Row> rows = new ArrayList<>();
+    long first = f.threshold(f.lo() + 1 <= f.hi() ? f.lo() + 1 : f.lo());
+    long last = f.threshold(f.hi());
+    for (int k = f.lo(); k <= f.hi(); k++) {
+      long low = Math.max(f.threshold(k), first - MAX_WIDTH * edgeRows);
+      long high = Math.min(f.threshold(k + 1), last + MAX_WIDTH * edgeRows);
+      for (long start = low; start < high; start += MAX_WIDTH) {
+        rows.add(new Row(k, start, Math.min(high, start + MAX_WIDTH)));
+      }
+    }
+    return new StepTable(rows);
+  }
+
+  /** The row that proves f(a), or -1 if a is outside the covered range. */
+  public int rowOf(long a) {
+    int lo = 0;
+    int hi = rows.size() - 1;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      Row r = rows.get(mid);
+      if (a < r.low()) {
+        hi = mid - 1;
+      } else if (a >= r.high()) {
+        lo = mid + 1;
+      } else {
+        return mid;
+      }
+    }
+    return -1;
+  }
+}
