@@ -1,0 +1,30 @@
+package io.zkaudit.engine;
+
+import io.zkaudit.model.FixedPoint;
+import io.zkaudit.model.Requantization;
+
+/** A {@link Requantization} expanded to per-channel arrays for the inner loops. */
+final class Requant {
+  final int[] multiplier;
+  final int[] shift;
+  final int zeroPoint;
+  final int lo;
+  final int hi;
+
+  Requant(Requantization r, int channels) {
+    multiplier = new int[channels];
+    shift = new int[channels];
+    for (int c = 0; c < channels; c++) {
+      multiplier[c] = r.multiplier(c);
+      shift[c] = r.shift(c);
+    }
+    zeroPoint = r.outputZeroPoint();
+    lo = r.clampMin();
+    hi = r.clampMax();
+  }
+
+  int apply(int acc, int channel) {
+    int v = FixedPoint.multiplyByQuantizedMultiplier(acc, multiplier[channel], shift[channel]) + zeroPoint;
+    return v < lo ? lo : (v > hi ? hi : v);
+  }
+}

@@ -1,0 +1,42 @@
+package io.zkaudit.tflite;
+
+import io.zkaudit.model.ModelFormatException;
+import io.zkaudit.model.QuantizedModel;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Entry point for TFLite files. */
+public final class TfliteImporter {
+  private TfliteImporter() {}
+
+  /** Whether the model computes in integers (its first input, after a boundary QUANTIZE, is uint8/int8). */
+  public static boolean isQuantized(TfliteModel m) {
+    for (TfliteModel.Operator op : m.operators()) {
+      if (op.builtinCode() == TfliteOps.CONV_2D || op.builtinCode() == TfliteOps.DEPTHWISE_CONV_2D
+          || op.builtinCode() == TfliteOps.FULLY_CONNECTED) {
+        TfliteModel.DataType t = m.tensors().get(op.inputs()[1]).type();
+        return t == TfliteModel.DataType.UINT8 || t == TfliteModel.DataType.INT8;
+      }
+    }
+    TfliteModel.DataType t = m.tensors().get(m.inputs().getFirst()).type();
+    return t == TfliteModel.DataType.UINT8 || t == TfliteModel.DataType.INT8;
+  }
+
+  /** Reads a quantized TFLite model into the integer form the engine runs and the proofs attest. */
+  public static QuantizedModel loadQuantized(Path file) throws IOException {
+    TfliteModel m = read(file);
+    if (!isQuantized(m)) throw new ModelFormatException(file.getFileName() + " is a float model; quantize it first");
+    return TfliteQuantizedImporter.lower(m, modelName(file));
+  }
+
+  public static TfliteModel read(Path file) throws IOException {
+    if (!Files.isRegularFile(file)) throw new ModelFormatException("cannot read model " + file + ": no such file");
+    return TfliteModel.read(file);
+  }
+
+  static String modelName(Path file) {
+    String n = file.getFileName().toString();
+    return n.endsWith(".tflite") ? n.substring(0, n.length() - 7) : n;
+  }
+}
