@@ -1,5 +1,7 @@
 package io.zkaudit.quant;
 
+import io.zkaudit.model.FixedPoint;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,7 +15,7 @@ class StepTableTest {
   void rowsPartitionTheCoveredRangeIntoLevelSetPieces(
       @ForAll @IntRange(min = 1, max = Integer.MAX_VALUE) int m, @ForAll @IntRange(min = -20, max = 2) int shift,
       @ForAll @IntRange(min = 0, max = 255) int zp, @ForAll @IntRange(min = 1, max = 8) int edge) {
-    MonotoneStep f = MonotoneStep.of(a -> FixedPoint.requantize((int) a, m, shift, zp, 0, 255), 0, 255);
+    MonotoneStep f = MonotoneStep.of(a -> Math.clamp((long) FixedPoint.multiplyByQuantizedMultiplier((int) a, m, shift) + zp, 0, 255), 0, 255);
     StepTable t = StepTable.of(f, edge);
     long previousHigh = t.rows().getFirst().low();
     for (StepTable.Row r : t.rows()) {

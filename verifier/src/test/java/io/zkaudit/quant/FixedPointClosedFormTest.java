@@ -1,6 +1,7 @@
 package io.zkaudit.quant;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import io.zkaudit.model.FixedPoint;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -12,23 +13,23 @@ import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
-class FixedPointTest {
+class FixedPointClosedFormTest {
 
   @Test
   void knownAnswers() {
-    assertEquals(1 << 29, FixedPoint.srdhm(1 << 30, 1 << 30));
-    assertEquals(Integer.MAX_VALUE, FixedPoint.srdhm(Integer.MIN_VALUE, Integer.MIN_VALUE));
+    assertEquals(1 << 29, FixedPoint.saturatingRoundingDoublingHighMul(1 << 30, 1 << 30));
+    assertEquals(Integer.MAX_VALUE, FixedPoint.saturatingRoundingDoublingHighMul(Integer.MIN_VALUE, Integer.MIN_VALUE));
     assertEquals(3, FixedPoint.roundingDivideByPot(5, 1));
     assertEquals(-3, FixedPoint.roundingDivideByPot(-5, 1));
     assertEquals(2, FixedPoint.roundingDivideByPot(7, 2));
     assertEquals(-2, FixedPoint.roundingDivideByPot(-6, 2));
     assertEquals(-1, FixedPoint.roundingDivideByPot(-5, 2));
-    assertArrayEquals(new long[] {1L << 30, 0}, FixedPoint.quantizeMultiplier(0.5));
-    assertArrayEquals(new long[] {1L << 30, 1}, FixedPoint.quantizeMultiplier(1.0));
-    assertArrayEquals(new long[] {1L << 30, -1}, FixedPoint.quantizeMultiplier(0.25));
-    assertArrayEquals(new long[] {1518500250, 0}, FixedPoint.quantizeMultiplier(Math.sqrt(0.5)));
-    assertEquals(255, FixedPoint.requantize(1 << 20, 1 << 30, 0, 0, 0, 255));
-    assertEquals(128 + 50, FixedPoint.requantize(100, 1 << 30, 0, 128, 0, 255));
+    assertEquals(new FixedPoint.QuantizedMultiplier(1 << 30, 0), FixedPoint.quantizeMultiplier(0.5));
+    assertEquals(new FixedPoint.QuantizedMultiplier(1 << 30, 1), FixedPoint.quantizeMultiplier(1.0));
+    assertEquals(new FixedPoint.QuantizedMultiplier(1 << 30, -1), FixedPoint.quantizeMultiplier(0.25));
+    assertEquals(new FixedPoint.QuantizedMultiplier(1518500250, 0), FixedPoint.quantizeMultiplier(Math.sqrt(0.5)));
+    
+    assertEquals(128 + 50, FixedPoint.multiplyByQuantizedMultiplier(100, 1 << 30, 0) + 128);
   }
 
   /** The closed forms the circuit relies on: SRDHM rounds half up, RDBP half away from zero. */
@@ -37,7 +38,7 @@ class FixedPointTest {
       @ForAll @IntRange(min = 0, max = 31) int e) {
     BigInteger ab = BigInteger.valueOf(a).multiply(BigInteger.valueOf(m));
     BigInteger floor = ab.add(BigInteger.ONE.shiftLeft(30)).shiftRight(31); // shiftRight floors
-    assertEquals(floor.intValueExact(), FixedPoint.srdhm(a, m));
+    assertEquals(floor.intValueExact(), FixedPoint.saturatingRoundingDoublingHighMul(a, m));
     BigDecimal exact = new BigDecimal(a).divide(new BigDecimal(BigInteger.ONE.shiftLeft(e)));
     assertEquals(exact.setScale(0, RoundingMode.HALF_UP).intValueExact(), FixedPoint.roundingDivideByPot(a, e));
   }
@@ -46,9 +47,9 @@ class FixedPointTest {
   void thresholdsReproduceTheRequantization(@ForAll @IntRange(min = 1 << 30, max = Integer.MAX_VALUE) int m,
       @ForAll @IntRange(min = -12, max = 0) int shift, @ForAll @IntRange(min = 0, max = 255) int zp,
       @ForAll @IntRange(min = -2000000, max = 2000000) int probe) {
-    MonotoneStep step = MonotoneStep.of(a -> FixedPoint.requantize((int) a, m, shift, zp, 0, 255), 0, 255);
+    MonotoneStep step = MonotoneStep.of(a -> Math.clamp((long) FixedPoint.multiplyByQuantizedMultiplier((int) a, m, shift) + zp, 0, 255), 0, 255);
     for (long a = probe - 300; a <= probe + 300; a++) {
-      assertEquals(FixedPoint.requantize((int) a, m, shift, zp, 0, 255), step.apply(a));
+      assertEquals(Math.clamp((long) FixedPoint.multiplyByQuantizedMultiplier((int) a, m, shift) + zp, 0, 255), step.apply(a));
     }
     assertEquals(0, step.apply(Integer.MIN_VALUE));
     assertEquals(255, step.apply(Integer.MAX_VALUE));
