@@ -1,0 +1,72 @@
+package io.zkaudit.sumcheck;
+
+import io.zkaudit.field.Ext2;
+import io.zkaudit.poly.Mle;
+import io.zkaudit.proof.InvalidProofException;
+import io.zkaudit.transcript.Transcript;
+
+/**
+ * Verifies a sumcheck proof of {@code sum_{x in {0,1}^n} [eq(z, x)] * C(f_0(x), ..., f_{m-1}(x)) = claim}.
+ *
+ * <p>Transcript (the prover does the same, in the same order):
+ * <ol>
+ *   <li>absorb {@code sumcheck/shape} = (n, D) and {@code sumcheck/claim} = claim;
+ *   <li>for each round i = 0..n-1: absorb {@code sumcheck/round} = [g_i(0), g_i(2), .., g_i(D)],
+ *       draw r_i = {@code sumcheck/r} (extension); variable i (bit i of a table index) is bound to
+ *       r_i;
+ *   <li>absorb {@code sumcheck/evaluations} = [f_0(r), ..., f_{m-1}(r)].
+ * </ol>
+ * Checks: g_i(0) + g_i(1) = claim_i holds by construction (g_i(1) is derived), claim_{i+1} =
+ * g_i(r_i), and finally claim_n = eq(z, r) * C(f(r)). Soundness error: D / |F| per round with |F| =
+ * p^2 ~ 2^128, so n * D / 2^128 in total (Schwartz-Zippel on each round polynomial).
+ */
+public final class SumcheckVerifier {
+  private SumcheckVerifier() {}
+
+  public static final String SHAPE = "sumcheck/shape";
+  public static final String CLAIM = "sumcheck/claim";
+  public static final String ROUND = "sumcheck/round";
+  public static final String CHALLENGE = "sumcheck/r";
+  public static final String EVALUATIONS = "sumcheck/evaluations";
+
+  /**
+   * Verifies and returns the point and the claimed evaluations (the caller's obligations).
+   *
+   * @param eqPoint z for an eq(z, x) factor, or null for none; must have numVars coordinates
+   */
+  public static SumcheckResult verify(Composition composition, Ext2[] eqPoint, int numVars, Ext2 claim,
+      SumcheckProof proof, Transcript transcript) throws InvalidProofException {
+    if (numVars < 0 || numVars > SumcheckProof.MAX_ROUNDS) {
+      throw new IllegalArgumentException("number of variables out of range: " + numVars);
+    }
+    if (eqPoint != null && eqPoint.length != numVars) {
+      throw new IllegalArgumentException("eq point has " + eqPoint.length + " coordinates, expected " + numVars);
+    }
+    int degree = composition.roundDegree(eqPoint != null);
+    InvalidProofException.check(proof.numRounds() == numVars,
+        "sumcheck: " + proof.numRounds() + " rounds, expected " + numVars);
+    transcript.absorbField(SHAPE, numVars, degree);
+    transcript.absorbExt(CLAIM, claim);
+    Ext2[] point = new Ext2[numVars];
+    Ext2 current = claim;
+    for (int i = 0; i < numVars; i++) {
+      Ext2[] message = proof.round(i);
+      InvalidProofException.check(message.length == degree,
+          "sumcheck round " + i + ": " + message.length + " values, expected " + degree);
+      transcript.absorbExt(ROUND, message);
+      point[i] = transcript.challengeExt(CHALLENGE);
+      current = RoundPolynomial.evaluate(RoundPolynomial.withDerivedOne(message, current), point[i]);
+    }
+    Ext2[] evals = proof.evaluations();
+    InvalidProofException.check(evals.length == composition.numTables(),
+        "sumcheck: " + evals.length + " final evaluations, expected " + composition.numTables());
+    transcript.absorbExt(EVALUATIONS, evals);
+    Ext2 expected = composition.evaluate(evals);
+    if (eqPoint != null) {
+      expected = expected.mul(Mle.eq(eqPoint, point));
+    }
+    InvalidProofException.check(expected.equals(current),
+        "sumcheck: final claim does not match the claimed evaluations");
+    return new SumcheckResult(point, evals);
+  }
+}
