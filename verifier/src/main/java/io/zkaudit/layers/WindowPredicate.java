@@ -76,4 +76,60 @@ public record WindowPredicate(int kernel, int stride, int pad, int outBits, int 
       throw new IllegalArgumentException(what + " point has " + p.length + " coordinates, expected " + bits);
     }
   }
+
+  /** sum over Boolean y' of A(tapPoint, y'): how much input the window reads, weighted by eq. */
+  public Ext2 sumOverInput(Ext2[] r, Ext2[] tapPoint) {
+    checkPoint(r, outBits, "output");
+    checkPoint(tapPoint, tapBits, "tap");
+    long[] eqOut = Mle.eqTable(r);
+    long[] eqTap = Mle.eqTable(tapPoint);
+    Ext2 acc = Ext2.ZERO;
+    for (int y = 0; y < (1 << outBits); y++) {
+      Ext2 perY = Ext2.ZERO;
+      for (int i = 0; i < kernel; i++) {
+        if (source(y, i) >= 0) {
+          perY = perY.add(ExtVector.get(eqTap, i));
+        }
+      }
+      acc = acc.add(perY.mul(ExtVector.get(eqOut, y)));
+    }
+    return acc;
+  }
+
+  /** sum over Boolean taps i of A(i, inPoint): the wiring of a window whose taps all weigh 1 (pools). */
+  public Ext2 evaluateSummedTaps(Ext2[] r, Ext2[] inPoint) {
+    checkPoint(r, outBits, "output");
+    checkPoint(inPoint, inBits, "input");
+    long[] eqOut = Mle.eqTable(r);
+    long[] eqIn = Mle.eqTable(inPoint);
+    Ext2 acc = Ext2.ZERO;
+    for (int y = 0; y < (1 << outBits); y++) {
+      Ext2 perY = Ext2.ZERO;
+      for (int i = 0; i < kernel; i++) {
+        int src = source(y, i);
+        if (src >= 0) {
+          perY = perY.add(ExtVector.get(eqIn, src));
+        }
+      }
+      acc = acc.add(perY.mul(ExtVector.get(eqOut, y)));
+    }
+    return acc;
+  }
+
+  /** sum over Boolean taps and inputs of A: sum_y eq(r, y) * (number of taps of y inside the input). */
+  public Ext2 windowCount(Ext2[] r) {
+    checkPoint(r, outBits, "output");
+    long[] eqOut = Mle.eqTable(r);
+    Ext2 acc = Ext2.ZERO;
+    for (int y = 0; y < (1 << outBits); y++) {
+      int count = 0;
+      for (int i = 0; i < kernel; i++) {
+        if (source(y, i) >= 0) {
+          count++;
+        }
+      }
+      acc = acc.add(ExtVector.get(eqOut, y).mul(count));
+    }
+    return acc;
+  }
 }

@@ -1,0 +1,92 @@
+package io.zkaudit.layers;
+
+import io.zkaudit.field.Goldilocks;
+import io.zkaudit.model.ModelFormatException;
+import io.zkaudit.model.TensorSpec;
+import java.util.List;
+
+/**
+ * How a tensor of shape [1, H, W, C] (or [1, C], or [C]) sits on the Boolean hypercube: each
+ * dimension padded to a power of two, channel in the low bits, index c + 2^cBits (x + 2^wBits y).
+ * Padding positions hold zero and are never trusted by a proof (see docs/model-proofs.md).
+ */
+public record TensorLayout(int height, int width, int channels, int hBits, int wBits, int cBits) {
+
+  public static TensorLayout of(int height, int width, int channels) {
+    return new TensorLayout(height, width, channels, bits(height), bits(width), bits(channels));
+  }
+
+  /** The layout of an activation tensor: NHWC with batch 1, or a flat [1, C] / [C] vector. */
+  public static TensorLayout of(TensorSpec spec) {
+    List<Integer> s = spec.shape();
+    if (!s.isEmpty() && s.getFirst() != 1 && s.size() > 1) {
+      throw new ModelFormatException("tensor " + spec.name() + ": only batch size 1 is proven, shape " + s);
+    }
+    return switch (s.size()) {
+      case 1 -> of(1, 1, s.get(0));
+      case 2 -> of(1, 1, s.get(1));
+      case 4 -> of(s.get(1), s.get(2), s.get(3));
+      default -> throw new ModelFormatException("tensor " + spec.name() + ": shape " + s + " has no proof layout");
+    };
+  }
+
+  /** ceil(log2(n)), and 0 for n = 1. */
+  public static int bits(int n) {
+    if (n < 1) {
+      throw new IllegalArgumentException("dimension " + n);
+    }
+    return 32 - Integer.numberOfLeadingZeros(n - 1);
+  }
+
+  public int numVars() {
+    return hBits + wBits + cBits;
+  }
+
+  public int paddedSize() {
+    return 1 << numVars();
+  }
+
+  public int realSize() {
+    return height * width * channels;
+  }
+
+  public int index(int y, int x, int c) {
+    return c + ((x + (y << wBits)) << cBits);
+  }
+
+  /** Places row-major NHWC values into the padded table, as field elements (signed embedding). */
+  public long[] place(int[] nhwc) {
+    if (nhwc.length != realSize()) {
+      throw new IllegalArgumentException("tensor has " + nhwc.length + " values, layout expects " + realSize());
+    }
+    long[] t = new long[paddedSize()];
+    int k = 0;
+    for (int y = 0; y < height; y++) {
+      for (int x = 0; x < width; x++) {
+        int base = index(y, x, 0);
+        for (int c = 0; c < channels; c++) {
+          t[base + c] = Goldilocks.fromSigned(nhwc[k++]);
+        }
+      }
+    }
+    return t;
+  }
+
+  /** Same, for long values (accumulators). */
+  public long[] place(long[] nhwc) {
+    if (nhwc.length != realSize()) {
+      throw new IllegalArgumentException("tensor has " + nhwc.length + " values, layout expects " + realSize());
+    }
+    long[] t = new long[paddedSize()];
+    int k = 0;
+    for (int y = 0; y < height; y++) {
+      for (int x = 0; x < width; x++) {
+        int base = index(y, x, 0);
+        for (int c = 0; c < channels; c++) {
+          t[base + c] = Goldilocks.fromSigned(nhwc[k++]);
+        }
+      }
+    }
+    return t;
+  }
+}

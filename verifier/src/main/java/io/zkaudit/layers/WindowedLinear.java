@@ -1,0 +1,149 @@
+package io.zkaudit.layers;
+
+import io.zkaudit.model.AveragePool;
+import io.zkaudit.model.Conv2D;
+import io.zkaudit.model.DepthwiseConv2D;
+import io.zkaudit.model.FullyConnected;
+import io.zkaudit.model.Layer;
+import io.zkaudit.model.Mean;
+import io.zkaudit.model.ModelDescription;
+import io.zkaudit.model.ModelFormatException;
+import io.zkaudit.model.Padding;
+import io.zkaudit.model.TensorSpec;
+import io.zkaudit.model.Window;
+import java.util.List;
+
+/**
+ * The linear part of a layer that slides a window over an [H, W, C] input: a convolution
+ * (contracts input channels), a depthwise convolution (channel-aligned) or a sum (pools, means).
+ * It maps the layer's accumulator to its inputs; see docs/model-proofs.md for the two-phase
+ * sumcheck that proves it.
+ *
+ * <p>Weight layouts on the hypercube (low bits first): convolution (ci, j, i, co), depthwise
+ * (c, j, i), where i and j are the kernel row and column, each padded to a power of two.
+ */
+public record WindowedLinear(Kind kind, int input, int weights, int bias, TensorLayout in, TensorLayout out,
+    WindowPredicate rows, WindowPredicate cols, int inputZeroPoint, List<Integer> weightZeroPoints) {
+
+  public enum Kind { CONV, DEPTHWISE, SUM }
+
+  public WindowedLinear {
+    weightZeroPoints = List.copyOf(weightZeroPoints);
+  }
+
+  public boolean hasBias() {
+    return bias >= 0;
+  }
+
+  /** Variables of the phase-1 sumcheck (taps and contracted or aligned channels). */
+  public int phase1Vars() {
+    return kind == Kind.SUM ? 0 : in.cBits() + cols.tapBits() + rows.tapBits();
+  }
+
+  /** Variables of the weight tensor's table. */
+  public int weightVars() {
+    return switch (kind) {
+      case CONV -> phase1Vars() + out.cBits();
+      case DEPTHWISE -> phase1Vars();
+      case SUM -> 0;
+    };
+  }
+
+  public int phase2Vars() {
+    return in.hBits() + in.wBits();
+  }
+
+  /** The weight zero point of output channel c. */
+  public int weightZeroPoint(int c) {
+    return weightZeroPoints.size() == 1 ? weightZeroPoints.getFirst() : weightZeroPoints.get(c);
+  }
+
+  /** Weights in TFLite order ([co][i][j][ci], or [1][i][j][c]) placed in this layer's layout. */
+  public long[] placeWeights(int[] tflite) {
+    int kh = rows.kernel();
+    int kw = cols.kernel();
+    int cin = in.channels();
+    int cout = out.channels();
+    long[] t = new long[1 << weightVars()];
+    int ib = rows.tapBits();
+    int jb = cols.tapBits();
+    int cb = in.cBits();
+    if (kind == Kind.CONV) {
+      for (int co = 0; co < cout; co++) {
+        for (int i = 0; i < kh; i++) {
+          for (int j = 0; j < kw; j++) {
+            for (int ci = 0; ci < cin; ci++) {
+              int src = ((co * kh + i) * kw + j) * cin + ci;
+              int dst = ci | (j << cb) | (i << (cb + jb)) | (co << (cb + jb + ib));
+              t[dst] = io.zkaudit.field.Goldilocks.fromSigned(tflite[src]);
+            }
+          }
+        }
+      }
+    } else if (kind == Kind.DEPTHWISE) {
+      for (int i = 0; i < kh; i++) {
+        for (int j = 0; j < kw; j++) {
+          for (int c = 0; c < cout; c++) {
+            int src = (i * kw + j) * cout + c;
+            int dst = c | (j << cb) | (i << (cb + jb));
+            t[dst] = io.zkaudit.field.Goldilocks.fromSigned(tflite[src]);
+          }
+        }
+      }
+    } else {
+      throw new IllegalStateException("a sum has no weights");
+    }
+    return t;
+  }
+
+  /** The linear part of {@code layer}, or an error naming what the proof does not support. */
+  public static WindowedLinear of(ModelDescription model, Layer layer) {
+    TensorSpec inSpec = model.tensor(layer.inputs().getFirst());
+    TensorSpec outSpec = model.tensor(layer.output());
+    TensorLayout in = TensorLayout.of(inSpec);
+    TensorLayout out = TensorLayout.of(outSpec);
+    return switch (layer) {
+      case Conv2D c -> windowed(Kind.CONV, c.input(), c.weights(), c.bias(), in, out, c.window(), c.inputZeroPoint(),
+          c.weightZeroPoints(), c.name());
+      case DepthwiseConv2D d -> {
+        if (d.depthMultiplier() != 1) {
+          throw unsupported(d.name(), "depth multiplier " + d.depthMultiplier());
+        }
+        yield windowed(Kind.DEPTHWISE, d.input(), d.weights(), d.bias(), in, out, d.window(), d.inputZeroPoint(),
+            d.weightZeroPoints(), d.name());
+      }
+      case FullyConnected f -> {
+        if (in.height() != 1 || in.width() != 1) {
+          throw unsupported(f.name(), "fully connected input of shape " + inSpec.shape());
+        }
+        yield windowed(Kind.CONV, f.input(), f.weights(), f.bias(), in, out,
+            new Window(1, 1, 1, 1, 1, 1, Padding.NONE), f.inputZeroPoint(), f.weightZeroPoints(), f.name());
+      }
+      case AveragePool p -> windowed(Kind.SUM, p.input(), -1, -1, in, out, p.window(), 0, List.of(0), p.name());
+      case Mean m -> windowed(Kind.SUM, m.input(), -1, -1, in, out,
+          new Window(in.height(), in.width(), 1, 1, 1, 1, Padding.NONE), m.inputZeroPoint(), List.of(0), m.name());
+      default -> throw unsupported(layer.name(), layer.getClass().getSimpleName() + " is not a windowed linear layer");
+    };
+  }
+
+  private static WindowedLinear windowed(Kind kind, int input, int weights, int bias, TensorLayout in, TensorLayout out,
+      Window w, int zin, List<Integer> zw, String name) {
+    if (w.dilationH() != 1 || w.dilationW() != 1) {
+      throw unsupported(name, "dilation " + w.dilationH() + "x" + w.dilationW());
+    }
+    if (kind == Kind.DEPTHWISE || kind == Kind.SUM) {
+      if (in.channels() != out.channels()) {
+        throw unsupported(name, "channel count changes from " + in.channels() + " to " + out.channels());
+      }
+    }
+    WindowPredicate rows = new WindowPredicate(w.kernelH(), w.strideH(), w.padding().top(), out.hBits(),
+        TensorLayout.bits(w.kernelH()), in.hBits(), in.height());
+    WindowPredicate cols = new WindowPredicate(w.kernelW(), w.strideW(), w.padding().left(), out.wBits(),
+        TensorLayout.bits(w.kernelW()), in.wBits(), in.width());
+    return new WindowedLinear(kind, input, weights, bias, in, out, rows, cols, zin, zw);
+  }
+
+  static ModelFormatException unsupported(String layer, String what) {
+    return new ModelFormatException("layer " + layer + ": the proof does not support " + what);
+  }
+}

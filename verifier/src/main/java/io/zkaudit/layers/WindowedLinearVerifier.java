@@ -1,0 +1,121 @@
+package io.zkaudit.layers;
+
+import io.zkaudit.field.Ext2;
+import io.zkaudit.field.Goldilocks;
+import io.zkaudit.poly.Mle;
+import io.zkaudit.proof.InvalidProofException;
+import io.zkaudit.sumcheck.Composition;
+import io.zkaudit.sumcheck.SumcheckResult;
+import io.zkaudit.sumcheck.SumcheckVerifier;
+import io.zkaudit.transcript.Transcript;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Verifies a windowed linear layer: reduces "accumulator MLE at r = v" to claims on the input,
+ * the weights and the bias. Phase 1 (taps x channels):
+ * <pre>  v - B(rco) = sum_{i,j,ci} (W(i,j,ci,rco) - zw(rco)) G(i,j,ci) [ci < C_in]        (conv)
+ *   v - B(rc)  = sum_{i,j,c} eq(rc,c) (W(i,j,c) - zw(c)) G(i,j,c)                       (depthwise)</pre>
+ * with G(i,j,c) = sum_{y',x'} Ay(i,y') Ax(j,x') (In(y',x',c) - zin [c < C_in]); phase 2 proves G at
+ * the phase-1 point as sum_{y',x'} Ay(rho_i,y') Ax(rho_j,x') In(y',x',rho_c), shifted by the zero
+ * point's contribution. Sums (pools, means) have only phase 2, with all taps weighing 1.
+ */
+public final class WindowedLinearVerifier {
+  private WindowedLinearVerifier() {}
+
+  public static final String BIAS = "layer/bias";
+
+  /** Phase-1 composition over tables W, G, M (conv) or W, G, E, Z (depthwise). */
+  public static Composition phase1Composition(WindowedLinear spec, Ext2 weightZeroPoint) {
+    return switch (spec.kind()) {
+      case CONV -> Composition.builder(3).term(Ext2.ONE, 0, 1, 2).term(weightZeroPoint.neg(), 1, 2).build();
+      case DEPTHWISE -> Composition.builder(4).term(Ext2.ONE, 2, 0, 1).term(Ext2.ONE.neg(), 2, 3, 1).build();
+      case SUM -> throw new IllegalStateException("a sum has no phase 1");
+    };
+  }
+
+  /** Phase-2 composition: P(y',x') * In(y',x',rho_c). */
+  public static Composition phase2Composition() {
+    return Composition.builder(2).term(Ext2.ONE, 0, 1).build();
+  }
+
+  /** The MLE of the per-channel weight zero points at a channel point (zero on padding). */
+  public static Ext2 zeroPointMle(WindowedLinear spec, Ext2[] channelPoint) {
+    int n = spec.out().channels();
+    long[] zw = new long[1 << channelPoint.length];
+    for (int c = 0; c < n; c++) {
+      zw[c] = Goldilocks.fromSigned(spec.weightZeroPoint(c));
+    }
+    return Mle.evaluate(zw, channelPoint);
+  }
+
+  public static List<TensorClaim> verify(WindowedLinear spec, Ext2[] r, Ext2 value, WindowedLinearProof proof,
+      Transcript transcript) throws InvalidProofException {
+    TensorLayout out = spec.out();
+    TensorLayout in = spec.in();
+    if (r.length != out.numVars()) {
+      throw new IllegalArgumentException("claim point has " + r.length + " coordinates, layout has " + out.numVars());
+    }
+    Ext2[] rc = Points.slice(r, 0, out.cBits());
+    Ext2[] rx = Points.slice(r, out.cBits(), out.wBits());
+    Ext2[] ry = Points.slice(r, out.cBits() + out.wBits(), out.hBits());
+    List<TensorClaim> claims = new ArrayList<>();
+    Ext2 bias = Ext2.ZERO;
+    if (spec.hasBias()) {
+      bias = proof.bias();
+      transcript.absorbExt(BIAS, bias);
+      claims.add(new TensorClaim(spec.bias(), rc, bias));
+    } else {
+      InvalidProofException.check(proof.bias().isZero(), "layer without bias claims a bias");
+    }
+
+    Ext2[] rhoI;
+    Ext2[] rhoJ;
+    Ext2[] rhoC;
+    Ext2 phase2Claim;
+    if (spec.kind() == WindowedLinear.Kind.SUM) {
+      InvalidProofException.check(proof.phase1() == null, "a sum layer has no phase-1 sumcheck");
+      rhoI = null;
+      rhoJ = null;
+      rhoC = rc;
+      // a = sum (In - zin [c < C]) over the window: move the zero point's part to the left.
+      Ext2 zeroPart = spec.rows().windowCount(ry).mul(spec.cols().windowCount(rx))
+          .mul(RangeMask.evaluate(in.channels(), rc)).mul(Goldilocks.fromSigned(spec.inputZeroPoint()));
+      phase2Claim = value.add(zeroPart);
+    } else {
+      InvalidProofException.check(proof.phase1() != null, "missing phase-1 sumcheck");
+      Ext2 zwr = spec.kind() == WindowedLinear.Kind.CONV ? zeroPointMle(spec, rc) : Ext2.ZERO;
+      SumcheckResult p1 = SumcheckVerifier.verify(phase1Composition(spec, zwr), null, spec.phase1Vars(),
+          value.sub(bias), proof.phase1(), transcript);
+      Ext2[] rho = p1.point();
+      rhoC = Points.slice(rho, 0, in.cBits());
+      rhoJ = Points.slice(rho, in.cBits(), spec.cols().tapBits());
+      rhoI = Points.slice(rho, in.cBits() + spec.cols().tapBits(), spec.rows().tapBits());
+      if (spec.kind() == WindowedLinear.Kind.CONV) {
+        InvalidProofException.check(p1.evaluation(2).equals(RangeMask.evaluate(in.channels(), rhoC)),
+            "convolution: wrong channel mask evaluation");
+        claims.add(new TensorClaim(spec.weights(), Points.concat(rho, rc), p1.evaluation(0)));
+      } else {
+        InvalidProofException.check(p1.evaluation(2).equals(Mle.eq(rc, rhoC)), "depthwise: wrong eq evaluation");
+        InvalidProofException.check(p1.evaluation(3).equals(zeroPointMle(spec, rhoC)),
+            "depthwise: wrong zero-point evaluation");
+        claims.add(new TensorClaim(spec.weights(), rho, p1.evaluation(0)));
+      }
+      Ext2 zeroPart = spec.rows().sumOverInput(ry, rhoI).mul(spec.cols().sumOverInput(rx, rhoJ))
+          .mul(RangeMask.evaluate(in.channels(), rhoC)).mul(Goldilocks.fromSigned(spec.inputZeroPoint()));
+      phase2Claim = p1.evaluation(1).add(zeroPart);
+    }
+
+    SumcheckResult p2 = SumcheckVerifier.verify(phase2Composition(), null, spec.phase2Vars(), phase2Claim,
+        proof.phase2(), transcript);
+    Ext2[] sigma = p2.point();
+    Ext2[] sx = Points.slice(sigma, 0, in.wBits());
+    Ext2[] sy = Points.slice(sigma, in.wBits(), in.hBits());
+    Ext2 wiring = spec.kind() == WindowedLinear.Kind.SUM
+        ? spec.rows().evaluateSummedTaps(ry, sy).mul(spec.cols().evaluateSummedTaps(rx, sx))
+        : spec.rows().evaluate(ry, rhoI, sy).mul(spec.cols().evaluate(rx, rhoJ, sx));
+    InvalidProofException.check(p2.evaluation(0).equals(wiring), "layer: wrong window wiring evaluation");
+    claims.add(new TensorClaim(spec.input(), Points.concat(rhoC, sigma), p2.evaluation(1)));
+    return claims;
+  }
+}
