@@ -9,8 +9,8 @@ import java.util.function.LongUnaryOperator;
  * <p>Every rounding map in a quantized network (requantization with its clamp, the rounded
  * division of an average pool, the rescaling of an ADD) has this shape. A proof then checks
  * out = f(a) with one lookup of (out, threshold(out), threshold(out+1)) and two range checks,
- * a - threshold(out) >= 0 and threshold(out+1) - 1 - a >= 0, each in [0, 2^32). The outer
- * thresholds are the ends of the int32 range, so the check also proves a is an int32.
+ * a - threshold(out) >= 0 and threshold(out+1) - 1 - a >= 0 (see {@link StepTable}). The outer
+ * thresholds are the ends of the domain (int32 by default), so the check also proves a is in it.
  */
 public record MonotoneStep(int lo, int hi, long[] thresholds) {
 
@@ -39,12 +39,24 @@ public record MonotoneStep(int lo, int hi, long[] thresholds) {
    * [lo, hi] (checked at every probe, so a non-monotone f is rejected rather than mis-tabled).
    */
   public static MonotoneStep of(LongUnaryOperator f, int lo, int hi) {
+    return of(f, lo, hi, MIN, END);
+  }
+
+  /**
+   * The same on the domain [domainMin, domainEnd) only, for maps that are monotone there but not
+   * on all of int32 (a left shift before the multiplication wraps large accumulators). A proof
+   * then accepts no accumulator outside the domain.
+   */
+  public static MonotoneStep of(LongUnaryOperator f, int lo, int hi, long domainMin, long domainEnd) {
+    if (domainMin < MIN || domainEnd > END || domainMin >= domainEnd) {
+      throw new IllegalArgumentException("domain [" + domainMin + ", " + domainEnd + ") is not inside int32");
+    }
     long[] t = new long[hi - lo + 2];
-    t[0] = MIN;
-    t[t.length - 1] = END;
+    t[0] = domainMin;
+    t[t.length - 1] = domainEnd;
     for (int k = lo + 1; k <= hi; k++) {
       long left = t[k - lo - 1]; // thresholds are non-decreasing: start from the previous one
-      long right = END;          // invariant: f(left - 1) < k (or left = MIN), f(right) >= k or right = END
+      long right = domainEnd;    // invariant: f(left - 1) < k (or left = domainMin), f(right) >= k or right = domainEnd
       while (left < right) {
         long mid = Math.floorDiv(left + right, 2);
         long v = f.applyAsLong(mid);
@@ -64,8 +76,8 @@ public record MonotoneStep(int lo, int hi, long[] thresholds) {
 
   /** f(a) read from the thresholds (the definition the proof enforces). */
   public int apply(long a) {
-    if (a < MIN || a >= END) {
-      throw new IllegalArgumentException("not an int32: " + a);
+    if (a < thresholds[0] || a >= thresholds[thresholds.length - 1]) {
+      throw new IllegalArgumentException("outside the map's domain: " + a);
     }
     int low = lo;
     int high = hi; // largest k with threshold(k) <= a

@@ -27,12 +27,20 @@ public record StepTable(List<Row> rows) {
   }
 
   public static StepTable of(MonotoneStep f, int edgeRows) {
-    List<Row> rows = new ArrayList<>();
     long first = f.threshold(f.lo() + 1 <= f.hi() ? f.lo() + 1 : f.lo());
     long last = f.threshold(f.hi());
+    return covering(f, first - MAX_WIDTH * edgeRows, last + MAX_WIDTH * edgeRows);
+  }
+
+  /**
+   * Rows covering exactly [from, to) (intersected with f's domain): for layers whose accumulator
+   * range is known from the public description (an ADD of two rescaled 8-bit values, a pool).
+   */
+  public static StepTable covering(MonotoneStep f, long from, long to) {
+    List<Row> rows = new ArrayList<>();
     for (int k = f.lo(); k <= f.hi(); k++) {
-      long low = Math.max(f.threshold(k), first - MAX_WIDTH * edgeRows);
-      long high = Math.min(f.threshold(k + 1), last + MAX_WIDTH * edgeRows);
+      long low = Math.max(f.threshold(k), from);
+      long high = Math.min(f.threshold(k + 1), to);
       for (long start = low; start < high; start += MAX_WIDTH) {
         rows.add(new Row(k, start, Math.min(high, start + MAX_WIDTH)));
       }

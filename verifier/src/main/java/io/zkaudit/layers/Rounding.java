@@ -1,0 +1,147 @@
+package io.zkaudit.layers;
+
+import io.zkaudit.model.Add;
+import io.zkaudit.model.AveragePool;
+import io.zkaudit.model.Conv2D;
+import io.zkaudit.model.DepthwiseConv2D;
+import io.zkaudit.model.FixedPoint;
+import io.zkaudit.model.FullyConnected;
+import io.zkaudit.model.Layer;
+import io.zkaudit.model.Mean;
+import io.zkaudit.model.ModelDescription;
+import io.zkaudit.model.Mul;
+import io.zkaudit.model.Requantization;
+import io.zkaudit.model.Requantize;
+import io.zkaudit.quant.MonotoneStep;
+import io.zkaudit.quant.StepTable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongUnaryOperator;
+
+/**
+ * The rounding step of a layer: the monotone map from its integer accumulator to its quantized
+ * output, per output channel (one map for per-tensor quantization). The proof checks it with the
+ * step tables built here; see {@link StepTable}.
+ */
+public record Rounding(String layer, int lo, int hi, List<MonotoneStep> perChannel, long accMin, long accEnd) {
+
+  /** Rows beyond each clamped end: accumulators up to 2^16 * EDGE_ROWS past the outermost thresholds. */
+  public static final int EDGE_ROWS = 64;
+
+  public Rounding {
+    perChannel = List.copyOf(perChannel);
+  }
+
+  public boolean isPerChannel() {
+    return perChannel.size() > 1;
+  }
+
+  public MonotoneStep step(int channel) {
+    return perChannel.get(perChannel.size() == 1 ? 0 : channel);
+  }
+
+  /** Marks an accumulator range that depends on private weights: covered by edge rows instead. */
+  static final long UNKNOWN = Long.MIN_VALUE;
+
+  public List<StepTable> tables() {
+    return perChannel.stream()
+        .map(s -> accMin == UNKNOWN ? StepTable.of(s, EDGE_ROWS) : StepTable.covering(s, accMin, accEnd))
+        .toList();
+  }
+
+  /** The rounding of {@code layer}; the map of each case is the layer's documented semantics. */
+  public static Rounding of(ModelDescription model, Layer layer) {
+    return switch (layer) {
+      case Conv2D c -> requantization(c.name(), c.requantization(), model.tensor(c.output()).shape().getLast());
+      case DepthwiseConv2D d -> requantization(d.name(), d.requantization(), model.tensor(d.output()).shape().getLast());
+      case FullyConnected f -> requantization(f.name(), f.requantization(), model.tensor(f.output()).shape().getLast());
+      case Add a -> {
+        long[] ra = rescaleRange(model.tensor(a.a()).type(), x -> a.rawSum(x, a.bZeroPoint()));
+        long[] rb = rescaleRange(model.tensor(a.b()).type(), x -> a.rawSum(a.aZeroPoint(), x));
+        yield single(a.name(), a.clampMin(), a.clampMax(), a.outShift(), acc -> a.finish((int) acc))
+            .covering(ra[0] + rb[0], ra[1] + rb[1] + 1);
+      }
+      case Mul m -> single(m.name(), m.clampMin(), m.clampMax(), m.outShift(), acc -> m.finish((int) acc));
+      case Requantize q -> single(q.name(), q.clampMin(), q.clampMax(), q.shift(), acc -> Math.clamp(
+          (long) FixedPoint.multiplyByQuantizedMultiplier((int) acc, q.multiplier(), q.shift()) + q.outputZeroPoint(),
+          q.clampMin(), q.clampMax()));
+      case AveragePool p -> {
+        WindowedLinear w = WindowedLinear.of(model, p);
+        int n = uniformWindowCount(w, p.name());
+        var in = model.tensor(p.input()).type();
+        yield single(p.name(), p.clampMin(), p.clampMax(), 0,
+            acc -> Math.clamp(AveragePool.roundedDivide(acc, n), p.clampMin(), p.clampMax()))
+            .covering((long) n * in.min(), (long) n * in.max() + 1);
+      }
+      case Mean m -> {
+        int n = model.tensor(m.input()).dim(1) * model.tensor(m.input()).dim(2);
+        yield single(m.name(), m.clampMin(), m.clampMax(), m.shift(), acc -> Math.clamp(
+            (long) AveragePool.roundedDivide(FixedPoint.multiplyByQuantizedMultiplier((int) acc, m.multiplier(), m.shift()), n)
+                + m.outputZeroPoint(), m.clampMin(), m.clampMax()));
+      }
+      default -> throw WindowedLinear.unsupported(layer.name(), layer.getClass().getSimpleName() + " has no rounding step");
+    };
+  }
+
+  private static Rounding requantization(String name, Requantization q, int channels) {
+    List<MonotoneStep> steps = new ArrayList<>();
+    int n = q.perChannel() ? channels : 1;
+    for (int c = 0; c < n; c++) {
+      int ch = c;
+      long bound = domainBound(q.shift(c));
+      steps.add(MonotoneStep.of(acc -> q.apply(acc, ch), q.clampMin(), q.clampMax(), -bound, bound));
+    }
+    return new Rounding(name, q.clampMin(), q.clampMax(), steps, UNKNOWN, UNKNOWN);
+  }
+
+  private static Rounding single(String name, int lo, int hi, int shift, LongUnaryOperator f) {
+    long bound = domainBound(shift);
+    return new Rounding(name, lo, hi, List.of(MonotoneStep.of(f, lo, hi, -bound, bound)), UNKNOWN, UNKNOWN);
+  }
+
+  private Rounding covering(long min, long end) {
+    return new Rounding(layer, lo, hi, perChannel, min, end);
+  }
+
+  /** min and max of f over every value of an 8-bit type (f is monotone, but check all 256). */
+  private static long[] rescaleRange(io.zkaudit.model.ElementType type, java.util.function.IntUnaryOperator f) {
+    long min = Long.MAX_VALUE;
+    long max = Long.MIN_VALUE;
+    for (int x = type.min(); x <= type.max(); x++) {
+      long v = f.applyAsInt(x);
+      min = Math.min(min, v);
+      max = Math.max(max, v);
+    }
+    return new long[] {min, max};
+  }
+
+  /**
+   * TFLite shifts the accumulator left by a positive shift before multiplying, in 32 bits: the map
+   * is monotone only while that does not wrap, |acc| < 2^(31 - shift).
+   */
+  private static long domainBound(int shift) {
+    return 1L << (31 - Math.max(0, shift));
+  }
+
+  /** Pools divide by the number of taps inside the input; the proof needs it to be the same everywhere. */
+  private static int uniformWindowCount(WindowedLinear w, String name) {
+    int n = -1;
+    for (int y = 0; y < w.out().height(); y++) {
+      for (int x = 0; x < w.out().width(); x++) {
+        int count = 0;
+        for (int i = 0; i < w.rows().kernel(); i++) {
+          for (int j = 0; j < w.cols().kernel(); j++) {
+            if (w.rows().source(y, i) >= 0 && w.cols().source(x, j) >= 0) {
+              count++;
+            }
+          }
+        }
+        if (n >= 0 && count != n) {
+          throw WindowedLinear.unsupported(name, "average pooling windows that overlap the padding");
+        }
+        n = count;
+      }
+    }
+    return n;
+  }
+}
