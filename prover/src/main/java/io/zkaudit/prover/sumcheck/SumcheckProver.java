@@ -239,150 +239,240 @@ public final class SumcheckProver {
       return a;
     }
 
-    /** Accumulators acc[2 (g * P + p) + {0,1}] over pairs [k0, k1). */
+    /** Pairs per block of the columnar kernel. */
+    private static final int BLOCK = 64;
+
+    /**
+     * Accumulators acc[2 (g * P + p) + {0,1}] over pairs [k0, k1). Columnar: for a block of pairs,
+     * every table's values at every point are laid out in arrays, then each term multiplies whole
+     * arrays (tight loops, base x base / base x ext / ext x ext as the operands require).
+     */
     long[] kernel(int[] pts, int k0, int k1) {
       int np = pts.length;
       int maxPt = 0;
       for (int p : pts) {
         maxPt = Math.max(maxPt, p);
       }
-      boolean allBase = true;
-      for (boolean e : curExt) {
-        allBase &= !e;
+      int[] slotOf = new int[maxPt + 1]; // point value -> slot, or -1
+      Arrays.fill(slotOf, -1);
+      for (int p = 0; p < np; p++) {
+        slotOf[pts[p]] = p;
       }
-      long[] acc = new long[2 * groupCoeff.length * np];
-      if (allBase && eq == null) {
-        kernelBase(pts, maxPt, k0, k1, acc);
-      } else {
-        kernelExt(pts, maxPt, k0, k1, acc);
+      int groups = groupCoeff.length;
+      long[] acc = new long[2 * groups * np];
+      long[][][] v0 = new long[numTables][np][BLOCK];
+      long[][][] v1 = new long[numTables][np][];
+      for (int j = 0; j < numTables; j++) {
+        if (curExt[j]) {
+          for (int p = 0; p < np; p++) {
+            v1[j][p] = new long[BLOCK];
+          }
+        }
+      }
+      long[] lo0 = new long[BLOCK];
+      long[] lo1 = new long[BLOCK];
+      long[] d0 = new long[BLOCK];
+      long[] d1 = new long[BLOCK];
+      long[] pr0 = new long[BLOCK];
+      long[] pr1 = new long[BLOCK];
+      long[] g0 = new long[BLOCK];
+      long[] g1 = new long[BLOCK];
+      for (int kb = k0; kb < k1; kb += BLOCK) {
+        int nb = Math.min(BLOCK, k1 - kb);
+        // 1. table values at the points
+        for (int j = 0; j < numTables; j++) {
+          long[] t = cur[j];
+          if (curExt[j]) {
+            for (int b = 0; b < nb; b++) {
+              int k = kb + b;
+              long a0 = t[4 * k];
+              long a1 = t[4 * k + 1];
+              lo0[b] = a0;
+              lo1[b] = a1;
+              d0[b] = sub(t[4 * k + 2], a0);
+              d1[b] = sub(t[4 * k + 3], a1);
+            }
+            for (int pt = 0; pt <= maxPt; pt++) {
+              int slot = slotOf[pt];
+              if (slot >= 0) {
+                System.arraycopy(lo0, 0, v0[j][slot], 0, nb);
+                System.arraycopy(lo1, 0, v1[j][slot], 0, nb);
+              }
+              if (pt < maxPt) {
+                for (int b = 0; b < nb; b++) {
+                  lo0[b] = add(lo0[b], d0[b]);
+                  lo1[b] = add(lo1[b], d1[b]);
+                }
+              }
+            }
+          } else {
+            for (int b = 0; b < nb; b++) {
+              int k = kb + b;
+              long a0 = t[2 * k];
+              lo0[b] = a0;
+              d0[b] = sub(t[2 * k + 1], a0);
+            }
+            for (int pt = 0; pt <= maxPt; pt++) {
+              int slot = slotOf[pt];
+              if (slot >= 0) {
+                System.arraycopy(lo0, 0, v0[j][slot], 0, nb);
+              }
+              if (pt < maxPt) {
+                for (int b = 0; b < nb; b++) {
+                  lo0[b] = add(lo0[b], d0[b]);
+                }
+              }
+            }
+          }
+        }
+        // 2. per group and point: sum of the term products, weighted by eq, accumulated
+        for (int g = 0; g < groups; g++) {
+          int[][] ts = groupTerms[g];
+          for (int p = 0; p < np; p++) {
+            boolean gExt = false;
+            Arrays.fill(g0, 0, nb, 0);
+            for (int[] f : ts) {
+              boolean e;
+              if (f.length == 0) {
+                Arrays.fill(pr0, 0, nb, 1);
+                e = false;
+              } else {
+                e = curExt[f[0]];
+                System.arraycopy(v0[f[0]][p], 0, pr0, 0, nb);
+                if (e) {
+                  System.arraycopy(v1[f[0]][p], 0, pr1, 0, nb);
+                }
+                for (int q = 1; q < f.length; q++) {
+                  int j = f[q];
+                  if (curExt[j]) {
+                    if (e) {
+                      mulExtExt(pr0, pr1, v0[j][p], v1[j][p], nb);
+                    } else {
+                      mulBaseExt(pr0, pr1, v0[j][p], v1[j][p], nb);
+                      e = true;
+                    }
+                  } else if (e) {
+                    mulExtBase(pr0, pr1, v0[j][p], nb);
+                  } else {
+                    mulBaseBase(pr0, v0[j][p], nb);
+                  }
+                }
+              }
+              for (int b = 0; b < nb; b++) {
+                g0[b] = add(g0[b], pr0[b]);
+              }
+              if (e) {
+                if (!gExt) {
+                  System.arraycopy(pr1, 0, g1, 0, nb);
+                  gExt = true;
+                } else {
+                  for (int b = 0; b < nb; b++) {
+                    g1[b] = add(g1[b], pr1[b]);
+                  }
+                }
+              }
+            }
+            int o = 2 * (g * np + p);
+            if (eq == null) {
+              acc[o] = add(acc[o], sumArray(g0, nb));
+              if (gExt) {
+                acc[o + 1] = add(acc[o + 1], sumArray(g1, nb));
+              }
+            } else {
+              long s0;
+              long s1;
+              if (gExt) {
+                s0 = dotExtC0(eq, kb, g0, g1, nb);
+                s1 = dotExtC1(eq, kb, g0, g1, nb);
+              } else {
+                s0 = dotBase(eq, kb, 0, g0, nb);
+                s1 = dotBase(eq, kb, 1, g0, nb);
+              }
+              acc[o] = add(acc[o], s0);
+              acc[o + 1] = add(acc[o + 1], s1);
+            }
+          }
+        }
       }
       return acc;
     }
 
-    /** All tables in the base field and no eq: products stay in the base field. */
-    private void kernelBase(int[] pts, int maxPt, int k0, int k1, long[] acc) {
-      int np = pts.length;
-      int groups = groupCoeff.length;
-      long[] v = new long[numTables * np];
-      long[] sum = new long[groups * np];
-      long[][] tabs = cur;
-      for (int k = k0; k < k1; k++) {
-        for (int j = 0; j < numTables; j++) {
-          long lo = tabs[j][2 * k];
-          long hi = tabs[j][2 * k + 1];
-          long diff = sub(hi, lo);
-          long x = lo;
-          int p = 0;
-          for (int pt = 0; pt <= maxPt && p < np; pt++) {
-            if (pts[p] == pt) {
-              v[j * np + p] = x;
-              p++;
-            }
-            x = add(x, diff);
-          }
-        }
-        for (int g = 0; g < groups; g++) {
-          int[][] ts = groupTerms[g];
-          for (int p = 0; p < np; p++) {
-            long s = 0;
-            for (int[] f : ts) {
-              long prod = 1;
-              if (f.length > 0) {
-                prod = v[f[0] * np + p];
-                for (int q = 1; q < f.length; q++) {
-                  prod = mul(prod, v[f[q] * np + p]);
-                }
-              }
-              s = add(s, prod);
-            }
-            sum[g * np + p] = add(sum[g * np + p], s);
-          }
-        }
-      }
-      for (int i = 0; i < sum.length; i++) {
-        acc[2 * i] = sum[i];
+    private static void mulBaseBase(long[] a, long[] b, int nb) {
+      for (int i = 0; i < nb; i++) {
+        a[i] = mul(a[i], b[i]);
       }
     }
 
-    /** The general case: extension arithmetic (base tables read with a zero second coordinate). */
-    private void kernelExt(int[] pts, int maxPt, int k0, int k1, long[] acc) {
-      int np = pts.length;
-      int groups = groupCoeff.length;
-      long[] v0 = new long[numTables * np];
-      long[] v1 = new long[numTables * np];
-      long[][] tabs = cur;
-      boolean[] ext = curExt;
-      long[] e = eq;
-      for (int k = k0; k < k1; k++) {
-        for (int j = 0; j < numTables; j++) {
-          long[] t = tabs[j];
-          long lo0;
-          long lo1;
-          long d0;
-          long d1;
-          if (ext[j]) {
-            lo0 = t[4 * k];
-            lo1 = t[4 * k + 1];
-            d0 = sub(t[4 * k + 2], lo0);
-            d1 = sub(t[4 * k + 3], lo1);
-          } else {
-            lo0 = t[2 * k];
-            lo1 = 0;
-            d0 = sub(t[2 * k + 1], lo0);
-            d1 = 0;
-          }
-          int p = 0;
-          for (int pt = 0; pt <= maxPt && p < np; pt++) {
-            if (pts[p] == pt) {
-              v0[j * np + p] = lo0;
-              v1[j * np + p] = lo1;
-              p++;
-            }
-            lo0 = add(lo0, d0);
-            lo1 = add(lo1, d1);
-          }
-        }
-        long e0 = 1;
-        long e1 = 0;
-        if (e != null) {
-          e0 = e[2 * k];
-          e1 = e[2 * k + 1];
-        }
-        for (int g = 0; g < groups; g++) {
-          int[][] ts = groupTerms[g];
-          for (int p = 0; p < np; p++) {
-            long s0 = 0;
-            long s1 = 0;
-            for (int[] f : ts) {
-              long a0 = 1;
-              long a1 = 0;
-              if (f.length > 0) {
-                a0 = v0[f[0] * np + p];
-                a1 = v1[f[0] * np + p];
-                for (int q = 1; q < f.length; q++) {
-                  long b0 = v0[f[q] * np + p];
-                  long b1 = v1[f[q] * np + p];
-                  long c0 = add(mul(a0, b0), mul(7, mul(a1, b1)));
-                  long c1 = add(mul(a0, b1), mul(a1, b0));
-                  a0 = c0;
-                  a1 = c1;
-                }
-              }
-              s0 = add(s0, a0);
-              s1 = add(s1, a1);
-            }
-            if (e != null) {
-              long c0 = add(mul(s0, e0), mul(7, mul(s1, e1)));
-              long c1 = add(mul(s0, e1), mul(s1, e0));
-              s0 = c0;
-              s1 = c1;
-            }
-            int o = 2 * (g * np + p);
-            acc[o] = add(acc[o], s0);
-            acc[o + 1] = add(acc[o + 1], s1);
-          }
-        }
+    private static void mulExtBase(long[] a0, long[] a1, long[] b, int nb) {
+      for (int i = 0; i < nb; i++) {
+        a0[i] = mul(a0[i], b[i]);
+        a1[i] = mul(a1[i], b[i]);
       }
+    }
+
+    private static void mulBaseExt(long[] a0, long[] a1, long[] b0, long[] b1, int nb) {
+      for (int i = 0; i < nb; i++) {
+        long a = a0[i];
+        a0[i] = mul(a, b0[i]);
+        a1[i] = mul(a, b1[i]);
+      }
+    }
+
+    private static void mulExtExt(long[] a0, long[] a1, long[] b0, long[] b1, int nb) {
+      for (int i = 0; i < nb; i++) {
+        long x0 = a0[i];
+        long x1 = a1[i];
+        long y0 = b0[i];
+        long y1 = b1[i];
+        a0[i] = add(mul(x0, y0), mul7(mul(x1, y1)));
+        a1[i] = add(mul(x0, y1), mul(x1, y0));
+      }
+    }
+
+    /** 7x mod p, by a shift and a subtraction. */
+    static long mul7(long x) {
+      return sub(io.zkaudit.field.Goldilocks.reduce128(x >>> 61, x << 3), x);
+    }
+
+    /** Sum of nb canonical values with one reduction (carries are counted, then folded in). */
+    private static long sumArray(long[] a, int nb) {
+      long lo = 0;
+      long hi = 0;
+      for (int i = 0; i < nb; i++) {
+        long s = lo + a[i];
+        hi += Long.compareUnsigned(s, lo) < 0 ? 1 : 0;
+        lo = s;
+      }
+      return io.zkaudit.field.Goldilocks.reduce128(hi, lo);
+    }
+
+    /** Coordinate c of sum_b eq[kb + b] * g[b] for a base vector g. */
+    private static long dotBase(long[] e, int kb, int c, long[] g, int nb) {
+      long s = 0;
+      for (int b = 0; b < nb; b++) {
+        s = add(s, mul(e[2 * (kb + b) + c], g[b]));
+      }
+      return s;
+    }
+
+    private static long dotExtC0(long[] e, int kb, long[] g0, long[] g1, int nb) {
+      long s = 0;
+      long t = 0;
+      for (int b = 0; b < nb; b++) {
+        int k = 2 * (kb + b);
+        s = add(s, mul(e[k], g0[b]));
+        t = add(t, mul(e[k + 1], g1[b]));
+      }
+      return add(s, mul7(t));
+    }
+
+    private static long dotExtC1(long[] e, int kb, long[] g0, long[] g1, int nb) {
+      long s = 0;
+      for (int b = 0; b < nb; b++) {
+        int k = 2 * (kb + b);
+        s = add(s, add(mul(e[k], g1[b]), mul(e[k + 1], g0[b])));
+      }
+      return s;
     }
 
     // ----------------------------------------------------------------------------------------
@@ -440,12 +530,13 @@ public final class SumcheckProver {
           dst[2 * k + 1] = mul(r1, diff);
         }
       } else {
+        long r17 = mul7(r1);
         for (int k = k0; k < k1; k++) {
           long lo0 = src[4 * k];
           long lo1 = src[4 * k + 1];
           long d0 = sub(src[4 * k + 2], lo0);
           long d1 = sub(src[4 * k + 3], lo1);
-          dst[2 * k] = add(lo0, add(mul(r0, d0), mul(7, mul(r1, d1))));
+          dst[2 * k] = add(lo0, add(mul(r0, d0), mul(r17, d1)));
           dst[2 * k + 1] = add(lo1, add(mul(r0, d1), mul(r1, d0)));
         }
       }

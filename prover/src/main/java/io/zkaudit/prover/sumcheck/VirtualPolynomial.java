@@ -70,6 +70,15 @@ public final class VirtualPolynomial {
     return addTerm(Ext2.ofSigned(signedCoefficient), factors);
   }
 
+  /** Adds every term of a composition whose table indices refer to the tables added so far. */
+  public VirtualPolynomial addTerms(Composition composition) {
+    if (composition.numTables() != tables.size()) {
+      throw new IllegalArgumentException("composition over " + composition.numTables() + " tables, have " + tables.size());
+    }
+    terms.addAll(composition.terms());
+    return this;
+  }
+
   /** Multiplies the whole summand by eq(z, x); z has n coordinates (z[j] for variable j). */
   public VirtualPolynomial setEq(Ext2[] z) {
     if (z.length != numVars) {

@@ -1,0 +1,365 @@
+package io.zkaudit.prover.lookup;
+
+import static io.zkaudit.field.Goldilocks.add;
+import static io.zkaudit.field.Goldilocks.mul;
+import static io.zkaudit.field.Goldilocks.sub;
+
+import io.zkaudit.field.Ext2;
+import io.zkaudit.field.Goldilocks;
+import io.zkaudit.lookup.LogUpLayout;
+import io.zkaudit.lookup.LogUpProof;
+import io.zkaudit.lookup.LookupClaims;
+import io.zkaudit.lookup.LookupStatement;
+import io.zkaudit.lookup.LookupTable;
+import io.zkaudit.poly.Mle;
+import io.zkaudit.prover.sumcheck.SumcheckProver;
+import io.zkaudit.prover.sumcheck.VirtualPolynomial;
+import io.zkaudit.sumcheck.Composition;
+import io.zkaudit.sumcheck.SumcheckProof;
+import io.zkaudit.transcript.Transcript;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.IntStream;
+
+/**
+ * The logUp-GKR prover: the protocol {@link io.zkaudit.lookup.LogUpVerifier} documents.
+ *
+ * <pre>{@code
+ * LookupStatement st = LookupStatement.of(Lookup.of(LookupTable.range(16), Group.full(23)));
+ * LookupWitness w = LookupWitness.compute(st.lookups().get(0), List.of(new long[][] {values}));
+ * // commit values and w.multiplicities(), absorb the commitments into the transcript, then:
+ * LogUpProver.Output out = LogUpProver.prove(st, List.of(w), transcript);
+ * // out.claims(): m(r_m) and w(r_w) evaluation claims to open against the commitments.
+ * }</pre>
+ */
+public final class LogUpProver {
+  private LogUpProver() {}
+
+  private static final int PARALLEL_THRESHOLD = 1 << 12;
+
+  public record Output(LogUpProof proof, LookupClaims claims) {}
+
+  /** One layer of a fraction tree, split by its top variable: p (null = all ones; base or ext), q (ext). */
+  private static final class Layer {
+    long[] pLo;
+    long[] pHi;
+    boolean pExt;
+    long[] qLo;
+    long[] qHi;
+  }
+
+  public static Output prove(LookupStatement statement, List<LookupWitness> witnesses, Transcript transcript) {
+    if (witnesses.size() != statement.lookups().size()) {
+      throw new IllegalArgumentException(witnesses.size() + " witnesses for " + statement.lookups().size() + " lookups");
+    }
+    List<LogUpLayout.Instance> inst = LogUpLayout.instances(statement);
+    int maxN = LogUpLayout.maxVars(inst);
+    LogUpLayout.absorbShape(statement, transcript);
+    Ext2 beta = transcript.challengeExt(LogUpLayout.BETA);
+    Ext2 alpha = transcript.challengeExt(LogUpLayout.ALPHA);
+
+    // Leaves and every layer of every tree (layers[i][l] for l = 1..n_i; the root separately).
+    Layer[][] layers = new Layer[inst.size()][];
+    Ext2[] p = new Ext2[inst.size()];
+    Ext2[] q = new Ext2[inst.size()];
+    long[][][] witnessColumns = new long[inst.size()][][];
+    for (int i = 0; i < inst.size(); i++) {
+      LogUpLayout.Instance in = inst.get(i);
+      LookupStatement.Lookup lk = statement.lookups().get(in.lookup());
+      LookupWitness w = witnesses.get(in.lookup());
+      long[] pLeaf;
+      long[] qLeaf;
+      if (in.isTable()) {
+        if (w.multiplicities().length != lk.table().size()) {
+          throw new IllegalArgumentException("multiplicity column of " + w.multiplicities().length + " entries");
+        }
+        pLeaf = w.multiplicities();
+        qLeaf = tableDenominators(lk.table(), alpha, beta);
+      } else {
+        long[][] cols = w.groups().get(in.group());
+        LookupWitness.checkShape(cols, lk.groups().get(in.group()), lk.table().width());
+        witnessColumns[i] = cols;
+        pLeaf = in.leafNumeratorIsOne() ? null : selector(in.numVars(), in.activeRows());
+        qLeaf = witnessDenominators(cols, alpha, beta);
+      }
+      layers[i] = buildTree(in.numVars(), pLeaf, qLeaf, p, q, i);
+    }
+    Ext2[] roots = new Ext2[2 * inst.size()];
+    for (int i = 0; i < inst.size(); i++) {
+      roots[2 * i] = p[i];
+      roots[2 * i + 1] = q[i];
+    }
+    transcript.absorbExt(LogUpLayout.ROOTS, roots);
+    Ext2[] rootP = p.clone();
+    Ext2[] rootQ = q.clone();
+
+    int groups = (int) inst.stream().filter(x -> !x.isTable()).count();
+    Ext2[][] witnessEvals = new Ext2[groups][];
+    int[] ordinal = new int[inst.size()];
+    int g = 0;
+    for (int i = 0; i < inst.size(); i++) {
+      ordinal[i] = inst.get(i).isTable() ? -1 : g++;
+    }
+    Ext2[][] finalPoint = new Ext2[inst.size()][];
+    Ext2[] point = new Ext2[0];
+    for (int i = 0; i < inst.size(); i++) {
+      if (inst.get(i).numVars() == 0) {
+        finish(inst.get(i), i, point, witnessColumns, witnessEvals, ordinal, finalPoint, transcript);
+      }
+    }
+    List<SumcheckProof> layerProofs = new ArrayList<>();
+    for (int layer = 1; layer <= maxN; layer++) {
+      List<Integer> active = new ArrayList<>();
+      for (int i = 0; i < inst.size(); i++) {
+        if (inst.get(i).numVars() >= layer) {
+          active.add(i);
+        }
+      }
+      List<LogUpLayout.Instance> activeInst = active.stream().map(inst::get).toList();
+      Ext2 lambda = transcript.challengeExt(LogUpLayout.LAMBDA);
+      Composition comp = LogUpLayout.layerComposition(activeInst, layer, lambda);
+      VirtualPolynomial vp = new VirtualPolynomial(layer - 1);
+      for (int i : active) {
+        Layer lay = layers[i][layer];
+        if (!inst.get(i).omitsP(layer)) {
+          if (lay.pExt) {
+            vp.addExt(lay.pLo);
+            vp.addExt(lay.pHi);
+          } else {
+            vp.addBase(lay.pLo);
+            vp.addBase(lay.pHi);
+          }
+        }
+        vp.addExt(lay.qLo);
+        vp.addExt(lay.qHi);
+        layers[i][layer] = null; // released once the sumcheck has folded it
+      }
+      vp.addTerms(comp);
+      vp.setEq(point);
+      Ext2[] ap = active.stream().map(i -> p[i]).toArray(Ext2[]::new);
+      Ext2[] aq = active.stream().map(i -> q[i]).toArray(Ext2[]::new);
+      Ext2 claim = LogUpLayout.layerClaim(ap, aq, lambda);
+      SumcheckProver.Output out = SumcheckProver.prove(vp, claim, transcript);
+      layerProofs.add(out.proof());
+      Ext2 rho = transcript.challengeExt(LogUpLayout.RHO);
+      Ext2[] e = out.evaluations();
+      int o = 0;
+      for (int a = 0; a < active.size(); a++) {
+        int i = active.get(a);
+        Ext2 p0 = Ext2.ONE;
+        Ext2 p1 = Ext2.ONE;
+        if (!activeInst.get(a).omitsP(layer)) {
+          p0 = e[o++];
+          p1 = e[o++];
+        }
+        Ext2 q0 = e[o++];
+        Ext2 q1 = e[o++];
+        p[i] = p0.add(rho.mul(p1.sub(p0)));
+        q[i] = q0.add(rho.mul(q1.sub(q0)));
+      }
+      point = Arrays.copyOf(out.point(), layer);
+      point[layer - 1] = rho;
+      for (int i : active) {
+        if (inst.get(i).numVars() == layer) {
+          finish(inst.get(i), i, point, witnessColumns, witnessEvals, ordinal, finalPoint, transcript);
+        }
+      }
+    }
+
+    List<LookupClaims.EvaluationClaim> ms = new ArrayList<>();
+    List<List<LookupClaims.WitnessClaim>> ws = new ArrayList<>();
+    for (int l = 0; l < statement.lookups().size(); l++) {
+      ws.add(new ArrayList<>());
+    }
+    for (int i = 0; i < inst.size(); i++) {
+      if (inst.get(i).isTable()) {
+        ms.add(new LookupClaims.EvaluationClaim(finalPoint[i], p[i]));
+      } else {
+        ws.get(inst.get(i).lookup()).add(new LookupClaims.WitnessClaim(finalPoint[i], witnessEvals[ordinal[i]]));
+      }
+    }
+    LogUpProof proof = new LogUpProof(rootP, rootQ, layerProofs, witnessEvals);
+    return new Output(proof, new LookupClaims(ms, ws));
+  }
+
+  private static void finish(LogUpLayout.Instance in, int i, Ext2[] point, long[][][] witnessColumns,
+      Ext2[][] witnessEvals, int[] ordinal, Ext2[][] finalPoint, Transcript transcript) {
+    finalPoint[i] = point.clone();
+    if (!in.isTable()) {
+      long[][] cols = witnessColumns[i];
+      Ext2[] values = new Ext2[cols.length];
+      for (int c = 0; c < cols.length; c++) {
+        values[c] = Mle.evaluate(cols[c], point);
+      }
+      witnessEvals[ordinal[i]] = values;
+      transcript.absorbExt(LogUpLayout.WITNESS, values);
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Leaves
+
+  /** q(y) = alpha - sum_c beta^c t_c(y), interleaved extension. */
+  static long[] tableDenominators(LookupTable table, Ext2 alpha, Ext2 beta) {
+    int size = table.size();
+    long[] out = new long[2 * size];
+    long[][] cols = new long[table.width()][size];
+    for (int c = 0; c < cols.length; c++) {
+      for (int y = 0; y < size; y++) {
+        cols[c][y] = table.valueAt(c, y);
+      }
+    }
+    combine(cols, size, alpha, beta, out);
+    return out;
+  }
+
+  static long[] witnessDenominators(long[][] cols, Ext2 alpha, Ext2 beta) {
+    int size = cols[0].length;
+    long[] out = new long[2 * size];
+    combine(cols, size, alpha, beta, out);
+    return out;
+  }
+
+  /** out[x] = alpha - (cols[0][x] + beta cols[1][x] + beta^2 cols[2][x] + ...). */
+  private static void combine(long[][] cols, int size, Ext2 alpha, Ext2 beta, long[] out) {
+    Ext2[] pows = new Ext2[cols.length];
+    pows[0] = Ext2.ONE;
+    for (int c = 1; c < cols.length; c++) {
+      pows[c] = pows[c - 1].mul(beta);
+    }
+    long a0 = alpha.c0();
+    long a1 = alpha.c1();
+    forChunks(size, (x0, x1) -> {
+      for (int x = x0; x < x1; x++) {
+        long s0 = cols[0][x];
+        long s1 = 0;
+        for (int c = 1; c < cols.length; c++) {
+          long v = cols[c][x];
+          s0 = add(s0, mul(pows[c].c0(), v));
+          s1 = add(s1, mul(pows[c].c1(), v));
+        }
+        out[2 * x] = sub(a0, s0);
+        out[2 * x + 1] = sub(a1, s1);
+      }
+    });
+  }
+
+  static long[] selector(int numVars, long activeRows) {
+    long[] s = new long[1 << numVars];
+    Arrays.fill(s, 0, (int) activeRows, Goldilocks.ONE);
+    return s;
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Trees
+
+  /**
+   * Builds layers n..1 of one tree (index = layer) split by the top variable, and writes the root
+   * into p[i], q[i]. pLeaf is null (all ones) or a base table; qLeaf is an extension table.
+   */
+  private static Layer[] buildTree(int n, long[] pLeaf, long[] qLeaf, Ext2[] p, Ext2[] q, int i) {
+    Layer[] out = new Layer[n + 1];
+    if (n == 0) {
+      p[i] = pLeaf == null ? Ext2.ONE : Ext2.of(pLeaf[0]);
+      q[i] = new Ext2(qLeaf[0], qLeaf[1]);
+      return out;
+    }
+    int half = 1 << (n - 1);
+    Layer leaf = new Layer();
+    if (pLeaf != null) {
+      leaf.pLo = Arrays.copyOfRange(pLeaf, 0, half);
+      leaf.pHi = Arrays.copyOfRange(pLeaf, half, 2 * half);
+    }
+    leaf.pExt = false;
+    leaf.qLo = Arrays.copyOfRange(qLeaf, 0, 2 * half);
+    leaf.qHi = Arrays.copyOfRange(qLeaf, 2 * half, 4 * half);
+    out[n] = leaf;
+    for (int l = n; l >= 2; l--) {
+      out[l - 1] = parent(out[l], 1 << (l - 1));
+    }
+    // The root from layer 1 (entries 0 and 1).
+    Layer one = out[1];
+    Ext2 q0 = new Ext2(one.qLo[0], one.qLo[1]);
+    Ext2 q1 = new Ext2(one.qHi[0], one.qHi[1]);
+    Ext2 p0 = pValue(one, 0);
+    Ext2 p1 = pValue(one, 1);
+    p[i] = p0.mul(q1).add(p1.mul(q0));
+    q[i] = q0.mul(q1);
+    return out;
+  }
+
+  private static Ext2 pValue(Layer l, int hi) {
+    if (l.pLo == null) {
+      return Ext2.ONE;
+    }
+    long[] a = hi == 0 ? l.pLo : l.pHi;
+    return l.pExt ? new Ext2(a[0], a[1]) : Ext2.of(a[0]);
+  }
+
+  /** The layer above a layer whose halves have h entries each: h entries, split into h/2 + h/2. */
+  private static Layer parent(Layer c, int h) {
+    int hh = h >>> 1;
+    Layer out = new Layer();
+    out.pExt = true;
+    out.pLo = new long[2 * hh];
+    out.pHi = new long[2 * hh];
+    out.qLo = new long[2 * hh];
+    out.qHi = new long[2 * hh];
+    forChunks(h, (k0, k1) -> {
+      for (int k = k0; k < k1; k++) {
+        long a0 = c.qLo[2 * k];
+        long a1 = c.qLo[2 * k + 1];
+        long b0 = c.qHi[2 * k];
+        long b1 = c.qHi[2 * k + 1];
+        long pp0;
+        long pp1;
+        if (c.pLo == null) {
+          pp0 = add(a0, b0);
+          pp1 = add(a1, b1);
+        } else if (!c.pExt) {
+          long x = c.pLo[k];
+          long y = c.pHi[k];
+          // x * qHi + y * qLo
+          pp0 = add(mul(x, b0), mul(y, a0));
+          pp1 = add(mul(x, b1), mul(y, a1));
+        } else {
+          long x0 = c.pLo[2 * k];
+          long x1 = c.pLo[2 * k + 1];
+          long y0 = c.pHi[2 * k];
+          long y1 = c.pHi[2 * k + 1];
+          pp0 = add(add(mul(x0, b0), mul(y0, a0)), mul7(add(mul(x1, b1), mul(y1, a1))));
+          pp1 = add(add(mul(x0, b1), mul(x1, b0)), add(mul(y0, a1), mul(y1, a0)));
+        }
+        long qq0 = add(mul(a0, b0), mul7(mul(a1, b1)));
+        long qq1 = add(mul(a0, b1), mul(a1, b0));
+        long[] pd = k < hh ? out.pLo : out.pHi;
+        long[] qd = k < hh ? out.qLo : out.qHi;
+        int kk = k < hh ? k : k - hh;
+        pd[2 * kk] = pp0;
+        pd[2 * kk + 1] = pp1;
+        qd[2 * kk] = qq0;
+        qd[2 * kk + 1] = qq1;
+      }
+    });
+    return out;
+  }
+
+  static long mul7(long x) {
+    return sub(Goldilocks.reduce128(x >>> 61, x << 3), x);
+  }
+
+  interface Range {
+    void run(int from, int to);
+  }
+
+  static void forChunks(int size, Range body) {
+    if (size < PARALLEL_THRESHOLD) {
+      body.run(0, size);
+      return;
+    }
+    int chunks = Math.min(size / (PARALLEL_THRESHOLD / 2), 64);
+    int per = size / chunks;
+    IntStream.range(0, chunks).parallel().forEach(c -> body.run(c * per, c == chunks - 1 ? size : (c + 1) * per));
+  }
+}

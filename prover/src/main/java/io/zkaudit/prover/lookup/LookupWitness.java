@@ -1,0 +1,119 @@
+package io.zkaudit.prover.lookup;
+
+import io.zkaudit.field.Goldilocks;
+import io.zkaudit.lookup.LookupStatement;
+import io.zkaudit.lookup.LookupTable;
+import io.zkaudit.lookup.TableColumn;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The prover's data for one lookup: the witness groups ({@code groups.get(g)[c]} is column c of
+ * group g, 2^numVars canonical values, padding rows arbitrary) and the multiplicity column
+ * (2^table.numVars entries: how often each table row is looked up by the active rows).
+ *
+ * <p>The caller commits the witness columns and the multiplicities before proving.
+ */
+public record LookupWitness(List<long[][]> groups, long[] multiplicities) {
+  public LookupWitness {
+    groups = List.copyOf(groups);
+  }
+
+  /**
+   * Counts the multiplicities of the active rows of every group; throws if a row is not in the
+   * table (no honest proof exists then).
+   */
+  public static LookupWitness compute(LookupStatement.Lookup lookup, List<long[][]> groups) {
+    LookupTable table = lookup.table();
+    if (groups.size() != lookup.groups().size()) {
+      throw new IllegalArgumentException(groups.size() + " witness groups for a lookup of " + lookup.groups().size());
+    }
+    Index index = new Index(table);
+    long[] m = new long[table.size()];
+    for (int g = 0; g < groups.size(); g++) {
+      long[][] cols = groups.get(g);
+      LookupStatement.Group shape = lookup.groups().get(g);
+      checkShape(cols, shape, table.width());
+      long[] tuple = new long[table.width()];
+      for (int x = 0; x < shape.activeRows(); x++) {
+        for (int c = 0; c < tuple.length; c++) {
+          tuple[c] = cols[c][x];
+        }
+        int row = index.find(tuple);
+        if (row < 0) {
+          throw new IllegalArgumentException("group " + g + " row " + x + ": " + Arrays.toString(tuple) + " is not in the table");
+        }
+        m[row]++;
+      }
+    }
+    return new LookupWitness(groups, m);
+  }
+
+  static void checkShape(long[][] cols, LookupStatement.Group shape, int width) {
+    if (cols.length != width) {
+      throw new IllegalArgumentException("group has " + cols.length + " columns, the table " + width);
+    }
+    for (long[] c : cols) {
+      if (c.length != 1 << shape.numVars()) {
+        throw new IllegalArgumentException("witness column of " + c.length + " rows, expected 2^" + shape.numVars());
+      }
+    }
+  }
+
+  /** Finds the row of a tuple: directly for tables whose first column is an identity, else by hashing. */
+  static final class Index {
+    private final LookupTable table;
+    private final long offset;
+    private final boolean direct;
+    private final Map<List<Long>, Integer> rows;
+
+    Index(LookupTable table) {
+      this.table = table;
+      if (table.columns().get(0) instanceof TableColumn.Identity id) {
+        direct = true;
+        offset = id.offset();
+        rows = null;
+      } else {
+        direct = false;
+        offset = 0;
+        rows = new HashMap<>();
+        for (int y = table.size() - 1; y >= 0; y--) {
+          Long[] key = new Long[table.width()];
+          for (int c = 0; c < key.length; c++) {
+            key[c] = table.valueAt(c, y);
+          }
+          rows.put(List.of(key), y); // the first occurrence wins
+        }
+      }
+    }
+
+    int find(long[] tuple) {
+      int row;
+      if (direct) {
+        long d = Goldilocks.sub(tuple[0], offset);
+        if (Long.compareUnsigned(d, table.size()) >= 0) {
+          return -1;
+        }
+        row = (int) d;
+      } else {
+        Long[] key = new Long[tuple.length];
+        for (int c = 0; c < key.length; c++) {
+          key[c] = tuple[c];
+        }
+        Integer r = rows.get(List.of(key));
+        if (r == null) {
+          return -1;
+        }
+        row = r;
+      }
+      for (int c = 1; c < tuple.length; c++) {
+        if (table.valueAt(c, row) != tuple[c]) {
+          return -1;
+        }
+      }
+      return row;
+    }
+  }
+}

@@ -1,0 +1,182 @@
+package io.zkaudit.layers;
+
+import io.zkaudit.field.Goldilocks;
+import io.zkaudit.model.Add;
+import io.zkaudit.model.Layer;
+import io.zkaudit.model.ModelDescription;
+import io.zkaudit.model.Requantize;
+import io.zkaudit.model.Reshape;
+import io.zkaudit.model.Softmax;
+import io.zkaudit.model.TensorSpec;
+import io.zkaudit.quant.StepTable;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A model description compiled into what its proof checks: the proven layers in order, the
+ * columns committed per proof, and the public lookup table of all rounding steps. Prover and
+ * verifier build the same circuit from the description alone (no weights), so its shape is bound
+ * by the description's digest.
+ *
+ * <p>The proven output is the tensor read by the final softmax (the logits), or the model output
+ * when there is no softmax: the verifier reads the top-k from it, and softmax is monotone.
+ */
+public record ModelCircuit(ModelDescription model, List<ProvenLayer> layers, List<Column> columns,
+    List<long[]> tableRows, int inputTensor, int outputTensor, Map<Integer, Integer> aliases) {
+
+  /** A per-proof committed column: a padded tensor layout (or a multiplicity vector) of 2^numVars entries. */
+  public record Column(String name, int numVars) {}
+
+  /** The committed witness of one rounding step: its output (-1 when public), two range witnesses, its table tags. */
+  public record RoundingColumns(int out, int c1, int c2, int tagBase, boolean perChannel) {}
+
+  public sealed interface ProvenLayer {
+    int layerIndex();
+
+    Layer layer();
+
+    Rounding rounding();
+
+    TensorLayout outLayout();
+
+    RoundingColumns columns();
+  }
+
+  /** A convolution, depthwise convolution, dense layer, pool or mean, then its rounding. */
+  public record LinearLayer(int layerIndex, Layer layer, WindowedLinear linear, Rounding rounding, TensorLayout outLayout,
+      RoundingColumns columns) implements ProvenLayer {}
+
+  /** A quantized ADD: each input rescaled by a 256-row function table into a committed column, then summed and rounded. */
+  public record AddLayer(int layerIndex, Add layer, Rounding rounding, TensorLayout outLayout, RoundingColumns columns,
+      int s1Column, int s2Column, int tagA, int tagB) implements ProvenLayer {}
+
+  /** A change of zero point and scale: accumulator = x - zin on real positions. */
+  public record RequantizeLayer(int layerIndex, Requantize layer, Rounding rounding, TensorLayout outLayout,
+      RoundingColumns columns) implements ProvenLayer {}
+
+  /** Tags of the table rows that are 16-bit range checks live in their own table; tags here start at 1. */
+  public static final int FIRST_TAG = 1;
+
+  public static ModelCircuit of(ModelDescription model) {
+    if (model.inputs().size() != 1 || model.outputs().size() != 1) {
+      throw WindowedLinear.unsupported(model.name(), "models with several inputs or outputs");
+    }
+    Map<Integer, Integer> aliases = new HashMap<>();
+    List<Layer> all = model.layers();
+    int outputTensor = model.outputs().getFirst();
+    // Softmax at the end: prove its input. Reshapes of [.., 1, 1, C] to [1, C] keep the layout.
+    for (Layer l : all) {
+      if (l instanceof Softmax s && s.output() == outputTensor) {
+        outputTensor = s.input();
+      }
+    }
+    List<Column> columns = new ArrayList<>();
+    List<ProvenLayer> layers = new ArrayList<>();
+    List<long[]> rows = new ArrayList<>();
+    int[] nextTag = {FIRST_TAG};
+    int provenOutput = resolve(aliases, outputTensor);
+    for (int i = 0; i < all.size(); i++) {
+      Layer l = all.get(i);
+      switch (l) {
+        case Softmax s -> {
+          if (resolve(aliases, s.input()) != provenOutput) {
+            throw WindowedLinear.unsupported(s.name(), "a softmax before the output");
+          }
+        }
+        case Reshape r -> {
+          TensorLayout in = TensorLayout.of(model.tensor(r.input()));
+          TensorLayout out = TensorLayout.of(model.tensor(r.output()));
+          if (!in.equals(out)) {
+            throw WindowedLinear.unsupported(r.name(), "a reshape that moves data (" + model.tensor(r.input()).shape()
+                + " to " + model.tensor(r.output()).shape() + ")");
+          }
+          aliases.put(r.output(), resolve(aliases, r.input()));
+          if (r.output() == outputTensor) {
+            provenOutput = resolve(aliases, r.input());
+          }
+        }
+        default -> {
+          Rounding rounding = Rounding.of(model, l);
+          TensorSpec outSpec = model.tensor(l.output());
+          TensorLayout outLayout = TensorLayout.of(outSpec);
+          boolean isOutput = l.output() == provenOutput || l.output() == outputTensor;
+          int outCol = isOutput ? -1 : add(columns, l.name() + "/out", outLayout.numVars());
+          int c1 = add(columns, l.name() + "/c1", outLayout.numVars());
+          int c2 = add(columns, l.name() + "/c2", outLayout.numVars());
+          int tagBase = nextTag[0];
+          List<StepTable> tables = rounding.tables();
+          for (int c = 0; c < tables.size(); c++) {
+            for (StepTable.Row row : tables.get(c).rows()) {
+              rows.add(new long[] {tagBase + c, Goldilocks.fromSigned(row.out()), Goldilocks.fromSigned(row.low()),
+                  Goldilocks.fromSigned(row.high())});
+            }
+          }
+          nextTag[0] += tables.size();
+          RoundingColumns rc = new RoundingColumns(outCol, c1, c2, tagBase, rounding.isPerChannel());
+          switch (l) {
+            case Add a -> {
+              TensorLayout la = TensorLayout.of(model.tensor(a.a()));
+              TensorLayout lb = TensorLayout.of(model.tensor(a.b()));
+              if (!la.equals(outLayout) || !lb.equals(outLayout)) {
+                throw WindowedLinear.unsupported(a.name(), "broadcasting additions");
+              }
+              int s1 = add(columns, a.name() + "/s1", outLayout.numVars());
+              int s2 = add(columns, a.name() + "/s2", outLayout.numVars());
+              int tagA = nextTag[0]++;
+              int tagB = nextTag[0]++;
+              addRescaleRows(rows, tagA, model.tensor(a.a()), x -> a.rawSum(x, a.bZeroPoint()));
+              addRescaleRows(rows, tagB, model.tensor(a.b()), x -> a.rawSum(a.aZeroPoint(), x));
+              layers.add(new AddLayer(i, a, rounding, outLayout, rc, s1, s2, tagA, tagB));
+            }
+            case Requantize q -> {
+              if (!TensorLayout.of(model.tensor(q.input())).equals(outLayout)) {
+                throw WindowedLinear.unsupported(q.name(), "a requantization that changes shape");
+              }
+              layers.add(new RequantizeLayer(i, q, rounding, outLayout, rc));
+            }
+            default -> layers.add(new LinearLayer(i, l, WindowedLinear.of(model, l), rounding, outLayout, rc));
+          }
+        }
+      }
+    }
+    if (layers.isEmpty() || layers.getLast().layer().output() != provenOutput) {
+      throw WindowedLinear.unsupported(model.name(), "an output that is not computed by the last proven layer");
+    }
+    return new ModelCircuit(model, layers, columns, rows, model.inputs().getFirst(), provenOutput, Map.copyOf(aliases));
+  }
+
+  /** The tensor whose data a (possibly reshaped) tensor id refers to. */
+  public int resolve(int tensor) {
+    return resolve(aliases, tensor);
+  }
+
+  private static int resolve(Map<Integer, Integer> aliases, int tensor) {
+    Integer t = aliases.get(tensor);
+    return t == null ? tensor : t;
+  }
+
+  private static int add(List<Column> columns, String name, int numVars) {
+    columns.add(new Column(name, numVars));
+    return columns.size() - 1;
+  }
+
+  /** (tag, x, rescale(x) - rescale(z), 0): the part of an ADD's sum contributed by input value x. */
+  private static void addRescaleRows(List<long[]> rows, int tag, TensorSpec input, java.util.function.IntUnaryOperator partial) {
+    for (int x = input.type().min(); x <= input.type().max(); x++) {
+      rows.add(new long[] {tag, Goldilocks.fromSigned(x), Goldilocks.fromSigned(partial.applyAsInt(x)), 0});
+    }
+  }
+
+  /** The layer that writes a tensor (after alias resolution), or null for the model input or a constant. */
+  public ProvenLayer producer(int tensor) {
+    int t = resolve(tensor);
+    for (ProvenLayer p : layers) {
+      if (p.layer().output() == t) {
+        return p;
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,119 @@
+package io.zkaudit.lookup;
+
+import io.zkaudit.codec.ByteReader;
+import io.zkaudit.codec.ByteWriter;
+import io.zkaudit.field.Ext2;
+import io.zkaudit.proof.InvalidProofException;
+import io.zkaudit.sumcheck.SumcheckProof;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A logUp-GKR proof for a {@link LookupStatement}.
+ *
+ * <ul>
+ *   <li>{@code rootP[i], rootQ[i]}: the root fraction of instance i (order of
+ *       {@link LogUpLayout#instances});
+ *   <li>{@code layers[l-1]}: the sumcheck of GKR layer l = 1..maxVars (l - 1 rounds of degree 3,
+ *       then the evaluations p0, p1, q0, q1 of each active instance, p omitted where
+ *       {@link LogUpLayout.Instance#omitsP});
+ *   <li>{@code witnessEvaluations[g]}: for each witness group (instance order), the values w_c(r)
+ *       of its columns at the group's final point.
+ * </ul>
+ * Encoding: u32 count + (P, Q) per instance; u32 count + sumcheck proofs; u32 count + one
+ * length-prefixed extension list per group.
+ */
+public record LogUpProof(Ext2[] rootP, Ext2[] rootQ, List<SumcheckProof> layers, Ext2[][] witnessEvaluations) {
+  public static final int MAX_INSTANCES = LookupStatement.MAX_LOOKUPS * (LookupStatement.MAX_GROUPS + 1);
+  public static final int MAX_LAYERS = 32;
+
+  public LogUpProof {
+    if (rootP.length != rootQ.length) {
+      throw new IllegalArgumentException("root lists differ in length");
+    }
+    rootP = rootP.clone();
+    rootQ = rootQ.clone();
+    layers = List.copyOf(layers);
+    witnessEvaluations = Arrays.stream(witnessEvaluations).map(Ext2[]::clone).toArray(Ext2[][]::new);
+  }
+
+  @Override
+  public Ext2[] rootP() {
+    return rootP.clone();
+  }
+
+  @Override
+  public Ext2[] rootQ() {
+    return rootQ.clone();
+  }
+
+  @Override
+  public Ext2[][] witnessEvaluations() {
+    return Arrays.stream(witnessEvaluations).map(Ext2[]::clone).toArray(Ext2[][]::new);
+  }
+
+  public void encode(ByteWriter w) {
+    w.u32(rootP.length);
+    for (int i = 0; i < rootP.length; i++) {
+      w.ext(rootP[i]).ext(rootQ[i]);
+    }
+    w.u32(layers.size());
+    for (SumcheckProof s : layers) {
+      s.encode(w);
+    }
+    w.u32(witnessEvaluations.length);
+    for (Ext2[] v : witnessEvaluations) {
+      w.exts(v);
+    }
+  }
+
+  public static LogUpProof decode(ByteReader r) throws InvalidProofException {
+    int n = r.length("logup instances", MAX_INSTANCES);
+    Ext2[] p = new Ext2[n];
+    Ext2[] q = new Ext2[n];
+    for (int i = 0; i < n; i++) {
+      p[i] = r.ext("logup root p");
+      q[i] = r.ext("logup root q");
+    }
+    int layers = r.length("logup layers", MAX_LAYERS);
+    SumcheckProof[] ls = new SumcheckProof[layers];
+    for (int l = 0; l < layers; l++) {
+      ls[l] = SumcheckProof.decode(r);
+    }
+    int groups = r.length("logup witness groups", MAX_INSTANCES);
+    Ext2[][] wv = new Ext2[groups][];
+    for (int g = 0; g < groups; g++) {
+      wv[g] = r.exts("logup witness evaluations", LookupTable.MAX_WIDTH);
+    }
+    return new LogUpProof(p, q, List.of(ls), wv);
+  }
+
+  public byte[] toBytes() {
+    ByteWriter w = new ByteWriter();
+    encode(w);
+    return w.toByteArray();
+  }
+
+  public static LogUpProof fromBytes(byte[] bytes) throws InvalidProofException {
+    ByteReader r = new ByteReader(bytes);
+    LogUpProof p = decode(r);
+    r.finish();
+    return p;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof LogUpProof x && Arrays.equals(x.rootP, rootP) && Arrays.equals(x.rootQ, rootQ)
+        && x.layers.equals(layers) && Arrays.deepEquals(x.witnessEvaluations, witnessEvaluations);
+  }
+
+  @Override
+  public int hashCode() {
+    return Arrays.hashCode(rootP) ^ Arrays.hashCode(rootQ) ^ layers.hashCode() ^ Arrays.deepHashCode(witnessEvaluations);
+  }
+
+  @Override
+  public String toString() {
+    return "LogUpProof(" + rootP.length + " instances, " + layers.size() + " layers)";
+  }
+}
