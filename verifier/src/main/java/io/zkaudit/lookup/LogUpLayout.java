@@ -28,14 +28,14 @@ public final class LogUpLayout {
   public static final String WITNESS = "logup/witness-evaluations";
 
   /** One fraction tree. group is -1 for the table's tree. */
-  public record Instance(int lookup, int group, int numVars, long activeRows, int width) {
+  public record Instance(int lookup, int group, int numVars, long activeRows, int width, LookupStatement.Group shape) {
     public boolean isTable() {
       return group < 0;
     }
 
     /** Witness trees without padding have p = 1 at every leaf: their leaf layer omits p. */
     public boolean leafNumeratorIsOne() {
-      return !isTable() && activeRows == 1L << numVars;
+      return !isTable() && shape.isFull();
     }
 
     /** Whether this instance's layer l omits the p tables. */
@@ -48,10 +48,10 @@ public final class LogUpLayout {
     List<Instance> out = new ArrayList<>();
     for (int l = 0; l < st.lookups().size(); l++) {
       LookupStatement.Lookup lk = st.lookups().get(l);
-      out.add(new Instance(l, -1, lk.table().numVars(), lk.table().size(), lk.table().width()));
+      out.add(new Instance(l, -1, lk.table().numVars(), lk.table().size(), lk.table().width(), null));
       for (int g = 0; g < lk.groups().size(); g++) {
         LookupStatement.Group gr = lk.groups().get(g);
-        out.add(new Instance(l, g, gr.numVars(), gr.activeRows(), lk.table().width()));
+        out.add(new Instance(l, g, gr.numVars(), gr.activeRows(), lk.table().width(), gr));
       }
     }
     return out;
@@ -75,7 +75,11 @@ public final class LogUpLayout {
       words.add((long) lk.groups().size());
       for (LookupStatement.Group g : lk.groups()) {
         words.add((long) g.numVars());
-        words.add(g.activeRows());
+        words.add((long) g.extents().size());
+        for (LookupStatement.Group.Extent e : g.extents()) {
+          words.add((long) e.bits());
+          words.add(e.size());
+        }
       }
     }
     t.absorbField(SHAPE, words.stream().mapToLong(Long::longValue).toArray());

@@ -160,7 +160,7 @@ public final class LogUpVerifier {
       InvalidProofException.check(values.length == in.width(),
           "logup: witness group " + ordinal + " has " + values.length + " evaluations, expected " + in.width());
       transcript.absorbExt(LogUpLayout.WITNESS, values);
-      InvalidProofException.check(p.equals(LogUpLayout.prefixIndicator(in.activeRows(), point)),
+      InvalidProofException.check(p.equals(in.shape().selector(point)),
           "logup: witness group " + ordinal + ": leaf numerators are not the active-row selector");
       InvalidProofException.check(q.equals(alpha.sub(LogUpLayout.compress(beta, values))),
           "logup: witness group " + ordinal + ": leaf denominator does not match the witness evaluations");

@@ -1,5 +1,7 @@
 package io.zkaudit.lookup;
 
+import io.zkaudit.field.Ext2;
+
 import java.util.List;
 
 /**
@@ -12,7 +14,7 @@ import java.util.List;
  */
 public record LookupStatement(List<Lookup> lookups) {
   public static final int MAX_LOOKUPS = 256;
-  public static final int MAX_GROUPS = 64;
+  public static final int MAX_GROUPS = 1024;
   /** Witness columns up to 2^30 rows. */
   public static final int MAX_WITNESS_VARS = 30;
 
@@ -27,15 +29,47 @@ public record LookupStatement(List<Lookup> lookups) {
     return new LookupStatement(List.of(lookups));
   }
 
-  /** The shape of one witness group: 2^numVars rows, the first activeRows of which are looked up. */
-  public record Group(int numVars, long activeRows) {
+  /**
+   * The shape of one witness group: 2^numVars rows, of which the active ones are looked up. The
+   * active rows form a box: the variables are cut into consecutive extents (low bits first), and a
+   * row is active when, in every extent, its coordinate is below the extent's size. One extent is a
+   * prefix of the rows; several describe a tensor padded to powers of two per dimension, whose real
+   * entries are the active rows. Inactive rows may hold anything (numerator 0 in the fraction tree).
+   */
+  public record Group(int numVars, List<Extent> extents) {
+    /** {@code bits} consecutive variables of which coordinates [0, size) are active. */
+    public record Extent(int bits, long size) {
+      public Extent {
+        if (bits < 0 || bits > MAX_WITNESS_VARS || size < 1 || size > 1L << bits) {
+          throw new IllegalArgumentException("extent of size " + size + " over " + bits + " bits");
+        }
+      }
+    }
+
     public Group {
+      extents = List.copyOf(extents);
       if (numVars < 0 || numVars > MAX_WITNESS_VARS) {
         throw new IllegalArgumentException("witness size 2^" + numVars + " out of range");
       }
-      if (activeRows < 1 || activeRows > 1L << numVars) {
+      int bits = 0;
+      for (Extent e : extents) {
+        bits += e.bits();
+      }
+      if (bits != numVars || extents.isEmpty()) {
+        throw new IllegalArgumentException("extents cover " + bits + " bits of " + numVars);
+      }
+    }
+
+    /** The first activeRows rows are active. */
+    public Group(int numVars, long activeRows) {
+      this(numVars, List.of(new Extent(numVars, checkRows(numVars, activeRows))));
+    }
+
+    private static long checkRows(int numVars, long activeRows) {
+      if (numVars < 0 || numVars > MAX_WITNESS_VARS || activeRows < 1 || activeRows > 1L << numVars) {
         throw new IllegalArgumentException("active rows " + activeRows + " not in [1, 2^" + numVars + "]");
       }
+      return activeRows;
     }
 
     /** A fully used group of 2^numVars rows. */
@@ -50,7 +84,47 @@ public record LookupStatement(List<Lookup> lookups) {
     }
 
     public boolean isFull() {
-      return activeRows == 1L << numVars;
+      return extents.stream().allMatch(e -> e.size() == 1L << e.bits());
+    }
+
+    /** The number of active rows. */
+    public long activeRows() {
+      long n = 1;
+      for (Extent e : extents) {
+        n *= e.size();
+      }
+      return n;
+    }
+
+    public boolean isActive(long row) {
+      int shift = 0;
+      for (Extent e : extents) {
+        if (((row >>> shift) & ((1L << e.bits()) - 1)) >= e.size()) {
+          return false;
+        }
+        shift += e.bits();
+      }
+      return true;
+    }
+
+    /** The MLE of the active-row indicator at a point: a product of prefix indicators, O(numVars). */
+    public Ext2 selector(Ext2[] point) {
+      Ext2 acc = Ext2.ONE;
+      int from = 0;
+      for (Extent e : extents) {
+        acc = acc.mul(LogUpLayout.prefixIndicator(e.size(), java.util.Arrays.copyOfRange(point, from, from + e.bits())));
+        from += e.bits();
+      }
+      return acc;
+    }
+
+    /** The active-row indicator as a table of 2^numVars entries. */
+    public long[] selectorTable() {
+      long[] s = new long[1 << numVars];
+      for (int x = 0; x < s.length; x++) {
+        s[x] = isActive(x) ? 1 : 0;
+      }
+      return s;
     }
   }
 

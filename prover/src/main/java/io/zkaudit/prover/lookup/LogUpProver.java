@@ -80,7 +80,7 @@ public final class LogUpProver {
         long[][] cols = w.groups().get(in.group());
         LookupWitness.checkShape(cols, lk.groups().get(in.group()), lk.table().width());
         witnessColumns[i] = cols;
-        pLeaf = in.leafNumeratorIsOne() ? null : selector(in.numVars(), in.activeRows());
+        pLeaf = in.leafNumeratorIsOne() ? null : in.shape().selectorTable();
         qLeaf = witnessDenominators(cols, alpha, beta);
       }
       layers[i] = buildTree(in.numVars(), pLeaf, qLeaf, p, q, i);
@@ -243,12 +243,6 @@ public final class LogUpProver {
         out[2 * x + 1] = sub(a1, s1);
       }
     });
-  }
-
-  static long[] selector(int numVars, long activeRows) {
-    long[] s = new long[1 << numVars];
-    Arrays.fill(s, 0, (int) activeRows, Goldilocks.ONE);
-    return s;
   }
 
   // ------------------------------------------------------------------------------------------

@@ -37,7 +37,10 @@ public record LookupWitness(List<long[][]> groups, long[] multiplicities) {
       LookupStatement.Group shape = lookup.groups().get(g);
       checkShape(cols, shape, table.width());
       long[] tuple = new long[table.width()];
-      for (int x = 0; x < shape.activeRows(); x++) {
+      for (int x = 0; x < 1 << shape.numVars(); x++) {
+        if (!shape.isActive(x)) {
+          continue;
+        }
         for (int c = 0; c < tuple.length; c++) {
           tuple[c] = cols[c][x];
         }

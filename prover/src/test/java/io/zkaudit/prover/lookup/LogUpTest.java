@@ -55,7 +55,7 @@ class LogUpTest {
   static long[][] randomGroup(Random rng, LookupTable table, Group g) {
     long[][] cols = new long[table.width()][1 << g.numVars()];
     for (int x = 0; x < 1 << g.numVars(); x++) {
-      boolean active = x < g.activeRows();
+      boolean active = g.isActive(x);
       int row = rng.nextInt(table.size());
       for (int c = 0; c < cols.length; c++) {
         cols[c][x] = active ? table.valueAt(c, row) : Goldilocks.random(rng);
@@ -381,8 +381,32 @@ class LogUpTest {
     for (int j = 0; j < n; j++) {
       r[j] = Ext2.random(rng);
     }
-    long[] table = LogUpProver.selector(n, count);
+    long[] table = new Group(n, count).selectorTable();
     assertEquals(Mle.evaluate(table, r), LogUpLayout.prefixIndicator(count, r));
+  }
+
+  @Property(tries = 50)
+  void boxSelectorIsTheMleOfTheActiveRows(@ForAll @IntRange(min = 1, max = 4) int dims, @ForAll long seed) {
+    Random rng = new Random(seed);
+    java.util.List<Group.Extent> extents = new java.util.ArrayList<>();
+    int n = 0;
+    for (int d = 0; d < dims; d++) {
+      int bits = rng.nextInt(4);
+      extents.add(new Group.Extent(bits, 1 + rng.nextInt(1 << bits)));
+      n += bits;
+    }
+    Group g = new Group(n, extents);
+    Ext2[] r = new Ext2[n];
+    for (int j = 0; j < n; j++) {
+      r[j] = Ext2.random(rng);
+    }
+    long[] table = g.selectorTable();
+    long active = 0;
+    for (long v : table) {
+      active += v;
+    }
+    assertEquals(g.activeRows(), active);
+    assertEquals(Mle.evaluate(table, r), g.selector(r));
   }
 
   @Property(tries = 30)
