@@ -1,0 +1,186 @@
+package io.zkaudit.prover.inference;
+
+import io.zkaudit.engine.InferenceTrace;
+import io.zkaudit.engine.LayerTrace;
+import io.zkaudit.field.Goldilocks;
+import io.zkaudit.inference.InferenceStatement;
+import io.zkaudit.layers.ModelCircuit;
+import io.zkaudit.layers.ModelCircuit.AddLayer;
+import io.zkaudit.layers.ModelCircuit.LinearLayer;
+import io.zkaudit.layers.ModelCircuit.ProvenLayer;
+import io.zkaudit.layers.ModelCircuit.RequantizeLayer;
+import io.zkaudit.layers.TensorLayout;
+import io.zkaudit.layers.WindowedLinear;
+import io.zkaudit.lookup.LookupStatement;
+import io.zkaudit.model.QuantizedModel;
+import io.zkaudit.prover.lookup.LookupWitness;
+import io.zkaudit.quant.StepTable;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every table the proof needs, built from one engine trace: the padded activations, each layer's
+ * accumulator and range witnesses, the committed columns and the lookup witnesses.
+ */
+final class InferenceWitness {
+  final Map<Integer, long[]> activations = new HashMap<>();
+  final long[][] accumulators;
+  final long[][] c1;
+  final long[][] c2;
+  final long[][] columns;
+  final List<LookupWitness> lookups;
+  final long[] inputTable;
+  final int[] output;
+
+  InferenceWitness(ModelCircuit circuit, QuantizedModel model, InferenceTrace trace, LookupStatement statement) {
+    int layers = circuit.layers().size();
+    accumulators = new long[layers][];
+    c1 = new long[layers][];
+    c2 = new long[layers][];
+    columns = new long[circuit.columns().size()][];
+    inputTable = InferenceStatement.inputLayout(circuit).place(trace.tensor(circuit.inputTensor()));
+    activations.put(circuit.inputTensor(), inputTable);
+    output = trace.tensor(circuit.outputTensor()).clone();
+
+    List<long[][]> roundingGroups = new ArrayList<>();
+    List<long[][]> rangeGroups = new ArrayList<>();
+    List<long[][]> rescaleGroups = new ArrayList<>();
+    for (int k = 0; k < layers; k++) {
+      ProvenLayer p = circuit.layers().get(k);
+      LayerTrace lt = trace.layers().get(p.layerIndex());
+      TensorLayout out = p.outLayout();
+      long[] outTable = out.place(lt.output());
+      activations.put(p.layer().output(), outTable);
+      long[] acc = switch (p) {
+        case LinearLayer l -> linearAccumulator(l, lt, model, circuit);
+        case AddLayer a -> {
+          long[] s1 = rescaled(out, lt.inputs().get(0), x -> a.layer().rawSum(x, a.layer().bZeroPoint()));
+          long[] s2 = rescaled(out, lt.inputs().get(1), x -> a.layer().rawSum(a.layer().aZeroPoint(), x));
+          columns[a.s1Column()] = s1;
+          columns[a.s2Column()] = s2;
+          rescaleGroups.add(new long[][] {constant(out, a.tagA()), activation(circuit, a.layer().a()), s1, new long[s1.length]});
+          rescaleGroups.add(new long[][] {constant(out, a.tagB()), activation(circuit, a.layer().b()), s2, new long[s2.length]});
+          long[] sum = new long[s1.length];
+          for (int i = 0; i < sum.length; i++) {
+            sum[i] = Goldilocks.add(s1[i], s2[i]);
+          }
+          yield sum;
+        }
+        case RequantizeLayer q -> {
+          long[] in = activation(circuit, q.layer().input()).clone();
+          long zin = Goldilocks.fromSigned(q.layer().inputZeroPoint());
+          for (int y = 0; y < out.height(); y++) {
+            for (int x = 0; x < out.width(); x++) {
+              for (int c = 0; c < out.channels(); c++) {
+                int i = out.index(y, x, c);
+                in[i] = Goldilocks.sub(in[i], zin);
+              }
+            }
+          }
+          yield in;
+        }
+      };
+      accumulators[k] = acc;
+      rangeWitness(p, k, outTable, acc);
+      if (p.columns().out() >= 0) {
+        columns[p.columns().out()] = outTable;
+      }
+      columns[p.columns().c1()] = c1[k];
+      columns[p.columns().c2()] = c2[k];
+      long[] low = new long[acc.length];
+      long[] high = new long[acc.length];
+      for (int i = 0; i < acc.length; i++) {
+        low[i] = Goldilocks.sub(acc[i], c1[k][i]);
+        high[i] = Goldilocks.add(Goldilocks.add(acc[i], c2[k][i]), 1);
+      }
+      roundingGroups.add(new long[][] {tags(p), outTable, low, high});
+      rangeGroups.add(new long[][] {c1[k]});
+      rangeGroups.add(new long[][] {c2[k]});
+    }
+    roundingGroups.addAll(rescaleGroups);
+    lookups = List.of(LookupWitness.compute(statement.lookups().get(0), roundingGroups),
+        LookupWitness.compute(statement.lookups().get(1), rangeGroups));
+  }
+
+  /** The columns in commitment order: the circuit's, the two multiplicity columns, the input. */
+  List<long[]> committedColumns() {
+    List<long[]> all = new ArrayList<>(List.of(columns));
+    all.add(lookups.get(0).multiplicities());
+    all.add(lookups.get(1).multiplicities());
+    all.add(inputTable);
+    return all;
+  }
+
+  long[] activation(ModelCircuit circuit, int tensor) {
+    long[] t = activations.get(circuit.resolve(tensor));
+    if (t == null) {
+      throw new ProverException("tensor " + tensor + " is read before it is proven");
+    }
+    return t;
+  }
+
+  private long[] linearAccumulator(LinearLayer l, LayerTrace lt, QuantizedModel model, ModelCircuit circuit) {
+    WindowedLinear w = l.linear();
+    int[] weights = w.kind() == WindowedLinear.Kind.SUM ? null : model.constant(w.weights());
+    int[] bias = w.hasBias() ? model.constant(w.bias()) : null;
+    return PaddedAccumulators.of(w, lt.accumulators(), activation(circuit, w.input()), weights, bias);
+  }
+
+  /** c1 = a - low, c2 = high - 1 - a for the step-table row holding a; zero on padding. */
+  private void rangeWitness(ProvenLayer p, int k, long[] outTable, long[] acc) {
+    TensorLayout out = p.outLayout();
+    List<StepTable> tables = p.rounding().tables();
+    long[] w1 = new long[acc.length];
+    long[] w2 = new long[acc.length];
+    for (int y = 0; y < out.height(); y++) {
+      for (int x = 0; x < out.width(); x++) {
+        for (int c = 0; c < out.channels(); c++) {
+          int i = out.index(y, x, c);
+          long a = Goldilocks.toSigned(acc[i]);
+          StepTable table = tables.get(p.rounding().isPerChannel() ? c : 0);
+          int row = table.rowOf(a);
+          if (row < 0) {
+            throw new ProverException("layer " + p.layer().name() + ": accumulator " + a + " at (" + y + ", " + x + ", "
+                + c + ") is outside the provable range");
+          }
+          StepTable.Row r = table.rows().get(row);
+          if (Goldilocks.fromSigned(r.out()) != outTable[i]) {
+            throw new ProverException("layer " + p.layer().name() + ": the engine's output " + Goldilocks.toSigned(outTable[i])
+                + " differs from the rounding of " + a + " (" + r.out() + ")");
+          }
+          w1[i] = Goldilocks.fromSigned(a - r.low());
+          w2[i] = Goldilocks.fromSigned(r.high() - 1 - a);
+        }
+      }
+    }
+    c1[k] = w1;
+    c2[k] = w2;
+  }
+
+  /** The table-tag column: base, plus the channel for per-channel tables (on every entry). */
+  private static long[] tags(ProvenLayer p) {
+    TensorLayout out = p.outLayout();
+    long[] t = new long[out.paddedSize()];
+    int cMask = (1 << out.cBits()) - 1;
+    for (int i = 0; i < t.length; i++) {
+      t[i] = p.columns().tagBase() + (p.columns().perChannel() ? (i & cMask) : 0);
+    }
+    return t;
+  }
+
+  private static long[] constant(TensorLayout out, long v) {
+    long[] t = new long[out.paddedSize()];
+    java.util.Arrays.fill(t, v);
+    return t;
+  }
+
+  private static long[] rescaled(TensorLayout out, int[] input, java.util.function.IntUnaryOperator f) {
+    int[] s = new int[input.length];
+    for (int i = 0; i < s.length; i++) {
+      s[i] = f.applyAsInt(input[i]);
+    }
+    return out.place(s);
+  }
+}

@@ -1,0 +1,152 @@
+package io.zkaudit.prover.inference;
+
+import io.zkaudit.engine.InferenceTrace;
+import io.zkaudit.engine.IntegerEngine;
+import io.zkaudit.field.Ext2;
+import io.zkaudit.hash.Digest32;
+import io.zkaudit.inference.InferenceStatement;
+import io.zkaudit.inference.ModelProof;
+import io.zkaudit.inference.ModelVerifier;
+import io.zkaudit.inference.VerifyingKey;
+import io.zkaudit.inference.WeightLayout;
+import io.zkaudit.layers.ModelCircuit;
+import io.zkaudit.layers.ModelCircuit.AddLayer;
+import io.zkaudit.layers.ModelCircuit.LinearLayer;
+import io.zkaudit.layers.ModelCircuit.ProvenLayer;
+import io.zkaudit.layers.TensorLayout;
+import io.zkaudit.layers.WindowedLinear;
+import io.zkaudit.layers.WindowedLinearProof;
+import io.zkaudit.lookup.LookupStatement;
+import io.zkaudit.model.QuantizedModel;
+import io.zkaudit.poly.Mle;
+import io.zkaudit.proof.InvalidProofException;
+import io.zkaudit.prover.layers.WindowedLinearProver;
+import io.zkaudit.prover.lookup.LogUpProver;
+import io.zkaudit.prover.pcs.BasefoldProver;
+import io.zkaudit.prover.pcs.Committed;
+import io.zkaudit.transcript.Transcript;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Proves {@code output = model(input)}: runs the integer engine, builds the witness, commits it,
+ * proves the lookups and the linear layers, and opens both commitments. The claims it opens are
+ * computed by {@link ModelVerifier#reduce} on the proof itself, so prover and verifier cannot
+ * disagree on them.
+ */
+public final class ModelProver {
+  private ModelProver() {}
+
+  /** Commits to a model's weights: done once per model; the verifying key is its public commitment. */
+  public static CommittedModel commit(QuantizedModel model) {
+    ModelCircuit circuit;
+    try {
+      circuit = ModelCircuit.of(model.description());
+    } catch (RuntimeException e) {
+      throw new ProverException(e.getMessage());
+    }
+    WeightLayout layout = WeightLayout.of(circuit);
+    List<long[]> tables = new ArrayList<>();
+    for (WeightLayout.Entry e : layout.entries()) {
+      LinearLayer l = (LinearLayer) circuit.layers().stream().filter(p -> p.layerIndex() == e.layer()).findFirst().orElseThrow();
+      WindowedLinear w = l.linear();
+      int[] values = model.constant(e.tensor());
+      if (e.isBias()) {
+        long[] t = new long[1 << e.numVars()];
+        for (int c = 0; c < values.length; c++) {
+          t[c] = io.zkaudit.field.Goldilocks.fromSigned(values[c]);
+        }
+        tables.add(t);
+      } else {
+        tables.add(w.placeWeights(values));
+      }
+    }
+    Committed committed = new BasefoldProver(InferenceStatement.pcsParams()).commit(tables);
+    VerifyingKey vk = new VerifyingKey(model.description(), committed.commitment());
+    return new CommittedModel(model, circuit, layout, tables, committed, vk);
+  }
+
+  public static ModelProof prove(CommittedModel cm, int[] input, ProgressListener progress) {
+    ModelCircuit circuit = cm.circuit();
+    int phases = 6;
+    progress.progress("inference", 0, phases);
+    InferenceTrace trace;
+    try {
+      trace = new IntegerEngine(cm.model()).trace(input);
+    } catch (RuntimeException e) {
+      throw new ProverException(e.getMessage());
+    }
+    LookupStatement statement = InferenceStatement.lookups(circuit);
+    progress.progress("witness", 1, phases);
+    InferenceWitness w = new InferenceWitness(circuit, cm.model(), trace, statement);
+    Digest32 model = cm.vk().digest();
+    Digest32 inputHash = ModelVerifier.inputHash(input);
+
+    Transcript t = new Transcript(InferenceStatement.DOMAIN);
+    t.absorbBytes("model", model.bytes());
+    cm.vk().weights().absorb(t);
+    t.absorbDigest("input-hash", inputHash);
+    t.absorbField("output", field(w.output));
+    progress.progress("commit", 2, phases);
+    BasefoldProver pcs = new BasefoldProver(InferenceStatement.pcsParams());
+    Committed witness = pcs.commit(w.committedColumns());
+    witness.commitment().absorb(t);
+    TensorLayout inLayout = InferenceStatement.inputLayout(circuit);
+    Ext2[] inputPoint = t.challengeExts("input-point", inLayout.numVars());
+    Ext2 inputEval = Mle.evaluate(w.inputTable, inputPoint);
+    t.absorbExt("input-eval", inputEval);
+
+    progress.progress("lookups", 3, phases);
+    LogUpProver.Output lookups = LogUpProver.prove(statement, w.lookups, t);
+    progress.progress("layers", 4, phases);
+    int layers = circuit.layers().size();
+    Ext2[] rangeEvals = new Ext2[2 * layers];
+    List<Ext2> addEvals = new ArrayList<>();
+    List<WindowedLinearProof> linear = new ArrayList<>();
+    for (int k = 0; k < layers; k++) {
+      ProvenLayer p = circuit.layers().get(k);
+      Ext2[] rho = lookups.claims().witnesses().get(0).get(k).point();
+      rangeEvals[2 * k] = Mle.evaluate(w.c1[k], rho);
+      rangeEvals[2 * k + 1] = Mle.evaluate(w.c2[k], rho);
+      t.absorbExt("range-evals", rangeEvals[2 * k], rangeEvals[2 * k + 1]);
+      switch (p) {
+        case LinearLayer l -> {
+          WindowedLinear spec = l.linear();
+          long[] weights = spec.kind() == WindowedLinear.Kind.SUM ? null
+              : cm.weightTables().get(cm.layout().columnOf(spec.weights()));
+          long[] bias = spec.hasBias() ? cm.weightTables().get(cm.layout().columnOf(spec.bias())) : null;
+          linear.add(WindowedLinearProver.prove(spec, w.activation(circuit, spec.input()), weights, bias, rho, t).proof());
+        }
+        case AddLayer a -> {
+          Ext2 s1 = Mle.evaluate(w.columns[a.s1Column()], rho);
+          addEvals.add(s1);
+          t.absorbExt("add-eval", s1);
+        }
+        case ModelCircuit.RequantizeLayer q -> { }
+      }
+    }
+    ModelProof partial = new ModelProof(model, inputHash, w.output, witness.commitment(), inputEval, lookups.proof(),
+        rangeEvals, addEvals.toArray(Ext2[]::new), linear, new byte[0], new byte[0]);
+
+    progress.progress("openings", 5, phases);
+    ModelVerifier.Reduction reduction;
+    try {
+      reduction = new ModelVerifier(cm.vk()).reduce(partial, input);
+    } catch (InvalidProofException e) {
+      throw new IllegalStateException("the prover's own proof does not reduce: " + e.getMessage(), e);
+    }
+    byte[] witnessOpening = pcs.openColumns(witness, reduction.witnessClaims(), reduction.transcript()).encode();
+    byte[] weightOpening = pcs.openColumns(cm.weights(), reduction.weightClaims(), reduction.transcript()).encode();
+    progress.progress("done", phases, phases);
+    return new ModelProof(model, inputHash, w.output, witness.commitment(), inputEval, lookups.proof(), rangeEvals,
+        addEvals.toArray(Ext2[]::new), linear, witnessOpening, weightOpening);
+  }
+
+  private static long[] field(int[] values) {
+    long[] f = new long[values.length];
+    for (int i = 0; i < f.length; i++) {
+      f[i] = io.zkaudit.field.Goldilocks.fromSigned(values[i]);
+    }
+    return f;
+  }
+}

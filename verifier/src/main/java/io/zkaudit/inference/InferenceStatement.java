@@ -1,0 +1,121 @@
+package io.zkaudit.inference;
+
+import io.zkaudit.field.Ext2;
+import io.zkaudit.layers.ModelCircuit;
+import io.zkaudit.layers.TensorLayout;
+import io.zkaudit.lookup.LookupStatement;
+import io.zkaudit.lookup.LookupStatement.Group;
+import io.zkaudit.lookup.LookupStatement.Lookup;
+import io.zkaudit.lookup.LookupTable;
+import io.zkaudit.pcs.PcsParams;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The public shape of an inference proof, derived from the circuit: the lookups (one table of all
+ * rounding steps and ADD rescalings, one 16-bit range table), the per-proof columns and the
+ * commitment parameters.
+ *
+ * <p>Lookup 0 (width 4) has one group per proven layer, (tag, out, a - c1, a + c2 + 1), then two
+ * per ADD, (tag, x, rescale(x), 0). Lookup 1 (the range table) has two groups per proven layer,
+ * c1 and c2. Every group's active rows are the real entries of the layer's output tensor.
+ */
+public final class InferenceStatement {
+  private InferenceStatement() {}
+
+  public static final String DOMAIN = "zkaudit/inference/v1";
+  public static final int RANGE_BITS = 16;
+
+  /** Commitment parameters: rate 1/4, ~100 bits under the Reed-Solomon proximity conjecture; see docs/pcs.md. */
+  public static PcsParams pcsParams() {
+    return PcsParams.conjectured100();
+  }
+
+  public static LookupStatement lookups(ModelCircuit c) {
+    List<Group> rounding = new ArrayList<>();
+    List<Group> range = new ArrayList<>();
+    for (ModelCircuit.ProvenLayer p : c.layers()) {
+      Group g = box(p.outLayout());
+      rounding.add(g);
+      range.add(g);
+      range.add(g);
+    }
+    for (ModelCircuit.ProvenLayer p : c.layers()) {
+      if (p instanceof ModelCircuit.AddLayer) {
+        rounding.add(box(p.outLayout()));
+        rounding.add(box(p.outLayout()));
+      }
+    }
+    return new LookupStatement(List.of(new Lookup(table(c), rounding), new Lookup(LookupTable.range(RANGE_BITS), range)));
+  }
+
+  /** The rounding table: columns (tag, v1, v2, v3) of the circuit's rows. */
+  public static LookupTable table(ModelCircuit c) {
+    int n = c.tableRows().size();
+    long[][] cols = new long[4][n];
+    for (int r = 0; r < n; r++) {
+      long[] row = c.tableRows().get(r);
+      for (int k = 0; k < 4; k++) {
+        cols[k][r] = row[k];
+      }
+    }
+    return LookupTable.ofColumns(cols);
+  }
+
+  /** The real entries of a padded tensor: channel, column and row extents, low bits first. */
+  public static Group box(TensorLayout l) {
+    return new Group(l.numVars(), List.of(new Group.Extent(l.cBits(), l.channels()),
+        new Group.Extent(l.wBits(), l.width()), new Group.Extent(l.hBits(), l.height())));
+  }
+
+  /** The MLE of a layer's tag column: its base, plus the channel index for per-channel tables. */
+  public static Ext2 tag(ModelCircuit.ProvenLayer p, Ext2[] point) {
+    Ext2 acc = Ext2.of(p.columns().tagBase());
+    if (p.columns().perChannel()) {
+      long pow = 1;
+      for (int j = 0; j < p.outLayout().cBits(); j++) {
+        acc = acc.add(point[j].mul(pow));
+        pow <<= 1;
+      }
+    }
+    return acc;
+  }
+
+  /**
+   * Variables of every per-proof column: the circuit's columns, then the two multiplicity columns,
+   * then the model input (committed, so that a proof can be checked without the input, and bound to
+   * it by one evaluation when the verifier has it).
+   */
+  public static int[] witnessLogSizes(ModelCircuit c) {
+    LookupStatement st = lookups(c);
+    int n = c.columns().size();
+    int[] logs = new int[n + 3];
+    for (int i = 0; i < n; i++) {
+      logs[i] = c.columns().get(i).numVars();
+    }
+    logs[n] = st.lookups().get(0).table().numVars();
+    logs[n + 1] = RANGE_BITS;
+    logs[n + 2] = inputLayout(c).numVars();
+    return logs;
+  }
+
+  public static int roundingMultiplicityColumn(ModelCircuit c) {
+    return c.columns().size();
+  }
+
+  public static int rangeMultiplicityColumn(ModelCircuit c) {
+    return c.columns().size() + 1;
+  }
+
+  public static int inputColumn(ModelCircuit c) {
+    return c.columns().size() + 2;
+  }
+
+  public static TensorLayout inputLayout(ModelCircuit c) {
+    return TensorLayout.of(c.model().tensor(c.inputTensor()));
+  }
+
+  public static TensorLayout outputLayout(ModelCircuit c) {
+    return TensorLayout.of(c.model().tensor(c.outputTensor()));
+  }
+}

@@ -1,0 +1,122 @@
+package io.zkaudit.inference;
+
+import io.zkaudit.codec.ByteReader;
+import io.zkaudit.codec.ByteWriter;
+import io.zkaudit.field.Ext2;
+import io.zkaudit.hash.Digest32;
+import io.zkaudit.layers.WindowedLinearProof;
+import io.zkaudit.lookup.LogUpProof;
+import io.zkaudit.pcs.Commitment;
+import io.zkaudit.pcs.OpeningProof;
+import io.zkaudit.proof.InvalidProofException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A proof that {@code output = model(input)} for the model behind a {@link VerifyingKey}.
+ *
+ * <p>File format: magic "ZKPF", u32 version, the verifying key's digest (which model), the input's
+ * SHA-256 (which input), the output values, the per-proof commitment, the committed input's value at
+ * a random point, the lookup proof, the range
+ * evaluations (c1, c2 at each layer's lookup point), the ADD evaluations, the linear-layer proofs
+ * and the two openings (witness, weights), each length-prefixed.
+ */
+public record ModelProof(Digest32 model, Digest32 inputHash, int[] output, Commitment witness, Ext2 inputEval, LogUpProof lookups,
+    Ext2[] rangeEvals, Ext2[] addEvals, List<WindowedLinearProof> linear, byte[] witnessOpening, byte[] weightOpening) {
+
+  private static final byte[] MAGIC = {'Z', 'K', 'P', 'F'};
+  public static final int VERSION = 1;
+  public static final int MAX_OUTPUT = 1 << 20;
+  public static final int MAX_LAYERS = 1 << 12;
+  public static final int MAX_OPENING = 64 << 20;
+
+  public ModelProof {
+    output = output.clone();
+    rangeEvals = rangeEvals.clone();
+    addEvals = addEvals.clone();
+    linear = List.copyOf(linear);
+    witnessOpening = witnessOpening.clone();
+    weightOpening = weightOpening.clone();
+  }
+
+  @Override
+  public int[] output() {
+    return output.clone();
+  }
+
+  @Override
+  public Ext2[] rangeEvals() {
+    return rangeEvals.clone();
+  }
+
+  @Override
+  public Ext2[] addEvals() {
+    return addEvals.clone();
+  }
+
+  @Override
+  public byte[] witnessOpening() {
+    return witnessOpening.clone();
+  }
+
+  @Override
+  public byte[] weightOpening() {
+    return weightOpening.clone();
+  }
+
+  public OpeningProof decodeWitnessOpening(int numVars) throws InvalidProofException {
+    return OpeningProof.decode(witnessOpening, InferenceStatement.pcsParams(), numVars);
+  }
+
+  public OpeningProof decodeWeightOpening(int numVars) throws InvalidProofException {
+    return OpeningProof.decode(weightOpening, InferenceStatement.pcsParams(), numVars);
+  }
+
+  public byte[] encode() {
+    ByteWriter w = new ByteWriter().raw(MAGIC).u32(VERSION).digest(model).digest(inputHash);
+    w.u32(output.length);
+    for (int v : output) {
+      w.u32(v);
+    }
+    witness.encode(w);
+    w.ext(inputEval);
+    w.bytes(lookups.toBytes());
+    w.exts(rangeEvals).exts(addEvals);
+    w.u32(linear.size());
+    for (WindowedLinearProof p : linear) {
+      p.encode(w);
+    }
+    w.bytes(witnessOpening).bytes(weightOpening);
+    return w.toByteArray();
+  }
+
+  public static ModelProof decode(byte[] bytes) throws InvalidProofException {
+    ByteReader r = new ByteReader(bytes);
+    for (byte m : MAGIC) {
+      InvalidProofException.check(r.u8("magic") == (m & 0xFF), "not a zkaudit proof (bad magic)");
+    }
+    int version = r.u32("version");
+    InvalidProofException.check(version == VERSION, "proof version " + version + ", expected " + VERSION);
+    Digest32 model = r.digest("model digest");
+    Digest32 input = r.digest("input hash");
+    int n = r.length("output", MAX_OUTPUT);
+    int[] output = new int[n];
+    for (int i = 0; i < n; i++) {
+      output[i] = r.u32("output value");
+    }
+    Commitment witness = Commitment.decode(r);
+    Ext2 inputEval = r.ext("input evaluation");
+    LogUpProof lookups = LogUpProof.fromBytes(r.bytes("lookup proof", MAX_OPENING));
+    Ext2[] range = r.exts("range evaluations", 2 * MAX_LAYERS);
+    Ext2[] adds = r.exts("add evaluations", MAX_LAYERS);
+    int layers = r.length("linear layer proofs", MAX_LAYERS);
+    List<WindowedLinearProof> linear = new ArrayList<>();
+    for (int i = 0; i < layers; i++) {
+      linear.add(WindowedLinearProof.decode(r));
+    }
+    byte[] wo = r.bytes("witness opening", MAX_OPENING);
+    byte[] go = r.bytes("weight opening", MAX_OPENING);
+    r.finish();
+    return new ModelProof(model, input, output, witness, inputEval, lookups, range, adds, linear, wo, go);
+  }
+}

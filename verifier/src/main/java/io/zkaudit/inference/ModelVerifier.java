@@ -1,0 +1,243 @@
+package io.zkaudit.inference;
+
+import io.zkaudit.field.Ext2;
+import io.zkaudit.field.Goldilocks;
+import io.zkaudit.hash.Digest32;
+import io.zkaudit.hash.Sha256;
+import io.zkaudit.layers.ModelCircuit;
+import io.zkaudit.layers.ModelCircuit.AddLayer;
+import io.zkaudit.layers.ModelCircuit.LinearLayer;
+import io.zkaudit.layers.ModelCircuit.ProvenLayer;
+import io.zkaudit.layers.ModelCircuit.RequantizeLayer;
+import io.zkaudit.layers.TensorClaim;
+import io.zkaudit.layers.TensorLayout;
+import io.zkaudit.layers.WindowedLinearVerifier;
+import io.zkaudit.lookup.LogUpVerifier;
+import io.zkaudit.lookup.LookupClaims;
+import io.zkaudit.lookup.LookupClaims.WitnessClaim;
+import io.zkaudit.lookup.LookupStatement;
+import io.zkaudit.model.ElementType;
+import io.zkaudit.model.TensorSpec;
+import io.zkaudit.pcs.BasefoldVerifier;
+import io.zkaudit.pcs.ColumnClaim;
+import io.zkaudit.pcs.PackedLayout;
+import io.zkaudit.poly.Mle;
+import io.zkaudit.proof.InvalidProofException;
+import io.zkaudit.transcript.Transcript;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Verifies an inference proof. The work is the lookup and layer sumchecks (logarithmic in tensor
+ * sizes), the window predicates (square root), the public rounding table, the public output, and
+ * two commitment openings: no tensor of the model is ever touched.
+ *
+ * <p>Transcript order (the prover's is the same): domain, model digest, weight commitment, input
+ * hash, output, witness commitment, input-check point and value, the lookup proof, then per proven
+ * layer in order: its range evaluations, its ADD evaluation or linear-layer sumchecks; finally the
+ * witness and weight openings.
+ */
+public final class ModelVerifier {
+  private final VerifyingKey vk;
+  private final ModelCircuit circuit;
+  private final WeightLayout weights;
+  private final LookupStatement statement;
+  private final PackedLayout witnessLayout;
+  private final PackedLayout weightLayout;
+
+  public ModelVerifier(VerifyingKey vk) throws InvalidProofException {
+    this.vk = vk;
+    try {
+      this.circuit = ModelCircuit.of(vk.description());
+    } catch (RuntimeException e) {
+      throw new InvalidProofException("the model cannot be proven: " + e.getMessage());
+    }
+    this.weights = WeightLayout.of(circuit);
+    this.statement = InferenceStatement.lookups(circuit);
+    this.witnessLayout = new PackedLayout(InferenceStatement.witnessLogSizes(circuit));
+    this.weightLayout = new PackedLayout(weights.logSizes());
+    InvalidProofException.check(vk.weights().numVars() == weightLayout.numVars(),
+        "verifying key: the weight commitment has " + vk.weights().numVars() + " variables, the model needs "
+            + weightLayout.numVars());
+  }
+
+  public ModelCircuit circuit() {
+    return circuit;
+  }
+
+  /** SHA-256 of the input values as little-endian int32: what a proof records of its input. */
+  public static Digest32 inputHash(int[] input) {
+    ByteBuffer b = ByteBuffer.allocate(4 * input.length).order(ByteOrder.LITTLE_ENDIAN);
+    for (int v : input) {
+      b.putInt(v);
+    }
+    return new Digest32(Sha256.hash(b.array()));
+  }
+
+  /**
+   * Checks the proof and returns its verified output. With {@code input} null the committed input
+   * is not compared with anything: the proof then shows output = model(some input whose claimed
+   * hash is in the proof).
+   */
+  public int[] verify(ModelProof proof, int[] input) throws InvalidProofException {
+    Reduction r = reduce(proof, input);
+    BasefoldVerifier pcs = new BasefoldVerifier(InferenceStatement.pcsParams());
+    pcs.verifyColumns(proof.witness(), witnessLayout, r.witnessClaims(),
+        proof.decodeWitnessOpening(witnessLayout.numVars()), r.transcript());
+    pcs.verifyColumns(vk.weights(), weightLayout, r.weightClaims(), proof.decodeWeightOpening(weightLayout.numVars()),
+        r.transcript());
+    return r.output();
+  }
+
+  /**
+   * Everything a proof reduces to before its two openings: the evaluation claims on the witness and
+   * weight commitments, and the transcript at that point. The prover calls this on its proof
+   * without openings, so that the claims it opens are, by construction, the ones checked here.
+   */
+  public record Reduction(Transcript transcript, List<ColumnClaim> witnessClaims, List<ColumnClaim> weightClaims,
+      int[] output) {}
+
+  public Reduction reduce(ModelProof proof, int[] input) throws InvalidProofException {
+    InvalidProofException.check(proof.model().equals(vk.digest()), "the proof is for another model");
+    TensorSpec inSpec = vk.description().tensor(circuit.inputTensor());
+    TensorSpec outSpec = vk.description().tensor(circuit.outputTensor());
+    if (input != null) {
+      checkValues("input", input, inSpec);
+      InvalidProofException.check(inputHash(input).equals(proof.inputHash()), "the proof is for another input");
+    }
+    int[] output = proof.output();
+    checkValues("output", output, outSpec);
+
+    Transcript t = new Transcript(InferenceStatement.DOMAIN);
+    t.absorbBytes("model", proof.model().bytes());
+    vk.weights().absorb(t);
+    t.absorbDigest("input-hash", proof.inputHash());
+    t.absorbField("output", field(output));
+    InvalidProofException.check(proof.witness().numVars() == witnessLayout.numVars(),
+        "the witness commitment has " + proof.witness().numVars() + " variables, expected " + witnessLayout.numVars());
+    proof.witness().absorb(t);
+
+    List<ColumnClaim> witnessClaims = new ArrayList<>();
+    List<ColumnClaim> weightClaims = new ArrayList<>();
+    TensorLayout inLayout = InferenceStatement.inputLayout(circuit);
+    Ext2[] inputPoint = t.challengeExts("input-point", inLayout.numVars());
+    t.absorbExt("input-eval", proof.inputEval());
+    witnessClaims.add(new ColumnClaim(InferenceStatement.inputColumn(circuit), inputPoint, proof.inputEval()));
+    if (input != null) {
+      InvalidProofException.check(Mle.evaluate(inLayout.place(input), inputPoint).equals(proof.inputEval()),
+          "the committed input is not the given input");
+    }
+    long[] outputTable = InferenceStatement.outputLayout(circuit).place(output);
+
+    LookupClaims lookups = LogUpVerifier.verify(statement, proof.lookups(), t);
+    witnessClaims.add(new ColumnClaim(InferenceStatement.roundingMultiplicityColumn(circuit),
+        lookups.multiplicities().get(0).point(), lookups.multiplicities().get(0).value()));
+    witnessClaims.add(new ColumnClaim(InferenceStatement.rangeMultiplicityColumn(circuit),
+        lookups.multiplicities().get(1).point(), lookups.multiplicities().get(1).value()));
+    List<WitnessClaim> rounding = lookups.witnesses().get(0);
+    List<WitnessClaim> range = lookups.witnesses().get(1);
+    Ext2[] rangeEvals = proof.rangeEvals();
+    Ext2[] addEvals = proof.addEvals();
+    int layers = circuit.layers().size();
+    InvalidProofException.check(rangeEvals.length == 2 * layers, "wrong number of range evaluations");
+    int linearIndex = 0;
+    int addIndex = 0;
+    int rescaleGroup = layers;
+    for (int k = 0; k < layers; k++) {
+      ProvenLayer p = circuit.layers().get(k);
+      WitnessClaim g = rounding.get(k);
+      Ext2[] rho = g.point();
+      Ext2[] v = g.values();
+      InvalidProofException.check(v[0].equals(InferenceStatement.tag(p, rho)), p.layer().name() + ": wrong table tag");
+      tensorClaim(new TensorClaim(p.layer().output(), rho, v[1]), outputTable, witnessClaims, weightClaims);
+      Ext2 e1 = rangeEvals[2 * k];
+      Ext2 e2 = rangeEvals[2 * k + 1];
+      t.absorbExt("range-evals", e1, e2);
+      witnessClaims.add(new ColumnClaim(p.columns().c1(), rho, e1));
+      witnessClaims.add(new ColumnClaim(p.columns().c2(), rho, e2));
+      Ext2 acc = v[2].add(e1);
+      InvalidProofException.check(v[3].equals(acc.add(e2).add(Ext2.ONE)),
+          p.layer().name() + ": the rounding tuple is inconsistent");
+      WitnessClaim r1 = range.get(2 * k);
+      WitnessClaim r2 = range.get(2 * k + 1);
+      witnessClaims.add(new ColumnClaim(p.columns().c1(), r1.point(), r1.values()[0]));
+      witnessClaims.add(new ColumnClaim(p.columns().c2(), r2.point(), r2.values()[0]));
+      switch (p) {
+        case LinearLayer l -> {
+          InvalidProofException.check(linearIndex < proof.linear().size(), "missing linear-layer proofs");
+          for (TensorClaim c : WindowedLinearVerifier.verify(l.linear(), rho, acc, proof.linear().get(linearIndex++), t)) {
+            tensorClaim(c, outputTable, witnessClaims, weightClaims);
+          }
+        }
+        case AddLayer a -> {
+          InvalidProofException.check(addIndex < addEvals.length, "missing ADD evaluations");
+          Ext2 s1 = addEvals[addIndex++];
+          t.absorbExt("add-eval", s1);
+          witnessClaims.add(new ColumnClaim(a.s1Column(), rho, s1));
+          witnessClaims.add(new ColumnClaim(a.s2Column(), rho, acc.sub(s1)));
+          for (int side = 0; side < 2; side++) {
+            WitnessClaim rg = rounding.get(rescaleGroup++);
+            Ext2[] rv = rg.values();
+            InvalidProofException.check(rv[0].equals(Ext2.of(side == 0 ? a.tagA() : a.tagB())) && rv[3].isZero(),
+                a.layer().name() + ": wrong rescale tag");
+            tensorClaim(new TensorClaim(side == 0 ? a.layer().a() : a.layer().b(), rg.point(), rv[1]), outputTable,
+                witnessClaims, weightClaims);
+            witnessClaims.add(new ColumnClaim(side == 0 ? a.s1Column() : a.s2Column(), rg.point(), rv[2]));
+          }
+        }
+        case RequantizeLayer q -> {
+          Ext2 mask = InferenceStatement.box(p.outLayout()).selector(rho);
+          Ext2 in = acc.add(mask.mul(Goldilocks.fromSigned(q.layer().inputZeroPoint())));
+          tensorClaim(new TensorClaim(q.layer().input(), rho, in), outputTable, witnessClaims, weightClaims);
+        }
+      }
+    }
+    InvalidProofException.check(linearIndex == proof.linear().size(), "unexpected linear-layer proofs");
+    InvalidProofException.check(addIndex == addEvals.length, "unexpected ADD evaluations");
+    return new Reduction(t, witnessClaims, weightClaims, output);
+  }
+
+  /** Routes a claim on a tensor: public output (checked now), a weight, or a committed column. */
+  private void tensorClaim(TensorClaim c, long[] outputTable, List<ColumnClaim> witness, List<ColumnClaim> weight)
+      throws InvalidProofException {
+    int tensor = circuit.resolve(c.tensor());
+    if (tensor == circuit.outputTensor()) {
+      InvalidProofException.check(Mle.evaluate(outputTable, c.point()).equals(c.value()),
+          "the claimed output does not match the proof");
+      return;
+    }
+    if (tensor == circuit.inputTensor()) {
+      witness.add(new ColumnClaim(InferenceStatement.inputColumn(circuit), c.point(), c.value()));
+      return;
+    }
+    int w = weights.columnOf(tensor);
+    if (w >= 0) {
+      weight.add(new ColumnClaim(w, c.point(), c.value()));
+      return;
+    }
+    ProvenLayer producer = circuit.producer(tensor);
+    if (producer == null || producer.columns().out() < 0) {
+      throw new IllegalStateException("tensor " + tensor + " has no committed column");
+    }
+    witness.add(new ColumnClaim(producer.columns().out(), c.point(), c.value()));
+  }
+
+  static long[] field(int[] values) {
+    long[] f = new long[values.length];
+    for (int i = 0; i < f.length; i++) {
+      f[i] = Goldilocks.fromSigned(values[i]);
+    }
+    return f;
+  }
+
+  private static void checkValues(String what, int[] values, TensorSpec spec) throws InvalidProofException {
+    InvalidProofException.check(values.length == spec.size(),
+        what + " has " + values.length + " values, the model's " + spec.name() + " has " + spec.size());
+    ElementType type = spec.type();
+    for (int v : values) {
+      InvalidProofException.check(v >= type.min() && v <= type.max(), what + " value " + v + " is outside " + type);
+    }
+  }
+}
