@@ -1,0 +1,239 @@
+package io.zkaudit.prover.pcs;
+
+import io.zkaudit.field.Ext2;
+import io.zkaudit.field.Goldilocks;
+import io.zkaudit.hash.Digest32;
+import io.zkaudit.hash.Sha256;
+import io.zkaudit.merkle.MerkleVerifier;
+import io.zkaudit.pcs.Basefold;
+import io.zkaudit.pcs.ColumnClaim;
+import io.zkaudit.pcs.Commitment;
+import io.zkaudit.pcs.EvalClaim;
+import io.zkaudit.pcs.OpeningProof;
+import io.zkaudit.pcs.PackedLayout;
+import io.zkaudit.pcs.PcsParams;
+import io.zkaudit.poly.Mle;
+import io.zkaudit.prover.merkle.MerkleTree;
+import io.zkaudit.prover.ntt.ReedSolomon;
+import io.zkaudit.prover.parallel.Parallel;
+import io.zkaudit.transcript.Transcript;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Basefold prover: commits to multilinear polynomials (one, or several columns packed into
+ * one, see {@link PackedLayout}) and proves batches of evaluation claims on them with one opening.
+ * The verifier is {@link io.zkaudit.pcs.BasefoldVerifier}; docs/pcs.md describes the protocol.
+ */
+public final class BasefoldProver {
+  private final PcsParams params;
+
+  public BasefoldProver(PcsParams params) {
+    this.params = params;
+  }
+
+  public PcsParams params() {
+    return params;
+  }
+
+  /** Commits to the multilinear polynomial with these 2^n hypercube evaluations (not copied: do not modify it). */
+  public Committed commit(long[] evals) {
+    return commit(evals, null);
+  }
+
+  /** Commits to several columns (power-of-two lengths) packed into one polynomial. */
+  public Committed commit(List<long[]> columns) {
+    PackedLayout layout = PackedLayout.of(columns);
+    return commit(layout.pack(columns), layout);
+  }
+
+  private Committed commit(long[] evals, PackedLayout layout) {
+    int n = Mle.numVars(evals.length);
+    PcsParams.checkNumVars(n);
+    if (n + params.logBlowup() > 30) {
+      throw new IllegalArgumentException("2^" + n + " evaluations at blow-up 2^" + params.logBlowup() + " exceed the codeword size limit");
+    }
+    for (long v : evals) {
+      if (!Goldilocks.isCanonical(v)) {
+        throw new IllegalArgumentException("evaluations must be canonical field elements");
+      }
+    }
+    long[] codeword = ReedSolomon.encodeEvaluations(evals, params.logBlowup());
+    MerkleTree tree = MerkleTree.build(codeword, OpeningProof.rowLongs(params, n, 0));
+    return new Committed(new Commitment(tree.root(), n), layout, evals, codeword, tree);
+  }
+
+  /** Proves claims on columns of a packed commitment. */
+  public OpeningProof openColumns(Committed committed, List<ColumnClaim> claims, Transcript t) {
+    if (committed.layout() == null) {
+      throw new IllegalArgumentException("this commitment holds one polynomial, not columns");
+    }
+    return open(committed, committed.layout().toPacked(claims), t);
+  }
+
+  /**
+   * Proves every claim (points with numVars coordinates) with one opening. The claimed values are
+   * taken as given: a wrong value yields a proof that does not verify.
+   */
+  public OpeningProof open(Committed committed, List<EvalClaim> claims, Transcript t) {
+    int n = committed.numVars();
+    int[] arities = params.arities(n);
+    int folds = params.foldRounds(n);
+    int logBlowup = params.logBlowup();
+    if (claims.isEmpty() || claims.size() > PcsParams.MAX_CLAIMS) {
+      throw new IllegalArgumentException("an opening needs 1 to " + PcsParams.MAX_CLAIMS + " claims");
+    }
+    for (EvalClaim c : claims) {
+      if (c.numVars() != n) {
+        throw new IllegalArgumentException("claim point has " + c.numVars() + " coordinates, the polynomial " + n + " variables");
+      }
+    }
+    Ext2 rho = Basefold.absorbHeader(t, params, committed.commitment(), claims);
+    long[] g = buildG(n, claims, rho);
+
+    // Sumcheck of sum_x f(x) g(x), folding the codeword with the same challenges.
+    long[] fBase = committed.evals;
+    long[] fExt = null;
+    long[] cw = committed.codeword;
+    int cwLog = n + logBlowup;
+    List<long[]> oracles = new ArrayList<>();
+    List<MerkleTree> trees = new ArrayList<>();
+    trees.add(committed.tree);
+    List<Ext2[]> rounds = new ArrayList<>();
+    List<Digest32> roots = new ArrayList<>();
+    int round = 0;
+    for (int i = 0; i < arities.length; i++) {
+      for (int s = 0; s < arities[i] && round < folds; s++) {
+        Ext2[] h = fExt == null ? SumcheckFG.roundBase(fBase, g) : SumcheckFG.roundExt(fExt, g);
+        rounds.add(h);
+        t.absorbExt("pcs/round", h);
+        Ext2 r = t.challengeExt("pcs/fold");
+        if (fExt == null) {
+          fExt = SumcheckFG.foldBase(fBase, r);
+        } else {
+          fExt = SumcheckFG.foldExt(fExt, r);
+        }
+        g = SumcheckFG.foldExt(g, r);
+        cw = round == 0 ? Folding.foldBase(cw, cwLog, r) : Folding.foldExt(cw, cwLog, r);
+        cwLog--;
+        round++;
+      }
+      if (i < arities.length - 1) {
+        MerkleTree tree = MerkleTree.build(cw, OpeningProof.rowLongs(params, n, i + 1));
+        oracles.add(cw);
+        trees.add(tree);
+        roots.add(tree.root());
+        t.absorbDigest("pcs/oracle", tree.root());
+      }
+    }
+
+    // The polynomial left after folding, in coefficient form.
+    Ext2[] fin = new Ext2[1 << params.finalVars(n)];
+    for (int x = 0; x < fin.length; x++) {
+      fin[x] = fExt == null ? Ext2.of(fBase[x]) : new Ext2(fExt[2 * x], fExt[2 * x + 1]);
+    }
+    Basefold.evalsToCoeffs(fin);
+    t.absorbExt("pcs/final", fin);
+
+    long nonce = grind(t.state(), params.powBits());
+    t.absorbLong("pcs/pow", nonce);
+    int[] pos = t.challengeIndices("pcs/queries", params.queries(), params.commitmentLeaves(n));
+
+    List<OpeningProof.QueryLayer> layers = new ArrayList<>();
+    for (int i = 0; i < arities.length; i++) {
+      int a = arities[i];
+      int[] leaf = new int[pos.length];
+      for (int k = 0; k < pos.length; k++) {
+        leaf[k] = i == 0 ? pos[k] : pos[k] >>> a;
+      }
+      int[] distinct = MerkleVerifier.sortedDistinct(leaf);
+      MerkleTree tree = trees.get(i);
+      int rowLongs = tree.rowLongs();
+      long[] rows = new long[distinct.length * rowLongs];
+      for (int k = 0; k < distinct.length; k++) {
+        System.arraycopy(tree.row(distinct[k]), 0, rows, k * rowLongs, rowLongs);
+      }
+      layers.add(new OpeningProof.QueryLayer(rows, tree.prove(distinct)));
+      pos = leaf;
+    }
+    return new OpeningProof(rounds, roots, fin, nonce, layers);
+  }
+
+  /** g = sum_k rho^k eq(z_k, .), exploiting 0/1 high coordinates (packed column claims). */
+  static long[] buildG(int n, List<EvalClaim> claims, Ext2 rho) {
+    long[] g = new long[2 << n];
+    // group claims by their non-Boolean low part, so each eq table is built once
+    Map<List<Ext2>, List<int[]>> groups = new LinkedHashMap<>();
+    Ext2[] coeff = new Ext2[claims.size()];
+    Ext2 rk = Ext2.ONE;
+    for (int k = 0; k < claims.size(); k++) {
+      Ext2[] z = claims.get(k).point();
+      int m = n;
+      while (m > 0 && (z[m - 1].equals(Ext2.ZERO) || z[m - 1].equals(Ext2.ONE))) {
+        m--;
+      }
+      int offset = 0;
+      for (int j = m; j < n; j++) {
+        if (z[j].equals(Ext2.ONE)) {
+          offset |= 1 << j;
+        }
+      }
+      groups.computeIfAbsent(Arrays.asList(Arrays.copyOf(z, m)), key -> new ArrayList<>()).add(new int[] {k, offset});
+      coeff[k] = rk;
+      rk = rk.mul(rho);
+    }
+    for (Map.Entry<List<Ext2>, List<int[]>> e : groups.entrySet()) {
+      long[] eq = SumcheckFG.eqTable(e.getKey().toArray(new Ext2[0]));
+      int size = eq.length >>> 1;
+      for (int[] member : e.getValue()) {
+        Ext2 c = coeff[member[0]];
+        int off = member[1];
+        long c0 = c.c0();
+        long c1 = c.c1();
+        Parallel.forRange(size, 1 << 14, (from, to) -> {
+          for (int x = from; x < to; x++) {
+            long e0 = eq[2 * x];
+            long e1 = eq[2 * x + 1];
+            int at = 2 * (off + x);
+            long p0 = Goldilocks.add(Goldilocks.mul(e0, c0), Goldilocks.mul(Ext2.W, Goldilocks.mul(e1, c1)));
+            long p1 = Goldilocks.add(Goldilocks.mul(e0, c1), Goldilocks.mul(e1, c0));
+            g[at] = Goldilocks.add(g[at], p0);
+            g[at + 1] = Goldilocks.add(g[at + 1], p1);
+          }
+        });
+      }
+    }
+    return g;
+  }
+
+  /** The smallest nonce that satisfies {@link Basefold#powOk} (searched in parallel batches). */
+  static long grind(Digest32 state, int bits) {
+    if (bits == 0) {
+      return 0;
+    }
+    byte[] st = state.bytes();
+    int batch = 1 << 12;
+    for (long start = 0; ; start += batch) {
+      long base = start;
+      long[] found = {Long.MAX_VALUE};
+      Parallel.forRange(batch, 1 << 10, (from, to) -> {
+        MessageDigest md = Sha256.create();
+        for (int i = from; i < to; i++) {
+          if (Basefold.powOk(md, st, base + i, bits)) {
+            synchronized (found) {
+              found[0] = Math.min(found[0], base + i);
+            }
+            return;
+          }
+        }
+      });
+      if (found[0] != Long.MAX_VALUE) {
+        return found[0];
+      }
+    }
+  }
+}

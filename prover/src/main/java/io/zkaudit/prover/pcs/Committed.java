@@ -1,0 +1,40 @@
+package io.zkaudit.prover.pcs;
+
+import io.zkaudit.pcs.Commitment;
+import io.zkaudit.pcs.PackedLayout;
+import io.zkaudit.prover.merkle.MerkleTree;
+
+/**
+ * The prover's side of a commitment: the polynomial's evaluations, its codeword and Merkle tree.
+ * Holds large arrays (at 2^24 evaluations and rate 1/4: 128 MB + 512 MB + 128 MB); drop it after
+ * the last opening.
+ */
+public final class Committed {
+  private final Commitment commitment;
+  private final PackedLayout layout;
+  final long[] evals;
+  final long[] codeword;
+  final MerkleTree tree;
+
+  Committed(Commitment commitment, PackedLayout layout, long[] evals, long[] codeword, MerkleTree tree) {
+    this.commitment = commitment;
+    this.layout = layout;
+    this.evals = evals;
+    this.codeword = codeword;
+    this.tree = tree;
+  }
+
+  /** What the verifier gets: the Merkle root and the number of variables. */
+  public Commitment commitment() {
+    return commitment;
+  }
+
+  /** The column layout when several columns were committed together, else null. */
+  public PackedLayout layout() {
+    return layout;
+  }
+
+  public int numVars() {
+    return commitment.numVars();
+  }
+}

@@ -1,0 +1,152 @@
+package io.zkaudit.prover.pcs;
+
+import io.zkaudit.field.Ext2;
+import io.zkaudit.field.Goldilocks;
+import io.zkaudit.prover.parallel.Parallel;
+
+/**
+ * The sumcheck inside Basefold: sum_x f(x) g(x) for a base-field (first round) or extension f and
+ * an extension g, binding variable 0 first. Round messages are h(0), h(1), h(2). Tables are
+ * interleaved Ext2 long[] (see io.zkaudit.field.ExtVector).
+ */
+final class SumcheckFG {
+  private SumcheckFG() {}
+
+  private static final int MIN_CHUNK = 1 << 13;
+
+  /** h(0), h(1), h(2) for base f. */
+  static Ext2[] roundBase(long[] f, long[] g) {
+    int half = f.length >>> 1;
+    long[] acc = new long[6];
+    Parallel.forRange(half, MIN_CHUNK, (from, to) -> {
+      long s00 = 0, s01 = 0, s10 = 0, s11 = 0, s20 = 0, s21 = 0;
+      for (int k = from; k < to; k++) {
+        long f0 = f[2 * k];
+        long f1 = f[2 * k + 1];
+        long g00 = g[4 * k];
+        long g01 = g[4 * k + 1];
+        long g10 = g[4 * k + 2];
+        long g11 = g[4 * k + 3];
+        s00 = Goldilocks.add(s00, Goldilocks.mul(f0, g00));
+        s01 = Goldilocks.add(s01, Goldilocks.mul(f0, g01));
+        s10 = Goldilocks.add(s10, Goldilocks.mul(f1, g10));
+        s11 = Goldilocks.add(s11, Goldilocks.mul(f1, g11));
+        long f2 = Goldilocks.sub(Goldilocks.add(f1, f1), f0);
+        long g20 = Goldilocks.sub(Goldilocks.add(g10, g10), g00);
+        long g21 = Goldilocks.sub(Goldilocks.add(g11, g11), g01);
+        s20 = Goldilocks.add(s20, Goldilocks.mul(f2, g20));
+        s21 = Goldilocks.add(s21, Goldilocks.mul(f2, g21));
+      }
+      merge(acc, s00, s01, s10, s11, s20, s21);
+    });
+    return result(acc);
+  }
+
+  /** h(0), h(1), h(2) for extension f. */
+  static Ext2[] roundExt(long[] f, long[] g) {
+    int half = f.length >>> 2;
+    long[] acc = new long[6];
+    Parallel.forRange(half, MIN_CHUNK, (from, to) -> {
+      long s00 = 0, s01 = 0, s10 = 0, s11 = 0, s20 = 0, s21 = 0;
+      for (int k = from; k < to; k++) {
+        long a0 = f[4 * k], a1 = f[4 * k + 1], b0 = f[4 * k + 2], b1 = f[4 * k + 3];
+        long c0 = g[4 * k], c1 = g[4 * k + 1], d0 = g[4 * k + 2], d1 = g[4 * k + 3];
+        s00 = Goldilocks.add(s00, mul0(a0, a1, c0, c1));
+        s01 = Goldilocks.add(s01, mul1(a0, a1, c0, c1));
+        s10 = Goldilocks.add(s10, mul0(b0, b1, d0, d1));
+        s11 = Goldilocks.add(s11, mul1(b0, b1, d0, d1));
+        long e0 = Goldilocks.sub(Goldilocks.add(b0, b0), a0);
+        long e1 = Goldilocks.sub(Goldilocks.add(b1, b1), a1);
+        long h0 = Goldilocks.sub(Goldilocks.add(d0, d0), c0);
+        long h1 = Goldilocks.sub(Goldilocks.add(d1, d1), c1);
+        s20 = Goldilocks.add(s20, mul0(e0, e1, h0, h1));
+        s21 = Goldilocks.add(s21, mul1(e0, e1, h0, h1));
+      }
+      merge(acc, s00, s01, s10, s11, s20, s21);
+    });
+    return result(acc);
+  }
+
+  private static void merge(long[] acc, long... s) {
+    synchronized (acc) {
+      for (int i = 0; i < 6; i++) {
+        acc[i] = Goldilocks.add(acc[i], s[i]);
+      }
+    }
+  }
+
+  private static Ext2[] result(long[] acc) {
+    return new Ext2[] {new Ext2(acc[0], acc[1]), new Ext2(acc[2], acc[3]), new Ext2(acc[4], acc[5])};
+  }
+
+  /** Real part of (a0 + a1 u)(b0 + b1 u), u^2 = 7. */
+  static long mul0(long a0, long a1, long b0, long b1) {
+    return Goldilocks.add(Goldilocks.mul(a0, b0), Goldilocks.mul(Ext2.W, Goldilocks.mul(a1, b1)));
+  }
+
+  /** u-part of (a0 + a1 u)(b0 + b1 u). */
+  static long mul1(long a0, long a1, long b0, long b1) {
+    return Goldilocks.add(Goldilocks.mul(a0, b1), Goldilocks.mul(a1, b0));
+  }
+
+  /** Binds variable 0 of a base table to r. */
+  static long[] foldBase(long[] f, Ext2 r) {
+    int half = f.length >>> 1;
+    long[] out = new long[2 * half];
+    long r0 = r.c0();
+    long r1 = r.c1();
+    Parallel.forRange(half, MIN_CHUNK, (from, to) -> {
+      for (int k = from; k < to; k++) {
+        long lo = f[2 * k];
+        long d = Goldilocks.sub(f[2 * k + 1], lo);
+        out[2 * k] = Goldilocks.add(lo, Goldilocks.mul(r0, d));
+        out[2 * k + 1] = Goldilocks.mul(r1, d);
+      }
+    });
+    return out;
+  }
+
+  /** Binds variable 0 of an interleaved Ext2 table to r. */
+  static long[] foldExt(long[] f, Ext2 r) {
+    int half = f.length >>> 2;
+    long[] out = new long[2 * half];
+    long r0 = r.c0();
+    long r1 = r.c1();
+    Parallel.forRange(half, MIN_CHUNK, (from, to) -> {
+      for (int k = from; k < to; k++) {
+        long a0 = f[4 * k], a1 = f[4 * k + 1];
+        long d0 = Goldilocks.sub(f[4 * k + 2], a0);
+        long d1 = Goldilocks.sub(f[4 * k + 3], a1);
+        out[2 * k] = Goldilocks.add(a0, mul0(d0, d1, r0, r1));
+        out[2 * k + 1] = Goldilocks.add(a1, mul1(d0, d1, r0, r1));
+      }
+    });
+    return out;
+  }
+
+  /** eq(z, x) for all x (variable j = bit j), interleaved; the large steps run in parallel. */
+  static long[] eqTable(Ext2[] z) {
+    long[] t = new long[2 << z.length];
+    t[0] = 1;
+    int size = 1;
+    for (Ext2 zk : z) {
+      long z0 = zk.c0();
+      long z1 = zk.c1();
+      int sz = size;
+      Parallel.forRange(sz, 1 << 14, (from, to) -> {
+        for (int i = from; i < to; i++) {
+          long a0 = t[2 * i];
+          long a1 = t[2 * i + 1];
+          long h0 = mul0(a0, a1, z0, z1);
+          long h1 = mul1(a0, a1, z0, z1);
+          t[2 * (i + sz)] = h0;
+          t[2 * (i + sz) + 1] = h1;
+          t[2 * i] = Goldilocks.sub(a0, h0);
+          t[2 * i + 1] = Goldilocks.sub(a1, h1);
+        }
+      });
+      size <<= 1;
+    }
+    return t;
+  }
+}

@@ -1,0 +1,83 @@
+package io.zkaudit.prover.pcs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.zkaudit.field.Ext2;
+import io.zkaudit.field.ExtVector;
+import io.zkaudit.field.Goldilocks;
+import io.zkaudit.pcs.Basefold;
+import io.zkaudit.poly.Mle;
+import io.zkaudit.prover.ntt.ReedSolomon;
+import java.util.Random;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+
+class FoldingTest {
+
+  /** Folding the codeword of f with r gives the codeword of f(r, .), and agrees with the verifier's coset fold. */
+  @Property(tries = 25)
+  void foldingBindsVariableZero(@ForAll @IntRange(min = 1, max = 12) int n, @ForAll @IntRange(min = 1, max = 3) int logBlowup,
+      @ForAll long seed) {
+    Random rng = new Random(seed);
+    long[] evals = new long[1 << n];
+    for (int i = 0; i < evals.length; i++) {
+      evals[i] = Goldilocks.random(rng);
+    }
+    long[] cw = ReedSolomon.encodeEvaluations(evals, logBlowup);
+    Ext2 r = Ext2.random(rng);
+    long[] folded = Folding.foldBase(cw, n + logBlowup, r);
+    // expected: encoding of f(r, .) = (1 - r) f(0, .) + r f(1, .), coefficient-wise
+    long[] f0 = new long[evals.length / 2];
+    long[] f1 = new long[evals.length / 2];
+    for (int k = 0; k < f0.length; k++) {
+      f0[k] = evals[2 * k];
+      f1[k] = evals[2 * k + 1];
+    }
+    long[] e0 = ReedSolomon.encodeEvaluations(f0, logBlowup);
+    long[] e1 = ReedSolomon.encodeEvaluations(f1, logBlowup);
+    for (int m = 0; m < e0.length; m++) {
+      Ext2 want = Ext2.ONE.sub(r).mul(e0[m]).add(r.mul(e1[m]));
+      assertEquals(want, ExtVector.get(folded, m), "entry " + m);
+    }
+    // the verifier's coset fold of arity a agrees with a repeated whole-codeword fold
+    int a = Math.min(n, 3);
+    Ext2[] rs = new Ext2[a];
+    rs[0] = r;
+    long[] cur = folded;
+    for (int s = 1; s < a; s++) {
+      rs[s] = Ext2.random(rng);
+      cur = Folding.foldExt(cur, n + logBlowup - s, rs[s]);
+    }
+    int leaves = cw.length >>> a;
+    for (int t = 0; t < 8; t++) {
+      int leaf = rng.nextInt(leaves);
+      Ext2[] coset = new Ext2[1 << a];
+      for (int e = 0; e < coset.length; e++) {
+        coset[e] = Ext2.of(cw[(leaf << a) + e]);
+      }
+      assertEquals(ExtVector.get(cur, leaf), Basefold.foldCoset(coset, n + logBlowup, leaf, rs, 0));
+    }
+  }
+
+  @Property(tries = 20)
+  void sumcheckTablesFoldLikeMle(@ForAll @IntRange(min = 1, max = 10) int n, @ForAll long seed) {
+    Random rng = new Random(seed);
+    long[] f = new long[1 << n];
+    for (int i = 0; i < f.length; i++) {
+      f[i] = Goldilocks.random(rng);
+    }
+    Ext2[] z = new Ext2[n];
+    for (int j = 0; j < n; j++) {
+      z[j] = Ext2.random(rng);
+    }
+    assertEquals(java.util.Arrays.toString(Mle.eqTable(z)), java.util.Arrays.toString(SumcheckFG.eqTable(z)));
+    Ext2 r = Ext2.random(rng);
+    assertEquals(java.util.Arrays.toString(Mle.fixFirstVariable(f, r)), java.util.Arrays.toString(SumcheckFG.foldBase(f, r)));
+    long[] fe = Mle.fixFirstVariable(f, r);
+    if (n > 1) {
+      Ext2 r2 = Ext2.random(rng);
+      assertEquals(java.util.Arrays.toString(Mle.fixFirstVariableExt(fe, r2)), java.util.Arrays.toString(SumcheckFG.foldExt(fe, r2)));
+    }
+  }
+}

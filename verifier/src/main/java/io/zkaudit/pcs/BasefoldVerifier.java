@@ -1,0 +1,169 @@
+package io.zkaudit.pcs;
+
+import io.zkaudit.field.Ext2;
+import io.zkaudit.field.ExtVector;
+import io.zkaudit.field.Goldilocks;
+import io.zkaudit.hash.Digest32;
+import io.zkaudit.merkle.MerkleHash;
+import io.zkaudit.merkle.MerkleVerifier;
+import io.zkaudit.poly.Mle;
+import io.zkaudit.proof.InvalidProofException;
+import io.zkaudit.transcript.Transcript;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Verifies Basefold openings (the protocol is described in docs/pcs.md and on
+ * {@link Basefold}). Work: O(claims x n + claims x 2^d + queries x oracles x (2^arity + depth)).
+ */
+public final class BasefoldVerifier {
+  private final PcsParams params;
+
+  public BasefoldVerifier(PcsParams params) {
+    this.params = params;
+  }
+
+  public PcsParams params() {
+    return params;
+  }
+
+  /** Verifies claims on columns of a packed commitment (see {@link PackedLayout}). */
+  public void verifyColumns(Commitment c, PackedLayout layout, List<ColumnClaim> claims, OpeningProof proof, Transcript t)
+      throws InvalidProofException {
+    InvalidProofException.check(layout.numVars() == c.numVars(), "layout has " + layout.numVars() + " variables, commitment " + c.numVars());
+    List<EvalClaim> packed;
+    try {
+      packed = layout.toPacked(claims);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidProofException("malformed column claim: " + e.getMessage());
+    }
+    verify(c, packed, proof, t);
+  }
+
+  /**
+   * Checks that the polynomial committed in c satisfies every claim, running the transcript t
+   * exactly as the prover did.
+   *
+   * @throws InvalidProofException if it does not (the message says which check failed)
+   */
+  public void verify(Commitment c, List<EvalClaim> claims, OpeningProof proof, Transcript t) throws InvalidProofException {
+    int n = c.numVars();
+    int[] arities = params.arities(n);
+    int folds = params.foldRounds(n);
+    int d = params.finalVars(n);
+    int numOracles = arities.length;
+    InvalidProofException.check(!claims.isEmpty() && claims.size() <= PcsParams.MAX_CLAIMS, "an opening needs 1 to " + PcsParams.MAX_CLAIMS + " claims");
+    for (EvalClaim claim : claims) {
+      InvalidProofException.check(claim.numVars() == n, "claim point has " + claim.numVars() + " coordinates, the commitment " + n + " variables");
+    }
+    InvalidProofException.check(proof.rounds().size() == folds, "wrong number of sumcheck rounds");
+    InvalidProofException.check(proof.oracleRoots().size() == numOracles - 1, "wrong number of oracle roots");
+    InvalidProofException.check(proof.finalView().length == 1 << d, "wrong final polynomial size");
+    InvalidProofException.check(proof.layers().size() == numOracles, "wrong number of query layers");
+
+    // 1. Header and batching: claim = sum_k rho^k v_k = sum_x f(x) g(x).
+    Ext2 rho = Basefold.absorbHeader(t, params, c, claims);
+    Ext2 claim = Ext2.ZERO;
+    Ext2 rhoK = Ext2.ONE;
+    for (EvalClaim e : claims) {
+      claim = claim.add(rhoK.mul(e.value()));
+      rhoK = rhoK.mul(rho);
+    }
+
+    // 2. Sumcheck rounds interleaved with folding; one oracle root per arity block.
+    Ext2[] r = new Ext2[folds];
+    int round = 0;
+    for (int i = 0; i < numOracles; i++) {
+      for (int s = 0; s < arities[i] && round < folds; s++) {
+        Ext2[] h = proof.round(round);
+        InvalidProofException.check(h[0].add(h[1]).equals(claim), "sumcheck round " + round + ": h(0) + h(1) != claim");
+        t.absorbExt("pcs/round", h);
+        r[round] = t.challengeExt("pcs/fold");
+        claim = Basefold.interpolate(h[0], h[1], h[2], r[round]);
+        round++;
+      }
+      if (i < numOracles - 1) {
+        t.absorbDigest("pcs/oracle", proof.oracleRoots().get(i));
+      }
+    }
+
+    // 3. Final polynomial: claim = sum_{x in {0,1}^d} f(r, x) g(r, x), g computed from the claims.
+    Ext2[] fin = proof.finalView();
+    t.absorbExt("pcs/final", fin);
+    Ext2[] finEvals = fin.clone();
+    Basefold.coeffsToEvals(finEvals);
+    Ext2[] gFinal = new Ext2[1 << d];
+    Arrays.fill(gFinal, Ext2.ZERO);
+    rhoK = Ext2.ONE;
+    for (EvalClaim e : claims) {
+      Ext2[] z = e.point();
+      Ext2 w = rhoK.mul(Mle.eq(Arrays.copyOfRange(z, 0, folds), r));
+      long[] eqTail = Mle.eqTable(Arrays.copyOfRange(z, folds, n));
+      for (int x = 0; x < gFinal.length; x++) {
+        gFinal[x] = gFinal[x].add(ExtVector.get(eqTail, x).mul(w));
+      }
+      rhoK = rhoK.mul(rho);
+    }
+    Ext2 sum = Ext2.ZERO;
+    for (int x = 0; x < gFinal.length; x++) {
+      sum = sum.add(finEvals[x].mul(gFinal[x]));
+    }
+    InvalidProofException.check(sum.equals(claim), "final sumcheck claim does not match the final polynomial");
+
+    // 4. Grinding, then the query positions (drawn after everything they must bind).
+    InvalidProofException.check(Basefold.powOk(t.state(), proof.powNonce(), params.powBits()), "proof of work is invalid");
+    t.absorbLong("pcs/pow", proof.powNonce());
+    int[] pos = t.challengeIndices("pcs/queries", params.queries(), params.commitmentLeaves(n));
+
+    // 5. Queries: open each oracle's coset, check it against the previous fold, fold it.
+    Ext2[] values = new Ext2[pos.length];
+    int from = 0;
+    for (int i = 0; i < numOracles; i++) {
+      int a = arities[i];
+      int logLength = params.oracleLogLength(n, i);
+      int depth = logLength - a;
+      int rowLongs = OpeningProof.rowLongs(params, n, i);
+      int[] leaf = new int[pos.length];
+      for (int k = 0; k < pos.length; k++) {
+        leaf[k] = i == 0 ? pos[k] : pos[k] >>> a;
+      }
+      int[] distinct = MerkleVerifier.sortedDistinct(leaf);
+      OpeningProof.QueryLayer layer = proof.layers().get(i);
+      long[] rows = layer.rowsView();
+      InvalidProofException.check(rows.length == distinct.length * rowLongs, "oracle " + i + ": expected " + distinct.length + " opened rows");
+      byte[][] hashes = new byte[distinct.length][];
+      for (int k = 0; k < distinct.length; k++) {
+        for (int x = k * rowLongs; x < (k + 1) * rowLongs; x++) {
+          InvalidProofException.check(Goldilocks.isCanonical(rows[x]), "oracle " + i + ": non-canonical row entry");
+        }
+        hashes[k] = MerkleHash.leaf(Arrays.copyOfRange(rows, k * rowLongs, (k + 1) * rowLongs));
+      }
+      Digest32 root = i == 0 ? c.root() : proof.oracleRoots().get(i - 1);
+      try {
+        MerkleVerifier.verify(root, depth, distinct, hashes, layer.paths());
+      } catch (InvalidProofException e) {
+        throw new InvalidProofException("oracle " + i + ": " + e.getMessage());
+      }
+      for (int k = 0; k < pos.length; k++) {
+        int row = Arrays.binarySearch(distinct, leaf[k]);
+        Ext2[] coset = new Ext2[1 << a];
+        for (int e = 0; e < coset.length; e++) {
+          int base = row * rowLongs;
+          coset[e] = i == 0 ? Ext2.of(rows[base + e]) : new Ext2(rows[base + 2 * e], rows[base + 2 * e + 1]);
+        }
+        if (i > 0) {
+          InvalidProofException.check(coset[pos[k] & ((1 << a) - 1)].equals(values[k]),
+              "oracle " + i + ", query " + k + ": opened value differs from the fold of oracle " + (i - 1));
+        }
+        values[k] = Basefold.foldCoset(coset, logLength, leaf[k], r, from);
+        pos[k] = leaf[k];
+      }
+      from += a;
+    }
+    int finalLog = d + params.logBlowup();
+    for (int k = 0; k < pos.length; k++) {
+      InvalidProofException.check(values[k].equals(Basefold.evalUnivariate(fin, Basefold.point(finalLog, pos[k]))),
+          "query " + k + ": last fold differs from the final polynomial");
+    }
+  }
+}
