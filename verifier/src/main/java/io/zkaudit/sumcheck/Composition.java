@@ -17,7 +17,7 @@ public final class Composition {
   /** The largest product length supported (the engine and the proof limits are sized for it). */
   public static final int MAX_DEGREE = 4;
   /** The largest number of distinct tables in one composition. */
-  public static final int MAX_TABLES = 1 << 12;
+  public static final int MAX_TABLES = 1 << 17;
 
   private final int numTables;
   private final List<Term> terms;

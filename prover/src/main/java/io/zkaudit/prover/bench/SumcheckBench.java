@@ -19,16 +19,39 @@ import java.util.SplittableRandom;
 public final class SumcheckBench {
   private SumcheckBench() {}
 
-  /** One measured case: median, min and max over the runs, in milliseconds, plus a throughput figure. */
-  public record Row(String name, int logSize, int runs, double medianMs, double minMs, double maxMs, String note) {
+  /**
+   * One measured case: wall-clock median, min and max over the runs, in milliseconds; the median
+   * process CPU time (all threads, including GC and JIT) which stays meaningful when the machine
+   * is shared; and a note (throughput, verification time, proof size).
+   */
+  public record Row(String name, int logSize, int runs, double medianMs, double minMs, double maxMs, double cpuMs,
+      String note) {
     @Override
     public String toString() {
-      return String.format("%-44s 2^%-3d %4d  %10.1f %10.1f %10.1f  %s", name, logSize, runs, medianMs, minMs, maxMs, note);
+      return String.format("%-44s 2^%-3d %4d  %10.1f %10.1f %10.1f %10.1f  %s", name, logSize, runs, medianMs, minMs,
+          maxMs, cpuMs, note);
     }
   }
 
   public static String header() {
-    return String.format("%-44s %-5s %4s  %10s %10s %10s  %s", "case", "size", "runs", "median ms", "min ms", "max ms", "");
+    return String.format("%-44s %-5s %4s  %10s %10s %10s %10s  %s", "case", "size", "runs", "median ms", "min ms",
+        "max ms", "cpu ms", "");
+  }
+
+  /** Process CPU time in nanoseconds (all threads), or -1 where the JVM does not report it. */
+  public static long cpuNanos() {
+    if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      return os.getProcessCpuTime();
+    }
+    return -1;
+  }
+
+  /** The one-minute load average, printed with the table: figures from a loaded machine are slower. */
+  public static String machine() {
+    return String.format("threads: %d, max heap %d MB, load average %.2f", Runtime.getRuntime().availableProcessors(),
+        Runtime.getRuntime().maxMemory() / (1 << 20),
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
   }
 
   static double median(double[] xs) {
@@ -37,8 +60,9 @@ public final class SumcheckBench {
     return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
   }
 
-  static Row row(String name, int logSize, double[] ms, String note) {
-    return new Row(name, logSize, ms.length, median(ms), Arrays.stream(ms).min().orElse(0), Arrays.stream(ms).max().orElse(0), note);
+  static Row row(String name, int logSize, double[] ms, double[] cpu, String note) {
+    return new Row(name, logSize, ms.length, median(ms), Arrays.stream(ms).min().orElse(0),
+        Arrays.stream(ms).max().orElse(0), median(cpu), note);
   }
 
   static long[] randomBase(int n, long seed) {
@@ -57,6 +81,7 @@ public final class SumcheckBench {
     long[] g = randomBase(logSize, 2);
     for (boolean withEq : new boolean[] {false, true}) {
       double[] ms = new double[runs];
+      double[] cpu = new double[runs];
       double verifyMs = 0;
       for (int run = 0; run < runs; run++) {
         VirtualPolynomial vp = new VirtualPolynomial(logSize);
@@ -67,9 +92,11 @@ public final class SumcheckBench {
           vp.setEq(z);
         }
         Ext2 claim = claim(f, g, z);
+        long c0 = cpuNanos();
         long t0 = System.nanoTime();
         SumcheckProver.Output out = SumcheckProver.prove(vp, claim, new Transcript("bench"));
         ms[run] = (System.nanoTime() - t0) / 1e6;
+        cpu[run] = (cpuNanos() - c0) / 1e6;
         long t1 = System.nanoTime();
         try {
           SumcheckVerifier.verify(vp.composition(), z, logSize, claim, out.proof(), new Transcript("bench"));
@@ -78,7 +105,7 @@ public final class SumcheckBench {
         }
         verifyMs = (System.nanoTime() - t1) / 1e6;
       }
-      rows.add(row(withEq ? "sumcheck prove eq*f*g (deg 3 rounds)" : "sumcheck prove f*g (degree 2)", logSize, ms,
+      rows.add(row(withEq ? "sumcheck prove eq*f*g (deg 3 rounds)" : "sumcheck prove f*g (degree 2)", logSize, ms, cpu,
           String.format("verify %.2f ms", verifyMs)));
     }
     return rows;
@@ -110,8 +137,10 @@ public final class SumcheckBench {
     int count = 1 << 24;
     long[] xs = randomBase(12, 3);
     double[] ms = new double[runs];
+    double[] cpu = new double[runs];
     long sink = 0;
     for (int run = 0; run < runs; run++) {
+      long c0 = cpuNanos();
       long t0 = System.nanoTime();
       long[] acc = {1, 2, 3, 4, 5, 6, 7, 8};
       for (int i = 0; i < count / 8; i++) {
@@ -121,14 +150,17 @@ public final class SumcheckBench {
         }
       }
       ms[run] = (System.nanoTime() - t0) / 1e6;
+      cpu[run] = (cpuNanos() - c0) / 1e6;
       for (long a : acc) {
         sink ^= a;
       }
     }
     double med = median(ms);
-    rows.add(row("base mul (8 independent chains)", 24, ms, String.format("%.0f Mmul/s", count / med / 1e3)));
+    rows.add(row("base mul (8 independent chains)", 24, ms, cpu, String.format("%.0f Mmul/s (wall)", count / med / 1e3)));
     double[] ms2 = new double[runs];
+    double[] cpu2 = new double[runs];
     for (int run = 0; run < runs; run++) {
+      long c0 = cpuNanos();
       long t0 = System.nanoTime();
       Ext2[] acc = new Ext2[8];
       for (int k = 0; k < 8; k++) {
@@ -141,12 +173,13 @@ public final class SumcheckBench {
         }
       }
       ms2[run] = (System.nanoTime() - t0) / 1e6;
+      cpu2[run] = (cpuNanos() - c0) / 1e6;
       for (Ext2 a : acc) {
         sink ^= a.c0();
       }
     }
     double med2 = median(ms2);
-    rows.add(row("extension mul (Ext2.mul, 8 chains)", 24, ms2, String.format("%.0f Mmul/s", count / med2 / 1e3)));
+    rows.add(row("extension mul (Ext2.mul, 8 chains)", 24, ms2, cpu2, String.format("%.0f Mmul/s (wall)", count / med2 / 1e3)));
     if (sink == 42) {
       System.out.println();
     }
@@ -156,7 +189,7 @@ public final class SumcheckBench {
   public static void main(String[] args) {
     int logSize = args.length > 0 ? Integer.parseInt(args[0]) : 24;
     int runs = args.length > 1 ? Integer.parseInt(args[1]) : 3;
-    System.out.println("threads: " + Runtime.getRuntime().availableProcessors() + ", max heap " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB");
+    System.out.println(machine());
     System.out.println(header());
     for (Row r : field(runs)) {
       System.out.println(r);
