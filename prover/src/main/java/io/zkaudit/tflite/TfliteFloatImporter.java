@@ -14,6 +14,16 @@ final class TfliteFloatImporter {
   private TfliteFloatImporter() {}
 
   static FloatModel lower(TfliteModel tf, String name) {
+    try {
+      return lowerUnchecked(tf, name);
+    } catch (ModelFormatException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new ModelFormatException("corrupt TFLite model: " + e);
+    }
+  }
+
+  private static FloatModel lowerUnchecked(TfliteModel tf, String name) {
     List<FloatTensor> tensors = new ArrayList<>();
     for (Tensor t : tf.tensors()) {
       float[] data = null;

@@ -37,6 +37,11 @@ public final class TfliteImporter {
     return TfliteFloatImporter.lower(m, modelName(file));
   }
 
+  /** Lowers an already parsed quantized model (tests corrupt bytes in memory). */
+  static QuantizedModel lowerQuantizedForTest(TfliteModel m) {
+    return TfliteQuantizedImporter.lower(m, "test");
+  }
+
   public static TfliteModel read(Path file) throws IOException {
     if (!Files.isRegularFile(file)) throw new ModelFormatException("cannot read model " + file + ": no such file");
     return TfliteModel.read(file);

@@ -51,7 +51,13 @@ public final class TfliteQuantizedImporter {
   }
 
   static QuantizedModel lower(TfliteModel tf, String name) {
-    return new TfliteQuantizedImporter(tf).run(name);
+    try {
+      return new TfliteQuantizedImporter(tf).run(name);
+    } catch (ModelFormatException e) {
+      throw e;
+    } catch (RuntimeException e) { // inconsistent values in a file that parsed: still the file's fault
+      throw new ModelFormatException("corrupt TFLite model: " + e);
+    }
   }
 
   private QuantizedModel run(String name) {
