@@ -50,6 +50,11 @@ final class FlatTable {
     return off == 0 ? 0 : pos + off;
   }
 
+  /** Absolute position of a field's value in the file, 0 if absent (used by tests to corrupt files precisely). */
+  int fieldPosition(int field) {
+    return fieldOffset(field);
+  }
+
   boolean has(int field) {
     return fieldOffset(field) != 0;
   }

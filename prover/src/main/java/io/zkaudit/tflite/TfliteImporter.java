@@ -30,6 +30,18 @@ public final class TfliteImporter {
     return TfliteQuantizedImporter.lower(m, modelName(file));
   }
 
+  /** Reads a float TFLite model. */
+  public static io.zkaudit.floatmodel.FloatModel loadFloat(Path file) throws IOException {
+    TfliteModel m = read(file);
+    if (isQuantized(m)) throw new ModelFormatException(file.getFileName() + " is a quantized model, not a float one");
+    return TfliteFloatImporter.lower(m, modelName(file));
+  }
+
+  /** Lowers an already parsed quantized model (tests corrupt bytes in memory). */
+  static QuantizedModel lowerQuantizedForTest(TfliteModel m) {
+    return TfliteQuantizedImporter.lower(m, "test");
+  }
+
   public static TfliteModel read(Path file) throws IOException {
     if (!Files.isRegularFile(file)) throw new ModelFormatException("cannot read model " + file + ": no such file");
     return TfliteModel.read(file);

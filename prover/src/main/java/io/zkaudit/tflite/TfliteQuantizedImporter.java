@@ -38,7 +38,7 @@ import java.util.Map;
  * ADD pipeline with left shift 20). A float-input QUANTIZE at the start and a DEQUANTIZE at the
  * end are left out: they convert at the model boundary, outside the integer arithmetic.
  */
-final class TfliteQuantizedImporter {
+public final class TfliteQuantizedImporter {
   private final TfliteModel tf;
   private final List<TensorSpec> specs = new ArrayList<>();
   private final Map<Integer, Integer> idOf = new HashMap<>(); // TFLite tensor index -> description id
@@ -51,7 +51,13 @@ final class TfliteQuantizedImporter {
   }
 
   static QuantizedModel lower(TfliteModel tf, String name) {
-    return new TfliteQuantizedImporter(tf).run(name);
+    try {
+      return new TfliteQuantizedImporter(tf).run(name);
+    } catch (ModelFormatException e) {
+      throw e;
+    } catch (RuntimeException e) { // inconsistent values in a file that parsed: still the file's fault
+      throw new ModelFormatException("corrupt TFLite model: " + e);
+    }
   }
 
   private QuantizedModel run(String name) {
@@ -104,14 +110,9 @@ final class TfliteQuantizedImporter {
       }
       case TfliteOps.ADD -> {
         Tensor a = t(op, 0), b = t(op, 1), out = out(op);
-        int leftShift = 20;
-        double twiceMax = 2 * Math.max(scale(a), scale(b)); // float max, doubled exactly, as in TFLite
-        QuantizedMultiplier ma = smallerThanOne(scale(a) / twiceMax, node);
-        QuantizedMultiplier mb = smallerThanOne(scale(b) / twiceMax, node);
-        QuantizedMultiplier mo = smallerThanOne(twiceMax / (double) ((1 << leftShift) * scale(out)), node);
         int[] clamp = clamp(out, optB(o, 0, 0), node);
-        layers.add(new Add(node, operand(op.inputs()[0]), operand(op.inputs()[1]), id(op.outputs()[0]), zp(a), zp(b), leftShift,
-            ma.multiplier(), ma.shift(), mb.multiplier(), mb.shift(), mo.multiplier(), mo.shift(), zp(out), clamp[0], clamp[1]));
+        layers.add(add(node, operand(op.inputs()[0]), operand(op.inputs()[1]), id(op.outputs()[0]), scale(a), zp(a), scale(b), zp(b),
+            scale(out), zp(out), clamp[0], clamp[1]));
       }
       case TfliteOps.MUL -> {
         Tensor a = t(op, 0), b = t(op, 1), out = out(op);
@@ -227,13 +228,24 @@ final class TfliteQuantizedImporter {
     return QuantMath.activationRange(interval[0], interval[1], scale(out), zp(out), type(out, node));
   }
 
+  /** TFLite's 8-bit ADD parameters (add.cc Prepare): left shift 20, inputs rescaled to twice the larger input scale. */
+  public static Add add(String node, int a, int b, int out, float sa, int za, float sb, int zb, float so, int zo, int lo, int hi) {
+    int leftShift = 20;
+    double twiceMax = 2 * Math.max(sa, sb); // float max, doubled exactly, as in TFLite
+    QuantizedMultiplier ma = smallerThanOne(sa / twiceMax, node);
+    QuantizedMultiplier mb = smallerThanOne(sb / twiceMax, node);
+    QuantizedMultiplier mo = smallerThanOne(twiceMax / (double) ((1 << leftShift) * so), node);
+    return new Add(node, a, b, out, za, zb, leftShift, ma.multiplier(), ma.shift(), mb.multiplier(), mb.shift(), mo.multiplier(),
+        mo.shift(), zo, lo, hi);
+  }
+
   private static QuantizedMultiplier smallerThanOne(double real, String node) {
     QuantizedMultiplier q = FixedPoint.quantizeMultiplier(real);
     if (q.shift() > 0) throw new ModelFormatException("ADD at node " + node + " needs a multiplier below one, got " + real);
     return q;
   }
 
-  private Window window(Tensor in, int kh, int kw, int sh, int sw, int dh, int dw, int paddingCode, String node) {
+  static Window window(Tensor in, int kh, int kw, int sh, int sw, int dh, int dw, int paddingCode, String node) {
     if (in.shape().length != 4) throw new ModelFormatException("node " + node + " expects an NHWC input, got " + java.util.Arrays.toString(in.shape()));
     if (kh <= 0 || kw <= 0 || sh <= 0 || sw <= 0 || dh <= 0 || dw <= 0) throw new ModelFormatException("node " + node + " has an invalid window");
     Padding p;

@@ -1,0 +1,107 @@
+package io.zkaudit.cli;
+
+import io.zkaudit.data.ImageFiles;
+import io.zkaudit.data.PixelRange;
+import io.zkaudit.data.TensorFiles;
+import io.zkaudit.engine.Predictions;
+import io.zkaudit.model.ModelFormatException;
+import io.zkaudit.model.TensorSpec;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** zkaudit infer: one prediction with the exact integer engine (and the float model where there is one). */
+@Command(name = "infer", mixinStandardHelpOptions = true,
+    description = "Classify one input (JPEG/PNG/BMP image, .npy or .json tensor) with a model's exact integer inference.")
+final class InferCommand implements Callable<Integer> {
+  @Option(names = "--model", required = true, description = "the model (.tflite, quantized or float)")
+  Path model;
+
+  @Option(names = "--input", required = true, description = "image (.jpg/.jpeg/.png/.bmp) or tensor (.npy, .json)")
+  Path input;
+
+  @Option(names = "--top", defaultValue = "5", description = "how many classes to print (default ${DEFAULT-VALUE})")
+  int top;
+
+  @Option(names = "--labels", description = "class names, one per line")
+  Path labels;
+
+  @Option(names = "--input-range", description = "real interval lo,hi that pixels 0..255 map to "
+      + "(default: the quantized input's range; 0,1 for float models)")
+  String inputRange;
+
+  @Option(names = "--crop", defaultValue = "0.875", description = "central crop before resizing images that do not fit (default ${DEFAULT-VALUE})")
+  double crop;
+
+  @Override
+  public Integer call() throws Exception {
+    try {
+      return run();
+    } catch (ModelFormatException e) {
+      throw CliException.usage(e.getMessage());
+    }
+  }
+
+  private int run() throws Exception {
+    PixelRange range = inputRange == null ? null : parseRange(inputRange);
+    LoadedModel m = LoadedModel.open(model, range, PixelRange.UNIT, crop);
+    List<String> names = Labels.forOutput(m.outputSize(), labels, m.name);
+    String n = input.getFileName().toString().toLowerCase(Locale.ROOT);
+    boolean tensor = n.endsWith(".npy") || n.endsWith(".json");
+    long t0 = System.nanoTime();
+    if (m.quantized != null) {
+      int[] x = tensor ? quantizedTensor(TensorFiles.read(input), m.quantized.input())
+          : m.encoder().quantized(ImageFiles.read(input, m.inputShape()[3]), m.quantized.input());
+      int[] logits = m.integerLogits(x);
+      long ms = (System.nanoTime() - t0) / 1_000_000;
+      TensorSpec spec = m.quantized.description().tensor(m.quantized.logitsTensor());
+      System.out.printf("%s on %s (exact integer inference, %d ms)%n", m.name, input.getFileName(), ms);
+      for (int c : Predictions.topK(logits, Math.min(top, logits.length))) {
+        System.out.printf("  %5d  %-32s  logit %4d  (%.4f)%n", c, Labels.name(names, c), logits[c], spec.scale() * (logits[c] - spec.zeroPoint()));
+      }
+    } else {
+      float[] x = tensor ? realTensor(TensorFiles.read(input), m.floatModel.input().size())
+          : m.encoder().real(ImageFiles.read(input, m.inputShape()[3]));
+      float[] logits = m.floatLogits(x);
+      System.out.printf("%s on %s (float model; quantize it with 'zkaudit eval' to get the integer form)%n", m.name, input.getFileName());
+      for (int c : Predictions.topK(logits, Math.min(top, logits.length))) {
+        System.out.printf("  %5d  %-32s  %.4f%n", c, Labels.name(names, c), logits[c]);
+      }
+    }
+    return Main.EXIT_OK;
+  }
+
+  static PixelRange parseRange(String text) {
+    try {
+      return PixelRange.parse(text);
+    } catch (RuntimeException e) {
+      throw CliException.usage("--input-range must be lo,hi (e.g. 0,1), got " + text);
+    }
+  }
+
+  private static int[] quantizedTensor(TensorFiles.Tensor t, TensorSpec spec) {
+    if (t.size() != spec.size()) {
+      throw CliException.usage("wrong input shape: the model takes " + spec.shape() + " (" + spec.size() + " values), the file has "
+          + java.util.Arrays.toString(t.shape()) + " (" + t.size() + " values)");
+    }
+    if (t.quantized() != null) return t.quantized();
+    int[] q = new int[t.size()];
+    for (int i = 0; i < q.length; i++) {
+      q[i] = (int) Math.clamp(Math.round(t.real()[i] / spec.scale()) + spec.zeroPoint(), spec.type().min(), spec.type().max());
+    }
+    return q;
+  }
+
+  private static float[] realTensor(TensorFiles.Tensor t, int size) {
+    if (t.size() != size) {
+      throw CliException.usage("wrong input shape: the model takes " + size + " values, the file has " + java.util.Arrays.toString(t.shape()));
+    }
+    if (t.real() != null) return t.real();
+    float[] f = new float[size];
+    for (int i = 0; i < size; i++) f[i] = t.quantized()[i];
+    return f;
+  }
+}

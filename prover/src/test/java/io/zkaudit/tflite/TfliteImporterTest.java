@@ -1,0 +1,105 @@
+package io.zkaudit.tflite;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.zkaudit.model.Add;
+import io.zkaudit.model.AveragePool;
+import io.zkaudit.model.Conv2D;
+import io.zkaudit.model.DepthwiseConv2D;
+import io.zkaudit.model.FullyConnected;
+import io.zkaudit.model.ModelDescription;
+import io.zkaudit.model.ModelFormatException;
+import io.zkaudit.model.QuantizedModel;
+import io.zkaudit.model.Reshape;
+import io.zkaudit.model.Softmax;
+import io.zkaudit.testutil.Shared;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class TfliteImporterTest {
+
+  @Test
+  void mobilenetStructureAndParameters() throws Exception {
+    QuantizedModel m = TfliteImporter.loadQuantized(Shared.require("models/mobilenet_v2_1.0_224_quant.tflite"));
+    ModelDescription d = m.description();
+    assertEquals(36, d.layers().stream().filter(l -> l instanceof Conv2D).count());
+    assertEquals(17, d.layers().stream().filter(l -> l instanceof DepthwiseConv2D).count());
+    assertEquals(10, d.layers().stream().filter(l -> l instanceof Add).count());
+    assertEquals(1, d.layers().stream().filter(l -> l instanceof AveragePool).count());
+    assertEquals(1, d.layers().stream().filter(l -> l instanceof Reshape).count());
+    assertEquals(1, d.layers().stream().filter(l -> l instanceof Softmax).count());
+    assertEquals(3_489_097, m.parameterCount(), "weights plus biases: the 3.49M parameters of MobileNet v2 1.0");
+    assertEquals(java.util.List.of(1, 224, 224, 3), m.input().shape());
+    assertEquals(128, m.input().zeroPoint());
+    // the first conv: 3x3 stride 2, SAME on 224 -> total padding 1, all of it after (TFLite puts the odd one after)
+    Conv2D first = (Conv2D) d.layers().getFirst();
+    assertEquals(2, first.window().strideH());
+    assertEquals(0, first.window().padding().top());
+    assertEquals(1, first.window().padding().bottom());
+    // RELU6 clamp in the output's uint8 domain: [zp, zp + round(6/scale)]
+    assertEquals(0, first.requantization().clampMin());
+    assertEquals(255, first.requantization().clampMax());
+    // the description is hashable and round-trips
+    assertEquals(d, ModelDescription.decode(d.encode()));
+  }
+
+  @Test
+  void resnet8IsPerChannelInt8() throws Exception {
+    QuantizedModel m = TfliteImporter.loadQuantized(Shared.require("models/resnet8_cifar10_int8.tflite"));
+    Conv2D first = (Conv2D) m.description().layers().getFirst();
+    assertEquals(16, first.requantization().multipliers().size());
+    assertEquals(-128, m.input().zeroPoint());
+    FullyConnected fc = (FullyConnected) m.description().layers().stream().filter(l -> l instanceof FullyConnected).findFirst().orElseThrow();
+    assertEquals(1, fc.requantization().multipliers().size());
+  }
+
+  @Test
+  void truncatedModelsAreRejectedCleanly() throws Exception {
+    byte[] bytes = Files.readAllBytes(Shared.require("models/resnet8_cifar10_int8.tflite"));
+    for (int n : new int[] {0, 4, 7, 8, 100, 1000, bytes.length / 2, bytes.length - 1000}) {
+      byte[] cut = Arrays.copyOf(bytes, n);
+      var e = assertThrows(ModelFormatException.class, () -> TfliteImporter.lowerQuantizedForTest(TfliteModel.parse(cut)));
+      assertTrue(e.getMessage().length() < 200, e.getMessage());
+    }
+  }
+
+  @Test
+  void randomCorruptionNeverEscapesAsAnotherException() throws Exception {
+    byte[] bytes = Files.readAllBytes(Shared.require("models/resnet8_cifar10_int8.tflite"));
+    Random rnd = new Random(7);
+    int rejected = 0;
+    for (int trial = 0; trial < 300; trial++) {
+      byte[] c = bytes.clone();
+      // corrupt the flatbuffer metadata region (the end of the file holds tables and vtables)
+      for (int k = 0; k < 4; k++) c[c.length - 1 - rnd.nextInt(Math.min(c.length, 20_000))] ^= (byte) (1 + rnd.nextInt(255));
+      try {
+        TfliteImporter.lowerQuantizedForTest(TfliteModel.parse(c));
+      } catch (ModelFormatException e) {
+        rejected++;
+      }
+    }
+    assertTrue(rejected > 0, "some corruptions must be detected");
+  }
+
+  @Test
+  void unsupportedOperatorIsNamedWithItsNode() throws Exception {
+    byte[] bytes = Files.readAllBytes(Shared.require("models/resnet8_cifar10_int8.tflite"));
+    FlatTable model = FlatTable.root(bytes);
+    int softmaxCode = -1;
+    for (int i = 0; i < model.vectorLength(1); i++) {
+      if (model.tableAt(1, i).intField(3, 0) == TfliteOps.SOFTMAX || model.tableAt(1, i).byteField(0, 0) == TfliteOps.SOFTMAX) softmaxCode = i;
+    }
+    FlatTable code = model.tableAt(1, softmaxCode);
+    // make SOFTMAX a TANH (28), which the importer does not support
+    if (code.fieldPosition(3) != 0) ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putInt(code.fieldPosition(3), 28);
+    if (code.fieldPosition(0) != 0) bytes[code.fieldPosition(0)] = 28;
+    var e = assertThrows(ModelFormatException.class, () -> TfliteImporter.lowerQuantizedForTest(TfliteModel.parse(bytes)));
+    assertTrue(e.getMessage().contains("TANH") && e.getMessage().contains("#15"), e.getMessage());
+  }
+}
