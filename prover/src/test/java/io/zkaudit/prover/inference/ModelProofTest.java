@@ -1,0 +1,144 @@
+package io.zkaudit.prover.inference;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.zkaudit.data.Cifar10;
+import io.zkaudit.data.InputEncoder;
+import io.zkaudit.data.PixelRange;
+import io.zkaudit.data.Sample;
+import io.zkaudit.engine.IntegerEngine;
+import io.zkaudit.inference.ModelProof;
+import io.zkaudit.inference.ModelVerifier;
+import io.zkaudit.inference.VerifyingKey;
+import io.zkaudit.model.QuantizedModel;
+import io.zkaudit.model.TensorSpec;
+import io.zkaudit.proof.InvalidProofException;
+import io.zkaudit.tflite.TfliteImporter;
+import io.zkaudit.testutil.Shared;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * End to end on ResNet-8 int8 (CIFAR-10, per-channel weights, residual ADDs, average pool, dense
+ * layer): completeness on real images, and rejection of every kind of tampering.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ModelProofTest {
+  QuantizedModel model;
+  CommittedModel committed;
+  List<int[]> inputs;
+  ModelProof proof;
+  byte[] bytes;
+
+  @BeforeAll
+  void proveOnce() throws Exception {
+    model = TfliteImporter.loadQuantized(Shared.require("models/resnet8_cifar10_int8.tflite"));
+    TensorSpec in = model.input();
+    InputEncoder enc = new InputEncoder(in.shapeArray(), 1.0, PixelRange.of(in));
+    inputs = Cifar10.testSet(Shared.require("data/cifar10/test_batch.bin"), 3).stream()
+        .map((Sample s) -> enc.quantized(s.image(), in)).toList();
+    committed = ModelProver.commit(model);
+    proof = ModelProver.prove(committed, inputs.getFirst(), ProgressListener.NONE);
+    bytes = proof.encode();
+  }
+
+  @Test
+  void proofsOfRealImagesVerifyAndMatchTheEngineBitForBit() throws Exception {
+    ModelVerifier verifier = new ModelVerifier(VerifyingKey.decode(committed.vk().encode()));
+    for (int[] input : inputs) {
+      ModelProof p = input == inputs.getFirst() ? proof : ModelProver.prove(committed, input, ProgressListener.NONE);
+      int[] verified = verifier.verify(ModelProof.decode(p.encode()), input);
+      int[] logits = new IntegerEngine(model).trace(input).tensor(verifier.circuit().outputTensor());
+      assertArrayEquals(logits, verified);
+      // Without the input the proof still verifies (about its committed input).
+      assertArrayEquals(logits, verifier.verify(p, null));
+    }
+  }
+
+  @Test
+  void flippingAnyByteIsRejected() throws Exception {
+    ModelVerifier verifier = new ModelVerifier(committed.vk());
+    // Every byte of the short sections, then a stride through the long ones: every section is hit.
+    int stride = Math.max(1, bytes.length / 400);
+    int tried = 0;
+    for (int pos = 0; pos < bytes.length; pos += pos < 256 ? 1 : stride) {
+      byte[] copy = bytes.clone();
+      copy[pos] ^= (byte) (1 << (pos % 8));
+      try {
+        verifier.verify(ModelProof.decode(copy), inputs.getFirst());
+        fail("a proof with byte " + pos + " flipped was accepted");
+      } catch (InvalidProofException expected) {
+        tried++;
+      }
+    }
+    assertTrue(tried > 600, "tried " + tried);
+  }
+
+  @Test
+  void truncatedOrExtendedProofsAreRejected() {
+    ModelVerifier[] v = new ModelVerifier[1];
+    assertThrowsInvalid(() -> ModelProof.decode(java.util.Arrays.copyOf(bytes, bytes.length - 1)));
+    assertThrowsInvalid(() -> ModelProof.decode(java.util.Arrays.copyOf(bytes, bytes.length + 1)));
+    assertThrowsInvalid(() -> ModelProof.decode(new byte[0]));
+    assertThrowsInvalid(() -> ModelProof.decode(java.util.Arrays.copyOf(bytes, 100)));
+    assertEquals(null, v[0]);
+  }
+
+  @Test
+  void anotherInputOrOutputOrModelIsRejected() throws Exception {
+    ModelVerifier verifier = new ModelVerifier(committed.vk());
+    int[] other = inputs.get(1);
+    assertInvalid(() -> verifier.verify(proof, other), "another input");
+    int[] out = proof.output();
+    out[3] = out[3] == 0 ? 1 : out[3] - 1;
+    ModelProof altered = new ModelProof(proof.model(), proof.inputHash(), out, proof.witness(), proof.inputEval(),
+        proof.lookups(), proof.rangeEvals(), proof.addEvals(), proof.linear(), proof.witnessOpening(), proof.weightOpening());
+    assertInvalid(() -> verifier.verify(altered, inputs.getFirst()), "output");
+    // The same model with one weight changed has another commitment: the proof is not for it.
+    QuantizedModel tweaked = withOneWeightChanged(model);
+    CommittedModel other2 = ModelProver.commit(tweaked);
+    ModelVerifier otherVerifier = new ModelVerifier(other2.vk());
+    assertInvalid(() -> otherVerifier.verify(proof, inputs.getFirst()), "another model");
+    // A proof that claims the honest model's digest but uses the tweaked weights does not verify.
+    CommittedModel cheat = new CommittedModel(tweaked, other2.circuit(), other2.layout(), other2.weightTables(),
+        other2.weights(), committed.vk());
+    ModelProof cheating = ModelProver.prove(cheat, inputs.getFirst(), ProgressListener.NONE);
+    assertInvalid(() -> verifier.verify(cheating, inputs.getFirst()), "weights not behind the commitment");
+  }
+
+  static QuantizedModel withOneWeightChanged(QuantizedModel m) {
+    Map<Integer, int[]> constants = new HashMap<>(m.constants());
+    int id = m.description().layers().get(1).inputs().get(1); // the second layer's weights
+    int[] w = constants.get(id).clone();
+    w[0] = w[0] == 127 ? 126 : w[0] + 1;
+    constants.put(id, w);
+    return new QuantizedModel(m.description(), constants);
+  }
+
+  interface Action {
+    void run() throws Exception;
+  }
+
+  static void assertInvalid(Action a, String what) {
+    try {
+      a.run();
+      fail("accepted: " + what);
+    } catch (InvalidProofException expected) {
+      // rejected
+    } catch (Exception e) {
+      fail("rejected with the wrong error for " + what + ": " + e);
+    }
+  }
+
+  static void assertThrowsInvalid(Action a) {
+    assertThrows(InvalidProofException.class, a::run);
+  }
+}
