@@ -82,7 +82,7 @@ final class InferCommand implements Callable<Integer> {
     }
   }
 
-  private static int[] quantizedTensor(TensorFiles.Tensor t, TensorSpec spec) {
+  static int[] quantizedTensor(TensorFiles.Tensor t, TensorSpec spec) {
     if (t.size() != spec.size()) {
       throw CliException.usage("wrong input shape: the model takes " + spec.shape() + " (" + spec.size() + " values), the file has "
           + java.util.Arrays.toString(t.shape()) + " (" + t.size() + " values)");

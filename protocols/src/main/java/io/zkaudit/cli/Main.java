@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "zkaudit 0.1.0",
     description = "Zero-knowledge proofs of ML inference for trustless ML-as-a-service.",
-    subcommands = {InferCommand.class, EvalCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {InferCommand.class, EvalCommand.class, CommitCommand.class, ProveCommand.class, VerifyCommand.class,
+        BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
   public static final int EXIT_OK = 0;

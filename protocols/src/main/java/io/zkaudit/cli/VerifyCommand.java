@@ -1,0 +1,82 @@
+package io.zkaudit.cli;
+
+import io.zkaudit.inference.ModelProof;
+import io.zkaudit.inference.ModelVerifier;
+import io.zkaudit.inference.VerifyingKey;
+import io.zkaudit.model.TensorSpec;
+import io.zkaudit.proof.InvalidProofException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * zkaudit verify: needs the verifying key and the proof, never the weights. Exit 0 and the verified
+ * output; exit 1 with "invalid proof: reason"; exit 2 for usage errors and unreadable files.
+ */
+@Command(name = "verify", mixinStandardHelpOptions = true,
+    description = "Verify a proof against a model's verifying key; print the verified output.")
+final class VerifyCommand implements Callable<Integer> {
+  @Option(names = "--vk", required = true, description = "the model's verifying key (from 'zkaudit commit')")
+  Path vkFile;
+
+  @Option(names = "--proof", required = true, description = "the proof (from 'zkaudit prove')")
+  Path proofFile;
+
+  @Option(names = "--input", description = "the input the proof must be about (image or tensor file)")
+  Path input;
+
+  @Option(names = "--top", defaultValue = "5", description = "classes to print (default ${DEFAULT-VALUE})")
+  int top;
+
+  @Option(names = "--labels", description = "class names, one per line")
+  Path labels;
+
+  @Override
+  public Integer call() throws Exception {
+    byte[] vkBytes = readFile(vkFile, "verifying key");
+    byte[] proofBytes = readFile(proofFile, "proof");
+    VerifyingKey vk;
+    try {
+      vk = VerifyingKey.decode(vkBytes);
+    } catch (InvalidProofException e) {
+      throw CliException.usage(vkFile + " is not a valid verifying key: " + e.getMessage());
+    }
+    long t0 = System.nanoTime();
+    int[] output;
+    ModelVerifier verifier;
+    try {
+      verifier = new ModelVerifier(vk);
+    } catch (InvalidProofException e) {
+      throw CliException.usage(vkFile + ": " + e.getMessage());
+    }
+    int[] x = input == null ? null : ProofInputs.read(input, vk.description().tensor(verifier.circuit().inputTensor()));
+    try {
+      output = verifier.verify(ModelProof.decode(proofBytes), x);
+    } catch (InvalidProofException e) {
+      System.out.println("invalid proof: " + e.getMessage());
+      return Main.EXIT_INVALID;
+    }
+    double ms = (System.nanoTime() - t0) / 1e6;
+    TensorSpec outSpec = vk.description().tensor(verifier.circuit().outputTensor());
+    List<String> names = Labels.forOutput(outSpec.size(), labels, vk.description().name());
+    System.out.printf(Locale.ROOT, "valid proof (%.1f ms) for model %s%n", ms, vk.digest().hex());
+    System.out.println(input == null
+        ? "  about the input committed in the proof (pass --input to check which input it is)"
+        : "  about input " + input.getFileName());
+    ProofInputs.printTopK(output, outSpec, names, top);
+    return Main.EXIT_OK;
+  }
+
+  private static byte[] readFile(Path p, String what) {
+    try {
+      return Files.readAllBytes(p);
+    } catch (IOException e) {
+      throw CliException.usage("cannot read " + what + " " + p);
+    }
+  }
+}
