@@ -32,8 +32,8 @@ public final class PcsBench {
   private PcsBench() {}
 
   /** One size's medians. Times in milliseconds, sizes in bytes / MiB. */
-  public record Row(int logSize, String params, double commitMs, double openMs, double verifyMs, int proofBytes,
-      long peakHeapMiB, double provableBits, double conjecturedBits) {}
+  public record Row(int logSize, String params, double commitMs, double commitCpuMs, double openMs, double openCpuMs,
+      double verifyMs, int proofBytes, long peakHeapMiB, double provableBits, double conjecturedBits) {}
 
   public static List<Row> run(PcsParams params, String paramsName, int runs, int... logSizes) throws InvalidProofException {
     List<Row> rows = new ArrayList<>();
@@ -48,6 +48,8 @@ public final class PcsBench {
     BasefoldVerifier verifier = new BasefoldVerifier(params);
     double[] commit = new double[runs];
     double[] open = new double[runs];
+    double[] commitCpu = new double[runs];
+    double[] openCpu = new double[runs];
     List<Double> verify = new ArrayList<>();
     int proofBytes = 0;
     long peak = 0;
@@ -67,11 +69,16 @@ public final class PcsBench {
       }
       System.gc();
       resetPeaks();
+      long c0 = processCpuNanos();
       long t0 = System.nanoTime();
       Committed com = prover.commit(f);
       long t1 = System.nanoTime();
+      long c1 = processCpuNanos();
       OpeningProof proof = prover.open(com, claims, new Transcript("zkaudit/bench/pcs"));
       long t2 = System.nanoTime();
+      long c2 = processCpuNanos();
+      commitCpu[run] = (c1 - c0) / 1e6;
+      openCpu[run] = (c2 - c1) / 1e6;
       peak = Math.max(peak, peakHeapMiB());
       commit[run] = (t1 - t0) / 1e6;
       open[run] = (t2 - t1) / 1e6;
@@ -87,8 +94,16 @@ public final class PcsBench {
       }
     }
     PcsParams.Security s = params.security(n, 2);
-    return new Row(n, name, median(commit), median(open), median(verify.stream().mapToDouble(Double::doubleValue).toArray()),
+    return new Row(n, name, median(commit), median(commitCpu), median(open), median(openCpu), median(verify.stream().mapToDouble(Double::doubleValue).toArray()),
         proofBytes, peak, s.provable(), s.conjectured());
+  }
+
+  /** CPU time of the whole process (all threads, GC included), or 0 if the JVM cannot tell. */
+  private static long processCpuNanos() {
+    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+      return os.getProcessCpuTime();
+    }
+    return 0;
   }
 
   private static double median(double[] xs) {
@@ -115,13 +130,17 @@ public final class PcsBench {
     return sum >> 20;
   }
 
+  private static String loadAverage() {
+    return String.format("%.1f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+  }
+
   public static String format(List<Row> rows) {
     StringBuilder sb = new StringBuilder();
-    sb.append(String.format("%-6s %-12s %10s %10s %10s %11s %10s %9s %9s%n", "size", "params", "commit ms", "open ms", "verify ms",
-        "proof B", "heap MiB", "prov.bits", "conj.bits"));
+    sb.append(String.format("%-6s %-12s %10s %10s %10s %10s %10s %11s %9s %9s %9s%n", "size", "params", "commit ms", "(cpu ms)",
+        "open ms", "(cpu ms)", "verify ms", "proof B", "heap MiB", "prov.bits", "conj.bits"));
     for (Row r : rows) {
-      sb.append(String.format("2^%-4d %-12s %10.0f %10.0f %10.2f %11d %10d %9.1f %9.1f%n", r.logSize, r.params, r.commitMs, r.openMs,
-          r.verifyMs, r.proofBytes, r.peakHeapMiB, r.provableBits, r.conjecturedBits));
+      sb.append(String.format("2^%-4d %-12s %10.0f %10.0f %10.0f %10.0f %10.2f %11d %9d %9.1f %9.1f%n", r.logSize, r.params, r.commitMs,
+          r.commitCpuMs, r.openMs, r.openCpuMs, r.verifyMs, r.proofBytes, r.peakHeapMiB, r.provableBits, r.conjecturedBits));
     }
     return sb.toString();
   }
@@ -129,7 +148,7 @@ public final class PcsBench {
   public static void main(String[] args) throws InvalidProofException {
     int runs = args.length > 0 ? Integer.parseInt(args[0]) : 3;
     int[] sizes = args.length > 1 ? Arrays.stream(args).skip(1).mapToInt(Integer::parseInt).toArray() : new int[] {20, 22, 24};
-    System.out.println("threads " + Parallel.threads() + ", max heap " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB, runs " + runs);
+    System.out.println("load " + loadAverage() + ", threads " + Parallel.threads() + ", max heap " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB, runs " + runs);
     List<Row> rows = new ArrayList<>(run(PcsParams.provable100(), "provable100", runs, sizes));
     rows.addAll(run(PcsParams.conjectured100(), "conject100", 1, sizes[sizes.length - 1]));
     System.out.print(format(rows));
