@@ -190,7 +190,16 @@ public final class BasefoldProver {
       coeff[k] = rk;
       rk = rk.mul(rho);
     }
+    boolean untouched = true;
     for (Map.Entry<List<Ext2>, List<int[]>> e : groups.entrySet()) {
+      if (untouched && e.getValue().size() == 1) {
+        // the first table is built in place, scaled (saves a 2^m temporary, 256 MB at m = 24)
+        int[] member = e.getValue().get(0);
+        SumcheckFG.eqTableInto(g, member[1], e.getKey().toArray(new Ext2[0]), coeff[member[0]]);
+        untouched = false;
+        continue;
+      }
+      untouched = false;
       long[] eq = SumcheckFG.eqTable(e.getKey().toArray(new Ext2[0]));
       int size = eq.length >>> 1;
       for (int[] member : e.getValue()) {
