@@ -28,6 +28,17 @@ public final class Basefold {
   /** 1/2 in Goldilocks. */
   public static final long INV2 = (Goldilocks.P >>> 1) + 1;
 
+  /** ROOTS[k] = a primitive 2^k-th root of unity, ROOTS_INV[k] its inverse. */
+  private static final long[] ROOTS = new long[Goldilocks.TWO_ADICITY + 1];
+  private static final long[] ROOTS_INV = new long[Goldilocks.TWO_ADICITY + 1];
+
+  static {
+    for (int k = 0; k <= Goldilocks.TWO_ADICITY; k++) {
+      ROOTS[k] = Goldilocks.rootOfUnity(k);
+      ROOTS_INV[k] = Goldilocks.inv(ROOTS[k]);
+    }
+  }
+
   private static final byte[] POW_TAG = "zkaudit/pcs/pow/v1".getBytes(StandardCharsets.UTF_8);
 
   /** x / 2 (x canonical). */
@@ -71,7 +82,7 @@ public final class Basefold {
 
   /** The point w_L^bitrev_L(p) of entry p of a codeword of length 2^logLength. */
   public static long point(int logLength, int position) {
-    return Goldilocks.pow(Goldilocks.rootOfUnity(logLength), bitReverse(position, logLength));
+    return Goldilocks.pow(ROOTS[logLength], bitReverse(position, logLength));
   }
 
   /**
@@ -85,11 +96,10 @@ public final class Basefold {
     if (a == 0) {
       return v[0];
     }
-    long rootInv = Goldilocks.inv(Goldilocks.rootOfUnity(logLength));
-    long yInv = Goldilocks.pow(rootInv, bitReverse(leaf, logLength - a));
+    long yInv = Goldilocks.pow(ROOTS_INV[logLength], bitReverse(leaf, logLength - a));
     for (int s = 0; s < a; s++) {
       int half = 1 << (a - s - 1);
-      long smallInv = Goldilocks.inv(Goldilocks.rootOfUnity(a - s));
+      long smallInv = ROOTS_INV[a - s];
       for (int m = 0; m < half; m++) {
         long xInv = Goldilocks.mul(yInv, Goldilocks.pow(smallInv, bitReverse(m, a - s - 1)));
         v[m] = foldPair(v[2 * m], v[2 * m + 1], r[from + s], xInv);

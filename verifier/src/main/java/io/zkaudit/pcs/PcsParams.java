@@ -26,12 +26,12 @@ public record PcsParams(int logBlowup, int foldArityLog, int finalVarsMin, int q
    * which rests on no conjecture (124 queries x 0.678 bits + 16 bits of grinding).
    */
   public static PcsParams provable100() {
-    return new PcsParams(2, 4, 4, 124, 16);
+    return new PcsParams(2, 4, 6, 124, 16);
   }
 
   /** ~100 bits if Reed-Solomon codes behave up to capacity (conjecture; 42 queries x 2 bits + 16). */
   public static PcsParams conjectured100() {
-    return new PcsParams(2, 4, 4, 42, 16);
+    return new PcsParams(2, 4, 6, 42, 16);
   }
 
   public PcsParams {

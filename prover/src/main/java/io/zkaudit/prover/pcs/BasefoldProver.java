@@ -100,6 +100,7 @@ public final class BasefoldProver {
     long[] fExt = null;
     long[] cw = committed.codeword;
     int cwLog = n + logBlowup;
+    Ext2[] challenges = new Ext2[folds];
     List<long[]> oracles = new ArrayList<>();
     List<MerkleTree> trees = new ArrayList<>();
     trees.add(committed.tree);
@@ -118,9 +119,12 @@ public final class BasefoldProver {
           fExt = SumcheckFG.foldExt(fExt, r);
         }
         g = SumcheckFG.foldExt(g, r);
-        cw = round == 0 ? Folding.foldBase(cw, cwLog, r) : Folding.foldExt(cw, cwLog, r);
-        cwLog--;
+        challenges[round] = r;
         round++;
+      }
+      if (arities[i] > 0) { // fold the codeword once per oracle, arity rounds at a time
+        cw = Folding.foldCosets(cw, i == 0, cwLog, arities[i], challenges, round - arities[i]);
+        cwLog -= arities[i];
       }
       if (i < arities.length - 1) {
         MerkleTree tree = MerkleTree.build(cw, OpeningProof.rowLongs(params, n, i + 1));
@@ -186,7 +190,16 @@ public final class BasefoldProver {
       coeff[k] = rk;
       rk = rk.mul(rho);
     }
+    boolean untouched = true;
     for (Map.Entry<List<Ext2>, List<int[]>> e : groups.entrySet()) {
+      if (untouched && e.getValue().size() == 1) {
+        // the first table is built in place, scaled (saves a 2^m temporary, 256 MB at m = 24)
+        int[] member = e.getValue().get(0);
+        SumcheckFG.eqTableInto(g, member[1], e.getKey().toArray(new Ext2[0]), coeff[member[0]]);
+        untouched = false;
+        continue;
+      }
+      untouched = false;
       long[] eq = SumcheckFG.eqTable(e.getKey().toArray(new Ext2[0]));
       int size = eq.length >>> 1;
       for (int[] member : e.getValue()) {

@@ -92,4 +92,68 @@ final class Folding {
     });
     return out;
   }
+
+  /**
+   * Folds every coset of 2^a consecutive entries a times in one pass (challenges r[from..from+a)):
+   * the a-times folded codeword, interleaved Ext2, of length 2^(logLength - a). Same result as a
+   * rounds of {@link #foldBase}/{@link #foldExt}, without the intermediate codewords.
+   *
+   * @param base whether cw holds base-field entries (else interleaved Ext2)
+   */
+  static long[] foldCosets(long[] cw, boolean base, int logLength, int a, Ext2[] r, int from) {
+    int outLog = logLength - a;
+    int cosets = 1 << outLog;
+    long[] out = new long[2 * cosets];
+    // yInv[j] = w_L^-bitrev_{L-a}(j) = inner[j & mask] * outer[j >>> innerLog]
+    int innerLog = Math.min(outLog, INNER_LOG);
+    long[] inner = bitReversedPowers(Goldilocks.inv(Goldilocks.rootOfUnity(a + innerLog)), innerLog);
+    long[] outer = bitReversedPowers(Goldilocks.inv(Goldilocks.rootOfUnity(logLength)), outLog - innerLog);
+    int mask = (1 << innerLog) - 1;
+    // small[s][m] = w_{2^(a-s)}^-bitrev_{a-s-1}(m) / 2
+    long[][] small = new long[a][];
+    long[] rc0 = new long[a];
+    long[] rc1 = new long[a];
+    for (int s = 0; s < a; s++) {
+      long[] t = bitReversedPowers(Goldilocks.inv(Goldilocks.rootOfUnity(a - s)), a - s - 1);
+      for (int m = 0; m < t.length; m++) {
+        t[m] = Goldilocks.mul(t[m], Basefold.INV2);
+      }
+      small[s] = t;
+      rc0[s] = r[from + s].c0();
+      rc1[s] = r[from + s].c1();
+    }
+    int width = 1 << a;
+    Parallel.forRange(cosets, 1 << 10, (lo, hi) -> {
+      long[] v = new long[2 * width];
+      for (int j = lo; j < hi; j++) {
+        if (base) {
+          for (int e = 0; e < width; e++) {
+            v[2 * e] = cw[j * width + e];
+            v[2 * e + 1] = 0;
+          }
+        } else {
+          System.arraycopy(cw, 2 * j * width, v, 0, 2 * width);
+        }
+        long y = Goldilocks.mul(inner[j & mask], outer[j >>> innerLog]);
+        for (int s = 0; s < a; s++) {
+          int half = width >>> (s + 1);
+          long[] sm = small[s];
+          long r0 = rc0[s];
+          long r1 = rc1[s];
+          for (int m = 0; m < half; m++) {
+            long xh = Goldilocks.mul(y, sm[m]);
+            long a0 = v[4 * m], a1 = v[4 * m + 1], b0 = v[4 * m + 2], b1 = v[4 * m + 3];
+            long d0 = Goldilocks.mul(Goldilocks.sub(a0, b0), xh);
+            long d1 = Goldilocks.mul(Goldilocks.sub(a1, b1), xh);
+            v[2 * m] = Goldilocks.add(Basefold.half(Goldilocks.add(a0, b0)), SumcheckFG.mul0(d0, d1, r0, r1));
+            v[2 * m + 1] = Goldilocks.add(Basefold.half(Goldilocks.add(a1, b1)), SumcheckFG.mul1(d0, d1, r0, r1));
+          }
+          y = Goldilocks.mul(y, y);
+        }
+        out[2 * j] = v[0];
+        out[2 * j + 1] = v[1];
+      }
+    });
+    return out;
+  }
 }

@@ -8,6 +8,7 @@ import io.zkaudit.field.Goldilocks;
 import io.zkaudit.pcs.Basefold;
 import io.zkaudit.poly.Mle;
 import io.zkaudit.prover.ntt.ReedSolomon;
+import java.util.Arrays;
 import java.util.Random;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -57,6 +58,13 @@ class FoldingTest {
         coset[e] = Ext2.of(cw[(leaf << a) + e]);
       }
       assertEquals(ExtVector.get(cur, leaf), Basefold.foldCoset(coset, n + logBlowup, leaf, rs, 0));
+    }
+    // and the prover's one-pass coset fold gives the same codeword, from base and from Ext2 entries
+    assertEquals(Arrays.toString(cur), Arrays.toString(Folding.foldCosets(cw, true, n + logBlowup, a, rs, 0)));
+    if (a >= 2) {
+      Ext2[] tail = Arrays.copyOfRange(rs, 1, a);
+      assertEquals(Arrays.toString(cur), Arrays.toString(Folding.foldCosets(folded, false, n + logBlowup - 1, a - 1, rs, 1)));
+      assertEquals(tail.length, a - 1);
     }
   }
 
