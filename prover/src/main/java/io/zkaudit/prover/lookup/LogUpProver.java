@@ -189,7 +189,7 @@ public final class LogUpProver {
       long[][] cols = witnessColumns[i];
       Ext2[] values = new Ext2[cols.length];
       for (int c = 0; c < cols.length; c++) {
-        values[c] = Mle.evaluate(cols[c], point);
+        values[c] = evaluate(cols[c], point);
       }
       witnessEvals[ordinal[i]] = values;
       transcript.absorbExt(LogUpLayout.WITNESS, values);
@@ -343,6 +343,48 @@ public final class LogUpProver {
       }
     });
     return out;
+  }
+
+  /** The MLE of a base table at a point, folding variable 0 first, in parallel chunks. */
+  static Ext2 evaluate(long[] base, Ext2[] r) {
+    if (base.length < 2 * PARALLEL_THRESHOLD || r.length == 0) {
+      return Mle.evaluate(base, r);
+    }
+    int half = base.length >>> 1;
+    long[] first = new long[2 * half];
+    long r0 = r[0].c0();
+    long r1 = r[0].c1();
+    forChunks(half, (k0, k1) -> {
+      for (int k = k0; k < k1; k++) {
+        long lo = base[2 * k];
+        long d = sub(base[2 * k + 1], lo);
+        first[2 * k] = add(lo, mul(r0, d));
+        first[2 * k + 1] = mul(r1, d);
+      }
+    });
+    long[] t = first;
+    int len = half;
+    for (int j = 1; j < r.length; j++) {
+      int h = len >>> 1;
+      long c0 = r[j].c0();
+      long c1 = r[j].c1();
+      long c17 = mul7(c1);
+      long[] src = t;
+      long[] dst = new long[2 * h];
+      forChunks(h, (k0, k1) -> {
+        for (int k = k0; k < k1; k++) {
+          long a0 = src[4 * k];
+          long a1 = src[4 * k + 1];
+          long d0 = sub(src[4 * k + 2], a0);
+          long d1 = sub(src[4 * k + 3], a1);
+          dst[2 * k] = add(a0, add(mul(c0, d0), mul(c17, d1)));
+          dst[2 * k + 1] = add(a1, add(mul(c0, d1), mul(c1, d0)));
+        }
+      });
+      t = dst;
+      len = h;
+    }
+    return new Ext2(t[0], t[1]);
   }
 
   static long mul7(long x) {
