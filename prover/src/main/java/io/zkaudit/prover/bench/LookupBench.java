@@ -71,6 +71,12 @@ public final class LookupBench {
     return rows;
   }
 
+  /** The standard rows for {@code zkaudit bench core}: 2^23 lookups into a 2^16 range table. */
+  public static List<Row> standard(int runs) {
+    lookups(16, 12, 3); // warm-up
+    return lookups(23, 16, runs);
+  }
+
   public static void main(String[] args) {
     int logLookups = args.length > 0 ? Integer.parseInt(args[0]) : 23;
     int logTable = args.length > 1 ? Integer.parseInt(args[1]) : 16;

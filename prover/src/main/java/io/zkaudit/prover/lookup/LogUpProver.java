@@ -69,21 +69,20 @@ public final class LogUpProver {
       LookupStatement.Lookup lk = statement.lookups().get(in.lookup());
       LookupWitness w = witnesses.get(in.lookup());
       long[] pLeaf;
-      long[] qLeaf;
+      long[][] cols;
       if (in.isTable()) {
         if (w.multiplicities().length != lk.table().size()) {
           throw new IllegalArgumentException("multiplicity column of " + w.multiplicities().length + " entries");
         }
         pLeaf = w.multiplicities();
-        qLeaf = tableDenominators(lk.table(), alpha, beta);
+        cols = tableColumns(lk.table());
       } else {
-        long[][] cols = w.groups().get(in.group());
+        cols = w.groups().get(in.group());
         LookupWitness.checkShape(cols, lk.groups().get(in.group()), lk.table().width());
         witnessColumns[i] = cols;
         pLeaf = in.leafNumeratorIsOne() ? null : in.shape().selectorTable();
-        qLeaf = witnessDenominators(cols, alpha, beta);
       }
-      layers[i] = buildTree(in.numVars(), pLeaf, qLeaf, p, q, i);
+      layers[i] = buildTree(in.numVars(), pLeaf, cols, alpha, beta, p, q, i);
     }
     Ext2[] roots = new Ext2[2 * inst.size()];
     for (int i = 0; i < inst.size(); i++) {
@@ -190,7 +189,7 @@ public final class LogUpProver {
       long[][] cols = witnessColumns[i];
       Ext2[] values = new Ext2[cols.length];
       for (int c = 0; c < cols.length; c++) {
-        values[c] = Mle.evaluate(cols[c], point);
+        values[c] = evaluate(cols[c], point);
       }
       witnessEvals[ordinal[i]] = values;
       transcript.absorbExt(LogUpLayout.WITNESS, values);
@@ -200,29 +199,27 @@ public final class LogUpProver {
   // ------------------------------------------------------------------------------------------
   // Leaves
 
-  /** q(y) = alpha - sum_c beta^c t_c(y), interleaved extension. */
-  static long[] tableDenominators(LookupTable table, Ext2 alpha, Ext2 beta) {
+  /** The table's columns as arrays (the leaves' q is then computed like a witness group's). */
+  static long[][] tableColumns(LookupTable table) {
     int size = table.size();
-    long[] out = new long[2 * size];
     long[][] cols = new long[table.width()][size];
     for (int c = 0; c < cols.length; c++) {
       for (int y = 0; y < size; y++) {
         cols[c][y] = table.valueAt(c, y);
       }
     }
-    combine(cols, size, alpha, beta, out);
+    return cols;
+  }
+
+  /** q(x) = alpha - sum_c beta^c cols[c][x] for x in [from, to), interleaved extension. */
+  static long[] denominators(long[][] cols, int from, int to, Ext2 alpha, Ext2 beta) {
+    long[] out = new long[2 * (to - from)];
+    combine(cols, from, to, alpha, beta, out);
     return out;
   }
 
-  static long[] witnessDenominators(long[][] cols, Ext2 alpha, Ext2 beta) {
-    int size = cols[0].length;
-    long[] out = new long[2 * size];
-    combine(cols, size, alpha, beta, out);
-    return out;
-  }
-
-  /** out[x] = alpha - (cols[0][x] + beta cols[1][x] + beta^2 cols[2][x] + ...). */
-  private static void combine(long[][] cols, int size, Ext2 alpha, Ext2 beta, long[] out) {
+  /** out[x - from] = alpha - (cols[0][x] + beta cols[1][x] + beta^2 cols[2][x] + ...). */
+  private static void combine(long[][] cols, int from, int to, Ext2 alpha, Ext2 beta, long[] out) {
     Ext2[] pows = new Ext2[cols.length];
     pows[0] = Ext2.ONE;
     for (int c = 1; c < cols.length; c++) {
@@ -230,8 +227,9 @@ public final class LogUpProver {
     }
     long a0 = alpha.c0();
     long a1 = alpha.c1();
-    forChunks(size, (x0, x1) -> {
-      for (int x = x0; x < x1; x++) {
+    forChunks(to - from, (y0, y1) -> {
+      for (int y = y0; y < y1; y++) {
+        int x = from + y;
         long s0 = cols[0][x];
         long s1 = 0;
         for (int c = 1; c < cols.length; c++) {
@@ -239,8 +237,8 @@ public final class LogUpProver {
           s0 = add(s0, mul(pows[c].c0(), v));
           s1 = add(s1, mul(pows[c].c1(), v));
         }
-        out[2 * x] = sub(a0, s0);
-        out[2 * x + 1] = sub(a1, s1);
+        out[2 * y] = sub(a0, s0);
+        out[2 * y + 1] = sub(a1, s1);
       }
     });
   }
@@ -250,11 +248,13 @@ public final class LogUpProver {
 
   /**
    * Builds layers n..1 of one tree (index = layer) split by the top variable, and writes the root
-   * into p[i], q[i]. pLeaf is null (all ones) or a base table; qLeaf is an extension table.
+   * into p[i], q[i]. pLeaf is null (all ones) or a base table; the leaves' q = alpha - compressed(cols).
    */
-  private static Layer[] buildTree(int n, long[] pLeaf, long[] qLeaf, Ext2[] p, Ext2[] q, int i) {
+  private static Layer[] buildTree(int n, long[] pLeaf, long[][] cols, Ext2 alpha, Ext2 beta, Ext2[] p, Ext2[] q,
+      int i) {
     Layer[] out = new Layer[n + 1];
     if (n == 0) {
+      long[] qLeaf = denominators(cols, 0, 1, alpha, beta);
       p[i] = pLeaf == null ? Ext2.ONE : Ext2.of(pLeaf[0]);
       q[i] = new Ext2(qLeaf[0], qLeaf[1]);
       return out;
@@ -266,8 +266,8 @@ public final class LogUpProver {
       leaf.pHi = Arrays.copyOfRange(pLeaf, half, 2 * half);
     }
     leaf.pExt = false;
-    leaf.qLo = Arrays.copyOfRange(qLeaf, 0, 2 * half);
-    leaf.qHi = Arrays.copyOfRange(qLeaf, 2 * half, 4 * half);
+    leaf.qLo = denominators(cols, 0, half, alpha, beta);
+    leaf.qHi = denominators(cols, half, 2 * half, alpha, beta);
     out[n] = leaf;
     for (int l = n; l >= 2; l--) {
       out[l - 1] = parent(out[l], 1 << (l - 1));
@@ -337,6 +337,48 @@ public final class LogUpProver {
       }
     });
     return out;
+  }
+
+  /** The MLE of a base table at a point, folding variable 0 first, in parallel chunks. */
+  static Ext2 evaluate(long[] base, Ext2[] r) {
+    if (base.length < 2 * PARALLEL_THRESHOLD || r.length == 0) {
+      return Mle.evaluate(base, r);
+    }
+    int half = base.length >>> 1;
+    long[] first = new long[2 * half];
+    long r0 = r[0].c0();
+    long r1 = r[0].c1();
+    forChunks(half, (k0, k1) -> {
+      for (int k = k0; k < k1; k++) {
+        long lo = base[2 * k];
+        long d = sub(base[2 * k + 1], lo);
+        first[2 * k] = add(lo, mul(r0, d));
+        first[2 * k + 1] = mul(r1, d);
+      }
+    });
+    long[] t = first;
+    int len = half;
+    for (int j = 1; j < r.length; j++) {
+      int h = len >>> 1;
+      long c0 = r[j].c0();
+      long c1 = r[j].c1();
+      long c17 = mul7(c1);
+      long[] src = t;
+      long[] dst = new long[2 * h];
+      forChunks(h, (k0, k1) -> {
+        for (int k = k0; k < k1; k++) {
+          long a0 = src[4 * k];
+          long a1 = src[4 * k + 1];
+          long d0 = sub(src[4 * k + 2], a0);
+          long d1 = sub(src[4 * k + 3], a1);
+          dst[2 * k] = add(a0, add(mul(c0, d0), mul(c17, d1)));
+          dst[2 * k + 1] = add(a1, add(mul(c0, d1), mul(c1, d0)));
+        }
+      });
+      t = dst;
+      len = h;
+    }
+    return new Ext2(t[0], t[1]);
   }
 
   static long mul7(long x) {

@@ -5,7 +5,6 @@ import static io.zkaudit.field.Goldilocks.mul;
 import static io.zkaudit.field.Goldilocks.sub;
 
 import io.zkaudit.field.Ext2;
-import io.zkaudit.poly.Mle;
 import io.zkaudit.sumcheck.Composition;
 import io.zkaudit.sumcheck.RoundPolynomial;
 import io.zkaudit.sumcheck.SumcheckProof;
@@ -40,6 +39,23 @@ public final class SumcheckProver {
   /** Below this many pairs a round runs on one thread. */
   private static final int PARALLEL_THRESHOLD = 1 << 12;
 
+  /** Runs body over [0, size) in chunks, in parallel above the threshold. */
+  static final class IntStreamRange {
+    interface Body {
+      void run(int from, int to);
+    }
+
+    static void run(int size, Body body) {
+      if (size < PARALLEL_THRESHOLD) {
+        body.run(0, size);
+        return;
+      }
+      int chunks = Math.min(size / (PARALLEL_THRESHOLD / 2), 64);
+      int per = size / chunks;
+      IntStream.range(0, chunks).parallel().forEach(c -> body.run(c * per, c == chunks - 1 ? size : (c + 1) * per));
+    }
+  }
+
   /** The proof and what it reduces to: point r and the evaluations f_j(r) (already absorbed). */
   public record Output(SumcheckProof proof, Ext2[] point, Ext2[] evaluations) {
     public Output {
@@ -67,7 +83,7 @@ public final class SumcheckProver {
     return new Engine(vp).run(claim, transcript);
   }
 
-  private static final class Engine {
+  static final class Engine {
     final int n;
     final int numTables;
     final Composition composition;
@@ -117,7 +133,7 @@ public final class SumcheckProver {
       transcript.absorbField(SumcheckVerifier.SHAPE, n, roundDegree);
       transcript.absorbExt(SumcheckVerifier.CLAIM, claim);
       if (z != null && n > 0) {
-        eq = Mle.eqTable(Arrays.copyOfRange(z, 1, n));
+        eq = eqTable(Arrays.copyOfRange(z, 1, n));
       }
       Ext2 alpha = Ext2.ONE; // eq(z_<i, r_<i)
       Ext2 current = claim;
@@ -171,6 +187,33 @@ public final class SumcheckProver {
       }
       transcript.absorbExt(SumcheckVerifier.EVALUATIONS, evals);
       return new Output(new SumcheckProof(rounds, evals), point, evals);
+    }
+
+    /** Mle.eqTable with inline arithmetic, the large steps in parallel. */
+    static long[] eqTable(Ext2[] r) {
+      long[] t = new long[2 << r.length];
+      t[0] = 1;
+      int size = 1;
+      for (Ext2 rk : r) {
+        long c0 = rk.c0();
+        long c1 = rk.c1();
+        long c17 = mul7(c1);
+        int sz = size;
+        IntStreamRange.run(sz, (i0, i1) -> {
+          for (int i = i0; i < i1; i++) {
+            long a0 = t[2 * i];
+            long a1 = t[2 * i + 1];
+            long h0 = add(mul(a0, c0), mul(a1, c17));
+            long h1 = add(mul(a0, c1), mul(a1, c0));
+            t[2 * (i + sz)] = h0;
+            t[2 * (i + sz) + 1] = h1;
+            t[2 * i] = sub(a0, h0);
+            t[2 * i + 1] = sub(a1, h1);
+          }
+        });
+        size <<= 1;
+      }
+      return t;
     }
 
     /** Points 0, 2, 3, ..., D of a round message. */

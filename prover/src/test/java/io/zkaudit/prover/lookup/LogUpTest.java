@@ -373,6 +373,22 @@ class LogUpTest {
     assertThrows(InvalidProofException.class, () -> LogUpProof.fromBytes(huge));
   }
 
+  @Test
+  void parallelEvaluationMatchesMle() {
+    Random rng = new Random(8);
+    for (int n : new int[] {0, 1, 5, 13, 14}) {
+      long[] t = new long[1 << n];
+      for (int i = 0; i < t.length; i++) {
+        t[i] = Goldilocks.random(rng);
+      }
+      Ext2[] r = new Ext2[n];
+      for (int j = 0; j < n; j++) {
+        r[j] = Ext2.random(rng);
+      }
+      assertEquals(Mle.evaluate(t, r), LogUpProver.evaluate(t, r));
+    }
+  }
+
   @Property(tries = 50)
   void prefixIndicatorIsTheMleOfTheFirstRows(@ForAll @IntRange(min = 0, max = 8) int n, @ForAll long seed) {
     Random rng = new Random(seed);

@@ -112,6 +112,18 @@ class SumcheckTest {
   }
 
   @Test
+  void parallelEqTableMatchesMle() {
+    Random rng = new Random(12);
+    for (int n : new int[] {0, 1, 4, 14}) {
+      Ext2[] r = new Ext2[n];
+      for (int j = 0; j < n; j++) {
+        r[j] = Ext2.random(rng);
+      }
+      assertArrayEquals(Mle.eqTable(r), SumcheckProver.Engine.eqTable(r));
+    }
+  }
+
+  @Test
   void inputTablesAreNotModified() {
     Random rng = new Random(3);
     long[] a = new long[1 << 13];
