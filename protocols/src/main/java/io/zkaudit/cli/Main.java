@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "zkaudit 0.1.0",
     description = "Zero-knowledge proofs of ML inference for trustless ML-as-a-service.",
-    subcommands = {CommandLine.HelpCommand.class, InferCommand.class, EvalCommand.class})
+    subcommands = {CommandLine.HelpCommand.class, InferCommand.class, EvalCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
 
   public static final int EXIT_OK = 0;
