@@ -9,12 +9,12 @@ import picocli.CommandLine.Option;
 
 /** {@code zkaudit bench ...}: benchmarks that print a Markdown table of medians. */
 @Command(name = "bench", description = "Benchmarks (medians of several runs, printed as a table).",
-    mixinStandardHelpOptions = true, subcommands = {BenchCommand.Core.class})
+    mixinStandardHelpOptions = true, subcommands = {BenchCommand.Core.class, BenchInferCommand.class})
 final class BenchCommand implements Runnable {
 
   @Override
   public void run() {
-    throw CliException.usage("bench needs a subcommand: core");
+    throw CliException.usage("bench needs a subcommand: core, infer or prove");
   }
 
   @Command(name = "core", mixinStandardHelpOptions = true,

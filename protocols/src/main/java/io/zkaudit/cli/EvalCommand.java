@@ -44,6 +44,10 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--limit", defaultValue = "0", description = "evaluate this many samples (evenly spaced; 0 = all)")
   int limit;
 
+  @Option(names = "--first", description = "with --limit: take the first N samples instead of evenly spaced ones "
+      + "(to line up with a reference file made from a prefix)")
+  boolean first;
+
   @Option(names = "--float-model", description = "a float version of a quantized model, evaluated alongside")
   Path floatModel;
 
@@ -182,7 +186,7 @@ final class EvalCommand implements Callable<Integer> {
         int n = limit > 0 ? Math.min(limit, all.size()) : all.size();
         int offset = classes == 1001 ? 1 : 0;
         return new Source(n, 3, i -> {
-          var e = all.get((int) ((long) i * all.size() / n));
+          var e = all.get(first ? i : (int) ((long) i * all.size() / n));
           return new Sample(e.file().getFileName().toString(), ImageFiles.read(e.file(), 3), e.index() + offset);
         });
       }

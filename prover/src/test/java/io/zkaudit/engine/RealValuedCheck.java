@@ -68,6 +68,14 @@ final class RealValuedCheck {
           worst = Math.max(worst, deviation(sum, y, f.requantization().clampMin(), f.requantization().clampMax(), out[b * o + oc]));
         }
       }
+      case io.zkaudit.model.Add a -> {
+        TensorSpec x = d.tensor(a.a()), z = d.tensor(a.b()), y = d.tensor(a.output());
+        int[] av = t.inputs().get(0), bv = t.inputs().get(1);
+        for (int i = 0; i < out.length; i++) {
+          double real = x.scale() * (double) (av[i] - x.zeroPoint()) + z.scale() * (double) (bv[i] - z.zeroPoint());
+          worst = Math.max(worst, deviation(real, y, a.clampMin(), a.clampMax(), out[i]));
+        }
+      }
       default -> {
         return -1;
       }
