@@ -9,7 +9,6 @@ import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.tx.RawTransactionManager;
 import org.web3j.tx.TransactionManager;
 import org.web3j.tx.gas.ContractGasProvider;
-import org.web3j.tx.gas.StaticGasProvider;
 import org.web3j.tx.response.PollingTransactionReceiptProcessor;
 
 /**
@@ -38,9 +37,8 @@ final class ChainSession {
         this.gasListener = gasListener;
         this.transactions = new RawTransactionManager(web3j, credentials, chainId,
                 new PollingTransactionReceiptProcessor(web3j, RECEIPT_POLL_MILLIS, RECEIPT_POLL_ATTEMPTS));
-        BigInteger gasPrice = nodeGasPrice(web3j);
-        this.gas = new StaticGasProvider(gasPrice, TRANSACTION_GAS_LIMIT);
-        this.deployGas = new StaticGasProvider(gasPrice, DEPLOY_GAS_LIMIT);
+        this.gas = new NodeFeeGasProvider(web3j, chainId, TRANSACTION_GAS_LIMIT);
+        this.deployGas = new NodeFeeGasProvider(web3j, chainId, DEPLOY_GAS_LIMIT);
     }
 
     String address() {
@@ -74,14 +72,5 @@ final class ChainSession {
 
     void reportGas(String operation, BigInteger gasUsed) {
         gasListener.gasUsed(operation, gasUsed);
-    }
-
-    // Twice the node's price keeps transactions above a base fee that rises a little between blocks.
-    private static BigInteger nodeGasPrice(Web3j web3j) {
-        try {
-            return web3j.ethGasPrice().send().getGasPrice().shiftLeft(1);
-        } catch (IOException | RuntimeException e) {
-            throw EscrowException.failed("eth_gasPrice", e);
-        }
     }
 }
