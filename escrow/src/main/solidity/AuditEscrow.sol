@@ -34,20 +34,20 @@ contract AuditEscrow is PullPayments, Eip712 {
     enum Status { None, Requested, Staked, Revealed, Settled }
     enum Outcome { None, SellerPaid, BuyerCompensated, Refunded, BuyerForfeited }
 
+    // Field order packs an audit into five storage slots. The seller and the weight commitment
+    // are read from the registry, whose records never change.
     struct Audit {
-        uint256 modelId;
         address buyer;
-        address seller;
-        bytes32 weightCommitment; // snapshot from the registry at request time
-        bytes32 testSetCommitment;
-        bytes32 testSetHash; // zero until revealed
-        uint32 samples;
-        uint16 claimedAccuracyBps;
         uint64 deadline; // of the current phase
         Status status;
         Outcome outcome;
-        uint256 payment;
-        uint256 requiredStake;
+        uint64 modelId;
+        uint32 samples;
+        uint16 claimedAccuracyBps;
+        uint128 payment;
+        uint128 requiredStake;
+        bytes32 testSetCommitment;
+        bytes32 testSetHash; // zero until revealed
     }
 
     ModelRegistry public immutable registry;
@@ -94,22 +94,23 @@ contract AuditEscrow is PullPayments, Eip712 {
         require(claimedAccuracyBps > 0 && claimedAccuracyBps <= FULL_ACCURACY_BPS, "bad claimed accuracy");
         require(msg.value > 0, "no payment");
         require(requiredStake > 0, "required stake is zero");
-        ModelRegistry.Model memory model = registry.getModel(modelId);
+        require(
+            msg.value <= type(uint128).max && requiredStake <= type(uint128).max && modelId <= type(uint64).max,
+            "value out of range"
+        );
         auditId = ++auditCount;
         audits[auditId] = Audit({
-            modelId: modelId,
             buyer: msg.sender,
-            seller: model.seller,
-            weightCommitment: model.weightCommitment,
-            testSetCommitment: testSetCommitment,
-            testSetHash: bytes32(0),
-            samples: samples,
-            claimedAccuracyBps: claimedAccuracyBps,
             deadline: uint64(block.timestamp) + stakeWindow,
             status: Status.Requested,
             outcome: Outcome.None,
-            payment: msg.value,
-            requiredStake: requiredStake
+            modelId: uint64(modelId),
+            samples: samples,
+            claimedAccuracyBps: claimedAccuracyBps,
+            payment: uint128(msg.value),
+            requiredStake: uint128(requiredStake),
+            testSetCommitment: testSetCommitment,
+            testSetHash: bytes32(0)
         });
         emit AuditRequested(auditId, modelId, msg.sender, testSetCommitment, samples, claimedAccuracyBps, msg.value, requiredStake);
     }
@@ -125,7 +126,7 @@ contract AuditEscrow is PullPayments, Eip712 {
     /// @notice Seller: accepts the terms by staking exactly the required stake.
     function stake(uint256 auditId) external payable {
         Audit storage audit = _existing(auditId);
-        require(msg.sender == audit.seller, "not the seller");
+        require(msg.sender == registry.sellerOf(audit.modelId), "not the seller");
         require(audit.status == Status.Requested, "audit not awaiting stake");
         require(block.timestamp <= audit.deadline, "stake deadline passed");
         require(msg.value == audit.requiredStake, "wrong stake");
@@ -155,7 +156,10 @@ contract AuditEscrow is PullPayments, Eip712 {
         _requireResultAcceptable(audit, correct, total);
         bytes32 digest = resultDigest(auditId, audit.testSetHash, correct, total);
         require(Signatures.isSignedBy(digest, buyerSignature, audit.buyer), "result not signed by buyer");
-        require(Signatures.isSignedBy(digest, sellerSignature, audit.seller), "result not signed by seller");
+        require(
+            Signatures.isSignedBy(digest, sellerSignature, registry.sellerOf(audit.modelId)),
+            "result not signed by seller"
+        );
         _close(audit, auditId, _judge(audit, correct, total), correct, total);
     }
 
@@ -166,7 +170,7 @@ contract AuditEscrow is PullPayments, Eip712 {
         require(block.timestamp <= audit.deadline, "result deadline passed");
         // The on-chain verifier's call site: today an attestation check, later a proof check.
         require(
-            proofVerifier.verifyAccuracy(audit.weightCommitment, audit.testSetHash, correct, total, proof),
+            proofVerifier.verifyAccuracy(registry.commitmentOf(audit.modelId), audit.testSetHash, correct, total, proof),
             "proof rejected"
         );
         _close(audit, auditId, _judge(audit, correct, total), correct, total);
@@ -214,11 +218,11 @@ contract AuditEscrow is PullPayments, Eip712 {
         bool staked = audit.status != Status.Requested;
         audit.status = Status.Settled;
         audit.outcome = outcome;
-        uint256 stakeHeld = staked ? audit.requiredStake : 0;
+        uint256 amount = uint256(audit.payment) + (staked ? audit.requiredStake : 0);
         if (outcome == Outcome.SellerPaid || outcome == Outcome.BuyerForfeited) {
-            _credit(audit.seller, audit.payment + stakeHeld);
+            _credit(registry.sellerOf(audit.modelId), amount);
         } else {
-            _credit(audit.buyer, audit.payment + stakeHeld);
+            _credit(audit.buyer, amount);
         }
         emit AuditSettled(auditId, outcome, correct, total);
     }

@@ -13,13 +13,14 @@ import "./ReentrancyGuard.sol";
 /// record cannot vanish under orders placed just before. The escrows hold their own, slashable
 /// stakes; this bond is not slashed.
 contract ModelRegistry is ReentrancyGuard {
+    // Field order packs the record into four storage slots.
     struct Model {
         address seller;
         uint64 registeredAt;
         uint64 retiredAt; // 0 while the model is on sale
+        uint128 stake;
         bytes32 descriptionDigest; // digest of the public model description (the "circuit")
         bytes32 weightCommitment; // binds every weight; proofs are checked against it
-        uint256 stake;
     }
 
     uint256 public immutable minStake;
@@ -52,6 +53,7 @@ contract ModelRegistry is ReentrancyGuard {
         require(descriptionDigest != bytes32(0), "empty description digest");
         require(weightCommitment != bytes32(0), "empty weight commitment");
         require(msg.value >= minStake, "stake below minimum");
+        require(msg.value <= type(uint128).max, "stake too large");
         bytes32 key = keccak256(abi.encode(msg.sender, weightCommitment));
         require(!listed[key], "commitment already registered");
         listed[key] = true;
@@ -60,15 +62,25 @@ contract ModelRegistry is ReentrancyGuard {
             seller: msg.sender,
             registeredAt: uint64(block.timestamp),
             retiredAt: 0,
+            stake: uint128(msg.value),
             descriptionDigest: descriptionDigest,
-            weightCommitment: weightCommitment,
-            stake: msg.value
+            weightCommitment: weightCommitment
         });
         emit ModelRegistered(modelId, msg.sender, descriptionDigest, weightCommitment, msg.value);
     }
 
     function getModel(uint256 modelId) external view returns (Model memory) {
         return _existing(modelId);
+    }
+
+    /// @notice The model's seller (a record never changes, so escrows read it rather than copy it).
+    function sellerOf(uint256 modelId) external view returns (address) {
+        return _existing(modelId).seller;
+    }
+
+    /// @notice The model's weight commitment, which proofs about the model are checked against.
+    function commitmentOf(uint256 modelId) external view returns (bytes32) {
+        return _existing(modelId).weightCommitment;
     }
 
     /// @notice True iff the model exists and is not retired: only active models take new orders.

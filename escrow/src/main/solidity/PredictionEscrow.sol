@@ -17,6 +17,9 @@ import "./Signatures.sol";
 /// stake locked for the order. An order with no unproven contest pays the seller after its
 /// contest deadline.
 ///
+/// The model's seller and weight commitment are read from the registry when needed: registry
+/// records never change, so copying them into every order would only cost gas.
+///
 /// Order:   Open --claimPayment (after contestDeadline, no open contest)--> Paid
 ///          Open --slash (a contest passed its proof deadline unproven)-->   Slashed
 /// Contest: Open --proveContest (before proofDeadline)--> Proven
@@ -39,26 +42,25 @@ contract PredictionEscrow is PullPayments, Eip712 {
         uint256 locked;
     }
 
+    // Field order packs an order into three storage slots.
     struct Order {
-        uint256 modelId;
         address buyer;
-        address seller;
-        bytes32 weightCommitment; // snapshot from the registry: proofs are checked against it
         uint32 predictions;
         uint32 contests; // contests opened so far (at most `predictions`)
         uint32 openContests;
+        uint64 modelId;
         uint64 contestDeadline;
         OrderStatus status;
-        uint256 payment;
-        uint256 lockedStake;
+        uint128 payment;
+        uint128 lockedStake;
     }
 
     struct Contest {
-        uint256 orderId;
-        bytes32 inputHash;
-        bytes32 outputHash;
+        uint64 orderId;
         uint64 proofDeadline;
         ContestStatus status;
+        bytes32 inputHash;
+        bytes32 outputHash;
     }
 
     ModelRegistry public immutable registry;
@@ -97,7 +99,8 @@ contract PredictionEscrow is PullPayments, Eip712 {
     // ---- seller: offer and stake ----
 
     function setOffer(uint256 modelId, uint128 pricePerPrediction, uint128 stakePerOrder) external {
-        _requireActiveSeller(modelId);
+        require(msg.sender == registry.sellerOf(modelId), "not the seller");
+        require(registry.isActive(modelId), "model not active");
         require(stakePerOrder > 0, "stake per order is zero");
         offers[modelId] = Offer(pricePerPrediction, stakePerOrder);
         emit OfferSet(modelId, pricePerPrediction, stakePerOrder);
@@ -105,14 +108,14 @@ contract PredictionEscrow is PullPayments, Eip712 {
 
     function depositStake(uint256 modelId) external payable {
         require(msg.value > 0, "no stake sent");
-        require(msg.sender == registry.getModel(modelId).seller, "not the seller");
+        require(msg.sender == registry.sellerOf(modelId), "not the seller");
         stakes[modelId].free += msg.value;
         emit StakeDeposited(modelId, msg.value);
     }
 
     /// @notice Moves unlocked stake to the seller's withdrawable credit.
     function withdrawStake(uint256 modelId, uint256 amount) external {
-        require(msg.sender == registry.getModel(modelId).seller, "not the seller");
+        require(msg.sender == registry.sellerOf(modelId), "not the seller");
         Stake storage stake = stakes[modelId];
         require(amount > 0 && amount <= stake.free, "amount exceeds free stake");
         stake.free -= amount;
@@ -129,25 +132,23 @@ contract PredictionEscrow is PullPayments, Eip712 {
         require(offer.stakePerOrder > 0, "no offer for model");
         require(predictions > 0 && predictions <= MAX_PREDICTIONS_PER_ORDER, "bad prediction count");
         require(msg.value == uint256(offer.pricePerPrediction) * predictions, "wrong payment");
+        require(msg.value <= type(uint128).max && modelId <= type(uint64).max, "value out of range");
         Stake storage stake = stakes[modelId];
         require(stake.free >= offer.stakePerOrder, "seller stake too low");
         stake.free -= offer.stakePerOrder;
         stake.locked += offer.stakePerOrder;
 
-        ModelRegistry.Model memory model = registry.getModel(modelId);
         orderId = ++orderCount;
         uint64 deadline = uint64(block.timestamp) + contestWindow;
         orders[orderId] = Order({
-            modelId: modelId,
             buyer: msg.sender,
-            seller: model.seller,
-            weightCommitment: model.weightCommitment,
             predictions: predictions,
             contests: 0,
             openContests: 0,
+            modelId: uint64(modelId),
             contestDeadline: deadline,
             status: OrderStatus.Open,
-            payment: msg.value,
+            payment: uint128(msg.value),
             lockedStake: offer.stakePerOrder
         });
         emit OrderPaid(orderId, modelId, msg.sender, predictions, msg.value, deadline);
@@ -163,7 +164,7 @@ contract PredictionEscrow is PullPayments, Eip712 {
         require(block.timestamp <= order.contestDeadline, "contest window over");
         require(order.contests < order.predictions, "more contests than predictions");
         require(
-            Signatures.isSignedBy(answerDigest(orderId, inputHash, outputHash), sellerSignature, order.seller),
+            Signatures.isSignedBy(answerDigest(orderId, inputHash, outputHash), sellerSignature, registry.sellerOf(order.modelId)),
             "answer not signed by seller"
         );
         bytes32 key = keccak256(abi.encode(orderId, inputHash, outputHash));
@@ -174,7 +175,7 @@ contract PredictionEscrow is PullPayments, Eip712 {
         order.openContests += 1;
         contestId = ++contestCount;
         uint64 deadline = uint64(block.timestamp) + proofWindow;
-        contests[contestId] = Contest(orderId, inputHash, outputHash, deadline, ContestStatus.Open);
+        contests[contestId] = Contest(uint64(orderId), deadline, ContestStatus.Open, inputHash, outputHash);
         emit Contested(contestId, orderId, inputHash, outputHash, deadline);
     }
 
@@ -189,7 +190,7 @@ contract PredictionEscrow is PullPayments, Eip712 {
         require(order.status == OrderStatus.Open, "order closed");
         // The on-chain verifier's call site: today an attestation check, later a proof check.
         require(
-            proofVerifier.verifyPrediction(order.weightCommitment, c.inputHash, c.outputHash, proof),
+            proofVerifier.verifyPrediction(registry.commitmentOf(order.modelId), c.inputHash, c.outputHash, proof),
             "proof rejected"
         );
         c.status = ContestStatus.Proven;
@@ -209,7 +210,7 @@ contract PredictionEscrow is PullPayments, Eip712 {
         order.status = OrderStatus.Slashed;
         order.openContests = 0; // other open contests of this order are moot now
         stakes[order.modelId].locked -= order.lockedStake;
-        _credit(order.buyer, order.payment + order.lockedStake);
+        _credit(order.buyer, uint256(order.payment) + order.lockedStake);
         emit OrderSlashed(c.orderId, contestId, order.payment, order.lockedStake);
     }
 
@@ -224,7 +225,7 @@ contract PredictionEscrow is PullPayments, Eip712 {
         Stake storage stake = stakes[order.modelId];
         stake.locked -= order.lockedStake;
         stake.free += order.lockedStake;
-        _credit(order.seller, order.payment);
+        _credit(registry.sellerOf(order.modelId), order.payment);
         emit PaymentReleased(orderId, order.payment);
     }
 
@@ -249,11 +250,6 @@ contract PredictionEscrow is PullPayments, Eip712 {
 
     function getContest(uint256 contestId) external view returns (Contest memory) {
         return _existingContest(contestId);
-    }
-
-    function _requireActiveSeller(uint256 modelId) private view {
-        require(msg.sender == registry.getModel(modelId).seller, "not the seller");
-        require(registry.isActive(modelId), "model not active");
     }
 
     function _existingOrder(uint256 orderId) private view returns (Order storage order) {

@@ -16,11 +16,13 @@ public final class AuditClient {
     private final ChainSession session;
     private final AuditEscrow contract;
     private final EscrowDeployment deployment;
+    private final RegistryClient registry;
 
-    AuditClient(ChainSession session, AuditEscrow contract, EscrowDeployment deployment) {
+    AuditClient(ChainSession session, AuditEscrow contract, EscrowDeployment deployment, RegistryClient registry) {
         this.session = session;
         this.contract = contract;
         this.deployment = deployment;
+        this.registry = registry;
     }
 
     /** Buyer: pays for an audit and commits to its test set; returns the audit id. */
@@ -80,7 +82,8 @@ public final class AuditClient {
     public AuditRecord getAudit(long auditId) {
         AuditEscrow.Audit a = session.call("audits.getAudit", contract.getAudit(id(auditId)));
         Bytes32 testSetHash = new Bytes32(a.testSetHash);
-        return new AuditRecord(auditId, id(a.modelId), a.buyer, a.seller, new Bytes32(a.weightCommitment),
+        long modelId = id(a.modelId);
+        return new AuditRecord(auditId, modelId, a.buyer, registry.sellerOf(modelId), registry.commitmentOf(modelId),
                 new Bytes32(a.testSetCommitment), testSetHash.isZero() ? Optional.empty() : Optional.of(testSetHash),
                 a.samples.intValueExact(), a.claimedAccuracyBps.intValueExact(), time(a.deadline),
                 AbiValues.enumValue(AuditRecord.Status.class, a.status),

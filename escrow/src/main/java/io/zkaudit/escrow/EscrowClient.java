@@ -30,10 +30,10 @@ public final class EscrowClient {
                 ModelRegistry.load(deployment.registry(), session.web3j, session.transactions, session.gas));
         this.predictions = new PredictionClient(session,
                 PredictionEscrow.load(deployment.predictionEscrow(), session.web3j, session.transactions, session.gas),
-                deployment);
+                deployment, registry);
         this.audits = new AuditClient(session,
                 AuditEscrow.load(deployment.auditEscrow(), session.web3j, session.transactions, session.gas),
-                deployment);
+                deployment, registry);
     }
 
     public static EscrowClient connect(Web3j web3j, Credentials party, EscrowDeployment deployment) {

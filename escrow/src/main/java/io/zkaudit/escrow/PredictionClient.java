@@ -17,11 +17,13 @@ public final class PredictionClient {
     private final ChainSession session;
     private final PredictionEscrow contract;
     private final EscrowDeployment deployment;
+    private final RegistryClient registry;
 
-    PredictionClient(ChainSession session, PredictionEscrow contract, EscrowDeployment deployment) {
+    PredictionClient(ChainSession session, PredictionEscrow contract, EscrowDeployment deployment, RegistryClient registry) {
         this.session = session;
         this.contract = contract;
         this.deployment = deployment;
+        this.registry = registry;
     }
 
     // ---- seller ----
@@ -100,7 +102,8 @@ public final class PredictionClient {
 
     public PredictionOrder getOrder(long orderId) {
         PredictionEscrow.Order o = session.call("predictions.getOrder", contract.getOrder(id(orderId)));
-        return new PredictionOrder(orderId, id(o.modelId), o.buyer, o.seller, new Bytes32(o.weightCommitment),
+        long modelId = id(o.modelId);
+        return new PredictionOrder(orderId, modelId, o.buyer, registry.sellerOf(modelId), registry.commitmentOf(modelId),
                 o.predictions.intValueExact(), o.contests.intValueExact(), o.openContests.intValueExact(),
                 time(o.contestDeadline), AbiValues.enumValue(PredictionOrder.Status.class, o.status),
                 o.payment, o.lockedStake);

@@ -36,6 +36,16 @@ public final class RegistryClient {
                 retiredAt == 0 ? Optional.empty() : Optional.of(time(model.retiredAt)));
     }
 
+    /** The model's seller (registry records never change). */
+    public String sellerOf(long modelId) {
+        return session.call("registry.sellerOf", contract.sellerOf(id(modelId)));
+    }
+
+    /** The weight commitment that proofs about the model are checked against. */
+    public Bytes32 commitmentOf(long modelId) {
+        return new Bytes32(session.call("registry.commitmentOf", contract.commitmentOf(id(modelId))));
+    }
+
     public boolean isActive(long modelId) {
         return session.call("registry.isActive", contract.isActive(id(modelId)));
     }
