@@ -126,10 +126,13 @@ contract PredictionEscrow is PullPayments, Eip712 {
     // ---- buyer: pay and contest ----
 
     /// @notice Pays for `predictions` answers of the model at its offered price (exact amount).
-    function pay(uint256 modelId, uint32 predictions) external payable returns (uint256 orderId) {
+    /// `minStakePerOrder` is the stake the buyer saw in the offer: a seller who lowers it just
+    /// before this transaction makes it fail instead of weakening the buyer's protection.
+    function pay(uint256 modelId, uint32 predictions, uint128 minStakePerOrder) external payable returns (uint256 orderId) {
         require(registry.isActive(modelId), "model not active");
         Offer memory offer = offers[modelId];
         require(offer.stakePerOrder > 0, "no offer for model");
+        require(offer.stakePerOrder >= minStakePerOrder, "stake per order below expected");
         require(predictions > 0 && predictions <= MAX_PREDICTIONS_PER_ORDER, "bad prediction count");
         require(msg.value == uint256(offer.pricePerPrediction) * predictions, "wrong payment");
         require(msg.value <= type(uint128).max && modelId <= type(uint64).max, "value out of range");

@@ -51,6 +51,7 @@ final class ChainSession {
         try {
             receipt = transaction.send();
         } catch (Exception e) {
+            if (e instanceof InterruptedException) Thread.currentThread().interrupt();
             throw EscrowException.failed(operation, e);
         }
         if (!receipt.isStatusOK()) {
@@ -66,6 +67,7 @@ final class ChainSession {
         try {
             return call.send();
         } catch (Exception e) {
+            if (e instanceof InterruptedException) Thread.currentThread().interrupt();
             throw EscrowException.failed(operation, e);
         }
     }

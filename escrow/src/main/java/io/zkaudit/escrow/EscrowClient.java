@@ -6,6 +6,7 @@ import io.zkaudit.escrow.contracts.PredictionEscrow;
 import java.math.BigInteger;
 import org.web3j.crypto.Credentials;
 import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.DefaultBlockParameterName;
 
 /**
  * One party's handle on a deployment: seller and buyer each hold their own, bound to their key.
@@ -97,8 +98,7 @@ public final class EscrowClient {
     /** The ether balance of {@code account} (wei). */
     public BigInteger balanceOf(String account) {
         try {
-            return session.web3j.ethGetBalance(account, org.web3j.protocol.core.DefaultBlockParameterName.LATEST)
-                    .send().getBalance();
+            return session.web3j.ethGetBalance(account, DefaultBlockParameterName.LATEST).send().getBalance();
         } catch (Exception e) {
             throw EscrowException.failed("eth_getBalance", e);
         }

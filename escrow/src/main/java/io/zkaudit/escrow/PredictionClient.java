@@ -62,17 +62,21 @@ public final class PredictionClient {
 
     // ---- buyer ----
 
-    /** Buyer: pays the offered price for {@code predictions} answers; returns the order id. */
+    /**
+     * Buyer: pays the current offer's price for {@code predictions} answers; returns the order id.
+     * The transaction fails if the seller changes the price or lowers the stake in between.
+     */
     public long pay(long modelId, int predictions) {
         if (predictions < 1) throw EscrowException.invalidArgument("predictions must be >= 1: " + predictions);
-        BigInteger price = getOffer(modelId).priceOf(predictions);
-        return payExactly(modelId, predictions, price);
+        PredictionOffer offer = getOffer(modelId);
+        return payExactly(modelId, predictions, offer.priceOf(predictions), offer.stakePerOrder());
     }
 
-    /** Buyer: like {@link #pay} with an explicit amount (the contract rejects a wrong one). */
-    public long payExactly(long modelId, int predictions, BigInteger amount) {
-        TransactionReceipt receipt = session.send("predictions.pay",
-                contract.pay(id(modelId), BigInteger.valueOf(predictions), AbiValues.nonNegative(amount, "amount")));
+    /** Buyer: like {@link #pay} with an explicit amount and minimum stake per order. */
+    public long payExactly(long modelId, int predictions, BigInteger amount, BigInteger minStakePerOrder) {
+        TransactionReceipt receipt = session.send("predictions.pay", contract.pay(id(modelId),
+                BigInteger.valueOf(predictions), uint128(minStakePerOrder, "minimum stake per order"),
+                AbiValues.nonNegative(amount, "amount")));
         return id(PredictionEscrow.getOrderPaidEvents(receipt).getFirst().orderId);
     }
 

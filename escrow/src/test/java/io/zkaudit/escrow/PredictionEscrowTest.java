@@ -167,8 +167,14 @@ class PredictionEscrowTest {
 
     @Test
     void paymentsMustMatchTheOfferAndTheStakeMustCoverTheOrder() {
-        assertReverts("wrong payment", () -> buyer.payExactly(modelId, PREDICTIONS, orderPrice().subtract(BigInteger.ONE)));
-        assertReverts("bad prediction count", () -> buyer.payExactly(modelId, 0, BigInteger.ZERO));
+        assertReverts("wrong payment",
+                () -> buyer.payExactly(modelId, PREDICTIONS, orderPrice().subtract(BigInteger.ONE), STAKE_PER_ORDER));
+        assertReverts("bad prediction count", () -> buyer.payExactly(modelId, 0, BigInteger.ZERO, STAKE_PER_ORDER));
+        // the seller lowering the stake between the buyer's look at the offer and its payment
+        seller.setOffer(modelId, PRICE, STAKE_PER_ORDER.subtract(BigInteger.ONE));
+        assertReverts("stake per order below expected",
+                () -> buyer.payExactly(modelId, PREDICTIONS, orderPrice(), STAKE_PER_ORDER));
+        seller.setOffer(modelId, PRICE, STAKE_PER_ORDER);
         assertReverts("model not active", () -> buyer.pay(modelId + 1, 1));
 
         buyer.pay(modelId, 1);
