@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.zkaudit.escrow.AuditRecord.Outcome;
 import io.zkaudit.escrow.AuditRecord.Status;
 import io.zkaudit.escrow.chain.ChainNode;
+import io.zkaudit.escrow.contracts.AuditEscrow;
 import java.math.BigInteger;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
@@ -80,6 +81,12 @@ class AuditEscrowTest {
         assertEquals(Outcome.SELLER_PAID, settled.outcome());
         assertEquals(PAYMENT.add(STAKE), sellerCredit());
         assertEquals(BigInteger.ZERO, buyerCredit());
+
+        var settledEvents = ContractLogs.events(f.node, f.deployment.auditEscrow(), AuditEscrow.AUDITSETTLED_EVENT,
+                AuditEscrow::getAuditSettledEventFromLog);
+        assertEquals(1, settledEvents.size());
+        assertEquals(BigInteger.valueOf(Outcome.SELLER_PAID.ordinal()), settledEvents.getFirst().outcome);
+        assertEquals(BigInteger.valueOf(540), settledEvents.getFirst().correct);
 
         assertEquals(PAYMENT.add(STAKE), f.seller.withdrawAuditCredit());
         assertEquals(BigInteger.ZERO, f.node.balanceOf(f.deployment.auditEscrow()));

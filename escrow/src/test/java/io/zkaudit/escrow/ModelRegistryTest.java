@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.zkaudit.escrow.chain.ChainNode;
+import io.zkaudit.escrow.contracts.ModelRegistry;
 import java.math.BigInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,6 +40,15 @@ class ModelRegistryTest {
         assertTrue(f.buyer.registry().isActive(modelId));
         assertEquals(1, f.buyer.registry().modelCount());
         assertEquals(before.add(bond), f.node.balanceOf(f.deployment.registry()));
+
+        var events = ContractLogs.events(f.node, f.deployment.registry(), ModelRegistry.MODELREGISTERED_EVENT,
+                ModelRegistry::getModelRegisteredEventFromLog);
+        assertEquals(1, events.size());
+        assertEquals(BigInteger.ONE, events.getFirst().modelId);
+        assertEquals(f.seller.address(), events.getFirst().seller);
+        assertEquals(commitment, new Bytes32(events.getFirst().weightCommitment));
+        assertEquals(description, new Bytes32(events.getFirst().descriptionDigest));
+        assertEquals(bond, events.getFirst().stake);
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.zkaudit.escrow.chain.ChainNode;
+import io.zkaudit.escrow.contracts.PredictionEscrow;
 import java.math.BigInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -85,6 +86,13 @@ class PredictionEscrowTest {
         assertReverts("proof deadline passed", () -> seller.proveContest(contestId, lateProof));
 
         buyer.slash(contestId);
+        var slashed = ContractLogs.events(f.node, f.deployment.predictionEscrow(), PredictionEscrow.ORDERSLASHED_EVENT,
+                PredictionEscrow::getOrderSlashedEventFromLog);
+        assertEquals(1, slashed.size());
+        assertEquals(BigInteger.valueOf(orderId), slashed.getFirst().orderId);
+        assertEquals(BigInteger.valueOf(contestId), slashed.getFirst().contestId);
+        assertEquals(orderPrice(), slashed.getFirst().refund);
+        assertEquals(STAKE_PER_ORDER, slashed.getFirst().slashed);
         assertEquals(PredictionOrder.Status.SLASHED, buyer.getOrder(orderId).status());
         assertEquals(PredictionContest.Status.EXPIRED, buyer.getContest(contestId).status());
         assertEquals(orderPrice().add(STAKE_PER_ORDER), f.buyer.predictionCredit(f.buyer.address()));
