@@ -1,15 +1,16 @@
 package io.zkaudit.cli;
 
-import io.zkaudit.prover.bench.BenchRow;
-import io.zkaudit.prover.bench.FieldBench;
-import java.util.ArrayList;
-import java.util.List;
+import io.zkaudit.pcs.PcsParams;
+import io.zkaudit.prover.bench.HashBench;
+import io.zkaudit.prover.bench.LookupBench;
+import io.zkaudit.prover.bench.PcsBench;
+import io.zkaudit.prover.bench.SumcheckBench;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code zkaudit bench ...}: benchmarks that print a Markdown table of medians. */
-@Command(name = "bench", description = "Benchmarks (medians of several runs, printed as a table).",
-    mixinStandardHelpOptions = true, subcommands = {BenchCommand.Core.class, BenchInferCommand.class})
+/** {@code zkaudit bench ...}: benchmarks that print tables of medians. */
+@Command(name = "bench", description = "Benchmarks (medians of several runs, printed as tables).",
+    mixinStandardHelpOptions = true, subcommands = {BenchCommand.Core.class, BenchInferCommand.class, BenchProveCommand.class})
 final class BenchCommand implements Runnable {
 
   @Override
@@ -18,8 +19,8 @@ final class BenchCommand implements Runnable {
   }
 
   @Command(name = "core", mixinStandardHelpOptions = true,
-      description = "The proof-system core: field, commitment, sumcheck, lookups.")
-  static final class Core implements Runnable {
+      description = "The proof-system core: field, hashing, commitment, sumcheck, lookups.")
+  static final class Core implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--runs", defaultValue = "3", description = "Measured runs per figure (default ${DEFAULT-VALUE}).")
     int runs;
 
@@ -28,17 +29,34 @@ final class BenchCommand implements Runnable {
     int logSize;
 
     @Override
-    public void run() {
+    public Integer call() throws Exception {
       if (runs < 1 || runs > 50) {
         throw CliException.usage("--runs must be between 1 and 50");
       }
-      if (logSize < 10 || logSize > 26) {
-        throw CliException.usage("--log-size must be between 10 and 26");
+      if (logSize < 10 || logSize > 25) {
+        throw CliException.usage("--log-size must be between 10 and 25");
       }
-      System.out.printf("zkaudit bench core: %d runs per figure, %d cores, max heap %d MB%n%n",
-          runs, Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
-      List<BenchRow> rows = new ArrayList<>(FieldBench.run(runs));
-      TablePrinter.print(System.out, rows);
+      System.out.println(SumcheckBench.machine());
+      System.out.println();
+      System.out.println("Hashing (1 thread)");
+      for (HashBench.Row r : HashBench.run()) {
+        System.out.printf("  %-10s %6d B  %8.1f ns/hash  %8.1f MB/s%n", r.hash(), r.messageBytes(), r.nsPerHash(), r.mbPerSecond());
+      }
+      System.out.println();
+      System.out.println("Field, sumcheck and lookups");
+      System.out.println(SumcheckBench.header());
+      SumcheckBench.field(runs).forEach(System.out::println);
+      SumcheckBench.sumcheck(Math.min(16, logSize), 2); // JIT warm-up
+      SumcheckBench.sumcheck(logSize, runs).forEach(System.out::println);
+      LookupBench.lookups(16, 12, 2); // JIT warm-up
+      LookupBench.lookups(logSize - 1, 16, runs).forEach(System.out::println);
+      System.out.println();
+      System.out.println("Polynomial commitment (Basefold)");
+      PcsBench.run(PcsParams.conjectured100(), "conject100", 1, 16); // JIT warm-up
+      var rows = new java.util.ArrayList<>(PcsBench.run(PcsParams.conjectured100(), "conject100", runs, logSize - 4, logSize));
+      rows.addAll(PcsBench.run(PcsParams.provable100(), "provable100", runs, logSize));
+      System.out.print(PcsBench.format(rows));
+      return Main.EXIT_OK;
     }
   }
 }

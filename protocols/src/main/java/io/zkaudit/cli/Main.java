@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "zkaudit 0.1.0",
     description = "Zero-knowledge proofs of ML inference for trustless ML-as-a-service.",
-    subcommands = {InferCommand.class, EvalCommand.class, CommitCommand.class, ProveCommand.class, VerifyCommand.class,
+    subcommands = {DemoCommand.class, InferCommand.class, EvalCommand.class, CommitCommand.class, ProveCommand.class, VerifyCommand.class,
         BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

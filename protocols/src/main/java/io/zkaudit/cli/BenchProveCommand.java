@@ -1,0 +1,124 @@
+package io.zkaudit.cli;
+
+import io.zkaudit.inference.ModelProof;
+import io.zkaudit.inference.ModelVerifier;
+import io.zkaudit.model.TensorSpec;
+import io.zkaudit.prover.inference.CommittedModel;
+import io.zkaudit.prover.inference.ModelProver;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * zkaudit bench prove: median prove and verify times, proof size, peak heap and where the prover's
+ * time goes, over several proofs of one input.
+ */
+@Command(name = "prove", mixinStandardHelpOptions = true,
+    description = "Prove and verify one input several times; print medians, proof size, peak heap and the prover's phases.")
+final class BenchProveCommand implements Callable<Integer> {
+  @Option(names = "--model", required = true, description = "the quantized model (.tflite)")
+  Path model;
+
+  @Option(names = "--input", description = "image or tensor (default: a deterministic pseudo-random input)")
+  Path input;
+
+  @Option(names = "--runs", defaultValue = "3", description = "timed proofs (default ${DEFAULT-VALUE})")
+  int runs;
+
+  @Override
+  public Integer call() throws Exception {
+    if (runs < 1 || runs > 50) {
+      throw CliException.usage("--runs must be between 1 and 50");
+    }
+    long c0 = System.nanoTime();
+    CommittedModel cm = ProverModels.commit(model);
+    double commitS = (System.nanoTime() - c0) / 1e9;
+    TensorSpec in = cm.model().description().tensor(cm.circuit().inputTensor());
+    int[] x = input != null ? ProofInputs.read(input, in) : pseudoRandom(in);
+    ModelVerifier verifier = new ModelVerifier(cm.vk());
+    // Warm-up proof: the JIT compiles the kernels (not counted).
+    verifier.verify(ModelProver.prove(cm, x, (p, d, t) -> {}), x);
+    resetPeaks();
+    double[] prove = new double[runs];
+    double[] verify = new double[runs];
+    Map<String, double[]> phases = new LinkedHashMap<>();
+    int size = 0;
+    for (int r = 0; r < runs; r++) {
+      int run = r;
+      long[] last = {System.nanoTime()};
+      String[] current = {null};
+      long t0 = System.nanoTime();
+      ModelProof proof = ModelProver.prove(cm, x, (phase, done, total) -> {
+        long now = System.nanoTime();
+        if (current[0] != null) {
+          phases.computeIfAbsent(current[0], k -> new double[runs])[run] += (now - last[0]) / 1e9;
+        }
+        current[0] = phase;
+        last[0] = now;
+      });
+      prove[r] = (System.nanoTime() - t0) / 1e9;
+      byte[] bytes = proof.encode();
+      size = bytes.length;
+      long v0 = System.nanoTime();
+      verifier.verify(ModelProof.decode(bytes), x);
+      verify[r] = (System.nanoTime() - v0) / 1e6;
+    }
+    long peakMiB = peakHeapMiB();
+    System.out.printf(Locale.ROOT, "%s, %d runs, %d cores, load %.1f, max heap %d MiB%n", model.getFileName(), runs,
+        Runtime.getRuntime().availableProcessors(), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+        Runtime.getRuntime().maxMemory() >> 20);
+    System.out.println("| model | prove (median) | verify (median) | proof | peak heap | weight commitment (once) |");
+    System.out.println("|---|---:|---:|---:|---:|---:|");
+    System.out.printf(Locale.ROOT, "| %s | %.2f s | %.1f ms | %.0f KB | %d MiB | %.2f s |%n", model.getFileName(), median(prove),
+        median(verify), size / 1024.0, peakMiB, commitS);
+    System.out.println();
+    System.out.println("| prover phase | median |");
+    System.out.println("|---|---:|");
+    for (var e : phases.entrySet()) {
+      System.out.printf(Locale.ROOT, "| %s | %.2f s |%n", e.getKey(), median(e.getValue()));
+    }
+    return Main.EXIT_OK;
+  }
+
+  static int[] pseudoRandom(TensorSpec spec) {
+    java.util.SplittableRandom rng = new java.util.SplittableRandom(2026);
+    int[] x = new int[spec.size()];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = spec.type().min() + rng.nextInt(spec.type().max() - spec.type().min() + 1);
+    }
+    return x;
+  }
+
+  static double median(double[] xs) {
+    double[] s = xs.clone();
+    Arrays.sort(s);
+    return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  }
+
+  private static void resetPeaks() {
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      pool.resetPeakUsage();
+    }
+  }
+
+  /** Sum of the heap pools' peaks: an upper bound on the live heap at any moment. */
+  private static long peakHeapMiB() {
+    List<Long> peaks = new ArrayList<>();
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP && pool.getPeakUsage() != null) {
+        peaks.add(pool.getPeakUsage().getUsed());
+      }
+    }
+    return peaks.stream().mapToLong(Long::longValue).sum() >> 20;
+  }
+}
