@@ -99,6 +99,13 @@ public final class InferenceStatement {
     return logs;
   }
 
+  /** At most three witness commitments: padding below a quarter of the total. */
+  public static final int WITNESS_BINS = 3;
+
+  public static io.zkaudit.pcs.ColumnBins witnessBins(ModelCircuit c) {
+    return new io.zkaudit.pcs.ColumnBins(witnessLogSizes(c), WITNESS_BINS);
+  }
+
   public static int roundingMultiplicityColumn(ModelCircuit c) {
     return c.columns().size();
   }

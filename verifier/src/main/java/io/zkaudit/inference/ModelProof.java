@@ -21,21 +21,24 @@ import java.util.List;
  * evaluations (c1, c2 at each layer's lookup point), the ADD evaluations, the linear-layer proofs
  * and the two openings (witness, weights), each length-prefixed.
  */
-public record ModelProof(Digest32 model, Digest32 inputHash, int[] output, Commitment witness, Ext2 inputEval, LogUpProof lookups,
-    Ext2[] rangeEvals, Ext2[] addEvals, List<WindowedLinearProof> linear, byte[] witnessOpening, byte[] weightOpening) {
+public record ModelProof(Digest32 model, Digest32 inputHash, int[] output, List<Commitment> witness, Ext2 inputEval,
+    LogUpProof lookups, Ext2[] rangeEvals, Ext2[] addEvals, List<WindowedLinearProof> linear, List<byte[]> witnessOpenings,
+    byte[] weightOpening) {
 
   private static final byte[] MAGIC = {'Z', 'K', 'P', 'F'};
   public static final int VERSION = 1;
   public static final int MAX_OUTPUT = 1 << 20;
   public static final int MAX_LAYERS = 1 << 12;
   public static final int MAX_OPENING = 64 << 20;
+  public static final int MAX_BINS = 8;
 
   public ModelProof {
     output = output.clone();
     rangeEvals = rangeEvals.clone();
     addEvals = addEvals.clone();
     linear = List.copyOf(linear);
-    witnessOpening = witnessOpening.clone();
+    witness = List.copyOf(witness);
+    witnessOpenings = witnessOpenings.stream().map(byte[]::clone).toList();
     weightOpening = weightOpening.clone();
   }
 
@@ -55,8 +58,8 @@ public record ModelProof(Digest32 model, Digest32 inputHash, int[] output, Commi
   }
 
   @Override
-  public byte[] witnessOpening() {
-    return witnessOpening.clone();
+  public List<byte[]> witnessOpenings() {
+    return witnessOpenings.stream().map(byte[]::clone).toList();
   }
 
   @Override
@@ -64,8 +67,8 @@ public record ModelProof(Digest32 model, Digest32 inputHash, int[] output, Commi
     return weightOpening.clone();
   }
 
-  public OpeningProof decodeWitnessOpening(int numVars) throws InvalidProofException {
-    return OpeningProof.decode(witnessOpening, InferenceStatement.pcsParams(), numVars);
+  public OpeningProof decodeWitnessOpening(int bin, int numVars) throws InvalidProofException {
+    return OpeningProof.decode(witnessOpenings.get(bin), InferenceStatement.pcsParams(), numVars);
   }
 
   public OpeningProof decodeWeightOpening(int numVars) throws InvalidProofException {
@@ -78,7 +81,10 @@ public record ModelProof(Digest32 model, Digest32 inputHash, int[] output, Commi
     for (int v : output) {
       w.u32(v);
     }
-    witness.encode(w);
+    w.u32(witness.size());
+    for (Commitment c : witness) {
+      c.encode(w);
+    }
     w.ext(inputEval);
     w.bytes(lookups.toBytes());
     w.exts(rangeEvals).exts(addEvals);
@@ -86,7 +92,11 @@ public record ModelProof(Digest32 model, Digest32 inputHash, int[] output, Commi
     for (WindowedLinearProof p : linear) {
       p.encode(w);
     }
-    w.bytes(witnessOpening).bytes(weightOpening);
+    w.u32(witnessOpenings.size());
+    for (byte[] o : witnessOpenings) {
+      w.bytes(o);
+    }
+    w.bytes(weightOpening);
     return w.toByteArray();
   }
 
@@ -104,7 +114,11 @@ public record ModelProof(Digest32 model, Digest32 inputHash, int[] output, Commi
     for (int i = 0; i < n; i++) {
       output[i] = r.u32("output value");
     }
-    Commitment witness = Commitment.decode(r);
+    int bins = r.length("witness commitments", MAX_BINS);
+    List<Commitment> witness = new ArrayList<>();
+    for (int i = 0; i < bins; i++) {
+      witness.add(Commitment.decode(r));
+    }
     Ext2 inputEval = r.ext("input evaluation");
     LogUpProof lookups = LogUpProof.fromBytes(r.bytes("lookup proof", MAX_OPENING));
     Ext2[] range = r.exts("range evaluations", 2 * MAX_LAYERS);
@@ -114,7 +128,11 @@ public record ModelProof(Digest32 model, Digest32 inputHash, int[] output, Commi
     for (int i = 0; i < layers; i++) {
       linear.add(WindowedLinearProof.decode(r));
     }
-    byte[] wo = r.bytes("witness opening", MAX_OPENING);
+    int openings = r.length("witness openings", MAX_BINS);
+    List<byte[]> wo = new ArrayList<>();
+    for (int i = 0; i < openings; i++) {
+      wo.add(r.bytes("witness opening", MAX_OPENING));
+    }
     byte[] go = r.bytes("weight opening", MAX_OPENING);
     r.finish();
     return new ModelProof(model, input, output, witness, inputEval, lookups, range, adds, linear, wo, go);

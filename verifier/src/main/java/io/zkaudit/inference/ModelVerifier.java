@@ -19,6 +19,7 @@ import io.zkaudit.lookup.LookupStatement;
 import io.zkaudit.model.ElementType;
 import io.zkaudit.model.TensorSpec;
 import io.zkaudit.pcs.BasefoldVerifier;
+import io.zkaudit.pcs.ColumnBins;
 import io.zkaudit.pcs.ColumnClaim;
 import io.zkaudit.pcs.PackedLayout;
 import io.zkaudit.poly.Mle;
@@ -44,7 +45,7 @@ public final class ModelVerifier {
   private final ModelCircuit circuit;
   private final WeightLayout weights;
   private final LookupStatement statement;
-  private final PackedLayout witnessLayout;
+  private final ColumnBins witnessBins;
   private final PackedLayout weightLayout;
 
   public ModelVerifier(VerifyingKey vk) throws InvalidProofException {
@@ -56,7 +57,7 @@ public final class ModelVerifier {
     }
     this.weights = WeightLayout.of(circuit);
     this.statement = InferenceStatement.lookups(circuit);
-    this.witnessLayout = new PackedLayout(InferenceStatement.witnessLogSizes(circuit));
+    this.witnessBins = InferenceStatement.witnessBins(circuit);
     this.weightLayout = new PackedLayout(weights.logSizes());
     InvalidProofException.check(vk.weights().numVars() == weightLayout.numVars(),
         "verifying key: the weight commitment has " + vk.weights().numVars() + " variables, the model needs "
@@ -84,8 +85,12 @@ public final class ModelVerifier {
   public int[] verify(ModelProof proof, int[] input) throws InvalidProofException {
     Reduction r = reduce(proof, input);
     BasefoldVerifier pcs = new BasefoldVerifier(InferenceStatement.pcsParams());
-    pcs.verifyColumns(proof.witness(), witnessLayout, r.witnessClaims(),
-        proof.decodeWitnessOpening(witnessLayout.numVars()), r.transcript());
+    List<List<ColumnClaim>> perBin = witnessBins.split(r.witnessClaims());
+    InvalidProofException.check(proof.witnessOpenings().size() == witnessBins.bins(), "wrong number of witness openings");
+    for (int b = 0; b < witnessBins.bins(); b++) {
+      pcs.verifyColumns(proof.witness().get(b), witnessBins.layout(b), perBin.get(b),
+          proof.decodeWitnessOpening(b, witnessBins.layout(b).numVars()), r.transcript());
+    }
     pcs.verifyColumns(vk.weights(), weightLayout, r.weightClaims(), proof.decodeWeightOpening(weightLayout.numVars()),
         r.transcript());
     return r.output();
@@ -115,9 +120,14 @@ public final class ModelVerifier {
     vk.weights().absorb(t);
     t.absorbDigest("input-hash", proof.inputHash());
     t.absorbField("output", field(output));
-    InvalidProofException.check(proof.witness().numVars() == witnessLayout.numVars(),
-        "the witness commitment has " + proof.witness().numVars() + " variables, expected " + witnessLayout.numVars());
-    proof.witness().absorb(t);
+    InvalidProofException.check(proof.witness().size() == witnessBins.bins(),
+        "the proof has " + proof.witness().size() + " witness commitments, expected " + witnessBins.bins());
+    for (int b = 0; b < witnessBins.bins(); b++) {
+      InvalidProofException.check(proof.witness().get(b).numVars() == witnessBins.layout(b).numVars(),
+          "witness commitment " + b + " has " + proof.witness().get(b).numVars() + " variables, expected "
+              + witnessBins.layout(b).numVars());
+      proof.witness().get(b).absorb(t);
+    }
 
     List<ColumnClaim> witnessClaims = new ArrayList<>();
     List<ColumnClaim> weightClaims = new ArrayList<>();

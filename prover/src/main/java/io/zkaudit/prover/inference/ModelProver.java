@@ -18,6 +18,9 @@ import io.zkaudit.layers.WindowedLinear;
 import io.zkaudit.layers.WindowedLinearProof;
 import io.zkaudit.lookup.LookupStatement;
 import io.zkaudit.model.QuantizedModel;
+import io.zkaudit.pcs.ColumnBins;
+import io.zkaudit.pcs.ColumnClaim;
+import io.zkaudit.pcs.Commitment;
 import io.zkaudit.poly.Mle;
 import io.zkaudit.proof.InvalidProofException;
 import io.zkaudit.prover.layers.WindowedLinearProver;
@@ -89,8 +92,16 @@ public final class ModelProver {
     t.absorbField("output", field(w.output));
     progress.progress("commit", 2, phases);
     BasefoldProver pcs = new BasefoldProver(InferenceStatement.pcsParams());
-    Committed witness = pcs.commit(w.committedColumns());
-    witness.commitment().absorb(t);
+    ColumnBins bins = InferenceStatement.witnessBins(circuit);
+    List<long[]> columns = w.committedColumns();
+    List<Committed> witness = new ArrayList<>();
+    List<Commitment> commitments = new ArrayList<>();
+    for (int b = 0; b < bins.bins(); b++) {
+      Committed c = pcs.commit(bins.select(columns, b));
+      witness.add(c);
+      commitments.add(c.commitment());
+      c.commitment().absorb(t);
+    }
     TensorLayout inLayout = InferenceStatement.inputLayout(circuit);
     Ext2[] inputPoint = t.challengeExts("input-point", inLayout.numVars());
     Ext2 inputEval = Mle.evaluate(w.inputTable, inputPoint);
@@ -125,8 +136,8 @@ public final class ModelProver {
         case ModelCircuit.RequantizeLayer q -> { }
       }
     }
-    ModelProof partial = new ModelProof(model, inputHash, w.output, witness.commitment(), inputEval, lookups.proof(),
-        rangeEvals, addEvals.toArray(Ext2[]::new), linear, new byte[0], new byte[0]);
+    ModelProof partial = new ModelProof(model, inputHash, w.output, commitments, inputEval, lookups.proof(),
+        rangeEvals, addEvals.toArray(Ext2[]::new), linear, List.of(), new byte[0]);
 
     progress.progress("openings", 5, phases);
     ModelVerifier.Reduction reduction;
@@ -135,11 +146,15 @@ public final class ModelProver {
     } catch (InvalidProofException e) {
       throw new IllegalStateException("the prover's own proof does not reduce: " + e.getMessage(), e);
     }
-    byte[] witnessOpening = pcs.openColumns(witness, reduction.witnessClaims(), reduction.transcript()).encode();
+    List<List<ColumnClaim>> perBin = bins.split(reduction.witnessClaims());
+    List<byte[]> witnessOpenings = new ArrayList<>();
+    for (int b = 0; b < bins.bins(); b++) {
+      witnessOpenings.add(pcs.openColumns(witness.get(b), perBin.get(b), reduction.transcript()).encode());
+    }
     byte[] weightOpening = pcs.openColumns(cm.weights(), reduction.weightClaims(), reduction.transcript()).encode();
     progress.progress("done", phases, phases);
-    return new ModelProof(model, inputHash, w.output, witness.commitment(), inputEval, lookups.proof(), rangeEvals,
-        addEvals.toArray(Ext2[]::new), linear, witnessOpening, weightOpening);
+    return new ModelProof(model, inputHash, w.output, commitments, inputEval, lookups.proof(), rangeEvals,
+        addEvals.toArray(Ext2[]::new), linear, witnessOpenings, weightOpening);
   }
 
   private static long[] field(int[] values) {
