@@ -114,6 +114,36 @@ class ModelProofTest {
     assertInvalid(() -> verifier.verify(cheating, inputs.getFirst()), "weights not behind the commitment");
   }
 
+  /** A prover that departs from the true computation in one value cannot make the verifier accept. */
+  @Test
+  void aWitnessWrongInOneValueIsRejected() throws Exception {
+    ModelVerifier verifier = new ModelVerifier(committed.vk());
+    int[] x = inputs.getFirst();
+    int mid = 3; // a convolution in the middle of the network
+    List<java.util.function.Consumer<InferenceWitness>> cheats = List.of(
+        w -> bump(w.columns[committed.circuit().layers().get(mid).columns().out()], 0),   // one activation
+        w -> bump(w.c1[mid], 5),                                                           // one rounding witness
+        w -> bump(w.c2[mid], 7),
+        w -> bump(w.lookups.get(0).groups().get(mid)[2], 2));                              // one accumulator (a - c1)
+    int proofsMade = 0;
+    for (var cheat : cheats) {
+      ModelProof p;
+      try {
+        p = ModelProver.prove(committed, x, ProgressListener.NONE, cheat);
+      } catch (RuntimeException refused) {
+        continue; // the prover could not even assemble a proof
+      }
+      proofsMade++;
+      ModelProof proofToCheck = p;
+      assertInvalid(() -> verifier.verify(proofToCheck, x), "a witness changed in one value");
+    }
+    assertTrue(proofsMade >= 3, "the cheating prover produced " + proofsMade + " proofs to reject");
+  }
+
+  private static void bump(long[] column, int index) {
+    column[index] = io.zkaudit.field.Goldilocks.add(column[index], 1);
+  }
+
   static QuantizedModel withOneWeightChanged(QuantizedModel m) {
     Map<Integer, int[]> constants = new HashMap<>(m.constants());
     int id = m.description().layers().get(1).inputs().get(1); // the second layer's weights
