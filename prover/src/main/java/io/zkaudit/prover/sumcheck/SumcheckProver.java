@@ -203,8 +203,8 @@ public final class SumcheckProver {
           for (int i = i0; i < i1; i++) {
             long a0 = t[2 * i];
             long a1 = t[2 * i + 1];
-            long h0 = add(mul(a0, c0), mul(a1, c17));
-            long h1 = add(mul(a0, c1), mul(a1, c0));
+            long h0 = FastField.dot2(a0, c0, a1, c17, 0);
+            long h1 = FastField.dot2(a0, c1, a1, c0, 0);
             t[2 * (i + sz)] = h0;
             t[2 * (i + sz) + 1] = h1;
             t[2 * i] = sub(a0, h0);
@@ -467,14 +467,13 @@ public final class SumcheckProver {
         long x1 = a1[i];
         long y0 = b0[i];
         long y1 = b1[i];
-        a0[i] = add(mul(x0, y0), mul7(mul(x1, y1)));
-        a1[i] = add(mul(x0, y1), mul(x1, y0));
+        a0[i] = FastField.dot2(x0, y0, x1, mul7(y1), 0);
+        a1[i] = FastField.dot2(x0, y1, x1, y0, 0);
       }
     }
 
-    /** 7x mod p, by a shift and a subtraction. */
     static long mul7(long x) {
-      return sub(io.zkaudit.field.Goldilocks.reduce128(x >>> 61, x << 3), x);
+      return FastField.mul7(x);
     }
 
     /** Sum of nb canonical values with one reduction (carries are counted, then folded in). */
@@ -489,31 +488,43 @@ public final class SumcheckProver {
       return io.zkaudit.field.Goldilocks.reduce128(hi, lo);
     }
 
-    /** Coordinate c of sum_b eq[kb + b] * g[b] for a base vector g. */
+    /** Coordinate c of sum_b eq[kb + b] * g[b] for a base vector g (two products per reduction). */
     private static long dotBase(long[] e, int kb, int c, long[] g, int nb) {
       long s = 0;
-      for (int b = 0; b < nb; b++) {
-        s = add(s, mul(e[2 * (kb + b) + c], g[b]));
+      int b = 0;
+      for (; b + 1 < nb; b += 2) {
+        s = FastField.dot2(e[2 * (kb + b) + c], g[b], e[2 * (kb + b + 1) + c], g[b + 1], s);
+      }
+      if (b < nb) {
+        s = FastField.dot2(e[2 * (kb + b) + c], g[b], 0, 0, s);
       }
       return s;
     }
 
+    /** Coordinate 0 of sum_b eq[kb + b] * (g0[b] + g1[b] u): sum e0 g0 + 7 sum e1 g1. */
     private static long dotExtC0(long[] e, int kb, long[] g0, long[] g1, int nb) {
       long s = 0;
       long t = 0;
-      for (int b = 0; b < nb; b++) {
+      int b = 0;
+      for (; b + 1 < nb; b += 2) {
         int k = 2 * (kb + b);
-        s = add(s, mul(e[k], g0[b]));
-        t = add(t, mul(e[k + 1], g1[b]));
+        s = FastField.dot2(e[k], g0[b], e[k + 2], g0[b + 1], s);
+        t = FastField.dot2(e[k + 1], g1[b], e[k + 3], g1[b + 1], t);
+      }
+      if (b < nb) {
+        int k = 2 * (kb + b);
+        s = FastField.dot2(e[k], g0[b], 0, 0, s);
+        t = FastField.dot2(e[k + 1], g1[b], 0, 0, t);
       }
       return add(s, mul7(t));
     }
 
+    /** Coordinate 1: sum e0 g1 + e1 g0. */
     private static long dotExtC1(long[] e, int kb, long[] g0, long[] g1, int nb) {
       long s = 0;
       for (int b = 0; b < nb; b++) {
         int k = 2 * (kb + b);
-        s = add(s, add(mul(e[k], g1[b]), mul(e[k + 1], g0[b])));
+        s = FastField.dot2(e[k], g1[b], e[k + 1], g0[b], s);
       }
       return s;
     }
@@ -579,8 +590,8 @@ public final class SumcheckProver {
           long lo1 = src[4 * k + 1];
           long d0 = sub(src[4 * k + 2], lo0);
           long d1 = sub(src[4 * k + 3], lo1);
-          dst[2 * k] = add(lo0, add(mul(r0, d0), mul(r17, d1)));
-          dst[2 * k + 1] = add(lo1, add(mul(r0, d1), mul(r1, d0)));
+          dst[2 * k] = FastField.dot2(r0, d0, r17, d1, lo0);
+          dst[2 * k + 1] = FastField.dot2(r0, d1, r1, d0, lo1);
         }
       }
     }
