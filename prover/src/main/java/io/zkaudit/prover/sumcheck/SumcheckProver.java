@@ -28,7 +28,9 @@ import java.util.stream.IntStream;
  * eq(z, (r, X, x')) = eq(z_<i, r) * eq(z_i, X) * eq(z_>i, x'), so the prover sums only the
  * degree-d part q(X) = sum_x' eq(z_>i, x') C(r, X, x') at d points and multiplies by the linear
  * eq(z_i, X) afterwards, deriving q(1) from the running claim (Gruen's trick, eprint 2024/108);
- * eq(z_>i, .) is one table, halved in place every round by summing pairs. Terms with equal
+ * eq(z_>i, .) is kept as two tables of about 2^(n/2) entries (low and high variables, as in
+ * Dao-Thaler, eprint 2024/1210: a block of pairs shares its high factor), halved every round by
+ * summing pairs, and materialised as one small table once the low part is under a block. Terms with equal
  * coefficients are summed before they are weighted. Rounds and folds run over 2 threads in chunks
  * (parallel streams), and folds ping-pong between two buffers per table, so memory stays within
  * the inputs plus 3/4 of their size in the extension.
@@ -98,7 +100,13 @@ public final class SumcheckProver {
     boolean[] curExt;
     long[][][] spare; // per table: ping-pong buffers
     int len; // current number of entries per table
-    long[] eq; // eq(z_>i, .) as interleaved ext, length 2*len/2 entries used
+    // eq(z_>i, .) over the pairs of round i: either one table (eq), or split (Dao-Thaler) as
+    // eqLo (the low loBits variables) times eqHi (the others), so that no table of 2^(n-1)
+    // entries is built: a block of 64 pairs then shares one eqHi factor.
+    long[] eq;
+    long[] eqLo;
+    long[] eqHi;
+    int loBits;
 
     Engine(VirtualPolynomial vp) {
       n = vp.numVars();
@@ -133,7 +141,14 @@ public final class SumcheckProver {
       transcript.absorbField(SumcheckVerifier.SHAPE, n, roundDegree);
       transcript.absorbExt(SumcheckVerifier.CLAIM, claim);
       if (z != null && n > 0) {
-        eq = eqTable(Arrays.copyOfRange(z, 1, n));
+        int m = n - 1;
+        if (m >= SPLIT_EQ_MIN_VARS) {
+          loBits = m / 2;
+          eqLo = eqTable(Arrays.copyOfRange(z, 1, 1 + loBits));
+          eqHi = eqTable(Arrays.copyOfRange(z, 1 + loBits, n));
+        } else {
+          eq = eqTable(Arrays.copyOfRange(z, 1, n));
+        }
       }
       Ext2 alpha = Ext2.ONE; // eq(z_<i, r_<i)
       Ext2 current = claim;
@@ -237,8 +252,34 @@ public final class SumcheckProver {
       return pts;
     }
 
-    /** Called after the fold: eq has len entries (eq(z_>i, .)); it becomes eq(z_>i+1, .), len/2. */
+    /** Called after the fold: eq(z_>i, .) (len entries) becomes eq(z_>i+1, .), len/2. */
     void halveEq() {
+      if (eqLo != null) {
+        int h = 1 << (loBits - 1);
+        for (int k = 0; k < h; k++) {
+          eqLo[2 * k] = add(eqLo[4 * k], eqLo[4 * k + 2]);
+          eqLo[2 * k + 1] = add(eqLo[4 * k + 1], eqLo[4 * k + 3]);
+        }
+        loBits--;
+        if ((1 << loBits) < BLOCK) { // materialise the (now small) product table
+          int lo = 1 << loBits;
+          int size = lo * (eqHi.length >>> 1);
+          eq = new long[2 * size];
+          for (int k = 0; k < size; k++) {
+            int a = k & (lo - 1);
+            int b = k >>> loBits;
+            long x0 = eqLo[2 * a];
+            long x1 = eqLo[2 * a + 1];
+            long y0 = eqHi[2 * b];
+            long y1 = eqHi[2 * b + 1];
+            eq[2 * k] = FastField.dot2(x0, y0, x1, mul7(y1), 0);
+            eq[2 * k + 1] = FastField.dot2(x0, y1, x1, y0, 0);
+          }
+          eqLo = null;
+          eqHi = null;
+        }
+        return;
+      }
       int half = len >>> 1;
       for (int k = 0; k < half; k++) {
         eq[2 * k] = add(eq[4 * k], eq[4 * k + 2]);
@@ -282,8 +323,10 @@ public final class SumcheckProver {
       return a;
     }
 
-    /** Pairs per block of the columnar kernel. */
+    /** Pairs per block of the columnar kernel (a power of two; chunks are aligned to it). */
     private static final int BLOCK = 64;
+    /** From this many eq variables on, eq(z_>i, .) is kept as two half-size tables. */
+    static final int SPLIT_EQ_MIN_VARS = 14;
 
     /**
      * Accumulators acc[2 (g * P + p) + {0,1}] over pairs [k0, k1). Columnar: for a block of pairs,
@@ -416,7 +459,7 @@ public final class SumcheckProver {
               }
             }
             int o = 2 * (g * np + p);
-            if (eq == null) {
+            if (z == null) {
               acc[o] = add(acc[o], sumArray(g0, nb));
               if (gExt) {
                 acc[o + 1] = add(acc[o + 1], sumArray(g1, nb));
@@ -424,12 +467,22 @@ public final class SumcheckProver {
             } else {
               long s0;
               long s1;
+              long[] e = eqLo != null ? eqLo : eq;
+              int off = eqLo != null ? kb & ((1 << loBits) - 1) : kb;
               if (gExt) {
-                s0 = dotExtC0(eq, kb, g0, g1, nb);
-                s1 = dotExtC1(eq, kb, g0, g1, nb);
+                s0 = dotExtC0(e, off, g0, g1, nb);
+                s1 = dotExtC1(e, off, g0, g1, nb);
               } else {
-                s0 = dotBase(eq, kb, 0, g0, nb);
-                s1 = dotBase(eq, kb, 1, g0, nb);
+                s0 = dotBase(e, off, 0, g0, nb);
+                s1 = dotBase(e, off, 1, g0, nb);
+              }
+              if (eqLo != null) { // the block's common high factor
+                int h = kb >>> loBits;
+                long y0 = eqHi[2 * h];
+                long y1 = eqHi[2 * h + 1];
+                long t0 = FastField.dot2(s0, y0, s1, mul7(y1), 0);
+                s1 = FastField.dot2(s0, y1, s1, y0, 0);
+                s0 = t0;
               }
               acc[o] = add(acc[o], s0);
               acc[o + 1] = add(acc[o + 1], s1);
