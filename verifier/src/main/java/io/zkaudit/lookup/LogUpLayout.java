@@ -20,6 +20,7 @@ public final class LogUpLayout {
   private LogUpLayout() {}
 
   public static final String SHAPE = "logup/shape";
+  public static final String TABLE_COLUMN = "logup/table-column";
   public static final String BETA = "logup/beta";
   public static final String ALPHA = "logup/alpha";
   public static final String ROOTS = "logup/roots";
@@ -65,7 +66,10 @@ public final class LogUpLayout {
     return m;
   }
 
-  /** Binds the statement's shape (the tables' contents are fixed by the caller's statement). */
+  /**
+   * Binds the statement: sizes, widths, active rows, and every table column (its offset, or the
+   * SHA-256 of its values: O(table size), like evaluating it).
+   */
   public static void absorbShape(LookupStatement st, Transcript t) {
     List<Long> words = new ArrayList<>();
     words.add((long) st.lookups().size());
@@ -83,6 +87,11 @@ public final class LogUpLayout {
       }
     }
     t.absorbField(SHAPE, words.stream().mapToLong(Long::longValue).toArray());
+    for (LookupStatement.Lookup lk : st.lookups()) {
+      for (TableColumn c : lk.table().columns()) {
+        t.absorbBytes(TABLE_COLUMN, c.descriptor());
+      }
+    }
   }
 
   /**

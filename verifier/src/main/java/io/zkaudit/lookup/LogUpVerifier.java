@@ -21,7 +21,7 @@ import java.util.List;
  * and of the multiplicity columns into the transcript <b>before</b> calling this: alpha and beta
  * are drawn here, first.
  *
- * <p>Transcript: {@code logup/shape}; beta, alpha; {@code logup/roots} (P_i, Q_i for every
+ * <p>Transcript: {@code logup/shape}, {@code logup/table-column} per table column; beta, alpha; {@code logup/roots} (P_i, Q_i for every
  * instance); then for each GKR layer l = 1..maxVars: lambda, the layer's sumcheck (its own
  * labels), rho; after the layer where a witness tree reaches its leaves, {@code
  * logup/witness-evaluations} for that group.

@@ -17,6 +17,12 @@ public sealed interface TableColumn {
   /** The MLE of the column (2^k rows) at a point of k coordinates. */
   Ext2 evaluate(Ext2[] point);
 
+  /**
+   * A binding description for the transcript: 0x01 || offset for an identity column, 0x02 ||
+   * SHA-256(values, little endian) for an explicit one.
+   */
+  byte[] descriptor();
+
   /** Row i holds offset + i (mod p): range tables, and the input column of function tables. */
   record Identity(long offset) implements TableColumn {
     public Identity {
@@ -28,6 +34,11 @@ public sealed interface TableColumn {
     @Override
     public long valueAt(int row) {
       return Goldilocks.add(offset, row);
+    }
+
+    @Override
+    public byte[] descriptor() {
+      return java.nio.ByteBuffer.allocate(9).order(java.nio.ByteOrder.LITTLE_ENDIAN).put((byte) 1).putLong(offset).array();
     }
 
     /** offset + sum_j 2^j r_j (the MLE of the index is linear; eq sums to one). */
@@ -68,6 +79,19 @@ public sealed interface TableColumn {
     @Override
     public Ext2 evaluate(Ext2[] point) {
       return Mle.evaluate(values, point);
+    }
+
+    @Override
+    public byte[] descriptor() {
+      java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 * values.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+      for (long v : values) {
+        b.putLong(v);
+      }
+      byte[] d = io.zkaudit.hash.Sha256.hash(b.array());
+      byte[] out = new byte[1 + d.length];
+      out[0] = 2;
+      System.arraycopy(d, 0, out, 1, d.length);
+      return out;
     }
 
     @Override

@@ -12,6 +12,7 @@ import io.zkaudit.lookup.LookupClaims;
 import io.zkaudit.lookup.LookupStatement;
 import io.zkaudit.lookup.LookupTable;
 import io.zkaudit.poly.Mle;
+import io.zkaudit.prover.sumcheck.FastField;
 import io.zkaudit.prover.sumcheck.SumcheckProver;
 import io.zkaudit.prover.sumcheck.VirtualPolynomial;
 import io.zkaudit.sumcheck.Composition;
@@ -315,18 +316,18 @@ public final class LogUpProver {
           long x = c.pLo[k];
           long y = c.pHi[k];
           // x * qHi + y * qLo
-          pp0 = add(mul(x, b0), mul(y, a0));
-          pp1 = add(mul(x, b1), mul(y, a1));
+          pp0 = FastField.dot2(x, b0, y, a0, 0);
+          pp1 = FastField.dot2(x, b1, y, a1, 0);
         } else {
           long x0 = c.pLo[2 * k];
           long x1 = c.pLo[2 * k + 1];
           long y0 = c.pHi[2 * k];
           long y1 = c.pHi[2 * k + 1];
-          pp0 = add(add(mul(x0, b0), mul(y0, a0)), mul7(add(mul(x1, b1), mul(y1, a1))));
-          pp1 = add(add(mul(x0, b1), mul(x1, b0)), add(mul(y0, a1), mul(y1, a0)));
+          pp0 = FastField.dot2(x0, b0, y0, a0, mul7(FastField.dot2(x1, b1, y1, a1, 0)));
+          pp1 = FastField.dot2(x0, b1, x1, b0, FastField.dot2(y0, a1, y1, a0, 0));
         }
-        long qq0 = add(mul(a0, b0), mul7(mul(a1, b1)));
-        long qq1 = add(mul(a0, b1), mul(a1, b0));
+        long qq0 = FastField.dot2(a0, b0, a1, mul7(b1), 0);
+        long qq1 = FastField.dot2(a0, b1, a1, b0, 0);
         long[] pd = k < hh ? out.pLo : out.pHi;
         long[] qd = k < hh ? out.qLo : out.qHi;
         int kk = k < hh ? k : k - hh;
@@ -371,8 +372,8 @@ public final class LogUpProver {
           long a1 = src[4 * k + 1];
           long d0 = sub(src[4 * k + 2], a0);
           long d1 = sub(src[4 * k + 3], a1);
-          dst[2 * k] = add(a0, add(mul(c0, d0), mul(c17, d1)));
-          dst[2 * k + 1] = add(a1, add(mul(c0, d1), mul(c1, d0)));
+          dst[2 * k] = FastField.dot2(c0, d0, c17, d1, a0);
+          dst[2 * k + 1] = FastField.dot2(c0, d1, c1, d0, a1);
         }
       });
       t = dst;
@@ -382,7 +383,7 @@ public final class LogUpProver {
   }
 
   static long mul7(long x) {
-    return sub(Goldilocks.reduce128(x >>> 61, x << 3), x);
+    return FastField.mul7(x);
   }
 
   interface Range {

@@ -28,7 +28,9 @@ import java.util.stream.IntStream;
  * eq(z, (r, X, x')) = eq(z_<i, r) * eq(z_i, X) * eq(z_>i, x'), so the prover sums only the
  * degree-d part q(X) = sum_x' eq(z_>i, x') C(r, X, x') at d points and multiplies by the linear
  * eq(z_i, X) afterwards, deriving q(1) from the running claim (Gruen's trick, eprint 2024/108);
- * eq(z_>i, .) is one table, halved in place every round by summing pairs. Terms with equal
+ * eq(z_>i, .) is kept as two tables of about 2^(n/2) entries (low and high variables, as in
+ * Dao-Thaler, eprint 2024/1210: a block of pairs shares its high factor), halved every round by
+ * summing pairs, and materialised as one small table once the low part is under a block. Terms with equal
  * coefficients are summed before they are weighted. Rounds and folds run over 2 threads in chunks
  * (parallel streams), and folds ping-pong between two buffers per table, so memory stays within
  * the inputs plus 3/4 of their size in the extension.
@@ -98,7 +100,13 @@ public final class SumcheckProver {
     boolean[] curExt;
     long[][][] spare; // per table: ping-pong buffers
     int len; // current number of entries per table
-    long[] eq; // eq(z_>i, .) as interleaved ext, length 2*len/2 entries used
+    // eq(z_>i, .) over the pairs of round i: either one table (eq), or split (Dao-Thaler) as
+    // eqLo (the low loBits variables) times eqHi (the others), so that no table of 2^(n-1)
+    // entries is built: a block of 64 pairs then shares one eqHi factor.
+    long[] eq;
+    long[] eqLo;
+    long[] eqHi;
+    int loBits;
 
     Engine(VirtualPolynomial vp) {
       n = vp.numVars();
@@ -133,7 +141,14 @@ public final class SumcheckProver {
       transcript.absorbField(SumcheckVerifier.SHAPE, n, roundDegree);
       transcript.absorbExt(SumcheckVerifier.CLAIM, claim);
       if (z != null && n > 0) {
-        eq = eqTable(Arrays.copyOfRange(z, 1, n));
+        int m = n - 1;
+        if (m >= SPLIT_EQ_MIN_VARS) {
+          loBits = m / 2;
+          eqLo = eqTable(Arrays.copyOfRange(z, 1, 1 + loBits));
+          eqHi = eqTable(Arrays.copyOfRange(z, 1 + loBits, n));
+        } else {
+          eq = eqTable(Arrays.copyOfRange(z, 1, n));
+        }
       }
       Ext2 alpha = Ext2.ONE; // eq(z_<i, r_<i)
       Ext2 current = claim;
@@ -203,8 +218,8 @@ public final class SumcheckProver {
           for (int i = i0; i < i1; i++) {
             long a0 = t[2 * i];
             long a1 = t[2 * i + 1];
-            long h0 = add(mul(a0, c0), mul(a1, c17));
-            long h1 = add(mul(a0, c1), mul(a1, c0));
+            long h0 = FastField.dot2(a0, c0, a1, c17, 0);
+            long h1 = FastField.dot2(a0, c1, a1, c0, 0);
             t[2 * (i + sz)] = h0;
             t[2 * (i + sz) + 1] = h1;
             t[2 * i] = sub(a0, h0);
@@ -237,8 +252,34 @@ public final class SumcheckProver {
       return pts;
     }
 
-    /** Called after the fold: eq has len entries (eq(z_>i, .)); it becomes eq(z_>i+1, .), len/2. */
+    /** Called after the fold: eq(z_>i, .) (len entries) becomes eq(z_>i+1, .), len/2. */
     void halveEq() {
+      if (eqLo != null) {
+        int h = 1 << (loBits - 1);
+        for (int k = 0; k < h; k++) {
+          eqLo[2 * k] = add(eqLo[4 * k], eqLo[4 * k + 2]);
+          eqLo[2 * k + 1] = add(eqLo[4 * k + 1], eqLo[4 * k + 3]);
+        }
+        loBits--;
+        if ((1 << loBits) < BLOCK) { // materialise the (now small) product table
+          int lo = 1 << loBits;
+          int size = lo * (eqHi.length >>> 1);
+          eq = new long[2 * size];
+          for (int k = 0; k < size; k++) {
+            int a = k & (lo - 1);
+            int b = k >>> loBits;
+            long x0 = eqLo[2 * a];
+            long x1 = eqLo[2 * a + 1];
+            long y0 = eqHi[2 * b];
+            long y1 = eqHi[2 * b + 1];
+            eq[2 * k] = FastField.dot2(x0, y0, x1, mul7(y1), 0);
+            eq[2 * k + 1] = FastField.dot2(x0, y1, x1, y0, 0);
+          }
+          eqLo = null;
+          eqHi = null;
+        }
+        return;
+      }
       int half = len >>> 1;
       for (int k = 0; k < half; k++) {
         eq[2 * k] = add(eq[4 * k], eq[4 * k + 2]);
@@ -282,8 +323,10 @@ public final class SumcheckProver {
       return a;
     }
 
-    /** Pairs per block of the columnar kernel. */
+    /** Pairs per block of the columnar kernel (a power of two; chunks are aligned to it). */
     private static final int BLOCK = 64;
+    /** From this many eq variables on, eq(z_>i, .) is kept as two half-size tables. */
+    static final int SPLIT_EQ_MIN_VARS = 14;
 
     /**
      * Accumulators acc[2 (g * P + p) + {0,1}] over pairs [k0, k1). Columnar: for a block of pairs,
@@ -416,7 +459,7 @@ public final class SumcheckProver {
               }
             }
             int o = 2 * (g * np + p);
-            if (eq == null) {
+            if (z == null) {
               acc[o] = add(acc[o], sumArray(g0, nb));
               if (gExt) {
                 acc[o + 1] = add(acc[o + 1], sumArray(g1, nb));
@@ -424,12 +467,22 @@ public final class SumcheckProver {
             } else {
               long s0;
               long s1;
+              long[] e = eqLo != null ? eqLo : eq;
+              int off = eqLo != null ? kb & ((1 << loBits) - 1) : kb;
               if (gExt) {
-                s0 = dotExtC0(eq, kb, g0, g1, nb);
-                s1 = dotExtC1(eq, kb, g0, g1, nb);
+                s0 = dotExtC0(e, off, g0, g1, nb);
+                s1 = dotExtC1(e, off, g0, g1, nb);
               } else {
-                s0 = dotBase(eq, kb, 0, g0, nb);
-                s1 = dotBase(eq, kb, 1, g0, nb);
+                s0 = dotBase(e, off, 0, g0, nb);
+                s1 = dotBase(e, off, 1, g0, nb);
+              }
+              if (eqLo != null) { // the block's common high factor
+                int h = kb >>> loBits;
+                long y0 = eqHi[2 * h];
+                long y1 = eqHi[2 * h + 1];
+                long t0 = FastField.dot2(s0, y0, s1, mul7(y1), 0);
+                s1 = FastField.dot2(s0, y1, s1, y0, 0);
+                s0 = t0;
               }
               acc[o] = add(acc[o], s0);
               acc[o + 1] = add(acc[o + 1], s1);
@@ -467,14 +520,13 @@ public final class SumcheckProver {
         long x1 = a1[i];
         long y0 = b0[i];
         long y1 = b1[i];
-        a0[i] = add(mul(x0, y0), mul7(mul(x1, y1)));
-        a1[i] = add(mul(x0, y1), mul(x1, y0));
+        a0[i] = FastField.dot2(x0, y0, x1, mul7(y1), 0);
+        a1[i] = FastField.dot2(x0, y1, x1, y0, 0);
       }
     }
 
-    /** 7x mod p, by a shift and a subtraction. */
     static long mul7(long x) {
-      return sub(io.zkaudit.field.Goldilocks.reduce128(x >>> 61, x << 3), x);
+      return FastField.mul7(x);
     }
 
     /** Sum of nb canonical values with one reduction (carries are counted, then folded in). */
@@ -489,31 +541,43 @@ public final class SumcheckProver {
       return io.zkaudit.field.Goldilocks.reduce128(hi, lo);
     }
 
-    /** Coordinate c of sum_b eq[kb + b] * g[b] for a base vector g. */
+    /** Coordinate c of sum_b eq[kb + b] * g[b] for a base vector g (two products per reduction). */
     private static long dotBase(long[] e, int kb, int c, long[] g, int nb) {
       long s = 0;
-      for (int b = 0; b < nb; b++) {
-        s = add(s, mul(e[2 * (kb + b) + c], g[b]));
+      int b = 0;
+      for (; b + 1 < nb; b += 2) {
+        s = FastField.dot2(e[2 * (kb + b) + c], g[b], e[2 * (kb + b + 1) + c], g[b + 1], s);
+      }
+      if (b < nb) {
+        s = FastField.dot2(e[2 * (kb + b) + c], g[b], 0, 0, s);
       }
       return s;
     }
 
+    /** Coordinate 0 of sum_b eq[kb + b] * (g0[b] + g1[b] u): sum e0 g0 + 7 sum e1 g1. */
     private static long dotExtC0(long[] e, int kb, long[] g0, long[] g1, int nb) {
       long s = 0;
       long t = 0;
-      for (int b = 0; b < nb; b++) {
+      int b = 0;
+      for (; b + 1 < nb; b += 2) {
         int k = 2 * (kb + b);
-        s = add(s, mul(e[k], g0[b]));
-        t = add(t, mul(e[k + 1], g1[b]));
+        s = FastField.dot2(e[k], g0[b], e[k + 2], g0[b + 1], s);
+        t = FastField.dot2(e[k + 1], g1[b], e[k + 3], g1[b + 1], t);
+      }
+      if (b < nb) {
+        int k = 2 * (kb + b);
+        s = FastField.dot2(e[k], g0[b], 0, 0, s);
+        t = FastField.dot2(e[k + 1], g1[b], 0, 0, t);
       }
       return add(s, mul7(t));
     }
 
+    /** Coordinate 1: sum e0 g1 + e1 g0. */
     private static long dotExtC1(long[] e, int kb, long[] g0, long[] g1, int nb) {
       long s = 0;
       for (int b = 0; b < nb; b++) {
         int k = 2 * (kb + b);
-        s = add(s, add(mul(e[k], g1[b]), mul(e[k + 1], g0[b])));
+        s = FastField.dot2(e[k], g1[b], e[k + 1], g0[b], s);
       }
       return s;
     }
@@ -579,8 +643,8 @@ public final class SumcheckProver {
           long lo1 = src[4 * k + 1];
           long d0 = sub(src[4 * k + 2], lo0);
           long d1 = sub(src[4 * k + 3], lo1);
-          dst[2 * k] = add(lo0, add(mul(r0, d0), mul(r17, d1)));
-          dst[2 * k + 1] = add(lo1, add(mul(r0, d1), mul(r1, d0)));
+          dst[2 * k] = FastField.dot2(r0, d0, r17, d1, lo0);
+          dst[2 * k + 1] = FastField.dot2(r0, d1, r1, d0, lo1);
         }
       }
     }

@@ -124,6 +124,21 @@ class SumcheckTest {
   }
 
   @Test
+  void splitEqTablesAgreeWithTheDirectSum() throws InvalidProofException {
+    // n - 1 >= SPLIT_EQ_MIN_VARS: eq(z_>i, .) is kept as two tables, then materialised.
+    Random rng = new Random(17);
+    int n = SumcheckProver.Engine.SPLIT_EQ_MIN_VARS + 3;
+    for (int degree : new int[] {1, 2}) {
+      Instance inst = randomInstance(rng, n, degree, true);
+      SumcheckProver.Output out = SumcheckProver.prove(inst.vp(), inst.claim(), new Transcript("split"));
+      SumcheckResult res = SumcheckVerifier.verify(inst.composition(), inst.eq(), n, inst.claim(), out.proof(), new Transcript("split"));
+      for (int j = 0; j < inst.composition().numTables(); j++) {
+        assertEquals(inst.vp().evaluateTable(j, res.point()), res.evaluation(j));
+      }
+    }
+  }
+
+  @Test
   void inputTablesAreNotModified() {
     Random rng = new Random(3);
     long[] a = new long[1 << 13];
