@@ -127,6 +127,10 @@ class PredictionEscrowTest {
 
         buyer.contest(signed);
         assertReverts("answer already contested", () -> buyer.contest(signed));
+        // an order of one prediction can be contested once
+        buyer.contest(seller.signAnswer(otherOrder, input, output));
+        assertReverts("more contests than predictions",
+                () -> buyer.contest(seller.signAnswer(otherOrder, Bytes32.random(), Bytes32.random())));
         f.pastWindow();
         assertReverts("contest window over",
                 () -> buyer.contest(seller.signAnswer(orderId, Bytes32.random(), Bytes32.random())));
