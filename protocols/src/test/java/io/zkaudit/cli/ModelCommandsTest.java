@@ -1,0 +1,79 @@
+package io.zkaudit.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.zkaudit.data.SharedData;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** infer/eval on bad input: one line, exit code 2, no stack trace. */
+class ModelCommandsTest {
+  @TempDir Path tmp;
+
+  private record Run(int code, String err) {}
+
+  private Run run(String... args) {
+    var cli = Main.commandLine();
+    StringWriter err = new StringWriter();
+    cli.setErr(new PrintWriter(err));
+    int code = cli.execute(args);
+    return new Run(code, err.toString());
+  }
+
+  private static Path shared(String rel) {
+    var p = SharedData.resolve(rel);
+    Assumptions.assumeTrue(p.isPresent(), "skipped: ../shared/" + rel + " is not present (it is in CI)");
+    return p.get();
+  }
+
+  private static void assertOneLine(Run r, String contains) {
+    assertEquals(2, r.code(), r.err());
+    assertEquals(1, r.err().strip().lines().count(), r.err());
+    assertTrue(r.err().contains(contains), r.err());
+    assertFalse(r.err().contains("\tat "), r.err());
+  }
+
+  @Test
+  void truncatedModel() throws Exception {
+    Path model = shared("models/resnet8_cifar10_int8.tflite");
+    Path cut = tmp.resolve("cut.tflite");
+    Files.write(cut, Arrays.copyOf(Files.readAllBytes(model), 4000));
+    assertOneLine(run("infer", "--model", cut.toString(), "--input", shared("data/images/cat.bmp").toString()), "TFLite");
+  }
+
+  @Test
+  void unreadableImageAndWrongShape() throws Exception {
+    Path model = shared("models/resnet8_cifar10_int8.tflite");
+    Path bad = tmp.resolve("bad.jpg");
+    Files.writeString(bad, "not an image");
+    assertOneLine(run("infer", "--model", model.toString(), "--input", bad.toString()), "cannot read image");
+    Path json = tmp.resolve("x.json");
+    Files.writeString(json, "[1, 2, 3]");
+    assertOneLine(run("infer", "--model", model.toString(), "--input", json.toString()), "wrong input shape");
+  }
+
+  @Test
+  void inferPrintsTopK() {
+    Path model = shared("models/mobilenet_v2_1.0_224_quant.tflite");
+    var cli = Main.commandLine();
+    var out = new java.io.ByteArrayOutputStream();
+    var old = System.out;
+    System.setOut(new java.io.PrintStream(out));
+    int code;
+    try {
+      code = cli.execute("infer", "--model", model.toString(), "--input", shared("data/images/grace_hopper.bmp").toString(), "--top", "3");
+    } finally {
+      System.setOut(old);
+    }
+    assertEquals(0, code);
+    assertTrue(out.toString().contains("military uniform"), out.toString());
+  }
+}
