@@ -16,8 +16,8 @@ import java.util.List;
  * rounding steps and ADD rescalings, one 16-bit range table), the per-proof columns and the
  * commitment parameters.
  *
- * <p>Lookup 0 (width 4) has one group per proven layer, (tag, out, a - c1, a + c2 + 1), then two
- * per ADD, (tag, x, rescale(x), 0). Lookup 1 (the range table) has two groups per proven layer,
+ * <p>Lookup 0 (width 4) has one group per proven layer, (tag, out, a - c1, a + c2 + 1), then one
+ * per activation input of each ADD, (tag, x, rescale(x), 0). Lookup 1 (the range table) has two groups per proven layer,
  * c1 and c2. Every group's active rows are the real entries of the layer's output tensor.
  */
 public final class InferenceStatement {
@@ -41,9 +41,12 @@ public final class InferenceStatement {
       range.add(g);
     }
     for (ModelCircuit.ProvenLayer p : c.layers()) {
-      if (p instanceof ModelCircuit.AddLayer) {
-        rounding.add(box(p.outLayout()));
-        rounding.add(box(p.outLayout()));
+      if (p instanceof ModelCircuit.AddLayer a) {
+        for (int side = 0; side < 2; side++) {
+          if (!a.isConstant(side)) {
+            rounding.add(box(p.outLayout()));
+          }
+        }
       }
     }
     return new LookupStatement(List.of(new Lookup(table(c), rounding), new Lookup(LookupTable.range(RANGE_BITS), range)));

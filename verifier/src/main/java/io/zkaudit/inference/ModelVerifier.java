@@ -183,18 +183,24 @@ public final class ModelVerifier {
         }
         case AddLayer a -> {
           InvalidProofException.check(addIndex < addEvals.length, "missing ADD evaluations");
-          Ext2 s1 = addEvals[addIndex++];
-          t.absorbExt("add-eval", s1);
-          witnessClaims.add(new ColumnClaim(a.s1Column(), rho, s1));
-          witnessClaims.add(new ColumnClaim(a.s2Column(), rho, acc.sub(s1)));
+          Ext2 s = addEvals[addIndex++];
+          t.absorbExt("add-eval", s);
+          // s is side 0's rescaled value at rho (side 1's when side 0 is a constant); the rest of acc is the other side.
+          int first = a.isConstant(0) ? 1 : 0;
+          Ext2[] parts = {first == 0 ? s : acc.sub(s), first == 0 ? acc.sub(s) : s};
           for (int side = 0; side < 2; side++) {
+            if (a.isConstant(side)) {
+              weightClaims.add(new ColumnClaim(weights.columnOf(a.input(side)),
+                  java.util.Arrays.copyOf(rho, p.outLayout().cBits()), parts[side]));
+              continue;
+            }
+            witnessClaims.add(new ColumnClaim(a.sColumn(side), rho, parts[side]));
             WitnessClaim rg = rounding.get(rescaleGroup++);
             Ext2[] rv = rg.values();
-            InvalidProofException.check(rv[0].equals(Ext2.of(side == 0 ? a.tagA() : a.tagB())) && rv[3].isZero(),
+            InvalidProofException.check(rv[0].equals(Ext2.of(a.tag(side))) && rv[3].isZero(),
                 a.layer().name() + ": wrong rescale tag");
-            tensorClaim(new TensorClaim(side == 0 ? a.layer().a() : a.layer().b(), rg.point(), rv[1]), outputTable,
-                witnessClaims, weightClaims);
-            witnessClaims.add(new ColumnClaim(side == 0 ? a.s1Column() : a.s2Column(), rg.point(), rv[2]));
+            tensorClaim(new TensorClaim(a.input(side), rg.point(), rv[1]), outputTable, witnessClaims, weightClaims);
+            witnessClaims.add(new ColumnClaim(a.sColumn(side), rg.point(), rv[2]));
           }
         }
         case RequantizeLayer q -> {

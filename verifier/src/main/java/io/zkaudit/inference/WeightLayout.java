@@ -1,7 +1,6 @@
 package io.zkaudit.inference;
 
 import io.zkaudit.layers.ModelCircuit;
-import io.zkaudit.layers.TensorLayout;
 import io.zkaudit.layers.WindowedLinear;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,8 +13,11 @@ import java.util.List;
  */
 public record WeightLayout(List<Entry> entries) {
 
-  /** One committed constant tensor: its tensor id and its table's variable count. */
-  public record Entry(int tensor, int numVars, boolean isBias, int layer) {}
+  /** What a committed constant holds: weights in the layer's layout, a bias, or an ADD's rescaled addend. */
+  public enum Kind { WEIGHTS, BIAS, ADDEND }
+
+  /** One committed constant tensor: its tensor id, what it holds and its table's variable count. */
+  public record Entry(int tensor, int numVars, Kind kind, int layer) {}
 
   public WeightLayout {
     entries = List.copyOf(entries);
@@ -27,9 +29,16 @@ public record WeightLayout(List<Entry> entries) {
     for (ModelCircuit.ProvenLayer p : circuit.layers()) {
       if (p instanceof ModelCircuit.LinearLayer l && l.linear().kind() != WindowedLinear.Kind.SUM) {
         WindowedLinear w = l.linear();
-        entries.add(new Entry(w.weights(), w.weightVars(), false, l.layerIndex()));
+        entries.add(new Entry(w.weights(), w.weightVars(), Kind.WEIGHTS, l.layerIndex()));
         if (w.hasBias()) {
-          entries.add(new Entry(w.bias(), w.out().cBits(), true, l.layerIndex()));
+          entries.add(new Entry(w.bias(), w.out().cBits(), Kind.BIAS, l.layerIndex()));
+        }
+      }
+      if (p instanceof ModelCircuit.AddLayer a) {
+        for (int side = 0; side < 2; side++) {
+          if (a.isConstant(side)) {
+            entries.add(new Entry(a.input(side), a.outLayout().cBits(), Kind.ADDEND, a.layerIndex()));
+          }
         }
       }
     }
@@ -60,10 +69,5 @@ public record WeightLayout(List<Entry> entries) {
         }
       }
     }
-  }
-
-  /** A bias tensor's table: one value per output channel, padded. */
-  public static int biasVars(TensorLayout out) {
-    return out.cBits();
   }
 }

@@ -48,9 +48,31 @@ public record ModelCircuit(ModelDescription model, List<ProvenLayer> layers, Lis
   public record LinearLayer(int layerIndex, Layer layer, WindowedLinear linear, Rounding rounding, TensorLayout outLayout,
       RoundingColumns columns) implements ProvenLayer {}
 
-  /** A quantized ADD: each input rescaled by a 256-row function table into a committed column, then summed and rounded. */
+  /**
+   * A quantized ADD: each activation input rescaled by a 256-row function table into a committed
+   * column, then summed and rounded. A constant input (a per-channel addend, e.g. a folded batch
+   * norm) has no column and no table (-1): its rescaled values are committed with the weights.
+   */
   public record AddLayer(int layerIndex, Add layer, Rounding rounding, TensorLayout outLayout, RoundingColumns columns,
-      int s1Column, int s2Column, int tagA, int tagB) implements ProvenLayer {}
+      int s1Column, int s2Column, int tagA, int tagB) implements ProvenLayer {
+    /** The input tensor of side 0 (a) or 1 (b). */
+    public int input(int side) {
+      return side == 0 ? layer.a() : layer.b();
+    }
+
+    /** Whether side 0 or 1 is a constant (committed with the weights). */
+    public boolean isConstant(int side) {
+      return (side == 0 ? s1Column : s2Column) < 0;
+    }
+
+    public int sColumn(int side) {
+      return side == 0 ? s1Column : s2Column;
+    }
+
+    public int tag(int side) {
+      return side == 0 ? tagA : tagB;
+    }
+  }
 
   /** A change of zero point and scale: accumulator = x - zin on real positions. */
   public record RequantizeLayer(int layerIndex, Requantize layer, Rounding rounding, TensorLayout outLayout,
@@ -117,17 +139,27 @@ public record ModelCircuit(ModelDescription model, List<ProvenLayer> layers, Lis
           RoundingColumns rc = new RoundingColumns(outCol, c1, c2, tagBase, rounding.isPerChannel());
           switch (l) {
             case Add a -> {
-              TensorLayout la = TensorLayout.of(model.tensor(a.a()));
-              TensorLayout lb = TensorLayout.of(model.tensor(a.b()));
-              if (!la.equals(outLayout) || !lb.equals(outLayout)) {
-                throw WindowedLinear.unsupported(a.name(), "broadcasting additions");
+              boolean constA = model.tensor(a.a()).constant();
+              boolean constB = model.tensor(a.b()).constant();
+              if (constA && constB) {
+                throw WindowedLinear.unsupported(a.name(), "an addition of two constants");
               }
-              int s1 = add(columns, a.name() + "/s1", outLayout.numVars());
-              int s2 = add(columns, a.name() + "/s2", outLayout.numVars());
-              int tagA = nextTag[0]++;
-              int tagB = nextTag[0]++;
-              addRescaleRows(rows, tagA, model.tensor(a.a()), x -> a.rawSum(x, a.bZeroPoint()));
-              addRescaleRows(rows, tagB, model.tensor(a.b()), x -> a.rawSum(a.aZeroPoint(), x));
+              checkAddend(model, a, a.a(), outLayout, constA);
+              checkAddend(model, a, a.b(), outLayout, constB);
+              int s1 = -1;
+              int s2 = -1;
+              int tagA = -1;
+              int tagB = -1;
+              if (!constA) {
+                s1 = add(columns, a.name() + "/s1", outLayout.numVars());
+                tagA = nextTag[0]++;
+                addRescaleRows(rows, tagA, model.tensor(a.a()), x -> a.rawSum(x, a.bZeroPoint()));
+              }
+              if (!constB) {
+                s2 = add(columns, a.name() + "/s2", outLayout.numVars());
+                tagB = nextTag[0]++;
+                addRescaleRows(rows, tagB, model.tensor(a.b()), x -> a.rawSum(a.aZeroPoint(), x));
+              }
               layers.add(new AddLayer(i, a, rounding, outLayout, rc, s1, s2, tagA, tagB));
             }
             case Requantize q -> {
@@ -145,6 +177,20 @@ public record ModelCircuit(ModelDescription model, List<ProvenLayer> layers, Lis
       throw WindowedLinear.unsupported(model.name(), "an output that is not computed by the last proven layer");
     }
     return new ModelCircuit(model, layers, columns, rows, model.inputs().getFirst(), provenOutput, Map.copyOf(aliases));
+  }
+
+  /** An activation input must have the output's layout; a constant one must be one value per channel. */
+  private static void checkAddend(ModelDescription model, Add a, int tensor, TensorLayout out, boolean constant) {
+    TensorSpec spec = model.tensor(tensor);
+    if (!constant) {
+      if (!TensorLayout.of(spec).equals(out)) {
+        throw WindowedLinear.unsupported(a.name(), "broadcasting additions of activations");
+      }
+      return;
+    }
+    if (spec.size() != out.channels() || spec.shape().getLast() != out.channels()) {
+      throw WindowedLinear.unsupported(a.name(), "a constant addend of shape " + spec.shape() + " (one value per channel is supported)");
+    }
   }
 
   /** The tensor whose data a (possibly reshaped) tensor id refers to. */

@@ -8,6 +8,7 @@ import io.zkaudit.model.Layer;
 import io.zkaudit.model.Mean;
 import io.zkaudit.model.ModelDescription;
 import io.zkaudit.model.ModelFormatException;
+import io.zkaudit.model.Mul;
 import io.zkaudit.model.Padding;
 import io.zkaudit.model.TensorSpec;
 import io.zkaudit.model.Window;
@@ -118,6 +119,23 @@ public record WindowedLinear(Kind kind, int input, int weights, int bias, Tensor
         }
         yield windowed(Kind.CONV, f.input(), f.weights(), f.bias(), in, out,
             new Window(1, 1, 1, 1, 1, 1, Padding.NONE), f.inputZeroPoint(), f.weightZeroPoints(), f.name());
+      }
+      case Mul m -> {
+        boolean constA = model.tensor(m.a()).constant();
+        boolean constB = model.tensor(m.b()).constant();
+        if (constA == constB) {
+          throw unsupported(m.name(), constA ? "a product of two constants" : "a product of two activations");
+        }
+        int act = constA ? m.b() : m.a();
+        int weights = constA ? m.a() : m.b();
+        TensorLayout actLayout = TensorLayout.of(model.tensor(act));
+        if (!actLayout.equals(out) || model.tensor(weights).size() != out.channels()
+            || model.tensor(weights).shape().getLast() != out.channels()) {
+          throw unsupported(m.name(), "a product other than activation x per-channel constant");
+        }
+        // (x - zx)(w - zw) per channel: a depthwise 1x1 convolution without bias.
+        yield windowed(Kind.DEPTHWISE, act, weights, -1, actLayout, out, new Window(1, 1, 1, 1, 1, 1, Padding.NONE),
+            constA ? m.bZeroPoint() : m.aZeroPoint(), List.of(constA ? m.aZeroPoint() : m.bZeroPoint()), m.name());
       }
       case AveragePool p -> windowed(Kind.SUM, p.input(), -1, -1, in, out, p.window(), 0, List.of(0), p.name());
       case Mean m -> windowed(Kind.SUM, m.input(), -1, -1, in, out,

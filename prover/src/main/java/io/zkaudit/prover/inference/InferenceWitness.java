@@ -56,15 +56,28 @@ final class InferenceWitness {
       long[] acc = switch (p) {
         case LinearLayer l -> linearAccumulator(l, lt, model, circuit);
         case AddLayer a -> {
-          long[] s1 = rescaled(out, lt.inputs().get(0), x -> a.layer().rawSum(x, a.layer().bZeroPoint()));
-          long[] s2 = rescaled(out, lt.inputs().get(1), x -> a.layer().rawSum(a.layer().aZeroPoint(), x));
-          columns[a.s1Column()] = s1;
-          columns[a.s2Column()] = s2;
-          rescaleGroups.add(new long[][] {constant(out, a.tagA()), activation(circuit, a.layer().a()), s1, new long[s1.length]});
-          rescaleGroups.add(new long[][] {constant(out, a.tagB()), activation(circuit, a.layer().b()), s2, new long[s2.length]});
-          long[] sum = new long[s1.length];
-          for (int i = 0; i < sum.length; i++) {
-            sum[i] = Goldilocks.add(s1[i], s2[i]);
+          long[] sum = new long[out.paddedSize()];
+          for (int side = 0; side < 2; side++) {
+            long[] part;
+            if (a.isConstant(side)) {
+              // A per-channel addend, the same on every position (padding included).
+              long[] k = addend(a, side, model);
+              part = new long[out.paddedSize()];
+              int cMask = (1 << out.cBits()) - 1;
+              for (int i = 0; i < part.length; i++) {
+                part[i] = k[i & cMask];
+              }
+            } else {
+              int sideIndex = side;
+              part = rescaled(out, lt.inputs().get(side), x -> sideIndex == 0
+                  ? a.layer().rawSum(x, a.layer().bZeroPoint()) : a.layer().rawSum(a.layer().aZeroPoint(), x));
+              columns[a.sColumn(side)] = part;
+              rescaleGroups.add(new long[][] {constant(out, a.tag(side)), activation(circuit, a.input(side)), part,
+                  new long[part.length]});
+            }
+            for (int i = 0; i < sum.length; i++) {
+              sum[i] = Goldilocks.add(sum[i], part[i]);
+            }
           }
           yield sum;
         }
@@ -126,6 +139,20 @@ final class InferenceWitness {
     int[] weights = w.kind() == WindowedLinear.Kind.SUM ? null : model.constant(w.weights());
     int[] bias = w.hasBias() ? model.constant(w.bias()) : null;
     return PaddedAccumulators.of(w, lt.accumulators(), activation(circuit, w.input()), weights, bias);
+  }
+
+  /**
+   * The committed form of an ADD's constant input: its rescaled value per channel (what it adds to
+   * the sum), over the output channel bits, zero on padded channels.
+   */
+  static long[] addend(AddLayer a, int side, QuantizedModel model) {
+    int[] b = model.constant(a.input(side));
+    long[] k = new long[1 << a.outLayout().cBits()];
+    for (int c = 0; c < b.length; c++) {
+      k[c] = Goldilocks.fromSigned(side == 0 ? a.layer().rawSum(b[c], a.layer().bZeroPoint())
+          : a.layer().rawSum(a.layer().aZeroPoint(), b[c]));
+    }
+    return k;
   }
 
   /** c1 = a - low, c2 = high - 1 - a for the step-table row holding a; zero on padding. */

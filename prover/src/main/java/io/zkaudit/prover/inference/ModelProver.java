@@ -51,18 +51,22 @@ public final class ModelProver {
     WeightLayout layout = WeightLayout.of(circuit);
     List<long[]> tables = new ArrayList<>();
     for (WeightLayout.Entry e : layout.entries()) {
-      LinearLayer l = (LinearLayer) circuit.layers().stream().filter(p -> p.layerIndex() == e.layer()).findFirst().orElseThrow();
-      WindowedLinear w = l.linear();
+      ProvenLayer layer = circuit.layers().stream().filter(p -> p.layerIndex() == e.layer()).findFirst().orElseThrow();
       int[] values = model.constant(e.tensor());
-      if (e.isBias()) {
-        long[] t = new long[1 << e.numVars()];
-        for (int c = 0; c < values.length; c++) {
-          t[c] = io.zkaudit.field.Goldilocks.fromSigned(values[c]);
+      tables.add(switch (e.kind()) {
+        case WEIGHTS -> ((LinearLayer) layer).linear().placeWeights(values);
+        case BIAS -> {
+          long[] t = new long[1 << e.numVars()];
+          for (int c = 0; c < values.length; c++) {
+            t[c] = io.zkaudit.field.Goldilocks.fromSigned(values[c]);
+          }
+          yield t;
         }
-        tables.add(t);
-      } else {
-        tables.add(w.placeWeights(values));
-      }
+        case ADDEND -> {
+          AddLayer a = (AddLayer) layer;
+          yield InferenceWitness.addend(a, a.input(0) == e.tensor() ? 0 : 1, model);
+        }
+      });
     }
     Committed committed = new BasefoldProver(InferenceStatement.pcsParams()).commit(tables);
     VerifyingKey vk = new VerifyingKey(model.description(), committed.commitment());
@@ -143,9 +147,9 @@ public final class ModelProver {
           linear.add(WindowedLinearProver.prove(spec, w.activation(circuit, spec.input()), weights, bias, rho, t).proof());
         }
         case AddLayer a -> {
-          Ext2 s1 = Mle.evaluate(w.columns[a.s1Column()], rho);
-          addEvals.add(s1);
-          t.absorbExt("add-eval", s1);
+          Ext2 s = Mle.evaluate(w.columns[a.sColumn(a.isConstant(0) ? 1 : 0)], rho);
+          addEvals.add(s);
+          t.absorbExt("add-eval", s);
         }
         case ModelCircuit.RequantizeLayer q -> { }
       }
