@@ -141,12 +141,30 @@ public final class Ntt {
   private static void difSmall(long[] a, int off, int n, long[] t) {
     int h = n >>> 1;
     // radix-4 layer pairs while at least two layers remain
-    while (h >= 2) {
+    while (h >= 4) {
       int q = h >>> 1;
       for (int b = off; b < off + n; b += 2 * h) {
         radix4Pass(a, b, q, t, 0, q);
       }
       h >>>= 2;
+    }
+    if (h == 2) { // the last two layers: twiddles 1, 1, w_4, 1, so one multiplication per 4 entries
+      long w4 = t[3];
+      for (int b = off; b < off + n; b += 4) {
+        long x0 = a[b];
+        long x1 = a[b + 1];
+        long x2 = a[b + 2];
+        long x3 = a[b + 3];
+        long y0 = Goldilocks.add(x0, x2);
+        long y2 = Goldilocks.sub(x0, x2);
+        long y1 = Goldilocks.add(x1, x3);
+        long y3 = Goldilocks.mul(Goldilocks.sub(x1, x3), w4);
+        a[b] = Goldilocks.add(y0, y1);
+        a[b + 1] = Goldilocks.sub(y0, y1);
+        a[b + 2] = Goldilocks.add(y2, y3);
+        a[b + 3] = Goldilocks.sub(y2, y3);
+      }
+      h = 0;
     }
     if (h == 1) {
       for (int b = off; b < off + n; b += 2) {
