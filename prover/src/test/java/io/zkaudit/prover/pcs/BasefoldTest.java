@@ -110,6 +110,31 @@ class BasefoldTest {
     }
     OpeningProof p = prover.openColumns(com, cl, new Transcript(DOMAIN));
     new BasefoldVerifier(FAST).verifyColumns(com.commitment(), layout, cl, p, new Transcript(DOMAIN));
+    for (ColumnClaim c : cl) {
+      assertEquals(c.value(), com.evaluateColumn(c.column(), c.point()));
+      assertEquals(c.value(), com.evaluate(layout.packedPoint(c.column(), c.point())));
+    }
+    // a claim moved to another column, a column that does not exist, a point of the wrong size
+    if (numColumns > 1) {
+      List<ColumnClaim> moved = new ArrayList<>(cl);
+      ColumnClaim c0 = cl.get(0);
+      int other = 1 + rng.nextInt(numColumns - 1);
+      if (layout.columnVars(other) == layout.columnVars(c0.column())) {
+        moved.set(0, new ColumnClaim(other, c0.point(), c0.value()));
+        assertThrows(InvalidProofException.class,
+            () -> new BasefoldVerifier(FAST).verifyColumns(com.commitment(), layout, moved, p, new Transcript(DOMAIN)));
+      }
+    }
+    List<ColumnClaim> missing = new ArrayList<>(cl);
+    missing.set(0, new ColumnClaim(numColumns, cl.get(0).point(), cl.get(0).value()));
+    assertThrows(InvalidProofException.class,
+        () -> new BasefoldVerifier(FAST).verifyColumns(com.commitment(), layout, missing, p, new Transcript(DOMAIN)));
+    List<ColumnClaim> longer = new ArrayList<>(cl);
+    Ext2[] lp = java.util.Arrays.copyOf(cl.get(0).point(), cl.get(0).point().length + 1);
+    lp[lp.length - 1] = Ext2.ONE;
+    longer.set(0, new ColumnClaim(cl.get(0).column(), lp, cl.get(0).value()));
+    assertThrows(InvalidProofException.class,
+        () -> new BasefoldVerifier(FAST).verifyColumns(com.commitment(), layout, longer, p, new Transcript(DOMAIN)));
     // a wrong value for any one column claim is rejected
     int bad = rng.nextInt(cl.size());
     List<ColumnClaim> wrong = new ArrayList<>(cl);
