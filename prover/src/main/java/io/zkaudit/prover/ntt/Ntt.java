@@ -23,17 +23,18 @@ public final class Ntt {
   /** Blocks of up to 2^12 longs (32 KB) are transformed entirely in L1/L2 cache. */
   private static final int SMALL_LOG = 12;
 
-  private static volatile long[] twiddles = {0, 1};
+  /** The largest table built so far; soft, so that 128 MB at 2^24 can go under memory pressure. */
+  private static volatile java.lang.ref.SoftReference<long[]> twiddles = new java.lang.ref.SoftReference<>(new long[] {0, 1});
 
   /** The twiddle table for sizes up to 2^logN (length >= 2^logN). */
   static long[] twiddles(int logN) {
-    long[] t = twiddles;
-    if (t.length >= (1L << logN)) {
+    long[] t = twiddles.get();
+    if (t != null && t.length >= (1L << logN)) {
       return t;
     }
     synchronized (Ntt.class) {
-      t = twiddles;
-      if (t.length >= (1L << logN)) {
+      t = twiddles.get();
+      if (t != null && t.length >= (1L << logN)) {
         return t;
       }
       int n = 1 << logN;
@@ -54,7 +55,7 @@ public final class Ntt {
           }
         }
       }
-      twiddles = table;
+      twiddles = new java.lang.ref.SoftReference<>(table);
       return table;
     }
   }
