@@ -11,31 +11,53 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * A Merkle tree whose leaves are rows of {@code rowLongs} consecutive longs of one array (a row
- * may hold a whole folding coset, of base elements or of interleaved extension elements). Built
- * in parallel; keeps every level, so openings are lookups. The data array is referenced, not
- * copied: callers must not modify it afterwards.
+ * A Merkle tree whose leaves are rows of field elements: row j is the concatenation, over one or
+ * several arrays, of each array's j-th block of {@code blockLongs} consecutive longs. So a row can
+ * hold a whole folding coset (of base elements, or of interleaved extension elements), and with
+ * several arrays the same coset of several polynomials in one leaf. Built in parallel; keeps every
+ * level, so openings are lookups. The arrays are referenced, not copied: do not modify them.
  */
 public final class MerkleTree {
-  private final long[] data;
+  private final long[][] arrays;
+  private final int blockLongs;
   private final int rowLongs;
   private final int depth;
   /** levels[h] holds the 2^(depth-h) hashes at height h, 32 bytes each; levels[depth] is the root. */
   private final byte[][] levels;
 
-  private MerkleTree(long[] data, int rowLongs, int depth, byte[][] levels) {
-    this.data = data;
-    this.rowLongs = rowLongs;
+  private MerkleTree(long[][] arrays, int blockLongs, int depth, byte[][] levels) {
+    this.arrays = arrays;
+    this.blockLongs = blockLongs;
+    this.rowLongs = blockLongs * arrays.length;
     this.depth = depth;
     this.levels = levels;
   }
 
   /** Builds the tree over rows of {@code rowLongs} longs; the number of rows must be a power of two. */
   public static MerkleTree build(long[] data, int rowLongs) {
-    if (rowLongs <= 0 || data.length % rowLongs != 0) {
-      throw new IllegalArgumentException("data length " + data.length + " is not a multiple of the row width " + rowLongs);
+    return build(java.util.List.of(data), rowLongs);
+  }
+
+  /**
+   * Builds the tree whose row j is the concatenation of block j (of {@code blockLongs} longs) of
+   * every array, in order; all arrays have the same length, a power-of-two number of blocks.
+   */
+  public static MerkleTree build(java.util.List<long[]> columns, int blockLongs) {
+    if (columns.isEmpty()) {
+      throw new IllegalArgumentException("a tree needs at least one array");
     }
-    int leaves = data.length / rowLongs;
+    long[][] arrays = columns.toArray(new long[0][]);
+    int length = arrays[0].length;
+    for (long[] a : arrays) {
+      if (a.length != length) {
+        throw new IllegalArgumentException("all arrays of one tree must have the same length");
+      }
+    }
+    if (blockLongs <= 0 || length % blockLongs != 0) {
+      throw new IllegalArgumentException("data length " + length + " is not a multiple of the block width " + blockLongs);
+    }
+    int rowLongs = blockLongs * arrays.length;
+    int leaves = length / blockLongs;
     if (Integer.bitCount(leaves) != 1 || leaves > (1 << 25)) {
       throw new IllegalArgumentException("number of leaves must be a power of two <= 2^25: " + leaves);
     }
@@ -45,8 +67,16 @@ public final class MerkleTree {
     Parallel.forRange(leaves, 1024, (from, to) -> {
       MessageDigest md = Sha256.create();
       byte[] scratch = new byte[8 * rowLongs];
+      long[] row = new long[rowLongs];
       for (int j = from; j < to; j++) {
-        MerkleHash.leaf(md, scratch, data, j * rowLongs, rowLongs, leafLevel, 32 * j);
+        if (arrays.length == 1) {
+          MerkleHash.leaf(md, scratch, arrays[0], j * blockLongs, blockLongs, leafLevel, 32 * j);
+        } else {
+          for (int c = 0; c < arrays.length; c++) {
+            System.arraycopy(arrays[c], j * blockLongs, row, c * blockLongs, blockLongs);
+          }
+          MerkleHash.leaf(md, scratch, row, 0, rowLongs, leafLevel, 32 * j);
+        }
       }
     });
     levels[0] = leafLevel;
@@ -61,7 +91,7 @@ public final class MerkleTree {
       });
       levels[h] = level;
     }
-    return new MerkleTree(data, rowLongs, depth, levels);
+    return new MerkleTree(arrays, blockLongs, depth, levels);
   }
 
   public Digest32 root() {
@@ -82,7 +112,11 @@ public final class MerkleTree {
 
   /** A copy of leaf j's row. */
   public long[] row(int j) {
-    return Arrays.copyOfRange(data, j * rowLongs, (j + 1) * rowLongs);
+    long[] row = new long[rowLongs];
+    for (int c = 0; c < arrays.length; c++) {
+      System.arraycopy(arrays[c], j * blockLongs, row, c * blockLongs, blockLongs);
+    }
+    return row;
   }
 
   /** The hash at height h, index i (height 0 = leaf hashes). */

@@ -23,17 +23,18 @@ public final class Ntt {
   /** Blocks of up to 2^12 longs (32 KB) are transformed entirely in L1/L2 cache. */
   private static final int SMALL_LOG = 12;
 
-  private static volatile long[] twiddles = {0, 1};
+  /** The largest table built so far; soft, so that 128 MB at 2^24 can go under memory pressure. */
+  private static volatile java.lang.ref.SoftReference<long[]> twiddles = new java.lang.ref.SoftReference<>(new long[] {0, 1});
 
   /** The twiddle table for sizes up to 2^logN (length >= 2^logN). */
   static long[] twiddles(int logN) {
-    long[] t = twiddles;
-    if (t.length >= (1L << logN)) {
+    long[] t = twiddles.get();
+    if (t != null && t.length >= (1L << logN)) {
       return t;
     }
     synchronized (Ntt.class) {
-      t = twiddles;
-      if (t.length >= (1L << logN)) {
+      t = twiddles.get();
+      if (t != null && t.length >= (1L << logN)) {
         return t;
       }
       int n = 1 << logN;
@@ -54,7 +55,7 @@ public final class Ntt {
           }
         }
       }
-      twiddles = table;
+      twiddles = new java.lang.ref.SoftReference<>(table);
       return table;
     }
   }
@@ -141,12 +142,30 @@ public final class Ntt {
   private static void difSmall(long[] a, int off, int n, long[] t) {
     int h = n >>> 1;
     // radix-4 layer pairs while at least two layers remain
-    while (h >= 2) {
+    while (h >= 4) {
       int q = h >>> 1;
       for (int b = off; b < off + n; b += 2 * h) {
         radix4Pass(a, b, q, t, 0, q);
       }
       h >>>= 2;
+    }
+    if (h == 2) { // the last two layers: twiddles 1, 1, w_4, 1, so one multiplication per 4 entries
+      long w4 = t[3];
+      for (int b = off; b < off + n; b += 4) {
+        long x0 = a[b];
+        long x1 = a[b + 1];
+        long x2 = a[b + 2];
+        long x3 = a[b + 3];
+        long y0 = Goldilocks.add(x0, x2);
+        long y2 = Goldilocks.sub(x0, x2);
+        long y1 = Goldilocks.add(x1, x3);
+        long y3 = Goldilocks.mul(Goldilocks.sub(x1, x3), w4);
+        a[b] = Goldilocks.add(y0, y1);
+        a[b + 1] = Goldilocks.sub(y0, y1);
+        a[b + 2] = Goldilocks.add(y2, y3);
+        a[b + 3] = Goldilocks.sub(y2, y3);
+      }
+      h = 0;
     }
     if (h == 1) {
       for (int b = off; b < off + n; b += 2) {

@@ -31,6 +31,16 @@ import java.util.Map;
  */
 public final class BasefoldProver {
   private final PcsParams params;
+  /** {@code -Dzkaudit.pcs.profile=true} prints the time of each phase of commit and open. */
+  private static final boolean PROFILE = Boolean.getBoolean("zkaudit.pcs.profile");
+
+  private static long lap(String what, long since) {
+    long now = System.nanoTime();
+    if (PROFILE) {
+      System.err.printf("pcs: %-28s %8.1f ms%n", what, (now - since) / 1e6);
+    }
+    return now;
+  }
 
   public BasefoldProver(PcsParams params) {
     this.params = params;
@@ -62,8 +72,11 @@ public final class BasefoldProver {
         throw new IllegalArgumentException("evaluations must be canonical field elements");
       }
     }
+    long t = System.nanoTime();
     long[] codeword = ReedSolomon.encodeEvaluations(evals, params.logBlowup());
+    t = lap("commit: encode", t);
     MerkleTree tree = MerkleTree.build(codeword, OpeningProof.rowLongs(params, n, 0));
+    lap("commit: merkle", t);
     return new Committed(new Commitment(tree.root(), n), layout, evals, codeword, tree);
   }
 
@@ -92,8 +105,13 @@ public final class BasefoldProver {
         throw new IllegalArgumentException("claim point has " + c.numVars() + " coordinates, the polynomial " + n + " variables");
       }
     }
+    long time = System.nanoTime();
     Ext2 rho = Basefold.absorbHeader(t, params, committed.commitment(), claims);
     long[] g = buildG(n, claims, rho);
+    time = lap("open: g", time);
+    long sumcheckNanos = 0;
+    long foldNanos = 0;
+    long merkleNanos = 0;
 
     // Sumcheck of sum_x f(x) g(x), folding the codeword with the same challenges.
     long[] fBase = committed.evals;
@@ -107,27 +125,32 @@ public final class BasefoldProver {
     List<Ext2[]> rounds = new ArrayList<>();
     List<Digest32> roots = new ArrayList<>();
     int round = 0;
+    Ext2[] h = folds > 0 ? SumcheckFG.roundBase(fBase, g) : null;
     for (int i = 0; i < arities.length; i++) {
       for (int s = 0; s < arities[i] && round < folds; s++) {
-        Ext2[] h = fExt == null ? SumcheckFG.roundBase(fBase, g) : SumcheckFG.roundExt(fExt, g);
+        long t0 = System.nanoTime();
         rounds.add(h);
         t.absorbExt("pcs/round", h);
         Ext2 r = t.challengeExt("pcs/fold");
-        if (fExt == null) {
-          fExt = SumcheckFG.foldBase(fBase, r);
-        } else {
-          fExt = SumcheckFG.foldExt(fExt, r);
-        }
-        g = SumcheckFG.foldExt(g, r);
+        // bind the variable and compute the next round's message in one pass
+        SumcheckFG.Folded next = SumcheckFG.foldAndRound(fExt == null ? fBase : fExt, fExt == null, g, r);
+        fExt = next.f();
+        g = next.g();
+        h = next.next();
         challenges[round] = r;
         round++;
+        sumcheckNanos += System.nanoTime() - t0;
       }
+      long t1 = System.nanoTime();
       if (arities[i] > 0) { // fold the codeword once per oracle, arity rounds at a time
         cw = Folding.foldCosets(cw, i == 0, cwLog, arities[i], challenges, round - arities[i]);
         cwLog -= arities[i];
       }
+      long t2 = System.nanoTime();
+      foldNanos += t2 - t1;
       if (i < arities.length - 1) {
         MerkleTree tree = MerkleTree.build(cw, OpeningProof.rowLongs(params, n, i + 1));
+        merkleNanos += System.nanoTime() - t2;
         oracles.add(cw);
         trees.add(tree);
         roots.add(tree.root());
@@ -135,6 +158,11 @@ public final class BasefoldProver {
       }
     }
 
+    if (PROFILE) {
+      System.err.printf("pcs: %-28s %8.1f ms%npcs: %-28s %8.1f ms%npcs: %-28s %8.1f ms%n", "open: sumcheck", sumcheckNanos / 1e6,
+          "open: codeword folds", foldNanos / 1e6, "open: oracle trees", merkleNanos / 1e6);
+    }
+    time = System.nanoTime();
     // The polynomial left after folding, in coefficient form.
     Ext2[] fin = new Ext2[1 << params.finalVars(n)];
     for (int x = 0; x < fin.length; x++) {
@@ -144,6 +172,7 @@ public final class BasefoldProver {
     t.absorbExt("pcs/final", fin);
 
     long nonce = grind(t.state(), params.powBits());
+    time = lap("open: final + grinding", time);
     t.absorbLong("pcs/pow", nonce);
     int[] pos = t.challengeIndices("pcs/queries", params.queries(), params.commitmentLeaves(n));
 
@@ -164,6 +193,7 @@ public final class BasefoldProver {
       layers.add(new OpeningProof.QueryLayer(rows, tree.prove(distinct)));
       pos = leaf;
     }
+    lap("open: queries", time);
     return new OpeningProof(rounds, roots, fin, nonce, layers);
   }
 

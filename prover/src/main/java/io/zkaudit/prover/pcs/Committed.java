@@ -1,7 +1,9 @@
 package io.zkaudit.prover.pcs;
 
+import io.zkaudit.field.Ext2;
 import io.zkaudit.pcs.Commitment;
 import io.zkaudit.pcs.PackedLayout;
+import io.zkaudit.poly.Mle;
 import io.zkaudit.prover.merkle.MerkleTree;
 
 /**
@@ -36,5 +38,23 @@ public final class Committed {
 
   public int numVars() {
     return commitment.numVars();
+  }
+
+  /** The committed polynomial at a point (to produce claim values). */
+  public Ext2 evaluate(Ext2[] point) {
+    return Mle.evaluate(evals, point);
+  }
+
+  /** Column c of a packed commitment at a point of its own dimension. */
+  public Ext2 evaluateColumn(int column, Ext2[] point) {
+    if (layout == null) {
+      throw new IllegalStateException("this commitment holds one polynomial, not columns");
+    }
+    int m = layout.columnVars(column);
+    if (point.length != m) {
+      throw new IllegalArgumentException("column " + column + " has " + m + " variables");
+    }
+    long[] col = java.util.Arrays.copyOfRange(evals, layout.offset(column), layout.offset(column) + (1 << m));
+    return Mle.evaluate(col, point);
   }
 }

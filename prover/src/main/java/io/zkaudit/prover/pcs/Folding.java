@@ -126,16 +126,26 @@ final class Folding {
     Parallel.forRange(cosets, 1 << 10, (lo, hi) -> {
       long[] v = new long[2 * width];
       for (int j = lo; j < hi; j++) {
-        if (base) {
-          for (int e = 0; e < width; e++) {
-            v[2 * e] = cw[j * width + e];
-            v[2 * e + 1] = 0;
+        long y = Goldilocks.mul(inner[j & mask], outer[j >>> innerLog]);
+        int s0 = 0;
+        if (base) { // first fold of base entries: 3 multiplications per pair instead of 8
+          long[] sm = small[0];
+          long r0 = rc0[0];
+          long r1 = rc1[0];
+          int off = j * width;
+          for (int m = 0; m < width >>> 1; m++) {
+            long a0 = cw[off + 2 * m];
+            long b0 = cw[off + 2 * m + 1];
+            long d0 = Goldilocks.mul(Goldilocks.sub(a0, b0), Goldilocks.mul(y, sm[m]));
+            v[2 * m] = Goldilocks.add(Basefold.half(Goldilocks.add(a0, b0)), Goldilocks.mul(d0, r0));
+            v[2 * m + 1] = Goldilocks.mul(d0, r1);
           }
+          y = Goldilocks.mul(y, y);
+          s0 = 1;
         } else {
           System.arraycopy(cw, 2 * j * width, v, 0, 2 * width);
         }
-        long y = Goldilocks.mul(inner[j & mask], outer[j >>> innerLog]);
-        for (int s = 0; s < a; s++) {
+        for (int s = s0; s < a; s++) {
           int half = width >>> (s + 1);
           long[] sm = small[s];
           long r0 = rc0[s];

@@ -159,4 +159,66 @@ final class SumcheckFG {
       size <<= 1;
     }
   }
+
+  /** The tables after binding a variable, and the next round's h(0), h(1), h(2) (null if 1 entry is left). */
+  record Folded(long[] f, long[] g, Ext2[] next) {}
+
+  /**
+   * Binds variable 0 of f (base if {@code base}, else interleaved Ext2) and g to r and, in the same
+   * pass, computes the next round's message from the bound tables.
+   */
+  static Folded foldAndRound(long[] f, boolean base, long[] g, Ext2 r) {
+    int half = (g.length >>> 1) >>> 1; // entries after binding
+    long[] nf = new long[2 * half];
+    long[] ng = new long[2 * half];
+    long r0 = r.c0();
+    long r1 = r.c1();
+    if (half == 1) {
+      storeFolded(f, base, g, r0, r1, 0, nf, ng);
+      return new Folded(nf, ng, null);
+    }
+    long[] acc = new long[6];
+    Parallel.forRange(half >>> 1, MIN_CHUNK, (from, to) -> {
+      long s00 = 0, s01 = 0, s10 = 0, s11 = 0, s20 = 0, s21 = 0;
+      for (int k = from; k < to; k++) {
+        storeFolded(f, base, g, r0, r1, 2 * k, nf, ng);
+        storeFolded(f, base, g, r0, r1, 2 * k + 1, nf, ng);
+        long a0 = nf[4 * k], a1 = nf[4 * k + 1], b0 = nf[4 * k + 2], b1 = nf[4 * k + 3];
+        long c0 = ng[4 * k], c1 = ng[4 * k + 1], d0 = ng[4 * k + 2], d1 = ng[4 * k + 3];
+        s00 = Goldilocks.add(s00, mul0(a0, a1, c0, c1));
+        s01 = Goldilocks.add(s01, mul1(a0, a1, c0, c1));
+        s10 = Goldilocks.add(s10, mul0(b0, b1, d0, d1));
+        s11 = Goldilocks.add(s11, mul1(b0, b1, d0, d1));
+        long e0 = Goldilocks.sub(Goldilocks.add(b0, b0), a0);
+        long e1 = Goldilocks.sub(Goldilocks.add(b1, b1), a1);
+        long h0 = Goldilocks.sub(Goldilocks.add(d0, d0), c0);
+        long h1 = Goldilocks.sub(Goldilocks.add(d1, d1), c1);
+        s20 = Goldilocks.add(s20, mul0(e0, e1, h0, h1));
+        s21 = Goldilocks.add(s21, mul1(e0, e1, h0, h1));
+      }
+      merge(acc, s00, s01, s10, s11, s20, s21);
+    });
+    return new Folded(nf, ng, result(acc));
+  }
+
+  /** nf[k], ng[k] = the bound entries k of f and g. */
+  private static void storeFolded(long[] f, boolean base, long[] g, long r0, long r1, int k, long[] nf, long[] ng) {
+    if (base) {
+      long lo = f[2 * k];
+      long d = Goldilocks.sub(f[2 * k + 1], lo);
+      nf[2 * k] = Goldilocks.add(lo, Goldilocks.mul(r0, d));
+      nf[2 * k + 1] = Goldilocks.mul(r1, d);
+    } else {
+      long a0 = f[4 * k], a1 = f[4 * k + 1];
+      long d0 = Goldilocks.sub(f[4 * k + 2], a0);
+      long d1 = Goldilocks.sub(f[4 * k + 3], a1);
+      nf[2 * k] = Goldilocks.add(a0, mul0(d0, d1, r0, r1));
+      nf[2 * k + 1] = Goldilocks.add(a1, mul1(d0, d1, r0, r1));
+    }
+    long a0 = g[4 * k], a1 = g[4 * k + 1];
+    long d0 = Goldilocks.sub(g[4 * k + 2], a0);
+    long d1 = Goldilocks.sub(g[4 * k + 3], a1);
+    ng[2 * k] = Goldilocks.add(a0, mul0(d0, d1, r0, r1));
+    ng[2 * k + 1] = Goldilocks.add(a1, mul1(d0, d1, r0, r1));
+  }
 }

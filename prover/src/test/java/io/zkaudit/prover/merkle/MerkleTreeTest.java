@@ -60,6 +60,24 @@ class MerkleTreeTest {
     assertEquals(2, t.depth());
   }
 
+  @Test
+  void rowsCanSpanSeveralArrays() throws InvalidProofException {
+    Random rng = new Random(2);
+    long[] a = randomData(rng, 8, 4);
+    long[] b = randomData(rng, 8, 4);
+    MerkleTree t = MerkleTree.build(List.of(a, b), 4);
+    long[] ab = new long[64];
+    for (int j = 0; j < 8; j++) {
+      System.arraycopy(a, 4 * j, ab, 8 * j, 4);
+      System.arraycopy(b, 4 * j, ab, 8 * j + 4, 4);
+    }
+    assertEquals(MerkleTree.build(ab, 8).root(), t.root());
+    assertEquals(8, t.rowLongs());
+    int[] leaves = {1, 6};
+    MerkleVerifier.verify(t.root(), 3, leaves, hashes(t, leaves), t.prove(leaves));
+    assertThrows(IllegalArgumentException.class, () -> MerkleTree.build(List.of(a, new long[8]), 4));
+  }
+
   @Property(tries = 40)
   void multiOpeningsVerify(@ForAll @IntRange(min = 0, max = 11) int depth, @ForAll @IntRange(min = 1, max = 40) int queries,
       @ForAll @IntRange(min = 1, max = 9) int rowLongs, @ForAll long seed) throws InvalidProofException {

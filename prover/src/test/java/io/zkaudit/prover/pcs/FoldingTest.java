@@ -83,6 +83,22 @@ class FoldingTest {
     Ext2 r = Ext2.random(rng);
     assertEquals(java.util.Arrays.toString(Mle.fixFirstVariable(f, r)), java.util.Arrays.toString(SumcheckFG.foldBase(f, r)));
     long[] fe = Mle.fixFirstVariable(f, r);
+    // the fused bind-and-round agrees with binding then computing the round
+    long[] g = SumcheckFG.eqTable(z);
+    SumcheckFG.Folded fd = SumcheckFG.foldAndRound(f, true, g, r);
+    assertEquals(java.util.Arrays.toString(fe), java.util.Arrays.toString(fd.f()));
+    assertEquals(java.util.Arrays.toString(Mle.fixFirstVariableExt(g, r)), java.util.Arrays.toString(fd.g()));
+    if (n > 1) {
+      assertEquals(java.util.Arrays.toString(SumcheckFG.roundExt(fd.f(), fd.g())), java.util.Arrays.toString(fd.next()));
+      Ext2 r3 = Ext2.random(rng);
+      SumcheckFG.Folded fd2 = SumcheckFG.foldAndRound(fd.f(), false, fd.g(), r3);
+      assertEquals(java.util.Arrays.toString(Mle.fixFirstVariableExt(fd.f(), r3)), java.util.Arrays.toString(fd2.f()));
+      if (n > 2) {
+        assertEquals(java.util.Arrays.toString(SumcheckFG.roundExt(fd2.f(), fd2.g())), java.util.Arrays.toString(fd2.next()));
+      }
+    } else {
+      assertEquals(null, fd.next());
+    }
     if (n > 1) {
       Ext2 r2 = Ext2.random(rng);
       assertEquals(java.util.Arrays.toString(Mle.fixFirstVariableExt(fe, r2)), java.util.Arrays.toString(SumcheckFG.foldExt(fe, r2)));
