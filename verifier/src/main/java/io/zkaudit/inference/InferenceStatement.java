@@ -102,11 +102,20 @@ public final class InferenceStatement {
     return logs;
   }
 
-  /** At most three witness commitments: padding below a quarter of the total. */
+  /**
+   * Large witnesses go into up to three commitments (padding below a quarter of the total); small
+   * ones into one, where an extra opening would cost more proof and verification than the padding.
+   */
   public static final int WITNESS_BINS = 3;
+  public static final int SPLIT_FROM_VARS = 22;
 
   public static io.zkaudit.pcs.ColumnBins witnessBins(ModelCircuit c) {
-    return new io.zkaudit.pcs.ColumnBins(witnessLogSizes(c), WITNESS_BINS);
+    int[] logs = witnessLogSizes(c);
+    long total = 0;
+    for (int l : logs) {
+      total += 1L << l;
+    }
+    return new io.zkaudit.pcs.ColumnBins(logs, total > 1L << SPLIT_FROM_VARS ? WITNESS_BINS : 1);
   }
 
   public static int roundingMultiplicityColumn(ModelCircuit c) {

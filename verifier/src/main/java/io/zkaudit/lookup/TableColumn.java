@@ -54,8 +54,16 @@ public sealed interface TableColumn {
     }
   }
 
-  /** Arbitrary public values (length a power of two). */
-  record Explicit(long[] values) implements TableColumn {
+  /**
+   * Arbitrary public values (length a power of two), with their SHA-256, computed once: the
+   * transcript absorbs it on every proof, and hashing a 2^18-row table each time cost more than
+   * the rest of a small model's verification.
+   */
+  record Explicit(long[] values, byte[] sha256) implements TableColumn {
+    public Explicit(long[] values) {
+      this(values, hash(values));
+    }
+
     public Explicit {
       Mle.numVars(values.length);
       for (long v : values) {
@@ -64,6 +72,23 @@ public sealed interface TableColumn {
         }
       }
       values = values.clone();
+      if (!java.util.Arrays.equals(sha256, hash(values))) {
+        throw new IllegalArgumentException("table digest does not match its values");
+      }
+      sha256 = sha256.clone();
+    }
+
+    private static byte[] hash(long[] values) {
+      java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 * values.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+      for (long v : values) {
+        b.putLong(v);
+      }
+      return io.zkaudit.hash.Sha256.hash(b.array());
+    }
+
+    @Override
+    public byte[] sha256() {
+      return sha256.clone();
     }
 
     @Override
@@ -81,13 +106,26 @@ public sealed interface TableColumn {
       return Mle.evaluate(values, point);
     }
 
+    /** sum_i eq[i] values[i] for an interleaved extension eq table of the same length: the MLE at eq's point. */
+    public Ext2 dot(long[] eq) {
+      if (eq.length != 2 * values.length) {
+        throw new IllegalArgumentException("eq table of " + eq.length / 2 + " entries for a column of " + values.length);
+      }
+      long s0 = 0;
+      long s1 = 0;
+      for (int i = 0; i < values.length; i++) {
+        long v = values[i];
+        if (v != 0) {
+          s0 = io.zkaudit.field.Goldilocks.add(s0, io.zkaudit.field.Goldilocks.mul(eq[2 * i], v));
+          s1 = io.zkaudit.field.Goldilocks.add(s1, io.zkaudit.field.Goldilocks.mul(eq[2 * i + 1], v));
+        }
+      }
+      return new Ext2(s0, s1);
+    }
+
     @Override
     public byte[] descriptor() {
-      java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 * values.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-      for (long v : values) {
-        b.putLong(v);
-      }
-      byte[] d = io.zkaudit.hash.Sha256.hash(b.array());
+      byte[] d = sha256;
       byte[] out = new byte[1 + d.length];
       out[0] = 2;
       System.arraycopy(d, 0, out, 1, d.length);

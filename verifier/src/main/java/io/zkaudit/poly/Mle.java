@@ -31,14 +31,19 @@ public final class Mle {
     int size = 1;
     for (Ext2 rk : r) {
       // Bit k is the new high bit: entries without it get (1 - r_k), entries with it get r_k.
+      // The extension product (a0 + a1 u)(c0 + c1 u), u^2 = 7, is inlined: no allocation.
+      long c0 = rk.c0();
+      long c1 = rk.c1();
+      long c1w = Goldilocks.mul(c1, Ext2.W);
       for (int i = 0; i < size; i++) {
         long a0 = t[2 * i];
         long a1 = t[2 * i + 1];
-        Ext2 hi = new Ext2(a0, a1).mul(rk);
-        t[2 * (i + size)] = hi.c0();
-        t[2 * (i + size) + 1] = hi.c1();
-        t[2 * i] = Goldilocks.sub(a0, hi.c0());
-        t[2 * i + 1] = Goldilocks.sub(a1, hi.c1());
+        long h0 = Goldilocks.add(Goldilocks.mul(a0, c0), Goldilocks.mul(a1, c1w));
+        long h1 = Goldilocks.add(Goldilocks.mul(a0, c1), Goldilocks.mul(a1, c0));
+        t[2 * (i + size)] = h0;
+        t[2 * (i + size) + 1] = h1;
+        t[2 * i] = Goldilocks.sub(a0, h0);
+        t[2 * i + 1] = Goldilocks.sub(a1, h1);
       }
       size <<= 1;
     }

@@ -61,11 +61,11 @@ final class InferenceWitness {
             long[] part;
             if (a.isConstant(side)) {
               // A per-channel addend, the same on every position (padding included).
-              long[] k = addend(a, side, model);
+              long[] addend = addend(a, side, model);
               part = new long[out.paddedSize()];
               int cMask = (1 << out.cBits()) - 1;
               for (int i = 0; i < part.length; i++) {
-                part[i] = k[i & cMask];
+                part[i] = addend[i & cMask];
               }
             } else {
               int sideIndex = side;
