@@ -56,20 +56,7 @@ public record TensorLayout(int height, int width, int channels, int hBits, int w
 
   /** Places row-major NHWC values into the padded table, as field elements (signed embedding). */
   public long[] place(int[] nhwc) {
-    if (nhwc.length != realSize()) {
-      throw new IllegalArgumentException("tensor has " + nhwc.length + " values, layout expects " + realSize());
-    }
-    long[] t = new long[paddedSize()];
-    int k = 0;
-    for (int y = 0; y < height; y++) {
-      for (int x = 0; x < width; x++) {
-        int base = index(y, x, 0);
-        for (int c = 0; c < channels; c++) {
-          t[base + c] = Goldilocks.fromSigned(nhwc[k++]);
-        }
-      }
-    }
-    return t;
+    return place(java.util.Arrays.stream(nhwc).asLongStream().toArray());
   }
 
   /** Same, for long values (accumulators). */
