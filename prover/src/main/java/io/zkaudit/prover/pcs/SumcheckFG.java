@@ -124,40 +124,12 @@ final class SumcheckFG {
     return out;
   }
 
-  /** eq(z, x) for all x (variable j = bit j), interleaved; the large steps run in parallel. */
   static long[] eqTable(Ext2[] z) {
-    long[] t = new long[2 << z.length];
-    eqTableInto(t, 0, z, Ext2.ONE);
-    return t;
+    return io.zkaudit.prover.poly.EqTables.table(z);
   }
 
-  /**
-   * Writes scale * eq(z, x) to entries [offset, offset + 2^|z|) of the interleaved table t, whose
-   * region must be zero (it is overwritten, not added to).
-   */
   static void eqTableInto(long[] t, int offset, Ext2[] z, Ext2 scale) {
-    int base = 2 * offset;
-    t[base] = scale.c0();
-    t[base + 1] = scale.c1();
-    int size = 1;
-    for (Ext2 zk : z) {
-      long z0 = zk.c0();
-      long z1 = zk.c1();
-      int sz = size;
-      Parallel.forRange(sz, 1 << 14, (from, to) -> {
-        for (int i = from; i < to; i++) {
-          long a0 = t[base + 2 * i];
-          long a1 = t[base + 2 * i + 1];
-          long h0 = mul0(a0, a1, z0, z1);
-          long h1 = mul1(a0, a1, z0, z1);
-          t[base + 2 * (i + sz)] = h0;
-          t[base + 2 * (i + sz) + 1] = h1;
-          t[base + 2 * i] = Goldilocks.sub(a0, h0);
-          t[base + 2 * i + 1] = Goldilocks.sub(a1, h1);
-        }
-      });
-      size <<= 1;
-    }
+    io.zkaudit.prover.poly.EqTables.into(t, offset, z, scale);
   }
 
   /** The tables after binding a variable, and the next round's h(0), h(1), h(2) (null if 1 entry is left). */

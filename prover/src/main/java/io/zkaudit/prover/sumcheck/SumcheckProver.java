@@ -204,31 +204,8 @@ public final class SumcheckProver {
       return new Output(new SumcheckProof(rounds, evals), point, evals);
     }
 
-    /** Mle.eqTable with inline arithmetic, the large steps in parallel. */
     static long[] eqTable(Ext2[] r) {
-      long[] t = new long[2 << r.length];
-      t[0] = 1;
-      int size = 1;
-      for (Ext2 rk : r) {
-        long c0 = rk.c0();
-        long c1 = rk.c1();
-        long c17 = mul7(c1);
-        int sz = size;
-        IntStreamRange.run(sz, (i0, i1) -> {
-          for (int i = i0; i < i1; i++) {
-            long a0 = t[2 * i];
-            long a1 = t[2 * i + 1];
-            long h0 = FastField.dot2(a0, c0, a1, c17, 0);
-            long h1 = FastField.dot2(a0, c1, a1, c0, 0);
-            t[2 * (i + sz)] = h0;
-            t[2 * (i + sz) + 1] = h1;
-            t[2 * i] = sub(a0, h0);
-            t[2 * i + 1] = sub(a1, h1);
-          }
-        });
-        size <<= 1;
-      }
-      return t;
+      return io.zkaudit.prover.poly.EqTables.table(r);
     }
 
     /** Points 0, 2, 3, ..., D of a round message. */
