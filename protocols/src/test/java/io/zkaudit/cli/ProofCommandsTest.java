@@ -1,0 +1,117 @@
+package io.zkaudit.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.zkaudit.data.SharedData;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/** commit, prove and verify as a user runs them: exit codes 0/1/2, one-line errors, no stack traces. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ProofCommandsTest {
+  @TempDir static Path tmp;
+  Path model;
+  Path cat;
+  Path vk;
+  Path proof;
+
+  record Run(int code, String out, String err) {}
+
+  static Run run(String... args) {
+    var cli = Main.commandLine();
+    StringWriter err = new StringWriter();
+    cli.setErr(new PrintWriter(err));
+    PrintStream saved = System.out;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    try {
+      int code = cli.execute(args);
+      return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString());
+    } finally {
+      System.setOut(saved);
+    }
+  }
+
+  static Path shared(String rel) {
+    var p = SharedData.resolve(rel);
+    Assumptions.assumeTrue(p.isPresent(), "skipped: ../shared/" + rel + " is not present (it is in CI)");
+    return p.get();
+  }
+
+  @BeforeAll
+  void commitAndProve() {
+    model = shared("models/resnet8_cifar10_int8.tflite");
+    cat = shared("data/images/cat.bmp");
+    vk = tmp.resolve("r8.vk");
+    proof = tmp.resolve("cat.proof");
+    Run c = run("commit", "--model", model.toString(), "--out", vk.toString());
+    assertEquals(0, c.code(), c.err());
+    assertTrue(c.out().startsWith("model commitment "), c.out());
+    Run p = run("prove", "--model", model.toString(), "--input", cat.toString(), "--out", proof.toString());
+    assertEquals(0, p.code(), p.err());
+    assertTrue(p.out().contains("cat"), p.out());
+  }
+
+  @Test
+  void aValidProofVerifiesWithAndWithoutTheInput() {
+    Run v = run("verify", "--vk", vk.toString(), "--proof", proof.toString(), "--input", cat.toString());
+    assertEquals(0, v.code(), v.out() + v.err());
+    assertTrue(v.out().startsWith("valid proof"), v.out());
+    assertTrue(v.out().contains("cat"), v.out());
+    Run noInput = run("verify", "--vk", vk.toString(), "--proof", proof.toString());
+    assertEquals(0, noInput.code(), noInput.out() + noInput.err());
+    assertTrue(noInput.out().contains("pass --input"), noInput.out());
+  }
+
+  @Test
+  void anInvalidProofExitsOneWithItsReason() throws Exception {
+    byte[] bytes = Files.readAllBytes(proof);
+    bytes[bytes.length / 2] ^= 4;
+    Path bad = tmp.resolve("bad.proof");
+    Files.write(bad, bytes);
+    Run v = run("verify", "--vk", vk.toString(), "--proof", bad.toString(), "--input", cat.toString());
+    assertEquals(1, v.code());
+    assertTrue(v.out().startsWith("invalid proof: "), v.out());
+    Run other = run("verify", "--vk", vk.toString(), "--proof", proof.toString(), "--input",
+        shared("data/images/grace_hopper.bmp").toString());
+    assertEquals(1, other.code());
+    assertTrue(other.out().contains("another input"), other.out());
+    Files.write(bad, new byte[] {'Z', 'K', 'P', 'F', 9});
+    Run junk = run("verify", "--vk", vk.toString(), "--proof", bad.toString());
+    assertEquals(1, junk.code());
+    assertTrue(junk.out().startsWith("invalid proof: "), junk.out());
+  }
+
+  @Test
+  void unreadableFilesAndBadUsageExitTwoWithOneLine() throws Exception {
+    assertOneLine(run("verify", "--vk", tmp.resolve("missing.vk").toString(), "--proof", proof.toString()), "cannot read");
+    Path junkVk = tmp.resolve("junk.vk");
+    Files.writeString(junkVk, "not a key");
+    assertOneLine(run("verify", "--vk", junkVk.toString(), "--proof", proof.toString()), "not a valid verifying key");
+    Path notImage = tmp.resolve("x.png");
+    Files.writeString(notImage, "no");
+    assertOneLine(run("prove", "--model", model.toString(), "--input", notImage.toString(), "--out",
+        tmp.resolve("p").toString()), "x.png");
+    assertOneLine(run("verify", "--vk", vk.toString()), "--proof");
+  }
+
+  static void assertOneLine(Run r, String contains) {
+    assertEquals(2, r.code(), r.out() + r.err());
+    String text = r.err().strip();
+    assertTrue(text.lines().count() <= 2, text); // the message, and picocli's usage hint for option errors
+    assertTrue(text.contains(contains), text);
+    assertFalse(text.contains("\tat "), text);
+  }
+}
