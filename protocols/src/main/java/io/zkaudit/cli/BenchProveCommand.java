@@ -2,6 +2,7 @@ package io.zkaudit.cli;
 
 import io.zkaudit.inference.ModelProof;
 import io.zkaudit.inference.ModelVerifier;
+import io.zkaudit.layers.ModelCircuit;
 import io.zkaudit.model.TensorSpec;
 import io.zkaudit.prover.inference.CommittedModel;
 import io.zkaudit.prover.inference.ModelProver;
@@ -87,7 +88,49 @@ final class BenchProveCommand implements Callable<Integer> {
     for (var e : phases.entrySet()) {
       System.out.printf(Locale.ROOT, "| %s | %.2f s |%n", e.getKey(), median(e.getValue()));
     }
+    printLayerTypes(cm);
     return Main.EXIT_OK;
+  }
+
+  /**
+   * Where the committed data and the lookups come from, per layer type: commitment and lookup
+   * work is proportional to these entries (each rounding layer commits its padded output and two
+   * range witnesses and looks up three tuples per entry; an ADD also its rescaled inputs).
+   */
+  private static void printLayerTypes(CommittedModel cm) {
+    Map<String, long[]> byType = new LinkedHashMap<>(); // layers, real outputs, padded outputs, committed, lookups
+    long totalCommitted = 0;
+    long totalLookups = 0;
+    for (ModelCircuit.ProvenLayer p : cm.circuit().layers()) {
+      String type = p.layer().getClass().getSimpleName();
+      long padded = p.outLayout().paddedSize();
+      long committed = padded * (p.columns().out() >= 0 ? 3 : 2);
+      long lookups = padded * 3;
+      if (p instanceof ModelCircuit.AddLayer a) {
+        for (int side = 0; side < 2; side++) {
+          if (!a.isConstant(side)) {
+            committed += padded;
+            lookups += padded;
+          }
+        }
+      }
+      long[] acc = byType.computeIfAbsent(type, k -> new long[5]);
+      acc[0]++;
+      acc[1] += p.outLayout().realSize();
+      acc[2] += padded;
+      acc[3] += committed;
+      acc[4] += lookups;
+      totalCommitted += committed;
+      totalLookups += lookups;
+    }
+    System.out.println();
+    System.out.println("| layer type | layers | output entries (real / padded) | committed entries | lookup leaves |");
+    System.out.println("|---|---:|---:|---:|---:|");
+    for (var e : byType.entrySet()) {
+      long[] a = e.getValue();
+      System.out.printf(Locale.ROOT, "| %s | %d | %,d / %,d | %,d (%.0f%%) | %,d (%.0f%%) |%n", e.getKey(), a[0], a[1], a[2], a[3],
+          100.0 * a[3] / totalCommitted, a[4], 100.0 * a[4] / totalLookups);
+    }
   }
 
   static int[] pseudoRandom(TensorSpec spec) {
