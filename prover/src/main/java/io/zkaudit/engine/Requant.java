@@ -10,6 +10,7 @@ final class Requant {
   final int zeroPoint;
   final int lo;
   final int hi;
+  final boolean singleRounding;
 
   Requant(Requantization r, int channels) {
     multiplier = new int[channels];
@@ -21,10 +22,13 @@ final class Requant {
     zeroPoint = r.outputZeroPoint();
     lo = r.clampMin();
     hi = r.clampMax();
+    singleRounding = r.singleRounding();
   }
 
   int apply(int acc, int channel) {
-    int v = FixedPoint.multiplyByQuantizedMultiplier(acc, multiplier[channel], shift[channel]) + zeroPoint;
+    int v = (singleRounding
+        ? FixedPoint.multiplyByQuantizedMultiplierSingleRounding(acc, multiplier[channel], shift[channel])
+        : FixedPoint.multiplyByQuantizedMultiplier(acc, multiplier[channel], shift[channel])) + zeroPoint;
     return v < lo ? lo : (v > hi ? hi : v);
   }
 }

@@ -105,8 +105,10 @@ public final class TfliteQuantizedImporter {
       case TfliteOps.FULLY_CONNECTED -> {
         Tensor in = t(op, 0), w = t(op, 1), out = out(op);
         if (optB(o, 1, 0) != 0) throw unsupported("FULLY_CONNECTED with shuffled weights", node);
+        Requantization rq = requant(in, w, out, optB(o, 0, 0), node);
+        // TFLite's int8 FULLY_CONNECTED reference kernel rounds once (checked against TFLite 2.21 on ResNet-8).
         layers.add(new FullyConnected(node, id(op.inputs()[0]), constId(op.inputs()[1]), biasId(op), id(op.outputs()[0]), zp(in),
-            weightZeroPoints(w), requant(in, w, out, optB(o, 0, 0), node)));
+            weightZeroPoints(w), type(out, node) == ElementType.INT8 ? rq.withSingleRounding() : rq));
       }
       case TfliteOps.ADD -> {
         Tensor a = t(op, 0), b = t(op, 1), out = out(op);

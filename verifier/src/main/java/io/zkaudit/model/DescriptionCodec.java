@@ -141,7 +141,7 @@ final class DescriptionCodec {
   private static void requant(DataOutputStream o, Requantization r) throws IOException {
     ints(o, r.multipliers());
     ints(o, r.shifts());
-    is(o, r.outputZeroPoint(), r.clampMin(), r.clampMax());
+    is(o, r.outputZeroPoint(), r.clampMin(), r.clampMax(), r.singleRounding() ? 1 : 0);
   }
 
   private static void is(DataOutputStream o, int... values) throws IOException {
@@ -231,7 +231,10 @@ final class DescriptionCodec {
   }
 
   private static Requantization requant(ByteBuffer in) {
-    return new Requantization(ints(in), ints(in), in.getInt(), in.getInt(), in.getInt());
+    var r = new Requantization(ints(in), ints(in), in.getInt(), in.getInt(), in.getInt());
+    int rounding = in.getInt();
+    if (rounding != 0 && rounding != 1) throw new ModelFormatException("unknown rounding mode " + rounding);
+    return rounding == 1 ? r.withSingleRounding() : r;
   }
 
   private static ElementType enumValue(int ordinal) {

@@ -39,6 +39,18 @@ public final class FixedPoint {
     return roundingDivideByPot(saturatingRoundingDoublingHighMul(x * (1 << leftShift), multiplier), rightShift);
   }
 
+  /**
+   * TFLite's single-rounding MultiplyByQuantizedMultiplier (TFLITE_SINGLE_ROUNDING): one rounding,
+   * half up, of x·multiplier / 2^(31 - shift). TFLite 2.21's reference kernel for int8
+   * FULLY_CONNECTED rounds this way (measured: 10,000 of 10,000 ResNet-8 outputs), its
+   * convolutions the two-step gemmlowp way.
+   */
+  public static int multiplyByQuantizedMultiplierSingleRounding(int x, int multiplier, int shift) {
+    long totalShift = 31 - shift;
+    long result = ((long) x * multiplier + (1L << (totalShift - 1))) >> totalShift;
+    return (int) Math.clamp(result, Integer.MIN_VALUE, Integer.MAX_VALUE);
+  }
+
   /** A multiplier and its shift: real value ≈ multiplier / 2^31 · 2^shift. */
   public record QuantizedMultiplier(int multiplier, int shift) {
     public double value() {

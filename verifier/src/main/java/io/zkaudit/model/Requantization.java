@@ -7,9 +7,17 @@ import java.util.List;
  * {@code out = clamp(MultiplyByQuantizedMultiplier(acc, multiplier[c], shift[c]) + outputZeroPoint,
  * clampMin, clampMax)}. One multiplier/shift pair per output channel, or a single pair for the
  * whole tensor. The multipliers are Q31 fixed point in [2^30, 2^31) (or 0); shift &gt; 0 is a left
- * shift. See {@link FixedPoint}.
+ * shift. See {@link FixedPoint}. {@code singleRounding} selects TFLite's single-rounding variant
+ * (int8 FULLY_CONNECTED) instead of gemmlowp's two roundings.
  */
-public record Requantization(List<Integer> multipliers, List<Integer> shifts, int outputZeroPoint, int clampMin, int clampMax) {
+public record Requantization(List<Integer> multipliers, List<Integer> shifts, int outputZeroPoint, int clampMin, int clampMax,
+    boolean singleRounding) {
+
+  /** The usual two-step (gemmlowp) rounding. */
+  public Requantization(List<Integer> multipliers, List<Integer> shifts, int outputZeroPoint, int clampMin, int clampMax) {
+    this(multipliers, shifts, outputZeroPoint, clampMin, clampMax, false);
+  }
+
   public Requantization {
     multipliers = List.copyOf(multipliers);
     shifts = List.copyOf(shifts);
@@ -36,9 +44,20 @@ public record Requantization(List<Integer> multipliers, List<Integer> shifts, in
     return shifts.get(shifts.size() == 1 ? 0 : channel);
   }
 
+  /** The same parameters with TFLite's single rounding (see {@link FixedPoint}). */
+  public Requantization withSingleRounding() {
+    return new Requantization(multipliers, shifts, outputZeroPoint, clampMin, clampMax, true);
+  }
+
+  /** The scaled accumulator before the zero point and the clamp. */
+  public int scale(int accumulator, int channel) {
+    return singleRounding
+        ? FixedPoint.multiplyByQuantizedMultiplierSingleRounding(accumulator, multiplier(channel), shift(channel))
+        : FixedPoint.multiplyByQuantizedMultiplier(accumulator, multiplier(channel), shift(channel));
+  }
+
   /** The integer semantics, one value: the reference for engine and proof. */
   public int apply(long accumulator, int channel) {
-    int scaled = FixedPoint.multiplyByQuantizedMultiplier((int) accumulator, multiplier(channel), shift(channel));
-    return Math.clamp((long) scaled + outputZeroPoint, clampMin, clampMax);
+    return Math.clamp((long) scale((int) accumulator, channel) + outputZeroPoint, clampMin, clampMax);
   }
 }
