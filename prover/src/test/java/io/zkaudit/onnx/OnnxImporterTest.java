@@ -64,14 +64,17 @@ class OnnxImporterTest {
     Fixture f = fixture(name);
     FloatEngine engine = new FloatEngine(f.model());
     int out = f.model().outputs().getFirst();
+    float maxError = 0;
     for (int i = 0; i < f.inputs().size(); i++) {
       float[] y = engine.values(f.inputs().get(i))[out];
       assertEquals(f.expected()[i].length, y.length);
       for (int k = 0; k < y.length; k++) {
         float e = f.expected()[i][k];
+        maxError = Math.max(maxError, Math.abs(y[k] - e));
         assertTrue(Math.abs(y[k] - e) <= 1e-4f + 1e-4f * Math.abs(e), name + " input " + i + " output " + k + ": " + y[k] + " vs PyTorch " + e);
       }
     }
+    System.out.printf("ONNX %s: max |float engine - PyTorch| = %.2e over %d inputs%n", name, maxError, f.inputs().size());
   }
 
   @ParameterizedTest
@@ -88,6 +91,7 @@ class OnnxImporterTest {
       int qt = Predictions.topK(ie.values(quantize(x, q.input()))[q.logitsTensor()], 1)[0];
       if (ft == qt) agree++;
     }
+    System.out.printf("ONNX %s: int8 top-1 agrees with float on %d of %d inputs%n", name, agree, f.inputs().size());
     assertTrue(agree >= f.inputs().size() - 1, name + ": quantized top-1 agrees with float on " + agree + " of " + f.inputs().size());
   }
 
