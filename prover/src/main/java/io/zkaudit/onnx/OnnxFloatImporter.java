@@ -109,6 +109,7 @@ final class OnnxFloatImporter {
       case "Flatten" -> flatten(n, (int) n.intAttr("axis", 1));
       case "Reshape" -> reshape(n);
       case "Pad" -> pad(n);
+      case "Concat" -> concat(n);
       case "Softmax" -> softmax(n);
       default -> throw unsupported(n, "operator " + n.opType());
     }
@@ -422,13 +423,68 @@ final class OnnxFloatImporter {
     add(new FloatOp.Reshape(n.name(), x.id(), y.id()));
   }
 
-  /** PyTorch's AvgPool2d exports a Pad of zeros before the pool: only that one is supported. */
+  /** Constant zero padding (a Pad of all zeros, which PyTorch's AvgPool2d exports, is nothing). */
   private void pad(Node n) {
     Value x = input(n, 0);
+    String mode = n.stringAttr("mode", "constant");
     long[] pads = n.inputs().size() > 1 && !n.inputs().get(1).isEmpty() ? Arrays.stream(constant(n, 1).values()).mapToLong(d -> (long) d).toArray()
         : n.intsAttr("pads", new long[0]);
-    for (long p : pads) if (p != 0) throw unsupported(n, "Pad with non-zero padding " + Arrays.toString(pads) + " (use the padding of the Conv or pool)");
-    alias(n, x);
+    int r = x.onnxShape().length;
+    if (pads.length != 2 * r) throw new ModelFormatException("Pad node " + n.label() + " has " + pads.length + " pads for a rank-" + r + " tensor");
+    if (Arrays.stream(pads).allMatch(p -> p == 0)) {
+      alias(n, x);
+      return;
+    }
+    float value = n.inputs().size() > 2 && !n.inputs().get(2).isEmpty() ? scalar(n, 2) : n.floatAttr("value", 0f);
+    if (!mode.equals("constant") || value != 0f) throw unsupported(n, "Pad in mode " + mode + " with value " + value + " (only zero padding)");
+    if (x.layout() == Layout.FLAT_NHWC) throw unsupported(n, "Pad of a flattened spatial map");
+    for (long p : pads) if (p < 0) throw unsupported(n, "Pad with negative pads (cropping)");
+    int[] out = new int[r];
+    for (int d = 0; d < r; d++) out[d] = x.onnxShape()[d] + (int) pads[d] + (int) pads[d + r];
+    List<Integer> before = new ArrayList<>(), after = new ArrayList<>();
+    for (int d : storedAxes(x)) {
+      before.add((int) pads[d]);
+      after.add((int) pads[d + r]);
+    }
+    Value y = output(n, out);
+    add(new FloatOp.Pad(n.name(), x.id(), y.id(), before, after));
+  }
+
+  /** Concatenation of activations along one axis (ONNX's axis, mapped to the stored layout). */
+  private void concat(Node n) {
+    List<Value> ins = new ArrayList<>();
+    for (int i = 0; i < n.inputs().size(); i++) ins.add(input(n, i));
+    Value first = ins.getFirst();
+    int r = first.onnxShape().length;
+    long axis = n.intAttr("axis", Long.MIN_VALUE);
+    if (axis == Long.MIN_VALUE) throw new ModelFormatException("Concat node " + n.label() + " has no axis");
+    if (axis < 0) axis += r;
+    if (axis < 0 || axis >= r) throw new ModelFormatException("Concat node " + n.label() + " has axis " + axis + " for rank " + r);
+    int[] out = first.onnxShape().clone();
+    out[(int) axis] = 0;
+    for (Value v : ins) {
+      if (v.layout() != first.layout() || v.layout() == Layout.FLAT_NHWC || v.onnxShape().length != r) {
+        throw unsupported(n, "Concat of tensors with different layouts or ranks");
+      }
+      for (int d = 0; d < r; d++) {
+        if (d != axis && v.onnxShape()[d] != first.onnxShape()[d]) throw new ModelFormatException("Concat node " + n.label() + " joins "
+            + Arrays.toString(first.onnxShape()) + " and " + Arrays.toString(v.onnxShape()));
+      }
+      out[(int) axis] += v.onnxShape()[(int) axis];
+    }
+    int stored = 0;
+    int[] axes = storedAxes(first);
+    for (int d = 0; d < r; d++) if (axes[d] == axis) stored = d;
+    Value y = output(n, out);
+    add(new FloatOp.Concat(n.name(), ins.stream().map(Value::id).toList(), y.id(), stored));
+  }
+
+  /** For each stored axis, the ONNX axis it holds: NHWC stores N,H,W,C = ONNX axes 0,2,3,1. */
+  private static int[] storedAxes(Value v) {
+    if (v.layout() == Layout.NHWC) return new int[] {0, 2, 3, 1};
+    int[] a = new int[v.onnxShape().length];
+    for (int i = 0; i < a.length; i++) a[i] = i;
+    return a;
   }
 
   private void softmax(Node n) {

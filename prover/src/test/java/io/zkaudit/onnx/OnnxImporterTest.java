@@ -59,7 +59,7 @@ class OnnxImporterTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"conv_bn_pool_linear", "depthwise_residual", "depth_multiplier_matmul"})
+  @ValueSource(strings = {"conv_bn_pool_linear", "depthwise_residual", "depth_multiplier_matmul", "pad_concat"})
   void floatOutputsMatchPyTorch(String name) throws Exception {
     Fixture f = fixture(name);
     FloatEngine engine = new FloatEngine(f.model());
@@ -78,7 +78,7 @@ class OnnxImporterTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"conv_bn_pool_linear", "depthwise_residual", "depth_multiplier_matmul"})
+  @ValueSource(strings = {"conv_bn_pool_linear", "depthwise_residual", "depth_multiplier_matmul", "pad_concat"})
   void quantizedModelAgreesWithFloatTop1(String name) throws Exception {
     Fixture f = fixture(name);
     QuantizedModel q = Quantizer.quantize(f.model(), f.inputs(), INPUT_RANGE);
@@ -116,6 +116,25 @@ class OnnxImporterTest {
     var dw = (FloatOp.Depthwise) dm.ops().get(1);
     assertEquals(2, dw.depthMultiplier());
     assertTrue(((FloatOp.Dense) dm.ops().getLast()).bias() >= 0, "MatMul + Add folds into one Dense with a bias");
+  }
+
+  @Test
+  void concatRequantizesItsInputsToOneQuantizationAndPadUsesTheZeroPoint() throws Exception {
+    Fixture f = fixture("pad_concat");
+    var pad = (FloatOp.Pad) f.model().ops().stream().filter(op -> op instanceof FloatOp.Pad).findFirst().orElseThrow();
+    assertEquals(List.of(0, 0, 1, 0), pad.before()); // NHWC: top 0, left 1
+    assertEquals(List.of(0, 1, 2, 0), pad.after()); // bottom 1, right 2
+    QuantizedModel q = Quantizer.quantize(f.model(), f.inputs(), INPUT_RANGE);
+    var layers = q.description().layers();
+    var concat = (io.zkaudit.model.Concat) layers.stream().filter(l -> l instanceof io.zkaudit.model.Concat).findFirst().orElseThrow();
+    assertEquals(3, concat.axis());
+    TensorSpec out = q.description().tensor(concat.output());
+    for (int in : concat.inputs()) {
+      assertEquals(out.scale(), q.description().tensor(in).scale());
+      assertEquals(out.zeroPoint(), q.description().tensor(in).zeroPoint());
+    }
+    var qp = (io.zkaudit.model.Pad) layers.stream().filter(l -> l instanceof io.zkaudit.model.Pad).findFirst().orElseThrow();
+    assertEquals(q.description().tensor(qp.input()).zeroPoint(), qp.padValue());
   }
 
   @Test

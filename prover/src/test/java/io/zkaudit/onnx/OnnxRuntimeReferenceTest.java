@@ -34,7 +34,7 @@ class OnnxRuntimeReferenceTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"conv_bn_pool_linear", "depthwise_residual", "depth_multiplier_matmul"})
+  @ValueSource(strings = {"conv_bn_pool_linear", "depthwise_residual", "depth_multiplier_matmul", "pad_concat"})
   void floatEngineMatchesOnnxRuntime(String name) throws Exception {
     OrtEnvironment env = environment();
     FloatModel m = OnnxImporter.loadFloat(DIR.resolve(name + ".onnx"));
