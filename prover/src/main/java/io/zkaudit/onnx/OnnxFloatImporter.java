@@ -64,6 +64,7 @@ final class OnnxFloatImporter {
     for (var in : g.inputs()) {
       if (constants.containsKey(in.name())) continue; // old exporters list initializers as inputs too
       if (in.elemType() != Tensor.FLOAT) throw new ModelFormatException("ONNX input " + in.name() + " is not float32 (type " + in.elemType() + ")");
+      if (in.shape().length == 0) throw new ModelFormatException("ONNX input " + in.name() + " has no shape; export the model with a fixed input shape");
       int[] shape = new int[in.shape().length];
       for (int i = 0; i < shape.length; i++) shape[i] = in.shape()[i] > 0 ? (int) in.shape()[i] : 1; // symbolic batch -> 1
       Value v = activation(in.name(), shape);
