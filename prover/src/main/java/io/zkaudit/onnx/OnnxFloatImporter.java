@@ -76,6 +76,9 @@ final class OnnxFloatImporter {
     for (var o : g.outputs()) {
       Value v = values.get(o.name());
       if (v == null) throw new ModelFormatException("ONNX output " + o.name() + " is not computed by any node");
+      // a flattened spatial map is stored in NHWC order; only a Dense can undo that (its weight columns)
+      if (v.layout() == Layout.FLAT_NHWC) throw new ModelFormatException("unsupported ONNX output " + o.name()
+          + ": a Flatten/Reshape of an [N,C,H,W] map with H·W > 1 is supported only when a Gemm/MatMul consumes it");
       outputs.add(v.id());
     }
     return new FloatModel(name, tensors, ops, inputs, outputs);
@@ -125,7 +128,7 @@ final class OnnxFloatImporter {
     long group = n.intAttr("group", 1);
     long[] ks = n.intsAttr("kernel_shape", new long[] {kh, kw});
     if (ks[0] != kh || ks[1] != kw) throw unsupported(n, "Conv whose kernel_shape " + Arrays.toString(ks) + " differs from its weights");
-    Window win = window(n, kh, kw, true);
+    Window win = window(n, x, kh, kw, true);
     int[] s = x.onnxShape();
     int[] out = {s[0], o, win.outputHeight(s[2]), win.outputWidth(s[3])};
     int bias = -1;
@@ -143,16 +146,25 @@ final class OnnxFloatImporter {
     }
   }
 
-  /** The sliding window of Conv/MaxPool/AveragePool from strides, pads and dilations (explicit padding only). */
-  private Window window(Node n, int kh, int kw, boolean dilationsAllowed) {
+  /** The sliding window of Conv/MaxPool/AveragePool from strides, pads (or auto_pad) and dilations. */
+  private Window window(Node n, Value x, int kh, int kw, boolean dilationsAllowed) {
     String autoPad = n.stringAttr("auto_pad", "NOTSET");
-    if (!autoPad.equals("NOTSET") && !autoPad.equals("VALID")) throw unsupported(n, n.opType() + " with auto_pad " + autoPad);
     long[] st = n.intsAttr("strides", new long[] {1, 1});
-    long[] pads = autoPad.equals("VALID") ? new long[4] : n.intsAttr("pads", new long[4]);
+    long[] pads = n.intsAttr("pads", new long[4]);
     long[] dil = n.intsAttr("dilations", new long[] {1, 1});
     if (st.length != 2 || pads.length != 4 || dil.length != 2) throw unsupported(n, n.opType() + " that is not 2-d");
     if (!dilationsAllowed && (dil[0] != 1 || dil[1] != 1)) throw unsupported(n, n.opType() + " with dilations " + Arrays.toString(dil));
-    // ONNX pads are [top, left, bottom, right] (all begins, then all ends)
+    switch (autoPad) {
+      case "NOTSET" -> {} // ONNX pads are [top, left, bottom, right] (all begins, then all ends)
+      case "VALID" -> pads = new long[4];
+      case "SAME_UPPER", "SAME_LOWER" -> { // out = ceil(in / stride); the odd unit goes at the end (UPPER) or the start (LOWER)
+        int th = Padding.samePaddingTotal(x.onnxShape()[2], kh, (int) st[0], (int) dil[0]);
+        int tw = Padding.samePaddingTotal(x.onnxShape()[3], kw, (int) st[1], (int) dil[1]);
+        boolean upper = autoPad.equals("SAME_UPPER");
+        pads = new long[] {upper ? th / 2 : th - th / 2, upper ? tw / 2 : tw - tw / 2, upper ? th - th / 2 : th / 2, upper ? tw - tw / 2 : tw / 2};
+      }
+      default -> throw unsupported(n, n.opType() + " with auto_pad " + autoPad);
+    }
     return new Window(kh, kw, (int) st[0], (int) st[1], (int) dil[0], (int) dil[1],
         new Padding((int) pads[0], (int) pads[1], (int) pads[2], (int) pads[3]));
   }
@@ -163,7 +175,7 @@ final class OnnxFloatImporter {
     if (ks == null || ks.length != 2) throw unsupported(n, n.opType() + " without a 2-d kernel_shape");
     if (n.intAttr("ceil_mode", 0) != 0) throw unsupported(n, n.opType() + " with ceil_mode 1");
     if (n.outputs().size() > 1 && !n.outputs().get(1).isEmpty()) throw unsupported(n, "MaxPool with an Indices output");
-    Window win = window(n, (int) ks[0], (int) ks[1], false);
+    Window win = window(n, x, (int) ks[0], (int) ks[1], false);
     boolean avg = n.opType().equals("AveragePool");
     // the engine averages over the in-bounds positions only, which is count_include_pad = 0
     if (avg && n.intAttr("count_include_pad", 0) != 0 && !win.padding().equals(Padding.NONE)) {

@@ -50,9 +50,19 @@ public record OnnxModel(long irVersion, long opsetVersion, Graph graph) {
   /** AttributeProto: one of f, i, s, t, floats, ints is meaningful (type says which). */
   public record Attribute(String name, int type, float f, long i, byte[] s, Tensor t, float[] floats, long[] ints) {}
 
-  /** TensorProto with its values widened to double (ONNX initializers are small constants here). */
+  /**
+   * TensorProto with its values widened to double (ONNX initializers are small constants here).
+   * values is null for a data type the importer does not read (bool, strings, float16, ...): that is
+   * an error only when a node needs the values.
+   */
   public record Tensor(String name, long[] dims, int dataType, double[] values) {
     public static final int FLOAT = 1, UINT8 = 2, INT8 = 3, INT32 = 6, INT64 = 7, DOUBLE = 11;
+
+    @Override
+    public double[] values() {
+      if (values == null) throw new ModelFormatException("ONNX tensor " + name + " has unsupported data type " + dataType);
+      return values;
+    }
 
     public int size() {
       long n = 1;
@@ -61,8 +71,9 @@ public record OnnxModel(long irVersion, long opsetVersion, Graph graph) {
     }
 
     public float[] floats() {
-      float[] f = new float[values.length];
-      for (int i = 0; i < f.length; i++) f[i] = (float) values[i];
+      double[] v = values();
+      float[] f = new float[v.length];
+      for (int i = 0; i < f.length; i++) f[i] = (float) v[i];
       return f;
     }
   }
@@ -92,6 +103,11 @@ public record OnnxModel(long irVersion, long opsetVersion, Graph graph) {
     }
     if (g == null) throw new ModelFormatException("corrupt or truncated ONNX file: no graph");
     return new OnnxModel(ir, opset, g);
+  }
+
+  /** A serialized TensorProto on its own (the .pb files of ONNX's conformance test data). */
+  public static Tensor parseTensor(byte[] bytes) {
+    return tensor(new ProtoReader(bytes));
   }
 
   private static Graph graph(ProtoReader r) {
@@ -189,6 +205,9 @@ public record OnnxModel(long irVersion, long opsetVersion, Graph graph) {
       if (x < 0) throw new ModelFormatException("ONNX tensor " + name + " has a negative dimension");
       n *= x;
       if (n > Integer.MAX_VALUE) throw new ModelFormatException("ONNX tensor " + name + " is too large");
+    }
+    if (!List.of(Tensor.FLOAT, Tensor.DOUBLE, Tensor.INT64, Tensor.INT32, Tensor.INT8, Tensor.UINT8).contains(type)) {
+      return new Tensor(name, d, type, null);
     }
     double[] v = raw != null ? fromRaw(raw, type, (int) n, name) : switch (type) {
       case Tensor.FLOAT -> floats.stream().mapToDouble(Float::doubleValue).toArray();
