@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 @Command(name = "infer", mixinStandardHelpOptions = true,
     description = "Classify one input (JPEG/PNG/BMP image, .npy or .json tensor) with a model's exact integer inference.")
 final class InferCommand implements Callable<Integer> {
-  @Option(names = "--model", required = true, description = "the model (.tflite, quantized or float)")
+  @Option(names = "--model", required = true, description = "the model (.tflite, quantized or float; .onnx, float)")
   Path model;
 
   @Option(names = "--input", required = true, description = "image (.jpg/.jpeg/.png/.bmp) or tensor (.npy, .json)")
@@ -63,7 +63,7 @@ final class InferCommand implements Callable<Integer> {
         System.out.printf("  %5d  %-32s  logit %4d  (%.4f)%n", c, Labels.name(names, c), logits[c], spec.scale() * (logits[c] - spec.zeroPoint()));
       }
     } else {
-      float[] x = tensor ? realTensor(TensorFiles.read(input), m.floatModel.input().size())
+      float[] x = tensor ? realTensor(TensorFiles.read(input), m.floatModel.input().shape())
           : m.encoder().real(ImageFiles.read(input, m.inputShape()[3]));
       float[] logits = m.floatLogits(x);
       System.out.printf("%s on %s (float model; quantize it with 'zkaudit eval' to get the integer form)%n", m.name, input.getFileName());
@@ -82,7 +82,8 @@ final class InferCommand implements Callable<Integer> {
     }
   }
 
-  static int[] quantizedTensor(TensorFiles.Tensor t, TensorSpec spec) {
+  static int[] quantizedTensor(TensorFiles.Tensor file, TensorSpec spec) {
+    TensorFiles.Tensor t = TensorFiles.toNhwc(file, spec.shapeArray());
     if (t.size() != spec.size()) {
       throw CliException.usage("wrong input shape: the model takes " + spec.shape() + " (" + spec.size() + " values), the file has "
           + java.util.Arrays.toString(t.shape()) + " (" + t.size() + " values)");
@@ -95,7 +96,10 @@ final class InferCommand implements Callable<Integer> {
     return q;
   }
 
-  private static float[] realTensor(TensorFiles.Tensor t, int size) {
+  private static float[] realTensor(TensorFiles.Tensor file, int[] shape) {
+    TensorFiles.Tensor t = TensorFiles.toNhwc(file, shape);
+    int size = 1;
+    for (int d : shape) size *= d;
     if (t.size() != size) {
       throw CliException.usage("wrong input shape: the model takes " + size + " values, the file has " + java.util.Arrays.toString(t.shape()));
     }

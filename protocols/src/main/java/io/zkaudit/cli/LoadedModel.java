@@ -8,6 +8,7 @@ import io.zkaudit.floatmodel.FloatEngine;
 import io.zkaudit.floatmodel.FloatModel;
 import io.zkaudit.model.ModelFormatException;
 import io.zkaudit.model.QuantizedModel;
+import io.zkaudit.onnx.OnnxImporter;
 import io.zkaudit.quant.Quantizer;
 import io.zkaudit.tflite.TfliteImporter;
 import java.io.IOException;
@@ -40,7 +41,11 @@ final class LoadedModel {
    */
   static LoadedModel open(Path file, PixelRange override, PixelRange floatRange, double cropFraction) throws IOException {
     String n = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
-    if (!n.endsWith(".tflite")) throw new ModelFormatException("cannot open " + file + ": only .tflite models are supported so far");
+    if (n.endsWith(".onnx")) { // ONNX models (PyTorch exports) are float: quantized after calibration
+      FloatModel f = OnnxImporter.loadFloat(file);
+      return new LoadedModel(file.getFileName().toString(), f, null, override != null ? override : floatRange, cropFraction);
+    }
+    if (!n.endsWith(".tflite")) throw new ModelFormatException("cannot open " + file + ": only .tflite and .onnx models are supported");
     var tf = TfliteImporter.read(file);
     if (TfliteImporter.isQuantized(tf)) {
       QuantizedModel q = TfliteImporter.loadQuantized(file);

@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 @Command(name = "prove", mixinStandardHelpOptions = true,
     description = "Run the model on an input and prove that the output came from the committed model.")
 final class ProveCommand implements Callable<Integer> {
-  @Option(names = "--model", required = true, description = "the quantized model (.tflite)")
+  @Option(names = "--model", required = true, description = "the model (.tflite; a float .tflite or .onnx is quantized first)")
   Path model;
 
   @Option(names = "--input", required = true, description = "image (.jpg/.png/.bmp) or tensor (.npy/.json)")

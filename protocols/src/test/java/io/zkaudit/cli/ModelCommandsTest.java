@@ -76,4 +76,51 @@ class ModelCommandsTest {
     assertEquals(0, code);
     assertTrue(out.toString().contains("military uniform"), out.toString());
   }
+
+  /** The ONNX fixtures of the prover module (made by its make_onnx_fixtures.py). */
+  private static final Path ONNX = Path.of("../prover/src/test/resources/onnx");
+
+  @Test
+  void onnxModelsOpenAndTakeNchwTensors() throws Exception {
+    // a PyTorch input [1,3,12,12] (NCHW) is transposed to the engine's NHWC; top-1 is PyTorch's
+    var inputs = io.zkaudit.data.TensorFiles.read(ONNX.resolve("depthwise_residual_inputs.npy"));
+    var outputs = io.zkaudit.data.TensorFiles.read(ONNX.resolve("depthwise_residual_outputs.npy"));
+    Path first = tmp.resolve("x.npy");
+    Files.write(first, npy(Arrays.copyOf(inputs.real(), 3 * 12 * 12), "(1, 3, 12, 12)"));
+    int expected = io.zkaudit.engine.Predictions.topK(Arrays.copyOf(outputs.real(), 10), 1)[0];
+    var out = new java.io.ByteArrayOutputStream();
+    var old = System.out;
+    System.setOut(new java.io.PrintStream(out));
+    int code;
+    try {
+      code = Main.commandLine().execute("infer", "--model", ONNX.resolve("depthwise_residual.onnx").toString(), "--input", first.toString(), "--top", "1");
+    } finally {
+      System.setOut(old);
+    }
+    assertEquals(0, code, out.toString());
+    assertTrue(out.toString().lines().skip(1).findFirst().orElse("").strip().startsWith(expected + " "), out.toString());
+  }
+
+  @Test
+  void onnxErrorsAreOneLine() throws Exception {
+    Path input = tmp.resolve("x.json");
+    Files.writeString(input, "[1, 2, 3]");
+    assertOneLine(run("infer", "--model", ONNX.resolve("unsupported_sigmoid.onnx").toString(), "--input", input.toString()),
+        "unsupported ONNX operator Sigmoid at node '/Sigmoid'");
+    Path cut = tmp.resolve("cut.onnx");
+    Files.write(cut, Arrays.copyOf(Files.readAllBytes(ONNX.resolve("depthwise_residual.onnx")), 3000));
+    assertOneLine(run("infer", "--model", cut.toString(), "--input", input.toString()), "corrupt or truncated ONNX file");
+  }
+
+  /** A float32 .npy file (format 1.0). */
+  private static byte[] npy(float[] v, String shape) {
+    String header = "{'descr': '<f4', 'fortran_order': False, 'shape': " + shape + ", }";
+    int total = 10 + header.length() + 1;
+    header += " ".repeat((64 - total % 64) % 64) + "\n";
+    var b = java.nio.ByteBuffer.allocate(10 + header.length() + 4 * v.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    b.put((byte) 0x93).put("NUMPY".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).put((byte) 1).put((byte) 0);
+    b.putShort((short) header.length()).put(header.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    for (float f : v) b.putFloat(f);
+    return b.array();
+  }
 }

@@ -38,6 +38,26 @@ public final class TensorFiles {
     throw new ModelFormatException("unknown tensor file type " + file + " (expected .npy or .json)");
   }
 
+  /**
+   * The tensor in the engine's NHWC layout: a rank-4 file whose shape is the model's NCHW shape
+   * [N,C,H,W] (as PyTorch/ONNX users save inputs) and not its NHWC shape is transposed; anything
+   * else is returned as it is.
+   */
+  public static Tensor toNhwc(Tensor t, int[] nhwc) {
+    int[] s = t.shape();
+    if (nhwc.length != 4 || s.length != 4 || java.util.Arrays.equals(s, nhwc)) return t;
+    int n = nhwc[0], h = nhwc[1], w = nhwc[2], c = nhwc[3];
+    if (s[0] != n || s[1] != c || s[2] != h || s[3] != w) return t;
+    int[] q = t.quantized() == null ? null : new int[t.size()];
+    float[] r = t.real() == null ? null : new float[t.size()];
+    for (int b = 0; b < n; b++) for (int ch = 0; ch < c; ch++) for (int y = 0; y < h; y++) for (int x = 0; x < w; x++) {
+      int from = ((b * c + ch) * h + y) * w + x, to = ((b * h + y) * w + x) * c + ch;
+      if (q != null) q[to] = t.quantized()[from];
+      else r[to] = t.real()[from];
+    }
+    return new Tensor(nhwc.clone(), q, r);
+  }
+
   private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([<>|=]?)(\\w+)'");
   private static final Pattern ORDER = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
   private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");

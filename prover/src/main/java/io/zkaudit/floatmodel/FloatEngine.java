@@ -2,6 +2,7 @@ package io.zkaudit.floatmodel;
 
 import io.zkaudit.model.ModelFormatException;
 import io.zkaudit.model.Window;
+import java.util.List;
 import java.util.stream.IntStream;
 
 /** Straightforward float inference (the accuracy reference for quantization). */
@@ -48,6 +49,16 @@ public final class FloatEngine {
         yield y;
       }
       case FloatOp.Softmax s -> softmax(v[s.input()], shape(s.input()), s.beta());
+      case FloatOp.Pad p -> pad(v[p.input()], shape(p.input()), shape(p.output()), p.before());
+      case FloatOp.Concat c -> {
+        float[][] parts = new float[c.inputs().size()][];
+        int[][] shapes = new int[parts.length][];
+        for (int i = 0; i < parts.length; i++) {
+          parts[i] = v[c.inputs().get(i)];
+          shapes[i] = shape(c.inputs().get(i));
+        }
+        yield concat(parts, shapes, c.axis());
+      }
     };
   }
 
@@ -154,5 +165,43 @@ public final class FloatEngine {
       for (int i = 0; i < depth; i++) y[r * depth + i] = (float) (Math.exp(beta * (x[r * depth + i] - max)) / sum);
     }
     return y;
+  }
+
+  /** Zero padding of a tensor of any rank: output position p reads input position p − before. */
+  static float[] pad(float[] x, int[] xs, int[] ys, List<Integer> before) {
+    int r = xs.length;
+    float[] y = new float[sizeOf(ys)];
+    int[] pos = new int[r];
+    for (int i = 0; i < x.length; i++) {
+      int at = 0;
+      for (int d = 0; d < r; d++) at = at * ys[d] + pos[d] + before.get(d);
+      y[at] = x[i];
+      for (int d = r - 1; d >= 0 && ++pos[d] == xs[d]; d--) pos[d] = 0;
+    }
+    return y;
+  }
+
+  /** Concatenation along axis: blocks of (product of the dims from axis on) per outer index. */
+  static float[] concat(float[][] parts, int[][] shapes, int axis) {
+    int outer = 1;
+    for (int d = 0; d < axis; d++) outer *= shapes[0][d];
+    int total = 0;
+    for (float[] p : parts) total += p.length;
+    float[] y = new float[total];
+    int at = 0;
+    for (int o = 0; o < outer; o++) {
+      for (float[] p : parts) {
+        int block = p.length / outer;
+        System.arraycopy(p, o * block, y, at, block);
+        at += block;
+      }
+    }
+    return y;
+  }
+
+  private static int sizeOf(int[] s) {
+    int n = 1;
+    for (int d : s) n *= d;
+    return n;
   }
 }

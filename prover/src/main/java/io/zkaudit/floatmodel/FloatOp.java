@@ -60,4 +60,21 @@ public sealed interface FloatOp {
   record Softmax(String name, int input, int output, float beta) implements FloatOp {
     public List<Integer> inputs() { return List.of(input); }
   }
+
+  /** Zero padding: before[d] and after[d] entries along each dimension d (as the quantized Pad layer). */
+  record Pad(String name, int input, int output, List<Integer> before, List<Integer> after) implements FloatOp {
+    public Pad {
+      before = List.copyOf(before);
+      after = List.copyOf(after);
+    }
+
+    public List<Integer> inputs() { return List.of(input); }
+  }
+
+  /** Concatenation along one axis of the stored layout. */
+  record Concat(String name, List<Integer> inputs, int output, int axis) implements FloatOp {
+    public Concat {
+      inputs = List.copyOf(inputs);
+    }
+  }
 }

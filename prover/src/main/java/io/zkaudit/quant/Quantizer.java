@@ -136,6 +136,30 @@ public final class Quantizer {
         quant.put(s.output(), new float[] {1f / 256, -128});
         layers.add(new Softmax(n, x, activation(s.output()), s.beta()));
       }
+      case FloatOp.Pad p -> {
+        // zero padding: the padded entries are the zero point, which is exact
+        int x = activation(p.input());
+        layers.add(new io.zkaudit.model.Pad(n, x, sameAs(p.output(), p.input()), p.before(), p.after(), zp(p.input())));
+      }
+      case FloatOp.Concat c -> {
+        // the quantized Concat needs one quantization: each input differing from the output's is requantized to it first
+        int y = activationOut(c.output());
+        List<Integer> ins = new ArrayList<>();
+        for (int t : c.inputs()) {
+          int x = activation(t);
+          if (scale(t) == scale(c.output()) && zp(t) == zp(c.output())) {
+            ins.add(x);
+            continue;
+          }
+          FloatTensor ft = m.tensors().get(t);
+          int r = specs.size();
+          specs.add(TensorSpec.of(ft.name() + "/requantized", boxed(ft.shape()), ElementType.INT8, scale(c.output()), zp(c.output()), false));
+          var q = FixedPoint.quantizeMultiplier((double) scale(t) / scale(c.output()));
+          layers.add(new Requantize(n + "/requantize " + ft.name(), x, r, zp(t), q.multiplier(), q.shift(), zp(c.output()), -128, 127));
+          ins.add(r);
+        }
+        layers.add(new io.zkaudit.model.Concat(n, ins, y, c.axis()));
+      }
     }
   }
 
