@@ -26,6 +26,18 @@ public record SellerConfig(String jdbcUrl, String host, int port, int maxRequest
     }
   }
 
+  public SellerConfig withHost(String newHost) {
+    return new SellerConfig(jdbcUrl, newHost, port, maxRequestBytes, contestWindow, maxContestAnswers, clockSkew, clock);
+  }
+
+  public SellerConfig withContestWindow(Duration window) {
+    return new SellerConfig(jdbcUrl, host, port, maxRequestBytes, window, maxContestAnswers, clockSkew, clock);
+  }
+
+  public SellerConfig withMaxRequestBytes(int bytes) {
+    return new SellerConfig(jdbcUrl, host, port, bytes, contestWindow, maxContestAnswers, clockSkew, clock);
+  }
+
   public static SellerConfig defaults(String jdbcUrl, int port) {
     return new SellerConfig(jdbcUrl, "localhost", port, DEFAULT_MAX_REQUEST_BYTES, Duration.ofMinutes(10), 1000,
         Duration.ofMinutes(5), Clock.systemUTC());

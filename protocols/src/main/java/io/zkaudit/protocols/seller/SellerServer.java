@@ -17,6 +17,7 @@ public final class SellerServer implements AutoCloseable {
   private final SellerStore store;
   private final Seller seller;
   private final Server server;
+  private boolean closed;
 
   private SellerServer(SellerStore store, Seller seller, Server server) {
     this.store = store;
@@ -54,8 +55,13 @@ public final class SellerServer implements AutoCloseable {
     server.awaitTermination();
   }
 
+  /** Idempotent: a shutdown hook and the main thread may both close. */
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     server.shutdown();
     try {
       if (!server.awaitTermination(30, TimeUnit.SECONDS)) {

@@ -1,0 +1,122 @@
+package io.zkaudit.cli;
+
+import com.google.protobuf.ByteString;
+import io.zkaudit.model.TensorSpec;
+import io.zkaudit.protocols.PartyKey;
+import io.zkaudit.protocols.buyer.BuyerClient;
+import io.zkaudit.protocols.buyer.BuyerException;
+import io.zkaudit.protocols.buyer.RegisteredModel;
+import io.zkaudit.protocols.buyer.VerifiedAnswer;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code zkaudit buyer ...}: the buyer's side of the protocols. */
+@Command(name = "buyer", description = "The buyer: ask a seller for predictions and verify them.",
+    mixinStandardHelpOptions = true, subcommands = {BuyerCommand.Predict.class})
+final class BuyerCommand implements Runnable {
+  @Override
+  public void run() {
+    throw CliException.usage("buyer needs a subcommand: predict");
+  }
+
+  /**
+   * Exit 0 with a verified output; 1 if the seller's answer does not verify (it cheated or is
+   * broken); 2 if the seller refused the request or could not be reached.
+   */
+  @Command(name = "predict", mixinStandardHelpOptions = true,
+      description = "Ask a seller for a prediction with its proof; verify the proof against the registered model.")
+  static final class Predict implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--host", defaultValue = "localhost", description = "the seller (default ${DEFAULT-VALUE})")
+    String host;
+
+    @Option(names = "--port", required = true, description = "the seller's port")
+    int port;
+
+    @Option(names = "--input", required = true, description = "image (.jpg/.png/.bmp) or tensor (.npy/.json)")
+    Path input;
+
+    @Option(names = "--model", description = "the model id (hex); needed when the seller serves more than one")
+    String modelId;
+
+    @Option(names = "--key", defaultValue = "zkaudit-buyer/buyer.key",
+        description = "the buyer's secp256k1 key file, created if missing (default ${DEFAULT-VALUE})")
+    Path keyFile;
+
+    @Option(names = "--timeout", defaultValue = "300", description = "seconds to wait for the seller (default ${DEFAULT-VALUE})")
+    long timeout;
+
+    @Option(names = "--top", defaultValue = "5", description = "classes to print (default ${DEFAULT-VALUE})")
+    int top;
+
+    @Option(names = "--labels", description = "class names, one per line")
+    Path labels;
+
+    @Override
+    public Integer call() throws java.io.IOException {
+      if (port < 1 || port > 65535) {
+        throw CliException.usage("--port must be between 1 and 65535");
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      PartyKey key = KeyFiles.loadOrCreate(keyFile);
+      try (BuyerClient buyer = new BuyerClient(host, port, key, timeout)) {
+        RegisteredModel model = choose(buyer);
+        TensorSpec inSpec = model.vk().description().tensor(model.verifier().circuit().inputTensor());
+        int[] x = ProofInputs.read(input, inSpec);
+        long t0 = System.nanoTime();
+        VerifiedAnswer a = buyer.predict(model, x);
+        double s = (System.nanoTime() - t0) / 1e9;
+        TensorSpec outSpec = model.vk().description().tensor(model.verifier().circuit().outputTensor());
+        List<String> names = Labels.forOutput(outSpec.size(), labels, model.vk().description().name());
+        out.printf(Locale.ROOT, "verified answer %s from model %s (%s), %.2f s round trip, proof %d bytes%n",
+            a.id(), hex(model.id()), model.entry().getName(), s, a.proof().length);
+        out.printf("  about input %s; signed by seller %s%n", input.getFileName(),
+            hex(a.answer().getSellerSignature().getPublicKey()));
+        ProofInputs.printTopK(out, a.output(), outSpec, names, top);
+        return Main.EXIT_OK;
+      } catch (BuyerException e) {
+        if (e.reason() == BuyerException.Reason.INVALID_ANSWER) {
+          out.println("rejected: " + e.getMessage());
+          out.flush();
+          return Main.EXIT_INVALID;
+        }
+        throw CliException.usage(e.getMessage());
+      }
+    }
+
+    private RegisteredModel choose(BuyerClient buyer) throws BuyerException {
+      if (modelId != null) {
+        byte[] id;
+        try {
+          id = HexFormat.of().parseHex(modelId.strip());
+        } catch (IllegalArgumentException e) {
+          throw CliException.usage("--model is a model id in hex: " + e.getMessage());
+        }
+        if (id.length != 32) {
+          throw CliException.usage("--model is 64 hex digits (a SHA-256), not " + modelId.length() + " characters");
+        }
+        return buyer.model(ByteString.copyFrom(id));
+      }
+      List<RegisteredModel> models = buyer.models();
+      if (models.size() != 1) {
+        StringBuilder b = new StringBuilder("the seller serves " + models.size() + " models; pick one with --model:");
+        models.forEach(m -> b.append(' ').append(hex(m.id())).append(" (").append(m.entry().getName()).append(')'));
+        throw CliException.usage(b.toString());
+      }
+      return models.get(0);
+    }
+
+    private static String hex(ByteString b) {
+      return HexFormat.of().formatHex(b.toByteArray());
+    }
+  }
+}
