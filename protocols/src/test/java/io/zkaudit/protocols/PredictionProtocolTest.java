@@ -142,4 +142,42 @@ class PredictionProtocolTest {
       assertArrayEquals(expected(Resnet8.input(10)), proven.get(0).output());
     }
   }
+
+  @Test
+  void aContestCutShortBySellerFailureIsResumedAfterARestart() throws Exception {
+    PartyKey seller = PartyKey.generate();
+    PartyKey buyer = PartyKey.generate();
+    String url = io.zkaudit.protocols.seller.SellerStore.h2FileUrl(tmp.resolve("seller"));
+    // Answers without proofs, then the seller dies while proving the contest (its prover fails).
+    AnswerProver diesWhileProving = new AnswerProver() {
+      @Override
+      public int[] output(io.zkaudit.prover.inference.CommittedModel model, int[] input) {
+        return HONEST.output(model, input);
+      }
+
+      @Override
+      public io.zkaudit.inference.ModelProof prove(io.zkaudit.prover.inference.CommittedModel model, int[] input) {
+        throw new IllegalStateException("killed");
+      }
+    };
+    List<SignedAnswer> answers;
+    io.zkaudit.proto.v1.ContestRequest request;
+    try (SellerFixture f = SellerFixture.start(seller, url, diesWhileProving, buyer, c -> c)) {
+      RegisteredModel m = f.buyer.models().get(0);
+      answers = List.of(f.buyer.predictSigned(m, Resnet8.input(11)));
+      request = f.buyer.contestRequest(answers);
+      BuyerException e = assertThrows(BuyerException.class, () -> f.buyer.contest(request, answers));
+      assertEquals(BuyerException.Reason.REFUSED, e.reason());
+      assertEquals(io.zkaudit.protocols.seller.ContestRecord.Status.OPEN,
+          f.server.seller().store().contest(request.getContestId()).orElseThrow().status());
+    }
+    try (SellerFixture f = SellerFixture.start(seller, url, AnswerProver.HONEST, buyer, c -> c)) {
+      List<VerifiedAnswer> proven = f.buyer.contest(request, answers);
+      assertArrayEquals(expected(Resnet8.input(11)), proven.get(0).output());
+      assertEquals(io.zkaudit.protocols.seller.ContestRecord.Status.PROVEN,
+          f.server.seller().store().contest(request.getContestId()).orElseThrow().status());
+      // The same request once more: the same proofs, not a second contest.
+      assertArrayEquals(proven.get(0).proof(), f.buyer.contest(request, answers).get(0).proof());
+    }
+  }
 }

@@ -99,10 +99,19 @@ public final class BuyerClient implements AutoCloseable {
    * each proof must verify and show exactly the signed output for the signed input hash.
    */
   public List<VerifiedAnswer> contest(List<SignedAnswer> answers) throws BuyerException {
+    return contest(contestRequest(answers), answers);
+  }
+
+  /** A signed contest of these answers: keep it to send again if the seller fails mid-contest. */
+  public ContestRequest contestRequest(List<SignedAnswer> answers) {
     ContestRequest.Builder b = ContestRequest.newBuilder().setContestId(UUID.randomUUID().toString())
         .setRequestedAtMillis(System.currentTimeMillis());
     answers.forEach(a -> b.addAnswerIds(a.getStatement().getAnswerId()));
-    ContestRequest request = b.setBuyerSignature(key.sign(Statements.contest(b.build()))).build();
+    return b.setBuyerSignature(key.sign(Statements.contest(b.build()))).build();
+  }
+
+  /** Sends a contest request (a new one, or one sent before: the seller resumes it). */
+  public List<VerifiedAnswer> contest(ContestRequest request, List<SignedAnswer> answers) throws BuyerException {
     ContestResponse r = call(() -> prediction().contest(request));
     if (!r.getContestId().equals(request.getContestId()) || r.getProofsCount() != answers.size()) {
       throw invalid("the contest response is not about this contest");

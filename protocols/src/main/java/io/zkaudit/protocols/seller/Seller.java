@@ -162,7 +162,9 @@ public final class Seller {
 
   /**
    * Proves each contested answer (reusing a proof made earlier) and records whether that was
-   * before the deadline. A contest id is used once: a replayed request is refused.
+   * before the deadline. The contest is stored before any proving, so that it survives a crash:
+   * the buyer sends the same signed request again and the seller resumes it (or, if it was
+   * finished, answers with the same proofs). Any other request with a used contest id is refused.
    */
   public ContestResponse contest(ContestRequest c) {
     if (!CONTEST_ID.matcher(c.getContestId()).matches()) {
@@ -179,35 +181,59 @@ public final class Seller {
     if (!c.hasBuyerSignature() || !PartyKey.verify(c.getBuyerSignature(), Statements.contest(c))) {
       throw RequestRejected.denied("buyer_signature: missing or not over this request");
     }
+    ByteString buyer = c.getBuyerSignature().getPublicKey();
+    var existing = store.contest(c.getContestId());
+    if (existing.isPresent()) {
+      ContestRecord e = existing.get();
+      // The same signed request again (a retry, or a replay: either way the same answer).
+      if (!java.util.Arrays.equals(e.buyer(), buyer.toByteArray()) || e.requestedAt() != c.getRequestedAtMillis()
+          || !e.answerIds().equals(c.getAnswerIdsList())) {
+        throw new RequestRejected(Status.Code.ALREADY_EXISTS, "contest_id: " + c.getContestId() + " was used");
+      }
+      return prove(e);
+    }
     long now = config.clock().millis();
     if (Math.abs(now - c.getRequestedAtMillis()) > config.clockSkew().toMillis()) {
       throw RequestRejected.invalid("requested_at_millis: more than " + config.clockSkew().toSeconds()
           + " s from the seller's clock (a stale or replayed request)");
     }
-    if (store.contest(c.getContestId()).isPresent()) {
-      throw new RequestRejected(Status.Code.ALREADY_EXISTS, "contest_id: " + c.getContestId() + " was used");
+    for (String id : c.getAnswerIdsList()) {
+      store.answer(id).filter(a -> a.signed().getStatement().getBuyer().equals(buyer))
+          // The same error for someone else's answer as for none: a buyer sees only its own.
+          .orElseThrow(() -> RequestRejected.notFound("answer_ids: no answer " + id + " for this buyer"));
     }
-    ByteString buyer = c.getBuyerSignature().getPublicKey();
-    List<StoredAnswer> answers = c.getAnswerIdsList().stream().map(id -> store.answer(id)
-        .filter(a -> a.signed().getStatement().getBuyer().equals(buyer))
-        // The same error for someone else's answer as for none: a buyer sees only its own.
-        .orElseThrow(() -> RequestRejected.notFound("answer_ids: no answer " + id + " for this buyer"))).toList();
-    long deadline = now + config.contestWindow().toMillis();
-    store.putContest(new ContestRecord(c.getContestId(), buyer.toByteArray(), c.getRequestedAtMillis(), deadline,
-        ContestRecord.Status.OPEN, null, c.getAnswerIdsList()), c.getBuyerSignature().getRs().toByteArray());
-    ContestResponse.Builder out = ContestResponse.newBuilder().setContestId(c.getContestId()).setDeadlineMillis(deadline);
-    for (StoredAnswer a : answers) {
+    ContestRecord record = new ContestRecord(c.getContestId(), buyer.toByteArray(), c.getRequestedAtMillis(),
+        now + config.contestWindow().toMillis(), ContestRecord.Status.OPEN, null, c.getAnswerIdsList());
+    store.putContest(record, c.getBuyerSignature().getRs().toByteArray());
+    return prove(record);
+  }
+
+  /** Proves what is not proven yet, closes the contest if it is open, and answers with every proof. */
+  private ContestResponse prove(ContestRecord contest) {
+    ContestResponse.Builder out = ContestResponse.newBuilder().setContestId(contest.contestId())
+        .setDeadlineMillis(contest.deadline());
+    for (String id : contest.answerIds()) {
+      StoredAnswer a = store.answer(id).orElseThrow(() -> new StoreException("contested answer " + id + " is gone", null));
       byte[] proof = a.proof();
       if (proof == null) {
         CommittedModel m = loadedModel(a.signed().getStatement().getModelId());
-        proof = prover.prove(m, a.input()).encode();
+        try {
+          proof = prover.prove(m, a.input()).encode();
+        } catch (ProverException e) {
+          throw new RequestRejected(Status.Code.INTERNAL, "the seller cannot prove answer " + id + ": " + e.getMessage());
+        }
         store.setProof(a.id(), proof);
       }
       out.addProofs(ProvenAnswer.newBuilder().setAnswer(a.signed()).setProof(ByteString.copyFrom(proof)));
     }
-    long provenAt = config.clock().millis();
-    store.closeContest(c.getContestId(),
-        provenAt <= deadline ? ContestRecord.Status.PROVEN : ContestRecord.Status.LATE, provenAt);
+    long provenAt;
+    if (contest.status() == ContestRecord.Status.OPEN) {
+      provenAt = config.clock().millis();
+      store.closeContest(contest.contestId(),
+          provenAt <= contest.deadline() ? ContestRecord.Status.PROVEN : ContestRecord.Status.LATE, provenAt);
+    } else {
+      provenAt = contest.provenAt();
+    }
     return out.setProvenAtMillis(provenAt).build();
   }
 
