@@ -64,6 +64,19 @@ class ProtocolCommandsTest {
       assertTrue(r.out().startsWith("verified answer "), r.out());
       assertEquals(3 + 2, r.out().strip().lines().count(), r.out());
       assertTrue(Files.readString(tmp.resolve("buyer.key")).strip().matches("[0-9a-f]{64}"));
+
+      // Two signed answers kept, one contested at random: proven and verified.
+      String answers = tmp.resolve("answers.pb").toString();
+      for (int i = 0; i < 2; i++) {
+        Run signed = run("buyer", "predict", "--signed", "--answers", answers, "--port", String.valueOf(port),
+            "--input", image.toString(), "--key", tmp.resolve("buyer.key").toString());
+        assertEquals(0, signed.code(), signed.out() + signed.err());
+        assertTrue(signed.out().startsWith("signed answer "), signed.out());
+      }
+      Run contest = run("buyer", "contest", "--answers", answers, "--sample", "1", "--port", String.valueOf(port),
+          "--key", tmp.resolve("buyer.key").toString());
+      assertEquals(0, contest.code(), contest.out() + contest.err());
+      assertTrue(contest.out().startsWith("contest: 1 of 2 answers proven in time and verified"), contest.out());
     } finally {
       seller.interrupt();
       seller.join(30_000);
