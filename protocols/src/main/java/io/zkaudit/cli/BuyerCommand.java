@@ -81,7 +81,7 @@ final class BuyerCommand implements Runnable {
         TensorSpec inSpec = model.vk().description().tensor(model.verifier().circuit().inputTensor());
         int[] x = ProofInputs.read(input, inSpec);
         TensorSpec outSpec = model.vk().description().tensor(model.verifier().circuit().outputTensor());
-        List<String> names = Labels.forOutput(outSpec.size(), labels, model.vk().description().name());
+        List<String> names = Labels.forOutput(outSpec.size(), labels, model.entry().getName() + " " + model.vk().description().name());
         long t0 = System.nanoTime();
         if (signed) {
           SignedAnswer sa = buyer.predictSigned(model, x);

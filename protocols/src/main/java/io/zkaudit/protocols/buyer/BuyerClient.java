@@ -44,6 +44,7 @@ public final class BuyerClient implements AutoCloseable {
   public static final int MAX_RESPONSE_BYTES = 256 << 20;
 
   private final ManagedChannel channel;
+  private final String target;
   private final PartyKey key;
   private final long deadlineSeconds;
   private final Map<ByteString, RegisteredModel> models = new HashMap<>();
@@ -51,6 +52,7 @@ public final class BuyerClient implements AutoCloseable {
   public BuyerClient(String host, int port, PartyKey key, long deadlineSeconds) {
     this.channel = NettyChannelBuilder.forAddress(host, port).usePlaintext()
         .maxInboundMessageSize(MAX_RESPONSE_BYTES).build();
+    this.target = host + ":" + port;
     this.key = key;
     this.deadlineSeconds = deadlineSeconds;
   }
@@ -220,15 +222,17 @@ public final class BuyerClient implements AutoCloseable {
     return PredictionGrpc.newBlockingStub(channel).withDeadlineAfter(deadlineSeconds, TimeUnit.SECONDS);
   }
 
-  private static <T> T call(Supplier<T> rpc) throws BuyerException {
+  private <T> T call(Supplier<T> rpc) throws BuyerException {
     try {
       return rpc.get();
     } catch (StatusRuntimeException e) {
       var code = e.getStatus().getCode();
       String what = e.getStatus().getDescription() == null ? code.name() : e.getStatus().getDescription();
       boolean unreachable = code == io.grpc.Status.Code.UNAVAILABLE || code == io.grpc.Status.Code.DEADLINE_EXCEEDED;
-      throw new BuyerException(unreachable ? BuyerException.Reason.UNREACHABLE : BuyerException.Reason.REFUSED,
-          "the seller: " + what, e);
+      if (unreachable) {
+        throw new BuyerException(BuyerException.Reason.UNREACHABLE, "no answer from the seller at " + target + ": " + what, e);
+      }
+      throw new BuyerException(BuyerException.Reason.REFUSED, "the seller at " + target + " refused: " + what, e);
     }
   }
 
