@@ -42,6 +42,11 @@ public final class Seller {
   private final SellerStore store;
   private final SellerConfig config;
   private final AnswerProver prover;
+  /**
+   * One proof at a time: a proof takes all cores and, for MobileNet, 7 GB of heap, so concurrent
+   * requests queue here instead of exhausting the seller's memory.
+   */
+  private final java.util.concurrent.Semaphore proofSlot = new java.util.concurrent.Semaphore(1, true);
   /** The models whose weights this process holds, by model id: only these can be proven. */
   private final Map<Digest32, CommittedModel> loaded = new ConcurrentHashMap<>();
 
@@ -137,7 +142,7 @@ public final class Seller {
     Request q = validate(r);
     ModelProof proof;
     try {
-      proof = prover.prove(q.model, q.input);
+      proof = proveOne(q.model, q.input);
     } catch (ProverException e) {
       throw RequestRejected.invalid("input: cannot be proven: " + e.getMessage());
     }
@@ -218,7 +223,7 @@ public final class Seller {
       if (proof == null) {
         CommittedModel m = loadedModel(a.signed().getStatement().getModelId());
         try {
-          proof = prover.prove(m, a.input()).encode();
+          proof = proveOne(m, a.input()).encode();
         } catch (ProverException e) {
           throw new RequestRejected(Status.Code.INTERNAL, "the seller cannot prove answer " + id + ": " + e.getMessage());
         }
@@ -235,6 +240,20 @@ public final class Seller {
       provenAt = contest.provenAt();
     }
     return out.setProvenAtMillis(provenAt).build();
+  }
+
+  private ModelProof proveOne(CommittedModel model, int[] input) {
+    try {
+      proofSlot.acquire();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RequestRejected(Status.Code.UNAVAILABLE, "the seller is stopping");
+    }
+    try {
+      return prover.prove(model, input);
+    } finally {
+      proofSlot.release();
+    }
   }
 
   private record Request(CommittedModel model, int[] input) {}
