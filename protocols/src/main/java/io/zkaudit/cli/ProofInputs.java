@@ -43,9 +43,15 @@ final class ProofInputs {
   }
 
   static void printTopK(int[] logits, TensorSpec spec, List<String> names, int k) {
+    java.io.PrintWriter out = new java.io.PrintWriter(System.out, true);
+    printTopK(out, logits, spec, names, k);
+  }
+
+  static void printTopK(java.io.PrintWriter out, int[] logits, TensorSpec spec, List<String> names, int k) {
     for (int c : Predictions.topK(logits, Math.min(k, logits.length))) {
-      System.out.printf(Locale.ROOT, "  %5d  %-32s  logit %4d  (%.4f)%n", c, Labels.name(names, c), logits[c],
+      out.printf(Locale.ROOT, "  %5d  %-32s  logit %4d  (%.4f)%n", c, Labels.name(names, c), logits[c],
           spec.scale() * (logits[c] - spec.zeroPoint()));
     }
+    out.flush();
   }
 }

@@ -1,0 +1,203 @@
+package io.zkaudit.cli;
+
+import com.google.protobuf.ByteString;
+import io.zkaudit.model.TensorSpec;
+import io.zkaudit.proto.v1.SignedAnswer;
+import io.zkaudit.protocols.PartyKey;
+import io.zkaudit.protocols.buyer.BuyerClient;
+import io.zkaudit.protocols.buyer.BuyerException;
+import io.zkaudit.protocols.buyer.RegisteredModel;
+import io.zkaudit.protocols.buyer.VerifiedAnswer;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code zkaudit buyer ...}: the buyer's side of the protocols. */
+@Command(name = "buyer", description = "The buyer: ask a seller for predictions and verify them.",
+    mixinStandardHelpOptions = true, subcommands = {BuyerCommand.Predict.class, BuyerCommand.Contest.class})
+final class BuyerCommand implements Runnable {
+  @Override
+  public void run() {
+    throw CliException.usage("buyer needs a subcommand: predict or contest");
+  }
+
+  /**
+   * Exit 0 with a verified output; 1 if the seller's answer does not verify (it cheated or is
+   * broken); 2 if the seller refused the request or could not be reached.
+   */
+  @Command(name = "predict", mixinStandardHelpOptions = true,
+      description = "Ask a seller for a prediction with its proof; verify the proof against the registered model.")
+  static final class Predict implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--host", defaultValue = "localhost", description = "the seller (default ${DEFAULT-VALUE})")
+    String host;
+
+    @Option(names = "--port", required = true, description = "the seller's port")
+    int port;
+
+    @Option(names = "--input", required = true, description = "image (.jpg/.png/.bmp) or tensor (.npy/.json)")
+    Path input;
+
+    @Option(names = "--model", description = "the model id (hex); needed when the seller serves more than one")
+    String modelId;
+
+    @Option(names = "--key", defaultValue = "zkaudit-buyer/buyer.key",
+        description = "the buyer's secp256k1 key file, created if missing (default ${DEFAULT-VALUE})")
+    Path keyFile;
+
+    @Option(names = "--timeout", defaultValue = "300", description = "seconds to wait for the seller (default ${DEFAULT-VALUE})")
+    long timeout;
+
+    @Option(names = "--top", defaultValue = "5", description = "classes to print (default ${DEFAULT-VALUE})")
+    int top;
+
+    @Option(names = "--labels", description = "class names, one per line")
+    Path labels;
+
+    @Option(names = "--signed", description = "ask for a signed answer without proof (cheap), kept in --answers to contest later")
+    boolean signed;
+
+    @Option(names = "--answers", defaultValue = "zkaudit-buyer/answers.pb",
+        description = "where signed answers are kept (default ${DEFAULT-VALUE})")
+    Path answers;
+
+    @Override
+    public Integer call() throws java.io.IOException {
+      if (port < 1 || port > 65535) {
+        throw CliException.usage("--port must be between 1 and 65535");
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      PartyKey key = KeyFiles.loadOrCreate(keyFile);
+      try (BuyerClient buyer = new BuyerClient(host, port, key, timeout)) {
+        RegisteredModel model = choose(buyer);
+        TensorSpec inSpec = model.vk().description().tensor(model.verifier().circuit().inputTensor());
+        int[] x = ProofInputs.read(input, inSpec);
+        TensorSpec outSpec = model.vk().description().tensor(model.verifier().circuit().outputTensor());
+        List<String> names = Labels.forOutput(outSpec.size(), labels, model.entry().getName() + " " + model.vk().description().name());
+        long t0 = System.nanoTime();
+        if (signed) {
+          SignedAnswer sa = buyer.predictSigned(model, x);
+          AnswerFile.append(answers, sa);
+          out.printf(Locale.ROOT, "signed answer %s from model %s (%s), %.2f s round trip; kept in %s to contest%n",
+              sa.getStatement().getAnswerId(), hex(model.id()), model.entry().getName(),
+              (System.nanoTime() - t0) / 1e9, answers);
+          out.println("  not proven yet: the output as the seller states it");
+          ProofInputs.printTopK(out, io.zkaudit.protocols.Tensors.fromList(sa.getOutputList()), outSpec, names, top);
+          return Main.EXIT_OK;
+        }
+        VerifiedAnswer a = buyer.predict(model, x);
+        double s = (System.nanoTime() - t0) / 1e9;
+        out.printf(Locale.ROOT, "verified answer %s from model %s (%s), %.2f s round trip, proof %d bytes%n",
+            a.id(), hex(model.id()), model.entry().getName(), s, a.proof().length);
+        out.printf("  about input %s; signed by seller %s%n", input.getFileName(),
+            hex(a.answer().getSellerSignature().getPublicKey()));
+        ProofInputs.printTopK(out, a.output(), outSpec, names, top);
+        return Main.EXIT_OK;
+      } catch (BuyerException e) {
+        if (e.reason() == BuyerException.Reason.INVALID_ANSWER) {
+          out.println("rejected: " + e.getMessage());
+          out.flush();
+          return Main.EXIT_INVALID;
+        }
+        throw CliException.usage(e.getMessage());
+      }
+    }
+
+    private RegisteredModel choose(BuyerClient buyer) throws BuyerException {
+      if (modelId != null) {
+        byte[] id;
+        try {
+          id = HexFormat.of().parseHex(modelId.strip());
+        } catch (IllegalArgumentException e) {
+          throw CliException.usage("--model is a model id in hex: " + e.getMessage());
+        }
+        if (id.length != 32) {
+          throw CliException.usage("--model is 64 hex digits (a SHA-256), not " + modelId.length() + " characters");
+        }
+        return buyer.model(ByteString.copyFrom(id));
+      }
+      List<RegisteredModel> models = buyer.models();
+      if (models.size() != 1) {
+        StringBuilder b = new StringBuilder("the seller serves " + models.size() + " models; pick one with --model:");
+        models.forEach(m -> b.append(' ').append(hex(m.id())).append(" (").append(m.entry().getName()).append(')'));
+        throw CliException.usage(b.toString());
+      }
+      return models.get(0);
+    }
+
+    private static String hex(ByteString b) {
+      return HexFormat.of().formatHex(b.toByteArray());
+    }
+  }
+
+  /**
+   * Contests a random sample of the kept signed answers: exit 0 if the seller proved every one in
+   * time and each proof shows exactly the signed output; 1 otherwise; 2 if refused or unreachable.
+   */
+  @Command(name = "contest", mixinStandardHelpOptions = true,
+      description = "Contest a random sample of signed answers: the seller must prove each before the deadline.")
+  static final class Contest implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--host", defaultValue = "localhost", description = "the seller (default ${DEFAULT-VALUE})")
+    String host;
+
+    @Option(names = "--port", required = true, description = "the seller's port")
+    int port;
+
+    @Option(names = "--answers", defaultValue = "zkaudit-buyer/answers.pb",
+        description = "the signed answers kept by 'buyer predict --signed' (default ${DEFAULT-VALUE})")
+    Path answers;
+
+    @Option(names = "--sample", description = "how many answers to contest, drawn at random (default: all)")
+    Integer sample;
+
+    @Option(names = "--key", defaultValue = "zkaudit-buyer/buyer.key", description = "the buyer's key file (default ${DEFAULT-VALUE})")
+    Path keyFile;
+
+    @Option(names = "--timeout", defaultValue = "600", description = "seconds to wait for the seller (default ${DEFAULT-VALUE})")
+    long timeout;
+
+    @Override
+    public Integer call() {
+      if (port < 1 || port > 65535) {
+        throw CliException.usage("--port must be between 1 and 65535");
+      }
+      List<SignedAnswer> kept = AnswerFile.read(answers);
+      if (kept.isEmpty()) {
+        throw CliException.usage(answers + " holds no signed answers");
+      }
+      if (sample != null && (sample < 1 || sample > kept.size())) {
+        throw CliException.usage("--sample must be between 1 and " + kept.size());
+      }
+      List<SignedAnswer> chosen = new java.util.ArrayList<>(kept);
+      // A sample the seller cannot predict: this is what makes tampering with any answer risky.
+      java.util.Collections.shuffle(chosen, new java.security.SecureRandom());
+      chosen = List.copyOf(chosen.subList(0, sample == null ? kept.size() : sample));
+      PrintWriter out = spec.commandLine().getOut();
+      PartyKey key = KeyFiles.loadOrCreate(keyFile);
+      try (BuyerClient buyer = new BuyerClient(host, port, key, timeout)) {
+        long t0 = System.nanoTime();
+        List<VerifiedAnswer> proven = buyer.contest(chosen);
+        out.printf(Locale.ROOT, "contest: %d of %d answers proven in time and verified (%.2f s)%n", proven.size(),
+            kept.size(), (System.nanoTime() - t0) / 1e9);
+        return Main.EXIT_OK;
+      } catch (BuyerException e) {
+        if (e.reason() == BuyerException.Reason.INVALID_ANSWER) {
+          out.println("rejected: " + e.getMessage());
+          out.flush();
+          return Main.EXIT_INVALID;
+        }
+        throw CliException.usage(e.getMessage());
+      }
+    }
+  }
+}

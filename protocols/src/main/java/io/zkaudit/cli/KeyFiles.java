@@ -1,0 +1,39 @@
+package io.zkaudit.cli;
+
+import io.zkaudit.protocols.PartyKey;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+
+/**
+ * A party's secp256k1 key in a file (64 hex digits): read if it exists, else created, readable
+ * by its owner only, so that a party keeps its identity across runs.
+ */
+final class KeyFiles {
+  private KeyFiles() {}
+
+  static PartyKey loadOrCreate(Path file) {
+    try {
+      if (Files.exists(file)) {
+        return PartyKey.fromHex(Files.readString(file));
+      }
+      PartyKey key = PartyKey.generate();
+      Path dir = file.toAbsolutePath().getParent();
+      if (dir != null) {
+        Files.createDirectories(dir);
+      }
+      Files.writeString(file, key.privateHex() + "\n");
+      try {
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+      } catch (UnsupportedOperationException notPosix) {
+        // Windows: the file keeps its directory's permissions.
+      }
+      return key;
+    } catch (IOException e) {
+      throw CliException.usage("cannot read or create key file " + file + ": " + e.getMessage());
+    } catch (IllegalArgumentException e) {
+      throw CliException.usage(file + " is not a key file: " + e.getMessage());
+    }
+  }
+}

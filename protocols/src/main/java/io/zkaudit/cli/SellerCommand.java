@@ -1,0 +1,122 @@
+package io.zkaudit.cli;
+
+import io.zkaudit.proto.v1.ClaimedMetric;
+import io.zkaudit.proto.v1.ModelEntry;
+import io.zkaudit.protocols.PartyKey;
+import io.zkaudit.protocols.seller.AnswerProver;
+import io.zkaudit.protocols.seller.RequestRejected;
+import io.zkaudit.protocols.seller.SellerConfig;
+import io.zkaudit.protocols.seller.SellerServer;
+import io.zkaudit.protocols.seller.SellerStore;
+import io.zkaudit.protocols.seller.StoreException;
+import io.zkaudit.prover.inference.CommittedModel;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code zkaudit seller ...}: the seller's side of the protocols. */
+@Command(name = "seller", description = "The seller: serve committed models with proofs.",
+    mixinStandardHelpOptions = true, subcommands = {SellerCommand.Serve.class})
+final class SellerCommand implements Runnable {
+  @Override
+  public void run() {
+    throw CliException.usage("seller needs a subcommand: serve");
+  }
+
+  @Command(name = "serve", mixinStandardHelpOptions = true,
+      description = "Commit to a model, register it, and answer buyers over gRPC until stopped (Ctrl-C).")
+  static final class Serve implements Callable<Integer> {
+    /** Held so that its level sticks (java.util.logging keeps loggers weakly): migrations log only problems. */
+    private static final java.util.logging.Logger FLYWAY_LOG = java.util.logging.Logger.getLogger("org.flywaydb");
+
+    @Spec CommandSpec spec;
+
+    @Option(names = "--model", required = true, description = "the model (.tflite)")
+    Path model;
+
+    @Option(names = "--port", required = true, description = "TCP port to listen on (0: any free port)")
+    int port;
+
+    @Option(names = "--host", defaultValue = "localhost", description = "address to listen on (default ${DEFAULT-VALUE})")
+    String host;
+
+    @Option(names = "--db", description = "JDBC URL of the seller's state (default: an H2 file under ./zkaudit-seller/)")
+    String db;
+
+    @Option(names = "--key", defaultValue = "zkaudit-seller/seller.key",
+        description = "the seller's secp256k1 key file, created if missing (default ${DEFAULT-VALUE})")
+    Path keyFile;
+
+    @Option(names = "--name", description = "the model's name in the registry (default: the file name)")
+    String name;
+
+    @Option(names = "--accuracy", description = "claimed top-1 accuracy, 0 to 1 (registered with the model)")
+    Double accuracy;
+
+    @Option(names = "--dataset", defaultValue = "", description = "the dataset the accuracy is claimed on")
+    String dataset;
+
+    @Override
+    public Integer call() throws Exception {
+      if (port < 0 || port > 65535) {
+        throw CliException.usage("--port must be between 0 and 65535");
+      }
+      if (accuracy != null && !(accuracy >= 0 && accuracy <= 1)) {
+        throw CliException.usage("--accuracy must be between 0 and 1");
+      }
+      FLYWAY_LOG.setLevel(java.util.logging.Level.WARNING);
+      PrintWriter out = spec.commandLine().getOut();
+      PartyKey key = KeyFiles.loadOrCreate(keyFile);
+      CommittedModel committed = ProverModels.commit(model);
+      String url = db != null ? db : SellerStore.h2FileUrl(Path.of("zkaudit-seller", "seller"));
+      List<ClaimedMetric> metrics = new ArrayList<>();
+      if (accuracy != null) {
+        metrics.add(ClaimedMetric.newBuilder().setName("top1_accuracy").setValue(accuracy).setDataset(dataset).build());
+      }
+      SellerServer server;
+      ModelEntry entry;
+      try {
+        server = SellerServer.start(key, SellerConfig.defaults(url, port).withHost(host), AnswerProver.HONEST);
+      } catch (StoreException | UncheckedIOException e) {
+        throw CliException.usage(e.getMessage());
+      }
+      try {
+        try {
+          entry = server.seller().serve(committed, name != null ? name : model.getFileName().toString(), metrics);
+        } catch (RequestRejected e) {
+          throw CliException.usage("cannot register " + model + ": " + e.getMessage());
+        }
+        out.printf("seller %s listening on %s:%d%n", HexFormat.of().formatHex(key.publicKey()), host, server.port());
+        out.printf("model %s (%s) registered in %s%n", HexFormat.of().formatHex(entry.getModelId().toByteArray()),
+            entry.getName(), url);
+        out.flush();
+        // Ctrl-C: the hook stops the server (calls in flight finish) and closes the database cleanly.
+        Thread hook = new Thread(server::close, "seller-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+          server.awaitTermination();
+        } catch (InterruptedException stopped) {
+          out.println("seller stopping");
+          out.flush();
+        } finally {
+          try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+          } catch (IllegalStateException shuttingDown) {
+            // The hook is running and closes the server.
+          }
+        }
+      } finally {
+        server.close();
+      }
+      return Main.EXIT_OK;
+    }
+  }
+}

@@ -1,0 +1,256 @@
+package io.zkaudit.protocols.buyer;
+
+import com.google.protobuf.ByteString;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.zkaudit.hash.Digest32;
+import io.zkaudit.inference.ModelProof;
+import io.zkaudit.inference.ModelVerifier;
+import io.zkaudit.inference.VerifyingKey;
+import io.zkaudit.proof.InvalidProofException;
+import io.zkaudit.proto.v1.AnswerStatement;
+import io.zkaudit.proto.v1.ContestRequest;
+import io.zkaudit.proto.v1.ContestResponse;
+import io.zkaudit.proto.v1.GetModelRequest;
+import io.zkaudit.proto.v1.ListModelsRequest;
+import io.zkaudit.proto.v1.ModelEntry;
+import io.zkaudit.proto.v1.ModelRegistryGrpc;
+import io.zkaudit.proto.v1.PredictRequest;
+import io.zkaudit.proto.v1.PredictionGrpc;
+import io.zkaudit.proto.v1.ProvenAnswer;
+import io.zkaudit.proto.v1.RegisterModelRequest;
+import io.zkaudit.proto.v1.SignedAnswer;
+import io.zkaudit.protocols.PartyKey;
+import io.zkaudit.protocols.Statements;
+import io.zkaudit.protocols.Tensors;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * A buyer talking to one seller. It trusts nothing the seller says: registry entries are checked
+ * (the verifying key hashes to the model id, the seller signed them), every answer's signature and
+ * hashes are checked, and every proof is verified with ModelVerifier against the registered key,
+ * for the buyer's own input. Anything that fails is a BuyerException with reason INVALID_ANSWER.
+ */
+public final class BuyerClient implements AutoCloseable {
+  /** Proofs are large (hundreds of KB for ResNet-8, MBs for MobileNet); bounded all the same. */
+  public static final int MAX_RESPONSE_BYTES = 256 << 20;
+
+  private final ManagedChannel channel;
+  private final String target;
+  private final PartyKey key;
+  private final long deadlineSeconds;
+  private final Map<ByteString, RegisteredModel> models = new HashMap<>();
+
+  public BuyerClient(String host, int port, PartyKey key, long deadlineSeconds) {
+    this.channel = NettyChannelBuilder.forAddress(host, port).usePlaintext()
+        .maxInboundMessageSize(MAX_RESPONSE_BYTES).build();
+    this.target = host + ":" + port;
+    this.key = key;
+    this.deadlineSeconds = deadlineSeconds;
+  }
+
+  public PartyKey key() {
+    return key;
+  }
+
+  public List<RegisteredModel> models() throws BuyerException {
+    List<RegisteredModel> out = new ArrayList<>();
+    for (ModelEntry e : call(() -> registry().list(ListModelsRequest.getDefaultInstance())).getModelsList()) {
+      out.add(checked(e));
+    }
+    return out;
+  }
+
+  public RegisteredModel model(ByteString modelId) throws BuyerException {
+    RegisteredModel known = models.get(modelId);
+    if (known != null) {
+      return known;
+    }
+    ModelEntry e = call(() -> registry().get(GetModelRequest.newBuilder().setModelId(modelId).build()));
+    if (!e.getModelId().equals(modelId)) {
+      throw invalid("the registry answered with model " + hex(e.getModelId()) + " for " + hex(modelId));
+    }
+    return checked(e);
+  }
+
+  /** An answer with its proof, verified; the output returned is the verified one. */
+  public VerifiedAnswer predict(RegisteredModel model, int[] input) throws BuyerException {
+    ProvenAnswer a = call(() -> prediction().predict(request(model, input)));
+    checkStatement(model, a.getAnswer(), input);
+    int[] verified = verify(model, a, input);
+    return new VerifiedAnswer(a.getAnswer(), verified, a.getProof().toByteArray());
+  }
+
+  /** A signed answer, no proof: its signature and hashes checked; keep it to contest later. */
+  public SignedAnswer predictSigned(RegisteredModel model, int[] input) throws BuyerException {
+    SignedAnswer a = call(() -> prediction().predictSigned(request(model, input)));
+    checkStatement(model, a, input);
+    return a;
+  }
+
+  /**
+   * Contests signed answers: the seller must return a proof for each before the deadline, and
+   * each proof must verify and show exactly the signed output for the signed input hash.
+   */
+  public List<VerifiedAnswer> contest(List<SignedAnswer> answers) throws BuyerException {
+    return contest(contestRequest(answers), answers);
+  }
+
+  /** A signed contest of these answers: keep it to send again if the seller fails mid-contest. */
+  public ContestRequest contestRequest(List<SignedAnswer> answers) {
+    ContestRequest.Builder b = ContestRequest.newBuilder().setContestId(UUID.randomUUID().toString())
+        .setRequestedAtMillis(System.currentTimeMillis());
+    answers.forEach(a -> b.addAnswerIds(a.getStatement().getAnswerId()));
+    return b.setBuyerSignature(key.sign(Statements.contest(b.build()))).build();
+  }
+
+  /** Sends a contest request (a new one, or one sent before: the seller resumes it). */
+  public List<VerifiedAnswer> contest(ContestRequest request, List<SignedAnswer> answers) throws BuyerException {
+    ContestResponse r = call(() -> prediction().contest(request));
+    if (!r.getContestId().equals(request.getContestId()) || r.getProofsCount() != answers.size()) {
+      throw invalid("the contest response is not about this contest");
+    }
+    if (r.getProvenAtMillis() > r.getDeadlineMillis()) {
+      throw invalid("the seller proved contest " + r.getContestId() + " after its deadline");
+    }
+    List<VerifiedAnswer> out = new ArrayList<>();
+    for (int i = 0; i < answers.size(); i++) {
+      SignedAnswer held = answers.get(i);
+      ProvenAnswer p = r.getProofs(i);
+      if (!p.getAnswer().getStatement().equals(held.getStatement())) {
+        throw invalid("contested answer " + held.getStatement().getAnswerId() + ": the seller proved another answer");
+      }
+      // The buyer need not keep its inputs: the proof names the input's hash, which must be the signed one.
+      ProvenAnswer asHeld = p.toBuilder().setAnswer(held).build();
+      out.add(new VerifiedAnswer(held, verify(model(held.getStatement().getModelId()), asHeld, null),
+          p.getProof().toByteArray()));
+    }
+    return out;
+  }
+
+  private PredictRequest request(RegisteredModel model, int[] input) {
+    return PredictRequest.newBuilder().setModelId(model.id()).addAllInput(Tensors.toList(input))
+        .setBuyer(key.publicKeyBytes()).build();
+  }
+
+  private RegisteredModel checked(ModelEntry e) throws BuyerException {
+    VerifyingKey vk;
+    ModelVerifier verifier;
+    try {
+      vk = VerifyingKey.decode(e.getVerifyingKey().toByteArray());
+      verifier = new ModelVerifier(vk);
+    } catch (InvalidProofException | RuntimeException ex) {
+      throw invalid("model " + hex(e.getModelId()) + ": its verifying key is invalid: " + ex.getMessage());
+    }
+    if (!Arrays.equals(vk.digest().bytes(), e.getModelId().toByteArray())) {
+      throw invalid("model " + hex(e.getModelId()) + ": its verifying key hashes to " + vk.digest().hex());
+    }
+    if (!Arrays.equals(vk.description().digest(), e.getDescriptionDigest().toByteArray())) {
+      throw invalid("model " + hex(e.getModelId()) + ": wrong description digest");
+    }
+    RegisterModelRequest signed = RegisterModelRequest.newBuilder().setName(e.getName())
+        .setVerifyingKey(e.getVerifyingKey()).addAllMetrics(e.getMetricsList()).build();
+    if (!PartyKey.verify(e.getSellerSignature(), Statements.register(signed))) {
+      throw invalid("model " + hex(e.getModelId()) + ": the seller's signature on its registration is invalid");
+    }
+    RegisteredModel m = new RegisteredModel(e, vk, verifier);
+    models.put(m.id(), m);
+    return m;
+  }
+
+  private void checkStatement(RegisteredModel model, SignedAnswer a, int[] input) throws BuyerException {
+    AnswerStatement s = a.getStatement();
+    if (!s.getModelId().equals(model.id())) {
+      throw invalid("answer " + s.getAnswerId() + " is about model " + hex(s.getModelId()) + ", not " + hex(model.id()));
+    }
+    if (!s.getBuyer().equals(key.publicKeyBytes())) {
+      throw invalid("answer " + s.getAnswerId() + " is addressed to another buyer");
+    }
+    if (!Arrays.equals(s.getInputHash().toByteArray(), Statements.tensorHash(input))) {
+      throw invalid("answer " + s.getAnswerId() + " is about another input");
+    }
+    if (!Arrays.equals(s.getOutputHash().toByteArray(), Statements.tensorHash(Tensors.fromList(a.getOutputList())))) {
+      throw invalid("answer " + s.getAnswerId() + ": its output does not match its signed output hash");
+    }
+    if (!a.getSellerSignature().getPublicKey().equals(model.sellerKey())
+        || !PartyKey.verify(a.getSellerSignature(), Statements.answer(s))) {
+      throw invalid("answer " + s.getAnswerId() + ": not signed by the seller that registered the model");
+    }
+  }
+
+  /** Verifies the proof for the registered key and returns its output, which must be the signed one. */
+  private static int[] verify(RegisteredModel model, ProvenAnswer a, int[] input) throws BuyerException {
+    String id = a.getAnswer().getStatement().getAnswerId();
+    ModelProof proof;
+    try {
+      proof = ModelProof.decode(a.getProof().toByteArray());
+    } catch (InvalidProofException | RuntimeException e) {
+      throw invalid("answer " + id + ": invalid proof: " + e.getMessage());
+    }
+    // The cheap checks first, so the error names what is wrong.
+    if (!proof.model().equals(new Digest32(model.id().toByteArray()))) {
+      throw invalid("answer " + id + ": the proof is for another model");
+    }
+    if (!Arrays.equals(proof.inputHash().bytes(), a.getAnswer().getStatement().getInputHash().toByteArray())) {
+      throw invalid("answer " + id + ": the proof is about another input");
+    }
+    int[] verified;
+    try {
+      verified = model.verifier().verify(proof, input);
+    } catch (InvalidProofException | RuntimeException e) {
+      throw invalid("answer " + id + ": invalid proof: " + e.getMessage());
+    }
+    if (!Arrays.equals(verified, Tensors.fromList(a.getAnswer().getOutputList()))) {
+      throw invalid("answer " + id + ": the proven output differs from the answered output");
+    }
+    return verified;
+  }
+
+  private ModelRegistryGrpc.ModelRegistryBlockingStub registry() {
+    return ModelRegistryGrpc.newBlockingStub(channel).withDeadlineAfter(deadlineSeconds, TimeUnit.SECONDS);
+  }
+
+  private PredictionGrpc.PredictionBlockingStub prediction() {
+    return PredictionGrpc.newBlockingStub(channel).withDeadlineAfter(deadlineSeconds, TimeUnit.SECONDS);
+  }
+
+  private <T> T call(Supplier<T> rpc) throws BuyerException {
+    try {
+      return rpc.get();
+    } catch (StatusRuntimeException e) {
+      var code = e.getStatus().getCode();
+      String what = e.getStatus().getDescription() == null ? code.name() : e.getStatus().getDescription();
+      boolean unreachable = code == io.grpc.Status.Code.UNAVAILABLE || code == io.grpc.Status.Code.DEADLINE_EXCEEDED;
+      if (unreachable) {
+        throw new BuyerException(BuyerException.Reason.UNREACHABLE, "no answer from the seller at " + target + ": " + what, e);
+      }
+      throw new BuyerException(BuyerException.Reason.REFUSED, "the seller at " + target + " refused: " + what, e);
+    }
+  }
+
+  private static BuyerException invalid(String message) {
+    return new BuyerException(BuyerException.Reason.INVALID_ANSWER, message);
+  }
+
+  private static String hex(ByteString b) {
+    return java.util.HexFormat.of().formatHex(b.toByteArray());
+  }
+
+  @Override
+  public void close() {
+    channel.shutdown();
+    try {
+      channel.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

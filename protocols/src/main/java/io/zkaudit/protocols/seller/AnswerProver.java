@@ -1,0 +1,32 @@
+package io.zkaudit.protocols.seller;
+
+import io.zkaudit.engine.IntegerEngine;
+import io.zkaudit.inference.ModelProof;
+import io.zkaudit.prover.inference.CommittedModel;
+import io.zkaudit.prover.inference.ModelProver;
+import io.zkaudit.prover.inference.ProgressListener;
+
+/**
+ * How the seller computes answers and proofs. The honest one runs the committed model; tests
+ * substitute dishonest ones to show that buyers catch every way a seller can cheat.
+ */
+public interface AnswerProver {
+  /** The output the seller states for an answer without proof (signed mode). */
+  int[] output(CommittedModel model, int[] input);
+
+  /** A proof that output = model(input); its output is what the seller states with it. */
+  ModelProof prove(CommittedModel model, int[] input);
+
+  AnswerProver HONEST = new AnswerProver() {
+    @Override
+    public int[] output(CommittedModel model, int[] input) {
+      // The proven tensor (the circuit's output, e.g. logits before a softmax), not the model's last one.
+      return new IntegerEngine(model.model()).trace(input).tensor(model.circuit().outputTensor());
+    }
+
+    @Override
+    public ModelProof prove(CommittedModel model, int[] input) {
+      return ModelProver.prove(model, input, ProgressListener.NONE);
+    }
+  };
+}

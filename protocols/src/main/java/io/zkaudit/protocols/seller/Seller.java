@@ -1,0 +1,314 @@
+package io.zkaudit.protocols.seller;
+
+import com.google.protobuf.ByteString;
+import io.grpc.Status;
+import io.zkaudit.hash.Digest32;
+import io.zkaudit.inference.ModelProof;
+import io.zkaudit.inference.VerifyingKey;
+import io.zkaudit.model.TensorSpec;
+import io.zkaudit.proof.InvalidProofException;
+import io.zkaudit.proto.v1.AnswerStatement;
+import io.zkaudit.proto.v1.ClaimedMetric;
+import io.zkaudit.proto.v1.ContestRequest;
+import io.zkaudit.proto.v1.ContestResponse;
+import io.zkaudit.proto.v1.ModelEntry;
+import io.zkaudit.proto.v1.PredictRequest;
+import io.zkaudit.proto.v1.ProvenAnswer;
+import io.zkaudit.proto.v1.RegisterModelRequest;
+import io.zkaudit.proto.v1.SignedAnswer;
+import io.zkaudit.protocols.PartyKey;
+import io.zkaudit.protocols.Statements;
+import io.zkaudit.protocols.Tensors;
+import io.zkaudit.prover.inference.CommittedModel;
+import io.zkaudit.prover.inference.ProverException;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+/**
+ * The seller's protocol logic, independent of the transport: validates every request field,
+ * answers, signs, proves and records. The gRPC services only translate to and from it.
+ */
+public final class Seller {
+  static final int MAX_NAME = 200;
+  static final int MAX_METRICS = 32;
+  private static final Pattern CONTEST_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
+  private final PartyKey key;
+  private final SellerStore store;
+  private final SellerConfig config;
+  private final AnswerProver prover;
+  /**
+   * One proof at a time: a proof takes all cores and, for MobileNet, 7 GB of heap, so concurrent
+   * requests queue here instead of exhausting the seller's memory.
+   */
+  private final java.util.concurrent.Semaphore proofSlot = new java.util.concurrent.Semaphore(1, true);
+  /** The models whose weights this process holds, by model id: only these can be proven. */
+  private final Map<Digest32, CommittedModel> loaded = new ConcurrentHashMap<>();
+
+  public Seller(PartyKey key, SellerStore store, SellerConfig config, AnswerProver prover) {
+    this.key = key;
+    this.store = store;
+    this.config = config;
+    this.prover = prover;
+  }
+
+  public SellerStore store() {
+    return store;
+  }
+
+  public PartyKey key() {
+    return key;
+  }
+
+  /**
+   * Loads a committed model and registers it unless it already is (a restarted seller loads the
+   * same weights again and finds its registration in the store).
+   */
+  public ModelEntry serve(CommittedModel model, String name, List<ClaimedMetric> metrics) {
+    loaded.put(model.vk().digest(), model);
+    var existing = store.model(model.vk().digest().bytes());
+    if (existing.isPresent()) {
+      return existing.get();
+    }
+    RegisterModelRequest.Builder r = RegisterModelRequest.newBuilder()
+        .setName(name).setVerifyingKey(ByteString.copyFrom(model.vk().encode())).addAllMetrics(metrics);
+    return register(r.setSellerSignature(key.sign(Statements.register(r.build()))).build());
+  }
+
+  public ModelEntry register(RegisterModelRequest r) {
+    if (!r.hasSellerSignature() || !PartyKey.verify(r.getSellerSignature(), Statements.register(r))) {
+      throw RequestRejected.denied("seller_signature: a registration must be signed");
+    }
+    if (!r.getSellerSignature().getPublicKey().equals(key.publicKeyBytes())) {
+      throw RequestRejected.denied("seller_signature: only this seller registers models in its registry");
+    }
+    String name = r.getName();
+    if (name.isBlank() || name.length() > MAX_NAME) {
+      throw RequestRejected.invalid("name: 1 to " + MAX_NAME + " characters");
+    }
+    if (r.getMetricsCount() > MAX_METRICS) {
+      throw RequestRejected.invalid("metrics: at most " + MAX_METRICS);
+    }
+    for (ClaimedMetric m : r.getMetricsList()) {
+      if (m.getName().isBlank() || m.getName().length() > 100 || m.getDataset().length() > MAX_NAME
+          || !Double.isFinite(m.getValue())) {
+        throw RequestRejected.invalid("metrics: a name of 1 to 100 characters, a finite value, a dataset name");
+      }
+    }
+    VerifyingKey vk;
+    try {
+      vk = VerifyingKey.decode(r.getVerifyingKey().toByteArray());
+    } catch (InvalidProofException | RuntimeException e) {
+      throw RequestRejected.invalid("verifying_key: " + e.getMessage());
+    }
+    Digest32 id = vk.digest();
+    if (!loaded.containsKey(id)) {
+      throw new RequestRejected(Status.Code.FAILED_PRECONDITION,
+          "verifying_key: this seller does not hold the weights of model " + id.hex() + ", so it could not prove it");
+    }
+    var existing = store.model(id.bytes());
+    if (existing.isPresent()) {
+      throw new RequestRejected(Status.Code.ALREADY_EXISTS, "model " + id.hex() + " is registered");
+    }
+    ModelEntry entry = ModelEntry.newBuilder()
+        .setModelId(ByteString.copyFrom(id.bytes()))
+        .setName(name)
+        .setDescriptionDigest(ByteString.copyFrom(vk.description().digest()))
+        .setVerifyingKey(r.getVerifyingKey())
+        .addAllMetrics(r.getMetricsList())
+        .setRegisteredAtMillis(config.clock().millis())
+        .setSellerSignature(r.getSellerSignature())
+        .build();
+    store.putModel(entry);
+    return entry;
+  }
+
+  public List<ModelEntry> models() {
+    return store.models();
+  }
+
+  public ModelEntry model(ByteString modelId) {
+    requireLength("model_id", modelId, Digest32.LENGTH);
+    return store.model(modelId.toByteArray())
+        .orElseThrow(() -> RequestRejected.notFound("model_id: no model " + hex(modelId) + " is registered"));
+  }
+
+  public ProvenAnswer predict(PredictRequest r) {
+    Request q = validate(r);
+    ModelProof proof;
+    try {
+      proof = proveOne(q.model, q.input);
+    } catch (ProverException e) {
+      throw RequestRejected.invalid("input: cannot be proven: " + e.getMessage());
+    }
+    byte[] proofBytes = proof.encode();
+    SignedAnswer answer = answer(r, q.input, proof.output());
+    store.putAnswer(new StoredAnswer(answer, q.input, proofBytes));
+    return ProvenAnswer.newBuilder().setAnswer(answer).setProof(ByteString.copyFrom(proofBytes)).build();
+  }
+
+  public SignedAnswer predictSigned(PredictRequest r) {
+    Request q = validate(r);
+    int[] output;
+    try {
+      output = prover.output(q.model, q.input);
+    } catch (RuntimeException e) {
+      throw RequestRejected.invalid("input: cannot be evaluated: " + e.getMessage());
+    }
+    SignedAnswer answer = answer(r, q.input, output);
+    store.putAnswer(new StoredAnswer(answer, q.input, null));
+    return answer;
+  }
+
+  /**
+   * Proves each contested answer (reusing a proof made earlier) and records whether that was
+   * before the deadline. The contest is stored before any proving, so that it survives a crash:
+   * the buyer sends the same signed request again and the seller resumes it (or, if it was
+   * finished, answers with the same proofs). Any other request with a used contest id is refused.
+   */
+  public ContestResponse contest(ContestRequest c) {
+    if (!CONTEST_ID.matcher(c.getContestId()).matches()) {
+      throw RequestRejected.invalid("contest_id: 1 to 64 letters, digits, '-' or '_'");
+    }
+    int n = c.getAnswerIdsCount();
+    if (n == 0 || n > config.maxContestAnswers()) {
+      throw RequestRejected.invalid("answer_ids: 1 to " + config.maxContestAnswers() + " answers");
+    }
+    Set<String> distinct = new HashSet<>(c.getAnswerIdsList());
+    if (distinct.size() != n) {
+      throw RequestRejected.invalid("answer_ids: each answer once");
+    }
+    if (!c.hasBuyerSignature() || !PartyKey.verify(c.getBuyerSignature(), Statements.contest(c))) {
+      throw RequestRejected.denied("buyer_signature: missing or not over this request");
+    }
+    ByteString buyer = c.getBuyerSignature().getPublicKey();
+    var existing = store.contest(c.getContestId());
+    if (existing.isPresent()) {
+      ContestRecord e = existing.get();
+      // The same signed request again (a retry, or a replay: either way the same answer).
+      if (!java.util.Arrays.equals(e.buyer(), buyer.toByteArray()) || e.requestedAt() != c.getRequestedAtMillis()
+          || !e.answerIds().equals(c.getAnswerIdsList())) {
+        throw new RequestRejected(Status.Code.ALREADY_EXISTS, "contest_id: " + c.getContestId() + " was used");
+      }
+      return prove(e);
+    }
+    long now = config.clock().millis();
+    if (Math.abs(now - c.getRequestedAtMillis()) > config.clockSkew().toMillis()) {
+      throw RequestRejected.invalid("requested_at_millis: more than " + config.clockSkew().toSeconds()
+          + " s from the seller's clock (a stale or replayed request)");
+    }
+    for (String id : c.getAnswerIdsList()) {
+      store.answer(id).filter(a -> a.signed().getStatement().getBuyer().equals(buyer))
+          // The same error for someone else's answer as for none: a buyer sees only its own.
+          .orElseThrow(() -> RequestRejected.notFound("answer_ids: no answer " + id + " for this buyer"));
+    }
+    ContestRecord record = new ContestRecord(c.getContestId(), buyer.toByteArray(), c.getRequestedAtMillis(),
+        now + config.contestWindow().toMillis(), ContestRecord.Status.OPEN, null, c.getAnswerIdsList());
+    store.putContest(record, c.getBuyerSignature().getRs().toByteArray());
+    return prove(record);
+  }
+
+  /** Proves what is not proven yet, closes the contest if it is open, and answers with every proof. */
+  private ContestResponse prove(ContestRecord contest) {
+    ContestResponse.Builder out = ContestResponse.newBuilder().setContestId(contest.contestId())
+        .setDeadlineMillis(contest.deadline());
+    for (String id : contest.answerIds()) {
+      StoredAnswer a = store.answer(id).orElseThrow(() -> new StoreException("contested answer " + id + " is gone", null));
+      byte[] proof = a.proof();
+      if (proof == null) {
+        CommittedModel m = loadedModel(a.signed().getStatement().getModelId());
+        try {
+          proof = proveOne(m, a.input()).encode();
+        } catch (ProverException e) {
+          throw new RequestRejected(Status.Code.INTERNAL, "the seller cannot prove answer " + id + ": " + e.getMessage());
+        }
+        store.setProof(a.id(), proof);
+      }
+      out.addProofs(ProvenAnswer.newBuilder().setAnswer(a.signed()).setProof(ByteString.copyFrom(proof)));
+    }
+    long provenAt;
+    if (contest.status() == ContestRecord.Status.OPEN) {
+      provenAt = config.clock().millis();
+      store.closeContest(contest.contestId(),
+          provenAt <= contest.deadline() ? ContestRecord.Status.PROVEN : ContestRecord.Status.LATE, provenAt);
+    } else {
+      provenAt = contest.provenAt();
+    }
+    return out.setProvenAtMillis(provenAt).build();
+  }
+
+  private ModelProof proveOne(CommittedModel model, int[] input) {
+    try {
+      proofSlot.acquire();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RequestRejected(Status.Code.UNAVAILABLE, "the seller is stopping");
+    }
+    try {
+      return prover.prove(model, input);
+    } finally {
+      proofSlot.release();
+    }
+  }
+
+  private record Request(CommittedModel model, int[] input) {}
+
+  private Request validate(PredictRequest r) {
+    model(r.getModelId());
+    CommittedModel m = loadedModel(r.getModelId());
+    requireLength("buyer", r.getBuyer(), PartyKey.PUBLIC_KEY_BYTES);
+    if (!PartyKey.isPublicKey(r.getBuyer().toByteArray())) {
+      throw RequestRejected.invalid("buyer: not a compressed secp256k1 public key");
+    }
+    TensorSpec spec = m.model().description().tensor(m.circuit().inputTensor());
+    if (r.getInputCount() != spec.size()) {
+      throw RequestRejected.invalid("input: the model takes " + spec.size() + " values " + spec.shape()
+          + ", not " + r.getInputCount());
+    }
+    int[] input = Tensors.fromList(r.getInputList());
+    for (int i = 0; i < input.length; i++) {
+      if (input[i] < spec.type().min() || input[i] > spec.type().max()) {
+        throw RequestRejected.invalid("input[" + i + "]: " + input[i] + " is outside [" + spec.type().min() + ", "
+            + spec.type().max() + "]");
+      }
+    }
+    return new Request(m, input);
+  }
+
+  private CommittedModel loadedModel(ByteString modelId) {
+    CommittedModel m = loaded.get(new Digest32(modelId.toByteArray()));
+    if (m == null) {
+      throw new RequestRejected(Status.Code.FAILED_PRECONDITION, "model_id: model " + hex(modelId)
+          + " is registered but its weights are not loaded by this seller process");
+    }
+    return m;
+  }
+
+  private SignedAnswer answer(PredictRequest r, int[] input, int[] output) {
+    AnswerStatement s = AnswerStatement.newBuilder()
+        .setAnswerId(UUID.randomUUID().toString())
+        .setModelId(r.getModelId())
+        .setBuyer(r.getBuyer())
+        .setInputHash(ByteString.copyFrom(Statements.tensorHash(input)))
+        .setOutputHash(ByteString.copyFrom(Statements.tensorHash(output)))
+        .setCreatedAtMillis(config.clock().millis())
+        .build();
+    return SignedAnswer.newBuilder().setStatement(s).addAllOutput(Tensors.toList(output))
+        .setSellerSignature(key.sign(Statements.answer(s))).build();
+  }
+
+  private static void requireLength(String field, ByteString b, int length) {
+    if (b.size() != length) {
+      throw RequestRejected.invalid(field + ": " + length + " bytes, not " + b.size());
+    }
+  }
+
+  private static String hex(ByteString b) {
+    return java.util.HexFormat.of().formatHex(b.toByteArray());
+  }
+}

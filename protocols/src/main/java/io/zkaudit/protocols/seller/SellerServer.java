@@ -1,0 +1,77 @@
+package io.zkaudit.protocols.seller;
+
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.zkaudit.protocols.PartyKey;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A running seller: its store opened (and migrated), its gRPC server listening. Closing stops the
+ * server, waiting for calls in flight, then closes the store, so a seller can be stopped and
+ * started again on the same database.
+ */
+public final class SellerServer implements AutoCloseable {
+  private final SellerStore store;
+  private final Seller seller;
+  private final Server server;
+  private boolean closed;
+
+  private SellerServer(SellerStore store, Seller seller, Server server) {
+    this.store = store;
+    this.seller = seller;
+    this.server = server;
+  }
+
+  public static SellerServer start(PartyKey key, SellerConfig config, AnswerProver prover) {
+    SellerStore store = SellerStore.open(config.jdbcUrl());
+    Seller seller = new Seller(key, store, config, prover);
+    Server server = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()))
+        .maxInboundMessageSize(config.maxRequestBytes())
+        .maxInboundMetadataSize(16 << 10)
+        .addService(new RegistryService(seller))
+        .addService(new PredictionService(seller))
+        .build();
+    try {
+      server.start();
+    } catch (IOException e) {
+      store.close();
+      throw new UncheckedIOException("cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
+    }
+    return new SellerServer(store, seller, server);
+  }
+
+  public Seller seller() {
+    return seller;
+  }
+
+  public int port() {
+    return server.getPort();
+  }
+
+  public void awaitTermination() throws InterruptedException {
+    server.awaitTermination();
+  }
+
+  /** Idempotent: a shutdown hook and the main thread may both close. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    server.shutdown();
+    try {
+      if (!server.awaitTermination(30, TimeUnit.SECONDS)) {
+        server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      server.shutdownNow();
+      Thread.currentThread().interrupt();
+    } finally {
+      store.close();
+    }
+  }
+}

@@ -1,0 +1,286 @@
+package io.zkaudit.protocols.seller;
+
+import com.google.protobuf.ByteString;
+import io.zkaudit.proto.v1.AnswerStatement;
+import io.zkaudit.proto.v1.ClaimedMetric;
+import io.zkaudit.proto.v1.ModelEntry;
+import io.zkaudit.proto.v1.Signature;
+import io.zkaudit.proto.v1.SignedAnswer;
+import io.zkaudit.protocols.Tensors;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.flywaydb.core.Flyway;
+
+/**
+ * The seller's state in a relational database: embedded H2 by default, any JDBC URL whose driver
+ * is on the class path. The schema is created and upgraded by Flyway migrations
+ * (db/migration/V*.sql) when the store opens, so an old database is brought forward, never
+ * recreated. One connection, used under the store's lock: the seller's writes are few and small
+ * next to its proofs, and one connection keeps an embedded database open for the store's life.
+ */
+public final class SellerStore implements AutoCloseable {
+  private final Connection db;
+
+  private SellerStore(Connection db) {
+    this.db = db;
+  }
+
+  /** The default: an H2 file database under the given path prefix (H2 appends .mv.db). */
+  public static String h2FileUrl(java.nio.file.Path prefix) {
+    return "jdbc:h2:file:" + prefix.toAbsolutePath();
+  }
+
+  public static SellerStore open(String jdbcUrl) {
+    try {
+      Flyway.configure().dataSource(jdbcUrl, null, null).locations("classpath:db/migration").load().migrate();
+      Connection c = DriverManager.getConnection(jdbcUrl);
+      c.setAutoCommit(false);
+      return new SellerStore(c);
+    } catch (SQLException | RuntimeException e) {
+      throw new StoreException("cannot open the seller database " + jdbcUrl + ": " + e.getMessage(), e);
+    }
+  }
+
+  public synchronized void putModel(ModelEntry m) {
+    run(() -> {
+      try (PreparedStatement p = db.prepareStatement("INSERT INTO models (model_id, name, description_digest,"
+          + " verifying_key, seller_signature, seller_key, registered_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+        p.setBytes(1, m.getModelId().toByteArray());
+        p.setString(2, m.getName());
+        p.setBytes(3, m.getDescriptionDigest().toByteArray());
+        p.setBytes(4, m.getVerifyingKey().toByteArray());
+        p.setBytes(5, m.getSellerSignature().getRs().toByteArray());
+        p.setBytes(6, m.getSellerSignature().getPublicKey().toByteArray());
+        p.setLong(7, m.getRegisteredAtMillis());
+        p.executeUpdate();
+      }
+      try (PreparedStatement p = db.prepareStatement(
+          "INSERT INTO model_metrics (model_id, position, name, metric, dataset) VALUES (?, ?, ?, ?, ?)")) {
+        for (int i = 0; i < m.getMetricsCount(); i++) {
+          ClaimedMetric c = m.getMetrics(i);
+          p.setBytes(1, m.getModelId().toByteArray());
+          p.setInt(2, i);
+          p.setString(3, c.getName());
+          p.setDouble(4, c.getValue());
+          p.setString(5, c.getDataset());
+          p.executeUpdate();
+        }
+      }
+      return null;
+    });
+  }
+
+  public synchronized Optional<ModelEntry> model(byte[] modelId) {
+    return run(() -> {
+      List<ModelEntry> found = models("WHERE model_id = ?", modelId);
+      return found.stream().findFirst();
+    });
+  }
+
+  public synchronized List<ModelEntry> models() {
+    return run(() -> models("", null));
+  }
+
+  private List<ModelEntry> models(String where, byte[] id) throws SQLException {
+    List<ModelEntry> out = new ArrayList<>();
+    try (PreparedStatement p = db.prepareStatement("SELECT model_id, name, description_digest, verifying_key,"
+        + " seller_signature, seller_key, registered_at FROM models " + where + " ORDER BY registered_at, model_id")) {
+      if (id != null) {
+        p.setBytes(1, id);
+      }
+      try (ResultSet r = p.executeQuery()) {
+        while (r.next()) {
+          out.add(ModelEntry.newBuilder()
+              .setModelId(ByteString.copyFrom(r.getBytes(1)))
+              .setName(r.getString(2))
+              .setDescriptionDigest(ByteString.copyFrom(r.getBytes(3)))
+              .setVerifyingKey(ByteString.copyFrom(r.getBytes(4)))
+              .setSellerSignature(Signature.newBuilder().setRs(ByteString.copyFrom(r.getBytes(5)))
+                  .setPublicKey(ByteString.copyFrom(r.getBytes(6))))
+              .setRegisteredAtMillis(r.getLong(7))
+              .build());
+        }
+      }
+    }
+    List<ModelEntry> withMetrics = new ArrayList<>();
+    try (PreparedStatement p = db.prepareStatement(
+        "SELECT name, metric, dataset FROM model_metrics WHERE model_id = ? ORDER BY position")) {
+      for (ModelEntry m : out) {
+        ModelEntry.Builder b = m.toBuilder();
+        p.setBytes(1, m.getModelId().toByteArray());
+        try (ResultSet r = p.executeQuery()) {
+          while (r.next()) {
+            b.addMetrics(ClaimedMetric.newBuilder().setName(r.getString(1)).setValue(r.getDouble(2))
+                .setDataset(r.getString(3)));
+          }
+        }
+        withMetrics.add(b.build());
+      }
+    }
+    return withMetrics;
+  }
+
+  public synchronized void putAnswer(StoredAnswer a) {
+    run(() -> {
+      AnswerStatement s = a.signed().getStatement();
+      try (PreparedStatement p = db.prepareStatement("INSERT INTO answers (answer_id, model_id, buyer, input,"
+          + " input_hash, output, output_hash, seller_signature, proof, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        p.setString(1, s.getAnswerId());
+        p.setBytes(2, s.getModelId().toByteArray());
+        p.setBytes(3, s.getBuyer().toByteArray());
+        p.setBytes(4, Tensors.toBytes(a.input()));
+        p.setBytes(5, s.getInputHash().toByteArray());
+        p.setBytes(6, Tensors.toBytes(Tensors.fromList(a.signed().getOutputList())));
+        p.setBytes(7, s.getOutputHash().toByteArray());
+        p.setBytes(8, a.signed().getSellerSignature().getRs().toByteArray());
+        p.setBytes(9, a.proof());
+        p.setLong(10, s.getCreatedAtMillis());
+        p.executeUpdate();
+      }
+      return null;
+    });
+  }
+
+  public synchronized void setProof(String answerId, byte[] proof) {
+    run(() -> {
+      try (PreparedStatement p = db.prepareStatement("UPDATE answers SET proof = ? WHERE answer_id = ?")) {
+        p.setBytes(1, proof);
+        p.setString(2, answerId);
+        p.executeUpdate();
+      }
+      return null;
+    });
+  }
+
+  /** The answer with the seller's public key filled in (the store keeps one seller key per model). */
+  public synchronized Optional<StoredAnswer> answer(String answerId) {
+    return run(() -> {
+      try (PreparedStatement p = db.prepareStatement("SELECT a.answer_id, a.model_id, a.buyer, a.input, a.input_hash,"
+          + " a.output, a.output_hash, a.seller_signature, a.proof, a.created_at, m.seller_key"
+          + " FROM answers a JOIN models m ON a.model_id = m.model_id WHERE a.answer_id = ?")) {
+        p.setString(1, answerId);
+        try (ResultSet r = p.executeQuery()) {
+          if (!r.next()) {
+            return Optional.empty();
+          }
+          AnswerStatement s = AnswerStatement.newBuilder()
+              .setAnswerId(r.getString(1))
+              .setModelId(ByteString.copyFrom(r.getBytes(2)))
+              .setBuyer(ByteString.copyFrom(r.getBytes(3)))
+              .setInputHash(ByteString.copyFrom(r.getBytes(5)))
+              .setOutputHash(ByteString.copyFrom(r.getBytes(7)))
+              .setCreatedAtMillis(r.getLong(10))
+              .build();
+          SignedAnswer signed = SignedAnswer.newBuilder()
+              .setStatement(s)
+              .addAllOutput(Tensors.toList(Tensors.fromBytes(r.getBytes(6))))
+              .setSellerSignature(Signature.newBuilder().setRs(ByteString.copyFrom(r.getBytes(8)))
+                  .setPublicKey(ByteString.copyFrom(r.getBytes(11))))
+              .build();
+          return Optional.of(new StoredAnswer(signed, Tensors.fromBytes(r.getBytes(4)), r.getBytes(9)));
+        }
+      }
+    });
+  }
+
+  public synchronized void putContest(ContestRecord c, byte[] buyerSignature) {
+    run(() -> {
+      try (PreparedStatement p = db.prepareStatement("INSERT INTO contests (contest_id, buyer, requested_at, deadline,"
+          + " status, proven_at, buyer_signature) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+        p.setString(1, c.contestId());
+        p.setBytes(2, c.buyer());
+        p.setLong(3, c.requestedAt());
+        p.setLong(4, c.deadline());
+        p.setString(5, c.status().name());
+        p.setObject(6, c.provenAt());
+        p.setBytes(7, buyerSignature);
+        p.executeUpdate();
+      }
+      try (PreparedStatement p = db.prepareStatement(
+          "INSERT INTO contest_answers (contest_id, position, answer_id) VALUES (?, ?, ?)")) {
+        for (int i = 0; i < c.answerIds().size(); i++) {
+          p.setString(1, c.contestId());
+          p.setInt(2, i);
+          p.setString(3, c.answerIds().get(i));
+          p.executeUpdate();
+        }
+      }
+      return null;
+    });
+  }
+
+  public synchronized void closeContest(String contestId, ContestRecord.Status status, long provenAt) {
+    run(() -> {
+      try (PreparedStatement p = db.prepareStatement("UPDATE contests SET status = ?, proven_at = ? WHERE contest_id = ?")) {
+        p.setString(1, status.name());
+        p.setLong(2, provenAt);
+        p.setString(3, contestId);
+        p.executeUpdate();
+      }
+      return null;
+    });
+  }
+
+  public synchronized Optional<ContestRecord> contest(String contestId) {
+    return run(() -> {
+      List<String> ids = new ArrayList<>();
+      try (PreparedStatement p = db.prepareStatement(
+          "SELECT answer_id FROM contest_answers WHERE contest_id = ? ORDER BY position")) {
+        p.setString(1, contestId);
+        try (ResultSet r = p.executeQuery()) {
+          while (r.next()) {
+            ids.add(r.getString(1));
+          }
+        }
+      }
+      try (PreparedStatement p = db.prepareStatement(
+          "SELECT buyer, requested_at, deadline, status, proven_at FROM contests WHERE contest_id = ?")) {
+        p.setString(1, contestId);
+        try (ResultSet r = p.executeQuery()) {
+          if (!r.next()) {
+            return Optional.empty();
+          }
+          long provenAt = r.getLong(5);
+          Long proven = r.wasNull() ? null : provenAt;
+          return Optional.of(new ContestRecord(contestId, r.getBytes(1), r.getLong(2), r.getLong(3),
+              ContestRecord.Status.valueOf(r.getString(4)), proven, List.copyOf(ids)));
+        }
+      }
+    });
+  }
+
+  @Override
+  public synchronized void close() {
+    try {
+      db.close();
+    } catch (SQLException e) {
+      throw new StoreException("cannot close the seller database: " + e.getMessage(), e);
+    }
+  }
+
+  private interface Work<T> {
+    T run() throws SQLException;
+  }
+
+  /** One transaction: committed whole, or rolled back and reported as a StoreException. */
+  private <T> T run(Work<T> work) {
+    try {
+      T result = work.run();
+      db.commit();
+      return result;
+    } catch (SQLException e) {
+      try {
+        db.rollback();
+      } catch (SQLException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw new StoreException("seller database: " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,92 @@
+package io.zkaudit.protocols;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.zkaudit.proto.v1.ContestRequest;
+import io.zkaudit.proto.v1.GetModelRequest;
+import io.zkaudit.proto.v1.ModelRegistryGrpc;
+import io.zkaudit.proto.v1.PredictRequest;
+import io.zkaudit.proto.v1.PredictionGrpc;
+import io.zkaudit.proto.v1.RegisterModelRequest;
+import io.zkaudit.proto.v1.SignedAnswer;
+import io.zkaudit.protocols.seller.AnswerProver;
+import io.zkaudit.protocols.seller.SellerStore;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The seller refuses malformed, oversized, unauthorised and replayed requests, with a clear status. */
+class SellerValidationTest {
+  @TempDir Path tmp;
+
+  private static ManagedChannel channel(int port) {
+    return NettyChannelBuilder.forAddress("localhost", port).usePlaintext().build();
+  }
+
+  private static void assertRefused(Status.Code code, String contains, Runnable call) {
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class, call::run);
+    assertEquals(code, e.getStatus().getCode(), e.getStatus().toString());
+    assertTrue(String.valueOf(e.getStatus().getDescription()).contains(contains), e.getStatus().toString());
+  }
+
+  @Test
+  void malformedRequestsAreRefusedWithTheFieldNamed() throws Exception {
+    try (SellerFixture f = SellerFixture.start(PartyKey.generate(), SellerStore.h2FileUrl(tmp.resolve("s")),
+        AnswerProver.HONEST, PartyKey.generate(), SellerFixture.maxRequestBytes(64 << 10))) {
+      ManagedChannel ch = channel(f.server.port());
+      try {
+        var prediction = PredictionGrpc.newBlockingStub(ch).withDeadlineAfter(60, TimeUnit.SECONDS);
+        var registry = ModelRegistryGrpc.newBlockingStub(ch).withDeadlineAfter(60, TimeUnit.SECONDS);
+        ByteString model = ByteString.copyFrom(Resnet8.model().vk().digest().bytes());
+        ByteString buyer = PartyKey.generate().publicKeyBytes();
+        int[] x = Resnet8.input(20);
+        PredictRequest good = PredictRequest.newBuilder().setModelId(model).setBuyer(buyer)
+            .addAllInput(Tensors.toList(x)).build();
+
+        assertRefused(Status.Code.NOT_FOUND, "model_id", () -> registry.get(
+            GetModelRequest.newBuilder().setModelId(ByteString.copyFrom(new byte[32])).build()));
+        assertRefused(Status.Code.INVALID_ARGUMENT, "model_id", () -> registry.get(GetModelRequest.getDefaultInstance()));
+        assertRefused(Status.Code.INVALID_ARGUMENT, "input", () -> prediction.predictSigned(
+            good.toBuilder().clearInput().addInput(1).build()));
+        assertRefused(Status.Code.INVALID_ARGUMENT, "input[3]", () -> prediction.predictSigned(
+            good.toBuilder().setInput(3, 1000).build()));
+        assertRefused(Status.Code.INVALID_ARGUMENT, "buyer", () -> prediction.predictSigned(
+            good.toBuilder().setBuyer(ByteString.copyFrom(new byte[33])).build()));
+        // 40,000 sint32 values of 4 bytes each: over the 64 KiB limit, refused before it is parsed.
+        PredictRequest.Builder big = good.toBuilder();
+        for (int i = 0; i < 40_000; i++) big.addInput(-10_000_000);
+        assertRefused(Status.Code.RESOURCE_EXHAUSTED, "", () -> prediction.predictSigned(big.build()));
+
+        // Registering is for the seller alone.
+        PartyKey other = PartyKey.generate();
+        RegisterModelRequest.Builder reg = RegisterModelRequest.newBuilder().setName("mine")
+            .setVerifyingKey(ByteString.copyFrom(Resnet8.model().vk().encode()));
+        assertRefused(Status.Code.PERMISSION_DENIED, "only this seller",
+            () -> registry.register(reg.setSellerSignature(other.sign(Statements.register(reg.build()))).build()));
+
+        // A contest: unsigned, then replayed.
+        SignedAnswer a = prediction.predictSigned(good);
+        PartyKey wrong = PartyKey.generate();
+        ContestRequest.Builder c = ContestRequest.newBuilder().setContestId("c1")
+            .addAnswerIds(a.getStatement().getAnswerId()).setRequestedAtMillis(System.currentTimeMillis());
+        assertRefused(Status.Code.PERMISSION_DENIED, "buyer_signature", () -> prediction.contest(c.build()));
+        ContestRequest signedByOther = c.setBuyerSignature(wrong.sign(Statements.contest(c.build()))).build();
+        assertRefused(Status.Code.NOT_FOUND, "no answer", () -> prediction.contest(signedByOther));
+        ContestRequest stale = c.setRequestedAtMillis(System.currentTimeMillis() - 3_600_000)
+            .setBuyerSignature(wrong.sign(Statements.contest(c.setRequestedAtMillis(System.currentTimeMillis() - 3_600_000).build())))
+            .build();
+        assertRefused(Status.Code.INVALID_ARGUMENT, "requested_at_millis", () -> prediction.contest(stale));
+      } finally {
+        ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
+    }
+  }
+}
