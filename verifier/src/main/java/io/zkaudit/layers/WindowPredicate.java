@@ -52,27 +52,6 @@ public record WindowPredicate(int kernel, int stride, int pad, int outBits, int 
     return t;
   }
 
-  /** A at the point (tapPoint, inPoint), for the verifier: sum_y eq(r,y) eq(tap,i) eq(in, source). */
-  Ext2 evaluateDirect(Ext2[] r, Ext2[] tapPoint, Ext2[] inPoint) {
-    checkPoint(r, outBits, "output");
-    checkPoint(tapPoint, tapBits, "tap");
-    checkPoint(inPoint, inBits, "input");
-    long[] eqOut = Mle.eqTable(r);
-    long[] eqTap = Mle.eqTable(tapPoint);
-    long[] eqIn = Mle.eqTable(inPoint);
-    Ext2 acc = Ext2.ZERO;
-    for (int y = 0; y < (1 << outBits); y++) {
-      Ext2 perY = Ext2.ZERO;
-      for (int i = 0; i < kernel; i++) {
-        int src = source(y, i);
-        if (src >= 0) {
-          perY = perY.add(ExtVector.get(eqTap, i).mul(ExtVector.get(eqIn, src)));
-        }
-      }
-      acc = acc.add(perY.mul(ExtVector.get(eqOut, y)));
-    }
-    return acc;
-  }
 
   private static void checkPoint(Ext2[] p, int bits, String what) {
     if (p.length != bits) {
@@ -80,58 +59,29 @@ public record WindowPredicate(int kernel, int stride, int pad, int outBits, int 
     }
   }
 
-  /** sum over Boolean y' of A(tapPoint, y'): how much input the window reads, weighted by eq. */
-  Ext2 sumOverInputDirect(Ext2[] r, Ext2[] tapPoint) {
-    checkPoint(r, outBits, "output");
-    checkPoint(tapPoint, tapBits, "tap");
-    long[] eqOut = Mle.eqTable(r);
-    long[] eqTap = Mle.eqTable(tapPoint);
-    Ext2 acc = Ext2.ZERO;
-    for (int y = 0; y < (1 << outBits); y++) {
-      Ext2 perY = Ext2.ZERO;
-      for (int i = 0; i < kernel; i++) {
-        if (source(y, i) >= 0) {
-          perY = perY.add(ExtVector.get(eqTap, i));
-        }
-      }
-      acc = acc.add(perY.mul(ExtVector.get(eqOut, y)));
-    }
-    return acc;
-  }
 
-  /** sum over Boolean taps i of A(i, inPoint): the wiring of a window whose taps all weigh 1 (pools). */
-  Ext2 evaluateSummedTapsDirect(Ext2[] r, Ext2[] inPoint) {
+
+
+  /**
+   * The same sum as {@link #bitwise}, directly over output positions and taps: O(2^outBits * kernel).
+   * The fallback for strides that are not powers of two, and the reference the tests compare with.
+   */
+  Ext2 direct(Ext2[] r, Ext2[] tap, Ext2[] in) {
     checkPoint(r, outBits, "output");
-    checkPoint(inPoint, inBits, "input");
     long[] eqOut = Mle.eqTable(r);
-    long[] eqIn = Mle.eqTable(inPoint);
+    long[] eqTap = tap == null ? null : Mle.eqTable(tap);
+    long[] eqIn = in == null ? null : Mle.eqTable(in);
     Ext2 acc = Ext2.ZERO;
     for (int y = 0; y < (1 << outBits); y++) {
       Ext2 perY = Ext2.ZERO;
       for (int i = 0; i < kernel; i++) {
         int src = source(y, i);
         if (src >= 0) {
-          perY = perY.add(ExtVector.get(eqIn, src));
+          Ext2 w = eqTap == null ? Ext2.ONE : ExtVector.get(eqTap, i);
+          perY = perY.add(eqIn == null ? w : w.mul(ExtVector.get(eqIn, src)));
         }
       }
       acc = acc.add(perY.mul(ExtVector.get(eqOut, y)));
-    }
-    return acc;
-  }
-
-  /** sum over Boolean taps and inputs of A: sum_y eq(r, y) * (number of taps of y inside the input). */
-  Ext2 windowCountDirect(Ext2[] r) {
-    checkPoint(r, outBits, "output");
-    long[] eqOut = Mle.eqTable(r);
-    Ext2 acc = Ext2.ZERO;
-    for (int y = 0; y < (1 << outBits); y++) {
-      int count = 0;
-      for (int i = 0; i < kernel; i++) {
-        if (source(y, i) >= 0) {
-          count++;
-        }
-      }
-      acc = acc.add(ExtVector.get(eqOut, y).mul(count));
     }
     return acc;
   }
@@ -167,8 +117,7 @@ public record WindowPredicate(int kernel, int stride, int pad, int outBits, int 
   private Ext2 bitwise(Ext2[] r, Ext2[] tap, Ext2[] in) {
     checkPoint(r, outBits, "output");
     if (Integer.bitCount(stride) != 1) {
-      return tap != null && in != null ? evaluateDirect(r, tap, in)
-          : tap != null ? sumOverInputDirect(r, tap) : in != null ? evaluateSummedTapsDirect(r, in) : windowCountDirect(r);
+      return direct(r, tap, in);
     }
     int shift = Integer.numberOfTrailingZeros(stride);
     int positions = Math.max(Math.max(inBits, outBits + shift), Math.max(tapBits, 32 - Integer.numberOfLeadingZeros(pad))) + 2;

@@ -55,10 +55,10 @@ class WindowPredicateTest {
     System.arraycopy(in, 0, joint, tapBits, inBits);
     assertEquals(Mle.evaluateExt(table, joint), w.evaluate(r, tap, in));
     // The logarithmic (bitwise) evaluations equal the direct sums over output positions.
-    assertEquals(w.evaluateDirect(r, tap, in), w.evaluate(r, tap, in));
-    assertEquals(w.sumOverInputDirect(r, tap), w.sumOverInput(r, tap));
-    assertEquals(w.evaluateSummedTapsDirect(r, in), w.evaluateSummedTaps(r, in));
-    assertEquals(w.windowCountDirect(r), w.windowCount(r));
+    assertEquals(w.direct(r, tap, in), w.evaluate(r, tap, in));
+    assertEquals(w.direct(r, tap, null), w.sumOverInput(r, tap));
+    assertEquals(w.direct(r, null, in), w.evaluateSummedTaps(r, in));
+    assertEquals(w.direct(r, null, null), w.windowCount(r));
   }
 
   @Property(tries = 200)
