@@ -52,15 +52,11 @@ public record WindowPredicate(int kernel, int stride, int pad, int outBits, int 
     return t;
   }
 
-
   private static void checkPoint(Ext2[] p, int bits, String what) {
     if (p.length != bits) {
       throw new IllegalArgumentException(what + " point has " + p.length + " coordinates, expected " + bits);
     }
   }
-
-
-
 
   /**
    * The same sum as {@link #bitwise}, directly over output positions and taps: O(2^outBits * kernel).
