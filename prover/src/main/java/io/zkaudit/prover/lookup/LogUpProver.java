@@ -21,6 +21,7 @@ import io.zkaudit.transcript.Transcript;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * The logUp-GKR prover: the protocol {@link io.zkaudit.lookup.LogUpVerifier} documents.
@@ -385,8 +386,17 @@ public final class LogUpProver {
     return FastField.mul7(x);
   }
 
-  /** Runs body over [0, size) on the prover's worker threads (inline below the threshold). */
-  static void forChunks(int size, io.zkaudit.prover.parallel.Parallel.RangeBody body) {
-    io.zkaudit.prover.parallel.Parallel.forRange(size, PARALLEL_THRESHOLD, body);
+  interface Range {
+    void run(int from, int to);
+  }
+
+  static void forChunks(int size, Range body) {
+    if (size < PARALLEL_THRESHOLD) {
+      body.run(0, size);
+      return;
+    }
+    int chunks = Math.min(size / (PARALLEL_THRESHOLD / 2), 64);
+    int per = size / chunks;
+    IntStream.range(0, chunks).parallel().forEach(c -> body.run(c * per, c == chunks - 1 ? size : (c + 1) * per));
   }
 }
