@@ -157,6 +157,30 @@ public final class LogUpLayout {
     return acc;
   }
 
+  /**
+   * After GKR layer {@code layer}'s sumcheck: the claimed evaluations of each active instance's
+   * (p0, p1, q0, q1) (p omitted where {@link Instance#omitsP} says so, then 1), combined at the
+   * new challenge rho into the claims p(r, rho), q(r, rho) on the next layer. Prover and verifier
+   * both use this, so they read the evaluations in the same order.
+   */
+  public static void bindSibling(List<Integer> active, List<Instance> activeInst, int layer, Ext2[] e, Ext2 rho,
+      Ext2[] p, Ext2[] q) {
+    int o = 0;
+    for (int a = 0; a < active.size(); a++) {
+      int i = active.get(a);
+      Ext2 p0 = Ext2.ONE;
+      Ext2 p1 = Ext2.ONE;
+      if (!activeInst.get(a).omitsP(layer)) {
+        p0 = e[o++];
+        p1 = e[o++];
+      }
+      Ext2 q0 = e[o++];
+      Ext2 q1 = e[o++];
+      p[i] = p0.add(rho.mul(p1.sub(p0)));
+      q[i] = q0.add(rho.mul(q1.sub(q0)));
+    }
+  }
+
   /** sum_c beta^c v_c. */
   public static Ext2 compress(Ext2 beta, Ext2[] values) {
     Ext2 acc = Ext2.ZERO;

@@ -108,20 +108,7 @@ public final class LogUpVerifier {
       }
       Ext2 rho = transcript.challengeExt(LogUpLayout.RHO);
       Ext2[] e = res.evaluations();
-      int o = 0;
-      for (int a = 0; a < active.size(); a++) {
-        int i = active.get(a);
-        Ext2 p0 = Ext2.ONE;
-        Ext2 p1 = Ext2.ONE;
-        if (!activeInst.get(a).omitsP(layer)) {
-          p0 = e[o++];
-          p1 = e[o++];
-        }
-        Ext2 q0 = e[o++];
-        Ext2 q1 = e[o++];
-        p[i] = p0.add(rho.mul(p1.sub(p0)));
-        q[i] = q0.add(rho.mul(q1.sub(q0)));
-      }
+      LogUpLayout.bindSibling(active, activeInst, layer, e, rho, p, q);
       point = Arrays.copyOf(res.point(), layer);
       point[layer - 1] = rho;
       for (int i : active) {
