@@ -31,6 +31,24 @@ public final class InferenceStatement {
     return PcsParams.conjectured100();
   }
 
+  /**
+   * A fresh transcript holding the public statement, in the order prover and verifier must share:
+   * the verifying key's digest, the weight commitment, the input's hash, the output.
+   */
+  public static io.zkaudit.transcript.Transcript transcript(io.zkaudit.hash.Digest32 model,
+      io.zkaudit.pcs.Commitment weights, io.zkaudit.hash.Digest32 inputHash, int[] output) {
+    io.zkaudit.transcript.Transcript t = new io.zkaudit.transcript.Transcript(DOMAIN);
+    t.absorbBytes("model", model.bytes());
+    weights.absorb(t);
+    t.absorbDigest("input-hash", inputHash);
+    long[] f = new long[output.length];
+    for (int i = 0; i < f.length; i++) {
+      f[i] = io.zkaudit.field.Goldilocks.fromSigned(output[i]);
+    }
+    t.absorbField("output", f);
+    return t;
+  }
+
   public static LookupStatement lookups(ModelCircuit c) {
     List<Group> rounding = new ArrayList<>();
     List<Group> range = new ArrayList<>();

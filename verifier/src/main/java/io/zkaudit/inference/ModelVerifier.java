@@ -115,11 +115,7 @@ public final class ModelVerifier {
     int[] output = proof.output();
     checkValues("output", output, outSpec);
 
-    Transcript t = new Transcript(InferenceStatement.DOMAIN);
-    t.absorbBytes("model", proof.model().bytes());
-    vk.weights().absorb(t);
-    t.absorbDigest("input-hash", proof.inputHash());
-    t.absorbField("output", field(output));
+    Transcript t = InferenceStatement.transcript(proof.model(), vk.weights(), proof.inputHash(), output);
     InvalidProofException.check(proof.witness().size() == witnessBins.bins(),
         "the proof has " + proof.witness().size() + " witness commitments, expected " + witnessBins.bins());
     for (int b = 0; b < witnessBins.bins(); b++) {
@@ -240,13 +236,6 @@ public final class ModelVerifier {
     witness.add(new ColumnClaim(producer.columns().out(), c.point(), c.value()));
   }
 
-  static long[] field(int[] values) {
-    long[] f = new long[values.length];
-    for (int i = 0; i < f.length; i++) {
-      f[i] = Goldilocks.fromSigned(values[i]);
-    }
-    return f;
-  }
 
   private static void checkValues(String what, int[] values, TensorSpec spec) throws InvalidProofException {
     InvalidProofException.check(values.length == spec.size(),

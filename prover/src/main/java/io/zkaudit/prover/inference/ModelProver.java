@@ -103,11 +103,7 @@ public final class ModelProver {
     Digest32 model = cm.vk().digest();
     Digest32 inputHash = ModelVerifier.inputHash(input);
 
-    Transcript t = new Transcript(InferenceStatement.DOMAIN);
-    t.absorbBytes("model", model.bytes());
-    cm.vk().weights().absorb(t);
-    t.absorbDigest("input-hash", inputHash);
-    t.absorbField("output", field(w.output));
+    Transcript t = InferenceStatement.transcript(model, cm.vk().weights(), inputHash, w.output);
     progress.progress("commit", 2, phases);
     BasefoldProver pcs = new BasefoldProver(InferenceStatement.pcsParams());
     ColumnBins bins = InferenceStatement.witnessBins(circuit);
@@ -176,13 +172,5 @@ public final class ModelProver {
     progress.progress("done", phases, phases);
     return new ModelProof(model, inputHash, w.output, commitments, inputEval, lookups.proof(), rangeEvals,
         addEvals.toArray(Ext2[]::new), linear, witnessOpenings, weightOpening);
-  }
-
-  private static long[] field(int[] values) {
-    long[] f = new long[values.length];
-    for (int i = 0; i < f.length; i++) {
-      f[i] = io.zkaudit.field.Goldilocks.fromSigned(values[i]);
-    }
-    return f;
   }
 }

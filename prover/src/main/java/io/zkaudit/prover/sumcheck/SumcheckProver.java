@@ -41,23 +41,6 @@ public final class SumcheckProver {
   /** Below this many pairs a round runs on one thread. */
   private static final int PARALLEL_THRESHOLD = 1 << 12;
 
-  /** Runs body over [0, size) in chunks, in parallel above the threshold. */
-  static final class IntStreamRange {
-    interface Body {
-      void run(int from, int to);
-    }
-
-    static void run(int size, Body body) {
-      if (size < PARALLEL_THRESHOLD) {
-        body.run(0, size);
-        return;
-      }
-      int chunks = Math.min(size / (PARALLEL_THRESHOLD / 2), 64);
-      int per = size / chunks;
-      IntStream.range(0, chunks).parallel().forEach(c -> body.run(c * per, c == chunks - 1 ? size : (c + 1) * per));
-    }
-  }
-
   /** The proof and what it reduces to: point r and the evaluations f_j(r) (already absorbed). */
   public record Output(SumcheckProof proof, Ext2[] point, Ext2[] evaluations) {
     public Output {
