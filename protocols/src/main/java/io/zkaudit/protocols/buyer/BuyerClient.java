@@ -226,14 +226,24 @@ public final class BuyerClient implements AutoCloseable {
     try {
       return rpc.get();
     } catch (StatusRuntimeException e) {
-      var code = e.getStatus().getCode();
-      String what = e.getStatus().getDescription() == null ? code.name() : e.getStatus().getDescription();
-      boolean unreachable = code == io.grpc.Status.Code.UNAVAILABLE || code == io.grpc.Status.Code.DEADLINE_EXCEEDED;
-      if (unreachable) {
-        throw new BuyerException(BuyerException.Reason.UNREACHABLE, "no answer from the seller at " + target + ": " + what, e);
-      }
-      throw new BuyerException(BuyerException.Reason.REFUSED, "the seller at " + target + " refused: " + what, e);
+      throw failure(e);
     }
+  }
+
+  /** A failed call as the buyer reports it: refused by the seller, or no answer. */
+  BuyerException failure(StatusRuntimeException e) {
+    var code = e.getStatus().getCode();
+    String what = e.getStatus().getDescription() == null ? code.name() : e.getStatus().getDescription();
+    boolean unreachable = code == io.grpc.Status.Code.UNAVAILABLE || code == io.grpc.Status.Code.DEADLINE_EXCEEDED;
+    if (unreachable) {
+      return new BuyerException(BuyerException.Reason.UNREACHABLE, "no answer from the seller at " + target + ": " + what, e);
+    }
+    return new BuyerException(BuyerException.Reason.REFUSED, "the seller at " + target + " refused: " + what, e);
+  }
+
+  /** For the other protocols' clients (RetrievalClient), which share this connection. */
+  ManagedChannel channel() {
+    return channel;
   }
 
   private static BuyerException invalid(String message) {

@@ -16,35 +16,44 @@ import java.util.concurrent.TimeUnit;
 public final class SellerServer implements AutoCloseable {
   private final SellerStore store;
   private final Seller seller;
+  private final SellerRetrieval retrieval;
   private final Server server;
   private boolean closed;
 
-  private SellerServer(SellerStore store, Seller seller, Server server) {
+  private SellerServer(SellerStore store, Seller seller, SellerRetrieval retrieval, Server server) {
     this.store = store;
     this.seller = seller;
+    this.retrieval = retrieval;
     this.server = server;
   }
 
   public static SellerServer start(PartyKey key, SellerConfig config, AnswerProver prover) {
     SellerStore store = SellerStore.open(config.jdbcUrl());
     Seller seller = new Seller(key, store, config, prover);
+    SellerRetrieval retrieval = new SellerRetrieval(seller, RetrievalStore.open(config.jdbcUrl()));
     Server server = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()))
         .maxInboundMessageSize(config.maxRequestBytes())
         .maxInboundMetadataSize(16 << 10)
         .addService(new RegistryService(seller))
         .addService(new PredictionService(seller))
+        .addService(new RetrievalService(retrieval))
         .build();
     try {
       server.start();
     } catch (IOException e) {
+      retrieval.store().close();
       store.close();
       throw new UncheckedIOException("cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
     }
-    return new SellerServer(store, seller, server);
+    return new SellerServer(store, seller, retrieval, server);
   }
 
   public Seller seller() {
     return seller;
+  }
+
+  public SellerRetrieval retrieval() {
+    return retrieval;
   }
 
   public int port() {
@@ -71,6 +80,7 @@ public final class SellerServer implements AutoCloseable {
       server.shutdownNow();
       Thread.currentThread().interrupt();
     } finally {
+      retrieval.store().close();
       store.close();
     }
   }
