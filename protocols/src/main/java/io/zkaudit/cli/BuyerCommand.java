@@ -21,11 +21,11 @@ import picocli.CommandLine.Spec;
 
 /** {@code zkaudit buyer ...}: the buyer's side of the protocols. */
 @Command(name = "buyer", description = "The buyer: ask a seller for predictions and verify them.",
-    mixinStandardHelpOptions = true, subcommands = {BuyerCommand.Predict.class, BuyerCommand.Contest.class})
+    mixinStandardHelpOptions = true, subcommands = {BuyerCommand.Predict.class, BuyerCommand.Contest.class, RetrieveCommand.class})
 final class BuyerCommand implements Runnable {
   @Override
   public void run() {
-    throw CliException.usage("buyer needs a subcommand: predict or contest");
+    throw CliException.usage("buyer needs a subcommand: predict, contest or retrieve");
   }
 
   /**
@@ -77,7 +77,7 @@ final class BuyerCommand implements Runnable {
       PrintWriter out = spec.commandLine().getOut();
       PartyKey key = KeyFiles.loadOrCreate(keyFile);
       try (BuyerClient buyer = new BuyerClient(host, port, key, timeout)) {
-        RegisteredModel model = choose(buyer);
+        RegisteredModel model = chooseModel(buyer, modelId);
         TensorSpec inSpec = model.vk().description().tensor(model.verifier().circuit().inputTensor());
         int[] x = ProofInputs.read(input, inSpec);
         TensorSpec outSpec = model.vk().description().tensor(model.verifier().circuit().outputTensor());
@@ -111,7 +111,8 @@ final class BuyerCommand implements Runnable {
       }
     }
 
-    private RegisteredModel choose(BuyerClient buyer) throws BuyerException {
+    /** The model named by --model (hex id), or the seller's only model. */
+    static RegisteredModel chooseModel(BuyerClient buyer, String modelId) throws BuyerException {
       if (modelId != null) {
         byte[] id;
         try {

@@ -36,6 +36,8 @@ final class SellerCommand implements Runnable {
   static final class Serve implements Callable<Integer> {
     /** Held so that its level sticks (java.util.logging keeps loggers weakly): migrations log only problems. */
     private static final java.util.logging.Logger FLYWAY_LOG = java.util.logging.Logger.getLogger("org.flywaydb");
+    private static final java.util.logging.Logger NETTY_LOG =
+        java.util.logging.Logger.getLogger("io.grpc.netty.shaded.io.grpc.netty.NettyServerHandler");
 
     @Spec CommandSpec spec;
 
@@ -64,6 +66,13 @@ final class SellerCommand implements Runnable {
     @Option(names = "--dataset", defaultValue = "", description = "the dataset the accuracy is claimed on")
     String dataset;
 
+    @Option(names = "--items", description = "commit to these items for trustless retrieval: a directory of images or"
+        + " tensors, or cifar10-test:N")
+    String items;
+
+    @Option(names = "--items-name", description = "the item set's name (default: the --items value)")
+    String itemsName;
+
     @Override
     public Integer call() throws Exception {
       if (port < 0 || port > 65535) {
@@ -73,6 +82,9 @@ final class SellerCommand implements Runnable {
         throw CliException.usage("--accuracy must be between 0 and 1");
       }
       FLYWAY_LOG.setLevel(java.util.logging.Level.WARNING);
+      // A buyer that hangs up mid-retrieval (it caught a cheat, or Ctrl-C) leaves queued writes
+      // that Netty reports as a warning with a stack trace: expected, and not the seller's problem.
+      NETTY_LOG.setLevel(java.util.logging.Level.SEVERE);
       PrintWriter out = spec.commandLine().getOut();
       PartyKey key = KeyFiles.loadOrCreate(keyFile);
       CommittedModel committed = ProverModels.commit(model);
@@ -97,6 +109,9 @@ final class SellerCommand implements Runnable {
         out.printf("seller %s listening on %s:%d%n", HexFormat.of().formatHex(key.publicKey()), host, server.port());
         out.printf("model %s (%s) registered in %s%n", HexFormat.of().formatHex(entry.getModelId().toByteArray()),
             entry.getName(), url);
+        if (items != null) {
+          RetrievalItems.commit(out, server, committed, items, itemsName != null ? itemsName : items);
+        }
         out.flush();
         // Ctrl-C: the hook stops the server (calls in flight finish) and closes the database cleanly.
         Thread hook = new Thread(server::close, "seller-shutdown");
