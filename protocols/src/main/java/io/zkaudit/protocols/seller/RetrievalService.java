@@ -29,6 +29,7 @@ final class RetrievalService extends RetrievalGrpc.RetrievalImplBase {
     SellerRetrieval.Sink sink = new SellerRetrieval.Sink() {
       @Override
       public void send(QueryMessage message) {
+        awaitReady(call);
         call.onNext(message);
       }
 
@@ -54,6 +55,23 @@ final class RetrievalService extends RetrievalGrpc.RetrievalImplBase {
     }
     if (!call.isCancelled()) {
       call.onCompleted();
+    }
+  }
+
+  /**
+   * Flow control: a query's answer can be far larger than the buyer reads at once (stored proofs
+   * stream at disk speed, the buyer verifies each), so each message waits until the transport
+   * takes more instead of piling up in the seller's memory. Polled: the call's onReady callback
+   * cannot run while this handler holds the call's callback thread.
+   */
+  private static void awaitReady(ServerCallStreamObserver<QueryMessage> call) {
+    while (!call.isReady() && !call.isCancelled()) {
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new RequestRejected(Status.Code.UNAVAILABLE, "the seller is stopping");
+      }
     }
   }
 

@@ -30,7 +30,14 @@ public final class SellerServer implements AutoCloseable {
   public static SellerServer start(PartyKey key, SellerConfig config, AnswerProver prover) {
     SellerStore store = SellerStore.open(config.jdbcUrl());
     Seller seller = new Seller(key, store, config, prover);
-    SellerRetrieval retrieval = new SellerRetrieval(seller, RetrievalStore.open(config.jdbcUrl()));
+    RetrievalStore retrievalStore;
+    try {
+      retrievalStore = RetrievalStore.open(config.jdbcUrl());
+    } catch (StoreException e) {
+      store.close();
+      throw e;
+    }
+    SellerRetrieval retrieval = new SellerRetrieval(seller, retrievalStore);
     Server server = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()))
         .maxInboundMessageSize(config.maxRequestBytes())
         .maxInboundMetadataSize(16 << 10)

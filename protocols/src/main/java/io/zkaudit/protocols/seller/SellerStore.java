@@ -38,10 +38,7 @@ public final class SellerStore implements AutoCloseable {
 
   public static SellerStore open(String jdbcUrl) {
     try {
-      // outOfOrder: migrations of independent features (V2 audits, V3 retrieval) may reach a database
-      // in either order; each touches only its own tables.
-      Flyway.configure().dataSource(jdbcUrl, null, null).locations("classpath:db/migration").outOfOrder(true)
-          .load().migrate();
+      Flyway.configure().dataSource(jdbcUrl, null, null).locations("classpath:db/migration").load().migrate();
       Connection c = DriverManager.getConnection(jdbcUrl);
       c.setAutoCommit(false);
       return new SellerStore(c);
