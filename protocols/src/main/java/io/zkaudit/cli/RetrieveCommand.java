@@ -96,7 +96,7 @@ final class RetrieveCommand implements Callable<Integer> {
       long t0 = System.nanoTime();
       RetrievalResult result;
       try (ProgressBar bar = new ProgressBar(System.err, "proofs verified", n)) {
-        result = retrieval.retrieve(model, set, predicate, (done, total) -> bar.step("item " + done));
+        result = retrieval.retrieve(model, set, predicate, (done, total) -> bar.step(""));
       }
       double s = (System.nanoTime() - t0) / 1e9;
       for (RetrievalResult.Match m : result.matches()) {

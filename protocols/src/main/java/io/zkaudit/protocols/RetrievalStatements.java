@@ -56,12 +56,13 @@ public final class RetrievalStatements {
     });
   }
 
-  /** What the seller signs at the end of a query: which items matched, for exactly this request. */
+  /** What the seller signs at the end of a query: which items matched, for exactly this request and buyer. */
   public static byte[] result(QueryRequest q, List<Integer> matchingIndexes) {
     return Statements.write(out -> {
       Statements.tag(out, "zkaudit/retrieval/v1");
       Statements.text(out, q.getQueryId());
       Statements.bytes(out, PartyKey.sha256(query(q)));
+      Statements.bytes(out, q.getBuyerSignature().getPublicKey().toByteArray());
       Statements.bytes(out, q.getItemSetId().toByteArray());
       Statements.bytes(out, q.getModelId().toByteArray());
       out.writeInt(matchingIndexes.size());

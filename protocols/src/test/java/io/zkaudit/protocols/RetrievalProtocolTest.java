@@ -206,6 +206,18 @@ class RetrievalProtocolTest {
   }
 
   @Test
+  void anItemProvenByAnotherModelIsCaught() throws Exception {
+    assertCaught(cheat((q, ms) -> {
+      List<QueryMessage> out = new ArrayList<>(ms);
+      int at = firstItem(ms, true);
+      ProvenItem i = ms.get(at).getItem();
+      ModelProof other = AnswerProver.HONEST.prove(Resnet8.otherModel(), Tensors.fromList(i.getTensorList()));
+      out.set(at, item(i.toBuilder().setProof(ByteString.copyFrom(other.encode())).build()));
+      return out;
+    }), "the proof is for another model");
+  }
+
+  @Test
   void aNonMatchingItemReturnedAsMatchingIsCaught() throws Exception {
     assertCaught(cheat((q, ms) -> {
       List<QueryMessage> out = new ArrayList<>(ms);

@@ -145,7 +145,8 @@ public final class RetrievalClient {
           progress.verified(index + 1, n);
         }
         case SUMMARY -> summary = m.getSummary();
-        default -> throw invalid("the seller sent a second header");
+        case HEADER -> throw invalid("the seller sent a second header");
+        case KIND_NOT_SET -> throw invalid("the seller sent an empty message");
       }
     }
     if (leaves.size() < n) {
