@@ -27,4 +27,24 @@ final class RetrievalItems {
     out.flush();
     return set;
   }
+
+  /**
+   * Proves what retrieval queries cut short by a previous stop still miss, while the seller
+   * already serves: a buyer that sends its query again then finds the proofs ready.
+   */
+  static void resumeInBackground(PrintWriter out, SellerServer server) {
+    Thread t = new Thread(() -> {
+      try {
+        int made = server.retrieval().resumeOpenQueries();
+        if (made > 0) {
+          out.printf("resumed cut-short retrieval queries: %d proofs made%n", made);
+          out.flush();
+        }
+      } catch (RuntimeException stopping) {
+        // The seller stopped (its database closed) while resuming: the next start resumes again.
+      }
+    }, "retrieval-resume");
+    t.setDaemon(true);
+    t.start();
+  }
 }

@@ -112,6 +112,7 @@ final class SellerCommand implements Runnable {
         if (items != null) {
           RetrievalItems.commit(out, server, committed, items, itemsName != null ? itemsName : items);
         }
+        RetrievalItems.resumeInBackground(out, server);
         out.flush();
         // Ctrl-C: the hook stops the server (calls in flight finish) and closes the database cleanly.
         Thread hook = new Thread(server::close, "seller-shutdown");

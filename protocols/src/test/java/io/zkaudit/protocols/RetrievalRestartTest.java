@@ -22,7 +22,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A seller that dies part way through a query resumes it after a restart, proving only what is missing. */
+/**
+ * A seller that dies part way through a query resumes it after a restart, by itself, proving only
+ * what is missing; the buyer's retry then gets the whole answer.
+ */
 class RetrievalRestartTest {
   @TempDir Path tmp;
 
@@ -69,12 +72,16 @@ class RetrievalRestartTest {
     try (SellerFixture f = SellerFixture.start(sellerKey, url, counting(after, Integer.MAX_VALUE), buyerKey, c -> c)) {
       // The restarted seller commits the same items again and finds its set.
       assertEquals(set, f.server.retrieval().commit("three", items));
+      // It proves the missing items of the open query by itself, before the buyer asks again.
+      assertEquals(2, f.server.retrieval().resumeOpenQueries());
+      assertEquals(2, after.get(), "only the two missing items are proven again");
+      assertEquals(0, f.server.retrieval().resumeOpenQueries());
       RetrievalClient r = new RetrievalClient(f.buyer, 300);
       RegisteredModel m = f.buyer.models().get(0);
       RetrievalResult result = r.retrieve(m, set, q, RetrievalClient.Progress.NONE);
       assertEquals(3, result.proven());
       assertEquals(0, result.matches().get(0).index());
-      assertEquals(2, after.get(), "only the two missing items are proven again");
+      assertEquals(2, after.get(), "the retry streams stored proofs");
       assertEquals(QueryRecord.Status.DONE, f.server.retrieval().store().query(q.getQueryId()).orElseThrow().status());
     }
   }

@@ -160,6 +160,27 @@ public final class RetrievalStore implements AutoCloseable {
     });
   }
 
+  /** The requests of queries not yet answered in full, oldest first. */
+  public synchronized List<QueryRequest> openQueries() {
+    return run(() -> {
+      List<QueryRequest> out = new ArrayList<>();
+      try (PreparedStatement p = db.prepareStatement(
+          "SELECT query_id, request FROM retrieval_queries WHERE status = ? ORDER BY requested_at, query_id")) {
+        p.setString(1, QueryRecord.Status.OPEN.name());
+        try (ResultSet r = p.executeQuery()) {
+          while (r.next()) {
+            try {
+              out.add(QueryRequest.parseFrom(r.getBytes(2)));
+            } catch (InvalidProtocolBufferException e) {
+              throw new SQLException("stored query " + r.getString(1) + " does not parse", e);
+            }
+          }
+        }
+      }
+      return out;
+    });
+  }
+
   public synchronized void closeQuery(String queryId, long doneAt) {
     run(() -> {
       try (PreparedStatement p = db.prepareStatement(

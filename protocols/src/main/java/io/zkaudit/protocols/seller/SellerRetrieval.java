@@ -125,17 +125,7 @@ public final class SellerRetrieval {
         return;
       }
       ItemRecord item = store.item(setId, i);
-      RetrievalStore.ItemProof proof = store.proof(modelId, setId, i).orElse(null);
-      if (proof == null) {
-        ModelProof p;
-        try {
-          p = seller.proveOne(v.model, item.tensor());
-        } catch (ProverException e) {
-          throw new RequestRejected(Status.Code.INTERNAL, "the seller cannot prove item " + i + ": " + e.getMessage());
-        }
-        proof = new RetrievalStore.ItemProof(p.output(), p.encode());
-        store.putProof(modelId, setId, i, proof);
-      }
+      RetrievalStore.ItemProof proof = proof(v.model, modelId, setId, item);
       boolean matches = RetrievalPredicates.matches(q.getPredicate(), proof.output());
       if (matches) {
         matching.add(i);
@@ -147,6 +137,53 @@ public final class SellerRetrieval {
     store.closeQuery(q.getQueryId(), seller.config().clock().millis());
     sink.send(QueryMessage.newBuilder().setSummary(QuerySummary.newBuilder().addAllMatchingIndexes(matching)
         .setSellerSignature(seller.key().sign(RetrievalStatements.result(q, matching)))).build());
+  }
+
+  /** The stored proof of the model's output on the item, made and stored first if missing. */
+  private RetrievalStore.ItemProof proof(CommittedModel model, byte[] modelId, byte[] setId, ItemRecord item) {
+    var stored = store.proof(modelId, setId, item.position());
+    if (stored.isPresent()) {
+      return stored.get();
+    }
+    ModelProof p;
+    try {
+      p = seller.proveOne(model, item.tensor());
+    } catch (ProverException e) {
+      throw new RequestRejected(Status.Code.INTERNAL, "the seller cannot prove item " + item.position() + ": "
+          + e.getMessage());
+    }
+    RetrievalStore.ItemProof proof = new RetrievalStore.ItemProof(p.output(), p.encode());
+    store.putProof(modelId, setId, item.position(), proof);
+    return proof;
+  }
+
+  /**
+   * Proves, on a restarted seller, the items still missing for queries that were cut short, so
+   * that each buyer's retry finds its answer ready (the query itself is closed when a buyer is
+   * sent the whole answer). Queries whose model this process does not hold are left alone.
+   * Returns the number of proofs made; the caller runs it on a thread of its choice.
+   */
+  public int resumeOpenQueries() {
+    int made = 0;
+    for (QueryRequest q : store.openQueries()) {
+      CommittedModel model;
+      try {
+        model = seller.loadedModel(q.getModelId());
+      } catch (RequestRejected notLoaded) {
+        continue;
+      }
+      byte[] setId = q.getItemSetId().toByteArray();
+      byte[] modelId = q.getModelId().toByteArray();
+      int n = store.itemSet(setId).orElseThrow(() -> new StoreException("query " + q.getQueryId()
+          + " names a missing item set", null)).getStatement().getCount();
+      for (int i = 0; i < n; i++) {
+        if (store.proof(modelId, setId, i).isEmpty()) {
+          proof(model, modelId, setId, store.item(setId, i));
+          made++;
+        }
+      }
+    }
+    return made;
   }
 
   private record Valid(ItemSet set, CommittedModel model) {}
