@@ -192,6 +192,17 @@ class RetrievalProtocolTest {
   }
 
   @Test
+  void anAnswerAboutAnotherItemSetIsCaught() throws Exception {
+    assertCaught(cheat((q, ms) -> {
+      List<QueryMessage> out = new ArrayList<>(ms);
+      var header = ms.get(0).getHeader().toBuilder();
+      header.getItemSetBuilder().setItemSetId(ByteString.copyFrom(new byte[32]));
+      out.set(0, QueryMessage.newBuilder().setHeader(header).build());
+      return out;
+    }), "does not start with this query and item set");
+  }
+
+  @Test
   void aTamperedOutputInsideAProofIsCaught() throws Exception {
     assertCaught(cheat((q, ms) -> {
       List<QueryMessage> out = new ArrayList<>(ms);
