@@ -115,7 +115,7 @@ public final class ModelProver {
     LookupStatement statement = InferenceStatement.lookups(circuit);
     progress.progress("witness", 1, phases);
     ZkRandom random = zk ? ZkRandom.fresh() : null;
-    InferenceWitness w = new InferenceWitness(circuit, cm.model(), trace, statement);
+    InferenceWitness w = new InferenceWitness(circuit, cm.model(), trace, statement, random);
     if (cheat != null) {
       cheat.accept(w);
     }
