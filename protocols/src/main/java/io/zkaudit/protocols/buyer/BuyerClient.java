@@ -45,6 +45,7 @@ public final class BuyerClient implements AutoCloseable {
 
   private final ManagedChannel channel;
   private final String target;
+  private final boolean tls;
   private final PartyKey key;
   private final long deadlineSeconds;
   private final Map<ByteString, RegisteredModel> models = new HashMap<>();
@@ -71,6 +72,7 @@ public final class BuyerClient implements AutoCloseable {
       }
     }
     this.channel = builder.maxInboundMessageSize(MAX_RESPONSE_BYTES).build();
+    this.tls = trustedCertificates != null;
     this.target = host + ":" + port;
     this.key = key;
     this.deadlineSeconds = deadlineSeconds;
@@ -269,7 +271,12 @@ public final class BuyerClient implements AutoCloseable {
       String what = e.getStatus().getDescription() == null ? code.name() : e.getStatus().getDescription();
       boolean unreachable = code == io.grpc.Status.Code.UNAVAILABLE || code == io.grpc.Status.Code.DEADLINE_EXCEEDED;
       if (unreachable) {
-        throw new BuyerException(BuyerException.Reason.UNREACHABLE, "no answer from the seller at " + target + ": " + what, e);
+        // A TLS/plaintext mismatch or an untrusted certificate shows up as a dropped connection: say so.
+        String hint = code != io.grpc.Status.Code.UNAVAILABLE ? ""
+            : tls ? " (over TLS: is the seller serving TLS, with a certificate for this host signed by the trusted CA?)"
+            : " (in plaintext: if the seller serves TLS, give its CA certificate with --tls-ca)";
+        throw new BuyerException(BuyerException.Reason.UNREACHABLE, "no answer from the seller at " + target + ": " + what
+            + hint, e);
       }
       throw new BuyerException(BuyerException.Reason.REFUSED, "the seller at " + target + " refused: " + what, e);
     }
