@@ -32,8 +32,8 @@ import org.bouncycastle.asn1.x509.V3TBSCertificateGenerator;
  * as PEM files: the certificate (also what the buyer trusts) and the PKCS#8 private key. Built
  * with BouncyCastle's ASN.1 classes (bcprov), signed with the JDK's RSA.
  */
-record TestCertificates(Path certificate, Path privateKey) {
-  static TestCertificates localhost(Path dir) throws Exception {
+public record TestCertificates(Path certificate, Path privateKey) {
+  public static TestCertificates localhost(Path dir) throws Exception {
     KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
     g.initialize(2048);
     KeyPair keys = g.generateKeyPair();

@@ -60,7 +60,7 @@ public final class BuyerChain implements AutoCloseable {
         return id;
       }
     }
-    throw new BuyerException(BuyerException.Reason.REFUSED, "model " + Bytes32Hex.of(commitment)
+    throw new BuyerException(BuyerException.Reason.REFUSED, "model " + java.util.HexFormat.of().formatHex(commitment)
         + " is not registered on-chain by its seller " + seller);
   }
 
@@ -108,14 +108,18 @@ public final class BuyerChain implements AutoCloseable {
     return client.withdrawPredictionCredit();
   }
 
-  private static BuyerException invalid(String message) {
-    return new BuyerException(BuyerException.Reason.INVALID_ANSWER, message);
+  /** The chain's clock (the latest block's time): what deadlines are compared with. */
+  public java.time.Instant chainTime() {
+    try {
+      return java.time.Instant.ofEpochSecond(web3j.ethGetBlockByNumber(
+          org.web3j.protocol.core.DefaultBlockParameterName.LATEST, false).send().getBlock().getTimestamp().longValueExact());
+    } catch (java.io.IOException | RuntimeException e) {
+      throw io.zkaudit.escrow.EscrowException.failed("eth_getBlockByNumber", e);
+    }
   }
 
-  private static final class Bytes32Hex {
-    static String of(byte[] b) {
-      return java.util.HexFormat.of().formatHex(b);
-    }
+  private static BuyerException invalid(String message) {
+    return new BuyerException(BuyerException.Reason.INVALID_ANSWER, message);
   }
 
   @Override
