@@ -100,23 +100,43 @@ public final class SellerChain implements AutoCloseable {
             + commitment.hex());
       }
     } else {
-      chainModel = client.registry().registerModel(new Bytes32(entry.getDescriptionDigest().toByteArray()), commitment,
-          settings.registrationBond());
+      // A previous run may have registered and stopped before storing the id (the registry
+      // refuses a second registration of the same commitment by the same seller): adopt it.
+      chainModel = findOwnRegistration(commitment).orElseGet(() -> {
+        long id = client.registry().registerModel(new Bytes32(entry.getDescriptionDigest().toByteArray()), commitment,
+            settings.registrationBond());
+        events.accept("model " + commitment.hex() + " registered on-chain as model " + id);
+        return id;
+      });
       store.putChainModel(registry, entry.getModelId().toByteArray(), chainModel);
-      events.accept("model " + commitment.hex() + " registered on-chain as model " + chainModel);
     }
     var offer = client.predictions().getOffer(chainModel);
     if (!offer.pricePerPrediction().equals(settings.pricePerPrediction())
         || !offer.stakePerOrder().equals(settings.stakePerOrder())) {
       client.predictions().setOffer(chainModel, settings.pricePerPrediction(), settings.stakePerOrder());
     }
+    topUpStake(chainModel);
+    mirrored.put(chainModel, entry.getModelId());
+    return chainModel;
+  }
+
+  private Optional<Long> findOwnRegistration(Bytes32 commitment) {
+    for (long id = client.registry().modelCount(); id >= 1; id--) {
+      ModelRecord r = client.registry().getModel(id);
+      if (r.active() && ChainKeys.sameAddressOf(r.seller(), address()) && r.weightCommitment().equals(commitment)) {
+        return Optional.of(id);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Keeps at least one order's stake free, so buyers can keep paying (each order locks one). */
+  private void topUpStake(long chainModel) {
     PredictionStake stake = client.predictions().getStake(chainModel);
     if (stake.free().compareTo(settings.stakePerOrder()) < 0) {
       client.predictions().depositStake(chainModel, settings.stakeDeposit());
       events.accept("staked " + settings.stakeDeposit() + " wei on model " + chainModel);
     }
-    mirrored.put(chainModel, entry.getModelId());
-    return chainModel;
   }
 
   /** The on-chain id of a mirrored model. */
@@ -186,6 +206,9 @@ public final class SellerChain implements AutoCloseable {
     long count = client.predictions().contestCount();
     for (; nextContest <= count; nextContest++) {
       pending.add(nextContest);
+    }
+    for (long chainModel : mirrored.keySet()) {
+      topUpStake(chainModel);
     }
     Instant now = null;
     for (Long id : pending.stream().sorted().toList()) {
