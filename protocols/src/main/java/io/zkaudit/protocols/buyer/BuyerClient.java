@@ -177,10 +177,6 @@ public final class BuyerClient implements AutoCloseable {
     return b.setBuyerSignature(key.sign(Statements.predict(b.build()))).build();
   }
 
-  /** Sends a request made by {@link #request} (again: tests show that a replay is refused). */
-  public SignedAnswer send(PredictRequest request) throws BuyerException {
-    return call(() -> prediction().predictSigned(request));
-  }
 
   private RegisteredModel checked(ModelEntry e) throws BuyerException {
     VerifyingKey vk;

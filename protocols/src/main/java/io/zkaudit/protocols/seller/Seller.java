@@ -128,7 +128,8 @@ public final class Seller {
       for (String id : open) {
         try {
           store.contest(id).ifPresent(this::prove);
-          events.accept("resumed contest " + id + ": proven");
+          events.accept("resumed contest " + id + ": "
+              + store.contest(id).map(c -> c.status().name().toLowerCase(java.util.Locale.ROOT)).orElse("gone"));
         } catch (RuntimeException e) {
           events.accept("resumed contest " + id + " not proven yet: " + e.getMessage());
         }

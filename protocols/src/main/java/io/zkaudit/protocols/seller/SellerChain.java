@@ -48,6 +48,8 @@ public final class SellerChain implements AutoCloseable {
   private final Map<Long, ByteString> mirrored = new ConcurrentHashMap<>();
   /** Contests seen but not settled yet (retried at every poll until proven, closed or past deadline). */
   private final Set<Long> pending = ConcurrentHashMap.newKeySet();
+  /** Contests whose failed attempt was reported: a failing seller says so once, not at every poll. */
+  private final Set<Long> reported = ConcurrentHashMap.newKeySet();
   private long nextContest = 1;
   private volatile Thread watcher;
   private volatile boolean closed;
@@ -226,6 +228,10 @@ public final class SellerChain implements AutoCloseable {
         pending.remove(id); // another seller's, or a model this process does not serve
         continue;
       }
+      if (order.status() != PredictionOrder.Status.OPEN) {
+        pending.remove(id); // slashed through another contest, or paid: nothing left to prove
+        continue;
+      }
       now = now != null ? now : blockTime();
       if (now.isAfter(c.proofDeadline())) {
         pending.remove(id);
@@ -250,7 +256,10 @@ public final class SellerChain implements AutoCloseable {
         pending.remove(id);
         events.accept("on-chain contest " + id + ": the verifier refused the proof: " + e.getMessage());
       } catch (RuntimeException e) {
-        events.accept("on-chain contest " + id + " not proven yet (retrying): " + e.getMessage());
+        if (reported.add(id)) {
+          events.accept("on-chain contest " + id + " not proven yet (retrying until " + c.proofDeadline() + "): "
+              + e.getMessage());
+        }
       }
     }
   }
