@@ -85,9 +85,9 @@ final class SellerCommand implements Runnable {
       }
       SellerServer server;
       ModelEntry entry;
+      SellerServer.Options options = network.options(out);
       try {
-        server = SellerServer.start(key, SellerConfig.defaults(url, port).withHost(host), AnswerProver.HONEST,
-            network.options(out));
+        server = SellerServer.start(key, SellerConfig.defaults(url, port).withHost(host), AnswerProver.HONEST, options);
       } catch (StoreException | UncheckedIOException | IllegalArgumentException e) {
         throw CliException.usage(e.getMessage());
       } catch (io.zkaudit.escrow.EscrowException e) {
@@ -127,6 +127,9 @@ final class SellerCommand implements Runnable {
         }
       } finally {
         server.close();
+        if (options.attester() instanceof AutoCloseable remote) {
+          remote.close();
+        }
       }
       return Main.EXIT_OK;
     }

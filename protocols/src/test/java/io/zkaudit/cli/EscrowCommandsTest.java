@@ -45,6 +45,12 @@ class EscrowCommandsTest {
     return p.get();
   }
 
+  private static int freePort() throws Exception {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
   private static long number(Pattern p, String text) {
     Matcher m = p.matcher(text);
     assertTrue(m.find(), text);
@@ -70,11 +76,19 @@ class EscrowCommandsTest {
           "--attester-key", attesterKey, "--window", "3600", "--out", deployment);
       assertEquals(0, deploy.code(), deploy.out() + deploy.err());
 
-      int port;
-      try (ServerSocket s = new ServerSocket(0)) {
-        port = s.getLocalPort();
-      }
+      int port = freePort();
       String p = String.valueOf(port);
+      // The designated verifier runs as its own service, as it would in production.
+      int attesterPort = freePort();
+      StringWriter attesterOut = new StringWriter();
+      Thread attester = new Thread(() -> {
+        var cli = Main.commandLine();
+        cli.setOut(new PrintWriter(attesterOut, true));
+        cli.setErr(new PrintWriter(attesterOut, true));
+        cli.execute("attester", "serve", "--key", attesterKey, "--deployment", deployment, "--port",
+            String.valueOf(attesterPort));
+      });
+      attester.start();
       AtomicInteger serveExit = new AtomicInteger(-1);
       StringWriter sellerOut = new StringWriter();
       Thread seller = new Thread(() -> {
@@ -83,7 +97,7 @@ class EscrowCommandsTest {
         cli.setErr(new PrintWriter(sellerOut, true));
         serveExit.set(cli.execute("seller", "serve", "--model", model.toString(), "--port", p,
             "--db", "jdbc:h2:file:" + tmp.resolve("db/seller").toAbsolutePath(), "--key", sellerKey,
-            "--chain-rpc", rpc, "--deployment", deployment, "--attester-key", attesterKey,
+            "--chain-rpc", rpc, "--deployment", deployment, "--attester", "localhost:" + attesterPort,
             "--tls-cert", certs.certificate().toString(), "--tls-key", certs.privateKey().toString()));
       });
       seller.start();
@@ -123,7 +137,10 @@ class EscrowCommandsTest {
       } finally {
         seller.interrupt();
         seller.join(30_000);
+        attester.interrupt();
+        attester.join(30_000);
       }
+      assertTrue(attesterOut.toString().startsWith("attester 0x"), attesterOut.toString());
       assertEquals(0, serveExit.get(), sellerOut.toString());
     }
   }

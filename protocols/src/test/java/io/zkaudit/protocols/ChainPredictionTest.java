@@ -17,7 +17,10 @@ import io.zkaudit.escrow.chain.ChainNode;
 import io.zkaudit.proto.v1.SignedAnswer;
 import io.zkaudit.protocols.buyer.BuyerException;
 import io.zkaudit.protocols.buyer.RegisteredModel;
+import io.zkaudit.protocols.chain.Attester;
+import io.zkaudit.protocols.chain.AttesterServer;
 import io.zkaudit.protocols.chain.BuyerChain;
+import io.zkaudit.protocols.chain.RemoteAttester;
 import io.zkaudit.protocols.chain.ChainKeys;
 import io.zkaudit.protocols.chain.ChainSettings;
 import io.zkaudit.protocols.chain.ProofAttester;
@@ -69,8 +72,15 @@ class ChainPredictionTest {
     final List<String> sellerEvents = new CopyOnWriteArrayList<>();
     final SellerFixture seller;
     final BuyerChain buyerChain;
+    private AttesterServer attesterServer;
+    private RemoteAttester remoteAttester;
 
     Market(AnswerProver prover) throws Exception {
+      this(prover, false);
+    }
+
+    /** @param remote the designated verifier runs as its own gRPC service (else in the seller's process) */
+    Market(AnswerProver prover, boolean remote) throws Exception {
       EscrowParameters p = new EscrowParameters(Wei.ether(1), WINDOW, WINDOW, WINDOW, WINDOW, WINDOW, WINDOW);
       var attesterKey = node.newAccount(Wei.ether(1));
       EscrowDeployment d = EscrowDeployer.deploy(node.web3j(), node.newAccount(Wei.ether(100)), attesterKey.getAddress(),
@@ -79,8 +89,13 @@ class ChainPredictionTest {
       attester = new ProofAttester(attesterKey, d);
       node.fund(ChainKeys.credentials(sellerKey), Wei.ether(100));
       node.fund(ChainKeys.credentials(buyerKey), Wei.ether(100));
+      Attester used = attester;
+      if (remote) {
+        attesterServer = AttesterServer.start(attester, "localhost", 0, null, null);
+        used = remoteAttester = new RemoteAttester("localhost", attesterServer.port(), null);
+      }
       seller = SellerFixture.start(sellerKey, SellerStore.h2FileUrl(tmp.resolve("seller")), prover, buyerKey, c -> c,
-          SellerServer.Options.NONE.withChain(settings, attester).withEvents(sellerEvents::add));
+          SellerServer.Options.NONE.withChain(settings, used).withEvents(sellerEvents::add));
       buyerChain = BuyerChain.connect(settings, buyerKey);
     }
 
@@ -92,6 +107,10 @@ class ChainPredictionTest {
     public void close() {
       buyerChain.close();
       seller.close();
+      if (remoteAttester != null) {
+        remoteAttester.close();
+        attesterServer.close();
+      }
     }
   }
 
@@ -139,7 +158,8 @@ class ChainPredictionTest {
 
   @Test
   void aFalseAccusationDoesNotPayTheBuyer() throws Exception {
-    try (Market market = new Market(AnswerProver.HONEST)) {
+    // The designated verifier as its own service (AttesterServer), as in production.
+    try (Market market = new Market(AnswerProver.HONEST, true)) {
       RegisteredModel m = market.seller.buyer.models().get(0);
       long order = market.buyerChain.pay(m, 1);
       SignedAnswer a = market.seller.buyer.predictSigned(m, Resnet8.input(42), order);
@@ -199,7 +219,8 @@ class ChainPredictionTest {
 
   @Test
   void aTamperedSignedAnswerCannotBeAttestedAndIsSlashed() throws Exception {
-    try (Market market = new Market(CheatingProvers.SIGNS_TAMPERED_OUTPUT)) {
+    // The designated verifier as its own service: its refusal reaches the seller as a refusal.
+    try (Market market = new Market(CheatingProvers.SIGNS_TAMPERED_OUTPUT, true)) {
       RegisteredModel m = market.seller.buyer.models().get(0);
       long order = market.buyerChain.pay(m, 1);
       SignedAnswer a = market.seller.buyer.predictSigned(m, Resnet8.input(44), order);
