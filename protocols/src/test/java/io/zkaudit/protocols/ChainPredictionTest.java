@@ -261,17 +261,22 @@ class ChainPredictionTest {
   }
 
   @Test
-  void aRestartedSellerKeepsItsOnChainRegistration() throws Exception {
+  void aRestartedSellerKeepsItsRegistrationAndProvesContestsOpenedWhileItWasDown() throws Exception {
     try (Market market = new Market(AnswerProver.HONEST)) {
       RegisteredModel m = market.seller.buyer.models().get(0);
       long chainModel = market.buyerChain.chainModel(m);
       long count = market.buyerChain.client().registry().modelCount();
+      long order = market.buyerChain.pay(m, 1);
+      SignedAnswer a = market.seller.buyer.predictSigned(m, Resnet8.input(48), order);
       market.seller.close();
+      long contest = market.buyerChain.contest(m, a); // while the seller is down
       try (SellerFixture again = SellerFixture.start(market.sellerKey, SellerStore.h2FileUrl(tmp.resolve("seller")),
           AnswerProver.HONEST, market.buyerKey, c -> c,
           SellerServer.Options.NONE.withChain(market.settings, market.attester))) {
         assertEquals(count, market.buyerChain.client().registry().modelCount());
         assertEquals(chainModel, again.server.seller().chain().orElseThrow().chainModel(m.id()).orElseThrow());
+        await(() -> market.buyerChain.contestState(contest).status() == PredictionContest.Status.PROVEN,
+            Duration.ofSeconds(90), "the restarted seller proves contest " + contest);
       }
     }
   }

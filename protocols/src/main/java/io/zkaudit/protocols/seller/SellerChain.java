@@ -118,7 +118,10 @@ public final class SellerChain implements AutoCloseable {
       client.predictions().setOffer(chainModel, settings.pricePerPrediction(), settings.stakePerOrder());
     }
     topUpStake(chainModel);
-    mirrored.put(chainModel, entry.getModelId());
+    if (mirrored.put(chainModel, entry.getModelId()) == null) {
+      // Contests scanned before this model was served were passed over as not ours: look again.
+      nextContest = 1;
+    }
     return chainModel;
   }
 
