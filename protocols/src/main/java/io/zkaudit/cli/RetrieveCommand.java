@@ -62,6 +62,9 @@ final class RetrieveCommand implements Callable<Integer> {
   @Option(names = "--labels", description = "class names, one per line")
   Path labels;
 
+  @Option(names = "--tls-ca", description = "talk TLS, trusting the seller's certificate if signed by this CA (PEM)")
+  Path tlsCa;
+
   @Override
   public Integer call() throws java.io.IOException {
     if (port < 1 || port > 65535) {
@@ -72,7 +75,7 @@ final class RetrieveCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     PartyKey key = KeyFiles.loadOrCreate(keyFile);
-    try (BuyerClient buyer = new BuyerClient(host, port, key, timeout)) {
+    try (BuyerClient buyer = Tls.client(host, port, key, timeout, tlsCa)) {
       RetrievalClient retrieval = new RetrievalClient(buyer, timeout);
       RegisteredModel model = BuyerCommand.Predict.chooseModel(buyer, modelId);
       ItemSet set = chooseSet(retrieval.itemSets());

@@ -36,6 +36,8 @@ final class SellerCommand implements Runnable {
   static final class Serve implements Callable<Integer> {
     /** Held so that its level sticks (java.util.logging keeps loggers weakly): migrations log only problems. */
     private static final java.util.logging.Logger FLYWAY_LOG = java.util.logging.Logger.getLogger("org.flywaydb");
+    private static final java.util.logging.Logger FLYWAY_MIGRATE_LOG =
+        java.util.logging.Logger.getLogger("org.flywaydb.core.internal.command.DbMigrate");
     private static final java.util.logging.Logger NETTY_LOG =
         java.util.logging.Logger.getLogger("io.grpc.netty.shaded.io.grpc.netty.NettyServerHandler");
 
@@ -73,6 +75,8 @@ final class SellerCommand implements Runnable {
     @Option(names = "--items-name", description = "the item set's name (default: the --items value)")
     String itemsName;
 
+    @picocli.CommandLine.Mixin SellerNetworkOptions network;
+
     @Override
     public Integer call() throws Exception {
       if (port < 0 || port > 65535) {
@@ -82,6 +86,8 @@ final class SellerCommand implements Runnable {
         throw CliException.usage("--accuracy must be between 0 and 1");
       }
       FLYWAY_LOG.setLevel(java.util.logging.Level.WARNING);
+      // Out-of-order migrations are allowed on purpose (SellerStore): not worth a warning at each start.
+      FLYWAY_MIGRATE_LOG.setLevel(java.util.logging.Level.SEVERE);
       // A buyer that hangs up mid-retrieval (it caught a cheat, or Ctrl-C) leaves queued writes
       // that Netty reports as a warning with a stack trace: expected, and not the seller's problem.
       NETTY_LOG.setLevel(java.util.logging.Level.SEVERE);
@@ -95,20 +101,30 @@ final class SellerCommand implements Runnable {
       }
       SellerServer server;
       ModelEntry entry;
+      SellerServer.Options options = network.options(out);
       try {
-        server = SellerServer.start(key, SellerConfig.defaults(url, port).withHost(host), AnswerProver.HONEST);
-      } catch (StoreException | UncheckedIOException e) {
+        server = SellerServer.start(key, SellerConfig.defaults(url, port).withHost(host), AnswerProver.HONEST, options);
+      } catch (StoreException | UncheckedIOException | IllegalArgumentException e) {
         throw CliException.usage(e.getMessage());
+      } catch (io.zkaudit.escrow.EscrowException e) {
+        throw ChainOptions.failure(e);
       }
       try {
         try {
           entry = server.seller().serve(committed, name != null ? name : model.getFileName().toString(), metrics);
         } catch (RequestRejected e) {
           throw CliException.usage("cannot register " + model + ": " + e.getMessage());
+        } catch (io.zkaudit.escrow.EscrowException e) {
+          throw ChainOptions.failure(e);
         }
         out.printf("seller %s listening on %s:%d%n", HexFormat.of().formatHex(key.publicKey()), host, server.port());
         out.printf("model %s (%s) registered in %s%n", HexFormat.of().formatHex(entry.getModelId().toByteArray()),
             entry.getName(), url);
+        var onChain = server.seller().chain();
+        if (onChain.isPresent()) {
+          out.printf("on-chain: account %s, model %d, watching for contests%n", onChain.get().address(),
+              onChain.get().chainModel(entry.getModelId()).orElseThrow());
+        }
         if (items != null) {
           RetrievalItems.commit(out, server, committed, items, itemsName != null ? itemsName : items);
         }
@@ -131,6 +147,9 @@ final class SellerCommand implements Runnable {
         }
       } finally {
         server.close();
+        if (options.attester() instanceof AutoCloseable remote) {
+          remote.close();
+        }
       }
       return Main.EXIT_OK;
     }

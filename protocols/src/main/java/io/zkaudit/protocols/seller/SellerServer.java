@@ -6,7 +6,11 @@ import io.zkaudit.protocols.PartyKey;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import io.zkaudit.protocols.chain.Attester;
+import io.zkaudit.protocols.chain.ChainSettings;
 
 /**
  * A running seller: its store opened (and migrated), its gRPC server listening. Closing stops the
@@ -18,41 +22,90 @@ public final class SellerServer implements AutoCloseable {
   private final Seller seller;
   private final SellerRetrieval retrieval;
   private final Server server;
+  private final SellerChain chain;
   private boolean closed;
 
-  private SellerServer(SellerStore store, Seller seller, SellerRetrieval retrieval, Server server) {
+  private SellerServer(SellerStore store, Seller seller, SellerRetrieval retrieval, Server server, SellerChain chain) {
     this.store = store;
     this.seller = seller;
     this.retrieval = retrieval;
     this.server = server;
+    this.chain = chain;
   }
 
+  /**
+   * What a seller may run with besides its configuration: a chain (with the designated verifier
+   * that attests its proofs there), TLS, and where it reports what it does by itself.
+   *
+   * @param chain null for none
+   * @param attester required with a chain
+   * @param tls null for plaintext
+   */
+  public record Options(ChainSettings chain, Attester attester, Tls tls, Consumer<String> events) {
+    public static final Options NONE = new Options(null, null, null, e -> {});
+
+    public Options withChain(ChainSettings settings, Attester verifier) {
+      return new Options(settings, verifier, tls, events);
+    }
+
+    public Options withTls(Tls files) {
+      return new Options(chain, attester, files, events);
+    }
+
+    public Options withEvents(Consumer<String> listener) {
+      return new Options(chain, attester, tls, listener);
+    }
+  }
+
+  /** The server's certificate chain and its private key (PKCS#8), both PEM files. */
+  public record Tls(Path certificateChain, Path privateKey) {}
+
   public static SellerServer start(PartyKey key, SellerConfig config, AnswerProver prover) {
+    return start(key, config, prover, Options.NONE);
+  }
+
+  public static SellerServer start(PartyKey key, SellerConfig config, AnswerProver prover, Options options) {
     SellerStore store = SellerStore.open(config.jdbcUrl());
     Seller seller = new Seller(key, store, config, prover);
-    RetrievalStore retrievalStore;
+    seller.onEvent(options.events());
+    SellerChain chain = null;
+    RetrievalStore retrievalStore = null;
     try {
       retrievalStore = RetrievalStore.open(config.jdbcUrl());
-    } catch (StoreException e) {
+      SellerRetrieval retrieval = new SellerRetrieval(seller, retrievalStore);
+      if (options.chain() != null) {
+        if (options.attester() == null) {
+          throw new IllegalArgumentException("a seller on a chain needs the designated verifier (attester)");
+        }
+        chain = SellerChain.connect(options.chain(), key, options.attester(), store, options.events());
+        seller.useChain(chain);
+      }
+      NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()))
+          .maxInboundMessageSize(config.maxRequestBytes())
+          .maxInboundMetadataSize(16 << 10)
+          .addService(new RegistryService(seller))
+          .addService(new PredictionService(seller))
+          .addService(new RetrievalService(retrieval));
+      if (options.tls() != null) {
+        builder.useTransportSecurity(options.tls().certificateChain().toFile(), options.tls().privateKey().toFile());
+      }
+      Server server = builder.build();
+      try {
+        server.start();
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
+      }
+      return new SellerServer(store, seller, retrieval, server, chain);
+    } catch (RuntimeException e) {
+      if (chain != null) {
+        chain.close();
+      }
+      if (retrievalStore != null) {
+        retrievalStore.close();
+      }
       store.close();
       throw e;
     }
-    SellerRetrieval retrieval = new SellerRetrieval(seller, retrievalStore);
-    Server server = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()))
-        .maxInboundMessageSize(config.maxRequestBytes())
-        .maxInboundMetadataSize(16 << 10)
-        .addService(new RegistryService(seller))
-        .addService(new PredictionService(seller))
-        .addService(new RetrievalService(retrieval))
-        .build();
-    try {
-      server.start();
-    } catch (IOException e) {
-      retrieval.store().close();
-      store.close();
-      throw new UncheckedIOException("cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
-    }
-    return new SellerServer(store, seller, retrieval, server);
   }
 
   public Seller seller() {
@@ -78,6 +131,9 @@ public final class SellerServer implements AutoCloseable {
       return;
     }
     closed = true;
+    if (chain != null) {
+      chain.close(); // first: no contest is half-proven while the store closes
+    }
     server.shutdown();
     try {
       if (!server.awaitTermination(30, TimeUnit.SECONDS)) {
