@@ -182,8 +182,13 @@ public final class ModelVerifier {
       switch (p) {
         case LinearLayer l -> {
           InvalidProofException.check(linearIndex < proof.linear().size(), "missing linear-layer proofs");
-          for (TensorClaim c : WindowedLinearVerifier.verify(l.linear(), rho, acc, proof.linear().get(linearIndex++), t,
-              ledger)) {
+          List<TensorClaim> claims;
+          try {
+            claims = WindowedLinearVerifier.verify(l.linear(), rho, acc, proof.linear().get(linearIndex++), t, ledger);
+          } catch (InvalidProofException e) {
+            throw new InvalidProofException(p.layer().name() + ": " + e.getMessage());
+          }
+          for (TensorClaim c : claims) {
             tensorClaim(c, outputTable, witnessClaims, weightClaims);
           }
         }
@@ -220,7 +225,7 @@ public final class ModelVerifier {
     InvalidProofException.check(addIndex == addEvals.length, "unexpected ADD evaluations");
     if (zk) {
       int column = InferenceStatement.maskColumn(circuit);
-      witnessClaims.addAll(ledger.claims(column, InferenceStatement.witnessLogSizes(circuit, true)[column]));
+      witnessClaims.addAll(ledger.claims(column, io.zkaudit.zk.MaskColumn.numVars(masks.blocks())));
     }
     return new Reduction(t, witnessClaims, weightClaims, output);
   }

@@ -8,7 +8,8 @@ import io.zkaudit.layers.WindowedLinear;
  * The accumulator of a windowed linear layer on the whole padded output domain. The engine gives
  * the real positions; the proof's accumulator is the layer's formula everywhere (the lookups ignore
  * padding, but the layer sumcheck binds every entry), so the padding rows and columns whose
- * windows still reach real input are computed here. Padded channels are zero by construction.
+ * windows still reach real input are computed here. Padded channels are zero by construction,
+ * except in a sum, which passes its input's padded channels through.
  */
 final class PaddedAccumulators {
   private PaddedAccumulators() {}
@@ -18,27 +19,60 @@ final class PaddedAccumulators {
     TensorLayout in = spec.in();
     long[] acc = out.place(realAcc);
     int cout = out.channels();
+    if (spec.kind() == WindowedLinear.Kind.SUM && cout < (1 << out.cBits())) {
+      // A sum passes its input's padded channels through: with random input padding (zero
+      // knowledge) those accumulators are sums of padding, on every row and column.
+      for (int y = 0; y < (1 << out.hBits()); y++) {
+        for (int x = 0; x < (1 << out.wBits()); x++) {
+          for (int co = cout; co < (1 << out.cBits()); co++) {
+            acc[out.index(y, x, co)] = paddedChannelSum(spec, in, inTable, y, x, co);
+          }
+        }
+      }
+    }
     for (int y = 0; y < (1 << out.hBits()); y++) {
       for (int x = 0; x < (1 << out.wBits()); x++) {
         if (y < out.height() && x < out.width()) {
           continue;
         }
         for (int co = 0; co < cout; co++) {
-          acc[out.index(y, x, co)] = Goldilocks.fromSigned(formula(spec, in, inTable, weights, bias, y, x, co));
+          acc[out.index(y, x, co)] = formula(spec, in, inTable, weights, bias, y, x, co);
         }
       }
     }
     return acc;
   }
 
-  /** The layer's accumulator at one (possibly padded) output position, from the padded input table. */
+  /** A sum over the window of a padded input channel, in the field (padding entries are arbitrary). */
+  private static long paddedChannelSum(WindowedLinear spec, TensorLayout in, long[] inTable, int y, int x, int c) {
+    long a = 0;
+    for (int i = 0; i < spec.rows().kernel(); i++) {
+      int sy = spec.rows().source(y, i);
+      if (sy < 0) {
+        continue;
+      }
+      for (int j = 0; j < spec.cols().kernel(); j++) {
+        int sx = spec.cols().source(x, j);
+        if (sx >= 0) {
+          a = Goldilocks.add(a, inTable[in.index(sy, sx, c)]);
+        }
+      }
+    }
+    return a;
+  }
+
+  /**
+   * The layer's accumulator at one (possibly padded) output position, from the padded input table,
+   * in the field: a window at the border may read padded input, which is random in a
+   * zero-knowledge proof.
+   */
   private static long formula(WindowedLinear spec, TensorLayout in, long[] inTable, int[] w, int[] bias, int y, int x,
       int co) {
-    long a = bias != null ? bias[co] : 0;
+    long a = bias != null ? Goldilocks.fromSigned(bias[co]) : 0;
     int kh = spec.rows().kernel();
     int kw = spec.cols().kernel();
     int cin = in.channels();
-    int zin = spec.inputZeroPoint();
+    long zin = Goldilocks.fromSigned(spec.inputZeroPoint());
     for (int i = 0; i < kh; i++) {
       int sy = spec.rows().source(y, i);
       if (sy < 0) {
@@ -54,15 +88,16 @@ final class PaddedAccumulators {
           case CONV -> {
             int zw = spec.weightZeroPoint(co);
             for (int ci = 0; ci < cin; ci++) {
-              long v = Goldilocks.toSigned(inTable[base + ci]) - zin;
-              a += v * (w[((co * kh + i) * kw + j) * cin + ci] - zw);
+              long v = Goldilocks.sub(inTable[base + ci], zin);
+              a = Goldilocks.add(a, Goldilocks.mul(v, Goldilocks.fromSigned(w[((co * kh + i) * kw + j) * cin + ci] - zw)));
             }
           }
           case DEPTHWISE -> {
-            long v = Goldilocks.toSigned(inTable[base + co]) - zin;
-            a += v * (w[(i * kw + j) * spec.out().channels() + co] - spec.weightZeroPoint(co));
+            long v = Goldilocks.sub(inTable[base + co], zin);
+            long wt = Goldilocks.fromSigned(w[(i * kw + j) * spec.out().channels() + co] - spec.weightZeroPoint(co));
+            a = Goldilocks.add(a, Goldilocks.mul(v, wt));
           }
-          case SUM -> a += Goldilocks.toSigned(inTable[base + co]) - zin;
+          case SUM -> a = Goldilocks.add(a, Goldilocks.sub(inTable[base + co], zin));
         }
       }
     }

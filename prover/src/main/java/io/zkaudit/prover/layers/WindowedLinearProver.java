@@ -145,8 +145,10 @@ public final class WindowedLinearProver {
             continue;
           }
           int off = 2 * j * cPad;
-          for (int c = 0; c < in.channels(); c++) {
-            long v = Goldilocks.sub(input[base + c], zin);
+          // Padded channels too: phase 2 evaluates the input over all channels, and a
+          // zero-knowledge witness fills channel padding with random values.
+          for (int c = 0; c < cPad; c++) {
+            long v = c < in.channels() ? Goldilocks.sub(input[base + c], zin) : input[base + c];
             row[off + 2 * c] = Goldilocks.add(row[off + 2 * c], Goldilocks.mul(a0, v));
             row[off + 2 * c + 1] = Goldilocks.add(row[off + 2 * c + 1], Goldilocks.mul(a1, v));
           }
@@ -164,7 +166,7 @@ public final class WindowedLinearProver {
         }
         long[] row = t[y];
         for (int j = 0; j < kw; j++) {
-          for (int c = 0; c < in.channels(); c++) {
+          for (int c = 0; c < cPad; c++) {
             int src = 2 * (j * cPad + c);
             Ext2 v = new Ext2(row[src], row[src + 1]).mul(a);
             int dst = c | (j << cb) | (i << (cb + jb));

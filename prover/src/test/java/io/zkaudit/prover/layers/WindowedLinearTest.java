@@ -145,6 +145,58 @@ class WindowedLinearTest {
     }
   }
 
+  /**
+   * Zero knowledge fills the input's padding with random values: the layer's relation reads no
+   * padding (a sum passes padded channels through to padded output channels), so honest proofs
+   * still verify, and the claims they leave are true of the randomly padded input.
+   */
+  @Property(tries = 40)
+  void randomInputPaddingKeepsProofsComplete(@ForAll @IntRange(min = 0, max = 2) int kindIndex,
+      @ForAll @IntRange(min = 1, max = 9) int h, @ForAll @IntRange(min = 1, max = 9) int w,
+      @ForAll @IntRange(min = 1, max = 6) int cin, @ForAll @IntRange(min = 1, max = 5) int cout,
+      @ForAll @IntRange(min = 1, max = 3) int k, @ForAll @IntRange(min = 1, max = 2) int stride,
+      @ForAll @IntRange(min = 0, max = 1) int pad, @ForAll long seed) throws InvalidProofException {
+    Random rng = new Random(seed);
+    Kind kind = Kind.values()[kindIndex];
+    Instance inst = random(kind, h, w, cin, cout, Math.min(k, Math.min(h, w) + 2 * pad), stride, pad, rng);
+    TensorLayout in = inst.spec().in();
+    TensorLayout out = inst.spec().out();
+    long[] input = inst.input().clone();
+    for (int i = 0; i < input.length; i++) {
+      if (!in.isReal(i)) {
+        input[i] = Goldilocks.random(rng);
+      }
+    }
+    long[] acc = inst.acc().clone();
+    if (kind == Kind.SUM) {
+      for (int yo = 0; yo < (1 << out.hBits()); yo++) {
+        for (int xo = 0; xo < (1 << out.wBits()); xo++) {
+          for (int c = in.channels(); c < (1 << in.cBits()); c++) {
+            long a = 0;
+            for (int i = 0; i < inst.spec().rows().kernel(); i++) {
+              for (int j = 0; j < inst.spec().cols().kernel(); j++) {
+                int sy = inst.spec().rows().source(yo, i);
+                int sx = inst.spec().cols().source(xo, j);
+                if (sy >= 0 && sx >= 0) {
+                  a = Goldilocks.add(a, input[in.index(sy, sx, c)]);
+                }
+              }
+            }
+            acc[out.index(yo, xo, c)] = a;
+          }
+        }
+      }
+    }
+    Ext2[] r = point(rng, out.numVars());
+    Ext2 value = Mle.evaluate(acc, r);
+    var result = WindowedLinearProver.prove(inst.spec(), input, inst.weights(), inst.bias(), r, new Transcript("t"));
+    List<TensorClaim> claims = WindowedLinearVerifier.verify(inst.spec(), r, value, result.proof(), new Transcript("t"));
+    for (TensorClaim c : claims) {
+      long[] table = c.tensor() == 0 ? input : c.tensor() == 1 ? inst.weights() : inst.bias();
+      assertEquals(Mle.evaluate(table, c.point()), c.value(), "claim on tensor " + c.tensor() + " is true");
+    }
+  }
+
   @Property(tries = 15)
   void everyProofElementIsBound(@ForAll @IntRange(min = 0, max = 2) int kindIndex, @ForAll long seed)
       throws InvalidProofException {
