@@ -65,6 +65,10 @@ public final class Seller {
     return key;
   }
 
+  SellerConfig config() {
+    return config;
+  }
+
   /**
    * Loads a committed model and registers it unless it already is (a restarted seller loads the
    * same weights again and finds its registration in the store).
@@ -242,7 +246,8 @@ public final class Seller {
     return out.setProvenAtMillis(provenAt).build();
   }
 
-  private ModelProof proveOne(CommittedModel model, int[] input) {
+  /** Package-private: audits prove through the same slot (AuditService). */
+  ModelProof proveOne(CommittedModel model, int[] input) {
     try {
       proofSlot.acquire();
     } catch (InterruptedException e) {
@@ -280,7 +285,7 @@ public final class Seller {
     return new Request(m, input);
   }
 
-  private CommittedModel loadedModel(ByteString modelId) {
+  CommittedModel loadedModel(ByteString modelId) {
     CommittedModel m = loaded.get(new Digest32(modelId.toByteArray()));
     if (m == null) {
       throw new RequestRejected(Status.Code.FAILED_PRECONDITION, "model_id: model " + hex(modelId)
