@@ -43,7 +43,7 @@ final class AuditCommand implements Callable<Integer> {
       description = "cifar10, imagenet, mnist or a directory <dir>/<class index>/<image> (default ${DEFAULT-VALUE})")
   String dataset;
 
-  @Option(names = "--samples", defaultValue = "10", description = "test samples, the first N of the dataset (default ${DEFAULT-VALUE})")
+  @Option(names = "--samples", defaultValue = "10", description = "test samples (CIFAR-10: evenly spaced over its classes; others: the first N) (default ${DEFAULT-VALUE})")
   int samples;
 
   @Option(names = "--label-offset", description = "predicted class = argmax - offset (default: 1 for ImageNet on a 1001-class model, else 0)")

@@ -20,9 +20,10 @@ import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
- * A buyer's labelled test set for an audit, as quantized model inputs: the first N samples of
- * CIFAR-10, MNIST or the ImageNet sample from ../shared, or a directory of images in one folder
- * per class index ({@code <dir>/<class>/<image>}, the ImageFolder convention). Images are encoded
+ * A buyer's labelled test set for an audit, as quantized model inputs: N samples of CIFAR-10
+ * (evenly spaced, as {@code zkaudit eval --limit N} takes them: the shared file is sorted by
+ * class), the first N of MNIST or the ImageNet sample from ../shared, or the first N images of a
+ * directory in one folder per class index ({@code <dir>/<class>/<image>}, the ImageFolder convention). Images are encoded
  * from the model's public input quantization (as {@code zkaudit verify} does), so that any buyer
  * turns a picture into the same integers the seller proves.
  */
