@@ -129,7 +129,7 @@ class AuditValidationTest {
           .setModelId(ByteString.copyFrom(new byte[32])).build(), p.buyer())));
       assertRefused(Status.Code.INVALID_ARGUMENT, "sample_count", () -> stub.open(resign(c.toBuilder().setSampleCount(0)
           .build(), p.buyer())));
-      assertRefused(Status.Code.INVALID_ARGUMENT, "sample_count", () -> stub.open(resign(c.toBuilder().setSampleCount(5000)
+      assertRefused(Status.Code.INVALID_ARGUMENT, "sample_count", () -> stub.open(resign(c.toBuilder().setSampleCount(50_000)
           .build(), p.buyer())));
       assertRefused(Status.Code.INVALID_ARGUMENT, "sample_hashes", () -> stub.open(resign(c.toBuilder().setSampleCount(3)
           .build(), p.buyer())));

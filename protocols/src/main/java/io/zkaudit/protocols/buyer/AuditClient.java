@@ -39,9 +39,11 @@ import java.util.concurrent.TimeUnit;
 /**
  * The buyer's side of the accuracy audit. It commits to its test set, checks the seller's terms,
  * reveals, verifies every proof against the registered verifying key and its own inputs, counts
- * correct predictions from verified outputs only, and signs the result. Its state is one file per
- * audit ({@code <dir>/<audit id>.audit}, a {@link BuyerAuditState}), rewritten after every step,
- * so {@link #run} carries on an audit from wherever it stopped, on either side.
+ * correct predictions from verified outputs only, and signs the result. Its state is two files per
+ * audit: {@code <dir>/<audit id>.audit}, a {@link BuyerAuditState} rewritten (atomically) after each
+ * step, and {@code <audit id>.outputs}, the verified outputs appended one by one (length-delimited
+ * {@link VerifiedOutput}s, so that a long audit is not rewritten per proof). {@link #run} carries
+ * an audit on from wherever it stopped, on either side.
  */
 public final class AuditClient implements AutoCloseable {
   /** A test sample: the quantized model input and its true class. */
@@ -253,9 +255,9 @@ public final class AuditClient implements AutoCloseable {
           if (right) {
             correct++;
           }
-          state = state.toBuilder().addVerified(VerifiedOutput.newBuilder().setIndex(from).addAllOutput(p.getOutputList()))
-              .build();
-          save(state);
+          VerifiedOutput v = VerifiedOutput.newBuilder().setIndex(from).addAllOutput(p.getOutputList()).build();
+          append(t.getAuditId(), v);
+          state = state.toBuilder().addVerified(v).build();
           from++;
           progress.verified(p.getIndex(), from, n, right);
         }
@@ -386,18 +388,55 @@ public final class AuditClient implements AutoCloseable {
     return dir.resolve(auditId + ".audit");
   }
 
-  /** The stored state of an audit, to resume it with {@link #run}. */
-  public BuyerAuditState load(String auditId) throws IOException {
-    return BuyerAuditState.parseFrom(Files.readAllBytes(file(auditId)));
+  private Path outputsFile(String auditId) {
+    return dir.resolve(auditId + ".outputs");
   }
 
-  /** Written to a temporary file and moved into place, so a crash leaves the previous state whole. */
+  /**
+   * The stored state of an audit, to resume it with {@link #run}: the state file and the verified
+   * outputs in order (a record cut short by a crash, and anything after it, is verified again).
+   */
+  public BuyerAuditState load(String auditId) throws IOException {
+    BuyerAuditState.Builder b = BuyerAuditState.parseFrom(Files.readAllBytes(file(auditId))).toBuilder().clearVerified();
+    Path outputs = outputsFile(auditId);
+    if (!b.hasResult() && Files.exists(outputs)) {
+      try (var in = new java.io.BufferedInputStream(Files.newInputStream(outputs))) {
+        while (b.getVerifiedCount() < b.getCommitment().getSampleCount()) {
+          VerifiedOutput v;
+          try {
+            v = VerifiedOutput.parseDelimitedFrom(in);
+          } catch (IOException truncated) {
+            break;
+          }
+          if (v == null || v.getIndex() != b.getVerifiedCount()) {
+            break;
+          }
+          b.addVerified(v);
+        }
+      }
+    }
+    return b.build();
+  }
+
+  private void append(String auditId, VerifiedOutput v) {
+    try (var out = Files.newOutputStream(outputsFile(auditId), java.nio.file.StandardOpenOption.CREATE,
+        java.nio.file.StandardOpenOption.APPEND)) {
+      v.writeDelimitedTo(out);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("cannot write the audit's outputs in " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Written to a temporary file and moved into place, so a crash leaves the previous state whole;
+   * the verified outputs live in their own file.
+   */
   private void save(BuyerAuditState state) {
     try {
       Files.createDirectories(dir);
       Path f = file(state.getCommitment().getAuditId());
       Path tmp = f.resolveSibling(f.getFileName() + ".tmp");
-      Files.write(tmp, state.toByteArray());
+      Files.write(tmp, state.toBuilder().clearVerified().build().toByteArray());
       Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw new java.io.UncheckedIOException("cannot write the audit state in " + dir + ": " + e.getMessage(), e);

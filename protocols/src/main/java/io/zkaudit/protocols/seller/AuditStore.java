@@ -159,29 +159,49 @@ public final class AuditStore implements AutoCloseable {
     });
   }
 
-  /** Every sample of an audit in order, with what is known of it so far. */
-  public synchronized List<AuditSample> samples(String auditId) {
+  /** One sample with everything known of it (its input and proof may be megabytes: one at a time). */
+  public synchronized AuditSample sample(String auditId, int index) {
+    return run(() -> {
+      try (PreparedStatement p = db.prepareStatement("SELECT position, sample_hash, salt, input, label, output, proof,"
+          + " proven_at FROM audit_samples WHERE audit_id = ? AND position = ?")) {
+        p.setString(1, auditId);
+        p.setInt(2, index);
+        try (ResultSet r = p.executeQuery()) {
+          if (!r.next()) {
+            throw new SQLException("audit " + auditId + " has no sample " + index);
+          }
+          return readSample(r);
+        }
+      }
+    });
+  }
+
+  /** What the seller checks a reveal against and counts with, without inputs and proofs: hash, label, output. */
+  public synchronized List<AuditSample> outline(String auditId) {
     return run(() -> {
       List<AuditSample> out = new ArrayList<>();
-      try (PreparedStatement p = db.prepareStatement("SELECT position, sample_hash, salt, input, label, output, proof,"
+      try (PreparedStatement p = db.prepareStatement("SELECT position, sample_hash, salt, NULL, label, output, NULL,"
           + " proven_at FROM audit_samples WHERE audit_id = ? ORDER BY position")) {
         p.setString(1, auditId);
         try (ResultSet r = p.executeQuery()) {
           while (r.next()) {
-            byte[] input = r.getBytes(4);
-            int label = r.getInt(5);
-            Integer labelOrNull = r.wasNull() ? null : label;
-            byte[] output = r.getBytes(6);
-            long provenAt = r.getLong(8);
-            Long provenOrNull = r.wasNull() ? null : provenAt;
-            out.add(new AuditSample(r.getInt(1), r.getBytes(2), r.getBytes(3),
-                input == null ? null : Tensors.fromBytes(input), labelOrNull,
-                output == null ? null : Tensors.fromBytes(output), r.getBytes(7), provenOrNull));
+            out.add(readSample(r));
           }
         }
       }
       return out;
     });
+  }
+
+  private static AuditSample readSample(ResultSet r) throws SQLException {
+    byte[] input = r.getBytes(4);
+    int label = r.getInt(5);
+    Integer labelOrNull = r.wasNull() ? null : label;
+    byte[] output = r.getBytes(6);
+    long provenAt = r.getLong(8);
+    Long provenOrNull = r.wasNull() ? null : provenAt;
+    return new AuditSample(r.getInt(1), r.getBytes(2), r.getBytes(3), input == null ? null : Tensors.fromBytes(input),
+        labelOrNull, output == null ? null : Tensors.fromBytes(output), r.getBytes(7), provenOrNull);
   }
 
   @Override
