@@ -171,6 +171,30 @@ class AuditProtocolTest {
   }
 
   @Test
+  void aRestartedSellerFinishesProvingByItself() throws Exception {
+    List<LabelledInput> set = AuditFixture.cifar(3);
+    var p = AuditFixture.Parties.in(tmp);
+    String id;
+    try (AuditFixture f = AuditFixture.start(p, diesAfter(1, new AtomicInteger()))) {
+      RegisteredModel m = f.client.buyer().models().get(0);
+      BuyerAuditState s = f.client.commit(m, set, 0);
+      id = s.getCommitment().getAuditId();
+      assertThrows(BuyerException.class, () -> f.client.run(s, AuditClient.Progress.NONE));
+      assertEquals(AuditRecord.State.PROVING, sellerState(f, id));
+    }
+    AtomicInteger after = new AtomicInteger();
+    try (AuditFixture f = AuditFixture.start(p, diesAfter(100, after))) {
+      f.server.audits().resumeInBackground().join(120_000);
+      // Proven with no buyer connected: only the two missing samples.
+      assertEquals(AuditRecord.State.PROVEN, sellerState(f, id));
+      assertEquals(2, after.get());
+      AuditClient.Outcome o = f.client.run(f.client.load(id), AuditClient.Progress.NONE);
+      assertEquals(AuditFixture.engineCorrect(set), o.correct());
+      assertEquals(2, after.get());
+    }
+  }
+
+  @Test
   void aBuyerCannotClaimAnotherAccuracyThanTheVerifiedOne() throws Exception {
     var p = AuditFixture.Parties.in(tmp);
     try (AuditFixture f = AuditFixture.start(p, AnswerProver.HONEST)) {

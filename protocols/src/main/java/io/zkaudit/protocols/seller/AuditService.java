@@ -82,6 +82,58 @@ public final class AuditService {
     return store;
   }
 
+  private volatile boolean stopping;
+  private Thread resumer;
+
+  /**
+   * Proves, in the background, the missing samples of every audit left REVEALED or PROVING whose
+   * model this process holds: a seller restarted mid-audit carries on by itself, so its proofs
+   * are made before the deadline even if the buyer comes back late (the buyer's Prove call then
+   * reads them back). Call after the models are loaded; errors stop the resumption, not the seller.
+   */
+  public synchronized Thread resumeInBackground() {
+    if (resumer != null) {
+      return resumer;
+    }
+    resumer = Thread.ofVirtual().name("audit-resume").start(() -> {
+      for (AuditRecord a : store.unfinished()) {
+        if (stopping) {
+          return;
+        }
+        try {
+          seller.loadedModel(ByteString.copyFrom(a.modelId()));
+        } catch (RequestRejected notLoaded) {
+          continue;
+        }
+        try {
+          proveFrom(a, 0, p -> {}, () -> false);
+        } catch (RuntimeException e) {
+          if (!stopping) {
+            System.getLogger(AuditService.class.getName()).log(System.Logger.Level.WARNING,
+                "resuming audit " + a.auditId() + " failed: " + e.getMessage());
+          }
+        }
+      }
+    });
+    return resumer;
+  }
+
+  /** Stops background proving between samples and waits for it (before the store closes). */
+  public void stop() {
+    stopping = true;
+    Thread t;
+    synchronized (this) {
+      t = resumer;
+    }
+    if (t != null) {
+      try {
+        t.join(java.time.Duration.ofMinutes(2));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
   /** The buyer's commitment in, the seller's signed terms out: {@link #commit} then {@link #signTerms}. */
   public AuditTerms open(AuditCommitment c) {
     AuditRecord a = commit(c);
@@ -234,6 +286,10 @@ public final class AuditService {
     if (access.getFromIndex() >= a.sampleCount()) {
       throw RequestRejected.invalid("from_index: below " + a.sampleCount() + ", not " + access.getFromIndex());
     }
+    proveFrom(a, access.getFromIndex(), sink, cancelled);
+  }
+
+  private void proveFrom(AuditRecord a, int from, Consumer<SampleProof> sink, BooleanSupplier cancelled) {
     CommittedModel m = seller.loadedModel(ByteString.copyFrom(a.modelId()));
     String id = a.auditId();
     synchronized (lock(id)) {
@@ -242,8 +298,8 @@ public final class AuditService {
       }
     }
     int proven = (int) store.outline(id).stream().filter(AuditSample::proven).count();
-    for (int i = access.getFromIndex(); i < a.sampleCount(); i++) {
-      if (cancelled.getAsBoolean()) {
+    for (int i = from; i < a.sampleCount(); i++) {
+      if (cancelled.getAsBoolean() || stopping) {
         return;
       }
       // One sample at a time from the database: inputs and proofs of a whole set may not fit in memory.

@@ -159,6 +159,27 @@ public final class AuditStore implements AutoCloseable {
     });
   }
 
+  /** Audits revealed but not fully proven (REVEALED or PROVING), oldest first. */
+  public synchronized List<AuditRecord> unfinished() {
+    List<String> ids = run(() -> {
+      List<String> out = new ArrayList<>();
+      try (PreparedStatement p = db.prepareStatement(
+          "SELECT audit_id FROM audits WHERE status IN ('REVEALED', 'PROVING') ORDER BY requested_at")) {
+        try (ResultSet r = p.executeQuery()) {
+          while (r.next()) {
+            out.add(r.getString(1));
+          }
+        }
+      }
+      return out;
+    });
+    List<AuditRecord> out = new ArrayList<>();
+    for (String id : ids) {
+      audit(id).ifPresent(out::add);
+    }
+    return out;
+  }
+
   /** One sample with everything known of it (its input and proof may be megabytes: one at a time). */
   public synchronized AuditSample sample(String auditId, int index) {
     return run(() -> {

@@ -84,6 +84,7 @@ public final class SellerServer implements AutoCloseable {
       return;
     }
     closed = true;
+    audits.stop();
     server.shutdown();
     try {
       if (!server.awaitTermination(30, TimeUnit.SECONDS)) {
