@@ -208,12 +208,22 @@ class AuditProtocolTest {
       var fewer = st.toBuilder().setCorrect((st.getCorrect() + 1) % 3).build();
       var failed = st.toBuilder().setVerdict(Verdict.BELOW_CLAIM == st.getVerdict() ? Verdict.PASSED : Verdict.BELOW_CLAIM)
           .build();
-      for (var lie : List.of(fewer, failed)) {
-        AuditResult signed = AuditResult.newBuilder().setStatement(lie).setBuyerSignature(p.buyer().sign(AuditStatements.result(lie)))
-            .build();
-        BuyerException e = assertThrows(BuyerException.class, () -> f.client.settle(proven.toBuilder().setResult(signed).build()));
-        assertEquals(BuyerException.Reason.REFUSED, e.reason());
-        assertTrue(e.getMessage().contains("statement."), e.getMessage());
+      // Or a false accusation: every proof verified.
+      var accusation = st.toBuilder().setVerdict(Verdict.PROOF_FAILED).setReason("sample 1: invalid proof").build();
+      var ch = io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder.forAddress("localhost", f.server.port()).usePlaintext()
+          .build();
+      try {
+        var stub = io.zkaudit.proto.v1.AccuracyAuditGrpc.newBlockingStub(ch);
+        for (var lie : List.of(fewer, failed, accusation)) {
+          AuditResult signed = AuditResult.newBuilder().setStatement(lie)
+              .setBuyerSignature(p.buyer().sign(AuditStatements.result(lie))).build();
+          var e = assertThrows(io.grpc.StatusRuntimeException.class, () -> stub.settle(signed));
+          assertEquals(io.grpc.Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
+          assertTrue(e.getStatus().getDescription().startsWith(lie == fewer ? "statement.correct" : "statement.verdict"),
+              e.getStatus().getDescription());
+        }
+      } finally {
+        ch.shutdownNow();
       }
       assertEquals(AuditRecord.State.PROVEN, sellerState(f, st.getAuditId()));
       BuyerAuditState settled = f.client.settle(proven);

@@ -3,6 +3,8 @@ package io.zkaudit.protocols.seller;
 import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.zkaudit.inference.ModelProof;
+import io.zkaudit.inference.ModelVerifier;
+import io.zkaudit.proof.InvalidProofException;
 import io.zkaudit.model.TensorSpec;
 import io.zkaudit.proto.v1.AuditAccess;
 import io.zkaudit.proto.v1.AuditCommitment;
@@ -71,6 +73,7 @@ public final class AuditService {
   private final Policy policy;
   /** One lock per audit: its steps run one at a time, so two retries cannot both prove a sample. */
   private final ConcurrentHashMap<String, Object> locks = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<ByteString, ModelVerifier> verifiers = new ConcurrentHashMap<>();
 
   public AuditService(Seller seller, AuditStore store, Policy policy) {
     this.seller = seller;
@@ -341,7 +344,8 @@ public final class AuditService {
   /**
    * The buyer's signed result. A pass or a shortfall is recomputed from the seller's proven
    * outputs and the revealed labels and countersigned only if it is the same result; a proof
-   * failure is the buyer's accusation, stored with its reason and not countersigned.
+   * failure is the buyer's accusation: refused if the seller's own check of its stored proofs finds
+   * nothing wrong, else stored with the buyer's reason and not countersigned.
    */
   public AuditResult settle(AuditResult r) {
     ResultStatement s = r.getStatement();
@@ -384,6 +388,12 @@ public final class AuditService {
           if (s.getReason().isBlank()) {
             throw RequestRejected.invalid("statement.reason: a failure says why");
           }
+          // A false accusation is refused: the seller checks its own stored proofs as the buyer would.
+          String fault = ownFault(a, now);
+          if (fault == null) {
+            throw RequestRejected.invalid("statement.verdict: PROOF_FAILED, but every proof the seller made verifies"
+                + " and was made by the deadline" + (a.state() == AuditRecord.State.PROVEN ? "" : ", and the rest are not due yet"));
+          }
           store.settle(a.auditId(), AuditRecord.State.FAILED, new AuditRecord.Result(s.getVerified(), s.getCorrect(),
               s.getVerdict().name(), s.getReason(), r.getBuyerSignature().getRs().toByteArray(), null, now));
         }
@@ -415,6 +425,46 @@ public final class AuditService {
 
   public AuditStatus status(AuditAccess access) {
     return status(owned(access));
+  }
+
+  /**
+   * The seller's own failure in an audit, as the buyer would find it (a stored proof that does not
+   * verify for the revealed input or states another output, one made after the deadline, or one
+   * missing once the deadline has passed), or null if there is none.
+   */
+  private String ownFault(AuditRecord a, long now) {
+    CommittedModel m = seller.loadedModel(ByteString.copyFrom(a.modelId()));
+    ModelVerifier verifier = verifiers.computeIfAbsent(ByteString.copyFrom(a.modelId()), k -> {
+      try {
+        return new ModelVerifier(m.vk());
+      } catch (InvalidProofException e) {
+        throw new IllegalStateException("the seller's own verifying key is invalid: " + e.getMessage(), e);
+      }
+    });
+    long deadline = a.terms().deadline();
+    for (int i = 0; i < a.sampleCount(); i++) {
+      AuditSample s = store.sample(a.auditId(), i);
+      if (!s.proven()) {
+        if (now > deadline) {
+          return "sample " + i + " was not proven by the deadline";
+        }
+        continue;
+      }
+      if (s.provenAt() > deadline) {
+        return "sample " + i + " was proven after the deadline";
+      }
+      try {
+        ModelProof p = ModelProof.decode(s.proof());
+        if (!p.model().equals(m.vk().digest())
+            || !Arrays.equals(p.inputHash().bytes(), Statements.tensorHash(s.input()))
+            || !Arrays.equals(verifier.verify(p, s.input()), s.output())) {
+          return "sample " + i + ": the proof is not of the stated output of this model on this input";
+        }
+      } catch (InvalidProofException | RuntimeException e) {
+        return "sample " + i + ": invalid proof: " + e.getMessage();
+      }
+    }
+    return null;
   }
 
   /** How many proven outputs, by the shared argmax rule, name the revealed label. */
