@@ -36,8 +36,9 @@ public final class InferenceStatement {
    * the verifying key's digest, the weight commitment, the input's hash, the output.
    */
   public static io.zkaudit.transcript.Transcript transcript(io.zkaudit.hash.Digest32 model,
-      io.zkaudit.pcs.Commitment weights, io.zkaudit.hash.Digest32 inputHash, int[] output) {
+      io.zkaudit.pcs.Commitment weights, io.zkaudit.hash.Digest32 inputHash, int[] output, boolean zeroKnowledge) {
     io.zkaudit.transcript.Transcript t = new io.zkaudit.transcript.Transcript(DOMAIN);
+    t.absorbLong("zero-knowledge", zeroKnowledge ? 1 : 0);
     t.absorbBytes("model", model.bytes());
     weights.absorb(t);
     t.absorbDigest("input-hash", inputHash);
@@ -105,12 +106,16 @@ public final class InferenceStatement {
   /**
    * Variables of every per-proof column: the circuit's columns, then the two multiplicity columns,
    * then the model input (committed, so that a proof can be checked without the input, and bound to
-   * it by one evaluation when the verifier has it).
+   * it by one evaluation when the verifier has it), then in a zero-knowledge proof the column of
+   * every sumcheck's Libra mask ({@link io.zkaudit.zk.MaskColumn}).
    */
-  public static int[] witnessLogSizes(ModelCircuit c) {
+  public static int[] witnessLogSizes(ModelCircuit c, boolean zeroKnowledge) {
     LookupStatement st = lookups(c);
     int n = c.columns().size();
-    int[] logs = new int[n + 3];
+    int[] logs = new int[n + (zeroKnowledge ? 4 : 3)];
+    if (zeroKnowledge) {
+      logs[n + 3] = io.zkaudit.zk.MaskColumn.numVars(MaskSchedule.of(c, st).blocks());
+    }
     for (int i = 0; i < n; i++) {
       logs[i] = c.columns().get(i).numVars();
     }
@@ -127,8 +132,8 @@ public final class InferenceStatement {
   public static final int WITNESS_BINS = 3;
   public static final int SPLIT_FROM_VARS = 22;
 
-  public static io.zkaudit.pcs.ColumnBins witnessBins(ModelCircuit c) {
-    int[] logs = witnessLogSizes(c);
+  public static io.zkaudit.pcs.ColumnBins witnessBins(ModelCircuit c, boolean zeroKnowledge) {
+    int[] logs = witnessLogSizes(c, zeroKnowledge);
     long total = 0;
     for (int l : logs) {
       total += 1L << l;
@@ -146,6 +151,11 @@ public final class InferenceStatement {
 
   public static int inputColumn(ModelCircuit c) {
     return c.columns().size() + 2;
+  }
+
+  /** The column of the Libra masks (zero-knowledge proofs only). */
+  public static int maskColumn(ModelCircuit c) {
+    return c.columns().size() + 3;
   }
 
   public static TensorLayout inputLayout(ModelCircuit c) {

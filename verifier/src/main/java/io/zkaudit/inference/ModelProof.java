@@ -15,7 +15,8 @@ import java.util.List;
 /**
  * A proof that {@code output = model(input)} for the model behind a {@link VerifyingKey}.
  *
- * <p>File format: magic "ZKPF", u32 version, the verifying key's digest (which model), the input's
+ * <p>File format: magic "ZKPF", u32 version, u8 zero-knowledge flag (1: the sumchecks are masked and
+ * the witness carries the masks, see docs/zero-knowledge.md), the verifying key's digest (which model), the input's
  * SHA-256 (which input), the output values, the per-proof commitment, the committed input's value at
  * a random point, the lookup proof, the range
  * evaluations (c1, c2 at each layer's lookup point), the ADD evaluations, the linear-layer proofs
@@ -23,10 +24,10 @@ import java.util.List;
  */
 public record ModelProof(Digest32 model, Digest32 inputHash, int[] output, List<Commitment> witness, Ext2 inputEval,
     LogUpProof lookups, Ext2[] rangeEvals, Ext2[] addEvals, List<WindowedLinearProof> linear, List<byte[]> witnessOpenings,
-    byte[] weightOpening) {
+    byte[] weightOpening, boolean zeroKnowledge) {
 
   private static final byte[] MAGIC = {'Z', 'K', 'P', 'F'};
-  public static final int VERSION = 1;
+  public static final int VERSION = 2;
   public static final int MAX_OUTPUT = 1 << 20;
   public static final int MAX_LAYERS = 1 << 12;
   public static final int MAX_OPENING = 64 << 20;
@@ -76,7 +77,7 @@ public record ModelProof(Digest32 model, Digest32 inputHash, int[] output, List<
   }
 
   public byte[] encode() {
-    ByteWriter w = new ByteWriter().raw(MAGIC).u32(VERSION).digest(model).digest(inputHash);
+    ByteWriter w = new ByteWriter().raw(MAGIC).u32(VERSION).u8(zeroKnowledge ? 1 : 0).digest(model).digest(inputHash);
     w.u32(output.length);
     for (int v : output) {
       w.u32(v);
@@ -107,6 +108,8 @@ public record ModelProof(Digest32 model, Digest32 inputHash, int[] output, List<
     }
     int version = r.u32("version");
     InvalidProofException.check(version == VERSION, "proof version " + version + ", expected " + VERSION);
+    int zk = r.u8("zero-knowledge flag");
+    InvalidProofException.check(zk <= 1, "zero-knowledge flag is " + zk);
     Digest32 model = r.digest("model digest");
     Digest32 input = r.digest("input hash");
     int n = r.length("output", MAX_OUTPUT);
@@ -135,6 +138,6 @@ public record ModelProof(Digest32 model, Digest32 inputHash, int[] output, List<
     }
     byte[] go = r.bytes("weight opening", MAX_OPENING);
     r.finish();
-    return new ModelProof(model, input, output, witness, inputEval, lookups, range, adds, linear, wo, go);
+    return new ModelProof(model, input, output, witness, inputEval, lookups, range, adds, linear, wo, go, zk == 1);
   }
 }

@@ -25,6 +25,7 @@ import io.zkaudit.pcs.PackedLayout;
 import io.zkaudit.poly.Mle;
 import io.zkaudit.proof.InvalidProofException;
 import io.zkaudit.transcript.Transcript;
+import io.zkaudit.zk.MaskLedger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -45,7 +46,9 @@ public final class ModelVerifier {
   private final ModelCircuit circuit;
   private final WeightLayout weights;
   private final LookupStatement statement;
-  private final ColumnBins witnessBins;
+  private final ColumnBins plainBins;
+  private final ColumnBins zkBins;
+  private final MaskSchedule masks;
   private final PackedLayout weightLayout;
 
   public ModelVerifier(VerifyingKey vk) throws InvalidProofException {
@@ -57,7 +60,9 @@ public final class ModelVerifier {
     }
     this.weights = WeightLayout.of(circuit);
     this.statement = InferenceStatement.lookups(circuit);
-    this.witnessBins = InferenceStatement.witnessBins(circuit);
+    this.plainBins = InferenceStatement.witnessBins(circuit, false);
+    this.zkBins = InferenceStatement.witnessBins(circuit, true);
+    this.masks = MaskSchedule.of(circuit, statement);
     this.weightLayout = new PackedLayout(weights.logSizes());
     InvalidProofException.check(vk.weights().numVars() == weightLayout.numVars(),
         "verifying key: the weight commitment has " + vk.weights().numVars() + " variables, the model needs "
@@ -84,6 +89,7 @@ public final class ModelVerifier {
    */
   public int[] verify(ModelProof proof, int[] input) throws InvalidProofException {
     Reduction r = reduce(proof, input);
+    ColumnBins witnessBins = bins(proof);
     BasefoldVerifier pcs = new BasefoldVerifier(InferenceStatement.pcsParams());
     List<List<ColumnClaim>> perBin = witnessBins.split(r.witnessClaims());
     InvalidProofException.check(proof.witnessOpenings().size() == witnessBins.bins(), "wrong number of witness openings");
@@ -115,7 +121,10 @@ public final class ModelVerifier {
     int[] output = proof.output();
     checkValues("output", output, outSpec);
 
-    Transcript t = InferenceStatement.transcript(proof.model(), vk.weights(), proof.inputHash(), output);
+    boolean zk = proof.zeroKnowledge();
+    ColumnBins witnessBins = bins(proof);
+    MaskLedger ledger = zk ? new MaskLedger(masks.blocks()) : null;
+    Transcript t = InferenceStatement.transcript(proof.model(), vk.weights(), proof.inputHash(), output, zk);
     InvalidProofException.check(proof.witness().size() == witnessBins.bins(),
         "the proof has " + proof.witness().size() + " witness commitments, expected " + witnessBins.bins());
     for (int b = 0; b < witnessBins.bins(); b++) {
@@ -137,7 +146,7 @@ public final class ModelVerifier {
     }
     long[] outputTable = InferenceStatement.outputLayout(circuit).place(output);
 
-    LookupClaims lookups = LogUpVerifier.verify(statement, proof.lookups(), t);
+    LookupClaims lookups = LogUpVerifier.verify(statement, proof.lookups(), t, ledger);
     witnessClaims.add(new ColumnClaim(InferenceStatement.roundingMultiplicityColumn(circuit),
         lookups.multiplicities().get(0).point(), lookups.multiplicities().get(0).value()));
     witnessClaims.add(new ColumnClaim(InferenceStatement.rangeMultiplicityColumn(circuit),
@@ -173,7 +182,8 @@ public final class ModelVerifier {
       switch (p) {
         case LinearLayer l -> {
           InvalidProofException.check(linearIndex < proof.linear().size(), "missing linear-layer proofs");
-          for (TensorClaim c : WindowedLinearVerifier.verify(l.linear(), rho, acc, proof.linear().get(linearIndex++), t)) {
+          for (TensorClaim c : WindowedLinearVerifier.verify(l.linear(), rho, acc, proof.linear().get(linearIndex++), t,
+              ledger)) {
             tensorClaim(c, outputTable, witnessClaims, weightClaims);
           }
         }
@@ -208,7 +218,16 @@ public final class ModelVerifier {
     }
     InvalidProofException.check(linearIndex == proof.linear().size(), "unexpected linear-layer proofs");
     InvalidProofException.check(addIndex == addEvals.length, "unexpected ADD evaluations");
+    if (zk) {
+      int column = InferenceStatement.maskColumn(circuit);
+      witnessClaims.addAll(ledger.claims(column, InferenceStatement.witnessLogSizes(circuit, true)[column]));
+    }
     return new Reduction(t, witnessClaims, weightClaims, output);
+  }
+
+  /** The witness commitments' layout: with the mask column for a zero-knowledge proof. */
+  public ColumnBins bins(ModelProof proof) {
+    return proof.zeroKnowledge() ? zkBins : plainBins;
   }
 
   /** Routes a claim on a tensor: public output (checked now), a weight, or a committed column. */

@@ -50,6 +50,14 @@ public record TensorLayout(int height, int width, int channels, int hBits, int w
     return height * width * channels;
   }
 
+  /** Whether entry i of the padded table is a real entry (not padding). */
+  public boolean isReal(int i) {
+    int c = i & ((1 << cBits) - 1);
+    int x = (i >>> cBits) & ((1 << wBits) - 1);
+    int y = i >>> (cBits + wBits);
+    return c < channels && x < width && y < height;
+  }
+
   public int index(int y, int x, int c) {
     return c + ((x + (y << wBits)) << cBits);
   }

@@ -51,6 +51,17 @@ public final class WindowedLinearVerifier {
 
   public static List<TensorClaim> verify(WindowedLinear spec, Ext2[] r, Ext2 value, WindowedLinearProof proof,
       Transcript transcript) throws InvalidProofException {
+    return verify(spec, r, value, proof, transcript, null);
+  }
+
+  /** Verifies a zero-knowledge proof when masks is not null: both phases masked, values recorded in the ledger. */
+  public static List<TensorClaim> verify(WindowedLinear spec, Ext2[] r, Ext2 value, WindowedLinearProof proof,
+      Transcript transcript, io.zkaudit.zk.MaskLedger masks) throws InvalidProofException {
+    int phases = spec.kind() == WindowedLinear.Kind.SUM ? 1 : 2;
+    Ext2[] maskValues = proof.masks();
+    InvalidProofException.check(maskValues.length == (masks == null ? 0 : 2 * phases),
+        "layer: " + maskValues.length + " mask values, expected " + (masks == null ? 0 : 2 * phases));
+    int[] used = {0};
     TensorLayout out = spec.out();
     TensorLayout in = spec.in();
     if (r.length != out.numVars()) {
@@ -85,8 +96,8 @@ public final class WindowedLinearVerifier {
     } else {
       InvalidProofException.check(proof.phase1() != null, "missing phase-1 sumcheck");
       Ext2 zwr = spec.kind() == WindowedLinear.Kind.CONV ? zeroPointMle(spec, rc) : Ext2.ZERO;
-      SumcheckResult p1 = SumcheckVerifier.verify(phase1Composition(spec, zwr), null, spec.phase1Vars(),
-          value.sub(bias), proof.phase1(), transcript);
+      SumcheckResult p1 = phase(phase1Composition(spec, zwr), spec.phase1Vars(), value.sub(bias), proof.phase1(),
+          maskValues, used, masks, transcript);
       Ext2[] rho = p1.point();
       rhoC = Points.slice(rho, 0, in.cBits());
       rhoJ = Points.slice(rho, in.cBits(), spec.cols().tapBits());
@@ -106,8 +117,8 @@ public final class WindowedLinearVerifier {
       phase2Claim = p1.evaluation(1).add(zeroPart);
     }
 
-    SumcheckResult p2 = SumcheckVerifier.verify(phase2Composition(), null, spec.phase2Vars(), phase2Claim,
-        proof.phase2(), transcript);
+    SumcheckResult p2 = phase(phase2Composition(), spec.phase2Vars(), phase2Claim, proof.phase2(), maskValues, used,
+        masks, transcript);
     Ext2[] sigma = p2.point();
     Ext2[] sx = Points.slice(sigma, 0, in.wBits());
     Ext2[] sy = Points.slice(sigma, in.wBits(), in.hBits());
@@ -117,5 +128,20 @@ public final class WindowedLinearVerifier {
     InvalidProofException.check(p2.evaluation(0).equals(wiring), "layer: wrong window wiring evaluation");
     claims.add(new TensorClaim(spec.input(), Points.concat(rhoC, sigma), p2.evaluation(1)));
     return claims;
+  }
+
+  /** One phase's sumcheck, masked (taking the next mask values) when there is a ledger. */
+  private static SumcheckResult phase(io.zkaudit.sumcheck.Composition comp, int numVars, Ext2 claim,
+      io.zkaudit.sumcheck.SumcheckProof proof, Ext2[] maskValues, int[] used, io.zkaudit.zk.MaskLedger masks,
+      Transcript transcript) throws InvalidProofException {
+    if (masks == null) {
+      return SumcheckVerifier.verify(comp, null, numVars, claim, proof, transcript);
+    }
+    io.zkaudit.sumcheck.MaskedSumcheckProof m = new io.zkaudit.sumcheck.MaskedSumcheckProof(proof,
+        maskValues[used[0]], maskValues[used[0] + 1]);
+    used[0] += 2;
+    SumcheckResult res = SumcheckVerifier.verifyMasked(comp, null, numVars, claim, m, transcript);
+    masks.record(res.point(), m.maskEval());
+    return res;
   }
 }

@@ -18,12 +18,15 @@ import java.util.List;
  *       then the evaluations p0, p1, q0, q1 of each active instance, p omitted where
  *       {@link LogUpLayout.Instance#omitsP});
  *   <li>{@code witnessEvaluations[g]}: for each witness group (instance order), the values w_c(r)
- *       of its columns at the group's final point.
+ *       of its columns at the group's final point;
+ *   <li>{@code masks}: in a zero-knowledge proof, for each GKR layer the Libra mask's sum and its
+ *       value at the layer's final point (see {@link io.zkaudit.sumcheck.MaskedSumcheckProof}).
  * </ul>
  * Encoding: u32 count + (P, Q) per instance; u32 count + sumcheck proofs; u32 count + one
  * length-prefixed extension list per group.
  */
-public record LogUpProof(Ext2[] rootP, Ext2[] rootQ, List<SumcheckProof> layers, Ext2[][] witnessEvaluations) {
+public record LogUpProof(Ext2[] rootP, Ext2[] rootQ, List<SumcheckProof> layers, Ext2[][] witnessEvaluations,
+    Ext2[] masks) {
   public static final int MAX_INSTANCES = LookupStatement.MAX_LOOKUPS * (LookupStatement.MAX_GROUPS + 1);
   public static final int MAX_LAYERS = 32;
 
@@ -35,6 +38,18 @@ public record LogUpProof(Ext2[] rootP, Ext2[] rootQ, List<SumcheckProof> layers,
     rootQ = rootQ.clone();
     layers = List.copyOf(layers);
     witnessEvaluations = Arrays.stream(witnessEvaluations).map(Ext2[]::clone).toArray(Ext2[][]::new);
+    masks = masks.clone();
+  }
+
+  /** A proof without zero knowledge: no masks. */
+  public LogUpProof(Ext2[] rootP, Ext2[] rootQ, List<SumcheckProof> layers, Ext2[][] witnessEvaluations) {
+    this(rootP, rootQ, layers, witnessEvaluations, new Ext2[0]);
+  }
+
+  /** For a zero-knowledge proof, per GKR layer the mask's sum and its value at the layer's point; else empty. */
+  @Override
+  public Ext2[] masks() {
+    return masks.clone();
   }
 
   @Override
@@ -65,6 +80,7 @@ public record LogUpProof(Ext2[] rootP, Ext2[] rootQ, List<SumcheckProof> layers,
     for (Ext2[] v : witnessEvaluations) {
       w.exts(v);
     }
+    w.exts(masks);
   }
 
   public static LogUpProof decode(ByteReader r) throws InvalidProofException {
@@ -85,7 +101,8 @@ public record LogUpProof(Ext2[] rootP, Ext2[] rootQ, List<SumcheckProof> layers,
     for (int g = 0; g < groups; g++) {
       wv[g] = r.exts("logup witness evaluations", LookupTable.MAX_WIDTH);
     }
-    return new LogUpProof(p, q, List.of(ls), wv);
+    Ext2[] masks = r.exts("logup masks", 2 * MAX_LAYERS);
+    return new LogUpProof(p, q, List.of(ls), wv, masks);
   }
 
   public byte[] toBytes() {
@@ -104,7 +121,8 @@ public record LogUpProof(Ext2[] rootP, Ext2[] rootQ, List<SumcheckProof> layers,
   @Override
   public boolean equals(Object o) {
     return o instanceof LogUpProof x && Arrays.equals(x.rootP, rootP) && Arrays.equals(x.rootQ, rootQ)
-        && x.layers.equals(layers) && Arrays.deepEquals(x.witnessEvaluations, witnessEvaluations);
+        && x.layers.equals(layers) && Arrays.deepEquals(x.witnessEvaluations, witnessEvaluations)
+        && Arrays.equals(x.masks, masks);
   }
 
   @Override

@@ -31,8 +31,20 @@ public final class LogUpVerifier {
 
   public static LookupClaims verify(LookupStatement statement, LogUpProof proof, Transcript transcript)
       throws InvalidProofException {
+    return verify(statement, proof, transcript, null);
+  }
+
+  /**
+   * Verifies a zero-knowledge proof when {@code masks} is not null: every GKR layer's sumcheck is
+   * masked, and its mask value is recorded in the ledger (to be opened by the caller).
+   */
+  public static LookupClaims verify(LookupStatement statement, LogUpProof proof, Transcript transcript,
+      io.zkaudit.zk.MaskLedger masks) throws InvalidProofException {
     List<LogUpLayout.Instance> inst = LogUpLayout.instances(statement);
     int maxN = LogUpLayout.maxVars(inst);
+    Ext2[] maskValues = proof.masks();
+    InvalidProofException.check(maskValues.length == (masks == null ? 0 : 2 * maxN),
+        "logup: " + maskValues.length + " mask values, expected " + (masks == null ? 0 : 2 * maxN));
     Ext2[] rootP = proof.rootP();
     Ext2[] rootQ = proof.rootQ();
     Ext2[][] witnessValues = proof.witnessEvaluations();
@@ -102,7 +114,14 @@ public final class LogUpVerifier {
       Ext2 claim = LogUpLayout.layerClaim(ap, aq, lambda);
       SumcheckResult res;
       try {
-        res = SumcheckVerifier.verify(comp, point, layer - 1, claim, proof.layers().get(layer - 1), transcript);
+        if (masks == null) {
+          res = SumcheckVerifier.verify(comp, point, layer - 1, claim, proof.layers().get(layer - 1), transcript);
+        } else {
+          io.zkaudit.sumcheck.MaskedSumcheckProof m = new io.zkaudit.sumcheck.MaskedSumcheckProof(
+              proof.layers().get(layer - 1), maskValues[2 * (layer - 1)], maskValues[2 * (layer - 1) + 1]);
+          res = SumcheckVerifier.verifyMasked(comp, point, layer - 1, claim, m, transcript);
+          masks.record(res.point(), m.maskEval());
+        }
       } catch (InvalidProofException e) {
         throw new InvalidProofException("logup GKR layer " + layer + ": " + e.getMessage());
       }

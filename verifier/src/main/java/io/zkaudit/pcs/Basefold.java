@@ -56,7 +56,15 @@ public final class Basefold {
     c.absorb(t);
     t.absorbLong("pcs/claims", claims.size());
     for (EvalClaim claim : claims) {
-      t.absorbExt("pcs/claim-point", claim.point());
+      if (claim.terms().size() == 1 && claim.terms().getFirst().weight().equals(Ext2.ONE)) {
+        t.absorbExt("pcs/claim-point", claim.point());
+      } else {
+        t.absorbLong("pcs/claim-terms", claim.terms().size());
+        for (EvalClaim.Term term : claim.terms()) {
+          t.absorbExt("pcs/claim-point", term.pointView());
+          t.absorbExt("pcs/claim-weight", term.weight());
+        }
+      }
       t.absorbExt("pcs/claim-value", claim.value());
     }
     return t.challengeExt("pcs/batch");

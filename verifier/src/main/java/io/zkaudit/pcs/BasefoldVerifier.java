@@ -96,11 +96,13 @@ public final class BasefoldVerifier {
     Arrays.fill(gFinal, Ext2.ZERO);
     rhoK = Ext2.ONE;
     for (EvalClaim e : claims) {
-      Ext2[] z = e.point();
-      Ext2 w = rhoK.mul(Mle.eq(Arrays.copyOfRange(z, 0, folds), r));
-      long[] eqTail = Mle.eqTable(Arrays.copyOfRange(z, folds, n));
-      for (int x = 0; x < gFinal.length; x++) {
-        gFinal[x] = gFinal[x].add(ExtVector.get(eqTail, x).mul(w));
+      for (EvalClaim.Term term : e.terms()) {
+        Ext2[] z = term.pointView();
+        Ext2 w = rhoK.mul(term.weight()).mul(Mle.eq(Arrays.copyOfRange(z, 0, folds), r));
+        long[] eqTail = Mle.eqTable(Arrays.copyOfRange(z, folds, n));
+        for (int x = 0; x < gFinal.length; x++) {
+          gFinal[x] = gFinal[x].add(ExtVector.get(eqTail, x).mul(w));
+        }
       }
       rhoK = rhoK.mul(rho);
     }

@@ -101,7 +101,7 @@ public final class ColumnBins {
       out.add(new ArrayList<>());
     }
     for (ColumnClaim c : claims) {
-      out.get(binOf[c.column()]).add(new ColumnClaim(indexInBin[c.column()], c.point(), c.value()));
+      out.get(binOf[c.column()]).add(c.onColumn(indexInBin[c.column()]));
     }
     return out;
   }

@@ -115,7 +115,11 @@ public final class PackedLayout {
     if (claim.column() < 0 || claim.column() >= logSizes.length) {
       throw new IllegalArgumentException("no column " + claim.column());
     }
-    return new EvalClaim(packedPoint(claim.column(), claim.point()), claim.value());
+    List<EvalClaim.Term> terms = new ArrayList<>(claim.terms().size());
+    for (EvalClaim.Term t : claim.terms()) {
+      terms.add(new EvalClaim.Term(packedPoint(claim.column(), t.point()), t.weight()));
+    }
+    return new EvalClaim(terms, claim.value());
   }
 
   public List<EvalClaim> toPacked(List<ColumnClaim> claims) {

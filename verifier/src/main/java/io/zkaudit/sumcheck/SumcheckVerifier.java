@@ -36,6 +36,27 @@ public final class SumcheckVerifier {
    */
   public static SumcheckResult verify(Composition composition, Ext2[] eqPoint, int numVars, Ext2 claim,
       SumcheckProof proof, Transcript transcript) throws InvalidProofException {
+    return run(composition, eqPoint, numVars, claim, proof, null, transcript);
+  }
+
+  public static final String MASK_SUM = "sumcheck/mask-sum";
+  public static final String MASK_WEIGHT = "sumcheck/mask-weight";
+  public static final String MASK_EVAL = "sumcheck/mask-eval";
+
+  /**
+   * Verifies a zero-knowledge sumcheck (Libra): the prover committed to a mask g beforehand, sends
+   * G = sum g, receives rho and proves sum (f + rho g) = claim + rho G. Returns the point and the
+   * evaluations like {@link #verify}; the caller has one more obligation: {@code masked.maskEval()}
+   * = g(point), to be checked against the mask's commitment. With no variables there is nothing to
+   * hide and the proof must carry zero mask values.
+   */
+  public static SumcheckResult verifyMasked(Composition composition, Ext2[] eqPoint, int numVars, Ext2 claim,
+      MaskedSumcheckProof masked, Transcript transcript) throws InvalidProofException {
+    return run(composition, eqPoint, numVars, claim, masked.proof(), masked, transcript);
+  }
+
+  private static SumcheckResult run(Composition composition, Ext2[] eqPoint, int numVars, Ext2 claim,
+      SumcheckProof proof, MaskedSumcheckProof masked, Transcript transcript) throws InvalidProofException {
     if (numVars < 0 || numVars > SumcheckProof.MAX_ROUNDS) {
       throw new IllegalArgumentException("number of variables out of range: " + numVars);
     }
@@ -47,8 +68,18 @@ public final class SumcheckVerifier {
         "sumcheck: " + proof.numRounds() + " rounds, expected " + numVars);
     transcript.absorbField(SHAPE, numVars, degree);
     transcript.absorbExt(CLAIM, claim);
-    Ext2[] point = new Ext2[numVars];
     Ext2 current = claim;
+    Ext2 maskWeight = Ext2.ZERO;
+    if (masked != null) {
+      if (numVars == 0) {
+        InvalidProofException.check(masked.maskSum().isZero() && masked.maskEval().isZero(),
+            "sumcheck: a sumcheck without variables has no mask");
+      }
+      transcript.absorbExt(MASK_SUM, masked.maskSum());
+      maskWeight = transcript.challengeExt(MASK_WEIGHT);
+      current = current.add(maskWeight.mul(masked.maskSum()));
+    }
+    Ext2[] point = new Ext2[numVars];
     for (int i = 0; i < numVars; i++) {
       Ext2[] message = proof.round(i);
       InvalidProofException.check(message.length == degree,
@@ -64,6 +95,10 @@ public final class SumcheckVerifier {
     Ext2 expected = composition.evaluate(evals);
     if (eqPoint != null) {
       expected = expected.mul(Mle.eq(eqPoint, point));
+    }
+    if (masked != null) {
+      transcript.absorbExt(MASK_EVAL, masked.maskEval());
+      expected = expected.add(maskWeight.mul(masked.maskEval()));
     }
     InvalidProofException.check(expected.equals(current),
         "sumcheck: final claim does not match the claimed evaluations");

@@ -35,6 +35,18 @@ final class InferenceWitness {
   final int[] output;
 
   InferenceWitness(ModelCircuit circuit, QuantizedModel model, InferenceTrace trace, LookupStatement statement) {
+    this(circuit, model, trace, statement, null);
+  }
+
+  /**
+   * With {@code padding} not null (zero-knowledge proofs), the padding entries of the committed
+   * activations, range witnesses and rescaled ADD inputs are uniform instead of zero: no relation of
+   * the proof reads them (lookups look at real rows only, windows and channel masks skip padding,
+   * and each accumulator's padding follows from the same tables), so the proof stays complete, and
+   * every evaluation of such a column at a random point is masked by them (docs/zero-knowledge.md).
+   */
+  InferenceWitness(ModelCircuit circuit, QuantizedModel model, InferenceTrace trace, LookupStatement statement,
+      io.zkaudit.prover.zk.ZkRandom padding) {
     int layers = circuit.layers().size();
     accumulators = new long[layers][];
     c1 = new long[layers][];
@@ -52,6 +64,9 @@ final class InferenceWitness {
       LayerTrace lt = trace.layers().get(p.layerIndex());
       TensorLayout out = p.outLayout();
       long[] outTable = out.place(lt.output());
+      if (padding != null && p.columns().out() >= 0) {
+        padding.fill(outTable, i -> !out.isReal(i));
+      }
       activations.put(p.layer().output(), outTable);
       long[] acc = switch (p) {
         case LinearLayer l -> linearAccumulator(l, lt, model, circuit);
@@ -71,6 +86,9 @@ final class InferenceWitness {
               int sideIndex = side;
               part = rescaled(out, lt.inputs().get(side), x -> sideIndex == 0
                   ? a.layer().rawSum(x, a.layer().bZeroPoint()) : a.layer().rawSum(a.layer().aZeroPoint(), x));
+              if (padding != null) {
+                padding.fill(part, i -> !out.isReal(i));
+              }
               columns[a.sColumn(side)] = part;
               rescaleGroups.add(new long[][] {constant(out, a.tag(side)), activation(circuit, a.input(side)), part,
                   new long[part.length]});
@@ -97,6 +115,10 @@ final class InferenceWitness {
       };
       accumulators[k] = acc;
       rangeWitness(p, k, outTable, acc);
+      if (padding != null) {
+        padding.fill(c1[k], i -> !out.isReal(i));
+        padding.fill(c2[k], i -> !out.isReal(i));
+      }
       if (p.columns().out() >= 0) {
         columns[p.columns().out()] = outTable;
       }

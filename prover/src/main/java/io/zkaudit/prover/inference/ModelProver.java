@@ -27,7 +27,11 @@ import io.zkaudit.prover.layers.WindowedLinearProver;
 import io.zkaudit.prover.lookup.LogUpProver;
 import io.zkaudit.prover.pcs.BasefoldProver;
 import io.zkaudit.prover.pcs.Committed;
+import io.zkaudit.inference.MaskSchedule;
+import io.zkaudit.prover.zk.MaskSupply;
+import io.zkaudit.prover.zk.ZkRandom;
 import io.zkaudit.transcript.Transcript;
+import io.zkaudit.zk.MaskColumn;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -73,8 +77,22 @@ public final class ModelProver {
     return new CommittedModel(model, circuit, layout, tables, committed, vk);
   }
 
+  /** A zero-knowledge proof (the default; see docs/zero-knowledge.md). */
   public static ModelProof prove(CommittedModel cm, int[] input, ProgressListener progress) {
-    return prove(cm, input, progress, null);
+    return prove(cm, input, progress, true, null);
+  }
+
+  /**
+   * A proof with or without zero knowledge: without, the sumchecks are not masked and the witness
+   * padding is zero, which is only for measuring what zero knowledge costs.
+   */
+  public static ModelProof prove(CommittedModel cm, int[] input, ProgressListener progress, boolean zeroKnowledge) {
+    return prove(cm, input, progress, zeroKnowledge, null);
+  }
+
+  static ModelProof prove(CommittedModel cm, int[] input, ProgressListener progress,
+      java.util.function.Consumer<InferenceWitness> cheat) {
+    return prove(cm, input, progress, true, cheat);
   }
 
   /**
@@ -83,7 +101,7 @@ public final class ModelProver {
    * as far as it can: when its proof no longer reduces to opening claims, it returns the proof
    * without openings.
    */
-  static ModelProof prove(CommittedModel cm, int[] input, ProgressListener progress,
+  static ModelProof prove(CommittedModel cm, int[] input, ProgressListener progress, boolean zk,
       java.util.function.Consumer<InferenceWitness> cheat) {
     ModelCircuit circuit = cm.circuit();
     int phases = 6;
@@ -96,18 +114,25 @@ public final class ModelProver {
     }
     LookupStatement statement = InferenceStatement.lookups(circuit);
     progress.progress("witness", 1, phases);
-    InferenceWitness w = new InferenceWitness(circuit, cm.model(), trace, statement);
+    ZkRandom random = zk ? ZkRandom.fresh() : null;
+    InferenceWitness w = new InferenceWitness(circuit, cm.model(), trace, statement, random);
     if (cheat != null) {
       cheat.accept(w);
     }
     Digest32 model = cm.vk().digest();
     Digest32 inputHash = ModelVerifier.inputHash(input);
 
-    Transcript t = InferenceStatement.transcript(model, cm.vk().weights(), inputHash, w.output);
+    Transcript t = InferenceStatement.transcript(model, cm.vk().weights(), inputHash, w.output, zk);
     progress.progress("commit", 2, phases);
     BasefoldProver pcs = new BasefoldProver(InferenceStatement.pcsParams());
-    ColumnBins bins = InferenceStatement.witnessBins(circuit);
+    ColumnBins bins = InferenceStatement.witnessBins(circuit, zk);
     List<long[]> columns = w.committedColumns();
+    MaskSupply masks = null;
+    if (zk) {
+      MaskSchedule schedule = MaskSchedule.of(circuit, statement);
+      masks = MaskSupply.draw(schedule, random);
+      columns.add(MaskColumn.place(masks.all(), MaskColumn.numVars(schedule.blocks())));
+    }
     List<Committed> witness = new ArrayList<>();
     List<Commitment> commitments = new ArrayList<>();
     for (int b = 0; b < bins.bins(); b++) {
@@ -122,7 +147,7 @@ public final class ModelProver {
     t.absorbExt("input-eval", inputEval);
 
     progress.progress("lookups", 3, phases);
-    LogUpProver.Output lookups = LogUpProver.prove(statement, w.lookups, t);
+    LogUpProver.Output lookups = LogUpProver.prove(statement, w.lookups, t, masks);
     progress.progress("layers", 4, phases);
     int layers = circuit.layers().size();
     Ext2[] rangeEvals = new Ext2[2 * layers];
@@ -140,7 +165,8 @@ public final class ModelProver {
           long[] weights = spec.kind() == WindowedLinear.Kind.SUM ? null
               : cm.weightTables().get(cm.layout().columnOf(spec.weights()));
           long[] bias = spec.hasBias() ? cm.weightTables().get(cm.layout().columnOf(spec.bias())) : null;
-          linear.add(WindowedLinearProver.prove(spec, w.activation(circuit, spec.input()), weights, bias, rho, t).proof());
+          linear.add(WindowedLinearProver.prove(spec, w.activation(circuit, spec.input()), weights, bias, rho, t, masks)
+              .proof());
         }
         case AddLayer a -> {
           Ext2 s = Mle.evaluate(w.columns[a.sColumn(a.isConstant(0) ? 1 : 0)], rho);
@@ -151,7 +177,7 @@ public final class ModelProver {
       }
     }
     ModelProof partial = new ModelProof(model, inputHash, w.output, commitments, inputEval, lookups.proof(),
-        rangeEvals, addEvals.toArray(Ext2[]::new), linear, List.of(), new byte[0]);
+        rangeEvals, addEvals.toArray(Ext2[]::new), linear, List.of(), new byte[0], zk);
 
     progress.progress("openings", 5, phases);
     ModelVerifier.Reduction reduction;
@@ -171,6 +197,6 @@ public final class ModelProver {
     byte[] weightOpening = pcs.openColumns(cm.weights(), reduction.weightClaims(), reduction.transcript()).encode();
     progress.progress("done", phases, phases);
     return new ModelProof(model, inputHash, w.output, commitments, inputEval, lookups.proof(), rangeEvals,
-        addEvals.toArray(Ext2[]::new), linear, witnessOpenings, weightOpening);
+        addEvals.toArray(Ext2[]::new), linear, witnessOpenings, weightOpening, zk);
   }
 }

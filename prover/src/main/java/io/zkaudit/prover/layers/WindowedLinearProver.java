@@ -37,6 +37,13 @@ public final class WindowedLinearProver {
    */
   public static Result prove(WindowedLinear spec, long[] input, long[] weights, long[] bias, Ext2[] r,
       Transcript transcript) {
+    return prove(spec, input, weights, bias, r, transcript, null);
+  }
+
+  /** Proves in zero knowledge when masks is not null: each phase takes the next Libra mask. */
+  public static Result prove(WindowedLinear spec, long[] input, long[] weights, long[] bias, Ext2[] r,
+      Transcript transcript, io.zkaudit.prover.zk.MaskSupply masks) {
+    List<Ext2> maskValues = new ArrayList<>();
     TensorLayout out = spec.out();
     TensorLayout in = spec.in();
     Ext2[] rc = Points.slice(r, 0, out.cBits());
@@ -76,7 +83,7 @@ public final class WindowedLinearProver {
         vp.addBase(zeroPointTable(spec));
         vp.addTerm(Ext2.ONE, 2, 0, 1).addTerm(Ext2.ONE.neg(), 2, 3, 1);
       }
-      SumcheckProver.Output p1 = SumcheckProver.prove(vp, vp.sum(), transcript);
+      SumcheckProver.Output p1 = phase(vp, masks, maskValues, transcript);
       phase1 = p1.proof();
       Ext2[] rho = p1.point();
       rhoC = Points.slice(rho, 0, in.cBits());
@@ -92,9 +99,22 @@ public final class WindowedLinearProver {
     vp2.addExt(outer(pRows, pCols, in.wBits()));
     vp2.addExt(foldChannels(input, in, rhoC));
     vp2.addTerm(Ext2.ONE, 0, 1);
-    SumcheckProver.Output p2 = SumcheckProver.prove(vp2, vp2.sum(), transcript);
+    SumcheckProver.Output p2 = phase(vp2, masks, maskValues, transcript);
     claims.add(new TensorClaim(spec.input(), Points.concat(rhoC, p2.point()), p2.evaluation(1)));
-    return new Result(new WindowedLinearProof(biasEval, phase1, p2.proof()), claims);
+    return new Result(new WindowedLinearProof(biasEval, phase1, p2.proof(), maskValues.toArray(Ext2[]::new)), claims);
+  }
+
+  /** One phase's sumcheck of its own sum, masked when masks is not null (its mask values appended). */
+  private static SumcheckProver.Output phase(VirtualPolynomial vp, io.zkaudit.prover.zk.MaskSupply masks,
+      List<Ext2> maskValues, Transcript transcript) {
+    if (masks == null) {
+      return SumcheckProver.prove(vp, vp.sum(), transcript);
+    }
+    io.zkaudit.sumcheck.MaskPolynomial mask = masks.next(vp.numVars(), vp.composition().roundDegree(false));
+    SumcheckProver.MaskedOutput out = SumcheckProver.proveMasked(vp, vp.sum(), mask, transcript);
+    maskValues.add(out.proof().maskSum());
+    maskValues.add(out.proof().maskEval());
+    return new SumcheckProver.Output(out.proof().proof(), out.point(), out.evaluations());
   }
 
   /**

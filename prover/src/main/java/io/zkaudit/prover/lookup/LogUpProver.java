@@ -51,6 +51,12 @@ public final class LogUpProver {
   }
 
   public static Output prove(LookupStatement statement, List<LookupWitness> witnesses, Transcript transcript) {
+    return prove(statement, witnesses, transcript, null);
+  }
+
+  /** Proves in zero knowledge when masks is not null: one Libra mask per GKR layer, in order. */
+  public static Output prove(LookupStatement statement, List<LookupWitness> witnesses, Transcript transcript,
+      io.zkaudit.prover.zk.MaskSupply masks) {
     if (witnesses.size() != statement.lookups().size()) {
       throw new IllegalArgumentException(witnesses.size() + " witnesses for " + statement.lookups().size() + " lookups");
     }
@@ -109,6 +115,7 @@ public final class LogUpProver {
       }
     }
     List<SumcheckProof> layerProofs = new ArrayList<>();
+    List<Ext2> maskValues = new ArrayList<>();
     for (int layer = 1; layer <= maxN; layer++) {
       List<Integer> active = new ArrayList<>();
       for (int i = 0; i < inst.size(); i++) {
@@ -140,12 +147,25 @@ public final class LogUpProver {
       Ext2[] ap = active.stream().map(i -> p[i]).toArray(Ext2[]::new);
       Ext2[] aq = active.stream().map(i -> q[i]).toArray(Ext2[]::new);
       Ext2 claim = LogUpLayout.layerClaim(ap, aq, lambda);
-      SumcheckProver.Output out = SumcheckProver.prove(vp, claim, transcript);
-      layerProofs.add(out.proof());
+      Ext2[] outPoint;
+      Ext2[] e;
+      if (masks == null) {
+        SumcheckProver.Output out = SumcheckProver.prove(vp, claim, transcript);
+        layerProofs.add(out.proof());
+        outPoint = out.point();
+        e = out.evaluations();
+      } else {
+        io.zkaudit.sumcheck.MaskPolynomial mask = masks.next(layer - 1, comp.roundDegree(true));
+        SumcheckProver.MaskedOutput out = SumcheckProver.proveMasked(vp, claim, mask, transcript);
+        layerProofs.add(out.proof().proof());
+        maskValues.add(out.proof().maskSum());
+        maskValues.add(out.proof().maskEval());
+        outPoint = out.point();
+        e = out.evaluations();
+      }
       Ext2 rho = transcript.challengeExt(LogUpLayout.RHO);
-      Ext2[] e = out.evaluations();
       LogUpLayout.bindSibling(active, activeInst, layer, e, rho, p, q);
-      point = Arrays.copyOf(out.point(), layer);
+      point = Arrays.copyOf(outPoint, layer);
       point[layer - 1] = rho;
       for (int i : active) {
         if (inst.get(i).numVars() == layer) {
@@ -166,7 +186,7 @@ public final class LogUpProver {
         ws.get(inst.get(i).lookup()).add(new LookupClaims.WitnessClaim(finalPoint[i], witnessEvals[ordinal[i]]));
       }
     }
-    LogUpProof proof = new LogUpProof(rootP, rootQ, layerProofs, witnessEvals);
+    LogUpProof proof = new LogUpProof(rootP, rootQ, layerProofs, witnessEvals, maskValues.toArray(Ext2[]::new));
     return new Output(proof, new LookupClaims(ms, ws));
   }
 

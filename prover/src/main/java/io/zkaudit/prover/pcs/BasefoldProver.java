@@ -202,10 +202,19 @@ public final class BasefoldProver {
     long[] g = new long[2 << n];
     // group claims by their non-Boolean low part, so each eq table is built once
     Map<List<Ext2>, List<int[]>> groups = new LinkedHashMap<>();
-    Ext2[] coeff = new Ext2[claims.size()];
-    Ext2 rk = Ext2.ONE;
-    for (int k = 0; k < claims.size(); k++) {
-      Ext2[] z = claims.get(k).point();
+    List<Ext2[]> points = new ArrayList<>();
+    List<Ext2> weights = new ArrayList<>();
+    Ext2 rho_k = Ext2.ONE;
+    for (EvalClaim claim : claims) {
+      for (EvalClaim.Term term : claim.terms()) {
+        points.add(term.point());
+        weights.add(rho_k.mul(term.weight()));
+      }
+      rho_k = rho_k.mul(rho);
+    }
+    Ext2[] coeff = weights.toArray(new Ext2[0]);
+    for (int k = 0; k < points.size(); k++) {
+      Ext2[] z = points.get(k);
       int m = n;
       while (m > 0 && (z[m - 1].equals(Ext2.ZERO) || z[m - 1].equals(Ext2.ONE))) {
         m--;
@@ -217,8 +226,6 @@ public final class BasefoldProver {
         }
       }
       groups.computeIfAbsent(Arrays.asList(Arrays.copyOf(z, m)), key -> new ArrayList<>()).add(new int[] {k, offset});
-      coeff[k] = rk;
-      rk = rk.mul(rho);
     }
     boolean untouched = true;
     for (Map.Entry<List<Ext2>, List<int[]>> e : groups.entrySet()) {

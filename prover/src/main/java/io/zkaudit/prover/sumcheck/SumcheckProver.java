@@ -8,6 +8,8 @@ import io.zkaudit.field.Ext2;
 import io.zkaudit.sumcheck.Composition;
 import io.zkaudit.sumcheck.RoundPolynomial;
 import io.zkaudit.sumcheck.SumcheckProof;
+import io.zkaudit.sumcheck.MaskPolynomial;
+import io.zkaudit.sumcheck.MaskedSumcheckProof;
 import io.zkaudit.sumcheck.SumcheckVerifier;
 import io.zkaudit.sumcheck.Term;
 import io.zkaudit.transcript.Transcript;
@@ -65,7 +67,25 @@ public final class SumcheckProver {
 
   /** Proves {@code sum_x [eq(z,x)] C(f(x)) = claim}; the claim must be the true sum. */
   public static Output prove(VirtualPolynomial vp, Ext2 claim, Transcript transcript) {
-    return new Engine(vp).run(claim, transcript);
+    return new Engine(vp).run(claim, transcript, null);
+  }
+
+  /** A zero-knowledge sumcheck's output: the masked proof, the point and the evaluations. */
+  public record MaskedOutput(MaskedSumcheckProof proof, Ext2[] point, Ext2[] evaluations) {}
+
+  /**
+   * Proves the same statement in zero knowledge (Libra): the rounds are those of f + rho g for the
+   * mask g, which the caller has committed to before; see {@link SumcheckVerifier#verifyMasked}.
+   * The mask must have the sumcheck's variables and round degree.
+   */
+  public static MaskedOutput proveMasked(VirtualPolynomial vp, Ext2 claim, MaskPolynomial mask, Transcript transcript) {
+    Engine e = new Engine(vp);
+    if (mask.numVars() != e.n || (e.n > 0 && mask.degree() != e.roundDegree)) {
+      throw new IllegalArgumentException("mask has " + mask.numVars() + " variables of degree " + mask.degree()
+          + ", the sumcheck " + e.n + " of degree " + e.roundDegree);
+    }
+    Output out = e.run(claim, transcript, mask);
+    return new MaskedOutput(new MaskedSumcheckProof(out.proof(), e.maskSum, e.maskEval), out.point(), out.evaluations());
   }
 
   static final class Engine {
@@ -120,9 +140,22 @@ public final class SumcheckProver {
       len = 1 << n;
     }
 
-    Output run(Ext2 claim, Transcript transcript) {
+    Ext2 maskSum = Ext2.ZERO;
+    Ext2 maskEval = Ext2.ZERO;
+
+    Output run(Ext2 claim, Transcript transcript, MaskPolynomial mask) {
       transcript.absorbField(SumcheckVerifier.SHAPE, n, roundDegree);
       transcript.absorbExt(SumcheckVerifier.CLAIM, claim);
+      // current: the claim of f alone (the eq derivation needs it); total: of f + maskWeight g.
+      Ext2 maskWeight = Ext2.ZERO;
+      Ext2 total = claim;
+      Ext2 bound = Ext2.ZERO;
+      if (mask != null) {
+        maskSum = mask.sum();
+        transcript.absorbExt(SumcheckVerifier.MASK_SUM, maskSum);
+        maskWeight = transcript.challengeExt(SumcheckVerifier.MASK_WEIGHT);
+        total = total.add(maskWeight.mul(maskSum));
+      }
       if (z != null && n > 0) {
         int m = n - 1;
         if (m >= SPLIT_EQ_MIN_VARS) {
@@ -165,11 +198,23 @@ public final class SumcheckProver {
             message[m] = alpha.mul(eqX).mul(qExt[x]);
           }
         }
-        rounds[i] = message;
-        transcript.absorbExt(SumcheckVerifier.ROUND, message);
+        Ext2[] sent = message;
+        if (mask != null) {
+          sent = new Ext2[message.length];
+          for (int m = 0; m < message.length; m++) {
+            Ext2 x = Ext2.of(m == 0 ? 0 : m + 1);
+            sent[m] = message[m].add(maskWeight.mul(mask.roundValue(i, bound, x)));
+          }
+        }
+        rounds[i] = sent;
+        transcript.absorbExt(SumcheckVerifier.ROUND, sent);
         Ext2 r = transcript.challengeExt(SumcheckVerifier.CHALLENGE);
         point[i] = r;
         current = RoundPolynomial.evaluate(RoundPolynomial.withDerivedOne(message, current), r);
+        if (mask != null) {
+          total = RoundPolynomial.evaluate(RoundPolynomial.withDerivedOne(sent, total), r);
+          bound = bound.add(mask.univariate(i, r));
+        }
         fold(r);
         if (z != null) {
           Ext2 zi = z[i];
@@ -184,6 +229,10 @@ public final class SumcheckProver {
         evals[j] = curExt[j] ? new Ext2(cur[j][0], cur[j][1]) : Ext2.of(cur[j][0]);
       }
       transcript.absorbExt(SumcheckVerifier.EVALUATIONS, evals);
+      if (mask != null) {
+        maskEval = mask.evaluate(point);
+        transcript.absorbExt(SumcheckVerifier.MASK_EVAL, maskEval);
+      }
       return new Output(new SumcheckProof(rounds, evals), point, evals);
     }
 

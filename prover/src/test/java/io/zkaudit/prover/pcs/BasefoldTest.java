@@ -89,6 +89,36 @@ class BasefoldTest {
     assertEquals(com.commitment(), Commitment.decode(com.commitment().encode()));
   }
 
+  /** A claim on a weighted sum of evaluations opens, and only its true value verifies. */
+  @Property(tries = 15)
+  void sumClaimsOpen(@ForAll @IntRange(min = 1, max = 10) int n, @ForAll @IntRange(min = 1, max = 5) int terms,
+      @ForAll long seed) throws InvalidProofException {
+    Random rng = new Random(seed);
+    long[] f = randomTable(rng, n);
+    BasefoldProver prover = new BasefoldProver(FAST);
+    Committed com = prover.commit(f);
+    List<EvalClaim.Term> ts = new ArrayList<>();
+    Ext2 value = Ext2.ZERO;
+    for (int j = 0; j < terms; j++) {
+      Ext2[] z = randomPoint(rng, n);
+      Ext2 w = Ext2.random(rng);
+      ts.add(new EvalClaim.Term(z, w));
+      value = value.add(w.mul(Mle.evaluate(f, z)));
+    }
+    List<EvalClaim> cl = new ArrayList<>(claims(rng, f, 1));
+    cl.add(new EvalClaim(ts, value));
+    OpeningProof p = prover.open(com, cl, new Transcript(DOMAIN));
+    verify(FAST, com.commitment(), cl, p);
+    List<EvalClaim> wrong = List.of(cl.get(0), new EvalClaim(ts, value.add(Ext2.ONE)));
+    OpeningProof q = prover.open(com, wrong, new Transcript(DOMAIN));
+    assertThrows(InvalidProofException.class, () -> verify(FAST, com.commitment(), wrong, q));
+    // a term's weight is bound: the same values under other weights do not verify
+    List<EvalClaim.Term> reweighted = new ArrayList<>(ts);
+    reweighted.set(0, new EvalClaim.Term(ts.get(0).point(), ts.get(0).weight().add(Ext2.ONE)));
+    List<EvalClaim> other = List.of(cl.get(0), new EvalClaim(reweighted, value));
+    assertThrows(InvalidProofException.class, () -> verify(FAST, com.commitment(), other, p));
+  }
+
   @Property(tries = 15)
   void packedColumnsOpenAtManyPoints(@ForAll @IntRange(min = 1, max = 6) int numColumns, @ForAll long seed) throws InvalidProofException {
     Random rng = new Random(seed);

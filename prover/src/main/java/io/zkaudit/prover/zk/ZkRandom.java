@@ -1,0 +1,102 @@
+package io.zkaudit.prover.zk;
+
+import io.zkaudit.field.Ext2;
+import io.zkaudit.field.Goldilocks;
+import io.zkaudit.sumcheck.MaskPolynomial;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import javax.crypto.Cipher;
+import javax.crypto.spec.IvParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * The prover's secret randomness for zero knowledge: uniform field elements from AES-128 in
+ * counter mode under a key drawn from the operating system's generator. Masks must be
+ * unpredictable to the verifier (a predictable mask is subtracted away), so no
+ * {@link java.util.Random}; AES-CTR because the JDK accelerates it (AES-NI), about 1 GB/s, which
+ * keeps filling millions of padding entries out of the prover's profile.
+ *
+ * <p>Not thread-safe: one instance per proof.
+ */
+public final class ZkRandom {
+  private static final int BLOCK_LONGS = 512;
+  private final Cipher cipher;
+  private final byte[] zeros = new byte[8 * BLOCK_LONGS];
+  private final long[] buffer = new long[BLOCK_LONGS];
+  private int next = BLOCK_LONGS;
+
+  private ZkRandom(byte[] key) {
+    try {
+      cipher = Cipher.getInstance("AES/CTR/NoPadding");
+      cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new IvParameterSpec(new byte[16]));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("AES-CTR is not available", e);
+    }
+  }
+
+  /** Fresh randomness for one proof. */
+  public static ZkRandom fresh() {
+    byte[] key = new byte[16];
+    new SecureRandom().nextBytes(key);
+    return new ZkRandom(key);
+  }
+
+  /** Reproducible randomness, for tests only: the same seed gives the same masks. */
+  public static ZkRandom seeded(long seed) {
+    byte[] key = new byte[16];
+    for (int i = 0; i < 8; i++) {
+      key[i] = (byte) (seed >>> (8 * i));
+    }
+    key[15] = 0x5a;
+    return new ZkRandom(key);
+  }
+
+  private long nextWord() {
+    if (next == BLOCK_LONGS) {
+      byte[] ks = cipher.update(zeros);
+      for (int i = 0; i < BLOCK_LONGS; i++) {
+        long w = 0;
+        for (int b = 7; b >= 0; b--) {
+          w = (w << 8) | (ks[8 * i + b] & 0xFF);
+        }
+        buffer[i] = w;
+      }
+      next = 0;
+    }
+    return buffer[next++];
+  }
+
+  /** A uniform element of Goldilocks (rejection sampling: a word is rejected with probability 2^-32). */
+  public long nextField() {
+    while (true) {
+      long w = nextWord();
+      if (Long.compareUnsigned(w, Goldilocks.P) < 0) {
+        return w;
+      }
+    }
+  }
+
+  public Ext2 nextExt() {
+    return new Ext2(nextField(), nextField());
+  }
+
+  /** A uniform Libra mask for a sumcheck of numVars variables and round degree degree. */
+  public MaskPolynomial mask(int numVars, int degree) {
+    Ext2[][] c = new Ext2[numVars][degree + 1];
+    for (Ext2[] row : c) {
+      for (int k = 0; k < row.length; k++) {
+        row[k] = nextExt();
+      }
+    }
+    return new MaskPolynomial(c);
+  }
+
+  /** Overwrites the entries of table that {@code free} selects with uniform field elements. */
+  public void fill(long[] table, java.util.function.IntPredicate free) {
+    for (int i = 0; i < table.length; i++) {
+      if (free.test(i)) {
+        table[i] = nextField();
+      }
+    }
+  }
+}

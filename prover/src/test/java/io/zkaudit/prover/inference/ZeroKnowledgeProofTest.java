@@ -1,0 +1,124 @@
+package io.zkaudit.prover.inference;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.zkaudit.data.Cifar10;
+import io.zkaudit.data.InputEncoder;
+import io.zkaudit.data.PixelRange;
+import io.zkaudit.engine.IntegerEngine;
+import io.zkaudit.inference.ModelProof;
+import io.zkaudit.inference.ModelVerifier;
+import io.zkaudit.model.QuantizedModel;
+import io.zkaudit.model.TensorSpec;
+import io.zkaudit.proof.InvalidProofException;
+import io.zkaudit.tflite.TfliteImporter;
+import io.zkaudit.testutil.Shared;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Zero-knowledge inference proofs on ResNet-8: fresh randomness per proof, the flag bound to the
+ * proof, and two weight sets with the same public output both proven (the soundness tests of
+ * {@link ModelProofTest} run on zero-knowledge proofs, the default).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ZeroKnowledgeProofTest {
+  QuantizedModel model;
+  CommittedModel committed;
+  int[] input;
+
+  @BeforeAll
+  void setUp() throws Exception {
+    model = TfliteImporter.loadQuantized(Shared.require("models/resnet8_cifar10_int8.tflite"));
+    TensorSpec in = model.input();
+    InputEncoder enc = new InputEncoder(in.shapeArray(), 1.0, PixelRange.of(in));
+    input = enc.quantized(Cifar10.testSet(Shared.require("data/cifar10/test_batch.bin"), 1).getFirst().image(), in);
+    committed = ModelProver.commit(model);
+  }
+
+  @Test
+  void twoProofsOfTheSameStatementDifferAndBothVerify() throws InvalidProofException {
+    ModelVerifier verifier = new ModelVerifier(committed.vk());
+    ModelProof a = ModelProver.prove(committed, input, ProgressListener.NONE);
+    ModelProof b = ModelProver.prove(committed, input, ProgressListener.NONE);
+    assertTrue(a.zeroKnowledge() && b.zeroKnowledge());
+    assertArrayEquals(verifier.verify(a, input), verifier.verify(b, input));
+    assertFalse(Arrays.equals(a.encode(), b.encode()));
+    // The revealed values differ: the witness commitments, the lookup roots, the evaluations.
+    assertNotEquals(a.witness(), b.witness());
+    assertFalse(Arrays.equals(a.rangeEvals(), b.rangeEvals()), "range evaluations are masked by padding");
+    assertFalse(Arrays.equals(a.lookups().masks(), b.lookups().masks()));
+    assertNotEquals(a.linear().getFirst(), b.linear().getFirst());
+  }
+
+  @Test
+  void proofsWithoutZeroKnowledgeVerifyAndTheFlagIsBound() throws InvalidProofException {
+    ModelVerifier verifier = new ModelVerifier(committed.vk());
+    ModelProof plain = ModelProver.prove(committed, input, ProgressListener.NONE, false);
+    assertFalse(plain.zeroKnowledge());
+    assertEquals(0, plain.lookups().masks().length);
+    ModelProof zk = ModelProver.prove(committed, input, ProgressListener.NONE);
+    assertArrayEquals(verifier.verify(plain, input), verifier.verify(zk, input));
+    // The same proofs with the flag flipped (byte 8 of the encoding) are rejected, both ways.
+    for (ModelProof p : new ModelProof[] {plain, zk}) {
+      byte[] bytes = p.encode();
+      bytes[8] ^= 1;
+      assertThrows(InvalidProofException.class, () -> verifier.verify(ModelProof.decode(bytes), input));
+    }
+    // The two-proof deterministic property of a proof without zero knowledge: it is reproducible.
+    assertArrayEquals(plain.encode(), ModelProver.prove(committed, input, ProgressListener.NONE, false).encode());
+  }
+
+  /** The test: two weight sets that give the same public output are both proven. */
+  @Test
+  void twoWeightSetsWithTheSameOutputBothProve() throws InvalidProofException {
+    int[] expected = provenOutput(model);
+    QuantizedModel other = sameOutputOtherWeights(expected);
+    CommittedModel otherCommitted = ModelProver.commit(other);
+    assertNotEquals(committed.vk().weights(), otherCommitted.vk().weights());
+    ModelProof p = ModelProver.prove(committed, input, ProgressListener.NONE);
+    ModelProof q = ModelProver.prove(otherCommitted, input, ProgressListener.NONE);
+    assertArrayEquals(expected, new ModelVerifier(committed.vk()).verify(p, input));
+    assertArrayEquals(expected, new ModelVerifier(otherCommitted.vk()).verify(q, input));
+    // and each proof is bound to its own commitment
+    assertThrows(InvalidProofException.class, () -> new ModelVerifier(otherCommitted.vk()).verify(p, input));
+  }
+
+  /** The tensor a proof shows: the circuit's output (the logits before any unproven final op). */
+  private int[] provenOutput(QuantizedModel m) {
+    return new IntegerEngine(m).trace(input).tensor(committed.circuit().outputTensor());
+  }
+
+  /** ResNet-8 with one weight of the last dense layer moved by one, chosen so the logits stay the same. */
+  private QuantizedModel sameOutputOtherWeights(int[] expected) {
+    var layers = model.description().layers();
+    int id = -1;
+    for (int l = layers.size() - 1; l >= 0 && id < 0; l--) {
+      var ins = layers.get(l).inputs();
+      if (ins.size() > 1 && model.constants().containsKey(ins.get(1))) {
+        id = ins.get(1);
+      }
+    }
+    int[] w = model.constants().get(id);
+    for (int k = 0; k < w.length; k++) {
+      Map<Integer, int[]> constants = new HashMap<>(model.constants());
+      int[] changed = w.clone();
+      changed[k] = changed[k] == 127 ? 126 : changed[k] + 1;
+      constants.put(id, changed);
+      QuantizedModel candidate = new QuantizedModel(model.description(), constants);
+      if (Arrays.equals(expected, provenOutput(candidate))) {
+        return candidate;
+      }
+    }
+    throw new AssertionError("no single weight change keeps the output");
+  }
+}
