@@ -40,12 +40,31 @@ final class AuditGrpcService extends AccuracyAuditGrpc.AccuracyAuditImplBase {
     Rpc.unary(response, () -> audits.status(request));
   }
 
+  /**
+   * Waits until the transport takes more before handing it the next proof: proofs read back from
+   * the store (a resumed audit) come faster than a slow buyer reads them, and gRPC would otherwise
+   * buffer every one of them in memory.
+   */
+  private static void send(ServerCallStreamObserver<SampleProof> call, SampleProof proof) {
+    while (!call.isReady() && !call.isCancelled()) {
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    if (!call.isCancelled()) {
+      call.onNext(proof);
+    }
+  }
+
   /** One message per sample as it is proven; a buyer that goes away stops the loop between samples. */
   @Override
   public void prove(AuditAccess request, StreamObserver<SampleProof> response) {
     ServerCallStreamObserver<SampleProof> call = (ServerCallStreamObserver<SampleProof>) response;
     try {
-      audits.prove(request, call::onNext, call::isCancelled);
+      audits.prove(request, proof -> send(call, proof), call::isCancelled);
     } catch (RequestRejected e) {
       response.onError(e.status().asRuntimeException());
       return;

@@ -63,6 +63,14 @@ public final class AuditService {
     }
   }
 
+  /** What the seller claims for a model: its registered top-1 accuracy. */
+  private double claim(ByteString modelId) {
+    return seller.model(modelId).getMetricsList().stream()
+        .filter(metric -> metric.getName().equals(CLAIMED_METRIC)).mapToDouble(ClaimedMetric::getValue).findFirst()
+        .orElseThrow(() -> new RequestRejected(Status.Code.FAILED_PRECONDITION,
+            "model_id: the seller claims no " + CLAIMED_METRIC + " for this model, so there is nothing to audit"));
+  }
+
   /** The registered metric an audit holds the seller to. */
   public static final String CLAIMED_METRIC = "top1_accuracy";
   static final int MAX_REASON = 500;
@@ -150,6 +158,7 @@ public final class AuditService {
     }
     seller.model(c.getModelId());
     CommittedModel m = seller.loadedModel(c.getModelId());
+    claim(c.getModelId());
     int n = c.getSampleCount();
     if (n < 1 || n > policy.maxSamples()) {
       throw RequestRejected.invalid("sample_count: 1 to " + policy.maxSamples() + " samples, not " + n);
@@ -203,10 +212,7 @@ public final class AuditService {
     synchronized (lock(auditId)) {
       AuditRecord a = store.audit(auditId).orElseThrow(() -> RequestRejected.notFound("audit_id: no audit " + auditId));
       if (a.state() == AuditRecord.State.COMMITTED) {
-        double claimed = seller.model(ByteString.copyFrom(a.modelId())).getMetricsList().stream()
-            .filter(metric -> metric.getName().equals(CLAIMED_METRIC)).mapToDouble(ClaimedMetric::getValue).findFirst()
-            .orElseThrow(() -> new RequestRejected(Status.Code.FAILED_PRECONDITION,
-                "model_id: the seller claims no " + CLAIMED_METRIC + " for this model, so there is nothing to audit"));
+        double claimed = claim(ByteString.copyFrom(a.modelId()));
         long now = seller.config().clock().millis();
         long deadline = now + policy.revealWindow().toMillis() + a.sampleCount() * policy.proofWindow().toMillis();
         AuditTerms unsigned = terms(a, new AuditRecord.Terms(claimed, policy.stake(), deadline, now, new byte[0]))
