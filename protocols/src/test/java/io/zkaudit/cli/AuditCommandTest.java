@@ -74,6 +74,22 @@ class AuditCommandTest {
         try (var files = Files.list(dir.resolve("audits"))) {
           assertEquals(1, files.filter(f -> f.toString().endsWith(".audit")).count());
         }
+        if (claim.equals("0")) {
+          // An audit committed (not yet sent) by the library, then carried on by the command.
+          PartyKey key = PartyKey.fromHex(Files.readString(dir.resolve("buyer.key")));
+          String id;
+          try (var client = new io.zkaudit.protocols.buyer.AuditClient("localhost", port, key, 60, dir.resolve("audits"))) {
+            var m = client.buyer().models().get(0);
+            var in = m.vk().description().tensor(m.verifier().circuit().inputTensor());
+            var set = AuditDatasets.load("cifar10", 1, in, 10);
+            id = client.commit(m, set.samples(), 0).getCommitment().getAuditId();
+          }
+          Run resumed = run("buyer", "audit", "--port", String.valueOf(port), "--resume", id,
+              "--key", dir.resolve("buyer.key").toString(), "--state", dir.resolve("audits").toString());
+          assertEquals(0, resumed.code(), resumed.out() + resumed.err());
+          assertTrue(resumed.out().startsWith("audit " + id), resumed.out());
+          assertTrue(resumed.out().contains("proofs verified    1 of 1"), resumed.out());
+        }
       } finally {
         seller.interrupt();
         seller.join(30_000);

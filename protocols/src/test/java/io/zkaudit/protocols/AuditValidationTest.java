@@ -181,6 +181,22 @@ class AuditValidationTest {
     }
   }
 
+  @Test
+  void aModelWithNoClaimedAccuracyCannotBeAudited() throws Exception {
+    var p = AuditFixture.Parties.in(tmp);
+    try (var server = io.zkaudit.protocols.seller.SellerServer.start(p.seller(),
+            io.zkaudit.protocols.seller.SellerConfig.defaults(p.jdbcUrl(), 0), AnswerProver.HONEST);
+        var client = new AuditClient("localhost", server.port(), p.buyer(), 60, p.buyerDir())) {
+      server.seller().serve(Resnet8.model(), "no claims", List.of());
+      RegisteredModel m = client.buyer().models().get(0);
+      BuyerAuditState a = client.commit(m, AuditFixture.cifar(1), 0);
+      BuyerException e = assertThrows(BuyerException.class, () -> client.open(a, m));
+      assertEquals(BuyerException.Reason.REFUSED, e.reason());
+      assertTrue(e.getMessage().contains("claims no top1_accuracy"), e.getMessage());
+      assertTrue(server.audits().store().audit(a.getCommitment().getAuditId()).isEmpty());
+    }
+  }
+
   private static AuditResult signed(ResultStatement r, PartyKey k) {
     return AuditResult.newBuilder().setStatement(r).setBuyerSignature(k.sign(AuditStatements.result(r))).build();
   }
