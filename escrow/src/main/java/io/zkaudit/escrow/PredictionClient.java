@@ -94,6 +94,11 @@ public final class PredictionClient {
 
     // ---- views ----
 
+    /** How many contests were ever opened: contest ids are 1 to this (for a seller watching for its contests). */
+    public long contestCount() {
+        return id(session.call("predictions.contestCount", contract.contestCount()));
+    }
+
     public PredictionOffer getOffer(long modelId) {
         PredictionEscrow.Offer offer = session.call("predictions.getOffer", contract.getOffer(id(modelId)));
         return new PredictionOffer(offer.pricePerPrediction, offer.stakePerOrder);

@@ -63,6 +63,9 @@ final class AuditCommand implements Callable<Integer> {
       description = "where the buyer keeps each audit's state, to resume it (default ${DEFAULT-VALUE})")
   Path stateDir;
 
+  @Option(names = "--tls-ca", description = "talk TLS, trusting the seller's certificate if signed by this CA (PEM)")
+  Path tlsCa;
+
   @Option(names = "--timeout", defaultValue = "300", description = "seconds to wait for each answer of the seller (default ${DEFAULT-VALUE})")
   long timeout;
 
@@ -80,7 +83,7 @@ final class AuditCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PartyKey key = KeyFiles.loadOrCreate(keyFile);
     long t0 = System.nanoTime();
-    try (AuditClient client = new AuditClient(host, port, key, timeout, stateDir)) {
+    try (AuditClient client = new AuditClient(Tls.client(host, port, key, timeout, tlsCa), timeout, stateDir)) {
       BuyerAuditState state;
       RegisteredModel model;
       String setName;

@@ -36,60 +36,97 @@ final class BenchProveCommand implements Callable<Integer> {
   @Option(names = "--runs", defaultValue = "3", description = "timed proofs (default ${DEFAULT-VALUE})")
   int runs;
 
+  @Option(names = "--zk", defaultValue = "on",
+      description = "on: zero-knowledge proofs (the default); off: without (benchmarking only); both: alternate the"
+          + " two in each run and print the overhead of zero knowledge")
+  String zk;
+
+  /** The measurements of one proof mode over the runs. */
+  private record Series(String name, boolean zk, double[] prove, double[] verify, int[] size,
+      Map<String, double[]> phases) {
+    Series(String name, boolean zk, int runs) {
+      this(name, zk, new double[runs], new double[runs], new int[runs], new LinkedHashMap<>());
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
     if (runs < 1 || runs > 50) {
       throw CliException.usage("--runs must be between 1 and 50");
     }
+    List<Series> series = switch (zk) {
+      case "on" -> List.of(new Series("zero knowledge", true, runs));
+      case "off" -> List.of(new Series("no zero knowledge", false, runs));
+      case "both" -> List.of(new Series("zero knowledge", true, runs), new Series("no zero knowledge", false, runs));
+      default -> throw CliException.usage("--zk must be on, off or both");
+    };
     long c0 = System.nanoTime();
     CommittedModel cm = ProverModels.commit(model);
     double commitS = (System.nanoTime() - c0) / 1e9;
     TensorSpec in = cm.model().description().tensor(cm.circuit().inputTensor());
     int[] x = input != null ? ProofInputs.read(input, in) : pseudoRandom(in);
     ModelVerifier verifier = new ModelVerifier(cm.vk());
-    // Warm-up proof: the JIT compiles the kernels (not counted).
-    verifier.verify(ModelProver.prove(cm, x, (p, d, t) -> {}), x);
+    // Warm-up proofs: the JIT compiles the kernels (not counted).
+    for (Series s : series) {
+      verifier.verify(ModelProver.prove(cm, x, (p, d, t) -> {}, s.zk()), x);
+    }
     resetPeaks();
-    double[] prove = new double[runs];
-    double[] verify = new double[runs];
-    Map<String, double[]> phases = new LinkedHashMap<>();
-    int size = 0;
+    // Modes alternate within a run, so that a change of machine load affects both alike.
     for (int r = 0; r < runs; r++) {
-      int run = r;
-      long[] last = {System.nanoTime()};
-      String[] current = {null};
-      long t0 = System.nanoTime();
-      ModelProof proof = ModelProver.prove(cm, x, (phase, done, total) -> {
-        long now = System.nanoTime();
-        if (current[0] != null) {
-          phases.computeIfAbsent(current[0], k -> new double[runs])[run] += (now - last[0]) / 1e9;
-        }
-        current[0] = phase;
-        last[0] = now;
-      });
-      prove[r] = (System.nanoTime() - t0) / 1e9;
-      byte[] bytes = proof.encode();
-      size = bytes.length;
-      long v0 = System.nanoTime();
-      verifier.verify(ModelProof.decode(bytes), x);
-      verify[r] = (System.nanoTime() - v0) / 1e6;
+      for (Series s : series) {
+        measure(cm, verifier, x, s, r);
+      }
     }
     long peakMiB = peakHeapMiB();
     System.out.printf(Locale.ROOT, "%s, %d runs, %d cores, load %.1f, max heap %d MiB%n", model.getFileName(), runs,
         Runtime.getRuntime().availableProcessors(), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
         Runtime.getRuntime().maxMemory() >> 20);
-    System.out.println("| model | prove (median) | verify (median) | proof | peak heap | weight commitment (once) |");
-    System.out.println("|---|---:|---:|---:|---:|---:|");
-    System.out.printf(Locale.ROOT, "| %s | %.2f s | %.1f ms | %.0f KB | %d MiB | %.2f s |%n", model.getFileName(), median(prove),
-        median(verify), size / 1024.0, peakMiB, commitS);
-    System.out.println();
-    System.out.println("| prover phase | median |");
-    System.out.println("|---|---:|");
-    for (var e : phases.entrySet()) {
-      System.out.printf(Locale.ROOT, "| %s | %.2f s |%n", e.getKey(), median(e.getValue()));
+    System.out.println("| model | proofs | prove (median) | verify (median) | proof | peak heap | weight commitment (once) |");
+    System.out.println("|---|---|---:|---:|---:|---:|---:|");
+    for (Series s : series) {
+      System.out.printf(Locale.ROOT, "| %s | %s | %.2f s | %.1f ms | %.0f KB | %d MiB | %.2f s |%n", model.getFileName(),
+          s.name(), median(s.prove()), median(s.verify()), s.size()[0] / 1024.0, peakMiB, commitS);
+    }
+    if (series.size() == 2) {
+      Series z = series.get(0);
+      Series p = series.get(1);
+      double[] ratio = new double[runs];
+      for (int r = 0; r < runs; r++) {
+        ratio[r] = z.prove()[r] / p.prove()[r];
+      }
+      System.out.printf(Locale.ROOT, "%nzero-knowledge overhead: prove %+.1f%% (median of per-run ratios), proof size %+.1f%%%n",
+          100 * (median(ratio) - 1), 100.0 * (z.size()[0] - p.size()[0]) / p.size()[0]);
+    }
+    for (Series s : series) {
+      System.out.println();
+      System.out.println("| prover phase (" + s.name() + ") | median |");
+      System.out.println("|---|---:|");
+      for (var e : s.phases().entrySet()) {
+        System.out.printf(Locale.ROOT, "| %s | %.2f s |%n", e.getKey(), median(e.getValue()));
+      }
     }
     printLayerTypes(cm);
     return Main.EXIT_OK;
+  }
+
+  private void measure(CommittedModel cm, ModelVerifier verifier, int[] x, Series s, int run) throws Exception {
+    long[] last = {System.nanoTime()};
+    String[] current = {null};
+    long t0 = System.nanoTime();
+    ModelProof proof = ModelProver.prove(cm, x, (phase, done, total) -> {
+      long now = System.nanoTime();
+      if (current[0] != null) {
+        s.phases().computeIfAbsent(current[0], k -> new double[runs])[run] += (now - last[0]) / 1e9;
+      }
+      current[0] = phase;
+      last[0] = now;
+    }, s.zk());
+    s.prove()[run] = (System.nanoTime() - t0) / 1e9;
+    byte[] bytes = proof.encode();
+    s.size()[run] = bytes.length;
+    long v0 = System.nanoTime();
+    verifier.verify(ModelProof.decode(bytes), x);
+    s.verify()[run] = (System.nanoTime() - v0) / 1e6;
   }
 
   /**

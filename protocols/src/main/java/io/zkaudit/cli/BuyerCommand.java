@@ -21,11 +21,12 @@ import picocli.CommandLine.Spec;
 
 /** {@code zkaudit buyer ...}: the buyer's side of the protocols. */
 @Command(name = "buyer", description = "The buyer: ask a seller for predictions and verify them.",
-    mixinStandardHelpOptions = true, subcommands = {BuyerCommand.Predict.class, BuyerCommand.Contest.class, AuditCommand.class})
+    mixinStandardHelpOptions = true, subcommands = {BuyerCommand.Predict.class, BuyerCommand.Contest.class,
+        BuyerEscrowCommand.class, AuditCommand.class})
 final class BuyerCommand implements Runnable {
   @Override
   public void run() {
-    throw CliException.usage("buyer needs a subcommand: predict, contest or audit");
+    throw CliException.usage("buyer needs a subcommand: predict, contest, escrow or audit");
   }
 
   /**
@@ -69,6 +70,15 @@ final class BuyerCommand implements Runnable {
         description = "where signed answers are kept (default ${DEFAULT-VALUE})")
     Path answers;
 
+    @Option(names = "--tls-ca", description = "talk TLS, trusting the seller's certificate if signed by this CA (PEM)")
+    Path tlsCa;
+
+    @Option(names = "--order", defaultValue = "0",
+        description = "with --signed: an order paid on-chain ('buyer escrow pay'); the answer can then be contested on-chain")
+    long order;
+
+    @picocli.CommandLine.Mixin ChainOptions chain;
+
     @Override
     public Integer call() throws java.io.IOException {
       if (port < 1 || port > 65535) {
@@ -76,7 +86,13 @@ final class BuyerCommand implements Runnable {
       }
       PrintWriter out = spec.commandLine().getOut();
       PartyKey key = KeyFiles.loadOrCreate(keyFile);
-      try (BuyerClient buyer = new BuyerClient(host, port, key, timeout)) {
+      if (order < 0 || (order != 0 && !signed)) {
+        throw CliException.usage("--order is a positive order id, for --signed answers");
+      }
+      if (order != 0 && !chain.enabled()) {
+        throw CliException.usage("--order needs --chain-rpc and --deployment, to check the seller's escrow signature");
+      }
+      try (BuyerClient buyer = Tls.client(host, port, key, timeout, tlsCa)) {
         RegisteredModel model = choose(buyer);
         TensorSpec inSpec = model.vk().description().tensor(model.verifier().circuit().inputTensor());
         int[] x = ProofInputs.read(input, inSpec);
@@ -84,7 +100,14 @@ final class BuyerCommand implements Runnable {
         List<String> names = Labels.forOutput(outSpec.size(), labels, model.entry().getName() + " " + model.vk().description().name());
         long t0 = System.nanoTime();
         if (signed) {
-          SignedAnswer sa = buyer.predictSigned(model, x);
+          SignedAnswer sa = buyer.predictSigned(model, x, order);
+          if (order != 0) {
+            try (var onChain = io.zkaudit.protocols.chain.BuyerChain.connect(chain.settings(), key)) {
+              onChain.escrowAnswer(model, sa);
+            } catch (io.zkaudit.escrow.EscrowException e) {
+              throw ChainOptions.failure(e);
+            }
+          }
           AnswerFile.append(answers, sa);
           out.printf(Locale.ROOT, "signed answer %s from model %s (%s), %.2f s round trip; kept in %s to contest%n",
               sa.getStatement().getAnswerId(), hex(model.id()), model.entry().getName(),
@@ -112,6 +135,11 @@ final class BuyerCommand implements Runnable {
     }
 
     private RegisteredModel choose(BuyerClient buyer) throws BuyerException {
+      return chooseModel(buyer, modelId);
+    }
+
+    /** The model named by --model, or the seller's only model. */
+    static RegisteredModel chooseModel(BuyerClient buyer, String modelId) throws BuyerException {
       if (modelId != null) {
         byte[] id;
         try {
@@ -166,6 +194,9 @@ final class BuyerCommand implements Runnable {
     @Option(names = "--timeout", defaultValue = "600", description = "seconds to wait for the seller (default ${DEFAULT-VALUE})")
     long timeout;
 
+    @Option(names = "--tls-ca", description = "talk TLS, trusting the seller's certificate if signed by this CA (PEM)")
+    Path tlsCa;
+
     @Override
     public Integer call() {
       if (port < 1 || port > 65535) {
@@ -184,7 +215,7 @@ final class BuyerCommand implements Runnable {
       chosen = List.copyOf(chosen.subList(0, sample == null ? kept.size() : sample));
       PrintWriter out = spec.commandLine().getOut();
       PartyKey key = KeyFiles.loadOrCreate(keyFile);
-      try (BuyerClient buyer = new BuyerClient(host, port, key, timeout)) {
+      try (BuyerClient buyer = Tls.client(host, port, key, timeout, tlsCa)) {
         long t0 = System.nanoTime();
         List<VerifiedAnswer> proven = buyer.contest(chosen);
         out.printf(Locale.ROOT, "contest: %d of %d answers proven in time and verified (%.2f s)%n", proven.size(),

@@ -13,6 +13,14 @@ import java.nio.file.attribute.PosixFilePermissions;
 final class KeyFiles {
   private KeyFiles() {}
 
+  /** An existing key file (a usage error if it is missing). */
+  static PartyKey load(Path file) {
+    if (!Files.exists(file)) {
+      throw CliException.usage("no key file " + file);
+    }
+    return loadOrCreate(file);
+  }
+
   static PartyKey loadOrCreate(Path file) {
     try {
       if (Files.exists(file)) {

@@ -32,6 +32,10 @@ final class ProveCommand implements Callable<Integer> {
   @Option(names = "--labels", description = "class names, one per line")
   Path labels;
 
+  @Option(names = "--no-zk", description = "prove without zero knowledge (for benchmarking only: the proof then"
+      + " reveals evaluations of the weights and activations)")
+  boolean noZk;
+
   @Override
   public Integer call() throws Exception {
     long t0 = System.nanoTime();
@@ -41,7 +45,7 @@ final class ProveCommand implements Callable<Integer> {
     int[] x = ProofInputs.read(input, inSpec);
     ModelProof proof;
     try (PhaseBar bar = new PhaseBar(System.err, "proving")) {
-      proof = ModelProver.prove(cm, x, bar);
+      proof = ModelProver.prove(cm, x, bar, !noZk);
     } catch (ProverException e) {
       throw CliException.usage("cannot prove: " + e.getMessage());
     }
@@ -50,7 +54,8 @@ final class ProveCommand implements Callable<Integer> {
     Files.write(out, bytes);
     TensorSpec outSpec = cm.model().description().tensor(cm.circuit().outputTensor());
     List<String> names = Labels.forOutput(outSpec.size(), labels, model.getFileName().toString());
-    System.out.printf("%s on %s: proven output%n", model.getFileName(), input.getFileName());
+    System.out.printf("%s on %s: proven output (%s)%n", model.getFileName(), input.getFileName(),
+        noZk ? "no zero knowledge" : "zero-knowledge proof");
     ProofInputs.printTopK(proof.output(), outSpec, names, top);
     System.out.printf(Locale.ROOT, "model commitment %s%n", cm.vk().digest().hex());
     System.out.printf(Locale.ROOT, "weights committed in %.2f s (once per model); proof in %.2f s; %d bytes written to %s%n",

@@ -68,6 +68,8 @@ final class SellerCommand implements Runnable {
     @Option(names = "--audit-stake", defaultValue = "0", description = "what the seller stakes on each accuracy audit (default ${DEFAULT-VALUE})")
     long auditStake;
 
+    @picocli.CommandLine.Mixin SellerNetworkOptions network;
+
     @Override
     public Integer call() throws Exception {
       if (port < 0 || port > 65535) {
@@ -90,24 +92,34 @@ final class SellerCommand implements Runnable {
       }
       SellerServer server;
       ModelEntry entry;
+      SellerServer.Options options = network.options(out);
       try {
         AuditService.Policy d = AuditService.Policy.defaults();
-        server = SellerServer.start(key, SellerConfig.defaults(url, port).withHost(host), AnswerProver.HONEST,
+        server = SellerServer.start(key, SellerConfig.defaults(url, port).withHost(host), AnswerProver.HONEST, options,
             new AuditService.Policy(d.maxSamples(), d.revealWindow(), d.proofWindow(), auditStake));
-      } catch (StoreException | UncheckedIOException e) {
+      } catch (StoreException | UncheckedIOException | IllegalArgumentException e) {
         throw CliException.usage(e.getMessage());
+      } catch (io.zkaudit.escrow.EscrowException e) {
+        throw ChainOptions.failure(e);
       }
       try {
         try {
           entry = server.seller().serve(committed, name != null ? name : model.getFileName().toString(), metrics);
         } catch (RequestRejected e) {
           throw CliException.usage("cannot register " + model + ": " + e.getMessage());
+        } catch (io.zkaudit.escrow.EscrowException e) {
+          throw ChainOptions.failure(e);
         }
         // Audits a previous run left half proven carry on, whether or not their buyers come back.
         server.audits().resumeInBackground();
         out.printf("seller %s listening on %s:%d%n", HexFormat.of().formatHex(key.publicKey()), host, server.port());
         out.printf("model %s (%s) registered in %s%n", HexFormat.of().formatHex(entry.getModelId().toByteArray()),
             entry.getName(), url);
+        var onChain = server.seller().chain();
+        if (onChain.isPresent()) {
+          out.printf("on-chain: account %s, model %d, watching for contests%n", onChain.get().address(),
+              onChain.get().chainModel(entry.getModelId()).orElseThrow());
+        }
         out.flush();
         // Ctrl-C: the hook stops the server (calls in flight finish) and closes the database cleanly.
         Thread hook = new Thread(server::close, "seller-shutdown");
@@ -126,6 +138,9 @@ final class SellerCommand implements Runnable {
         }
       } finally {
         server.close();
+        if (options.attester() instanceof AutoCloseable remote) {
+          remote.close();
+        }
       }
       return Main.EXIT_OK;
     }

@@ -4,6 +4,7 @@ import io.zkaudit.inference.ModelVerifier;
 import io.zkaudit.proto.v1.AnswerStatement;
 import io.zkaudit.proto.v1.ClaimedMetric;
 import io.zkaudit.proto.v1.ContestRequest;
+import io.zkaudit.proto.v1.PredictRequest;
 import io.zkaudit.proto.v1.RegisterModelRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -43,6 +44,23 @@ public final class Statements {
       bytes(out, a.getInputHash().toByteArray());
       bytes(out, a.getOutputHash().toByteArray());
       out.writeLong(a.getCreatedAtMillis());
+    });
+  }
+
+  /**
+   * A buyer's predict request: the model, the input's hash (the input itself is bound through it),
+   * the buyer, the on-chain order (0 for none), the request time and the nonce that make it
+   * single-use.
+   */
+  public static byte[] predict(PredictRequest r) {
+    return write(out -> {
+      tag(out, "zkaudit/predict/v1");
+      bytes(out, r.getModelId().toByteArray());
+      bytes(out, tensorHash(Tensors.fromList(r.getInputList())));
+      bytes(out, r.getBuyer().toByteArray());
+      out.writeLong(r.getOrderId());
+      out.writeLong(r.getRequestedAtMillis());
+      text(out, r.getNonce());
     });
   }
 

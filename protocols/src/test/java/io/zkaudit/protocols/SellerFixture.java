@@ -34,7 +34,13 @@ final class SellerFixture implements AutoCloseable {
 
   static SellerFixture start(PartyKey sellerKey, String jdbcUrl, AnswerProver prover, PartyKey buyerKey,
       UnaryOperator<SellerConfig> configure) throws Exception {
-    SellerServer server = SellerServer.start(sellerKey, configure.apply(SellerConfig.defaults(jdbcUrl, 0)), prover);
+    return start(sellerKey, jdbcUrl, prover, buyerKey, configure, SellerServer.Options.NONE);
+  }
+
+  static SellerFixture start(PartyKey sellerKey, String jdbcUrl, AnswerProver prover, PartyKey buyerKey,
+      UnaryOperator<SellerConfig> configure, SellerServer.Options options) throws Exception {
+    SellerServer server = SellerServer.start(sellerKey, configure.apply(SellerConfig.defaults(jdbcUrl, 0)), prover,
+        options);
     server.seller().serve(Resnet8.model(), "resnet8-cifar10", METRICS);
     return new SellerFixture(sellerKey, jdbcUrl, server, buyerKey);
   }

@@ -37,6 +37,51 @@ class SellerValidationTest {
     assertTrue(String.valueOf(e.getStatus().getDescription()).contains(contains), e.getStatus().toString());
   }
 
+  /** A fresh, signed copy: new nonce, current time, the buyer's signature over it. */
+  static PredictRequest signed(PredictRequest.Builder b, PartyKey buyer) {
+    b.setRequestedAtMillis(System.currentTimeMillis()).setNonce(java.util.UUID.randomUUID().toString());
+    return b.setBuyerSignature(buyer.sign(Statements.predict(b.build()))).build();
+  }
+
+  @Test
+  void predictRequestsMustBeSignedByTheBuyerAndAreSingleUse() throws Exception {
+    try (SellerFixture f = SellerFixture.start(tmp, AnswerProver.HONEST)) {
+      ManagedChannel ch = channel(f.server.port());
+      try {
+        var prediction = PredictionGrpc.newBlockingStub(ch).withDeadlineAfter(60, TimeUnit.SECONDS);
+        PartyKey buyer = PartyKey.generate();
+        PredictRequest.Builder base = PredictRequest.newBuilder()
+            .setModelId(ByteString.copyFrom(Resnet8.model().vk().digest().bytes()))
+            .setBuyer(buyer.publicKeyBytes()).addAllInput(Tensors.toList(Resnet8.input(30)));
+        PredictRequest good = signed(base.clone(), buyer);
+
+        assertRefused(Status.Code.PERMISSION_DENIED, "must be signed", () -> prediction.predictSigned(
+            good.toBuilder().clearBuyerSignature().build()));
+        // Someone else asking in the buyer's name.
+        PredictRequest.Builder impostor = good.toBuilder();
+        impostor.setBuyerSignature(PartyKey.generate().sign(Statements.predict(impostor.build())));
+        assertRefused(Status.Code.PERMISSION_DENIED, "another key", () -> prediction.predictSigned(impostor.build()));
+        // The buyer's signature on another input.
+        assertRefused(Status.Code.PERMISSION_DENIED, "not over this request", () -> prediction.predictSigned(
+            good.toBuilder().setInput(0, good.getInput(0) == 0 ? 1 : 0).build()));
+        PredictRequest.Builder stale = base.clone().setRequestedAtMillis(System.currentTimeMillis() - 3_600_000)
+            .setNonce("an-old-request-0001");
+        assertRefused(Status.Code.INVALID_ARGUMENT, "requested_at_millis", () -> prediction.predictSigned(
+            stale.setBuyerSignature(buyer.sign(Statements.predict(stale.build()))).build()));
+        PredictRequest.Builder shortNonce = base.clone().setRequestedAtMillis(System.currentTimeMillis()).setNonce("1");
+        assertRefused(Status.Code.INVALID_ARGUMENT, "nonce", () -> prediction.predictSigned(
+            shortNonce.setBuyerSignature(buyer.sign(Statements.predict(shortNonce.build()))).build()));
+
+        SignedAnswer a = prediction.predictSigned(good);
+        assertEquals(buyer.publicKeyBytes(), a.getStatement().getBuyer());
+        // The same signed request again: a replay, refused (also after a restart: nonces are in H2).
+        assertRefused(Status.Code.PERMISSION_DENIED, "replayed", () -> prediction.predictSigned(good));
+      } finally {
+        ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
+    }
+  }
+
   @Test
   void malformedRequestsAreRefusedWithTheFieldNamed() throws Exception {
     try (SellerFixture f = SellerFixture.start(PartyKey.generate(), SellerStore.h2FileUrl(tmp.resolve("s")),
@@ -46,18 +91,19 @@ class SellerValidationTest {
         var prediction = PredictionGrpc.newBlockingStub(ch).withDeadlineAfter(60, TimeUnit.SECONDS);
         var registry = ModelRegistryGrpc.newBlockingStub(ch).withDeadlineAfter(60, TimeUnit.SECONDS);
         ByteString model = ByteString.copyFrom(Resnet8.model().vk().digest().bytes());
-        ByteString buyer = PartyKey.generate().publicKeyBytes();
+        PartyKey buyerKey = PartyKey.generate();
+        ByteString buyer = buyerKey.publicKeyBytes();
         int[] x = Resnet8.input(20);
-        PredictRequest good = PredictRequest.newBuilder().setModelId(model).setBuyer(buyer)
-            .addAllInput(Tensors.toList(x)).build();
+        PredictRequest good = signed(PredictRequest.newBuilder().setModelId(model).setBuyer(buyer)
+            .addAllInput(Tensors.toList(x)), buyerKey);
 
         assertRefused(Status.Code.NOT_FOUND, "model_id", () -> registry.get(
             GetModelRequest.newBuilder().setModelId(ByteString.copyFrom(new byte[32])).build()));
         assertRefused(Status.Code.INVALID_ARGUMENT, "model_id", () -> registry.get(GetModelRequest.getDefaultInstance()));
         assertRefused(Status.Code.INVALID_ARGUMENT, "input", () -> prediction.predictSigned(
-            good.toBuilder().clearInput().addInput(1).build()));
+            signed(good.toBuilder().clearInput().addInput(1), buyerKey)));
         assertRefused(Status.Code.INVALID_ARGUMENT, "input[3]", () -> prediction.predictSigned(
-            good.toBuilder().setInput(3, 1000).build()));
+            signed(good.toBuilder().setInput(3, 1000), buyerKey)));
         assertRefused(Status.Code.INVALID_ARGUMENT, "buyer", () -> prediction.predictSigned(
             good.toBuilder().setBuyer(ByteString.copyFrom(new byte[33])).build()));
         // 40,000 sint32 values of 4 bytes each: over the 64 KiB limit, refused before it is parsed.

@@ -16,7 +16,13 @@ import java.util.List;
  * them before the first sumcheck, so the schedule must be known from the public circuit alone.
  */
 public record MaskSchedule(List<Sumcheck> sumchecks) {
-  public record Sumcheck(int numVars, int degree) {}
+  public record Sumcheck(int numVars, int degree) {
+    public Sumcheck {
+      if (degree > io.zkaudit.zk.MaskColumn.MAX_DEGREE) {
+        throw new IllegalStateException("a sumcheck of round degree " + degree + " cannot be masked");
+      }
+    }
+  }
 
   public MaskSchedule {
     sumchecks = List.copyOf(sumchecks);

@@ -99,6 +99,12 @@ public final class BasefoldVerifier {
       for (EvalClaim.Term term : e.terms()) {
         Ext2[] z = term.pointView();
         Ext2 w = rhoK.mul(term.weight()).mul(Mle.eq(Arrays.copyOfRange(z, 0, folds), r));
+        int corner = booleanIndex(z, folds, n);
+        if (corner >= 0) {
+          // A Boolean tail (a packed column's offset bits): eq of it is one indicator.
+          gFinal[corner] = gFinal[corner].add(w);
+          continue;
+        }
         long[] eqTail = Mle.eqTable(Arrays.copyOfRange(z, folds, n));
         for (int x = 0; x < gFinal.length; x++) {
           gFinal[x] = gFinal[x].add(ExtVector.get(eqTail, x).mul(w));
@@ -167,5 +173,18 @@ public final class BasefoldVerifier {
       InvalidProofException.check(values[k].equals(Basefold.evalUnivariate(fin, Basefold.point(finalLog, pos[k]))),
           "query " + k + ": last fold differs from the final polynomial");
     }
+  }
+
+  /** The index of z[from..to) when every coordinate is 0 or 1, else -1. */
+  private static int booleanIndex(Ext2[] z, int from, int to) {
+    int index = 0;
+    for (int j = from; j < to; j++) {
+      if (z[j].equals(Ext2.ONE)) {
+        index |= 1 << (j - from);
+      } else if (!z[j].isZero()) {
+        return -1;
+      }
+    }
+    return index;
   }
 }

@@ -12,11 +12,13 @@ import io.zkaudit.field.Goldilocks;
  *
  * <p>The shared arithmetic lives here so that prover and verifier compute the sum, the round
  * contributions and the final value with one definition.
- *
- * @param coeffs coeffs[i][k] is the coefficient of x_i^k in g_i (k = 0..D)
  */
-public record MaskPolynomial(Ext2[][] coeffs) {
-  public MaskPolynomial {
+public final class MaskPolynomial {
+  private final Ext2[][] coeffs;
+  /** suffix[i] = sum_(j >= i) (g_j(0) + g_j(1)). */
+  private final Ext2[] suffix;
+
+  public MaskPolynomial(Ext2[][] coeffs) {
     Ext2[][] c = new Ext2[coeffs.length][];
     for (int i = 0; i < coeffs.length; i++) {
       c[i] = coeffs[i].clone();
@@ -24,7 +26,21 @@ public record MaskPolynomial(Ext2[][] coeffs) {
         throw new IllegalArgumentException("every g_i needs the same degree");
       }
     }
-    coeffs = c;
+    this.coeffs = c;
+    this.suffix = new Ext2[c.length + 1];
+    suffix[c.length] = Ext2.ZERO;
+    for (int j = c.length - 1; j >= 0; j--) {
+      suffix[j] = suffix[j + 1].add(pairSum(j));
+    }
+  }
+
+  /** coeffs()[i][k] is the coefficient of x_i^k in g_i (a copy). */
+  public Ext2[][] coeffs() {
+    Ext2[][] c = new Ext2[coeffs.length][];
+    for (int i = 0; i < coeffs.length; i++) {
+      c[i] = coeffs[i].clone();
+    }
+    return c;
   }
 
   public int numVars() {
@@ -59,11 +75,7 @@ public record MaskPolynomial(Ext2[][] coeffs) {
     if (n == 0) {
       return Ext2.ZERO;
     }
-    Ext2 s = Ext2.ZERO;
-    for (int i = 0; i < n; i++) {
-      s = s.add(pairSum(i));
-    }
-    return s.mul(Goldilocks.pow(2, n - 1));
+    return suffix[0].mul(Goldilocks.pow(2, n - 1));
   }
 
   /** g(r). */
@@ -83,11 +95,7 @@ public record MaskPolynomial(Ext2[][] coeffs) {
     int n = numVars();
     Ext2 v = bound.add(univariate(i, x)).mul(Goldilocks.pow(2, n - i - 1));
     if (n - i - 1 >= 1) {
-      Ext2 rest = Ext2.ZERO;
-      for (int j = i + 1; j < n; j++) {
-        rest = rest.add(pairSum(j));
-      }
-      v = v.add(rest.mul(Goldilocks.pow(2, n - i - 2)));
+      v = v.add(suffix[i + 1].mul(Goldilocks.pow(2, n - i - 2)));
     }
     return v;
   }

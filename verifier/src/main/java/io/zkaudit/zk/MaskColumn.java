@@ -13,21 +13,23 @@ import java.util.List;
  * How the Libra masks of one proof sit in one committed column, and how a mask value g(r) becomes
  * a claim on it.
  *
- * <p>Every variable i of every masked sumcheck owns a block of 16 entries: g_i(X) = A_i(X) + u
+ * <p>Every variable i of every masked sumcheck owns a block of 8 entries: g_i(X) = A_i(X) + u
  * B_i(X) (u^2 = 7, the extension's generator) with base-field coefficient lists A_i, B_i of length
- * 8 (degree at most 7). Entry k of the block's first half is the hypercube form (sum over subsets
- * of k's bits) of A_i's coefficients, the second half of B_i's, so that the column's multilinear
- * extension at (X, X^2, X^4, c, bits of the block) is A_i(X) for c = 0 and B_i(X) for c = 1: a
- * univariate of degree 7 is a multilinear in three variables evaluated on the curve (X, X^2, X^4).
+ * 4 (degree at most 3, the largest round degree of an inference proof). Entry k of the block's
+ * first half is the hypercube form (sum over subsets of k's bits) of A_i's coefficients, the second
+ * half of B_i's, so that the column's multilinear extension at (X, X^2, c, bits of the block) is
+ * A_i(X) for c = 0 and B_i(X) for c = 1: a univariate of degree 3 is a multilinear in two
+ * variables evaluated on the curve (X, X^2).
  * The claim "g(r) = v" is then one weighted sum of 2n evaluations (see {@link EvalClaim}), which
  * opens v without opening any part of it.
  */
 public final class MaskColumn {
   private MaskColumn() {}
 
-  /** Coefficient variables (8 slots) plus one variable for the two base-field halves. */
-  public static final int BLOCK_VARS = 4;
-  public static final int MAX_DEGREE = 7;
+  /** Coefficient variables (4 slots) plus one variable for the two base-field halves. */
+  public static final int BLOCK_VARS = 3;
+  public static final int MAX_DEGREE = 3;
+  private static final int SLOTS = 1 << (BLOCK_VARS - 1);
 
   /** Variables of a column holding {@code blocks} blocks (at least one block, so never empty). */
   public static int numVars(int blocks) {
@@ -46,17 +48,18 @@ public final class MaskColumn {
       if (m.degree() > MAX_DEGREE) {
         throw new IllegalArgumentException("mask degree " + m.degree() + " exceeds " + MAX_DEGREE);
       }
+      Ext2[][] all = m.coeffs();
       for (int i = 0; i < m.numVars(); i++) {
-        Ext2[] coeffs = m.coeffs()[i];
+        Ext2[] coeffs = all[i];
         for (int half = 0; half < 2; half++) {
-          Ext2[] part = new Ext2[8];
+          Ext2[] part = new Ext2[SLOTS];
           Arrays.fill(part, Ext2.ZERO);
           for (int k = 0; k < coeffs.length; k++) {
             part[k] = Ext2.of(half == 0 ? coeffs[k].c0() : coeffs[k].c1());
           }
           Basefold.coeffsToEvals(part);
-          int base = (block << BLOCK_VARS) + 8 * half;
-          for (int k = 0; k < 8; k++) {
+          int base = (block << BLOCK_VARS) + SLOTS * half;
+          for (int k = 0; k < SLOTS; k++) {
             col[base + k] = part[k].c0();
           }
         }
@@ -76,14 +79,11 @@ public final class MaskColumn {
     for (int i = 0; i < point.length; i++) {
       int block = first + i;
       Ext2 x = point[i];
-      Ext2 x2 = x.mul(x);
-      Ext2 x4 = x2.mul(x2);
       for (int half = 0; half < 2; half++) {
         Ext2[] p = new Ext2[numVars];
         p[0] = x;
-        p[1] = x2;
-        p[2] = x4;
-        p[3] = half == 0 ? Ext2.ZERO : Ext2.ONE;
+        p[1] = x.mul(x);
+        p[2] = half == 0 ? Ext2.ZERO : Ext2.ONE;
         for (int j = BLOCK_VARS; j < numVars; j++) {
           p[j] = ((block >>> (j - BLOCK_VARS)) & 1) == 1 ? Ext2.ONE : Ext2.ZERO;
         }

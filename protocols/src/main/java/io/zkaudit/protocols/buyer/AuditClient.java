@@ -3,7 +3,6 @@ package io.zkaudit.protocols.buyer;
 import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.zkaudit.hash.Digest32;
 import io.zkaudit.inference.ModelProof;
 import io.zkaudit.proof.InvalidProofException;
@@ -97,12 +96,17 @@ public final class AuditClient implements AutoCloseable {
   private final Path dir;
   private final SecureRandom random = new SecureRandom();
 
+  /** Plaintext to host:port. */
   public AuditClient(String host, int port, PartyKey key, long deadlineSeconds, Path stateDir) {
-    this.buyer = new BuyerClient(host, port, key, deadlineSeconds);
-    this.channel = NettyChannelBuilder.forAddress(host, port).usePlaintext()
-        .maxInboundMessageSize(BuyerClient.MAX_RESPONSE_BYTES).build();
-    this.target = host + ":" + port;
-    this.key = key;
+    this(new BuyerClient(host, port, key, deadlineSeconds), deadlineSeconds, stateDir);
+  }
+
+  /** Over a buyer client's connection (plaintext or TLS), with its key; closing this closes it. */
+  public AuditClient(BuyerClient buyer, long deadlineSeconds, Path stateDir) {
+    this.buyer = buyer;
+    this.channel = buyer.channel();
+    this.target = buyer.target();
+    this.key = buyer.key();
     this.deadlineSeconds = deadlineSeconds;
     this.dir = stateDir;
   }
@@ -480,11 +484,5 @@ public final class AuditClient implements AutoCloseable {
   @Override
   public void close() {
     buyer.close();
-    channel.shutdown();
-    try {
-      channel.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 }

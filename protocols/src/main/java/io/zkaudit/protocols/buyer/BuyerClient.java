@@ -45,13 +45,34 @@ public final class BuyerClient implements AutoCloseable {
 
   private final ManagedChannel channel;
   private final String target;
+  private final boolean tls;
   private final PartyKey key;
   private final long deadlineSeconds;
   private final Map<ByteString, RegisteredModel> models = new HashMap<>();
 
   public BuyerClient(String host, int port, PartyKey key, long deadlineSeconds) {
-    this.channel = NettyChannelBuilder.forAddress(host, port).usePlaintext()
-        .maxInboundMessageSize(MAX_RESPONSE_BYTES).build();
+    this(host, port, key, deadlineSeconds, null);
+  }
+
+  /**
+   * @param trustedCertificates null for plaintext; else TLS, trusting the seller's certificate only
+   *     if it chains to one of these (PEM), and checking that it names {@code host}
+   */
+  public BuyerClient(String host, int port, PartyKey key, long deadlineSeconds, java.nio.file.Path trustedCertificates) {
+    NettyChannelBuilder builder;
+    if (trustedCertificates == null) {
+      builder = NettyChannelBuilder.forAddress(host, port).usePlaintext();
+    } else {
+      try {
+        builder = NettyChannelBuilder.forAddress(host, port, io.grpc.TlsChannelCredentials.newBuilder()
+            .trustManager(trustedCertificates.toFile()).build());
+      } catch (java.io.IOException e) {
+        throw new IllegalArgumentException("cannot read the trusted certificates " + trustedCertificates + ": "
+            + e.getMessage(), e);
+      }
+    }
+    this.channel = builder.maxInboundMessageSize(MAX_RESPONSE_BYTES).build();
+    this.tls = trustedCertificates != null;
     this.target = host + ":" + port;
     this.key = key;
     this.deadlineSeconds = deadlineSeconds;
@@ -59,6 +80,15 @@ public final class BuyerClient implements AutoCloseable {
 
   public PartyKey key() {
     return key;
+  }
+
+  /** The connection (plaintext or TLS), shared by the audit client. */
+  ManagedChannel channel() {
+    return channel;
+  }
+
+  String target() {
+    return target;
   }
 
   public List<RegisteredModel> models() throws BuyerException {
@@ -83,7 +113,7 @@ public final class BuyerClient implements AutoCloseable {
 
   /** An answer with its proof, verified; the output returned is the verified one. */
   public VerifiedAnswer predict(RegisteredModel model, int[] input) throws BuyerException {
-    ProvenAnswer a = call(() -> prediction().predict(request(model, input)));
+    ProvenAnswer a = call(() -> prediction().predict(request(model, input, 0)));
     checkStatement(model, a.getAnswer(), input);
     int[] verified = verify(model, a, input);
     return new VerifiedAnswer(a.getAnswer(), verified, a.getProof().toByteArray());
@@ -91,8 +121,20 @@ public final class BuyerClient implements AutoCloseable {
 
   /** A signed answer, no proof: its signature and hashes checked; keep it to contest later. */
   public SignedAnswer predictSigned(RegisteredModel model, int[] input) throws BuyerException {
-    SignedAnswer a = call(() -> prediction().predictSigned(request(model, input)));
+    return predictSigned(model, input, 0);
+  }
+
+  /**
+   * A signed answer for an order paid on-chain: the seller also signs it for the escrow
+   * ({@code chain_answer}), which the caller checks and contests through
+   * {@code io.zkaudit.protocols.chain.BuyerChain}.
+   */
+  public SignedAnswer predictSigned(RegisteredModel model, int[] input, long orderId) throws BuyerException {
+    SignedAnswer a = call(() -> prediction().predictSigned(request(model, input, orderId)));
     checkStatement(model, a, input);
+    if (orderId != 0 && (!a.hasChainAnswer() || a.getChainAnswer().getOrderId() != orderId)) {
+      throw invalid("answer " + a.getStatement().getAnswerId() + " is not signed for on-chain order " + orderId);
+    }
     return a;
   }
 
@@ -136,10 +178,14 @@ public final class BuyerClient implements AutoCloseable {
     return out;
   }
 
-  private PredictRequest request(RegisteredModel model, int[] input) {
-    return PredictRequest.newBuilder().setModelId(model.id()).addAllInput(Tensors.toList(input))
-        .setBuyer(key.publicKeyBytes()).build();
+  /** A request signed by this buyer, single-use (fresh nonce, current time): nobody can ask in its name or replay it. */
+  public PredictRequest request(RegisteredModel model, int[] input, long orderId) {
+    PredictRequest.Builder b = PredictRequest.newBuilder().setModelId(model.id()).addAllInput(Tensors.toList(input))
+        .setBuyer(key.publicKeyBytes()).setOrderId(orderId).setRequestedAtMillis(System.currentTimeMillis())
+        .setNonce(UUID.randomUUID().toString());
+    return b.setBuyerSignature(key.sign(Statements.predict(b.build()))).build();
   }
+
 
   private RegisteredModel checked(ModelEntry e) throws BuyerException {
     VerifyingKey vk;
@@ -230,7 +276,12 @@ public final class BuyerClient implements AutoCloseable {
       String what = e.getStatus().getDescription() == null ? code.name() : e.getStatus().getDescription();
       boolean unreachable = code == io.grpc.Status.Code.UNAVAILABLE || code == io.grpc.Status.Code.DEADLINE_EXCEEDED;
       if (unreachable) {
-        throw new BuyerException(BuyerException.Reason.UNREACHABLE, "no answer from the seller at " + target + ": " + what, e);
+        // A TLS/plaintext mismatch or an untrusted certificate shows up as a dropped connection: say so.
+        String hint = code != io.grpc.Status.Code.UNAVAILABLE ? ""
+            : tls ? " (over TLS: is the seller serving TLS, with a certificate for this host signed by the trusted CA?)"
+            : " (in plaintext: if the seller serves TLS, give its CA certificate with --tls-ca)";
+        throw new BuyerException(BuyerException.Reason.UNREACHABLE, "no answer from the seller at " + target + ": " + what
+            + hint, e);
       }
       throw new BuyerException(BuyerException.Reason.REFUSED, "the seller at " + target + " refused: " + what, e);
     }

@@ -37,6 +37,7 @@ public final class Seller {
   static final int MAX_NAME = 200;
   static final int MAX_METRICS = 32;
   private static final Pattern CONTEST_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+  private static final Pattern NONCE = Pattern.compile("[A-Za-z0-9_-]{16,64}");
 
   private final PartyKey key;
   private final SellerStore store;
@@ -49,6 +50,11 @@ public final class Seller {
   private final java.util.concurrent.Semaphore proofSlot = new java.util.concurrent.Semaphore(1, true);
   /** The models whose weights this process holds, by model id: only these can be proven. */
   private final Map<Digest32, CommittedModel> loaded = new ConcurrentHashMap<>();
+  /** Set when the seller is on a chain: registrations mirrored, orders co-signed, contests watched. */
+  private volatile SellerChain chain;
+  /** One lock per contest being proven, so a resumed contest and a buyer's resend never prove it twice. */
+  private final Map<String, Object> contestLocks = new ConcurrentHashMap<>();
+  private volatile java.util.function.Consumer<String> events = e -> {};
 
   public Seller(PartyKey key, SellerStore store, SellerConfig config, AnswerProver prover) {
     this.key = key;
@@ -69,6 +75,26 @@ public final class Seller {
     return config;
   }
 
+  /** Puts the seller on a chain: models served from now on are mirrored there, and its contests watched. */
+  public void useChain(SellerChain c) {
+    this.chain = c;
+    for (ModelEntry m : store.models()) {
+      if (loaded.containsKey(new Digest32(m.getModelId().toByteArray()))) {
+        c.mirror(m);
+      }
+    }
+    c.watch(this);
+  }
+
+  public java.util.Optional<SellerChain> chain() {
+    return java.util.Optional.ofNullable(chain);
+  }
+
+  /** Where the seller reports what it does by itself (contests resumed or proven on-chain). */
+  public void onEvent(java.util.function.Consumer<String> listener) {
+    this.events = listener;
+  }
+
   /**
    * Loads a committed model and registers it unless it already is (a restarted seller loads the
    * same weights again and finds its registration in the store).
@@ -76,12 +102,43 @@ public final class Seller {
   public ModelEntry serve(CommittedModel model, String name, List<ClaimedMetric> metrics) {
     loaded.put(model.vk().digest(), model);
     var existing = store.model(model.vk().digest().bytes());
+    ModelEntry entry;
     if (existing.isPresent()) {
-      return existing.get();
+      entry = existing.get();
+    } else {
+      RegisterModelRequest.Builder r = RegisterModelRequest.newBuilder()
+          .setName(name).setVerifyingKey(ByteString.copyFrom(model.vk().encode())).addAllMetrics(metrics);
+      entry = register(r.setSellerSignature(key.sign(Statements.register(r.build()))).build());
     }
-    RegisterModelRequest.Builder r = RegisterModelRequest.newBuilder()
-        .setName(name).setVerifyingKey(ByteString.copyFrom(model.vk().encode())).addAllMetrics(metrics);
-    return register(r.setSellerSignature(key.sign(Statements.register(r.build()))).build());
+    SellerChain c = chain;
+    if (c != null) {
+      c.mirror(entry);
+    }
+    resumeOpenContestsInBackground();
+    return entry;
+  }
+
+  /**
+   * Proves, in the background, the contests a previous run stored but did not finish (it stopped
+   * mid-contest): the buyer then finds them proven on its next call, without resending. A contest
+   * whose model is not loaded (yet) stays open and is tried again when another model is served.
+   */
+  private void resumeOpenContestsInBackground() {
+    List<String> open = store.openContests();
+    if (open.isEmpty()) {
+      return;
+    }
+    Thread.ofPlatform().daemon().name("seller-resume-contests").start(() -> {
+      for (String id : open) {
+        try {
+          store.contest(id).ifPresent(this::prove);
+          events.accept("resumed contest " + id + ": "
+              + store.contest(id).map(c -> c.status().name().toLowerCase(java.util.Locale.ROOT)).orElse("gone"));
+        } catch (RuntimeException e) {
+          events.accept("resumed contest " + id + " not proven yet: " + e.getMessage());
+        }
+      }
+    });
   }
 
   public ModelEntry register(RegisterModelRequest r) {
@@ -152,7 +209,7 @@ public final class Seller {
     }
     byte[] proofBytes = proof.encode();
     SignedAnswer answer = answer(r, q.input, proof.output());
-    store.putAnswer(new StoredAnswer(answer, q.input, proofBytes));
+    record(new StoredAnswer(answer, q.input, proofBytes));
     return ProvenAnswer.newBuilder().setAnswer(answer).setProof(ByteString.copyFrom(proofBytes)).build();
   }
 
@@ -165,7 +222,7 @@ public final class Seller {
       throw RequestRejected.invalid("input: cannot be evaluated: " + e.getMessage());
     }
     SignedAnswer answer = answer(r, q.input, output);
-    store.putAnswer(new StoredAnswer(answer, q.input, null));
+    record(new StoredAnswer(answer, q.input, null));
     return answer;
   }
 
@@ -217,22 +274,47 @@ public final class Seller {
     return prove(record);
   }
 
+  private void record(StoredAnswer a) {
+    store.putAnswer(a);
+    SellerChain c = chain;
+    if (a.signed().hasChainAnswer() && c != null) {
+      store.putChainAnswer(a.id(), c.escrow(), a.signed().getChainAnswer().getOrderId(),
+          a.signed().getChainAnswer().getSignature().toByteArray());
+    }
+  }
+
+  /** The proof of a stored answer: the one kept, or a new one (then kept). */
+  byte[] proofFor(String answerId) {
+    StoredAnswer a = store.answer(answerId)
+        .orElseThrow(() -> new StoreException("contested answer " + answerId + " is gone", null));
+    byte[] proof = a.proof();
+    if (proof == null) {
+      CommittedModel m = loadedModel(a.signed().getStatement().getModelId());
+      try {
+        proof = proveOne(m, a.input()).encode();
+      } catch (ProverException e) {
+        throw new RequestRejected(Status.Code.INTERNAL, "the seller cannot prove answer " + answerId + ": " + e.getMessage());
+      }
+      store.setProof(a.id(), proof);
+    }
+    return proof;
+  }
+
   /** Proves what is not proven yet, closes the contest if it is open, and answers with every proof. */
-  private ContestResponse prove(ContestRecord contest) {
+  private ContestResponse prove(ContestRecord stored) {
+    synchronized (contestLocks.computeIfAbsent(stored.contestId(), k -> new Object())) {
+      // Read again under the lock: a resumed contest may have been finished meanwhile.
+      ContestRecord contest = store.contest(stored.contestId()).orElse(stored);
+      return proveLocked(contest);
+    }
+  }
+
+  private ContestResponse proveLocked(ContestRecord contest) {
     ContestResponse.Builder out = ContestResponse.newBuilder().setContestId(contest.contestId())
         .setDeadlineMillis(contest.deadline());
     for (String id : contest.answerIds()) {
+      byte[] proof = proofFor(id);
       StoredAnswer a = store.answer(id).orElseThrow(() -> new StoreException("contested answer " + id + " is gone", null));
-      byte[] proof = a.proof();
-      if (proof == null) {
-        CommittedModel m = loadedModel(a.signed().getStatement().getModelId());
-        try {
-          proof = proveOne(m, a.input()).encode();
-        } catch (ProverException e) {
-          throw new RequestRejected(Status.Code.INTERNAL, "the seller cannot prove answer " + id + ": " + e.getMessage());
-        }
-        store.setProof(a.id(), proof);
-      }
       out.addProofs(ProvenAnswer.newBuilder().setAnswer(a.signed()).setProof(ByteString.copyFrom(proof)));
     }
     long provenAt;
@@ -270,6 +352,7 @@ public final class Seller {
     if (!PartyKey.isPublicKey(r.getBuyer().toByteArray())) {
       throw RequestRejected.invalid("buyer: not a compressed secp256k1 public key");
     }
+    checkBuyerSignature(r);
     TensorSpec spec = m.model().description().tensor(m.circuit().inputTensor());
     if (r.getInputCount() != spec.size()) {
       throw RequestRejected.invalid("input: the model takes " + spec.size() + " values " + spec.shape()
@@ -282,7 +365,45 @@ public final class Seller {
             + spec.type().max() + "]");
       }
     }
+    if (r.getOrderId() != 0) {
+      SellerChain c = chain;
+      if (c == null) {
+        throw new RequestRejected(Status.Code.FAILED_PRECONDITION, "order_id: this seller is not on a chain");
+      }
+      c.checkOrder(r);
+    }
+    // Last, so that a request refused for another reason can be corrected and sent with the same nonce.
+    long now = config.clock().millis();
+    if (!store.useNonce(r.getBuyer().toByteArray(), r.getNonce(), r.getRequestedAtMillis(),
+        now - 2 * config.clockSkew().toMillis())) {
+      throw RequestRejected.denied("nonce: this buyer already sent a request with nonce " + r.getNonce()
+          + " (a replayed request)");
+    }
     return new Request(m, input);
+  }
+
+  /**
+   * Only the owner of the buyer key may ask in its name: the request is signed by that key, over
+   * a fresh nonce and a time close to the seller's clock, so it cannot be replayed.
+   */
+  private void checkBuyerSignature(PredictRequest r) {
+    if (!r.hasBuyerSignature()) {
+      throw RequestRejected.denied("buyer_signature: a predict request must be signed by the buyer's key");
+    }
+    if (!r.getBuyerSignature().getPublicKey().equals(r.getBuyer())) {
+      throw RequestRejected.denied("buyer_signature: signed by another key than the buyer's");
+    }
+    if (!PartyKey.verify(r.getBuyerSignature(), Statements.predict(r))) {
+      throw RequestRejected.denied("buyer_signature: not over this request");
+    }
+    if (!NONCE.matcher(r.getNonce()).matches()) {
+      throw RequestRejected.invalid("nonce: 16 to 64 letters, digits, '-' or '_'");
+    }
+    long now = config.clock().millis();
+    if (Math.abs(now - r.getRequestedAtMillis()) > config.clockSkew().toMillis()) {
+      throw RequestRejected.invalid("requested_at_millis: more than " + config.clockSkew().toSeconds()
+          + " s from the seller's clock (a stale or replayed request)");
+    }
   }
 
   CommittedModel loadedModel(ByteString modelId) {
@@ -303,8 +424,12 @@ public final class Seller {
         .setOutputHash(ByteString.copyFrom(Statements.tensorHash(output)))
         .setCreatedAtMillis(config.clock().millis())
         .build();
-    return SignedAnswer.newBuilder().setStatement(s).addAllOutput(Tensors.toList(output))
-        .setSellerSignature(key.sign(Statements.answer(s))).build();
+    SignedAnswer.Builder b = SignedAnswer.newBuilder().setStatement(s).addAllOutput(Tensors.toList(output))
+        .setSellerSignature(key.sign(Statements.answer(s)));
+    if (r.getOrderId() != 0) {
+      b.setChainAnswer(chain.cosign(r.getOrderId(), s.getInputHash().toByteArray(), s.getOutputHash().toByteArray()));
+    }
+    return b.build();
   }
 
   private static void requireLength(String field, ByteString b, int length) {

@@ -6,7 +6,11 @@ import io.zkaudit.protocols.PartyKey;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import io.zkaudit.protocols.chain.Attester;
+import io.zkaudit.protocols.chain.ChainSettings;
 
 /**
  * A running seller: its store opened (and migrated), its gRPC server listening. Closing stops the
@@ -19,21 +23,60 @@ public final class SellerServer implements AutoCloseable {
   private final Seller seller;
   private final AuditService audits;
   private final Server server;
+  private final SellerChain chain;
   private boolean closed;
 
-  private SellerServer(SellerStore store, AuditStore auditStore, Seller seller, AuditService audits, Server server) {
+  private SellerServer(SellerStore store, AuditStore auditStore, Seller seller, AuditService audits, Server server,
+      SellerChain chain) {
     this.store = store;
     this.auditStore = auditStore;
     this.seller = seller;
     this.audits = audits;
     this.server = server;
+    this.chain = chain;
   }
 
+  /**
+   * What a seller may run with besides its configuration: a chain (with the designated verifier
+   * that attests its proofs there), TLS, and where it reports what it does by itself.
+   *
+   * @param chain null for none
+   * @param attester required with a chain
+   * @param tls null for plaintext
+   */
+  public record Options(ChainSettings chain, Attester attester, Tls tls, Consumer<String> events) {
+    public static final Options NONE = new Options(null, null, null, e -> {});
+
+    public Options withChain(ChainSettings settings, Attester verifier) {
+      return new Options(settings, verifier, tls, events);
+    }
+
+    public Options withTls(Tls files) {
+      return new Options(chain, attester, files, events);
+    }
+
+    public Options withEvents(Consumer<String> listener) {
+      return new Options(chain, attester, tls, listener);
+    }
+  }
+
+  /** The server's certificate chain and its private key (PKCS#8), both PEM files. */
+  public record Tls(Path certificateChain, Path privateKey) {}
+
   public static SellerServer start(PartyKey key, SellerConfig config, AnswerProver prover) {
-    return start(key, config, prover, AuditService.Policy.defaults());
+    return start(key, config, prover, Options.NONE);
+  }
+
+  public static SellerServer start(PartyKey key, SellerConfig config, AnswerProver prover, Options options) {
+    return start(key, config, prover, options, AuditService.Policy.defaults());
   }
 
   public static SellerServer start(PartyKey key, SellerConfig config, AnswerProver prover, AuditService.Policy audit) {
+    return start(key, config, prover, Options.NONE, audit);
+  }
+
+  public static SellerServer start(PartyKey key, SellerConfig config, AnswerProver prover, Options options,
+      AuditService.Policy audit) {
     SellerStore store = SellerStore.open(config.jdbcUrl());
     AuditStore auditStore;
     try {
@@ -44,21 +87,40 @@ public final class SellerServer implements AutoCloseable {
     }
     Seller seller = new Seller(key, store, config, prover);
     AuditService audits = new AuditService(seller, auditStore, audit);
-    Server server = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()))
-        .maxInboundMessageSize(config.maxRequestBytes())
-        .maxInboundMetadataSize(16 << 10)
-        .addService(new RegistryService(seller))
-        .addService(new PredictionService(seller))
-        .addService(new AuditGrpcService(audits))
-        .build();
+    seller.onEvent(options.events());
+    SellerChain chain = null;
     try {
-      server.start();
-    } catch (IOException e) {
+      if (options.chain() != null) {
+        if (options.attester() == null) {
+          throw new IllegalArgumentException("a seller on a chain needs the designated verifier (attester)");
+        }
+        chain = SellerChain.connect(options.chain(), key, options.attester(), store, options.events());
+        seller.useChain(chain);
+      }
+      NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()))
+          .maxInboundMessageSize(config.maxRequestBytes())
+          .maxInboundMetadataSize(16 << 10)
+          .addService(new RegistryService(seller))
+          .addService(new PredictionService(seller))
+          .addService(new AuditGrpcService(audits));
+      if (options.tls() != null) {
+        builder.useTransportSecurity(options.tls().certificateChain().toFile(), options.tls().privateKey().toFile());
+      }
+      Server server = builder.build();
+      try {
+        server.start();
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
+      }
+      return new SellerServer(store, auditStore, seller, audits, server, chain);
+    } catch (RuntimeException e) {
+      if (chain != null) {
+        chain.close();
+      }
       auditStore.close();
       store.close();
-      throw new UncheckedIOException("cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
+      throw e;
     }
-    return new SellerServer(store, auditStore, seller, audits, server);
   }
 
   public Seller seller() {
@@ -84,7 +146,10 @@ public final class SellerServer implements AutoCloseable {
       return;
     }
     closed = true;
-    audits.stop();
+    audits.stop(); // as the chain: no audit proof is half-made while the store closes
+    if (chain != null) {
+      chain.close(); // first: no contest is half-proven while the store closes
+    }
     server.shutdown();
     try {
       if (!server.awaitTermination(30, TimeUnit.SECONDS)) {

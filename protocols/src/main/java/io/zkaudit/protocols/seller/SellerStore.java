@@ -255,6 +255,118 @@ public final class SellerStore implements AutoCloseable {
     });
   }
 
+  // ---- on-chain mirror (V4) ----
+
+  /** The on-chain id under which this seller registered the model in {@code registry}. */
+  public synchronized Optional<Long> chainModel(String registry, byte[] modelId) {
+    return run(() -> {
+      try (PreparedStatement p = db.prepareStatement(
+          "SELECT chain_model FROM chain_models WHERE registry = ? AND model_id = ?")) {
+        p.setString(1, registry);
+        p.setBytes(2, modelId);
+        try (ResultSet r = p.executeQuery()) {
+          return r.next() ? Optional.of(r.getLong(1)) : Optional.<Long>empty();
+        }
+      }
+    });
+  }
+
+  public synchronized void putChainModel(String registry, byte[] modelId, long chainModel) {
+    run(() -> {
+      try (PreparedStatement p = db.prepareStatement(
+          "INSERT INTO chain_models (registry, model_id, chain_model) VALUES (?, ?, ?)")) {
+        p.setString(1, registry);
+        p.setBytes(2, modelId);
+        p.setLong(3, chainModel);
+        p.executeUpdate();
+      }
+      return null;
+    });
+  }
+
+  /** Records that an answer was co-signed for an on-chain order (after {@link #putAnswer}). */
+  public synchronized void putChainAnswer(String answerId, String escrow, long orderId, byte[] signature) {
+    run(() -> {
+      try (PreparedStatement p = db.prepareStatement(
+          "INSERT INTO chain_answers (answer_id, escrow, order_id, chain_signature) VALUES (?, ?, ?, ?)")) {
+        p.setString(1, answerId);
+        p.setString(2, escrow);
+        p.setLong(3, orderId);
+        p.setBytes(4, signature);
+        p.executeUpdate();
+      }
+      return null;
+    });
+  }
+
+  /** The answer an on-chain contest names: given for that order, with those input and output hashes. */
+  public synchronized Optional<String> chainAnswerId(String escrow, long orderId, byte[] inputHash, byte[] outputHash) {
+    return run(() -> {
+      try (PreparedStatement p = db.prepareStatement("SELECT a.answer_id FROM chain_answers c JOIN answers a"
+          + " ON a.answer_id = c.answer_id WHERE c.escrow = ? AND c.order_id = ? AND a.input_hash = ?"
+          + " AND a.output_hash = ? ORDER BY a.created_at LIMIT 1")) {
+        p.setString(1, escrow);
+        p.setLong(2, orderId);
+        p.setBytes(3, inputHash);
+        p.setBytes(4, outputHash);
+        try (ResultSet r = p.executeQuery()) {
+          return r.next() ? Optional.of(r.getString(1)) : Optional.<String>empty();
+        }
+      }
+    });
+  }
+
+  // ---- signed predict requests (V4) ----
+
+  /**
+   * Records a request nonce; false if this buyer used it before (a replay). Nonces older than
+   * {@code forgetBefore} are dropped first: requests that old are refused by their time.
+   */
+  public synchronized boolean useNonce(byte[] buyer, String nonce, long requestedAt, long forgetBefore) {
+    return run(() -> {
+      try (PreparedStatement p = db.prepareStatement("DELETE FROM request_nonces WHERE requested_at < ?")) {
+        p.setLong(1, forgetBefore);
+        p.executeUpdate();
+      }
+      try (PreparedStatement p = db.prepareStatement(
+          "SELECT 1 FROM request_nonces WHERE buyer = ? AND nonce = ?")) {
+        p.setBytes(1, buyer);
+        p.setString(2, nonce);
+        try (ResultSet r = p.executeQuery()) {
+          if (r.next()) {
+            return false;
+          }
+        }
+      }
+      try (PreparedStatement p = db.prepareStatement(
+          "INSERT INTO request_nonces (buyer, nonce, requested_at) VALUES (?, ?, ?)")) {
+        p.setBytes(1, buyer);
+        p.setString(2, nonce);
+        p.setLong(3, requestedAt);
+        p.executeUpdate();
+      }
+      return true;
+    });
+  }
+
+  // ---- contest recovery ----
+
+  /** Contests stored but not finished (the seller stopped mid-contest), oldest first. */
+  public synchronized List<String> openContests() {
+    return run(() -> {
+      List<String> ids = new ArrayList<>();
+      try (PreparedStatement p = db.prepareStatement(
+          "SELECT contest_id FROM contests WHERE status = 'OPEN' ORDER BY requested_at, contest_id")) {
+        try (ResultSet r = p.executeQuery()) {
+          while (r.next()) {
+            ids.add(r.getString(1));
+          }
+        }
+      }
+      return ids;
+    });
+  }
+
   @Override
   public synchronized void close() {
     try {

@@ -1,0 +1,165 @@
+package io.zkaudit.cli;
+
+import io.zkaudit.escrow.EscrowDeployer;
+import io.zkaudit.escrow.EscrowDeployment;
+import io.zkaudit.escrow.EscrowException;
+import io.zkaudit.escrow.EscrowParameters;
+import io.zkaudit.escrow.GasListener;
+import io.zkaudit.escrow.Wei;
+import io.zkaudit.escrow.chain.ChainNode;
+import io.zkaudit.protocols.PartyKey;
+import io.zkaudit.protocols.chain.ChainKeys;
+import io.zkaudit.protocols.chain.DeploymentFile;
+import java.io.PrintWriter;
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.Request;
+import org.web3j.protocol.core.Response;
+import org.web3j.protocol.http.HttpService;
+import org.web3j.utils.Numeric;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code zkaudit chain ...}: a local chain for trying the escrow: run an Anvil node, deploy the
+ * contracts, fund keys. Public networks need none of this (deploy with a funded key, fund with
+ * real ether); {@code fund} works on Anvil only.
+ */
+@Command(name = "chain", mixinStandardHelpOptions = true,
+    description = "A local Anvil chain for the escrow: run a node, deploy the contracts, fund keys.",
+    subcommands = {ChainCommand.Node.class, ChainCommand.Deploy.class, ChainCommand.Fund.class})
+final class ChainCommand implements Runnable {
+  @Override
+  public void run() {
+    throw CliException.usage("chain needs a subcommand: node, deploy or fund");
+  }
+
+  @Command(name = "node", mixinStandardHelpOptions = true,
+      description = "Run a local Anvil node (installed by the escrow module's build) until Ctrl-C; prints its RPC URL.")
+  static final class Node implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() throws InterruptedException {
+      ChainNode node;
+      try {
+        node = ChainNode.start();
+      } catch (EscrowException e) {
+        throw ChainOptions.failure(e);
+      }
+      Thread hook = new Thread(node::close, "anvil-shutdown");
+      Runtime.getRuntime().addShutdownHook(hook);
+      PrintWriter out = spec.commandLine().getOut();
+      out.printf("chain %d at %s (Ctrl-C stops it)%n", node.chainId(), node.rpcUrl());
+      out.flush();
+      try {
+        Thread.currentThread().join();
+      } finally {
+        try {
+          Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+          // the hook closes the node
+        }
+        node.close();
+      }
+      return Main.EXIT_OK;
+    }
+  }
+
+  @Command(name = "deploy", mixinStandardHelpOptions = true,
+      description = "Deploy the registry, the attestation verifier and both escrows; write their addresses to --out.")
+  static final class Deploy implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--chain-rpc", required = true, description = "JSON-RPC URL of the node")
+    String rpc;
+
+    @Option(names = "--key", required = true, description = "the deployer's key file (an account with ether; created if missing)")
+    Path keyFile;
+
+    @Option(names = "--attester-key", required = true,
+        description = "the designated verifier's key file (created if missing): only its attestations close contests")
+    Path attesterKey;
+
+    @Option(names = "--window", description = "every contest, proof and audit window, in seconds (default: days)")
+    Long windowSeconds;
+
+    @Option(names = "--out", defaultValue = "deployment.properties", description = "where to write the addresses (default ${DEFAULT-VALUE})")
+    Path out;
+
+    @Override
+    public Integer call() {
+      EscrowParameters p = EscrowParameters.defaults();
+      if (windowSeconds != null) {
+        if (windowSeconds < 1) {
+          throw CliException.usage("--window is at least 1 second");
+        }
+        Duration w = Duration.ofSeconds(windowSeconds);
+        p = new EscrowParameters(p.minRegistrationStake(), w, w, w, w, w, w);
+      }
+      PartyKey deployer = KeyFiles.loadOrCreate(keyFile);
+      PartyKey attester = KeyFiles.loadOrCreate(attesterKey);
+      Web3j web3j = Web3j.build(new HttpService(rpc));
+      try {
+        EscrowDeployment d = EscrowDeployer.deploy(web3j, ChainKeys.credentials(deployer),
+            ChainKeys.credentials(attester).getAddress(), p, GasListener.NONE);
+        DeploymentFile.write(out, d);
+        spec.commandLine().getOut().printf("deployed on chain %d: registry %s, prediction escrow %s; written to %s%n",
+            d.chainId(), d.registry(), d.predictionEscrow(), out);
+        return Main.EXIT_OK;
+      } catch (EscrowException e) {
+        throw ChainOptions.failure(e);
+      } finally {
+        web3j.shutdown();
+      }
+    }
+  }
+
+  @Command(name = "fund", mixinStandardHelpOptions = true,
+      description = "On a local Anvil node: set the balance of a key's account (anvil_setBalance).")
+  static final class Fund implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--chain-rpc", required = true, description = "JSON-RPC URL of the Anvil node")
+    String rpc;
+
+    @Option(names = "--key", required = true, description = "the key file whose account to fund (created if missing)")
+    Path keyFile;
+
+    @Option(names = "--ether", defaultValue = "100", description = "the new balance in ether (default ${DEFAULT-VALUE})")
+    long ether;
+
+    @Override
+    public Integer call() {
+      if (ether < 0) {
+        throw CliException.usage("--ether must be >= 0");
+      }
+      String address = ChainKeys.credentials(KeyFiles.loadOrCreate(keyFile)).getAddress();
+      BigInteger wei = Wei.ether(ether);
+      HttpService http = new HttpService(rpc);
+      try {
+        Response<?> r = new Request<>("anvil_setBalance", List.of(address, Numeric.toHexStringWithPrefix(wei)),
+            http, Response.class).send();
+        if (r.hasError()) {
+          throw CliException.usage("the node refused anvil_setBalance (not an Anvil node?): " + r.getError().getMessage());
+        }
+      } catch (java.io.IOException e) {
+        throw CliException.usage("cannot reach the node at " + rpc + ": " + e.getMessage());
+      } finally {
+        try {
+          http.close();
+        } catch (java.io.IOException ignored) {
+          // nothing left to release
+        }
+      }
+      spec.commandLine().getOut().printf("%s now holds %d ether%n", address, ether);
+      return Main.EXIT_OK;
+    }
+  }
+}

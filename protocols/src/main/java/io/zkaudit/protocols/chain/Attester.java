@@ -1,0 +1,30 @@
+package io.zkaudit.protocols.chain;
+
+import io.zkaudit.escrow.Bytes32;
+
+/**
+ * What PredictionEscrow's proof verifier accepts as "proof" of a contested answer. Today the
+ * escrow's IProofVerifier is an AttestationVerifier, so this is a designated verifier that checks
+ * the real zkaudit proof and signs; with an on-chain verifier, an implementation would return the
+ * proof bytes themselves and nothing else would change.
+ */
+public interface Attester {
+  /**
+   * Checks that {@code proof} proves output = model(input) for the model whose verifying key is
+   * {@code verifyingKey} (and whose digest is {@code weightCommitment}), with the given input and
+   * output hashes, and returns the bytes for {@code proveContest}.
+   *
+   * @throws AttestationRefused if anything does not match or the proof does not verify
+   */
+  byte[] attestPrediction(byte[] verifyingKey, byte[] proof, Bytes32 weightCommitment, Bytes32 inputHash,
+      Bytes32 outputHash) throws AttestationRefused;
+
+  /** The designated verifier's refusal: the seller cannot close the contest and will be slashed. */
+  final class AttestationRefused extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    public AttestationRefused(String message) {
+      super(message);
+    }
+  }
+}

@@ -1,0 +1,117 @@
+package io.zkaudit.protocols.chain;
+
+import com.google.protobuf.ByteString;
+import io.grpc.Server;
+import io.grpc.Status;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.StreamObserver;
+import io.zkaudit.escrow.Bytes32;
+import io.zkaudit.proto.v1.AttestPredictionRequest;
+import io.zkaudit.proto.v1.AttestationGrpc;
+import io.zkaudit.proto.v1.PredictionAttestation;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The designated verifier as a gRPC service ({@code zkaudit attester serve}), so that it runs as
+ * a party of its own rather than inside the seller. One verification at a time: verifying is
+ * cheap next to proving, but a flood of large proofs must queue rather than exhaust memory.
+ */
+public final class AttesterServer implements AutoCloseable {
+  /** Proofs are MBs for MobileNet; bounded all the same. */
+  public static final int MAX_REQUEST_BYTES = 256 << 20;
+
+  private final Server server;
+
+  private AttesterServer(Server server) {
+    this.server = server;
+  }
+
+  /**
+   * @param tlsCertificateChain null for plaintext (with {@code tlsPrivateKey})
+   */
+  public static AttesterServer start(Attester attester, String host, int port, Path tlsCertificateChain,
+      Path tlsPrivateKey) {
+    NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
+        .maxInboundMessageSize(MAX_REQUEST_BYTES).addService(new Service(attester));
+    if (tlsCertificateChain != null) {
+      b.useTransportSecurity(tlsCertificateChain.toFile(), tlsPrivateKey.toFile());
+    }
+    Server server = b.build();
+    try {
+      server.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
+    }
+    return new AttesterServer(server);
+  }
+
+  public int port() {
+    return server.getPort();
+  }
+
+  public void awaitTermination() throws InterruptedException {
+    server.awaitTermination();
+  }
+
+  @Override
+  public void close() {
+    server.shutdown();
+    try {
+      if (!server.awaitTermination(30, TimeUnit.SECONDS)) {
+        server.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      server.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static final class Service extends AttestationGrpc.AttestationImplBase {
+    private final Attester attester;
+    private final Semaphore slot = new Semaphore(1, true);
+
+    Service(Attester attester) {
+      this.attester = attester;
+    }
+
+    @Override
+    public void attestPrediction(AttestPredictionRequest r, StreamObserver<PredictionAttestation> response) {
+      for (ByteString b : new ByteString[] {r.getWeightCommitment(), r.getInputHash(), r.getOutputHash()}) {
+        if (b.size() != Bytes32.LENGTH) {
+          response.onError(Status.INVALID_ARGUMENT
+              .withDescription("weight_commitment, input_hash, output_hash: 32 bytes each").asRuntimeException());
+          return;
+        }
+      }
+      try {
+        slot.acquire();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        response.onError(Status.UNAVAILABLE.withDescription("the attester is stopping").asRuntimeException());
+        return;
+      }
+      byte[] signature;
+      try {
+        signature = attester.attestPrediction(r.getVerifyingKey().toByteArray(), r.getProof().toByteArray(),
+            new Bytes32(r.getWeightCommitment().toByteArray()), new Bytes32(r.getInputHash().toByteArray()),
+            new Bytes32(r.getOutputHash().toByteArray()));
+      } catch (Attester.AttestationRefused e) {
+        response.onError(Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException());
+        return;
+      } catch (RuntimeException e) {
+        response.onError(Status.INTERNAL.withDescription("the attester failed: " + e.getClass().getSimpleName())
+            .asRuntimeException());
+        return;
+      } finally {
+        slot.release();
+      }
+      response.onNext(PredictionAttestation.newBuilder().setSignature(ByteString.copyFrom(signature)).build());
+      response.onCompleted();
+    }
+  }
+}

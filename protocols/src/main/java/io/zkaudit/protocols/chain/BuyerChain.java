@@ -1,0 +1,129 @@
+package io.zkaudit.protocols.chain;
+
+import io.zkaudit.escrow.Bytes32;
+import io.zkaudit.escrow.EscrowClient;
+import io.zkaudit.escrow.ModelRecord;
+import io.zkaudit.escrow.PredictionContest;
+import io.zkaudit.escrow.SignedAnswer;
+import io.zkaudit.escrow.TypedDigests;
+import io.zkaudit.protocols.PartyKey;
+import io.zkaudit.protocols.buyer.BuyerException;
+import io.zkaudit.protocols.buyer.RegisteredModel;
+import java.math.BigInteger;
+import java.util.Arrays;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.http.HttpService;
+
+/**
+ * The buyer's on-chain side, with its protocol key as its account: pay for an order of a model
+ * the seller mirrored on-chain, check the seller's escrow signature on each answer, contest
+ * answers in the escrow, and slash an order whose contest the seller did not prove in time.
+ * Failures of the chain itself are {@link io.zkaudit.escrow.EscrowException}s.
+ */
+public final class BuyerChain implements AutoCloseable {
+  private final Web3j web3j;
+  private final EscrowClient client;
+
+  private BuyerChain(Web3j web3j, EscrowClient client) {
+    this.web3j = web3j;
+    this.client = client;
+  }
+
+  public static BuyerChain connect(ChainSettings settings, PartyKey key) {
+    Web3j web3j = Web3j.build(new HttpService(settings.rpcUrl()));
+    try {
+      return new BuyerChain(web3j, EscrowClient.connect(web3j, ChainKeys.credentials(key), settings.deployment()));
+    } catch (RuntimeException e) {
+      web3j.shutdown();
+      throw e;
+    }
+  }
+
+  public String address() {
+    return client.address();
+  }
+
+  public EscrowClient client() {
+    return client;
+  }
+
+  /**
+   * The on-chain id of a registered model: the active registry record by the same seller key with
+   * the model id as weight commitment. Found by reading the registry, not by asking the seller.
+   */
+  public long chainModel(RegisteredModel model) throws BuyerException {
+    String seller = ChainKeys.address(model.sellerKey().toByteArray());
+    byte[] commitment = model.id().toByteArray();
+    for (long id = client.registry().modelCount(); id >= 1; id--) {
+      ModelRecord r = client.registry().getModel(id);
+      if (r.active() && ChainKeys.sameAddressOf(r.seller(), seller) && Arrays.equals(r.weightCommitment().bytes(), commitment)) {
+        return id;
+      }
+    }
+    throw new BuyerException(BuyerException.Reason.REFUSED, "model " + java.util.HexFormat.of().formatHex(commitment)
+        + " is not registered on-chain by its seller " + seller);
+  }
+
+  /** Pays the current offer for {@code predictions} answers; returns the order id. */
+  public long pay(RegisteredModel model, int predictions) throws BuyerException {
+    return client.predictions().pay(chainModel(model), predictions);
+  }
+
+  /** Checks that the answer's escrow signature is the model's seller's over (order, input hash, output hash). */
+  public SignedAnswer escrowAnswer(RegisteredModel model, io.zkaudit.proto.v1.SignedAnswer a) throws BuyerException {
+    if (!a.hasChainAnswer()) {
+      throw invalid("answer " + a.getStatement().getAnswerId() + " carries no escrow signature");
+    }
+    long order = a.getChainAnswer().getOrderId();
+    Bytes32 in = new Bytes32(a.getStatement().getInputHash().toByteArray());
+    Bytes32 out = new Bytes32(a.getStatement().getOutputHash().toByteArray());
+    byte[] sig = a.getChainAnswer().getSignature().toByteArray();
+    String signer = ChainKeys.signer(TypedDigests.answer(client.deployment(), order, in, out), sig).orElse(null);
+    if (!ChainKeys.sameAddressOf(signer, ChainKeys.address(model.sellerKey().toByteArray()))) {
+      throw invalid("answer " + a.getStatement().getAnswerId() + ": the escrow signature is not the seller's");
+    }
+    return new SignedAnswer(order, in, out, sig);
+  }
+
+  /** Contests the answer in the escrow; returns the contest id. The seller must prove it before the proof deadline. */
+  public long contest(RegisteredModel model, io.zkaudit.proto.v1.SignedAnswer a) throws BuyerException {
+    return client.predictions().contest(escrowAnswer(model, a));
+  }
+
+  public PredictionContest contestState(long contestId) {
+    return client.predictions().getContest(contestId);
+  }
+
+  /** After an unproven contest's deadline: the order's payment and locked stake go to this buyer's credit. */
+  public void slash(long contestId) {
+    client.predictions().slash(contestId);
+  }
+
+  /** What this buyer can withdraw from the prediction escrow (wei). */
+  public BigInteger credit() {
+    return client.predictionCredit(address());
+  }
+
+  public BigInteger withdraw() {
+    return client.withdrawPredictionCredit();
+  }
+
+  /** The chain's clock (the latest block's time): what deadlines are compared with. */
+  public java.time.Instant chainTime() {
+    try {
+      return java.time.Instant.ofEpochSecond(web3j.ethGetBlockByNumber(
+          org.web3j.protocol.core.DefaultBlockParameterName.LATEST, false).send().getBlock().getTimestamp().longValueExact());
+    } catch (java.io.IOException | RuntimeException e) {
+      throw io.zkaudit.escrow.EscrowException.failed("eth_getBlockByNumber", e);
+    }
+  }
+
+  private static BuyerException invalid(String message) {
+    return new BuyerException(BuyerException.Reason.INVALID_ANSWER, message);
+  }
+
+  @Override
+  public void close() {
+    web3j.shutdown();
+  }
+}

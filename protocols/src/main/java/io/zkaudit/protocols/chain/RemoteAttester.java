@@ -1,0 +1,70 @@
+package io.zkaudit.protocols.chain;
+
+import com.google.protobuf.ByteString;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.TlsChannelCredentials;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.zkaudit.escrow.Bytes32;
+import io.zkaudit.proto.v1.AttestPredictionRequest;
+import io.zkaudit.proto.v1.AttestationGrpc;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The seller's side of {@link AttesterServer}: sends the proof, gets the attestation. A refusal
+ * is an {@link AttestationRefused} (the contest cannot be closed); an unreachable attester is an
+ * {@link IllegalStateException}, which the seller's contest watch retries until the deadline.
+ */
+public final class RemoteAttester implements Attester, AutoCloseable {
+  private final ManagedChannel channel;
+  private final String target;
+
+  /** @param trustedCertificates null for plaintext */
+  public RemoteAttester(String host, int port, Path trustedCertificates) {
+    NettyChannelBuilder b;
+    if (trustedCertificates == null) {
+      b = NettyChannelBuilder.forAddress(host, port).usePlaintext();
+    } else {
+      try {
+        b = NettyChannelBuilder.forAddress(host, port,
+            TlsChannelCredentials.newBuilder().trustManager(trustedCertificates.toFile()).build());
+      } catch (IOException e) {
+        throw new IllegalArgumentException("cannot read " + trustedCertificates + ": " + e.getMessage(), e);
+      }
+    }
+    this.channel = b.build();
+    this.target = host + ":" + port;
+  }
+
+  @Override
+  public byte[] attestPrediction(byte[] verifyingKey, byte[] proof, Bytes32 weightCommitment, Bytes32 inputHash,
+      Bytes32 outputHash) throws AttestationRefused {
+    AttestPredictionRequest r = AttestPredictionRequest.newBuilder()
+        .setVerifyingKey(ByteString.copyFrom(verifyingKey)).setProof(ByteString.copyFrom(proof))
+        .setWeightCommitment(ByteString.copyFrom(weightCommitment.bytes()))
+        .setInputHash(ByteString.copyFrom(inputHash.bytes())).setOutputHash(ByteString.copyFrom(outputHash.bytes()))
+        .build();
+    try {
+      return AttestationGrpc.newBlockingStub(channel).withDeadlineAfter(120, TimeUnit.SECONDS).attestPrediction(r)
+          .getSignature().toByteArray();
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Status.Code.FAILED_PRECONDITION) {
+        throw new AttestationRefused(e.getStatus().getDescription());
+      }
+      throw new IllegalStateException("the attester at " + target + " did not answer: " + e.getStatus(), e);
+    }
+  }
+
+  @Override
+  public void close() {
+    channel.shutdown();
+    try {
+      channel.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,293 @@
+package io.zkaudit.protocols.seller;
+
+import com.google.protobuf.ByteString;
+import io.grpc.Status;
+import io.zkaudit.escrow.Bytes32;
+import io.zkaudit.escrow.EscrowClient;
+import io.zkaudit.escrow.EscrowException;
+import io.zkaudit.escrow.ModelRecord;
+import io.zkaudit.escrow.PredictionContest;
+import io.zkaudit.escrow.PredictionOrder;
+import io.zkaudit.escrow.PredictionStake;
+import io.zkaudit.proto.v1.ChainAnswer;
+import io.zkaudit.proto.v1.ModelEntry;
+import io.zkaudit.proto.v1.PredictRequest;
+import io.zkaudit.protocols.PartyKey;
+import io.zkaudit.protocols.chain.Attester;
+import io.zkaudit.protocols.chain.ChainKeys;
+import io.zkaudit.protocols.chain.ChainSettings;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.DefaultBlockParameterName;
+import org.web3j.protocol.http.HttpService;
+
+/**
+ * The seller's on-chain side. Its account is its protocol key. It mirrors each served model in
+ * ModelRegistry (weight commitment = the model id, the SHA-256 of the verifying key), offers it in
+ * PredictionEscrow with a stake, co-signs answers given for a buyer's on-chain order (EIP-712, what
+ * the escrow checks when the buyer contests), and watches the escrow for contests of its answers:
+ * each is proven, attested by the designated verifier ({@link Attester}) and closed with
+ * {@code proveContest} before its deadline, or the buyer can slash the order's stake.
+ *
+ * <p>The chain is the state of record for contests: a restarted seller scans every contest again
+ * and acts on those still open, so no contest is lost with the process.
+ */
+public final class SellerChain implements AutoCloseable {
+  private final ChainSettings settings;
+  private final Web3j web3j;
+  private final EscrowClient client;
+  private final Attester attester;
+  private final SellerStore store;
+  private final Consumer<String> events;
+  /** On-chain model id to protocol model id, for the models this process mirrored. */
+  private final Map<Long, ByteString> mirrored = new ConcurrentHashMap<>();
+  /** Contests seen but not settled yet (retried at every poll until proven, closed or past deadline). */
+  private final Set<Long> pending = ConcurrentHashMap.newKeySet();
+  /** Contests whose failed attempt was reported: a failing seller says so once, not at every poll. */
+  private final Set<Long> reported = ConcurrentHashMap.newKeySet();
+  private long nextContest = 1;
+  private volatile Thread watcher;
+  private volatile boolean closed;
+
+  private SellerChain(ChainSettings settings, Web3j web3j, EscrowClient client, Attester attester, SellerStore store,
+      Consumer<String> events) {
+    this.settings = settings;
+    this.web3j = web3j;
+    this.client = client;
+    this.attester = attester;
+    this.store = store;
+    this.events = events;
+  }
+
+  /** Connects with the seller's key; fails (EscrowException) if the node is unreachable or on another chain. */
+  public static SellerChain connect(ChainSettings settings, PartyKey key, Attester attester, SellerStore store,
+      Consumer<String> events) {
+    Web3j web3j = Web3j.build(new HttpService(settings.rpcUrl()));
+    try {
+      return new SellerChain(settings, web3j, EscrowClient.connect(web3j, ChainKeys.credentials(key),
+          settings.deployment()), attester, store, events);
+    } catch (RuntimeException e) {
+      web3j.shutdown();
+      throw e;
+    }
+  }
+
+  public String address() {
+    return client.address();
+  }
+
+  public EscrowClient client() {
+    return client;
+  }
+
+  /**
+   * Registers the model on-chain unless this seller did so before (the on-chain id is kept in the
+   * store), then makes sure the offer is set and at least one order's stake is free.
+   */
+  public synchronized long mirror(ModelEntry entry) {
+    String registry = settings.deployment().registry().toLowerCase(java.util.Locale.ROOT);
+    Bytes32 commitment = new Bytes32(entry.getModelId().toByteArray());
+    Optional<Long> known = store.chainModel(registry, entry.getModelId().toByteArray());
+    long chainModel;
+    if (known.isPresent()) {
+      chainModel = known.get();
+      ModelRecord r = client.registry().getModel(chainModel);
+      if (!ChainKeys.sameAddressOf(r.seller(), address()) || !r.weightCommitment().equals(commitment)) {
+        throw EscrowException.invalidArgument("on-chain model " + chainModel + " is not this seller's registration of "
+            + commitment.hex());
+      }
+    } else {
+      // A previous run may have registered and stopped before storing the id (the registry
+      // refuses a second registration of the same commitment by the same seller): adopt it.
+      chainModel = findOwnRegistration(commitment).orElseGet(() -> {
+        long id = client.registry().registerModel(new Bytes32(entry.getDescriptionDigest().toByteArray()), commitment,
+            settings.registrationBond());
+        events.accept("model " + commitment.hex() + " registered on-chain as model " + id);
+        return id;
+      });
+      store.putChainModel(registry, entry.getModelId().toByteArray(), chainModel);
+    }
+    var offer = client.predictions().getOffer(chainModel);
+    if (!offer.pricePerPrediction().equals(settings.pricePerPrediction())
+        || !offer.stakePerOrder().equals(settings.stakePerOrder())) {
+      client.predictions().setOffer(chainModel, settings.pricePerPrediction(), settings.stakePerOrder());
+    }
+    topUpStake(chainModel);
+    if (mirrored.put(chainModel, entry.getModelId()) == null) {
+      // Contests scanned before this model was served were passed over as not ours: look again.
+      nextContest = 1;
+    }
+    return chainModel;
+  }
+
+  private Optional<Long> findOwnRegistration(Bytes32 commitment) {
+    for (long id = client.registry().modelCount(); id >= 1; id--) {
+      ModelRecord r = client.registry().getModel(id);
+      if (r.active() && ChainKeys.sameAddressOf(r.seller(), address()) && r.weightCommitment().equals(commitment)) {
+        return Optional.of(id);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Keeps at least one order's stake free, so buyers can keep paying (each order locks one). */
+  private void topUpStake(long chainModel) {
+    PredictionStake stake = client.predictions().getStake(chainModel);
+    if (stake.free().compareTo(settings.stakePerOrder()) < 0) {
+      client.predictions().depositStake(chainModel, settings.stakeDeposit());
+      events.accept("staked " + settings.stakeDeposit() + " wei on model " + chainModel);
+    }
+  }
+
+  /** The on-chain id of a mirrored model. */
+  public Optional<Long> chainModel(ByteString modelId) {
+    return mirrored.entrySet().stream().filter(e -> e.getValue().equals(modelId)).map(Map.Entry::getKey).findFirst();
+  }
+
+  /** Refuses a request naming an order that is not this buyer's open order for this model. */
+  void checkOrder(PredictRequest r) {
+    long orderId = r.getOrderId();
+    long chainModel = chainModel(r.getModelId()).orElseThrow(() -> new RequestRejected(Status.Code.FAILED_PRECONDITION,
+        "order_id: the model is not offered on-chain by this seller"));
+    PredictionOrder order;
+    try {
+      order = client.predictions().getOrder(orderId);
+    } catch (EscrowException e) {
+      if (e.revertReason().isPresent()) {
+        throw RequestRejected.notFound("order_id: no order " + Long.toUnsignedString(orderId) + " on-chain");
+      }
+      throw new RequestRejected(Status.Code.UNAVAILABLE, "the seller cannot reach the chain");
+    }
+    if (!ChainKeys.sameAddressOf(order.buyer(), ChainKeys.address(r.getBuyer().toByteArray()))) {
+      throw RequestRejected.denied("order_id: order " + orderId + " was paid by another account than the buyer's key");
+    }
+    if (order.modelId() != chainModel) {
+      throw RequestRejected.invalid("order_id: order " + orderId + " is for another model");
+    }
+    if (order.status() != PredictionOrder.Status.OPEN) {
+      throw new RequestRejected(Status.Code.FAILED_PRECONDITION, "order_id: order " + orderId + " is closed ("
+          + order.status() + ")");
+    }
+  }
+
+  /** The seller's EIP-712 answer signature for the order (no transaction: signing is local). */
+  ChainAnswer cosign(long orderId, byte[] inputHash, byte[] outputHash) {
+    byte[] sig = client.predictions().signAnswer(orderId, new Bytes32(inputHash), new Bytes32(outputHash)).signature();
+    return ChainAnswer.newBuilder().setOrderId(orderId).setSignature(ByteString.copyFrom(sig)).build();
+  }
+
+  String escrow() {
+    return settings.deployment().predictionEscrow().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /** Starts watching the escrow for contests, proving them with {@code seller}. */
+  synchronized void watch(Seller seller) {
+    if (watcher != null) {
+      return;
+    }
+    watcher = Thread.ofPlatform().daemon().name("seller-chain-contests").start(() -> {
+      while (!closed) {
+        try {
+          pollOnce(seller);
+        } catch (RuntimeException e) {
+          events.accept("on-chain contest watch failed, retrying: " + e.getMessage());
+        }
+        try {
+          Thread.sleep(settings.pollInterval());
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    });
+  }
+
+  /** One look at the escrow: new contests join the pending set; each pending one is proven if it can be. */
+  synchronized void pollOnce(Seller seller) {
+    long count = client.predictions().contestCount();
+    for (; nextContest <= count; nextContest++) {
+      pending.add(nextContest);
+    }
+    for (long chainModel : mirrored.keySet()) {
+      topUpStake(chainModel);
+    }
+    Instant now = null;
+    for (Long id : pending.stream().sorted().toList()) {
+      if (closed) {
+        return;
+      }
+      PredictionContest c = client.predictions().getContest(id);
+      if (c.status() != PredictionContest.Status.OPEN) {
+        pending.remove(id);
+        continue;
+      }
+      PredictionOrder order = client.predictions().getOrder(c.orderId());
+      ByteString modelId = mirrored.get(order.modelId());
+      if (modelId == null) {
+        pending.remove(id); // another seller's, or a model this process does not serve
+        continue;
+      }
+      if (order.status() != PredictionOrder.Status.OPEN) {
+        pending.remove(id); // slashed through another contest, or paid: nothing left to prove
+        continue;
+      }
+      now = now != null ? now : blockTime();
+      if (now.isAfter(c.proofDeadline())) {
+        pending.remove(id);
+        events.accept("on-chain contest " + id + " passed its proof deadline unproven: the order's stake is lost");
+        continue;
+      }
+      Optional<String> answerId = store.chainAnswerId(escrow(), c.orderId(), c.inputHash().bytes(), c.outputHash().bytes());
+      if (answerId.isEmpty()) {
+        pending.remove(id);
+        events.accept("on-chain contest " + id + " names no answer this seller gave for order " + c.orderId());
+        continue;
+      }
+      try {
+        byte[] proof = seller.proofFor(answerId.get());
+        byte[] vk = store.model(modelId.toByteArray()).orElseThrow().getVerifyingKey().toByteArray();
+        byte[] attestation = attester.attestPrediction(vk, proof, new Bytes32(modelId.toByteArray()), c.inputHash(),
+            c.outputHash());
+        client.predictions().proveContest(id, attestation);
+        pending.remove(id);
+        events.accept("on-chain contest " + id + " (answer " + answerId.get() + ") proven");
+      } catch (Attester.AttestationRefused e) {
+        pending.remove(id);
+        events.accept("on-chain contest " + id + ": the verifier refused the proof: " + e.getMessage());
+      } catch (RuntimeException e) {
+        if (reported.add(id)) {
+          events.accept("on-chain contest " + id + " not proven yet (retrying until " + c.proofDeadline() + "): "
+              + e.getMessage());
+        }
+      }
+    }
+  }
+
+  private Instant blockTime() {
+    try {
+      return Instant.ofEpochSecond(web3j.ethGetBlockByNumber(DefaultBlockParameterName.LATEST, false).send().getBlock()
+          .getTimestamp().longValueExact());
+    } catch (java.io.IOException | RuntimeException e) {
+      throw EscrowException.failed("eth_getBlockByNumber", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    Thread w = watcher;
+    if (w != null) {
+      w.interrupt();
+      try {
+        w.join(10_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    web3j.shutdown();
+  }
+}

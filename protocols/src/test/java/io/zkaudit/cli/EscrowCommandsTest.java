@@ -1,0 +1,165 @@
+package io.zkaudit.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.zkaudit.data.SharedData;
+import io.zkaudit.escrow.chain.ChainNode;
+import io.zkaudit.protocols.PartyKey;
+import io.zkaudit.protocols.buyer.BuyerClient;
+import io.zkaudit.protocols.buyer.BuyerException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The escrow from the command line, as a user runs it on a local Anvil node: deploy, fund, a seller
+ * on the chain and over TLS, a buyer that pays, asks for signed answers, contests one on-chain and
+ * finds it proven.
+ */
+class EscrowCommandsTest {
+  @TempDir Path tmp;
+
+  private record Run(int code, String out, String err) {}
+
+  private static Run run(String... args) {
+    var cli = Main.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    int code = cli.execute(args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  private static Path shared(String rel) {
+    var p = SharedData.resolve(rel);
+    Assumptions.assumeTrue(p.isPresent(), "skipped: ../shared/" + rel + " is not present (it is in CI)");
+    return p.get();
+  }
+
+  private static int freePort() throws Exception {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static long number(Pattern p, String text) {
+    Matcher m = p.matcher(text);
+    assertTrue(m.find(), text);
+    return Long.parseLong(m.group(1));
+  }
+
+  @Test
+  void aBuyerPaysContestsOnChainAndTheSellerProvesInTime() throws Exception {
+    Path model = shared("models/resnet8_cifar10_int8.tflite");
+    Path image = shared("data/images/cat.bmp");
+    var certs = io.zkaudit.protocols.TestCertificates.localhost(tmp);
+    try (ChainNode node = ChainNode.start()) {
+      String rpc = node.rpcUrl();
+      String deployment = tmp.resolve("deployment.properties").toString();
+      String sellerKey = tmp.resolve("seller.key").toString();
+      String buyerKey = tmp.resolve("buyer.key").toString();
+      String attesterKey = tmp.resolve("attester.key").toString();
+      for (String key : new String[] {tmp.resolve("deployer.key").toString(), sellerKey, buyerKey}) {
+        Run fund = run("chain", "fund", "--chain-rpc", rpc, "--key", key, "--ether", "100");
+        assertEquals(0, fund.code(), fund.out() + fund.err());
+      }
+      Run deploy = run("chain", "deploy", "--chain-rpc", rpc, "--key", tmp.resolve("deployer.key").toString(),
+          "--attester-key", attesterKey, "--window", "3600", "--out", deployment);
+      assertEquals(0, deploy.code(), deploy.out() + deploy.err());
+
+      int port = freePort();
+      String p = String.valueOf(port);
+      // The designated verifier runs as its own service, as it would in production.
+      int attesterPort = freePort();
+      StringWriter attesterOut = new StringWriter();
+      Thread attester = new Thread(() -> {
+        var cli = Main.commandLine();
+        cli.setOut(new PrintWriter(attesterOut, true));
+        cli.setErr(new PrintWriter(attesterOut, true));
+        cli.execute("attester", "serve", "--key", attesterKey, "--deployment", deployment, "--port",
+            String.valueOf(attesterPort));
+      });
+      attester.start();
+      AtomicInteger serveExit = new AtomicInteger(-1);
+      StringWriter sellerOut = new StringWriter();
+      Thread seller = new Thread(() -> {
+        var cli = Main.commandLine();
+        cli.setOut(new PrintWriter(sellerOut, true));
+        cli.setErr(new PrintWriter(sellerOut, true));
+        serveExit.set(cli.execute("seller", "serve", "--model", model.toString(), "--port", p,
+            "--db", "jdbc:h2:file:" + tmp.resolve("db/seller").toAbsolutePath(), "--key", sellerKey,
+            "--chain-rpc", rpc, "--deployment", deployment, "--attester", "localhost:" + attesterPort,
+            "--tls-cert", certs.certificate().toString(), "--tls-key", certs.privateKey().toString()));
+      });
+      seller.start();
+      try {
+        awaitSeller(port, certs.certificate(), sellerOut);
+        String ca = certs.certificate().toString();
+        Run pay = run("buyer", "escrow", "pay", "--port", p, "--tls-ca", ca, "--chain-rpc", rpc, "--deployment",
+            deployment, "--predictions", "2", "--key", buyerKey);
+        assertEquals(0, pay.code(), pay.out() + pay.err());
+        long order = number(Pattern.compile("^order (\\d+):"), pay.out());
+
+        String answers = tmp.resolve("answers.pb").toString();
+        Run signed = run("buyer", "predict", "--signed", "--order", String.valueOf(order), "--answers", answers,
+            "--port", p, "--tls-ca", ca, "--chain-rpc", rpc, "--deployment", deployment, "--input", image.toString(),
+            "--key", buyerKey);
+        assertEquals(0, signed.code(), signed.out() + signed.err());
+
+        Run contest = run("buyer", "escrow", "contest", "--port", p, "--tls-ca", ca, "--chain-rpc", rpc,
+            "--deployment", deployment, "--answers", answers, "--sample", "1", "--key", buyerKey);
+        assertEquals(0, contest.code(), contest.out() + contest.err());
+        long contestId = number(Pattern.compile("^contest (\\d+):"), contest.out());
+
+        long until = System.nanoTime() + 90_000_000_000L;
+        Run settle;
+        do {
+          Thread.sleep(500);
+          settle = run("buyer", "escrow", "settle", "--contest", String.valueOf(contestId), "--chain-rpc", rpc,
+              "--deployment", deployment, "--key", buyerKey);
+          assertEquals(0, settle.code(), settle.out() + settle.err());
+        } while (!settle.out().contains("proven") && System.nanoTime() < until);
+        assertTrue(settle.out().contains("proven by the seller in time"), settle.out() + sellerOut);
+
+        // Without --tls-ca the buyer speaks plaintext to a TLS seller: one clear line, exit 2.
+        Run plain = run("buyer", "predict", "--port", p, "--input", image.toString(), "--key", buyerKey, "--timeout", "10");
+        assertEquals(2, plain.code(), plain.err());
+        assertTrue(plain.err().contains("--tls-ca"), plain.err());
+      } finally {
+        seller.interrupt();
+        seller.join(30_000);
+        attester.interrupt();
+        attester.join(30_000);
+      }
+      assertTrue(attesterOut.toString().startsWith("attester 0x"), attesterOut.toString());
+      assertEquals(0, serveExit.get(), sellerOut.toString());
+    }
+  }
+
+  private static void awaitSeller(int port, Path ca, StringWriter sellerOut) throws Exception {
+    long until = System.nanoTime() + 120_000_000_000L;
+    try (BuyerClient probe = new BuyerClient("localhost", port, PartyKey.generate(), 5, ca)) {
+      while (true) {
+        try {
+          if (!probe.models().isEmpty() && sellerOut.toString().contains("watching for contests")) {
+            return;
+          }
+        } catch (BuyerException notYet) {
+          if (System.nanoTime() > until) {
+            throw new AssertionError("the seller did not start: " + sellerOut, notYet);
+          }
+        }
+        Thread.sleep(200);
+      }
+    }
+  }
+}
