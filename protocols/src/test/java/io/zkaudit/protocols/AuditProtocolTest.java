@@ -69,6 +69,23 @@ class AuditProtocolTest {
     }
   }
 
+  @Test
+  void anAuditRunsOverTls() throws Exception {
+    TestCertificates certs = TestCertificates.localhost(tmp);
+    List<LabelledInput> set = AuditFixture.cifar(1);
+    try (SellerFixture f = SellerFixture.start(PartyKey.generate(),
+            io.zkaudit.protocols.seller.SellerStore.h2FileUrl(tmp.resolve("seller")), AnswerProver.HONEST,
+            PartyKey.generate(), c -> c, io.zkaudit.protocols.seller.SellerServer.Options.NONE.withTls(
+                new io.zkaudit.protocols.seller.SellerServer.Tls(certs.certificate(), certs.privateKey())));
+        AuditClient client = new AuditClient(new io.zkaudit.protocols.buyer.BuyerClient("localhost", f.server.port(),
+            PartyKey.generate(), 60, certs.certificate()), 60, tmp.resolve("buyer"))) {
+      RegisteredModel m = client.buyer().models().get(0);
+      AuditClient.Outcome o = client.run(client.commit(m, set, 0), AuditClient.Progress.NONE);
+      assertEquals(AuditFixture.engineCorrect(set), o.correct());
+      assertTrue(o.countersigned());
+    }
+  }
+
   private void assertSellerCaught(AnswerProver cheat, String reason) throws Exception {
     var p = AuditFixture.Parties.in(tmp.resolve(reason.replace(' ', '-')));
     try (AuditFixture f = AuditFixture.start(p, cheat)) {
