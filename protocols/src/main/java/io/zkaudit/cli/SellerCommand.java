@@ -37,6 +37,10 @@ final class SellerCommand implements Runnable {
   static final class Serve implements Callable<Integer> {
     /** Held so that its level sticks (java.util.logging keeps loggers weakly): migrations log only problems. */
     private static final java.util.logging.Logger FLYWAY_LOG = java.util.logging.Logger.getLogger("org.flywaydb");
+    private static final java.util.logging.Logger FLYWAY_MIGRATE_LOG =
+        java.util.logging.Logger.getLogger("org.flywaydb.core.internal.command.DbMigrate");
+    private static final java.util.logging.Logger NETTY_LOG =
+        java.util.logging.Logger.getLogger("io.grpc.netty.shaded.io.grpc.netty.NettyServerHandler");
 
     @Spec CommandSpec spec;
 
@@ -68,6 +72,13 @@ final class SellerCommand implements Runnable {
     @Option(names = "--audit-stake", defaultValue = "0", description = "what the seller stakes on each accuracy audit (default ${DEFAULT-VALUE})")
     long auditStake;
 
+    @Option(names = "--items", description = "commit to these items for trustless retrieval: a directory of images or"
+        + " tensors, or cifar10-test:N")
+    String items;
+
+    @Option(names = "--items-name", description = "the item set's name (default: the --items value)")
+    String itemsName;
+
     @picocli.CommandLine.Mixin SellerNetworkOptions network;
 
     @Override
@@ -82,6 +93,11 @@ final class SellerCommand implements Runnable {
         throw CliException.usage("--accuracy must be between 0 and 1");
       }
       FLYWAY_LOG.setLevel(java.util.logging.Level.WARNING);
+      // Out-of-order migrations are allowed on purpose (SellerStore): not worth a warning at each start.
+      FLYWAY_MIGRATE_LOG.setLevel(java.util.logging.Level.SEVERE);
+      // A buyer that hangs up mid-retrieval (it caught a cheat, or Ctrl-C) leaves queued writes
+      // that Netty reports as a warning with a stack trace: expected, and not the seller's problem.
+      NETTY_LOG.setLevel(java.util.logging.Level.SEVERE);
       PrintWriter out = spec.commandLine().getOut();
       PartyKey key = KeyFiles.loadOrCreate(keyFile);
       CommittedModel committed = ProverModels.commit(model);
@@ -120,6 +136,10 @@ final class SellerCommand implements Runnable {
           out.printf("on-chain: account %s, model %d, watching for contests%n", onChain.get().address(),
               onChain.get().chainModel(entry.getModelId()).orElseThrow());
         }
+        if (items != null) {
+          RetrievalItems.commit(out, server, committed, items, itemsName != null ? itemsName : items);
+        }
+        RetrievalItems.resumeInBackground(out, server);
         out.flush();
         // Ctrl-C: the hook stops the server (calls in flight finish) and closes the database cleanly.
         Thread hook = new Thread(server::close, "seller-shutdown");

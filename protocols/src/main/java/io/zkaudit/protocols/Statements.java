@@ -81,11 +81,11 @@ public final class Statements {
     return ModelVerifier.inputHash(values).bytes();
   }
 
-  private interface Writer {
+  interface Writer {
     void write(DataOutputStream out) throws IOException;
   }
 
-  private static byte[] write(Writer w) {
+  static byte[] write(Writer w) {
     ByteArrayOutputStream b = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(b)) {
       w.write(out);
@@ -95,15 +95,15 @@ public final class Statements {
     return b.toByteArray();
   }
 
-  private static void tag(DataOutputStream out, String tag) throws IOException {
+  static void tag(DataOutputStream out, String tag) throws IOException {
     text(out, tag);
   }
 
-  private static void text(DataOutputStream out, String s) throws IOException {
+  static void text(DataOutputStream out, String s) throws IOException {
     bytes(out, s.getBytes(StandardCharsets.UTF_8));
   }
 
-  private static void bytes(DataOutputStream out, byte[] b) throws IOException {
+  static void bytes(DataOutputStream out, byte[] b) throws IOException {
     out.writeInt(b.length);
     out.write(b);
   }

@@ -272,19 +272,29 @@ public final class BuyerClient implements AutoCloseable {
     try {
       return rpc.get();
     } catch (StatusRuntimeException e) {
-      var code = e.getStatus().getCode();
-      String what = e.getStatus().getDescription() == null ? code.name() : e.getStatus().getDescription();
-      boolean unreachable = code == io.grpc.Status.Code.UNAVAILABLE || code == io.grpc.Status.Code.DEADLINE_EXCEEDED;
-      if (unreachable) {
-        // A TLS/plaintext mismatch or an untrusted certificate shows up as a dropped connection: say so.
-        String hint = code != io.grpc.Status.Code.UNAVAILABLE ? ""
-            : tls ? " (over TLS: is the seller serving TLS, with a certificate for this host signed by the trusted CA?)"
-            : " (in plaintext: if the seller serves TLS, give its CA certificate with --tls-ca)";
-        throw new BuyerException(BuyerException.Reason.UNREACHABLE, "no answer from the seller at " + target + ": " + what
-            + hint, e);
-      }
-      throw new BuyerException(BuyerException.Reason.REFUSED, "the seller at " + target + " refused: " + what, e);
+      throw failure(e);
     }
+  }
+
+  /** A failed call as the buyer reports it: refused by the seller, or no answer. */
+  BuyerException failure(StatusRuntimeException e) {
+    var code = e.getStatus().getCode();
+    String what = e.getStatus().getDescription() == null ? code.name() : e.getStatus().getDescription();
+    boolean unreachable = code == io.grpc.Status.Code.UNAVAILABLE || code == io.grpc.Status.Code.DEADLINE_EXCEEDED;
+    if (unreachable) {
+      // A TLS/plaintext mismatch or an untrusted certificate shows up as a dropped connection: say so.
+      String hint = code != io.grpc.Status.Code.UNAVAILABLE ? ""
+          : tls ? " (over TLS: is the seller serving TLS, with a certificate for this host signed by the trusted CA?)"
+          : " (in plaintext: if the seller serves TLS, give its CA certificate with --tls-ca)";
+      return new BuyerException(BuyerException.Reason.UNREACHABLE, "no answer from the seller at " + target + ": " + what
+          + hint, e);
+    }
+    return new BuyerException(BuyerException.Reason.REFUSED, "the seller at " + target + " refused: " + what, e);
+  }
+
+  /** For the other protocols' clients (RetrievalClient), which share this connection. */
+  ManagedChannel channel() {
+    return channel;
   }
 
   private static BuyerException invalid(String message) {

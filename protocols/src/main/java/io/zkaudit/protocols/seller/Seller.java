@@ -328,7 +328,7 @@ public final class Seller {
     return out.setProvenAtMillis(provenAt).build();
   }
 
-  /** Package-private: audits prove through the same slot (AuditService). */
+  /** One proof at a time across every protocol (see proofSlot). */
   ModelProof proveOne(CommittedModel model, int[] input) {
     try {
       proofSlot.acquire();

@@ -22,16 +22,18 @@ public final class SellerServer implements AutoCloseable {
   private final AuditStore auditStore;
   private final Seller seller;
   private final AuditService audits;
+  private final SellerRetrieval retrieval;
   private final Server server;
   private final SellerChain chain;
   private boolean closed;
 
-  private SellerServer(SellerStore store, AuditStore auditStore, Seller seller, AuditService audits, Server server,
-      SellerChain chain) {
+  private SellerServer(SellerStore store, AuditStore auditStore, Seller seller, AuditService audits,
+      SellerRetrieval retrieval, Server server, SellerChain chain) {
     this.store = store;
     this.auditStore = auditStore;
     this.seller = seller;
     this.audits = audits;
+    this.retrieval = retrieval;
     this.server = server;
     this.chain = chain;
   }
@@ -89,7 +91,10 @@ public final class SellerServer implements AutoCloseable {
     AuditService audits = new AuditService(seller, auditStore, audit);
     seller.onEvent(options.events());
     SellerChain chain = null;
+    RetrievalStore retrievalStore = null;
     try {
+      retrievalStore = RetrievalStore.open(config.jdbcUrl());
+      SellerRetrieval retrieval = new SellerRetrieval(seller, retrievalStore);
       if (options.chain() != null) {
         if (options.attester() == null) {
           throw new IllegalArgumentException("a seller on a chain needs the designated verifier (attester)");
@@ -102,7 +107,8 @@ public final class SellerServer implements AutoCloseable {
           .maxInboundMetadataSize(16 << 10)
           .addService(new RegistryService(seller))
           .addService(new PredictionService(seller))
-          .addService(new AuditGrpcService(audits));
+          .addService(new AuditGrpcService(audits))
+          .addService(new RetrievalService(retrieval));
       if (options.tls() != null) {
         builder.useTransportSecurity(options.tls().certificateChain().toFile(), options.tls().privateKey().toFile());
       }
@@ -112,12 +118,15 @@ public final class SellerServer implements AutoCloseable {
       } catch (IOException e) {
         throw new UncheckedIOException("cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
       }
-      return new SellerServer(store, auditStore, seller, audits, server, chain);
+      return new SellerServer(store, auditStore, seller, audits, retrieval, server, chain);
     } catch (RuntimeException e) {
       if (chain != null) {
         chain.close();
       }
       auditStore.close();
+      if (retrievalStore != null) {
+        retrievalStore.close();
+      }
       store.close();
       throw e;
     }
@@ -129,6 +138,10 @@ public final class SellerServer implements AutoCloseable {
 
   public AuditService audits() {
     return audits;
+  }
+
+  public SellerRetrieval retrieval() {
+    return retrieval;
   }
 
   public int port() {
@@ -160,6 +173,7 @@ public final class SellerServer implements AutoCloseable {
       Thread.currentThread().interrupt();
     } finally {
       auditStore.close();
+      retrieval.store().close();
       store.close();
     }
   }

@@ -1,0 +1,236 @@
+package io.zkaudit.protocols.seller;
+
+import com.google.protobuf.ByteString;
+import io.grpc.Status;
+import io.zkaudit.inference.ModelProof;
+import io.zkaudit.model.TensorSpec;
+import io.zkaudit.proto.v1.ItemSet;
+import io.zkaudit.proto.v1.ItemSetStatement;
+import io.zkaudit.proto.v1.ModelEntry;
+import io.zkaudit.proto.v1.ProvenItem;
+import io.zkaudit.proto.v1.QueryHeader;
+import io.zkaudit.proto.v1.QueryMessage;
+import io.zkaudit.proto.v1.QueryRequest;
+import io.zkaudit.proto.v1.QuerySummary;
+import io.zkaudit.protocols.ItemCommitment;
+import io.zkaudit.protocols.PartyKey;
+import io.zkaudit.protocols.RetrievalPredicates;
+import io.zkaudit.protocols.RetrievalStatements;
+import io.zkaudit.protocols.Statements;
+import io.zkaudit.protocols.Tensors;
+import io.zkaudit.prover.inference.CommittedModel;
+import io.zkaudit.prover.inference.ProverException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The seller's side of trustless retrieval, independent of the transport: commits to item sets,
+ * validates queries, and answers each with every committed item and a proof of the model's output
+ * on it. Proofs are stored per (model, item) as they are made, so a query cut short (a crash, a
+ * buyer gone) costs nothing twice: the next query of that model over that set, or the same
+ * request sent again, proves only the items still missing.
+ */
+public final class SellerRetrieval {
+  public static final int MAX_ITEMS = 10_000;
+  static final int MAX_NAME = 200;
+  private static final Pattern QUERY_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
+  private final Seller seller;
+  private final RetrievalStore store;
+
+  public SellerRetrieval(Seller seller, RetrievalStore store) {
+    this.seller = seller;
+    this.store = store;
+  }
+
+  public RetrievalStore store() {
+    return store;
+  }
+
+  /** An item to commit: a name (e.g. its file) and the model's quantized input tensor. */
+  public record Item(String name, int[] tensor) {}
+
+  /** Where a query's messages go; the gRPC service streams them, tests may collect them. */
+  public interface Sink {
+    void send(QueryMessage message);
+
+    /** True once the buyer has gone: the seller stops proving (what it proved is kept). */
+    boolean cancelled();
+  }
+
+  /**
+   * Commits to the items in this order and signs the commitment. Committing the same items under
+   * the same name again (a restarted seller) finds the stored set: the id depends only on them.
+   */
+  public ItemSet commit(String name, List<Item> items) {
+    if (name.isBlank() || name.length() > MAX_NAME) {
+      throw RequestRejected.invalid("name: 1 to " + MAX_NAME + " characters");
+    }
+    if (items.isEmpty() || items.size() > MAX_ITEMS) {
+      throw RequestRejected.invalid("items: 1 to " + MAX_ITEMS + " items");
+    }
+    int values = items.get(0).tensor().length;
+    List<byte[]> leaves = new ArrayList<>();
+    List<ItemRecord> records = new ArrayList<>();
+    for (int i = 0; i < items.size(); i++) {
+      Item item = items.get(i);
+      if (item.name().isEmpty() || item.name().length() > MAX_NAME) {
+        throw RequestRejected.invalid("items[" + i + "].name: 1 to " + MAX_NAME + " characters");
+      }
+      if (item.tensor().length != values || values == 0) {
+        throw RequestRejected.invalid("items[" + i + "].tensor: every item has the same number of values ("
+            + values + "), not " + item.tensor().length);
+      }
+      leaves.add(ItemCommitment.leaf(item.name(), Statements.tensorHash(item.tensor())));
+      records.add(new ItemRecord(i, item.name(), item.tensor().clone()));
+    }
+    ItemSetStatement s = ItemSetStatement.newBuilder().setName(name).setCount(items.size()).setValuesPerItem(values)
+        .setMerkleRoot(ByteString.copyFrom(ItemCommitment.root(leaves))).build();
+    byte[] id = RetrievalStatements.itemSetId(s);
+    synchronized (this) {
+      Optional<ItemSet> existing = store.itemSet(id);
+      if (existing.isPresent()) {
+        return existing.get();
+      }
+      ItemSet set = ItemSet.newBuilder().setItemSetId(ByteString.copyFrom(id)).setStatement(s)
+          .setSellerSignature(seller.key().sign(RetrievalStatements.itemSet(s)))
+          .setCommittedAtMillis(seller.config().clock().millis()).build();
+      store.putItemSet(set, records);
+      return set;
+    }
+  }
+
+  public List<ItemSet> itemSets() {
+    return store.itemSets();
+  }
+
+  /**
+   * Answers a query: a header, every committed item in order with its proof, and the signed list
+   * of matches. The query is stored before any proving; the same signed request sent again (a
+   * retry after a failure) resumes it, any other request with a used query id is refused.
+   */
+  public void query(QueryRequest q, Sink sink) {
+    Valid v = validate(q);
+    byte[] setId = q.getItemSetId().toByteArray();
+    byte[] modelId = q.getModelId().toByteArray();
+    sink.send(QueryMessage.newBuilder().setHeader(QueryHeader.newBuilder().setQueryId(q.getQueryId())
+        .setItemSet(v.set)).build());
+    List<Integer> matching = new ArrayList<>();
+    int n = v.set.getStatement().getCount();
+    for (int i = 0; i < n; i++) {
+      if (sink.cancelled()) {
+        return;
+      }
+      ItemRecord item = store.item(setId, i);
+      RetrievalStore.ItemProof proof = proof(v.model, modelId, setId, item);
+      boolean matches = RetrievalPredicates.matches(q.getPredicate(), proof.output());
+      if (matches) {
+        matching.add(i);
+      }
+      sink.send(QueryMessage.newBuilder().setItem(ProvenItem.newBuilder().setIndex(i).setName(item.name())
+          .addAllTensor(Tensors.toList(item.tensor())).setMatches(matches).setProof(ByteString.copyFrom(proof.proof())))
+          .build());
+    }
+    store.closeQuery(q.getQueryId(), seller.config().clock().millis());
+    sink.send(QueryMessage.newBuilder().setSummary(QuerySummary.newBuilder().addAllMatchingIndexes(matching)
+        .setSellerSignature(seller.key().sign(RetrievalStatements.result(q, matching)))).build());
+  }
+
+  /** The stored proof of the model's output on the item, made and stored first if missing. */
+  private RetrievalStore.ItemProof proof(CommittedModel model, byte[] modelId, byte[] setId, ItemRecord item) {
+    var stored = store.proof(modelId, setId, item.position());
+    if (stored.isPresent()) {
+      return stored.get();
+    }
+    ModelProof p;
+    try {
+      p = seller.proveOne(model, item.tensor());
+    } catch (ProverException e) {
+      throw new RequestRejected(Status.Code.INTERNAL, "the seller cannot prove item " + item.position() + ": "
+          + e.getMessage());
+    }
+    RetrievalStore.ItemProof proof = new RetrievalStore.ItemProof(p.output(), p.encode());
+    store.putProof(modelId, setId, item.position(), proof);
+    return proof;
+  }
+
+  /**
+   * Proves, on a restarted seller, the items still missing for queries that were cut short, so
+   * that each buyer's retry finds its answer ready (the query itself is closed when a buyer is
+   * sent the whole answer). Queries whose model this process does not hold are left alone.
+   * Returns the number of proofs made; the caller runs it on a thread of its choice.
+   */
+  public int resumeOpenQueries() {
+    int made = 0;
+    for (QueryRequest q : store.openQueries()) {
+      CommittedModel model;
+      try {
+        model = seller.loadedModel(q.getModelId());
+      } catch (RequestRejected notLoaded) {
+        continue;
+      }
+      byte[] setId = q.getItemSetId().toByteArray();
+      byte[] modelId = q.getModelId().toByteArray();
+      int n = store.itemSet(setId).orElseThrow(() -> new StoreException("query " + q.getQueryId()
+          + " names a missing item set", null)).getStatement().getCount();
+      for (int i = 0; i < n; i++) {
+        if (store.proof(modelId, setId, i).isEmpty()) {
+          proof(model, modelId, setId, store.item(setId, i));
+          made++;
+        }
+      }
+    }
+    return made;
+  }
+
+  private record Valid(ItemSet set, CommittedModel model) {}
+
+  private Valid validate(QueryRequest q) {
+    if (!QUERY_ID.matcher(q.getQueryId()).matches()) {
+      throw RequestRejected.invalid("query_id: 1 to 64 letters, digits, '-' or '_'");
+    }
+    if (q.getItemSetId().size() != 32) {
+      throw RequestRejected.invalid("item_set_id: 32 bytes, not " + q.getItemSetId().size());
+    }
+    ModelEntry entry = seller.model(q.getModelId());
+    CommittedModel model = seller.loadedModel(entry.getModelId());
+    TensorSpec out = model.model().description().tensor(model.circuit().outputTensor());
+    RetrievalPredicates.problem(q.getPredicate(), out).ifPresent(p -> {
+      throw RequestRejected.invalid(p);
+    });
+    if (!q.hasBuyerSignature() || !PartyKey.verify(q.getBuyerSignature(), RetrievalStatements.query(q))) {
+      throw RequestRejected.denied("buyer_signature: missing or not over this request");
+    }
+    ItemSet set = store.itemSet(q.getItemSetId().toByteArray()).orElseThrow(() -> RequestRejected.notFound(
+        "item_set_id: no item set " + HexFormat.of().formatHex(q.getItemSetId().toByteArray()) + " is committed"));
+    TensorSpec in = model.model().description().tensor(model.circuit().inputTensor());
+    if (set.getStatement().getValuesPerItem() != in.size()) {
+      throw new RequestRejected(Status.Code.FAILED_PRECONDITION, "item_set_id: its items have "
+          + set.getStatement().getValuesPerItem() + " values, model " + hex(entry.getModelId()) + " takes " + in.size());
+    }
+    synchronized (this) {
+      Optional<QueryRecord> existing = store.query(q.getQueryId());
+      if (existing.isPresent()) {
+        // The same signed request again (a retry, or a replay: either way the same answer).
+        if (!existing.get().request().equals(q)) {
+          throw new RequestRejected(Status.Code.ALREADY_EXISTS, "query_id: " + q.getQueryId() + " was used");
+        }
+        return new Valid(set, model);
+      }
+      long now = seller.config().clock().millis();
+      if (Math.abs(now - q.getRequestedAtMillis()) > seller.config().clockSkew().toMillis()) {
+        throw RequestRejected.invalid("requested_at_millis: more than " + seller.config().clockSkew().toSeconds()
+            + " s from the seller's clock (a stale or replayed request)");
+      }
+      store.putQuery(q);
+    }
+    return new Valid(set, model);
+  }
+
+  private static String hex(ByteString b) {
+    return HexFormat.of().formatHex(b.toByteArray());
+  }
+}

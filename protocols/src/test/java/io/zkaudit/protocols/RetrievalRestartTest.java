@@ -1,0 +1,88 @@
+package io.zkaudit.protocols;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.zkaudit.inference.ModelProof;
+import io.zkaudit.proto.v1.ItemSet;
+import io.zkaudit.proto.v1.Predicate;
+import io.zkaudit.proto.v1.QueryRequest;
+import io.zkaudit.protocols.buyer.BuyerException;
+import io.zkaudit.protocols.buyer.RegisteredModel;
+import io.zkaudit.protocols.buyer.RetrievalClient;
+import io.zkaudit.protocols.buyer.RetrievalResult;
+import io.zkaudit.protocols.seller.AnswerProver;
+import io.zkaudit.protocols.seller.QueryRecord;
+import io.zkaudit.protocols.seller.SellerRetrieval;
+import io.zkaudit.protocols.seller.SellerStore;
+import io.zkaudit.prover.inference.CommittedModel;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A seller that dies part way through a query resumes it after a restart, by itself, proving only
+ * what is missing; the buyer's retry then gets the whole answer.
+ */
+class RetrievalRestartTest {
+  @TempDir Path tmp;
+
+  /** The honest prover, counting its proofs; after {@code failAfter} of them it dies instead. */
+  private static AnswerProver counting(AtomicInteger proofs, int failAfter) {
+    return new AnswerProver() {
+      @Override
+      public int[] output(CommittedModel model, int[] input) {
+        return HONEST.output(model, input);
+      }
+
+      @Override
+      public ModelProof prove(CommittedModel model, int[] input) {
+        if (proofs.get() >= failAfter) {
+          throw new IllegalStateException("killed");
+        }
+        proofs.incrementAndGet();
+        return HONEST.prove(model, input);
+      }
+    };
+  }
+
+  @Test
+  void aQueryCutShortIsResumedAfterARestart() throws Exception {
+    PartyKey sellerKey = PartyKey.generate();
+    PartyKey buyerKey = PartyKey.generate();
+    String url = SellerStore.h2FileUrl(tmp.resolve("seller"));
+    List<SellerRetrieval.Item> items = CifarItems.items(0, 2, 4);
+    Predicate predicate = Predicate.newBuilder().setArgmaxIs(RetrievalProtocolTest.argmax(items.get(0).tensor())).build();
+    AtomicInteger before = new AtomicInteger();
+    QueryRequest q;
+    ItemSet set;
+    try (SellerFixture f = SellerFixture.start(sellerKey, url, counting(before, 1), buyerKey, c -> c)) {
+      set = f.server.retrieval().commit("three", items);
+      RetrievalClient r = new RetrievalClient(f.buyer, 300);
+      RegisteredModel m = f.buyer.models().get(0);
+      q = r.queryRequest(m, set, predicate);
+      BuyerException e = assertThrows(BuyerException.class, () -> r.retrieve(m, set, q, RetrievalClient.Progress.NONE));
+      assertEquals(BuyerException.Reason.REFUSED, e.reason(), e.getMessage());
+      assertEquals(QueryRecord.Status.OPEN, f.server.retrieval().store().query(q.getQueryId()).orElseThrow().status());
+      assertEquals(1, f.server.retrieval().store().provenCount(m.id().toByteArray(), set.getItemSetId().toByteArray()));
+    }
+    AtomicInteger after = new AtomicInteger();
+    try (SellerFixture f = SellerFixture.start(sellerKey, url, counting(after, Integer.MAX_VALUE), buyerKey, c -> c)) {
+      // The restarted seller commits the same items again and finds its set.
+      assertEquals(set, f.server.retrieval().commit("three", items));
+      // It proves the missing items of the open query by itself, before the buyer asks again.
+      assertEquals(2, f.server.retrieval().resumeOpenQueries());
+      assertEquals(2, after.get(), "only the two missing items are proven again");
+      assertEquals(0, f.server.retrieval().resumeOpenQueries());
+      RetrievalClient r = new RetrievalClient(f.buyer, 300);
+      RegisteredModel m = f.buyer.models().get(0);
+      RetrievalResult result = r.retrieve(m, set, q, RetrievalClient.Progress.NONE);
+      assertEquals(3, result.proven());
+      assertEquals(0, result.matches().get(0).index());
+      assertEquals(2, after.get(), "the retry streams stored proofs");
+      assertEquals(QueryRecord.Status.DONE, f.server.retrieval().store().query(q.getQueryId()).orElseThrow().status());
+    }
+  }
+}
