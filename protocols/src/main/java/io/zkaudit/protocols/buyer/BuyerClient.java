@@ -82,11 +82,7 @@ public final class BuyerClient implements AutoCloseable {
     return key;
   }
 
-  /** The connection (plaintext or TLS), shared by the audit client. */
-  ManagedChannel channel() {
-    return channel;
-  }
-
+  /** Where the connection goes, for the other protocols' error messages. */
   String target() {
     return target;
   }
@@ -292,7 +288,7 @@ public final class BuyerClient implements AutoCloseable {
     return new BuyerException(BuyerException.Reason.REFUSED, "the seller at " + target + " refused: " + what, e);
   }
 
-  /** For the other protocols' clients (RetrievalClient), which share this connection. */
+  /** For the other protocols' clients (RetrievalClient, AuditClient), which share this connection. */
   ManagedChannel channel() {
     return channel;
   }
