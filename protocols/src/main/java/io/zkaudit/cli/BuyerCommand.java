@@ -22,11 +22,11 @@ import picocli.CommandLine.Spec;
 /** {@code zkaudit buyer ...}: the buyer's side of the protocols. */
 @Command(name = "buyer", description = "The buyer: ask a seller for predictions and verify them.",
     mixinStandardHelpOptions = true, subcommands = {BuyerCommand.Predict.class, BuyerCommand.Contest.class,
-        BuyerEscrowCommand.class, RetrieveCommand.class})
+        BuyerEscrowCommand.class, RetrieveCommand.class, AuditCommand.class})
 final class BuyerCommand implements Runnable {
   @Override
   public void run() {
-    throw CliException.usage("buyer needs a subcommand: predict, contest, escrow or retrieve");
+    throw CliException.usage("buyer needs a subcommand: predict, contest, escrow, retrieve or audit");
   }
 
   /**

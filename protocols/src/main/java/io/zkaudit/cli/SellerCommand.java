@@ -4,6 +4,7 @@ import io.zkaudit.proto.v1.ClaimedMetric;
 import io.zkaudit.proto.v1.ModelEntry;
 import io.zkaudit.protocols.PartyKey;
 import io.zkaudit.protocols.seller.AnswerProver;
+import io.zkaudit.protocols.seller.AuditService;
 import io.zkaudit.protocols.seller.RequestRejected;
 import io.zkaudit.protocols.seller.SellerConfig;
 import io.zkaudit.protocols.seller.SellerServer;
@@ -68,6 +69,9 @@ final class SellerCommand implements Runnable {
     @Option(names = "--dataset", defaultValue = "", description = "the dataset the accuracy is claimed on")
     String dataset;
 
+    @Option(names = "--audit-stake", defaultValue = "0", description = "what the seller stakes on each accuracy audit (default ${DEFAULT-VALUE})")
+    long auditStake;
+
     @Option(names = "--items", description = "commit to these items for trustless retrieval: a directory of images or"
         + " tensors, or cifar10-test:N")
     String items;
@@ -81,6 +85,9 @@ final class SellerCommand implements Runnable {
     public Integer call() throws Exception {
       if (port < 0 || port > 65535) {
         throw CliException.usage("--port must be between 0 and 65535");
+      }
+      if (auditStake < 0) {
+        throw CliException.usage("--audit-stake must be 0 or more");
       }
       if (accuracy != null && !(accuracy >= 0 && accuracy <= 1)) {
         throw CliException.usage("--accuracy must be between 0 and 1");
@@ -103,7 +110,9 @@ final class SellerCommand implements Runnable {
       ModelEntry entry;
       SellerServer.Options options = network.options(out);
       try {
-        server = SellerServer.start(key, SellerConfig.defaults(url, port).withHost(host), AnswerProver.HONEST, options);
+        AuditService.Policy d = AuditService.Policy.defaults();
+        server = SellerServer.start(key, SellerConfig.defaults(url, port).withHost(host), AnswerProver.HONEST, options,
+            new AuditService.Policy(d.maxSamples(), d.revealWindow(), d.proofWindow(), auditStake));
       } catch (StoreException | UncheckedIOException | IllegalArgumentException e) {
         throw CliException.usage(e.getMessage());
       } catch (io.zkaudit.escrow.EscrowException e) {
@@ -117,6 +126,8 @@ final class SellerCommand implements Runnable {
         } catch (io.zkaudit.escrow.EscrowException e) {
           throw ChainOptions.failure(e);
         }
+        // Audits a previous run left half proven carry on, whether or not their buyers come back.
+        server.audits().resumeInBackground();
         out.printf("seller %s listening on %s:%d%n", HexFormat.of().formatHex(key.publicKey()), host, server.port());
         out.printf("model %s (%s) registered in %s%n", HexFormat.of().formatHex(entry.getModelId().toByteArray()),
             entry.getName(), url);

@@ -82,6 +82,11 @@ public final class BuyerClient implements AutoCloseable {
     return key;
   }
 
+  /** Where the connection goes, for the other protocols' error messages. */
+  String target() {
+    return target;
+  }
+
   public List<RegisteredModel> models() throws BuyerException {
     List<RegisteredModel> out = new ArrayList<>();
     for (ModelEntry e : call(() -> registry().list(ListModelsRequest.getDefaultInstance())).getModelsList()) {
@@ -283,7 +288,7 @@ public final class BuyerClient implements AutoCloseable {
     return new BuyerException(BuyerException.Reason.REFUSED, "the seller at " + target + " refused: " + what, e);
   }
 
-  /** For the other protocols' clients (RetrievalClient), which share this connection. */
+  /** For the other protocols' clients (RetrievalClient, AuditClient), which share this connection. */
   ManagedChannel channel() {
     return channel;
   }

@@ -19,15 +19,20 @@ import io.zkaudit.protocols.chain.ChainSettings;
  */
 public final class SellerServer implements AutoCloseable {
   private final SellerStore store;
+  private final AuditStore auditStore;
   private final Seller seller;
+  private final AuditService audits;
   private final SellerRetrieval retrieval;
   private final Server server;
   private final SellerChain chain;
   private boolean closed;
 
-  private SellerServer(SellerStore store, Seller seller, SellerRetrieval retrieval, Server server, SellerChain chain) {
+  private SellerServer(SellerStore store, AuditStore auditStore, Seller seller, AuditService audits,
+      SellerRetrieval retrieval, Server server, SellerChain chain) {
     this.store = store;
+    this.auditStore = auditStore;
     this.seller = seller;
+    this.audits = audits;
     this.retrieval = retrieval;
     this.server = server;
     this.chain = chain;
@@ -65,8 +70,25 @@ public final class SellerServer implements AutoCloseable {
   }
 
   public static SellerServer start(PartyKey key, SellerConfig config, AnswerProver prover, Options options) {
+    return start(key, config, prover, options, AuditService.Policy.defaults());
+  }
+
+  public static SellerServer start(PartyKey key, SellerConfig config, AnswerProver prover, AuditService.Policy audit) {
+    return start(key, config, prover, Options.NONE, audit);
+  }
+
+  public static SellerServer start(PartyKey key, SellerConfig config, AnswerProver prover, Options options,
+      AuditService.Policy audit) {
     SellerStore store = SellerStore.open(config.jdbcUrl());
+    AuditStore auditStore;
+    try {
+      auditStore = AuditStore.open(config.jdbcUrl());
+    } catch (StoreException e) {
+      store.close();
+      throw e;
+    }
     Seller seller = new Seller(key, store, config, prover);
+    AuditService audits = new AuditService(seller, auditStore, audit);
     seller.onEvent(options.events());
     SellerChain chain = null;
     RetrievalStore retrievalStore = null;
@@ -85,6 +107,7 @@ public final class SellerServer implements AutoCloseable {
           .maxInboundMetadataSize(16 << 10)
           .addService(new RegistryService(seller))
           .addService(new PredictionService(seller))
+          .addService(new AuditGrpcService(audits))
           .addService(new RetrievalService(retrieval));
       if (options.tls() != null) {
         builder.useTransportSecurity(options.tls().certificateChain().toFile(), options.tls().privateKey().toFile());
@@ -95,11 +118,12 @@ public final class SellerServer implements AutoCloseable {
       } catch (IOException e) {
         throw new UncheckedIOException("cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
       }
-      return new SellerServer(store, seller, retrieval, server, chain);
+      return new SellerServer(store, auditStore, seller, audits, retrieval, server, chain);
     } catch (RuntimeException e) {
       if (chain != null) {
         chain.close();
       }
+      auditStore.close();
       if (retrievalStore != null) {
         retrievalStore.close();
       }
@@ -110,6 +134,10 @@ public final class SellerServer implements AutoCloseable {
 
   public Seller seller() {
     return seller;
+  }
+
+  public AuditService audits() {
+    return audits;
   }
 
   public SellerRetrieval retrieval() {
@@ -131,6 +159,7 @@ public final class SellerServer implements AutoCloseable {
       return;
     }
     closed = true;
+    audits.stop(); // as the chain: no audit proof is half-made while the store closes
     if (chain != null) {
       chain.close(); // first: no contest is half-proven while the store closes
     }
@@ -143,6 +172,7 @@ public final class SellerServer implements AutoCloseable {
       server.shutdownNow();
       Thread.currentThread().interrupt();
     } finally {
+      auditStore.close();
       retrieval.store().close();
       store.close();
     }

@@ -1,0 +1,152 @@
+package io.zkaudit.protocols;
+
+import io.zkaudit.proto.v1.AuditAccess;
+import io.zkaudit.proto.v1.AuditCommitment;
+import io.zkaudit.proto.v1.AuditTerms;
+import io.zkaudit.proto.v1.ResultStatement;
+import io.zkaudit.proto.v1.Verdict;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * The canonical bytes of the accuracy audit's messages, and the two rules both parties must apply
+ * identically: the commitment to a test set and how a verified output counts as correct. The same
+ * style as {@link Statements} (a domain tag per kind, fields in a fixed order, byte strings
+ * length-prefixed, numbers big-endian), with tags of their own so that no audit signature verifies
+ * as another message.
+ */
+public final class AuditStatements {
+  private AuditStatements() {}
+
+  public static final int SALT_BYTES = 32;
+
+  /** One committed sample: salted, so that the commitment reveals nothing about a guessable input or label. */
+  public static byte[] sampleHash(int index, byte[] salt, byte[] inputHash, int label) {
+    return PartyKey.sha256(write(out -> {
+      text(out, "zkaudit/audit-sample/v1");
+      out.writeInt(index);
+      bytes(out, salt);
+      bytes(out, inputHash);
+      out.writeInt(label);
+    }));
+  }
+
+  /**
+   * The test set: a hash over the count and every sample hash in order. A plain list, not a Merkle
+   * tree: the whole set is revealed, and the seller holds every sample hash from the start, so it
+   * checks each revealed sample against its own hash directly.
+   */
+  public static byte[] testSetHash(List<byte[]> sampleHashes) {
+    return PartyKey.sha256(write(out -> {
+      text(out, "zkaudit/audit-test-set/v1");
+      out.writeInt(sampleHashes.size());
+      for (byte[] h : sampleHashes) {
+        bytes(out, h);
+      }
+    }));
+  }
+
+  public static byte[] commitment(AuditCommitment c) {
+    return write(out -> {
+      text(out, "zkaudit/audit-commit/v1");
+      text(out, c.getAuditId());
+      bytes(out, c.getModelId().toByteArray());
+      out.writeInt(c.getSampleCount());
+      bytes(out, c.getTestSetHash().toByteArray());
+      out.writeInt(c.getLabelOffset());
+      out.writeLong(c.getRequestedAtMillis());
+    });
+  }
+
+  public static byte[] terms(AuditTerms t) {
+    return write(out -> {
+      text(out, "zkaudit/audit-terms/v1");
+      text(out, t.getAuditId());
+      bytes(out, t.getCommitmentHash().toByteArray());
+      bytes(out, t.getModelId().toByteArray());
+      bytes(out, t.getBuyer().toByteArray());
+      out.writeInt(t.getSampleCount());
+      bytes(out, t.getTestSetHash().toByteArray());
+      out.writeInt(t.getLabelOffset());
+      out.writeDouble(t.getClaimedAccuracy());
+      out.writeLong(t.getStake());
+      out.writeLong(t.getDeadlineMillis());
+      out.writeLong(t.getSignedAtMillis());
+    });
+  }
+
+  public static byte[] access(AuditAccess a) {
+    return write(out -> {
+      text(out, "zkaudit/audit-access/v1");
+      text(out, a.getAuditId());
+      out.writeInt(a.getFromIndex());
+      out.writeLong(a.getRequestedAtMillis());
+    });
+  }
+
+  public static byte[] result(ResultStatement r) {
+    return write(out -> {
+      text(out, "zkaudit/audit-result/v1");
+      text(out, r.getAuditId());
+      bytes(out, r.getTermsHash().toByteArray());
+      out.writeInt(r.getSamples());
+      out.writeInt(r.getVerified());
+      out.writeInt(r.getCorrect());
+      out.writeInt(r.getVerdictValue());
+      text(out, r.getReason());
+    });
+  }
+
+  public static byte[] hash(byte[] canonical) {
+    return PartyKey.sha256(canonical);
+  }
+
+  /**
+   * The predicted class of a verified output: the index of the largest value, the lowest index on
+   * a tie (a rule both parties apply, so a tie cannot be argued either way), minus the label
+   * offset. A prediction of the offset classes (ImageNet's "background") is -1 or below and never
+   * equals a label.
+   */
+  public static int predictedClass(int[] output, int labelOffset) {
+    int best = 0;
+    for (int i = 1; i < output.length; i++) {
+      if (output[i] > output[best]) {
+        best = i;
+      }
+    }
+    return best - labelOffset;
+  }
+
+  /** The verdict for a complete, fully verified audit: it passes if correct / samples ≥ claimed. */
+  public static Verdict verdict(int correct, int samples, double claimedAccuracy) {
+    // Compared as counts, so no rounding of correct / samples decides an audit.
+    return correct >= Math.ceil(claimedAccuracy * samples - 1e-9) ? Verdict.PASSED : Verdict.BELOW_CLAIM;
+  }
+
+  private interface Writer {
+    void write(DataOutputStream out) throws IOException;
+  }
+
+  private static byte[] write(Writer w) {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(b)) {
+      w.write(out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return b.toByteArray();
+  }
+
+  private static void text(DataOutputStream out, String s) throws IOException {
+    bytes(out, s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static void bytes(DataOutputStream out, byte[] b) throws IOException {
+    out.writeInt(b.length);
+    out.write(b);
+  }
+}

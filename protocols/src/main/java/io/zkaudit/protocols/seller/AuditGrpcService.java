@@ -1,0 +1,86 @@
+package io.zkaudit.protocols.seller;
+
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.zkaudit.proto.v1.AccuracyAuditGrpc;
+import io.zkaudit.proto.v1.AuditAccess;
+import io.zkaudit.proto.v1.AuditCommitment;
+import io.zkaudit.proto.v1.AuditResult;
+import io.zkaudit.proto.v1.AuditStatus;
+import io.zkaudit.proto.v1.AuditTerms;
+import io.zkaudit.proto.v1.RevealRequest;
+import io.zkaudit.proto.v1.SampleProof;
+
+/** The AccuracyAudit service over gRPC: translates to and from {@link AuditService}. */
+final class AuditGrpcService extends AccuracyAuditGrpc.AccuracyAuditImplBase {
+  private final AuditService audits;
+
+  AuditGrpcService(AuditService audits) {
+    this.audits = audits;
+  }
+
+  @Override
+  public void open(AuditCommitment request, StreamObserver<AuditTerms> response) {
+    Rpc.unary(response, () -> audits.open(request));
+  }
+
+  @Override
+  public void reveal(RevealRequest request, StreamObserver<AuditStatus> response) {
+    Rpc.unary(response, () -> audits.reveal(request));
+  }
+
+  @Override
+  public void settle(AuditResult request, StreamObserver<AuditResult> response) {
+    Rpc.unary(response, () -> audits.settle(request));
+  }
+
+  @Override
+  public void status(AuditAccess request, StreamObserver<AuditStatus> response) {
+    Rpc.unary(response, () -> audits.status(request));
+  }
+
+  /**
+   * Waits until the transport takes more before handing it the next proof: proofs read back from
+   * the store (a resumed audit) come faster than a slow buyer reads them, and gRPC would otherwise
+   * buffer every one of them in memory.
+   */
+  private static void send(ServerCallStreamObserver<SampleProof> call, SampleProof proof) {
+    while (!call.isReady() && !call.isCancelled()) {
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    if (!call.isCancelled()) {
+      call.onNext(proof);
+    }
+  }
+
+  /** One message per sample as it is proven; a buyer that goes away stops the loop between samples. */
+  @Override
+  public void prove(AuditAccess request, StreamObserver<SampleProof> response) {
+    ServerCallStreamObserver<SampleProof> call = (ServerCallStreamObserver<SampleProof>) response;
+    try {
+      audits.prove(request, proof -> send(call, proof), call::isCancelled);
+    } catch (RequestRejected e) {
+      response.onError(e.status().asRuntimeException());
+      return;
+    } catch (StoreException e) {
+      response.onError(Status.INTERNAL.withDescription("the seller's database failed").asRuntimeException());
+      return;
+    } catch (RuntimeException e) {
+      if (call.isCancelled()) {
+        return;
+      }
+      response.onError(Status.INTERNAL.withDescription("the seller failed: " + e.getClass().getSimpleName())
+          .asRuntimeException());
+      return;
+    }
+    if (!call.isCancelled()) {
+      response.onCompleted();
+    }
+  }
+}

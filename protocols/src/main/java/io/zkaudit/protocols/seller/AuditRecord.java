@@ -1,0 +1,43 @@
+package io.zkaudit.protocols.seller;
+
+/**
+ * An audit as the seller stores it. Terms fields are set from TERMS_SIGNED on, result fields once
+ * SETTLED or FAILED (null before).
+ */
+public record AuditRecord(String auditId, byte[] modelId, byte[] buyer, State state, int sampleCount,
+    byte[] testSetHash, int labelOffset, long requestedAt, byte[] buyerSignature, Terms terms, Result result) {
+
+  /** The audit's state machine; each step is stored before the seller answers it. */
+  public enum State {
+    /** The buyer's signed commitment is stored; the seller has not signed terms yet. */
+    COMMITTED,
+    /** The seller signed its claimed accuracy, stake and deadline. */
+    TERMS_SIGNED,
+    /** Some samples are revealed and checked. */
+    REVEALING,
+    /** Every sample is revealed and checked against the commitment. */
+    REVEALED,
+    /** Some proofs are stored. */
+    PROVING,
+    /** Every sample is proven. */
+    PROVEN,
+    /** Both signed the result. */
+    SETTLED,
+    /** The buyer signed a failure (a proof failed, was missing or late); the seller did not countersign. */
+    FAILED;
+
+    boolean revealed() {
+      return ordinal() >= REVEALED.ordinal();
+    }
+  }
+
+  public record Terms(double claimedAccuracy, long stake, long deadline, long signedAt, byte[] sellerSignature) {}
+
+  public record Result(int verified, int correct, String verdict, String reason, byte[] buyerSignature,
+      byte[] sellerSignature, long settledAt) {}
+
+  public AuditRecord withState(State s) {
+    return new AuditRecord(auditId, modelId, buyer, s, sampleCount, testSetHash, labelOffset, requestedAt,
+        buyerSignature, terms, result);
+  }
+}
