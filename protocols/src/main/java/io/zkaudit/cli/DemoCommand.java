@@ -1,93 +1,166 @@
 package io.zkaudit.cli;
 
 import io.zkaudit.data.SharedData;
-import io.zkaudit.inference.ModelProof;
-import io.zkaudit.inference.ModelVerifier;
-import io.zkaudit.inference.VerifyingKey;
-import io.zkaudit.model.TensorSpec;
-import io.zkaudit.proof.InvalidProofException;
+import io.zkaudit.proto.v1.ClaimedMetric;
+import io.zkaudit.proto.v1.ItemSet;
+import io.zkaudit.protocols.PartyKey;
+import io.zkaudit.protocols.buyer.BuyerException;
+import io.zkaudit.protocols.seller.AuditService;
+import io.zkaudit.protocols.seller.RequestRejected;
+import io.zkaudit.protocols.seller.SellerConfig;
+import io.zkaudit.protocols.seller.SellerServer;
+import io.zkaudit.protocols.seller.SellerStore;
+import io.zkaudit.protocols.seller.StoreException;
 import io.zkaudit.prover.inference.CommittedModel;
-import io.zkaudit.prover.inference.ModelProver;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
- * zkaudit demo: the proof system's primitives at realistic sizes, then a seller committing to real
- * models and proving real predictions, and a buyer verifying them without the weights.
+ * zkaudit demo: the protocols end to end on this machine. A seller starts in this process on a
+ * free localhost port (its state in a temporary H2 file), commits to a model, registers it with a
+ * claimed accuracy and commits to an item set; a buyer with its own key talks to it over a real
+ * gRPC socket: registry, verified and signed predictions, a contest, an accuracy audit, a
+ * retrieval; then a summary with the time of each step. Exit 0 when every check held (an audit
+ * below the claim is a result, not a failure), 1 if a seller answer did not verify, 2 when the
+ * shared models and data are missing.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = "Prove and verify the core primitives, then real predictions of ResNet-8 (CIFAR-10) and MobileNet v2 (ImageNet).")
+    description = "Run the protocols end to end on localhost: a seller and a buyer, verified predictions,"
+        + " a contest, an accuracy audit and a retrieval, with a timed transcript (MobileNet v2: about 5 minutes on 2 cores).")
 final class DemoCommand implements Callable<Integer> {
-  @Option(names = "--log-size", defaultValue = "20", description = "log2 size of the primitive demos (default ${DEFAULT-VALUE})")
-  int logSize;
+  /** Held so that their levels stick (java.util.logging keeps loggers weakly), as in seller serve. */
+  private static final List<java.util.logging.Logger> QUIET = List.of(
+      java.util.logging.Logger.getLogger("org.flywaydb"),
+      java.util.logging.Logger.getLogger("io.grpc.netty.shaded.io.grpc.netty.NettyServerHandler"));
 
-  @Option(names = "--skip-mobilenet", description = "leave out the ImageNet model (about a minute or two on 2 cores)")
-  boolean skipMobilenet;
+  @Spec CommandSpec spec;
+
+  @Option(names = "--model", defaultValue = "mobilenet",
+      description = "mobilenet (MobileNet v2 on ImageNet photos) or resnet8 (ResNet-8 on CIFAR-10: about a minute) (default ${DEFAULT-VALUE})")
+  String model;
+
+  @Option(names = "--audit-samples", defaultValue = "3", description = "test samples of the accuracy audit, one proof each (default ${DEFAULT-VALUE})")
+  int auditSamples;
+
+  @Option(names = "--retrieval-items", defaultValue = "3", description = "items the seller commits to for retrieval, one proof each (default ${DEFAULT-VALUE})")
+  int retrievalItems;
+
+  @Option(names = "--with-core-tour", description = "first prove and verify the proof system's primitives (commitment, sumcheck, lookup)")
+  boolean coreTour;
+
+  @Option(names = "--shared", description = "the shared models and data (default: ../shared found from the working directory, or $ZKAUDIT_SHARED)")
+  Path shared;
+
+  @Option(names = "--keep-state", description = "keep the seller's and buyer's state directory (printed) instead of deleting it")
+  boolean keepState;
+
+  /** The class the buyer retrieves; set when the seller commits to its items. */
+  private int queryClass;
 
   @Override
   public Integer call() throws Exception {
-    if (logSize < 10 || logSize > 24) {
-      throw CliException.usage("--log-size must be between 10 and 24");
+    if (auditSamples < 1 || auditSamples > 50) {
+      throw CliException.usage("--audit-samples must be between 1 and 50");
     }
-    System.out.println("== zkaudit demo: the proof system's primitives ==");
-    CoreTour.run(logSize);
-    System.out.println();
-    System.out.println("== A seller commits to a model, proves a prediction; a buyer verifies it without the weights ==");
-    prediction("models/resnet8_cifar10_int8.tflite", "data/images/cat.bmp");
-    if (!skipMobilenet) {
-      prediction("models/mobilenet_v2_1.0_224_quant.tflite", "data/images/grace_hopper.bmp");
+    if (retrievalItems < 1 || retrievalItems > 50) {
+      throw CliException.usage("--retrieval-items must be between 1 and 50");
     }
-    return Main.EXIT_OK;
+    DemoData data = DemoData.of(model, shared != null ? shared : SharedData.root().orElse(null));
+    PrintWriter out = spec.commandLine().getOut();
+    QUIET.forEach(l -> l.setLevel(java.util.logging.Level.SEVERE));
+    if (coreTour) {
+      out.println("== The proof system's primitives ==");
+      out.flush();
+      CoreTour.run(20);
+      out.println();
+    }
+    out.println("== zkaudit demo: a seller and a buyer on localhost, " + data.title() + " ==");
+    out.flush();
+    Path state = Files.createTempDirectory("zkaudit-demo-");
+    DemoTranscript t = new DemoTranscript(out, 7);
+    DemoProver prover = new DemoProver();
+    try (SellerServer server = startSeller(t, data, state, prover)) {
+      DemoBuyer buyer = new DemoBuyer(t, data, server.port(), KeyFiles.loadOrCreate(state.resolve("buyer/buyer.key")),
+          state.resolve("buyer"), prover, queryClass);
+      buyer.run(auditSamples);
+      t.summary();
+      return Main.EXIT_OK;
+    } catch (BuyerException e) {
+      if (e.reason() == BuyerException.Reason.INVALID_ANSWER) {
+        out.println("rejected: " + e.getMessage());
+        out.flush();
+        return Main.EXIT_INVALID;
+      }
+      throw CliException.usage("the demo's buyer: " + e.getMessage());
+    } finally {
+      if (keepState) {
+        out.println("state kept in " + state);
+      } else {
+        delete(state);
+      }
+      out.flush();
+    }
   }
 
-  private static void prediction(String modelPath, String imagePath) throws Exception {
-    Path model = shared(modelPath);
-    Path image = shared(imagePath);
-    System.out.printf("%n-- %s on %s --%n", model.getFileName(), image.getFileName());
-    long t0 = System.nanoTime();
-    CommittedModel cm = ProverModels.commit(model);
-    byte[] vkBytes = cm.vk().encode();
-    System.out.printf(Locale.ROOT, "seller: committed to %,d weights in %.1f s; model commitment %s%n",
-        cm.model().parameterCount(), (System.nanoTime() - t0) / 1e9, cm.vk().digest().hex());
-    TensorSpec in = cm.model().description().tensor(cm.circuit().inputTensor());
-    int[] x = ProofInputs.read(image, in);
-    long t1 = System.nanoTime();
-    ModelProof proof;
-    try (PhaseBar bar = new PhaseBar(System.err, "seller: proving")) {
-      proof = ModelProver.prove(cm, x, bar);
-    }
-    byte[] proofBytes = proof.encode();
-    System.out.printf(Locale.ROOT, "seller: proved the prediction in %.1f s (%d layers); proof %d KB%n",
-        (System.nanoTime() - t1) / 1e9, cm.circuit().layers().size(), proofBytes.length / 1024);
-
-    // The buyer has only the verifying key, the proof and its own input.
-    VerifyingKey vk = VerifyingKey.decode(vkBytes);
-    ModelVerifier verifier = new ModelVerifier(vk);
-    long t2 = System.nanoTime();
-    int[] output = verifier.verify(ModelProof.decode(proofBytes), x);
-    double ms = (System.nanoTime() - t2) / 1e6;
-    TensorSpec outSpec = vk.description().tensor(verifier.circuit().outputTensor());
-    List<String> names = Labels.forOutput(outSpec.size(), null, model.getFileName().toString());
-    System.out.printf(Locale.ROOT, "buyer: proof valid (%.1f ms, no weights needed); verified top-3:%n", ms);
-    ProofInputs.printTopK(output, outSpec, names, 3);
-    byte[] tampered = proofBytes.clone();
-    tampered[tampered.length / 2] ^= 1;
-    String verdict;
+  /** Step 1: the seller commits to the model and the items, and serves them on a free port. */
+  private SellerServer startSeller(DemoTranscript t, DemoData data, Path state, DemoProver prover) {
+    t.begin("seller up", "seller: commit to " + data.model().getFileName() + ", register it, commit to "
+        + retrievalItems + " items, serve on localhost");
+    PartyKey key = KeyFiles.loadOrCreate(state.resolve("seller/seller.key"));
+    CommittedModel committed = ProverModels.commit(data.model());
+    t.line("committed to %,d weights; verifying key digest %s", committed.model().parameterCount(),
+        committed.vk().digest().hex());
+    String url = SellerStore.h2FileUrl(state.resolve("seller/seller"));
+    SellerServer server;
     try {
-      verifier.verify(ModelProof.decode(tampered), x);
-      verdict = "ACCEPTED (bug)";
-    } catch (InvalidProofException e) {
-      verdict = "rejected (" + e.getMessage() + ")";
+      server = SellerServer.start(key, SellerConfig.defaults(url, 0), prover, AuditService.Policy.defaults());
+    } catch (StoreException | UncheckedIOException | IllegalArgumentException e) {
+      throw CliException.usage("cannot start the demo's seller: " + e.getMessage());
     }
-    System.out.println("buyer: the same proof with one bit flipped: " + verdict);
+    try {
+      var metric = ClaimedMetric.newBuilder().setName(AuditService.CLAIMED_METRIC).setValue(data.claimedAccuracy())
+          .setDataset(data.claimedOn()).build();
+      var entry = server.seller().serve(committed, data.model().getFileName().toString(), List.of(metric));
+      t.line("seller %s listening on localhost:%d, state in %s", HexFormat.of().formatHex(key.publicKey()),
+          server.port(), url);
+      t.line("model %s registered, claiming top-1 accuracy %.1f%% on %s",
+          HexFormat.of().formatHex(entry.getModelId().toByteArray()), 100 * data.claimedAccuracy(), data.claimedOn());
+      var input = committed.model().description().tensor(committed.circuit().inputTensor());
+      var items = data.items(auditSamples, retrievalItems, input);
+      ItemSet set = server.retrieval().commit("demo items", items);
+      // The buyer looks for the class of the first item (as the seller's model sees it), so that something matches.
+      int[] first = prover.output(committed, items.get(0).tensor());
+      queryClass = io.zkaudit.engine.Predictions.topK(first, 1)[0];
+      t.line("item set %s: %d items committed, Merkle root %s", HexFormat.of().formatHex(set.getItemSetId().toByteArray()),
+          set.getStatement().getCount(), HexFormat.of().formatHex(set.getStatement().getMerkleRoot().toByteArray()));
+      t.ok("seller serving " + data.model().getFileName() + " and " + retrievalItems + " committed items on port " + server.port());
+      return server;
+    } catch (RequestRejected | CliException e) {
+      server.close();
+      throw e instanceof CliException c ? c : CliException.usage("the demo's seller: " + e.getMessage());
+    } catch (RuntimeException e) {
+      server.close();
+      throw e;
+    }
   }
 
-  private static Path shared(String relative) {
-    return SharedData.resolve(relative).orElseThrow(() -> CliException.usage(
-        "the demo needs ../shared/" + relative + " (the project's shared models and data)"));
+  private static void delete(Path dir) {
+    try (Stream<Path> s = Files.walk(dir)) {
+      s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // A temporary directory left behind is harmless; the OS cleans it.
+    }
   }
 }
