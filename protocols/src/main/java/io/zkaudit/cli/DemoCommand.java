@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -91,7 +92,20 @@ final class DemoCommand implements Callable<Integer> {
     Path state = Files.createTempDirectory("zkaudit-demo-");
     DemoTranscript t = new DemoTranscript(out, 7);
     DemoProver prover = new DemoProver();
+    // Ctrl-C mid-demo: the seller's database is closed and the temporary state removed all the same.
+    AtomicReference<SellerServer> running = new AtomicReference<>();
+    Thread hook = new Thread(() -> {
+      SellerServer s = running.get();
+      if (s != null) {
+        s.close();
+      }
+      if (!keepState) {
+        delete(state);
+      }
+    }, "demo-cleanup");
+    Runtime.getRuntime().addShutdownHook(hook);
     try (SellerServer server = startSeller(t, data, state, prover)) {
+      running.set(server);
       DemoBuyer buyer = new DemoBuyer(t, data, server.port(), KeyFiles.loadOrCreate(state.resolve("buyer/buyer.key")),
           state.resolve("buyer"), prover, queryClass);
       buyer.run(auditSamples);
@@ -105,6 +119,11 @@ final class DemoCommand implements Callable<Integer> {
       }
       throw CliException.usage("the demo's buyer: " + e.getMessage());
     } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // The hook is running and cleans up.
+      }
       if (keepState) {
         out.println("state kept in " + state);
       } else {

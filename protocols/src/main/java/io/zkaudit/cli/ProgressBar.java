@@ -28,8 +28,12 @@ final class ProgressBar implements AutoCloseable {
     double secs = (now - start) / 1e9;
     int width = 30, filled = total == 0 ? width : (int) ((long) done * width / total);
     double eta = done == 0 ? 0 : secs / done * (total - done);
-    out.printf("\r%s [%s%s] %d/%d %.1f/s eta %ds %s   ", task, "=".repeat(filled), " ".repeat(width - filled), done, total,
-        done / Math.max(secs, 1e-9), (long) eta, status);
+    double rate = done / Math.max(secs, 1e-9);
+    // MobileNet proofs take a minute each: "0.0/s" would say nothing, seconds per step does.
+    String speed = rate >= 1 ? String.format(java.util.Locale.ROOT, "%.1f/s", rate)
+        : String.format(java.util.Locale.ROOT, "%.1f s each", 1 / rate);
+    out.printf("\r%s [%s%s] %d/%d %s eta %ds %s   ", task, "=".repeat(filled), " ".repeat(width - filled), done, total,
+        speed, (long) eta, status);
     out.flush();
   }
 
