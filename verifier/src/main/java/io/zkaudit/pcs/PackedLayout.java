@@ -76,6 +76,15 @@ public final class PackedLayout {
     return logSizes[column];
   }
 
+  /** Entries taken by the columns; the packed table's tail beyond them belongs to no column. */
+  public int usedEntries() {
+    long used = 0;
+    for (int c = 0; c < logSizes.length; c++) {
+      used = Math.max(used, offsets[c] + (1L << logSizes[c]));
+    }
+    return (int) used;
+  }
+
   /** Where column c starts in the packed table. */
   public int offset(int column) {
     return (int) offsets[column];

@@ -131,12 +131,15 @@ public final class ModelProver {
     if (zk) {
       MaskSchedule schedule = MaskSchedule.of(circuit, statement);
       masks = MaskSupply.draw(schedule, random);
-      columns.add(MaskColumn.place(masks.all(), MaskColumn.numVars(schedule.blocks())));
+      long[] maskColumn = MaskColumn.place(masks.all(), MaskColumn.numVars(schedule.blocks()));
+      int used = schedule.blocks() << MaskColumn.BLOCK_VARS;
+      random.fill(maskColumn, i -> i >= used); // read by no claim
+      columns.add(maskColumn);
     }
     List<Committed> witness = new ArrayList<>();
     List<Commitment> commitments = new ArrayList<>();
     for (int b = 0; b < bins.bins(); b++) {
-      Committed c = pcs.commit(bins.select(columns, b));
+      Committed c = pcs.commit(bins.select(columns, b), random == null ? null : random::nextField);
       witness.add(c);
       commitments.add(c.commitment());
       c.commitment().absorb(t);

@@ -57,8 +57,23 @@ public final class BasefoldProver {
 
   /** Commits to several columns (power-of-two lengths) packed into one polynomial. */
   public Committed commit(List<long[]> columns) {
+    return commit(columns, null);
+  }
+
+  /**
+   * The same, with the packed polynomial's unused tail filled by {@code tail} (uniform field
+   * elements in a zero-knowledge proof) instead of zeros: no claim reads it, and a random block at
+   * the top of the polynomial masks the commitment's query answers (docs/zero-knowledge.md).
+   */
+  public Committed commit(List<long[]> columns, java.util.function.LongSupplier tail) {
     PackedLayout layout = PackedLayout.of(columns);
-    return commit(layout.pack(columns), layout);
+    long[] packed = layout.pack(columns);
+    if (tail != null) {
+      for (int i = layout.usedEntries(); i < packed.length; i++) {
+        packed[i] = tail.getAsLong();
+      }
+    }
+    return commit(packed, layout);
   }
 
   private Committed commit(long[] evals, PackedLayout layout) {
