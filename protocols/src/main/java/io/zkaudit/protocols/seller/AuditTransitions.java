@@ -1,0 +1,192 @@
+package io.zkaudit.protocols.seller;
+
+import static io.zkaudit.protocols.seller.AuditRequests.outputSpec;
+import static io.zkaudit.protocols.seller.AuditRequests.requireAuditId;
+import static io.zkaudit.protocols.seller.AuditRequests.requireLength;
+import static io.zkaudit.protocols.seller.AuditRequests.requireState;
+
+import com.google.protobuf.ByteString;
+import io.grpc.Status;
+import io.zkaudit.model.TensorSpec;
+import io.zkaudit.proto.v1.AuditCommitment;
+import io.zkaudit.proto.v1.AuditStatus;
+import io.zkaudit.proto.v1.AuditTerms;
+import io.zkaudit.proto.v1.ClaimedMetric;
+import io.zkaudit.proto.v1.RevealRequest;
+import io.zkaudit.proto.v1.RevealedSample;
+import io.zkaudit.proto.v1.Signature;
+import io.zkaudit.protocols.AuditStatements;
+import io.zkaudit.protocols.PartyKey;
+import io.zkaudit.protocols.Statements;
+import io.zkaudit.protocols.Tensors;
+import io.zkaudit.prover.inference.CommittedModel;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The audit's steps before proving: COMMITTED (the buyer's commitment checked and stored),
+ * TERMS_SIGNED (the seller's claim, stake and deadline signed once), then REVEALING and REVEALED
+ * as the revealed samples are checked against the commitment. Each step is stored before it is
+ * answered, and the same request again returns the stored answer.
+ */
+final class AuditTransitions {
+  private final Seller seller;
+  private final AuditStore store;
+  private final AuditService.Policy policy;
+  private final AuditLocks locks;
+  private final AuditRequests requests;
+  private final AuditViews views;
+
+  AuditTransitions(Seller seller, AuditStore store, AuditService.Policy policy, AuditLocks locks,
+      AuditRequests requests, AuditViews views) {
+    this.seller = seller;
+    this.store = store;
+    this.policy = policy;
+    this.locks = locks;
+    this.requests = requests;
+    this.views = views;
+  }
+
+  /** What the seller claims for a model: its registered top-1 accuracy. */
+  private double claim(ByteString modelId) {
+    return seller.model(modelId).getMetricsList().stream()
+        .filter(metric -> metric.getName().equals(AuditService.CLAIMED_METRIC)).mapToDouble(ClaimedMetric::getValue)
+        .findFirst()
+        .orElseThrow(() -> new RequestRejected(Status.Code.FAILED_PRECONDITION,
+            "model_id: the seller claims no " + AuditService.CLAIMED_METRIC + " for this model, so there is nothing to audit"));
+  }
+
+  /** Checks and stores a commitment (COMMITTED); the same commitment again returns the stored audit. */
+  AuditRecord commit(AuditCommitment c) {
+    requireAuditId("audit_id", c.getAuditId());
+    seller.model(c.getModelId());
+    CommittedModel m = seller.loadedModel(c.getModelId());
+    claim(c.getModelId());
+    int n = c.getSampleCount();
+    if (n < 1 || n > policy.maxSamples()) {
+      throw RequestRejected.invalid("sample_count: 1 to " + policy.maxSamples() + " samples, not " + n);
+    }
+    if (c.getSampleHashesCount() != n) {
+      throw RequestRejected.invalid("sample_hashes: one per sample (" + n + "), not " + c.getSampleHashesCount());
+    }
+    List<byte[]> hashes = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      requireLength("sample_hashes[" + i + "]", c.getSampleHashes(i), 32);
+      hashes.add(c.getSampleHashes(i).toByteArray());
+    }
+    requireLength("test_set_hash", c.getTestSetHash(), 32);
+    if (!Arrays.equals(AuditStatements.testSetHash(hashes), c.getTestSetHash().toByteArray())) {
+      throw RequestRejected.invalid("test_set_hash: not the hash of sample_count and sample_hashes");
+    }
+    int classes = outputSpec(m).size();
+    if (c.getLabelOffset() >= classes) {
+      throw RequestRejected.invalid("label_offset: below the model's " + classes + " outputs, not " + c.getLabelOffset());
+    }
+    if (!c.hasBuyerSignature() || !PartyKey.verify(c.getBuyerSignature(), AuditStatements.commitment(c))) {
+      throw RequestRejected.denied("buyer_signature: missing or not over this commitment");
+    }
+    byte[] buyer = c.getBuyerSignature().getPublicKey().toByteArray();
+    synchronized (locks.of(c.getAuditId())) {
+      var existing = store.audit(c.getAuditId());
+      if (existing.isPresent()) {
+        AuditRecord e = existing.get();
+        // The same signed commitment again: a retry (or a replay, which gains nothing).
+        if (!Arrays.equals(e.buyer(), buyer) || !Arrays.equals(AuditStatements.commitment(AuditViews.commitment(e)),
+            AuditStatements.commitment(c))) {
+          throw new RequestRejected(Status.Code.ALREADY_EXISTS, "audit_id: " + c.getAuditId() + " was used");
+        }
+        return e;
+      }
+      requests.requireFresh("requested_at_millis", c.getRequestedAtMillis(), "commitment");
+      AuditRecord a = new AuditRecord(c.getAuditId(), c.getModelId().toByteArray(), buyer, AuditRecord.State.COMMITTED,
+          n, c.getTestSetHash().toByteArray(), c.getLabelOffset(), c.getRequestedAtMillis(),
+          c.getBuyerSignature().getRs().toByteArray(), null, null);
+      store.insert(a, hashes);
+      return a;
+    }
+  }
+
+  /** The seller's terms for a committed audit (signed once; the stored terms afterwards). */
+  AuditTerms signTerms(String auditId) {
+    synchronized (locks.of(auditId)) {
+      AuditRecord a = store.audit(auditId).orElseThrow(() -> RequestRejected.notFound("audit_id: no audit " + auditId));
+      if (a.state() == AuditRecord.State.COMMITTED) {
+        double claimed = claim(ByteString.copyFrom(a.modelId()));
+        long now = seller.config().clock().millis();
+        long deadline = now + policy.revealWindow().toMillis() + a.sampleCount() * policy.proofWindow().toMillis();
+        AuditTerms unsigned = views.terms(a, new AuditRecord.Terms(claimed, policy.stake(), deadline, now, new byte[0]))
+            .toBuilder().clearSellerSignature().build();
+        Signature sig = seller.key().sign(AuditStatements.terms(unsigned));
+        store.signTerms(auditId, new AuditRecord.Terms(claimed, policy.stake(), deadline, now, sig.getRs().toByteArray()));
+        a = store.audit(auditId).orElseThrow();
+      }
+      return views.terms(a, a.terms());
+    }
+  }
+
+  /**
+   * Checks each revealed sample against its committed hash and the model's input range and stores
+   * the new ones (REVEALING, or REVEALED once every sample is in); samples revealed before are
+   * checked again but not stored again, so a retried reveal changes nothing.
+   */
+  AuditStatus reveal(RevealRequest r) {
+    AuditRecord a = requests.owned(r.getAccess());
+    synchronized (locks.of(a.auditId())) {
+      a = store.audit(a.auditId()).orElseThrow();
+      requireState(a, "reveal", AuditRecord.State.TERMS_SIGNED, AuditRecord.State.REVEALING, AuditRecord.State.REVEALED,
+          AuditRecord.State.PROVING, AuditRecord.State.PROVEN);
+      int n = r.getSamplesCount();
+      if (n < 1 || n > a.sampleCount()) {
+        throw RequestRejected.invalid("samples: 1 to " + a.sampleCount() + " samples, not " + n);
+      }
+      if (!a.state().revealed() && seller.config().clock().millis() > a.terms().deadline()) {
+        throw new RequestRejected(Status.Code.FAILED_PRECONDITION, "samples: revealed after the audit's deadline");
+      }
+      CommittedModel m = seller.loadedModel(ByteString.copyFrom(a.modelId()));
+      TensorSpec in = m.model().description().tensor(m.circuit().inputTensor());
+      int classes = outputSpec(m).size();
+      List<AuditSample> stored = store.outline(a.auditId());
+      List<AuditSample> revealed = new ArrayList<>();
+      Set<Integer> seen = new HashSet<>();
+      for (int k = 0; k < n; k++) {
+        RevealedSample s = r.getSamples(k);
+        String f = "samples[" + k + "]";
+        if (s.getIndex() >= a.sampleCount() || !seen.add(s.getIndex())) {
+          throw RequestRejected.invalid(f + ".index: each index below " + a.sampleCount() + " once, not " + s.getIndex());
+        }
+        requireLength(f + ".salt", s.getSalt(), AuditStatements.SALT_BYTES);
+        if (s.getInputCount() != in.size()) {
+          throw RequestRejected.invalid(f + ".input: the model takes " + in.size() + " values, not " + s.getInputCount());
+        }
+        int[] x = Tensors.fromList(s.getInputList());
+        for (int i = 0; i < x.length; i++) {
+          if (x[i] < in.type().min() || x[i] > in.type().max()) {
+            throw RequestRejected.invalid(f + ".input[" + i + "]: " + x[i] + " is outside [" + in.type().min() + ", "
+                + in.type().max() + "]");
+          }
+        }
+        if (s.getLabel() + a.labelOffset() >= classes) {
+          throw RequestRejected.invalid(f + ".label: below " + (classes - a.labelOffset()) + " classes, not " + s.getLabel());
+        }
+        byte[] h = AuditStatements.sampleHash(s.getIndex(), s.getSalt().toByteArray(), Statements.tensorHash(x), s.getLabel());
+        if (!Arrays.equals(h, stored.get(s.getIndex()).sampleHash())) {
+          throw RequestRejected.invalid(f + ": sample " + s.getIndex()
+              + " does not match the buyer's commitment (the test set was altered after it was committed)");
+        }
+        if (!stored.get(s.getIndex()).revealed()) {
+          revealed.add(new AuditSample(s.getIndex(), h, s.getSalt().toByteArray(), x, s.getLabel(), null, null, null));
+        }
+      }
+      if (!revealed.isEmpty()) {
+        long before = stored.stream().filter(AuditSample::revealed).count();
+        AuditRecord.State next = before + revealed.size() == a.sampleCount()
+            ? AuditRecord.State.REVEALED : AuditRecord.State.REVEALING;
+        store.reveal(a.auditId(), revealed, next);
+      }
+      return views.status(store.audit(a.auditId()).orElseThrow());
+    }
+  }
+}
