@@ -1,48 +1,35 @@
 package io.zkaudit.protocols.buyer;
 
 import com.google.protobuf.ByteString;
-import io.grpc.ManagedChannel;
-import io.grpc.StatusRuntimeException;
-import io.zkaudit.hash.Digest32;
-import io.zkaudit.inference.ModelProof;
-import io.zkaudit.proof.InvalidProofException;
-import io.zkaudit.proto.v1.AccuracyAuditGrpc;
 import io.zkaudit.proto.v1.AuditAccess;
 import io.zkaudit.proto.v1.AuditCommitment;
 import io.zkaudit.proto.v1.AuditResult;
 import io.zkaudit.proto.v1.AuditStatus;
 import io.zkaudit.proto.v1.AuditTerms;
 import io.zkaudit.proto.v1.BuyerAuditState;
-import io.zkaudit.proto.v1.ResultStatement;
-import io.zkaudit.proto.v1.RevealRequest;
 import io.zkaudit.proto.v1.RevealedSample;
-import io.zkaudit.proto.v1.SampleProof;
 import io.zkaudit.proto.v1.Verdict;
-import io.zkaudit.proto.v1.VerifiedOutput;
 import io.zkaudit.protocols.AuditStatements;
 import io.zkaudit.protocols.PartyKey;
 import io.zkaudit.protocols.Statements;
 import io.zkaudit.protocols.Tensors;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The buyer's side of the accuracy audit. It commits to its test set, checks the seller's terms,
  * reveals, verifies every proof against the registered verifying key and its own inputs, counts
  * correct predictions from verified outputs only, and signs the result. Its state is two files per
- * audit: {@code <dir>/<audit id>.audit}, a {@link BuyerAuditState} rewritten (atomically) after each
- * step, and {@code <audit id>.outputs}, the verified outputs appended one by one (length-delimited
- * {@link VerifiedOutput}s, so that a long audit is not rewritten per proof). {@link #run} carries
- * an audit on from wherever it stopped, on either side.
+ * audit ({@link AuditStateFiles}), saved after each step; {@link #run} carries an audit on from
+ * wherever it stopped, on either side.
+ *
+ * <p>This class is the entry point and the commitment; the steps live in {@link AuditExchange}
+ * (open, reveal, settle) and {@link AuditProofs} (streaming and verifying proofs), the result in
+ * {@link AuditResults}.
  */
 public final class AuditClient implements AutoCloseable {
   /** A test sample: the quantized model input and its true class. */
@@ -85,15 +72,12 @@ public final class AuditClient implements AutoCloseable {
     }
   }
 
-  /** Reveal requests stay well under the seller's 32 MiB request limit. */
-  static final int MAX_REVEAL_BYTES = 8 << 20;
-
   private final BuyerClient buyer;
-  private final ManagedChannel channel;
-  private final String target;
   private final PartyKey key;
-  private final long deadlineSeconds;
-  private final Path dir;
+  private final AuditChannel channel;
+  private final AuditStateFiles files;
+  private final AuditExchange exchange;
+  private final AuditProofs proofs;
   private final SecureRandom random = new SecureRandom();
 
   /** Plaintext to host:port. */
@@ -104,11 +88,11 @@ public final class AuditClient implements AutoCloseable {
   /** Over a buyer client's connection (plaintext or TLS), with its key; closing this closes it. */
   public AuditClient(BuyerClient buyer, long deadlineSeconds, Path stateDir) {
     this.buyer = buyer;
-    this.channel = buyer.channel();
-    this.target = buyer.target();
     this.key = buyer.key();
-    this.deadlineSeconds = deadlineSeconds;
-    this.dir = stateDir;
+    this.channel = new AuditChannel(buyer.channel(), buyer.target(), key, deadlineSeconds);
+    this.files = new AuditStateFiles(stateDir);
+    this.exchange = new AuditExchange(channel, files);
+    this.proofs = new AuditProofs(channel, files, new AuditResults(key, files));
   }
 
   public BuyerClient buyer() {
@@ -145,7 +129,7 @@ public final class AuditClient implements AutoCloseable {
     c.setBuyerSignature(key.sign(AuditStatements.commitment(c.build())));
     BuyerAuditState state = BuyerAuditState.newBuilder().setCommitment(c).addAllSamples(secrets)
         .setModelName(model.entry().getName()).build();
-    save(state);
+    files.save(state);
     return state;
   }
 
@@ -169,60 +153,12 @@ public final class AuditClient implements AutoCloseable {
 
   /** Sends the commitment and checks the seller's terms: this audit, this model, this buyer, signed by the model's seller. */
   public BuyerAuditState open(BuyerAuditState state, RegisteredModel model) throws BuyerException {
-    AuditCommitment c = state.getCommitment();
-    AuditTerms t = call(() -> stub(deadlineSeconds).open(c));
-    AuditCommitment signed = c.toBuilder().clearSampleHashes().clearBuyerSignature().build();
-    String id = c.getAuditId();
-    if (!t.getAuditId().equals(id)
-        || !Arrays.equals(t.getCommitmentHash().toByteArray(), AuditStatements.hash(AuditStatements.commitment(signed)))
-        || !t.getModelId().equals(c.getModelId()) || !t.getBuyer().equals(key.publicKeyBytes())
-        || t.getSampleCount() != c.getSampleCount() || !t.getTestSetHash().equals(c.getTestSetHash())
-        || t.getLabelOffset() != c.getLabelOffset()) {
-      throw invalid("audit " + id + ": the seller's terms are about another commitment");
-    }
-    if (!t.getSellerSignature().getPublicKey().equals(model.sellerKey())
-        || !PartyKey.verify(t.getSellerSignature(), AuditStatements.terms(t))) {
-      throw invalid("audit " + id + ": the terms are not signed by the seller that registered the model");
-    }
-    if (!(t.getClaimedAccuracy() >= 0 && t.getClaimedAccuracy() <= 1)) {
-      throw invalid("audit " + id + ": a claimed accuracy of " + t.getClaimedAccuracy() + " is not in [0, 1]");
-    }
-    if (t.getDeadlineMillis() <= System.currentTimeMillis()) {
-      throw invalid("audit " + id + ": the terms' deadline has passed");
-    }
-    BuyerAuditState next = state.toBuilder().setTerms(t).build();
-    save(next);
-    return next;
+    return exchange.open(state, model);
   }
 
-  /** Reveals every sample, in requests of at most MAX_REVEAL_BYTES. */
+  /** Reveals every sample, in requests of at most {@link AuditExchange#MAX_REVEAL_BYTES}. */
   public BuyerAuditState reveal(BuyerAuditState state) throws BuyerException {
-    String id = state.getCommitment().getAuditId();
-    List<RevealedSample> batch = new ArrayList<>();
-    int bytes = 0;
-    AuditStatus status = null;
-    for (RevealedSample s : state.getSamplesList()) {
-      if (!batch.isEmpty() && bytes + s.getSerializedSize() > MAX_REVEAL_BYTES) {
-        status = sendReveal(id, batch);
-        batch.clear();
-        bytes = 0;
-      }
-      batch.add(s);
-      bytes += s.getSerializedSize() + 8;
-    }
-    status = sendReveal(id, batch);
-    if (status.getRevealed() != state.getSamplesCount()) {
-      throw invalid("audit " + id + ": the seller counts " + status.getRevealed() + " revealed samples of "
-          + state.getSamplesCount());
-    }
-    BuyerAuditState next = state.toBuilder().setRevealed(true).build();
-    save(next);
-    return next;
-  }
-
-  private AuditStatus sendReveal(String id, List<RevealedSample> batch) throws BuyerException {
-    RevealRequest r = RevealRequest.newBuilder().setAccess(access(id, 0)).addAllSamples(batch).build();
-    return call(() -> stub(deadlineSeconds).reveal(r));
+    return exchange.reveal(state);
   }
 
   /**
@@ -232,119 +168,7 @@ public final class AuditClient implements AutoCloseable {
    */
   public BuyerAuditState proveAndVerify(BuyerAuditState state, RegisteredModel model, Progress progress)
       throws BuyerException {
-    AuditTerms t = state.getTerms();
-    int n = t.getSampleCount();
-    int from = state.getVerifiedCount();
-    int correct = countCorrect(state);
-    if (from < n) {
-      long wait = Math.max(deadlineSeconds, (t.getDeadlineMillis() - System.currentTimeMillis()) / 1000 + 60);
-      Iterator<SampleProof> proofs;
-      // Cancelled when this method returns, so a seller whose proof failed stops proving the rest.
-      io.grpc.Context.CancellableContext call = io.grpc.Context.current().withCancellation();
-      io.grpc.Context previous = call.attach();
-      try {
-        proofs = stub(wait).prove(access(t.getAuditId(), from));
-        while (from < n) {
-          if (!proofs.hasNext()) {
-            break;
-          }
-          SampleProof p = proofs.next();
-          String failure = check(state, model, p, from);
-          if (failure != null) {
-            return fail(state, failure);
-          }
-          RevealedSample s = state.getSamples(from);
-          boolean right = AuditStatements.predictedClass(Tensors.fromList(p.getOutputList()), t.getLabelOffset())
-              == s.getLabel();
-          if (right) {
-            correct++;
-          }
-          VerifiedOutput v = VerifiedOutput.newBuilder().setIndex(from).addAllOutput(p.getOutputList()).build();
-          append(t.getAuditId(), v);
-          state = state.toBuilder().addVerified(v).build();
-          from++;
-          progress.verified(p.getIndex(), from, n, right);
-        }
-      } catch (StatusRuntimeException e) {
-        if (System.currentTimeMillis() > t.getDeadlineMillis()) {
-          return fail(state, "sample " + from + " was not proven by the deadline (" + describe(e) + ")");
-        }
-        throw failure(e);
-      } finally {
-        call.detach(previous);
-        call.cancel(null);
-      }
-      if (from < n) {
-        if (System.currentTimeMillis() > t.getDeadlineMillis()) {
-          return fail(state, "sample " + from + " was not proven by the deadline");
-        }
-        throw new BuyerException(BuyerException.Reason.UNREACHABLE, "audit " + t.getAuditId() + ": the seller at "
-            + target + " stopped after " + from + " of " + n + " proofs; run the audit again to resume");
-      }
-    }
-    Verdict v = AuditStatements.verdict(correct, n, t.getClaimedAccuracy());
-    return signResult(state, n, correct, v, "");
-  }
-
-  /** Why a proof does not count, or null if it verifies for this sample. */
-  private static String check(BuyerAuditState state, RegisteredModel model, SampleProof p, int index) {
-    if (p.getIndex() != index) {
-      return "the seller sent the proof of sample " + p.getIndex() + " where sample " + index + " was due";
-    }
-    if (p.getProvenAtMillis() > state.getTerms().getDeadlineMillis()) {
-      return "sample " + index + " was proven after the deadline";
-    }
-    int[] input = Tensors.fromList(state.getSamples(index).getInputList());
-    ModelProof proof;
-    try {
-      proof = ModelProof.decode(p.getProof().toByteArray());
-    } catch (InvalidProofException | RuntimeException e) {
-      return "sample " + index + ": invalid proof: " + e.getMessage();
-    }
-    if (!proof.model().equals(new Digest32(model.id().toByteArray()))) {
-      return "sample " + index + ": the proof is for another model";
-    }
-    if (!Arrays.equals(proof.inputHash().bytes(), Statements.tensorHash(input))) {
-      return "sample " + index + ": the proof is about another input";
-    }
-    int[] verified;
-    try {
-      verified = model.verifier().verify(proof, input);
-    } catch (InvalidProofException | RuntimeException e) {
-      return "sample " + index + ": invalid proof: " + e.getMessage();
-    }
-    if (!Arrays.equals(verified, Tensors.fromList(p.getOutputList()))) {
-      return "sample " + index + ": the proven output differs from the stated output";
-    }
-    return null;
-  }
-
-  private static int countCorrect(BuyerAuditState state) {
-    int correct = 0;
-    for (VerifiedOutput v : state.getVerifiedList()) {
-      if (AuditStatements.predictedClass(Tensors.fromList(v.getOutputList()), state.getTerms().getLabelOffset())
-          == state.getSamples(v.getIndex()).getLabel()) {
-        correct++;
-      }
-    }
-    return correct;
-  }
-
-  private BuyerAuditState fail(BuyerAuditState state, String reason) {
-    String r = reason.length() > 500 ? reason.substring(0, 500) : reason;
-    return signResult(state, state.getVerifiedCount(), countCorrect(state), Verdict.PROOF_FAILED, r);
-  }
-
-  private BuyerAuditState signResult(BuyerAuditState state, int verified, int correct, Verdict v, String reason) {
-    AuditTerms t = state.getTerms();
-    ResultStatement s = ResultStatement.newBuilder().setAuditId(t.getAuditId())
-        .setTermsHash(ByteString.copyFrom(AuditStatements.hash(AuditStatements.terms(t))))
-        .setSamples(t.getSampleCount()).setVerified(verified).setCorrect(correct).setVerdict(v).setReason(reason).build();
-    AuditResult result = AuditResult.newBuilder().setStatement(s).setBuyerSignature(key.sign(AuditStatements.result(s)))
-        .build();
-    BuyerAuditState next = state.toBuilder().setResult(result).build();
-    save(next);
-    return next;
+    return proofs.proveAndVerify(state, model, progress);
   }
 
   /**
@@ -353,47 +177,20 @@ public final class AuditClient implements AutoCloseable {
    * buyer's signature and the stored reason even if the seller cannot be reached.
    */
   public BuyerAuditState settle(BuyerAuditState state) throws BuyerException {
-    AuditResult mine = state.getResult();
-    AuditResult back;
-    try {
-      back = call(() -> stub(deadlineSeconds).settle(mine));
-    } catch (BuyerException e) {
-      if (mine.getStatement().getVerdict() == Verdict.PROOF_FAILED) {
-        return state;
-      }
-      throw e;
-    }
-    if (mine.getStatement().getVerdict() == Verdict.PROOF_FAILED) {
-      return state;
-    }
-    if (!back.getStatement().equals(mine.getStatement()) || !back.hasSellerSignature()
-        || !back.getSellerSignature().getPublicKey().equals(state.getTerms().getSellerSignature().getPublicKey())
-        || !PartyKey.verify(back.getSellerSignature(), AuditStatements.result(mine.getStatement()))) {
-      throw invalid("audit " + mine.getStatement().getAuditId() + ": the seller did not countersign the result");
-    }
-    BuyerAuditState next = state.toBuilder().setResult(mine.toBuilder().setSellerSignature(back.getSellerSignature()))
-        .build();
-    save(next);
-    return next;
+    return exchange.settle(state);
   }
 
   public AuditStatus status(String auditId) throws BuyerException {
-    return call(() -> stub(deadlineSeconds).status(access(auditId, 0)));
+    return channel.call(() -> channel.stub().status(channel.access(auditId, 0)));
   }
 
   /** A signed, fresh access to one of this buyer's audits. */
   public AuditAccess access(String auditId, int from) {
-    AuditAccess a = AuditAccess.newBuilder().setAuditId(auditId).setFromIndex(from)
-        .setRequestedAtMillis(System.currentTimeMillis()).build();
-    return a.toBuilder().setBuyerSignature(key.sign(AuditStatements.access(a))).build();
+    return channel.access(auditId, from);
   }
 
   public Path file(String auditId) {
-    return dir.resolve(auditId + ".audit");
-  }
-
-  private Path outputsFile(String auditId) {
-    return dir.resolve(auditId + ".outputs");
+    return files.file(auditId);
   }
 
   /**
@@ -401,84 +198,7 @@ public final class AuditClient implements AutoCloseable {
    * outputs in order (a record cut short by a crash, and anything after it, is verified again).
    */
   public BuyerAuditState load(String auditId) throws IOException {
-    BuyerAuditState.Builder b = BuyerAuditState.parseFrom(Files.readAllBytes(file(auditId))).toBuilder().clearVerified();
-    Path outputs = outputsFile(auditId);
-    if (!b.hasResult() && Files.exists(outputs)) {
-      try (var in = new java.io.BufferedInputStream(Files.newInputStream(outputs))) {
-        while (b.getVerifiedCount() < b.getCommitment().getSampleCount()) {
-          VerifiedOutput v;
-          try {
-            v = VerifiedOutput.parseDelimitedFrom(in);
-          } catch (IOException truncated) {
-            break;
-          }
-          if (v == null || v.getIndex() != b.getVerifiedCount()) {
-            break;
-          }
-          b.addVerified(v);
-        }
-      }
-    }
-    return b.build();
-  }
-
-  private void append(String auditId, VerifiedOutput v) {
-    try (var out = Files.newOutputStream(outputsFile(auditId), java.nio.file.StandardOpenOption.CREATE,
-        java.nio.file.StandardOpenOption.APPEND)) {
-      v.writeDelimitedTo(out);
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException("cannot write the audit's outputs in " + dir + ": " + e.getMessage(), e);
-    }
-  }
-
-  /**
-   * Written to a temporary file and moved into place, so a crash leaves the previous state whole;
-   * the verified outputs live in their own file.
-   */
-  private void save(BuyerAuditState state) {
-    try {
-      Files.createDirectories(dir);
-      Path f = file(state.getCommitment().getAuditId());
-      Path tmp = f.resolveSibling(f.getFileName() + ".tmp");
-      Files.write(tmp, state.toBuilder().clearVerified().build().toByteArray());
-      Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException("cannot write the audit state in " + dir + ": " + e.getMessage(), e);
-    }
-  }
-
-  private AccuracyAuditGrpc.AccuracyAuditBlockingStub stub(long seconds) {
-    return AccuracyAuditGrpc.newBlockingStub(channel).withDeadlineAfter(seconds, TimeUnit.SECONDS);
-  }
-
-  private interface Rpc<T> {
-    T call();
-  }
-
-  private <T> T call(Rpc<T> rpc) throws BuyerException {
-    try {
-      return rpc.call();
-    } catch (StatusRuntimeException e) {
-      throw failure(e);
-    }
-  }
-
-  private BuyerException failure(StatusRuntimeException e) {
-    var code = e.getStatus().getCode();
-    boolean unreachable = code == io.grpc.Status.Code.UNAVAILABLE || code == io.grpc.Status.Code.DEADLINE_EXCEEDED;
-    if (unreachable) {
-      return new BuyerException(BuyerException.Reason.UNREACHABLE, "no answer from the seller at " + target + ": "
-          + describe(e), e);
-    }
-    return new BuyerException(BuyerException.Reason.REFUSED, "the seller at " + target + " refused: " + describe(e), e);
-  }
-
-  private static String describe(StatusRuntimeException e) {
-    return e.getStatus().getDescription() == null ? e.getStatus().getCode().name() : e.getStatus().getDescription();
-  }
-
-  private static BuyerException invalid(String message) {
-    return new BuyerException(BuyerException.Reason.INVALID_ANSWER, message);
+    return files.load(auditId);
   }
 
   @Override
