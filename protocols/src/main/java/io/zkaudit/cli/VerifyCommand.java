@@ -55,8 +55,11 @@ final class VerifyCommand implements Callable<Integer> {
       throw CliException.usage(vkFile + ": " + e.getMessage());
     }
     int[] x = input == null ? null : ProofInputs.read(input, vk.description().tensor(verifier.circuit().inputTensor()));
+    boolean zeroKnowledge;
     try {
-      output = verifier.verify(ModelProof.decode(proofBytes), x);
+      ModelProof proof = ModelProof.decode(proofBytes);
+      zeroKnowledge = proof.zeroKnowledge();
+      output = verifier.verify(proof, x);
     } catch (InvalidProofException e) {
       System.out.println("invalid proof: " + e.getMessage());
       return Main.EXIT_INVALID;
@@ -65,6 +68,9 @@ final class VerifyCommand implements Callable<Integer> {
     TensorSpec outSpec = vk.description().tensor(verifier.circuit().outputTensor());
     List<String> names = Labels.forOutput(outSpec.size(), labels, vk.description().name());
     System.out.printf(Locale.ROOT, "valid proof (%.1f ms) for model %s%n", ms, vk.digest().hex());
+    System.out.println(zeroKnowledge
+        ? "  zero-knowledge proof (masked sumchecks and padding; what it still reveals: docs/zero-knowledge.md)"
+        : "  proof without zero knowledge (made with --no-zk: it reveals evaluations of the witness)");
     System.out.println(input == null
         ? "  about the input committed in the proof (pass --input to check which input it is)"
         : "  about input " + input.getFileName());

@@ -73,6 +73,18 @@ class ProofCommandsTest {
     Run noInput = run("verify", "--vk", vk.toString(), "--proof", proof.toString());
     assertEquals(0, noInput.code(), noInput.out() + noInput.err());
     assertTrue(noInput.out().contains("pass --input"), noInput.out());
+    assertTrue(v.out().contains("zero-knowledge proof"), v.out());
+  }
+
+  @Test
+  void aProofWithoutZeroKnowledgeSaysSo() {
+    Path plain = tmp.resolve("cat-plain.proof");
+    Run p = run("prove", "--model", model.toString(), "--input", cat.toString(), "--out", plain.toString(), "--no-zk");
+    assertEquals(0, p.code(), p.err());
+    assertTrue(p.out().contains("no zero knowledge"), p.out());
+    Run v = run("verify", "--vk", vk.toString(), "--proof", plain.toString(), "--input", cat.toString());
+    assertEquals(0, v.code(), v.out() + v.err());
+    assertTrue(v.out().contains("without zero knowledge"), v.out());
   }
 
   @Test
