@@ -2,7 +2,6 @@ package io.zkaudit.protocols.seller;
 
 import io.zkaudit.protocols.Tensors;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -17,25 +16,25 @@ import java.util.Optional;
  * owns its queries; each method is one transaction, as there.
  */
 public final class AuditStore implements AutoCloseable {
+  private final Transactions tx;
   private final Connection db;
 
-  private AuditStore(Connection db) {
-    this.db = db;
+  private AuditStore(Transactions tx) {
+    this.tx = tx;
+    this.db = tx.connection();
   }
 
   /** Opens after SellerStore.open on the same URL has run the migrations. */
   public static AuditStore open(String jdbcUrl) {
     try {
-      Connection c = DriverManager.getConnection(jdbcUrl);
-      c.setAutoCommit(false);
-      return new AuditStore(c);
+      return new AuditStore(Transactions.connect(jdbcUrl, "seller database (audits)"));
     } catch (SQLException e) {
       throw new StoreException("cannot open the seller database " + jdbcUrl + " for audits: " + e.getMessage(), e);
     }
   }
 
   public synchronized void insert(AuditRecord a, List<byte[]> sampleHashes) {
-    run(() -> {
+    tx.run(() -> {
       try (PreparedStatement p = db.prepareStatement("INSERT INTO audits (audit_id, model_id, buyer, status,"
           + " sample_count, test_set_hash, label_offset, requested_at, buyer_signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
         p.setString(1, a.auditId());
@@ -84,7 +83,7 @@ public final class AuditStore implements AutoCloseable {
 
   /** Stores revealed samples and the state they lead to, together. */
   public synchronized void reveal(String auditId, List<AuditSample> samples, AuditRecord.State next) {
-    run(() -> {
+    tx.run(() -> {
       try (PreparedStatement p = db.prepareStatement(
           "UPDATE audit_samples SET salt = ?, input = ?, label = ? WHERE audit_id = ? AND position = ?")) {
         for (AuditSample s : samples) {
@@ -136,7 +135,7 @@ public final class AuditStore implements AutoCloseable {
   }
 
   public synchronized Optional<AuditRecord> audit(String auditId) {
-    return run(() -> {
+    return tx.run(() -> {
       try (PreparedStatement p = db.prepareStatement("SELECT model_id, buyer, status, sample_count, test_set_hash,"
           + " label_offset, requested_at, buyer_signature, claimed_accuracy, stake, deadline, terms_signed_at,"
           + " seller_signature, result_verified, result_correct, result_verdict, result_reason, result_buyer_sig,"
@@ -161,7 +160,7 @@ public final class AuditStore implements AutoCloseable {
 
   /** Audits revealed but not fully proven (REVEALED or PROVING), oldest first. */
   public synchronized List<AuditRecord> unfinished() {
-    List<String> ids = run(() -> {
+    List<String> ids = tx.run(() -> {
       List<String> out = new ArrayList<>();
       try (PreparedStatement p = db.prepareStatement(
           "SELECT audit_id FROM audits WHERE status IN ('REVEALED', 'PROVING') ORDER BY requested_at")) {
@@ -182,7 +181,7 @@ public final class AuditStore implements AutoCloseable {
 
   /** One sample with everything known of it (its input and proof may be megabytes: one at a time). */
   public synchronized AuditSample sample(String auditId, int index) {
-    return run(() -> {
+    return tx.run(() -> {
       try (PreparedStatement p = db.prepareStatement("SELECT position, sample_hash, salt, input, label, output, proof,"
           + " proven_at FROM audit_samples WHERE audit_id = ? AND position = ?")) {
         p.setString(1, auditId);
@@ -199,7 +198,7 @@ public final class AuditStore implements AutoCloseable {
 
   /** What the seller checks a reveal against and counts with, without inputs and proofs: hash, label, output. */
   public synchronized List<AuditSample> outline(String auditId) {
-    return run(() -> {
+    return tx.run(() -> {
       List<AuditSample> out = new ArrayList<>();
       try (PreparedStatement p = db.prepareStatement("SELECT position, sample_hash, salt, NULL, label, output, NULL,"
           + " proven_at FROM audit_samples WHERE audit_id = ? ORDER BY position")) {
@@ -227,15 +226,7 @@ public final class AuditStore implements AutoCloseable {
 
   @Override
   public synchronized void close() {
-    try {
-      db.close();
-    } catch (SQLException e) {
-      throw new StoreException("cannot close the seller database: " + e.getMessage(), e);
-    }
-  }
-
-  private interface Work<T> {
-    T run() throws SQLException;
+    tx.close();
   }
 
   private interface Binder {
@@ -243,27 +234,12 @@ public final class AuditStore implements AutoCloseable {
   }
 
   private void update(String sql, Binder binder) {
-    run(() -> {
+    tx.run(() -> {
       try (PreparedStatement p = db.prepareStatement(sql)) {
         binder.bind(p);
         p.executeUpdate();
       }
       return null;
     });
-  }
-
-  private <T> T run(Work<T> work) {
-    try {
-      T result = work.run();
-      db.commit();
-      return result;
-    } catch (SQLException e) {
-      try {
-        db.rollback();
-      } catch (SQLException suppressed) {
-        e.addSuppressed(suppressed);
-      }
-      throw new StoreException("seller database (audits): " + e.getMessage(), e);
-    }
   }
 }

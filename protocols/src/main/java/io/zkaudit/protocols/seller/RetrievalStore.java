@@ -9,7 +9,6 @@ import io.zkaudit.proto.v1.Signature;
 import io.zkaudit.protocols.Statements;
 import io.zkaudit.protocols.Tensors;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -23,18 +22,18 @@ import java.util.Optional;
  * {@link SellerStore} has migrated it; every method is one transaction under the store's lock.
  */
 public final class RetrievalStore implements AutoCloseable {
+  private final Transactions tx;
   private final Connection db;
 
-  private RetrievalStore(Connection db) {
-    this.db = db;
+  private RetrievalStore(Transactions tx) {
+    this.tx = tx;
+    this.db = tx.connection();
   }
 
   /** Opens a connection to a database that SellerStore.open has already migrated. */
   public static RetrievalStore open(String jdbcUrl) {
     try {
-      Connection c = DriverManager.getConnection(jdbcUrl);
-      c.setAutoCommit(false);
-      return new RetrievalStore(c);
+      return new RetrievalStore(Transactions.connect(jdbcUrl, "seller database"));
     } catch (SQLException e) {
       throw new StoreException("cannot open the seller database " + jdbcUrl + ": " + e.getMessage(), e);
     }
@@ -44,7 +43,7 @@ public final class RetrievalStore implements AutoCloseable {
   public record ItemProof(int[] output, byte[] proof) {}
 
   public synchronized void putItemSet(ItemSet set, List<ItemRecord> items) {
-    run(() -> {
+    tx.run(() -> {
       ItemSetStatement s = set.getStatement();
       try (PreparedStatement p = db.prepareStatement("INSERT INTO item_sets (item_set_id, name, item_count,"
           + " values_per_item, merkle_root, seller_signature, seller_key, committed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
@@ -74,11 +73,11 @@ public final class RetrievalStore implements AutoCloseable {
   }
 
   public synchronized Optional<ItemSet> itemSet(byte[] itemSetId) {
-    return run(() -> itemSets("WHERE item_set_id = ?", itemSetId).stream().findFirst());
+    return tx.run(() -> itemSets("WHERE item_set_id = ?", itemSetId).stream().findFirst());
   }
 
   public synchronized List<ItemSet> itemSets() {
-    return run(() -> itemSets("", null));
+    return tx.run(() -> itemSets("", null));
   }
 
   private List<ItemSet> itemSets(String where, byte[] id) throws SQLException {
@@ -105,7 +104,7 @@ public final class RetrievalStore implements AutoCloseable {
   }
 
   public synchronized ItemRecord item(byte[] itemSetId, int position) {
-    return run(() -> {
+    return tx.run(() -> {
       try (PreparedStatement p = db.prepareStatement(
           "SELECT name, tensor FROM items WHERE item_set_id = ? AND position = ?")) {
         p.setBytes(1, itemSetId);
@@ -121,7 +120,7 @@ public final class RetrievalStore implements AutoCloseable {
   }
 
   public synchronized void putQuery(QueryRequest q) {
-    run(() -> {
+    tx.run(() -> {
       try (PreparedStatement p = db.prepareStatement("INSERT INTO retrieval_queries (query_id, buyer, item_set_id,"
           + " model_id, request, requested_at, status) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
         p.setString(1, q.getQueryId());
@@ -138,7 +137,7 @@ public final class RetrievalStore implements AutoCloseable {
   }
 
   public synchronized Optional<QueryRecord> query(String queryId) {
-    return run(() -> {
+    return tx.run(() -> {
       try (PreparedStatement p = db.prepareStatement(
           "SELECT request, status, done_at FROM retrieval_queries WHERE query_id = ?")) {
         p.setString(1, queryId);
@@ -162,7 +161,7 @@ public final class RetrievalStore implements AutoCloseable {
 
   /** The requests of queries not yet answered in full, oldest first. */
   public synchronized List<QueryRequest> openQueries() {
-    return run(() -> {
+    return tx.run(() -> {
       List<QueryRequest> out = new ArrayList<>();
       try (PreparedStatement p = db.prepareStatement(
           "SELECT query_id, request FROM retrieval_queries WHERE status = ? ORDER BY requested_at, query_id")) {
@@ -182,7 +181,7 @@ public final class RetrievalStore implements AutoCloseable {
   }
 
   public synchronized void closeQuery(String queryId, long doneAt) {
-    run(() -> {
+    tx.run(() -> {
       try (PreparedStatement p = db.prepareStatement(
           "UPDATE retrieval_queries SET status = ?, done_at = ? WHERE query_id = ? AND status = ?")) {
         p.setString(1, QueryRecord.Status.DONE.name());
@@ -196,7 +195,7 @@ public final class RetrievalStore implements AutoCloseable {
   }
 
   public synchronized Optional<ItemProof> proof(byte[] modelId, byte[] itemSetId, int position) {
-    return run(() -> {
+    return tx.run(() -> {
       try (PreparedStatement p = db.prepareStatement(
           "SELECT output, proof FROM item_proofs WHERE model_id = ? AND item_set_id = ? AND position = ?")) {
         p.setBytes(1, modelId);
@@ -211,7 +210,7 @@ public final class RetrievalStore implements AutoCloseable {
 
   /** Stores a proof unless one is stored already (two queries may prove the same item at once). */
   public synchronized void putProof(byte[] modelId, byte[] itemSetId, int position, ItemProof proof) {
-    run(() -> {
+    tx.run(() -> {
       try (PreparedStatement check = db.prepareStatement(
           "SELECT 1 FROM item_proofs WHERE model_id = ? AND item_set_id = ? AND position = ?")) {
         check.setBytes(1, modelId);
@@ -238,7 +237,7 @@ public final class RetrievalStore implements AutoCloseable {
 
   /** How many items of the set have a stored proof by this model (for tests and progress). */
   public synchronized int provenCount(byte[] modelId, byte[] itemSetId) {
-    return run(() -> {
+    return tx.run(() -> {
       try (PreparedStatement p = db.prepareStatement(
           "SELECT COUNT(*) FROM item_proofs WHERE model_id = ? AND item_set_id = ?")) {
         p.setBytes(1, modelId);
@@ -253,30 +252,6 @@ public final class RetrievalStore implements AutoCloseable {
 
   @Override
   public synchronized void close() {
-    try {
-      db.close();
-    } catch (SQLException e) {
-      throw new StoreException("cannot close the seller database: " + e.getMessage(), e);
-    }
-  }
-
-  private interface Work<T> {
-    T run() throws SQLException;
-  }
-
-  /** One transaction: committed whole, or rolled back and reported as a StoreException. */
-  private <T> T run(Work<T> work) {
-    try {
-      T result = work.run();
-      db.commit();
-      return result;
-    } catch (SQLException e) {
-      try {
-        db.rollback();
-      } catch (SQLException suppressed) {
-        e.addSuppressed(suppressed);
-      }
-      throw new StoreException("seller database: " + e.getMessage(), e);
-    }
+    tx.close();
   }
 }

@@ -8,7 +8,6 @@ import io.zkaudit.proto.v1.Signature;
 import io.zkaudit.proto.v1.SignedAnswer;
 import io.zkaudit.protocols.Tensors;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -25,10 +24,12 @@ import org.flywaydb.core.Flyway;
  * next to its proofs, and one connection keeps an embedded database open for the store's life.
  */
 public final class SellerStore implements AutoCloseable {
+  private final Transactions tx;
   private final Connection db;
 
-  private SellerStore(Connection db) {
-    this.db = db;
+  private SellerStore(Transactions tx) {
+    this.tx = tx;
+    this.db = tx.connection();
   }
 
   /** The default: an H2 file database under the given path prefix (H2 appends .mv.db). */
@@ -43,16 +44,14 @@ public final class SellerStore implements AutoCloseable {
       // at V4 takes V3 (or V2) late instead of refusing to open.
       Flyway.configure().dataSource(jdbcUrl, null, null).locations("classpath:db/migration").outOfOrder(true)
           .load().migrate();
-      Connection c = DriverManager.getConnection(jdbcUrl);
-      c.setAutoCommit(false);
-      return new SellerStore(c);
+      return new SellerStore(Transactions.connect(jdbcUrl, "seller database"));
     } catch (SQLException | RuntimeException e) {
       throw new StoreException("cannot open the seller database " + jdbcUrl + ": " + e.getMessage(), e);
     }
   }
 
   public synchronized void putModel(ModelEntry m) {
-    run(() -> {
+    tx.run(() -> {
       try (PreparedStatement p = db.prepareStatement("INSERT INTO models (model_id, name, description_digest,"
           + " verifying_key, seller_signature, seller_key, registered_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
         p.setBytes(1, m.getModelId().toByteArray());
@@ -81,14 +80,14 @@ public final class SellerStore implements AutoCloseable {
   }
 
   public synchronized Optional<ModelEntry> model(byte[] modelId) {
-    return run(() -> {
+    return tx.run(() -> {
       List<ModelEntry> found = models("WHERE model_id = ?", modelId);
       return found.stream().findFirst();
     });
   }
 
   public synchronized List<ModelEntry> models() {
-    return run(() -> models("", null));
+    return tx.run(() -> models("", null));
   }
 
   private List<ModelEntry> models(String where, byte[] id) throws SQLException {
@@ -131,7 +130,7 @@ public final class SellerStore implements AutoCloseable {
   }
 
   public synchronized void putAnswer(StoredAnswer a) {
-    run(() -> {
+    tx.run(() -> {
       AnswerStatement s = a.signed().getStatement();
       try (PreparedStatement p = db.prepareStatement("INSERT INTO answers (answer_id, model_id, buyer, input,"
           + " input_hash, output, output_hash, seller_signature, proof, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
@@ -152,7 +151,7 @@ public final class SellerStore implements AutoCloseable {
   }
 
   public synchronized void setProof(String answerId, byte[] proof) {
-    run(() -> {
+    tx.run(() -> {
       try (PreparedStatement p = db.prepareStatement("UPDATE answers SET proof = ? WHERE answer_id = ?")) {
         p.setBytes(1, proof);
         p.setString(2, answerId);
@@ -164,7 +163,7 @@ public final class SellerStore implements AutoCloseable {
 
   /** The answer with the seller's public key filled in (the store keeps one seller key per model). */
   public synchronized Optional<StoredAnswer> answer(String answerId) {
-    return run(() -> {
+    return tx.run(() -> {
       try (PreparedStatement p = db.prepareStatement("SELECT a.answer_id, a.model_id, a.buyer, a.input, a.input_hash,"
           + " a.output, a.output_hash, a.seller_signature, a.proof, a.created_at, m.seller_key"
           + " FROM answers a JOIN models m ON a.model_id = m.model_id WHERE a.answer_id = ?")) {
@@ -194,7 +193,7 @@ public final class SellerStore implements AutoCloseable {
   }
 
   public synchronized void putContest(ContestRecord c, byte[] buyerSignature) {
-    run(() -> {
+    tx.run(() -> {
       try (PreparedStatement p = db.prepareStatement("INSERT INTO contests (contest_id, buyer, requested_at, deadline,"
           + " status, proven_at, buyer_signature) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
         p.setString(1, c.contestId());
@@ -220,7 +219,7 @@ public final class SellerStore implements AutoCloseable {
   }
 
   public synchronized void closeContest(String contestId, ContestRecord.Status status, long provenAt) {
-    run(() -> {
+    tx.run(() -> {
       try (PreparedStatement p = db.prepareStatement("UPDATE contests SET status = ?, proven_at = ? WHERE contest_id = ?")) {
         p.setString(1, status.name());
         p.setLong(2, provenAt);
@@ -232,7 +231,7 @@ public final class SellerStore implements AutoCloseable {
   }
 
   public synchronized Optional<ContestRecord> contest(String contestId) {
-    return run(() -> {
+    return tx.run(() -> {
       List<String> ids = new ArrayList<>();
       try (PreparedStatement p = db.prepareStatement(
           "SELECT answer_id FROM contest_answers WHERE contest_id = ? ORDER BY position")) {
@@ -263,7 +262,7 @@ public final class SellerStore implements AutoCloseable {
 
   /** The on-chain id under which this seller registered the model in {@code registry}. */
   public synchronized Optional<Long> chainModel(String registry, byte[] modelId) {
-    return run(() -> {
+    return tx.run(() -> {
       try (PreparedStatement p = db.prepareStatement(
           "SELECT chain_model FROM chain_models WHERE registry = ? AND model_id = ?")) {
         p.setString(1, registry);
@@ -276,7 +275,7 @@ public final class SellerStore implements AutoCloseable {
   }
 
   public synchronized void putChainModel(String registry, byte[] modelId, long chainModel) {
-    run(() -> {
+    tx.run(() -> {
       try (PreparedStatement p = db.prepareStatement(
           "INSERT INTO chain_models (registry, model_id, chain_model) VALUES (?, ?, ?)")) {
         p.setString(1, registry);
@@ -290,7 +289,7 @@ public final class SellerStore implements AutoCloseable {
 
   /** Records that an answer was co-signed for an on-chain order (after {@link #putAnswer}). */
   public synchronized void putChainAnswer(String answerId, String escrow, long orderId, byte[] signature) {
-    run(() -> {
+    tx.run(() -> {
       try (PreparedStatement p = db.prepareStatement(
           "INSERT INTO chain_answers (answer_id, escrow, order_id, chain_signature) VALUES (?, ?, ?, ?)")) {
         p.setString(1, answerId);
@@ -305,7 +304,7 @@ public final class SellerStore implements AutoCloseable {
 
   /** The answer an on-chain contest names: given for that order, with those input and output hashes. */
   public synchronized Optional<String> chainAnswerId(String escrow, long orderId, byte[] inputHash, byte[] outputHash) {
-    return run(() -> {
+    return tx.run(() -> {
       try (PreparedStatement p = db.prepareStatement("SELECT a.answer_id FROM chain_answers c JOIN answers a"
           + " ON a.answer_id = c.answer_id WHERE c.escrow = ? AND c.order_id = ? AND a.input_hash = ?"
           + " AND a.output_hash = ? ORDER BY a.created_at LIMIT 1")) {
@@ -327,7 +326,7 @@ public final class SellerStore implements AutoCloseable {
    * {@code forgetBefore} are dropped first: requests that old are refused by their time.
    */
   public synchronized boolean useNonce(byte[] buyer, String nonce, long requestedAt, long forgetBefore) {
-    return run(() -> {
+    return tx.run(() -> {
       try (PreparedStatement p = db.prepareStatement("DELETE FROM request_nonces WHERE requested_at < ?")) {
         p.setLong(1, forgetBefore);
         p.executeUpdate();
@@ -357,7 +356,7 @@ public final class SellerStore implements AutoCloseable {
 
   /** Contests stored but not finished (the seller stopped mid-contest), oldest first. */
   public synchronized List<String> openContests() {
-    return run(() -> {
+    return tx.run(() -> {
       List<String> ids = new ArrayList<>();
       try (PreparedStatement p = db.prepareStatement(
           "SELECT contest_id FROM contests WHERE status = 'OPEN' ORDER BY requested_at, contest_id")) {
@@ -373,30 +372,6 @@ public final class SellerStore implements AutoCloseable {
 
   @Override
   public synchronized void close() {
-    try {
-      db.close();
-    } catch (SQLException e) {
-      throw new StoreException("cannot close the seller database: " + e.getMessage(), e);
-    }
-  }
-
-  private interface Work<T> {
-    T run() throws SQLException;
-  }
-
-  /** One transaction: committed whole, or rolled back and reported as a StoreException. */
-  private <T> T run(Work<T> work) {
-    try {
-      T result = work.run();
-      db.commit();
-      return result;
-    } catch (SQLException e) {
-      try {
-        db.rollback();
-      } catch (SQLException suppressed) {
-        e.addSuppressed(suppressed);
-      }
-      throw new StoreException("seller database: " + e.getMessage(), e);
-    }
+    tx.close();
   }
 }
