@@ -19,6 +19,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -33,11 +34,7 @@ import picocli.CommandLine.Spec;
 final class AuditCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--host", defaultValue = "localhost", description = "the seller (default ${DEFAULT-VALUE})")
-  String host;
-
-  @Option(names = "--port", required = true, description = "the seller's port")
-  int port;
+  @Mixin SellerAddress seller;
 
   @Option(names = "--dataset", defaultValue = "cifar10",
       description = "cifar10, imagenet, mnist or a directory <dir>/<class index>/<image> (default ${DEFAULT-VALUE})")
@@ -63,9 +60,6 @@ final class AuditCommand implements Callable<Integer> {
       description = "where the buyer keeps each audit's state, to resume it (default ${DEFAULT-VALUE})")
   Path stateDir;
 
-  @Option(names = "--tls-ca", description = "talk TLS, trusting the seller's certificate if signed by this CA (PEM)")
-  Path tlsCa;
-
   @Option(names = "--timeout", defaultValue = "300", description = "seconds to wait for each answer of the seller (default ${DEFAULT-VALUE})")
   long timeout;
 
@@ -74,16 +68,14 @@ final class AuditCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (port < 1 || port > 65535) {
-      throw CliException.usage("--port must be between 1 and 65535");
-    }
+    seller.check();
     if (labelOffset != null && labelOffset < 0) {
       throw CliException.usage("--label-offset must be 0 or more");
     }
     PrintWriter out = spec.commandLine().getOut();
     PartyKey key = KeyFiles.loadOrCreate(keyFile);
     long t0 = System.nanoTime();
-    try (AuditClient client = new AuditClient(Tls.client(host, port, key, timeout, tlsCa), timeout, stateDir)) {
+    try (AuditClient client = new AuditClient(seller.connect(key, timeout), timeout, stateDir)) {
       BuyerAuditState state;
       RegisteredModel model;
       String setName;

@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -38,11 +39,7 @@ final class BuyerCommand implements Runnable {
   static final class Predict implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--host", defaultValue = "localhost", description = "the seller (default ${DEFAULT-VALUE})")
-    String host;
-
-    @Option(names = "--port", required = true, description = "the seller's port")
-    int port;
+    @Mixin SellerAddress seller;
 
     @Option(names = "--input", required = true, description = "image (.jpg/.png/.bmp) or tensor (.npy/.json)")
     Path input;
@@ -70,9 +67,6 @@ final class BuyerCommand implements Runnable {
         description = "where signed answers are kept (default ${DEFAULT-VALUE})")
     Path answers;
 
-    @Option(names = "--tls-ca", description = "talk TLS, trusting the seller's certificate if signed by this CA (PEM)")
-    Path tlsCa;
-
     @Option(names = "--order", defaultValue = "0",
         description = "with --signed: an order paid on-chain ('buyer escrow pay'); the answer can then be contested on-chain")
     long order;
@@ -81,9 +75,7 @@ final class BuyerCommand implements Runnable {
 
     @Override
     public Integer call() throws java.io.IOException {
-      if (port < 1 || port > 65535) {
-        throw CliException.usage("--port must be between 1 and 65535");
-      }
+      seller.check();
       PrintWriter out = spec.commandLine().getOut();
       PartyKey key = KeyFiles.loadOrCreate(keyFile);
       if (order < 0 || (order != 0 && !signed)) {
@@ -92,7 +84,7 @@ final class BuyerCommand implements Runnable {
       if (order != 0 && !chain.enabled()) {
         throw CliException.usage("--order needs --chain-rpc and --deployment, to check the seller's escrow signature");
       }
-      try (BuyerClient buyer = Tls.client(host, port, key, timeout, tlsCa)) {
+      try (BuyerClient buyer = seller.connect(key, timeout)) {
         RegisteredModel model = choose(buyer);
         TensorSpec inSpec = model.vk().description().tensor(model.verifier().circuit().inputTensor());
         int[] x = ProofInputs.read(input, inSpec);
@@ -175,11 +167,7 @@ final class BuyerCommand implements Runnable {
   static final class Contest implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--host", defaultValue = "localhost", description = "the seller (default ${DEFAULT-VALUE})")
-    String host;
-
-    @Option(names = "--port", required = true, description = "the seller's port")
-    int port;
+    @Mixin SellerAddress seller;
 
     @Option(names = "--answers", defaultValue = "zkaudit-buyer/answers.pb",
         description = "the signed answers kept by 'buyer predict --signed' (default ${DEFAULT-VALUE})")
@@ -194,14 +182,9 @@ final class BuyerCommand implements Runnable {
     @Option(names = "--timeout", defaultValue = "600", description = "seconds to wait for the seller (default ${DEFAULT-VALUE})")
     long timeout;
 
-    @Option(names = "--tls-ca", description = "talk TLS, trusting the seller's certificate if signed by this CA (PEM)")
-    Path tlsCa;
-
     @Override
     public Integer call() {
-      if (port < 1 || port > 65535) {
-        throw CliException.usage("--port must be between 1 and 65535");
-      }
+      seller.check();
       List<SignedAnswer> kept = AnswerFile.read(answers);
       if (kept.isEmpty()) {
         throw CliException.usage(answers + " holds no signed answers");
@@ -215,7 +198,7 @@ final class BuyerCommand implements Runnable {
       chosen = List.copyOf(chosen.subList(0, sample == null ? kept.size() : sample));
       PrintWriter out = spec.commandLine().getOut();
       PartyKey key = KeyFiles.loadOrCreate(keyFile);
-      try (BuyerClient buyer = Tls.client(host, port, key, timeout, tlsCa)) {
+      try (BuyerClient buyer = seller.connect(key, timeout)) {
         long t0 = System.nanoTime();
         List<VerifiedAnswer> proven = buyer.contest(chosen);
         out.printf(Locale.ROOT, "contest: %d of %d answers proven in time and verified (%.2f s)%n", proven.size(),

@@ -37,25 +37,16 @@ final class BuyerEscrowCommand implements Runnable {
     throw CliException.usage("buyer escrow needs a subcommand: pay, contest or settle");
   }
 
-  /** The seller connection and key shared by pay and contest. */
+  /** The seller connection and model shared by pay and contest. */
   static final class SellerOptions {
-    @Option(names = "--host", defaultValue = "localhost", description = "the seller (default ${DEFAULT-VALUE})")
-    String host;
-
-    @Option(names = "--port", required = true, description = "the seller's port")
-    int port;
+    @Mixin SellerAddress address;
 
     @Option(names = "--model", description = "the model id (hex); needed when the seller serves more than one")
     String modelId;
 
-    @Option(names = "--tls-ca", description = "talk TLS, trusting the seller's certificate if signed by this CA (PEM)")
-    Path tlsCa;
-
     BuyerClient connect(PartyKey key) {
-      if (port < 1 || port > 65535) {
-        throw CliException.usage("--port must be between 1 and 65535");
-      }
-      return Tls.client(host, port, key, 60, tlsCa);
+      address.check();
+      return address.connect(key, 60);
     }
   }
 

@@ -20,6 +20,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -33,11 +34,7 @@ import picocli.CommandLine.Spec;
 final class RetrieveCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--host", defaultValue = "localhost", description = "the seller (default ${DEFAULT-VALUE})")
-  String host;
-
-  @Option(names = "--port", required = true, description = "the seller's port")
-  int port;
+  @Mixin SellerAddress seller;
 
   @Option(names = "--model", description = "the model id (hex); needed when the seller serves more than one")
   String modelId;
@@ -62,20 +59,15 @@ final class RetrieveCommand implements Callable<Integer> {
   @Option(names = "--labels", description = "class names, one per line")
   Path labels;
 
-  @Option(names = "--tls-ca", description = "talk TLS, trusting the seller's certificate if signed by this CA (PEM)")
-  Path tlsCa;
-
   @Override
   public Integer call() throws java.io.IOException {
-    if (port < 1 || port > 65535) {
-      throw CliException.usage("--port must be between 1 and 65535");
-    }
+    seller.check();
     if (timeout < 1) {
       throw CliException.usage("--timeout must be at least 1 second");
     }
     PrintWriter out = spec.commandLine().getOut();
     PartyKey key = KeyFiles.loadOrCreate(keyFile);
-    try (BuyerClient buyer = Tls.client(host, port, key, timeout, tlsCa)) {
+    try (BuyerClient buyer = seller.connect(key, timeout)) {
       RetrievalClient retrieval = new RetrievalClient(buyer, timeout);
       RegisteredModel model = BuyerCommand.Predict.chooseModel(buyer, modelId);
       ItemSet set = chooseSet(retrieval.itemSets());
