@@ -1,29 +1,23 @@
 package io.zkaudit.cli;
 
+import static io.zkaudit.cli.CliRuns.shared;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.zkaudit.data.SharedData;
 import io.zkaudit.model.TensorSpec;
 import io.zkaudit.protocols.seller.SellerRetrieval;
 import io.zkaudit.tflite.TfliteImporter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** seller serve --items: a directory of images in name order, or a CIFAR-10 subset; bad sources are usage errors. */
 class ItemSourcesTest {
   @TempDir Path tmp;
-
-  private static Path shared(String rel) {
-    var p = SharedData.resolve(rel);
-    Assumptions.assumeTrue(p.isPresent(), "skipped: ../shared/" + rel + " is not present (it is in CI)");
-    return p.get();
-  }
 
   private static TensorSpec resnet8Input() throws Exception {
     return TfliteImporter.loadQuantized(shared("models/resnet8_cifar10_int8.tflite")).input();

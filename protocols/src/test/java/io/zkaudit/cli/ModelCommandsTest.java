@@ -1,16 +1,16 @@
 package io.zkaudit.cli;
 
+import static io.zkaudit.cli.CliRuns.shared;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.zkaudit.data.SharedData;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,12 +26,6 @@ class ModelCommandsTest {
     cli.setErr(new PrintWriter(err));
     int code = cli.execute(args);
     return new Run(code, err.toString());
-  }
-
-  private static Path shared(String rel) {
-    var p = SharedData.resolve(rel);
-    Assumptions.assumeTrue(p.isPresent(), "skipped: ../shared/" + rel + " is not present (it is in CI)");
-    return p.get();
   }
 
   private static void assertOneLine(Run r, String contains) {

@@ -1,10 +1,11 @@
 package io.zkaudit.cli;
 
+import static io.zkaudit.cli.CliRuns.shared;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.zkaudit.data.SharedData;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -12,7 +13,6 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -42,12 +42,6 @@ class ProofCommandsTest {
     } finally {
       System.setOut(saved);
     }
-  }
-
-  static Path shared(String rel) {
-    var p = SharedData.resolve(rel);
-    Assumptions.assumeTrue(p.isPresent(), "skipped: ../shared/" + rel + " is not present (it is in CI)");
-    return p.get();
   }
 
   @BeforeAll

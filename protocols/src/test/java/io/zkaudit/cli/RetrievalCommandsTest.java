@@ -1,5 +1,10 @@
 package io.zkaudit.cli;
 
+import static io.zkaudit.cli.CliRuns.run;
+import static io.zkaudit.cli.CliRuns.shared;
+import static io.zkaudit.cli.CliRuns.freePort;
+import io.zkaudit.cli.CliRuns.Run;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,7 +12,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.zkaudit.data.Cifar10;
 import io.zkaudit.data.InputEncoder;
 import io.zkaudit.data.PixelRange;
-import io.zkaudit.data.SharedData;
 import io.zkaudit.engine.IntegerEngine;
 import io.zkaudit.engine.Predictions;
 import io.zkaudit.model.QuantizedModel;
@@ -16,44 +20,16 @@ import io.zkaudit.protocols.buyer.BuyerClient;
 import io.zkaudit.protocols.buyer.BuyerException;
 import io.zkaudit.protocols.buyer.RetrievalClient;
 import io.zkaudit.tflite.TfliteImporter;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** zkaudit seller serve --items and zkaudit buyer retrieve, as a user runs them. */
 class RetrievalCommandsTest {
   @TempDir Path tmp;
-
-  private record Run(int code, String out, String err) {}
-
-  private static Run run(String... args) {
-    var cli = Main.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    int code = cli.execute(args);
-    return new Run(code, out.toString(), err.toString());
-  }
-
-  private static Path shared(String rel) {
-    var p = SharedData.resolve(rel);
-    Assumptions.assumeTrue(p.isPresent(), "skipped: ../shared/" + rel + " is not present (it is in CI)");
-    return p.get();
-  }
-
-  private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
 
   /** The indexes of the first n stratified CIFAR-10 test images that the integer engine puts in class k. */
   private static List<Integer> engineMatches(Path model, int n, int k) throws Exception {
