@@ -109,8 +109,7 @@ public final class InferenceStatement {
    * it by one evaluation when the verifier has it), then in a zero-knowledge proof the column of
    * every sumcheck's Libra mask ({@link io.zkaudit.zk.MaskColumn}).
    */
-  public static int[] witnessLogSizes(ModelCircuit c, boolean zeroKnowledge) {
-    LookupStatement st = lookups(c);
+  public static int[] witnessLogSizes(ModelCircuit c, LookupStatement st, boolean zeroKnowledge) {
     int n = c.columns().size();
     int[] logs = new int[n + (zeroKnowledge ? 4 : 3)];
     if (zeroKnowledge) {
@@ -132,8 +131,9 @@ public final class InferenceStatement {
   public static final int WITNESS_BINS = 3;
   public static final int SPLIT_FROM_VARS = 22;
 
-  public static io.zkaudit.pcs.ColumnBins witnessBins(ModelCircuit c, boolean zeroKnowledge) {
-    int[] logs = witnessLogSizes(c, zeroKnowledge);
+  /** The witness commitments' layout, for the circuit's lookup statement ({@link #lookups}). */
+  public static io.zkaudit.pcs.ColumnBins witnessBins(ModelCircuit c, LookupStatement st, boolean zeroKnowledge) {
+    int[] logs = witnessLogSizes(c, st, zeroKnowledge);
     long total = 0;
     for (int l : logs) {
       total += 1L << l;

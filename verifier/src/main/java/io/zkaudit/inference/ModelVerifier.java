@@ -60,8 +60,8 @@ public final class ModelVerifier {
     }
     this.weights = WeightLayout.of(circuit);
     this.statement = InferenceStatement.lookups(circuit);
-    this.plainBins = InferenceStatement.witnessBins(circuit, false);
-    this.zkBins = InferenceStatement.witnessBins(circuit, true);
+    this.plainBins = InferenceStatement.witnessBins(circuit, statement, false);
+    this.zkBins = InferenceStatement.witnessBins(circuit, statement, true);
     this.masks = MaskSchedule.of(circuit, statement);
     this.weightLayout = new PackedLayout(weights.logSizes());
     InvalidProofException.check(vk.weights().numVars() == weightLayout.numVars(),

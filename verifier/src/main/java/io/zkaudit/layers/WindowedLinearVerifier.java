@@ -137,11 +137,8 @@ public final class WindowedLinearVerifier {
     if (masks == null) {
       return SumcheckVerifier.verify(comp, null, numVars, claim, proof, transcript);
     }
-    io.zkaudit.sumcheck.MaskedSumcheckProof m = new io.zkaudit.sumcheck.MaskedSumcheckProof(proof,
-        maskValues[used[0]], maskValues[used[0] + 1]);
+    int k = used[0];
     used[0] += 2;
-    SumcheckResult res = SumcheckVerifier.verifyMasked(comp, null, numVars, claim, m, transcript);
-    masks.record(res.point(), m.maskEval());
-    return res;
+    return masks.verify(comp, null, numVars, claim, proof, maskValues[k], maskValues[k + 1], transcript);
   }
 }

@@ -3,6 +3,7 @@ package io.zkaudit.lookup;
 import io.zkaudit.field.Ext2;
 import io.zkaudit.proof.InvalidProofException;
 import io.zkaudit.sumcheck.Composition;
+import io.zkaudit.sumcheck.SumcheckProof;
 import io.zkaudit.sumcheck.SumcheckResult;
 import io.zkaudit.sumcheck.SumcheckVerifier;
 import io.zkaudit.transcript.Transcript;
@@ -114,14 +115,10 @@ public final class LogUpVerifier {
       Ext2 claim = LogUpLayout.layerClaim(ap, aq, lambda);
       SumcheckResult res;
       try {
-        if (masks == null) {
-          res = SumcheckVerifier.verify(comp, point, layer - 1, claim, proof.layers().get(layer - 1), transcript);
-        } else {
-          io.zkaudit.sumcheck.MaskedSumcheckProof m = new io.zkaudit.sumcheck.MaskedSumcheckProof(
-              proof.layers().get(layer - 1), maskValues[2 * (layer - 1)], maskValues[2 * (layer - 1) + 1]);
-          res = SumcheckVerifier.verifyMasked(comp, point, layer - 1, claim, m, transcript);
-          masks.record(res.point(), m.maskEval());
-        }
+        SumcheckProof layerProof = proof.layers().get(layer - 1);
+        res = masks == null ? SumcheckVerifier.verify(comp, point, layer - 1, claim, layerProof, transcript)
+            : masks.verify(comp, point, layer - 1, claim, layerProof, maskValues[2 * (layer - 1)],
+                maskValues[2 * (layer - 1) + 1], transcript);
       } catch (InvalidProofException e) {
         throw new InvalidProofException("logup GKR layer " + layer + ": " + e.getMessage());
       }

@@ -22,8 +22,21 @@ public final class MaskLedger {
     this.totalBlocks = totalBlocks;
   }
 
+  /**
+   * Verifies a masked sumcheck whose mask sum and value the proof carries beside its rounds, and
+   * records its mask value: what the GKR layers and the linear-layer phases all do.
+   */
+  public io.zkaudit.sumcheck.SumcheckResult verify(io.zkaudit.sumcheck.Composition composition, Ext2[] eqPoint,
+      int numVars, Ext2 claim, io.zkaudit.sumcheck.SumcheckProof proof, Ext2 maskSum, Ext2 maskEval,
+      io.zkaudit.transcript.Transcript transcript) throws InvalidProofException {
+    var masked = new io.zkaudit.sumcheck.MaskedSumcheckProof(proof, maskSum, maskEval);
+    var result = io.zkaudit.sumcheck.SumcheckVerifier.verifyMasked(composition, eqPoint, numVars, claim, masked, transcript);
+    record(result.point(), maskEval);
+    return result;
+  }
+
   /** A masked sumcheck over point.length variables ended at point with mask value value. */
-  public void record(Ext2[] point, Ext2 value) throws InvalidProofException {
+  private void record(Ext2[] point, Ext2 value) throws InvalidProofException {
     if (point.length == 0) {
       return;
     }

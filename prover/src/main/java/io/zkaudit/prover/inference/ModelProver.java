@@ -125,7 +125,7 @@ public final class ModelProver {
     Transcript t = InferenceStatement.transcript(model, cm.vk().weights(), inputHash, w.output, zk);
     progress.progress("commit", 2, phases);
     BasefoldProver pcs = new BasefoldProver(InferenceStatement.pcsParams());
-    ColumnBins bins = InferenceStatement.witnessBins(circuit, zk);
+    ColumnBins bins = InferenceStatement.witnessBins(circuit, statement, zk);
     List<long[]> columns = w.committedColumns();
     MaskSupply masks = null;
     if (zk) {

@@ -25,7 +25,7 @@ final class PaddedAccumulators {
       for (int y = 0; y < (1 << out.hBits()); y++) {
         for (int x = 0; x < (1 << out.wBits()); x++) {
           for (int co = cout; co < (1 << out.cBits()); co++) {
-            acc[out.index(y, x, co)] = paddedChannelSum(spec, in, inTable, y, x, co);
+            acc[out.index(y, x, co)] = formula(spec, in, inTable, weights, bias, y, x, co);
           }
         }
       }
@@ -41,24 +41,6 @@ final class PaddedAccumulators {
       }
     }
     return acc;
-  }
-
-  /** A sum over the window of a padded input channel, in the field (padding entries are arbitrary). */
-  private static long paddedChannelSum(WindowedLinear spec, TensorLayout in, long[] inTable, int y, int x, int c) {
-    long a = 0;
-    for (int i = 0; i < spec.rows().kernel(); i++) {
-      int sy = spec.rows().source(y, i);
-      if (sy < 0) {
-        continue;
-      }
-      for (int j = 0; j < spec.cols().kernel(); j++) {
-        int sx = spec.cols().source(x, j);
-        if (sx >= 0) {
-          a = Goldilocks.add(a, inTable[in.index(sy, sx, c)]);
-        }
-      }
-    }
-    return a;
   }
 
   /**
@@ -97,7 +79,8 @@ final class PaddedAccumulators {
             long wt = Goldilocks.fromSigned(w[(i * kw + j) * spec.out().channels() + co] - spec.weightZeroPoint(co));
             a = Goldilocks.add(a, Goldilocks.mul(v, wt));
           }
-          case SUM -> a = Goldilocks.add(a, Goldilocks.sub(inTable[base + co], zin));
+          // A padded channel holds no value shifted by the zero point: it is summed as it is.
+          case SUM -> a = Goldilocks.add(a, co < cin ? Goldilocks.sub(inTable[base + co], zin) : inTable[base + co]);
         }
       }
     }

@@ -107,14 +107,7 @@ public final class WindowedLinearProver {
   /** One phase's sumcheck of its own sum, masked when masks is not null (its mask values appended). */
   private static SumcheckProver.Output phase(VirtualPolynomial vp, io.zkaudit.prover.zk.MaskSupply masks,
       List<Ext2> maskValues, Transcript transcript) {
-    if (masks == null) {
-      return SumcheckProver.prove(vp, vp.sum(), transcript);
-    }
-    io.zkaudit.sumcheck.MaskPolynomial mask = masks.next(vp.numVars(), vp.composition().roundDegree(false));
-    SumcheckProver.MaskedOutput out = SumcheckProver.proveMasked(vp, vp.sum(), mask, transcript);
-    maskValues.add(out.proof().maskSum());
-    maskValues.add(out.proof().maskEval());
-    return new SumcheckProver.Output(out.proof().proof(), out.point(), out.evaluations());
+    return masks == null ? SumcheckProver.prove(vp, vp.sum(), transcript) : masks.prove(vp, vp.sum(), maskValues, transcript);
   }
 
   /**

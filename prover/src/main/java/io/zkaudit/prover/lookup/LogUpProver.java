@@ -147,22 +147,11 @@ public final class LogUpProver {
       Ext2[] ap = active.stream().map(i -> p[i]).toArray(Ext2[]::new);
       Ext2[] aq = active.stream().map(i -> q[i]).toArray(Ext2[]::new);
       Ext2 claim = LogUpLayout.layerClaim(ap, aq, lambda);
-      Ext2[] outPoint;
-      Ext2[] e;
-      if (masks == null) {
-        SumcheckProver.Output out = SumcheckProver.prove(vp, claim, transcript);
-        layerProofs.add(out.proof());
-        outPoint = out.point();
-        e = out.evaluations();
-      } else {
-        io.zkaudit.sumcheck.MaskPolynomial mask = masks.next(layer - 1, comp.roundDegree(true));
-        SumcheckProver.MaskedOutput out = SumcheckProver.proveMasked(vp, claim, mask, transcript);
-        layerProofs.add(out.proof().proof());
-        maskValues.add(out.proof().maskSum());
-        maskValues.add(out.proof().maskEval());
-        outPoint = out.point();
-        e = out.evaluations();
-      }
+      SumcheckProver.Output out = masks == null ? SumcheckProver.prove(vp, claim, transcript)
+          : masks.prove(vp, claim, maskValues, transcript);
+      layerProofs.add(out.proof());
+      Ext2[] outPoint = out.point();
+      Ext2[] e = out.evaluations();
       Ext2 rho = transcript.challengeExt(LogUpLayout.RHO);
       LogUpLayout.bindSibling(active, activeInst, layer, e, rho, p, q);
       point = Arrays.copyOf(outPoint, layer);

@@ -44,6 +44,20 @@ public final class MaskSupply {
     return m;
   }
 
+  /**
+   * Proves a sumcheck of vp with the next mask (the caller's claim must be vp's true sum), appending
+   * the mask's sum and value to maskValues: what the GKR layers and the linear-layer phases all do.
+   */
+  public io.zkaudit.prover.sumcheck.SumcheckProver.Output prove(io.zkaudit.prover.sumcheck.VirtualPolynomial vp,
+      io.zkaudit.field.Ext2 claim, java.util.List<io.zkaudit.field.Ext2> maskValues,
+      io.zkaudit.transcript.Transcript transcript) {
+    MaskPolynomial mask = next(vp.numVars(), vp.composition().roundDegree(vp.eqPoint() != null));
+    var out = io.zkaudit.prover.sumcheck.SumcheckProver.proveMasked(vp, claim, mask, transcript);
+    maskValues.add(out.proof().maskSum());
+    maskValues.add(out.proof().maskEval());
+    return new io.zkaudit.prover.sumcheck.SumcheckProver.Output(out.proof().proof(), out.point(), out.evaluations());
+  }
+
   public boolean exhausted() {
     return next == masks.size();
   }
