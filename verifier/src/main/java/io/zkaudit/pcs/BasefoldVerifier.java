@@ -27,8 +27,12 @@ public final class BasefoldVerifier {
     return params;
   }
 
-  /** Verifies claims on columns of a packed commitment (see {@link PackedLayout}). */
-  public void verifyColumns(Commitment c, PackedLayout layout, List<ColumnClaim> claims, OpeningProof proof, Transcript t)
+  /**
+   * Verifies claims on columns of a packed commitment (see {@link PackedLayout}).
+   *
+   * @return the sorted distinct oracle-0 leaves the queries opened (as {@link #verify})
+   */
+  public int[] verifyColumns(Commitment c, PackedLayout layout, List<ColumnClaim> claims, OpeningProof proof, Transcript t)
       throws InvalidProofException {
     InvalidProofException.check(layout.numVars() == c.numVars(), "layout has " + layout.numVars() + " variables, commitment " + c.numVars());
     List<EvalClaim> packed;
@@ -37,16 +41,19 @@ public final class BasefoldVerifier {
     } catch (IllegalArgumentException e) {
       throw new InvalidProofException("malformed column claim: " + e.getMessage());
     }
-    verify(c, packed, proof, t);
+    return verify(c, packed, proof, t);
   }
 
   /**
    * Checks that the polynomial committed in c satisfies every claim, running the transcript t
    * exactly as the prover did.
    *
+   * @return the sorted distinct leaves of the commitment's Merkle tree that the queries opened, in
+   *     the order of their rows in {@code proof.layers().get(0)}: a caller that must check more
+   *     about those rows (a {@link ShadowLink}) needs to know where they sit
    * @throws InvalidProofException if it does not (the message says which check failed)
    */
-  public void verify(Commitment c, List<EvalClaim> claims, OpeningProof proof, Transcript t) throws InvalidProofException {
+  public int[] verify(Commitment c, List<EvalClaim> claims, OpeningProof proof, Transcript t) throws InvalidProofException {
     int n = c.numVars();
     int[] arities = params.arities(n);
     int folds = params.foldRounds(n);
@@ -125,6 +132,7 @@ public final class BasefoldVerifier {
 
     // 5. Queries: open each oracle's coset, check it against the previous fold, fold it.
     Ext2[] values = new Ext2[pos.length];
+    int[] commitmentLeaves = null;
     int from = 0;
     for (int i = 0; i < numOracles; i++) {
       int a = arities[i];
@@ -136,6 +144,9 @@ public final class BasefoldVerifier {
         leaf[k] = i == 0 ? pos[k] : pos[k] >>> a;
       }
       int[] distinct = MerkleVerifier.sortedDistinct(leaf);
+      if (i == 0) {
+        commitmentLeaves = distinct.clone();
+      }
       OpeningProof.QueryLayer layer = proof.layers().get(i);
       long[] rows = layer.rowsView();
       InvalidProofException.check(rows.length == distinct.length * rowLongs, "oracle " + i + ": expected " + distinct.length + " opened rows");
@@ -173,6 +184,7 @@ public final class BasefoldVerifier {
       InvalidProofException.check(values[k].equals(Basefold.evalUnivariate(fin, Basefold.point(finalLog, pos[k]))),
           "query " + k + ": last fold differs from the final polynomial");
     }
+    return commitmentLeaves;
   }
 
   /** The index of z[from..to) when every coordinate is 0 or 1, else -1. */

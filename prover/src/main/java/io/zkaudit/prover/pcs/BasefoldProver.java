@@ -76,6 +76,38 @@ public final class BasefoldProver {
     return commit(packed, layout);
   }
 
+  /**
+   * Commits to the shadow of a committed polynomial W (n variables): Q(t, x) in n + 1 variables,
+   * t = variable 0, with Q(0, x) = W(x) (its whole table, packed tail included) and Q(1, x) a fresh
+   * mask drawn from {@code random} (canonical field elements, uniform in a zero-knowledge proof). So
+   * the table interleaves: Q[2i] = W[i], Q[2i + 1] = random. Claims on W are then opened on Q and
+   * {@link ShadowLinks#prove} shows Q's even half is W without opening W (docs/pcs.md, "Shadow
+   * link"). A packed W gives a packed Q whose column j (2^(m_j + 1) entries, at twice W's offset) is
+   * interleave(W_j, M_j): column j at (t, z) is (1 - t) W_j(z) + t M_j(z).
+   */
+  public Committed commitShadow(Committed weights, java.util.function.LongSupplier random) {
+    long[] w = weights.evals;
+    long[] q = new long[2 * w.length];
+    for (int i = 0; i < w.length; i++) {
+      long m = random.getAsLong();
+      if (!Goldilocks.isCanonical(m)) {
+        throw new IllegalArgumentException("the mask source returned a non-canonical element");
+      }
+      q[2 * i] = w[i];
+      q[2 * i + 1] = m;
+    }
+    PackedLayout wl = weights.layout();
+    PackedLayout layout = null;
+    if (wl != null) {
+      int[] logs = new int[wl.numColumns()];
+      for (int c = 0; c < logs.length; c++) {
+        logs[c] = wl.columnVars(c) + 1;
+      }
+      layout = new PackedLayout(logs);
+    }
+    return commit(q, layout);
+  }
+
   private Committed commit(long[] evals, PackedLayout layout) {
     int n = Mle.numVars(evals.length);
     PcsParams.checkNumVars(n);
@@ -97,10 +129,15 @@ public final class BasefoldProver {
 
   /** Proves claims on columns of a packed commitment. */
   public OpeningProof openColumns(Committed committed, List<ColumnClaim> claims, Transcript t) {
+    return openColumnsWithLeaves(committed, claims, t).proof();
+  }
+
+  /** {@link #openColumns}, also returning the commitment leaves the queries opened. */
+  public Opened openColumnsWithLeaves(Committed committed, List<ColumnClaim> claims, Transcript t) {
     if (committed.layout() == null) {
       throw new IllegalArgumentException("this commitment holds one polynomial, not columns");
     }
-    return open(committed, committed.layout().toPacked(claims), t);
+    return openWithLeaves(committed, committed.layout().toPacked(claims), t);
   }
 
   /**
@@ -108,6 +145,11 @@ public final class BasefoldProver {
    * taken as given: a wrong value yields a proof that does not verify.
    */
   public OpeningProof open(Committed committed, List<EvalClaim> claims, Transcript t) {
+    return openWithLeaves(committed, claims, t).proof();
+  }
+
+  /** {@link #open}, also returning the commitment leaves the queries opened (for a shadow link). */
+  public Opened openWithLeaves(Committed committed, List<EvalClaim> claims, Transcript t) {
     int n = committed.numVars();
     int[] arities = params.arities(n);
     int folds = params.foldRounds(n);
@@ -192,6 +234,7 @@ public final class BasefoldProver {
     int[] pos = t.challengeIndices("pcs/queries", params.queries(), params.commitmentLeaves(n));
 
     List<OpeningProof.QueryLayer> layers = new ArrayList<>();
+    int[] commitmentLeaves = null;
     for (int i = 0; i < arities.length; i++) {
       int a = arities[i];
       int[] leaf = new int[pos.length];
@@ -199,6 +242,9 @@ public final class BasefoldProver {
         leaf[k] = i == 0 ? pos[k] : pos[k] >>> a;
       }
       int[] distinct = MerkleVerifier.sortedDistinct(leaf);
+      if (i == 0) {
+        commitmentLeaves = distinct;
+      }
       MerkleTree tree = trees.get(i);
       int rowLongs = tree.rowLongs();
       long[] rows = new long[distinct.length * rowLongs];
@@ -209,7 +255,7 @@ public final class BasefoldProver {
       pos = leaf;
     }
     lap("open: queries", time);
-    return new OpeningProof(rounds, roots, fin, nonce, layers);
+    return new Opened(new OpeningProof(rounds, roots, fin, nonce, layers), commitmentLeaves);
   }
 
   /** g = sum_k rho^k eq(z_k, .), exploiting 0/1 high coordinates (packed column claims). */
