@@ -12,7 +12,8 @@ import java.nio.file.Path;
  * Loads a model file for proving and commits to its weights, mapping every failure to a usage
  * error. A float model is quantized first, calibrated on 200 evenly spaced images of the dataset
  * its input shape names (MNIST for 28x28x1, CIFAR-10 for 32x32x3), so the same file always gives
- * the same quantized model and the same commitment, as 'zkaudit eval' does.
+ * the same quantized model, as 'zkaudit eval' does; with the user's hiding key ({@link HidingKeys})
+ * it also gives the same commitment.
  */
 final class ProverModels {
   private ProverModels() {}
@@ -56,7 +57,7 @@ final class ProverModels {
       throw CliException.usage("cannot read model " + file);
     }
     try {
-      return ModelProver.commit(quantized(file));
+      return ModelProver.commit(quantized(file), HidingKeys.loadOrCreate());
     } catch (ModelFormatException | ProverException e) {
       throw CliException.usage(file + ": " + e.getMessage());
     } catch (IOException e) {

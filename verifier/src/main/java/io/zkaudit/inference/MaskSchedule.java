@@ -2,6 +2,7 @@ package io.zkaudit.inference;
 
 import io.zkaudit.field.Ext2;
 import io.zkaudit.layers.ModelCircuit;
+import io.zkaudit.layers.ShadowPhase1;
 import io.zkaudit.layers.WindowedLinear;
 import io.zkaudit.layers.WindowedLinearVerifier;
 import io.zkaudit.lookup.LogUpLayout;
@@ -11,7 +12,8 @@ import java.util.List;
 
 /**
  * The sumchecks of a zero-knowledge inference proof, in the order they are proven and verified:
- * the logUp-GKR layers, then each linear layer's phase 1 (not for sums) and phase 2. Each gets a
+ * the logUp-GKR layers, then each linear layer's phase 1 (not for sums; over the weight shadow,
+ * {@link ShadowPhase1}) and phase 2. Each gets a
  * Libra mask of its number of variables and round degree; the prover draws and commits all of
  * them before the first sumcheck, so the schedule must be known from the public circuit alone.
  */
@@ -41,7 +43,7 @@ public record MaskSchedule(List<Sumcheck> sumchecks) {
       if (p instanceof ModelCircuit.LinearLayer l) {
         WindowedLinear spec = l.linear();
         if (spec.kind() != WindowedLinear.Kind.SUM) {
-          out.add(new Sumcheck(spec.phase1Vars(), WindowedLinearVerifier.phase1Composition(spec, Ext2.ONE).roundDegree(false)));
+          out.add(new Sumcheck(ShadowPhase1.numVars(spec), ShadowPhase1.composition(spec, Ext2.ONE).roundDegree(false)));
         }
         out.add(new Sumcheck(spec.phase2Vars(), WindowedLinearVerifier.phase2Composition().roundDegree(false)));
       }

@@ -17,17 +17,19 @@ import java.util.List;
  *
  * <p>File format: magic "ZKPF", u32 version, u8 zero-knowledge flag (1: the sumchecks are masked and
  * the witness carries the masks, see docs/zero-knowledge.md), the verifying key's digest (which model), the input's
- * SHA-256 (which input), the output values, the per-proof commitment, the committed input's value at
+ * SHA-256 (which input), the output values, the per-proof commitments (witness bins, then in a
+ * zero-knowledge proof the weight shadow), the committed input's value at
  * a random point, the lookup proof, the range
  * evaluations (c1, c2 at each layer's lookup point), the ADD evaluations, the linear-layer proofs
- * and the two openings (witness, weights), each length-prefixed.
+ * and the openings (witness bins; the weights, or in a zero-knowledge proof the weight shadow; the
+ * shadow's link to the weight commitment, empty in a plain proof), each length-prefixed.
  */
-public record ModelProof(Digest32 model, Digest32 inputHash, int[] output, List<Commitment> witness, Ext2 inputEval,
-    LogUpProof lookups, Ext2[] rangeEvals, Ext2[] addEvals, List<WindowedLinearProof> linear, List<byte[]> witnessOpenings,
-    byte[] weightOpening, boolean zeroKnowledge) {
+public record ModelProof(Digest32 model, Digest32 inputHash, int[] output, List<Commitment> witness, Commitment shadow,
+    Ext2 inputEval, LogUpProof lookups, Ext2[] rangeEvals, Ext2[] addEvals, List<WindowedLinearProof> linear,
+    List<byte[]> witnessOpenings, byte[] weightOpening, byte[] shadowLink, boolean zeroKnowledge) {
 
   private static final byte[] MAGIC = {'Z', 'K', 'P', 'F'};
-  public static final int VERSION = 2;
+  public static final int VERSION = 3;
   public static final int MAX_OUTPUT = 1 << 20;
   public static final int MAX_LAYERS = 1 << 12;
   public static final int MAX_OPENING = 64 << 20;
@@ -41,6 +43,15 @@ public record ModelProof(Digest32 model, Digest32 inputHash, int[] output, List<
     witness = List.copyOf(witness);
     witnessOpenings = witnessOpenings.stream().map(byte[]::clone).toList();
     weightOpening = weightOpening.clone();
+    shadowLink = shadowLink.clone();
+    if ((shadow != null) != zeroKnowledge) {
+      throw new IllegalArgumentException("a zero-knowledge proof has a weight shadow, a plain one has none");
+    }
+  }
+
+  @Override
+  public byte[] shadowLink() {
+    return shadowLink.clone();
   }
 
   @Override
@@ -86,6 +97,9 @@ public record ModelProof(Digest32 model, Digest32 inputHash, int[] output, List<
     for (Commitment c : witness) {
       c.encode(w);
     }
+    if (zeroKnowledge) {
+      shadow.encode(w);
+    }
     w.ext(inputEval);
     w.bytes(lookups.toBytes());
     w.exts(rangeEvals).exts(addEvals);
@@ -98,6 +112,7 @@ public record ModelProof(Digest32 model, Digest32 inputHash, int[] output, List<
       w.bytes(o);
     }
     w.bytes(weightOpening);
+    w.bytes(shadowLink);
     return w.toByteArray();
   }
 
@@ -122,6 +137,7 @@ public record ModelProof(Digest32 model, Digest32 inputHash, int[] output, List<
     for (int i = 0; i < bins; i++) {
       witness.add(Commitment.decode(r));
     }
+    Commitment shadow = zk == 1 ? Commitment.decode(r) : null;
     Ext2 inputEval = r.ext("input evaluation");
     LogUpProof lookups = LogUpProof.fromBytes(r.bytes("lookup proof", MAX_OPENING));
     Ext2[] range = r.exts("range evaluations", 2 * MAX_LAYERS);
@@ -137,7 +153,10 @@ public record ModelProof(Digest32 model, Digest32 inputHash, int[] output, List<
       wo.add(r.bytes("witness opening", MAX_OPENING));
     }
     byte[] go = r.bytes("weight opening", MAX_OPENING);
+    byte[] link = r.bytes("weight shadow link", MAX_OPENING);
+    InvalidProofException.check(zk == 1 || link.length == 0, "a plain proof has no weight shadow link");
     r.finish();
-    return new ModelProof(model, input, output, witness, inputEval, lookups, range, adds, linear, wo, go, zk == 1);
+    return new ModelProof(model, input, output, witness, shadow, inputEval, lookups, range, adds, linear, wo, go, link,
+        zk == 1);
   }
 }

@@ -21,6 +21,9 @@ import io.zkaudit.model.TensorSpec;
 import io.zkaudit.pcs.BasefoldVerifier;
 import io.zkaudit.pcs.ColumnBins;
 import io.zkaudit.pcs.ColumnClaim;
+import io.zkaudit.pcs.OpeningProof;
+import io.zkaudit.pcs.ShadowLink;
+import io.zkaudit.pcs.ShadowLinkProof;
 import io.zkaudit.pcs.PackedLayout;
 import io.zkaudit.poly.Mle;
 import io.zkaudit.proof.InvalidProofException;
@@ -39,7 +42,8 @@ import java.util.List;
  * <p>Transcript order (the prover's is the same): domain, model digest, weight commitment, input
  * hash, output, witness commitment, input-check point and value, the lookup proof, then per proven
  * layer in order: its range evaluations, its ADD evaluation or linear-layer sumchecks; finally the
- * witness and weight openings.
+ * witness and weight openings. A zero-knowledge proof also absorbs its weight shadow after the
+ * witness commitments, and opens the weight claims on the shadow instead of the weights.
  */
 public final class ModelVerifier {
   private final VerifyingKey vk;
@@ -50,6 +54,7 @@ public final class ModelVerifier {
   private final ColumnBins zkBins;
   private final MaskSchedule masks;
   private final PackedLayout weightLayout;
+  private final PackedLayout shadowLayout;
 
   public ModelVerifier(VerifyingKey vk) throws InvalidProofException {
     this.vk = vk;
@@ -64,6 +69,7 @@ public final class ModelVerifier {
     this.zkBins = InferenceStatement.witnessBins(circuit, statement, true);
     this.masks = MaskSchedule.of(circuit, statement);
     this.weightLayout = new PackedLayout(weights.logSizes());
+    this.shadowLayout = shadowLayout(weights);
     InvalidProofException.check(vk.weights().numVars() == weightLayout.numVars(),
         "verifying key: the weight commitment has " + vk.weights().numVars() + " variables, the model needs "
             + weightLayout.numVars());
@@ -97,9 +103,26 @@ public final class ModelVerifier {
       pcs.verifyColumns(proof.witness().get(b), witnessBins.layout(b), perBin.get(b),
           proof.decodeWitnessOpening(b, witnessBins.layout(b).numVars()), r.transcript());
     }
-    pcs.verifyColumns(vk.weights(), weightLayout, r.weightClaims(), proof.decodeWeightOpening(weightLayout.numVars()),
-        r.transcript());
+    if (!proof.zeroKnowledge()) {
+      pcs.verifyColumns(vk.weights(), weightLayout, r.weightClaims(), proof.decodeWeightOpening(weightLayout.numVars()),
+          r.transcript());
+      return r.output();
+    }
+    // Zero knowledge: the weight claims are on the shadow, whose t = 0 half the link ties to the weights.
+    OpeningProof opening = proof.decodeWeightOpening(shadowLayout.numVars());
+    int[] leaves = pcs.verifyColumns(proof.shadow(), shadowLayout, r.weightClaims(), opening, r.transcript());
+    ShadowLinkProof link = ShadowLinkProof.decode(proof.shadowLink(), pcs.params(), weightLayout.numVars());
+    ShadowLink.verify(pcs.params(), vk.weights(), proof.shadow(), opening, leaves, link);
     return r.output();
+  }
+
+  /**
+   * The weight shadow's layout: each weight column with one more variable, the lowest (t), so that
+   * shadow column j is W_j at t = 0 and its mask at t = 1 and the whole shadow interleaves the
+   * packed weights with the packed mask (docs/zero-knowledge.md, "Weights").
+   */
+  public static PackedLayout shadowLayout(WeightLayout weights) {
+    return new PackedLayout(java.util.Arrays.stream(weights.logSizes()).map(v -> v + 1).toArray());
   }
 
   /**
@@ -132,6 +155,11 @@ public final class ModelVerifier {
           "witness commitment " + b + " has " + proof.witness().get(b).numVars() + " variables, expected "
               + witnessBins.layout(b).numVars());
       proof.witness().get(b).absorb(t);
+    }
+    if (zk) {
+      InvalidProofException.check(proof.shadow().numVars() == shadowLayout.numVars(),
+          "the weight shadow has " + proof.shadow().numVars() + " variables, expected " + shadowLayout.numVars());
+      proof.shadow().absorb(t);
     }
 
     List<ColumnClaim> witnessClaims = new ArrayList<>();
@@ -201,8 +229,10 @@ public final class ModelVerifier {
           Ext2[] parts = {first == 0 ? s : acc.sub(s), first == 0 ? acc.sub(s) : s};
           for (int side = 0; side < 2; side++) {
             if (a.isConstant(side)) {
+              Ext2[] rc = java.util.Arrays.copyOf(rho, p.outLayout().cBits());
+              // In a zero-knowledge proof the claim is on the shadow's t = 0 half: the addend itself.
               weightClaims.add(new ColumnClaim(weights.columnOf(a.input(side)),
-                  java.util.Arrays.copyOf(rho, p.outLayout().cBits()), parts[side]));
+                  zk ? io.zkaudit.layers.Points.concat(new Ext2[] {Ext2.ZERO}, rc) : rc, parts[side]));
               continue;
             }
             witnessClaims.add(new ColumnClaim(a.sColumn(side), rho, parts[side]));

@@ -54,7 +54,11 @@ public final class WindowedLinearVerifier {
     return verify(spec, r, value, proof, transcript, null);
   }
 
-  /** Verifies a zero-knowledge proof when masks is not null: both phases masked, values recorded in the ledger. */
+  /**
+   * Verifies a zero-knowledge proof when masks is not null: both phases masked, values recorded in
+   * the ledger, and the weights and bias read through the proof's weight shadow ({@link ShadowPhase1}):
+   * their claims then have one more coordinate, the shadow selector, first.
+   */
   public static List<TensorClaim> verify(WindowedLinear spec, Ext2[] r, Ext2 value, WindowedLinearProof proof,
       Transcript transcript, io.zkaudit.zk.MaskLedger masks) throws InvalidProofException {
     int phases = spec.kind() == WindowedLinear.Kind.SUM ? 1 : 2;
@@ -72,7 +76,11 @@ public final class WindowedLinearVerifier {
     Ext2[] ry = Points.slice(r, out.cBits() + out.wBits(), out.hBits());
     List<TensorClaim> claims = new ArrayList<>();
     Ext2 bias = Ext2.ZERO;
-    if (spec.hasBias()) {
+    boolean shadow = masks != null && spec.kind() != WindowedLinear.Kind.SUM;
+    if (shadow) {
+      // Zero knowledge: the bias is read inside phase 1, through the weight shadow.
+      InvalidProofException.check(proof.bias().isZero(), "a zero-knowledge layer sends no bias");
+    } else if (spec.hasBias()) {
       bias = proof.bias();
       transcript.absorbExt(BIAS, bias);
       claims.add(new TensorClaim(spec.bias(), rc, bias));
@@ -93,6 +101,18 @@ public final class WindowedLinearVerifier {
       Ext2 zeroPart = spec.rows().windowCount(ry).mul(spec.cols().windowCount(rx))
           .mul(RangeMask.evaluate(in.channels(), rc)).mul(Goldilocks.fromSigned(spec.inputZeroPoint()));
       phase2Claim = value.add(zeroPart);
+    } else if (shadow) {
+      InvalidProofException.check(proof.phase1() != null, "missing phase-1 sumcheck");
+      Ext2 zwr = spec.kind() == WindowedLinear.Kind.CONV ? zeroPointMle(spec, rc) : Ext2.ZERO;
+      SumcheckResult p1 = phase(ShadowPhase1.composition(spec, zwr), ShadowPhase1.numVars(spec), value, proof.phase1(),
+          maskValues, used, masks, transcript);
+      ShadowPhase1.Outcome o = ShadowPhase1.finish(spec, rc, p1);
+      claims.addAll(o.claims());
+      Ext2[] rho = o.rho();
+      rhoC = Points.slice(rho, 0, in.cBits());
+      rhoJ = Points.slice(rho, in.cBits(), spec.cols().tapBits());
+      rhoI = Points.slice(rho, in.cBits() + spec.cols().tapBits(), spec.rows().tapBits());
+      phase2Claim = o.g().add(inputZeroPart(spec, ry, rx, rhoI, rhoJ, rhoC));
     } else {
       InvalidProofException.check(proof.phase1() != null, "missing phase-1 sumcheck");
       Ext2 zwr = spec.kind() == WindowedLinear.Kind.CONV ? zeroPointMle(spec, rc) : Ext2.ZERO;
@@ -112,9 +132,7 @@ public final class WindowedLinearVerifier {
             "depthwise: wrong zero-point evaluation");
         claims.add(new TensorClaim(spec.weights(), rho, p1.evaluation(0)));
       }
-      Ext2 zeroPart = spec.rows().sumOverInput(ry, rhoI).mul(spec.cols().sumOverInput(rx, rhoJ))
-          .mul(RangeMask.evaluate(in.channels(), rhoC)).mul(Goldilocks.fromSigned(spec.inputZeroPoint()));
-      phase2Claim = p1.evaluation(1).add(zeroPart);
+      phase2Claim = p1.evaluation(1).add(inputZeroPart(spec, ry, rx, rhoI, rhoJ, rhoC));
     }
 
     SumcheckResult p2 = phase(phase2Composition(), spec.phase2Vars(), phase2Claim, proof.phase2(), maskValues, used,
@@ -128,6 +146,12 @@ public final class WindowedLinearVerifier {
     InvalidProofException.check(p2.evaluation(0).equals(wiring), "layer: wrong window wiring evaluation");
     claims.add(new TensorClaim(spec.input(), Points.concat(rhoC, sigma), p2.evaluation(1)));
     return claims;
+  }
+
+  /** G's input-zero-point part, moved to phase 2's claim: zin times the window and channel counts at the point. */
+  private static Ext2 inputZeroPart(WindowedLinear spec, Ext2[] ry, Ext2[] rx, Ext2[] rhoI, Ext2[] rhoJ, Ext2[] rhoC) {
+    return spec.rows().sumOverInput(ry, rhoI).mul(spec.cols().sumOverInput(rx, rhoJ))
+        .mul(RangeMask.evaluate(spec.in().channels(), rhoC)).mul(Goldilocks.fromSigned(spec.inputZeroPoint()));
   }
 
   /** One phase's sumcheck, masked (taking the next mask values) when there is a ledger. */

@@ -27,6 +27,7 @@ import io.zkaudit.prover.layers.WindowedLinearProver;
 import io.zkaudit.prover.lookup.LogUpProver;
 import io.zkaudit.prover.pcs.BasefoldProver;
 import io.zkaudit.prover.pcs.Committed;
+import io.zkaudit.prover.pcs.ShadowLinks;
 import io.zkaudit.inference.MaskSchedule;
 import io.zkaudit.prover.zk.MaskSupply;
 import io.zkaudit.prover.zk.ZkRandom;
@@ -44,8 +45,21 @@ import java.util.List;
 public final class ModelProver {
   private ModelProver() {}
 
-  /** Commits to a model's weights: done once per model; the verifying key is its public commitment. */
+  /**
+   * Commits to a model's weights (done once per model; the verifying key is its public
+   * commitment) with fresh hiding randomness: each call gives another model
+   * commitment. A seller that must find its commitment again (restarts, a verifying key given to
+   * buyers) uses {@link #commit(QuantizedModel, byte[])}.
+   */
   public static CommittedModel commit(QuantizedModel model) {
+    return commit(model, (byte[]) null);
+  }
+
+  /**
+   * Commits with the hiding randomness derived from the seller's secret hiding key and the model:
+   * the same key and model give the same commitment.
+   */
+  public static CommittedModel commit(QuantizedModel model, byte[] hidingKey) {
     ModelCircuit circuit;
     try {
       circuit = ModelCircuit.of(model.description());
@@ -72,9 +86,33 @@ public final class ModelProver {
         }
       });
     }
-    Committed committed = new BasefoldProver(InferenceStatement.pcsParams()).commit(tables);
+    // The packed polynomial's unused tail is uniform: it keeps the weight commitment's opened
+    // entries (the shadow link's, docs/zero-knowledge.md) uniform, and makes the commitment of a
+    // known model (a public checkpoint, say) unrecognisable. Keyed by the model too, so that two
+    // models committed under one key do not share a tail (their difference would cancel it).
+    ZkRandom hiding = hidingKey == null ? ZkRandom.fresh() : ZkRandom.derived(hidingKey, modelLabel(model, tables));
+    Committed committed = new BasefoldProver(InferenceStatement.pcsParams()).commit(tables, hiding::nextField);
     VerifyingKey vk = new VerifyingKey(model.description(), committed.commitment());
     return new CommittedModel(model, circuit, layout, tables, committed, vk);
+  }
+
+  /** SHA-256 of the model description and its weight tables: what the hiding randomness is keyed by. */
+  private static byte[] modelLabel(QuantizedModel model, List<long[]> tables) {
+    java.security.MessageDigest md = io.zkaudit.hash.Sha256.threadLocal();
+    md.reset();
+    md.update(model.description().encode());
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 * 4096);
+    for (long[] t : tables) {
+      for (long v : t) {
+        if (!b.hasRemaining()) {
+          md.update(b.array(), 0, b.position());
+          b.clear();
+        }
+        b.putLong(v);
+      }
+    }
+    md.update(b.array(), 0, b.position());
+    return md.digest();
   }
 
   /** A zero-knowledge proof (the default; see docs/zero-knowledge.md). */
@@ -144,6 +182,11 @@ public final class ModelProver {
       commitments.add(c.commitment());
       c.commitment().absorb(t);
     }
+    Committed shadow = null;
+    if (zk) {
+      shadow = pcs.commitShadow(cm.weights(), random::nextField);
+      shadow.commitment().absorb(t);
+    }
     TensorLayout inLayout = InferenceStatement.inputLayout(circuit);
     Ext2[] inputPoint = t.challengeExts("input-point", inLayout.numVars());
     Ext2 inputEval = Mle.evaluate(w.inputTable, inputPoint);
@@ -168,8 +211,11 @@ public final class ModelProver {
           long[] weights = spec.kind() == WindowedLinear.Kind.SUM ? null
               : cm.weightTables().get(cm.layout().columnOf(spec.weights()));
           long[] bias = spec.hasBias() ? cm.weightTables().get(cm.layout().columnOf(spec.bias())) : null;
-          linear.add(WindowedLinearProver.prove(spec, w.activation(circuit, spec.input()), weights, bias, rho, t, masks)
-              .proof());
+          WindowedLinearProver.ShadowMasks sm = shadow == null || weights == null ? null
+              : new WindowedLinearProver.ShadowMasks(maskHalf(shadow, cm.layout().columnOf(spec.weights())),
+                  bias == null ? null : maskHalf(shadow, cm.layout().columnOf(spec.bias())));
+          linear.add(WindowedLinearProver.prove(spec, w.activation(circuit, spec.input()), weights, bias, rho, t, masks,
+              sm).proof());
         }
         case AddLayer a -> {
           Ext2 s = Mle.evaluate(w.columns[a.sColumn(a.isConstant(0) ? 1 : 0)], rho);
@@ -179,8 +225,9 @@ public final class ModelProver {
         case ModelCircuit.RequantizeLayer q -> { }
       }
     }
-    ModelProof partial = new ModelProof(model, inputHash, w.output, commitments, inputEval, lookups.proof(),
-        rangeEvals, addEvals.toArray(Ext2[]::new), linear, List.of(), new byte[0], zk);
+    Commitment shadowCommitment = shadow == null ? null : shadow.commitment();
+    ModelProof partial = new ModelProof(model, inputHash, w.output, commitments, shadowCommitment, inputEval,
+        lookups.proof(), rangeEvals, addEvals.toArray(Ext2[]::new), linear, List.of(), new byte[0], new byte[0], zk);
 
     progress.progress("openings", 5, phases);
     ModelVerifier.Reduction reduction;
@@ -197,9 +244,27 @@ public final class ModelProver {
     for (int b = 0; b < bins.bins(); b++) {
       witnessOpenings.add(pcs.openColumns(witness.get(b), perBin.get(b), reduction.transcript()).encode());
     }
-    byte[] weightOpening = pcs.openColumns(cm.weights(), reduction.weightClaims(), reduction.transcript()).encode();
+    byte[] weightOpening;
+    byte[] link = new byte[0];
+    if (shadow == null) {
+      weightOpening = pcs.openColumns(cm.weights(), reduction.weightClaims(), reduction.transcript()).encode();
+    } else {
+      io.zkaudit.prover.pcs.Opened opened = pcs.openColumnsWithLeaves(shadow, reduction.weightClaims(), reduction.transcript());
+      weightOpening = opened.proof().encode();
+      link = ShadowLinks.prove(pcs.params(), cm.weights(), opened.leaves()).encode();
+    }
     progress.progress("done", phases, phases);
-    return new ModelProof(model, inputHash, w.output, commitments, inputEval, lookups.proof(), rangeEvals,
-        addEvals.toArray(Ext2[]::new), linear, witnessOpenings, weightOpening, zk);
+    return new ModelProof(model, inputHash, w.output, commitments, shadowCommitment, inputEval, lookups.proof(),
+        rangeEvals, addEvals.toArray(Ext2[]::new), linear, witnessOpenings, weightOpening, link, zk);
+  }
+
+  /** The mask half (t = 1 entries) of a weight column of the shadow. */
+  private static long[] maskHalf(Committed shadow, int column) {
+    long[] c = shadow.column(column);
+    long[] m = new long[c.length / 2];
+    for (int i = 0; i < m.length; i++) {
+      m[i] = c[2 * i + 1];
+    }
+    return m;
   }
 }

@@ -37,12 +37,25 @@ public final class WindowedLinearProver {
    */
   public static Result prove(WindowedLinear spec, long[] input, long[] weights, long[] bias, Ext2[] r,
       Transcript transcript) {
-    return prove(spec, input, weights, bias, r, transcript, null);
+    return prove(spec, input, weights, bias, r, transcript, null, null);
   }
 
-  /** Proves in zero knowledge when masks is not null: each phase takes the next Libra mask. */
+  /**
+   * The mask halves of the weight shadow for one layer (docs/zero-knowledge.md): uniform tables in
+   * the layouts of the layer's weights and bias (bias null without one).
+   */
+  public record ShadowMasks(long[] weights, long[] bias) {}
+
+  /**
+   * Proves in zero knowledge when masks is not null: each phase takes the next Libra mask, and
+   * phase 1 reads the weights and bias through their shadow (shadow must then be given, except for sums).
+   */
   public static Result prove(WindowedLinear spec, long[] input, long[] weights, long[] bias, Ext2[] r,
-      Transcript transcript, io.zkaudit.prover.zk.MaskSupply masks) {
+      Transcript transcript, io.zkaudit.prover.zk.MaskSupply masks, ShadowMasks shadow) {
+    boolean zkPhase1 = masks != null && spec.kind() != WindowedLinear.Kind.SUM;
+    if (zkPhase1 && shadow == null) {
+      throw new IllegalArgumentException("a zero-knowledge layer needs its weight shadow");
+    }
     List<Ext2> maskValues = new ArrayList<>();
     TensorLayout out = spec.out();
     TensorLayout in = spec.in();
@@ -51,7 +64,7 @@ public final class WindowedLinearProver {
     Ext2[] ry = Points.slice(r, out.cBits() + out.wBits(), out.hBits());
     List<TensorClaim> claims = new ArrayList<>();
     Ext2 biasEval = Ext2.ZERO;
-    if (spec.hasBias()) {
+    if (spec.hasBias() && !zkPhase1) {
       biasEval = Mle.evaluate(bias, rc);
       transcript.absorbExt(WindowedLinearVerifier.BIAS, biasEval);
       claims.add(new TensorClaim(spec.bias(), rc, biasEval));
@@ -69,6 +82,24 @@ public final class WindowedLinearProver {
       rhoC = rc;
     } else {
       long[] g = tapChannelTable(spec, input, rowsTable, colsTable);
+      if (zkPhase1) {
+        VirtualPolynomial vp = ShadowPhase1Tables.build(spec, weights, shadow.weights(), bias, shadow.bias(), g, rc);
+        SumcheckProver.Output p1 = phase(vp, masks, maskValues, transcript);
+        phase1 = p1.proof();
+        Ext2[] point = p1.point();
+        Ext2[] rho = Points.slice(point, 1, spec.phase1Vars());
+        Ext2[] tau = {point[0]};
+        claims.add(new TensorClaim(spec.weights(), spec.kind() == WindowedLinear.Kind.CONV
+            ? Points.concat(tau, rho, rc) : Points.concat(tau, rho), p1.evaluation(0)));
+        if (spec.hasBias()) {
+          claims.add(new TensorClaim(spec.bias(), Points.concat(tau, rc),
+              p1.evaluation(io.zkaudit.layers.ShadowPhase1.biasTable(spec))));
+        }
+        rhoC = Points.slice(rho, 0, in.cBits());
+        pRows = foldTaps(spec.rows(), rowsTable, Points.slice(rho, in.cBits() + spec.cols().tapBits(), spec.rows().tapBits()));
+        pCols = foldTaps(spec.cols(), colsTable, Points.slice(rho, in.cBits(), spec.cols().tapBits()));
+        return phase2(spec, input, rhoC, pRows, pCols, phase1, biasEval, claims, masks, maskValues, transcript);
+      }
       VirtualPolynomial vp = new VirtualPolynomial(spec.phase1Vars());
       if (spec.kind() == WindowedLinear.Kind.CONV) {
         vp.addExt(foldHighVariables(weights, spec.phase1Vars(), rc));
@@ -95,6 +126,14 @@ public final class WindowedLinearProver {
       pCols = foldTaps(spec.cols(), colsTable, rhoJ);
     }
 
+    return phase2(spec, input, rhoC, pRows, pCols, phase1, biasEval, claims, masks, maskValues, transcript);
+  }
+
+  /** Phase 2: G at the phase-1 point (or the sum's window sums) as a sum over input positions. */
+  private static Result phase2(WindowedLinear spec, long[] input, Ext2[] rhoC, long[] pRows, long[] pCols,
+      SumcheckProof phase1, Ext2 biasEval, List<TensorClaim> claims, io.zkaudit.prover.zk.MaskSupply masks,
+      List<Ext2> maskValues, Transcript transcript) {
+    TensorLayout in = spec.in();
     VirtualPolynomial vp2 = new VirtualPolynomial(spec.phase2Vars());
     vp2.addExt(outer(pRows, pCols, in.wBits()));
     vp2.addExt(foldChannels(input, in, rhoC));

@@ -45,6 +45,15 @@ public final class Committed {
     return Mle.evaluate(evals, point);
   }
 
+  /** A copy of column c's evaluations (a packed commitment). */
+  public long[] column(int c) {
+    if (layout == null) {
+      throw new IllegalStateException("this commitment holds one polynomial, not columns");
+    }
+    int from = Math.toIntExact(layout.offset(c));
+    return java.util.Arrays.copyOfRange(evals, from, from + (1 << layout.columnVars(c)));
+  }
+
   /** Column c of a packed commitment at a point of its own dimension. */
   public Ext2 evaluateColumn(int column, Ext2[] point) {
     if (layout == null) {

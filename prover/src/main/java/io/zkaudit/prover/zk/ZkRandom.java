@@ -41,6 +41,26 @@ public final class ZkRandom {
     return new ZkRandom(key);
   }
 
+  /**
+   * Reproducible secret randomness: the stream of a keyed PRF, HMAC-SHA256(secret, label), as the
+   * AES key. For what must be the same at every run yet unpredictable to others, such as the
+   * hiding entries of a model's weight commitment (derived from the seller's hiding key and the
+   * model, so re-committing gives the same model commitment).
+   */
+  public static ZkRandom derived(byte[] secret, byte[] label) {
+    if (secret.length < 16) {
+      throw new IllegalArgumentException("a secret needs at least 128 bits");
+    }
+    try {
+      javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+      mac.update("zkaudit/derived-randomness/v1".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return new ZkRandom(java.util.Arrays.copyOf(mac.doFinal(label), 16));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HMAC-SHA256 is not available", e);
+    }
+  }
+
   /** Reproducible randomness, for tests only: the same seed gives the same masks. */
   public static ZkRandom seeded(long seed) {
     byte[] key = new byte[16];

@@ -99,9 +99,9 @@ class ModelProofTest {
     assertInvalid(() -> verifier.verify(proof, other), "another input");
     int[] out = proof.output();
     out[3] = out[3] == 0 ? 1 : out[3] - 1;
-    ModelProof altered = new ModelProof(proof.model(), proof.inputHash(), out, proof.witness(), proof.inputEval(),
-        proof.lookups(), proof.rangeEvals(), proof.addEvals(), proof.linear(), proof.witnessOpenings(), proof.weightOpening(),
-        proof.zeroKnowledge());
+    ModelProof altered = new ModelProof(proof.model(), proof.inputHash(), out, proof.witness(), proof.shadow(),
+        proof.inputEval(), proof.lookups(), proof.rangeEvals(), proof.addEvals(), proof.linear(), proof.witnessOpenings(),
+        proof.weightOpening(), proof.shadowLink(), proof.zeroKnowledge());
     assertInvalid(() -> verifier.verify(altered, inputs.getFirst()), "output");
     // The same model with one weight changed has another commitment: the proof is not for it.
     QuantizedModel tweaked = withOneWeightChanged(model);
@@ -113,6 +113,12 @@ class ModelProofTest {
         other2.weights(), committed.vk());
     ModelProof cheating = ModelProver.prove(cheat, inputs.getFirst(), ProgressListener.NONE);
     assertInvalid(() -> verifier.verify(cheating, inputs.getFirst()), "weights not behind the commitment");
+    // The honest commitment (so an honest shadow link) with the tweaked weights in the layer proofs:
+    // the weight claims no longer hold on the shadow.
+    CommittedModel mixed = new CommittedModel(tweaked, other2.circuit(), other2.layout(), other2.weightTables(),
+        committed.weights(), committed.vk());
+    ModelProof mixedProof = ModelProver.prove(mixed, inputs.getFirst(), ProgressListener.NONE);
+    assertInvalid(() -> verifier.verify(mixedProof, inputs.getFirst()), "weights other than the committed ones");
   }
 
   /** A prover that departs from the true computation in one value cannot make the verifier accept. */

@@ -1,0 +1,90 @@
+package io.zkaudit.layers;
+
+import io.zkaudit.field.Ext2;
+import io.zkaudit.field.Goldilocks;
+import io.zkaudit.poly.Mle;
+import io.zkaudit.proof.InvalidProofException;
+import io.zkaudit.sumcheck.Composition;
+import io.zkaudit.sumcheck.SumcheckResult;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Phase 1 of a convolution or depthwise layer in a zero-knowledge proof: the weights and the
+ * bias are read through the proof's weight shadow Q(t, x), whose half t = 0 is the committed
+ * weights and half t = 1 a fresh uniform mask (docs/zero-knowledge.md, "Weights").
+ *
+ * <p>The sumcheck runs over one more variable, t (variable 0), with the input side zero at t = 1:
+ * <pre>  v = sum_{t,x} Q_W(t, x) G~(t, x) M(x) - zw G~ M + Q_B(t) T(t)      (conv; depthwise alike)
+ *   G~(0, x) = G(x), G~(1, x) = 0;  T(0) = 2^-n1, T(1) = 0  (Q_B constant in x)</pre>
+ * so the sum is the plain phase 1 plus the bias, while at the end point (tau, rho) the weight and
+ * bias evaluations are (1 - tau) W + tau M: uniform, whatever the weights. They become claims on
+ * the shadow at (tau, rho, rc) and (tau, rc); G(rho) is (G~ at the end) / (1 - tau).
+ */
+public final class ShadowPhase1 {
+  private ShadowPhase1() {}
+
+  /** Table order: conv W~, G~, M [, B~, T]; depthwise W~, G~, E, Z [, B~, T]. */
+  public static Composition composition(WindowedLinear spec, Ext2 weightZeroPoint) {
+    return switch (spec.kind()) {
+      case CONV -> {
+        var b = Composition.builder(spec.hasBias() ? 5 : 3).term(Ext2.ONE, 0, 1, 2).term(weightZeroPoint.neg(), 1, 2);
+        yield (spec.hasBias() ? b.term(Ext2.ONE, 3, 4) : b).build();
+      }
+      case DEPTHWISE -> {
+        var b = Composition.builder(spec.hasBias() ? 6 : 4).term(Ext2.ONE, 2, 0, 1).term(Ext2.ONE.neg(), 2, 3, 1);
+        yield (spec.hasBias() ? b.term(Ext2.ONE, 4, 5) : b).build();
+      }
+      case SUM -> throw new IllegalStateException("a sum has no phase 1");
+    };
+  }
+
+  public static int numVars(WindowedLinear spec) {
+    return spec.phase1Vars() + 1;
+  }
+
+  /** Index of the bias shadow table (the T table follows it). */
+  public static int biasTable(WindowedLinear spec) {
+    return spec.kind() == WindowedLinear.Kind.CONV ? 3 : 4;
+  }
+
+  /** 2^-n1: T's value at t = 0, so that the bias summed over the 2^n1 phase-1 positions counts once. */
+  public static long biasWeight(WindowedLinear spec) {
+    return Goldilocks.inv(1L << spec.phase1Vars());
+  }
+
+  /** What phase 1 leaves: its point rho (without t), G(rho), and the claims on the shadow. */
+  public record Outcome(Ext2[] rho, Ext2 g, List<TensorClaim> claims) {}
+
+  /**
+   * Checks the public tables' evaluations at the end point and turns the rest into claims.
+   *
+   * @param rc the output-channel part of the layer's claim point
+   */
+  public static Outcome finish(WindowedLinear spec, Ext2[] rc, SumcheckResult p1) throws InvalidProofException {
+    Ext2[] point = p1.point();
+    Ext2 tau = point[0];
+    Ext2 keep = Ext2.ONE.sub(tau);
+    InvalidProofException.check(!keep.isZero(), "degenerate shadow challenge");
+    Ext2[] rho = Points.slice(point, 1, spec.phase1Vars());
+    Ext2[] rhoC = Points.slice(rho, 0, spec.in().cBits());
+    List<TensorClaim> claims = new ArrayList<>();
+    if (spec.kind() == WindowedLinear.Kind.CONV) {
+      InvalidProofException.check(p1.evaluation(2).equals(RangeMask.evaluate(spec.in().channels(), rhoC)),
+          "convolution: wrong channel mask evaluation");
+      claims.add(new TensorClaim(spec.weights(), Points.concat(new Ext2[] {tau}, rho, rc), p1.evaluation(0)));
+    } else {
+      InvalidProofException.check(p1.evaluation(2).equals(Mle.eq(rc, rhoC)), "depthwise: wrong eq evaluation");
+      InvalidProofException.check(p1.evaluation(3).equals(WindowedLinearVerifier.zeroPointMle(spec, rhoC)),
+          "depthwise: wrong zero-point evaluation");
+      claims.add(new TensorClaim(spec.weights(), Points.concat(new Ext2[] {tau}, rho), p1.evaluation(0)));
+    }
+    if (spec.hasBias()) {
+      int b = biasTable(spec);
+      InvalidProofException.check(p1.evaluation(b + 1).equals(keep.mul(biasWeight(spec))),
+          "layer: wrong bias selector evaluation");
+      claims.add(new TensorClaim(spec.bias(), Points.concat(new Ext2[] {tau}, rc), p1.evaluation(b)));
+    }
+    return new Outcome(rho, p1.evaluation(1).mul(keep.inv()), claims);
+  }
+}
