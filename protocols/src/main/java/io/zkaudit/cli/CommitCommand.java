@@ -23,9 +23,14 @@ final class CommitCommand implements Callable<Integer> {
     CommittedModel cm = ProverModels.commit(model);
     Files.write(out, cm.vk().encode());
     System.out.printf("model commitment %s%n", cm.vk().digest().hex());
+    long tensors = cm.layout().entries().stream().filter(e -> e.kind() != io.zkaudit.inference.WeightLayout.Kind.HIDING)
+        .count();
     System.out.printf("  %s: %d layers proven, %d weight tensors committed (%.1f s)%n", model.getFileName(),
-        cm.circuit().layers().size(), cm.layout().entries().size(), (System.nanoTime() - t0) / 1e9);
+        cm.circuit().layers().size(), tensors, (System.nanoTime() - t0) / 1e9);
     System.out.printf("  verifying key written to %s (%d bytes)%n", out, Files.size(out));
+    System.out.printf("  the commitment hides the weights for about %,d zero-knowledge proofs (%s); commit again"
+        + " under a new hiding key after that (docs/zero-knowledge.md)%n",
+        cm.layout().hiddenProofs(io.zkaudit.inference.InferenceStatement.pcsParams()), HidingKeys.location());
     return Main.EXIT_OK;
   }
 }

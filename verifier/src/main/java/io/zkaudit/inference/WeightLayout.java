@@ -13,8 +13,20 @@ import java.util.List;
  */
 public record WeightLayout(List<Entry> entries) {
 
-  /** What a committed constant holds: weights in the layer's layout, a bias, or an ADD's rescaled addend. */
-  public enum Kind { WEIGHTS, BIAS, ADDEND }
+  /**
+   * What a committed constant holds: weights in the layer's layout, a bias, an ADD's rescaled
+   * addend, or hiding randomness (no tensor, never claimed: added when the packed polynomial has
+   * too little room of its own, see {@link #MIN_HIDING_ENTRIES}).
+   */
+  public enum Kind { WEIGHTS, BIAS, ADDEND, HIDING }
+
+  /**
+   * The fewest hiding entries a weight commitment has: the packed polynomial's unused tail, which
+   * the commitment fills with secret randomness, or else an added HIDING column. Each
+   * zero-knowledge proof reveals 2^arity codeword entries of the weight commitment per query, and
+   * they stay uniform while their total stays below the hiding entries (docs/zero-knowledge.md).
+   */
+  public static final int MIN_HIDING_ENTRIES = 1 << 14;
 
   /** One committed constant tensor: its tensor id, what it holds and its table's variable count. */
   public record Entry(int tensor, int numVars, Kind kind, int layer) {}
@@ -42,11 +54,46 @@ public record WeightLayout(List<Entry> entries) {
         }
       }
     }
+    long used = entries.isEmpty() ? 0 : new io.zkaudit.pcs.PackedLayout(logSizes(entries)).usedEntries();
+    long total = entries.isEmpty() ? 0 : 1L << new io.zkaudit.pcs.PackedLayout(logSizes(entries)).numVars();
+    if (total - used < MIN_HIDING_ENTRIES) {
+      entries.add(new Entry(-1, Integer.numberOfTrailingZeros(MIN_HIDING_ENTRIES), Kind.HIDING, -1));
+    }
     return new WeightLayout(entries);
+  }
+
+  /** Entries of the packed weight polynomial that hold hiding randomness (its tail and any HIDING column). */
+  public long hidingEntries() {
+    io.zkaudit.pcs.PackedLayout packed = new io.zkaudit.pcs.PackedLayout(logSizes());
+    long hiding = (1L << packed.numVars()) - packed.usedEntries();
+    for (Entry e : entries) {
+      if (e.kind() == Kind.HIDING) {
+        hiding += 1L << e.numVars();
+      }
+    }
+    return hiding;
+  }
+
+  /**
+   * About how many zero-knowledge proofs a weight commitment of this layout hides the weights for:
+   * its hiding entries over the most weight-commitment entries one proof reveals (one leaf of
+   * 2^arity entries per query, through the shadow link). After that many, commit again under a
+   * new hiding key.
+   */
+  public long hiddenProofs(io.zkaudit.pcs.PcsParams params) {
+    int n = new io.zkaudit.pcs.PackedLayout(logSizes()).numVars();
+    return hidingEntries() / ((long) params.queries() << params.arities(n)[0]);
+  }
+
+  private static int[] logSizes(List<Entry> entries) {
+    return entries.stream().mapToInt(Entry::numVars).toArray();
   }
 
   /** The column of a constant tensor, or -1. */
   public int columnOf(int tensor) {
+    if (tensor < 0) {
+      return -1;
+    }
     for (int i = 0; i < entries.size(); i++) {
       if (entries.get(i).tensor() == tensor) {
         return i;

@@ -69,6 +69,10 @@ public final class ModelProver {
     WeightLayout layout = WeightLayout.of(circuit);
     List<long[]> tables = new ArrayList<>();
     for (WeightLayout.Entry e : layout.entries()) {
+      if (e.kind() == WeightLayout.Kind.HIDING) {
+        tables.add(new long[1 << e.numVars()]); // filled below, with the tail
+        continue;
+      }
       ProvenLayer layer = circuit.layers().stream().filter(p -> p.layerIndex() == e.layer()).findFirst().orElseThrow();
       int[] values = model.constant(e.tensor());
       tables.add(switch (e.kind()) {
@@ -84,6 +88,7 @@ public final class ModelProver {
           AddLayer a = (AddLayer) layer;
           yield InferenceWitness.addend(a, a.input(0) == e.tensor() ? 0 : 1, model);
         }
+        case HIDING -> throw new IllegalStateException("handled above");
       });
     }
     // The packed polynomial's unused tail is uniform: it keeps the weight commitment's opened
@@ -91,6 +96,11 @@ public final class ModelProver {
     // known model (a public checkpoint, say) unrecognisable. Keyed by the model too, so that two
     // models committed under one key do not share a tail (their difference would cancel it).
     ZkRandom hiding = hidingKey == null ? ZkRandom.fresh() : ZkRandom.derived(hidingKey, modelLabel(model, tables));
+    for (int i = 0; i < tables.size(); i++) {
+      if (layout.entries().get(i).kind() == WeightLayout.Kind.HIDING) {
+        hiding.fill(tables.get(i), x -> true);
+      }
+    }
     Committed committed = new BasefoldProver(InferenceStatement.pcsParams()).commit(tables, hiding::nextField);
     VerifyingKey vk = new VerifyingKey(model.description(), committed.commitment());
     return new CommittedModel(model, circuit, layout, tables, committed, vk);
