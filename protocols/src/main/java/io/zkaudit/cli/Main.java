@@ -38,6 +38,15 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(commandLine().execute(args));
+    int code;
+    try {
+      code = commandLine().execute(args);
+    } catch (OutOfMemoryError e) {
+      // picocli hands errors (not exceptions) back to the caller: the one a user meets is memory.
+      System.err.println("zkaudit: out of memory (" + e.getMessage() + "): proving MobileNet v2 needs about 10 GB of"
+          + " heap; ./zkaudit gives 12 GB unless ZKAUDIT_JAVA_OPTS says otherwise (e.g. ZKAUDIT_JAVA_OPTS=-Xmx16g)");
+      code = EXIT_USAGE;
+    }
+    System.exit(code);
   }
 }

@@ -105,7 +105,59 @@ public final class BasefoldProver {
       }
       layout = new PackedLayout(logs);
     }
-    return commit(q, layout);
+    int n = Mle.numVars(q.length);
+    PcsParams.checkNumVars(n);
+    if (n + params.logBlowup() > 30) {
+      throw new IllegalArgumentException("the shadow of 2^" + (n - 1) + " weights exceeds the codeword size limit");
+    }
+    long t = System.nanoTime();
+    long[] codeword = shadowCodeword(weights.codeword, q);
+    t = lap("shadow: encode", t);
+    MerkleTree tree = MerkleTree.build(codeword, OpeningProof.rowLongs(params, n, 0));
+    lap("shadow: merkle", t);
+    return new Committed(new Commitment(tree.root(), n), layout, q, codeword, tree);
+  }
+
+  /**
+   * The shadow's codeword from W's, encoding only half: Q = W + t D with D = M - W, so as
+   * univariates Q(X) = W(X^2) + X D(X^2), and entries 2m, 2m+1 (at x and -x, x^2 being W's point
+   * m) are cwW[m] +- x cwD[m]. One encoding of 2^n entries instead of 2^(n+1): the shadow costs
+   * its Merkle tree and half an encoding (docs/pcs.md, "Shadow link").
+   */
+  private long[] shadowCodeword(long[] cwW, long[] q) {
+    int half = q.length / 2;
+    long[] d = new long[half];
+    for (int i = 0; i < half; i++) {
+      d[i] = Goldilocks.sub(q[2 * i + 1], q[2 * i]);
+    }
+    long[] cwD = ReedSolomon.encodeEvaluations(d, params.logBlowup());
+    int logW = Integer.numberOfTrailingZeros(cwW.length);
+    // x_m = w^bitrev_L(m) with w a primitive 2^(L+1)-th root: from two tables of 2^ceil(L/2) powers.
+    long root = Goldilocks.rootOfUnity(logW + 1);
+    int lowBits = (logW + 1) / 2;
+    long[] low = new long[1 << lowBits];
+    long[] high = new long[1 << (logW - lowBits)];
+    low[0] = 1;
+    for (int k = 1; k < low.length; k++) {
+      low[k] = Goldilocks.mul(low[k - 1], root);
+    }
+    long step = Goldilocks.pow(root, 1L << lowBits);
+    high[0] = 1;
+    for (int k = 1; k < high.length; k++) {
+      high[k] = Goldilocks.mul(high[k - 1], step);
+    }
+    long[] cw = new long[2 * cwW.length];
+    int lowMask = (1 << lowBits) - 1;
+    io.zkaudit.prover.parallel.Parallel.forRange(cwW.length, 1 << 14, (from, to) -> {
+      for (int m = from; m < to; m++) {
+        int k = Basefold.bitReverse(m, logW);
+        long x = Goldilocks.mul(low[k & lowMask], high[k >>> lowBits]);
+        long xd = Goldilocks.mul(x, cwD[m]);
+        cw[2 * m] = Goldilocks.add(cwW[m], xd);
+        cw[2 * m + 1] = Goldilocks.sub(cwW[m], xd);
+      }
+    });
+    return cw;
   }
 
   private Committed commit(long[] evals, PackedLayout layout) {

@@ -93,6 +93,68 @@ class ZeroKnowledgeProofTest {
     assertThrows(InvalidProofException.class, () -> new ModelVerifier(otherCommitted.vk()).verify(p, input));
   }
 
+  /**
+   * The weight shadow is bound: another proof's shadow (with its own link and weight opening) does
+   * not fit this proof's transcript, and a link or weight opening altered anywhere is rejected.
+   */
+  @Test
+  void theWeightShadowAndItsLinkAreBound() throws InvalidProofException {
+    ModelVerifier verifier = new ModelVerifier(committed.vk());
+    ModelProof a = ModelProver.prove(committed, input, ProgressListener.NONE);
+    ModelProof b = ModelProver.prove(committed, input, ProgressListener.NONE);
+    assertNotEquals(a.shadow(), b.shadow(), "a fresh shadow per proof");
+    ModelProof swapped = new ModelProof(a.model(), a.inputHash(), a.output(), a.witness(), b.shadow(), a.inputEval(),
+        a.lookups(), a.rangeEvals(), a.addEvals(), a.linear(), a.witnessOpenings(), b.weightOpening(), b.shadowLink(),
+        true);
+    assertThrows(InvalidProofException.class, () -> verifier.verify(swapped, input), "another proof's shadow");
+    ModelProof otherLink = new ModelProof(a.model(), a.inputHash(), a.output(), a.witness(), a.shadow(), a.inputEval(),
+        a.lookups(), a.rangeEvals(), a.addEvals(), a.linear(), a.witnessOpenings(), a.weightOpening(), b.shadowLink(),
+        true);
+    assertThrows(InvalidProofException.class, () -> verifier.verify(otherLink, input), "another proof's link");
+    // Every byte of the link's head (row count, first rows) and a stride through the rest, then the weight opening's head.
+    byte[] link = a.shadowLink();
+    assertTrue(link.length > 4096, "link of " + link.length + " bytes");
+    int tried = 0;
+    for (int pos = 0; pos < link.length; pos += pos < 256 ? 1 : 41) {
+      byte[] bad = link.clone();
+      bad[pos] ^= (byte) (1 << (pos % 8));
+      ModelProof altered = new ModelProof(a.model(), a.inputHash(), a.output(), a.witness(), a.shadow(), a.inputEval(),
+          a.lookups(), a.rangeEvals(), a.addEvals(), a.linear(), a.witnessOpenings(), a.weightOpening(), bad, true);
+      int at = pos;
+      assertThrows(InvalidProofException.class, () -> verifier.verify(altered, input), "link byte " + at);
+      tried++;
+    }
+    assertTrue(tried > 256 + (link.length - 256) / 41 - 1);
+    byte[] opening = a.weightOpening();
+    for (int pos = 0; pos < Math.min(opening.length, 256); pos++) {
+      byte[] bad = opening.clone();
+      bad[pos] ^= (byte) (1 << (pos % 8));
+      ModelProof altered = new ModelProof(a.model(), a.inputHash(), a.output(), a.witness(), a.shadow(), a.inputEval(),
+          a.lookups(), a.rangeEvals(), a.addEvals(), a.linear(), a.witnessOpenings(), bad, a.shadowLink(), true);
+      int at = pos;
+      assertThrows(InvalidProofException.class, () -> verifier.verify(altered, input), "weight opening byte " + at);
+    }
+  }
+
+  /**
+   * The weight commitment hides: the same model committed under one hiding key is the same
+   * commitment (a seller finds its model again), under another key or fresh randomness another
+   * one, so nobody can recognise a known model from its commitment.
+   */
+  @Test
+  void weightCommitmentsAreHidingAndReproducibleUnderTheirKey() {
+    byte[] key = new byte[32];
+    key[0] = 1;
+    byte[] other = key.clone();
+    other[31] = 9;
+    CommittedModel k1 = ModelProver.commit(model, key);
+    assertEquals(k1.vk().digest(), ModelProver.commit(model, key).vk().digest());
+    assertNotEquals(k1.vk().digest(), ModelProver.commit(model, other).vk().digest());
+    assertNotEquals(committed.vk().digest(), ModelProver.commit(model).vk().digest());
+    assertTrue(k1.layout().hidingEntries() >= io.zkaudit.inference.WeightLayout.MIN_HIDING_ENTRIES);
+    assertTrue(k1.layout().hiddenProofs(io.zkaudit.inference.InferenceStatement.pcsParams()) > 100);
+  }
+
   /** The tensor a proof shows: the circuit's output (the logits before any unproven final op). */
   private int[] provenOutput(QuantizedModel m) {
     return new IntegerEngine(m).trace(input).tensor(committed.circuit().outputTensor());

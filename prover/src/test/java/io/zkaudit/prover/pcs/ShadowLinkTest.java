@@ -349,4 +349,19 @@ class ShadowLinkTest {
     ShadowLinkProof fake = new ShadowLinkProof(new long[] {1}, new MerkleMultiProof(List.of()));
     assertThrows(InvalidProofException.class, () -> ShadowLink.verify(p, w.commitment(), q.commitment(), o.proof(), o.leaves(), fake));
   }
+
+  /** The shadow's codeword, built from W's and half an encoding, is the shadow table's own encoding. */
+  @Test
+  void shadowCodewordIsTheDirectEncoding() {
+    Random rng = new Random(42);
+    for (int n : new int[] {0, 1, 4, 9, 12}) {
+      for (PcsParams params : new PcsParams[] {PcsParams.conjectured100(), new PcsParams(1, 2, 0, 8, 0)}) {
+        BasefoldProver prover = new BasefoldProver(params);
+        Committed w = prover.commit(BasefoldTest.randomTable(rng, n));
+        Committed q = prover.commitShadow(w, () -> Goldilocks.random(rng));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(
+            io.zkaudit.prover.ntt.ReedSolomon.encodeEvaluations(q.evals, params.logBlowup()), q.codeword, "n = " + n);
+      }
+    }
+  }
 }
