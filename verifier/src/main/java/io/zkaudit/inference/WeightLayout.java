@@ -26,7 +26,7 @@ public record WeightLayout(List<Entry> entries) {
    * zero-knowledge proof reveals 2^arity codeword entries of the weight commitment per query, and
    * they stay uniform while their total stays below the hiding entries (docs/zero-knowledge.md).
    */
-  public static final int MIN_HIDING_ENTRIES = 1 << 14;
+  public static final int MIN_HIDING_ENTRIES = 1 << 16;
 
   /** One committed constant tensor: its tensor id, what it holds and its table's variable count. */
   public record Entry(int tensor, int numVars, Kind kind, int layer) {}
