@@ -19,7 +19,14 @@ final class HidingKeys {
 
   static final String ENV = "ZKAUDIT_HIDING_KEY";
 
+  /** A system property that takes precedence over the environment (tests, embedding). */
+  static final String PROPERTY = "zkaudit.hidingKey";
+
   static Path location() {
+    String property = System.getProperty(PROPERTY);
+    if (property != null && !property.isBlank()) {
+      return Path.of(property);
+    }
     String env = System.getenv(ENV);
     return env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".zkaudit", "hiding.key");
   }

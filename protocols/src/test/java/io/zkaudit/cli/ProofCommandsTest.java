@@ -53,6 +53,7 @@ class ProofCommandsTest {
     Run c = run("commit", "--model", model.toString(), "--out", vk.toString());
     assertEquals(0, c.code(), c.err());
     assertTrue(c.out().startsWith("model commitment "), c.out());
+    assertTrue(c.out().matches("(?s).*hides the weights for about [0-9,]+ zero-knowledge proofs.*"), c.out());
     Run p = run("prove", "--model", model.toString(), "--input", cat.toString(), "--out", proof.toString());
     assertEquals(0, p.code(), p.err());
     assertTrue(p.out().contains("cat"), p.out());
@@ -68,6 +69,34 @@ class ProofCommandsTest {
     assertEquals(0, noInput.code(), noInput.out() + noInput.err());
     assertTrue(noInput.out().contains("pass --input"), noInput.out());
     assertTrue(v.out().contains("zero-knowledge proof"), v.out());
+  }
+
+  /**
+   * The model commitment depends on the hiding key: committing again under the same key gives the
+   * same verifying key (prove and verify in separate runs work, as above), under another key
+   * another commitment, against which the first key's proofs do not verify.
+   */
+  @Test
+  void anotherHidingKeyGivesAnotherCommitment() throws Exception {
+    Path otherKey = tmp.resolve("other-hiding.key");
+    Path otherVk = tmp.resolve("r8-other.vk");
+    String saved = System.getProperty(HidingKeys.PROPERTY);
+    try {
+      System.setProperty(HidingKeys.PROPERTY, otherKey.toString());
+      Run c = run("commit", "--model", model.toString(), "--out", otherVk.toString());
+      assertEquals(0, c.code(), c.err());
+      assertTrue(java.nio.file.Files.exists(otherKey), "the key is created on first use");
+    } finally {
+      if (saved == null) {
+        System.clearProperty(HidingKeys.PROPERTY);
+      } else {
+        System.setProperty(HidingKeys.PROPERTY, saved);
+      }
+    }
+    assertFalse(java.util.Arrays.equals(java.nio.file.Files.readAllBytes(vk), java.nio.file.Files.readAllBytes(otherVk)));
+    Run v = run("verify", "--vk", otherVk.toString(), "--proof", proof.toString(), "--input", cat.toString());
+    assertEquals(1, v.code(), v.out() + v.err());
+    assertTrue((v.out() + v.err()).contains("another model"), v.out() + v.err());
   }
 
   @Test
