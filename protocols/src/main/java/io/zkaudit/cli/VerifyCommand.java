@@ -1,5 +1,6 @@
 package io.zkaudit.cli;
 
+import io.zkaudit.inference.InputCommitment;
 import io.zkaudit.inference.ModelProof;
 import io.zkaudit.inference.ModelVerifier;
 import io.zkaudit.inference.VerifyingKey;
@@ -30,6 +31,10 @@ final class VerifyCommand implements Callable<Integer> {
   @Option(names = "--input", description = "the input the proof must be about (image or tensor file)")
   Path input;
 
+  @Option(names = "--input-commitment", description = "the input commitment a proof about a private input is about"
+      + " (from 'zkaudit prove --private-input')")
+  Path inputCommitment;
+
   @Option(names = "--top", defaultValue = "5", description = "classes to print (default ${DEFAULT-VALUE})")
   int top;
 
@@ -54,12 +59,27 @@ final class VerifyCommand implements Callable<Integer> {
     } catch (InvalidProofException e) {
       throw CliException.usage(vkFile + ": " + e.getMessage());
     }
+    if (input != null && inputCommitment != null) {
+      throw CliException.usage("give --input (a proof about a public input) or --input-commitment (a private one), not both");
+    }
     int[] x = input == null ? null : ProofInputs.read(input, vk.description().tensor(verifier.circuit().inputTensor()));
+    InputCommitment committed = null;
+    if (inputCommitment != null) {
+      try {
+        committed = InputCommitment.decode(readFile(inputCommitment, "input commitment"));
+      } catch (InvalidProofException e) {
+        throw CliException.usage(inputCommitment + " is not a valid input commitment: " + e.getMessage());
+      }
+    }
     boolean zeroKnowledge;
     try {
       ModelProof proof = ModelProof.decode(proofBytes);
       zeroKnowledge = proof.zeroKnowledge();
-      output = verifier.verify(proof, x);
+      if (proof.privateInput() != null && committed == null) {
+        throw CliException.usage("the proof is about a private input: pass --input-commitment (the .cin file written"
+            + " beside the proof)");
+      }
+      output = committed != null ? verifier.verifyCommitted(proof, committed) : verifier.verify(proof, x);
     } catch (InvalidProofException e) {
       System.out.println("invalid proof: " + e.getMessage());
       return Main.EXIT_INVALID;
@@ -71,9 +91,12 @@ final class VerifyCommand implements Callable<Integer> {
     System.out.println(zeroKnowledge
         ? "  zero-knowledge proof (masked sumchecks and padding; what it still reveals: docs/zero-knowledge.md)"
         : "  proof without zero knowledge (made with --no-zk: it reveals evaluations of the witness)");
-    System.out.println(input == null
-        ? "  about the input committed in the proof (pass --input to check which input it is)"
-        : "  about input " + input.getFileName());
+    System.out.println(committed != null
+        ? "  about the private input committed in " + inputCommitment.getFileName() + " (" + committed.digest().hex()
+            + "), which the proof does not reveal"
+        : input == null
+            ? "  about the input committed in the proof (pass --input to check which input it is)"
+            : "  about input " + input.getFileName());
     ProofInputs.printTopK(output, outSpec, names, top);
     return Main.EXIT_OK;
   }

@@ -99,6 +99,37 @@ class ProofCommandsTest {
     assertTrue((v.out() + v.err()).contains("another model"), v.out() + v.err());
   }
 
+  /** --private-input: the verifier needs the input commitment, not the input; each .cin fits its own proof only. */
+  @Test
+  void aPrivateInputProofVerifiesAgainstItsInputCommitment() throws Exception {
+    Path hidden = tmp.resolve("cat-private.proof");
+    Run p = run("prove", "--model", model.toString(), "--input", cat.toString(), "--out", hidden.toString(),
+        "--private-input");
+    assertEquals(0, p.code(), p.err());
+    Path cin = tmp.resolve("cat-private.cin");
+    assertTrue(java.nio.file.Files.exists(cin), p.out());
+    assertTrue(p.out().contains("input commitment"), p.out());
+    Run v = run("verify", "--vk", vk.toString(), "--proof", hidden.toString(), "--input-commitment", cin.toString());
+    assertEquals(0, v.code(), v.out() + v.err());
+    assertTrue(v.out().contains("private input"), v.out());
+    assertTrue(v.out().contains("cat"), v.out());
+    // Without the commitment: a usage error that says what to pass.
+    Run none = run("verify", "--vk", vk.toString(), "--proof", hidden.toString(), "--input", cat.toString());
+    assertEquals(2, none.code(), none.out() + none.err());
+    assertTrue(none.err().contains("--input-commitment"), none.err());
+    // Another commitment of the same input (fresh hiding randomness would differ; here another input's) fails.
+    Path other = tmp.resolve("other-private.proof");
+    Path dog = shared("data/images/grace_hopper.bmp");
+    assertEquals(0, run("prove", "--model", model.toString(), "--input", dog.toString(), "--out", other.toString(),
+        "--private-input").code());
+    Run wrong = run("verify", "--vk", vk.toString(), "--proof", hidden.toString(), "--input-commitment",
+        tmp.resolve("other-private.cin").toString());
+    assertEquals(1, wrong.code(), wrong.out() + wrong.err());
+    assertTrue(wrong.out().contains("another input commitment"), wrong.out());
+    Run bad = run("verify", "--vk", vk.toString(), "--proof", hidden.toString(), "--input-commitment", vk.toString());
+    assertEquals(2, bad.code(), bad.out() + bad.err());
+  }
+
   @Test
   void aProofWithoutZeroKnowledgeSaysSo() {
     Path plain = tmp.resolve("cat-plain.proof");

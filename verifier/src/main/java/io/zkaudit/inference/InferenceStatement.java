@@ -37,8 +37,18 @@ public final class InferenceStatement {
    */
   public static io.zkaudit.transcript.Transcript transcript(io.zkaudit.hash.Digest32 model,
       io.zkaudit.pcs.Commitment weights, io.zkaudit.hash.Digest32 inputHash, int[] output, boolean zeroKnowledge) {
+    return transcript(model, weights, inputHash, output, zeroKnowledge, false);
+  }
+
+  /** The same, for a proof about a private input when privateInput (inputHash is then the input commitment's digest). */
+  public static io.zkaudit.transcript.Transcript transcript(io.zkaudit.hash.Digest32 model,
+      io.zkaudit.pcs.Commitment weights, io.zkaudit.hash.Digest32 inputHash, int[] output, boolean zeroKnowledge,
+      boolean privateInput) {
     io.zkaudit.transcript.Transcript t = new io.zkaudit.transcript.Transcript(DOMAIN);
     t.absorbLong("zero-knowledge", zeroKnowledge ? 1 : 0);
+    if (privateInput) {
+      t.absorbLong("private-input", 1);
+    }
     t.absorbBytes("model", model.bytes());
     weights.absorb(t);
     t.absorbDigest("input-hash", inputHash);

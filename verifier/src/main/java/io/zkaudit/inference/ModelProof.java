@@ -15,8 +15,10 @@ import java.util.List;
 /**
  * A proof that {@code output = model(input)} for the model behind a {@link VerifyingKey}.
  *
- * <p>File format: magic "ZKPF", u32 version, u8 zero-knowledge flag (1: the sumchecks are masked and
- * the witness carries the masks, see docs/zero-knowledge.md), the verifying key's digest (which model), the input's
+ * <p>File format: magic "ZKPF", u32 version, u8 flags (bit 0: zero knowledge, the sumchecks are
+ * masked and the witness carries the masks, see docs/zero-knowledge.md; bit 1: private input, the
+ * input is known by its {@link InputCommitment} only, whose shadow commitment follows the weight
+ * shadow's and whose opening and link close the proof), the verifying key's digest (which model), the input's
  * SHA-256 (which input), the output values, the per-proof commitments (witness bins, then in a
  * zero-knowledge proof the weight shadow), the committed input's value at
  * a random point, the lookup proof, the range
@@ -26,7 +28,38 @@ import java.util.List;
  */
 public record ModelProof(Digest32 model, Digest32 inputHash, int[] output, List<Commitment> witness, Commitment shadow,
     Ext2 inputEval, LogUpProof lookups, Ext2[] rangeEvals, Ext2[] addEvals, List<WindowedLinearProof> linear,
-    List<byte[]> witnessOpenings, byte[] weightOpening, byte[] shadowLink, boolean zeroKnowledge) {
+    List<byte[]> witnessOpenings, byte[] weightOpening, byte[] shadowLink, boolean zeroKnowledge,
+    PrivateInput privateInput) {
+
+  /**
+   * What a proof about a committed, private input adds ({@code --private-input}): the input's
+   * per-proof shadow, its opening and its link to the {@link InputCommitment} (whose digest is the
+   * proof's {@code inputHash}).
+   */
+  public record PrivateInput(Commitment shadow, byte[] opening, byte[] link) {
+    public PrivateInput {
+      opening = opening.clone();
+      link = link.clone();
+    }
+
+    @Override
+    public byte[] opening() {
+      return opening.clone();
+    }
+
+    @Override
+    public byte[] link() {
+      return link.clone();
+    }
+  }
+
+  /** A proof about a public input. */
+  public ModelProof(Digest32 model, Digest32 inputHash, int[] output, List<Commitment> witness, Commitment shadow,
+      Ext2 inputEval, LogUpProof lookups, Ext2[] rangeEvals, Ext2[] addEvals, List<WindowedLinearProof> linear,
+      List<byte[]> witnessOpenings, byte[] weightOpening, byte[] shadowLink, boolean zeroKnowledge) {
+    this(model, inputHash, output, witness, shadow, inputEval, lookups, rangeEvals, addEvals, linear, witnessOpenings,
+        weightOpening, shadowLink, zeroKnowledge, null);
+  }
 
   private static final byte[] MAGIC = {'Z', 'K', 'P', 'F'};
   public static final int VERSION = 3;
@@ -46,6 +79,9 @@ public record ModelProof(Digest32 model, Digest32 inputHash, int[] output, List<
     shadowLink = shadowLink.clone();
     if ((shadow != null) != zeroKnowledge) {
       throw new IllegalArgumentException("a zero-knowledge proof has a weight shadow, a plain one has none");
+    }
+    if (privateInput != null && !zeroKnowledge) {
+      throw new IllegalArgumentException("a private input needs a zero-knowledge proof");
     }
   }
 
@@ -88,7 +124,8 @@ public record ModelProof(Digest32 model, Digest32 inputHash, int[] output, List<
   }
 
   public byte[] encode() {
-    ByteWriter w = new ByteWriter().raw(MAGIC).u32(VERSION).u8(zeroKnowledge ? 1 : 0).digest(model).digest(inputHash);
+    int flags = (zeroKnowledge ? 1 : 0) | (privateInput != null ? 2 : 0);
+    ByteWriter w = new ByteWriter().raw(MAGIC).u32(VERSION).u8(flags).digest(model).digest(inputHash);
     w.u32(output.length);
     for (int v : output) {
       w.u32(v);
@@ -99,6 +136,9 @@ public record ModelProof(Digest32 model, Digest32 inputHash, int[] output, List<
     }
     if (zeroKnowledge) {
       shadow.encode(w);
+    }
+    if (privateInput != null) {
+      privateInput.shadow().encode(w);
     }
     w.ext(inputEval);
     w.bytes(lookups.toBytes());
@@ -113,6 +153,9 @@ public record ModelProof(Digest32 model, Digest32 inputHash, int[] output, List<
     }
     w.bytes(weightOpening);
     w.bytes(shadowLink);
+    if (privateInput != null) {
+      w.bytes(privateInput.opening).bytes(privateInput.link);
+    }
     return w.toByteArray();
   }
 
@@ -123,8 +166,10 @@ public record ModelProof(Digest32 model, Digest32 inputHash, int[] output, List<
     }
     int version = r.u32("version");
     InvalidProofException.check(version == VERSION, "proof version " + version + ", expected " + VERSION);
-    int zk = r.u8("zero-knowledge flag");
-    InvalidProofException.check(zk <= 1, "zero-knowledge flag is " + zk);
+    int flags = r.u8("flags");
+    InvalidProofException.check(flags <= 1 || flags == 3, "proof flags are " + flags);
+    int zk = flags & 1;
+    boolean privateInput = (flags & 2) != 0;
     Digest32 model = r.digest("model digest");
     Digest32 input = r.digest("input hash");
     int n = r.length("output", MAX_OUTPUT);
@@ -138,6 +183,7 @@ public record ModelProof(Digest32 model, Digest32 inputHash, int[] output, List<
       witness.add(Commitment.decode(r));
     }
     Commitment shadow = zk == 1 ? Commitment.decode(r) : null;
+    Commitment inputShadow = privateInput ? Commitment.decode(r) : null;
     Ext2 inputEval = r.ext("input evaluation");
     LogUpProof lookups = LogUpProof.fromBytes(r.bytes("lookup proof", MAX_OPENING));
     Ext2[] range = r.exts("range evaluations", 2 * MAX_LAYERS);
@@ -155,8 +201,10 @@ public record ModelProof(Digest32 model, Digest32 inputHash, int[] output, List<
     byte[] go = r.bytes("weight opening", MAX_OPENING);
     byte[] link = r.bytes("weight shadow link", MAX_OPENING);
     InvalidProofException.check(zk == 1 || link.length == 0, "a plain proof has no weight shadow link");
+    PrivateInput pi = privateInput ? new PrivateInput(inputShadow, r.bytes("input opening", MAX_OPENING),
+        r.bytes("input link", MAX_OPENING)) : null;
     r.finish();
     return new ModelProof(model, input, output, witness, shadow, inputEval, lookups, range, adds, linear, wo, go, link,
-        zk == 1);
+        zk == 1, pi);
   }
 }

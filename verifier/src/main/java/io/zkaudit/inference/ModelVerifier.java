@@ -55,6 +55,8 @@ public final class ModelVerifier {
   private final MaskSchedule masks;
   private final PackedLayout weightLayout;
   private final PackedLayout shadowLayout;
+  /** The input claims of the reduction in progress (a private input only); a verifier is single-threaded. */
+  private List<ColumnClaim> inputClaims;
 
   public ModelVerifier(VerifyingKey vk) throws InvalidProofException {
     this.vk = vk;
@@ -94,7 +96,37 @@ public final class ModelVerifier {
    * hash is in the proof).
    */
   public int[] verify(ModelProof proof, int[] input) throws InvalidProofException {
-    Reduction r = reduce(proof, input);
+    InvalidProofException.check(proof.privateInput() == null,
+        "the proof is about a committed, private input: verify it against its input commitment (verifyCommitted)");
+    return check(proof, reduce(proof, input, null));
+  }
+
+  /**
+   * Checks a proof about a private input and returns its verified output: the proof shows
+   * output = model(the input committed in {@code input}), revealing nothing else about that input
+   * (docs/zero-knowledge.md, "Private inputs").
+   */
+  public int[] verifyCommitted(ModelProof proof, InputCommitment input) throws InvalidProofException {
+    InvalidProofException.check(proof.privateInput() != null, "the proof is about a public input, not a committed one");
+    Reduction r = reduce(proof, null, input);
+    check(proof, r);
+    BasefoldVerifier pcs = new BasefoldVerifier(InferenceStatement.pcsParams());
+    PackedLayout layout = inputShadowLayout();
+    ModelProof.PrivateInput pi = proof.privateInput();
+    OpeningProof opening = OpeningProof.decode(pi.opening(), pcs.params(), layout.numVars());
+    int[] leaves = pcs.verifyColumns(pi.shadow(), layout, r.inputClaims(), opening, r.transcript());
+    ShadowLink.verify(pcs.params(), input.commitment(), pi.shadow(), opening, leaves,
+        ShadowLinkProof.decode(pi.link(), pcs.params(), layout.numVars() - 1));
+    return r.output();
+  }
+
+  /** The shadow of an input commitment: its two columns with the shadow variable added. */
+  public PackedLayout inputShadowLayout() {
+    return new PackedLayout(InferenceStatement.inputLayout(circuit).numVars() + 1, InputCommitment.HIDING_VARS + 1);
+  }
+
+  /** The openings of the witness and of the weights (or their shadow), after the reduction. */
+  private int[] check(ModelProof proof, Reduction r) throws InvalidProofException {
     ColumnBins witnessBins = bins(proof);
     BasefoldVerifier pcs = new BasefoldVerifier(InferenceStatement.pcsParams());
     List<List<ColumnClaim>> perBin = witnessBins.split(r.witnessClaims());
@@ -131,10 +163,29 @@ public final class ModelVerifier {
    * without openings, so that the claims it opens are, by construction, the ones checked here.
    */
   public record Reduction(Transcript transcript, List<ColumnClaim> witnessClaims, List<ColumnClaim> weightClaims,
-      int[] output) {}
+      List<ColumnClaim> inputClaims, int[] output) {}
 
   public Reduction reduce(ModelProof proof, int[] input) throws InvalidProofException {
+    return reduce(proof, input, null);
+  }
+
+  /** The reduction of a proof about a private input: its input claims are on the input's shadow. */
+  public Reduction reduce(ModelProof proof, InputCommitment input) throws InvalidProofException {
+    return reduce(proof, null, input);
+  }
+
+  private Reduction reduce(ModelProof proof, int[] input, InputCommitment committedInput) throws InvalidProofException {
     InvalidProofException.check(proof.model().equals(vk.digest()), "the proof is for another model");
+    boolean hidden = committedInput != null;
+    InvalidProofException.check(hidden == (proof.privateInput() != null),
+        hidden ? "the proof is about a public input" : "the proof is about a committed, private input");
+    if (hidden) {
+      InvalidProofException.check(proof.inputHash().equals(committedInput.digest()),
+          "the proof is for another input commitment");
+      InvalidProofException.check(committedInput.commitment().numVars() == InputCommitment.layout(circuit).numVars(),
+          "the input commitment has " + committedInput.commitment().numVars() + " variables, the model's input needs "
+              + InputCommitment.layout(circuit).numVars());
+    }
     TensorSpec inSpec = vk.description().tensor(circuit.inputTensor());
     TensorSpec outSpec = vk.description().tensor(circuit.outputTensor());
     if (input != null) {
@@ -147,7 +198,7 @@ public final class ModelVerifier {
     boolean zk = proof.zeroKnowledge();
     ColumnBins witnessBins = bins(proof);
     MaskLedger ledger = zk ? new MaskLedger(masks.blocks()) : null;
-    Transcript t = InferenceStatement.transcript(proof.model(), vk.weights(), proof.inputHash(), output, zk);
+    Transcript t = InferenceStatement.transcript(proof.model(), vk.weights(), proof.inputHash(), output, zk, hidden);
     InvalidProofException.check(proof.witness().size() == witnessBins.bins(),
         "the proof has " + proof.witness().size() + " witness commitments, expected " + witnessBins.bins());
     for (int b = 0; b < witnessBins.bins(); b++) {
@@ -161,16 +212,28 @@ public final class ModelVerifier {
           "the weight shadow has " + proof.shadow().numVars() + " variables, expected " + shadowLayout.numVars());
       proof.shadow().absorb(t);
     }
+    if (hidden) {
+      InvalidProofException.check(proof.privateInput().shadow().numVars() == inputShadowLayout().numVars(),
+          "the input shadow has " + proof.privateInput().shadow().numVars() + " variables, expected "
+              + inputShadowLayout().numVars());
+      proof.privateInput().shadow().absorb(t);
+    }
 
     List<ColumnClaim> witnessClaims = new ArrayList<>();
     List<ColumnClaim> weightClaims = new ArrayList<>();
-    TensorLayout inLayout = InferenceStatement.inputLayout(circuit);
-    Ext2[] inputPoint = t.challengeExts("input-point", inLayout.numVars());
-    t.absorbExt("input-eval", proof.inputEval());
-    witnessClaims.add(new ColumnClaim(InferenceStatement.inputColumn(circuit), inputPoint, proof.inputEval()));
-    if (input != null) {
-      InvalidProofException.check(Mle.evaluate(inLayout.place(input), inputPoint).equals(proof.inputEval()),
-          "the committed input is not the given input");
+    inputClaims = hidden ? new ArrayList<>() : null;
+    if (hidden) {
+      // The witness's input column is unused: the input's claims go to its shadow.
+      InvalidProofException.check(proof.inputEval().isZero(), "a proof about a private input sends no input evaluation");
+    } else {
+      TensorLayout inLayout = InferenceStatement.inputLayout(circuit);
+      Ext2[] inputPoint = t.challengeExts("input-point", inLayout.numVars());
+      t.absorbExt("input-eval", proof.inputEval());
+      witnessClaims.add(new ColumnClaim(InferenceStatement.inputColumn(circuit), inputPoint, proof.inputEval()));
+      if (input != null) {
+        InvalidProofException.check(Mle.evaluate(inLayout.place(input), inputPoint).equals(proof.inputEval()),
+            "the committed input is not the given input");
+      }
     }
     long[] outputTable = InferenceStatement.outputLayout(circuit).place(output);
 
@@ -257,7 +320,9 @@ public final class ModelVerifier {
       int column = InferenceStatement.maskColumn(circuit);
       witnessClaims.addAll(ledger.claims(column, io.zkaudit.zk.MaskColumn.numVars(masks.blocks())));
     }
-    return new Reduction(t, witnessClaims, weightClaims, output);
+    List<ColumnClaim> in = inputClaims == null ? List.of() : inputClaims;
+    inputClaims = null;
+    return new Reduction(t, witnessClaims, weightClaims, in, output);
   }
 
   /** The witness commitments' layout: with the mask column for a zero-knowledge proof. */
@@ -275,7 +340,12 @@ public final class ModelVerifier {
       return;
     }
     if (tensor == circuit.inputTensor()) {
-      witness.add(new ColumnClaim(InferenceStatement.inputColumn(circuit), c.point(), c.value()));
+      if (inputClaims != null) {
+        // A private input: the claim is on the input shadow's t = 0 half, the committed input itself.
+        inputClaims.add(new ColumnClaim(0, io.zkaudit.layers.Points.concat(new Ext2[] {Ext2.ZERO}, c.point()), c.value()));
+      } else {
+        witness.add(new ColumnClaim(InferenceStatement.inputColumn(circuit), c.point(), c.value()));
+      }
       return;
     }
     int w = weights.columnOf(tensor);

@@ -47,13 +47,29 @@ final class InferenceWitness {
    */
   InferenceWitness(ModelCircuit circuit, QuantizedModel model, InferenceTrace trace, LookupStatement statement,
       io.zkaudit.prover.zk.ZkRandom padding) {
+    this(circuit, model, trace, statement, padding, null);
+  }
+
+  /**
+   * With {@code committedInput} not null (a private input, committed apart with its padding
+   * uniform), the layers read that table, and the witness's own input column, which no claim
+   * reads then, is uniform.
+   */
+  InferenceWitness(ModelCircuit circuit, QuantizedModel model, InferenceTrace trace, LookupStatement statement,
+      io.zkaudit.prover.zk.ZkRandom padding, long[] committedInput) {
     int layers = circuit.layers().size();
     accumulators = new long[layers][];
     c1 = new long[layers][];
     c2 = new long[layers][];
     columns = new long[circuit.columns().size()][];
-    inputTable = InferenceStatement.inputLayout(circuit).place(trace.tensor(circuit.inputTensor()));
-    activations.put(circuit.inputTensor(), inputTable);
+    if (committedInput == null) {
+      inputTable = InferenceStatement.inputLayout(circuit).place(trace.tensor(circuit.inputTensor()));
+      activations.put(circuit.inputTensor(), inputTable);
+    } else {
+      inputTable = new long[committedInput.length];
+      padding.fill(inputTable, i -> true);
+      activations.put(circuit.inputTensor(), committedInput);
+    }
     output = trace.tensor(circuit.outputTensor()).clone();
 
     List<long[][]> roundingGroups = new ArrayList<>();

@@ -5,6 +5,7 @@ import io.zkaudit.engine.IntegerEngine;
 import io.zkaudit.field.Ext2;
 import io.zkaudit.hash.Digest32;
 import io.zkaudit.inference.InferenceStatement;
+import io.zkaudit.inference.InputCommitment;
 import io.zkaudit.inference.ModelProof;
 import io.zkaudit.inference.ModelVerifier;
 import io.zkaudit.inference.VerifyingKey;
@@ -144,13 +145,56 @@ public final class ModelProver {
   }
 
   /**
+   * Commits to an input apart from any proof, for proofs that keep it private: its table in the
+   * model's input layout with uniform padding, and 2^16 uniform hiding entries. With a hiding key
+   * the randomness is derived from it, the model and the input (the same input gives the same
+   * commitment); without, it is fresh.
+   */
+  public static CommittedInput commitInput(CommittedModel cm, int[] input, byte[] hidingKey) {
+    ModelCircuit circuit = cm.circuit();
+    io.zkaudit.model.TensorSpec spec = cm.model().description().tensor(circuit.inputTensor());
+    if (input.length != spec.size()) {
+      throw new ProverException("the input has " + input.length + " values, the model's " + spec.name() + " has "
+          + spec.size());
+    }
+    TensorLayout layout = InferenceStatement.inputLayout(circuit);
+    long[] table = layout.place(input);
+    ZkRandom random;
+    if (hidingKey == null) {
+      random = ZkRandom.fresh();
+    } else {
+      java.security.MessageDigest md = io.zkaudit.hash.Sha256.threadLocal();
+      md.reset();
+      md.update("zkaudit/input-hiding/v1".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      md.update(cm.vk().digest().bytes());
+      md.update(ModelVerifier.inputHash(input).bytes());
+      random = ZkRandom.derived(hidingKey, md.digest());
+    }
+    random.fill(table, i -> !layout.isReal(i));
+    long[] hiding = new long[1 << InputCommitment.HIDING_VARS];
+    random.fill(hiding, i -> true);
+    Committed committed = new BasefoldProver(InferenceStatement.pcsParams()).commit(List.of(table, hiding));
+    return new CommittedInput(new InputCommitment(committed.commitment()), input, table, committed);
+  }
+
+  /** A zero-knowledge proof about a committed input, which the proof does not reveal (docs/zero-knowledge.md). */
+  public static ModelProof prove(CommittedModel cm, CommittedInput input, ProgressListener progress) {
+    return prove(cm, input.values(), progress, true, null, input);
+  }
+
+  static ModelProof prove(CommittedModel cm, int[] input, ProgressListener progress, boolean zk,
+      java.util.function.Consumer<InferenceWitness> cheat) {
+    return prove(cm, input, progress, zk, cheat, null);
+  }
+
+  /**
    * Proves with a hook that may alter the witness after it is built (lookup multiplicities keep
    * their honest values): how the soundness tests play a cheating prover. A cheating prover gets
    * as far as it can: when its proof no longer reduces to opening claims, it returns the proof
    * without openings.
    */
-  static ModelProof prove(CommittedModel cm, int[] input, ProgressListener progress, boolean zk,
-      java.util.function.Consumer<InferenceWitness> cheat) {
+  private static ModelProof prove(CommittedModel cm, int[] input, ProgressListener progress, boolean zk,
+      java.util.function.Consumer<InferenceWitness> cheat, CommittedInput hidden) {
     ModelCircuit circuit = cm.circuit();
     int phases = 6;
     progress.progress("inference", 0, phases);
@@ -163,14 +207,15 @@ public final class ModelProver {
     LookupStatement statement = InferenceStatement.lookups(circuit);
     progress.progress("witness", 1, phases);
     ZkRandom random = zk ? ZkRandom.fresh() : null;
-    InferenceWitness w = new InferenceWitness(circuit, cm.model(), trace, statement, random);
+    InferenceWitness w = new InferenceWitness(circuit, cm.model(), trace, statement, random,
+        hidden == null ? null : hidden.table());
     if (cheat != null) {
       cheat.accept(w);
     }
     Digest32 model = cm.vk().digest();
-    Digest32 inputHash = ModelVerifier.inputHash(input);
+    Digest32 inputHash = hidden == null ? ModelVerifier.inputHash(input) : hidden.commitment().digest();
 
-    Transcript t = InferenceStatement.transcript(model, cm.vk().weights(), inputHash, w.output, zk);
+    Transcript t = InferenceStatement.transcript(model, cm.vk().weights(), inputHash, w.output, zk, hidden != null);
     progress.progress("commit", 2, phases);
     BasefoldProver pcs = new BasefoldProver(InferenceStatement.pcsParams());
     ColumnBins bins = InferenceStatement.witnessBins(circuit, statement, zk);
@@ -197,10 +242,17 @@ public final class ModelProver {
       shadow = pcs.commitShadow(cm.weights(), random::nextField);
       shadow.commitment().absorb(t);
     }
-    TensorLayout inLayout = InferenceStatement.inputLayout(circuit);
-    Ext2[] inputPoint = t.challengeExts("input-point", inLayout.numVars());
-    Ext2 inputEval = Mle.evaluate(w.inputTable, inputPoint);
-    t.absorbExt("input-eval", inputEval);
+    Committed inputShadow = null;
+    Ext2 inputEval = Ext2.ZERO;
+    if (hidden != null) {
+      inputShadow = pcs.commitShadow(hidden.committed(), random::nextField);
+      inputShadow.commitment().absorb(t);
+    } else {
+      TensorLayout inLayout = InferenceStatement.inputLayout(circuit);
+      Ext2[] inputPoint = t.challengeExts("input-point", inLayout.numVars());
+      inputEval = Mle.evaluate(w.inputTable, inputPoint);
+      t.absorbExt("input-eval", inputEval);
+    }
 
     progress.progress("lookups", 3, phases);
     LogUpProver.Output lookups = LogUpProver.prove(statement, w.lookups, t, masks);
@@ -237,12 +289,14 @@ public final class ModelProver {
     }
     Commitment shadowCommitment = shadow == null ? null : shadow.commitment();
     ModelProof partial = new ModelProof(model, inputHash, w.output, commitments, shadowCommitment, inputEval,
-        lookups.proof(), rangeEvals, addEvals.toArray(Ext2[]::new), linear, List.of(), new byte[0], new byte[0], zk);
+        lookups.proof(), rangeEvals, addEvals.toArray(Ext2[]::new), linear, List.of(), new byte[0], new byte[0], zk,
+        hidden == null ? null : new ModelProof.PrivateInput(inputShadow.commitment(), new byte[0], new byte[0]));
 
     progress.progress("openings", 5, phases);
     ModelVerifier.Reduction reduction;
     try {
-      reduction = new ModelVerifier(cm.vk()).reduce(partial, input);
+      ModelVerifier verifier = new ModelVerifier(cm.vk());
+      reduction = hidden == null ? verifier.reduce(partial, input) : verifier.reduce(partial, hidden.commitment());
     } catch (InvalidProofException e) {
       if (cheat != null) {
         return partial;
@@ -263,9 +317,16 @@ public final class ModelProver {
       weightOpening = opened.proof().encode();
       link = ShadowLinks.prove(pcs.params(), cm.weights(), opened.leaves()).encode();
     }
+    ModelProof.PrivateInput privateInput = null;
+    if (hidden != null) {
+      io.zkaudit.prover.pcs.Opened opened = pcs.openColumnsWithLeaves(inputShadow, reduction.inputClaims(),
+          reduction.transcript());
+      privateInput = new ModelProof.PrivateInput(inputShadow.commitment(), opened.proof().encode(),
+          ShadowLinks.prove(pcs.params(), hidden.committed(), opened.leaves()).encode());
+    }
     progress.progress("done", phases, phases);
     return new ModelProof(model, inputHash, w.output, commitments, shadowCommitment, inputEval, lookups.proof(),
-        rangeEvals, addEvals.toArray(Ext2[]::new), linear, witnessOpenings, weightOpening, link, zk);
+        rangeEvals, addEvals.toArray(Ext2[]::new), linear, witnessOpenings, weightOpening, link, zk, privateInput);
   }
 
   /** The mask half (t = 1 entries) of a weight column of the shadow. */
