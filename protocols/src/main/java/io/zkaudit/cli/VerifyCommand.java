@@ -89,7 +89,7 @@ final class VerifyCommand implements Callable<Integer> {
     List<String> names = Labels.forOutput(outSpec.size(), labels, vk.description().name());
     System.out.printf(Locale.ROOT, "valid proof (%.1f ms) for model %s%n", ms, vk.digest().hex());
     System.out.println(zeroKnowledge
-        ? "  zero-knowledge proof (masked sumchecks and padding; what it still reveals: docs/zero-knowledge.md)"
+        ? "  zero-knowledge proof (weights hidden behind a fresh shadow; what it still reveals: docs/zero-knowledge.md)"
         : "  proof without zero knowledge (made with --no-zk: it reveals evaluations of the witness)");
     System.out.println(committed != null
         ? "  about the private input committed in " + inputCommitment.getFileName() + " (" + committed.digest().hex()
