@@ -55,8 +55,6 @@ public final class ModelVerifier {
   private final MaskSchedule masks;
   private final PackedLayout weightLayout;
   private final PackedLayout shadowLayout;
-  /** The input claims of the reduction in progress (a private input only); a verifier is single-threaded. */
-  private List<ColumnClaim> inputClaims;
 
   public ModelVerifier(VerifyingKey vk) throws InvalidProofException {
     this.vk = vk;
@@ -109,6 +107,8 @@ public final class ModelVerifier {
   public int[] verifyCommitted(ModelProof proof, InputCommitment input) throws InvalidProofException {
     InvalidProofException.check(proof.privateInput() != null, "the proof is about a public input, not a committed one");
     Reduction r = reduce(proof, null, input);
+    // The input must be read by some relation, or the commitment would bind nothing.
+    InvalidProofException.check(!r.inputClaims().isEmpty(), "the proof makes no claim on its private input");
     check(proof, r);
     BasefoldVerifier pcs = new BasefoldVerifier(InferenceStatement.pcsParams());
     PackedLayout layout = inputShadowLayout();
@@ -221,7 +221,9 @@ public final class ModelVerifier {
 
     List<ColumnClaim> witnessClaims = new ArrayList<>();
     List<ColumnClaim> weightClaims = new ArrayList<>();
-    inputClaims = hidden ? new ArrayList<>() : null;
+    // Claims on a private input (routed to its shadow); null for a public input. A local, passed
+    // along: verifiers are shared between threads (the seller's and buyers' services).
+    List<ColumnClaim> inputClaims = hidden ? new ArrayList<>() : null;
     if (hidden) {
       // The witness's input column is unused: the input's claims go to its shadow.
       InvalidProofException.check(proof.inputEval().isZero(), "a proof about a private input sends no input evaluation");
@@ -257,7 +259,7 @@ public final class ModelVerifier {
       Ext2[] rho = g.point();
       Ext2[] v = g.values();
       InvalidProofException.check(v[0].equals(InferenceStatement.tag(p, rho)), p.layer().name() + ": wrong table tag");
-      tensorClaim(new TensorClaim(p.layer().output(), rho, v[1]), outputTable, witnessClaims, weightClaims);
+      tensorClaim(new TensorClaim(p.layer().output(), rho, v[1]), outputTable, witnessClaims, weightClaims, inputClaims);
       Ext2 e1 = rangeEvals[2 * k];
       Ext2 e2 = rangeEvals[2 * k + 1];
       t.absorbExt("range-evals", e1, e2);
@@ -280,7 +282,7 @@ public final class ModelVerifier {
             throw new InvalidProofException(p.layer().name() + ": " + e.getMessage());
           }
           for (TensorClaim c : claims) {
-            tensorClaim(c, outputTable, witnessClaims, weightClaims);
+            tensorClaim(c, outputTable, witnessClaims, weightClaims, inputClaims);
           }
         }
         case AddLayer a -> {
@@ -303,14 +305,15 @@ public final class ModelVerifier {
             Ext2[] rv = rg.values();
             InvalidProofException.check(rv[0].equals(Ext2.of(a.tag(side))) && rv[3].isZero(),
                 a.layer().name() + ": wrong rescale tag");
-            tensorClaim(new TensorClaim(a.input(side), rg.point(), rv[1]), outputTable, witnessClaims, weightClaims);
+            tensorClaim(new TensorClaim(a.input(side), rg.point(), rv[1]), outputTable, witnessClaims, weightClaims,
+                inputClaims);
             witnessClaims.add(new ColumnClaim(a.sColumn(side), rg.point(), rv[2]));
           }
         }
         case RequantizeLayer q -> {
           Ext2 mask = InferenceStatement.box(p.outLayout()).selector(rho);
           Ext2 in = acc.add(mask.mul(Goldilocks.fromSigned(q.layer().inputZeroPoint())));
-          tensorClaim(new TensorClaim(q.layer().input(), rho, in), outputTable, witnessClaims, weightClaims);
+          tensorClaim(new TensorClaim(q.layer().input(), rho, in), outputTable, witnessClaims, weightClaims, inputClaims);
         }
       }
     }
@@ -320,9 +323,7 @@ public final class ModelVerifier {
       int column = InferenceStatement.maskColumn(circuit);
       witnessClaims.addAll(ledger.claims(column, io.zkaudit.zk.MaskColumn.numVars(masks.blocks())));
     }
-    List<ColumnClaim> in = inputClaims == null ? List.of() : inputClaims;
-    inputClaims = null;
-    return new Reduction(t, witnessClaims, weightClaims, in, output);
+    return new Reduction(t, witnessClaims, weightClaims, inputClaims == null ? List.of() : inputClaims, output);
   }
 
   /** The witness commitments' layout: with the mask column for a zero-knowledge proof. */
@@ -331,7 +332,8 @@ public final class ModelVerifier {
   }
 
   /** Routes a claim on a tensor: public output (checked now), a weight, or a committed column. */
-  private void tensorClaim(TensorClaim c, long[] outputTable, List<ColumnClaim> witness, List<ColumnClaim> weight)
+  private void tensorClaim(TensorClaim c, long[] outputTable, List<ColumnClaim> witness, List<ColumnClaim> weight,
+      List<ColumnClaim> inputClaims)
       throws InvalidProofException {
     int tensor = circuit.resolve(c.tensor());
     if (tensor == circuit.outputTensor()) {
