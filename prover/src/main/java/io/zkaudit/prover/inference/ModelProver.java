@@ -5,11 +5,8 @@ import io.zkaudit.engine.IntegerEngine;
 import io.zkaudit.field.Ext2;
 import io.zkaudit.hash.Digest32;
 import io.zkaudit.inference.InferenceStatement;
-import io.zkaudit.inference.InputCommitment;
 import io.zkaudit.inference.ModelProof;
 import io.zkaudit.inference.ModelVerifier;
-import io.zkaudit.inference.VerifyingKey;
-import io.zkaudit.inference.WeightLayout;
 import io.zkaudit.layers.ModelCircuit;
 import io.zkaudit.layers.ModelCircuit.AddLayer;
 import io.zkaudit.layers.ModelCircuit.LinearLayer;
@@ -53,77 +50,23 @@ public final class ModelProver {
    * buyers) uses {@link #commit(QuantizedModel, byte[])}.
    */
   public static CommittedModel commit(QuantizedModel model) {
-    return commit(model, (byte[]) null);
+    return Commitments.model(model, null);
   }
 
   /**
    * Commits with the hiding randomness derived from the seller's secret hiding key and the model:
-   * the same key and model give the same commitment.
+   * the same key and model give the same commitment ({@link Commitments#model}).
    */
   public static CommittedModel commit(QuantizedModel model, byte[] hidingKey) {
-    ModelCircuit circuit;
-    try {
-      circuit = ModelCircuit.of(model.description());
-    } catch (RuntimeException e) {
-      throw new ProverException(e.getMessage());
-    }
-    WeightLayout layout = WeightLayout.of(circuit);
-    List<long[]> tables = new ArrayList<>();
-    for (WeightLayout.Entry e : layout.entries()) {
-      if (e.kind() == WeightLayout.Kind.HIDING) {
-        tables.add(new long[1 << e.numVars()]); // filled below, with the tail
-        continue;
-      }
-      ProvenLayer layer = circuit.layers().stream().filter(p -> p.layerIndex() == e.layer()).findFirst().orElseThrow();
-      int[] values = model.constant(e.tensor());
-      tables.add(switch (e.kind()) {
-        case WEIGHTS -> ((LinearLayer) layer).linear().placeWeights(values);
-        case BIAS -> {
-          long[] t = new long[1 << e.numVars()];
-          for (int c = 0; c < values.length; c++) {
-            t[c] = io.zkaudit.field.Goldilocks.fromSigned(values[c]);
-          }
-          yield t;
-        }
-        case ADDEND -> {
-          AddLayer a = (AddLayer) layer;
-          yield InferenceWitness.addend(a, a.input(0) == e.tensor() ? 0 : 1, model);
-        }
-        case HIDING -> throw new IllegalStateException("handled above");
-      });
-    }
-    // The packed polynomial's unused tail is uniform: it keeps the weight commitment's opened
-    // entries (the shadow link's, docs/zero-knowledge.md) uniform, and makes the commitment of a
-    // known model (a public checkpoint, say) unrecognisable. Keyed by the model too, so that two
-    // models committed under one key do not share a tail (their difference would cancel it).
-    ZkRandom hiding = hidingKey == null ? ZkRandom.fresh() : ZkRandom.derived(hidingKey, modelLabel(model, tables));
-    for (int i = 0; i < tables.size(); i++) {
-      if (layout.entries().get(i).kind() == WeightLayout.Kind.HIDING) {
-        hiding.fill(tables.get(i), x -> true);
-      }
-    }
-    Committed committed = new BasefoldProver(InferenceStatement.pcsParams()).commit(tables, hiding::nextField);
-    VerifyingKey vk = new VerifyingKey(model.description(), committed.commitment());
-    return new CommittedModel(model, circuit, layout, tables, committed, vk);
+    return Commitments.model(model, hidingKey);
   }
 
-  /** SHA-256 of the model description and its weight tables: what the hiding randomness is keyed by. */
-  private static byte[] modelLabel(QuantizedModel model, List<long[]> tables) {
-    java.security.MessageDigest md = io.zkaudit.hash.Sha256.threadLocal();
-    md.reset();
-    md.update(model.description().encode());
-    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 * 4096);
-    for (long[] t : tables) {
-      for (long v : t) {
-        if (!b.hasRemaining()) {
-          md.update(b.array(), 0, b.position());
-          b.clear();
-        }
-        b.putLong(v);
-      }
-    }
-    md.update(b.array(), 0, b.position());
-    return md.digest();
+  /**
+   * Commits to an input apart from any proof, for proofs that keep it private
+   * ({@link Commitments#input}).
+   */
+  public static CommittedInput commitInput(CommittedModel cm, int[] input, byte[] hidingKey) {
+    return Commitments.input(cm, input, hidingKey);
   }
 
   /** A zero-knowledge proof (the default; see docs/zero-knowledge.md). */
@@ -142,39 +85,6 @@ public final class ModelProver {
   static ModelProof prove(CommittedModel cm, int[] input, ProgressListener progress,
       java.util.function.Consumer<InferenceWitness> cheat) {
     return prove(cm, input, progress, true, cheat);
-  }
-
-  /**
-   * Commits to an input apart from any proof, for proofs that keep it private: its table in the
-   * model's input layout with uniform padding, and 2^16 uniform hiding entries. With a hiding key
-   * the randomness is derived from it, the model and the input (the same input gives the same
-   * commitment); without, it is fresh.
-   */
-  public static CommittedInput commitInput(CommittedModel cm, int[] input, byte[] hidingKey) {
-    ModelCircuit circuit = cm.circuit();
-    io.zkaudit.model.TensorSpec spec = cm.model().description().tensor(circuit.inputTensor());
-    if (input.length != spec.size()) {
-      throw new ProverException("the input has " + input.length + " values, the model's " + spec.name() + " has "
-          + spec.size());
-    }
-    TensorLayout layout = InferenceStatement.inputLayout(circuit);
-    long[] table = layout.place(input);
-    ZkRandom random;
-    if (hidingKey == null) {
-      random = ZkRandom.fresh();
-    } else {
-      java.security.MessageDigest md = io.zkaudit.hash.Sha256.threadLocal();
-      md.reset();
-      md.update("zkaudit/input-hiding/v1".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      md.update(cm.vk().digest().bytes());
-      md.update(ModelVerifier.inputHash(input).bytes());
-      random = ZkRandom.derived(hidingKey, md.digest());
-    }
-    random.fill(table, i -> !layout.isReal(i));
-    long[] hiding = new long[1 << InputCommitment.HIDING_VARS];
-    random.fill(hiding, i -> true);
-    Committed committed = new BasefoldProver(InferenceStatement.pcsParams()).commit(List.of(table, hiding));
-    return new CommittedInput(new InputCommitment(committed.commitment()), input, table, committed);
   }
 
   /** A zero-knowledge proof about a committed input, which the proof does not reveal (docs/zero-knowledge.md). */
