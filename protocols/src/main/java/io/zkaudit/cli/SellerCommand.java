@@ -131,9 +131,10 @@ final class SellerCommand implements Runnable {
         out.printf("seller %s listening on %s:%d%n", HexFormat.of().formatHex(key.publicKey()), host, server.port());
         out.printf("model %s (%s) registered in %s%n", HexFormat.of().formatHex(entry.getModelId().toByteArray()),
             entry.getName(), url);
-        out.printf("its commitment hides the weights for about %,d zero-knowledge proofs (hiding key %s); then"
-            + " commit again under a new key%n", committed.layout().hiddenProofs(
-                io.zkaudit.inference.InferenceStatement.pcsParams()), HidingKeys.location());
+        out.printf("its commitment hides the weights for about %,d zero-knowledge proofs, %,d made so far (hiding key"
+            + " %s); then commit again under a new key%n", committed.layout().hiddenProofs(
+                io.zkaudit.inference.InferenceStatement.pcsParams()), server.seller().hidingBudgetUsed(committed),
+            HidingKeys.location());
         var onChain = server.seller().chain();
         if (onChain.isPresent()) {
           out.printf("on-chain: account %s, model %d, watching for contests%n", onChain.get().address(),

@@ -140,6 +140,13 @@ class PredictionProtocolTest {
       assertEquals(answer, kept.signed());
       List<VerifiedAnswer> proven = f.buyer.contest(List.of(answer));
       assertArrayEquals(expected(Resnet8.input(10)), proven.get(0).output());
+      // The contest's proof is counted against the weight commitment's hiding budget, in the database.
+      assertEquals(1, f.server.seller().hidingBudgetUsed(Resnet8.model()));
+      f.buyer.predict(models.get(0), Resnet8.input(11));
+      assertEquals(2, f.server.seller().hidingBudgetUsed(Resnet8.model()));
+    }
+    try (SellerFixture f = SellerFixture.start(seller, url, AnswerProver.HONEST, buyer, c -> c)) {
+      assertEquals(2, f.server.seller().hidingBudgetUsed(Resnet8.model()), "the count survives a restart");
     }
   }
 

@@ -336,11 +336,37 @@ public final class Seller {
       Thread.currentThread().interrupt();
       throw new RequestRejected(Status.Code.UNAVAILABLE, "the seller is stopping");
     }
+    ModelProof proof;
     try {
-      return prover.prove(model, input);
+      proof = prover.prove(model, input);
     } finally {
       proofSlot.release();
     }
+    if (proof.zeroKnowledge()) {
+      spendHidingBudget(model);
+    }
+    return proof;
+  }
+
+  /**
+   * Counts a zero-knowledge proof against the model's hiding budget (each reveals a few hundred
+   * entries of the fixed weight commitment; docs/zero-knowledge.md) and warns when it is spent, then
+   * every 10% more: the seller should commit again under a new hiding key.
+   */
+  private void spendHidingBudget(CommittedModel model) {
+    long budget = model.layout().hiddenProofs(io.zkaudit.inference.InferenceStatement.pcsParams());
+    long used = store.countProof(model.vk().digest().bytes());
+    long step = Math.max(1, budget / 10);
+    if (used >= budget && (used - budget) % step == 0) {
+      System.getLogger(Seller.class.getName()).log(System.Logger.Level.WARNING,
+          "model " + model.vk().digest().hex() + " has made " + used + " zero-knowledge proofs; its commitment hides"
+              + " the weights for about " + budget + ": commit again under a new hiding key (docs/zero-knowledge.md)");
+    }
+  }
+
+  /** Zero-knowledge proofs made of a model so far, against its hiding budget. */
+  public long hidingBudgetUsed(CommittedModel model) {
+    return store.proofs(model.vk().digest().bytes());
   }
 
   private record Request(CommittedModel model, int[] input) {}

@@ -86,6 +86,36 @@ public final class SellerStore implements AutoCloseable {
     });
   }
 
+  /**
+   * Counts one more zero-knowledge proof of a model and returns the new total (the weight
+   * commitment's hiding budget is spent proof by proof: docs/zero-knowledge.md).
+   */
+  public synchronized long countProof(byte[] modelId) {
+    return tx.run(() -> {
+      try (PreparedStatement p = db.prepareStatement("MERGE INTO proof_counts (model_id, proofs) KEY (model_id)"
+          + " VALUES (?, COALESCE((SELECT proofs FROM proof_counts WHERE model_id = ?), 0) + 1)")) {
+        p.setBytes(1, modelId);
+        p.setBytes(2, modelId);
+        p.executeUpdate();
+      }
+      return proofCount(modelId);
+    });
+  }
+
+  /** Zero-knowledge proofs made of a model so far. */
+  public synchronized long proofs(byte[] modelId) {
+    return tx.run(() -> proofCount(modelId));
+  }
+
+  private long proofCount(byte[] modelId) throws SQLException {
+    try (PreparedStatement p = db.prepareStatement("SELECT proofs FROM proof_counts WHERE model_id = ?")) {
+      p.setBytes(1, modelId);
+      try (ResultSet r = p.executeQuery()) {
+        return r.next() ? r.getLong(1) : 0;
+      }
+    }
+  }
+
   public synchronized List<ModelEntry> models() {
     return tx.run(() -> models("", null));
   }
