@@ -4,6 +4,7 @@ import io.zkaudit.inference.ModelProof;
 import io.zkaudit.inference.ModelVerifier;
 import io.zkaudit.layers.ModelCircuit;
 import io.zkaudit.model.TensorSpec;
+import io.zkaudit.prover.inference.CommittedInput;
 import io.zkaudit.prover.inference.CommittedModel;
 import io.zkaudit.prover.inference.ModelProver;
 import java.lang.management.ManagementFactory;
@@ -38,16 +39,20 @@ final class BenchProveCommand implements Callable<Integer> {
 
   @Option(names = "--zk", defaultValue = "on",
       description = "on: zero-knowledge proofs (the default); off: without (benchmarking only); both: alternate the"
-          + " two in each run and print the overhead of zero knowledge")
+          + " two in each run and print the overhead of zero knowledge; private: alternate zero-knowledge proofs"
+          + " about a committed, private input with ordinary ones and print the overhead of the private input")
   String zk;
 
   /** The measurements of one proof mode over the runs. */
-  private record Series(String name, boolean zk, double[] prove, double[] verify, int[] size,
+  private record Series(String name, boolean zk, boolean privateInput, double[] prove, double[] verify, int[] size,
       Map<String, double[]> phases) {
-    Series(String name, boolean zk, int runs) {
-      this(name, zk, new double[runs], new double[runs], new int[runs], new LinkedHashMap<>());
+    Series(String name, boolean zk, boolean privateInput, int runs) {
+      this(name, zk, privateInput, new double[runs], new double[runs], new int[runs], new LinkedHashMap<>());
     }
   }
+
+  /** The input's commitment, for the private-input series (made once, as its holder would). */
+  private CommittedInput committedInput;
 
   @Override
   public Integer call() throws Exception {
@@ -55,10 +60,13 @@ final class BenchProveCommand implements Callable<Integer> {
       throw CliException.usage("--runs must be between 1 and 50");
     }
     List<Series> series = switch (zk) {
-      case "on" -> List.of(new Series("zero knowledge", true, runs));
-      case "off" -> List.of(new Series("no zero knowledge", false, runs));
-      case "both" -> List.of(new Series("zero knowledge", true, runs), new Series("no zero knowledge", false, runs));
-      default -> throw CliException.usage("--zk must be on, off or both");
+      case "on" -> List.of(new Series("zero knowledge", true, false, runs));
+      case "off" -> List.of(new Series("no zero knowledge", false, false, runs));
+      case "both" -> List.of(new Series("zero knowledge", true, false, runs),
+          new Series("no zero knowledge", false, false, runs));
+      case "private" -> List.of(new Series("private input", true, true, runs),
+          new Series("zero knowledge", true, false, runs));
+      default -> throw CliException.usage("--zk must be on, off, both or private");
     };
     long c0 = System.nanoTime();
     CommittedModel cm = ProverModels.commit(model);
@@ -66,9 +74,12 @@ final class BenchProveCommand implements Callable<Integer> {
     TensorSpec in = cm.model().description().tensor(cm.circuit().inputTensor());
     int[] x = input != null ? ProofInputs.read(input, in) : pseudoRandom(in);
     ModelVerifier verifier = new ModelVerifier(cm.vk());
+    if (series.getFirst().privateInput()) {
+      committedInput = ModelProver.commitInput(cm, x, null);
+    }
     // Warm-up proofs: the JIT compiles the kernels (not counted).
     for (Series s : series) {
-      verifier.verify(ModelProver.prove(cm, x, (p, d, t) -> {}, s.zk()), x);
+      check(verifier, prove(cm, x, s, (p, d, t) -> {}), x, s);
     }
     resetPeaks();
     // Modes alternate within a run, so that a change of machine load affects both alike.
@@ -94,8 +105,9 @@ final class BenchProveCommand implements Callable<Integer> {
       for (int r = 0; r < runs; r++) {
         ratio[r] = z.prove()[r] / p.prove()[r];
       }
-      System.out.printf(Locale.ROOT, "%nzero-knowledge overhead: prove %+.1f%% (median of per-run ratios), proof size %+.1f%%%n",
-          100 * (median(ratio) - 1), 100.0 * (z.size()[0] - p.size()[0]) / p.size()[0]);
+      System.out.printf(Locale.ROOT, "%n%s overhead: prove %+.1f%% (median of per-run ratios), proof size %+.1f%%%n",
+          z.privateInput() ? "private-input" : "zero-knowledge", 100 * (median(ratio) - 1),
+          100.0 * (z.size()[0] - p.size()[0]) / p.size()[0]);
     }
     for (Series s : series) {
       System.out.println();
@@ -113,20 +125,32 @@ final class BenchProveCommand implements Callable<Integer> {
     long[] last = {System.nanoTime()};
     String[] current = {null};
     long t0 = System.nanoTime();
-    ModelProof proof = ModelProver.prove(cm, x, (phase, done, total) -> {
+    ModelProof proof = prove(cm, x, s, (phase, done, total) -> {
       long now = System.nanoTime();
       if (current[0] != null) {
         s.phases().computeIfAbsent(current[0], k -> new double[runs])[run] += (now - last[0]) / 1e9;
       }
       current[0] = phase;
       last[0] = now;
-    }, s.zk());
+    });
     s.prove()[run] = (System.nanoTime() - t0) / 1e9;
     byte[] bytes = proof.encode();
     s.size()[run] = bytes.length;
     long v0 = System.nanoTime();
-    verifier.verify(ModelProof.decode(bytes), x);
+    check(verifier, ModelProof.decode(bytes), x, s);
     s.verify()[run] = (System.nanoTime() - v0) / 1e6;
+  }
+
+  private ModelProof prove(CommittedModel cm, int[] x, Series s, io.zkaudit.prover.inference.ProgressListener progress) {
+    return s.privateInput() ? ModelProver.prove(cm, committedInput, progress) : ModelProver.prove(cm, x, progress, s.zk());
+  }
+
+  private void check(ModelVerifier verifier, ModelProof proof, int[] x, Series s) throws Exception {
+    if (s.privateInput()) {
+      verifier.verifyCommitted(proof, committedInput.commitment());
+    } else {
+      verifier.verify(proof, x);
+    }
   }
 
   /**
