@@ -2,9 +2,7 @@ package io.zkaudit.pcs;
 
 import io.zkaudit.field.Ext2;
 import io.zkaudit.field.ExtVector;
-import io.zkaudit.field.Goldilocks;
 import io.zkaudit.hash.Digest32;
-import io.zkaudit.merkle.MerkleHash;
 import io.zkaudit.merkle.MerkleVerifier;
 import io.zkaudit.poly.Mle;
 import io.zkaudit.proof.InvalidProofException;
@@ -150,16 +148,9 @@ public final class BasefoldVerifier {
       OpeningProof.QueryLayer layer = proof.layers().get(i);
       long[] rows = layer.rowsView();
       InvalidProofException.check(rows.length == distinct.length * rowLongs, "oracle " + i + ": expected " + distinct.length + " opened rows");
-      byte[][] hashes = new byte[distinct.length][];
-      for (int k = 0; k < distinct.length; k++) {
-        for (int x = k * rowLongs; x < (k + 1) * rowLongs; x++) {
-          InvalidProofException.check(Goldilocks.isCanonical(rows[x]), "oracle " + i + ": non-canonical row entry");
-        }
-        hashes[k] = MerkleHash.leaf(Arrays.copyOfRange(rows, k * rowLongs, (k + 1) * rowLongs));
-      }
       Digest32 root = i == 0 ? c.root() : proof.oracleRoots().get(i - 1);
       try {
-        MerkleVerifier.verify(root, depth, distinct, hashes, layer.paths());
+        OpenedRows.verify(rows, rowLongs, root, depth, distinct, layer.paths());
       } catch (InvalidProofException e) {
         throw new InvalidProofException("oracle " + i + ": " + e.getMessage());
       }

@@ -51,6 +51,15 @@ public final class PackedLayout {
     numVars = n;
   }
 
+  /**
+   * The layout of this one's shadow (docs/pcs.md, "Shadow link"): every column with one more
+   * variable, the lowest, so that the packed shadow interleaves this packed polynomial with its
+   * mask and shadow column j is column j at t = 0 and its mask at t = 1.
+   */
+  public PackedLayout withShadowVariable() {
+    return new PackedLayout(java.util.Arrays.stream(logSizes).map(v -> v + 1).toArray());
+  }
+
   /** A layout for these columns (each a power-of-two length). */
   public static PackedLayout of(List<long[]> columns) {
     int[] logs = new int[columns.size()];

@@ -119,6 +119,15 @@ public final class MerkleTree {
     return row;
   }
 
+  /** The rows of these leaves, concatenated in the given order (what an opening sends beside its paths). */
+  public long[] rows(int[] leaves) {
+    long[] rows = new long[leaves.length * rowLongs];
+    for (int k = 0; k < leaves.length; k++) {
+      System.arraycopy(row(leaves[k]), 0, rows, k * rowLongs, rowLongs);
+    }
+    return rows;
+  }
+
   /** The hash at height h, index i (height 0 = leaf hashes). */
   public Digest32 node(int height, int index) {
     return new Digest32(Arrays.copyOfRange(levels[height], 32 * index, 32 * index + 32));

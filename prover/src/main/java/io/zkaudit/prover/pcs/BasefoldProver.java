@@ -89,33 +89,11 @@ public final class BasefoldProver {
     long[] w = weights.evals;
     long[] q = new long[2 * w.length];
     for (int i = 0; i < w.length; i++) {
-      long m = random.getAsLong();
-      if (!Goldilocks.isCanonical(m)) {
-        throw new IllegalArgumentException("the mask source returned a non-canonical element");
-      }
       q[2 * i] = w[i];
-      q[2 * i + 1] = m;
+      q[2 * i + 1] = random.getAsLong();
     }
-    PackedLayout wl = weights.layout();
-    PackedLayout layout = null;
-    if (wl != null) {
-      int[] logs = new int[wl.numColumns()];
-      for (int c = 0; c < logs.length; c++) {
-        logs[c] = wl.columnVars(c) + 1;
-      }
-      layout = new PackedLayout(logs);
-    }
-    int n = Mle.numVars(q.length);
-    PcsParams.checkNumVars(n);
-    if (n + params.logBlowup() > 30) {
-      throw new IllegalArgumentException("the shadow of 2^" + (n - 1) + " weights exceeds the codeword size limit");
-    }
-    long t = System.nanoTime();
-    long[] codeword = shadowCodeword(weights.codeword, q);
-    t = lap("shadow: encode", t);
-    MerkleTree tree = MerkleTree.build(codeword, OpeningProof.rowLongs(params, n, 0));
-    lap("shadow: merkle", t);
-    return new Committed(new Commitment(tree.root(), n), layout, q, codeword, tree);
+    PackedLayout layout = weights.layout() == null ? null : weights.layout().withShadowVariable();
+    return commit(q, layout, evals -> shadowCodeword(weights.codeword, evals));
   }
 
   /**
@@ -161,6 +139,11 @@ public final class BasefoldProver {
   }
 
   private Committed commit(long[] evals, PackedLayout layout) {
+    return commit(evals, layout, e -> ReedSolomon.encodeEvaluations(e, params.logBlowup()));
+  }
+
+  /** Checks the evaluations, encodes them with {@code encoder} and builds the Merkle tree. */
+  private Committed commit(long[] evals, PackedLayout layout, java.util.function.UnaryOperator<long[]> encoder) {
     int n = Mle.numVars(evals.length);
     PcsParams.checkNumVars(n);
     if (n + params.logBlowup() > 30) {
@@ -172,7 +155,7 @@ public final class BasefoldProver {
       }
     }
     long t = System.nanoTime();
-    long[] codeword = ReedSolomon.encodeEvaluations(evals, params.logBlowup());
+    long[] codeword = encoder.apply(evals);
     t = lap("commit: encode", t);
     MerkleTree tree = MerkleTree.build(codeword, OpeningProof.rowLongs(params, n, 0));
     lap("commit: merkle", t);
@@ -298,12 +281,7 @@ public final class BasefoldProver {
         commitmentLeaves = distinct;
       }
       MerkleTree tree = trees.get(i);
-      int rowLongs = tree.rowLongs();
-      long[] rows = new long[distinct.length * rowLongs];
-      for (int k = 0; k < distinct.length; k++) {
-        System.arraycopy(tree.row(distinct[k]), 0, rows, k * rowLongs, rowLongs);
-      }
-      layers.add(new OpeningProof.QueryLayer(rows, tree.prove(distinct)));
+      layers.add(new OpeningProof.QueryLayer(tree.rows(distinct), tree.prove(distinct)));
       pos = leaf;
     }
     lap("open: queries", time);
