@@ -21,9 +21,7 @@ import io.zkaudit.model.TensorSpec;
 import io.zkaudit.pcs.BasefoldVerifier;
 import io.zkaudit.pcs.ColumnBins;
 import io.zkaudit.pcs.ColumnClaim;
-import io.zkaudit.pcs.OpeningProof;
 import io.zkaudit.pcs.ShadowLink;
-import io.zkaudit.pcs.ShadowLinkProof;
 import io.zkaudit.pcs.PackedLayout;
 import io.zkaudit.poly.Mle;
 import io.zkaudit.proof.InvalidProofException;
@@ -55,6 +53,7 @@ public final class ModelVerifier {
   private final MaskSchedule masks;
   private final PackedLayout weightLayout;
   private final PackedLayout shadowLayout;
+  private final PackedLayout inputShadowLayout;
 
   public ModelVerifier(VerifyingKey vk) throws InvalidProofException {
     this.vk = vk;
@@ -69,7 +68,8 @@ public final class ModelVerifier {
     this.zkBins = InferenceStatement.witnessBins(circuit, statement, true);
     this.masks = MaskSchedule.of(circuit, statement);
     this.weightLayout = new PackedLayout(weights.logSizes());
-    this.shadowLayout = shadowLayout(weights);
+    this.shadowLayout = weightLayout.withShadowVariable();
+    this.inputShadowLayout = InputCommitment.layout(circuit).withShadowVariable();
     InvalidProofException.check(vk.weights().numVars() == weightLayout.numVars(),
         "verifying key: the weight commitment has " + vk.weights().numVars() + " variables, the model needs "
             + weightLayout.numVars());
@@ -110,19 +110,10 @@ public final class ModelVerifier {
     // The input must be read by some relation, or the commitment would bind nothing.
     InvalidProofException.check(!r.inputClaims().isEmpty(), "the proof makes no claim on its private input");
     check(proof, r);
-    BasefoldVerifier pcs = new BasefoldVerifier(InferenceStatement.pcsParams());
-    PackedLayout layout = inputShadowLayout();
     ModelProof.PrivateInput pi = proof.privateInput();
-    OpeningProof opening = OpeningProof.decode(pi.opening(), pcs.params(), layout.numVars());
-    int[] leaves = pcs.verifyColumns(pi.shadow(), layout, r.inputClaims(), opening, r.transcript());
-    ShadowLink.verify(pcs.params(), input.commitment(), pi.shadow(), opening, leaves,
-        ShadowLinkProof.decode(pi.link(), pcs.params(), layout.numVars() - 1));
+    ShadowLink.verifyOpening(new BasefoldVerifier(InferenceStatement.pcsParams()), input.commitment(), pi.shadow(),
+        inputShadowLayout, r.inputClaims(), pi.opening(), pi.link(), r.transcript());
     return r.output();
-  }
-
-  /** The shadow of an input commitment: its two columns with the shadow variable added. */
-  public PackedLayout inputShadowLayout() {
-    return new PackedLayout(InferenceStatement.inputLayout(circuit).numVars() + 1, InputCommitment.HIDING_VARS + 1);
   }
 
   /** The openings of the witness and of the weights (or their shadow), after the reduction. */
@@ -141,20 +132,9 @@ public final class ModelVerifier {
       return r.output();
     }
     // Zero knowledge: the weight claims are on the shadow, whose t = 0 half the link ties to the weights.
-    OpeningProof opening = proof.decodeWeightOpening(shadowLayout.numVars());
-    int[] leaves = pcs.verifyColumns(proof.shadow(), shadowLayout, r.weightClaims(), opening, r.transcript());
-    ShadowLinkProof link = ShadowLinkProof.decode(proof.shadowLink(), pcs.params(), weightLayout.numVars());
-    ShadowLink.verify(pcs.params(), vk.weights(), proof.shadow(), opening, leaves, link);
+    ShadowLink.verifyOpening(pcs, vk.weights(), proof.shadow(), shadowLayout, r.weightClaims(), proof.weightOpening(),
+        proof.shadowLink(), r.transcript());
     return r.output();
-  }
-
-  /**
-   * The weight shadow's layout: each weight column with one more variable, the lowest (t), so that
-   * shadow column j is W_j at t = 0 and its mask at t = 1 and the whole shadow interleaves the
-   * packed weights with the packed mask (docs/zero-knowledge.md, "Weights").
-   */
-  public static PackedLayout shadowLayout(WeightLayout weights) {
-    return new PackedLayout(java.util.Arrays.stream(weights.logSizes()).map(v -> v + 1).toArray());
   }
 
   /**
@@ -213,9 +193,9 @@ public final class ModelVerifier {
       proof.shadow().absorb(t);
     }
     if (hidden) {
-      InvalidProofException.check(proof.privateInput().shadow().numVars() == inputShadowLayout().numVars(),
+      InvalidProofException.check(proof.privateInput().shadow().numVars() == inputShadowLayout.numVars(),
           "the input shadow has " + proof.privateInput().shadow().numVars() + " variables, expected "
-              + inputShadowLayout().numVars());
+              + inputShadowLayout.numVars());
       proof.privateInput().shadow().absorb(t);
     }
 

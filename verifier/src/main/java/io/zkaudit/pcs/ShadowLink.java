@@ -1,10 +1,11 @@
 package io.zkaudit.pcs;
 
 import io.zkaudit.field.Goldilocks;
-import io.zkaudit.merkle.MerkleHash;
 import io.zkaudit.merkle.MerkleVerifier;
 import io.zkaudit.proof.InvalidProofException;
+import io.zkaudit.transcript.Transcript;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Proves that a per-proof "shadow" commitment Q (n + 1 variables) has the fixed weight commitment
@@ -61,6 +62,22 @@ public final class ShadowLink {
   }
 
   /**
+   * Verifies claims opened on a shadow and the shadow's link to the polynomial it shadows: what a
+   * proof does for the weight shadow and for a private input's shadow alike.
+   *
+   * @param linked the fixed commitment whose shadow this is
+   * @param layout the shadow's column layout
+   * @param opening the encoded opening of the claims on the shadow
+   * @param link the encoded {@link ShadowLinkProof}
+   */
+  public static void verifyOpening(BasefoldVerifier pcs, Commitment linked, Commitment shadow, PackedLayout layout,
+      List<ColumnClaim> claims, byte[] opening, byte[] link, Transcript t) throws InvalidProofException {
+    OpeningProof decoded = OpeningProof.decode(opening, pcs.params(), layout.numVars());
+    int[] leaves = pcs.verifyColumns(shadow, layout, claims, decoded, t);
+    verify(pcs.params(), linked, shadow, decoded, leaves, ShadowLinkProof.decode(link, pcs.params(), layout.numVars() - 1));
+  }
+
+  /**
    * Checks the link. {@code shadowOpening} must already have been verified against {@code shadow}
    * by {@link BasefoldVerifier}, which returned {@code shadowLeaves}; this then shows that the
    * polynomial that opening speaks about agrees with {@code weights} on its t = 0 half.
@@ -94,15 +111,8 @@ public final class ShadowLink {
     long[] wRows = link.rowsView();
     InvalidProofException.check(wRows.length == wLeaves.length * wRowLongs,
         "shadow link: expected " + wLeaves.length + " weight rows of " + wRowLongs + " elements, found " + wRows.length + " elements");
-    byte[][] hashes = new byte[wLeaves.length][];
-    for (int k = 0; k < wLeaves.length; k++) {
-      for (int x = k * wRowLongs; x < (k + 1) * wRowLongs; x++) {
-        InvalidProofException.check(Goldilocks.isCanonical(wRows[x]), "shadow link: non-canonical weight row entry");
-      }
-      hashes[k] = MerkleHash.leaf(Arrays.copyOfRange(wRows, k * wRowLongs, (k + 1) * wRowLongs));
-    }
     try {
-      MerkleVerifier.verify(weights.root(), n + params.logBlowup() - a, wLeaves, hashes, link.paths());
+      OpenedRows.verify(wRows, wRowLongs, weights.root(), n + params.logBlowup() - a, wLeaves, link.paths());
     } catch (InvalidProofException e) {
       throw new InvalidProofException("shadow link: weight rows: " + e.getMessage());
     }

@@ -223,16 +223,15 @@ public final class ModelProver {
     if (shadow == null) {
       weightOpening = pcs.openColumns(cm.weights(), reduction.weightClaims(), reduction.transcript()).encode();
     } else {
-      io.zkaudit.prover.pcs.Opened opened = pcs.openColumnsWithLeaves(shadow, reduction.weightClaims(), reduction.transcript());
-      weightOpening = opened.proof().encode();
-      link = ShadowLinks.prove(pcs.params(), cm.weights(), opened.leaves()).encode();
+      ShadowLinks.Opening o = ShadowLinks.open(pcs, shadow, cm.weights(), reduction.weightClaims(), reduction.transcript());
+      weightOpening = o.opening();
+      link = o.link();
     }
     ModelProof.PrivateInput privateInput = null;
     if (hidden != null) {
-      io.zkaudit.prover.pcs.Opened opened = pcs.openColumnsWithLeaves(inputShadow, reduction.inputClaims(),
+      ShadowLinks.Opening o = ShadowLinks.open(pcs, inputShadow, hidden.committed(), reduction.inputClaims(),
           reduction.transcript());
-      privateInput = new ModelProof.PrivateInput(inputShadow.commitment(), opened.proof().encode(),
-          ShadowLinks.prove(pcs.params(), hidden.committed(), opened.leaves()).encode());
+      privateInput = new ModelProof.PrivateInput(inputShadow.commitment(), o.opening(), o.link());
     }
     progress.progress("done", phases, phases);
     return new ModelProof(model, inputHash, w.output, commitments, shadowCommitment, inputEval, lookups.proof(),
