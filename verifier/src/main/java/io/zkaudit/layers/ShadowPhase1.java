@@ -2,7 +2,6 @@ package io.zkaudit.layers;
 
 import io.zkaudit.field.Ext2;
 import io.zkaudit.field.Goldilocks;
-import io.zkaudit.poly.Mle;
 import io.zkaudit.proof.InvalidProofException;
 import io.zkaudit.sumcheck.Composition;
 import io.zkaudit.sumcheck.SumcheckResult;
@@ -67,18 +66,10 @@ public final class ShadowPhase1 {
     Ext2 keep = Ext2.ONE.sub(tau);
     InvalidProofException.check(!keep.isZero(), "degenerate shadow challenge");
     Ext2[] rho = Points.slice(point, 1, spec.phase1Vars());
-    Ext2[] rhoC = Points.slice(rho, 0, spec.in().cBits());
+    WindowedLinearVerifier.checkPhase1Tables(spec, rc, rho, p1);
     List<TensorClaim> claims = new ArrayList<>();
-    if (spec.kind() == WindowedLinear.Kind.CONV) {
-      InvalidProofException.check(p1.evaluation(2).equals(RangeMask.evaluate(spec.in().channels(), rhoC)),
-          "convolution: wrong channel mask evaluation");
-      claims.add(new TensorClaim(spec.weights(), Points.concat(new Ext2[] {tau}, rho, rc), p1.evaluation(0)));
-    } else {
-      InvalidProofException.check(p1.evaluation(2).equals(Mle.eq(rc, rhoC)), "depthwise: wrong eq evaluation");
-      InvalidProofException.check(p1.evaluation(3).equals(WindowedLinearVerifier.zeroPointMle(spec, rhoC)),
-          "depthwise: wrong zero-point evaluation");
-      claims.add(new TensorClaim(spec.weights(), Points.concat(new Ext2[] {tau}, rho), p1.evaluation(0)));
-    }
+    claims.add(new TensorClaim(spec.weights(), spec.kind() == WindowedLinear.Kind.CONV
+        ? Points.concat(new Ext2[] {tau}, rho, rc) : Points.concat(new Ext2[] {tau}, rho), p1.evaluation(0)));
     if (spec.hasBias()) {
       int b = biasTable(spec);
       InvalidProofException.check(p1.evaluation(b + 1).equals(keep.mul(biasWeight(spec))),

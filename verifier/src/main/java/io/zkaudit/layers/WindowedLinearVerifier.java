@@ -101,38 +101,31 @@ public final class WindowedLinearVerifier {
       Ext2 zeroPart = spec.rows().windowCount(ry).mul(spec.cols().windowCount(rx))
           .mul(RangeMask.evaluate(in.channels(), rc)).mul(Goldilocks.fromSigned(spec.inputZeroPoint()));
       phase2Claim = value.add(zeroPart);
-    } else if (shadow) {
-      InvalidProofException.check(proof.phase1() != null, "missing phase-1 sumcheck");
-      Ext2 zwr = spec.kind() == WindowedLinear.Kind.CONV ? zeroPointMle(spec, rc) : Ext2.ZERO;
-      SumcheckResult p1 = phase(ShadowPhase1.composition(spec, zwr), ShadowPhase1.numVars(spec), value, proof.phase1(),
-          maskValues, used, masks, transcript);
-      ShadowPhase1.Outcome o = ShadowPhase1.finish(spec, rc, p1);
-      claims.addAll(o.claims());
-      Ext2[] rho = o.rho();
-      rhoC = Points.slice(rho, 0, in.cBits());
-      rhoJ = Points.slice(rho, in.cBits(), spec.cols().tapBits());
-      rhoI = Points.slice(rho, in.cBits() + spec.cols().tapBits(), spec.rows().tapBits());
-      phase2Claim = o.g().add(inputZeroPart(spec, ry, rx, rhoI, rhoJ, rhoC));
     } else {
       InvalidProofException.check(proof.phase1() != null, "missing phase-1 sumcheck");
       Ext2 zwr = spec.kind() == WindowedLinear.Kind.CONV ? zeroPointMle(spec, rc) : Ext2.ZERO;
-      SumcheckResult p1 = phase(phase1Composition(spec, zwr), spec.phase1Vars(), value.sub(bias), proof.phase1(),
-          maskValues, used, masks, transcript);
-      Ext2[] rho = p1.point();
+      Ext2[] rho;
+      Ext2 g;
+      if (shadow) {
+        SumcheckResult p1 = phase(ShadowPhase1.composition(spec, zwr), ShadowPhase1.numVars(spec), value,
+            proof.phase1(), maskValues, used, masks, transcript);
+        ShadowPhase1.Outcome o = ShadowPhase1.finish(spec, rc, p1);
+        claims.addAll(o.claims());
+        rho = o.rho();
+        g = o.g();
+      } else {
+        SumcheckResult p1 = phase(phase1Composition(spec, zwr), spec.phase1Vars(), value.sub(bias), proof.phase1(),
+            maskValues, used, masks, transcript);
+        rho = p1.point();
+        checkPhase1Tables(spec, rc, rho, p1);
+        claims.add(new TensorClaim(spec.weights(),
+            spec.kind() == WindowedLinear.Kind.CONV ? Points.concat(rho, rc) : rho, p1.evaluation(0)));
+        g = p1.evaluation(1);
+      }
       rhoC = Points.slice(rho, 0, in.cBits());
       rhoJ = Points.slice(rho, in.cBits(), spec.cols().tapBits());
       rhoI = Points.slice(rho, in.cBits() + spec.cols().tapBits(), spec.rows().tapBits());
-      if (spec.kind() == WindowedLinear.Kind.CONV) {
-        InvalidProofException.check(p1.evaluation(2).equals(RangeMask.evaluate(in.channels(), rhoC)),
-            "convolution: wrong channel mask evaluation");
-        claims.add(new TensorClaim(spec.weights(), Points.concat(rho, rc), p1.evaluation(0)));
-      } else {
-        InvalidProofException.check(p1.evaluation(2).equals(Mle.eq(rc, rhoC)), "depthwise: wrong eq evaluation");
-        InvalidProofException.check(p1.evaluation(3).equals(zeroPointMle(spec, rhoC)),
-            "depthwise: wrong zero-point evaluation");
-        claims.add(new TensorClaim(spec.weights(), rho, p1.evaluation(0)));
-      }
-      phase2Claim = p1.evaluation(1).add(inputZeroPart(spec, ry, rx, rhoI, rhoJ, rhoC));
+      phase2Claim = g.add(inputZeroPart(spec, ry, rx, rhoI, rhoJ, rhoC));
     }
 
     SumcheckResult p2 = phase(phase2Composition(), spec.phase2Vars(), phase2Claim, proof.phase2(), maskValues, used,
@@ -146,6 +139,24 @@ public final class WindowedLinearVerifier {
     InvalidProofException.check(p2.evaluation(0).equals(wiring), "layer: wrong window wiring evaluation");
     claims.add(new TensorClaim(spec.input(), Points.concat(rhoC, sigma), p2.evaluation(1)));
     return claims;
+  }
+
+  /**
+   * Checks the public tables of phase 1 at its end point rho (without a shadow variable), tables 2
+   * and 3 in both the plain and the shadow composition: the channel mask (conv), or eq(rc, c) and
+   * the weight zero points (depthwise).
+   */
+  static void checkPhase1Tables(WindowedLinear spec, Ext2[] rc, Ext2[] rho, SumcheckResult p1)
+      throws InvalidProofException {
+    Ext2[] rhoC = Points.slice(rho, 0, spec.in().cBits());
+    if (spec.kind() == WindowedLinear.Kind.CONV) {
+      InvalidProofException.check(p1.evaluation(2).equals(RangeMask.evaluate(spec.in().channels(), rhoC)),
+          "convolution: wrong channel mask evaluation");
+    } else {
+      InvalidProofException.check(p1.evaluation(2).equals(Mle.eq(rc, rhoC)), "depthwise: wrong eq evaluation");
+      InvalidProofException.check(p1.evaluation(3).equals(zeroPointMle(spec, rhoC)),
+          "depthwise: wrong zero-point evaluation");
+    }
   }
 
   /** G's input-zero-point part, moved to phase 2's claim: zin times the window and channel counts at the point. */

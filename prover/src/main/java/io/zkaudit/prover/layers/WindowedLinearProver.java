@@ -82,12 +82,13 @@ public final class WindowedLinearProver {
       rhoC = rc;
     } else {
       long[] g = tapChannelTable(spec, input, rowsTable, colsTable);
+      Ext2[] rho;
       if (zkPhase1) {
         VirtualPolynomial vp = ShadowPhase1Tables.build(spec, weights, shadow.weights(), bias, shadow.bias(), g, rc);
         SumcheckProver.Output p1 = phase(vp, masks, maskValues, transcript);
         phase1 = p1.proof();
         Ext2[] point = p1.point();
-        Ext2[] rho = Points.slice(point, 1, spec.phase1Vars());
+        rho = Points.slice(point, 1, spec.phase1Vars());
         Ext2[] tau = {point[0]};
         claims.add(new TensorClaim(spec.weights(), spec.kind() == WindowedLinear.Kind.CONV
             ? Points.concat(tau, rho, rc) : Points.concat(tau, rho), p1.evaluation(0)));
@@ -95,45 +96,34 @@ public final class WindowedLinearProver {
           claims.add(new TensorClaim(spec.bias(), Points.concat(tau, rc),
               p1.evaluation(io.zkaudit.layers.ShadowPhase1.biasTable(spec))));
         }
-        rhoC = Points.slice(rho, 0, in.cBits());
-        pRows = foldTaps(spec.rows(), rowsTable, Points.slice(rho, in.cBits() + spec.cols().tapBits(), spec.rows().tapBits()));
-        pCols = foldTaps(spec.cols(), colsTable, Points.slice(rho, in.cBits(), spec.cols().tapBits()));
-        return phase2(spec, input, rhoC, pRows, pCols, phase1, biasEval, claims, masks, maskValues, transcript);
-      }
-      VirtualPolynomial vp = new VirtualPolynomial(spec.phase1Vars());
-      if (spec.kind() == WindowedLinear.Kind.CONV) {
-        vp.addExt(foldHighVariables(weights, spec.phase1Vars(), rc));
-        vp.addExt(g);
-        vp.addBase(channelMask(spec));
-        Ext2 zwr = WindowedLinearVerifier.zeroPointMle(spec, rc);
-        vp.addTerm(Ext2.ONE, 0, 1, 2).addTerm(zwr.neg(), 1, 2);
       } else {
-        vp.addBase(weights);
-        vp.addExt(g);
-        vp.addExt(broadcastChannels(spec, Mle.eqTable(rc)));
-        vp.addBase(zeroPointTable(spec));
-        vp.addTerm(Ext2.ONE, 2, 0, 1).addTerm(Ext2.ONE.neg(), 2, 3, 1);
+        VirtualPolynomial vp = new VirtualPolynomial(spec.phase1Vars());
+        if (spec.kind() == WindowedLinear.Kind.CONV) {
+          vp.addExt(foldHighVariables(weights, spec.phase1Vars(), rc));
+          vp.addExt(g);
+          vp.addBase(channelMask(spec));
+          Ext2 zwr = WindowedLinearVerifier.zeroPointMle(spec, rc);
+          vp.addTerm(Ext2.ONE, 0, 1, 2).addTerm(zwr.neg(), 1, 2);
+        } else {
+          vp.addBase(weights);
+          vp.addExt(g);
+          vp.addExt(broadcastChannels(spec, Mle.eqTable(rc)));
+          vp.addBase(zeroPointTable(spec));
+          vp.addTerm(Ext2.ONE, 2, 0, 1).addTerm(Ext2.ONE.neg(), 2, 3, 1);
+        }
+        SumcheckProver.Output p1 = phase(vp, masks, maskValues, transcript);
+        phase1 = p1.proof();
+        rho = p1.point();
+        claims.add(new TensorClaim(spec.weights(),
+            spec.kind() == WindowedLinear.Kind.CONV ? Points.concat(rho, rc) : rho, p1.evaluation(0)));
       }
-      SumcheckProver.Output p1 = phase(vp, masks, maskValues, transcript);
-      phase1 = p1.proof();
-      Ext2[] rho = p1.point();
       rhoC = Points.slice(rho, 0, in.cBits());
       Ext2[] rhoJ = Points.slice(rho, in.cBits(), spec.cols().tapBits());
       Ext2[] rhoI = Points.slice(rho, in.cBits() + spec.cols().tapBits(), spec.rows().tapBits());
-      claims.add(new TensorClaim(spec.weights(),
-          spec.kind() == WindowedLinear.Kind.CONV ? Points.concat(rho, rc) : rho, p1.evaluation(0)));
       pRows = foldTaps(spec.rows(), rowsTable, rhoI);
       pCols = foldTaps(spec.cols(), colsTable, rhoJ);
     }
 
-    return phase2(spec, input, rhoC, pRows, pCols, phase1, biasEval, claims, masks, maskValues, transcript);
-  }
-
-  /** Phase 2: G at the phase-1 point (or the sum's window sums) as a sum over input positions. */
-  private static Result phase2(WindowedLinear spec, long[] input, Ext2[] rhoC, long[] pRows, long[] pCols,
-      SumcheckProof phase1, Ext2 biasEval, List<TensorClaim> claims, io.zkaudit.prover.zk.MaskSupply masks,
-      List<Ext2> maskValues, Transcript transcript) {
-    TensorLayout in = spec.in();
     VirtualPolynomial vp2 = new VirtualPolynomial(spec.phase2Vars());
     vp2.addExt(outer(pRows, pCols, in.wBits()));
     vp2.addExt(foldChannels(input, in, rhoC));
