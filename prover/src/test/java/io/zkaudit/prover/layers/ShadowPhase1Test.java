@@ -16,6 +16,7 @@ import io.zkaudit.poly.Mle;
 import io.zkaudit.proof.InvalidProofException;
 import io.zkaudit.prover.zk.MaskSupply;
 import io.zkaudit.prover.zk.ZkRandom;
+import io.zkaudit.testutil.ChiSquare;
 import io.zkaudit.transcript.Transcript;
 import io.zkaudit.zk.MaskLedger;
 import java.util.List;
@@ -155,7 +156,7 @@ class ShadowPhase1Test {
   @Test
   void revealedWeightEvaluationsAreUniformWhateverTheWeights() throws InvalidProofException {
     int samples = 1600;
-    double critical = 37.7;
+    double critical = ChiSquare.CRITICAL_15_DF;
     for (int set = 0; set < 2; set++) {
       Random rng = new Random(100 + set);
       var inst = WindowedLinearTest.random(Kind.CONV, 4, 4, 2, 3, 3, 1, 1, rng);
@@ -172,7 +173,7 @@ class ShadowPhase1Test {
         }
       }
       for (int c = 0; c < 2; c++) {
-        assertTrue(chiSquare(hist[c], samples) < critical, "set " + set + ", claim " + c + ": not uniform");
+        assertTrue(ChiSquare.uniform(hist[c], samples) < critical, "set " + set + ", claim " + c + ": not uniform");
       }
       // Without zero knowledge the weight evaluation is a fixed function of the weights.
       var plain = WindowedLinearProver.prove(inst.spec(), inst.input(), inst.weights(), inst.bias(), r, new Transcript("t"));
@@ -180,16 +181,7 @@ class ShadowPhase1Test {
       for (int s = 0; s < samples; s++) {
         constant[(int) (plain.claims().get(1).value().c0() & 15)]++;
       }
-      assertTrue(chiSquare(constant, samples) > critical, "the test tells a fixed value from a uniform one");
+      assertTrue(ChiSquare.uniform(constant, samples) > critical, "the test tells a fixed value from a uniform one");
     }
-  }
-
-  private static double chiSquare(int[] counts, int total) {
-    double expected = (double) total / counts.length;
-    double chi = 0;
-    for (int c : counts) {
-      chi += (c - expected) * (c - expected) / expected;
-    }
-    return chi;
   }
 }

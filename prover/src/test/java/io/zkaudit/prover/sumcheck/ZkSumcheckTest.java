@@ -16,6 +16,7 @@ import io.zkaudit.sumcheck.MaskedSumcheckProof;
 import io.zkaudit.sumcheck.SumcheckProof;
 import io.zkaudit.sumcheck.SumcheckResult;
 import io.zkaudit.sumcheck.SumcheckVerifier;
+import io.zkaudit.testutil.ChiSquare;
 import io.zkaudit.transcript.Transcript;
 import java.util.Random;
 import net.jqwik.api.ForAll;
@@ -159,10 +160,10 @@ class ZkSumcheckTest {
         }
       }
     }
-    double critical = 37.7; // chi-square, 15 degrees of freedom, p = 0.001
+    double critical = ChiSquare.CRITICAL_15_DF; // chi-square, 15 degrees of freedom, p = 0.001
     for (int w = 0; w < 2; w++) {
       for (int v = 0; v < values; v++) {
-        double chi = chiSquareUniform(hist[w][v], samples);
+        double chi = ChiSquare.uniform(hist[w][v], samples);
         assertTrue(chi < critical, "witness " + w + ", round value " + v + ": chi-square " + chi);
       }
     }
@@ -172,7 +173,7 @@ class ZkSumcheckTest {
     assertNotEquals(u1, u2, "without masks the first round reveals which witness was used");
     int[] constant = new int[16];
     constant[(int) (u1.c0() & 15)] = samples;
-    assertTrue(chiSquareUniform(constant, samples) > critical, "the test detects a non-uniform message");
+    assertTrue(ChiSquare.uniform(constant, samples) > critical, "the test detects a non-uniform message");
   }
 
   private static SumcheckTest.Instance product(int n, long[] a, long[] b) {
@@ -186,14 +187,5 @@ class ZkSumcheckTest {
   /** Whether a changed evaluation changes the composition's value (else the proof is still right). */
   private static boolean changesValue(SumcheckTest.Instance inst, Ext2[] evals, Ext2[] changed) {
     return !inst.composition().evaluate(evals).equals(inst.composition().evaluate(changed));
-  }
-
-  private static double chiSquareUniform(int[] counts, int total) {
-    double expected = (double) total / counts.length;
-    double chi = 0;
-    for (int c : counts) {
-      chi += (c - expected) * (c - expected) / expected;
-    }
-    return chi;
   }
 }
