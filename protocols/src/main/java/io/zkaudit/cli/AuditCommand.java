@@ -5,6 +5,7 @@ import io.zkaudit.model.TensorSpec;
 import io.zkaudit.proto.v1.AuditTerms;
 import io.zkaudit.proto.v1.BuyerAuditState;
 import io.zkaudit.proto.v1.Verdict;
+import io.zkaudit.protocols.Hex;
 import io.zkaudit.protocols.PartyKey;
 import io.zkaudit.protocols.buyer.AuditClient;
 import io.zkaudit.protocols.buyer.BuyerException;
@@ -102,7 +103,7 @@ final class AuditCommand implements Callable<Integer> {
       String id = state.getCommitment().getAuditId();
       started = id;
       int n = state.getCommitment().getSampleCount();
-      out.printf("audit %s of model %s (%s) on %d %s samples; state in %s%n", id, hex(model.id()),
+      out.printf("audit %s of model %s (%s) on %d %s samples; state in %s%n", id, Hex.of(model.id()),
           model.entry().getName(), n, setName, client.file(id));
       out.flush();
       AuditClient.Outcome o;
@@ -113,12 +114,7 @@ final class AuditCommand implements Callable<Integer> {
       summary(out, o, model, (System.nanoTime() - t0) / 1e9);
       return o.verdict() == Verdict.PASSED ? Main.EXIT_OK : Main.EXIT_INVALID;
     } catch (BuyerException e) {
-      if (e.reason() == BuyerException.Reason.INVALID_ANSWER) {
-        out.println("rejected: " + e.getMessage());
-        out.flush();
-        return Main.EXIT_INVALID;
-      }
-      throw CliException.usage(e.getMessage() + (started == null ? ""
+      return BuyerFailures.exit(out, e, e.getMessage() + (started == null ? ""
           : " (the audit is kept: carry it on with --resume " + started + ")"));
     } catch (java.io.UncheckedIOException e) {
       throw CliException.usage(e.getMessage());
@@ -141,7 +137,7 @@ final class AuditCommand implements Callable<Integer> {
     };
     out.println("  verdict            " + verdict);
     out.println("  result             " + (o.countersigned() ? "signed by the buyer and countersigned by the seller "
-        + hex(model.sellerKey()) : "signed by the buyer (the seller did not countersign)"));
+        + Hex.of(model.sellerKey()) : "signed by the buyer (the seller did not countersign)"));
     out.flush();
   }
 
@@ -161,13 +157,10 @@ final class AuditCommand implements Callable<Integer> {
     List<RegisteredModel> models = client.buyer().models();
     if (models.size() != 1) {
       StringBuilder b = new StringBuilder("the seller serves " + models.size() + " models; pick one with --model:");
-      models.forEach(m -> b.append(' ').append(hex(m.id())).append(" (").append(m.entry().getName()).append(')'));
+      models.forEach(m -> b.append(' ').append(Hex.of(m.id())).append(" (").append(m.entry().getName()).append(')'));
       throw CliException.usage(b.toString());
     }
     return models.get(0);
   }
 
-  private static String hex(ByteString b) {
-    return HexFormat.of().formatHex(b.toByteArray());
-  }
 }

@@ -3,6 +3,7 @@ package io.zkaudit.cli;
 import com.google.protobuf.ByteString;
 import io.zkaudit.model.TensorSpec;
 import io.zkaudit.proto.v1.SignedAnswer;
+import io.zkaudit.protocols.Hex;
 import io.zkaudit.protocols.PartyKey;
 import io.zkaudit.protocols.buyer.BuyerClient;
 import io.zkaudit.protocols.buyer.BuyerException;
@@ -102,7 +103,7 @@ final class BuyerCommand implements Runnable {
           }
           AnswerFile.append(answers, sa);
           out.printf(Locale.ROOT, "signed answer %s from model %s (%s), %.2f s round trip; kept in %s to contest%n",
-              sa.getStatement().getAnswerId(), hex(model.id()), model.entry().getName(),
+              sa.getStatement().getAnswerId(), Hex.of(model.id()), model.entry().getName(),
               (System.nanoTime() - t0) / 1e9, answers);
           out.println("  not proven yet: the output as the seller states it");
           ProofInputs.printTopK(out, io.zkaudit.protocols.Tensors.fromList(sa.getOutputList()), outSpec, names, top);
@@ -111,18 +112,13 @@ final class BuyerCommand implements Runnable {
         VerifiedAnswer a = buyer.predict(model, x);
         double s = (System.nanoTime() - t0) / 1e9;
         out.printf(Locale.ROOT, "verified answer %s from model %s (%s), %.2f s round trip, proof %d bytes%n",
-            a.id(), hex(model.id()), model.entry().getName(), s, a.proof().length);
+            a.id(), Hex.of(model.id()), model.entry().getName(), s, a.proof().length);
         out.printf("  about input %s; signed by seller %s%n", input.getFileName(),
-            hex(a.answer().getSellerSignature().getPublicKey()));
+            Hex.of(a.answer().getSellerSignature().getPublicKey()));
         ProofInputs.printTopK(out, a.output(), outSpec, names, top);
         return Main.EXIT_OK;
       } catch (BuyerException e) {
-        if (e.reason() == BuyerException.Reason.INVALID_ANSWER) {
-          out.println("rejected: " + e.getMessage());
-          out.flush();
-          return Main.EXIT_INVALID;
-        }
-        throw CliException.usage(e.getMessage());
+        return BuyerFailures.exit(out, e, e.getMessage());
       }
     }
 
@@ -147,15 +143,12 @@ final class BuyerCommand implements Runnable {
       List<RegisteredModel> models = buyer.models();
       if (models.size() != 1) {
         StringBuilder b = new StringBuilder("the seller serves " + models.size() + " models; pick one with --model:");
-        models.forEach(m -> b.append(' ').append(hex(m.id())).append(" (").append(m.entry().getName()).append(')'));
+        models.forEach(m -> b.append(' ').append(Hex.of(m.id())).append(" (").append(m.entry().getName()).append(')'));
         throw CliException.usage(b.toString());
       }
       return models.get(0);
     }
 
-    private static String hex(ByteString b) {
-      return HexFormat.of().formatHex(b.toByteArray());
-    }
   }
 
   /**
@@ -205,12 +198,7 @@ final class BuyerCommand implements Runnable {
             kept.size(), (System.nanoTime() - t0) / 1e9);
         return Main.EXIT_OK;
       } catch (BuyerException e) {
-        if (e.reason() == BuyerException.Reason.INVALID_ANSWER) {
-          out.println("rejected: " + e.getMessage());
-          out.flush();
-          return Main.EXIT_INVALID;
-        }
-        throw CliException.usage(e.getMessage());
+        return BuyerFailures.exit(out, e, e.getMessage());
       }
     }
   }

@@ -1,6 +1,5 @@
 package io.zkaudit.cli;
 
-import com.google.protobuf.ByteString;
 import io.zkaudit.engine.Predictions;
 import io.zkaudit.inference.ModelProof;
 import io.zkaudit.model.TensorSpec;
@@ -10,6 +9,7 @@ import io.zkaudit.proto.v1.ItemSet;
 import io.zkaudit.proto.v1.Predicate;
 import io.zkaudit.proto.v1.SignedAnswer;
 import io.zkaudit.proto.v1.Verdict;
+import io.zkaudit.protocols.Hex;
 import io.zkaudit.protocols.PartyKey;
 import io.zkaudit.protocols.buyer.AuditClient;
 import io.zkaudit.protocols.buyer.BuyerClient;
@@ -19,7 +19,6 @@ import io.zkaudit.protocols.buyer.RetrievalClient;
 import io.zkaudit.protocols.buyer.RetrievalResult;
 import io.zkaudit.protocols.buyer.VerifiedAnswer;
 import java.nio.file.Path;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 
@@ -67,10 +66,10 @@ final class DemoBuyer {
   }
 
   private RegisteredModel registry(BuyerClient buyer) throws BuyerException {
-    t.begin("registry", "buyer " + hex(key.publicKeyBytes()) + ": list the seller's registry, get the model");
+    t.begin("registry", "buyer " + Hex.of(key.publicKeyBytes()) + ": list the seller's registry, get the model");
     List<RegisteredModel> models = buyer.models();
     for (RegisteredModel m : models) {
-      t.line("model %s  %s  %s", hex(m.id()), m.entry().getName(), m.entry().getMetricsList().stream()
+      t.line("model %s  %s  %s", Hex.of(m.id()), m.entry().getName(), m.entry().getMetricsList().stream()
           .map(c -> String.format(Locale.ROOT, "%s %.1f%% on %s", c.getName(), 100 * c.getValue(), c.getDataset())).toList());
     }
     if (models.size() != 1) {
@@ -78,7 +77,7 @@ final class DemoBuyer {
     }
     RegisteredModel m = buyer.model(models.get(0).id());
     t.line("verifying key %d KB: hashes to the model id, entry signed by seller %s", m.entry().getVerifyingKey().size() / 1024,
-        hex(m.sellerKey()));
+        Hex.of(m.sellerKey()));
     t.ok("1 model listed, its verifying key and the seller's signature checked");
     return m;
   }
@@ -205,11 +204,5 @@ final class DemoBuyer {
     t.ok(String.format(Locale.ROOT, "retrieval complete: %d of %d items proven, %d match", r.proven(), n, r.matches().size()));
   }
 
-  private static String hex(ByteString b) {
-    return hex(b.toByteArray());
-  }
 
-  private static String hex(byte[] b) {
-    return HexFormat.of().formatHex(b);
-  }
 }

@@ -112,12 +112,7 @@ final class DemoCommand implements Callable<Integer> {
       t.summary();
       return Main.EXIT_OK;
     } catch (BuyerException e) {
-      if (e.reason() == BuyerException.Reason.INVALID_ANSWER) {
-        out.println("rejected: " + e.getMessage());
-        out.flush();
-        return Main.EXIT_INVALID;
-      }
-      throw CliException.usage("the demo's buyer: " + e.getMessage());
+      return BuyerFailures.exit(out, e, "the demo's buyer: " + e.getMessage());
     } finally {
       try {
         Runtime.getRuntime().removeShutdownHook(hook);

@@ -3,7 +3,6 @@ package io.zkaudit.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 
@@ -43,16 +42,7 @@ final class HidingKeys {
       }
       byte[] key = new byte[32];
       new SecureRandom().nextBytes(key);
-      Path dir = file.toAbsolutePath().getParent();
-      if (dir != null) {
-        Files.createDirectories(dir);
-      }
-      Files.writeString(file, HexFormat.of().formatHex(key) + "\n");
-      try {
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-      } catch (UnsupportedOperationException notPosix) {
-        // Windows: the file keeps its directory's permissions.
-      }
+      KeyFiles.writeSecret(file, HexFormat.of().formatHex(key));
       System.err.println("created the weight-hiding key " + file
           + " (secret: model commitments depend on it; keep it with your models)");
       return key;

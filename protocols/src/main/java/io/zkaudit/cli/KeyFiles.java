@@ -21,22 +21,27 @@ final class KeyFiles {
     return loadOrCreate(file);
   }
 
+  /** Writes a secret (one line) to a new file readable by its owner only, creating its directory. */
+  static void writeSecret(Path file, String line) throws IOException {
+    Path dir = file.toAbsolutePath().getParent();
+    if (dir != null) {
+      Files.createDirectories(dir);
+    }
+    Files.writeString(file, line + "\n");
+    try {
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    } catch (UnsupportedOperationException notPosix) {
+      // Windows: the file keeps its directory's permissions.
+    }
+  }
+
   static PartyKey loadOrCreate(Path file) {
     try {
       if (Files.exists(file)) {
         return PartyKey.fromHex(Files.readString(file));
       }
       PartyKey key = PartyKey.generate();
-      Path dir = file.toAbsolutePath().getParent();
-      if (dir != null) {
-        Files.createDirectories(dir);
-      }
-      Files.writeString(file, key.privateHex() + "\n");
-      try {
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-      } catch (UnsupportedOperationException notPosix) {
-        // Windows: the file keeps its directory's permissions.
-      }
+      writeSecret(file, key.privateHex());
       return key;
     } catch (IOException e) {
       throw CliException.usage("cannot read or create key file " + file + ": " + e.getMessage());

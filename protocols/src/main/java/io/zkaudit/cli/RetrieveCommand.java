@@ -1,10 +1,10 @@
 package io.zkaudit.cli;
 
-import com.google.protobuf.ByteString;
 import io.zkaudit.model.TensorSpec;
 import io.zkaudit.proto.v1.ItemSet;
 import io.zkaudit.proto.v1.Predicate;
 import io.zkaudit.proto.v1.ScoreAtLeast;
+import io.zkaudit.protocols.Hex;
 import io.zkaudit.protocols.PartyKey;
 import io.zkaudit.protocols.RetrievalPredicates;
 import io.zkaudit.protocols.buyer.BuyerClient;
@@ -14,7 +14,6 @@ import io.zkaudit.protocols.buyer.RetrievalClient;
 import io.zkaudit.protocols.buyer.RetrievalResult;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -79,13 +78,13 @@ final class RetrieveCommand implements Callable<Integer> {
         throw CliException.usage((minScore == null ? "--class: " : "--class/--min-score: ") + p);
       });
       if (set.getStatement().getValuesPerItem() != model.vk().description().tensor(model.verifier().circuit().inputTensor()).size()) {
-        throw CliException.usage("item set " + hex(set.getItemSetId()) + " holds inputs of another size than model "
-            + hex(model.id()) + " takes; pick another with --model or --items");
+        throw CliException.usage("item set " + Hex.of(set.getItemSetId()) + " holds inputs of another size than model "
+            + Hex.of(model.id()) + " takes; pick another with --model or --items");
       }
       List<String> names = Labels.forOutput(outSpec.size(), labels, model.entry().getName() + " " + model.vk().description().name());
       int n = set.getStatement().getCount();
-      out.printf("retrieval: item set %s (%s, %d items), model %s (%s), %s (%s)%n", hex(set.getItemSetId()),
-          set.getStatement().getName(), n, hex(model.id()), model.entry().getName(),
+      out.printf("retrieval: item set %s (%s, %d items), model %s (%s), %s (%s)%n", Hex.of(set.getItemSetId()),
+          set.getStatement().getName(), n, Hex.of(model.id()), model.entry().getName(),
           RetrievalPredicates.describe(predicate), Labels.name(names, classIndex));
       out.flush();
       long t0 = System.nanoTime();
@@ -99,33 +98,26 @@ final class RetrieveCommand implements Callable<Integer> {
       }
       out.printf("matches: %d of %d items%n", result.matches().size(), n);
       out.printf(Locale.ROOT, "complete: %d of %d items proven (%.1f s); the matches are signed by seller %s%n",
-          result.proven(), n, s, hex(result.summary().getSellerSignature().getPublicKey()));
+          result.proven(), n, s, Hex.of(result.summary().getSellerSignature().getPublicKey()));
       return Main.EXIT_OK;
     } catch (BuyerException e) {
-      if (e.reason() == BuyerException.Reason.INVALID_ANSWER) {
-        out.println("rejected: " + e.getMessage());
-        out.flush();
-        return Main.EXIT_INVALID;
-      }
-      throw CliException.usage(e.getMessage());
+      return BuyerFailures.exit(out, e, e.getMessage());
     }
   }
 
   private ItemSet chooseSet(List<ItemSet> sets) {
     if (itemSetId != null) {
       String want = itemSetId.strip().toLowerCase(Locale.ROOT);
-      return sets.stream().filter(s -> hex(s.getItemSetId()).equals(want)).findFirst()
+      return sets.stream().filter(s -> Hex.of(s.getItemSetId()).equals(want)).findFirst()
           .orElseThrow(() -> CliException.usage("the seller has no item set " + itemSetId));
     }
     if (sets.size() != 1) {
       StringBuilder b = new StringBuilder("the seller has " + sets.size() + " item sets; pick one with --items:");
-      sets.forEach(s -> b.append(' ').append(hex(s.getItemSetId())).append(" (").append(s.getStatement().getName()).append(')'));
+      sets.forEach(s -> b.append(' ').append(Hex.of(s.getItemSetId())).append(" (")
+          .append(s.getStatement().getName()).append(')'));
       throw CliException.usage(b.toString());
     }
     return sets.get(0);
   }
 
-  private static String hex(ByteString b) {
-    return HexFormat.of().formatHex(b.toByteArray());
-  }
 }

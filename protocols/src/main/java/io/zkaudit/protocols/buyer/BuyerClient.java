@@ -21,6 +21,7 @@ import io.zkaudit.proto.v1.PredictionGrpc;
 import io.zkaudit.proto.v1.ProvenAnswer;
 import io.zkaudit.proto.v1.RegisterModelRequest;
 import io.zkaudit.proto.v1.SignedAnswer;
+import io.zkaudit.protocols.Hex;
 import io.zkaudit.protocols.PartyKey;
 import io.zkaudit.protocols.Statements;
 import io.zkaudit.protocols.Tensors;
@@ -102,7 +103,7 @@ public final class BuyerClient implements AutoCloseable {
     }
     ModelEntry e = call(() -> registry().get(GetModelRequest.newBuilder().setModelId(modelId).build()));
     if (!e.getModelId().equals(modelId)) {
-      throw invalid("the registry answered with model " + hex(e.getModelId()) + " for " + hex(modelId));
+      throw invalid("the registry answered with model " + Hex.of(e.getModelId()) + " for " + Hex.of(modelId));
     }
     return checked(e);
   }
@@ -190,18 +191,18 @@ public final class BuyerClient implements AutoCloseable {
       vk = VerifyingKey.decode(e.getVerifyingKey().toByteArray());
       verifier = new ModelVerifier(vk);
     } catch (InvalidProofException | RuntimeException ex) {
-      throw invalid("model " + hex(e.getModelId()) + ": its verifying key is invalid: " + ex.getMessage());
+      throw invalid("model " + Hex.of(e.getModelId()) + ": its verifying key is invalid: " + ex.getMessage());
     }
     if (!Arrays.equals(vk.digest().bytes(), e.getModelId().toByteArray())) {
-      throw invalid("model " + hex(e.getModelId()) + ": its verifying key hashes to " + vk.digest().hex());
+      throw invalid("model " + Hex.of(e.getModelId()) + ": its verifying key hashes to " + vk.digest().hex());
     }
     if (!Arrays.equals(vk.description().digest(), e.getDescriptionDigest().toByteArray())) {
-      throw invalid("model " + hex(e.getModelId()) + ": wrong description digest");
+      throw invalid("model " + Hex.of(e.getModelId()) + ": wrong description digest");
     }
     RegisterModelRequest signed = RegisterModelRequest.newBuilder().setName(e.getName())
         .setVerifyingKey(e.getVerifyingKey()).addAllMetrics(e.getMetricsList()).build();
     if (!PartyKey.verify(e.getSellerSignature(), Statements.register(signed))) {
-      throw invalid("model " + hex(e.getModelId()) + ": the seller's signature on its registration is invalid");
+      throw invalid("model " + Hex.of(e.getModelId()) + ": the seller's signature on its registration is invalid");
     }
     RegisteredModel m = new RegisteredModel(e, vk, verifier);
     models.put(m.id(), m);
@@ -211,7 +212,8 @@ public final class BuyerClient implements AutoCloseable {
   private void checkStatement(RegisteredModel model, SignedAnswer a, int[] input) throws BuyerException {
     AnswerStatement s = a.getStatement();
     if (!s.getModelId().equals(model.id())) {
-      throw invalid("answer " + s.getAnswerId() + " is about model " + hex(s.getModelId()) + ", not " + hex(model.id()));
+      throw invalid("answer " + s.getAnswerId() + " is about model " + Hex.of(s.getModelId()) + ", not "
+          + Hex.of(model.id()));
     }
     if (!s.getBuyer().equals(key.publicKeyBytes())) {
       throw invalid("answer " + s.getAnswerId() + " is addressed to another buyer");
@@ -297,9 +299,6 @@ public final class BuyerClient implements AutoCloseable {
     return new BuyerException(BuyerException.Reason.INVALID_ANSWER, message);
   }
 
-  private static String hex(ByteString b) {
-    return java.util.HexFormat.of().formatHex(b.toByteArray());
-  }
 
   @Override
   public void close() {

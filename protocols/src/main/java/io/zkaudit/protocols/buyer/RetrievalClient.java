@@ -1,6 +1,5 @@
 package io.zkaudit.protocols.buyer;
 
-import com.google.protobuf.ByteString;
 import io.grpc.Context;
 import io.grpc.StatusRuntimeException;
 import io.zkaudit.hash.Digest32;
@@ -15,6 +14,7 @@ import io.zkaudit.proto.v1.QueryMessage;
 import io.zkaudit.proto.v1.QueryRequest;
 import io.zkaudit.proto.v1.QuerySummary;
 import io.zkaudit.proto.v1.RetrievalGrpc;
+import io.zkaudit.protocols.Hex;
 import io.zkaudit.protocols.ItemCommitment;
 import io.zkaudit.protocols.PartyKey;
 import io.zkaudit.protocols.RetrievalPredicates;
@@ -23,7 +23,6 @@ import io.zkaudit.protocols.Statements;
 import io.zkaudit.protocols.Tensors;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.UUID;
@@ -86,7 +85,8 @@ public final class RetrievalClient {
       throws BuyerException {
     checkSignedSet(set);
     if (!set.getSellerSignature().getPublicKey().equals(model.sellerKey())) {
-      throw invalid("item set " + hex(set.getItemSetId()) + " is not signed by the seller that registered the model");
+      throw invalid("item set " + Hex.of(set.getItemSetId())
+          + " is not signed by the seller that registered the model");
     }
     TensorSpec in = model.vk().description().tensor(model.verifier().circuit().inputTensor());
     TensorSpec out = model.vk().description().tensor(model.verifier().circuit().outputTensor());
@@ -200,10 +200,10 @@ public final class RetrievalClient {
 
   private static void checkSignedSet(ItemSet s) throws BuyerException {
     if (!Arrays.equals(RetrievalStatements.itemSetId(s.getStatement()), s.getItemSetId().toByteArray())) {
-      throw invalid("item set " + hex(s.getItemSetId()) + ": its id is not the hash of its statement");
+      throw invalid("item set " + Hex.of(s.getItemSetId()) + ": its id is not the hash of its statement");
     }
     if (!PartyKey.verify(s.getSellerSignature(), RetrievalStatements.itemSet(s.getStatement()))) {
-      throw invalid("item set " + hex(s.getItemSetId()) + ": the seller's signature is invalid");
+      throw invalid("item set " + Hex.of(s.getItemSetId()) + ": the seller's signature is invalid");
     }
   }
 
@@ -222,7 +222,4 @@ public final class RetrievalClient {
     return new BuyerException(BuyerException.Reason.INVALID_ANSWER, message);
   }
 
-  private static String hex(ByteString b) {
-    return HexFormat.of().formatHex(b.toByteArray());
-  }
 }

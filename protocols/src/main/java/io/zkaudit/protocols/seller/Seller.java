@@ -16,6 +16,7 @@ import io.zkaudit.proto.v1.PredictRequest;
 import io.zkaudit.proto.v1.ProvenAnswer;
 import io.zkaudit.proto.v1.RegisterModelRequest;
 import io.zkaudit.proto.v1.SignedAnswer;
+import io.zkaudit.protocols.Hex;
 import io.zkaudit.protocols.PartyKey;
 import io.zkaudit.protocols.Statements;
 import io.zkaudit.protocols.Tensors;
@@ -196,7 +197,7 @@ public final class Seller {
   public ModelEntry model(ByteString modelId) {
     requireLength("model_id", modelId, Digest32.LENGTH);
     return store.model(modelId.toByteArray())
-        .orElseThrow(() -> RequestRejected.notFound("model_id: no model " + hex(modelId) + " is registered"));
+        .orElseThrow(() -> RequestRejected.notFound("model_id: no model " + Hex.of(modelId) + " is registered"));
   }
 
   public ProvenAnswer predict(PredictRequest r) {
@@ -435,7 +436,7 @@ public final class Seller {
   CommittedModel loadedModel(ByteString modelId) {
     CommittedModel m = loaded.get(new Digest32(modelId.toByteArray()));
     if (m == null) {
-      throw new RequestRejected(Status.Code.FAILED_PRECONDITION, "model_id: model " + hex(modelId)
+      throw new RequestRejected(Status.Code.FAILED_PRECONDITION, "model_id: model " + Hex.of(modelId)
           + " is registered but its weights are not loaded by this seller process");
     }
     return m;
@@ -464,7 +465,4 @@ public final class Seller {
     }
   }
 
-  private static String hex(ByteString b) {
-    return java.util.HexFormat.of().formatHex(b.toByteArray());
-  }
 }

@@ -12,6 +12,7 @@ import io.zkaudit.proto.v1.QueryHeader;
 import io.zkaudit.proto.v1.QueryMessage;
 import io.zkaudit.proto.v1.QueryRequest;
 import io.zkaudit.proto.v1.QuerySummary;
+import io.zkaudit.protocols.Hex;
 import io.zkaudit.protocols.ItemCommitment;
 import io.zkaudit.protocols.PartyKey;
 import io.zkaudit.protocols.RetrievalPredicates;
@@ -209,7 +210,8 @@ public final class SellerRetrieval {
     TensorSpec in = model.model().description().tensor(model.circuit().inputTensor());
     if (set.getStatement().getValuesPerItem() != in.size()) {
       throw new RequestRejected(Status.Code.FAILED_PRECONDITION, "item_set_id: its items have "
-          + set.getStatement().getValuesPerItem() + " values, model " + hex(entry.getModelId()) + " takes " + in.size());
+          + set.getStatement().getValuesPerItem() + " values, model " + Hex.of(entry.getModelId()) + " takes "
+          + in.size());
     }
     synchronized (this) {
       Optional<QueryRecord> existing = store.query(q.getQueryId());
@@ -230,7 +232,4 @@ public final class SellerRetrieval {
     return new Valid(set, model);
   }
 
-  private static String hex(ByteString b) {
-    return HexFormat.of().formatHex(b.toByteArray());
-  }
 }
