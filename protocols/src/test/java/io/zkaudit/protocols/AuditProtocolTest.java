@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.zkaudit.inference.ModelProof;
 import io.zkaudit.proto.v1.AuditResult;
 import io.zkaudit.proto.v1.BuyerAuditState;
 import io.zkaudit.proto.v1.Verdict;
@@ -17,7 +16,6 @@ import io.zkaudit.protocols.seller.AnswerProver;
 import io.zkaudit.protocols.seller.AuditRecord;
 import io.zkaudit.protocols.seller.AuditService;
 import io.zkaudit.protocols.seller.AuditSample;
-import io.zkaudit.prover.inference.CommittedModel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -126,25 +124,6 @@ class AuditProtocolTest {
     }
   }
 
-  /** A prover that proves honestly a given number of times, then dies (a seller killed mid-audit). */
-  private static AnswerProver diesAfter(int proofs, AtomicInteger made) {
-    return new AnswerProver() {
-      @Override
-      public int[] output(CommittedModel model, int[] input) {
-        return HONEST.output(model, input);
-      }
-
-      @Override
-      public ModelProof prove(CommittedModel model, int[] input) {
-        if (made.get() >= proofs) {
-          throw new IllegalStateException("killed");
-        }
-        made.incrementAndGet();
-        return HONEST.prove(model, input);
-      }
-    };
-  }
-
   @Test
   void anAuditSurvivesASellerRestartAtEachStep() throws Exception {
     List<LabelledInput> set = AuditFixture.cifar(3);
@@ -154,7 +133,7 @@ class AuditProtocolTest {
         AuditRecord.State.REVEALED, AuditRecord.State.PROVING)) {
       String id;
       AtomicInteger before = new AtomicInteger();
-      try (AuditFixture f = AuditFixture.start(p, diesAfter(1, before))) {
+      try (AuditFixture f = AuditFixture.start(p, CheatingProvers.diesAfter(1, before))) {
         RegisteredModel m = f.client.buyer().models().get(0);
         BuyerAuditState s = f.client.commit(m, set, 0);
         id = s.getCommitment().getAuditId();
@@ -172,7 +151,7 @@ class AuditProtocolTest {
       }
       // A new seller process over the same database, and a buyer that reads its audit back from its file.
       AtomicInteger after = new AtomicInteger();
-      try (AuditFixture f = AuditFixture.start(p, diesAfter(100, after))) {
+      try (AuditFixture f = AuditFixture.start(p, CheatingProvers.diesAfter(100, after))) {
         AuditClient.Outcome o = f.client.run(f.client.load(id), AuditClient.Progress.NONE);
         assertEquals(expected, o.correct(), stopAt.name());
         assertEquals(3, o.verified());
@@ -192,7 +171,7 @@ class AuditProtocolTest {
     List<LabelledInput> set = AuditFixture.cifar(3);
     var p = AuditFixture.Parties.in(tmp);
     String id;
-    try (AuditFixture f = AuditFixture.start(p, diesAfter(1, new AtomicInteger()))) {
+    try (AuditFixture f = AuditFixture.start(p, CheatingProvers.diesAfter(1, new AtomicInteger()))) {
       RegisteredModel m = f.client.buyer().models().get(0);
       BuyerAuditState s = f.client.commit(m, set, 0);
       id = s.getCommitment().getAuditId();
@@ -200,7 +179,7 @@ class AuditProtocolTest {
       assertEquals(AuditRecord.State.PROVING, sellerState(f, id));
     }
     AtomicInteger after = new AtomicInteger();
-    try (AuditFixture f = AuditFixture.start(p, diesAfter(100, after))) {
+    try (AuditFixture f = AuditFixture.start(p, CheatingProvers.diesAfter(100, after))) {
       f.server.audits().resumeInBackground().join(120_000);
       // Proven with no buyer connected: only the two missing samples.
       assertEquals(AuditRecord.State.PROVEN, sellerState(f, id));

@@ -44,6 +44,28 @@ final class CheatingProvers {
     }
   });
 
+  /**
+   * Answers honestly and proves honestly {@code proofs} times (counted in {@code made}), then dies
+   * at the next proof: a seller killed mid-protocol ({@code proofs} = 0: as soon as it must prove).
+   */
+  static AnswerProver diesAfter(int proofs, java.util.concurrent.atomic.AtomicInteger made) {
+    return new AnswerProver() {
+      @Override
+      public int[] output(CommittedModel model, int[] input) {
+        return HONEST.output(model, input);
+      }
+
+      @Override
+      public ModelProof prove(CommittedModel model, int[] input) {
+        if (made.get() >= proofs) {
+          throw new IllegalStateException("killed");
+        }
+        made.incrementAndGet();
+        return HONEST.prove(model, input);
+      }
+    };
+  }
+
   private interface Prove {
     ModelProof prove(CommittedModel model, int[] input);
   }

@@ -16,25 +16,13 @@ import io.zkaudit.protocols.seller.ContestRecord;
 import io.zkaudit.protocols.seller.SellerStore;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A seller stopped mid-contest proves the open contest by itself when it starts again. */
 class ContestRecoveryTest {
   @TempDir Path tmp;
-
-  /** Answers honestly, then stops (its prover fails) as soon as it must prove. */
-  private static final AnswerProver STOPS_WHILE_PROVING = new AnswerProver() {
-    @Override
-    public int[] output(io.zkaudit.prover.inference.CommittedModel model, int[] input) {
-      return HONEST.output(model, input);
-    }
-
-    @Override
-    public io.zkaudit.inference.ModelProof prove(io.zkaudit.prover.inference.CommittedModel model, int[] input) {
-      throw new IllegalStateException("killed");
-    }
-  };
 
   @Test
   void aRestartedSellerProvesOpenContestsWithoutTheBuyerResending() throws Exception {
@@ -43,7 +31,9 @@ class ContestRecoveryTest {
     String url = SellerStore.h2FileUrl(tmp.resolve("seller"));
     List<SignedAnswer> answers;
     ContestRequest request;
-    try (SellerFixture f = SellerFixture.start(seller, url, STOPS_WHILE_PROVING, buyer, c -> c)) {
+    // Answers honestly, then stops (its prover fails) as soon as it must prove.
+    AnswerProver stopsWhileProving = CheatingProvers.diesAfter(0, new AtomicInteger());
+    try (SellerFixture f = SellerFixture.start(seller, url, stopsWhileProving, buyer, c -> c)) {
       RegisteredModel m = f.buyer.models().get(0);
       answers = List.of(f.buyer.predictSigned(m, Resnet8.input(50)), f.buyer.predictSigned(m, Resnet8.input(51)));
       request = f.buyer.contestRequest(answers);

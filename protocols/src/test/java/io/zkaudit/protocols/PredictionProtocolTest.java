@@ -156,17 +156,8 @@ class PredictionProtocolTest {
     PartyKey buyer = PartyKey.generate();
     String url = io.zkaudit.protocols.seller.SellerStore.h2FileUrl(tmp.resolve("seller"));
     // Answers without proofs, then the seller dies while proving the contest (its prover fails).
-    AnswerProver diesWhileProving = new AnswerProver() {
-      @Override
-      public int[] output(io.zkaudit.prover.inference.CommittedModel model, int[] input) {
-        return HONEST.output(model, input);
-      }
-
-      @Override
-      public io.zkaudit.inference.ModelProof prove(io.zkaudit.prover.inference.CommittedModel model, int[] input) {
-        throw new IllegalStateException("killed");
-      }
-    };
+    AnswerProver diesWhileProving = CheatingProvers.diesAfter(0,
+        new java.util.concurrent.atomic.AtomicInteger());
     List<SignedAnswer> answers;
     io.zkaudit.proto.v1.ContestRequest request;
     try (SellerFixture f = SellerFixture.start(seller, url, diesWhileProving, buyer, c -> c)) {

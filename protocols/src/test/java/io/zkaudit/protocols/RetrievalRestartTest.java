@@ -3,7 +3,6 @@ package io.zkaudit.protocols;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.zkaudit.inference.ModelProof;
 import io.zkaudit.proto.v1.ItemSet;
 import io.zkaudit.proto.v1.Predicate;
 import io.zkaudit.proto.v1.QueryRequest;
@@ -11,11 +10,9 @@ import io.zkaudit.protocols.buyer.BuyerException;
 import io.zkaudit.protocols.buyer.RegisteredModel;
 import io.zkaudit.protocols.buyer.RetrievalClient;
 import io.zkaudit.protocols.buyer.RetrievalResult;
-import io.zkaudit.protocols.seller.AnswerProver;
 import io.zkaudit.protocols.seller.QueryRecord;
 import io.zkaudit.protocols.seller.SellerRetrieval;
 import io.zkaudit.protocols.seller.SellerStore;
-import io.zkaudit.prover.inference.CommittedModel;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,25 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
 class RetrievalRestartTest {
   @TempDir Path tmp;
 
-  /** The honest prover, counting its proofs; after {@code failAfter} of them it dies instead. */
-  private static AnswerProver counting(AtomicInteger proofs, int failAfter) {
-    return new AnswerProver() {
-      @Override
-      public int[] output(CommittedModel model, int[] input) {
-        return HONEST.output(model, input);
-      }
-
-      @Override
-      public ModelProof prove(CommittedModel model, int[] input) {
-        if (proofs.get() >= failAfter) {
-          throw new IllegalStateException("killed");
-        }
-        proofs.incrementAndGet();
-        return HONEST.prove(model, input);
-      }
-    };
-  }
-
   @Test
   void aQueryCutShortIsResumedAfterARestart() throws Exception {
     PartyKey sellerKey = PartyKey.generate();
@@ -58,7 +36,7 @@ class RetrievalRestartTest {
     AtomicInteger before = new AtomicInteger();
     QueryRequest q;
     ItemSet set;
-    try (SellerFixture f = SellerFixture.start(sellerKey, url, counting(before, 1), buyerKey, c -> c)) {
+    try (SellerFixture f = SellerFixture.start(sellerKey, url, CheatingProvers.diesAfter(1, before), buyerKey, c -> c)) {
       set = f.server.retrieval().commit("three", items);
       RetrievalClient r = new RetrievalClient(f.buyer, 300);
       RegisteredModel m = f.buyer.models().get(0);
@@ -69,7 +47,7 @@ class RetrievalRestartTest {
       assertEquals(1, f.server.retrieval().store().provenCount(m.id().toByteArray(), set.getItemSetId().toByteArray()));
     }
     AtomicInteger after = new AtomicInteger();
-    try (SellerFixture f = SellerFixture.start(sellerKey, url, counting(after, Integer.MAX_VALUE), buyerKey, c -> c)) {
+    try (SellerFixture f = SellerFixture.start(sellerKey, url, CheatingProvers.diesAfter(Integer.MAX_VALUE, after), buyerKey, c -> c)) {
       // The restarted seller commits the same items again and finds its set.
       assertEquals(set, f.server.retrieval().commit("three", items));
       // It proves the missing items of the open query by itself, before the buyer asks again.
