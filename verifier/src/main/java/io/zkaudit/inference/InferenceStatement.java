@@ -117,9 +117,12 @@ public final class InferenceStatement {
    * Variables of every per-proof column: the circuit's columns, then the two multiplicity columns,
    * then the model input (committed, so that a proof can be checked without the input, and bound to
    * it by one evaluation when the verifier has it), then in a zero-knowledge proof the column of
-   * every sumcheck's Libra mask ({@link io.zkaudit.zk.MaskColumn}).
+   * every sumcheck's Libra mask ({@link io.zkaudit.zk.MaskColumn}). A zero-knowledge proof is made
+   * with the zero-knowledge circuit ({@link ModelCircuit#of(io.zkaudit.model.ModelDescription, boolean)}),
+   * whose tensors all have padding: the circuit says which kind of proof this is.
    */
-  public static int[] witnessLogSizes(ModelCircuit c, LookupStatement st, boolean zeroKnowledge) {
+  public static int[] witnessLogSizes(ModelCircuit c, LookupStatement st) {
+    boolean zeroKnowledge = c.zeroKnowledge();
     int n = c.columns().size();
     int[] logs = new int[n + (zeroKnowledge ? 4 : 3)];
     if (zeroKnowledge) {
@@ -141,9 +144,9 @@ public final class InferenceStatement {
   public static final int WITNESS_BINS = 3;
   public static final int SPLIT_FROM_VARS = 22;
 
-  /** The witness commitments' layout, for the circuit's lookup statement ({@link #lookups}). */
-  public static io.zkaudit.pcs.ColumnBins witnessBins(ModelCircuit c, LookupStatement st, boolean zeroKnowledge) {
-    int[] logs = witnessLogSizes(c, st, zeroKnowledge);
+  /** The witness commitments' layout, for the circuit's lookup statement ({@link #lookups}) and kind of proof. */
+  public static io.zkaudit.pcs.ColumnBins witnessBins(ModelCircuit c, LookupStatement st) {
+    int[] logs = witnessLogSizes(c, st);
     long total = 0;
     for (int l : logs) {
       total += 1L << l;
@@ -168,11 +171,13 @@ public final class InferenceStatement {
     return c.columns().size() + 3;
   }
 
+  /** The model input's layout in this circuit (with its zero-knowledge padding in a zero-knowledge circuit). */
   public static TensorLayout inputLayout(ModelCircuit c) {
-    return TensorLayout.of(c.model().tensor(c.inputTensor()));
+    return c.layout(c.inputTensor());
   }
 
+  /** The proven output's layout: the last proven layer's, which the verifier places the public output in. */
   public static TensorLayout outputLayout(ModelCircuit c) {
-    return TensorLayout.of(c.model().tensor(c.outputTensor()));
+    return c.layout(c.outputTensor());
   }
 }

@@ -45,38 +45,82 @@ import java.util.List;
  */
 public final class ModelVerifier {
   private final VerifyingKey vk;
-  private final ModelCircuit circuit;
   private final WeightLayout weights;
-  private final LookupStatement statement;
-  private final ColumnBins plainBins;
-  private final ColumnBins zkBins;
-  private final MaskSchedule masks;
   private final PackedLayout weightLayout;
   private final PackedLayout shadowLayout;
-  private final PackedLayout inputShadowLayout;
+  private final Shape plain;
+  /** The zero-knowledge circuit's shape, built on first use: most verifiers see one kind of proof. */
+  private volatile Shape zk;
+
+  /**
+   * What a proof's kind (with or without zero knowledge) fixes: its circuit (tensor layouts differ,
+   * {@link ModelCircuit#of(io.zkaudit.model.ModelDescription, boolean)}), the lookups over it, the
+   * witness commitments' layout, the Libra masks (zero knowledge only) and a private input's shadow
+   * (zero knowledge only).
+   */
+  private record Shape(ModelCircuit circuit, LookupStatement statement, ColumnBins bins, MaskSchedule masks,
+      PackedLayout inputShadowLayout) {
+    static Shape of(ModelCircuit circuit) {
+      LookupStatement statement = InferenceStatement.lookups(circuit);
+      boolean zk = circuit.zeroKnowledge();
+      return new Shape(circuit, statement, InferenceStatement.witnessBins(circuit, statement),
+          zk ? MaskSchedule.of(circuit, statement) : null,
+          zk ? InputCommitment.layout(circuit).withShadowVariable() : null);
+    }
+  }
 
   public ModelVerifier(VerifyingKey vk) throws InvalidProofException {
     this.vk = vk;
+    ModelCircuit circuit;
     try {
-      this.circuit = ModelCircuit.of(vk.description());
+      circuit = ModelCircuit.of(vk.description());
     } catch (RuntimeException e) {
       throw new InvalidProofException("the model cannot be proven: " + e.getMessage());
     }
+    this.plain = Shape.of(circuit);
     this.weights = WeightLayout.of(circuit);
-    this.statement = InferenceStatement.lookups(circuit);
-    this.plainBins = InferenceStatement.witnessBins(circuit, statement, false);
-    this.zkBins = InferenceStatement.witnessBins(circuit, statement, true);
-    this.masks = MaskSchedule.of(circuit, statement);
     this.weightLayout = new PackedLayout(weights.logSizes());
     this.shadowLayout = weightLayout.withShadowVariable();
-    this.inputShadowLayout = InputCommitment.layout(circuit).withShadowVariable();
     InvalidProofException.check(vk.weights().numVars() == weightLayout.numVars(),
         "verifying key: the weight commitment has " + vk.weights().numVars() + " variables, the model needs "
             + weightLayout.numVars());
   }
 
+  /** The circuit of proofs without zero knowledge (the zero-knowledge one has the same layers and tensors). */
   public ModelCircuit circuit() {
-    return circuit;
+    return plain.circuit();
+  }
+
+  /** The circuit of proofs with or without zero knowledge. */
+  public ModelCircuit circuit(boolean zeroKnowledge) throws InvalidProofException {
+    return shape(zeroKnowledge).circuit();
+  }
+
+  private Shape shape(boolean zeroKnowledge) throws InvalidProofException {
+    if (!zeroKnowledge) {
+      return plain;
+    }
+    Shape s = zk;
+    if (s == null) {
+      synchronized (this) {
+        s = zk;
+        if (s == null) {
+          ModelCircuit circuit;
+          try {
+            circuit = ModelCircuit.of(vk.description(), true);
+          } catch (RuntimeException e) {
+            throw new InvalidProofException("the model cannot be proven in zero knowledge: " + e.getMessage());
+          }
+          // One weight commitment serves both kinds of proof: their circuits must lay the weights out alike.
+          if (!WeightLayout.of(circuit).equals(weights)) {
+            throw new IllegalStateException("the zero-knowledge circuit lays the weights out differently");
+          }
+          s = Shape.of(circuit);
+          zk = s;
+        }
+      }
+    }
+    return s;
   }
 
   /** SHA-256 of the input values as little-endian int32: what a proof records of its input. */
@@ -112,13 +156,13 @@ public final class ModelVerifier {
     check(proof, r);
     ModelProof.PrivateInput pi = proof.privateInput();
     ShadowLink.verifyOpening(new BasefoldVerifier(InferenceStatement.pcsParams()), input.commitment(), pi.shadow(),
-        inputShadowLayout, r.inputClaims(), pi.opening(), pi.link(), r.transcript());
+        shape(true).inputShadowLayout(), r.inputClaims(), pi.opening(), pi.link(), r.transcript());
     return r.output();
   }
 
   /** The openings of the witness and of the weights (or their shadow), after the reduction. */
   private int[] check(ModelProof proof, Reduction r) throws InvalidProofException {
-    ColumnBins witnessBins = bins(proof);
+    ColumnBins witnessBins = shape(proof.zeroKnowledge()).bins();
     BasefoldVerifier pcs = new BasefoldVerifier(InferenceStatement.pcsParams());
     List<List<ColumnClaim>> perBin = witnessBins.split(r.witnessClaims());
     InvalidProofException.check(proof.witnessOpenings().size() == witnessBins.bins(), "wrong number of witness openings");
@@ -157,6 +201,10 @@ public final class ModelVerifier {
   private Reduction reduce(ModelProof proof, int[] input, InputCommitment committedInput) throws InvalidProofException {
     InvalidProofException.check(proof.model().equals(vk.digest()), "the proof is for another model");
     boolean hidden = committedInput != null;
+    // A private input is only proven in zero knowledge (ModelProof's encoding refuses it otherwise).
+    InvalidProofException.check(!hidden || proof.zeroKnowledge(), "a proof about a private input must be zero-knowledge");
+    Shape shape = shape(proof.zeroKnowledge());
+    ModelCircuit circuit = shape.circuit();
     InvalidProofException.check(hidden == (proof.privateInput() != null),
         hidden ? "the proof is about a public input" : "the proof is about a committed, private input");
     if (hidden) {
@@ -176,8 +224,8 @@ public final class ModelVerifier {
     checkValues("output", output, outSpec);
 
     boolean zk = proof.zeroKnowledge();
-    ColumnBins witnessBins = bins(proof);
-    MaskLedger ledger = zk ? new MaskLedger(masks.blocks()) : null;
+    ColumnBins witnessBins = shape.bins();
+    MaskLedger ledger = zk ? new MaskLedger(shape.masks().blocks()) : null;
     Transcript t = InferenceStatement.transcript(proof.model(), vk.weights(), proof.inputHash(), output, zk, hidden);
     InvalidProofException.check(proof.witness().size() == witnessBins.bins(),
         "the proof has " + proof.witness().size() + " witness commitments, expected " + witnessBins.bins());
@@ -193,9 +241,9 @@ public final class ModelVerifier {
       proof.shadow().absorb(t);
     }
     if (hidden) {
-      InvalidProofException.check(proof.privateInput().shadow().numVars() == inputShadowLayout.numVars(),
+      InvalidProofException.check(proof.privateInput().shadow().numVars() == shape.inputShadowLayout().numVars(),
           "the input shadow has " + proof.privateInput().shadow().numVars() + " variables, expected "
-              + inputShadowLayout.numVars());
+              + shape.inputShadowLayout().numVars());
       proof.privateInput().shadow().absorb(t);
     }
 
@@ -219,7 +267,7 @@ public final class ModelVerifier {
     }
     long[] outputTable = InferenceStatement.outputLayout(circuit).place(output);
 
-    LookupClaims lookups = LogUpVerifier.verify(statement, proof.lookups(), t, ledger);
+    LookupClaims lookups = LogUpVerifier.verify(shape.statement(), proof.lookups(), t, ledger);
     witnessClaims.add(new ColumnClaim(InferenceStatement.roundingMultiplicityColumn(circuit),
         lookups.multiplicities().get(0).point(), lookups.multiplicities().get(0).value()));
     witnessClaims.add(new ColumnClaim(InferenceStatement.rangeMultiplicityColumn(circuit),
@@ -239,7 +287,7 @@ public final class ModelVerifier {
       Ext2[] rho = g.point();
       Ext2[] v = g.values();
       InvalidProofException.check(v[0].equals(InferenceStatement.tag(p, rho)), p.layer().name() + ": wrong table tag");
-      tensorClaim(new TensorClaim(p.layer().output(), rho, v[1]), outputTable, witnessClaims, weightClaims, inputClaims);
+      tensorClaim(circuit, new TensorClaim(p.layer().output(), rho, v[1]), outputTable, witnessClaims, weightClaims, inputClaims);
       Ext2 e1 = rangeEvals[2 * k];
       Ext2 e2 = rangeEvals[2 * k + 1];
       t.absorbExt("range-evals", e1, e2);
@@ -262,7 +310,7 @@ public final class ModelVerifier {
             throw new InvalidProofException(p.layer().name() + ": " + e.getMessage());
           }
           for (TensorClaim c : claims) {
-            tensorClaim(c, outputTable, witnessClaims, weightClaims, inputClaims);
+            tensorClaim(circuit, c, outputTable, witnessClaims, weightClaims, inputClaims);
           }
         }
         case AddLayer a -> {
@@ -285,7 +333,7 @@ public final class ModelVerifier {
             Ext2[] rv = rg.values();
             InvalidProofException.check(rv[0].equals(Ext2.of(a.tag(side))) && rv[3].isZero(),
                 a.layer().name() + ": wrong rescale tag");
-            tensorClaim(new TensorClaim(a.input(side), rg.point(), rv[1]), outputTable, witnessClaims, weightClaims,
+            tensorClaim(circuit, new TensorClaim(a.input(side), rg.point(), rv[1]), outputTable, witnessClaims, weightClaims,
                 inputClaims);
             witnessClaims.add(new ColumnClaim(a.sColumn(side), rg.point(), rv[2]));
           }
@@ -293,7 +341,7 @@ public final class ModelVerifier {
         case RequantizeLayer q -> {
           Ext2 mask = InferenceStatement.box(p.outLayout()).selector(rho);
           Ext2 in = acc.add(mask.mul(Goldilocks.fromSigned(q.layer().inputZeroPoint())));
-          tensorClaim(new TensorClaim(q.layer().input(), rho, in), outputTable, witnessClaims, weightClaims, inputClaims);
+          tensorClaim(circuit, new TensorClaim(q.layer().input(), rho, in), outputTable, witnessClaims, weightClaims, inputClaims);
         }
       }
     }
@@ -301,18 +349,18 @@ public final class ModelVerifier {
     InvalidProofException.check(addIndex == addEvals.length, "unexpected ADD evaluations");
     if (zk) {
       int column = InferenceStatement.maskColumn(circuit);
-      witnessClaims.addAll(ledger.claims(column, io.zkaudit.zk.MaskColumn.numVars(masks.blocks())));
+      witnessClaims.addAll(ledger.claims(column, io.zkaudit.zk.MaskColumn.numVars(shape.masks().blocks())));
     }
     return new Reduction(t, witnessClaims, weightClaims, inputClaims == null ? List.of() : inputClaims, output);
   }
 
-  /** The witness commitments' layout: with the mask column for a zero-knowledge proof. */
-  public ColumnBins bins(ModelProof proof) {
-    return proof.zeroKnowledge() ? zkBins : plainBins;
+  /** The witness commitments' layout of a proof of this kind (the zero-knowledge one has the mask column). */
+  public ColumnBins bins(ModelProof proof) throws InvalidProofException {
+    return shape(proof.zeroKnowledge()).bins();
   }
 
   /** Routes a claim on a tensor: public output (checked now), a weight, or a committed column. */
-  private void tensorClaim(TensorClaim c, long[] outputTable, List<ColumnClaim> witness, List<ColumnClaim> weight,
+  private void tensorClaim(ModelCircuit circuit, TensorClaim c, long[] outputTable, List<ColumnClaim> witness, List<ColumnClaim> weight,
       List<ColumnClaim> inputClaims)
       throws InvalidProofException {
     int tensor = circuit.resolve(c.tensor());

@@ -22,9 +22,15 @@ import java.util.Map;
  *
  * <p>The proven output is the tensor read by the final softmax (the logits), or the model output
  * when there is no softmax: the verifier reads the top-k from it, and softmax is monotone.
+ *
+ * <p>A model has two circuits: the zero-knowledge one lays every tensor that fills its box out with
+ * one more height bit, so that it has padding to hide its evaluations
+ * ({@link TensorLayout#of(TensorSpec, boolean)}); otherwise they are the same, and so are their
+ * weight layouts (weights and biases are laid out over channels and taps, never height), so one
+ * weight commitment serves both kinds of proof.
  */
 public record ModelCircuit(ModelDescription model, List<ProvenLayer> layers, List<Column> columns,
-    List<long[]> tableRows, int inputTensor, int outputTensor, Map<Integer, Integer> aliases) {
+    List<long[]> tableRows, int inputTensor, int outputTensor, Map<Integer, Integer> aliases, boolean zeroKnowledge) {
 
   /** A per-proof committed column: a padded tensor layout (or a multiplicity vector) of 2^numVars entries. */
   public record Column(String name, int numVars) {}
@@ -81,7 +87,13 @@ public record ModelCircuit(ModelDescription model, List<ProvenLayer> layers, Lis
   /** Tags of the table rows that are 16-bit range checks live in their own table; tags here start at 1. */
   public static final int FIRST_TAG = 1;
 
+  /** The circuit of proofs without zero knowledge. */
   public static ModelCircuit of(ModelDescription model) {
+    return of(model, false);
+  }
+
+  /** The circuit of proofs with or without zero knowledge (tensor layouts differ, see the class comment). */
+  public static ModelCircuit of(ModelDescription model, boolean zeroKnowledge) {
     if (model.inputs().size() != 1 || model.outputs().size() != 1) {
       throw WindowedLinear.unsupported(model.name(), "models with several inputs or outputs");
     }
@@ -108,8 +120,8 @@ public record ModelCircuit(ModelDescription model, List<ProvenLayer> layers, Lis
           }
         }
         case Reshape r -> {
-          TensorLayout in = TensorLayout.of(model.tensor(r.input()));
-          TensorLayout out = TensorLayout.of(model.tensor(r.output()));
+          TensorLayout in = TensorLayout.of(model.tensor(r.input()), zeroKnowledge);
+          TensorLayout out = TensorLayout.of(model.tensor(r.output()), zeroKnowledge);
           if (!in.equals(out)) {
             throw WindowedLinear.unsupported(r.name(), "a reshape that moves data (" + model.tensor(r.input()).shape()
                 + " to " + model.tensor(r.output()).shape() + ")");
@@ -122,7 +134,7 @@ public record ModelCircuit(ModelDescription model, List<ProvenLayer> layers, Lis
         default -> {
           Rounding rounding = Rounding.of(model, l);
           TensorSpec outSpec = model.tensor(l.output());
-          TensorLayout outLayout = TensorLayout.of(outSpec);
+          TensorLayout outLayout = TensorLayout.of(outSpec, zeroKnowledge);
           boolean isOutput = l.output() == provenOutput || l.output() == outputTensor;
           int outCol = isOutput ? -1 : add(columns, l.name() + "/out", outLayout.numVars());
           int c1 = add(columns, l.name() + "/c1", outLayout.numVars());
@@ -144,8 +156,8 @@ public record ModelCircuit(ModelDescription model, List<ProvenLayer> layers, Lis
               if (constA && constB) {
                 throw WindowedLinear.unsupported(a.name(), "an addition of two constants");
               }
-              checkAddend(model, a, a.a(), outLayout, constA);
-              checkAddend(model, a, a.b(), outLayout, constB);
+              checkAddend(model, a, a.a(), outLayout, constA, zeroKnowledge);
+              checkAddend(model, a, a.b(), outLayout, constB, zeroKnowledge);
               int s1 = -1;
               int s2 = -1;
               int tagA = -1;
@@ -163,12 +175,12 @@ public record ModelCircuit(ModelDescription model, List<ProvenLayer> layers, Lis
               layers.add(new AddLayer(i, a, rounding, outLayout, rc, s1, s2, tagA, tagB));
             }
             case Requantize q -> {
-              if (!TensorLayout.of(model.tensor(q.input())).equals(outLayout)) {
+              if (!TensorLayout.of(model.tensor(q.input()), zeroKnowledge).equals(outLayout)) {
                 throw WindowedLinear.unsupported(q.name(), "a requantization that changes shape");
               }
               layers.add(new RequantizeLayer(i, q, rounding, outLayout, rc));
             }
-            default -> layers.add(new LinearLayer(i, l, WindowedLinear.of(model, l), rounding, outLayout, rc));
+            default -> layers.add(new LinearLayer(i, l, WindowedLinear.of(model, l, zeroKnowledge), rounding, outLayout, rc));
           }
         }
       }
@@ -176,14 +188,16 @@ public record ModelCircuit(ModelDescription model, List<ProvenLayer> layers, Lis
     if (layers.isEmpty() || layers.getLast().layer().output() != provenOutput) {
       throw WindowedLinear.unsupported(model.name(), "an output that is not computed by the last proven layer");
     }
-    return new ModelCircuit(model, layers, columns, rows, model.inputs().getFirst(), provenOutput, Map.copyOf(aliases));
+    return new ModelCircuit(model, layers, columns, rows, model.inputs().getFirst(), provenOutput, Map.copyOf(aliases),
+        zeroKnowledge);
   }
 
   /** An activation input must have the output's layout; a constant one must be one value per channel. */
-  private static void checkAddend(ModelDescription model, Add a, int tensor, TensorLayout out, boolean constant) {
+  private static void checkAddend(ModelDescription model, Add a, int tensor, TensorLayout out, boolean constant,
+      boolean zeroKnowledge) {
     TensorSpec spec = model.tensor(tensor);
     if (!constant) {
-      if (!TensorLayout.of(spec).equals(out)) {
+      if (!TensorLayout.of(spec, zeroKnowledge).equals(out)) {
         throw WindowedLinear.unsupported(a.name(), "broadcasting additions of activations");
       }
       return;
@@ -191,6 +205,11 @@ public record ModelCircuit(ModelDescription model, List<ProvenLayer> layers, Lis
     if (spec.size() != out.channels() || spec.shape().getLast() != out.channels()) {
       throw WindowedLinear.unsupported(a.name(), "a constant addend of shape " + spec.shape() + " (one value per channel is supported)");
     }
+  }
+
+  /** The layout of an activation tensor in this circuit (the model input, say). */
+  public TensorLayout layout(int tensor) {
+    return TensorLayout.of(model.tensor(resolve(tensor)), zeroKnowledge);
   }
 
   /** The tensor whose data a (possibly reshaped) tensor id refers to. */

@@ -9,6 +9,11 @@ import java.util.List;
  * How a tensor of shape [1, H, W, C] (or [1, C], or [C]) sits on the Boolean hypercube: each
  * dimension padded to a power of two, channel in the low bits, index c + 2^cBits (x + 2^wBits y).
  * Padding positions hold zero and are never trusted by a proof (see docs/model-proofs.md).
+ *
+ * <p>A zero-knowledge proof fills the padding of committed tensors with uniform values, and that
+ * is what hides each evaluation of them (docs/zero-knowledge.md, technique 2). A tensor whose
+ * dimensions are all powers of two has no padding, so its layout in a zero-knowledge circuit gets
+ * one more height bit ({@link #of(TensorSpec, boolean)}).
  */
 public record TensorLayout(int height, int width, int channels, int hBits, int wBits, int cBits) {
 
@@ -16,7 +21,29 @@ public record TensorLayout(int height, int width, int channels, int hBits, int w
     return new TensorLayout(height, width, channels, bits(height), bits(width), bits(channels));
   }
 
-  /** The layout of an activation tensor: NHWC with batch 1, or a flat [1, C] / [C] vector. */
+  /**
+   * The layout of an activation tensor in a proof with or without zero knowledge. With zero
+   * knowledge, a tensor that fills its box (real size = padded size, e.g. 32x32x16) gets one more
+   * height bit: its height is padded to 2^(bits(H) + 1), so the upper half of its table is padding,
+   * which the prover fills with uniform values. Without it, every evaluation of the tensor (and of
+   * the range witnesses and rescaled ADD inputs that share its layout) at a random point would be
+   * a function of real entries only and reveal the activations (and through them the weights);
+   * with it, each evaluation at a point whose top height coordinate is not 0 is masked. Why height:
+   * no weight or bias layout depends on it (they are over channels and taps), so the weight
+   * commitment serves both kinds of proof, and the window predicates already skip rows at or
+   * beyond the real height.
+   */
+  public static TensorLayout of(TensorSpec spec, boolean zeroKnowledge) {
+    TensorLayout plain = of(spec);
+    return zeroKnowledge ? plain.withPadding() : plain;
+  }
+
+  /** This layout if it has padding, else the same tensor with one more height bit (see {@link #of(TensorSpec, boolean)}). */
+  public TensorLayout withPadding() {
+    return realSize() < paddedSize() ? this : new TensorLayout(height, width, channels, hBits + 1, wBits, cBits);
+  }
+
+  /** The layout of an activation tensor: NHWC with batch 1, or a flat [1, C] / [C] vector (no zero-knowledge padding). */
   public static TensorLayout of(TensorSpec spec) {
     List<Integer> s = spec.shape();
     if (!s.isEmpty() && s.getFirst() != 1 && s.size() > 1) {

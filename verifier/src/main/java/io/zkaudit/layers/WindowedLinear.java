@@ -97,12 +97,21 @@ public record WindowedLinear(Kind kind, int input, int weights, int bias, Tensor
     return t;
   }
 
-  /** The linear part of {@code layer}, or an error naming what the proof does not support. */
+  /** The linear part of {@code layer} in a proof without zero knowledge. */
   public static WindowedLinear of(ModelDescription model, Layer layer) {
+    return of(model, layer, false);
+  }
+
+  /**
+   * The linear part of {@code layer}, its tensors laid out for a proof with or without zero
+   * knowledge ({@link TensorLayout#of(TensorSpec, boolean)}), or an error naming what the proof does
+   * not support.
+   */
+  public static WindowedLinear of(ModelDescription model, Layer layer, boolean zeroKnowledge) {
     TensorSpec inSpec = model.tensor(layer.inputs().getFirst());
     TensorSpec outSpec = model.tensor(layer.output());
-    TensorLayout in = TensorLayout.of(inSpec);
-    TensorLayout out = TensorLayout.of(outSpec);
+    TensorLayout in = TensorLayout.of(inSpec, zeroKnowledge);
+    TensorLayout out = TensorLayout.of(outSpec, zeroKnowledge);
     return switch (layer) {
       case Conv2D c -> windowed(Kind.CONV, c.input(), c.weights(), c.bias(), in, out, c.window(), c.inputZeroPoint(),
           c.weightZeroPoints(), c.name());
@@ -128,7 +137,7 @@ public record WindowedLinear(Kind kind, int input, int weights, int bias, Tensor
         }
         int act = constA ? m.b() : m.a();
         int weights = constA ? m.a() : m.b();
-        TensorLayout actLayout = TensorLayout.of(model.tensor(act));
+        TensorLayout actLayout = TensorLayout.of(model.tensor(act), zeroKnowledge);
         if (!actLayout.equals(out) || model.tensor(weights).size() != out.channels()
             || model.tensor(weights).shape().getLast() != out.channels()) {
           throw unsupported(m.name(), "a product other than activation x per-channel constant");

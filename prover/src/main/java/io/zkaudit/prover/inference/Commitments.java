@@ -33,12 +33,18 @@ final class Commitments {
    */
   static CommittedModel model(QuantizedModel model, byte[] hidingKey) {
     ModelCircuit circuit;
+    ModelCircuit zkCircuit;
     try {
       circuit = ModelCircuit.of(model.description());
+      zkCircuit = ModelCircuit.of(model.description(), true);
     } catch (RuntimeException e) {
       throw new ProverException(e.getMessage());
     }
     WeightLayout layout = WeightLayout.of(circuit);
+    // The commitment serves proofs with and without zero knowledge: both circuits must lay the weights out alike.
+    if (!WeightLayout.of(zkCircuit).equals(layout)) {
+      throw new IllegalStateException("the zero-knowledge circuit lays the weights out differently");
+    }
     List<long[]> tables = new ArrayList<>();
     for (WeightLayout.Entry e : layout.entries()) {
       if (e.kind() == WeightLayout.Kind.HIDING) {
@@ -75,7 +81,7 @@ final class Commitments {
     }
     Committed committed = new BasefoldProver(InferenceStatement.pcsParams()).commit(tables, hiding::nextField);
     VerifyingKey vk = new VerifyingKey(model.description(), committed.commitment());
-    return new CommittedModel(model, circuit, layout, tables, committed, vk);
+    return new CommittedModel(model, circuit, layout, tables, committed, vk, zkCircuit);
   }
 
   /** SHA-256 of the model description and its weight tables: what the hiding randomness is keyed by. */
@@ -99,12 +105,12 @@ final class Commitments {
 
   /**
    * Commits to an input apart from any proof, for proofs that keep it private: its table in the
-   * model's input layout with uniform padding, and 2^16 uniform hiding entries. With a hiding key
+   * model's input layout (the zero-knowledge circuit's: such proofs are zero-knowledge) with uniform padding, and 2^16 uniform hiding entries. With a hiding key
    * the randomness is derived from it, the model and the input (the same input gives the same
    * commitment); without, it is fresh.
    */
   static CommittedInput input(CommittedModel cm, int[] input, byte[] hidingKey) {
-    ModelCircuit circuit = cm.circuit();
+    ModelCircuit circuit = cm.circuit(true);
     io.zkaudit.model.TensorSpec spec = cm.model().description().tensor(circuit.inputTensor());
     if (input.length != spec.size()) {
       throw new ProverException("the input has " + input.length + " values, the model's " + spec.name() + " has "

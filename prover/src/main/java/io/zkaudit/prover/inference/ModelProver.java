@@ -105,7 +105,8 @@ public final class ModelProver {
    */
   private static ModelProof prove(CommittedModel cm, int[] input, ProgressListener progress, boolean zk,
       java.util.function.Consumer<InferenceWitness> cheat, CommittedInput hidden) {
-    ModelCircuit circuit = cm.circuit();
+    // A zero-knowledge proof has its own circuit: every tensor padded somewhere (ModelCircuit#of).
+    ModelCircuit circuit = cm.circuit(zk);
     int phases = 6;
     progress.progress("inference", 0, phases);
     InferenceTrace trace;
@@ -128,7 +129,7 @@ public final class ModelProver {
     Transcript t = InferenceStatement.transcript(model, cm.vk().weights(), inputHash, w.output, zk, hidden != null);
     progress.progress("commit", 2, phases);
     BasefoldProver pcs = new BasefoldProver(InferenceStatement.pcsParams());
-    ColumnBins bins = InferenceStatement.witnessBins(circuit, statement, zk);
+    ColumnBins bins = InferenceStatement.witnessBins(circuit, statement);
     List<long[]> columns = w.committedColumns();
     MaskSupply masks = null;
     if (zk) {
