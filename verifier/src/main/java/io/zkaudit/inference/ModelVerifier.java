@@ -48,9 +48,9 @@ public final class ModelVerifier {
   private final WeightLayout weights;
   private final PackedLayout weightLayout;
   private final PackedLayout shadowLayout;
-  private final Shape plain;
-  /** The zero-knowledge circuit's shape, built on first use: most verifiers see one kind of proof. */
-  private volatile Shape zk;
+  private final Shape zk;
+  /** The plain circuit's shape, built on first use: proofs are zero-knowledge by default. */
+  private volatile Shape plain;
 
   /**
    * What a proof's kind (with or without zero knowledge) fixes: its circuit (tensor layouts differ,
@@ -70,25 +70,60 @@ public final class ModelVerifier {
   }
 
   public ModelVerifier(VerifyingKey vk) throws InvalidProofException {
+    this(vk, null, null);
+  }
+
+  /**
+   * A verifier reusing circuits already compiled from the key's description (a prover's, which
+   * runs the verifier's reduction on each of its proofs); either may be null, and is then built
+   * here when needed.
+   */
+  public ModelVerifier(VerifyingKey vk, ModelCircuit plainCircuit, ModelCircuit zkCircuit) throws InvalidProofException {
     this.vk = vk;
-    ModelCircuit circuit;
-    try {
-      circuit = ModelCircuit.of(vk.description());
-    } catch (RuntimeException e) {
-      throw new InvalidProofException("the model cannot be proven: " + e.getMessage());
-    }
-    this.plain = Shape.of(circuit);
+    checkCircuit(plainCircuit, false);
+    checkCircuit(zkCircuit, true);
+    ModelCircuit circuit = zkCircuit != null ? zkCircuit : compile(true);
+    this.zk = Shape.of(circuit);
+    this.plain = plainCircuit == null ? null : Shape.of(plainCircuit);
     this.weights = WeightLayout.of(circuit);
     this.weightLayout = new PackedLayout(weights.logSizes());
     this.shadowLayout = weightLayout.withShadowVariable();
     InvalidProofException.check(vk.weights().numVars() == weightLayout.numVars(),
         "verifying key: the weight commitment has " + vk.weights().numVars() + " variables, the model needs "
             + weightLayout.numVars());
+    if (plainCircuit != null) {
+      checkWeights(plainCircuit);
+    }
   }
 
-  /** The circuit of proofs without zero knowledge (the zero-knowledge one has the same layers and tensors). */
+  private void checkCircuit(ModelCircuit c, boolean zeroKnowledge) {
+    if (c != null && (c.zeroKnowledge() != zeroKnowledge || !c.model().equals(vk.description()))) {
+      throw new IllegalArgumentException("the circuit is not the key's " + (zeroKnowledge ? "zero-knowledge" : "plain")
+          + " circuit");
+    }
+  }
+
+  private ModelCircuit compile(boolean zeroKnowledge) throws InvalidProofException {
+    try {
+      return ModelCircuit.of(vk.description(), zeroKnowledge);
+    } catch (RuntimeException e) {
+      throw new InvalidProofException("the model cannot be proven: " + e.getMessage());
+    }
+  }
+
+  /** One weight commitment serves both kinds of proof: their circuits must lay the weights out alike. */
+  private void checkWeights(ModelCircuit c) {
+    if (!WeightLayout.of(c).equals(weights)) {
+      throw new IllegalStateException("the plain and zero-knowledge circuits lay the weights out differently");
+    }
+  }
+
+  /**
+   * The circuit of zero-knowledge proofs, the default kind. Its layers, columns and tensor ids are
+   * those of the plain circuit; only tensor layouts may differ ({@link #circuit(boolean)}).
+   */
   public ModelCircuit circuit() {
-    return plain.circuit();
+    return zk.circuit();
   }
 
   /** The circuit of proofs with or without zero knowledge. */
@@ -97,26 +132,18 @@ public final class ModelVerifier {
   }
 
   private Shape shape(boolean zeroKnowledge) throws InvalidProofException {
-    if (!zeroKnowledge) {
-      return plain;
+    if (zeroKnowledge) {
+      return zk;
     }
-    Shape s = zk;
+    Shape s = plain;
     if (s == null) {
       synchronized (this) {
-        s = zk;
+        s = plain;
         if (s == null) {
-          ModelCircuit circuit;
-          try {
-            circuit = ModelCircuit.of(vk.description(), true);
-          } catch (RuntimeException e) {
-            throw new InvalidProofException("the model cannot be proven in zero knowledge: " + e.getMessage());
-          }
-          // One weight commitment serves both kinds of proof: their circuits must lay the weights out alike.
-          if (!WeightLayout.of(circuit).equals(weights)) {
-            throw new IllegalStateException("the zero-knowledge circuit lays the weights out differently");
-          }
+          ModelCircuit circuit = compile(false);
+          checkWeights(circuit);
           s = Shape.of(circuit);
-          zk = s;
+          plain = s;
         }
       }
     }

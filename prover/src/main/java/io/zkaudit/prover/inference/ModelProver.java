@@ -206,7 +206,7 @@ public final class ModelProver {
     progress.progress("openings", 5, phases);
     ModelVerifier.Reduction reduction;
     try {
-      ModelVerifier verifier = new ModelVerifier(cm.vk());
+      ModelVerifier verifier = new ModelVerifier(cm.vk(), cm.circuit(), cm.zkCircuit());
       reduction = hidden == null ? verifier.reduce(partial, input) : verifier.reduce(partial, hidden.commitment());
     } catch (InvalidProofException e) {
       if (cheat != null) {

@@ -287,5 +287,13 @@ class ZeroKnowledgePaddingTest {
     assertNotEquals(0, bytes.length);
     org.junit.jupiter.api.Assertions.assertThrows(InvalidProofException.class,
         () -> verifier.verify(ModelProof.decode(bytes), input));
+    // A verifier given the prover's circuits checks they are the key's, of the right kinds.
+    ModelVerifier shared = new ModelVerifier(cm.vk(), cm.circuit(false), cm.circuit(true));
+    assertArrayEquals(expected, shared.verify(zk, input));
+    assertArrayEquals(expected, shared.verify(plain, input));
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> new ModelVerifier(cm.vk(), cm.circuit(true), null));
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> new ModelVerifier(cm.vk(), null, ModelCircuit.of(resnet8().description(), true)));
   }
 }
