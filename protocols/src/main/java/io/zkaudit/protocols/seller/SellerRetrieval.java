@@ -34,7 +34,9 @@ import java.util.regex.Pattern;
  * validates queries, and answers each with every committed item and a proof of the model's output
  * on it. Proofs are stored per (model, item) as they are made, so a query cut short (a crash, a
  * buyer gone) costs nothing twice: the next query of that model over that set, or the same
- * request sent again, proves only the items still missing.
+ * request sent again, proves only the items still missing. A set of private items
+ * ({@link #commitPrivate}) is answered with proofs about each item's input commitment, and only
+ * the matching items' tensors (with their commitments' seeds) are sent.
  */
 public final class SellerRetrieval {
   public static final int MAX_ITEMS = 10_000;
