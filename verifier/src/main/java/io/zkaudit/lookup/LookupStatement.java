@@ -12,7 +12,7 @@ import java.util.List;
  * 2^numVars entries of which the first {@code activeRows} rows are looked up; rows at and beyond
  * activeRows are padding and may hold anything (they get numerator 0 in the fraction tree).
  */
-public record LookupStatement(List<Lookup> lookups) {
+public record LookupStatement(List<Lookup> lookups, boolean blinded) {
   public static final int MAX_LOOKUPS = 256;
   public static final int MAX_GROUPS = 1024;
   /** Witness columns up to 2^30 rows. */
@@ -25,8 +25,21 @@ public record LookupStatement(List<Lookup> lookups) {
     lookups = List.copyOf(lookups);
   }
 
+  /** A statement without blinding (a plain proof). */
+  public LookupStatement(List<Lookup> lookups) {
+    this(lookups, false);
+  }
+
   public static LookupStatement of(Lookup... lookups) {
     return new LookupStatement(List.of(lookups));
+  }
+
+  /**
+   * The same lookups with tagged blinding, as a zero-knowledge proof proves them ({@link
+   * LogUpBlinding}: blinding rows in the groups, a blinding half in each table's tree).
+   */
+  public LookupStatement withBlinding() {
+    return new LookupStatement(lookups, true);
   }
 
   /**
@@ -116,6 +129,37 @@ public record LookupStatement(List<Lookup> lookups) {
         from += e.bits();
       }
       return acc;
+    }
+
+    /**
+     * Public blinding rows: in each of the top 2^subtreeBits subtrees of the fraction tree (fixed top
+     * bits), one inactive row if the subtree has any: the row whose bits below the fixed ones are
+     * zero except one extent's, set to ones (the first extent, low bits first, where that leaves the
+     * coordinate out of range). Increasing order. O(2^subtreeBits * extents).
+     */
+    public long[] blindingRows(int subtreeBits) {
+      int kb = Math.min(subtreeBits, numVars);
+      int free = numVars - kb;
+      long[] out = new long[1 << kb];
+      int count = 0;
+      for (long t = 0; t < 1L << kb; t++) {
+        long base = t << free;
+        int shift = 0;
+        for (Extent e : extents) {
+          int lo = shift;
+          int hi = Math.min(shift + e.bits(), free);
+          shift += e.bits();
+          if (lo >= hi) {
+            continue;
+          }
+          long row = base | (((1L << hi) - 1) & ~((1L << lo) - 1));
+          if (((row >>> lo) & ((1L << e.bits()) - 1)) >= e.size()) {
+            out[count++] = row;
+            break;
+          }
+        }
+      }
+      return java.util.Arrays.copyOf(out, count);
     }
 
     /** The active-row indicator as a table of 2^numVars entries. */

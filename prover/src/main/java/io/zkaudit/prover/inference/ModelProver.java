@@ -115,12 +115,18 @@ public final class ModelProver {
       throw new ProverException(e.getMessage());
     }
     LookupStatement statement = InferenceStatement.lookups(circuit);
+    if (zk) {
+      statement = statement.withBlinding();
+    }
     progress.progress("witness", 1, phases);
     ZkRandom random = zk ? ZkRandom.fresh() : null;
     InferenceWitness w = new InferenceWitness(circuit, cm.model(), trace, statement, random,
         hidden == null ? null : hidden.table());
     if (cheat != null) {
       cheat.accept(w);
+    }
+    if (zk) {
+      w.blind(statement, random);
     }
     Digest32 model = cm.vk().digest();
     Digest32 inputHash = hidden == null ? ModelVerifier.inputHash(input) : hidden.commitment().digest();
@@ -138,6 +144,7 @@ public final class ModelProver {
       int used = schedule.blocks() << MaskColumn.BLOCK_VARS;
       random.fill(maskColumn, i -> i >= used); // read by no claim
       columns.add(maskColumn);
+      columns.addAll(w.blindingColumns(statement, random));
     }
     List<Committed> witness = new ArrayList<>();
     List<Commitment> commitments = new ArrayList<>();
