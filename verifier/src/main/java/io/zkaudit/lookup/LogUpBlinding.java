@@ -10,21 +10,23 @@ import java.util.List;
  * public plan both sides derive from a blinded {@link LookupStatement}.
  *
  * <ul>
- *   <li>Each witness group has public blinding rows ({@link LookupStatement.Group#blindingRows}),
+ *   <li>Each witness group has public blinding rows ({@link LookupStatement.Group#blindingRows}:
+ *       one per residue class of the low 4 bits, which is what a tree's top nodes sum over),
  *       inactive rows whose leaves get a uniform committed numerator b_s and a tagged denominator
  *       {@code alpha - (compress(w(s)) + beta^width)}. The numerators of all groups sit in one
  *       committed column, group after group (instance order).
- *   <li>Each table's tree has a blinding half (its lowest variable = 1): leaves {@code (b'(y),
- *       alpha - (compress(u'(y)) + beta^width))} from committed columns b' (interleaved with the
- *       multiplicities into one column M2) and u' (width columns of the table's size). The prover
- *       puts the lookup's j-th blinding fraction at slot {@link #slot}; the rest are zero.
+ *   <li>Each table's tree has a blinding half (its top variable = 1): leaves {@code (b'(y),
+ *       alpha - (compress(u'(y)) + beta^width))} from committed columns b' (after the
+ *       multiplicities in one column M2 = [m | b']) and u' (width columns of the table's size). The
+ *       prover puts the lookup's j-th blinding fraction at slot j, so that the first 16 cover every
+ *       residue class; the rest are zero.
  * </ul>
  * The tag keeps blinding fractions apart from looked-up ones: the tagged terms of both sides must
  * cancel each other, the untagged ones satisfy logUp's identity, so whatever the prover puts in
  * the blinding rows, it cannot make a tuple outside the table pass.
  */
 public final class LogUpBlinding {
-  /** Blinding rows per group: one in each of the top 2^4 subtrees that has an inactive row. */
+  /** Blinding rows per group: one in each residue class modulo 2^4 that has an inactive row. */
   public static final int SUBTREE_BITS = 4;
 
   private final long[][][] rows;
@@ -41,7 +43,8 @@ public final class LogUpBlinding {
 
   /**
    * The plan of a blinded statement. A lookup whose groups would need more blinding rows than its
-   * table has slots takes fewer subtrees (SUBTREE_BITS - 1, ...) for all its groups.
+   * table has slots takes fewer classes (SUBTREE_BITS - 1, ...) for all its groups; with one row
+   * per group still too many (a table smaller than its number of groups), the last groups get none.
    */
   public static LogUpBlinding of(LookupStatement st) {
     if (!st.blinded()) {
@@ -62,10 +65,17 @@ public final class LogUpBlinding {
           r[g] = lk.groups().get(g).blindingRows(bits);
           count += r[g].length;
         }
-        if (count <= slots || bits == 0) {
-          if (count > slots) {
-            throw new IllegalArgumentException("lookup " + l + ": " + count + " groups for a table of " + slots + " rows");
+        if (count > slots && bits == 0) {
+          // A table smaller than its number of groups (toy tables only): the first groups get a row.
+          count = 0;
+          for (int g = 0; g < r.length; g++) {
+            if (count + r[g].length > slots) {
+              r[g] = new long[0];
+            }
+            count += r[g].length;
           }
+        }
+        if (count <= slots) {
           rows[l] = r;
           counts[l] = (int) count;
           break;
@@ -109,9 +119,9 @@ public final class LogUpBlinding {
     return v;
   }
 
-  /** The table slot of a lookup's j-th blinding fraction: j bit-reversed, so they spread from the top split down. */
-  public static int slot(int j, int tableVars) {
-    return tableVars == 0 ? 0 : Integer.reverse(j) >>> (32 - tableVars);
+  /** The table slot of a lookup's j-th blinding fraction: j, so consecutive fractions fall in distinct residue classes. */
+  public static int slot(int j) {
+    return j;
   }
 
   /** The MLE of the group's tag (1 on its blinding rows) at a point: sum over rows of eq(point, row). */

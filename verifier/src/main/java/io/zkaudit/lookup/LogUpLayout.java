@@ -51,7 +51,7 @@ public final class LogUpLayout {
     List<Instance> out = new ArrayList<>();
     for (int l = 0; l < st.lookups().size(); l++) {
       LookupStatement.Lookup lk = st.lookups().get(l);
-      // Blinded: the table's tree has one more variable, the lowest, for its blinding half.
+      // Blinded: the table's tree has one more variable, the top one, for its blinding half.
       out.add(new Instance(l, -1, lk.table().numVars() + (st.blinded() ? 1 : 0), lk.table().size(), lk.table().width(),
           null));
       for (int g = 0; g < lk.groups().size(); g++) {

@@ -25,7 +25,7 @@ import java.util.List;
  *       value of its blinding numerators at its final point, sum_s eq(r, s) b_s (zero for a group
  *       without blinding rows); empty otherwise;
  *   <li>{@code blindingTuples}: in a blinded proof, per lookup the values u'_c at its table's final
- *       point without the lowest variable; empty otherwise.
+ *       point without the top (blinding) variable; empty otherwise.
  * </ul>
  * Encoding: u32 count + (P, Q) per instance; u32 count + sumcheck proofs; u32 count + one
  * length-prefixed extension list per group; the masks; the blinding sums; u32 count + one

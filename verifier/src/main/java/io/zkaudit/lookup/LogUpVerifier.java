@@ -183,9 +183,9 @@ public final class LogUpVerifier {
       if (blinding == null) {
         expected = alpha.sub(table.evaluateCompressed(beta, point));
       } else {
-        // Lowest variable b: the table at b = 0, the blinding half (u', tagged) at b = 1.
-        Ext2 b = point[0];
-        Ext2[] rest = java.util.Arrays.copyOfRange(point, 1, point.length);
+        // Top variable b: the table at b = 0, the blinding half (u', tagged) at b = 1.
+        Ext2 b = point[point.length - 1];
+        Ext2[] rest = java.util.Arrays.copyOf(point, point.length - 1);
         Ext2[] u = proof.blindingTuples()[in.lookup()];
         InvalidProofException.check(u.length == table.width(),
             "logup: lookup " + in.lookup() + " has " + u.length + " blinding tuple values, expected " + table.width());

@@ -10,7 +10,7 @@ import java.util.List;
  * the table side needs nothing more, the verifier has evaluated it.
  *
  * @param multiplicities per lookup: m(point) = value, m the multiplicity column (2^table.numVars);
- *     blinded, the column M2 interleaving m (lowest variable 0) with the blinding numerators b'
+ *     blinded, the column M2 = [m | b'] (top variable 0: m, 1: the blinding numerators b')
  * @param witnesses per lookup, per group: w_c(point) = values[c] for every column c of the group
  * @param blindingSums blinded only, per group with blinding rows: sum_s eq(point, s) b_s = value on
  *     the numerator column ({@link LogUpBlinding#numeratorTerms}); empty otherwise

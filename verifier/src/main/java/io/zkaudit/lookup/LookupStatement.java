@@ -132,27 +132,27 @@ public record LookupStatement(List<Lookup> lookups, boolean blinded) {
     }
 
     /**
-     * Public blinding rows: in each of the top 2^subtreeBits subtrees of the fraction tree (fixed top
-     * bits), one inactive row if the subtree has any: the row whose bits below the fixed ones are
-     * zero except one extent's, set to ones (the first extent, low bits first, where that leaves the
-     * coordinate out of range). Increasing order. O(2^subtreeBits * extents).
+     * Public blinding rows: in each residue class of the row index modulo 2^subtreeBits, one
+     * inactive row if the class has any. A fraction tree's node at layer l sums the leaves of one
+     * class modulo 2^l (the parent of entries k and k + 2^(l-1) is entry k), so the top layers'
+     * nodes, whose fractions a proof reveals, each hold a blinding row. The row taken: the class's
+     * low bits, with one extent's bits above them set to ones and the rest zero (the first extent,
+     * low bits first, whose coordinate that puts out of range). Increasing class order, at most
+     * 2^subtreeBits rows, O(2^subtreeBits * extents).
      */
     public long[] blindingRows(int subtreeBits) {
       int kb = Math.min(subtreeBits, numVars);
-      int free = numVars - kb;
       long[] out = new long[1 << kb];
       int count = 0;
       for (long t = 0; t < 1L << kb; t++) {
-        long base = t << free;
         int shift = 0;
         for (Extent e : extents) {
           int lo = shift;
-          int hi = Math.min(shift + e.bits(), free);
-          shift += e.bits();
-          if (lo >= hi) {
-            continue;
-          }
-          long row = base | (((1L << hi) - 1) & ~((1L << lo) - 1));
+          int hi = shift + e.bits();
+          shift = hi;
+          int freeLo = Math.max(lo, kb);
+          long ones = hi > freeLo ? ((1L << hi) - 1) & ~((1L << freeLo) - 1) : 0;
+          long row = t | ones;
           if (((row >>> lo) & ((1L << e.bits()) - 1)) >= e.size()) {
             out[count++] = row;
             break;

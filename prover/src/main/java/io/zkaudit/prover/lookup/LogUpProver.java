@@ -92,10 +92,10 @@ public final class LogUpProver {
         pLeaf = w.committedMultiplicities();
         cols = tableColumns(lk.table());
         if (plan != null) {
-          cols = interleave(cols, w.blinding().tableTuples());
+          cols = concat(cols, w.blinding().tableTuples());
           tagged = new long[lk.table().size()];
           for (int y = 0; y < tagged.length; y++) {
-            tagged[y] = 2L * y + 1;
+            tagged[y] = lk.table().size() + y;
           }
         }
       } else {
@@ -242,7 +242,7 @@ public final class LogUpProver {
         transcript.absorbExt(LogUpLayout.BLINDING_SUM, sum);
       }
     } else if (blinded != null) {
-      Ext2[] rest = Arrays.copyOfRange(point, 1, point.length);
+      Ext2[] rest = Arrays.copyOf(point, point.length - 1);
       long[][] u = blinded.witnesses.get(in.lookup()).blinding().tableTuples();
       Ext2[] values = new Ext2[u.length];
       for (int c = 0; c < u.length; c++) {
@@ -253,15 +253,12 @@ public final class LogUpProver {
     }
   }
 
-  /** Columns of twice the rows: a[c][y] at 2y, b[c][y] at 2y + 1. */
-  static long[][] interleave(long[][] a, long[][] b) {
+  /** Columns of twice the rows: a[c] then b[c]. */
+  static long[][] concat(long[][] a, long[][] b) {
     long[][] out = new long[a.length][];
     for (int c = 0; c < a.length; c++) {
-      out[c] = new long[2 * a[c].length];
-      for (int y = 0; y < a[c].length; y++) {
-        out[c][2 * y] = a[c][y];
-        out[c][2 * y + 1] = b[c][y];
-      }
+      out[c] = Arrays.copyOf(a[c], 2 * a[c].length);
+      System.arraycopy(b[c], 0, out[c], a[c].length, b[c].length);
     }
     return out;
   }

@@ -51,7 +51,7 @@ public record LookupWitness(List<long[][]> groups, long[] multiplicities, Blindi
       for (int k = 0; k < rows.length; k++) {
         long b = random.getAsLong();
         numerators[g][k] = b;
-        int slot = LogUpBlinding.slot(j++, table.numVars());
+        int slot = LogUpBlinding.slot(j++);
         tableNumerators[slot] = b;
         for (int c = 0; c < table.width(); c++) {
           tableTuples[c][slot] = groups.get(g)[c][(int) rows[k]];
@@ -62,18 +62,15 @@ public record LookupWitness(List<long[][]> groups, long[] multiplicities, Blindi
   }
 
   /**
-   * The committed multiplicity column: m itself, or blinded M2 with M2[2y] = m(y) and M2[2y + 1] =
-   * b'(y) (the table tree's lowest variable selects the blinding half).
+   * The committed multiplicity column: m itself, or blinded M2 = [m | b'] (the table tree's top
+   * variable selects the blinding half).
    */
   public long[] committedMultiplicities() {
     if (blinding == null) {
       return multiplicities;
     }
-    long[] m2 = new long[2 * multiplicities.length];
-    for (int y = 0; y < multiplicities.length; y++) {
-      m2[2 * y] = multiplicities[y];
-      m2[2 * y + 1] = blinding.tableNumerators()[y];
-    }
+    long[] m2 = java.util.Arrays.copyOf(multiplicities, 2 * multiplicities.length);
+    System.arraycopy(blinding.tableNumerators(), 0, m2, multiplicities.length, multiplicities.length);
     return m2;
   }
 
