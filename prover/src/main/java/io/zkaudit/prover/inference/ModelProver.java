@@ -116,6 +116,7 @@ public final class ModelProver {
     }
     LookupStatement statement = InferenceStatement.lookups(circuit);
     if (zk) {
+      refuseConstantAddends(circuit);
       statement = statement.withBlinding();
     }
     progress.progress("witness", 1, phases);
@@ -253,5 +254,20 @@ public final class ModelProver {
       m[i] = c[2 * i + 1];
     }
     return m;
+  }
+
+  /**
+   * An ADD with a constant operand reads its addend at the weight shadow's t = 0 half, outside any
+   * sumcheck: a zero-knowledge proof would reveal it (docs/zero-knowledge.md, "What still leaks"
+   * 1). Until that read is folded into a sumcheck, such models get a clear refusal, not a proof
+   * that leaks. No model we ship has one.
+   */
+  static void refuseConstantAddends(ModelCircuit circuit) {
+    for (ProvenLayer p : circuit.layers()) {
+      if (p instanceof ModelCircuit.AddLayer a && (a.isConstant(0) || a.isConstant(1))) {
+        throw new ProverException("zero knowledge: ADD '" + a.layer().name() + "' has a constant operand, which a"
+            + " zero-knowledge proof would reveal (docs/zero-knowledge.md); prove this model with --no-zk");
+      }
+    }
   }
 }
