@@ -48,6 +48,8 @@ public final class ModelVerifier {
   private final ModelCircuit circuit;
   private final WeightLayout weights;
   private final LookupStatement statement;
+  /** The same lookups blinded, as zero-knowledge proofs prove them. */
+  private final LookupStatement blindedStatement;
   private final ColumnBins plainBins;
   private final ColumnBins zkBins;
   private final MaskSchedule masks;
@@ -64,9 +66,10 @@ public final class ModelVerifier {
     }
     this.weights = WeightLayout.of(circuit);
     this.statement = InferenceStatement.lookups(circuit);
+    this.blindedStatement = statement.withBlinding();
     this.plainBins = InferenceStatement.witnessBins(circuit, statement, false);
-    this.zkBins = InferenceStatement.witnessBins(circuit, statement, true);
-    this.masks = MaskSchedule.of(circuit, statement);
+    this.zkBins = InferenceStatement.witnessBins(circuit, blindedStatement, true);
+    this.masks = MaskSchedule.of(circuit, blindedStatement);
     this.weightLayout = new PackedLayout(weights.logSizes());
     this.shadowLayout = weightLayout.withShadowVariable();
     this.inputShadowLayout = InputCommitment.layout(circuit).withShadowVariable();
@@ -219,11 +222,15 @@ public final class ModelVerifier {
     }
     long[] outputTable = InferenceStatement.outputLayout(circuit).place(output);
 
-    LookupClaims lookups = LogUpVerifier.verify(statement, proof.lookups(), t, ledger);
+    LookupStatement lookupStatement = zk ? blindedStatement : statement;
+    LookupClaims lookups = LogUpVerifier.verify(lookupStatement, proof.lookups(), t, ledger);
     witnessClaims.add(new ColumnClaim(InferenceStatement.roundingMultiplicityColumn(circuit),
         lookups.multiplicities().get(0).point(), lookups.multiplicities().get(0).value()));
     witnessClaims.add(new ColumnClaim(InferenceStatement.rangeMultiplicityColumn(circuit),
         lookups.multiplicities().get(1).point(), lookups.multiplicities().get(1).value()));
+    if (zk) {
+      blindingClaims(lookupStatement, lookups, witnessClaims);
+    }
     List<WitnessClaim> rounding = lookups.witnesses().get(0);
     List<WitnessClaim> range = lookups.witnesses().get(1);
     Ext2[] rangeEvals = proof.rangeEvals();
@@ -349,6 +356,22 @@ public final class ModelVerifier {
     ElementType type = spec.type();
     for (int v : values) {
       InvalidProofException.check(v >= type.min() && v <= type.max(), what + " value " + v + " is outside " + type);
+    }
+  }
+
+  /** The claims a blinded lookup proof leaves on the blinding numerators and tuple columns. */
+  private void blindingClaims(LookupStatement st, LookupClaims lookups, List<ColumnClaim> witnessClaims) {
+    io.zkaudit.lookup.LogUpBlinding plan = io.zkaudit.lookup.LogUpBlinding.of(st);
+    int numerators = InferenceStatement.blindingNumeratorColumn(circuit);
+    for (LookupClaims.BlindingClaim b : lookups.blindingSums()) {
+      witnessClaims.add(new ColumnClaim(numerators, plan.numeratorTerms(b.lookup(), b.group(), b.point()), b.value()));
+    }
+    for (int l = 0; l < lookups.blindingTuples().size(); l++) {
+      WitnessClaim u = lookups.blindingTuples().get(l);
+      for (int c = 0; c < u.values().length; c++) {
+        witnessClaims.add(new ColumnClaim(InferenceStatement.blindingTupleColumn(circuit, st, l, c), u.point(),
+            u.values()[c]));
+      }
     }
   }
 }
