@@ -80,8 +80,8 @@ final class Commitments {
 
   /** SHA-256 of the model description and its weight tables: what the hiding randomness is keyed by. */
   private static byte[] modelLabel(QuantizedModel model, List<long[]> tables) {
-    java.security.MessageDigest md = io.zkaudit.hash.Sha256.threadLocal();
-    md.reset();
+    // A digest of its own: the thread's shared one is reset by any hash computed in between.
+    java.security.MessageDigest md = io.zkaudit.hash.Sha256.create();
     md.update(model.description().encode());
     java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 * 4096);
     for (long[] t : tables) {
@@ -113,11 +113,11 @@ final class Commitments {
    * model and the input, so each (model, input) has its own stream ({@link InputSeeds}).
    */
   static byte[] inputSeed(VerifyingKey vk, int[] input, byte[] hidingKey) {
-    // Both hashes first: each uses (and resets) the thread's SHA-256, which would drop what the
-    // label had absorbed so far and key the randomness by the input alone, not the model.
+    // A digest of its own: vk.digest() and inputHash use (and reset) the thread's shared SHA-256,
+    // which once dropped the label's first parts and keyed the randomness by the input alone.
     byte[] model = vk.digest().bytes();
     byte[] in = ModelVerifier.inputHash(input).bytes();
-    java.security.MessageDigest md = io.zkaudit.hash.Sha256.threadLocal();
+    java.security.MessageDigest md = io.zkaudit.hash.Sha256.create();
     md.update("zkaudit/input-hiding/v1".getBytes(java.nio.charset.StandardCharsets.UTF_8));
     md.update(model);
     md.update(in);
