@@ -12,18 +12,32 @@ import java.util.HexFormat;
 final class RetrievalItems {
   private RetrievalItems() {}
 
-  static ItemSet commit(PrintWriter out, SellerServer server, CommittedModel model, String source, String name) {
+  /**
+   * Commits to the items; with {@code hidden} (--private-items) as private items for this model,
+   * each behind an input commitment under the seller's hiding key, so that buyers get the matching
+   * items only.
+   */
+  static ItemSet commit(PrintWriter out, SellerServer server, CommittedModel model, String source, String name,
+      boolean hidden) {
     TensorSpec input = model.model().description().tensor(model.circuit().inputTensor());
     var items = ItemSources.read(source, input);
     ItemSet set;
     try {
-      set = server.retrieval().commit(name, items);
+      if (hidden) {
+        byte[] key = HidingKeys.loadOrCreate();
+        try (ProgressBar bar = new ProgressBar(System.err, "input commitments", items.size())) {
+          set = server.retrieval().commitPrivate(name, items, model, key, done -> bar.step(""));
+        }
+      } else {
+        set = server.retrieval().commit(name, items);
+      }
     } catch (RequestRejected e) {
       throw CliException.usage("cannot commit to --items " + source + ": " + e.getMessage());
     }
-    out.printf("item set %s (%s): %d items committed, Merkle root %s%n",
+    out.printf("item set %s (%s): %d %sitems committed, Merkle root %s%n",
         HexFormat.of().formatHex(set.getItemSetId().toByteArray()), set.getStatement().getName(),
-        set.getStatement().getCount(), HexFormat.of().formatHex(set.getStatement().getMerkleRoot().toByteArray()));
+        set.getStatement().getCount(), hidden ? "private " : "",
+        HexFormat.of().formatHex(set.getStatement().getMerkleRoot().toByteArray()));
     out.flush();
     return set;
   }

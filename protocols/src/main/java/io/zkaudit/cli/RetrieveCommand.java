@@ -7,6 +7,7 @@ import io.zkaudit.proto.v1.ScoreAtLeast;
 import io.zkaudit.protocols.Hex;
 import io.zkaudit.protocols.PartyKey;
 import io.zkaudit.protocols.RetrievalPredicates;
+import io.zkaudit.protocols.RetrievalStatements;
 import io.zkaudit.protocols.buyer.BuyerClient;
 import io.zkaudit.protocols.buyer.BuyerException;
 import io.zkaudit.protocols.buyer.RegisteredModel;
@@ -77,14 +78,19 @@ final class RetrieveCommand implements Callable<Integer> {
       RetrievalPredicates.problem(predicate, outSpec).ifPresent(p -> {
         throw CliException.usage((minScore == null ? "--class: " : "--class/--min-score: ") + p);
       });
+      boolean hidden = RetrievalStatements.isPrivate(set.getStatement());
+      if (hidden && !set.getStatement().getPrivateForModel().equals(model.id())) {
+        throw CliException.usage("item set " + Hex.of(set.getItemSetId()) + " holds private items committed for model "
+            + Hex.of(set.getStatement().getPrivateForModel()) + "; pick that model with --model");
+      }
       if (set.getStatement().getValuesPerItem() != model.vk().description().tensor(model.verifier().circuit().inputTensor()).size()) {
         throw CliException.usage("item set " + Hex.of(set.getItemSetId()) + " holds inputs of another size than model "
             + Hex.of(model.id()) + " takes; pick another with --model or --items");
       }
       List<String> names = Labels.forOutput(outSpec.size(), labels, model.entry().getName() + " " + model.vk().description().name());
       int n = set.getStatement().getCount();
-      out.printf("retrieval: item set %s (%s, %d items), model %s (%s), %s (%s)%n", Hex.of(set.getItemSetId()),
-          set.getStatement().getName(), n, Hex.of(model.id()), model.entry().getName(),
+      out.printf("retrieval: item set %s (%s, %d %sitems), model %s (%s), %s (%s)%n", Hex.of(set.getItemSetId()),
+          set.getStatement().getName(), n, hidden ? "private " : "", Hex.of(model.id()), model.entry().getName(),
           RetrievalPredicates.describe(predicate), Labels.name(names, classIndex));
       out.flush();
       long t0 = System.nanoTime();
@@ -99,6 +105,10 @@ final class RetrieveCommand implements Callable<Integer> {
       out.printf("matches: %d of %d items%n", result.matches().size(), n);
       out.printf(Locale.ROOT, "complete: %d of %d items proven (%.1f s); the matches are signed by seller %s%n",
           result.proven(), n, s, Hex.of(result.summary().getSellerSignature().getPublicKey()));
+      if (hidden) {
+        out.printf("private: the %d other items came as input commitments with zero-knowledge proofs, no tensors%n",
+            n - result.matches().size());
+      }
       return Main.EXIT_OK;
     } catch (BuyerException e) {
       return BuyerFailures.exit(out, e, e.getMessage());

@@ -79,6 +79,11 @@ final class SellerCommand implements Runnable {
     @Option(names = "--items-name", description = "the item set's name (default: the --items value)")
     String itemsName;
 
+    @Option(names = "--private-items", description = "with --items: commit to each item's input commitment (under"
+        + " the hiding key) for this model, so that buyers receive only the matching items; the others are proven"
+        + " without their tensors")
+    boolean privateItems;
+
     @picocli.CommandLine.Mixin SellerNetworkOptions network;
 
     @Override
@@ -91,6 +96,9 @@ final class SellerCommand implements Runnable {
       }
       if (accuracy != null && !(accuracy >= 0 && accuracy <= 1)) {
         throw CliException.usage("--accuracy must be between 0 and 1");
+      }
+      if (privateItems && items == null) {
+        throw CliException.usage("--private-items needs --items");
       }
       FLYWAY_LOG.setLevel(java.util.logging.Level.WARNING);
       // Out-of-order migrations are allowed on purpose (SellerStore): not worth a warning at each start.
@@ -141,7 +149,7 @@ final class SellerCommand implements Runnable {
               onChain.get().chainModel(entry.getModelId()).orElseThrow());
         }
         if (items != null) {
-          RetrievalItems.commit(out, server, committed, items, itemsName != null ? itemsName : items);
+          RetrievalItems.commit(out, server, committed, items, itemsName != null ? itemsName : items, privateItems);
         }
         RetrievalItems.resumeInBackground(out, server);
         out.flush();

@@ -12,15 +12,28 @@ import java.util.List;
 public final class RetrievalStatements {
   private RetrievalStatements() {}
 
-  /** What the seller signs when it commits to an item set; its SHA-256 is the item set id. */
+  /**
+   * What the seller signs when it commits to an item set; its SHA-256 is the item set id. Private
+   * sets (leaves of input commitments for one model) have their own tag and bind that model, so a
+   * set's id and signature cannot stand for a set of the other kind, whose leaves mean another thing.
+   */
   public static byte[] itemSet(ItemSetStatement s) {
+    boolean hidden = isPrivate(s);
     return Statements.write(out -> {
-      Statements.tag(out, "zkaudit/itemset/v1");
+      Statements.tag(out, hidden ? "zkaudit/itemset-private/v1" : "zkaudit/itemset/v1");
       Statements.text(out, s.getName());
       out.writeInt(s.getCount());
       out.writeInt(s.getValuesPerItem());
+      if (hidden) {
+        Statements.bytes(out, s.getPrivateForModel().toByteArray());
+      }
       Statements.bytes(out, s.getMerkleRoot().toByteArray());
     });
+  }
+
+  /** True for an item set of private items (committed for one model; non-matching items are not revealed). */
+  public static boolean isPrivate(ItemSetStatement s) {
+    return !s.getPrivateForModel().isEmpty();
   }
 
   public static byte[] itemSetId(ItemSetStatement s) {

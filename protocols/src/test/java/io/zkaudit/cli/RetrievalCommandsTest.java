@@ -85,6 +85,60 @@ class RetrievalCommandsTest {
   }
 
   @Test
+  void withPrivateItemsOnlyTheMatchesAreRevealed() throws Exception {
+    Path model = shared("models/resnet8_cifar10_int8.tflite");
+    int port = freePort();
+    String db = "jdbc:h2:file:" + tmp.resolve("db/seller").toAbsolutePath();
+    String saved = System.getProperty(HidingKeys.PROPERTY);
+    System.setProperty(HidingKeys.PROPERTY, tmp.resolve("hiding.key").toString());
+    AtomicInteger serveExit = new AtomicInteger(-1);
+    java.util.concurrent.atomic.AtomicReference<Run> served = new java.util.concurrent.atomic.AtomicReference<>();
+    Thread seller = new Thread(() -> {
+      Run s = run("seller", "serve", "--model", model.toString(), "--port", String.valueOf(port), "--db", db, "--key",
+          tmp.resolve("seller.key").toString(), "--items", "cifar10-test:3", "--private-items");
+      served.set(s);
+      serveExit.set(s.code());
+    });
+    seller.start();
+    try {
+      awaitItemSets(port);
+      String key = tmp.resolve("buyer.key").toString();
+      int k = -1;
+      for (int c = 0; c < 10 && k < 0; c++) {
+        if (engineMatches(model, 3, c).contains(0)) k = c;
+      }
+      Run r = run("buyer", "retrieve", "--port", String.valueOf(port), "--class", String.valueOf(k), "--key", key);
+      assertEquals(0, r.code(), r.out() + r.err());
+      List<Integer> expected = engineMatches(model, 3, k);
+      assertTrue(r.out().contains("3 private items"), r.out());
+      assertTrue(r.out().contains("matches: " + expected.size() + " of 3 items"), r.out());
+      assertTrue(r.out().contains("complete: 3 of 3 items proven"), r.out());
+      assertTrue(r.out().contains("private: the " + (3 - expected.size()) + " other items came as input commitments"),
+          r.out());
+      for (int i : expected) {
+        assertTrue(r.out().contains("match  #" + i + " "), r.out());
+      }
+      assertEquals(expected.size(), r.out().lines().filter(l -> l.startsWith("  match  #")).count(), r.out());
+    } finally {
+      seller.interrupt();
+      seller.join(30_000);
+      if (saved == null) {
+        System.clearProperty(HidingKeys.PROPERTY);
+      } else {
+        System.setProperty(HidingKeys.PROPERTY, saved);
+      }
+    }
+    assertFalse(seller.isAlive());
+    assertEquals(0, serveExit.get(), served.get().err());
+    assertTrue(served.get().out().contains("3 private items committed"), served.get().out());
+
+    Run alone = run("seller", "serve", "--model", model.toString(), "--port", "0", "--db", db, "--key",
+        tmp.resolve("seller.key").toString(), "--private-items");
+    assertEquals(2, alone.code(), alone.out() + alone.err());
+    assertTrue(alone.err().contains("--private-items needs --items"), alone.err());
+  }
+
+  @Test
   void badItemsAndNoSellerAreOneLineErrorsWithExit2() throws Exception {
     Path model = shared("models/resnet8_cifar10_int8.tflite");
     Run r = run("seller", "serve", "--model", model.toString(), "--port", "0", "--db",

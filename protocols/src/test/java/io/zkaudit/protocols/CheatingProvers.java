@@ -63,6 +63,15 @@ final class CheatingProvers {
         made.incrementAndGet();
         return HONEST.prove(model, input);
       }
+
+      @Override
+      public ModelProof proveCommitted(CommittedModel model, io.zkaudit.prover.inference.CommittedInput input) {
+        if (made.get() >= proofs) {
+          throw new IllegalStateException("killed");
+        }
+        made.incrementAndGet();
+        return HONEST.proveCommitted(model, input);
+      }
     };
   }
 

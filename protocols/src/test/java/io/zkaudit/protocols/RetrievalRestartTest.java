@@ -28,16 +28,33 @@ class RetrievalRestartTest {
 
   @Test
   void aQueryCutShortIsResumedAfterARestart() throws Exception {
+    cutShortAndResumed(false);
+  }
+
+  /** Private items: the restarted seller proves about the stored commitments, without the hiding key. */
+  @Test
+  void aQueryOfPrivateItemsCutShortIsResumedAfterARestart() throws Exception {
+    cutShortAndResumed(true);
+  }
+
+  private static final byte[] HIDING_KEY = "a hiding key of thirty-two bytes".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+  private static ItemSet commit(SellerFixture f, List<SellerRetrieval.Item> items, boolean hidden) throws Exception {
+    return hidden ? f.server.retrieval().commitPrivate("three", items, Resnet8.model(), HIDING_KEY, done -> {})
+        : f.server.retrieval().commit("three", items);
+  }
+
+  private void cutShortAndResumed(boolean hidden) throws Exception {
     PartyKey sellerKey = PartyKey.generate();
     PartyKey buyerKey = PartyKey.generate();
-    String url = SellerStore.h2FileUrl(tmp.resolve("seller"));
+    String url = SellerStore.h2FileUrl(tmp.resolve(hidden ? "private" : "seller"));
     List<SellerRetrieval.Item> items = CifarItems.items(0, 2, 4);
     Predicate predicate = Predicate.newBuilder().setArgmaxIs(RetrievalProtocolTest.argmax(items.get(0).tensor())).build();
     AtomicInteger before = new AtomicInteger();
     QueryRequest q;
     ItemSet set;
     try (SellerFixture f = SellerFixture.start(sellerKey, url, CheatingProvers.diesAfter(1, before), buyerKey, c -> c)) {
-      set = f.server.retrieval().commit("three", items);
+      set = commit(f, items, hidden);
       RetrievalClient r = new RetrievalClient(f.buyer, 300);
       RegisteredModel m = f.buyer.models().get(0);
       q = r.queryRequest(m, set, predicate);
@@ -49,7 +66,7 @@ class RetrievalRestartTest {
     AtomicInteger after = new AtomicInteger();
     try (SellerFixture f = SellerFixture.start(sellerKey, url, CheatingProvers.diesAfter(Integer.MAX_VALUE, after), buyerKey, c -> c)) {
       // The restarted seller commits the same items again and finds its set.
-      assertEquals(set, f.server.retrieval().commit("three", items));
+      assertEquals(set, commit(f, items, hidden));
       // It proves the missing items of the open query by itself, before the buyer asks again.
       assertEquals(2, f.server.retrieval().resumeOpenQueries());
       assertEquals(2, after.get(), "only the two missing items are proven again");
@@ -58,6 +75,7 @@ class RetrievalRestartTest {
       RegisteredModel m = f.buyer.models().get(0);
       RetrievalResult result = r.retrieve(m, set, q, RetrievalClient.Progress.NONE);
       assertEquals(3, result.proven());
+      assertEquals(hidden, RetrievalStatements.isPrivate(set.getStatement()));
       assertEquals(0, result.matches().get(0).index());
       assertEquals(2, after.get(), "the retry streams stored proofs");
       assertEquals(QueryRecord.Status.DONE, f.server.retrieval().store().query(q.getQueryId()).orElseThrow().status());

@@ -113,4 +113,36 @@ class RetrievalValidationTest {
       assertEquals(1, r.itemSets().size());
     }
   }
+
+  @Test
+  void privateItemsAreCommittedForARegisteredModelAndQueriedWithIt() throws Exception {
+    byte[] key = "another 32-byte hiding key here!".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    try (SellerFixture f = SellerFixture.start(tmp, AnswerProver.HONEST)) {
+      SellerRetrieval r = f.server.retrieval();
+      List<SellerRetrieval.Item> items = CifarItems.items(0);
+      // Not registered: buyers could not verify its proofs.
+      RequestRejected e = assertThrows(RequestRejected.class, () -> r.commitPrivate("p", items, Resnet8.otherModel(), key,
+          done -> {}));
+      assertEquals(Status.Code.NOT_FOUND, e.status().getCode(), e.getMessage());
+      e = assertThrows(RequestRejected.class, () -> r.commitPrivate("p", List.of(new SellerRetrieval.Item("a",
+          new int[] {1, 2, 3})), Resnet8.model(), key, done -> {}));
+      assertTrue(e.getMessage().contains("the model takes"), e.getMessage());
+
+      ItemSet set = r.commitPrivate("p", items, Resnet8.model(), key, done -> {});
+      f.server.seller().serve(Resnet8.otherModel(), "other", SellerFixture.METRICS);
+      ManagedChannel ch = NettyChannelBuilder.forAddress("localhost", f.server.port()).usePlaintext().build();
+      try {
+        var stub = RetrievalGrpc.newBlockingStub(ch).withDeadlineAfter(60, TimeUnit.SECONDS);
+        PartyKey buyer = PartyKey.generate();
+        QueryRequest.Builder other = QueryRequest.newBuilder().setQueryId("q2").setItemSetId(set.getItemSetId())
+            .setModelId(ByteString.copyFrom(Resnet8.otherModel().vk().digest().bytes()))
+            .setPredicate(Predicate.newBuilder().setArgmaxIs(3)).setRequestedAtMillis(System.currentTimeMillis());
+        assertRefused(Status.Code.FAILED_PRECONDITION, "its private items are committed for model "
+            + Resnet8.model().vk().digest().hex(), () -> stub.query(signed(buyer, other)).hasNext());
+        assertTrue(r.store().query("q2").isEmpty());
+      } finally {
+        ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
+    }
+  }
 }

@@ -117,24 +117,61 @@ public final class InferenceStatement {
    * Variables of every per-proof column: the circuit's columns, then the two multiplicity columns,
    * then the model input (committed, so that a proof can be checked without the input, and bound to
    * it by one evaluation when the verifier has it), then in a zero-knowledge proof the column of
-   * every sumcheck's Libra mask ({@link io.zkaudit.zk.MaskColumn}). A zero-knowledge proof is made
-   * with the zero-knowledge circuit ({@link ModelCircuit#of(io.zkaudit.model.ModelDescription, boolean)}),
-   * whose tensors all have padding: the circuit says which kind of proof this is.
+   * every sumcheck's Libra mask ({@link io.zkaudit.zk.MaskColumn}) and, the lookups being blinded
+   * ({@link io.zkaudit.lookup.LogUpBlinding}), the blinding numerators and each lookup's blinding
+   * tuple columns u'. Blinded, a multiplicity column interleaves the multiplicities with the
+   * table's blinding numerators: one more variable. A zero-knowledge proof is made with the
+   * zero-knowledge circuit ({@link ModelCircuit#of(io.zkaudit.model.ModelDescription, boolean)}),
+   * in which every tensor has padding.
    */
-  public static int[] witnessLogSizes(ModelCircuit c, LookupStatement st) {
-    boolean zeroKnowledge = c.zeroKnowledge();
-    int n = c.columns().size();
-    int[] logs = new int[n + (zeroKnowledge ? 4 : 3)];
-    if (zeroKnowledge) {
-      logs[n + 3] = io.zkaudit.zk.MaskColumn.numVars(MaskSchedule.of(c, st).blocks());
+  public static int[] witnessLogSizes(ModelCircuit c, LookupStatement st, boolean zeroKnowledge) {
+    if (zeroKnowledge != st.blinded()) {
+      throw new IllegalArgumentException("a zero-knowledge proof blinds its lookups, a plain one does not");
     }
+    if (zeroKnowledge != c.zeroKnowledge()) {
+      throw new IllegalArgumentException("a zero-knowledge proof uses the zero-knowledge circuit, a plain one the plain circuit");
+    }
+    int n = c.columns().size();
+    int blindingColumns = 0;
+    if (zeroKnowledge) {
+      blindingColumns = 1;
+      for (LookupStatement.Lookup lk : st.lookups()) {
+        blindingColumns += lk.table().width();
+      }
+    }
+    int[] logs = new int[n + (zeroKnowledge ? 4 : 3) + blindingColumns];
     for (int i = 0; i < n; i++) {
       logs[i] = c.columns().get(i).numVars();
     }
-    logs[n] = st.lookups().get(0).table().numVars();
-    logs[n + 1] = RANGE_BITS;
+    int extra = zeroKnowledge ? 1 : 0;
+    logs[n] = st.lookups().get(0).table().numVars() + extra;
+    logs[n + 1] = RANGE_BITS + extra;
     logs[n + 2] = inputLayout(c).numVars();
+    if (zeroKnowledge) {
+      logs[n + 3] = io.zkaudit.zk.MaskColumn.numVars(MaskSchedule.of(c, st).blocks());
+      logs[n + 4] = io.zkaudit.lookup.LogUpBlinding.of(st).numeratorVars();
+      int k = n + 5;
+      for (LookupStatement.Lookup lk : st.lookups()) {
+        for (int col = 0; col < lk.table().width(); col++) {
+          logs[k++] = lk.table().numVars();
+        }
+      }
+    }
     return logs;
+  }
+
+  /** The column of the blinding numerators (zero-knowledge proofs only). */
+  public static int blindingNumeratorColumn(ModelCircuit c) {
+    return c.columns().size() + 4;
+  }
+
+  /** The blinding tuple column u'_col of a lookup (zero-knowledge proofs only). */
+  public static int blindingTupleColumn(ModelCircuit c, LookupStatement st, int lookup, int col) {
+    int k = c.columns().size() + 5;
+    for (int l = 0; l < lookup; l++) {
+      k += st.lookups().get(l).table().width();
+    }
+    return k + col;
   }
 
   /**
@@ -144,9 +181,9 @@ public final class InferenceStatement {
   public static final int WITNESS_BINS = 3;
   public static final int SPLIT_FROM_VARS = 22;
 
-  /** The witness commitments' layout, for the circuit's lookup statement ({@link #lookups}) and kind of proof. */
-  public static io.zkaudit.pcs.ColumnBins witnessBins(ModelCircuit c, LookupStatement st) {
-    int[] logs = witnessLogSizes(c, st);
+  /** The witness commitments' layout, for the circuit's lookup statement ({@link #lookups}). */
+  public static io.zkaudit.pcs.ColumnBins witnessBins(ModelCircuit c, LookupStatement st, boolean zeroKnowledge) {
+    int[] logs = witnessLogSizes(c, st, zeroKnowledge);
     long total = 0;
     for (int l : logs) {
       total += 1L << l;

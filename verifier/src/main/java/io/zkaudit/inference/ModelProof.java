@@ -62,7 +62,8 @@ public record ModelProof(Digest32 model, Digest32 inputHash, int[] output, List<
   }
 
   private static final byte[] MAGIC = {'Z', 'K', 'P', 'F'};
-  public static final int VERSION = 3;
+  /** 4: zero-knowledge convolution and depthwise layers chain their two phases (docs/zero-knowledge.md). */
+  public static final int VERSION = 4;
   public static final int MAX_OUTPUT = 1 << 20;
   public static final int MAX_LAYERS = 1 << 12;
   public static final int MAX_OPENING = 64 << 20;

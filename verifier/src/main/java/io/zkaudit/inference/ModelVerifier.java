@@ -56,14 +56,15 @@ public final class ModelVerifier {
    * What a proof's kind (with or without zero knowledge) fixes: its circuit (tensor layouts differ,
    * {@link ModelCircuit#of(io.zkaudit.model.ModelDescription, boolean)}), the lookups over it, the
    * witness commitments' layout, the Libra masks (zero knowledge only) and a private input's shadow
-   * (zero knowledge only).
+   * (zero knowledge only). Zero-knowledge proofs blind their lookups.
    */
   private record Shape(ModelCircuit circuit, LookupStatement statement, ColumnBins bins, MaskSchedule masks,
       PackedLayout inputShadowLayout) {
     static Shape of(ModelCircuit circuit) {
-      LookupStatement statement = InferenceStatement.lookups(circuit);
       boolean zk = circuit.zeroKnowledge();
-      return new Shape(circuit, statement, InferenceStatement.witnessBins(circuit, statement),
+      LookupStatement plain = InferenceStatement.lookups(circuit);
+      LookupStatement statement = zk ? plain.withBlinding() : plain;
+      return new Shape(circuit, statement, InferenceStatement.witnessBins(circuit, statement, zk),
           zk ? MaskSchedule.of(circuit, statement) : null,
           zk ? InputCommitment.layout(circuit).withShadowVariable() : null);
     }
@@ -294,11 +295,15 @@ public final class ModelVerifier {
     }
     long[] outputTable = InferenceStatement.outputLayout(circuit).place(output);
 
-    LookupClaims lookups = LogUpVerifier.verify(shape.statement(), proof.lookups(), t, ledger);
+    LookupStatement lookupStatement = shape.statement();
+    LookupClaims lookups = LogUpVerifier.verify(lookupStatement, proof.lookups(), t, ledger);
     witnessClaims.add(new ColumnClaim(InferenceStatement.roundingMultiplicityColumn(circuit),
         lookups.multiplicities().get(0).point(), lookups.multiplicities().get(0).value()));
     witnessClaims.add(new ColumnClaim(InferenceStatement.rangeMultiplicityColumn(circuit),
         lookups.multiplicities().get(1).point(), lookups.multiplicities().get(1).value()));
+    if (zk) {
+      blindingClaims(circuit, lookupStatement, lookups, witnessClaims);
+    }
     List<WitnessClaim> rounding = lookups.witnesses().get(0);
     List<WitnessClaim> range = lookups.witnesses().get(1);
     Ext2[] rangeEvals = proof.rangeEvals();
@@ -424,6 +429,23 @@ public final class ModelVerifier {
     ElementType type = spec.type();
     for (int v : values) {
       InvalidProofException.check(v >= type.min() && v <= type.max(), what + " value " + v + " is outside " + type);
+    }
+  }
+
+  /** The claims a blinded lookup proof leaves on the blinding numerators and tuple columns. */
+  private static void blindingClaims(ModelCircuit circuit, LookupStatement st, LookupClaims lookups,
+      List<ColumnClaim> witnessClaims) {
+    io.zkaudit.lookup.LogUpBlinding plan = io.zkaudit.lookup.LogUpBlinding.of(st);
+    int numerators = InferenceStatement.blindingNumeratorColumn(circuit);
+    for (LookupClaims.BlindingClaim b : lookups.blindingSums()) {
+      witnessClaims.add(new ColumnClaim(numerators, plan.numeratorTerms(b.lookup(), b.group(), b.point()), b.value()));
+    }
+    for (int l = 0; l < lookups.blindingTuples().size(); l++) {
+      WitnessClaim u = lookups.blindingTuples().get(l);
+      for (int c = 0; c < u.values().length; c++) {
+        witnessClaims.add(new ColumnClaim(InferenceStatement.blindingTupleColumn(circuit, st, l, c), u.point(),
+            u.values()[c]));
+      }
     }
   }
 }

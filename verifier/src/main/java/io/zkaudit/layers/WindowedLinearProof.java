@@ -21,8 +21,9 @@ public record WindowedLinearProof(Ext2 bias, SumcheckProof phase1, SumcheckProof
   }
 
   /**
-   * In a zero-knowledge proof, each phase's Libra mask sum and value (phase 1 first, when there is
-   * one); empty otherwise.
+   * In a zero-knowledge proof: for a convolution or depthwise layer the two phases' Libra mask sums
+   * (their values are opened as one combined claim, {@link ChainedPhases}); for a sum layer its one
+   * phase's mask sum and value. Empty otherwise.
    */
   @Override
   public Ext2[] masks() {

@@ -61,10 +61,15 @@ public final class WindowedLinearVerifier {
    */
   public static List<TensorClaim> verify(WindowedLinear spec, Ext2[] r, Ext2 value, WindowedLinearProof proof,
       Transcript transcript, io.zkaudit.zk.MaskLedger masks) throws InvalidProofException {
-    int phases = spec.kind() == WindowedLinear.Kind.SUM ? 1 : 2;
+    boolean shadow = masks != null && spec.kind() != WindowedLinear.Kind.SUM;
+    if (shadow) {
+      // Zero knowledge: the bias is read inside phase 1, through the weight shadow.
+      InvalidProofException.check(proof.bias().isZero(), "a zero-knowledge layer sends no bias");
+      return ChainedPhases.verify(spec, r, value, proof, transcript, masks);
+    }
     Ext2[] maskValues = proof.masks();
-    InvalidProofException.check(maskValues.length == (masks == null ? 0 : 2 * phases),
-        "layer: " + maskValues.length + " mask values, expected " + (masks == null ? 0 : 2 * phases));
+    InvalidProofException.check(maskValues.length == (masks == null ? 0 : 2),
+        "layer: " + maskValues.length + " mask values, expected " + (masks == null ? 0 : 2));
     int[] used = {0};
     TensorLayout out = spec.out();
     TensorLayout in = spec.in();
@@ -76,11 +81,7 @@ public final class WindowedLinearVerifier {
     Ext2[] ry = Points.slice(r, out.cBits() + out.wBits(), out.hBits());
     List<TensorClaim> claims = new ArrayList<>();
     Ext2 bias = Ext2.ZERO;
-    boolean shadow = masks != null && spec.kind() != WindowedLinear.Kind.SUM;
-    if (shadow) {
-      // Zero knowledge: the bias is read inside phase 1, through the weight shadow.
-      InvalidProofException.check(proof.bias().isZero(), "a zero-knowledge layer sends no bias");
-    } else if (spec.hasBias()) {
+    if (spec.hasBias()) {
       bias = proof.bias();
       transcript.absorbExt(BIAS, bias);
       claims.add(new TensorClaim(spec.bias(), rc, bias));
@@ -104,24 +105,13 @@ public final class WindowedLinearVerifier {
     } else {
       InvalidProofException.check(proof.phase1() != null, "missing phase-1 sumcheck");
       Ext2 zwr = spec.kind() == WindowedLinear.Kind.CONV ? zeroPointMle(spec, rc) : Ext2.ZERO;
-      Ext2[] rho;
-      Ext2 g;
-      if (shadow) {
-        SumcheckResult p1 = phase(ShadowPhase1.composition(spec, zwr), ShadowPhase1.numVars(spec), value,
-            proof.phase1(), maskValues, used, masks, transcript);
-        ShadowPhase1.Outcome o = ShadowPhase1.finish(spec, rc, p1);
-        claims.addAll(o.claims());
-        rho = o.rho();
-        g = o.g();
-      } else {
-        SumcheckResult p1 = phase(phase1Composition(spec, zwr), spec.phase1Vars(), value.sub(bias), proof.phase1(),
-            maskValues, used, masks, transcript);
-        rho = p1.point();
-        checkPhase1Tables(spec, rc, rho, p1);
-        claims.add(new TensorClaim(spec.weights(),
-            spec.kind() == WindowedLinear.Kind.CONV ? Points.concat(rho, rc) : rho, p1.evaluation(0)));
-        g = p1.evaluation(1);
-      }
+      SumcheckResult p1 = phase(phase1Composition(spec, zwr), spec.phase1Vars(), value.sub(bias), proof.phase1(),
+          maskValues, used, masks, transcript);
+      Ext2[] rho = p1.point();
+      checkPhase1Tables(spec, rc, rho, p1.evaluations());
+      claims.add(new TensorClaim(spec.weights(),
+          spec.kind() == WindowedLinear.Kind.CONV ? Points.concat(rho, rc) : rho, p1.evaluation(0)));
+      Ext2 g = p1.evaluation(1);
       rhoC = Points.slice(rho, 0, in.cBits());
       rhoJ = Points.slice(rho, in.cBits(), spec.cols().tapBits());
       rhoI = Points.slice(rho, in.cBits() + spec.cols().tapBits(), spec.rows().tapBits());
@@ -130,15 +120,23 @@ public final class WindowedLinearVerifier {
 
     SumcheckResult p2 = phase(phase2Composition(), spec.phase2Vars(), phase2Claim, proof.phase2(), maskValues, used,
         masks, transcript);
-    Ext2[] sigma = p2.point();
-    Ext2[] sx = Points.slice(sigma, 0, in.wBits());
-    Ext2[] sy = Points.slice(sigma, in.wBits(), in.hBits());
+    claims.add(phase2End(spec, ry, rx, rhoI, rhoJ, rhoC, p2.point(), p2.evaluations()));
+    return claims;
+  }
+
+  /**
+   * Checks phase 2's wiring evaluation at its end point sigma (rhoI, rhoJ null for sums) and returns
+   * the claim it leaves on the input.
+   */
+  static TensorClaim phase2End(WindowedLinear spec, Ext2[] ry, Ext2[] rx, Ext2[] rhoI, Ext2[] rhoJ, Ext2[] rhoC,
+      Ext2[] sigma, Ext2[] evaluations) throws InvalidProofException {
+    Ext2[] sx = Points.slice(sigma, 0, spec.in().wBits());
+    Ext2[] sy = Points.slice(sigma, spec.in().wBits(), spec.in().hBits());
     Ext2 wiring = spec.kind() == WindowedLinear.Kind.SUM
         ? spec.rows().evaluateSummedTaps(ry, sy).mul(spec.cols().evaluateSummedTaps(rx, sx))
         : spec.rows().evaluate(ry, rhoI, sy).mul(spec.cols().evaluate(rx, rhoJ, sx));
-    InvalidProofException.check(p2.evaluation(0).equals(wiring), "layer: wrong window wiring evaluation");
-    claims.add(new TensorClaim(spec.input(), Points.concat(rhoC, sigma), p2.evaluation(1)));
-    return claims;
+    InvalidProofException.check(evaluations[0].equals(wiring), "layer: wrong window wiring evaluation");
+    return new TensorClaim(spec.input(), Points.concat(rhoC, sigma), evaluations[1]);
   }
 
   /**
@@ -146,21 +144,21 @@ public final class WindowedLinearVerifier {
    * and 3 in both the plain and the shadow composition: the channel mask (conv), or eq(rc, c) and
    * the weight zero points (depthwise).
    */
-  static void checkPhase1Tables(WindowedLinear spec, Ext2[] rc, Ext2[] rho, SumcheckResult p1)
+  static void checkPhase1Tables(WindowedLinear spec, Ext2[] rc, Ext2[] rho, Ext2[] evaluations)
       throws InvalidProofException {
     Ext2[] rhoC = Points.slice(rho, 0, spec.in().cBits());
     if (spec.kind() == WindowedLinear.Kind.CONV) {
-      InvalidProofException.check(p1.evaluation(2).equals(RangeMask.evaluate(spec.in().channels(), rhoC)),
+      InvalidProofException.check(evaluations[2].equals(RangeMask.evaluate(spec.in().channels(), rhoC)),
           "convolution: wrong channel mask evaluation");
     } else {
-      InvalidProofException.check(p1.evaluation(2).equals(Mle.eq(rc, rhoC)), "depthwise: wrong eq evaluation");
-      InvalidProofException.check(p1.evaluation(3).equals(zeroPointMle(spec, rhoC)),
+      InvalidProofException.check(evaluations[2].equals(Mle.eq(rc, rhoC)), "depthwise: wrong eq evaluation");
+      InvalidProofException.check(evaluations[3].equals(zeroPointMle(spec, rhoC)),
           "depthwise: wrong zero-point evaluation");
     }
   }
 
   /** G's input-zero-point part, moved to phase 2's claim: zin times the window and channel counts at the point. */
-  private static Ext2 inputZeroPart(WindowedLinear spec, Ext2[] ry, Ext2[] rx, Ext2[] rhoI, Ext2[] rhoJ, Ext2[] rhoC) {
+  static Ext2 inputZeroPart(WindowedLinear spec, Ext2[] ry, Ext2[] rx, Ext2[] rhoI, Ext2[] rhoJ, Ext2[] rhoC) {
     return spec.rows().sumOverInput(ry, rhoI).mul(spec.cols().sumOverInput(rx, rhoJ))
         .mul(RangeMask.evaluate(spec.in().channels(), rhoC)).mul(Goldilocks.fromSigned(spec.inputZeroPoint()));
   }

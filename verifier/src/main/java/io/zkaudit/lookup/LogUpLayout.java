@@ -27,6 +27,8 @@ public final class LogUpLayout {
   public static final String LAMBDA = "logup/lambda";
   public static final String RHO = "logup/rho";
   public static final String WITNESS = "logup/witness-evaluations";
+  public static final String BLINDING_SUM = "logup/blinding-sum";
+  public static final String BLINDING_TUPLE = "logup/blinding-tuple";
 
   /** One fraction tree. group is -1 for the table's tree. */
   public record Instance(int lookup, int group, int numVars, long activeRows, int width, LookupStatement.Group shape) {
@@ -49,7 +51,9 @@ public final class LogUpLayout {
     List<Instance> out = new ArrayList<>();
     for (int l = 0; l < st.lookups().size(); l++) {
       LookupStatement.Lookup lk = st.lookups().get(l);
-      out.add(new Instance(l, -1, lk.table().numVars(), lk.table().size(), lk.table().width(), null));
+      // Blinded: the table's tree has one more variable, the top one, for its blinding half.
+      out.add(new Instance(l, -1, lk.table().numVars() + (st.blinded() ? 1 : 0), lk.table().size(), lk.table().width(),
+          null));
       for (int g = 0; g < lk.groups().size(); g++) {
         LookupStatement.Group gr = lk.groups().get(g);
         out.add(new Instance(l, g, gr.numVars(), gr.activeRows(), lk.table().width(), gr));
@@ -73,6 +77,7 @@ public final class LogUpLayout {
   public static void absorbShape(LookupStatement st, Transcript t) {
     List<Long> words = new ArrayList<>();
     words.add((long) st.lookups().size());
+    words.add(st.blinded() ? 1L : 0L);
     for (LookupStatement.Lookup lk : st.lookups()) {
       words.add((long) lk.table().numVars());
       words.add((long) lk.table().width());

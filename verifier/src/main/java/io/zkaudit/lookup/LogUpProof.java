@@ -20,13 +20,19 @@ import java.util.List;
  *   <li>{@code witnessEvaluations[g]}: for each witness group (instance order), the values w_c(r)
  *       of its columns at the group's final point;
  *   <li>{@code masks}: in a zero-knowledge proof, for each GKR layer the Libra mask's sum and its
- *       value at the layer's final point (see {@link io.zkaudit.sumcheck.MaskedSumcheckProof}).
+ *       value at the layer's final point (see {@link io.zkaudit.sumcheck.MaskedSumcheckProof});
+ *   <li>{@code blindingSums}: in a blinded proof ({@link LogUpBlinding}), per witness group the
+ *       value of its blinding numerators at its final point, sum_s eq(r, s) b_s (zero for a group
+ *       without blinding rows); empty otherwise;
+ *   <li>{@code blindingTuples}: in a blinded proof, per lookup the values u'_c at its table's final
+ *       point without the top (blinding) variable; empty otherwise.
  * </ul>
  * Encoding: u32 count + (P, Q) per instance; u32 count + sumcheck proofs; u32 count + one
- * length-prefixed extension list per group.
+ * length-prefixed extension list per group; the masks; the blinding sums; u32 count + one
+ * extension list per lookup.
  */
 public record LogUpProof(Ext2[] rootP, Ext2[] rootQ, List<SumcheckProof> layers, Ext2[][] witnessEvaluations,
-    Ext2[] masks) {
+    Ext2[] masks, Ext2[] blindingSums, Ext2[][] blindingTuples) {
   public static final int MAX_INSTANCES = LookupStatement.MAX_LOOKUPS * (LookupStatement.MAX_GROUPS + 1);
   public static final int MAX_LAYERS = 32;
 
@@ -39,11 +45,29 @@ public record LogUpProof(Ext2[] rootP, Ext2[] rootQ, List<SumcheckProof> layers,
     layers = List.copyOf(layers);
     witnessEvaluations = Arrays.stream(witnessEvaluations).map(Ext2[]::clone).toArray(Ext2[][]::new);
     masks = masks.clone();
+    blindingSums = blindingSums.clone();
+    blindingTuples = Arrays.stream(blindingTuples).map(Ext2[]::clone).toArray(Ext2[][]::new);
   }
 
   /** A proof without zero knowledge: no masks. */
   public LogUpProof(Ext2[] rootP, Ext2[] rootQ, List<SumcheckProof> layers, Ext2[][] witnessEvaluations) {
     this(rootP, rootQ, layers, witnessEvaluations, new Ext2[0]);
+  }
+
+  /** A proof without blinding. */
+  public LogUpProof(Ext2[] rootP, Ext2[] rootQ, List<SumcheckProof> layers, Ext2[][] witnessEvaluations,
+      Ext2[] masks) {
+    this(rootP, rootQ, layers, witnessEvaluations, masks, new Ext2[0], new Ext2[0][]);
+  }
+
+  @Override
+  public Ext2[] blindingSums() {
+    return blindingSums.clone();
+  }
+
+  @Override
+  public Ext2[][] blindingTuples() {
+    return Arrays.stream(blindingTuples).map(Ext2[]::clone).toArray(Ext2[][]::new);
   }
 
   /** For a zero-knowledge proof, per GKR layer the mask's sum and its value at the layer's point; else empty. */
@@ -81,6 +105,11 @@ public record LogUpProof(Ext2[] rootP, Ext2[] rootQ, List<SumcheckProof> layers,
       w.exts(v);
     }
     w.exts(masks);
+    w.exts(blindingSums);
+    w.u32(blindingTuples.length);
+    for (Ext2[] v : blindingTuples) {
+      w.exts(v);
+    }
   }
 
   public static LogUpProof decode(ByteReader r) throws InvalidProofException {
@@ -102,7 +131,13 @@ public record LogUpProof(Ext2[] rootP, Ext2[] rootQ, List<SumcheckProof> layers,
       wv[g] = r.exts("logup witness evaluations", LookupTable.MAX_WIDTH);
     }
     Ext2[] masks = r.exts("logup masks", 2 * MAX_LAYERS);
-    return new LogUpProof(p, q, List.of(ls), wv, masks);
+    Ext2[] sums = r.exts("logup blinding sums", MAX_INSTANCES);
+    int lookups = r.length("logup blinding tuples", LookupStatement.MAX_LOOKUPS);
+    Ext2[][] tuples = new Ext2[lookups][];
+    for (int l = 0; l < lookups; l++) {
+      tuples[l] = r.exts("logup blinding tuple", LookupTable.MAX_WIDTH);
+    }
+    return new LogUpProof(p, q, List.of(ls), wv, masks, sums, tuples);
   }
 
   public byte[] toBytes() {
@@ -122,7 +157,8 @@ public record LogUpProof(Ext2[] rootP, Ext2[] rootQ, List<SumcheckProof> layers,
   public boolean equals(Object o) {
     return o instanceof LogUpProof x && Arrays.equals(x.rootP, rootP) && Arrays.equals(x.rootQ, rootQ)
         && x.layers.equals(layers) && Arrays.deepEquals(x.witnessEvaluations, witnessEvaluations)
-        && Arrays.equals(x.masks, masks);
+        && Arrays.equals(x.masks, masks) && Arrays.equals(x.blindingSums, blindingSums)
+        && Arrays.deepEquals(x.blindingTuples, blindingTuples);
   }
 
   @Override

@@ -56,10 +56,17 @@ public final class LogUpVerifier {
     int groups = (int) inst.stream().filter(i -> !i.isTable()).count();
     InvalidProofException.check(witnessValues.length == groups,
         "logup: " + witnessValues.length + " witness evaluation lists, expected " + groups);
+    LogUpBlinding blinding = statement.blinded() ? LogUpBlinding.of(statement) : null;
+    InvalidProofException.check(proof.blindingSums().length == (blinding == null ? 0 : groups),
+        "logup: " + proof.blindingSums().length + " blinding sums, expected " + (blinding == null ? 0 : groups));
+    InvalidProofException.check(proof.blindingTuples().length == (blinding == null ? 0 : statement.lookups().size()),
+        "logup: " + proof.blindingTuples().length + " blinding tuples, expected "
+            + (blinding == null ? 0 : statement.lookups().size()));
 
     LogUpLayout.absorbShape(statement, transcript);
     Ext2 beta = transcript.challengeExt(LogUpLayout.BETA);
     Ext2 alpha = transcript.challengeExt(LogUpLayout.ALPHA);
+    Leaves leaves = new Leaves(statement, blinding, proof, alpha, beta, transcript);
     Ext2[] roots = new Ext2[2 * inst.size()];
     for (int i = 0; i < inst.size(); i++) {
       roots[2 * i] = rootP[i];
@@ -85,10 +92,6 @@ public final class LogUpVerifier {
     Ext2[] p = rootP.clone();
     Ext2[] q = rootQ.clone();
     Ext2[] point = new Ext2[0];
-    Ext2[][] mPoints = new Ext2[statement.lookups().size()][];
-    Ext2[] mValues = new Ext2[statement.lookups().size()];
-    Ext2[][] wPoints = new Ext2[inst.size()][];
-    Ext2[][] wValues = new Ext2[inst.size()][];
     int[] groupOrdinal = new int[inst.size()];
     int g = 0;
     for (int i = 0; i < inst.size(); i++) {
@@ -96,8 +99,7 @@ public final class LogUpVerifier {
     }
     for (int i = 0; i < inst.size(); i++) {
       if (inst.get(i).numVars() == 0) {
-        leaf(statement, inst.get(i), point, p[i], q[i], alpha, beta, witnessValues, groupOrdinal[i], transcript,
-            mPoints, mValues, wPoints, wValues, i);
+        leaves.check(inst.get(i), point, p[i], q[i], groupOrdinal[i], i);
       }
     }
     for (int layer = 1; layer <= maxN; layer++) {
@@ -129,46 +131,115 @@ public final class LogUpVerifier {
       point[layer - 1] = rho;
       for (int i : active) {
         if (inst.get(i).numVars() == layer) {
-          leaf(statement, inst.get(i), point, p[i], q[i], alpha, beta, witnessValues, groupOrdinal[i], transcript,
-              mPoints, mValues, wPoints, wValues, i);
+          leaves.check(inst.get(i), point, p[i], q[i], groupOrdinal[i], i);
         }
       }
     }
-    List<LookupClaims.EvaluationClaim> ms = new ArrayList<>();
-    List<List<LookupClaims.WitnessClaim>> ws = new ArrayList<>();
-    for (int l = 0; l < statement.lookups().size(); l++) {
-      ms.add(new LookupClaims.EvaluationClaim(mPoints[l], mValues[l]));
-      ws.add(new ArrayList<>());
-    }
-    for (int i = 0; i < inst.size(); i++) {
-      if (!inst.get(i).isTable()) {
-        ws.get(inst.get(i).lookup()).add(new LookupClaims.WitnessClaim(wPoints[i], wValues[i]));
-      }
-    }
-    return new LookupClaims(ms, ws);
+    return leaves.claims(inst);
   }
 
-  private static void leaf(LookupStatement st, LogUpLayout.Instance in, Ext2[] point, Ext2 p, Ext2 q, Ext2 alpha,
-      Ext2 beta, Ext2[][] witnessValues, int ordinal, Transcript transcript, Ext2[][] mPoints, Ext2[] mValues,
-      Ext2[][] wPoints, Ext2[][] wValues, int index) throws InvalidProofException {
-    if (in.isTable()) {
+  /** The leaf checks of every tree, and the claims they leave (the caller's obligations). */
+  private static final class Leaves {
+    private final LookupStatement st;
+    private final LogUpBlinding blinding;
+    private final LogUpProof proof;
+    private final Ext2 alpha;
+    private final Ext2 beta;
+    private final Transcript transcript;
+    private final Ext2[][] mPoints;
+    private final Ext2[] mValues;
+    private final Ext2[][] wPoints;
+    private final Ext2[][] wValues;
+    private final List<LookupClaims.BlindingClaim> blindingSums = new ArrayList<>();
+    private final LookupClaims.WitnessClaim[] blindingTuples;
+
+    Leaves(LookupStatement st, LogUpBlinding blinding, LogUpProof proof, Ext2 alpha, Ext2 beta, Transcript transcript) {
+      this.st = st;
+      this.blinding = blinding;
+      this.proof = proof;
+      this.alpha = alpha;
+      this.beta = beta;
+      this.transcript = transcript;
+      int instances = LogUpLayout.instances(st).size();
+      mPoints = new Ext2[st.lookups().size()][];
+      mValues = new Ext2[st.lookups().size()];
+      wPoints = new Ext2[instances][];
+      wValues = new Ext2[instances][];
+      blindingTuples = new LookupClaims.WitnessClaim[st.lookups().size()];
+    }
+
+    void check(LogUpLayout.Instance in, Ext2[] point, Ext2 p, Ext2 q, int ordinal, int index)
+        throws InvalidProofException {
+      if (in.isTable()) {
+        table(in, point, p, q);
+      } else {
+        group(in, point, p, q, ordinal, index);
+      }
+    }
+
+    private void table(LogUpLayout.Instance in, Ext2[] point, Ext2 p, Ext2 q) throws InvalidProofException {
       LookupTable table = st.lookups().get(in.lookup()).table();
-      Ext2 expected = alpha.sub(table.evaluateCompressed(beta, point));
+      Ext2 expected;
+      if (blinding == null) {
+        expected = alpha.sub(table.evaluateCompressed(beta, point));
+      } else {
+        // Top variable b: the table at b = 0, the blinding half (u', tagged) at b = 1.
+        Ext2 b = point[point.length - 1];
+        Ext2[] rest = java.util.Arrays.copyOf(point, point.length - 1);
+        Ext2[] u = proof.blindingTuples()[in.lookup()];
+        InvalidProofException.check(u.length == table.width(),
+            "logup: lookup " + in.lookup() + " has " + u.length + " blinding tuple values, expected " + table.width());
+        transcript.absorbExt(LogUpLayout.BLINDING_TUPLE, u);
+        Ext2 tagged = LogUpLayout.compress(beta, u).add(beta.pow(table.width()));
+        expected = Ext2.ONE.sub(b).mul(alpha.sub(table.evaluateCompressed(beta, rest))).add(b.mul(alpha.sub(tagged)));
+        blindingTuples[in.lookup()] = new LookupClaims.WitnessClaim(rest, u);
+      }
       InvalidProofException.check(q.equals(expected),
           "logup: lookup " + in.lookup() + ": the table's leaf denominator does not match the table");
       mPoints[in.lookup()] = point.clone();
       mValues[in.lookup()] = p;
-    } else {
-      Ext2[] values = witnessValues[ordinal];
+    }
+
+    private void group(LogUpLayout.Instance in, Ext2[] point, Ext2 p, Ext2 q, int ordinal, int index)
+        throws InvalidProofException {
+      Ext2[] values = proof.witnessEvaluations()[ordinal];
       InvalidProofException.check(values.length == in.width(),
           "logup: witness group " + ordinal + " has " + values.length + " evaluations, expected " + in.width());
       transcript.absorbExt(LogUpLayout.WITNESS, values);
-      InvalidProofException.check(p.equals(in.shape().selector(point)),
+      Ext2 numerator = in.shape().selector(point);
+      Ext2 denominator = alpha.sub(LogUpLayout.compress(beta, values));
+      if (blinding != null) {
+        Ext2 sum = proof.blindingSums()[ordinal];
+        transcript.absorbExt(LogUpLayout.BLINDING_SUM, sum);
+        if (blinding.rows(in.lookup(), in.group()).length == 0) {
+          InvalidProofException.check(sum.isZero(), "logup: witness group " + ordinal + " has no blinding rows");
+        } else {
+          numerator = numerator.add(sum);
+          denominator = denominator.sub(blinding.tag(in.lookup(), in.group(), point).mul(beta.pow(in.width())));
+          blindingSums.add(new LookupClaims.BlindingClaim(in.lookup(), in.group(), point, sum));
+        }
+      }
+      InvalidProofException.check(p.equals(numerator),
           "logup: witness group " + ordinal + ": leaf numerators are not the active-row selector");
-      InvalidProofException.check(q.equals(alpha.sub(LogUpLayout.compress(beta, values))),
+      InvalidProofException.check(q.equals(denominator),
           "logup: witness group " + ordinal + ": leaf denominator does not match the witness evaluations");
       wPoints[index] = point.clone();
       wValues[index] = values;
+    }
+
+    LookupClaims claims(List<LogUpLayout.Instance> inst) {
+      List<LookupClaims.EvaluationClaim> ms = new ArrayList<>();
+      List<List<LookupClaims.WitnessClaim>> ws = new ArrayList<>();
+      for (int l = 0; l < st.lookups().size(); l++) {
+        ms.add(new LookupClaims.EvaluationClaim(mPoints[l], mValues[l]));
+        ws.add(new ArrayList<>());
+      }
+      for (int i = 0; i < inst.size(); i++) {
+        if (!inst.get(i).isTable()) {
+          ws.get(inst.get(i).lookup()).add(new LookupClaims.WitnessClaim(wPoints[i], wValues[i]));
+        }
+      }
+      return new LookupClaims(ms, ws, blindingSums, blinding == null ? List.of() : List.of(blindingTuples));
     }
   }
 }

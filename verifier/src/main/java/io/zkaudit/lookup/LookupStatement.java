@@ -12,7 +12,7 @@ import java.util.List;
  * 2^numVars entries of which the first {@code activeRows} rows are looked up; rows at and beyond
  * activeRows are padding and may hold anything (they get numerator 0 in the fraction tree).
  */
-public record LookupStatement(List<Lookup> lookups) {
+public record LookupStatement(List<Lookup> lookups, boolean blinded) {
   public static final int MAX_LOOKUPS = 256;
   public static final int MAX_GROUPS = 1024;
   /** Witness columns up to 2^30 rows. */
@@ -25,8 +25,21 @@ public record LookupStatement(List<Lookup> lookups) {
     lookups = List.copyOf(lookups);
   }
 
+  /** A statement without blinding (a plain proof). */
+  public LookupStatement(List<Lookup> lookups) {
+    this(lookups, false);
+  }
+
   public static LookupStatement of(Lookup... lookups) {
     return new LookupStatement(List.of(lookups));
+  }
+
+  /**
+   * The same lookups with tagged blinding, as a zero-knowledge proof proves them ({@link
+   * LogUpBlinding}: blinding rows in the groups, a blinding half in each table's tree).
+   */
+  public LookupStatement withBlinding() {
+    return new LookupStatement(lookups, true);
   }
 
   /**
@@ -116,6 +129,37 @@ public record LookupStatement(List<Lookup> lookups) {
         from += e.bits();
       }
       return acc;
+    }
+
+    /**
+     * Public blinding rows: in each residue class of the row index modulo 2^subtreeBits, one
+     * inactive row if the class has any. A fraction tree's node at layer l sums the leaves of one
+     * class modulo 2^l (the parent of entries k and k + 2^(l-1) is entry k), so the top layers'
+     * nodes, whose fractions a proof reveals, each hold a blinding row. The row taken: the class's
+     * low bits, with one extent's bits above them set to ones and the rest zero (the first extent,
+     * low bits first, whose coordinate that puts out of range). Increasing class order, at most
+     * 2^subtreeBits rows, O(2^subtreeBits * extents).
+     */
+    public long[] blindingRows(int subtreeBits) {
+      int kb = Math.min(subtreeBits, numVars);
+      long[] out = new long[1 << kb];
+      int count = 0;
+      for (long t = 0; t < 1L << kb; t++) {
+        int shift = 0;
+        for (Extent e : extents) {
+          int lo = shift;
+          int hi = shift + e.bits();
+          shift = hi;
+          int freeLo = Math.max(lo, kb);
+          long ones = hi > freeLo ? ((1L << hi) - 1) & ~((1L << freeLo) - 1) : 0;
+          long row = t | ones;
+          if (((row >>> lo) & ((1L << e.bits()) - 1)) >= e.size()) {
+            out[count++] = row;
+            break;
+          }
+        }
+      }
+      return java.util.Arrays.copyOf(out, count);
     }
 
     /** The active-row indicator as a table of 2^numVars entries. */

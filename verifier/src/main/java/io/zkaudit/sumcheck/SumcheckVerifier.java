@@ -57,27 +57,66 @@ public final class SumcheckVerifier {
 
   private static SumcheckResult run(Composition composition, Ext2[] eqPoint, int numVars, Ext2 claim,
       SumcheckProof proof, MaskedSumcheckProof masked, Transcript transcript) throws InvalidProofException {
-    if (numVars < 0 || numVars > SumcheckProof.MAX_ROUNDS) {
-      throw new IllegalArgumentException("number of variables out of range: " + numVars);
-    }
     if (eqPoint != null && eqPoint.length != numVars) {
       throw new IllegalArgumentException("eq point has " + eqPoint.length + " coordinates, expected " + numVars);
     }
-    int degree = composition.roundDegree(eqPoint != null);
+    OpenEnd end = rounds(numVars, composition.roundDegree(eqPoint != null), claim, proof,
+        masked == null ? null : masked.maskSum(), composition.numTables(), transcript);
+    Ext2 expected = composition.evaluate(end.evaluations());
+    if (eqPoint != null) {
+      expected = expected.mul(Mle.eq(eqPoint, end.point()));
+    }
+    if (masked != null) {
+      InvalidProofException.check(numVars > 0 || masked.maskEval().isZero(),
+          "sumcheck: a sumcheck without variables has no mask");
+      transcript.absorbExt(MASK_EVAL, masked.maskEval());
+      expected = expected.add(end.maskWeight().mul(masked.maskEval()));
+    }
+    InvalidProofException.check(expected.equals(end.finalClaim()),
+        "sumcheck: final claim does not match the claimed evaluations");
+    return new SumcheckResult(end.point(), end.evaluations());
+  }
+
+  /**
+   * What a masked sumcheck with an <b>open end</b> leaves (see {@link #verifyMaskedOpenEnd}): its
+   * point, the evaluations the proof sent, the mask weight rho and the final claim, which the caller
+   * must check itself.
+   */
+  public record OpenEnd(Ext2[] point, Ext2[] evaluations, Ext2 maskWeight, Ext2 finalClaim) {}
+
+  /**
+   * A zero-knowledge sumcheck whose end the caller checks (docs/zero-knowledge.md, "Chained
+   * phases"): the rounds of f + rho g like {@link #verifyMasked}, but the proof sends only
+   * {@code sentEvaluations} table values (the caller knows which are missing) and no mask value:
+   * the caller ties the final claim to the sent values and to g's value through an opening claim of
+   * its own, so that neither a hidden table's value nor g(r) alone is ever revealed.
+   *
+   * @param degree the round degree of the composition (with its eq factor, if any)
+   */
+  public static OpenEnd verifyMaskedOpenEnd(int numVars, int degree, Ext2 claim, SumcheckProof proof, Ext2 maskSum,
+      int sentEvaluations, Transcript transcript) throws InvalidProofException {
+    return rounds(numVars, degree, claim, proof, maskSum, sentEvaluations, transcript);
+  }
+
+  /** The rounds and the evaluations (absorbed), without the final check; maskSum null for a plain sumcheck. */
+  private static OpenEnd rounds(int numVars, int degree, Ext2 claim, SumcheckProof proof, Ext2 maskSum,
+      int numEvaluations, Transcript transcript) throws InvalidProofException {
+    if (numVars < 0 || numVars > SumcheckProof.MAX_ROUNDS) {
+      throw new IllegalArgumentException("number of variables out of range: " + numVars);
+    }
     InvalidProofException.check(proof.numRounds() == numVars,
         "sumcheck: " + proof.numRounds() + " rounds, expected " + numVars);
     transcript.absorbField(SHAPE, numVars, degree);
     transcript.absorbExt(CLAIM, claim);
     Ext2 current = claim;
     Ext2 maskWeight = Ext2.ZERO;
-    if (masked != null) {
+    if (maskSum != null) {
       if (numVars == 0) {
-        InvalidProofException.check(masked.maskSum().isZero() && masked.maskEval().isZero(),
-            "sumcheck: a sumcheck without variables has no mask");
+        InvalidProofException.check(maskSum.isZero(), "sumcheck: a sumcheck without variables has no mask");
       }
-      transcript.absorbExt(MASK_SUM, masked.maskSum());
+      transcript.absorbExt(MASK_SUM, maskSum);
       maskWeight = transcript.challengeExt(MASK_WEIGHT);
-      current = current.add(maskWeight.mul(masked.maskSum()));
+      current = current.add(maskWeight.mul(maskSum));
     }
     Ext2[] point = new Ext2[numVars];
     for (int i = 0; i < numVars; i++) {
@@ -89,19 +128,9 @@ public final class SumcheckVerifier {
       current = RoundPolynomial.evaluate(RoundPolynomial.withDerivedOne(message, current), point[i]);
     }
     Ext2[] evals = proof.evaluations();
-    InvalidProofException.check(evals.length == composition.numTables(),
-        "sumcheck: " + evals.length + " final evaluations, expected " + composition.numTables());
+    InvalidProofException.check(evals.length == numEvaluations,
+        "sumcheck: " + evals.length + " final evaluations, expected " + numEvaluations);
     transcript.absorbExt(EVALUATIONS, evals);
-    Ext2 expected = composition.evaluate(evals);
-    if (eqPoint != null) {
-      expected = expected.mul(Mle.eq(eqPoint, point));
-    }
-    if (masked != null) {
-      transcript.absorbExt(MASK_EVAL, masked.maskEval());
-      expected = expected.add(maskWeight.mul(masked.maskEval()));
-    }
-    InvalidProofException.check(expected.equals(current),
-        "sumcheck: final claim does not match the claimed evaluations");
-    return new SumcheckResult(point, evals);
+    return new OpenEnd(point, evals, maskWeight, current);
   }
 }

@@ -74,6 +74,14 @@ public final class MaskColumn {
 
   /** The claim g(point) = value on column {@code column} of {@code numVars} variables, g starting at block first. */
   public static ColumnClaim claim(int column, int numVars, int first, Ext2[] point, Ext2 value) {
+    return new ColumnClaim(column, terms(numVars, first, point, Ext2.ONE), value);
+  }
+
+  /**
+   * The terms of weight * g(point), g starting at block first: 2n weighted evaluations of the
+   * column, so that several masks' values can be opened as one weighted sum.
+   */
+  public static List<EvalClaim.Term> terms(int numVars, int first, Ext2[] point, Ext2 weight) {
     List<EvalClaim.Term> terms = new ArrayList<>(2 * point.length);
     Ext2 u = new Ext2(0, 1);
     for (int i = 0; i < point.length; i++) {
@@ -87,9 +95,9 @@ public final class MaskColumn {
         for (int j = BLOCK_VARS; j < numVars; j++) {
           p[j] = ((block >>> (j - BLOCK_VARS)) & 1) == 1 ? Ext2.ONE : Ext2.ZERO;
         }
-        terms.add(new EvalClaim.Term(p, half == 0 ? Ext2.ONE : u));
+        terms.add(new EvalClaim.Term(p, half == 0 ? weight : u.mul(weight)));
       }
     }
-    return new ColumnClaim(column, terms, value);
+    return terms;
   }
 }

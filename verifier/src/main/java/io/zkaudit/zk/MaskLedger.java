@@ -12,7 +12,15 @@ import java.util.List;
  * (the order in which the prover drew the masks), and the ledger turns them into opening claims.
  */
 public final class MaskLedger {
-  private record Entry(int first, Ext2[] point, Ext2 value) {}
+  /** weight * g(point) for the mask whose blocks start at first. */
+  public record Part(int first, Ext2[] point, Ext2 weight) {
+    public Part {
+      point = point.clone();
+    }
+  }
+
+  /** One opening claim: the sum of its parts equals value. */
+  private record Entry(List<Part> parts, Ext2 value) {}
 
   private final int totalBlocks;
   private final List<Entry> entries = new ArrayList<>();
@@ -40,9 +48,29 @@ public final class MaskLedger {
     if (point.length == 0) {
       return;
     }
-    InvalidProofException.check(next + point.length <= totalBlocks, "more masked sumchecks than the statement has");
-    entries.add(new Entry(next, point.clone(), value));
-    next += point.length;
+    entries.add(new Entry(List.of(new Part(reserve(point.length), point, Ext2.ONE)), value));
+  }
+
+  /**
+   * Takes the next blocks for a masked sumcheck of numVars variables whose value the caller
+   * records later, combined with others ({@link #recordCombined}); returns its first block.
+   */
+  public int reserve(int numVars) throws InvalidProofException {
+    InvalidProofException.check(next + numVars <= totalBlocks, "more masked sumchecks than the statement has");
+    int first = next;
+    next += numVars;
+    return first;
+  }
+
+  /**
+   * Records that sum_k weight_k g_k(point_k) = value for reserved masks: one opening claim, so that
+   * none of the g_k(point_k) is revealed alone (docs/zero-knowledge.md, "Chained phases").
+   */
+  public void recordCombined(List<Part> parts, Ext2 value) {
+    List<Part> nonEmpty = parts.stream().filter(p -> p.point().length > 0).toList();
+    if (!nonEmpty.isEmpty()) {
+      entries.add(new Entry(nonEmpty, value));
+    }
   }
 
   /** The opening claims on the mask column, after checking every scheduled mask was used. */
@@ -50,7 +78,11 @@ public final class MaskLedger {
     InvalidProofException.check(next == totalBlocks, "the proof used " + next + " mask blocks, the statement has " + totalBlocks);
     List<ColumnClaim> out = new ArrayList<>(entries.size());
     for (Entry e : entries) {
-      out.add(MaskColumn.claim(column, numVars, e.first(), e.point(), e.value()));
+      List<io.zkaudit.pcs.EvalClaim.Term> terms = new ArrayList<>();
+      for (Part p : e.parts()) {
+        terms.addAll(MaskColumn.terms(numVars, p.first(), p.point(), p.weight()));
+      }
+      out.add(new ColumnClaim(column, terms, e.value()));
     }
     return out;
   }

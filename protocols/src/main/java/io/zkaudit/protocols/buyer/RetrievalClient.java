@@ -35,7 +35,8 @@ import java.util.concurrent.TimeUnit;
  * verifies against the registered key for exactly that item's tensor; the items must rebuild the
  * committed Merkle root; each item's match flag must be what the predicate says of its verified
  * output; and the seller must sign the list of matches. Any failure is a BuyerException with
- * reason INVALID_ANSWER naming the check.
+ * reason INVALID_ANSWER naming the check. In a private item set, items are proven about their
+ * input commitments and only the matches reveal their tensors ({@link PrivateItems}).
  */
 public final class RetrievalClient {
   private final BuyerClient buyer;
@@ -93,6 +94,10 @@ public final class RetrievalClient {
     RetrievalPredicates.problem(q.getPredicate(), out).ifPresent(p -> {
       throw new IllegalArgumentException(p);
     });
+    if (RetrievalStatements.isPrivate(set.getStatement()) && !set.getStatement().getPrivateForModel().equals(model.id())) {
+      throw new IllegalArgumentException("item set " + Hex.of(set.getItemSetId()) + " holds private items committed for"
+          + " model " + Hex.of(set.getStatement().getPrivateForModel()) + ", not " + Hex.of(model.id()));
+    }
     if (set.getStatement().getValuesPerItem() != in.size()) {
       throw new IllegalArgumentException("the items have " + set.getStatement().getValuesPerItem()
           + " values; the model takes " + in.size());
@@ -118,6 +123,7 @@ public final class RetrievalClient {
         || !first.getHeader().getItemSet().getItemSetId().equals(set.getItemSetId())) {
       throw invalid("the seller's answer does not start with this query and item set");
     }
+    boolean hidden = RetrievalStatements.isPrivate(set.getStatement());
     List<byte[]> leaves = new ArrayList<>(n);
     List<RetrievalResult.Match> matches = new ArrayList<>();
     List<Integer> matching = new ArrayList<>();
@@ -135,9 +141,18 @@ public final class RetrievalClient {
             throw invalid("the seller sent item " + Integer.toUnsignedString(item.getIndex()) + " where item " + index
                 + " was due (items are sent once each, in commitment order)");
           }
-          int[] tensor = Tensors.fromList(item.getTensorList());
-          int[] output = verifyItem(model, q.getPredicate(), item, tensor);
-          leaves.add(ItemCommitment.leaf(item.getName(), Statements.tensorHash(tensor)));
+          int[] tensor;
+          int[] output;
+          if (hidden) {
+            PrivateItems.Verified v = PrivateItems.verify(model, q.getPredicate(), item);
+            tensor = v.tensor();
+            output = v.output();
+            leaves.add(v.leaf());
+          } else {
+            tensor = Tensors.fromList(item.getTensorList());
+            output = verifyItem(model, q.getPredicate(), item, tensor);
+            leaves.add(ItemCommitment.leaf(item.getName(), Statements.tensorHash(tensor)));
+          }
           if (item.getMatches()) {
             matching.add(index);
             matches.add(new RetrievalResult.Match(index, item.getName(), tensor, output));
@@ -218,7 +233,7 @@ public final class RetrievalClient {
     return RetrievalGrpc.newBlockingStub(buyer.channel()).withDeadlineAfter(deadlineSeconds, TimeUnit.SECONDS);
   }
 
-  private static BuyerException invalid(String message) {
+  static BuyerException invalid(String message) {
     return new BuyerException(BuyerException.Reason.INVALID_ANSWER, message);
   }
 

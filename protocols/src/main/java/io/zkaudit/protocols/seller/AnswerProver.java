@@ -2,6 +2,7 @@ package io.zkaudit.protocols.seller;
 
 import io.zkaudit.engine.IntegerEngine;
 import io.zkaudit.inference.ModelProof;
+import io.zkaudit.prover.inference.CommittedInput;
 import io.zkaudit.prover.inference.CommittedModel;
 import io.zkaudit.prover.inference.ModelProver;
 import io.zkaudit.prover.inference.ProgressListener;
@@ -16,6 +17,14 @@ public interface AnswerProver {
 
   /** A proof that output = model(input); its output is what the seller states with it. */
   ModelProof prove(CommittedModel model, int[] input);
+
+  /**
+   * A proof about a committed input (retrieval over private items): output = model(the input
+   * behind {@code input.commitment()}). Honest by default; tests override it to cheat.
+   */
+  default ModelProof proveCommitted(CommittedModel model, CommittedInput input) {
+    return ModelProver.prove(model, input, ProgressListener.NONE);
+  }
 
   AnswerProver HONEST = new AnswerProver() {
     @Override

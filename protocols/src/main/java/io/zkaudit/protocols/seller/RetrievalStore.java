@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The retrieval state (tables of migration V3): item sets and their items, buyers' queries, and
+ * The retrieval state (tables of migrations V3 and V6): item sets and their items, buyers' queries, and
  * one proof per (model, item). Its own connection to the seller's database, opened after
  * {@link SellerStore} has migrated it; every method is one transaction under the store's lock.
  */
@@ -42,11 +42,23 @@ public final class RetrievalStore implements AutoCloseable {
   /** A proven output and its encoded proof. */
   public record ItemProof(int[] output, byte[] proof) {}
 
+  /**
+   * An item of a private set's input commitment (InputCommitment.encode()), its digest (the leaf's
+   * hash) and the seed its randomness was derived from (InputSeeds).
+   */
+  public record ItemCommitmentRecord(byte[] commitment, byte[] digest, byte[] seed) {}
+
   public synchronized void putItemSet(ItemSet set, List<ItemRecord> items) {
+    putItemSet(set, items, List.of());
+  }
+
+  /** Stores a set; {@code commitments} (one per item, in order) for a private set, empty for a public one. */
+  public synchronized void putItemSet(ItemSet set, List<ItemRecord> items, List<ItemCommitmentRecord> commitments) {
     tx.run(() -> {
       ItemSetStatement s = set.getStatement();
       try (PreparedStatement p = db.prepareStatement("INSERT INTO item_sets (item_set_id, name, item_count,"
-          + " values_per_item, merkle_root, seller_signature, seller_key, committed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+          + " values_per_item, merkle_root, seller_signature, seller_key, committed_at, private_for_model)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
         p.setBytes(1, set.getItemSetId().toByteArray());
         p.setString(2, s.getName());
         p.setInt(3, s.getCount());
@@ -55,6 +67,7 @@ public final class RetrievalStore implements AutoCloseable {
         p.setBytes(6, set.getSellerSignature().getRs().toByteArray());
         p.setBytes(7, set.getSellerSignature().getPublicKey().toByteArray());
         p.setLong(8, set.getCommittedAtMillis());
+        p.setBytes(9, s.getPrivateForModel().isEmpty() ? null : s.getPrivateForModel().toByteArray());
         p.executeUpdate();
       }
       try (PreparedStatement p = db.prepareStatement(
@@ -68,7 +81,35 @@ public final class RetrievalStore implements AutoCloseable {
           p.executeUpdate();
         }
       }
+      try (PreparedStatement p = db.prepareStatement("INSERT INTO item_commitments (item_set_id, position,"
+          + " input_commitment, commitment_digest, input_seed) VALUES (?, ?, ?, ?, ?)")) {
+        for (int i = 0; i < commitments.size(); i++) {
+          p.setBytes(1, set.getItemSetId().toByteArray());
+          p.setInt(2, i);
+          p.setBytes(3, commitments.get(i).commitment());
+          p.setBytes(4, commitments.get(i).digest());
+          p.setBytes(5, commitments.get(i).seed());
+          p.executeUpdate();
+        }
+      }
       return null;
+    });
+  }
+
+  /** A private set's item commitment. */
+  public synchronized ItemCommitmentRecord commitment(byte[] itemSetId, int position) {
+    return tx.run(() -> {
+      try (PreparedStatement p = db.prepareStatement("SELECT input_commitment, commitment_digest, input_seed"
+          + " FROM item_commitments WHERE item_set_id = ? AND position = ?")) {
+        p.setBytes(1, itemSetId);
+        p.setInt(2, position);
+        try (ResultSet r = p.executeQuery()) {
+          if (!r.next()) {
+            throw new SQLException("the input commitment of item " + position + " of a private set is missing");
+          }
+          return new ItemCommitmentRecord(r.getBytes(1), r.getBytes(2), r.getBytes(3));
+        }
+      }
     });
   }
 
@@ -83,16 +124,18 @@ public final class RetrievalStore implements AutoCloseable {
   private List<ItemSet> itemSets(String where, byte[] id) throws SQLException {
     List<ItemSet> out = new ArrayList<>();
     try (PreparedStatement p = db.prepareStatement("SELECT item_set_id, name, item_count, values_per_item, merkle_root,"
-        + " seller_signature, seller_key, committed_at FROM item_sets " + where + " ORDER BY committed_at, item_set_id")) {
+        + " seller_signature, seller_key, committed_at, private_for_model FROM item_sets " + where + " ORDER BY committed_at, item_set_id")) {
       if (id != null) {
         p.setBytes(1, id);
       }
       try (ResultSet r = p.executeQuery()) {
         while (r.next()) {
+          byte[] forModel = r.getBytes(9);
           out.add(ItemSet.newBuilder()
               .setItemSetId(ByteString.copyFrom(r.getBytes(1)))
               .setStatement(ItemSetStatement.newBuilder().setName(r.getString(2)).setCount(r.getInt(3))
-                  .setValuesPerItem(r.getInt(4)).setMerkleRoot(ByteString.copyFrom(r.getBytes(5))))
+                  .setValuesPerItem(r.getInt(4)).setMerkleRoot(ByteString.copyFrom(r.getBytes(5)))
+                  .setPrivateForModel(forModel == null ? ByteString.EMPTY : ByteString.copyFrom(forModel)))
               .setSellerSignature(Signature.newBuilder().setRs(ByteString.copyFrom(r.getBytes(6)))
                   .setPublicKey(ByteString.copyFrom(r.getBytes(7))))
               .setCommittedAtMillis(r.getLong(8))

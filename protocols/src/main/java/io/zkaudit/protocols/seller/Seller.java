@@ -331,6 +331,15 @@ public final class Seller {
 
   /** One proof at a time across every protocol (see proofSlot). */
   ModelProof proveOne(CommittedModel model, int[] input) {
+    return proveInSlot(model, () -> prover.prove(model, input));
+  }
+
+  /** A proof about a committed, private input (retrieval over private items), in the same slot. */
+  ModelProof proveCommitted(CommittedModel model, io.zkaudit.prover.inference.CommittedInput input) {
+    return proveInSlot(model, () -> prover.proveCommitted(model, input));
+  }
+
+  private ModelProof proveInSlot(CommittedModel model, java.util.function.Supplier<ModelProof> prove) {
     try {
       proofSlot.acquire();
     } catch (InterruptedException e) {
@@ -339,7 +348,7 @@ public final class Seller {
     }
     ModelProof proof;
     try {
-      proof = prover.prove(model, input);
+      proof = prove.get();
     } finally {
       proofSlot.release();
     }

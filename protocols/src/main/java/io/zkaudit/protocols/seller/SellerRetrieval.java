@@ -2,6 +2,7 @@ package io.zkaudit.protocols.seller;
 
 import com.google.protobuf.ByteString;
 import io.grpc.Status;
+import io.zkaudit.inference.InputCommitment;
 import io.zkaudit.inference.ModelProof;
 import io.zkaudit.model.TensorSpec;
 import io.zkaudit.proto.v1.ItemSet;
@@ -20,6 +21,7 @@ import io.zkaudit.protocols.RetrievalStatements;
 import io.zkaudit.protocols.Statements;
 import io.zkaudit.protocols.Tensors;
 import io.zkaudit.prover.inference.CommittedModel;
+import io.zkaudit.prover.inference.InputSeeds;
 import io.zkaudit.prover.inference.ProverException;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -32,7 +34,9 @@ import java.util.regex.Pattern;
  * validates queries, and answers each with every committed item and a proof of the model's output
  * on it. Proofs are stored per (model, item) as they are made, so a query cut short (a crash, a
  * buyer gone) costs nothing twice: the next query of that model over that set, or the same
- * request sent again, proves only the items still missing.
+ * request sent again, proves only the items still missing. A set of private items
+ * ({@link #commitPrivate}) is answered with proofs about each item's input commitment, and only
+ * the matching items' tensors (with their commitments' seeds) are sent.
  */
 public final class SellerRetrieval {
   public static final int MAX_ITEMS = 10_000;
@@ -67,6 +71,53 @@ public final class SellerRetrieval {
    * the same name again (a restarted seller) finds the stored set: the id depends only on them.
    */
   public ItemSet commit(String name, List<Item> items) {
+    int values = checkItems(name, items);
+    List<byte[]> leaves = new ArrayList<>();
+    for (Item item : items) {
+      leaves.add(ItemCommitment.leaf(item.name(), Statements.tensorHash(item.tensor())));
+    }
+    ItemSetStatement s = ItemSetStatement.newBuilder().setName(name).setCount(items.size()).setValuesPerItem(values)
+        .setMerkleRoot(ByteString.copyFrom(ItemCommitment.root(leaves))).build();
+    return store(s, items, List.of());
+  }
+
+  /**
+   * Commits to private items for one registered, loaded model: each leaf holds the item's input
+   * commitment under that model, with randomness derived from the seller's hiding key (the same
+   * items, model and key give the same set), so that a query's non-matching items are proven
+   * without their tensors. {@code progress} is told after each item is committed.
+   */
+  public ItemSet commitPrivate(String name, List<Item> items, CommittedModel model, byte[] hidingKey,
+      java.util.function.IntConsumer progress) {
+    int values = checkItems(name, items);
+    ByteString modelId = ByteString.copyFrom(model.vk().digest().bytes());
+    seller.model(modelId); // registered (NOT_FOUND otherwise): buyers verify with its registered key
+    TensorSpec in = model.model().description().tensor(model.circuit().inputTensor());
+    if (values != in.size()) {
+      throw RequestRejected.invalid("items: each has " + values + " values, the model takes " + in.size());
+    }
+    List<byte[]> leaves = new ArrayList<>();
+    List<RetrievalStore.ItemCommitmentRecord> commitments = new ArrayList<>();
+    for (int i = 0; i < items.size(); i++) {
+      int[] tensor = items.get(i).tensor();
+      byte[] seed = InputSeeds.seed(model, tensor, hidingKey);
+      InputCommitment c;
+      try {
+        c = InputSeeds.commit(model, tensor, seed).commitment();
+      } catch (ProverException e) {
+        throw RequestRejected.invalid("items[" + i + "]: " + e.getMessage());
+      }
+      leaves.add(ItemCommitment.leaf(items.get(i).name(), c.digest().bytes()));
+      commitments.add(new RetrievalStore.ItemCommitmentRecord(c.encode(), c.digest().bytes(), seed));
+      progress.accept(i + 1);
+    }
+    ItemSetStatement s = ItemSetStatement.newBuilder().setName(name).setCount(items.size()).setValuesPerItem(values)
+        .setPrivateForModel(modelId).setMerkleRoot(ByteString.copyFrom(ItemCommitment.root(leaves))).build();
+    return store(s, items, commitments);
+  }
+
+  /** Checks the name and items and returns the values per item. */
+  private static int checkItems(String name, List<Item> items) {
     if (name.isBlank() || name.length() > MAX_NAME) {
       throw RequestRejected.invalid("name: 1 to " + MAX_NAME + " characters");
     }
@@ -74,8 +125,6 @@ public final class SellerRetrieval {
       throw RequestRejected.invalid("items: 1 to " + MAX_ITEMS + " items");
     }
     int values = items.get(0).tensor().length;
-    List<byte[]> leaves = new ArrayList<>();
-    List<ItemRecord> records = new ArrayList<>();
     for (int i = 0; i < items.size(); i++) {
       Item item = items.get(i);
       if (item.name().isEmpty() || item.name().length() > MAX_NAME) {
@@ -85,11 +134,16 @@ public final class SellerRetrieval {
         throw RequestRejected.invalid("items[" + i + "].tensor: every item has the same number of values ("
             + values + "), not " + item.tensor().length);
       }
-      leaves.add(ItemCommitment.leaf(item.name(), Statements.tensorHash(item.tensor())));
-      records.add(new ItemRecord(i, item.name(), item.tensor().clone()));
     }
-    ItemSetStatement s = ItemSetStatement.newBuilder().setName(name).setCount(items.size()).setValuesPerItem(values)
-        .setMerkleRoot(ByteString.copyFrom(ItemCommitment.root(leaves))).build();
+    return values;
+  }
+
+  /** Signs and stores the set, or finds it stored (the id depends only on the statement). */
+  private ItemSet store(ItemSetStatement s, List<Item> items, List<RetrievalStore.ItemCommitmentRecord> commitments) {
+    List<ItemRecord> records = new ArrayList<>();
+    for (int i = 0; i < items.size(); i++) {
+      records.add(new ItemRecord(i, items.get(i).name(), items.get(i).tensor().clone()));
+    }
     byte[] id = RetrievalStatements.itemSetId(s);
     synchronized (this) {
       Optional<ItemSet> existing = store.itemSet(id);
@@ -99,7 +153,7 @@ public final class SellerRetrieval {
       ItemSet set = ItemSet.newBuilder().setItemSetId(ByteString.copyFrom(id)).setStatement(s)
           .setSellerSignature(seller.key().sign(RetrievalStatements.itemSet(s)))
           .setCommittedAtMillis(seller.config().clock().millis()).build();
-      store.putItemSet(set, records);
+      store.putItemSet(set, records, commitments);
       return set;
     }
   }
@@ -121,34 +175,52 @@ public final class SellerRetrieval {
         .setItemSet(v.set)).build());
     List<Integer> matching = new ArrayList<>();
     int n = v.set.getStatement().getCount();
+    boolean hidden = RetrievalStatements.isPrivate(v.set.getStatement());
     for (int i = 0; i < n; i++) {
       if (sink.cancelled()) {
         return;
       }
       ItemRecord item = store.item(setId, i);
-      RetrievalStore.ItemProof proof = proof(v.model, modelId, setId, item);
+      RetrievalStore.ItemCommitmentRecord c = hidden ? store.commitment(setId, i) : null;
+      RetrievalStore.ItemProof proof = proof(v.model, modelId, setId, item, c);
       boolean matches = RetrievalPredicates.matches(q.getPredicate(), proof.output());
       if (matches) {
         matching.add(i);
       }
-      sink.send(QueryMessage.newBuilder().setItem(ProvenItem.newBuilder().setIndex(i).setName(item.name())
-          .addAllTensor(Tensors.toList(item.tensor())).setMatches(matches).setProof(ByteString.copyFrom(proof.proof())))
-          .build());
+      ProvenItem.Builder b = ProvenItem.newBuilder().setIndex(i).setName(item.name()).setMatches(matches)
+          .setProof(ByteString.copyFrom(proof.proof()));
+      if (c != null) {
+        b.setInputCommitment(ByteString.copyFrom(c.commitment()));
+      }
+      // A private set's non-matching items stay private: their commitment and proof, no tensor.
+      if (c == null || matches) {
+        b.addAllTensor(Tensors.toList(item.tensor()));
+      }
+      if (c != null && matches) {
+        b.setInputSeed(ByteString.copyFrom(c.seed()));
+      }
+      sink.send(QueryMessage.newBuilder().setItem(b).build());
     }
     store.closeQuery(q.getQueryId(), seller.config().clock().millis());
     sink.send(QueryMessage.newBuilder().setSummary(QuerySummary.newBuilder().addAllMatchingIndexes(matching)
         .setSellerSignature(seller.key().sign(RetrievalStatements.result(q, matching)))).build());
   }
 
-  /** The stored proof of the model's output on the item, made and stored first if missing. */
-  private RetrievalStore.ItemProof proof(CommittedModel model, byte[] modelId, byte[] setId, ItemRecord item) {
+  /**
+   * The stored proof of the model's output on the item, made and stored first if missing: about
+   * the item's tensor, or with its commitment {@code c} (a private set) about that commitment, the
+   * committed input rebuilt from the stored seed (no hiding key needed).
+   */
+  private RetrievalStore.ItemProof proof(CommittedModel model, byte[] modelId, byte[] setId, ItemRecord item,
+      RetrievalStore.ItemCommitmentRecord c) {
     var stored = store.proof(modelId, setId, item.position());
     if (stored.isPresent()) {
       return stored.get();
     }
     ModelProof p;
     try {
-      p = seller.proveOne(model, item.tensor());
+      p = c == null ? seller.proveOne(model, item.tensor())
+          : seller.proveCommitted(model, InputSeeds.commit(model, item.tensor(), c.seed()));
     } catch (ProverException e) {
       throw new RequestRejected(Status.Code.INTERNAL, "the seller cannot prove item " + item.position() + ": "
           + e.getMessage());
@@ -175,11 +247,13 @@ public final class SellerRetrieval {
       }
       byte[] setId = q.getItemSetId().toByteArray();
       byte[] modelId = q.getModelId().toByteArray();
-      int n = store.itemSet(setId).orElseThrow(() -> new StoreException("query " + q.getQueryId()
-          + " names a missing item set", null)).getStatement().getCount();
+      ItemSetStatement set = store.itemSet(setId).orElseThrow(() -> new StoreException("query " + q.getQueryId()
+          + " names a missing item set", null)).getStatement();
+      int n = set.getCount();
+      boolean hidden = RetrievalStatements.isPrivate(set);
       for (int i = 0; i < n; i++) {
         if (store.proof(modelId, setId, i).isEmpty()) {
-          proof(model, modelId, setId, store.item(setId, i));
+          proof(model, modelId, setId, store.item(setId, i), hidden ? store.commitment(setId, i) : null);
           made++;
         }
       }
@@ -207,6 +281,10 @@ public final class SellerRetrieval {
     }
     ItemSet set = store.itemSet(q.getItemSetId().toByteArray()).orElseThrow(() -> RequestRejected.notFound(
         "item_set_id: no item set " + HexFormat.of().formatHex(q.getItemSetId().toByteArray()) + " is committed"));
+    if (RetrievalStatements.isPrivate(set.getStatement()) && !set.getStatement().getPrivateForModel().equals(entry.getModelId())) {
+      throw new RequestRejected(Status.Code.FAILED_PRECONDITION, "item_set_id: its private items are committed for model "
+          + Hex.of(set.getStatement().getPrivateForModel()) + ", not " + Hex.of(entry.getModelId()));
+    }
     TensorSpec in = model.model().description().tensor(model.circuit().inputTensor());
     if (set.getStatement().getValuesPerItem() != in.size()) {
       throw new RequestRejected(Status.Code.FAILED_PRECONDITION, "item_set_id: its items have "

@@ -86,8 +86,8 @@ final class Commitments {
 
   /** SHA-256 of the model description and its weight tables: what the hiding randomness is keyed by. */
   private static byte[] modelLabel(QuantizedModel model, List<long[]> tables) {
-    java.security.MessageDigest md = io.zkaudit.hash.Sha256.threadLocal();
-    md.reset();
+    // A digest of its own: the thread's shared one is reset by any hash computed in between.
+    java.security.MessageDigest md = io.zkaudit.hash.Sha256.create();
     md.update(model.description().encode());
     java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 * 4096);
     for (long[] t : tables) {
@@ -110,25 +110,35 @@ final class Commitments {
    * commitment); without, it is fresh.
    */
   static CommittedInput input(CommittedModel cm, int[] input, byte[] hidingKey) {
-    ModelCircuit circuit = cm.circuit(true);
-    io.zkaudit.model.TensorSpec spec = cm.model().description().tensor(circuit.inputTensor());
+    ZkRandom random = hidingKey == null ? ZkRandom.fresh() : ZkRandom.ofSeed(inputSeed(cm.vk(), input, hidingKey));
+    return input(cm.circuit(true), cm.vk(), input, random);
+  }
+
+  /**
+   * The seed of an input's derived hiding randomness: keyed by the hiding key, labelled by the
+   * model and the input, so each (model, input) has its own stream ({@link InputSeeds}).
+   */
+  static byte[] inputSeed(VerifyingKey vk, int[] input, byte[] hidingKey) {
+    // A digest of its own: vk.digest() and inputHash use (and reset) the thread's shared SHA-256,
+    // which once dropped the label's first parts and keyed the randomness by the input alone.
+    byte[] model = vk.digest().bytes();
+    byte[] in = ModelVerifier.inputHash(input).bytes();
+    java.security.MessageDigest md = io.zkaudit.hash.Sha256.create();
+    md.update("zkaudit/input-hiding/v1".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    md.update(model);
+    md.update(in);
+    return ZkRandom.derivedSeed(hidingKey, md.digest());
+  }
+
+  /** The input's table with its padding, and the hiding entries, drawn from random, committed. */
+  static CommittedInput input(ModelCircuit circuit, VerifyingKey vk, int[] input, ZkRandom random) {
+    io.zkaudit.model.TensorSpec spec = vk.description().tensor(circuit.inputTensor());
     if (input.length != spec.size()) {
       throw new ProverException("the input has " + input.length + " values, the model's " + spec.name() + " has "
           + spec.size());
     }
     TensorLayout layout = InferenceStatement.inputLayout(circuit);
     long[] table = layout.place(input);
-    ZkRandom random;
-    if (hidingKey == null) {
-      random = ZkRandom.fresh();
-    } else {
-      java.security.MessageDigest md = io.zkaudit.hash.Sha256.threadLocal();
-      md.reset();
-      md.update("zkaudit/input-hiding/v1".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      md.update(cm.vk().digest().bytes());
-      md.update(ModelVerifier.inputHash(input).bytes());
-      random = ZkRandom.derived(hidingKey, md.digest());
-    }
     random.fill(table, i -> !layout.isReal(i));
     long[] hiding = new long[1 << InputCommitment.HIDING_VARS];
     random.fill(hiding, i -> true);

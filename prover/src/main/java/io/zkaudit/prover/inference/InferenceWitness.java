@@ -30,7 +30,7 @@ final class InferenceWitness {
   final long[][] c1;
   final long[][] c2;
   final long[][] columns;
-  final List<LookupWitness> lookups;
+  List<LookupWitness> lookups;
   final long[] inputTable;
   final int[] output;
 
@@ -159,10 +159,46 @@ final class InferenceWitness {
   /** The columns in commitment order: the circuit's, the two multiplicity columns, the input. */
   List<long[]> committedColumns() {
     List<long[]> all = new ArrayList<>(List.of(columns));
-    all.add(lookups.get(0).multiplicities());
-    all.add(lookups.get(1).multiplicities());
+    all.add(lookups.get(0).committedMultiplicities());
+    all.add(lookups.get(1).committedMultiplicities());
     all.add(inputTable);
     return all;
+  }
+
+  /**
+   * Blinds the lookups of a zero-knowledge proof under the blinded statement's plan (uniform
+   * numerators from random): the multiplicity columns then carry their tables' blinding halves.
+   */
+  void blind(LookupStatement blinded, io.zkaudit.prover.zk.ZkRandom random) {
+    io.zkaudit.lookup.LogUpBlinding plan = io.zkaudit.lookup.LogUpBlinding.of(blinded);
+    List<LookupWitness> out = new ArrayList<>();
+    for (int l = 0; l < lookups.size(); l++) {
+      out.add(lookups.get(l).blind(blinded.lookups().get(l), plan, l, random::nextField));
+    }
+    lookups = List.copyOf(out);
+  }
+
+  /**
+   * The blinding columns after the mask column ({@link InferenceStatement#witnessLogSizes}): every
+   * group's numerators in plan order (the column's unused entries uniform), then each lookup's u'.
+   */
+  List<long[]> blindingColumns(LookupStatement blinded, io.zkaudit.prover.zk.ZkRandom random) {
+    io.zkaudit.lookup.LogUpBlinding plan = io.zkaudit.lookup.LogUpBlinding.of(blinded);
+    long[] numerators = new long[1 << plan.numeratorVars()];
+    for (int l = 0; l < lookups.size(); l++) {
+      long[][] b = lookups.get(l).blinding().numerators();
+      for (int g = 0; g < b.length; g++) {
+        System.arraycopy(b[g], 0, numerators, plan.offset(l, g), b[g].length);
+      }
+    }
+    int used = plan.numerators();
+    random.fill(numerators, i -> i >= used); // read by no claim
+    List<long[]> out = new ArrayList<>();
+    out.add(numerators);
+    for (LookupWitness lw : lookups) {
+      out.addAll(List.of(lw.blinding().tableTuples()));
+    }
+    return out;
   }
 
   long[] activation(ModelCircuit circuit, int tensor) {

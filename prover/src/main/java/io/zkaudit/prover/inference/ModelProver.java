@@ -116,6 +116,10 @@ public final class ModelProver {
       throw new ProverException(e.getMessage());
     }
     LookupStatement statement = InferenceStatement.lookups(circuit);
+    if (zk) {
+      refuseConstantAddends(circuit);
+      statement = statement.withBlinding();
+    }
     progress.progress("witness", 1, phases);
     ZkRandom random = zk ? ZkRandom.fresh() : null;
     InferenceWitness w = new InferenceWitness(circuit, cm.model(), trace, statement, random,
@@ -123,13 +127,16 @@ public final class ModelProver {
     if (cheat != null) {
       cheat.accept(w);
     }
+    if (zk) {
+      w.blind(statement, random);
+    }
     Digest32 model = cm.vk().digest();
     Digest32 inputHash = hidden == null ? ModelVerifier.inputHash(input) : hidden.commitment().digest();
 
     Transcript t = InferenceStatement.transcript(model, cm.vk().weights(), inputHash, w.output, zk, hidden != null);
     progress.progress("commit", 2, phases);
     BasefoldProver pcs = new BasefoldProver(InferenceStatement.pcsParams());
-    ColumnBins bins = InferenceStatement.witnessBins(circuit, statement);
+    ColumnBins bins = InferenceStatement.witnessBins(circuit, statement, zk);
     List<long[]> columns = w.committedColumns();
     MaskSupply masks = null;
     if (zk) {
@@ -139,6 +146,7 @@ public final class ModelProver {
       int used = schedule.blocks() << MaskColumn.BLOCK_VARS;
       random.fill(maskColumn, i -> i >= used); // read by no claim
       columns.add(maskColumn);
+      columns.addAll(w.blindingColumns(statement, random));
     }
     List<Committed> witness = new ArrayList<>();
     List<Commitment> commitments = new ArrayList<>();
@@ -247,5 +255,20 @@ public final class ModelProver {
       m[i] = c[2 * i + 1];
     }
     return m;
+  }
+
+  /**
+   * An ADD with a constant operand reads its addend at the weight shadow's t = 0 half, outside any
+   * sumcheck: a zero-knowledge proof would reveal it (docs/zero-knowledge.md, "What still leaks"
+   * 1). Until that read is folded into a sumcheck, such models get a clear refusal, not a proof
+   * that leaks. No model we ship has one.
+   */
+  static void refuseConstantAddends(ModelCircuit circuit) {
+    for (ProvenLayer p : circuit.layers()) {
+      if (p instanceof ModelCircuit.AddLayer a && (a.isConstant(0) || a.isConstant(1))) {
+        throw new ProverException("zero knowledge: ADD '" + a.layer().name() + "' has a constant operand, which a"
+            + " zero-knowledge proof would reveal (docs/zero-knowledge.md); prove this model with --no-zk");
+      }
+    }
   }
 }

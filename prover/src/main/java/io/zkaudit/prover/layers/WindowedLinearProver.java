@@ -73,64 +73,58 @@ public final class WindowedLinearProver {
     long[] colsTable = spec.cols().table(rx);
 
     SumcheckProof phase1 = null;
-    long[] pRows;
-    long[] pCols;
-    Ext2[] rhoC;
-    if (spec.kind() == WindowedLinear.Kind.SUM) {
-      pRows = sumTaps(spec.rows(), rowsTable);
-      pCols = sumTaps(spec.cols(), colsTable);
-      rhoC = rc;
-    } else {
+    Ext2[] rhoI = null;
+    Ext2[] rhoJ = null;
+    Ext2[] rhoC = rc;
+    if (spec.kind() != WindowedLinear.Kind.SUM) {
       long[] g = tapChannelTable(spec, input, rowsTable, colsTable);
-      Ext2[] rho;
       if (zkPhase1) {
-        VirtualPolynomial vp = ShadowPhase1Tables.build(spec, weights, shadow.weights(), bias, shadow.bias(), g, rc);
-        SumcheckProver.Output p1 = phase(vp, masks, maskValues, transcript);
-        phase1 = p1.proof();
-        Ext2[] point = p1.point();
-        rho = Points.slice(point, 1, spec.phase1Vars());
-        Ext2[] tau = {point[0]};
-        claims.add(new TensorClaim(spec.weights(), spec.kind() == WindowedLinear.Kind.CONV
-            ? Points.concat(tau, rho, rc) : Points.concat(tau, rho), p1.evaluation(0)));
-        if (spec.hasBias()) {
-          claims.add(new TensorClaim(spec.bias(), Points.concat(tau, rc),
-              p1.evaluation(io.zkaudit.layers.ShadowPhase1.biasTable(spec))));
-        }
-      } else {
-        VirtualPolynomial vp = new VirtualPolynomial(spec.phase1Vars());
-        if (spec.kind() == WindowedLinear.Kind.CONV) {
-          vp.addExt(foldHighVariables(weights, spec.phase1Vars(), rc));
-          vp.addExt(g);
-          vp.addBase(channelMask(spec));
-          Ext2 zwr = WindowedLinearVerifier.zeroPointMle(spec, rc);
-          vp.addTerm(Ext2.ONE, 0, 1, 2).addTerm(zwr.neg(), 1, 2);
-        } else {
-          vp.addBase(weights);
-          vp.addExt(g);
-          vp.addExt(broadcastChannels(spec, Mle.eqTable(rc)));
-          vp.addBase(zeroPointTable(spec));
-          vp.addTerm(Ext2.ONE, 2, 0, 1).addTerm(Ext2.ONE.neg(), 2, 3, 1);
-        }
-        SumcheckProver.Output p1 = phase(vp, masks, maskValues, transcript);
-        phase1 = p1.proof();
-        rho = p1.point();
-        claims.add(new TensorClaim(spec.weights(),
-            spec.kind() == WindowedLinear.Kind.CONV ? Points.concat(rho, rc) : rho, p1.evaluation(0)));
+        return ChainedPhasesProver.prove(spec, input, g, weights, bias, shadow, r, rowsTable, colsTable, masks,
+            transcript);
       }
+      VirtualPolynomial vp = new VirtualPolynomial(spec.phase1Vars());
+      if (spec.kind() == WindowedLinear.Kind.CONV) {
+        vp.addExt(foldHighVariables(weights, spec.phase1Vars(), rc));
+        vp.addExt(g);
+        vp.addBase(channelMask(spec));
+        Ext2 zwr = WindowedLinearVerifier.zeroPointMle(spec, rc);
+        vp.addTerm(Ext2.ONE, 0, 1, 2).addTerm(zwr.neg(), 1, 2);
+      } else {
+        vp.addBase(weights);
+        vp.addExt(g);
+        vp.addExt(broadcastChannels(spec, Mle.eqTable(rc)));
+        vp.addBase(zeroPointTable(spec));
+        vp.addTerm(Ext2.ONE, 2, 0, 1).addTerm(Ext2.ONE.neg(), 2, 3, 1);
+      }
+      SumcheckProver.Output p1 = phase(vp, masks, maskValues, transcript);
+      phase1 = p1.proof();
+      Ext2[] rho = p1.point();
+      claims.add(new TensorClaim(spec.weights(),
+          spec.kind() == WindowedLinear.Kind.CONV ? Points.concat(rho, rc) : rho, p1.evaluation(0)));
       rhoC = Points.slice(rho, 0, in.cBits());
-      Ext2[] rhoJ = Points.slice(rho, in.cBits(), spec.cols().tapBits());
-      Ext2[] rhoI = Points.slice(rho, in.cBits() + spec.cols().tapBits(), spec.rows().tapBits());
-      pRows = foldTaps(spec.rows(), rowsTable, rhoI);
-      pCols = foldTaps(spec.cols(), colsTable, rhoJ);
+      rhoJ = Points.slice(rho, in.cBits(), spec.cols().tapBits());
+      rhoI = Points.slice(rho, in.cBits() + spec.cols().tapBits(), spec.rows().tapBits());
     }
 
-    VirtualPolynomial vp2 = new VirtualPolynomial(spec.phase2Vars());
-    vp2.addExt(outer(pRows, pCols, in.wBits()));
-    vp2.addExt(foldChannels(input, in, rhoC));
-    vp2.addTerm(Ext2.ONE, 0, 1);
+    VirtualPolynomial vp2 = phase2Polynomial(spec, input, rowsTable, colsTable, rhoI, rhoJ, rhoC);
     SumcheckProver.Output p2 = phase(vp2, masks, maskValues, transcript);
     claims.add(new TensorClaim(spec.input(), Points.concat(rhoC, p2.point()), p2.evaluation(1)));
     return new Result(new WindowedLinearProof(biasEval, phase1, p2.proof(), maskValues.toArray(Ext2[]::new)), claims);
+  }
+
+  /**
+   * Phase 2's polynomial P(y', x') In(y', x', rhoC), P the window predicates folded at the phase-1
+   * taps (rhoI, rhoJ), or summed over all taps for a sum layer (rhoI, rhoJ null).
+   */
+  static VirtualPolynomial phase2Polynomial(WindowedLinear spec, long[] input, long[] rowsTable, long[] colsTable,
+      Ext2[] rhoI, Ext2[] rhoJ, Ext2[] rhoC) {
+    long[] pRows = rhoI == null ? sumTaps(spec.rows(), rowsTable) : foldTaps(spec.rows(), rowsTable, rhoI);
+    long[] pCols = rhoJ == null ? sumTaps(spec.cols(), colsTable) : foldTaps(spec.cols(), colsTable, rhoJ);
+    VirtualPolynomial vp2 = new VirtualPolynomial(spec.phase2Vars());
+    vp2.addExt(outer(pRows, pCols, spec.in().wBits()));
+    vp2.addExt(foldChannels(input, spec.in(), rhoC));
+    vp2.addTerm(Ext2.ONE, 0, 1);
+    return vp2;
   }
 
   /** One phase's sumcheck of its own sum, masked when masks is not null (its mask values appended). */

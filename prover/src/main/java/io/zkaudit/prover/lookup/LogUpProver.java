@@ -6,6 +6,7 @@ import static io.zkaudit.field.Goldilocks.sub;
 
 import io.zkaudit.field.Ext2;
 import io.zkaudit.field.Goldilocks;
+import io.zkaudit.lookup.LogUpBlinding;
 import io.zkaudit.lookup.LogUpLayout;
 import io.zkaudit.lookup.LogUpProof;
 import io.zkaudit.lookup.LookupClaims;
@@ -66,6 +67,8 @@ public final class LogUpProver {
     Ext2 beta = transcript.challengeExt(LogUpLayout.BETA);
     Ext2 alpha = transcript.challengeExt(LogUpLayout.ALPHA);
 
+    LogUpBlinding plan = statement.blinded() ? LogUpBlinding.of(statement) : null;
+    Ext2 tagWeight = Ext2.ZERO;
     // Leaves and every layer of every tree (layers[i][l] for l = 1..n_i; the root separately).
     Layer[][] layers = new Layer[inst.size()][];
     Ext2[] p = new Ext2[inst.size()];
@@ -75,21 +78,40 @@ public final class LogUpProver {
       LogUpLayout.Instance in = inst.get(i);
       LookupStatement.Lookup lk = statement.lookups().get(in.lookup());
       LookupWitness w = witnesses.get(in.lookup());
+      if (plan != null && w.blinding() == null) {
+        throw new IllegalArgumentException("a blinded statement needs blinded witnesses");
+      }
+      tagWeight = beta.pow(lk.table().width());
       long[] pLeaf;
       long[][] cols;
+      long[] tagged = new long[0];
       if (in.isTable()) {
         if (w.multiplicities().length != lk.table().size()) {
           throw new IllegalArgumentException("multiplicity column of " + w.multiplicities().length + " entries");
         }
-        pLeaf = w.multiplicities();
+        pLeaf = w.committedMultiplicities();
         cols = tableColumns(lk.table());
+        if (plan != null) {
+          cols = concat(cols, w.blinding().tableTuples());
+          tagged = new long[lk.table().size()];
+          for (int y = 0; y < tagged.length; y++) {
+            tagged[y] = lk.table().size() + y;
+          }
+        }
       } else {
         cols = w.groups().get(in.group());
         LookupWitness.checkShape(cols, lk.groups().get(in.group()), lk.table().width());
         witnessColumns[i] = cols;
         pLeaf = in.leafNumeratorIsOne() ? null : in.shape().selectorTable();
+        if (plan != null) {
+          tagged = plan.rows(in.lookup(), in.group());
+          long[] b = w.blinding().numerators()[in.group()];
+          for (int k = 0; k < tagged.length; k++) {
+            pLeaf[(int) tagged[k]] = b[k];
+          }
+        }
       }
-      layers[i] = buildTree(in.numVars(), pLeaf, cols, alpha, beta, p, q, i);
+      layers[i] = buildTree(in.numVars(), pLeaf, cols, alpha, beta, p, q, i, tagged, tagWeight);
     }
     Ext2[] roots = new Ext2[2 * inst.size()];
     for (int i = 0; i < inst.size(); i++) {
@@ -108,10 +130,11 @@ public final class LogUpProver {
       ordinal[i] = inst.get(i).isTable() ? -1 : g++;
     }
     Ext2[][] finalPoint = new Ext2[inst.size()][];
+    Blinded blinded = plan == null ? null : new Blinded(plan, witnesses, groups, statement.lookups().size());
     Ext2[] point = new Ext2[0];
     for (int i = 0; i < inst.size(); i++) {
       if (inst.get(i).numVars() == 0) {
-        finish(inst.get(i), i, point, witnessColumns, witnessEvals, ordinal, finalPoint, transcript);
+        finish(inst.get(i), i, point, witnessColumns, witnessEvals, ordinal, finalPoint, blinded, transcript);
       }
     }
     List<SumcheckProof> layerProofs = new ArrayList<>();
@@ -158,7 +181,7 @@ public final class LogUpProver {
       point[layer - 1] = rho;
       for (int i : active) {
         if (inst.get(i).numVars() == layer) {
-          finish(inst.get(i), i, point, witnessColumns, witnessEvals, ordinal, finalPoint, transcript);
+          finish(inst.get(i), i, point, witnessColumns, witnessEvals, ordinal, finalPoint, blinded, transcript);
         }
       }
     }
@@ -175,12 +198,30 @@ public final class LogUpProver {
         ws.get(inst.get(i).lookup()).add(new LookupClaims.WitnessClaim(finalPoint[i], witnessEvals[ordinal[i]]));
       }
     }
-    LogUpProof proof = new LogUpProof(rootP, rootQ, layerProofs, witnessEvals, maskValues.toArray(Ext2[]::new));
+    LogUpProof proof = blinded == null
+        ? new LogUpProof(rootP, rootQ, layerProofs, witnessEvals, maskValues.toArray(Ext2[]::new))
+        : new LogUpProof(rootP, rootQ, layerProofs, witnessEvals, maskValues.toArray(Ext2[]::new), blinded.sums,
+            blinded.tuples);
     return new Output(proof, new LookupClaims(ms, ws));
   }
 
+  /** What a blinded proof sends at the leaves: per group its blinding sum, per lookup its table's u' values. */
+  private static final class Blinded {
+    final LogUpBlinding plan;
+    final List<LookupWitness> witnesses;
+    final Ext2[] sums;
+    final Ext2[][] tuples;
+
+    Blinded(LogUpBlinding plan, List<LookupWitness> witnesses, int groups, int lookups) {
+      this.plan = plan;
+      this.witnesses = witnesses;
+      sums = new Ext2[groups];
+      tuples = new Ext2[lookups][];
+    }
+  }
+
   private static void finish(LogUpLayout.Instance in, int i, Ext2[] point, long[][][] witnessColumns,
-      Ext2[][] witnessEvals, int[] ordinal, Ext2[][] finalPoint, Transcript transcript) {
+      Ext2[][] witnessEvals, int[] ordinal, Ext2[][] finalPoint, Blinded blinded, Transcript transcript) {
     finalPoint[i] = point.clone();
     if (!in.isTable()) {
       long[][] cols = witnessColumns[i];
@@ -190,7 +231,36 @@ public final class LogUpProver {
       }
       witnessEvals[ordinal[i]] = values;
       transcript.absorbExt(LogUpLayout.WITNESS, values);
+      if (blinded != null) {
+        long[] rows = blinded.plan.rows(in.lookup(), in.group());
+        long[] b = blinded.witnesses.get(in.lookup()).blinding().numerators()[in.group()];
+        Ext2 sum = Ext2.ZERO;
+        for (int k = 0; k < rows.length; k++) {
+          sum = sum.add(LogUpBlinding.eqBoolean(point, rows[k]).mul(Ext2.of(b[k])));
+        }
+        blinded.sums[ordinal[i]] = sum;
+        transcript.absorbExt(LogUpLayout.BLINDING_SUM, sum);
+      }
+    } else if (blinded != null) {
+      Ext2[] rest = Arrays.copyOf(point, point.length - 1);
+      long[][] u = blinded.witnesses.get(in.lookup()).blinding().tableTuples();
+      Ext2[] values = new Ext2[u.length];
+      for (int c = 0; c < u.length; c++) {
+        values[c] = evaluate(u[c], rest);
+      }
+      blinded.tuples[in.lookup()] = values;
+      transcript.absorbExt(LogUpLayout.BLINDING_TUPLE, values);
     }
+  }
+
+  /** Columns of twice the rows: a[c] then b[c]. */
+  static long[][] concat(long[][] a, long[][] b) {
+    long[][] out = new long[a.length][];
+    for (int c = 0; c < a.length; c++) {
+      out[c] = Arrays.copyOf(a[c], 2 * a[c].length);
+      System.arraycopy(b[c], 0, out[c], a[c].length, b[c].length);
+    }
+    return out;
   }
 
   // ------------------------------------------------------------------------------------------
@@ -248,10 +318,11 @@ public final class LogUpProver {
    * into p[i], q[i]. pLeaf is null (all ones) or a base table; the leaves' q = alpha - compressed(cols).
    */
   private static Layer[] buildTree(int n, long[] pLeaf, long[][] cols, Ext2 alpha, Ext2 beta, Ext2[] p, Ext2[] q,
-      int i) {
+      int i, long[] tagged, Ext2 tagWeight) {
     Layer[] out = new Layer[n + 1];
     if (n == 0) {
       long[] qLeaf = denominators(cols, 0, 1, alpha, beta);
+      subtractTags(qLeaf, null, 1, tagged, tagWeight);
       p[i] = pLeaf == null ? Ext2.ONE : Ext2.of(pLeaf[0]);
       q[i] = new Ext2(qLeaf[0], qLeaf[1]);
       return out;
@@ -265,6 +336,7 @@ public final class LogUpProver {
     leaf.pExt = false;
     leaf.qLo = denominators(cols, 0, half, alpha, beta);
     leaf.qHi = denominators(cols, half, 2 * half, alpha, beta);
+    subtractTags(leaf.qLo, leaf.qHi, half, tagged, tagWeight);
     out[n] = leaf;
     for (int l = n; l >= 2; l--) {
       out[l - 1] = parent(out[l], 1 << (l - 1));
@@ -278,6 +350,17 @@ public final class LogUpProver {
     p[i] = p0.mul(q1).add(p1.mul(q0));
     q[i] = q0.mul(q1);
     return out;
+  }
+
+  /** Tagged leaves (blinding rows) have q = alpha - (compress(w) + beta^width): subtract the tag's term. */
+  private static void subtractTags(long[] lo, long[] hi, int half, long[] tagged, Ext2 tagWeight) {
+    for (long x : tagged) {
+      long[] q = x < half ? lo : hi;
+      int k = (int) (x < half ? x : x - half);
+      Ext2 v = new Ext2(q[2 * k], q[2 * k + 1]).sub(tagWeight);
+      q[2 * k] = v.c0();
+      q[2 * k + 1] = v.c1();
+    }
   }
 
   private static Ext2 pValue(Layer l, int hi) {

@@ -1,6 +1,7 @@
 package io.zkaudit.prover.lookup;
 
 import io.zkaudit.field.Goldilocks;
+import io.zkaudit.lookup.LogUpBlinding;
 import io.zkaudit.lookup.LookupStatement;
 import io.zkaudit.lookup.LookupTable;
 import io.zkaudit.lookup.TableColumn;
@@ -14,11 +15,63 @@ import java.util.Map;
  * group g, 2^numVars canonical values, padding rows arbitrary) and the multiplicity column
  * (2^table.numVars entries: how often each table row is looked up by the active rows).
  *
- * <p>The caller commits the witness columns and the multiplicities before proving.
+ * <p>The caller commits the witness columns and the multiplicities before proving. A blinded
+ * proof ({@link LogUpBlinding}) also needs {@code blinding}: null otherwise.
  */
-public record LookupWitness(List<long[][]> groups, long[] multiplicities) {
+public record LookupWitness(List<long[][]> groups, long[] multiplicities, Blinding blinding) {
   public LookupWitness {
     groups = List.copyOf(groups);
+  }
+
+  public LookupWitness(List<long[][]> groups, long[] multiplicities) {
+    this(groups, multiplicities, null);
+  }
+
+  /**
+   * One lookup's blinding: per group the numerators b_s of its blinding rows (in the plan's row
+   * order), and the table's blinding half: numerators b' and tuple columns u' (table size each),
+   * holding every group's blinding fractions (b_s, w(s)) at their slots.
+   */
+  public record Blinding(long[][] numerators, long[] tableNumerators, long[][] tableTuples) {}
+
+  /**
+   * The same witness blinded under a plan: uniform numerators from {@code random} (canonical field
+   * elements), copied with their rows' tuples into the table's blinding half.
+   */
+  public LookupWitness blind(LookupStatement.Lookup lookup, LogUpBlinding plan, int index,
+      java.util.function.LongSupplier random) {
+    LookupTable table = lookup.table();
+    long[][] numerators = new long[groups.size()][];
+    long[] tableNumerators = new long[table.size()];
+    long[][] tableTuples = new long[table.width()][table.size()];
+    int j = 0;
+    for (int g = 0; g < groups.size(); g++) {
+      long[] rows = plan.rows(index, g);
+      numerators[g] = new long[rows.length];
+      for (int k = 0; k < rows.length; k++) {
+        long b = random.getAsLong();
+        numerators[g][k] = b;
+        int slot = LogUpBlinding.slot(j++);
+        tableNumerators[slot] = b;
+        for (int c = 0; c < table.width(); c++) {
+          tableTuples[c][slot] = groups.get(g)[c][(int) rows[k]];
+        }
+      }
+    }
+    return new LookupWitness(groups, multiplicities, new Blinding(numerators, tableNumerators, tableTuples));
+  }
+
+  /**
+   * The committed multiplicity column: m itself, or blinded M2 = [m | b'] (the table tree's top
+   * variable selects the blinding half).
+   */
+  public long[] committedMultiplicities() {
+    if (blinding == null) {
+      return multiplicities;
+    }
+    long[] m2 = java.util.Arrays.copyOf(multiplicities, 2 * multiplicities.length);
+    System.arraycopy(blinding.tableNumerators(), 0, m2, multiplicities.length, multiplicities.length);
+    return m2;
   }
 
   /**

@@ -5,6 +5,7 @@ import static io.zkaudit.field.Goldilocks.mul;
 import static io.zkaudit.field.Goldilocks.sub;
 
 import io.zkaudit.field.Ext2;
+import io.zkaudit.field.Goldilocks;
 import io.zkaudit.sumcheck.Composition;
 import io.zkaudit.sumcheck.RoundPolynomial;
 import io.zkaudit.sumcheck.SumcheckProof;
@@ -67,7 +68,7 @@ public final class SumcheckProver {
 
   /** Proves {@code sum_x [eq(z,x)] C(f(x)) = claim}; the claim must be the true sum. */
   public static Output prove(VirtualPolynomial vp, Ext2 claim, Transcript transcript) {
-    return new Engine(vp).run(claim, transcript, null);
+    return new Engine(vp).run(claim, transcript, null, Ext2.ZERO, -1, false);
   }
 
   /** A zero-knowledge sumcheck's output: the masked proof, the point and the evaluations. */
@@ -84,8 +85,30 @@ public final class SumcheckProver {
       throw new IllegalArgumentException("mask has " + mask.numVars() + " variables of degree " + mask.degree()
           + ", the sumcheck " + e.n + " of degree " + e.roundDegree);
     }
-    Output out = e.run(claim, transcript, mask);
+    Output out = e.run(claim, transcript, mask, Ext2.ZERO, -1, false);
     return new MaskedOutput(new MaskedSumcheckProof(out.proof(), e.maskSum, e.maskEval), out.point(), out.evaluations());
+  }
+
+  /**
+   * A masked sumcheck with an open end (the prover's side of
+   * {@link io.zkaudit.sumcheck.SumcheckVerifier#verifyMaskedOpenEnd}): the proof omits table
+   * {@code hiddenTable}'s evaluation (-1: none) and the mask value, and the summed polynomial is
+   * f + rho g + offset / 2^n, so the statement's claim is {@code claim + offset} (claim being f's
+   * true sum). {@code evaluations} has every table, the hidden one included, and {@code maskEval}
+   * is g(point): both for the caller's own end.
+   */
+  public record OpenEndOutput(SumcheckProof proof, Ext2 maskSum, Ext2 maskWeight, Ext2 maskEval, Ext2[] point,
+      Ext2[] evaluations) {}
+
+  public static OpenEndOutput proveMaskedOpenEnd(VirtualPolynomial vp, Ext2 claim, Ext2 offset, MaskPolynomial mask,
+      int hiddenTable, Transcript transcript) {
+    Engine e = new Engine(vp);
+    if (mask.numVars() != e.n || (e.n > 0 && mask.degree() != e.roundDegree)) {
+      throw new IllegalArgumentException("mask has " + mask.numVars() + " variables of degree " + mask.degree()
+          + ", the sumcheck " + e.n + " of degree " + e.roundDegree);
+    }
+    Output out = e.run(claim, transcript, mask, offset, hiddenTable, true);
+    return new OpenEndOutput(out.proof(), e.maskSum, e.maskWeight, e.maskEval, out.point(), e.allEvaluations);
   }
 
   static final class Engine {
@@ -142,14 +165,22 @@ public final class SumcheckProver {
 
     Ext2 maskSum = Ext2.ZERO;
     Ext2 maskEval = Ext2.ZERO;
+    Ext2 maskWeight = Ext2.ZERO;
+    Ext2[] allEvaluations;
 
-    Output run(Ext2 claim, Transcript transcript, MaskPolynomial mask) {
+    /**
+     * @param offset spread over the hypercube: the statement is sum (f + offset / 2^n) = claim + offset
+     * @param hiddenTable a table whose evaluation the proof omits, or -1
+     * @param openEnd whether the mask value stays unsent (the caller's opening claim carries it)
+     */
+    Output run(Ext2 claim, Transcript transcript, MaskPolynomial mask, Ext2 offset, int hiddenTable, boolean openEnd) {
       transcript.absorbField(SumcheckVerifier.SHAPE, n, roundDegree);
-      transcript.absorbExt(SumcheckVerifier.CLAIM, claim);
-      // current: the claim of f alone (the eq derivation needs it); total: of f + maskWeight g.
-      Ext2 maskWeight = Ext2.ZERO;
-      Ext2 total = claim;
+      transcript.absorbExt(SumcheckVerifier.CLAIM, claim.add(offset));
+      // current: the claim of f alone (the eq derivation needs it); total: of f + maskWeight g + offset.
+      Ext2 total = claim.add(offset);
       Ext2 bound = Ext2.ZERO;
+      Ext2 offsetShare = offset;
+      Ext2 half = Ext2.of(Goldilocks.inv(2));
       if (mask != null) {
         maskSum = mask.sum();
         transcript.absorbExt(SumcheckVerifier.MASK_SUM, maskSum);
@@ -199,11 +230,12 @@ public final class SumcheckProver {
           }
         }
         Ext2[] sent = message;
+        offsetShare = offsetShare.mul(half); // offset / 2^(i+1): the constant's round polynomial
         if (mask != null) {
           sent = new Ext2[message.length];
           for (int m = 0; m < message.length; m++) {
             Ext2 x = Ext2.of(m == 0 ? 0 : m + 1);
-            sent[m] = message[m].add(maskWeight.mul(mask.roundValue(i, bound, x)));
+            sent[m] = message[m].add(maskWeight.mul(mask.roundValue(i, bound, x))).add(offsetShare);
           }
         }
         rounds[i] = sent;
@@ -228,12 +260,24 @@ public final class SumcheckProver {
       for (int j = 0; j < numTables; j++) {
         evals[j] = curExt[j] ? new Ext2(cur[j][0], cur[j][1]) : Ext2.of(cur[j][0]);
       }
-      transcript.absorbExt(SumcheckVerifier.EVALUATIONS, evals);
+      allEvaluations = evals;
+      Ext2[] sentEvals = evals;
+      if (hiddenTable >= 0) {
+        sentEvals = new Ext2[numTables - 1];
+        for (int j = 0, k = 0; j < numTables; j++) {
+          if (j != hiddenTable) {
+            sentEvals[k++] = evals[j];
+          }
+        }
+      }
+      transcript.absorbExt(SumcheckVerifier.EVALUATIONS, sentEvals);
       if (mask != null) {
         maskEval = mask.evaluate(point);
-        transcript.absorbExt(SumcheckVerifier.MASK_EVAL, maskEval);
+        if (!openEnd) {
+          transcript.absorbExt(SumcheckVerifier.MASK_EVAL, maskEval);
+        }
       }
-      return new Output(new SumcheckProof(rounds, evals), point, evals);
+      return new Output(new SumcheckProof(rounds, sentEvals), point, evals);
     }
 
     static long[] eqTable(Ext2[] r) {

@@ -58,6 +58,18 @@ public final class MaskSupply {
     return new io.zkaudit.prover.sumcheck.SumcheckProver.Output(out.proof().proof(), out.point(), out.evaluations());
   }
 
+  /**
+   * Proves a sumcheck of vp with the next mask and an open end (see
+   * {@link io.zkaudit.prover.sumcheck.SumcheckProver#proveMaskedOpenEnd}); the caller sends the mask
+   * sum and ties the end together itself.
+   */
+  public io.zkaudit.prover.sumcheck.SumcheckProver.OpenEndOutput proveOpenEnd(
+      io.zkaudit.prover.sumcheck.VirtualPolynomial vp, io.zkaudit.field.Ext2 claim, io.zkaudit.field.Ext2 offset,
+      int hiddenTable, io.zkaudit.transcript.Transcript transcript) {
+    MaskPolynomial mask = next(vp.numVars(), vp.composition().roundDegree(vp.eqPoint() != null));
+    return io.zkaudit.prover.sumcheck.SumcheckProver.proveMaskedOpenEnd(vp, claim, offset, mask, hiddenTable, transcript);
+  }
+
   public boolean exhausted() {
     return next == masks.size();
   }

@@ -19,6 +19,8 @@ import javax.crypto.spec.SecretKeySpec;
  * <p>Not thread-safe: one instance per proof.
  */
 public final class ZkRandom {
+  /** The size of a derived stream's key ({@link #derivedSeed}). */
+  public static final int SEED_BYTES = 16;
   private static final int BLOCK_LONGS = 512;
   private final Cipher cipher;
   private final byte[] zeros = new byte[8 * BLOCK_LONGS];
@@ -48,6 +50,15 @@ public final class ZkRandom {
    * model, so re-committing gives the same model commitment).
    */
   public static ZkRandom derived(byte[] secret, byte[] label) {
+    return new ZkRandom(derivedSeed(secret, label));
+  }
+
+  /**
+   * The 16-byte AES key that {@link #derived} runs on: a PRF output, so handing it out (to let
+   * someone recompute one derived commitment, e.g. of a retrieved item) reveals that one stream
+   * and nothing of the secret or of streams for other labels.
+   */
+  public static byte[] derivedSeed(byte[] secret, byte[] label) {
     if (secret.length < 16) {
       throw new IllegalArgumentException("a secret needs at least 128 bits");
     }
@@ -55,10 +66,18 @@ public final class ZkRandom {
       javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(secret, "HmacSHA256"));
       mac.update("zkaudit/derived-randomness/v1".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      return new ZkRandom(java.util.Arrays.copyOf(mac.doFinal(label), 16));
+      return java.util.Arrays.copyOf(mac.doFinal(label), SEED_BYTES);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HMAC-SHA256 is not available", e);
     }
+  }
+
+  /** The stream of a seed from {@link #derivedSeed}: {@code ofSeed(derivedSeed(s, l))} is {@code derived(s, l)}. */
+  public static ZkRandom ofSeed(byte[] seed) {
+    if (seed.length != SEED_BYTES) {
+      throw new IllegalArgumentException("a seed has " + SEED_BYTES + " bytes, not " + seed.length);
+    }
+    return new ZkRandom(seed.clone());
   }
 
   /** Reproducible randomness, for tests only: the same seed gives the same masks. */

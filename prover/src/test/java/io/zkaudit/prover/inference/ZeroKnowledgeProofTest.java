@@ -20,6 +20,7 @@ import io.zkaudit.tflite.TfliteImporter;
 import io.zkaudit.testutil.Shared;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -182,5 +183,47 @@ class ZeroKnowledgeProofTest {
       }
     }
     throw new AssertionError("no single weight change keeps the output");
+  }
+
+  /**
+   * A zero-knowledge proof would reveal an ADD's constant addend, so it is refused with a clear
+   * error; the same model proves and verifies without zero knowledge. The model: ResNet-8 whose
+   * first ADD adds a per-channel constant instead of its skip connection.
+   */
+  @Test
+  void aConstantAddendIsRefusedWithZeroKnowledgeOnly() throws InvalidProofException {
+    var d = model.description();
+    int at = -1;
+    for (int i = 0; i < d.layers().size() && at < 0; i++) {
+      if (d.layers().get(i) instanceof io.zkaudit.model.Add) {
+        at = i;
+      }
+    }
+    io.zkaudit.model.Add add = (io.zkaudit.model.Add) d.layers().get(at);
+    TensorSpec b = d.tensor(add.b());
+    int channels = b.shape().getLast();
+    List<TensorSpec> tensors = new java.util.ArrayList<>(d.tensors());
+    tensors.add(TensorSpec.of("constant_addend", List.of(channels), b.type(), b.scales().getFirst(),
+        b.zeroPoints().getFirst(), true));
+    int constant = tensors.size() - 1;
+    List<io.zkaudit.model.Layer> layers = new java.util.ArrayList<>(d.layers());
+    layers.set(at, new io.zkaudit.model.Add(add.name(), add.a(), constant, add.output(), add.aZeroPoint(),
+        add.bZeroPoint(), add.leftShift(), add.aMultiplier(), add.aShift(), add.bMultiplier(), add.bShift(),
+        add.outMultiplier(), add.outShift(), add.outZeroPoint(), add.clampMin(), add.clampMax()));
+    var description = new io.zkaudit.model.ModelDescription(d.name() + "-constant-add", tensors, layers, d.inputs(),
+        d.outputs());
+    java.util.Map<Integer, int[]> constants = new java.util.HashMap<>(model.constants());
+    int[] addend = new int[channels];
+    for (int c = 0; c < channels; c++) {
+      addend[c] = (c * 37) % 200 - 100;
+    }
+    constants.put(constant, addend);
+    CommittedModel cm = ModelProver.commit(new QuantizedModel(description, constants));
+    ProverException e = assertThrows(ProverException.class,
+        () -> ModelProver.prove(cm, input, ProgressListener.NONE));
+    assertTrue(e.getMessage().contains("constant operand") && e.getMessage().contains("--no-zk"), e.getMessage());
+    ModelProof plain = ModelProver.prove(cm, input, ProgressListener.NONE, false);
+    assertFalse(plain.zeroKnowledge());
+    new ModelVerifier(cm.vk()).verify(plain, input);
   }
 }

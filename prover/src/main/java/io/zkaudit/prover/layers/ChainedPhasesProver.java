@@ -1,0 +1,64 @@
+package io.zkaudit.prover.layers;
+
+import io.zkaudit.field.Ext2;
+import io.zkaudit.layers.ChainedPhases;
+import io.zkaudit.layers.Points;
+import io.zkaudit.layers.ShadowPhase1;
+import io.zkaudit.layers.TensorClaim;
+import io.zkaudit.layers.TensorLayout;
+import io.zkaudit.layers.WindowedLinear;
+import io.zkaudit.layers.WindowedLinearProof;
+import io.zkaudit.layers.WindowedLinearVerifier;
+import io.zkaudit.proof.InvalidProofException;
+import io.zkaudit.prover.sumcheck.SumcheckProver;
+import io.zkaudit.prover.sumcheck.VirtualPolynomial;
+import io.zkaudit.prover.zk.MaskSupply;
+import io.zkaudit.transcript.Transcript;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The prover's side of {@link ChainedPhases}: a convolution or depthwise layer in a
+ * zero-knowledge proof, phase 1 over the weight shadow without sending G~, phase 2 carrying phase
+ * 1's mask value as an offset spread over its hypercube.
+ */
+final class ChainedPhasesProver {
+  private ChainedPhasesProver() {}
+
+  /**
+   * @param g the tap-channel table G of phase 1
+   * @param rowsTable, colsTable the window predicates at the claim point (phase 2's P)
+   */
+  static WindowedLinearProver.Result prove(WindowedLinear spec, long[] input, long[] g, long[] weights, long[] bias,
+      WindowedLinearProver.ShadowMasks shadow, Ext2[] r, long[] rowsTable, long[] colsTable, MaskSupply masks,
+      Transcript transcript) {
+    TensorLayout in = spec.in();
+    Ext2[] rc = Points.slice(r, 0, spec.out().cBits());
+    VirtualPolynomial vp = ShadowPhase1Tables.build(spec, weights, shadow.weights(), bias, shadow.bias(), g, rc);
+    SumcheckProver.OpenEndOutput p1 = masks.proveOpenEnd(vp, vp.sum(), Ext2.ZERO, ShadowPhase1.INPUT_TABLE, transcript);
+    Ext2 zwr = spec.kind() == WindowedLinear.Kind.CONV ? WindowedLinearVerifier.zeroPointMle(spec, rc) : Ext2.ZERO;
+    ShadowPhase1.Outcome o;
+    try {
+      o = ShadowPhase1.finish(spec, rc, zwr, p1.point(), p1.proof().evaluations());
+    } catch (InvalidProofException e) {
+      throw new IllegalStateException("the honest phase 1 fails its own check: " + e.getMessage(), e);
+    }
+    Ext2 scale = o.inputScale();
+    if (scale.isZero()) {
+      throw new IllegalStateException("degenerate phase-1 end: zero input coefficient (probability ~2^-128)");
+    }
+    Ext2 offset = p1.maskWeight().mul(p1.maskEval()).mul(scale.inv());
+    List<TensorClaim> claims = new ArrayList<>(o.claims());
+
+    Ext2[] rho = o.rho();
+    Ext2[] rhoC = Points.slice(rho, 0, in.cBits());
+    Ext2[] rhoJ = Points.slice(rho, in.cBits(), spec.cols().tapBits());
+    Ext2[] rhoI = Points.slice(rho, in.cBits() + spec.cols().tapBits(), spec.rows().tapBits());
+    VirtualPolynomial vp2 = WindowedLinearProver.phase2Polynomial(spec, input, rowsTable, colsTable, rhoI, rhoJ, rhoC);
+    SumcheckProver.OpenEndOutput p2 = masks.proveOpenEnd(vp2, vp2.sum(), offset, -1, transcript);
+    claims.add(new TensorClaim(spec.input(), Points.concat(rhoC, p2.point()), p2.evaluations()[1]));
+    WindowedLinearProof proof = new WindowedLinearProof(Ext2.ZERO, p1.proof(), p2.proof(),
+        new Ext2[] {p1.maskSum(), p2.maskSum()});
+    return new WindowedLinearProver.Result(proof, claims);
+  }
+}

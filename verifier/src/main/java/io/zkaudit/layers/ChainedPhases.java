@@ -1,0 +1,81 @@
+package io.zkaudit.layers;
+
+import io.zkaudit.field.Ext2;
+import io.zkaudit.field.Goldilocks;
+import io.zkaudit.proof.InvalidProofException;
+import io.zkaudit.sumcheck.Composition;
+import io.zkaudit.sumcheck.SumcheckVerifier;
+import io.zkaudit.transcript.Transcript;
+import io.zkaudit.zk.MaskLedger;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A convolution or depthwise layer in a zero-knowledge proof: phase 1 over the weight shadow
+ * ({@link ShadowPhase1}) and phase 2 chained into one argument, so that the intermediate value
+ * G(rho) (a window-weighted sum of the layer's input over real positions only, which no padding
+ * masks) is never revealed (docs/zero-knowledge.md, "Chained phases"; Libra's two-phase GKR carries
+ * its running claim the same way).
+ *
+ * <p>Phase 1 ends at (tau, rho) with final value {@code F1 = k G~ + rest + rho1 g1(tau, rho)}: k and
+ * rest follow from the sent evaluations (every table but G~), G~ = (1 - tau) G(rho) is not sent,
+ * and neither is the mask value g1. So phase 2 starts from
+ * <pre>  (F1 - rest) / (k (1 - tau)) + zin part  =  [G(rho) + zin part] + c,   c = rho1 g1 / (k (1 - tau))</pre>
+ * and proves it as the sum of P(y) In(y) + c / 2^n2 (the prover spreads c over the hypercube), masked
+ * by g2. At its end the verifier knows F2 and P In, and the only thing left is one opening claim on
+ * the mask column: {@code rho2 g2(sigma) + rho1 / (k (1 - tau) 2^n2) g1(tau, rho) = F2 - P In}.
+ * Neither G(rho), g1 nor g2 is revealed alone. A prover that sends a false value in place of G~
+ * would have to satisfy that claim with values fixed by the mask commitment before any challenge:
+ * the soundness is the two sumchecks' plus the opening's, as when G~ is sent.
+ *
+ * <p>Proof layout: phase 1's evaluations without G~, phase 2's as usual, and {@code masks} = [G1, G2]
+ * (the two mask sums; no mask values).
+ */
+public final class ChainedPhases {
+  private ChainedPhases() {}
+
+  public static List<TensorClaim> verify(WindowedLinear spec, Ext2[] r, Ext2 value, WindowedLinearProof proof,
+      Transcript transcript, MaskLedger masks) throws InvalidProofException {
+    Ext2[] maskSums = proof.masks();
+    InvalidProofException.check(maskSums.length == 2, "layer: " + maskSums.length + " mask values, expected 2");
+    InvalidProofException.check(proof.phase1() != null, "missing phase-1 sumcheck");
+    TensorLayout out = spec.out();
+    TensorLayout in = spec.in();
+    if (r.length != out.numVars()) {
+      throw new IllegalArgumentException("claim point has " + r.length + " coordinates, layout has " + out.numVars());
+    }
+    Ext2[] rc = Points.slice(r, 0, out.cBits());
+    Ext2[] rx = Points.slice(r, out.cBits(), out.wBits());
+    Ext2[] ry = Points.slice(r, out.cBits() + out.wBits(), out.hBits());
+
+    Ext2 zwr = spec.kind() == WindowedLinear.Kind.CONV ? WindowedLinearVerifier.zeroPointMle(spec, rc) : Ext2.ZERO;
+    Composition c1 = ShadowPhase1.composition(spec, zwr);
+    int n1 = ShadowPhase1.numVars(spec);
+    SumcheckVerifier.OpenEnd e1 = SumcheckVerifier.verifyMaskedOpenEnd(n1, c1.roundDegree(false), value,
+        proof.phase1(), maskSums[0], c1.numTables() - 1, transcript);
+    int first1 = masks.reserve(n1);
+    ShadowPhase1.Outcome o = ShadowPhase1.finish(spec, rc, zwr, e1.point(), e1.evaluations());
+    List<TensorClaim> claims = new ArrayList<>(o.claims());
+    Ext2 scale = o.inputScale();
+    InvalidProofException.check(!scale.isZero(), "layer: degenerate phase-1 end (zero input coefficient)");
+    Ext2 scaleInv = scale.inv();
+
+    Ext2[] rho = o.rho();
+    Ext2[] rhoC = Points.slice(rho, 0, in.cBits());
+    Ext2[] rhoJ = Points.slice(rho, in.cBits(), spec.cols().tapBits());
+    Ext2[] rhoI = Points.slice(rho, in.cBits() + spec.cols().tapBits(), spec.rows().tapBits());
+    Ext2 phase2Claim = e1.finalClaim().sub(o.rest()).mul(scaleInv)
+        .add(WindowedLinearVerifier.inputZeroPart(spec, ry, rx, rhoI, rhoJ, rhoC));
+
+    Composition c2 = WindowedLinearVerifier.phase2Composition();
+    int n2 = spec.phase2Vars();
+    SumcheckVerifier.OpenEnd e2 = SumcheckVerifier.verifyMaskedOpenEnd(n2, c2.roundDegree(false), phase2Claim,
+        proof.phase2(), maskSums[1], c2.numTables(), transcript);
+    int first2 = masks.reserve(n2);
+    claims.add(WindowedLinearVerifier.phase2End(spec, ry, rx, rhoI, rhoJ, rhoC, e2.point(), e2.evaluations()));
+    Ext2 carried = e1.maskWeight().mul(scaleInv).mul(Ext2.of(Goldilocks.inv(1L << n2)));
+    masks.recordCombined(List.of(new MaskLedger.Part(first1, e1.point(), carried),
+        new MaskLedger.Part(first2, e2.point(), e2.maskWeight())), e2.finalClaim().sub(c2.evaluate(e2.evaluations())));
+    return claims;
+  }
+}
