@@ -105,9 +105,10 @@ final class Commitments {
 
   /**
    * Commits to an input apart from any proof, for proofs that keep it private: its table in the
-   * model's input layout (the zero-knowledge circuit's: such proofs are zero-knowledge) with uniform padding, and 2^16 uniform hiding entries. With a hiding key
-   * the randomness is derived from it, the model and the input (the same input gives the same
-   * commitment); without, it is fresh.
+   * model's input layout (the zero-knowledge circuit's: such proofs are zero-knowledge) with
+   * uniform padding, and 2^16 uniform hiding entries. With a hiding key the randomness is derived
+   * from it, the model and the input (the same input gives the same commitment); without, it is
+   * fresh.
    */
   static CommittedInput input(CommittedModel cm, int[] input, byte[] hidingKey) {
     ZkRandom random = hidingKey == null ? ZkRandom.fresh() : ZkRandom.ofSeed(inputSeed(cm.vk(), input, hidingKey));
