@@ -150,10 +150,11 @@ public final class InferenceStatement {
     if (zeroKnowledge) {
       logs[n + 3] = io.zkaudit.zk.MaskColumn.numVars(MaskSchedule.of(c, st).blocks());
       logs[n + 4] = io.zkaudit.lookup.LogUpBlinding.of(st).numeratorVars();
+      io.zkaudit.lookup.LogUpBlinding plan = io.zkaudit.lookup.LogUpBlinding.of(st);
       int k = n + 5;
-      for (LookupStatement.Lookup lk : st.lookups()) {
-        for (int col = 0; col < lk.table().width(); col++) {
-          logs[k++] = lk.table().numVars();
+      for (int l = 0; l < st.lookups().size(); l++) {
+        for (int col = 0; col < st.lookups().get(l).table().width(); col++) {
+          logs[k++] = plan.tupleVars(l);
         }
       }
     }

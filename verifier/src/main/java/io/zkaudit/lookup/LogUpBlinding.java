@@ -17,7 +17,8 @@ import java.util.List;
  *       committed column, group after group (instance order).
  *   <li>Each table's tree has a blinding half (its top variable = 1): leaves {@code (b'(y),
  *       alpha - (compress(u'(y)) + beta^width))} from committed columns b' (after the
- *       multiplicities in one column M2 = [m | b']) and u' (width columns of the table's size). The
+ *       multiplicities in one column M2 = [m | b']) and u' (width columns of {@link #tupleVars}
+ *       variables, zero-extended to the table's size). The
  *       prover puts the lookup's j-th blinding fraction at slot j, so that the first 16 cover every
  *       residue class; the rest are zero.
  * </ul>
@@ -103,6 +104,28 @@ public final class LogUpBlinding {
   /** How many blinding fractions the lookup's table half holds. */
   public int count(int lookup) {
     return counts[lookup];
+  }
+
+  /**
+   * Variables of the lookup's blinding tuple columns u': the slots its fractions use (0, 1, ...),
+   * rounded up to a power of two. The table tree's blinding half reads u' zero-extended to the
+   * table's size: at a point (z, z') with z the low tupleVars coordinates, u'(z) eq(z', 0).
+   */
+  public int tupleVars(int lookup) {
+    int v = 0;
+    while ((1L << v) < Math.max(1, counts[lookup])) {
+      v++;
+    }
+    return v;
+  }
+
+  /** eq(z', 0) = prod (1 - z'_j) over the coordinates of rest past the tuple columns' variables. */
+  public Ext2 tupleExtension(int lookup, Ext2[] rest) {
+    Ext2 acc = Ext2.ONE;
+    for (int j = tupleVars(lookup); j < rest.length; j++) {
+      acc = acc.mul(Ext2.ONE.sub(rest[j]));
+    }
+    return acc;
   }
 
   /** Entries of the numerator column: every group's rows. */

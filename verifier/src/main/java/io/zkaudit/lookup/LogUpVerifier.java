@@ -190,9 +190,12 @@ public final class LogUpVerifier {
         InvalidProofException.check(u.length == table.width(),
             "logup: lookup " + in.lookup() + " has " + u.length + " blinding tuple values, expected " + table.width());
         transcript.absorbExt(LogUpLayout.BLINDING_TUPLE, u);
-        Ext2 tagged = LogUpLayout.compress(beta, u).add(beta.pow(table.width()));
+        // u' is committed over its used slots only and read zero-extended to the table's size.
+        int tupleVars = blinding.tupleVars(in.lookup());
+        Ext2 tagged = LogUpLayout.compress(beta, u).mul(blinding.tupleExtension(in.lookup(), rest))
+            .add(beta.pow(table.width()));
         expected = Ext2.ONE.sub(b).mul(alpha.sub(table.evaluateCompressed(beta, rest))).add(b.mul(alpha.sub(tagged)));
-        blindingTuples[in.lookup()] = new LookupClaims.WitnessClaim(rest, u);
+        blindingTuples[in.lookup()] = new LookupClaims.WitnessClaim(java.util.Arrays.copyOf(rest, tupleVars), u);
       }
       InvalidProofException.check(q.equals(expected),
           "logup: lookup " + in.lookup() + ": the table's leaf denominator does not match the table");

@@ -242,7 +242,7 @@ public final class LogUpProver {
         transcript.absorbExt(LogUpLayout.BLINDING_SUM, sum);
       }
     } else if (blinded != null) {
-      Ext2[] rest = Arrays.copyOf(point, point.length - 1);
+      Ext2[] rest = Arrays.copyOf(point, blinded.plan.tupleVars(in.lookup()));
       long[][] u = blinded.witnesses.get(in.lookup()).blinding().tableTuples();
       Ext2[] values = new Ext2[u.length];
       for (int c = 0; c < u.length; c++) {
@@ -253,7 +253,7 @@ public final class LogUpProver {
     }
   }
 
-  /** Columns of twice the rows: a[c] then b[c]. */
+  /** Columns of twice a's rows: a[c], then b[c] zero-extended to a[c]'s length. */
   static long[][] concat(long[][] a, long[][] b) {
     long[][] out = new long[a.length][];
     for (int c = 0; c < a.length; c++) {

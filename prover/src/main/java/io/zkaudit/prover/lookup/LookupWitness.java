@@ -29,8 +29,9 @@ public record LookupWitness(List<long[][]> groups, long[] multiplicities, Blindi
 
   /**
    * One lookup's blinding: per group the numerators b_s of its blinding rows (in the plan's row
-   * order), and the table's blinding half: numerators b' and tuple columns u' (table size each),
-   * holding every group's blinding fractions (b_s, w(s)) at their slots.
+   * order), and the table's blinding half: numerators b' (table size) and tuple columns u' (2^
+   * {@link LogUpBlinding#tupleVars} entries, zero beyond), holding every group's blinding fractions
+   * (b_s, w(s)) at their slots.
    */
   public record Blinding(long[][] numerators, long[] tableNumerators, long[][] tableTuples) {}
 
@@ -43,7 +44,7 @@ public record LookupWitness(List<long[][]> groups, long[] multiplicities, Blindi
     LookupTable table = lookup.table();
     long[][] numerators = new long[groups.size()][];
     long[] tableNumerators = new long[table.size()];
-    long[][] tableTuples = new long[table.width()][table.size()];
+    long[][] tableTuples = new long[table.width()][1 << plan.tupleVars(index)];
     int j = 0;
     for (int g = 0; g < groups.size(); g++) {
       long[] rows = plan.rows(index, g);
