@@ -161,6 +161,63 @@ public final class InferenceStatement {
     return logs;
   }
 
+  /**
+   * The fewest uniform entries a zero-knowledge proof's witness commitment may hold per bin. Its
+   * opening reveals about 3,000 linear functionals of each bin (42 queries times a 16-entry leaf
+   * and two entries per fold, plus the rounds), each with nonzero weight on every entry of the bin;
+   * they are uniform while the bin holds more uniform entries than that, in general position
+   * (docs/zero-knowledge.md, "What still leaks").
+   */
+  public static final long MIN_RANDOM_ENTRIES_PER_BIN = 1L << 13;
+
+  /**
+   * How many entries of each witness bin a zero-knowledge proof fills with uniform values, from the
+   * public layouts alone: the padding of every committed activation (but the model's output),
+   * range witness and rescaled ADD input, the unused blocks of the mask and numerator columns, and
+   * the bin's packed tail. The input column counts for nothing (a public input's padding is zero).
+   */
+  public static long[] randomEntriesPerBin(ModelCircuit c, LookupStatement st) {
+    io.zkaudit.pcs.ColumnBins bins = witnessBins(c, st, true);
+    int[] logs = witnessLogSizes(c, st, true);
+    long[] random = randomEntriesPerColumn(c, st);
+    long[] out = new long[bins.bins()];
+    for (int b = 0; b < out.length; b++) {
+      long used = 0;
+      for (int col : bins.columns(b)) {
+        used += 1L << logs[col];
+        out[b] += random[col];
+      }
+      out[b] += (1L << bins.layout(b).numVars()) - used;
+    }
+    return out;
+  }
+
+  /** The same per witness column (zero-knowledge column order), without the bins' tails. */
+  public static long[] randomEntriesPerColumn(ModelCircuit c, LookupStatement st) {
+    int[] logs = witnessLogSizes(c, st, true);
+    long[] random = new long[logs.length];
+    for (ModelCircuit.ProvenLayer p : c.layers()) {
+      long padding = p.outLayout().paddedSize() - (long) p.outLayout().realSize();
+      if (p.columns().out() >= 0 && c.resolve(p.layer().output()) != c.outputTensor()) {
+        random[p.columns().out()] = padding;
+      }
+      random[p.columns().c1()] = padding;
+      random[p.columns().c2()] = padding;
+      if (p instanceof ModelCircuit.AddLayer a) {
+        for (int side = 0; side < 2; side++) {
+          if (a.sColumn(side) >= 0) {
+            random[a.sColumn(side)] = padding;
+          }
+        }
+      }
+    }
+    random[maskColumn(c)] = (1L << logs[maskColumn(c)])
+        - ((long) MaskSchedule.of(c, st).blocks() << io.zkaudit.zk.MaskColumn.BLOCK_VARS);
+    random[blindingNumeratorColumn(c)] = (1L << logs[blindingNumeratorColumn(c)])
+        - io.zkaudit.lookup.LogUpBlinding.of(st).numerators();
+    return random;
+  }
+
   /** The column of the blinding numerators (zero-knowledge proofs only). */
   public static int blindingNumeratorColumn(ModelCircuit c) {
     return c.columns().size() + 4;

@@ -119,6 +119,7 @@ public final class ModelProver {
     if (zk) {
       refuseConstantAddends(circuit);
       statement = statement.withBlinding();
+      refuseThinBins(circuit, statement);
     }
     progress.progress("witness", 1, phases);
     ZkRandom random = zk ? ZkRandom.fresh() : null;
@@ -268,6 +269,26 @@ public final class ModelProver {
       if (p instanceof ModelCircuit.AddLayer a && (a.isConstant(0) || a.isConstant(1))) {
         throw new ProverException("zero knowledge: ADD '" + a.layer().name() + "' has a constant operand, which a"
             + " zero-knowledge proof would reveal (docs/zero-knowledge.md); prove this model with --no-zk");
+      }
+    }
+  }
+
+  /**
+   * A witness commitment whose bins hold too few uniform entries would reveal linear functionals
+   * of the witness through its opening (docs/zero-knowledge.md, "What still leaks"): refused, like a
+   * constant addend, rather than proven with a leak. No shipped model comes near the bound.
+   */
+  static void refuseThinBins(ModelCircuit circuit, LookupStatement blinded) {
+    refuseThinBins(circuit, blinded, InferenceStatement.MIN_RANDOM_ENTRIES_PER_BIN);
+  }
+
+  static void refuseThinBins(ModelCircuit circuit, LookupStatement blinded, long minimum) {
+    long[] random = InferenceStatement.randomEntriesPerBin(circuit, blinded);
+    for (int b = 0; b < random.length; b++) {
+      if (random[b] < minimum) {
+        throw new ProverException("zero knowledge: witness commitment " + b + " would hold " + random[b]
+            + " uniform entries, fewer than the " + minimum
+            + " its opening needs to hide the witness (docs/zero-knowledge.md); prove this model with --no-zk");
       }
     }
   }
