@@ -23,7 +23,8 @@ public record TensorLayout(int height, int width, int channels, int hBits, int w
 
   /**
    * The layout of an activation tensor in a proof with or without zero knowledge. With zero
-   * knowledge, a tensor that fills its box (real size = padded size, e.g. 32x32x16) gets one more
+   * knowledge, a tensor that fills its box (real size = padded size, e.g. 32x32x16), or whose
+   * padding misses some residue class modulo 16 of the index (e.g. 10 logits), gets one more
    * height bit: its height is padded to 2^(bits(H) + 1), so the upper half of its table is padding,
    * which the prover fills with uniform values. Without it, every evaluation of the tensor (and of
    * the range witnesses and rescaled ADD inputs that share its layout) at a random point would be
@@ -38,9 +39,48 @@ public record TensorLayout(int height, int width, int channels, int hBits, int w
     return zeroKnowledge ? plain.withPadding() : plain;
   }
 
-  /** This layout if it has padding, else the same tensor with one more height bit (see {@link #of(TensorSpec, boolean)}). */
+  /**
+   * This layout if every residue class of the index modulo 2^min(4, numVars) holds a padding
+   * entry, else the same tensor with one more height bit, whose upper half puts padding in every
+   * class (see {@link #of(TensorSpec, boolean)}). A full box has padding in no class; a small
+   * tensor such as 10 logits in 16 slots has it in some only. The classes are what a lookup's
+   * blinding rows must cover (LogUpBlinding.SUBTREE_BITS).
+   */
   public TensorLayout withPadding() {
-    return realSize() < paddedSize() ? this : new TensorLayout(height, width, channels, hBits + 1, wBits, cBits);
+    return padsEveryLowClass() ? this : new TensorLayout(height, width, channels, hBits + 1, wBits, cBits);
+  }
+
+  /** Low bits whose residue classes {@link #withPadding} makes sure hold padding. */
+  public static final int PADDED_CLASS_BITS = 4;
+
+  /** Whether every residue class of the index modulo 2^min(4, numVars) holds a padding entry. */
+  public boolean padsEveryLowClass() {
+    int k = Math.min(PADDED_CLASS_BITS, numVars());
+    for (int t = 0; t < 1 << k; t++) {
+      if (!classHasPadding(t, k)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Whether class t (index low k bits = t) has a padding entry: some dimension can leave its range
+   * with its bits above k set to ones (or already does with the fixed ones).
+   */
+  private boolean classHasPadding(int t, int k) {
+    int[][] dims = {{0, cBits, channels}, {cBits, wBits, width}, {cBits + wBits, hBits, height}};
+    for (int[] d : dims) {
+      int lo = d[0];
+      int hi = lo + d[1];
+      int freeLo = Math.max(lo, k);
+      long ones = hi > freeLo ? ((1L << hi) - 1) & ~((1L << freeLo) - 1) : 0;
+      long index = t | ones;
+      if (((index >>> lo) & ((1L << d[1]) - 1)) >= d[2]) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The layout of an activation tensor: NHWC with batch 1, or a flat [1, C] / [C] vector (no zero-knowledge padding). */
