@@ -262,7 +262,7 @@ public final class ModelProver {
    * An ADD with a constant operand reads its addend at the weight shadow's t = 0 half, outside any
    * sumcheck: a zero-knowledge proof would reveal it (docs/zero-knowledge.md, "What still leaks"
    * 1). Until that read is folded into a sumcheck, such models get a clear refusal, not a proof
-   * that leaks. No model we ship has one.
+   * that leaks. Of the shipped models, the MNIST CNN has one (a folded batch norm).
    */
   static void refuseConstantAddends(ModelCircuit circuit) {
     for (ProvenLayer p : circuit.layers()) {
