@@ -40,6 +40,10 @@ public record MaskSchedule(List<Sumcheck> sumchecks) {
       out.add(new Sumcheck(layer - 1, LogUpLayout.layerComposition(active, layer, Ext2.ONE).roundDegree(true)));
     }
     for (ModelCircuit.ProvenLayer p : circuit.layers()) {
+      if (p instanceof ModelCircuit.AddLayer a && (a.isConstant(0) || a.isConstant(1))) {
+        out.add(new Sumcheck(io.zkaudit.layers.ConstantAddend.numVars(a.outLayout()),
+            io.zkaudit.layers.ConstantAddend.composition().roundDegree(false)));
+      }
       if (p instanceof ModelCircuit.LinearLayer l) {
         WindowedLinear spec = l.linear();
         if (spec.kind() != WindowedLinear.Kind.SUM) {

@@ -23,6 +23,8 @@ import java.util.List;
  * zero-knowledge proof the weight shadow), the committed input's value at
  * a random point, the lookup proof, the range
  * evaluations (c1, c2 at each layer's lookup point), the ADD evaluations, the linear-layer proofs
+ * (in a zero-knowledge proof with, at each ADD with a constant operand, that ADD's sumcheck:
+ * {@link io.zkaudit.layers.ConstantAddend})
  * and the openings (witness bins; the weights, or in a zero-knowledge proof the weight shadow; the
  * shadow's link to the weight commitment, empty in a plain proof), each length-prefixed.
  */
@@ -62,7 +64,10 @@ public record ModelProof(Digest32 model, Digest32 inputHash, int[] output, List<
   }
 
   private static final byte[] MAGIC = {'Z', 'K', 'P', 'F'};
-  /** 4: zero-knowledge convolution and depthwise layers chain their two phases (docs/zero-knowledge.md). */
+  /**
+   * 4: zero-knowledge convolution and depthwise layers chain their two phases, lookups are
+   * blinded, constant addends are proven through the shadow (docs/zero-knowledge.md).
+   */
   public static final int VERSION = 4;
   public static final int MAX_OUTPUT = 1 << 20;
   public static final int MAX_LAYERS = 1 << 12;

@@ -352,15 +352,24 @@ public final class ModelVerifier {
           // s is side 0's rescaled value at rho (side 1's when side 0 is a constant); the rest of acc is the other side.
           int first = a.isConstant(0) ? 1 : 0;
           Ext2[] parts = {first == 0 ? s : acc.sub(s), first == 0 ? acc.sub(s) : s};
+          boolean hiddenAddend = zk && (a.isConstant(0) || a.isConstant(1));
+          if (hiddenAddend) {
+            // Zero knowledge: acc(rho) is proven by a sumcheck through the shadow, s is not sent.
+            InvalidProofException.check(s.isZero(), a.layer().name() + ": a zero-knowledge proof sends no ADD evaluation");
+            InvalidProofException.check(linearIndex < proof.linear().size(), "missing the constant addend's sumcheck");
+            constantAddend(a, first, rho, acc, proof.linear().get(linearIndex++), t, ledger, witnessClaims, weightClaims);
+          }
           for (int side = 0; side < 2; side++) {
             if (a.isConstant(side)) {
-              Ext2[] rc = java.util.Arrays.copyOf(rho, p.outLayout().cBits());
-              // In a zero-knowledge proof the claim is on the shadow's t = 0 half: the addend itself.
-              weightClaims.add(new ColumnClaim(weights.columnOf(a.input(side)),
-                  zk ? io.zkaudit.layers.Points.concat(new Ext2[] {Ext2.ZERO}, rc) : rc, parts[side]));
+              if (!hiddenAddend) {
+                Ext2[] rc = java.util.Arrays.copyOf(rho, p.outLayout().cBits());
+                weightClaims.add(new ColumnClaim(weights.columnOf(a.input(side)), rc, parts[side]));
+              }
               continue;
             }
-            witnessClaims.add(new ColumnClaim(a.sColumn(side), rho, parts[side]));
+            if (!hiddenAddend) {
+              witnessClaims.add(new ColumnClaim(a.sColumn(side), rho, parts[side]));
+            }
             WitnessClaim rg = rounding.get(rescaleGroup++);
             Ext2[] rv = rg.values();
             InvalidProofException.check(rv[0].equals(Ext2.of(a.tag(side))) && rv[3].isZero(),
@@ -447,5 +456,30 @@ public final class ModelVerifier {
             u.values()[c]));
       }
     }
+  }
+
+  /**
+   * An ADD's constant operand in a zero-knowledge proof ({@link io.zkaudit.layers.ConstantAddend}):
+   * its sumcheck, carried in the proof's layer list as a proof with phase 2 only, leaves a claim on
+   * the other side's rescaled input and one on the addend's weight shadow.
+   */
+  private void constantAddend(AddLayer a, int side, Ext2[] rho, Ext2 acc, io.zkaudit.layers.WindowedLinearProof c,
+      Transcript t, io.zkaudit.zk.MaskLedger ledger, List<ColumnClaim> witnessClaims, List<ColumnClaim> weightClaims)
+      throws InvalidProofException {
+    String name = a.layer().name() + ": constant addend";
+    InvalidProofException.check(c.phase1() == null && c.bias().isZero() && c.masks().length == 2,
+        name + ": malformed sumcheck");
+    io.zkaudit.sumcheck.SumcheckResult r;
+    try {
+      r = ledger.verify(io.zkaudit.layers.ConstantAddend.composition(), null,
+          io.zkaudit.layers.ConstantAddend.numVars(a.outLayout()), acc, c.phase2(), c.masks()[0], c.masks()[1], t);
+    } catch (InvalidProofException e) {
+      throw new InvalidProofException(name + ": " + e.getMessage());
+    }
+    io.zkaudit.layers.ConstantAddend.Outcome o = io.zkaudit.layers.ConstantAddend.finish(rho, r);
+    witnessClaims.add(new ColumnClaim(a.sColumn(side), o.sigma(), o.input()));
+    Ext2[] sc = java.util.Arrays.copyOf(o.sigma(), a.outLayout().cBits());
+    weightClaims.add(new ColumnClaim(weights.columnOf(a.input(1 - side)),
+        io.zkaudit.layers.Points.concat(new Ext2[] {o.tau()}, sc), o.addend()));
   }
 }

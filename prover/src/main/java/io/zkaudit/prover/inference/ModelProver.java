@@ -117,7 +117,6 @@ public final class ModelProver {
     }
     LookupStatement statement = InferenceStatement.lookups(circuit);
     if (zk) {
-      refuseConstantAddends(circuit);
       statement = statement.withBlinding();
       refuseThinBins(circuit, statement);
     }
@@ -200,9 +199,18 @@ public final class ModelProver {
               sm).proof());
         }
         case AddLayer a -> {
-          Ext2 s = Mle.evaluate(w.columns[a.sColumn(a.isConstant(0) ? 1 : 0)], rho);
+          int side = a.isConstant(0) ? 1 : 0;
+          boolean hiddenAddend = zk && (a.isConstant(0) || a.isConstant(1));
+          // Zero knowledge with a constant operand: S(rho) is not sent (acc - S(rho) would be the
+          // addend); a sumcheck through the weight shadow proves acc(rho) instead.
+          Ext2 s = hiddenAddend ? Ext2.ZERO : Mle.evaluate(w.columns[a.sColumn(side)], rho);
           addEvals.add(s);
           t.absorbExt("add-eval", s);
+          if (hiddenAddend) {
+            int column = cm.layout().columnOf(a.input(1 - side));
+            linear.add(io.zkaudit.prover.layers.ConstantAddendProver.prove(a.outLayout(), rho, w.columns[a.sColumn(side)],
+                cm.weightTables().get(column), maskHalf(shadow, column), masks, t));
+          }
         }
         case ModelCircuit.RequantizeLayer q -> { }
       }
@@ -256,21 +264,6 @@ public final class ModelProver {
       m[i] = c[2 * i + 1];
     }
     return m;
-  }
-
-  /**
-   * An ADD with a constant operand reads its addend at the weight shadow's t = 0 half, outside any
-   * sumcheck: a zero-knowledge proof would reveal it (docs/zero-knowledge.md, "What still leaks"
-   * 1). Until that read is folded into a sumcheck, such models get a clear refusal, not a proof
-   * that leaks. Of the shipped models, the MNIST CNN has one (a folded batch norm).
-   */
-  static void refuseConstantAddends(ModelCircuit circuit) {
-    for (ProvenLayer p : circuit.layers()) {
-      if (p instanceof ModelCircuit.AddLayer a && (a.isConstant(0) || a.isConstant(1))) {
-        throw new ProverException("zero knowledge: ADD '" + a.layer().name() + "' has a constant operand, which a"
-            + " zero-knowledge proof would reveal (docs/zero-knowledge.md); prove this model with --no-zk");
-      }
-    }
   }
 
   /**

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.zkaudit.data.Cifar10;
+import io.zkaudit.field.Ext2;
 import io.zkaudit.data.InputEncoder;
 import io.zkaudit.data.PixelRange;
 import io.zkaudit.engine.IntegerEngine;
@@ -186,12 +187,14 @@ class ZeroKnowledgeProofTest {
   }
 
   /**
-   * A zero-knowledge proof would reveal an ADD's constant addend, so it is refused with a clear
-   * error; the same model proves and verifies without zero knowledge. The model: ResNet-8 whose
-   * first ADD adds a per-channel constant instead of its skip connection.
+   * An ADD's constant addend is hidden: a zero-knowledge proof sends no ADD evaluation for it (from
+   * which acc - S(rho) would be the addend at a point) and proves acc(rho) by a sumcheck through the
+   * weight shadow instead. Both kinds of proof verify; the sumcheck is bound (every round value,
+   * evaluation and mask value tampered is rejected), and so is the zero ADD evaluation. The model:
+   * ResNet-8 whose first ADD adds a per-channel constant instead of its skip connection.
    */
   @Test
-  void aConstantAddendIsRefusedWithZeroKnowledgeOnly() throws InvalidProofException {
+  void aConstantAddendIsProvenThroughTheShadow() throws InvalidProofException {
     var d = model.description();
     int at = -1;
     for (int i = 0; i < d.layers().size() && at < 0; i++) {
@@ -218,12 +221,68 @@ class ZeroKnowledgeProofTest {
       addend[c] = (c * 37) % 200 - 100;
     }
     constants.put(constant, addend);
-    CommittedModel cm = ModelProver.commit(new QuantizedModel(description, constants));
-    ProverException e = assertThrows(ProverException.class,
-        () -> ModelProver.prove(cm, input, ProgressListener.NONE));
-    assertTrue(e.getMessage().contains("constant operand") && e.getMessage().contains("--no-zk"), e.getMessage());
+    QuantizedModel variant = new QuantizedModel(description, constants);
+    CommittedModel cm = ModelProver.commit(variant);
+    ModelVerifier verifier = new ModelVerifier(cm.vk());
+    int[] expected = new IntegerEngine(variant).trace(input).tensor(cm.circuit().outputTensor());
     ModelProof plain = ModelProver.prove(cm, input, ProgressListener.NONE, false);
-    assertFalse(plain.zeroKnowledge());
-    new ModelVerifier(cm.vk()).verify(plain, input);
+    assertArrayEquals(expected, verifier.verify(plain, input));
+    ModelProof zk = ModelProver.prove(cm, input, ProgressListener.NONE);
+    assertArrayEquals(expected, verifier.verify(zk, input));
+    assertEquals(plain.linear().size() + 1, zk.linear().size(), "one sumcheck for the constant addend");
+    assertTrue(Arrays.stream(zk.addEvals()).anyMatch(Ext2::isZero), "no ADD evaluation sent for it");
+    // The sumcheck's place in the layer list: after the linear layers that precede the ADD.
+    int index = 0;
+    for (var p : cm.circuit(true).layers()) {
+      if (p instanceof io.zkaudit.layers.ModelCircuit.AddLayer a && (a.isConstant(0) || a.isConstant(1))) {
+        break;
+      }
+      if (p instanceof io.zkaudit.layers.ModelCircuit.LinearLayer) {
+        index++;
+      }
+    }
+    io.zkaudit.layers.WindowedLinearProof sc = zk.linear().get(index);
+    assertTrue(sc.phase1() == null && sc.masks().length == 2);
+    List<io.zkaudit.layers.WindowedLinearProof> bad = new java.util.ArrayList<>();
+    io.zkaudit.sumcheck.SumcheckProof p2 = sc.phase2();
+    for (int r = 0; r < p2.numRounds(); r += Math.max(1, p2.numRounds() / 4)) {
+      for (int k = 0; k < p2.round(r).length; k++) {
+        io.zkaudit.field.Ext2[][] rounds = p2.rounds();
+        rounds[r][k] = rounds[r][k].add(io.zkaudit.field.Ext2.ONE);
+        bad.add(new io.zkaudit.layers.WindowedLinearProof(sc.bias(), null,
+            new io.zkaudit.sumcheck.SumcheckProof(rounds, p2.evaluations()), sc.masks()));
+      }
+    }
+    for (int k = 0; k < p2.evaluations().length; k++) {
+      io.zkaudit.field.Ext2[] e = p2.evaluations();
+      e[k] = e[k].add(io.zkaudit.field.Ext2.ONE);
+      bad.add(new io.zkaudit.layers.WindowedLinearProof(sc.bias(), null, new io.zkaudit.sumcheck.SumcheckProof(p2.rounds(), e),
+          sc.masks()));
+    }
+    for (int k = 0; k < 2; k++) {
+      io.zkaudit.field.Ext2[] m = sc.masks();
+      m[k] = m[k].add(io.zkaudit.field.Ext2.ONE);
+      bad.add(new io.zkaudit.layers.WindowedLinearProof(sc.bias(), null, p2, m));
+    }
+    for (io.zkaudit.layers.WindowedLinearProof w : bad) {
+      List<io.zkaudit.layers.WindowedLinearProof> linear = new java.util.ArrayList<>(zk.linear());
+      linear.set(index, w);
+      ModelProof altered = new ModelProof(zk.model(), zk.inputHash(), zk.output(), zk.witness(), zk.shadow(),
+          zk.inputEval(), zk.lookups(), zk.rangeEvals(), zk.addEvals(), linear, zk.witnessOpenings(),
+          zk.weightOpening(), zk.shadowLink(), true);
+      assertThrows(InvalidProofException.class, () -> verifier.verify(altered, input));
+    }
+    assertTrue(bad.size() >= 10, "tampered " + bad.size());
+    // An ADD evaluation sent anyway is refused.
+    io.zkaudit.field.Ext2[] adds = zk.addEvals();
+    for (int k = 0; k < adds.length; k++) {
+      if (adds[k].isZero()) {
+        adds[k] = io.zkaudit.field.Ext2.ONE;
+      }
+    }
+    ModelProof withEval = new ModelProof(zk.model(), zk.inputHash(), zk.output(), zk.witness(), zk.shadow(),
+        zk.inputEval(), zk.lookups(), zk.rangeEvals(), adds, zk.linear(), zk.witnessOpenings(), zk.weightOpening(),
+        zk.shadowLink(), true);
+    assertThrows(InvalidProofException.class, () -> verifier.verify(withEval, input));
   }
 }
