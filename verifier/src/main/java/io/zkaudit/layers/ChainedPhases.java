@@ -39,14 +39,8 @@ public final class ChainedPhases {
     Ext2[] maskSums = proof.masks();
     InvalidProofException.check(maskSums.length == 2, "layer: " + maskSums.length + " mask values, expected 2");
     InvalidProofException.check(proof.phase1() != null, "missing phase-1 sumcheck");
-    TensorLayout out = spec.out();
-    TensorLayout in = spec.in();
-    if (r.length != out.numVars()) {
-      throw new IllegalArgumentException("claim point has " + r.length + " coordinates, layout has " + out.numVars());
-    }
-    Ext2[] rc = Points.slice(r, 0, out.cBits());
-    Ext2[] rx = Points.slice(r, out.cBits(), out.wBits());
-    Ext2[] ry = Points.slice(r, out.cBits() + out.wBits(), out.hBits());
+    WindowedLinear.OutputPoint op = spec.outputPoint(r);
+    Ext2[] rc = op.c();
 
     Ext2 zwr = spec.kind() == WindowedLinear.Kind.CONV ? WindowedLinearVerifier.zeroPointMle(spec, rc) : Ext2.ZERO;
     Composition c1 = ShadowPhase1.composition(spec, zwr);
@@ -60,19 +54,17 @@ public final class ChainedPhases {
     InvalidProofException.check(!scale.isZero(), "layer: degenerate phase-1 end (zero input coefficient)");
     Ext2 scaleInv = scale.inv();
 
-    Ext2[] rho = o.rho();
-    Ext2[] rhoC = Points.slice(rho, 0, in.cBits());
-    Ext2[] rhoJ = Points.slice(rho, in.cBits(), spec.cols().tapBits());
-    Ext2[] rhoI = Points.slice(rho, in.cBits() + spec.cols().tapBits(), spec.rows().tapBits());
+    WindowedLinear.TapPoint taps = spec.tapPoint(o.rho());
     Ext2 phase2Claim = e1.finalClaim().sub(o.rest()).mul(scaleInv)
-        .add(WindowedLinearVerifier.inputZeroPart(spec, ry, rx, rhoI, rhoJ, rhoC));
+        .add(WindowedLinearVerifier.inputZeroPart(spec, op.y(), op.x(), taps.i(), taps.j(), taps.c()));
 
     Composition c2 = WindowedLinearVerifier.phase2Composition();
     int n2 = spec.phase2Vars();
     SumcheckVerifier.OpenEnd e2 = SumcheckVerifier.verifyMaskedOpenEnd(n2, c2.roundDegree(false), phase2Claim,
         proof.phase2(), maskSums[1], c2.numTables(), transcript);
     int first2 = masks.reserve(n2);
-    claims.add(WindowedLinearVerifier.phase2End(spec, ry, rx, rhoI, rhoJ, rhoC, e2.point(), e2.evaluations()));
+    claims.add(WindowedLinearVerifier.phase2End(spec, op.y(), op.x(), taps.i(), taps.j(), taps.c(), e2.point(),
+        e2.evaluations()));
     Ext2 carried = e1.maskWeight().mul(scaleInv).mul(Ext2.of(Goldilocks.inv(1L << n2)));
     masks.recordCombined(List.of(new MaskLedger.Part(first1, e1.point(), carried),
         new MaskLedger.Part(first2, e2.point(), e2.maskWeight())), e2.finalClaim().sub(c2.evaluate(e2.evaluations())));

@@ -54,6 +54,26 @@ public record WindowedLinear(Kind kind, int input, int weights, int bias, Tensor
     return in.hBits() + in.wBits();
   }
 
+  /** A claim point on the accumulator, split by the output layout: channel, column, row coordinates. */
+  public record OutputPoint(io.zkaudit.field.Ext2[] c, io.zkaudit.field.Ext2[] x, io.zkaudit.field.Ext2[] y) {}
+
+  /** Splits a claim point on the accumulator (the output layout's coordinates, low bits first). */
+  public OutputPoint outputPoint(io.zkaudit.field.Ext2[] r) {
+    if (r.length != out.numVars()) {
+      throw new IllegalArgumentException("claim point has " + r.length + " coordinates, layout has " + out.numVars());
+    }
+    return new OutputPoint(Points.slice(r, 0, out.cBits()), Points.slice(r, out.cBits(), out.wBits()),
+        Points.slice(r, out.cBits() + out.wBits(), out.hBits()));
+  }
+
+  /** Phase 1's end point, split: input channel, column tap j, row tap i (low bits first). */
+  public record TapPoint(io.zkaudit.field.Ext2[] c, io.zkaudit.field.Ext2[] j, io.zkaudit.field.Ext2[] i) {}
+
+  public TapPoint tapPoint(io.zkaudit.field.Ext2[] rho) {
+    return new TapPoint(Points.slice(rho, 0, in.cBits()), Points.slice(rho, in.cBits(), cols.tapBits()),
+        Points.slice(rho, in.cBits() + cols.tapBits(), rows.tapBits()));
+  }
+
   /** The weight zero point of output channel c. */
   public int weightZeroPoint(int c) {
     return weightZeroPoints.size() == 1 ? weightZeroPoints.getFirst() : weightZeroPoints.get(c);

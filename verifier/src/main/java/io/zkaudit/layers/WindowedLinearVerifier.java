@@ -71,14 +71,11 @@ public final class WindowedLinearVerifier {
     InvalidProofException.check(maskValues.length == (masks == null ? 0 : 2),
         "layer: " + maskValues.length + " mask values, expected " + (masks == null ? 0 : 2));
     int[] used = {0};
-    TensorLayout out = spec.out();
     TensorLayout in = spec.in();
-    if (r.length != out.numVars()) {
-      throw new IllegalArgumentException("claim point has " + r.length + " coordinates, layout has " + out.numVars());
-    }
-    Ext2[] rc = Points.slice(r, 0, out.cBits());
-    Ext2[] rx = Points.slice(r, out.cBits(), out.wBits());
-    Ext2[] ry = Points.slice(r, out.cBits() + out.wBits(), out.hBits());
+    WindowedLinear.OutputPoint op = spec.outputPoint(r);
+    Ext2[] rc = op.c();
+    Ext2[] rx = op.x();
+    Ext2[] ry = op.y();
     List<TensorClaim> claims = new ArrayList<>();
     Ext2 bias = Ext2.ZERO;
     if (spec.hasBias()) {
@@ -112,9 +109,10 @@ public final class WindowedLinearVerifier {
       claims.add(new TensorClaim(spec.weights(),
           spec.kind() == WindowedLinear.Kind.CONV ? Points.concat(rho, rc) : rho, p1.evaluation(0)));
       Ext2 g = p1.evaluation(1);
-      rhoC = Points.slice(rho, 0, in.cBits());
-      rhoJ = Points.slice(rho, in.cBits(), spec.cols().tapBits());
-      rhoI = Points.slice(rho, in.cBits() + spec.cols().tapBits(), spec.rows().tapBits());
+      WindowedLinear.TapPoint taps = spec.tapPoint(rho);
+      rhoC = taps.c();
+      rhoJ = taps.j();
+      rhoI = taps.i();
       phase2Claim = g.add(inputZeroPart(spec, ry, rx, rhoI, rhoJ, rhoC));
     }
 

@@ -5,7 +5,6 @@ import io.zkaudit.layers.ChainedPhases;
 import io.zkaudit.layers.Points;
 import io.zkaudit.layers.ShadowPhase1;
 import io.zkaudit.layers.TensorClaim;
-import io.zkaudit.layers.TensorLayout;
 import io.zkaudit.layers.WindowedLinear;
 import io.zkaudit.layers.WindowedLinearProof;
 import io.zkaudit.layers.WindowedLinearVerifier;
@@ -32,8 +31,7 @@ final class ChainedPhasesProver {
   static WindowedLinearProver.Result prove(WindowedLinear spec, long[] input, long[] g, long[] weights, long[] bias,
       WindowedLinearProver.ShadowMasks shadow, Ext2[] r, long[] rowsTable, long[] colsTable, MaskSupply masks,
       Transcript transcript) {
-    TensorLayout in = spec.in();
-    Ext2[] rc = Points.slice(r, 0, spec.out().cBits());
+    Ext2[] rc = spec.outputPoint(r).c();
     VirtualPolynomial vp = ShadowPhase1Tables.build(spec, weights, shadow.weights(), bias, shadow.bias(), g, rc);
     SumcheckProver.OpenEndOutput p1 = masks.proveOpenEnd(vp, vp.sum(), Ext2.ZERO, ShadowPhase1.INPUT_TABLE, transcript);
     Ext2 zwr = spec.kind() == WindowedLinear.Kind.CONV ? WindowedLinearVerifier.zeroPointMle(spec, rc) : Ext2.ZERO;
@@ -50,13 +48,11 @@ final class ChainedPhasesProver {
     Ext2 offset = p1.maskWeight().mul(p1.maskEval()).mul(scale.inv());
     List<TensorClaim> claims = new ArrayList<>(o.claims());
 
-    Ext2[] rho = o.rho();
-    Ext2[] rhoC = Points.slice(rho, 0, in.cBits());
-    Ext2[] rhoJ = Points.slice(rho, in.cBits(), spec.cols().tapBits());
-    Ext2[] rhoI = Points.slice(rho, in.cBits() + spec.cols().tapBits(), spec.rows().tapBits());
-    VirtualPolynomial vp2 = WindowedLinearProver.phase2Polynomial(spec, input, rowsTable, colsTable, rhoI, rhoJ, rhoC);
+    WindowedLinear.TapPoint taps = spec.tapPoint(o.rho());
+    VirtualPolynomial vp2 = WindowedLinearProver.phase2Polynomial(spec, input, rowsTable, colsTable, taps.i(), taps.j(),
+        taps.c());
     SumcheckProver.OpenEndOutput p2 = masks.proveOpenEnd(vp2, vp2.sum(), offset, -1, transcript);
-    claims.add(new TensorClaim(spec.input(), Points.concat(rhoC, p2.point()), p2.evaluations()[1]));
+    claims.add(new TensorClaim(spec.input(), Points.concat(taps.c(), p2.point()), p2.evaluations()[1]));
     WindowedLinearProof proof = new WindowedLinearProof(Ext2.ZERO, p1.proof(), p2.proof(),
         new Ext2[] {p1.maskSum(), p2.maskSum()});
     return new WindowedLinearProver.Result(proof, claims);

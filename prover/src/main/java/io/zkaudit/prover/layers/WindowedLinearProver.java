@@ -57,11 +57,10 @@ public final class WindowedLinearProver {
       throw new IllegalArgumentException("a zero-knowledge layer needs its weight shadow");
     }
     List<Ext2> maskValues = new ArrayList<>();
-    TensorLayout out = spec.out();
-    TensorLayout in = spec.in();
-    Ext2[] rc = Points.slice(r, 0, out.cBits());
-    Ext2[] rx = Points.slice(r, out.cBits(), out.wBits());
-    Ext2[] ry = Points.slice(r, out.cBits() + out.wBits(), out.hBits());
+    WindowedLinear.OutputPoint op = spec.outputPoint(r);
+    Ext2[] rc = op.c();
+    Ext2[] rx = op.x();
+    Ext2[] ry = op.y();
     List<TensorClaim> claims = new ArrayList<>();
     Ext2 biasEval = Ext2.ZERO;
     if (spec.hasBias() && !zkPhase1) {
@@ -101,9 +100,10 @@ public final class WindowedLinearProver {
       Ext2[] rho = p1.point();
       claims.add(new TensorClaim(spec.weights(),
           spec.kind() == WindowedLinear.Kind.CONV ? Points.concat(rho, rc) : rho, p1.evaluation(0)));
-      rhoC = Points.slice(rho, 0, in.cBits());
-      rhoJ = Points.slice(rho, in.cBits(), spec.cols().tapBits());
-      rhoI = Points.slice(rho, in.cBits() + spec.cols().tapBits(), spec.rows().tapBits());
+      WindowedLinear.TapPoint taps = spec.tapPoint(rho);
+      rhoC = taps.c();
+      rhoJ = taps.j();
+      rhoI = taps.i();
     }
 
     VirtualPolynomial vp2 = phase2Polynomial(spec, input, rowsTable, colsTable, rhoI, rhoJ, rhoC);
