@@ -142,7 +142,10 @@ public final class LogUpVerifier {
   private static final class Leaves {
     private final LookupStatement st;
     private final LogUpBlinding blinding;
-    private final LogUpProof proof;
+    // The proof's per-leaf lists, copied once (the accessors copy on every call).
+    private final Ext2[][] witnessEvaluations;
+    private final Ext2[] blindingSumValues;
+    private final Ext2[][] blindingTupleValues;
     private final Ext2 alpha;
     private final Ext2 beta;
     private final Transcript transcript;
@@ -156,7 +159,9 @@ public final class LogUpVerifier {
     Leaves(LookupStatement st, LogUpBlinding blinding, LogUpProof proof, Ext2 alpha, Ext2 beta, Transcript transcript) {
       this.st = st;
       this.blinding = blinding;
-      this.proof = proof;
+      this.witnessEvaluations = proof.witnessEvaluations();
+      this.blindingSumValues = proof.blindingSums();
+      this.blindingTupleValues = proof.blindingTuples();
       this.alpha = alpha;
       this.beta = beta;
       this.transcript = transcript;
@@ -186,7 +191,7 @@ public final class LogUpVerifier {
         // Top variable b: the table at b = 0, the blinding half (u', tagged) at b = 1.
         Ext2 b = point[point.length - 1];
         Ext2[] rest = java.util.Arrays.copyOf(point, point.length - 1);
-        Ext2[] u = proof.blindingTuples()[in.lookup()];
+        Ext2[] u = blindingTupleValues[in.lookup()];
         InvalidProofException.check(u.length == table.width(),
             "logup: lookup " + in.lookup() + " has " + u.length + " blinding tuple values, expected " + table.width());
         transcript.absorbExt(LogUpLayout.BLINDING_TUPLE, u);
@@ -205,14 +210,14 @@ public final class LogUpVerifier {
 
     private void group(LogUpLayout.Instance in, Ext2[] point, Ext2 p, Ext2 q, int ordinal, int index)
         throws InvalidProofException {
-      Ext2[] values = proof.witnessEvaluations()[ordinal];
+      Ext2[] values = witnessEvaluations[ordinal];
       InvalidProofException.check(values.length == in.width(),
           "logup: witness group " + ordinal + " has " + values.length + " evaluations, expected " + in.width());
       transcript.absorbExt(LogUpLayout.WITNESS, values);
       Ext2 numerator = in.shape().selector(point);
       Ext2 denominator = alpha.sub(LogUpLayout.compress(beta, values));
       if (blinding != null) {
-        Ext2 sum = proof.blindingSums()[ordinal];
+        Ext2 sum = blindingSumValues[ordinal];
         transcript.absorbExt(LogUpLayout.BLINDING_SUM, sum);
         if (blinding.rows(in.lookup(), in.group()).length == 0) {
           InvalidProofException.check(sum.isZero(), "logup: witness group " + ordinal + " has no blinding rows");

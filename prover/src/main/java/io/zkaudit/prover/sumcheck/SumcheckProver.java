@@ -80,11 +80,7 @@ public final class SumcheckProver {
    * The mask must have the sumcheck's variables and round degree.
    */
   public static MaskedOutput proveMasked(VirtualPolynomial vp, Ext2 claim, MaskPolynomial mask, Transcript transcript) {
-    Engine e = new Engine(vp);
-    if (mask.numVars() != e.n || (e.n > 0 && mask.degree() != e.roundDegree)) {
-      throw new IllegalArgumentException("mask has " + mask.numVars() + " variables of degree " + mask.degree()
-          + ", the sumcheck " + e.n + " of degree " + e.roundDegree);
-    }
+    Engine e = Engine.masked(vp, mask);
     Output out = e.run(claim, transcript, mask, Ext2.ZERO, -1, false);
     return new MaskedOutput(new MaskedSumcheckProof(out.proof(), e.maskSum, e.maskEval), out.point(), out.evaluations());
   }
@@ -102,11 +98,7 @@ public final class SumcheckProver {
 
   public static OpenEndOutput proveMaskedOpenEnd(VirtualPolynomial vp, Ext2 claim, Ext2 offset, MaskPolynomial mask,
       int hiddenTable, Transcript transcript) {
-    Engine e = new Engine(vp);
-    if (mask.numVars() != e.n || (e.n > 0 && mask.degree() != e.roundDegree)) {
-      throw new IllegalArgumentException("mask has " + mask.numVars() + " variables of degree " + mask.degree()
-          + ", the sumcheck " + e.n + " of degree " + e.roundDegree);
-    }
+    Engine e = Engine.masked(vp, mask);
     Output out = e.run(claim, transcript, mask, offset, hiddenTable, true);
     return new OpenEndOutput(out.proof(), e.maskSum, e.maskWeight, e.maskEval, out.point(), e.allEvaluations);
   }
@@ -161,6 +153,16 @@ public final class SumcheckProver {
         curExt[j] = vp.isExt(j);
       }
       len = 1 << n;
+    }
+
+    /** An engine for vp with a mask that must have its variables and round degree. */
+    static Engine masked(VirtualPolynomial vp, MaskPolynomial mask) {
+      Engine e = new Engine(vp);
+      if (mask.numVars() != e.n || (e.n > 0 && mask.degree() != e.roundDegree)) {
+        throw new IllegalArgumentException("mask has " + mask.numVars() + " variables of degree " + mask.degree()
+            + ", the sumcheck " + e.n + " of degree " + e.roundDegree);
+      }
+      return e;
     }
 
     Ext2 maskSum = Ext2.ZERO;
