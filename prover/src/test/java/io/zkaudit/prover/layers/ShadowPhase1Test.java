@@ -95,6 +95,15 @@ class ShadowPhase1Test {
     return true;
   }
 
+  /** A random 3x3, stride-1, pad-1 layer of this kind and size that has a bias. */
+  static WindowedLinearTest.Instance withBias(Kind kind, int h, int w, int cin, int cout, Random rng) {
+    var inst = WindowedLinearTest.random(kind, h, w, cin, cout, 3, 1, 1, rng);
+    while (inst.bias() == null) {
+      inst = WindowedLinearTest.random(kind, h, w, cin, cout, 3, 1, 1, rng);
+    }
+    return inst;
+  }
+
   /** What a claim should say: the input at its point, or the shadow (1 - t) W + t M at (t, point). */
   static Ext2 truth(WindowedLinearTest.Instance inst, Run run, TensorClaim c) {
     if (c.tensor() == 0) {
@@ -142,10 +151,7 @@ class ShadowPhase1Test {
   void tamperedZeroKnowledgeProofsAreRejectedOrLeaveFalseClaims() throws InvalidProofException {
     for (int kindIndex = 0; kindIndex < 2; kindIndex++) {
       Random rng = new Random(7 + kindIndex);
-      var inst = WindowedLinearTest.random(Kind.values()[kindIndex], 5, 6, 3, 4, 3, 1, 1, rng);
-      while (inst.bias() == null) {
-        inst = WindowedLinearTest.random(Kind.values()[kindIndex], 5, 6, 3, 4, 3, 1, 1, rng);
-      }
+      var inst = withBias(Kind.values()[kindIndex], 5, 6, 3, 4, rng);
       Ext2[] r = WindowedLinearTest.point(rng, inst.spec().out().numVars());
       Ext2 value = Mle.evaluate(inst.acc(), r);
       Run run = proveAndVerify(inst, r, value, ZkRandom.seeded(3));
@@ -200,10 +206,7 @@ class ShadowPhase1Test {
     double critical = ChiSquare.CRITICAL_15_DF;
     for (int set = 0; set < 2; set++) {
       Random rng = new Random(100 + set);
-      var inst = WindowedLinearTest.random(Kind.CONV, 4, 4, 2, 3, 3, 1, 1, rng);
-      while (inst.bias() == null) {
-        inst = WindowedLinearTest.random(Kind.CONV, 4, 4, 2, 3, 3, 1, 1, rng);
-      }
+      var inst = withBias(Kind.CONV, 4, 4, 2, 3, rng);
       Ext2[] r = WindowedLinearTest.point(new Random(5), inst.spec().out().numVars());
       Ext2 value = Mle.evaluate(inst.acc(), r);
       int[][] hist = new int[2][16];
@@ -238,10 +241,7 @@ class ShadowPhase1Test {
     double critical = ChiSquare.CRITICAL_15_DF;
     for (int set = 0; set < 2; set++) {
       Random rng = new Random(300 + set);
-      var inst = WindowedLinearTest.random(Kind.CONV, 4, 4, 2, 3, 3, 1, 1, rng);
-      while (inst.bias() == null) {
-        inst = WindowedLinearTest.random(Kind.CONV, 4, 4, 2, 3, 3, 1, 1, rng);
-      }
+      var inst = withBias(Kind.CONV, 4, 4, 2, 3, rng);
       Ext2[] r = WindowedLinearTest.point(new Random(9), inst.spec().out().numVars());
       Ext2 value = Mle.evaluate(inst.acc(), r);
       List<int[]> hist = new java.util.ArrayList<>();
