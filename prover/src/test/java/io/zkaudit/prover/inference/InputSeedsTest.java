@@ -4,15 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.zkaudit.data.Cifar10;
-import io.zkaudit.data.InputEncoder;
-import io.zkaudit.data.PixelRange;
 import io.zkaudit.inference.InputCommitment;
 import io.zkaudit.model.QuantizedModel;
-import io.zkaudit.model.TensorSpec;
 import io.zkaudit.prover.zk.ZkRandom;
-import io.zkaudit.tflite.TfliteImporter;
-import io.zkaudit.testutil.Shared;
+import io.zkaudit.testutil.ResNet8;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -30,12 +26,10 @@ class InputSeedsTest {
 
   @BeforeAll
   void setUp() throws Exception {
-    QuantizedModel model = TfliteImporter.loadQuantized(Shared.require("models/resnet8_cifar10_int8.tflite"));
-    TensorSpec in = model.input();
-    InputEncoder enc = new InputEncoder(in.shapeArray(), 1.0, PixelRange.of(in));
-    var test = Cifar10.testSet(Shared.require("data/cifar10/test_batch.bin"), 2);
-    a = enc.quantized(test.get(0).image(), in);
-    b = enc.quantized(test.get(1).image(), in);
+    QuantizedModel model = ResNet8.model();
+    List<int[]> test = ResNet8.inputs(model, 2);
+    a = test.get(0);
+    b = test.get(1);
     committed = ModelProver.commit(model);
   }
 

@@ -6,19 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.zkaudit.data.Cifar10;
-import io.zkaudit.data.InputEncoder;
-import io.zkaudit.data.PixelRange;
-import io.zkaudit.data.Sample;
 import io.zkaudit.engine.IntegerEngine;
 import io.zkaudit.inference.ModelProof;
 import io.zkaudit.inference.ModelVerifier;
 import io.zkaudit.inference.VerifyingKey;
 import io.zkaudit.model.QuantizedModel;
-import io.zkaudit.model.TensorSpec;
 import io.zkaudit.proof.InvalidProofException;
-import io.zkaudit.tflite.TfliteImporter;
-import io.zkaudit.testutil.Shared;
+import io.zkaudit.testutil.ResNet8;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,11 +34,8 @@ class ModelProofTest {
 
   @BeforeAll
   void proveOnce() throws Exception {
-    model = TfliteImporter.loadQuantized(Shared.require("models/resnet8_cifar10_int8.tflite"));
-    TensorSpec in = model.input();
-    InputEncoder enc = new InputEncoder(in.shapeArray(), 1.0, PixelRange.of(in));
-    inputs = Cifar10.testSet(Shared.require("data/cifar10/test_batch.bin"), 3).stream()
-        .map((Sample s) -> enc.quantized(s.image(), in)).toList();
+    model = ResNet8.model();
+    inputs = ResNet8.inputs(model, 3);
     committed = ModelProver.commit(model);
     proof = ModelProver.prove(committed, inputs.getFirst(), ProgressListener.NONE);
     bytes = proof.encode();

@@ -4,18 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.zkaudit.data.Cifar10;
-import io.zkaudit.data.InputEncoder;
-import io.zkaudit.data.PixelRange;
 import io.zkaudit.engine.InferenceTrace;
 import io.zkaudit.engine.IntegerEngine;
 import io.zkaudit.inference.InferenceStatement;
 import io.zkaudit.layers.ModelCircuit;
 import io.zkaudit.lookup.LookupStatement;
 import io.zkaudit.model.QuantizedModel;
-import io.zkaudit.model.TensorSpec;
 import io.zkaudit.prover.zk.ZkRandom;
 import io.zkaudit.tflite.TfliteImporter;
+import io.zkaudit.testutil.ResNet8;
 import io.zkaudit.testutil.Shared;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -35,10 +32,8 @@ class WitnessHidingTest {
    */
   @Test
   void thePublicCountIsWhatTheWitnessRandomizes() throws Exception {
-    QuantizedModel model = TfliteImporter.loadQuantized(Shared.require("models/resnet8_cifar10_int8.tflite"));
-    TensorSpec in = model.input();
-    int[] input = new InputEncoder(in.shapeArray(), 1.0, PixelRange.of(in))
-        .quantized(Cifar10.testSet(Shared.require("data/cifar10/test_batch.bin"), 1).getFirst().image(), in);
+    QuantizedModel model = ResNet8.model();
+    int[] input = ResNet8.inputs(model, 1).getFirst();
     ModelCircuit circuit = ModelCircuit.of(model.description(), true);
     LookupStatement blinded = InferenceStatement.lookups(circuit).withBlinding();
     InferenceTrace trace = new IntegerEngine(model).trace(input);

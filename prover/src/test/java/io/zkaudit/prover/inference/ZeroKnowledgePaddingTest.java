@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.zkaudit.data.Cifar10;
 import io.zkaudit.data.InputEncoder;
 import io.zkaudit.data.Mnist;
 import io.zkaudit.data.PixelRange;
@@ -27,11 +26,10 @@ import io.zkaudit.layers.WindowedLinear;
 import io.zkaudit.lookup.LogUpBlinding;
 import io.zkaudit.lookup.LookupStatement;
 import io.zkaudit.model.QuantizedModel;
-import io.zkaudit.model.TensorSpec;
 import io.zkaudit.pcs.ColumnClaim;
 import io.zkaudit.poly.Mle;
-import io.zkaudit.proof.InvalidProofException;
 import io.zkaudit.quant.Quantizer;
+import io.zkaudit.testutil.ResNet8;
 import io.zkaudit.testutil.Shared;
 import io.zkaudit.tflite.TfliteImporter;
 import java.util.ArrayList;
@@ -49,10 +47,6 @@ import org.junit.jupiter.api.Test;
  * zero-knowledge circuit's extra height bit its evaluations were revealed in the clear.
  */
 class ZeroKnowledgePaddingTest {
-
-  private static QuantizedModel resnet8() throws Exception {
-    return TfliteImporter.loadQuantized(Shared.require("models/resnet8_cifar10_int8.tflite"));
-  }
 
   private static QuantizedModel mobilenet() throws Exception {
     return TfliteImporter.loadQuantized(Shared.require("models/mobilenet_v2_1.0_224_quant.tflite"));
@@ -75,11 +69,6 @@ class ZeroKnowledgePaddingTest {
     return new InputEncoder(q.input().shapeArray(), 1.0, PixelRange.UNIT).quantized(s.image(), q.input());
   }
 
-  private static int[] cifarInput(QuantizedModel q) throws Exception {
-    TensorSpec in = q.input();
-    return new InputEncoder(in.shapeArray(), 1.0, PixelRange.of(in))
-        .quantized(Cifar10.testSet(Shared.require("data/cifar10/test_batch.bin"), 1).getFirst().image(), in);
-  }
 
   /** Every activation layout a circuit commits or reads: layer outputs, windowed-linear inputs, the model input. */
   private static List<TensorLayout> activationLayouts(ModelCircuit c) {
@@ -175,7 +164,7 @@ class ZeroKnowledgePaddingTest {
 
   @Test
   void resnet8TensorsAllGainPaddingInTheZeroKnowledgeCircuit() throws Exception {
-    QuantizedModel m = resnet8();
+    QuantizedModel m = ResNet8.model();
     // The plain circuit has full tensors (the leak this fixes): 32x32x16 and the like.
     ModelCircuit plain = ModelCircuit.of(m.description());
     assertTrue(plain.layers().stream().anyMatch(p -> p.outLayout().realSize() == p.outLayout().paddedSize()));
@@ -282,8 +271,8 @@ class ZeroKnowledgePaddingTest {
 
   @Test
   void everyResnet8ActivationClaimOfAZeroKnowledgeProofWeighsPadding() throws Exception {
-    QuantizedModel m = resnet8();
-    int[] input = cifarInput(m);
+    QuantizedModel m = ResNet8.model();
+    int[] input = ResNet8.inputs(m, 1).getFirst();
     CommittedModel cm = ModelProver.commit(m);
     ModelVerifier verifier = new ModelVerifier(cm.vk());
     ModelProof zk = ModelProver.prove(cm, input, ProgressListener.NONE);
@@ -322,8 +311,8 @@ class ZeroKnowledgePaddingTest {
   /** A verifier given the prover's circuits checks they are the key's, of the right kinds, and verifies both kinds. */
   @Test
   void aVerifierTakesOnlyTheKeysCircuits() throws Exception {
-    QuantizedModel m = resnet8();
-    int[] input = cifarInput(m);
+    QuantizedModel m = ResNet8.model();
+    int[] input = ResNet8.inputs(m, 1).getFirst();
     CommittedModel cm = ModelProver.commit(m);
     int[] expected = new IntegerEngine(m).trace(input).tensor(cm.circuit().outputTensor());
     ModelVerifier shared = new ModelVerifier(cm.vk(), cm.circuit(false), cm.circuit(true));

@@ -7,18 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.zkaudit.data.Cifar10;
 import io.zkaudit.field.Ext2;
-import io.zkaudit.data.InputEncoder;
-import io.zkaudit.data.PixelRange;
 import io.zkaudit.engine.IntegerEngine;
 import io.zkaudit.inference.ModelProof;
 import io.zkaudit.inference.ModelVerifier;
 import io.zkaudit.model.QuantizedModel;
 import io.zkaudit.model.TensorSpec;
 import io.zkaudit.proof.InvalidProofException;
-import io.zkaudit.tflite.TfliteImporter;
-import io.zkaudit.testutil.Shared;
+import io.zkaudit.testutil.ResNet8;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -40,10 +36,8 @@ class ZeroKnowledgeProofTest {
 
   @BeforeAll
   void setUp() throws Exception {
-    model = TfliteImporter.loadQuantized(Shared.require("models/resnet8_cifar10_int8.tflite"));
-    TensorSpec in = model.input();
-    InputEncoder enc = new InputEncoder(in.shapeArray(), 1.0, PixelRange.of(in));
-    input = enc.quantized(Cifar10.testSet(Shared.require("data/cifar10/test_batch.bin"), 1).getFirst().image(), in);
+    model = ResNet8.model();
+    input = ResNet8.inputs(model, 1).getFirst();
     committed = ModelProver.commit(model);
   }
 
