@@ -32,6 +32,16 @@ class RetrievalCommandsTest {
   @TempDir Path tmp;
 
   /** The indexes of the first n stratified CIFAR-10 test images that the integer engine puts in class k. */
+  /** The class the engine gives the first of n items, so that a query for it has at least one match. */
+  private static int classOfFirstItem(Path model, int n) throws Exception {
+    for (int c = 0; c < 10; c++) {
+      if (engineMatches(model, n, c).contains(0)) {
+        return c;
+      }
+    }
+    throw new AssertionError("the first item has no class");
+  }
+
   private static List<Integer> engineMatches(Path model, int n, int k) throws Exception {
     QuantizedModel q = TfliteImporter.loadQuantized(model);
     InputEncoder enc = new InputEncoder(q.input().shapeArray(), 1.0, PixelRange.of(q.input()));
@@ -57,11 +67,7 @@ class RetrievalCommandsTest {
     try {
       awaitItemSets(port);
       String key = tmp.resolve("buyer.key").toString();
-      // The class the engine gives the first item, so that there is at least one match.
-      int k = -1;
-      for (int c = 0; c < 10 && k < 0; c++) {
-        if (engineMatches(model, 4, c).contains(0)) k = c;
-      }
+      int k = classOfFirstItem(model, 4);
       Run r = run("buyer", "retrieve", "--port", String.valueOf(port), "--class", String.valueOf(k), "--key", key);
       assertEquals(0, r.code(), r.out() + r.err());
       List<Integer> expected = engineMatches(model, 4, k);
@@ -103,10 +109,7 @@ class RetrievalCommandsTest {
     try {
       awaitItemSets(port);
       String key = tmp.resolve("buyer.key").toString();
-      int k = -1;
-      for (int c = 0; c < 10 && k < 0; c++) {
-        if (engineMatches(model, 3, c).contains(0)) k = c;
-      }
+      int k = classOfFirstItem(model, 3);
       Run r = run("buyer", "retrieve", "--port", String.valueOf(port), "--class", String.valueOf(k), "--key", key);
       assertEquals(0, r.code(), r.out() + r.err());
       List<Integer> expected = engineMatches(model, 3, k);
