@@ -26,9 +26,24 @@ public final class InferenceStatement {
   public static final String DOMAIN = "zkaudit/inference/v1";
   public static final int RANGE_BITS = 16;
 
-  /** Commitment parameters: rate 1/4, ~100 bits under the Reed-Solomon proximity conjecture; see docs/pcs.md. */
+  /**
+   * Parameters of the openings of per-proof commitments (the witness bins, the weight and input
+   * shadows' fresh halves): rate 1/4; docs/pcs.md states their provable level.
+   */
   public static PcsParams pcsParams() {
     return PcsParams.conjectured100();
+  }
+
+  /**
+   * Parameters of every opening of a long-lived commitment: the weight commitment (through its
+   * shadow link), a private input's commitment, and any proof about a verifying key itself (its
+   * range proof, a rotation link). A long-lived commitment is opened in many proofs, so a seller can
+   * commit a word that mixes two codewords and grind until the queries land on the one it wants;
+   * only the unique-decoding analysis (no conjecture) bounds that: 124 queries, >= 100 bits.
+   * Same rate, arity and final size as {@link #pcsParams()}, so the commitment itself is unchanged.
+   */
+  public static PcsParams longLivedPcsParams() {
+    return PcsParams.provable100();
   }
 
   /**
