@@ -30,7 +30,7 @@ final class CommitCommand implements Callable<Integer> {
     System.out.printf("  verifying key written to %s (%d bytes)%n", out, Files.size(out));
     System.out.printf("  the commitment hides the weights for about %,d zero-knowledge proofs (%s); commit again"
         + " under a new hiding key after that (docs/zero-knowledge.md)%n",
-        cm.layout().hiddenProofs(io.zkaudit.inference.InferenceStatement.pcsParams()), HidingKeys.location());
+        cm.layout().hiddenProofs(io.zkaudit.inference.InferenceStatement.longLivedPcsParams()), HidingKeys.location());
     return Main.EXIT_OK;
   }
 }

@@ -364,7 +364,7 @@ public final class Seller {
    * every 10% more: the seller should commit again under a new hiding key.
    */
   private void spendHidingBudget(CommittedModel model) {
-    long budget = model.layout().hiddenProofs(io.zkaudit.inference.InferenceStatement.pcsParams());
+    long budget = model.layout().hiddenProofs(io.zkaudit.inference.InferenceStatement.longLivedPcsParams());
     long used = store.countProof(model.vk().digest().bytes());
     long step = Math.max(1, budget / 10);
     if (used >= budget && (used - budget) % step == 0) {
