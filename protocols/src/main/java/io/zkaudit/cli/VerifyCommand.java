@@ -101,6 +101,10 @@ final class VerifyCommand implements Callable<Integer> {
         ? "  about the private input committed in " + inputCommitment.getFileName() + " (" + committed.digest().hex()
             + "), which the proof does not reveal"
         : "  about input " + input.getFileName());
+    ModelVerifier.Soundness s = verifier.soundness(zeroKnowledge);
+    System.out.printf(Locale.ROOT, "  soundness, provable (no conjecture): the weights%s bound at %.1f bits; the proof as a"
+        + " whole %.1f bits, set by its per-proof openings (docs/pcs.md)%n", committed != null ? " and the input" : "",
+        s.longLivedBits(), s.proofBits());
     ProofInputs.printTopK(output, outSpec, names, top);
     return Main.EXIT_OK;
   }

@@ -65,6 +65,8 @@ class ProofCommandsTest {
     assertEquals(0, v.code(), v.out() + v.err());
     assertTrue(v.out().startsWith("valid proof"), v.out());
     assertTrue(v.out().contains("cat"), v.out());
+    // The provable figures, stated apart: no conjectured level (docs/pcs.md).
+    assertTrue(v.out().contains("the weights bound at 100.1 bits; the proof as a whole 44.5 bits"), v.out());
     // Issue 13: a proof verified without its input says nothing about which input it is about.
     assertOneLine(run("verify", "--vk", vk.toString(), "--proof", proof.toString()), "verified against its input");
     assertTrue(v.out().contains("zero-knowledge proof"), v.out());

@@ -152,6 +152,30 @@ public final class ModelVerifier {
     return s;
   }
 
+  /**
+   * Provable soundness in bits (-log2 of the worst round-by-round error, unique-decoding analysis of
+   * every opening, no conjecture; docs/pcs.md, "Which parameters"), graded at the most claims an
+   * opening may carry.
+   *
+   * @param longLivedBits what binds the long-lived commitments a proof opens: which weights (and
+   *     which private input) the proof is about
+   * @param proofBits the whole proof, bounded by its per-proof witness openings
+   */
+  public record Soundness(double longLivedBits, double proofBits) {}
+
+  /** The provable soundness of this model's proofs, with or without zero knowledge. */
+  public Soundness soundness(boolean zeroKnowledge) throws InvalidProofException {
+    ColumnBins bins = shape(zeroKnowledge).bins();
+    int claims = io.zkaudit.pcs.PcsParams.MAX_CLAIMS;
+    double longLived = InferenceStatement.longLivedPcsParams()
+        .security(zeroKnowledge ? shadowLayout.numVars() : weightLayout.numVars(), claims).provable();
+    double proof = longLived;
+    for (int b = 0; b < bins.bins(); b++) {
+      proof = Math.min(proof, InferenceStatement.pcsParams().security(bins.layout(b).numVars(), claims).provable());
+    }
+    return new Soundness(longLived, proof);
+  }
+
   /** SHA-256 of the input values as little-endian int32: what a proof records of its input. */
   public static Digest32 inputHash(int[] input) {
     ByteBuffer b = ByteBuffer.allocate(4 * input.length).order(ByteOrder.LITTLE_ENDIAN);

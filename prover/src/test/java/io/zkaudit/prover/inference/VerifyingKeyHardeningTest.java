@@ -17,6 +17,8 @@ import java.lang.reflect.RecordComponent;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Issue 13, part 4: a verifying key is the seller's word, read by buyers from a registry; a
@@ -47,6 +49,7 @@ class VerifyingKeyHardeningTest {
    * the first check into the altered description.
    */
   @Test
+  @Timeout(value = 10, unit = TimeUnit.MINUTES) // a hostile key must not hang its verifier (it did: an int32 ADD operand)
   void everyAlteredByteIsRefusedOrMakesAnotherKeyThatRejectsTheProof() throws Exception {
     Digest32 original = committed.vk().digest();
     int refusedAtDecode = 0;
