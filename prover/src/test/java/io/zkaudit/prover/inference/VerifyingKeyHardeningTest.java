@@ -13,7 +13,6 @@ import io.zkaudit.inference.VerifyingKey;
 import io.zkaudit.model.QuantizedModel;
 import io.zkaudit.proof.InvalidProofException;
 import io.zkaudit.testutil.ResNet8;
-import java.lang.reflect.RecordComponent;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -113,19 +112,15 @@ class VerifyingKeyHardeningTest {
     assertEquals(new Digest32(io.zkaudit.hash.Sha256.hash(vkBytes)), decoded.digest());
   }
 
-  /** The proof with its model field set to another digest (a cheating seller's rename). */
-  static ModelProof renamed(ModelProof p, Digest32 model) {
-    try {
-      RecordComponent[] cs = ModelProof.class.getRecordComponents();
-      Object[] args = new Object[cs.length];
-      Class<?>[] types = new Class<?>[cs.length];
-      for (int i = 0; i < cs.length; i++) {
-        types[i] = cs[i].getType();
-        args[i] = cs[i].getName().equals("model") ? model : cs[i].getAccessor().invoke(p);
-      }
-      return ModelProof.class.getDeclaredConstructor(types).newInstance(args);
-    } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException(e);
-    }
+  /**
+   * The proof with its model digest set to another (a cheating seller's rename), in the encoding:
+   * magic (4), version (4) and flags (1) come first, then the 32-byte digest.
+   */
+  static ModelProof renamed(ModelProof p, Digest32 model) throws InvalidProofException {
+    byte[] bytes = p.encode();
+    System.arraycopy(model.bytes(), 0, bytes, 9, 32);
+    ModelProof renamed = ModelProof.decode(bytes);
+    assertEquals(model, renamed.model());
+    return renamed;
   }
 }
