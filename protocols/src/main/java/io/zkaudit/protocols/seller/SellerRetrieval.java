@@ -301,7 +301,7 @@ public final class SellerRetrieval {
         return new Valid(set, model);
       }
       long now = seller.config().clock().millis();
-      if (Math.abs(now - q.getRequestedAtMillis()) > seller.config().clockSkew().toMillis()) {
+      if (!Freshness.fresh(now, q.getRequestedAtMillis(), seller.config().clockSkew())) {
         throw RequestRejected.invalid("requested_at_millis: more than " + seller.config().clockSkew().toSeconds()
             + " s from the seller's clock (a stale or replayed request)");
       }
