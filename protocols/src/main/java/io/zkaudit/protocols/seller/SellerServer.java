@@ -90,7 +90,7 @@ public final class SellerServer implements AutoCloseable {
     SellerStore store = SellerStore.open(config.jdbcUrl());
     AuditStore auditStore;
     try {
-      //BINDSELLER
+      store.bindSeller(key.publicKeyBytes().toByteArray(), () -> config.clock().millis());
       auditStore = AuditStore.open(config.jdbcUrl());
     } catch (StoreException e) {
       store.close();
