@@ -16,10 +16,10 @@ final class AdmissionOptions {
   @Option(names = "--max-queued-proofs-per-buyer", description = "of those, per buyer key (default: 4)")
   Integer queuedPerBuyer;
 
-  @Option(names = "--requests-per-minute", description = "signed requests per buyer key and minute (default: 120)")
+  @Option(names = "--requests-per-minute", description = "signed requests per buyer key and minute (default: 600)")
   Integer perMinute;
 
-  @Option(names = "--request-burst", description = "signed requests a buyer key may send at once (default: 30)")
+  @Option(names = "--request-burst", description = "signed requests a buyer key may send at once (default: 60)")
   Integer burst;
 
   @Option(names = "--answers-per-hour", description = "answers per buyer key and hour (default: 600)")

@@ -31,11 +31,13 @@ public record AdmissionLimits(int maxInFlightCalls, int queuedAnswerProofs, int 
 
   /**
    * Sized for a ResNet-class model proven in about a second on a few cores: 16 queued predict
-   * proofs is a quarter of a minute's wait at most; 20,000 audit samples a day is one audit of
-   * the size the seed paper needs (14,979 samples) per buyer per day.
+   * proofs is a quarter of a minute's wait at most; 10 signed requests a second (60 at once) is
+   * more than an interactive buyer sends; 600 answers an hour covers a 366-answer contest (the
+   * paper's 1% tamper bound); 20,000 audit samples a day is one audit of the size the seed paper
+   * needs (14,979 samples) per buyer per day.
    */
   public static AdmissionLimits defaults() {
-    return new AdmissionLimits(512, 16, 4, 120, 30, 600, 20_000);
+    return new AdmissionLimits(512, 16, 4, 600, 60, 600, 20_000);
   }
 
   /** No practical limit on rates (tests that make many requests quickly), the queue bounds kept. */
