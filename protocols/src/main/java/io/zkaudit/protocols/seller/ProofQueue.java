@@ -5,6 +5,7 @@ import io.grpc.Context;
 import io.grpc.Status;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.concurrent.CompletableFuture;
@@ -204,10 +205,10 @@ final class ProofQueue implements AutoCloseable {
   /** Refuses new proofs and fails the waiting ones (UNAVAILABLE); a proof under way finishes. */
   @Override
   public void close() {
-    java.util.List<Job> failed;
+    List<Job> failed;
     synchronized (this) {
       closed = true;
-      failed = java.util.List.copyOf(queue);
+      failed = List.copyOf(queue);
       queue.clear();
       notifyAll();
     }

@@ -73,8 +73,9 @@ public final class SellerStore implements AutoCloseable {
     if (acknowledged.isPresent() && acknowledged.get() > state) {
       throw new StoreException("the seller database is at state " + state + " but the seller acknowledged state "
           + acknowledged.get() + " (" + mark.file() + "): the database file lost committed writes (overwritten,"
-          + " truncated or restored from an older copy). Refusing to start on old state: restore the latest copy of"
-          + " the database (docs/operations.md)", null);
+          + " truncated or restored from an older copy). Refusing to start on old state: restore a copy at that state,"
+          + " or, accepting that answers given since cannot be proven, delete " + mark.file() + " (docs/operations.md)",
+          null);
     }
     mark.reset(state);
   }
