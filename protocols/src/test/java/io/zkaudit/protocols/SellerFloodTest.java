@@ -91,8 +91,11 @@ class SellerFloodTest {
               .predict(signed(model, flooders.get(i % flooders.size()), Resnet8.input(100 + i))));
         }
         Thread.sleep(200);
-        // The contest, sent into the flood: its proofs go first.
-        ContestRequest contest = f.buyer.contestRequest(held);
+        // The contest, sent into the flood: its proofs go first. Built here, signed by the buyer's key.
+        ContestRequest.Builder cb = ContestRequest.newBuilder().setContestId("flood-contest")
+            .setRequestedAtMillis(System.currentTimeMillis());
+        held.forEach(a -> cb.addAnswerIds(a.getStatement().getAnswerId()));
+        ContestRequest contest = cb.setBuyerSignature(honestKey.sign(Statements.contest(cb.build()))).build();
         long contestSent = System.nanoTime();
         ContestResponse proven = PredictionGrpc.newBlockingStub(ch).withDeadlineAfter(150, TimeUnit.SECONDS)
             .contest(contest);
