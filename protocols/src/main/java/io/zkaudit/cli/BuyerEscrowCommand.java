@@ -162,8 +162,17 @@ final class BuyerEscrowCommand implements Runnable {
             return Main.EXIT_OK;
           }
           case OPEN -> {
-            if (!onChain.chainTime().isAfter(c.proofDeadline())) {
-              out.printf("contest %d: open; the seller has until %s to prove it%n", contestId, c.proofDeadline());
+            java.time.Instant chainNow = onChain.chainTime();
+            if (!chainNow.isAfter(c.proofDeadline())) {
+              // The escrow judges by block time, which stands still until a block is mined: past the
+              // deadline by the clock is not yet past it on-chain, and "has until" a past time misleads.
+              if (java.time.Instant.now().isAfter(c.proofDeadline())) {
+                out.printf("contest %d: open; its proof deadline %s has passed, but the chain's latest block (%s) is"
+                    + " not after it yet: run settle again once a later block is mined%n", contestId, c.proofDeadline(),
+                    chainNow);
+              } else {
+                out.printf("contest %d: open; the seller has until %s to prove it%n", contestId, c.proofDeadline());
+              }
               return Main.EXIT_OK;
             }
             onChain.slash(contestId);

@@ -86,6 +86,8 @@ final class SellerCommand implements Runnable {
 
     @picocli.CommandLine.Mixin SellerNetworkOptions network;
 
+    @picocli.CommandLine.Mixin AdmissionOptions admission;
+
     @Override
     public Integer call() throws Exception {
       if (port < 0 || port > 65535) {
@@ -107,6 +109,7 @@ final class SellerCommand implements Runnable {
       // that Netty reports as a warning with a stack trace: expected, and not the seller's problem.
       NETTY_LOG.setLevel(java.util.logging.Level.SEVERE);
       PrintWriter out = spec.commandLine().getOut();
+      boolean newKey = !java.nio.file.Files.exists(keyFile);
       PartyKey key = KeyFiles.loadOrCreate(keyFile);
       CommittedModel committed = ProverModels.commit(model);
       String url = db != null ? db : SellerStore.h2FileUrl(Path.of("zkaudit-seller", "seller"));
@@ -116,7 +119,7 @@ final class SellerCommand implements Runnable {
       }
       SellerServer server;
       ModelEntry entry;
-      SellerServer.Options options = network.options(out);
+      SellerServer.Options options = network.options(out).withAdmission(admission.limits());
       try {
         AuditService.Policy d = AuditService.Policy.defaults();
         server = SellerServer.start(key, SellerConfig.defaults(url, port).withHost(host), AnswerProver.HONEST, options,
@@ -137,6 +140,8 @@ final class SellerCommand implements Runnable {
         // Audits a previous run left half proven carry on, whether or not their buyers come back.
         server.audits().resumeInBackground();
         out.printf("seller %s listening on %s:%d%n", HexFormat.of().formatHex(key.publicKey()), host, server.port());
+        // Where the key is, in full: a relative --key resolves against the working directory.
+        out.printf("seller key %s%s%n", keyFile.toAbsolutePath(), newKey ? " (created now)" : "");
         out.printf("model %s (%s) registered in %s%n", HexFormat.of().formatHex(entry.getModelId().toByteArray()),
             entry.getName(), url);
         out.printf("its commitment hides the weights for about %,d zero-knowledge proofs, %,d made so far (hiding key"

@@ -139,6 +139,10 @@ class AuditValidationTest {
           .setSampleHashes(1, ByteString.copyFrom(new byte[32])).build(), p.buyer())));
       assertRefused(Status.Code.INVALID_ARGUMENT, "label_offset", () -> stub.open(resign(c.toBuilder().setLabelOffset(10)
           .build(), p.buyer())));
+      assertRefused(Status.Code.INVALID_ARGUMENT, "label_offset", () -> stub.open(resign(c.toBuilder().setLabelOffset(-1)
+          .build(), p.buyer())));
+      assertRefused(Status.Code.INVALID_ARGUMENT, "sample_count", () -> stub.open(resign(c.toBuilder()
+          .setSampleCount(Integer.MIN_VALUE).build(), p.buyer())));
       assertRefused(Status.Code.PERMISSION_DENIED, "buyer_signature", () -> stub.open(c.toBuilder().clearBuyerSignature().build()));
       assertRefused(Status.Code.PERMISSION_DENIED, "buyer_signature", () -> stub.open(c.toBuilder().setSampleCount(2)
           .setLabelOffset(1).build()));
@@ -151,6 +155,11 @@ class AuditValidationTest {
       assertRefused(Status.Code.INVALID_ARGUMENT, "samples[1].index", () -> stub.reveal(good.clone().addSamples(s).build()));
       assertRefused(Status.Code.INVALID_ARGUMENT, "samples[0].index", () -> stub.reveal(good.clone()
           .setSamples(0, s.toBuilder().setIndex(7)).build()));
+      // uint32 fields at 2^31 and above: Java reads them as negative ints; refused, not an INTERNAL error.
+      assertRefused(Status.Code.INVALID_ARGUMENT, "samples[0].index", () -> stub.reveal(good.clone()
+          .setSamples(0, s.toBuilder().setIndex(Integer.MIN_VALUE)).build()));
+      assertRefused(Status.Code.INVALID_ARGUMENT, "samples[0].label", () -> stub.reveal(good.clone()
+          .setSamples(0, s.toBuilder().setLabel(-1)).build()));
       assertRefused(Status.Code.INVALID_ARGUMENT, "samples[0].salt", () -> stub.reveal(good.clone()
           .setSamples(0, s.toBuilder().setSalt(ByteString.copyFrom(new byte[3]))).build()));
       assertRefused(Status.Code.INVALID_ARGUMENT, "samples[0].input", () -> stub.reveal(good.clone()
@@ -166,6 +175,8 @@ class AuditValidationTest {
       assertRefused(Status.Code.FAILED_PRECONDITION, "TERMS_SIGNED", () -> stub.prove(f.client.access(id, 0)).hasNext());
       f.client.reveal(opened);
       assertRefused(Status.Code.INVALID_ARGUMENT, "from_index", () -> stub.prove(f.client.access(id, 2)).hasNext());
+      assertRefused(Status.Code.INVALID_ARGUMENT, "from_index", () -> stub.prove(f.client.access(id, Integer.MIN_VALUE))
+          .hasNext());
       // Settling before the proofs, and with no verdict.
       ResultStatement r = ResultStatement.newBuilder().setAuditId(id)
           .setTermsHash(ByteString.copyFrom(AuditStatements.hash(AuditStatements.terms(opened.getTerms()))))

@@ -130,9 +130,91 @@ class SellerValidationTest {
             .setBuyerSignature(wrong.sign(Statements.contest(c.setRequestedAtMillis(System.currentTimeMillis() - 3_600_000).build())))
             .build();
         assertRefused(Status.Code.INVALID_ARGUMENT, "requested_at_millis", () -> prediction.contest(stale));
+        // Long.MIN_VALUE + now: now minus it overflows, and Math.abs of the wrapped difference passed as fresh.
+        long wrapping = Long.MIN_VALUE + System.currentTimeMillis();
+        ContestRequest.Builder w = c.clone().setContestId("c2").setRequestedAtMillis(wrapping);
+        assertRefused(Status.Code.INVALID_ARGUMENT, "requested_at_millis", () -> prediction.contest(
+            w.setBuyerSignature(buyerKey.sign(Statements.contest(w.clearBuyerSignature().build()))).build()));
+        PredictRequest.Builder wp = good.toBuilder().setRequestedAtMillis(wrapping).setNonce("wrapping-time-0001");
+        assertRefused(Status.Code.INVALID_ARGUMENT, "requested_at_millis", () -> prediction.predictSigned(
+            wp.setBuyerSignature(buyerKey.sign(Statements.predict(wp.clearBuyerSignature().build()))).build()));
+        // An answer id of any length is refused by its form, and not echoed back.
+        String junk = "x".repeat(10_000);
+        ContestRequest.Builder j = c.clone().setContestId("c3").setAnswerIds(0, junk)
+            .setRequestedAtMillis(System.currentTimeMillis());
+        StatusRuntimeException refused = assertThrows(StatusRuntimeException.class, () -> prediction.contest(
+            j.setBuyerSignature(buyerKey.sign(Statements.contest(j.clearBuyerSignature().build()))).build()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, refused.getStatus().getCode());
+        assertTrue(refused.getStatus().getDescription().length() < 200, refused.getStatus().getDescription());
       } finally {
         ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       }
+    }
+  }
+
+  /** A marshaller that sends bytes as they are: a request no protobuf parser accepts. */
+  private static final io.grpc.MethodDescriptor.Marshaller<byte[]> RAW = new io.grpc.MethodDescriptor.Marshaller<>() {
+    @Override
+    public java.io.InputStream stream(byte[] value) {
+      return new java.io.ByteArrayInputStream(value);
+    }
+
+    @Override
+    public byte[] parse(java.io.InputStream stream) {
+      try {
+        return stream.readAllBytes();
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+  };
+
+  @Test
+  void malformedMessagesAreRefusedWithoutAStackTraceEach() throws Exception {
+    var logged = new java.util.concurrent.atomic.AtomicLong();
+    java.util.logging.Handler capture = new java.util.logging.Handler() {
+      @Override
+      public void publish(java.util.logging.LogRecord r) {
+        StringBuilder b = new StringBuilder(String.valueOf(r.getMessage()));
+        for (Throwable t = r.getThrown(); t != null; t = t.getCause()) {
+          for (StackTraceElement e : t.getStackTrace()) {
+            b.append(e).append('\n');
+          }
+        }
+        logged.addAndGet(b.length());
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+    root.addHandler(capture);
+    try (SellerFixture f = SellerFixture.start(tmp, AnswerProver.HONEST)) {
+      ManagedChannel ch = channel(f.server.port());
+      try {
+        var method = io.grpc.MethodDescriptor.newBuilder(RAW, RAW).setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+            .setFullMethodName(PredictionGrpc.getPredictSignedMethod().getFullMethodName()).build();
+        java.util.Random random = new java.util.Random(20);
+        int calls = 40;
+        for (int i = 0; i < calls; i++) {
+          byte[] junk = new byte[64];
+          random.nextBytes(junk);
+          junk[0] = (byte) 0xff; // an invalid field tag: never a valid protobuf message
+          StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> io.grpc.stub.ClientCalls
+              .blockingUnaryCall(ch, method, io.grpc.CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), junk));
+          assertTrue(e.getStatus().getCode() == Status.Code.INVALID_ARGUMENT
+              || e.getStatus().getCode() == Status.Code.INTERNAL, e.getStatus().toString());
+        }
+        // Today: a 2.4 KB stack trace per call (4.75 MB of log in 7.7 s under a flood).
+        assertTrue(logged.get() < calls * 200L, "logged " + logged.get() + " characters for " + calls + " malformed calls");
+      } finally {
+        ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
+    } finally {
+      root.removeHandler(capture);
     }
   }
 }

@@ -83,8 +83,10 @@ final class AuditProving {
     AuditRecord a = requests.owned(access);
     requireState(a, "prove", AuditRecord.State.REVEALED, AuditRecord.State.PROVING, AuditRecord.State.PROVEN,
         AuditRecord.State.SETTLED);
-    if (access.getFromIndex() >= a.sampleCount()) {
-      throw RequestRejected.invalid("from_index: below " + a.sampleCount() + ", not " + access.getFromIndex());
+    // uint32: read unsigned, or an index of 2^31 or more would pass as negative.
+    if (Integer.toUnsignedLong(access.getFromIndex()) >= a.sampleCount()) {
+      throw RequestRejected.invalid("from_index: below " + a.sampleCount() + ", not "
+          + Integer.toUnsignedString(access.getFromIndex()));
     }
     proveFrom(a, access.getFromIndex(), sink, cancelled);
   }
@@ -111,7 +113,7 @@ final class AuditProving {
           if (!s.proven()) {
             ModelProof p;
             try {
-              p = seller.proveOne(m, s.input());
+              p = seller.proveAuditSample(m, s.input(), a.terms().deadline());
             } catch (ProverException e) {
               throw new RequestRejected(Status.Code.INTERNAL, "the seller cannot prove sample " + i + ": " + e.getMessage());
             }

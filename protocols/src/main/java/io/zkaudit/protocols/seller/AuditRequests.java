@@ -39,7 +39,7 @@ final class AuditRequests {
    */
   void requireFresh(String field, long requestedAtMillis, String what) {
     long now = seller.config().clock().millis();
-    if (Math.abs(now - requestedAtMillis) > seller.config().clockSkew().toMillis()) {
+    if (!Freshness.fresh(now, requestedAtMillis, seller.config().clockSkew())) {
       throw RequestRejected.invalid(field + ": more than " + seller.config().clockSkew().toSeconds()
           + " s from the seller's clock (a stale or replayed " + what + ")");
     }

@@ -62,7 +62,9 @@ final class AuditSettlement {
       if (a.terms() == null || !Arrays.equals(s.getTermsHash().toByteArray(), views.termsHash(a))) {
         throw RequestRejected.invalid("statement.terms_hash: not the hash of audit " + a.auditId() + "'s terms");
       }
-      if (s.getSamples() != a.sampleCount() || s.getVerified() > a.sampleCount() || s.getCorrect() > s.getVerified()) {
+      // uint32 counts, compared unsigned: a count of 2^31 or more must not pass as negative.
+      if (s.getSamples() != a.sampleCount() || Integer.compareUnsigned(s.getVerified(), a.sampleCount()) > 0
+          || Integer.compareUnsigned(s.getCorrect(), s.getVerified()) > 0) {
         throw RequestRejected.invalid("statement.samples: " + a.sampleCount() + " samples, of which verified and correct");
       }
       if (a.result() != null) {

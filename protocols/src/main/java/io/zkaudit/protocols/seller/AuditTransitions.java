@@ -65,10 +65,12 @@ final class AuditTransitions {
     seller.model(c.getModelId());
     CommittedModel m = seller.loadedModel(c.getModelId());
     claim(c.getModelId());
-    int n = c.getSampleCount();
-    if (n < 1 || n > policy.maxSamples()) {
-      throw RequestRejected.invalid("sample_count: 1 to " + policy.maxSamples() + " samples, not " + n);
+    // uint32 fields arrive as Java ints: read them unsigned, or 2^31 and above look negative.
+    long count = Integer.toUnsignedLong(c.getSampleCount());
+    if (count < 1 || count > policy.maxSamples()) {
+      throw RequestRejected.invalid("sample_count: 1 to " + policy.maxSamples() + " samples, not " + count);
     }
+    int n = (int) count;
     if (c.getSampleHashesCount() != n) {
       throw RequestRejected.invalid("sample_hashes: one per sample (" + n + "), not " + c.getSampleHashesCount());
     }
@@ -82,8 +84,9 @@ final class AuditTransitions {
       throw RequestRejected.invalid("test_set_hash: not the hash of sample_count and sample_hashes");
     }
     int classes = outputSpec(m).size();
-    if (c.getLabelOffset() >= classes) {
-      throw RequestRejected.invalid("label_offset: below the model's " + classes + " outputs, not " + c.getLabelOffset());
+    if (Integer.toUnsignedLong(c.getLabelOffset()) >= classes) {
+      throw RequestRejected.invalid("label_offset: below the model's " + classes + " outputs, not "
+          + Integer.toUnsignedString(c.getLabelOffset()));
     }
     if (!c.hasBuyerSignature() || !PartyKey.verify(c.getBuyerSignature(), AuditStatements.commitment(c))) {
       throw RequestRejected.denied("buyer_signature: missing or not over this commitment");
@@ -101,6 +104,11 @@ final class AuditTransitions {
         return e;
       }
       requests.requireFresh("requested_at_millis", c.getRequestedAtMillis(), "commitment");
+      // A new audit (not a retry): every sample is a proof the seller owes by the deadline, so the
+      // buyer key's daily audit quota pays for them now, before anything is stored.
+      ByteString buyerKey = c.getBuyerSignature().getPublicKey();
+      seller.quotas().request(buyerKey);
+      seller.quotas().auditSamples(buyerKey, n);
       AuditRecord a = new AuditRecord(c.getAuditId(), c.getModelId().toByteArray(), buyer, AuditRecord.State.COMMITTED,
           n, c.getTestSetHash().toByteArray(), c.getLabelOffset(), c.getRequestedAtMillis(),
           c.getBuyerSignature().getRs().toByteArray(), null, null);
@@ -154,8 +162,9 @@ final class AuditTransitions {
       for (int k = 0; k < n; k++) {
         RevealedSample s = r.getSamples(k);
         String f = "samples[" + k + "]";
-        if (s.getIndex() >= a.sampleCount() || !seen.add(s.getIndex())) {
-          throw RequestRejected.invalid(f + ".index: each index below " + a.sampleCount() + " once, not " + s.getIndex());
+        if (Integer.toUnsignedLong(s.getIndex()) >= a.sampleCount() || !seen.add(s.getIndex())) {
+          throw RequestRejected.invalid(f + ".index: each index below " + a.sampleCount() + " once, not "
+              + Integer.toUnsignedString(s.getIndex()));
         }
         requireLength(f + ".salt", s.getSalt(), AuditStatements.SALT_BYTES);
         if (s.getInputCount() != in.size()) {
@@ -168,8 +177,9 @@ final class AuditTransitions {
                 + in.type().max() + "]");
           }
         }
-        if (s.getLabel() + a.labelOffset() >= classes) {
-          throw RequestRejected.invalid(f + ".label: below " + (classes - a.labelOffset()) + " classes, not " + s.getLabel());
+        if (Integer.toUnsignedLong(s.getLabel()) + a.labelOffset() >= classes) {
+          throw RequestRejected.invalid(f + ".label: below " + (classes - a.labelOffset()) + " classes, not "
+              + Integer.toUnsignedString(s.getLabel()));
         }
         byte[] h = AuditStatements.sampleHash(s.getIndex(), s.getSalt().toByteArray(), Statements.tensorHash(x), s.getLabel());
         if (!Arrays.equals(h, stored.get(s.getIndex()).sampleHash())) {

@@ -39,16 +39,20 @@ public final class Seller {
   static final int MAX_METRICS = 32;
   private static final Pattern CONTEST_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
   private static final Pattern NONCE = Pattern.compile("[A-Za-z0-9_-]{16,64}");
+  /** The answer ids this seller gives: UUIDs (see answer()). */
+  private static final Pattern ANSWER_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
   private final PartyKey key;
   private final SellerStore store;
   private final SellerConfig config;
   private final AnswerProver prover;
   /**
-   * One proof at a time: a proof takes all cores and, for MobileNet, 7 GB of heap, so concurrent
-   * requests queue here instead of exhausting the seller's memory.
+   * One proof at a time (a proof takes all cores and, for MobileNet, 7 GB of heap), owed proofs
+   * first, predict proofs bounded: see ProofQueue.
    */
-  private final java.util.concurrent.Semaphore proofSlot = new java.util.concurrent.Semaphore(1, true);
+  private final ProofQueue proofs;
+  /** Per-buyer-key rates and quotas, charged once a request's signature verified. */
+  private final BuyerQuotas quotas;
   /** The models whose weights this process holds, by model id: only these can be proven. */
   private final Map<Digest32, CommittedModel> loaded = new ConcurrentHashMap<>();
   /** Set when the seller is on a chain: registrations mirrored, orders co-signed, contests watched. */
@@ -58,10 +62,30 @@ public final class Seller {
   private volatile java.util.function.Consumer<String> events = e -> {};
 
   public Seller(PartyKey key, SellerStore store, SellerConfig config, AnswerProver prover) {
+    this(key, store, config, prover, AdmissionLimits.defaults());
+  }
+
+  public Seller(PartyKey key, SellerStore store, SellerConfig config, AnswerProver prover, AdmissionLimits limits) {
     this.key = key;
     this.store = store;
     this.config = config;
     this.prover = prover;
+    this.proofs = new ProofQueue(limits);
+    this.quotas = new BuyerQuotas(limits);
+  }
+
+  BuyerQuotas quotas() {
+    return quotas;
+  }
+
+  /** Proofs waiting for the prover now, and those dropped since start because their callers gave up. */
+  public String queueState() {
+    return proofs.waiting() + " waiting, " + proofs.dropped() + " dropped (callers gone)";
+  }
+
+  /** Stops proving: waiting proofs fail (UNAVAILABLE), the one under way finishes. */
+  void stopProving() {
+    proofs.close();
   }
 
   public SellerStore store() {
@@ -204,7 +228,7 @@ public final class Seller {
     Request q = validate(r);
     ModelProof proof;
     try {
-      proof = proveOne(q.model, q.input);
+      proof = prove(q.model, q.input, ProofQueue.Priority.answer(r.getBuyer()));
     } catch (ProverException e) {
       throw RequestRejected.invalid("input: cannot be proven: " + e.getMessage());
     }
@@ -241,6 +265,12 @@ public final class Seller {
     if (n == 0 || n > config.maxContestAnswers()) {
       throw RequestRejected.invalid("answer_ids: 1 to " + config.maxContestAnswers() + " answers");
     }
+    for (int i = 0; i < n; i++) {
+      // Checked before any lookup, and never echoed: an error message is not a mirror for any bytes a caller sends.
+      if (!ANSWER_ID.matcher(c.getAnswerIds(i)).matches()) {
+        throw RequestRejected.invalid("answer_ids[" + i + "]: not an answer id this seller gives (a UUID)");
+      }
+    }
     Set<String> distinct = new HashSet<>(c.getAnswerIdsList());
     if (distinct.size() != n) {
       throw RequestRejected.invalid("answer_ids: each answer once");
@@ -249,6 +279,9 @@ public final class Seller {
       throw RequestRejected.denied("buyer_signature: missing or not over this request");
     }
     ByteString buyer = c.getBuyerSignature().getPublicKey();
+    // A contest proves only answers this buyer obtained (each charged as an answer then): its size
+    // is capped, and the request itself counted, but its proofs are owed and never refused.
+    quotas.request(buyer);
     var existing = store.contest(c.getContestId());
     if (existing.isPresent()) {
       ContestRecord e = existing.get();
@@ -260,7 +293,7 @@ public final class Seller {
       return prove(e);
     }
     long now = config.clock().millis();
-    if (Math.abs(now - c.getRequestedAtMillis()) > config.clockSkew().toMillis()) {
+    if (!Freshness.fresh(now, c.getRequestedAtMillis(), config.clockSkew())) {
       throw RequestRejected.invalid("requested_at_millis: more than " + config.clockSkew().toSeconds()
           + " s from the seller's clock (a stale or replayed request)");
     }
@@ -284,15 +317,23 @@ public final class Seller {
     }
   }
 
-  /** The proof of a stored answer: the one kept, or a new one (then kept). */
+  /**
+   * The proof of a stored answer: the one kept, or a new one (then kept), as a contest proof due
+   * now (on-chain contests call this: it goes before every proof with a later deadline).
+   */
   byte[] proofFor(String answerId) {
+    return proofFor(answerId, config.clock().millis());
+  }
+
+  /** The proof of a stored answer for a contest due at {@code deadline} (epoch millis). */
+  byte[] proofFor(String answerId, long deadline) {
     StoredAnswer a = store.answer(answerId)
         .orElseThrow(() -> new StoreException("contested answer " + answerId + " is gone", null));
     byte[] proof = a.proof();
     if (proof == null) {
       CommittedModel m = loadedModel(a.signed().getStatement().getModelId());
       try {
-        proof = proveOne(m, a.input()).encode();
+        proof = prove(m, a.input(), ProofQueue.Priority.contest(deadline)).encode();
       } catch (ProverException e) {
         throw new RequestRejected(Status.Code.INTERNAL, "the seller cannot prove answer " + answerId + ": " + e.getMessage());
       }
@@ -314,7 +355,7 @@ public final class Seller {
     ContestResponse.Builder out = ContestResponse.newBuilder().setContestId(contest.contestId())
         .setDeadlineMillis(contest.deadline());
     for (String id : contest.answerIds()) {
-      byte[] proof = proofFor(id);
+      byte[] proof = proofFor(id, contest.deadline());
       StoredAnswer a = store.answer(id).orElseThrow(() -> new StoreException("contested answer " + id + " is gone", null));
       out.addProofs(ProvenAnswer.newBuilder().setAnswer(a.signed()).setProof(ByteString.copyFrom(proof)));
     }
@@ -329,29 +370,28 @@ public final class Seller {
     return out.setProvenAtMillis(provenAt).build();
   }
 
-  /** One proof at a time across every protocol (see proofSlot). */
+  /** A retrieval proof, after every owed and predict proof (see ProofQueue). */
   ModelProof proveOne(CommittedModel model, int[] input) {
-    return proveInSlot(model, () -> prover.prove(model, input));
+    return prove(model, input, ProofQueue.Priority.RETRIEVAL);
   }
 
-  /** A proof about a committed, private input (retrieval over private items), in the same slot. */
+  /** An audit sample's proof, due by the audit's deadline (epoch millis). */
+  ModelProof proveAuditSample(CommittedModel model, int[] input, long deadline) {
+    return prove(model, input, ProofQueue.Priority.audit(deadline));
+  }
+
+  /** A proof about a committed, private input (retrieval over private items), in the same queue. */
   ModelProof proveCommitted(CommittedModel model, io.zkaudit.prover.inference.CommittedInput input) {
-    return proveInSlot(model, () -> prover.proveCommitted(model, input));
+    return inQueue(model, ProofQueue.Priority.RETRIEVAL, () -> prover.proveCommitted(model, input));
   }
 
-  private ModelProof proveInSlot(CommittedModel model, java.util.function.Supplier<ModelProof> prove) {
-    try {
-      proofSlot.acquire();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new RequestRejected(Status.Code.UNAVAILABLE, "the seller is stopping");
-    }
-    ModelProof proof;
-    try {
-      proof = prove.get();
-    } finally {
-      proofSlot.release();
-    }
+  private ModelProof prove(CommittedModel model, int[] input, ProofQueue.Priority priority) {
+    return inQueue(model, priority, () -> prover.prove(model, input));
+  }
+
+  private ModelProof inQueue(CommittedModel model, ProofQueue.Priority priority,
+      java.util.function.Supplier<ModelProof> prove) {
+    ModelProof proof = proofs.run(priority, prove);
     if (proof.zeroKnowledge()) {
       spendHidingBudget(model);
     }
@@ -408,6 +448,10 @@ public final class Seller {
       }
       c.checkOrder(r);
     }
+    // After the signature (nobody spends another buyer's quota), before the nonce (a refused
+    // request may be sent again as it is). Every answer counts: a signed one is a proof owed on demand.
+    quotas.request(r.getBuyer());
+    quotas.answer(r.getBuyer());
     // Last, so that a request refused for another reason can be corrected and sent with the same nonce.
     long now = config.clock().millis();
     if (!store.useNonce(r.getBuyer().toByteArray(), r.getNonce(), r.getRequestedAtMillis(),
@@ -436,7 +480,7 @@ public final class Seller {
       throw RequestRejected.invalid("nonce: 16 to 64 letters, digits, '-' or '_'");
     }
     long now = config.clock().millis();
-    if (Math.abs(now - r.getRequestedAtMillis()) > config.clockSkew().toMillis()) {
+    if (!Freshness.fresh(now, r.getRequestedAtMillis(), config.clockSkew())) {
       throw RequestRejected.invalid("requested_at_millis: more than " + config.clockSkew().toSeconds()
           + " s from the seller's clock (a stale or replayed request)");
     }

@@ -39,7 +39,9 @@ public record SellerConfig(String jdbcUrl, String host, int port, int maxRequest
   }
 
   public static SellerConfig defaults(String jdbcUrl, int port) {
-    return new SellerConfig(jdbcUrl, "localhost", port, DEFAULT_MAX_REQUEST_BYTES, Duration.ofMinutes(10), 1000,
+    // 400 answers per contest: room for the 366 the paper's 1% tamper bound needs, and no more:
+    // each may be a proof the seller must make inside the window.
+    return new SellerConfig(jdbcUrl, "localhost", port, DEFAULT_MAX_REQUEST_BYTES, Duration.ofMinutes(10), 400,
         Duration.ofMinutes(5), Clock.systemUTC());
   }
 }

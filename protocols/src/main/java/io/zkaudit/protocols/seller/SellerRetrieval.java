@@ -279,6 +279,9 @@ public final class SellerRetrieval {
     if (!q.hasBuyerSignature() || !PartyKey.verify(q.getBuyerSignature(), RetrievalStatements.query(q))) {
       throw RequestRejected.denied("buyer_signature: missing or not over this request");
     }
+    // Counted against the buyer key's request rate (after its signature, so nobody spends another's).
+    // Its proofs are made once per item and model and kept, so a query costs at most the set's size once.
+    seller.quotas().request(q.getBuyerSignature().getPublicKey());
     ItemSet set = store.itemSet(q.getItemSetId().toByteArray()).orElseThrow(() -> RequestRejected.notFound(
         "item_set_id: no item set " + HexFormat.of().formatHex(q.getItemSetId().toByteArray()) + " is committed"));
     if (RetrievalStatements.isPrivate(set.getStatement()) && !set.getStatement().getPrivateForModel().equals(entry.getModelId())) {
@@ -301,7 +304,7 @@ public final class SellerRetrieval {
         return new Valid(set, model);
       }
       long now = seller.config().clock().millis();
-      if (Math.abs(now - q.getRequestedAtMillis()) > seller.config().clockSkew().toMillis()) {
+      if (!Freshness.fresh(now, q.getRequestedAtMillis(), seller.config().clockSkew())) {
         throw RequestRejected.invalid("requested_at_millis: more than " + seller.config().clockSkew().toSeconds()
             + " s from the seller's clock (a stale or replayed request)");
       }

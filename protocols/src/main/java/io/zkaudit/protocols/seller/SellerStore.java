@@ -38,16 +38,87 @@ public final class SellerStore implements AutoCloseable {
   }
 
   public static SellerStore open(String jdbcUrl) {
+    Transactions tx;
     try {
+      String url = H2Durability.durableUrl(jdbcUrl);
       // outOfOrder: features add their migrations independently (V3 retrieval reached main after V4
       // chain, V2 audits may come later); each touches only its own tables, so a database already
       // at V4 takes V3 (or V2) late instead of refusing to open.
-      Flyway.configure().dataSource(jdbcUrl, null, null).locations("classpath:db/migration").outOfOrder(true)
+      Flyway.configure().dataSource(url, null, null).locations("classpath:db/migration").outOfOrder(true)
           .load().migrate();
-      return new SellerStore(Transactions.connect(jdbcUrl, "seller database"));
+      tx = Transactions.connect(url, "seller database");
     } catch (SQLException | RuntimeException e) {
       throw new StoreException("cannot open the seller database " + jdbcUrl + ": " + e.getMessage(), e);
     }
+    try {
+      requireLatestState(tx);
+    } catch (RuntimeException e) {
+      tx.close();
+      throw e;
+    }
+    return new SellerStore(tx);
+  }
+
+  /**
+   * Refuses a database behind the state the seller last acknowledged (see StateWatermark): H2
+   * opens a file whose last chunks are overwritten on the last chunk it can read, silently older.
+   */
+  private static void requireLatestState(Transactions tx) {
+    StateWatermark mark = tx.mark();
+    if (mark == null) {
+      return;
+    }
+    long state = tx.state();
+    var acknowledged = mark.read();
+    if (acknowledged.isPresent() && acknowledged.get() > state) {
+      throw new StoreException("the seller database is at state " + state + " but the seller acknowledged state "
+          + acknowledged.get() + " (" + mark.file() + "): the database file lost committed writes (overwritten,"
+          + " truncated or restored from an older copy). Refusing to start on old state: restore a copy at that state,"
+          + " or, accepting that answers given since cannot be proven, delete " + mark.file() + " (docs/operations.md)",
+          null);
+    }
+    mark.reset(state);
+  }
+
+  /**
+   * Records the seller's public key at the first start, and refuses another key later: a seller
+   * started with a new key (a relative key path from another directory) would sign answers that
+   * no buyer of this database's models accepts. A database from before V20 is checked against
+   * the key its registered models were signed with.
+   */
+  public synchronized void bindSeller(byte[] publicKey, java.util.function.LongSupplier clock) {
+    tx.run(() -> {
+      byte[] recorded = null;
+      try (PreparedStatement p = db.prepareStatement("SELECT public_key FROM seller_identity WHERE id = 1");
+          ResultSet r = p.executeQuery()) {
+        if (r.next()) {
+          recorded = r.getBytes(1);
+        }
+      }
+      if (recorded == null) {
+        try (PreparedStatement p = db.prepareStatement("SELECT DISTINCT seller_key FROM models");
+            ResultSet r = p.executeQuery()) {
+          while (r.next() && recorded == null) {
+            if (!java.util.Arrays.equals(r.getBytes(1), publicKey)) {
+              recorded = r.getBytes(1);
+            }
+          }
+        }
+      }
+      if (recorded != null && !java.util.Arrays.equals(recorded, publicKey)) {
+        throw new StoreException("this database belongs to seller key " + java.util.HexFormat.of().formatHex(recorded)
+            + ", not to the key loaded (" + java.util.HexFormat.of().formatHex(publicKey) + "): start with the"
+            + " database's own key file (--key), or with another database (--db)", null);
+      }
+      try (PreparedStatement p = db.prepareStatement(
+          "MERGE INTO seller_identity (id, public_key, recorded_at) KEY (id) VALUES (1, ?, COALESCE("
+              + "(SELECT recorded_at FROM seller_identity WHERE id = 1), ?))")) {
+        p.setBytes(1, publicKey);
+        p.setLong(2, clock.getAsLong());
+        p.executeUpdate();
+      }
+      return null;
+    });
   }
 
   public synchronized void putModel(ModelEntry m) {

@@ -17,10 +17,13 @@ final class Transactions implements AutoCloseable {
 
   private final Connection db;
   private final String what;
+  /** The state mark beside a local H2 file (null for other databases): raised after each write commits. */
+  private final StateWatermark mark;
 
-  private Transactions(Connection db, String what) {
+  private Transactions(Connection db, String what, StateWatermark mark) {
     this.db = db;
     this.what = what;
+    this.mark = mark;
   }
 
   /**
@@ -28,9 +31,16 @@ final class Transactions implements AutoCloseable {
    * database" or "seller database (audits)").
    */
   static Transactions connect(String jdbcUrl, String what) throws SQLException {
-    Connection c = DriverManager.getConnection(jdbcUrl);
-    c.setAutoCommit(false);
-    return new Transactions(c, what);
+    String url = H2Durability.durableUrl(jdbcUrl);
+    Connection c = DriverManager.getConnection(url);
+    try {
+      H2Durability.check(c, url);
+      c.setAutoCommit(false);
+    } catch (SQLException | RuntimeException e) {
+      c.close();
+      throw e;
+    }
+    return new Transactions(c, what, H2Durability.localFile(url).map(StateWatermark::of).orElse(null));
   }
 
   Connection connection() {
@@ -41,7 +51,11 @@ final class Transactions implements AutoCloseable {
   <T> T run(Work<T> work) {
     try {
       T result = work.run();
+      long state = mark != null && wrote() ? nextState() : 0;
       db.commit();
+      if (state > 0) {
+        mark.advance(state);
+      }
       return result;
     } catch (SQLException e) {
       try {
@@ -50,7 +64,45 @@ final class Transactions implements AutoCloseable {
         e.addSuppressed(suppressed);
       }
       throw new StoreException(what + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      // A refusal from inside the work (or a failed state mark): nothing half-done stays open.
+      try {
+        db.rollback();
+      } catch (SQLException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
     }
+  }
+
+  /** Whether this transaction changed anything (H2: TRANSACTION_ID() is NULL until it does). */
+  private boolean wrote() throws SQLException {
+    try (var s = db.createStatement(); var r = s.executeQuery("SELECT TRANSACTION_ID()")) {
+      return r.next() && r.getObject(1) != null;
+    }
+  }
+
+  /** Raises the database's state number in this transaction (see StateWatermark) and returns it. */
+  private long nextState() throws SQLException {
+    try (var s = db.createStatement()) {
+      s.executeUpdate("UPDATE state_sequence SET seq = seq + 1 WHERE id = 1");
+      try (var r = s.executeQuery("SELECT seq FROM state_sequence WHERE id = 1")) {
+        return r.next() ? r.getLong(1) : 0;
+      }
+    }
+  }
+
+  /** The database's state number (0 before anything was written). */
+  long state() {
+    return run(() -> {
+      try (var s = db.createStatement(); var r = s.executeQuery("SELECT seq FROM state_sequence WHERE id = 1")) {
+        return r.next() ? r.getLong(1) : 0L;
+      }
+    });
+  }
+
+  StateWatermark mark() {
+    return mark;
   }
 
   @Override

@@ -1,0 +1,219 @@
+package io.zkaudit.protocols.seller;
+
+import com.google.protobuf.ByteString;
+import io.grpc.Context;
+import io.grpc.Status;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Supplier;
+
+/**
+ * The seller's one prover, shared by every protocol, with admission control in front of it. A
+ * proof takes every core (and for MobileNet 7 GB of heap), so proofs run one at a time on one
+ * thread, in this order: contest and audit proofs first, earliest deadline first (a late one is
+ * slashed); then predict proofs, then retrieval proofs, each in arrival order.
+ *
+ * <p>Predict proofs are what a flood is made of, so only they are bounded: a full queue, or a
+ * buyer key with too many waiting, is answered RESOURCE_EXHAUSTED at once; and a waiting proof
+ * whose gRPC call is cancelled (the client gave up) is dropped before it starts. Contest and audit
+ * proofs are owed, so they are never refused here nor dropped when their caller goes away.
+ */
+final class ProofQueue implements AutoCloseable {
+  /** What a proof is for; the declaration order is the priority (contests and audits share the first rank). */
+  enum Kind {
+    CONTEST, AUDIT, ANSWER, RETRIEVAL;
+
+    int rank() {
+      return this == CONTEST || this == AUDIT ? 0 : ordinal() - 1;
+    }
+  }
+
+  /**
+   * @param deadline when the proof is due, epoch millis (Long.MAX_VALUE: none)
+   * @param buyer the buyer key that asked, for its share of the queue (null: none)
+   */
+  record Priority(Kind kind, long deadline, ByteString buyer) {
+    static Priority contest(long deadline) {
+      return new Priority(Kind.CONTEST, deadline, null);
+    }
+
+    static Priority audit(long deadline) {
+      return new Priority(Kind.AUDIT, deadline, null);
+    }
+
+    static Priority answer(ByteString buyer) {
+      return new Priority(Kind.ANSWER, Long.MAX_VALUE, buyer);
+    }
+
+    static final Priority RETRIEVAL = new Priority(Kind.RETRIEVAL, Long.MAX_VALUE, null);
+  }
+
+  private static final class Job {
+    final Priority priority;
+    final long seq;
+    final Supplier<?> work;
+    final CompletableFuture<Object> done = new CompletableFuture<>();
+
+    Job(Priority priority, long seq, Supplier<?> work) {
+      this.priority = priority;
+      this.seq = seq;
+      this.work = work;
+    }
+  }
+
+  private static final Comparator<Job> ORDER = Comparator.<Job>comparingInt(j -> j.priority.kind().rank())
+      .thenComparingLong(j -> j.priority.deadline()).thenComparingLong(j -> j.seq);
+
+  private final AdmissionLimits limits;
+  private final PriorityQueue<Job> queue = new PriorityQueue<>(ORDER);
+  private final Map<ByteString, Integer> waitingByBuyer = new HashMap<>();
+  private final Thread worker;
+  private int waitingAnswers;
+  private long nextSeq;
+  private long dropped;
+  private boolean closed;
+
+  ProofQueue(AdmissionLimits limits) {
+    this.limits = limits;
+    // A platform thread: proofs recurse deeply and get the process's -Xss, as before.
+    this.worker = Thread.ofPlatform().daemon().name("seller-prover").start(this::work);
+  }
+
+  /**
+   * Runs {@code work} on the prover thread in its turn and returns its result; blocks the caller
+   * meanwhile. Throws RESOURCE_EXHAUSTED if a predict proof finds the queue full, CANCELLED if the
+   * caller's call is cancelled before its proof starts, UNAVAILABLE if the seller is stopping, and
+   * whatever {@code work} throws.
+   */
+  @SuppressWarnings("unchecked")
+  <T> T run(Priority p, Supplier<T> work) {
+    Job job = admit(p, work);
+    Context context = Context.current();
+    Context.CancellationListener onCancel = c -> drop(job);
+    boolean droppable = p.kind() == Kind.ANSWER || p.kind() == Kind.RETRIEVAL;
+    if (droppable) {
+      context.addListener(onCancel, Runnable::run); // runs at once if the call is cancelled already
+    }
+    try {
+      return (T) job.done.get();
+    } catch (InterruptedException e) {
+      drop(job);
+      Thread.currentThread().interrupt();
+      throw new RequestRejected(Status.Code.UNAVAILABLE, "the seller is stopping");
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw new IllegalStateException(e.getCause());
+    } finally {
+      if (droppable) {
+        context.removeListener(onCancel);
+      }
+    }
+  }
+
+  private synchronized Job admit(Priority p, Supplier<?> work) {
+    if (closed) {
+      throw new RequestRejected(Status.Code.UNAVAILABLE, "the seller is stopping");
+    }
+    if (p.kind() == Kind.ANSWER) {
+      if (waitingAnswers >= limits.queuedAnswerProofs()) {
+        throw new RequestRejected(Status.Code.RESOURCE_EXHAUSTED, "the seller's proof queue is full ("
+            + waitingAnswers + " proofs waiting); retry later");
+      }
+      if (p.buyer() != null && waitingByBuyer.getOrDefault(p.buyer(), 0) >= limits.queuedAnswerProofsPerBuyer()) {
+        throw new RequestRejected(Status.Code.RESOURCE_EXHAUSTED, "this buyer key has "
+            + limits.queuedAnswerProofsPerBuyer() + " proofs waiting already; retry when one is done");
+      }
+      waitingAnswers++;
+      if (p.buyer() != null) {
+        waitingByBuyer.merge(p.buyer(), 1, Integer::sum);
+      }
+    }
+    Job job = new Job(p, nextSeq++, work);
+    queue.add(job);
+    notifyAll();
+    return job;
+  }
+
+  /** Takes a job out of the queue if it has not started (its caller went away). */
+  private void drop(Job job) {
+    synchronized (this) {
+      if (!queue.remove(job)) {
+        return; // started or finished: a proof under way is finished (it takes every core, but stops soon)
+      }
+      leave(job);
+      dropped++;
+    }
+    job.done.completeExceptionally(new RequestRejected(Status.Code.CANCELLED,
+        "the call was cancelled before its proof started"));
+  }
+
+  private void leave(Job job) {
+    Priority p = job.priority;
+    if (p.kind() == Kind.ANSWER) {
+      waitingAnswers--;
+      if (p.buyer() != null) {
+        waitingByBuyer.computeIfPresent(p.buyer(), (k, n) -> n == 1 ? null : n - 1);
+      }
+    }
+  }
+
+  /** Proofs waiting now (all kinds). */
+  synchronized int waiting() {
+    return queue.size();
+  }
+
+  /** Waiting proofs dropped because their callers went away, since start. */
+  synchronized long dropped() {
+    return dropped;
+  }
+
+  private void work() {
+    while (true) {
+      Job job;
+      synchronized (this) {
+        while (queue.isEmpty() && !closed) {
+          try {
+            wait();
+          } catch (InterruptedException e) {
+            closed = true;
+          }
+        }
+        if (closed) {
+          return;
+        }
+        job = queue.poll();
+        leave(job);
+      }
+      try {
+        job.done.complete(job.work.get());
+      } catch (Throwable t) {
+        job.done.completeExceptionally(t);
+      }
+    }
+  }
+
+  /** Refuses new proofs and fails the waiting ones (UNAVAILABLE); a proof under way finishes. */
+  @Override
+  public void close() {
+    List<Job> failed;
+    synchronized (this) {
+      closed = true;
+      failed = List.copyOf(queue);
+      queue.clear();
+      notifyAll();
+    }
+    for (Job j : failed) {
+      j.done.completeExceptionally(new RequestRejected(Status.Code.UNAVAILABLE, "the seller is stopping"));
+    }
+  }
+}
