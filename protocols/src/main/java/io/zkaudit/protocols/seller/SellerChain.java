@@ -248,7 +248,8 @@ public final class SellerChain implements AutoCloseable {
         continue;
       }
       try {
-        byte[] proof = seller.proofFor(answerId.get());
+        // Ordered by the contest's on-chain deadline among the other owed proofs (earliest first).
+        byte[] proof = seller.proofFor(answerId.get(), c.proofDeadline().toEpochMilli());
         int[] input = store.answer(answerId.get()).orElseThrow().input();
         byte[] vk = store.model(modelId.toByteArray()).orElseThrow().getVerifyingKey().toByteArray();
         byte[] attestation = attester.attestPrediction(vk, proof, input, new Bytes32(modelId.toByteArray()),
