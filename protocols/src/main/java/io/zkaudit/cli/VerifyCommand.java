@@ -59,6 +59,13 @@ final class VerifyCommand implements Callable<Integer> {
     } catch (InvalidProofException e) {
       throw CliException.usage(vkFile + ": " + e.getMessage());
     }
+    try {
+      // Once per key and process: the committed constants are an int8 model (docs/model-proofs.md).
+      io.zkaudit.inference.WeightRanges.check(vk);
+    } catch (InvalidProofException e) {
+      System.out.println("invalid verifying key " + vkFile.getFileName() + ": " + e.getMessage());
+      return Main.EXIT_INVALID;
+    }
     if (input != null && inputCommitment != null) {
       throw CliException.usage("give --input (a proof about a public input) or --input-commitment (a private one), not both");
     }
