@@ -89,12 +89,21 @@ public final class ModelProver {
 
   /** A zero-knowledge proof about a committed input, which the proof does not reveal (docs/zero-knowledge.md). */
   public static ModelProof prove(CommittedModel cm, CommittedInput input, ProgressListener progress) {
-    return prove(cm, input.values(), progress, true, null, input);
+    return prove(cm, input.values(), progress, true, null, input, false);
   }
 
   static ModelProof prove(CommittedModel cm, int[] input, ProgressListener progress, boolean zk,
       java.util.function.Consumer<InferenceWitness> cheat) {
-    return prove(cm, input, progress, zk, cheat, null);
+    return prove(cm, input, progress, zk, cheat, null, false);
+  }
+
+  /**
+   * A cheating prover's proof about a committed input that may hold values outside the input's type:
+   * the model is run without the engine's input check, and the range lookup counts only the rows
+   * that are in its table (the soundness tests of private inputs).
+   */
+  static ModelProof proveUncheckedInput(CommittedModel cm, CommittedInput input) {
+    return prove(cm, input.values(), ProgressListener.NONE, true, null, input, true);
   }
 
   /**
@@ -104,18 +113,18 @@ public final class ModelProver {
    * without openings.
    */
   private static ModelProof prove(CommittedModel cm, int[] input, ProgressListener progress, boolean zk,
-      java.util.function.Consumer<InferenceWitness> cheat, CommittedInput hidden) {
+      java.util.function.Consumer<InferenceWitness> cheat, CommittedInput hidden, boolean unchecked) {
     // A zero-knowledge proof has its own circuit: every tensor padded somewhere (ModelCircuit#of).
     ModelCircuit circuit = cm.circuit(zk);
     int phases = 6;
     progress.progress("inference", 0, phases);
     InferenceTrace trace;
     try {
-      trace = new IntegerEngine(cm.model()).trace(input);
+      trace = unchecked ? new IntegerEngine(cm.model()).traceUnchecked(input) : new IntegerEngine(cm.model()).trace(input);
     } catch (RuntimeException e) {
       throw new ProverException(e.getMessage());
     }
-    LookupStatement statement = InferenceStatement.lookups(circuit);
+    LookupStatement statement = InferenceStatement.lookups(circuit, hidden != null);
     if (zk) {
       statement = statement.withBlinding();
       refuseThinBins(circuit, statement);
@@ -126,6 +135,13 @@ public final class ModelProver {
         hidden == null ? null : hidden.table());
     if (cheat != null) {
       cheat.accept(w);
+    }
+    // A private input's shadow is drawn now (absorbed after the weight shadow, as before): the range
+    // lookup reads its column, and the blinding copies rows of it.
+    Committed inputShadow = null;
+    if (hidden != null) {
+      inputShadow = new BasefoldProver(InferenceStatement.pcsParams()).commitShadow(hidden.committed(), random::nextField);
+      w.rangeInput(circuit, statement, inputShadow.column(0), unchecked);
     }
     if (zk) {
       w.blind(statement, random);
@@ -161,10 +177,8 @@ public final class ModelProver {
       shadow = pcs.commitShadow(cm.weights(), random::nextField);
       shadow.commitment().absorb(t);
     }
-    Committed inputShadow = null;
     Ext2 inputEval = Ext2.ZERO;
     if (hidden != null) {
-      inputShadow = pcs.commitShadow(hidden.committed(), random::nextField);
       inputShadow.commitment().absorb(t);
     } else {
       TensorLayout inLayout = InferenceStatement.inputLayout(circuit);
@@ -226,7 +240,7 @@ public final class ModelProver {
       ModelVerifier verifier = new ModelVerifier(cm.vk(), cm.circuit(), cm.zkCircuit());
       reduction = hidden == null ? verifier.reduce(partial, input) : verifier.reduce(partial, hidden.commitment());
     } catch (InvalidProofException e) {
-      if (cheat != null) {
+      if (cheat != null || unchecked) {
         return partial;
       }
       throw new IllegalStateException("the prover's own proof does not reduce: " + e.getMessage(), e);
