@@ -18,7 +18,8 @@ import java.util.List;
  *
  * <p>Lookup 0 (width 4) has one group per proven layer, (tag, out, a - c1, a + c2 + 1), then one
  * per activation input of each ADD, (tag, x, rescale(x), 0). Lookup 1 (the range table) has two groups per proven layer,
- * c1 and c2. Every group's active rows are the real entries of the layer's output tensor.
+ * c1 and c2, whose active rows are the real entries of the layer's output tensor; a proof about a
+ * private input adds two over the input shadow ({@link #lookups(ModelCircuit, boolean)}).
  */
 public final class InferenceStatement {
   private InferenceStatement() {}
