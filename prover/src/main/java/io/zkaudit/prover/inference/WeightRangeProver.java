@@ -46,6 +46,18 @@ public final class WeightRangeProver {
     return cm.vk().withRangeProof(prove(cm));
   }
 
+  /**
+   * The same committed model with the range proof in its key (its digest unchanged): what a seller
+   * that registers the model again and again (tests, restarts on a fresh store) proves once.
+   */
+  public static CommittedModel certified(CommittedModel cm) {
+    if (cm.vk().rangeProof() != null) {
+      return cm;
+    }
+    return new CommittedModel(cm.model(), cm.circuit(), cm.layout(), cm.weightTables(), cm.weights(), certify(cm),
+        cm.zkCircuit());
+  }
+
   public static WeightRangeProof prove(CommittedModel cm) {
     return prove(cm, Limbs.HONEST);
   }
