@@ -146,6 +146,11 @@ public final class ModelVerifier {
     }
     Shape s = privateInput;
     if (s == null) {
+      try {
+        InferenceStatement.inputRange(zk.circuit());
+      } catch (IllegalStateException e) {
+        throw new InvalidProofException("this model's input cannot be private: " + e.getMessage());
+      }
       s = Shape.of(zk.circuit(), true);
       privateInput = s;
     }

@@ -124,6 +124,13 @@ public final class ModelProver {
     } catch (RuntimeException e) {
       throw new ProverException(e.getMessage());
     }
+    if (hidden != null) {
+      try {
+        InferenceStatement.inputRange(circuit);
+      } catch (IllegalStateException e) {
+        throw new ProverException("this model's input cannot be private: " + e.getMessage());
+      }
+    }
     LookupStatement statement = InferenceStatement.lookups(circuit, hidden != null);
     if (zk) {
       statement = statement.withBlinding();
