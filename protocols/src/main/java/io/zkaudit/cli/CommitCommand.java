@@ -21,12 +21,28 @@ final class CommitCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     long t0 = System.nanoTime();
     CommittedModel cm = ProverModels.commit(model);
-    Files.write(out, cm.vk().encode());
+    double commitSeconds = (System.nanoTime() - t0) / 1e9;
+    // The one-time range proof ships in the key: verifiers check it once per key (WeightRanges.check).
+    long t1 = System.nanoTime();
+    io.zkaudit.inference.VerifyingKey vk = io.zkaudit.prover.inference.WeightRangeProver.certify(cm);
+    double rangeSeconds = (System.nanoTime() - t1) / 1e9;
+    // What a verifier does once per key: checked here so that a key that would be refused is never written.
+    long t2 = System.nanoTime();
+    try {
+      io.zkaudit.inference.WeightRanges.of(vk).verify(vk, vk.rangeProof());
+    } catch (io.zkaudit.proof.InvalidProofException e) {
+      throw new IllegalStateException("the weight range proof just made does not verify: " + e.getMessage(), e);
+    }
+    double rangeVerifyMs = (System.nanoTime() - t2) / 1e6;
+    Files.write(out, vk.encode());
     System.out.printf("model commitment %s%n", cm.vk().digest().hex());
     long tensors = cm.layout().entries().stream().filter(e -> e.kind() != io.zkaudit.inference.WeightLayout.Kind.HIDING)
         .count();
     System.out.printf("  %s: %d layers proven, %d weight tensors committed (%.1f s)%n", model.getFileName(),
-        cm.circuit().layers().size(), tensors, (System.nanoTime() - t0) / 1e9);
+        cm.circuit().layers().size(), tensors, commitSeconds);
+    System.out.printf("  weight range proof: every committed weight, bias and addend is in its declared type"
+        + " (%,d bytes, proven in %.1f s, verified in %.0f ms)%n", vk.rangeProof().encode().length, rangeSeconds,
+        rangeVerifyMs);
     System.out.printf("  verifying key written to %s (%d bytes)%n", out, Files.size(out));
     System.out.printf("  the commitment hides the weights for about %,d zero-knowledge proofs (%s); commit again"
         + " under a new hiding key after that (docs/zero-knowledge.md)%n",

@@ -44,6 +44,15 @@ final class VerifyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    // Usage first: nothing is read or verified for a command that cannot succeed.
+    if (input != null && inputCommitment != null) {
+      throw CliException.usage("give --input (a proof about a public input) or --input-commitment (a private one), not both");
+    }
+    if (input == null && inputCommitment == null) {
+      // A proof verified without its input would say nothing about which input it is about.
+      throw CliException.usage("a proof is verified against its input: pass --input X (the image or tensor it is"
+          + " about) or, for a proof about a private input, --input-commitment P.cin");
+    }
     byte[] vkBytes = readFile(vkFile, "verifying key");
     byte[] proofBytes = readFile(proofFile, "proof");
     VerifyingKey vk;
@@ -60,13 +69,12 @@ final class VerifyCommand implements Callable<Integer> {
     } catch (InvalidProofException e) {
       throw CliException.usage(vkFile + ": " + e.getMessage());
     }
-    if (input != null && inputCommitment != null) {
-      throw CliException.usage("give --input (a proof about a public input) or --input-commitment (a private one), not both");
-    }
-    if (input == null && inputCommitment == null) {
-      // A proof verified without its input would say nothing about which input it is about.
-      throw CliException.usage("a proof is verified against its input: pass --input X (the image or tensor it is"
-          + " about) or, for a proof about a private input, --input-commitment P.cin");
+    try {
+      // Once per key and process: the committed constants are an int8 model (docs/model-proofs.md).
+      io.zkaudit.inference.WeightRanges.check(vk);
+    } catch (InvalidProofException e) {
+      System.out.println("invalid verifying key " + vkFile.getFileName() + ": " + e.getMessage());
+      return Main.EXIT_INVALID;
     }
     int[] x = input == null ? null : ProofInputs.read(input, vk.description().tensor(verifier.circuit().inputTensor()));
     InputCommitment committed = null;

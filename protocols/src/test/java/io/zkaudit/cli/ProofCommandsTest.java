@@ -100,6 +100,46 @@ class ProofCommandsTest {
     assertTrue((v.out() + v.err()).contains("another model"), v.out() + v.err());
   }
 
+  /**
+   * The key's weight range proof is checked before any proof: a key under a fresh hiding key whose
+   * range section has a flipped bit, or whose range proof is dropped (a version-1 key), is refused
+   * with a reason (checked before the intact key is ever verified, so no cached result hides it).
+   */
+  @Test
+  void aKeyWithABadOrNoRangeProofIsRefused() throws Exception {
+    Path thirdKey = tmp.resolve("third-hiding.key");
+    Path thirdVk = tmp.resolve("r8-third.vk");
+    String saved = System.getProperty(HidingKeys.PROPERTY);
+    try {
+      System.setProperty(HidingKeys.PROPERTY, thirdKey.toString());
+      Run c = run("commit", "--model", model.toString(), "--out", thirdVk.toString());
+      assertEquals(0, c.code(), c.err());
+      assertTrue(c.out().contains("weight range proof"), c.out());
+    } finally {
+      if (saved == null) {
+        System.clearProperty(HidingKeys.PROPERTY);
+      } else {
+        System.setProperty(HidingKeys.PROPERTY, saved);
+      }
+    }
+    byte[] good = Files.readAllBytes(thirdVk);
+    byte[] flipped = good.clone();
+    flipped[flipped.length - 40] ^= 4; // inside the range proof's last section, the shadow link
+    Path bad = tmp.resolve("r8-flipped.vk");
+    Files.write(bad, flipped);
+    Run v = run("verify", "--vk", bad.toString(), "--proof", proof.toString(), "--input", cat.toString());
+    assertEquals(1, v.code(), v.out() + v.err());
+    assertTrue(v.out().startsWith("invalid verifying key") && v.out().contains("weight range proof"), v.out());
+    assertFalse((v.out() + v.err()).contains("Exception"), v.out() + v.err());
+
+    io.zkaudit.inference.VerifyingKey k = io.zkaudit.inference.VerifyingKey.decode(good);
+    Path old = tmp.resolve("r8-v1.vk");
+    Files.write(old, new io.zkaudit.inference.VerifyingKey(k.description(), k.weights()).encode());
+    Run o = run("verify", "--vk", old.toString(), "--proof", proof.toString(), "--input", cat.toString());
+    assertEquals(1, o.code(), o.out() + o.err());
+    assertTrue(o.out().contains("no weight range proof"), o.out());
+  }
+
   /** --private-input: the verifier needs the input commitment, not the input; each .cin fits its own proof only. */
   @Test
   void aPrivateInputProofVerifiesAgainstItsInputCommitment() throws Exception {
@@ -165,10 +205,11 @@ class ProofCommandsTest {
 
   @Test
   void unreadableFilesAndBadUsageExitTwoWithOneLine() throws Exception {
-    assertOneLine(run("verify", "--vk", tmp.resolve("missing.vk").toString(), "--proof", proof.toString()), "cannot read");
+    assertOneLine(run("verify", "--vk", tmp.resolve("missing.vk").toString(), "--proof", proof.toString(), "--input",
+        cat.toString()), "cannot read");
     Path junkVk = tmp.resolve("junk.vk");
     Files.writeString(junkVk, "not a key");
-    assertOneLine(run("verify", "--vk", junkVk.toString(), "--proof", proof.toString()), "not a valid verifying key");
+    assertOneLine(run("verify", "--vk", junkVk.toString(), "--proof", proof.toString(), "--input", cat.toString()), "not a valid verifying key");
     Path notImage = tmp.resolve("x.png");
     Files.writeString(notImage, "no");
     assertOneLine(run("prove", "--model", model.toString(), "--input", notImage.toString(), "--out",

@@ -18,7 +18,8 @@ import java.util.List;
  *
  * <p>Lookup 0 (width 4) has one group per proven layer, (tag, out, a - c1, a + c2 + 1), then one
  * per activation input of each ADD, (tag, x, rescale(x), 0). Lookup 1 (the range table) has two groups per proven layer,
- * c1 and c2. Every group's active rows are the real entries of the layer's output tensor.
+ * c1 and c2, whose active rows are the real entries of the layer's output tensor; a proof about a
+ * private input adds two over the input shadow ({@link #lookups(ModelCircuit, boolean)}).
  */
 public final class InferenceStatement {
   private InferenceStatement() {}
@@ -79,6 +80,16 @@ public final class InferenceStatement {
   }
 
   public static LookupStatement lookups(ModelCircuit c) {
+    return lookups(c, false);
+  }
+
+  /**
+   * The lookups of a proof, about a private input when privateInput: the range lookup then has two
+   * more groups over the input shadow's column ({@link #inputRangeGroup}), x - lo and hi - x for the
+   * input's declared type [lo, hi], both in [0, 2^16): the committed input is a value of its type,
+   * which a verifier without the input cannot check itself (docs/zero-knowledge.md, "Private inputs").
+   */
+  public static LookupStatement lookups(ModelCircuit c, boolean privateInput) {
     List<Group> rounding = new ArrayList<>();
     List<Group> range = new ArrayList<>();
     for (ModelCircuit.ProvenLayer p : c.layers()) {
@@ -86,6 +97,10 @@ public final class InferenceStatement {
       rounding.add(g);
       range.add(g);
       range.add(g);
+    }
+    if (privateInput) {
+      range.add(inputRangeGroup(c));
+      range.add(inputRangeGroup(c));
     }
     for (ModelCircuit.ProvenLayer p : c.layers()) {
       if (p instanceof ModelCircuit.AddLayer a) {
@@ -97,6 +112,29 @@ public final class InferenceStatement {
       }
     }
     return new LookupStatement(List.of(new Lookup(table(c), rounding), new Lookup(LookupTable.range(RANGE_BITS), range)));
+  }
+
+  /**
+   * The input shadow's column 0 as a range group: variable 0 is the shadow's t (active at t = 0, the
+   * committed input), the others the input's box. The shadow's t = 1 half and the input's padding
+   * are inactive, and the zero-knowledge input layout has padding, so every residue class of the low
+   * bits has blinding rows.
+   */
+  public static Group inputRangeGroup(ModelCircuit c) {
+    TensorLayout l = inputLayout(c);
+    List<Group.Extent> extents = new ArrayList<>();
+    extents.add(new Group.Extent(1, 1));
+    extents.addAll(box(l).extents());
+    return new Group(l.numVars() + 1, extents);
+  }
+
+  /** The declared range [lo, hi] of the model's input values, which the private-input range groups check. */
+  public static long[] inputRange(ModelCircuit c) {
+    io.zkaudit.model.ElementType type = c.model().tensor(c.inputTensor()).type();
+    if ((long) type.max() - type.min() >= 1L << RANGE_BITS) {
+      throw new IllegalStateException("a private input of type " + type + " has no range check");
+    }
+    return new long[] {type.min(), type.max()};
   }
 
   /** The rounding table: columns (tag, v1, v2, v3) of the circuit's rows. */

@@ -52,6 +52,8 @@ public final class ModelVerifier {
   private final Shape zk;
   /** The plain circuit's shape, built on first use: proofs are zero-knowledge by default. */
   private volatile Shape plain;
+  /** The shape of proofs about a private input, built on first use. */
+  private volatile Shape privateInput;
 
   /**
    * What a proof's kind (with or without zero knowledge) fixes: its circuit (tensor layouts differ,
@@ -62,8 +64,13 @@ public final class ModelVerifier {
   private record Shape(ModelCircuit circuit, LookupStatement statement, ColumnBins bins, MaskSchedule masks,
       PackedLayout inputShadowLayout) {
     static Shape of(ModelCircuit circuit) {
+      return of(circuit, false);
+    }
+
+    /** The shape of proofs about a private input (zero-knowledge only): their range lookup also checks the input. */
+    static Shape of(ModelCircuit circuit, boolean privateInput) {
       boolean zk = circuit.zeroKnowledge();
-      LookupStatement plain = InferenceStatement.lookups(circuit);
+      LookupStatement plain = InferenceStatement.lookups(circuit, privateInput);
       LookupStatement statement = zk ? plain.withBlinding() : plain;
       return new Shape(circuit, statement, InferenceStatement.witnessBins(circuit, statement, zk),
           zk ? MaskSchedule.of(circuit, statement) : null,
@@ -131,6 +138,24 @@ public final class ModelVerifier {
   /** The circuit of proofs with or without zero knowledge. */
   public ModelCircuit circuit(boolean zeroKnowledge) throws InvalidProofException {
     return shape(zeroKnowledge).circuit();
+  }
+
+  /** The shape of a proof's kind: a private input's proofs range-check the input too. */
+  private Shape shape(boolean zeroKnowledge, boolean hiddenInput) throws InvalidProofException {
+    if (!hiddenInput || !zeroKnowledge) {
+      return shape(zeroKnowledge);
+    }
+    Shape s = privateInput;
+    if (s == null) {
+      try {
+        InferenceStatement.inputRange(zk.circuit());
+      } catch (IllegalStateException e) {
+        throw new InvalidProofException("this model's input cannot be private: " + e.getMessage());
+      }
+      s = Shape.of(zk.circuit(), true);
+      privateInput = s;
+    }
+    return s;
   }
 
   private Shape shape(boolean zeroKnowledge) throws InvalidProofException {
@@ -219,7 +244,7 @@ public final class ModelVerifier {
 
   /** The openings of the witness and of the weights (or their shadow), after the reduction. */
   private int[] check(ModelProof proof, Reduction r) throws InvalidProofException {
-    ColumnBins witnessBins = shape(proof.zeroKnowledge()).bins();
+    ColumnBins witnessBins = shape(proof.zeroKnowledge(), proof.privateInput() != null).bins();
     BasefoldVerifier pcs = new BasefoldVerifier(InferenceStatement.pcsParams());
     List<List<ColumnClaim>> perBin = witnessBins.split(r.witnessClaims());
     InvalidProofException.check(proof.witnessOpenings().size() == witnessBins.bins(), "wrong number of witness openings");
@@ -266,7 +291,7 @@ public final class ModelVerifier {
     boolean hidden = committedInput != null;
     // A private input is only proven in zero knowledge (ModelProof's encoding refuses it otherwise).
     InvalidProofException.check(!hidden || proof.zeroKnowledge(), "a proof about a private input must be zero-knowledge");
-    Shape shape = shape(proof.zeroKnowledge());
+    Shape shape = shape(proof.zeroKnowledge(), hidden);
     ModelCircuit circuit = shape.circuit();
     InvalidProofException.check(hidden == (proof.privateInput() != null),
         hidden ? "the proof is about a public input" : "the proof is about a committed, private input");
@@ -422,6 +447,14 @@ public final class ModelVerifier {
         }
       }
     }
+    if (hidden) {
+      // The private input's range groups (InferenceStatement#lookups): x - lo and hi - x on the input shadow.
+      long[] bounds = InferenceStatement.inputRange(circuit);
+      WitnessClaim low = range.get(2 * layers);
+      WitnessClaim high = range.get(2 * layers + 1);
+      inputClaims.add(new ColumnClaim(0, low.point(), low.values()[0].add(Ext2.of(Goldilocks.fromSigned(bounds[0])))));
+      inputClaims.add(new ColumnClaim(0, high.point(), Ext2.of(Goldilocks.fromSigned(bounds[1])).sub(high.values()[0])));
+    }
     InvalidProofException.check(linearIndex == proof.linear().size(), "unexpected linear-layer proofs");
     InvalidProofException.check(addIndex == addEvals.length, "unexpected ADD evaluations");
     if (zk) {
@@ -433,7 +466,7 @@ public final class ModelVerifier {
 
   /** The witness commitments' layout of a proof of this kind (the zero-knowledge one has the mask column). */
   public ColumnBins bins(ModelProof proof) throws InvalidProofException {
-    return shape(proof.zeroKnowledge()).bins();
+    return shape(proof.zeroKnowledge(), proof.privateInput() != null).bins();
   }
 
   /** Routes a claim on a tensor: public output (checked now), a weight, or a committed column. */

@@ -206,6 +206,8 @@ public final class BuyerClient implements AutoCloseable {
     try {
       vk = VerifyingKey.decode(e.getVerifyingKey().toByteArray());
       verifier = new ModelVerifier(vk);
+      // The key's range proof, checked once per key digest in this process.
+      io.zkaudit.inference.WeightRanges.check(vk);
     } catch (InvalidProofException | RuntimeException ex) {
       throw invalid("model " + Hex.of(e.getModelId()) + ": its verifying key is invalid: " + ex.getMessage());
     }

@@ -16,7 +16,8 @@ import org.web3j.crypto.Credentials;
  * AttestationVerifier's PredictionVerified(weightCommitment, inputHash, outputHash) only if the
  * proof verifies for exactly that model, for an input that hashes to inputHash (the seller sends the
  * input; the proof is verified against it), and for the output hash. It trusts nothing the
- * seller sends: the verifying key must hash to the on-chain commitment, and the output hash is
+ * seller sends: the verifying key must hash to the on-chain commitment and carry a valid weight
+ * range proof ({@link io.zkaudit.inference.WeightRanges#check}), and the output hash is
  * recomputed from the verified output. It must be run by a party both sides trust (docs/escrow.md,
  * trust assumptions); tests and the demo run it in-process.
  */
@@ -50,6 +51,12 @@ public final class ProofAttester implements Attester {
     }
     if (!Arrays.equals(Statements.tensorHash(input), inputHash.bytes())) {
       throw new AttestationRefused("the input does not hash to the contested input hash");
+    }
+    try {
+      // The key's committed weights must be an int8 model before any proof about it counts (once per key).
+      io.zkaudit.inference.WeightRanges.check(vk);
+    } catch (InvalidProofException | RuntimeException e) {
+      throw new AttestationRefused("invalid verifying key: " + e.getMessage());
     }
     int[] output;
     try {

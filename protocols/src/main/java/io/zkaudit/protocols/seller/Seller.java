@@ -121,6 +121,15 @@ public final class Seller {
   }
 
   /**
+   * The key a registration ships: with its range proof, which buyers check before trusting it (made
+   * here, once per registration, when the committed model's key has none).
+   */
+  private static io.zkaudit.inference.VerifyingKey certified(CommittedModel model) {
+    return model.vk().rangeProof() != null ? model.vk()
+        : io.zkaudit.prover.inference.WeightRangeProver.certify(model);
+  }
+
+  /**
    * Loads a committed model and registers it unless it already is (a restarted seller loads the
    * same weights again and finds its registration in the store).
    */
@@ -132,7 +141,7 @@ public final class Seller {
       entry = existing.get();
     } else {
       RegisterModelRequest.Builder r = RegisterModelRequest.newBuilder()
-          .setName(name).setVerifyingKey(ByteString.copyFrom(model.vk().encode())).addAllMetrics(metrics);
+          .setName(name).setVerifyingKey(ByteString.copyFrom(certified(model).encode())).addAllMetrics(metrics);
       entry = register(r.setSellerSignature(key.sign(Statements.register(r.build()))).build());
     }
     SellerChain c = chain;

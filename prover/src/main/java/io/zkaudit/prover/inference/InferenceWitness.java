@@ -153,7 +153,9 @@ final class InferenceWitness {
     }
     roundingGroups.addAll(rescaleGroups);
     lookups = List.of(LookupWitness.compute(statement.lookups().get(0), roundingGroups),
-        LookupWitness.compute(statement.lookups().get(1), rangeGroups));
+        // A private input's two range groups come later (rangeInput), once its shadow is drawn.
+        LookupWitness.compute(new LookupStatement.Lookup(statement.lookups().get(1).table(),
+            statement.lookups().get(1).groups().subList(0, rangeGroups.size())), rangeGroups));
   }
 
   /** The columns in commitment order: the circuit's, the two multiplicity columns, the input. */
@@ -199,6 +201,44 @@ final class InferenceWitness {
       out.addAll(List.of(lw.blinding().tableTuples()));
     }
     return out;
+  }
+
+  /**
+   * Adds a private input's two range groups (x - lo and hi - x over the input shadow's column 0,
+   * every row: {@link InferenceStatement#lookups(ModelCircuit, boolean)}) to the range lookup. A
+   * cheating prover ({@code lenient}) counts only the rows that are in the table, so that it can
+   * go on with an input outside its type.
+   */
+  void rangeInput(ModelCircuit circuit, LookupStatement statement, long[] shadowColumn, boolean lenient) {
+    long[] bounds = InferenceStatement.inputRange(circuit);
+    long lo = Goldilocks.fromSigned(bounds[0]);
+    long hi = Goldilocks.fromSigned(bounds[1]);
+    long[] low = new long[shadowColumn.length];
+    long[] high = new long[shadowColumn.length];
+    for (int i = 0; i < low.length; i++) {
+      low[i] = Goldilocks.sub(shadowColumn[i], lo);
+      high[i] = Goldilocks.sub(hi, shadowColumn[i]);
+    }
+    List<long[][]> groups = new ArrayList<>(lookups.get(1).groups());
+    groups.add(new long[][] {low});
+    groups.add(new long[][] {high});
+    LookupStatement.Lookup range = statement.lookups().get(1);
+    LookupWitness w;
+    if (!lenient) {
+      w = LookupWitness.compute(range, groups);
+    } else {
+      long[] m = new long[range.table().size()];
+      for (int g = 0; g < groups.size(); g++) {
+        long[] col = groups.get(g)[0];
+        for (int x = 0; x < col.length; x++) {
+          if (range.groups().get(g).isActive(x) && Long.compareUnsigned(col[x], m.length) < 0) {
+            m[(int) col[x]]++;
+          }
+        }
+      }
+      w = new LookupWitness(groups, m);
+    }
+    lookups = List.of(lookups.get(0), w);
   }
 
   long[] activation(ModelCircuit circuit, int tensor) {

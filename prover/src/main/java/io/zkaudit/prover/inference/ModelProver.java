@@ -84,7 +84,7 @@ public final class ModelProver {
 
   static ModelProof prove(CommittedModel cm, int[] input, ProgressListener progress,
       java.util.function.Consumer<InferenceWitness> cheat) {
-    return prove(cm, input, progress, true, new Cheat(cheat, null), null);
+    return prove(cm, input, progress, true, new Cheat(cheat, null, false), null);
   }
 
   /**
@@ -94,14 +94,15 @@ public final class ModelProver {
    * check before the witness opening passes). The verifier, given claimed, must reject.
    */
   static ModelProof proveClaimingAnotherInput(CommittedModel cm, int[] actual, int[] claimed, boolean zk) {
-    return prove(cm, actual, ProgressListener.NONE, zk, new Cheat(null, claimed), null);
+    return prove(cm, actual, ProgressListener.NONE, zk, new Cheat(null, claimed, false), null);
   }
 
   /**
    * How the soundness tests play a cheating prover (never set in production): a hook that alters
-   * the witness after it is built, and an input stated in place of the one proven; either may be null.
+   * the witness after it is built, an input stated in place of the one proven (either may be
+   * null), and a private input run without the engine's range check.
    */
-  record Cheat(java.util.function.Consumer<InferenceWitness> witness, int[] claimedInput) {}
+  record Cheat(java.util.function.Consumer<InferenceWitness> witness, int[] claimedInput, boolean uncheckedInput) {}
 
   /** A zero-knowledge proof about a committed input, which the proof does not reveal (docs/zero-knowledge.md). */
   public static ModelProof prove(CommittedModel cm, CommittedInput input, ProgressListener progress) {
@@ -110,7 +111,16 @@ public final class ModelProver {
 
   static ModelProof prove(CommittedModel cm, int[] input, ProgressListener progress, boolean zk,
       java.util.function.Consumer<InferenceWitness> cheat) {
-    return prove(cm, input, progress, zk, cheat == null ? null : new Cheat(cheat, null), null);
+    return prove(cm, input, progress, zk, cheat == null ? null : new Cheat(cheat, null, false), null);
+  }
+
+  /**
+   * A cheating prover's proof about a committed input that may hold values outside the input's type:
+   * the model is run without the engine's input check, and the range lookup counts only the rows
+   * that are in its table (the soundness tests of private inputs).
+   */
+  static ModelProof proveUncheckedInput(CommittedModel cm, CommittedInput input) {
+    return prove(cm, input.values(), ProgressListener.NONE, true, new Cheat(null, null, true), input);
   }
 
   /**
@@ -121,17 +131,25 @@ public final class ModelProver {
    */
   private static ModelProof prove(CommittedModel cm, int[] input, ProgressListener progress, boolean zk,
       Cheat cheat, CommittedInput hidden) {
+    boolean unchecked = cheat != null && cheat.uncheckedInput();
     // A zero-knowledge proof has its own circuit: every tensor padded somewhere (ModelCircuit#of).
     ModelCircuit circuit = cm.circuit(zk);
     int phases = 6;
     progress.progress("inference", 0, phases);
     InferenceTrace trace;
     try {
-      trace = new IntegerEngine(cm.model()).trace(input);
+      trace = unchecked ? new IntegerEngine(cm.model()).traceUnchecked(input) : new IntegerEngine(cm.model()).trace(input);
     } catch (RuntimeException e) {
       throw new ProverException(e.getMessage());
     }
-    LookupStatement statement = InferenceStatement.lookups(circuit);
+    if (hidden != null) {
+      try {
+        InferenceStatement.inputRange(circuit);
+      } catch (IllegalStateException e) {
+        throw new ProverException("this model's input cannot be private: " + e.getMessage());
+      }
+    }
+    LookupStatement statement = InferenceStatement.lookups(circuit, hidden != null);
     if (zk) {
       statement = statement.withBlinding();
       refuseThinBins(circuit, statement);
@@ -142,6 +160,13 @@ public final class ModelProver {
         hidden == null ? null : hidden.table());
     if (cheat != null && cheat.witness() != null) {
       cheat.witness().accept(w);
+    }
+    // A private input's shadow is drawn now (absorbed after the weight shadow, as before): the range
+    // lookup reads its column, and the blinding copies rows of it.
+    Committed inputShadow = null;
+    if (hidden != null) {
+      inputShadow = new BasefoldProver(InferenceStatement.pcsParams()).commitShadow(hidden.committed(), random::nextField);
+      w.rangeInput(circuit, statement, inputShadow.column(0), unchecked);
     }
     if (zk) {
       w.blind(statement, random);
@@ -179,10 +204,8 @@ public final class ModelProver {
       shadow = pcs.commitShadow(cm.weights(), random::nextField);
       shadow.commitment().absorb(t);
     }
-    Committed inputShadow = null;
     Ext2 inputEval = Ext2.ZERO;
     if (hidden != null) {
-      inputShadow = pcs.commitShadow(hidden.committed(), random::nextField);
       inputShadow.commitment().absorb(t);
     } else {
       TensorLayout inLayout = InferenceStatement.inputLayout(circuit);
