@@ -17,8 +17,15 @@ final class CommitCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, description = "where to write the verifying key (.vk)")
   Path out;
 
+  @Option(names = "--rotate", paramLabel = "OLD.vk", description = "rotate this key of the same model: a fresh"
+      + " commitment to the same weights, with a zero-knowledge link written to OUT.link (docs/zero-knowledge.md, Rotation)")
+  Path rotate;
+
   @Override
   public Integer call() throws Exception {
+    if (rotate != null) {
+      return Rotations.rotate(model, rotate, out);
+    }
     long t0 = System.nanoTime();
     CommittedModel cm = ProverModels.commit(model);
     Files.write(out, cm.vk().encode());
