@@ -512,8 +512,9 @@ public final class Seller {
 
   private Request validate(PredictRequest r) {
     model(r.getModelId());
-    // A request for a rotated key is answered under the newest key of its lineage.
-    CommittedModel m = current(loadedModel(r.getModelId()));
+    // A request for a rotated key is answered under the newest key of its lineage, except for an
+    // on-chain order: it was paid for the key it names, whose commitment its contests are proven against.
+    CommittedModel m = r.getOrderId() != 0 ? loadedModel(r.getModelId()) : current(loadedModel(r.getModelId()));
     requireLength("buyer", r.getBuyer(), PartyKey.PUBLIC_KEY_BYTES);
     if (!PartyKey.isPublicKey(r.getBuyer().toByteArray())) {
       throw RequestRejected.invalid("buyer: not a compressed secp256k1 public key");
