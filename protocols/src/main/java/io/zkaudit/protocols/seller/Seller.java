@@ -157,6 +157,10 @@ public final class Seller {
       loaded.put(id, c);
       successors.put(current.vk().digest(), id);
       current = c;
+      SellerChain chainNow = chain;
+      if (chainNow != null) {
+        store.model(id.bytes()).ifPresent(chainNow::mirror);
+      }
     }
   }
 
@@ -480,8 +484,14 @@ public final class Seller {
     if (proof.zeroKnowledge()) {
       spendHidingBudget(model);
       RotationPolicy p = rotation;
-      if (p != null && current(model).vk().digest().equals(model.vk().digest()) && store.proofs(model.vk().digest().bytes()) >= p.rotateAt(model)) {
-        rotate(model);
+      if (p != null && current(model).vk().digest().equals(model.vk().digest())
+          && store.proofs(model.vk().digest().bytes()) >= p.rotateAt(model)) {
+        try {
+          rotate(model);
+        } catch (RuntimeException e) {
+          // The proof is made and counted: the request succeeds, and the next proof tries again.
+          events.accept("rotating model " + model.vk().digest().hex() + " failed: " + e.getMessage());
+        }
       }
     }
     return proof;
