@@ -1,6 +1,9 @@
 package io.zkaudit.cli;
 
-import io.zkaudit.proto.v1.SignedAnswer;
+import io.zkaudit.proto.v1.KeptAnswer;
+import io.zkaudit.protocols.Statements;
+import io.zkaudit.protocols.Tensors;
+import io.zkaudit.protocols.buyer.HeldAnswer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -8,31 +11,44 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
-/** The buyer's kept signed answers: length-delimited SignedAnswer messages, appended one by one. */
+/**
+ * The buyer's kept signed answers with their inputs: length-delimited {@link KeptAnswer} messages,
+ * appended one by one. Each input is checked against its answer's signed input hash on reading.
+ */
 final class AnswerFile {
   private AnswerFile() {}
 
-  static void append(Path file, SignedAnswer a) {
+  static void append(Path file, HeldAnswer a) {
     try {
       Path dir = file.toAbsolutePath().getParent();
       if (dir != null) {
         Files.createDirectories(dir);
       }
       try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
-        a.writeDelimitedTo(out);
+        KeptAnswer.newBuilder().setAnswer(a.answer()).addAllInput(Tensors.toList(a.input())).build()
+            .writeDelimitedTo(out);
       }
     } catch (IOException e) {
       throw CliException.usage("cannot keep the signed answer in " + file + ": " + e.getMessage());
     }
   }
 
-  static List<SignedAnswer> read(Path file) {
-    List<SignedAnswer> out = new ArrayList<>();
+  static List<HeldAnswer> read(Path file) {
+    List<HeldAnswer> out = new ArrayList<>();
     try (InputStream in = Files.newInputStream(file)) {
-      SignedAnswer a;
-      while ((a = SignedAnswer.parseDelimitedFrom(in)) != null) {
+      KeptAnswer k;
+      while ((k = KeptAnswer.parseDelimitedFrom(in)) != null) {
+        if (!k.hasAnswer()) {
+          throw CliException.usage(file + " was written by an older zkaudit: it keeps no inputs, and a contest now"
+              + " verifies each proof against its input. Ask for the answers again with 'buyer predict --signed'");
+        }
+        HeldAnswer a = new HeldAnswer(k.getAnswer(), Tensors.fromList(k.getInputList()));
+        if (!Arrays.equals(Statements.tensorHash(a.input()), a.answer().getStatement().getInputHash().toByteArray())) {
+          throw CliException.usage(file + ": the input kept with answer " + a.id() + " is not the one it is about");
+        }
         out.add(a);
       }
     } catch (IOException e) {

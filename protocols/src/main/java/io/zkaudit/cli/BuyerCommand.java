@@ -7,6 +7,7 @@ import io.zkaudit.protocols.Hex;
 import io.zkaudit.protocols.PartyKey;
 import io.zkaudit.protocols.buyer.BuyerClient;
 import io.zkaudit.protocols.buyer.BuyerException;
+import io.zkaudit.protocols.buyer.HeldAnswer;
 import io.zkaudit.protocols.buyer.RegisteredModel;
 import io.zkaudit.protocols.buyer.VerifiedAnswer;
 import java.io.PrintWriter;
@@ -101,7 +102,7 @@ final class BuyerCommand implements Runnable {
               throw ChainOptions.failure(e);
             }
           }
-          AnswerFile.append(answers, sa);
+          AnswerFile.append(answers, new HeldAnswer(sa, x));
           out.printf(Locale.ROOT, "signed answer %s from model %s (%s), %.2f s round trip; kept in %s to contest%n",
               sa.getStatement().getAnswerId(), Hex.of(model.id()), model.entry().getName(),
               (System.nanoTime() - t0) / 1e9, answers);
@@ -178,14 +179,14 @@ final class BuyerCommand implements Runnable {
     @Override
     public Integer call() {
       seller.check();
-      List<SignedAnswer> kept = AnswerFile.read(answers);
+      List<HeldAnswer> kept = AnswerFile.read(answers);
       if (kept.isEmpty()) {
         throw CliException.usage(answers + " holds no signed answers");
       }
       if (sample != null && (sample < 1 || sample > kept.size())) {
         throw CliException.usage("--sample must be between 1 and " + kept.size());
       }
-      List<SignedAnswer> chosen = new java.util.ArrayList<>(kept);
+      List<HeldAnswer> chosen = new java.util.ArrayList<>(kept);
       // A sample the seller cannot predict: this is what makes tampering with any answer risky.
       java.util.Collections.shuffle(chosen, new java.security.SecureRandom());
       chosen = List.copyOf(chosen.subList(0, sample == null ? kept.size() : sample));

@@ -105,7 +105,8 @@ final class BuyerEscrowCommand implements Runnable {
 
     @Override
     public Integer call() {
-      List<SignedAnswer> onOrders = new ArrayList<>(AnswerFile.read(answers).stream().filter(SignedAnswer::hasChainAnswer).toList());
+      List<SignedAnswer> onOrders = new ArrayList<>(AnswerFile.read(answers).stream()
+          .map(io.zkaudit.protocols.buyer.HeldAnswer::answer).filter(SignedAnswer::hasChainAnswer).toList());
       if (onOrders.isEmpty()) {
         throw CliException.usage(answers + " holds no answers for on-chain orders ('buyer predict --signed --order N')");
       }

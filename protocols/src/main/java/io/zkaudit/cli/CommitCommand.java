@@ -35,9 +35,10 @@ final class CommitCommand implements Callable<Integer> {
     System.out.printf("  %s: %d layers proven, %d weight tensors committed (%.1f s)%n", model.getFileName(),
         cm.circuit().layers().size(), tensors, (System.nanoTime() - t0) / 1e9);
     System.out.printf("  verifying key written to %s (%d bytes)%n", out, Files.size(out));
-    System.out.printf("  the commitment hides the weights for about %,d zero-knowledge proofs (%s); commit again"
-        + " under a new hiding key after that (docs/zero-knowledge.md)%n",
-        cm.layout().hiddenProofs(io.zkaudit.inference.InferenceStatement.pcsParams()), HidingKeys.location());
+    System.out.printf("  the commitment hides the weights for about %,d zero-knowledge proofs (%s); then rotate"
+        + " it: zkaudit commit --rotate %s (docs/zero-knowledge.md)%n",
+        cm.layout().hiddenProofs(io.zkaudit.inference.InferenceStatement.longLivedPcsParams()), HidingKeys.location(),
+        out.getFileName());
     return Main.EXIT_OK;
   }
 }

@@ -139,7 +139,7 @@ final class DemoBuyer {
     prover.show("seller: proving the contested answer");
     List<VerifiedAnswer> proven;
     try {
-      proven = buyer.contest(List.of(sa));
+      proven = buyer.contest(List.of(new io.zkaudit.protocols.buyer.HeldAnswer(sa, x)));
     } finally {
       prover.quiet();
     }

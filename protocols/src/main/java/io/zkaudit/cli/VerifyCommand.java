@@ -16,8 +16,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * zkaudit verify: needs the verifying key and the proof, never the weights. Exit 0 and the verified
- * output; exit 1 with "invalid proof: reason"; exit 2 for usage errors and unreadable files.
+ * zkaudit verify: needs the verifying key, the proof and the input it is about (or a private input's
+ * commitment), never the weights. Exit 0 and the verified output; exit 1 with "invalid proof: reason"; exit 2 for usage errors and unreadable files.
  */
 @Command(name = "verify", mixinStandardHelpOptions = true,
     description = "Verify a proof against a model's verifying key; print the verified output.")
@@ -28,7 +28,8 @@ final class VerifyCommand implements Callable<Integer> {
   @Option(names = "--proof", required = true, description = "the proof (from 'zkaudit prove')")
   Path proofFile;
 
-  @Option(names = "--input", description = "the input the proof must be about (image or tensor file)")
+  @Option(names = "--input", description = "the input the proof is about (image or tensor file); required unless"
+      + " --input-commitment")
   Path input;
 
   @Option(names = "--input-commitment", description = "the input commitment a proof about a private input is about"
@@ -62,6 +63,11 @@ final class VerifyCommand implements Callable<Integer> {
     if (input != null && inputCommitment != null) {
       throw CliException.usage("give --input (a proof about a public input) or --input-commitment (a private one), not both");
     }
+    if (input == null && inputCommitment == null) {
+      // A proof verified without its input would say nothing about which input it is about.
+      throw CliException.usage("a proof is verified against its input: pass --input X (the image or tensor it is"
+          + " about) or, for a proof about a private input, --input-commitment P.cin");
+    }
     int[] x = input == null ? null : ProofInputs.read(input, vk.description().tensor(verifier.circuit().inputTensor()));
     InputCommitment committed = null;
     if (inputCommitment != null) {
@@ -94,9 +100,11 @@ final class VerifyCommand implements Callable<Integer> {
     System.out.println(committed != null
         ? "  about the private input committed in " + inputCommitment.getFileName() + " (" + committed.digest().hex()
             + "), which the proof does not reveal"
-        : input == null
-            ? "  about the input committed in the proof (pass --input to check which input it is)"
-            : "  about input " + input.getFileName());
+        : "  about input " + input.getFileName());
+    ModelVerifier.Soundness s = verifier.soundness(zeroKnowledge);
+    System.out.printf(Locale.ROOT, "  soundness, provable (no conjecture): the weights%s bound at %.1f bits; the proof as a"
+        + " whole %.1f bits, set by its per-proof openings (docs/pcs.md)%n", committed != null ? " and the input" : "",
+        s.longLivedBits(), s.proofBits());
     ProofInputs.printTopK(output, outSpec, names, top);
     return Main.EXIT_OK;
   }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.zkaudit.escrow.Bytes32;
 import io.zkaudit.escrow.EscrowDeployer;
 import io.zkaudit.escrow.EscrowDeployment;
 import io.zkaudit.escrow.EscrowException;
@@ -11,6 +12,7 @@ import io.zkaudit.escrow.EscrowParameters;
 import io.zkaudit.escrow.GasListener;
 import io.zkaudit.escrow.PredictionContest;
 import io.zkaudit.escrow.PredictionOrder;
+import io.zkaudit.inference.ModelProof;
 import io.zkaudit.escrow.PredictionStake;
 import io.zkaudit.escrow.Wei;
 import io.zkaudit.escrow.chain.ChainNode;
@@ -270,6 +272,52 @@ class ChainPredictionTest {
       node.advanceTime(PAST_WINDOW);
       market.buyerChain.slash(contest);
       assertTrue(market.buyerChain.credit().compareTo(Wei.ether(1)) >= 0);
+    }
+  }
+
+  /**
+   * Issue 13's forgery, on-chain: the seller answers the paid order's input x with model(x') and,
+   * contested, proves model(x'). The designated verifier gets the stored input with the proof and
+   * verifies against it: it refuses, and the seller is slashed. Then the designated verifier alone,
+   * with everything a cheating seller could send it instead.
+   */
+  @Test
+  void aContestProvenForAnotherInputCannotBeAttestedAndIsSlashed() throws Exception {
+    try (Market market = new Market(CheatingProvers.PROVES_ANOTHER_INPUT, true)) {
+      RegisteredModel m = market.seller.buyer.models().get(0);
+      long order = market.buyerChain.pay(m, 1);
+      int[] x = Resnet8.input(49);
+      SignedAnswer a = market.seller.buyer.predictSigned(m, x, order);
+      long contest = market.buyerChain.contest(m, a);
+      await(() -> market.sellerEvents.stream().anyMatch(s -> s.contains("contest " + contest + ": the verifier refused")),
+          Duration.ofSeconds(90), "the designated verifier refuses the proof of another input (events: "
+              + market.sellerEvents + ")");
+      assertEquals(PredictionContest.Status.OPEN, market.buyerChain.contestState(contest).status());
+      node.advanceTime(PAST_WINDOW);
+      market.buyerChain.slash(contest);
+      assertEquals(PredictionContest.Status.EXPIRED, market.buyerChain.contestState(contest).status());
+
+      // The designated verifier directly. The contested claim: H(x) and the signed output.
+      var committed = Resnet8.model();
+      byte[] vk = committed.vk().encode();
+      Bytes32 model = new Bytes32(committed.vk().digest().bytes());
+      Bytes32 inputHash = new Bytes32(Statements.tensorHash(x));
+      Bytes32 outputHash = new Bytes32(a.getStatement().getOutputHash().toByteArray());
+      int[] other = x.clone();
+      other[0] = other[0] == 0 ? 1 : 0;
+      byte[] proofOfOther = AnswerProver.HONEST.prove(committed, other).encode();
+      // With the contested input: the proof is not about it.
+      Attester.AttestationRefused withX = assertThrows(Attester.AttestationRefused.class,
+          () -> market.attester.attestPrediction(vk, proofOfOther, x, model, inputHash, outputHash));
+      assertTrue(withX.getMessage().contains("another input"), withX.getMessage());
+      // With its own input under the contested hash: the input does not hash to it.
+      Attester.AttestationRefused withOther = assertThrows(Attester.AttestationRefused.class,
+          () -> market.attester.attestPrediction(vk, proofOfOther, other, model, inputHash, outputHash));
+      assertTrue(withOther.getMessage().contains("does not hash"), withOther.getMessage());
+      // The control: the same proof is attested for the claim it does prove.
+      Bytes32 otherHash = new Bytes32(Statements.tensorHash(other));
+      Bytes32 otherOut = new Bytes32(Statements.tensorHash(ModelProof.decode(proofOfOther).output()));
+      assertEquals(65, market.attester.attestPrediction(vk, proofOfOther, other, model, otherHash, otherOut).length);
     }
   }
 

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.zkaudit.engine.IntegerEngine;
 import io.zkaudit.proto.v1.ContestRequest;
-import io.zkaudit.proto.v1.SignedAnswer;
 import io.zkaudit.protocols.buyer.BuyerException;
+import io.zkaudit.protocols.buyer.HeldAnswer;
 import io.zkaudit.protocols.buyer.RegisteredModel;
 import io.zkaudit.protocols.buyer.VerifiedAnswer;
 import io.zkaudit.protocols.seller.AnswerProver;
@@ -29,13 +29,13 @@ class ContestRecoveryTest {
     PartyKey seller = PartyKey.generate();
     PartyKey buyer = PartyKey.generate();
     String url = SellerStore.h2FileUrl(tmp.resolve("seller"));
-    List<SignedAnswer> answers;
+    List<HeldAnswer> answers;
     ContestRequest request;
     // Answers honestly, then stops (its prover fails) as soon as it must prove.
     AnswerProver stopsWhileProving = CheatingProvers.diesAfter(0, new AtomicInteger());
     try (SellerFixture f = SellerFixture.start(seller, url, stopsWhileProving, buyer, c -> c)) {
       RegisteredModel m = f.buyer.models().get(0);
-      answers = List.of(f.buyer.predictSigned(m, Resnet8.input(50)), f.buyer.predictSigned(m, Resnet8.input(51)));
+      answers = List.of(f.buyer.predictHeld(m, Resnet8.input(50)), f.buyer.predictHeld(m, Resnet8.input(51)));
       request = f.buyer.contestRequest(answers);
       assertThrows(BuyerException.class, () -> f.buyer.contest(request, answers));
       assertEquals(ContestRecord.Status.OPEN, f.server.seller().store().contest(request.getContestId()).orElseThrow().status());
@@ -51,8 +51,8 @@ class ContestRecoveryTest {
       }
       ContestRecord done = store.contest(request.getContestId()).orElseThrow();
       assertEquals(ContestRecord.Status.PROVEN, done.status());
-      for (SignedAnswer a : answers) {
-        assertNotNull(store.answer(a.getStatement().getAnswerId()).orElseThrow().proof());
+      for (HeldAnswer a : answers) {
+        assertNotNull(store.answer(a.id()).orElseThrow().proof());
       }
       // The buyer's next call finds the proofs ready: no proving happens, the same proofs come back.
       List<VerifiedAnswer> proven = f.buyer.contest(request, answers);

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.zkaudit.engine.IntegerEngine;
 import io.zkaudit.proto.v1.ModelEntry;
-import io.zkaudit.proto.v1.SignedAnswer;
 import io.zkaudit.protocols.buyer.BuyerException;
+import io.zkaudit.protocols.buyer.HeldAnswer;
 import io.zkaudit.protocols.buyer.RegisteredModel;
 import io.zkaudit.protocols.buyer.VerifiedAnswer;
 import io.zkaudit.protocols.seller.AnswerProver;
@@ -54,10 +54,10 @@ class PredictionProtocolTest {
   void contestedSignedAnswersAreProvenAndOthersCannotContestThem() throws Exception {
     try (SellerFixture f = SellerFixture.start(tmp, AnswerProver.HONEST)) {
       RegisteredModel m = f.buyer.models().get(0);
-      List<SignedAnswer> answers = List.of(f.buyer.predictSigned(m, Resnet8.input(2)),
-          f.buyer.predictSigned(m, Resnet8.input(3)), f.buyer.predictSigned(m, Resnet8.input(4)));
-      assertArrayEquals(expected(Resnet8.input(3)), Tensors.fromList(answers.get(1).getOutputList()));
-      assertEquals(null, f.server.seller().store().answer(answers.get(0).getStatement().getAnswerId()).orElseThrow().proof());
+      List<HeldAnswer> answers = List.of(f.buyer.predictHeld(m, Resnet8.input(2)),
+          f.buyer.predictHeld(m, Resnet8.input(3)), f.buyer.predictHeld(m, Resnet8.input(4)));
+      assertArrayEquals(expected(Resnet8.input(3)), Tensors.fromList(answers.get(1).answer().getOutputList()));
+      assertEquals(null, f.server.seller().store().answer(answers.get(0).id()).orElseThrow().proof());
 
       List<VerifiedAnswer> proven = f.buyer.contest(List.of(answers.get(0), answers.get(2)));
       assertEquals(2, proven.size());
@@ -89,7 +89,7 @@ class PredictionProtocolTest {
   void aSignedTamperedOutputIsCaughtWhenContested() throws Exception {
     try (SellerFixture f = SellerFixture.start(tmp, CheatingProvers.SIGNS_TAMPERED_OUTPUT)) {
       RegisteredModel m = f.buyer.models().get(0);
-      SignedAnswer a = f.buyer.predictSigned(m, Resnet8.input(6));
+      HeldAnswer a = f.buyer.predictHeld(m, Resnet8.input(6));
       assertCaught(assertThrows(BuyerException.class, () -> f.buyer.contest(List.of(a))),
           "the proven output differs from the answered output");
     }
@@ -100,6 +100,27 @@ class PredictionProtocolTest {
     try (SellerFixture f = SellerFixture.start(tmp, CheatingProvers.PROVES_ANOTHER_INPUT)) {
       RegisteredModel m = f.buyer.models().get(0);
       assertCaught(assertThrows(BuyerException.class, () -> f.buyer.predict(m, Resnet8.input(7))), "another input");
+    }
+  }
+
+  /**
+   * Issue 13's forgery, through the buyer's contest: the seller answers x with model(x') for
+   * another x', signs (H(x), H(model(x'))) and, contested, proves model(x'). The buyer verifies
+   * the proof against the x it kept: caught. Before, the contest verified without the input.
+   */
+  @Test
+  void aSignedAnswerProvenForAnotherInputIsCaughtWhenContested() throws Exception {
+    try (SellerFixture f = SellerFixture.start(tmp, CheatingProvers.PROVES_ANOTHER_INPUT)) {
+      RegisteredModel m = f.buyer.models().get(0);
+      int[] x = Resnet8.input(12);
+      HeldAnswer a = f.buyer.predictHeld(m, x);
+      // The signed hash is the buyer's input's, so the signature checks pass ...
+      assertArrayEquals(Statements.tensorHash(x), a.answer().getStatement().getInputHash().toByteArray());
+      // ... and the contest catches the proof about another input.
+      assertCaught(assertThrows(BuyerException.class, () -> f.buyer.contest(List.of(a))), "another input");
+      // A buyer cannot contest with an input other than the signed one either (it would verify the wrong statement).
+      int[] y = Resnet8.input(13);
+      assertThrows(IllegalArgumentException.class, () -> f.buyer.contest(List.of(new HeldAnswer(a.answer(), y))));
     }
   }
 
@@ -116,7 +137,7 @@ class PredictionProtocolTest {
     try (SellerFixture f = SellerFixture.start(PartyKey.generate(), io.zkaudit.protocols.seller.SellerStore.h2FileUrl(tmp.resolve("s")),
         AnswerProver.HONEST, PartyKey.generate(), SellerFixture.contestWindow(Duration.ZERO))) {
       RegisteredModel m = f.buyer.models().get(0);
-      SignedAnswer a = f.buyer.predictSigned(m, Resnet8.input(9));
+      HeldAnswer a = f.buyer.predictHeld(m, Resnet8.input(9));
       assertCaught(assertThrows(BuyerException.class, () -> f.buyer.contest(List.of(a))), "after its deadline");
     }
   }
@@ -127,17 +148,17 @@ class PredictionProtocolTest {
     PartyKey buyer = PartyKey.generate();
     String url = io.zkaudit.protocols.seller.SellerStore.h2FileUrl(tmp.resolve("seller"));
     ModelEntry before;
-    SignedAnswer answer;
+    HeldAnswer answer;
     try (SellerFixture f = SellerFixture.start(seller, url, AnswerProver.HONEST, buyer, c -> c)) {
       before = f.buyer.models().get(0).entry();
-      answer = f.buyer.predictSigned(f.buyer.models().get(0), Resnet8.input(10));
+      answer = f.buyer.predictHeld(f.buyer.models().get(0), Resnet8.input(10));
     }
     try (SellerFixture f = SellerFixture.start(seller, url, AnswerProver.HONEST, buyer, c -> c)) {
       List<RegisteredModel> models = f.buyer.models();
       assertEquals(1, models.size());
       assertEquals(before, models.get(0).entry());
-      StoredAnswer kept = f.server.seller().store().answer(answer.getStatement().getAnswerId()).orElseThrow();
-      assertEquals(answer, kept.signed());
+      StoredAnswer kept = f.server.seller().store().answer(answer.id()).orElseThrow();
+      assertEquals(answer.answer(), kept.signed());
       List<VerifiedAnswer> proven = f.buyer.contest(List.of(answer));
       assertArrayEquals(expected(Resnet8.input(10)), proven.get(0).output());
       // The contest's proof is counted against the weight commitment's hiding budget, in the database.
@@ -158,11 +179,11 @@ class PredictionProtocolTest {
     // Answers without proofs, then the seller dies while proving the contest (its prover fails).
     AnswerProver diesWhileProving = CheatingProvers.diesAfter(0,
         new java.util.concurrent.atomic.AtomicInteger());
-    List<SignedAnswer> answers;
+    List<HeldAnswer> answers;
     io.zkaudit.proto.v1.ContestRequest request;
     try (SellerFixture f = SellerFixture.start(seller, url, diesWhileProving, buyer, c -> c)) {
       RegisteredModel m = f.buyer.models().get(0);
-      answers = List.of(f.buyer.predictSigned(m, Resnet8.input(11)));
+      answers = List.of(f.buyer.predictHeld(m, Resnet8.input(11)));
       request = f.buyer.contestRequest(answers);
       BuyerException e = assertThrows(BuyerException.class, () -> f.buyer.contest(request, answers));
       assertEquals(BuyerException.Reason.REFUSED, e.reason());

@@ -248,7 +248,7 @@ class RetrievalProtocolTest {
       t[0] = t[0] == 0 ? 1 : 0;
       out.set(at, item(i.toBuilder().clearTensor().addAllTensor(Tensors.toList(t)).build()));
       return out;
-    }), "the proof is about another input than the item sent");
+    }), "the proof is about another input");
   }
 
   @Test

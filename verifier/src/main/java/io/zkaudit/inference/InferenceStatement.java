@@ -48,7 +48,8 @@ public final class InferenceStatement {
 
   /**
    * A fresh transcript holding the public statement, in the order prover and verifier must share:
-   * the verifying key's digest, the weight commitment, the input's hash, the output.
+   * the proof-format version, the verifying key's digest, the weight commitment, the input's hash
+   * (which the verifier computes from the input it holds), the output.
    */
   public static io.zkaudit.transcript.Transcript transcript(io.zkaudit.hash.Digest32 model,
       io.zkaudit.pcs.Commitment weights, io.zkaudit.hash.Digest32 inputHash, int[] output, boolean zeroKnowledge) {
@@ -60,6 +61,8 @@ public final class InferenceStatement {
       io.zkaudit.pcs.Commitment weights, io.zkaudit.hash.Digest32 inputHash, int[] output, boolean zeroKnowledge,
       boolean privateInput) {
     io.zkaudit.transcript.Transcript t = new io.zkaudit.transcript.Transcript(DOMAIN);
+    // The format version first: a proof of one version can never be replayed as another's.
+    t.absorbLong("proof-version", ModelProof.VERSION);
     t.absorbLong("zero-knowledge", zeroKnowledge ? 1 : 0);
     if (privateInput) {
       t.absorbLong("private-input", 1);

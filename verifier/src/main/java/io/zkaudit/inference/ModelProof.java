@@ -18,8 +18,10 @@ import java.util.List;
  * <p>File format: magic "ZKPF", u32 version, u8 flags (bit 0: zero knowledge, the sumchecks are
  * masked and the witness carries the masks, see docs/zero-knowledge.md; bit 1: private input, the
  * input is known by its {@link InputCommitment} only, whose shadow commitment follows the weight
- * shadow's and whose opening and link close the proof), the verifying key's digest (which model), the input's
- * SHA-256 (which input), the output values, the per-proof commitments (witness bins, then in a
+ * shadow's and whose opening and link close the proof), the verifying key's digest (which model), the output values
+ * (no input hash: the verifier hashes the input it holds, or takes a private input's commitment, and
+ * the transcript binds that; version 4 carried a hash that nothing checked against the committed
+ * input, issue 13), the per-proof commitments (witness bins, then in a
  * zero-knowledge proof the weight shadow), the committed input's value at
  * a random point, the lookup proof, the range
  * evaluations (c1, c2 at each layer's lookup point), the ADD evaluations, the linear-layer proofs
@@ -28,15 +30,15 @@ import java.util.List;
  * and the openings (witness bins; the weights, or in a zero-knowledge proof the weight shadow; the
  * shadow's link to the weight commitment, empty in a plain proof), each length-prefixed.
  */
-public record ModelProof(Digest32 model, Digest32 inputHash, int[] output, List<Commitment> witness, Commitment shadow,
+public record ModelProof(Digest32 model, int[] output, List<Commitment> witness, Commitment shadow,
     Ext2 inputEval, LogUpProof lookups, Ext2[] rangeEvals, Ext2[] addEvals, List<WindowedLinearProof> linear,
     List<byte[]> witnessOpenings, byte[] weightOpening, byte[] shadowLink, boolean zeroKnowledge,
     PrivateInput privateInput) {
 
   /**
    * What a proof about a committed, private input adds ({@code --private-input}): the input's
-   * per-proof shadow, its opening and its link to the {@link InputCommitment} (whose digest is the
-   * proof's {@code inputHash}).
+   * per-proof shadow, its opening and its link to the {@link InputCommitment}, which the verifier
+   * supplies.
    */
   public record PrivateInput(Commitment shadow, byte[] opening, byte[] link) {
     public PrivateInput {
@@ -56,19 +58,22 @@ public record ModelProof(Digest32 model, Digest32 inputHash, int[] output, List<
   }
 
   /** A proof about a public input. */
-  public ModelProof(Digest32 model, Digest32 inputHash, int[] output, List<Commitment> witness, Commitment shadow,
+  public ModelProof(Digest32 model, int[] output, List<Commitment> witness, Commitment shadow,
       Ext2 inputEval, LogUpProof lookups, Ext2[] rangeEvals, Ext2[] addEvals, List<WindowedLinearProof> linear,
       List<byte[]> witnessOpenings, byte[] weightOpening, byte[] shadowLink, boolean zeroKnowledge) {
-    this(model, inputHash, output, witness, shadow, inputEval, lookups, rangeEvals, addEvals, linear, witnessOpenings,
+    this(model, output, witness, shadow, inputEval, lookups, rangeEvals, addEvals, linear, witnessOpenings,
         weightOpening, shadowLink, zeroKnowledge, null);
   }
 
   private static final byte[] MAGIC = {'Z', 'K', 'P', 'F'};
   /**
-   * 4: zero-knowledge convolution and depthwise layers chain their two phases, lookups are
-   * blinded, constant addends are proven through the shadow (docs/zero-knowledge.md).
+   * 5: no input hash in the proof (the verifier supplies the input), the version is absorbed into
+   * the transcript, the weight and private-input openings take the long-lived parameters
+   * ({@link InferenceStatement#longLivedPcsParams()}). 4: zero-knowledge convolution and depthwise
+   * layers chain their two phases, lookups are blinded, constant addends are proven through the
+   * shadow (docs/zero-knowledge.md).
    */
-  public static final int VERSION = 4;
+  public static final int VERSION = 5;
   public static final int MAX_OUTPUT = 1 << 20;
   public static final int MAX_LAYERS = 1 << 12;
   public static final int MAX_OPENING = 64 << 20;
@@ -126,12 +131,12 @@ public record ModelProof(Digest32 model, Digest32 inputHash, int[] output, List<
   }
 
   public OpeningProof decodeWeightOpening(int numVars) throws InvalidProofException {
-    return OpeningProof.decode(weightOpening, InferenceStatement.pcsParams(), numVars);
+    return OpeningProof.decode(weightOpening, InferenceStatement.longLivedPcsParams(), numVars);
   }
 
   public byte[] encode() {
     int flags = (zeroKnowledge ? 1 : 0) | (privateInput != null ? 2 : 0);
-    ByteWriter w = new ByteWriter().raw(MAGIC).u32(VERSION).u8(flags).digest(model).digest(inputHash);
+    ByteWriter w = new ByteWriter().raw(MAGIC).u32(VERSION).u8(flags).digest(model);
     w.u32(output.length);
     for (int v : output) {
       w.u32(v);
@@ -171,13 +176,15 @@ public record ModelProof(Digest32 model, Digest32 inputHash, int[] output, List<
       InvalidProofException.check(r.u8("magic") == (m & 0xFF), "not a zkaudit proof (bad magic)");
     }
     int version = r.u32("version");
-    InvalidProofException.check(version == VERSION, "proof version " + version + ", expected " + VERSION);
+    InvalidProofException.check(version == VERSION, version < VERSION
+        ? "proof format version " + version + " is no longer accepted (this verifier reads version " + VERSION
+            + "; older proofs are not sound for their input or weights: prove again)"
+        : "proof format version " + version + " is newer than this verifier's (" + VERSION + "): update zkaudit");
     int flags = r.u8("flags");
     InvalidProofException.check(flags <= 1 || flags == 3, "proof flags are " + flags);
     int zk = flags & 1;
     boolean privateInput = (flags & 2) != 0;
     Digest32 model = r.digest("model digest");
-    Digest32 input = r.digest("input hash");
     int n = r.length("output", MAX_OUTPUT);
     int[] output = new int[n];
     for (int i = 0; i < n; i++) {
@@ -210,7 +217,7 @@ public record ModelProof(Digest32 model, Digest32 inputHash, int[] output, List<
     PrivateInput pi = privateInput ? new PrivateInput(inputShadow, r.bytes("input opening", MAX_OPENING),
         r.bytes("input link", MAX_OPENING)) : null;
     r.finish();
-    return new ModelProof(model, input, output, witness, shadow, inputEval, lookups, range, adds, linear, wo, go, link,
+    return new ModelProof(model, output, witness, shadow, inputEval, lookups, range, adds, linear, wo, go, link,
         zk == 1, pi);
   }
 }

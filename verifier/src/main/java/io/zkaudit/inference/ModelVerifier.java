@@ -37,8 +37,9 @@ import java.util.List;
  * sizes), the window predicates (square root), the public rounding table, the public output, and
  * two commitment openings: no tensor of the model is ever touched.
  *
- * <p>Transcript order (the prover's is the same): domain, model digest, weight commitment, input
- * hash, output, witness commitment, input-check point and value, the lookup proof, then per proven
+ * <p>Transcript order (the prover's is the same): domain, proof-format version, model digest, weight
+ * commitment, input hash (computed here from the input the verifier holds, or a private input's
+ * commitment digest: a proof carries no input hash of its own), output, witness commitment, input-check point and value, the lookup proof, then per proven
  * layer in order: its range evaluations, its ADD evaluation or linear-layer sumchecks; finally the
  * witness and weight openings. A zero-knowledge proof also absorbs its weight shadow after the
  * witness commitments, and opens the weight claims on the shadow instead of the weights.
@@ -151,6 +152,30 @@ public final class ModelVerifier {
     return s;
   }
 
+  /**
+   * Provable soundness in bits (-log2 of the worst round-by-round error, unique-decoding analysis of
+   * every opening, no conjecture; docs/pcs.md, "Which parameters"), graded at the most claims an
+   * opening may carry.
+   *
+   * @param longLivedBits what binds the long-lived commitments a proof opens: which weights (and
+   *     which private input) the proof is about
+   * @param proofBits the whole proof, bounded by its per-proof witness openings
+   */
+  public record Soundness(double longLivedBits, double proofBits) {}
+
+  /** The provable soundness of this model's proofs, with or without zero knowledge. */
+  public Soundness soundness(boolean zeroKnowledge) throws InvalidProofException {
+    ColumnBins bins = shape(zeroKnowledge).bins();
+    int claims = io.zkaudit.pcs.PcsParams.MAX_CLAIMS;
+    double longLived = InferenceStatement.longLivedPcsParams()
+        .security(zeroKnowledge ? shadowLayout.numVars() : weightLayout.numVars(), claims).provable();
+    double proof = longLived;
+    for (int b = 0; b < bins.bins(); b++) {
+      proof = Math.min(proof, InferenceStatement.pcsParams().security(bins.layout(b).numVars(), claims).provable());
+    }
+    return new Soundness(longLived, proof);
+  }
+
   /** SHA-256 of the input values as little-endian int32: what a proof records of its input. */
   public static Digest32 inputHash(int[] input) {
     ByteBuffer b = ByteBuffer.allocate(4 * input.length).order(ByteOrder.LITTLE_ENDIAN);
@@ -161,11 +186,14 @@ public final class ModelVerifier {
   }
 
   /**
-   * Checks the proof and returns its verified output. With {@code input} null the committed input
-   * is not compared with anything: the proof then shows output = model(some input whose claimed
-   * hash is in the proof).
+   * Checks the proof about {@code input} and returns its verified output: the proof shows
+   * output = model(input). There is no way to verify a proof without its input (or, for a private
+   * input, its {@link InputCommitment}): a proof carries no claim about its input that the
+   * verifier could take on trust, the verifier puts the input's hash in the transcript itself and
+   * checks the committed input column against the input at a random point.
    */
   public int[] verify(ModelProof proof, int[] input) throws InvalidProofException {
+    java.util.Objects.requireNonNull(input, "a proof is verified against its input");
     InvalidProofException.check(proof.privateInput() == null,
         "the proof is about a committed, private input: verify it against its input commitment (verifyCommitted)");
     return check(proof, reduce(proof, input, null));
@@ -177,13 +205,14 @@ public final class ModelVerifier {
    * (docs/zero-knowledge.md, "Private inputs").
    */
   public int[] verifyCommitted(ModelProof proof, InputCommitment input) throws InvalidProofException {
+    java.util.Objects.requireNonNull(input, "a proof about a private input is verified against its commitment");
     InvalidProofException.check(proof.privateInput() != null, "the proof is about a public input, not a committed one");
     Reduction r = reduce(proof, null, input);
     // The input must be read by some relation, or the commitment would bind nothing.
     InvalidProofException.check(!r.inputClaims().isEmpty(), "the proof makes no claim on its private input");
     check(proof, r);
     ModelProof.PrivateInput pi = proof.privateInput();
-    ShadowLink.verifyOpening(new BasefoldVerifier(InferenceStatement.pcsParams()), input.commitment(), pi.shadow(),
+    ShadowLink.verifyOpening(new BasefoldVerifier(InferenceStatement.longLivedPcsParams()), input.commitment(), pi.shadow(),
         shape(true).inputShadowLayout(), r.inputClaims(), pi.opening(), pi.link(), r.transcript());
     return r.output();
   }
@@ -198,14 +227,18 @@ public final class ModelVerifier {
       pcs.verifyColumns(proof.witness().get(b), witnessBins.layout(b), perBin.get(b),
           proof.decodeWitnessOpening(b, witnessBins.layout(b).numVars()), r.transcript());
     }
+    // The weight commitment lives as long as the key: its openings take the provable parameters.
+    BasefoldVerifier longLived = new BasefoldVerifier(InferenceStatement.longLivedPcsParams());
     if (!proof.zeroKnowledge()) {
-      pcs.verifyColumns(vk.weights(), weightLayout, r.weightClaims(), proof.decodeWeightOpening(weightLayout.numVars()),
-          r.transcript());
+      longLived.verifyColumns(vk.weights(), weightLayout, r.weightClaims(),
+          proof.decodeWeightOpening(weightLayout.numVars()), r.transcript());
       return r.output();
     }
-    // Zero knowledge: the weight claims are on the shadow, whose t = 0 half the link ties to the weights.
-    ShadowLink.verifyOpening(pcs, vk.weights(), proof.shadow(), shadowLayout, r.weightClaims(), proof.weightOpening(),
-        proof.shadowLink(), r.transcript());
+    // Zero knowledge: the weight claims are on the shadow, whose t = 0 half the link ties to the
+    // weights at the shadow opening's query leaves; those queries are what test the weight
+    // commitment, so the shadow's opening takes the long-lived parameters too.
+    ShadowLink.verifyOpening(longLived, vk.weights(), proof.shadow(), shadowLayout, r.weightClaims(),
+        proof.weightOpening(), proof.shadowLink(), r.transcript());
     return r.output();
   }
 
@@ -218,11 +251,13 @@ public final class ModelVerifier {
       List<ColumnClaim> inputClaims, int[] output) {}
 
   public Reduction reduce(ModelProof proof, int[] input) throws InvalidProofException {
+    java.util.Objects.requireNonNull(input, "a proof is reduced against its input");
     return reduce(proof, input, null);
   }
 
   /** The reduction of a proof about a private input: its input claims are on the input's shadow. */
   public Reduction reduce(ModelProof proof, InputCommitment input) throws InvalidProofException {
+    java.util.Objects.requireNonNull(input, "a proof about a private input is reduced against its commitment");
     return reduce(proof, null, input);
   }
 
@@ -236,17 +271,20 @@ public final class ModelVerifier {
     InvalidProofException.check(hidden == (proof.privateInput() != null),
         hidden ? "the proof is about a public input" : "the proof is about a committed, private input");
     if (hidden) {
-      InvalidProofException.check(proof.inputHash().equals(committedInput.digest()),
-          "the proof is for another input commitment");
       InvalidProofException.check(committedInput.commitment().numVars() == InputCommitment.layout(circuit).numVars(),
           "the input commitment has " + committedInput.commitment().numVars() + " variables, the model's input needs "
               + InputCommitment.layout(circuit).numVars());
     }
     TensorSpec inSpec = vk.description().tensor(circuit.inputTensor());
     TensorSpec outSpec = vk.description().tensor(circuit.outputTensor());
-    if (input != null) {
+    // The statement's input: the verifier's own hash of the input it holds, or the commitment's
+    // digest. Nothing in the proof says which input it is about; the transcript binds this one.
+    io.zkaudit.hash.Digest32 inputDigest;
+    if (hidden) {
+      inputDigest = committedInput.digest();
+    } else {
       checkValues("input", input, inSpec);
-      InvalidProofException.check(inputHash(input).equals(proof.inputHash()), "the proof is for another input");
+      inputDigest = inputHash(input);
     }
     int[] output = proof.output();
     checkValues("output", output, outSpec);
@@ -254,7 +292,7 @@ public final class ModelVerifier {
     boolean zk = proof.zeroKnowledge();
     ColumnBins witnessBins = shape.bins();
     MaskLedger ledger = zk ? new MaskLedger(shape.masks().blocks()) : null;
-    Transcript t = InferenceStatement.transcript(proof.model(), vk.weights(), proof.inputHash(), output, zk, hidden);
+    Transcript t = InferenceStatement.transcript(proof.model(), vk.weights(), inputDigest, output, zk, hidden);
     InvalidProofException.check(proof.witness().size() == witnessBins.bins(),
         "the proof has " + proof.witness().size() + " witness commitments, expected " + witnessBins.bins());
     for (int b = 0; b < witnessBins.bins(); b++) {
@@ -288,10 +326,8 @@ public final class ModelVerifier {
       Ext2[] inputPoint = t.challengeExts("input-point", inLayout.numVars());
       t.absorbExt("input-eval", proof.inputEval());
       witnessClaims.add(new ColumnClaim(InferenceStatement.inputColumn(circuit), inputPoint, proof.inputEval()));
-      if (input != null) {
-        InvalidProofException.check(Mle.evaluate(inLayout.place(input), inputPoint).equals(proof.inputEval()),
-            "the committed input is not the given input");
-      }
+      InvalidProofException.check(Mle.evaluate(inLayout.place(input), inputPoint).equals(proof.inputEval()),
+          "the proof is about another input: its committed input is not the given input");
     }
     long[] outputTable = InferenceStatement.outputLayout(circuit).place(output);
 

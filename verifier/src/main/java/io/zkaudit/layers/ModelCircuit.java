@@ -229,6 +229,9 @@ public record ModelCircuit(ModelDescription model, List<ProvenLayer> layers, Lis
 
   /** (tag, x, rescale(x) - rescale(z), 0): the part of an ADD's sum contributed by input value x. */
   private static void addRescaleRows(List<long[]> rows, int tag, TensorSpec input, java.util.function.IntUnaryOperator partial) {
+    if (!input.type().isByte()) {
+      throw new IllegalArgumentException("ADD operand " + input.name() + " must be an 8-bit tensor, not " + input.type());
+    }
     for (int x = input.type().min(); x <= input.type().max(); x++) {
       rows.add(new long[] {tag, Goldilocks.fromSigned(x), Goldilocks.fromSigned(partial.applyAsInt(x)), 0});
     }

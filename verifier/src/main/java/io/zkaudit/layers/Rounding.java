@@ -105,6 +105,11 @@ public record Rounding(String layer, int lo, int hi, List<MonotoneStep> perChann
 
   /** min and max of f over every value of an 8-bit type (f is monotone, but check all 256). */
   private static long[] rescaleRange(io.zkaudit.model.ElementType type, java.util.function.IntUnaryOperator f) {
+    // An int32 operand would make this loop run 2^32 times (forever: x++ wraps at the top): a
+    // hostile verifying key must not hang its verifier.
+    if (!type.isByte()) {
+      throw new IllegalArgumentException("ADD operands must be 8-bit tensors, not " + type);
+    }
     long min = Long.MAX_VALUE;
     long max = Long.MIN_VALUE;
     for (int x = type.min(); x <= type.max(); x++) {

@@ -21,4 +21,9 @@ public enum ElementType {
   public int max() {
     return max;
   }
+
+  /** An 8-bit type, whose every value a table or a loop can enumerate (256 of them). */
+  public boolean isByte() {
+    return this != INT32;
+  }
 }

@@ -128,6 +128,14 @@ public final class BuyerClient implements AutoCloseable {
   }
 
   /**
+   * A signed answer kept with its input, as a contest needs it: {@link #predictSigned} and the
+   * input, held together.
+   */
+  public HeldAnswer predictHeld(RegisteredModel model, int[] input) throws BuyerException {
+    return new HeldAnswer(predictSigned(model, input), input);
+  }
+
+  /**
    * A signed answer for an order paid on-chain: the seller also signs it for the escrow
    * ({@code chain_answer}), which the caller checks and contests through
    * {@code io.zkaudit.protocols.chain.BuyerChain}.
@@ -143,22 +151,30 @@ public final class BuyerClient implements AutoCloseable {
 
   /**
    * Contests signed answers: the seller must return a proof for each before the deadline, and
-   * each proof must verify and show exactly the signed output for the signed input hash.
+   * each proof must verify against the kept input (whose hash is the signed one) and show exactly
+   * the signed output.
    */
-  public List<VerifiedAnswer> contest(List<SignedAnswer> answers) throws BuyerException {
+  public List<VerifiedAnswer> contest(List<HeldAnswer> answers) throws BuyerException {
     return contest(contestRequest(answers), answers);
   }
 
   /** A signed contest of these answers: keep it to send again if the seller fails mid-contest. */
-  public ContestRequest contestRequest(List<SignedAnswer> answers) {
+  public ContestRequest contestRequest(List<HeldAnswer> answers) {
     ContestRequest.Builder b = ContestRequest.newBuilder().setContestId(UUID.randomUUID().toString())
         .setRequestedAtMillis(System.currentTimeMillis());
-    answers.forEach(a -> b.addAnswerIds(a.getStatement().getAnswerId()));
+    answers.forEach(a -> b.addAnswerIds(a.id()));
     return b.setBuyerSignature(key.sign(Statements.contest(b.build()))).build();
   }
 
   /** Sends a contest request (a new one, or one sent before: the seller resumes it). */
-  public List<VerifiedAnswer> contest(ContestRequest request, List<SignedAnswer> answers) throws BuyerException {
+  public List<VerifiedAnswer> contest(ContestRequest request, List<HeldAnswer> answers) throws BuyerException {
+    for (HeldAnswer held : answers) {
+      // The kept input must be the signed one, or the contest would verify a proof about another input.
+      if (!Arrays.equals(Statements.tensorHash(held.input()), held.answer().getStatement().getInputHash().toByteArray())) {
+        throw new IllegalArgumentException("answer " + held.id()
+            + ": the kept input is not the one the answer is about (its hash differs from the signed input hash)");
+      }
+    }
     ContestResponse r = call(() -> prediction().contest(request));
     if (!r.getContestId().equals(request.getContestId()) || r.getProofsCount() != answers.size()) {
       throw invalid("the contest response is not about this contest");
@@ -168,15 +184,15 @@ public final class BuyerClient implements AutoCloseable {
     }
     List<VerifiedAnswer> out = new ArrayList<>();
     for (int i = 0; i < answers.size(); i++) {
-      SignedAnswer held = answers.get(i);
+      HeldAnswer held = answers.get(i);
       ProvenAnswer p = r.getProofs(i);
-      if (!p.getAnswer().getStatement().equals(held.getStatement())) {
-        throw invalid("contested answer " + held.getStatement().getAnswerId() + ": the seller proved another answer");
+      if (!p.getAnswer().getStatement().equals(held.answer().getStatement())) {
+        throw invalid("contested answer " + held.id() + ": the seller proved another answer");
       }
-      // The buyer need not keep its inputs: the proof names the input's hash, which must be the signed one.
-      ProvenAnswer asHeld = p.toBuilder().setAnswer(held).build();
-      out.add(new VerifiedAnswer(held, verify(model(held.getStatement().getModelId()), asHeld, null),
-          p.getProof().toByteArray()));
+      // Verified against the kept input: a proof is never taken on its own word about its input.
+      ProvenAnswer asHeld = p.toBuilder().setAnswer(held.answer()).build();
+      out.add(new VerifiedAnswer(held.answer(),
+          verify(model(held.answer().getStatement().getModelId()), asHeld, held.input()), p.getProof().toByteArray()));
     }
     return out;
   }
@@ -298,12 +314,9 @@ public final class BuyerClient implements AutoCloseable {
     } catch (InvalidProofException | RuntimeException e) {
       throw invalid("answer " + id + ": invalid proof: " + e.getMessage());
     }
-    // The cheap checks first, so the error names what is wrong.
+    // The cheap check first, so the error names what is wrong.
     if (!proof.model().equals(new Digest32(model.id().toByteArray()))) {
       throw invalid("answer " + id + ": the proof is for another model");
-    }
-    if (!Arrays.equals(proof.inputHash().bytes(), a.getAnswer().getStatement().getInputHash().toByteArray())) {
-      throw invalid("answer " + id + ": the proof is about another input");
     }
     int[] verified;
     try {

@@ -11,13 +11,15 @@ import io.zkaudit.escrow.Bytes32;
 public interface Attester {
   /**
    * Checks that {@code proof} proves output = model(input) for the model whose verifying key is
-   * {@code verifyingKey} (and whose digest is {@code weightCommitment}), with the given input and
-   * output hashes, and returns the bytes for {@code proveContest}.
+   * {@code verifyingKey} (and whose digest is {@code weightCommitment}), that {@code input} hashes
+   * to the contested {@code inputHash} and the verified output to {@code outputHash}, and returns
+   * the bytes for {@code proveContest}. The input itself is required: a proof is only ever verified
+   * against the input it is about (a hash alone would let a seller prove another input).
    *
    * @throws AttestationRefused if anything does not match or the proof does not verify
    */
-  byte[] attestPrediction(byte[] verifyingKey, byte[] proof, Bytes32 weightCommitment, Bytes32 inputHash,
-      Bytes32 outputHash) throws AttestationRefused;
+  byte[] attestPrediction(byte[] verifyingKey, byte[] proof, int[] input, Bytes32 weightCommitment,
+      Bytes32 inputHash, Bytes32 outputHash) throws AttestationRefused;
 
   /** The designated verifier's refusal: the seller cannot close the contest and will be slashed. */
   final class AttestationRefused extends Exception {

@@ -98,7 +98,7 @@ public final class AttesterServer implements AutoCloseable {
       byte[] signature;
       try {
         signature = attester.attestPrediction(r.getVerifyingKey().toByteArray(), r.getProof().toByteArray(),
-            new Bytes32(r.getWeightCommitment().toByteArray()), new Bytes32(r.getInputHash().toByteArray()),
+            io.zkaudit.protocols.Tensors.fromList(r.getInputList()), new Bytes32(r.getWeightCommitment().toByteArray()), new Bytes32(r.getInputHash().toByteArray()),
             new Bytes32(r.getOutputHash().toByteArray()));
       } catch (Attester.AttestationRefused e) {
         response.onError(Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException());

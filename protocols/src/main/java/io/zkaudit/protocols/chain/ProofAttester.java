@@ -14,7 +14,8 @@ import org.web3j.crypto.Credentials;
 /**
  * The designated verifier: runs zkaudit's Java verifier on the seller's proof and signs the
  * AttestationVerifier's PredictionVerified(weightCommitment, inputHash, outputHash) only if the
- * proof verifies for exactly that model, input hash and output hash. It trusts nothing the
+ * proof verifies for exactly that model, for an input that hashes to inputHash (the seller sends the
+ * input; the proof is verified against it), and for the output hash. It trusts nothing the
  * seller sends: the verifying key must hash to the on-chain commitment, and the output hash is
  * recomputed from the verified output. It must be run by a party both sides trust (docs/escrow.md,
  * trust assumptions); tests and the demo run it in-process.
@@ -31,8 +32,8 @@ public final class ProofAttester implements Attester {
   }
 
   @Override
-  public byte[] attestPrediction(byte[] verifyingKey, byte[] proofBytes, Bytes32 weightCommitment, Bytes32 inputHash,
-      Bytes32 outputHash) throws AttestationRefused {
+  public byte[] attestPrediction(byte[] verifyingKey, byte[] proofBytes, int[] input, Bytes32 weightCommitment,
+      Bytes32 inputHash, Bytes32 outputHash) throws AttestationRefused {
     VerifyingKey vk;
     ModelProof proof;
     try {
@@ -47,12 +48,14 @@ public final class ProofAttester implements Attester {
     if (!Arrays.equals(proof.model().bytes(), weightCommitment.bytes())) {
       throw new AttestationRefused("the proof is for another model");
     }
-    if (!Arrays.equals(proof.inputHash().bytes(), inputHash.bytes())) {
-      throw new AttestationRefused("the proof is about another input");
+    if (!Arrays.equals(Statements.tensorHash(input), inputHash.bytes())) {
+      throw new AttestationRefused("the input does not hash to the contested input hash");
     }
     int[] output;
     try {
-      output = new ModelVerifier(vk).verify(proof, null);
+      // Against the input itself: the verifier binds the proof to it (issue 13: a proof verified
+      // without its input said nothing about which input it was about).
+      output = new ModelVerifier(vk).verify(proof, input);
     } catch (InvalidProofException | RuntimeException e) {
       throw new AttestationRefused("invalid proof: " + e.getMessage());
     }

@@ -40,10 +40,11 @@ public final class RemoteAttester implements Attester, AutoCloseable {
   }
 
   @Override
-  public byte[] attestPrediction(byte[] verifyingKey, byte[] proof, Bytes32 weightCommitment, Bytes32 inputHash,
-      Bytes32 outputHash) throws AttestationRefused {
+  public byte[] attestPrediction(byte[] verifyingKey, byte[] proof, int[] input, Bytes32 weightCommitment,
+      Bytes32 inputHash, Bytes32 outputHash) throws AttestationRefused {
     AttestPredictionRequest r = AttestPredictionRequest.newBuilder()
         .setVerifyingKey(ByteString.copyFrom(verifyingKey)).setProof(ByteString.copyFrom(proof))
+        .addAllInput(io.zkaudit.protocols.Tensors.toList(input))
         .setWeightCommitment(ByteString.copyFrom(weightCommitment.bytes()))
         .setInputHash(ByteString.copyFrom(inputHash.bytes())).setOutputHash(ByteString.copyFrom(outputHash.bytes()))
         .build();

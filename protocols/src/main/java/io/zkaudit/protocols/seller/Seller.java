@@ -503,13 +503,13 @@ public final class Seller {
    * every 10% more: the seller should commit again under a new hiding key.
    */
   private void spendHidingBudget(CommittedModel model) {
-    long budget = model.layout().hiddenProofs(io.zkaudit.inference.InferenceStatement.pcsParams());
+    long budget = model.layout().hiddenProofs(io.zkaudit.inference.InferenceStatement.longLivedPcsParams());
     long used = store.countProof(model.vk().digest().bytes());
     long step = Math.max(1, budget / 10);
     if (used >= budget && (used - budget) % step == 0) {
       System.getLogger(Seller.class.getName()).log(System.Logger.Level.WARNING,
           "model " + model.vk().digest().hex() + " has made " + used + " zero-knowledge proofs; its commitment hides"
-              + " the weights for about " + budget + ": commit again under a new hiding key (docs/zero-knowledge.md)");
+              + " the weights for about " + budget + ": rotate it (zkaudit commit --rotate, or a RotationPolicy; docs/zero-knowledge.md)");
     }
   }
 

@@ -278,9 +278,10 @@ public final class SellerChain implements AutoCloseable {
       }
       try {
         byte[] proof = seller.proofFor(answerId.get());
+        int[] input = store.answer(answerId.get()).orElseThrow().input();
         byte[] vk = store.model(modelId.toByteArray()).orElseThrow().getVerifyingKey().toByteArray();
-        byte[] attestation = attester.attestPrediction(vk, proof, new Bytes32(modelId.toByteArray()), c.inputHash(),
-            c.outputHash());
+        byte[] attestation = attester.attestPrediction(vk, proof, input, new Bytes32(modelId.toByteArray()),
+            c.inputHash(), c.outputHash());
         client.predictions().proveContest(id, attestation);
         pending.remove(id);
         events.accept("on-chain contest " + id + " (answer " + answerId.get() + ") proven");

@@ -92,8 +92,24 @@ public final class ModelProver {
 
   static ModelProof prove(CommittedModel cm, int[] input, ProgressListener progress,
       java.util.function.Consumer<InferenceWitness> cheat) {
-    return prove(cm, input, progress, true, cheat);
+    return prove(cm, input, progress, true, new Cheat(cheat, null), null);
   }
+
+  /**
+   * The input forgery of issue 13, played by a cheating prover: it computes and commits the witness
+   * of {@code actual} but states {@code claimed} (the transcript holds claimed's hash, the prover's
+   * own reduction runs against claimed, and the input evaluation it sends is claimed's, so every
+   * check before the witness opening passes). The verifier, given claimed, must reject.
+   */
+  static ModelProof proveClaimingAnotherInput(CommittedModel cm, int[] actual, int[] claimed, boolean zk) {
+    return prove(cm, actual, ProgressListener.NONE, zk, new Cheat(null, claimed), null);
+  }
+
+  /**
+   * How the soundness tests play a cheating prover (never set in production): a hook that alters
+   * the witness after it is built, and an input stated in place of the one proven; either may be null.
+   */
+  record Cheat(java.util.function.Consumer<InferenceWitness> witness, int[] claimedInput) {}
 
   /** A zero-knowledge proof about a committed input, which the proof does not reveal (docs/zero-knowledge.md). */
   public static ModelProof prove(CommittedModel cm, CommittedInput input, ProgressListener progress) {
@@ -102,7 +118,7 @@ public final class ModelProver {
 
   static ModelProof prove(CommittedModel cm, int[] input, ProgressListener progress, boolean zk,
       java.util.function.Consumer<InferenceWitness> cheat) {
-    return prove(cm, input, progress, zk, cheat, null);
+    return prove(cm, input, progress, zk, cheat == null ? null : new Cheat(cheat, null), null);
   }
 
   /**
@@ -112,7 +128,7 @@ public final class ModelProver {
    * without openings.
    */
   private static ModelProof prove(CommittedModel cm, int[] input, ProgressListener progress, boolean zk,
-      java.util.function.Consumer<InferenceWitness> cheat, CommittedInput hidden) {
+      Cheat cheat, CommittedInput hidden) {
     // A zero-knowledge proof has its own circuit: every tensor padded somewhere (ModelCircuit#of).
     ModelCircuit circuit = cm.circuit(zk);
     int phases = 6;
@@ -132,14 +148,16 @@ public final class ModelProver {
     ZkRandom random = zk ? ZkRandom.fresh() : null;
     InferenceWitness w = new InferenceWitness(circuit, cm.model(), trace, statement, random,
         hidden == null ? null : hidden.table());
-    if (cheat != null) {
-      cheat.accept(w);
+    if (cheat != null && cheat.witness() != null) {
+      cheat.witness().accept(w);
     }
     if (zk) {
       w.blind(statement, random);
     }
     Digest32 model = cm.vk().digest();
-    Digest32 inputHash = hidden == null ? ModelVerifier.inputHash(input) : hidden.commitment().digest();
+    // The input the statement names: the proven one, except for the input-forging test prover.
+    int[] stated = cheat != null && cheat.claimedInput() != null ? cheat.claimedInput() : input;
+    Digest32 inputHash = hidden == null ? ModelVerifier.inputHash(stated) : hidden.commitment().digest();
 
     Transcript t = InferenceStatement.transcript(model, cm.vk().weights(), inputHash, w.output, zk, hidden != null);
     progress.progress("commit", 2, phases);
@@ -177,7 +195,8 @@ public final class ModelProver {
     } else {
       TensorLayout inLayout = InferenceStatement.inputLayout(circuit);
       Ext2[] inputPoint = t.challengeExts("input-point", inLayout.numVars());
-      inputEval = Mle.evaluate(w.inputTable, inputPoint);
+      inputEval = stated == input ? Mle.evaluate(w.inputTable, inputPoint)
+          : Mle.evaluate(inLayout.place(stated), inputPoint);
       t.absorbExt("input-eval", inputEval);
     }
 
@@ -224,7 +243,7 @@ public final class ModelProver {
       }
     }
     Commitment shadowCommitment = shadow == null ? null : shadow.commitment();
-    ModelProof partial = new ModelProof(model, inputHash, w.output, commitments, shadowCommitment, inputEval,
+    ModelProof partial = new ModelProof(model, w.output, commitments, shadowCommitment, inputEval,
         lookups.proof(), rangeEvals, addEvals.toArray(Ext2[]::new), linear, List.of(), new byte[0], new byte[0], zk,
         hidden == null ? null : new ModelProof.PrivateInput(inputShadow.commitment(), new byte[0], new byte[0]));
 
@@ -232,7 +251,7 @@ public final class ModelProver {
     ModelVerifier.Reduction reduction;
     try {
       ModelVerifier verifier = new ModelVerifier(cm.vk(), cm.circuit(), cm.zkCircuit());
-      reduction = hidden == null ? verifier.reduce(partial, input) : verifier.reduce(partial, hidden.commitment());
+      reduction = hidden == null ? verifier.reduce(partial, stated) : verifier.reduce(partial, hidden.commitment());
     } catch (InvalidProofException e) {
       if (cheat != null) {
         return partial;
@@ -246,21 +265,24 @@ public final class ModelProver {
     }
     byte[] weightOpening;
     byte[] link = new byte[0];
+    // The weight and input commitments are long-lived: their openings take the provable parameters.
+    BasefoldProver longLived = new BasefoldProver(InferenceStatement.longLivedPcsParams());
     if (shadow == null) {
-      weightOpening = pcs.openColumns(cm.weights(), reduction.weightClaims(), reduction.transcript()).encode();
+      weightOpening = longLived.openColumns(cm.weights(), reduction.weightClaims(), reduction.transcript()).encode();
     } else {
-      ShadowLinks.Opening o = ShadowLinks.open(pcs, shadow, cm.weights(), reduction.weightClaims(), reduction.transcript());
+      ShadowLinks.Opening o = ShadowLinks.open(longLived, shadow, cm.weights(), reduction.weightClaims(),
+          reduction.transcript());
       weightOpening = o.opening();
       link = o.link();
     }
     ModelProof.PrivateInput privateInput = null;
     if (hidden != null) {
-      ShadowLinks.Opening o = ShadowLinks.open(pcs, inputShadow, hidden.committed(), reduction.inputClaims(),
+      ShadowLinks.Opening o = ShadowLinks.open(longLived, inputShadow, hidden.committed(), reduction.inputClaims(),
           reduction.transcript());
       privateInput = new ModelProof.PrivateInput(inputShadow.commitment(), o.opening(), o.link());
     }
     progress.progress("done", phases, phases);
-    return new ModelProof(model, inputHash, w.output, commitments, shadowCommitment, inputEval, lookups.proof(),
+    return new ModelProof(model, w.output, commitments, shadowCommitment, inputEval, lookups.proof(),
         rangeEvals, addEvals.toArray(Ext2[]::new), linear, witnessOpenings, weightOpening, link, zk, privateInput);
   }
 

@@ -49,8 +49,8 @@ class ModelProofTest {
       int[] verified = verifier.verify(ModelProof.decode(p.encode()), input);
       int[] logits = new IntegerEngine(model).trace(input).tensor(verifier.circuit().outputTensor());
       assertArrayEquals(logits, verified);
-      // Without the input the proof still verifies (about its committed input).
-      assertArrayEquals(logits, verifier.verify(p, null));
+      // Without its input a proof cannot be verified at all: nothing in it says which input it is about.
+      assertThrows(NullPointerException.class, () -> verifier.verify(p, null));
     }
   }
 
@@ -90,7 +90,7 @@ class ModelProofTest {
     assertInvalid(() -> verifier.verify(proof, other), "another input");
     int[] out = proof.output();
     out[3] = out[3] == 0 ? 1 : out[3] - 1;
-    ModelProof altered = new ModelProof(proof.model(), proof.inputHash(), out, proof.witness(), proof.shadow(),
+    ModelProof altered = new ModelProof(proof.model(), out, proof.witness(), proof.shadow(),
         proof.inputEval(), proof.lookups(), proof.rangeEvals(), proof.addEvals(), proof.linear(), proof.witnessOpenings(),
         proof.weightOpening(), proof.shadowLink(), proof.zeroKnowledge());
     assertInvalid(() -> verifier.verify(altered, inputs.getFirst()), "output");

@@ -99,11 +99,11 @@ class ZeroKnowledgeProofTest {
     ModelProof a = ModelProver.prove(committed, input, ProgressListener.NONE);
     ModelProof b = ModelProver.prove(committed, input, ProgressListener.NONE);
     assertNotEquals(a.shadow(), b.shadow(), "a fresh shadow per proof");
-    ModelProof swapped = new ModelProof(a.model(), a.inputHash(), a.output(), a.witness(), b.shadow(), a.inputEval(),
+    ModelProof swapped = new ModelProof(a.model(), a.output(), a.witness(), b.shadow(), a.inputEval(),
         a.lookups(), a.rangeEvals(), a.addEvals(), a.linear(), a.witnessOpenings(), b.weightOpening(), b.shadowLink(),
         true);
     assertThrows(InvalidProofException.class, () -> verifier.verify(swapped, input), "another proof's shadow");
-    ModelProof otherLink = new ModelProof(a.model(), a.inputHash(), a.output(), a.witness(), a.shadow(), a.inputEval(),
+    ModelProof otherLink = new ModelProof(a.model(), a.output(), a.witness(), a.shadow(), a.inputEval(),
         a.lookups(), a.rangeEvals(), a.addEvals(), a.linear(), a.witnessOpenings(), a.weightOpening(), b.shadowLink(),
         true);
     assertThrows(InvalidProofException.class, () -> verifier.verify(otherLink, input), "another proof's link");
@@ -114,7 +114,7 @@ class ZeroKnowledgeProofTest {
     for (int pos = 0; pos < link.length; pos += pos < 256 ? 1 : 41) {
       byte[] bad = link.clone();
       bad[pos] ^= (byte) (1 << (pos % 8));
-      ModelProof altered = new ModelProof(a.model(), a.inputHash(), a.output(), a.witness(), a.shadow(), a.inputEval(),
+      ModelProof altered = new ModelProof(a.model(), a.output(), a.witness(), a.shadow(), a.inputEval(),
           a.lookups(), a.rangeEvals(), a.addEvals(), a.linear(), a.witnessOpenings(), a.weightOpening(), bad, true);
       int at = pos;
       assertThrows(InvalidProofException.class, () -> verifier.verify(altered, input), "link byte " + at);
@@ -125,7 +125,7 @@ class ZeroKnowledgeProofTest {
     for (int pos = 0; pos < Math.min(opening.length, 256); pos++) {
       byte[] bad = opening.clone();
       bad[pos] ^= (byte) (1 << (pos % 8));
-      ModelProof altered = new ModelProof(a.model(), a.inputHash(), a.output(), a.witness(), a.shadow(), a.inputEval(),
+      ModelProof altered = new ModelProof(a.model(), a.output(), a.witness(), a.shadow(), a.inputEval(),
           a.lookups(), a.rangeEvals(), a.addEvals(), a.linear(), a.witnessOpenings(), bad, a.shadowLink(), true);
       int at = pos;
       assertThrows(InvalidProofException.class, () -> verifier.verify(altered, input), "weight opening byte " + at);
@@ -261,7 +261,7 @@ class ZeroKnowledgeProofTest {
     for (io.zkaudit.layers.WindowedLinearProof w : bad) {
       List<io.zkaudit.layers.WindowedLinearProof> linear = new java.util.ArrayList<>(zk.linear());
       linear.set(index, w);
-      ModelProof altered = new ModelProof(zk.model(), zk.inputHash(), zk.output(), zk.witness(), zk.shadow(),
+      ModelProof altered = new ModelProof(zk.model(), zk.output(), zk.witness(), zk.shadow(),
           zk.inputEval(), zk.lookups(), zk.rangeEvals(), zk.addEvals(), linear, zk.witnessOpenings(),
           zk.weightOpening(), zk.shadowLink(), true);
       assertThrows(InvalidProofException.class, () -> verifier.verify(altered, input));
@@ -274,7 +274,7 @@ class ZeroKnowledgeProofTest {
         adds[k] = io.zkaudit.field.Ext2.ONE;
       }
     }
-    ModelProof withEval = new ModelProof(zk.model(), zk.inputHash(), zk.output(), zk.witness(), zk.shadow(),
+    ModelProof withEval = new ModelProof(zk.model(), zk.output(), zk.witness(), zk.shadow(),
         zk.inputEval(), zk.lookups(), zk.rangeEvals(), adds, zk.linear(), zk.witnessOpenings(), zk.weightOpening(),
         zk.shadowLink(), true);
     assertThrows(InvalidProofException.class, () -> verifier.verify(withEval, input));
