@@ -137,4 +137,29 @@ class RotationProtocolTest {
       assertThrows(BuyerException.class, buyer::models);
     }
   }
+
+  /** A registry that lists two keys each rotated from the other: the buyer stops, it does not loop. */
+  @Test
+  void aLineageCycleIsRejectedByTheBuyer() throws Exception {
+    PartyKey sellerKey = PartyKey.generate();
+    String url = SellerStore.h2FileUrl(tmp.resolve("seller"));
+    CommittedModel gen0 = ModelProver.commit(resnet8(), HIDING);
+    try (SellerServer server = start(sellerKey, url, gen0);
+        BuyerClient buyer = new BuyerClient("localhost", server.port(), PartyKey.generate(), 120)) {
+      ModelEntry first = server.seller().rotate(gen0); // gen1, rotated from gen0: a real lineage
+      ByteString id0 = ByteString.copyFrom(gen0.vk().digest().bytes());
+      // Written past the seller's checks: gen0 "rotated from" gen1, closing the loop.
+      try (var db = java.sql.DriverManager.getConnection(url);
+          var p = db.prepareStatement(
+              "INSERT INTO model_lineage (model_id, rotated_from, rotation_link, generation) VALUES (?, ?, ?, 1)")) {
+        p.setBytes(1, id0.toByteArray());
+        p.setBytes(2, first.getModelId().toByteArray());
+        p.setBytes(3, first.getRotationLink().toByteArray());
+        p.executeUpdate();
+      }
+      BuyerException e = assertThrows(BuyerException.class, () -> buyer.model(first.getModelId()));
+      assertEquals(BuyerException.Reason.INVALID_ANSWER, e.reason());
+      assertTrue(e.getMessage().contains("cycle"), e.getMessage());
+    }
+  }
 }
