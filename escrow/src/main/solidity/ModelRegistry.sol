@@ -12,6 +12,12 @@ import "./ReentrancyGuard.sol";
 /// bulk costly and stays locked for `withdrawDelay` after the seller retires the model, so the
 /// record cannot vanish under orders placed just before. The escrows hold their own, slashable
 /// stakes; this bond is not slashed.
+///
+/// A seller rotates a model's weight commitment (a fresh hiding commitment to the same weights,
+/// whose zero-knowledge rotation link buyers verify off-chain: docs/zero-knowledge.md, "Rotation")
+/// with `rotate`: a new record with the same description and the old bond, the old one retired, and
+/// the lineage recorded, so that anything keyed by a model id is looked up through `rootOf` (the
+/// same model) and `latestOf` (the key to order against).
 contract ModelRegistry is ReentrancyGuard {
     // Field order packs the record into four storage slots.
     struct Model {
@@ -32,6 +38,14 @@ contract ModelRegistry is ReentrancyGuard {
     mapping(uint256 => Model) private models;
     // keccak256(seller, weightCommitment): one seller cannot list the same weights twice.
     mapping(bytes32 => bool) private listed;
+    /// @notice The model a rotated record replaced (0 for a model's first record).
+    mapping(uint256 => uint256) public rotatedFrom;
+    /// @notice The record a model was rotated to (0 while it is the newest of its lineage).
+    mapping(uint256 => uint256) public rotatedTo;
+    // The first record of a rotated record's lineage (0: the record is its own root), and the
+    // newest record of each root's lineage (0: the root itself): O(1) lookups either way.
+    mapping(uint256 => uint256) private roots;
+    mapping(uint256 => uint256) private latest;
 
     event ModelRegistered(
         uint256 indexed modelId,
@@ -41,6 +55,13 @@ contract ModelRegistry is ReentrancyGuard {
         uint256 stake
     );
     event ModelRetired(uint256 indexed modelId, uint64 retiredAt);
+    event ModelRotated(
+        uint256 indexed oldModelId,
+        uint256 indexed newModelId,
+        uint256 indexed rootModelId,
+        bytes32 weightCommitment,
+        bytes32 linkDigest
+    );
     event StakeWithdrawn(uint256 indexed modelId, address indexed seller, uint256 amount);
 
     constructor(uint256 minStake_, uint256 withdrawDelay_) {
@@ -67,6 +88,65 @@ contract ModelRegistry is ReentrancyGuard {
             weightCommitment: weightCommitment
         });
         emit ModelRegistered(modelId, msg.sender, descriptionDigest, weightCommitment, msg.value);
+    }
+
+    /// @notice Rotates the seller's active model `oldModelId` to `weightCommitment`, a fresh commitment
+    /// to the same weights; `linkDigest` is the SHA-256 of the rotation link that proves it (checked
+    /// by buyers off-chain; the link itself is in the seller's registry). The new record takes the
+    /// description and the old bond (plus msg.value); the old one is retired, with nothing left to
+    /// withdraw, and orders already placed on it are still contested and proven against its own
+    /// commitment. A model is rotated once: its lineage is a chain.
+    function rotate(uint256 oldModelId, bytes32 weightCommitment, bytes32 linkDigest)
+        external
+        payable
+        returns (uint256 newModelId)
+    {
+        Model storage old = _existing(oldModelId);
+        require(msg.sender == old.seller, "not the seller");
+        require(rotatedTo[oldModelId] == 0, "already rotated");
+        require(old.retiredAt == 0, "model retired");
+        require(weightCommitment != bytes32(0), "empty weight commitment");
+        require(linkDigest != bytes32(0), "empty rotation link");
+        bytes32 key = keccak256(abi.encode(msg.sender, weightCommitment));
+        require(!listed[key], "commitment already registered");
+        listed[key] = true;
+        uint256 stake = uint256(old.stake) + msg.value;
+        require(stake <= type(uint128).max, "stake too large");
+        bytes32 description = old.descriptionDigest;
+        newModelId = ++modelCount;
+        models[newModelId] = Model({
+            seller: msg.sender,
+            registeredAt: uint64(block.timestamp),
+            retiredAt: 0,
+            stake: uint128(stake),
+            descriptionDigest: description,
+            weightCommitment: weightCommitment
+        });
+        old.stake = 0; // the bond moved with the lineage
+        old.retiredAt = uint64(block.timestamp);
+        uint256 root = rootOf(oldModelId);
+        rotatedFrom[newModelId] = oldModelId;
+        rotatedTo[oldModelId] = newModelId;
+        roots[newModelId] = root;
+        latest[root] = newModelId;
+        emit ModelRegistered(newModelId, msg.sender, description, weightCommitment, stake);
+        emit ModelRetired(oldModelId, old.retiredAt);
+        emit ModelRotated(oldModelId, newModelId, root, weightCommitment, linkDigest);
+    }
+
+    /// @notice The first record of the model's lineage: the same weights under every rotation, so
+    /// audits, reputation and stakes of any record in it belong to this id.
+    function rootOf(uint256 modelId) public view returns (uint256) {
+        _existing(modelId);
+        uint256 root = roots[modelId];
+        return root == 0 ? modelId : root;
+    }
+
+    /// @notice The newest record of the model's lineage: the one new orders go to.
+    function latestOf(uint256 modelId) external view returns (uint256) {
+        uint256 root = rootOf(modelId);
+        uint256 newest = latest[root];
+        return newest == 0 ? root : newest;
     }
 
     function getModel(uint256 modelId) external view returns (Model memory) {

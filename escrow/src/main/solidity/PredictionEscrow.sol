@@ -123,6 +123,22 @@ contract PredictionEscrow is PullPayments, Eip712 {
         emit StakeWithdrawn(modelId, amount);
     }
 
+    /// @notice Moves free stake to another record of the same lineage (the key the model was
+    /// rotated to, ModelRegistry.rotate): it backs the same weights, so it carries over.
+    function moveStake(uint256 fromModelId, uint256 toModelId, uint256 amount) external {
+        require(msg.sender == registry.sellerOf(fromModelId), "not the seller");
+        require(
+            fromModelId != toModelId && registry.rootOf(fromModelId) == registry.rootOf(toModelId),
+            "not the same lineage"
+        );
+        Stake storage from = stakes[fromModelId];
+        require(amount > 0 && amount <= from.free, "amount exceeds free stake");
+        from.free -= amount;
+        stakes[toModelId].free += amount;
+        emit StakeWithdrawn(fromModelId, amount);
+        emit StakeDeposited(toModelId, amount);
+    }
+
     // ---- buyer: pay and contest ----
 
     /// @notice Pays for `predictions` answers of the model at its offered price (exact amount).

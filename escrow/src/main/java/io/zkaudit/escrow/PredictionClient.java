@@ -44,6 +44,12 @@ public final class PredictionClient {
         session.send("predictions.withdrawStake", contract.withdrawStake(id(modelId), AbiValues.positive(amount, "amount")));
     }
 
+    /** Seller: moves free stake to a record of the same lineage (the key the model was rotated to). */
+    public void moveStake(long fromModelId, long toModelId, BigInteger amount) {
+        session.send("predictions.moveStake",
+                contract.moveStake(id(fromModelId), id(toModelId), AbiValues.positive(amount, "amount")));
+    }
+
     /** Seller: signs one answer of an order; the buyer can contest it with this signature. */
     public SignedAnswer signAnswer(long orderId, Bytes32 inputHash, Bytes32 outputHash) {
         Bytes32 digest = TypedDigests.answer(deployment, orderId, inputHash, outputHash);

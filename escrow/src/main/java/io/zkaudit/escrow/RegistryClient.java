@@ -28,6 +28,34 @@ public final class RegistryClient {
         return id(events.getFirst().modelId);
     }
 
+    /**
+     * Seller: rotates its active model to a fresh commitment to the same weights ({@code linkDigest}:
+     * SHA-256 of the rotation link); the bond moves along, plus {@code extraStake}. Returns the new id.
+     */
+    public long rotateModel(long oldModelId, Bytes32 weightCommitment, Bytes32 linkDigest, BigInteger extraStake) {
+        AbiValues.nonNegative(extraStake, "stake");
+        TransactionReceipt receipt = session.send("registry.rotate",
+                contract.rotate(id(oldModelId), weightCommitment.bytes(), linkDigest.bytes(), extraStake));
+        List<ModelRegistry.ModelRotatedEventResponse> events = ModelRegistry.getModelRotatedEvents(receipt);
+        return id(events.getFirst().newModelId);
+    }
+
+    /** The first record of the model's lineage (itself if it was never rotated to). */
+    public long rootOf(long modelId) {
+        return id(session.call("registry.rootOf", contract.rootOf(id(modelId))));
+    }
+
+    /** The newest record of the model's lineage (itself if it was never rotated). */
+    public long latestOf(long modelId) {
+        return id(session.call("registry.latestOf", contract.latestOf(id(modelId))));
+    }
+
+    /** The record this one was rotated from, if any. */
+    public Optional<Long> rotatedFrom(long modelId) {
+        long from = id(session.call("registry.rotatedFrom", contract.rotatedFrom(id(modelId))));
+        return from == 0 ? Optional.empty() : Optional.of(from);
+    }
+
     public ModelRecord getModel(long modelId) {
         ModelRegistry.Model model = session.call("registry.getModel", contract.getModel(id(modelId)));
         long retiredAt = model.retiredAt.longValueExact();

@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
 
 /** {@code zkaudit bench ...}: benchmarks that print tables of medians. */
 @Command(name = "bench", description = "Benchmarks (medians of several runs, printed as tables).",
-    mixinStandardHelpOptions = true, subcommands = {BenchCommand.Core.class, BenchInferCommand.class, BenchProveCommand.class})
+    mixinStandardHelpOptions = true, subcommands = {BenchCommand.Core.class, BenchInferCommand.class, BenchProveCommand.class,
+        BenchRotationCommand.class})
 final class BenchCommand implements Runnable {
 
   @Override

@@ -17,8 +17,15 @@ final class CommitCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, description = "where to write the verifying key (.vk)")
   Path out;
 
+  @Option(names = "--rotate", paramLabel = "OLD.vk", description = "rotate this key of the same model: a fresh"
+      + " commitment to the same weights, with a zero-knowledge link written to OUT.link (docs/zero-knowledge.md, Rotation)")
+  Path rotate;
+
   @Override
   public Integer call() throws Exception {
+    if (rotate != null) {
+      return Rotations.rotate(model, rotate, out);
+    }
     long t0 = System.nanoTime();
     CommittedModel cm = ProverModels.commit(model);
     double commitSeconds = (System.nanoTime() - t0) / 1e9;
@@ -44,9 +51,10 @@ final class CommitCommand implements Callable<Integer> {
         + " (%,d bytes, proven in %.1f s, verified in %.0f ms)%n", vk.rangeProof().encode().length, rangeSeconds,
         rangeVerifyMs);
     System.out.printf("  verifying key written to %s (%d bytes)%n", out, Files.size(out));
-    System.out.printf("  the commitment hides the weights for about %,d zero-knowledge proofs (%s); commit again"
-        + " under a new hiding key after that (docs/zero-knowledge.md)%n",
-        cm.layout().hiddenProofs(io.zkaudit.inference.InferenceStatement.longLivedPcsParams()), HidingKeys.location());
+    System.out.printf("  the commitment hides the weights for about %,d zero-knowledge proofs (%s); then rotate"
+        + " it: zkaudit commit --rotate %s (docs/zero-knowledge.md)%n",
+        cm.layout().hiddenProofs(io.zkaudit.inference.InferenceStatement.longLivedPcsParams()), HidingKeys.location(),
+        out.getFileName());
     return Main.EXIT_OK;
   }
 }

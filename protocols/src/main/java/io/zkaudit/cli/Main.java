@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
     version = "zkaudit 0.1.0",
     description = "Zero-knowledge proofs of ML inference for trustless ML-as-a-service.",
     subcommands = {DemoCommand.class, InferCommand.class, EvalCommand.class, CommitCommand.class, ProveCommand.class, VerifyCommand.class,
+        VerifyLinkCommand.class,
         BenchCommand.class, SellerCommand.class, BuyerCommand.class, ChainCommand.class, AttesterCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

@@ -130,6 +130,9 @@ final class SellerCommand implements Runnable {
         throw ChainOptions.failure(e);
       }
       try {
+        // Rotates each key before its hiding budget runs out, and recommits to keys rotated to before.
+        server.seller().rotateAutomatically(io.zkaudit.protocols.seller.RotationPolicy.of(HidingKeys.loadOrCreate()));
+        server.seller().onEvent(e -> out.println(e));
         try {
           entry = server.seller().serve(committed, name != null ? name : model.getFileName().toString(), metrics);
         } catch (RequestRejected e) {
@@ -144,10 +147,11 @@ final class SellerCommand implements Runnable {
         out.printf("seller key %s%s%n", keyFile.toAbsolutePath(), newKey ? " (created now)" : "");
         out.printf("model %s (%s) registered in %s%n", HexFormat.of().formatHex(entry.getModelId().toByteArray()),
             entry.getName(), url);
-        out.printf("its commitment hides the weights for about %,d zero-knowledge proofs, %,d made so far (hiding key"
-            + " %s); then commit again under a new key%n", committed.layout().hiddenProofs(
-                io.zkaudit.inference.InferenceStatement.pcsParams()), server.seller().hidingBudgetUsed(committed),
-            HidingKeys.location());
+        CommittedModel current = server.seller().current(committed);
+        out.printf("its commitment %s hides the weights for about %,d zero-knowledge proofs, %,d made so far (hiding key"
+            + " %s); the seller rotates it at 90%%%n", current.vk().digest().hex().substring(0, 16),
+            current.layout().hiddenProofs(io.zkaudit.inference.InferenceStatement.longLivedPcsParams()),
+            server.seller().hidingBudgetUsed(current), HidingKeys.location());
         var onChain = server.seller().chain();
         if (onChain.isPresent()) {
           out.printf("on-chain: account %s, model %d, watching for contests%n", onChain.get().address(),

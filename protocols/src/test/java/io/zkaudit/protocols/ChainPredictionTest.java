@@ -158,6 +158,45 @@ class ChainPredictionTest {
     }
   }
 
+  /**
+   * A rotation mirrored on-chain: the new record takes the lineage (root, latest), the bond and the
+   * free stake; an order paid before on the old key is still answered and proven under it.
+   */
+  @Test
+  void aRotatedModelKeepsItsLineageStakeAndOpenOrdersOnChain() throws Exception {
+    try (Market market = new Market(AnswerProver.HONEST)) {
+      var seller = market.seller.server.seller();
+      RegisteredModel old = market.seller.buyer.models().get(0);
+      long oldChain = market.buyerChain.chainModel(old);
+      long order = market.buyerChain.pay(old, 2);
+      market.seller.buyer.predictSigned(old, Resnet8.input(50), order);
+      BigInteger free = market.stake(old).free();
+
+      seller.rotateAutomatically(new io.zkaudit.protocols.seller.RotationPolicy(
+          "chain rotation test hiding key 32".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 1.0, x -> 1_000_000));
+      var entry = seller.rotate(Resnet8.model());
+      RegisteredModel rotated = market.seller.buyer.model(entry.getModelId());
+      assertEquals(List.of(old.id(), rotated.id()), rotated.lineage());
+      long newChain = market.buyerChain.chainModel(rotated);
+      var registry = market.buyerChain.client().registry();
+      assertEquals(oldChain, registry.rootOf(newChain));
+      assertEquals(newChain, registry.latestOf(oldChain));
+      assertEquals(java.util.Optional.of(oldChain), registry.rotatedFrom(newChain));
+      assertTrue(!registry.isActive(oldChain) && registry.isActive(newChain));
+      assertEquals(free, market.stake(rotated).free(), "the free stake moved along the lineage");
+      assertEquals(BigInteger.ZERO, market.buyerChain.client().predictions().getStake(oldChain).free());
+
+      // The order paid on the old key: answered under it, and its contest proven against its commitment.
+      SignedAnswer late = market.seller.buyer.predictSigned(old, Resnet8.input(51), order);
+      assertEquals(old.id(), late.getStatement().getModelId());
+      long contest = market.buyerChain.contest(old, late);
+      await(() -> market.buyerChain.contestState(contest).status() == PredictionContest.Status.PROVEN,
+          Duration.ofSeconds(90), "the seller proves contest " + contest + " (events: " + market.sellerEvents + ")");
+      // New orders go to the new key; a request without an order for the old key is answered under the new one.
+      assertEquals(rotated.id(), market.seller.buyer.predict(old, Resnet8.input(52)).answer().getStatement().getModelId());
+    }
+  }
+
   @Test
   void aFalseAccusationDoesNotPayTheBuyer() throws Exception {
     // The designated verifier as its own service (AttesterServer), as in production.

@@ -50,6 +50,12 @@ public final class BuyerClient implements AutoCloseable {
   private final PartyKey key;
   private final long deadlineSeconds;
   private final Map<ByteString, RegisteredModel> models = new HashMap<>();
+  /** Rotation links verified, by "old id || new id": each once per client. */
+  private final java.util.Set<ByteString> verifiedLinks = new java.util.HashSet<>();
+  /** Entries whose lineage is being checked: a seller could list a cycle of rotations. */
+  private final java.util.Set<ByteString> inLineage = new java.util.HashSet<>();
+  /** The longest lineage a buyer follows (a seller rotating every day for years stays far below). */
+  static final int MAX_LINEAGE = 4096;
 
   public BuyerClient(String host, int port, PartyKey key, long deadlineSeconds) {
     this(host, port, key, deadlineSeconds, null);
@@ -111,8 +117,8 @@ public final class BuyerClient implements AutoCloseable {
   /** An answer with its proof, verified; the output returned is the verified one. */
   public VerifiedAnswer predict(RegisteredModel model, int[] input) throws BuyerException {
     ProvenAnswer a = call(() -> prediction().predict(request(model, input, 0)));
-    checkStatement(model, a.getAnswer(), input);
-    int[] verified = verify(model, a, input);
+    RegisteredModel proven = checkStatement(model, a.getAnswer(), input);
+    int[] verified = verify(proven, a, input);
     return new VerifiedAnswer(a.getAnswer(), verified, a.getProof().toByteArray());
   }
 
@@ -222,16 +228,68 @@ public final class BuyerClient implements AutoCloseable {
     if (!PartyKey.verify(e.getSellerSignature(), Statements.register(signed))) {
       throw invalid("model " + Hex.of(e.getModelId()) + ": the seller's signature on its registration is invalid");
     }
-    RegisteredModel m = new RegisteredModel(e, vk, verifier);
+    RegisteredModel m = new RegisteredModel(e, vk, verifier, lineage(e, vk));
     models.put(m.id(), m);
     return m;
   }
 
-  private void checkStatement(RegisteredModel model, SignedAnswer a, int[] input) throws BuyerException {
+  /**
+   * The lineage of an entry, root first and the entry last: for a rotated key, its parent's
+   * (fetched and checked in turn) and the rotation link from the parent verified once (cached by
+   * the pair of ids). The parent must be the same seller's.
+   */
+  private List<ByteString> lineage(ModelEntry e, VerifyingKey vk) throws BuyerException {
+    ByteString id = e.getModelId();
+    if (e.getRotatedFrom().isEmpty()) {
+      if (!e.getRotationLink().isEmpty()) {
+        throw invalid("model " + Hex.of(id) + ": a rotation link without the model it was rotated from");
+      }
+      return List.of(id);
+    }
+    if (!inLineage.add(id)) {
+      throw invalid("model " + Hex.of(id) + ": its lineage of rotations is a cycle");
+    }
+    RegisteredModel parent;
+    try {
+      if (inLineage.size() > MAX_LINEAGE) {
+        throw invalid("model " + Hex.of(id) + ": a lineage of more than " + MAX_LINEAGE + " rotations");
+      }
+      parent = model(e.getRotatedFrom());
+    } finally {
+      inLineage.remove(id);
+    }
+    if (!parent.sellerKey().equals(e.getSellerSignature().getPublicKey())) {
+      throw invalid("model " + Hex.of(id) + " is rotated from another seller's model " + Hex.of(parent.id()));
+    }
+    ByteString pair = parent.id().concat(id);
+    if (!verifiedLinks.contains(pair)) {
+      try {
+        io.zkaudit.inference.RotationLink.decode(e.getRotationLink().toByteArray()).verify(parent.vk(), vk);
+      } catch (InvalidProofException | RuntimeException ex) {
+        throw invalid("model " + Hex.of(id) + ": its rotation link from " + Hex.of(parent.id()) + " is invalid: "
+            + ex.getMessage());
+      }
+      verifiedLinks.add(pair);
+    }
+    List<ByteString> out = new ArrayList<>(parent.lineage());
+    out.add(id);
+    return List.copyOf(out);
+  }
+
+  /**
+   * Checks a signed answer to a request for {@code model} and returns the model it is under:
+   * {@code model} itself, or a key the seller rotated it to (its verified lineage includes
+   * {@code model}: the same weights).
+   */
+  private RegisteredModel checkStatement(RegisteredModel model, SignedAnswer a, int[] input) throws BuyerException {
     AnswerStatement s = a.getStatement();
+    RegisteredModel under = model;
     if (!s.getModelId().equals(model.id())) {
-      throw invalid("answer " + s.getAnswerId() + " is about model " + Hex.of(s.getModelId()) + ", not "
-          + Hex.of(model.id()));
+      under = s.getModelId().size() == Digest32.LENGTH ? model(s.getModelId()) : null;
+      if (under == null || !under.lineage().contains(model.id())) {
+        throw invalid("answer " + s.getAnswerId() + " is about model " + Hex.of(s.getModelId()) + ", not "
+            + Hex.of(model.id()));
+      }
     }
     if (!s.getBuyer().equals(key.publicKeyBytes())) {
       throw invalid("answer " + s.getAnswerId() + " is addressed to another buyer");
@@ -246,6 +304,7 @@ public final class BuyerClient implements AutoCloseable {
         || !PartyKey.verify(a.getSellerSignature(), Statements.answer(s))) {
       throw invalid("answer " + s.getAnswerId() + ": not signed by the seller that registered the model");
     }
+    return under;
   }
 
   /** Verifies the proof for the registered key and returns its output, which must be the signed one. */

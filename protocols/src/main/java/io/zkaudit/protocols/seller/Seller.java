@@ -60,6 +60,10 @@ public final class Seller {
   /** One lock per contest being proven, so a resumed contest and a buyer's resend never prove it twice. */
   private final Map<String, Object> contestLocks = new ConcurrentHashMap<>();
   private volatile java.util.function.Consumer<String> events = e -> {};
+  /** Rotated keys: old model id -> the id it was rotated to (loaded, and in the store's lineage). */
+  private final Map<Digest32, Digest32> successors = new ConcurrentHashMap<>();
+  /** Null: the seller only warns when a budget is spent; else it rotates by itself. */
+  private volatile RotationPolicy rotation;
 
   public Seller(PartyKey key, SellerStore store, SellerConfig config, AnswerProver prover) {
     this(key, store, config, prover, AdmissionLimits.defaults());
@@ -115,6 +119,14 @@ public final class Seller {
     return java.util.Optional.ofNullable(chain);
   }
 
+  /**
+   * Rotates by itself from now on (docs/zero-knowledge.md, "Rotation"); set before {@link #serve}, so
+   * that a restarted seller also recommits to the keys it rotated to before.
+   */
+  public void rotateAutomatically(RotationPolicy policy) {
+    this.rotation = policy;
+  }
+
   /** Where the seller reports what it does by itself (contests resumed or proven on-chain). */
   public void onEvent(java.util.function.Consumer<String> listener) {
     this.events = listener;
@@ -148,8 +160,50 @@ public final class Seller {
     if (c != null) {
       c.mirror(entry);
     }
+    loadLineage(model);
     resumeOpenContestsInBackground();
     return entry;
+  }
+
+  /**
+   * Recommits to the keys a previous run rotated this model to (their generations are in the
+   * store, the hiding key in the policy), so requests go on under the newest key after a restart.
+   */
+  private void loadLineage(CommittedModel first) {
+    CommittedModel current = first;
+    java.util.Optional<byte[]> next;
+    while ((next = store.rotatedTo(current.vk().digest().bytes())).isPresent()) {
+      Digest32 id = new Digest32(next.get());
+      RotationPolicy p = rotation;
+      if (p == null) {
+        events.accept("model " + current.vk().digest().hex() + " was rotated to " + id.hex()
+            + ": serving the old key (give the seller its hiding key to serve the new one)");
+        return;
+      }
+      CommittedModel c = io.zkaudit.prover.inference.ModelProver.commit(current.model(), p.hidingKey(),
+          store.generation(id.bytes()));
+      if (!c.vk().digest().equals(id)) {
+        events.accept("model " + current.vk().digest().hex() + " was rotated to " + id.hex()
+            + ", which this hiding key does not recommit to: serving the old key");
+        return;
+      }
+      loaded.put(id, c);
+      successors.put(current.vk().digest(), id);
+      current = c;
+      SellerChain chainNow = chain;
+      if (chainNow != null) {
+        store.model(id.bytes()).ifPresent(chainNow::mirror);
+      }
+    }
+  }
+
+  /** The newest key of a model's lineage that this process holds (the model itself if never rotated). */
+  public CommittedModel current(CommittedModel model) {
+    Digest32 id = model.vk().digest();
+    for (Digest32 next = successors.get(id); next != null; next = successors.get(id)) {
+      id = next;
+    }
+    return loaded.getOrDefault(id, model);
   }
 
   /**
@@ -202,6 +256,8 @@ public final class Seller {
       throw RequestRejected.invalid("verifying_key: " + e.getMessage());
     }
     Digest32 id = vk.digest();
+    // Before the weights check: a rotation that does not verify is refused as such, whoever sends it.
+    checkRotation(r, vk);
     if (!loaded.containsKey(id)) {
       throw new RequestRejected(Status.Code.FAILED_PRECONDITION,
           "verifying_key: this seller does not hold the weights of model " + id.hex() + ", so it could not prove it");
@@ -218,9 +274,82 @@ public final class Seller {
         .addAllMetrics(r.getMetricsList())
         .setRegisteredAtMillis(config.clock().millis())
         .setSellerSignature(r.getSellerSignature())
+        .setRotatedFrom(r.getRotatedFrom())
+        .setRotationLink(r.getRotationLink())
         .build();
     store.putModel(entry);
     return entry;
+  }
+
+  /**
+   * A rotation registers a key of a model this registry holds, not rotated before (a lineage is a
+   * chain), with a link that verifies: the same weights, so the lineage's audits carry over.
+   */
+  private void checkRotation(RegisterModelRequest r, VerifyingKey vk) {
+    if (r.getRotatedFrom().isEmpty() && r.getRotationLink().isEmpty()) {
+      return;
+    }
+    requireLength("rotated_from", r.getRotatedFrom(), Digest32.LENGTH);
+    ModelEntry old = store.model(r.getRotatedFrom().toByteArray()).orElseThrow(() -> RequestRejected.invalid(
+        "rotated_from: no model " + Hex.of(r.getRotatedFrom()) + " is registered here"));
+    var rotated = store.rotatedTo(old.getModelId().toByteArray());
+    if (rotated.isPresent()) {
+      throw new RequestRejected(Status.Code.ALREADY_EXISTS, "rotated_from: model " + Hex.of(old.getModelId())
+          + " was rotated to " + new Digest32(rotated.get()).hex() + " already");
+    }
+    try {
+      VerifyingKey oldKey = VerifyingKey.decode(old.getVerifyingKey().toByteArray());
+      io.zkaudit.inference.RotationLink.decode(r.getRotationLink().toByteArray()).verify(oldKey, vk);
+    } catch (InvalidProofException e) {
+      throw RequestRejected.invalid("rotation_link: " + e.getMessage());
+    }
+  }
+
+  /**
+   * Rotates a model's key: commits the same weights at the next generation, proves the link,
+   * registers the new key with its lineage (mirrored on a chain) and proves later requests under
+   * it. The link spends one proof of each key's budget, counted as such.
+   */
+  public ModelEntry rotate(CommittedModel model) {
+    RotationPolicy p = rotation;
+    if (p == null) {
+      throw new IllegalStateException("rotation needs the hiding key: call rotateAutomatically first");
+    }
+    synchronized (successors) {
+      CommittedModel old = current(model);
+      Digest32 oldId = old.vk().digest();
+      ModelEntry oldEntry = store.model(oldId.bytes())
+          .orElseThrow(() -> new IllegalStateException("model " + oldId.hex() + " is not registered"));
+      int generation = store.generation(oldId.bytes()) + 1;
+      io.zkaudit.prover.inference.RotationLinks.Rotation rotated;
+      try {
+        proofSlot.acquire();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new RequestRejected(Status.Code.UNAVAILABLE, "the seller is stopping");
+      }
+      try {
+        rotated = io.zkaudit.prover.inference.RotationLinks.rotate(old, p.hidingKey(), generation);
+      } finally {
+        proofSlot.release();
+      }
+      CommittedModel fresh = rotated.committed();
+      loaded.put(fresh.vk().digest(), fresh);
+      store.countProof(oldId.bytes());
+      RegisterModelRequest.Builder r = RegisterModelRequest.newBuilder().setName(oldEntry.getName())
+          .setVerifyingKey(ByteString.copyFrom(fresh.vk().encode())).addAllMetrics(oldEntry.getMetricsList())
+          .setRotatedFrom(oldEntry.getModelId()).setRotationLink(ByteString.copyFrom(rotated.link().encode()));
+      ModelEntry entry = register(r.setSellerSignature(key.sign(Statements.register(r.build()))).build());
+      store.countProof(fresh.vk().digest().bytes());
+      successors.put(oldId, fresh.vk().digest());
+      SellerChain c = chain;
+      if (c != null) {
+        c.mirror(entry);
+      }
+      events.accept("rotated model " + oldId.hex() + " to " + fresh.vk().digest().hex() + " (generation " + generation
+          + ") after " + store.proofs(oldId.bytes()) + " zero-knowledge proofs");
+      return entry;
+    }
   }
 
   public List<ModelEntry> models() {
@@ -242,7 +371,7 @@ public final class Seller {
       throw RequestRejected.invalid("input: cannot be proven: " + e.getMessage());
     }
     byte[] proofBytes = proof.encode();
-    SignedAnswer answer = answer(r, q.input, proof.output());
+    SignedAnswer answer = answer(r, q.model, q.input, proof.output());
     record(new StoredAnswer(answer, q.input, proofBytes));
     return ProvenAnswer.newBuilder().setAnswer(answer).setProof(ByteString.copyFrom(proofBytes)).build();
   }
@@ -255,7 +384,7 @@ public final class Seller {
     } catch (RuntimeException e) {
       throw RequestRejected.invalid("input: cannot be evaluated: " + e.getMessage());
     }
-    SignedAnswer answer = answer(r, q.input, output);
+    SignedAnswer answer = answer(r, q.model, q.input, output);
     record(new StoredAnswer(answer, q.input, null));
     return answer;
   }
@@ -403,6 +532,16 @@ public final class Seller {
     ModelProof proof = proofs.run(priority, prove);
     if (proof.zeroKnowledge()) {
       spendHidingBudget(model);
+      RotationPolicy p = rotation;
+      if (p != null && current(model).vk().digest().equals(model.vk().digest())
+          && store.proofs(model.vk().digest().bytes()) >= p.rotateAt(model)) {
+        try {
+          rotate(model);
+        } catch (RuntimeException e) {
+          // The proof is made and counted: the request succeeds, and the next proof tries again.
+          events.accept("rotating model " + model.vk().digest().hex() + " failed: " + e.getMessage());
+        }
+      }
     }
     return proof;
   }
@@ -419,7 +558,7 @@ public final class Seller {
     if (used >= budget && (used - budget) % step == 0) {
       System.getLogger(Seller.class.getName()).log(System.Logger.Level.WARNING,
           "model " + model.vk().digest().hex() + " has made " + used + " zero-knowledge proofs; its commitment hides"
-              + " the weights for about " + budget + ": commit again under a new hiding key (docs/zero-knowledge.md)");
+              + " the weights for about " + budget + ": rotate it (zkaudit commit --rotate, or a RotationPolicy; docs/zero-knowledge.md)");
     }
   }
 
@@ -432,7 +571,9 @@ public final class Seller {
 
   private Request validate(PredictRequest r) {
     model(r.getModelId());
-    CommittedModel m = loadedModel(r.getModelId());
+    // A request for a rotated key is answered under the newest key of its lineage, except for an
+    // on-chain order: it was paid for the key it names, whose commitment its contests are proven against.
+    CommittedModel m = r.getOrderId() != 0 ? loadedModel(r.getModelId()) : current(loadedModel(r.getModelId()));
     requireLength("buyer", r.getBuyer(), PartyKey.PUBLIC_KEY_BYTES);
     if (!PartyKey.isPublicKey(r.getBuyer().toByteArray())) {
       throw RequestRejected.invalid("buyer: not a compressed secp256k1 public key");
@@ -504,10 +645,11 @@ public final class Seller {
     return m;
   }
 
-  private SignedAnswer answer(PredictRequest r, int[] input, int[] output) {
+  /** The answer names the key it is proven under: the requested one, or its rotated successor. */
+  private SignedAnswer answer(PredictRequest r, CommittedModel model, int[] input, int[] output) {
     AnswerStatement s = AnswerStatement.newBuilder()
         .setAnswerId(UUID.randomUUID().toString())
-        .setModelId(r.getModelId())
+        .setModelId(ByteString.copyFrom(model.vk().digest().bytes()))
         .setBuyer(r.getBuyer())
         .setInputHash(ByteString.copyFrom(Statements.tensorHash(input)))
         .setOutputHash(ByteString.copyFrom(Statements.tensorHash(output)))

@@ -104,12 +104,12 @@ public final class SellerChain implements AutoCloseable {
     } else {
       // A previous run may have registered and stopped before storing the id (the registry
       // refuses a second registration of the same commitment by the same seller): adopt it.
-      chainModel = findOwnRegistration(commitment).orElseGet(() -> {
+      chainModel = findOwnRegistration(commitment).orElseGet(() -> rotatedOnChain(registry, entry).orElseGet(() -> {
         long id = client.registry().registerModel(new Bytes32(entry.getDescriptionDigest().toByteArray()), commitment,
             settings.registrationBond());
         events.accept("model " + commitment.hex() + " registered on-chain as model " + id);
         return id;
-      });
+      }));
       store.putChainModel(registry, entry.getModelId().toByteArray(), chainModel);
     }
     var offer = client.predictions().getOffer(chainModel);
@@ -123,6 +123,32 @@ public final class SellerChain implements AutoCloseable {
       nextContest = 1;
     }
     return chainModel;
+  }
+
+  /**
+   * A rotated key whose predecessor this seller mirrored and is still the newest of its lineage
+   * on-chain: {@code ModelRegistry.rotate} (the bond moves along, the old record is retired, orders on
+   * it are still proven against its own commitment), and the old record's free escrow stake moves to
+   * the new one. Empty otherwise (then the key is registered as a model of its own).
+   */
+  private Optional<Long> rotatedOnChain(String registry, ModelEntry entry) {
+    if (entry.getRotatedFrom().isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<Long> old = store.chainModel(registry, entry.getRotatedFrom().toByteArray());
+    if (old.isEmpty() || !client.registry().isActive(old.get()) || client.registry().latestOf(old.get()) != old.get()) {
+      return Optional.empty();
+    }
+    Bytes32 commitment = new Bytes32(entry.getModelId().toByteArray());
+    Bytes32 link = new Bytes32(io.zkaudit.hash.Sha256.hash(entry.getRotationLink().toByteArray()));
+    long id = client.registry().rotateModel(old.get(), commitment, link, java.math.BigInteger.ZERO);
+    events.accept("model " + commitment.hex() + " registered on-chain as model " + id + ", rotated from model " + old.get());
+    java.math.BigInteger free = client.predictions().getStake(old.get()).free();
+    if (free.signum() > 0) {
+      client.predictions().moveStake(old.get(), id, free);
+      events.accept("moved " + free + " wei of free stake from model " + old.get() + " to model " + id);
+    }
+    return Optional.of(id);
   }
 
   private Optional<Long> findOwnRegistration(Bytes32 commitment) {
@@ -213,7 +239,10 @@ public final class SellerChain implements AutoCloseable {
       pending.add(nextContest);
     }
     for (long chainModel : mirrored.keySet()) {
-      topUpStake(chainModel);
+      // A retired record (rotated to a new key) takes no new orders: its stake moved along the lineage.
+      if (client.registry().isActive(chainModel)) {
+        topUpStake(chainModel);
+      }
     }
     Instant now = null;
     for (Long id : pending.stream().sorted().toList()) {

@@ -146,7 +146,51 @@ public final class SellerStore implements AutoCloseable {
           p.executeUpdate();
         }
       }
+      if (!m.getRotatedFrom().isEmpty()) {
+        try (PreparedStatement p = db.prepareStatement(
+            "INSERT INTO model_lineage (model_id, rotated_from, rotation_link, generation) VALUES (?, ?, ?, ?)")) {
+          p.setBytes(1, m.getModelId().toByteArray());
+          p.setBytes(2, m.getRotatedFrom().toByteArray());
+          p.setBytes(3, m.getRotationLink().toByteArray());
+          p.setInt(4, generationOf(m));
+          p.executeUpdate();
+        }
+      }
       return null;
+    });
+  }
+
+  /** The generation a rotation link names (Seller.register has verified it before storing). */
+  private static int generationOf(ModelEntry m) {
+    try {
+      return io.zkaudit.inference.RotationLink.decode(m.getRotationLink().toByteArray()).generation();
+    } catch (io.zkaudit.proof.InvalidProofException e) {
+      throw new StoreException("model " + io.zkaudit.protocols.Hex.of(m.getModelId()) + ": its rotation link does not"
+          + " decode: " + e.getMessage(), e);
+    }
+  }
+
+  /** The model a model was rotated to, if it was (a lineage is a chain: each key is rotated at most once). */
+  public synchronized Optional<byte[]> rotatedTo(byte[] modelId) {
+    return tx.run(() -> {
+      try (PreparedStatement p = db.prepareStatement("SELECT model_id FROM model_lineage WHERE rotated_from = ?")) {
+        p.setBytes(1, modelId);
+        try (ResultSet r = p.executeQuery()) {
+          return r.next() ? Optional.of(r.getBytes(1)) : Optional.<byte[]>empty();
+        }
+      }
+    });
+  }
+
+  /** A model key's rotation generation: 0 for a model's first key. */
+  public synchronized int generation(byte[] modelId) {
+    return tx.run(() -> {
+      try (PreparedStatement p = db.prepareStatement("SELECT generation FROM model_lineage WHERE model_id = ?")) {
+        p.setBytes(1, modelId);
+        try (ResultSet r = p.executeQuery()) {
+          return r.next() ? r.getInt(1) : 0;
+        }
+      }
     });
   }
 
@@ -193,8 +237,10 @@ public final class SellerStore implements AutoCloseable {
 
   private List<ModelEntry> models(String where, byte[] id) throws SQLException {
     List<ModelEntry> out = new ArrayList<>();
-    try (PreparedStatement p = db.prepareStatement("SELECT model_id, name, description_digest, verifying_key,"
-        + " seller_signature, seller_key, registered_at FROM models " + where + " ORDER BY registered_at, model_id")) {
+    try (PreparedStatement p = db.prepareStatement("SELECT m.model_id, m.name, m.description_digest, m.verifying_key,"
+        + " m.seller_signature, m.seller_key, m.registered_at, l.rotated_from, l.rotation_link FROM models m"
+        + " LEFT JOIN model_lineage l ON l.model_id = m.model_id " + where.replace("model_id", "m.model_id")
+        + " ORDER BY m.registered_at, m.model_id")) {
       if (id != null) {
         p.setBytes(1, id);
       }
@@ -208,6 +254,8 @@ public final class SellerStore implements AutoCloseable {
               .setSellerSignature(Signature.newBuilder().setRs(ByteString.copyFrom(r.getBytes(5)))
                   .setPublicKey(ByteString.copyFrom(r.getBytes(6))))
               .setRegisteredAtMillis(r.getLong(7))
+              .setRotatedFrom(r.getBytes(8) == null ? ByteString.EMPTY : ByteString.copyFrom(r.getBytes(8)))
+              .setRotationLink(r.getBytes(9) == null ? ByteString.EMPTY : ByteString.copyFrom(r.getBytes(9)))
               .build());
         }
       }

@@ -32,6 +32,19 @@ final class Commitments {
    * the same key and model give the same commitment.
    */
   static CommittedModel model(QuantizedModel model, byte[] hidingKey) {
+    return model(model, hidingKey, 0);
+  }
+
+  /**
+   * The same at a rotation generation (docs/zero-knowledge.md, "Rotation"): generation 0 is the
+   * model's first commitment (the label above, so existing keys are unchanged); generation g >= 1
+   * appends g to the label, giving a commitment to the same weights whose hiding tail is
+   * independent of every other generation's, yet reproducible from the hiding key and g.
+   */
+  static CommittedModel model(QuantizedModel model, byte[] hidingKey, int generation) {
+    if (generation < 0) {
+      throw new IllegalArgumentException("a rotation generation is >= 0, not " + generation);
+    }
     ModelCircuit circuit;
     ModelCircuit zkCircuit;
     try {
@@ -73,7 +86,8 @@ final class Commitments {
     // entries (the shadow link's, docs/zero-knowledge.md) uniform, and makes the commitment of a
     // known model (a public checkpoint, say) unrecognisable. Keyed by the model too, so that two
     // models committed under one key do not share a tail (their difference would cancel it).
-    ZkRandom hiding = hidingKey == null ? ZkRandom.fresh() : ZkRandom.derived(hidingKey, modelLabel(model, tables));
+    ZkRandom hiding = hidingKey == null ? ZkRandom.fresh()
+        : ZkRandom.derived(hidingKey, generationLabel(modelLabel(model, tables), generation));
     for (int i = 0; i < tables.size(); i++) {
       if (layout.entries().get(i).kind() == WeightLayout.Kind.HIDING) {
         hiding.fill(tables.get(i), x -> true);
@@ -82,6 +96,16 @@ final class Commitments {
     Committed committed = new BasefoldProver(InferenceStatement.pcsParams()).commit(tables, hiding::nextField);
     VerifyingKey vk = new VerifyingKey(model.description(), committed.commitment());
     return new CommittedModel(model, circuit, layout, tables, committed, vk, zkCircuit);
+  }
+
+  /** The label of a generation's hiding randomness: the model label, then (g >= 1) a tag and g. */
+  static byte[] generationLabel(byte[] modelLabel, int generation) {
+    if (generation == 0) {
+      return modelLabel;
+    }
+    byte[] tag = "zkaudit/rotation-generation/v1".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    return java.nio.ByteBuffer.allocate(modelLabel.length + tag.length + 4).put(modelLabel).put(tag).putInt(generation)
+        .array();
   }
 
   /** SHA-256 of the model description and its weight tables: what the hiding randomness is keyed by. */

@@ -62,6 +62,14 @@ public final class ModelProver {
   }
 
   /**
+   * The same at a rotation generation (0: the model's first commitment; see
+   * {@link RotationLinks#rotate}): a fresh hiding tail for each generation.
+   */
+  public static CommittedModel commit(QuantizedModel model, byte[] hidingKey, int generation) {
+    return Commitments.model(model, hidingKey, generation);
+  }
+
+  /**
    * Commits to an input apart from any proof, for proofs that keep it private
    * ({@link Commitments#input}).
    */

@@ -97,6 +97,30 @@ public final class BasefoldProver {
   }
 
   /**
+   * Commits to the shadow of the difference of two committed polynomials A and B of the same
+   * layout (a {@link io.zkaudit.pcs.DifferenceLink}): Q(0, x) = A(x) - B(x), Q(1, x) a fresh mask
+   * from {@code random}. Encoding is linear, so A - B's codeword is cw_A - cw_B and, as for
+   * {@link #commitShadow}, only the mask difference is encoded.
+   */
+  public Committed commitDifferenceShadow(Committed a, Committed b, java.util.function.LongSupplier random) {
+    if (a.evals.length != b.evals.length || a.codeword.length != b.codeword.length
+        || a.codeword.length != (long) a.evals.length << params.logBlowup()) {
+      throw new IllegalArgumentException("the two commitments differ in size or were made at another rate");
+    }
+    long[] q = new long[2 * a.evals.length];
+    long[] cwE = new long[a.codeword.length];
+    for (int i = 0; i < a.evals.length; i++) {
+      q[2 * i] = Goldilocks.sub(a.evals[i], b.evals[i]);
+      q[2 * i + 1] = random.getAsLong();
+    }
+    for (int i = 0; i < cwE.length; i++) {
+      cwE[i] = Goldilocks.sub(a.codeword[i], b.codeword[i]);
+    }
+    PackedLayout layout = a.layout() == null ? null : a.layout().withShadowVariable();
+    return commit(q, layout, evals -> shadowCodeword(cwE, evals));
+  }
+
+  /**
    * The shadow's codeword from W's, encoding only half: Q = W + t D with D = M - W, so as
    * univariates Q(X) = W(X^2) + X D(X^2), and entries 2m, 2m+1 (at x and -x, x^2 being W's point
    * m) are cwW[m] +- x cwD[m]. One encoding of 2^n entries instead of 2^(n+1): the shadow costs

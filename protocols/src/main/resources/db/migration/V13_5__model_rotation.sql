@@ -1,0 +1,11 @@
+-- Commitment rotation (issue 13 part 5, docs/zero-knowledge.md "Rotation"): a model key rotated
+-- from an older key of the same weights, with the zero-knowledge link that proves it, and the
+-- rotation generation (the label of the new key's hiding randomness, so that a restarted seller
+-- recommits to the same key from its hiding key). Versioned 13.5 after the issue, so it cannot
+-- collide with another feature's V7; the store migrates out of order.
+CREATE TABLE model_lineage (
+  model_id       VARBINARY(32)  PRIMARY KEY REFERENCES models(model_id),
+  rotated_from   VARBINARY(32)  NOT NULL UNIQUE REFERENCES models(model_id),
+  rotation_link  BLOB           NOT NULL,
+  generation     INT            NOT NULL
+);
