@@ -81,7 +81,8 @@ final class Rotations {
     } catch (ModelFormatException | ProverException e) {
       throw CliException.usage(modelFile + ": " + e.getMessage());
     }
-    Files.write(out, r.committed().vk().encode());
+    // The new key carries its own weight range proof, as every key zkaudit commit writes.
+    Files.write(out, io.zkaudit.prover.inference.WeightRangeProver.certify(r.committed()).encode());
     Path link = linkOf(out);
     Files.write(link, r.link().encode());
     System.out.printf("model commitment %s%n", r.committed().vk().digest().hex());

@@ -321,23 +321,18 @@ public final class Seller {
       ModelEntry oldEntry = store.model(oldId.bytes())
           .orElseThrow(() -> new IllegalStateException("model " + oldId.hex() + " is not registered"));
       int generation = store.generation(oldId.bytes()) + 1;
-      io.zkaudit.prover.inference.RotationLinks.Rotation rotated;
-      try {
-        proofSlot.acquire();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new RequestRejected(Status.Code.UNAVAILABLE, "the seller is stopping");
-      }
-      try {
-        rotated = io.zkaudit.prover.inference.RotationLinks.rotate(old, p.hidingKey(), generation);
-      } finally {
-        proofSlot.release();
-      }
+      // Owed work, like an audit without a deadline: after every proof that has one, before any
+      // answer (the hiding budget it protects is spent by answers).
+      ProofQueue.Priority owed = ProofQueue.Priority.audit(Long.MAX_VALUE);
+      io.zkaudit.prover.inference.RotationLinks.Rotation rotated = proofs.run(owed,
+          () -> io.zkaudit.prover.inference.RotationLinks.rotate(old, p.hidingKey(), generation));
       CommittedModel fresh = rotated.committed();
+      // The new key ships its own range proof: buyers refuse a key without one.
+      io.zkaudit.inference.VerifyingKey freshKey = proofs.run(owed, () -> certified(fresh));
       loaded.put(fresh.vk().digest(), fresh);
       store.countProof(oldId.bytes());
       RegisterModelRequest.Builder r = RegisterModelRequest.newBuilder().setName(oldEntry.getName())
-          .setVerifyingKey(ByteString.copyFrom(fresh.vk().encode())).addAllMetrics(oldEntry.getMetricsList())
+          .setVerifyingKey(ByteString.copyFrom(freshKey.encode())).addAllMetrics(oldEntry.getMetricsList())
           .setRotatedFrom(oldEntry.getModelId()).setRotationLink(ByteString.copyFrom(rotated.link().encode()));
       ModelEntry entry = register(r.setSellerSignature(key.sign(Statements.register(r.build()))).build());
       store.countProof(fresh.vk().digest().bytes());
