@@ -119,7 +119,9 @@ class RotationProtocolTest {
         BuyerClient buyer = new BuyerClient("localhost", server.port(), PartyKey.generate(), 120)) {
       // The seller refuses a rotation to other weights with the honest link replayed.
       RegisterModelRequest.Builder r = RegisterModelRequest.newBuilder().setName("cheat")
-          .setVerifyingKey(ByteString.copyFrom(other.vk().encode())).setRotatedFrom(id0)
+          // Certified (its weights are in range): what fails is the link alone.
+          .setVerifyingKey(ByteString.copyFrom(io.zkaudit.prover.inference.WeightRangeProver.certify(other).encode()))
+          .setRotatedFrom(id0)
           .setRotationLink(ByteString.copyFrom(honest.encode()));
       RegisterModelRequest signed = r.setSellerSignature(sellerKey.sign(Statements.register(r.build()))).build();
       RequestRejected refused = assertThrows(RequestRejected.class, () -> server.seller().register(signed));

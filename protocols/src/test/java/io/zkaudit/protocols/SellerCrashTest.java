@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * kill -9 of a real seller process under write load, again and again: every answer it
  * acknowledged is in its H2 database after the kill, and every nonce it accepted stays used (a
- * replay is refused). Before WRITE_DELAY=0, about the last second of acknowledged writes was lost.
+ * replay is refused). Before every write was checkpointed (H2Durability), about the last second of acknowledged writes was
+ * lost: H2 runs here with its default WRITE_DELAY of 500 ms, so this test fails without the checkpoint.
  */
 class SellerCrashTest {
   @TempDir Path tmp;

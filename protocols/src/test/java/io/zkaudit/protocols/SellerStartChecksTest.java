@@ -115,24 +115,4 @@ class SellerStartChecksTest {
     // With its own key it starts.
     assertEquals(-1, SellerProcess.refused(tmp, serve(url, keyFile(seller))).code());
   }
-
-  @Test
-  void aDatabaseUrlThatDelaysCommitsIsRefused() {
-    String url = SellerStore.h2FileUrl(tmp.resolve("db").resolve("seller"));
-    StoreException e = org.junit.jupiter.api.Assertions.assertThrows(StoreException.class,
-        () -> SellerStore.open(url + ";WRITE_DELAY=500").close());
-    assertTrue(e.getMessage().contains("WRITE_DELAY=500"), e.getMessage());
-    // Opened by the seller (plain URL), the database runs with every commit written when it returns:
-    // a second connection to the open database sees its setting (H2's default would be 500).
-    try (SellerStore store = SellerStore.open(url);
-        var c = java.sql.DriverManager.getConnection(url);
-        var r = c.createStatement().executeQuery(
-            "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'WRITE_DELAY'")) {
-      while (r.next()) {
-        assertEquals("0", r.getString(1));
-      }
-    } catch (java.sql.SQLException ex) {
-      throw new AssertionError(ex);
-    }
-  }
 }

@@ -31,10 +31,9 @@ final class Transactions implements AutoCloseable {
    * database" or "seller database (audits)").
    */
   static Transactions connect(String jdbcUrl, String what) throws SQLException {
-    String url = H2Durability.durableUrl(jdbcUrl);
+    String url = jdbcUrl;
     Connection c = DriverManager.getConnection(url);
     try {
-      H2Durability.check(c, url);
       c.setAutoCommit(false);
     } catch (SQLException | RuntimeException e) {
       c.close();
@@ -54,6 +53,8 @@ final class Transactions implements AutoCloseable {
       long state = mark != null && wrote() ? nextState() : 0;
       db.commit();
       if (state > 0) {
+        // On disk before the caller acknowledges anything, and before the mark says so.
+        H2Durability.flush(db);
         mark.advance(state);
       }
       return result;
