@@ -1,4 +1,4 @@
-package io.zkaudit.cli;
+package io.zkaudit.protocols;
 
 import io.zkaudit.data.Cifar10;
 import io.zkaudit.data.ImageFiles;
@@ -25,7 +25,8 @@ import java.util.stream.Stream;
  * class), the first N of MNIST or the ImageNet sample from ../shared, or the first N images of a
  * directory in one folder per class index ({@code <dir>/<class>/<image>}, the ImageFolder convention). Images are encoded
  * from the model's public input quantization (as {@code zkaudit verify} does), so that any buyer
- * turns a picture into the same integers the seller proves.
+ * turns a picture into the same integers the seller proves. A test set that cannot be read is an
+ * {@link IllegalArgumentException} naming what is wrong (the command line's usage error).
  */
 public final class AuditDatasets {
   private AuditDatasets() {}
@@ -35,11 +36,11 @@ public final class AuditDatasets {
 
   public static TestSet load(String dataset, int n, TensorSpec input, int classes) {
     if (n < 1) {
-      throw CliException.usage("--samples must be at least 1");
+      throw new IllegalArgumentException("--samples must be at least 1");
     }
     int[] shape = input.shapeArray();
     if (shape.length != 4) {
-      throw CliException.usage("the model takes a tensor of shape " + input.shape() + ", not an image");
+      throw new IllegalArgumentException("the model takes a tensor of shape " + input.shape() + ", not an image");
     }
     try {
       return switch (dataset.toLowerCase(Locale.ROOT)) {
@@ -61,22 +62,22 @@ public final class AuditDatasets {
             s.add(new Sample(e.file().getFileName().toString(), ImageFiles.read(e.file(), shape[3]), e.index()));
           }
           // 1001-class models put "background" at output 0; the sample's labels are 0..999.
-          yield new TestSet("imagenet-sample", encode(s, shape, ProofInputs.CROP, input), classes == 1001 ? 1 : 0);
+          yield new TestSet("imagenet-sample", encode(s, shape, InputEncoder.IMAGENET_CROP, input), classes == 1001 ? 1 : 0);
         }
-        default -> new TestSet(dataset, encode(folder(Path.of(dataset), n, shape[3]), shape, ProofInputs.CROP, input), 0);
+        default -> new TestSet(dataset, encode(folder(Path.of(dataset), n, shape[3]), shape, InputEncoder.IMAGENET_CROP, input), 0);
       };
     } catch (IOException | ModelFormatException e) {
-      throw CliException.usage("cannot read the test set " + dataset + ": " + e.getMessage());
+      throw new IllegalArgumentException("cannot read the test set " + dataset + ": " + e.getMessage());
     }
   }
 
   private static Path shared(String rel, String what) {
-    return SharedData.resolve(rel).orElseThrow(() -> CliException.usage("no " + what + " found under ../shared/" + rel));
+    return SharedData.resolve(rel).orElseThrow(() -> new IllegalArgumentException("no " + what + " found under ../shared/" + rel));
   }
 
   private static List<Sample> folder(Path dir, int n, int channels) throws IOException {
     if (!Files.isDirectory(dir)) {
-      throw CliException.usage("--dataset is cifar10, imagenet, mnist or a directory; " + dir + " is none of them");
+      throw new IllegalArgumentException("--dataset is cifar10, imagenet, mnist or a directory; " + dir + " is none of them");
     }
     List<Sample> out = new ArrayList<>();
     List<Path> classes;
@@ -84,7 +85,7 @@ public final class AuditDatasets {
       classes = s.filter(Files::isDirectory).filter(p -> p.getFileName().toString().matches("\\d{1,5}")).sorted().toList();
     }
     if (classes.isEmpty()) {
-      throw CliException.usage(dir + " holds no class folders (" + dir + "/<class index>/<image>)");
+      throw new IllegalArgumentException(dir + " holds no class folders (" + dir + "/<class index>/<image>)");
     }
     List<Path> files = new ArrayList<>();
     for (Path c : classes) {
@@ -100,7 +101,7 @@ public final class AuditDatasets {
 
   private static List<LabelledInput> encode(List<Sample> samples, int[] shape, double crop, TensorSpec input) {
     if (samples.isEmpty()) {
-      throw CliException.usage("the test set is empty");
+      throw new IllegalArgumentException("the test set is empty");
     }
     InputEncoder enc = new InputEncoder(shape, crop, PixelRange.of(input));
     List<LabelledInput> out = new ArrayList<>();

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.zkaudit.protocols.AuditDatasets;
 import io.zkaudit.protocols.PartyKey;
 import io.zkaudit.protocols.buyer.BuyerClient;
 import io.zkaudit.protocols.buyer.BuyerException;

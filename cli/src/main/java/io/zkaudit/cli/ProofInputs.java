@@ -20,7 +20,7 @@ import java.util.Locale;
 final class ProofInputs {
   private ProofInputs() {}
 
-  static final double CROP = 0.875;
+  static final double CROP = InputEncoder.IMAGENET_CROP;
 
   static int[] read(Path file, TensorSpec spec) {
     if (!Files.isReadable(file)) {

@@ -5,6 +5,7 @@ import io.zkaudit.model.TensorSpec;
 import io.zkaudit.proto.v1.AuditTerms;
 import io.zkaudit.proto.v1.BuyerAuditState;
 import io.zkaudit.proto.v1.Verdict;
+import io.zkaudit.protocols.AuditDatasets;
 import io.zkaudit.protocols.Hex;
 import io.zkaudit.protocols.PartyKey;
 import io.zkaudit.protocols.buyer.AuditClient;
@@ -92,7 +93,12 @@ final class AuditCommand implements Callable<Integer> {
         model = choose(client);
         TensorSpec in = model.vk().description().tensor(model.verifier().circuit().inputTensor());
         int classes = model.vk().description().tensor(model.verifier().circuit().outputTensor()).size();
-        AuditDatasets.TestSet set = AuditDatasets.load(dataset, samples, in, classes);
+        AuditDatasets.TestSet set;
+        try {
+          set = AuditDatasets.load(dataset, samples, in, classes);
+        } catch (IllegalArgumentException e) {
+          throw CliException.usage(e.getMessage());
+        }
         int offset = labelOffset != null ? labelOffset : set.labelOffset();
         if (offset >= classes) {
           throw CliException.usage("--label-offset must be below the model's " + classes + " outputs");
