@@ -20,7 +20,7 @@ final class ProverModels {
 
   static final int CALIBRATION = 200;
 
-  static io.zkaudit.model.QuantizedModel quantized(Path file) throws IOException {
+  static io.zkaudit.prover.model.QuantizedModel quantized(Path file) throws IOException {
     LoadedModel probe = LoadedModel.open(file, null, io.zkaudit.data.PixelRange.UNIT, ProofInputs.CROP);
     if (probe.quantized != null) {
       return probe.quantized;

@@ -14,7 +14,7 @@ import io.zkaudit.data.InputEncoder;
 import io.zkaudit.data.PixelRange;
 import io.zkaudit.engine.IntegerEngine;
 import io.zkaudit.engine.Predictions;
-import io.zkaudit.model.QuantizedModel;
+import io.zkaudit.prover.model.QuantizedModel;
 import io.zkaudit.protocols.PartyKey;
 import io.zkaudit.protocols.buyer.BuyerClient;
 import io.zkaudit.protocols.buyer.BuyerException;

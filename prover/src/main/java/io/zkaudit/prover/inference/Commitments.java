@@ -10,7 +10,7 @@ import io.zkaudit.layers.ModelCircuit.AddLayer;
 import io.zkaudit.layers.ModelCircuit.LinearLayer;
 import io.zkaudit.layers.ModelCircuit.ProvenLayer;
 import io.zkaudit.layers.TensorLayout;
-import io.zkaudit.model.QuantizedModel;
+import io.zkaudit.prover.model.QuantizedModel;
 import io.zkaudit.prover.pcs.BasefoldProver;
 import io.zkaudit.prover.pcs.Committed;
 import io.zkaudit.prover.zk.ZkRandom;

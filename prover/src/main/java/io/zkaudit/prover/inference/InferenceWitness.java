@@ -12,7 +12,7 @@ import io.zkaudit.layers.ModelCircuit.RequantizeLayer;
 import io.zkaudit.layers.TensorLayout;
 import io.zkaudit.layers.WindowedLinear;
 import io.zkaudit.lookup.LookupStatement;
-import io.zkaudit.model.QuantizedModel;
+import io.zkaudit.prover.model.QuantizedModel;
 import io.zkaudit.prover.lookup.LookupWitness;
 import io.zkaudit.quant.StepTable;
 import java.util.ArrayList;

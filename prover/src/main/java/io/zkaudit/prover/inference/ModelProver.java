@@ -15,7 +15,7 @@ import io.zkaudit.layers.TensorLayout;
 import io.zkaudit.layers.WindowedLinear;
 import io.zkaudit.layers.WindowedLinearProof;
 import io.zkaudit.lookup.LookupStatement;
-import io.zkaudit.model.QuantizedModel;
+import io.zkaudit.prover.model.QuantizedModel;
 import io.zkaudit.pcs.ColumnBins;
 import io.zkaudit.pcs.ColumnClaim;
 import io.zkaudit.pcs.Commitment;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.zkaudit.inference.InputCommitment;
-import io.zkaudit.model.QuantizedModel;
+import io.zkaudit.prover.model.QuantizedModel;
 import io.zkaudit.prover.zk.ZkRandom;
 import io.zkaudit.testutil.ResNet8;
 import java.util.List;

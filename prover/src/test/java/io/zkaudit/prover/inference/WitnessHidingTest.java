@@ -9,7 +9,7 @@ import io.zkaudit.engine.IntegerEngine;
 import io.zkaudit.inference.InferenceStatement;
 import io.zkaudit.layers.ModelCircuit;
 import io.zkaudit.lookup.LookupStatement;
-import io.zkaudit.model.QuantizedModel;
+import io.zkaudit.prover.model.QuantizedModel;
 import io.zkaudit.prover.zk.ZkRandom;
 import io.zkaudit.tflite.TfliteImporter;
 import io.zkaudit.testutil.ResNet8;

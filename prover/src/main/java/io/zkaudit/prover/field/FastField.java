@@ -1,5 +1,6 @@
-package io.zkaudit.prover.sumcheck;
+package io.zkaudit.prover.field;
 
+import io.zkaudit.field.Ext2;
 import io.zkaudit.field.Goldilocks;
 
 /**
@@ -9,6 +10,15 @@ import io.zkaudit.field.Goldilocks;
  */
 public final class FastField {
   private FastField() {}
+
+  /** W = 2^W_SHIFT - 1 for the extension's non-residue W ({@link Ext2#W}), so W x = (x << W_SHIFT) - x. */
+  private static final int W_SHIFT = Long.numberOfTrailingZeros(Ext2.W + 1);
+
+  static {
+    if (Ext2.W + 1 != 1L << W_SHIFT) {
+      throw new ExceptionInInitializerError("FastField.mulW needs the non-residue Ext2.W = 2^k - 1, not " + Ext2.W);
+    }
+  }
 
   /** a*b + c*d + e mod p, with one reduction (inputs canonical). */
   public static long dot2(long a, long b, long c, long d, long e) {
@@ -30,14 +40,14 @@ public final class FastField {
     return Goldilocks.sub(Goldilocks.reduce128(hi2, lo2), (c3 + c4) << 32);
   }
 
-  /** 7x mod p (the extension's non-residue) by a shift and a subtraction. */
-  public static long mul7(long x) {
-    return Goldilocks.sub(Goldilocks.reduce128(x >>> 61, x << 3), x);
+  /** W x mod p ({@link Ext2#W}, the extension's non-residue) by a shift and a subtraction. */
+  public static long mulW(long x) {
+    return Goldilocks.sub(Goldilocks.reduce128(x >>> (64 - W_SHIFT), x << W_SHIFT), x);
   }
 
-  /** Coordinate 0 of (a0 + a1 u)(b0 + b1 u) with u^2 = 7, given b1x7 = 7 b1. */
-  public static long extMulC0(long a0, long a1, long b0, long b1x7) {
-    return dot2(a0, b0, a1, b1x7, 0);
+  /** Coordinate 0 of (a0 + a1 u)(b0 + b1 u) with u^2 = W, given b1w = W b1 ({@link #mulW}). */
+  public static long extMulC0(long a0, long a1, long b0, long b1w) {
+    return dot2(a0, b0, a1, b1w, 0);
   }
 
   /** Coordinate 1 of (a0 + a1 u)(b0 + b1 u). */

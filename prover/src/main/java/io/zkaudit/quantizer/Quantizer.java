@@ -1,4 +1,4 @@
-package io.zkaudit.quant;
+package io.zkaudit.quantizer;
 
 import io.zkaudit.data.PixelRange;
 import io.zkaudit.floatmodel.FloatModel;
@@ -16,7 +16,7 @@ import io.zkaudit.model.Mean;
 import io.zkaudit.model.ModelDescription;
 import io.zkaudit.model.ModelFormatException;
 import io.zkaudit.model.Mul;
-import io.zkaudit.model.QuantizedModel;
+import io.zkaudit.prover.model.QuantizedModel;
 import io.zkaudit.model.Requantization;
 import io.zkaudit.model.Requantize;
 import io.zkaudit.model.Reshape;

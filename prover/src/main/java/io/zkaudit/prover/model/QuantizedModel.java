@@ -1,5 +1,10 @@
-package io.zkaudit.model;
+package io.zkaudit.prover.model;
 
+import io.zkaudit.model.Layer;
+import io.zkaudit.model.ModelDescription;
+import io.zkaudit.model.ModelFormatException;
+import io.zkaudit.model.Softmax;
+import io.zkaudit.model.TensorSpec;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.zkaudit.prover.sumcheck;
+package io.zkaudit.prover.field;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -26,7 +26,7 @@ class FastFieldTest {
       @ForAll("elements") long d, @ForAll("elements") long e) {
     long expected = Goldilocks.add(Goldilocks.add(Goldilocks.mul(a, b), Goldilocks.mul(c, d)), e);
     assertEquals(expected, FastField.dot2(a, b, c, d, e));
-    assertEquals(Goldilocks.mul(7, a), FastField.mul7(a));
+    assertEquals(Goldilocks.mul(Ext2.W, a), FastField.mulW(a));
   }
 
   @Test
@@ -41,7 +41,7 @@ class FastFieldTest {
       Ext2 x = new Ext2(v[0], v[1]);
       Ext2 y = new Ext2(v[2], v[3]);
       Ext2 xy = x.mul(y);
-      assertEquals(xy.c0(), FastField.extMulC0(v[0], v[1], v[2], FastField.mul7(v[3])));
+      assertEquals(xy.c0(), FastField.extMulC0(v[0], v[1], v[2], FastField.mulW(v[3])));
       assertEquals(xy.c1(), FastField.extMulC1(v[0], v[1], v[2], v[3]));
     }
   }

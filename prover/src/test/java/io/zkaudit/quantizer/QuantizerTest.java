@@ -1,4 +1,4 @@
-package io.zkaudit.quant;
+package io.zkaudit.quantizer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,7 +12,7 @@ import io.zkaudit.engine.Predictions;
 import io.zkaudit.floatmodel.FloatEngine;
 import io.zkaudit.floatmodel.FloatModel;
 import io.zkaudit.model.ModelDescription;
-import io.zkaudit.model.QuantizedModel;
+import io.zkaudit.prover.model.QuantizedModel;
 import io.zkaudit.testutil.Shared;
 import io.zkaudit.tflite.TfliteImporter;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.zkaudit.quant;
+package io.zkaudit.quantizer;
 
 import io.zkaudit.floatmodel.FloatEngine;
 import io.zkaudit.floatmodel.FloatModel;
