@@ -10,7 +10,7 @@ import io.zkaudit.inference.InferenceStatement;
 import io.zkaudit.layers.ModelCircuit;
 import io.zkaudit.lookup.LookupStatement;
 import io.zkaudit.prover.model.QuantizedModel;
-import io.zkaudit.prover.zk.ZkRandom;
+import io.zkaudit.zk.ZkRandom;
 import io.zkaudit.tflite.TfliteImporter;
 import io.zkaudit.testutil.ResNet8;
 import io.zkaudit.testutil.Shared;

@@ -1,4 +1,4 @@
-package io.zkaudit.prover.zk;
+package io.zkaudit.zk;
 
 import io.zkaudit.field.Ext2;
 import io.zkaudit.field.Goldilocks;

@@ -1,10 +1,8 @@
-package io.zkaudit.prover.merkle;
+package io.zkaudit.merkle;
 
 import io.zkaudit.hash.Digest32;
 import io.zkaudit.hash.Sha256;
-import io.zkaudit.merkle.MerkleHash;
-import io.zkaudit.merkle.MerkleMultiProof;
-import io.zkaudit.prover.parallel.Parallel;
+import io.zkaudit.parallel.Parallel;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;

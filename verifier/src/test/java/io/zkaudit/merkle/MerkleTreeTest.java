@@ -1,4 +1,4 @@
-package io.zkaudit.prover.merkle;
+package io.zkaudit.merkle;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -8,9 +8,6 @@ import io.zkaudit.codec.ByteReader;
 import io.zkaudit.codec.ByteWriter;
 import io.zkaudit.field.Goldilocks;
 import io.zkaudit.hash.Digest32;
-import io.zkaudit.merkle.MerkleHash;
-import io.zkaudit.merkle.MerkleMultiProof;
-import io.zkaudit.merkle.MerkleVerifier;
 import io.zkaudit.proof.InvalidProofException;
 import java.util.ArrayList;
 import java.util.List;

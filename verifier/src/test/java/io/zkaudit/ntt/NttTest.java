@@ -1,4 +1,4 @@
-package io.zkaudit.prover.ntt;
+package io.zkaudit.ntt;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

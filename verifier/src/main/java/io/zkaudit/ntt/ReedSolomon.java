@@ -1,7 +1,7 @@
-package io.zkaudit.prover.ntt;
+package io.zkaudit.ntt;
 
 import io.zkaudit.field.Goldilocks;
-import io.zkaudit.prover.parallel.Parallel;
+import io.zkaudit.parallel.Parallel;
 
 /**
  * Reed-Solomon encoding of multilinear polynomials for Basefold (see io.zkaudit.pcs.Basefold for

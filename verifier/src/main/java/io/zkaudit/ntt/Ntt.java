@@ -1,7 +1,7 @@
-package io.zkaudit.prover.ntt;
+package io.zkaudit.ntt;
 
 import io.zkaudit.field.Goldilocks;
-import io.zkaudit.prover.parallel.Parallel;
+import io.zkaudit.parallel.Parallel;
 
 /**
  * Number-theoretic transforms over Goldilocks: a cache-blocked radix-4/radix-2 decimation-in-

@@ -1,4 +1,4 @@
-package io.zkaudit.prover.parallel;
+package io.zkaudit.parallel;
 
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
