@@ -1,6 +1,5 @@
 package io.zkaudit.protocols;
 
-import io.zkaudit.cli.AuditDatasets;
 import io.zkaudit.data.SharedData;
 import io.zkaudit.engine.IntegerEngine;
 import io.zkaudit.model.TensorSpec;

@@ -1,7 +1,7 @@
 package io.zkaudit.protocols;
 
 import io.zkaudit.data.SharedData;
-import io.zkaudit.model.QuantizedModel;
+import io.zkaudit.prover.model.QuantizedModel;
 import io.zkaudit.model.TensorSpec;
 import io.zkaudit.prover.inference.CommittedModel;
 import io.zkaudit.prover.inference.ModelProver;

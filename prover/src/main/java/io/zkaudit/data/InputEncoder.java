@@ -5,6 +5,12 @@ import io.zkaudit.model.TensorSpec;
 
 /** Turns images into model inputs: resize/crop to the NHWC input shape, then map pixels to values. */
 public final class InputEncoder {
+  /**
+   * The central crop of TF-slim's ImageNet preprocessing, which images given as proof inputs and
+   * audit test sets take: prover and verifier must encode a picture to the same integers.
+   */
+  public static final double IMAGENET_CROP = 0.875;
+
   private final int height, width, channels;
   private final double cropFraction;
   private final PixelRange range;

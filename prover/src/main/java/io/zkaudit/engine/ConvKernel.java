@@ -2,7 +2,7 @@ package io.zkaudit.engine;
 
 import io.zkaudit.model.Conv2D;
 import io.zkaudit.model.ModelDescription;
-import io.zkaudit.model.QuantizedModel;
+import io.zkaudit.prover.model.QuantizedModel;
 import io.zkaudit.model.TensorSpec;
 import java.util.stream.IntStream;
 

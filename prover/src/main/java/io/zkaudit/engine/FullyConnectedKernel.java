@@ -1,7 +1,7 @@
 package io.zkaudit.engine;
 
 import io.zkaudit.model.FullyConnected;
-import io.zkaudit.model.QuantizedModel;
+import io.zkaudit.prover.model.QuantizedModel;
 import io.zkaudit.model.TensorSpec;
 
 /** FullyConnected: each output is a dot product of a (x − zx) row with a (w − zw) row. */

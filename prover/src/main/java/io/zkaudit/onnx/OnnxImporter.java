@@ -8,7 +8,7 @@ import java.nio.file.Path;
 
 /**
  * Entry point for ONNX files. ONNX models from PyTorch are float: they become a {@link FloatModel}
- * in the engine's NHWC layout, and {@link io.zkaudit.quant.Quantizer} makes the integer model.
+ * in the engine's NHWC layout, and {@link io.zkaudit.quantizer.Quantizer} makes the integer model.
  */
 public final class OnnxImporter {
   private OnnxImporter() {}

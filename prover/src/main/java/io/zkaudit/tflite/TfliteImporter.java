@@ -1,7 +1,7 @@
 package io.zkaudit.tflite;
 
 import io.zkaudit.model.ModelFormatException;
-import io.zkaudit.model.QuantizedModel;
+import io.zkaudit.prover.model.QuantizedModel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

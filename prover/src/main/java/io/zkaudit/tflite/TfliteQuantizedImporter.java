@@ -17,7 +17,7 @@ import io.zkaudit.model.ModelFormatException;
 import io.zkaudit.model.Mul;
 import io.zkaudit.model.Pad;
 import io.zkaudit.model.Padding;
-import io.zkaudit.model.QuantizedModel;
+import io.zkaudit.prover.model.QuantizedModel;
 import io.zkaudit.model.Requantization;
 import io.zkaudit.model.Requantize;
 import io.zkaudit.model.Reshape;

@@ -17,7 +17,7 @@ import io.zkaudit.model.Conv2D;
 import io.zkaudit.model.DepthwiseConv2D;
 import io.zkaudit.model.FullyConnected;
 import io.zkaudit.model.ModelFormatException;
-import io.zkaudit.model.QuantizedModel;
+import io.zkaudit.prover.model.QuantizedModel;
 import io.zkaudit.testutil.Shared;
 import io.zkaudit.tflite.TfliteImporter;
 import java.util.List;

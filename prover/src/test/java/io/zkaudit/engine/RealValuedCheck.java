@@ -5,7 +5,7 @@ import io.zkaudit.model.DepthwiseConv2D;
 import io.zkaudit.model.FullyConnected;
 import io.zkaudit.model.Layer;
 import io.zkaudit.model.ModelDescription;
-import io.zkaudit.model.QuantizedModel;
+import io.zkaudit.prover.model.QuantizedModel;
 import io.zkaudit.model.TensorSpec;
 
 /**

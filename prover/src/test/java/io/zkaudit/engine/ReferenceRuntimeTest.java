@@ -7,7 +7,7 @@ import io.zkaudit.data.ImageFiles;
 import io.zkaudit.data.ImageNetSample;
 import io.zkaudit.data.InputEncoder;
 import io.zkaudit.data.PixelRange;
-import io.zkaudit.model.QuantizedModel;
+import io.zkaudit.prover.model.QuantizedModel;
 import io.zkaudit.testutil.Shared;
 import io.zkaudit.tflite.TfliteImporter;
 import java.io.InputStream;

@@ -9,7 +9,7 @@ import io.zkaudit.data.ImageNetSample;
 import io.zkaudit.data.InputEncoder;
 import io.zkaudit.data.PixelRange;
 import io.zkaudit.layers.ModelCircuit;
-import io.zkaudit.model.QuantizedModel;
+import io.zkaudit.prover.model.QuantizedModel;
 import io.zkaudit.model.TensorSpec;
 import io.zkaudit.testutil.Shared;
 import io.zkaudit.tflite.TfliteImporter;

@@ -3,7 +3,7 @@ package io.zkaudit.testutil;
 import io.zkaudit.data.Cifar10;
 import io.zkaudit.data.InputEncoder;
 import io.zkaudit.data.PixelRange;
-import io.zkaudit.model.QuantizedModel;
+import io.zkaudit.prover.model.QuantizedModel;
 import io.zkaudit.model.TensorSpec;
 import io.zkaudit.tflite.TfliteImporter;
 import java.io.IOException;

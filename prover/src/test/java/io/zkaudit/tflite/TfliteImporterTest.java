@@ -11,7 +11,7 @@ import io.zkaudit.model.DepthwiseConv2D;
 import io.zkaudit.model.FullyConnected;
 import io.zkaudit.model.ModelDescription;
 import io.zkaudit.model.ModelFormatException;
-import io.zkaudit.model.QuantizedModel;
+import io.zkaudit.prover.model.QuantizedModel;
 import io.zkaudit.model.Reshape;
 import io.zkaudit.model.Softmax;
 import io.zkaudit.testutil.Shared;

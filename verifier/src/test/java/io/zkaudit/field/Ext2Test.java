@@ -13,9 +13,10 @@ class Ext2Test {
   static final BigInteger P = GoldilocksTest.P;
 
   @Test
-  void sevenIsANonResidue() {
-    // Euler's criterion: 7^((p-1)/2) = -1, so u^2 - 7 is irreducible.
-    assertEquals(Goldilocks.P - 1, Goldilocks.pow(7, (Goldilocks.P - 1) >>> 1));
+  void wIsANonResidue() {
+    // Euler's criterion: W^((p-1)/2) = -1, so u^2 - W is irreducible (W = 7).
+    assertEquals(7, Ext2.W);
+    assertEquals(Goldilocks.P - 1, Goldilocks.pow(Ext2.W, (Goldilocks.P - 1) >>> 1));
   }
 
   @Property(tries = 1000)

@@ -2,6 +2,7 @@ package io.zkaudit.protocols.buyer;
 
 import io.zkaudit.hash.Digest32;
 import io.zkaudit.inference.InputCommitment;
+import io.zkaudit.inference.InputOpening;
 import io.zkaudit.inference.ModelProof;
 import io.zkaudit.model.TensorSpec;
 import io.zkaudit.proof.InvalidProofException;
@@ -10,9 +11,7 @@ import io.zkaudit.proto.v1.ProvenItem;
 import io.zkaudit.protocols.ItemCommitment;
 import io.zkaudit.protocols.RetrievalPredicates;
 import io.zkaudit.protocols.Tensors;
-import io.zkaudit.prover.inference.InputSeeds;
-import io.zkaudit.prover.inference.ProverException;
-import io.zkaudit.prover.zk.ZkRandom;
+import io.zkaudit.zk.ZkRandom;
 import java.util.Arrays;
 
 /**
@@ -20,7 +19,7 @@ import java.util.Arrays;
  * commitment and a zero-knowledge proof about that commitment: the proof, verified against the
  * commitment alone, gives the model's output on the committed input, so the match flag is checked
  * without the tensor. A matching item also reveals its tensor and the seed of its commitment's
- * randomness; the buyer recomputes the commitment from them ({@link InputSeeds}), which shows the
+ * randomness; the buyer recomputes the commitment from them ({@link InputOpening}), which shows the
  * tensor is the committed input the proof was about. The leaf is rebuilt from the name and the
  * commitment's digest, so the Merkle root binds each item's commitment.
  */
@@ -84,8 +83,8 @@ final class PrivateItems {
     }
     InputCommitment rebuilt;
     try {
-      rebuilt = InputSeeds.commitment(model.vk(), tensor, seed);
-    } catch (ProverException | IllegalArgumentException e) {
+      rebuilt = InputOpening.commitment(model.vk(), tensor, seed);
+    } catch (IllegalArgumentException e) {
       throw RetrievalClient.invalid("item " + i + ": cannot recompute its commitment: " + e.getMessage());
     }
     if (!Arrays.equals(rebuilt.digest().bytes(), commitment.digest().bytes())) {

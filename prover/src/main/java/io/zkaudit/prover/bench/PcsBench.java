@@ -8,7 +8,7 @@ import io.zkaudit.pcs.OpeningProof;
 import io.zkaudit.pcs.PcsParams;
 import io.zkaudit.poly.Mle;
 import io.zkaudit.proof.InvalidProofException;
-import io.zkaudit.prover.parallel.Parallel;
+import io.zkaudit.parallel.Parallel;
 import io.zkaudit.prover.pcs.BasefoldProver;
 import io.zkaudit.prover.pcs.Committed;
 import io.zkaudit.transcript.Transcript;

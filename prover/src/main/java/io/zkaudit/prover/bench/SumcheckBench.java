@@ -2,7 +2,7 @@ package io.zkaudit.prover.bench;
 
 import io.zkaudit.field.Ext2;
 import io.zkaudit.field.Goldilocks;
-import io.zkaudit.prover.sumcheck.FastField;
+import io.zkaudit.prover.field.FastField;
 import io.zkaudit.prover.sumcheck.SumcheckProver;
 import io.zkaudit.prover.sumcheck.VirtualPolynomial;
 import io.zkaudit.proof.InvalidProofException;
@@ -196,11 +196,11 @@ public final class SumcheckBench {
       for (int rep = 0; rep < count / 4096; rep++) {
         long y0 = xs[rep & 4095];
         long y1 = xs[(rep + 5) & 4095];
-        long y17 = FastField.mul7(y1);
+        long y1w = FastField.mulW(y1);
         for (int i = 0; i < 4096; i++) {
           long x0 = a0[i];
           long x1 = a1[i];
-          a0[i] = FastField.extMulC0(x0, x1, y0, y17);
+          a0[i] = FastField.extMulC0(x0, x1, y0, y1w);
           a1[i] = FastField.extMulC1(x0, x1, y0, y1);
         }
       }

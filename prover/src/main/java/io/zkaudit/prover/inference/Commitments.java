@@ -2,6 +2,7 @@ package io.zkaudit.prover.inference;
 
 import io.zkaudit.inference.InferenceStatement;
 import io.zkaudit.inference.InputCommitment;
+import io.zkaudit.inference.InputOpening;
 import io.zkaudit.inference.ModelVerifier;
 import io.zkaudit.inference.VerifyingKey;
 import io.zkaudit.inference.WeightLayout;
@@ -9,11 +10,10 @@ import io.zkaudit.layers.ModelCircuit;
 import io.zkaudit.layers.ModelCircuit.AddLayer;
 import io.zkaudit.layers.ModelCircuit.LinearLayer;
 import io.zkaudit.layers.ModelCircuit.ProvenLayer;
-import io.zkaudit.layers.TensorLayout;
-import io.zkaudit.model.QuantizedModel;
+import io.zkaudit.prover.model.QuantizedModel;
 import io.zkaudit.prover.pcs.BasefoldProver;
 import io.zkaudit.prover.pcs.Committed;
-import io.zkaudit.prover.zk.ZkRandom;
+import io.zkaudit.zk.ZkRandom;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -162,12 +162,8 @@ final class Commitments {
       throw new ProverException("the input has " + input.length + " values, the model's " + spec.name() + " has "
           + spec.size());
     }
-    TensorLayout layout = InferenceStatement.inputLayout(circuit);
-    long[] table = layout.place(input);
-    random.fill(table, i -> !layout.isReal(i));
-    long[] hiding = new long[1 << InputCommitment.HIDING_VARS];
-    random.fill(hiding, i -> true);
-    Committed committed = new BasefoldProver(InferenceStatement.pcsParams()).commit(List.of(table, hiding));
-    return new CommittedInput(new InputCommitment(committed.commitment()), input, table, committed);
+    List<long[]> columns = InputOpening.columns(circuit, input, random);
+    Committed committed = new BasefoldProver(InferenceStatement.pcsParams()).commit(columns);
+    return new CommittedInput(new InputCommitment(committed.commitment()), input, columns.getFirst(), committed);
   }
 }

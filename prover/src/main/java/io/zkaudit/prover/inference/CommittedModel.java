@@ -3,7 +3,7 @@ package io.zkaudit.prover.inference;
 import io.zkaudit.inference.VerifyingKey;
 import io.zkaudit.inference.WeightLayout;
 import io.zkaudit.layers.ModelCircuit;
-import io.zkaudit.model.QuantizedModel;
+import io.zkaudit.prover.model.QuantizedModel;
 import io.zkaudit.prover.pcs.Committed;
 import java.util.List;
 

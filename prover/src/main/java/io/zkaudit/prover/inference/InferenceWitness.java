@@ -12,7 +12,7 @@ import io.zkaudit.layers.ModelCircuit.RequantizeLayer;
 import io.zkaudit.layers.TensorLayout;
 import io.zkaudit.layers.WindowedLinear;
 import io.zkaudit.lookup.LookupStatement;
-import io.zkaudit.model.QuantizedModel;
+import io.zkaudit.prover.model.QuantizedModel;
 import io.zkaudit.prover.lookup.LookupWitness;
 import io.zkaudit.quant.StepTable;
 import java.util.ArrayList;
@@ -46,7 +46,7 @@ final class InferenceWitness {
    * every evaluation of such a column at a random point is masked by them (docs/zero-knowledge.md).
    */
   InferenceWitness(ModelCircuit circuit, QuantizedModel model, InferenceTrace trace, LookupStatement statement,
-      io.zkaudit.prover.zk.ZkRandom padding) {
+      io.zkaudit.zk.ZkRandom padding) {
     this(circuit, model, trace, statement, padding, null);
   }
 
@@ -56,7 +56,7 @@ final class InferenceWitness {
    * reads then, is uniform.
    */
   InferenceWitness(ModelCircuit circuit, QuantizedModel model, InferenceTrace trace, LookupStatement statement,
-      io.zkaudit.prover.zk.ZkRandom padding, long[] committedInput) {
+      io.zkaudit.zk.ZkRandom padding, long[] committedInput) {
     int layers = circuit.layers().size();
     accumulators = new long[layers][];
     c1 = new long[layers][];
@@ -171,7 +171,7 @@ final class InferenceWitness {
    * Blinds the lookups of a zero-knowledge proof under the blinded statement's plan (uniform
    * numerators from random): the multiplicity columns then carry their tables' blinding halves.
    */
-  void blind(LookupStatement blinded, io.zkaudit.prover.zk.ZkRandom random) {
+  void blind(LookupStatement blinded, io.zkaudit.zk.ZkRandom random) {
     io.zkaudit.lookup.LogUpBlinding plan = io.zkaudit.lookup.LogUpBlinding.of(blinded);
     List<LookupWitness> out = new ArrayList<>();
     for (int l = 0; l < lookups.size(); l++) {
@@ -184,7 +184,7 @@ final class InferenceWitness {
    * The blinding columns after the mask column ({@link InferenceStatement#witnessLogSizes}): every
    * group's numerators in plan order (the column's unused entries uniform), then each lookup's u'.
    */
-  List<long[]> blindingColumns(LookupStatement blinded, io.zkaudit.prover.zk.ZkRandom random) {
+  List<long[]> blindingColumns(LookupStatement blinded, io.zkaudit.zk.ZkRandom random) {
     io.zkaudit.lookup.LogUpBlinding plan = io.zkaudit.lookup.LogUpBlinding.of(blinded);
     long[] numerators = new long[1 << plan.numeratorVars()];
     for (int l = 0; l < lookups.size(); l++) {

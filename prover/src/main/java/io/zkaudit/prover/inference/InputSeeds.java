@@ -3,7 +3,7 @@ package io.zkaudit.prover.inference;
 import io.zkaudit.inference.InputCommitment;
 import io.zkaudit.inference.VerifyingKey;
 import io.zkaudit.layers.ModelCircuit;
-import io.zkaudit.prover.zk.ZkRandom;
+import io.zkaudit.zk.ZkRandom;
 
 /**
  * Opening an input commitment made under a hiding key without giving the key away. The commitment

@@ -13,7 +13,7 @@ import io.zkaudit.lookup.LookupClaims;
 import io.zkaudit.lookup.LookupStatement;
 import io.zkaudit.lookup.LookupTable;
 import io.zkaudit.poly.Mle;
-import io.zkaudit.prover.sumcheck.FastField;
+import io.zkaudit.prover.field.FastField;
 import io.zkaudit.prover.sumcheck.SumcheckProver;
 import io.zkaudit.prover.sumcheck.VirtualPolynomial;
 import io.zkaudit.sumcheck.Composition;
@@ -402,10 +402,10 @@ public final class LogUpProver {
           long x1 = c.pLo[2 * k + 1];
           long y0 = c.pHi[2 * k];
           long y1 = c.pHi[2 * k + 1];
-          pp0 = FastField.dot2(x0, b0, y0, a0, mul7(FastField.dot2(x1, b1, y1, a1, 0)));
+          pp0 = FastField.dot2(x0, b0, y0, a0, FastField.mulW(FastField.dot2(x1, b1, y1, a1, 0)));
           pp1 = FastField.dot2(x0, b1, x1, b0, FastField.dot2(y0, a1, y1, a0, 0));
         }
-        long qq0 = FastField.dot2(a0, b0, a1, mul7(b1), 0);
+        long qq0 = FastField.dot2(a0, b0, a1, FastField.mulW(b1), 0);
         long qq1 = FastField.dot2(a0, b1, a1, b0, 0);
         long[] pd = k < hh ? out.pLo : out.pHi;
         long[] qd = k < hh ? out.qLo : out.qHi;
@@ -442,7 +442,7 @@ public final class LogUpProver {
       int h = len >>> 1;
       long c0 = r[j].c0();
       long c1 = r[j].c1();
-      long c17 = mul7(c1);
+      long c1w = FastField.mulW(c1);
       long[] src = t;
       long[] dst = new long[2 * h];
       forChunks(h, (k0, k1) -> {
@@ -451,7 +451,7 @@ public final class LogUpProver {
           long a1 = src[4 * k + 1];
           long d0 = sub(src[4 * k + 2], a0);
           long d1 = sub(src[4 * k + 3], a1);
-          dst[2 * k] = FastField.dot2(c0, d0, c17, d1, a0);
+          dst[2 * k] = FastField.dot2(c0, d0, c1w, d1, a0);
           dst[2 * k + 1] = FastField.dot2(c0, d1, c1, d0, a1);
         }
       });
@@ -459,10 +459,6 @@ public final class LogUpProver {
       len = h;
     }
     return new Ext2(t[0], t[1]);
-  }
-
-  static long mul7(long x) {
-    return FastField.mul7(x);
   }
 
   interface Range {

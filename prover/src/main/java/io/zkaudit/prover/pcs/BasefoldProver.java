@@ -13,9 +13,9 @@ import io.zkaudit.pcs.OpeningProof;
 import io.zkaudit.pcs.PackedLayout;
 import io.zkaudit.pcs.PcsParams;
 import io.zkaudit.poly.Mle;
-import io.zkaudit.prover.merkle.MerkleTree;
-import io.zkaudit.prover.ntt.ReedSolomon;
-import io.zkaudit.prover.parallel.Parallel;
+import io.zkaudit.merkle.MerkleTree;
+import io.zkaudit.ntt.ReedSolomon;
+import io.zkaudit.parallel.Parallel;
 import io.zkaudit.transcript.Transcript;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -150,7 +150,7 @@ public final class BasefoldProver {
     }
     long[] cw = new long[2 * cwW.length];
     int lowMask = (1 << lowBits) - 1;
-    io.zkaudit.prover.parallel.Parallel.forRange(cwW.length, 1 << 14, (from, to) -> {
+    io.zkaudit.parallel.Parallel.forRange(cwW.length, 1 << 14, (from, to) -> {
       for (int m = from; m < to; m++) {
         int k = Basefold.bitReverse(m, logW);
         long x = Goldilocks.mul(low[k & lowMask], high[k >>> lowBits]);

@@ -4,7 +4,7 @@ import io.zkaudit.field.Ext2;
 import io.zkaudit.pcs.Commitment;
 import io.zkaudit.pcs.PackedLayout;
 import io.zkaudit.poly.Mle;
-import io.zkaudit.prover.merkle.MerkleTree;
+import io.zkaudit.merkle.MerkleTree;
 
 /**
  * The prover's side of a commitment: the polynomial's evaluations, its codeword and Merkle tree.

@@ -3,7 +3,7 @@ package io.zkaudit.prover.pcs;
 import io.zkaudit.field.Ext2;
 import io.zkaudit.field.Goldilocks;
 import io.zkaudit.pcs.Basefold;
-import io.zkaudit.prover.parallel.Parallel;
+import io.zkaudit.parallel.Parallel;
 
 /**
  * Whole-codeword folding for the Basefold prover (the verifier folds single cosets with

@@ -2,7 +2,7 @@ package io.zkaudit.prover.pcs;
 
 import io.zkaudit.field.Ext2;
 import io.zkaudit.field.Goldilocks;
-import io.zkaudit.prover.parallel.Parallel;
+import io.zkaudit.parallel.Parallel;
 
 /**
  * The sumcheck inside Basefold: sum_x f(x) g(x) for a base-field (first round) or extension f and

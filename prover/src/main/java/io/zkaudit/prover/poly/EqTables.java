@@ -2,7 +2,7 @@ package io.zkaudit.prover.poly;
 
 import io.zkaudit.field.Ext2;
 import io.zkaudit.field.Goldilocks;
-import io.zkaudit.prover.parallel.Parallel;
+import io.zkaudit.parallel.Parallel;
 
 /**
  * The prover's eq tables: {@link io.zkaudit.poly.Mle#eqTable} (the specification, sequential)

@@ -6,6 +6,7 @@ import static io.zkaudit.field.Goldilocks.sub;
 
 import io.zkaudit.field.Ext2;
 import io.zkaudit.field.Goldilocks;
+import io.zkaudit.prover.field.FastField;
 import io.zkaudit.sumcheck.Composition;
 import io.zkaudit.sumcheck.RoundPolynomial;
 import io.zkaudit.sumcheck.SumcheckProof;
@@ -327,7 +328,7 @@ public final class SumcheckProver {
             long x1 = eqLo[2 * a + 1];
             long y0 = eqHi[2 * b];
             long y1 = eqHi[2 * b + 1];
-            eq[2 * k] = FastField.dot2(x0, y0, x1, mul7(y1), 0);
+            eq[2 * k] = FastField.dot2(x0, y0, x1, FastField.mulW(y1), 0);
             eq[2 * k + 1] = FastField.dot2(x0, y1, x1, y0, 0);
           }
           eqLo = null;
@@ -535,7 +536,7 @@ public final class SumcheckProver {
                 int h = kb >>> loBits;
                 long y0 = eqHi[2 * h];
                 long y1 = eqHi[2 * h + 1];
-                long t0 = FastField.dot2(s0, y0, s1, mul7(y1), 0);
+                long t0 = FastField.dot2(s0, y0, s1, FastField.mulW(y1), 0);
                 s1 = FastField.dot2(s0, y1, s1, y0, 0);
                 s0 = t0;
               }
@@ -575,13 +576,9 @@ public final class SumcheckProver {
         long x1 = a1[i];
         long y0 = b0[i];
         long y1 = b1[i];
-        a0[i] = FastField.dot2(x0, y0, x1, mul7(y1), 0);
+        a0[i] = FastField.dot2(x0, y0, x1, FastField.mulW(y1), 0);
         a1[i] = FastField.dot2(x0, y1, x1, y0, 0);
       }
-    }
-
-    static long mul7(long x) {
-      return FastField.mul7(x);
     }
 
     /** Sum of nb canonical values with one reduction (carries are counted, then folded in). */
@@ -624,7 +621,7 @@ public final class SumcheckProver {
         s = FastField.dot2(e[k], g0[b], 0, 0, s);
         t = FastField.dot2(e[k + 1], g1[b], 0, 0, t);
       }
-      return add(s, mul7(t));
+      return add(s, FastField.mulW(t));
     }
 
     /** Coordinate 1: sum e0 g1 + e1 g0. */
@@ -692,13 +689,13 @@ public final class SumcheckProver {
           dst[2 * k + 1] = mul(r1, diff);
         }
       } else {
-        long r17 = mul7(r1);
+        long r1w = FastField.mulW(r1);
         for (int k = k0; k < k1; k++) {
           long lo0 = src[4 * k];
           long lo1 = src[4 * k + 1];
           long d0 = sub(src[4 * k + 2], lo0);
           long d1 = sub(src[4 * k + 3], lo1);
-          dst[2 * k] = FastField.dot2(r0, d0, r17, d1, lo0);
+          dst[2 * k] = FastField.dot2(r0, d0, r1w, d1, lo0);
           dst[2 * k + 1] = FastField.dot2(r0, d1, r1, d0, lo1);
         }
       }

@@ -1,6 +1,7 @@
 package io.zkaudit.prover.sumcheck;
 
 import io.zkaudit.field.Ext2;
+import io.zkaudit.prover.field.FastField;
 import java.util.stream.IntStream;
 
 /**

@@ -2,6 +2,7 @@ package io.zkaudit.prover.zk;
 
 import io.zkaudit.inference.MaskSchedule;
 import io.zkaudit.sumcheck.MaskPolynomial;
+import io.zkaudit.zk.ZkRandom;
 import java.util.ArrayList;
 import java.util.List;
 

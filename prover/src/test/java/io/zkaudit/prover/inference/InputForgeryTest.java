@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.zkaudit.engine.IntegerEngine;
 import io.zkaudit.inference.ModelProof;
 import io.zkaudit.inference.ModelVerifier;
-import io.zkaudit.model.QuantizedModel;
+import io.zkaudit.prover.model.QuantizedModel;
 import io.zkaudit.proof.InvalidProofException;
 import io.zkaudit.testutil.ResNet8;
 import java.util.List;

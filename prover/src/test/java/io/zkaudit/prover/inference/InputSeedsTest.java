@@ -5,8 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.zkaudit.inference.InputCommitment;
-import io.zkaudit.model.QuantizedModel;
-import io.zkaudit.prover.zk.ZkRandom;
+import io.zkaudit.inference.InputOpening;
+import io.zkaudit.prover.model.QuantizedModel;
+import io.zkaudit.zk.ZkRandom;
 import io.zkaudit.testutil.ResNet8;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,6 +42,7 @@ class InputSeedsTest {
     assertEquals(expected, InputSeeds.commitment(committed.vk(), a, seed));
     assertEquals(expected, InputSeeds.commit(committed, a, seed).commitment(), "the prover's side, from the seed");
     assertEquals(expected.digest(), InputSeeds.commitment(committed.vk(), a, seed).digest());
+    assertEquals(expected, InputOpening.commitment(committed.vk(), a, seed), "the verifier's side (a buyer)");
   }
 
   @Test
@@ -60,6 +62,8 @@ class InputSeedsTest {
     assertEquals(ModelProver.commitInput(committed, b, key).commitment(), InputSeeds.commitment(committed.vk(), b, seedB));
     assertThrows(IllegalArgumentException.class, () -> InputSeeds.commitment(committed.vk(), a, new byte[8]));
     assertThrows(ProverException.class, () -> InputSeeds.commitment(committed.vk(), new int[3], seed));
+    assertThrows(IllegalArgumentException.class, () -> InputOpening.commitment(committed.vk(), a, new byte[8]));
+    assertThrows(IllegalArgumentException.class, () -> InputOpening.commitment(committed.vk(), new int[3], seed));
   }
 
   @Test

@@ -12,7 +12,7 @@ import io.zkaudit.engine.IntegerEngine;
 import io.zkaudit.engine.Predictions;
 import io.zkaudit.inference.ModelProof;
 import io.zkaudit.inference.ModelVerifier;
-import io.zkaudit.model.QuantizedModel;
+import io.zkaudit.prover.model.QuantizedModel;
 import io.zkaudit.model.TensorSpec;
 import io.zkaudit.proof.InvalidProofException;
 import io.zkaudit.tflite.TfliteImporter;

@@ -11,7 +11,7 @@ import io.zkaudit.field.Ext2;
 import io.zkaudit.engine.IntegerEngine;
 import io.zkaudit.inference.ModelProof;
 import io.zkaudit.inference.ModelVerifier;
-import io.zkaudit.model.QuantizedModel;
+import io.zkaudit.prover.model.QuantizedModel;
 import io.zkaudit.model.TensorSpec;
 import io.zkaudit.proof.InvalidProofException;
 import io.zkaudit.testutil.ResNet8;

@@ -14,7 +14,7 @@ import io.zkaudit.pcs.EvalClaim;
 import io.zkaudit.poly.Mle;
 import io.zkaudit.proof.InvalidProofException;
 import io.zkaudit.prover.zk.MaskSupply;
-import io.zkaudit.prover.zk.ZkRandom;
+import io.zkaudit.zk.ZkRandom;
 import io.zkaudit.sumcheck.SumcheckResult;
 import io.zkaudit.testutil.ChiSquare;
 import io.zkaudit.transcript.Transcript;

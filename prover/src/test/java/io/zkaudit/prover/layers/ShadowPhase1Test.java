@@ -17,7 +17,7 @@ import io.zkaudit.pcs.EvalClaim;
 import io.zkaudit.poly.Mle;
 import io.zkaudit.proof.InvalidProofException;
 import io.zkaudit.prover.zk.MaskSupply;
-import io.zkaudit.prover.zk.ZkRandom;
+import io.zkaudit.zk.ZkRandom;
 import io.zkaudit.testutil.ChiSquare;
 import io.zkaudit.transcript.Transcript;
 import io.zkaudit.zk.MaskColumn;

@@ -18,7 +18,7 @@ import io.zkaudit.pcs.PackedLayout;
 import io.zkaudit.pcs.PcsParams;
 import io.zkaudit.poly.Mle;
 import io.zkaudit.proof.InvalidProofException;
-import io.zkaudit.prover.merkle.MerkleTree;
+import io.zkaudit.merkle.MerkleTree;
 import io.zkaudit.transcript.Transcript;
 import java.util.ArrayList;
 import java.util.Arrays;

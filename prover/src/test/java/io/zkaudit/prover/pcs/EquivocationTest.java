@@ -13,7 +13,7 @@ import io.zkaudit.pcs.OpeningProof;
 import io.zkaudit.pcs.PcsParams;
 import io.zkaudit.pcs.ShadowLink;
 import io.zkaudit.proof.InvalidProofException;
-import io.zkaudit.prover.merkle.MerkleTree;
+import io.zkaudit.merkle.MerkleTree;
 import io.zkaudit.transcript.Transcript;
 import java.util.ArrayList;
 import java.util.List;

@@ -7,7 +7,7 @@ import io.zkaudit.field.ExtVector;
 import io.zkaudit.field.Goldilocks;
 import io.zkaudit.pcs.Basefold;
 import io.zkaudit.poly.Mle;
-import io.zkaudit.prover.ntt.ReedSolomon;
+import io.zkaudit.ntt.ReedSolomon;
 import java.util.Arrays;
 import java.util.Random;
 import net.jqwik.api.ForAll;

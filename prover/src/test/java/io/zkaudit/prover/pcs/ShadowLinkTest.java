@@ -360,7 +360,7 @@ class ShadowLinkTest {
         Committed w = prover.commit(BasefoldTest.randomTable(rng, n));
         Committed q = prover.commitShadow(w, () -> Goldilocks.random(rng));
         org.junit.jupiter.api.Assertions.assertArrayEquals(
-            io.zkaudit.prover.ntt.ReedSolomon.encodeEvaluations(q.evals, params.logBlowup()), q.codeword, "n = " + n);
+            io.zkaudit.ntt.ReedSolomon.encodeEvaluations(q.evals, params.logBlowup()), q.codeword, "n = " + n);
       }
     }
   }

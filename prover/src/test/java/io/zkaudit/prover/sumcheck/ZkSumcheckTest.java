@@ -10,7 +10,7 @@ import io.zkaudit.codec.ByteReader;
 import io.zkaudit.codec.ByteWriter;
 import io.zkaudit.field.Ext2;
 import io.zkaudit.proof.InvalidProofException;
-import io.zkaudit.prover.zk.ZkRandom;
+import io.zkaudit.zk.ZkRandom;
 import io.zkaudit.sumcheck.MaskPolynomial;
 import io.zkaudit.sumcheck.MaskedSumcheckProof;
 import io.zkaudit.sumcheck.SumcheckProof;

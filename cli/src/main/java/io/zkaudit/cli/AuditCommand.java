@@ -1,0 +1,172 @@
+package io.zkaudit.cli;
+
+import com.google.protobuf.ByteString;
+import io.zkaudit.model.TensorSpec;
+import io.zkaudit.proto.v1.AuditTerms;
+import io.zkaudit.proto.v1.BuyerAuditState;
+import io.zkaudit.proto.v1.Verdict;
+import io.zkaudit.protocols.AuditDatasets;
+import io.zkaudit.protocols.Hex;
+import io.zkaudit.protocols.PartyKey;
+import io.zkaudit.protocols.buyer.AuditClient;
+import io.zkaudit.protocols.buyer.BuyerException;
+import io.zkaudit.protocols.buyer.RegisteredModel;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code zkaudit buyer audit}: the verified accuracy audit from the buyer's side. Exit 0 if the
+ * audit passed (every proof verified, verified accuracy at least the claim, both signed); 1 if the
+ * seller failed it (a proof failed, was missing or late, or the accuracy is below the claim); 2 if
+ * the seller refused or could not be reached, or the input is bad (the audit can be resumed).
+ */
+@Command(name = "audit", mixinStandardHelpOptions = true,
+    description = "Audit the seller's claimed accuracy on a private labelled test set: commit, reveal, verify a proof per sample.")
+final class AuditCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Mixin SellerAddress seller;
+
+  @Option(names = "--dataset", defaultValue = "cifar10",
+      description = "cifar10, imagenet, mnist or a directory <dir>/<class index>/<image> (default ${DEFAULT-VALUE})")
+  String dataset;
+
+  @Option(names = "--samples", defaultValue = "10", description = "test samples (CIFAR-10: evenly spaced over its classes; others: the first N) (default ${DEFAULT-VALUE})")
+  int samples;
+
+  @Option(names = "--label-offset", description = "predicted class = argmax - offset (default: 1 for ImageNet on a 1001-class model, else 0)")
+  Integer labelOffset;
+
+  @Option(names = "--model", description = "the model id (hex); needed when the seller serves more than one")
+  String modelId;
+
+  @Option(names = "--resume", description = "carry on the audit with this id from its state file instead of starting one")
+  String resume;
+
+  @Option(names = "--key", defaultValue = "zkaudit-buyer/buyer.key",
+      description = "the buyer's secp256k1 key file, created if missing (default ${DEFAULT-VALUE})")
+  Path keyFile;
+
+  @Option(names = "--state", defaultValue = "zkaudit-buyer/audits",
+      description = "where the buyer keeps each audit's state, to resume it (default ${DEFAULT-VALUE})")
+  Path stateDir;
+
+  @Option(names = "--timeout", defaultValue = "300", description = "seconds to wait for each answer of the seller (default ${DEFAULT-VALUE})")
+  long timeout;
+
+  /** The audit under way, named in the error if the seller goes away. */
+  private String started;
+
+  @Override
+  public Integer call() {
+    seller.check();
+    if (labelOffset != null && labelOffset < 0) {
+      throw CliException.usage("--label-offset must be 0 or more");
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    PartyKey key = KeyFiles.loadOrCreate(keyFile);
+    long t0 = System.nanoTime();
+    try (AuditClient client = new AuditClient(seller.connect(key, timeout), timeout, stateDir)) {
+      BuyerAuditState state;
+      RegisteredModel model;
+      String setName;
+      if (resume != null) {
+        try {
+          state = client.load(resume);
+        } catch (IOException e) {
+          throw CliException.usage("no audit " + resume + " in " + stateDir + ": " + e.getMessage());
+        }
+        model = client.buyer().model(state.getCommitment().getModelId());
+        setName = "resumed";
+      } else {
+        model = choose(client);
+        TensorSpec in = model.vk().description().tensor(model.verifier().circuit().inputTensor());
+        int classes = model.vk().description().tensor(model.verifier().circuit().outputTensor()).size();
+        AuditDatasets.TestSet set;
+        try {
+          set = AuditDatasets.load(dataset, samples, in, classes);
+        } catch (IllegalArgumentException e) {
+          throw CliException.usage(e.getMessage());
+        }
+        int offset = labelOffset != null ? labelOffset : set.labelOffset();
+        if (offset >= classes) {
+          throw CliException.usage("--label-offset must be below the model's " + classes + " outputs");
+        }
+        state = client.commit(model, set.samples(), offset);
+        setName = set.name();
+      }
+      String id = state.getCommitment().getAuditId();
+      started = id;
+      int n = state.getCommitment().getSampleCount();
+      out.printf("audit %s of model %s (%s) on %d %s samples; state in %s%n", id, Hex.of(model.id()),
+          model.entry().getName(), n, setName, client.file(id));
+      out.flush();
+      AuditClient.Outcome o;
+      int already = state.getVerifiedCount();
+      try (ProgressBar bar = new ProgressBar(System.err, "proofs", n - already)) {
+        o = client.run(state, (index, done, total, correct) -> bar.step(String.format(Locale.ROOT, "sample %d %s", index, correct ? "correct" : "wrong")));
+      }
+      summary(out, o, model, (System.nanoTime() - t0) / 1e9);
+      return o.verdict() == Verdict.PASSED ? Main.EXIT_OK : Main.EXIT_INVALID;
+    } catch (BuyerException e) {
+      return BuyerFailures.exit(out, e, e.getMessage() + (started == null ? ""
+          : " (the audit is kept: carry it on with --resume " + started + ")"));
+    } catch (java.io.UncheckedIOException e) {
+      throw CliException.usage(e.getMessage());
+    }
+  }
+
+  private static void summary(PrintWriter out, AuditClient.Outcome o, RegisteredModel model, double seconds) {
+    AuditTerms t = o.terms();
+    out.printf(Locale.ROOT, "  claimed accuracy   %6.2f%%  (stake %d, deadline %s)%n", 100 * t.getClaimedAccuracy(),
+        t.getStake(), Instant.ofEpochMilli(t.getDeadlineMillis()));
+    out.printf(Locale.ROOT, "  verified accuracy  %6.2f%%  (%d of %d correct, from verified outputs only)%n",
+        100 * o.verifiedAccuracy(), o.correct(), o.samples());
+    out.printf(Locale.ROOT, "  proofs verified    %d of %d%n", o.verified(), o.samples());
+    out.printf(Locale.ROOT, "  time               %.1f s%n", seconds);
+    String verdict = switch (o.verdict()) {
+      case PASSED -> "PASSED: the verified accuracy meets the claim";
+      case BELOW_CLAIM -> "FAILED: the verified accuracy is below the claim";
+      case PROOF_FAILED -> "FAILED: " + o.result().getStatement().getReason();
+      default -> o.verdict().name();
+    };
+    out.println("  verdict            " + verdict);
+    out.println("  result             " + (o.countersigned() ? "signed by the buyer and countersigned by the seller "
+        + Hex.of(model.sellerKey()) : "signed by the buyer (the seller did not countersign)"));
+    out.flush();
+  }
+
+  private RegisteredModel choose(AuditClient client) throws BuyerException {
+    if (modelId != null) {
+      byte[] id;
+      try {
+        id = HexFormat.of().parseHex(modelId.strip());
+      } catch (IllegalArgumentException e) {
+        throw CliException.usage("--model is a model id in hex: " + e.getMessage());
+      }
+      if (id.length != 32) {
+        throw CliException.usage("--model is 64 hex digits (a SHA-256), not " + modelId.length() + " characters");
+      }
+      return client.buyer().model(ByteString.copyFrom(id));
+    }
+    List<RegisteredModel> models = client.buyer().models();
+    if (models.size() != 1) {
+      StringBuilder b = new StringBuilder("the seller serves " + models.size() + " models; pick one with --model:");
+      models.forEach(m -> b.append(' ').append(Hex.of(m.id())).append(" (").append(m.entry().getName()).append(')'));
+      throw CliException.usage(b.toString());
+    }
+    return models.get(0);
+  }
+
+}

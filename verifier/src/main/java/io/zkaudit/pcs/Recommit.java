@@ -1,0 +1,34 @@
+package io.zkaudit.pcs;
+
+import io.zkaudit.field.Goldilocks;
+import io.zkaudit.merkle.MerkleTree;
+import io.zkaudit.ntt.ReedSolomon;
+import io.zkaudit.poly.Mle;
+import java.util.List;
+
+/**
+ * A commitment recomputed from the committed values, for a verifier that is given them (e.g. a
+ * buyer handed a revealed input and the seed of its hiding randomness): the same Reed-Solomon
+ * encoding and Merkle tree as {@code io.zkaudit.prover.pcs.BasefoldProver#commit(List)}, keeping only
+ * the root.
+ */
+public final class Recommit {
+  private Recommit() {}
+
+  /** The commitment to these columns packed by {@link PackedLayout} (the unused tail zero). */
+  public static Commitment columns(PcsParams params, List<long[]> columns) {
+    long[] packed = PackedLayout.of(columns).pack(columns);
+    int n = Mle.numVars(packed.length);
+    PcsParams.checkNumVars(n);
+    if (n + params.logBlowup() > 30) {
+      throw new IllegalArgumentException("2^" + n + " evaluations at blow-up 2^" + params.logBlowup() + " exceed the codeword size limit");
+    }
+    for (long v : packed) {
+      if (!Goldilocks.isCanonical(v)) {
+        throw new IllegalArgumentException("evaluations must be canonical field elements");
+      }
+    }
+    long[] codeword = ReedSolomon.encodeEvaluations(packed, params.logBlowup());
+    return new Commitment(MerkleTree.build(codeword, OpeningProof.rowLongs(params, n, 0)).root(), n);
+  }
+}
