@@ -2,7 +2,7 @@ package io.zkaudit.cli;
 
 import io.zkaudit.inference.RotationLink;
 import io.zkaudit.inference.WeightLayout;
-import io.zkaudit.model.QuantizedModel;
+import io.zkaudit.prover.model.QuantizedModel;
 import io.zkaudit.proof.InvalidProofException;
 import io.zkaudit.prover.inference.CommittedModel;
 import io.zkaudit.prover.inference.ModelProver;

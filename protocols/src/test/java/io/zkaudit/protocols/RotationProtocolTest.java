@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.protobuf.ByteString;
 import io.zkaudit.data.SharedData;
 import io.zkaudit.inference.RotationLink;
-import io.zkaudit.model.QuantizedModel;
+import io.zkaudit.prover.model.QuantizedModel;
 import io.zkaudit.proto.v1.ModelEntry;
 import io.zkaudit.proto.v1.RegisterModelRequest;
 import io.zkaudit.protocols.buyer.BuyerClient;

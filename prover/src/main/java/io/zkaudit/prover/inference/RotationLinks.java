@@ -8,7 +8,7 @@ import io.zkaudit.prover.pcs.BasefoldProver;
 import io.zkaudit.prover.pcs.Committed;
 import io.zkaudit.prover.pcs.Opened;
 import io.zkaudit.prover.pcs.ShadowLinks;
-import io.zkaudit.prover.zk.ZkRandom;
+import io.zkaudit.zk.ZkRandom;
 import io.zkaudit.transcript.Transcript;
 import java.util.Arrays;
 import java.util.List;

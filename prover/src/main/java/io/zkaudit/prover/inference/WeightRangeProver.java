@@ -16,7 +16,7 @@ import io.zkaudit.prover.pcs.BasefoldProver;
 import io.zkaudit.prover.pcs.Committed;
 import io.zkaudit.prover.pcs.ShadowLinks;
 import io.zkaudit.prover.zk.MaskSupply;
-import io.zkaudit.prover.zk.ZkRandom;
+import io.zkaudit.zk.ZkRandom;
 import io.zkaudit.transcript.Transcript;
 import io.zkaudit.zk.MaskColumn;
 import java.util.ArrayList;

@@ -10,7 +10,7 @@ import io.zkaudit.inference.InferenceStatement;
 import io.zkaudit.inference.ModelProof;
 import io.zkaudit.inference.ModelVerifier;
 import io.zkaudit.model.ElementType;
-import io.zkaudit.model.QuantizedModel;
+import io.zkaudit.prover.model.QuantizedModel;
 import io.zkaudit.proof.InvalidProofException;
 import io.zkaudit.testutil.ResNet8;
 import org.junit.jupiter.api.BeforeAll;
