@@ -4,11 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
@@ -31,21 +26,9 @@ class RotationCommandsTest {
   Path vk2;
   String savedKey;
 
-  record Run(int code, String out, String err) {}
-
-  static Run run(String... args) {
-    var cli = Main.commandLine();
-    StringWriter err = new StringWriter();
-    cli.setErr(new PrintWriter(err));
-    PrintStream saved = System.out;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    try {
-      int code = cli.execute(args);
-      return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString());
-    } finally {
-      System.setOut(saved);
-    }
+  /** ProofCommandsTest's runner: these commands print to System.out, which it captures. */
+  static ProofCommandsTest.Run run(String... args) {
+    return ProofCommandsTest.run(args);
   }
 
   @BeforeAll
@@ -56,13 +39,13 @@ class RotationCommandsTest {
     vk0 = tmp.resolve("r8.vk");
     vk1 = tmp.resolve("r8-1.vk");
     vk2 = tmp.resolve("r8-2.vk");
-    Run c = run("commit", "--model", model.toString(), "--out", vk0.toString());
+    ProofCommandsTest.Run c = run("commit", "--model", model.toString(), "--out", vk0.toString());
     assertEquals(0, c.code(), c.err());
-    Run r1 = run("commit", "--model", model.toString(), "--rotate", vk0.toString(), "--out", vk1.toString());
+    ProofCommandsTest.Run r1 = run("commit", "--model", model.toString(), "--rotate", vk0.toString(), "--out", vk1.toString());
     assertEquals(0, r1.code(), r1.out() + r1.err());
     assertTrue(r1.out().contains("generation 0 -> 1"), r1.out());
     assertTrue(Files.exists(tmp.resolve("r8-1.vk.link")));
-    Run r2 = run("commit", "--model", model.toString(), "--rotate", vk1.toString(), "--out", vk2.toString());
+    ProofCommandsTest.Run r2 = run("commit", "--model", model.toString(), "--rotate", vk1.toString(), "--out", vk2.toString());
     assertEquals(0, r2.code(), r2.out() + r2.err());
     assertTrue(r2.out().contains("generation 1 -> 2"), "the generation is read from r8-1.vk.link: " + r2.out());
   }
@@ -78,18 +61,18 @@ class RotationCommandsTest {
 
   @Test
   void eachLinkVerifiesForItsOwnKeys() {
-    Run v1 = run("verify-link", "--old", vk0.toString(), "--new", vk1.toString());
+    ProofCommandsTest.Run v1 = run("verify-link", "--old", vk0.toString(), "--new", vk1.toString());
     assertEquals(0, v1.code(), v1.out() + v1.err());
     assertTrue(v1.out().startsWith("valid rotation link"), v1.out());
-    Run v2 = run("verify-link", "--old", vk1.toString(), "--new", vk2.toString());
+    ProofCommandsTest.Run v2 = run("verify-link", "--old", vk1.toString(), "--new", vk2.toString());
     assertEquals(0, v2.code(), v2.out() + v2.err());
-    Run skipped = run("verify-link", "--old", vk0.toString(), "--new", vk2.toString());
+    ProofCommandsTest.Run skipped = run("verify-link", "--old", vk0.toString(), "--new", vk2.toString());
     assertEquals(1, skipped.code(), "r8-2.vk.link links r8-1, not r8: " + skipped.out());
     assertTrue(skipped.out().startsWith("invalid rotation link: "), skipped.out());
-    Run replayed = run("verify-link", "--old", vk0.toString(), "--new", vk2.toString(), "--link",
+    ProofCommandsTest.Run replayed = run("verify-link", "--old", vk0.toString(), "--new", vk2.toString(), "--link",
         tmp.resolve("r8-1.vk.link").toString());
     assertEquals(1, replayed.code(), replayed.out());
-    Run backwards = run("verify-link", "--old", vk1.toString(), "--new", vk0.toString(), "--link",
+    ProofCommandsTest.Run backwards = run("verify-link", "--old", vk1.toString(), "--new", vk0.toString(), "--link",
         tmp.resolve("r8-1.vk.link").toString());
     assertEquals(1, backwards.code(), backwards.out());
   }
@@ -102,7 +85,7 @@ class RotationCommandsTest {
       bad[at] ^= 0x40;
       Path f = tmp.resolve("bad-" + at + ".link");
       Files.write(f, bad);
-      Run v = run("verify-link", "--old", vk0.toString(), "--new", vk1.toString(), "--link", f.toString());
+      ProofCommandsTest.Run v = run("verify-link", "--old", vk0.toString(), "--new", vk1.toString(), "--link", f.toString());
       assertEquals(1, v.code(), "byte " + at + ": " + v.out() + v.err());
       assertTrue(v.out().startsWith("invalid rotation link: "), v.out());
     }
@@ -111,7 +94,7 @@ class RotationCommandsTest {
   @Test
   void rotatingAnotherOwnersKeyOrAMissingKeyIsAUsageError() throws Exception {
     String key = System.getProperty(HidingKeys.PROPERTY);
-    Run other;
+    ProofCommandsTest.Run other;
     try {
       System.setProperty(HidingKeys.PROPERTY, tmp.resolve("other-hiding.key").toString());
       other = run("commit", "--model", model.toString(), "--rotate", vk0.toString(), "--out",
@@ -122,9 +105,9 @@ class RotationCommandsTest {
     assertEquals(2, other.code(), other.out() + other.err());
     assertTrue(other.err().contains("only its owner can rotate it"), other.err());
     assertFalse(Files.exists(tmp.resolve("stolen.vk")));
-    Run missing = run("verify-link", "--old", tmp.resolve("nope.vk").toString(), "--new", vk1.toString());
+    ProofCommandsTest.Run missing = run("verify-link", "--old", tmp.resolve("nope.vk").toString(), "--new", vk1.toString());
     assertEquals(2, missing.code());
-    for (Run r : new Run[] {other, missing}) {
+    for (ProofCommandsTest.Run r : new ProofCommandsTest.Run[] {other, missing}) {
       assertEquals(1, r.err().strip().lines().count(), r.err());
       assertFalse(r.err().contains("Exception"), r.err());
     }
