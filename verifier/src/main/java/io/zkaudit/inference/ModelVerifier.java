@@ -39,9 +39,9 @@ import java.util.List;
  *
  * <p>Transcript order (the prover's is the same): domain, proof-format version, model digest, weight
  * commitment, input hash (computed here from the input the verifier holds, or a private input's
- * commitment digest: a proof carries no input hash of its own), output, witness commitment, input-check point and value, the lookup proof, then per proven
- * layer in order: its range evaluations, its ADD evaluation or linear-layer sumchecks; finally the
- * witness and weight openings. A zero-knowledge proof also absorbs its weight shadow after the
+ * commitment digest: a proof carries no input hash of its own), output, witness commitment,
+ * input-check point and value, the lookup proof, then per proven layer in order: its range
+ * evaluations, its ADD evaluation or linear-layer sumchecks; finally the witness and weight openings. A zero-knowledge proof also absorbs its weight shadow after the
  * witness commitments, and opens the weight claims on the shadow instead of the weights.
  */
 public final class ModelVerifier {
@@ -201,7 +201,10 @@ public final class ModelVerifier {
     return new Soundness(longLived, proof);
   }
 
-  /** SHA-256 of the input values as little-endian int32: what a proof records of its input. */
+  /**
+   * SHA-256 of the input values as little-endian int32: what the transcript holds of a public input
+   * (and what signed answers and contests name).
+   */
   public static Digest32 inputHash(int[] input) {
     ByteBuffer b = ByteBuffer.allocate(4 * input.length).order(ByteOrder.LITTLE_ENDIAN);
     for (int v : input) {
