@@ -2,7 +2,6 @@ package io.zkaudit.pcs;
 
 import io.zkaudit.field.Goldilocks;
 import io.zkaudit.proof.InvalidProofException;
-import java.util.Arrays;
 
 /**
  * A {@link ShadowLink} to the difference of two fixed commitments: proves that a fresh shadow Q
@@ -37,55 +36,14 @@ public final class DifferenceLink {
     int n = a.numVars();
     InvalidProofException.check(b.numVars() == n,
         "difference link: the two commitments have " + n + " and " + b.numVars() + " variables");
-    InvalidProofException.check(shadow.numVars() == n + 1,
-        "difference link: the shadow has " + shadow.numVars() + " variables, expected " + (n + 1));
-    int s = params.arities(n + 1)[0];
-    InvalidProofException.check(s > 0, ShadowLink.tooSmall(n));
-    int arity = params.arities(n)[0];
-    int shadowRowLongs = OpeningProof.rowLongs(params, n + 1, 0);
-    InvalidProofException.check(!shadowOpening.layers().isEmpty(), "difference link: the shadow opening has no query layer");
-    long[] qRows = shadowOpening.layers().get(0).rowsView();
-    InvalidProofException.check(qRows.length == shadowLeaves.length * shadowRowLongs,
-        "difference link: the shadow opening has " + qRows.length + " oracle-0 elements, expected "
-            + shadowLeaves.length + " rows of " + shadowRowLongs);
-    for (int k = 1; k < shadowLeaves.length; k++) {
-      InvalidProofException.check(shadowLeaves[k] > shadowLeaves[k - 1], "shadow leaves must be sorted and distinct");
+    ShadowLink.Queried q = ShadowLink.Queried.of(params, n, shadow, shadowOpening, shadowLeaves, "difference link");
+    long[] wa = q.openRows(params, a, rowsA, "difference link: rows of the first commitment");
+    long[] wb = q.openRows(params, b, rowsB, "difference link: rows of the second commitment");
+    // Encoding is linear: A - B's codeword is the entrywise difference of the two.
+    long[] difference = new long[wa.length];
+    for (int i = 0; i < wa.length; i++) {
+      difference[i] = Goldilocks.sub(wa[i], wb[i]);
     }
-    int[] leaves;
-    try {
-      leaves = ShadowLink.weightLeaves(params, n, shadowLeaves);
-    } catch (IllegalArgumentException e) {
-      throw new InvalidProofException("difference link: " + e.getMessage());
-    }
-    int rowLongs = OpeningProof.rowLongs(params, n, 0);
-    long[] wa = openedRows(params, a, leaves, rowLongs, rowsA, "first");
-    long[] wb = openedRows(params, b, leaves, rowLongs, rowsB, "second");
-    int per = 1 << (s - 1);
-    for (int k = 0; k < shadowLeaves.length; k++) {
-      for (int e = 0; e < per; e++) {
-        long q0 = qRows[k * shadowRowLongs + 2 * e];
-        long q1 = qRows[k * shadowRowLongs + 2 * e + 1];
-        int m = shadowLeaves[k] * per + e;
-        int at = Arrays.binarySearch(leaves, m >>> arity) * rowLongs + (m & (rowLongs - 1));
-        InvalidProofException.check(Basefold.half(Goldilocks.add(q0, q1)) == Goldilocks.sub(wa[at], wb[at]),
-            "difference link, shadow leaf " + shadowLeaves[k] + " (opened row " + k + "), pair " + e
-                + ": the shadow's even part differs from the difference of the two codewords at entry " + m);
-      }
-    }
-  }
-
-  /** One side's rows, checked against its root (the caller has not looked at them yet). */
-  private static long[] openedRows(PcsParams params, Commitment c, int[] leaves, int rowLongs, ShadowLinkProof rows,
-      String which) throws InvalidProofException {
-    long[] r = rows.rowsView();
-    InvalidProofException.check(r.length == leaves.length * rowLongs, "difference link: expected " + leaves.length
-        + " rows of " + rowLongs + " elements of the " + which + " commitment, found " + r.length + " elements");
-    try {
-      OpenedRows.verify(r, rowLongs, c.root(), c.numVars() + params.logBlowup() - params.arities(c.numVars())[0],
-          leaves, rows.paths());
-    } catch (InvalidProofException e) {
-      throw new InvalidProofException("difference link: rows of the " + which + " commitment: " + e.getMessage());
-    }
-    return r;
+    q.checkPairs(difference, "difference link", "the difference of the two codewords");
   }
 }

@@ -87,46 +87,71 @@ public final class ShadowLink {
    */
   public static void verify(PcsParams params, Commitment weights, Commitment shadow, OpeningProof shadowOpening,
       int[] shadowLeaves, ShadowLinkProof link) throws InvalidProofException {
-    int n = weights.numVars();
-    InvalidProofException.check(shadow.numVars() == n + 1,
-        "the shadow has " + shadow.numVars() + " variables, the weights " + n + " (expected " + (n + 1) + ")");
-    int b = params.arities(n + 1)[0];
-    InvalidProofException.check(b > 0, tooSmall(n));
-    int a = params.arities(n)[0];
-    int shadowRowLongs = OpeningProof.rowLongs(params, n + 1, 0);
-    InvalidProofException.check(!shadowOpening.layers().isEmpty(), "the shadow opening has no query layer");
-    long[] qRows = shadowOpening.layers().get(0).rowsView();
-    InvalidProofException.check(qRows.length == shadowLeaves.length * shadowRowLongs,
-        "the shadow opening has " + qRows.length + " oracle-0 elements, expected " + shadowLeaves.length + " rows of " + shadowRowLongs);
-    for (int k = 1; k < shadowLeaves.length; k++) {
-      InvalidProofException.check(shadowLeaves[k] > shadowLeaves[k - 1], "shadow leaves must be sorted and distinct, as the verifier returns them");
+    Queried q = Queried.of(params, weights.numVars(), shadow, shadowOpening, shadowLeaves, "shadow link");
+    long[] wRows = q.openRows(params, weights, link, "shadow link: weight rows");
+    q.checkPairs(wRows, "shadow link", "the weight codeword");
+  }
+
+  /**
+   * What every link from a shadow to fixed commitments checks ({@link #verify}, and
+   * {@link DifferenceLink} to the difference of two): the shadow's shape and its opened oracle-0
+   * rows, the fixed commitments' leaves those rows cover, and, once the caller has opened the fixed
+   * rows there, the identity {@code (cwQ[2m] + cwQ[2m+1]) / 2 = target[m]} at every opened pair.
+   */
+  record Queried(PcsParams params, int n, long[] shadowRows, int shadowRowLongs, int[] shadowLeaves, int[] leaves,
+      int rowLongs) {
+
+    /** Checks the shadow opening's shape against n fixed variables; {@code what} prefixes every message. */
+    static Queried of(PcsParams params, int n, Commitment shadow, OpeningProof shadowOpening, int[] shadowLeaves,
+        String what) throws InvalidProofException {
+      InvalidProofException.check(shadow.numVars() == n + 1,
+          what + ": the shadow has " + shadow.numVars() + " variables, expected " + (n + 1));
+      InvalidProofException.check(params.arities(n + 1)[0] > 0, tooSmall(n));
+      int shadowRowLongs = OpeningProof.rowLongs(params, n + 1, 0);
+      InvalidProofException.check(!shadowOpening.layers().isEmpty(), what + ": the shadow opening has no query layer");
+      long[] qRows = shadowOpening.layers().get(0).rowsView();
+      InvalidProofException.check(qRows.length == shadowLeaves.length * shadowRowLongs, what + ": the shadow opening has "
+          + qRows.length + " oracle-0 elements, expected " + shadowLeaves.length + " rows of " + shadowRowLongs);
+      for (int k = 1; k < shadowLeaves.length; k++) {
+        InvalidProofException.check(shadowLeaves[k] > shadowLeaves[k - 1],
+            "shadow leaves must be sorted and distinct, as the verifier returns them");
+      }
+      int[] leaves;
+      try {
+        leaves = weightLeaves(params, n, shadowLeaves);
+      } catch (IllegalArgumentException e) {
+        throw new InvalidProofException(what + ": " + e.getMessage());
+      }
+      return new Queried(params, n, qRows, shadowRowLongs, shadowLeaves, leaves, OpeningProof.rowLongs(params, n, 0));
     }
-    int[] wLeaves;
-    try {
-      wLeaves = weightLeaves(params, n, shadowLeaves);
-    } catch (IllegalArgumentException e) {
-      throw new InvalidProofException("shadow link: " + e.getMessage());
+
+    /** A fixed commitment's rows at {@link #leaves}, checked against its root; {@code what} names them. */
+    long[] openRows(PcsParams params, Commitment c, ShadowLinkProof rows, String what) throws InvalidProofException {
+      long[] r = rows.rowsView();
+      InvalidProofException.check(r.length == leaves.length * rowLongs,
+          what + ": expected " + leaves.length + " rows of " + rowLongs + " elements, found " + r.length + " elements");
+      try {
+        OpenedRows.verify(r, rowLongs, c.root(), n + params.logBlowup() - params.arities(n)[0], leaves, rows.paths());
+      } catch (InvalidProofException e) {
+        throw new InvalidProofException(what + ": " + e.getMessage());
+      }
+      return r;
     }
-    int wRowLongs = OpeningProof.rowLongs(params, n, 0);
-    long[] wRows = link.rowsView();
-    InvalidProofException.check(wRows.length == wLeaves.length * wRowLongs,
-        "shadow link: expected " + wLeaves.length + " weight rows of " + wRowLongs + " elements, found " + wRows.length + " elements");
-    try {
-      OpenedRows.verify(wRows, wRowLongs, weights.root(), n + params.logBlowup() - a, wLeaves, link.paths());
-    } catch (InvalidProofException e) {
-      throw new InvalidProofException("shadow link: weight rows: " + e.getMessage());
-    }
-    int per = 1 << (b - 1);
-    for (int k = 0; k < shadowLeaves.length; k++) {
-      for (int e = 0; e < per; e++) {
-        long q0 = qRows[k * shadowRowLongs + 2 * e];
-        long q1 = qRows[k * shadowRowLongs + 2 * e + 1];
-        int m = shadowLeaves[k] * per + e; // the weight codeword entry (q0 + q1) / 2 must equal
-        int row = Arrays.binarySearch(wLeaves, m >>> a);
-        long w = wRows[row * wRowLongs + (m & (wRowLongs - 1))];
-        InvalidProofException.check(Basefold.half(Goldilocks.add(q0, q1)) == w,
-            "shadow link, shadow leaf " + shadowLeaves[k] + " (opened row " + k + "), pair " + e
-                + ": the shadow's even part differs from the weight codeword at entry " + m);
+
+    /** The identity at every opened pair, against {@code target}: rows at {@link #leaves}, as opened. */
+    void checkPairs(long[] target, String what, String targetName) throws InvalidProofException {
+      int arity = params.arities(n)[0];
+      int per = 1 << (params.arities(n + 1)[0] - 1);
+      for (int k = 0; k < shadowLeaves.length; k++) {
+        for (int e = 0; e < per; e++) {
+          long q0 = shadowRows[k * shadowRowLongs + 2 * e];
+          long q1 = shadowRows[k * shadowRowLongs + 2 * e + 1];
+          int m = shadowLeaves[k] * per + e;
+          long expected = target[Arrays.binarySearch(leaves, m >>> arity) * rowLongs + (m & (rowLongs - 1))];
+          InvalidProofException.check(Basefold.half(Goldilocks.add(q0, q1)) == expected,
+              what + ", shadow leaf " + shadowLeaves[k] + " (opened row " + k + "), pair " + e
+                  + ": the shadow's even part differs from " + targetName + " at entry " + m);
+        }
       }
     }
   }

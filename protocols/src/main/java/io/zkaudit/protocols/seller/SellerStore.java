@@ -40,13 +40,12 @@ public final class SellerStore implements AutoCloseable {
   public static SellerStore open(String jdbcUrl) {
     Transactions tx;
     try {
-      String url = jdbcUrl;
       // outOfOrder: features add their migrations independently (V3 retrieval reached main after V4
       // chain, V2 audits may come later); each touches only its own tables, so a database already
       // at V4 takes V3 (or V2) late instead of refusing to open.
-      Flyway.configure().dataSource(url, null, null).locations("classpath:db/migration").outOfOrder(true)
+      Flyway.configure().dataSource(jdbcUrl, null, null).locations("classpath:db/migration").outOfOrder(true)
           .load().migrate();
-      tx = Transactions.connect(url, "seller database");
+      tx = Transactions.connect(jdbcUrl, "seller database");
     } catch (SQLException | RuntimeException e) {
       throw new StoreException("cannot open the seller database " + jdbcUrl + ": " + e.getMessage(), e);
     }

@@ -31,15 +31,14 @@ final class Transactions implements AutoCloseable {
    * database" or "seller database (audits)").
    */
   static Transactions connect(String jdbcUrl, String what) throws SQLException {
-    String url = jdbcUrl;
-    Connection c = DriverManager.getConnection(url);
+    Connection c = DriverManager.getConnection(jdbcUrl);
     try {
       c.setAutoCommit(false);
     } catch (SQLException | RuntimeException e) {
       c.close();
       throw e;
     }
-    return new Transactions(c, what, H2Durability.localFile(url).map(StateWatermark::of).orElse(null));
+    return new Transactions(c, what, H2Durability.localFile(jdbcUrl).map(StateWatermark::of).orElse(null));
   }
 
   Connection connection() {
