@@ -168,16 +168,7 @@ public final class BasefoldProver {
 
   /** Checks the evaluations, encodes them with {@code encoder} and builds the Merkle tree. */
   private Committed commit(long[] evals, PackedLayout layout, java.util.function.UnaryOperator<long[]> encoder) {
-    int n = Mle.numVars(evals.length);
-    PcsParams.checkNumVars(n);
-    if (n + params.logBlowup() > 30) {
-      throw new IllegalArgumentException("2^" + n + " evaluations at blow-up 2^" + params.logBlowup() + " exceed the codeword size limit");
-    }
-    for (long v : evals) {
-      if (!Goldilocks.isCanonical(v)) {
-        throw new IllegalArgumentException("evaluations must be canonical field elements");
-      }
-    }
+    int n = io.zkaudit.pcs.Recommit.checkedNumVars(params, evals);
     long t = System.nanoTime();
     long[] codeword = encoder.apply(evals);
     t = lap("commit: encode", t);
