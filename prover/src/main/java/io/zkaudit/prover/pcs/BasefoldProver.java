@@ -12,7 +12,6 @@ import io.zkaudit.pcs.EvalClaim;
 import io.zkaudit.pcs.OpeningProof;
 import io.zkaudit.pcs.PackedLayout;
 import io.zkaudit.pcs.PcsParams;
-import io.zkaudit.poly.Mle;
 import io.zkaudit.merkle.MerkleTree;
 import io.zkaudit.ntt.ReedSolomon;
 import io.zkaudit.parallel.Parallel;
