@@ -1,7 +1,6 @@
 package io.zkaudit.cli;
 
 import io.zkaudit.proto.v1.KeptAnswer;
-import io.zkaudit.protocols.Statements;
 import io.zkaudit.protocols.Tensors;
 import io.zkaudit.protocols.buyer.HeldAnswer;
 import java.io.IOException;
@@ -11,12 +10,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
  * The buyer's kept signed answers with their inputs: length-delimited {@link KeptAnswer} messages,
- * appended one by one. Each input is checked against its answer's signed input hash on reading.
+ * appended one by one. Each input is checked against its answer's signed input hash on reading
+ * ({@link HeldAnswer}).
  */
 final class AnswerFile {
   private AnswerFile() {}
@@ -45,11 +44,11 @@ final class AnswerFile {
           throw CliException.usage(file + " was written by an older zkaudit: it keeps no inputs, and a contest now"
               + " verifies each proof against its input. Ask for the answers again with 'buyer predict --signed'");
         }
-        HeldAnswer a = new HeldAnswer(k.getAnswer(), Tensors.fromList(k.getInputList()));
-        if (!Arrays.equals(Statements.tensorHash(a.input()), a.answer().getStatement().getInputHash().toByteArray())) {
-          throw CliException.usage(file + ": the input kept with answer " + a.id() + " is not the one it is about");
+        try {
+          out.add(new HeldAnswer(k.getAnswer(), Tensors.fromList(k.getInputList())));
+        } catch (IllegalArgumentException e) {
+          throw CliException.usage(file + ": " + e.getMessage());
         }
-        out.add(a);
       }
     } catch (IOException e) {
       throw CliException.usage("cannot read signed answers from " + file + ": " + e.getMessage());

@@ -168,13 +168,6 @@ public final class BuyerClient implements AutoCloseable {
 
   /** Sends a contest request (a new one, or one sent before: the seller resumes it). */
   public List<VerifiedAnswer> contest(ContestRequest request, List<HeldAnswer> answers) throws BuyerException {
-    for (HeldAnswer held : answers) {
-      // The kept input must be the signed one, or the contest would verify a proof about another input.
-      if (!Arrays.equals(Statements.tensorHash(held.input()), held.answer().getStatement().getInputHash().toByteArray())) {
-        throw new IllegalArgumentException("answer " + held.id()
-            + ": the kept input is not the one the answer is about (its hash differs from the signed input hash)");
-      }
-    }
     ContestResponse r = call(() -> prediction().contest(request));
     if (!r.getContestId().equals(request.getContestId()) || r.getProofsCount() != answers.size()) {
       throw invalid("the contest response is not about this contest");
