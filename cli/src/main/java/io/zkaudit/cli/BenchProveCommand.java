@@ -45,10 +45,35 @@ final class BenchProveCommand implements Callable<Integer> {
 
   /** The measurements of one proof mode over the runs. */
   private record Series(String name, boolean zk, boolean privateInput, double[] prove, double[] verify, int[] size,
-      Map<String, double[]> phases) {
+      Map<String, double[]> phases, Map<String, Integer> anatomy) {
     Series(String name, boolean zk, boolean privateInput, int runs) {
-      this(name, zk, privateInput, new double[runs], new double[runs], new int[runs], new LinkedHashMap<>());
+      this(name, zk, privateInput, new double[runs], new double[runs], new int[runs], new LinkedHashMap<>(),
+          new LinkedHashMap<>());
     }
+  }
+
+  /** The last proof's bytes by section, largest first. */
+  private static void printAnatomy(Series s) {
+    int total = s.anatomy().values().stream().mapToInt(Integer::intValue).sum();
+    System.out.println("| proof section (" + s.name() + ") | bytes | share |");
+    System.out.println("|---|---:|---:|");
+    s.anatomy().entrySet().stream().sorted((a, b) -> b.getValue() - a.getValue()).forEach(e ->
+        System.out.printf(Locale.ROOT, "| %s | %,d | %.1f%% |%n", e.getKey(), e.getValue(), 100.0 * e.getValue() / total));
+  }
+
+  /** Median wall-clock time of the exact integer inference the proof is about (5 warm-up runs). */
+  private static double medianInferenceMs(CommittedModel cm, int[] x) {
+    io.zkaudit.engine.IntegerEngine engine = new io.zkaudit.engine.IntegerEngine(cm.model());
+    for (int i = 0; i < 5; i++) {
+      engine.infer(x);
+    }
+    double[] t = new double[15];
+    for (int i = 0; i < t.length; i++) {
+      long t0 = System.nanoTime();
+      engine.infer(x);
+      t[i] = (System.nanoTime() - t0) / 1e6;
+    }
+    return median(t);
   }
 
   /** The input's commitment, for the private-input series (made once, as its holder would). */
@@ -89,6 +114,7 @@ final class BenchProveCommand implements Callable<Integer> {
       }
     }
     long peakMiB = peakHeapMiB();
+    double inferMs = medianInferenceMs(cm, x);
     System.out.printf(Locale.ROOT, "%s, %d runs, %d cores, load %.1f, max heap %d MiB%n", model.getFileName(), runs,
         Runtime.getRuntime().availableProcessors(), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
         Runtime.getRuntime().maxMemory() >> 20);
@@ -97,6 +123,10 @@ final class BenchProveCommand implements Callable<Integer> {
     for (Series s : series) {
       System.out.printf(Locale.ROOT, "| %s | %s | %.2f s | %.1f ms | %.0f KB | %d MiB | %.2f s |%n", model.getFileName(),
           s.name(), median(s.prove()), median(s.verify()), s.size()[0] / 1024.0, peakMiB, commitS);
+    }
+    System.out.printf(Locale.ROOT, "%nplain integer inference (same process, median of 15 after 5 warm-up): %.1f ms%n", inferMs);
+    for (Series s : series) {
+      System.out.printf(Locale.ROOT, "prove / inference (%s): %.0f×%n", s.name(), 1000 * median(s.prove()) / inferMs);
     }
     if (series.size() == 2) {
       Series z = series.get(0);
@@ -117,6 +147,11 @@ final class BenchProveCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "| %s | %.2f s |%n", e.getKey(), median(e.getValue()));
       }
     }
+    for (Series s : series) {
+      System.out.println();
+      printAnatomy(s);
+      System.out.print(verifier.soundness(s.zk(), s.privateInput()).table());
+    }
     printLayerTypes(cm);
     return Main.EXIT_OK;
   }
@@ -136,6 +171,8 @@ final class BenchProveCommand implements Callable<Integer> {
     s.prove()[run] = (System.nanoTime() - t0) / 1e9;
     byte[] bytes = proof.encode();
     s.size()[run] = bytes.length;
+    s.anatomy().clear();
+    s.anatomy().putAll(proof.sectionSizes());
     long v0 = System.nanoTime();
     check(verifier, ModelProof.decode(bytes), x, s);
     s.verify()[run] = (System.nanoTime() - v0) / 1e6;

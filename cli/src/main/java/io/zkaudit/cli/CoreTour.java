@@ -38,8 +38,8 @@ final class CoreTour {
       f[i] = Goldilocks.random(rng);
       g[i] = Goldilocks.random(rng);
     }
-    System.out.printf(Locale.ROOT, "1. Polynomial commitment (Basefold, rate 1/4, ~100 bits): a multilinear polynomial of 2^%d coefficients%n", logSize);
-    PcsParams params = PcsParams.conjectured100();
+    System.out.printf(Locale.ROOT, "1. Polynomial commitment (Basefold, rate 1/4, 100 provable bits): a multilinear polynomial of 2^%d coefficients%n", logSize);
+    PcsParams params = PcsParams.provable100();
     long t0 = System.nanoTime();
     Committed c = new BasefoldProver(params).commit(f);
     long t1 = System.nanoTime();

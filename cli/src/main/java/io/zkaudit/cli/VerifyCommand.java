@@ -42,6 +42,9 @@ final class VerifyCommand implements Callable<Integer> {
   @Option(names = "--labels", description = "class names, one per line")
   Path labels;
 
+  @Option(names = "--soundness", description = "print the provable soundness of every kind of round in the proof")
+  boolean showSoundness;
+
   @Override
   public Integer call() throws Exception {
     // Usage first: nothing is read or verified for a command that cannot succeed.
@@ -109,10 +112,13 @@ final class VerifyCommand implements Callable<Integer> {
         ? "  about the private input committed in " + inputCommitment.getFileName() + " (" + committed.digest().hex()
             + "), which the proof does not reveal"
         : "  about input " + input.getFileName());
-    ModelVerifier.Soundness s = verifier.soundness(zeroKnowledge);
-    System.out.printf(Locale.ROOT, "  soundness, provable (no conjecture): the weights%s bound at %.1f bits; the proof as a"
-        + " whole %.1f bits, set by its per-proof openings (docs/pcs.md)%n", committed != null ? " and the input" : "",
-        s.longLivedBits(), s.proofBits());
+    io.zkaudit.soundness.SoundnessReport s = verifier.soundness(zeroKnowledge, committed != null);
+    System.out.printf(Locale.ROOT, "  soundness, provable (no conjecture): %.1f bits, weakest round: %s, %s"
+        + " (docs/soundness.md%s)%n", s.bits(), s.weakest().protocol(), s.weakest().round(),
+        showSoundness ? "" : "; --soundness prints every round");
+    if (showSoundness) {
+      System.out.print(s.table());
+    }
     ProofInputs.printTopK(output, outSpec, names, top);
     return Main.EXIT_OK;
   }

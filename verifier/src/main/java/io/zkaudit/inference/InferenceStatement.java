@@ -29,10 +29,13 @@ public final class InferenceStatement {
 
   /**
    * Parameters of the openings of per-proof commitments (the witness bins, the weight and input
-   * shadows' fresh halves): rate 1/4; docs/pcs.md states their provable level.
+   * shadows' fresh halves): since proof format 6 the same provable parameters as the long-lived
+   * commitments' (124 queries, unique decoding, >= 100 bits with no conjecture). Format 5 used 42
+   * queries, 100 bits only under the Reed-Solomon capacity conjecture, which was disproven (44.5
+   * provable bits); docs/soundness.md.
    */
   public static PcsParams pcsParams() {
-    return PcsParams.conjectured100();
+    return PcsParams.provable100();
   }
 
   /**
@@ -219,12 +222,13 @@ public final class InferenceStatement {
 
   /**
    * The fewest uniform entries a zero-knowledge proof's witness commitment may hold per bin. Its
-   * opening reveals about 3,000 linear functionals of each bin (42 queries times a 16-entry leaf
-   * and two entries per fold, plus the rounds), each with nonzero weight on every entry of the bin;
-   * they are uniform while the bin holds more uniform entries than that, in general position
-   * (docs/zero-knowledge.md, "What still leaks").
+   * opening reveals about 9,000 linear functionals of each bin (124 queries times a 16-entry leaf
+   * and the entries of the folded oracles' leaves, plus the rounds), each with nonzero weight on
+   * every entry of the bin; they are uniform while the bin holds more uniform entries than that, in
+   * general position (docs/zero-knowledge.md, "What still leaks"). 2^15 keeps the margin of more
+   * than three the 2^13 of format 5 had over its 42 queries.
    */
-  public static final long MIN_RANDOM_ENTRIES_PER_BIN = 1L << 13;
+  public static final long MIN_RANDOM_ENTRIES_PER_BIN = 1L << 15;
 
   /**
    * How many entries of each witness bin a zero-knowledge proof fills with uniform values, from the

@@ -67,13 +67,14 @@ public record ModelProof(Digest32 model, int[] output, List<Commitment> witness,
 
   private static final byte[] MAGIC = {'Z', 'K', 'P', 'F'};
   /**
-   * 5: no input hash in the proof (the verifier supplies the input), the version is absorbed into
+   * 6: every opening, the per-proof witness bins' included, takes the provable parameters (124
+   * queries, unique decoding): a whole proof is >= 100 provable bits (docs/soundness.md). 5: no input hash in the proof (the verifier supplies the input), the version is absorbed into
    * the transcript, the weight and private-input openings take the long-lived parameters
    * ({@link InferenceStatement#longLivedPcsParams()}). 4: zero-knowledge convolution and depthwise
    * layers chain their two phases, lookups are blinded, constant addends are proven through the
    * shadow (docs/zero-knowledge.md).
    */
-  public static final int VERSION = 5;
+  public static final int VERSION = 6;
   public static final int MAX_OUTPUT = 1 << 20;
   public static final int MAX_LAYERS = 1 << 12;
   public static final int MAX_OPENING = 64 << 20;
@@ -134,6 +135,44 @@ public record ModelProof(Digest32 model, int[] output, List<Commitment> witness,
     return OpeningProof.decode(weightOpening, InferenceStatement.longLivedPcsParams(), numVars);
   }
 
+  /**
+   * The encoded proof's bytes by section, in file order; they add up to {@code encode().length}
+   * (the header, output and commitments are one section).
+   */
+  public java.util.LinkedHashMap<String, Integer> sectionSizes() {
+    java.util.LinkedHashMap<String, Integer> out = new java.util.LinkedHashMap<>();
+    int lookupBytes = lookups.toBytes().length + 4;
+    int linearBytes = 4;
+    for (WindowedLinearProof p : linear) {
+      ByteWriter w = new ByteWriter();
+      p.encode(w);
+      linearBytes += w.toByteArray().length;
+    }
+    int evals = new ByteWriter().ext(inputEval).exts(rangeEvals).exts(addEvals).toByteArray().length;
+    int witnessOpeningBytes = 4;
+    for (byte[] o : witnessOpenings) {
+      witnessOpeningBytes += o.length + 4;
+    }
+    int weightBytes = weightOpening.length + 4;
+    int linkBytes = shadowLink.length + 4;
+    int inputBytes = privateInput == null ? 0 : privateInput.opening.length + privateInput.link.length + 8;
+    int total = encode().length;
+    int header = total - lookupBytes - linearBytes - evals - witnessOpeningBytes - weightBytes - linkBytes - inputBytes;
+    out.put("header, output, commitments", header);
+    out.put("lookups (logUp-GKR)", lookupBytes);
+    out.put("evaluations", evals);
+    out.put("linear layers (sumchecks)", linearBytes);
+    out.put("witness openings (" + witnessOpenings.size() + ")", witnessOpeningBytes);
+    out.put(zeroKnowledge ? "weight shadow opening" : "weight opening", weightBytes);
+    if (zeroKnowledge) {
+      out.put("weight shadow link", linkBytes);
+    }
+    if (privateInput != null) {
+      out.put("input shadow opening and link", inputBytes);
+    }
+    return out;
+  }
+
   public byte[] encode() {
     int flags = (zeroKnowledge ? 1 : 0) | (privateInput != null ? 2 : 0);
     ByteWriter w = new ByteWriter().raw(MAGIC).u32(VERSION).u8(flags).digest(model);
@@ -178,7 +217,8 @@ public record ModelProof(Digest32 model, int[] output, List<Commitment> witness,
     int version = r.u32("version");
     InvalidProofException.check(version == VERSION, version < VERSION
         ? "proof format version " + version + " is no longer accepted (this verifier reads version " + VERSION
-            + "; older proofs are not sound for their input or weights: prove again)"
+            + "; older versions are not provably sound (version 5: 44.5 provable bits, 4 and before: not bound to"
+            + " their input): prove again)"
         : "proof format version " + version + " is newer than this verifier's (" + VERSION + "): update zkaudit");
     int flags = r.u8("flags");
     InvalidProofException.check(flags <= 1 || flags == 3, "proof flags are " + flags);

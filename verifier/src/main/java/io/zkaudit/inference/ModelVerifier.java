@@ -12,6 +12,7 @@ import io.zkaudit.layers.ModelCircuit.RequantizeLayer;
 import io.zkaudit.layers.TensorClaim;
 import io.zkaudit.layers.TensorLayout;
 import io.zkaudit.layers.WindowedLinearVerifier;
+import io.zkaudit.lookup.LogUpSoundness;
 import io.zkaudit.lookup.LogUpVerifier;
 import io.zkaudit.lookup.LookupClaims;
 import io.zkaudit.lookup.LookupClaims.WitnessClaim;
@@ -25,6 +26,9 @@ import io.zkaudit.pcs.ShadowLink;
 import io.zkaudit.pcs.PackedLayout;
 import io.zkaudit.poly.Mle;
 import io.zkaudit.proof.InvalidProofException;
+import io.zkaudit.soundness.RoundError;
+import io.zkaudit.soundness.SoundnessReport;
+import io.zkaudit.sumcheck.RoundPolynomial;
 import io.zkaudit.transcript.Transcript;
 import io.zkaudit.zk.MaskLedger;
 import java.nio.ByteBuffer;
@@ -178,27 +182,58 @@ public final class ModelVerifier {
   }
 
   /**
-   * Provable soundness in bits (-log2 of the worst round-by-round error, unique-decoding analysis of
-   * every opening, no conjecture; docs/pcs.md, "Which parameters"), graded at the most claims an
-   * opening may carry.
-   *
-   * @param longLivedBits what binds the long-lived commitments a proof opens: which weights (and
-   *     which private input) the proof is about
-   * @param proofBits the whole proof, bounded by its per-proof witness openings
+   * The provable soundness of this model's proofs (docs/soundness.md): every kind of verifier round
+   * a proof has (the input point, the sumchecks, the lookups, every commitment opening and its
+   * grinding) with its round-by-round error, graded at the most claims an opening may carry; no
+   * conjecture. The figure is the weakest round's.
    */
-  public record Soundness(double longLivedBits, double proofBits) {}
-
-  /** The provable soundness of this model's proofs, with or without zero knowledge. */
-  public Soundness soundness(boolean zeroKnowledge) throws InvalidProofException {
-    ColumnBins bins = shape(zeroKnowledge).bins();
+  public SoundnessReport soundness(boolean zeroKnowledge, boolean privateInput) throws InvalidProofException {
+    InvalidProofException.check(zeroKnowledge || !privateInput, "a private input needs a zero-knowledge proof");
+    Shape shape = shape(zeroKnowledge, privateInput);
     int claims = io.zkaudit.pcs.PcsParams.MAX_CLAIMS;
-    double longLived = InferenceStatement.longLivedPcsParams()
-        .security(zeroKnowledge ? shadowLayout.numVars() : weightLayout.numVars(), claims).provable();
-    double proof = longLived;
-    for (int b = 0; b < bins.bins(); b++) {
-      proof = Math.min(proof, InferenceStatement.pcsParams().security(bins.layout(b).numVars(), claims).provable());
+    List<RoundError> r = new ArrayList<>();
+    if (!privateInput) {
+      int n = InferenceStatement.inputLayout(shape.circuit()).numVars();
+      r.add(RoundError.algebraic("statement", "input point", n,
+          "n/|F|: the committed input column equals the given input at a random point (Schwartz–Zippel), n = " + n));
     }
-    return new Soundness(longLived, proof);
+    r.add(RoundError.algebraic("sumchecks (layers, lookup GKR layers)", "each round", RoundPolynomial.MAX_DEGREE,
+        "d/|F|, d ≤ " + RoundPolynomial.MAX_DEGREE + " (the largest round degree the verifier accepts)"));
+    if (zeroKnowledge) {
+      r.add(RoundError.algebraic("masked sumchecks", "mask weight", 1, "1/|F| (claim + γ · mask sum is linear in γ)"));
+    }
+    r.addAll(LogUpSoundness.rounds(shape.statement(), List.of("rounding and rescaling table", "16-bit range table")));
+    io.zkaudit.pcs.PcsParams perProof = InferenceStatement.pcsParams();
+    for (int b = 0; b < shape.bins().bins(); b++) {
+      r.addAll(perProof.rounds("opening of witness bin " + b, shape.bins().layout(b).numVars(), claims));
+    }
+    io.zkaudit.pcs.PcsParams longLived = InferenceStatement.longLivedPcsParams();
+    if (zeroKnowledge) {
+      r.addAll(linked(longLived.rounds("opening of the weight shadow", shadowLayout.numVars(), claims),
+          "link of the weight shadow to the weight commitment"));
+    } else {
+      r.addAll(longLived.rounds("opening of the weight commitment", weightLayout.numVars(), claims));
+    }
+    if (privateInput) {
+      r.addAll(linked(longLived.rounds("opening of the input shadow", shape.inputShadowLayout().numVars(), claims),
+          "link of the input shadow to the input commitment"));
+    }
+    return new SoundnessReport((zeroKnowledge ? "a zero-knowledge" : "a plain") + " proof about "
+        + (privateInput ? "a committed input" : "a public input") + " for this model", r);
+  }
+
+  /**
+   * A shadow opening's rounds and its link's: the link compares the queried shadow rows with the
+   * long-lived commitment's, so a shadow whose fixed half is not the committed polynomial passes a
+   * query only if it lands where the shadow's word is off its codeword (a fraction δ) or where the
+   * two polynomials' codewords agree (a fraction < ρ): (δ + ρ)^q · 2^−g ≤ ((1 + ρ)/2)^q · 2^−g at
+   * the opening's own queries (docs/pcs.md, "Shadow link").
+   */
+  private static List<RoundError> linked(List<RoundError> opening, String link) {
+    List<RoundError> out = new ArrayList<>(opening);
+    RoundError queries = opening.get(opening.size() - 1);
+    out.add(new RoundError(link, "the opening's queries", queries.bits(), "(δ + ρ)^q · 2^−g ≤ " + queries.bound()));
+    return out;
   }
 
   /**

@@ -120,6 +120,37 @@ public record PcsParams(int logBlowup, int foldArityLog, int finalVarsMin, int q
   }
 
   /**
+   * The round-by-round errors of one opening of a polynomial in numVars variables carrying up to
+   * {@code claims} evaluation claims (docs/pcs.md, "Security"): claim batching, each sumcheck round
+   * (degree 2), each folding round (unique-decoding proximity gap, (N + 1)/|F| with N the codeword
+   * length) and the query phase ((1 + rate)/2 per query, unique decoding, plus grinding). No
+   * conjecture: this is what {@link Security#provable()} takes the minimum of.
+   */
+  public java.util.List<io.zkaudit.soundness.RoundError> rounds(String protocol, int numVars, int claims) {
+    checkNumVars(numVars);
+    if (claims < 1) {
+      throw new IllegalArgumentException("an opening has at least one claim");
+    }
+    java.util.List<io.zkaudit.soundness.RoundError> out = new java.util.ArrayList<>();
+    if (claims > 1) {
+      out.add(io.zkaudit.soundness.RoundError.algebraic(protocol, "claim batching", claims - 1,
+          "(K − 1)/|F|, K = " + claims + " claims"));
+    }
+    if (foldRounds(numVars) > 0) {
+      out.add(io.zkaudit.soundness.RoundError.algebraic(protocol, "each sumcheck round", 2, "2/|F| (degree 2)"));
+      long n = 1L << (numVars + logBlowup);
+      out.add(io.zkaudit.soundness.RoundError.algebraic(protocol, "each folding round", n + 1.0,
+          "(N + 1)/|F|, N = 2^" + (numVars + logBlowup) + " (unique-decoding proximity gap)"));
+    }
+    double rate = Math.pow(2, -logBlowup);
+    double perQuery = -Math.log((1 + rate) / 2) / Math.log(2);
+    out.add(new io.zkaudit.soundness.RoundError(protocol, "queries", queries * perQuery + powBits,
+        String.format(java.util.Locale.ROOT, "((1 + ρ)/2)^q · 2^−g, ρ = 1/%d, q = %d, g = %d (unique decoding)",
+            1 << logBlowup, queries, powBits)));
+    return out;
+  }
+
+  /**
    * Security levels (bits = -log2 of the round-by-round soundness error, the measure that governs
    * the Fiat-Shamir transform).
    *

@@ -72,6 +72,6 @@ class WitnessHidingTest {
           () -> ModelProver.refuseThinBins(circuit, blinded, fewest + 1));
       assertTrue(e.getMessage().contains("uniform entries") && e.getMessage().contains("--no-zk"), e.getMessage());
     }
-    assertEquals(1L << 13, InferenceStatement.MIN_RANDOM_ENTRIES_PER_BIN);
+    assertEquals(1L << 15, InferenceStatement.MIN_RANDOM_ENTRIES_PER_BIN);
   }
 }

@@ -1,0 +1,93 @@
+package io.zkaudit.prover.inference;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.zkaudit.inference.InferenceStatement;
+import io.zkaudit.inference.ModelProof;
+import io.zkaudit.inference.ModelVerifier;
+import io.zkaudit.pcs.OpeningProof;
+import io.zkaudit.pcs.PcsParams;
+import io.zkaudit.proof.InvalidProofException;
+import io.zkaudit.prover.model.QuantizedModel;
+import io.zkaudit.soundness.RoundError;
+import io.zkaudit.soundness.SoundnessReport;
+import io.zkaudit.testutil.ResNet8;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Proof format 6 (issue 14): every kind of round of a model proof is at >= 100 provable bits, the
+ * calculator says which round is weakest, and proofs of the formats whose figures were lower are
+ * refused by name.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ProofSoundnessTest {
+  private CommittedModel cm;
+  private ModelVerifier verifier;
+  private int[] input;
+  private ModelProof proof;
+
+  @BeforeAll
+  void prove() throws Exception {
+    QuantizedModel m = ResNet8.model();
+    input = ResNet8.inputs(m, 1).getFirst();
+    cm = ModelProver.commit(m);
+    verifier = new ModelVerifier(cm.vk());
+    proof = ModelProver.prove(cm, input, ProgressListener.NONE);
+  }
+
+  @Test
+  void everyRoundOfEveryKindOfProofIsAtLeast100ProvableBits() throws Exception {
+    for (boolean[] mode : new boolean[][] {{true, false}, {false, false}, {true, true}}) {
+      SoundnessReport s = verifier.soundness(mode[0], mode[1]);
+      for (RoundError r : s.rounds()) {
+        assertTrue(r.bits() >= 100, s.proof() + ": " + r);
+      }
+      // The weakest round is a query phase at 124 queries (unique decoding): 100.08 bits.
+      assertEquals("queries", s.weakest().round().replace("the opening's ", ""), s.table());
+      assertEquals(100.08, s.bits(), 0.005, s.table());
+      assertTrue(s.rounds().stream().anyMatch(r -> r.protocol().startsWith("lookup 0")), s.table());
+      assertEquals(mode[0], s.rounds().stream().anyMatch(r -> r.protocol().contains("weight shadow")), s.table());
+      assertEquals(mode[1], s.rounds().stream().anyMatch(r -> r.protocol().contains("input shadow")), s.table());
+    }
+    assertThrows(InvalidProofException.class, () -> verifier.soundness(false, true));
+  }
+
+  @Test
+  void theWitnessOpeningsCarryTheProvableQueryCount() throws Exception {
+    assertEquals(PcsParams.provable100(), InferenceStatement.pcsParams());
+    int numVars = proof.witness().getFirst().numVars();
+    OpeningProof opening = proof.decodeWitnessOpening(0, numVars);
+    assertTrue(opening != null);
+    // The same bytes do not decode as an opening with format 5's 42 queries.
+    assertThrows(InvalidProofException.class,
+        () -> OpeningProof.decode(proof.witnessOpenings().getFirst(), PcsParams.conjectured100(), numVars));
+    assertArrayEquals(verifier.verify(proof, input), verifier.verify(ModelProof.decode(proof.encode()), input));
+  }
+
+  @Test
+  void olderAndNewerFormatsAreRefusedByVersion() {
+    for (int version : new int[] {4, 5, 7}) {
+      byte[] bytes = proof.encode();
+      ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(4, version);
+      InvalidProofException e = assertThrows(InvalidProofException.class, () -> ModelProof.decode(bytes));
+      assertTrue(e.getMessage().contains("version " + version), e.getMessage());
+      assertTrue(e.getMessage().contains(version < ModelProof.VERSION ? "no longer accepted" : "update zkaudit"),
+          e.getMessage());
+    }
+  }
+
+  @Test
+  void theSectionsAddUpToTheProof() {
+    Map<String, Integer> sections = proof.sectionSizes();
+    assertEquals(proof.encode().length, sections.values().stream().mapToInt(Integer::intValue).sum());
+    assertTrue(sections.get("witness openings (1)") > sections.get("lookups (logUp-GKR)"), sections.toString());
+    assertTrue(sections.values().stream().allMatch(v -> v > 0), sections.toString());
+  }
+}

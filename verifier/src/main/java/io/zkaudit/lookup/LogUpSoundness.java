@@ -1,0 +1,51 @@
+package io.zkaudit.lookup;
+
+import io.zkaudit.soundness.RoundError;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The round-by-round errors of a logUp-GKR proof ({@link LogUpVerifier}); docs/soundness.md derives
+ * them.
+ *
+ * <p><b>β, α (one round: no prover message between them).</b> For lookup l, let U be the distinct
+ * tuples among its witness rows and table rows. With c(u) = u_0 + β u_1 + ... the rational function
+ * Σ_rows 1/(α − c(w)) − Σ_y m(y)/(α − c(t_y)) in (α, β) is a sum over U of (count in the witness −
+ * multiplicity)/(α − c(u)); the linear forms α − c(u) are distinct for distinct u, so it vanishes
+ * identically only if every looked-up tuple is a table row counted by m. Otherwise its numerator
+ * over the common denominator Π_U (α − c(u)) is a nonzero polynomial of total degree
+ * < |U| · max(1, w − 1), and a bad (α, β) is a root of it or of the denominator: probability
+ * ≤ 2 |U| max(1, w − 1)/|F| (Schwartz–Zippel), with |U| ≤ rows + table size.
+ *
+ * <p><b>Each GKR layer.</b> λ folds the layer's 2·(instances) claims into one: a nonzero polynomial of
+ * degree ≤ 2·instances − 1 in λ. Its sumcheck rounds are counted with every sumcheck's (degree ≤ 8).
+ * ρ moves the two halves' claims to one point on the line through them: degree 1.
+ */
+public final class LogUpSoundness {
+  private LogUpSoundness() {}
+
+  public static List<RoundError> rounds(LookupStatement statement, List<String> lookupNames) {
+    if (lookupNames.size() != statement.lookups().size()) {
+      throw new IllegalArgumentException(lookupNames.size() + " names for " + statement.lookups().size() + " lookups");
+    }
+    List<LogUpLayout.Instance> inst = LogUpLayout.instances(statement);
+    List<RoundError> out = new ArrayList<>();
+    for (int l = 0; l < statement.lookups().size(); l++) {
+      double rows = 0;
+      int width = statement.lookups().get(l).table().width();
+      for (LogUpLayout.Instance i : inst) {
+        if (i.lookup() == l) {
+          rows += Math.pow(2, i.numVars());
+        }
+      }
+      double count = 2 * rows * Math.max(1, width - 1);
+      out.add(RoundError.algebraic("lookup " + l + " (" + lookupNames.get(l) + ")", "β, α: the logUp identity", count,
+          String.format(java.util.Locale.ROOT, "2 |U| max(1, w − 1)/|F|, |U| ≤ 2^%.2f rows and table entries, w = %d",
+              Math.log(rows) / Math.log(2), width)));
+    }
+    out.add(RoundError.algebraic("lookups (GKR)", "λ, each layer", 2.0 * inst.size() - 1,
+        "(2·instances − 1)/|F|, " + inst.size() + " instances"));
+    out.add(RoundError.algebraic("lookups (GKR)", "ρ, each layer", 1, "1/|F| (a line)"));
+    return out;
+  }
+}
