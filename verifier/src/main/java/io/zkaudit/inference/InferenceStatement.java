@@ -293,10 +293,13 @@ public final class InferenceStatement {
   }
 
   /**
-   * Large witnesses go into up to three commitments (padding below a quarter of the total); small
-   * ones into one, where an extra opening would cost more proof and verification than the padding.
+   * Large witnesses go into up to two commitments (the total's leading power of two, and the rest
+   * padded: MobileNet v2's ~40M entries become 2^25 + 2^23, 5% padding, where one commitment would
+   * be 2^26, 69%); small ones into one. Each bin is a separate opening of ~200 KB at 124 queries,
+   * which since format 6 outweighs the padding a third bin saved (format 5 had three bins, each
+   * opening a third of that size at 42 queries).
    */
-  public static final int WITNESS_BINS = 3;
+  public static final int WITNESS_BINS = 2;
   public static final int SPLIT_FROM_VARS = 22;
 
   /** The witness commitments' layout, for the circuit's lookup statement ({@link #lookups}). */
