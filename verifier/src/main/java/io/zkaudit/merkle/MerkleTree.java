@@ -20,8 +20,18 @@ public final class MerkleTree {
   private final int blockLongs;
   private final int rowLongs;
   private final int depth;
-  /** levels[h] holds the 2^(depth-h) hashes at height h, 32 bytes each; levels[depth] is the root. */
+  /**
+   * levels[h] holds the 2^(depth-h) hashes at height h, 32 bytes each; levels[depth] is the root.
+   * The lowest {@link #KEPT_FROM} heights are not kept (null): a node there is recomputed from the
+   * rows below it when a path needs it (at most 2^KEPT_FROM leaf hashes per path). The leaf hashes
+   * alone were 32 bytes per row, as much as a 4-element row of the codeword itself, and the whole
+   * tree twice that; keeping heights >= 3 stores 1/8 of it (MobileNet v2's witness, shadow and
+   * weight trees: ~1 GB less heap while a proof is made).
+   */
   private final byte[][] levels;
+
+  /** The lowest height whose hashes are kept. */
+  static final int KEPT_FROM = 3;
 
   private MerkleTree(long[][] arrays, int blockLongs, int depth, byte[][] levels) {
     this.arrays = arrays;
@@ -80,6 +90,9 @@ public final class MerkleTree {
     levels[0] = leafLevel;
     for (int h = 1; h <= depth; h++) {
       byte[] below = levels[h - 1];
+      if (h - 1 < KEPT_FROM && h - 1 < depth) {
+        levels[h - 1] = null; // recomputed on demand; freed as soon as the level above is built
+      }
       byte[] level = new byte[32 * (leaves >>> h)];
       Parallel.forRange(leaves >>> h, 2048, (from, to) -> {
         MessageDigest md = Sha256.create();
@@ -128,7 +141,24 @@ public final class MerkleTree {
 
   /** The hash at height h, index i (height 0 = leaf hashes). */
   public Digest32 node(int height, int index) {
-    return new Digest32(Arrays.copyOfRange(levels[height], 32 * index, 32 * index + 32));
+    if (height < 0 || height > depth || index < 0 || index >= (1 << (depth - height))) {
+      throw new IllegalArgumentException("no node " + index + " at height " + height + " of a depth-" + depth + " tree");
+    }
+    return new Digest32(hash(height, index));
+  }
+
+  /** The 32-byte hash at (height, index), recomputed from the rows when its level is not kept. */
+  private byte[] hash(int height, int index) {
+    if (levels[height] != null) {
+      return Arrays.copyOfRange(levels[height], 32 * index, 32 * index + 32);
+    }
+    if (height == 0) {
+      byte[] out = new byte[32];
+      long[] row = row(index);
+      MerkleHash.leaf(Sha256.threadLocal(), new byte[8 * rowLongs], row, 0, rowLongs, out, 0);
+      return out;
+    }
+    return MerkleHash.node(hash(height - 1, 2 * index), hash(height - 1, 2 * index + 1));
   }
 
   /** The multi-opening of these sorted, distinct leaves (see {@link MerkleMultiProof}). */

@@ -177,4 +177,37 @@ class MerkleTreeTest {
     assertEquals(10, t.prove(new int[] {6}).siblings().size());
     assertArrayEquals(new int[] {1, 2, 5}, MerkleVerifier.sortedDistinct(new int[] {5, 1, 2, 5, 1}));
   }
+
+  /**
+   * The tree keeps only the heights from {@link MerkleTree#KEPT_FROM} up and recomputes the lower
+   * ones: every node at every height, for depths 0..7, equals the textbook tree's.
+   */
+  @Test
+  void everyNodeEqualsTheFullTreesIncludingThoseRecomputedFromRows() {
+    Random rng = new Random(7);
+    for (int depth = 0; depth <= 7; depth++) {
+      int rowLongs = 1 + rng.nextInt(5);
+      long[] data = randomData(rng, 1 << depth, rowLongs);
+      MerkleTree t = MerkleTree.build(data, rowLongs);
+      byte[][] level = new byte[1 << depth][];
+      for (int j = 0; j < level.length; j++) {
+        level[j] = MerkleHash.leaf(java.util.Arrays.copyOfRange(data, j * rowLongs, (j + 1) * rowLongs));
+      }
+      for (int h = 0; h <= depth; h++) {
+        for (int j = 0; j < level.length; j++) {
+          assertArrayEquals(level[j], t.node(h, j).bytes(), "depth " + depth + ", height " + h + ", node " + j);
+        }
+        byte[][] up = new byte[Math.max(1, level.length / 2)][];
+        for (int j = 0; j + 1 < level.length; j += 2) {
+          up[j / 2] = MerkleHash.node(level[j], level[j + 1]);
+        }
+        level = up;
+      }
+      assertArrayEquals(t.root().bytes(), t.node(depth, 0).bytes());
+      int d = depth;
+      assertThrows(IllegalArgumentException.class, () -> t.node(0, 1 << d));
+      assertThrows(IllegalArgumentException.class, () -> t.node(d + 1, 0));
+    }
+    org.junit.jupiter.api.Assertions.assertTrue(MerkleTree.KEPT_FROM > 0);
+  }
 }
