@@ -544,7 +544,9 @@ public final class ModelVerifier {
         what + " has " + values.length + " values, the model's " + spec.name() + " has " + spec.size());
     ElementType type = spec.type();
     for (int v : values) {
-      InvalidProofException.check(v >= type.min() && v <= type.max(), what + " value " + v + " is outside " + type);
+      if (v < type.min() || v > type.max()) { // the message only when it fails: this runs per input value
+        throw new InvalidProofException(what + " value " + v + " is outside " + type);
+      }
     }
   }
 

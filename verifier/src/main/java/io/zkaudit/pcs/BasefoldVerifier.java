@@ -100,22 +100,33 @@ public final class BasefoldVerifier {
     Ext2[] gFinal = new Ext2[1 << d];
     Arrays.fill(gFinal, Ext2.ZERO);
     rhoK = Ext2.ONE;
+    // Many claims share a point (the columns a layer reads at one random point), or its folded
+    // prefix and tail: each distinct prefix's eq and each distinct tail's weight are computed once,
+    // and the tails' eq tables are expanded once each at the end.
+    java.util.Map<java.util.List<Ext2>, Ext2> eqOfPrefix = new java.util.HashMap<>();
+    java.util.Map<java.util.List<Ext2>, Ext2> weightOfTail = new java.util.LinkedHashMap<>();
     for (EvalClaim e : claims) {
       for (EvalClaim.Term term : e.terms()) {
         Ext2[] z = term.pointView();
-        Ext2 w = rhoK.mul(term.weight()).mul(Mle.eq(Arrays.copyOfRange(z, 0, folds), r));
+        Ext2 eqPrefix = eqOfPrefix.computeIfAbsent(Arrays.asList(Arrays.copyOfRange(z, 0, folds)),
+            prefix -> Mle.eq(prefix.toArray(Ext2[]::new), r));
+        Ext2 w = rhoK.mul(term.weight()).mul(eqPrefix);
         int corner = booleanIndex(z, folds, n);
         if (corner >= 0) {
           // A Boolean tail (a packed column's offset bits): eq of it is one indicator.
           gFinal[corner] = gFinal[corner].add(w);
           continue;
         }
-        long[] eqTail = Mle.eqTable(Arrays.copyOfRange(z, folds, n));
-        for (int x = 0; x < gFinal.length; x++) {
-          gFinal[x] = gFinal[x].add(ExtVector.get(eqTail, x).mul(w));
-        }
+        weightOfTail.merge(Arrays.asList(Arrays.copyOfRange(z, folds, n)), w, Ext2::add);
       }
       rhoK = rhoK.mul(rho);
+    }
+    for (var tail : weightOfTail.entrySet()) {
+      long[] eqTail = Mle.eqTable(tail.getKey().toArray(Ext2[]::new));
+      Ext2 w = tail.getValue();
+      for (int x = 0; x < gFinal.length; x++) {
+        gFinal[x] = gFinal[x].add(ExtVector.get(eqTail, x).mul(w));
+      }
     }
     Ext2 sum = Ext2.ZERO;
     for (int x = 0; x < gFinal.length; x++) {
