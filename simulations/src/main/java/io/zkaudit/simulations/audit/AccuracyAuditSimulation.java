@@ -62,7 +62,7 @@ public final class AccuracyAuditSimulation {
     progress.end();
     List<Stake> stakes = new ArrayList<>();
     for (int n : c.sampleSizes()) {
-      for (double d : c.overclaimMargins()) stakes.add(new Stake(n, d, AuditMath.unprofitableStake(n, c.sellerAccuracy(), d, c.tolerance())));
+      for (double d : c.overclaimMargins()) stakes.add(new Stake(n, d, AuditMath.unprofitableStake(n, c.sellerAccuracy(), d, c.tolerance(), c.premiumPerPoint())));
     }
     return new Result(c, bounds, List.copyOf(points), List.copyOf(stakes), report(c, bounds, points, stakes));
   }
@@ -74,9 +74,9 @@ public final class AccuracyAuditSimulation {
       boolean honest = p >= c.claimedAccuracy() - 1e-12;
       String label = (honest ? "false fail, true " : "false pass, true ") + Format.percent(p);
       List<Point> ps = points.stream().filter(q -> q.trueAccuracy() == p).toList();
-      wrong.add(Series.line(label + " exact", ps.stream().mapToDouble(Point::exact).toArray()));
-      wrong.add(Series.line(label + " Hoeffding", ps.stream().mapToDouble(Point::hoeffding).toArray()));
-      wrong.add(Series.points(label + " Monte Carlo", ps.stream().mapToDouble(q -> q.monteCarlo().mean()).toArray()));
+      wrong.add(Series.line(label + " exact", ps.stream().mapToDouble(Point::exact).toArray()).inGroup(label));
+      wrong.add(Series.line(label + " Hoeffding", ps.stream().mapToDouble(Point::hoeffding).toArray()).inGroup(label).dashed());
+      wrong.add(Series.line(label + " Monte Carlo", ps.stream().mapToDouble(q -> q.monteCarlo().mean()).toArray()).inGroup(label).points());
     }
     List<Series> stakeSeries = new ArrayList<>();
     for (double d : c.overclaimMargins()) {
@@ -108,8 +108,10 @@ public final class AccuracyAuditSimulation {
         "The seed paper's 600 / 2,396 / 14,979 samples are Hoeffding's ln(2/α)/(2ε²) at α = 0.1 (90% two-sided, or 95% one-sided): "
             + "599.15, 2,396.59 and 14,978.66 before rounding. Rounding up gives 600, 2,397 and 14,979; the paper's 2,396 rounds the middle one down "
             + "(its failure probability, 0.1001, misses 0.1 by a hair). The exact binomial needs about 2.2 times fewer samples.",
-        "Deterrent stake: a passed audit of a claim c earns c audit payments, a failed one forfeits the stake. Over-claims within the tolerance "
-            + "pass almost as often as honest claims, so no stake deters them: that is what the tolerance concedes.");
+        f("Deterrent stake: a passed audit earns 1 + %.2f × (accuracy points claimed above the truth) audit payments, a failed one forfeits the stake. "
+            + "A stake of 0 means over-claiming does not pay even without one. An over-claim beyond the tolerance stops paying once N is large "
+            + "enough; one within it passes more often as N grows, so its deterrent stake grows without bound: that is what the tolerance concedes. "
+            + "The steps in the curves are the integer pass thresholds.", c.premiumPerPoint()));
     return new Report(AccuracyAuditConfig.NAME, "Accuracy audits", c.seed(), c.runs(), Scenarios.toJson(c), summary,
         List.of(verdicts, stakeTable), figures, notes, 0);
   }

@@ -48,15 +48,21 @@ public final class AuditMath {
     return 0.5 * poly * Math.exp(-z * z / 2);
   }
 
+  /** What a passed audit earns, in audit payments, for a claim {@code margin} above the truth. */
+  public static double revenue(double margin, double premiumPerPoint) {
+    return 1 + premiumPerPoint * margin * 100;
+  }
+
   /**
-   * The stake, in units of the audit's payment, at which claiming p + d instead of p stops paying;
-   * +∞ when the inflated claim passes as often as the honest one.
+   * The stake, in audit payments, at which claiming p + d instead of p stops paying: the smallest S
+   * with P₊·R(d) − (1 − P₊)·S ≤ P₀·R(0) − (1 − P₀)·S; 0 when over-claiming does not pay even
+   * without a stake, +∞ when the inflated claim passes as often as the honest one.
    */
-  public static double unprofitableStake(int samples, double trueAccuracy, double margin, double tolerance) {
+  public static double unprofitableStake(int samples, double trueAccuracy, double margin, double tolerance, double premiumPerPoint) {
     double honest = passProbability(samples, trueAccuracy, trueAccuracy, tolerance);
     double inflated = passProbability(samples, trueAccuracy, trueAccuracy + margin, tolerance);
     if (honest - inflated <= 1e-15) return Double.POSITIVE_INFINITY;
-    return Math.max(0, (inflated * (trueAccuracy + margin) - honest * trueAccuracy) / (honest - inflated));
+    return Math.max(0, (inflated * revenue(margin, premiumPerPoint) - honest * revenue(0, premiumPerPoint)) / (honest - inflated));
   }
 
   /** Correct answers in one simulated audit of N samples at accuracy p. */

@@ -9,10 +9,10 @@
  *       ≤ exp(−2N(c − τ − p)²);
  *   <li>samples to bound accuracy to ±ε with confidence 1 − α: Hoeffding N = ln(2/α)/(2ε²) (the seed
  *       paper's 600 / 2,396 / 14,979 at α = 0.1), against the exact binomial at the worst case p = ½;
- *   <li>the stake that makes over-claiming by d unprofitable: a passed audit of claim c earns c (in
- *       units of the audit's payment), a failed one loses the stake S. Claiming p + d instead of p
- *       pays unless S ≥ (P₊·(p + d) − P₀·p) / (P₀ − P₊), P₀ and P₊ the pass probabilities of the honest
- *       and the inflated claim.
+ *   <li>the stake that makes over-claiming by d unprofitable: a passed audit earns R(d) = 1 + π·100d
+ *       audit payments (π the premium buyers pay per accuracy point claimed), a failed one loses the
+ *       stake S. Claiming p + d instead of p pays unless S ≥ (P₊·R(d) − P₀·R(0)) / (P₀ − P₊), P₀ and
+ *       P₊ the pass probabilities of the honest and the inflated claim.
  * </ul>
  *
  * Monte Carlo draws each audit's N answers; to keep a million audits of thousands of samples fast it

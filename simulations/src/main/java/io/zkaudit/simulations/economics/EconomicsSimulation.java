@@ -66,12 +66,18 @@ public final class EconomicsSimulation {
   }
 
   private static Report report(EconomicsConfig c, Calibration cal, List<Cost> costs) {
-    Table summary = new Table(f("Cost per protocol run (%s per core-hour, gas at %s gwei, ETH at %s)", Format.dollars(c.pricePerCoreHour()),
-        f("%.2f", c.gasPriceGwei()), Format.dollars(c.ethUsd())),
-        List.of("model", "protocol", "proofs", "prover core-s", "prover $", "proof bytes", "gas", "gas $", "total $", "paper $"),
+    Table summary = new Table(f("Proving cost per protocol run (%s per core-hour) next to the seed paper's", Format.dollars(c.pricePerCoreHour())),
+        List.of("model", "protocol", "proofs", "prover core-s", "prover $", "proof bytes", "paper $", "paper / ours"),
         costs.stream().map(x -> List.of(x.model(), x.protocol().name().toLowerCase(java.util.Locale.ROOT), Format.integer(x.samples()),
-            f("%,.1f", x.coreSeconds()), Format.dollars(x.proverDollars()), bytes(x.proofBytes()), Format.integer(x.gas()),
-            Format.dollars(x.gasDollars()), Format.dollars(x.totalDollars()), x.paperDollars().map(Format::dollars).orElse("—"))).toList());
+            f("%,.1f", x.coreSeconds()), Format.dollars(x.proverDollars()), bytes(x.proofBytes()), x.paperDollars().map(Format::dollars).orElse("—"),
+            x.paperDollars().map(p -> f("%,.0f×", p / x.proverDollars())).orElse("—"))).toList());
+    Table chain = new Table(f("On-chain gas per protocol run (%s gwei, ETH at %s; the same for every model)", f("%.2f", c.gasPriceGwei()),
+        Format.dollars(c.ethUsd())),
+        List.of("protocol", "samples", "gas", "gas $", "what"),
+        costs.stream().filter(x -> x.model().equals(c.models().getFirst()) && x.protocol() != Protocol.PROOF)
+            .map(x -> List.of(x.protocol().name().toLowerCase(java.util.Locale.ROOT), Format.integer(x.samples()), Format.integer(x.gas()),
+                Format.dollars(x.gasDollars()), x.protocol() == Protocol.CONTEST ? "contest + proveContest per answer" : "one audit flow, settled by both signatures"))
+            .toList());
     Table sources = new Table("Where each measured figure comes from", List.of("what", "figure", "source"),
         concat(cal.models().stream().map(m -> List.of(m.title(), f("prove %.2f s, proof %s, verify %.0f ms", m.proveSeconds(), bytes(m.proofBytes()),
             1000 * m.verifySeconds()), m.source())).toList(),
@@ -101,9 +107,10 @@ public final class EconomicsSimulation {
     List<String> notes = List.of(
         "Proving is priced as the 2-vCPU machine's time: a proof's wall seconds times its cores, at the configured price per core-hour. "
             + "The seed paper's dollar figures are samples × $0.1666 (its ~$0.17 per MobileNet v2 0.75/192 proof on a 128-vCPU instance).",
-        "On chain, each contested answer costs a contest and a proveContest transaction; at mainnet-like gas prices that is far more than "
-            + "proving the answer, which is why contests are settled off chain by default and escalate to the chain only when a proof is missing.");
-    return new Report(EconomicsConfig.NAME, "Economics of the protocols", c.seed(), c.runs(), Scenarios.toJson(c), summary, List.of(sources), figures, notes, 0);
+        "A contest over gRPC (zkaudit buyer contest) costs the proofs only. Through the escrow (zkaudit buyer escrow contest) each contested answer "
+            + "also costs a contest and a proveContest transaction: at mainnet-like gas prices that is far more than proving the answer, so the "
+            + "gas price, not the prover, sets the cost of on-chain contests.");
+    return new Report(EconomicsConfig.NAME, "Economics of the protocols", c.seed(), c.runs(), Scenarios.toJson(c), summary, List.of(chain, sources), figures, notes, 0);
   }
 
   private static List<List<String>> concat(List<List<String>> a, List<List<String>> b) {
@@ -113,6 +120,6 @@ public final class EconomicsSimulation {
   }
 
   private static String bytes(long b) {
-    return b >= 1_000_000 ? f("%.1f MB", b / 1e6) : f("%.0f KB", b / 1e3);
+    return b >= 1_000_000_000 ? f("%.2f GB", b / 1e9) : b >= 1_000_000 ? f("%.1f MB", b / 1e6) : f("%.0f KB", b / 1e3);
   }
 }

@@ -8,6 +8,7 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 import javax.imageio.ImageIO;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
@@ -48,14 +49,15 @@ public final class Charts {
     var yAxis = f.yScale() == Figure.Scale.LOG ? new LogAxis(f.yLabel()) : new NumberAxis(f.yLabel());
     if (yAxis instanceof LogAxis log) log.setSmallestValue(1e-12);
     XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer();
+    List<String> groups = f.series().stream().map(Series::group).distinct().toList();
     for (int i = 0; i < f.series().size(); i++) {
       Series s = f.series().get(i);
-      Color c = PALETTE[i % PALETTE.length];
-      renderer.setSeriesPaint(i, c);
-      renderer.setSeriesLinesVisible(i, !s.markers());
-      renderer.setSeriesShapesVisible(i, s.markers());
+      renderer.setSeriesPaint(i, PALETTE[groups.indexOf(s.group()) % PALETTE.length]);
+      renderer.setSeriesLinesVisible(i, s.style() != Series.Style.POINTS);
+      renderer.setSeriesShapesVisible(i, s.style() == Series.Style.POINTS);
       renderer.setSeriesShape(i, new Ellipse2D.Double(-3.5, -3.5, 7, 7));
-      renderer.setSeriesStroke(i, new BasicStroke(2f));
+      renderer.setSeriesStroke(i, s.style() == Series.Style.DASHED
+          ? new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f) : new BasicStroke(2f));
     }
     XYPlot plot = new XYPlot(data, xAxis, yAxis, renderer);
     plot.setBackgroundPaint(Color.WHITE);

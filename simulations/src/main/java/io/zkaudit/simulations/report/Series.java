@@ -6,19 +6,31 @@ import java.util.Arrays;
  * One named curve: y over the figure's x values. NaN marks a point the series does not have (a
  * Monte Carlo estimate computed only at some x); the chart skips it and the CSV leaves it empty.
  *
- * @param markers drawn as points, not a line (estimates, next to the closed forms drawn as lines)
+ * @param style a closed form is a line (dashed for a second form of the same quantity), an
+ *     estimate is drawn as points
+ * @param group series of one group share a colour (a closed form and its Monte Carlo estimate)
  */
-public record Series(String name, double[] y, boolean markers) {
+public record Series(String name, double[] y, Style style, String group) {
+  public enum Style { LINE, DASHED, POINTS }
+
   public Series {
     y = y.clone();
   }
 
   public static Series line(String name, double[] y) {
-    return new Series(name, y, false);
+    return new Series(name, y, Style.LINE, name);
   }
 
-  public static Series points(String name, double[] y) {
-    return new Series(name, y, true);
+  public Series dashed() {
+    return new Series(name, y, Style.DASHED, group);
+  }
+
+  public Series points() {
+    return new Series(name, y, Style.POINTS, group);
+  }
+
+  public Series inGroup(String g) {
+    return new Series(name, y, style, g);
   }
 
   @Override
@@ -28,7 +40,7 @@ public record Series(String name, double[] y, boolean markers) {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Series s && name.equals(s.name) && markers == s.markers && Arrays.equals(y, s.y);
+    return o instanceof Series s && name.equals(s.name) && style == s.style && group.equals(s.group) && Arrays.equals(y, s.y);
   }
 
   @Override

@@ -14,10 +14,11 @@ import java.util.List;
  * @param boundAlpha 1 − confidence for that table (0.1 gives the paper's numbers)
  * @param overclaimMargins how far above its true accuracy a seller claims, for the stake that makes it unprofitable
  * @param sellerAccuracy the true accuracy of that seller
+ * @param premiumPerPoint the extra revenue, in audit payments, per accuracy point claimed (0.2: each point earns 20% more)
  */
 public record AccuracyAuditConfig(long runs, long seed, double claimedAccuracy, List<Double> trueAccuracies, double tolerance,
-    List<Integer> sampleSizes, List<Double> boundEpsilons, double boundAlpha, List<Double> overclaimMargins, double sellerAccuracy)
-    implements ScenarioConfig {
+    List<Integer> sampleSizes, List<Double> boundEpsilons, double boundAlpha, List<Double> overclaimMargins, double sellerAccuracy,
+    double premiumPerPoint) implements ScenarioConfig {
   public static final String NAME = "accuracy-audit";
 
   public AccuracyAuditConfig {
@@ -34,6 +35,7 @@ public record AccuracyAuditConfig(long runs, long seed, double claimedAccuracy, 
     ScenarioConfig.check(overclaimMargins != null, "overclaimMargins is required");
     for (double d : overclaimMargins) ScenarioConfig.check(d > 0 && sellerAccuracy + d <= 1, "overclaimMargins must be > 0 and keep the claim <= 1, got " + d);
     ScenarioConfig.check(sellerAccuracy > 0 && sellerAccuracy < 1, "sellerAccuracy must be in (0, 1), got " + sellerAccuracy);
+    ScenarioConfig.check(premiumPerPoint >= 0, "premiumPerPoint must be >= 0, got " + premiumPerPoint);
     trueAccuracies = List.copyOf(trueAccuracies);
     sampleSizes = sampleSizes.stream().sorted().distinct().toList();
     boundEpsilons = List.copyOf(boundEpsilons);
@@ -42,11 +44,11 @@ public record AccuracyAuditConfig(long runs, long seed, double claimedAccuracy, 
 
   @Override
   public AccuracyAuditConfig withRuns(long r) {
-    return new AccuracyAuditConfig(r, seed, claimedAccuracy, trueAccuracies, tolerance, sampleSizes, boundEpsilons, boundAlpha, overclaimMargins, sellerAccuracy);
+    return new AccuracyAuditConfig(r, seed, claimedAccuracy, trueAccuracies, tolerance, sampleSizes, boundEpsilons, boundAlpha, overclaimMargins, sellerAccuracy, premiumPerPoint);
   }
 
   @Override
   public AccuracyAuditConfig withSeed(long s) {
-    return new AccuracyAuditConfig(runs, s, claimedAccuracy, trueAccuracies, tolerance, sampleSizes, boundEpsilons, boundAlpha, overclaimMargins, sellerAccuracy);
+    return new AccuracyAuditConfig(runs, s, claimedAccuracy, trueAccuracies, tolerance, sampleSizes, boundEpsilons, boundAlpha, overclaimMargins, sellerAccuracy, premiumPerPoint);
   }
 }

@@ -130,9 +130,9 @@ public final class SpotCheckSimulation {
         l[k - 1] = expectedLoss(c, tf, k);
       }
       for (Estimate e : estimates) if (e.tamperFraction() == tf) mc[e.contested() - 1] = e.monteCarlo().mean();
-      detect.add(Series.line(label + " 1-(1-f)^k", unbounded));
-      if (c.answers() > 0) detect.add(Series.line(label + " hypergeometric N=" + c.answers(), finite));
-      detect.add(Series.points(label + " Monte Carlo", mc));
+      detect.add(Series.line(label + " 1-(1-f)^k", unbounded).inGroup(label));
+      if (c.answers() > 0) detect.add(Series.line(label + " hypergeometric N=" + c.answers(), finite).inGroup(label).dashed());
+      detect.add(Series.line(label + " Monte Carlo", mc).inGroup(label).points());
       loss.add(Series.line(label, l));
     }
     // How many contests each tamper fraction needs, from 0.5% to 20%.
@@ -145,7 +145,7 @@ public final class SpotCheckSimulation {
       needFinite[i] = c.answers() > 0 ? SpotCheck.samplesFor(c.answers(), fx[i], c.confidence()) : Double.NaN;
     }
     List<Series> needSeries = new ArrayList<>(List.of(Series.line("k for " + Format.percent(c.confidence()) + ", unbounded", need)));
-    if (c.answers() > 0) needSeries.add(Series.line("k for " + Format.percent(c.confidence()) + ", N=" + c.answers(), needFinite));
+    if (c.answers() > 0) needSeries.add(Series.line("k for " + Format.percent(c.confidence()) + ", N=" + c.answers(), needFinite).dashed());
     List<Figure> figures = List.of(
         new Figure("detection", "Detection probability vs contested answers", "contested answers k", "P(detect)", Figure.Scale.LINEAR, x, detect),
         new Figure("expected-loss", "Buyer's expected undetected loss per order (" + lossAnswers(c) + " answers, " + c.targeting() + " tampering)",
