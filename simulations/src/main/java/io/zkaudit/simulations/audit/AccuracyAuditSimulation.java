@@ -87,7 +87,7 @@ public final class AccuracyAuditSimulation {
         new Figure("wrong-verdicts", f("Wrong verdicts vs audit size (claim %s, tolerance %s)", Format.percent(c.claimedAccuracy()), Format.percent(c.tolerance())),
             "audit samples N", "probability", Figure.Scale.LOG, x, wrong),
         new Figure("deterrent-stake", f("Stake that makes over-claiming unprofitable (true accuracy %s)", Format.percent(c.sellerAccuracy())),
-            "audit samples N", "stake / audit payment", Figure.Scale.LOG, x, stakeSeries));
+            "audit samples N", "stake / audit payment", Figure.Scale.LINEAR, x, stakeSeries));
     Table summary = new Table(f("Samples that bound accuracy to ±ε with confidence %s", Format.percent(1 - c.boundAlpha())),
         List.of("ε", "Hoeffding ln(2/α)/(2ε²)", "Hoeffding, rounded up", "paper", "exact binomial (p = ½)"),
         bounds.stream().map(b -> List.of(Format.percent(b.epsilon()), f("%.2f", b.hoeffdingExact()), Format.integer(b.hoeffding()),
