@@ -1,6 +1,10 @@
 package io.zkaudit.cli;
 
 import io.zkaudit.simulations.Simulations;
+import io.zkaudit.simulations.live.LiveSpotCheck;
+import io.zkaudit.simulations.report.Table;
+import io.zkaudit.simulations.scenario.SpotCheckConfig;
+import io.zkaudit.simulations.spotcheck.SpotCheckSimulation;
 import io.zkaudit.simulations.report.Report;
 import io.zkaudit.simulations.report.ReportWriter;
 import io.zkaudit.simulations.scenario.ConfigException;
@@ -18,7 +22,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code zkaudit simulate}: a protocol simulation run, its report and a terminal summary (docs/simulations.md). */
-@Command(name = "simulate", mixinStandardHelpOptions = true,
+@Command(name = "simulate", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Simulate a protocol scenario: closed forms and seeded Monte Carlo, an HTML report with charts, a CSV per series.",
         "SCENARIO is spot-check, accuracy-audit, economics, marketplace, or a JSON configuration file (docs/simulations.md)."})
 final class SimulateCommand implements Callable<Integer> {
@@ -32,6 +36,10 @@ final class SimulateCommand implements Callable<Integer> {
 
   @Option(names = "--seed", description = "the seed; the same seed gives the same numbers (default: the configuration's)")
   Long seed;
+
+  @Option(names = "--live", description = "spot-check only: also run it through the real seller and buyers (gRPC on loopback, H2, "
+      + "real ResNet-8 proofs; the configuration's \"live\" settings) and show the measured outcomes and costs next to the model")
+  boolean live;
 
   @Option(names = "--out", description = "directory for report.html, the charts and the CSVs (default: simulations-out/SCENARIO-SEED)")
   Path out;
@@ -48,11 +56,23 @@ final class SimulateCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw CliException.usage(e.getMessage().startsWith("runs") ? "--" + e.getMessage() : e.getMessage());
     }
+    if (live && !(config instanceof SpotCheckConfig)) {
+      throw CliException.usage("--live runs the spot-check scenario only, not " + config.name());
+    }
     Path dir = out != null ? out : Path.of("simulations-out", config.name() + "-" + config.seed());
     Report report;
+    Table liveTable = null;
     try (StderrProgress progress = new StderrProgress()) {
-      report = Simulations.run(config, progress);
+      if (live) {
+        Simulations.WithLive both = Simulations.runWithLive((SpotCheckConfig) config, progress);
+        report = both.report();
+        liveTable = SpotCheckSimulation.liveTable(both.live());
+      } else {
+        report = Simulations.run(config, progress);
+      }
     } catch (IllegalArgumentException e) {
+      throw CliException.usage(e.getMessage());
+    } catch (LiveSpotCheck.LiveException e) {
       throw CliException.usage(e.getMessage());
     }
     List<Path> files = ReportWriter.write(report, dir);
@@ -62,6 +82,10 @@ final class SimulateCommand implements Callable<Integer> {
     w.println();
     w.print(report.summary().toText());
     w.println();
+    if (liveTable != null) {
+      w.print(liveTable.toText());
+      w.println();
+    }
     w.println("report: " + files.getFirst().toAbsolutePath());
     w.println("series: " + (files.size() - 1) + " more files in " + dir.toAbsolutePath() + " (PNG charts, one CSV per chart, summary.csv, config.json)");
     w.flush();

@@ -58,5 +58,6 @@ class SimulateCommandTest {
         """);
     oneLine(CliRuns.run("simulate", invalid.toString()), "claimedAccuracy must be in (0, 1], got 1.7");
     oneLine(CliRuns.run("simulate", "spot-check", "--runs", "0"), "--runs must be in [1, 10^9], got 0");
+    oneLine(CliRuns.run("simulate", "economics", "--live"), "--live runs the spot-check scenario only, not economics");
   }
 }

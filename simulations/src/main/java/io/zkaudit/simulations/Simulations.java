@@ -2,6 +2,7 @@ package io.zkaudit.simulations;
 
 import io.zkaudit.simulations.audit.AccuracyAuditSimulation;
 import io.zkaudit.simulations.economics.EconomicsSimulation;
+import io.zkaudit.simulations.live.LiveSpotCheck;
 import io.zkaudit.simulations.market.MarketplaceSimulation;
 import io.zkaudit.simulations.report.Report;
 import io.zkaudit.simulations.scenario.AccuracyAuditConfig;
@@ -24,5 +25,15 @@ public final class Simulations {
       case MarketplaceConfig c -> MarketplaceSimulation.compute(c, progress).report();
     };
     return r.withSeconds((System.nanoTime() - start) / 1e9);
+  }
+
+  /** Scenario 1 and its live run through the real seller and buyers, in one report. */
+  public record WithLive(Report report, LiveSpotCheck.Result live) {}
+
+  public static WithLive runWithLive(SpotCheckConfig config, Progress progress) throws LiveSpotCheck.LiveException {
+    long start = System.nanoTime();
+    Report monteCarlo = SpotCheckSimulation.compute(config, progress).report();
+    LiveSpotCheck.Result live = LiveSpotCheck.run(config, progress);
+    return new WithLive(SpotCheckSimulation.withLive(monteCarlo, live).withSeconds((System.nanoTime() - start) / 1e9), live);
   }
 }

@@ -33,7 +33,8 @@ class SimulationConfigTest {
     assertTrue(error("{\"scenario\": \"spot-check\", ").contains("line 1"));
     assertTrue(error("{\"runs\": 3}").contains("missing \"scenario\""));
     assertTrue(error("{\"scenario\": \"poker\"}").contains("unknown \"scenario\""));
-    String valid = Scenarios.toJson(new SpotCheckConfig(10, 1, java.util.List.of(0.05), 0.975, 100, 0, java.util.List.of(), "random", 2, 1));
+    String valid = Scenarios.toJson(new SpotCheckConfig(10, 1, java.util.List.of(0.05), 0.975, 100, 0, java.util.List.of(), "random", 2, 1,
+        new SpotCheckConfig.Live("resnet8", 2, 4, 0.5, 1, 1)));
     assertTrue(error(valid.replace("\"confidence\" : 0.975", "\"confidence\" : 1.5")).contains("confidence must be in (0, 1), got 1.5"));
     assertTrue(error(valid.replace("\"confidence\" : 0.975", "\"confidenc\" : 0.975")).contains("confidenc"));
     assertTrue(error(valid.replace("\"runs\" : 10", "\"runs\" : 0")).contains("runs must be"));

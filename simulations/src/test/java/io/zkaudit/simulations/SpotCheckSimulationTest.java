@@ -55,7 +55,7 @@ class SpotCheckSimulationTest {
     for (long answers : new long[] {50_000, 0}) {
       SpotCheckConfig base = shipped(100_000);
       SpotCheckConfig c = new SpotCheckConfig(base.runs(), base.seed(), base.tamperFractions(), base.confidence(), base.maxContested(), answers,
-          base.monteCarloContested(), base.targeting(), base.valueShape(), base.answerValue());
+          base.monteCarloContested(), base.targeting(), base.valueShape(), base.answerValue(), base.live());
       var result = SpotCheckSimulation.compute(c, Progress.NONE);
       assertTrue(result.estimates().size() >= 20, "estimates at many points");
       for (var e : result.estimates()) {
@@ -71,7 +71,7 @@ class SpotCheckSimulationTest {
     // about 0.07; a million trials must side with the hypergeometric, so the simulation is not just
     // reproducing whichever formula it is compared with.
     SpotCheckConfig base = shipped(1_000_000);
-    SpotCheckConfig c = new SpotCheckConfig(base.runs(), 5, List.of(0.01), 0.975, 400, 400, List.of(200), "random", 2, 0.05);
+    SpotCheckConfig c = new SpotCheckConfig(base.runs(), 5, List.of(0.01), 0.975, 400, 400, List.of(200), "random", 2, 0.05, base.live());
     var e = SpotCheckSimulation.compute(c, Progress.NONE).estimates().stream().filter(x -> x.contested() == 200).findFirst().orElseThrow();
     double hyper = SpotCheck.detection(400, 4, 200), unbounded = SpotCheck.detection(0.01, 200);
     assertTrue(hyper - unbounded > 0.03, "the forms differ: " + hyper + " vs " + unbounded);
@@ -82,7 +82,7 @@ class SpotCheckSimulationTest {
   @Test
   void targetingValuableRequestsLosesTheBuyerMore() throws Exception {
     SpotCheckConfig random = shipped(1000);
-    SpotCheckConfig targeted = new SpotCheckConfig(1000, 1, random.tamperFractions(), 0.975, 400, 50_000, List.of(), "high-value", 2, 0.05);
+    SpotCheckConfig targeted = new SpotCheckConfig(1000, 1, random.tamperFractions(), 0.975, 400, 50_000, List.of(), "high-value", 2, 0.05, random.live());
     for (double f : random.tamperFractions()) {
       double lossRandom = SpotCheckSimulation.expectedLoss(random, f, 72);
       double lossTargeted = SpotCheckSimulation.expectedLoss(targeted, f, 72);
