@@ -100,8 +100,9 @@ final class SimulateCommand implements Callable<Integer> {
     private final java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong();
     private volatile String task = "";
     private volatile long total;
-    private long start;
-    private long lastDraw;
+    private volatile long start;
+    // Read without the lock by advance() to skip most redraws; draw() checks again under it.
+    private volatile long lastDraw;
     private boolean drawn;
 
     @Override

@@ -1,7 +1,6 @@
 package io.zkaudit.simulations.stats;
 
 import java.util.SplittableRandom;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 import java.util.stream.IntStream;
 
@@ -89,24 +88,5 @@ public final class MonteCarlo {
 
   private static long chunkSize(long trials, int chunk) {
     return Math.min(CHUNK, trials - (long) chunk * CHUNK);
-  }
-
-  /** A progress sink that ignores progress. */
-  public static LongConsumer noProgress() {
-    return n -> {};
-  }
-
-  /** Counts progress (for tests and the command's bar). */
-  public static final class Counter implements LongConsumer {
-    private final AtomicLong done = new AtomicLong();
-
-    @Override
-    public void accept(long n) {
-      done.addAndGet(n);
-    }
-
-    public long done() {
-      return done.get();
-    }
   }
 }
