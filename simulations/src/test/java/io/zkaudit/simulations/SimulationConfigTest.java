@@ -32,6 +32,8 @@ class SimulationConfigTest {
   void badConfigurationsAreRefusedWithOneLineNamingTheProblem() {
     assertTrue(error("{\"scenario\": \"spot-check\", ").contains("line 1"));
     assertTrue(error("{\"runs\": 3}").contains("missing \"scenario\""));
+    assertTrue(error("[1, 2]").contains("expected a JSON object"));
+    assertTrue(error("").contains("expected a JSON object"));
     assertTrue(error("{\"scenario\": \"poker\"}").contains("unknown \"scenario\""));
     String valid = Scenarios.toJson(new SpotCheckConfig(10, 1, java.util.List.of(0.05), 0.975, 100, 0, java.util.List.of(), "random", 2, 1,
         new SpotCheckConfig.Live("resnet8", 2, 4, 0.5, 1, 1)));

@@ -49,6 +49,9 @@ public final class Scenarios {
 
   /** Parses a configuration; {@code source} names it in errors. */
   public static ScenarioConfig parse(String json, String source) throws ConfigException {
+    if (!json.strip().startsWith("{")) {
+      throw new ConfigException(source + ": expected a JSON object with a \"scenario\" field (one of " + String.join(", ", SHIPPED) + ")");
+    }
     try {
       ScenarioConfig c = JSON.readValue(json, ScenarioConfig.class);
       if (c == null) throw new ConfigException(source + ": empty configuration");
