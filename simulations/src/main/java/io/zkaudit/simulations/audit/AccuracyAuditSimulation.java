@@ -39,9 +39,7 @@ public final class AccuracyAuditSimulation {
   public static Result compute(AccuracyAuditConfig c, Progress progress) {
     List<Bound> bounds = c.boundEpsilons().stream().map(e -> new Bound(e, Hoeffding.samplesExact(e, c.boundAlpha()),
         Hoeffding.samplesFor(e, c.boundAlpha()), AuditMath.exactSamplesWorstCase(e, c.boundAlpha()), PaperFigures.auditRow(e))).toList();
-    long work = 0;
-    for (int n : c.sampleSizes()) work += c.runs() * c.trueAccuracies().size();
-    progress.begin("accuracy-audit Monte Carlo", work);
+    progress.begin("accuracy-audit Monte Carlo", c.runs() * c.sampleSizes().size() * c.trueAccuracies().size());
     MonteCarlo mc = new MonteCarlo(c.seed(), progress::advance);
     List<Point> points = new ArrayList<>();
     for (int n : c.sampleSizes()) {
