@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
     description = "Zero-knowledge proofs of ML inference for trustless ML-as-a-service.",
     subcommands = {DemoCommand.class, InferCommand.class, EvalCommand.class, CommitCommand.class, ProveCommand.class, VerifyCommand.class,
         VerifyLinkCommand.class,
-        BenchCommand.class, SellerCommand.class, BuyerCommand.class, ChainCommand.class, AttesterCommand.class,
+        BenchCommand.class, SellerCommand.class, BuyerCommand.class, ChainCommand.class, AttesterCommand.class, SimulateCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
