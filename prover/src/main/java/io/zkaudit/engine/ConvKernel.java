@@ -2,9 +2,9 @@ package io.zkaudit.engine;
 
 import io.zkaudit.model.Conv2D;
 import io.zkaudit.model.ModelDescription;
+import io.zkaudit.parallel.Parallel;
 import io.zkaudit.prover.model.QuantizedModel;
 import io.zkaudit.model.TensorSpec;
-import java.util.stream.IntStream;
 
 /**
  * Conv2D. For each output pixel the receptive field is gathered into one contiguous patch
@@ -49,7 +49,7 @@ final class ConvKernel implements Kernel {
     int[] xs = new int[x.length];
     for (int i = 0; i < x.length; i++) xs[i] = x[i] - zx;
     int[] out = new int[n * oh * ow * o];
-    IntStream.range(0, n * oh).parallel().forEach(row -> row(xs, out, acc, row / oh, row % oh));
+    Parallel.forEach(n * oh, row -> row(xs, out, acc, row / oh, row % oh));
     return out;
   }
 

@@ -2,9 +2,9 @@ package io.zkaudit.engine;
 
 import io.zkaudit.model.DepthwiseConv2D;
 import io.zkaudit.model.ModelDescription;
+import io.zkaudit.parallel.Parallel;
 import io.zkaudit.prover.model.QuantizedModel;
 import io.zkaudit.model.TensorSpec;
-import java.util.stream.IntStream;
 
 /** DepthwiseConv2D: per output pixel, all channels accumulate side by side (contiguous, vectorizable). */
 final class DepthwiseKernel implements Kernel {
@@ -37,7 +37,7 @@ final class DepthwiseKernel implements Kernel {
     int[] xs = new int[x.length];
     for (int i = 0; i < x.length; i++) xs[i] = x[i] - zx;
     int[] out = new int[n * oh * ow * o];
-    IntStream.range(0, n * oh).parallel().forEach(row -> row(xs, out, acc, row / oh, row % oh));
+    Parallel.forEach(n * oh, row -> row(xs, out, acc, row / oh, row % oh));
     return out;
   }
 

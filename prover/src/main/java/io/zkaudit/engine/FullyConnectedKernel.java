@@ -1,6 +1,7 @@
 package io.zkaudit.engine;
 
 import io.zkaudit.model.FullyConnected;
+import io.zkaudit.parallel.Parallel;
 import io.zkaudit.prover.model.QuantizedModel;
 import io.zkaudit.model.TensorSpec;
 
@@ -31,7 +32,7 @@ final class FullyConnectedKernel implements Kernel {
     int[] xs = new int[x.length];
     for (int i = 0; i < x.length; i++) xs[i] = x[i] - zx;
     int[] out = new int[batches * o];
-    java.util.stream.IntStream.range(0, o).parallel().forEach(oc -> {
+    Parallel.forEach(o, oc -> {
       for (int b = 0; b < batches; b++) {
         int a = bias[oc] + Dot.dot(xs, b * k, weights, oc * k, k);
         if (acc != null) acc[b * o + oc] = a;

@@ -2,8 +2,8 @@ package io.zkaudit.floatmodel;
 
 import io.zkaudit.model.ModelFormatException;
 import io.zkaudit.model.Window;
+import io.zkaudit.parallel.Parallel;
 import java.util.List;
-import java.util.stream.IntStream;
 
 /** Straightforward float inference (the accuracy reference for quantization). */
 public final class FloatEngine {
@@ -71,7 +71,7 @@ public final class FloatEngine {
     int h = xs[1], wd = xs[2], c = xs[3], oh = ys[1], ow = ys[2], o = ys[3];
     int kh = ws[1], kw = ws[2];
     float[] y = new float[ys[0] * oh * ow * o];
-    IntStream.range(0, ys[0] * oh).parallel().forEach(row -> {
+    Parallel.forEach(ys[0] * oh, row -> {
       int n = row / oh, oy = row % oh;
       for (int ox = 0; ox < ow; ox++) {
         for (int oc = 0; oc < o; oc++) {

@@ -5,9 +5,12 @@ import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.RecursiveAction;
 
 /**
- * The prover's worker threads for data-parallel loops (NTT, Merkle hashing, folding). One pool of
- * {@link #threads()} workers ({@code -Dzkaudit.threads=N}, default: the available processors), so
- * that a 2-core machine runs two workers and never oversubscribes.
+ * The one pool of worker threads for every data-parallel loop in zkaudit (NTT, Merkle hashing,
+ * folding, sumchecks, lookups, the integer engine, simulations): {@link #threads()} workers
+ * ({@code -Dzkaudit.threads=N}, default: the available processors), so that a 2-core machine runs
+ * two workers and never oversubscribes, and {@code -Dzkaudit.threads=1} makes a whole run
+ * sequential (for profiling and reproducible timing). Parallel streams and the common pool are
+ * not used: they would ignore that setting ({@code ParallelismFacadeTest} checks the sources).
  */
 public final class Parallel {
   private Parallel() {}
@@ -62,6 +65,39 @@ public final class Parallel {
         invokeAll(tasks);
       }
     });
+  }
+
+  /**
+   * Runs body(i) for every i in [0, n) on the workers and waits; each index is a unit of coarse work
+   * (a chunk, a row, a run), so indices are spread one by one over at most threads() * 4 tasks.
+   */
+  public static void forEach(int n, java.util.function.IntConsumer body) {
+    forRange(n, 1, (from, to) -> {
+      for (int i = from; i < to; i++) {
+        body.accept(i);
+      }
+    });
+  }
+
+  /**
+   * map(i) for every i in [0, n) on the workers, then combined in index order (so the result does
+   * not depend on which worker ran what, even for a combine that is not associative in floating
+   * point).
+   */
+  public static <T> T mapReduce(int n, java.util.function.IntFunction<T> map, java.util.function.BinaryOperator<T> combine) {
+    if (n < 1) {
+      throw new IllegalArgumentException("nothing to reduce");
+    }
+    Object[] parts = new Object[n];
+    forEach(n, i -> parts[i] = map.apply(i));
+    @SuppressWarnings("unchecked")
+    T acc = (T) parts[0];
+    for (int i = 1; i < n; i++) {
+      @SuppressWarnings("unchecked")
+      T next = (T) parts[i];
+      acc = combine.apply(acc, next);
+    }
+    return acc;
   }
 
   /** Runs the tasks in parallel (inline when already on a worker) and waits for all of them. */

@@ -10,6 +10,7 @@ import io.zkaudit.layers.WindowPredicate;
 import io.zkaudit.layers.WindowedLinear;
 import io.zkaudit.layers.WindowedLinearProof;
 import io.zkaudit.layers.WindowedLinearVerifier;
+import io.zkaudit.parallel.Parallel;
 import io.zkaudit.poly.Mle;
 import io.zkaudit.prover.sumcheck.SumcheckProver;
 import io.zkaudit.prover.sumcheck.VirtualPolynomial;
@@ -17,7 +18,6 @@ import io.zkaudit.sumcheck.SumcheckProof;
 import io.zkaudit.transcript.Transcript;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.IntStream;
 
 /**
  * Proves a windowed linear layer (see {@link WindowedLinearVerifier} for the statement). Work is
@@ -149,7 +149,7 @@ public final class WindowedLinearProver {
     long zin = Goldilocks.fromSigned(spec.inputZeroPoint());
     // T[y'][j][c] = sum_x' Ax(j, x') Inc(y', x', c), one row of y' per task.
     long[][] t = new long[in.height()][];
-    IntStream.range(0, in.height()).parallel().forEach(y -> {
+    Parallel.forEach(in.height(), y -> {
       long[] row = new long[2 * kw * cPad];
       for (int x = 0; x < in.width(); x++) {
         int base = in.index(y, x, 0);
@@ -174,7 +174,7 @@ public final class WindowedLinearProver {
     });
     long[] g = ExtVector.allocate(1 << spec.phase1Vars());
     int ib = rows.tapBits();
-    IntStream.range(0, kh).parallel().forEach(i -> {
+    Parallel.forEach(kh, i -> {
       for (int y = 0; y < in.height(); y++) {
         Ext2 a = ExtVector.get(rowsTable, i + (y << ib));
         if (a.isZero()) {
@@ -221,7 +221,7 @@ public final class WindowedLinearProver {
     int cPad = 1 << in.cBits();
     int positions = 1 << (in.hBits() + in.wBits());
     long[] out = ExtVector.allocate(positions);
-    IntStream.range(0, positions).parallel().forEach(p -> {
+    Parallel.forEach(positions, p -> {
       long s0 = 0;
       long s1 = 0;
       int base = p * cPad;

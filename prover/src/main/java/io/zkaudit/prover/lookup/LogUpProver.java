@@ -12,6 +12,7 @@ import io.zkaudit.lookup.LogUpProof;
 import io.zkaudit.lookup.LookupClaims;
 import io.zkaudit.lookup.LookupStatement;
 import io.zkaudit.lookup.LookupTable;
+import io.zkaudit.parallel.Parallel;
 import io.zkaudit.poly.Mle;
 import io.zkaudit.prover.field.FastField;
 import io.zkaudit.prover.sumcheck.SumcheckProver;
@@ -22,7 +23,6 @@ import io.zkaudit.transcript.Transcript;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.stream.IntStream;
 
 /**
  * The logUp-GKR prover: the protocol {@link io.zkaudit.lookup.LogUpVerifier} documents.
@@ -472,6 +472,6 @@ public final class LogUpProver {
     }
     int chunks = Math.min(size / (PARALLEL_THRESHOLD / 2), 64);
     int per = size / chunks;
-    IntStream.range(0, chunks).parallel().forEach(c -> body.run(c * per, c == chunks - 1 ? size : (c + 1) * per));
+    Parallel.forEach(chunks, c -> body.run(c * per, c == chunks - 1 ? size : (c + 1) * per));
   }
 }

@@ -6,6 +6,7 @@ import static io.zkaudit.field.Goldilocks.sub;
 
 import io.zkaudit.field.Ext2;
 import io.zkaudit.field.Goldilocks;
+import io.zkaudit.parallel.Parallel;
 import io.zkaudit.prover.field.FastField;
 import io.zkaudit.sumcheck.Composition;
 import io.zkaudit.sumcheck.RoundPolynomial;
@@ -20,7 +21,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.IntStream;
 
 /**
  * The sumcheck prover for a {@link VirtualPolynomial}; the transcript protocol is the one
@@ -356,9 +356,8 @@ public final class SumcheckProver {
       } else {
         int chunks = Math.min(pairs / (PARALLEL_THRESHOLD / 2), 64);
         int per = pairs / chunks;
-        acc = IntStream.range(0, chunks).parallel()
-            .mapToObj(c -> kernel(pts, c * per, c == chunks - 1 ? pairs : (c + 1) * per))
-            .reduce(Engine::addVectors).orElseThrow();
+        acc = Parallel.mapReduce(chunks,
+            c -> kernel(pts, c * per, c == chunks - 1 ? pairs : (c + 1) * per), Engine::addVectors);
       }
       Ext2[] out = new Ext2[pts.length];
       for (int p = 0; p < pts.length; p++) {
@@ -650,7 +649,7 @@ public final class SumcheckProver {
         } else {
           int chunks = Math.min(half / (PARALLEL_THRESHOLD / 2), 64);
           int per = half / chunks;
-          IntStream.range(0, chunks).parallel().forEach(c ->
+          Parallel.forEach(chunks, c ->
               foldRange(src, srcExt, dst, r0, r1, c * per, c == chunks - 1 ? half : (c + 1) * per));
         }
         cur[j] = dst;

@@ -1,8 +1,8 @@
 package io.zkaudit.prover.sumcheck;
 
 import io.zkaudit.field.Ext2;
+import io.zkaudit.parallel.Parallel;
 import io.zkaudit.prover.field.FastField;
-import java.util.stream.IntStream;
 
 /**
  * Partial evaluation of base-field tables, for layer provers that sum over some variables of a
@@ -87,7 +87,7 @@ public final class Tables {
       return;
     }
     int chunks = Math.min(size, 64);
-    IntStream.range(0, chunks).parallel()
-        .forEach(c -> body.run((int) ((long) size * c / chunks), (int) ((long) size * (c + 1) / chunks)));
+    Parallel.forEach(chunks,
+        c -> body.run((int) ((long) size * c / chunks), (int) ((long) size * (c + 1) / chunks)));
   }
 }

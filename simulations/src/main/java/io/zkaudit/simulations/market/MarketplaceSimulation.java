@@ -2,6 +2,7 @@ package io.zkaudit.simulations.market;
 
 import static io.zkaudit.simulations.Format.f;
 
+import io.zkaudit.parallel.Parallel;
 import io.zkaudit.simulations.Format;
 import io.zkaudit.simulations.Progress;
 import io.zkaudit.simulations.audit.AuditMath;
@@ -20,7 +21,6 @@ import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.stream.IntStream;
 
 /** Scenario 4: how fast cheaters lose money and customers. */
 public final class MarketplaceSimulation {
@@ -45,7 +45,7 @@ public final class MarketplaceSimulation {
   public static Result compute(MarketplaceConfig c, Progress progress) {
     progress.begin("marketplace runs", c.runs());
     Trace[] traces = new Trace[(int) c.runs()];
-    IntStream.range(0, traces.length).parallel().forEach(run -> {
+    Parallel.forEach(traces.length, run -> {
       traces[run] = runOnce(c, MonteCarlo.random(c.seed(), run));
       progress.advance(1);
     });

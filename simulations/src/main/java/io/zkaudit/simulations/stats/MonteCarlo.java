@@ -1,8 +1,8 @@
 package io.zkaudit.simulations.stats;
 
+import io.zkaudit.parallel.Parallel;
 import java.util.SplittableRandom;
 import java.util.function.LongConsumer;
-import java.util.stream.IntStream;
 
 /**
  * Seeded, parallel Monte Carlo whose results do not depend on the number of threads. Trials are cut
@@ -50,7 +50,7 @@ public final class MonteCarlo {
   public Proportion proportion(long trials, long salt, Trial trial) {
     int chunks = chunks(trials);
     long[] hits = new long[chunks];
-    IntStream.range(0, chunks).parallel().forEach(c -> {
+    Parallel.forEach(chunks, c -> {
       SplittableRandom random = random(seed ^ (salt * 0xD1B54A32D192ED03L), c);
       long n = chunkSize(trials, c), h = 0;
       for (long i = 0; i < n; i++) if (trial.run(random)) h++;
@@ -66,7 +66,7 @@ public final class MonteCarlo {
   public double mean(long trials, long salt, ValuedTrial trial) {
     int chunks = chunks(trials);
     double[] sums = new double[chunks];
-    IntStream.range(0, chunks).parallel().forEach(c -> {
+    Parallel.forEach(chunks, c -> {
       SplittableRandom random = random(seed ^ (salt * 0xD1B54A32D192ED03L), c);
       long n = chunkSize(trials, c);
       double s = 0;
