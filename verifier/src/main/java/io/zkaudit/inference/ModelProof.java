@@ -24,7 +24,8 @@ import java.util.List;
  * input, issue 13), the per-proof commitments (witness bins, then in a
  * zero-knowledge proof the weight shadow), the committed input's value at
  * a random point, the lookup proof, the range
- * evaluations (c1, c2 at each layer's lookup point), the ADD evaluations, the linear-layer proofs
+ * evaluations (per layer: c1, c2 at its rounding lookup's point, and c1 at its range lookup's
+ * point, {@link InferenceStatement#rangePair}), the ADD evaluations, the linear-layer proofs
  * (in a zero-knowledge proof with, at each ADD with a constant operand, that ADD's sumcheck:
  * {@link io.zkaudit.layers.ConstantAddend})
  * and the openings (witness bins; the weights, or in a zero-knowledge proof the weight shadow; the
@@ -239,7 +240,7 @@ public record ModelProof(Digest32 model, int[] output, List<Commitment> witness,
     Commitment inputShadow = privateInput ? Commitment.decode(r) : null;
     Ext2 inputEval = r.ext("input evaluation");
     LogUpProof lookups = LogUpProof.fromBytes(r.bytes("lookup proof", MAX_OPENING));
-    Ext2[] range = r.exts("range evaluations", 2 * MAX_LAYERS);
+    Ext2[] range = r.exts("range evaluations", 3 * MAX_LAYERS);
     Ext2[] adds = r.exts("add evaluations", MAX_LAYERS);
     int layers = r.length("linear layer proofs", MAX_LAYERS);
     List<WindowedLinearProof> linear = new ArrayList<>();

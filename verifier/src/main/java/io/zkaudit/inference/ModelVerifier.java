@@ -408,7 +408,7 @@ public final class ModelVerifier {
     Ext2[] rangeEvals = proof.rangeEvals();
     Ext2[] addEvals = proof.addEvals();
     int layers = circuit.layers().size();
-    InvalidProofException.check(rangeEvals.length == 2 * layers, "wrong number of range evaluations");
+    InvalidProofException.check(rangeEvals.length == 3 * layers, "wrong number of range evaluations");
     int linearIndex = 0;
     int addIndex = 0;
     int rescaleGroup = layers;
@@ -419,18 +419,26 @@ public final class ModelVerifier {
       Ext2[] v = g.values();
       InvalidProofException.check(v[0].equals(InferenceStatement.tag(p, rho)), p.layer().name() + ": wrong table tag");
       tensorClaim(circuit, new TensorClaim(p.layer().output(), rho, v[1]), outputTable, witnessClaims, weightClaims, inputClaims);
-      Ext2 e1 = rangeEvals[2 * k];
-      Ext2 e2 = rangeEvals[2 * k + 1];
-      t.absorbExt("range-evals", e1, e2);
+      Ext2 e1 = rangeEvals[3 * k];
+      Ext2 e2 = rangeEvals[3 * k + 1];
+      Ext2 c1AtPair = rangeEvals[3 * k + 2];
+      t.absorbExt("range-evals", e1, e2, c1AtPair);
       witnessClaims.add(new ColumnClaim(p.columns().c1(), rho, e1));
       witnessClaims.add(new ColumnClaim(p.columns().c2(), rho, e2));
       Ext2 acc = v[2].add(e1);
       InvalidProofException.check(v[3].equals(acc.add(e2).add(Ext2.ONE)),
           p.layer().name() + ": the rounding tuple is inconsistent");
-      WitnessClaim r1 = range.get(2 * k);
-      WitnessClaim r2 = range.get(2 * k + 1);
-      witnessClaims.add(new ColumnClaim(p.columns().c1(), r1.point(), r1.values()[0]));
-      witnessClaims.add(new ColumnClaim(p.columns().c2(), r2.point(), r2.values()[0]));
+      // The range lookup read [c1 | c2] at (ρ', b): its value is (1 − b) c1(ρ') + b c2(ρ'). The
+      // proof says c1(ρ'); c2(ρ') follows, and both go to the opening (a false c1(ρ') makes one of
+      // the two claims false).
+      WitnessClaim pair = range.get(k);
+      Ext2[] pairPoint = pair.point();
+      Ext2 b = pairPoint[pairPoint.length - 1];
+      InvalidProofException.check(!b.isZero(), p.layer().name() + ": degenerate range point");
+      Ext2[] rhoPair = java.util.Arrays.copyOf(pairPoint, pairPoint.length - 1);
+      Ext2 c2AtPair = pair.values()[0].sub(Ext2.ONE.sub(b).mul(c1AtPair)).mul(b.inv());
+      witnessClaims.add(new ColumnClaim(p.columns().c1(), rhoPair, c1AtPair));
+      witnessClaims.add(new ColumnClaim(p.columns().c2(), rhoPair, c2AtPair));
       switch (p) {
         case LinearLayer l -> {
           InvalidProofException.check(linearIndex < proof.linear().size(), "missing linear-layer proofs");
@@ -488,8 +496,8 @@ public final class ModelVerifier {
     if (hidden) {
       // The private input's range groups (InferenceStatement#lookups): x - lo and hi - x on the input shadow.
       long[] bounds = InferenceStatement.inputRange(circuit);
-      WitnessClaim low = range.get(2 * layers);
-      WitnessClaim high = range.get(2 * layers + 1);
+      WitnessClaim low = range.get(layers);
+      WitnessClaim high = range.get(layers + 1);
       inputClaims.add(new ColumnClaim(0, low.point(), low.values()[0].add(Ext2.of(Goldilocks.fromSigned(bounds[0])))));
       inputClaims.add(new ColumnClaim(0, high.point(), Ext2.of(Goldilocks.fromSigned(bounds[1])).sub(high.values()[0])));
     }

@@ -148,8 +148,10 @@ final class InferenceWitness {
         high[i] = Goldilocks.add(Goldilocks.add(acc[i], c2[k][i]), 1);
       }
       roundingGroups.add(new long[][] {tags(p), outTable, low, high});
-      rangeGroups.add(new long[][] {c1[k]});
-      rangeGroups.add(new long[][] {c2[k]});
+      // [c1 | c2]: the top variable picks the half (InferenceStatement.rangePair).
+      long[] pair = java.util.Arrays.copyOf(c1[k], 2 * c1[k].length);
+      System.arraycopy(c2[k], 0, pair, c1[k].length, c2[k].length);
+      rangeGroups.add(new long[][] {pair});
     }
     roundingGroups.addAll(rescaleGroups);
     lookups = List.of(LookupWitness.compute(statement.lookups().get(0), roundingGroups),

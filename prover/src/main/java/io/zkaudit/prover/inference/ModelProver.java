@@ -227,15 +227,18 @@ public final class ModelProver {
     LogUpProver.Output lookups = LogUpProver.prove(statement, w.lookups, t, masks);
     progress.progress("layers", 4, phases);
     int layers = circuit.layers().size();
-    Ext2[] rangeEvals = new Ext2[2 * layers];
+    Ext2[] rangeEvals = new Ext2[3 * layers];
     List<Ext2> addEvals = new ArrayList<>();
     List<WindowedLinearProof> linear = new ArrayList<>();
     for (int k = 0; k < layers; k++) {
       ProvenLayer p = circuit.layers().get(k);
       Ext2[] rho = lookups.claims().witnesses().get(0).get(k).point();
-      rangeEvals[2 * k] = Mle.evaluate(w.c1[k], rho);
-      rangeEvals[2 * k + 1] = Mle.evaluate(w.c2[k], rho);
-      t.absorbExt("range-evals", rangeEvals[2 * k], rangeEvals[2 * k + 1]);
+      rangeEvals[3 * k] = Mle.evaluate(w.c1[k], rho);
+      rangeEvals[3 * k + 1] = Mle.evaluate(w.c2[k], rho);
+      // c1 at the range lookup's point (its last coordinate picks c1 or c2: InferenceStatement.rangePair).
+      Ext2[] pairPoint = lookups.claims().witnesses().get(1).get(k).point();
+      rangeEvals[3 * k + 2] = Mle.evaluate(w.c1[k], java.util.Arrays.copyOf(pairPoint, pairPoint.length - 1));
+      t.absorbExt("range-evals", rangeEvals[3 * k], rangeEvals[3 * k + 1], rangeEvals[3 * k + 2]);
       switch (p) {
         case LinearLayer l -> {
           WindowedLinear spec = l.linear();

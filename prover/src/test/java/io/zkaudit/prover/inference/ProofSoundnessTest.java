@@ -90,4 +90,35 @@ class ProofSoundnessTest {
     assertTrue(sections.get("witness openings (1)") > sections.get("lookups (logUp-GKR)"), sections.toString());
     assertTrue(sections.values().stream().allMatch(v -> v > 0), sections.toString());
   }
+
+  /**
+   * The range lookup reads [c1 | c2] at (ρ', b) (InferenceStatement.rangePair) and the proof says
+   * c1(ρ'); c2(ρ') is derived. A false c1(ρ') at any layer, or a lookup over the halves swapped
+   * (range-checking c2 where c1 is claimed), is rejected.
+   */
+  @Test
+  void theRangePairsClaimsBindBothHalves() throws Exception {
+    int layers = cm.zkCircuit().layers().size();
+    assertEquals(3 * layers, proof.rangeEvals().length);
+    for (int k : new int[] {0, layers / 2, layers - 1}) {
+      io.zkaudit.field.Ext2[] evals = proof.rangeEvals();
+      evals[3 * k + 2] = evals[3 * k + 2].add(io.zkaudit.field.Ext2.ONE);
+      ModelProof altered = new ModelProof(proof.model(), proof.output(), proof.witness(), proof.shadow(),
+          proof.inputEval(), proof.lookups(), evals, proof.addEvals(), proof.linear(), proof.witnessOpenings(),
+          proof.weightOpening(), proof.shadowLink(), proof.zeroKnowledge());
+      int layer = k;
+      assertThrows(InvalidProofException.class, () -> verifier.verify(altered, input), "c1 at the range point, layer " + layer);
+    }
+    int mid = layers / 2;
+    ModelProof swapped = ModelProver.prove(cm, input, ProgressListener.NONE, w -> {
+      long[] pair = w.lookups.get(1).groups().get(mid)[0];
+      int half = pair.length / 2;
+      for (int i = 0; i < half; i++) {
+        long t = pair[i];
+        pair[i] = pair[half + i];
+        pair[half + i] = t;
+      }
+    });
+    assertThrows(InvalidProofException.class, () -> verifier.verify(swapped, input), "halves swapped");
+  }
 }
