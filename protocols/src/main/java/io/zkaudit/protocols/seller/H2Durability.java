@@ -23,7 +23,7 @@ import java.util.Optional;
 final class H2Durability {
   private H2Durability() {}
 
-  private static boolean isH2(String jdbcUrl) {
+  static boolean isH2(String jdbcUrl) {
     return jdbcUrl.regionMatches(true, 0, "jdbc:h2:", 0, 8);
   }
 
