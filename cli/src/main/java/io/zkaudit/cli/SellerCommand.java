@@ -88,6 +88,8 @@ final class SellerCommand implements Runnable {
 
     @picocli.CommandLine.Mixin AdmissionOptions admission;
 
+    @picocli.CommandLine.Mixin OperationsOptions operations;
+
     @Override
     public Integer call() throws Exception {
       if (port < 0 || port > 65535) {
@@ -119,7 +121,8 @@ final class SellerCommand implements Runnable {
       }
       SellerServer server;
       ModelEntry entry;
-      SellerServer.Options options = network.options(out).withAdmission(admission.limits());
+      SellerServer.Options options = network.options(out).withAdmission(admission.limits())
+          .withOperations(operations.operations());
       try {
         AuditService.Policy d = AuditService.Policy.defaults();
         server = SellerServer.start(key, SellerConfig.defaults(url, port).withHost(host), AnswerProver.HONEST, options,
@@ -145,6 +148,8 @@ final class SellerCommand implements Runnable {
         out.printf("seller %s listening on %s:%d%n", HexFormat.of().formatHex(key.publicKey()), host, server.port());
         // Where the key is, in full: a relative --key resolves against the working directory.
         out.printf("seller key %s%s%n", keyFile.toAbsolutePath(), newKey ? " (created now)" : "");
+        server.metricsPort().ifPresent(p -> out.printf("metrics on http://%s:%d/metrics%n",
+            operations.metricsHost, p));
         out.printf("model %s (%s) registered in %s%n", HexFormat.of().formatHex(entry.getModelId().toByteArray()),
             entry.getName(), url);
         CommittedModel current = server.seller().current(committed);
