@@ -132,6 +132,11 @@ final class SellerCommand implements Runnable {
       } catch (io.zkaudit.escrow.EscrowException e) {
         throw ChainOptions.failure(e);
       }
+      // Ctrl-C or a service manager's SIGTERM from now on: the hook shuts the server down gracefully
+      // (SellerServer.close) and closes the database. Registered as soon as the server listens, so
+      // that a SIGTERM during the registration below is graceful too.
+      Thread hook = new Thread(server::close, "seller-shutdown");
+      Runtime.getRuntime().addShutdownHook(hook);
       try {
         // Rotates each key before its hiding budget runs out, and recommits to keys rotated to before.
         server.seller().rotateAutomatically(io.zkaudit.protocols.seller.RotationPolicy.of(HidingKeys.loadOrCreate()));
@@ -167,22 +172,18 @@ final class SellerCommand implements Runnable {
         }
         RetrievalItems.resumeInBackground(out, server);
         out.flush();
-        // Ctrl-C: the hook stops the server (calls in flight finish) and closes the database cleanly.
-        Thread hook = new Thread(server::close, "seller-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
         try {
           server.awaitTermination();
         } catch (InterruptedException stopped) {
           out.println("seller stopping");
           out.flush();
-        } finally {
-          try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-          } catch (IllegalStateException shuttingDown) {
-            // The hook is running and closes the server.
-          }
         }
       } finally {
+        try {
+          Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+          // The hook is running and closes the server.
+        }
         server.close();
         if (options.attester() instanceof AutoCloseable remote) {
           remote.close();

@@ -111,6 +111,7 @@ class SellerOperationsTest {
     Level before = requests.getLevel();
     requests.addAppender(lines);
     requests.setLevel(Level.INFO);
+    requests.setAdditive(false); // to the list only, not the test output
     List<String> events = new CopyOnWriteArrayList<>();
     PartyKey buyer = PartyKey.generate();
     try (SellerFixture f = SellerFixture.start(PartyKey.generate(), SellerDatabase.H2.newUrl(tmp, "seller"),
@@ -168,6 +169,7 @@ class SellerOperationsTest {
     } finally {
       requests.detachAppender(lines);
       requests.setLevel(before);
+      requests.setAdditive(true);
     }
   }
 

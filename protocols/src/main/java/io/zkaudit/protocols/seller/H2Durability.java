@@ -40,6 +40,19 @@ final class H2Durability {
   }
 
   /**
+   * The URL the seller connects with: an H2 URL gains DB_CLOSE_ON_EXIT=FALSE (unless it sets it).
+   * H2 otherwise closes the database from a JVM shutdown hook of its own, racing the seller's: on
+   * SIGTERM the seller's graceful shutdown (SellerServer.close) found its database closed under
+   * it and ended with "Database is already closed". The seller closes it itself, after its calls.
+   */
+  static String connectionUrl(String jdbcUrl) {
+    if (!isH2(jdbcUrl) || jdbcUrl.toUpperCase(Locale.ROOT).contains(";DB_CLOSE_ON_EXIT=")) {
+      return jdbcUrl;
+    }
+    return jdbcUrl + ";DB_CLOSE_ON_EXIT=FALSE";
+  }
+
+  /**
    * The path prefix of a local H2 file database (H2 appends .mv.db), or empty for any other URL
    * (in memory, over TCP, not H2). Resolved as H2 resolves it: "~" is the home directory.
    */

@@ -49,7 +49,8 @@ public final class SellerSchema {
   public static FluentConfiguration configure(String jdbcUrl) {
     // BLOB is the SQL standard's name (H2, and most other databases); PostgreSQL calls it BYTEA.
     String blob = isPostgres(jdbcUrl) ? "BYTEA" : "BLOB";
-    return Flyway.configure().dataSource(jdbcUrl, null, null).locations("classpath:db/migration")
+    return Flyway.configure().dataSource(H2Durability.connectionUrl(jdbcUrl), null, null)
+        .locations("classpath:db/migration")
         .placeholders(Map.of("blob", blob)).outOfOrder(true);
   }
 
@@ -63,7 +64,7 @@ public final class SellerSchema {
 
   /** Moves the recorded checksums of the respelled migrations forward (see RESPELLED). */
   private static void moveRespelledChecksums(String jdbcUrl) throws SQLException {
-    try (Connection c = DriverManager.getConnection(jdbcUrl)) {
+    try (Connection c = DriverManager.getConnection(H2Durability.connectionUrl(jdbcUrl))) {
       try (ResultSet t = c.getMetaData().getTables(null, null, "flyway_schema_history", null)) {
         if (!t.next()) {
           return; // a new database

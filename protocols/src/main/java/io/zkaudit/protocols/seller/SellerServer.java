@@ -284,12 +284,21 @@ public final class SellerServer implements AutoCloseable {
       if (metricsEndpoint != null) {
         metricsEndpoint.close();
       }
-      auditStore.close();
-      retrieval.store().close();
-      store.close();
+      StoreException failed = null;
+      for (AutoCloseable db : List.<AutoCloseable>of(auditStore, retrieval.store(), store)) {
+        try {
+          db.close();
+        } catch (Exception e) {
+          // Each is closed whatever the others do; the first failure is reported after.
+          failed = failed != null ? failed : new StoreException("cannot close the seller database: " + e.getMessage(), e);
+        }
+      }
+      options.events().accept(String.format(java.util.Locale.ROOT, "seller stopped in %.1f s: %d calls were in flight,"
+          + " %d waiting proofs handed back (UNAVAILABLE)%s", (System.nanoTime() - start) / 1e9, inFlight, handedBack,
+          finished ? "" : "; calls still running after the " + grace.toSeconds() + " s grace period were cancelled"));
+      if (failed != null) {
+        throw failed;
+      }
     }
-    options.events().accept(String.format(java.util.Locale.ROOT, "seller stopped in %.1f s: %d calls were in flight,"
-        + " %d waiting proofs handed back (UNAVAILABLE)%s", (System.nanoTime() - start) / 1e9, inFlight, handedBack,
-        finished ? "" : "; calls still running after the " + grace.toSeconds() + " s grace period were cancelled"));
   }
 }
