@@ -430,6 +430,31 @@ public final class SellerStore implements AutoCloseable {
     });
   }
 
+  /** The first block of the escrow's contest events the seller has not settled yet, if it stored one. */
+  public synchronized Optional<Long> chainCursor(String escrow) {
+    return tx.run(() -> {
+      try (PreparedStatement p = db.prepareStatement("SELECT next_block FROM chain_cursors WHERE escrow = ?")) {
+        p.setString(1, escrow);
+        try (ResultSet r = p.executeQuery()) {
+          return r.next() ? Optional.of(r.getLong(1)) : Optional.<Long>empty();
+        }
+      }
+    });
+  }
+
+  public synchronized void setChainCursor(String escrow, long nextBlock) {
+    tx.run(() -> {
+      try (PreparedStatement p = db.prepareStatement("MERGE INTO chain_cursors c USING (VALUES (CAST(? AS VARCHAR(42)),"
+          + " CAST(? AS BIGINT))) AS v (escrow, next_block) ON c.escrow = v.escrow WHEN MATCHED THEN UPDATE SET"
+          + " next_block = v.next_block WHEN NOT MATCHED THEN INSERT (escrow, next_block) VALUES (v.escrow, v.next_block)")) {
+        p.setString(1, escrow);
+        p.setLong(2, nextBlock);
+        p.executeUpdate();
+      }
+      return null;
+    });
+  }
+
   /** Records that an answer was co-signed for an on-chain order (after {@link #putAnswer}). */
   public synchronized void putChainAnswer(String answerId, String escrow, long orderId, byte[] signature) {
     tx.run(() -> {
