@@ -77,8 +77,6 @@ final class BenchServeCommand implements Callable<Integer> {
     List<Integer> x = Tensors.toList(ProofInputs.read(input, inSpec));
     Path tmp = Files.createTempDirectory("zkaudit-bench-serve");
     String url = db != null ? db : SellerStore.h2FileUrl(tmp.resolve("seller"));
-    // A request-log line per call would be most of what this command prints.
-    Logs.off(Logs.SELLER_REQUESTS);
     SellerServer server = SellerServer.start(PartyKey.generate(), SellerConfig.defaults(url, 0), AnswerProver.HONEST,
         SellerServer.Options.NONE.withAdmission(AdmissionLimits.unlimitedRates()));
     ManagedChannel ch = NettyChannelBuilder.forAddress("localhost", server.port()).usePlaintext().build();

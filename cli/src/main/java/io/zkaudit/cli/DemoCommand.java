@@ -137,8 +137,6 @@ final class DemoCommand implements Callable<Integer> {
     t.line("committed to %,d weights; verifying key digest %s", committed.model().parameterCount(),
         committed.vk().digest().hex());
     String url = SellerStore.h2FileUrl(state.resolve("seller/seller"));
-    // The transcript says what each request did; a request log line beside it would be noise.
-    Logs.off(Logs.SELLER_REQUESTS);
     SellerServer server;
     try {
       server = SellerServer.start(key, SellerConfig.defaults(url, 0), prover, AuditService.Policy.defaults());

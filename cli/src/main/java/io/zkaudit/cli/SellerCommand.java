@@ -111,6 +111,7 @@ final class SellerCommand implements Runnable {
       // that Netty reports as a warning with a stack trace: expected, and not the seller's problem.
       NETTY_LOG.setLevel(java.util.logging.Level.SEVERE);
       PrintWriter out = spec.commandLine().getOut();
+      Logs.sellerRequests();
       boolean newKey = !java.nio.file.Files.exists(keyFile);
       PartyKey key = KeyFiles.loadOrCreate(keyFile);
       CommittedModel committed = ProverModels.commit(model);

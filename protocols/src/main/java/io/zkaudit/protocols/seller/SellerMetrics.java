@@ -11,7 +11,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.grpc.Status;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -87,9 +86,5 @@ public final class SellerMetrics implements Consumer<CallRecorder.Outcome> {
   /** The content type of {@link #scrape()}. */
   public static String contentType() {
     return "text/plain; version=0.0.4; charset=utf-8";
-  }
-
-  List<String> names() {
-    return registry.getMeters().stream().map(m -> m.getId().getName()).toList();
   }
 }
