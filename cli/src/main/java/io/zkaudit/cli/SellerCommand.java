@@ -136,7 +136,11 @@ final class SellerCommand implements Runnable {
       // Ctrl-C or a service manager's SIGTERM from now on: the hook shuts the server down gracefully
       // (SellerServer.close) and closes the database. Registered as soon as the server listens, so
       // that a SIGTERM during the registration below is graceful too.
-      Thread hook = new Thread(server::close, "seller-shutdown");
+      java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
+      Thread hook = new Thread(() -> {
+        stopping.set(true);
+        server.close();
+      }, "seller-shutdown");
       Runtime.getRuntime().addShutdownHook(hook);
       try {
         // Rotates each key before its hiding budget runs out, and recommits to keys rotated to before.
@@ -179,6 +183,12 @@ final class SellerCommand implements Runnable {
           out.println("seller stopping");
           out.flush();
         }
+      } catch (RuntimeException e) {
+        if (!stopping.get()) {
+          throw e;
+        }
+        // Stopped while starting: the hook closed the database under the registration. Not a
+        // failure of the seller's; the hook reports the stop.
       } finally {
         try {
           Runtime.getRuntime().removeShutdownHook(hook);
