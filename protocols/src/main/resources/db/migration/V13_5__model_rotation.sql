@@ -4,8 +4,8 @@
 -- recommits to the same key from its hiding key). Versioned 13.5 after the issue, so it cannot
 -- collide with another feature's V7; the store migrates out of order.
 CREATE TABLE model_lineage (
-  model_id       VARBINARY(32)  PRIMARY KEY REFERENCES models(model_id),
-  rotated_from   VARBINARY(32)  NOT NULL UNIQUE REFERENCES models(model_id),
-  rotation_link  BLOB           NOT NULL,
+  model_id       BYTEA          PRIMARY KEY REFERENCES models(model_id),
+  rotated_from   BYTEA          NOT NULL UNIQUE REFERENCES models(model_id),
+  rotation_link  ${blob}        NOT NULL,
   generation     INT            NOT NULL
 );

@@ -4,7 +4,7 @@
 -- one made because the key path was wrong) would sign answers no buyer accepts, so it is refused.
 CREATE TABLE seller_identity (
   id          INT            PRIMARY KEY CHECK (id = 1),
-  public_key  VARBINARY(33)  NOT NULL,
+  public_key  BYTEA          NOT NULL,
   recorded_at BIGINT         NOT NULL
 );
 

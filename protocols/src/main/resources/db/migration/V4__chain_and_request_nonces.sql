@@ -4,7 +4,7 @@
 -- pointed at another deployment (another chain) later and must register there again.
 CREATE TABLE chain_models (
   registry     VARCHAR(42)    NOT NULL,
-  model_id     VARBINARY(32)  NOT NULL REFERENCES models(model_id),
+  model_id     BYTEA          NOT NULL REFERENCES models(model_id),
   chain_model  BIGINT         NOT NULL,
   PRIMARY KEY (registry, model_id)
 );
@@ -15,14 +15,14 @@ CREATE TABLE chain_answers (
   answer_id        VARCHAR(36)   PRIMARY KEY REFERENCES answers(answer_id),
   escrow           VARCHAR(42)   NOT NULL,
   order_id         BIGINT        NOT NULL,
-  chain_signature  VARBINARY(65) NOT NULL
+  chain_signature  BYTEA         NOT NULL
 );
 CREATE INDEX chain_answers_by_order ON chain_answers(escrow, order_id);
 
 -- Nonces of signed predict requests seen within the replay window; older ones are pruned, since a
 -- request that old is refused by its time anyway.
 CREATE TABLE request_nonces (
-  buyer         VARBINARY(33)  NOT NULL,
+  buyer         BYTEA          NOT NULL,
   nonce         VARCHAR(64)    NOT NULL,
   requested_at  BIGINT         NOT NULL,
   PRIMARY KEY (buyer, nonce)

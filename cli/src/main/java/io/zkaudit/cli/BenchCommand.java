@@ -11,12 +11,12 @@ import picocli.CommandLine.Option;
 /** {@code zkaudit bench ...}: benchmarks that print tables of medians. */
 @Command(name = "bench", description = "Benchmarks (medians of several runs, printed as tables).",
     mixinStandardHelpOptions = true, subcommands = {BenchCommand.Core.class, BenchInferCommand.class, BenchProveCommand.class,
-        BenchRotationCommand.class})
+        BenchRotationCommand.class, BenchServeCommand.class})
 final class BenchCommand implements Runnable {
 
   @Override
   public void run() {
-    throw CliException.usage("bench needs a subcommand: core, infer or prove");
+    throw CliException.usage("bench needs a subcommand: core, infer, prove, rotation or serve");
   }
 
   @Command(name = "core", mixinStandardHelpOptions = true,

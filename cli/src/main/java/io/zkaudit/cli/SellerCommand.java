@@ -88,6 +88,8 @@ final class SellerCommand implements Runnable {
 
     @picocli.CommandLine.Mixin AdmissionOptions admission;
 
+    @picocli.CommandLine.Mixin OperationsOptions operations;
+
     @Override
     public Integer call() throws Exception {
       if (port < 0 || port > 65535) {
@@ -109,6 +111,7 @@ final class SellerCommand implements Runnable {
       // that Netty reports as a warning with a stack trace: expected, and not the seller's problem.
       NETTY_LOG.setLevel(java.util.logging.Level.SEVERE);
       PrintWriter out = spec.commandLine().getOut();
+      Logs.sellerRequests();
       boolean newKey = !java.nio.file.Files.exists(keyFile);
       PartyKey key = KeyFiles.loadOrCreate(keyFile);
       CommittedModel committed = ProverModels.commit(model);
@@ -119,7 +122,8 @@ final class SellerCommand implements Runnable {
       }
       SellerServer server;
       ModelEntry entry;
-      SellerServer.Options options = network.options(out).withAdmission(admission.limits());
+      SellerServer.Options options = network.options(out).withAdmission(admission.limits())
+          .withOperations(operations.operations());
       try {
         AuditService.Policy d = AuditService.Policy.defaults();
         server = SellerServer.start(key, SellerConfig.defaults(url, port).withHost(host), AnswerProver.HONEST, options,
@@ -129,6 +133,15 @@ final class SellerCommand implements Runnable {
       } catch (io.zkaudit.escrow.EscrowException e) {
         throw ChainOptions.failure(e);
       }
+      // Ctrl-C or a service manager's SIGTERM from now on: the hook shuts the server down gracefully
+      // (SellerServer.close) and closes the database. Registered as soon as the server listens, so
+      // that a SIGTERM during the registration below is graceful too.
+      java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
+      Thread hook = new Thread(() -> {
+        stopping.set(true);
+        server.close();
+      }, "seller-shutdown");
+      Runtime.getRuntime().addShutdownHook(hook);
       try {
         // Rotates each key before its hiding budget runs out, and recommits to keys rotated to before.
         server.seller().rotateAutomatically(io.zkaudit.protocols.seller.RotationPolicy.of(HidingKeys.loadOrCreate()));
@@ -145,6 +158,8 @@ final class SellerCommand implements Runnable {
         out.printf("seller %s listening on %s:%d%n", HexFormat.of().formatHex(key.publicKey()), host, server.port());
         // Where the key is, in full: a relative --key resolves against the working directory.
         out.printf("seller key %s%s%n", keyFile.toAbsolutePath(), newKey ? " (created now)" : "");
+        server.metricsPort().ifPresent(p -> out.printf("metrics on http://%s:%d/metrics%n",
+            operations.metricsHost, p));
         out.printf("model %s (%s) registered in %s%n", HexFormat.of().formatHex(entry.getModelId().toByteArray()),
             entry.getName(), url);
         CommittedModel current = server.seller().current(committed);
@@ -162,22 +177,24 @@ final class SellerCommand implements Runnable {
         }
         RetrievalItems.resumeInBackground(out, server);
         out.flush();
-        // Ctrl-C: the hook stops the server (calls in flight finish) and closes the database cleanly.
-        Thread hook = new Thread(server::close, "seller-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
         try {
           server.awaitTermination();
         } catch (InterruptedException stopped) {
           out.println("seller stopping");
           out.flush();
-        } finally {
-          try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-          } catch (IllegalStateException shuttingDown) {
-            // The hook is running and closes the server.
-          }
         }
+      } catch (RuntimeException e) {
+        if (!stopping.get()) {
+          throw e;
+        }
+        // Stopped while starting: the hook closed the database under the registration. Not a
+        // failure of the seller's; the hook reports the stop.
       } finally {
+        try {
+          Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+          // The hook is running and closes the server.
+        }
         server.close();
         if (options.attester() instanceof AutoCloseable remote) {
           remote.close();

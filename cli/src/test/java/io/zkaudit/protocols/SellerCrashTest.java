@@ -21,11 +21,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * kill -9 of a real seller process under write load, again and again: every answer it
- * acknowledged is in its H2 database after the kill, and every nonce it accepted stays used (a
- * replay is refused). Before every write was checkpointed (H2Durability), about the last second of acknowledged writes was
+ * acknowledged is in its database after the kill (H2, and a real PostgreSQL server), and every
+ * nonce it accepted stays used (a replay is refused). Before every write was checkpointed (H2Durability), about the last second of acknowledged writes was
  * lost: H2 runs here with its default WRITE_DELAY of 500 ms, so this test fails without the checkpoint.
  */
 class SellerCrashTest {
@@ -41,10 +43,10 @@ class SellerCrashTest {
     return b.setBuyerSignature(buyer.sign(Statements.predict(b.build()))).build();
   }
 
-  @Test
-  void killedUnderLoadTheSellerLosesNoAcknowledgedAnswerOrNonce() throws Exception {
-    Path db = tmp.resolve("state").resolve("seller");
-    String url = SellerStore.h2FileUrl(db);
+  @ParameterizedTest
+  @EnumSource(SellerDatabase.class)
+  void killedUnderLoadTheSellerLosesNoAcknowledgedAnswerOrNonce(SellerDatabase kind) throws Exception {
+    String url = kind.newUrl(tmp.resolve("state"), "seller");
     List<String> args = List.of("--model", SellerProcess.model().toString(), "--port", "0", "--db", url,
         "--key", tmp.resolve("seller.key").toString(), "--requests-per-minute", "1000000", "--request-burst",
         "1000000", "--answers-per-hour", "1000000");
@@ -110,8 +112,8 @@ class SellerCrashTest {
       }
       assertEquals(0, lostAnswers, "loop " + loop + ": acknowledged answers lost, of " + acked.size());
       assertEquals(0, forgottenNonces, "loop " + loop + ": accepted nonces forgotten, of " + acked.size());
-      System.out.printf("SellerCrashTest: loop %d: %d acknowledged answers, 0 lost, 0 nonces forgotten%n", loop,
-          acked.size());
+      System.out.printf("SellerCrashTest: %s: loop %d: %d acknowledged answers, 0 lost, 0 nonces forgotten%n", kind,
+          loop, acked.size());
       all.addAll(acked);
     }
     // Started again after the last kill: the seller refuses every replay of an acknowledged request.

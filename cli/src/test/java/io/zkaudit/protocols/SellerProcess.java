@@ -26,11 +26,14 @@ final class SellerProcess implements AutoCloseable {
   final int port;
   /** Every line the seller printed (stdout and stderr), for failure messages. */
   final List<String> output;
+  /** Counted down when everything the process printed has been read (it ended). */
+  private final java.util.concurrent.CountDownLatch drained;
 
-  private SellerProcess(Process process, int port, List<String> output) {
+  private SellerProcess(Process process, int port, List<String> output, java.util.concurrent.CountDownLatch drained) {
     this.process = process;
     this.port = port;
     this.output = output;
+    this.drained = drained;
   }
 
   static Path model() {
@@ -41,13 +44,21 @@ final class SellerProcess implements AutoCloseable {
 
   /** Starts {@code zkaudit seller serve ARGS} and waits (at most 120 s) until it listens. */
   static SellerProcess start(Path dir, List<String> args) throws IOException, InterruptedException {
+    return start(dir, List.of(), args);
+  }
+
+  /** The same with extra JVM options (system properties) before the class path. */
+  static SellerProcess start(Path dir, List<String> jvmOptions, List<String> args)
+      throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx2g", "-Xss16m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp",
-        System.getProperty("java.class.path"), "io.zkaudit.cli.Main", "seller", "serve"));
+        "-Xmx2g", "-Xss16m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+    cmd.addAll(jvmOptions);
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.zkaudit.cli.Main", "seller", "serve"));
     cmd.addAll(args);
     Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
     List<String> output = java.util.Collections.synchronizedList(new ArrayList<>());
     BlockingQueue<Integer> port = new ArrayBlockingQueue<>(1);
+    java.util.concurrent.CountDownLatch drained = new java.util.concurrent.CountDownLatch(1);
     Thread.ofPlatform().daemon().name("seller-process-output").start(() -> {
       try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
         for (String line; (line = r.readLine()) != null; ) {
@@ -60,6 +71,7 @@ final class SellerProcess implements AutoCloseable {
       } catch (IOException ended) {
         // The process was killed.
       }
+      drained.countDown();
       port.offer(-1);
     });
     Integer listening = port.poll(120, TimeUnit.SECONDS);
@@ -67,7 +79,7 @@ final class SellerProcess implements AutoCloseable {
       p.destroyForcibly().waitFor();
       throw new AssertionError("the seller did not start: " + String.join("\n", output));
     }
-    return new SellerProcess(p, listening, output);
+    return new SellerProcess(p, listening, output, drained);
   }
 
   /** How a seller process ended: its exit code (-1 if it was still running at the timeout) and what it printed. */
@@ -98,6 +110,17 @@ final class SellerProcess implements AutoCloseable {
       return new Ended(-1, out.toString());
     }
     return new Ended(p.exitValue(), out.toString());
+  }
+
+  /** SIGTERM (what Ctrl-C and service managers send): the shutdown hook runs; the exit code. */
+  int terminate() throws InterruptedException {
+    // Through the handle: Process.destroy() also closes our end of its output, losing what the
+    // seller prints while it stops.
+    process.toHandle().destroy();
+    if (!process.waitFor(120, TimeUnit.SECONDS) || !drained.await(30, TimeUnit.SECONDS)) {
+      throw new AssertionError("the seller did not stop on SIGTERM: " + String.join("\n", output));
+    }
+    return process.exitValue();
   }
 
   /** SIGKILL: no shutdown hook, no H2 close, whatever was in flight is cut. */

@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * What `zkaudit seller serve` refuses at start, with a clear message and exit code 2 (never a
@@ -103,10 +105,11 @@ class SellerStartChecksTest {
         : "refused: " + e.output().lines().filter(l -> l.startsWith("zkaudit:")).findFirst().orElse("")));
   }
 
-  @Test
-  void aSellerStartedWithAnotherKeyIsRefused() throws Exception {
+  @ParameterizedTest
+  @EnumSource(SellerDatabase.class)
+  void aSellerStartedWithAnotherKeyIsRefused(SellerDatabase kind) throws Exception {
     PartyKey seller = PartyKey.generate();
-    String url = SellerStore.h2FileUrl(tmp.resolve("db").resolve("seller"));
+    String url = kind.newUrl(tmp.resolve("db"), "seller");
     answers(seller, url, 1, 30);
     // Started from another directory, a relative --key is a new file: a new key is made, and refused.
     Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));

@@ -5,6 +5,13 @@ import static io.zkaudit.escrow.AbiValues.time;
 
 import io.zkaudit.escrow.contracts.PredictionEscrow;
 import java.math.BigInteger;
+import org.web3j.abi.EventEncoder;
+import org.web3j.protocol.core.DefaultBlockParameter;
+import org.web3j.protocol.core.RemoteCall;
+import org.web3j.protocol.core.methods.request.EthFilter;
+import org.web3j.protocol.core.methods.response.EthBlockNumber;
+import org.web3j.protocol.core.methods.response.EthLog;
+import org.web3j.protocol.core.methods.response.Log;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 
 /**
@@ -103,6 +110,38 @@ public final class PredictionClient {
     /** How many contests were ever opened: contest ids are 1 to this (for a seller watching for its contests). */
     public long contestCount() {
         return id(session.call("predictions.contestCount", contract.contestCount()));
+    }
+
+    /** A contest as its Contested event says: its id and the block it was opened in. */
+    public record OpenedContest(long contestId, long block) {}
+
+    /**
+     * The contests opened in blocks {@code fromBlock} to {@code toBlock} (both included), from this
+     * escrow's Contested events (eth_getLogs), in log order: a watcher follows the chain from a
+     * block it stored instead of reading every contest ever opened.
+     */
+    public java.util.List<OpenedContest> contestsOpened(long fromBlock, long toBlock) {
+        EthFilter filter = new EthFilter(DefaultBlockParameter.valueOf(BigInteger.valueOf(fromBlock)),
+                DefaultBlockParameter.valueOf(BigInteger.valueOf(toBlock)), deployment.predictionEscrow())
+                .addSingleTopic(EventEncoder.encode(PredictionEscrow.CONTESTED_EVENT));
+        EthLog logs = session.call("eth_getLogs", new RemoteCall<>(() -> session.web3j.ethGetLogs(filter).send()));
+        if (logs.hasError()) {
+            throw EscrowException.failed("eth_getLogs", new java.io.IOException(logs.getError().getMessage()));
+        }
+        java.util.List<OpenedContest> opened = new java.util.ArrayList<>();
+        for (EthLog.LogResult<?> r : logs.getLogs()) {
+            if (r.get() instanceof Log log) {
+                opened.add(new OpenedContest(id(PredictionEscrow.getContestedEventFromLog(log).contestId),
+                        log.getBlockNumber().longValueExact()));
+            }
+        }
+        return opened;
+    }
+
+    /** The number of the chain's latest block. */
+    public long latestBlock() {
+        EthBlockNumber n = session.call("eth_blockNumber", new RemoteCall<>(() -> session.web3j.ethBlockNumber().send()));
+        return n.getBlockNumber().longValueExact();
     }
 
     public PredictionOffer getOffer(long modelId) {

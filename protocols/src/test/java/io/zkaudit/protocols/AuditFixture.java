@@ -36,7 +36,11 @@ final class AuditFixture implements AutoCloseable {
   /** The parties and their storage, kept across restarts. */
   record Parties(PartyKey seller, PartyKey buyer, String jdbcUrl, Path buyerDir, TestClock clock) {
     static Parties in(Path dir) {
-      return new Parties(PartyKey.generate(), PartyKey.generate(), SellerStore.h2FileUrl(dir.resolve("seller")),
+      return in(dir, SellerDatabase.H2);
+    }
+
+    static Parties in(Path dir, SellerDatabase kind) {
+      return new Parties(PartyKey.generate(), PartyKey.generate(), kind.newUrl(dir, "seller"),
           dir.resolve("buyer"), new TestClock());
     }
   }

@@ -22,6 +22,8 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** The accuracy audit over real sockets and a real H2 file, with ResNet-8 on a few CIFAR-10 images. */
 class AuditProtocolTest {
@@ -124,11 +126,12 @@ class AuditProtocolTest {
     }
   }
 
-  @Test
-  void anAuditSurvivesASellerRestartAtEachStep() throws Exception {
+  @ParameterizedTest
+  @EnumSource(SellerDatabase.class)
+  void anAuditSurvivesASellerRestartAtEachStep(SellerDatabase kind) throws Exception {
     List<LabelledInput> set = AuditFixture.cifar(3);
     int expected = AuditFixture.engineCorrect(set);
-    var p = AuditFixture.Parties.in(tmp);
+    var p = AuditFixture.Parties.in(tmp, kind);
     for (AuditRecord.State stopAt : List.of(AuditRecord.State.COMMITTED, AuditRecord.State.TERMS_SIGNED,
         AuditRecord.State.REVEALED, AuditRecord.State.PROVING)) {
       String id;

@@ -367,4 +367,41 @@ class ChainPredictionTest {
       }
     }
   }
+
+  @Test
+  void aSellerFollowsContestsFromTheBlockItStored() throws Exception {
+    try (Market market = new Market(AnswerProver.HONEST)) {
+      RegisteredModel m = market.seller.buyer.models().get(0);
+      long order = market.buyerChain.pay(m, 1);
+      SignedAnswer a = market.seller.buyer.predictSigned(m, Resnet8.input(49), order);
+      String url = market.seller.jdbcUrl;
+      String escrow = market.settings.deployment().predictionEscrow().toLowerCase(java.util.Locale.ROOT);
+      market.seller.close();
+      long contest = market.buyerChain.contest(m, a); // while the seller is down
+      var predictions = market.buyerChain.client().predictions();
+      long block = predictions.contestsOpened(0, predictions.latestBlock()).stream()
+          .filter(c -> c.contestId() == contest).findFirst().orElseThrow().block();
+      long stored;
+      try (SellerStore store = SellerStore.open(url)) {
+        stored = store.chainCursor(escrow).orElseThrow();
+        assertTrue(stored <= block, "the stored block " + stored + " is past contest " + contest + " in block " + block);
+        store.setChainCursor(escrow, block + 1); // as if that block had been read and settled
+      }
+      // Started past the contest's block, the seller does not see it: it reads on from the stored
+      // block, not every contest from the first.
+      try (SellerFixture again = SellerFixture.start(market.sellerKey, url, AnswerProver.HONEST, market.buyerKey,
+          c -> c, SellerServer.Options.NONE.withChain(market.settings, market.attester))) {
+        Thread.sleep(2_000); // ten polls
+        assertEquals(PredictionContest.Status.OPEN, market.buyerChain.contestState(contest).status());
+      }
+      try (SellerStore store = SellerStore.open(url)) {
+        store.setChainCursor(escrow, stored);
+      }
+      try (SellerFixture again = SellerFixture.start(market.sellerKey, url, AnswerProver.HONEST, market.buyerKey,
+          c -> c, SellerServer.Options.NONE.withChain(market.settings, market.attester))) {
+        await(() -> market.buyerChain.contestState(contest).status() == PredictionContest.Status.PROVEN,
+            Duration.ofSeconds(90), "the restarted seller proves contest " + contest + " from its stored block");
+      }
+    }
+  }
 }

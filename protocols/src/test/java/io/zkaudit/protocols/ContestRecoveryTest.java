@@ -19,16 +19,19 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** A seller stopped mid-contest proves the open contest by itself when it starts again. */
 class ContestRecoveryTest {
   @TempDir Path tmp;
 
-  @Test
-  void aRestartedSellerProvesOpenContestsWithoutTheBuyerResending() throws Exception {
+  @ParameterizedTest
+  @EnumSource(SellerDatabase.class)
+  void aRestartedSellerProvesOpenContestsWithoutTheBuyerResending(SellerDatabase kind) throws Exception {
     PartyKey seller = PartyKey.generate();
     PartyKey buyer = PartyKey.generate();
-    String url = SellerStore.h2FileUrl(tmp.resolve("seller"));
+    String url = kind.newUrl(tmp, "seller");
     List<HeldAnswer> answers;
     ContestRequest request;
     // Answers honestly, then stops (its prover fails) as soon as it must prove.

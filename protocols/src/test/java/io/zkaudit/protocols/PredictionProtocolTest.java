@@ -19,6 +19,8 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Verified prediction over real gRPC sockets and a real H2 file: both modes, honest and cheating sellers. */
 class PredictionProtocolTest {
@@ -142,11 +144,12 @@ class PredictionProtocolTest {
     }
   }
 
-  @Test
-  void aRestartedSellerKeepsItsRegistryAndAnswers() throws Exception {
+  @ParameterizedTest
+  @EnumSource(SellerDatabase.class)
+  void aRestartedSellerKeepsItsRegistryAndAnswers(SellerDatabase kind) throws Exception {
     PartyKey seller = PartyKey.generate();
     PartyKey buyer = PartyKey.generate();
-    String url = io.zkaudit.protocols.seller.SellerStore.h2FileUrl(tmp.resolve("seller"));
+    String url = kind.newUrl(tmp, "seller");
     ModelEntry before;
     HeldAnswer answer;
     try (SellerFixture f = SellerFixture.start(seller, url, AnswerProver.HONEST, buyer, c -> c)) {
@@ -171,11 +174,12 @@ class PredictionProtocolTest {
     }
   }
 
-  @Test
-  void aContestCutShortBySellerFailureIsResumedAfterARestart() throws Exception {
+  @ParameterizedTest
+  @EnumSource(SellerDatabase.class)
+  void aContestCutShortBySellerFailureIsResumedAfterARestart(SellerDatabase kind) throws Exception {
     PartyKey seller = PartyKey.generate();
     PartyKey buyer = PartyKey.generate();
-    String url = io.zkaudit.protocols.seller.SellerStore.h2FileUrl(tmp.resolve("seller"));
+    String url = kind.newUrl(tmp, "seller");
     // Answers without proofs, then the seller dies while proving the contest (its prover fails).
     AnswerProver diesWhileProving = CheatingProvers.diesAfter(0,
         new java.util.concurrent.atomic.AtomicInteger());

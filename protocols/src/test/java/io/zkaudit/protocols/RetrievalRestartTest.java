@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A seller that dies part way through a query resumes it after a restart, by itself, proving only
@@ -26,15 +28,17 @@ import org.junit.jupiter.api.io.TempDir;
 class RetrievalRestartTest {
   @TempDir Path tmp;
 
-  @Test
-  void aQueryCutShortIsResumedAfterARestart() throws Exception {
-    cutShortAndResumed(false);
+  @ParameterizedTest
+  @EnumSource(SellerDatabase.class)
+  void aQueryCutShortIsResumedAfterARestart(SellerDatabase kind) throws Exception {
+    cutShortAndResumed(false, kind);
   }
 
   /** Private items: the restarted seller proves about the stored commitments, without the hiding key. */
-  @Test
-  void aQueryOfPrivateItemsCutShortIsResumedAfterARestart() throws Exception {
-    cutShortAndResumed(true);
+  @ParameterizedTest
+  @EnumSource(SellerDatabase.class)
+  void aQueryOfPrivateItemsCutShortIsResumedAfterARestart(SellerDatabase kind) throws Exception {
+    cutShortAndResumed(true, kind);
   }
 
   private static final byte[] HIDING_KEY = "a hiding key of thirty-two bytes".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
@@ -44,10 +48,10 @@ class RetrievalRestartTest {
         : f.server.retrieval().commit("three", items);
   }
 
-  private void cutShortAndResumed(boolean hidden) throws Exception {
+  private void cutShortAndResumed(boolean hidden, SellerDatabase kind) throws Exception {
     PartyKey sellerKey = PartyKey.generate();
     PartyKey buyerKey = PartyKey.generate();
-    String url = SellerStore.h2FileUrl(tmp.resolve(hidden ? "private" : "seller"));
+    String url = kind.newUrl(tmp, hidden ? "private" : "seller");
     List<SellerRetrieval.Item> items = CifarItems.items(0, 2, 4);
     Predicate predicate = Predicate.newBuilder().setArgmaxIs(RetrievalProtocolTest.argmax(items.get(0).tensor())).build();
     AtomicInteger before = new AtomicInteger();

@@ -22,6 +22,8 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** The seller refuses malformed, oversized, unauthorised and replayed requests, with a clear status. */
 class SellerValidationTest {
@@ -43,9 +45,11 @@ class SellerValidationTest {
     return b.setBuyerSignature(buyer.sign(Statements.predict(b.build()))).build();
   }
 
-  @Test
-  void predictRequestsMustBeSignedByTheBuyerAndAreSingleUse() throws Exception {
-    try (SellerFixture f = SellerFixture.start(tmp, AnswerProver.HONEST)) {
+  @ParameterizedTest
+  @EnumSource(SellerDatabase.class)
+  void predictRequestsMustBeSignedByTheBuyerAndAreSingleUse(SellerDatabase kind) throws Exception {
+    try (SellerFixture f = SellerFixture.start(PartyKey.generate(), kind.newUrl(tmp, "seller"), AnswerProver.HONEST,
+        PartyKey.generate(), c -> c)) {
       ManagedChannel ch = channel(f.server.port());
       try {
         var prediction = PredictionGrpc.newBlockingStub(ch).withDeadlineAfter(60, TimeUnit.SECONDS);

@@ -69,9 +69,11 @@ final class AuditGrpcService extends AccuracyAuditGrpc.AccuracyAuditImplBase {
       response.onError(e.status().asRuntimeException());
       return;
     } catch (StoreException e) {
+      CallRecorder.failed(e);
       response.onError(Status.INTERNAL.withDescription("the seller's database failed").asRuntimeException());
       return;
     } catch (RuntimeException e) {
+      CallRecorder.failed(e);
       if (call.isCancelled()) {
         return;
       }

@@ -49,6 +49,8 @@ final class BuyerQuotas {
 
   /** One signed request from this buyer, or RESOURCE_EXHAUSTED with when to retry. */
   void request(ByteString buyer) {
+    // Every signed request is charged here once its signature verified: the request log names its buyer.
+    CallRecorder.buyer(buyer);
     take(of(buyer).requests(), 1, "requests: this buyer key is over its " + limits.requestsPerMinute()
         + " requests a minute");
   }

@@ -9,6 +9,7 @@ import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -22,18 +23,37 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class CallGuard implements ServerInterceptor {
   private final int maxInFlight;
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final CallRecorder recorder;
 
-  CallGuard(int maxInFlight) {
+  CallGuard(int maxInFlight, CallRecorder recorder) {
     this.maxInFlight = maxInFlight;
+    this.recorder = recorder;
   }
 
-  /** The service with its requests parsed under this guard. */
+  /** The service with its requests parsed under this guard, every call's outcome recorded (the recorder outermost). */
   ServerServiceDefinition wrap(BindableService service) {
-    return ServerInterceptors.intercept(ServerInterceptors.useInputStreamMessages(service.bindService()), this);
+    return ServerInterceptors.intercept(ServerInterceptors.useInputStreamMessages(service.bindService()), this,
+        recorder);
   }
 
   int inFlight() {
     return inFlight.get();
+  }
+
+  /**
+   * Waits until no call is in flight, at most {@code nanos}; whether none is. For a shutdown: the
+   * seller's calls, not the health service's watch streams, which stay open until cancelled.
+   */
+  synchronized boolean awaitIdle(long nanos) throws InterruptedException {
+    long end = System.nanoTime() + nanos;
+    while (inFlight.get() > 0) {
+      long left = end - System.nanoTime();
+      if (left <= 0) {
+        return false;
+      }
+      TimeUnit.NANOSECONDS.timedWait(this, left);
+    }
+    return true;
   }
 
   @Override
@@ -110,7 +130,11 @@ final class CallGuard implements ServerInterceptor {
     private void end() {
       if (!ended) {
         ended = true;
-        inFlight.decrementAndGet();
+        if (inFlight.decrementAndGet() == 0) {
+          synchronized (CallGuard.this) {
+            CallGuard.this.notifyAll();
+          }
+        }
       }
     }
   }

@@ -23,7 +23,7 @@ import java.util.Optional;
 final class H2Durability {
   private H2Durability() {}
 
-  private static boolean isH2(String jdbcUrl) {
+  static boolean isH2(String jdbcUrl) {
     return jdbcUrl.regionMatches(true, 0, "jdbc:h2:", 0, 8);
   }
 
@@ -37,6 +37,19 @@ final class H2Durability {
     try (Statement s = c.createStatement()) {
       s.execute("CHECKPOINT");
     }
+  }
+
+  /**
+   * The URL the seller connects with: an H2 URL gains DB_CLOSE_ON_EXIT=FALSE (unless it sets it).
+   * H2 otherwise closes the database from a JVM shutdown hook of its own, racing the seller's: on
+   * SIGTERM the seller's graceful shutdown (SellerServer.close) found its database closed under
+   * it and ended with "Database is already closed". The seller closes it itself, after its calls.
+   */
+  static String connectionUrl(String jdbcUrl) {
+    if (!isH2(jdbcUrl) || jdbcUrl.toUpperCase(Locale.ROOT).contains(";DB_CLOSE_ON_EXIT=")) {
+      return jdbcUrl;
+    }
+    return jdbcUrl + ";DB_CLOSE_ON_EXIT=FALSE";
   }
 
   /**

@@ -69,8 +69,14 @@ final class ProofQueue implements AutoCloseable {
   private static final Comparator<Job> ORDER = Comparator.<Job>comparingInt(j -> j.priority.kind().rank())
       .thenComparingLong(j -> j.priority.deadline()).thenComparingLong(j -> j.seq);
 
+  /** A proof the prover finished (or failed), and how long it ran: for the seller's metrics. */
+  record Finished(Kind kind, long nanos) {}
+
   private final AdmissionLimits limits;
+  private volatile java.util.function.Consumer<Finished> onFinished = f -> {};
   private final PriorityQueue<Job> queue = new PriorityQueue<>(ORDER);
+  /** The job the prover runs now (null: none). */
+  private Job running;
   private final Map<ByteString, Integer> waitingByBuyer = new HashMap<>();
   private final Thread worker;
   private int waitingAnswers;
@@ -193,13 +199,53 @@ final class ProofQueue implements AutoCloseable {
         }
         job = queue.poll();
         leave(job);
+        running = job;
       }
+      long start = System.nanoTime();
       try {
         job.done.complete(job.work.get());
       } catch (Throwable t) {
         job.done.completeExceptionally(t);
+      } finally {
+        synchronized (this) {
+          running = null;
+        }
+        onFinished.accept(new Finished(job.priority.kind(), System.nanoTime() - start));
       }
     }
+  }
+
+  /** Where finished proofs are reported (one listener: the seller's metrics). */
+  void onFinished(java.util.function.Consumer<Finished> listener) {
+    onFinished = listener;
+  }
+
+  /** Proofs being made now: 0 or 1 (one prover). */
+  synchronized int inFlight() {
+    return running == null ? 0 : 1;
+  }
+
+  /**
+   * Owed proofs (contests, audits) that will miss their deadline at the expected pace: walking
+   * the queue in the prover's order, each proof is expected to take {@code perProofMillis} (the
+   * one under way too), and a proof expected to end after its deadline is at risk. Before any
+   * proof has been timed ({@code perProofMillis} 0) only those already past their deadline count.
+   */
+  synchronized int owedAtRisk(long nowMillis, long perProofMillis) {
+    long end = nowMillis + (running != null ? perProofMillis : 0);
+    int atRisk = running != null && running.priority.kind().rank() == 0 && end > running.priority.deadline() ? 1 : 0;
+    List<Job> ordered = new java.util.ArrayList<>(queue);
+    ordered.sort(ORDER);
+    for (Job j : ordered) {
+      if (j.priority.kind().rank() != 0) {
+        break; // owed proofs come first: the rest are not owed
+      }
+      end += perProofMillis;
+      if (end > j.priority.deadline()) {
+        atRisk++;
+      }
+    }
+    return atRisk;
   }
 
   /** Refuses new proofs and fails the waiting ones (UNAVAILABLE); a proof under way finishes. */

@@ -44,12 +44,14 @@ final class RetrievalService extends RetrievalGrpc.RetrievalImplBase {
       fail(call, e.status());
       return;
     } catch (StoreException e) {
+      CallRecorder.failed(e);
       fail(call, Status.INTERNAL.withDescription("the seller's database failed"));
       return;
     } catch (StatusRuntimeException e) {
       // onNext on a call the buyer cancelled: nobody is listening any more.
       return;
     } catch (RuntimeException e) {
+      CallRecorder.failed(e);
       fail(call, Status.INTERNAL.withDescription("the seller failed: " + e.getClass().getSimpleName()));
       return;
     }

@@ -16,9 +16,11 @@ final class Rpc {
       response.onError(e.status().asRuntimeException());
       return;
     } catch (StoreException e) {
+      CallRecorder.failed(e);
       response.onError(Status.INTERNAL.withDescription("the seller's database failed").asRuntimeException());
       return;
     } catch (RuntimeException e) {
+      CallRecorder.failed(e);
       response.onError(Status.INTERNAL.withDescription("the seller failed: " + e.getClass().getSimpleName())
           .asRuntimeException());
       return;

@@ -87,6 +87,23 @@ public final class Seller {
     return proofs.waiting() + " waiting, " + proofs.dropped() + " dropped (callers gone)";
   }
 
+  ProofQueue proofQueue() {
+    return proofs;
+  }
+
+  /**
+   * Zero-knowledge proofs each loaded model key can still make before its commitment's hiding
+   * budget is spent (negative: spent beyond it), by model id in hex.
+   */
+  public Map<String, Long> hidingBudgetLeft() {
+    Map<String, Long> left = new java.util.TreeMap<>();
+    for (CommittedModel m : loaded.values()) {
+      long budget = m.layout().hiddenProofs(io.zkaudit.inference.InferenceStatement.longLivedPcsParams());
+      left.put(m.vk().digest().hex(), budget - hidingBudgetUsed(m));
+    }
+    return left;
+  }
+
   /** Stops proving: waiting proofs fail (UNAVAILABLE), the one under way finishes. */
   void stopProving() {
     proofs.close();

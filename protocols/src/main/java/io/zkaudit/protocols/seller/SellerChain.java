@@ -34,8 +34,11 @@ import org.web3j.protocol.http.HttpService;
  * each is proven, attested by the designated verifier ({@link Attester}) and closed with
  * {@code proveContest} before its deadline, or the buyer can slash the order's stake.
  *
- * <p>The chain is the state of record for contests: a restarted seller scans every contest again
- * and acts on those still open, so no contest is lost with the process.
+ * <p>The chain is the state of record for contests. The seller follows the escrow's Contested
+ * events (eth_getLogs) from a block stored in its database: the first block holding a contest of
+ * its own it has not settled (proven, closed, or past its deadline), or a few blocks back from the
+ * chain's head if there is none (a reorganisation may replace the latest blocks). A restarted
+ * seller reads on from there, so no contest is lost with the process, and none is read twice.
  */
 public final class SellerChain implements AutoCloseable {
   private final ChainSettings settings;
@@ -46,11 +49,21 @@ public final class SellerChain implements AutoCloseable {
   private final Consumer<String> events;
   /** On-chain model id to protocol model id, for the models this process mirrored. */
   private final Map<Long, ByteString> mirrored = new ConcurrentHashMap<>();
-  /** Contests seen but not settled yet (retried at every poll until proven, closed or past deadline). */
-  private final Set<Long> pending = ConcurrentHashMap.newKeySet();
+  /**
+   * Contests seen but not settled yet, with the block each was opened in (retried at every poll
+   * until proven, closed or past deadline; the stored cursor never passes one).
+   */
+  private final Map<Long, Long> pending = new ConcurrentHashMap<>();
   /** Contests whose failed attempt was reported: a failing seller says so once, not at every poll. */
   private final Set<Long> reported = ConcurrentHashMap.newKeySet();
-  private long nextContest = 1;
+  /** Blocks read again at every poll: a reorganisation of the chain's head may replace them. */
+  private static final long REORG_DEPTH = 12;
+  /** Blocks per eth_getLogs call (providers cap a call's range, often at 10,000). */
+  private static final long LOG_RANGE = 5_000;
+  /** The next block to read contest events from (-1: not loaded from the store yet). */
+  private long nextBlock = -1;
+  /** The block last stored as the cursor: written again only when it moves. */
+  private long storedCursor = -1;
   private volatile Thread watcher;
   private volatile boolean closed;
 
@@ -118,10 +131,9 @@ public final class SellerChain implements AutoCloseable {
       client.predictions().setOffer(chainModel, settings.pricePerPrediction(), settings.stakePerOrder());
     }
     topUpStake(chainModel);
-    if (mirrored.put(chainModel, entry.getModelId()) == null) {
-      // Contests scanned before this model was served were passed over as not ours: look again.
-      nextContest = 1;
-    }
+    // Contests of this seller's orders for models it did not serve yet stayed pending: the next
+    // poll finds them.
+    mirrored.put(chainModel, entry.getModelId());
     return chainModel;
   }
 
@@ -234,10 +246,33 @@ public final class SellerChain implements AutoCloseable {
 
   /** One look at the escrow: new contests join the pending set; each pending one is proven if it can be. */
   synchronized void pollOnce(Seller seller) {
-    long count = client.predictions().contestCount();
-    for (; nextContest <= count; nextContest++) {
-      pending.add(nextContest);
+    long head = client.predictions().latestBlock();
+    if (nextBlock < 0) {
+      // A seller's first watch reads from the chain's first block, once.
+      Optional<Long> known = store.chainCursor(escrow());
+      nextBlock = known.orElse(0L);
+      storedCursor = known.orElse(-1L);
     }
+    for (long from = nextBlock; from <= head; from += LOG_RANGE) {
+      for (var c : client.predictions().contestsOpened(from, Math.min(head, from + LOG_RANGE - 1))) {
+        pending.putIfAbsent(c.contestId(), c.block());
+      }
+    }
+    nextBlock = Math.max(nextBlock, head + 1 - REORG_DEPTH);
+    try {
+      settle(seller);
+    } finally {
+      // Stored after the contests were looked at: a crash before reads them again, never skips them.
+      long cursor = Math.min(nextBlock, pending.values().stream().mapToLong(Long::longValue).min().orElse(nextBlock));
+      if (cursor != storedCursor) {
+        store.setChainCursor(escrow(), cursor);
+        storedCursor = cursor;
+      }
+    }
+  }
+
+  /** Each pending contest: dropped if it is not this seller's to prove any more, proven if it can be. */
+  private void settle(Seller seller) {
     for (long chainModel : mirrored.keySet()) {
       // A retired record (rotated to a new key) takes no new orders: its stake moved along the lineage.
       if (client.registry().isActive(chainModel)) {
@@ -245,7 +280,7 @@ public final class SellerChain implements AutoCloseable {
       }
     }
     Instant now = null;
-    for (Long id : pending.stream().sorted().toList()) {
+    for (Long id : pending.keySet().stream().sorted().toList()) {
       if (closed) {
         return;
       }
@@ -256,8 +291,8 @@ public final class SellerChain implements AutoCloseable {
       }
       PredictionOrder order = client.predictions().getOrder(c.orderId());
       ByteString modelId = mirrored.get(order.modelId());
-      if (modelId == null) {
-        pending.remove(id); // another seller's, or a model this process does not serve
+      if (modelId == null && !ChainKeys.sameAddressOf(order.seller(), address())) {
+        pending.remove(id); // another seller's
         continue;
       }
       if (order.status() != PredictionOrder.Status.OPEN) {
@@ -269,6 +304,9 @@ public final class SellerChain implements AutoCloseable {
         pending.remove(id);
         events.accept("on-chain contest " + id + " passed its proof deadline unproven: the order's stake is lost");
         continue;
+      }
+      if (modelId == null) {
+        continue; // this seller's, for a model this process does not serve (yet): kept until its deadline
       }
       Optional<String> answerId = store.chainAnswerId(escrow(), c.orderId(), c.inputHash().bytes(), c.outputHash().bytes());
       if (answerId.isEmpty()) {

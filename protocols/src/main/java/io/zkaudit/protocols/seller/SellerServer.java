@@ -1,21 +1,25 @@
 package io.zkaudit.protocols.seller;
 
 import io.grpc.Server;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.zkaudit.protocols.PartyKey;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import io.zkaudit.protocols.chain.Attester;
 import io.zkaudit.protocols.chain.ChainSettings;
 
 /**
- * A running seller: its store opened (and migrated), its gRPC server listening. Closing stops the
- * server, waiting for calls in flight, then closes the store, so a seller can be stopped and
- * started again on the same database.
+ * A running seller: its store opened (and migrated), its gRPC server listening, the standard gRPC
+ * health service saying SERVING, its metrics kept (and served over HTTP if asked). Closing is a
+ * graceful shutdown (see {@link #close()}), so a seller can be stopped and started again on the
+ * same database.
  */
 public final class SellerServer implements AutoCloseable {
   /** One virtual thread per call, shared by every server in the process (it holds no threads when idle). */
@@ -28,10 +32,16 @@ public final class SellerServer implements AutoCloseable {
   private final SellerRetrieval retrieval;
   private final Server server;
   private final SellerChain chain;
+  private final HealthStatusManager health;
+  private final SellerMetrics metrics;
+  private final MetricsEndpoint metricsEndpoint;
+  private final CallGuard guard;
+  private final Options options;
   private boolean closed;
 
   private SellerServer(SellerStore store, AuditStore auditStore, Seller seller, AuditService audits,
-      SellerRetrieval retrieval, Server server, SellerChain chain) {
+      SellerRetrieval retrieval, Server server, SellerChain chain, HealthStatusManager health, SellerMetrics metrics,
+      MetricsEndpoint metricsEndpoint, CallGuard guard, Options options) {
     this.store = store;
     this.auditStore = auditStore;
     this.seller = seller;
@@ -39,6 +49,11 @@ public final class SellerServer implements AutoCloseable {
     this.retrieval = retrieval;
     this.server = server;
     this.chain = chain;
+    this.health = health;
+    this.metrics = metrics;
+    this.metricsEndpoint = metricsEndpoint;
+    this.guard = guard;
+    this.options = options;
   }
 
   /**
@@ -48,25 +63,59 @@ public final class SellerServer implements AutoCloseable {
    * @param chain null for none
    * @param attester required with a chain
    * @param tls null for plaintext
+   * @param operations the metrics endpoint and the shutdown grace period
    */
   public record Options(ChainSettings chain, Attester attester, Tls tls, Consumer<String> events,
-      AdmissionLimits admission) {
-    public static final Options NONE = new Options(null, null, null, e -> {}, AdmissionLimits.defaults());
+      AdmissionLimits admission, Operations operations) {
+    public static final Options NONE = new Options(null, null, null, e -> {}, AdmissionLimits.defaults(),
+        Operations.DEFAULTS);
 
     public Options withChain(ChainSettings settings, Attester verifier) {
-      return new Options(settings, verifier, tls, events, admission);
+      return new Options(settings, verifier, tls, events, admission, operations);
     }
 
     public Options withTls(Tls files) {
-      return new Options(chain, attester, files, events, admission);
+      return new Options(chain, attester, files, events, admission, operations);
     }
 
     public Options withEvents(Consumer<String> listener) {
-      return new Options(chain, attester, tls, listener, admission);
+      return new Options(chain, attester, tls, listener, admission, operations);
     }
 
     public Options withAdmission(AdmissionLimits limits) {
-      return new Options(chain, attester, tls, events, limits);
+      return new Options(chain, attester, tls, events, limits, operations);
+    }
+
+    public Options withOperations(Operations ops) {
+      return new Options(chain, attester, tls, events, admission, ops);
+    }
+  }
+
+  /**
+   * How the seller is run as a service.
+   *
+   * @param metricsHost the address of the metrics endpoint
+   * @param metricsPort its port (0: any free one), or -1 for no endpoint
+   * @param shutdownGrace how long a shutdown waits for calls in flight before cancelling them
+   */
+  public record Operations(String metricsHost, int metricsPort, java.time.Duration shutdownGrace) {
+    public static final Operations DEFAULTS = new Operations("localhost", -1, java.time.Duration.ofSeconds(30));
+
+    public Operations {
+      if (metricsPort < -1 || metricsPort > 65535) {
+        throw new IllegalArgumentException("the metrics port must be between 0 and 65535");
+      }
+      if (shutdownGrace.isNegative()) {
+        throw new IllegalArgumentException("the shutdown grace period must not be negative");
+      }
+    }
+
+    public Operations withMetrics(String host, int port) {
+      return new Operations(host, port, shutdownGrace);
+    }
+
+    public Operations withShutdownGrace(java.time.Duration grace) {
+      return new Operations(metricsHost, metricsPort, grace);
     }
   }
 
@@ -111,7 +160,11 @@ public final class SellerServer implements AutoCloseable {
         chain = SellerChain.connect(options.chain(), key, options.attester(), store, options.events());
         seller.useChain(chain);
       }
-      CallGuard guard = new CallGuard(options.admission().maxInFlightCalls());
+      SellerMetrics metrics = new SellerMetrics(seller, config.clock());
+      CallGuard guard = new CallGuard(options.admission().maxInFlightCalls(),
+          new CallRecorder(List.of(new RequestLog(), metrics)));
+      // Not behind the guard: a health check must answer when the seller is at its call limit.
+      HealthStatusManager health = new HealthStatusManager();
       NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()))
           .maxInboundMessageSize(config.maxRequestBytes())
           .maxInboundMetadataSize(16 << 10)
@@ -122,7 +175,8 @@ public final class SellerServer implements AutoCloseable {
           .addService(guard.wrap(new RegistryService(seller)))
           .addService(guard.wrap(new PredictionService(seller)))
           .addService(guard.wrap(new AuditGrpcService(audits)))
-          .addService(guard.wrap(new RetrievalService(retrieval)));
+          .addService(guard.wrap(new RetrievalService(retrieval)))
+          .addService(health.getHealthService());
       if (options.tls() != null) {
         builder.useTransportSecurity(options.tls().certificateChain().toFile(), options.tls().privateKey().toFile());
       }
@@ -132,7 +186,20 @@ public final class SellerServer implements AutoCloseable {
       } catch (IOException e) {
         throw new UncheckedIOException("cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
       }
-      return new SellerServer(store, auditStore, seller, audits, retrieval, server, chain);
+      MetricsEndpoint endpoint = null;
+      Operations ops = options.operations();
+      if (ops.metricsPort() >= 0) {
+        try {
+          endpoint = MetricsEndpoint.start(ops.metricsHost(), ops.metricsPort(), metrics);
+        } catch (RuntimeException e) {
+          server.shutdownNow();
+          throw e;
+        }
+      }
+      // "": the whole server, as load balancers ask by default.
+      health.setStatus("", HealthCheckResponse.ServingStatus.SERVING);
+      return new SellerServer(store, auditStore, seller, audits, retrieval, server, chain, health, metrics, endpoint,
+          guard, options);
     } catch (RuntimeException e) {
       seller.stopProving();
       if (chain != null) {
@@ -163,36 +230,75 @@ public final class SellerServer implements AutoCloseable {
     return server.getPort();
   }
 
+  /** The seller's metrics (what its metrics endpoint serves). */
+  public SellerMetrics metrics() {
+    return metrics;
+  }
+
+  /** The metrics endpoint's port, if it serves one. */
+  public java.util.OptionalInt metricsPort() {
+    return metricsEndpoint == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(metricsEndpoint.port());
+  }
+
   public void awaitTermination() throws InterruptedException {
     server.awaitTermination();
   }
 
-  /** Idempotent: a shutdown hook and the main thread may both close. */
+  /**
+   * A graceful shutdown, idempotent (a shutdown hook and the main thread may both close):
+   * <ol>
+   *   <li>health says NOT_SERVING, and the server takes no new call (they get UNAVAILABLE);
+   *   <li>waiting proofs are handed back: their calls fail UNAVAILABLE at once (the buyer retries;
+   *       open contests and audits are in the database and resume at the next start);
+   *   <li>calls in flight, the proof under way among them, get the grace period to finish; those
+   *       still running then are cancelled;
+   *   <li>the databases close.
+   * </ol>
+   */
   @Override
   public synchronized void close() {
     if (closed) {
       return;
     }
     closed = true;
+    long start = System.nanoTime();
+    health.enterTerminalState(); // NOT_SERVING for every service, for good
     audits.stop(); // as the chain: no audit proof is half-made while the store closes
     if (chain != null) {
       chain.close(); // first: no contest is half-proven while the store closes
     }
     server.shutdown();
-    // Proofs still waiting fail (UNAVAILABLE): their callers retry, contests and audits resume at
-    // the next start; the proof under way finishes.
+    int inFlight = guard.inFlight();
+    int handedBack = seller.proofQueue().waiting();
     seller.stopProving();
+    java.time.Duration grace = options.operations().shutdownGrace();
+    boolean finished = false;
     try {
-      if (!server.awaitTermination(30, TimeUnit.SECONDS)) {
-        server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-      }
+      // The seller's own calls, not every call: health watch streams stay open until cancelled.
+      finished = guard.awaitIdle(grace.toNanos());
+      server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       server.shutdownNow();
       Thread.currentThread().interrupt();
     } finally {
-      auditStore.close();
-      retrieval.store().close();
-      store.close();
+      if (metricsEndpoint != null) {
+        metricsEndpoint.close();
+      }
+      StoreException failed = null;
+      for (AutoCloseable db : List.<AutoCloseable>of(auditStore, retrieval.store(), store)) {
+        try {
+          db.close();
+        } catch (Exception e) {
+          // Each is closed whatever the others do; the first failure is reported after.
+          failed = failed != null ? failed : new StoreException("cannot close the seller database: " + e.getMessage(), e);
+        }
+      }
+      options.events().accept(String.format(java.util.Locale.ROOT, "seller stopped in %.1f s: %d calls were in flight,"
+          + " %d waiting proofs handed back (UNAVAILABLE)%s", (System.nanoTime() - start) / 1e9, inFlight, handedBack,
+          finished ? "" : "; calls still running after the " + grace.toSeconds() + " s grace period were cancelled"));
+      if (failed != null) {
+        throw failed;
+      }
     }
   }
 }

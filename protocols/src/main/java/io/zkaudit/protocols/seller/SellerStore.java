@@ -14,13 +14,11 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.flywaydb.core.Flyway;
 
 /**
- * The seller's state in a relational database: embedded H2 by default, any JDBC URL whose driver
- * is on the class path. The schema is created and upgraded by Flyway migrations
- * (db/migration/V*.sql) when the store opens, so an old database is brought forward, never
- * recreated. One connection, used under the store's lock: the seller's writes are few and small
+ * The seller's state in a relational database: embedded H2 by default, PostgreSQL by its JDBC
+ * URL. The schema is created and upgraded by Flyway migrations (db/migration/V*.sql, see
+ * SellerSchema) when the store opens, so an old database is brought forward, never recreated. One connection, used under the store's lock: the seller's writes are few and small
  * next to its proofs, and one connection keeps an embedded database open for the store's life.
  */
 public final class SellerStore implements AutoCloseable {
@@ -40,11 +38,7 @@ public final class SellerStore implements AutoCloseable {
   public static SellerStore open(String jdbcUrl) {
     Transactions tx;
     try {
-      // outOfOrder: features add their migrations independently (V3 retrieval reached main after V4
-      // chain, V2 audits may come later); each touches only its own tables, so a database already
-      // at V4 takes V3 (or V2) late instead of refusing to open.
-      Flyway.configure().dataSource(jdbcUrl, null, null).locations("classpath:db/migration").outOfOrder(true)
-          .load().migrate();
+      SellerSchema.migrate(jdbcUrl);
       tx = Transactions.connect(jdbcUrl, "seller database");
     } catch (SQLException | RuntimeException e) {
       throw new StoreException("cannot open the seller database " + jdbcUrl + ": " + e.getMessage(), e);
@@ -109,9 +103,10 @@ public final class SellerStore implements AutoCloseable {
             + ", not to the key loaded (" + java.util.HexFormat.of().formatHex(publicKey) + "): start with the"
             + " database's own key file (--key), or with another database (--db)", null);
       }
-      try (PreparedStatement p = db.prepareStatement(
-          "MERGE INTO seller_identity (id, public_key, recorded_at) KEY (id) VALUES (1, ?, COALESCE("
-              + "(SELECT recorded_at FROM seller_identity WHERE id = 1), ?))")) {
+      // Standard MERGE (H2, PostgreSQL 15+): inserted at the first start, the same key kept after.
+      try (PreparedStatement p = db.prepareStatement("MERGE INTO seller_identity s USING (VALUES (1, CAST(? AS BYTEA),"
+          + " CAST(? AS BIGINT))) AS v (id, public_key, recorded_at) ON s.id = v.id WHEN NOT MATCHED THEN"
+          + " INSERT (id, public_key, recorded_at) VALUES (v.id, v.public_key, v.recorded_at)")) {
         p.setBytes(1, publicKey);
         p.setLong(2, clock.getAsLong());
         p.executeUpdate();
@@ -206,10 +201,10 @@ public final class SellerStore implements AutoCloseable {
    */
   public synchronized long countProof(byte[] modelId) {
     return tx.run(() -> {
-      try (PreparedStatement p = db.prepareStatement("MERGE INTO proof_counts (model_id, proofs) KEY (model_id)"
-          + " VALUES (?, COALESCE((SELECT proofs FROM proof_counts WHERE model_id = ?), 0) + 1)")) {
+      try (PreparedStatement p = db.prepareStatement("MERGE INTO proof_counts c USING (VALUES (CAST(? AS BYTEA)))"
+          + " AS v (model_id) ON c.model_id = v.model_id WHEN MATCHED THEN UPDATE SET proofs = c.proofs + 1"
+          + " WHEN NOT MATCHED THEN INSERT (model_id, proofs) VALUES (v.model_id, 1)")) {
         p.setBytes(1, modelId);
-        p.setBytes(2, modelId);
         p.executeUpdate();
       }
       return proofCount(modelId);
@@ -429,6 +424,31 @@ public final class SellerStore implements AutoCloseable {
         p.setString(1, registry);
         p.setBytes(2, modelId);
         p.setLong(3, chainModel);
+        p.executeUpdate();
+      }
+      return null;
+    });
+  }
+
+  /** The first block of the escrow's contest events the seller has not settled yet, if it stored one. */
+  public synchronized Optional<Long> chainCursor(String escrow) {
+    return tx.run(() -> {
+      try (PreparedStatement p = db.prepareStatement("SELECT next_block FROM chain_cursors WHERE escrow = ?")) {
+        p.setString(1, escrow);
+        try (ResultSet r = p.executeQuery()) {
+          return r.next() ? Optional.of(r.getLong(1)) : Optional.<Long>empty();
+        }
+      }
+    });
+  }
+
+  public synchronized void setChainCursor(String escrow, long nextBlock) {
+    tx.run(() -> {
+      try (PreparedStatement p = db.prepareStatement("MERGE INTO chain_cursors c USING (VALUES (CAST(? AS VARCHAR(42)),"
+          + " CAST(? AS BIGINT))) AS v (escrow, next_block) ON c.escrow = v.escrow WHEN MATCHED THEN UPDATE SET"
+          + " next_block = v.next_block WHEN NOT MATCHED THEN INSERT (escrow, next_block) VALUES (v.escrow, v.next_block)")) {
+        p.setString(1, escrow);
+        p.setLong(2, nextBlock);
         p.executeUpdate();
       }
       return null;

@@ -31,7 +31,7 @@ final class Transactions implements AutoCloseable {
    * database" or "seller database (audits)").
    */
   static Transactions connect(String jdbcUrl, String what) throws SQLException {
-    Connection c = DriverManager.getConnection(jdbcUrl);
+    Connection c = DriverManager.getConnection(H2Durability.connectionUrl(jdbcUrl));
     try {
       c.setAutoCommit(false);
     } catch (SQLException | RuntimeException e) {
