@@ -125,12 +125,25 @@ public record Provability(String model, List<Problem> problems) {
     return problems.isEmpty();
   }
 
+  /** The problems that stand in the way of proofs without zero knowledge (for benchmarks only). */
+  public Provability withoutZeroKnowledge() {
+    return new Provability(model, problems.stream().filter(p -> !(p instanceof ThinZeroKnowledge)).toList());
+  }
+
   public List<String> messages() {
     return problems.stream().map(Problem::message).toList();
   }
 
   /** Checks every layer (all problems, not the first), then the circuit as a whole. */
   public static Provability of(QuantizedModel model) {
+    return of(model, InferenceStatement.MIN_RANDOM_ENTRIES_PER_BIN);
+  }
+
+  /**
+   * The same with another zero-knowledge bound (the tests': small models' witness commitments hold
+   * about 2^17 uniform entries, the thin ones are large models whose witness fills its bins).
+   */
+  static Provability of(QuantizedModel model, long minRandomEntriesPerBin) {
     ModelDescription d = model.description();
     List<Problem> problems = new ArrayList<>();
     Map<Integer, long[]> ranges = new HashMap<>();
@@ -166,13 +179,13 @@ public record Provability(String model, List<Problem> problems) {
       problems.add(new TableTooLarge(tableRows, LookupTable.MAX_VARS));
     }
     if (problems.isEmpty()) {
-      checkCircuit(d, problems);
+      checkCircuit(d, minRandomEntriesPerBin, problems);
     }
     return new Provability(d.name(), problems);
   }
 
   /** The whole circuit, as the prover builds it (plain and zero-knowledge), and its lookup statement. */
-  private static void checkCircuit(ModelDescription d, List<Problem> problems) {
+  private static void checkCircuit(ModelDescription d, long minRandomEntriesPerBin, List<Problem> problems) {
     ModelCircuit zk;
     try {
       ModelCircuit.of(d, false);
@@ -193,8 +206,8 @@ public record Provability(String model, List<Problem> problems) {
       return;
     }
     for (int b = 0; b < random.length; b++) {
-      if (random[b] < InferenceStatement.MIN_RANDOM_ENTRIES_PER_BIN) {
-        problems.add(new ThinZeroKnowledge(b, random[b], InferenceStatement.MIN_RANDOM_ENTRIES_PER_BIN));
+      if (random[b] < minRandomEntriesPerBin) {
+        problems.add(new ThinZeroKnowledge(b, random[b], minRandomEntriesPerBin));
       }
     }
   }
