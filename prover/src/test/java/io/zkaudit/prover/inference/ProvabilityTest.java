@@ -39,8 +39,9 @@ class ProvabilityTest {
   void anOpTheProofLacksIsNamedWithItsLayer() {
     var problem = assertInstanceOf(Provability.UnsupportedOp.class, onlyProblem(TinyModels.withMaxPool()));
     assertEquals("layer pool: MaxPool is computed by the integer engine but not supported by the proof", problem.message());
-    // It was the prover's garbled refusal before ("... does not support MaxPool has no rounding step").
-    assertThrows(Exception.class, () -> ModelProver.commit(TinyModels.withMaxPool()));
+    // The circuit compiler's own refusal reads plainly too (it was "... does not support MaxPool has no rounding step").
+    var e = assertThrows(RuntimeException.class, () -> ModelProver.commit(TinyModels.withMaxPool()));
+    assertTrue(e.getMessage().endsWith("layer pool: the proof does not support MaxPool layers"), e.getMessage());
   }
 
   @Test
