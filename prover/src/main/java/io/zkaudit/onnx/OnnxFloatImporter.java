@@ -71,7 +71,7 @@ final class OnnxFloatImporter {
       inputs.add(v.id());
     }
     if (inputs.size() != 1) throw new ModelFormatException("ONNX model has " + inputs.size() + " inputs; exactly one is supported");
-    for (Node n : g.nodes()) lower(n);
+    for (Node n : NodeOrder.topological(g.nodes())) lower(n);
     List<Integer> outputs = new ArrayList<>();
     for (var o : g.outputs()) {
       Value v = values.get(o.name());
@@ -101,7 +101,12 @@ final class OnnxFloatImporter {
         if (a == null || a.t() == null) throw unsupported(n, "Constant without a tensor 'value'");
         constants.put(n.outputs().getFirst(), a.t());
       }
-      case "Identity", "Dropout" -> alias(n, input(n, 0));
+      case "Identity", "Dropout" -> {
+        // PyTorch exports weights shared between layers as an Identity of the initializer.
+        String in = n.inputs().isEmpty() ? "" : n.inputs().getFirst();
+        if (constants.containsKey(in)) constants.put(n.outputs().getFirst(), constants.get(in));
+        else alias(n, input(n, 0));
+      }
       case "Conv" -> conv(n);
       case "BatchNormalization" -> batchNorm(n);
       case "Gemm" -> gemm(n);
