@@ -104,6 +104,17 @@ class ProvabilityCommandsTest {
     assertFalse(check.err().contains("\tat "));
   }
 
+  /** The shared float models, quantized as commit quantizes them, pass the check (it does not refuse what proves). */
+  @Test
+  void sharedFloatModelsAsQuantizedForCommitAreProvable() {
+    for (String m : new String[] {"models/mnist_cnn_float.tflite", "models/resnet8_cifar10_float.tflite"}) {
+      Path model = shared(m);
+      Printed check = runPrinting("infer", "--model", model.toString(), "--check-provable");
+      assertEquals(0, check.code(), m + ": " + check.err());
+      assertTrue(check.out().contains(model.getFileName() + ": provable"), check.out());
+    }
+  }
+
   @Test
   void inferChecksAProvableModel() throws Exception {
     shared("data/mnist");
