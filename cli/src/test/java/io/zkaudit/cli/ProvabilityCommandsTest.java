@@ -48,6 +48,15 @@ class ProvabilityCommandsTest {
       }
     }
     ProverModels.requireProvable(Path.of("m.tflite"), TinyModels.smallDense(), true);
+    // Several problems: one line each, every one prefixed as the error handler prints the first.
+    try {
+      ProverModels.requireProvable(Path.of("m.tflite"), TinyModels.withMaxPoolAndFlatten(), true);
+      throw new AssertionError("accepted");
+    } catch (CliException e) {
+      List<String> lines = ("zkaudit: " + e.getMessage()).lines().toList();
+      assertEquals(2, lines.size(), e.getMessage());
+      assertTrue(lines.stream().allMatch(l -> l.startsWith("zkaudit: m.tflite: not provable: layer ")), e.getMessage());
+    }
   }
 
   /** input [1,1,28,28] (MNIST) → Conv 3x3/2 → Relu → [MaxPool 2x2 →] GlobalAveragePool → Flatten → Gemm → 10. */

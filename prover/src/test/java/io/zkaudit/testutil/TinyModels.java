@@ -111,6 +111,14 @@ public final class TinyModels {
       return this;
     }
 
+    /** A reshape to [1, size]. */
+    public Chain flatten(String layer) {
+      int y = activation(layer + "/out", List.of(1, tensors.get(current).size()));
+      layers.add(new io.zkaudit.model.Reshape(layer, current, y));
+      current = y;
+      return this;
+    }
+
     public QuantizedModel build() {
       ModelDescription d = new ModelDescription(name, tensors, layers, List.of(0), List.of(current));
       return new QuantizedModel(d, constants);
@@ -120,6 +128,12 @@ public final class TinyModels {
   /** A 1x1 convolution then a max pool: the engine runs it, the proof has no max. */
   public static QuantizedModel withMaxPool() {
     return new Chain("tiny-maxpool", List.of(1, 4, 4, 2)).conv1x1("conv").maxPool("pool").build();
+  }
+
+  /** A max pool, then a flatten of its 2x2 map and a dense layer (PyTorch's flatten then Linear): two problems. */
+  public static QuantizedModel withMaxPoolAndFlatten() {
+    return new Chain("tiny-maxpool-flatten", List.of(1, 4, 4, 2)).conv1x1("conv").maxPool("pool").flatten("flatten")
+        .dense("fc", 3, 1, Requantization.perTensor(HALF, 0, 0, -128, 127)).build();
   }
 
   /** A depthwise convolution with depth multiplier 2: a supported layer kind in an unsupported form. */

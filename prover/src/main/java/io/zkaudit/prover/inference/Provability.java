@@ -152,7 +152,14 @@ public record Provability(String model, List<Problem> problems) {
       long[] outRange = null;
       if (!PROVEN_LAYERS.contains(layer.getClass())) {
         problems.add(new UnsupportedOp(layer.name(), layer.getClass().getSimpleName()));
-      } else if (!(layer instanceof Reshape) && !(layer instanceof Softmax)) {
+      } else if (layer instanceof Reshape r) {
+        try {
+          ModelCircuit.checkReshape(d, r, false);
+          ModelCircuit.checkReshape(d, r, true);
+        } catch (ModelFormatException e) {
+          problems.add(new UnsupportedForm(e.getMessage()));
+        }
+      } else if (!(layer instanceof Softmax)) {
         try {
           Rounding rounding = Rounding.of(d, layer);
           if (!(layer instanceof Add) && !(layer instanceof Requantize)) {

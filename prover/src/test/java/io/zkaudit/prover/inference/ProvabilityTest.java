@@ -44,6 +44,16 @@ class ProvabilityTest {
     assertTrue(e.getMessage().endsWith("layer pool: the proof does not support MaxPool layers"), e.getMessage());
   }
 
+  /** Every problem, not the first: a seller fixes them in one round. */
+  @Test
+  void everyProblemIsReported() {
+    Provability p = Provability.of(TinyModels.withMaxPoolAndFlatten());
+    assertEquals(2, p.problems().size(), p.messages().toString());
+    assertInstanceOf(Provability.UnsupportedOp.class, p.problems().get(0));
+    assertEquals("layer flatten: the proof does not support a reshape that moves data ([1, 2, 2, 2] to [1, 8])",
+        p.problems().get(1).message());
+  }
+
   @Test
   void aSupportedOpInAnUnsupportedFormIsRefused() {
     var problem = assertInstanceOf(Provability.UnsupportedForm.class, onlyProblem(TinyModels.withDepthMultiplier()));
