@@ -1,6 +1,7 @@
 package io.zkaudit.prover.inference;
 
 import io.zkaudit.inference.InferenceStatement;
+import io.zkaudit.inference.WeightLayout;
 import io.zkaudit.layers.ModelCircuit;
 import io.zkaudit.layers.Rounding;
 import io.zkaudit.layers.WindowedLinear;
@@ -24,6 +25,9 @@ import io.zkaudit.model.Requantize;
 import io.zkaudit.model.Reshape;
 import io.zkaudit.model.Softmax;
 import io.zkaudit.model.TensorSpec;
+import io.zkaudit.pcs.ColumnBins;
+import io.zkaudit.pcs.PackedLayout;
+import io.zkaudit.pcs.PcsParams;
 import io.zkaudit.prover.model.QuantizedModel;
 import io.zkaudit.quant.MonotoneStep;
 import java.util.ArrayList;
@@ -42,7 +46,7 @@ import java.util.Set;
  * accumulators that can leave the range the rounding tables cover for some input (bounded by
  * interval arithmetic over the input's full type range and the weights: exact for the first
  * layer, an upper bound after it), a rounding table larger than {@link LookupTable#MAX_VARS}
- * allows (counted, not built), the lookup statement's limits, and zero-knowledge padding (the
+ * allows (counted, not built), the lookup statement's and commitments' size limits, and zero-knowledge padding (the
  * same bound as {@link ModelProver#refuseThinBins}).
  */
 public record Provability(String model, List<Problem> problems) {
@@ -207,6 +211,32 @@ public record Provability(String model, List<Problem> problems) {
     long[] random;
     try {
       LookupStatement blinded = InferenceStatement.lookups(zk).withBlinding();
+      int[] logs = InferenceStatement.witnessLogSizes(zk, blinded, true);
+      for (int i = 0; i < logs.length; i++) {
+        if (logs[i] > PcsParams.MAX_NUM_VARS) {
+          String column = i < zk.columns().size() ? zk.columns().get(i).name() : "witness column " + i;
+          problems.add(new CircuitLimit(column + " would hold 2^" + logs[i] + " entries, more than the 2^"
+              + PcsParams.MAX_NUM_VARS + " a commitment may"));
+        }
+      }
+      if (!problems.isEmpty()) {
+        return;
+      }
+      // Commitments: the weights' (whose per-proof shadow adds a variable) and each witness bin.
+      int weightVars = new PackedLayout(WeightLayout.of(zk).entries().stream().mapToInt(WeightLayout.Entry::numVars)
+          .toArray()).numVars();
+      if (weightVars >= PcsParams.MAX_NUM_VARS) {
+        problems.add(new CircuitLimit("the weight commitment would hold 2^" + weightVars + " entries, its shadow needs"
+            + " fewer than 2^" + PcsParams.MAX_NUM_VARS));
+      }
+      ColumnBins bins = InferenceStatement.witnessBins(zk, blinded, true);
+      for (int b = 0; b < bins.bins(); b++) {
+        int n = bins.layout(b).numVars();
+        if (n > PcsParams.MAX_NUM_VARS) {
+          problems.add(new CircuitLimit("witness commitment " + b + " would hold 2^" + n + " entries, more than the 2^"
+              + PcsParams.MAX_NUM_VARS + " a commitment may"));
+        }
+      }
       random = InferenceStatement.randomEntriesPerBin(zk, blinded);
     } catch (IllegalArgumentException | IllegalStateException e) {
       problems.add(new CircuitLimit(e.getMessage()));

@@ -96,6 +96,17 @@ class ProvabilityTest {
     assertTrue(problem.message().contains("groups"), problem.message());
   }
 
+  /** A tensor of 2^27 values: the check reads layouts only (nothing that size is allocated) and refuses it. */
+  @Test
+  void aWitnessBeyondTheLargestCommitmentIsRefused() {
+    var m = new TinyModels.Chain("tiny-huge-tensor", java.util.List.of(1, 16384, 8192, 1)).requantize("q1").requantize("q2")
+        .build();
+    Provability p = Provability.of(m);
+    assertTrue(!p.provable() && p.problems().stream().allMatch(x -> x instanceof Provability.CircuitLimit), p.messages().toString());
+    assertTrue(p.messages().getFirst().startsWith("the proof's circuit exceeds a limit: q1/out would hold 2^28 entries,"
+        + " more than the 2^27 a commitment may"), p.messages().toString());
+  }
+
   /**
    * The zero-knowledge bound is ModelProver's: a witness commitment with fewer uniform entries than
    * the bound is refused for zero-knowledge proofs only. Small models hold about 2^17 (their bins'
