@@ -103,6 +103,14 @@ final class AuditCommand implements Callable<Integer> {
         if (offset >= classes) {
           throw CliException.usage("--label-offset must be below the model's " + classes + " outputs");
         }
+        // Before committing to the set: a wrong offset makes both parties sign a FAILED verdict.
+        int known = LabelFit.knownClasses(dataset);
+        int labelClasses = known > 0 ? known
+            : set.samples().stream().mapToInt(AuditClient.LabelledInput::label).max().orElse(0) + 1;
+        for (String w : new LabelFit(classes, labelClasses, known > 0, offset).warnings()) {
+          spec.commandLine().getErr().println("zkaudit: warning: " + w);
+          spec.commandLine().getErr().flush();
+        }
         state = client.commit(model, set.samples(), offset);
         setName = set.name();
       }

@@ -94,7 +94,7 @@ final class BenchProveCommand implements Callable<Integer> {
       default -> throw CliException.usage("--zk must be on, off, both or private");
     };
     long c0 = System.nanoTime();
-    CommittedModel cm = ProverModels.commit(model);
+    CommittedModel cm = ProverModels.commit(model, series.stream().anyMatch(Series::zk));
     double commitS = (System.nanoTime() - c0) / 1e9;
     TensorSpec in = cm.model().description().tensor(cm.circuit().inputTensor());
     int[] x = input != null ? ProofInputs.read(input, in) : pseudoRandom(in);

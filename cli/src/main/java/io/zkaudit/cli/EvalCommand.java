@@ -60,6 +60,10 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--dump-inputs", description = "write the integer model inputs, one byte per value, for other runtimes")
   Path dumpInputs;
 
+  @Option(names = "--label-offset", description = "predicted class = argmax - offset (default: 1 for ImageNet on a"
+      + " 1001-class model, else 0)")
+  Integer labelOffset;
+
   @Option(names = "--reference", description = "gzip file of another runtime's raw 8-bit outputs (one row per sample) to compare with")
   Path reference;
 
@@ -93,9 +97,17 @@ final class EvalCommand implements Callable<Integer> {
     double crop = dataset == Dataset.IMAGENET_SAMPLE ? 0.875 : 1.0;
     LoadedModel m = LoadedModel.open(model, override, floatRange, crop);
     LoadedModel f = m.floatModel != null ? m : floatModel == null ? null : LoadedModel.open(floatModel, override, floatRange, crop);
-    Source src = source(m.outputSize());
+    if (labelOffset != null && labelOffset < 0) {
+      throw CliException.usage("--label-offset must be 0 or more");
+    }
+    int offset = labelOffset != null ? labelOffset : LabelFit.defaultOffset(dataset == Dataset.IMAGENET_SAMPLE, m.outputSize());
+    Source src = source(m.outputSize(), offset);
     int n = src.size();
     System.out.printf("%s on %s: %d samples%n", m.name, dataset.name().toLowerCase().replace('_', '-'), n);
+    // Told before scoring: a model whose outputs cannot match the labels would score quietly near zero.
+    for (String w : new LabelFit(m.outputSize(), classes(dataset), true, offset).warnings()) {
+      System.err.println("zkaudit: warning: " + w);
+    }
     if (m.quantized == null) {
       int k = Math.min(calibration, n);
       List<Image> cal = new ArrayList<>();
@@ -177,14 +189,18 @@ final class EvalCommand implements Callable<Integer> {
     }
   }
 
-  private Source source(int classes) throws IOException {
+  /** The datasets' class counts: the ImageNet sample's synsets_index.tsv holds ImageNet's 1000 classes. */
+  static int classes(Dataset d) {
+    return d == Dataset.IMAGENET_SAMPLE ? 1000 : 10;
+  }
+
+  private Source source(int classes, int offset) throws IOException {
     outputWidth = classes;
     switch (dataset) {
       case IMAGENET_SAMPLE -> {
         Path dir = data != null ? data : SharedData.resolve("data/imagenet-sample").orElseThrow(() -> CliException.usage("no ImageNet sample found; pass --data DIR"));
         List<ImageNetSample.Entry> all = ImageNetSample.entries(dir);
         int n = limit > 0 ? Math.min(limit, all.size()) : all.size();
-        int offset = classes == 1001 ? 1 : 0;
         return new Source(n, 3, i -> {
           var e = all.get(first ? i : (int) ((long) i * all.size() / n));
           return new Sample(e.file().getFileName().toString(), ImageFiles.read(e.file(), 3), e.index() + offset);
@@ -193,14 +209,19 @@ final class EvalCommand implements Callable<Integer> {
       case MNIST -> {
         Path dir = data != null ? data : SharedData.resolve("data/mnist").orElseThrow(() -> CliException.usage("no MNIST found; pass --data DIR"));
         List<Sample> all = Mnist.testSet(dir, limit);
-        return new Source(all.size(), 1, all::get);
+        return new Source(all.size(), 1, i -> shifted(all.get(i), offset));
       }
       case CIFAR10 -> {
         Path file = data != null ? data : SharedData.resolve("data/cifar10/test_batch.bin").orElseThrow(() -> CliException.usage("no CIFAR-10 found; pass --data FILE"));
         List<Sample> all = Cifar10.testSet(file, limit);
-        return new Source(all.size(), 3, all::get);
+        return new Source(all.size(), 3, i -> shifted(all.get(i), offset));
       }
     }
     throw new IllegalStateException();
+  }
+
+  /** A sample whose label is in model output terms (label + offset). */
+  private static Sample shifted(Sample s, int offset) {
+    return offset == 0 ? s : new Sample(s.id(), s.image(), s.label() + offset);
   }
 }

@@ -20,8 +20,13 @@ final class InferCommand implements Callable<Integer> {
   @Option(names = "--model", required = true, description = "the model (.tflite, quantized or float; .onnx, float)")
   Path model;
 
-  @Option(names = "--input", required = true, description = "image (.jpg/.jpeg/.png/.bmp) or tensor (.npy, .json)")
+  @Option(names = "--input", description = "image (.jpg/.jpeg/.png/.bmp) or tensor (.npy, .json); optional with --check-provable")
   Path input;
+
+  @Option(names = "--check-provable", description = "first check that every input of the model can be proven, as"
+      + " 'zkaudit commit' does (the model as committed: a float model is quantized as for commit); exit 2 with one"
+      + " line per problem if not")
+  boolean checkProvable;
 
   @Option(names = "--top", defaultValue = "5", description = "how many classes to print (default ${DEFAULT-VALUE})")
   int top;
@@ -46,6 +51,17 @@ final class InferCommand implements Callable<Integer> {
   }
 
   private int run() throws Exception {
+    if (checkProvable) {
+      io.zkaudit.prover.model.QuantizedModel q = ProverModels.quantized(model);
+      ProverModels.requireProvable(model, q, true);
+      System.out.printf("%s: provable: every input can be proven (%d layers, zero knowledge included)%n",
+          model.getFileName(), q.description().layers().size());
+      if (input == null) {
+        return Main.EXIT_OK;
+      }
+    } else if (input == null) {
+      throw CliException.usage("infer needs --input (or --check-provable alone)");
+    }
     PixelRange range = inputRange == null ? null : parseRange(inputRange);
     LoadedModel m = LoadedModel.open(model, range, PixelRange.UNIT, crop);
     List<String> names = Labels.forOutput(m.outputSize(), labels, m.name);

@@ -48,7 +48,8 @@ final class ProveCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     long t0 = System.nanoTime();
-    CommittedModel cm = ProverModels.commit(model);
+    // A --no-zk proof needs no zero-knowledge padding: the model is checked for what it will be asked.
+    CommittedModel cm = ProverModels.commit(model, !noZk);
     long t1 = System.nanoTime();
     TensorSpec inSpec = cm.model().description().tensor(cm.circuit().inputTensor());
     int[] x = ProofInputs.read(input, inSpec);

@@ -4,6 +4,7 @@ import io.zkaudit.model.ModelFormatException;
 import io.zkaudit.prover.inference.CommittedModel;
 import io.zkaudit.prover.inference.ModelProver;
 import io.zkaudit.prover.inference.ProverException;
+import io.zkaudit.prover.inference.Provability;
 import io.zkaudit.quantizer.CalibrationData;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -37,16 +38,46 @@ final class ProverModels {
     return m.quantized;
   }
 
+  /** Commits for zero-knowledge proofs (the default); see {@link #commit(Path, boolean)}. */
   static CommittedModel commit(Path file) {
+    return commit(file, true);
+  }
+
+  /**
+   * Checks that every input of the model can be proven ({@link Provability}; with zero knowledge
+   * unless the caller proves without it), before any commitment work, then commits.
+   */
+  static CommittedModel commit(Path file, boolean zeroKnowledge) {
     if (!Files.isReadable(file)) {
       throw CliException.usage("cannot read model " + file);
     }
     try {
-      return ModelProver.commit(quantized(file), HidingKeys.loadOrCreate());
+      io.zkaudit.prover.model.QuantizedModel model = quantized(file);
+      requireProvable(file, model, zeroKnowledge);
+      return ModelProver.commit(model, HidingKeys.loadOrCreate());
     } catch (ModelFormatException | ProverException e) {
       throw CliException.usage(file + ": " + e.getMessage());
     } catch (IOException e) {
       throw CliException.usage("cannot read model " + file + ": " + e.getMessage());
     }
+  }
+
+  /**
+   * Refuses (exit 2) a model some input of which cannot be proven: one line per problem, each
+   * naming the file, so that a seller learns it before committing rather than at a buyer's request.
+   */
+  static void requireProvable(Path file, io.zkaudit.prover.model.QuantizedModel model, boolean zeroKnowledge) {
+    Provability p = Provability.of(model);
+    if (!zeroKnowledge) {
+      p = p.withoutZeroKnowledge();
+    }
+    if (!p.provable()) {
+      throw CliException.usage(refusal(file, p));
+    }
+  }
+
+  /** The problems as lines "M: not provable: ...", joined so that the error handler prefixes each with "zkaudit: ". */
+  static String refusal(Path file, Provability p) {
+    return String.join("\nzkaudit: ", p.messages().stream().map(m -> file.getFileName() + ": not provable: " + m).toList());
   }
 }

@@ -66,6 +66,12 @@ class AuditCommandTest {
           assertEquals(0, resumed.code(), resumed.out() + resumed.err());
           assertTrue(resumed.out().startsWith("audit " + id), resumed.out());
           assertTrue(resumed.out().contains("proofs verified    1 of 1"), resumed.out());
+          // Labels shifted past the model's outputs: warned before the set is committed (no silent 0 of N).
+          Run shifted = run("buyer", "audit", "--port", String.valueOf(port), "--dataset", "cifar10", "--samples", "1",
+              "--label-offset", "1", "--key", dir.resolve("buyer.key").toString(), "--state", dir.resolve("audits").toString());
+          assertTrue(shifted.err().startsWith("zkaudit: warning: the model has 10 outputs but the dataset has 10 classes"
+              + " (label offset 1): samples of class 9 and above can never be predicted right"), shifted.err());
+          assertTrue(shifted.out().contains("proofs verified    1 of 1"), shifted.out());
         }
       } finally {
         seller.interrupt();

@@ -106,6 +106,21 @@ class ModelCommandsTest {
     assertOneLine(run("infer", "--model", cut.toString(), "--input", input.toString()), "corrupt or truncated ONNX file");
   }
 
+  /** A graph with a cycle (nodes reading each other's outputs): refused in one line by every command that reads it. */
+  @Test
+  void onnxCyclesAreOneLine() throws Exception {
+    var g = new io.zkaudit.testutil.OnnxWriter.Graph(io.zkaudit.testutil.OnnxWriter.valueInfo("input", 1, 1, 28, 28),
+        io.zkaudit.testutil.OnnxWriter.valueInfo("out", 1, 1, 28, 28))
+        .node(io.zkaudit.testutil.OnnxWriter.node("Add", "a", java.util.List.of("input", "b_out"), java.util.List.of("out")))
+        .node(io.zkaudit.testutil.OnnxWriter.node("Relu", "b", java.util.List.of("out"), java.util.List.of("b_out")));
+    Path model = g.write(tmp.resolve("cycle.onnx"), 13);
+    Path input = tmp.resolve("x.json");
+    Files.writeString(input, "[1, 2, 3]");
+    String expected = "ONNX graph has a cycle: 'a' <- 'b' <- 'a'";
+    assertOneLine(run("infer", "--model", model.toString(), "--input", input.toString()), expected);
+    assertOneLine(run("commit", "--model", model.toString(), "--out", tmp.resolve("m.vk").toString()), expected);
+  }
+
   /** A float32 .npy file (format 1.0). */
   private static byte[] npy(float[] v, String shape) {
     String header = "{'descr': '<f4', 'fortran_order': False, 'shape': " + shape + ", }";

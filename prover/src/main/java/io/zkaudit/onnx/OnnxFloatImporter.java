@@ -71,7 +71,7 @@ final class OnnxFloatImporter {
       inputs.add(v.id());
     }
     if (inputs.size() != 1) throw new ModelFormatException("ONNX model has " + inputs.size() + " inputs; exactly one is supported");
-    for (Node n : g.nodes()) lower(n);
+    for (Node n : NodeOrder.topological(g.nodes())) lower(n);
     List<Integer> outputs = new ArrayList<>();
     for (var o : g.outputs()) {
       Value v = values.get(o.name());
@@ -86,8 +86,14 @@ final class OnnxFloatImporter {
 
   // ------------------------------------------------------------------ nodes
 
+  /** The ONNX operators (default domain) this importer lowers; docs/models.md's op table is checked against it. */
+  static final java.util.Set<String> OPS = java.util.Set.of("Constant", "Identity", "Dropout", "Conv", "BatchNormalization",
+      "Gemm", "MatMul", "Add", "Mul", "Relu", "Clip", "MaxPool", "AveragePool", "GlobalAveragePool", "Flatten", "Reshape",
+      "Pad", "Concat", "Softmax");
+
   private void lower(Node n) {
     if (!n.domain().isEmpty() && !n.domain().equals("ai.onnx")) throw unsupported(n, "operator " + n.domain() + "." + n.opType());
+    if (!OPS.contains(n.opType())) throw unsupported(n, "operator " + n.opType());
     if (n.outputs().isEmpty()) throw new ModelFormatException("ONNX node " + n.label() + " has no output");
     switch (n.opType()) {
       case "Constant" -> {
@@ -95,7 +101,12 @@ final class OnnxFloatImporter {
         if (a == null || a.t() == null) throw unsupported(n, "Constant without a tensor 'value'");
         constants.put(n.outputs().getFirst(), a.t());
       }
-      case "Identity", "Dropout" -> alias(n, input(n, 0));
+      case "Identity", "Dropout" -> {
+        // PyTorch exports weights shared between layers as an Identity of the initializer.
+        String in = n.inputs().isEmpty() ? "" : n.inputs().getFirst();
+        if (constants.containsKey(in)) constants.put(n.outputs().getFirst(), constants.get(in));
+        else alias(n, input(n, 0));
+      }
       case "Conv" -> conv(n);
       case "BatchNormalization" -> batchNorm(n);
       case "Gemm" -> gemm(n);
@@ -115,7 +126,7 @@ final class OnnxFloatImporter {
       case "Pad" -> pad(n);
       case "Concat" -> concat(n);
       case "Softmax" -> softmax(n);
-      default -> throw unsupported(n, "operator " + n.opType());
+      default -> throw new IllegalStateException(n.opType() + " is in OPS but has no lowering");
     }
   }
 

@@ -13,6 +13,11 @@ import java.nio.file.Path;
 public final class OnnxImporter {
   private OnnxImporter() {}
 
+  /** The ONNX operators that import (default domain); every other one is refused, named with its node. */
+  public static java.util.Set<String> ops() {
+    return OnnxFloatImporter.OPS;
+  }
+
   public static OnnxModel read(Path file) throws IOException {
     if (!Files.isRegularFile(file)) throw new ModelFormatException("cannot read model " + file + ": no such file");
     return parse(Files.readAllBytes(file));

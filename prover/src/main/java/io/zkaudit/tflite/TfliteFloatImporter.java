@@ -35,6 +35,12 @@ final class TfliteFloatImporter {
     return new FloatModel(name, tensors, ops, tf.inputs(), tf.outputs());
   }
 
+  /** The builtin operators this importer lowers (docs/models.md's op table is checked against it). */
+  static final java.util.Set<Integer> OPS = java.util.Set.of(TfliteOps.CONV_2D, TfliteOps.DEPTHWISE_CONV_2D,
+      TfliteOps.FULLY_CONNECTED, TfliteOps.ADD, TfliteOps.MUL, TfliteOps.AVERAGE_POOL_2D, TfliteOps.MAX_POOL_2D,
+      TfliteOps.MEAN, TfliteOps.RESHAPE, TfliteOps.SQUEEZE, TfliteOps.SOFTMAX, TfliteOps.RELU, TfliteOps.RELU6,
+      TfliteOps.RELU_N1_TO_1);
+
   private static FloatOp lower(TfliteModel tf, Operator op) {
     String node = "#" + op.index() + " (" + (op.outputs().length > 0 ? tf.tensors().get(op.outputs()[0]).name() : "?") + ")";
     FlatTable o = op.options();
@@ -47,6 +53,10 @@ final class TfliteFloatImporter {
       }
     }
     int bias = in.length > 2 && in[2] >= 0 ? in[2] : -1;
+    if (!OPS.contains(op.builtinCode())) {
+      throw new ModelFormatException("unsupported operator "
+          + (op.builtinCode() == 32 ? "custom " + op.customCode() : TfliteOps.name(op.builtinCode())) + " at node " + node);
+    }
     return switch (op.builtinCode()) {
       case TfliteOps.CONV_2D -> {
         Tensor x = tf.tensors().get(in[0]), w = tf.tensors().get(in[1]);
@@ -85,8 +95,7 @@ final class TfliteFloatImporter {
       case TfliteOps.RELU -> new FloatOp.Clamp(node, in[0], out, 0f, Float.POSITIVE_INFINITY);
       case TfliteOps.RELU6 -> new FloatOp.Clamp(node, in[0], out, 0f, 6f);
       case TfliteOps.RELU_N1_TO_1 -> new FloatOp.Clamp(node, in[0], out, -1f, 1f);
-      default -> throw new ModelFormatException("unsupported operator "
-          + (op.builtinCode() == 32 ? "custom " + op.customCode() : TfliteOps.name(op.builtinCode())) + " at node " + node);
+      default -> throw new IllegalStateException(TfliteOps.name(op.builtinCode()) + " is in OPS but has no lowering");
     };
   }
 

@@ -10,6 +10,20 @@ import java.nio.file.Path;
 public final class TfliteImporter {
   private TfliteImporter() {}
 
+  /** Names of the builtin operators of quantized models that import (every other one is refused, named). */
+  public static java.util.Set<String> quantizedOps() {
+    return names(TfliteQuantizedImporter.OPS);
+  }
+
+  /** Names of the builtin operators of float models that import. */
+  public static java.util.Set<String> floatOps() {
+    return names(TfliteFloatImporter.OPS);
+  }
+
+  private static java.util.Set<String> names(java.util.Set<Integer> codes) {
+    return codes.stream().map(TfliteOps::name).collect(java.util.stream.Collectors.toUnmodifiableSet());
+  }
+
   /** Whether the model computes in integers (its first input, after a boundary QUANTIZE, is uint8/int8). */
   public static boolean isQuantized(TfliteModel m) {
     for (TfliteModel.Operator op : m.operators()) {

@@ -79,10 +79,19 @@ public final class TfliteQuantizedImporter {
     return "#" + op.index() + " (" + (op.outputs().length > 0 ? tf.tensors().get(op.outputs()[0]).name() : "?") + ")";
   }
 
+  /** The builtin operators this importer lowers (docs/models.md's op table is checked against it). */
+  static final java.util.Set<Integer> OPS = java.util.Set.of(TfliteOps.CONV_2D, TfliteOps.DEPTHWISE_CONV_2D,
+      TfliteOps.FULLY_CONNECTED, TfliteOps.ADD, TfliteOps.MUL, TfliteOps.AVERAGE_POOL_2D, TfliteOps.MAX_POOL_2D,
+      TfliteOps.MEAN, TfliteOps.RESHAPE, TfliteOps.SQUEEZE, TfliteOps.SOFTMAX, TfliteOps.PAD, TfliteOps.CONCATENATION,
+      TfliteOps.QUANTIZE, TfliteOps.DEQUANTIZE, TfliteOps.RELU, TfliteOps.RELU6, TfliteOps.RELU_N1_TO_1);
+
   private void lowerOp(Operator op) {
     String node = node(op);
     String opName = TfliteOps.name(op.builtinCode());
     FlatTable o = op.options();
+    if (!OPS.contains(op.builtinCode())) {
+      throw unsupported(op.builtinCode() == 32 ? "custom operator " + op.customCode() : opName, node);
+    }
     switch (op.builtinCode()) {
       case TfliteOps.CONV_2D -> {
         Tensor in = t(op, 0), w = t(op, 1), out = out(op);
@@ -176,7 +185,7 @@ public final class TfliteQuantizedImporter {
         layers.add(new Concat(node, ins, id(op.outputs()[0]), axis));
       }
       case TfliteOps.QUANTIZE, TfliteOps.DEQUANTIZE, TfliteOps.RELU, TfliteOps.RELU6, TfliteOps.RELU_N1_TO_1 -> convert(op, node, opName);
-      default -> throw unsupported(op.builtinCode() == 32 ? "custom operator " + op.customCode() : opName, node);
+      default -> throw new IllegalStateException(opName + " is in OPS but has no lowering");
     }
   }
 

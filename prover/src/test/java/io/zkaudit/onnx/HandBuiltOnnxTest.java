@@ -4,12 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static io.zkaudit.testutil.OnnxWriter.attrFloat;
+import static io.zkaudit.testutil.OnnxWriter.attrInt;
+import static io.zkaudit.testutil.OnnxWriter.valueInfo;
 
 import io.zkaudit.floatmodel.FloatEngine;
 import io.zkaudit.floatmodel.FloatModel;
 import io.zkaudit.model.ModelFormatException;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
+import io.zkaudit.testutil.OnnxWriter.Proto;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,75 +20,6 @@ import org.junit.jupiter.api.Test;
  * attributes (opset 6), a symbolic batch dimension.
  */
 class HandBuiltOnnxTest {
-  /** A minimal protobuf writer (field numbers are onnx.proto3's). */
-  private static final class Proto {
-    final ByteArrayOutputStream out = new ByteArrayOutputStream();
-
-    Proto varint(int field, long v) {
-      raw((long) field << 3);
-      raw(v);
-      return this;
-    }
-
-    Proto bytes(int field, byte[] b) {
-      raw((long) field << 3 | 2);
-      raw(b.length);
-      out.writeBytes(b);
-      return this;
-    }
-
-    Proto string(int field, String s) {
-      return bytes(field, s.getBytes(StandardCharsets.UTF_8));
-    }
-
-    Proto message(int field, Proto m) {
-      return bytes(field, m.out.toByteArray());
-    }
-
-    Proto fixed32(int field, float f) {
-      raw((long) field << 3 | 5);
-      int b = Float.floatToIntBits(f);
-      for (int i = 0; i < 4; i++) out.write(b >>> (8 * i));
-      return this;
-    }
-
-    Proto packedFloats(int field, float... fs) {
-      Proto p = new Proto();
-      for (float f : fs) {
-        int b = Float.floatToIntBits(f);
-        for (int i = 0; i < 4; i++) p.out.write(b >>> (8 * i));
-      }
-      return message(field, p);
-    }
-
-    private void raw(long v) {
-      while ((v & ~0x7fL) != 0) {
-        out.write((int) (v & 0x7f) | 0x80);
-        v >>>= 7;
-      }
-      out.write((int) v);
-    }
-
-    byte[] bytes() {
-      return out.toByteArray();
-    }
-  }
-
-  private static Proto valueInfo(String name, Object... dims) {
-    Proto shape = new Proto();
-    for (Object d : dims) shape.message(1, d instanceof String s ? new Proto().string(2, s) : new Proto().varint(1, (Integer) d));
-    Proto tensorType = new Proto().varint(1, 1).message(2, shape);
-    return new Proto().string(1, name).message(2, new Proto().message(1, tensorType));
-  }
-
-  private static Proto attrInt(String name, long v) {
-    return new Proto().string(1, name).varint(3, v).varint(20, 2);
-  }
-
-  private static Proto attrFloat(String name, float v) {
-    return new Proto().string(1, name).fixed32(2, v).varint(20, 1);
-  }
-
   /** x [batch, 3] → Gemm(alpha 2, beta 0.5, B [3,2] not transposed, C [2]) → Clip(min 0, max 5) (opset 6 attributes). */
   private static byte[] gemmClipModel() {
     // B = [[1,2],[3,4],[5,6]] in float_data, unpacked: one fixed32 field per value; dims unpacked

@@ -120,12 +120,7 @@ public record ModelCircuit(ModelDescription model, List<ProvenLayer> layers, Lis
           }
         }
         case Reshape r -> {
-          TensorLayout in = TensorLayout.of(model.tensor(r.input()), zeroKnowledge);
-          TensorLayout out = TensorLayout.of(model.tensor(r.output()), zeroKnowledge);
-          if (!in.equals(out)) {
-            throw WindowedLinear.unsupported(r.name(), "a reshape that moves data (" + model.tensor(r.input()).shape()
-                + " to " + model.tensor(r.output()).shape() + ")");
-          }
+          checkReshape(model, r, zeroKnowledge);
           aliases.put(r.output(), resolve(aliases, r.input()));
           if (r.output() == outputTensor) {
             provenOutput = resolve(aliases, r.input());
@@ -190,6 +185,19 @@ public record ModelCircuit(ModelDescription model, List<ProvenLayer> layers, Lis
     }
     return new ModelCircuit(model, layers, columns, rows, model.inputs().getFirst(), provenOutput, Map.copyOf(aliases),
         zeroKnowledge);
+  }
+
+  /**
+   * A reshape is proven as a relabelling of its input: only when both tensors have the same padded
+   * layout (e.g. [1, 1, 1, C] to [1, C]); a provability check asks it layer by layer.
+   */
+  public static void checkReshape(ModelDescription model, Reshape r, boolean zeroKnowledge) {
+    TensorLayout in = TensorLayout.of(model.tensor(r.input()), zeroKnowledge);
+    TensorLayout out = TensorLayout.of(model.tensor(r.output()), zeroKnowledge);
+    if (!in.equals(out)) {
+      throw WindowedLinear.unsupported(r.name(), "a reshape that moves data (" + model.tensor(r.input()).shape()
+          + " to " + model.tensor(r.output()).shape() + ")");
+    }
   }
 
   /** An activation input must have the output's layout; a constant one must be one value per channel. */

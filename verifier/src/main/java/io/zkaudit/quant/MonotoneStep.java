@@ -82,7 +82,7 @@ public record MonotoneStep(int lo, int hi, long[] thresholds) {
     int low = lo;
     int high = hi; // largest k with threshold(k) <= a
     while (low < high) {
-      int mid = (low + high + 1) >>> 1;
+      int mid = Math.floorDiv(low + high + 1, 2); // lo may be negative (int8): not >>> 1
       if (threshold(mid) <= a) {
         low = mid;
       } else {

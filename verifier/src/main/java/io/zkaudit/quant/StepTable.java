@@ -27,9 +27,32 @@ public record StepTable(List<Row> rows) {
   }
 
   public static StepTable of(MonotoneStep f, int edgeRows) {
+    long[] range = edgeCoverage(f, edgeRows);
+    return covering(f, range[0], range[1]);
+  }
+
+  /**
+   * The accumulators [from, to) that {@link #of(MonotoneStep, int)} covers, intersected with f's
+   * domain: what a provability check compares an accumulator range with, without building rows.
+   */
+  public static long[] edgeCoverage(MonotoneStep f, int edgeRows) {
     long first = f.threshold(f.lo() + 1 <= f.hi() ? f.lo() + 1 : f.lo());
     long last = f.threshold(f.hi());
-    return covering(f, first - MAX_WIDTH * edgeRows, last + MAX_WIDTH * edgeRows);
+    return new long[] {Math.max(first - MAX_WIDTH * edgeRows, f.threshold(f.lo())),
+        Math.min(last + MAX_WIDTH * edgeRows, f.threshold(f.hi() + 1))};
+  }
+
+  /** How many rows {@link #covering} would make, counted without making them (a table may be too large to build). */
+  public static long rowCount(MonotoneStep f, long from, long to) {
+    long n = 0;
+    for (int k = f.lo(); k <= f.hi(); k++) {
+      long low = Math.max(f.threshold(k), from);
+      long high = Math.min(f.threshold(k + 1), to);
+      if (high > low) {
+        n += (high - low + MAX_WIDTH - 1) / MAX_WIDTH;
+      }
+    }
+    return n;
   }
 
   /**

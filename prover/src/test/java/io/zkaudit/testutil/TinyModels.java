@@ -1,0 +1,180 @@
+package io.zkaudit.testutil;
+
+import io.zkaudit.model.DepthwiseConv2D;
+import io.zkaudit.model.Conv2D;
+import io.zkaudit.model.ElementType;
+import io.zkaudit.model.FullyConnected;
+import io.zkaudit.model.Layer;
+import io.zkaudit.model.MaxPool;
+import io.zkaudit.model.ModelDescription;
+import io.zkaudit.model.Padding;
+import io.zkaudit.model.Requantization;
+import io.zkaudit.model.Requantize;
+import io.zkaudit.model.TensorSpec;
+import io.zkaudit.model.Window;
+import io.zkaudit.prover.model.QuantizedModel;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Small int8 models built in code, one for each way a model can be impossible to prove (the
+ * provability tests of the prover and of {@code zkaudit commit}). Multipliers are Q31: 2^30 at
+ * shift s is the real factor 2^(s - 1).
+ */
+public final class TinyModels {
+  private TinyModels() {}
+
+  private static final int HALF = 1 << 30;
+
+  /** A chain of layers being built: tensors, constants, and the tensor the next layer reads. */
+  public static final class Chain {
+    private final String name;
+    private final List<TensorSpec> tensors = new ArrayList<>();
+    private final List<Layer> layers = new ArrayList<>();
+    private final Map<Integer, int[]> constants = new HashMap<>();
+    private int current;
+
+    public Chain(String name, List<Integer> inputShape) {
+      this.name = name;
+      current = activation("input", inputShape);
+    }
+
+    private int activation(String tensor, List<Integer> shape) {
+      tensors.add(TensorSpec.of(tensor, shape, ElementType.INT8, 0.05f, 0, false));
+      return tensors.size() - 1;
+    }
+
+    private int constant(String tensor, List<Integer> shape, ElementType type, int[] values) {
+      tensors.add(TensorSpec.of(tensor, shape, type, type == ElementType.INT32 ? 0.0025f : 0.05f, 0, true));
+      constants.put(tensors.size() - 1, values);
+      return tensors.size() - 1;
+    }
+
+    private static int[] filled(int n, int value) {
+      int[] v = new int[n];
+      Arrays.fill(v, value);
+      return v;
+    }
+
+    /** A dense layer [1, in] to [1, out] with every weight {@code weight} and the given requantization. */
+    public Chain dense(String layer, int out, int weight, Requantization q) {
+      int in = tensors.get(current).shape().getLast();
+      int w = constant(layer + "/w", List.of(out, in), ElementType.INT8, filled(out * in, weight));
+      int b = constant(layer + "/b", List.of(out), ElementType.INT32, new int[out]);
+      int y = activation(layer + "/out", List.of(1, out));
+      layers.add(new FullyConnected(layer, current, w, b, y, 0, List.of(0), q));
+      current = y;
+      return this;
+    }
+
+    /** A 1x1 convolution keeping the channel count, weights 1, output factor 1/2. */
+    public Chain conv1x1(String layer) {
+      List<Integer> shape = tensors.get(current).shape();
+      int c = shape.getLast();
+      int w = constant(layer + "/w", List.of(c, 1, 1, c), ElementType.INT8, filled(c * c, 1));
+      int y = activation(layer + "/out", shape);
+      layers.add(new Conv2D(layer, current, w, -1, y, new Window(1, 1, 1, 1, 1, 1, Padding.NONE), 0, List.of(0),
+          Requantization.perTensor(HALF, 0, 0, -128, 127)));
+      current = y;
+      return this;
+    }
+
+    /** A 3x3 depthwise convolution with the given depth multiplier (SAME padding). */
+    public Chain depthwise(String layer, int multiplier) {
+      List<Integer> shape = tensors.get(current).shape();
+      int c = shape.getLast() * multiplier;
+      int w = constant(layer + "/w", List.of(1, 3, 3, c), ElementType.INT8, filled(9 * c, 1));
+      int y = activation(layer + "/out", List.of(shape.get(0), shape.get(1), shape.get(2), c));
+      layers.add(new DepthwiseConv2D(layer, current, w, -1, y, new Window(3, 3, 1, 1, 1, 1, new Padding(1, 1, 1, 1)),
+          multiplier, 0, List.of(0), Requantization.perTensor(HALF, 0, 0, -128, 127)));
+      current = y;
+      return this;
+    }
+
+    /** A 2x2 max pool of stride 2. */
+    public Chain maxPool(String layer) {
+      List<Integer> shape = tensors.get(current).shape();
+      int y = activation(layer + "/out", List.of(shape.get(0), shape.get(1) / 2, shape.get(2) / 2, shape.get(3)));
+      layers.add(new MaxPool(layer, current, y, new Window(2, 2, 2, 2, 1, 1, Padding.NONE), -128, 127));
+      current = y;
+      return this;
+    }
+
+    /** An int8 to int8 requantization by 1/2 (same shape). */
+    public Chain requantize(String layer) {
+      int y = activation(layer + "/out", tensors.get(current).shape());
+      layers.add(new Requantize(layer, current, y, 0, HALF, 0, 0, -128, 127));
+      current = y;
+      return this;
+    }
+
+    /** A reshape to [1, size]. */
+    public Chain flatten(String layer) {
+      int y = activation(layer + "/out", List.of(1, tensors.get(current).size()));
+      layers.add(new io.zkaudit.model.Reshape(layer, current, y));
+      current = y;
+      return this;
+    }
+
+    public QuantizedModel build() {
+      ModelDescription d = new ModelDescription(name, tensors, layers, List.of(0), List.of(current));
+      return new QuantizedModel(d, constants);
+    }
+  }
+
+  /** A 1x1 convolution then a max pool: the engine runs it, the proof has no max. */
+  public static QuantizedModel withMaxPool() {
+    return new Chain("tiny-maxpool", List.of(1, 4, 4, 2)).conv1x1("conv").maxPool("pool").build();
+  }
+
+  /** A max pool, then a flatten of its 2x2 map and a dense layer (PyTorch's flatten then Linear): two problems. */
+  public static QuantizedModel withMaxPoolAndFlatten() {
+    return new Chain("tiny-maxpool-flatten", List.of(1, 4, 4, 2)).conv1x1("conv").maxPool("pool").flatten("flatten")
+        .dense("fc", 3, 1, Requantization.perTensor(HALF, 0, 0, -128, 127)).build();
+  }
+
+  /** A depthwise convolution with depth multiplier 2: a supported layer kind in an unsupported form. */
+  public static QuantizedModel withDepthMultiplier() {
+    return new Chain("tiny-depth-multiplier", List.of(1, 4, 4, 2)).depthwise("dw", 2).build();
+  }
+
+  /**
+   * A dense layer over 1024 inputs with weights 127 and output factor 1/2: the accumulator reaches
+   * 1024 * 128 * 127 (about 16.6M) for an all -128 input, far past the 2^22 rows of 2^16 beyond the
+   * rounding's outer thresholds (about +-256).
+   */
+  public static QuantizedModel withWideAccumulators() {
+    return new Chain("tiny-wide-accumulators", List.of(1, 1024))
+        .dense("fc", 4, 127, Requantization.perTensor(HALF, 0, 0, -128, 127)).build();
+  }
+
+  /**
+   * A dense layer with 1024 per-channel output factors of 2^-21: each of a channel's 256 output
+   * steps is 2^21 accumulators wide (32 table rows of 2^16), 8,320 rows per channel, 8.5M rows in
+   * all: more than the 2^22 a lookup table may have.
+   */
+  public static QuantizedModel withHugeTable() {
+    int channels = 1024;
+    Requantization q = new Requantization(java.util.Collections.nCopies(channels, HALF),
+        java.util.Collections.nCopies(channels, -20), 0, -128, 127);
+    return new Chain("tiny-huge-table", List.of(1, 4)).dense("fc", channels, 1, q).build();
+  }
+
+  /** 600 requantizations in a row: two range-check groups each, more than the 1024 a lookup may have. */
+  public static QuantizedModel withTooManyLayers() {
+    Chain c = new Chain("tiny-deep", List.of(1, 8));
+    for (int i = 0; i < 600; i++) {
+      c.requantize("q" + i);
+    }
+    return c.build();
+  }
+
+  /** One small dense layer over [1, 16]: provable, with and without zero knowledge. */
+  public static QuantizedModel smallDense() {
+    return new Chain("tiny-dense", List.of(1, 16)).dense("fc", 10, 1, Requantization.perTensor(HALF, 0, 0, -128, 127))
+        .build();
+  }
+}
