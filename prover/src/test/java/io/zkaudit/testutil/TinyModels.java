@@ -163,10 +163,10 @@ public final class TinyModels {
     return new Chain("tiny-huge-table", List.of(1, 4)).dense("fc", channels, 1, q).build();
   }
 
-  /** 600 requantizations in a row: two range-check groups each, more than the 1024 a lookup may have. */
+  /** 1,100 requantizations in a row: a rounding group and a range group each, more than the 1024 groups a lookup may have. */
   public static QuantizedModel withTooManyLayers() {
     Chain c = new Chain("tiny-deep", List.of(1, 8));
-    for (int i = 0; i < 600; i++) {
+    for (int i = 0; i < 1100; i++) {
       c.requantize("q" + i);
     }
     return c.build();
