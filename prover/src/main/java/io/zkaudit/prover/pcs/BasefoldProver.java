@@ -30,14 +30,10 @@ import java.util.Map;
  */
 public final class BasefoldProver {
   private final PcsParams params;
-  /** {@code -Dzkaudit.pcs.profile=true} prints the time of each phase of commit and open. */
-  private static final boolean PROFILE = Boolean.getBoolean("zkaudit.pcs.profile");
-
-  private static long lap(String what, long since) {
+  /** Records the phase that started at {@code since} ({@link PcsPhaseEvent}); returns now. */
+  private static long lap(String what, int numVars, long since) {
     long now = System.nanoTime();
-    if (PROFILE) {
-      System.err.printf("pcs: %-28s %8.1f ms%n", what, (now - since) / 1e6);
-    }
+    PcsPhaseEvent.record(what, numVars, now - since);
     return now;
   }
 
@@ -170,9 +166,9 @@ public final class BasefoldProver {
     int n = io.zkaudit.pcs.Recommit.checkedNumVars(params, evals);
     long t = System.nanoTime();
     long[] codeword = encoder.apply(evals);
-    t = lap("commit: encode", t);
+    t = lap("commit: encode", n, t);
     MerkleTree tree = MerkleTree.build(codeword, OpeningProof.rowLongs(params, n, 0));
-    lap("commit: merkle", t);
+    lap("commit: merkle", n, t);
     return new Committed(new Commitment(tree.root(), n), layout, evals, codeword, tree);
   }
 
@@ -214,7 +210,7 @@ public final class BasefoldProver {
     long time = System.nanoTime();
     Ext2 rho = Basefold.absorbHeader(t, params, committed.commitment(), claims);
     long[] g = buildG(n, claims, rho);
-    time = lap("open: g", time);
+    time = lap("open: g", n, time);
     long sumcheckNanos = 0;
     long foldNanos = 0;
     long merkleNanos = 0;
@@ -264,10 +260,9 @@ public final class BasefoldProver {
       }
     }
 
-    if (PROFILE) {
-      System.err.printf("pcs: %-28s %8.1f ms%npcs: %-28s %8.1f ms%npcs: %-28s %8.1f ms%n", "open: sumcheck", sumcheckNanos / 1e6,
-          "open: codeword folds", foldNanos / 1e6, "open: oracle trees", merkleNanos / 1e6);
-    }
+    PcsPhaseEvent.record("open: sumcheck", n, sumcheckNanos);
+    PcsPhaseEvent.record("open: codeword folds", n, foldNanos);
+    PcsPhaseEvent.record("open: oracle trees", n, merkleNanos);
     time = System.nanoTime();
     // The polynomial left after folding, in coefficient form.
     Ext2[] fin = new Ext2[1 << params.finalVars(n)];
@@ -278,7 +273,7 @@ public final class BasefoldProver {
     t.absorbExt("pcs/final", fin);
 
     long nonce = grind(t.state(), params.powBits());
-    time = lap("open: final + grinding", time);
+    time = lap("open: final + grinding", n, time);
     t.absorbLong("pcs/pow", nonce);
     int[] pos = t.challengeIndices("pcs/queries", params.queries(), params.commitmentLeaves(n));
 
@@ -298,7 +293,7 @@ public final class BasefoldProver {
       layers.add(new OpeningProof.QueryLayer(tree.rows(distinct), tree.prove(distinct)));
       pos = leaf;
     }
-    lap("open: queries", time);
+    lap("open: queries", n, time);
     return new Opened(new OpeningProof(rounds, roots, fin, nonce, layers), commitmentLeaves);
   }
 
