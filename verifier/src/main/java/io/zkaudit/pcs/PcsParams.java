@@ -1,5 +1,7 @@
 package io.zkaudit.pcs;
 
+import io.zkaudit.soundness.ChallengeField;
+import io.zkaudit.soundness.RoundError;
 import io.zkaudit.transcript.Transcript;
 
 /**
@@ -108,15 +110,30 @@ public record PcsParams(int logBlowup, int foldArityLog, int finalVarsMin, int q
 
   /** Security estimates in bits for a polynomial of numVars variables and a number of claims. */
   public Security security(int numVars, int claims) {
-    double rate = Math.pow(2, -logBlowup);
-    double fieldBits = 2 * Math.log(18446744069414584321.0) / Math.log(2); // |F_p^2| ~ 2^128
-    double foldRound = fieldBits - Math.log(Math.pow(2, numVars + logBlowup) + 1) / Math.log(2);
-    double sumcheckRound = fieldBits - 1;
-    double batching = claims <= 1 ? Double.POSITIVE_INFINITY : fieldBits - Math.log(claims - 1) / Math.log(2);
-    double udQuery = -queries * Math.log(1 - (1 - rate) / 2) / Math.log(2) + powBits;
+    double foldRound = ChallengeField.bitsAgainst(codewordLength(numVars) + 1.0);
+    double sumcheckRound = ChallengeField.bitsAgainst(SUMCHECK_DEGREE);
+    double batching = claims <= 1 ? Double.POSITIVE_INFINITY : ChallengeField.bitsAgainst(claims - 1);
+    double udQuery = provableQueryBits();
     double capQuery = queries * logBlowup + powBits;
     double algebraic = Math.min(Math.min(foldRound, sumcheckRound), batching);
     return new Security(Math.min(algebraic, udQuery), Math.min(algebraic, capQuery), udQuery, capQuery, algebraic);
+  }
+
+  /** The degree of the opening's sumcheck rounds (f times the batched eq polynomial g). */
+  private static final int SUMCHECK_DEGREE = 2;
+
+  /** N: the number of entries of the codeword of a polynomial in numVars variables. */
+  private long codewordLength(int numVars) {
+    return 1L << (numVars + logBlowup);
+  }
+
+  /**
+   * The query phase under the unique-decoding analysis: each query fails to catch a word far from
+   * the code with probability at most (1 + rate)/2, plus the grinding bits.
+   */
+  private double provableQueryBits() {
+    double rate = Math.pow(2, -logBlowup);
+    return -queries * Math.log((1 + rate) / 2) / Math.log(2) + powBits;
   }
 
   /**
@@ -126,25 +143,23 @@ public record PcsParams(int logBlowup, int foldArityLog, int finalVarsMin, int q
    * length) and the query phase ((1 + rate)/2 per query, unique decoding, plus grinding). No
    * conjecture: this is what {@link Security#provable()} takes the minimum of.
    */
-  public java.util.List<io.zkaudit.soundness.RoundError> rounds(String protocol, int numVars, int claims) {
+  public java.util.List<RoundError> rounds(String protocol, int numVars, int claims) {
     checkNumVars(numVars);
     if (claims < 1) {
       throw new IllegalArgumentException("an opening has at least one claim");
     }
-    java.util.List<io.zkaudit.soundness.RoundError> out = new java.util.ArrayList<>();
+    java.util.List<RoundError> out = new java.util.ArrayList<>();
     if (claims > 1) {
-      out.add(io.zkaudit.soundness.RoundError.algebraic(protocol, "claim batching", claims - 1,
+      out.add(RoundError.algebraic(protocol, "claim batching", claims - 1,
           "(K − 1)/|F|, K = " + claims + " claims"));
     }
     if (foldRounds(numVars) > 0) {
-      out.add(io.zkaudit.soundness.RoundError.algebraic(protocol, "each sumcheck round", 2, "2/|F| (degree 2)"));
-      long n = 1L << (numVars + logBlowup);
-      out.add(io.zkaudit.soundness.RoundError.algebraic(protocol, "each folding round", n + 1.0,
+      out.add(RoundError.algebraic(protocol, "each sumcheck round", SUMCHECK_DEGREE,
+          SUMCHECK_DEGREE + "/|F| (degree " + SUMCHECK_DEGREE + ")"));
+      out.add(RoundError.algebraic(protocol, "each folding round", codewordLength(numVars) + 1.0,
           "(N + 1)/|F|, N = 2^" + (numVars + logBlowup) + " (unique-decoding proximity gap)"));
     }
-    double rate = Math.pow(2, -logBlowup);
-    double perQuery = -Math.log((1 + rate) / 2) / Math.log(2);
-    out.add(new io.zkaudit.soundness.RoundError(protocol, "queries", queries * perQuery + powBits,
+    out.add(new RoundError(protocol, "queries", provableQueryBits(),
         String.format(java.util.Locale.ROOT, "((1 + ρ)/2)^q · 2^−g, ρ = 1/%d, q = %d, g = %d (unique decoding)",
             1 << logBlowup, queries, powBits)));
     return out;
