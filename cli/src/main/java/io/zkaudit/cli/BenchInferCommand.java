@@ -4,8 +4,6 @@ import io.zkaudit.data.ImageFiles;
 import io.zkaudit.data.PixelRange;
 import io.zkaudit.model.ModelFormatException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -31,19 +29,30 @@ final class BenchInferCommand implements Callable<Integer> {
       LoadedModel m = LoadedModel.open(model, null, PixelRange.UNIT, 0.875);
       if (m.quantized == null) throw CliException.usage("bench needs a quantized model");
       int[] x = m.encoder().quantized(ImageFiles.read(input, m.inputShape()[3]), m.quantized.input());
-      for (int i = 0; i < warmup; i++) m.integer().infer(x);
-      List<Long> t = new ArrayList<>();
-      for (int i = 0; i < Math.max(1, runs); i++) {
-        long t0 = System.nanoTime();
-        m.integer().infer(x);
-        t.add(System.nanoTime() - t0);
-      }
-      t.sort(null);
-      System.out.printf("%s: median %.1f ms, min %.1f ms over %d runs (%d cores available)%n", m.name, t.get(t.size() / 2) / 1e6, t.get(0) / 1e6,
-          t.size(), Runtime.getRuntime().availableProcessors());
+      double[] t = timesMs(m.integer(), x, warmup, runs);
+      System.out.printf("%s: median %.1f ms, min %.1f ms over %d runs (%d cores available)%n", m.name, t[t.length / 2], t[0],
+          t.length, Runtime.getRuntime().availableProcessors());
       return Main.EXIT_OK;
     } catch (ModelFormatException e) {
       throw CliException.usage(e.getMessage());
     }
+  }
+
+  /**
+   * Wall-clock times of the exact integer inference on x, in ms, sorted: {@code warmup} untimed
+   * runs first (the JIT), then max(1, runs) timed ones. Also what bench prove divides by.
+   */
+  static double[] timesMs(io.zkaudit.engine.IntegerEngine engine, int[] x, int warmup, int runs) {
+    for (int i = 0; i < warmup; i++) {
+      engine.infer(x);
+    }
+    double[] t = new double[Math.max(1, runs)];
+    for (int i = 0; i < t.length; i++) {
+      long t0 = System.nanoTime();
+      engine.infer(x);
+      t[i] = (System.nanoTime() - t0) / 1e6;
+    }
+    java.util.Arrays.sort(t);
+    return t;
   }
 }

@@ -63,17 +63,7 @@ final class BenchProveCommand implements Callable<Integer> {
 
   /** Median wall-clock time of the exact integer inference the proof is about (5 warm-up runs). */
   private static double medianInferenceMs(CommittedModel cm, int[] x) {
-    io.zkaudit.engine.IntegerEngine engine = new io.zkaudit.engine.IntegerEngine(cm.model());
-    for (int i = 0; i < 5; i++) {
-      engine.infer(x);
-    }
-    double[] t = new double[15];
-    for (int i = 0; i < t.length; i++) {
-      long t0 = System.nanoTime();
-      engine.infer(x);
-      t[i] = (System.nanoTime() - t0) / 1e6;
-    }
-    return median(t);
+    return median(BenchInferCommand.timesMs(new io.zkaudit.engine.IntegerEngine(cm.model()), x, 5, 15));
   }
 
   /** The input's commitment, for the private-input series (made once, as its holder would). */
