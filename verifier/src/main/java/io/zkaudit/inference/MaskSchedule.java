@@ -32,11 +32,11 @@ public record MaskSchedule(List<Sumcheck> sumchecks) {
 
   public static MaskSchedule of(ModelCircuit circuit, LookupStatement statement) {
     List<Sumcheck> out = new ArrayList<>();
-    List<LogUpLayout.Instance> inst = LogUpLayout.instances(statement);
+    List<LogUpLayout.Tree> inst = LogUpLayout.trees(statement);
     int maxN = LogUpLayout.maxVars(inst);
     for (int layer = 1; layer <= maxN; layer++) {
       int l = layer;
-      List<LogUpLayout.Instance> active = inst.stream().filter(i -> i.numVars() >= l).toList();
+      List<LogUpLayout.Tree> active = inst.stream().filter(i -> i.numVars() >= l).toList();
       out.add(new Sumcheck(layer - 1, LogUpLayout.layerComposition(active, layer, Ext2.ONE).roundDegree(true)));
     }
     for (ModelCircuit.ProvenLayer p : circuit.layers()) {

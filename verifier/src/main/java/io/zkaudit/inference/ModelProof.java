@@ -68,14 +68,16 @@ public record ModelProof(Digest32 model, int[] output, List<Commitment> witness,
 
   private static final byte[] MAGIC = {'Z', 'K', 'P', 'F'};
   /**
-   * 6: every opening, the per-proof witness bins' included, takes the provable parameters (124
+   * 7: a lookup's witness groups share one fraction tree (LogUpLayout.WitnessTree): two trees per
+   * lookup instead of one per table and group, so the logUp proof carries two roots per lookup
+   * and its GKR layers four values per tree. 6: every opening, the per-proof witness bins' included, takes the provable parameters (124
    * queries, unique decoding): a whole proof is >= 100 provable bits (docs/soundness.md). 5: no input hash in the proof (the verifier supplies the input), the version is absorbed into
    * the transcript, the weight and private-input openings take the long-lived parameters
    * ({@link InferenceStatement#longLivedPcsParams()}). 4: zero-knowledge convolution and depthwise
    * layers chain their two phases, lookups are blinded, constant addends are proven through the
    * shadow (docs/zero-knowledge.md).
    */
-  public static final int VERSION = 6;
+  public static final int VERSION = 7;
   public static final int MAX_OUTPUT = 1 << 20;
   public static final int MAX_LAYERS = 1 << 12;
   public static final int MAX_OPENING = 64 << 20;
@@ -218,7 +220,8 @@ public record ModelProof(Digest32 model, int[] output, List<Commitment> witness,
     int version = r.u32("version");
     InvalidProofException.check(version == VERSION, version < VERSION
         ? "proof format version " + version + " is no longer accepted (this verifier reads version " + VERSION
-            + "; older versions are not provably sound (version 5: 44.5 provable bits, 4 and before: not bound to"
+            + "; version 6 has one lookup fraction tree per witness group, which this verifier does not read;"
+            + " older versions are not provably sound (version 5: 44.5 provable bits, 4 and before: not bound to"
             + " their input): prove again)"
         : "proof format version " + version + " is newer than this verifier's (" + VERSION + "): update zkaudit");
     int flags = r.u8("flags");

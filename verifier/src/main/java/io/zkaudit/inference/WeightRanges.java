@@ -193,10 +193,10 @@ public final class WeightRanges {
   /** The masked sumchecks of the range proof: its GKR layers only. */
   private static MaskSchedule gkrMasks(LookupStatement st) {
     List<MaskSchedule.Sumcheck> out = new ArrayList<>();
-    List<LogUpLayout.Instance> inst = LogUpLayout.instances(st);
+    List<LogUpLayout.Tree> inst = LogUpLayout.trees(st);
     for (int layer = 1; layer <= LogUpLayout.maxVars(inst); layer++) {
       int l = layer;
-      List<LogUpLayout.Instance> active = inst.stream().filter(i -> i.numVars() >= l).toList();
+      List<LogUpLayout.Tree> active = inst.stream().filter(i -> i.numVars() >= l).toList();
       out.add(new MaskSchedule.Sumcheck(layer - 1, LogUpLayout.layerComposition(active, layer, Ext2.ONE).roundDegree(true)));
     }
     return new MaskSchedule(out);

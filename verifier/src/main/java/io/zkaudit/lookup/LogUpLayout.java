@@ -4,15 +4,31 @@ import io.zkaudit.field.Ext2;
 import io.zkaudit.sumcheck.Composition;
 import io.zkaudit.transcript.Transcript;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 
 /**
- * The GKR instances of a {@link LookupStatement} and the composition of each GKR layer: shared by
+ * The fraction trees of a {@link LookupStatement} and the composition of each GKR layer: shared by
  * prover and verifier so that both build exactly the same statement.
  *
- * <p>Every lookup contributes one fraction tree for its table (leaves p = m(y), q = alpha - T(y))
- * and one per witness group (leaves p = [x < activeRows], q = alpha - W(x)), in this order.
- * A tree over n variables has layers n (leaves) down to 0 (the root); the parent of entries k and
+ * <p>Every lookup contributes two fraction trees, in this order: its table's (leaves p = m(y),
+ * q = alpha - T(y)) and its witness side's, which holds all of the lookup's groups (leaves
+ * p = [x active], q = alpha - W(x)). The groups sit in aligned sub-cubes of the witness tree, as
+ * {@link io.zkaudit.pcs.PackedLayout} places committed columns: in decreasing size (ties: by group
+ * number) one after the other, so group g of 2^k_g rows starts at a multiple o_g of 2^k_g, and its
+ * leaves are the tree's leaves whose high variables are fixed to the bits b_g of o_g / 2^k_g. The
+ * leaves past the last group are unused: p = 0, q = 1, so they add nothing to the tree's sum. The
+ * MLE of the witness tree's leaves at a point r is then
+ * <pre>
+ *   P(r) = sum_g eq(b_g, r_high) P_g(r_low),   Q(r) = sum_g eq(b_g, r_high) Q_g(r_low) + (1 - sum_g eq(b_g, r_high)),
+ * </pre>
+ * with r_low = r[0..k_g) and r_high = r[k_g..n): each group is still evaluated once, at a prefix of
+ * the one point where the GKR ends (1 - sum_g eq(...) is the unused leaves' indicator, since
+ * sum_x eq(x, r) = 1). One tree instead of one per group: each GKR layer sends four values per
+ * active tree, so the lookup proof shrinks with the number of groups (docs/pcs.md, issue 14).
+ *
+ * <p>A tree over n variables has layers n (leaves) down to 0 (the root); the parent of entries k and
  * k + 2^(l-1) of layer l is entry k of layer l - 1 (the top variable is the sibling bit):
  * p' = p_0 q_1 + p_1 q_0, q' = q_0 q_1, so p'/q' = p_0/q_0 + p_1/q_1.
  */
@@ -30,41 +46,123 @@ public final class LogUpLayout {
   public static final String BLINDING_SUM = "logup/blinding-sum";
   public static final String BLINDING_TUPLE = "logup/blinding-tuple";
 
-  /** One fraction tree. group is -1 for the table's tree. */
-  public record Instance(int lookup, int group, int numVars, long activeRows, int width, LookupStatement.Group shape) {
-    public boolean isTable() {
-      return group < 0;
+  /** One fraction tree of a statement: a lookup's table, or all of a lookup's witness groups. */
+  public sealed interface Tree permits TableTree, WitnessTree {
+    int lookup();
+
+    int numVars();
+
+    /** Whether this tree's layer l omits the p tables (p = 1 at every entry of that layer). */
+    boolean omitsP(int layer);
+  }
+
+  /** A lookup's table: 2^numVars leaves (blinded: one more variable, the top one, for the blinding half). */
+  public record TableTree(int lookup, int numVars) implements Tree {
+    @Override
+    public boolean omitsP(int layer) {
+      return false;
+    }
+  }
+
+  /**
+   * A lookup's witness groups in one tree of 2^numVars leaves: {@code placements.get(g)} is group
+   * g's sub-cube (group order, not placement order).
+   */
+  public record WitnessTree(int lookup, int numVars, int width, List<Placement> placements) implements Tree {
+    public WitnessTree {
+      placements = List.copyOf(placements);
     }
 
-    /** Witness trees without padding have p = 1 at every leaf: their leaf layer omits p. */
+    /** Leaves taken by the groups: [0, usedLeaves); the rest are unused (p = 0, q = 1). */
+    public long usedLeaves() {
+      long used = 0;
+      for (Placement p : placements) {
+        used += 1L << p.numVars();
+      }
+      return used;
+    }
+
+    /** Full groups filling the whole tree have p = 1 at every leaf: the leaf layer omits p. */
     public boolean leafNumeratorIsOne() {
-      return !isTable() && shape.isFull();
+      return usedLeaves() == 1L << numVars && placements.stream().allMatch(p -> p.shape().isFull());
     }
 
-    /** Whether this instance's layer l omits the p tables. */
+    @Override
     public boolean omitsP(int layer) {
       return layer == numVars && leafNumeratorIsOne();
     }
   }
 
-  public static List<Instance> instances(LookupStatement st) {
-    List<Instance> out = new ArrayList<>();
+  /**
+   * Group {@code group} of a lookup at the witness tree's leaves [offset, offset + 2^shape.numVars()),
+   * offset a multiple of the group's size.
+   */
+  public record Placement(int group, LookupStatement.Group shape, long offset) {
+    public Placement {
+      if (offset < 0 || offset % (1L << shape.numVars()) != 0) {
+        throw new IllegalArgumentException("group " + group + " at an unaligned offset " + offset);
+      }
+    }
+
+    public int numVars() {
+      return shape.numVars();
+    }
+
+    /** The group's own point: the low numVars coordinates of a point on the tree's leaves. */
+    public Ext2[] localPoint(Ext2[] treePoint) {
+      return Arrays.copyOf(treePoint, numVars());
+    }
+
+    /** eq(b_g, r_high): the weight of the group's sub-cube in the tree's leaf MLE at a point, O(tree variables). */
+    public Ext2 weight(Ext2[] treePoint) {
+      long subCube = offset >>> numVars();
+      Ext2 acc = Ext2.ONE;
+      for (int j = numVars(); j < treePoint.length; j++) {
+        acc = acc.mul(((subCube >>> (j - numVars())) & 1) == 1 ? treePoint[j] : Ext2.ONE.sub(treePoint[j]));
+      }
+      return acc;
+    }
+  }
+
+  /** The trees of a statement: per lookup, its table's and then its witness side's. */
+  public static List<Tree> trees(LookupStatement st) {
+    List<Tree> out = new ArrayList<>();
     for (int l = 0; l < st.lookups().size(); l++) {
       LookupStatement.Lookup lk = st.lookups().get(l);
-      // Blinded: the table's tree has one more variable, the top one, for its blinding half.
-      out.add(new Instance(l, -1, lk.table().numVars() + (st.blinded() ? 1 : 0), lk.table().size(), lk.table().width(),
-          null));
-      for (int g = 0; g < lk.groups().size(); g++) {
-        LookupStatement.Group gr = lk.groups().get(g);
-        out.add(new Instance(l, g, gr.numVars(), gr.activeRows(), lk.table().width(), gr));
-      }
+      out.add(new TableTree(l, lk.table().numVars() + (st.blinded() ? 1 : 0)));
+      out.add(witnessTree(l, lk));
     }
     return out;
   }
 
-  public static int maxVars(List<Instance> instances) {
+  /** Places a lookup's groups in decreasing size (ties: by group number), each at an aligned offset. */
+  static WitnessTree witnessTree(int lookup, LookupStatement.Lookup lk) {
+    List<LookupStatement.Group> groups = lk.groups();
+    Integer[] order = new Integer[groups.size()];
+    for (int g = 0; g < order.length; g++) {
+      order[g] = g;
+    }
+    Arrays.sort(order, Comparator.comparingInt((Integer g) -> -groups.get(g).numVars()).thenComparingInt(g -> g));
+    long[] offsets = new long[groups.size()];
+    long next = 0;
+    for (int g : order) {
+      offsets[g] = next;
+      next += 1L << groups.get(g).numVars();
+    }
+    int n = 0;
+    while ((1L << n) < next) {
+      n++;
+    }
+    List<Placement> placements = new ArrayList<>();
+    for (int g = 0; g < groups.size(); g++) {
+      placements.add(new Placement(g, groups.get(g), offsets[g]));
+    }
+    return new WitnessTree(lookup, n, lk.table().width(), placements);
+  }
+
+  public static int maxVars(List<? extends Tree> trees) {
     int m = 0;
-    for (Instance i : instances) {
+    for (Tree i : trees) {
       m = Math.max(m, i.numVars());
     }
     return m;
@@ -100,19 +198,19 @@ public final class LogUpLayout {
   }
 
   /**
-   * The composition of GKR layer l (1 <= l <= maxVars) over the active instances (numVars >= l):
-   * per active instance a, tables [p0, p1, q0, q1] (or [q0, q1] when p is omitted) and terms
+   * The composition of GKR layer l (1 <= l <= maxVars) over the active trees (numVars >= l):
+   * per active tree a, tables [p0, p1, q0, q1] (or [q0, q1] when p is omitted) and terms
    * lambda^(2a) (p0 q1 + p1 q0) + lambda^(2a+1) q0 q1 (with p = 1: lambda^(2a) (q1 + q0)).
    */
-  public static Composition layerComposition(List<Instance> active, int layer, Ext2 lambda) {
+  public static Composition layerComposition(List<? extends Tree> active, int layer, Ext2 lambda) {
     int tables = 0;
-    for (Instance i : active) {
+    for (Tree i : active) {
       tables += i.omitsP(layer) ? 2 : 4;
     }
     Composition.Builder b = Composition.builder(tables);
     int t = 0;
     Ext2 cp = Ext2.ONE;
-    for (Instance i : active) {
+    for (Tree i : active) {
       Ext2 cq = cp.mul(lambda);
       if (i.omitsP(layer)) {
         b.term(cp, t + 1).term(cp, t).term(cq, t, t + 1);
@@ -163,12 +261,12 @@ public final class LogUpLayout {
   }
 
   /**
-   * After GKR layer {@code layer}'s sumcheck: the claimed evaluations of each active instance's
-   * (p0, p1, q0, q1) (p omitted where {@link Instance#omitsP} says so, then 1), combined at the
+   * After GKR layer {@code layer}'s sumcheck: the claimed evaluations of each active tree's
+   * (p0, p1, q0, q1) (p omitted where {@link Tree#omitsP} says so, then 1), combined at the
    * new challenge rho into the claims p(r, rho), q(r, rho) on the next layer. Prover and verifier
    * both use this, so they read the evaluations in the same order.
    */
-  public static void bindSibling(List<Integer> active, List<Instance> activeInst, int layer, Ext2[] e, Ext2 rho,
+  public static void bindSibling(List<Integer> active, List<? extends Tree> activeInst, int layer, Ext2[] e, Ext2 rho,
       Ext2[] p, Ext2[] q) {
     int o = 0;
     for (int a = 0; a < active.size(); a++) {

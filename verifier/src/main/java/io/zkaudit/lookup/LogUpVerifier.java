@@ -22,10 +22,11 @@ import java.util.List;
  * and of the multiplicity columns into the transcript <b>before</b> calling this: alpha and beta
  * are drawn here, first.
  *
- * <p>Transcript: {@code logup/shape}, {@code logup/table-column} per table column; beta, alpha; {@code logup/roots} (P_i, Q_i for every
- * instance); then for each GKR layer l = 1..maxVars: lambda, the layer's sumcheck (its own
- * labels), rho; after the layer where a witness tree reaches its leaves, {@code
- * logup/witness-evaluations} for that group.
+ * <p>Transcript: {@code logup/shape}, {@code logup/table-column} per table column; beta, alpha;
+ * {@code logup/roots} (P, Q of every tree, {@link LogUpLayout#trees} order); then for each GKR layer
+ * l = 1..maxVars: lambda, the layer's sumcheck (its own labels), rho; after the layer where a tree
+ * reaches its leaves: for a witness tree, per group {@code logup/witness-evaluations} (and, blinded,
+ * {@code logup/blinding-sum}); for a blinded table, {@code logup/blinding-tuple}.
  */
 public final class LogUpVerifier {
   private LogUpVerifier() {}
@@ -41,77 +42,44 @@ public final class LogUpVerifier {
    */
   public static LookupClaims verify(LookupStatement statement, LogUpProof proof, Transcript transcript,
       io.zkaudit.zk.MaskLedger masks) throws InvalidProofException {
-    List<LogUpLayout.Instance> inst = LogUpLayout.instances(statement);
-    int maxN = LogUpLayout.maxVars(inst);
+    List<LogUpLayout.Tree> trees = LogUpLayout.trees(statement);
+    int maxN = LogUpLayout.maxVars(trees);
+    LogUpBlinding blinding = statement.blinded() ? LogUpBlinding.of(statement) : null;
+    checkShape(statement, proof, trees, maxN, masks != null, blinding);
     Ext2[] maskValues = proof.masks();
-    InvalidProofException.check(maskValues.length == (masks == null ? 0 : 2 * maxN),
-        "logup: " + maskValues.length + " mask values, expected " + (masks == null ? 0 : 2 * maxN));
     Ext2[] rootP = proof.rootP();
     Ext2[] rootQ = proof.rootQ();
-    Ext2[][] witnessValues = proof.witnessEvaluations();
-    InvalidProofException.check(rootP.length == inst.size(),
-        "logup: " + rootP.length + " roots, expected " + inst.size());
-    InvalidProofException.check(proof.layers().size() == maxN,
-        "logup: " + proof.layers().size() + " GKR layers, expected " + maxN);
-    int groups = (int) inst.stream().filter(i -> !i.isTable()).count();
-    InvalidProofException.check(witnessValues.length == groups,
-        "logup: " + witnessValues.length + " witness evaluation lists, expected " + groups);
-    LogUpBlinding blinding = statement.blinded() ? LogUpBlinding.of(statement) : null;
-    InvalidProofException.check(proof.blindingSums().length == (blinding == null ? 0 : groups),
-        "logup: " + proof.blindingSums().length + " blinding sums, expected " + (blinding == null ? 0 : groups));
-    InvalidProofException.check(proof.blindingTuples().length == (blinding == null ? 0 : statement.lookups().size()),
-        "logup: " + proof.blindingTuples().length + " blinding tuples, expected "
-            + (blinding == null ? 0 : statement.lookups().size()));
 
     LogUpLayout.absorbShape(statement, transcript);
     Ext2 beta = transcript.challengeExt(LogUpLayout.BETA);
     Ext2 alpha = transcript.challengeExt(LogUpLayout.ALPHA);
     Leaves leaves = new Leaves(statement, blinding, proof, alpha, beta, transcript);
-    Ext2[] roots = new Ext2[2 * inst.size()];
-    for (int i = 0; i < inst.size(); i++) {
+    Ext2[] roots = new Ext2[2 * trees.size()];
+    for (int i = 0; i < trees.size(); i++) {
       roots[2 * i] = rootP[i];
       roots[2 * i + 1] = rootQ[i];
     }
     transcript.absorbExt(LogUpLayout.ROOTS, roots);
-
-    // The fraction sums balance, lookup by lookup.
-    int i0 = 0;
-    for (int l = 0; l < statement.lookups().size(); l++) {
-      int count = 1 + statement.lookups().get(l).groups().size();
-      Ext2 sum = Ext2.ZERO;
-      for (int i = i0; i < i0 + count; i++) {
-        InvalidProofException.check(!rootQ[i].isZero(), "logup: lookup " + l + " has a zero denominator");
-        Ext2 f = rootP[i].mul(rootQ[i].inv());
-        sum = inst.get(i).isTable() ? sum.sub(f) : sum.add(f);
-      }
-      InvalidProofException.check(sum.isZero(),
-          "logup: lookup " + l + ": the witness fractions do not sum to the table fractions");
-      i0 += count;
-    }
+    checkBalance(trees, rootP, rootQ);
 
     Ext2[] p = rootP.clone();
     Ext2[] q = rootQ.clone();
     Ext2[] point = new Ext2[0];
-    int[] groupOrdinal = new int[inst.size()];
-    int g = 0;
-    for (int i = 0; i < inst.size(); i++) {
-      groupOrdinal[i] = inst.get(i).isTable() ? -1 : g++;
-    }
-    for (int i = 0; i < inst.size(); i++) {
-      if (inst.get(i).numVars() == 0) {
-        leaves.check(inst.get(i), point, p[i], q[i], groupOrdinal[i], i);
+    for (int i = 0; i < trees.size(); i++) {
+      if (trees.get(i).numVars() == 0) {
+        leaves.check(trees.get(i), point, p[i], q[i]);
       }
     }
     for (int layer = 1; layer <= maxN; layer++) {
       List<Integer> active = new ArrayList<>();
-      for (int i = 0; i < inst.size(); i++) {
-        if (inst.get(i).numVars() >= layer) {
+      for (int i = 0; i < trees.size(); i++) {
+        if (trees.get(i).numVars() >= layer) {
           active.add(i);
         }
       }
-      List<LogUpLayout.Instance> activeInst = active.stream().map(inst::get).toList();
+      List<LogUpLayout.Tree> activeTrees = active.stream().map(trees::get).toList();
       Ext2 lambda = transcript.challengeExt(LogUpLayout.LAMBDA);
-      Composition comp = LogUpLayout.layerComposition(activeInst, layer, lambda);
+      Composition comp = LogUpLayout.layerComposition(activeTrees, layer, lambda);
       Ext2[] ap = active.stream().map(i -> p[i]).toArray(Ext2[]::new);
       Ext2[] aq = active.stream().map(i -> q[i]).toArray(Ext2[]::new);
       Ext2 claim = LogUpLayout.layerClaim(ap, aq, lambda);
@@ -126,16 +94,49 @@ public final class LogUpVerifier {
       }
       Ext2 rho = transcript.challengeExt(LogUpLayout.RHO);
       Ext2[] e = res.evaluations();
-      LogUpLayout.bindSibling(active, activeInst, layer, e, rho, p, q);
+      LogUpLayout.bindSibling(active, activeTrees, layer, e, rho, p, q);
       point = Arrays.copyOf(res.point(), layer);
       point[layer - 1] = rho;
       for (int i : active) {
-        if (inst.get(i).numVars() == layer) {
-          leaves.check(inst.get(i), point, p[i], q[i], groupOrdinal[i], i);
+        if (trees.get(i).numVars() == layer) {
+          leaves.check(trees.get(i), point, p[i], q[i]);
         }
       }
     }
-    return leaves.claims(inst);
+    return leaves.claims();
+  }
+
+  /** The proof's lists have the lengths the statement fixes. */
+  private static void checkShape(LookupStatement statement, LogUpProof proof, List<LogUpLayout.Tree> trees, int maxN,
+      boolean masked, LogUpBlinding blinding) throws InvalidProofException {
+    InvalidProofException.check(proof.masks().length == (masked ? 2 * maxN : 0),
+        "logup: " + proof.masks().length + " mask values, expected " + (masked ? 2 * maxN : 0));
+    InvalidProofException.check(proof.rootP().length == trees.size(),
+        "logup: " + proof.rootP().length + " roots, expected " + trees.size());
+    InvalidProofException.check(proof.layers().size() == maxN,
+        "logup: " + proof.layers().size() + " GKR layers, expected " + maxN);
+    int groups = statement.lookups().stream().mapToInt(lk -> lk.groups().size()).sum();
+    InvalidProofException.check(proof.witnessEvaluations().length == groups,
+        "logup: " + proof.witnessEvaluations().length + " witness evaluation lists, expected " + groups);
+    InvalidProofException.check(proof.blindingSums().length == (blinding == null ? 0 : groups),
+        "logup: " + proof.blindingSums().length + " blinding sums, expected " + (blinding == null ? 0 : groups));
+    InvalidProofException.check(proof.blindingTuples().length == (blinding == null ? 0 : statement.lookups().size()),
+        "logup: " + proof.blindingTuples().length + " blinding tuples, expected "
+            + (blinding == null ? 0 : statement.lookups().size()));
+  }
+
+  /** The fraction sums balance, lookup by lookup: the witness tree's root fraction is the table tree's. */
+  private static void checkBalance(List<LogUpLayout.Tree> trees, Ext2[] rootP, Ext2[] rootQ)
+      throws InvalidProofException {
+    for (int i = 0; i < trees.size(); i += 2) {
+      int l = trees.get(i).lookup();
+      InvalidProofException.check(!rootQ[i].isZero() && !rootQ[i + 1].isZero(),
+          "logup: lookup " + l + " has a zero denominator");
+      Ext2 table = rootP[i].mul(rootQ[i].inv());
+      Ext2 witness = rootP[i + 1].mul(rootQ[i + 1].inv());
+      InvalidProofException.check(witness.sub(table).isZero(),
+          "logup: lookup " + l + ": the witness fractions do not sum to the table fractions");
+    }
   }
 
   /** The leaf checks of every tree, and the claims they leave (the caller's obligations). */
@@ -149,10 +150,10 @@ public final class LogUpVerifier {
     private final Ext2 alpha;
     private final Ext2 beta;
     private final Transcript transcript;
-    private final Ext2[][] mPoints;
-    private final Ext2[] mValues;
-    private final Ext2[][] wPoints;
-    private final Ext2[][] wValues;
+    /** Per lookup, the ordinal of its first group among all groups (the proof's per-group lists). */
+    private final int[] firstGroup;
+    private final LookupClaims.EvaluationClaim[] multiplicities;
+    private final LookupClaims.WitnessClaim[][] witnesses;
     private final List<LookupClaims.BlindingClaim> blindingSums = new ArrayList<>();
     private final LookupClaims.WitnessClaim[] blindingTuples;
 
@@ -165,24 +166,26 @@ public final class LogUpVerifier {
       this.alpha = alpha;
       this.beta = beta;
       this.transcript = transcript;
-      int instances = LogUpLayout.instances(st).size();
-      mPoints = new Ext2[st.lookups().size()][];
-      mValues = new Ext2[st.lookups().size()];
-      wPoints = new Ext2[instances][];
-      wValues = new Ext2[instances][];
-      blindingTuples = new LookupClaims.WitnessClaim[st.lookups().size()];
+      int lookups = st.lookups().size();
+      firstGroup = new int[lookups];
+      multiplicities = new LookupClaims.EvaluationClaim[lookups];
+      witnesses = new LookupClaims.WitnessClaim[lookups][];
+      for (int l = 0, g = 0; l < lookups; l++) {
+        firstGroup[l] = g;
+        witnesses[l] = new LookupClaims.WitnessClaim[st.lookups().get(l).groups().size()];
+        g += witnesses[l].length;
+      }
+      blindingTuples = new LookupClaims.WitnessClaim[lookups];
     }
 
-    void check(LogUpLayout.Instance in, Ext2[] point, Ext2 p, Ext2 q, int ordinal, int index)
-        throws InvalidProofException {
-      if (in.isTable()) {
-        table(in, point, p, q);
-      } else {
-        group(in, point, p, q, ordinal, index);
+    void check(LogUpLayout.Tree tree, Ext2[] point, Ext2 p, Ext2 q) throws InvalidProofException {
+      switch (tree) {
+        case LogUpLayout.TableTree t -> table(t, point, p, q);
+        case LogUpLayout.WitnessTree w -> witnessTree(w, point, p, q);
       }
     }
 
-    private void table(LogUpLayout.Instance in, Ext2[] point, Ext2 p, Ext2 q) throws InvalidProofException {
+    private void table(LogUpLayout.TableTree in, Ext2[] point, Ext2 p, Ext2 q) throws InvalidProofException {
       LookupTable table = st.lookups().get(in.lookup()).table();
       Ext2 expected;
       if (blinding == null) {
@@ -204,50 +207,62 @@ public final class LogUpVerifier {
       }
       InvalidProofException.check(q.equals(expected),
           "logup: lookup " + in.lookup() + ": the table's leaf denominator does not match the table");
-      mPoints[in.lookup()] = point.clone();
-      mValues[in.lookup()] = p;
+      multiplicities[in.lookup()] = new LookupClaims.EvaluationClaim(point, p);
     }
 
-    private void group(LogUpLayout.Instance in, Ext2[] point, Ext2 p, Ext2 q, int ordinal, int index)
+    /**
+     * The witness tree's leaf MLE at the point, from each group's values at its prefix of the point
+     * weighted by its sub-cube's eq(b_g, r_high), and the unused leaves' (p = 0, q = 1).
+     */
+    private void witnessTree(LogUpLayout.WitnessTree tree, Ext2[] point, Ext2 p, Ext2 q)
         throws InvalidProofException {
+      Ext2 numerators = Ext2.ZERO;
+      Ext2 denominators = Ext2.ZERO;
+      Ext2 used = Ext2.ZERO;
+      for (LogUpLayout.Placement placement : tree.placements()) {
+        Ext2[] leaf = group(tree, placement, placement.localPoint(point));
+        Ext2 weight = placement.weight(point);
+        numerators = numerators.add(weight.mul(leaf[0]));
+        denominators = denominators.add(weight.mul(leaf[1]));
+        used = used.add(weight);
+      }
+      denominators = denominators.add(Ext2.ONE.sub(used));
+      InvalidProofException.check(p.equals(numerators), "logup: lookup " + tree.lookup()
+          + ": the witness tree's leaf numerators are not the groups' active-row selectors (and 0 on unused leaves)");
+      InvalidProofException.check(q.equals(denominators), "logup: lookup " + tree.lookup()
+          + ": the witness tree's leaf denominators do not match the witness evaluations");
+    }
+
+    /** One group's leaf numerator and denominator at its own point, from the values the proof sends. */
+    private Ext2[] group(LogUpLayout.WitnessTree tree, LogUpLayout.Placement placement, Ext2[] point)
+        throws InvalidProofException {
+      int lookup = tree.lookup();
+      int g = placement.group();
+      int ordinal = firstGroup[lookup] + g;
       Ext2[] values = witnessEvaluations[ordinal];
-      InvalidProofException.check(values.length == in.width(),
-          "logup: witness group " + ordinal + " has " + values.length + " evaluations, expected " + in.width());
+      InvalidProofException.check(values.length == tree.width(),
+          "logup: witness group " + ordinal + " has " + values.length + " evaluations, expected " + tree.width());
       transcript.absorbExt(LogUpLayout.WITNESS, values);
-      Ext2 numerator = in.shape().selector(point);
+      Ext2 numerator = placement.shape().selector(point);
       Ext2 denominator = alpha.sub(LogUpLayout.compress(beta, values));
       if (blinding != null) {
         Ext2 sum = blindingSumValues[ordinal];
         transcript.absorbExt(LogUpLayout.BLINDING_SUM, sum);
-        if (blinding.rows(in.lookup(), in.group()).length == 0) {
+        if (blinding.rows(lookup, g).length == 0) {
           InvalidProofException.check(sum.isZero(), "logup: witness group " + ordinal + " has no blinding rows");
         } else {
           numerator = numerator.add(sum);
-          denominator = denominator.sub(blinding.tag(in.lookup(), in.group(), point).mul(beta.pow(in.width())));
-          blindingSums.add(new LookupClaims.BlindingClaim(in.lookup(), in.group(), point, sum));
+          denominator = denominator.sub(blinding.tag(lookup, g, point).mul(beta.pow(tree.width())));
+          blindingSums.add(new LookupClaims.BlindingClaim(lookup, g, point, sum));
         }
       }
-      InvalidProofException.check(p.equals(numerator),
-          "logup: witness group " + ordinal + ": leaf numerators are not the active-row selector");
-      InvalidProofException.check(q.equals(denominator),
-          "logup: witness group " + ordinal + ": leaf denominator does not match the witness evaluations");
-      wPoints[index] = point.clone();
-      wValues[index] = values;
+      witnesses[lookup][g] = new LookupClaims.WitnessClaim(point, values);
+      return new Ext2[] {numerator, denominator};
     }
 
-    LookupClaims claims(List<LogUpLayout.Instance> inst) {
-      List<LookupClaims.EvaluationClaim> ms = new ArrayList<>();
-      List<List<LookupClaims.WitnessClaim>> ws = new ArrayList<>();
-      for (int l = 0; l < st.lookups().size(); l++) {
-        ms.add(new LookupClaims.EvaluationClaim(mPoints[l], mValues[l]));
-        ws.add(new ArrayList<>());
-      }
-      for (int i = 0; i < inst.size(); i++) {
-        if (!inst.get(i).isTable()) {
-          ws.get(inst.get(i).lookup()).add(new LookupClaims.WitnessClaim(wPoints[i], wValues[i]));
-        }
-      }
-      return new LookupClaims(ms, ws, blindingSums, blinding == null ? List.of() : List.of(blindingTuples));
+    LookupClaims claims() {
+      return new LookupClaims(List.of(multiplicities), Arrays.stream(witnesses).map(List::of).toList(), blindingSums,
+          blinding == null ? List.of() : List.of(blindingTuples));
     }
   }
 }

@@ -8,7 +8,8 @@ import java.util.List;
  * The public shape of a batch of lookups proven together by one logUp-GKR proof.
  *
  * <p>Each {@link Lookup} has one table, one multiplicity column (2^table.numVars entries, committed
- * by the caller) and one or more witness groups. A group is {@code table.width()} columns of
+ * by the caller) and one or more witness groups (together at most 2^30 rows: they share one
+ * fraction tree, {@link LogUpLayout.WitnessTree}). A group is {@code table.width()} columns of
  * 2^numVars entries of which the first {@code activeRows} rows are looked up; rows at and beyond
  * activeRows are padding and may hold anything (they get numerator 0 in the fraction tree).
  */
@@ -178,6 +179,14 @@ public record LookupStatement(List<Lookup> lookups, boolean blinded) {
         throw new IllegalArgumentException("1.." + MAX_GROUPS + " witness groups per lookup");
       }
       groups = List.copyOf(groups);
+      long rows = 0;
+      for (Group g : groups) {
+        rows += 1L << g.numVars();
+      }
+      if (rows > 1L << MAX_WITNESS_VARS) {
+        // All groups share one fraction tree (LogUpLayout.WitnessTree), which must fit 2^30 leaves.
+        throw new IllegalArgumentException("the groups of a lookup take " + rows + " rows, over 2^" + MAX_WITNESS_VARS);
+      }
     }
 
     public static Lookup of(LookupTable table, Group... groups) {

@@ -67,8 +67,8 @@ class SoundnessCalculatorTest {
     assertEquals(105.33, r.get(0).bits(), 0.01);
     // lookup 1: width 1 counts as 1: 2 * (2^18 + 2^18 + 2^16)
     assertEquals(LOG2_P2 - Math.log(2.0 * ((1 << 19) + (1 << 16))) / Math.log(2), r.get(1).bits(), 1e-9);
-    // lambda folds 2 * 5 instance claims (2 tables, 3 groups): degree 9
-    assertEquals(LOG2_P2 - Math.log(9) / Math.log(2), round(r, "λ, each layer").bits(), 1e-9);
+    // lambda folds 2 * 4 tree claims (2 tables, 2 witness trees: lookup 1's groups share one): degree 7
+    assertEquals(LOG2_P2 - Math.log(7) / Math.log(2), round(r, "λ, each layer").bits(), 1e-9);
     assertThrows(IllegalArgumentException.class, () -> LogUpSoundness.rounds(st, List.of("one name")));
     // blinding doubles each table's tree: more entries, fewer bits
     assertTrue(LogUpSoundness.rounds(st.withBlinding(), List.of("wide", "range")).get(0).bits() < r.get(0).bits());

@@ -51,6 +51,132 @@ public final class LogUpProver {
     long[] qHi;
   }
 
+  /**
+   * A cheating prover's hook (tests only): alters a tree's leaves after the honest prover has
+   * filled them, before the tree is built. The witness evaluations sent stay the true ones.
+   */
+  interface LeafEdit {
+    LeafEdit NONE = (tree, leaves, alpha, beta) -> { };
+
+    void edit(LogUpLayout.Tree tree, Leaves leaves, Ext2 alpha, Ext2 beta);
+  }
+
+  /**
+   * The leaf layer of one tree (2^n leaves) while it is filled, split by the top variable as the
+   * GKR's first layer reads it: leaf x is entry x of the low half or x - half of the high half. A
+   * tree of one leaf (n = 0) has a low half of one entry and an empty high half.
+   */
+  static final class Leaves {
+    final int half;
+    final long[] pLo;
+    final long[] pHi;
+    final long[] qLo;
+    final long[] qHi;
+
+    /** Leaves with p = 0 (or p = 1 everywhere and not stored, when withP is false) and q = 0. */
+    Leaves(int n, boolean withP) {
+      half = n == 0 ? 1 : 1 << (n - 1);
+      int high = n == 0 ? 0 : half;
+      pLo = withP ? new long[half] : null;
+      pHi = withP ? new long[high] : null;
+      qLo = new long[2 * half];
+      qHi = new long[2 * high];
+    }
+
+    long size() {
+      return half + qHi.length / 2;
+    }
+
+    long p(long leaf) {
+      return pLo == null ? 1 : leaf < half ? pLo[(int) leaf] : pHi[(int) (leaf - half)];
+    }
+
+    void setP(long leaf, long value) {
+      if (leaf < half) {
+        pLo[(int) leaf] = value;
+      } else {
+        pHi[(int) (leaf - half)] = value;
+      }
+    }
+
+    Ext2 q(long leaf) {
+      long[] a = leaf < half ? qLo : qHi;
+      int k = (int) (leaf < half ? leaf : leaf - half);
+      return new Ext2(a[2 * k], a[2 * k + 1]);
+    }
+
+    void setQ(long leaf, Ext2 value) {
+      long[] a = leaf < half ? qLo : qHi;
+      int k = (int) (leaf < half ? leaf : leaf - half);
+      a[2 * k] = value.c0();
+      a[2 * k + 1] = value.c1();
+    }
+
+    /** p at leaves [offset, offset + values.length). */
+    void setP(long offset, long[] values) {
+      forEachHalf(offset, values.length, (target, at, from, count) ->
+          System.arraycopy(values, from, target == 0 ? pLo : pHi, at, count));
+    }
+
+    /** q = alpha - compress(row) at leaves [offset, offset + rows), row x of cols at leaf offset + x. */
+    void setDenominators(long offset, int rows, long[][] cols, Ext2 alpha, Ext2 beta) {
+      forEachHalf(offset, rows, (target, at, from, count) ->
+          combine(cols, from, from + count, alpha, beta, target == 0 ? qLo : qHi, at));
+    }
+
+    /** Unused leaves [from, size): p = 0 (as allocated), q = 1. */
+    void setUnused(long from) {
+      forEachHalf(from, (int) (size() - from), (target, at, source, count) -> {
+        long[] q = target == 0 ? qLo : qHi;
+        for (int k = at; k < at + count; k++) {
+          q[2 * k] = 1;
+          q[2 * k + 1] = 0;
+        }
+      });
+    }
+
+    /** Tagged leaves (blinding rows) have q = alpha - (compress(w) + beta^width): subtract the tag's term. */
+    void subtractTag(long leaf, Ext2 tagWeight) {
+      setQ(leaf, q(leaf).sub(tagWeight));
+    }
+
+    private interface Part {
+      void copy(int target, int at, int from, int count);
+    }
+
+    /** Splits leaves [offset, offset + count) at the halves' boundary: (0 = low, 1 = high, index in it, source index, count). */
+    private void forEachHalf(long offset, int count, Part part) {
+      long end = offset + count;
+      if (offset < half) {
+        part.copy(0, (int) offset, 0, (int) (Math.min(end, half) - offset));
+      }
+      if (end > half) {
+        long from = Math.max(offset, half);
+        part.copy(1, (int) (from - half), (int) (from - offset), (int) (end - from));
+      }
+    }
+  }
+
+  /** One tree while it is proven: its layers (released as the GKR folds them) and its current claim. */
+  private static final class FractionTree {
+    final LogUpLayout.Tree shape;
+    final Layer[] layers;
+    /** Witness trees: per group its columns; null for a table's tree. */
+    final List<long[][]> groups;
+    Ext2 p;
+    Ext2 q;
+    Ext2[] finalPoint;
+
+    FractionTree(LogUpLayout.Tree shape, Leaves leaves, List<long[][]> groups) {
+      this.shape = shape;
+      this.groups = groups;
+      this.layers = buildTree(shape.numVars(), leaves);
+      Ext2[] root = root(layers, leaves);
+      p = root[0];
+      q = root[1];
+    }
+  }
+
   public static Output prove(LookupStatement statement, List<LookupWitness> witnesses, Transcript transcript) {
     return prove(statement, witnesses, transcript, null);
   }
@@ -58,198 +184,260 @@ public final class LogUpProver {
   /** Proves in zero knowledge when masks is not null: one Libra mask per GKR layer, in order. */
   public static Output prove(LookupStatement statement, List<LookupWitness> witnesses, Transcript transcript,
       io.zkaudit.prover.zk.MaskSupply masks) {
+    return prove(statement, witnesses, transcript, masks, LeafEdit.NONE);
+  }
+
+  static Output prove(LookupStatement statement, List<LookupWitness> witnesses, Transcript transcript,
+      io.zkaudit.prover.zk.MaskSupply masks, LeafEdit edit) {
     if (witnesses.size() != statement.lookups().size()) {
       throw new IllegalArgumentException(witnesses.size() + " witnesses for " + statement.lookups().size() + " lookups");
     }
-    List<LogUpLayout.Instance> inst = LogUpLayout.instances(statement);
-    int maxN = LogUpLayout.maxVars(inst);
+    LogUpBlinding plan = statement.blinded() ? LogUpBlinding.of(statement) : null;
+    if (plan != null && witnesses.stream().anyMatch(w -> w.blinding() == null)) {
+      throw new IllegalArgumentException("a blinded statement needs blinded witnesses");
+    }
+    List<LogUpLayout.Tree> shapes = LogUpLayout.trees(statement);
+    int maxN = LogUpLayout.maxVars(shapes);
     LogUpLayout.absorbShape(statement, transcript);
     Ext2 beta = transcript.challengeExt(LogUpLayout.BETA);
     Ext2 alpha = transcript.challengeExt(LogUpLayout.ALPHA);
 
-    LogUpBlinding plan = statement.blinded() ? LogUpBlinding.of(statement) : null;
-    Ext2 tagWeight = Ext2.ZERO;
-    // Leaves and every layer of every tree (layers[i][l] for l = 1..n_i; the root separately).
-    Layer[][] layers = new Layer[inst.size()][];
-    Ext2[] p = new Ext2[inst.size()];
-    Ext2[] q = new Ext2[inst.size()];
-    long[][][] witnessColumns = new long[inst.size()][][];
-    for (int i = 0; i < inst.size(); i++) {
-      LogUpLayout.Instance in = inst.get(i);
-      LookupStatement.Lookup lk = statement.lookups().get(in.lookup());
-      LookupWitness w = witnesses.get(in.lookup());
-      if (plan != null && w.blinding() == null) {
-        throw new IllegalArgumentException("a blinded statement needs blinded witnesses");
-      }
-      tagWeight = beta.pow(lk.table().width());
-      long[] pLeaf;
-      long[][] cols;
-      long[] tagged = new long[0];
-      if (in.isTable()) {
-        if (w.multiplicities().length != lk.table().size()) {
-          throw new IllegalArgumentException("multiplicity column of " + w.multiplicities().length + " entries");
-        }
-        pLeaf = w.committedMultiplicities();
-        cols = tableColumns(lk.table());
-        if (plan != null) {
-          cols = concat(cols, w.blinding().tableTuples());
-          tagged = new long[lk.table().size()];
-          for (int y = 0; y < tagged.length; y++) {
-            tagged[y] = lk.table().size() + y;
-          }
-        }
-      } else {
-        cols = w.groups().get(in.group());
-        LookupWitness.checkShape(cols, lk.groups().get(in.group()), lk.table().width());
-        witnessColumns[i] = cols;
-        pLeaf = in.leafNumeratorIsOne() ? null : in.shape().selectorTable();
-        if (plan != null) {
-          tagged = plan.rows(in.lookup(), in.group());
-          long[] b = w.blinding().numerators()[in.group()];
-          for (int k = 0; k < tagged.length; k++) {
-            pLeaf[(int) tagged[k]] = b[k];
-          }
-        }
-      }
-      layers[i] = buildTree(in.numVars(), pLeaf, cols, alpha, beta, p, q, i, tagged, tagWeight);
+    List<FractionTree> trees = new ArrayList<>();
+    for (LogUpLayout.Tree shape : shapes) {
+      LookupStatement.Lookup lk = statement.lookups().get(shape.lookup());
+      LookupWitness w = witnesses.get(shape.lookup());
+      Leaves leaves = switch (shape) {
+        case LogUpLayout.TableTree t -> tableLeaves(t, lk, w, plan, alpha, beta);
+        case LogUpLayout.WitnessTree t -> witnessLeaves(t, lk, w, plan, alpha, beta);
+      };
+      edit.edit(shape, leaves, alpha, beta);
+      trees.add(new FractionTree(shape, leaves, shape instanceof LogUpLayout.WitnessTree ? w.groups() : null));
     }
-    Ext2[] roots = new Ext2[2 * inst.size()];
-    for (int i = 0; i < inst.size(); i++) {
-      roots[2 * i] = p[i];
-      roots[2 * i + 1] = q[i];
+    Ext2[] rootP = trees.stream().map(t -> t.p).toArray(Ext2[]::new);
+    Ext2[] rootQ = trees.stream().map(t -> t.q).toArray(Ext2[]::new);
+    Ext2[] roots = new Ext2[2 * trees.size()];
+    for (int i = 0; i < trees.size(); i++) {
+      roots[2 * i] = rootP[i];
+      roots[2 * i + 1] = rootQ[i];
     }
     transcript.absorbExt(LogUpLayout.ROOTS, roots);
-    Ext2[] rootP = p.clone();
-    Ext2[] rootQ = q.clone();
 
-    int groups = (int) inst.stream().filter(x -> !x.isTable()).count();
-    Ext2[][] witnessEvals = new Ext2[groups][];
-    int[] ordinal = new int[inst.size()];
-    int g = 0;
-    for (int i = 0; i < inst.size(); i++) {
-      ordinal[i] = inst.get(i).isTable() ? -1 : g++;
-    }
-    Ext2[][] finalPoint = new Ext2[inst.size()][];
-    Blinded blinded = plan == null ? null : new Blinded(plan, witnesses, groups, statement.lookups().size());
+    LeafValues sent = new LeafValues(statement, plan, witnesses);
     Ext2[] point = new Ext2[0];
-    for (int i = 0; i < inst.size(); i++) {
-      if (inst.get(i).numVars() == 0) {
-        finish(inst.get(i), i, point, witnessColumns, witnessEvals, ordinal, finalPoint, blinded, transcript);
+    for (FractionTree t : trees) {
+      if (t.shape.numVars() == 0) {
+        sent.finish(t, point, transcript);
       }
     }
     List<SumcheckProof> layerProofs = new ArrayList<>();
     List<Ext2> maskValues = new ArrayList<>();
     for (int layer = 1; layer <= maxN; layer++) {
-      List<Integer> active = new ArrayList<>();
-      for (int i = 0; i < inst.size(); i++) {
-        if (inst.get(i).numVars() >= layer) {
-          active.add(i);
-        }
-      }
-      List<LogUpLayout.Instance> activeInst = active.stream().map(inst::get).toList();
-      Ext2 lambda = transcript.challengeExt(LogUpLayout.LAMBDA);
-      Composition comp = LogUpLayout.layerComposition(activeInst, layer, lambda);
-      VirtualPolynomial vp = new VirtualPolynomial(layer - 1);
-      for (int i : active) {
-        Layer lay = layers[i][layer];
-        if (!inst.get(i).omitsP(layer)) {
-          if (lay.pExt) {
-            vp.addExt(lay.pLo);
-            vp.addExt(lay.pHi);
-          } else {
-            vp.addBase(lay.pLo);
-            vp.addBase(lay.pHi);
-          }
-        }
-        vp.addExt(lay.qLo);
-        vp.addExt(lay.qHi);
-        layers[i][layer] = null; // released once the sumcheck has folded it
-      }
-      vp.addTerms(comp);
-      vp.setEq(point);
-      Ext2[] ap = active.stream().map(i -> p[i]).toArray(Ext2[]::new);
-      Ext2[] aq = active.stream().map(i -> q[i]).toArray(Ext2[]::new);
-      Ext2 claim = LogUpLayout.layerClaim(ap, aq, lambda);
-      SumcheckProver.Output out = masks == null ? SumcheckProver.prove(vp, claim, transcript)
-          : masks.prove(vp, claim, maskValues, transcript);
-      layerProofs.add(out.proof());
-      Ext2[] outPoint = out.point();
-      Ext2[] e = out.evaluations();
-      Ext2 rho = transcript.challengeExt(LogUpLayout.RHO);
-      LogUpLayout.bindSibling(active, activeInst, layer, e, rho, p, q);
-      point = Arrays.copyOf(outPoint, layer);
-      point[layer - 1] = rho;
-      for (int i : active) {
-        if (inst.get(i).numVars() == layer) {
-          finish(inst.get(i), i, point, witnessColumns, witnessEvals, ordinal, finalPoint, blinded, transcript);
+      point = proveLayer(trees, layer, point, transcript, masks, layerProofs, maskValues);
+      for (FractionTree t : trees) {
+        if (t.shape.numVars() == layer) {
+          sent.finish(t, point, transcript);
         }
       }
     }
-
-    List<LookupClaims.EvaluationClaim> ms = new ArrayList<>();
-    List<List<LookupClaims.WitnessClaim>> ws = new ArrayList<>();
-    for (int l = 0; l < statement.lookups().size(); l++) {
-      ws.add(new ArrayList<>());
-    }
-    for (int i = 0; i < inst.size(); i++) {
-      if (inst.get(i).isTable()) {
-        ms.add(new LookupClaims.EvaluationClaim(finalPoint[i], p[i]));
-      } else {
-        ws.get(inst.get(i).lookup()).add(new LookupClaims.WitnessClaim(finalPoint[i], witnessEvals[ordinal[i]]));
-      }
-    }
-    LogUpProof proof = blinded == null
-        ? new LogUpProof(rootP, rootQ, layerProofs, witnessEvals, maskValues.toArray(Ext2[]::new))
-        : new LogUpProof(rootP, rootQ, layerProofs, witnessEvals, maskValues.toArray(Ext2[]::new), blinded.sums,
-            blinded.tuples);
-    return new Output(proof, new LookupClaims(ms, ws));
+    LogUpProof proof = plan == null
+        ? new LogUpProof(rootP, rootQ, layerProofs, sent.witnessEvaluations, maskValues.toArray(Ext2[]::new))
+        : new LogUpProof(rootP, rootQ, layerProofs, sent.witnessEvaluations, maskValues.toArray(Ext2[]::new),
+            sent.blindingSums, sent.blindingTuples);
+    return new Output(proof, sent.claims(trees));
   }
 
-  /** What a blinded proof sends at the leaves: per group its blinding sum, per lookup its table's u' values. */
-  private static final class Blinded {
+  /**
+   * GKR layer l: one sumcheck over every tree with at least l variables, reducing their claims on
+   * layer l - 1 at {@code point} to claims on layer l at the returned point.
+   */
+  private static Ext2[] proveLayer(List<FractionTree> trees, int layer, Ext2[] point, Transcript transcript,
+      io.zkaudit.prover.zk.MaskSupply masks, List<SumcheckProof> layerProofs, List<Ext2> maskValues) {
+    List<Integer> active = new ArrayList<>();
+    for (int i = 0; i < trees.size(); i++) {
+      if (trees.get(i).shape.numVars() >= layer) {
+        active.add(i);
+      }
+    }
+    List<LogUpLayout.Tree> activeShapes = active.stream().map(i -> trees.get(i).shape).toList();
+    Ext2 lambda = transcript.challengeExt(LogUpLayout.LAMBDA);
+    Composition comp = LogUpLayout.layerComposition(activeShapes, layer, lambda);
+    VirtualPolynomial vp = new VirtualPolynomial(layer - 1);
+    for (int i : active) {
+      FractionTree t = trees.get(i);
+      Layer lay = t.layers[layer];
+      if (!t.shape.omitsP(layer)) {
+        if (lay.pExt) {
+          vp.addExt(lay.pLo);
+          vp.addExt(lay.pHi);
+        } else {
+          vp.addBase(lay.pLo);
+          vp.addBase(lay.pHi);
+        }
+      }
+      vp.addExt(lay.qLo);
+      vp.addExt(lay.qHi);
+      t.layers[layer] = null; // released once the sumcheck has folded it
+    }
+    vp.addTerms(comp);
+    vp.setEq(point);
+    Ext2[] ap = active.stream().map(i -> trees.get(i).p).toArray(Ext2[]::new);
+    Ext2[] aq = active.stream().map(i -> trees.get(i).q).toArray(Ext2[]::new);
+    Ext2 claim = LogUpLayout.layerClaim(ap, aq, lambda);
+    SumcheckProver.Output out = masks == null ? SumcheckProver.prove(vp, claim, transcript)
+        : masks.prove(vp, claim, maskValues, transcript);
+    layerProofs.add(out.proof());
+    Ext2 rho = transcript.challengeExt(LogUpLayout.RHO);
+    Ext2[] p = new Ext2[trees.size()];
+    Ext2[] q = new Ext2[trees.size()];
+    LogUpLayout.bindSibling(active, activeShapes, layer, out.evaluations(), rho, p, q);
+    for (int i : active) {
+      trees.get(i).p = p[i];
+      trees.get(i).q = q[i];
+    }
+    Ext2[] next = Arrays.copyOf(out.point(), layer);
+    next[layer - 1] = rho;
+    return next;
+  }
+
+  /** The table's leaves: p = m(y) (blinded: M2 = [m | b']), q = alpha - T(y) (blinded: the tagged u' half on top). */
+  private static Leaves tableLeaves(LogUpLayout.TableTree t, LookupStatement.Lookup lk, LookupWitness w,
+      LogUpBlinding plan, Ext2 alpha, Ext2 beta) {
+    if (w.multiplicities().length != lk.table().size()) {
+      throw new IllegalArgumentException("multiplicity column of " + w.multiplicities().length + " entries");
+    }
+    long[][] cols = tableColumns(lk.table());
+    if (plan != null) {
+      cols = concat(cols, w.blinding().tableTuples());
+    }
+    Leaves leaves = new Leaves(t.numVars(), true);
+    leaves.setP(0, w.committedMultiplicities());
+    leaves.setDenominators(0, 1 << t.numVars(), cols, alpha, beta);
+    if (plan != null) {
+      Ext2 tagWeight = beta.pow(lk.table().width());
+      for (long y = lk.table().size(); y < 2L * lk.table().size(); y++) {
+        leaves.subtractTag(y, tagWeight);
+      }
+    }
+    return leaves;
+  }
+
+  /**
+   * The witness tree's leaves: each group's rows in its sub-cube (p = its active-row selector, and
+   * on blinding rows the blinding numerator with a tagged q), then the unused leaves (p = 0, q = 1).
+   */
+  private static Leaves witnessLeaves(LogUpLayout.WitnessTree t, LookupStatement.Lookup lk, LookupWitness w,
+      LogUpBlinding plan, Ext2 alpha, Ext2 beta) {
+    Leaves leaves = new Leaves(t.numVars(), !t.leafNumeratorIsOne());
+    Ext2 tagWeight = beta.pow(lk.table().width());
+    for (LogUpLayout.Placement placement : t.placements()) {
+      long[][] cols = w.groups().get(placement.group());
+      LookupWitness.checkShape(cols, placement.shape(), lk.table().width());
+      leaves.setDenominators(placement.offset(), 1 << placement.numVars(), cols, alpha, beta);
+      if (leaves.pLo != null) {
+        leaves.setP(placement.offset(), placement.shape().selectorTable());
+      }
+      if (plan != null) {
+        long[] rows = plan.rows(t.lookup(), placement.group());
+        long[] b = w.blinding().numerators()[placement.group()];
+        for (int k = 0; k < rows.length; k++) {
+          leaves.setP(placement.offset() + rows[k], b[k]);
+          leaves.subtractTag(placement.offset() + rows[k], tagWeight);
+        }
+      }
+    }
+    leaves.setUnused(t.usedLeaves());
+    return leaves;
+  }
+
+  /**
+   * What the proof sends at the leaves, in transcript order: per group its columns' values at its
+   * prefix of the tree's point (blinded: and its blinding sum), per blinded table its u' values.
+   */
+  private static final class LeafValues {
     final LogUpBlinding plan;
     final List<LookupWitness> witnesses;
-    final Ext2[] sums;
-    final Ext2[][] tuples;
+    final int[] firstGroup;
+    final Ext2[][] witnessEvaluations;
+    final Ext2[] blindingSums;
+    final Ext2[][] blindingTuples;
 
-    Blinded(LogUpBlinding plan, List<LookupWitness> witnesses, int groups, int lookups) {
+    LeafValues(LookupStatement statement, LogUpBlinding plan, List<LookupWitness> witnesses) {
       this.plan = plan;
       this.witnesses = witnesses;
-      sums = new Ext2[groups];
-      tuples = new Ext2[lookups][];
+      int lookups = statement.lookups().size();
+      firstGroup = new int[lookups];
+      int groups = 0;
+      for (int l = 0; l < lookups; l++) {
+        firstGroup[l] = groups;
+        groups += statement.lookups().get(l).groups().size();
+      }
+      witnessEvaluations = new Ext2[groups][];
+      blindingSums = new Ext2[groups];
+      blindingTuples = new Ext2[lookups][];
     }
-  }
 
-  private static void finish(LogUpLayout.Instance in, int i, Ext2[] point, long[][][] witnessColumns,
-      Ext2[][] witnessEvals, int[] ordinal, Ext2[][] finalPoint, Blinded blinded, Transcript transcript) {
-    finalPoint[i] = point.clone();
-    if (!in.isTable()) {
-      long[][] cols = witnessColumns[i];
+    void finish(FractionTree tree, Ext2[] point, Transcript transcript) {
+      tree.finalPoint = point.clone();
+      switch (tree.shape) {
+        case LogUpLayout.WitnessTree w -> {
+          for (LogUpLayout.Placement placement : w.placements()) {
+            group(w.lookup(), placement.group(), tree.groups.get(placement.group()), placement.localPoint(point),
+                transcript);
+          }
+        }
+        case LogUpLayout.TableTree t -> {
+          if (plan != null) {
+            table(t.lookup(), point, transcript);
+          }
+        }
+      }
+    }
+
+    private void group(int lookup, int g, long[][] cols, Ext2[] point, Transcript transcript) {
       Ext2[] values = new Ext2[cols.length];
       for (int c = 0; c < cols.length; c++) {
         values[c] = evaluate(cols[c], point);
       }
-      witnessEvals[ordinal[i]] = values;
+      int ordinal = firstGroup[lookup] + g;
+      witnessEvaluations[ordinal] = values;
       transcript.absorbExt(LogUpLayout.WITNESS, values);
-      if (blinded != null) {
-        long[] rows = blinded.plan.rows(in.lookup(), in.group());
-        long[] b = blinded.witnesses.get(in.lookup()).blinding().numerators()[in.group()];
+      if (plan != null) {
+        long[] rows = plan.rows(lookup, g);
+        long[] b = witnesses.get(lookup).blinding().numerators()[g];
         Ext2 sum = Ext2.ZERO;
         for (int k = 0; k < rows.length; k++) {
           sum = sum.add(LogUpBlinding.eqBoolean(point, rows[k]).mul(Ext2.of(b[k])));
         }
-        blinded.sums[ordinal[i]] = sum;
+        blindingSums[ordinal] = sum;
         transcript.absorbExt(LogUpLayout.BLINDING_SUM, sum);
       }
-    } else if (blinded != null) {
-      Ext2[] rest = Arrays.copyOf(point, blinded.plan.tupleVars(in.lookup()));
-      long[][] u = blinded.witnesses.get(in.lookup()).blinding().tableTuples();
+    }
+
+    private void table(int lookup, Ext2[] point, Transcript transcript) {
+      Ext2[] rest = Arrays.copyOf(point, plan.tupleVars(lookup));
+      long[][] u = witnesses.get(lookup).blinding().tableTuples();
       Ext2[] values = new Ext2[u.length];
       for (int c = 0; c < u.length; c++) {
         values[c] = evaluate(u[c], rest);
       }
-      blinded.tuples[in.lookup()] = values;
+      blindingTuples[lookup] = values;
       transcript.absorbExt(LogUpLayout.BLINDING_TUPLE, values);
+    }
+
+    /** The multiplicity and witness claims (the blinding claims come from the verifier's replay). */
+    LookupClaims claims(List<FractionTree> trees) {
+      List<LookupClaims.EvaluationClaim> ms = new ArrayList<>();
+      List<List<LookupClaims.WitnessClaim>> ws = new ArrayList<>();
+      for (FractionTree t : trees) {
+        switch (t.shape) {
+          case LogUpLayout.TableTree table -> ms.add(new LookupClaims.EvaluationClaim(t.finalPoint, t.p));
+          case LogUpLayout.WitnessTree w -> ws.add(w.placements().stream()
+              .map(pl -> new LookupClaims.WitnessClaim(pl.localPoint(t.finalPoint),
+                  witnessEvaluations[firstGroup[w.lookup()] + pl.group()]))
+              .toList());
+        }
+      }
+      return new LookupClaims(ms, ws);
     }
   }
 
@@ -278,15 +466,8 @@ public final class LogUpProver {
     return cols;
   }
 
-  /** q(x) = alpha - sum_c beta^c cols[c][x] for x in [from, to), interleaved extension. */
-  static long[] denominators(long[][] cols, int from, int to, Ext2 alpha, Ext2 beta) {
-    long[] out = new long[2 * (to - from)];
-    combine(cols, from, to, alpha, beta, out);
-    return out;
-  }
-
-  /** out[x - from] = alpha - (cols[0][x] + beta cols[1][x] + beta^2 cols[2][x] + ...). */
-  private static void combine(long[][] cols, int from, int to, Ext2 alpha, Ext2 beta, long[] out) {
+  /** out[outFrom + x - from] = alpha - (cols[0][x] + beta cols[1][x] + beta^2 cols[2][x] + ...) for x in [from, to). */
+  private static void combine(long[][] cols, int from, int to, Ext2 alpha, Ext2 beta, long[] out, int outFrom) {
     Ext2[] pows = new Ext2[cols.length];
     pows[0] = Ext2.ONE;
     for (int c = 1; c < cols.length; c++) {
@@ -304,8 +485,8 @@ public final class LogUpProver {
           s0 = add(s0, mul(pows[c].c0(), v));
           s1 = add(s1, mul(pows[c].c1(), v));
         }
-        out[2 * y] = sub(a0, s0);
-        out[2 * y + 1] = sub(a1, s1);
+        out[2 * (outFrom + y)] = sub(a0, s0);
+        out[2 * (outFrom + y) + 1] = sub(a1, s1);
       }
     });
   }
@@ -313,54 +494,36 @@ public final class LogUpProver {
   // ------------------------------------------------------------------------------------------
   // Trees
 
-  /**
-   * Builds layers n..1 of one tree (index = layer) split by the top variable, and writes the root
-   * into p[i], q[i]. pLeaf is null (all ones) or a base table; the leaves' q = alpha - compressed(cols).
-   */
-  private static Layer[] buildTree(int n, long[] pLeaf, long[][] cols, Ext2 alpha, Ext2 beta, Ext2[] p, Ext2[] q,
-      int i, long[] tagged, Ext2 tagWeight) {
+  /** Layers n..1 of one tree (index = layer) split by the top variable; layer n holds the leaves. */
+  private static Layer[] buildTree(int n, Leaves leaves) {
     Layer[] out = new Layer[n + 1];
     if (n == 0) {
-      long[] qLeaf = denominators(cols, 0, 1, alpha, beta);
-      subtractTags(qLeaf, null, 1, tagged, tagWeight);
-      p[i] = pLeaf == null ? Ext2.ONE : Ext2.of(pLeaf[0]);
-      q[i] = new Ext2(qLeaf[0], qLeaf[1]);
       return out;
     }
-    int half = 1 << (n - 1);
     Layer leaf = new Layer();
-    if (pLeaf != null) {
-      leaf.pLo = Arrays.copyOfRange(pLeaf, 0, half);
-      leaf.pHi = Arrays.copyOfRange(pLeaf, half, 2 * half);
-    }
+    leaf.pLo = leaves.pLo;
+    leaf.pHi = leaves.pHi;
     leaf.pExt = false;
-    leaf.qLo = denominators(cols, 0, half, alpha, beta);
-    leaf.qHi = denominators(cols, half, 2 * half, alpha, beta);
-    subtractTags(leaf.qLo, leaf.qHi, half, tagged, tagWeight);
+    leaf.qLo = leaves.qLo;
+    leaf.qHi = leaves.qHi;
     out[n] = leaf;
     for (int l = n; l >= 2; l--) {
       out[l - 1] = parent(out[l], 1 << (l - 1));
     }
-    // The root from layer 1 (entries 0 and 1).
-    Layer one = out[1];
+    return out;
+  }
+
+  /** The root (P, Q): the single leaf of a tree without variables, else from layer 1's entries 0 and 1. */
+  private static Ext2[] root(Layer[] layers, Leaves leaves) {
+    if (layers.length == 1) {
+      return new Ext2[] {Ext2.of(leaves.p(0)), leaves.q(0)};
+    }
+    Layer one = layers[1];
     Ext2 q0 = new Ext2(one.qLo[0], one.qLo[1]);
     Ext2 q1 = new Ext2(one.qHi[0], one.qHi[1]);
     Ext2 p0 = pValue(one, 0);
     Ext2 p1 = pValue(one, 1);
-    p[i] = p0.mul(q1).add(p1.mul(q0));
-    q[i] = q0.mul(q1);
-    return out;
-  }
-
-  /** Tagged leaves (blinding rows) have q = alpha - (compress(w) + beta^width): subtract the tag's term. */
-  private static void subtractTags(long[] lo, long[] hi, int half, long[] tagged, Ext2 tagWeight) {
-    for (long x : tagged) {
-      long[] q = x < half ? lo : hi;
-      int k = (int) (x < half ? x : x - half);
-      Ext2 v = new Ext2(q[2 * k], q[2 * k + 1]).sub(tagWeight);
-      q[2 * k] = v.c0();
-      q[2 * k + 1] = v.c1();
-    }
+    return new Ext2[] {p0.mul(q1).add(p1.mul(q0)), q0.mul(q1)};
   }
 
   private static Ext2 pValue(Layer l, int hi) {

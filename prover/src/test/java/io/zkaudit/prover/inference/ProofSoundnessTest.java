@@ -73,7 +73,7 @@ class ProofSoundnessTest {
 
   @Test
   void olderAndNewerFormatsAreRefusedByVersion() {
-    for (int version : new int[] {4, 5, 7}) {
+    for (int version : new int[] {4, 5, 6, 8}) {
       byte[] bytes = proof.encode();
       ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(4, version);
       InvalidProofException e = assertThrows(InvalidProofException.class, () -> ModelProof.decode(bytes));

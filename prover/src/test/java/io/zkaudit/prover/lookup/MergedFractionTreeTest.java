@@ -1,0 +1,196 @@
+package io.zkaudit.prover.lookup;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.zkaudit.field.Ext2;
+import io.zkaudit.field.Goldilocks;
+import io.zkaudit.lookup.LogUpLayout;
+import io.zkaudit.lookup.LogUpProof;
+import io.zkaudit.lookup.LogUpVerifier;
+import io.zkaudit.lookup.LookupStatement;
+import io.zkaudit.lookup.LookupStatement.Group;
+import io.zkaudit.lookup.LookupStatement.Lookup;
+import io.zkaudit.lookup.LookupTable;
+import io.zkaudit.proof.InvalidProofException;
+import io.zkaudit.transcript.Transcript;
+import io.zkaudit.zk.ZkRandom;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One fraction tree for all of a lookup's witness groups ({@link LogUpLayout.WitnessTree}): the
+ * layout, and cheating provers that exploit what a merged tree could let through: a bad tuple in
+ * the smaller group, which sits at a non-zero offset; a fraction hidden in the unused leaves to
+ * cancel it; two groups swapped. Each is rejected, for the reason it must be.
+ */
+class MergedFractionTreeTest {
+
+  /** Groups in decreasing size at aligned offsets, the unused leaves after them. */
+  @Test
+  void groupsArePackedIntoAlignedSubCubes() {
+    Lookup lk = new Lookup(LookupTable.range(4), List.of(Group.full(3), new Group(5, 30), new Group(3, 5)));
+    List<LogUpLayout.Tree> trees = LogUpLayout.trees(LookupStatement.of(lk));
+    assertEquals(2, trees.size(), "one table tree, one witness tree");
+    LogUpLayout.WitnessTree w = (LogUpLayout.WitnessTree) trees.get(1);
+    assertEquals(6, w.numVars(), "32 + 8 + 8 rows in 2^6 leaves");
+    assertEquals(List.of(32L, 0L, 40L), w.placements().stream().map(LogUpLayout.Placement::offset).toList());
+    assertEquals(48, w.usedLeaves());
+    // Group 2 (offset 40 = 0b101_000): its three high coordinates are fixed to 1, 0, 1.
+    Ext2[] r = {Ext2.of(3), Ext2.of(4), Ext2.of(5), Ext2.of(6), Ext2.of(7), Ext2.of(8)};
+    Ext2 expected = Ext2.of(6).mul(Ext2.ONE.sub(Ext2.of(7))).mul(Ext2.of(8));
+    assertEquals(expected, w.placements().get(2).weight(r));
+  }
+
+  /** The two-group case of the tests below: 2^5 rows (30 active) at offset 0, 2^3 rows (7 active) at 32. */
+  private static final Lookup LOOKUP = new Lookup(LookupTable.range(4), List.of(new Group(5, 30), new Group(3, 7)));
+  private static final LookupStatement STATEMENT = LookupStatement.of(LOOKUP);
+  private static final long SMALL_GROUP_OFFSET = 32;
+  private static final int BAD_ROW = 2;
+  private static final long OUTSIDE = 16; // range(4) is [0, 16)
+
+  /** Witness columns in [0, 16), padding rows arbitrary; the small group's row 2 holds 16 when bad. */
+  private static long[][][] columns(boolean bad) {
+    Random rng = new Random(21);
+    long[][][] groups = new long[2][][];
+    for (int g = 0; g < 2; g++) {
+      Group shape = LOOKUP.groups().get(g);
+      long[] v = new long[1 << shape.numVars()];
+      for (int x = 0; x < v.length; x++) {
+        v[x] = shape.isActive(x) ? rng.nextInt(16) : Goldilocks.random(rng);
+      }
+      groups[g] = new long[][] {v};
+    }
+    if (bad) {
+      groups[1][0][BAD_ROW] = OUTSIDE;
+    }
+    return groups;
+  }
+
+  /** Multiplicities of every active row except the small group's bad one. */
+  private static long[] multiplicitiesWithoutTheBadRow(long[][][] groups) {
+    long[] m = new long[16];
+    for (int g = 0; g < 2; g++) {
+      for (int x = 0; x < groups[g][0].length; x++) {
+        if (LOOKUP.groups().get(g).isActive(x) && !(g == 1 && x == BAD_ROW)) {
+          m[(int) groups[g][0][x]]++;
+        }
+      }
+    }
+    return m;
+  }
+
+  private static LookupWitness witness(long[][][] groups, long[] m) {
+    return new LookupWitness(List.of(groups[0], groups[1]), m);
+  }
+
+  private static InvalidProofException rejection(LookupStatement st, LookupWitness w, LogUpProver.LeafEdit edit) {
+    LogUpProof proof = LogUpProver.prove(st, List.of(w), new Transcript("merged"), null, edit).proof();
+    return assertThrows(InvalidProofException.class, () -> LogUpVerifier.verify(st, proof, new Transcript("merged")));
+  }
+
+  @Test
+  void theHonestTwoGroupProofVerifies() throws InvalidProofException {
+    long[][][] groups = columns(false);
+    LookupWitness w = LookupWitness.compute(LOOKUP, List.of(groups[0], groups[1]));
+    LogUpProof proof = LogUpProver.prove(STATEMENT, List.of(w), new Transcript("merged")).proof();
+    assertEquals(2, proof.rootP().length, "two trees for a lookup of two groups");
+    assertEquals(6, proof.layers().size(), "the witness tree's 2^6 leaves");
+    LogUpVerifier.verify(STATEMENT, proof, new Transcript("merged"));
+  }
+
+  /**
+   * A tuple outside the table in the smaller group, at a non-zero offset: dropped from the
+   * multiplicities or counted as any table row, plain and blinded, the sums do not balance.
+   */
+  @Test
+  void aValueOutsideTheTableInTheSmallerGroupIsRejected() {
+    long[][][] groups = columns(true);
+    assertEquals(SMALL_GROUP_OFFSET, ((LogUpLayout.WitnessTree) LogUpLayout.trees(STATEMENT).get(1)).placements()
+        .get(1).offset());
+    assertThrows(IllegalArgumentException.class, () -> LookupWitness.compute(LOOKUP, List.of(groups[0], groups[1])));
+    long[] honestPart = multiplicitiesWithoutTheBadRow(groups);
+    for (int row = -1; row < 16; row++) {
+      long[] m = honestPart.clone();
+      if (row >= 0) {
+        m[row]++;
+      }
+      InvalidProofException e = rejection(STATEMENT, witness(groups, m), LogUpProver.LeafEdit.NONE);
+      assertTrue(e.getMessage().contains("do not sum to the table fractions"), e.getMessage());
+    }
+    LookupStatement blinded = STATEMENT.withBlinding();
+    LookupWitness w = witness(groups, honestPart).blind(LOOKUP, io.zkaudit.lookup.LogUpBlinding.of(blinded), 0,
+        ZkRandom.seeded(3)::nextField);
+    InvalidProofException e = rejection(blinded, w, LogUpProver.LeafEdit.NONE);
+    assertTrue(e.getMessage().contains("do not sum to the table fractions"), e.getMessage());
+  }
+
+  /**
+   * The bad tuple of the test above, cancelled by the fraction -1/(alpha - 16) in an unused leaf:
+   * the sums now balance and every GKR layer is consistent, so only the leaf check can catch it,
+   * and it does (unused leaves must have p = 0). A lone numerator of 1 there unbalances the sums.
+   */
+  @Test
+  void aNumeratorInAnUnusedLeafIsRejected() {
+    long[][][] groups = columns(true);
+    LookupWitness w = witness(groups, multiplicitiesWithoutTheBadRow(groups));
+    long unused = 48; // the tree has 2^6 leaves, the groups take 40
+    LogUpProver.LeafEdit cancel = (tree, leaves, alpha, beta) -> {
+      if (tree instanceof LogUpLayout.WitnessTree) {
+        leaves.setP(unused, Goldilocks.P - 1);
+        leaves.setQ(unused, alpha.sub(Ext2.of(OUTSIDE)));
+      }
+    };
+    InvalidProofException e = rejection(STATEMENT, w, cancel);
+    assertTrue(e.getMessage().contains("leaf numerators are not the groups' active-row selectors"), e.getMessage());
+
+    LookupWitness honest = LookupWitness.compute(LOOKUP, List.of(columns(false)[0], columns(false)[1]));
+    LogUpProver.LeafEdit extraOne = (tree, leaves, alpha, beta) -> {
+      if (tree instanceof LogUpLayout.WitnessTree) {
+        leaves.setP(unused, 1);
+      }
+    };
+    InvalidProofException e2 = rejection(STATEMENT, honest, extraOne);
+    assertTrue(e2.getMessage().contains("do not sum to the table fractions"), e2.getMessage());
+  }
+
+  /**
+   * Two groups of the same size swapped in the tree (the sums still balance: the same fractions).
+   * With different active rows the numerators give it away; with the same shape, the denominators
+   * (the prover must send the groups' true values, which the commitments' openings bind).
+   */
+  @Test
+  void swappedGroupsAreRejected() {
+    for (boolean sameShape : new boolean[] {false, true}) {
+      Group second = sameShape ? new Group(4, 10) : new Group(4, 13);
+      Lookup lk = new Lookup(LookupTable.range(4), List.of(new Group(4, 10), second));
+      LookupStatement st = LookupStatement.of(lk);
+      Random rng = new Random(9);
+      long[][] a = {new long[16]};
+      long[][] b = {new long[16]};
+      for (int x = 0; x < 16; x++) {
+        a[0][x] = rng.nextInt(16);
+        b[0][x] = rng.nextInt(16);
+      }
+      LookupWitness w = LookupWitness.compute(lk, List.of(a, b));
+      LogUpProver.LeafEdit swap = (tree, leaves, alpha, beta) -> {
+        if (tree instanceof LogUpLayout.WitnessTree) {
+          for (long x = 0; x < 16; x++) {
+            long p = leaves.p(x);
+            Ext2 q = leaves.q(x);
+            leaves.setP(x, leaves.p(16 + x));
+            leaves.setQ(x, leaves.q(16 + x));
+            leaves.setP(16 + x, p);
+            leaves.setQ(16 + x, q);
+          }
+        }
+      };
+      InvalidProofException e = rejection(st, w, swap);
+      String reason = sameShape ? "leaf denominators do not match the witness evaluations"
+          : "leaf numerators are not the groups' active-row selectors";
+      assertTrue(e.getMessage().contains(reason), e.getMessage());
+    }
+  }
+}
