@@ -14,7 +14,7 @@ import java.util.List;
  *       one per residue class of the low 4 bits, which is what a tree's top nodes sum over),
  *       inactive rows whose leaves get a uniform committed numerator b_s and a tagged denominator
  *       {@code alpha - (compress(w(s)) + beta^width)}. The numerators of all groups sit in one
- *       committed column, group after group (instance order).
+ *       committed column, group after group (lookup by lookup).
  *   <li>Each table's tree has a blinding half (its top variable = 1): leaves {@code (b'(y),
  *       alpha - (compress(u'(y)) + beta^width))} from committed columns b' (after the
  *       multiplicities in one column M2 = [m | b']) and u' (width columns of {@link #tupleVars}

@@ -12,13 +12,13 @@ import java.util.List;
  * A logUp-GKR proof for a {@link LookupStatement}.
  *
  * <ul>
- *   <li>{@code rootP[i], rootQ[i]}: the root fraction of instance i (order of
- *       {@link LogUpLayout#instances});
+ *   <li>{@code rootP[i], rootQ[i]}: the root fraction of tree i (order of {@link LogUpLayout#trees}:
+ *       per lookup its table's tree, then its witness tree);
  *   <li>{@code layers[l-1]}: the sumcheck of GKR layer l = 1..maxVars (l - 1 rounds of degree 3,
- *       then the evaluations p0, p1, q0, q1 of each active instance, p omitted where
- *       {@link LogUpLayout.Instance#omitsP});
- *   <li>{@code witnessEvaluations[g]}: for each witness group (instance order), the values w_c(r)
- *       of its columns at the group's final point;
+ *       then the evaluations p0, p1, q0, q1 of each active tree, p omitted where
+ *       {@link LogUpLayout.Tree#omitsP});
+ *   <li>{@code witnessEvaluations[g]}: for each witness group (lookup by lookup, group order), the
+ *       values w_c of its columns at its prefix of its witness tree's final point;
  *   <li>{@code masks}: in a zero-knowledge proof, for each GKR layer the Libra mask's sum and its
  *       value at the layer's final point (see {@link io.zkaudit.sumcheck.MaskedSumcheckProof});
  *   <li>{@code blindingSums}: in a blinded proof ({@link LogUpBlinding}), per witness group the
@@ -27,13 +27,15 @@ import java.util.List;
  *   <li>{@code blindingTuples}: in a blinded proof, per lookup the values u'_c at its table's final
  *       point without the top (blinding) variable; empty otherwise.
  * </ul>
- * Encoding: u32 count + (P, Q) per instance; u32 count + sumcheck proofs; u32 count + one
+ * Encoding: u32 count + (P, Q) per tree; u32 count + sumcheck proofs; u32 count + one
  * length-prefixed extension list per group; the masks; the blinding sums; u32 count + one
  * extension list per lookup.
  */
 public record LogUpProof(Ext2[] rootP, Ext2[] rootQ, List<SumcheckProof> layers, Ext2[][] witnessEvaluations,
     Ext2[] masks, Ext2[] blindingSums, Ext2[][] blindingTuples) {
-  public static final int MAX_INSTANCES = LookupStatement.MAX_LOOKUPS * (LookupStatement.MAX_GROUPS + 1);
+  /** Two fraction trees per lookup: its table's and its witness groups' ({@link LogUpLayout#trees}). */
+  public static final int MAX_TREES = 2 * LookupStatement.MAX_LOOKUPS;
+  public static final int MAX_GROUPS = LookupStatement.MAX_LOOKUPS * LookupStatement.MAX_GROUPS;
   public static final int MAX_LAYERS = 32;
 
   public LogUpProof {
@@ -113,7 +115,7 @@ public record LogUpProof(Ext2[] rootP, Ext2[] rootQ, List<SumcheckProof> layers,
   }
 
   public static LogUpProof decode(ByteReader r) throws InvalidProofException {
-    int n = r.length("logup instances", MAX_INSTANCES);
+    int n = r.length("logup trees", MAX_TREES);
     Ext2[] p = new Ext2[n];
     Ext2[] q = new Ext2[n];
     for (int i = 0; i < n; i++) {
@@ -125,13 +127,13 @@ public record LogUpProof(Ext2[] rootP, Ext2[] rootQ, List<SumcheckProof> layers,
     for (int l = 0; l < layers; l++) {
       ls[l] = SumcheckProof.decode(r);
     }
-    int groups = r.length("logup witness groups", MAX_INSTANCES);
+    int groups = r.length("logup witness groups", MAX_GROUPS);
     Ext2[][] wv = new Ext2[groups][];
     for (int g = 0; g < groups; g++) {
       wv[g] = r.exts("logup witness evaluations", LookupTable.MAX_WIDTH);
     }
     Ext2[] masks = r.exts("logup masks", 2 * MAX_LAYERS);
-    Ext2[] sums = r.exts("logup blinding sums", MAX_INSTANCES);
+    Ext2[] sums = r.exts("logup blinding sums", MAX_GROUPS);
     int lookups = r.length("logup blinding tuples", LookupStatement.MAX_LOOKUPS);
     Ext2[][] tuples = new Ext2[lookups][];
     for (int l = 0; l < lookups; l++) {
@@ -168,6 +170,6 @@ public record LogUpProof(Ext2[] rootP, Ext2[] rootQ, List<SumcheckProof> layers,
 
   @Override
   public String toString() {
-    return "LogUpProof(" + rootP.length + " instances, " + layers.size() + " layers)";
+    return "LogUpProof(" + rootP.length + " trees, " + layers.size() + " layers)";
   }
 }

@@ -193,4 +193,58 @@ class MergedFractionTreeTest {
       assertTrue(e.getMessage().contains(reason), e.getMessage());
     }
   }
+
+  /**
+   * Zero knowledge with a full group (no blinding rows) beside a padded one: each of them alone
+   * revealed its histogram's generating function in its own tree; in the merged tree every value
+   * that did (both roots, both trees' layer-1 nodes, the multiplicity claim) is uniform over fresh
+   * blinding, the padded group's blinding rows masking the full group's fractions too.
+   */
+  @Test
+  void aFullGroupIsMaskedByItsNeighboursBlinding() throws InvalidProofException {
+    Group padded = BlindedLogUpTest.box(2, 3, 3, 6, 3, 7);
+    Group full = Group.full(6);
+    LookupTable table = LookupTable.range(7);
+    Lookup lk = new Lookup(table, List.of(padded, full));
+    Random rng = new Random(31);
+    List<long[][]> cols = List.of(LogUpTest.randomGroup(rng, table, padded), LogUpTest.randomGroup(rng, table, full));
+    LogUpTest.Case plain = new LogUpTest.Case(LookupStatement.of(lk), List.of(LookupWitness.compute(lk, cols)));
+    assertEquals(0, io.zkaudit.lookup.LogUpBlinding.of(plain.statement().withBlinding()).rows(0, 1).length,
+        "the full group has no blinding rows");
+    LogUpProof unblinded = LogUpProver.prove(plain.statement(), plain.witnesses(), new Transcript("z")).proof();
+    int samples = 1000;
+    int[][] hist = null;
+    for (int s = 0; s < samples; s++) {
+      LogUpTest.Case c = BlindedLogUpTest.blind(plain, ZkRandom.seeded(7000 + s));
+      LogUpProof proof = LogUpProver.prove(c.statement(), c.witnesses(), new Transcript("z")).proof();
+      List<Ext2> values = new java.util.ArrayList<>(ratios(proof));
+      values.add(LogUpVerifier.verify(c.statement(), proof, new Transcript("z")).multiplicities().get(0).value());
+      if (hist == null) {
+        hist = new int[values.size()][16];
+        assertTrue(!ratios(unblinded).equals(ratios(proof)), "blinding changes the revealed fractions");
+      }
+      for (int k = 0; k < values.size(); k++) {
+        hist[k][(int) (values.get(k).c0() & 15)]++;
+      }
+    }
+    assertEquals(7, hist.length, "two roots, two layer-1 nodes per tree, the multiplicity claim");
+    for (int k = 0; k < hist.length; k++) {
+      assertTrue(io.zkaudit.testutil.ChiSquare.uniform(hist[k], samples) < io.zkaudit.testutil.ChiSquare.CRITICAL_15_DF,
+          "revealed value " + k);
+    }
+  }
+
+  /** Per tree: the root's P/Q, then layer 1's p0/q0 and p1/q1. */
+  private static List<Ext2> ratios(LogUpProof proof) {
+    List<Ext2> out = new java.util.ArrayList<>();
+    for (int i = 0; i < proof.rootP().length; i++) {
+      out.add(proof.rootP()[i].mul(proof.rootQ()[i].inv()));
+    }
+    Ext2[] e = proof.layers().get(0).evaluations();
+    for (int i = 0; i + 3 < e.length; i += 4) {
+      out.add(e[i].mul(e[i + 2].inv()));
+      out.add(e[i + 1].mul(e[i + 3].inv()));
+    }
+    return out;
+  }
 }
