@@ -180,6 +180,31 @@ public final class OnChainOpeningVerifier {
         return (Boolean) FunctionReturnDecoder.decode(call.getValue(), f.getOutputParameters()).get(0).getValue();
     }
 
+    /**
+     * The fact an opening establishes when verified (the contract's {@code factOf}): the polynomial
+     * committed by {@code commitment} satisfies the claims encoded as {@code claims}, the transcript
+     * going from stateIn to stateOut.
+     */
+    public Digest32 factOf(Commitment commitment, byte[] claims, Digest32 stateIn, Digest32 stateOut) {
+        Function f = new Function("factOf", List.of(new Bytes32(commitment.root().bytes()),
+                new Uint256(commitment.numVars()), new Bytes32(org.web3j.crypto.Hash.sha3(claims)),
+                new Bytes32(stateIn.bytes()), new Bytes32(stateOut.bytes())),
+                List.of(new TypeReference<Bytes32>() {}));
+        EthCall call = ethCall(FunctionEncoder.encode(f));
+        if (call.hasError()) {
+            throw EscrowException.invalidArgument("factOf: " + call.getError().getMessage());
+        }
+        return new Digest32(((Bytes32) FunctionReturnDecoder.decode(call.getValue(), f.getOutputParameters()).get(0)).getValue());
+    }
+
+    /** Simulates one continuation (eth_call): what the contract says to this state and layer. */
+    Verdict simulateContinueWith(byte[] id, byte[] state, byte[] layer) {
+        Function f = new Function("continueWith", List.of(new Bytes32(id), new DynamicBytes(state), new DynamicBytes(layer)),
+                List.of(new TypeReference<DynamicBytes>() {}, new TypeReference<Bytes32>() {}));
+        EthCall call = ethCall(FunctionEncoder.encode(f));
+        return call.hasError() ? rejection(call) : new Verdict(OpeningRejection.VALID, BigInteger.ZERO, null);
+    }
+
     /** A step of the multi-transaction flow was rejected. */
     public static final class OpeningRejectedException extends Exception {
         private static final long serialVersionUID = 1L;
