@@ -47,12 +47,16 @@ class OnChainOpeningFlowTest {
     record Opening(Commitment commitment, List<EvalClaim> claims, Digest32 stateIn, Digest32 stateOut, OpeningProof proof) {}
 
     static Opening opening(int n, int claimCount, long seed) {
+        return opening(PARAMS, n, claimCount, seed);
+    }
+
+    static Opening opening(PcsParams params, int n, int claimCount, long seed) {
         Random rng = new Random(seed);
         long[] f = new long[1 << n];
         for (int i = 0; i < f.length; i++) {
             f[i] = Goldilocks.random(rng);
         }
-        BasefoldProver prover = new BasefoldProver(PARAMS);
+        BasefoldProver prover = new BasefoldProver(params);
         Committed committed = prover.commit(f);
         List<EvalClaim> claims = new ArrayList<>();
         for (int k = 0; k < claimCount; k++) {
@@ -111,7 +115,38 @@ class OnChainOpeningFlowTest {
 
                 | polynomial | proof bytes | one call, gas | transactions | total gas | largest transaction, gas | largest calldata, bytes |
                 |---|---:|---:|---:|---:|---:|---:|
-                """ + table);
+                """ + table + profiles(node));
+    }
+
+    /**
+     * Candidate on-chain profiles at the same provable soundness, on a 2^18 opening: a lower rate
+     * gives more bits per query (unique decoding: -log2((1 + rate) / 2)), grinding gives bits the
+     * prover pays for off-chain, larger leaves give fewer oracles.
+     */
+    private static String profiles(ChainNode node) throws Exception {
+        StringBuilder rows = new StringBuilder();
+        int n = 18;
+        for (PcsParams p : List.of(PARAMS, new PcsParams(4, 4, 6, 84, 24), new PcsParams(4, 5, 4, 84, 24))) {
+            OnChainOpeningVerifier verifier = OnChainOpeningVerifier.deploy(node.web3j(), node.newAccount(FUNDS), p);
+            Opening o = opening(p, n, 2, 42);
+            OnChainOpeningVerifier.Verified v = verifier.verifyInTransactions(o.stateIn(), o.commitment(), o.claims(), o.proof());
+            PcsParams.Security security = p.security(n, 2);
+            assertTrue(security.provable() >= 100, p + ": " + security);
+            rows.append(String.format("| rate 1/%d, %d-entry leaves, %d queries, %d bits of grinding | %.1f | %,d | %d | %,d |%n",
+                    1 << p.logBlowup(), 1 << p.foldArityLog(), p.queries(), p.powBits(), security.provable(),
+                    o.proof().encode().length, v.steps().size(), v.totalGas()));
+        }
+        return """
+
+                ## Candidate on-chain profiles (2^18, same provable soundness)
+
+                A profile for proofs checked on-chain would trade prover work (a 4x longer codeword at rate
+                1/16, 2^24 hashes of grinding) for fewer queries and oracles. Provable bits as
+                `PcsParams.security` computes them (unique decoding, no conjecture).
+
+                | parameters | provable bits | proof bytes | transactions | total gas |
+                |---|---:|---:|---:|---:|
+                """ + rows;
     }
 
     @Test
