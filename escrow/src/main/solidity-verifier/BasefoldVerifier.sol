@@ -489,19 +489,17 @@ contract BasefoldVerifier {
         uint256[] memory e = new uint256[](uint256(2) << d);
         e[0] = w0;
         e[1] = w1;
+        uint256[] memory tail = new uint256[](2 * d);
+        for (uint256 j = 0; j < 2 * d; ++j) {
+            tail[j] = _u64(claims, off + 8 * j);
+        }
         assembly ("memory-safe") {
-            function bswap64(v) -> r {
-                v := or(shr(8, and(v, 0xFF00FF00FF00FF00)), shl(8, and(v, 0x00FF00FF00FF00FF)))
-                v := or(shr(16, and(v, 0xFFFF0000FFFF0000)), shl(16, and(v, 0x0000FFFF0000FFFF)))
-                r := or(shr(32, v), shl(32, and(v, 0xFFFFFFFF)))
-            }
             let P := 0xFFFFFFFF00000001
             let ep := add(e, 32)
             let size := 1
             for { let j := 0 } lt(j, d) { j := add(j, 1) } {
-                let at := add(claims.offset, add(off, shl(4, j)))
-                let c0 := bswap64(shr(192, calldataload(at)))
-                let c1 := bswap64(shr(192, calldataload(add(at, 8))))
+                let c0 := mload(add(tail, add(32, shl(6, j))))
+                let c1 := mload(add(tail, add(64, shl(6, j))))
                 for { let i := 0 } lt(i, size) { i := add(i, 1) } {
                     let lo := add(ep, shl(6, i))
                     let hi := add(ep, shl(6, add(i, size)))
@@ -664,6 +662,8 @@ contract BasefoldVerifier {
     function _loadCoset(uint256[] memory coset, bytes calldata layer, uint256 rowAt, uint256 a, bool base)
         private pure
     {
+        // Yul functions are local to their assembly block: bswap64 is FiatShamir.bswap64, repeated
+        // here and in _requireCanonical, the two loops over every word of a proof.
         assembly ("memory-safe") {
             function bswap64(v) -> r {
                 v := or(shr(8, and(v, 0xFF00FF00FF00FF00)), shl(8, and(v, 0x00FF00FF00FF00FF)))
