@@ -2,9 +2,11 @@
 // standard-JSON interface and writes <Contract>.abi and <Contract>.bin per deployable contract,
 // the two inputs web3j's wrapper generator takes. Run by the Maven build (exec-maven-plugin).
 //
-// usage: node tools/compile-solidity.mjs --out DIR --sources DIR [--libs DIR]...
+// usage: node tools/compile-solidity.mjs --out DIR --sources DIR [--libs DIR]... [--via-ir true]
 //   --sources: the .sol files compiled and written out
 //   --libs:    further roots that imports may resolve against (not written out)
+//   --via-ir:  compile through the IR pipeline (the proof verifier: its arithmetic keeps more
+//              values live than the legacy code generator's 16 stack slots allow)
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -20,13 +22,14 @@ const SETTINGS = {
 };
 
 function parseArgs(argv) {
-  const args = { out: null, sources: null, libs: [] };
+  const args = { out: null, sources: null, libs: [], viaIR: false };
   for (let i = 0; i < argv.length; i += 2) {
     const [flag, value] = [argv[i], argv[i + 1]];
     if (value === undefined) throw new Error(`missing value after ${flag}`);
     if (flag === '--out') args.out = value;
     else if (flag === '--sources') args.sources = value;
     else if (flag === '--libs') args.libs.push(value);
+    else if (flag === '--via-ir') args.viaIR = value === 'true';
     else throw new Error(`unknown flag ${flag}`);
   }
   if (!args.out || !args.sources) throw new Error('--out and --sources are required');
@@ -42,7 +45,7 @@ function solFiles(root) {
 
 const args = parseArgs(process.argv.slice(2));
 const roots = [args.sources, ...args.libs];
-const input = { language: 'Solidity', sources: {}, settings: SETTINGS };
+const input = { language: 'Solidity', sources: {}, settings: { ...SETTINGS, viaIR: args.viaIR } };
 for (const file of solFiles(args.sources)) {
   input.sources[file] = { content: fs.readFileSync(path.join(args.sources, file), 'utf8') };
 }

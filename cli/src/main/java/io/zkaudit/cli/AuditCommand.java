@@ -1,6 +1,5 @@
 package io.zkaudit.cli;
 
-import com.google.protobuf.ByteString;
 import io.zkaudit.model.TensorSpec;
 import io.zkaudit.proto.v1.AuditTerms;
 import io.zkaudit.proto.v1.BuyerAuditState;
@@ -15,8 +14,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.HexFormat;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -48,15 +45,12 @@ final class AuditCommand implements Callable<Integer> {
   @Option(names = "--label-offset", description = "predicted class = argmax - offset (default: 1 for ImageNet on a 1001-class model, else 0)")
   Integer labelOffset;
 
-  @Option(names = "--model", description = "the model id (hex); needed when the seller serves more than one")
-  String modelId;
+  @Mixin ServedModelOption servedModel;
 
   @Option(names = "--resume", description = "carry on the audit with this id from its state file instead of starting one")
   String resume;
 
-  @Option(names = "--key", defaultValue = "zkaudit-buyer/buyer.key",
-      description = "the buyer's secp256k1 key file, created if missing (default ${DEFAULT-VALUE})")
-  Path keyFile;
+  @Mixin BuyerKeyOption buyerKey;
 
   @Option(names = "--state", defaultValue = "zkaudit-buyer/audits",
       description = "where the buyer keeps each audit's state, to resume it (default ${DEFAULT-VALUE})")
@@ -75,7 +69,7 @@ final class AuditCommand implements Callable<Integer> {
       throw CliException.usage("--label-offset must be 0 or more");
     }
     PrintWriter out = spec.commandLine().getOut();
-    PartyKey key = KeyFiles.loadOrCreate(keyFile);
+    PartyKey key = buyerKey.loadOrCreate();
     long t0 = System.nanoTime();
     try (AuditClient client = new AuditClient(seller.connect(key, timeout), timeout, stateDir)) {
       BuyerAuditState state;
@@ -90,7 +84,7 @@ final class AuditCommand implements Callable<Integer> {
         model = client.buyer().model(state.getCommitment().getModelId());
         setName = "resumed";
       } else {
-        model = choose(client);
+        model = servedModel.choose(client.buyer());
         TensorSpec in = model.vk().description().tensor(model.verifier().circuit().inputTensor());
         int classes = model.vk().description().tensor(model.verifier().circuit().outputTensor()).size();
         AuditDatasets.TestSet set;
@@ -155,26 +149,6 @@ final class AuditCommand implements Callable<Integer> {
     out.flush();
   }
 
-  private RegisteredModel choose(AuditClient client) throws BuyerException {
-    if (modelId != null) {
-      byte[] id;
-      try {
-        id = HexFormat.of().parseHex(modelId.strip());
-      } catch (IllegalArgumentException e) {
-        throw CliException.usage("--model is a model id in hex: " + e.getMessage());
-      }
-      if (id.length != 32) {
-        throw CliException.usage("--model is 64 hex digits (a SHA-256), not " + modelId.length() + " characters");
-      }
-      return client.buyer().model(ByteString.copyFrom(id));
-    }
-    List<RegisteredModel> models = client.buyer().models();
-    if (models.size() != 1) {
-      StringBuilder b = new StringBuilder("the seller serves " + models.size() + " models; pick one with --model:");
-      models.forEach(m -> b.append(' ').append(Hex.of(m.id())).append(" (").append(m.entry().getName()).append(')'));
-      throw CliException.usage(b.toString());
-    }
-    return models.get(0);
-  }
+
 
 }

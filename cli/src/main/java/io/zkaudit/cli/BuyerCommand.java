@@ -1,6 +1,5 @@
 package io.zkaudit.cli;
 
-import com.google.protobuf.ByteString;
 import io.zkaudit.model.TensorSpec;
 import io.zkaudit.proto.v1.SignedAnswer;
 import io.zkaudit.protocols.Hex;
@@ -12,7 +11,6 @@ import io.zkaudit.protocols.buyer.RegisteredModel;
 import io.zkaudit.protocols.buyer.VerifiedAnswer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -46,12 +44,9 @@ final class BuyerCommand implements Runnable {
     @Option(names = "--input", required = true, description = "image (.jpg/.png/.bmp) or tensor (.npy/.json)")
     Path input;
 
-    @Option(names = "--model", description = "the model id (hex); needed when the seller serves more than one")
-    String modelId;
+    @Mixin ServedModelOption servedModel;
 
-    @Option(names = "--key", defaultValue = "zkaudit-buyer/buyer.key",
-        description = "the buyer's secp256k1 key file, created if missing (default ${DEFAULT-VALUE})")
-    Path keyFile;
+    @Mixin BuyerKeyOption buyerKey;
 
     @Option(names = "--timeout", defaultValue = "300", description = "seconds to wait for the seller (default ${DEFAULT-VALUE})")
     long timeout;
@@ -79,7 +74,7 @@ final class BuyerCommand implements Runnable {
     public Integer call() throws java.io.IOException {
       seller.check();
       PrintWriter out = spec.commandLine().getOut();
-      PartyKey key = KeyFiles.loadOrCreate(keyFile);
+      PartyKey key = buyerKey.loadOrCreate();
       if (order < 0 || (order != 0 && !signed)) {
         throw CliException.usage("--order is a positive order id, for --signed answers");
       }
@@ -87,7 +82,7 @@ final class BuyerCommand implements Runnable {
         throw CliException.usage("--order needs --chain-rpc and --deployment, to check the seller's escrow signature");
       }
       try (BuyerClient buyer = seller.connect(key, timeout)) {
-        RegisteredModel model = choose(buyer);
+        RegisteredModel model = servedModel.choose(buyer);
         TensorSpec inSpec = model.vk().description().tensor(model.verifier().circuit().inputTensor());
         int[] x = ProofInputs.read(input, inSpec);
         TensorSpec outSpec = model.vk().description().tensor(model.verifier().circuit().outputTensor());
@@ -123,32 +118,6 @@ final class BuyerCommand implements Runnable {
       }
     }
 
-    private RegisteredModel choose(BuyerClient buyer) throws BuyerException {
-      return chooseModel(buyer, modelId);
-    }
-
-    /** The model named by --model, or the seller's only model. */
-    static RegisteredModel chooseModel(BuyerClient buyer, String modelId) throws BuyerException {
-      if (modelId != null) {
-        byte[] id;
-        try {
-          id = HexFormat.of().parseHex(modelId.strip());
-        } catch (IllegalArgumentException e) {
-          throw CliException.usage("--model is a model id in hex: " + e.getMessage());
-        }
-        if (id.length != 32) {
-          throw CliException.usage("--model is 64 hex digits (a SHA-256), not " + modelId.length() + " characters");
-        }
-        return buyer.model(ByteString.copyFrom(id));
-      }
-      List<RegisteredModel> models = buyer.models();
-      if (models.size() != 1) {
-        StringBuilder b = new StringBuilder("the seller serves " + models.size() + " models; pick one with --model:");
-        models.forEach(m -> b.append(' ').append(Hex.of(m.id())).append(" (").append(m.entry().getName()).append(')'));
-        throw CliException.usage(b.toString());
-      }
-      return models.get(0);
-    }
 
   }
 
@@ -170,8 +139,7 @@ final class BuyerCommand implements Runnable {
     @Option(names = "--sample", description = "how many answers to contest, drawn at random (default: all)")
     Integer sample;
 
-    @Option(names = "--key", defaultValue = "zkaudit-buyer/buyer.key", description = "the buyer's key file (default ${DEFAULT-VALUE})")
-    Path keyFile;
+    @Mixin BuyerKeyOption buyerKey;
 
     @Option(names = "--timeout", defaultValue = "600", description = "seconds to wait for the seller (default ${DEFAULT-VALUE})")
     long timeout;
@@ -191,7 +159,7 @@ final class BuyerCommand implements Runnable {
       java.util.Collections.shuffle(chosen, new java.security.SecureRandom());
       chosen = List.copyOf(chosen.subList(0, sample == null ? kept.size() : sample));
       PrintWriter out = spec.commandLine().getOut();
-      PartyKey key = KeyFiles.loadOrCreate(keyFile);
+      PartyKey key = buyerKey.loadOrCreate();
       try (BuyerClient buyer = seller.connect(key, timeout)) {
         long t0 = System.nanoTime();
         List<VerifiedAnswer> proven = buyer.contest(chosen);

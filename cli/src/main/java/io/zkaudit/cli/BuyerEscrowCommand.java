@@ -41,8 +41,7 @@ final class BuyerEscrowCommand implements Runnable {
   static final class SellerOptions {
     @Mixin SellerAddress address;
 
-    @Option(names = "--model", description = "the model id (hex); needed when the seller serves more than one")
-    String modelId;
+    @Mixin ServedModelOption model;
 
     BuyerClient connect(PartyKey key) {
       address.check();
@@ -60,18 +59,17 @@ final class BuyerEscrowCommand implements Runnable {
     @Option(names = "--predictions", required = true, description = "how many answers the order pays for")
     int predictions;
 
-    @Option(names = "--key", defaultValue = "zkaudit-buyer/buyer.key", description = "the buyer's key file (default ${DEFAULT-VALUE})")
-    Path keyFile;
+    @Mixin BuyerKeyOption buyerKey;
 
     @Override
     public Integer call() {
       if (predictions < 1) {
         throw CliException.usage("--predictions must be at least 1");
       }
-      PartyKey key = KeyFiles.loadOrCreate(keyFile);
+      PartyKey key = buyerKey.loadOrCreate();
       PrintWriter out = spec.commandLine().getOut();
       try (BuyerClient buyer = seller.connect(key); BuyerChain onChain = BuyerChain.connect(chain.settings(), key)) {
-        RegisteredModel model = BuyerCommand.Predict.chooseModel(buyer, seller.modelId);
+        RegisteredModel model = seller.model.choose(buyer);
         long chainModel = onChain.chainModel(model);
         var offer = onChain.client().predictions().getOffer(chainModel);
         long order = onChain.pay(model, predictions);
@@ -100,8 +98,7 @@ final class BuyerEscrowCommand implements Runnable {
     @Option(names = "--sample", description = "how many answers to contest, drawn at random (default: all)")
     Integer sample;
 
-    @Option(names = "--key", defaultValue = "zkaudit-buyer/buyer.key", description = "the buyer's key file (default ${DEFAULT-VALUE})")
-    Path keyFile;
+    @Mixin BuyerKeyOption buyerKey;
 
     @Override
     public Integer call() {
@@ -115,7 +112,7 @@ final class BuyerEscrowCommand implements Runnable {
       }
       Collections.shuffle(onOrders, new SecureRandom());
       List<SignedAnswer> chosen = onOrders.subList(0, sample == null ? onOrders.size() : sample);
-      PartyKey key = KeyFiles.loadOrCreate(keyFile);
+      PartyKey key = buyerKey.loadOrCreate();
       PrintWriter out = spec.commandLine().getOut();
       try (BuyerClient buyer = seller.connect(key); BuyerChain onChain = BuyerChain.connect(chain.settings(), key)) {
         for (SignedAnswer a : chosen) {
@@ -147,12 +144,11 @@ final class BuyerEscrowCommand implements Runnable {
     @Option(names = "--contest", required = true, description = "the contest id printed by 'buyer escrow contest'")
     long contestId;
 
-    @Option(names = "--key", defaultValue = "zkaudit-buyer/buyer.key", description = "the buyer's key file (default ${DEFAULT-VALUE})")
-    Path keyFile;
+    @Mixin BuyerKeyOption buyerKey;
 
     @Override
     public Integer call() {
-      PartyKey key = KeyFiles.loadOrCreate(keyFile);
+      PartyKey key = buyerKey.loadOrCreate();
       PrintWriter out = spec.commandLine().getOut();
       try (BuyerChain onChain = BuyerChain.connect(chain.settings(), key)) {
         PredictionContest c = onChain.contestState(contestId);

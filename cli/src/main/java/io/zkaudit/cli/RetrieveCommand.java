@@ -36,8 +36,7 @@ final class RetrieveCommand implements Callable<Integer> {
 
   @Mixin SellerAddress seller;
 
-  @Option(names = "--model", description = "the model id (hex); needed when the seller serves more than one")
-  String modelId;
+  @Mixin ServedModelOption servedModel;
 
   @Option(names = "--items", description = "the item set id (hex); needed when the seller has more than one")
   String itemSetId;
@@ -49,9 +48,7 @@ final class RetrieveCommand implements Callable<Integer> {
       + " this, instead of when it is the top class")
   Integer minScore;
 
-  @Option(names = "--key", defaultValue = "zkaudit-buyer/buyer.key",
-      description = "the buyer's secp256k1 key file, created if missing (default ${DEFAULT-VALUE})")
-  Path keyFile;
+  @Mixin BuyerKeyOption buyerKey;
 
   @Option(names = "--timeout", defaultValue = "3600", description = "seconds to wait for the whole answer (default ${DEFAULT-VALUE})")
   long timeout;
@@ -66,10 +63,10 @@ final class RetrieveCommand implements Callable<Integer> {
       throw CliException.usage("--timeout must be at least 1 second");
     }
     PrintWriter out = spec.commandLine().getOut();
-    PartyKey key = KeyFiles.loadOrCreate(keyFile);
+    PartyKey key = buyerKey.loadOrCreate();
     try (BuyerClient buyer = seller.connect(key, timeout)) {
       RetrievalClient retrieval = new RetrievalClient(buyer, timeout);
-      RegisteredModel model = BuyerCommand.Predict.chooseModel(buyer, modelId);
+      RegisteredModel model = servedModel.choose(buyer);
       ItemSet set = chooseSet(retrieval.itemSets());
       TensorSpec outSpec = model.vk().description().tensor(model.verifier().circuit().outputTensor());
       Predicate predicate = minScore == null ? Predicate.newBuilder().setArgmaxIs(classIndex).build()

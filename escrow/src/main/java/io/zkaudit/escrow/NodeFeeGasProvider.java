@@ -14,14 +14,14 @@ import org.web3j.tx.gas.ContractEIP1559GasProvider;
  * "node price x margin" as legacy transactions drive each other's price up without bound. Here
  * the effective price is base fee + tip, and the base fee only moves with block usage.
  */
-final class NodeFeeGasProvider implements ContractEIP1559GasProvider {
+public final class NodeFeeGasProvider implements ContractEIP1559GasProvider {
     private static final BigInteger TIP = Wei.gwei(1);
 
     private final Web3j web3j;
     private final long chainId;
     private final BigInteger gasLimit;
 
-    NodeFeeGasProvider(Web3j web3j, long chainId, BigInteger gasLimit) {
+    public NodeFeeGasProvider(Web3j web3j, long chainId, BigInteger gasLimit) {
         this.web3j = web3j;
         this.chainId = chainId;
         this.gasLimit = gasLimit;
