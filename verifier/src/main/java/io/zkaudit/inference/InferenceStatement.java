@@ -250,7 +250,10 @@ public final class InferenceStatement {
    * the bin's packed tail. The input column counts for nothing (a public input's padding is zero).
    */
   public static long[] randomEntriesPerBin(ModelCircuit c, LookupStatement st) {
-    io.zkaudit.pcs.ColumnBins bins = witnessBins(c, st, true);
+    return randomEntriesPerBin(c, st, witnessBins(c, st, true));
+  }
+
+  private static long[] randomEntriesPerBin(ModelCircuit c, LookupStatement st, io.zkaudit.pcs.ColumnBins bins) {
     int[] logs = witnessLogSizes(c, st, true);
     long[] random = randomEntriesPerColumn(c, st);
     long[] out = new long[bins.bins()];
@@ -322,7 +325,34 @@ public final class InferenceStatement {
     for (int l : logs) {
       total += 1L << l;
     }
-    return new io.zkaudit.pcs.ColumnBins(logs, total > 1L << SPLIT_FROM_VARS ? WITNESS_BINS : 1);
+    io.zkaudit.pcs.ColumnBins bins = new io.zkaudit.pcs.ColumnBins(logs, total > 1L << SPLIT_FROM_VARS ? WITNESS_BINS : 1);
+    return zeroKnowledge ? wideEnoughToHide(c, st, bins) : bins;
+  }
+
+  /**
+   * A zero-knowledge bin that would hold fewer than {@link #MIN_RANDOM_ENTRIES_PER_BIN} uniform
+   * entries gets a larger table: its tail, filled with uniform values and read by no claim, grows
+   * to the smallest power of two that makes up the difference. So every model has a
+   * zero-knowledge proof; a thin one pays with a larger commitment (at most twice its bin), no
+   * shipped model with anything.
+   */
+  private static io.zkaudit.pcs.ColumnBins wideEnoughToHide(ModelCircuit c, LookupStatement st,
+      io.zkaudit.pcs.ColumnBins bins) {
+    long[] random = randomEntriesPerBin(c, st, bins);
+    int[] minVars = new int[bins.bins()];
+    boolean grown = false;
+    for (int b = 0; b < minVars.length; b++) {
+      io.zkaudit.pcs.PackedLayout layout = bins.layout(b);
+      long used = layout.usedEntries();
+      long inColumns = random[b] - ((1L << layout.numVars()) - used);
+      int n = layout.numVars();
+      while (inColumns + (1L << n) - used < MIN_RANDOM_ENTRIES_PER_BIN) {
+        n++;
+      }
+      minVars[b] = n;
+      grown |= n > layout.numVars();
+    }
+    return grown ? bins.withMinVars(minVars) : bins;
   }
 
   public static int roundingMultiplicityColumn(ModelCircuit c) {

@@ -21,6 +21,26 @@ public final class ColumnBins {
   private final PackedLayout[] layouts;
 
   public ColumnBins(int[] logSizes, int maxBins) {
+    this(logSizes, maxBins, null);
+  }
+
+  /**
+   * The same bins, bin b in a table of at least 2^minVars[b] entries (its tail grows; see {@link
+   * PackedLayout#withMinVars}). The columns' placement does not change.
+   */
+  public ColumnBins withMinVars(int[] minVars) {
+    if (minVars.length != bins()) {
+      throw new IllegalArgumentException(bins() + " bins, " + minVars.length + " minimum sizes");
+    }
+    return new ColumnBins(logSizes, maxBins, minVars.clone());
+  }
+
+  private final int[] logSizes;
+  private final int maxBins;
+
+  private ColumnBins(int[] logSizes, int maxBins, int[] minVars) {
+    this.logSizes = logSizes.clone();
+    this.maxBins = maxBins;
     if (maxBins < 1) {
       throw new IllegalArgumentException("at least one bin");
     }
@@ -73,7 +93,8 @@ public final class ColumnBins {
         }
       }
       columnsOfBin[b] = cols.stream().mapToInt(Integer::intValue).toArray();
-      layouts[b] = new PackedLayout(Arrays.stream(columnsOfBin[b]).map(c -> logSizes[c]).toArray());
+      int[] sizes = Arrays.stream(columnsOfBin[b]).map(c -> logSizes[c]).toArray();
+      layouts[b] = minVars == null ? new PackedLayout(sizes) : PackedLayout.withMinVars(minVars[b], sizes);
     }
   }
 

@@ -15,7 +15,9 @@ import java.util.List;
  * bits of o_c / 2^m_c. Hence "column c at point z" is exactly "the packed polynomial at
  * (z, bits of o_c / 2^m_c)": a claim on the packed polynomial whose high coordinates are 0/1
  * (which both prover and verifier handle in time proportional to 2^m_c and n respectively). The
- * unused tail up to the next power of two is zero.
+ * unused tail up to the next power of two is zero (a zero-knowledge commitment fills it with
+ * uniform values instead, and may ask for a larger table, {@link #withMinVars}, so that it holds
+ * enough of them).
  *
  * <p>The layout is a function of the column sizes only, which are public.
  */
@@ -25,6 +27,18 @@ public final class PackedLayout {
   private final int numVars;
 
   public PackedLayout(int... logSizes) {
+    this(logSizes, 0);
+  }
+
+  /**
+   * The same columns in a table of at least 2^minVars entries: the part beyond the columns (the
+   * tail) grows, the columns stay where they are.
+   */
+  public static PackedLayout withMinVars(int minVars, int[] logSizes) {
+    return new PackedLayout(logSizes, minVars);
+  }
+
+  private PackedLayout(int[] logSizes, int minVars) {
     if (logSizes.length == 0) {
       throw new IllegalArgumentException("a layout needs at least one column");
     }
@@ -43,7 +57,7 @@ public final class PackedLayout {
       offsets[i] = next;
       next += 1L << logSizes[i];
     }
-    int n = 0;
+    int n = Math.max(0, minVars);
     while ((1L << n) < next) {
       n++;
     }

@@ -202,7 +202,7 @@ public final class ModelProver {
     List<Committed> witness = new ArrayList<>();
     List<Commitment> commitments = new ArrayList<>();
     for (int b = 0; b < bins.bins(); b++) {
-      Committed c = pcs.commit(bins.select(columns, b), random == null ? null : random::nextField);
+      Committed c = pcs.commit(bins.select(columns, b), bins.layout(b), random == null ? null : random::nextField);
       witness.add(c);
       commitments.add(c.commitment());
       c.commitment().absorb(t);
@@ -324,8 +324,9 @@ public final class ModelProver {
 
   /**
    * A witness commitment whose bins hold too few uniform entries would reveal linear functionals
-   * of the witness through its opening (docs/zero-knowledge.md, "What still leaks"): refused, like a
-   * constant addend, rather than proven with a leak. No shipped model comes near the bound.
+   * of the witness through its opening (docs/zero-knowledge.md, "What still leaks"). The statement
+   * widens thin bins (InferenceStatement.witnessBins), so at the default bound this is a guard of
+   * that invariant: refused rather than proven with a leak, should a layout change break it.
    */
   static void refuseThinBins(ModelCircuit circuit, LookupStatement blinded) {
     refuseThinBins(circuit, blinded, InferenceStatement.MIN_RANDOM_ENTRIES_PER_BIN);

@@ -61,7 +61,11 @@ public final class BasefoldProver {
    * the top of the polynomial masks the commitment's query answers (docs/zero-knowledge.md).
    */
   public Committed commit(List<long[]> columns, java.util.function.LongSupplier tail) {
-    PackedLayout layout = PackedLayout.of(columns);
+    return commit(columns, PackedLayout.of(columns), tail);
+  }
+
+  /** The same in a given layout of these columns (e.g. one whose tail was grown to hide them). */
+  public Committed commit(List<long[]> columns, PackedLayout layout, java.util.function.LongSupplier tail) {
     long[] packed = layout.pack(columns);
     if (tail != null) {
       for (int i = layout.usedEntries(); i < packed.length; i++) {
