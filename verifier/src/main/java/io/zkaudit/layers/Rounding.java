@@ -88,7 +88,7 @@ public record Rounding(String layer, int lo, int hi, List<MonotoneStep> perChann
           (long) FixedPoint.multiplyByQuantizedMultiplier((int) acc, q.multiplier(), q.shift()) + q.outputZeroPoint(),
           q.clampMin(), q.clampMax()));
       case AveragePool p -> {
-        WindowedLinear w = WindowedLinear.of(model, p);
+        WindowedLinear w = WindowedLinear.of(model, p, false, Dataflow.NONE); // a pool folds no movement
         int n = uniformWindowCount(w, p.name());
         var in = model.tensor(p.input()).type();
         yield single(p.name(), p.clampMin(), p.clampMax(), 0,
