@@ -6,7 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.zkaudit.data.PixelRange;
 import io.zkaudit.engine.IntegerEngine;
+import io.zkaudit.engine.Predictions;
+import io.zkaudit.floatmodel.FloatEngine;
+import io.zkaudit.floatmodel.FloatModel;
+import io.zkaudit.onnx.OnnxImporter;
+import io.zkaudit.quantizer.Quantizer;
+import io.zkaudit.testutil.OnnxWriter;
 import io.zkaudit.field.Goldilocks;
 import io.zkaudit.inference.ModelProof;
 import io.zkaudit.inference.ModelVerifier;
@@ -206,6 +213,62 @@ class DataMovementProofTest {
       assertInvalid(() -> verifier.verify(p, x), "a witness changed in one value");
     }
     assertTrue(made >= 2, "the cheating prover made " + made + " proofs");
+  }
+
+  /**
+   * A PyTorch-style ONNX export through the real importer and quantizer: an NCHW input [1, 3, 11, 11],
+   * a bottom/right zero Pad (TF's padding before a stride-2 convolution), Conv 3x3 stride 2, Relu,
+   * Flatten of the [1, 4, 5, 5] map, Gemm to 5. The importer makes a PAD, a RESHAPE that moves data
+   * and a dense layer with its weight columns permuted to NHWC; the proof states the integer
+   * engine's output, whose top-1 is the float model's.
+   */
+  @Test
+  void anOnnxExportWithPadAndFlattenProves() throws Exception {
+    float[] w1 = new float[4 * 3 * 3 * 3];
+    for (int i = 0; i < w1.length; i++) w1[i] = ((i * 37) % 17 - 8) / 16f;
+    float[] w2 = new float[5 * 100];
+    for (int i = 0; i < w2.length; i++) w2[i] = ((i * 29) % 13 - 6) / 24f;
+    var g = new OnnxWriter.Graph(OnnxWriter.valueInfo("input", 1, 3, 11, 11), OnnxWriter.valueInfo("logits", 1, 5))
+        .initializer(OnnxWriter.floats("w1", new int[] {4, 3, 3, 3}, w1))
+        .initializer(OnnxWriter.floats("b1", new int[] {4}, 0.1f, -0.2f, 0.05f, 0f))
+        .initializer(OnnxWriter.floats("w2", new int[] {5, 100}, w2))
+        .initializer(OnnxWriter.floats("b2", new int[] {5}, new float[5]))
+        .node(OnnxWriter.node("Pad", "pad", List.of("input"), List.of("p"), OnnxWriter.attrInts("pads", 0, 0, 0, 0, 0, 0, 1, 1)))
+        .node(OnnxWriter.node("Conv", "conv", List.of("p", "w1", "b1"), List.of("c"), OnnxWriter.attrInts("kernel_shape", 3, 3),
+            OnnxWriter.attrInts("strides", 2, 2)))
+        .node(OnnxWriter.node("Relu", "relu", List.of("c"), List.of("r")))
+        .node(OnnxWriter.node("Flatten", "flatten", List.of("r"), List.of("f"), OnnxWriter.attrInt("axis", 1)))
+        .node(OnnxWriter.node("Gemm", "fc", List.of("f", "w2", "b2"), List.of("logits"), OnnxWriter.attrInt("transB", 1)));
+    FloatModel f = OnnxImporter.lower(OnnxImporter.parse(g.model(10)), "onnx-pad-flatten");
+    Random r = new Random(3);
+    List<float[]> xs = new ArrayList<>();
+    for (int k = 0; k < 8; k++) {
+      float[] x = new float[11 * 11 * 3];
+      for (int i = 0; i < x.length; i++) x[i] = r.nextFloat() * 2 - 1;
+      xs.add(x);
+    }
+    QuantizedModel q = Quantizer.quantize(f, xs, PixelRange.SIGNED_UNIT);
+    assertEquals(List.of("Pad", "Conv2D", "Reshape", "FullyConnected"),
+        q.description().layers().stream().map(l -> l.getClass().getSimpleName()).toList());
+    assertTrue(Provability.of(q).provable(), Provability.of(q).messages().toString());
+    CommittedModel cm = ModelProver.commit(q);
+    ModelVerifier verifier = new ModelVerifier(cm.vk());
+    FloatEngine fe = new FloatEngine(f);
+    int agree = 0;
+    for (int k = 0; k < xs.size(); k++) {
+      int[] x = quantized(xs.get(k), q.input());
+      int[] proven = verifier.verify(ModelProver.prove(cm, x, ProgressListener.NONE, k % 2 == 0), x);
+      assertArrayEquals(new IntegerEngine(q).infer(x), proven);
+      int floatTop = Predictions.topK(fe.values(xs.get(k))[f.logitsTensor()], 1)[0];
+      agree += Predictions.topK(proven, 1)[0] == floatTop ? 1 : 0;
+    }
+    assertTrue(agree >= xs.size() - 1, "proven top-1 agrees with the float model on " + agree + " of " + xs.size());
+  }
+
+  private static int[] quantized(float[] x, io.zkaudit.model.TensorSpec spec) {
+    int[] q = new int[x.length];
+    for (int i = 0; i < x.length; i++) q[i] = Math.clamp(Math.round(x[i] / spec.scale()) + spec.zeroPoint(), -128, 127);
+    return q;
   }
 
   /** The dense weights [O, H·W·C] reordered as if the map had been flattened channel-major (c, h, w). */
