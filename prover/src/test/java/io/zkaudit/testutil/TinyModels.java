@@ -112,6 +112,16 @@ public final class TinyModels {
       return this;
     }
 
+    /** An average pool, clamped to the int8 range. */
+    public Chain averagePool(String layer, int kernel, int stride, Padding padding) {
+      List<Integer> in = shape();
+      Window window = new Window(kernel, kernel, stride, stride, 1, 1, padding);
+      int y = activation(layer + "/out", List.of(1, window.outputHeight(in.get(1)), window.outputWidth(in.get(2)), in.get(3)));
+      layers.add(new io.zkaudit.model.AveragePool(layer, current, y, window, -128, 127));
+      current = y;
+      return this;
+    }
+
     /** A constant pad of the spatial axes of a [1, H, W, C] map with {@code value}. */
     public Chain pad(String layer, int top, int bottom, int left, int right, int value) {
       List<Integer> in = shape();

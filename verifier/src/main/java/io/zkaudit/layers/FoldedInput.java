@@ -1,5 +1,6 @@
 package io.zkaudit.layers;
 
+import io.zkaudit.model.AveragePool;
 import io.zkaudit.model.Conv2D;
 import io.zkaudit.model.DepthwiseConv2D;
 import io.zkaudit.model.FullyConnected;
@@ -25,6 +26,10 @@ import java.util.List;
  *       are skipped). So it is the same convolution over the pad's input, its padding grown by the
  *       pad's on each side (asymmetric padding is a top/left offset plus the input's real size,
  *       which {@link WindowPredicate} already has).
+ *   <li><b>Pad, then an average pool</b> whose windows all cover n entries of the padded map (the
+ *       pool's own condition): its sum over a window is Σ_real x + (n − m)·v for m real entries
+ *       and pad value v, that is Σ_real (x − v) + n·v. The proof sums x − v over the pad's input
+ *       (input zero point v, padding grown as for a convolution), and the rounding adds n·v back.
  *   <li><b>A dense layer over a spatial map</b>, [1, H, W, C] read directly or through a reshape
  *       that flattens it to [1, H·W·C]: acc[o] = bias[o] + Σ_k (x[k] − z)(w[o, k] − zw[o]) with
  *       k = (h·W + w)·C + c (row-major, NHWC), which is the H×W convolution (VALID, stride 1) at
@@ -36,15 +41,21 @@ import java.util.List;
  * prover and verifier build the same circuit and the same weight layout from it, so a proof about
  * one committed model cannot be a proof about another.
  */
-public record FoldedInput(int tensor, Window window) {
+public record FoldedInput(int tensor, Window window, int padValue) {
 
   private static final Window ONE_BY_ONE = new Window(1, 1, 1, 1, 1, 1, Padding.NONE);
 
-  /** The tensor and window a convolution, depthwise convolution or dense layer is proven over. */
+  /**
+   * The tensor and window a convolution, depthwise convolution, dense layer or average pool is
+   * proven over, and the value of the folded pad's entries (0 when no pad is folded).
+   */
   static FoldedInput of(ModelDescription model, Layer layer, Dataflow flow) {
     return switch (layer) {
       case Conv2D c -> throughPad(model, flow, c.input(), c.window(), c.inputZeroPoint());
       case DepthwiseConv2D d -> throughPad(model, flow, d.input(), d.window(), d.inputZeroPoint());
+      // An average pool sums raw values: any pad value folds, the rounding adds it back (Rounding#of).
+      case AveragePool a -> throughPad(model, flow, a.input(), a.window(),
+          flow.producer(a.input()) instanceof Pad p ? p.padValue() : 0);
       case FullyConnected f -> denseSource(model, flow, f);
       default -> throw new IllegalArgumentException(layer.name() + " has no window to fold into");
     };
@@ -56,21 +67,21 @@ public record FoldedInput(int tensor, Window window) {
       Padding grown = new Padding(own.top() + p.before().get(1), own.left() + p.before().get(2),
           own.bottom() + p.after().get(1), own.right() + p.after().get(2));
       return new FoldedInput(p.input(), new Window(w.kernelH(), w.kernelW(), w.strideH(), w.strideW(), w.dilationH(),
-          w.dilationW(), grown));
+          w.dilationW(), grown), p.padValue());
     }
-    return new FoldedInput(input, w);
+    return new FoldedInput(input, w, 0);
   }
 
   /** The map a dense layer reads, itself or the one a flatten in front of it reads, and its whole-map window. */
   private static FoldedInput denseSource(ModelDescription model, Dataflow flow, FullyConnected f) {
     TensorSpec in = model.tensor(f.input());
     if (in.rank() == 4 && in.dim(0) == 1 && in.size() == model.tensor(f.weights()).dim(1)) {
-      return new FoldedInput(f.input(), wholeMap(in));
+      return new FoldedInput(f.input(), wholeMap(in), 0);
     }
     if (flow.producer(f.input()) instanceof Reshape r && flattenRefusal(model, r, f) == null) {
-      return new FoldedInput(r.input(), wholeMap(model.tensor(r.input())));
+      return new FoldedInput(r.input(), wholeMap(model.tensor(r.input())), 0);
     }
-    return new FoldedInput(f.input(), ONE_BY_ONE);
+    return new FoldedInput(f.input(), ONE_BY_ONE, 0);
   }
 
   /** An H×W window over a [1, H, W, C] map: VALID, stride 1, one output position. */

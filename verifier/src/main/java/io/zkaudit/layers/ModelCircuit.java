@@ -2,6 +2,7 @@ package io.zkaudit.layers;
 
 import io.zkaudit.field.Goldilocks;
 import io.zkaudit.model.Add;
+import io.zkaudit.model.AveragePool;
 import io.zkaudit.model.Conv2D;
 import io.zkaudit.model.DepthwiseConv2D;
 import io.zkaudit.model.FullyConnected;
@@ -134,7 +135,7 @@ public record ModelCircuit(ModelDescription model, List<ProvenLayer> layers, Lis
         case Reshape r -> checkMovement(model, flow, r, zeroKnowledge);
         case Pad p -> checkMovement(model, flow, p, zeroKnowledge);
         default -> {
-          Rounding rounding = Rounding.of(model, l);
+          Rounding rounding = Rounding.of(model, l, flow);
           TensorSpec outSpec = model.tensor(l.output());
           TensorLayout outLayout = TensorLayout.of(outSpec, zeroKnowledge);
           boolean isOutput = l.output() == provenOutput || l.output() == outputTensor;
@@ -247,7 +248,8 @@ public record ModelCircuit(ModelDescription model, List<ProvenLayer> layers, Lis
         case Conv2D c when c.input() == p.output() -> readBy(FoldedInput.padRefusal(model, p, c.inputZeroPoint()), kind);
         case DepthwiseConv2D d when d.input() == p.output() ->
             readBy(FoldedInput.padRefusal(model, p, d.inputZeroPoint()), kind);
-        default -> what + " read by " + kind + " (only a convolution folds a pad into its window)";
+        case AveragePool a when a.input() == p.output() -> readBy(FoldedInput.padRefusal(model, p, p.padValue()), kind);
+        default -> what + " read by " + kind + " (only a convolution or an average pool folds a pad into its window)";
       };
       case Reshape r -> switch (reader) {
         case FullyConnected f when f.input() == r.output() -> FoldedInput.flattenRefusal(model, r, f);

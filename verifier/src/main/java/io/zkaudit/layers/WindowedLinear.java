@@ -177,8 +177,12 @@ public record WindowedLinear(Kind kind, int input, int weights, int bias, Tensor
         yield windowed(Kind.DEPTHWISE, act, weights, -1, actLayout, out, new Window(1, 1, 1, 1, 1, 1, Padding.NONE),
             constA ? m.bZeroPoint() : m.aZeroPoint(), List.of(constA ? m.aZeroPoint() : m.bZeroPoint()), m.name());
       }
-      case AveragePool p -> windowed(Kind.SUM, p.input(), -1, -1, TensorLayout.of(model.tensor(p.input()), zeroKnowledge),
-          out, p.window(), 0, List.of(0), p.name());
+      case AveragePool p -> {
+        FoldedInput src = FoldedInput.of(model, p, flow);
+        // A folded pad's entries are its value: the sum runs over x - value (FoldedInput).
+        yield windowed(Kind.SUM, src.tensor(), -1, -1, layout(model, src, zeroKnowledge), out, src.window(),
+            src.padValue(), List.of(0), p.name());
+      }
       case Mean m -> {
         TensorLayout in = TensorLayout.of(model.tensor(m.input()), zeroKnowledge);
         yield windowed(Kind.SUM, m.input(), -1, -1, in, out, new Window(in.height(), in.width(), 1, 1, 1, 1, Padding.NONE),

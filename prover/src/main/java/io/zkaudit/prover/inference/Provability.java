@@ -168,7 +168,7 @@ public record Provability(String model, List<Problem> problems) {
         }
       } else if (!(layer instanceof Softmax)) {
         try {
-          Rounding rounding = Rounding.of(d, layer);
+          Rounding rounding = Rounding.of(d, layer, flow);
           if (!(layer instanceof Add) && !(layer instanceof Requantize)) {
             WindowedLinear.of(d, layer, true, flow);
           }

@@ -67,6 +67,17 @@ class DataMovementProofTest {
         .flatten("flatten").denseRandom("fc", 5, 5, 61).build();
   }
 
+  /**
+   * A pad of value 7 (not the zero point: an average pool counts padded entries in its divisor, so
+   * any value is exact) folded into a 3x3 VALID average pool of stride 2, then a flatten and a
+   * dense layer.
+   */
+  static QuantizedModel padBeforeAveragePool() {
+    return new Chain("pad-before-average-pool", List.of(1, 5, 5, 3), -2).conv("conv", 1, 1, Padding.NONE, 3, 3, 71)
+        .pad("pad", 1, 2, 2, 1, 7).averagePool("pool", 3, 2, Padding.NONE)   // [1, 8, 8, 3] → [1, 3, 3, 3]
+        .flatten("flatten").denseRandom("fc", 4, 4, 81).build();
+  }
+
   private static List<int[]> inputs(QuantizedModel m, int count, long seed) {
     Random r = new Random(seed);
     List<int[]> in = new ArrayList<>();
@@ -82,7 +93,7 @@ class DataMovementProofTest {
 
   @Test
   void modelsWithFoldedMovementAreProvableAndTheirProofsStateTheEnginesOutput() throws Exception {
-    for (QuantizedModel m : List.of(convFlattenDense(), convDense(), padsBeforeConvolutions())) {
+    for (QuantizedModel m : List.of(convFlattenDense(), convDense(), padsBeforeConvolutions(), padBeforeAveragePool())) {
       Provability p = Provability.of(m);
       assertTrue(p.provable(), m.description().name() + ": " + p.messages());
       CommittedModel cm = ModelProver.commit(m);
@@ -124,6 +135,16 @@ class DataMovementProofTest {
       assertEquals(4, fc.rows().kernel());
       assertEquals(4, fc.cols().kernel());
     }
+    // The pool sums x - 7 over the pad's input; its rounding adds the 9 window entries' 7s back.
+    ModelCircuit pooled = ModelCircuit.of(padBeforeAveragePool().description(), true);
+    ModelCircuit.LinearLayer pool = (ModelCircuit.LinearLayer) pooled.layers().get(1);
+    assertEquals(pooled.layers().getFirst().layer().output(), pool.linear().input());
+    assertEquals(7, pool.linear().inputZeroPoint());
+    assertEquals(List.of(1, 2), List.of(pool.linear().rows().pad(), pool.linear().cols().pad()));
+    // Entries all 7 (real or pad) sum to 0 in the proof and average to 7; all -128, to -128.
+    assertEquals(7, pool.rounding().step(0).apply(0));
+    assertEquals(-128, pool.rounding().step(0).apply(9 * (-128 - 7)));
+
   }
 
   /**
