@@ -103,7 +103,9 @@ public record Rounding(String layer, int lo, int hi, List<MonotoneStep> perChann
         var in = model.tensor(p.input()).type();
         yield single(p.name(), p.clampMin(), p.clampMax(), 0,
             acc -> Math.clamp(AveragePool.roundedDivide(acc + folded, n), p.clampMin(), p.clampMax()))
-            .covering((long) n * in.min() - folded, (long) n * in.max() + 1 - folded);
+            // Windows with m <= n real entries: sums between n·(min − v) and n·(max − v), and 0 when
+            // m = 0 (a pad value outside the type would otherwise put it beyond both).
+            .covering(Math.min((long) n * in.min() - folded, 0), Math.max((long) n * in.max() - folded, 0) + 1);
       }
       case Mean m -> {
         int n = model.tensor(m.input()).dim(1) * model.tensor(m.input()).dim(2);
