@@ -78,7 +78,9 @@ public record FoldedInput(int tensor, Window window, int padValue) {
     if (in.rank() == 4 && in.dim(0) == 1 && in.size() == model.tensor(f.weights()).dim(1)) {
       return new FoldedInput(f.input(), wholeMap(in), 0);
     }
-    if (flow.producer(f.input()) instanceof Reshape r && flattenRefusal(model, r, f) == null) {
+    // A reshape that keeps the layout ([1, 1, 1, C] to [1, C]) is an alias already (ModelCircuit).
+    if (flow.producer(f.input()) instanceof Reshape r && !ModelCircuit.keepsLayout(model, r, false)
+        && flattenRefusal(model, r, f) == null) {
       return new FoldedInput(r.input(), wholeMap(model.tensor(r.input())), 0);
     }
     return new FoldedInput(f.input(), ONE_BY_ONE, 0);
