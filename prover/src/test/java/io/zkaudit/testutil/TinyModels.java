@@ -209,6 +209,14 @@ public final class TinyModels {
       return this;
     }
 
+    /** A reshape to {@code shape} (same values in row-major order). */
+    public Chain reshape(String layer, List<Integer> shape) {
+      int y = activation(layer + "/out", shape);
+      layers.add(new io.zkaudit.model.Reshape(layer, current, y));
+      current = y;
+      return this;
+    }
+
     /** A reshape to [1, size]. */
     public Chain flatten(String layer) {
       int y = activation(layer + "/out", List.of(1, tensors.get(current).size()));

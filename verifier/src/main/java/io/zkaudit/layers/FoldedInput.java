@@ -74,14 +74,16 @@ public record FoldedInput(int tensor, Window window, int padValue) {
 
   /** The map a dense layer reads, itself or the one a flatten in front of it reads, and its whole-map window. */
   private static FoldedInput denseSource(ModelDescription model, Dataflow flow, FullyConnected f) {
-    TensorSpec in = model.tensor(f.input());
-    if (in.rank() == 4 && in.dim(0) == 1 && in.size() == model.tensor(f.weights()).dim(1)) {
-      return new FoldedInput(f.input(), wholeMap(in), 0);
-    }
-    // A reshape that keeps the layout ([1, 1, 1, C] to [1, C]) is an alias already (ModelCircuit).
+    // A reshape that moves data is never committed, so it is looked through first (a reshape keeps
+    // the row-major order, so the dense layer reads the same sequence); one that keeps the layout
+    // ([1, 1, 1, C] to [1, C]) is an alias already (ModelCircuit).
     if (flow.producer(f.input()) instanceof Reshape r && !ModelCircuit.keepsLayout(model, r, false)
         && flattenRefusal(model, r, f) == null) {
       return new FoldedInput(r.input(), wholeMap(model.tensor(r.input())), 0);
+    }
+    TensorSpec in = model.tensor(f.input());
+    if (in.rank() == 4 && in.dim(0) == 1 && in.size() == model.tensor(f.weights()).dim(1)) {
+      return new FoldedInput(f.input(), wholeMap(in), 0);
     }
     return new FoldedInput(f.input(), ONE_BY_ONE, 0);
   }

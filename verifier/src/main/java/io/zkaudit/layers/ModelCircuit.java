@@ -219,7 +219,7 @@ public record ModelCircuit(ModelDescription model, List<ProvenLayer> layers, Lis
       throw WindowedLinear.unsupported(movement.name(), what + " at the model's output");
     }
     for (Layer reader : flow.readers(movement.output())) {
-      String why = refusal(model, movement, reader, what);
+      String why = refusal(model, flow, movement, reader, what);
       if (why != null) {
         throw WindowedLinear.unsupported(movement.name(), why);
       }
@@ -236,27 +236,36 @@ public record ModelCircuit(ModelDescription model, List<ProvenLayer> layers, Lis
     };
   }
 
-  private static String readBy(String refusal, String reader) {
-    return refusal == null ? null : refusal + ", read by " + reader;
-  }
-
-  /** Why {@code reader} cannot fold {@code movement} into its window, or null when it does. */
-  private static String refusal(ModelDescription model, Layer movement, Layer reader, String what) {
+  /**
+   * Why {@code reader} cannot fold {@code movement} into its window, or null when it does: when it
+   * reads the movement's output as its activation input only (not as weights too) and its
+   * {@link FoldedInput} (the very window its proof uses) reads the movement's input instead.
+   */
+  private static String refusal(ModelDescription model, Dataflow flow, Layer movement, Layer reader, String what) {
+    boolean windowed = reader instanceof Conv2D || reader instanceof DepthwiseConv2D || reader instanceof AveragePool
+        || reader instanceof FullyConnected;
+    boolean onlyAsInput = reader.inputs().lastIndexOf(movement.output()) == 0;
+    if (windowed && onlyAsInput && FoldedInput.of(model, reader, flow).tensor() == movement.inputs().getFirst()) {
+      return null;
+    }
     String kind = reader.getClass().getSimpleName() + " " + reader.name();
-    return switch (movement) {
+    String why = switch (movement) {
       case Pad p -> switch (reader) {
-        case Conv2D c when c.input() == p.output() -> readBy(FoldedInput.padRefusal(model, p, c.inputZeroPoint()), kind);
-        case DepthwiseConv2D d when d.input() == p.output() ->
-            readBy(FoldedInput.padRefusal(model, p, d.inputZeroPoint()), kind);
-        case AveragePool a when a.input() == p.output() -> readBy(FoldedInput.padRefusal(model, p, p.padValue()), kind);
-        default -> what + " read by " + kind + " (only a convolution or an average pool folds a pad into its window)";
+        case Conv2D c when c.input() == p.output() -> FoldedInput.padRefusal(model, p, c.inputZeroPoint());
+        case DepthwiseConv2D d when d.input() == p.output() -> FoldedInput.padRefusal(model, p, d.inputZeroPoint());
+        case AveragePool a when a.input() == p.output() -> FoldedInput.padRefusal(model, p, p.padValue());
+        default -> null;
       };
-      case Reshape r -> switch (reader) {
-        case FullyConnected f when f.input() == r.output() -> FoldedInput.flattenRefusal(model, r, f);
-        default -> what + " read by " + kind + " (only a dense layer over the whole map folds it)";
-      };
+      case Reshape r -> reader instanceof FullyConnected f && f.input() == r.output()
+          ? FoldedInput.flattenRefusal(model, r, f) : null;
       default -> throw new IllegalArgumentException(movement.name() + " is not data movement");
     };
+    if (why != null) {
+      return why + ", read by " + kind;
+    }
+    return what + " read by " + kind + (movement instanceof Pad
+        ? " (only a convolution or an average pool folds a pad into its window)"
+        : " (only a dense layer over the whole map folds it)");
   }
 
   /** An activation input must have the output's layout; a constant one must be one value per channel. */

@@ -55,6 +55,16 @@ class DataMovementProofTest {
   }
 
   /**
+   * The dense layer reads the map reshaped to [1, 4, 5, 5] (a rank-4 reshape that moves data, as
+   * an NCHW-minded export might leave): row-major order is kept, so it is still the flatten of the
+   * [1, 5, 5, 4] map, and the dense layer reads that map.
+   */
+  static QuantizedModel convReshapeDense() {
+    return new Chain("conv-reshape-dense", List.of(1, 5, 5, 3), -3).conv("conv", 3, 1, SAME_3X3, 4, 6, 11)
+        .reshape("reshape", List.of(1, 4, 5, 5)).denseRandom("fc", 6, 5, 21).build();
+  }
+
+  /**
    * An asymmetric pad then a stride-2 VALID convolution, a pad folded into a VALID depthwise
    * convolution, a pad added to a convolution's own SAME padding, then a flatten and a dense layer;
    * zero point 5, which every pad uses.
@@ -93,7 +103,8 @@ class DataMovementProofTest {
 
   @Test
   void modelsWithFoldedMovementAreProvableAndTheirProofsStateTheEnginesOutput() throws Exception {
-    for (QuantizedModel m : List.of(convFlattenDense(), convDense(), padsBeforeConvolutions(), padBeforeAveragePool())) {
+    for (QuantizedModel m : List.of(convFlattenDense(), convDense(), convReshapeDense(), padsBeforeConvolutions(),
+        padBeforeAveragePool())) {
       Provability p = Provability.of(m);
       assertTrue(p.provable(), m.description().name() + ": " + p.messages());
       CommittedModel cm = ModelProver.commit(m);
