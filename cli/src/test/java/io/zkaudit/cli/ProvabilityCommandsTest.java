@@ -82,6 +82,49 @@ class ProvabilityCommandsTest {
     return g.model(13);
   }
 
+  /**
+   * PyTorch's usual ending, flatten then Linear, on the whole map: input [1,1,28,28] → Conv 3x3/4 →
+   * Relu → Flatten of the [1,8,7,7] map → Gemm → 10.
+   */
+  static byte[] flattenedMapOnnx() {
+    float[] w1 = new float[8 * 9];
+    for (int i = 0; i < w1.length; i++) w1[i] = ((i * 37) % 17 - 8) / 16f;
+    float[] w2 = new float[10 * 392];
+    for (int i = 0; i < w2.length; i++) w2[i] = ((i * 29) % 13 - 6) / 24f;
+    return new OnnxWriter.Graph(valueInfo("input", 1, 1, 28, 28), valueInfo("logits", 1, 10))
+        .initializer(floats("w1", new int[] {8, 1, 3, 3}, w1)).initializer(floats("b1", new int[] {8}, new float[8]))
+        .initializer(floats("w2", new int[] {10, 392}, w2)).initializer(floats("b2", new int[] {10}, new float[10]))
+        .node(node("Conv", "conv", List.of("input", "w1", "b1"), List.of("c"), attrInts("kernel_shape", 3, 3),
+            attrInts("strides", 4, 4), attrInts("pads", 1, 1, 1, 1)))
+        .node(node("Relu", "relu", List.of("c"), List.of("r")))
+        .node(node("Flatten", "flatten", List.of("r"), List.of("f"), attrInt("axis", 1)))
+        .node(node("Gemm", "fc", List.of("f", "w2", "b2"), List.of("logits"), attrInt("transB", 1)))
+        .model(13);
+  }
+
+  /** The flatten → Linear ending passes the check, commits, proves and verifies from the command line. */
+  @Test
+  void aFlattenedMapEndingIsProvableAndProves() throws Exception {
+    shared("data/mnist");
+    Path model = Files.write(tmp.resolve("flatten.onnx"), flattenedMapOnnx());
+    Printed check = runPrinting("infer", "--model", model.toString(), "--check-provable");
+    assertEquals(0, check.code(), check.err());
+    assertTrue(check.out().contains("flatten.onnx: provable: every input can be proven"), check.out());
+    Path vk = tmp.resolve("m.vk");
+    Path proof = tmp.resolve("m.proof");
+    Path input = tmp.resolve("x.json");
+    StringBuilder json = new StringBuilder("[");
+    for (int i = 0; i < 784; i++) json.append(i == 0 ? "" : ", ").append((i * 7919 % 256) / 255.0);
+    Files.writeString(input, json.append("]").toString());
+    CliRuns.Run c = run("commit", "--model", model.toString(), "--out", vk.toString());
+    assertEquals(0, c.code(), c.err());
+    CliRuns.Run p = run("prove", "--model", model.toString(), "--input", input.toString(), "--out", proof.toString());
+    assertEquals(0, p.code(), p.err());
+    Printed v = runPrinting("verify", "--vk", vk.toString(), "--proof", proof.toString(), "--input", input.toString());
+    assertEquals(0, v.code(), v.err());
+    assertTrue(v.out().contains("valid proof"), v.out());
+  }
+
   private record Printed(int code, String out, String err) {}
 
   private static Printed runPrinting(String... args) {

@@ -2,8 +2,13 @@ package io.zkaudit.layers;
 
 import io.zkaudit.field.Goldilocks;
 import io.zkaudit.model.Add;
+import io.zkaudit.model.AveragePool;
+import io.zkaudit.model.Conv2D;
+import io.zkaudit.model.DepthwiseConv2D;
+import io.zkaudit.model.FullyConnected;
 import io.zkaudit.model.Layer;
 import io.zkaudit.model.ModelDescription;
+import io.zkaudit.model.Pad;
 import io.zkaudit.model.Requantize;
 import io.zkaudit.model.Reshape;
 import io.zkaudit.model.Softmax;
@@ -98,6 +103,7 @@ public record ModelCircuit(ModelDescription model, List<ProvenLayer> layers, Lis
       throw WindowedLinear.unsupported(model.name(), "models with several inputs or outputs");
     }
     Map<Integer, Integer> aliases = new HashMap<>();
+    Dataflow flow = Dataflow.of(model);
     List<Layer> all = model.layers();
     int outputTensor = model.outputs().getFirst();
     // Softmax at the end: prove its input. Reshapes of [.., 1, 1, C] to [1, C] keep the layout.
@@ -119,15 +125,17 @@ public record ModelCircuit(ModelDescription model, List<ProvenLayer> layers, Lis
             throw WindowedLinear.unsupported(s.name(), "a softmax before the output");
           }
         }
-        case Reshape r -> {
-          checkReshape(model, r, zeroKnowledge);
+        case Reshape r when keepsLayout(model, r, zeroKnowledge) -> {
           aliases.put(r.output(), resolve(aliases, r.input()));
           if (r.output() == outputTensor) {
             provenOutput = resolve(aliases, r.input());
           }
         }
+        // Moves data: the layers that read it prove it through their windows (FoldedInput).
+        case Reshape r -> checkMovement(model, flow, r, zeroKnowledge);
+        case Pad p -> checkMovement(model, flow, p, zeroKnowledge);
         default -> {
-          Rounding rounding = Rounding.of(model, l);
+          Rounding rounding = Rounding.of(model, l, flow);
           TensorSpec outSpec = model.tensor(l.output());
           TensorLayout outLayout = TensorLayout.of(outSpec, zeroKnowledge);
           boolean isOutput = l.output() == provenOutput || l.output() == outputTensor;
@@ -175,7 +183,7 @@ public record ModelCircuit(ModelDescription model, List<ProvenLayer> layers, Lis
               }
               layers.add(new RequantizeLayer(i, q, rounding, outLayout, rc));
             }
-            default -> layers.add(new LinearLayer(i, l, WindowedLinear.of(model, l, zeroKnowledge), rounding, outLayout, rc));
+            default -> layers.add(new LinearLayer(i, l, WindowedLinear.of(model, l, zeroKnowledge, flow), rounding, outLayout, rc));
           }
         }
       }
@@ -188,16 +196,76 @@ public record ModelCircuit(ModelDescription model, List<ProvenLayer> layers, Lis
   }
 
   /**
-   * A reshape is proven as a relabelling of its input: only when both tensors have the same padded
-   * layout (e.g. [1, 1, 1, C] to [1, C]); a provability check asks it layer by layer.
+   * A reshape that keeps the layout (both tensors have the same padded layout, e.g. [1, 1, 1, C]
+   * to [1, C]) is proven as a relabelling of its input.
    */
-  public static void checkReshape(ModelDescription model, Reshape r, boolean zeroKnowledge) {
-    TensorLayout in = TensorLayout.of(model.tensor(r.input()), zeroKnowledge);
-    TensorLayout out = TensorLayout.of(model.tensor(r.output()), zeroKnowledge);
-    if (!in.equals(out)) {
-      throw WindowedLinear.unsupported(r.name(), "a reshape that moves data (" + model.tensor(r.input()).shape()
-          + " to " + model.tensor(r.output()).shape() + ")");
+  public static boolean keepsLayout(ModelDescription model, Reshape r, boolean zeroKnowledge) {
+    return TensorLayout.of(model.tensor(r.input()), zeroKnowledge).equals(TensorLayout.of(model.tensor(r.output()),
+        zeroKnowledge));
+  }
+
+  /**
+   * Data movement (a pad, a reshape that moves data) has no relation of its own in the proof: every
+   * layer that reads it folds it into its window ({@link FoldedInput}), so it is refused, with the
+   * first reason, when it is the model's output or some reader cannot fold it. A reshape that keeps
+   * the layout always passes. A provability check asks it layer by layer.
+   */
+  public static void checkMovement(ModelDescription model, Dataflow flow, Layer movement, boolean zeroKnowledge) {
+    if (movement instanceof Reshape r && keepsLayout(model, r, zeroKnowledge)) {
+      return;
     }
+    String what = describe(model, movement);
+    if (model.outputs().contains(movement.output())) {
+      throw WindowedLinear.unsupported(movement.name(), what + " at the model's output");
+    }
+    for (Layer reader : flow.readers(movement.output())) {
+      String why = refusal(model, flow, movement, reader, what);
+      if (why != null) {
+        throw WindowedLinear.unsupported(movement.name(), why);
+      }
+    }
+  }
+
+  private static String describe(ModelDescription model, Layer movement) {
+    String shapes = " (" + model.tensor(movement.inputs().getFirst()).shape() + " to "
+        + model.tensor(movement.output()).shape() + ")";
+    return switch (movement) {
+      case Reshape r -> "a reshape that moves data" + shapes;
+      case Pad p -> "a pad" + shapes;
+      default -> throw new IllegalArgumentException(movement.name() + " is not data movement");
+    };
+  }
+
+  /**
+   * Why {@code reader} cannot fold {@code movement} into its window, or null when it does: when it
+   * reads the movement's output as its activation input only (not as weights too) and its
+   * {@link FoldedInput} (the very window its proof uses) reads the movement's input instead.
+   */
+  private static String refusal(ModelDescription model, Dataflow flow, Layer movement, Layer reader, String what) {
+    boolean windowed = reader instanceof Conv2D || reader instanceof DepthwiseConv2D || reader instanceof AveragePool
+        || reader instanceof FullyConnected;
+    boolean onlyAsInput = reader.inputs().lastIndexOf(movement.output()) == 0;
+    if (windowed && onlyAsInput && FoldedInput.of(model, reader, flow).tensor() == movement.inputs().getFirst()) {
+      return null;
+    }
+    String kind = reader.getClass().getSimpleName() + " " + reader.name();
+    String why = switch (movement) {
+      case Pad p -> switch (reader) {
+        case Conv2D c when c.input() == p.output() -> FoldedInput.padRefusal(model, p, c.inputZeroPoint());
+        case DepthwiseConv2D d when d.input() == p.output() -> FoldedInput.padRefusal(model, p, d.inputZeroPoint());
+        case AveragePool a when a.input() == p.output() -> FoldedInput.padRefusal(model, p, p.padValue());
+        default -> null;
+      };
+      case Reshape r -> reader instanceof FullyConnected f && f.input() == r.output()
+          ? FoldedInput.flattenRefusal(model, r, f) : null;
+      default -> throw new IllegalArgumentException(movement.name() + " is not data movement");
+    };
+    if (why != null) {
+      return why + ", read by " + kind;
+    }
+    return what + " read by " + kind + (movement instanceof Pad
+        ? " (only a convolution or an average pool folds a pad into its window)"
+        : " (only a dense layer over the whole map folds it)");
   }
 
   /** An activation input must have the output's layout; a constant one must be one value per channel. */

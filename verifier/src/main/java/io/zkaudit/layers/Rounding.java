@@ -73,6 +73,14 @@ public record Rounding(String layer, int lo, int hi, List<MonotoneStep> perChann
 
   /** The rounding of {@code layer}; the map of each case is the layer's documented semantics. */
   public static Rounding of(ModelDescription model, Layer layer) {
+    return of(model, layer, Dataflow.of(model));
+  }
+
+  /**
+   * The same, with the model's dataflow computed once by the caller (an average pool reads
+   * through a pad folded into it, {@link FoldedInput}).
+   */
+  public static Rounding of(ModelDescription model, Layer layer, Dataflow flow) {
     return switch (layer) {
       case Conv2D c -> requantization(c.name(), c.requantization(), model.tensor(c.output()).shape().getLast());
       case DepthwiseConv2D d -> requantization(d.name(), d.requantization(), model.tensor(d.output()).shape().getLast());
@@ -88,12 +96,16 @@ public record Rounding(String layer, int lo, int hi, List<MonotoneStep> perChann
           (long) FixedPoint.multiplyByQuantizedMultiplier((int) acc, q.multiplier(), q.shift()) + q.outputZeroPoint(),
           q.clampMin(), q.clampMax()));
       case AveragePool p -> {
-        WindowedLinear w = WindowedLinear.of(model, p);
-        int n = uniformWindowCount(w, p.name());
+        // The window count over the pool's own input (a pad's output, when one is folded).
+        int n = uniformWindowCount(WindowedLinear.of(model, p, false, Dataflow.NONE), p.name());
+        // A folded pad of value v: the proof's accumulator is the sum less n·v (FoldedInput).
+        long folded = (long) n * FoldedInput.of(model, p, flow).padValue();
         var in = model.tensor(p.input()).type();
         yield single(p.name(), p.clampMin(), p.clampMax(), 0,
-            acc -> Math.clamp(AveragePool.roundedDivide(acc, n), p.clampMin(), p.clampMax()))
-            .covering((long) n * in.min(), (long) n * in.max() + 1);
+            acc -> Math.clamp(AveragePool.roundedDivide(acc + folded, n), p.clampMin(), p.clampMax()))
+            // Windows with m <= n real entries: sums between n·(min − v) and n·(max − v), and 0 when
+            // m = 0 (a pad value outside the type would otherwise put it beyond both).
+            .covering(Math.min((long) n * in.min() - folded, 0), Math.max((long) n * in.max() - folded, 0) + 1);
       }
       case Mean m -> {
         int n = model.tensor(m.input()).dim(1) * model.tensor(m.input()).dim(2);

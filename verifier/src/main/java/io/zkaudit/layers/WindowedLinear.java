@@ -128,26 +128,37 @@ public record WindowedLinear(Kind kind, int input, int weights, int bias, Tensor
    * not support.
    */
   public static WindowedLinear of(ModelDescription model, Layer layer, boolean zeroKnowledge) {
-    TensorSpec inSpec = model.tensor(layer.inputs().getFirst());
-    TensorSpec outSpec = model.tensor(layer.output());
-    TensorLayout in = TensorLayout.of(inSpec, zeroKnowledge);
-    TensorLayout out = TensorLayout.of(outSpec, zeroKnowledge);
+    return of(model, layer, zeroKnowledge, Dataflow.of(model));
+  }
+
+  /**
+   * The same, with the model's dataflow computed once by the caller: a convolution or dense layer
+   * reads through the data movement in front of it ({@link FoldedInput}).
+   */
+  public static WindowedLinear of(ModelDescription model, Layer layer, boolean zeroKnowledge, Dataflow flow) {
+    TensorLayout out = TensorLayout.of(model.tensor(layer.output()), zeroKnowledge);
     return switch (layer) {
-      case Conv2D c -> windowed(Kind.CONV, c.input(), c.weights(), c.bias(), in, out, c.window(), c.inputZeroPoint(),
-          c.weightZeroPoints(), c.name());
+      case Conv2D c -> {
+        FoldedInput src = FoldedInput.of(model, c, flow);
+        yield windowed(Kind.CONV, src.tensor(), c.weights(), c.bias(), layout(model, src, zeroKnowledge), out,
+            src.window(), c.inputZeroPoint(), c.weightZeroPoints(), c.name());
+      }
       case DepthwiseConv2D d -> {
         if (d.depthMultiplier() != 1) {
           throw unsupported(d.name(), "depth multiplier " + d.depthMultiplier());
         }
-        yield windowed(Kind.DEPTHWISE, d.input(), d.weights(), d.bias(), in, out, d.window(), d.inputZeroPoint(),
-            d.weightZeroPoints(), d.name());
+        FoldedInput src = FoldedInput.of(model, d, flow);
+        yield windowed(Kind.DEPTHWISE, src.tensor(), d.weights(), d.bias(), layout(model, src, zeroKnowledge), out,
+            src.window(), d.inputZeroPoint(), d.weightZeroPoints(), d.name());
       }
       case FullyConnected f -> {
-        if (in.height() != 1 || in.width() != 1) {
-          throw unsupported(f.name(), "fully connected input of shape " + inSpec.shape());
+        FoldedInput src = FoldedInput.of(model, f, flow);
+        TensorLayout in = layout(model, src, zeroKnowledge);
+        if (in.height() != src.window().kernelH() || in.width() != src.window().kernelW()) {
+          throw unsupported(f.name(), "fully connected input of shape " + model.tensor(f.input()).shape());
         }
-        yield windowed(Kind.CONV, f.input(), f.weights(), f.bias(), in, out,
-            new Window(1, 1, 1, 1, 1, 1, Padding.NONE), f.inputZeroPoint(), f.weightZeroPoints(), f.name());
+        yield windowed(Kind.CONV, src.tensor(), f.weights(), f.bias(), in, out, src.window(), f.inputZeroPoint(),
+            f.weightZeroPoints(), f.name());
       }
       case Mul m -> {
         boolean constA = model.tensor(m.a()).constant();
@@ -166,11 +177,23 @@ public record WindowedLinear(Kind kind, int input, int weights, int bias, Tensor
         yield windowed(Kind.DEPTHWISE, act, weights, -1, actLayout, out, new Window(1, 1, 1, 1, 1, 1, Padding.NONE),
             constA ? m.bZeroPoint() : m.aZeroPoint(), List.of(constA ? m.aZeroPoint() : m.bZeroPoint()), m.name());
       }
-      case AveragePool p -> windowed(Kind.SUM, p.input(), -1, -1, in, out, p.window(), 0, List.of(0), p.name());
-      case Mean m -> windowed(Kind.SUM, m.input(), -1, -1, in, out,
-          new Window(in.height(), in.width(), 1, 1, 1, 1, Padding.NONE), m.inputZeroPoint(), List.of(0), m.name());
+      case AveragePool p -> {
+        FoldedInput src = FoldedInput.of(model, p, flow);
+        // A folded pad's entries are its value: the sum runs over x - value (FoldedInput).
+        yield windowed(Kind.SUM, src.tensor(), -1, -1, layout(model, src, zeroKnowledge), out, src.window(),
+            src.padValue(), List.of(0), p.name());
+      }
+      case Mean m -> {
+        TensorLayout in = TensorLayout.of(model.tensor(m.input()), zeroKnowledge);
+        yield windowed(Kind.SUM, m.input(), -1, -1, in, out, new Window(in.height(), in.width(), 1, 1, 1, 1, Padding.NONE),
+            m.inputZeroPoint(), List.of(0), m.name());
+      }
       default -> throw unsupported(layer.name(), layer.getClass().getSimpleName() + " is not a windowed linear layer");
     };
+  }
+
+  private static TensorLayout layout(ModelDescription model, FoldedInput src, boolean zeroKnowledge) {
+    return TensorLayout.of(model.tensor(src.tensor()), zeroKnowledge);
   }
 
   private static WindowedLinear windowed(Kind kind, int input, int weights, int bias, TensorLayout in, TensorLayout out,

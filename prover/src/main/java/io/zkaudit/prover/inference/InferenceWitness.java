@@ -255,7 +255,10 @@ final class InferenceWitness {
     WindowedLinear w = l.linear();
     int[] weights = w.kind() == WindowedLinear.Kind.SUM ? null : model.constant(w.weights());
     int[] bias = w.hasBias() ? model.constant(w.bias()) : null;
-    return PaddedAccumulators.of(w, lt.accumulators(), activation(circuit, w.input()), weights, bias);
+    // A pad folded into an average pool: the engine sums the padded map, the proof sums x - value
+    // over the pad's input (FoldedInput), so every accumulator comes from the proof's formula.
+    boolean foldedPool = l.layer() instanceof io.zkaudit.model.AveragePool p && w.input() != p.input();
+    return PaddedAccumulators.of(w, foldedPool ? null : lt.accumulators(), activation(circuit, w.input()), weights, bias);
   }
 
   /**

@@ -6,7 +6,8 @@ import io.zkaudit.layers.WindowedLinear;
 
 /**
  * The accumulator of a windowed linear layer on the whole padded output domain. The engine gives
- * the real positions; the proof's accumulator is the layer's formula everywhere (the lookups ignore
+ * the real positions (null when its accumulator is not the proof's, as for a pad folded into an
+ * average pool: then every position is computed here); the proof's accumulator is the layer's formula everywhere (the lookups ignore
  * padding, but the layer sumcheck binds every entry), so the padding rows and columns whose
  * windows still reach real input are computed here. Padded channels are zero by construction,
  * except in a sum, which passes its input's padded channels through.
@@ -17,7 +18,7 @@ final class PaddedAccumulators {
   static long[] of(WindowedLinear spec, long[] realAcc, long[] inTable, int[] weights, int[] bias) {
     TensorLayout out = spec.out();
     TensorLayout in = spec.in();
-    long[] acc = out.place(realAcc);
+    long[] acc = realAcc != null ? out.place(realAcc) : new long[out.paddedSize()];
     int cout = out.channels();
     if (spec.kind() == WindowedLinear.Kind.SUM && cout < (1 << out.cBits())) {
       // A sum passes its input's padded channels through: with random input padding (zero
@@ -32,7 +33,7 @@ final class PaddedAccumulators {
     }
     for (int y = 0; y < (1 << out.hBits()); y++) {
       for (int x = 0; x < (1 << out.wBits()); x++) {
-        if (y < out.height() && x < out.width()) {
+        if (realAcc != null && y < out.height() && x < out.width()) {
           continue;
         }
         for (int co = 0; co < cout; co++) {

@@ -2,6 +2,7 @@ package io.zkaudit.prover.inference;
 
 import io.zkaudit.inference.InferenceStatement;
 import io.zkaudit.inference.WeightLayout;
+import io.zkaudit.layers.Dataflow;
 import io.zkaudit.layers.ModelCircuit;
 import io.zkaudit.layers.Rounding;
 import io.zkaudit.layers.WindowedLinear;
@@ -57,12 +58,13 @@ public record Provability(String model, List<Problem> problems) {
 
   /**
    * The layer kinds a proof covers; each only in the forms {@link ModelCircuit#of} accepts (a
-   * reshape that keeps the layout, a softmax at the output, a product of an activation and a
-   * per-channel constant, ...). The integer engine runs every {@link Layer}.
+   * reshape that keeps the layout or flattens a map into a dense layer, a pad a convolution folds
+   * into its window, a softmax at the output, a product of an activation and a per-channel
+   * constant, ...). The integer engine runs every {@link Layer}.
    */
   public static final Set<Class<? extends Layer>> PROVEN_LAYERS = Set.of(Conv2D.class, DepthwiseConv2D.class,
       FullyConnected.class, Add.class, Mul.class, AveragePool.class, Mean.class, Requantize.class, Reshape.class,
-      Softmax.class);
+      Pad.class, Softmax.class);
 
   /** One reason some input of the model cannot be proven; {@link #message()} is one line. */
   public sealed interface Problem {
@@ -152,22 +154,23 @@ public record Provability(String model, List<Problem> problems) {
     List<Problem> problems = new ArrayList<>();
     Map<Integer, long[]> ranges = new HashMap<>();
     long tableRows = 0;
+    Dataflow flow = Dataflow.of(d);
     for (Layer layer : d.layers()) {
       long[] outRange = null;
       if (!PROVEN_LAYERS.contains(layer.getClass())) {
         problems.add(new UnsupportedOp(layer.name(), layer.getClass().getSimpleName()));
-      } else if (layer instanceof Reshape r) {
+      } else if (layer instanceof Reshape || layer instanceof Pad) {
         try {
-          ModelCircuit.checkReshape(d, r, false);
-          ModelCircuit.checkReshape(d, r, true);
+          ModelCircuit.checkMovement(d, flow, layer, false);
+          ModelCircuit.checkMovement(d, flow, layer, true);
         } catch (ModelFormatException e) {
           problems.add(new UnsupportedForm(e.getMessage()));
         }
       } else if (!(layer instanceof Softmax)) {
         try {
-          Rounding rounding = Rounding.of(d, layer);
+          Rounding rounding = Rounding.of(d, layer, flow);
           if (!(layer instanceof Add) && !(layer instanceof Requantize)) {
-            WindowedLinear.of(d, layer, true);
+            WindowedLinear.of(d, layer, true, flow);
           }
           tableRows += rounding.tableRowCount();
           if (layer instanceof Add a) {

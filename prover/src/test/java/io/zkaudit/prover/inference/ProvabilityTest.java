@@ -50,14 +50,48 @@ class ProvabilityTest {
     Provability p = Provability.of(TinyModels.withMaxPoolAndFlatten());
     assertEquals(2, p.problems().size(), p.messages().toString());
     assertInstanceOf(Provability.UnsupportedOp.class, p.problems().get(0));
-    assertEquals("layer flatten: the proof does not support a reshape that moves data ([1, 2, 2, 2] to [1, 8])",
-        p.problems().get(1).message());
+    assertEquals("layer flatten: the proof does not support a reshape that moves data ([1, 2, 2, 2] to [1, 8]) read by"
+        + " Requantize q (only a dense layer over the whole map folds it)", p.problems().get(1).message());
   }
 
   @Test
   void aSupportedOpInAnUnsupportedFormIsRefused() {
     var problem = assertInstanceOf(Provability.UnsupportedForm.class, onlyProblem(TinyModels.withDepthMultiplier()));
     assertTrue(problem.message().contains("layer dw") && problem.message().contains("depth multiplier 2"), problem.message());
+  }
+
+  /**
+   * Data movement is proven only where the layer that reads it folds it (FoldedInput): otherwise
+   * one problem naming the movement and its reader, which the circuit compiler (so commit) gives
+   * too.
+   */
+  @Test
+  void movementThatNoReaderFoldsIsRefusedWithItsReader() {
+    var padding = new io.zkaudit.model.Padding(1, 1, 1, 1);
+    java.util.Map<QuantizedModel, String> refused = new java.util.LinkedHashMap<>();
+    refused.put(new TinyModels.Chain("pad-value", java.util.List.of(1, 5, 5, 3)).pad("pad", 1, 1, 1, 1, 3)
+        .conv("conv", 3, 1, io.zkaudit.model.Padding.NONE, 2, 6, 1).build(),
+        "layer pad: the proof does not support a pad with value 3 in front of a layer whose input zero point is 0,"
+            + " read by Conv2D conv");
+    refused.put(new TinyModels.Chain("pad-requantize", java.util.List.of(1, 5, 5, 3)).pad("pad", 0, 1, 1, 0, 0)
+        .requantize("q").build(),
+        "layer pad: the proof does not support a pad ([1, 5, 5, 3] to [1, 6, 6, 3]) read by Requantize q (only a"
+            + " convolution or an average pool folds a pad into its window)");
+    refused.put(new TinyModels.Chain("flatten-output", java.util.List.of(1, 5, 5, 3)).conv("conv", 3, 1, padding, 2, 6, 1)
+        .flatten("flatten").build(),
+        "layer flatten: the proof does not support a reshape that moves data ([1, 5, 5, 2] to [1, 50]) at the model's"
+            + " output");
+    refused.put(new TinyModels.Chain("pad-then-pad", java.util.List.of(1, 5, 5, 3)).pad("pad1", 1, 0, 0, 0, 0)
+        .pad("pad2", 0, 1, 0, 0, 0).conv("conv", 3, 1, padding, 2, 6, 1).build(),
+        "layer pad1: the proof does not support a pad ([1, 5, 5, 3] to [1, 6, 5, 3]) read by Pad pad2 (only a"
+            + " convolution or an average pool folds a pad into its window)");
+    refused.forEach((m, message) -> {
+      var problem = assertInstanceOf(Provability.UnsupportedForm.class, onlyProblem(m));
+      assertEquals(message, problem.message());
+      var e = assertThrows(io.zkaudit.model.ModelFormatException.class,
+          () -> io.zkaudit.layers.ModelCircuit.of(m.description(), true));
+      assertEquals(message, e.getMessage());
+    });
   }
 
   /** Refused although most inputs would prove: an all -128 input's accumulators leave the table. */
