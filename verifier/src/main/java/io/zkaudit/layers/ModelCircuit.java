@@ -183,7 +183,10 @@ public record ModelCircuit(ModelDescription model, List<ProvenLayer> layers, Lis
               }
               layers.add(new RequantizeLayer(i, q, rounding, outLayout, rc));
             }
-            default -> layers.add(new LinearLayer(i, l, WindowedLinear.of(model, l, zeroKnowledge, flow), rounding, outLayout, rc));
+            default -> {
+              requireConstantWeights(model, l);
+              layers.add(new LinearLayer(i, l, WindowedLinear.of(model, l, zeroKnowledge, flow), rounding, outLayout, rc));
+            }
           }
         }
       }
@@ -193,6 +196,24 @@ public record ModelCircuit(ModelDescription model, List<ProvenLayer> layers, Lis
     }
     return new ModelCircuit(model, layers, columns, rows, model.inputs().getFirst(), provenOutput, Map.copyOf(aliases),
         zeroKnowledge);
+  }
+
+  /**
+   * The weights of a linear layer are committed once, with the model: a weight tensor the model
+   * computes (an activation, valid for the description's shape rules) would be committed as if it
+   * were constant, and a proof would then show another function than the description's. Refused.
+   */
+  private static void requireConstantWeights(ModelDescription model, Layer l) {
+    int weights = switch (l) {
+      case Conv2D c -> c.weights();
+      case DepthwiseConv2D d -> d.weights();
+      case FullyConnected f -> f.weights();
+      default -> -1;
+    };
+    if (weights >= 0 && !model.tensor(weights).constant()) {
+      throw WindowedLinear.unsupported(l.name(), "weights that the model computes (tensor '"
+          + model.tensor(weights).name() + "' is not a constant)");
+    }
   }
 
   /**
