@@ -50,10 +50,7 @@ class BasefoldVerifierDifferentialTest {
 
     private static Case honest(String name, PcsParams params, int n, int claimCount, long seed, boolean mixed) {
         Random rng = new Random(seed);
-        long[] f = new long[1 << n];
-        for (int i = 0; i < f.length; i++) {
-            f[i] = Goldilocks.random(rng);
-        }
+        long[] f = randomTable(rng, n);
         BasefoldProver prover = new BasefoldProver(params);
         Committed committed = prover.commit(f);
         int d = params.finalVars(n);
@@ -80,6 +77,15 @@ class BasefoldVerifierDifferentialTest {
         Digest32 stateIn = t.state();
         OpeningProof proof = prover.open(committed, claims, t);
         return new Case(name, params, committed.commitment(), claims, stateIn, proof);
+    }
+
+    /** A uniformly random multilinear table in n variables. */
+    static long[] randomTable(Random rng, int n) {
+        long[] f = new long[1 << n];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = Goldilocks.random(rng);
+        }
+        return f;
     }
 
     /** A random point; with corner >= 0 its last d coordinates are the bits of corner. */
@@ -158,10 +164,7 @@ class BasefoldVerifierDifferentialTest {
         OnChainOpeningVerifier verifier = deploy(node, PROVABLE);
         for (int n : new int[] {4, 12, 14}) {
             Random rng = new Random(100 + n);
-            long[] f = new long[1 << n];
-            for (int i = 0; i < f.length; i++) {
-                f[i] = Goldilocks.random(rng);
-            }
+            long[] f = randomTable(rng, n);
             BasefoldProver prover = new BasefoldProver(PROVABLE);
             Committed committed = prover.commit(f);
             Ext2[] z = point(rng, n, -1, PROVABLE.finalVars(n));

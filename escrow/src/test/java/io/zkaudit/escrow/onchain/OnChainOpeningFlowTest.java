@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.zkaudit.escrow.AnvilExtension;
 import io.zkaudit.escrow.chain.ChainNode;
 import io.zkaudit.field.Ext2;
-import io.zkaudit.field.Goldilocks;
 import io.zkaudit.hash.Digest32;
 import io.zkaudit.pcs.BasefoldVerifier;
 import io.zkaudit.pcs.Commitment;
@@ -52,10 +51,7 @@ class OnChainOpeningFlowTest {
 
     static Opening opening(PcsParams params, int n, int claimCount, long seed) {
         Random rng = new Random(seed);
-        long[] f = new long[1 << n];
-        for (int i = 0; i < f.length; i++) {
-            f[i] = Goldilocks.random(rng);
-        }
+        long[] f = BasefoldVerifierDifferentialTest.randomTable(rng, n);
         BasefoldProver prover = new BasefoldProver(params);
         Committed committed = prover.commit(f);
         List<EvalClaim> claims = new ArrayList<>();
