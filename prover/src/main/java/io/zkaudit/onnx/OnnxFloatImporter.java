@@ -188,9 +188,19 @@ final class OnnxFloatImporter {
     if (n.outputs().size() > 1 && !n.outputs().get(1).isEmpty()) throw unsupported(n, "MaxPool with an Indices output");
     Window win = window(n, x, (int) ks[0], (int) ks[1], false);
     boolean avg = n.opType().equals("AveragePool");
-    // the engine averages over the in-bounds positions only, which is count_include_pad = 0
+    // The engine averages over the in-bounds positions only, which is count_include_pad = 0.
+    // count_include_pad = 1 (PyTorch's AvgPool2d default) averages over the whole window, the
+    // padding counted as zeros: the same as a zero Pad, then a VALID pool, which the proof covers
+    // too (the pad folds into the pool's window).
     if (avg && n.intAttr("count_include_pad", 0) != 0 && !win.padding().equals(Padding.NONE)) {
-      throw unsupported(n, "AveragePool with count_include_pad 1 and padding");
+      Padding p = win.padding();
+      int[] s = x.onnxShape();
+      Value padded = register(n.outputs().getFirst() + "/count_include_pad",
+          new int[] {s[0], s[1], s[2] + p.top() + p.bottom(), s[3] + p.left() + p.right()}, Layout.NHWC, null);
+      add(new FloatOp.Pad(n.name() + "/count_include_pad", x.id(), padded.id(),
+          List.of(0, p.top(), p.left(), 0), List.of(0, p.bottom(), p.right(), 0)));
+      x = padded;
+      win = new Window(win.kernelH(), win.kernelW(), win.strideH(), win.strideW(), win.dilationH(), win.dilationW(), Padding.NONE);
     }
     int[] s = x.onnxShape();
     Value y = output(n, new int[] {s[0], s[1], win.outputHeight(s[2]), win.outputWidth(s[3])});

@@ -297,6 +297,56 @@ class DataMovementProofTest {
     assertTrue(agree >= xs.size() - 1, "proven top-1 agrees with the float model on " + agree + " of " + xs.size());
   }
 
+  /**
+   * PyTorch's AvgPool2d(padding=1) exports count_include_pad = 1 (the padding counts as zeros in
+   * every window's mean): the importer lowers it to a zero Pad and a VALID pool, and the proof
+   * folds the pad into the pool. ONNX's own conformance cases check the lowering's values
+   * (OnnxConformanceTest: averagepool_2d_pads_count_include_pad and its precomputed twin).
+   */
+  @Test
+  void anOnnxAveragePoolCountingItsPaddingProves() throws Exception {
+    float[] w1 = new float[4 * 3 * 3 * 3];
+    for (int i = 0; i < w1.length; i++) w1[i] = ((i * 41) % 19 - 9) / 16f;
+    float[] w2 = new float[5 * 100];
+    for (int i = 0; i < w2.length; i++) w2[i] = ((i * 23) % 11 - 5) / 20f;
+    var g = new OnnxWriter.Graph(OnnxWriter.valueInfo("input", 1, 3, 9, 9), OnnxWriter.valueInfo("logits", 1, 5))
+        .initializer(OnnxWriter.floats("w1", new int[] {4, 3, 3, 3}, w1))
+        .initializer(OnnxWriter.floats("b1", new int[] {4}, 0.1f, -0.2f, 0.05f, 0f))
+        .initializer(OnnxWriter.floats("w2", new int[] {5, 100}, w2))
+        .initializer(OnnxWriter.floats("b2", new int[] {5}, new float[5]))
+        .node(OnnxWriter.node("Conv", "conv", List.of("input", "w1", "b1"), List.of("c"), OnnxWriter.attrInts("kernel_shape", 3, 3),
+            OnnxWriter.attrInts("pads", 1, 1, 1, 1)))
+        .node(OnnxWriter.node("Relu", "relu", List.of("c"), List.of("r")))
+        .node(OnnxWriter.node("AveragePool", "pool", List.of("r"), List.of("a"), OnnxWriter.attrInts("kernel_shape", 3, 3),
+            OnnxWriter.attrInts("strides", 2, 2), OnnxWriter.attrInts("pads", 1, 1, 1, 1), OnnxWriter.attrInt("count_include_pad", 1)))
+        .node(OnnxWriter.node("Flatten", "flatten", List.of("a"), List.of("f"), OnnxWriter.attrInt("axis", 1)))
+        .node(OnnxWriter.node("Gemm", "fc", List.of("f", "w2", "b2"), List.of("logits"), OnnxWriter.attrInt("transB", 1)));
+    FloatModel f = OnnxImporter.lower(OnnxImporter.parse(g.model(10)), "onnx-avgpool-count-include-pad");
+    Random r = new Random(4);
+    List<float[]> xs = new ArrayList<>();
+    for (int k = 0; k < 8; k++) {
+      float[] x = new float[9 * 9 * 3];
+      for (int i = 0; i < x.length; i++) x[i] = r.nextFloat() * 2 - 1;
+      xs.add(x);
+    }
+    QuantizedModel q = Quantizer.quantize(f, xs, PixelRange.SIGNED_UNIT);
+    assertEquals(List.of("Conv2D", "Pad", "AveragePool", "Reshape", "FullyConnected"),
+        q.description().layers().stream().map(l -> l.getClass().getSimpleName()).toList());
+    assertTrue(Provability.of(q).provable(), Provability.of(q).messages().toString());
+    CommittedModel cm = ModelProver.commit(q);
+    ModelVerifier verifier = new ModelVerifier(cm.vk());
+    FloatEngine fe = new FloatEngine(f);
+    int agree = 0;
+    for (int k = 0; k < xs.size(); k++) {
+      int[] x = quantized(xs.get(k), q.input());
+      int[] proven = verifier.verify(ModelProver.prove(cm, x, ProgressListener.NONE, k % 2 == 0), x);
+      assertArrayEquals(new IntegerEngine(q).infer(x), proven);
+      int floatTop = Predictions.topK(fe.values(xs.get(k))[f.logitsTensor()], 1)[0];
+      agree += Predictions.topK(proven, 1)[0] == floatTop ? 1 : 0;
+    }
+    assertTrue(agree >= xs.size() - 1, "proven top-1 agrees with the float model on " + agree + " of " + xs.size());
+  }
+
   private static int[] quantized(float[] x, io.zkaudit.model.TensorSpec spec) {
     int[] q = new int[x.length];
     for (int i = 0; i < x.length; i++) q[i] = Math.clamp(Math.round(x[i] / spec.scale()) + spec.zeroPoint(), -128, 127);
