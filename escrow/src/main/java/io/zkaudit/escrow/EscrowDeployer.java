@@ -56,7 +56,8 @@ public final class EscrowDeployer {
                 predictions.getContractAddress(), audits.getContractAddress());
     }
 
-    static long chainId(Web3j web3j) {
+    /** The node's chain id, which every signed transaction names (EIP-155). */
+    public static long chainId(Web3j web3j) {
         try {
             return web3j.ethChainId().send().getChainId().longValueExact();
         } catch (Exception e) {

@@ -1,5 +1,6 @@
 package io.zkaudit.escrow.onchain;
 
+import io.zkaudit.escrow.EscrowDeployer;
 import io.zkaudit.escrow.EscrowException;
 import io.zkaudit.escrow.NodeFeeGasProvider;
 import io.zkaudit.escrow.contracts.BasefoldVerifier;
@@ -64,7 +65,7 @@ public final class OnChainOpeningVerifier {
 
     /** Deploys a verifier for openings under {@code params} (the parameters are part of the statement). */
     public static OnChainOpeningVerifier deploy(Web3j web3j, Credentials deployer, PcsParams params) {
-        long chainId = chainId(web3j);
+        long chainId = EscrowDeployer.chainId(web3j);
         try {
             BasefoldVerifier contract = BasefoldVerifier.deploy(web3j,
                     new RawTransactionManager(web3j, deployer, chainId,
@@ -277,13 +278,5 @@ public final class OnChainOpeningVerifier {
         int reason = new BigInteger(hex.substring(8, 72), 16).intValueExact();
         BigInteger detail = new BigInteger(hex.substring(72), 16);
         return new Verdict(OpeningRejection.ofOrdinal(reason), detail, null);
-    }
-
-    private static long chainId(Web3j web3j) {
-        try {
-            return web3j.ethChainId().send().getChainId().longValueExact();
-        } catch (IOException e) {
-            throw EscrowException.failed("eth_chainId", e);
-        }
     }
 }
