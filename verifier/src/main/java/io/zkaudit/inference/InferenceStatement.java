@@ -253,7 +253,8 @@ public final class InferenceStatement {
     return randomEntriesPerBin(c, st, witnessBins(c, st, true));
   }
 
-  private static long[] randomEntriesPerBin(ModelCircuit c, LookupStatement st, io.zkaudit.pcs.ColumnBins bins) {
+  /** The same for a given split of the zero-knowledge witness columns into bins. */
+  public static long[] randomEntriesPerBin(ModelCircuit c, LookupStatement st, io.zkaudit.pcs.ColumnBins bins) {
     int[] logs = witnessLogSizes(c, st, true);
     long[] random = randomEntriesPerColumn(c, st);
     long[] out = new long[bins.bins()];

@@ -27,25 +27,15 @@ import org.junit.jupiter.api.Test;
  */
 class ThinWitnessPaddingTest {
 
-  /** The uniform entries each bin would hold without widening (the same count, on the natural bins). */
+  /** The uniform entries each bin would hold without widening: the same count, on the natural bins. */
   static long[] naturalRandomEntries(ModelCircuit c, LookupStatement st) {
     int[] logs = InferenceStatement.witnessLogSizes(c, st, true);
     long total = 0;
     for (int l : logs) {
       total += 1L << l;
     }
-    ColumnBins bins = new ColumnBins(logs, total > 1L << InferenceStatement.SPLIT_FROM_VARS ? InferenceStatement.WITNESS_BINS : 1);
-    long[] perColumn = InferenceStatement.randomEntriesPerColumn(c, st);
-    long[] out = new long[bins.bins()];
-    for (int b = 0; b < out.length; b++) {
-      long used = 0;
-      for (int col : bins.columns(b)) {
-        used += 1L << logs[col];
-        out[b] += perColumn[col];
-      }
-      out[b] += (1L << bins.layout(b).numVars()) - used;
-    }
-    return out;
+    ColumnBins natural = new ColumnBins(logs, total > 1L << InferenceStatement.SPLIT_FROM_VARS ? InferenceStatement.WITNESS_BINS : 1);
+    return InferenceStatement.randomEntriesPerBin(c, st, natural);
   }
 
   /**
