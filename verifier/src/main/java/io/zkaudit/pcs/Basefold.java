@@ -7,6 +7,7 @@ import io.zkaudit.hash.Sha256;
 import io.zkaudit.transcript.Transcript;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -53,6 +54,12 @@ public final class Basefold {
    */
   public static Ext2 absorbHeader(Transcript t, PcsParams params, Commitment c, List<EvalClaim> claims) {
     params.absorb(t);
+    absorbClaims(t, c, claims);
+    return t.challengeExt("pcs/batch");
+  }
+
+  /** Absorbs a commitment and its claims (points, weights and values), as the header does. */
+  static void absorbClaims(Transcript t, Commitment c, List<EvalClaim> claims) {
     c.absorb(t);
     t.absorbLong("pcs/claims", claims.size());
     for (EvalClaim claim : claims) {
@@ -67,7 +74,6 @@ public final class Basefold {
       }
       t.absorbExt("pcs/claim-value", claim.value());
     }
-    return t.challengeExt("pcs/batch");
   }
 
   /** The round polynomial of degree 2 through (0, h0), (1, h1), (2, h2), evaluated at r. */
@@ -99,13 +105,23 @@ public final class Basefold {
    * the a-times folded codeword.
    */
   public static Ext2 foldCoset(Ext2[] vals, int logLength, int leaf, Ext2[] r, int from) {
+    return foldCosetPartially(vals, logLength, leaf, r, from, Integer.numberOfTrailingZeros(vals.length))[0];
+  }
+
+  /**
+   * The first {@code steps} folds of {@link #foldCoset}: the 2^(a - steps) entries that the coset
+   * of leaf {@code leaf} becomes in the codeword of length 2^(logLength - steps), which is again
+   * the coset of leaf {@code leaf} there (a batched opening adds a joining codeword's entries to
+   * it, then folds on).
+   */
+  public static Ext2[] foldCosetPartially(Ext2[] vals, int logLength, int leaf, Ext2[] r, int from, int steps) {
     int a = Integer.numberOfTrailingZeros(vals.length);
-    Ext2[] v = vals.clone();
-    if (a == 0) {
-      return v[0];
+    if (steps < 0 || steps > a) {
+      throw new IllegalArgumentException("a coset of 2^" + a + " entries folds 0 to " + a + " times");
     }
+    Ext2[] v = vals.clone();
     long yInv = Goldilocks.pow(ROOTS_INV[logLength], bitReverse(leaf, logLength - a));
-    for (int s = 0; s < a; s++) {
+    for (int s = 0; s < steps; s++) {
       int half = 1 << (a - s - 1);
       long smallInv = ROOTS_INV[a - s];
       for (int m = 0; m < half; m++) {
@@ -114,7 +130,7 @@ public final class Basefold {
       }
       yInv = Goldilocks.mul(yInv, yInv);
     }
-    return v[0];
+    return Arrays.copyOf(v, 1 << (a - steps));
   }
 
   /** sum_i coeffs[i] x^i (Horner). */

@@ -53,18 +53,11 @@ public final class BasefoldVerifier {
    */
   public int[] verify(Commitment c, List<EvalClaim> claims, OpeningProof proof, Transcript t) throws InvalidProofException {
     int n = c.numVars();
-    int[] arities = params.arities(n);
-    int folds = params.foldRounds(n);
-    int d = params.finalVars(n);
-    int numOracles = arities.length;
     InvalidProofException.check(!claims.isEmpty() && claims.size() <= PcsParams.MAX_CLAIMS, "an opening needs 1 to " + PcsParams.MAX_CLAIMS + " claims");
     for (EvalClaim claim : claims) {
       InvalidProofException.check(claim.numVars() == n, "claim point has " + claim.numVars() + " coordinates, the commitment " + n + " variables");
     }
-    InvalidProofException.check(proof.rounds().size() == folds, "wrong number of sumcheck rounds");
-    InvalidProofException.check(proof.oracleRoots().size() == numOracles - 1, "wrong number of oracle roots");
-    InvalidProofException.check(proof.finalView().length == 1 << d, "wrong final polynomial size");
-    InvalidProofException.check(proof.layers().size() == numOracles, "wrong number of query layers");
+    checkShape(n, proof);
 
     // 1. Header and batching: claim = sum_k rho^k v_k = sum_x f(x) g(x).
     Ext2 rho = Basefold.absorbHeader(t, params, c, claims);
@@ -74,17 +67,63 @@ public final class BasefoldVerifier {
       claim = claim.add(rhoK.mul(e.value()));
       rhoK = rhoK.mul(rho);
     }
+    return foldAndQuery(c, claims, rho, claim, proof, t, List.of()).commitmentLeaves();
+  }
 
-    // 2. Sumcheck rounds interleaved with folding; one oracle root per arity block.
+  /** The counts of an opening's sections against the shape (params, n) fixes. */
+  void checkShape(int n, OpeningProof proof) throws InvalidProofException {
+    InvalidProofException.check(proof.rounds().size() == params.foldRounds(n), "wrong number of sumcheck rounds");
+    InvalidProofException.check(proof.oracleRoots().size() == params.arities(n).length - 1, "wrong number of oracle roots");
+    InvalidProofException.check(proof.finalView().length == 1 << params.finalVars(n), "wrong final polynomial size");
+    InvalidProofException.check(proof.layers().size() == params.arities(n).length, "wrong number of query layers");
+  }
+
+  /**
+   * A polynomial that joins the folding at round {@code round} ({@link BatchedOpening}): the
+   * folded codeword there has the length of its codeword, and the verifier adds
+   * {@code coefficient} times its entries, opened in {@code layer} from its own commitment, to
+   * the folded query values; the sumcheck claim grows by coefficient x value x eq(z, u) over the
+   * rounds before (z the opening's single point, u the fold challenges).
+   */
+  record Injection(int round, Ext2 coefficient, Ext2 value, Commitment commitment, OpeningProof.QueryLayer layer) {}
+
+  /** The sorted distinct leaves each commitment's queries opened: the folded one's, then each injection's. */
+  record Queried(int[] commitmentLeaves, List<int[]> injectedLeaves) {}
+
+  /**
+   * Steps 2-5 of an opening, after its header: the sumcheck rounds interleaved with folding, the
+   * final polynomial, grinding, and the queries, with polynomials injected on the way (none for a
+   * plain opening; a batched opening's claims are then one point of weight 1).
+   */
+  Queried foldAndQuery(Commitment c, List<EvalClaim> claims, Ext2 rho, Ext2 claim, OpeningProof proof, Transcript t,
+      List<Injection> injections) throws InvalidProofException {
+    int n = c.numVars();
+    int[] arities = params.arities(n);
+    int folds = params.foldRounds(n);
+    int d = params.finalVars(n);
+    int numOracles = arities.length;
+    Ext2[] z = injections.isEmpty() ? null : claims.getFirst().point();
+
+    // 2. Sumcheck rounds interleaved with folding; one oracle root per arity block. An injected
+    // polynomial joins the claim, weighted by eq(z, u) over the rounds already folded.
     Ext2[] r = new Ext2[folds];
+    Ext2 eqFolded = Ext2.ONE;
     int round = 0;
     for (int i = 0; i < numOracles; i++) {
       for (int s = 0; s < arities[i] && round < folds; s++) {
+        for (Injection inj : injections) {
+          if (inj.round() == round) {
+            claim = claim.add(inj.coefficient().mul(inj.value()).mul(eqFolded));
+          }
+        }
         Ext2[] h = proof.round(round);
         InvalidProofException.check(h[0].add(h[1]).equals(claim), "sumcheck round " + round + ": h(0) + h(1) != claim");
         t.absorbExt("pcs/round", h);
         r[round] = t.challengeExt("pcs/fold");
         claim = Basefold.interpolate(h[0], h[1], h[2], r[round]);
+        if (z != null) {
+          eqFolded = eqFolded.mul(Mle.eq(new Ext2[] {z[round]}, new Ext2[] {r[round]}));
+        }
         round++;
       }
       if (i < numOracles - 1) {
@@ -99,7 +138,7 @@ public final class BasefoldVerifier {
     Basefold.coeffsToEvals(finEvals);
     Ext2[] gFinal = new Ext2[1 << d];
     Arrays.fill(gFinal, Ext2.ZERO);
-    rhoK = Ext2.ONE;
+    Ext2 rhoK = Ext2.ONE;
     // Many claims share a point (the columns a layer reads at one random point), or its folded
     // prefix and tail: each distinct prefix's eq and each distinct tail's weight are computed once,
     // and the tails' eq tables are expanded once each at the end.
@@ -107,17 +146,17 @@ public final class BasefoldVerifier {
     java.util.Map<java.util.List<Ext2>, Ext2> weightOfTail = new java.util.LinkedHashMap<>();
     for (EvalClaim e : claims) {
       for (EvalClaim.Term term : e.terms()) {
-        Ext2[] z = term.pointView();
-        Ext2 eqPrefix = eqOfPrefix.computeIfAbsent(Arrays.asList(Arrays.copyOfRange(z, 0, folds)),
+        Ext2[] zt = term.pointView();
+        Ext2 eqPrefix = eqOfPrefix.computeIfAbsent(Arrays.asList(Arrays.copyOfRange(zt, 0, folds)),
             prefix -> Mle.eq(prefix.toArray(Ext2[]::new), r));
         Ext2 w = rhoK.mul(term.weight()).mul(eqPrefix);
-        int corner = booleanIndex(z, folds, n);
+        int corner = booleanIndex(zt, folds, n);
         if (corner >= 0) {
           // A Boolean tail (a packed column's offset bits): eq of it is one indicator.
           gFinal[corner] = gFinal[corner].add(w);
           continue;
         }
-        weightOfTail.merge(Arrays.asList(Arrays.copyOfRange(z, folds, n)), w, Ext2::add);
+        weightOfTail.merge(Arrays.asList(Arrays.copyOfRange(zt, folds, n)), w, Ext2::add);
       }
       rhoK = rhoK.mul(rho);
     }
@@ -139,9 +178,11 @@ public final class BasefoldVerifier {
     t.absorbLong("pcs/pow", proof.powNonce());
     int[] pos = t.challengeIndices("pcs/queries", params.queries(), params.commitmentLeaves(n));
 
-    // 5. Queries: open each oracle's coset, check it against the previous fold, fold it.
+    // 5. Queries: open each oracle's coset, check it against the previous fold, fold it (adding
+    // the injected codewords' entries at their rounds).
     Ext2[] values = new Ext2[pos.length];
     int[] commitmentLeaves = null;
+    List<int[]> injectedLeaves = new java.util.ArrayList<>();
     int from = 0;
     for (int i = 0; i < numOracles; i++) {
       int a = arities[i];
@@ -165,6 +206,14 @@ public final class BasefoldVerifier {
       } catch (InvalidProofException e) {
         throw new InvalidProofException("oracle " + i + ": " + e.getMessage());
       }
+      List<InjectedRows> joining = new java.util.ArrayList<>();
+      for (Injection inj : injections) {
+        if (inj.round() >= from && inj.round() < from + a) {
+          InjectedRows opened = InjectedRows.verify(params, inj, leaf, a - (inj.round() - from));
+          joining.add(opened);
+          injectedLeaves.add(opened.leaves());
+        }
+      }
       for (int k = 0; k < pos.length; k++) {
         int row = Arrays.binarySearch(distinct, leaf[k]);
         Ext2[] coset = new Ext2[1 << a];
@@ -176,7 +225,14 @@ public final class BasefoldVerifier {
           InvalidProofException.check(coset[pos[k] & ((1 << a) - 1)].equals(values[k]),
               "oracle " + i + ", query " + k + ": opened value differs from the fold of oracle " + (i - 1));
         }
-        values[k] = Basefold.foldCoset(coset, logLength, leaf[k], r, from);
+        int done = 0;
+        for (InjectedRows opened : joining) {
+          int steps = opened.injection().round() - from;
+          coset = Basefold.foldCosetPartially(coset, logLength - done, leaf[k], r, from + done, steps - done);
+          done = steps;
+          coset = opened.addTo(coset, leaf[k]);
+        }
+        values[k] = Basefold.foldCoset(coset, logLength - done, leaf[k], r, from + done);
         pos[k] = leaf[k];
       }
       from += a;
@@ -186,7 +242,7 @@ public final class BasefoldVerifier {
       InvalidProofException.check(values[k].equals(Basefold.evalUnivariate(fin, Basefold.point(finalLog, pos[k]))),
           "query " + k + ": last fold differs from the final polynomial");
     }
-    return commitmentLeaves;
+    return new Queried(commitmentLeaves, List.copyOf(injectedLeaves));
   }
 
   /** The index of z[from..to) when every coordinate is 0 or 1, else -1. */

@@ -200,9 +200,6 @@ public final class BasefoldProver {
   /** {@link #open}, also returning the commitment leaves the queries opened (for a shadow link). */
   public Opened openWithLeaves(Committed committed, List<EvalClaim> claims, Transcript t) {
     int n = committed.numVars();
-    int[] arities = params.arities(n);
-    int folds = params.foldRounds(n);
-    int logBlowup = params.logBlowup();
     if (claims.isEmpty() || claims.size() > PcsParams.MAX_CLAIMS) {
       throw new IllegalArgumentException("an opening needs 1 to " + PcsParams.MAX_CLAIMS + " claims");
     }
@@ -213,8 +210,33 @@ public final class BasefoldProver {
     }
     long time = System.nanoTime();
     Ext2 rho = Basefold.absorbHeader(t, params, committed.commitment(), claims);
-    long[] g = buildG(n, claims, rho);
-    time = lap("open: g", n, time);
+    long[] g = buildG(n, claims, rho, Ext2.ONE);
+    lap("open: g", n, time);
+    Folded folded = foldAndQuery(committed, g, t, List.of());
+    return new Opened(folded.proof(), folded.commitmentLeaves());
+  }
+
+  /**
+   * A polynomial joining the folding at {@code round} with weight {@code coefficient}
+   * ({@link BatchedBasefoldProver}): its evaluations join the sumcheck's table and its codeword
+   * the folded codeword there.
+   */
+  record Join(int round, Ext2 coefficient, Committed committed) {}
+
+  /** The combined opening and the leaves its queries opened: the folded commitment's, then each join's. */
+  record Folded(OpeningProof proof, int[] commitmentLeaves, List<int[]> joinedLeaves, List<OpeningProof.QueryLayer> joinedLayers) {}
+
+  /**
+   * Everything of an opening after its header: the sumcheck of sum_x f(x) g(x) interleaved with
+   * folding (polynomials joining at their rounds), the final polynomial, grinding and the queries.
+   * The verifier's side is {@code BasefoldVerifier.foldAndQuery}.
+   */
+  Folded foldAndQuery(Committed committed, long[] g, Transcript t, List<Join> joins) {
+    int n = committed.numVars();
+    int[] arities = params.arities(n);
+    int folds = params.foldRounds(n);
+    int logBlowup = params.logBlowup();
+    long time;
     long sumcheckNanos = 0;
     long foldNanos = 0;
     long merkleNanos = 0;
@@ -225,7 +247,6 @@ public final class BasefoldProver {
     long[] cw = committed.codeword;
     int cwLog = n + logBlowup;
     Ext2[] challenges = new Ext2[folds];
-    List<long[]> oracles = new ArrayList<>();
     List<MerkleTree> trees = new ArrayList<>();
     trees.add(committed.tree);
     List<Ext2[]> rounds = new ArrayList<>();
@@ -233,8 +254,18 @@ public final class BasefoldProver {
     int round = 0;
     Ext2[] h = folds > 0 ? SumcheckFG.roundBase(fBase, g) : null;
     for (int i = 0; i < arities.length; i++) {
+      int from = round;
       for (int s = 0; s < arities[i] && round < folds; s++) {
         long t0 = System.nanoTime();
+        if (joinsAt(joins, round)) {
+          fExt = fExt == null ? ExtTables.lift(fBase) : fExt;
+          for (Join join : joins) {
+            if (join.round() == round) {
+              ExtTables.addScaled(fExt, join.coefficient(), join.committed().evals);
+            }
+          }
+          h = SumcheckFG.roundExt(fExt, g);
+        }
         rounds.add(h);
         t.absorbExt("pcs/round", h);
         Ext2 r = t.challengeExt("pcs/fold");
@@ -248,16 +279,34 @@ public final class BasefoldProver {
         sumcheckNanos += System.nanoTime() - t0;
       }
       long t1 = System.nanoTime();
-      if (arities[i] > 0) { // fold the codeword once per oracle, arity rounds at a time
-        cw = Folding.foldCosets(cw, i == 0, cwLog, arities[i], challenges, round - arities[i]);
-        cwLog -= arities[i];
+      // Fold the codeword once per oracle, arity rounds at a time, stopping where a polynomial joins.
+      boolean base = i == 0;
+      int done = 0;
+      for (Join join : joins) {
+        int steps = join.round() - from;
+        if (steps < 0 || steps >= arities[i]) {
+          continue;
+        }
+        if (steps > done) {
+          cw = Folding.foldCosets(cw, base, cwLog, steps - done, challenges, from + done);
+          cwLog -= steps - done;
+          done = steps;
+          base = false;
+        }
+        // A fresh table: the committed codewords (the commitment's, an oracle's tree rows) stay as they are.
+        cw = base ? ExtTables.lift(cw) : done == 0 ? cw.clone() : cw;
+        base = false;
+        ExtTables.addScaled(cw, join.coefficient(), join.committed().codeword);
+      }
+      if (arities[i] > done) {
+        cw = Folding.foldCosets(cw, base, cwLog, arities[i] - done, challenges, from + done);
+        cwLog -= arities[i] - done;
       }
       long t2 = System.nanoTime();
       foldNanos += t2 - t1;
       if (i < arities.length - 1) {
         MerkleTree tree = MerkleTree.build(cw, OpeningProof.rowLongs(params, n, i + 1));
         merkleNanos += System.nanoTime() - t2;
-        oracles.add(cw);
         trees.add(tree);
         roots.add(tree.root());
         t.absorbDigest("pcs/oracle", tree.root());
@@ -282,7 +331,10 @@ public final class BasefoldProver {
     int[] pos = t.challengeIndices("pcs/queries", params.queries(), params.commitmentLeaves(n));
 
     List<OpeningProof.QueryLayer> layers = new ArrayList<>();
+    List<int[]> joinedLeaves = new ArrayList<>();
+    List<OpeningProof.QueryLayer> joinedLayers = new ArrayList<>();
     int[] commitmentLeaves = null;
+    int from = 0;
     for (int i = 0; i < arities.length; i++) {
       int a = arities[i];
       int[] leaf = new int[pos.length];
@@ -295,20 +347,55 @@ public final class BasefoldProver {
       }
       MerkleTree tree = trees.get(i);
       layers.add(new OpeningProof.QueryLayer(tree.rows(distinct), tree.prove(distinct)));
+      for (Join join : joins) {
+        if (join.round() >= from && join.round() < from + a) {
+          int[] opened = joinedRows(join.committed().numVars(), leaf, a - (join.round() - from));
+          MerkleTree joined = join.committed().tree;
+          joinedLayers.add(new OpeningProof.QueryLayer(joined.rows(opened), joined.prove(opened)));
+          joinedLeaves.add(opened);
+        }
+      }
       pos = leaf;
+      from += a;
     }
     lap("open: queries", n, time);
-    return new Opened(new OpeningProof(rounds, roots, fin, nonce, layers), commitmentLeaves);
+    return new Folded(new OpeningProof(rounds, roots, fin, nonce, layers), commitmentLeaves, joinedLeaves, joinedLayers);
+  }
+
+  private static boolean joinsAt(List<Join> joins, int round) {
+    for (Join join : joins) {
+      if (join.round() == round) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The sorted distinct leaves of a joining polynomial's commitment that hold the queries' cosets
+   * where it joins: each query's 2^width entries starting at its leaf times 2^width (as
+   * {@code io.zkaudit.pcs.InjectedRows} reads them).
+   */
+  private int[] joinedRows(int numVars, int[] queryLeaves, int width) {
+    int leafLog = params.arities(numVars)[0];
+    List<Integer> needed = new ArrayList<>();
+    for (int leaf : queryLeaves) {
+      long first = (long) leaf << width;
+      for (long p = first; p < first + (1L << width); p += 1L << leafLog) {
+        needed.add((int) (p >>> leafLog));
+      }
+    }
+    return MerkleVerifier.sortedDistinct(needed.stream().mapToInt(Integer::intValue).toArray());
   }
 
   /** g = sum_k rho^k eq(z_k, .), exploiting 0/1 high coordinates (packed column claims). */
-  static long[] buildG(int n, List<EvalClaim> claims, Ext2 rho) {
+  static long[] buildG(int n, List<EvalClaim> claims, Ext2 rho, Ext2 first) {
     long[] g = new long[2 << n];
     // group claims by their non-Boolean low part, so each eq table is built once
     Map<List<Ext2>, List<int[]>> groups = new LinkedHashMap<>();
     List<Ext2[]> points = new ArrayList<>();
     List<Ext2> weights = new ArrayList<>();
-    Ext2 rho_k = Ext2.ONE;
+    Ext2 rho_k = first;
     for (EvalClaim claim : claims) {
       for (EvalClaim.Term term : claim.terms()) {
         points.add(term.point());
