@@ -10,13 +10,13 @@ import picocli.CommandLine.Option;
 
 /** {@code zkaudit bench ...}: benchmarks that print tables of medians. */
 @Command(name = "bench", description = "Benchmarks (medians of several runs, printed as tables).",
-    mixinStandardHelpOptions = true, subcommands = {BenchCommand.Core.class, BenchInferCommand.class, BenchProveCommand.class,
+    mixinStandardHelpOptions = true, subcommands = {BenchCommand.Core.class, BenchCommand.Batched.class, BenchInferCommand.class, BenchProveCommand.class,
         BenchRotationCommand.class, BenchServeCommand.class})
 final class BenchCommand implements Runnable {
 
   @Override
   public void run() {
-    throw CliException.usage("bench needs a subcommand: core, infer, prove, rotation or serve");
+    throw CliException.usage("bench needs a subcommand: core, batched, infer, prove, rotation or serve");
   }
 
   @Command(name = "core", mixinStandardHelpOptions = true,
@@ -57,6 +57,37 @@ final class BenchCommand implements Runnable {
       var rows = new java.util.ArrayList<>(PcsBench.run(PcsParams.conjectured100(), "conject100", runs, logSize - 4, logSize));
       rows.addAll(PcsBench.run(PcsParams.provable100(), "provable100", runs, logSize));
       System.out.print(PcsBench.format(rows));
+      return Main.EXIT_OK;
+    }
+  }
+
+  @Command(name = "batched", mixinStandardHelpOptions = true,
+      description = "One batched opening of several commitments against one opening each: proof bytes and times.")
+  static final class Batched implements java.util.concurrent.Callable<Integer> {
+    @Option(names = "--runs", defaultValue = "3", description = "Measured runs (default ${DEFAULT-VALUE}).")
+    int runs;
+
+    @Option(names = "--sizes", defaultValue = "22,21,19", split = ",",
+        description = "log2 sizes of the polynomials, largest first (default ${DEFAULT-VALUE}; a MobileNet v2 proof: 25,24,22).")
+    int[] sizes;
+
+    @Override
+    public Integer call() throws Exception {
+      if (runs < 1 || runs > 50) {
+        throw CliException.usage("--runs must be between 1 and 50");
+      }
+      for (int s : sizes) {
+        if (s < 8 || s > 25) {
+          throw CliException.usage("--sizes must be between 8 and 25");
+        }
+      }
+      if (!io.zkaudit.pcs.BatchedOpening.canBatch(PcsParams.provable100(), sizes)) {
+        throw CliException.usage("--sizes must come largest first, each within the largest's folding rounds");
+      }
+      System.out.println(SumcheckBench.machine());
+      io.zkaudit.prover.bench.BatchedPcsBench.run(PcsParams.provable100(), 1, 14, 13); // JIT warm-up
+      var rows = io.zkaudit.prover.bench.BatchedPcsBench.run(PcsParams.provable100(), runs, sizes);
+      System.out.print(io.zkaudit.prover.bench.BatchedPcsBench.format(sizes, rows));
       return Main.EXIT_OK;
     }
   }
