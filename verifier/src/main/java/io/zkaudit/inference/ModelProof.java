@@ -7,7 +7,6 @@ import io.zkaudit.hash.Digest32;
 import io.zkaudit.layers.WindowedLinearProof;
 import io.zkaudit.lookup.LogUpProof;
 import io.zkaudit.pcs.Commitment;
-import io.zkaudit.pcs.OpeningProof;
 import io.zkaudit.proof.InvalidProofException;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,28 +27,24 @@ import java.util.List;
  * point, {@link InferenceStatement#rangePair}), the ADD evaluations, the linear-layer proofs
  * (in a zero-knowledge proof with, at each ADD with a constant operand, that ADD's sumcheck:
  * {@link io.zkaudit.layers.ConstantAddend})
- * and the openings (witness bins; the weights, or in a zero-knowledge proof the weight shadow; the
- * shadow's link to the weight commitment, empty in a plain proof), each length-prefixed.
+ * and the openings: one batched opening ({@link ProofOpenings}) of the witness bins, the weights
+ * (or in a zero-knowledge proof the weight shadow) and a private input's shadow, then the openings
+ * of those too small to join it, the weight shadow's link to the weight commitment (empty in a
+ * plain proof) and a private input shadow's link, each length-prefixed.
  */
 public record ModelProof(Digest32 model, int[] output, List<Commitment> witness, Commitment shadow,
     Ext2 inputEval, LogUpProof lookups, Ext2[] rangeEvals, Ext2[] addEvals, List<WindowedLinearProof> linear,
-    List<byte[]> witnessOpenings, byte[] weightOpening, byte[] shadowLink, boolean zeroKnowledge,
+    byte[] opening, List<byte[]> aloneOpenings, byte[] shadowLink, boolean zeroKnowledge,
     PrivateInput privateInput) {
 
   /**
    * What a proof about a committed, private input adds ({@code --private-input}): the input's
-   * per-proof shadow, its opening and its link to the {@link InputCommitment}, which the verifier
-   * supplies.
+   * per-proof shadow (opened with the proof's other polynomials) and its link to the
+   * {@link InputCommitment}, which the verifier supplies.
    */
-  public record PrivateInput(Commitment shadow, byte[] opening, byte[] link) {
+  public record PrivateInput(Commitment shadow, byte[] link) {
     public PrivateInput {
-      opening = opening.clone();
       link = link.clone();
-    }
-
-    @Override
-    public byte[] opening() {
-      return opening.clone();
     }
 
     @Override
@@ -61,14 +56,16 @@ public record ModelProof(Digest32 model, int[] output, List<Commitment> witness,
   /** A proof about a public input. */
   public ModelProof(Digest32 model, int[] output, List<Commitment> witness, Commitment shadow,
       Ext2 inputEval, LogUpProof lookups, Ext2[] rangeEvals, Ext2[] addEvals, List<WindowedLinearProof> linear,
-      List<byte[]> witnessOpenings, byte[] weightOpening, byte[] shadowLink, boolean zeroKnowledge) {
-    this(model, output, witness, shadow, inputEval, lookups, rangeEvals, addEvals, linear, witnessOpenings,
-        weightOpening, shadowLink, zeroKnowledge, null);
+      byte[] opening, List<byte[]> aloneOpenings, byte[] shadowLink, boolean zeroKnowledge) {
+    this(model, output, witness, shadow, inputEval, lookups, rangeEvals, addEvals, linear, opening,
+        aloneOpenings, shadowLink, zeroKnowledge, null);
   }
 
   private static final byte[] MAGIC = {'Z', 'K', 'P', 'F'};
   /**
-   * 7: a lookup's witness groups share one fraction tree (LogUpLayout.WitnessTree): two trees per
+   * 8: one batched opening (io.zkaudit.pcs.BatchedOpening) of the witness bins, the weights or
+   * their shadow and a private input's shadow, instead of one opening each; polynomials too small
+   * to join it are opened alone after it. 7: a lookup's witness groups share one fraction tree (LogUpLayout.WitnessTree): two trees per
    * lookup instead of one per table and group, so the logUp proof carries two roots per lookup
    * and its GKR layers four values per tree. 6: every opening, the per-proof witness bins' included, takes the provable parameters (124
    * queries, unique decoding): a whole proof is >= 100 provable bits (docs/soundness.md). 5: no input hash in the proof (the verifier supplies the input), the version is absorbed into
@@ -77,7 +74,7 @@ public record ModelProof(Digest32 model, int[] output, List<Commitment> witness,
    * layers chain their two phases, lookups are blinded, constant addends are proven through the
    * shadow (docs/zero-knowledge.md).
    */
-  public static final int VERSION = 7;
+  public static final int VERSION = 8;
   public static final int MAX_OUTPUT = 1 << 20;
   public static final int MAX_LAYERS = 1 << 12;
   public static final int MAX_OPENING = 64 << 20;
@@ -89,8 +86,8 @@ public record ModelProof(Digest32 model, int[] output, List<Commitment> witness,
     addEvals = addEvals.clone();
     linear = List.copyOf(linear);
     witness = List.copyOf(witness);
-    witnessOpenings = witnessOpenings.stream().map(byte[]::clone).toList();
-    weightOpening = weightOpening.clone();
+    opening = opening.clone();
+    aloneOpenings = aloneOpenings.stream().map(byte[]::clone).toList();
     shadowLink = shadowLink.clone();
     if ((shadow != null) != zeroKnowledge) {
       throw new IllegalArgumentException("a zero-knowledge proof has a weight shadow, a plain one has none");
@@ -121,21 +118,13 @@ public record ModelProof(Digest32 model, int[] output, List<Commitment> witness,
   }
 
   @Override
-  public List<byte[]> witnessOpenings() {
-    return witnessOpenings.stream().map(byte[]::clone).toList();
+  public byte[] opening() {
+    return opening.clone();
   }
 
   @Override
-  public byte[] weightOpening() {
-    return weightOpening.clone();
-  }
-
-  public OpeningProof decodeWitnessOpening(int bin, int numVars) throws InvalidProofException {
-    return OpeningProof.decode(witnessOpenings.get(bin), InferenceStatement.pcsParams(), numVars);
-  }
-
-  public OpeningProof decodeWeightOpening(int numVars) throws InvalidProofException {
-    return OpeningProof.decode(weightOpening, InferenceStatement.longLivedPcsParams(), numVars);
+  public List<byte[]> aloneOpenings() {
+    return aloneOpenings.stream().map(byte[]::clone).toList();
   }
 
   /**
@@ -152,26 +141,26 @@ public record ModelProof(Digest32 model, int[] output, List<Commitment> witness,
       linearBytes += w.toByteArray().length;
     }
     int evals = new ByteWriter().ext(inputEval).exts(rangeEvals).exts(addEvals).toByteArray().length;
-    int witnessOpeningBytes = 4;
-    for (byte[] o : witnessOpenings) {
-      witnessOpeningBytes += o.length + 4;
+    int openingBytes = opening.length + 4;
+    int aloneBytes = 4;
+    for (byte[] o : aloneOpenings) {
+      aloneBytes += o.length + 4;
     }
-    int weightBytes = weightOpening.length + 4;
     int linkBytes = shadowLink.length + 4;
-    int inputBytes = privateInput == null ? 0 : privateInput.opening.length + privateInput.link.length + 8;
+    int inputBytes = privateInput == null ? 0 : privateInput.link.length + 4;
     int total = encode().length;
-    int header = total - lookupBytes - linearBytes - evals - witnessOpeningBytes - weightBytes - linkBytes - inputBytes;
+    int header = total - lookupBytes - linearBytes - evals - openingBytes - aloneBytes - linkBytes - inputBytes;
     out.put("header, output, commitments", header);
     out.put("lookups (logUp-GKR)", lookupBytes);
     out.put("evaluations", evals);
     out.put("linear layers (sumchecks)", linearBytes);
-    out.put("witness openings (" + witnessOpenings.size() + ")", witnessOpeningBytes);
-    out.put(zeroKnowledge ? "weight shadow opening" : "weight opening", weightBytes);
+    out.put("batched opening", openingBytes);
+    out.put("openings alone (" + aloneOpenings.size() + ")", aloneBytes);
     if (zeroKnowledge) {
       out.put("weight shadow link", linkBytes);
     }
     if (privateInput != null) {
-      out.put("input shadow opening and link", inputBytes);
+      out.put("input shadow link", inputBytes);
     }
     return out;
   }
@@ -200,14 +189,14 @@ public record ModelProof(Digest32 model, int[] output, List<Commitment> witness,
     for (WindowedLinearProof p : linear) {
       p.encode(w);
     }
-    w.u32(witnessOpenings.size());
-    for (byte[] o : witnessOpenings) {
+    w.bytes(opening);
+    w.u32(aloneOpenings.size());
+    for (byte[] o : aloneOpenings) {
       w.bytes(o);
     }
-    w.bytes(weightOpening);
     w.bytes(shadowLink);
     if (privateInput != null) {
-      w.bytes(privateInput.opening).bytes(privateInput.link);
+      w.bytes(privateInput.link);
     }
     return w.toByteArray();
   }
@@ -220,7 +209,8 @@ public record ModelProof(Digest32 model, int[] output, List<Commitment> witness,
     int version = r.u32("version");
     InvalidProofException.check(version == VERSION, version < VERSION
         ? "proof format version " + version + " is no longer accepted (this verifier reads version " + VERSION
-            + "; version 6 has one lookup fraction tree per witness group, which this verifier does not read;"
+            + "; version 7 opens each commitment apart and version 6 has one lookup fraction tree per witness group,"
+            + " which this verifier does not read;"
             + " older versions are not provably sound (version 5: 44.5 provable bits, 4 and before: not bound to"
             + " their input): prove again)"
         : "proof format version " + version + " is newer than this verifier's (" + VERSION + "): update zkaudit");
@@ -250,18 +240,17 @@ public record ModelProof(Digest32 model, int[] output, List<Commitment> witness,
     for (int i = 0; i < layers; i++) {
       linear.add(WindowedLinearProof.decode(r));
     }
-    int openings = r.length("witness openings", MAX_BINS);
-    List<byte[]> wo = new ArrayList<>();
-    for (int i = 0; i < openings; i++) {
-      wo.add(r.bytes("witness opening", MAX_OPENING));
+    byte[] opening = r.bytes("batched opening", MAX_OPENING);
+    int alone = r.length("openings alone", MAX_BINS + 2);
+    List<byte[]> ao = new ArrayList<>();
+    for (int i = 0; i < alone; i++) {
+      ao.add(r.bytes("opening alone", MAX_OPENING));
     }
-    byte[] go = r.bytes("weight opening", MAX_OPENING);
     byte[] link = r.bytes("weight shadow link", MAX_OPENING);
     InvalidProofException.check(zk == 1 || link.length == 0, "a plain proof has no weight shadow link");
-    PrivateInput pi = privateInput ? new PrivateInput(inputShadow, r.bytes("input opening", MAX_OPENING),
-        r.bytes("input link", MAX_OPENING)) : null;
+    PrivateInput pi = privateInput ? new PrivateInput(inputShadow, r.bytes("input link", MAX_OPENING)) : null;
     r.finish();
-    return new ModelProof(model, output, witness, shadow, inputEval, lookups, range, adds, linear, wo, go, link,
+    return new ModelProof(model, output, witness, shadow, inputEval, lookups, range, adds, linear, opening, ao, link,
         zk == 1, pi);
   }
 }

@@ -23,6 +23,7 @@ import io.zkaudit.pcs.BasefoldVerifier;
 import io.zkaudit.pcs.ColumnBins;
 import io.zkaudit.pcs.ColumnClaim;
 import io.zkaudit.pcs.ShadowLink;
+import io.zkaudit.pcs.ShadowLinkProof;
 import io.zkaudit.pcs.PackedLayout;
 import io.zkaudit.poly.Mle;
 import io.zkaudit.proof.InvalidProofException;
@@ -204,36 +205,56 @@ public final class ModelVerifier {
     }
     r.addAll(LogUpSoundness.rounds(shape.statement(), List.of("rounding and rescaling table", "16-bit range table")));
     io.zkaudit.pcs.PcsParams perProof = InferenceStatement.pcsParams();
-    for (int b = 0; b < shape.bins().bins(); b++) {
-      r.addAll(perProof.rounds("opening of witness bin " + b, shape.bins().layout(b).numVars(), claims));
-    }
     io.zkaudit.pcs.PcsParams longLived = InferenceStatement.longLivedPcsParams();
+    List<String> names = new ArrayList<>();
+    List<Integer> sizes = new ArrayList<>();
+    List<io.zkaudit.pcs.PcsParams> params = new ArrayList<>();
+    for (int b = 0; b < shape.bins().bins(); b++) {
+      names.add("witness bin " + b);
+      sizes.add(shape.bins().layout(b).numVars());
+      params.add(perProof);
+    }
+    names.add(zeroKnowledge ? "the weight shadow" : "the weight commitment");
+    sizes.add(zeroKnowledge ? shadowLayout.numVars() : weightLayout.numVars());
+    params.add(longLived);
+    if (privateInput) {
+      names.add("the input shadow");
+      sizes.add(shape.inputShadowLayout().numVars());
+      params.add(longLived);
+    }
+    int[] numVars = sizes.stream().mapToInt(Integer::intValue).toArray();
+    ProofOpenings.Plan plan = ProofOpenings.plan(perProof, numVars, params);
+    int[] batched = plan.batched();
+    List<RoundError> batch = io.zkaudit.pcs.BatchedOpening.rounds(perProof,
+        "batched opening of " + batched.length + " polynomials", java.util.Arrays.stream(batched).map(i -> numVars[i]).toArray(), claims);
+    r.addAll(batch);
+    List<List<RoundError>> openingOf = new ArrayList<>(java.util.Collections.nCopies(numVars.length, batch));
+    for (int i : plan.alone()) {
+      List<RoundError> alone = params.get(i).rounds("opening of " + names.get(i), numVars[i], claims);
+      r.addAll(alone);
+      openingOf.set(i, alone);
+    }
+    int weights = shape.bins().bins();
     if (zeroKnowledge) {
-      r.addAll(linked(longLived.rounds("opening of the weight shadow", shadowLayout.numVars(), claims),
-          "link of the weight shadow to the weight commitment"));
-    } else {
-      r.addAll(longLived.rounds("opening of the weight commitment", weightLayout.numVars(), claims));
+      r.add(linked(openingOf.get(weights), "link of the weight shadow to the weight commitment"));
     }
     if (privateInput) {
-      r.addAll(linked(longLived.rounds("opening of the input shadow", shape.inputShadowLayout().numVars(), claims),
-          "link of the input shadow to the input commitment"));
+      r.add(linked(openingOf.get(weights + 1), "link of the input shadow to the input commitment"));
     }
     return new SoundnessReport((zeroKnowledge ? "a zero-knowledge" : "a plain") + " proof about "
         + (privateInput ? "a committed input" : "a public input") + " for this model", r);
   }
 
   /**
-   * A shadow opening's rounds and its link's: the link compares the queried shadow rows with the
+   * A shadow link's round: the link compares the queried shadow rows with the
    * long-lived commitment's, so a shadow whose fixed half is not the committed polynomial passes a
    * query only if it lands where the shadow's word is off its codeword (a fraction δ) or where the
    * two polynomials' codewords agree (a fraction < ρ): (δ + ρ)^q · 2^−g ≤ ((1 + ρ)/2)^q · 2^−g at
    * the opening's own queries (docs/pcs.md, "Shadow link").
    */
-  private static List<RoundError> linked(List<RoundError> opening, String link) {
-    List<RoundError> out = new ArrayList<>(opening);
+  private static RoundError linked(List<RoundError> opening, String link) {
     RoundError queries = opening.get(opening.size() - 1);
-    out.add(new RoundError(link, "the opening's queries", queries.bits(), "(δ + ρ)^q · 2^−g ≤ " + queries.bound()));
-    return out;
+    return new RoundError(link, "the opening's queries", queries.bits(), "(δ + ρ)^q · 2^−g ≤ " + queries.bound());
   }
 
   /**
@@ -259,7 +280,7 @@ public final class ModelVerifier {
     java.util.Objects.requireNonNull(input, "a proof is verified against its input");
     InvalidProofException.check(proof.privateInput() == null,
         "the proof is about a committed, private input: verify it against its input commitment (verifyCommitted)");
-    return check(proof, reduce(proof, input, null));
+    return check(proof, reduce(proof, input, null), null);
   }
 
   /**
@@ -273,35 +294,46 @@ public final class ModelVerifier {
     Reduction r = reduce(proof, null, input);
     // The input must be read by some relation, or the commitment would bind nothing.
     InvalidProofException.check(!r.inputClaims().isEmpty(), "the proof makes no claim on its private input");
-    check(proof, r);
-    ModelProof.PrivateInput pi = proof.privateInput();
-    ShadowLink.verifyOpening(new BasefoldVerifier(InferenceStatement.longLivedPcsParams()), input.commitment(), pi.shadow(),
-        shape(true).inputShadowLayout(), r.inputClaims(), pi.opening(), pi.link(), r.transcript());
-    return r.output();
+    return check(proof, r, input);
   }
 
-  /** The openings of the witness and of the weights (or their shadow), after the reduction. */
-  private int[] check(ModelProof proof, Reduction r) throws InvalidProofException {
-    ColumnBins witnessBins = shape(proof.zeroKnowledge(), proof.privateInput() != null).bins();
-    BasefoldVerifier pcs = new BasefoldVerifier(InferenceStatement.pcsParams());
+  /**
+   * The openings, after the reduction: the witness bins, the weights (or their shadow) and a private
+   * input's shadow ({@code input}, null for a public input) in one batched opening
+   * ({@link ProofOpenings}), then the shadows' links to the weight and input commitments.
+   */
+  private int[] check(ModelProof proof, Reduction r, InputCommitment input) throws InvalidProofException {
+    Shape shape = shape(proof.zeroKnowledge(), proof.privateInput() != null);
+    ColumnBins witnessBins = shape.bins();
+    InvalidProofException.check(proof.witness().size() == witnessBins.bins(), "wrong number of witness commitments");
     List<List<ColumnClaim>> perBin = witnessBins.split(r.witnessClaims());
-    InvalidProofException.check(proof.witnessOpenings().size() == witnessBins.bins(), "wrong number of witness openings");
+    io.zkaudit.pcs.PcsParams perProof = InferenceStatement.pcsParams();
+    // The weight and input commitments live as long as the key: their openings, and the shadows'
+    // whose queries test them through the links, take the long-lived parameters.
+    io.zkaudit.pcs.PcsParams longLived = InferenceStatement.longLivedPcsParams();
+    List<ProofOpenings.Entry> entries = new ArrayList<>();
     for (int b = 0; b < witnessBins.bins(); b++) {
-      pcs.verifyColumns(proof.witness().get(b), witnessBins.layout(b), perBin.get(b),
-          proof.decodeWitnessOpening(b, witnessBins.layout(b).numVars()), r.transcript());
+      entries.add(new ProofOpenings.Entry("witness bin " + b, proof.witness().get(b), witnessBins.layout(b), perBin.get(b), perProof));
     }
-    // The weight commitment lives as long as the key: its openings take the provable parameters.
-    BasefoldVerifier longLived = new BasefoldVerifier(InferenceStatement.longLivedPcsParams());
-    if (!proof.zeroKnowledge()) {
-      longLived.verifyColumns(vk.weights(), weightLayout, r.weightClaims(),
-          proof.decodeWeightOpening(weightLayout.numVars()), r.transcript());
-      return r.output();
+    entries.add(proof.zeroKnowledge()
+        ? new ProofOpenings.Entry("weight shadow", proof.shadow(), shadowLayout, r.weightClaims(), longLived)
+        : new ProofOpenings.Entry("weight commitment", vk.weights(), weightLayout, r.weightClaims(), longLived));
+    if (input != null) {
+      entries.add(new ProofOpenings.Entry("input shadow", proof.privateInput().shadow(), shape.inputShadowLayout(),
+          r.inputClaims(), longLived));
     }
-    // Zero knowledge: the weight claims are on the shadow, whose t = 0 half the link ties to the
-    // weights at the shadow opening's query leaves; those queries are what test the weight
-    // commitment, so the shadow's opening takes the long-lived parameters too.
-    ShadowLink.verifyOpening(longLived, vk.weights(), proof.shadow(), shadowLayout, r.weightClaims(),
-        proof.weightOpening(), proof.shadowLink(), r.transcript());
+    List<io.zkaudit.pcs.OpenedLeaves> opened = ProofOpenings.verify(entries, proof.opening(), proof.aloneOpenings(), r.transcript());
+    int weights = witnessBins.bins();
+    if (proof.zeroKnowledge()) {
+      // The weight claims are on the shadow, whose t = 0 half the link ties to the weights at the
+      // shadow's queried leaves.
+      ShadowLink.verify(longLived, vk.weights(), proof.shadow(), opened.get(weights),
+          ShadowLinkProof.decode(proof.shadowLink(), longLived, shadowLayout.numVars() - 1));
+    }
+    if (input != null) {
+      ShadowLink.verify(longLived, input.commitment(), proof.privateInput().shadow(), opened.get(weights + 1),
+          ShadowLinkProof.decode(proof.privateInput().link(), longLived, shape.inputShadowLayout().numVars() - 1));
+    }
     return r.output();
   }
 

@@ -80,12 +80,13 @@ public final class BasefoldVerifier {
 
   /**
    * A polynomial that joins the folding at round {@code round} ({@link BatchedOpening}): the
-   * folded codeword there has the length of its codeword, and the verifier adds
-   * {@code coefficient} times its entries, opened in {@code layer} from its own commitment, to
-   * the folded query values; the sumcheck claim grows by coefficient x value x eq(z, u) over the
-   * rounds before (z the opening's single point, u the fold challenges).
+   * folded codeword there has the length of its codeword. At that round a coefficient theta is
+   * drawn, the verifier adds theta times its entries, opened in {@code layer} from its own
+   * commitment, to the folded query values, and the sumcheck claim grows by
+   * theta x value x eq(z, u) over the rounds before (z the opening's single point, u the fold
+   * challenges).
    */
-  record Injection(int round, Ext2 coefficient, Ext2 value, Commitment commitment, OpeningProof.QueryLayer layer) {}
+  record Injection(int round, Ext2 value, Commitment commitment, OpeningProof.QueryLayer layer) {}
 
   /** The sorted distinct leaves each commitment's queries opened: the folded one's, then each injection's. */
   record Queried(int[] commitmentLeaves, List<int[]> injectedLeaves) {}
@@ -107,13 +108,16 @@ public final class BasefoldVerifier {
     // 2. Sumcheck rounds interleaved with folding; one oracle root per arity block. An injected
     // polynomial joins the claim, weighted by eq(z, u) over the rounds already folded.
     Ext2[] r = new Ext2[folds];
+    Ext2[] theta = new Ext2[injections.size()];
     Ext2 eqFolded = Ext2.ONE;
     int round = 0;
     for (int i = 0; i < numOracles; i++) {
       for (int s = 0; s < arities[i] && round < folds; s++) {
-        for (Injection inj : injections) {
-          if (inj.round() == round) {
-            claim = claim.add(inj.coefficient().mul(inj.value()).mul(eqFolded));
+        for (int j = 0; j < injections.size(); j++) {
+          if (injections.get(j).round() == round) {
+            // Drawn now, after every challenge the folded word depends on (docs/pcs.md, "Batched opening").
+            theta[j] = t.challengeExt("pcs/join");
+            claim = claim.add(theta[j].mul(injections.get(j).value()).mul(eqFolded));
           }
         }
         Ext2[] h = proof.round(round);
@@ -207,9 +211,10 @@ public final class BasefoldVerifier {
         throw new InvalidProofException("oracle " + i + ": " + e.getMessage());
       }
       List<InjectedRows> joining = new java.util.ArrayList<>();
-      for (Injection inj : injections) {
+      for (int j = 0; j < injections.size(); j++) {
+        Injection inj = injections.get(j);
         if (inj.round() >= from && inj.round() < from + a) {
-          InjectedRows opened = InjectedRows.verify(params, inj, leaf, a - (inj.round() - from));
+          InjectedRows opened = InjectedRows.verify(params, inj, theta[j], leaf, a - (inj.round() - from));
           joining.add(opened);
           injectedLeaves.add(opened.leaves());
         }

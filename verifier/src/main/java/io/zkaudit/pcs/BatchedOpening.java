@@ -25,22 +25,24 @@ import java.util.List;
  *       sum_{x in {0,1}^n} sum_j 2^-t_j f_j(x_{>=t_j}) g_j(x_{>=t_j}), t_j = n - n_j: each f_j sits
  *       on the high variables. It ends at a random r with the values s_j = f_j(r_{>=t_j}), which
  *       the prover sends and the verifier checks against the last round with its own g_j.</li>
- *   <li><b>One opening of the combination.</b> Only then theta is drawn. A Basefold opening of f_0
- *       at r with claim s_0 runs its sumcheck interleaved with folding; when the folded codeword
- *       reaches f_j's codeword length (round t_j), theta^j times f_j's codeword joins it, and the
- *       sumcheck's claim grows by theta^j s_j eq(r_{<t_j}, u_{<t_j}) (u the fold challenges): the
- *       running polynomial is f_0(u, .) + sum_{t_j <= round} theta^j f_j(u_{t_j..}, .), times the
- *       same eq weight for all. The queries read f_j's committed leaves where they join
+ *   <li><b>One opening of the combination.</b> A Basefold opening of f_0 at r with claim s_0 runs
+ *       its sumcheck interleaved with folding; when the folded codeword reaches f_j's codeword
+ *       length (round t_j), a fresh theta_j is drawn, theta_j times f_j's codeword joins it, and
+ *       the sumcheck's claim grows by theta_j s_j eq(r_{<t_j}, u_{<t_j}) (u the fold challenges):
+ *       the running polynomial is f_0(u, .) + sum_{t_j <= round} theta_j f_j(u_{t_j..}, .), times
+ *       the same eq weight for all. Each theta_j comes after the s_j (else the kernel shift) and
+ *       after the fold challenges that shaped the word it joins (so the join is a random point on
+ *       a line through two fixed words). The queries read f_j's committed leaves where they join
  *       ({@link InjectedRows}); the folded oracles, the final polynomial and the grinding are
  *       shared.</li>
  * </ol>
  *
- * <p>Soundness (round by round): claim batching (K - 1)/|F| for K claims in all; each reduction
- * round 2/|F|; the join (m - 1)/|F| for theta; the combined opening's rounds as a plain Basefold
- * opening of n variables, each joining codeword entering a folding round's proximity-gap bound
- * like the fold itself ((N + 1)/|F| in the unique-decoding regime, N the codeword length, with
- * one more word in the combination), and its queries as a plain opening's. A joining polynomial
- * must join while folding lasts: t_j < foldRounds(n_0).
+ * <p>Soundness (round by round, {@link #rounds}): claim batching (K - 1)/|F| for K claims in all;
+ * each reduction round 2/|F|; each join (N + 1)/|F| (the joined word is the line
+ * w + theta_j cw_j at a uniform theta_j, so the unique-decoding proximity gap for lines applies as
+ * to a fold; the claim's part, linear in theta_j, adds 1/|F|); the combined opening's rounds and
+ * queries as a plain Basefold opening of n variables. A joining polynomial must join while
+ * folding lasts: t_j < foldRounds(n_0).
  */
 public final class BatchedOpening {
   private BatchedOpening() {}
@@ -82,10 +84,10 @@ public final class BatchedOpening {
    * Checks that each committed polynomial satisfies its claims, running the transcript as the
    * prover did.
    *
-   * @return per commitment, the sorted distinct leaves of its Merkle tree that the queries opened
-   *     (in the order of their rows in the proof), for links that must check more about them
+   * @return per commitment, the leaves of its Merkle tree that the queries opened and their rows,
+   *     for links that must check more about them
    */
-  public static List<int[]> verify(PcsParams params, List<Commitment> commitments, List<List<EvalClaim>> claims,
+  public static List<OpenedLeaves> verify(PcsParams params, List<Commitment> commitments, List<List<EvalClaim>> claims,
       BatchedOpeningProof proof, Transcript t) throws InvalidProofException {
     int m = commitments.size();
     InvalidProofException.check(claims.size() == m, "one batch of claims per commitment");
@@ -146,19 +148,38 @@ public final class BatchedOpening {
     InvalidProofException.check(expected.equals(claim), "the reduced values do not match the reduction's last round");
 
     // 3. One opening of f_0 at r, the others joining at their rounds.
-    Ext2 theta = t.challengeExt("pcs/join");
     List<BasefoldVerifier.Injection> joining = new ArrayList<>();
-    Ext2 thetaJ = Ext2.ONE;
     for (int j = 1; j < m; j++) {
-      thetaJ = thetaJ.mul(theta);
-      joining.add(new BasefoldVerifier.Injection(n - numVars[j], thetaJ, s[j], commitments.get(j), proof.joining().get(j - 1)));
+      joining.add(new BasefoldVerifier.Injection(n - numVars[j], s[j], commitments.get(j), proof.joining().get(j - 1)));
     }
     BasefoldVerifier.Queried queried = combined.foldAndQuery(commitments.getFirst(), List.of(new EvalClaim(r, s[0])), Ext2.ONE,
         s[0], proof.combined(), t, joining);
-    List<int[]> leaves = new ArrayList<>(m);
-    leaves.add(queried.commitmentLeaves());
-    leaves.addAll(queried.injectedLeaves());
-    return leaves;
+    List<OpenedLeaves> opened = new ArrayList<>(m);
+    opened.add(new OpenedLeaves(queried.commitmentLeaves(), proof.combined().layers().getFirst().rowsView()));
+    for (int j = 1; j < m; j++) {
+      opened.add(new OpenedLeaves(queried.injectedLeaves().get(j - 1), proof.joining().get(j - 1).rowsView()));
+    }
+    return opened;
+  }
+
+  /**
+   * The round-by-round errors of a batched opening of polynomials of these sizes (largest first)
+   * carrying up to {@code claims} claims in all (see the class comment). No conjecture.
+   */
+  public static List<io.zkaudit.soundness.RoundError> rounds(PcsParams params, String protocol, int[] numVars, int claims) {
+    List<io.zkaudit.soundness.RoundError> out = new ArrayList<>();
+    int n = numVars[0];
+    if (claims > 1) {
+      out.add(io.zkaudit.soundness.RoundError.algebraic(protocol, "claim batching", claims - 1, "(K − 1)/|F|, K = " + claims + " claims"));
+    }
+    out.add(io.zkaudit.soundness.RoundError.algebraic(protocol, "each reduction round", 2, "2/|F| (degree 2)"));
+    if (numVars.length > 1) {
+      double codeword = Math.pow(2, n + params.logBlowup());
+      out.add(io.zkaudit.soundness.RoundError.algebraic(protocol, "each join", codeword + 2,
+          "(N + 2)/|F|, N = 2^" + (n + params.logBlowup()) + " (unique-decoding proximity gap for a line, plus the claim's 1/|F|)"));
+    }
+    out.addAll(params.rounds(protocol, n, 1));
+    return out;
   }
 
   /** Absorbs the parameters, the number of polynomials, each commitment with its claims; draws rho. */

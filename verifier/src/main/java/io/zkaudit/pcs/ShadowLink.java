@@ -87,7 +87,17 @@ public final class ShadowLink {
    */
   public static void verify(PcsParams params, Commitment weights, Commitment shadow, OpeningProof shadowOpening,
       int[] shadowLeaves, ShadowLinkProof link) throws InvalidProofException {
-    Queried q = Queried.of(params, weights.numVars(), shadow, shadowOpening, shadowLeaves, "shadow link");
+    InvalidProofException.check(!shadowOpening.layers().isEmpty(), "shadow link: the shadow opening has no query layer");
+    verify(params, weights, shadow, new OpenedLeaves(shadowLeaves, shadowOpening.layers().get(0).rowsView()), link);
+  }
+
+  /**
+   * Checks the link from the shadow's rows that an opening (alone or batched) read and verified
+   * against the shadow's root.
+   */
+  public static void verify(PcsParams params, Commitment weights, Commitment shadow, OpenedLeaves shadowRows,
+      ShadowLinkProof link) throws InvalidProofException {
+    Queried q = Queried.of(params, weights.numVars(), shadow, shadowRows.rows(), shadowRows.leaves(), "shadow link");
     long[] wRows = q.openRows(params, weights, link, "shadow link: weight rows");
     q.checkPairs(wRows, "shadow link", "the weight codeword");
   }
@@ -102,14 +112,12 @@ public final class ShadowLink {
       int rowLongs) {
 
     /** Checks the shadow opening's shape against n fixed variables; {@code what} prefixes every message. */
-    static Queried of(PcsParams params, int n, Commitment shadow, OpeningProof shadowOpening, int[] shadowLeaves,
+    static Queried of(PcsParams params, int n, Commitment shadow, long[] qRows, int[] shadowLeaves,
         String what) throws InvalidProofException {
       InvalidProofException.check(shadow.numVars() == n + 1,
           what + ": the shadow has " + shadow.numVars() + " variables, expected " + (n + 1));
       InvalidProofException.check(params.arities(n + 1)[0] > 0, tooSmall(n));
       int shadowRowLongs = OpeningProof.rowLongs(params, n + 1, 0);
-      InvalidProofException.check(!shadowOpening.layers().isEmpty(), what + ": the shadow opening has no query layer");
-      long[] qRows = shadowOpening.layers().get(0).rowsView();
       InvalidProofException.check(qRows.length == shadowLeaves.length * shadowRowLongs, what + ": the shadow opening has "
           + qRows.length + " oracle-0 elements, expected " + shadowLeaves.length + " rows of " + shadowRowLongs);
       for (int k = 1; k < shadowLeaves.length; k++) {

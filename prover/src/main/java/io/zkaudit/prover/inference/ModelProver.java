@@ -18,6 +18,7 @@ import io.zkaudit.lookup.LookupStatement;
 import io.zkaudit.prover.model.QuantizedModel;
 import io.zkaudit.pcs.ColumnBins;
 import io.zkaudit.pcs.ColumnClaim;
+import io.zkaudit.pcs.PcsParams;
 import io.zkaudit.pcs.Commitment;
 import io.zkaudit.poly.Mle;
 import io.zkaudit.proof.InvalidProofException;
@@ -270,8 +271,8 @@ public final class ModelProver {
     }
     Commitment shadowCommitment = shadow == null ? null : shadow.commitment();
     ModelProof partial = new ModelProof(model, w.output, commitments, shadowCommitment, inputEval,
-        lookups.proof(), rangeEvals, addEvals.toArray(Ext2[]::new), linear, List.of(), new byte[0], new byte[0], zk,
-        hidden == null ? null : new ModelProof.PrivateInput(inputShadow.commitment(), new byte[0], new byte[0]));
+        lookups.proof(), rangeEvals, addEvals.toArray(Ext2[]::new), linear, new byte[0], List.of(), new byte[0], zk,
+        hidden == null ? null : new ModelProof.PrivateInput(inputShadow.commitment(), new byte[0]));
 
     progress.progress("openings", 5, phases);
     ModelVerifier.Reduction reduction;
@@ -284,32 +285,27 @@ public final class ModelProver {
       }
       throw new IllegalStateException("the prover's own proof does not reduce: " + e.getMessage(), e);
     }
+    // One batched opening of the witness bins, the weights (or their shadow) and a private input's
+    // shadow (ProofOpenings); the weight and input commitments are long-lived, so their openings and
+    // the shadows' take the provable long-lived parameters.
     List<List<ColumnClaim>> perBin = bins.split(reduction.witnessClaims());
-    List<byte[]> witnessOpenings = new ArrayList<>();
+    PcsParams longLived = InferenceStatement.longLivedPcsParams();
+    List<OpeningsProver.Entry> entries = new ArrayList<>();
     for (int b = 0; b < bins.bins(); b++) {
-      witnessOpenings.add(pcs.openColumns(witness.get(b), perBin.get(b), reduction.transcript()).encode());
+      entries.add(new OpeningsProver.Entry(witness.get(b), perBin.get(b), InferenceStatement.pcsParams()));
     }
-    byte[] weightOpening;
-    byte[] link = new byte[0];
-    // The weight and input commitments are long-lived: their openings take the provable parameters.
-    BasefoldProver longLived = new BasefoldProver(InferenceStatement.longLivedPcsParams());
-    if (shadow == null) {
-      weightOpening = longLived.openColumns(cm.weights(), reduction.weightClaims(), reduction.transcript()).encode();
-    } else {
-      ShadowLinks.Opening o = ShadowLinks.open(longLived, shadow, cm.weights(), reduction.weightClaims(),
-          reduction.transcript());
-      weightOpening = o.opening();
-      link = o.link();
-    }
-    ModelProof.PrivateInput privateInput = null;
+    entries.add(new OpeningsProver.Entry(shadow == null ? cm.weights() : shadow, reduction.weightClaims(), longLived));
     if (hidden != null) {
-      ShadowLinks.Opening o = ShadowLinks.open(longLived, inputShadow, hidden.committed(), reduction.inputClaims(),
-          reduction.transcript());
-      privateInput = new ModelProof.PrivateInput(inputShadow.commitment(), o.opening(), o.link());
+      entries.add(new OpeningsProver.Entry(inputShadow, reduction.inputClaims(), longLived));
     }
+    OpeningsProver.Openings openings = OpeningsProver.open(entries, reduction.transcript());
+    byte[] link = shadow == null ? new byte[0]
+        : ShadowLinks.prove(longLived, cm.weights(), openings.leaves().get(bins.bins())).encode();
+    ModelProof.PrivateInput privateInput = hidden == null ? null : new ModelProof.PrivateInput(inputShadow.commitment(),
+        ShadowLinks.prove(longLived, hidden.committed(), openings.leaves().get(bins.bins() + 1)).encode());
     progress.progress("done", phases, phases);
     return new ModelProof(model, w.output, commitments, shadowCommitment, inputEval, lookups.proof(),
-        rangeEvals, addEvals.toArray(Ext2[]::new), linear, witnessOpenings, weightOpening, link, zk, privateInput);
+        rangeEvals, addEvals.toArray(Ext2[]::new), linear, openings.batched(), openings.alone(), link, zk, privateInput);
   }
 
   /** The mask half (t = 1 entries) of a weight column of the shadow. */

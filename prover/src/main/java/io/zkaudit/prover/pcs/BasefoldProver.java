@@ -217,11 +217,11 @@ public final class BasefoldProver {
   }
 
   /**
-   * A polynomial joining the folding at {@code round} with weight {@code coefficient}
-   * ({@link BatchedBasefoldProver}): its evaluations join the sumcheck's table and its codeword
-   * the folded codeword there.
+   * A polynomial joining the folding at {@code round} ({@link BatchedBasefoldProver}): there a
+   * coefficient theta is drawn, and theta times its evaluations join the sumcheck's table, theta
+   * times its codeword the folded codeword.
    */
-  record Join(int round, Ext2 coefficient, Committed committed) {}
+  record Join(int round, Committed committed) {}
 
   /** The combined opening and the leaves its queries opened: the folded commitment's, then each join's. */
   record Folded(OpeningProof proof, int[] commitmentLeaves, List<int[]> joinedLeaves, List<OpeningProof.QueryLayer> joinedLayers) {}
@@ -252,6 +252,7 @@ public final class BasefoldProver {
     List<Ext2[]> rounds = new ArrayList<>();
     List<Digest32> roots = new ArrayList<>();
     int round = 0;
+    Ext2[] theta = new Ext2[joins.size()];
     Ext2[] h = folds > 0 ? SumcheckFG.roundBase(fBase, g) : null;
     for (int i = 0; i < arities.length; i++) {
       int from = round;
@@ -259,9 +260,10 @@ public final class BasefoldProver {
         long t0 = System.nanoTime();
         if (joinsAt(joins, round)) {
           fExt = fExt == null ? ExtTables.lift(fBase) : fExt;
-          for (Join join : joins) {
-            if (join.round() == round) {
-              ExtTables.addScaled(fExt, join.coefficient(), join.committed().evals);
+          for (int j = 0; j < joins.size(); j++) {
+            if (joins.get(j).round() == round) {
+              theta[j] = t.challengeExt("pcs/join");
+              ExtTables.addScaled(fExt, theta[j], joins.get(j).committed().evals);
             }
           }
           h = SumcheckFG.roundExt(fExt, g);
@@ -282,7 +284,8 @@ public final class BasefoldProver {
       // Fold the codeword once per oracle, arity rounds at a time, stopping where a polynomial joins.
       boolean base = i == 0;
       int done = 0;
-      for (Join join : joins) {
+      for (int j = 0; j < joins.size(); j++) {
+        Join join = joins.get(j);
         int steps = join.round() - from;
         if (steps < 0 || steps >= arities[i]) {
           continue;
@@ -296,7 +299,7 @@ public final class BasefoldProver {
         // A fresh table: the committed codewords (the commitment's, an oracle's tree rows) stay as they are.
         cw = base ? ExtTables.lift(cw) : done == 0 ? cw.clone() : cw;
         base = false;
-        ExtTables.addScaled(cw, join.coefficient(), join.committed().codeword);
+        ExtTables.addScaled(cw, theta[j], join.committed().codeword);
       }
       if (arities[i] > done) {
         cw = Folding.foldCosets(cw, base, cwLog, arities[i] - done, challenges, from + done);

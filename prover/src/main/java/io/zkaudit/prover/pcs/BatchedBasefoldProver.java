@@ -75,21 +75,18 @@ public final class BatchedBasefoldProver {
   }
 
   /**
-   * The second phase: with the reduced values absorbed, theta drawn, one opening of the first
-   * polynomial at the reduction's point, the others joining. (Package-private so that a test's
+   * The second phase: with the reduced values absorbed, one opening of the first polynomial at
+   * the reduction's point, the others joining (each with its theta, drawn where it joins). (Package-private so that a test's
    * cheating prover can report values of its own choosing.)
    */
   Opened openReduced(List<Committed> committed, Reduction reduction, Transcript t) {
     t.absorbExt("pcs/reduced", reduction.values());
-    Ext2 theta = t.challengeExt("pcs/join");
     int m = committed.size();
     int[] numVars = committed.stream().mapToInt(Committed::numVars).toArray();
     int n = numVars[0];
     List<BasefoldProver.Join> joins = new ArrayList<>();
-    Ext2 thetaJ = Ext2.ONE;
     for (int j = 1; j < m; j++) {
-      thetaJ = thetaJ.mul(theta);
-      joins.add(new BasefoldProver.Join(n - numVars[j], thetaJ, committed.get(j)));
+      joins.add(new BasefoldProver.Join(n - numVars[j], committed.get(j)));
     }
     long[] g = BasefoldProver.buildG(n, List.of(new EvalClaim(reduction.point(), reduction.values()[0])), Ext2.ONE, Ext2.ONE);
     BasefoldProver.Folded folded = basefold.foldAndQuery(committed.getFirst(), g, t, joins);

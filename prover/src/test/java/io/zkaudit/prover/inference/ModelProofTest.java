@@ -91,8 +91,8 @@ class ModelProofTest {
     int[] out = proof.output();
     out[3] = out[3] == 0 ? 1 : out[3] - 1;
     ModelProof altered = new ModelProof(proof.model(), out, proof.witness(), proof.shadow(),
-        proof.inputEval(), proof.lookups(), proof.rangeEvals(), proof.addEvals(), proof.linear(), proof.witnessOpenings(),
-        proof.weightOpening(), proof.shadowLink(), proof.zeroKnowledge());
+        proof.inputEval(), proof.lookups(), proof.rangeEvals(), proof.addEvals(), proof.linear(), proof.opening(),
+        proof.aloneOpenings(), proof.shadowLink(), proof.zeroKnowledge());
     assertInvalid(() -> verifier.verify(altered, inputs.getFirst()), "output");
     // The same model with one weight changed has another commitment: the proof is not for it.
     QuantizedModel tweaked = withOneWeightChanged(model);

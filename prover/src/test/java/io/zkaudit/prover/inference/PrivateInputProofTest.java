@@ -109,25 +109,24 @@ class PrivateInputProofTest {
     ModelProof other = ModelProver.prove(committed, ca, ProgressListener.NONE);
     ModelProof.PrivateInput pi = proof.privateInput();
     ModelProof.PrivateInput po = other.privateInput();
-    for (ModelProof.PrivateInput swapped : List.of(new ModelProof.PrivateInput(po.shadow(), po.opening(), po.link()),
-        new ModelProof.PrivateInput(pi.shadow(), pi.opening(), po.link()),
-        new ModelProof.PrivateInput(pi.shadow(), po.opening(), pi.link()))) {
+    for (ModelProof.PrivateInput swapped : List.of(new ModelProof.PrivateInput(po.shadow(), po.link()),
+        new ModelProof.PrivateInput(pi.shadow(), po.link()), new ModelProof.PrivateInput(po.shadow(), pi.link()))) {
       ModelProof altered = withPrivateInput(proof, swapped);
       assertThrows(InvalidProofException.class, () -> verifier.verifyCommitted(altered, ca.commitment()));
     }
     byte[] link = pi.link();
-    byte[] opening = pi.opening();
+    byte[] opening = proof.opening();
     for (int pos = 0; pos < Math.max(link.length, opening.length); pos += pos < 128 ? 1 : 53) {
       if (pos < link.length) {
         byte[] bad = link.clone();
         bad[pos] ^= 1;
-        ModelProof altered = withPrivateInput(proof, new ModelProof.PrivateInput(pi.shadow(), opening, bad));
+        ModelProof altered = withPrivateInput(proof, new ModelProof.PrivateInput(pi.shadow(), bad));
         assertThrows(InvalidProofException.class, () -> verifier.verifyCommitted(altered, ca.commitment()), "link byte " + pos);
       }
       if (pos < opening.length) {
         byte[] bad = opening.clone();
         bad[pos] ^= 1;
-        ModelProof altered = withPrivateInput(proof, new ModelProof.PrivateInput(pi.shadow(), bad, link));
+        ModelProof altered = withOpening(proof, bad);
         assertThrows(InvalidProofException.class, () -> verifier.verifyCommitted(altered, ca.commitment()),
             "opening byte " + pos);
       }
@@ -136,7 +135,13 @@ class PrivateInputProofTest {
 
   private static ModelProof withPrivateInput(ModelProof p, ModelProof.PrivateInput pi) {
     return new ModelProof(p.model(), p.output(), p.witness(), p.shadow(), p.inputEval(), p.lookups(),
-        p.rangeEvals(), p.addEvals(), p.linear(), p.witnessOpenings(), p.weightOpening(), p.shadowLink(),
+        p.rangeEvals(), p.addEvals(), p.linear(), p.opening(), p.aloneOpenings(), p.shadowLink(),
         p.zeroKnowledge(), pi);
+  }
+
+  private static ModelProof withOpening(ModelProof p, byte[] opening) {
+    return new ModelProof(p.model(), p.output(), p.witness(), p.shadow(), p.inputEval(), p.lookups(),
+        p.rangeEvals(), p.addEvals(), p.linear(), opening, p.aloneOpenings(), p.shadowLink(),
+        p.zeroKnowledge(), p.privateInput());
   }
 }

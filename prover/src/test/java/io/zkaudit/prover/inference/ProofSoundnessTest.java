@@ -60,20 +60,33 @@ class ProofSoundnessTest {
   }
 
   @Test
-  void theWitnessOpeningsCarryTheProvableQueryCount() throws Exception {
+  void theOpeningsCarryTheProvableQueryCount() throws Exception {
     assertEquals(PcsParams.provable100(), InferenceStatement.pcsParams());
-    int numVars = proof.witness().getFirst().numVars();
-    OpeningProof opening = proof.decodeWitnessOpening(0, numVars);
-    assertTrue(opening != null);
+    assertEquals(PcsParams.provable100(), InferenceStatement.longLivedPcsParams());
+    int[] sizes = batchedSizes();
+    assertTrue(io.zkaudit.pcs.BatchedOpeningProof.decode(proof.opening(), PcsParams.provable100(), sizes) != null);
     // The same bytes do not decode as an opening with format 5's 42 queries.
     assertThrows(InvalidProofException.class,
-        () -> OpeningProof.decode(proof.witnessOpenings().getFirst(), PcsParams.conjectured100(), numVars));
+        () -> io.zkaudit.pcs.BatchedOpeningProof.decode(proof.opening(), PcsParams.conjectured100(), sizes));
     assertArrayEquals(verifier.verify(proof, input), verifier.verify(ModelProof.decode(proof.encode()), input));
+  }
+  /** The sizes of the polynomials in the proof's batched opening, largest first (ProofOpenings' plan). */
+  private int[] batchedSizes() {
+    java.util.List<Integer> sizes = new java.util.ArrayList<>();
+    for (io.zkaudit.pcs.Commitment c : proof.witness()) {
+      sizes.add(c.numVars());
+    }
+    sizes.add(proof.zeroKnowledge() ? proof.shadow().numVars() : cm.vk().weights().numVars());
+    int[] all = sizes.stream().mapToInt(Integer::intValue).toArray();
+    io.zkaudit.inference.ProofOpenings.Plan plan = io.zkaudit.inference.ProofOpenings.plan(PcsParams.provable100(), all,
+        java.util.Collections.nCopies(all.length, PcsParams.provable100()));
+    assertEquals(0, plan.alone().length, "every polynomial of this model joins the batch");
+    return java.util.Arrays.stream(plan.batched()).map(k -> all[k]).toArray();
   }
 
   @Test
   void olderAndNewerFormatsAreRefusedByVersion() {
-    for (int version : new int[] {4, 5, 6, 8}) {
+    for (int version : new int[] {4, 5, 6, 7, 9}) {
       byte[] bytes = proof.encode();
       ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(4, version);
       InvalidProofException e = assertThrows(InvalidProofException.class, () -> ModelProof.decode(bytes));
@@ -87,7 +100,7 @@ class ProofSoundnessTest {
   void theSectionsAddUpToTheProof() {
     Map<String, Integer> sections = proof.sectionSizes();
     assertEquals(proof.encode().length, sections.values().stream().mapToInt(Integer::intValue).sum());
-    assertTrue(sections.get("witness openings (1)") > sections.get("lookups (logUp-GKR)"), sections.toString());
+    assertTrue(sections.get("batched opening") > sections.get("lookups (logUp-GKR)"), sections.toString());
     assertTrue(sections.values().stream().allMatch(v -> v > 0), sections.toString());
   }
 
@@ -104,8 +117,8 @@ class ProofSoundnessTest {
       io.zkaudit.field.Ext2[] evals = proof.rangeEvals();
       evals[3 * k + 2] = evals[3 * k + 2].add(io.zkaudit.field.Ext2.ONE);
       ModelProof altered = new ModelProof(proof.model(), proof.output(), proof.witness(), proof.shadow(),
-          proof.inputEval(), proof.lookups(), evals, proof.addEvals(), proof.linear(), proof.witnessOpenings(),
-          proof.weightOpening(), proof.shadowLink(), proof.zeroKnowledge());
+          proof.inputEval(), proof.lookups(), evals, proof.addEvals(), proof.linear(), proof.opening(),
+          proof.aloneOpenings(), proof.shadowLink(), proof.zeroKnowledge());
       int layer = k;
       assertThrows(InvalidProofException.class, () -> verifier.verify(altered, input), "c1 at the range point, layer " + layer);
     }

@@ -100,11 +100,11 @@ class ZeroKnowledgeProofTest {
     ModelProof b = ModelProver.prove(committed, input, ProgressListener.NONE);
     assertNotEquals(a.shadow(), b.shadow(), "a fresh shadow per proof");
     ModelProof swapped = new ModelProof(a.model(), a.output(), a.witness(), b.shadow(), a.inputEval(),
-        a.lookups(), a.rangeEvals(), a.addEvals(), a.linear(), a.witnessOpenings(), b.weightOpening(), b.shadowLink(),
+        a.lookups(), a.rangeEvals(), a.addEvals(), a.linear(), a.opening(), a.aloneOpenings(), b.shadowLink(),
         true);
     assertThrows(InvalidProofException.class, () -> verifier.verify(swapped, input), "another proof's shadow");
     ModelProof otherLink = new ModelProof(a.model(), a.output(), a.witness(), a.shadow(), a.inputEval(),
-        a.lookups(), a.rangeEvals(), a.addEvals(), a.linear(), a.witnessOpenings(), a.weightOpening(), b.shadowLink(),
+        a.lookups(), a.rangeEvals(), a.addEvals(), a.linear(), a.opening(), a.aloneOpenings(), b.shadowLink(),
         true);
     assertThrows(InvalidProofException.class, () -> verifier.verify(otherLink, input), "another proof's link");
     // Every byte of the link's head (row count, first rows) and a stride through the rest, then the weight opening's head.
@@ -115,20 +115,20 @@ class ZeroKnowledgeProofTest {
       byte[] bad = link.clone();
       bad[pos] ^= (byte) (1 << (pos % 8));
       ModelProof altered = new ModelProof(a.model(), a.output(), a.witness(), a.shadow(), a.inputEval(),
-          a.lookups(), a.rangeEvals(), a.addEvals(), a.linear(), a.witnessOpenings(), a.weightOpening(), bad, true);
+          a.lookups(), a.rangeEvals(), a.addEvals(), a.linear(), a.opening(), a.aloneOpenings(), bad, true);
       int at = pos;
       assertThrows(InvalidProofException.class, () -> verifier.verify(altered, input), "link byte " + at);
       tried++;
     }
     assertTrue(tried > 256 + (link.length - 256) / 41 - 1);
-    byte[] opening = a.weightOpening();
-    for (int pos = 0; pos < Math.min(opening.length, 256); pos++) {
+    byte[] opening = a.opening();
+    for (int pos = 0; pos < opening.length; pos += pos < 256 ? 1 : 997) {
       byte[] bad = opening.clone();
       bad[pos] ^= (byte) (1 << (pos % 8));
       ModelProof altered = new ModelProof(a.model(), a.output(), a.witness(), a.shadow(), a.inputEval(),
-          a.lookups(), a.rangeEvals(), a.addEvals(), a.linear(), a.witnessOpenings(), bad, a.shadowLink(), true);
+          a.lookups(), a.rangeEvals(), a.addEvals(), a.linear(), bad, a.aloneOpenings(), a.shadowLink(), true);
       int at = pos;
-      assertThrows(InvalidProofException.class, () -> verifier.verify(altered, input), "weight opening byte " + at);
+      assertThrows(InvalidProofException.class, () -> verifier.verify(altered, input), "batched opening byte " + at);
     }
   }
 
@@ -264,8 +264,8 @@ class ZeroKnowledgeProofTest {
       List<io.zkaudit.layers.WindowedLinearProof> linear = new java.util.ArrayList<>(zk.linear());
       linear.set(index, w);
       ModelProof altered = new ModelProof(zk.model(), zk.output(), zk.witness(), zk.shadow(),
-          zk.inputEval(), zk.lookups(), zk.rangeEvals(), zk.addEvals(), linear, zk.witnessOpenings(),
-          zk.weightOpening(), zk.shadowLink(), true);
+          zk.inputEval(), zk.lookups(), zk.rangeEvals(), zk.addEvals(), linear, zk.opening(),
+          zk.aloneOpenings(), zk.shadowLink(), true);
       assertThrows(InvalidProofException.class, () -> verifier.verify(altered, input));
     }
     assertTrue(bad.size() >= 10, "tampered " + bad.size());
@@ -277,7 +277,7 @@ class ZeroKnowledgeProofTest {
       }
     }
     ModelProof withEval = new ModelProof(zk.model(), zk.output(), zk.witness(), zk.shadow(),
-        zk.inputEval(), zk.lookups(), zk.rangeEvals(), adds, zk.linear(), zk.witnessOpenings(), zk.weightOpening(),
+        zk.inputEval(), zk.lookups(), zk.rangeEvals(), adds, zk.linear(), zk.opening(), zk.aloneOpenings(),
         zk.shadowLink(), true);
     assertThrows(InvalidProofException.class, () -> verifier.verify(withEval, input));
   }

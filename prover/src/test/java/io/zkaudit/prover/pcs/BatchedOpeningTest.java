@@ -67,7 +67,7 @@ class BatchedOpeningTest {
     return new Batch(committed, claims, tables);
   }
 
-  static List<int[]> verify(PcsParams params, Batch b, BatchedOpeningProof proof) throws InvalidProofException {
+  static List<io.zkaudit.pcs.OpenedLeaves> verify(PcsParams params, Batch b, BatchedOpeningProof proof) throws InvalidProofException {
     return BatchedOpening.verify(params, b.commitments(), b.claims(), proof, new Transcript(DOMAIN));
   }
 
@@ -93,11 +93,11 @@ class BatchedOpeningTest {
     Transcript proverSide = new Transcript(DOMAIN);
     new BatchedBasefoldProver(params).open(b.committed(), b.claims(), proverSide);
     Transcript verifierSide = new Transcript(DOMAIN);
-    List<int[]> leaves = BatchedOpening.verify(params, b.commitments(), b.claims(), decoded, verifierSide);
+    List<io.zkaudit.pcs.OpenedLeaves> leaves = BatchedOpening.verify(params, b.commitments(), b.claims(), decoded, verifierSide);
     assertEquals(proverSide.state(), verifierSide.state(), "both sides end in the same transcript state");
     assertEquals(m, leaves.size());
     for (int j = 0; j < m; j++) {
-      assertArrayEquals(opened.leaves().get(j), leaves.get(j), "opened leaves of polynomial " + j);
+      assertArrayEquals(opened.leaves().get(j), leaves.get(j).leaves(), "opened leaves of polynomial " + j);
     }
   }
 
@@ -258,8 +258,8 @@ class BatchedOpeningTest {
   @Test
   void aSingleCommitmentBatchVerifies() throws InvalidProofException {
     Batch b = batch(FAST, new Random(10), 9);
-    List<int[]> leaves = verify(FAST, b, prove(FAST, b).proof());
+    List<io.zkaudit.pcs.OpenedLeaves> leaves = verify(FAST, b, prove(FAST, b).proof());
     assertEquals(1, leaves.size());
-    assertTrue(IntStream.of(leaves.getFirst()).allMatch(l -> l >= 0));
+    assertTrue(IntStream.of(leaves.getFirst().leaves()).allMatch(l -> l >= 0));
   }
 }
