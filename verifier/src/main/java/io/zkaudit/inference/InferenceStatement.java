@@ -237,7 +237,9 @@ public final class InferenceStatement {
    * The fewest uniform entries a zero-knowledge proof's witness commitment may hold per bin. Its
    * opening reveals about 9,000 linear functionals of each bin (124 queries times a 16-entry leaf
    * and the entries of the folded oracles' leaves, plus the rounds), each with nonzero weight on
-   * every entry of the bin; they are uniform while the bin holds more uniform entries than that, in
+   * every entry of the bin; since format 8's batched opening the shared oracles reveal functionals
+   * of the bins' combination instead, plus the claim reduction's 3n + m values; they are uniform
+   * while the bin holds more uniform entries than that, in
    * general position (docs/zero-knowledge.md, "What still leaks"). 2^15 keeps the margin of more
    * than three the 2^13 of format 5 had over its 42 queries.
    */
