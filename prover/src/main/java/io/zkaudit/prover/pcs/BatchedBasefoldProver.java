@@ -113,23 +113,31 @@ public final class BatchedBasefoldProver {
     long[][] g = new long[m][];
     Ext2[][] h = new Ext2[m][];
     Ext2[] total = new Ext2[m];
+    Ext2[] first = new Ext2[m];
     int[] joinsAt = new int[m];
-    Ext2 first = Ext2.ONE;
+    Ext2 rhoK = Ext2.ONE;
     for (int j = 0; j < m; j++) {
-      Committed c = committed.get(j);
-      f[j] = c.evals;
-      base[j] = true;
-      g[j] = BasefoldProver.buildG(c.numVars(), claims.get(j), rho, first);
-      for (int k = 0; k < claims.get(j).size(); k++) {
-        first = first.mul(rho);
+      // c_j from the claimed values (a false one fails the verifier's first round), so g_j is built
+      // only when f_j joins, when the larger tables have shrunk to its size.
+      first[j] = rhoK;
+      total[j] = Ext2.ZERO;
+      for (EvalClaim c : claims.get(j)) {
+        total[j] = total[j].add(rhoK.mul(c.value()));
+        rhoK = rhoK.mul(rho);
       }
-      h[j] = SumcheckFG.roundBase(f[j], g[j]);
-      total[j] = h[j][0].add(h[j][1]);
-      joinsAt[j] = n - c.numVars();
+      f[j] = committed.get(j).evals;
+      base[j] = true;
+      joinsAt[j] = n - committed.get(j).numVars();
     }
     List<Ext2[]> rounds = new ArrayList<>(n);
     Ext2[] r = new Ext2[n];
     for (int i = 0; i < n; i++) {
+      for (int j = 0; j < m; j++) {
+        if (joinsAt[j] == i) {
+          g[j] = BasefoldProver.buildG(committed.get(j).numVars(), claims.get(j), rho, first[j]);
+          h[j] = SumcheckFG.roundBase(f[j], g[j]);
+        }
+      }
       Ext2[] round = {Ext2.ZERO, Ext2.ZERO, Ext2.ZERO};
       for (int j = 0; j < m; j++) {
         Ext2 scale = Ext2.of(Goldilocks.pow(Basefold.INV2, i < joinsAt[j] ? i + 1 : joinsAt[j]));

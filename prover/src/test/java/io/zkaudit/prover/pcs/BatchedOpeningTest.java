@@ -120,7 +120,7 @@ class BatchedOpeningTest {
       Batch lying = new Batch(b.committed(), claims, b.tables());
       BatchedOpeningProof proof = prove(FAST, lying).proof();
       InvalidProofException e = assertThrows(InvalidProofException.class, () -> verify(FAST, lying, proof));
-      assertTrue(e.getMessage().contains("reduction round 0"), e.getMessage());
+      assertTrue(e.getMessage().startsWith("reduction round "), e.getMessage());
     }
   }
 
