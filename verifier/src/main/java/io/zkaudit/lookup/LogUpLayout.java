@@ -12,9 +12,10 @@ import java.util.List;
  * The fraction trees of a {@link LookupStatement} and the composition of each GKR layer: shared by
  * prover and verifier so that both build exactly the same statement.
  *
- * <p>Every lookup contributes two fraction trees, in this order: its table's (leaves p = m(y),
- * q = alpha - T(y)) and its witness side's, which holds all of the lookup's groups (leaves
- * p = [x active], q = alpha - W(x)). The groups sit in aligned sub-cubes of the witness tree, as
+ * <p>Every lookup contributes its table's fraction tree (leaves p = m(y), q = alpha - T(y)) and
+ * then one to three for its witness side, which hold the lookup's groups (leaves p = [x active],
+ * q = alpha - W(x); {@link #witnessTrees} says which group goes where). The groups sit in aligned
+ * sub-cubes of a witness tree, as
  * {@link io.zkaudit.pcs.PackedLayout} places committed columns: in decreasing size (ties: by group
  * number) one after the other, so group g of 2^k_g rows starts at a multiple o_g of 2^k_g, and its
  * leaves are the tree's leaves whose high variables are fixed to the bits b_g of o_g / 2^k_g. The
@@ -65,8 +66,8 @@ public final class LogUpLayout {
   }
 
   /**
-   * A lookup's witness groups in one tree of 2^numVars leaves: {@code placements.get(g)} is group
-   * g's sub-cube (group order, not placement order).
+   * Some of a lookup's witness groups in one tree of 2^numVars leaves, in group order (not
+   * placement order); each placement names its group.
    */
   public record WitnessTree(int lookup, int numVars, int width, List<Placement> placements) implements Tree {
     public WitnessTree {
@@ -124,41 +125,92 @@ public final class LogUpLayout {
     }
   }
 
-  /** The trees of a statement: per lookup, its table's and then its witness side's. */
+  /** The trees of a statement: per lookup, its table's and then its witness side's (one to three trees). */
   public static List<Tree> trees(LookupStatement st) {
     List<Tree> out = new ArrayList<>();
+    LogUpBlinding plan = st.blinded() ? LogUpBlinding.of(st) : null;
     for (int l = 0; l < st.lookups().size(); l++) {
       LookupStatement.Lookup lk = st.lookups().get(l);
       out.add(new TableTree(l, lk.table().numVars() + (st.blinded() ? 1 : 0)));
-      out.add(witnessTree(l, lk));
+      List<WitnessTree> split = witnessTrees(l, lk, MAX_WITNESS_TREES);
+      if (plan != null && !split.stream().allMatch(t -> blindsEveryTopNode(t, plan))) {
+        // A tree whose top nodes some residue class reaches without a blinding row would reveal
+        // its groups' fraction sums there (docs/zero-knowledge.md, "Blinded lookups"): keep the
+        // lookup's groups in one tree, where every group's blinding rows mask all of them.
+        split = witnessTrees(l, lk, 1);
+      }
+      out.addAll(split);
     }
     return out;
   }
 
-  /** Places a lookup's groups in decreasing size (ties: by group number), each at an aligned offset. */
-  static WitnessTree witnessTree(int lookup, LookupStatement.Lookup lk) {
+  /**
+   * Whether the tree's blinding rows cover every residue class of its leaf index modulo
+   * 2^min(SUBTREE_BITS, numVars): the classes that the nodes of its top layers sum over, which the
+   * proof reveals.
+   */
+  private static boolean blindsEveryTopNode(WitnessTree tree, LogUpBlinding plan) {
+    int classes = 1 << Math.min(LogUpBlinding.SUBTREE_BITS, tree.numVars());
+    boolean[] covered = new boolean[classes];
+    for (Placement p : tree.placements()) {
+      for (long row : plan.rows(tree.lookup(), p.group())) {
+        covered[(int) ((p.offset() + row) & (classes - 1))] = true;
+      }
+    }
+    for (boolean c : covered) {
+      if (!c) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Places a lookup's groups in decreasing size (ties: by group number), each at an aligned offset,
+   * in at most three trees along the binary decomposition of their total N: the first takes the
+   * groups that fill 2^(highest bit of N) exactly, the second those that fill the next bit's power
+   * exactly, the third the rest, padded to a power of two. With power-of-two groups in decreasing
+   * size the running sum meets each power of two exactly, so only the last tree has unused leaves,
+   * fewer than its own size: one tree for all (format 7) padded MobileNet v2's 13.3M and 25.2M rows
+   * to 2^24 and 2^25 leaves (31% more); three trees per side pad them by under 3%. With
+   * {@code maxTrees} = 1, all groups share one tree (what a blinded lookup falls back to, see
+   * {@link #trees}).
+   */
+  static List<WitnessTree> witnessTrees(int lookup, LookupStatement.Lookup lk, int maxTrees) {
     List<LookupStatement.Group> groups = lk.groups();
     Integer[] order = new Integer[groups.size()];
+    long total = 0;
     for (int g = 0; g < order.length; g++) {
       order[g] = g;
+      total += 1L << groups.get(g).numVars();
     }
     Arrays.sort(order, Comparator.comparingInt((Integer g) -> -groups.get(g).numVars()).thenComparingInt(g -> g));
-    long[] offsets = new long[groups.size()];
-    long next = 0;
-    for (int g : order) {
-      offsets[g] = next;
-      next += 1L << groups.get(g).numVars();
+    List<WitnessTree> out = new ArrayList<>();
+    int next = 0;
+    long remaining = total;
+    while (next < order.length) {
+      boolean last = out.size() == maxTrees - 1 || Long.bitCount(remaining) == 1;
+      long target = last ? remaining : Long.highestOneBit(remaining);
+      List<Placement> placements = new ArrayList<>();
+      long offset = 0;
+      while (next < order.length && offset < target) {
+        int g = order[next++];
+        placements.add(new Placement(g, groups.get(g), offset));
+        offset += 1L << groups.get(g).numVars();
+      }
+      int n = 0;
+      while ((1L << n) < offset) {
+        n++;
+      }
+      placements.sort(Comparator.comparingInt(Placement::group));
+      out.add(new WitnessTree(lookup, n, lk.table().width(), placements));
+      remaining -= offset;
     }
-    int n = 0;
-    while ((1L << n) < next) {
-      n++;
-    }
-    List<Placement> placements = new ArrayList<>();
-    for (int g = 0; g < groups.size(); g++) {
-      placements.add(new Placement(g, groups.get(g), offsets[g]));
-    }
-    return new WitnessTree(lookup, n, lk.table().width(), placements);
+    return out;
   }
+
+  /** The most trees a lookup's witness side is split into. */
+  public static final int MAX_WITNESS_TREES = 3;
 
   public static int maxVars(List<? extends Tree> trees) {
     int m = 0;

@@ -125,19 +125,31 @@ public final class LogUpVerifier {
             + (blinding == null ? 0 : statement.lookups().size()));
   }
 
-  /** The fraction sums balance, lookup by lookup: the witness tree's root fraction is the table tree's. */
+  /**
+   * The fraction sums balance, lookup by lookup: the sum of the witness trees' root fractions is the
+   * table tree's. Every root's denominator must be nonzero (a zero one would be a pole).
+   */
   private static void checkBalance(List<LogUpLayout.Tree> trees, Ext2[] rootP, Ext2[] rootQ)
       throws InvalidProofException {
-    for (int i = 0; i < trees.size(); i += 2) {
+    int lookups = trees.isEmpty() ? 0 : trees.getLast().lookup() + 1;
+    Ext2[] table = new Ext2[lookups];
+    Ext2[] witness = new Ext2[lookups];
+    java.util.Arrays.fill(witness, Ext2.ZERO);
+    for (int i = 0; i < trees.size(); i++) {
       int l = trees.get(i).lookup();
-      InvalidProofException.check(!rootQ[i].isZero() && !rootQ[i + 1].isZero(),
-          "logup: lookup " + l + " has a zero denominator");
-      Ext2 table = rootP[i].mul(rootQ[i].inv());
-      Ext2 witness = rootP[i + 1].mul(rootQ[i + 1].inv());
-      InvalidProofException.check(witness.sub(table).isZero(),
+      InvalidProofException.check(!rootQ[i].isZero(), "logup: lookup " + l + " has a zero denominator");
+      Ext2 fraction = rootP[i].mul(rootQ[i].inv());
+      switch (trees.get(i)) {
+        case LogUpLayout.TableTree t -> table[l] = fraction;
+        case LogUpLayout.WitnessTree w -> witness[l] = witness[l].add(fraction);
+      }
+    }
+    for (int l = 0; l < lookups; l++) {
+      InvalidProofException.check(witness[l].sub(table[l]).isZero(),
           "logup: lookup " + l + ": the witness fractions do not sum to the table fractions");
     }
   }
+
 
   /** The leaf checks of every tree, and the claims they leave (the caller's obligations). */
   private static final class Leaves {

@@ -427,17 +427,24 @@ public final class LogUpProver {
     /** The multiplicity and witness claims (the blinding claims come from the verifier's replay). */
     LookupClaims claims(List<FractionTree> trees) {
       List<LookupClaims.EvaluationClaim> ms = new ArrayList<>();
-      List<List<LookupClaims.WitnessClaim>> ws = new ArrayList<>();
+      LookupClaims.WitnessClaim[][] ws = new LookupClaims.WitnessClaim[firstGroup.length][];
+      for (int l = 0; l < ws.length; l++) {
+        int groups = (l + 1 < firstGroup.length ? firstGroup[l + 1] : witnessEvaluations.length) - firstGroup[l];
+        ws[l] = new LookupClaims.WitnessClaim[groups];
+      }
       for (FractionTree t : trees) {
         switch (t.shape) {
           case LogUpLayout.TableTree table -> ms.add(new LookupClaims.EvaluationClaim(t.finalPoint, t.p));
-          case LogUpLayout.WitnessTree w -> ws.add(w.placements().stream()
-              .map(pl -> new LookupClaims.WitnessClaim(pl.localPoint(t.finalPoint),
-                  witnessEvaluations[firstGroup[w.lookup()] + pl.group()]))
-              .toList());
+          case LogUpLayout.WitnessTree w -> {
+            // A lookup's groups may sit in several trees: each claim goes to its group's slot.
+            for (LogUpLayout.Placement pl : w.placements()) {
+              ws[w.lookup()][pl.group()] = new LookupClaims.WitnessClaim(pl.localPoint(t.finalPoint),
+                  witnessEvaluations[firstGroup[w.lookup()] + pl.group()]);
+            }
+          }
         }
       }
-      return new LookupClaims(ms, ws);
+      return new LookupClaims(ms, Arrays.stream(ws).map(List::of).toList());
     }
   }
 

@@ -21,41 +21,97 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * One fraction tree for all of a lookup's witness groups ({@link LogUpLayout.WitnessTree}): the
- * layout, and cheating provers that exploit what a merged tree could let through: a bad tuple in
- * the smaller group, which sits at a non-zero offset; a fraction hidden in the unused leaves to
- * cancel it; two groups swapped. Each is rejected, for the reason it must be.
+ * A lookup's witness groups share fraction trees ({@link LogUpLayout.WitnessTree}, at most three
+ * per lookup along the binary decomposition of the rows): the layout, and cheating provers that
+ * exploit what a shared tree could let through: a bad tuple in a group at a non-zero offset; a
+ * fraction hidden in the unused leaves to cancel it; two groups swapped. Each is rejected, for the
+ * reason it must be.
  */
 class MergedFractionTreeTest {
 
-  /** Groups in decreasing size at aligned offsets, the unused leaves after them. */
+  /**
+   * Groups in decreasing size at aligned offsets: 8 + 32 + 8 = 48 rows = 32 + 16, so one tree of
+   * the 32-row group and one holding both 8-row groups, each exactly full.
+   */
   @Test
   void groupsArePackedIntoAlignedSubCubes() {
     Lookup lk = new Lookup(LookupTable.range(4), List.of(Group.full(3), new Group(5, 30), new Group(3, 5)));
     List<LogUpLayout.Tree> trees = LogUpLayout.trees(LookupStatement.of(lk));
-    assertEquals(2, trees.size(), "one table tree, one witness tree");
-    LogUpLayout.WitnessTree w = (LogUpLayout.WitnessTree) trees.get(1);
-    assertEquals(6, w.numVars(), "32 + 8 + 8 rows in 2^6 leaves");
-    assertEquals(List.of(32L, 0L, 40L), w.placements().stream().map(LogUpLayout.Placement::offset).toList());
-    assertEquals(48, w.usedLeaves());
-    // Group 2 (offset 40 = 0b101_000): its three high coordinates are fixed to 1, 0, 1.
-    Ext2[] r = {Ext2.of(3), Ext2.of(4), Ext2.of(5), Ext2.of(6), Ext2.of(7), Ext2.of(8)};
-    Ext2 expected = Ext2.of(6).mul(Ext2.ONE.sub(Ext2.of(7))).mul(Ext2.of(8));
-    assertEquals(expected, w.placements().get(2).weight(r));
+    assertEquals(3, trees.size(), "one table tree, two witness trees");
+    LogUpLayout.WitnessTree big = (LogUpLayout.WitnessTree) trees.get(1);
+    LogUpLayout.WitnessTree small = (LogUpLayout.WitnessTree) trees.get(2);
+    assertEquals(5, big.numVars());
+    assertEquals(List.of(1), big.placements().stream().map(LogUpLayout.Placement::group).toList());
+    assertEquals(4, small.numVars(), "8 + 8 rows in 2^4 leaves");
+    assertEquals(List.of(0L, 8L), small.placements().stream().map(LogUpLayout.Placement::offset).toList());
+    assertEquals(16, small.usedLeaves());
+    assertTrue(!small.leafNumeratorIsOne(), "group 2 has 5 of its 8 rows active");
+    assertTrue(big.placements().getFirst().shape().isFull() || !big.leafNumeratorIsOne());
   }
 
-  /** The two-group case of the tests below: 2^5 rows (30 active) at offset 0, 2^3 rows (7 active) at 32. */
-  private static final Lookup LOOKUP = new Lookup(LookupTable.range(4), List.of(new Group(5, 30), new Group(3, 7)));
-  private static final LookupStatement STATEMENT = LookupStatement.of(LOOKUP);
-  private static final long SMALL_GROUP_OFFSET = 32;
-  private static final int BAD_ROW = 2;
-  private static final long OUTSIDE = 16; // range(4) is [0, 16)
+  /**
+   * At most three trees whatever the groups: 2 + 32 + 1 + 4 + 8 rows = 47 = 32 + 8 + 7: the last
+   * tree takes every group after the second power of two, padded to 8 leaves.
+   */
+  @Test
+  void aLookupsWitnessSideSplitsIntoAtMostThreeTrees() {
+    Lookup lk = new Lookup(LookupTable.range(4),
+        List.of(Group.full(1), Group.full(5), Group.full(0), Group.full(2), Group.full(3)));
+    List<LogUpLayout.Tree> trees = LogUpLayout.trees(LookupStatement.of(lk));
+    assertEquals(4, trees.size(), "one table tree, three witness trees");
+    assertEquals(List.of(5, 3, 3), trees.subList(1, 4).stream().map(LogUpLayout.Tree::numVars).toList(),
+        "32 rows; 8 rows; 4 + 2 + 1 rows in 8 leaves");
+    LogUpLayout.WitnessTree last = (LogUpLayout.WitnessTree) trees.get(3);
+    assertEquals(7, last.usedLeaves());
+    assertEquals(List.of(0, 2, 3), last.placements().stream().map(LogUpLayout.Placement::group).toList());
+    assertEquals(List.of(4L, 6L, 0L), last.placements().stream().map(LogUpLayout.Placement::offset).toList());
+    assertTrue(((LogUpLayout.WitnessTree) trees.get(1)).leafNumeratorIsOne(), "a full group alone fills its tree");
+    // Group 0 (2 rows at offset 4 = 0b10 in units of 2): its high coordinates r1, r2 fixed to 0, 1.
+    Ext2[] r = {Ext2.of(3), Ext2.of(4), Ext2.of(5)};
+    assertEquals(Ext2.ONE.sub(Ext2.of(4)).mul(Ext2.of(5)), last.placements().getFirst().weight(r));
+  }
 
-  /** Witness columns in [0, 16), padding rows arbitrary; the small group's row 2 holds 16 when bad. */
+  /**
+   * Blinded, a tree must have a blinding row in every residue class its top nodes sum over: full
+   * groups have none, so a lookup whose split would leave a tree of full groups alone keeps all
+   * its groups in one tree, where the padded groups' blinding rows mask them (as format 7 did).
+   */
+  @Test
+  void aBlindedSplitNeverLeavesATreeWithoutBlindingRows() {
+    Lookup unmaskable = new Lookup(LookupTable.range(8), List.of(new Group(6, 40), Group.full(4)));
+    List<LogUpLayout.Tree> blinded = LogUpLayout.trees(LookupStatement.of(unmaskable).withBlinding());
+    assertEquals(2, blinded.size(), "the full 2^4 group would sit alone: one witness tree");
+    assertEquals(7, blinded.get(1).numVars(), "64 + 16 rows in 2^7 leaves");
+    assertEquals(3, LogUpLayout.trees(LookupStatement.of(unmaskable)).size(), "unblinded, the split stands");
+    Lookup maskable = new Lookup(LookupTable.range(8), List.of(new Group(6, 40), new Group(5, 10)));
+    assertEquals(3, LogUpLayout.trees(LookupStatement.of(maskable).withBlinding()).size(),
+        "both groups have blinding rows in every class: two witness trees");
+  }
+
+  /**
+   * The cases of the tests below: 2^5 rows (30 active), 2^3 (7 active), 2^2 (3 active) and 2^1
+   * (2 active): 46 rows = 32 + 8 + 6, so the last witness tree holds the 2^2 group at offset 0, the
+   * 2^1 group at offset 4 and two unused leaves.
+   */
+  private static final Lookup LOOKUP = new Lookup(LookupTable.range(4),
+      List.of(new Group(5, 30), new Group(3, 7), new Group(2, 3), new Group(1, 2)));
+  private static final LookupStatement STATEMENT = LookupStatement.of(LOOKUP);
+  private static final int SMALL_GROUP = 3;
+  private static final long SMALL_GROUP_OFFSET = 4;
+  private static final int BAD_ROW = 1;
+  private static final long OUTSIDE = 16; // range(4) is [0, 16)
+  private static final long UNUSED_LEAF = 6;
+
+  private static boolean isLastTree(LogUpLayout.Tree tree) {
+    return tree instanceof LogUpLayout.WitnessTree w && w.placements().stream().anyMatch(p -> p.group() == SMALL_GROUP);
+  }
+
+  /** Witness columns in [0, 16), padding rows arbitrary; the small group's bad row holds 16 when bad. */
   private static long[][][] columns(boolean bad) {
     Random rng = new Random(21);
-    long[][][] groups = new long[2][][];
-    for (int g = 0; g < 2; g++) {
+    int groupCount = LOOKUP.groups().size();
+    long[][][] groups = new long[groupCount][][];
+    for (int g = 0; g < groupCount; g++) {
       Group shape = LOOKUP.groups().get(g);
       long[] v = new long[1 << shape.numVars()];
       for (int x = 0; x < v.length; x++) {
@@ -64,7 +120,7 @@ class MergedFractionTreeTest {
       groups[g] = new long[][] {v};
     }
     if (bad) {
-      groups[1][0][BAD_ROW] = OUTSIDE;
+      groups[SMALL_GROUP][0][BAD_ROW] = OUTSIDE;
     }
     return groups;
   }
@@ -72,9 +128,9 @@ class MergedFractionTreeTest {
   /** Multiplicities of every active row except the small group's bad one. */
   private static long[] multiplicitiesWithoutTheBadRow(long[][][] groups) {
     long[] m = new long[16];
-    for (int g = 0; g < 2; g++) {
+    for (int g = 0; g < groups.length; g++) {
       for (int x = 0; x < groups[g][0].length; x++) {
-        if (LOOKUP.groups().get(g).isActive(x) && !(g == 1 && x == BAD_ROW)) {
+        if (LOOKUP.groups().get(g).isActive(x) && !(g == SMALL_GROUP && x == BAD_ROW)) {
           m[(int) groups[g][0][x]]++;
         }
       }
@@ -83,7 +139,7 @@ class MergedFractionTreeTest {
   }
 
   private static LookupWitness witness(long[][][] groups, long[] m) {
-    return new LookupWitness(List.of(groups[0], groups[1]), m);
+    return new LookupWitness(List.of(groups), m);
   }
 
   private static InvalidProofException rejection(LookupStatement st, LookupWitness w, LogUpProver.LeafEdit edit) {
@@ -92,12 +148,12 @@ class MergedFractionTreeTest {
   }
 
   @Test
-  void theHonestTwoGroupProofVerifies() throws InvalidProofException {
+  void theHonestFourGroupProofVerifies() throws InvalidProofException {
     long[][][] groups = columns(false);
-    LookupWitness w = LookupWitness.compute(LOOKUP, List.of(groups[0], groups[1]));
+    LookupWitness w = LookupWitness.compute(LOOKUP, List.of(groups));
     LogUpProof proof = LogUpProver.prove(STATEMENT, List.of(w), new Transcript("merged")).proof();
-    assertEquals(2, proof.rootP().length, "two trees for a lookup of two groups");
-    assertEquals(6, proof.layers().size(), "the witness tree's 2^6 leaves");
+    assertEquals(4, proof.rootP().length, "the table's tree and three witness trees for four groups");
+    assertEquals(5, proof.layers().size(), "the largest witness tree's 2^5 leaves");
     LogUpVerifier.verify(STATEMENT, proof, new Transcript("merged"));
   }
 
@@ -108,9 +164,10 @@ class MergedFractionTreeTest {
   @Test
   void aValueOutsideTheTableInTheSmallerGroupIsRejected() {
     long[][][] groups = columns(true);
-    assertEquals(SMALL_GROUP_OFFSET, ((LogUpLayout.WitnessTree) LogUpLayout.trees(STATEMENT).get(1)).placements()
-        .get(1).offset());
-    assertThrows(IllegalArgumentException.class, () -> LookupWitness.compute(LOOKUP, List.of(groups[0], groups[1])));
+    LogUpLayout.WitnessTree last = (LogUpLayout.WitnessTree) LogUpLayout.trees(STATEMENT).get(3);
+    assertEquals(SMALL_GROUP_OFFSET, last.placements().stream().filter(p -> p.group() == SMALL_GROUP).findFirst()
+        .orElseThrow().offset());
+    assertThrows(IllegalArgumentException.class, () -> LookupWitness.compute(LOOKUP, List.of(groups)));
     long[] honestPart = multiplicitiesWithoutTheBadRow(groups);
     for (int row = -1; row < 16; row++) {
       long[] m = honestPart.clone();
@@ -136,9 +193,9 @@ class MergedFractionTreeTest {
   void aNumeratorInAnUnusedLeafIsRejected() {
     long[][][] groups = columns(true);
     LookupWitness w = witness(groups, multiplicitiesWithoutTheBadRow(groups));
-    long unused = 48; // the tree has 2^6 leaves, the groups take 40
+    long unused = UNUSED_LEAF; // the last witness tree has 2^3 leaves, its groups take 6
     LogUpProver.LeafEdit cancel = (tree, leaves, alpha, beta) -> {
-      if (tree instanceof LogUpLayout.WitnessTree) {
+      if (isLastTree(tree)) {
         leaves.setP(unused, Goldilocks.P - 1);
         leaves.setQ(unused, alpha.sub(Ext2.of(OUTSIDE)));
       }
@@ -146,9 +203,9 @@ class MergedFractionTreeTest {
     InvalidProofException e = rejection(STATEMENT, w, cancel);
     assertTrue(e.getMessage().contains("leaf numerators are not the groups' active-row selectors"), e.getMessage());
 
-    LookupWitness honest = LookupWitness.compute(LOOKUP, List.of(columns(false)[0], columns(false)[1]));
+    LookupWitness honest = LookupWitness.compute(LOOKUP, List.of(columns(false)));
     LogUpProver.LeafEdit extraOne = (tree, leaves, alpha, beta) -> {
-      if (tree instanceof LogUpLayout.WitnessTree) {
+      if (isLastTree(tree)) {
         leaves.setP(unused, 1);
       }
     };
