@@ -65,7 +65,8 @@ public record ModelProof(Digest32 model, int[] output, List<Commitment> witness,
   /**
    * 8: one batched opening (io.zkaudit.pcs.BatchedOpening) of the witness bins, the weights or
    * their shadow and a private input's shadow, instead of one opening each; polynomials too small
-   * to join it are opened alone after it. 7: a lookup's witness groups share one fraction tree (LogUpLayout.WitnessTree): two trees per
+   * to join it are opened alone after it; a lookup's witness side in up to three fraction trees
+   * (LogUpLayout.witnessTrees). 7: a lookup's witness groups share one fraction tree (LogUpLayout.WitnessTree): two trees per
    * lookup instead of one per table and group, so the logUp proof carries two roots per lookup
    * and its GKR layers four values per tree. 6: every opening, the per-proof witness bins' included, takes the provable parameters (124
    * queries, unique decoding): a whole proof is >= 100 provable bits (docs/soundness.md). 5: no input hash in the proof (the verifier supplies the input), the version is absorbed into

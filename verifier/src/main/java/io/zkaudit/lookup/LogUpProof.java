@@ -33,7 +33,7 @@ import java.util.List;
  */
 public record LogUpProof(Ext2[] rootP, Ext2[] rootQ, List<SumcheckProof> layers, Ext2[][] witnessEvaluations,
     Ext2[] masks, Ext2[] blindingSums, Ext2[][] blindingTuples) {
-  /** Two fraction trees per lookup: its table's and its witness groups' ({@link LogUpLayout#trees}). */
+  /** Per lookup, its table's fraction tree and one to three of its witness groups' ({@link LogUpLayout#trees}). */
   public static final int MAX_TREES = 2 * LookupStatement.MAX_LOOKUPS;
   public static final int MAX_GROUPS = LookupStatement.MAX_LOOKUPS * LookupStatement.MAX_GROUPS;
   public static final int MAX_LAYERS = 32;

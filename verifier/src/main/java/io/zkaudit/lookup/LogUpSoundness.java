@@ -18,8 +18,8 @@ import java.util.List;
  * ≤ 2 |U| max(1, w − 1)/|F| (Schwartz–Zippel), with |U| ≤ rows + table size.
  *
  * <p><b>Each GKR layer.</b> λ folds the layer's 2·(trees) claims into one: a nonzero polynomial of
- * degree ≤ 2·trees − 1 in λ, with two trees per lookup (its table's and its witness side's,
- * {@link LogUpLayout#trees}). Its sumcheck rounds are counted with every sumcheck's (degree ≤ 8).
+ * degree ≤ 2·trees − 1 in λ, with per lookup its table's tree and one to three of its witness
+ * side's ({@link LogUpLayout#trees}). Its sumcheck rounds are counted with every sumcheck's (degree ≤ 8).
  * ρ moves the two halves' claims to one point on the line through them: degree 1.
  *
  * <p><b>The leaves.</b> No challenge: the verifier computes the witness tree's leaf MLE at the GKR's
