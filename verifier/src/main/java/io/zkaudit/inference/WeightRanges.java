@@ -155,7 +155,9 @@ public final class WeightRanges {
     if (lookups.isEmpty()) {
       throw new IllegalStateException("the model commits no constant to range-check");
     }
-    this.statement = new LookupStatement(lookups, true);
+    // One witness tree per lookup: the layout range proofs in keys were made with (format 7); the
+    // split of format 8 would invalidate every committed key for a one-time proof's speed.
+    this.statement = new LookupStatement(lookups, true, 1);
     multiplicityStart = logs.size();
     for (LookupStatement.Lookup lk : lookups) {
       logs.add(lk.table().numVars() + 1); // blinded: M2 = [m | b']

@@ -132,7 +132,7 @@ public final class LogUpLayout {
     for (int l = 0; l < st.lookups().size(); l++) {
       LookupStatement.Lookup lk = st.lookups().get(l);
       out.add(new TableTree(l, lk.table().numVars() + (st.blinded() ? 1 : 0)));
-      List<WitnessTree> split = witnessTrees(l, lk, MAX_WITNESS_TREES);
+      List<WitnessTree> split = witnessTrees(l, lk, st.witnessTrees());
       if (plan != null && !split.stream().allMatch(t -> blindsEveryTopNode(t, plan))) {
         // A tree whose top nodes some residue class reaches without a blinding row would reveal
         // its groups' fraction sums there (docs/zero-knowledge.md, "Blinded lookups"): keep the

@@ -12,8 +12,13 @@ import java.util.List;
  * fraction tree, {@link LogUpLayout.WitnessTree}). A group is {@code table.width()} columns of
  * 2^numVars entries of which the first {@code activeRows} rows are looked up; rows at and beyond
  * activeRows are padding and may hold anything (they get numerator 0 in the fraction tree).
+ *
+ * @param witnessTrees the most fraction trees a lookup's witness side is split into
+ *     ({@link LogUpLayout#witnessTrees}): {@link LogUpLayout#MAX_WITNESS_TREES} since proof format
+ *     8; 1 for the weight range proofs in keys, whose layout stays that of the keys committed
+ *     before it
  */
-public record LookupStatement(List<Lookup> lookups, boolean blinded) {
+public record LookupStatement(List<Lookup> lookups, boolean blinded, int witnessTrees) {
   public static final int MAX_LOOKUPS = 256;
   public static final int MAX_GROUPS = 1024;
   /** Witness columns up to 2^30 rows. */
@@ -24,11 +29,23 @@ public record LookupStatement(List<Lookup> lookups, boolean blinded) {
       throw new IllegalArgumentException("1.." + MAX_LOOKUPS + " lookups per statement");
     }
     lookups = List.copyOf(lookups);
+    if (witnessTrees < 1 || witnessTrees > LogUpLayout.MAX_WITNESS_TREES) {
+      throw new IllegalArgumentException("1.." + LogUpLayout.MAX_WITNESS_TREES + " witness trees per lookup");
+    }
+  }
+
+  public LookupStatement(List<Lookup> lookups, boolean blinded) {
+    this(lookups, blinded, LogUpLayout.MAX_WITNESS_TREES);
   }
 
   /** A statement without blinding (a plain proof). */
   public LookupStatement(List<Lookup> lookups) {
     this(lookups, false);
+  }
+
+  /** The same lookups with each witness side in one fraction tree (the layout of format 7 and of key range proofs). */
+  public LookupStatement withOneWitnessTree() {
+    return new LookupStatement(lookups, blinded, 1);
   }
 
   public static LookupStatement of(Lookup... lookups) {
@@ -40,7 +57,7 @@ public record LookupStatement(List<Lookup> lookups, boolean blinded) {
    * LogUpBlinding}: blinding rows in the groups, a blinding half in each table's tree).
    */
   public LookupStatement withBlinding() {
-    return new LookupStatement(lookups, true);
+    return new LookupStatement(lookups, true, witnessTrees);
   }
 
   /**
