@@ -114,7 +114,28 @@ public final class InferenceStatement {
         }
       }
     }
+    // Each max pool's chain steps, after every other group (firstPoolGroup).
+    for (io.zkaudit.layers.MaxPoolLayer m : c.maxPools()) {
+      for (int s = 1; s <= m.steps(); s++) {
+        rounding.add(box(m.out()));
+      }
+    }
     return new LookupStatement(List.of(new Lookup(table(c), rounding), new Lookup(LookupTable.range(RANGE_BITS), range)));
+  }
+
+  /**
+   * The index, in the rounding lookup, of the first group of the circuit's first max pool: after one
+   * group per rounding layer and one per activation operand of each ADD. A pool's groups are its
+   * chain steps in order, and the pools follow one another.
+   */
+  public static int firstPoolGroup(ModelCircuit c) {
+    int n = c.layers().size();
+    for (ModelCircuit.ProvenLayer p : c.layers()) {
+      if (p instanceof ModelCircuit.AddLayer a) {
+        n += (a.isConstant(0) ? 0 : 1) + (a.isConstant(1) ? 0 : 1);
+      }
+    }
+    return n;
   }
 
   /**
@@ -286,6 +307,15 @@ public final class InferenceStatement {
             random[a.sColumn(side)] = padding;
           }
         }
+      }
+    }
+    for (io.zkaudit.layers.MaxPoolLayer m : c.maxPools()) {
+      long padding = m.out().paddedSize() - (long) m.out().realSize();
+      for (int col : m.stepColumns()) {
+        random[col] = padding;
+      }
+      if (m.outColumn() >= 0) {
+        random[m.outColumn()] = padding;
       }
     }
     random[maskColumn(c)] = (1L << logs[maskColumn(c)])

@@ -45,7 +45,8 @@ import java.util.List;
  * commitment, input hash (computed here from the input the verifier holds, or a private input's
  * commitment digest: a proof carries no input hash of its own), output, witness commitment,
  * input-check point and value, the lookup proof, then per proven layer in order: its range
- * evaluations, its ADD evaluation or linear-layer sumchecks; finally the witness and weight openings. A zero-knowledge proof also absorbs its weight shadow after the
+ * evaluations, its ADD evaluation or linear-layer sumchecks; then per max pool its batching weights and
+ * selection sumcheck ({@link io.zkaudit.layers.MaxPoolVerifier}); finally the witness and weight openings. A zero-knowledge proof also absorbs its weight shadow after the
  * witness commitments, and opens the weight claims on the shadow instead of the weights.
  */
 public final class ModelVerifier {
@@ -493,6 +494,24 @@ public final class ModelVerifier {
         }
       }
     }
+    // Max pools, after every layer: their lookup groups follow the ADDs' rescale groups.
+    int poolGroup = InferenceStatement.firstPoolGroup(circuit);
+    for (io.zkaudit.layers.MaxPoolLayer m : circuit.maxPools()) {
+      InvalidProofException.check(linearIndex < proof.linear().size(), "missing max pool proofs");
+      int first = poolGroup;
+      poolGroup += m.steps();
+      io.zkaudit.layers.MaxPoolVerifier.Outcome o;
+      try {
+        o = io.zkaudit.layers.MaxPoolVerifier.verify(m, rounding.subList(first, poolGroup),
+            proof.linear().get(linearIndex++), t, ledger);
+      } catch (InvalidProofException e) {
+        throw new InvalidProofException(m.layer().name() + " (max pool): " + e.getMessage());
+      }
+      witnessClaims.addAll(o.columns());
+      for (TensorClaim c : o.tensors()) {
+        tensorClaim(circuit, c, outputTable, witnessClaims, weightClaims, inputClaims);
+      }
+    }
     if (hidden) {
       // The private input's range groups (InferenceStatement#lookups): x - lo and hi - x on the input shadow.
       long[] bounds = InferenceStatement.inputRange(circuit);
@@ -539,11 +558,11 @@ public final class ModelVerifier {
       weight.add(new ColumnClaim(w, c.point(), c.value()));
       return;
     }
-    ProvenLayer producer = circuit.producer(tensor);
-    if (producer == null || producer.columns().out() < 0) {
+    int column = circuit.outColumn(tensor);
+    if (column < 0) {
       throw new IllegalStateException("tensor " + tensor + " has no committed column");
     }
-    witness.add(new ColumnClaim(producer.columns().out(), c.point(), c.value()));
+    witness.add(new ColumnClaim(column, c.point(), c.value()));
   }
 
 

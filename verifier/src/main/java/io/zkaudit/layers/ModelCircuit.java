@@ -7,6 +7,7 @@ import io.zkaudit.model.Conv2D;
 import io.zkaudit.model.DepthwiseConv2D;
 import io.zkaudit.model.FullyConnected;
 import io.zkaudit.model.Layer;
+import io.zkaudit.model.MaxPool;
 import io.zkaudit.model.ModelDescription;
 import io.zkaudit.model.Pad;
 import io.zkaudit.model.Requantize;
@@ -34,8 +35,9 @@ import java.util.Map;
  * weight layouts (weights and biases are laid out over channels and taps, never height), so one
  * weight commitment serves both kinds of proof.
  */
-public record ModelCircuit(ModelDescription model, List<ProvenLayer> layers, List<Column> columns,
-    List<long[]> tableRows, int inputTensor, int outputTensor, Map<Integer, Integer> aliases, boolean zeroKnowledge) {
+public record ModelCircuit(ModelDescription model, List<ProvenLayer> layers, List<MaxPoolLayer> maxPools,
+    List<Column> columns, List<long[]> tableRows, int inputTensor, int outputTensor, Map<Integer, Integer> aliases,
+    boolean zeroKnowledge) {
 
   /** A per-proof committed column: a padded tensor layout (or a multiplicity vector) of 2^numVars entries. */
   public record Column(String name, int numVars) {}
@@ -114,6 +116,7 @@ public record ModelCircuit(ModelDescription model, List<ProvenLayer> layers, Lis
     }
     List<Column> columns = new ArrayList<>();
     List<ProvenLayer> layers = new ArrayList<>();
+    List<MaxPoolLayer> pools = new ArrayList<>();
     List<long[]> rows = new ArrayList<>();
     int[] nextTag = {FIRST_TAG};
     int provenOutput = resolve(aliases, outputTensor);
@@ -134,6 +137,8 @@ public record ModelCircuit(ModelDescription model, List<ProvenLayer> layers, Lis
         // Moves data: the layers that read it prove it through their windows (FoldedInput).
         case Reshape r -> checkMovement(model, flow, r, zeroKnowledge);
         case Pad p -> checkMovement(model, flow, p, zeroKnowledge);
+        case MaxPool m -> pools.add(maxPool(model, i, m, resolve(aliases, m.input()), zeroKnowledge, columns,
+            m.output() == provenOutput || m.output() == outputTensor));
         default -> {
           Rounding rounding = Rounding.of(model, l, flow);
           TensorSpec outSpec = model.tensor(l.output());
@@ -191,11 +196,62 @@ public record ModelCircuit(ModelDescription model, List<ProvenLayer> layers, Lis
         }
       }
     }
-    if (layers.isEmpty() || layers.getLast().layer().output() != provenOutput) {
+    if (lastWriter(all, layers, pools) != provenOutput) {
       throw WindowedLinear.unsupported(model.name(), "an output that is not computed by the last proven layer");
     }
-    return new ModelCircuit(model, layers, columns, rows, model.inputs().getFirst(), provenOutput, Map.copyOf(aliases),
-        zeroKnowledge);
+    // The pair tables go after every rounding row, their tags after every other tag: a model
+    // without a max pool has the table (and the proof) it had before max pools were proven.
+    List<MaxPoolLayer> tagged = tagPools(model, pools, rows, nextTag[0]);
+    return new ModelCircuit(model, layers, tagged, columns, rows, model.inputs().getFirst(), provenOutput,
+        Map.copyOf(aliases), zeroKnowledge);
+  }
+
+  /** The output of the last layer that has a relation (a rounding layer or a max pool), or -1. */
+  private static int lastWriter(List<Layer> all, List<ProvenLayer> layers, List<MaxPoolLayer> pools) {
+    int last = -1;
+    if (!layers.isEmpty()) {
+      last = layers.getLast().layerIndex();
+    }
+    if (!pools.isEmpty()) {
+      last = Math.max(last, pools.getLast().layerIndex());
+    }
+    return last < 0 ? -1 : all.get(last).output();
+  }
+
+  /** A max pool's columns: its intermediate maxima, then its output unless that is public. */
+  private static MaxPoolLayer maxPool(ModelDescription model, int index, MaxPool m, int input, boolean zeroKnowledge,
+      List<Column> columns, boolean isOutput) {
+    MaxPoolLayer shape = MaxPoolLayer.of(model, index, m, input, zeroKnowledge, List.of(), -1);
+    List<Integer> steps = new ArrayList<>();
+    for (int s = 1; s < shape.steps(); s++) {
+      steps.add(add(columns, m.name() + "/max" + s, shape.out().numVars()));
+    }
+    int out = isOutput ? -1 : add(columns, m.name() + "/out", shape.out().numVars());
+    return MaxPoolLayer.of(model, index, m, input, zeroKnowledge, steps, out);
+  }
+
+  /** Gives every distinct pair table (input type and clamp) one tag from firstTag on, and adds its rows. */
+  private static List<MaxPoolLayer> tagPools(ModelDescription model, List<MaxPoolLayer> pools, List<long[]> rows,
+      int firstTag) {
+    Map<MaxPoolLayer.TableKey, Integer> tags = new java.util.LinkedHashMap<>();
+    List<MaxPoolLayer> out = new ArrayList<>();
+    for (MaxPoolLayer p : pools) {
+      int step = tagOf(tags, p.stepKey(model), firstTag, rows);
+      int last = tagOf(tags, p.lastKey(model), firstTag, rows);
+      out.add(p.withTags(step, last));
+    }
+    return out;
+  }
+
+  private static int tagOf(Map<MaxPoolLayer.TableKey, Integer> tags, MaxPoolLayer.TableKey key, int firstTag,
+      List<long[]> rows) {
+    Integer tag = tags.get(key);
+    if (tag == null) {
+      tag = firstTag + tags.size();
+      tags.put(key, tag);
+      rows.addAll(MaxPoolLayer.rows(tag, key));
+    }
+    return tag;
   }
 
   /**
@@ -332,6 +388,24 @@ public record ModelCircuit(ModelDescription model, List<ProvenLayer> layers, Lis
     for (int x = input.type().min(); x <= input.type().max(); x++) {
       rows.add(new long[] {tag, Goldilocks.fromSigned(x), Goldilocks.fromSigned(partial.applyAsInt(x)), 0});
     }
+  }
+
+  /**
+   * The committed column holding a tensor (after alias resolution) that a rounding layer or a max
+   * pool writes, or -1 (the model input, a constant, the public output).
+   */
+  public int outColumn(int tensor) {
+    ProvenLayer p = producer(tensor);
+    if (p != null) {
+      return p.columns().out();
+    }
+    int t = resolve(tensor);
+    for (MaxPoolLayer m : maxPools) {
+      if (m.layer().output() == t) {
+        return m.outColumn();
+      }
+    }
+    return -1;
   }
 
   /** The layer that writes a tensor (after alias resolution), or null for the model input or a constant. */

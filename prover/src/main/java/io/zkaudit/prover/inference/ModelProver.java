@@ -268,6 +268,13 @@ public final class ModelProver {
         case ModelCircuit.RequantizeLayer q -> { }
       }
     }
+    // Max pools, after every layer (ModelVerifier's order): their groups follow the rescale groups.
+    int poolGroup = InferenceStatement.firstPoolGroup(circuit);
+    for (io.zkaudit.layers.MaxPoolLayer m : circuit.maxPools()) {
+      var groups = lookups.claims().witnesses().get(0).subList(poolGroup, poolGroup + m.steps());
+      poolGroup += m.steps();
+      linear.add(io.zkaudit.prover.layers.MaxPoolProver.prove(m, groups, w.activation(circuit, m.input()), t, masks));
+    }
     Commitment shadowCommitment = shadow == null ? null : shadow.commitment();
     ModelProof partial = new ModelProof(model, w.output, commitments, shadowCommitment, inputEval,
         lookups.proof(), rangeEvals, addEvals.toArray(Ext2[]::new), linear, List.of(), new byte[0], new byte[0], zk,

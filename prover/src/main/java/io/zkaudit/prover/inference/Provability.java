@@ -63,8 +63,8 @@ public record Provability(String model, List<Problem> problems) {
    * constant, ...). The integer engine runs every {@link Layer}.
    */
   public static final Set<Class<? extends Layer>> PROVEN_LAYERS = Set.of(Conv2D.class, DepthwiseConv2D.class,
-      FullyConnected.class, Add.class, Mul.class, AveragePool.class, Mean.class, Requantize.class, Reshape.class,
-      Pad.class, Softmax.class);
+      FullyConnected.class, Add.class, Mul.class, AveragePool.class, MaxPool.class, Mean.class, Requantize.class,
+      Reshape.class, Pad.class, Softmax.class);
 
   /** One reason some input of the model cannot be proven; {@link #message()} is one line. */
   public sealed interface Problem {
@@ -155,6 +155,8 @@ public record Provability(String model, List<Problem> problems) {
     Map<Integer, long[]> ranges = new HashMap<>();
     long tableRows = 0;
     Dataflow flow = Dataflow.of(d);
+    // Max pools share their pair tables (2^16 rows each for 8-bit values) by type and clamp.
+    Set<io.zkaudit.layers.MaxPoolLayer.TableKey> pairTables = new java.util.HashSet<>();
     for (Layer layer : d.layers()) {
       long[] outRange = null;
       if (!PROVEN_LAYERS.contains(layer.getClass())) {
@@ -164,6 +166,15 @@ public record Provability(String model, List<Problem> problems) {
           ModelCircuit.checkMovement(d, flow, layer, false);
           ModelCircuit.checkMovement(d, flow, layer, true);
         } catch (ModelFormatException e) {
+          problems.add(new UnsupportedForm(e.getMessage()));
+        }
+      } else if (layer instanceof MaxPool m) {
+        try {
+          io.zkaudit.layers.MaxPoolLayer.check(d, m);
+          for (var key : io.zkaudit.layers.MaxPoolLayer.tableKeys(d, m)) {
+            tableRows += pairTables.add(key) ? key.rows() : 0;
+          }
+        } catch (ModelFormatException | IllegalArgumentException e) {
           problems.add(new UnsupportedForm(e.getMessage()));
         }
       } else if (!(layer instanceof Softmax)) {
