@@ -211,6 +211,15 @@ public final class TinyModels {
       return this;
     }
 
+    /** A channel-axis concatenation of the current tensor with itself. */
+    public Chain concatWithItself(String layer) {
+      List<Integer> in = shape();
+      int y = activation(layer + "/out", List.of(in.get(0), in.get(1), in.get(2), 2 * in.get(3)));
+      layers.add(new io.zkaudit.model.Concat(layer, List.of(current, current), y, 3));
+      current = y;
+      return this;
+    }
+
     /** An int8 to int8 requantization by 1/2 (same shape). */
     public Chain requantize(String layer) {
       int y = activation(layer + "/out", tensors.get(current).shape());
@@ -241,18 +250,23 @@ public final class TinyModels {
     }
   }
 
-  /** A 1x1 convolution then a max pool: the engine runs it, the proof has no max. */
+  /** A 1x1 convolution then a max pool (proven since issue 18). */
   public static QuantizedModel withMaxPool() {
     return new Chain("tiny-maxpool", List.of(1, 4, 4, 2)).conv1x1("conv").maxPool("pool").build();
   }
 
+  /** A 1x1 convolution then a concatenation of its output with itself: the engine runs it, the proof has no relation for it. */
+  public static QuantizedModel withConcat() {
+    return new Chain("tiny-concat", List.of(1, 4, 4, 2)).conv1x1("conv").concatWithItself("cat").build();
+  }
+
   /**
-   * A max pool, then a flatten of its 2x2 map read by a requantization: two problems (a flatten
+   * A concatenation, then a flatten of its map read by a requantization: two problems (a flatten
    * read by a dense layer is proven, by anything else it is not).
    */
-  public static QuantizedModel withMaxPoolAndFlatten() {
-    return new Chain("tiny-maxpool-flatten", List.of(1, 4, 4, 2)).conv1x1("conv").maxPool("pool").flatten("flatten")
-        .requantize("q").build();
+  public static QuantizedModel withConcatAndFlatten() {
+    return new Chain("tiny-concat-flatten", List.of(1, 2, 2, 2)).conv1x1("conv").concatWithItself("cat")
+        .flatten("flatten").requantize("q").build();
   }
 
   /** A depthwise convolution with depth multiplier 2: a supported layer kind in an unsupported form. */

@@ -17,10 +17,12 @@ import java.util.List;
  * commitment parameters.
  *
  * <p>Lookup 0 (width 4) has one group per proven layer, (tag, out, a - c1, a + c2 + 1), then one
- * per activation input of each ADD, (tag, x, rescale(x), 0). Lookup 1 (the range table) has one group per proven layer
- * over [c1 | c2] (its top variable picks c1 or c2, {@link #rangePair}), whose active rows are the
- * real entries of the layer's output tensor in both halves; a proof about a private input adds two
- * over the input shadow ({@link #lookups(ModelCircuit, boolean)}).
+ * per activation input of each ADD, (tag, x, rescale(x), 0), then one per chain step of each max pool,
+ * (tag, X_k, m_{s-1}, m_s) ({@link io.zkaudit.layers.MaxPoolLayer}). Lookup 1 (the range table) has one
+ * group per proven layer over [c1 | c2] (its top variable picks c1 or c2, {@link #rangePair}), whose
+ * active rows are the real entries of the layer's output tensor in both halves (or {@link
+ * #EMPTY_RANGE_GROUP} when there is no rounding layer); a proof about a private input adds two over
+ * the input shadow ({@link #lookups(ModelCircuit, boolean)}).
  */
 public final class InferenceStatement {
   private InferenceStatement() {}
@@ -101,6 +103,9 @@ public final class InferenceStatement {
       rounding.add(g);
       range.add(rangePair(g));
     }
+    if (range.isEmpty()) {
+      range.add(EMPTY_RANGE_GROUP);
+    }
     if (privateInput) {
       range.add(inputRangeGroup(c));
       range.add(inputRangeGroup(c));
@@ -121,6 +126,19 @@ public final class InferenceStatement {
       }
     }
     return new LookupStatement(List.of(new Lookup(table(c), rounding), new Lookup(LookupTable.range(RANGE_BITS), range)));
+  }
+
+  /**
+   * The range lookup's group in a circuit without rounding layers (max pools of the input, say), which
+   * would otherwise have none: a virtual column, zero on all its 16 rows, one of them active. It
+   * checks nothing (0 is in the table) and the verifier checks its claim is 0; it only keeps the
+   * lookup's shape. Models with a rounding layer never have it.
+   */
+  public static final Group EMPTY_RANGE_GROUP = new Group(4, 1);
+
+  /** How many groups of the range lookup come before a private input's: one per rounding layer, or the empty group. */
+  public static int layerRangeGroups(ModelCircuit c) {
+    return Math.max(1, c.layers().size());
   }
 
   /**

@@ -291,6 +291,13 @@ public final class ModelVerifier {
       pcs.verifyColumns(proof.witness().get(b), witnessBins.layout(b), perBin.get(b),
           proof.decodeWitnessOpening(b, witnessBins.layout(b).numVars()), r.transcript());
     }
+    if (r.weightClaims().isEmpty()) {
+      // A model without weights (a max pool of its input, then a requantization): no relation reads
+      // the weight commitment, so nothing of it (or of its shadow) is opened.
+      InvalidProofException.check(proof.weightOpening().length == 0 && proof.shadowLink().length == 0,
+          "the proof opens weights that no relation reads");
+      return r.output();
+    }
     // The weight commitment lives as long as the key: its openings take the provable parameters.
     BasefoldVerifier longLived = new BasefoldVerifier(InferenceStatement.longLivedPcsParams());
     if (!proof.zeroKnowledge()) {
@@ -494,6 +501,9 @@ public final class ModelVerifier {
         }
       }
     }
+    if (layers == 0) {
+      InvalidProofException.check(range.getFirst().values()[0].isZero(), "the empty range group is not zero");
+    }
     // Max pools, after every layer: their lookup groups follow the ADDs' rescale groups.
     int poolGroup = InferenceStatement.firstPoolGroup(circuit);
     for (io.zkaudit.layers.MaxPoolLayer m : circuit.maxPools()) {
@@ -515,8 +525,9 @@ public final class ModelVerifier {
     if (hidden) {
       // The private input's range groups (InferenceStatement#lookups): x - lo and hi - x on the input shadow.
       long[] bounds = InferenceStatement.inputRange(circuit);
-      WitnessClaim low = range.get(layers);
-      WitnessClaim high = range.get(layers + 1);
+      int first = InferenceStatement.layerRangeGroups(circuit);
+      WitnessClaim low = range.get(first);
+      WitnessClaim high = range.get(first + 1);
       inputClaims.add(new ColumnClaim(0, low.point(), low.values()[0].add(Ext2.of(Goldilocks.fromSigned(bounds[0])))));
       inputClaims.add(new ColumnClaim(0, high.point(), Ext2.of(Goldilocks.fromSigned(bounds[1])).sub(high.values()[0])));
     }

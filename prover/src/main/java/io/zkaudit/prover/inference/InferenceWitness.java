@@ -171,6 +171,9 @@ final class InferenceWitness {
       System.arraycopy(c2[k], 0, pair, c1[k].length, c2[k].length);
       rangeGroups.add(new long[][] {pair});
     }
+    if (rangeGroups.isEmpty()) {
+      rangeGroups.add(new long[][] {new long[1 << InferenceStatement.EMPTY_RANGE_GROUP.numVars()]});
+    }
     roundingGroups.addAll(rescaleGroups);
     for (io.zkaudit.layers.MaxPoolLayer m : circuit.maxPools()) {
       PoolWitness pw = poolWitness(circuit, m, padding);

@@ -296,13 +296,15 @@ public final class ModelProver {
     for (int b = 0; b < bins.bins(); b++) {
       witnessOpenings.add(pcs.openColumns(witness.get(b), perBin.get(b), reduction.transcript()).encode());
     }
-    byte[] weightOpening;
+    byte[] weightOpening = new byte[0];
     byte[] link = new byte[0];
     // The weight and input commitments are long-lived: their openings take the provable parameters.
     BasefoldProver longLived = new BasefoldProver(InferenceStatement.longLivedPcsParams());
-    if (shadow == null) {
+    // A model without weights has no weight claims: nothing of the weight commitment is opened (ModelVerifier).
+    boolean weightsRead = !reduction.weightClaims().isEmpty();
+    if (weightsRead && shadow == null) {
       weightOpening = longLived.openColumns(cm.weights(), reduction.weightClaims(), reduction.transcript()).encode();
-    } else {
+    } else if (weightsRead) {
       ShadowLinks.Opening o = ShadowLinks.open(longLived, shadow, cm.weights(), reduction.weightClaims(),
           reduction.transcript());
       weightOpening = o.opening();

@@ -37,20 +37,28 @@ class ProvabilityTest {
 
   @Test
   void anOpTheProofLacksIsNamedWithItsLayer() {
-    var problem = assertInstanceOf(Provability.UnsupportedOp.class, onlyProblem(TinyModels.withMaxPool()));
-    assertEquals("layer pool: MaxPool is computed by the integer engine but not supported by the proof", problem.message());
+    var problem = assertInstanceOf(Provability.UnsupportedOp.class, onlyProblem(TinyModels.withConcat()));
+    assertEquals("layer cat: Concat is computed by the integer engine but not supported by the proof", problem.message());
     // The circuit compiler's own refusal reads plainly too (it was "... does not support MaxPool has no rounding step").
-    var e = assertThrows(RuntimeException.class, () -> ModelProver.commit(TinyModels.withMaxPool()));
-    assertTrue(e.getMessage().endsWith("layer pool: the proof does not support MaxPool layers"), e.getMessage());
+    var e = assertThrows(RuntimeException.class, () -> ModelProver.commit(TinyModels.withConcat()));
+    assertTrue(e.getMessage().endsWith("layer cat: the proof does not support Concat layers"), e.getMessage());
+  }
+
+  /** A max pool is proven since issue 18: the check and the circuit accept it, and so does commit. */
+  @Test
+  void aMaxPoolIsProvable() {
+    Provability p = Provability.of(TinyModels.withMaxPool());
+    assertTrue(p.provable(), p.messages().toString());
+    assertEquals(1, ModelProver.commit(TinyModels.withMaxPool()).circuit(true).maxPools().size());
   }
 
   /** Every problem, not the first: a seller fixes them in one round. */
   @Test
   void everyProblemIsReported() {
-    Provability p = Provability.of(TinyModels.withMaxPoolAndFlatten());
+    Provability p = Provability.of(TinyModels.withConcatAndFlatten());
     assertEquals(2, p.problems().size(), p.messages().toString());
     assertInstanceOf(Provability.UnsupportedOp.class, p.problems().get(0));
-    assertEquals("layer flatten: the proof does not support a reshape that moves data ([1, 2, 2, 2] to [1, 8]) read by"
+    assertEquals("layer flatten: the proof does not support a reshape that moves data ([1, 2, 2, 4] to [1, 16]) read by"
         + " Requantize q (only a dense layer over the whole map folds it)", p.problems().get(1).message());
   }
 
