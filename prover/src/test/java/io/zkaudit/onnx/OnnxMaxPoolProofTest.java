@@ -78,6 +78,30 @@ class OnnxMaxPoolProofTest {
     assertTrue(proven >= 8, "only " + proven + " MaxPool cases proven");
   }
 
+  /**
+   * The PyTorch fixture with a MaxPool (Conv+BN+Relu, MaxPool 2x2, strided Conv+BN+Clip(0,6), a
+   * padded AvgPool, Flatten, Gemm), quantized on its 16 inputs as the importer test does: provable,
+   * and four inputs prove (zero knowledge and plain) with the engine's outputs, whose top-1 is
+   * PyTorch's.
+   */
+  @Test
+  void thePytorchFixtureWithAMaxPoolProves() throws Exception {
+    OnnxImporterTest.Fixture f = OnnxImporterTest.fixture("conv_bn_pool_linear");
+    QuantizedModel q = Quantizer.quantize(f.model(), f.inputs(), OnnxImporterTest.INPUT_RANGE);
+    assertTrue(q.description().layers().stream().anyMatch(l -> l instanceof io.zkaudit.model.MaxPool));
+    Provability p = Provability.of(q);
+    assertTrue(p.provable(), p.messages().toString());
+    CommittedModel cm = ModelProver.commit(q);
+    ModelVerifier verifier = new ModelVerifier(cm.vk());
+    for (int k = 0; k < 4; k++) {
+      int[] x = quantized(f.inputs().get(k), q.input());
+      int[] out = verifier.verify(ModelProver.prove(cm, x, ProgressListener.NONE, k % 2 == 0), x);
+      assertArrayEquals(new IntegerEngine(q).infer(x), out);
+      assertEquals(io.zkaudit.engine.Predictions.topK(f.expected()[k], 1)[0], io.zkaudit.engine.Predictions.topK(out, 1)[0],
+          "input " + k);
+    }
+  }
+
   private static void proveAndCompare(String name, QuantizedModel q, float[] x, float[] expected, boolean zk)
       throws Exception {
     CommittedModel cm = ModelProver.commit(q);
