@@ -211,6 +211,36 @@ public final class TinyModels {
       return this;
     }
 
+    /** The tensor the next layer reads, to concatenate later ({@link #concat}). */
+    public int mark() {
+      return current;
+    }
+
+    /** A channel-axis concatenation of an earlier tensor and the current one, in that order. */
+    public Chain concat(String layer, int earlier) {
+      List<Integer> a = tensors.get(earlier).shape();
+      List<Integer> b = shape();
+      int y = activation(layer + "/out", List.of(b.get(0), b.get(1), b.get(2), a.get(3) + b.get(3)));
+      layers.add(new io.zkaudit.model.Concat(layer, List.of(earlier, current), y, 3));
+      current = y;
+      return this;
+    }
+
+    /** Reads {@code tensor} next (a branch from an earlier tensor). */
+    public Chain from(int tensor) {
+      current = tensor;
+      return this;
+    }
+
+    /** A concatenation of the current tensor with itself along the height axis (which the proof does not support). */
+    public Chain concatHeightWithItself(String layer) {
+      List<Integer> in = shape();
+      int y = activation(layer + "/out", List.of(in.get(0), 2 * in.get(1), in.get(2), in.get(3)));
+      layers.add(new io.zkaudit.model.Concat(layer, List.of(current, current), y, 1));
+      current = y;
+      return this;
+    }
+
     /** A channel-axis concatenation of the current tensor with itself. */
     public Chain concatWithItself(String layer) {
       List<Integer> in = shape();
@@ -255,17 +285,17 @@ public final class TinyModels {
     return new Chain("tiny-maxpool", List.of(1, 4, 4, 2)).conv1x1("conv").maxPool("pool").build();
   }
 
-  /** A 1x1 convolution then a concatenation of its output with itself: the engine runs it, the proof has no relation for it. */
-  public static QuantizedModel withConcat() {
-    return new Chain("tiny-concat", List.of(1, 4, 4, 2)).conv1x1("conv").concatWithItself("cat").build();
+  /** A 1x1 convolution then a concatenation of its output with itself along the height: a form the proof lacks. */
+  public static QuantizedModel withHeightConcat() {
+    return new Chain("tiny-height-concat", List.of(1, 4, 4, 2)).conv1x1("conv").concatHeightWithItself("cat").build();
   }
 
   /**
-   * A concatenation, then a flatten of its map read by a requantization: two problems (a flatten
-   * read by a dense layer is proven, by anything else it is not).
+   * A concatenation along the height, then a flatten of its map read by a requantization: two
+   * problems (a flatten read by a dense layer is proven, by anything else it is not).
    */
-  public static QuantizedModel withConcatAndFlatten() {
-    return new Chain("tiny-concat-flatten", List.of(1, 2, 2, 2)).conv1x1("conv").concatWithItself("cat")
+  public static QuantizedModel withHeightConcatAndFlatten() {
+    return new Chain("tiny-height-concat-flatten", List.of(1, 1, 2, 2)).conv1x1("conv").concatHeightWithItself("cat")
         .flatten("flatten").requantize("q").build();
   }
 

@@ -18,7 +18,8 @@ import java.util.List;
  *
  * <p>Lookup 0 (width 4) has one group per proven layer, (tag, out, a - c1, a + c2 + 1), then one
  * per activation input of each ADD, (tag, x, rescale(x), 0), then one per chain step of each max pool,
- * (tag, X_k, m_{s-1}, m_s) ({@link io.zkaudit.layers.MaxPoolLayer}). Lookup 1 (the range table) has one
+ * (tag, X_k, m_{s-1}, m_s) ({@link io.zkaudit.layers.MaxPoolLayer}), then one per concatenation,
+ * (tag, out, V, 0) ({@link io.zkaudit.layers.ConcatLayer}). Lookup 1 (the range table) has one
  * group per proven layer over [c1 | c2] (its top variable picks c1 or c2, {@link #rangePair}), whose
  * active rows are the real entries of the layer's output tensor in both halves (or {@link
  * #EMPTY_RANGE_GROUP} when there is no rounding layer); a proof about a private input adds two over
@@ -125,6 +126,10 @@ public final class InferenceStatement {
         rounding.add(box(m.out()));
       }
     }
+    // Then one per concatenation (firstConcatGroup).
+    for (io.zkaudit.layers.ConcatLayer k : c.concats()) {
+      rounding.add(box(k.out()));
+    }
     return new LookupStatement(List.of(new Lookup(table(c), rounding), new Lookup(LookupTable.range(RANGE_BITS), range)));
   }
 
@@ -154,6 +159,11 @@ public final class InferenceStatement {
       }
     }
     return n;
+  }
+
+  /** The index, in the rounding lookup, of the first concatenation's group: after every max pool's. */
+  public static int firstConcatGroup(ModelCircuit c) {
+    return firstPoolGroup(c) + c.maxPools().stream().mapToInt(io.zkaudit.layers.MaxPoolLayer::steps).sum();
   }
 
   /**
@@ -334,6 +344,11 @@ public final class InferenceStatement {
       }
       if (m.outColumn() >= 0) {
         random[m.outColumn()] = padding;
+      }
+    }
+    for (io.zkaudit.layers.ConcatLayer k : c.concats()) {
+      if (k.outColumn() >= 0) {
+        random[k.outColumn()] = k.out().paddedSize() - (long) k.out().realSize();
       }
     }
     random[maskColumn(c)] = (1L << logs[maskColumn(c)])

@@ -46,7 +46,8 @@ import java.util.List;
  * commitment digest: a proof carries no input hash of its own), output, witness commitment,
  * input-check point and value, the lookup proof, then per proven layer in order: its range
  * evaluations, its ADD evaluation or linear-layer sumchecks; then per max pool its batching weights and
- * selection sumcheck ({@link io.zkaudit.layers.MaxPoolVerifier}); finally the witness and weight openings. A zero-knowledge proof also absorbs its weight shadow after the
+ * selection sumcheck ({@link io.zkaudit.layers.MaxPoolVerifier}), per concatenation its sumcheck
+ * ({@link io.zkaudit.layers.ConcatVerifier}); finally the witness and weight openings. A zero-knowledge proof also absorbs its weight shadow after the
  * witness commitments, and opens the weight claims on the shadow instead of the weights.
  */
 public final class ModelVerifier {
@@ -519,6 +520,21 @@ public final class ModelVerifier {
       }
       witnessClaims.addAll(o.columns());
       for (TensorClaim c : o.tensors()) {
+        tensorClaim(circuit, c, outputTable, witnessClaims, weightClaims, inputClaims);
+      }
+    }
+    // Concatenations, after the max pools: one group each, after theirs.
+    int concatGroup = InferenceStatement.firstConcatGroup(circuit);
+    for (io.zkaudit.layers.ConcatLayer k : circuit.concats()) {
+      InvalidProofException.check(linearIndex < proof.linear().size(), "missing concatenation proofs");
+      List<TensorClaim> claims;
+      try {
+        claims = io.zkaudit.layers.ConcatVerifier.verify(k, rounding.get(concatGroup++), proof.linear().get(linearIndex++),
+            t, ledger);
+      } catch (InvalidProofException e) {
+        throw new InvalidProofException(k.layer().name() + " (concatenation): " + e.getMessage());
+      }
+      for (TensorClaim c : claims) {
         tensorClaim(circuit, c, outputTable, witnessClaims, weightClaims, inputClaims);
       }
     }

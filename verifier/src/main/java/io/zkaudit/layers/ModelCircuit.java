@@ -3,6 +3,7 @@ package io.zkaudit.layers;
 import io.zkaudit.field.Goldilocks;
 import io.zkaudit.model.Add;
 import io.zkaudit.model.AveragePool;
+import io.zkaudit.model.Concat;
 import io.zkaudit.model.Conv2D;
 import io.zkaudit.model.DepthwiseConv2D;
 import io.zkaudit.model.FullyConnected;
@@ -36,7 +37,7 @@ import java.util.Map;
  * weight commitment serves both kinds of proof.
  */
 public record ModelCircuit(ModelDescription model, List<ProvenLayer> layers, List<MaxPoolLayer> maxPools,
-    List<Column> columns, List<long[]> tableRows, int inputTensor, int outputTensor, Map<Integer, Integer> aliases,
+    List<ConcatLayer> concats, List<Column> columns, List<long[]> tableRows, int inputTensor, int outputTensor, Map<Integer, Integer> aliases,
     boolean zeroKnowledge) {
 
   /** A per-proof committed column: a padded tensor layout (or a multiplicity vector) of 2^numVars entries. */
@@ -117,6 +118,7 @@ public record ModelCircuit(ModelDescription model, List<ProvenLayer> layers, Lis
     List<Column> columns = new ArrayList<>();
     List<ProvenLayer> layers = new ArrayList<>();
     List<MaxPoolLayer> pools = new ArrayList<>();
+    List<ConcatLayer> concats = new ArrayList<>();
     List<long[]> rows = new ArrayList<>();
     int[] nextTag = {FIRST_TAG};
     int provenOutput = resolve(aliases, outputTensor);
@@ -139,6 +141,9 @@ public record ModelCircuit(ModelDescription model, List<ProvenLayer> layers, Lis
         case Pad p -> checkMovement(model, flow, p, zeroKnowledge);
         case MaxPool m -> pools.add(maxPool(model, i, m, resolve(aliases, m.input()), zeroKnowledge, columns,
             m.output() == provenOutput || m.output() == outputTensor));
+        case Concat c -> concats.add(ConcatLayer.of(model, i, c, c.inputs().stream().map(t -> resolve(aliases, t)).toList(),
+            zeroKnowledge, c.output() == provenOutput || c.output() == outputTensor ? -1
+                : add(columns, c.name() + "/out", TensorLayout.of(model.tensor(c.output()), zeroKnowledge).numVars())));
         default -> {
           Rounding rounding = Rounding.of(model, l, flow);
           TensorSpec outSpec = model.tensor(l.output());
@@ -196,18 +201,20 @@ public record ModelCircuit(ModelDescription model, List<ProvenLayer> layers, Lis
         }
       }
     }
-    if (lastWriter(all, layers, pools) != provenOutput) {
+    if (lastWriter(all, layers, pools, concats) != provenOutput) {
       throw WindowedLinear.unsupported(model.name(), "an output that is not computed by the last proven layer");
     }
-    // The pair tables go after every rounding row, their tags after every other tag: a model
-    // without a max pool has the table (and the proof) it had before max pools were proven.
+    // The pair and identity tables go after every rounding row, their tags after every other tag:
+    // a model without a max pool or a concatenation has the table (and the proof) it had before.
     List<MaxPoolLayer> tagged = tagPools(model, pools, rows, nextTag[0]);
-    return new ModelCircuit(model, layers, tagged, columns, rows, model.inputs().getFirst(), provenOutput,
+    List<ConcatLayer> taggedConcats = tagConcats(model, concats, rows, maxTag(rows, nextTag[0]) + 1);
+    return new ModelCircuit(model, layers, tagged, taggedConcats, columns, rows, model.inputs().getFirst(), provenOutput,
         Map.copyOf(aliases), zeroKnowledge);
   }
 
-  /** The output of the last layer that has a relation (a rounding layer or a max pool), or -1. */
-  private static int lastWriter(List<Layer> all, List<ProvenLayer> layers, List<MaxPoolLayer> pools) {
+  /** The output of the last layer that has a relation (a rounding layer, a max pool, a concatenation), or -1. */
+  private static int lastWriter(List<Layer> all, List<ProvenLayer> layers, List<MaxPoolLayer> pools,
+      List<ConcatLayer> concats) {
     int last = -1;
     if (!layers.isEmpty()) {
       last = layers.getLast().layerIndex();
@@ -215,7 +222,37 @@ public record ModelCircuit(ModelDescription model, List<ProvenLayer> layers, Lis
     if (!pools.isEmpty()) {
       last = Math.max(last, pools.getLast().layerIndex());
     }
+    if (!concats.isEmpty()) {
+      last = Math.max(last, concats.getLast().layerIndex());
+    }
     return last < 0 ? -1 : all.get(last).output();
+  }
+
+  /** The largest tag of the table's rows, at least firstFree - 1. */
+  private static int maxTag(List<long[]> rows, int firstFree) {
+    long max = firstFree - 1;
+    for (long[] r : rows) {
+      max = Math.max(max, r[0]);
+    }
+    return (int) max;
+  }
+
+  /** Gives every 8-bit type a concatenation outputs one identity table, tags from firstTag on. */
+  private static List<ConcatLayer> tagConcats(ModelDescription model, List<ConcatLayer> concats, List<long[]> rows,
+      int firstTag) {
+    Map<io.zkaudit.model.ElementType, Integer> tags = new java.util.EnumMap<>(io.zkaudit.model.ElementType.class);
+    List<ConcatLayer> out = new ArrayList<>();
+    for (ConcatLayer c : concats) {
+      io.zkaudit.model.ElementType type = model.tensor(c.layer().output()).type();
+      Integer tag = tags.get(type);
+      if (tag == null) {
+        tag = firstTag + tags.size();
+        tags.put(type, tag);
+        rows.addAll(ConcatLayer.rows(tag, type));
+      }
+      out.add(c.withTag(tag));
+    }
+    return out;
   }
 
   /** A max pool's columns: its intermediate maxima, then its output unless that is public. */
@@ -391,8 +428,8 @@ public record ModelCircuit(ModelDescription model, List<ProvenLayer> layers, Lis
   }
 
   /**
-   * The committed column holding a tensor (after alias resolution) that a rounding layer or a max
-   * pool writes, or -1 (the model input, a constant, the public output).
+   * The committed column holding a tensor (after alias resolution) that a rounding layer, a max
+   * pool or a concatenation writes, or -1 (the model input, a constant, the public output).
    */
   public int outColumn(int tensor) {
     ProvenLayer p = producer(tensor);
@@ -403,6 +440,11 @@ public record ModelCircuit(ModelDescription model, List<ProvenLayer> layers, Lis
     for (MaxPoolLayer m : maxPools) {
       if (m.layer().output() == t) {
         return m.outColumn();
+      }
+    }
+    for (ConcatLayer c : concats) {
+      if (c.layer().output() == t) {
+        return c.outColumn();
       }
     }
     return -1;

@@ -83,12 +83,10 @@ final class InferenceWitness {
 
     // Max pool outputs first: a later layer may read one, and the pools are proven after every layer.
     for (io.zkaudit.layers.MaxPoolLayer m : circuit.maxPools()) {
-      TensorLayout out = m.out();
-      long[] outTable = out.place(trace.layers().get(m.layerIndex()).output());
-      if (padding != null && m.outColumn() >= 0) {
-        padding.fill(outTable, i -> !out.isReal(i));
-      }
-      activations.put(m.layer().output(), outTable);
+      placeOutput(m.out(), trace.layers().get(m.layerIndex()).output(), m.layer().output(), m.outColumn(), padding);
+    }
+    for (io.zkaudit.layers.ConcatLayer c : circuit.concats()) {
+      placeOutput(c.out(), trace.layers().get(c.layerIndex()).output(), c.layer().output(), c.outColumn(), padding);
     }
     List<long[][]> roundingGroups = new ArrayList<>();
     List<long[][]> rangeGroups = new ArrayList<>();
@@ -180,6 +178,11 @@ final class InferenceWitness {
       pools.add(pw);
       roundingGroups.addAll(poolGroups(m, pw));
     }
+    for (io.zkaudit.layers.ConcatLayer c : circuit.concats()) {
+      long[] v = io.zkaudit.prover.layers.ConcatProver.virtual(c, c.inputs().stream().map(t -> activation(circuit, t)).toList());
+      long[] out = activations.get(c.layer().output());
+      roundingGroups.add(new long[][] {constant(c.out(), c.tag()), out, v, new long[v.length]});
+    }
     lookups = List.of(LookupWitness.compute(statement.lookups().get(0), roundingGroups),
         // A private input's two range groups come later (rangeInput), once its shadow is drawn.
         LookupWitness.compute(new LookupStatement.Lookup(statement.lookups().get(1).table(),
@@ -270,6 +273,22 @@ final class InferenceWitness {
   }
 
   /**
+   * Places the output of a layer without rounding (a max pool, a concatenation) from the trace, its padding
+   * uniform in a zero-knowledge proof unless it is the public output, and sets its committed column.
+   */
+  private void placeOutput(TensorLayout out, int[] values, int tensor, int column,
+      io.zkaudit.zk.ZkRandom padding) {
+    long[] table = out.place(values);
+    if (padding != null && column >= 0) {
+      padding.fill(table, i -> !out.isReal(i));
+    }
+    activations.put(tensor, table);
+    if (column >= 0) {
+      columns[column] = table;
+    }
+  }
+
+  /**
    * A max pool's selections and running maxima on its real positions (padding uniform in a
    * zero-knowledge proof, zero otherwise), its committed columns set; checks that the chain ends at
    * the engine's output.
@@ -309,9 +328,6 @@ final class InferenceWitness {
     maxima[m.steps() - 1] = outTable;
     for (int s = 1; s < m.steps(); s++) {
       columns[m.stepColumns().get(s - 1)] = maxima[s - 1];
-    }
-    if (m.outColumn() >= 0) {
-      columns[m.outColumn()] = outTable;
     }
     return new PoolWitness(taps, maxima);
   }

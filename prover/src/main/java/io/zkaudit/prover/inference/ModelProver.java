@@ -275,6 +275,13 @@ public final class ModelProver {
       poolGroup += m.steps();
       linear.add(io.zkaudit.prover.layers.MaxPoolProver.prove(m, groups, w.activation(circuit, m.input()), t, masks));
     }
+    // Concatenations, after the max pools: one group each, after theirs.
+    int concatGroup = InferenceStatement.firstConcatGroup(circuit);
+    for (io.zkaudit.layers.ConcatLayer c : circuit.concats()) {
+      Ext2[] rho = lookups.claims().witnesses().get(0).get(concatGroup++).point();
+      linear.add(io.zkaudit.prover.layers.ConcatProver.prove(c, rho,
+          c.inputs().stream().map(in -> w.activation(circuit, in)).toList(), t, masks));
+    }
     Commitment shadowCommitment = shadow == null ? null : shadow.commitment();
     ModelProof partial = new ModelProof(model, w.output, commitments, shadowCommitment, inputEval,
         lookups.proof(), rangeEvals, addEvals.toArray(Ext2[]::new), linear, List.of(), new byte[0], new byte[0], zk,

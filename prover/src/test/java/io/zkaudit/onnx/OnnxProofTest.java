@@ -27,13 +27,13 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
- * ONNX's own 2-d MaxPool conformance cases (Debian's libonnx-testdata), quantized on their input and
- * proven: every case the importer accepts proves and verifies (zero knowledge and plain), the proven
+ * ONNX models with a max pool or a concatenation, proven. ONNX's own 2-d MaxPool conformance cases
+ * (Debian's libonnx-testdata), quantized on their input: every case the importer accepts proves and verifies (zero knowledge and plain), the proven
  * output is the integer engine's, and dequantized it is ONNX's expected output to within one
  * quantization step (a max commutes with the monotone quantization). The cases the proof refuses
  * must be refused for a reason it names (dilation).
  */
-class OnnxMaxPoolProofTest {
+class OnnxProofTest {
   private static final Path DATA = Path.of("/usr/share/libonnx-testdata/data");
 
   @Test
@@ -86,9 +86,23 @@ class OnnxMaxPoolProofTest {
    */
   @Test
   void thePytorchFixtureWithAMaxPoolProves() throws Exception {
-    OnnxImporterTest.Fixture f = OnnxImporterTest.fixture("conv_bn_pool_linear");
+    assertFixtureProves("conv_bn_pool_linear", io.zkaudit.model.MaxPool.class);
+  }
+
+  /**
+   * The PyTorch fixture with two branches concatenated on the channels (then an asymmetric zero Pad,
+   * an unpadded Conv, GlobalAveragePool, Gemm), quantized on its 16 inputs: provable, and four inputs
+   * prove with the engine's outputs, whose top-1 is PyTorch's.
+   */
+  @Test
+  void thePytorchFixtureWithAConcatProves() throws Exception {
+    assertFixtureProves("pad_concat", io.zkaudit.model.Concat.class);
+  }
+
+  private static void assertFixtureProves(String name, Class<?> layer) throws Exception {
+    OnnxImporterTest.Fixture f = OnnxImporterTest.fixture(name);
     QuantizedModel q = Quantizer.quantize(f.model(), f.inputs(), OnnxImporterTest.INPUT_RANGE);
-    assertTrue(q.description().layers().stream().anyMatch(l -> l instanceof io.zkaudit.model.MaxPool));
+    assertTrue(q.description().layers().stream().anyMatch(layer::isInstance));
     Provability p = Provability.of(q);
     assertTrue(p.provable(), p.messages().toString());
     CommittedModel cm = ModelProver.commit(q);
@@ -98,7 +112,7 @@ class OnnxMaxPoolProofTest {
       int[] out = verifier.verify(ModelProver.prove(cm, x, ProgressListener.NONE, k % 2 == 0), x);
       assertArrayEquals(new IntegerEngine(q).infer(x), out);
       assertEquals(io.zkaudit.engine.Predictions.topK(f.expected()[k], 1)[0], io.zkaudit.engine.Predictions.topK(out, 1)[0],
-          "input " + k);
+          name + " input " + k);
     }
   }
 
