@@ -22,8 +22,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A model description compiled into what its proof checks: the proven layers in order, the
- * columns committed per proof, and the public lookup table of all rounding steps. Prover and
+ * A model description compiled into what its proof checks: the proven layers in order (then the
+ * max pools and concatenations, which have no rounding and are proven after them: {@link
+ * MaxPoolLayer}, {@link ConcatLayer}), the columns committed per proof, and the public lookup table
+ * of all rounding steps (then the pools' pair tables and the concatenations' identity tables). Prover and
  * verifier build the same circuit from the description alone (no weights), so its shape is bound
  * by the description's digest.
  *
@@ -141,9 +143,8 @@ public record ModelCircuit(ModelDescription model, List<ProvenLayer> layers, Lis
         case Pad p -> checkMovement(model, flow, p, zeroKnowledge);
         case MaxPool m -> pools.add(maxPool(model, i, m, resolve(aliases, m.input()), zeroKnowledge, columns,
             m.output() == provenOutput || m.output() == outputTensor));
-        case Concat c -> concats.add(ConcatLayer.of(model, i, c, c.inputs().stream().map(t -> resolve(aliases, t)).toList(),
-            zeroKnowledge, c.output() == provenOutput || c.output() == outputTensor ? -1
-                : add(columns, c.name() + "/out", TensorLayout.of(model.tensor(c.output()), zeroKnowledge).numVars())));
+        case Concat c -> concats.add(concat(model, i, c, aliases, zeroKnowledge, columns,
+            c.output() == provenOutput || c.output() == outputTensor));
         default -> {
           Rounding rounding = Rounding.of(model, l, flow);
           TensorSpec outSpec = model.tensor(l.output());
@@ -265,6 +266,15 @@ public record ModelCircuit(ModelDescription model, List<ProvenLayer> layers, Lis
     }
     int out = isOutput ? -1 : add(columns, m.name() + "/out", shape.out().numVars());
     return MaxPoolLayer.of(model, index, m, input, zeroKnowledge, steps, out);
+  }
+
+  /** A concatenation's inputs (through layout-keeping reshapes) and its output's column, unless that is public. */
+  private static ConcatLayer concat(ModelDescription model, int index, Concat c, Map<Integer, Integer> aliases,
+      boolean zeroKnowledge, List<Column> columns, boolean isOutput) {
+    List<Integer> inputs = c.inputs().stream().map(t -> resolve(aliases, t)).toList();
+    ConcatLayer shape = ConcatLayer.of(model, index, c, inputs, zeroKnowledge, -1);
+    return isOutput ? shape : ConcatLayer.of(model, index, c, inputs, zeroKnowledge,
+        add(columns, c.name() + "/out", shape.out().numVars()));
   }
 
   /** Gives every distinct pair table (input type and clamp) one tag from firstTag on, and adds its rows. */

@@ -113,7 +113,7 @@ public record Rounding(String layer, int lo, int hi, List<MonotoneStep> perChann
             (long) AveragePool.roundedDivide(FixedPoint.multiplyByQuantizedMultiplier((int) acc, m.multiplier(), m.shift()), n)
                 + m.outputZeroPoint(), m.clampMin(), m.clampMax()));
       }
-      // Concat (and MaxPool, Pad, which the circuit proves apart: MaxPoolLayer, FoldedInput) have no rounding.
+      // MaxPool, Concat and Pad have no rounding: the circuit proves them apart (MaxPoolLayer, ConcatLayer, FoldedInput).
       default -> throw WindowedLinear.unsupported(layer.name(), layer.getClass().getSimpleName() + " layers");
     };
   }
