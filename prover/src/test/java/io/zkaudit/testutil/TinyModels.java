@@ -203,8 +203,12 @@ public final class TinyModels {
 
     /** A max pool of any square window, stride and padding, clamped to [lo, hi] (a fused activation). */
     public Chain maxPool(String layer, int kernel, int stride, Padding padding, int lo, int hi) {
+      return maxPool(layer, new Window(kernel, kernel, stride, stride, 1, 1, padding), lo, hi);
+    }
+
+    /** A max pool of any window, clamped to [lo, hi]. */
+    public Chain maxPool(String layer, Window window, int lo, int hi) {
       List<Integer> in = shape();
-      Window window = new Window(kernel, kernel, stride, stride, 1, 1, padding);
       int y = activation(layer + "/out", List.of(1, window.outputHeight(in.get(1)), window.outputWidth(in.get(2)), in.get(3)));
       layers.add(new MaxPool(layer, current, y, window, lo, hi));
       current = y;

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Max pooling proven as a chain of pairwise-maximum lookups over window selections
  * (docs/model-proofs.md, "Max pooling"): models with 2x2/2, 3x3/2 padded and clamped, a pool on the
- * model input and a 1x1 window prove and verify, zero-knowledge and plain, with the integer engine's
+ * model input, a 1x1 window and a 3x2 window of strides 3 and 1 prove and verify, zero-knowledge and plain, with the integer engine's
  * outputs; cheating provers and tampered selection sumchecks are rejected.
  */
 class MaxPoolProofTest {
@@ -61,6 +61,16 @@ class MaxPoolProofTest {
         .maxPool("pool", 1, 2, Padding.NONE, -128, 127).conv1x1("out").build();
   }
 
+  /**
+   * A 3x2 window of strides 3 (not a power of two: the verifier's window predicates sum directly)
+   * and 1, padded on three sides, on a map of 3 channels, then a 1x1 convolution.
+   */
+  static QuantizedModel pool3x2() {
+    return new Chain("maxpool-3x2", List.of(1, 7, 5, 3)).conv("conv", 3, 1, new Padding(1, 1, 1, 1), 3, 4, 37)
+        .maxPool("pool", new io.zkaudit.model.Window(3, 2, 3, 1, 1, 1, new Padding(1, 0, 1, 1)), -128, 127)
+        .conv("out", 1, 1, Padding.NONE, 2, 3, 41).build();
+  }
+
   static List<int[]> inputs(QuantizedModel m, int count, long seed) {
     Random r = new Random(seed);
     List<int[]> in = new ArrayList<>();
@@ -76,7 +86,7 @@ class MaxPoolProofTest {
 
   @Test
   void maxPoolModelsProveAndVerifyWithTheEnginesOutputs() throws Exception {
-    for (QuantizedModel m : List.of(pool2x2(), pool3x3PaddedClamped(), poolOnInput(), pool1x1())) {
+    for (QuantizedModel m : List.of(pool2x2(), pool3x3PaddedClamped(), poolOnInput(), pool1x1(), pool3x2())) {
       String name = m.description().name();
       Provability p = Provability.of(m);
       assertTrue(p.provable(), name + ": " + p.messages());
