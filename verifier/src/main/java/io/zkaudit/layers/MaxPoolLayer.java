@@ -15,9 +15,10 @@ import java.util.List;
  *
  * <p>Tap k of a kh x kw window is kernel row k / kw and column k % kw. X_k is the selection of tap
  * k, a linear map of the input the verifier can evaluate through the window predicates:
- * <pre>  X_k(y, x, c) = lo + sum_{y', x'} Sr(y, i_k, y') Sc(x, j_k, x') (In(y', x', c) - lo)</pre>
- * so a tap in the pool's padding reads lo, the type's minimum, which never changes a maximum (the
- * engine skips such taps). With K taps the chain has S = max(1, K - 1) steps; step s looks up
+ * <pre>  X_k(y, x, c) = fill + sum_{y', x'} Sr(y, i_k, y') Sc(x, j_k, x') (In(y', x', c) - fill)</pre>
+ * so a tap in the pool's padding reads the fill value: the type's minimum, which never changes a
+ * maximum (the engine skips such taps), or the value of a pad folded in front of the pool, whose
+ * entries the engine's maximum reads ({@link FoldedInput}). With K taps the chain has S = max(1, K - 1) steps; step s looks up
  * (tag, X_a(s), m_{s-1}, m_s) in the rounding table, where m_0 = X_0, m_S is the layer's output, and
  * the rows hold (tag, a, b, max(a, b)) for every pair of values of the input's 8-bit type, the last
  * step's clamped. The intermediate maxima m_1..m_{S-1} are committed columns of the output's layout.
@@ -27,7 +28,7 @@ import java.util.List;
  * @param tagStep the table tag of steps 1..S-1 (unclamped maxima), tagLast of step S (clamped)
  */
 public record MaxPoolLayer(int layerIndex, MaxPool layer, int input, TensorLayout in, TensorLayout out,
-    WindowPredicate rows, WindowPredicate cols, int lo, List<Integer> stepColumns, int outColumn, int tagStep,
+    WindowPredicate rows, WindowPredicate cols, int fill, List<Integer> stepColumns, int outColumn, int tagStep,
     int tagLast) {
 
   public MaxPoolLayer {
@@ -77,15 +78,16 @@ public record MaxPoolLayer(int layerIndex, MaxPool layer, int input, TensorLayou
    * dilated window, or an output position whose window lies wholly in the padding (its maximum
    * would be the engine's, not a value of the input). Tags are assigned by the circuit later.
    */
-  static MaxPoolLayer of(ModelDescription model, int layerIndex, MaxPool p, int input, boolean zeroKnowledge,
-      List<Integer> stepColumns, int outColumn) {
+  static MaxPoolLayer of(ModelDescription model, int layerIndex, MaxPool p, FoldedInput src, int input,
+      boolean zeroKnowledge, List<Integer> stepColumns, int outColumn) {
     var spec = model.tensor(input);
+    boolean folded = src.tensor() != p.input();
     ElementType type = spec.type();
     if (!type.isByte() || spec.constant()) {
       throw WindowedLinear.unsupported(p.name(), "max pooling of " + (spec.constant() ? "a constant" : type + " values")
           + " (8-bit activations are)");
     }
-    Window w = p.window();
+    Window w = src.window();
     if (w.dilationH() != 1 || w.dilationW() != 1) {
       throw WindowedLinear.unsupported(p.name(), "dilation " + w.dilationH() + "x" + w.dilationW());
     }
@@ -98,9 +100,14 @@ public record MaxPoolLayer(int layerIndex, MaxPool layer, int input, TensorLayou
         TensorLayout.bits(w.kernelH()), in.hBits(), in.height());
     WindowPredicate cols = new WindowPredicate(w.kernelW(), w.strideW(), w.padding().left(), out.wBits(),
         TensorLayout.bits(w.kernelW()), in.wBits(), in.width());
-    requireRealTap(p.name(), rows, out.height());
-    requireRealTap(p.name(), cols, out.width());
-    return new MaxPoolLayer(layerIndex, p, input, in, out, rows, cols, type.min(), stepColumns, outColumn, -1, -1);
+    if (!folded) {
+      // A folded pad's taps are values (its own pool has no padding, or pads with the minimum):
+      // a window of them alone is the engine's maximum of them.
+      requireRealTap(p.name(), rows, out.height());
+      requireRealTap(p.name(), cols, out.width());
+    }
+    return new MaxPoolLayer(layerIndex, p, input, in, out, rows, cols, folded ? src.padValue() : type.min(), stepColumns,
+        outColumn, -1, -1);
   }
 
   /** Every output coordinate reads at least one input coordinate (rows and columns apart: a window is their product). */
@@ -117,7 +124,7 @@ public record MaxPoolLayer(int layerIndex, MaxPool layer, int input, TensorLayou
   }
 
   MaxPoolLayer withTags(int step, int last) {
-    return new MaxPoolLayer(layerIndex, layer, input, in, out, rows, cols, lo, stepColumns, outColumn, step, last);
+    return new MaxPoolLayer(layerIndex, layer, input, in, out, rows, cols, fill, stepColumns, outColumn, step, last);
   }
 
   /** The key of a pair table: the type's range and the clamp (unclamped steps clamp to the type). */
@@ -150,8 +157,9 @@ public record MaxPoolLayer(int layerIndex, MaxPool layer, int input, TensorLayou
    * layout, which have the same type).
    */
   public static void check(ModelDescription model, MaxPool p) {
-    of(model, -1, p, p.input(), false, List.of(), -1);
-    of(model, -1, p, p.input(), true, List.of(), -1);
+    FoldedInput src = FoldedInput.of(model, p, Dataflow.of(model));
+    of(model, -1, p, src, src.tensor(), false, List.of(), -1);
+    of(model, -1, p, src, src.tensor(), true, List.of(), -1);
   }
 
   /** (tag, a, b, clamp(max(a, b))) for every pair of the key's values: 2^16 rows for an 8-bit type. */

@@ -20,11 +20,11 @@ import java.util.List;
  * maxima (or the output), and every a (and step 1's b) is a selection X_k at a point. All those
  * selection claims are batched with random weights lambda_q into one sumcheck over the input's
  * variables (c, x', y'):
- * <pre>  sum_q lambda_q (v_q - lo + lo Nr_q Nc_q) = sum_{c,x',y'} P(c, x', y') In(c, x', y')
+ * <pre>  sum_q lambda_q (v_q - f + f Nr_q Nc_q) = sum_{c,x',y'} P(c, x', y') In(c, x', y')
  *   P(c, x', y') = sum_q lambda_q eq(rc_q, c) Ar_q(i_q, y') Ac_q(j_q, x')</pre>
  * where Ar_q(i, y') = sum_y eq(ry_q, y) Sr(y, i, y') (and Ac_q for columns) are the window
- * predicates at the claim's point and Nr_q = sum_{y'} Ar_q(i_q, y') counts the real taps (the lo
- * that padded taps read). At the end point sigma the verifier evaluates P itself (two window
+ * predicates at the claim's point and Nr_q = sum_{y'} Ar_q(i_q, y') counts the real taps (f is the
+ * fill value padded taps read, {@link MaxPoolLayer#fill()}). At the end point sigma the verifier evaluates P itself (two window
  * predicates and one eq per claim) and is left with one claim on the input. The sumcheck is masked
  * in a zero-knowledge proof; the proof carries it as a layer proof with phase 2 only.
  */
@@ -110,15 +110,15 @@ public final class MaxPoolVerifier {
     return new Outcome(tensors, chain.columns());
   }
 
-  /** sum_q lambda_q (v_q - lo + lo Nr_q Nc_q): the claims with the padded taps' lo moved to the left. */
+  /** sum_q lambda_q (v_q - f + f Nr_q Nc_q): the claims with the padded taps' fill f moved to the left. */
   static Ext2 batchedClaim(MaxPoolLayer p, List<Selection> sel, Ext2[] lambda) {
-    long lo = Goldilocks.fromSigned(p.lo());
+    long fill = Goldilocks.fromSigned(p.fill());
     Ext2 acc = Ext2.ZERO;
     for (int q = 0; q < sel.size(); q++) {
       Selection s = sel.get(q);
       WindowedLinear.OutputPoint op = split(p, s.point());
       Ext2 real = p.rows().sumOverInput(op.y(), p.rowTap(s.tap())).mul(p.cols().sumOverInput(op.x(), p.colTap(s.tap())));
-      acc = acc.add(lambda[q].mul(s.value().sub(Ext2.of(lo)).add(real.mul(lo))));
+      acc = acc.add(lambda[q].mul(s.value().sub(Ext2.of(fill)).add(real.mul(fill))));
     }
     return acc;
   }

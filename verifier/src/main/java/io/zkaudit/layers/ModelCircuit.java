@@ -141,7 +141,7 @@ public record ModelCircuit(ModelDescription model, List<ProvenLayer> layers, Lis
         // Moves data: the layers that read it prove it through their windows (FoldedInput).
         case Reshape r -> checkMovement(model, flow, r, zeroKnowledge);
         case Pad p -> checkMovement(model, flow, p, zeroKnowledge);
-        case MaxPool m -> pools.add(maxPool(model, i, m, resolve(aliases, m.input()), zeroKnowledge, columns,
+        case MaxPool m -> pools.add(maxPool(model, i, m, FoldedInput.of(model, m, flow), aliases, zeroKnowledge, columns,
             m.output() == provenOutput || m.output() == outputTensor));
         case Concat c -> concats.add(concat(model, i, c, aliases, zeroKnowledge, columns,
             c.output() == provenOutput || c.output() == outputTensor));
@@ -257,15 +257,16 @@ public record ModelCircuit(ModelDescription model, List<ProvenLayer> layers, Lis
   }
 
   /** A max pool's columns: its intermediate maxima, then its output unless that is public. */
-  private static MaxPoolLayer maxPool(ModelDescription model, int index, MaxPool m, int input, boolean zeroKnowledge,
-      List<Column> columns, boolean isOutput) {
-    MaxPoolLayer shape = MaxPoolLayer.of(model, index, m, input, zeroKnowledge, List.of(), -1);
+  private static MaxPoolLayer maxPool(ModelDescription model, int index, MaxPool m, FoldedInput src,
+      Map<Integer, Integer> aliases, boolean zeroKnowledge, List<Column> columns, boolean isOutput) {
+    int input = resolve(aliases, src.tensor());
+    MaxPoolLayer shape = MaxPoolLayer.of(model, index, m, src, input, zeroKnowledge, List.of(), -1);
     List<Integer> steps = new ArrayList<>();
     for (int s = 1; s < shape.steps(); s++) {
       steps.add(add(columns, m.name() + "/max" + s, shape.out().numVars()));
     }
     int out = isOutput ? -1 : add(columns, m.name() + "/out", shape.out().numVars());
-    return MaxPoolLayer.of(model, index, m, input, zeroKnowledge, steps, out);
+    return MaxPoolLayer.of(model, index, m, src, input, zeroKnowledge, steps, out);
   }
 
   /** A concatenation's inputs (through layout-keeping reshapes) and its output's column, unless that is public. */
@@ -367,7 +368,7 @@ public record ModelCircuit(ModelDescription model, List<ProvenLayer> layers, Lis
    */
   private static String refusal(ModelDescription model, Dataflow flow, Layer movement, Layer reader, String what) {
     boolean windowed = reader instanceof Conv2D || reader instanceof DepthwiseConv2D || reader instanceof AveragePool
-        || reader instanceof FullyConnected;
+        || reader instanceof FullyConnected || reader instanceof MaxPool;
     boolean onlyAsInput = reader.inputs().lastIndexOf(movement.output()) == 0;
     if (windowed && onlyAsInput && FoldedInput.of(model, reader, flow).tensor() == movement.inputs().getFirst()) {
       return null;
@@ -378,6 +379,7 @@ public record ModelCircuit(ModelDescription model, List<ProvenLayer> layers, Lis
         case Conv2D c when c.input() == p.output() -> FoldedInput.padRefusal(model, p, c.inputZeroPoint());
         case DepthwiseConv2D d when d.input() == p.output() -> FoldedInput.padRefusal(model, p, d.inputZeroPoint());
         case AveragePool a when a.input() == p.output() -> FoldedInput.padRefusal(model, p, p.padValue());
+        case MaxPool m when m.input() == p.output() -> FoldedInput.maxPoolPadRefusal(model, p, m);
         default -> null;
       };
       case Reshape r -> reader instanceof FullyConnected f && f.input() == r.output()
@@ -388,7 +390,7 @@ public record ModelCircuit(ModelDescription model, List<ProvenLayer> layers, Lis
       return why + ", read by " + kind;
     }
     return what + " read by " + kind + (movement instanceof Pad
-        ? " (only a convolution or an average pool folds a pad into its window)"
+        ? " (only a convolution or a pool folds a pad into its window)"
         : " (only a dense layer over the whole map folds it)");
   }
 

@@ -27,15 +27,15 @@ public final class MaxPoolProver {
 
   /**
    * X_k over the output's whole padded layout (padding included, where the lookup does not look
-   * but the verifier's formula still defines it): the input value the tap reads, or lo where the
-   * tap falls outside the input.
+   * but the verifier's formula still defines it): the input value the tap reads, or the fill value
+   * where the tap falls outside the input.
    */
   public static long[] selection(MaxPoolLayer p, long[] input, int tap) {
     TensorLayout in = p.in();
     TensorLayout out = p.out();
     int i = tap / p.cols().kernel();
     int j = tap % p.cols().kernel();
-    long lo = io.zkaudit.field.Goldilocks.fromSigned(p.lo());
+    long fill = io.zkaudit.field.Goldilocks.fromSigned(p.fill());
     long[] x = new long[out.paddedSize()];
     int channels = 1 << out.cBits();
     for (int oy = 0; oy < 1 << out.hBits(); oy++) {
@@ -45,7 +45,7 @@ public final class MaxPoolProver {
         int base = (ox + (oy << out.wBits())) << out.cBits();
         int src = (sx + (sy << in.wBits())) << in.cBits();
         for (int c = 0; c < channels; c++) {
-          x[base + c] = sy < 0 || sx < 0 ? lo : input[src + c];
+          x[base + c] = sy < 0 || sx < 0 ? fill : input[src + c];
         }
       }
     }

@@ -71,6 +71,23 @@ class MaxPoolProofTest {
         .conv("out", 1, 1, Padding.NONE, 2, 3, 41).build();
   }
 
+  /**
+   * A pad of value 9 (asymmetric: top 1, left 2) in front of a VALID 3x3/2 max pool, which folds it
+   * (its padded taps read 9: the engine's maximum includes the pad's entries), then a convolution.
+   */
+  static QuantizedModel padThenPool() {
+    return new Chain("pad-then-maxpool", List.of(1, 6, 6, 2)).conv("conv", 3, 1, new Padding(1, 1, 1, 1), 2, 5, 43)
+        .pad("pad", 1, 0, 2, 0, 9).maxPool("pool", 3, 2, Padding.NONE, -128, 127)
+        .conv("out", 1, 1, Padding.NONE, 2, 3, 47).build();
+  }
+
+  /** A pad of the type's minimum in front of a max pool with padding of its own (both read as -128). */
+  static QuantizedModel minPadThenPaddedPool() {
+    return new Chain("min-pad-then-maxpool", List.of(1, 5, 5, 2)).conv("conv", 3, 1, new Padding(1, 1, 1, 1), 2, 5, 53)
+        .pad("pad", 0, 1, 0, 1, -128).maxPool("pool", 3, 2, new Padding(1, 1, 1, 1), -128, 127)
+        .conv("out", 1, 1, Padding.NONE, 2, 3, 59).build();
+  }
+
   static List<int[]> inputs(QuantizedModel m, int count, long seed) {
     Random r = new Random(seed);
     List<int[]> in = new ArrayList<>();
@@ -86,7 +103,8 @@ class MaxPoolProofTest {
 
   @Test
   void maxPoolModelsProveAndVerifyWithTheEnginesOutputs() throws Exception {
-    for (QuantizedModel m : List.of(pool2x2(), pool3x3PaddedClamped(), poolOnInput(), pool1x1(), pool3x2())) {
+    for (QuantizedModel m : List.of(pool2x2(), pool3x3PaddedClamped(), poolOnInput(), pool1x1(), pool3x2(), padThenPool(),
+        minPadThenPaddedPool())) {
       String name = m.description().name();
       Provability p = Provability.of(m);
       assertTrue(p.provable(), name + ": " + p.messages());
@@ -303,6 +321,20 @@ class MaxPoolProofTest {
       return i;
     }
     return -1;
+  }
+
+  /** A pad in front of a max pool is folded: no column or layer for it, the pool reads the pad's input, its padded taps the pad value. */
+  @Test
+  void aPadInFrontOfAMaxPoolIsFolded() {
+    ModelCircuit c = ModelCircuit.of(padThenPool().description(), true);
+    MaxPoolLayer pool = c.maxPools().getFirst();
+    var pad = (io.zkaudit.model.Pad) padThenPool().description().layers().get(1);
+    assertEquals(pad.input(), pool.input());
+    assertEquals(9, pool.fill());
+    assertEquals(1, pool.rows().pad());
+    assertEquals(2, pool.cols().pad());
+    assertTrue(c.columns().stream().noneMatch(col -> col.name().startsWith("pad")));
+    assertEquals(-128, ModelCircuit.of(pool2x2().description(), true).maxPools().getFirst().fill());
   }
 
   /** A model without a max pool has the circuit, and so the proof format, it had before (no pair table, no group). */

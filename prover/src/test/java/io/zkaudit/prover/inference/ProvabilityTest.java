@@ -86,7 +86,7 @@ class ProvabilityTest {
     refused.put(new TinyModels.Chain("pad-requantize", java.util.List.of(1, 5, 5, 3)).pad("pad", 0, 1, 1, 0, 0)
         .requantize("q").build(),
         "layer pad: the proof does not support a pad ([1, 5, 5, 3] to [1, 6, 6, 3]) read by Requantize q (only a"
-            + " convolution or an average pool folds a pad into its window)");
+            + " convolution or a pool folds a pad into its window)");
     refused.put(new TinyModels.Chain("flatten-output", java.util.List.of(1, 5, 5, 3)).conv("conv", 3, 1, padding, 2, 6, 1)
         .flatten("flatten").build(),
         "layer flatten: the proof does not support a reshape that moves data ([1, 5, 5, 2] to [1, 50]) at the model's"
@@ -94,7 +94,11 @@ class ProvabilityTest {
     refused.put(new TinyModels.Chain("pad-then-pad", java.util.List.of(1, 5, 5, 3)).pad("pad1", 1, 0, 0, 0, 0)
         .pad("pad2", 0, 1, 0, 0, 0).conv("conv", 3, 1, padding, 2, 6, 1).build(),
         "layer pad1: the proof does not support a pad ([1, 5, 5, 3] to [1, 6, 5, 3]) read by Pad pad2 (only a"
-            + " convolution or an average pool folds a pad into its window)");
+            + " convolution or a pool folds a pad into its window)");
+    refused.put(new TinyModels.Chain("pad-then-padded-max-pool", java.util.List.of(1, 5, 5, 3)).pad("pad", 1, 1, 1, 1, 3)
+        .maxPool("pool", 3, 2, padding, -128, 127).build(),
+        "layer pad: the proof does not support a pad with value 3 in front of a max pool with padding of its own, read by"
+            + " MaxPool pool");
     refused.forEach((m, message) -> {
       var problem = assertInstanceOf(Provability.UnsupportedForm.class, onlyProblem(m));
       assertEquals(message, problem.message());
