@@ -323,6 +323,31 @@ class MaxPoolProofTest {
     return -1;
   }
 
+  /**
+   * A model that is one max pool of its input (no weights, no rounding layer: nothing of the weight
+   * commitment is opened, the range lookup has its one zero group) proves about a private input
+   * too, whose range groups come after that group; another input's commitment is rejected.
+   */
+  @Test
+  void aPoolAloneProvesAboutAPrivateInput() throws Exception {
+    QuantizedModel m = new Chain("maxpool-alone", List.of(1, 6, 5, 2)).maxPool("pool", 3, 2, new Padding(1, 1, 1, 1),
+        -128, 127).build();
+    CommittedModel cm = ModelProver.commit(m);
+    ModelVerifier verifier = new ModelVerifier(cm.vk());
+    List<int[]> xs = inputs(m, 2, 61);
+    CommittedInput a = ModelProver.commitInput(cm, xs.get(0), null);
+    ModelProof proof = ModelProver.prove(cm, a, ProgressListener.NONE);
+    assertArrayEquals(new IntegerEngine(m).infer(xs.get(0)), verifier.verifyCommitted(ModelProof.decode(proof.encode()),
+        a.commitment()));
+    CommittedInput b = ModelProver.commitInput(cm, xs.get(1), null);
+    org.junit.jupiter.api.Assertions.assertThrows(InvalidProofException.class,
+        () -> verifier.verifyCommitted(proof, b.commitment()));
+    for (boolean zk : new boolean[] {true, false}) {
+      int[] x = xs.get(1);
+      assertArrayEquals(new IntegerEngine(m).infer(x), verifier.verify(ModelProver.prove(cm, x, ProgressListener.NONE, zk), x));
+    }
+  }
+
   /** A pad in front of a max pool is folded: no column or layer for it, the pool reads the pad's input, its padded taps the pad value. */
   @Test
   void aPadInFrontOfAMaxPoolIsFolded() {
