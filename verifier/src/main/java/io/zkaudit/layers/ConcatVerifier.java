@@ -24,8 +24,8 @@ import java.util.List;
  * composition sum_k P_k In_k. At its end point sigma the verifier evaluates each P_k itself and
  * reads In_k's zero extension there, In_k(its coordinates of sigma) times prod (1 - sigma_j) over the
  * channel and row bits input k lacks, which gives the claim on input k (an input with more row bits
- * than the output, in a zero-knowledge layout, is read on the output's rows: its extra coordinates 0). Masked in a zero-knowledge proof; carried as a layer proof with
- * phase 2 only.
+ * than the output, in a zero-knowledge layout, is read on the output's rows: its extra coordinates
+ * 0). Masked in a zero-knowledge proof; carried as a layer proof with phase 2 only.
  */
 public final class ConcatVerifier {
   private ConcatVerifier() {}

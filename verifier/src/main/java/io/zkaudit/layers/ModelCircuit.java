@@ -25,9 +25,9 @@ import java.util.Map;
  * A model description compiled into what its proof checks: the proven layers in order (then the
  * max pools and concatenations, which have no rounding and are proven after them: {@link
  * MaxPoolLayer}, {@link ConcatLayer}), the columns committed per proof, and the public lookup table
- * of all rounding steps (then the pools' pair tables and the concatenations' identity tables). Prover and
- * verifier build the same circuit from the description alone (no weights), so its shape is bound
- * by the description's digest.
+ * of all rounding steps (then the pools' pair tables and the concatenations' identity tables).
+ * Prover and verifier build the same circuit from the description alone (no weights), so its shape
+ * is bound by the description's digest.
  *
  * <p>The proven output is the tensor read by the final softmax (the logits), or the model output
  * when there is no softmax: the verifier reads the top-k from it, and softmax is monotone.
@@ -39,8 +39,8 @@ import java.util.Map;
  * weight commitment serves both kinds of proof.
  */
 public record ModelCircuit(ModelDescription model, List<ProvenLayer> layers, List<MaxPoolLayer> maxPools,
-    List<ConcatLayer> concats, List<Column> columns, List<long[]> tableRows, int inputTensor, int outputTensor, Map<Integer, Integer> aliases,
-    boolean zeroKnowledge) {
+    List<ConcatLayer> concats, List<Column> columns, List<long[]> tableRows, int inputTensor, int outputTensor,
+    Map<Integer, Integer> aliases, boolean zeroKnowledge) {
 
   /** A per-proof committed column: a padded tensor layout (or a multiplicity vector) of 2^numVars entries. */
   public record Column(String name, int numVars) {}
