@@ -32,9 +32,9 @@ class ProvabilityCommandsTest {
   /** Every kind of problem the check knows reaches the command line as one line naming the model (exit 2). */
   @Test
   void everyRefusalKindIsOneLineNamingTheModel() {
-    List<QuantizedModel> refused = List.of(TinyModels.withMaxPool(), TinyModels.withDepthMultiplier(),
+    List<QuantizedModel> refused = List.of(TinyModels.withHeightConcat(), TinyModels.withDepthMultiplier(),
         TinyModels.withWideAccumulators(), TinyModels.withHugeTable(), TinyModels.withTooManyLayers());
-    List<String> expected = List.of("MaxPool is computed by the integer engine but not supported by the proof",
+    List<String> expected = List.of("a concatenation along axis 1 (the channel axis is)",
         "depth multiplier 2", "accumulators can reach", "rounding lookup table would have", "exceeds a limit");
     for (int i = 0; i < refused.size(); i++) {
       try {
@@ -50,7 +50,7 @@ class ProvabilityCommandsTest {
     ProverModels.requireProvable(Path.of("m.tflite"), TinyModels.smallDense(), true);
     // Several problems: one line each, every one prefixed as the error handler prints the first.
     try {
-      ProverModels.requireProvable(Path.of("m.tflite"), TinyModels.withMaxPoolAndFlatten(), true);
+      ProverModels.requireProvable(Path.of("m.tflite"), TinyModels.withHeightConcatAndFlatten(), true);
       throw new AssertionError("accepted");
     } catch (CliException e) {
       List<String> lines = ("zkaudit: " + e.getMessage()).lines().toList();
@@ -139,16 +139,58 @@ class ProvabilityCommandsTest {
     }
   }
 
-  /** An ONNX export with a MaxPool: infer runs it, commit refuses it before committing (no key written). */
+  /** input [1,1,28,28] → Conv 3x3/2 → Relu → Concat of the map with itself along the height → GlobalAveragePool → Flatten → Gemm → 10. */
+  static byte[] concatOnnx() {
+    float[] w1 = new float[8 * 9];
+    for (int i = 0; i < w1.length; i++) w1[i] = ((i * 37) % 17 - 8) / 16f;
+    float[] w2 = new float[10 * 8];
+    for (int i = 0; i < w2.length; i++) w2[i] = ((i * 29) % 13 - 6) / 6f;
+    return new OnnxWriter.Graph(valueInfo("input", 1, 1, 28, 28), valueInfo("logits", 1, 10))
+        .initializer(floats("w1", new int[] {8, 1, 3, 3}, w1)).initializer(floats("b1", new int[] {8}, new float[8]))
+        .initializer(floats("w2", new int[] {10, 8}, w2)).initializer(floats("b2", new int[] {10}, new float[10]))
+        .node(node("Conv", "conv", List.of("input", "w1", "b1"), List.of("c"), attrInts("kernel_shape", 3, 3),
+            attrInts("strides", 2, 2), attrInts("pads", 1, 1, 1, 1)))
+        .node(node("Relu", "relu", List.of("c"), List.of("r")))
+        .node(node("Concat", "concat", List.of("r", "r"), List.of("k"), attrInt("axis", 2)))
+        .node(node("GlobalAveragePool", "gap", List.of("k"), List.of("p")))
+        .node(node("Flatten", "flatten", List.of("p"), List.of("f"), attrInt("axis", 1)))
+        .node(node("Gemm", "fc", List.of("f", "w2", "b2"), List.of("logits"), attrInt("transB", 1)))
+        .model(13);
+  }
+
+  /** An ONNX export with a MaxPool (proven since issue 18) passes the check, commits, proves and verifies. */
   @Test
-  void commitRefusesAMaxPoolModelAndWritesNothing() throws Exception {
+  void aMaxPoolExportIsProvableAndProves() throws Exception {
     shared("data/mnist"); // calibration images for quantizing the float model
     Path model = Files.write(tmp.resolve("maxpool.onnx"), mnistOnnx(true));
+    Printed check = runPrinting("infer", "--model", model.toString(), "--check-provable");
+    assertEquals(0, check.code(), check.err());
+    assertTrue(check.out().contains("maxpool.onnx: provable: every input can be proven"), check.out());
+    Path vk = tmp.resolve("m.vk");
+    Path proof = tmp.resolve("m.proof");
+    Path input = tmp.resolve("x.json");
+    StringBuilder json = new StringBuilder("[");
+    for (int i = 0; i < 784; i++) json.append(i == 0 ? "" : ", ").append((i * 7919 % 256) / 255.0);
+    Files.writeString(input, json.append("]").toString());
+    CliRuns.Run c = run("commit", "--model", model.toString(), "--out", vk.toString());
+    assertEquals(0, c.code(), c.err());
+    CliRuns.Run p = run("prove", "--model", model.toString(), "--input", input.toString(), "--out", proof.toString());
+    assertEquals(0, p.code(), p.err());
+    Printed v = runPrinting("verify", "--vk", vk.toString(), "--proof", proof.toString(), "--input", input.toString());
+    assertEquals(0, v.code(), v.err());
+    assertTrue(v.out().contains("valid proof"), v.out());
+  }
+
+  /** An ONNX export with a Concat along the height: infer runs it, commit refuses it before committing (no key written). */
+  @Test
+  void commitRefusesAHeightConcatModelAndWritesNothing() throws Exception {
+    shared("data/mnist"); // calibration images for quantizing the float model
+    Path model = Files.write(tmp.resolve("concat.onnx"), concatOnnx());
     Path vk = tmp.resolve("m.vk");
     Printed c = runPrinting("commit", "--model", model.toString(), "--out", vk.toString());
     assertEquals(2, c.code(), c.err());
-    assertEquals("zkaudit: maxpool.onnx: not provable: layer maxpool: MaxPool is computed by the integer engine but"
-        + " not supported by the proof", c.err().strip());
+    assertEquals("zkaudit: concat.onnx: not provable: layer concat: the proof does not support a concatenation along"
+        + " axis 1 (the channel axis is)", c.err().strip());
     assertFalse(Files.exists(vk));
     Printed check = runPrinting("infer", "--model", model.toString(), "--check-provable");
     assertEquals(2, check.code(), check.err());

@@ -32,11 +32,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 class OnnxImporterTest {
   private static final Path DIR = Path.of("src/test/resources/onnx");
   /** Fixture inputs are standard normal: ±4 covers them. */
-  private static final PixelRange INPUT_RANGE = new PixelRange(-4, 4);
+  static final PixelRange INPUT_RANGE = new PixelRange(-4, 4);
 
-  private record Fixture(FloatModel model, List<float[]> inputs, float[][] expected) {}
+  record Fixture(FloatModel model, List<float[]> inputs, float[][] expected) {}
 
-  private static Fixture fixture(String name) throws Exception {
+  static Fixture fixture(String name) throws Exception {
     FloatModel m = OnnxImporter.loadFloat(DIR.resolve(name + ".onnx"));
     TensorFiles.Tensor in = TensorFiles.read(DIR.resolve(name + "_inputs.npy"));
     TensorFiles.Tensor out = TensorFiles.read(DIR.resolve(name + "_outputs.npy"));

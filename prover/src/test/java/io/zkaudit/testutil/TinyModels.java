@@ -201,6 +201,59 @@ public final class TinyModels {
       return this;
     }
 
+    /** A max pool of any square window, stride and padding, clamped to [lo, hi] (a fused activation). */
+    public Chain maxPool(String layer, int kernel, int stride, Padding padding, int lo, int hi) {
+      return maxPool(layer, new Window(kernel, kernel, stride, stride, 1, 1, padding), lo, hi);
+    }
+
+    /** A max pool of any window, clamped to [lo, hi]. */
+    public Chain maxPool(String layer, Window window, int lo, int hi) {
+      List<Integer> in = shape();
+      int y = activation(layer + "/out", List.of(1, window.outputHeight(in.get(1)), window.outputWidth(in.get(2)), in.get(3)));
+      layers.add(new MaxPool(layer, current, y, window, lo, hi));
+      current = y;
+      return this;
+    }
+
+    /** The tensor the next layer reads, to concatenate later ({@link #concat}). */
+    public int mark() {
+      return current;
+    }
+
+    /** A channel-axis concatenation of an earlier tensor and the current one, in that order. */
+    public Chain concat(String layer, int earlier) {
+      List<Integer> a = tensors.get(earlier).shape();
+      List<Integer> b = shape();
+      int y = activation(layer + "/out", List.of(b.get(0), b.get(1), b.get(2), a.get(3) + b.get(3)));
+      layers.add(new io.zkaudit.model.Concat(layer, List.of(earlier, current), y, 3));
+      current = y;
+      return this;
+    }
+
+    /** Reads {@code tensor} next (a branch from an earlier tensor). */
+    public Chain from(int tensor) {
+      current = tensor;
+      return this;
+    }
+
+    /** A concatenation of the current tensor with itself along the height axis (which the proof does not support). */
+    public Chain concatHeightWithItself(String layer) {
+      List<Integer> in = shape();
+      int y = activation(layer + "/out", List.of(in.get(0), 2 * in.get(1), in.get(2), in.get(3)));
+      layers.add(new io.zkaudit.model.Concat(layer, List.of(current, current), y, 1));
+      current = y;
+      return this;
+    }
+
+    /** A channel-axis concatenation of the current tensor with itself. */
+    public Chain concatWithItself(String layer) {
+      List<Integer> in = shape();
+      int y = activation(layer + "/out", List.of(in.get(0), in.get(1), in.get(2), 2 * in.get(3)));
+      layers.add(new io.zkaudit.model.Concat(layer, List.of(current, current), y, 3));
+      current = y;
+      return this;
+    }
+
     /** An int8 to int8 requantization by 1/2 (same shape). */
     public Chain requantize(String layer) {
       int y = activation(layer + "/out", tensors.get(current).shape());
@@ -231,18 +284,23 @@ public final class TinyModels {
     }
   }
 
-  /** A 1x1 convolution then a max pool: the engine runs it, the proof has no max. */
+  /** A 1x1 convolution then a max pool (proven since issue 18). */
   public static QuantizedModel withMaxPool() {
     return new Chain("tiny-maxpool", List.of(1, 4, 4, 2)).conv1x1("conv").maxPool("pool").build();
   }
 
+  /** A 1x1 convolution then a concatenation of its output with itself along the height: a form the proof lacks. */
+  public static QuantizedModel withHeightConcat() {
+    return new Chain("tiny-height-concat", List.of(1, 4, 4, 2)).conv1x1("conv").concatHeightWithItself("cat").build();
+  }
+
   /**
-   * A max pool, then a flatten of its 2x2 map read by a requantization: two problems (a flatten
-   * read by a dense layer is proven, by anything else it is not).
+   * A concatenation along the height, then a flatten of its map read by a requantization: two
+   * problems (a flatten read by a dense layer is proven, by anything else it is not).
    */
-  public static QuantizedModel withMaxPoolAndFlatten() {
-    return new Chain("tiny-maxpool-flatten", List.of(1, 4, 4, 2)).conv1x1("conv").maxPool("pool").flatten("flatten")
-        .requantize("q").build();
+  public static QuantizedModel withHeightConcatAndFlatten() {
+    return new Chain("tiny-height-concat-flatten", List.of(1, 1, 2, 2)).conv1x1("conv").concatHeightWithItself("cat")
+        .flatten("flatten").requantize("q").build();
   }
 
   /** A depthwise convolution with depth multiplier 2: a supported layer kind in an unsupported form. */

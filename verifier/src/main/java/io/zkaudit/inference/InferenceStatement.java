@@ -17,10 +17,13 @@ import java.util.List;
  * commitment parameters.
  *
  * <p>Lookup 0 (width 4) has one group per proven layer, (tag, out, a - c1, a + c2 + 1), then one
- * per activation input of each ADD, (tag, x, rescale(x), 0). Lookup 1 (the range table) has one group per proven layer
- * over [c1 | c2] (its top variable picks c1 or c2, {@link #rangePair}), whose active rows are the
- * real entries of the layer's output tensor in both halves; a proof about a private input adds two
- * over the input shadow ({@link #lookups(ModelCircuit, boolean)}).
+ * per activation input of each ADD, (tag, x, rescale(x), 0), then one per chain step of each max pool,
+ * (tag, X_k, m_{s-1}, m_s) ({@link io.zkaudit.layers.MaxPoolLayer}), then one per concatenation,
+ * (tag, out, V, 0) ({@link io.zkaudit.layers.ConcatLayer}). Lookup 1 (the range table) has one
+ * group per proven layer over [c1 | c2] (its top variable picks c1 or c2, {@link #rangePair}), whose
+ * active rows are the real entries of the layer's output tensor in both halves (or {@link
+ * #EMPTY_RANGE_GROUP} when there is no rounding layer); a proof about a private input adds two over
+ * the input shadow ({@link #lookups(ModelCircuit, boolean)}).
  */
 public final class InferenceStatement {
   private InferenceStatement() {}
@@ -101,6 +104,9 @@ public final class InferenceStatement {
       rounding.add(g);
       range.add(rangePair(g));
     }
+    if (range.isEmpty()) {
+      range.add(EMPTY_RANGE_GROUP);
+    }
     if (privateInput) {
       range.add(inputRangeGroup(c));
       range.add(inputRangeGroup(c));
@@ -114,7 +120,50 @@ public final class InferenceStatement {
         }
       }
     }
+    // Each max pool's chain steps, after every other group (firstPoolGroup).
+    for (io.zkaudit.layers.MaxPoolLayer m : c.maxPools()) {
+      for (int s = 1; s <= m.steps(); s++) {
+        rounding.add(box(m.out()));
+      }
+    }
+    // Then one per concatenation (firstConcatGroup).
+    for (io.zkaudit.layers.ConcatLayer k : c.concats()) {
+      rounding.add(box(k.out()));
+    }
     return new LookupStatement(List.of(new Lookup(table(c), rounding), new Lookup(LookupTable.range(RANGE_BITS), range)));
+  }
+
+  /**
+   * The range lookup's group in a circuit without rounding layers (max pools of the input, say), which
+   * would otherwise have none: a virtual column, zero on all its 16 rows, one of them active. It
+   * checks nothing (0 is in the table) and the verifier checks its claim is 0; it only keeps the
+   * lookup's shape. Models with a rounding layer never have it.
+   */
+  public static final Group EMPTY_RANGE_GROUP = new Group(4, 1);
+
+  /** How many groups of the range lookup come before a private input's: one per rounding layer, or the empty group. */
+  public static int layerRangeGroups(ModelCircuit c) {
+    return Math.max(1, c.layers().size());
+  }
+
+  /**
+   * The index, in the rounding lookup, of the first group of the circuit's first max pool: after one
+   * group per rounding layer and one per activation operand of each ADD. A pool's groups are its
+   * chain steps in order, and the pools follow one another.
+   */
+  public static int firstPoolGroup(ModelCircuit c) {
+    int n = c.layers().size();
+    for (ModelCircuit.ProvenLayer p : c.layers()) {
+      if (p instanceof ModelCircuit.AddLayer a) {
+        n += (a.isConstant(0) ? 0 : 1) + (a.isConstant(1) ? 0 : 1);
+      }
+    }
+    return n;
+  }
+
+  /** The index, in the rounding lookup, of the first concatenation's group: after every max pool's. */
+  public static int firstConcatGroup(ModelCircuit c) {
+    return firstPoolGroup(c) + c.maxPools().stream().mapToInt(io.zkaudit.layers.MaxPoolLayer::steps).sum();
   }
 
   /**
@@ -288,6 +337,20 @@ public final class InferenceStatement {
             random[a.sColumn(side)] = padding;
           }
         }
+      }
+    }
+    for (io.zkaudit.layers.MaxPoolLayer m : c.maxPools()) {
+      long padding = m.out().paddedSize() - (long) m.out().realSize();
+      for (int col : m.stepColumns()) {
+        random[col] = padding;
+      }
+      if (m.outColumn() >= 0) {
+        random[m.outColumn()] = padding;
+      }
+    }
+    for (io.zkaudit.layers.ConcatLayer k : c.concats()) {
+      if (k.outColumn() >= 0) {
+        random[k.outColumn()] = k.out().paddedSize() - (long) k.out().realSize();
       }
     }
     random[maskColumn(c)] = (1L << logs[maskColumn(c)])

@@ -13,7 +13,7 @@ import java.util.List;
 /**
  * The sumchecks of a zero-knowledge inference proof, in the order they are proven and verified:
  * the logUp-GKR layers, then each linear layer's phase 1 (not for sums; over the weight shadow,
- * {@link ShadowPhase1}) and phase 2. Each gets a
+ * {@link ShadowPhase1}) and phase 2, then each max pool's selection sumcheck and each concatenation's. Each gets a
  * Libra mask of its number of variables and round degree; the prover draws and commits all of
  * them before the first sumcheck, so the schedule must be known from the public circuit alone.
  */
@@ -51,6 +51,14 @@ public record MaskSchedule(List<Sumcheck> sumchecks) {
         }
         out.add(new Sumcheck(spec.phase2Vars(), WindowedLinearVerifier.phase2Composition().roundDegree(false)));
       }
+    }
+    // Each max pool's selection sumcheck, after every layer's (ModelVerifier's order).
+    for (io.zkaudit.layers.MaxPoolLayer m : circuit.maxPools()) {
+      out.add(new Sumcheck(m.in().numVars(), io.zkaudit.layers.MaxPoolVerifier.composition().roundDegree(false)));
+    }
+    // Then each concatenation's.
+    for (io.zkaudit.layers.ConcatLayer k : circuit.concats()) {
+      out.add(new Sumcheck(k.numVars(), io.zkaudit.layers.ConcatVerifier.composition(k.inputs().size()).roundDegree(false)));
     }
     return new MaskSchedule(out);
   }

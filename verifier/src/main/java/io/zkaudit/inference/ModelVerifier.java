@@ -46,7 +46,9 @@ import java.util.List;
  * commitment, input hash (computed here from the input the verifier holds, or a private input's
  * commitment digest: a proof carries no input hash of its own), output, witness commitment,
  * input-check point and value, the lookup proof, then per proven layer in order: its range
- * evaluations, its ADD evaluation or linear-layer sumchecks; finally the witness and weight openings. A zero-knowledge proof also absorbs its weight shadow after the
+ * evaluations, its ADD evaluation or linear-layer sumchecks; then per max pool its batching weights and
+ * selection sumcheck ({@link io.zkaudit.layers.MaxPoolVerifier}), per concatenation its sumcheck
+ * ({@link io.zkaudit.layers.ConcatVerifier}); finally the witness and weight openings. A zero-knowledge proof also absorbs its weight shadow after the
  * witness commitments, and opens the weight claims on the shadow instead of the weights.
  */
 public final class ModelVerifier {
@@ -315,23 +317,33 @@ public final class ModelVerifier {
     for (int b = 0; b < witnessBins.bins(); b++) {
       entries.add(new ProofOpenings.Entry("witness bin " + b, proof.witness().get(b), witnessBins.layout(b), perBin.get(b), perProof));
     }
-    entries.add(proof.zeroKnowledge()
-        ? new ProofOpenings.Entry("weight shadow", proof.shadow(), shadowLayout, r.weightClaims(), longLived)
-        : new ProofOpenings.Entry("weight commitment", vk.weights(), weightLayout, r.weightClaims(), longLived));
+    // A model without weights (a max pool of its input, then a requantization) reads nothing of the
+    // weight commitment: nothing of it (or of its shadow) is opened, and there is no link.
+    boolean weightsRead = !r.weightClaims().isEmpty();
+    if (weightsRead) {
+      entries.add(proof.zeroKnowledge()
+          ? new ProofOpenings.Entry("weight shadow", proof.shadow(), shadowLayout, r.weightClaims(), longLived)
+          : new ProofOpenings.Entry("weight commitment", vk.weights(), weightLayout, r.weightClaims(), longLived));
+    } else {
+      InvalidProofException.check(proof.shadowLink().length == 0, "the proof links weights that no relation reads");
+    }
     if (input != null) {
       entries.add(new ProofOpenings.Entry("input shadow", proof.privateInput().shadow(), shape.inputShadowLayout(),
           r.inputClaims(), longLived));
     }
     List<io.zkaudit.pcs.OpenedLeaves> opened = ProofOpenings.verify(entries, proof.opening(), proof.aloneOpenings(), r.transcript());
-    int weights = witnessBins.bins();
-    if (proof.zeroKnowledge()) {
+    int next = witnessBins.bins();
+    if (weightsRead && proof.zeroKnowledge()) {
       // The weight claims are on the shadow, whose t = 0 half the link ties to the weights at the
       // shadow's queried leaves.
-      ShadowLink.verify(longLived, vk.weights(), proof.shadow(), opened.get(weights),
+      ShadowLink.verify(longLived, vk.weights(), proof.shadow(), opened.get(next),
           ShadowLinkProof.decode(proof.shadowLink(), longLived, shadowLayout.numVars() - 1));
     }
+    if (weightsRead) {
+      next++;
+    }
     if (input != null) {
-      ShadowLink.verify(longLived, input.commitment(), proof.privateInput().shadow(), opened.get(weights + 1),
+      ShadowLink.verify(longLived, input.commitment(), proof.privateInput().shadow(), opened.get(next),
           ShadowLinkProof.decode(proof.privateInput().link(), longLived, shape.inputShadowLayout().numVars() - 1));
     }
     return r.output();
@@ -525,11 +537,48 @@ public final class ModelVerifier {
         }
       }
     }
+    if (layers == 0) {
+      InvalidProofException.check(range.getFirst().values()[0].isZero(), "the empty range group is not zero");
+    }
+    // Max pools, after every layer: their lookup groups follow the ADDs' rescale groups.
+    int poolGroup = InferenceStatement.firstPoolGroup(circuit);
+    for (io.zkaudit.layers.MaxPoolLayer m : circuit.maxPools()) {
+      InvalidProofException.check(linearIndex < proof.linear().size(), "missing max pool proofs");
+      int first = poolGroup;
+      poolGroup += m.steps();
+      io.zkaudit.layers.MaxPoolVerifier.Outcome o;
+      try {
+        o = io.zkaudit.layers.MaxPoolVerifier.verify(m, rounding.subList(first, poolGroup),
+            proof.linear().get(linearIndex++), t, ledger);
+      } catch (InvalidProofException e) {
+        throw new InvalidProofException(m.layer().name() + " (max pool): " + e.getMessage());
+      }
+      witnessClaims.addAll(o.columns());
+      for (TensorClaim c : o.tensors()) {
+        tensorClaim(circuit, c, outputTable, witnessClaims, weightClaims, inputClaims);
+      }
+    }
+    // Concatenations, after the max pools: one group each, after theirs.
+    int concatGroup = InferenceStatement.firstConcatGroup(circuit);
+    for (io.zkaudit.layers.ConcatLayer k : circuit.concats()) {
+      InvalidProofException.check(linearIndex < proof.linear().size(), "missing concatenation proofs");
+      List<TensorClaim> claims;
+      try {
+        claims = io.zkaudit.layers.ConcatVerifier.verify(k, rounding.get(concatGroup++), proof.linear().get(linearIndex++),
+            t, ledger);
+      } catch (InvalidProofException e) {
+        throw new InvalidProofException(k.layer().name() + " (concatenation): " + e.getMessage());
+      }
+      for (TensorClaim c : claims) {
+        tensorClaim(circuit, c, outputTable, witnessClaims, weightClaims, inputClaims);
+      }
+    }
     if (hidden) {
       // The private input's range groups (InferenceStatement#lookups): x - lo and hi - x on the input shadow.
       long[] bounds = InferenceStatement.inputRange(circuit);
-      WitnessClaim low = range.get(layers);
-      WitnessClaim high = range.get(layers + 1);
+      int first = InferenceStatement.layerRangeGroups(circuit);
+      WitnessClaim low = range.get(first);
+      WitnessClaim high = range.get(first + 1);
       inputClaims.add(new ColumnClaim(0, low.point(), low.values()[0].add(Ext2.of(Goldilocks.fromSigned(bounds[0])))));
       inputClaims.add(new ColumnClaim(0, high.point(), Ext2.of(Goldilocks.fromSigned(bounds[1])).sub(high.values()[0])));
     }
@@ -571,11 +620,11 @@ public final class ModelVerifier {
       weight.add(new ColumnClaim(w, c.point(), c.value()));
       return;
     }
-    ProvenLayer producer = circuit.producer(tensor);
-    if (producer == null || producer.columns().out() < 0) {
+    int column = circuit.outColumn(tensor);
+    if (column < 0) {
       throw new IllegalStateException("tensor " + tensor + " has no committed column");
     }
-    witness.add(new ColumnClaim(producer.columns().out(), c.point(), c.value()));
+    witness.add(new ColumnClaim(column, c.point(), c.value()));
   }
 
 

@@ -5,6 +5,7 @@ import io.zkaudit.model.Conv2D;
 import io.zkaudit.model.DepthwiseConv2D;
 import io.zkaudit.model.FullyConnected;
 import io.zkaudit.model.Layer;
+import io.zkaudit.model.MaxPool;
 import io.zkaudit.model.ModelDescription;
 import io.zkaudit.model.Pad;
 import io.zkaudit.model.Padding;
@@ -30,6 +31,11 @@ import java.util.List;
  *       pool's own condition): its sum over a window is Σ_real x + (n − m)·v for m real entries
  *       and pad value v, that is Σ_real (x − v) + n·v. The proof sums x − v over the pad's input
  *       (input zero point v, padding grown as for a convolution), and the rounding adds n·v back.
+ *   <li><b>Pad, then a max pool.</b> The pool's maximum runs over the window's entries of the
+ *       padded map, pad entries included: the same pool over the pad's input, its padding grown by
+ *       the pad's, whose padded taps read the pad value v instead of being skipped (a max pool's
+ *       taps outside its input read a fill value, {@link MaxPoolLayer}). A pool with padding of its
+ *       own folds only a pad of the type's minimum, the value its own padded taps read.
  *   <li><b>A dense layer over a spatial map</b>, [1, H, W, C] read directly or through a reshape
  *       that flattens it to [1, H·W·C]: acc[o] = bias[o] + Σ_k (x[k] − z)(w[o, k] − zw[o]) with
  *       k = (h·W + w)·C + c (row-major, NHWC), which is the H×W convolution (VALID, stride 1) at
@@ -57,6 +63,9 @@ public record FoldedInput(int tensor, Window window, int padValue) {
       case AveragePool a -> throughPad(model, flow, a.input(), a.window(),
           flow.producer(a.input()) instanceof Pad p ? p.padValue() : 0);
       case FullyConnected f -> denseSource(model, flow, f);
+      // A max pool reads the pad's entries as values (its padded taps read them: MaxPoolLayer).
+      case MaxPool m -> flow.producer(m.input()) instanceof Pad p && maxPoolPadRefusal(model, p, m) == null
+          ? throughPad(model, flow, m.input(), m.window(), p.padValue()) : new FoldedInput(m.input(), m.window(), 0);
       default -> throw new IllegalArgumentException(layer.name() + " has no window to fold into");
     };
   }
@@ -108,6 +117,23 @@ public record FoldedInput(int tensor, Window window, int padValue) {
     }
     if (p.padValue() != zeroPoint) {
       return "a pad with value " + p.padValue() + " in front of a layer whose input zero point is " + zeroPoint;
+    }
+    return null;
+  }
+
+  /**
+   * Why a pad cannot fold into a max pool, or null when it can: a pad of the spatial axes whose
+   * entries the pool's window reads as values, which its padded taps then read too. The pool's own
+   * padding (taps it skips) reads the type's minimum instead, so a pool with padding of its own
+   * folds only a pad of that value.
+   */
+  static String maxPoolPadRefusal(ModelDescription model, Pad p, MaxPool m) {
+    String shape = padRefusal(model, p, p.padValue());
+    if (shape != null) {
+      return shape;
+    }
+    if (!m.window().padding().equals(Padding.NONE) && p.padValue() != model.tensor(p.input()).type().min()) {
+      return "a pad with value " + p.padValue() + " in front of a max pool with padding of its own";
     }
     return null;
   }

@@ -3,10 +3,12 @@ package io.zkaudit.layers;
 import io.zkaudit.field.Goldilocks;
 import io.zkaudit.model.Add;
 import io.zkaudit.model.AveragePool;
+import io.zkaudit.model.Concat;
 import io.zkaudit.model.Conv2D;
 import io.zkaudit.model.DepthwiseConv2D;
 import io.zkaudit.model.FullyConnected;
 import io.zkaudit.model.Layer;
+import io.zkaudit.model.MaxPool;
 import io.zkaudit.model.ModelDescription;
 import io.zkaudit.model.Pad;
 import io.zkaudit.model.Requantize;
@@ -20,10 +22,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A model description compiled into what its proof checks: the proven layers in order, the
- * columns committed per proof, and the public lookup table of all rounding steps. Prover and
- * verifier build the same circuit from the description alone (no weights), so its shape is bound
- * by the description's digest.
+ * A model description compiled into what its proof checks: the proven layers in order (then the
+ * max pools and concatenations, which have no rounding and are proven after them: {@link
+ * MaxPoolLayer}, {@link ConcatLayer}), the columns committed per proof, and the public lookup table
+ * of all rounding steps (then the pools' pair tables and the concatenations' identity tables).
+ * Prover and verifier build the same circuit from the description alone (no weights), so its shape
+ * is bound by the description's digest.
  *
  * <p>The proven output is the tensor read by the final softmax (the logits), or the model output
  * when there is no softmax: the verifier reads the top-k from it, and softmax is monotone.
@@ -34,8 +38,9 @@ import java.util.Map;
  * weight layouts (weights and biases are laid out over channels and taps, never height), so one
  * weight commitment serves both kinds of proof.
  */
-public record ModelCircuit(ModelDescription model, List<ProvenLayer> layers, List<Column> columns,
-    List<long[]> tableRows, int inputTensor, int outputTensor, Map<Integer, Integer> aliases, boolean zeroKnowledge) {
+public record ModelCircuit(ModelDescription model, List<ProvenLayer> layers, List<MaxPoolLayer> maxPools,
+    List<ConcatLayer> concats, List<Column> columns, List<long[]> tableRows, int inputTensor, int outputTensor,
+    Map<Integer, Integer> aliases, boolean zeroKnowledge) {
 
   /** A per-proof committed column: a padded tensor layout (or a multiplicity vector) of 2^numVars entries. */
   public record Column(String name, int numVars) {}
@@ -114,6 +119,8 @@ public record ModelCircuit(ModelDescription model, List<ProvenLayer> layers, Lis
     }
     List<Column> columns = new ArrayList<>();
     List<ProvenLayer> layers = new ArrayList<>();
+    List<MaxPoolLayer> pools = new ArrayList<>();
+    List<ConcatLayer> concats = new ArrayList<>();
     List<long[]> rows = new ArrayList<>();
     int[] nextTag = {FIRST_TAG};
     int provenOutput = resolve(aliases, outputTensor);
@@ -134,6 +141,10 @@ public record ModelCircuit(ModelDescription model, List<ProvenLayer> layers, Lis
         // Moves data: the layers that read it prove it through their windows (FoldedInput).
         case Reshape r -> checkMovement(model, flow, r, zeroKnowledge);
         case Pad p -> checkMovement(model, flow, p, zeroKnowledge);
+        case MaxPool m -> pools.add(maxPool(model, i, m, FoldedInput.of(model, m, flow), aliases, zeroKnowledge, columns,
+            m.output() == provenOutput || m.output() == outputTensor));
+        case Concat c -> concats.add(concat(model, i, c, aliases, zeroKnowledge, columns,
+            c.output() == provenOutput || c.output() == outputTensor));
         default -> {
           Rounding rounding = Rounding.of(model, l, flow);
           TensorSpec outSpec = model.tensor(l.output());
@@ -191,11 +202,104 @@ public record ModelCircuit(ModelDescription model, List<ProvenLayer> layers, Lis
         }
       }
     }
-    if (layers.isEmpty() || layers.getLast().layer().output() != provenOutput) {
+    if (lastWriter(all, layers, pools, concats) != provenOutput) {
       throw WindowedLinear.unsupported(model.name(), "an output that is not computed by the last proven layer");
     }
-    return new ModelCircuit(model, layers, columns, rows, model.inputs().getFirst(), provenOutput, Map.copyOf(aliases),
-        zeroKnowledge);
+    // The pair and identity tables go after every rounding row, their tags after every other tag:
+    // a model without a max pool or a concatenation has the table (and the proof) it had before.
+    List<MaxPoolLayer> tagged = tagPools(model, pools, rows, nextTag[0]);
+    List<ConcatLayer> taggedConcats = tagConcats(model, concats, rows, maxTag(rows, nextTag[0]) + 1);
+    return new ModelCircuit(model, layers, tagged, taggedConcats, columns, rows, model.inputs().getFirst(), provenOutput,
+        Map.copyOf(aliases), zeroKnowledge);
+  }
+
+  /** The output of the last layer that has a relation (a rounding layer, a max pool, a concatenation), or -1. */
+  private static int lastWriter(List<Layer> all, List<ProvenLayer> layers, List<MaxPoolLayer> pools,
+      List<ConcatLayer> concats) {
+    int last = -1;
+    if (!layers.isEmpty()) {
+      last = layers.getLast().layerIndex();
+    }
+    if (!pools.isEmpty()) {
+      last = Math.max(last, pools.getLast().layerIndex());
+    }
+    if (!concats.isEmpty()) {
+      last = Math.max(last, concats.getLast().layerIndex());
+    }
+    return last < 0 ? -1 : all.get(last).output();
+  }
+
+  /** The largest tag of the table's rows, at least firstFree - 1. */
+  private static int maxTag(List<long[]> rows, int firstFree) {
+    long max = firstFree - 1;
+    for (long[] r : rows) {
+      max = Math.max(max, r[0]);
+    }
+    return (int) max;
+  }
+
+  /** Gives every 8-bit type a concatenation outputs one identity table, tags from firstTag on. */
+  private static List<ConcatLayer> tagConcats(ModelDescription model, List<ConcatLayer> concats, List<long[]> rows,
+      int firstTag) {
+    Map<io.zkaudit.model.ElementType, Integer> tags = new java.util.EnumMap<>(io.zkaudit.model.ElementType.class);
+    List<ConcatLayer> out = new ArrayList<>();
+    for (ConcatLayer c : concats) {
+      io.zkaudit.model.ElementType type = model.tensor(c.layer().output()).type();
+      Integer tag = tags.get(type);
+      if (tag == null) {
+        tag = firstTag + tags.size();
+        tags.put(type, tag);
+        rows.addAll(ConcatLayer.rows(tag, type));
+      }
+      out.add(c.withTag(tag));
+    }
+    return out;
+  }
+
+  /** A max pool's columns: its intermediate maxima, then its output unless that is public. */
+  private static MaxPoolLayer maxPool(ModelDescription model, int index, MaxPool m, FoldedInput src,
+      Map<Integer, Integer> aliases, boolean zeroKnowledge, List<Column> columns, boolean isOutput) {
+    int input = resolve(aliases, src.tensor());
+    MaxPoolLayer shape = MaxPoolLayer.of(model, index, m, src, input, zeroKnowledge, List.of(), -1);
+    List<Integer> steps = new ArrayList<>();
+    for (int s = 1; s < shape.steps(); s++) {
+      steps.add(add(columns, m.name() + "/max" + s, shape.out().numVars()));
+    }
+    int out = isOutput ? -1 : add(columns, m.name() + "/out", shape.out().numVars());
+    return MaxPoolLayer.of(model, index, m, src, input, zeroKnowledge, steps, out);
+  }
+
+  /** A concatenation's inputs (through layout-keeping reshapes) and its output's column, unless that is public. */
+  private static ConcatLayer concat(ModelDescription model, int index, Concat c, Map<Integer, Integer> aliases,
+      boolean zeroKnowledge, List<Column> columns, boolean isOutput) {
+    List<Integer> inputs = c.inputs().stream().map(t -> resolve(aliases, t)).toList();
+    ConcatLayer shape = ConcatLayer.of(model, index, c, inputs, zeroKnowledge, -1);
+    return isOutput ? shape : ConcatLayer.of(model, index, c, inputs, zeroKnowledge,
+        add(columns, c.name() + "/out", shape.out().numVars()));
+  }
+
+  /** Gives every distinct pair table (input type and clamp) one tag from firstTag on, and adds its rows. */
+  private static List<MaxPoolLayer> tagPools(ModelDescription model, List<MaxPoolLayer> pools, List<long[]> rows,
+      int firstTag) {
+    Map<MaxPoolLayer.TableKey, Integer> tags = new java.util.LinkedHashMap<>();
+    List<MaxPoolLayer> out = new ArrayList<>();
+    for (MaxPoolLayer p : pools) {
+      int step = tagOf(tags, p.stepKey(model), firstTag, rows);
+      int last = tagOf(tags, p.lastKey(model), firstTag, rows);
+      out.add(p.withTags(step, last));
+    }
+    return out;
+  }
+
+  private static int tagOf(Map<MaxPoolLayer.TableKey, Integer> tags, MaxPoolLayer.TableKey key, int firstTag,
+      List<long[]> rows) {
+    Integer tag = tags.get(key);
+    if (tag == null) {
+      tag = firstTag + tags.size();
+      tags.put(key, tag);
+      rows.addAll(MaxPoolLayer.rows(tag, key));
+    }
+    return tag;
   }
 
   /**
@@ -264,7 +368,7 @@ public record ModelCircuit(ModelDescription model, List<ProvenLayer> layers, Lis
    */
   private static String refusal(ModelDescription model, Dataflow flow, Layer movement, Layer reader, String what) {
     boolean windowed = reader instanceof Conv2D || reader instanceof DepthwiseConv2D || reader instanceof AveragePool
-        || reader instanceof FullyConnected;
+        || reader instanceof FullyConnected || reader instanceof MaxPool;
     boolean onlyAsInput = reader.inputs().lastIndexOf(movement.output()) == 0;
     if (windowed && onlyAsInput && FoldedInput.of(model, reader, flow).tensor() == movement.inputs().getFirst()) {
       return null;
@@ -275,6 +379,7 @@ public record ModelCircuit(ModelDescription model, List<ProvenLayer> layers, Lis
         case Conv2D c when c.input() == p.output() -> FoldedInput.padRefusal(model, p, c.inputZeroPoint());
         case DepthwiseConv2D d when d.input() == p.output() -> FoldedInput.padRefusal(model, p, d.inputZeroPoint());
         case AveragePool a when a.input() == p.output() -> FoldedInput.padRefusal(model, p, p.padValue());
+        case MaxPool m when m.input() == p.output() -> FoldedInput.maxPoolPadRefusal(model, p, m);
         default -> null;
       };
       case Reshape r -> reader instanceof FullyConnected f && f.input() == r.output()
@@ -285,7 +390,7 @@ public record ModelCircuit(ModelDescription model, List<ProvenLayer> layers, Lis
       return why + ", read by " + kind;
     }
     return what + " read by " + kind + (movement instanceof Pad
-        ? " (only a convolution or an average pool folds a pad into its window)"
+        ? " (only a convolution or a pool folds a pad into its window)"
         : " (only a dense layer over the whole map folds it)");
   }
 
@@ -332,6 +437,29 @@ public record ModelCircuit(ModelDescription model, List<ProvenLayer> layers, Lis
     for (int x = input.type().min(); x <= input.type().max(); x++) {
       rows.add(new long[] {tag, Goldilocks.fromSigned(x), Goldilocks.fromSigned(partial.applyAsInt(x)), 0});
     }
+  }
+
+  /**
+   * The committed column holding a tensor (after alias resolution) that a rounding layer, a max
+   * pool or a concatenation writes, or -1 (the model input, a constant, the public output).
+   */
+  public int outColumn(int tensor) {
+    ProvenLayer p = producer(tensor);
+    if (p != null) {
+      return p.columns().out();
+    }
+    int t = resolve(tensor);
+    for (MaxPoolLayer m : maxPools) {
+      if (m.layer().output() == t) {
+        return m.outColumn();
+      }
+    }
+    for (ConcatLayer c : concats) {
+      if (c.layer().output() == t) {
+        return c.outColumn();
+      }
+    }
+    return -1;
   }
 
   /** The layer that writes a tensor (after alias resolution), or null for the model input or a constant. */

@@ -113,7 +113,7 @@ public record Rounding(String layer, int lo, int hi, List<MonotoneStep> perChann
             (long) AveragePool.roundedDivide(FixedPoint.multiplyByQuantizedMultiplier((int) acc, m.multiplier(), m.shift()), n)
                 + m.outputZeroPoint(), m.clampMin(), m.clampMax()));
       }
-      // MaxPool, Pad, Concat: the integer engine computes them, the proof has no relation for them yet.
+      // MaxPool, Concat and Pad have no rounding: the circuit proves them apart (MaxPoolLayer, ConcatLayer, FoldedInput).
       default -> throw WindowedLinear.unsupported(layer.name(), layer.getClass().getSimpleName() + " layers");
     };
   }

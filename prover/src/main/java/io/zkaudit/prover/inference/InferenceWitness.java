@@ -33,6 +33,15 @@ final class InferenceWitness {
   List<LookupWitness> lookups;
   final long[] inputTable;
   final int[] output;
+  /** Per max pool of the circuit: its selections and running maxima (the lookup groups read these arrays). */
+  final List<PoolWitness> pools = new ArrayList<>();
+
+  /**
+   * A max pool's witness: taps[k] = X_k (virtual, {@link io.zkaudit.prover.layers.MaxPoolProver#selection}),
+   * maxima[s - 1] = m_s for the chain steps s = 1..S, the last being the output's table (committed
+   * unless public) and the others committed columns.
+   */
+  record PoolWitness(long[][] taps, long[][] maxima) {}
 
   InferenceWitness(ModelCircuit circuit, QuantizedModel model, InferenceTrace trace, LookupStatement statement) {
     this(circuit, model, trace, statement, null);
@@ -72,6 +81,13 @@ final class InferenceWitness {
     }
     output = trace.tensor(circuit.outputTensor()).clone();
 
+    // Max pool outputs first: a later layer may read one, and the pools are proven after every layer.
+    for (io.zkaudit.layers.MaxPoolLayer m : circuit.maxPools()) {
+      placeOutput(m.out(), trace.layers().get(m.layerIndex()).output(), m.layer().output(), m.outColumn(), padding);
+    }
+    for (io.zkaudit.layers.ConcatLayer c : circuit.concats()) {
+      placeOutput(c.out(), trace.layers().get(c.layerIndex()).output(), c.layer().output(), c.outColumn(), padding);
+    }
     List<long[][]> roundingGroups = new ArrayList<>();
     List<long[][]> rangeGroups = new ArrayList<>();
     List<long[][]> rescaleGroups = new ArrayList<>();
@@ -153,7 +169,20 @@ final class InferenceWitness {
       System.arraycopy(c2[k], 0, pair, c1[k].length, c2[k].length);
       rangeGroups.add(new long[][] {pair});
     }
+    if (rangeGroups.isEmpty()) {
+      rangeGroups.add(new long[][] {new long[1 << InferenceStatement.EMPTY_RANGE_GROUP.numVars()]});
+    }
     roundingGroups.addAll(rescaleGroups);
+    for (io.zkaudit.layers.MaxPoolLayer m : circuit.maxPools()) {
+      PoolWitness pw = poolWitness(circuit, m, padding);
+      pools.add(pw);
+      roundingGroups.addAll(poolGroups(m, pw));
+    }
+    for (io.zkaudit.layers.ConcatLayer c : circuit.concats()) {
+      long[] v = io.zkaudit.prover.layers.ConcatProver.virtual(c, c.inputs().stream().map(t -> activation(circuit, t)).toList());
+      long[] out = activations.get(c.layer().output());
+      roundingGroups.add(new long[][] {constant(c.out(), c.tag()), out, v, new long[v.length]});
+    }
     lookups = List.of(LookupWitness.compute(statement.lookups().get(0), roundingGroups),
         // A private input's two range groups come later (rangeInput), once its shadow is drawn.
         LookupWitness.compute(new LookupStatement.Lookup(statement.lookups().get(1).table(),
@@ -241,6 +270,76 @@ final class InferenceWitness {
       w = new LookupWitness(groups, m);
     }
     lookups = List.of(lookups.get(0), w);
+  }
+
+  /**
+   * Places the output of a layer without rounding (a max pool, a concatenation) from the trace, its padding
+   * uniform in a zero-knowledge proof unless it is the public output, and sets its committed column.
+   */
+  private void placeOutput(TensorLayout out, int[] values, int tensor, int column,
+      io.zkaudit.zk.ZkRandom padding) {
+    long[] table = out.place(values);
+    if (padding != null && column >= 0) {
+      padding.fill(table, i -> !out.isReal(i));
+    }
+    activations.put(tensor, table);
+    if (column >= 0) {
+      columns[column] = table;
+    }
+  }
+
+  /**
+   * A max pool's selections and running maxima on its real positions (padding uniform in a
+   * zero-knowledge proof, zero otherwise), its committed columns set; checks that the chain ends at
+   * the engine's output.
+   */
+  private PoolWitness poolWitness(ModelCircuit circuit, io.zkaudit.layers.MaxPoolLayer m,
+      io.zkaudit.zk.ZkRandom padding) {
+    long[] input = activation(circuit, m.input());
+    long[][] taps = new long[m.taps()][];
+    for (int k = 0; k < taps.length; k++) {
+      taps[k] = io.zkaudit.prover.layers.MaxPoolProver.selection(m, input, k);
+    }
+    TensorLayout out = m.out();
+    long[][] maxima = new long[m.steps()][];
+    long[] running = taps[0];
+    for (int s = 1; s <= m.steps(); s++) {
+      long[] a = taps[m.stepTap(s)];
+      long[] next = new long[out.paddedSize()];
+      for (int i = 0; i < next.length; i++) {
+        if (out.isReal(i)) {
+          next[i] = Goldilocks.fromSigned(Math.max(Goldilocks.toSigned(a[i]), Goldilocks.toSigned(running[i])));
+        }
+      }
+      if (padding != null) {
+        padding.fill(next, i -> !out.isReal(i));
+      }
+      maxima[s - 1] = next;
+      running = next;
+    }
+    long[] outTable = activations.get(m.layer().output());
+    for (int i = 0; i < outTable.length; i++) {
+      if (out.isReal(i) && Goldilocks.toSigned(outTable[i]) != Math.clamp(Goldilocks.toSigned(running[i]),
+          m.layer().clampMin(), m.layer().clampMax())) {
+        throw new ProverException("layer " + m.layer().name() + ": the engine's output " + Goldilocks.toSigned(outTable[i])
+            + " is not the clamped window maximum " + Goldilocks.toSigned(running[i]));
+      }
+    }
+    maxima[m.steps() - 1] = outTable;
+    for (int s = 1; s < m.steps(); s++) {
+      columns[m.stepColumns().get(s - 1)] = maxima[s - 1];
+    }
+    return new PoolWitness(taps, maxima);
+  }
+
+  /** Step s's group (tag, X_a(s), m_{s-1}, m_s), m_0 = X_0: the arrays themselves, not copies. */
+  private static List<long[][]> poolGroups(io.zkaudit.layers.MaxPoolLayer m, PoolWitness pw) {
+    List<long[][]> groups = new ArrayList<>();
+    for (int s = 1; s <= m.steps(); s++) {
+      long[] b = s == 1 ? pw.taps()[0] : pw.maxima()[s - 2];
+      groups.add(new long[][] {constant(m.out(), m.tag(s)), pw.taps()[m.stepTap(s)], b, pw.maxima()[s - 1]});
+    }
+    return groups;
   }
 
   long[] activation(ModelCircuit circuit, int tensor) {

@@ -269,6 +269,20 @@ public final class ModelProver {
         case ModelCircuit.RequantizeLayer q -> { }
       }
     }
+    // Max pools, after every layer (ModelVerifier's order): their groups follow the rescale groups.
+    int poolGroup = InferenceStatement.firstPoolGroup(circuit);
+    for (io.zkaudit.layers.MaxPoolLayer m : circuit.maxPools()) {
+      var groups = lookups.claims().witnesses().get(0).subList(poolGroup, poolGroup + m.steps());
+      poolGroup += m.steps();
+      linear.add(io.zkaudit.prover.layers.MaxPoolProver.prove(m, groups, w.activation(circuit, m.input()), t, masks));
+    }
+    // Concatenations, after the max pools: one group each, after theirs.
+    int concatGroup = InferenceStatement.firstConcatGroup(circuit);
+    for (io.zkaudit.layers.ConcatLayer c : circuit.concats()) {
+      Ext2[] rho = lookups.claims().witnesses().get(0).get(concatGroup++).point();
+      linear.add(io.zkaudit.prover.layers.ConcatProver.prove(c, rho,
+          c.inputs().stream().map(in -> w.activation(circuit, in)).toList(), t, masks));
+    }
     Commitment shadowCommitment = shadow == null ? null : shadow.commitment();
     ModelProof partial = new ModelProof(model, w.output, commitments, shadowCommitment, inputEval,
         lookups.proof(), rangeEvals, addEvals.toArray(Ext2[]::new), linear, new byte[0], List.of(), new byte[0], zk,
@@ -294,15 +308,20 @@ public final class ModelProver {
     for (int b = 0; b < bins.bins(); b++) {
       entries.add(new OpeningsProver.Entry(witness.get(b), perBin.get(b), InferenceStatement.pcsParams()));
     }
-    entries.add(new OpeningsProver.Entry(shadow == null ? cm.weights() : shadow, reduction.weightClaims(), longLived));
+    // A model without weights has no weight claims: nothing of the weight commitment is opened (ModelVerifier).
+    boolean weightsRead = !reduction.weightClaims().isEmpty();
+    if (weightsRead) {
+      entries.add(new OpeningsProver.Entry(shadow == null ? cm.weights() : shadow, reduction.weightClaims(), longLived));
+    }
     if (hidden != null) {
       entries.add(new OpeningsProver.Entry(inputShadow, reduction.inputClaims(), longLived));
     }
     OpeningsProver.Openings openings = OpeningsProver.open(entries, reduction.transcript());
-    byte[] link = shadow == null ? new byte[0]
+    byte[] link = shadow == null || !weightsRead ? new byte[0]
         : ShadowLinks.prove(longLived, cm.weights(), openings.leaves().get(bins.bins())).encode();
+    int inputEntry = bins.bins() + (weightsRead ? 1 : 0);
     ModelProof.PrivateInput privateInput = hidden == null ? null : new ModelProof.PrivateInput(inputShadow.commitment(),
-        ShadowLinks.prove(longLived, hidden.committed(), openings.leaves().get(bins.bins() + 1)).encode());
+        ShadowLinks.prove(longLived, hidden.committed(), openings.leaves().get(inputEntry)).encode());
     progress.progress("done", phases, phases);
     return new ModelProof(model, w.output, commitments, shadowCommitment, inputEval, lookups.proof(),
         rangeEvals, addEvals.toArray(Ext2[]::new), linear, openings.batched(), openings.alone(), link, zk, privateInput);

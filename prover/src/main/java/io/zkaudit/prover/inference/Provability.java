@@ -13,6 +13,7 @@ import io.zkaudit.model.AveragePool;
 import io.zkaudit.model.Concat;
 import io.zkaudit.model.Conv2D;
 import io.zkaudit.model.DepthwiseConv2D;
+import io.zkaudit.model.ElementType;
 import io.zkaudit.model.FullyConnected;
 import io.zkaudit.model.Layer;
 import io.zkaudit.model.MaxPool;
@@ -63,8 +64,8 @@ public record Provability(String model, List<Problem> problems) {
    * constant, ...). The integer engine runs every {@link Layer}.
    */
   public static final Set<Class<? extends Layer>> PROVEN_LAYERS = Set.of(Conv2D.class, DepthwiseConv2D.class,
-      FullyConnected.class, Add.class, Mul.class, AveragePool.class, Mean.class, Requantize.class, Reshape.class,
-      Pad.class, Softmax.class);
+      FullyConnected.class, Add.class, Mul.class, AveragePool.class, MaxPool.class, Mean.class, Requantize.class,
+      Reshape.class, Pad.class, Concat.class, Softmax.class);
 
   /** One reason some input of the model cannot be proven; {@link #message()} is one line. */
   public sealed interface Problem {
@@ -155,6 +156,10 @@ public record Provability(String model, List<Problem> problems) {
     Map<Integer, long[]> ranges = new HashMap<>();
     long tableRows = 0;
     Dataflow flow = Dataflow.of(d);
+    // Max pools share their pair tables (2^16 rows each for 8-bit values) by type and clamp.
+    Set<io.zkaudit.layers.MaxPoolLayer.TableKey> pairTables = new java.util.HashSet<>();
+    // Concatenations share one identity table (a row per value) per output type.
+    Set<ElementType> identityTables = java.util.EnumSet.noneOf(ElementType.class);
     for (Layer layer : d.layers()) {
       long[] outRange = null;
       if (!PROVEN_LAYERS.contains(layer.getClass())) {
@@ -164,6 +169,23 @@ public record Provability(String model, List<Problem> problems) {
           ModelCircuit.checkMovement(d, flow, layer, false);
           ModelCircuit.checkMovement(d, flow, layer, true);
         } catch (ModelFormatException e) {
+          problems.add(new UnsupportedForm(e.getMessage()));
+        }
+      } else if (layer instanceof MaxPool m) {
+        try {
+          io.zkaudit.layers.MaxPoolLayer.check(d, m);
+          for (var key : io.zkaudit.layers.MaxPoolLayer.tableKeys(d, m)) {
+            tableRows += pairTables.add(key) ? key.rows() : 0;
+          }
+        } catch (ModelFormatException | IllegalArgumentException e) {
+          problems.add(new UnsupportedForm(e.getMessage()));
+        }
+      } else if (layer instanceof Concat c) {
+        try {
+          io.zkaudit.layers.ConcatLayer.check(d, c);
+          ElementType type = d.tensor(c.output()).type();
+          tableRows += identityTables.add(type) ? (long) type.max() - type.min() + 1 : 0;
+        } catch (ModelFormatException | IllegalArgumentException e) {
           problems.add(new UnsupportedForm(e.getMessage()));
         }
       } else if (!(layer instanceof Softmax)) {

@@ -37,19 +37,29 @@ class ProvabilityTest {
 
   @Test
   void anOpTheProofLacksIsNamedWithItsLayer() {
-    var problem = assertInstanceOf(Provability.UnsupportedOp.class, onlyProblem(TinyModels.withMaxPool()));
-    assertEquals("layer pool: MaxPool is computed by the integer engine but not supported by the proof", problem.message());
+    // Every layer kind is proven in some form since MaxPool and Concat (issue 18): what is left are forms.
+    var problem = assertInstanceOf(Provability.UnsupportedForm.class, onlyProblem(TinyModels.withHeightConcat()));
+    assertEquals("layer cat: the proof does not support a concatenation along axis 1 (the channel axis is)",
+        problem.message());
     // The circuit compiler's own refusal reads plainly too (it was "... does not support MaxPool has no rounding step").
-    var e = assertThrows(RuntimeException.class, () -> ModelProver.commit(TinyModels.withMaxPool()));
-    assertTrue(e.getMessage().endsWith("layer pool: the proof does not support MaxPool layers"), e.getMessage());
+    var e = assertThrows(RuntimeException.class, () -> ModelProver.commit(TinyModels.withHeightConcat()));
+    assertTrue(e.getMessage().endsWith(problem.message()), e.getMessage());
+  }
+
+  /** A max pool is proven since issue 18: the check and the circuit accept it, and so does commit. */
+  @Test
+  void aMaxPoolIsProvable() {
+    Provability p = Provability.of(TinyModels.withMaxPool());
+    assertTrue(p.provable(), p.messages().toString());
+    assertEquals(1, ModelProver.commit(TinyModels.withMaxPool()).circuit(true).maxPools().size());
   }
 
   /** Every problem, not the first: a seller fixes them in one round. */
   @Test
   void everyProblemIsReported() {
-    Provability p = Provability.of(TinyModels.withMaxPoolAndFlatten());
+    Provability p = Provability.of(TinyModels.withHeightConcatAndFlatten());
     assertEquals(2, p.problems().size(), p.messages().toString());
-    assertInstanceOf(Provability.UnsupportedOp.class, p.problems().get(0));
+    assertInstanceOf(Provability.UnsupportedForm.class, p.problems().get(0));
     assertEquals("layer flatten: the proof does not support a reshape that moves data ([1, 2, 2, 2] to [1, 8]) read by"
         + " Requantize q (only a dense layer over the whole map folds it)", p.problems().get(1).message());
   }
@@ -76,7 +86,7 @@ class ProvabilityTest {
     refused.put(new TinyModels.Chain("pad-requantize", java.util.List.of(1, 5, 5, 3)).pad("pad", 0, 1, 1, 0, 0)
         .requantize("q").build(),
         "layer pad: the proof does not support a pad ([1, 5, 5, 3] to [1, 6, 6, 3]) read by Requantize q (only a"
-            + " convolution or an average pool folds a pad into its window)");
+            + " convolution or a pool folds a pad into its window)");
     refused.put(new TinyModels.Chain("flatten-output", java.util.List.of(1, 5, 5, 3)).conv("conv", 3, 1, padding, 2, 6, 1)
         .flatten("flatten").build(),
         "layer flatten: the proof does not support a reshape that moves data ([1, 5, 5, 2] to [1, 50]) at the model's"
@@ -84,7 +94,11 @@ class ProvabilityTest {
     refused.put(new TinyModels.Chain("pad-then-pad", java.util.List.of(1, 5, 5, 3)).pad("pad1", 1, 0, 0, 0, 0)
         .pad("pad2", 0, 1, 0, 0, 0).conv("conv", 3, 1, padding, 2, 6, 1).build(),
         "layer pad1: the proof does not support a pad ([1, 5, 5, 3] to [1, 6, 5, 3]) read by Pad pad2 (only a"
-            + " convolution or an average pool folds a pad into its window)");
+            + " convolution or a pool folds a pad into its window)");
+    refused.put(new TinyModels.Chain("pad-then-padded-max-pool", java.util.List.of(1, 5, 5, 3)).pad("pad", 1, 1, 1, 1, 3)
+        .maxPool("pool", 3, 2, padding, -128, 127).build(),
+        "layer pad: the proof does not support a pad with value 3 in front of a max pool with padding of its own, read by"
+            + " MaxPool pool");
     refused.forEach((m, message) -> {
       var problem = assertInstanceOf(Provability.UnsupportedForm.class, onlyProblem(m));
       assertEquals(message, problem.message());

@@ -1,0 +1,113 @@
+package io.zkaudit.prover.layers;
+
+import io.zkaudit.field.Ext2;
+import io.zkaudit.field.ExtVector;
+import io.zkaudit.layers.MaxPoolLayer;
+import io.zkaudit.layers.MaxPoolVerifier;
+import io.zkaudit.layers.MaxPoolVerifier.Selection;
+import io.zkaudit.layers.TensorLayout;
+import io.zkaudit.layers.WindowedLinear;
+import io.zkaudit.layers.WindowedLinearProof;
+import io.zkaudit.lookup.LookupClaims.WitnessClaim;
+import io.zkaudit.poly.Mle;
+import io.zkaudit.proof.InvalidProofException;
+import io.zkaudit.prover.sumcheck.SumcheckProver;
+import io.zkaudit.prover.sumcheck.VirtualPolynomial;
+import io.zkaudit.prover.zk.MaskSupply;
+import io.zkaudit.transcript.Transcript;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The prover's side of a max pool ({@link MaxPoolVerifier}): the selection tables X_k its lookup
+ * groups read, and the batched selection sumcheck that ties their claims to the committed input.
+ */
+public final class MaxPoolProver {
+  private MaxPoolProver() {}
+
+  /**
+   * X_k over the output's whole padded layout (padding included, where the lookup does not look
+   * but the verifier's formula still defines it): the input value the tap reads, or the fill value
+   * where the tap falls outside the input.
+   */
+  public static long[] selection(MaxPoolLayer p, long[] input, int tap) {
+    TensorLayout in = p.in();
+    TensorLayout out = p.out();
+    int i = tap / p.cols().kernel();
+    int j = tap % p.cols().kernel();
+    long fill = io.zkaudit.field.Goldilocks.fromSigned(p.fill());
+    long[] x = new long[out.paddedSize()];
+    int channels = 1 << out.cBits();
+    for (int oy = 0; oy < 1 << out.hBits(); oy++) {
+      int sy = p.rows().source(oy, i);
+      for (int ox = 0; ox < 1 << out.wBits(); ox++) {
+        int sx = p.cols().source(ox, j);
+        int base = (ox + (oy << out.wBits())) << out.cBits();
+        int src = (sx + (sy << in.wBits())) << in.cBits();
+        for (int c = 0; c < channels; c++) {
+          x[base + c] = sy < 0 || sx < 0 ? fill : input[src + c];
+        }
+      }
+    }
+    return x;
+  }
+
+  /**
+   * Proves the selection sumcheck of a max pool from its groups' lookup claims, masked when masks
+   * is not null; the proof is a layer proof with phase 2 only (and its two mask values).
+   */
+  public static WindowedLinearProof prove(MaxPoolLayer p, List<WitnessClaim> groups, long[] input, Transcript t,
+      MaskSupply masks) {
+    List<Selection> sel;
+    try {
+      sel = MaxPoolVerifier.selections(p, groups);
+    } catch (InvalidProofException e) {
+      throw new IllegalStateException("max pool " + p.layer().name() + ": " + e.getMessage(), e);
+    }
+    Ext2[] lambda = t.challengeExts(MaxPoolVerifier.BATCH, sel.size());
+    VirtualPolynomial vp = new VirtualPolynomial(p.in().numVars());
+    vp.addExt(selector(p, sel, lambda));
+    vp.addBase(input);
+    vp.addTerms(MaxPoolVerifier.composition());
+    List<Ext2> maskValues = new ArrayList<>();
+    SumcheckProver.Output o = masks == null ? SumcheckProver.prove(vp, vp.sum(), t)
+        : masks.prove(vp, vp.sum(), maskValues, t);
+    return new WindowedLinearProof(Ext2.ZERO, null, o.proof(), maskValues.toArray(Ext2[]::new));
+  }
+
+  /** P(c, x', y') = sum_q lambda_q eq(rc_q, c) Ar_q(i_q, y') Ac_q(j_q, x') as an extension table of the input's layout. */
+  static long[] selector(MaxPoolLayer p, List<Selection> sel, Ext2[] lambda) {
+    TensorLayout in = p.in();
+    long[] table = ExtVector.allocate(in.paddedSize());
+    int rowTaps = p.rows().tapBits();
+    int colTaps = p.cols().tapBits();
+    for (int q = 0; q < sel.size(); q++) {
+      Selection s = sel.get(q);
+      WindowedLinear.OutputPoint op = MaxPoolVerifier.split(p, s.point());
+      long[] eqc = Mle.eqTable(op.c());
+      long[] rows = p.rows().table(op.y());
+      long[] cols = p.cols().table(op.x());
+      int i = s.tap() / p.cols().kernel();
+      int j = s.tap() % p.cols().kernel();
+      for (int y = 0; y < 1 << in.hBits(); y++) {
+        Ext2 ry = ExtVector.get(rows, i + (y << rowTaps));
+        if (ry.isZero()) {
+          continue;
+        }
+        Ext2 wy = ry.mul(lambda[q]);
+        for (int x = 0; x < 1 << in.wBits(); x++) {
+          Ext2 cx = ExtVector.get(cols, j + (x << colTaps));
+          if (cx.isZero()) {
+            continue;
+          }
+          Ext2 w = wy.mul(cx);
+          int base = (x + (y << in.wBits())) << in.cBits();
+          for (int c = 0; c < 1 << in.cBits(); c++) {
+            ExtVector.set(table, base + c, ExtVector.get(table, base + c).add(w.mul(ExtVector.get(eqc, c))));
+          }
+        }
+      }
+    }
+    return table;
+  }
+}
