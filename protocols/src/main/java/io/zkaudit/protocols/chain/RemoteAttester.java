@@ -59,6 +59,63 @@ public final class RemoteAttester implements Attester, AutoCloseable {
     }
   }
 
+  /**
+   * Streams the claim and then each sample with its proof (client streaming: proofs of a large
+   * test set never sit in one message), and waits for the attester's answer.
+   */
+  @Override
+  public byte[] attestAccuracy(AccuracyClaim claim, java.util.Iterator<AccuracySample> samples) throws AttestationRefused {
+    java.util.concurrent.CompletableFuture<byte[]> answer = new java.util.concurrent.CompletableFuture<>();
+    io.grpc.stub.StreamObserver<io.zkaudit.proto.v1.AttestAccuracyPart> out = AttestationGrpc.newStub(channel)
+        .withDeadlineAfter(30, TimeUnit.MINUTES)
+        .attestAccuracy(new io.grpc.stub.StreamObserver<>() {
+          @Override
+          public void onNext(io.zkaudit.proto.v1.AccuracyAttestation a) {
+            answer.complete(a.getSignature().toByteArray());
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            answer.completeExceptionally(t);
+          }
+
+          @Override
+          public void onCompleted() {
+            answer.completeExceptionally(new IllegalStateException("the attester closed without an answer"));
+          }
+        });
+    try {
+      out.onNext(io.zkaudit.proto.v1.AttestAccuracyPart.newBuilder().setClaim(io.zkaudit.proto.v1.AccuracyClaim.newBuilder()
+          .setVerifyingKey(ByteString.copyFrom(claim.verifyingKey()))
+          .setWeightCommitment(ByteString.copyFrom(claim.weightCommitment().bytes()))
+          .setTestSetHash(ByteString.copyFrom(claim.testSetHash().bytes())).setLabelOffset(claim.labelOffset())
+          .setCorrect(claim.correct()).setTotal(claim.total())).build());
+      while (samples.hasNext() && !answer.isDone()) {
+        AccuracySample s = samples.next();
+        out.onNext(io.zkaudit.proto.v1.AttestAccuracyPart.newBuilder().setSample(io.zkaudit.proto.v1.AccuracySample
+            .newBuilder().setIndex(s.index()).setSalt(ByteString.copyFrom(s.salt()))
+            .addAllInput(io.zkaudit.protocols.Tensors.toList(s.input())).setLabel(s.label())
+            .setProof(ByteString.copyFrom(s.proof()))).build());
+      }
+      out.onCompleted();
+    } catch (RuntimeException e) {
+      out.onError(e);
+      throw e;
+    }
+    try {
+      return answer.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while the attester at " + target + " verified", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      Status status = Status.fromThrowable(e.getCause());
+      if (status.getCode() == Status.Code.FAILED_PRECONDITION) {
+        throw new AttestationRefused(status.getDescription());
+      }
+      throw new IllegalStateException("the attester at " + target + " did not answer: " + status, e.getCause());
+    }
+  }
+
   @Override
   public void close() {
     channel.shutdown();

@@ -46,6 +46,7 @@ public final class AuditService {
   /** The registered metric an audit holds the seller to. */
   public static final String CLAIMED_METRIC = "top1_accuracy";
 
+  private final Seller seller;
   private final AuditStore store;
   private final AuditRequests requests;
   private final AuditViews views;
@@ -54,6 +55,7 @@ public final class AuditService {
   private final AuditSettlement settlement;
 
   public AuditService(Seller seller, AuditStore store, Policy policy) {
+    this.seller = seller;
     this.store = store;
     AuditLocks locks = new AuditLocks();
     this.requests = new AuditRequests(seller, store);
@@ -77,8 +79,25 @@ public final class AuditService {
     return proving.resumeInBackground();
   }
 
+  /**
+   * On a chain: has the seller's chain watch carry every open on-chain audit on at each poll
+   * ({@link ChainAudits}): settle, settle with proof, prove what the buyer did not ask for, apply
+   * the deadline rules. Call once, after {@link Seller#useChain}.
+   */
+  public void followChain() {
+    seller.chain().ifPresent(chain -> chain.followAudits(() -> {
+      if (!stopped) {
+        chain.audits().poll(store, proving::proveAll, a -> ChainAudits.storedSamples(store, a),
+            a -> seller.model(com.google.protobuf.ByteString.copyFrom(a.modelId())).getVerifyingKey().toByteArray());
+      }
+    }));
+  }
+
+  private volatile boolean stopped;
+
   /** Stops background proving between samples and waits for it (before the store closes). */
   public void stop() {
+    stopped = true;
     proving.stop();
   }
 
