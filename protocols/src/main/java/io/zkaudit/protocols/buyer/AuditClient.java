@@ -289,6 +289,13 @@ public final class AuditClient implements AutoCloseable {
     return channel.access(auditId, from);
   }
 
+  /** One sample's secrets (salt, input, label) as the buyer reveals it, read from its samples file. */
+  public RevealedSample sample(BuyerAuditState state, int index) {
+    try (AuditStateFiles.SampleReader r = files.samples(state, index)) {
+      return r.next();
+    }
+  }
+
   public Path file(String auditId) {
     return files.file(auditId);
   }

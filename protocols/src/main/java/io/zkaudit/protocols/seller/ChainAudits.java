@@ -221,28 +221,27 @@ final class ChainAudits {
       closed(store, a, client.audits().getAudit(id).outcome());
       return;
     }
-    switch (a.state()) {
-      case REVEALED, PROVING -> {
-        // Revealed on-chain and off-chain, but the buyer did not ask for (all) the proofs: the
-        // seller proves by itself, to settle with proof if need be.
-        if (proving.add(a.auditId())) {
-          Thread.ofVirtual().name("chain-audit-prove").start(() -> {
-            try {
-              prove.accept(a);
-            } finally {
-              proving.remove(a.auditId());
-            }
-          });
-        }
-      }
-      case PROVEN, FAILED -> {
-        if (now.isBefore(r.deadline().minus(settings.auditSettleMargin())) || refused.contains(a.auditId())) {
-          return; // the buyer may still sign
-        }
-        settleWithProof(store, a, samples, verifyingKey);
-      }
-      default -> { } // not revealed to the seller yet
+    if (!a.state().revealed()) {
+      return; // the buyer has not revealed the samples to the seller yet
     }
+    if (!store.outline(a.auditId()).stream().allMatch(AuditSample::proven)) {
+      // Revealed, but not every sample proven (the buyer did not ask for them all, or stopped at a
+      // failure): the seller proves by itself, to settle with proof if need be.
+      if (proving.add(a.auditId())) {
+        Thread.ofVirtual().name("chain-audit-prove").start(() -> {
+          try {
+            prove.accept(a);
+          } finally {
+            proving.remove(a.auditId());
+          }
+        });
+      }
+      return;
+    }
+    if (now.isBefore(r.deadline().minus(settings.auditSettleMargin())) || refused.contains(a.auditId())) {
+      return; // the buyer may still sign
+    }
+    settleWithProof(store, a, samples, verifyingKey);
   }
 
   /** The buyer has not signed: the seller's own count, attested by the designated verifier. */
