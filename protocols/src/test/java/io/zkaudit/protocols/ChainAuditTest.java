@@ -237,7 +237,7 @@ class ChainAuditTest {
       BuyerAuditState s = market.client.commit(market.model, set.samples(), 0, OFFER);
       s = market.client.open(s, market.model);
       assertEquals(AuditRecord.Status.STAKED, market.onChain(s).status());
-      s = market.client.reveal(s);
+      s = market.client.reveal(s, market.model);
       assertEquals(AuditRecord.Status.REVEALED, market.onChain(s).status());
       s = market.client.proveAndVerify(s, market.model, AuditClient.Progress.NONE);
       assertEquals(Verdict.PASSED, s.getResult().getStatement().getVerdict());
@@ -283,20 +283,32 @@ class ChainAuditTest {
     return out.iterator();
   }
 
+  /**
+   * The buyer cannot reveal on-chain without the seller's receipt for the samples (it could
+   * otherwise reveal the hash, withhold the samples and take the stake of a seller that could prove
+   * nothing); nothing revealed by the deadline gives both their money back.
+   */
   @Test
-  void aBuyerThatNeverRevealsForfeitsPaymentAndStakeToTheSeller() throws Exception {
+  void withoutTheSellersReceiptNothingIsRevealedAndBothGetTheirMoneyBack() throws Exception {
     TestSet set = TestSet.of(2);
     try (Market market = new Market(AnswerProver.HONEST, set.passingClaim())) {
       BuyerAuditState s = market.client.open(market.client.commit(market.model, set.samples(), 0, OFFER), market.model);
+      long id = s.getCommitment().getChainAuditId();
       assertEquals(AuditRecord.Status.STAKED, market.onChain(s).status());
+      var opening = new io.zkaudit.escrow.TestSetCommitment(
+          new Bytes32(AuditStatements.chainTestSetHash(s.getCommitment().getTestSetHash().toByteArray(), 0)),
+          new Bytes32(s.getCommitment().getChainSalt().toByteArray()));
+      EscrowException withheld = assertThrows(EscrowException.class,
+          () -> market.buyerChain.client().audits().revealTestSet(id, opening, new byte[65]));
+      assertEquals("test set not received by seller", withheld.revertReason().orElseThrow());
       Thread.sleep(1_000);
       assertEquals(AuditRecord.Status.STAKED, market.onChain(s).status(), "nothing happens before the reveal deadline");
       node.advanceTime(WINDOW.plusSeconds(10));
       await(() -> market.onChain(s).status() == AuditRecord.Status.SETTLED, Duration.ofSeconds(30),
           "the seller applies the deadline rules (events: " + market.sellerEvents + ")");
-      assertEquals(AuditRecord.Outcome.BUYER_FORFEITED, market.onChain(s).outcome());
-      assertEquals(PAYMENT.add(STAKE), market.sellerCredit());
-      assertEquals(BigInteger.ZERO, market.buyerChain.auditCredit());
+      assertEquals(AuditRecord.Outcome.UNREVEALED, market.onChain(s).outcome());
+      assertEquals(STAKE, market.sellerCredit());
+      assertEquals(PAYMENT, market.buyerChain.auditCredit());
     }
   }
 

@@ -199,8 +199,8 @@ public final class AuditClient implements AutoCloseable {
     if (!state.hasTerms()) {
       state = open(state, model);
     }
-    if (!state.hasResult() && !state.getRevealed()) {
-      state = reveal(state);
+    if (!state.hasResult() && (!state.getRevealed() || onChain)) {
+      state = reveal(state, model);
     }
     if (!state.hasResult()) {
       state = proveAndVerify(state, model, progress);
@@ -236,15 +236,22 @@ public final class AuditClient implements AutoCloseable {
     return opened;
   }
 
-  /**
-   * Reveals every sample, in requests of at most {@link AuditExchange#MAX_REVEAL_BYTES}; an
-   * on-chain audit's commitment is opened on-chain first.
-   */
+  /** Reveals every sample, in requests of at most {@link AuditExchange#MAX_REVEAL_BYTES} (off-chain audits). */
   public BuyerAuditState reveal(BuyerAuditState state) throws BuyerException {
-    if (AuditOnChain.id(state) != 0) {
-      chain.reveal(state);
+    return reveal(state, null);
+  }
+
+  /**
+   * Reveals every sample (unless done before), then, for an on-chain audit, opens the on-chain
+   * commitment with the seller's receipt for them: the result deadline runs only once the seller
+   * holds the samples.
+   */
+  public BuyerAuditState reveal(BuyerAuditState state, RegisteredModel model) throws BuyerException {
+    BuyerAuditState next = state.getRevealed() ? state : exchange.reveal(state);
+    if (AuditOnChain.id(next) != 0) {
+      chain.reveal(next, model != null ? model : buyer.model(next.getCommitment().getModelId()));
     }
-    return exchange.reveal(state);
+    return next;
   }
 
   /**

@@ -24,7 +24,11 @@ public interface AuditEscrow {
   /** Takes back a request the seller has not staked on (the payment is credited back). */
   void cancelAudit(long auditId);
 
-  void revealTestSet(long auditId, TestSetCommitment opening);
+  /** Reveals with the seller's receipt for the test set (the escrow refuses a reveal without it). */
+  void revealTestSet(long auditId, TestSetCommitment opening, byte[] sellerReceipt);
+
+  /** Whether {@code receipt} is the model's seller's EIP-712 receipt for this test set of this audit. */
+  boolean receiptBySeller(RegisteredModel model, long auditId, Bytes32 testSetHash, byte[] receipt);
 
   /** This buyer's EIP-712 signature of a result. */
   byte[] signResult(AuditResult result);

@@ -85,7 +85,7 @@ final class AuditExchange {
     if (status.getRevealed() != n) {
       throw invalid("audit " + id + ": the seller counts " + status.getRevealed() + " revealed samples of " + n);
     }
-    BuyerAuditState next = state.toBuilder().setRevealed(true).build();
+    BuyerAuditState next = state.toBuilder().setRevealed(true).setChainReceipt(status.getChainReceipt()).build();
     files.save(next);
     return next;
   }

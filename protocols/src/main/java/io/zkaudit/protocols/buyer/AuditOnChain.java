@@ -18,7 +18,7 @@ import java.math.BigInteger;
 /**
  * The buyer's steps in AuditEscrow around the off-chain audit: request with payment and a salted
  * commitment to the test set before the commitment is signed, check the seller staked before
- * relying on its terms, reveal on-chain before the test set leaves the buyer, sign a pass or a
+ * relying on its terms, reveal on-chain with the seller's receipt once the samples reached it, sign a pass or a
  * shortfall on-chain too, and settle with both signatures (or, after a result deadline with no
  * result, by the deadline rules). Each outcome is saved in the buyer's state before the next step.
  */
@@ -88,12 +88,20 @@ final class AuditOnChain {
     }
   }
 
-  /** Opens the on-chain commitment (unless done before a crash); the samples go to the seller after it. */
-  void reveal(BuyerAuditState state) {
+  /**
+   * Opens the on-chain commitment (unless done before a crash) with the seller's receipt for the
+   * test set, which the seller gave when the samples reached it (off-chain, before this).
+   */
+  void reveal(BuyerAuditState state, RegisteredModel model) throws BuyerException {
     long id = id(state);
     if (escrow.audit(id).status() == AuditRecord.Status.STAKED) {
+      byte[] receipt = state.getChainReceipt().toByteArray();
+      if (!escrow.receiptBySeller(model, id, testSetHash(state), receipt)) {
+        throw invalid("audit " + state.getCommitment().getAuditId() + ": the seller's receipt for the test set is not"
+            + " its signature, so the test set cannot be revealed on-chain");
+      }
       escrow.revealTestSet(id, new TestSetCommitment(testSetHash(state),
-          new Bytes32(state.getCommitment().getChainSalt().toByteArray())));
+          new Bytes32(state.getCommitment().getChainSalt().toByteArray())), receipt);
     }
   }
 

@@ -80,8 +80,15 @@ public final class BuyerChain implements AutoCloseable, io.zkaudit.protocols.buy
   }
 
   @Override
-  public void revealTestSet(long auditId, io.zkaudit.escrow.TestSetCommitment opening) {
-    client.audits().revealTestSet(auditId, opening);
+  public void revealTestSet(long auditId, io.zkaudit.escrow.TestSetCommitment opening, byte[] sellerReceipt) {
+    client.audits().revealTestSet(auditId, opening, sellerReceipt);
+  }
+
+  @Override
+  public boolean receiptBySeller(RegisteredModel model, long auditId, Bytes32 testSetHash, byte[] receipt) {
+    String signer = ChainKeys.signer(TypedDigests.testSetReceipt(client.deployment(), auditId, testSetHash), receipt)
+        .orElse(null);
+    return ChainKeys.sameAddressOf(signer, ChainKeys.address(model.sellerKey().toByteArray()));
   }
 
   @Override

@@ -35,6 +35,9 @@ final class AuditViews {
     if (a.result() != null) {
       b.setResult(result(a));
     }
+    if (a.onChain() && a.state().revealed()) {
+      seller.chain().ifPresent(c -> b.setChainReceipt(ByteString.copyFrom(c.audits().receipt(a))));
+    }
     return b.build();
   }
 

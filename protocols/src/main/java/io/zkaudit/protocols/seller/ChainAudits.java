@@ -171,6 +171,15 @@ final class ChainAudits {
     return ChainKeys.sameAddressOf(ChainKeys.signer(digest, signature).orElse(null), ChainKeys.address(a.buyer()));
   }
 
+  /**
+   * The seller's receipt for the whole test set (local: no transaction), given once every sample
+   * is revealed and checked: with it the buyer can reveal on-chain, which starts the result
+   * deadline, so the seller gives it only when it holds what it must prove.
+   */
+  byte[] receipt(AuditRecord a) {
+    return client.audits().signReceipt(a.chain().auditId(), testSetHash(a));
+  }
+
   /** The seller's EIP-712 signature of a result (local: no transaction). */
   byte[] sign(AuditRecord a, int correct) {
     return client.audits().signResult(result(a, correct));
@@ -192,7 +201,7 @@ final class ChainAudits {
           case SETTLED -> closed(store, a, r.outcome());
           case STAKED -> {
             if (now.isAfter(r.deadline())) {
-              // The buyer never revealed: the seller's capital was held for nothing, it is paid.
+              // Never revealed: the seller's stake comes back (and the buyer's payment).
               closed(store, a, client.audits().settleByDeadline(id));
             }
           }
