@@ -28,7 +28,8 @@ public final class AuditService {
    * @param revealWindow time the buyer has to reveal, from the terms
    * @param proofWindow time per sample the seller gives itself to prove (the deadline is
    *     terms + revealWindow + samples × proofWindow)
-   * @param stake what the seller stakes on each audit (recorded and signed; on-chain later)
+   * @param stake what the seller stakes on each audit (recorded and signed); on a chain, the most
+   *     it stakes on one AuditEscrow request (wei)
    */
   public record Policy(int maxSamples, Duration revealWindow, Duration proofWindow, long stake) {
     public Policy {
