@@ -187,6 +187,14 @@ class ChainAuditTest {
       assertEquals(PAYMENT, requested.payment());
       assertEquals(AuditStatements.claimBps(set.passingClaim()), requested.claimedAccuracyBps());
 
+      // The buyer's state file holds no input: they are in the samples file, read one at a time.
+      Path stateFile = market.client.file(s.getCommitment().getAuditId());
+      Path samplesFile = stateFile.resolveSibling(s.getCommitment().getAuditId() + ".samples");
+      assertTrue(java.nio.file.Files.size(stateFile) < java.nio.file.Files.size(samplesFile) / 4,
+          java.nio.file.Files.size(stateFile) + " bytes of state, " + java.nio.file.Files.size(samplesFile) + " of samples");
+      assertEquals(0, market.client.load(s.getCommitment().getAuditId()).getSamplesCount());
+      assertEquals(set.samples().get(1).label(), market.client.sample(s, 1).getLabel());
+
       AuditClient.Outcome o = market.client.run(s, AuditClient.Progress.NONE);
       assertEquals(Verdict.PASSED, o.verdict());
       assertEquals(set.correct(), o.correct());

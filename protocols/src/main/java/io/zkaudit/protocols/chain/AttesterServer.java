@@ -123,7 +123,12 @@ public final class AttesterServer implements AutoCloseable {
      */
     @Override
     public StreamObserver<AttestAccuracyPart> attestAccuracy(StreamObserver<AccuracyAttestation> response) {
-      AccuracyParts parts = new AccuracyParts();
+      // Flow control: a part is asked for only when the attester has taken the one before, so a
+      // seller streaming thousands of proofs waits for the verification instead of filling memory.
+      var call = (io.grpc.stub.ServerCallStreamObserver<AccuracyAttestation>) response;
+      call.disableAutoRequest();
+      AccuracyParts parts = new AccuracyParts(call::request);
+      call.request(2);
       Thread.ofVirtual().name("attest-accuracy").start(() -> {
         try {
           Attester.AccuracyClaim claim = parts.claim();
@@ -156,34 +161,32 @@ public final class AttesterServer implements AutoCloseable {
   private static final class AccuracyParts implements StreamObserver<AttestAccuracyPart>,
       java.util.Iterator<Attester.AccuracySample> {
     private static final AttestAccuracyPart END = AttestAccuracyPart.getDefaultInstance();
+    /** Holds at most the parts requested and not taken yet (two), as the call's flow control asks for them. */
     private final java.util.concurrent.BlockingQueue<AttestAccuracyPart> queue =
-        new java.util.concurrent.LinkedBlockingQueue<>(4);
+        new java.util.concurrent.LinkedBlockingQueue<>();
+    private final java.util.function.IntConsumer request;
     private volatile boolean abandoned;
     private AttestAccuracyPart next;
 
+    AccuracyParts(java.util.function.IntConsumer request) {
+      this.request = request;
+    }
+
     @Override
     public void onNext(AttestAccuracyPart part) {
-      put(part);
+      if (!abandoned) {
+        queue.add(part);
+      }
     }
 
     @Override
     public void onError(Throwable t) {
-      put(END);
+      queue.add(END);
     }
 
     @Override
     public void onCompleted() {
-      put(END);
-    }
-
-    private void put(AttestAccuracyPart part) {
-      try {
-        while (!abandoned && !queue.offer(part, 1, TimeUnit.SECONDS)) {
-          // the attester is verifying: wait (back-pressure on the seller's stream)
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      queue.add(END);
     }
 
     void abandon() {
@@ -191,8 +194,17 @@ public final class AttesterServer implements AutoCloseable {
       queue.clear();
     }
 
+    /** The next part, asking the seller for one more in its place. */
+    private AttestAccuracyPart take() throws InterruptedException {
+      AttestAccuracyPart p = queue.take();
+      if (p != END) {
+        request.accept(1);
+      }
+      return p;
+    }
+
     Attester.AccuracyClaim claim() throws Attester.AttestationRefused, InterruptedException {
-      AttestAccuracyPart first = queue.take();
+      AttestAccuracyPart first = take();
       if (!first.hasClaim()) {
         throw new Attester.AttestationRefused("the first part must be the claim");
       }
@@ -210,7 +222,7 @@ public final class AttesterServer implements AutoCloseable {
     public boolean hasNext() {
       if (next == null) {
         try {
-          next = queue.take();
+          next = take();
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           throw new IllegalStateException("interrupted", e);

@@ -180,7 +180,7 @@ public final class AuditStore implements AutoCloseable {
     List<String> ids = tx.run(() -> {
       List<String> out = new ArrayList<>();
       try (PreparedStatement p = db.prepareStatement("SELECT audit_id FROM audits WHERE chain_escrow = ?"
-          + " AND chain_outcome IS NULL AND status <> 'COMMITTED' ORDER BY requested_at")) {
+          + " AND chain_outcome IS NULL ORDER BY requested_at")) {
         p.setString(1, escrow);
         try (ResultSet r = p.executeQuery()) {
           while (r.next()) {

@@ -86,9 +86,17 @@ final class ChainAudits {
    * @param maxStake the most this seller stakes on one audit (wei)
    */
   AuditRecord.Chain accept(AuditCommitment c, long chainModel, double claim, long maxStake) {
-    long id = c.getChainAuditId();
     AuditRequests.requireLength("chain_salt", c.getChainSalt(), Bytes32.LENGTH);
-    io.zkaudit.escrow.AuditRecord r = request(id);
+    try {
+      return check(c, request(c.getChainAuditId()), chainModel, claim, maxStake);
+    } catch (EscrowException e) {
+      throw unreachable(); // the chain's clock or the registry could not be read
+    }
+  }
+
+  private AuditRecord.Chain check(AuditCommitment c, io.zkaudit.escrow.AuditRecord r, long chainModel, double claim,
+      long maxStake) {
+    long id = c.getChainAuditId();
     String buyer = ChainKeys.address(c.getBuyerSignature().getPublicKey().toByteArray());
     if (!ChainKeys.sameAddressOf(r.buyer(), buyer)) {
       throw RequestRejected.denied("chain_audit_id: audit " + id + " was requested by another account than the buyer's key");
@@ -206,7 +214,15 @@ final class ChainAudits {
             }
           }
           case REVEALED -> revealed(store, a, r, now, prove, samples, verifyingKey);
-          default -> { } // REQUESTED: staking happens when the seller signs terms
+          case REQUESTED -> {
+            // Accepted but never staked (the seller stopped before signing terms, or its stake
+            // came too late): past the stake deadline the buyer is refunded, and the seller stops
+            // following it. Staking happens when the seller signs terms, not here.
+            if (now.isAfter(r.deadline())) {
+              closed(store, a, client.audits().settleByDeadline(id));
+            }
+          }
+          default -> { }
         }
       } catch (RuntimeException e) {
         if (reported.add(a.auditId() + e.getClass().getSimpleName())) {
