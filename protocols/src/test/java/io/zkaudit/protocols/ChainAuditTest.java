@@ -87,7 +87,9 @@ class ChainAuditTest {
     final ProofAttester attester;
     final AttesterServer attesterServer;
     final RemoteAttester remoteAttester;
-    final SellerServer seller;
+    private final ChainSettings settings;
+    private final double claim;
+    SellerServer seller;
     final BuyerChain buyerChain;
     final AuditClient client;
     final RegisteredModel model;
@@ -97,23 +99,37 @@ class ChainAuditTest {
       var attesterKey = node.newAccount(Wei.ether(1));
       EscrowDeployment d = EscrowDeployer.deploy(node.web3j(), node.newAccount(Wei.ether(100)), attesterKey.getAddress(),
           p, GasListener.NONE);
-      ChainSettings settings = ChainSettings.defaults(node.rpcUrl(), d).withPollInterval(Duration.ofMillis(200));
+      settings = ChainSettings.defaults(node.rpcUrl(), d).withPollInterval(Duration.ofMillis(200));
+      this.claim = claim;
       node.fund(ChainKeys.credentials(sellerKey), Wei.ether(100));
       node.fund(ChainKeys.credentials(buyerKey), Wei.ether(100));
       attester = new ProofAttester(attesterKey, d);
       attesterServer = AttesterServer.start(attester, "localhost", 0, null, null);
       remoteAttester = new RemoteAttester("localhost", attesterServer.port(), null);
-      AuditService.Policy defaults = AuditService.Policy.defaults();
-      seller = SellerServer.start(sellerKey, SellerConfig.defaults(SellerStore.h2FileUrl(tmp.resolve("seller")), 0),
-          prover, SellerServer.Options.NONE.withChain(settings, remoteAttester).withEvents(sellerEvents::add),
-          new AuditService.Policy(defaults.maxSamples(), defaults.revealWindow(), defaults.proofWindow(),
-              Wei.ether(1).longValueExact()));
-      seller.seller().serve(Resnet8.model(), "resnet8-cifar10", List.of(ClaimedMetric.newBuilder()
-          .setName("top1_accuracy").setValue(claim).setDataset("cifar10-test").build()));
+      seller = startSeller(prover, 0);
       buyerChain = BuyerChain.connect(ChainSettings.forBuyer(node.rpcUrl(), d), buyerKey);
       client = new AuditClient(new BuyerClient("localhost", seller.port(), buyerKey, 120), 120, tmp.resolve("buyer"),
           buyerChain);
       model = client.buyer().models().get(0);
+    }
+
+    /** The seller on its key and H2 file, on {@code port} (0: any free one). */
+    private SellerServer startSeller(AnswerProver prover, int port) throws Exception {
+      AuditService.Policy defaults = AuditService.Policy.defaults();
+      SellerServer server = SellerServer.start(sellerKey, SellerConfig.defaults(SellerStore.h2FileUrl(tmp.resolve("seller")),
+          port), prover, SellerServer.Options.NONE.withChain(settings, remoteAttester).withEvents(sellerEvents::add),
+          new AuditService.Policy(defaults.maxSamples(), defaults.revealWindow(), defaults.proofWindow(),
+              Wei.ether(1).longValueExact()));
+      server.seller().serve(Resnet8.model(), "resnet8-cifar10", List.of(ClaimedMetric.newBuilder()
+          .setName("top1_accuracy").setValue(claim).setDataset("cifar10-test").build()));
+      return server;
+    }
+
+    /** Stops the seller and starts it again over the same database, key and port. */
+    void restartSeller() throws Exception {
+      int port = seller.port();
+      seller.close();
+      seller = startSeller(AnswerProver.HONEST, port);
     }
 
     String sellerAccount() {
@@ -277,6 +293,33 @@ class ChainAuditTest {
       assertEquals(PAYMENT.add(STAKE), market.sellerCredit());
       assertEquals(BigInteger.ZERO, market.buyerChain.auditCredit());
       assertTrue(market.sellerEvents.stream().anyMatch(e -> e.contains("settled with proof")), market.sellerEvents.toString());
+    }
+  }
+
+  /**
+   * A seller stopped after staking and again after proving, each time started over the same H2
+   * file: the buyer carries on, and the restarted seller's watch, from its store and the escrow,
+   * settles the audit with proof when the buyer does not sign.
+   */
+  @Test
+  void aRestartedSellerCarriesItsOnChainAuditsOn() throws Exception {
+    TestSet set = TestSet.of(2);
+    try (Market market = new Market(AnswerProver.HONEST, set.passingClaim())) {
+      BuyerAuditState s = market.client.open(market.client.commit(market.model, set.samples(), 0, OFFER), market.model);
+      market.restartSeller();
+      // The same signed commitment again: the stored terms, and no second stake.
+      assertEquals(s.getTerms(), market.client.open(s, market.model).getTerms());
+      s = market.client.proveAndVerify(market.client.reveal(s, market.model), market.model, AuditClient.Progress.NONE);
+      assertEquals(Verdict.PASSED, s.getResult().getStatement().getVerdict());
+      market.restartSeller();
+      node.advanceTime(WINDOW.minusMinutes(5));
+      BuyerAuditState state = s;
+      await(() -> market.onChain(state).status() == AuditRecord.Status.SETTLED, Duration.ofSeconds(90),
+          "the restarted seller settles with proof (events: " + market.sellerEvents + ")");
+      assertEquals(AuditRecord.Outcome.SELLER_PAID, market.onChain(s).outcome());
+      assertEquals(PAYMENT.add(STAKE), market.sellerCredit());
+      assertEquals(1, market.sellerEvents.stream().filter(e -> e.startsWith("staked ")
+          && e.contains("on-chain audit " + state.getCommitment().getChainAuditId())).count(), market.sellerEvents.toString());
     }
   }
 
