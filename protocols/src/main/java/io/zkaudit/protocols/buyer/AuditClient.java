@@ -129,7 +129,8 @@ public final class AuditClient implements AutoCloseable {
 
   /**
    * Commits to a test set for this model (salted sample hashes, signed) and keeps the commitment
-   * with its secrets in the state file; nothing is sent yet.
+   * in the state file and the secrets (salts, inputs, labels) in the samples file; nothing is sent
+   * to the seller yet.
    */
   public BuyerAuditState commit(RegisteredModel model, List<LabelledInput> samples, int labelOffset) throws BuyerException {
     return commit(model, samples, labelOffset, null);
