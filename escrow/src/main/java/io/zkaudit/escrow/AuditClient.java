@@ -92,6 +92,11 @@ public final class AuditClient {
                 AuditEscrow.getAuditSettledEvents(receipt).getFirst().outcome);
     }
 
+    /** How long after the reveal a result is accepted (fixed at deployment). */
+    public java.time.Duration resultWindow() {
+        return java.time.Duration.ofSeconds(session.call("audits.resultWindow", contract.resultWindow()).longValueExact());
+    }
+
     public AuditRecord getAudit(long auditId) {
         AuditEscrow.Audit a = session.call("audits.getAudit", contract.getAudit(id(auditId)));
         Bytes32 testSetHash = new Bytes32(a.testSetHash);

@@ -278,6 +278,17 @@ class ChainAuditTest {
       var refused = assertThrows(Attester.AttestationRefused.class,
           () -> market.remoteAttester.attestAccuracy(claim, samples(stored, auditId, 2)));
       assertTrue(refused.getMessage().contains("the proofs give " + set.correct() + " correct"), refused.getMessage());
+      // The right count, but about another test set than the one committed on-chain; and a sample short.
+      var otherSet = new Attester.AccuracyClaim(claim.verifyingKey(), claim.weightCommitment(), Bytes32.random(), 0,
+          set.correct(), 2);
+      refused = assertThrows(Attester.AttestationRefused.class,
+          () -> market.remoteAttester.attestAccuracy(otherSet, samples(stored, auditId, 2)));
+      assertTrue(refused.getMessage().contains("not the test set committed on-chain"), refused.getMessage());
+      var shortSet = new Attester.AccuracyClaim(claim.verifyingKey(), claim.weightCommitment(), claim.testSetHash(), 0,
+          set.correct(), 2);
+      refused = assertThrows(Attester.AttestationRefused.class,
+          () -> market.remoteAttester.attestAccuracy(shortSet, samples(stored, auditId, 1)));
+      assertTrue(refused.getMessage().contains("1 samples arrived of 2"), refused.getMessage());
       long id = s.getCommitment().getChainAuditId();
       BuyerAuditState state = s;
       EscrowException forged = assertThrows(EscrowException.class, () -> market.buyerChain.client().audits()
@@ -414,6 +425,18 @@ class ChainAuditTest {
       assertEquals(AuditRecord.Outcome.REFUNDED, market.onChain(s).outcome());
       assertEquals(PAYMENT, market.buyerChain.auditCredit());
       assertEquals(BigInteger.ZERO, market.sellerCredit());
+
+      // 30 samples at the seller's 2 minutes each and its 10-minute margin do not fit the escrow's
+      // one-hour result window: refused before any stake, and refunded.
+      List<LabelledInput> many = new ArrayList<>();
+      for (int i = 0; i < 30; i++) {
+        many.add(set.samples().get(0));
+      }
+      BuyerAuditState big = market.client.commit(market.model, many, 0, OFFER);
+      BuyerException tooMany = assertThrows(BuyerException.class, () -> market.client.open(big, market.model));
+      assertTrue(tooMany.getMessage().contains("result window (60 min) is too short to prove 30 samples"),
+          tooMany.getMessage());
+      assertEquals(AuditRecord.Outcome.REFUNDED, market.onChain(big).outcome());
     }
   }
 }

@@ -131,7 +131,7 @@ final class AuditTransitions {
       throw new RequestRejected(Status.Code.ALREADY_EXISTS, "chain_audit_id: on-chain audit "
           + Long.toUnsignedString(c.getChainAuditId()) + " belongs to another audit");
     }
-    return chain.audits().accept(c, chainModel, claim(c.getModelId()), policy.stake());
+    return chain.audits().accept(c, chainModel, claim(c.getModelId()), policy.stake(), policy.proofWindow());
   }
 
   /**

@@ -84,13 +84,25 @@ final class ChainAudits {
    * @param chainModel the model's on-chain id (mirrored by this seller)
    * @param claim the seller's registered claim
    * @param maxStake the most this seller stakes on one audit (wei)
+   * @param proofWindow the time per sample the seller gives itself to prove (its audit policy)
    */
-  AuditRecord.Chain accept(AuditCommitment c, long chainModel, double claim, long maxStake) {
+  AuditRecord.Chain accept(AuditCommitment c, long chainModel, double claim, long maxStake,
+      java.time.Duration proofWindow) {
     AuditRequests.requireLength("chain_salt", c.getChainSalt(), Bytes32.LENGTH);
     try {
+      // The escrow's result window must hold the proofs and the margin left for settling with
+      // proof; otherwise the seller would stake on an audit it cannot prove in time.
+      java.time.Duration needed = proofWindow.multipliedBy(Integer.toUnsignedLong(c.getSampleCount()))
+          .plus(settings.auditSettleMargin());
+      java.time.Duration window = client.audits().resultWindow();
+      if (needed.compareTo(window) > 0) {
+        throw new RequestRejected(Status.Code.FAILED_PRECONDITION, "chain_audit_id: the escrow's result window ("
+            + window.toMinutes() + " min) is too short to prove " + Integer.toUnsignedString(c.getSampleCount())
+            + " samples at " + proofWindow.toSeconds() + " s each and settle (" + needed.toMinutes() + " min)");
+      }
       return check(c, request(c.getChainAuditId()), chainModel, claim, maxStake);
     } catch (EscrowException e) {
-      throw unreachable(); // the chain's clock or the registry could not be read
+      throw unreachable(); // the chain's clock, the escrow or the registry could not be read
     }
   }
 
