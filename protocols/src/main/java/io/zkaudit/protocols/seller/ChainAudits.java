@@ -1,6 +1,5 @@
 package io.zkaudit.protocols.seller;
 
-import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.zkaudit.escrow.AuditResult;
 import io.zkaudit.escrow.Bytes32;
@@ -14,12 +13,14 @@ import io.zkaudit.protocols.chain.Attester;
 import io.zkaudit.protocols.chain.ChainKeys;
 import io.zkaudit.protocols.chain.ChainSettings;
 import java.math.BigInteger;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -87,14 +88,14 @@ final class ChainAudits {
    * @param proofWindow the time per sample the seller gives itself to prove (its audit policy)
    */
   AuditRecord.Chain accept(AuditCommitment c, long chainModel, double claim, long maxStake,
-      java.time.Duration proofWindow) {
+      Duration proofWindow) {
     AuditRequests.requireLength("chain_salt", c.getChainSalt(), Bytes32.LENGTH);
     try {
       // The escrow's result window must hold the proofs and the margin left for settling with
       // proof; otherwise the seller would stake on an audit it cannot prove in time.
-      java.time.Duration needed = proofWindow.multipliedBy(Integer.toUnsignedLong(c.getSampleCount()))
+      Duration needed = proofWindow.multipliedBy(Integer.toUnsignedLong(c.getSampleCount()))
           .plus(settings.auditSettleMargin());
-      java.time.Duration window = client.audits().resultWindow();
+      Duration window = client.audits().resultWindow();
       if (needed.compareTo(window) > 0) {
         throw new RequestRejected(Status.Code.FAILED_PRECONDITION, "chain_audit_id: the escrow's result window ("
             + window.toMinutes() + " min) is too short to prove " + Integer.toUnsignedString(c.getSampleCount())
@@ -209,8 +210,8 @@ final class ChainAudits {
    * One look at every open on-chain audit. {@code prove} proves an audit's missing samples (in the
    * caller's proving loop); {@code samples} reads an audit's revealed samples with their proofs.
    */
-  void poll(AuditStore store, Consumer<AuditRecord> prove, java.util.function.Function<AuditRecord,
-      Iterator<Attester.AccuracySample>> samples, java.util.function.Function<AuditRecord, byte[]> verifyingKey) {
+  void poll(AuditStore store, Consumer<AuditRecord> prove, Function<AuditRecord,
+      Iterator<Attester.AccuracySample>> samples, Function<AuditRecord, byte[]> verifyingKey) {
     Instant now = null;
     for (AuditRecord a : store.openOnChain(escrow())) {
       long id = a.chain().auditId();
@@ -245,8 +246,8 @@ final class ChainAudits {
   }
 
   private void revealed(AuditStore store, AuditRecord a, io.zkaudit.escrow.AuditRecord r, Instant now,
-      Consumer<AuditRecord> prove, java.util.function.Function<AuditRecord, Iterator<Attester.AccuracySample>> samples,
-      java.util.function.Function<AuditRecord, byte[]> verifyingKey) {
+      Consumer<AuditRecord> prove, Function<AuditRecord, Iterator<Attester.AccuracySample>> samples,
+      Function<AuditRecord, byte[]> verifyingKey) {
     long id = a.chain().auditId();
     if (now.isAfter(r.deadline())) {
       // No result in time: by the escrow's rules the claim failed. Closed so that both sides see it.
@@ -283,8 +284,8 @@ final class ChainAudits {
 
   /** The buyer has not signed: the seller's own count, attested by the designated verifier. */
   private void settleWithProof(AuditStore store, AuditRecord a,
-      java.util.function.Function<AuditRecord, Iterator<Attester.AccuracySample>> samples,
-      java.util.function.Function<AuditRecord, byte[]> verifyingKey) {
+      Function<AuditRecord, Iterator<Attester.AccuracySample>> samples,
+      Function<AuditRecord, byte[]> verifyingKey) {
     long id = a.chain().auditId();
     int correct = 0;
     for (AuditSample s : store.outline(a.auditId())) {
