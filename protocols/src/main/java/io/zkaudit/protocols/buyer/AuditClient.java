@@ -172,6 +172,8 @@ public final class AuditClient implements AutoCloseable {
         .iterator());
     if (offer != null) {
       chain.request(c, model, claim(model), offer);
+      // Timed after the transaction: the seller refuses a commitment signed too long before it arrives.
+      c.setRequestedAtMillis(System.currentTimeMillis());
     }
     c.setBuyerSignature(key.sign(AuditStatements.commitment(c.build())));
     BuyerAuditState state = BuyerAuditState.newBuilder().setCommitment(c)
