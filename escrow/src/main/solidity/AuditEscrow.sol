@@ -14,25 +14,31 @@ import "./Signatures.sol";
 ///    claimed accuracy (basis points) and the stake the seller must put up.
 /// 2. The seller accepts by staking before the stake deadline: it is bound to its claim before
 ///    it can see the test set.
-/// 3. The buyer reveals (testSetHash, salt) before the reveal deadline and hands the test set
-///    over off-chain; its hash binds it.
+/// 3. The buyer hands the test set over off-chain (its hash binds it); the seller, having checked
+///    every sample against the commitment, signs a receipt, TestSetReceived(auditId, testSetHash);
+///    with it the buyer reveals (testSetHash, salt) before the reveal deadline. The receipt is what
+///    lets the result deadline run against the seller: without it a buyer could reveal the hash and
+///    withhold the samples, and the seller, unable to prove anything, would lose its stake.
 /// 4. Settlement, before the result deadline: a result (correct, total) signed by both parties,
 ///    or a result the proof verifier accepts (anyone may submit). Accuracy >= claim: the seller
 ///    gets payment and stake; below: the buyer gets its payment back plus the stake.
 /// Deadline rules (settleByDeadline, anyone may call): no stake in time -> buyer refunded;
-/// no reveal in time -> the seller gets payment and stake; no result in time -> the seller
-/// could not prove its claim, the buyer gets payment and stake.
+/// no reveal in time -> both get their money back (the buyer its payment, the seller its stake:
+/// either the buyer withheld the test set or the seller withheld its receipt, and the chain cannot
+/// tell which); no result in time -> the seller could not prove its claim, the buyer gets payment
+/// and stake.
 ///
 /// Requested --stake--> Staked --revealTestSet--> Revealed --settle/settleWithProof--> Settled
 /// Requested --cancel / settleByDeadline--> Settled (refund); Staked|Revealed --settleByDeadline--> Settled
 contract AuditEscrow is PullPayments, Eip712 {
     bytes32 public constant RESULT_TYPEHASH =
         keccak256("AuditResult(uint256 auditId,bytes32 testSetHash,uint32 correct,uint32 total)");
+    bytes32 public constant RECEIPT_TYPEHASH = keccak256("TestSetReceived(uint256 auditId,bytes32 testSetHash)");
     uint32 public constant MAX_SAMPLES = 1_000_000;
     uint16 public constant FULL_ACCURACY_BPS = 10_000;
 
     enum Status { None, Requested, Staked, Revealed, Settled }
-    enum Outcome { None, SellerPaid, BuyerCompensated, Refunded, BuyerForfeited }
+    enum Outcome { None, SellerPaid, BuyerCompensated, Refunded, Unrevealed }
 
     // Field order packs an audit into five storage slots. The seller and the weight commitment
     // are read from the registry, whose records never change.
@@ -135,13 +141,18 @@ contract AuditEscrow is PullPayments, Eip712 {
         emit AuditStaked(auditId, msg.value, audit.deadline);
     }
 
-    /// @notice Buyer: opens its test-set commitment.
-    function revealTestSet(uint256 auditId, bytes32 testSetHash, bytes32 salt) external {
+    /// @notice Buyer: opens its test-set commitment, with the seller's receipt for the test set
+    /// (EIP-712 TestSetReceived, see receiptDigest): the seller holds the samples it must prove.
+    function revealTestSet(uint256 auditId, bytes32 testSetHash, bytes32 salt, bytes calldata sellerReceipt) external {
         Audit storage audit = _existing(auditId);
         require(msg.sender == audit.buyer, "not the buyer");
         require(audit.status == Status.Staked, "audit not awaiting reveal");
         require(block.timestamp <= audit.deadline, "reveal deadline passed");
         require(keccak256(abi.encode(testSetHash, salt)) == audit.testSetCommitment, "reveal does not match commitment");
+        require(
+            Signatures.isSignedBy(receiptDigest(auditId, testSetHash), sellerReceipt, registry.sellerOf(audit.modelId)),
+            "test set not received by seller"
+        );
         audit.testSetHash = testSetHash;
         audit.status = Status.Revealed;
         audit.deadline = uint64(block.timestamp) + resultWindow;
@@ -182,9 +193,14 @@ contract AuditEscrow is PullPayments, Eip712 {
         require(audit.status != Status.Settled, "audit already settled");
         require(block.timestamp > audit.deadline, "deadline not passed");
         if (audit.status == Status.Requested) outcome = Outcome.Refunded;
-        else if (audit.status == Status.Staked) outcome = Outcome.BuyerForfeited;
+        else if (audit.status == Status.Staked) outcome = Outcome.Unrevealed;
         else outcome = Outcome.BuyerCompensated;
         _close(audit, auditId, outcome, 0, 0);
+    }
+
+    /// @notice The EIP-712 digest the seller signs once it holds the whole test set.
+    function receiptDigest(uint256 auditId, bytes32 testSetHash) public view returns (bytes32) {
+        return _typedDigest(keccak256(abi.encode(RECEIPT_TYPEHASH, auditId, testSetHash)));
     }
 
     /// @notice The EIP-712 digest both parties sign for a result.
@@ -219,8 +235,11 @@ contract AuditEscrow is PullPayments, Eip712 {
         audit.status = Status.Settled;
         audit.outcome = outcome;
         uint256 amount = uint256(audit.payment) + (staked ? audit.requiredStake : 0);
-        if (outcome == Outcome.SellerPaid || outcome == Outcome.BuyerForfeited) {
+        if (outcome == Outcome.SellerPaid) {
             _credit(registry.sellerOf(audit.modelId), amount);
+        } else if (outcome == Outcome.Unrevealed) {
+            _credit(audit.buyer, audit.payment);
+            _credit(registry.sellerOf(audit.modelId), audit.requiredStake);
         } else {
             _credit(audit.buyer, amount);
         }

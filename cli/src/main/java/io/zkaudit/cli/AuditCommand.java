@@ -59,6 +59,16 @@ final class AuditCommand implements Callable<Integer> {
   @Option(names = "--timeout", defaultValue = "300", description = "seconds to wait for each answer of the seller (default ${DEFAULT-VALUE})")
   long timeout;
 
+  @Mixin ChainOptions chain;
+
+  @Option(names = "--payment", defaultValue = "0.01",
+      description = "with --chain-rpc: what the audit pays, in ether, held by AuditEscrow (default ${DEFAULT-VALUE})")
+  java.math.BigDecimal payment;
+
+  @Option(names = "--stake", defaultValue = "0.1",
+      description = "with --chain-rpc: the stake the seller must put up against its claim, in ether (default ${DEFAULT-VALUE})")
+  java.math.BigDecimal stake;
+
   /** The audit under way, named in the error if the seller goes away. */
   private String started;
 
@@ -70,8 +80,11 @@ final class AuditCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     PartyKey key = buyerKey.loadOrCreate();
+    AuditClient.ChainOffer offer = chain.enabled() ? offer() : null;
     long t0 = System.nanoTime();
-    try (AuditClient client = new AuditClient(seller.connect(key, timeout), timeout, stateDir)) {
+    try (io.zkaudit.protocols.chain.BuyerChain onChain = chain.enabled()
+            ? io.zkaudit.protocols.chain.BuyerChain.connect(chain.settings(), key) : null;
+        AuditClient client = new AuditClient(seller.connect(key, timeout), timeout, stateDir, onChain)) {
       BuyerAuditState state;
       RegisteredModel model;
       String setName;
@@ -105,7 +118,7 @@ final class AuditCommand implements Callable<Integer> {
           spec.commandLine().getErr().println("zkaudit: warning: " + w);
           spec.commandLine().getErr().flush();
         }
-        state = client.commit(model, set.samples(), offset);
+        state = client.commit(model, set.samples(), offset, offer);
         setName = set.name();
       }
       String id = state.getCommitment().getAuditId();
@@ -120,13 +133,46 @@ final class AuditCommand implements Callable<Integer> {
         o = client.run(state, (index, done, total, correct) -> bar.step(String.format(Locale.ROOT, "sample %d %s", index, correct ? "correct" : "wrong")));
       }
       summary(out, o, model, (System.nanoTime() - t0) / 1e9);
+      if (state.getCommitment().getChainAuditId() != 0) {
+        escrowSummary(out, client, onChain, client.load(id), o);
+      }
       return o.verdict() == Verdict.PASSED ? Main.EXIT_OK : Main.EXIT_INVALID;
     } catch (BuyerException e) {
       return BuyerFailures.exit(out, e, e.getMessage() + (started == null ? ""
           : " (the audit is kept: carry it on with --resume " + started + ")"));
-    } catch (java.io.UncheckedIOException e) {
+    } catch (io.zkaudit.escrow.EscrowException e) {
+      throw ChainOptions.failure(e);
+    } catch (IllegalArgumentException e) {
+      throw CliException.usage(e.getMessage());
+    } catch (IOException | java.io.UncheckedIOException e) {
       throw CliException.usage(e.getMessage());
     }
+  }
+
+  private AuditClient.ChainOffer offer() {
+    try {
+      return new AuditClient.ChainOffer(io.zkaudit.escrow.Wei.ether(payment.toPlainString()),
+          io.zkaudit.escrow.Wei.ether(stake.toPlainString()));
+    } catch (IllegalArgumentException | ArithmeticException e) {
+      throw CliException.usage("--payment and --stake are positive amounts of ether");
+    }
+  }
+
+  /** The escrow's side: how AuditEscrow settled the audit, and the buyer's credit withdrawn. */
+  private static void escrowSummary(PrintWriter out, AuditClient client, io.zkaudit.protocols.chain.BuyerChain onChain,
+      BuyerAuditState state, AuditClient.Outcome o) {
+    long id = state.getCommitment().getChainAuditId();
+    if (!o.settledOnChain()) {
+      out.printf("  on-chain           audit %d open until %s; run again with --resume %s after it to settle%n", id,
+          client.chainDeadline(state), o.auditId());
+      out.flush();
+      return;
+    }
+    java.math.BigInteger credit = onChain.auditCredit();
+    java.math.BigInteger withdrawn = credit.signum() > 0 ? onChain.withdrawAuditCredit() : java.math.BigInteger.ZERO;
+    out.printf("  on-chain           audit %d settled: %s; %s wei withdrawn to %s%n", id, o.chainOutcome(), withdrawn,
+        onChain.address());
+    out.flush();
   }
 
   private static void summary(PrintWriter out, AuditClient.Outcome o, RegisteredModel model, double seconds) {

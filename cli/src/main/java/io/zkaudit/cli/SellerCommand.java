@@ -69,7 +69,8 @@ final class SellerCommand implements Runnable {
     @Option(names = "--dataset", defaultValue = "", description = "the dataset the accuracy is claimed on")
     String dataset;
 
-    @Option(names = "--audit-stake", defaultValue = "0", description = "what the seller stakes on each accuracy audit (default ${DEFAULT-VALUE})")
+    @Option(names = "--audit-stake", defaultValue = "0", description = "what the seller stakes on each accuracy audit;"
+        + " on the chain, the most it stakes on one on-chain audit, in wei (0: it takes none) (default ${DEFAULT-VALUE})")
     long auditStake;
 
     @Option(names = "--items", description = "commit to these items for trustless retrieval: a directory of images or"

@@ -28,6 +28,10 @@ final class SellerNetworkOptions {
   @Option(names = "--attester", description = "with the chain: the designated verifier service, HOST:PORT ('zkaudit attester serve')")
   String attester;
 
+  @Option(names = "--audit-price", defaultValue = "0.0001",
+      description = "with the chain: the least an on-chain accuracy audit must pay per sample, in ether (default ${DEFAULT-VALUE})")
+  java.math.BigDecimal auditPrice;
+
   @Option(names = "--attester-tls-ca", description = "talk TLS to --attester, trusting this CA (PEM)")
   Path attesterCa;
 
@@ -53,6 +57,11 @@ final class SellerNetworkOptions {
             + " (or, for a demo, --attester-key FILE to run it in this process)");
       }
       var settings = chain.settings();
+      try {
+        settings = settings.withAuditPricePerSample(io.zkaudit.escrow.Wei.ether(auditPrice.toPlainString()));
+      } catch (IllegalArgumentException | ArithmeticException e) {
+        throw CliException.usage("--audit-price is an amount of ether of at least 0 (at most 18 decimals)");
+      }
       try {
         o = o.withChain(settings, attester != null ? remote()
             : new ProofAttester(ChainKeys.credentials(KeyFiles.load(attesterKey)), settings.deployment()));

@@ -76,6 +76,7 @@ class EscrowCommandsTest {
         serveExit.set(cli.execute("seller", "serve", "--model", model.toString(), "--port", p,
             "--db", "jdbc:h2:file:" + tmp.resolve("db/seller").toAbsolutePath(), "--key", sellerKey,
             "--chain-rpc", rpc, "--deployment", deployment, "--attester", "localhost:" + attesterPort,
+            "--accuracy", "0.5", "--dataset", "cifar10-test", "--audit-stake", "100000000000000000",
             "--tls-cert", certs.certificate().toString(), "--tls-key", certs.privateKey().toString()));
       });
       seller.start();
@@ -107,6 +108,23 @@ class EscrowCommandsTest {
           assertEquals(0, settle.code(), settle.out() + settle.err());
         } while (!settle.out().contains("proven") && System.nanoTime() < until);
         assertTrue(settle.out().contains("proven by the seller in time"), settle.out() + sellerOut);
+
+        // An accuracy audit with money in AuditEscrow: ResNet-8 gets the first CIFAR-10 image wrong,
+        // so a claim of 50% fails, both sign that, and the buyer withdraws its payment and the stake.
+        Run audit = run("buyer", "audit", "--port", p, "--tls-ca", ca, "--chain-rpc", rpc, "--deployment", deployment,
+            "--dataset", "cifar10", "--samples", "1", "--payment", "0.01", "--stake", "0.1", "--key", buyerKey,
+            "--state", tmp.resolve("audits").toString());
+        assertEquals(1, audit.code(), audit.out() + audit.err() + sellerOut);
+        assertTrue(audit.out().contains("FAILED: the verified accuracy is below the claim"), audit.out());
+        assertTrue(audit.out().matches("(?s).*on-chain +audit 1 settled: BUYER_COMPENSATED; 110000000000000000 wei"
+            + " withdrawn to 0x.*"), audit.out());
+        // A seller that stakes less than asked refuses, and the request is cancelled and refunded.
+        Run tooMuch = run("buyer", "audit", "--port", p, "--tls-ca", ca, "--chain-rpc", rpc, "--deployment", deployment,
+            "--dataset", "cifar10", "--samples", "1", "--payment", "0.01", "--stake", "1", "--key", buyerKey,
+            "--state", tmp.resolve("audits").toString());
+        assertEquals(2, tooMuch.code(), tooMuch.out() + tooMuch.err());
+        assertTrue(tooMuch.err().contains("stakes at most 100000000000000000 wei") && tooMuch.err().contains("cancelled"),
+            tooMuch.err());
 
         // Without --tls-ca the buyer speaks plaintext to a TLS seller: one clear line, exit 2.
         Run plain = run("buyer", "predict", "--port", p, "--input", image.toString(), "--key", buyerKey, "--timeout", "10");

@@ -49,10 +49,23 @@ public final class AuditClient {
         session.send("audits.stake", contract.stake(id(auditId), AbiValues.nonNegative(amount, "amount")));
     }
 
-    /** Buyer: reveals the committed test-set hash and salt. */
-    public void revealTestSet(long auditId, TestSetCommitment opening) {
-        session.send("audits.revealTestSet",
-                contract.revealTestSet(id(auditId), opening.testSetHash().bytes(), opening.salt().bytes()));
+    /**
+     * Seller: its receipt for the whole test set (EIP-712 TestSetReceived; local, no transaction),
+     * given once it has checked every sample against the commitment: the buyer needs it to reveal.
+     */
+    public byte[] signReceipt(long auditId, Bytes32 testSetHash) {
+        return Signatures.sign(session.credentials, TypedDigests.testSetReceipt(deployment, auditId, testSetHash));
+    }
+
+    /** Buyer: reveals the committed test-set hash and salt, with the seller's receipt for the test set. */
+    public void revealTestSet(long auditId, TestSetCommitment opening, byte[] sellerReceipt) {
+        session.send("audits.revealTestSet", contract.revealTestSet(id(auditId), opening.testSetHash().bytes(),
+                opening.salt().bytes(), sellerReceipt.clone()));
+    }
+
+    /** The receipt digest as the contract computes it (to cross-check {@link TypedDigests#testSetReceipt}). */
+    public Bytes32 receiptDigestOnChain(long auditId, Bytes32 testSetHash) {
+        return new Bytes32(session.call("audits.receiptDigest", contract.receiptDigest(id(auditId), testSetHash.bytes())));
     }
 
     /** Either party: signs a result; settlement needs the buyer's and the seller's signature. */
@@ -77,6 +90,11 @@ public final class AuditClient {
         TransactionReceipt receipt = session.send("audits.settleByDeadline", contract.settleByDeadline(id(auditId)));
         return AbiValues.enumValue(AuditRecord.Outcome.class,
                 AuditEscrow.getAuditSettledEvents(receipt).getFirst().outcome);
+    }
+
+    /** How long after the reveal a result is accepted (fixed at deployment). */
+    public java.time.Duration resultWindow() {
+        return java.time.Duration.ofSeconds(session.call("audits.resultWindow", contract.resultWindow()).longValueExact());
     }
 
     public AuditRecord getAudit(long auditId) {

@@ -33,7 +33,10 @@ public record AuditRecord(
         BUYER_COMPENSATED,
         /** The seller never staked (or the buyer cancelled first): the buyer got its payment back. */
         REFUNDED,
-        /** The buyer never revealed its test set: the seller got payment and stake. */
-        BUYER_FORFEITED
+        /**
+         * The test set was never revealed (the buyer withheld it, or the seller its receipt): the
+         * buyer got its payment back, the seller its stake.
+         */
+        UNREVEALED
     }
 }

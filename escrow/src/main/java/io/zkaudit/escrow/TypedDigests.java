@@ -40,6 +40,13 @@ public final class TypedDigests {
                         "correct", result.correct(), "total", result.total()));
     }
 
+    /** What an audit's seller signs once it holds the whole test set (AuditEscrow.revealTestSet checks it). */
+    public static Bytes32 testSetReceipt(EscrowDeployment deployment, long auditId, Bytes32 testSetHash) {
+        return digest(AUDIT_ESCROW, deployment.chainId(), deployment.auditEscrow(), "TestSetReceived",
+                fields("auditId", "uint256", "testSetHash", "bytes32"),
+                values("auditId", auditId, "testSetHash", testSetHash.hex()));
+    }
+
     /** What the designated verifier signs after checking a prediction proof. */
     public static Bytes32 predictionAttestation(EscrowDeployment deployment, Bytes32 weightCommitment,
                                                 Bytes32 inputHash, Bytes32 outputHash) {

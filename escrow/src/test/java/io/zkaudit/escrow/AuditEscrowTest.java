@@ -44,8 +44,13 @@ class AuditEscrowTest {
     private long revealed() {
         long auditId = request();
         seller.stake(auditId);
-        buyer.revealTestSet(auditId, testSet);
+        buyer.revealTestSet(auditId, testSet, receipt(auditId));
         return auditId;
+    }
+
+    /** The seller's receipt for the test set, which the buyer needs to reveal. */
+    private byte[] receipt(long auditId) {
+        return seller.signReceipt(auditId, testSet.testSetHash());
     }
 
     private void settleSigned(AuditResult result) {
@@ -71,7 +76,7 @@ class AuditEscrowTest {
 
         seller.stake(auditId);
         assertEquals(Status.STAKED, buyer.getAudit(auditId).status());
-        buyer.revealTestSet(auditId, testSet);
+        buyer.revealTestSet(auditId, testSet, receipt(auditId));
         assertEquals(Optional.of(testSet.testSetHash()), buyer.getAudit(auditId).testSetHash());
         assertEquals(PAYMENT.add(STAKE), f.node.balanceOf(f.deployment.auditEscrow()));
 
@@ -200,15 +205,26 @@ class AuditEscrowTest {
         assertReverts("not the seller", () -> f.stranger.audits().stakeExactly(auditId, STAKE));
         assertReverts("wrong stake", () -> seller.stakeExactly(auditId, STAKE.subtract(BigInteger.ONE)));
         assertReverts("not the buyer", () -> f.stranger.audits().cancel(auditId));
-        assertReverts("audit not awaiting reveal", () -> buyer.revealTestSet(auditId, testSet));
+        assertReverts("audit not awaiting reveal", () -> buyer.revealTestSet(auditId, testSet, receipt(auditId)));
         seller.stake(auditId);
         assertReverts("audit not awaiting stake", () -> seller.stake(auditId));
         assertReverts("audit not awaiting stake", () -> buyer.cancel(auditId));
-        assertReverts("not the buyer", () -> f.stranger.audits().revealTestSet(auditId, testSet));
-        assertReverts("reveal does not match commitment",
-                () -> buyer.revealTestSet(auditId, new TestSetCommitment(testSet.testSetHash(), Bytes32.random())));
-        assertReverts("reveal does not match commitment",
-                () -> buyer.revealTestSet(auditId, new TestSetCommitment(Bytes32.random(), testSet.salt())));
+        assertReverts("not the buyer", () -> f.stranger.audits().revealTestSet(auditId, testSet, receipt(auditId)));
+        assertReverts("reveal does not match commitment", () -> buyer.revealTestSet(auditId,
+                new TestSetCommitment(testSet.testSetHash(), Bytes32.random()), receipt(auditId)));
+        assertReverts("reveal does not match commitment", () -> buyer.revealTestSet(auditId,
+                new TestSetCommitment(Bytes32.random(), testSet.salt()), receipt(auditId)));
+        // No receipt, a receipt signed by someone else, for another audit or another test set:
+        // the buyer cannot start the seller's result clock without the seller holding the test set.
+        assertReverts("test set not received by seller", () -> buyer.revealTestSet(auditId, testSet, new byte[0]));
+        assertReverts("test set not received by seller", () -> buyer.revealTestSet(auditId, testSet,
+                buyer.signReceipt(auditId, testSet.testSetHash())));
+        assertReverts("test set not received by seller", () -> buyer.revealTestSet(auditId, testSet,
+                seller.signReceipt(auditId + 1, testSet.testSetHash())));
+        assertReverts("test set not received by seller", () -> buyer.revealTestSet(auditId, testSet,
+                seller.signReceipt(auditId, Bytes32.random())));
+        assertEquals(seller.receiptDigestOnChain(auditId, testSet.testSetHash()),
+                TypedDigests.testSetReceipt(f.deployment, auditId, testSet.testSetHash()));
         assertReverts("deadline not passed", () -> seller.settleByDeadline(auditId));
         assertReverts("unknown audit", () -> buyer.getAudit(auditId + 1));
     }
@@ -234,14 +250,14 @@ class AuditEscrowTest {
     }
 
     @Test
-    void noRevealInTimeGivesTheSellerPaymentAndStake() {
+    void noRevealInTimeGivesBothTheirMoneyBack() {
         long auditId = request();
         seller.stake(auditId);
         f.pastWindow();
-        assertReverts("reveal deadline passed", () -> buyer.revealTestSet(auditId, testSet));
-        assertEquals(Outcome.BUYER_FORFEITED, seller.settleByDeadline(auditId));
-        assertEquals(PAYMENT.add(STAKE), sellerCredit());
-        assertEquals(BigInteger.ZERO, buyerCredit());
+        assertReverts("reveal deadline passed", () -> buyer.revealTestSet(auditId, testSet, receipt(auditId)));
+        assertEquals(Outcome.UNREVEALED, seller.settleByDeadline(auditId));
+        assertEquals(STAKE, sellerCredit());
+        assertEquals(PAYMENT, buyerCredit());
     }
 
     @Test

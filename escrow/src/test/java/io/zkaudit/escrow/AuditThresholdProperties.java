@@ -43,7 +43,7 @@ class AuditThresholdProperties {
         TestSetCommitment set = TestSetCommitment.withRandomSalt(Bytes32.random());
         long auditId = f.buyer.audits().commitTestSet(new AuditTerms(modelId, total, claimBps, payment, stake), set.commitment());
         f.seller.audits().stake(auditId);
-        f.buyer.audits().revealTestSet(auditId, set);
+        f.buyer.audits().revealTestSet(auditId, set, f.seller.audits().signReceipt(auditId, set.testSetHash()));
         BigInteger sellerBefore = f.seller.auditCredit(f.seller.address());
         BigInteger buyerBefore = f.buyer.auditCredit(f.buyer.address());
 

@@ -74,7 +74,7 @@ class GasReportTest {
         auditBuyer.cancel(cancelled);
         for (long auditId : new long[] {signed, verified, expired}) {
             auditSeller.stake(auditId);
-            auditBuyer.revealTestSet(auditId, set);
+            auditBuyer.revealTestSet(auditId, set, auditSeller.signReceipt(auditId, set.testSetHash()));
         }
         AuditResult result = new AuditResult(signed, set.testSetHash(), 570, 600);
         f.stranger.audits().settle(result, auditBuyer.signResult(result), auditSeller.signResult(result));

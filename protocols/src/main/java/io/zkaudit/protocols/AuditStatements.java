@@ -59,6 +59,11 @@ public final class AuditStatements {
       bytes(out, c.getTestSetHash().toByteArray());
       out.writeInt(c.getLabelOffset());
       out.writeLong(c.getRequestedAtMillis());
+      // Appended only for an on-chain audit, so that signatures over off-chain audits stay as they were.
+      if (c.getChainAuditId() != 0) {
+        out.writeLong(c.getChainAuditId());
+        bytes(out, c.getChainSalt().toByteArray());
+      }
     });
   }
 
@@ -76,7 +81,32 @@ public final class AuditStatements {
       out.writeLong(t.getStake());
       out.writeLong(t.getDeadlineMillis());
       out.writeLong(t.getSignedAtMillis());
+      if (t.getChainAuditId() != 0) {
+        out.writeLong(t.getChainAuditId());
+      }
     });
+  }
+
+  /**
+   * The test set hash AuditEscrow holds for an on-chain audit: the protocol's test set hash and
+   * the label offset together, since a count of correct predictions depends on both. What the
+   * buyer commits to on-chain (salted), reveals there, and what the attester recomputes from the
+   * revealed samples before it attests a count.
+   */
+  public static byte[] chainTestSetHash(byte[] testSetHash, int labelOffset) {
+    return PartyKey.sha256(write(out -> {
+      text(out, "zkaudit/audit-chain-test-set/v1");
+      bytes(out, testSetHash);
+      out.writeInt(labelOffset);
+    }));
+  }
+
+  /**
+   * A claimed accuracy in AuditEscrow's basis points, rounded down: the on-chain rule
+   * (correct × 10,000 ≥ bps × total) then never asks more than the off-chain claim.
+   */
+  public static int claimBps(double claimedAccuracy) {
+    return (int) Math.floor(claimedAccuracy * 10_000 + 1e-9);
   }
 
   public static byte[] access(AuditAccess a) {

@@ -70,10 +70,15 @@ class AuditValidationTest {
       assertRefused(Status.Code.INVALID_ARGUMENT, "requested_at_millis", () -> raw.stub().open(stale));
 
       // The test set altered after the commitment: another label, then another input.
-      RevealedSample s0 = a.getSamples(0);
+      RevealedSample s0 = f.client.sample(a, 0);
       RevealedSample relabelled = s0.toBuilder().setLabel((s0.getLabel() + 1) % 10).build();
-      var e = assertThrows(BuyerException.class,
-          () -> f.client.reveal(a.toBuilder().setSamples(0, relabelled).build()));
+      // A state as older versions kept it, samples inside: the buyer reveals those.
+      BuyerAuditState altered = a.toBuilder().addSamples(relabelled).build();
+      for (int i = 1; i < a.getCommitment().getSampleCount(); i++) {
+        altered = altered.toBuilder().addSamples(f.client.sample(a, i)).build();
+      }
+      BuyerAuditState alteredState = altered;
+      var e = assertThrows(BuyerException.class, () -> f.client.reveal(alteredState));
       assertEquals(BuyerException.Reason.REFUSED, e.reason());
       assertTrue(e.getMessage().contains("samples[0]: sample 0 does not match the buyer's commitment"), e.getMessage());
       RevealedSample otherInput = s0.toBuilder().setInput(5, s0.getInput(5) == 0 ? 1 : 0).build();
@@ -149,7 +154,7 @@ class AuditValidationTest {
 
       BuyerAuditState opened = f.client.open(a, m);
       String id = c.getAuditId();
-      RevealedSample s = a.getSamples(0);
+      RevealedSample s = f.client.sample(a, 0);
       RevealRequest.Builder good = RevealRequest.newBuilder().setAccess(f.client.access(id, 0)).addSamples(s);
       assertRefused(Status.Code.INVALID_ARGUMENT, "samples: 1 to 2", () -> stub.reveal(good.clone().clearSamples().build()));
       assertRefused(Status.Code.INVALID_ARGUMENT, "samples[1].index", () -> stub.reveal(good.clone().addSamples(s).build()));

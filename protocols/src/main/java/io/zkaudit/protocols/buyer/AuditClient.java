@@ -46,7 +46,12 @@ public final class AuditClient implements AutoCloseable {
    * How an audit ended: the result both signed (or the buyer alone, when the seller failed), and
    * whether the seller countersigned it.
    */
-  public record Outcome(String auditId, AuditTerms terms, AuditResult result) {
+  public record Outcome(String auditId, AuditTerms terms, AuditResult result, String chainOutcome) {
+    /** On-chain audits: whether AuditEscrow has settled it (chainOutcome names how). */
+    public boolean settledOnChain() {
+      return !chainOutcome.isEmpty();
+    }
+
     public Verdict verdict() {
       return result.getStatement().getVerdict();
     }
@@ -78,7 +83,21 @@ public final class AuditClient implements AutoCloseable {
   private final AuditStateFiles files;
   private final AuditExchange exchange;
   private final AuditProofs proofs;
+  /** Null for a buyer without a chain. */
+  private final AuditOnChain chain;
   private final SecureRandom random = new SecureRandom();
+
+  /**
+   * What a buyer offers for an on-chain audit (wei): the payment, and the stake it asks the
+   * seller to put up against its claim.
+   */
+  public record ChainOffer(java.math.BigInteger payment, java.math.BigInteger stake) {
+    public ChainOffer {
+      if (payment.signum() <= 0 || stake.signum() <= 0) {
+        throw new IllegalArgumentException("an on-chain audit needs a positive payment and stake");
+      }
+    }
+  }
 
   /** Plaintext to host:port. */
   public AuditClient(String host, int port, PartyKey key, long deadlineSeconds, Path stateDir) {
@@ -87,12 +106,21 @@ public final class AuditClient implements AutoCloseable {
 
   /** Over a buyer client's connection (plaintext or TLS), with its key; closing this closes it. */
   public AuditClient(BuyerClient buyer, long deadlineSeconds, Path stateDir) {
+    this(buyer, deadlineSeconds, stateDir, null);
+  }
+
+  /**
+   * As above, with AuditEscrow ({@code escrow} null for none): audits committed with a
+   * {@link ChainOffer} are paid, staked, revealed and settled there.
+   */
+  public AuditClient(BuyerClient buyer, long deadlineSeconds, Path stateDir, AuditEscrow escrow) {
     this.buyer = buyer;
     this.key = buyer.key();
     this.channel = new AuditChannel(buyer.channel(), buyer.target(), key, deadlineSeconds);
     this.files = new AuditStateFiles(stateDir);
     this.exchange = new AuditExchange(channel, files);
-    this.proofs = new AuditProofs(channel, files, new AuditResults(key, files));
+    this.chain = escrow == null ? null : new AuditOnChain(escrow, files);
+    this.proofs = new AuditProofs(channel, files, new AuditResults(key, files, chain));
   }
 
   public BuyerClient buyer() {
@@ -101,46 +129,81 @@ public final class AuditClient implements AutoCloseable {
 
   /**
    * Commits to a test set for this model (salted sample hashes, signed) and keeps the commitment
-   * with its secrets in the state file; nothing is sent yet.
+   * in the state file and the secrets (salts, inputs, labels) in the samples file; nothing is sent
+   * to the seller yet.
    */
   public BuyerAuditState commit(RegisteredModel model, List<LabelledInput> samples, int labelOffset) throws BuyerException {
+    return commit(model, samples, labelOffset, null);
+  }
+
+  /**
+   * As above; with an offer (and a chain), the audit is first requested in AuditEscrow with the
+   * payment and a salted commitment to the test set, and the commitment names that request.
+   */
+  public BuyerAuditState commit(RegisteredModel model, List<LabelledInput> samples, int labelOffset, ChainOffer offer)
+      throws BuyerException {
     if (samples.isEmpty()) {
       throw new IllegalArgumentException("an audit needs at least one sample");
+    }
+    if (offer != null && chain == null) {
+      throw new IllegalArgumentException("an on-chain audit needs the chain");
     }
     AuditCommitment.Builder c = AuditCommitment.newBuilder().setAuditId(UUID.randomUUID().toString())
         .setModelId(model.id()).setSampleCount(samples.size()).setLabelOffset(labelOffset)
         .setRequestedAtMillis(System.currentTimeMillis());
-    List<RevealedSample> secrets = new ArrayList<>();
+    byte[][] salts = new byte[samples.size()][];
     List<byte[]> hashes = new ArrayList<>();
     for (int i = 0; i < samples.size(); i++) {
       LabelledInput s = samples.get(i);
       if (s.label() < 0) {
         throw new IllegalArgumentException("sample " + i + ": a label is a class index, not " + s.label());
       }
-      byte[] salt = new byte[AuditStatements.SALT_BYTES];
-      random.nextBytes(salt);
-      byte[] h = AuditStatements.sampleHash(i, salt, Statements.tensorHash(s.input()), s.label());
+      salts[i] = new byte[AuditStatements.SALT_BYTES];
+      random.nextBytes(salts[i]);
+      byte[] h = AuditStatements.sampleHash(i, salts[i], Statements.tensorHash(s.input()), s.label());
       hashes.add(h);
       c.addSampleHashes(ByteString.copyFrom(h));
-      secrets.add(RevealedSample.newBuilder().setIndex(i).setSalt(ByteString.copyFrom(salt))
-          .addAllInput(Tensors.toList(s.input())).setLabel(s.label()).build());
     }
     c.setTestSetHash(ByteString.copyFrom(AuditStatements.testSetHash(hashes)));
+    // Each sample's secrets are encoded as the samples file is written, not all held at once.
+    files.saveSamples(c.getAuditId(), () -> java.util.stream.IntStream.range(0, samples.size())
+        .mapToObj(i -> RevealedSample.newBuilder().setIndex(i).setSalt(ByteString.copyFrom(salts[i]))
+            .addAllInput(Tensors.toList(samples.get(i).input())).setLabel(samples.get(i).label()).build())
+        .iterator());
+    if (offer != null) {
+      chain.request(c, model, claim(model), offer);
+      // Timed after the transaction: the seller refuses a commitment signed too long before it arrives.
+      c.setRequestedAtMillis(System.currentTimeMillis());
+    }
     c.setBuyerSignature(key.sign(AuditStatements.commitment(c.build())));
-    BuyerAuditState state = BuyerAuditState.newBuilder().setCommitment(c).addAllSamples(secrets)
+    BuyerAuditState state = BuyerAuditState.newBuilder().setCommitment(c)
+        .addAllLabels(samples.stream().map(LabelledInput::label).toList())
         .setModelName(model.entry().getName()).build();
     files.save(state);
     return state;
   }
 
-  /** Carries the audit on from its stored state to a signed result. */
+  /** The seller's registered top-1 accuracy: what an on-chain audit holds it to. */
+  private static double claim(RegisteredModel model) throws BuyerException {
+    return model.entry().getMetricsList().stream().filter(m -> m.getName().equals("top1_accuracy"))
+        .mapToDouble(io.zkaudit.proto.v1.ClaimedMetric::getValue).findFirst()
+        .orElseThrow(() -> new BuyerException(BuyerException.Reason.REFUSED,
+            "the seller claims no top1_accuracy for this model, so there is nothing to audit"));
+  }
+
+  /** Carries the audit on from its stored state to a signed result (and, on-chain, its settlement). */
   public Outcome run(BuyerAuditState state, Progress progress) throws BuyerException {
     RegisteredModel model = buyer.model(state.getCommitment().getModelId());
+    boolean onChain = AuditOnChain.id(state) != 0;
+    if (onChain && chain == null) {
+      throw new IllegalArgumentException("audit " + state.getCommitment().getAuditId()
+          + " is on-chain: carry it on with the chain (--chain-rpc and --deployment)");
+    }
     if (!state.hasTerms()) {
       state = open(state, model);
     }
-    if (!state.hasResult() && !state.getRevealed()) {
-      state = reveal(state);
+    if (!state.hasResult() && (!state.getRevealed() || onChain)) {
+      state = reveal(state, model);
     }
     if (!state.hasResult()) {
       state = proveAndVerify(state, model, progress);
@@ -148,17 +211,64 @@ public final class AuditClient implements AutoCloseable {
     if (!state.getResult().hasSellerSignature()) {
       state = settle(state);
     }
-    return new Outcome(state.getCommitment().getAuditId(), state.getTerms(), state.getResult());
+    if (onChain && state.getChainOutcome().isEmpty()) {
+      state = settleOnChain(state, model);
+    }
+    return new Outcome(state.getCommitment().getAuditId(), state.getTerms(), state.getResult(), state.getChainOutcome());
   }
 
-  /** Sends the commitment and checks the seller's terms: this audit, this model, this buyer, signed by the model's seller. */
+  /**
+   * Sends the commitment and checks the seller's terms: this audit, this model, this buyer, signed
+   * by the model's seller; on-chain, also that the seller staked on the request with these terms.
+   * A seller that refuses an on-chain audit leaves the request unstaked: it is cancelled, so that
+   * the payment is credited back.
+   */
   public BuyerAuditState open(BuyerAuditState state, RegisteredModel model) throws BuyerException {
-    return exchange.open(state, model);
+    BuyerAuditState opened;
+    try {
+      opened = exchange.open(state, model);
+    } catch (BuyerException e) {
+      if (AuditOnChain.id(state) != 0 && e.reason() == BuyerException.Reason.REFUSED) {
+        throw new BuyerException(e.reason(), e.getMessage() + chain.cancel(state), e);
+      }
+      throw e;
+    }
+    if (AuditOnChain.id(state) != 0) {
+      chain.checkStaked(opened);
+    }
+    return opened;
   }
 
-  /** Reveals every sample, in requests of at most {@link AuditExchange#MAX_REVEAL_BYTES}. */
+  /** Reveals every sample, in requests of at most {@link AuditExchange#MAX_REVEAL_BYTES} (off-chain audits). */
   public BuyerAuditState reveal(BuyerAuditState state) throws BuyerException {
-    return exchange.reveal(state);
+    return reveal(state, null);
+  }
+
+  /**
+   * Reveals every sample (unless done before), then, for an on-chain audit, opens the on-chain
+   * commitment with the seller's receipt for them: the result deadline runs only once the seller
+   * holds the samples.
+   */
+  public BuyerAuditState reveal(BuyerAuditState state, RegisteredModel model) throws BuyerException {
+    BuyerAuditState next = state.getRevealed() ? state : exchange.reveal(state);
+    if (AuditOnChain.id(next) != 0) {
+      chain.reveal(next, model != null ? model : buyer.model(next.getCommitment().getModelId()));
+    }
+    return next;
+  }
+
+  /**
+   * Settles an on-chain audit in AuditEscrow: with both signatures for a pass or a shortfall, by
+   * the deadline rules for a proof failure once the result deadline has passed (before it, the
+   * audit stays open: run again after {@link #chainDeadline}).
+   */
+  public BuyerAuditState settleOnChain(BuyerAuditState state, RegisteredModel model) throws BuyerException {
+    return chain.settle(state, model);
+  }
+
+  /** When the on-chain audit's current phase ends. */
+  public java.time.Instant chainDeadline(BuyerAuditState state) {
+    return chain.deadline(state);
   }
 
   /**
@@ -187,6 +297,13 @@ public final class AuditClient implements AutoCloseable {
   /** A signed, fresh access to one of this buyer's audits. */
   public AuditAccess access(String auditId, int from) {
     return channel.access(auditId, from);
+  }
+
+  /** One sample's secrets (salt, input, label) as the buyer reveals it, read from its samples file. */
+  public RevealedSample sample(BuyerAuditState state, int index) {
+    try (AuditStateFiles.SampleReader r = files.samples(state, index)) {
+      return r.next();
+    }
   }
 
   public Path file(String auditId) {

@@ -67,21 +67,25 @@ final class AuditExchange {
     List<RevealedSample> batch = new ArrayList<>();
     int bytes = 0;
     AuditStatus status = null;
-    for (RevealedSample s : state.getSamplesList()) {
-      if (!batch.isEmpty() && bytes + s.getSerializedSize() > MAX_REVEAL_BYTES) {
-        status = sendReveal(id, batch);
-        batch.clear();
-        bytes = 0;
+    // One batch in memory at a time, read from the samples file as it is sent.
+    try (AuditStateFiles.SampleReader samples = files.samples(state, 0)) {
+      while (samples.hasNext()) {
+        RevealedSample s = samples.next();
+        if (!batch.isEmpty() && bytes + s.getSerializedSize() > MAX_REVEAL_BYTES) {
+          status = sendReveal(id, batch);
+          batch.clear();
+          bytes = 0;
+        }
+        batch.add(s);
+        bytes += s.getSerializedSize() + 8;
       }
-      batch.add(s);
-      bytes += s.getSerializedSize() + 8;
     }
     status = sendReveal(id, batch);
-    if (status.getRevealed() != state.getSamplesCount()) {
-      throw invalid("audit " + id + ": the seller counts " + status.getRevealed() + " revealed samples of "
-          + state.getSamplesCount());
+    int n = state.getCommitment().getSampleCount();
+    if (status.getRevealed() != n) {
+      throw invalid("audit " + id + ": the seller counts " + status.getRevealed() + " revealed samples of " + n);
     }
-    BuyerAuditState next = state.toBuilder().setRevealed(true).build();
+    BuyerAuditState next = state.toBuilder().setRevealed(true).setChainReceipt(status.getChainReceipt()).build();
     files.save(next);
     return next;
   }
@@ -111,8 +115,8 @@ final class AuditExchange {
         || !PartyKey.verify(back.getSellerSignature(), AuditStatements.result(mine.getStatement()))) {
       throw invalid("audit " + mine.getStatement().getAuditId() + ": the seller did not countersign the result");
     }
-    BuyerAuditState next = state.toBuilder().setResult(mine.toBuilder().setSellerSignature(back.getSellerSignature()))
-        .build();
+    BuyerAuditState next = state.toBuilder().setResult(mine.toBuilder().setSellerSignature(back.getSellerSignature())
+        .setChainSellerSignature(back.getChainSellerSignature())).build();
     files.save(next);
     return next;
   }

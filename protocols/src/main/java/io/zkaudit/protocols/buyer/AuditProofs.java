@@ -44,14 +44,15 @@ final class AuditProofs {
       // Cancelled when this method returns, so a seller whose proof failed stops proving the rest.
       io.grpc.Context.CancellableContext call = io.grpc.Context.current().withCancellation();
       io.grpc.Context previous = call.attach();
-      try {
+      // The buyer's own inputs, read one at a time in step with the proofs.
+      try (AuditStateFiles.SampleReader inputs = files.samples(state, from)) {
         proofs = channel.stub(wait).prove(channel.access(t.getAuditId(), from));
         while (from < n) {
           if (!proofs.hasNext()) {
             break;
           }
           SampleProof p = proofs.next();
-          String failure = check(state, model, p, from);
+          String failure = check(state, model, p, from, Tensors.fromList(inputs.next().getInputList()));
           if (failure != null) {
             return results.fail(state, failure);
           }
@@ -87,14 +88,13 @@ final class AuditProofs {
   }
 
   /** Why a proof does not count, or null if it verifies for this sample. */
-  private static String check(BuyerAuditState state, RegisteredModel model, SampleProof p, int index) {
+  private static String check(BuyerAuditState state, RegisteredModel model, SampleProof p, int index, int[] input) {
     if (p.getIndex() != index) {
       return "the seller sent the proof of sample " + p.getIndex() + " where sample " + index + " was due";
     }
     if (p.getProvenAtMillis() > state.getTerms().getDeadlineMillis()) {
       return "sample " + index + " was proven after the deadline";
     }
-    int[] input = Tensors.fromList(state.getSamples(index).getInputList());
     ModelProof proof;
     try {
       proof = ModelProof.decode(p.getProof().toByteArray());

@@ -22,16 +22,19 @@ final class AuditResults {
 
   private final PartyKey key;
   private final AuditStateFiles files;
+  /** Null off-chain. */
+  private final AuditOnChain chain;
 
-  AuditResults(PartyKey key, AuditStateFiles files) {
+  AuditResults(PartyKey key, AuditStateFiles files, AuditOnChain chain) {
     this.key = key;
     this.files = files;
+    this.chain = chain;
   }
 
   /** Whether a verified output, by the shared argmax rule, names the sample's label. */
   static boolean correct(BuyerAuditState state, int index, List<Integer> output) {
     return AuditStatements.predictedClass(Tensors.fromList(output), state.getTerms().getLabelOffset())
-        == state.getSamples(index).getLabel();
+        == AuditStateFiles.label(state, index);
   }
 
   static int countCorrect(BuyerAuditState state) {
@@ -55,8 +58,14 @@ final class AuditResults {
     ResultStatement s = ResultStatement.newBuilder().setAuditId(t.getAuditId())
         .setTermsHash(ByteString.copyFrom(AuditStatements.hash(AuditStatements.terms(t))))
         .setSamples(t.getSampleCount()).setVerified(verified).setCorrect(correct).setVerdict(v).setReason(reason).build();
-    AuditResult result = AuditResult.newBuilder().setStatement(s).setBuyerSignature(key.sign(AuditStatements.result(s)))
-        .build();
+    AuditResult.Builder result = AuditResult.newBuilder().setStatement(s)
+        .setBuyerSignature(key.sign(AuditStatements.result(s)));
+    if (AuditOnChain.id(state) != 0) {
+      if (chain == null) {
+        throw new IllegalStateException("audit " + t.getAuditId() + " is on-chain: carry it on with the chain");
+      }
+      result.setChainBuyerSignature(ByteString.copyFrom(chain.sign(state, s)));
+    }
     BuyerAuditState next = state.toBuilder().setResult(result).build();
     files.save(next);
     return next;

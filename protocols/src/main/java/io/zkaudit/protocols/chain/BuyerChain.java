@@ -20,7 +20,7 @@ import org.web3j.protocol.http.HttpService;
  * answers in the escrow, and slash an order whose contest the seller did not prove in time.
  * Failures of the chain itself are {@link io.zkaudit.escrow.EscrowException}s.
  */
-public final class BuyerChain implements AutoCloseable {
+public final class BuyerChain implements AutoCloseable, io.zkaudit.protocols.buyer.AuditEscrow {
   private final Web3j web3j;
   private final EscrowClient client;
 
@@ -62,6 +62,63 @@ public final class BuyerChain implements AutoCloseable {
     }
     throw new BuyerException(BuyerException.Reason.REFUSED, "model " + java.util.HexFormat.of().formatHex(commitment)
         + " is not registered on-chain by its seller " + seller);
+  }
+
+  @Override
+  public long requestAudit(io.zkaudit.escrow.AuditTerms terms, Bytes32 testSetCommitment) {
+    return client.audits().commitTestSet(terms, testSetCommitment);
+  }
+
+  @Override
+  public io.zkaudit.escrow.AuditRecord audit(long auditId) {
+    return client.audits().getAudit(auditId);
+  }
+
+  @Override
+  public void cancelAudit(long auditId) {
+    client.audits().cancel(auditId);
+  }
+
+  @Override
+  public void revealTestSet(long auditId, io.zkaudit.escrow.TestSetCommitment opening, byte[] sellerReceipt) {
+    client.audits().revealTestSet(auditId, opening, sellerReceipt);
+  }
+
+  @Override
+  public boolean receiptBySeller(RegisteredModel model, long auditId, Bytes32 testSetHash, byte[] receipt) {
+    String signer = ChainKeys.signer(TypedDigests.testSetReceipt(client.deployment(), auditId, testSetHash), receipt)
+        .orElse(null);
+    return ChainKeys.sameAddressOf(signer, ChainKeys.address(model.sellerKey().toByteArray()));
+  }
+
+  @Override
+  public byte[] signResult(io.zkaudit.escrow.AuditResult result) {
+    return client.audits().signResult(result);
+  }
+
+  @Override
+  public boolean signedBySeller(RegisteredModel model, io.zkaudit.escrow.AuditResult result, byte[] signature) {
+    String signer = ChainKeys.signer(TypedDigests.auditResult(client.deployment(), result), signature).orElse(null);
+    return ChainKeys.sameAddressOf(signer, ChainKeys.address(model.sellerKey().toByteArray()));
+  }
+
+  @Override
+  public void settle(io.zkaudit.escrow.AuditResult result, byte[] buyerSignature, byte[] sellerSignature) {
+    client.audits().settle(result, buyerSignature, sellerSignature);
+  }
+
+  @Override
+  public io.zkaudit.escrow.AuditRecord.Outcome settleByDeadline(long auditId) {
+    return client.audits().settleByDeadline(auditId);
+  }
+
+  /** What this buyer can withdraw from the audit escrow (wei). */
+  public BigInteger auditCredit() {
+    return client.auditCredit(address());
+  }
+
+  public BigInteger withdrawAuditCredit() {
+    return client.withdrawAuditCredit();
   }
 
   /** Pays the current offer for {@code predictions} answers; returns the order id. */
@@ -109,6 +166,7 @@ public final class BuyerChain implements AutoCloseable {
   }
 
   /** The chain's clock (the latest block's time): what deadlines are compared with. */
+  @Override
   public java.time.Instant chainTime() {
     try {
       return java.time.Instant.ofEpochSecond(web3j.ethGetBlockByNumber(

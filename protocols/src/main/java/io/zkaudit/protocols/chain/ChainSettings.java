@@ -14,10 +14,15 @@ import java.time.Duration;
  * @param pricePerPrediction the seller's price per answer in PredictionEscrow (wei)
  * @param stakePerOrder what the seller loses to the buyer if it fails to prove a contested answer of an order
  * @param stakeDeposit how much stake the seller deposits when it starts (covers that many open orders)
- * @param pollInterval how often the seller looks for new on-chain contests
+ * @param pollInterval how often the seller looks for new on-chain contests and audits to settle
+ * @param auditPricePerSample the least payment per sample the seller accepts for an on-chain audit (wei)
+ * @param auditSettleMargin how long before an on-chain audit's result deadline the seller stops
+ *     waiting for the buyer's signature and settles with proof (the attester's verification and
+ *     the transaction must fit in it)
  */
 public record ChainSettings(String rpcUrl, EscrowDeployment deployment, BigInteger registrationBond,
-    BigInteger pricePerPrediction, BigInteger stakePerOrder, BigInteger stakeDeposit, Duration pollInterval) {
+    BigInteger pricePerPrediction, BigInteger stakePerOrder, BigInteger stakeDeposit, Duration pollInterval,
+    BigInteger auditPricePerSample, Duration auditSettleMargin) {
   public ChainSettings {
     if (rpcUrl == null || !(rpcUrl.startsWith("http://") || rpcUrl.startsWith("https://"))) {
       throw new IllegalArgumentException("the chain's RPC URL is http:// or https://, not " + rpcUrl);
@@ -30,6 +35,9 @@ public record ChainSettings(String rpcUrl, EscrowDeployment deployment, BigInteg
     if (pollInterval.isNegative() || pollInterval.isZero()) {
       throw new IllegalArgumentException("the contest poll interval must be positive");
     }
+    if (auditPricePerSample.signum() < 0 || auditSettleMargin.isNegative()) {
+      throw new IllegalArgumentException("the audit price per sample and settle margin must not be negative");
+    }
   }
 
   /** A buyer's settings: only the node and the contracts matter to it. */
@@ -37,14 +45,24 @@ public record ChainSettings(String rpcUrl, EscrowDeployment deployment, BigInteg
     return defaults(rpcUrl, deployment);
   }
 
-  /** A seller's defaults: a 1-ether bond, 0.001 ether per answer, 1 ether at stake per order, 10 deposited. */
+  /**
+   * A seller's defaults: a 1-ether bond, 0.001 ether per answer, 1 ether at stake per order, 10
+   * deposited; audits at 0.0001 ether per sample at least, settled with proof 10 minutes before
+   * their result deadline when the buyer has not signed.
+   */
   public static ChainSettings defaults(String rpcUrl, EscrowDeployment deployment) {
     return new ChainSettings(rpcUrl, deployment, Wei.ether(1), Wei.ether(1).divide(BigInteger.valueOf(1000)),
-        Wei.ether(1), Wei.ether(10), Duration.ofSeconds(2));
+        Wei.ether(1), Wei.ether(10), Duration.ofSeconds(2), Wei.ether(1).divide(BigInteger.valueOf(10_000)),
+        Duration.ofMinutes(10));
   }
 
   public ChainSettings withPollInterval(Duration interval) {
     return new ChainSettings(rpcUrl, deployment, registrationBond, pricePerPrediction, stakePerOrder, stakeDeposit,
-        interval);
+        interval, auditPricePerSample, auditSettleMargin);
+  }
+
+  public ChainSettings withAuditPricePerSample(BigInteger price) {
+    return new ChainSettings(rpcUrl, deployment, registrationBond, pricePerPrediction, stakePerOrder, stakeDeposit,
+        pollInterval, price, auditSettleMargin);
   }
 }

@@ -8,7 +8,11 @@ import io.zkaudit.inference.ModelVerifier;
 import io.zkaudit.inference.VerifyingKey;
 import io.zkaudit.proof.InvalidProofException;
 import io.zkaudit.protocols.Statements;
+import io.zkaudit.protocols.AuditStatements;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
 import org.web3j.crypto.Credentials;
 
 /**
@@ -35,40 +39,100 @@ public final class ProofAttester implements Attester {
   @Override
   public byte[] attestPrediction(byte[] verifyingKey, byte[] proofBytes, int[] input, Bytes32 weightCommitment,
       Bytes32 inputHash, Bytes32 outputHash) throws AttestationRefused {
-    VerifyingKey vk;
-    ModelProof proof;
-    try {
-      vk = VerifyingKey.decode(verifyingKey);
-      proof = ModelProof.decode(proofBytes);
-    } catch (InvalidProofException | RuntimeException e) {
-      throw new AttestationRefused("malformed verifying key or proof: " + e.getMessage());
-    }
-    if (!Arrays.equals(vk.digest().bytes(), weightCommitment.bytes())) {
-      throw new AttestationRefused("the verifying key is not the one committed on-chain");
-    }
-    if (!Arrays.equals(proof.model().bytes(), weightCommitment.bytes())) {
-      throw new AttestationRefused("the proof is for another model");
-    }
+    ModelVerifier verifier = verifier(verifyingKey, weightCommitment);
     if (!Arrays.equals(Statements.tensorHash(input), inputHash.bytes())) {
       throw new AttestationRefused("the input does not hash to the contested input hash");
     }
-    try {
-      // The key's committed weights must be an int8 model before any proof about it counts (once per key).
-      io.zkaudit.inference.WeightRanges.check(vk);
-    } catch (InvalidProofException | RuntimeException e) {
-      throw new AttestationRefused("invalid verifying key: " + e.getMessage());
-    }
-    int[] output;
-    try {
-      // Against the input itself: the verifier binds the proof to it (issue 13: a proof verified
-      // without its input said nothing about which input it was about).
-      output = new ModelVerifier(vk).verify(proof, input);
-    } catch (InvalidProofException | RuntimeException e) {
-      throw new AttestationRefused("invalid proof: " + e.getMessage());
-    }
+    int[] output = verify(verifier, proofBytes, input, weightCommitment, "");
     if (!Arrays.equals(Statements.tensorHash(output), outputHash.bytes())) {
       throw new AttestationRefused("the proven output is not the contested output");
     }
     return signer.attestPrediction(weightCommitment, inputHash, outputHash);
+  }
+
+  /**
+   * Re-runs the audit from the revealed samples: their hashes rebuild the test set hash the buyer
+   * committed to on-chain, each proof verifies against its own input, and the attester counts the
+   * correct predictions by the protocol's rule itself; the seller's count is signed only if it is
+   * that count.
+   */
+  @Override
+  public byte[] attestAccuracy(AccuracyClaim claim, Iterator<AccuracySample> samples) throws AttestationRefused {
+    ModelVerifier verifier = verifier(claim.verifyingKey(), claim.weightCommitment());
+    if (claim.total() < 1 || claim.correct() < 0 || claim.correct() > claim.total()) {
+      throw new AttestationRefused("a result is 0 <= correct <= total, total >= 1: " + claim.correct() + " of "
+          + claim.total());
+    }
+    List<byte[]> hashes = new ArrayList<>();
+    int correct = 0;
+    while (samples.hasNext()) {
+      AccuracySample s = samples.next();
+      if (s.index() != hashes.size() || hashes.size() >= claim.total()) {
+        throw new AttestationRefused("sample " + s.index() + " arrived where sample " + hashes.size() + " of "
+            + claim.total() + " was due");
+      }
+      if (s.salt().length != AuditStatements.SALT_BYTES) {
+        throw new AttestationRefused("sample " + s.index() + ": the salt is not " + AuditStatements.SALT_BYTES + " bytes");
+      }
+      hashes.add(AuditStatements.sampleHash(s.index(), s.salt(), Statements.tensorHash(s.input()), s.label()));
+      int[] output = verify(verifier, s.proof(), s.input(), claim.weightCommitment(), "sample " + s.index() + ": ");
+      if (AuditStatements.predictedClass(output, claim.labelOffset()) == s.label()) {
+        correct++;
+      }
+    }
+    if (hashes.size() != claim.total()) {
+      throw new AttestationRefused(hashes.size() + " samples arrived of " + claim.total());
+    }
+    byte[] testSet = AuditStatements.chainTestSetHash(AuditStatements.testSetHash(hashes), claim.labelOffset());
+    if (!Arrays.equals(testSet, claim.testSetHash().bytes())) {
+      throw new AttestationRefused("the samples are not the test set committed on-chain");
+    }
+    if (correct != claim.correct()) {
+      throw new AttestationRefused("the proofs give " + correct + " correct of " + claim.total() + ", not "
+          + claim.correct());
+    }
+    return signer.attestAccuracy(claim.weightCommitment(), claim.testSetHash(), correct, claim.total());
+  }
+
+  /** A verifier for a key that hashes to the on-chain commitment and whose weights are in range. */
+  private static ModelVerifier verifier(byte[] verifyingKey, Bytes32 weightCommitment) throws AttestationRefused {
+    VerifyingKey vk;
+    try {
+      vk = VerifyingKey.decode(verifyingKey);
+    } catch (InvalidProofException | RuntimeException e) {
+      throw new AttestationRefused("malformed verifying key: " + e.getMessage());
+    }
+    if (!Arrays.equals(vk.digest().bytes(), weightCommitment.bytes())) {
+      throw new AttestationRefused("the verifying key is not the one committed on-chain");
+    }
+    try {
+      // The key's committed weights must be an int8 model before any proof about it counts.
+      io.zkaudit.inference.WeightRanges.check(vk);
+      return new ModelVerifier(vk);
+    } catch (InvalidProofException | RuntimeException e) {
+      throw new AttestationRefused("invalid verifying key: " + e.getMessage());
+    }
+  }
+
+  /**
+   * The proven output, verified against the input itself: the verifier binds the proof to it
+   * (issue 13: a proof verified without its input said nothing about which input it was about).
+   */
+  private static int[] verify(ModelVerifier verifier, byte[] proofBytes, int[] input, Bytes32 weightCommitment,
+      String where) throws AttestationRefused {
+    ModelProof proof;
+    try {
+      proof = ModelProof.decode(proofBytes);
+    } catch (InvalidProofException | RuntimeException e) {
+      throw new AttestationRefused(where + "malformed proof: " + e.getMessage());
+    }
+    if (!Arrays.equals(proof.model().bytes(), weightCommitment.bytes())) {
+      throw new AttestationRefused(where + "the proof is for another model");
+    }
+    try {
+      return verifier.verify(proof, input);
+    } catch (InvalidProofException | RuntimeException e) {
+      throw new AttestationRefused(where + "invalid proof: " + e.getMessage());
+    }
   }
 }

@@ -78,6 +78,19 @@ final class AuditProving {
     }
   }
 
+  /** Proves every missing sample of an audit (the seller's own run, for an on-chain audit the buyer left). */
+  void proveAll(AuditRecord a) {
+    try {
+      seller.loadedModel(ByteString.copyFrom(a.modelId()));
+      proveFrom(a, 0, p -> {}, () -> false);
+    } catch (RuntimeException e) {
+      if (!stopping) {
+        System.getLogger(AuditService.class.getName()).log(System.Logger.Level.WARNING,
+            "proving audit " + a.auditId() + " failed: " + e.getMessage());
+      }
+    }
+  }
+
   /** See {@link AuditService#prove}. */
   void prove(AuditAccess access, Consumer<SampleProof> sink, BooleanSupplier cancelled) {
     AuditRecord a = requests.owned(access);

@@ -5,7 +5,8 @@ package io.zkaudit.protocols.seller;
  * SETTLED or FAILED (null before).
  */
 public record AuditRecord(String auditId, byte[] modelId, byte[] buyer, State state, int sampleCount,
-    byte[] testSetHash, int labelOffset, long requestedAt, byte[] buyerSignature, Terms terms, Result result) {
+    byte[] testSetHash, int labelOffset, long requestedAt, byte[] buyerSignature, Terms terms, Result result,
+    Chain chain) {
 
   /** The audit's state machine; each step is stored before the seller answers it. */
   public enum State {
@@ -36,8 +37,21 @@ public record AuditRecord(String auditId, byte[] modelId, byte[] buyer, State st
   public record Result(int verified, int correct, String verdict, String reason, byte[] buyerSignature,
       byte[] sellerSignature, long settledAt) {}
 
+  /**
+   * An audit with money in AuditEscrow: the escrow (lower-case address), the buyer's request there,
+   * the salt of its on-chain test-set commitment; once settled off-chain with a pass or a
+   * shortfall, both EIP-712 result signatures; once the escrow settled it, the outcome's name
+   * (io.zkaudit.escrow.AuditRecord.Outcome). Null for an audit settled by signatures alone.
+   */
+  public record Chain(String escrow, long auditId, byte[] salt, byte[] buyerSignature, byte[] sellerSignature,
+      String outcome) {}
+
+  public boolean onChain() {
+    return chain != null;
+  }
+
   public AuditRecord withState(State s) {
     return new AuditRecord(auditId, modelId, buyer, s, sampleCount, testSetHash, labelOffset, requestedAt,
-        buyerSignature, terms, result);
+        buyerSignature, terms, result, chain);
   }
 }

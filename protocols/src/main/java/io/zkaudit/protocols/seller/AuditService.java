@@ -28,7 +28,8 @@ public final class AuditService {
    * @param revealWindow time the buyer has to reveal, from the terms
    * @param proofWindow time per sample the seller gives itself to prove (the deadline is
    *     terms + revealWindow + samples × proofWindow)
-   * @param stake what the seller stakes on each audit (recorded and signed; on-chain later)
+   * @param stake what the seller stakes on each audit (recorded and signed); on a chain, the most
+   *     it stakes on one AuditEscrow request (wei)
    */
   public record Policy(int maxSamples, Duration revealWindow, Duration proofWindow, long stake) {
     public Policy {
@@ -46,6 +47,7 @@ public final class AuditService {
   /** The registered metric an audit holds the seller to. */
   public static final String CLAIMED_METRIC = "top1_accuracy";
 
+  private final Seller seller;
   private final AuditStore store;
   private final AuditRequests requests;
   private final AuditViews views;
@@ -54,6 +56,7 @@ public final class AuditService {
   private final AuditSettlement settlement;
 
   public AuditService(Seller seller, AuditStore store, Policy policy) {
+    this.seller = seller;
     this.store = store;
     AuditLocks locks = new AuditLocks();
     this.requests = new AuditRequests(seller, store);
@@ -77,8 +80,25 @@ public final class AuditService {
     return proving.resumeInBackground();
   }
 
+  /**
+   * On a chain: has the seller's chain watch carry every open on-chain audit on at each poll
+   * ({@link ChainAudits}): settle, settle with proof, prove what the buyer did not ask for, apply
+   * the deadline rules. Call once, after {@link Seller#useChain}.
+   */
+  public void followChain() {
+    seller.chain().ifPresent(chain -> chain.followAudits(() -> {
+      if (!stopped) {
+        chain.audits().poll(store, proving::proveAll, a -> ChainAudits.storedSamples(store, a),
+            a -> seller.model(com.google.protobuf.ByteString.copyFrom(a.modelId())).getVerifyingKey().toByteArray());
+      }
+    }));
+  }
+
+  private volatile boolean stopped;
+
   /** Stops background proving between samples and waits for it (before the store closes). */
   public void stop() {
+    stopped = true;
     proving.stop();
   }
 

@@ -48,7 +48,7 @@ final class AuditSettlement {
     if (!r.hasBuyerSignature() || !PartyKey.verify(r.getBuyerSignature(), AuditStatements.result(s))) {
       throw RequestRejected.denied("buyer_signature: missing or not over this result");
     }
-    if (r.hasSellerSignature()) {
+    if (r.hasSellerSignature() || !r.getChainSellerSignature().isEmpty()) {
       throw RequestRejected.invalid("seller_signature: the seller signs, not the buyer");
     }
     if (s.getReason().length() > MAX_REASON) {
@@ -121,9 +121,25 @@ final class AuditSettlement {
       throw RequestRejected.invalid("statement.verdict: " + correct + " of " + a.sampleCount() + " against a claim of "
           + a.terms().claimedAccuracy() + " is " + v + ", not " + s.getVerdict());
     }
+    byte[] chainBuyer = null;
+    byte[] chainSeller = null;
+    if (a.onChain()) {
+      // The escrow pays on these: the buyer's EIP-712 signature of the same count, then the seller's.
+      ChainAudits chain = seller.chain().orElseThrow(() -> new RequestRejected(Status.Code.FAILED_PRECONDITION,
+          "this seller is not on a chain any more")).audits();
+      chainBuyer = r.getChainBuyerSignature().toByteArray();
+      if (!chain.signedByBuyer(a, correct, chainBuyer)) {
+        throw RequestRejected.denied("chain_buyer_signature: missing or not the buyer's account's signature of "
+            + correct + " of " + a.sampleCount() + " for on-chain audit " + a.chain().auditId());
+      }
+      chainSeller = chain.sign(a, correct);
+    } else if (!r.getChainBuyerSignature().isEmpty()) {
+      throw RequestRejected.invalid("chain_buyer_signature: audit " + a.auditId() + " is not on-chain");
+    }
     Signature sig = seller.key().sign(AuditStatements.result(s));
     store.settle(a.auditId(), AuditRecord.State.SETTLED, new AuditRecord.Result(s.getVerified(), correct, v.name(),
-        s.getReason(), r.getBuyerSignature().getRs().toByteArray(), sig.getRs().toByteArray(), now));
+        s.getReason(), r.getBuyerSignature().getRs().toByteArray(), sig.getRs().toByteArray(), now), chainBuyer,
+        chainSeller);
   }
 
   /**

@@ -36,7 +36,8 @@ public final class AuditStore implements AutoCloseable {
   public synchronized void insert(AuditRecord a, List<byte[]> sampleHashes) {
     tx.run(() -> {
       try (PreparedStatement p = db.prepareStatement("INSERT INTO audits (audit_id, model_id, buyer, status,"
-          + " sample_count, test_set_hash, label_offset, requested_at, buyer_signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+          + " sample_count, test_set_hash, label_offset, requested_at, buyer_signature, chain_escrow, chain_audit_id,"
+          + " chain_salt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
         p.setString(1, a.auditId());
         p.setBytes(2, a.modelId());
         p.setBytes(3, a.buyer());
@@ -46,6 +47,15 @@ public final class AuditStore implements AutoCloseable {
         p.setInt(7, a.labelOffset());
         p.setLong(8, a.requestedAt());
         p.setBytes(9, a.buyerSignature());
+        if (a.chain() == null) {
+          p.setNull(10, Types.VARCHAR);
+          p.setNull(11, Types.BIGINT);
+          p.setNull(12, Types.VARBINARY);
+        } else {
+          p.setString(10, a.chain().escrow());
+          p.setLong(11, a.chain().auditId());
+          p.setBytes(12, a.chain().salt());
+        }
         p.executeUpdate();
       }
       try (PreparedStatement p = db.prepareStatement(
@@ -116,8 +126,15 @@ public final class AuditStore implements AutoCloseable {
   }
 
   public synchronized void settle(String auditId, AuditRecord.State s, AuditRecord.Result r) {
+    settle(auditId, s, r, null, null);
+  }
+
+  /** As {@link #settle(String, AuditRecord.State, AuditRecord.Result)}, with both EIP-712 result signatures of an on-chain audit. */
+  public synchronized void settle(String auditId, AuditRecord.State s, AuditRecord.Result r, byte[] chainBuyerSignature,
+      byte[] chainSellerSignature) {
     update("UPDATE audits SET status = ?, result_verified = ?, result_correct = ?, result_verdict = ?, result_reason = ?,"
-        + " result_buyer_sig = ?, result_seller_sig = ?, settled_at = ? WHERE audit_id = ?", p -> {
+        + " result_buyer_sig = ?, result_seller_sig = ?, settled_at = ?, chain_buyer_sig = ?, chain_seller_sig = ?"
+        + " WHERE audit_id = ?", p -> {
           p.setString(1, s.name());
           p.setInt(2, r.verified());
           p.setInt(3, r.correct());
@@ -130,8 +147,54 @@ public final class AuditStore implements AutoCloseable {
             p.setBytes(7, r.sellerSignature());
           }
           p.setLong(8, r.settledAt());
-          p.setString(9, auditId);
+          p.setBytes(9, chainBuyerSignature);
+          p.setBytes(10, chainSellerSignature);
+          p.setString(11, auditId);
         });
+  }
+
+  /** How AuditEscrow settled an on-chain audit (an AuditRecord.Outcome name): the seller stops following it. */
+  public synchronized void setChainOutcome(String auditId, String outcome) {
+    update("UPDATE audits SET chain_outcome = ? WHERE audit_id = ?", p -> {
+      p.setString(1, outcome);
+      p.setString(2, auditId);
+    });
+  }
+
+  /** The audit that accepted an escrow's request, if any. */
+  public synchronized Optional<String> auditOfChainRequest(String escrow, long chainAuditId) {
+    return tx.run(() -> {
+      try (PreparedStatement p = db.prepareStatement(
+          "SELECT audit_id FROM audits WHERE chain_escrow = ? AND chain_audit_id = ?")) {
+        p.setString(1, escrow);
+        p.setLong(2, chainAuditId);
+        try (ResultSet r = p.executeQuery()) {
+          return r.next() ? Optional.of(r.getString(1)) : Optional.<String>empty();
+        }
+      }
+    });
+  }
+
+  /** On-chain audits of an escrow the seller has not seen settled there, oldest first. */
+  public synchronized List<AuditRecord> openOnChain(String escrow) {
+    List<String> ids = tx.run(() -> {
+      List<String> out = new ArrayList<>();
+      try (PreparedStatement p = db.prepareStatement("SELECT audit_id FROM audits WHERE chain_escrow = ?"
+          + " AND chain_outcome IS NULL ORDER BY requested_at")) {
+        p.setString(1, escrow);
+        try (ResultSet r = p.executeQuery()) {
+          while (r.next()) {
+            out.add(r.getString(1));
+          }
+        }
+      }
+      return out;
+    });
+    List<AuditRecord> out = new ArrayList<>();
+    for (String id : ids) {
+      audit(id).ifPresent(out::add);
+    }
+    return out;
   }
 
   public synchronized Optional<AuditRecord> audit(String auditId) {
@@ -139,7 +202,8 @@ public final class AuditStore implements AutoCloseable {
       try (PreparedStatement p = db.prepareStatement("SELECT model_id, buyer, status, sample_count, test_set_hash,"
           + " label_offset, requested_at, buyer_signature, claimed_accuracy, stake, deadline, terms_signed_at,"
           + " seller_signature, result_verified, result_correct, result_verdict, result_reason, result_buyer_sig,"
-          + " result_seller_sig, settled_at FROM audits WHERE audit_id = ?")) {
+          + " result_seller_sig, settled_at, chain_escrow, chain_audit_id, chain_salt, chain_buyer_sig, chain_seller_sig,"
+          + " chain_outcome FROM audits WHERE audit_id = ?")) {
         p.setString(1, auditId);
         try (ResultSet r = p.executeQuery()) {
           if (!r.next()) {
@@ -150,9 +214,12 @@ public final class AuditStore implements AutoCloseable {
           AuditRecord.Result result = r.getString(16) == null ? null
               : new AuditRecord.Result(r.getInt(14), r.getInt(15), r.getString(16), r.getString(17), r.getBytes(18),
                   r.getBytes(19), r.getLong(20));
+          AuditRecord.Chain chain = r.getString(21) == null ? null
+              : new AuditRecord.Chain(r.getString(21), r.getLong(22), r.getBytes(23), r.getBytes(24), r.getBytes(25),
+                  r.getString(26));
           return Optional.of(new AuditRecord(auditId, r.getBytes(1), r.getBytes(2),
               AuditRecord.State.valueOf(r.getString(3)), r.getInt(4), r.getBytes(5), r.getInt(6), r.getLong(7),
-              r.getBytes(8), terms, result));
+              r.getBytes(8), terms, result, chain));
         }
       }
     });

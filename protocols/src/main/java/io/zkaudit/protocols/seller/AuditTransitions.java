@@ -94,6 +94,7 @@ final class AuditTransitions {
     byte[] buyer = c.getBuyerSignature().getPublicKey().toByteArray();
     synchronized (locks.of(c.getAuditId())) {
       var existing = store.audit(c.getAuditId());
+      AuditRecord.Chain chain = existing.isEmpty() && c.getChainAuditId() != 0 ? onChain(c) : null;
       if (existing.isPresent()) {
         AuditRecord e = existing.get();
         // The same signed commitment again: a retry (or a replay, which gains nothing).
@@ -111,24 +112,51 @@ final class AuditTransitions {
       seller.quotas().auditSamples(buyerKey, n);
       AuditRecord a = new AuditRecord(c.getAuditId(), c.getModelId().toByteArray(), buyer, AuditRecord.State.COMMITTED,
           n, c.getTestSetHash().toByteArray(), c.getLabelOffset(), c.getRequestedAtMillis(),
-          c.getBuyerSignature().getRs().toByteArray(), null, null);
+          c.getBuyerSignature().getRs().toByteArray(), null, null, chain);
       store.insert(a, hashes);
       return a;
     }
   }
 
-  /** The seller's terms for a committed audit (signed once; the stored terms afterwards). */
+  /**
+   * The on-chain request a commitment names, checked against it before anything is stored
+   * ({@link ChainAudits#accept}); a request already accepted for another audit is refused.
+   */
+  private AuditRecord.Chain onChain(AuditCommitment c) {
+    SellerChain chain = seller.chain().orElseThrow(() -> new RequestRejected(Status.Code.FAILED_PRECONDITION,
+        "chain_audit_id: this seller is not on a chain"));
+    long chainModel = chain.chainModel(c.getModelId()).orElseThrow(() -> new RequestRejected(
+        Status.Code.FAILED_PRECONDITION, "chain_audit_id: the model is not registered on-chain by this seller"));
+    if (store.auditOfChainRequest(chain.audits().escrow(), c.getChainAuditId()).isPresent()) {
+      throw new RequestRejected(Status.Code.ALREADY_EXISTS, "chain_audit_id: on-chain audit "
+          + Long.toUnsignedString(c.getChainAuditId()) + " belongs to another audit");
+    }
+    return chain.audits().accept(c, chainModel, claim(c.getModelId()), policy.stake(), policy.proofWindow());
+  }
+
+  /**
+   * The seller's terms for a committed audit (signed once; the stored terms afterwards). For an
+   * on-chain audit the seller stakes first, and the terms state the escrow's claim and stake.
+   */
   AuditTerms signTerms(String auditId) {
     synchronized (locks.of(auditId)) {
       AuditRecord a = store.audit(auditId).orElseThrow(() -> RequestRejected.notFound("audit_id: no audit " + auditId));
       if (a.state() == AuditRecord.State.COMMITTED) {
         double claimed = claim(ByteString.copyFrom(a.modelId()));
+        long stake = policy.stake();
+        if (a.onChain()) {
+          SellerChain chain = seller.chain().orElseThrow(() -> new RequestRejected(Status.Code.FAILED_PRECONDITION,
+              "chain_audit_id: this seller is not on a chain"));
+          io.zkaudit.escrow.AuditRecord staked = chain.audits().stake(a);
+          claimed = staked.claimedAccuracyBps() / 10_000.0;
+          stake = staked.requiredStake().longValueExact(); // at most policy.stake(), checked at commit
+        }
         long now = seller.config().clock().millis();
         long deadline = now + policy.revealWindow().toMillis() + a.sampleCount() * policy.proofWindow().toMillis();
-        AuditTerms unsigned = views.terms(a, new AuditRecord.Terms(claimed, policy.stake(), deadline, now, new byte[0]))
+        AuditTerms unsigned = views.terms(a, new AuditRecord.Terms(claimed, stake, deadline, now, new byte[0]))
             .toBuilder().clearSellerSignature().build();
         Signature sig = seller.key().sign(AuditStatements.terms(unsigned));
-        store.signTerms(auditId, new AuditRecord.Terms(claimed, policy.stake(), deadline, now, sig.getRs().toByteArray()));
+        store.signTerms(auditId, new AuditRecord.Terms(claimed, stake, deadline, now, sig.getRs().toByteArray()));
         a = store.audit(auditId).orElseThrow();
       }
       return views.terms(a, a.terms());

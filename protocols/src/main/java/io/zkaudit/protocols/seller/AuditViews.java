@@ -35,14 +35,22 @@ final class AuditViews {
     if (a.result() != null) {
       b.setResult(result(a));
     }
+    if (a.onChain() && a.state().revealed()) {
+      seller.chain().ifPresent(c -> b.setChainReceipt(ByteString.copyFrom(c.audits().receipt(a))));
+    }
     return b.build();
   }
 
   /** The commitment's signed fields, rebuilt from the stored audit (sample hashes are bound through the test set hash). */
   static AuditCommitment commitment(AuditRecord a) {
-    return AuditCommitment.newBuilder().setAuditId(a.auditId()).setModelId(ByteString.copyFrom(a.modelId()))
-        .setSampleCount(a.sampleCount()).setTestSetHash(ByteString.copyFrom(a.testSetHash()))
-        .setLabelOffset(a.labelOffset()).setRequestedAtMillis(a.requestedAt()).build();
+    AuditCommitment.Builder b = AuditCommitment.newBuilder().setAuditId(a.auditId())
+        .setModelId(ByteString.copyFrom(a.modelId())).setSampleCount(a.sampleCount())
+        .setTestSetHash(ByteString.copyFrom(a.testSetHash())).setLabelOffset(a.labelOffset())
+        .setRequestedAtMillis(a.requestedAt());
+    if (a.onChain()) {
+      b.setChainAuditId(a.chain().auditId()).setChainSalt(ByteString.copyFrom(a.chain().salt()));
+    }
+    return b.build();
   }
 
   AuditTerms terms(AuditRecord a, AuditRecord.Terms t) {
@@ -52,6 +60,7 @@ final class AuditViews {
         .setSampleCount(a.sampleCount()).setTestSetHash(ByteString.copyFrom(a.testSetHash()))
         .setLabelOffset(a.labelOffset()).setClaimedAccuracy(t.claimedAccuracy()).setStake(t.stake())
         .setDeadlineMillis(t.deadline()).setSignedAtMillis(t.signedAt())
+        .setChainAuditId(a.onChain() ? a.chain().auditId() : 0)
         .setSellerSignature(Signature.newBuilder().setPublicKey(seller.key().publicKeyBytes())
             .setRs(ByteString.copyFrom(t.sellerSignature())))
         .build();
@@ -71,6 +80,10 @@ final class AuditViews {
     if (r.sellerSignature() != null) {
       b.setSellerSignature(Signature.newBuilder().setPublicKey(seller.key().publicKeyBytes())
           .setRs(ByteString.copyFrom(r.sellerSignature())));
+    }
+    if (a.onChain() && a.chain().sellerSignature() != null) {
+      b.setChainBuyerSignature(ByteString.copyFrom(a.chain().buyerSignature()))
+          .setChainSellerSignature(ByteString.copyFrom(a.chain().sellerSignature()));
     }
     return b.build();
   }

@@ -66,6 +66,10 @@ public final class SellerChain implements AutoCloseable {
   private long storedCursor = -1;
   private volatile Thread watcher;
   private volatile boolean closed;
+  /** The on-chain audits' side (AuditEscrow). */
+  private final ChainAudits audits;
+  /** One look at the open on-chain audits, set by the audit service; run after each contest poll. */
+  private volatile Runnable auditPoll = () -> {};
 
   private SellerChain(ChainSettings settings, Web3j web3j, EscrowClient client, Attester attester, SellerStore store,
       Consumer<String> events) {
@@ -75,6 +79,16 @@ public final class SellerChain implements AutoCloseable {
     this.attester = attester;
     this.store = store;
     this.events = events;
+    this.audits = new ChainAudits(settings, client, attester, this::blockTime, events);
+  }
+
+  ChainAudits audits() {
+    return audits;
+  }
+
+  /** Has the watch also carry the open on-chain audits on, at every poll. */
+  void followAudits(Runnable poll) {
+    this.auditPoll = poll;
   }
 
   /** Connects with the seller's key; fails (EscrowException) if the node is unreachable or on another chain. */
@@ -234,6 +248,11 @@ public final class SellerChain implements AutoCloseable {
           pollOnce(seller);
         } catch (RuntimeException e) {
           events.accept("on-chain contest watch failed, retrying: " + e.getMessage());
+        }
+        try {
+          auditPoll.run();
+        } catch (RuntimeException e) {
+          events.accept("on-chain audit watch failed, retrying: " + e.getMessage());
         }
         try {
           Thread.sleep(settings.pollInterval());

@@ -159,6 +159,7 @@ public final class SellerServer implements AutoCloseable {
         }
         chain = SellerChain.connect(options.chain(), key, options.attester(), store, options.events());
         seller.useChain(chain);
+        audits.followChain();
       }
       SellerMetrics metrics = new SellerMetrics(seller, config.clock());
       CallGuard guard = new CallGuard(options.admission().maxInFlightCalls(),

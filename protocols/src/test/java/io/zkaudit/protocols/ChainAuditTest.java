@@ -1,0 +1,442 @@
+package io.zkaudit.protocols;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.zkaudit.escrow.AuditRecord;
+import io.zkaudit.escrow.Bytes32;
+import io.zkaudit.escrow.EscrowDeployer;
+import io.zkaudit.escrow.EscrowDeployment;
+import io.zkaudit.escrow.EscrowException;
+import io.zkaudit.escrow.EscrowParameters;
+import io.zkaudit.escrow.GasListener;
+import io.zkaudit.escrow.Wei;
+import io.zkaudit.escrow.chain.ChainNode;
+import io.zkaudit.proto.v1.BuyerAuditState;
+import io.zkaudit.proto.v1.ClaimedMetric;
+import io.zkaudit.proto.v1.Verdict;
+import io.zkaudit.protocols.buyer.AuditClient;
+import io.zkaudit.protocols.buyer.AuditClient.LabelledInput;
+import io.zkaudit.protocols.buyer.BuyerClient;
+import io.zkaudit.protocols.buyer.BuyerException;
+import io.zkaudit.protocols.buyer.RegisteredModel;
+import io.zkaudit.protocols.chain.Attester;
+import io.zkaudit.protocols.chain.AttesterServer;
+import io.zkaudit.protocols.chain.BuyerChain;
+import io.zkaudit.protocols.chain.ChainKeys;
+import io.zkaudit.protocols.chain.ChainSettings;
+import io.zkaudit.protocols.chain.ProofAttester;
+import io.zkaudit.protocols.chain.RemoteAttester;
+import io.zkaudit.protocols.seller.AnswerProver;
+import io.zkaudit.protocols.seller.AuditSample;
+import io.zkaudit.protocols.seller.AuditService;
+import io.zkaudit.protocols.seller.SellerConfig;
+import io.zkaudit.protocols.seller.SellerServer;
+import io.zkaudit.protocols.seller.SellerStore;
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The accuracy audit with AuditEscrow (issue 16): a real Anvil node, contracts deployed fresh for
+ * each test with one-hour windows (passed with evm_increaseTime), a seller and a buyer over real
+ * gRPC sockets with the seller on H2, ResNet-8 on two or three CIFAR-10 images. Money is checked
+ * in the escrow's pull-payment credits.
+ */
+class ChainAuditTest {
+  private static final Duration WINDOW = Duration.ofHours(1);
+  private static final BigInteger PAYMENT = Wei.ether(1).divide(BigInteger.valueOf(100));
+  private static final BigInteger STAKE = Wei.ether(1).divide(BigInteger.TEN);
+  private static final AuditClient.ChainOffer OFFER = new AuditClient.ChainOffer(PAYMENT, STAKE);
+  private static ChainNode node;
+
+  @TempDir Path tmp;
+
+  @BeforeAll
+  static void startChain() {
+    node = ChainNode.start();
+  }
+
+  @AfterAll
+  static void stopChain() {
+    if (node != null) {
+      node.close();
+    }
+  }
+
+  /**
+   * A fresh deployment, a designated verifier as its own gRPC service, a funded seller serving
+   * ResNet-8 with the given claimed accuracy (staking up to 1 ether on an audit), and a buyer whose
+   * AuditClient uses the escrow.
+   */
+  private final class Market implements AutoCloseable {
+    final PartyKey sellerKey = PartyKey.generate();
+    final PartyKey buyerKey = PartyKey.generate();
+    final List<String> sellerEvents = new CopyOnWriteArrayList<>();
+    final ProofAttester attester;
+    final AttesterServer attesterServer;
+    final RemoteAttester remoteAttester;
+    private final ChainSettings settings;
+    private final double claim;
+    SellerServer seller;
+    final BuyerChain buyerChain;
+    final AuditClient client;
+    final RegisteredModel model;
+
+    Market(AnswerProver prover, double claim) throws Exception {
+      EscrowParameters p = new EscrowParameters(Wei.ether(1), WINDOW, WINDOW, WINDOW, WINDOW, WINDOW, WINDOW);
+      var attesterKey = node.newAccount(Wei.ether(1));
+      EscrowDeployment d = EscrowDeployer.deploy(node.web3j(), node.newAccount(Wei.ether(100)), attesterKey.getAddress(),
+          p, GasListener.NONE);
+      settings = ChainSettings.defaults(node.rpcUrl(), d).withPollInterval(Duration.ofMillis(200));
+      this.claim = claim;
+      node.fund(ChainKeys.credentials(sellerKey), Wei.ether(100));
+      node.fund(ChainKeys.credentials(buyerKey), Wei.ether(100));
+      attester = new ProofAttester(attesterKey, d);
+      attesterServer = AttesterServer.start(attester, "localhost", 0, null, null);
+      remoteAttester = new RemoteAttester("localhost", attesterServer.port(), null);
+      seller = startSeller(prover, 0);
+      buyerChain = BuyerChain.connect(ChainSettings.forBuyer(node.rpcUrl(), d), buyerKey);
+      client = new AuditClient(new BuyerClient("localhost", seller.port(), buyerKey, 120), 120, tmp.resolve("buyer"),
+          buyerChain);
+      model = client.buyer().models().get(0);
+    }
+
+    /** The seller on its key and H2 file, on {@code port} (0: any free one). */
+    private SellerServer startSeller(AnswerProver prover, int port) throws Exception {
+      AuditService.Policy defaults = AuditService.Policy.defaults();
+      SellerServer server = SellerServer.start(sellerKey, SellerConfig.defaults(SellerStore.h2FileUrl(tmp.resolve("seller")),
+          port), prover, SellerServer.Options.NONE.withChain(settings, remoteAttester).withEvents(sellerEvents::add),
+          new AuditService.Policy(defaults.maxSamples(), defaults.revealWindow(), defaults.proofWindow(),
+              Wei.ether(1).longValueExact()));
+      server.seller().serve(Resnet8.model(), "resnet8-cifar10", List.of(ClaimedMetric.newBuilder()
+          .setName("top1_accuracy").setValue(claim).setDataset("cifar10-test").build()));
+      return server;
+    }
+
+    /** Stops the seller and starts it again over the same database, key and port. */
+    void restartSeller() throws Exception {
+      int port = seller.port();
+      seller.close();
+      seller = startSeller(AnswerProver.HONEST, port);
+    }
+
+    String sellerAccount() {
+      return ChainKeys.credentials(sellerKey).getAddress();
+    }
+
+    BigInteger sellerCredit() {
+      return buyerChain.client().auditCredit(sellerAccount());
+    }
+
+    AuditRecord onChain(BuyerAuditState s) {
+      return buyerChain.audit(s.getCommitment().getChainAuditId());
+    }
+
+    @Override
+    public void close() {
+      client.close();
+      buyerChain.close();
+      seller.close();
+      remoteAttester.close();
+      attesterServer.close();
+    }
+  }
+
+  private static void await(BooleanSupplier condition, Duration timeout, String what) throws InterruptedException {
+    long end = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > end) {
+        throw new AssertionError("timed out waiting until " + what);
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  /**
+   * n CIFAR-10 test images, the first one ResNet-8 classifies right (so that some claim passes)
+   * and then the others in order, with how many of them it classifies right.
+   */
+  private record TestSet(List<LabelledInput> samples, int correct) {
+    static TestSet of(int n) throws Exception {
+      List<LabelledInput> pool = AuditFixture.cifar(8);
+      List<LabelledInput> s = new ArrayList<>();
+      for (LabelledInput x : pool) {
+        if (s.isEmpty() && AuditFixture.engineCorrect(List.of(x)) == 1) {
+          s.add(x);
+        }
+      }
+      for (LabelledInput x : pool) {
+        if (s.size() < n && !s.contains(x)) {
+          s.add(x);
+        }
+      }
+      return new TestSet(s, AuditFixture.engineCorrect(s));
+    }
+
+    /** A claim the set meets exactly (at least one correct needed: the escrow holds a seller to 1 bps or more). */
+    double passingClaim() {
+      assertTrue(correct > 0, "the test set needs a sample ResNet-8 gets right");
+      return (double) correct / samples.size();
+    }
+  }
+
+  @Test
+  void bothSignAPassAndTheSellerIsPaidPaymentAndStake() throws Exception {
+    TestSet set = TestSet.of(2);
+    try (Market market = new Market(AnswerProver.HONEST, set.passingClaim())) {
+      BuyerAuditState s = market.client.commit(market.model, set.samples(), 0, OFFER);
+      long id = s.getCommitment().getChainAuditId();
+      AuditRecord requested = market.onChain(s);
+      assertEquals(AuditRecord.Status.REQUESTED, requested.status());
+      assertEquals(PAYMENT, requested.payment());
+      assertEquals(AuditStatements.claimBps(set.passingClaim()), requested.claimedAccuracyBps());
+
+      // The buyer's state file holds no input: they are in the samples file, read one at a time.
+      Path stateFile = market.client.file(s.getCommitment().getAuditId());
+      Path samplesFile = stateFile.resolveSibling(s.getCommitment().getAuditId() + ".samples");
+      assertTrue(java.nio.file.Files.size(stateFile) < java.nio.file.Files.size(samplesFile) / 4,
+          java.nio.file.Files.size(stateFile) + " bytes of state, " + java.nio.file.Files.size(samplesFile) + " of samples");
+      assertEquals(0, market.client.load(s.getCommitment().getAuditId()).getSamplesCount());
+      assertEquals(set.samples().get(1).label(), market.client.sample(s, 1).getLabel());
+
+      AuditClient.Outcome o = market.client.run(s, AuditClient.Progress.NONE);
+      assertEquals(Verdict.PASSED, o.verdict());
+      assertEquals(set.correct(), o.correct());
+      assertEquals(id, o.terms().getChainAuditId());
+      assertEquals(STAKE.longValueExact(), o.terms().getStake());
+      assertEquals(AuditRecord.Outcome.SELLER_PAID.name(), o.chainOutcome());
+      AuditRecord settled = market.onChain(s);
+      assertEquals(AuditRecord.Status.SETTLED, settled.status());
+      assertEquals(AuditRecord.Outcome.SELLER_PAID, settled.outcome());
+      // The revealed test set hash is the protocol's, bound with the label offset.
+      assertEquals(new Bytes32(AuditStatements.chainTestSetHash(s.getCommitment().getTestSetHash().toByteArray(), 0)),
+          settled.testSetHash().orElseThrow());
+      assertEquals(PAYMENT.add(STAKE), market.sellerCredit());
+      assertEquals(BigInteger.ZERO, market.buyerChain.auditCredit());
+      // The seller sees it settled and stops following it.
+      await(() -> market.seller.audits().store().audit(o.auditId()).orElseThrow().chain().outcome() != null,
+          Duration.ofSeconds(30), "the seller records the escrow's outcome (events: " + market.sellerEvents + ")");
+      assertEquals("SELLER_PAID", market.seller.audits().store().audit(o.auditId()).orElseThrow().chain().outcome());
+    }
+  }
+
+  @Test
+  void aSellerBelowItsClaimLosesItsStakeToTheBuyer() throws Exception {
+    TestSet set = TestSet.of(3);
+    assertTrue(set.correct() < 3, "needs a sample ResNet-8 gets wrong");
+    try (Market market = new Market(AnswerProver.HONEST, 1.0)) {
+      BuyerAuditState s = market.client.commit(market.model, set.samples(), 0, OFFER);
+      AuditClient.Outcome o = market.client.run(s, AuditClient.Progress.NONE);
+      assertEquals(Verdict.BELOW_CLAIM, o.verdict());
+      assertTrue(o.countersigned(), "the seller countersigns its own shortfall");
+      assertEquals(AuditRecord.Outcome.BUYER_COMPENSATED.name(), o.chainOutcome());
+      assertEquals(PAYMENT.add(STAKE), market.buyerChain.auditCredit());
+      assertEquals(BigInteger.ZERO, market.sellerCredit());
+      BigInteger before = market.buyerChain.client().balanceOf(market.buyerChain.address());
+      market.buyerChain.withdrawAuditCredit();
+      BigInteger gained = market.buyerChain.client().balanceOf(market.buyerChain.address()).subtract(before);
+      // Payment and stake arrive, less the withdrawal's gas (well under 0.001 ether here).
+      assertTrue(gained.compareTo(PAYMENT.add(STAKE).subtract(Wei.ether(1).divide(BigInteger.valueOf(1000)))) > 0,
+          "withdrew " + gained);
+      assertEquals(BigInteger.ZERO, market.buyerChain.auditCredit());
+    }
+  }
+
+  @Test
+  void aBuyerThatWillNotSignAPassIsSettledWithProofAndTheSellerPaid() throws Exception {
+    TestSet set = TestSet.of(2);
+    try (Market market = new Market(AnswerProver.HONEST, set.passingClaim())) {
+      BuyerAuditState s = market.client.commit(market.model, set.samples(), 0, OFFER);
+      s = market.client.open(s, market.model);
+      assertEquals(AuditRecord.Status.STAKED, market.onChain(s).status());
+      s = market.client.reveal(s, market.model);
+      assertEquals(AuditRecord.Status.REVEALED, market.onChain(s).status());
+      s = market.client.proveAndVerify(s, market.model, AuditClient.Progress.NONE);
+      assertEquals(Verdict.PASSED, s.getResult().getStatement().getVerdict());
+      // The buyer stops here: it never sends its signatures. The seller waits for them at first.
+      Thread.sleep(1_500);
+      assertEquals(AuditRecord.Status.REVEALED, market.onChain(s).status(), "the seller must give the buyer time to sign");
+
+      // A forged count is refused by the designated verifier, and no other bytes pass the escrow.
+      String auditId = s.getCommitment().getAuditId();
+      var stored = market.seller.audits().store();
+      var claim = new Attester.AccuracyClaim(market.model.entry().getVerifyingKey().toByteArray(),
+          new Bytes32(market.model.id().toByteArray()), market.onChain(s).testSetHash().orElseThrow(), 0,
+          set.correct() - 1, 2);
+      var refused = assertThrows(Attester.AttestationRefused.class,
+          () -> market.remoteAttester.attestAccuracy(claim, samples(stored, auditId, 2)));
+      assertTrue(refused.getMessage().contains("the proofs give " + set.correct() + " correct"), refused.getMessage());
+      // The right count, but about another test set than the one committed on-chain; and a sample short.
+      var otherSet = new Attester.AccuracyClaim(claim.verifyingKey(), claim.weightCommitment(), Bytes32.random(), 0,
+          set.correct(), 2);
+      refused = assertThrows(Attester.AttestationRefused.class,
+          () -> market.remoteAttester.attestAccuracy(otherSet, samples(stored, auditId, 2)));
+      assertTrue(refused.getMessage().contains("not the test set committed on-chain"), refused.getMessage());
+      var shortSet = new Attester.AccuracyClaim(claim.verifyingKey(), claim.weightCommitment(), claim.testSetHash(), 0,
+          set.correct(), 2);
+      refused = assertThrows(Attester.AttestationRefused.class,
+          () -> market.remoteAttester.attestAccuracy(shortSet, samples(stored, auditId, 1)));
+      assertTrue(refused.getMessage().contains("1 samples arrived of 2"), refused.getMessage());
+      long id = s.getCommitment().getChainAuditId();
+      BuyerAuditState state = s;
+      EscrowException forged = assertThrows(EscrowException.class, () -> market.buyerChain.client().audits()
+          .settleWithProof(new io.zkaudit.escrow.AuditResult(id, market.onChain(state).testSetHash().orElseThrow(), 0, 2),
+              new byte[65]));
+      assertEquals("proof rejected", forged.revertReason().orElseThrow());
+
+      // Ten minutes before the result deadline, the seller settles with proof through the attester.
+      node.advanceTime(WINDOW.minusMinutes(5));
+      await(() -> market.onChain(state).status() == AuditRecord.Status.SETTLED, Duration.ofSeconds(90),
+          "the seller settles with proof (events: " + market.sellerEvents + ")");
+      assertEquals(AuditRecord.Outcome.SELLER_PAID, market.onChain(s).outcome());
+      assertEquals(PAYMENT.add(STAKE), market.sellerCredit());
+      assertEquals(BigInteger.ZERO, market.buyerChain.auditCredit());
+      assertTrue(market.sellerEvents.stream().anyMatch(e -> e.contains("settled with proof")), market.sellerEvents.toString());
+    }
+  }
+
+  /**
+   * A seller stopped after staking and again after proving, each time started over the same H2
+   * file: the buyer carries on, and the restarted seller's watch, from its store and the escrow,
+   * settles the audit with proof when the buyer does not sign.
+   */
+  @Test
+  void aRestartedSellerCarriesItsOnChainAuditsOn() throws Exception {
+    TestSet set = TestSet.of(2);
+    try (Market market = new Market(AnswerProver.HONEST, set.passingClaim())) {
+      BuyerAuditState s = market.client.open(market.client.commit(market.model, set.samples(), 0, OFFER), market.model);
+      market.restartSeller();
+      // The same signed commitment again: the stored terms, and no second stake.
+      assertEquals(s.getTerms(), market.client.open(s, market.model).getTerms());
+      s = market.client.proveAndVerify(market.client.reveal(s, market.model), market.model, AuditClient.Progress.NONE);
+      assertEquals(Verdict.PASSED, s.getResult().getStatement().getVerdict());
+      market.restartSeller();
+      node.advanceTime(WINDOW.minusMinutes(5));
+      BuyerAuditState state = s;
+      await(() -> market.onChain(state).status() == AuditRecord.Status.SETTLED, Duration.ofSeconds(90),
+          "the restarted seller settles with proof (events: " + market.sellerEvents + ")");
+      assertEquals(AuditRecord.Outcome.SELLER_PAID, market.onChain(s).outcome());
+      assertEquals(PAYMENT.add(STAKE), market.sellerCredit());
+      assertEquals(1, market.sellerEvents.stream().filter(e -> e.startsWith("staked ")
+          && e.contains("on-chain audit " + state.getCommitment().getChainAuditId())).count(), market.sellerEvents.toString());
+    }
+  }
+
+  /** The seller's stored samples with their proofs, as it streams them to the attester. */
+  private static Iterator<Attester.AccuracySample> samples(io.zkaudit.protocols.seller.AuditStore store, String auditId,
+      int n) {
+    List<Attester.AccuracySample> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      AuditSample x = store.sample(auditId, i);
+      out.add(new Attester.AccuracySample(i, x.salt(), x.input(), x.label(), x.proof()));
+    }
+    return out.iterator();
+  }
+
+  /**
+   * The buyer cannot reveal on-chain without the seller's receipt for the samples (it could
+   * otherwise reveal the hash, withhold the samples and take the stake of a seller that could prove
+   * nothing); nothing revealed by the deadline gives both their money back.
+   */
+  @Test
+  void withoutTheSellersReceiptNothingIsRevealedAndBothGetTheirMoneyBack() throws Exception {
+    TestSet set = TestSet.of(2);
+    try (Market market = new Market(AnswerProver.HONEST, set.passingClaim())) {
+      BuyerAuditState s = market.client.open(market.client.commit(market.model, set.samples(), 0, OFFER), market.model);
+      long id = s.getCommitment().getChainAuditId();
+      assertEquals(AuditRecord.Status.STAKED, market.onChain(s).status());
+      var opening = new io.zkaudit.escrow.TestSetCommitment(
+          new Bytes32(AuditStatements.chainTestSetHash(s.getCommitment().getTestSetHash().toByteArray(), 0)),
+          new Bytes32(s.getCommitment().getChainSalt().toByteArray()));
+      EscrowException withheld = assertThrows(EscrowException.class,
+          () -> market.buyerChain.client().audits().revealTestSet(id, opening, new byte[65]));
+      assertEquals("test set not received by seller", withheld.revertReason().orElseThrow());
+      Thread.sleep(1_000);
+      assertEquals(AuditRecord.Status.STAKED, market.onChain(s).status(), "nothing happens before the reveal deadline");
+      node.advanceTime(WINDOW.plusSeconds(10));
+      await(() -> market.onChain(s).status() == AuditRecord.Status.SETTLED, Duration.ofSeconds(30),
+          "the seller applies the deadline rules (events: " + market.sellerEvents + ")");
+      assertEquals(AuditRecord.Outcome.UNREVEALED, market.onChain(s).outcome());
+      assertEquals(STAKE, market.sellerCredit());
+      assertEquals(PAYMENT, market.buyerChain.auditCredit());
+    }
+  }
+
+  /**
+   * A seller whose proofs state tampered outputs: the buyer's checks fail it (no on-chain
+   * signature), the designated verifier refuses the seller's settlement with proof, and after the
+   * result deadline the deadline rules give the buyer its payment and the seller's stake.
+   */
+  @Test
+  void aCheatingSellerIsNotPaidAndTheBuyerTakesTheStakeAfterTheDeadline() throws Exception {
+    TestSet set = TestSet.of(2);
+    try (Market market = new Market(CheatingProvers.PROOF_WITH_TAMPERED_OUTPUT, set.passingClaim())) {
+      BuyerAuditState s = market.client.commit(market.model, set.samples(), 0, OFFER);
+      AuditClient.Outcome o = market.client.run(s, AuditClient.Progress.NONE);
+      assertEquals(Verdict.PROOF_FAILED, o.verdict());
+      assertFalse(o.settledOnChain(), "before the result deadline the audit stays open");
+      assertTrue(market.client.load(o.auditId()).getResult().getChainBuyerSignature().isEmpty(),
+          "the buyer signs no failure on-chain");
+
+      // The seller tries to settle with proof near the deadline: the attester refuses its proofs.
+      node.advanceTime(WINDOW.minusMinutes(5));
+      await(() -> market.sellerEvents.stream().anyMatch(e -> e.contains("the verifier refused")), Duration.ofSeconds(90),
+          "the seller's settlement with proof is refused (events: " + market.sellerEvents + ")");
+      assertEquals(AuditRecord.Status.REVEALED, market.onChain(s).status());
+
+      node.advanceTime(Duration.ofMinutes(6));
+      AuditClient.Outcome after = market.client.run(market.client.load(o.auditId()), AuditClient.Progress.NONE);
+      assertEquals(AuditRecord.Outcome.BUYER_COMPENSATED.name(), after.chainOutcome());
+      assertEquals(PAYMENT.add(STAKE), market.buyerChain.auditCredit());
+      assertEquals(BigInteger.ZERO, market.sellerCredit());
+    }
+  }
+
+  /**
+   * The seller stakes only on a request that commits to the very test set of the commitment: a
+   * buyer whose on-chain commitment is to another test set (which the seller could never prove, so
+   * it would lose its stake) is refused, and the buyer's request is cancelled and refunded.
+   */
+  @Test
+  void theSellerDoesNotStakeOnACommitmentToAnotherTestSet() throws Exception {
+    TestSet set = TestSet.of(1);
+    try (Market market = new Market(AnswerProver.HONEST, 0.5)) {
+      BuyerAuditState s = market.client.commit(market.model, set.samples(), 0, OFFER);
+      // The same commitment, but naming a salt that does not open the on-chain commitment.
+      var c = s.getCommitment().toBuilder().setChainSalt(com.google.protobuf.ByteString.copyFrom(Bytes32.random().bytes()))
+          .clearBuyerSignature().build();
+      BuyerAuditState lying = s.toBuilder().setCommitment(c.toBuilder()
+          .setBuyerSignature(market.buyerKey.sign(AuditStatements.commitment(c)))).build();
+      BuyerException e = assertThrows(BuyerException.class, () -> market.client.open(lying, market.model));
+      assertEquals(BuyerException.Reason.REFUSED, e.reason());
+      assertTrue(e.getMessage().contains("chain_salt") && e.getMessage().contains("cancelled"), e.getMessage());
+      assertEquals(AuditRecord.Outcome.REFUNDED, market.onChain(s).outcome());
+      assertEquals(PAYMENT, market.buyerChain.auditCredit());
+      assertEquals(BigInteger.ZERO, market.sellerCredit());
+
+      // 30 samples at the seller's 2 minutes each and its 10-minute margin do not fit the escrow's
+      // one-hour result window: refused before any stake, and refunded.
+      List<LabelledInput> many = new ArrayList<>();
+      for (int i = 0; i < 30; i++) {
+        many.add(set.samples().get(0));
+      }
+      BuyerAuditState big = market.client.commit(market.model, many, 0, OFFER);
+      BuyerException tooMany = assertThrows(BuyerException.class, () -> market.client.open(big, market.model));
+      assertTrue(tooMany.getMessage().contains("result window (60 min) is too short to prove 30 samples"),
+          tooMany.getMessage());
+      assertEquals(AuditRecord.Outcome.REFUNDED, market.onChain(big).outcome());
+    }
+  }
+}
