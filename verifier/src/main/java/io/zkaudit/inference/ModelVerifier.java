@@ -99,11 +99,17 @@ public final class ModelVerifier {
     checkCircuit(plainCircuit, false);
     checkCircuit(zkCircuit, true);
     ModelCircuit circuit = zkCircuit != null ? zkCircuit : compile(true);
-    this.zk = Shape.of(circuit);
-    this.plain = plainCircuit == null ? null : Shape.of(plainCircuit);
-    this.weights = WeightLayout.of(circuit);
-    this.weightLayout = new PackedLayout(weights.logSizes());
-    this.shadowLayout = weightLayout.withShadowVariable();
+    try {
+      // The key is input (a seller's, or anyone's on chain): what its description makes the
+      // statement build is a property of the key, so a refusal here is the key's, not a bug.
+      this.zk = Shape.of(circuit);
+      this.plain = plainCircuit == null ? null : Shape.of(plainCircuit);
+      this.weights = WeightLayout.of(circuit);
+      this.weightLayout = new PackedLayout(weights.logSizes());
+      this.shadowLayout = weightLayout.withShadowVariable();
+    } catch (IllegalArgumentException e) {
+      throw new InvalidProofException("the model cannot be proven: " + e.getMessage());
+    }
     InvalidProofException.check(vk.weights().numVars() == weightLayout.numVars(),
         "verifying key: the weight commitment has " + vk.weights().numVars() + " variables, the model needs "
             + weightLayout.numVars());

@@ -8,6 +8,7 @@ final class LayerShapes {
   private LayerShapes() {}
 
   static void check(Layer layer, List<TensorSpec> t) {
+    clampWithinType(layer, t.get(layer.output()));
     switch (layer) {
       case Conv2D c -> {
         TensorSpec in = rank(t, c.input(), 4, c), w = rank(t, c.weights(), 4, c), out = rank(t, c.output(), 4, c);
@@ -117,5 +118,30 @@ final class LayerShapes {
 
   private static void require(boolean ok, Layer l, String what) {
     if (!ok) throw new ModelFormatException("layer " + l.name() + " (" + l.getClass().getSimpleName() + "): " + what);
+  }
+
+  /**
+   * A layer's output clamp lies within its output type: the quantized values a layer writes are
+   * values of that type. (The proof enumerates the clamp's range in its rounding tables, so an
+   * unchecked clamp in a hostile key would make a verifier allocate without bound.)
+   */
+  private static void clampWithinType(Layer layer, TensorSpec out) {
+    int[] clamp = switch (layer) {
+      case Conv2D c -> new int[] {c.requantization().clampMin(), c.requantization().clampMax()};
+      case DepthwiseConv2D d -> new int[] {d.requantization().clampMin(), d.requantization().clampMax()};
+      case FullyConnected f -> new int[] {f.requantization().clampMin(), f.requantization().clampMax()};
+      case Add a -> new int[] {a.clampMin(), a.clampMax()};
+      case Mul m -> new int[] {m.clampMin(), m.clampMax()};
+      case AveragePool p -> new int[] {p.clampMin(), p.clampMax()};
+      case MaxPool p -> new int[] {p.clampMin(), p.clampMax()};
+      case Mean m -> new int[] {m.clampMin(), m.clampMax()};
+      case Requantize q -> new int[] {q.clampMin(), q.clampMax()};
+      default -> null;
+    };
+    if (clamp != null) {
+      require(clamp[0] <= clamp[1] && clamp[0] >= out.type().min() && clamp[1] <= out.type().max(), layer,
+          "clamp [" + clamp[0] + ", " + clamp[1] + "] is not within its output type " + out.type() + " ["
+              + out.type().min() + ", " + out.type().max() + "]");
+    }
   }
 }
