@@ -98,7 +98,7 @@ final class AuditProofs {
     ModelProof proof;
     try {
       proof = ModelProof.decode(p.getProof().toByteArray());
-    } catch (InvalidProofException | RuntimeException e) {
+    } catch (InvalidProofException e) {
       return "sample " + index + ": invalid proof: " + e.getMessage();
     }
     if (!proof.model().equals(new Digest32(model.id().toByteArray()))) {
@@ -107,7 +107,7 @@ final class AuditProofs {
     int[] verified;
     try {
       verified = model.verifier().verify(proof, input);
-    } catch (InvalidProofException | RuntimeException e) {
+    } catch (InvalidProofException e) {
       return "sample " + index + ": invalid proof: " + e.getMessage();
     }
     if (!Arrays.equals(verified, Tensors.fromList(p.getOutputList()))) {

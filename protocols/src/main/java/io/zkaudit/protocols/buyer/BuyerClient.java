@@ -207,7 +207,7 @@ public final class BuyerClient implements AutoCloseable {
       verifier = new ModelVerifier(vk);
       // The key's range proof, checked once per key digest in this process.
       io.zkaudit.inference.WeightRanges.check(vk);
-    } catch (InvalidProofException | RuntimeException ex) {
+    } catch (InvalidProofException ex) {
       throw invalid("model " + Hex.of(e.getModelId()) + ": its verifying key is invalid: " + ex.getMessage());
     }
     if (!Arrays.equals(vk.digest().bytes(), e.getModelId().toByteArray())) {
@@ -258,7 +258,7 @@ public final class BuyerClient implements AutoCloseable {
     if (!verifiedLinks.contains(pair)) {
       try {
         io.zkaudit.inference.RotationLink.decode(e.getRotationLink().toByteArray()).verify(parent.vk(), vk);
-      } catch (InvalidProofException | RuntimeException ex) {
+      } catch (InvalidProofException ex) {
         throw invalid("model " + Hex.of(id) + ": its rotation link from " + Hex.of(parent.id()) + " is invalid: "
             + ex.getMessage());
       }
@@ -306,7 +306,7 @@ public final class BuyerClient implements AutoCloseable {
     ModelProof proof;
     try {
       proof = ModelProof.decode(a.getProof().toByteArray());
-    } catch (InvalidProofException | RuntimeException e) {
+    } catch (InvalidProofException e) {
       throw invalid("answer " + id + ": invalid proof: " + e.getMessage());
     }
     // The cheap check first, so the error names what is wrong.
@@ -316,7 +316,7 @@ public final class BuyerClient implements AutoCloseable {
     int[] verified;
     try {
       verified = model.verifier().verify(proof, input);
-    } catch (InvalidProofException | RuntimeException e) {
+    } catch (InvalidProofException e) {
       throw invalid("answer " + id + ": invalid proof: " + e.getMessage());
     }
     if (!Arrays.equals(verified, Tensors.fromList(a.getAnswer().getOutputList()))) {

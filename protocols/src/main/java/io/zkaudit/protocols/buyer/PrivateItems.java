@@ -34,13 +34,13 @@ final class PrivateItems {
     InputCommitment commitment;
     try {
       commitment = InputCommitment.decode(item.getInputCommitment().toByteArray());
-    } catch (InvalidProofException | RuntimeException e) {
+    } catch (InvalidProofException e) {
       throw RetrievalClient.invalid("item " + i + ": invalid input commitment: " + e.getMessage());
     }
     ModelProof proof;
     try {
       proof = ModelProof.decode(item.getProof().toByteArray());
-    } catch (InvalidProofException | RuntimeException e) {
+    } catch (InvalidProofException e) {
       throw RetrievalClient.invalid("item " + i + ": invalid proof: " + e.getMessage());
     }
     if (!proof.model().equals(new Digest32(model.id().toByteArray()))) {
@@ -50,7 +50,7 @@ final class PrivateItems {
     try {
       // Without the tensor: the proof shows output = model(the input committed in commitment).
       output = model.verifier().verifyCommitted(proof, commitment);
-    } catch (InvalidProofException | RuntimeException e) {
+    } catch (InvalidProofException e) {
       throw RetrievalClient.invalid("item " + i + ": invalid proof: " + e.getMessage());
     }
     if (RetrievalPredicates.matches(predicate, output) != item.getMatches()) {

@@ -190,7 +190,7 @@ public final class RetrievalClient {
     ModelProof proof;
     try {
       proof = ModelProof.decode(item.getProof().toByteArray());
-    } catch (InvalidProofException | RuntimeException e) {
+    } catch (InvalidProofException e) {
       throw invalid("item " + i + ": invalid proof: " + e.getMessage());
     }
     if (!proof.model().equals(new Digest32(model.id().toByteArray()))) {
@@ -200,7 +200,7 @@ public final class RetrievalClient {
     try {
       // With the tensor: the verifier also checks that the committed input is this tensor.
       output = model.verifier().verify(proof, tensor);
-    } catch (InvalidProofException | RuntimeException e) {
+    } catch (InvalidProofException e) {
       throw invalid("item " + i + ": invalid proof: " + e.getMessage());
     }
     if (RetrievalPredicates.matches(predicate, output) != item.getMatches()) {

@@ -99,7 +99,7 @@ public final class ProofAttester implements Attester {
     VerifyingKey vk;
     try {
       vk = VerifyingKey.decode(verifyingKey);
-    } catch (InvalidProofException | RuntimeException e) {
+    } catch (InvalidProofException e) {
       throw new AttestationRefused("malformed verifying key: " + e.getMessage());
     }
     if (!Arrays.equals(vk.digest().bytes(), weightCommitment.bytes())) {
@@ -109,7 +109,7 @@ public final class ProofAttester implements Attester {
       // The key's committed weights must be an int8 model before any proof about it counts.
       io.zkaudit.inference.WeightRanges.check(vk);
       return new ModelVerifier(vk);
-    } catch (InvalidProofException | RuntimeException e) {
+    } catch (InvalidProofException e) {
       throw new AttestationRefused("invalid verifying key: " + e.getMessage());
     }
   }
@@ -123,7 +123,7 @@ public final class ProofAttester implements Attester {
     ModelProof proof;
     try {
       proof = ModelProof.decode(proofBytes);
-    } catch (InvalidProofException | RuntimeException e) {
+    } catch (InvalidProofException e) {
       throw new AttestationRefused(where + "malformed proof: " + e.getMessage());
     }
     if (!Arrays.equals(proof.model().bytes(), weightCommitment.bytes())) {
@@ -131,7 +131,7 @@ public final class ProofAttester implements Attester {
     }
     try {
       return verifier.verify(proof, input);
-    } catch (InvalidProofException | RuntimeException e) {
+    } catch (InvalidProofException e) {
       throw new AttestationRefused(where + "invalid proof: " + e.getMessage());
     }
   }

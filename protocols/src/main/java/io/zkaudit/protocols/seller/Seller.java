@@ -269,7 +269,7 @@ public final class Seller {
     VerifyingKey vk;
     try {
       vk = VerifyingKey.decode(r.getVerifyingKey().toByteArray());
-    } catch (InvalidProofException | RuntimeException e) {
+    } catch (InvalidProofException e) {
       throw RequestRejected.invalid("verifying_key: " + e.getMessage());
     }
     Digest32 id = vk.digest();
