@@ -256,7 +256,8 @@ class MaxPoolProofTest {
     };
   }
 
-  private static String rejection(ModelVerifier verifier, ModelProof p, int[] x, String what) {
+  /** The verifier's reason for refusing p (re-encoded and decoded first); fails if it accepts. */
+  static String rejection(ModelVerifier verifier, ModelProof p, int[] x, String what) {
     try {
       verifier.verify(ModelProof.decode(p.encode()), x);
     } catch (InvalidProofException e) {
