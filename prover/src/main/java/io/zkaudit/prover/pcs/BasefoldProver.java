@@ -281,29 +281,18 @@ public final class BasefoldProver {
         sumcheckNanos += System.nanoTime() - t0;
       }
       long t1 = System.nanoTime();
-      // Fold the codeword once per oracle, arity rounds at a time, stopping where a polynomial joins.
-      boolean base = i == 0;
-      int done = 0;
+      // Fold the codeword once per oracle, arity rounds at a time, the polynomials joining in this
+      // block added on the way (one pass over the cosets either way).
+      List<Folding.Join> joining = new ArrayList<>();
       for (int j = 0; j < joins.size(); j++) {
-        Join join = joins.get(j);
-        int steps = join.round() - from;
-        if (steps < 0 || steps >= arities[i]) {
-          continue;
+        int steps = joins.get(j).round() - from;
+        if (steps >= 0 && steps < arities[i]) {
+          joining.add(new Folding.Join(steps, theta[j], joins.get(j).committed().codeword));
         }
-        if (steps > done) {
-          cw = Folding.foldCosets(cw, base, cwLog, steps - done, challenges, from + done);
-          cwLog -= steps - done;
-          done = steps;
-          base = false;
-        }
-        // A fresh table: the committed codewords (the commitment's, an oracle's tree rows) stay as they are.
-        cw = base ? ExtTables.lift(cw) : done == 0 ? cw.clone() : cw;
-        base = false;
-        ExtTables.addScaled(cw, theta[j], join.committed().codeword);
       }
-      if (arities[i] > done) {
-        cw = Folding.foldCosets(cw, base, cwLog, arities[i] - done, challenges, from + done);
-        cwLog -= arities[i] - done;
+      if (arities[i] > 0) {
+        cw = Folding.foldCosets(cw, i == 0, cwLog, arities[i], challenges, from, joining);
+        cwLog -= arities[i];
       }
       long t2 = System.nanoTime();
       foldNanos += t2 - t1;

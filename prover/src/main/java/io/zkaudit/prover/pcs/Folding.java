@@ -101,6 +101,23 @@ final class Folding {
    * @param base whether cw holds base-field entries (else interleaved Ext2)
    */
   static long[] foldCosets(long[] cw, boolean base, int logLength, int a, Ext2[] r, int from) {
+    return foldCosets(cw, base, logLength, a, r, from, java.util.List.of());
+  }
+
+  /**
+   * A base-field codeword that joins a fold after {@code steps} of its steps, weighted by
+   * {@code coefficient} (a batched opening's polynomial; its length is the folded codeword's there).
+   */
+  record Join(int steps, Ext2 coefficient, long[] codeword) {}
+
+  /**
+   * {@link #foldCosets}, with codewords joining on the way: before fold step s, each join of that
+   * step adds its coefficient times its entries at the coset's 2^(a - s) positions. One pass over
+   * the cosets, as without joins: no intermediate codeword is built (a join after one step of a
+   * 2^27-entry codeword would otherwise materialise 2^26 extension entries).
+   */
+  static long[] foldCosets(long[] cw, boolean base, int logLength, int a, Ext2[] r, int from, java.util.List<Join> joins) {
+    boolean joinsFirst = joins.stream().anyMatch(j -> j.steps() == 0);
     int outLog = logLength - a;
     int cosets = 1 << outLog;
     long[] out = new long[2 * cosets];
@@ -128,7 +145,13 @@ final class Folding {
       for (int j = lo; j < hi; j++) {
         long y = Goldilocks.mul(inner[j & mask], outer[j >>> innerLog]);
         int s0 = 0;
-        if (base) { // first fold of base entries: 3 multiplications per pair instead of 8
+        if (base && joinsFirst) { // a join before the first step: fold in the extension from the start
+          int off = j * width;
+          for (int m = 0; m < width; m++) {
+            v[2 * m] = cw[off + m];
+            v[2 * m + 1] = 0;
+          }
+        } else if (base) { // first fold of base entries: 3 multiplications per pair instead of 8
           long[] sm = small[0];
           long r0 = rc0[0];
           long r1 = rc1[0];
@@ -146,6 +169,7 @@ final class Folding {
           System.arraycopy(cw, 2 * j * width, v, 0, 2 * width);
         }
         for (int s = s0; s < a; s++) {
+          join(v, joins, s, j, a);
           int half = width >>> (s + 1);
           long[] sm = small[s];
           long r0 = rc0[s];
@@ -165,5 +189,24 @@ final class Folding {
       }
     });
     return out;
+  }
+
+  /** v[m] += c * codeword[(coset << (a - s)) + m] for each join of step s (v: 2^(a - s) interleaved Ext2 values). */
+  private static void join(long[] v, java.util.List<Join> joins, int s, int coset, int a) {
+    for (Join join : joins) {
+      if (join.steps() != s) {
+        continue;
+      }
+      int count = 1 << (a - s);
+      int at = coset << (a - s);
+      long c0 = join.coefficient().c0();
+      long c1 = join.coefficient().c1();
+      long[] w = join.codeword();
+      for (int m = 0; m < count; m++) {
+        long e = w[at + m];
+        v[2 * m] = Goldilocks.add(v[2 * m], Goldilocks.mul(c0, e));
+        v[2 * m + 1] = Goldilocks.add(v[2 * m + 1], Goldilocks.mul(c1, e));
+      }
+    }
   }
 }

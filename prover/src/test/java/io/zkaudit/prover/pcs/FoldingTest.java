@@ -68,6 +68,59 @@ class FoldingTest {
     }
   }
 
+  /**
+   * The one-pass fold with joining codewords equals folding step by step and adding each joining
+   * codeword (times its coefficient) to the whole folded codeword at its step, for joins at every
+   * step of the block, the first included.
+   */
+  @Property(tries = 20)
+  void foldingWithJoinsEqualsFoldingThenAdding(@ForAll @IntRange(min = 4, max = 10) int n, @ForAll long seed) {
+    Random rng = new Random(seed);
+    int logBlowup = 2;
+    int a = 3;
+    int log = n + logBlowup;
+    long[] cw = new long[1 << log];
+    for (int i = 0; i < cw.length; i++) {
+      cw[i] = Goldilocks.random(rng);
+    }
+    Ext2[] rs = {Ext2.random(rng), Ext2.random(rng), Ext2.random(rng)};
+    java.util.List<Folding.Join> joins = new java.util.ArrayList<>();
+    for (int steps = 0; steps < a; steps++) {
+      long[] w = new long[1 << (log - steps)];
+      for (int i = 0; i < w.length; i++) {
+        w[i] = Goldilocks.random(rng);
+      }
+      joins.add(new Folding.Join(steps, Ext2.random(rng), w));
+    }
+    long[] expected = new long[2 * cw.length];
+    for (int i = 0; i < cw.length; i++) {
+      expected[2 * i] = cw[i];
+    }
+    for (int s = 0; s < a; s++) {
+      Folding.Join j = joins.get(s);
+      for (int i = 0; i < j.codeword().length; i++) {
+        Ext2 sum = ExtVector.get(expected, i).add(j.coefficient().mul(j.codeword()[i]));
+        expected[2 * i] = sum.c0();
+        expected[2 * i + 1] = sum.c1();
+      }
+      expected = Folding.foldExt(expected, log - s, rs[s]);
+    }
+    assertEquals(Arrays.toString(expected), Arrays.toString(Folding.foldCosets(cw, true, log, a, rs, 0, joins)));
+    // without a join at step 0 the base fast path runs first
+    java.util.List<Folding.Join> later = joins.subList(1, a);
+    long[] expectedLater = Folding.foldBase(cw, log, rs[0]);
+    for (int s = 1; s < a; s++) {
+      Folding.Join j = joins.get(s);
+      for (int i = 0; i < j.codeword().length; i++) {
+        Ext2 sum = ExtVector.get(expectedLater, i).add(j.coefficient().mul(j.codeword()[i]));
+        expectedLater[2 * i] = sum.c0();
+        expectedLater[2 * i + 1] = sum.c1();
+      }
+      expectedLater = Folding.foldExt(expectedLater, log - s, rs[s]);
+    }
+    assertEquals(Arrays.toString(expectedLater), Arrays.toString(Folding.foldCosets(cw, true, log, a, rs, 0, later)));
+  }
+
   @Property(tries = 20)
   void sumcheckTablesFoldLikeMle(@ForAll @IntRange(min = 1, max = 10) int n, @ForAll long seed) {
     Random rng = new Random(seed);
