@@ -177,11 +177,18 @@ public final class AuditStore implements AutoCloseable {
 
   /** On-chain audits of an escrow the seller has not seen settled there, oldest first. */
   public synchronized List<AuditRecord> openOnChain(String escrow) {
+    return selected("SELECT audit_id FROM audits WHERE chain_escrow = ? AND chain_outcome IS NULL ORDER BY requested_at",
+        escrow);
+  }
+
+  /** The audits whose ids a query selects (its string parameters in order), loaded one at a time. */
+  private List<AuditRecord> selected(String query, String... params) {
     List<String> ids = tx.run(() -> {
       List<String> out = new ArrayList<>();
-      try (PreparedStatement p = db.prepareStatement("SELECT audit_id FROM audits WHERE chain_escrow = ?"
-          + " AND chain_outcome IS NULL ORDER BY requested_at")) {
-        p.setString(1, escrow);
+      try (PreparedStatement p = db.prepareStatement(query)) {
+        for (int i = 0; i < params.length; i++) {
+          p.setString(i + 1, params[i]);
+        }
         try (ResultSet r = p.executeQuery()) {
           while (r.next()) {
             out.add(r.getString(1));
@@ -227,23 +234,7 @@ public final class AuditStore implements AutoCloseable {
 
   /** Audits revealed but not fully proven (REVEALED or PROVING), oldest first. */
   public synchronized List<AuditRecord> unfinished() {
-    List<String> ids = tx.run(() -> {
-      List<String> out = new ArrayList<>();
-      try (PreparedStatement p = db.prepareStatement(
-          "SELECT audit_id FROM audits WHERE status IN ('REVEALED', 'PROVING') ORDER BY requested_at")) {
-        try (ResultSet r = p.executeQuery()) {
-          while (r.next()) {
-            out.add(r.getString(1));
-          }
-        }
-      }
-      return out;
-    });
-    List<AuditRecord> out = new ArrayList<>();
-    for (String id : ids) {
-      audit(id).ifPresent(out::add);
-    }
-    return out;
+    return selected("SELECT audit_id FROM audits WHERE status IN ('REVEALED', 'PROVING') ORDER BY requested_at");
   }
 
   /** One sample with everything known of it (its input and proof may be megabytes: one at a time). */
