@@ -89,16 +89,7 @@ class DataMovementProofTest {
   }
 
   private static List<int[]> inputs(QuantizedModel m, int count, long seed) {
-    Random r = new Random(seed);
-    List<int[]> in = new ArrayList<>();
-    for (int k = 0; k < count; k++) {
-      int[] x = new int[m.input().size()];
-      for (int i = 0; i < x.length; i++) {
-        x[i] = r.nextInt(256) - 128;
-      }
-      in.add(x);
-    }
-    return in;
+    return MaxPoolProofTest.inputs(m, count, seed);
   }
 
   @Test

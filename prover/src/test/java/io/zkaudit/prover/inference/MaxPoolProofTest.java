@@ -88,6 +88,7 @@ class MaxPoolProofTest {
         .conv("out", 1, 1, Padding.NONE, 2, 3, 59).build();
   }
 
+  /** Uniform int8 inputs for a model, reproducible from the seed. */
   static List<int[]> inputs(QuantizedModel m, int count, long seed) {
     Random r = new Random(seed);
     List<int[]> in = new ArrayList<>();
