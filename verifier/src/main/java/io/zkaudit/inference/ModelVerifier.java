@@ -222,9 +222,13 @@ public final class ModelVerifier {
       sizes.add(shape.bins().layout(b).numVars());
       params.add(perProof);
     }
-    names.add(zeroKnowledge ? "the weight shadow" : "the weight commitment");
-    sizes.add(zeroKnowledge ? shadowLayout.numVars() : weightLayout.numVars());
-    params.add(longLived);
+    // A model without constants reads nothing of its weight commitment: nothing of it is opened.
+    boolean weightsRead = weights.holdsConstants();
+    if (weightsRead) {
+      names.add(zeroKnowledge ? "the weight shadow" : "the weight commitment");
+      sizes.add(zeroKnowledge ? shadowLayout.numVars() : weightLayout.numVars());
+      params.add(longLived);
+    }
     if (privateInput) {
       names.add("the input shadow");
       sizes.add(shape.inputShadowLayout().numVars());
@@ -242,12 +246,15 @@ public final class ModelVerifier {
       r.addAll(alone);
       openingOf.set(i, alone);
     }
-    int weights = shape.bins().bins();
-    if (zeroKnowledge) {
-      r.add(linked(openingOf.get(weights), "link of the weight shadow to the weight commitment"));
+    int next = shape.bins().bins();
+    if (zeroKnowledge && weightsRead) {
+      r.add(linked(openingOf.get(next), "link of the weight shadow to the weight commitment"));
+    }
+    if (weightsRead) {
+      next++;
     }
     if (privateInput) {
-      r.add(linked(openingOf.get(weights + 1), "link of the input shadow to the input commitment"));
+      r.add(linked(openingOf.get(next), "link of the input shadow to the input commitment"));
     }
     return new SoundnessReport((zeroKnowledge ? "a zero-knowledge" : "a plain") + " proof about "
         + (privateInput ? "a committed input" : "a public input") + " for this model", r);

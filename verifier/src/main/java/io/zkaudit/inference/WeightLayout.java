@@ -102,6 +102,11 @@ public record WeightLayout(List<Entry> entries) {
     return -1;
   }
 
+  /** Whether the model has any constant for proofs to read (a max pool of its input has none). */
+  public boolean holdsConstants() {
+    return entries.stream().anyMatch(e -> e.kind() != Kind.HIDING);
+  }
+
   public int[] logSizes() {
     return entries.stream().mapToInt(Entry::numVars).toArray();
   }

@@ -348,6 +348,10 @@ class MaxPoolProofTest {
       int[] x = xs.get(1);
       assertArrayEquals(new IntegerEngine(m).infer(x), verifier.verify(ModelProver.prove(cm, x, ProgressListener.NONE, zk), x));
     }
+    // The soundness report lists what such a proof opens: no weight commitment, shadow or link.
+    io.zkaudit.soundness.SoundnessReport report = verifier.soundness(true, true);
+    assertTrue(report.rounds().stream().noneMatch(r -> r.protocol().contains("weight")), report.table());
+    assertTrue(report.rounds().stream().anyMatch(r -> r.protocol().contains("input shadow")), report.table());
   }
 
   /** A pad in front of a max pool is folded: no column or layer for it, the pool reads the pad's input, its padded taps the pad value. */
