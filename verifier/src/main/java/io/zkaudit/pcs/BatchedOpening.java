@@ -2,10 +2,12 @@ package io.zkaudit.pcs;
 
 import io.zkaudit.field.Ext2;
 import io.zkaudit.field.Goldilocks;
+import io.zkaudit.merkle.MerkleVerifier;
 import io.zkaudit.poly.Mle;
 import io.zkaudit.proof.InvalidProofException;
 import io.zkaudit.transcript.Transcript;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -135,7 +137,7 @@ public final class BatchedOpening {
     Ext2 expected = Ext2.ZERO;
     rhoK = Ext2.ONE;
     for (int j = 0; j < m; j++) {
-      Ext2[] suffix = java.util.Arrays.copyOfRange(r, n - numVars[j], n);
+      Ext2[] suffix = Arrays.copyOfRange(r, n - numVars[j], n);
       Ext2 g = Ext2.ZERO;
       for (EvalClaim e : claims.get(j)) {
         for (EvalClaim.Term term : e.terms()) {
@@ -182,6 +184,23 @@ public final class BatchedOpening {
     return out;
   }
 
+  /**
+   * The sorted distinct leaves of a joining polynomial's commitment (numVars variables) that hold
+   * the queries' cosets where it joins: each query's 2^width entries from its leaf times 2^width.
+   * What the verifier checks ({@link InjectedRows}) and the prover opens.
+   */
+  public static int[] joiningLeaves(PcsParams params, int numVars, int[] queryLeaves, int width) {
+    int leafLog = params.arities(numVars)[0];
+    int[] needed = new int[queryLeaves.length << Math.max(0, width - leafLog)];
+    int k = 0;
+    for (int leaf : queryLeaves) {
+      long first = (long) leaf << width;
+      for (long p = first; p < first + (1L << width); p += 1L << leafLog) {
+        needed[k++] = (int) (p >>> leafLog);
+      }
+    }
+    return MerkleVerifier.sortedDistinct(Arrays.copyOf(needed, k));
+  }
   /** Absorbs the parameters, the number of polynomials, each commitment with its claims; draws rho. */
   public static Ext2 absorbHeader(Transcript t, PcsParams params, List<Commitment> commitments, List<List<EvalClaim>> claims) {
     params.absorb(t);

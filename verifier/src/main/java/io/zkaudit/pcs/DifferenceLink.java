@@ -36,9 +36,7 @@ public final class DifferenceLink {
     int n = a.numVars();
     InvalidProofException.check(b.numVars() == n,
         "difference link: the two commitments have " + n + " and " + b.numVars() + " variables");
-    InvalidProofException.check(!shadowOpening.layers().isEmpty(), "difference link: the shadow opening has no query layer");
-    ShadowLink.Queried q = ShadowLink.Queried.of(params, n, shadow, shadowOpening.layers().get(0).rowsView(), shadowLeaves,
-        "difference link");
+    ShadowLink.Queried q = ShadowLink.Queried.of(params, n, shadow, shadowOpening, shadowLeaves, "difference link");
     long[] wa = q.openRows(params, a, rowsA, "difference link: rows of the first commitment");
     long[] wb = q.openRows(params, b, rowsB, "difference link: rows of the second commitment");
     // Encoding is linear: A - B's codeword is the entrywise difference of the two.

@@ -1,7 +1,6 @@
 package io.zkaudit.pcs;
 
 import io.zkaudit.field.Ext2;
-import io.zkaudit.merkle.MerkleVerifier;
 import io.zkaudit.proof.InvalidProofException;
 import java.util.Arrays;
 
@@ -25,15 +24,7 @@ record InjectedRows(BasefoldVerifier.Injection injection, Ext2 coefficient, int 
     int leafLog = params.arities(n)[0];
     int rowLongs = OpeningProof.rowLongs(params, n, 0);
     int depth = n + params.logBlowup() - leafLog;
-    int[] needed = new int[queryLeaves.length << Math.max(0, width - leafLog)];
-    int k = 0;
-    for (int leaf : queryLeaves) {
-      long first = (long) leaf << width;
-      for (long p = first; p < first + (1L << width); p += 1L << leafLog) {
-        needed[k++] = (int) (p >>> leafLog);
-      }
-    }
-    int[] leaves = MerkleVerifier.sortedDistinct(Arrays.copyOf(needed, k));
+    int[] leaves = BatchedOpening.joiningLeaves(params, n, queryLeaves, width);
     long[] rows = injection.layer().rowsView();
     String who = "joining polynomial of round " + injection.round();
     InvalidProofException.check(rows.length == leaves.length * rowLongs, who + ": expected " + leaves.length + " opened rows");

@@ -87,8 +87,7 @@ public final class ShadowLink {
    */
   public static void verify(PcsParams params, Commitment weights, Commitment shadow, OpeningProof shadowOpening,
       int[] shadowLeaves, ShadowLinkProof link) throws InvalidProofException {
-    InvalidProofException.check(!shadowOpening.layers().isEmpty(), "shadow link: the shadow opening has no query layer");
-    verify(params, weights, shadow, new OpenedLeaves(shadowLeaves, shadowOpening.layers().get(0).rowsView()), link);
+    check(params, weights, Queried.of(params, weights.numVars(), shadow, shadowOpening, shadowLeaves, "shadow link"), link);
   }
 
   /**
@@ -97,7 +96,12 @@ public final class ShadowLink {
    */
   public static void verify(PcsParams params, Commitment weights, Commitment shadow, OpenedLeaves shadowRows,
       ShadowLinkProof link) throws InvalidProofException {
-    Queried q = Queried.of(params, weights.numVars(), shadow, shadowRows.rows(), shadowRows.leaves(), "shadow link");
+    check(params, weights, Queried.of(params, weights.numVars(), shadow, shadowRows.rows(), shadowRows.leaves(), "shadow link"),
+        link);
+  }
+
+  /** The weight rows at the queried shadow rows' leaves, and every pair's average against them. */
+  private static void check(PcsParams params, Commitment weights, Queried q, ShadowLinkProof link) throws InvalidProofException {
     long[] wRows = q.openRows(params, weights, link, "shadow link: weight rows");
     q.checkPairs(wRows, "shadow link", "the weight codeword");
   }
@@ -110,6 +114,13 @@ public final class ShadowLink {
    */
   record Queried(PcsParams params, int n, long[] shadowRows, int shadowRowLongs, int[] shadowLeaves, int[] leaves,
       int rowLongs) {
+
+    /** The same from an opening of the shadow alone: its oracle-0 layer holds the rows. */
+    static Queried of(PcsParams params, int n, Commitment shadow, OpeningProof shadowOpening, int[] shadowLeaves,
+        String what) throws InvalidProofException {
+      InvalidProofException.check(!shadowOpening.layers().isEmpty(), what + ": the shadow opening has no query layer");
+      return of(params, n, shadow, shadowOpening.layers().get(0).rowsView(), shadowLeaves, what);
+    }
 
     /** Checks the shadow opening's shape against n fixed variables; {@code what} prefixes every message. */
     static Queried of(PcsParams params, int n, Commitment shadow, long[] qRows, int[] shadowLeaves,

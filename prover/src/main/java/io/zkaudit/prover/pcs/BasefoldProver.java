@@ -6,6 +6,7 @@ import io.zkaudit.hash.Digest32;
 import io.zkaudit.hash.Sha256;
 import io.zkaudit.merkle.MerkleVerifier;
 import io.zkaudit.pcs.Basefold;
+import io.zkaudit.pcs.BatchedOpening;
 import io.zkaudit.pcs.ColumnClaim;
 import io.zkaudit.pcs.Commitment;
 import io.zkaudit.pcs.EvalClaim;
@@ -341,7 +342,7 @@ public final class BasefoldProver {
       layers.add(new OpeningProof.QueryLayer(tree.rows(distinct), tree.prove(distinct)));
       for (Join join : joins) {
         if (join.round() >= from && join.round() < from + a) {
-          int[] opened = joinedRows(join.committed().numVars(), leaf, a - (join.round() - from));
+          int[] opened = BatchedOpening.joiningLeaves(params, join.committed().numVars(), leaf, a - (join.round() - from));
           MerkleTree joined = join.committed().tree;
           joinedLayers.add(new OpeningProof.QueryLayer(joined.rows(opened), joined.prove(opened)));
           joinedLeaves.add(opened);
@@ -361,23 +362,6 @@ public final class BasefoldProver {
       }
     }
     return false;
-  }
-
-  /**
-   * The sorted distinct leaves of a joining polynomial's commitment that hold the queries' cosets
-   * where it joins: each query's 2^width entries starting at its leaf times 2^width (as
-   * {@code io.zkaudit.pcs.InjectedRows} reads them).
-   */
-  private int[] joinedRows(int numVars, int[] queryLeaves, int width) {
-    int leafLog = params.arities(numVars)[0];
-    List<Integer> needed = new ArrayList<>();
-    for (int leaf : queryLeaves) {
-      long first = (long) leaf << width;
-      for (long p = first; p < first + (1L << width); p += 1L << leafLog) {
-        needed.add((int) (p >>> leafLog));
-      }
-    }
-    return MerkleVerifier.sortedDistinct(needed.stream().mapToInt(Integer::intValue).toArray());
   }
 
   /** g = sum_k rho^k eq(z_k, .), exploiting 0/1 high coordinates (packed column claims). */
