@@ -17,10 +17,8 @@ import io.zkaudit.proof.InvalidProofException;
 import io.zkaudit.prover.lookup.LookupWitness;
 import io.zkaudit.prover.model.QuantizedModel;
 import io.zkaudit.testutil.TinyModels.Chain;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
-import java.util.Set;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
@@ -63,26 +61,7 @@ class ConcatProofTest {
       assertTrue(p.provable(), name + ": " + p.messages());
       CommittedModel cm = ModelProver.commit(m);
       assertEquals(1, cm.circuit(true).concats().size(), name);
-      ModelVerifier verifier = new ModelVerifier(cm.vk());
-      Set<String> outputs = new HashSet<>();
-      List<int[]> xs = MaxPoolProofTest.inputs(m, 3, name.length());
-      for (int k = 0; k < xs.size(); k++) {
-        int[] x = xs.get(k);
-        for (boolean zk : new boolean[] {true, false}) {
-          long start = System.nanoTime();
-          ModelProof proof = ModelProver.prove(cm, x, ProgressListener.NONE, zk);
-          long ms = (System.nanoTime() - start) / 1_000_000;
-          byte[] bytes = proof.encode();
-          int[] proven = verifier.verify(ModelProof.decode(bytes), x);
-          assertArrayEquals(new IntegerEngine(m).trace(x).tensor(verifier.circuit().outputTensor()), proven,
-              name + " input " + k + (zk ? " zero-knowledge" : " plain"));
-          outputs.add(java.util.Arrays.toString(proven));
-          if (k == 0) {
-            System.out.printf("%s %s: proof %,d bytes, proven in %d ms%n", name, zk ? "zk" : "plain", bytes.length, ms);
-          }
-        }
-      }
-      assertEquals(xs.size(), outputs.size(), name + ": the inputs lead to the same output " + outputs);
+      MaxPoolProofTest.provesTheEnginesOutputs(m, cm);
     }
   }
 

@@ -111,27 +111,37 @@ class MaxPoolProofTest {
       assertTrue(p.provable(), name + ": " + p.messages());
       CommittedModel cm = ModelProver.commit(m);
       assertEquals(1, cm.circuit(true).maxPools().size(), name);
-      ModelVerifier verifier = new ModelVerifier(cm.vk());
-      Set<String> outputs = new HashSet<>();
-      List<int[]> xs = inputs(m, 3, name.length());
-      for (int k = 0; k < xs.size(); k++) {
-        int[] x = xs.get(k);
-        for (boolean zk : new boolean[] {true, false}) {
-          long start = System.nanoTime();
-          ModelProof proof = ModelProver.prove(cm, x, ProgressListener.NONE, zk);
-          long ms = (System.nanoTime() - start) / 1_000_000;
-          byte[] bytes = proof.encode();
-          int[] proven = verifier.verify(ModelProof.decode(bytes), x);
-          int[] engine = new IntegerEngine(m).trace(x).tensor(verifier.circuit().outputTensor());
-          assertArrayEquals(engine, proven, name + " input " + k + (zk ? " zero-knowledge" : " plain"));
-          outputs.add(java.util.Arrays.toString(proven));
-          if (k == 0) {
-            System.out.printf("%s %s: proof %,d bytes, proven in %d ms%n", name, zk ? "zk" : "plain", bytes.length, ms);
-          }
+      provesTheEnginesOutputs(m, cm);
+    }
+  }
+
+  /**
+   * Three inputs of m, each proven in zero knowledge and plain: every proof, re-decoded, verifies to
+   * the integer engine's output, and the inputs lead to different outputs (so the model's output is
+   * not a constant that any proof would match).
+   */
+  static void provesTheEnginesOutputs(QuantizedModel m, CommittedModel cm) throws InvalidProofException {
+    String name = m.description().name();
+    ModelVerifier verifier = new ModelVerifier(cm.vk());
+    Set<String> outputs = new HashSet<>();
+    List<int[]> xs = inputs(m, 3, name.length());
+    for (int k = 0; k < xs.size(); k++) {
+      int[] x = xs.get(k);
+      for (boolean zk : new boolean[] {true, false}) {
+        long start = System.nanoTime();
+        ModelProof proof = ModelProver.prove(cm, x, ProgressListener.NONE, zk);
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        byte[] bytes = proof.encode();
+        int[] proven = verifier.verify(ModelProof.decode(bytes), x);
+        int[] engine = new IntegerEngine(m).trace(x).tensor(verifier.circuit().outputTensor());
+        assertArrayEquals(engine, proven, name + " input " + k + (zk ? " zero-knowledge" : " plain"));
+        outputs.add(java.util.Arrays.toString(proven));
+        if (k == 0) {
+          System.out.printf("%s %s: proof %,d bytes, proven in %d ms%n", name, zk ? "zk" : "plain", bytes.length, ms);
         }
       }
-      assertEquals(xs.size(), outputs.size(), name + ": the inputs lead to the same output " + outputs);
     }
+    assertEquals(xs.size(), outputs.size(), name + ": the inputs lead to the same output " + outputs);
   }
 
   /** The clamp matters for the test model: some window maxima lie below and some above [0, 30], and are clamped. */
