@@ -43,11 +43,6 @@ public record LookupStatement(List<Lookup> lookups, boolean blinded, int witness
     this(lookups, false);
   }
 
-  /** The same lookups with each witness side in one fraction tree (the layout of format 7 and of key range proofs). */
-  public LookupStatement withOneWitnessTree() {
-    return new LookupStatement(lookups, blinded, 1);
-  }
-
   public static LookupStatement of(Lookup... lookups) {
     return new LookupStatement(List.of(lookups));
   }
