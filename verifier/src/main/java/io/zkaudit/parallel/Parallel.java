@@ -48,23 +48,13 @@ public final class Parallel {
     for (int c = 0; c <= chunks; c++) {
       bounds[c] = (int) ((long) n * c / chunks);
     }
-    RecursiveAction[] tasks = new RecursiveAction[chunks];
+    Runnable[] tasks = new Runnable[chunks];
     for (int c = 0; c < chunks; c++) {
       int from = bounds[c];
       int to = bounds[c + 1];
-      tasks[c] = new RecursiveAction() {
-        @Override
-        protected void compute() {
-          body.run(from, to);
-        }
-      };
+      tasks[c] = () -> body.run(from, to);
     }
-    POOL.invoke(new RecursiveAction() {
-      @Override
-      protected void compute() {
-        invokeAll(tasks);
-      }
-    });
+    invokeAll(tasks);
   }
 
   /**
@@ -108,21 +98,48 @@ public final class Parallel {
       }
       return;
     }
-    RecursiveAction[] actions = new RecursiveAction[tasks.length];
+    invokeAll(tasks);
+  }
+
+  /**
+   * Runs the tasks on the pool and waits. A task that fails makes the caller throw that task's own
+   * exception (same type, message and stack), not the copy the fork-join pool rebuilds when it
+   * rethrows across threads: that copy loses the message when the exception type has no
+   * (String, Throwable) constructor, and nests one level per pool hop.
+   */
+  private static void invokeAll(Runnable[] tasks) {
+    var first = new java.util.concurrent.atomic.AtomicReference<Throwable>();
+    RecursiveAction[] recording = new RecursiveAction[tasks.length];
     for (int i = 0; i < tasks.length; i++) {
-      Runnable r = tasks[i];
-      actions[i] = new RecursiveAction() {
+      Runnable task = tasks[i];
+      recording[i] = new RecursiveAction() {
         @Override
         protected void compute() {
-          r.run();
+          try {
+            task.run();
+          } catch (RuntimeException | Error e) {
+            first.compareAndSet(null, e);
+            throw e;
+          }
         }
       };
     }
-    POOL.invoke(new RecursiveAction() {
-      @Override
-      protected void compute() {
-        invokeAll(actions);
+    try {
+      POOL.invoke(new RecursiveAction() {
+        @Override
+        protected void compute() {
+          ForkJoinTask.invokeAll(recording);
+        }
+      });
+    } catch (RuntimeException | Error e) {
+      Throwable original = first.get();
+      if (original instanceof RuntimeException r) {
+        throw r;
       }
-    });
+      if (original instanceof Error err) {
+        throw err;
+      }
+      throw e;
+    }
   }
 }
