@@ -11,27 +11,52 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The sumchecks of a zero-knowledge inference proof, in the order they are proven and verified:
- * the logUp-GKR layers, then each linear layer's phase 1 (not for sums; over the weight shadow,
- * {@link ShadowPhase1}) and phase 2, then each max pool's selection sumcheck and each concatenation's. Each gets a
- * Libra mask of its number of variables and round degree; the prover draws and commits all of
- * them before the first sumcheck, so the schedule must be known from the public circuit alone.
+ * What the mask column of a zero-knowledge inference proof holds, in the order the verifier uses
+ * it: the logUp-GKR layers' masks, then for each linear layer its accumulator padding scalars
+ * ({@link io.zkaudit.layers.VirtualPadding}) and the masks of its phase 1 (not for sums; over
+ * the weight shadow, {@link ShadowPhase1}) and phase 2, then for each max pool one pair of padding
+ * scalars per window tap and its selection sumcheck's mask, then for each concatenation one pair and
+ * its sumcheck's mask. Each sumcheck gets a Libra mask of its number of variables and round
+ * degree; the prover draws and commits everything before the first sumcheck, so the schedule must
+ * be known from the public circuit alone.
  */
-public record MaskSchedule(List<Sumcheck> sumchecks) {
-  public record Sumcheck(int numVars, int degree) {
+public record MaskSchedule(List<Entry> entries) {
+  /** One stretch of the mask column: {@link #blocks()} blocks of {@link io.zkaudit.zk.MaskColumn}. */
+  public sealed interface Entry permits Sumcheck, PaddingScalars {
+    int blocks();
+  }
+
+  /** A Libra mask: one polynomial of the given degree per variable, one block each. */
+  public record Sumcheck(int numVars, int degree) implements Entry {
     public Sumcheck {
       if (degree > io.zkaudit.zk.MaskColumn.MAX_DEGREE) {
         throw new IllegalStateException("a sumcheck of round degree " + degree + " cannot be masked");
       }
     }
+
+    @Override
+    public int blocks() {
+      return numVars;
+    }
+  }
+
+  /**
+   * Two uniform base-field scalars m1, m2 for one linear layer's accumulator padding, held as the
+   * extension constant m1 + u·m2 in one block.
+   */
+  public record PaddingScalars() implements Entry {
+    @Override
+    public int blocks() {
+      return 1;
+    }
   }
 
   public MaskSchedule {
-    sumchecks = List.copyOf(sumchecks);
+    entries = List.copyOf(entries);
   }
 
   public static MaskSchedule of(ModelCircuit circuit, LookupStatement statement) {
-    List<Sumcheck> out = new ArrayList<>();
+    List<Entry> out = new ArrayList<>();
     List<LogUpLayout.Tree> inst = LogUpLayout.trees(statement);
     int maxN = LogUpLayout.maxVars(inst);
     for (int layer = 1; layer <= maxN; layer++) {
@@ -46,6 +71,7 @@ public record MaskSchedule(List<Sumcheck> sumchecks) {
       }
       if (p instanceof ModelCircuit.LinearLayer l) {
         WindowedLinear spec = l.linear();
+        out.add(new PaddingScalars());
         if (spec.kind() != WindowedLinear.Kind.SUM) {
           out.add(new Sumcheck(ShadowPhase1.numVars(spec), ShadowPhase1.composition(spec, Ext2.ONE).roundDegree(false)));
         }
@@ -54,17 +80,21 @@ public record MaskSchedule(List<Sumcheck> sumchecks) {
     }
     // Each max pool's selection sumcheck, after every layer's (ModelVerifier's order).
     for (io.zkaudit.layers.MaxPoolLayer m : circuit.maxPools()) {
+      for (int k = 0; k < m.taps(); k++) {
+        out.add(new PaddingScalars()); // one pair per window selection (a virtual column each)
+      }
       out.add(new Sumcheck(m.in().numVars(), io.zkaudit.layers.MaxPoolVerifier.composition().roundDegree(false)));
     }
     // Then each concatenation's.
     for (io.zkaudit.layers.ConcatLayer k : circuit.concats()) {
+      out.add(new PaddingScalars());
       out.add(new Sumcheck(k.numVars(), io.zkaudit.layers.ConcatVerifier.composition(k.inputs().size()).roundDegree(false)));
     }
     return new MaskSchedule(out);
   }
 
-  /** Mask-column blocks: one per sumcheck variable. */
+  /** Mask-column blocks: one per sumcheck variable and one per pair of padding scalars. */
   public int blocks() {
-    return sumchecks.stream().mapToInt(Sumcheck::numVars).sum();
+    return entries.stream().mapToInt(Entry::blocks).sum();
   }
 }

@@ -63,7 +63,9 @@ public record ModelProof(Digest32 model, int[] output, List<Commitment> witness,
 
   private static final byte[] MAGIC = {'Z', 'K', 'P', 'F'};
   /**
-   * 8: one batched opening (io.zkaudit.pcs.BatchedOpening) of the witness bins, the weights or
+   * 9: a zero-knowledge proof's linear layers hold their accumulator padding (two scalars per layer
+   * in the mask column, {@link io.zkaudit.layers.VirtualPadding}), and a sum layer's phase 2
+   * has an open end (one mask sum, no mask value). 8: one batched opening (io.zkaudit.pcs.BatchedOpening) of the witness bins, the weights or
    * their shadow and a private input's shadow, instead of one opening each; polynomials too small
    * to join it are opened alone after it; a lookup's witness side in up to three fraction trees
    * (LogUpLayout.witnessTrees). 7: a lookup's witness groups share one fraction tree (LogUpLayout.WitnessTree): two trees per
@@ -75,7 +77,7 @@ public record ModelProof(Digest32 model, int[] output, List<Commitment> witness,
    * layers chain their two phases, lookups are blinded, constant addends are proven through the
    * shadow (docs/zero-knowledge.md).
    */
-  public static final int VERSION = 8;
+  public static final int VERSION = 9;
   public static final int MAX_OUTPUT = 1 << 20;
   public static final int MAX_LAYERS = 1 << 12;
   public static final int MAX_OPENING = 64 << 20;
@@ -210,7 +212,8 @@ public record ModelProof(Digest32 model, int[] output, List<Commitment> witness,
     int version = r.u32("version");
     InvalidProofException.check(version == VERSION, version < VERSION
         ? "proof format version " + version + " is no longer accepted (this verifier reads version " + VERSION
-            + "; version 7 opens each commitment apart and version 6 has one lookup fraction tree per witness group,"
+            + "; version 8 reveals each linear layer's accumulator at a point, a functional of the weights, in"
+            + " zero-knowledge proofs; version 7 opens each commitment apart and version 6 has one lookup fraction tree per witness group,"
             + " which this verifier does not read;"
             + " older versions are not provably sound (version 5: 44.5 provable bits, 4 and before: not bound to"
             + " their input): prove again)"

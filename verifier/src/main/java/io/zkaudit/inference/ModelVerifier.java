@@ -366,9 +366,19 @@ public final class ModelVerifier {
    * Everything a proof reduces to before its two openings: the evaluation claims on the witness and
    * weight commitments, and the transcript at that point. The prover calls this on its proof
    * without openings, so that the claims it opens are, by construction, the ones checked here.
+   * {@code virtualValues} are the values of the virtual columns at the lookup points, which no
+   * opening binds and which a zero-knowledge proof must therefore mask by the statement itself
+   * (docs/zero-knowledge.md, "Virtual-column padding").
    */
   public record Reduction(Transcript transcript, List<ColumnClaim> witnessClaims, List<ColumnClaim> weightClaims,
-      List<ColumnClaim> inputClaims, int[] output) {}
+      List<ColumnClaim> inputClaims, int[] output, List<VirtualValue> virtualValues) {}
+
+  /**
+   * A virtual column's value at a lookup point, as the verifier holds it: a rounding layer's
+   * accumulator (derived as v[2] + c1(ρ)), a max pool's window selection (tap k), a
+   * concatenation's shifted inputs. {@code layer} names the model layer.
+   */
+  public record VirtualValue(String layer, String column, Ext2[] point, Ext2 value) {}
 
   public Reduction reduce(ModelProof proof, int[] input) throws InvalidProofException {
     java.util.Objects.requireNonNull(input, "a proof is reduced against its input");
@@ -469,6 +479,7 @@ public final class ModelVerifier {
     int linearIndex = 0;
     int addIndex = 0;
     int rescaleGroup = layers;
+    List<VirtualValue> virtualValues = new ArrayList<>();
     for (int k = 0; k < layers; k++) {
       ProvenLayer p = circuit.layers().get(k);
       WitnessClaim g = rounding.get(k);
@@ -483,6 +494,7 @@ public final class ModelVerifier {
       witnessClaims.add(new ColumnClaim(p.columns().c1(), rho, e1));
       witnessClaims.add(new ColumnClaim(p.columns().c2(), rho, e2));
       Ext2 acc = v[2].add(e1);
+      virtualValues.add(new VirtualValue(p.layer().name(), "accumulator", rho, acc));
       InvalidProofException.check(v[3].equals(acc.add(e2).add(Ext2.ONE)),
           p.layer().name() + ": the rounding tuple is inconsistent");
       // The range lookup read [c1 | c2] at (ρ', b): its value is (1 − b) c1(ρ') + b c2(ρ'). The
@@ -566,6 +578,10 @@ public final class ModelVerifier {
       } catch (InvalidProofException e) {
         throw new InvalidProofException(m.layer().name() + " (max pool): " + e.getMessage());
       }
+      for (io.zkaudit.layers.MaxPoolVerifier.Selection sel
+          : io.zkaudit.layers.MaxPoolVerifier.selections(m, rounding.subList(first, poolGroup))) {
+        virtualValues.add(new VirtualValue(m.layer().name(), "selection " + sel.tap(), sel.point(), sel.value()));
+      }
       witnessClaims.addAll(o.columns());
       for (TensorClaim c : o.tensors()) {
         tensorClaim(circuit, c, outputTable, witnessClaims, weightClaims, inputClaims);
@@ -576,9 +592,10 @@ public final class ModelVerifier {
     for (io.zkaudit.layers.ConcatLayer k : circuit.concats()) {
       InvalidProofException.check(linearIndex < proof.linear().size(), "missing concatenation proofs");
       List<TensorClaim> claims;
+      WitnessClaim group = rounding.get(concatGroup++);
+      virtualValues.add(new VirtualValue(k.layer().name(), "concatenation", group.point(), group.values()[2]));
       try {
-        claims = io.zkaudit.layers.ConcatVerifier.verify(k, rounding.get(concatGroup++), proof.linear().get(linearIndex++),
-            t, ledger);
+        claims = io.zkaudit.layers.ConcatVerifier.verify(k, group, proof.linear().get(linearIndex++), t, ledger);
       } catch (InvalidProofException e) {
         throw new InvalidProofException(k.layer().name() + " (concatenation): " + e.getMessage());
       }
@@ -601,7 +618,8 @@ public final class ModelVerifier {
       int column = InferenceStatement.maskColumn(circuit);
       witnessClaims.addAll(ledger.claims(column, io.zkaudit.zk.MaskColumn.numVars(shape.masks().blocks())));
     }
-    return new Reduction(t, witnessClaims, weightClaims, inputClaims == null ? List.of() : inputClaims, output);
+    return new Reduction(t, witnessClaims, weightClaims, inputClaims == null ? List.of() : inputClaims, output,
+        virtualValues);
   }
 
   /** The witness commitments' layout of a proof of this kind (the zero-knowledge one has the mask column). */

@@ -194,7 +194,7 @@ public final class WeightRanges {
 
   /** The masked sumchecks of the range proof: its GKR layers only. */
   private static MaskSchedule gkrMasks(LookupStatement st) {
-    List<MaskSchedule.Sumcheck> out = new ArrayList<>();
+    List<MaskSchedule.Entry> out = new ArrayList<>();
     List<LogUpLayout.Tree> inst = LogUpLayout.trees(st);
     for (int layer = 1; layer <= LogUpLayout.maxVars(inst); layer++) {
       int l = layer;

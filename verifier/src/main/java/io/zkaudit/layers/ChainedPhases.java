@@ -28,14 +28,25 @@ import java.util.List;
  * would have to satisfy that claim with values fixed by the mask commitment before any challenge:
  * the soundness is the two sumchecks' plus the opening's, as when G~ is sent.
  *
+ * <p>The claim value is the accumulator with its padding ({@link VirtualPadding}): the prover
+ * spreads the padding's share K = P·m1 + Q·m2 over phase 1's hypercube as an offset, so F1 holds
+ * K / 2^n1 beside ρ1 g1, phase 2 carries both, and the final claim gains the term K / (2^n1 k (1 - tau)
+ * 2^n2) on the padding scalars: m1 and m2 are never revealed, and neither is the accumulator's
+ * formula at ρ.
+ *
  * <p>Proof layout: phase 1's evaluations without G~, phase 2's as usual, and {@code masks} = [G1, G2]
  * (the two mask sums; no mask values).
  */
 public final class ChainedPhases {
   private ChainedPhases() {}
 
+  /**
+   * @param scalars the mask-column block of this layer's padding scalars
+   * @param padding their weights in the accumulator at r
+   */
   public static List<TensorClaim> verify(WindowedLinear spec, Ext2[] r, Ext2 value, WindowedLinearProof proof,
-      Transcript transcript, MaskLedger masks) throws InvalidProofException {
+      Transcript transcript, MaskLedger masks, int scalars, VirtualPadding.Coefficients padding)
+      throws InvalidProofException {
     Ext2[] maskSums = proof.masks();
     InvalidProofException.check(maskSums.length == 2, "layer: " + maskSums.length + " mask values, expected 2");
     InvalidProofException.check(proof.phase1() != null, "missing phase-1 sumcheck");
@@ -65,9 +76,11 @@ public final class ChainedPhases {
     int first2 = masks.reserve(n2);
     claims.add(WindowedLinearVerifier.phase2End(spec, op.y(), op.x(), taps.i(), taps.j(), taps.c(), e2.point(),
         e2.evaluations()));
-    Ext2 carried = e1.maskWeight().mul(scaleInv).mul(Ext2.of(Goldilocks.inv(1L << n2)));
-    masks.recordCombined(List.of(new MaskLedger.Part(first1, e1.point(), carried),
-        new MaskLedger.Part(first2, e2.point(), e2.maskWeight())), e2.finalClaim().sub(c2.evaluate(e2.evaluations())));
+    Ext2 spread2 = scaleInv.mul(Ext2.of(Goldilocks.inv(1L << n2)));
+    VirtualPadding.Coefficients k = padding.scaled(spread2.mul(Ext2.of(Goldilocks.inv(1L << n1))));
+    masks.recordCombined(List.of(new MaskLedger.MaskValue(first1, e1.point(), e1.maskWeight().mul(spread2)),
+        new MaskLedger.MaskValue(first2, e2.point(), e2.maskWeight()),
+        new MaskLedger.Scalars(scalars, k.ofFirst(), k.ofSecond())), e2.finalClaim().sub(c2.evaluate(e2.evaluations())));
     return claims;
   }
 }

@@ -25,7 +25,11 @@ import java.util.List;
  * reads In_k's zero extension there, In_k(its coordinates of sigma) times prod (1 - sigma_j) over the
  * channel and row bits input k lacks, which gives the claim on input k (an input with more row bits
  * than the output, in a zero-knowledge layout, is read on the output's rows: its extra coordinates
- * 0). Masked in a zero-knowledge proof; carried as a layer proof with phase 2 only.
+ * 0). Carried as a layer proof with phase 2 only. In a zero-knowledge proof V is padded ({@link
+ * VirtualPadding}): the sumcheck is masked with an open end, the prover spreads the padding's share
+ * K = P m1 + Q m2 at rho over the hypercube, and the final claim goes to the mask column with the
+ * scalars, so V(rho) (a functional of the inputs' real entries where they have no spatial padding)
+ * is not revealed. Proof masks: [G] then.
  */
 public final class ConcatVerifier {
   private ConcatVerifier() {}
@@ -54,24 +58,34 @@ public final class ConcatVerifier {
     Ext2[] v = group.values();
     InvalidProofException.check(v[0].equals(Ext2.of(p.tag())) && v[3].isZero(), "wrong identity tag or column");
     InvalidProofException.check(proof.phase1() == null && proof.bias().isZero()
-        && proof.masks().length == (masks == null ? 0 : 2), "malformed concatenation sumcheck");
+        && proof.masks().length == (masks == null ? 0 : 1), "malformed concatenation sumcheck");
     Ext2[] rho = group.point();
     int n = p.numVars();
     Composition comp = composition(p.inputs().size());
-    SumcheckResult r;
+    Ext2[] point;
+    Ext2[] evaluations;
     if (masks == null) {
-      r = SumcheckVerifier.verify(comp, null, n, v[2], proof.phase2(), transcript);
+      SumcheckResult r = SumcheckVerifier.verify(comp, null, n, v[2], proof.phase2(), transcript);
+      point = r.point();
+      evaluations = r.evaluations();
     } else {
-      r = masks.verify(comp, null, n, v[2], proof.phase2(), proof.masks()[0], proof.masks()[1], transcript);
+      int scalars = masks.reserveScalars();
+      SumcheckVerifier.OpenEnd e = SumcheckVerifier.verifyMaskedOpenEnd(n, comp.roundDegree(false), v[2], proof.phase2(),
+          proof.masks()[0], comp.numTables(), transcript);
+      point = e.point();
+      evaluations = e.evaluations();
+      VirtualPadding.Coefficients k = VirtualPadding.at(p.out(), rho).scaled(Ext2.of(io.zkaudit.field.Goldilocks.inv(1L << n)));
+      masks.recordCombined(List.of(new MaskLedger.MaskValue(masks.reserve(n), e.point(), e.maskWeight()),
+          new MaskLedger.Scalars(scalars, k.ofFirst(), k.ofSecond())), e.finalClaim().sub(comp.evaluate(evaluations)));
     }
     List<TensorClaim> claims = new ArrayList<>();
     claims.add(new TensorClaim(p.layer().output(), rho, v[1]));
     for (int k = 0; k < p.inputs().size(); k++) {
-      InvalidProofException.check(r.evaluation(2 * k).equals(selector(p, k, rho, r.point())),
+      InvalidProofException.check(evaluations[2 * k].equals(selector(p, k, rho, point)),
           "wrong channel shift evaluation of input " + k);
-      Ext2 outside = outsideInput(p, k, r.point());
+      Ext2 outside = outsideInput(p, k, point);
       InvalidProofException.check(!outside.isZero(), "degenerate end point");
-      claims.add(new TensorClaim(p.inputs().get(k), inputPoint(p, k, r.point()), r.evaluation(2 * k + 1).mul(outside.inv())));
+      claims.add(new TensorClaim(p.inputs().get(k), inputPoint(p, k, point), evaluations[2 * k + 1].mul(outside.inv())));
     }
     return claims;
   }

@@ -25,8 +25,14 @@ import java.util.List;
  * where Ar_q(i, y') = sum_y eq(ry_q, y) Sr(y, i, y') (and Ac_q for columns) are the window
  * predicates at the claim's point and Nr_q = sum_{y'} Ar_q(i_q, y') counts the real taps (f is the
  * fill value padded taps read, {@link MaxPoolLayer#fill()}). At the end point sigma the verifier evaluates P itself (two window
- * predicates and one eq per claim) and is left with one claim on the input. The sumcheck is masked
- * in a zero-knowledge proof; the proof carries it as a layer proof with phase 2 only.
+ * predicates and one eq per claim) and is left with one claim on the input. The proof carries the
+ * sumcheck as a layer proof with phase 2 only.
+ *
+ * <p>In a zero-knowledge proof each selection X_k is padded ({@link VirtualPadding}, one pair of
+ * scalars per tap), so the lookup's values v_q are X_k's formula plus K_q = P_q m1_k + Q_q m2_k; the
+ * sumcheck is masked with an open end, the prover spreads sum_q lambda_q K_q over the hypercube, and
+ * the final claim goes to the mask column with the scalars, as a sum's does
+ * (WindowedLinearVerifier): no selection value at a point is revealed. Proof masks: [G] then.
  */
 public final class MaxPoolVerifier {
   private MaxPoolVerifier() {}
@@ -92,22 +98,61 @@ public final class MaxPoolVerifier {
       Transcript transcript, MaskLedger masks) throws InvalidProofException {
     List<Selection> sel = selections(p, groups);
     InvalidProofException.check(proof.phase1() == null && proof.bias().isZero()
-        && proof.masks().length == (masks == null ? 0 : 2), "malformed selection sumcheck");
+        && proof.masks().length == (masks == null ? 0 : 1), "malformed selection sumcheck");
+    int[] scalars = new int[p.taps()];
+    if (masks != null) {
+      for (int k = 0; k < scalars.length; k++) {
+        scalars[k] = masks.reserveScalars();
+      }
+    }
     Ext2[] lambda = transcript.challengeExts(BATCH, sel.size());
     Ext2 claim = batchedClaim(p, sel, lambda);
     int n = p.in().numVars();
-    SumcheckResult r;
+    Ext2[] point;
+    Ext2[] evaluations;
     if (masks == null) {
-      r = SumcheckVerifier.verify(composition(), null, n, claim, proof.phase2(), transcript);
+      SumcheckResult r = SumcheckVerifier.verify(composition(), null, n, claim, proof.phase2(), transcript);
+      point = r.point();
+      evaluations = r.evaluations();
     } else {
-      r = masks.verify(composition(), null, n, claim, proof.phase2(), proof.masks()[0], proof.masks()[1], transcript);
+      SumcheckVerifier.OpenEnd e = SumcheckVerifier.verifyMaskedOpenEnd(n, composition().roundDegree(false), claim,
+          proof.phase2(), proof.masks()[0], composition().numTables(), transcript);
+      point = e.point();
+      evaluations = e.evaluations();
+      List<MaskLedger.Part> parts = new ArrayList<>();
+      parts.add(new MaskLedger.MaskValue(masks.reserve(n), e.point(), e.maskWeight()));
+      parts.addAll(paddingParts(p, sel, lambda, scalars));
+      masks.recordCombined(parts, e.finalClaim().sub(composition().evaluate(evaluations)));
     }
-    InvalidProofException.check(r.evaluation(0).equals(selector(p, sel, lambda, r.point())),
+    InvalidProofException.check(evaluations[0].equals(selector(p, sel, lambda, point)),
         "wrong window selection evaluation");
     Outcome chain = chainClaims(p, groups);
     List<TensorClaim> tensors = new ArrayList<>(chain.tensors());
-    tensors.add(new TensorClaim(p.input(), r.point(), r.evaluation(1)));
+    tensors.add(new TensorClaim(p.input(), point, evaluations[1]));
     return new Outcome(tensors, chain.columns());
+  }
+
+  /**
+   * The padding scalars' parts of the final claim: tap k's pair weighs sum over its claims q of
+   * lambda_q (P_q, Q_q) / 2^n, the offset's share at the sumcheck's end.
+   */
+  private static List<MaskLedger.Part> paddingParts(MaxPoolLayer p, List<Selection> sel, Ext2[] lambda, int[] scalars) {
+    Ext2 spread = Ext2.of(Goldilocks.inv(1L << p.in().numVars()));
+    Ext2[] w1 = new Ext2[scalars.length];
+    Ext2[] w2 = new Ext2[scalars.length];
+    java.util.Arrays.fill(w1, Ext2.ZERO);
+    java.util.Arrays.fill(w2, Ext2.ZERO);
+    for (int q = 0; q < sel.size(); q++) {
+      Selection s = sel.get(q);
+      VirtualPadding.Coefficients c = VirtualPadding.at(p.out(), s.point()).scaled(lambda[q].mul(spread));
+      w1[s.tap()] = w1[s.tap()].add(c.ofFirst());
+      w2[s.tap()] = w2[s.tap()].add(c.ofSecond());
+    }
+    List<MaskLedger.Part> parts = new ArrayList<>();
+    for (int k = 0; k < scalars.length; k++) {
+      parts.add(new MaskLedger.Scalars(scalars[k], w1[k], w2[k]));
+    }
+    return parts;
   }
 
   /** sum_q lambda_q (v_q - f + f Nr_q Nc_q): the claims with the padded taps' fill f moved to the left. */

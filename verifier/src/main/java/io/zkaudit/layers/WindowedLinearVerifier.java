@@ -55,22 +55,24 @@ public final class WindowedLinearVerifier {
   }
 
   /**
-   * Verifies a zero-knowledge proof when masks is not null: both phases masked, values recorded in
-   * the ledger, and the weights and bias read through the proof's weight shadow ({@link ShadowPhase1}):
-   * their claims then have one more coordinate, the shadow selector, first.
+   * Verifies a zero-knowledge proof when masks is not null: the value is the accumulator with its
+   * padding ({@link VirtualPadding}), whose scalars take the layer's first mask-column block;
+   * both phases are masked and chained ({@link ChainedPhases}; a sum has phase 2 only), and the
+   * weights and bias are read through the proof's weight shadow ({@link ShadowPhase1}): their claims
+   * then have one more coordinate, the shadow selector, first.
    */
   public static List<TensorClaim> verify(WindowedLinear spec, Ext2[] r, Ext2 value, WindowedLinearProof proof,
       Transcript transcript, io.zkaudit.zk.MaskLedger masks) throws InvalidProofException {
-    boolean shadow = masks != null && spec.kind() != WindowedLinear.Kind.SUM;
-    if (shadow) {
-      // Zero knowledge: the bias is read inside phase 1, through the weight shadow.
+    if (masks != null) {
+      int scalars = masks.reserveScalars();
+      VirtualPadding.Coefficients padding = VirtualPadding.at(spec.out(), r);
+      // Zero knowledge: the bias is read inside phase 1, through the weight shadow (a sum has none).
       InvalidProofException.check(proof.bias().isZero(), "a zero-knowledge layer sends no bias");
-      return ChainedPhases.verify(spec, r, value, proof, transcript, masks);
+      return spec.kind() == WindowedLinear.Kind.SUM
+          ? zeroKnowledgeSum(spec, r, value, proof, transcript, masks, scalars, padding)
+          : ChainedPhases.verify(spec, r, value, proof, transcript, masks, scalars, padding);
     }
-    Ext2[] maskValues = proof.masks();
-    InvalidProofException.check(maskValues.length == (masks == null ? 0 : 2),
-        "layer: " + maskValues.length + " mask values, expected " + (masks == null ? 0 : 2));
-    int[] used = {0};
+    InvalidProofException.check(proof.masks().length == 0, "layer: " + proof.masks().length + " mask values, expected 0");
     TensorLayout in = spec.in();
     WindowedLinear.OutputPoint op = spec.outputPoint(r);
     Ext2[] rc = op.c();
@@ -95,15 +97,12 @@ public final class WindowedLinearVerifier {
       rhoI = null;
       rhoJ = null;
       rhoC = rc;
-      // a = sum (In - zin [c < C]) over the window: move the zero point's part to the left.
-      Ext2 zeroPart = spec.rows().windowCount(ry).mul(spec.cols().windowCount(rx))
-          .mul(RangeMask.evaluate(in.channels(), rc)).mul(Goldilocks.fromSigned(spec.inputZeroPoint()));
-      phase2Claim = value.add(zeroPart);
+      phase2Claim = value.add(sumZeroPart(spec, ry, rx, rc));
     } else {
       InvalidProofException.check(proof.phase1() != null, "missing phase-1 sumcheck");
       Ext2 zwr = spec.kind() == WindowedLinear.Kind.CONV ? zeroPointMle(spec, rc) : Ext2.ZERO;
-      SumcheckResult p1 = phase(phase1Composition(spec, zwr), spec.phase1Vars(), value.sub(bias), proof.phase1(),
-          maskValues, used, masks, transcript);
+      SumcheckResult p1 = SumcheckVerifier.verify(phase1Composition(spec, zwr), null, spec.phase1Vars(), value.sub(bias),
+          proof.phase1(), transcript);
       Ext2[] rho = p1.point();
       checkPhase1Tables(spec, rc, rho, p1.evaluations());
       claims.add(new TensorClaim(spec.weights(),
@@ -116,8 +115,8 @@ public final class WindowedLinearVerifier {
       phase2Claim = g.add(inputZeroPart(spec, ry, rx, rhoI, rhoJ, rhoC));
     }
 
-    SumcheckResult p2 = phase(phase2Composition(), spec.phase2Vars(), phase2Claim, proof.phase2(), maskValues, used,
-        masks, transcript);
+    SumcheckResult p2 = SumcheckVerifier.verify(phase2Composition(), null, spec.phase2Vars(), phase2Claim, proof.phase2(),
+        transcript);
     claims.add(phase2End(spec, ry, rx, rhoI, rhoJ, rhoC, p2.point(), p2.evaluations()));
     return claims;
   }
@@ -161,15 +160,35 @@ public final class WindowedLinearVerifier {
         .mul(RangeMask.evaluate(spec.in().channels(), rhoC)).mul(Goldilocks.fromSigned(spec.inputZeroPoint()));
   }
 
-  /** One phase's sumcheck, masked (taking the next mask values) when there is a ledger. */
-  private static SumcheckResult phase(io.zkaudit.sumcheck.Composition comp, int numVars, Ext2 claim,
-      io.zkaudit.sumcheck.SumcheckProof proof, Ext2[] maskValues, int[] used, io.zkaudit.zk.MaskLedger masks,
-      Transcript transcript) throws InvalidProofException {
-    if (masks == null) {
-      return SumcheckVerifier.verify(comp, null, numVars, claim, proof, transcript);
-    }
-    int k = used[0];
-    used[0] += 2;
-    return masks.verify(comp, null, numVars, claim, proof, maskValues[k], maskValues[k + 1], transcript);
+  /** A sum's accumulator is the window sum of (In - zin [c < C]): the zero point's part, moved to the claim. */
+  static Ext2 sumZeroPart(WindowedLinear spec, Ext2[] ry, Ext2[] rx, Ext2[] rc) {
+    return spec.rows().windowCount(ry).mul(spec.cols().windowCount(rx))
+        .mul(RangeMask.evaluate(spec.in().channels(), rc)).mul(Goldilocks.fromSigned(spec.inputZeroPoint()));
+  }
+
+  /**
+   * A sum (pool, mean) in a zero-knowledge proof: phase 2 alone, masked, with an open end like
+   * {@link ChainedPhases}'s: the prover spreads the accumulator padding's share K over the
+   * hypercube, and the final claim K / 2^n2 + rho2 g2(sigma) = F2 - P In goes to the mask column
+   * as one claim, so neither the window sum at r (a functional of hidden activations) nor g2 is
+   * revealed. Proof layout: phase 2 with both evaluations, {@code masks} = [G2].
+   */
+  private static List<TensorClaim> zeroKnowledgeSum(WindowedLinear spec, Ext2[] r, Ext2 value, WindowedLinearProof proof,
+      Transcript transcript, io.zkaudit.zk.MaskLedger masks, int scalars, VirtualPadding.Coefficients padding)
+      throws InvalidProofException {
+    InvalidProofException.check(proof.phase1() == null, "a sum layer has no phase-1 sumcheck");
+    InvalidProofException.check(proof.masks().length == 1, "layer: " + proof.masks().length + " mask values, expected 1");
+    WindowedLinear.OutputPoint op = spec.outputPoint(r);
+    Composition c2 = phase2Composition();
+    int n2 = spec.phase2Vars();
+    SumcheckVerifier.OpenEnd e2 = SumcheckVerifier.verifyMaskedOpenEnd(n2, c2.roundDegree(false),
+        value.add(sumZeroPart(spec, op.y(), op.x(), op.c())), proof.phase2(), proof.masks()[0], c2.numTables(), transcript);
+    int first = masks.reserve(n2);
+    TensorClaim input = phase2End(spec, op.y(), op.x(), null, null, op.c(), e2.point(), e2.evaluations());
+    VirtualPadding.Coefficients k = padding.scaled(Ext2.of(Goldilocks.inv(1L << n2)));
+    masks.recordCombined(List.of(new io.zkaudit.zk.MaskLedger.MaskValue(first, e2.point(), e2.maskWeight()),
+        new io.zkaudit.zk.MaskLedger.Scalars(scalars, k.ofFirst(), k.ofSecond())),
+        e2.finalClaim().sub(c2.evaluate(e2.evaluations())));
+    return List.of(input);
   }
 }

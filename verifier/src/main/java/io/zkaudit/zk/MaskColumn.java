@@ -100,4 +100,24 @@ public final class MaskColumn {
     }
     return terms;
   }
+
+  /**
+   * The terms of w1·m1 + w2·m2 for the two base-field scalars of a padding block (the block's
+   * constant polynomial m1 + u·m2, {@link io.zkaudit.inference.MaskSchedule.PaddingScalars}): its
+   * first half at X = 0 is m1, its second half m2.
+   */
+  public static List<EvalClaim.Term> scalarTerms(int numVars, int block, Ext2 w1, Ext2 w2) {
+    List<EvalClaim.Term> terms = new ArrayList<>(2);
+    for (int half = 0; half < 2; half++) {
+      Ext2[] p = new Ext2[numVars];
+      p[0] = Ext2.ZERO;
+      p[1] = Ext2.ZERO;
+      p[2] = half == 0 ? Ext2.ZERO : Ext2.ONE;
+      for (int j = BLOCK_VARS; j < numVars; j++) {
+        p[j] = ((block >>> (j - BLOCK_VARS)) & 1) == 1 ? Ext2.ONE : Ext2.ZERO;
+      }
+      terms.add(new EvalClaim.Term(p, half == 0 ? w1 : w2));
+    }
+    return terms;
+  }
 }

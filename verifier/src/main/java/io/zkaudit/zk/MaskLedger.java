@@ -12,12 +12,18 @@ import java.util.List;
  * (the order in which the prover drew the masks), and the ledger turns them into opening claims.
  */
 public final class MaskLedger {
+  /** One part of a combined opening claim on the mask column. */
+  public sealed interface Part permits MaskValue, Scalars {}
+
   /** weight * g(point) for the mask whose blocks start at first. */
-  public record Part(int first, Ext2[] point, Ext2 weight) {
-    public Part {
+  public record MaskValue(int first, Ext2[] point, Ext2 weight) implements Part {
+    public MaskValue {
       point = point.clone();
     }
   }
+
+  /** w1 * m1 + w2 * m2 for the padding scalars held in block {@code block} ({@link #reserveScalars}). */
+  public record Scalars(int block, Ext2 w1, Ext2 w2) implements Part {}
 
   /** One opening claim: the sum of its parts equals value. */
   private record Entry(List<Part> parts, Ext2 value) {}
@@ -48,7 +54,7 @@ public final class MaskLedger {
     if (point.length == 0) {
       return;
     }
-    entries.add(new Entry(List.of(new Part(reserve(point.length), point, Ext2.ONE)), value));
+    entries.add(new Entry(List.of(new MaskValue(reserve(point.length), point, Ext2.ONE)), value));
   }
 
   /**
@@ -62,12 +68,18 @@ public final class MaskLedger {
     return first;
   }
 
+  /** Takes the next block, which holds a pair of padding scalars; returns it. */
+  public int reserveScalars() throws InvalidProofException {
+    return reserve(1);
+  }
+
   /**
-   * Records that sum_k weight_k g_k(point_k) = value for reserved masks: one opening claim, so that
-   * none of the g_k(point_k) is revealed alone (docs/zero-knowledge.md, "Chained phases").
+   * Records that the sum of the parts (mask values and padding scalars, all reserved) equals value:
+   * one opening claim, so that no part is revealed alone (docs/zero-knowledge.md, "Chained phases"
+   * and "Virtual-column padding").
    */
   public void recordCombined(List<Part> parts, Ext2 value) {
-    List<Part> nonEmpty = parts.stream().filter(p -> p.point().length > 0).toList();
+    List<Part> nonEmpty = parts.stream().filter(p -> !(p instanceof MaskValue m && m.point().length == 0)).toList();
     if (!nonEmpty.isEmpty()) {
       entries.add(new Entry(nonEmpty, value));
     }
@@ -80,7 +92,10 @@ public final class MaskLedger {
     for (Entry e : entries) {
       List<io.zkaudit.pcs.EvalClaim.Term> terms = new ArrayList<>();
       for (Part p : e.parts()) {
-        terms.addAll(MaskColumn.terms(numVars, p.first(), p.point(), p.weight()));
+        terms.addAll(switch (p) {
+          case MaskValue m -> MaskColumn.terms(numVars, m.first(), m.point(), m.weight());
+          case Scalars sc -> MaskColumn.scalarTerms(numVars, sc.block(), sc.w1(), sc.w2());
+        });
       }
       out.add(new ColumnClaim(column, terms, e.value()));
     }

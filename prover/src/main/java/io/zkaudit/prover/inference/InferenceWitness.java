@@ -66,6 +66,19 @@ final class InferenceWitness {
    */
   InferenceWitness(ModelCircuit circuit, QuantizedModel model, InferenceTrace trace, LookupStatement statement,
       io.zkaudit.zk.ZkRandom padding, long[] committedInput) {
+    this(circuit, model, trace, statement, padding, committedInput, null);
+  }
+
+  /**
+   * With {@code virtualPadding} not null (zero-knowledge proofs: the mask column's padding scalars
+   * in schedule order, one pair per linear layer, then per max pool tap, then per concatenation),
+   * each virtual column the rounding lookup reads (accumulators, window selections, shifted
+   * inputs) holds its formula plus m1 + m2·x_0 on the padded positions ({@link
+   * io.zkaudit.layers.VirtualPadding}).
+   */
+  InferenceWitness(ModelCircuit circuit, QuantizedModel model, InferenceTrace trace, LookupStatement statement,
+      io.zkaudit.zk.ZkRandom padding, long[] committedInput, List<io.zkaudit.field.Ext2> virtualPadding) {
+    java.util.Iterator<io.zkaudit.field.Ext2> scalars = virtualPadding == null ? null : virtualPadding.iterator();
     int layers = circuit.layers().size();
     accumulators = new long[layers][];
     c1 = new long[layers][];
@@ -102,7 +115,13 @@ final class InferenceWitness {
       }
       activations.put(p.layer().output(), outTable);
       long[] acc = switch (p) {
-        case LinearLayer l -> linearAccumulator(l, lt, model, circuit);
+        case LinearLayer l -> {
+          long[] a = linearAccumulator(l, lt, model, circuit);
+          if (scalars != null) {
+            io.zkaudit.layers.VirtualPadding.addTo(out, a, scalars.next());
+          }
+          yield a;
+        }
         case AddLayer a -> {
           long[] sum = new long[out.paddedSize()];
           for (int side = 0; side < 2; side++) {
@@ -174,12 +193,15 @@ final class InferenceWitness {
     }
     roundingGroups.addAll(rescaleGroups);
     for (io.zkaudit.layers.MaxPoolLayer m : circuit.maxPools()) {
-      PoolWitness pw = poolWitness(circuit, m, padding);
+      PoolWitness pw = poolWitness(circuit, m, padding, scalars);
       pools.add(pw);
       roundingGroups.addAll(poolGroups(m, pw));
     }
     for (io.zkaudit.layers.ConcatLayer c : circuit.concats()) {
       long[] v = io.zkaudit.prover.layers.ConcatProver.virtual(c, c.inputs().stream().map(t -> activation(circuit, t)).toList());
+      if (scalars != null) {
+        io.zkaudit.layers.VirtualPadding.addTo(c.out(), v, scalars.next());
+      }
       long[] out = activations.get(c.layer().output());
       roundingGroups.add(new long[][] {constant(c.out(), c.tag()), out, v, new long[v.length]});
     }
@@ -294,11 +316,14 @@ final class InferenceWitness {
    * the engine's output.
    */
   private PoolWitness poolWitness(ModelCircuit circuit, io.zkaudit.layers.MaxPoolLayer m,
-      io.zkaudit.zk.ZkRandom padding) {
+      io.zkaudit.zk.ZkRandom padding, java.util.Iterator<io.zkaudit.field.Ext2> scalars) {
     long[] input = activation(circuit, m.input());
     long[][] taps = new long[m.taps()][];
     for (int k = 0; k < taps.length; k++) {
       taps[k] = io.zkaudit.prover.layers.MaxPoolProver.selection(m, input, k);
+      if (scalars != null) {
+        io.zkaudit.layers.VirtualPadding.addTo(m.out(), taps[k], scalars.next());
+      }
     }
     TensorLayout out = m.out();
     long[][] maxima = new long[m.steps()][];

@@ -165,8 +165,11 @@ public final class ModelProver {
     }
     progress.progress("witness", 1, phases);
     ZkRandom random = zk ? ZkRandom.fresh() : null;
+    // The masks first: the linear layers' accumulator padding scalars shape the lookup's columns.
+    MaskSchedule schedule = zk ? MaskSchedule.of(circuit, statement) : null;
+    MaskSupply masks = zk ? MaskSupply.draw(schedule, random) : null;
     InferenceWitness w = new InferenceWitness(circuit, cm.model(), trace, statement, random,
-        hidden == null ? null : hidden.table());
+        hidden == null ? null : hidden.table(), masks == null ? null : masks.paddingScalars());
     if (cheat != null && cheat.witness() != null) {
       cheat.witness().accept(w);
     }
@@ -190,10 +193,7 @@ public final class ModelProver {
     BasefoldProver pcs = new BasefoldProver(InferenceStatement.pcsParams());
     ColumnBins bins = InferenceStatement.witnessBins(circuit, statement, zk);
     List<long[]> columns = w.committedColumns();
-    MaskSupply masks = null;
     if (zk) {
-      MaskSchedule schedule = MaskSchedule.of(circuit, statement);
-      masks = MaskSupply.draw(schedule, random);
       long[] maskColumn = MaskColumn.place(masks.all(), MaskColumn.numVars(schedule.blocks()));
       int used = schedule.blocks() << MaskColumn.BLOCK_VARS;
       random.fill(maskColumn, i -> i >= used); // read by no claim

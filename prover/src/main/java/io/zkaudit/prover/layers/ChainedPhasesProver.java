@@ -27,13 +27,16 @@ final class ChainedPhasesProver {
   /**
    * @param g the tap-channel table G of phase 1
    * @param rowsTable, colsTable the window predicates at the claim point (phase 2's P)
+   * @param paddingShare the accumulator padding's part of the claim at r, P·m1 + Q·m2, spread over
+   *     phase 1's hypercube as an offset (ChainedPhases)
    */
   static WindowedLinearProver.Result prove(WindowedLinear spec, long[] input, long[] g, long[] weights, long[] bias,
       WindowedLinearProver.ShadowMasks shadow, Ext2[] r, long[] rowsTable, long[] colsTable, MaskSupply masks,
-      Transcript transcript) {
+      Ext2 paddingShare, Transcript transcript) {
     Ext2[] rc = spec.outputPoint(r).c();
     VirtualPolynomial vp = ShadowPhase1Tables.build(spec, weights, shadow.weights(), bias, shadow.bias(), g, rc);
-    SumcheckProver.OpenEndOutput p1 = masks.proveOpenEnd(vp, vp.sum(), Ext2.ZERO, ShadowPhase1.INPUT_TABLE, transcript);
+    SumcheckProver.OpenEndOutput p1 = masks.proveOpenEnd(vp, vp.sum(), paddingShare, ShadowPhase1.INPUT_TABLE,
+        transcript);
     Ext2 zwr = spec.kind() == WindowedLinear.Kind.CONV ? WindowedLinearVerifier.zeroPointMle(spec, rc) : Ext2.ZERO;
     ShadowPhase1.Outcome o;
     try {
@@ -45,7 +48,10 @@ final class ChainedPhasesProver {
     if (scale.isZero()) {
       throw new IllegalStateException("degenerate phase-1 end: zero input coefficient (probability ~2^-128)");
     }
-    Ext2 offset = p1.maskWeight().mul(p1.maskEval()).mul(scale.inv());
+    // Phase 1's end holds rho1 g1 and the padding's share K / 2^n1 beside the sent values: phase 2
+    // carries both.
+    Ext2 offset = p1.maskWeight().mul(p1.maskEval())
+        .add(paddingShare.mul(Ext2.of(io.zkaudit.field.Goldilocks.inv(1L << vp.numVars())))).mul(scale.inv());
     List<TensorClaim> claims = new ArrayList<>(o.claims());
 
     WindowedLinear.TapPoint taps = spec.tapPoint(o.rho());

@@ -40,19 +40,26 @@ public final class ConcatProver {
     return v;
   }
 
-  /** Proves V(rho) as sum_k P_k In_k over the common cube, masked when masks is not null. */
+  /**
+   * Proves V(rho) as sum_k P_k In_k over the common cube. In zero knowledge (masks not null) V was
+   * padded with the next pair of padding scalars ({@link io.zkaudit.layers.VirtualPadding}), and
+   * the sumcheck is masked with an open end whose offset is their share of V(rho) (ConcatVerifier).
+   */
   public static WindowedLinearProof prove(ConcatLayer p, Ext2[] rho, List<long[]> inputs, Transcript t,
       MaskSupply masks) {
+    Ext2 scalars = masks == null ? null : masks.nextPaddingScalars();
     VirtualPolynomial vp = new VirtualPolynomial(p.numVars());
     for (int k = 0; k < inputs.size(); k++) {
       vp.addExt(selector(p, k, rho));
       vp.addBase(extended(p, k, inputs.get(k)));
     }
     vp.addTerms(ConcatVerifier.composition(inputs.size()));
-    List<Ext2> maskValues = new ArrayList<>();
-    SumcheckProver.Output o = masks == null ? SumcheckProver.prove(vp, vp.sum(), t)
-        : masks.prove(vp, vp.sum(), maskValues, t);
-    return new WindowedLinearProof(Ext2.ZERO, null, o.proof(), maskValues.toArray(Ext2[]::new));
+    if (masks == null) {
+      return new WindowedLinearProof(Ext2.ZERO, null, SumcheckProver.prove(vp, vp.sum(), t).proof(), new Ext2[0]);
+    }
+    Ext2 paddingShare = io.zkaudit.layers.VirtualPadding.at(p.out(), rho).value(scalars);
+    SumcheckProver.OpenEndOutput o = masks.proveOpenEnd(vp, vp.sum(), paddingShare, -1, t);
+    return new WindowedLinearProof(Ext2.ZERO, null, o.proof(), new Ext2[] {o.maskSum()});
   }
 
   /** Input k on the common cube: zero beyond its channel bits and its rows, read on the output's rows. */

@@ -53,8 +53,11 @@ public final class MaxPoolProver {
   }
 
   /**
-   * Proves the selection sumcheck of a max pool from its groups' lookup claims, masked when masks
-   * is not null; the proof is a layer proof with phase 2 only (and its two mask values).
+   * Proves the selection sumcheck of a max pool from its groups' lookup claims; the proof is a
+   * layer proof with phase 2 only. In zero knowledge (masks not null) the pool takes one pair of
+   * padding scalars per tap first (its selections were padded with them, {@link
+   * io.zkaudit.layers.VirtualPadding}), and the sumcheck is masked with an open end whose offset is
+   * the padding's share of the batched claim (MaxPoolVerifier); the proof then carries the mask sum.
    */
   public static WindowedLinearProof prove(MaxPoolLayer p, List<WitnessClaim> groups, long[] input, Transcript t,
       MaskSupply masks) {
@@ -64,15 +67,28 @@ public final class MaxPoolProver {
     } catch (InvalidProofException e) {
       throw new IllegalStateException("max pool " + p.layer().name() + ": " + e.getMessage(), e);
     }
+    Ext2[] scalars = new Ext2[p.taps()];
+    if (masks != null) {
+      for (int k = 0; k < scalars.length; k++) {
+        scalars[k] = masks.nextPaddingScalars();
+      }
+    }
     Ext2[] lambda = t.challengeExts(MaxPoolVerifier.BATCH, sel.size());
     VirtualPolynomial vp = new VirtualPolynomial(p.in().numVars());
     vp.addExt(selector(p, sel, lambda));
     vp.addBase(input);
     vp.addTerms(MaxPoolVerifier.composition());
-    List<Ext2> maskValues = new ArrayList<>();
-    SumcheckProver.Output o = masks == null ? SumcheckProver.prove(vp, vp.sum(), t)
-        : masks.prove(vp, vp.sum(), maskValues, t);
-    return new WindowedLinearProof(Ext2.ZERO, null, o.proof(), maskValues.toArray(Ext2[]::new));
+    if (masks == null) {
+      return new WindowedLinearProof(Ext2.ZERO, null, SumcheckProver.prove(vp, vp.sum(), t).proof(), new Ext2[0]);
+    }
+    Ext2 paddingShare = Ext2.ZERO;
+    for (int q = 0; q < sel.size(); q++) {
+      Selection s = sel.get(q);
+      paddingShare = paddingShare.add(
+          lambda[q].mul(io.zkaudit.layers.VirtualPadding.at(p.out(), s.point()).value(scalars[s.tap()])));
+    }
+    SumcheckProver.OpenEndOutput o = masks.proveOpenEnd(vp, vp.sum(), paddingShare, -1, t);
+    return new WindowedLinearProof(Ext2.ZERO, null, o.proof(), new Ext2[] {o.maskSum()});
   }
 
   /** P(c, x', y') = sum_q lambda_q eq(rc_q, c) Ar_q(i_q, y') Ac_q(j_q, x') as an extension table of the input's layout. */

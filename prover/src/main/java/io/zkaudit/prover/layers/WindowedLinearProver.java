@@ -47,29 +47,42 @@ public final class WindowedLinearProver {
   public record ShadowMasks(long[] weights, long[] bias) {}
 
   /**
-   * Proves in zero knowledge when masks is not null: each phase takes the next Libra mask, and
-   * phase 1 reads the weights and bias through their shadow (shadow must then be given, except for sums).
+   * Proves in zero knowledge when masks is not null: the claim at r is then the accumulator with
+   * its padding ({@link io.zkaudit.layers.VirtualPadding}), whose scalars this layer takes from
+   * masks first; then each phase takes the next Libra mask, chained ({@link ChainedPhasesProver}),
+   * and phase 1 reads the weights and bias through their shadow (shadow must then be given, except
+   * for sums, which have phase 2 only).
    */
   public static Result prove(WindowedLinear spec, long[] input, long[] weights, long[] bias, Ext2[] r,
       Transcript transcript, io.zkaudit.prover.zk.MaskSupply masks, ShadowMasks shadow) {
-    boolean zkPhase1 = masks != null && spec.kind() != WindowedLinear.Kind.SUM;
-    if (zkPhase1 && shadow == null) {
-      throw new IllegalArgumentException("a zero-knowledge layer needs its weight shadow");
-    }
-    List<Ext2> maskValues = new ArrayList<>();
     WindowedLinear.OutputPoint op = spec.outputPoint(r);
     Ext2[] rc = op.c();
     Ext2[] rx = op.x();
     Ext2[] ry = op.y();
+    long[] rowsTable = spec.rows().table(ry); // Ay(i, y'), index i + 2^ib y'
+    long[] colsTable = spec.cols().table(rx);
+    if (masks != null) {
+      Ext2 paddingShare = io.zkaudit.layers.VirtualPadding.at(spec.out(), r).value(masks.nextPaddingScalars());
+      if (spec.kind() == WindowedLinear.Kind.SUM) {
+        VirtualPolynomial vp2 = phase2Polynomial(spec, input, rowsTable, colsTable, null, null, rc);
+        SumcheckProver.OpenEndOutput p2 = masks.proveOpenEnd(vp2, vp2.sum(), paddingShare, -1, transcript);
+        return new Result(new WindowedLinearProof(Ext2.ZERO, null, p2.proof(), new Ext2[] {p2.maskSum()}),
+            List.of(new TensorClaim(spec.input(), Points.concat(rc, p2.point()), p2.evaluations()[1])));
+      }
+      if (shadow == null) {
+        throw new IllegalArgumentException("a zero-knowledge layer needs its weight shadow");
+      }
+      long[] g = tapChannelTable(spec, input, rowsTable, colsTable);
+      return ChainedPhasesProver.prove(spec, input, g, weights, bias, shadow, r, rowsTable, colsTable, masks,
+          paddingShare, transcript);
+    }
     List<TensorClaim> claims = new ArrayList<>();
     Ext2 biasEval = Ext2.ZERO;
-    if (spec.hasBias() && !zkPhase1) {
+    if (spec.hasBias()) {
       biasEval = Mle.evaluate(bias, rc);
       transcript.absorbExt(WindowedLinearVerifier.BIAS, biasEval);
       claims.add(new TensorClaim(spec.bias(), rc, biasEval));
     }
-    long[] rowsTable = spec.rows().table(ry); // Ay(i, y'), index i + 2^ib y'
-    long[] colsTable = spec.cols().table(rx);
 
     SumcheckProof phase1 = null;
     Ext2[] rhoI = null;
@@ -77,10 +90,6 @@ public final class WindowedLinearProver {
     Ext2[] rhoC = rc;
     if (spec.kind() != WindowedLinear.Kind.SUM) {
       long[] g = tapChannelTable(spec, input, rowsTable, colsTable);
-      if (zkPhase1) {
-        return ChainedPhasesProver.prove(spec, input, g, weights, bias, shadow, r, rowsTable, colsTable, masks,
-            transcript);
-      }
       VirtualPolynomial vp = new VirtualPolynomial(spec.phase1Vars());
       if (spec.kind() == WindowedLinear.Kind.CONV) {
         vp.addExt(foldHighVariables(weights, spec.phase1Vars(), rc));
@@ -95,7 +104,7 @@ public final class WindowedLinearProver {
         vp.addBase(zeroPointTable(spec));
         vp.addTerm(Ext2.ONE, 2, 0, 1).addTerm(Ext2.ONE.neg(), 2, 3, 1);
       }
-      SumcheckProver.Output p1 = phase(vp, masks, maskValues, transcript);
+      SumcheckProver.Output p1 = SumcheckProver.prove(vp, vp.sum(), transcript);
       phase1 = p1.proof();
       Ext2[] rho = p1.point();
       claims.add(new TensorClaim(spec.weights(),
@@ -107,9 +116,9 @@ public final class WindowedLinearProver {
     }
 
     VirtualPolynomial vp2 = phase2Polynomial(spec, input, rowsTable, colsTable, rhoI, rhoJ, rhoC);
-    SumcheckProver.Output p2 = phase(vp2, masks, maskValues, transcript);
+    SumcheckProver.Output p2 = SumcheckProver.prove(vp2, vp2.sum(), transcript);
     claims.add(new TensorClaim(spec.input(), Points.concat(rhoC, p2.point()), p2.evaluation(1)));
-    return new Result(new WindowedLinearProof(biasEval, phase1, p2.proof(), maskValues.toArray(Ext2[]::new)), claims);
+    return new Result(new WindowedLinearProof(biasEval, phase1, p2.proof(), new Ext2[0]), claims);
   }
 
   /**
@@ -125,12 +134,6 @@ public final class WindowedLinearProver {
     vp2.addExt(foldChannels(input, spec.in(), rhoC));
     vp2.addTerm(Ext2.ONE, 0, 1);
     return vp2;
-  }
-
-  /** One phase's sumcheck of its own sum, masked when masks is not null (its mask values appended). */
-  private static SumcheckProver.Output phase(VirtualPolynomial vp, io.zkaudit.prover.zk.MaskSupply masks,
-      List<Ext2> maskValues, Transcript transcript) {
-    return masks == null ? SumcheckProver.prove(vp, vp.sum(), transcript) : masks.prove(vp, vp.sum(), maskValues, transcript);
   }
 
   /**

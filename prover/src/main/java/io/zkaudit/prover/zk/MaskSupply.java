@@ -7,25 +7,53 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The Libra masks of one proof, drawn up front (they are committed before the first sumcheck) and
- * handed out in the order the sumchecks run; a sumcheck asking for a mask of another shape is a
- * bug in the schedule, so it fails loudly instead of proving something the verifier rejects.
+ * The Libra masks and accumulator padding scalars of one proof, drawn up front (they are committed
+ * before the first sumcheck) and handed out in the order the sumchecks run; a sumcheck asking for
+ * a mask of another shape is a bug in the schedule, so it fails loudly instead of proving something
+ * the verifier rejects.
  */
 public final class MaskSupply {
+  private final List<MaskSchedule.Entry> entries;
   private final List<MaskPolynomial> masks;
   private int next;
 
-  private MaskSupply(List<MaskPolynomial> masks) {
+  private MaskSupply(List<MaskSchedule.Entry> entries, List<MaskPolynomial> masks) {
+    this.entries = List.copyOf(entries);
     this.masks = List.copyOf(masks);
   }
 
-  /** Uniform masks for every sumcheck of the schedule. */
+  /**
+   * Uniform masks for every sumcheck of the schedule, and uniform padding scalars (a constant
+   * polynomial m1 + u·m2 in their block, {@link io.zkaudit.layers.VirtualPadding}).
+   */
   public static MaskSupply draw(MaskSchedule schedule, ZkRandom random) {
     List<MaskPolynomial> masks = new ArrayList<>();
-    for (MaskSchedule.Sumcheck s : schedule.sumchecks()) {
-      masks.add(random.mask(s.numVars(), s.degree()));
+    for (MaskSchedule.Entry e : schedule.entries()) {
+      masks.add(switch (e) {
+        case MaskSchedule.Sumcheck s -> random.mask(s.numVars(), s.degree());
+        case MaskSchedule.PaddingScalars p -> random.mask(1, 0);
+      });
     }
-    return new MaskSupply(masks);
+    return new MaskSupply(schedule.entries(), masks);
+  }
+
+  /** Every pair of padding scalars (m1 + u·m2), in schedule order: one per linear layer, for the witness. */
+  public List<io.zkaudit.field.Ext2> paddingScalars() {
+    List<io.zkaudit.field.Ext2> out = new ArrayList<>();
+    for (int i = 0; i < entries.size(); i++) {
+      if (entries.get(i) instanceof MaskSchedule.PaddingScalars) {
+        out.add(masks.get(i).coeffs()[0][0]);
+      }
+    }
+    return out;
+  }
+
+  /** The next entry, which must be a pair of padding scalars: the linear layer being proven takes it. */
+  public io.zkaudit.field.Ext2 nextPaddingScalars() {
+    if (next >= masks.size() || !(entries.get(next) instanceof MaskSchedule.PaddingScalars)) {
+      throw new IllegalStateException("entry " + next + " of the mask schedule is not a pair of padding scalars");
+    }
+    return masks.get(next++).coeffs()[0][0];
   }
 
   /** All masks, in order (for the commitment). */
@@ -36,6 +64,9 @@ public final class MaskSupply {
   public MaskPolynomial next(int numVars, int degree) {
     if (next >= masks.size()) {
       throw new IllegalStateException("no mask left for a sumcheck of " + numVars + " variables");
+    }
+    if (!(entries.get(next) instanceof MaskSchedule.Sumcheck)) {
+      throw new IllegalStateException("entry " + next + " of the mask schedule is not a sumcheck's mask");
     }
     MaskPolynomial m = masks.get(next++);
     if (m.numVars() != numVars || (numVars > 0 && m.degree() != degree)) {

@@ -41,10 +41,10 @@ class ShadowPhase1Test {
    * claims on the mask column with that column (which the model's opening would check).
    */
   record Run(WindowedLinearProof proof, List<TensorClaim> claims, long[] weightMask, long[] biasMask,
-      List<ColumnClaim> maskClaims, long[] maskColumn) {}
+      List<ColumnClaim> maskClaims, long[] maskColumn, Ext2 paddingShare) {}
 
   static MaskSchedule schedule(WindowedLinear spec) {
-    return new MaskSchedule(List.of(
+    return new MaskSchedule(List.of(new MaskSchedule.PaddingScalars(),
         new MaskSchedule.Sumcheck(ShadowPhase1.numVars(spec), ShadowPhase1.composition(spec, Ext2.ONE).roundDegree(false)),
         new MaskSchedule.Sumcheck(spec.phase2Vars(), WindowedLinearVerifier.phase2Composition().roundDegree(false))));
   }
@@ -63,17 +63,24 @@ class ShadowPhase1Test {
     WindowedLinearProof proof = WindowedLinearProver.prove(spec, inst.input(), inst.weights(), inst.bias(), r,
         new Transcript("t"), masks, new WindowedLinearProver.ShadowMasks(wm, bm)).proof();
     long[] maskColumn = MaskColumn.place(masks.all(), MaskColumn.numVars(schedule.blocks()));
-    Run run = new Run(proof, null, wm, bm, null, maskColumn);
+    // The claim is on the accumulator with its padding (VirtualPadding): the formula's value
+    // plus P m1 + Q m2 for this proof's scalars.
+    Ext2 share = io.zkaudit.layers.VirtualPadding.at(spec.out(), r).value(masks.paddingScalars().getFirst());
+    Run run = new Run(proof, null, wm, bm, null, maskColumn, share);
     return verify(inst, run, proof, r, value);
   }
 
-  /** Verifies proof (run's or a tampered one) and records the claims it leaves. */
+  /**
+   * Verifies proof (run's or a tampered one) of "the accumulator's formula at r is value" (its
+   * padding's share added) and records the claims it leaves.
+   */
   static Run verify(WindowedLinearTest.Instance inst, Run run, WindowedLinearProof proof, Ext2[] r, Ext2 value)
       throws InvalidProofException {
     MaskLedger ledger = new MaskLedger(schedule(inst.spec()).blocks());
-    List<TensorClaim> claims = WindowedLinearVerifier.verify(inst.spec(), r, value, proof, new Transcript("t"), ledger);
+    List<TensorClaim> claims = WindowedLinearVerifier.verify(inst.spec(), r, value.add(run.paddingShare()), proof,
+        new Transcript("t"), ledger);
     List<ColumnClaim> maskClaims = ledger.claims(0, Mle.numVars(run.maskColumn().length));
-    return new Run(proof, claims, run.weightMask(), run.biasMask(), maskClaims, run.maskColumn());
+    return new Run(proof, claims, run.weightMask(), run.biasMask(), maskClaims, run.maskColumn(), run.paddingShare());
   }
 
   /** Whether every claim a verified proof left is true: tensors, shadows and the mask column. */
