@@ -57,8 +57,13 @@ public final class Quantizer {
 
   private QuantizedModel run(PixelRange inputRange) {
     int input = m.inputs().getFirst();
-    float s = (float) ((inputRange.hi() - inputRange.lo()) / 255.0);
-    quant.put(input, new float[] {s, (float) Math.clamp(Math.round(-128 - inputRange.lo() / s), -128, 127)});
+    // Like every activation, the input's range is widened to contain 0, so that the zero point is
+    // an int8 value and every real input in the range quantizes without saturating: a range such as
+    // [1, 25] taken as is would need zero point -139, clamped to -128, and put both 24 and 25 at 127.
+    double lo = Math.min(0, inputRange.lo());
+    double hi = Math.max(0, inputRange.hi());
+    float s = (float) ((hi - lo) / 255.0);
+    quant.put(input, new float[] {s, (float) Math.clamp(Math.round(-128 - lo / s), -128, 127)});
     for (FloatOp op : m.ops()) lower(op);
     List<Integer> ins = List.of(activation(input));
     List<Integer> outs = m.outputs().stream().map(this::activation).toList();

@@ -44,6 +44,32 @@ class QuantizerTest {
     assertTrue(qc >= fc - 0.01 * samples.size(), "quantized " + qc + " vs float " + fc + " of " + samples.size());
   }
 
+  /**
+   * An input range that excludes 0 (pixels meaning 1..25) is widened to [0, 25] like any
+   * activation's: before, the zero point -139 was clamped to -128 and the top of the range
+   * saturated (pixels 254 and 255, meaning 24.9 and 25, both became 127).
+   */
+  @Test
+  void anInputRangeWithoutZeroDoesNotSaturate() throws Exception {
+    FloatModel f = TfliteImporter.loadFloat(Shared.require("models/mnist_cnn_float.tflite"));
+    PixelRange range = new PixelRange(1, 25);
+    InputEncoder enc = new InputEncoder(f.input().shape(), 1.0, range);
+    List<float[]> cal = new ArrayList<>();
+    for (Sample s : Mnist.testSet(Shared.require("data/mnist"), 20)) cal.add(enc.real(s.image()));
+    QuantizedModel q = Quantizer.quantize(f, cal, range);
+    assertEquals(-128, q.input().zeroPoint());
+    assertEquals(25.0 / 255, q.input().scale(), 1e-6);
+    int[] levels = new int[256];
+    for (int p = 0; p < 256; p++) levels[p] = enc.quantized(img(p), q.input())[0];
+    assertEquals(127, levels[255]);
+    assertEquals(-118, levels[0]); // round(1 / (25/255)) - 128
+    for (int p = 1; p < 256; p++) {
+      assertTrue(levels[p] >= levels[p - 1], "monotone at pixel " + p);
+      // every real value in the range is within half a step of its level: nothing saturates
+      assertEquals(range.real(p), (levels[p] + 128) * q.input().scale(), q.input().scale() / 2 + 1e-6, "pixel " + p);
+    }
+  }
+
   private static io.zkaudit.data.Image img(int value) {
     int[] px = new int[28 * 28];
     java.util.Arrays.fill(px, value);

@@ -37,7 +37,7 @@ class HostileBytesTest {
         .mapToInt(Integer::parseInt).toArray();
   }
 
-  /** A flip, an overwrite, a cut or an insertion at a random place. */
+  /** A flip, an overwrite, a cut or an insertion at a random place: never the same bytes. */
   private static byte[] mutate(byte[] good, Random rng) {
     int at = rng.nextInt(good.length);
     return switch (rng.nextInt(4)) {
@@ -47,8 +47,11 @@ class HostileBytesTest {
         yield b;
       }
       case 1 -> {
+        // An overwrite with another value (the same value would be no mutation at all, and a
+        // proof that is still the good one must verify).
         byte[] b = good.clone();
-        b[at] = (byte) (rng.nextBoolean() ? 0xFF : rng.nextInt(256));
+        byte value = (byte) (rng.nextBoolean() ? 0xFF : rng.nextInt(256));
+        b[at] = value == good[at] ? (byte) ~value : value;
         yield b;
       }
       case 2 -> Arrays.copyOf(good, at);
