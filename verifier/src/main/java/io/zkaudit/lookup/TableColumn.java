@@ -106,21 +106,23 @@ public sealed interface TableColumn {
       return Mle.evaluate(values, point);
     }
 
-    /** sum_i eq[i] values[i] for an interleaved extension eq table of the same length: the MLE at eq's point. */
-    public Ext2 dot(long[] eq) {
-      if (eq.length != 2 * values.length) {
-        throw new IllegalArgumentException("eq table of " + eq.length / 2 + " entries for a column of " + values.length);
+    /**
+     * The MLE at a point given as the eq tables of its low and high variables (interleaved
+     * extension tables whose sizes multiply to the column's length): sum_h eqHi[h] sum_l eqLo[l]
+     * values[h |eqLo| + l].
+     */
+    public Ext2 evaluate(long[] eqLo, long[] eqHi) {
+      int low = io.zkaudit.field.ExtVector.length(eqLo);
+      if ((long) low * io.zkaudit.field.ExtVector.length(eqHi) != values.length) {
+        throw new IllegalArgumentException("eq tables of " + low + " x " + io.zkaudit.field.ExtVector.length(eqHi)
+            + " entries for a column of " + values.length);
       }
-      long s0 = 0;
-      long s1 = 0;
-      for (int i = 0; i < values.length; i++) {
-        long v = values[i];
-        if (v != 0) {
-          s0 = io.zkaudit.field.Goldilocks.add(s0, io.zkaudit.field.Goldilocks.mul(eq[2 * i], v));
-          s1 = io.zkaudit.field.Goldilocks.add(s1, io.zkaudit.field.Goldilocks.mul(eq[2 * i + 1], v));
-        }
+      Ext2 acc = Ext2.ZERO;
+      for (int h = 0; h < io.zkaudit.field.ExtVector.length(eqHi); h++) {
+        Ext2 inner = io.zkaudit.field.ExtVector.dotBase(eqLo, values, h * low, low);
+        acc = acc.add(io.zkaudit.field.ExtVector.get(eqHi, h).mul(inner));
       }
-      return new Ext2(s0, s1);
+      return acc;
     }
 
     @Override

@@ -12,7 +12,6 @@ import io.zkaudit.prover.sumcheck.SumcheckProver;
 import io.zkaudit.prover.sumcheck.VirtualPolynomial;
 import io.zkaudit.prover.zk.MaskSupply;
 import io.zkaudit.transcript.Transcript;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
