@@ -86,7 +86,11 @@ class ProofSoundnessTest {
 
   @Test
   void olderAndNewerFormatsAreRefusedByVersion() {
-    for (int version : new int[] {4, 5, 6, 7, 9}) {
+    // Every earlier format since 4, and the next one.
+    int[] versions = java.util.stream.IntStream.concat(java.util.stream.IntStream.range(4, ModelProof.VERSION),
+        java.util.stream.IntStream.of(ModelProof.VERSION + 1)).toArray();
+    assertEquals(ModelProof.VERSION - 3, versions.length);
+    for (int version : versions) {
       byte[] bytes = proof.encode();
       ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(4, version);
       InvalidProofException e = assertThrows(InvalidProofException.class, () -> ModelProof.decode(bytes));
