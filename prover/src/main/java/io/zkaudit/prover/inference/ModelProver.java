@@ -165,7 +165,7 @@ public final class ModelProver {
     }
     progress.progress("witness", 1, phases);
     ZkRandom random = zk ? ZkRandom.fresh() : null;
-    // The masks first: the linear layers' accumulator padding scalars shape the lookup's columns.
+    // The masks first: the virtual columns' padding scalars (VirtualPadding) shape the lookup's columns.
     MaskSchedule schedule = zk ? MaskSchedule.of(circuit, statement) : null;
     MaskSupply masks = zk ? MaskSupply.draw(schedule, random) : null;
     InferenceWitness w = new InferenceWitness(circuit, cm.model(), trace, statement, random,
