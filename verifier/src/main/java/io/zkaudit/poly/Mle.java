@@ -17,6 +17,9 @@ import io.zkaudit.field.Goldilocks;
 public final class Mle {
   private Mle() {}
 
+  /** Base tables of at least 2^SPLIT_EQ_VARS entries are evaluated through split eq tables. */
+  static final int SPLIT_EQ_VARS = 8;
+
   public static int numVars(int tableLength) {
     if (tableLength <= 0 || Integer.bitCount(tableLength) != 1) {
       throw new IllegalArgumentException("table length must be a power of two: " + tableLength);
@@ -57,9 +60,18 @@ public final class Mle {
     }
     Ext2 acc = Ext2.ONE;
     for (int j = 0; j < a.length; j++) {
-      Ext2 ab = a[j].mul(b[j]);
-      // 1 - a - b + 2ab
-      Ext2 term = Ext2.ONE.sub(a[j]).sub(b[j]).add(ab).add(ab);
+      Ext2 term;
+      // Boolean coordinates (a packed layout's column offset, a mask block's index) are common in
+      // opening claims: eq is then b or 1 - b, with no product.
+      if (a[j].equals(Ext2.ONE)) {
+        term = b[j];
+      } else if (a[j].isZero()) {
+        term = Ext2.ONE.sub(b[j]);
+      } else {
+        Ext2 ab = a[j].mul(b[j]);
+        // 1 - a - b + 2ab
+        term = Ext2.ONE.sub(a[j]).sub(b[j]).add(ab).add(ab);
+      }
       acc = acc.mul(term);
     }
     return acc;
@@ -92,11 +104,29 @@ public final class Mle {
     return out;
   }
 
-  /** f(r) for a base table, by folding variable 0 first. */
+  /**
+   * f(r) for a base table. Large tables are evaluated as sum_h eqHi[h] sum_l eqLo[l] f[h 2^lo + l]
+   * (eq(r, .) factors over the low and high variables): two eq tables of about sqrt(2^n) entries
+   * and one pass of base-by-extension products reduced once per block ({@link
+   * io.zkaudit.field.ExtVector#dotBase}), instead of n folds that allocate 2^(n-1) extension
+   * entries; small ones by folding variable 0 first.
+   */
   public static Ext2 evaluate(long[] base, Ext2[] r) {
     checkDims(base.length, r);
     if (r.length == 0) {
       return Ext2.of(base[0]);
+    }
+    if (r.length >= SPLIT_EQ_VARS) {
+      int lowVars = r.length / 2;
+      long[] eqLo = eqTable(java.util.Arrays.copyOfRange(r, 0, lowVars));
+      long[] eqHi = eqTable(java.util.Arrays.copyOfRange(r, lowVars, r.length));
+      int low = 1 << lowVars;
+      Ext2 acc = Ext2.ZERO;
+      for (int h = 0; h < 1 << (r.length - lowVars); h++) {
+        acc = acc.add(io.zkaudit.field.ExtVector.get(eqHi, h)
+            .mul(io.zkaudit.field.ExtVector.dotBase(eqLo, base, h << lowVars, low)));
+      }
+      return acc;
     }
     long[] t = fixFirstVariable(base, r[0]);
     for (int j = 1; j < r.length; j++) {

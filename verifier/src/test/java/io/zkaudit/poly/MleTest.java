@@ -13,7 +13,7 @@ import net.jqwik.api.constraints.IntRange;
 class MleTest {
 
   @Property(tries = 60)
-  void evaluationIsTheEqWeightedSum(@ForAll @IntRange(min = 0, max = 10) int n, @ForAll long seed) {
+  void evaluationIsTheEqWeightedSum(@ForAll @IntRange(min = 0, max = 14) int n, @ForAll long seed) {
     Random rng = new Random(seed);
     long[] t = new long[1 << n];
     for (int i = 0; i < t.length; i++) {
@@ -53,5 +53,32 @@ class MleTest {
       other[j] = Ext2.random(rng);
     }
     assertEquals(ExtVector.get(Mle.eqTable(other), index), Mle.eq(other, point));
+    assertEquals(ExtVector.get(Mle.eqTable(other), index), Mle.eq(point, other), "boolean coordinates on either side");
+    // Mixed: some coordinates boolean, some not, against the general formula.
+    Ext2[] mixed = other.clone();
+    for (int j = 0; j < n; j += 2) {
+      mixed[j] = point[j];
+    }
+    Ext2 expected = Ext2.ONE;
+    for (int j = 0; j < n; j++) {
+      Ext2 ab = mixed[j].mul(other[j]);
+      expected = expected.mul(ab.add(Ext2.ONE.sub(mixed[j]).mul(Ext2.ONE.sub(other[j]))));
+    }
+    assertEquals(expected, Mle.eq(mixed, other));
+  }
+
+  @Property(tries = 20)
+  void largeTablesEvaluateLikeFolding(@ForAll @IntRange(min = 8, max = 16) int n, @ForAll long seed) {
+    Random rng = new Random(seed);
+    long[] t = new long[1 << n];
+    for (int i = 0; i < t.length; i++) {
+      t[i] = rng.nextInt(8) == 0 ? Goldilocks.P - 1 : Goldilocks.random(rng);
+    }
+    Ext2[] r = new Ext2[n];
+    for (int j = 0; j < n; j++) {
+      r[j] = Ext2.random(rng);
+    }
+    // evaluateExt folds variable by variable: the reference for the split-eq evaluation.
+    assertEquals(Mle.evaluateExt(ExtVector.fromBase(t), r), Mle.evaluate(t, r));
   }
 }
