@@ -640,12 +640,12 @@ final class OnnxQuantizedImporter {
     String name = n.inputs().get(i);
     Weights q = weights.get(name);
     if (q != null) {
-      if (q.type() != ElementType.INT32 || q.values().length != channels) throw unsupported(n, "bias " + name + " that is not int32[" + channels + "]");
+      if (q.type() != ElementType.INT32 || q.values().length != channels) throw unsupported(n, "bias " + q.name() + " that is not int32[" + channels + "]");
       for (int c = 0; c < channels; c++) {
         double expected = (double) x.scale() * w.scale(c);
         if (q.zeroPoint(c) != 0 || Math.abs(q.scale(c) - expected) > 1e-6 * expected) {
-          throw unsupported(n, "bias " + name + " quantized with scale " + q.scale(c) + " and zero point " + q.zeroPoint(c)
-              + " (channel " + c + "), not input scale × weight scale " + expected + " and 0");
+          throw unsupported(n, "bias " + q.name() + " quantized with scale " + q.scale(c) + " and zero point " + q.zeroPoint(c)
+              + " (channel " + c + "), not input scale × weight scale " + (float) expected + " and 0");
         }
       }
       return q.values();

@@ -1,0 +1,156 @@
+package io.zkaudit.onnx;
+
+import static io.zkaudit.testutil.OnnxWriter.INT32;
+import static io.zkaudit.testutil.OnnxWriter.INT8;
+import static io.zkaudit.testutil.OnnxWriter.UINT8;
+import static io.zkaudit.testutil.OnnxWriter.attrInt;
+import static io.zkaudit.testutil.OnnxWriter.attrInts;
+import static io.zkaudit.testutil.OnnxWriter.floats;
+import static io.zkaudit.testutil.OnnxWriter.integerScalar;
+import static io.zkaudit.testutil.OnnxWriter.integers;
+import static io.zkaudit.testutil.OnnxWriter.node;
+import static io.zkaudit.testutil.OnnxWriter.scalar;
+import static io.zkaudit.testutil.OnnxWriter.typedValueInfo;
+import static io.zkaudit.testutil.OnnxWriter.valueInfo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.zkaudit.model.ModelFormatException;
+import io.zkaudit.testutil.OnnxWriter.Graph;
+import io.zkaudit.testutil.OnnxWriter.Proto;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Quantized ONNX patterns the integer layers cannot express exactly are refused with one line
+ * naming the node (a {@link ModelFormatException}, never a stack trace or a silently different
+ * model): one case per message. Each graph starts like the QDQ fixtures: x [1,2,4,4] → QuantizeLinear
+ * (uint8, scale 0.02, zero point 128) → "x_q" → DequantizeLinear → "x_dq", with int8 weights w
+ * [3,2,3,3] available as "w_dq" (per tensor, scale 0.005).
+ */
+class OnnxQdqRefusalTest {
+
+  static Stream<Arguments> refusals() {
+    return Stream.of(
+        refusal("a float operator left between Q and DQ", "y", g -> {
+          conv(g, "x_dq", "c");
+          g.node(node("MaxPool", "pool", List.of("c"), List.of("p"), attrInts("kernel_shape", 2, 2)));
+          quantizeOut(g, "p");
+        }, "unsupported quantized ONNX pattern at node 'pool' (MaxPool): it reads the float result of node 'conv' (Conv), which only Relu, Clip or QuantizeLinear may follow"),
+        refusal("an operator the quantized importer lacks", "y", g -> {
+          g.node(node("Sigmoid", "sig", List.of("x_dq"), List.of("s")));
+          quantizeOut(g, "s");
+        }, "unsupported ONNX operator Sigmoid in a quantized graph at node 'sig'"),
+        refusal("weights per channel along the input channels", "y", g -> {
+          g.initializer(integers("wc", INT8, new int[] {3, 2, 3, 3}, new int[54])).initializer(floats("wcs", new int[] {2}, 0.01f, 0.02f));
+          g.node(node("DequantizeLinear", "", List.of("wc", "wcs"), List.of("wc_dq"), attrInt("axis", 1)));
+          g.node(node("Conv", "conv", List.of("x_dq", "wc_dq"), List.of("c"), attrInts("kernel_shape", 3, 3)));
+          quantizeOut(g, "c");
+        }, "unsupported ONNX Conv with weights wc quantized per channel along axis 1 (only along the output channels, axis 0) at node 'conv'"),
+        refusal("scale and zero points of different lengths", "y", g -> {
+          g.initializer(integers("wz2", INT8, new int[] {2}, 0, 1));
+          g.node(node("DequantizeLinear", "dq_w", List.of("w", "ws", "wz2"), List.of("w2_dq"), attrInt("axis", 0)));
+          g.node(node("Conv", "conv", List.of("x_dq", "w2_dq"), List.of("c"), attrInts("kernel_shape", 3, 3)));
+          quantizeOut(g, "c");
+        }, "unsupported ONNX DequantizeLinear with 1 scales and 2 zero points at node 'dq_w'"),
+        refusal("an activation quantized per channel", "y", g -> {
+          g.initializer(floats("s2", new int[] {2}, 0.1f, 0.2f));
+          conv(g, "x_dq", "c");
+          g.node(node("QuantizeLinear", "q_per_channel", List.of("c", "s2"), List.of("cq"), attrInt("axis", 1)));
+          g.node(node("DequantizeLinear", "", List.of("cq", "s_out", "z_out"), List.of("y")));
+        }, "unsupported ONNX QuantizeLinear with 2 scales for an activation (only per-tensor) at node 'q_per_channel'"),
+        refusal("a float result read twice", "y", g -> {
+          conv(g, "x_dq", "c");
+          g.node(node("QuantizeLinear", "q_twice", List.of("c", "s_out", "z_out"), List.of("cq")));
+          g.node(node("Relu", "relu", List.of("c"), List.of("r")));
+          g.node(node("QuantizeLinear", "", List.of("r", "s_out", "z_out"), List.of("rq")));
+          g.node(node("DequantizeLinear", "", List.of("rq", "s_out", "z_out"), List.of("y")));
+        }, "unsupported quantized ONNX pattern at node 'q_twice': the float result c of node 'conv' (Conv) has 2 readers; each float result must be quantized once"),
+        refusal("float weights in a quantized graph", "y", g -> {
+          g.initializer(floats("wf", new int[] {3, 2, 1, 1}, 1, 2, 3, 4, 5, 6));
+          g.node(node("Conv", "conv", List.of("x_dq", "wf"), List.of("c"), attrInts("kernel_shape", 1, 1)));
+          quantizeOut(g, "c");
+        }, "unsupported ONNX Conv with float weights wf in a quantized graph (only DequantizeLinear of integer weights) at node 'conv'"),
+        refusal("an output never quantized", "c", g -> conv(g, "x_dq", "c"),
+            "unsupported quantized ONNX pattern: output c is the float result of node 'conv' (Conv), never quantized (QuantizeLinear)"),
+        refusal("an average pool that requantizes", "y", g -> {
+          g.node(node("AveragePool", "avg", List.of("x_dq"), List.of("a"), attrInts("kernel_shape", 2, 2)));
+          g.node(node("QuantizeLinear", "q_avg", List.of("a", "s_out", "z_out"), List.of("aq")));
+          g.node(node("DequantizeLinear", "", List.of("aq", "s_out", "z_out"), List.of("y")));
+        }, "unsupported ONNX AveragePool whose QuantizeLinear 'q_avg' changes the quantization (UINT8 scale 0.02 zero point 128 to UINT8 scale 0.1 zero point 3; the integer average pool keeps it) at node 'avg'"),
+        refusal("a Relu of stored integers", "y", g -> {
+          qlinearConv(g, "x_q", "s_in", "c");
+          g.node(node("Relu", "relu", List.of("c"), List.of("r")));
+          g.node(node("DequantizeLinear", "", List.of("r", "s_out", "z_out"), List.of("y")));
+        }, "unsupported ONNX Relu of the integer tensor c (ONNX applies it to the stored integers, not to the real values they stand for) at node 'relu'"),
+        refusal("a QLinearConv reading its input with another scale", "y", g -> {
+          g.initializer(scalar("s_wrong", 0.03f));
+          qlinearConv(g, "x_q", "s_wrong", "c");
+          g.node(node("DequantizeLinear", "", List.of("c", "s_out", "z_out"), List.of("y")));
+        }, "unsupported ONNX QLinearConv reading x_q with scale 0.03 and zero point 128, which is quantized with scale 0.02 and zero point 128 at node 'qconv'"),
+        refusal("a bias at another scale", "y", g -> {
+          g.initializer(integers("b", INT32, new int[] {3}, 1, 2, 3)).initializer(scalar("bs", 0.5f));
+          g.node(node("DequantizeLinear", "", List.of("b", "bs"), List.of("b_dq")));
+          g.node(node("Conv", "conv", List.of("x_dq", "w_dq", "b_dq"), List.of("c"), attrInts("kernel_shape", 3, 3)));
+          quantizeOut(g, "c");
+        }, "unsupported ONNX bias b quantized with scale 0.5 and zero point 0 (channel 0), not input scale × weight scale 1.0E-4 and 0 at node 'conv'"),
+        refusal("a DequantizeLinear with other parameters than its tensor's", "y", g -> {
+          g.node(node("DequantizeLinear", "dq_other", List.of("x_q", "s_out", "z_out"), List.of("d")));
+          g.node(node("Relu", "relu", List.of("d"), List.of("r")));
+          quantizeOut(g, "r");
+        }, "unsupported ONNX DequantizeLinear with scale 0.1 and zero point 3 of x_q, which is quantized with scale 0.02 and zero point 128 at node 'dq_other'"),
+        refusal("the float input read unquantized", "y", g -> {
+          g.node(node("Conv", "conv_x", List.of("x", "w_dq"), List.of("c"), attrInts("kernel_shape", 3, 3)));
+          quantizeOut(g, "c");
+        }, "unsupported quantized ONNX pattern at node 'conv_x' (Conv): it reads the float input x, which only a QuantizeLinear may read"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("refusals")
+  void isRefusedInOneLineNamingTheNode(String what, byte[] model, String message) {
+    var e = assertThrows(ModelFormatException.class, () -> OnnxImporter.lowerQuantized(OnnxImporter.parse(model), "t"));
+    assertFalse(e.getMessage().contains("\n"), e.getMessage());
+    assertEquals(message, e.getMessage().substring(0, Math.min(e.getMessage().length(), message.length())), e.getMessage());
+  }
+
+  /** A graph whose input is not float: its scale and zero point would be unknown. */
+  @org.junit.jupiter.api.Test
+  void anIntegerInputIsRefused() {
+    Graph g = new Graph(typedValueInfo("x", UINT8, 1, 2, 4, 4), valueInfo("y", 1, 2, 4, 4));
+    g.initializer(scalar("s", 0.02f)).initializer(integerScalar("z", UINT8, 128));
+    g.node(node("DequantizeLinear", "", List.of("x", "s", "z"), List.of("y")));
+    var e = assertThrows(ModelFormatException.class, () -> OnnxImporter.lowerQuantized(OnnxImporter.parse(g.model(13)), "t"));
+    assertEquals("ONNX input x has type " + UINT8 + "; a quantized ONNX model must take a float input and quantize it (QuantizeLinear)", e.getMessage());
+  }
+
+  private static Arguments refusal(String what, String output, Consumer<Graph> body, String message) {
+    Graph g = new Graph(valueInfo("x", 1, 2, 4, 4), new Proto().string(1, output));
+    g.initializer(scalar("s_in", 0.02f)).initializer(integerScalar("z_in", UINT8, 128));
+    g.initializer(scalar("s_out", 0.1f)).initializer(integerScalar("z_out", UINT8, 3));
+    g.initializer(integers("w", INT8, new int[] {3, 2, 3, 3}, new int[54])).initializer(scalar("ws", 0.005f)).initializer(integerScalar("wz", INT8, 0));
+    g.node(node("QuantizeLinear", "", List.of("x", "s_in", "z_in"), List.of("x_q")));
+    g.node(node("DequantizeLinear", "", List.of("x_q", "s_in", "z_in"), List.of("x_dq")));
+    g.node(node("DequantizeLinear", "", List.of("w", "ws", "wz"), List.of("w_dq")));
+    body.accept(g);
+    return Arguments.of(what, g.model(13), message);
+  }
+
+  private static void conv(Graph g, String in, String out) {
+    g.node(node("Conv", "conv", List.of(in, "w_dq"), List.of(out), attrInts("kernel_shape", 3, 3)));
+  }
+
+  private static void qlinearConv(Graph g, String in, String scale, String out) {
+    g.node(node("QLinearConv", "qconv", List.of(in, scale, "z_in", "w", "ws", "wz", "s_out", "z_out"), List.of(out), attrInts("kernel_shape", 3, 3)));
+  }
+
+  /** c → QuantizeLinear (scale 0.1, zero point 3) → DequantizeLinear → y. */
+  private static void quantizeOut(Graph g, String c) {
+    g.node(node("QuantizeLinear", "", List.of(c, "s_out", "z_out"), List.of(c + "_q")));
+    g.node(node("DequantizeLinear", "", List.of(c + "_q", "s_out", "z_out"), List.of("y")));
+  }
+}
