@@ -28,21 +28,21 @@ import java.util.Random;
  * QLinearGlobalAveragePool: of the real sum and the real mean). The reference keeps each
  * rounded value's exact real quotient, so that a test can tell a tie from a real difference.
  */
-final class QuantizedOnnxModels {
+public final class QuantizedOnnxModels {
   private QuantizedOnnxModels() {}
 
   /** A reference tensor, NCHW: quantized values, the exact quotient each rounds, and how close to a tie a difference of one may be. */
   record Ref(int[] shape, int[] q, double[] exact, double tieBound) {}
 
   /** QDQ: Q(x) → DQ → Conv3x3 + Relu → Q → [DQ → Conv1x1 → Q] → DQ; Add of both + Relu → Q → DQ → MaxPool → Q → DQ → Flatten → Gemm → Q → DQ. */
-  static final class Qdq {
+  public static final class Qdq {
     final float sIn = 0.02f, s1 = 0.03f, s2 = 0.05f, s3 = 0.045f, s4 = 0.1f, ws2 = 0.007f;
     final int zIn = 128, z1 = 3, z2 = 120, z3 = 10, z4 = 128;
     final float[] ws1 = {0.004f, 0.006f, 0.005f, 0.003f}, ws3 = {0.01f, 0.012f, 0.008f, 0.011f, 0.009f};
     final int[] w1, w2, b2, w3;
     final float[] b1, b3;
 
-    Qdq(long seed) {
+    public Qdq(long seed) {
       Random r = new Random(seed);
       w1 = ints(r, 4 * 2 * 3 * 3, -40, 40);
       w2 = ints(r, 4 * 4, -60, 60);
@@ -52,7 +52,7 @@ final class QuantizedOnnxModels {
       b3 = reals(r, 5, 0.5f);
     }
 
-    byte[] model() {
+    public byte[] model() {
       Graph g = new Graph(valueInfo("x", 1, 2, 6, 6), valueInfo("y", 1, 5));
       g.initializer(scalar("s_in", sIn)).initializer(integerScalar("z_in", UINT8, zIn));
       g.initializer(scalar("s1", s1)).initializer(integerScalar("z1", UINT8, z1));
