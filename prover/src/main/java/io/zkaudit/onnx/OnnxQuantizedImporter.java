@@ -287,6 +287,7 @@ final class OnnxQuantizedImporter {
   private void dequantize(Node n) {
     String in = n.inputs().isEmpty() ? "" : n.inputs().getFirst();
     Tensor t = constants.get(in);
+    if (n.intAttr("block_size", 0) != 0) throw unsupported(n, "blocked DequantizeLinear (block_size " + n.intAttr("block_size", 0) + ")");
     if (t != null) {
       ElementType type = integerType(n, t);
       float[] scales = floats(constant(n, 1));

@@ -209,6 +209,117 @@ public final class QuantizedOnnxModels {
     }
   }
 
+  /**
+   * QDQ, int8 activations, the other patterns: Q(x) → DQ → depthwise Conv3x3 + Relu → Q; DQ(x) → Clip(0, 1)
+   * → Q at another scale (a requantization); Concat of both → Q at a third scale (both inputs
+   * requantized); AveragePool 3x3/2 padded with count_include_pad → Q; GlobalAveragePool → Q (same
+   * scale, other zero point); Flatten → MatMul (weights per channel along axis 1) → Q → DQ.
+   */
+  static final class QdqBranches {
+    final float sIn = 0.03f, s1 = 0.04f, s2 = 0.035f, s3 = 0.045f, s5 = 0.06f;
+    final int zIn = -5, z1 = -100, z2 = -50, z3 = -100, z4 = -90, z5 = 10;
+    final float[] wsDw = {0.01f, 0.007f, 0.012f}, wsMm = {0.004f, 0.005f, 0.006f, 0.003f};
+    final int[] wDw, wMm;
+    final float[] bDw;
+
+    QdqBranches(long seed) {
+      Random r = new Random(seed);
+      wDw = ints(r, 3 * 9, -60, 60);
+      wMm = ints(r, 6 * 4, -100, 100);
+      bDw = reals(r, 3, 0.2f);
+    }
+
+    byte[] model() {
+      Graph g = new Graph(valueInfo("x", 1, 3, 6, 6), valueInfo("y", 1, 4));
+      g.initializer(scalar("s_in", sIn)).initializer(integerScalar("z_in", INT8, zIn));
+      g.initializer(scalar("s1", s1)).initializer(integerScalar("z1", INT8, z1));
+      g.initializer(scalar("s2", s2)).initializer(integerScalar("z2", INT8, z2));
+      g.initializer(scalar("s3", s3)).initializer(integerScalar("z3", INT8, z3)).initializer(integerScalar("z4", INT8, z4));
+      g.initializer(scalar("s5", s5)).initializer(integerScalar("z5", INT8, z5));
+      g.initializer(scalar("zero", 0f)).initializer(scalar("one", 1f));
+      g.initializer(integers("w_dw", INT8, new int[] {3, 1, 3, 3}, wDw)).initializer(floats("ws_dw", new int[] {3}, wsDw))
+          .initializer(floats("b_dw", new int[] {3}, bDw));
+      g.initializer(integers("w_mm", INT8, new int[] {6, 4}, wMm)).initializer(floats("ws_mm", new int[] {4}, wsMm));
+      g.node(node("QuantizeLinear", "", List.of("x", "s_in", "z_in"), List.of("x_q")));
+      g.node(node("DequantizeLinear", "", List.of("x_q", "s_in", "z_in"), List.of("x_dq")));
+      g.node(node("DequantizeLinear", "", List.of("w_dw", "ws_dw"), List.of("w_dw_dq"), attrInt("axis", 0)));
+      g.node(node("Conv", "depthwise", List.of("x_dq", "w_dw_dq", "b_dw"), List.of("dw"), attrInts("kernel_shape", 3, 3),
+          attrInts("pads", 1, 1, 1, 1), attrInt("group", 3)));
+      g.node(node("Relu", "", List.of("dw"), List.of("dw_r")));
+      g.node(node("QuantizeLinear", "", List.of("dw_r", "s1", "z1"), List.of("d_q")));
+      g.node(node("DequantizeLinear", "", List.of("d_q", "s1", "z1"), List.of("d_dq")));
+      g.node(node("Clip", "clip", List.of("x_dq", "zero", "one"), List.of("clipped")));
+      g.node(node("QuantizeLinear", "", List.of("clipped", "s2", "z2"), List.of("clip_q")));
+      g.node(node("DequantizeLinear", "", List.of("clip_q", "s2", "z2"), List.of("clip_dq")));
+      g.node(node("Concat", "concat", List.of("d_dq", "clip_dq"), List.of("cat"), attrInt("axis", 1)));
+      g.node(node("QuantizeLinear", "", List.of("cat", "s3", "z3"), List.of("cat_q")));
+      g.node(node("DequantizeLinear", "", List.of("cat_q", "s3", "z3"), List.of("cat_dq")));
+      g.node(node("AveragePool", "avg", List.of("cat_dq"), List.of("avg"), attrInts("kernel_shape", 3, 3), attrInts("strides", 2, 2),
+          attrInts("pads", 1, 1, 1, 1), attrInt("count_include_pad", 1)));
+      g.node(node("QuantizeLinear", "", List.of("avg", "s3", "z3"), List.of("avg_q")));
+      g.node(node("DequantizeLinear", "", List.of("avg_q", "s3", "z3"), List.of("avg_dq")));
+      g.node(node("GlobalAveragePool", "gap", List.of("avg_dq"), List.of("gap")));
+      g.node(node("QuantizeLinear", "", List.of("gap", "s3", "z4"), List.of("gap_q")));
+      g.node(node("DequantizeLinear", "", List.of("gap_q", "s3", "z4"), List.of("gap_dq")));
+      g.node(node("Flatten", "flatten", List.of("gap_dq"), List.of("flat")));
+      g.node(node("DequantizeLinear", "", List.of("w_mm", "ws_mm"), List.of("w_mm_dq"), attrInt("axis", 1)));
+      g.node(node("MatMul", "matmul", List.of("flat", "w_mm_dq"), List.of("mm")));
+      g.node(node("QuantizeLinear", "", List.of("mm", "s5", "z5"), List.of("mm_q")));
+      g.node(node("DequantizeLinear", "", List.of("mm_q", "s5", "z5"), List.of("y")));
+      return g.model(13);
+    }
+
+    /** As {@link Qdq#reference}: each operator reads the engine's values of its inputs. */
+    Map<String, Ref> reference(java.util.function.Function<String, int[]> actual) {
+      Map<String, Ref> out = new LinkedHashMap<>();
+      int[] x = actual.apply("x_q");
+      int[] bias = biasAt(bDw, sIn, wsDw);
+      double[] dw = new double[3 * 36];
+      for (int c = 0; c < 3; c++) {
+        int[] xc = java.util.Arrays.copyOfRange(x, c * 36, (c + 1) * 36);
+        int[] wc = java.util.Arrays.copyOfRange(wDw, c * 9, (c + 1) * 9);
+        double[] acc = conv(xc, new int[] {1, 1, 6, 6}, zIn, wc, 1, 3, new int[] {0}, new int[] {bias[c]}, 1);
+        for (int i = 0; i < 36; i++) dw[c * 36 + i] = acc[i] * ((double) sIn * wsDw[c]) / s1;
+      }
+      out.put("d_q", requantized(new int[] {1, 3, 6, 6}, relu(dw), z1, -128, 127, singleRoundingBound(dw)));
+      double[] clip = new double[x.length];
+      for (int i = 0; i < x.length; i++) clip[i] = Math.min(1.0, Math.max(0.0, (double) sIn * (x[i] - zIn))) / s2;
+      // the requantization's multiplier s_in/s2 is below one: a single rounding of the Q31 product
+      out.put("clip_q", requantized(new int[] {1, 3, 6, 6}, clip, z2, -128, 127, singleRoundingBound(clip)));
+      int[] d = actual.apply("d_q"), c = actual.apply("clip_q");
+      double[] cat = new double[216];
+      for (int i = 0; i < 108; i++) {
+        cat[i] = (double) s1 * (d[i] - z1) / s3;
+        cat[108 + i] = (double) s2 * (c[i] - z2) / s3;
+      }
+      out.put("cat_q", requantized(new int[] {1, 6, 6, 6}, cat, z3, -128, 127, singleRoundingBound(cat)));
+      // count_include_pad: the window's sum of real values over all 9 taps, padding counted as 0 (9 is odd: no ties)
+      int[] k = actual.apply("cat_q");
+      double[] avg = new double[6 * 9];
+      for (int ch = 0; ch < 6; ch++) for (int oy = 0; oy < 3; oy++) for (int ox = 0; ox < 3; ox++) {
+        long sum = 0;
+        for (int ky = 0; ky < 3; ky++) for (int kx = 0; kx < 3; kx++) {
+          int iy = oy * 2 - 1 + ky, ix = ox * 2 - 1 + kx;
+          if (iy >= 0 && iy < 6 && ix >= 0 && ix < 6) sum += k[(ch * 6 + iy) * 6 + ix] - z3;
+        }
+        avg[(ch * 3 + oy) * 3 + ox] = sum / 9.0;
+      }
+      out.put("avg_q", requantized(new int[] {1, 6, 3, 3}, avg, z3, -128, 127, 0));
+      int[] a = actual.apply("avg_q");
+      double[] gap = new double[6];
+      for (int ch = 0; ch < 6; ch++) {
+        long sum = 0;
+        for (int i = 0; i < 9; i++) sum += a[ch * 9 + i] - z3;
+        gap[ch] = sum / 9.0; // same scale in and out: the mean itself (odd count: no ties)
+      }
+      out.put("gap_q", requantized(new int[] {1, 6, 1, 1}, gap, z4, -128, 127, 0));
+      double[] mm = dense(actual.apply("gap_q"), z4, transposed(wMm, 6, 4), 4, 6, new int[] {0}, null);
+      for (int o = 0; o < 4; o++) mm[o] *= (double) s3 * wsMm[o] / s5;
+      out.put("mm_q", requantized(new int[] {1, 4}, mm, z5, -128, 127, singleRoundingBound(mm)));
+      return out;
+    }
+  }
+
   // ------------------------------------------------------------------ the reference's arithmetic (NCHW)
 
   /** Σ over in-bounds taps of (x − xzp)(w − wzp[o]) + bias[o], for a square kernel, stride 1, padding pad on every side. */
