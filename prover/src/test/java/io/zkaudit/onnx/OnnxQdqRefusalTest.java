@@ -3,6 +3,7 @@ package io.zkaudit.onnx;
 import static io.zkaudit.testutil.OnnxWriter.INT32;
 import static io.zkaudit.testutil.OnnxWriter.INT8;
 import static io.zkaudit.testutil.OnnxWriter.UINT8;
+import static io.zkaudit.testutil.OnnxWriter.attrFloat;
 import static io.zkaudit.testutil.OnnxWriter.attrInt;
 import static io.zkaudit.testutil.OnnxWriter.attrInts;
 import static io.zkaudit.testutil.OnnxWriter.floats;
@@ -104,6 +105,115 @@ class OnnxQdqRefusalTest {
           g.node(node("Relu", "relu", List.of("d"), List.of("r")));
           quantizeOut(g, "r");
         }, "unsupported ONNX DequantizeLinear with scale 0.1 and zero point 3 of x_q, which is quantized with scale 0.02 and zero point 128 at node 'dq_other'"),
+        refusal("an operator of another domain", "y", g -> {
+          g.node(node("ai.onnx.ml", "Scaler", "scaler", List.of("x_dq"), List.of("s")));
+          quantizeOut(g, "s");
+        }, "unsupported ONNX operator ai.onnx.ml.Scaler at node 'scaler'"),
+        refusal("the input quantized twice", "y", g -> g.node(node("QuantizeLinear", "q_again", List.of("x", "s_out", "z_out"), List.of("y"))),
+            "unsupported ONNX second QuantizeLinear of the float input x (the model input is quantized once) at node 'q_again'"),
+        refusal("a QuantizeLinear of integers", "y", g -> g.node(node("QuantizeLinear", "q_int", List.of("x_q", "s_out", "z_out"), List.of("y"))),
+            "unsupported ONNX QuantizeLinear of the integer tensor x_q at node 'q_int'"),
+        refusal("per-channel scales that do not fit the axis", "y", g -> {
+          g.initializer(floats("s2", new int[] {2}, 0.01f, 0.02f));
+          g.node(node("DequantizeLinear", "dq_axis", List.of("w", "s2"), List.of("y"), attrInt("axis", 0)));
+        }, "DequantizeLinear node 'dq_axis' has 2 scales along axis 0 of [3, 2, 3, 3]"),
+        refusal("a zero scale", "y", g -> {
+          g.initializer(scalar("s0", 0f));
+          g.node(node("DequantizeLinear", "dq_zero", List.of("w", "s0"), List.of("y")));
+        }, "unsupported ONNX DequantizeLinear with scale 0.0 at node 'dq_zero'"),
+        refusal("a DequantizeLinear of real values", "y", g -> g.node(node("DequantizeLinear", "dq_dq", List.of("x_dq", "s_in", "z_in"), List.of("y"))),
+            "unsupported ONNX DequantizeLinear of the float tensor x_dq at node 'dq_dq'"),
+        refusal("blocked quantization", "y", g -> g.node(node("DequantizeLinear", "dq_block", List.of("w", "ws"), List.of("y"), attrInt("block_size", 2))),
+            "unsupported ONNX blocked DequantizeLinear (block_size 2) at node 'dq_block'"),
+        refusal("a grouped convolution", "y", g -> {
+          g.initializer(integers("wg", INT8, new int[] {3, 1, 3, 3}, new int[27]));
+          g.node(node("DequantizeLinear", "", List.of("wg", "ws"), List.of("wg_dq")));
+          g.node(node("Conv", "conv_g", List.of("x_dq", "wg_dq"), List.of("c"), attrInts("kernel_shape", 3, 3), attrInt("group", 2)));
+          quantizeOut(g, "c");
+        }, "unsupported ONNX grouped Conv with group 2 on 2 channels (only 1 or depthwise) at node 'conv_g'"),
+        refusal("a kernel_shape that is not the weights'", "y", g -> {
+          g.node(node("Conv", "conv_k", List.of("x_dq", "w_dq"), List.of("c"), attrInts("kernel_shape", 2, 2)));
+          quantizeOut(g, "c");
+        }, "unsupported ONNX Conv whose kernel_shape [2, 2] differs from its weights at node 'conv_k'"),
+        refusal("a Gemm with alpha", "y", g -> {
+          g.node(node("Flatten", "flatten", List.of("x_dq"), List.of("f")));
+          g.node(node("Gemm", "gemm_a", List.of("f", "w_dq"), List.of("c"), attrFloat("alpha", 2f)));
+          quantizeOut(g, "c");
+        }, "unsupported ONNX quantized Gemm with alpha or beta other than 1 at node 'gemm_a'"),
+        refusal("a MatMul of an image", "y", g -> {
+          g.node(node("MatMul", "mm_img", List.of("x_dq", "w_dq"), List.of("c")));
+          quantizeOut(g, "c");
+        }, "unsupported ONNX MatMul that is not [N,K]×[K,O] with constant weights at node 'mm_img'"),
+        refusal("an Add of different shapes", "y", g -> {
+          g.node(node("Flatten", "flatten", List.of("x_dq"), List.of("f")));
+          g.node(node("Add", "add_shapes", List.of("x_dq", "f"), List.of("c")));
+          quantizeOut(g, "c");
+        }, "unsupported ONNX Add of shapes [1, 2, 4, 4] and [1, 32] (only two activations of one shape) at node 'add_shapes'"),
+        refusal("a pool with ceil_mode", "y", g -> {
+          g.node(node("MaxPool", "pool_ceil", List.of("x_dq"), List.of("p"), attrInts("kernel_shape", 2, 2), attrInt("ceil_mode", 1)));
+          quantizeOut(g, "p");
+        }, "unsupported ONNX MaxPool with ceil_mode 1 at node 'pool_ceil'"),
+        refusal("a Flatten along axis 2", "y", g -> {
+          g.node(node("Flatten", "flat2", List.of("x_dq"), List.of("f"), attrInt("axis", 2)));
+          quantizeOut(g, "f");
+        }, "unsupported ONNX Flatten with axis 2 (only 1) at node 'flat2'"),
+        refusal("a Concat of integers and reals", "y", g -> g.node(node("Concat", "cat_mixed", List.of("x_dq", "x_q"), List.of("y"), attrInt("axis", 1))),
+            "unsupported ONNX Concat of integer and real (dequantized) tensors at node 'cat_mixed'"),
+        refusal("a Concat of integers quantized differently", "y", g -> {
+          g.node(node("Relu", "relu", List.of("x_dq"), List.of("r")));
+          g.node(node("QuantizeLinear", "", List.of("r", "s_out", "z_out"), List.of("r_q")));
+          g.node(node("Concat", "cat_int", List.of("x_q", "r_q"), List.of("y"), attrInt("axis", 1)));
+        }, "unsupported ONNX Concat of integer tensors quantized differently (UINT8 scale 0.02 zero point 128, UINT8 scale 0.1 zero point 3) at node 'cat_int'"),
+        refusal("a Relu after a Concat", "y", g -> {
+          g.node(node("Concat", "cat_relu", List.of("x_dq", "x_dq"), List.of("k"), attrInt("axis", 1)));
+          g.node(node("Relu", "relu", List.of("k"), List.of("r")));
+          quantizeOut(g, "r");
+        }, "unsupported ONNX Relu/Clip after a Concat (clamp its inputs instead) at node 'cat_relu'"),
+        refusal("a bias of another length", "y", g -> {
+          g.initializer(floats("b2f", new int[] {2}, 0.5f, 0.25f));
+          g.node(node("Conv", "conv", List.of("x_dq", "w_dq", "b2f"), List.of("c"), attrInts("kernel_shape", 3, 3)));
+          quantizeOut(g, "c");
+        }, "unsupported ONNX bias b2f of shape [2] (only one per output channel) at node 'conv'"),
+        refusal("a QLinearConv of real values", "y", g -> {
+          qlinearConv(g, "x_dq", "s_in", "c");
+          g.node(node("DequantizeLinear", "", List.of("c", "s_out", "z_out"), List.of("y")));
+        }, "unsupported ONNX QLinearConv of the float tensor x_dq (only of integers) at node 'qconv'"),
+        refusal("a float Conv of integers", "y", g -> {
+          g.node(node("Conv", "conv_int", List.of("x_q", "w_dq"), List.of("c"), attrInts("kernel_shape", 3, 3)));
+          quantizeOut(g, "c");
+        }, "unsupported ONNX Conv of the integer tensor x_q (only of DequantizeLinear outputs) at node 'conv_int'"),
+        refusal("a MaxPool of a matrix", "y", g -> {
+          g.node(node("Flatten", "flatten", List.of("x_dq"), List.of("f")));
+          g.node(node("MaxPool", "pool_flat", List.of("f"), List.of("p"), attrInts("kernel_shape", 2, 2)));
+          quantizeOut(g, "p");
+        }, "unsupported ONNX MaxPool of a rank-2 tensor (only [N,C,H,W] images) at node 'pool_flat'"),
+        refusal("int32 activations", "y", g -> {
+          g.initializer(integerScalar("z32", INT32, 0));
+          g.node(node("QuantizeLinear", "q32", List.of("x_dq", "s_out", "z32"), List.of("y")));
+        }, "unsupported ONNX QuantizeLinear to int32 (only uint8 and int8 activations) at node 'q32'"),
+        refusal("a zero point of another type", "y", g -> {
+          g.initializer(integerScalar("z8", INT8, 0));
+          g.node(node("DequantizeLinear", "dq_type", List.of("x_q", "s_in", "z8"), List.of("y")));
+        }, "unsupported ONNX DequantizeLinear with a zero point of another type than its tensor's UINT8 at node 'dq_type'"),
+        refusal("a flattened map as the output", "f", g -> g.node(node("Flatten", "flatten", List.of("x_dq"), List.of("f"))),
+            "unsupported ONNX output f: a Flatten/Reshape of an [N,C,H,W] map with H·W > 1 is supported only when a Gemm/MatMul consumes it"),
+        refusal("a channels-last QLinearGlobalAveragePool", "y", g -> {
+          g.node(node("com.microsoft", "QLinearGlobalAveragePool", "gap_cl", List.of("x_q", "s_in", "z_in", "s_out", "z_out"), List.of("p"),
+              attrInt("channels_last", 1)));
+          g.node(node("DequantizeLinear", "", List.of("p", "s_out", "z_out"), List.of("y")));
+        }, "unsupported ONNX QLinearGlobalAveragePool with channels_last 1 (only NCHW) at node 'gap_cl'"),
+        refusal("QLinear weights with more zero points than scales", "y", g -> {
+          g.initializer(integers("wz2", INT8, new int[] {2}, 0, 1));
+          g.node(node("QLinearConv", "qconv", List.of("x_q", "s_in", "z_in", "w", "ws", "wz2", "s_out", "z_out"), List.of("c"),
+              attrInts("kernel_shape", 3, 3)));
+          g.node(node("DequantizeLinear", "", List.of("c", "s_out", "z_out"), List.of("y")));
+        }, "unsupported ONNX QLinearConv with 1 weight scales and 2 zero points at node 'qconv'"),
+        refusal("int32 weights", "y", g -> {
+          g.initializer(integers("wi", INT32, new int[] {3, 2, 1, 1}, 1, 2, 3, 4, 5, 6));
+          g.node(node("DequantizeLinear", "", List.of("wi", "ws"), List.of("wi_dq")));
+          g.node(node("Conv", "conv", List.of("x_dq", "wi_dq"), List.of("c"), attrInts("kernel_shape", 1, 1)));
+          quantizeOut(g, "c");
+        }, "unsupported ONNX Conv with int32 weights wi at node 'conv'"),
         refusal("the float input read unquantized", "y", g -> {
           g.node(node("Conv", "conv_x", List.of("x", "w_dq"), List.of("c"), attrInts("kernel_shape", 3, 3)));
           quantizeOut(g, "c");
@@ -126,6 +236,16 @@ class OnnxQdqRefusalTest {
     g.node(node("DequantizeLinear", "", List.of("x", "s", "z"), List.of("y")));
     var e = assertThrows(ModelFormatException.class, () -> OnnxImporter.lowerQuantized(OnnxImporter.parse(g.model(13)), "t"));
     assertEquals("ONNX input x has type " + UINT8 + "; a quantized ONNX model must take a float input and quantize it (QuantizeLinear)", e.getMessage());
+  }
+
+  /** A graph whose float input no QuantizeLinear reads: the model input's quantization is unknown. */
+  @org.junit.jupiter.api.Test
+  void anInputNeverQuantizedIsRefused() {
+    Graph g = new Graph(valueInfo("x", 1, 2, 4, 4), new Proto().string(1, "y"));
+    g.initializer(integers("w", INT8, new int[] {2}, 1, 2)).initializer(scalar("s", 0.5f));
+    g.node(node("DequantizeLinear", "", List.of("w", "s"), List.of("y")));
+    var e = assertThrows(ModelFormatException.class, () -> OnnxImporter.lowerQuantized(OnnxImporter.parse(g.model(13)), "t"));
+    assertEquals("the float input of the quantized ONNX model is never quantized (no QuantizeLinear reads it)", e.getMessage());
   }
 
   private static Arguments refusal(String what, String output, Consumer<Graph> body, String message) {
