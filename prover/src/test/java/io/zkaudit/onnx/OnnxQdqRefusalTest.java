@@ -1,6 +1,7 @@
 package io.zkaudit.onnx;
 
 import static io.zkaudit.testutil.OnnxWriter.INT32;
+import static io.zkaudit.testutil.OnnxWriter.INT64;
 import static io.zkaudit.testutil.OnnxWriter.INT8;
 import static io.zkaudit.testutil.OnnxWriter.UINT8;
 import static io.zkaudit.testutil.OnnxWriter.attrFloat;
@@ -214,6 +215,56 @@ class OnnxQdqRefusalTest {
           g.node(node("Conv", "conv", List.of("x_dq", "wi_dq"), List.of("c"), attrInts("kernel_shape", 1, 1)));
           quantizeOut(g, "c");
         }, "unsupported ONNX Conv with int32 weights wi at node 'conv'"),
+        refusal("a Gemm with transA", "y", g -> g.node(node("Gemm", "gemm_t", List.of("x_dq", "w_dq"), List.of("y"), attrInt("transA", 1))),
+            "unsupported ONNX Gemm with transA 1 at node 'gemm_t'"),
+        refusal("a MaxPool with indices", "y", g -> g.node(node("MaxPool", "pool_i", List.of("x_dq"), List.of("p", "i"), attrInts("kernel_shape", 2, 2))),
+            "unsupported ONNX MaxPool with an Indices output at node 'pool_i'"),
+        refusal("a pool without kernel_shape", "y", g -> g.node(node("AveragePool", "pool_k", List.of("x_dq"), List.of("p"))),
+            "unsupported ONNX AveragePool without a 2-d kernel_shape at node 'pool_k'"),
+        refusal("an int8 bias", "y", g -> {
+          g.initializer(integers("b8", INT8, new int[] {3}, 1, 2, 3)).initializer(scalar("bs", 1e-4f));
+          g.node(node("DequantizeLinear", "", List.of("b8", "bs"), List.of("b8_dq")));
+          g.node(node("Conv", "conv", List.of("x_dq", "w_dq", "b8_dq"), List.of("c"), attrInts("kernel_shape", 3, 3)));
+          quantizeOut(g, "c");
+        }, "unsupported ONNX bias b8 that is not int32[3] at node 'conv'"),
+        refusal("an int32 bias without its DequantizeLinear", "y", g -> {
+          g.initializer(integers("b32", INT32, new int[] {3}, 1, 2, 3));
+          g.node(node("Conv", "conv", List.of("x_dq", "w_dq", "b32"), List.of("c"), attrInts("kernel_shape", 3, 3)));
+          quantizeOut(g, "c");
+        }, "unsupported ONNX bias b32 of type 6 without a DequantizeLinear at node 'conv'"),
+        refusal("a QLinearConv bias that is not int32", "y", g -> {
+          g.initializer(floats("bf", new int[] {3}, 1, 2, 3));
+          g.node(node("QLinearConv", "qconv", List.of("x_q", "s_in", "z_in", "w", "ws", "wz", "s_out", "z_out", "bf"), List.of("c"),
+              attrInts("kernel_shape", 3, 3)));
+          g.node(node("DequantizeLinear", "", List.of("c", "s_out", "z_out"), List.of("y")));
+        }, "unsupported ONNX QLinearConv bias bf that is not int32[3] at node 'qconv'"),
+        refusal("computed weights", "y", g -> {
+          g.node(node("Conv", "conv", List.of("x_dq", "x_dq"), List.of("c"), attrInts("kernel_shape", 3, 3)));
+          quantizeOut(g, "c");
+        }, "unsupported ONNX Conv whose weights x_dq are computed (only DequantizeLinear of integer initializers) at node 'conv'"),
+        refusal("an activation with several zero points", "y", g -> {
+          g.initializer(integers("z2", UINT8, new int[] {2}, 1, 2));
+          g.node(node("QuantizeLinear", "q_zps", List.of("x_dq", "s_out", "z2"), List.of("y")));
+        }, "unsupported ONNX QuantizeLinear with 2 zero points for an activation (only per-tensor) at node 'q_zps'"),
+        refusal("a Clip with a non-scalar bound", "y", g -> {
+          g.initializer(floats("lo2", new int[] {2}, 0, 0));
+          g.node(node("Clip", "clip", List.of("x_dq", "lo2"), List.of("c")));
+          quantizeOut(g, "c");
+        }, "unsupported ONNX Clip with a non-scalar input 1 at node 'clip'"),
+        refusal("a dense layer of another width", "y", g -> {
+          g.initializer(integers("w7", INT8, new int[] {7, 3}, new int[21]));
+          g.node(node("DequantizeLinear", "", List.of("w7", "ws"), List.of("w7_dq")));
+          g.node(node("Flatten", "flatten", List.of("x_dq"), List.of("f")));
+          g.node(node("MatMul", "mm", List.of("f", "w7_dq"), List.of("c")));
+          quantizeOut(g, "c");
+        }, "MatMul node 'mm' has weights for 7 inputs, its input has 32"),
+        refusal("a Reshape that moves channels", "y", g -> {
+          g.initializer(integers("shape", INT64, new int[] {4}, 1, 4, 2, 4));
+          g.node(node("Reshape", "reshape", List.of("x_dq", "shape"), List.of("r")));
+          quantizeOut(g, "r");
+        }, "unsupported ONNX Reshape of [1, 2, 4, 4] to [1, 4, 2, 4] (only flattening an image to [N, C·H·W]) at node 'reshape'"),
+        refusal("a value no node computes", "y", g -> g.node(node("Relu", "relu", List.of("nowhere"), List.of("y"))),
+            "Relu node 'relu' reads nowhere, which no earlier node computes"),
         refusal("the float input read unquantized", "y", g -> {
           g.node(node("Conv", "conv_x", List.of("x", "w_dq"), List.of("c"), attrInts("kernel_shape", 3, 3)));
           quantizeOut(g, "c");
