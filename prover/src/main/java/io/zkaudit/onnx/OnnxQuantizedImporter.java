@@ -18,6 +18,7 @@ import io.zkaudit.model.Padding;
 import io.zkaudit.model.Requantization;
 import io.zkaudit.model.Requantize;
 import io.zkaudit.model.Reshape;
+import io.zkaudit.model.Softmax;
 import io.zkaudit.model.TensorSpec;
 import io.zkaudit.model.Window;
 import io.zkaudit.onnx.OnnxModel.Node;
@@ -39,7 +40,7 @@ import java.util.Set;
  * encodings exist, and a graph may mix them:
  * <ul>
  *   <li><b>QDQ</b>: float operators (Conv, Gemm/MatMul, Add, AveragePool, GlobalAveragePool, Concat,
- *       Relu/Clip) whose inputs are DequantizeLinear outputs and whose result goes through a
+ *       a final Softmax, Relu/Clip) whose inputs are DequantizeLinear outputs and whose result goes through a
  *       QuantizeLinear (ONNX operator specs QuantizeLinear and DequantizeLinear: real = scale·(q −
  *       zero_point), q = saturate(round(real / scale) + zero_point)). The pattern
  *       DQ(x), DQ(w) → op → [Relu|Clip] → Q(y) becomes one integer layer whose requantization is
@@ -69,7 +70,7 @@ final class OnnxQuantizedImporter {
   /** The operators (default domain, or com.microsoft for the QLinear* contrib ones) this importer lowers. */
   static final Set<String> OPS = Set.of("QuantizeLinear", "DequantizeLinear", "QLinearConv", "QLinearMatMul", "QLinearAdd",
       "QLinearGlobalAveragePool", "Conv", "Gemm", "MatMul", "Add", "Relu", "Clip", "MaxPool", "AveragePool", "GlobalAveragePool",
-      "Flatten", "Reshape", "Concat", "Identity", "Constant");
+      "Flatten", "Reshape", "Concat", "Softmax", "Identity", "Constant");
 
   /** Whether a graph is quantized: it has a QuantizeLinear, DequantizeLinear or QLinear* node. */
   static boolean isQuantized(OnnxModel m) {
@@ -234,6 +235,7 @@ final class OnnxQuantizedImporter {
       }
       case "Flatten", "Reshape" -> reshape(n);
       case "Concat" -> concat(n);
+      case "Softmax" -> values.put(out(n), softmax(n, real(n, 0)));
       default -> throw new IllegalStateException(n.opType() + " is in OPS but has no lowering");
     }
   }
@@ -572,6 +574,24 @@ final class OnnxQuantizedImporter {
       }
       layers.add(new Concat(name(n), joined, y.id(), storedAxis));
     }));
+  }
+
+  /**
+   * Softmax over the class axis of real values, quantized by its QuantizeLinear (onnxruntime's QDQ
+   * Softmax: scale 1/256): the final Softmax layer, computed in real numbers from the logits.
+   */
+  private Pending softmax(Node n, Quant x) {
+    int rank = x.onnxShape().length;
+    long axis = n.intAttr("axis", model.opsetVersion() >= 13 || model.opsetVersion() < 0 ? -1 : 1);
+    if (axis < 0) axis += rank;
+    if (x.layout() == Layout.FLAT_NHWC) throw unsupported(n, "Softmax of a flattened [N,C,H,W] map with H·W > 1 (stored in NHWC order)");
+    if (x.layout() != Layout.PLAIN || axis != rank - 1) {
+      throw unsupported(n, "Softmax over axis " + axis + " of a rank-" + rank + " tensor (only the last axis of a matrix)");
+    }
+    return new Pending(n, x.onnxShape(), x.layout(), -INF, INF, (q, y, lo, hi) -> {
+      if (lo != y.type().min() || hi != y.type().max()) throw unsupported(n, "Relu/Clip after a Softmax");
+      layers.add(new Softmax(name(n), x.id(), y.id(), 1f));
+    });
   }
 
   // ------------------------------------------------------------------ layers' parameters

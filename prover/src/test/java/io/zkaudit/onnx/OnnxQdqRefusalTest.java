@@ -265,6 +265,22 @@ class OnnxQdqRefusalTest {
         }, "unsupported ONNX Reshape of [1, 2, 4, 4] to [1, 4, 2, 4] (only flattening an image to [N, C·H·W]) at node 'reshape'"),
         refusal("a value no node computes", "y", g -> g.node(node("Relu", "relu", List.of("nowhere"), List.of("y"))),
             "Relu node 'relu' reads nowhere, which no earlier node computes"),
+        refusal("a Softmax over the channels of an image", "y", g -> {
+          g.node(node("Softmax", "softmax", List.of("x_dq"), List.of("p"), attrInt("axis", 1)));
+          quantizeOut(g, "p");
+        }, "unsupported ONNX Softmax over axis 1 of a rank-4 tensor (only the last axis of a matrix) at node 'softmax'"),
+        refusal("a Softmax of a flattened map", "y", g -> {
+          g.node(node("Flatten", "flatten", List.of("x_dq"), List.of("f")));
+          g.node(node("Softmax", "softmax", List.of("f"), List.of("p")));
+          quantizeOut(g, "p");
+        }, "unsupported ONNX Softmax of a flattened [N,C,H,W] map with H·W > 1 (stored in NHWC order) at node 'softmax'"),
+        refusal("a Relu after a Softmax", "y", g -> {
+          g.node(node("MaxPool", "pool", List.of("x_dq"), List.of("m"), attrInts("kernel_shape", 4, 4)));
+          g.node(node("Flatten", "flatten", List.of("m"), List.of("f")));
+          g.node(node("Softmax", "softmax", List.of("f"), List.of("p")));
+          g.node(node("Relu", "relu", List.of("p"), List.of("r")));
+          quantizeOut(g, "r");
+        }, "unsupported ONNX Relu/Clip after a Softmax at node 'softmax'"),
         refusal("the float input read unquantized", "y", g -> {
           g.node(node("Conv", "conv_x", List.of("x", "w_dq"), List.of("c"), attrInts("kernel_shape", 3, 3)));
           quantizeOut(g, "c");

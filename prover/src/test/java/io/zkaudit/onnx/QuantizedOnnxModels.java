@@ -213,7 +213,8 @@ public final class QuantizedOnnxModels {
    * QDQ, int8 activations, the other patterns: Q(x) → DQ → depthwise Conv3x3 + Relu → Q; DQ(x) → Clip(0, 1)
    * → Q at another scale (a requantization); Concat of both → Q at a third scale (both inputs
    * requantized); AveragePool 3x3/2 padded with count_include_pad → Q; GlobalAveragePool → Q (same
-   * scale, other zero point); Flatten → MatMul (weights per channel along axis 1) → Q → DQ.
+   * scale, other zero point); Flatten → MatMul (weights per channel along axis 1) → Q → DQ → Softmax → Q
+   * (1/256, as onnxruntime quantizes it) → DQ.
    */
   static final class QdqBranches {
     final float sIn = 0.03f, s1 = 0.04f, s2 = 0.035f, s3 = 0.045f, s5 = 0.06f;
@@ -231,6 +232,7 @@ public final class QuantizedOnnxModels {
 
     byte[] model() {
       Graph g = new Graph(valueInfo("x", 1, 3, 6, 6), valueInfo("y", 1, 4));
+      g.initializer(scalar("s_probs", 1 / 256f)).initializer(integerScalar("z_probs", INT8, -128));
       g.initializer(scalar("s_in", sIn)).initializer(integerScalar("z_in", INT8, zIn));
       g.initializer(scalar("s1", s1)).initializer(integerScalar("z1", INT8, z1));
       g.initializer(scalar("s2", s2)).initializer(integerScalar("z2", INT8, z2));
@@ -265,7 +267,10 @@ public final class QuantizedOnnxModels {
       g.node(node("DequantizeLinear", "", List.of("w_mm", "ws_mm"), List.of("w_mm_dq"), attrInt("axis", 1)));
       g.node(node("MatMul", "matmul", List.of("flat", "w_mm_dq"), List.of("mm")));
       g.node(node("QuantizeLinear", "", List.of("mm", "s5", "z5"), List.of("mm_q")));
-      g.node(node("DequantizeLinear", "", List.of("mm_q", "s5", "z5"), List.of("y")));
+      g.node(node("DequantizeLinear", "", List.of("mm_q", "s5", "z5"), List.of("mm_dq")));
+      g.node(node("Softmax", "softmax", List.of("mm_dq"), List.of("probs")));
+      g.node(node("QuantizeLinear", "", List.of("probs", "s_probs", "z_probs"), List.of("probs_q")));
+      g.node(node("DequantizeLinear", "", List.of("probs_q", "s_probs", "z_probs"), List.of("y")));
       return g.model(13);
     }
 
@@ -316,6 +321,15 @@ public final class QuantizedOnnxModels {
       double[] mm = dense(actual.apply("gap_q"), z4, transposed(wMm, 6, 4), 4, 6, new int[] {0}, null);
       for (int o = 0; o < 4; o++) mm[o] *= (double) s3 * wsMm[o] / s5;
       out.put("mm_q", requantized(new int[] {1, 4}, mm, z5, -128, 127, singleRoundingBound(mm)));
+      // Softmax of the dequantized logits, quantized at 1/256 (the engine computes it in doubles too,
+      // so only a value within double precision of a tie may round otherwise)
+      int[] logits = actual.apply("mm_q");
+      double max = Double.NEGATIVE_INFINITY, sum = 0;
+      for (int l : logits) max = Math.max(max, (double) s5 * (l - z5));
+      double[] probs = new double[4];
+      for (int o = 0; o < 4; o++) sum += probs[o] = Math.exp((double) s5 * (logits[o] - z5) - max);
+      for (int o = 0; o < 4; o++) probs[o] = probs[o] / sum * 256;
+      out.put("probs_q", requantized(new int[] {1, 4}, probs, -128, -128, 127, 1e-9));
       return out;
     }
   }
