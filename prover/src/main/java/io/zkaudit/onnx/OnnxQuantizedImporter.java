@@ -56,6 +56,9 @@ import java.util.Set;
  * differ from the spec only where the real product is (within 2^-31 relatively) a tie. Add and
  * the averages keep TFLite's pipelines, which may also differ on near-ties.
  *
+ * A QuantizeLinear of a float initializer (weights quantized in the graph) is folded into the
+ * integer constant it denotes; a float bias is rounded to int32 at x_scale·w_scale.
+ *
  * <p>As in {@link OnnxFloatImporter} activations of rank 4 are stored NHWC and weights are
  * reordered to match. The float model input is quantized by its QuantizeLinear's parameters (the
  * caller quantizes, as for a TFLite model's boundary QUANTIZE) and a final DequantizeLinear is
@@ -254,6 +257,11 @@ final class OnnxQuantizedImporter {
 
   /** QuantizeLinear: of the float input, the model's input; of a pending result, its layer; of real values, a requantization. */
   private void quantize(Node n) {
+    Tensor constant = n.inputs().isEmpty() ? null : constants.get(n.inputs().getFirst());
+    if (constant != null) {
+      quantizeConstant(n, constant);
+      return;
+    }
     float scale = scalarScale(n, 1);
     ElementType type = zeroPointType(n, 2);
     int zp = zeroPoint(n, 2, type);
@@ -283,6 +291,41 @@ final class OnnxQuantizedImporter {
       }
       case Integers i -> throw unsupported(n, "QuantizeLinear of the integer tensor " + n.inputs().getFirst());
     }
+  }
+
+  /**
+   * QuantizeLinear of a float initializer (weights kept in float and quantized in the graph): folded into the integer constant it denotes, saturate(round half to even(v / scale) +
+   * zero point), per tensor or per axis, which the DequantizeLinear after it reads as integer weights.
+   */
+  private void quantizeConstant(Node n, Tensor t) {
+    if (t.dataType() != Tensor.FLOAT && t.dataType() != Tensor.DOUBLE) throw unsupported(n, "QuantizeLinear of the non-float constant " + t.name());
+    if (n.intAttr("block_size", 0) != 0) throw unsupported(n, "blocked QuantizeLinear (block_size " + n.intAttr("block_size", 0) + ")");
+    float[] scales = floats(constant(n, 1));
+    boolean hasZeroPoint = n.inputs().size() > 2 && !n.inputs().get(2).isEmpty();
+    ElementType type = hasZeroPoint ? integerType(n, constant(n, 2)) : zeroPointType(n, 2);
+    int[] zps = hasZeroPoint ? ints(constant(n, 2)) : new int[] {0};
+    int rank = t.dims().length;
+    int axis = (int) n.intAttr("axis", 1);
+    if (axis < 0) axis += rank;
+    if (scales.length > 1 && (axis < 0 || axis >= rank || t.dims()[axis] != scales.length)) {
+      throw new ModelFormatException("QuantizeLinear node " + n.label() + " has " + scales.length + " scales along axis " + axis + " of "
+          + Arrays.toString(t.dims()));
+    }
+    if (zps.length != 1 && zps.length != scales.length) throw unsupported(n, "QuantizeLinear with " + scales.length + " scales and " + zps.length + " zero points");
+    for (float s : scales) if (!(s > 0) || Float.isInfinite(s)) throw unsupported(n, "QuantizeLinear with scale " + s);
+    int inner = 1;
+    for (int d = axis + 1; d < rank; d++) inner *= (int) t.dims()[d];
+    double[] v = t.values(), q = new double[v.length];
+    for (int i = 0; i < v.length; i++) {
+      int c = scales.length == 1 ? 0 : (i / inner) % scales.length;
+      q[i] = Math.clamp(Math.rint(v[i] / scales[c]) + zps[zps.length == 1 ? 0 : c], type.min(), type.max());
+    }
+    int dataType = switch (type) {
+      case UINT8 -> Tensor.UINT8;
+      case INT8 -> Tensor.INT8;
+      case INT32 -> Tensor.INT32;
+    };
+    constants.put(out(n), new Tensor(t.name(), t.dims(), dataType, q));
   }
 
   /** DequantizeLinear: of an integer initializer, quantized weights; of integers, their real values. */
@@ -653,9 +696,11 @@ final class OnnxQuantizedImporter {
   }
 
   /**
-   * A QDQ bias as int32 at scale x_scale·w_scale[c]: a float initializer is quantized
-   * (round half to even, as onnxruntime's quantizer does); a DequantizeLinear of an int32
-   * initializer must already have that scale and zero point 0.
+   * A QDQ bias as int32 at scale x_scale·w_scale[c]: a DequantizeLinear of an int32 initializer must
+   * already have that scale and zero point 0 (onnxruntime's quantizer writes it so); a float
+   * initializer is rounded to it, half to even, as that quantizer does. ONNX adds a float bias
+   * unrounded: the rounding moves the accumulator by at most half a step of x_scale·w_scale, so an
+   * output may differ by one from ONNX's where it lies within 0.5·x_scale·w_scale/y_scale of a tie.
    */
   private int[] bias(Node n, int i, Quant x, Weights w, int channels) {
     String name = n.inputs().get(i);

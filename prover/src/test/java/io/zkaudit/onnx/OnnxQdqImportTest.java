@@ -76,8 +76,8 @@ class OnnxQdqImportTest {
     Conv2D conv1 = (Conv2D) d.layers().getFirst();
     assertEquals(List.of(0, 1, -2, 0), conv1.weightZeroPoints());
     assertTrue(conv1.hasBias());
-    assertEquals(ElementType.UINT8, d.tensor(((FullyConnected) d.layers().get(6)).weights()).type());
-    assertEquals(List.of(128), ((FullyConnected) d.layers().get(6)).weightZeroPoints());
+    assertEquals(ElementType.INT8, d.tensor(((FullyConnected) d.layers().get(6)).weights()).type());
+    assertEquals(List.of(5), ((FullyConnected) d.layers().get(6)).weightZeroPoints());
     assertEquals(-18, ((Mean) d.layers().get(4)).outputZeroPoint());
     assertEquals(List.of(1, 3, 3, 4), d.tensor(((MaxPool) d.layers().get(1)).output()).shape());
     int ties = compareOnRandomInputs(q, fixture::reference, new int[] {1, 3, 5, 5}, -128, 127);

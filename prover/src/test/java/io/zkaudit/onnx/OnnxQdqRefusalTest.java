@@ -175,6 +175,8 @@ class OnnxQdqRefusalTest {
           g.node(node("Conv", "conv", List.of("x_dq", "w_dq", "b2f"), List.of("c"), attrInts("kernel_shape", 3, 3)));
           quantizeOut(g, "c");
         }, "unsupported ONNX bias b2f of shape [2] (only one per output channel) at node 'conv'"),
+        refusal("a QuantizeLinear of integer weights", "y", g -> g.node(node("QuantizeLinear", "q_w", List.of("w", "s_out", "z_out"), List.of("y"))),
+            "unsupported ONNX QuantizeLinear of the non-float constant w at node 'q_w'"),
         refusal("a QLinearConv of real values", "y", g -> {
           qlinearConv(g, "x_dq", "s_in", "c");
           g.node(node("DequantizeLinear", "", List.of("c", "s_out", "z_out"), List.of("y")));

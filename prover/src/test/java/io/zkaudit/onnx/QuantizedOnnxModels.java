@@ -12,6 +12,7 @@ import static io.zkaudit.testutil.OnnxWriter.integers;
 import static io.zkaudit.testutil.OnnxWriter.node;
 import static io.zkaudit.testutil.OnnxWriter.scalar;
 import static io.zkaudit.testutil.OnnxWriter.valueInfo;
+import static io.zkaudit.testutil.OnnxWriter.valueInfoOfType;
 
 import io.zkaudit.testutil.OnnxWriter.Graph;
 import java.util.LinkedHashMap;
@@ -52,8 +53,10 @@ public final class QuantizedOnnxModels {
       b3 = reals(r, 5, 0.5f);
     }
 
-    public byte[] model() {
+    /** The model; probes are intermediate values made graph outputs too (for a runtime to report). */
+    public byte[] model(String... probes) {
       Graph g = new Graph(valueInfo("x", 1, 2, 6, 6), valueInfo("y", 1, 5));
+      for (String p : probes) g.output(valueInfoOfType(p, UINT8));
       g.initializer(scalar("s_in", sIn)).initializer(integerScalar("z_in", UINT8, zIn));
       g.initializer(scalar("s1", s1)).initializer(integerScalar("z1", UINT8, z1));
       g.initializer(scalar("s2", s2)).initializer(integerScalar("z2", UINT8, z2));
@@ -92,6 +95,11 @@ public final class QuantizedOnnxModels {
       return g.model(13);
     }
 
+    /** The tensors with a float bias, and their {@link #biasRounding}. */
+    Map<String, Double> floatBiases() {
+      return Map.of("q1", biasRounding(sIn, ws1, s1), "out_q", biasRounding(s3, ws3, s4));
+    }
+
     /**
      * The reference's quantized tensors by ONNX name. Each operator reads its inputs from actual (the
      * engine's values, NCHW; "x_q" is the quantized input), so that a tie rounded otherwise in one
@@ -101,7 +109,7 @@ public final class QuantizedOnnxModels {
       int[] xq = actual.apply("x_q");
       Map<String, Ref> out = new LinkedHashMap<>();
       int[] xShape = {1, 2, 6, 6};
-      double[] r1 = conv(xq, xShape, zIn, w1, 4, 3, new int[] {0}, biasAt(b1, sIn, ws1), 1); // bias quantized as for the Gemm below
+      double[] r1 = conv(xq, xShape, zIn, w1, 4, 3, new int[] {0}, biasAt(b1, sIn, ws1), 1); // the float bias rounded as the importer does
       for (int i = 0; i < r1.length; i++) r1[i] *= (double) sIn * ws1[(i / 36) % 4] / s1;
       Ref q1 = requantized(new int[] {1, 4, 6, 6}, relu(r1), z1, 0, 255, singleRoundingBound(r1));
       out.put("q1", q1);
@@ -118,7 +126,7 @@ public final class QuantizedOnnxModels {
       out.put("q3", q3);
       Ref mp = maxPool(new Ref(q3.shape(), actual.apply("q3"), null, 0), 2, 2, new int[4]);
       out.put("mp", mp); // its QuantizeLinear, of the same parameters, is the same tensor
-      // a float bias is quantized at s3·ws3[o] (round half to even), as onnxruntime's quantizer does, into the accumulator
+      // the float bias, rounded to int32 at s3·ws3[o] as the importer does, is part of the accumulator
       double[] acc = dense(actual.apply("mp"), z3, w3, 5, 36, new int[] {0}, biasAt(b3, s3, ws3));
       double[] fc = new double[5];
       for (int o = 0; o < 5; o++) fc[o] = acc[o] * ((double) s3 * ws3[o]) / s4;
@@ -128,27 +136,46 @@ public final class QuantizedOnnxModels {
   }
 
   /**
+   * How far from a tie (in output steps) a value of each tensor with a float bias may lie and still
+   * round otherwise than where ONNX adds that bias unrounded: half a step of x_scale·w_scale, in
+   * units of y_scale (the importer rounds the bias to int32 at x_scale·w_scale).
+   */
+  static double biasRounding(float xs, float[] ws, float ys) {
+    double m = 0;
+    for (float w : ws) m = Math.max(m, 0.5 * xs * w / ys);
+    return m;
+  }
+
+  /**
    * QOperator: Q(x) int8 → QLinearConv3x3 (per-channel weights and zero points, int32 bias; y_zero_point −128
    * saturates like a fused Relu) → MaxPool (padded at the end) → [QLinearConv1x1] → QLinearAdd of both →
-   * QLinearGlobalAveragePool → Flatten → QLinearMatMul (uint8 weights) → DequantizeLinear.
+   * QLinearGlobalAveragePool → Reshape → QLinearMatMul (weight zero point 5) → DequantizeLinear.
    */
   static final class QOperator {
     final float sIn = 0.05f, ys1 = 0.06f, ws2 = 0.01f, ys2 = 0.08f, sSum = 0.1f, ws3 = 0.02f, ys3 = 0.07f;
-    final int zIn = -3, yz1 = -128, wz2 = 2, yz2 = 5, zSum = -20, zGap = -18, wz3 = 128, yz3 = 0;
+    final int zIn = -3, yz1 = -128, wz2 = 2, yz2 = 5, zSum = -20, zGap = -18, wz3 = 5, yz3 = 0;
     final float[] ws1 = {0.004f, 0.006f, 0.005f, 0.003f};
-    final int[] wz1 = {0, 1, -2, 0};
+    final int[] wz1;
     final int[] w1, b1, w2, w3;
 
     QOperator(long seed) {
+      this(seed, new int[] {0, 1, -2, 0});
+    }
+
+    /** With the first convolution's weight zero points (onnxruntime's QLinearConv takes only one value for all channels). */
+    QOperator(long seed, int[] firstWeightZeroPoints) {
+      wz1 = firstWeightZeroPoints;
       Random r = new Random(seed);
       w1 = ints(r, 4 * 3 * 3 * 3, -50, 50);
       b1 = ints(r, 4, -3000, 3000);
       w2 = ints(r, 4 * 4, -70, 70);
-      w3 = ints(r, 4 * 6, 60, 200);
+      w3 = ints(r, 4 * 6, -100, 100);
     }
 
-    byte[] model() {
+    /** The model; probes are intermediate values made graph outputs too (for a runtime to report). */
+    byte[] model(String... probes) {
       Graph g = new Graph(valueInfo("x", 1, 3, 5, 5), valueInfo("y", 1, 6)).domain("com.microsoft", 1);
+      for (String p : probes) g.output(valueInfoOfType(p, INT8));
       g.initializer(scalar("s_in", sIn)).initializer(integerScalar("z_in", INT8, zIn));
       g.initializer(integers("w1", INT8, new int[] {4, 3, 3, 3}, w1)).initializer(floats("ws1", new int[] {4}, ws1))
           .initializer(integers("wz1", INT8, new int[] {4}, wz1)).initializer(integers("b1", INT32, new int[] {4}, b1));
@@ -156,7 +183,7 @@ public final class QuantizedOnnxModels {
       g.initializer(integers("w2", INT8, new int[] {4, 4, 1, 1}, w2)).initializer(scalar("ws2", ws2)).initializer(integerScalar("wz2", INT8, wz2));
       g.initializer(scalar("ys2", ys2)).initializer(integerScalar("yz2", INT8, yz2));
       g.initializer(scalar("s_sum", sSum)).initializer(integerScalar("z_sum", INT8, zSum)).initializer(integerScalar("z_gap", INT8, zGap));
-      g.initializer(integers("w3", UINT8, new int[] {4, 6}, w3)).initializer(scalar("ws3", ws3)).initializer(integerScalar("wz3", UINT8, wz3));
+      g.initializer(integers("w3", INT8, new int[] {4, 6}, w3)).initializer(scalar("ws3", ws3)).initializer(integerScalar("wz3", INT8, wz3));
       g.initializer(scalar("ys3", ys3)).initializer(integerScalar("yz3", INT8, yz3));
       g.initializer(integers("flat_shape", INT64, new int[] {2}, 1, 4));
       g.node(node("QuantizeLinear", "quantize_input", List.of("x", "s_in", "z_in"), List.of("x_q")));
@@ -213,7 +240,7 @@ public final class QuantizedOnnxModels {
    * QDQ, int8 activations, the other patterns: Q(x) → DQ → depthwise Conv3x3 + Relu → Q; DQ(x) → Clip(0, 1)
    * → Q at another scale (a requantization); Concat of both → Q at a third scale (both inputs
    * requantized); AveragePool 3x3/2 padded with count_include_pad → Q; GlobalAveragePool → Q (same
-   * scale, other zero point); Flatten → MatMul (weights per channel along axis 1) → Q → DQ → Softmax → Q
+   * scale, other zero point); Flatten → MatMul (float weights quantized in the graph per column, axis 1) → Q → DQ → Softmax → Q
    * (1/256, as onnxruntime quantizes it) → DQ.
    */
   static final class QdqBranches {
@@ -230,8 +257,9 @@ public final class QuantizedOnnxModels {
       bDw = reals(r, 3, 0.2f);
     }
 
-    byte[] model() {
+    byte[] model(String... probes) {
       Graph g = new Graph(valueInfo("x", 1, 3, 6, 6), valueInfo("y", 1, 4));
+      for (String p : probes) g.output(valueInfoOfType(p, INT8));
       g.initializer(scalar("s_probs", 1 / 256f)).initializer(integerScalar("z_probs", INT8, -128));
       g.initializer(scalar("s_in", sIn)).initializer(integerScalar("z_in", INT8, zIn));
       g.initializer(scalar("s1", s1)).initializer(integerScalar("z1", INT8, z1));
@@ -241,7 +269,11 @@ public final class QuantizedOnnxModels {
       g.initializer(scalar("zero", 0f)).initializer(scalar("one", 1f));
       g.initializer(integers("w_dw", INT8, new int[] {3, 1, 3, 3}, wDw)).initializer(floats("ws_dw", new int[] {3}, wsDw))
           .initializer(floats("b_dw", new int[] {3}, bDw));
-      g.initializer(integers("w_mm", INT8, new int[] {6, 4}, wMm)).initializer(floats("ws_mm", new int[] {4}, wsMm));
+      // the MatMul's weights are kept in float and quantized in the graph (QuantizeLinear per column, then DequantizeLinear)
+      float[] wMmReal = new float[wMm.length];
+      for (int i = 0; i < wMm.length; i++) wMmReal[i] = wMm[i] * wsMm[i % 4];
+      g.initializer(floats("w_mm", new int[] {6, 4}, wMmReal)).initializer(floats("ws_mm", new int[] {4}, wsMm))
+          .initializer(integers("wz_mm", INT8, new int[] {4}, 0, 0, 0, 0));
       g.node(node("QuantizeLinear", "", List.of("x", "s_in", "z_in"), List.of("x_q")));
       g.node(node("DequantizeLinear", "", List.of("x_q", "s_in", "z_in"), List.of("x_dq")));
       g.node(node("DequantizeLinear", "", List.of("w_dw", "ws_dw"), List.of("w_dw_dq"), attrInt("axis", 0)));
@@ -264,7 +296,8 @@ public final class QuantizedOnnxModels {
       g.node(node("QuantizeLinear", "", List.of("gap", "s3", "z4"), List.of("gap_q")));
       g.node(node("DequantizeLinear", "", List.of("gap_q", "s3", "z4"), List.of("gap_dq")));
       g.node(node("Flatten", "flatten", List.of("gap_dq"), List.of("flat")));
-      g.node(node("DequantizeLinear", "", List.of("w_mm", "ws_mm"), List.of("w_mm_dq"), attrInt("axis", 1)));
+      g.node(node("QuantizeLinear", "", List.of("w_mm", "ws_mm", "wz_mm"), List.of("w_mm_q"), attrInt("axis", 1)));
+      g.node(node("DequantizeLinear", "", List.of("w_mm_q", "ws_mm", "wz_mm"), List.of("w_mm_dq"), attrInt("axis", 1)));
       g.node(node("MatMul", "matmul", List.of("flat", "w_mm_dq"), List.of("mm")));
       g.node(node("QuantizeLinear", "", List.of("mm", "s5", "z5"), List.of("mm_q")));
       g.node(node("DequantizeLinear", "", List.of("mm_q", "s5", "z5"), List.of("mm_dq")));
@@ -272,6 +305,11 @@ public final class QuantizedOnnxModels {
       g.node(node("QuantizeLinear", "", List.of("probs", "s_probs", "z_probs"), List.of("probs_q")));
       g.node(node("DequantizeLinear", "", List.of("probs_q", "s_probs", "z_probs"), List.of("y")));
       return g.model(13);
+    }
+
+    /** The tensors with a float bias, and their {@link #biasRounding}. */
+    Map<String, Double> floatBiases() {
+      return Map.of("d_q", biasRounding(sIn, wsDw, s1));
     }
 
     /** As {@link Qdq#reference}: each operator reads the engine's values of its inputs. */
@@ -405,6 +443,10 @@ public final class QuantizedOnnxModels {
     return m * 0x1p-30 + 1e-12;
   }
 
+  /**
+   * A float bias as the integer layer adds it: int32 at scale xs·ws[c], rounded half to even (what
+   * onnxruntime's quantizer stores when it quantizes a bias). ONNX itself adds the float bias unrounded.
+   */
   static int[] biasAt(float[] b, float xs, float[] ws) {
     int[] q = new int[b.length];
     for (int c = 0; c < b.length; c++) q[c] = (int) Math.rint(b[c] / ((double) xs * ws[c]));

@@ -82,6 +82,11 @@ public final class OnnxWriter {
     return new Proto().string(1, name).message(2, new Proto().message(1, tensorType));
   }
 
+  /** A ValueInfoProto of a tensor of the given data type and unknown shape (an extra graph output to inspect). */
+  public static Proto valueInfoOfType(String name, int elemType) {
+    return new Proto().string(1, name).message(2, new Proto().message(1, new Proto().varint(1, elemType)));
+  }
+
   /** TensorProto data types (onnx.proto3's TensorProto.DataType). */
   public static final int FLOAT = 1, UINT8 = 2, INT8 = 3, INT32 = 6, INT64 = 7;
 
@@ -152,6 +157,7 @@ public final class OnnxWriter {
     private final Proto input;
     private final Proto output;
     private final java.util.Map<String, Integer> domains = new java.util.LinkedHashMap<>();
+    private final List<Proto> extraOutputs = new ArrayList<>();
 
     public Graph(Proto input, Proto output) {
       this.input = input;
@@ -165,6 +171,12 @@ public final class OnnxWriter {
 
     public Graph initializer(Proto t) {
       initializers.add(t);
+      return this;
+    }
+
+    /** Another graph output, after the first (an intermediate value a runtime should report). */
+    public Graph output(Proto valueInfo) {
+      extraOutputs.add(valueInfo);
       return this;
     }
 
@@ -186,6 +198,7 @@ public final class OnnxWriter {
       g.string(2, "g");
       for (Proto t : initializers) g.message(5, t);
       g.message(11, input).message(12, output);
+      for (Proto o : extraOutputs) g.message(12, o);
       Proto m = new Proto().varint(1, 7).message(7, g).message(8, new Proto().string(1, "").varint(2, opset));
       domains.forEach((d, v) -> m.message(8, new Proto().string(1, d).varint(2, v)));
       return m.bytes();
