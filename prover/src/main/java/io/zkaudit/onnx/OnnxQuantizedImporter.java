@@ -51,13 +51,15 @@ import java.util.Set;
  *       QLinearGlobalAveragePool (onnxruntime's com.microsoft contrib operators), integer MaxPool,
  *       Flatten and Reshape, with a QuantizeLinear at the input and a DequantizeLinear at the output.</li>
  * </ul>
- * The ONNX specs round the real product once (ties to even); the engine's requantization is
+ * <p>The ONNX specs round the real product once (ties to even); the engine's requantization is
  * TFLite's fixed point: convolutions and dense layers use the single-rounding variant, so they
- * differ from the spec only where the real product is (within 2^-31 relatively) a tie. Add and
- * the averages keep TFLite's pipelines, which may also differ on near-ties.
+ * differ from the spec only where the real product is (within 2^-31 relatively) a tie. Add and the
+ * averages keep TFLite's pipelines (ADD within about 2^-18 of the real quotient; MEAN at another
+ * output scale rounds the rescaled sum, then the division), which may differ on near-ties too.
  *
- * A QuantizeLinear of a float initializer (weights quantized in the graph) is folded into the
- * integer constant it denotes; a float bias is rounded to int32 at x_scale·w_scale.
+ * <p>Weights given in float behind a QuantizeLinear are folded into the integers it denotes. A
+ * float bias is rounded to int32 at x_scale·w_scale, as onnxruntime's quantizer stores biases (ONNX
+ * adds it unrounded; ONNX has no QuantizeLinear to int32 that would say the rounding in the graph).
  *
  * <p>As in {@link OnnxFloatImporter} activations of rank 4 are stored NHWC and weights are
  * reordered to match. The float model input is quantized by its QuantizeLinear's parameters (the
@@ -87,7 +89,7 @@ final class OnnxQuantizedImporter {
   private enum Layout { PLAIN, NHWC, FLAT_NHWC }
 
   /** An integer activation of the description: its tensor id, ONNX shape, storage and quantization. */
-  private record Quant(int id, String name, int[] onnxShape, Layout layout, int[] chw, float scale, int zeroPoint, ElementType type) {
+  private record Quant(int id, int[] onnxShape, Layout layout, int[] chw, float scale, int zeroPoint, ElementType type) {
     boolean sameQuantization(Quant o) {
       return scale == o.scale && zeroPoint == o.zeroPoint && type == o.type;
     }
@@ -918,7 +920,7 @@ final class OnnxQuantizedImporter {
     for (int d : onnxShape) if (d <= 0) throw new ModelFormatException("ONNX tensor " + name + " would have shape " + Arrays.toString(onnxShape));
     int[] stored = layout == Layout.NHWC ? Layouts.nhwcShape(onnxShape) : onnxShape;
     specs.add(TensorSpec.of(name, toList(stored), type, scale, zeroPoint, false));
-    return new Quant(specs.size() - 1, name, onnxShape, layout, chw, scale, zeroPoint, type);
+    return new Quant(specs.size() - 1, onnxShape, layout, chw, scale, zeroPoint, type);
   }
 
   private int constantTensor(TensorSpec spec, int[] values) {
