@@ -17,6 +17,7 @@ import static io.zkaudit.testutil.OnnxWriter.valueInfo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.zkaudit.model.ModelFormatException;
 import io.zkaudit.testutil.OnnxWriter.Graph;
@@ -305,6 +306,36 @@ class OnnxQdqRefusalTest {
     g.node(node("DequantizeLinear", "", List.of("x", "s", "z"), List.of("y")));
     var e = assertThrows(ModelFormatException.class, () -> OnnxImporter.lowerQuantized(OnnxImporter.parse(g.model(13)), "t"));
     assertEquals("ONNX input x has type " + UINT8 + "; a quantized ONNX model must take a float input and quantize it (QuantizeLinear)", e.getMessage());
+  }
+
+  /**
+   * Truncated and byte-flipped quantized models (the QOperator fixture, whose com.microsoft
+   * operators and int32 bias take other paths than the QDQ one) either import or fail with a
+   * one-line ModelFormatException, through the same entry point as the command line.
+   */
+  @org.junit.jupiter.api.Test
+  void corruptQuantizedModelsFailInOneLine(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    byte[] good = new QuantizedOnnxModels.QOperator(11).model();
+    java.nio.file.Path file = dir.resolve("m.onnx");
+    for (int cut : new int[] {1, 7, good.length / 3, good.length / 2, good.length - 1}) {
+      java.nio.file.Files.write(file, java.util.Arrays.copyOf(good, cut));
+      var e = assertThrows(ModelFormatException.class, () -> OnnxImporter.load(file), "cut at " + cut);
+      assertFalse(e.getMessage().contains("\n"), e.getMessage());
+    }
+    var random = new java.util.Random(7);
+    int imported = 0;
+    for (int trial = 0; trial < 300; trial++) {
+      byte[] b = good.clone();
+      for (int k = 0; k < 3; k++) b[random.nextInt(b.length)] = (byte) random.nextInt(256);
+      java.nio.file.Files.write(file, b);
+      try {
+        OnnxImporter.load(file); // a flipped weight byte is still a valid model
+        imported++;
+      } catch (ModelFormatException e) {
+        assertFalse(e.getMessage().isBlank() || e.getMessage().contains("\n"), e.getMessage());
+      }
+    }
+    assertTrue(imported > 0 && imported < 300, imported + " of 300 corrupted models imported");
   }
 
   /** A graph whose float input no QuantizeLinear reads: the model input's quantization is unknown. */
