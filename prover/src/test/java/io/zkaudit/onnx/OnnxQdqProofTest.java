@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
  * A QDQ-quantized ONNX CNN (Conv+Relu, residual Add+Relu, MaxPool, Flatten, Gemm; uint8
  * activations, int8 per-channel weights), imported without calibration, is provable; committed,
  * proven with zero knowledge and verified, the verified output is the integer engine's, for two
- * inputs whose outputs differ. A proof does not verify for another input.
+ * inputs whose outputs differ. A proof does not verify for another input. The other two fixtures
+ * (QOperator; int8 QDQ with a depthwise convolution, a Concat and a final Softmax) prove as well.
  */
 class OnnxQdqProofTest {
 
@@ -52,5 +53,24 @@ class OnnxQdqProofTest {
     other[0] = other[0] == 0 ? 1 : 0;
     ModelProof proofOfFirst = firstProof;
     assertThrows(io.zkaudit.proof.InvalidProofException.class, () -> verifier.verify(ModelProof.decode(proofOfFirst.encode()), other));
+  }
+
+  /**
+   * The other two fixtures prove too: the QOperator CNN (int8, per-channel weight zero points,
+   * QLinearAdd, QLinearGlobalAveragePool, QLinearMatMul) and the int8 QDQ graph (depthwise, Concat
+   * with requantizations, a padded count_include_pad AveragePool, Mean, MatMul, final Softmax):
+   * provable, and a zero-knowledge proof verifies with the engine's output (the logits, the Softmax's input).
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"qoperator", "branches"})
+  void theOtherFixturesProve(String name) throws Exception {
+    byte[] model = name.equals("qoperator") ? new QuantizedOnnxModels.QOperator(11).model() : new QuantizedOnnxModels.QdqBranches(3).model();
+    QuantizedModel q = OnnxImporter.lowerQuantized(OnnxImporter.parse(model), name);
+    Provability p = Provability.of(q);
+    assertTrue(p.provable(), p.messages().toString());
+    CommittedModel cm = ModelProver.commit(q);
+    int[] x = QuantizedOnnxModels.ints(new Random(8), q.input().size(), -128, 127);
+    int[] out = new ModelVerifier(cm.vk()).verify(ModelProof.decode(ModelProver.prove(cm, x, ProgressListener.NONE, true).encode()), x);
+    assertArrayEquals(new IntegerEngine(q).values(x)[q.logitsTensor()], out, name);
   }
 }
