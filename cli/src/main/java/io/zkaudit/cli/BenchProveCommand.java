@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
 @Command(name = "prove", mixinStandardHelpOptions = true,
     description = "Prove and verify one input several times; print medians, proof size, peak heap and the prover's phases.")
 final class BenchProveCommand implements Callable<Integer> {
-  @Option(names = "--model", required = true, description = "the model (.tflite; a float .tflite or .onnx is quantized first)")
+  @Option(names = "--model", required = true, description = "the model (.tflite or .onnx; a float one is quantized first, a quantized one is used as is)")
   Path model;
 
   @Option(names = "--input", description = "image or tensor (default: a deterministic pseudo-random input)")

@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
 @Command(name = "rotation", mixinStandardHelpOptions = true,
     description = "Rotate a model's commitment several times; print the link's median prove/verify time and size.")
 final class BenchRotationCommand implements Callable<Integer> {
-  @Option(names = "--model", required = true, description = "the model (.tflite; a float .tflite or .onnx is quantized first)")
+  @Option(names = "--model", required = true, description = "the model (.tflite or .onnx; a float one is quantized first, a quantized one is used as is)")
   Path model;
 
   @Option(names = "--runs", defaultValue = "3", description = "timed links (default ${DEFAULT-VALUE})")

@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 @Command(name = "commit", mixinStandardHelpOptions = true,
     description = "Commit to a model's weights; write its public verifying key and print its digest.")
 final class CommitCommand implements Callable<Integer> {
-  @Option(names = "--model", required = true, description = "the model (.tflite; a float .tflite or .onnx is quantized first)")
+  @Option(names = "--model", required = true, description = "the model (.tflite or .onnx; a float one is quantized first, a quantized one is used as is)")
   Path model;
 
   @Option(names = "--out", required = true, description = "where to write the verifying key (.vk)")

@@ -32,7 +32,7 @@ import picocli.CommandLine.Option;
 final class EvalCommand implements Callable<Integer> {
   enum Dataset { IMAGENET_SAMPLE, MNIST, CIFAR10 }
 
-  @Option(names = "--model", required = true, description = "the model (.tflite, quantized or float; .onnx, float)")
+  @Option(names = "--model", required = true, description = "the model (.tflite or .onnx, quantized or float)")
   Path model;
 
   @Option(names = "--dataset", required = true, converter = DatasetConverter.class, description = "imagenet-sample, mnist or cifar10")

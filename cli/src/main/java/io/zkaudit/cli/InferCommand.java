@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 @Command(name = "infer", mixinStandardHelpOptions = true,
     description = "Classify one input (JPEG/PNG/BMP image, .npy or .json tensor) with a model's exact integer inference.")
 final class InferCommand implements Callable<Integer> {
-  @Option(names = "--model", required = true, description = "the model (.tflite, quantized or float; .onnx, float)")
+  @Option(names = "--model", required = true, description = "the model (.tflite or .onnx, quantized or float)")
   Path model;
 
   @Option(names = "--input", description = "image (.jpg/.jpeg/.png/.bmp) or tensor (.npy, .json); optional with --check-provable")

@@ -41,9 +41,14 @@ final class LoadedModel {
    */
   static LoadedModel open(Path file, PixelRange override, PixelRange floatRange, double cropFraction) throws IOException {
     String n = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
-    if (n.endsWith(".onnx")) { // ONNX models (PyTorch exports) are float: quantized after calibration
-      FloatModel f = OnnxImporter.loadFloat(file);
-      return new LoadedModel(file.getFileName().toString(), f, null, override != null ? override : floatRange, cropFraction);
+    if (n.endsWith(".onnx")) {
+      // a float graph (PyTorch export) is quantized after calibration; a quantized one (QDQ/QOperator) carries its own quantization
+      return switch (OnnxImporter.load(file)) {
+        case OnnxImporter.FloatGraph f -> new LoadedModel(file.getFileName().toString(), f.model(), null, override != null ? override : floatRange,
+            cropFraction);
+        case OnnxImporter.QuantizedGraph q -> new LoadedModel(file.getFileName().toString(), null, q.model(),
+            override != null ? override : PixelRange.of(q.model().input()), cropFraction);
+      };
     }
     if (!n.endsWith(".tflite")) throw new ModelFormatException("cannot open " + file + ": only .tflite and .onnx models are supported");
     var tf = TfliteImporter.read(file);

@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 @Command(name = "prove", mixinStandardHelpOptions = true,
     description = "Run the model on an input and prove that the output came from the committed model.")
 final class ProveCommand implements Callable<Integer> {
-  @Option(names = "--model", required = true, description = "the model (.tflite; a float .tflite or .onnx is quantized first)")
+  @Option(names = "--model", required = true, description = "the model (.tflite or .onnx; a float one is quantized first, a quantized one is used as is)")
   Path model;
 
   @Option(names = "--input", required = true, description = "image (.jpg/.png/.bmp) or tensor (.npy/.json)")

@@ -157,27 +157,9 @@ final class OnnxFloatImporter {
     }
   }
 
-  /** The sliding window of Conv/MaxPool/AveragePool from strides, pads (or auto_pad) and dilations. */
-  private Window window(Node n, Value x, int kh, int kw, boolean dilationsAllowed) {
-    String autoPad = n.stringAttr("auto_pad", "NOTSET");
-    long[] st = n.intsAttr("strides", new long[] {1, 1});
-    long[] pads = n.intsAttr("pads", new long[4]);
-    long[] dil = n.intsAttr("dilations", new long[] {1, 1});
-    if (st.length != 2 || pads.length != 4 || dil.length != 2) throw unsupported(n, n.opType() + " that is not 2-d");
-    if (!dilationsAllowed && (dil[0] != 1 || dil[1] != 1)) throw unsupported(n, n.opType() + " with dilations " + Arrays.toString(dil));
-    switch (autoPad) {
-      case "NOTSET" -> {} // ONNX pads are [top, left, bottom, right] (all begins, then all ends)
-      case "VALID" -> pads = new long[4];
-      case "SAME_UPPER", "SAME_LOWER" -> { // out = ceil(in / stride); the odd unit goes at the end (UPPER) or the start (LOWER)
-        int th = Padding.samePaddingTotal(x.onnxShape()[2], kh, (int) st[0], (int) dil[0]);
-        int tw = Padding.samePaddingTotal(x.onnxShape()[3], kw, (int) st[1], (int) dil[1]);
-        boolean upper = autoPad.equals("SAME_UPPER");
-        pads = new long[] {upper ? th / 2 : th - th / 2, upper ? tw / 2 : tw - tw / 2, upper ? th - th / 2 : th / 2, upper ? tw - tw / 2 : tw / 2};
-      }
-      default -> throw unsupported(n, n.opType() + " with auto_pad " + autoPad);
-    }
-    return new Window(kh, kw, (int) st[0], (int) st[1], (int) dil[0], (int) dil[1],
-        new Padding((int) pads[0], (int) pads[1], (int) pads[2], (int) pads[3]));
+  /** The sliding window of Conv/MaxPool/AveragePool (see {@link OnnxShapes#window}). */
+  private static Window window(Node n, Value x, int kh, int kw, boolean dilationsAllowed) {
+    return OnnxShapes.window(n, x.onnxShape()[2], x.onnxShape()[3], kh, kw, dilationsAllowed);
   }
 
   private void pool(Node n) {
@@ -424,20 +406,7 @@ final class OnnxFloatImporter {
     Value x = input(n, 0);
     Tensor shapeT = constant(n, 1);
     int[] s = x.onnxShape();
-    int[] target = new int[shapeT.size()];
-    int known = 1, infer = -1, total = 1;
-    for (int v : s) total *= v;
-    for (int i = 0; i < target.length; i++) {
-      long t = (long) shapeT.values()[i];
-      if (t == 0 && n.intAttr("allowzero", 0) == 0) t = s[i];
-      if (t == -1) infer = i;
-      else known *= (int) t;
-      target[i] = (int) t;
-    }
-    if (infer >= 0) target[infer] = known == 0 ? 0 : total / known;
-    int size = 1;
-    for (int v : target) size *= v;
-    if (size != total) throw new ModelFormatException("Reshape node " + n.label() + " cannot make " + Arrays.toString(target) + " of " + Arrays.toString(s));
+    int[] target = OnnxShapes.reshapeTarget(n, s, shapeT);
     if (x.layout() == Layout.PLAIN && target.length != 4) {
       Value y = output(n, target);
       add(new FloatOp.Reshape(n.name(), x.id(), y.id()));
@@ -626,6 +595,6 @@ final class OnnxFloatImporter {
   }
 
   private static ModelFormatException unsupported(Node n, String what) {
-    return new ModelFormatException("unsupported ONNX " + what + " at node " + n.label());
+    return OnnxShapes.unsupported(n, what);
   }
 }

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  */
 class HandBuiltOnnxTest {
   /** x [batch, 3] → Gemm(alpha 2, beta 0.5, B [3,2] not transposed, C [2]) → Clip(min 0, max 5) (opset 6 attributes). */
-  private static byte[] gemmClipModel() {
+  static byte[] gemmClipModel() {
     // B = [[1,2],[3,4],[5,6]] in float_data, unpacked: one fixed32 field per value; dims unpacked
     Proto b = new Proto().varint(1, 3).varint(1, 2).varint(2, 1).string(8, "B");
     for (float f : new float[] {1, 2, 3, 4, 5, 6}) b.fixed32(4, f);

@@ -71,11 +71,24 @@ public final class OnnxWriter {
 
   /** A float tensor's ValueInfoProto; a String dimension is symbolic. */
   public static Proto valueInfo(String name, Object... dims) {
+    return typedValueInfo(name, FLOAT, dims);
+  }
+
+  /** A ValueInfoProto of the given TensorProto data type (FLOAT, UINT8, INT8, ...). */
+  public static Proto typedValueInfo(String name, int elemType, Object... dims) {
     Proto shape = new Proto();
     for (Object d : dims) shape.message(1, d instanceof String s ? new Proto().string(2, s) : new Proto().varint(1, (Integer) d));
-    Proto tensorType = new Proto().varint(1, 1).message(2, shape);
+    Proto tensorType = new Proto().varint(1, elemType).message(2, shape);
     return new Proto().string(1, name).message(2, new Proto().message(1, tensorType));
   }
+
+  /** A ValueInfoProto of a tensor of the given data type and unknown shape (an extra graph output to inspect). */
+  public static Proto valueInfoOfType(String name, int elemType) {
+    return new Proto().string(1, name).message(2, new Proto().message(1, new Proto().varint(1, elemType)));
+  }
+
+  /** TensorProto data types (onnx.proto3's TensorProto.DataType). */
+  public static final int FLOAT = 1, UINT8 = 2, INT8 = 3, INT32 = 6, INT64 = 7;
 
   public static Proto attrInt(String name, long v) {
     return new Proto().string(1, name).varint(3, v).varint(20, 2);
@@ -101,6 +114,35 @@ public final class OnnxWriter {
     return n;
   }
 
+  /** A NodeProto of an operator outside the default domain (e.g. com.microsoft's QLinearAdd). */
+  public static Proto node(String domain, String op, String name, List<String> inputs, List<String> outputs, Proto... attributes) {
+    return node(op, name, inputs, outputs, attributes).string(7, domain);
+  }
+
+  /** A float scalar initializer (no dims), as the scales of QuantizeLinear/DequantizeLinear. */
+  public static Proto scalar(String name, float value) {
+    return floats(name, new int[0], value);
+  }
+
+  /** An integer initializer of type UINT8, INT8, INT32 or INT64, its values little-endian in raw_data. */
+  public static Proto integers(String name, int dataType, int[] dims, int... values) {
+    Proto t = new Proto();
+    for (int d : dims) t.varint(1, d);
+    int width = dataType == INT64 ? 8 : dataType == INT32 ? 4 : 1;
+    byte[] raw = new byte[values.length * width];
+    for (int i = 0; i < values.length; i++) {
+      int lo = dataType == UINT8 ? 0 : dataType == INT8 ? -128 : Integer.MIN_VALUE, hi = dataType == UINT8 ? 255 : dataType == INT8 ? 127 : Integer.MAX_VALUE;
+      if (values[i] < lo || values[i] > hi) throw new IllegalArgumentException(values[i] + " is outside data type " + dataType);
+      for (int b = 0; b < width; b++) raw[i * width + b] = (byte) ((long) values[i] >> (8 * b)); // sign-extended for INT64
+    }
+    return t.varint(2, dataType).string(8, name).bytes(9, raw);
+  }
+
+  /** An integer scalar initializer (a zero point). */
+  public static Proto integerScalar(String name, int dataType, int value) {
+    return integers(name, dataType, new int[0], value);
+  }
+
   /** A float initializer (packed float_data). */
   public static Proto floats(String name, int[] dims, float... values) {
     Proto t = new Proto();
@@ -114,6 +156,8 @@ public final class OnnxWriter {
     private final List<Proto> initializers = new ArrayList<>();
     private final Proto input;
     private final Proto output;
+    private final java.util.Map<String, Integer> domains = new java.util.LinkedHashMap<>();
+    private final List<Proto> extraOutputs = new ArrayList<>();
 
     public Graph(Proto input, Proto output) {
       this.input = input;
@@ -130,6 +174,18 @@ public final class OnnxWriter {
       return this;
     }
 
+    /** Another graph output, after the first (an intermediate value a runtime should report). */
+    public Graph output(Proto valueInfo) {
+      extraOutputs.add(valueInfo);
+      return this;
+    }
+
+    /** Imports another operator set (e.g. "com.microsoft" 1 for the QLinear* contrib operators). */
+    public Graph domain(String domain, int version) {
+      domains.put(domain, version);
+      return this;
+    }
+
     /** The nodes as added (ONNX requires topological order; tests may break it on purpose). */
     public List<Proto> nodes() {
       return nodes;
@@ -142,7 +198,10 @@ public final class OnnxWriter {
       g.string(2, "g");
       for (Proto t : initializers) g.message(5, t);
       g.message(11, input).message(12, output);
-      return new Proto().varint(1, 7).message(7, g).message(8, new Proto().string(1, "").varint(2, opset)).bytes();
+      for (Proto o : extraOutputs) g.message(12, o);
+      Proto m = new Proto().varint(1, 7).message(7, g).message(8, new Proto().string(1, "").varint(2, opset));
+      domains.forEach((d, v) -> m.message(8, new Proto().string(1, d).varint(2, v)));
+      return m.bytes();
     }
 
     public byte[] model(int opset) {
