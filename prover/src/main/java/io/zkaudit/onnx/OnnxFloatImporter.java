@@ -11,10 +11,8 @@ import io.zkaudit.onnx.OnnxModel.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Maps a float ONNX graph (as PyTorch exports it) to a {@link FloatModel}. Rank-4 activations are
@@ -42,32 +40,23 @@ final class OnnxFloatImporter {
   private final OnnxModel model;
   private final List<FloatTensor> tensors = new ArrayList<>();
   private final List<FloatOp> ops = new ArrayList<>();
-  private final Map<String, Tensor> constants = new HashMap<>();
+  private final GraphIndex index;
+  private final Map<String, Tensor> constants;
   private final Map<String, Value> values = new HashMap<>();
   private final Map<Integer, Integer> producer = new HashMap<>(); // tensor id -> index in ops
-  private final Map<String, Integer> uses = new HashMap<>();
-  private final Set<String> graphOutputs = new HashSet<>();
 
   OnnxFloatImporter(OnnxModel model) {
     this.model = model;
+    this.index = new GraphIndex(model.graph());
+    this.constants = index.constants;
   }
 
   FloatModel lower(String name) {
     var g = model.graph();
-    for (Tensor t : g.initializers()) constants.put(t.name(), t);
-    for (Node n : g.nodes()) for (String in : n.inputs()) uses.merge(in, 1, Integer::sum);
-    for (var o : g.outputs()) {
-      graphOutputs.add(o.name());
-      uses.merge(o.name(), 1, Integer::sum);
-    }
     List<Integer> inputs = new ArrayList<>();
-    for (var in : g.inputs()) {
-      if (constants.containsKey(in.name())) continue; // old exporters list initializers as inputs too
+    for (var in : index.dataInputs()) {
       if (in.elemType() != Tensor.FLOAT) throw new ModelFormatException("ONNX input " + in.name() + " is not float32 (type " + in.elemType() + ")");
-      if (in.shape().length == 0) throw new ModelFormatException("ONNX input " + in.name() + " has no shape; export the model with a fixed input shape");
-      int[] shape = new int[in.shape().length];
-      for (int i = 0; i < shape.length; i++) shape[i] = in.shape()[i] > 0 ? (int) in.shape()[i] : 1; // symbolic batch -> 1
-      Value v = activation(in.name(), shape);
+      Value v = activation(in.name(), GraphIndex.fixedShape(in));
       inputs.add(v.id());
     }
     if (inputs.size() != 1) throw new ModelFormatException("ONNX model has " + inputs.size() + " inputs; exactly one is supported");
@@ -534,7 +523,7 @@ final class OnnxFloatImporter {
   }
 
   private boolean singleUse(String name) {
-    return uses.getOrDefault(name, 0) == 1 && !graphOutputs.contains(name);
+    return index.readOnce(name);
   }
 
   private Value activation(String name, int[] onnxShape) {

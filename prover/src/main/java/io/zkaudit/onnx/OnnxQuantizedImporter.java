@@ -29,7 +29,6 @@ import io.zkaudit.tflite.TfliteQuantizedImporter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -143,35 +142,26 @@ final class OnnxQuantizedImporter {
   private final Map<Integer, int[]> constantValues = QuantizedModel.newConstants();
   private final List<Layer> layers = new ArrayList<>();
   private final List<Integer> inputs = new ArrayList<>();
-  private final Map<String, Tensor> constants = new HashMap<>();
+  private final GraphIndex index;
+  private final Map<String, Tensor> constants;
   private final Map<String, Weights> weights = new HashMap<>();
   private final Map<String, Val> values = new HashMap<>();
-  private final Map<String, Integer> uses = new HashMap<>();
-  private final Set<String> graphOutputs = new HashSet<>();
 
   OnnxQuantizedImporter(OnnxModel model) {
     this.model = model;
+    this.index = new GraphIndex(model.graph());
+    this.constants = index.constants;
   }
 
   QuantizedModel lower(String name) {
     var g = model.graph();
-    for (Tensor t : g.initializers()) constants.put(t.name(), t);
-    for (Node n : g.nodes()) for (String in : n.inputs()) uses.merge(in, 1, Integer::sum);
-    for (var o : g.outputs()) {
-      graphOutputs.add(o.name());
-      uses.merge(o.name(), 1, Integer::sum);
-    }
     int floatInputs = 0;
-    for (var in : g.inputs()) {
-      if (constants.containsKey(in.name())) continue; // old exporters list initializers as inputs too
+    for (var in : index.dataInputs()) {
       if (in.elemType() != Tensor.FLOAT) {
         throw new ModelFormatException("ONNX input " + in.name() + " has type " + in.elemType()
             + "; a quantized ONNX model must take a float input and quantize it (QuantizeLinear)");
       }
-      if (in.shape().length == 0) throw new ModelFormatException("ONNX input " + in.name() + " has no shape; export the model with a fixed input shape");
-      int[] shape = new int[in.shape().length];
-      for (int i = 0; i < shape.length; i++) shape[i] = in.shape()[i] > 0 ? (int) in.shape()[i] : 1; // symbolic batch -> 1
-      values.put(in.name(), new FloatInput(in.name(), shape));
+      values.put(in.name(), new FloatInput(in.name(), GraphIndex.fixedShape(in)));
       floatInputs++;
     }
     if (floatInputs != 1) throw new ModelFormatException("ONNX model has " + floatInputs + " inputs; exactly one is supported");
@@ -830,8 +820,8 @@ final class OnnxQuantizedImporter {
 
   private void requireSingleUse(Node n, Pending p) {
     String name = n.inputs().getFirst();
-    int readers = uses.getOrDefault(name, 0);
-    if (readers != 1 || graphOutputs.contains(name)) {
+    int readers = index.uses.getOrDefault(name, 0);
+    if (!index.readOnce(name)) {
       throw new ModelFormatException("unsupported quantized ONNX pattern at node " + n.label() + ": the float result " + name + " of node "
           + p.producer().label() + " (" + p.producer().opType() + ") has " + readers + " readers; each float result must be quantized once");
     }
