@@ -589,46 +589,30 @@ public final class LogUpProver {
     return out;
   }
 
-  /** The MLE of a base table at a point, folding variable 0 first, in parallel chunks. */
+  /**
+   * The MLE of a base table at a point, for the large witness columns read at the GKR's end: as
+   * {@link Mle#evaluate} does, through split eq tables and once-reduced dot products (no
+   * 2^(n-1)-entry intermediate tables), with the blocks of the high variables spread over the
+   * workers and summed in order.
+   */
   static Ext2 evaluate(long[] base, Ext2[] r) {
-    if (base.length < 2 * PARALLEL_THRESHOLD || r.length == 0) {
+    if (base.length < 2 * PARALLEL_THRESHOLD || r.length < 2) {
       return Mle.evaluate(base, r);
     }
-    int half = base.length >>> 1;
-    long[] first = new long[2 * half];
-    long r0 = r[0].c0();
-    long r1 = r[0].c1();
-    forChunks(half, (k0, k1) -> {
-      for (int k = k0; k < k1; k++) {
-        long lo = base[2 * k];
-        long d = sub(base[2 * k + 1], lo);
-        first[2 * k] = add(lo, mul(r0, d));
-        first[2 * k + 1] = mul(r1, d);
+    int lowVars = r.length / 2;
+    long[] eqLo = Mle.eqTable(java.util.Arrays.copyOfRange(r, 0, lowVars));
+    long[] eqHi = Mle.eqTable(java.util.Arrays.copyOfRange(r, lowVars, r.length));
+    int low = 1 << lowVars;
+    int blocks = 1 << (r.length - lowVars);
+    int chunks = Math.min(blocks, Parallel.threads() * 4);
+    return Parallel.mapReduce(chunks, c -> {
+      Ext2 acc = Ext2.ZERO;
+      for (int h = (int) ((long) blocks * c / chunks); h < (int) ((long) blocks * (c + 1) / chunks); h++) {
+        acc = acc.add(io.zkaudit.field.ExtVector.get(eqHi, h)
+            .mul(io.zkaudit.field.ExtVector.dotBase(eqLo, base, h * low, low)));
       }
-    });
-    long[] t = first;
-    int len = half;
-    for (int j = 1; j < r.length; j++) {
-      int h = len >>> 1;
-      long c0 = r[j].c0();
-      long c1 = r[j].c1();
-      long c1w = FastField.mulW(c1);
-      long[] src = t;
-      long[] dst = new long[2 * h];
-      forChunks(h, (k0, k1) -> {
-        for (int k = k0; k < k1; k++) {
-          long a0 = src[4 * k];
-          long a1 = src[4 * k + 1];
-          long d0 = sub(src[4 * k + 2], a0);
-          long d1 = sub(src[4 * k + 3], a1);
-          dst[2 * k] = FastField.dot2(c0, d0, c1w, d1, a0);
-          dst[2 * k + 1] = FastField.dot2(c0, d1, c1, d0, a1);
-        }
-      });
-      t = dst;
-      len = h;
-    }
-    return new Ext2(t[0], t[1]);
+      return acc;
+    }, Ext2::add);
   }
 
   interface Range {
