@@ -447,26 +447,14 @@ final class OnnxFloatImporter {
     List<Value> ins = new ArrayList<>();
     for (int i = 0; i < n.inputs().size(); i++) ins.add(input(n, i));
     Value first = ins.getFirst();
-    int r = first.onnxShape().length;
-    long axis = n.intAttr("axis", Long.MIN_VALUE);
-    if (axis == Long.MIN_VALUE) throw new ModelFormatException("Concat node " + n.label() + " has no axis");
-    if (axis < 0) axis += r;
-    if (axis < 0 || axis >= r) throw new ModelFormatException("Concat node " + n.label() + " has axis " + axis + " for rank " + r);
-    int[] out = first.onnxShape().clone();
-    out[(int) axis] = 0;
     for (Value v : ins) {
-      if (v.layout() != first.layout() || v.layout() == Layout.FLAT_NHWC || v.onnxShape().length != r) {
+      if (v.layout() != first.layout() || v.layout() == Layout.FLAT_NHWC) {
         throw unsupported(n, "Concat of tensors with different layouts or ranks");
       }
-      for (int d = 0; d < r; d++) {
-        if (d != axis && v.onnxShape()[d] != first.onnxShape()[d]) throw new ModelFormatException("Concat node " + n.label() + " joins "
-            + Arrays.toString(first.onnxShape()) + " and " + Arrays.toString(v.onnxShape()));
-      }
-      out[(int) axis] += v.onnxShape()[(int) axis];
     }
-    int stored = 0;
-    int[] axes = storedAxes(first);
-    for (int d = 0; d < r; d++) if (axes[d] == axis) stored = d;
+    OnnxShapes.Joined concatenated = OnnxShapes.concat(n, ins.stream().map(Value::onnxShape).toList());
+    int[] out = concatenated.shape();
+    int stored = OnnxShapes.storedAxis(concatenated.axis(), first.layout() == Layout.NHWC);
     Value y = output(n, out);
     add(new FloatOp.Concat(n.name(), ins.stream().map(Value::id).toList(), y.id(), stored));
   }

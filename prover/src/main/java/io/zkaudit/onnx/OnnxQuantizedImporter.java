@@ -563,28 +563,14 @@ final class OnnxQuantizedImporter {
       ins.add(movable(n, v));
     }
     Quant first = ins.getFirst();
-    int r = first.onnxShape().length;
-    long axis = n.intAttr("axis", Long.MIN_VALUE);
-    if (axis == Long.MIN_VALUE) throw new ModelFormatException("Concat node " + n.label() + " has no axis");
-    if (axis < 0) axis += r;
-    if (axis < 0 || axis >= r) throw new ModelFormatException("Concat node " + n.label() + " has axis " + axis + " for rank " + r);
-    int[] out = first.onnxShape().clone();
-    out[(int) axis] = 0;
     for (Quant q : ins) {
-      if (q.layout() != first.layout() || q.layout() == Layout.FLAT_NHWC || q.onnxShape().length != r) {
+      if (q.layout() != first.layout() || q.layout() == Layout.FLAT_NHWC) {
         throw unsupported(n, "Concat of tensors with different layouts or ranks");
       }
-      for (int d = 0; d < r; d++) {
-        if (d != axis && q.onnxShape()[d] != first.onnxShape()[d]) {
-          throw new ModelFormatException("Concat node " + n.label() + " joins " + Arrays.toString(first.onnxShape()) + " and " + Arrays.toString(q.onnxShape()));
-        }
-      }
-      out[(int) axis] += q.onnxShape()[(int) axis];
     }
-    int[] axes = first.layout() == Layout.NHWC ? new int[] {0, 2, 3, 1} : java.util.stream.IntStream.range(0, r).toArray();
-    int stored = 0;
-    for (int d = 0; d < r; d++) if (axes[d] == axis) stored = d;
-    int storedAxis = stored;
+    OnnxShapes.Joined concatenated = OnnxShapes.concat(n, ins.stream().map(Quant::onnxShape).toList());
+    int[] out = concatenated.shape();
+    int storedAxis = OnnxShapes.storedAxis(concatenated.axis(), first.layout() == Layout.NHWC);
     if (!real) {
       for (Quant q : ins) {
         if (!q.sameQuantization(first)) throw unsupported(n, "Concat of integer tensors quantized differently (" + first.quantization() + ", " + q.quantization() + ")");

@@ -60,4 +60,42 @@ final class OnnxShapes {
   static ModelFormatException unsupported(Node n, String what) {
     return new ModelFormatException("unsupported ONNX " + what + " at node " + n.label());
   }
+
+  /** A Concat's output shape in ONNX order and the ONNX axis it joins along. */
+  record Joined(int[] shape, int axis) {}
+
+  /**
+   * Checks a Concat's inputs, given by their ONNX shapes, and returns its output: the axis
+   * attribute (negative counts from the end) within the rank, every input of one rank and equal to
+   * the first off the axis, the output as long as their sum along it.
+   */
+  static Joined concat(Node n, java.util.List<int[]> shapes) {
+    int[] first = shapes.getFirst();
+    int r = first.length;
+    long axis = n.intAttr("axis", Long.MIN_VALUE);
+    if (axis == Long.MIN_VALUE) throw new ModelFormatException("Concat node " + n.label() + " has no axis");
+    if (axis < 0) axis += r;
+    if (axis < 0 || axis >= r) throw new ModelFormatException("Concat node " + n.label() + " has axis " + axis + " for rank " + r);
+    int[] out = first.clone();
+    out[(int) axis] = 0;
+    for (int[] shape : shapes) {
+      if (shape.length != r) throw unsupported(n, "Concat of tensors with different layouts or ranks");
+      for (int d = 0; d < r; d++) {
+        if (d != axis && shape[d] != first[d]) {
+          throw new ModelFormatException("Concat node " + n.label() + " joins " + Arrays.toString(first) + " and "
+              + Arrays.toString(shape));
+        }
+      }
+      out[(int) axis] += shape[(int) axis];
+    }
+    return new Joined(out, (int) axis);
+  }
+
+  /** The stored axis that holds ONNX axis {@code axis}: NHWC stores N, H, W, C (ONNX axes 0, 2, 3, 1), others as is. */
+  static int storedAxis(int axis, boolean nhwc) {
+    if (!nhwc) return axis;
+    int[] onnxAxisOf = {0, 2, 3, 1};
+    for (int d = 0; d < onnxAxisOf.length; d++) if (onnxAxisOf[d] == axis) return d;
+    throw new IllegalArgumentException("axis " + axis + " of an NHWC tensor");
+  }
 }
