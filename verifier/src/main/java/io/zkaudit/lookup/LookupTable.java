@@ -89,23 +89,17 @@ public record LookupTable(int numVars, List<TableColumn> columns) {
     if (point.length != numVars) {
       throw new IllegalArgumentException("point of " + point.length + " coordinates for a table of 2^" + numVars);
     }
-    // Explicit columns are evaluated as sum_h eqHi[h] sum_l eqLo[l] t[h 2^lo + l]: eq(point, .)
-    // factors over the low and high variables, so two tables of about sqrt(2^k) entries replace
-    // the full eq table (2^k extension products), and the inner sums are base-by-extension dot
-    // products reduced once (ExtVector.dotBase). This is the verifier's largest cost on big tables.
-    int lowVars = numVars / 2;
-    long[] eqLo = null;
-    long[] eqHi = null;
+    // Explicit columns share one split eq table (Mle.SplitEq): the verifier's largest cost on big tables.
+    io.zkaudit.poly.Mle.SplitEq eq = null;
     Ext2 acc = Ext2.ZERO;
     Ext2 pow = Ext2.ONE;
     for (TableColumn c : columns) {
       Ext2 v;
       if (c instanceof TableColumn.Explicit e && numVars >= 4) {
-        if (eqLo == null) {
-          eqLo = io.zkaudit.poly.Mle.eqTable(java.util.Arrays.copyOfRange(point, 0, lowVars));
-          eqHi = io.zkaudit.poly.Mle.eqTable(java.util.Arrays.copyOfRange(point, lowVars, numVars));
+        if (eq == null) {
+          eq = io.zkaudit.poly.Mle.SplitEq.of(point);
         }
-        v = e.evaluate(eqLo, eqHi);
+        v = e.evaluate(eq);
       } else {
         v = c.evaluate(point);
       }

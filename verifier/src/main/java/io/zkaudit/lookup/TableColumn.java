@@ -106,23 +106,9 @@ public sealed interface TableColumn {
       return Mle.evaluate(values, point);
     }
 
-    /**
-     * The MLE at a point given as the eq tables of its low and high variables (interleaved
-     * extension tables whose sizes multiply to the column's length): sum_h eqHi[h] sum_l eqLo[l]
-     * values[h |eqLo| + l].
-     */
-    public Ext2 evaluate(long[] eqLo, long[] eqHi) {
-      int low = io.zkaudit.field.ExtVector.length(eqLo);
-      if ((long) low * io.zkaudit.field.ExtVector.length(eqHi) != values.length) {
-        throw new IllegalArgumentException("eq tables of " + low + " x " + io.zkaudit.field.ExtVector.length(eqHi)
-            + " entries for a column of " + values.length);
-      }
-      Ext2 acc = Ext2.ZERO;
-      for (int h = 0; h < io.zkaudit.field.ExtVector.length(eqHi); h++) {
-        Ext2 inner = io.zkaudit.field.ExtVector.dotBase(eqLo, values, h * low, low);
-        acc = acc.add(io.zkaudit.field.ExtVector.get(eqHi, h).mul(inner));
-      }
-      return acc;
+    /** The MLE at a point given as its split eq tables (shared by a table's explicit columns). */
+    public Ext2 evaluate(Mle.SplitEq eq) {
+      return eq.evaluate(values);
     }
 
     @Override

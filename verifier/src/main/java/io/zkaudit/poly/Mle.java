@@ -105,11 +105,8 @@ public final class Mle {
   }
 
   /**
-   * f(r) for a base table. Large tables are evaluated as sum_h eqHi[h] sum_l eqLo[l] f[h 2^lo + l]
-   * (eq(r, .) factors over the low and high variables): two eq tables of about sqrt(2^n) entries
-   * and one pass of base-by-extension products reduced once per block ({@link
-   * io.zkaudit.field.ExtVector#dotBase}), instead of n folds that allocate 2^(n-1) extension
-   * entries; small ones by folding variable 0 first.
+   * f(r) for a base table: large ones through {@link SplitEq} (no 2^(n-1)-entry intermediate
+   * tables), small ones by folding variable 0 first.
    */
   public static Ext2 evaluate(long[] base, Ext2[] r) {
     checkDims(base.length, r);
@@ -117,22 +114,52 @@ public final class Mle {
       return Ext2.of(base[0]);
     }
     if (r.length >= SPLIT_EQ_VARS) {
-      int lowVars = r.length / 2;
-      long[] eqLo = eqTable(java.util.Arrays.copyOfRange(r, 0, lowVars));
-      long[] eqHi = eqTable(java.util.Arrays.copyOfRange(r, lowVars, r.length));
-      int low = 1 << lowVars;
-      Ext2 acc = Ext2.ZERO;
-      for (int h = 0; h < 1 << (r.length - lowVars); h++) {
-        acc = acc.add(io.zkaudit.field.ExtVector.get(eqHi, h)
-            .mul(io.zkaudit.field.ExtVector.dotBase(eqLo, base, h << lowVars, low)));
-      }
-      return acc;
+      return SplitEq.of(r).evaluate(base);
     }
     long[] t = fixFirstVariable(base, r[0]);
     for (int j = 1; j < r.length; j++) {
       t = fixFirstVariableExt(t, r[j]);
     }
     return new Ext2(t[0], t[1]);
+  }
+
+  /**
+   * A point r given as the eq tables of its low and high halves of variables, eq(r, h 2^lo + l) =
+   * low[l] high[h]: about sqrt(2^n) entries each instead of one 2^n-entry table. A base table's
+   * extension at r is then sum_h high[h] sum_l low[l] f[h 2^lo + l], the inner sums base-by-extension
+   * dot products reduced once ({@link io.zkaudit.field.ExtVector#dotBase}).
+   */
+  public record SplitEq(long[] low, long[] high) {
+    public static SplitEq of(Ext2[] r) {
+      int lowVars = r.length / 2;
+      return new SplitEq(eqTable(java.util.Arrays.copyOfRange(r, 0, lowVars)),
+          eqTable(java.util.Arrays.copyOfRange(r, lowVars, r.length)));
+    }
+
+    /** Blocks of the high variables: the table's length over the low table's. */
+    public int blocks() {
+      return high.length >>> 1;
+    }
+
+    /** f(r) for a base table of blocks() x (low table) entries. */
+    public Ext2 evaluate(long[] base) {
+      if ((long) (low.length >>> 1) * blocks() != base.length) {
+        throw new IllegalArgumentException("a table of " + base.length + " entries at a point of "
+            + (low.length >>> 1) + " x " + blocks());
+      }
+      return evaluate(base, 0, blocks());
+    }
+
+    /** The blocks [from, to) of f(r)'s sum (for a caller that spreads the blocks over workers). */
+    public Ext2 evaluate(long[] base, int from, int to) {
+      int size = low.length >>> 1;
+      Ext2 acc = Ext2.ZERO;
+      for (int h = from; h < to; h++) {
+        acc = acc.add(io.zkaudit.field.ExtVector.get(high, h)
+            .mul(io.zkaudit.field.ExtVector.dotBase(low, base, h * size, size)));
+      }
+      return acc;
+    }
   }
 
   /** f(r) for an interleaved extension table. */

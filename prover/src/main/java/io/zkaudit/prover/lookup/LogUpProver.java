@@ -599,20 +599,11 @@ public final class LogUpProver {
     if (base.length < 2 * PARALLEL_THRESHOLD || r.length < 2) {
       return Mle.evaluate(base, r);
     }
-    int lowVars = r.length / 2;
-    long[] eqLo = Mle.eqTable(java.util.Arrays.copyOfRange(r, 0, lowVars));
-    long[] eqHi = Mle.eqTable(java.util.Arrays.copyOfRange(r, lowVars, r.length));
-    int low = 1 << lowVars;
-    int blocks = 1 << (r.length - lowVars);
+    Mle.SplitEq eq = Mle.SplitEq.of(r);
+    int blocks = eq.blocks();
     int chunks = Math.min(blocks, Parallel.threads() * 4);
-    return Parallel.mapReduce(chunks, c -> {
-      Ext2 acc = Ext2.ZERO;
-      for (int h = (int) ((long) blocks * c / chunks); h < (int) ((long) blocks * (c + 1) / chunks); h++) {
-        acc = acc.add(io.zkaudit.field.ExtVector.get(eqHi, h)
-            .mul(io.zkaudit.field.ExtVector.dotBase(eqLo, base, h * low, low)));
-      }
-      return acc;
-    }, Ext2::add);
+    return Parallel.mapReduce(chunks, c -> eq.evaluate(base, (int) ((long) blocks * c / chunks),
+        (int) ((long) blocks * (c + 1) / chunks)), Ext2::add);
   }
 
   interface Range {
