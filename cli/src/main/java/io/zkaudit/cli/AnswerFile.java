@@ -26,8 +26,12 @@ final class AnswerFile {
       if (dir != null) {
         Files.createDirectories(dir);
       }
-      try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
-        KeptAnswer.newBuilder().setAnswer(a.answer()).addAllInput(Tensors.toList(a.input())).build()
+      try (OutputStream out =
+          Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+        KeptAnswer.newBuilder()
+            .setAnswer(a.answer())
+            .addAllInput(Tensors.toList(a.input()))
+            .build()
             .writeDelimitedTo(out);
       }
     } catch (IOException e) {
@@ -41,8 +45,11 @@ final class AnswerFile {
       KeptAnswer k;
       while ((k = KeptAnswer.parseDelimitedFrom(in)) != null) {
         if (!k.hasAnswer()) {
-          throw CliException.usage(file + " was written by an older zkaudit: it keeps no inputs, and a contest now"
-              + " verifies each proof against its input. Ask for the answers again with 'buyer predict --signed'");
+          throw CliException.usage(
+              file
+                  + " was written by an older zkaudit: it keeps no inputs, and a contest now"
+                  + " verifies each proof against its input. Ask for the answers again with 'buyer"
+                  + " predict --signed'");
         }
         try {
           out.add(new HeldAnswer(k.getAnswer(), Tensors.fromList(k.getInputList())));

@@ -14,8 +14,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code zkaudit attester serve}: the escrow's designated verifier as a service of its own. */
-@Command(name = "attester", mixinStandardHelpOptions = true,
-    description = "The escrow's designated verifier: verify sellers' proofs of contested answers and attest them.",
+@Command(
+    name = "attester",
+    mixinStandardHelpOptions = true,
+    description =
+        "The escrow's designated verifier: verify sellers' proofs of contested answers and attest"
+            + " them.",
     subcommands = {AttesterCommand.Serve.class})
 final class AttesterCommand implements Runnable {
   @Override
@@ -23,24 +27,41 @@ final class AttesterCommand implements Runnable {
     throw CliException.usage("attester needs a subcommand: serve");
   }
 
-  @Command(name = "serve", mixinStandardHelpOptions = true,
-      description = "Verify proofs sent by sellers and sign attestations for PredictionEscrow, until Ctrl-C.")
+  @Command(
+      name = "serve",
+      mixinStandardHelpOptions = true,
+      description =
+          "Verify proofs sent by sellers and sign attestations for PredictionEscrow, until Ctrl-C.")
   static final class Serve implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--key", required = true, description = "the attester's key file (its address was given to 'chain deploy')")
+    @Option(
+        names = "--key",
+        required = true,
+        description = "the attester's key file (its address was given to 'chain deploy')")
     Path keyFile;
 
-    @Option(names = "--deployment", required = true, description = "the contracts' addresses (the attestation's EIP-712 domain)")
+    @Option(
+        names = "--deployment",
+        required = true,
+        description = "the contracts' addresses (the attestation's EIP-712 domain)")
     Path deployment;
 
-    @Option(names = "--port", required = true, description = "TCP port to listen on (0: any free port)")
+    @Option(
+        names = "--port",
+        required = true,
+        description = "TCP port to listen on (0: any free port)")
     int port;
 
-    @Option(names = "--host", defaultValue = "localhost", description = "address to listen on (default ${DEFAULT-VALUE})")
+    @Option(
+        names = "--host",
+        defaultValue = "localhost",
+        description = "address to listen on (default ${DEFAULT-VALUE})")
     String host;
 
-    @Option(names = "--tls-cert", description = "serve TLS with this certificate chain (PEM); needs --tls-key")
+    @Option(
+        names = "--tls-cert",
+        description = "serve TLS with this certificate chain (PEM); needs --tls-key")
     Path tlsCert;
 
     @Option(names = "--tls-key", description = "the TLS private key (PKCS#8 PEM)")
@@ -63,7 +84,9 @@ final class AttesterCommand implements Runnable {
         throw CliException.usage(e.getMessage());
       }
       PrintWriter out = spec.commandLine().getOut();
-      out.printf("attester %s for chain %d listening on %s:%d%n", attester.address(), d.chainId(), host, server.port());
+      out.printf(
+          "attester %s for chain %d listening on %s:%d%n",
+          attester.address(), d.chainId(), host, server.port());
       out.flush();
       Thread hook = new Thread(server::close, "attester-shutdown");
       Runtime.getRuntime().addShutdownHook(hook);

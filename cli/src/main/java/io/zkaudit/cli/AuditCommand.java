@@ -17,8 +17,8 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -28,45 +28,78 @@ import picocli.CommandLine.Spec;
  * seller failed it (a proof failed, was missing or late, or the accuracy is below the claim); 2 if
  * the seller refused or could not be reached, or the input is bad (the audit can be resumed).
  */
-@Command(name = "audit", mixinStandardHelpOptions = true,
-    description = "Audit the seller's claimed accuracy on a private labelled test set: commit, reveal, verify a proof per sample.")
+@Command(
+    name = "audit",
+    mixinStandardHelpOptions = true,
+    description =
+        "Audit the seller's claimed accuracy on a private labelled test set: commit, reveal, verify"
+            + " a proof per sample.")
 final class AuditCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Mixin SellerAddress seller;
 
-  @Option(names = "--dataset", defaultValue = "cifar10",
-      description = "cifar10, imagenet, mnist or a directory <dir>/<class index>/<image> (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--dataset",
+      defaultValue = "cifar10",
+      description =
+          "cifar10, imagenet, mnist or a directory <dir>/<class index>/<image> (default"
+              + " ${DEFAULT-VALUE})")
   String dataset;
 
-  @Option(names = "--samples", defaultValue = "10", description = "test samples (CIFAR-10: evenly spaced over its classes; others: the first N) (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--samples",
+      defaultValue = "10",
+      description =
+          "test samples (CIFAR-10: evenly spaced over its classes; others: the first N) (default"
+              + " ${DEFAULT-VALUE})")
   int samples;
 
-  @Option(names = "--label-offset", description = "predicted class = argmax - offset (default: 1 for ImageNet on a 1001-class model, else 0)")
+  @Option(
+      names = "--label-offset",
+      description =
+          "predicted class = argmax - offset (default: 1 for ImageNet on a 1001-class model, else"
+              + " 0)")
   Integer labelOffset;
 
   @Mixin ServedModelOption servedModel;
 
-  @Option(names = "--resume", description = "carry on the audit with this id from its state file instead of starting one")
+  @Option(
+      names = "--resume",
+      description = "carry on the audit with this id from its state file instead of starting one")
   String resume;
 
   @Mixin BuyerKeyOption buyerKey;
 
-  @Option(names = "--state", defaultValue = "zkaudit-buyer/audits",
-      description = "where the buyer keeps each audit's state, to resume it (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--state",
+      defaultValue = "zkaudit-buyer/audits",
+      description =
+          "where the buyer keeps each audit's state, to resume it (default ${DEFAULT-VALUE})")
   Path stateDir;
 
-  @Option(names = "--timeout", defaultValue = "300", description = "seconds to wait for each answer of the seller (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--timeout",
+      defaultValue = "300",
+      description = "seconds to wait for each answer of the seller (default ${DEFAULT-VALUE})")
   long timeout;
 
   @Mixin ChainOptions chain;
 
-  @Option(names = "--payment", defaultValue = "0.01",
-      description = "with --chain-rpc: what the audit pays, in ether, held by AuditEscrow (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--payment",
+      defaultValue = "0.01",
+      description =
+          "with --chain-rpc: what the audit pays, in ether, held by AuditEscrow (default"
+              + " ${DEFAULT-VALUE})")
   java.math.BigDecimal payment;
 
-  @Option(names = "--stake", defaultValue = "0.1",
-      description = "with --chain-rpc: the stake the seller must put up against its claim, in ether (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--stake",
+      defaultValue = "0.1",
+      description =
+          "with --chain-rpc: the stake the seller must put up against its claim, in ether (default"
+              + " ${DEFAULT-VALUE})")
   java.math.BigDecimal stake;
 
   /** The audit under way, named in the error if the seller goes away. */
@@ -82,9 +115,12 @@ final class AuditCommand implements Callable<Integer> {
     PartyKey key = buyerKey.loadOrCreate();
     AuditClient.ChainOffer offer = chain.enabled() ? offer() : null;
     long t0 = System.nanoTime();
-    try (io.zkaudit.protocols.chain.BuyerChain onChain = chain.enabled()
-            ? io.zkaudit.protocols.chain.BuyerChain.connect(chain.settings(), key) : null;
-        AuditClient client = new AuditClient(seller.connect(key, timeout), timeout, stateDir, onChain)) {
+    try (io.zkaudit.protocols.chain.BuyerChain onChain =
+            chain.enabled()
+                ? io.zkaudit.protocols.chain.BuyerChain.connect(chain.settings(), key)
+                : null;
+        AuditClient client =
+            new AuditClient(seller.connect(key, timeout), timeout, stateDir, onChain)) {
       BuyerAuditState state;
       RegisteredModel model;
       String setName;
@@ -92,14 +128,16 @@ final class AuditCommand implements Callable<Integer> {
         try {
           state = client.load(resume);
         } catch (IOException e) {
-          throw CliException.usage("no audit " + resume + " in " + stateDir + ": " + e.getMessage());
+          throw CliException.usage(
+              "no audit " + resume + " in " + stateDir + ": " + e.getMessage());
         }
         model = client.buyer().model(state.getCommitment().getModelId());
         setName = "resumed";
       } else {
         model = servedModel.choose(client.buyer());
         TensorSpec in = model.vk().description().tensor(model.verifier().circuit().inputTensor());
-        int classes = model.vk().description().tensor(model.verifier().circuit().outputTensor()).size();
+        int classes =
+            model.vk().description().tensor(model.verifier().circuit().outputTensor()).size();
         AuditDatasets.TestSet set;
         try {
           set = AuditDatasets.load(dataset, samples, in, classes);
@@ -108,12 +146,16 @@ final class AuditCommand implements Callable<Integer> {
         }
         int offset = labelOffset != null ? labelOffset : set.labelOffset();
         if (offset >= classes) {
-          throw CliException.usage("--label-offset must be below the model's " + classes + " outputs");
+          throw CliException.usage(
+              "--label-offset must be below the model's " + classes + " outputs");
         }
         // Before committing to the set: a wrong offset makes both parties sign a FAILED verdict.
         int known = LabelFit.knownClasses(dataset);
-        int labelClasses = known > 0 ? known
-            : set.samples().stream().mapToInt(AuditClient.LabelledInput::label).max().orElse(0) + 1;
+        int labelClasses =
+            known > 0
+                ? known
+                : set.samples().stream().mapToInt(AuditClient.LabelledInput::label).max().orElse(0)
+                    + 1;
         for (String w : new LabelFit(classes, labelClasses, known > 0, offset).warnings()) {
           spec.commandLine().getErr().println("zkaudit: warning: " + w);
           spec.commandLine().getErr().flush();
@@ -124,13 +166,20 @@ final class AuditCommand implements Callable<Integer> {
       String id = state.getCommitment().getAuditId();
       started = id;
       int n = state.getCommitment().getSampleCount();
-      out.printf("audit %s of model %s (%s) on %d %s samples; state in %s%n", id, Hex.of(model.id()),
-          model.entry().getName(), n, setName, client.file(id));
+      out.printf(
+          "audit %s of model %s (%s) on %d %s samples; state in %s%n",
+          id, Hex.of(model.id()), model.entry().getName(), n, setName, client.file(id));
       out.flush();
       AuditClient.Outcome o;
       int already = state.getVerifiedCount();
       try (ProgressBar bar = new ProgressBar(System.err, "proofs", n - already)) {
-        o = client.run(state, (index, done, total, correct) -> bar.step(String.format(Locale.ROOT, "sample %d %s", index, correct ? "correct" : "wrong")));
+        o =
+            client.run(
+                state,
+                (index, done, total, correct) ->
+                    bar.step(
+                        String.format(
+                            Locale.ROOT, "sample %d %s", index, correct ? "correct" : "wrong")));
       }
       summary(out, o, model, (System.nanoTime() - t0) / 1e9);
       if (state.getCommitment().getChainAuditId() != 0) {
@@ -138,8 +187,13 @@ final class AuditCommand implements Callable<Integer> {
       }
       return o.verdict() == Verdict.PASSED ? Main.EXIT_OK : Main.EXIT_INVALID;
     } catch (BuyerException e) {
-      return BuyerFailures.exit(out, e, e.getMessage() + (started == null ? ""
-          : " (the audit is kept: carry it on with --resume " + started + ")"));
+      return BuyerFailures.exit(
+          out,
+          e,
+          e.getMessage()
+              + (started == null
+                  ? ""
+                  : " (the audit is kept: carry it on with --resume " + started + ")"));
     } catch (io.zkaudit.escrow.EscrowException e) {
       throw ChainOptions.failure(e);
     } catch (IllegalArgumentException e) {
@@ -151,7 +205,8 @@ final class AuditCommand implements Callable<Integer> {
 
   private AuditClient.ChainOffer offer() {
     try {
-      return new AuditClient.ChainOffer(io.zkaudit.escrow.Wei.ether(payment.toPlainString()),
+      return new AuditClient.ChainOffer(
+          io.zkaudit.escrow.Wei.ether(payment.toPlainString()),
           io.zkaudit.escrow.Wei.ether(stake.toPlainString()));
     } catch (IllegalArgumentException | ArithmeticException e) {
       throw CliException.usage("--payment and --stake are positive amounts of ether");
@@ -159,42 +214,60 @@ final class AuditCommand implements Callable<Integer> {
   }
 
   /** The escrow's side: how AuditEscrow settled the audit, and the buyer's credit withdrawn. */
-  private static void escrowSummary(PrintWriter out, AuditClient client, io.zkaudit.protocols.chain.BuyerChain onChain,
-      BuyerAuditState state, AuditClient.Outcome o) {
+  private static void escrowSummary(
+      PrintWriter out,
+      AuditClient client,
+      io.zkaudit.protocols.chain.BuyerChain onChain,
+      BuyerAuditState state,
+      AuditClient.Outcome o) {
     long id = state.getCommitment().getChainAuditId();
     if (!o.settledOnChain()) {
-      out.printf("  on-chain           audit %d open until %s; run again with --resume %s after it to settle%n", id,
-          client.chainDeadline(state), o.auditId());
+      out.printf(
+          "  on-chain           audit %d open until %s; run again with --resume %s after it to"
+              + " settle%n",
+          id, client.chainDeadline(state), o.auditId());
       out.flush();
       return;
     }
     java.math.BigInteger credit = onChain.auditCredit();
-    java.math.BigInteger withdrawn = credit.signum() > 0 ? onChain.withdrawAuditCredit() : java.math.BigInteger.ZERO;
-    out.printf("  on-chain           audit %d settled: %s; %s wei withdrawn to %s%n", id, o.chainOutcome(), withdrawn,
-        onChain.address());
+    java.math.BigInteger withdrawn =
+        credit.signum() > 0 ? onChain.withdrawAuditCredit() : java.math.BigInteger.ZERO;
+    out.printf(
+        "  on-chain           audit %d settled: %s; %s wei withdrawn to %s%n",
+        id, o.chainOutcome(), withdrawn, onChain.address());
     out.flush();
   }
 
-  private static void summary(PrintWriter out, AuditClient.Outcome o, RegisteredModel model, double seconds) {
+  private static void summary(
+      PrintWriter out, AuditClient.Outcome o, RegisteredModel model, double seconds) {
     AuditTerms t = o.terms();
-    out.printf(Locale.ROOT, "  claimed accuracy   %6.2f%%  (stake %d, deadline %s)%n", 100 * t.getClaimedAccuracy(),
-        t.getStake(), Instant.ofEpochMilli(t.getDeadlineMillis()));
-    out.printf(Locale.ROOT, "  verified accuracy  %6.2f%%  (%d of %d correct, from verified outputs only)%n",
-        100 * o.verifiedAccuracy(), o.correct(), o.samples());
+    out.printf(
+        Locale.ROOT,
+        "  claimed accuracy   %6.2f%%  (stake %d, deadline %s)%n",
+        100 * t.getClaimedAccuracy(),
+        t.getStake(),
+        Instant.ofEpochMilli(t.getDeadlineMillis()));
+    out.printf(
+        Locale.ROOT,
+        "  verified accuracy  %6.2f%%  (%d of %d correct, from verified outputs only)%n",
+        100 * o.verifiedAccuracy(),
+        o.correct(),
+        o.samples());
     out.printf(Locale.ROOT, "  proofs verified    %d of %d%n", o.verified(), o.samples());
     out.printf(Locale.ROOT, "  time               %.1f s%n", seconds);
-    String verdict = switch (o.verdict()) {
-      case PASSED -> "PASSED: the verified accuracy meets the claim";
-      case BELOW_CLAIM -> "FAILED: the verified accuracy is below the claim";
-      case PROOF_FAILED -> "FAILED: " + o.result().getStatement().getReason();
-      default -> o.verdict().name();
-    };
+    String verdict =
+        switch (o.verdict()) {
+          case PASSED -> "PASSED: the verified accuracy meets the claim";
+          case BELOW_CLAIM -> "FAILED: the verified accuracy is below the claim";
+          case PROOF_FAILED -> "FAILED: " + o.result().getStatement().getReason();
+          default -> o.verdict().name();
+        };
     out.println("  verdict            " + verdict);
-    out.println("  result             " + (o.countersigned() ? "signed by the buyer and countersigned by the seller "
-        + Hex.of(model.sellerKey()) : "signed by the buyer (the seller did not countersign)"));
+    out.println(
+        "  result             "
+            + (o.countersigned()
+                ? "signed by the buyer and countersigned by the seller " + Hex.of(model.sellerKey())
+                : "signed by the buyer (the seller did not countersign)"));
     out.flush();
   }
-
-
-
 }

@@ -9,23 +9,40 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code zkaudit bench ...}: benchmarks that print tables of medians. */
-@Command(name = "bench", description = "Benchmarks (medians of several runs, printed as tables).",
-    mixinStandardHelpOptions = true, subcommands = {BenchCommand.Core.class, BenchCommand.Batched.class, BenchInferCommand.class, BenchProveCommand.class,
-        BenchRotationCommand.class, BenchServeCommand.class})
+@Command(
+    name = "bench",
+    description = "Benchmarks (medians of several runs, printed as tables).",
+    mixinStandardHelpOptions = true,
+    subcommands = {
+      BenchCommand.Core.class,
+      BenchCommand.Batched.class,
+      BenchInferCommand.class,
+      BenchProveCommand.class,
+      BenchRotationCommand.class,
+      BenchServeCommand.class
+    })
 final class BenchCommand implements Runnable {
 
   @Override
   public void run() {
-    throw CliException.usage("bench needs a subcommand: core, batched, infer, prove, rotation or serve");
+    throw CliException.usage(
+        "bench needs a subcommand: core, batched, infer, prove, rotation or serve");
   }
 
-  @Command(name = "core", mixinStandardHelpOptions = true,
+  @Command(
+      name = "core",
+      mixinStandardHelpOptions = true,
       description = "The proof-system core: field, hashing, commitment, sumcheck, lookups.")
   static final class Core implements java.util.concurrent.Callable<Integer> {
-    @Option(names = "--runs", defaultValue = "3", description = "Measured runs per figure (default ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--runs",
+        defaultValue = "3",
+        description = "Measured runs per figure (default ${DEFAULT-VALUE}).")
     int runs;
 
-    @Option(names = "--log-size", defaultValue = "24",
+    @Option(
+        names = "--log-size",
+        defaultValue = "24",
         description = "log2 of the commitment and sumcheck sizes (default ${DEFAULT-VALUE}).")
     int logSize;
 
@@ -41,7 +58,9 @@ final class BenchCommand implements Runnable {
       System.out.println();
       System.out.println("Hashing (1 thread)");
       for (HashBench.Row r : HashBench.run()) {
-        System.out.printf("  %-10s %6d B  %8.1f ns/hash  %8.1f MB/s%n", r.hash(), r.messageBytes(), r.nsPerHash(), r.mbPerSecond());
+        System.out.printf(
+            "  %-10s %6d B  %8.1f ns/hash  %8.1f MB/s%n",
+            r.hash(), r.messageBytes(), r.nsPerHash(), r.mbPerSecond());
       }
       System.out.println();
       System.out.println("Field, sumcheck and lookups");
@@ -54,21 +73,35 @@ final class BenchCommand implements Runnable {
       System.out.println();
       System.out.println("Polynomial commitment (Basefold)");
       PcsBench.run(PcsParams.conjectured100(), "conject100", 1, 16); // JIT warm-up
-      var rows = new java.util.ArrayList<>(PcsBench.run(PcsParams.conjectured100(), "conject100", runs, logSize - 4, logSize));
+      var rows =
+          new java.util.ArrayList<>(
+              PcsBench.run(PcsParams.conjectured100(), "conject100", runs, logSize - 4, logSize));
       rows.addAll(PcsBench.run(PcsParams.provable100(), "provable100", runs, logSize));
       System.out.print(PcsBench.format(rows));
       return Main.EXIT_OK;
     }
   }
 
-  @Command(name = "batched", mixinStandardHelpOptions = true,
-      description = "One batched opening of several commitments against one opening each: proof bytes and times.")
+  @Command(
+      name = "batched",
+      mixinStandardHelpOptions = true,
+      description =
+          "One batched opening of several commitments against one opening each: proof bytes and"
+              + " times.")
   static final class Batched implements java.util.concurrent.Callable<Integer> {
-    @Option(names = "--runs", defaultValue = "3", description = "Measured runs (default ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--runs",
+        defaultValue = "3",
+        description = "Measured runs (default ${DEFAULT-VALUE}).")
     int runs;
 
-    @Option(names = "--sizes", defaultValue = "22,21,19", split = ",",
-        description = "log2 sizes of the polynomials, largest first (default ${DEFAULT-VALUE}; a MobileNet v2 proof: 25,24,22).")
+    @Option(
+        names = "--sizes",
+        defaultValue = "22,21,19",
+        split = ",",
+        description =
+            "log2 sizes of the polynomials, largest first (default ${DEFAULT-VALUE}; a MobileNet v2"
+                + " proof: 25,24,22).")
     int[] sizes;
 
     @Override
@@ -82,10 +115,12 @@ final class BenchCommand implements Runnable {
         }
       }
       if (!io.zkaudit.pcs.BatchedOpening.canBatch(PcsParams.provable100(), sizes)) {
-        throw CliException.usage("--sizes must come largest first, each within the largest's folding rounds");
+        throw CliException.usage(
+            "--sizes must come largest first, each within the largest's folding rounds");
       }
       System.out.println(SumcheckBench.machine());
-      io.zkaudit.prover.bench.BatchedPcsBench.run(PcsParams.provable100(), 1, 14, 13); // JIT warm-up
+      io.zkaudit.prover.bench.BatchedPcsBench.run(
+          PcsParams.provable100(), 1, 14, 13); // JIT warm-up
       var rows = io.zkaudit.prover.bench.BatchedPcsBench.run(PcsParams.provable100(), runs, sizes);
       System.out.print(io.zkaudit.prover.bench.BatchedPcsBench.format(sizes, rows));
       return Main.EXIT_OK;

@@ -9,7 +9,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** zkaudit bench infer: median wall-clock time of the integer engine on one input. */
-@Command(name = "infer", mixinStandardHelpOptions = true, description = "Time the exact integer inference (median of several runs after warm-up).")
+@Command(
+    name = "infer",
+    mixinStandardHelpOptions = true,
+    description = "Time the exact integer inference (median of several runs after warm-up).")
 final class BenchInferCommand implements Callable<Integer> {
   @Option(names = "--model", required = true, description = "a quantized .tflite model")
   Path model;
@@ -17,10 +20,16 @@ final class BenchInferCommand implements Callable<Integer> {
   @Option(names = "--input", required = true, description = "an image")
   Path input;
 
-  @Option(names = "--runs", defaultValue = "30", description = "timed runs (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--runs",
+      defaultValue = "30",
+      description = "timed runs (default ${DEFAULT-VALUE})")
   int runs;
 
-  @Option(names = "--warmup", defaultValue = "15", description = "untimed runs first (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--warmup",
+      defaultValue = "15",
+      description = "untimed runs first (default ${DEFAULT-VALUE})")
   int warmup;
 
   @Override
@@ -28,10 +37,12 @@ final class BenchInferCommand implements Callable<Integer> {
     try {
       LoadedModel m = LoadedModel.open(model, null, PixelRange.UNIT, 0.875);
       if (m.quantized == null) throw CliException.usage("bench needs a quantized model");
-      int[] x = m.encoder().quantized(ImageFiles.read(input, m.inputShape()[3]), m.quantized.input());
+      int[] x =
+          m.encoder().quantized(ImageFiles.read(input, m.inputShape()[3]), m.quantized.input());
       double[] t = timesMs(m.integer(), x, warmup, runs);
-      System.out.printf("%s: median %.1f ms, min %.1f ms over %d runs (%d cores available)%n", m.name, t[t.length / 2], t[0],
-          t.length, Runtime.getRuntime().availableProcessors());
+      System.out.printf(
+          "%s: median %.1f ms, min %.1f ms over %d runs (%d cores available)%n",
+          m.name, t[t.length / 2], t[0], t.length, Runtime.getRuntime().availableProcessors());
       return Main.EXIT_OK;
     } catch (ModelFormatException e) {
       throw CliException.usage(e.getMessage());

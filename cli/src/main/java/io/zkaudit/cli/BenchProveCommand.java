@@ -25,29 +25,61 @@ import picocli.CommandLine.Option;
  * zkaudit bench prove: median prove and verify times, proof size, peak heap and where the prover's
  * time goes, over several proofs of one input.
  */
-@Command(name = "prove", mixinStandardHelpOptions = true,
-    description = "Prove and verify one input several times; print medians, proof size, peak heap and the prover's phases.")
+@Command(
+    name = "prove",
+    mixinStandardHelpOptions = true,
+    description =
+        "Prove and verify one input several times; print medians, proof size, peak heap and the"
+            + " prover's phases.")
 final class BenchProveCommand implements Callable<Integer> {
-  @Option(names = "--model", required = true, description = "the model (.tflite or .onnx; a float one is quantized first, a quantized one is used as is)")
+  @Option(
+      names = "--model",
+      required = true,
+      description =
+          "the model (.tflite or .onnx; a float one is quantized first, a quantized one is used as"
+              + " is)")
   Path model;
 
-  @Option(names = "--input", description = "image or tensor (default: a deterministic pseudo-random input)")
+  @Option(
+      names = "--input",
+      description = "image or tensor (default: a deterministic pseudo-random input)")
   Path input;
 
-  @Option(names = "--runs", defaultValue = "3", description = "timed proofs (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--runs",
+      defaultValue = "3",
+      description = "timed proofs (default ${DEFAULT-VALUE})")
   int runs;
 
-  @Option(names = "--zk", defaultValue = "on",
-      description = "on: zero-knowledge proofs (the default); off: without (benchmarking only); both: alternate the"
-          + " two in each run and print the overhead of zero knowledge; private: alternate zero-knowledge proofs"
-          + " about a committed, private input with ordinary ones and print the overhead of the private input")
+  @Option(
+      names = "--zk",
+      defaultValue = "on",
+      description =
+          "on: zero-knowledge proofs (the default); off: without (benchmarking only); both:"
+              + " alternate the two in each run and print the overhead of zero knowledge; private:"
+              + " alternate zero-knowledge proofs about a committed, private input with ordinary"
+              + " ones and print the overhead of the private input")
   String zk;
 
   /** The measurements of one proof mode over the runs. */
-  private record Series(String name, boolean zk, boolean privateInput, double[] prove, double[] verify, int[] size,
-      Map<String, double[]> phases, Map<String, Integer> anatomy) {
+  private record Series(
+      String name,
+      boolean zk,
+      boolean privateInput,
+      double[] prove,
+      double[] verify,
+      int[] size,
+      Map<String, double[]> phases,
+      Map<String, Integer> anatomy) {
     Series(String name, boolean zk, boolean privateInput, int runs) {
-      this(name, zk, privateInput, new double[runs], new double[runs], new int[runs], new LinkedHashMap<>(),
+      this(
+          name,
+          zk,
+          privateInput,
+          new double[runs],
+          new double[runs],
+          new int[runs],
+          new LinkedHashMap<>(),
           new LinkedHashMap<>());
     }
   }
@@ -57,13 +89,22 @@ final class BenchProveCommand implements Callable<Integer> {
     int total = s.anatomy().values().stream().mapToInt(Integer::intValue).sum();
     System.out.println("| proof section (" + s.name() + ") | bytes | share |");
     System.out.println("|---|---:|---:|");
-    s.anatomy().entrySet().stream().sorted((a, b) -> b.getValue() - a.getValue()).forEach(e ->
-        System.out.printf(Locale.ROOT, "| %s | %,d | %.1f%% |%n", e.getKey(), e.getValue(), 100.0 * e.getValue() / total));
+    s.anatomy().entrySet().stream()
+        .sorted((a, b) -> b.getValue() - a.getValue())
+        .forEach(
+            e ->
+                System.out.printf(
+                    Locale.ROOT,
+                    "| %s | %,d | %.1f%% |%n",
+                    e.getKey(),
+                    e.getValue(),
+                    100.0 * e.getValue() / total));
   }
 
   /** Median wall-clock time of the exact integer inference the proof is about (5 warm-up runs). */
   private static double medianInferenceMs(CommittedModel cm, int[] x) {
-    return median(BenchInferCommand.timesMs(new io.zkaudit.engine.IntegerEngine(cm.model()), x, 5, 15));
+    return median(
+        BenchInferCommand.timesMs(new io.zkaudit.engine.IntegerEngine(cm.model()), x, 5, 15));
   }
 
   /** The input's commitment, for the private-input series (made once, as its holder would). */
@@ -74,15 +115,20 @@ final class BenchProveCommand implements Callable<Integer> {
     if (runs < 1 || runs > 50) {
       throw CliException.usage("--runs must be between 1 and 50");
     }
-    List<Series> series = switch (zk) {
-      case "on" -> List.of(new Series("zero knowledge", true, false, runs));
-      case "off" -> List.of(new Series("no zero knowledge", false, false, runs));
-      case "both" -> List.of(new Series("zero knowledge", true, false, runs),
-          new Series("no zero knowledge", false, false, runs));
-      case "private" -> List.of(new Series("private input", true, true, runs),
-          new Series("zero knowledge", true, false, runs));
-      default -> throw CliException.usage("--zk must be on, off, both or private");
-    };
+    List<Series> series =
+        switch (zk) {
+          case "on" -> List.of(new Series("zero knowledge", true, false, runs));
+          case "off" -> List.of(new Series("no zero knowledge", false, false, runs));
+          case "both" ->
+              List.of(
+                  new Series("zero knowledge", true, false, runs),
+                  new Series("no zero knowledge", false, false, runs));
+          case "private" ->
+              List.of(
+                  new Series("private input", true, true, runs),
+                  new Series("zero knowledge", true, false, runs));
+          default -> throw CliException.usage("--zk must be on, off, both or private");
+        };
     long c0 = System.nanoTime();
     CommittedModel cm = ProverModels.commit(model, series.stream().anyMatch(Series::zk));
     double commitS = (System.nanoTime() - c0) / 1e9;
@@ -105,19 +151,44 @@ final class BenchProveCommand implements Callable<Integer> {
     }
     long peakMiB = peakHeapMiB();
     double inferMs = medianInferenceMs(cm, x);
-    System.out.printf(Locale.ROOT, "%s, %d runs, %d cores, load %.1f, max heap %d MiB%n", model.getFileName(), runs,
-        Runtime.getRuntime().availableProcessors(), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+    System.out.printf(
+        Locale.ROOT,
+        "%s, %d runs, %d cores, load %.1f, max heap %d MiB%n",
+        model.getFileName(),
+        runs,
+        Runtime.getRuntime().availableProcessors(),
+        ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
         Runtime.getRuntime().maxMemory() >> 20);
-    System.out.println("| model | proofs | prove (median) | verify (median) | proof | peak heap | weight commitment (once) |");
+    System.out.println(
+        "| model | proofs | prove (median) | verify (median) | proof | peak heap | weight"
+            + " commitment (once) |");
     System.out.println("|---|---|---:|---:|---:|---:|---:|");
     for (Series s : series) {
-      System.out.printf(Locale.ROOT, "| %s | %s | %.2f s | %.1f ms | %.0f KB | %d MiB | %.2f s |%n", model.getFileName(),
-          s.name(), median(s.prove()), median(s.verify()), s.size()[0] / 1024.0, peakMiB, commitS);
+      System.out.printf(
+          Locale.ROOT,
+          "| %s | %s | %.2f s | %.1f ms | %.0f KB | %d MiB | %.2f s |%n",
+          model.getFileName(),
+          s.name(),
+          median(s.prove()),
+          median(s.verify()),
+          s.size()[0] / 1024.0,
+          peakMiB,
+          commitS);
     }
-    System.out.printf(Locale.ROOT, "verify: per run the median of %d decodes and verifications of its proof%n", VERIFY_REPEATS);
-    System.out.printf(Locale.ROOT, "%nplain integer inference (same process, median of 15 after 5 warm-up): %.1f ms%n", inferMs);
+    System.out.printf(
+        Locale.ROOT,
+        "verify: per run the median of %d decodes and verifications of its proof%n",
+        VERIFY_REPEATS);
+    System.out.printf(
+        Locale.ROOT,
+        "%nplain integer inference (same process, median of 15 after 5 warm-up): %.1f ms%n",
+        inferMs);
     for (Series s : series) {
-      System.out.printf(Locale.ROOT, "prove / inference (%s): %.0f×%n", s.name(), 1000 * median(s.prove()) / inferMs);
+      System.out.printf(
+          Locale.ROOT,
+          "prove / inference (%s): %.0f×%n",
+          s.name(),
+          1000 * median(s.prove()) / inferMs);
     }
     if (series.size() == 2) {
       Series z = series.get(0);
@@ -126,8 +197,11 @@ final class BenchProveCommand implements Callable<Integer> {
       for (int r = 0; r < runs; r++) {
         ratio[r] = z.prove()[r] / p.prove()[r];
       }
-      System.out.printf(Locale.ROOT, "%n%s overhead: prove %+.1f%% (median of per-run ratios), proof size %+.1f%%%n",
-          z.privateInput() ? "private-input" : "zero-knowledge", 100 * (median(ratio) - 1),
+      System.out.printf(
+          Locale.ROOT,
+          "%n%s overhead: prove %+.1f%% (median of per-run ratios), proof size %+.1f%%%n",
+          z.privateInput() ? "private-input" : "zero-knowledge",
+          100 * (median(ratio) - 1),
           100.0 * (z.size()[0] - p.size()[0]) / p.size()[0]);
     }
     for (Series s : series) {
@@ -147,18 +221,25 @@ final class BenchProveCommand implements Callable<Integer> {
     return Main.EXIT_OK;
   }
 
-  private void measure(CommittedModel cm, ModelVerifier verifier, int[] x, Series s, int run) throws Exception {
+  private void measure(CommittedModel cm, ModelVerifier verifier, int[] x, Series s, int run)
+      throws Exception {
     long[] last = {System.nanoTime()};
     String[] current = {null};
     long t0 = System.nanoTime();
-    ModelProof proof = prove(cm, x, s, (phase, done, total) -> {
-      long now = System.nanoTime();
-      if (current[0] != null) {
-        s.phases().computeIfAbsent(current[0], k -> new double[runs])[run] += (now - last[0]) / 1e9;
-      }
-      current[0] = phase;
-      last[0] = now;
-    });
+    ModelProof proof =
+        prove(
+            cm,
+            x,
+            s,
+            (phase, done, total) -> {
+              long now = System.nanoTime();
+              if (current[0] != null) {
+                s.phases().computeIfAbsent(current[0], k -> new double[runs])[run] +=
+                    (now - last[0]) / 1e9;
+              }
+              current[0] = phase;
+              last[0] = now;
+            });
     s.prove()[run] = (System.nanoTime() - t0) / 1e9;
     byte[] bytes = proof.encode();
     s.size()[run] = bytes.length;
@@ -166,7 +247,8 @@ final class BenchProveCommand implements Callable<Integer> {
     s.anatomy().putAll(proof.sectionSizes());
     // A run's verification time: the median of several decodes and verifications of its proof, so
     // that the figure is the verifier's steady state (a seller's buyers and a contract verify many
-    // proofs), not the just-in-time compiler's first passes or a collection of the prover's garbage.
+    // proofs), not the just-in-time compiler's first passes or a collection of the prover's
+    // garbage.
     double[] v = new double[VERIFY_REPEATS];
     for (int k = 0; k < v.length; k++) {
       long v0 = System.nanoTime();
@@ -179,8 +261,11 @@ final class BenchProveCommand implements Callable<Integer> {
   /** Verifications of each proof measured (their median is the run's verification time). */
   static final int VERIFY_REPEATS = 9;
 
-  private ModelProof prove(CommittedModel cm, int[] x, Series s, io.zkaudit.prover.inference.ProgressListener progress) {
-    return s.privateInput() ? ModelProver.prove(cm, committedInput, progress) : ModelProver.prove(cm, x, progress, s.zk());
+  private ModelProof prove(
+      CommittedModel cm, int[] x, Series s, io.zkaudit.prover.inference.ProgressListener progress) {
+    return s.privateInput()
+        ? ModelProver.prove(cm, committedInput, progress)
+        : ModelProver.prove(cm, x, progress, s.zk());
   }
 
   private void check(ModelVerifier verifier, ModelProof proof, int[] x, Series s) throws Exception {
@@ -192,12 +277,13 @@ final class BenchProveCommand implements Callable<Integer> {
   }
 
   /**
-   * Where the committed data and the lookups come from, per layer type: commitment and lookup
-   * work is proportional to these entries (each rounding layer commits its padded output and two
-   * range witnesses and looks up three tuples per entry; an ADD also its rescaled inputs).
+   * Where the committed data and the lookups come from, per layer type: commitment and lookup work
+   * is proportional to these entries (each rounding layer commits its padded output and two range
+   * witnesses and looks up three tuples per entry; an ADD also its rescaled inputs).
    */
   private static void printLayerTypes(CommittedModel cm) {
-    Map<String, long[]> byType = new LinkedHashMap<>(); // layers, real outputs, padded outputs, committed, lookups
+    Map<String, long[]> byType =
+        new LinkedHashMap<>(); // layers, real outputs, padded outputs, committed, lookups
     long totalCommitted = 0;
     long totalLookups = 0;
     for (ModelCircuit.ProvenLayer p : cm.circuit().layers()) {
@@ -223,12 +309,23 @@ final class BenchProveCommand implements Callable<Integer> {
       totalLookups += lookups;
     }
     System.out.println();
-    System.out.println("| layer type | layers | output entries (real / padded) | committed entries | lookup leaves |");
+    System.out.println(
+        "| layer type | layers | output entries (real / padded) | committed entries | lookup leaves"
+            + " |");
     System.out.println("|---|---:|---:|---:|---:|");
     for (var e : byType.entrySet()) {
       long[] a = e.getValue();
-      System.out.printf(Locale.ROOT, "| %s | %d | %,d / %,d | %,d (%.0f%%) | %,d (%.0f%%) |%n", e.getKey(), a[0], a[1], a[2], a[3],
-          100.0 * a[3] / totalCommitted, a[4], 100.0 * a[4] / totalLookups);
+      System.out.printf(
+          Locale.ROOT,
+          "| %s | %d | %,d / %,d | %,d (%.0f%%) | %,d (%.0f%%) |%n",
+          e.getKey(),
+          a[0],
+          a[1],
+          a[2],
+          a[3],
+          100.0 * a[3] / totalCommitted,
+          a[4],
+          100.0 * a[4] / totalLookups);
     }
   }
 

@@ -2,11 +2,11 @@ package io.zkaudit.cli;
 
 import io.zkaudit.inference.RotationLink;
 import io.zkaudit.inference.WeightLayout;
-import io.zkaudit.prover.model.QuantizedModel;
 import io.zkaudit.proof.InvalidProofException;
 import io.zkaudit.prover.inference.CommittedModel;
 import io.zkaudit.prover.inference.ModelProver;
 import io.zkaudit.prover.inference.RotationLinks;
+import io.zkaudit.prover.model.QuantizedModel;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
@@ -19,13 +19,25 @@ import picocli.CommandLine.Option;
  * "Rotation"): the fresh commitment, the link's prove and verify times (medians) and its size, and
  * the hiding budget a key has under the long-lived opening parameters.
  */
-@Command(name = "rotation", mixinStandardHelpOptions = true,
-    description = "Rotate a model's commitment several times; print the link's median prove/verify time and size.")
+@Command(
+    name = "rotation",
+    mixinStandardHelpOptions = true,
+    description =
+        "Rotate a model's commitment several times; print the link's median prove/verify time and"
+            + " size.")
 final class BenchRotationCommand implements Callable<Integer> {
-  @Option(names = "--model", required = true, description = "the model (.tflite or .onnx; a float one is quantized first, a quantized one is used as is)")
+  @Option(
+      names = "--model",
+      required = true,
+      description =
+          "the model (.tflite or .onnx; a float one is quantized first, a quantized one is used as"
+              + " is)")
   Path model;
 
-  @Option(names = "--runs", defaultValue = "3", description = "timed links (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--runs",
+      defaultValue = "3",
+      description = "timed links (default ${DEFAULT-VALUE})")
   int runs;
 
   @Override
@@ -57,13 +69,28 @@ final class BenchRotationCommand implements Callable<Integer> {
       verify[i] = (System.nanoTime() - a) / 1e6;
       size = link.encodedSize();
     }
-    long columns = old.layout().entries().stream().filter(e -> e.kind() != WeightLayout.Kind.HIDING).count();
-    System.out.printf(Locale.ROOT, "%s: weight polynomial 2^%d (%d columns), hiding budget %,d proofs per key"
-        + " (long-lived parameters)%n", model.getFileName(), old.weights().numVars(), columns,
+    long columns =
+        old.layout().entries().stream().filter(e -> e.kind() != WeightLayout.Kind.HIDING).count();
+    System.out.printf(
+        Locale.ROOT,
+        "%s: weight polynomial 2^%d (%d columns), hiding budget %,d proofs per key"
+            + " (long-lived parameters)%n",
+        model.getFileName(),
+        old.weights().numVars(),
+        columns,
         old.layout().hiddenProofs(RotationLink.params()));
-    System.out.printf(Locale.ROOT, "  commit %.1f s, fresh commitment (generation 1) %.1f s%n", commitS, recommitS);
-    System.out.printf(Locale.ROOT, "  link: prove %.0f ms, verify %.0f ms (medians of %d), %,d bytes%n", median(prove),
-        median(verify), runs, size);
+    System.out.printf(
+        Locale.ROOT,
+        "  commit %.1f s, fresh commitment (generation 1) %.1f s%n",
+        commitS,
+        recommitS);
+    System.out.printf(
+        Locale.ROOT,
+        "  link: prove %.0f ms, verify %.0f ms (medians of %d), %,d bytes%n",
+        median(prove),
+        median(verify),
+        runs,
+        size);
     return Main.EXIT_OK;
   }
 
@@ -71,7 +98,8 @@ final class BenchRotationCommand implements Callable<Integer> {
     try {
       link.verify(old.vk(), fresh.vk());
     } catch (InvalidProofException e) {
-      throw new IllegalStateException("an honest rotation link does not verify: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "an honest rotation link does not verify: " + e.getMessage(), e);
     }
   }
 

@@ -36,31 +36,51 @@ import picocli.CommandLine.Spec;
  * buyers, each with its own key, each request freshly signed (a new nonce), as in production:
  * signed answers per second and their latency percentiles, and optionally proven answers.
  */
-@Command(name = "serve", mixinStandardHelpOptions = true,
-    description = "Load a seller on localhost: signed answers per second, p50/p99 latency; --proofs N: proofs per second.")
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description =
+        "Load a seller on localhost: signed answers per second, p50/p99 latency; --proofs N: proofs"
+            + " per second.")
 final class BenchServeCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--model", required = true, description = "the model (.tflite)")
   Path model;
 
-  @Option(names = "--input", required = true, description = "the input every request sends (image or tensor)")
+  @Option(
+      names = "--input",
+      required = true,
+      description = "the input every request sends (image or tensor)")
   Path input;
 
-  @Option(names = "--clients", defaultValue = "8", description = "concurrent buyers (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--clients",
+      defaultValue = "8",
+      description = "concurrent buyers (default ${DEFAULT-VALUE})")
   int clients;
 
-  @Option(names = "--seconds", defaultValue = "20", description = "measured seconds (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--seconds",
+      defaultValue = "20",
+      description = "measured seconds (default ${DEFAULT-VALUE})")
   int seconds;
 
-  @Option(names = "--warmup-seconds", defaultValue = "5", description = "unmeasured seconds first (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--warmup-seconds",
+      defaultValue = "5",
+      description = "unmeasured seconds first (default ${DEFAULT-VALUE})")
   int warmup;
 
-  @Option(names = "--proofs", defaultValue = "0", description = "then this many proven answers, one at a time"
-      + " (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--proofs",
+      defaultValue = "0",
+      description = "then this many proven answers, one at a time" + " (default ${DEFAULT-VALUE})")
   int proofs;
 
-  @Option(names = "--db", description = "the seller's database (JDBC URL; default: a temporary H2 file)")
+  @Option(
+      names = "--db",
+      description = "the seller's database (JDBC URL; default: a temporary H2 file)")
   String db;
 
   /** One client's measured calls. */
@@ -69,7 +89,9 @@ final class BenchServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (clients < 1 || clients > 256 || seconds < 1 || warmup < 0 || proofs < 0) {
-      throw CliException.usage("--clients must be 1 to 256, --seconds at least 1, --warmup-seconds and --proofs 0 or more");
+      throw CliException.usage(
+          "--clients must be 1 to 256, --seconds at least 1, --warmup-seconds and --proofs 0 or"
+              + " more");
     }
     PrintWriter out = spec.commandLine().getOut();
     CommittedModel committed = ProverModels.commit(model);
@@ -77,11 +99,17 @@ final class BenchServeCommand implements Callable<Integer> {
     List<Integer> x = Tensors.toList(ProofInputs.read(input, inSpec));
     Path tmp = Files.createTempDirectory("zkaudit-bench-serve");
     String url = db != null ? db : SellerStore.h2FileUrl(tmp.resolve("seller"));
-    SellerServer server = SellerServer.start(PartyKey.generate(), SellerConfig.defaults(url, 0), AnswerProver.HONEST,
-        SellerServer.Options.NONE.withAdmission(AdmissionLimits.unlimitedRates()));
-    ManagedChannel ch = NettyChannelBuilder.forAddress("localhost", server.port()).usePlaintext().build();
+    SellerServer server =
+        SellerServer.start(
+            PartyKey.generate(),
+            SellerConfig.defaults(url, 0),
+            AnswerProver.HONEST,
+            SellerServer.Options.NONE.withAdmission(AdmissionLimits.unlimitedRates()));
+    ManagedChannel ch =
+        NettyChannelBuilder.forAddress("localhost", server.port()).usePlaintext().build();
     try {
-      ByteString modelId = server.seller().serve(committed, model.getFileName().toString(), List.of()).getModelId();
+      ByteString modelId =
+          server.seller().serve(committed, model.getFileName().toString(), List.of()).getModelId();
       long warmEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmup);
       long end = warmEnd + TimeUnit.SECONDS.toNanos(seconds);
       List<Thread> threads = new ArrayList<>();
@@ -90,23 +118,27 @@ final class BenchServeCommand implements Callable<Integer> {
         Calls calls = new Calls(new ArrayList<>(), new TreeMap<>());
         results.add(calls);
         PartyKey buyer = PartyKey.generate();
-        threads.add(Thread.ofPlatform().name("bench-buyer-" + c).start(() -> {
-          var stub = PredictionGrpc.newBlockingStub(ch);
-          for (long now = System.nanoTime(); now < end; now = System.nanoTime()) {
-            PredictRequest r = signed(modelId, buyer, x);
-            long t0 = System.nanoTime();
-            try {
-              stub.withDeadlineAfter(60, TimeUnit.SECONDS).predictSigned(r);
-              if (t0 >= warmEnd) {
-                calls.nanos().add(System.nanoTime() - t0);
-              }
-            } catch (StatusRuntimeException e) {
-              if (t0 >= warmEnd) {
-                calls.failures().merge(e.getStatus().getCode().name(), 1, Integer::sum);
-              }
-            }
-          }
-        }));
+        threads.add(
+            Thread.ofPlatform()
+                .name("bench-buyer-" + c)
+                .start(
+                    () -> {
+                      var stub = PredictionGrpc.newBlockingStub(ch);
+                      for (long now = System.nanoTime(); now < end; now = System.nanoTime()) {
+                        PredictRequest r = signed(modelId, buyer, x);
+                        long t0 = System.nanoTime();
+                        try {
+                          stub.withDeadlineAfter(60, TimeUnit.SECONDS).predictSigned(r);
+                          if (t0 >= warmEnd) {
+                            calls.nanos().add(System.nanoTime() - t0);
+                          }
+                        } catch (StatusRuntimeException e) {
+                          if (t0 >= warmEnd) {
+                            calls.failures().merge(e.getStatus().getCode().name(), 1, Integer::sum);
+                          }
+                        }
+                      }
+                    }));
       }
       for (Thread t : threads) {
         t.join();
@@ -114,12 +146,25 @@ final class BenchServeCommand implements Callable<Integer> {
       List<Long> all = results.stream().flatMap(r -> r.nanos().stream()).sorted().toList();
       Map<String, Integer> failures = new TreeMap<>();
       results.forEach(r -> r.failures().forEach((k, v) -> failures.merge(k, v, Integer::sum)));
-      out.printf("seller on localhost, %s, %d cores; %d buyers, %d s measured after %d s warm-up%n",
-          db != null ? "database " + db.replaceAll("password=[^&;]*", "password=...") : "H2 file database",
-          Runtime.getRuntime().availableProcessors(), clients, seconds, warmup);
-      out.printf("signed answers: %d in %d s = %.0f requests/s, p50 %.1f ms, p99 %.1f ms, max %.1f ms; failed: %s%n",
-          all.size(), seconds, all.size() / (double) seconds, percentile(all, 50), percentile(all, 99),
-          all.isEmpty() ? 0 : all.getLast() / 1e6, failures.isEmpty() ? "none" : failures);
+      out.printf(
+          "seller on localhost, %s, %d cores; %d buyers, %d s measured after %d s warm-up%n",
+          db != null
+              ? "database " + db.replaceAll("password=[^&;]*", "password=...")
+              : "H2 file database",
+          Runtime.getRuntime().availableProcessors(),
+          clients,
+          seconds,
+          warmup);
+      out.printf(
+          "signed answers: %d in %d s = %.0f requests/s, p50 %.1f ms, p99 %.1f ms, max %.1f ms;"
+              + " failed: %s%n",
+          all.size(),
+          seconds,
+          all.size() / (double) seconds,
+          percentile(all, 50),
+          percentile(all, 99),
+          all.isEmpty() ? 0 : all.getLast() / 1e6,
+          failures.isEmpty() ? "none" : failures);
       if (proofs > 0) {
         PartyKey buyer = PartyKey.generate();
         var stub = PredictionGrpc.newBlockingStub(ch);
@@ -132,8 +177,9 @@ final class BenchServeCommand implements Callable<Integer> {
         }
         double total = (System.nanoTime() - t0) / 1e9;
         proven.sort(null);
-        out.printf("proven answers: %d in %.1f s = %.3f proofs/s, p50 %.1f s%n", proofs, total, proofs / total,
-            percentile(proven, 50) / 1e3);
+        out.printf(
+            "proven answers: %d in %.1f s = %.3f proofs/s, p50 %.1f s%n",
+            proofs, total, proofs / total, percentile(proven, 50) / 1e3);
       }
       out.flush();
       return failures.isEmpty() ? Main.EXIT_OK : Main.EXIT_INVALID;
@@ -147,9 +193,13 @@ final class BenchServeCommand implements Callable<Integer> {
   }
 
   private static PredictRequest signed(ByteString model, PartyKey buyer, List<Integer> input) {
-    PredictRequest.Builder b = PredictRequest.newBuilder().setModelId(model).setBuyer(buyer.publicKeyBytes())
-        .addAllInput(input).setRequestedAtMillis(System.currentTimeMillis())
-        .setNonce(java.util.UUID.randomUUID().toString());
+    PredictRequest.Builder b =
+        PredictRequest.newBuilder()
+            .setModelId(model)
+            .setBuyer(buyer.publicKeyBytes())
+            .addAllInput(input)
+            .setRequestedAtMillis(System.currentTimeMillis())
+            .setNonce(java.util.UUID.randomUUID().toString());
     return b.setBuyerSignature(buyer.sign(Statements.predict(b.build()))).build();
   }
 

@@ -28,9 +28,15 @@ import picocli.CommandLine.Spec;
  * random sample on-chain, and settle: a contest the seller did not prove by its deadline slashes
  * the order's stake to the buyer.
  */
-@Command(name = "escrow", mixinStandardHelpOptions = true,
+@Command(
+    name = "escrow",
+    mixinStandardHelpOptions = true,
     description = "Pay, contest and settle verified predictions through the on-chain escrow.",
-    subcommands = {BuyerEscrowCommand.Pay.class, BuyerEscrowCommand.ContestOnChain.class, BuyerEscrowCommand.Settle.class})
+    subcommands = {
+      BuyerEscrowCommand.Pay.class,
+      BuyerEscrowCommand.ContestOnChain.class,
+      BuyerEscrowCommand.Settle.class
+    })
 final class BuyerEscrowCommand implements Runnable {
   @Override
   public void run() {
@@ -49,14 +55,21 @@ final class BuyerEscrowCommand implements Runnable {
     }
   }
 
-  @Command(name = "pay", mixinStandardHelpOptions = true,
-      description = "Pay the seller's on-chain offer for N predictions; prints the order id for 'buyer predict --order'.")
+  @Command(
+      name = "pay",
+      mixinStandardHelpOptions = true,
+      description =
+          "Pay the seller's on-chain offer for N predictions; prints the order id for 'buyer"
+              + " predict --order'.")
   static final class Pay implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin SellerOptions seller;
     @Mixin ChainOptions chain;
 
-    @Option(names = "--predictions", required = true, description = "how many answers the order pays for")
+    @Option(
+        names = "--predictions",
+        required = true,
+        description = "how many answers the order pays for")
     int predictions;
 
     @Mixin BuyerKeyOption buyerKey;
@@ -68,13 +81,16 @@ final class BuyerEscrowCommand implements Runnable {
       }
       PartyKey key = buyerKey.loadOrCreate();
       PrintWriter out = spec.commandLine().getOut();
-      try (BuyerClient buyer = seller.connect(key); BuyerChain onChain = BuyerChain.connect(chain.settings(), key)) {
+      try (BuyerClient buyer = seller.connect(key);
+          BuyerChain onChain = BuyerChain.connect(chain.settings(), key)) {
         RegisteredModel model = seller.model.choose(buyer);
         long chainModel = onChain.chainModel(model);
         var offer = onChain.client().predictions().getOffer(chainModel);
         long order = onChain.pay(model, predictions);
-        out.printf("order %d: %d predictions of on-chain model %d for %s wei; the seller stakes %s wei on it%n", order,
-            predictions, chainModel, offer.priceOf(predictions), offer.stakePerOrder());
+        out.printf(
+            "order %d: %d predictions of on-chain model %d for %s wei; the seller stakes %s wei on"
+                + " it%n",
+            order, predictions, chainModel, offer.priceOf(predictions), offer.stakePerOrder());
         return Main.EXIT_OK;
       } catch (BuyerException e) {
         throw CliException.usage(e.getMessage());
@@ -84,28 +100,42 @@ final class BuyerEscrowCommand implements Runnable {
     }
   }
 
-  @Command(name = "contest", mixinStandardHelpOptions = true,
-      description = "Contest a random sample of signed answers on-chain; the seller must prove each before its deadline.")
+  @Command(
+      name = "contest",
+      mixinStandardHelpOptions = true,
+      description =
+          "Contest a random sample of signed answers on-chain; the seller must prove each before"
+              + " its deadline.")
   static final class ContestOnChain implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin SellerOptions seller;
     @Mixin ChainOptions chain;
 
-    @Option(names = "--answers", defaultValue = "zkaudit-buyer/answers.pb",
-        description = "signed answers kept by 'buyer predict --signed --order' (default ${DEFAULT-VALUE})")
+    @Option(
+        names = "--answers",
+        defaultValue = "zkaudit-buyer/answers.pb",
+        description =
+            "signed answers kept by 'buyer predict --signed --order' (default ${DEFAULT-VALUE})")
     Path answers;
 
-    @Option(names = "--sample", description = "how many answers to contest, drawn at random (default: all)")
+    @Option(
+        names = "--sample",
+        description = "how many answers to contest, drawn at random (default: all)")
     Integer sample;
 
     @Mixin BuyerKeyOption buyerKey;
 
     @Override
     public Integer call() {
-      List<SignedAnswer> onOrders = new ArrayList<>(AnswerFile.read(answers).stream()
-          .map(io.zkaudit.protocols.buyer.HeldAnswer::answer).filter(SignedAnswer::hasChainAnswer).toList());
+      List<SignedAnswer> onOrders =
+          new ArrayList<>(
+              AnswerFile.read(answers).stream()
+                  .map(io.zkaudit.protocols.buyer.HeldAnswer::answer)
+                  .filter(SignedAnswer::hasChainAnswer)
+                  .toList());
       if (onOrders.isEmpty()) {
-        throw CliException.usage(answers + " holds no answers for on-chain orders ('buyer predict --signed --order N')");
+        throw CliException.usage(
+            answers + " holds no answers for on-chain orders ('buyer predict --signed --order N')");
       }
       if (sample != null && (sample < 1 || sample > onOrders.size())) {
         throw CliException.usage("--sample must be between 1 and " + onOrders.size());
@@ -114,13 +144,15 @@ final class BuyerEscrowCommand implements Runnable {
       List<SignedAnswer> chosen = onOrders.subList(0, sample == null ? onOrders.size() : sample);
       PartyKey key = buyerKey.loadOrCreate();
       PrintWriter out = spec.commandLine().getOut();
-      try (BuyerClient buyer = seller.connect(key); BuyerChain onChain = BuyerChain.connect(chain.settings(), key)) {
+      try (BuyerClient buyer = seller.connect(key);
+          BuyerChain onChain = BuyerChain.connect(chain.settings(), key)) {
         for (SignedAnswer a : chosen) {
           RegisteredModel model = buyer.model(a.getStatement().getModelId());
           long contest = onChain.contest(model, a);
           PredictionContest c = onChain.contestState(contest);
-          out.printf("contest %d: answer %s of order %d; the seller must prove it by %s%n", contest,
-              a.getStatement().getAnswerId(), c.orderId(), c.proofDeadline());
+          out.printf(
+              "contest %d: answer %s of order %d; the seller must prove it by %s%n",
+              contest, a.getStatement().getAnswerId(), c.orderId(), c.proofDeadline());
         }
         return Main.EXIT_OK;
       } catch (BuyerException e) {
@@ -134,14 +166,24 @@ final class BuyerEscrowCommand implements Runnable {
     }
   }
 
-  /** Exit 0 if the contest is proven (or still open in time); 1 if the seller missed the deadline (slashed). */
-  @Command(name = "settle", mixinStandardHelpOptions = true,
-      description = "Look at an on-chain contest: if the seller missed its deadline, slash the order and withdraw the refund and stake.")
+  /**
+   * Exit 0 if the contest is proven (or still open in time); 1 if the seller missed the deadline
+   * (slashed).
+   */
+  @Command(
+      name = "settle",
+      mixinStandardHelpOptions = true,
+      description =
+          "Look at an on-chain contest: if the seller missed its deadline, slash the order and"
+              + " withdraw the refund and stake.")
   static final class Settle implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin ChainOptions chain;
 
-    @Option(names = "--contest", required = true, description = "the contest id printed by 'buyer escrow contest'")
+    @Option(
+        names = "--contest",
+        required = true,
+        description = "the contest id printed by 'buyer escrow contest'")
     long contestId;
 
     @Mixin BuyerKeyOption buyerKey;
@@ -160,24 +202,31 @@ final class BuyerEscrowCommand implements Runnable {
           case OPEN -> {
             java.time.Instant chainNow = onChain.chainTime();
             if (!chainNow.isAfter(c.proofDeadline())) {
-              // The escrow judges by block time, which stands still until a block is mined: past the
-              // deadline by the clock is not yet past it on-chain, and "has until" a past time misleads.
+              // The escrow judges by block time, which stands still until a block is mined: past
+              // the
+              // deadline by the clock is not yet past it on-chain, and "has until" a past time
+              // misleads.
               if (java.time.Instant.now().isAfter(c.proofDeadline())) {
-                out.printf("contest %d: open; its proof deadline %s has passed, but the chain's latest block (%s) is"
-                    + " not after it yet: run settle again once a later block is mined%n", contestId, c.proofDeadline(),
-                    chainNow);
+                out.printf(
+                    "contest %d: open; its proof deadline %s has passed, but the chain's latest"
+                        + " block (%s) is not after it yet: run settle again once a later block is"
+                        + " mined%n",
+                    contestId, c.proofDeadline(), chainNow);
               } else {
-                out.printf("contest %d: open; the seller has until %s to prove it%n", contestId, c.proofDeadline());
+                out.printf(
+                    "contest %d: open; the seller has until %s to prove it%n",
+                    contestId, c.proofDeadline());
               }
               return Main.EXIT_OK;
             }
             onChain.slash(contestId);
           }
-          default -> { }
+          default -> {}
         }
         BigInteger withdrawn = onChain.withdraw();
-        out.printf("contest %d: not proven by its deadline; order %d slashed, %s wei withdrawn to %s%n", contestId,
-            c.orderId(), withdrawn, onChain.address());
+        out.printf(
+            "contest %d: not proven by its deadline; order %d slashed, %s wei withdrawn to %s%n",
+            contestId, c.orderId(), withdrawn, onChain.address());
         return Main.EXIT_INVALID;
       } catch (EscrowException e) {
         throw ChainOptions.failure(e);

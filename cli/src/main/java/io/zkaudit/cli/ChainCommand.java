@@ -28,11 +28,14 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code zkaudit chain ...}: a local chain for trying the escrow: run an Anvil node, deploy the
- * contracts, fund keys. Public networks need none of this (deploy with a funded key, fund with
- * real ether); {@code fund} works on Anvil only.
+ * contracts, fund keys. Public networks need none of this (deploy with a funded key, fund with real
+ * ether); {@code fund} works on Anvil only.
  */
-@Command(name = "chain", mixinStandardHelpOptions = true,
-    description = "A local Anvil chain for the escrow: run a node, deploy the contracts, fund keys.",
+@Command(
+    name = "chain",
+    mixinStandardHelpOptions = true,
+    description =
+        "A local Anvil chain for the escrow: run a node, deploy the contracts, fund keys.",
     subcommands = {ChainCommand.Node.class, ChainCommand.Deploy.class, ChainCommand.Fund.class})
 final class ChainCommand implements Runnable {
   @Override
@@ -40,8 +43,12 @@ final class ChainCommand implements Runnable {
     throw CliException.usage("chain needs a subcommand: node, deploy or fund");
   }
 
-  @Command(name = "node", mixinStandardHelpOptions = true,
-      description = "Run a local Anvil node (installed by the escrow module's build) until Ctrl-C; prints its RPC URL.")
+  @Command(
+      name = "node",
+      mixinStandardHelpOptions = true,
+      description =
+          "Run a local Anvil node (installed by the escrow module's build) until Ctrl-C; prints its"
+              + " RPC URL.")
   static final class Node implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -72,25 +79,41 @@ final class ChainCommand implements Runnable {
     }
   }
 
-  @Command(name = "deploy", mixinStandardHelpOptions = true,
-      description = "Deploy the registry, the attestation verifier and both escrows; write their addresses to --out.")
+  @Command(
+      name = "deploy",
+      mixinStandardHelpOptions = true,
+      description =
+          "Deploy the registry, the attestation verifier and both escrows; write their addresses to"
+              + " --out.")
   static final class Deploy implements Callable<Integer> {
     @Spec CommandSpec spec;
 
     @Option(names = "--chain-rpc", required = true, description = "JSON-RPC URL of the node")
     String rpc;
 
-    @Option(names = "--key", required = true, description = "the deployer's key file (an account with ether; created if missing)")
+    @Option(
+        names = "--key",
+        required = true,
+        description = "the deployer's key file (an account with ether; created if missing)")
     Path keyFile;
 
-    @Option(names = "--attester-key", required = true,
-        description = "the designated verifier's key file (created if missing): only its attestations close contests")
+    @Option(
+        names = "--attester-key",
+        required = true,
+        description =
+            "the designated verifier's key file (created if missing): only its attestations close"
+                + " contests")
     Path attesterKey;
 
-    @Option(names = "--window", description = "every contest, proof and audit window, in seconds (default: days)")
+    @Option(
+        names = "--window",
+        description = "every contest, proof and audit window, in seconds (default: days)")
     Long windowSeconds;
 
-    @Option(names = "--out", defaultValue = "deployment.properties", description = "where to write the addresses (default ${DEFAULT-VALUE})")
+    @Option(
+        names = "--out",
+        defaultValue = "deployment.properties",
+        description = "where to write the addresses (default ${DEFAULT-VALUE})")
     Path out;
 
     @Override
@@ -107,11 +130,19 @@ final class ChainCommand implements Runnable {
       PartyKey attester = KeyFiles.loadOrCreate(attesterKey);
       Web3j web3j = Web3j.build(new HttpService(rpc));
       try {
-        EscrowDeployment d = EscrowDeployer.deploy(web3j, ChainKeys.credentials(deployer),
-            ChainKeys.credentials(attester).getAddress(), p, GasListener.NONE);
+        EscrowDeployment d =
+            EscrowDeployer.deploy(
+                web3j,
+                ChainKeys.credentials(deployer),
+                ChainKeys.credentials(attester).getAddress(),
+                p,
+                GasListener.NONE);
         DeploymentFile.write(out, d);
-        spec.commandLine().getOut().printf("deployed on chain %d: registry %s, prediction escrow %s; written to %s%n",
-            d.chainId(), d.registry(), d.predictionEscrow(), out);
+        spec.commandLine()
+            .getOut()
+            .printf(
+                "deployed on chain %d: registry %s, prediction escrow %s; written to %s%n",
+                d.chainId(), d.registry(), d.predictionEscrow(), out);
         return Main.EXIT_OK;
       } catch (EscrowException e) {
         throw ChainOptions.failure(e);
@@ -121,7 +152,9 @@ final class ChainCommand implements Runnable {
     }
   }
 
-  @Command(name = "fund", mixinStandardHelpOptions = true,
+  @Command(
+      name = "fund",
+      mixinStandardHelpOptions = true,
       description = "On a local Anvil node: set the balance of a key's account (anvil_setBalance).")
   static final class Fund implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -129,10 +162,16 @@ final class ChainCommand implements Runnable {
     @Option(names = "--chain-rpc", required = true, description = "JSON-RPC URL of the Anvil node")
     String rpc;
 
-    @Option(names = "--key", required = true, description = "the key file whose account to fund (created if missing)")
+    @Option(
+        names = "--key",
+        required = true,
+        description = "the key file whose account to fund (created if missing)")
     Path keyFile;
 
-    @Option(names = "--ether", defaultValue = "100", description = "the new balance in ether (default ${DEFAULT-VALUE})")
+    @Option(
+        names = "--ether",
+        defaultValue = "100",
+        description = "the new balance in ether (default ${DEFAULT-VALUE})")
     long ether;
 
     @Override
@@ -144,10 +183,17 @@ final class ChainCommand implements Runnable {
       BigInteger wei = Wei.ether(ether);
       HttpService http = new HttpService(rpc);
       try {
-        Response<?> r = new Request<>("anvil_setBalance", List.of(address, Numeric.toHexStringWithPrefix(wei)),
-            http, Response.class).send();
+        Response<?> r =
+            new Request<>(
+                    "anvil_setBalance",
+                    List.of(address, Numeric.toHexStringWithPrefix(wei)),
+                    http,
+                    Response.class)
+                .send();
         if (r.hasError()) {
-          throw CliException.usage("the node refused anvil_setBalance (not an Anvil node?): " + r.getError().getMessage());
+          throw CliException.usage(
+              "the node refused anvil_setBalance (not an Anvil node?): "
+                  + r.getError().getMessage());
         }
       } catch (java.io.IOException e) {
         throw CliException.usage("cannot reach the node at " + rpc + ": " + e.getMessage());

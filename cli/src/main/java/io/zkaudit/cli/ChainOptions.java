@@ -8,10 +8,14 @@ import picocli.CommandLine.Option;
 
 /** {@code --chain-rpc URL --deployment FILE}: where the escrow contracts are (both or neither). */
 final class ChainOptions {
-  @Option(names = "--chain-rpc", description = "JSON-RPC URL of the chain node (with --deployment: use the escrow)")
+  @Option(
+      names = "--chain-rpc",
+      description = "JSON-RPC URL of the chain node (with --deployment: use the escrow)")
   String rpc;
 
-  @Option(names = "--deployment", description = "the contracts' addresses, as written by 'zkaudit chain deploy'")
+  @Option(
+      names = "--deployment",
+      description = "the contracts' addresses, as written by 'zkaudit chain deploy'")
   Path deployment;
 
   boolean enabled() {
@@ -33,7 +37,10 @@ final class ChainOptions {
     }
   }
 
-  /** A chain failure as one line: the contract's revert reason, or why the node could not be reached. */
+  /**
+   * A chain failure as one line: the contract's revert reason, or why the node could not be
+   * reached.
+   */
   static CliException failure(EscrowException e) {
     return CliException.usage("on-chain: " + e.getMessage().lines().findFirst().orElse("failed"));
   }

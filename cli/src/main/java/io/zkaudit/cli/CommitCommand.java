@@ -7,18 +7,32 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** zkaudit commit: the model commitment (verifying key) that every protocol checks proofs against. */
-@Command(name = "commit", mixinStandardHelpOptions = true,
-    description = "Commit to a model's weights; write its public verifying key and print its digest.")
+/**
+ * zkaudit commit: the model commitment (verifying key) that every protocol checks proofs against.
+ */
+@Command(
+    name = "commit",
+    mixinStandardHelpOptions = true,
+    description =
+        "Commit to a model's weights; write its public verifying key and print its digest.")
 final class CommitCommand implements Callable<Integer> {
-  @Option(names = "--model", required = true, description = "the model (.tflite or .onnx; a float one is quantized first, a quantized one is used as is)")
+  @Option(
+      names = "--model",
+      required = true,
+      description =
+          "the model (.tflite or .onnx; a float one is quantized first, a quantized one is used as"
+              + " is)")
   Path model;
 
   @Option(names = "--out", required = true, description = "where to write the verifying key (.vk)")
   Path out;
 
-  @Option(names = "--rotate", paramLabel = "OLD.vk", description = "rotate this key of the same model: a fresh"
-      + " commitment to the same weights, with a zero-knowledge link written to OUT.link (docs/zero-knowledge.md, Rotation)")
+  @Option(
+      names = "--rotate",
+      paramLabel = "OLD.vk",
+      description =
+          "rotate this key of the same model: a fresh commitment to the same weights, with a"
+              + " zero-knowledge link written to OUT.link (docs/zero-knowledge.md, Rotation)")
   Path rotate;
 
   @Override
@@ -29,31 +43,41 @@ final class CommitCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     CommittedModel cm = ProverModels.commit(model);
     double commitSeconds = (System.nanoTime() - t0) / 1e9;
-    // The one-time range proof ships in the key: verifiers check it once per key (WeightRanges.check).
+    // The one-time range proof ships in the key: verifiers check it once per key
+    // (WeightRanges.check).
     long t1 = System.nanoTime();
-    io.zkaudit.inference.VerifyingKey vk = io.zkaudit.prover.inference.WeightRangeProver.certify(cm);
+    io.zkaudit.inference.VerifyingKey vk =
+        io.zkaudit.prover.inference.WeightRangeProver.certify(cm);
     double rangeSeconds = (System.nanoTime() - t1) / 1e9;
-    // What a verifier does once per key: checked here so that a key that would be refused is never written.
+    // What a verifier does once per key: checked here so that a key that would be refused is never
+    // written.
     long t2 = System.nanoTime();
     try {
       io.zkaudit.inference.WeightRanges.of(vk).verify(vk, vk.rangeProof());
     } catch (io.zkaudit.proof.InvalidProofException e) {
-      throw new IllegalStateException("the weight range proof just made does not verify: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "the weight range proof just made does not verify: " + e.getMessage(), e);
     }
     double rangeVerifyMs = (System.nanoTime() - t2) / 1e6;
     Files.write(out, vk.encode());
     System.out.printf("model commitment %s%n", cm.vk().digest().hex());
-    long tensors = cm.layout().entries().stream().filter(e -> e.kind() != io.zkaudit.inference.WeightLayout.Kind.HIDING)
-        .count();
-    System.out.printf("  %s: %d layers proven, %d weight tensors committed (%.1f s)%n", model.getFileName(),
-        cm.circuit().layers().size(), tensors, commitSeconds);
-    System.out.printf("  weight range proof: every committed weight, bias and addend is in its declared type"
-        + " (%,d bytes, proven in %.1f s, verified in %.0f ms)%n", vk.rangeProof().encode().length, rangeSeconds,
-        rangeVerifyMs);
+    long tensors =
+        cm.layout().entries().stream()
+            .filter(e -> e.kind() != io.zkaudit.inference.WeightLayout.Kind.HIDING)
+            .count();
+    System.out.printf(
+        "  %s: %d layers proven, %d weight tensors committed (%.1f s)%n",
+        model.getFileName(), cm.circuit().layers().size(), tensors, commitSeconds);
+    System.out.printf(
+        "  weight range proof: every committed weight, bias and addend is in its declared type"
+            + " (%,d bytes, proven in %.1f s, verified in %.0f ms)%n",
+        vk.rangeProof().encode().length, rangeSeconds, rangeVerifyMs);
     System.out.printf("  verifying key written to %s (%d bytes)%n", out, Files.size(out));
-    System.out.printf("  the commitment hides the weights for about %,d zero-knowledge proofs (%s); then rotate"
-        + " it: zkaudit commit --rotate %s (docs/zero-knowledge.md)%n",
-        cm.layout().hiddenProofs(io.zkaudit.inference.InferenceStatement.longLivedPcsParams()), HidingKeys.location(),
+    System.out.printf(
+        "  the commitment hides the weights for about %,d zero-knowledge proofs (%s); then rotate"
+            + " it: zkaudit commit --rotate %s (docs/zero-knowledge.md)%n",
+        cm.layout().hiddenProofs(io.zkaudit.inference.InferenceStatement.longLivedPcsParams()),
+        HidingKeys.location(),
         out.getFileName());
     return Main.EXIT_OK;
   }

@@ -20,8 +20,8 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -29,42 +29,71 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * zkaudit demo: the protocols end to end on this machine. A seller starts in this process on a
- * free localhost port (its state in a temporary H2 file), commits to a model, registers it with a
+ * zkaudit demo: the protocols end to end on this machine. A seller starts in this process on a free
+ * localhost port (its state in a temporary H2 file), commits to a model, registers it with a
  * claimed accuracy and commits to an item set; a buyer with its own key talks to it over a real
  * gRPC socket: registry, verified and signed predictions, a contest, an accuracy audit, a
  * retrieval; then a summary with the time of each step. Exit 0 when every check held (an audit
  * below the claim is a result, not a failure), 1 if a seller answer did not verify, 2 when the
  * shared models and data are missing.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
-    description = "Run the protocols end to end on localhost: a seller and a buyer, verified predictions,"
-        + " a contest, an accuracy audit and a retrieval, with a timed transcript (MobileNet v2: about 5 minutes on 2 cores).")
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description =
+        "Run the protocols end to end on localhost: a seller and a buyer, verified predictions, a"
+            + " contest, an accuracy audit and a retrieval, with a timed transcript (MobileNet v2:"
+            + " about 5 minutes on 2 cores).")
 final class DemoCommand implements Callable<Integer> {
-  /** Held so that their levels stick (java.util.logging keeps loggers weakly), as in seller serve. */
-  private static final List<java.util.logging.Logger> QUIET = List.of(
-      java.util.logging.Logger.getLogger("org.flywaydb"),
-      java.util.logging.Logger.getLogger("io.grpc.netty.shaded.io.grpc.netty.NettyServerHandler"));
+  /**
+   * Held so that their levels stick (java.util.logging keeps loggers weakly), as in seller serve.
+   */
+  private static final List<java.util.logging.Logger> QUIET =
+      List.of(
+          java.util.logging.Logger.getLogger("org.flywaydb"),
+          java.util.logging.Logger.getLogger(
+              "io.grpc.netty.shaded.io.grpc.netty.NettyServerHandler"));
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--model", defaultValue = "mobilenet",
-      description = "mobilenet (MobileNet v2 on ImageNet photos) or resnet8 (ResNet-8 on CIFAR-10: about a minute) (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--model",
+      defaultValue = "mobilenet",
+      description =
+          "mobilenet (MobileNet v2 on ImageNet photos) or resnet8 (ResNet-8 on CIFAR-10: about a"
+              + " minute) (default ${DEFAULT-VALUE})")
   String model;
 
-  @Option(names = "--audit-samples", defaultValue = "3", description = "test samples of the accuracy audit, one proof each (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--audit-samples",
+      defaultValue = "3",
+      description = "test samples of the accuracy audit, one proof each (default ${DEFAULT-VALUE})")
   int auditSamples;
 
-  @Option(names = "--retrieval-items", defaultValue = "3", description = "items the seller commits to for retrieval, one proof each (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--retrieval-items",
+      defaultValue = "3",
+      description =
+          "items the seller commits to for retrieval, one proof each (default ${DEFAULT-VALUE})")
   int retrievalItems;
 
-  @Option(names = "--with-core-tour", description = "first prove and verify the proof system's primitives (commitment, sumcheck, lookup)")
+  @Option(
+      names = "--with-core-tour",
+      description =
+          "first prove and verify the proof system's primitives (commitment, sumcheck, lookup)")
   boolean coreTour;
 
-  @Option(names = "--shared", description = "the shared models and data (default: ../shared found from the working directory, or $ZKAUDIT_SHARED)")
+  @Option(
+      names = "--shared",
+      description =
+          "the shared models and data (default: ../shared found from the working directory, or"
+              + " $ZKAUDIT_SHARED)")
   Path shared;
 
-  @Option(names = "--keep-state", description = "keep the seller's and buyer's state directory (printed) instead of deleting it")
+  @Option(
+      names = "--keep-state",
+      description =
+          "keep the seller's and buyer's state directory (printed) instead of deleting it")
   boolean keepState;
 
   /** The class the buyer retrieves; set when the seller commits to its items. */
@@ -92,22 +121,33 @@ final class DemoCommand implements Callable<Integer> {
     Path state = Files.createTempDirectory("zkaudit-demo-");
     DemoTranscript t = new DemoTranscript(out, 7);
     DemoProver prover = new DemoProver();
-    // Ctrl-C mid-demo: the seller's database is closed and the temporary state removed all the same.
+    // Ctrl-C mid-demo: the seller's database is closed and the temporary state removed all the
+    // same.
     AtomicReference<SellerServer> running = new AtomicReference<>();
-    Thread hook = new Thread(() -> {
-      SellerServer s = running.get();
-      if (s != null) {
-        s.close();
-      }
-      if (!keepState) {
-        delete(state);
-      }
-    }, "demo-cleanup");
+    Thread hook =
+        new Thread(
+            () -> {
+              SellerServer s = running.get();
+              if (s != null) {
+                s.close();
+              }
+              if (!keepState) {
+                delete(state);
+              }
+            },
+            "demo-cleanup");
     Runtime.getRuntime().addShutdownHook(hook);
     try (SellerServer server = startSeller(t, data, state, prover)) {
       running.set(server);
-      DemoBuyer buyer = new DemoBuyer(t, data, server.port(), KeyFiles.loadOrCreate(state.resolve("buyer/buyer.key")),
-          state.resolve("buyer"), prover, queryClass);
+      DemoBuyer buyer =
+          new DemoBuyer(
+              t,
+              data,
+              server.port(),
+              KeyFiles.loadOrCreate(state.resolve("buyer/buyer.key")),
+              state.resolve("buyer"),
+              prover,
+              queryClass);
       buyer.run(auditSamples);
       t.summary();
       return Main.EXIT_OK;
@@ -130,40 +170,69 @@ final class DemoCommand implements Callable<Integer> {
 
   /** Step 1: the seller commits to the model and the items, and serves them on a free port. */
   private SellerServer startSeller(DemoTranscript t, DemoData data, Path state, DemoProver prover) {
-    t.begin("seller up", "seller: commit to " + data.model().getFileName() + ", register it, commit to "
-        + retrievalItems + " items, serve on localhost");
+    t.begin(
+        "seller up",
+        "seller: commit to "
+            + data.model().getFileName()
+            + ", register it, commit to "
+            + retrievalItems
+            + " items, serve on localhost");
     PartyKey key = KeyFiles.loadOrCreate(state.resolve("seller/seller.key"));
     CommittedModel committed = ProverModels.commit(data.model());
-    t.line("committed to %,d weights; verifying key digest %s", committed.model().parameterCount(),
-        committed.vk().digest().hex());
+    t.line(
+        "committed to %,d weights; verifying key digest %s",
+        committed.model().parameterCount(), committed.vk().digest().hex());
     String url = SellerStore.h2FileUrl(state.resolve("seller/seller"));
     SellerServer server;
     try {
-      server = SellerServer.start(key, SellerConfig.defaults(url, 0), prover, AuditService.Policy.defaults());
+      server =
+          SellerServer.start(
+              key, SellerConfig.defaults(url, 0), prover, AuditService.Policy.defaults());
     } catch (StoreException | UncheckedIOException | IllegalArgumentException e) {
       throw CliException.usage("cannot start the demo's seller: " + e.getMessage());
     }
     try {
-      var metric = ClaimedMetric.newBuilder().setName(AuditService.CLAIMED_METRIC).setValue(data.claimedAccuracy())
-          .setDataset(data.claimedOn()).build();
-      var entry = server.seller().serve(committed, data.model().getFileName().toString(), List.of(metric));
-      t.line("seller %s listening on localhost:%d, state in %s", HexFormat.of().formatHex(key.publicKey()),
-          server.port(), url);
-      t.line("model %s registered, claiming top-1 accuracy %.1f%% on %s",
-          HexFormat.of().formatHex(entry.getModelId().toByteArray()), 100 * data.claimedAccuracy(), data.claimedOn());
+      var metric =
+          ClaimedMetric.newBuilder()
+              .setName(AuditService.CLAIMED_METRIC)
+              .setValue(data.claimedAccuracy())
+              .setDataset(data.claimedOn())
+              .build();
+      var entry =
+          server.seller().serve(committed, data.model().getFileName().toString(), List.of(metric));
+      t.line(
+          "seller %s listening on localhost:%d, state in %s",
+          HexFormat.of().formatHex(key.publicKey()), server.port(), url);
+      t.line(
+          "model %s registered, claiming top-1 accuracy %.1f%% on %s",
+          HexFormat.of().formatHex(entry.getModelId().toByteArray()),
+          100 * data.claimedAccuracy(),
+          data.claimedOn());
       var input = committed.model().description().tensor(committed.circuit().inputTensor());
       var items = data.items(auditSamples, retrievalItems, input);
       ItemSet set = server.retrieval().commit("demo items", items);
-      // The buyer looks for the class of the first item (as the seller's model sees it), so that something matches.
+      // The buyer looks for the class of the first item (as the seller's model sees it), so that
+      // something matches.
       int[] first = prover.output(committed, items.get(0).tensor());
       queryClass = io.zkaudit.engine.Predictions.topK(first, 1)[0];
-      t.line("item set %s: %d items committed, Merkle root %s", HexFormat.of().formatHex(set.getItemSetId().toByteArray()),
-          set.getStatement().getCount(), HexFormat.of().formatHex(set.getStatement().getMerkleRoot().toByteArray()));
-      t.ok("seller serving " + data.model().getFileName() + " and " + retrievalItems + " committed items on port " + server.port());
+      t.line(
+          "item set %s: %d items committed, Merkle root %s",
+          HexFormat.of().formatHex(set.getItemSetId().toByteArray()),
+          set.getStatement().getCount(),
+          HexFormat.of().formatHex(set.getStatement().getMerkleRoot().toByteArray()));
+      t.ok(
+          "seller serving "
+              + data.model().getFileName()
+              + " and "
+              + retrievalItems
+              + " committed items on port "
+              + server.port());
       return server;
     } catch (RequestRejected | CliException e) {
       server.close();
-      throw e instanceof CliException c ? c : CliException.usage("the demo's seller: " + e.getMessage());
+      throw e instanceof CliException c
+          ? c
+          : CliException.usage("the demo's seller: " + e.getMessage());
     } catch (RuntimeException e) {
       server.close();
       throw e;

@@ -18,14 +18,15 @@ import java.util.stream.Stream;
 
 /**
  * The items a seller commits to for retrieval, as the model's quantized inputs: a directory of
- * images or tensors (every .jpg/.jpeg/.png/.bmp/.npy/.json file, in name order), or
- * {@code cifar10-test:N}, an evenly spaced N-image subset of the CIFAR-10 test batch.
+ * images or tensors (every .jpg/.jpeg/.png/.bmp/.npy/.json file, in name order), or {@code
+ * cifar10-test:N}, an evenly spaced N-image subset of the CIFAR-10 test batch.
  */
 final class ItemSources {
   private ItemSources() {}
 
   private static final String CIFAR = "cifar10-test:";
-  private static final List<String> EXTENSIONS = List.of(".jpg", ".jpeg", ".png", ".bmp", ".npy", ".json");
+  private static final List<String> EXTENSIONS =
+      List.of(".jpg", ".jpeg", ".png", ".bmp", ".npy", ".json");
 
   static List<SellerRetrieval.Item> read(String source, TensorSpec input) {
     if (source.startsWith(CIFAR)) {
@@ -33,18 +34,34 @@ final class ItemSources {
     }
     Path dir = Path.of(source);
     if (!Files.isDirectory(dir)) {
-      throw CliException.usage("--items is a directory of images or tensors, or " + CIFAR + "N; " + source + " is neither");
+      throw CliException.usage(
+          "--items is a directory of images or tensors, or "
+              + CIFAR
+              + "N; "
+              + source
+              + " is neither");
     }
     List<Path> files;
     try (Stream<Path> s = Files.list(dir)) {
-      files = s.filter(Files::isRegularFile)
-          .filter(f -> EXTENSIONS.stream().anyMatch(e -> f.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(e)))
-          .sorted().toList();
+      files =
+          s.filter(Files::isRegularFile)
+              .filter(
+                  f ->
+                      EXTENSIONS.stream()
+                          .anyMatch(
+                              e -> f.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(e)))
+              .sorted()
+              .toList();
     } catch (IOException e) {
       throw CliException.usage("cannot list " + dir + ": " + e.getMessage());
     }
     if (files.isEmpty() || files.size() > SellerRetrieval.MAX_ITEMS) {
-      throw CliException.usage(dir + " has " + files.size() + " images or tensors; a set has 1 to " + SellerRetrieval.MAX_ITEMS);
+      throw CliException.usage(
+          dir
+              + " has "
+              + files.size()
+              + " images or tensors; a set has 1 to "
+              + SellerRetrieval.MAX_ITEMS);
     }
     List<SellerRetrieval.Item> out = new ArrayList<>();
     for (Path f : files) {
@@ -61,13 +78,24 @@ final class ItemSources {
       n = -1;
     }
     if (n < 1 || n > SellerRetrieval.MAX_ITEMS) {
-      throw CliException.usage("--items " + CIFAR + "N takes N from 1 to " + SellerRetrieval.MAX_ITEMS + ", not " + count);
+      throw CliException.usage(
+          "--items "
+              + CIFAR
+              + "N takes N from 1 to "
+              + SellerRetrieval.MAX_ITEMS
+              + ", not "
+              + count);
     }
-    Path file = SharedData.resolve("data/cifar10/test_batch.bin")
-        .orElseThrow(() -> CliException.usage("no CIFAR-10 test batch under ../shared/data/cifar10/"));
+    Path file =
+        SharedData.resolve("data/cifar10/test_batch.bin")
+            .orElseThrow(
+                () -> CliException.usage("no CIFAR-10 test batch under ../shared/data/cifar10/"));
     int[] shape = input.shapeArray();
     if (shape.length != 4 || shape[1] != 32 || shape[2] != 32 || shape[3] != 3) {
-      throw CliException.usage("the model takes " + input.shape() + ", not 32x32 RGB images: CIFAR-10 items do not fit it");
+      throw CliException.usage(
+          "the model takes "
+              + input.shape()
+              + ", not 32x32 RGB images: CIFAR-10 items do not fit it");
     }
     List<Sample> samples;
     try {
@@ -75,8 +103,11 @@ final class ItemSources {
     } catch (IOException | ModelFormatException e) {
       throw CliException.usage("cannot read " + file + ": " + e.getMessage());
     }
-    // As `zkaudit eval --dataset cifar10` feeds the model: the whole 32x32 image, the input's own pixel range.
+    // As `zkaudit eval --dataset cifar10` feeds the model: the whole 32x32 image, the input's own
+    // pixel range.
     InputEncoder encoder = new InputEncoder(shape, 1.0, PixelRange.of(input));
-    return samples.stream().map(s -> new SellerRetrieval.Item(s.id(), encoder.quantized(s.image(), input))).toList();
+    return samples.stream()
+        .map(s -> new SellerRetrieval.Item(s.id(), encoder.quantized(s.image(), input)))
+        .toList();
   }
 }

@@ -7,8 +7,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 
 /**
- * A party's secp256k1 key in a file (64 hex digits): read if it exists, else created, readable
- * by its owner only, so that a party keeps its identity across runs.
+ * A party's secp256k1 key in a file (64 hex digits): read if it exists, else created, readable by
+ * its owner only, so that a party keeps its identity across runs.
  */
 final class KeyFiles {
   private KeyFiles() {}
@@ -21,7 +21,9 @@ final class KeyFiles {
     return loadOrCreate(file);
   }
 
-  /** Writes a secret (one line) to a new file readable by its owner only, creating its directory. */
+  /**
+   * Writes a secret (one line) to a new file readable by its owner only, creating its directory.
+   */
   static void writeSecret(Path file, String line) throws IOException {
     Path dir = file.toAbsolutePath().getParent();
     if (dir != null) {

@@ -6,7 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-/** Class names for printing: a given file, else the shared ImageNet/CIFAR-10/MNIST names by output size. */
+/**
+ * Class names for printing: a given file, else the shared ImageNet/CIFAR-10/MNIST names by output
+ * size.
+ */
 final class Labels {
   private Labels() {}
 
@@ -18,7 +21,8 @@ final class Labels {
     }
     if (classes == 10 && modelName.toLowerCase(java.util.Locale.ROOT).contains("cifar")) {
       var p = SharedData.resolve("data/cifar10/batches.meta.txt");
-      if (p.isPresent()) return Files.readAllLines(p.get()).stream().filter(s -> !s.isBlank()).toList();
+      if (p.isPresent())
+        return Files.readAllLines(p.get()).stream().filter(s -> !s.isBlank()).toList();
     }
     if (classes == 10) return List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9");
     return List.of();

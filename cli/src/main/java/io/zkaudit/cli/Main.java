@@ -4,18 +4,30 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The one command-line entry point. Exit codes are part of the interface:
- * 0 success, 1 a proof or claim was checked and is invalid, 2 usage error or unreadable input.
+ * The one command-line entry point. Exit codes are part of the interface: 0 success, 1 a proof or
+ * claim was checked and is invalid, 2 usage error or unreadable input.
  */
 @Command(
     name = "zkaudit",
     mixinStandardHelpOptions = true,
     version = "zkaudit 0.1.0",
     description = "Zero-knowledge proofs of ML inference for trustless ML-as-a-service.",
-    subcommands = {DemoCommand.class, InferCommand.class, EvalCommand.class, CommitCommand.class, ProveCommand.class, VerifyCommand.class,
-        VerifyLinkCommand.class,
-        BenchCommand.class, SellerCommand.class, BuyerCommand.class, ChainCommand.class, AttesterCommand.class, SimulateCommand.class,
-        CommandLine.HelpCommand.class})
+    subcommands = {
+      DemoCommand.class,
+      InferCommand.class,
+      EvalCommand.class,
+      CommitCommand.class,
+      ProveCommand.class,
+      VerifyCommand.class,
+      VerifyLinkCommand.class,
+      BenchCommand.class,
+      SellerCommand.class,
+      BuyerCommand.class,
+      ChainCommand.class,
+      AttesterCommand.class,
+      SimulateCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Main implements Runnable {
 
   public static final int EXIT_OK = 0;
@@ -30,11 +42,15 @@ public final class Main implements Runnable {
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Main());
     cli.setExecutionExceptionHandler(new UserErrorHandler());
-    cli.setParameterExceptionHandler((ex, args) -> {
-      ex.getCommandLine().getErr().println("zkaudit: " + ex.getMessage());
-      ex.getCommandLine().getErr().println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
-      return EXIT_USAGE;
-    });
+    cli.setParameterExceptionHandler(
+        (ex, args) -> {
+          ex.getCommandLine().getErr().println("zkaudit: " + ex.getMessage());
+          ex.getCommandLine()
+              .getErr()
+              .println(
+                  "Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+          return EXIT_USAGE;
+        });
     return cli;
   }
 
@@ -44,8 +60,11 @@ public final class Main implements Runnable {
       code = commandLine().execute(args);
     } catch (OutOfMemoryError e) {
       // picocli hands errors (not exceptions) back to the caller: the one a user meets is memory.
-      System.err.println("zkaudit: out of memory (" + e.getMessage() + "): proving MobileNet v2 needs about 10 GB of"
-          + " heap; ./zkaudit gives 12 GB unless ZKAUDIT_JAVA_OPTS says otherwise (e.g. ZKAUDIT_JAVA_OPTS=-Xmx16g)");
+      System.err.println(
+          "zkaudit: out of memory ("
+              + e.getMessage()
+              + "): proving MobileNet v2 needs about 10 GB of heap; ./zkaudit gives 12 GB unless"
+              + " ZKAUDIT_JAVA_OPTS says otherwise (e.g. ZKAUDIT_JAVA_OPTS=-Xmx16g)");
       code = EXIT_USAGE;
     }
     System.exit(code);

@@ -4,19 +4,30 @@ import io.zkaudit.protocols.seller.SellerServer;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 
-/** {@code seller serve}'s service options: the metrics endpoint and the shutdown grace period (docs/operations.md). */
+/**
+ * {@code seller serve}'s service options: the metrics endpoint and the shutdown grace period
+ * (docs/operations.md).
+ */
 final class OperationsOptions {
-  @Option(names = "--metrics-port", description = "serve Prometheus metrics at http://HOST:PORT/metrics (0: any free"
-      + " port; default: no endpoint)")
+  @Option(
+      names = "--metrics-port",
+      description =
+          "serve Prometheus metrics at http://HOST:PORT/metrics (0: any free"
+              + " port; default: no endpoint)")
   Integer metricsPort;
 
-  @Option(names = "--metrics-host", defaultValue = "localhost",
+  @Option(
+      names = "--metrics-host",
+      defaultValue = "localhost",
       description = "address of the metrics endpoint (default ${DEFAULT-VALUE}); keep it private")
   String metricsHost;
 
-  @Option(names = "--shutdown-grace", defaultValue = "30",
-      description = "seconds a shutdown waits for calls in flight (the proof under way) before cancelling them"
-          + " (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--shutdown-grace",
+      defaultValue = "30",
+      description =
+          "seconds a shutdown waits for calls in flight (the proof under way) before cancelling"
+              + " them (default ${DEFAULT-VALUE})")
   long shutdownGraceSeconds;
 
   SellerServer.Operations operations() {
@@ -26,7 +37,8 @@ final class OperationsOptions {
     if (shutdownGraceSeconds < 0) {
       throw CliException.usage("--shutdown-grace must be 0 or more");
     }
-    return SellerServer.Operations.DEFAULTS.withMetrics(metricsHost, metricsPort != null ? metricsPort : -1)
+    return SellerServer.Operations.DEFAULTS
+        .withMetrics(metricsHost, metricsPort != null ? metricsPort : -1)
         .withShutdownGrace(Duration.ofSeconds(shutdownGraceSeconds));
   }
 }

@@ -14,8 +14,8 @@ import java.util.Locale;
 
 /**
  * Reads a model input for proving and verifying: an image (with the model's preprocessing, derived
- * from the public input quantization so that prover and verifier get the same integers) or a
- * tensor file. Prints verified outputs.
+ * from the public input quantization so that prover and verifier get the same integers) or a tensor
+ * file. Prints verified outputs.
  */
 final class ProofInputs {
   private ProofInputs() {}
@@ -33,7 +33,10 @@ final class ProofInputs {
       }
       int[] shape = spec.shapeArray();
       if (shape.length != 4) {
-        throw CliException.usage("the model takes a tensor of shape " + spec.shape() + ", not an image: pass a .npy or .json file");
+        throw CliException.usage(
+            "the model takes a tensor of shape "
+                + spec.shape()
+                + ", not an image: pass a .npy or .json file");
       }
       InputEncoder enc = new InputEncoder(shape, CROP, PixelRange.of(spec));
       return enc.quantized(ImageFiles.read(file, shape[3]), spec);
@@ -47,9 +50,15 @@ final class ProofInputs {
     printTopK(out, logits, spec, names, k);
   }
 
-  static void printTopK(java.io.PrintWriter out, int[] logits, TensorSpec spec, List<String> names, int k) {
+  static void printTopK(
+      java.io.PrintWriter out, int[] logits, TensorSpec spec, List<String> names, int k) {
     for (int c : Predictions.topK(logits, Math.min(k, logits.length))) {
-      out.printf(Locale.ROOT, "  %5d  %-32s  logit %4d  (%.4f)%n", c, Labels.name(names, c), logits[c],
+      out.printf(
+          Locale.ROOT,
+          "  %5d  %-32s  logit %4d  (%.4f)%n",
+          c,
+          Labels.name(names, c),
+          logits[c],
           spec.scale() * (logits[c] - spec.zeroPoint()));
     }
     out.flush();

@@ -15,40 +15,63 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** zkaudit prove: one inference with its proof. */
-@Command(name = "prove", mixinStandardHelpOptions = true,
-    description = "Run the model on an input and prove that the output came from the committed model.")
+@Command(
+    name = "prove",
+    mixinStandardHelpOptions = true,
+    description =
+        "Run the model on an input and prove that the output came from the committed model.")
 final class ProveCommand implements Callable<Integer> {
-  @Option(names = "--model", required = true, description = "the model (.tflite or .onnx; a float one is quantized first, a quantized one is used as is)")
+  @Option(
+      names = "--model",
+      required = true,
+      description =
+          "the model (.tflite or .onnx; a float one is quantized first, a quantized one is used as"
+              + " is)")
   Path model;
 
-  @Option(names = "--input", required = true, description = "image (.jpg/.png/.bmp) or tensor (.npy/.json)")
+  @Option(
+      names = "--input",
+      required = true,
+      description = "image (.jpg/.png/.bmp) or tensor (.npy/.json)")
   Path input;
 
   @Option(names = "--out", required = true, description = "where to write the proof")
   Path out;
 
-  @Option(names = "--private-input", description = "keep the input private: commit to it apart (written to"
-      + " --input-commitment-out) and prove about the commitment; the verifier then needs only that file")
+  @Option(
+      names = "--private-input",
+      description =
+          "keep the input private: commit to it apart (written to --input-commitment-out) and prove"
+              + " about the commitment; the verifier then needs only that file")
   boolean privateInput;
 
-  @Option(names = "--input-commitment-out", description = "where to write the input commitment (default: the proof's"
-      + " path with .cin)")
+  @Option(
+      names = "--input-commitment-out",
+      description =
+          "where to write the input commitment (default: the proof's" + " path with .cin)")
   Path inputCommitmentOut;
 
-  @Option(names = "--top", defaultValue = "5", description = "classes to print (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--top",
+      defaultValue = "5",
+      description = "classes to print (default ${DEFAULT-VALUE})")
   int top;
 
   @Option(names = "--labels", description = "class names, one per line")
   Path labels;
 
-  @Option(names = "--no-zk", description = "prove without zero knowledge (for benchmarking only: the proof then"
-      + " reveals evaluations of the weights and activations)")
+  @Option(
+      names = "--no-zk",
+      description =
+          "prove without zero knowledge (for benchmarking only: the proof then"
+              + " reveals evaluations of the weights and activations)")
   boolean noZk;
 
   @Override
   public Integer call() throws Exception {
     long t0 = System.nanoTime();
-    // A --no-zk proof needs no zero-knowledge padding: the model is checked for what it will be asked.
+    // A --no-zk proof needs no zero-knowledge padding: the model is checked for what it will be
+    // asked.
     CommittedModel cm = ProverModels.commit(model, !noZk);
     long t1 = System.nanoTime();
     TensorSpec inSpec = cm.model().description().tensor(cm.circuit().inputTensor());
@@ -73,19 +96,31 @@ final class ProveCommand implements Callable<Integer> {
     Files.write(out, bytes);
     TensorSpec outSpec = cm.model().description().tensor(cm.circuit().outputTensor());
     List<String> names = Labels.forOutput(outSpec.size(), labels, model.getFileName().toString());
-    System.out.printf("%s on %s: proven output (%s)%n", model.getFileName(), input.getFileName(),
+    System.out.printf(
+        "%s on %s: proven output (%s)%n",
+        model.getFileName(),
+        input.getFileName(),
         noZk ? "no zero knowledge" : "zero-knowledge proof");
     ProofInputs.printTopK(proof.output(), outSpec, names, top);
     if (committedInput != null) {
-      Path cin = inputCommitmentOut != null ? inputCommitmentOut
-          : out.resolveSibling(out.getFileName().toString().replaceFirst("\\.proof$", "") + ".cin");
+      Path cin =
+          inputCommitmentOut != null
+              ? inputCommitmentOut
+              : out.resolveSibling(
+                  out.getFileName().toString().replaceFirst("\\.proof$", "") + ".cin");
       Files.write(cin, committedInput.commitment().encode());
-      System.out.printf("input commitment %s written to %s (the proof does not reveal the input)%n",
+      System.out.printf(
+          "input commitment %s written to %s (the proof does not reveal the input)%n",
           committedInput.commitment().digest().hex(), cin);
     }
     System.out.printf(Locale.ROOT, "model commitment %s%n", cm.vk().digest().hex());
-    System.out.printf(Locale.ROOT, "weights committed in %.2f s (once per model); proof in %.2f s; %d bytes written to %s%n",
-        (t1 - t0) / 1e9, (t2 - t1) / 1e9, bytes.length, out);
+    System.out.printf(
+        Locale.ROOT,
+        "weights committed in %.2f s (once per model); proof in %.2f s; %d bytes written to %s%n",
+        (t1 - t0) / 1e9,
+        (t2 - t1) / 1e9,
+        bytes.length,
+        out);
     return Main.EXIT_OK;
   }
 }

@@ -3,8 +3,8 @@ package io.zkaudit.cli;
 import io.zkaudit.model.ModelFormatException;
 import io.zkaudit.prover.inference.CommittedModel;
 import io.zkaudit.prover.inference.ModelProver;
-import io.zkaudit.prover.inference.ProverException;
 import io.zkaudit.prover.inference.Provability;
+import io.zkaudit.prover.inference.ProverException;
 import io.zkaudit.quantizer.CalibrationData;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,24 +12,32 @@ import java.nio.file.Path;
 
 /**
  * Loads a model file for proving and commits to its weights, mapping every failure to a usage
- * error. A float model is quantized first, calibrated on the images its input shape names
- * ({@link CalibrationData}), so the same file always gives the same quantized model, as 'zkaudit
- * eval' does; with the user's hiding key ({@link HidingKeys})
- * it also gives the same commitment.
+ * error. A float model is quantized first, calibrated on the images its input shape names ({@link
+ * CalibrationData}), so the same file always gives the same quantized model, as 'zkaudit eval'
+ * does; with the user's hiding key ({@link HidingKeys}) it also gives the same commitment.
  */
 final class ProverModels {
   private ProverModels() {}
 
   static io.zkaudit.prover.model.QuantizedModel quantized(Path file) throws IOException {
-    LoadedModel probe = LoadedModel.open(file, null, io.zkaudit.data.PixelRange.UNIT, ProofInputs.CROP);
+    LoadedModel probe =
+        LoadedModel.open(file, null, io.zkaudit.data.PixelRange.UNIT, ProofInputs.CROP);
     if (probe.quantized != null) {
       return probe.quantized;
     }
     int[] shape = probe.inputShape();
     CalibrationData cal;
     try {
-      cal = CalibrationData.forInputShape(shape).orElseThrow(() -> CliException.usage(file + " is a float model with input "
-          + java.util.Arrays.toString(shape) + ": quantize it first (calibration data is known for MNIST and CIFAR-10 shapes)"));
+      cal =
+          CalibrationData.forInputShape(shape)
+              .orElseThrow(
+                  () ->
+                      CliException.usage(
+                          file
+                              + " is a float model with input "
+                              + java.util.Arrays.toString(shape)
+                              + ": quantize it first (calibration data is known for MNIST and"
+                              + " CIFAR-10 shapes)"));
     } catch (IllegalArgumentException e) {
       throw CliException.usage(e.getMessage());
     }
@@ -66,7 +74,8 @@ final class ProverModels {
    * Refuses (exit 2) a model some input of which cannot be proven: one line per problem, each
    * naming the file, so that a seller learns it before committing rather than at a buyer's request.
    */
-  static void requireProvable(Path file, io.zkaudit.prover.model.QuantizedModel model, boolean zeroKnowledge) {
+  static void requireProvable(
+      Path file, io.zkaudit.prover.model.QuantizedModel model, boolean zeroKnowledge) {
     Provability p = Provability.of(model);
     if (!zeroKnowledge) {
       p = p.withoutZeroKnowledge();
@@ -76,8 +85,13 @@ final class ProverModels {
     }
   }
 
-  /** The problems as lines "M: not provable: ...", joined so that the error handler prefixes each with "zkaudit: ". */
+  /**
+   * The problems as lines "M: not provable: ...", joined so that the error handler prefixes each
+   * with "zkaudit: ".
+   */
   static String refusal(Path file, Provability p) {
-    return String.join("\nzkaudit: ", p.messages().stream().map(m -> file.getFileName() + ": not provable: " + m).toList());
+    return String.join(
+        "\nzkaudit: ",
+        p.messages().stream().map(m -> file.getFileName() + ": not provable: " + m).toList());
   }
 }

@@ -3,12 +3,12 @@ package io.zkaudit.cli;
 import io.zkaudit.inference.RotationLink;
 import io.zkaudit.inference.VerifyingKey;
 import io.zkaudit.model.ModelFormatException;
-import io.zkaudit.prover.model.QuantizedModel;
 import io.zkaudit.proof.InvalidProofException;
 import io.zkaudit.prover.inference.CommittedModel;
 import io.zkaudit.prover.inference.ModelProver;
 import io.zkaudit.prover.inference.ProverException;
 import io.zkaudit.prover.inference.RotationLinks;
+import io.zkaudit.prover.model.QuantizedModel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +22,9 @@ import java.nio.file.Path;
 final class Rotations {
   private Rotations() {}
 
-  /** Where the link of a verifying key file is written and looked for: beside it, ".link" appended. */
+  /**
+   * Where the link of a verifying key file is written and looked for: beside it, ".link" appended.
+   */
   static Path linkOf(Path vkFile) {
     return vkFile.resolveSibling(vkFile.getFileName() + ".link");
   }
@@ -35,7 +37,8 @@ final class Rotations {
     }
     RotationLink l = readLink(link);
     if (!l.newModel().equals(vk.digest())) {
-      throw CliException.usage(link + " is the link to another key (" + l.newModel().hex() + "), not to " + vkFile);
+      throw CliException.usage(
+          link + " is the link to another key (" + l.newModel().hex() + "), not to " + vkFile);
     }
     return l.generation();
   }
@@ -74,8 +77,15 @@ final class Rotations {
       QuantizedModel model = ProverModels.quantized(modelFile);
       CommittedModel old = ModelProver.commit(model, hidingKey, generation);
       if (!old.vk().digest().equals(oldKey.digest())) {
-        throw CliException.usage(oldFile + " is not the commitment of " + modelFile.getFileName() + " under the hiding key "
-            + HidingKeys.location() + " (generation " + generation + "): only its owner can rotate it");
+        throw CliException.usage(
+            oldFile
+                + " is not the commitment of "
+                + modelFile.getFileName()
+                + " under the hiding key "
+                + HidingKeys.location()
+                + " (generation "
+                + generation
+                + "): only its owner can rotate it");
       }
       r = RotationLinks.rotate(old, hidingKey, generation + 1);
     } catch (ModelFormatException | ProverException e) {
@@ -86,12 +96,16 @@ final class Rotations {
     Path link = linkOf(out);
     Files.write(link, r.link().encode());
     System.out.printf("model commitment %s%n", r.committed().vk().digest().hex());
-    System.out.printf("  rotated from %s (generation %d -> %d, same weights, fresh hiding randomness; %.1f s)%n",
+    System.out.printf(
+        "  rotated from %s (generation %d -> %d, same weights, fresh hiding randomness; %.1f s)%n",
         oldKey.digest().hex(), generation, generation + 1, (System.nanoTime() - t0) / 1e9);
-    System.out.printf("  verifying key written to %s (%d bytes), rotation link to %s (%d bytes)%n", out, Files.size(out),
-        link, Files.size(link));
-    System.out.printf("  the commitment hides the weights for about %,d zero-knowledge proofs (%s); the link spent one"
-        + " of the old key's%n", r.committed().layout().hiddenProofs(RotationLink.params()), HidingKeys.location());
+    System.out.printf(
+        "  verifying key written to %s (%d bytes), rotation link to %s (%d bytes)%n",
+        out, Files.size(out), link, Files.size(link));
+    System.out.printf(
+        "  the commitment hides the weights for about %,d zero-knowledge proofs (%s); the link"
+            + " spent one of the old key's%n",
+        r.committed().layout().hiddenProofs(RotationLink.params()), HidingKeys.location());
     return Main.EXIT_OK;
   }
 }

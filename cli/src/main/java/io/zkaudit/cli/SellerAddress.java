@@ -7,13 +7,18 @@ import picocli.CommandLine.Option;
 
 /** Where a buyer command finds the seller: host, port and the CA to trust for TLS. */
 final class SellerAddress {
-  @Option(names = "--host", defaultValue = "localhost", description = "the seller (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--host",
+      defaultValue = "localhost",
+      description = "the seller (default ${DEFAULT-VALUE})")
   String host;
 
   @Option(names = "--port", required = true, description = "the seller's port")
   int port;
 
-  @Option(names = "--tls-ca", description = "talk TLS, trusting the seller's certificate if signed by this CA (PEM)")
+  @Option(
+      names = "--tls-ca",
+      description = "talk TLS, trusting the seller's certificate if signed by this CA (PEM)")
   Path tlsCa;
 
   /** Refuses an impossible port before the command touches any file. */

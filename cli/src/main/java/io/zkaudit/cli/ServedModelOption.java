@@ -11,7 +11,9 @@ import picocli.CommandLine.Option;
 
 /** {@code --model HEX}: which of the seller's models a buyer command is about. */
 final class ServedModelOption {
-  @Option(names = "--model", description = "the model id (hex); needed when the seller serves more than one")
+  @Option(
+      names = "--model",
+      description = "the model id (hex); needed when the seller serves more than one")
   String id;
 
   /** The model named by --model, or the seller's only model; a usage error names the choices. */
@@ -24,14 +26,23 @@ final class ServedModelOption {
         throw CliException.usage("--model is a model id in hex: " + e.getMessage());
       }
       if (bytes.length != 32) {
-        throw CliException.usage("--model is 64 hex digits (a SHA-256), not " + id.length() + " characters");
+        throw CliException.usage(
+            "--model is 64 hex digits (a SHA-256), not " + id.length() + " characters");
       }
       return buyer.model(ByteString.copyFrom(bytes));
     }
     List<RegisteredModel> models = buyer.models();
     if (models.size() != 1) {
-      StringBuilder b = new StringBuilder("the seller serves " + models.size() + " models; pick one with --model:");
-      models.forEach(m -> b.append(' ').append(Hex.of(m.id())).append(" (").append(m.entry().getName()).append(')'));
+      StringBuilder b =
+          new StringBuilder(
+              "the seller serves " + models.size() + " models; pick one with --model:");
+      models.forEach(
+          m ->
+              b.append(' ')
+                  .append(Hex.of(m.id()))
+                  .append(" (")
+                  .append(m.entry().getName())
+                  .append(')'));
       throw CliException.usage(b.toString());
     }
     return models.get(0);

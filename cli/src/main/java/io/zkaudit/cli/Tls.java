@@ -9,7 +9,8 @@ import java.nio.file.Path;
 final class Tls {
   private Tls() {}
 
-  static BuyerClient client(String host, int port, PartyKey key, long timeoutSeconds, Path trustedCa) {
+  static BuyerClient client(
+      String host, int port, PartyKey key, long timeoutSeconds, Path trustedCa) {
     if (trustedCa != null && !Files.isReadable(trustedCa)) {
       throw CliException.usage("cannot read --tls-ca " + trustedCa);
     }

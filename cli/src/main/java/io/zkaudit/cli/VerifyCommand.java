@@ -16,45 +16,65 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * zkaudit verify: needs the verifying key, the proof and the input it is about (or a private input's
- * commitment), never the weights. Exit 0 and the verified output; exit 1 with "invalid proof: reason"; exit 2 for usage errors and unreadable files.
+ * zkaudit verify: needs the verifying key, the proof and the input it is about (or a private
+ * input's commitment), never the weights. Exit 0 and the verified output; exit 1 with "invalid
+ * proof: reason"; exit 2 for usage errors and unreadable files.
  */
-@Command(name = "verify", mixinStandardHelpOptions = true,
+@Command(
+    name = "verify",
+    mixinStandardHelpOptions = true,
     description = "Verify a proof against a model's verifying key; print the verified output.")
 final class VerifyCommand implements Callable<Integer> {
-  @Option(names = "--vk", required = true, description = "the model's verifying key (from 'zkaudit commit')")
+  @Option(
+      names = "--vk",
+      required = true,
+      description = "the model's verifying key (from 'zkaudit commit')")
   Path vkFile;
 
   @Option(names = "--proof", required = true, description = "the proof (from 'zkaudit prove')")
   Path proofFile;
 
-  @Option(names = "--input", description = "the input the proof is about (image or tensor file); required unless"
-      + " --input-commitment")
+  @Option(
+      names = "--input",
+      description =
+          "the input the proof is about (image or tensor file); required unless"
+              + " --input-commitment")
   Path input;
 
-  @Option(names = "--input-commitment", description = "the input commitment a proof about a private input is about"
-      + " (from 'zkaudit prove --private-input')")
+  @Option(
+      names = "--input-commitment",
+      description =
+          "the input commitment a proof about a private input is about"
+              + " (from 'zkaudit prove --private-input')")
   Path inputCommitment;
 
-  @Option(names = "--top", defaultValue = "5", description = "classes to print (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--top",
+      defaultValue = "5",
+      description = "classes to print (default ${DEFAULT-VALUE})")
   int top;
 
   @Option(names = "--labels", description = "class names, one per line")
   Path labels;
 
-  @Option(names = "--soundness", description = "print the provable soundness of every kind of round in the proof")
+  @Option(
+      names = "--soundness",
+      description = "print the provable soundness of every kind of round in the proof")
   boolean showSoundness;
 
   @Override
   public Integer call() throws Exception {
     // Usage first: nothing is read or verified for a command that cannot succeed.
     if (input != null && inputCommitment != null) {
-      throw CliException.usage("give --input (a proof about a public input) or --input-commitment (a private one), not both");
+      throw CliException.usage(
+          "give --input (a proof about a public input) or --input-commitment (a private one), not"
+              + " both");
     }
     if (input == null && inputCommitment == null) {
       // A proof verified without its input would say nothing about which input it is about.
-      throw CliException.usage("a proof is verified against its input: pass --input X (the image or tensor it is"
-          + " about) or, for a proof about a private input, --input-commitment P.cin");
+      throw CliException.usage(
+          "a proof is verified against its input: pass --input X (the image or tensor it is"
+              + " about) or, for a proof about a private input, --input-commitment P.cin");
     }
     byte[] vkBytes = readFile(vkFile, "verifying key");
     byte[] proofBytes = readFile(proofFile, "proof");
@@ -79,13 +99,17 @@ final class VerifyCommand implements Callable<Integer> {
       System.out.println("invalid verifying key " + vkFile.getFileName() + ": " + e.getMessage());
       return Main.EXIT_INVALID;
     }
-    int[] x = input == null ? null : ProofInputs.read(input, vk.description().tensor(verifier.circuit().inputTensor()));
+    int[] x =
+        input == null
+            ? null
+            : ProofInputs.read(input, vk.description().tensor(verifier.circuit().inputTensor()));
     InputCommitment committed = null;
     if (inputCommitment != null) {
       try {
         committed = InputCommitment.decode(readFile(inputCommitment, "input commitment"));
       } catch (InvalidProofException e) {
-        throw CliException.usage(inputCommitment + " is not a valid input commitment: " + e.getMessage());
+        throw CliException.usage(
+            inputCommitment + " is not a valid input commitment: " + e.getMessage());
       }
     }
     boolean zeroKnowledge;
@@ -93,10 +117,14 @@ final class VerifyCommand implements Callable<Integer> {
       ModelProof proof = ModelProof.decode(proofBytes);
       zeroKnowledge = proof.zeroKnowledge();
       if (proof.privateInput() != null && committed == null) {
-        throw CliException.usage("the proof is about a private input: pass --input-commitment (the .cin file written"
-            + " beside the proof)");
+        throw CliException.usage(
+            "the proof is about a private input: pass --input-commitment (the .cin file written"
+                + " beside the proof)");
       }
-      output = committed != null ? verifier.verifyCommitted(proof, committed) : verifier.verify(proof, x);
+      output =
+          committed != null
+              ? verifier.verifyCommitted(proof, committed)
+              : verifier.verify(proof, x);
     } catch (InvalidProofException e) {
       System.out.println("invalid proof: " + e.getMessage());
       return Main.EXIT_INVALID;
@@ -105,16 +133,28 @@ final class VerifyCommand implements Callable<Integer> {
     TensorSpec outSpec = vk.description().tensor(verifier.circuit().outputTensor());
     List<String> names = Labels.forOutput(outSpec.size(), labels, vk.description().name());
     System.out.printf(Locale.ROOT, "valid proof (%.1f ms) for model %s%n", ms, vk.digest().hex());
-    System.out.println(zeroKnowledge
-        ? "  zero-knowledge proof (weights hidden behind a fresh shadow; what it still reveals: docs/zero-knowledge.md)"
-        : "  proof without zero knowledge (made with --no-zk: it reveals evaluations of the witness)");
-    System.out.println(committed != null
-        ? "  about the private input committed in " + inputCommitment.getFileName() + " (" + committed.digest().hex()
-            + "), which the proof does not reveal"
-        : "  about input " + input.getFileName());
+    System.out.println(
+        zeroKnowledge
+            ? "  zero-knowledge proof (weights hidden behind a fresh shadow; what it still reveals:"
+                + " docs/zero-knowledge.md)"
+            : "  proof without zero knowledge (made with --no-zk: it reveals evaluations of the"
+                + " witness)");
+    System.out.println(
+        committed != null
+            ? "  about the private input committed in "
+                + inputCommitment.getFileName()
+                + " ("
+                + committed.digest().hex()
+                + "), which the proof does not reveal"
+            : "  about input " + input.getFileName());
     io.zkaudit.soundness.SoundnessReport s = verifier.soundness(zeroKnowledge, committed != null);
-    System.out.printf(Locale.ROOT, "  soundness, provable (no conjecture): %.1f bits, weakest round: %s, %s"
-        + " (docs/soundness.md%s)%n", s.bits(), s.weakest().protocol(), s.weakest().round(),
+    System.out.printf(
+        Locale.ROOT,
+        "  soundness, provable (no conjecture): %.1f bits, weakest round: %s, %s"
+            + " (docs/soundness.md%s)%n",
+        s.bits(),
+        s.weakest().protocol(),
+        s.weakest().round(),
         showSoundness ? "" : "; --soundness prints every round");
     if (showSoundness) {
       System.out.print(s.table());

@@ -14,8 +14,11 @@ import picocli.CommandLine.Option;
  * verifying keys commit to the same weights. Exit 0 "valid rotation link"; exit 1 "invalid rotation
  * link: reason"; exit 2 for usage errors and unreadable files.
  */
-@Command(name = "verify-link", mixinStandardHelpOptions = true,
-    description = "Verify that a rotated verifying key commits to the same weights as the key it replaces.")
+@Command(
+    name = "verify-link",
+    mixinStandardHelpOptions = true,
+    description =
+        "Verify that a rotated verifying key commits to the same weights as the key it replaces.")
 final class VerifyLinkCommand implements Callable<Integer> {
   @Option(names = "--old", required = true, description = "the key rotated from")
   Path oldFile;
@@ -23,7 +26,9 @@ final class VerifyLinkCommand implements Callable<Integer> {
   @Option(names = "--new", required = true, description = "the key rotated to")
   Path newFile;
 
-  @Option(names = "--link", description = "the rotation link (default: the new key's file with .link appended)")
+  @Option(
+      names = "--link",
+      description = "the rotation link (default: the new key's file with .link appended)")
   Path linkFile;
 
   @Override
@@ -47,8 +52,13 @@ final class VerifyLinkCommand implements Callable<Integer> {
       System.out.println("invalid rotation link: " + e.getMessage());
       return Main.EXIT_INVALID;
     }
-    System.out.printf(Locale.ROOT, "valid rotation link (%.1f ms): model %s is model %s rotated (generation %d),"
-        + " the same weights%n", (System.nanoTime() - t0) / 1e6, newKey.digest().hex(), oldKey.digest().hex(),
+    System.out.printf(
+        Locale.ROOT,
+        "valid rotation link (%.1f ms): model %s is model %s rotated (generation %d),"
+            + " the same weights%n",
+        (System.nanoTime() - t0) / 1e6,
+        newKey.digest().hex(),
+        oldKey.digest().hex(),
         link.generation());
     return Main.EXIT_OK;
   }

@@ -1,14 +1,13 @@
 package io.zkaudit.cli;
 
+import static io.zkaudit.cli.CliRuns.freePort;
 import static io.zkaudit.cli.CliRuns.run;
 import static io.zkaudit.cli.CliRuns.shared;
-import static io.zkaudit.cli.CliRuns.freePort;
-import io.zkaudit.cli.CliRuns.Run;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.zkaudit.cli.CliRuns.Run;
 import io.zkaudit.protocols.AuditDatasets;
 import io.zkaudit.protocols.PartyKey;
 import io.zkaudit.protocols.buyer.BuyerClient;
@@ -32,22 +31,56 @@ class AuditCommandTest {
       Path dir = tmp.resolve("claim" + claim);
       String db = "jdbc:h2:file:" + dir.resolve("db/seller").toAbsolutePath();
       AtomicInteger serveExit = new AtomicInteger(-1);
-      Thread seller = new Thread(() -> serveExit.set(run("seller", "serve", "--model", model.toString(), "--port",
-          String.valueOf(port), "--db", db, "--key", dir.resolve("seller.key").toString(), "--accuracy", claim,
-          "--dataset", "cifar10-test").code()));
+      Thread seller =
+          new Thread(
+              () ->
+                  serveExit.set(
+                      run(
+                              "seller",
+                              "serve",
+                              "--model",
+                              model.toString(),
+                              "--port",
+                              String.valueOf(port),
+                              "--db",
+                              db,
+                              "--key",
+                              dir.resolve("seller.key").toString(),
+                              "--accuracy",
+                              claim,
+                              "--dataset",
+                              "cifar10-test")
+                          .code()));
       seller.start();
       try {
         awaitModels(port);
-        Run r = run("buyer", "audit", "--port", String.valueOf(port), "--dataset", "cifar10", "--samples", "2",
-            "--key", dir.resolve("buyer.key").toString(), "--state", dir.resolve("audits").toString());
-        // A claim of 0 always passes; a claim of 1 fails unless both images are classified correctly.
+        Run r =
+            run(
+                "buyer",
+                "audit",
+                "--port",
+                String.valueOf(port),
+                "--dataset",
+                "cifar10",
+                "--samples",
+                "2",
+                "--key",
+                dir.resolve("buyer.key").toString(),
+                "--state",
+                dir.resolve("audits").toString());
+        // A claim of 0 always passes; a claim of 1 fails unless both images are classified
+        // correctly.
         boolean allCorrect = r.out().contains("(2 of 2 correct");
         int expected = claim.equals("0") || allCorrect ? 0 : 1;
         assertEquals(expected, r.code(), r.out() + r.err());
         assertTrue(r.out().startsWith("audit "), r.out());
         assertTrue(r.out().contains("proofs verified    2 of 2"), r.out());
         assertTrue(r.out().contains("countersigned by the seller"), r.out());
-        assertTrue(r.out().contains(expected == 0 ? "verdict            PASSED" : "verdict            FAILED"), r.out());
+        assertTrue(
+            r.out()
+                .contains(
+                    expected == 0 ? "verdict            PASSED" : "verdict            FAILED"),
+            r.out());
         try (var files = Files.list(dir.resolve("audits"))) {
           assertEquals(1, files.filter(f -> f.toString().endsWith(".audit")).count());
         }
@@ -55,22 +88,55 @@ class AuditCommandTest {
           // An audit committed (not yet sent) by the library, then carried on by the command.
           PartyKey key = PartyKey.fromHex(Files.readString(dir.resolve("buyer.key")));
           String id;
-          try (var client = new io.zkaudit.protocols.buyer.AuditClient("localhost", port, key, 60, dir.resolve("audits"))) {
+          try (var client =
+              new io.zkaudit.protocols.buyer.AuditClient(
+                  "localhost", port, key, 60, dir.resolve("audits"))) {
             var m = client.buyer().models().get(0);
             var in = m.vk().description().tensor(m.verifier().circuit().inputTensor());
             var set = AuditDatasets.load("cifar10", 1, in, 10);
             id = client.commit(m, set.samples(), 0).getCommitment().getAuditId();
           }
-          Run resumed = run("buyer", "audit", "--port", String.valueOf(port), "--resume", id,
-              "--key", dir.resolve("buyer.key").toString(), "--state", dir.resolve("audits").toString());
+          Run resumed =
+              run(
+                  "buyer",
+                  "audit",
+                  "--port",
+                  String.valueOf(port),
+                  "--resume",
+                  id,
+                  "--key",
+                  dir.resolve("buyer.key").toString(),
+                  "--state",
+                  dir.resolve("audits").toString());
           assertEquals(0, resumed.code(), resumed.out() + resumed.err());
           assertTrue(resumed.out().startsWith("audit " + id), resumed.out());
           assertTrue(resumed.out().contains("proofs verified    1 of 1"), resumed.out());
-          // Labels shifted past the model's outputs: warned before the set is committed (no silent 0 of N).
-          Run shifted = run("buyer", "audit", "--port", String.valueOf(port), "--dataset", "cifar10", "--samples", "1",
-              "--label-offset", "1", "--key", dir.resolve("buyer.key").toString(), "--state", dir.resolve("audits").toString());
-          assertTrue(shifted.err().startsWith("zkaudit: warning: the model has 10 outputs but the dataset has 10 classes"
-              + " (label offset 1): samples of class 9 and above can never be predicted right"), shifted.err());
+          // Labels shifted past the model's outputs: warned before the set is committed (no silent
+          // 0 of N).
+          Run shifted =
+              run(
+                  "buyer",
+                  "audit",
+                  "--port",
+                  String.valueOf(port),
+                  "--dataset",
+                  "cifar10",
+                  "--samples",
+                  "1",
+                  "--label-offset",
+                  "1",
+                  "--key",
+                  dir.resolve("buyer.key").toString(),
+                  "--state",
+                  dir.resolve("audits").toString());
+          assertTrue(
+              shifted
+                  .err()
+                  .startsWith(
+                      "zkaudit: warning: the model has 10 outputs but the dataset has 10 classes"
+                          + " (label offset 1): samples of class 9 and above can never be predicted"
+                          + " right"),
+              shifted.err());
           assertTrue(shifted.out().contains("proofs verified    1 of 1"), shifted.out());
         }
       } finally {
@@ -84,15 +150,37 @@ class AuditCommandTest {
 
   @Test
   void badInputAndNoSellerGetOneLineAndExit2() throws Exception {
-    Run none = run("buyer", "audit", "--port", String.valueOf(freePort()), "--samples", "1", "--key",
-        tmp.resolve("buyer.key").toString(), "--state", tmp.resolve("audits").toString(), "--timeout", "10");
+    Run none =
+        run(
+            "buyer",
+            "audit",
+            "--port",
+            String.valueOf(freePort()),
+            "--samples",
+            "1",
+            "--key",
+            tmp.resolve("buyer.key").toString(),
+            "--state",
+            tmp.resolve("audits").toString(),
+            "--timeout",
+            "10");
     assertEquals(2, none.code(), none.err());
     assertEquals(1, none.err().strip().lines().count(), none.err());
     assertFalse(none.err().contains("\tat "), none.err());
     Run badPort = run("buyer", "audit", "--port", "0");
     assertEquals(2, badPort.code(), badPort.err());
-    Run noAudit = run("buyer", "audit", "--port", "7", "--resume", "nope", "--key", tmp.resolve("buyer.key").toString(),
-        "--state", tmp.resolve("audits").toString());
+    Run noAudit =
+        run(
+            "buyer",
+            "audit",
+            "--port",
+            "7",
+            "--resume",
+            "nope",
+            "--key",
+            tmp.resolve("buyer.key").toString(),
+            "--state",
+            tmp.resolve("audits").toString());
     assertEquals(2, noAudit.code(), noAudit.err());
     assertTrue(noAudit.err().contains("no audit nope"), noAudit.err());
   }

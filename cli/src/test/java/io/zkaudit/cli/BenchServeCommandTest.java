@@ -16,11 +16,26 @@ class BenchServeCommandTest {
   void aShortLoadReportsSignedAnswersPerSecondAndLatencyPercentiles() {
     Path model = shared("models/resnet8_cifar10_int8.tflite");
     Path image = shared("data/images/cat.bmp");
-    CliRuns.Run r = run("bench", "serve", "--model", model.toString(), "--input", image.toString(), "--clients", "2",
-        "--seconds", "2", "--warmup-seconds", "1");
+    CliRuns.Run r =
+        run(
+            "bench",
+            "serve",
+            "--model",
+            model.toString(),
+            "--input",
+            image.toString(),
+            "--clients",
+            "2",
+            "--seconds",
+            "2",
+            "--warmup-seconds",
+            "1");
     assertEquals(0, r.code(), r.out() + r.err());
-    Matcher m = Pattern.compile("signed answers: (\\d+) in 2 s = (\\d+) requests/s, p50 ([0-9.]+) ms, p99 ([0-9.]+) ms,"
-        + " max ([0-9.]+) ms; failed: none").matcher(r.out());
+    Matcher m =
+        Pattern.compile(
+                "signed answers: (\\d+) in 2 s = (\\d+) requests/s, p50 ([0-9.]+) ms, p99 ([0-9.]+)"
+                    + " ms, max ([0-9.]+) ms; failed: none")
+            .matcher(r.out());
     assertTrue(m.find(), r.out());
     assertTrue(Integer.parseInt(m.group(1)) >= 4, r.out());
     double p50 = Double.parseDouble(m.group(3));

@@ -7,7 +7,9 @@ import java.net.ServerSocket;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Assumptions;
 
-/** What the command-line tests share: running a command as a user does, shared data, a free port. */
+/**
+ * What the command-line tests share: running a command as a user does, shared data, a free port.
+ */
 final class CliRuns {
   private CliRuns() {}
 
@@ -28,7 +30,8 @@ final class CliRuns {
   /** A file of ../shared, or the test is skipped where it is absent (it is present in CI). */
   static Path shared(String rel) {
     var p = SharedData.resolve(rel);
-    Assumptions.assumeTrue(p.isPresent(), "skipped: ../shared/" + rel + " is not present (it is in CI)");
+    Assumptions.assumeTrue(
+        p.isPresent(), "skipped: ../shared/" + rel + " is not present (it is in CI)");
     return p.get();
   }
 

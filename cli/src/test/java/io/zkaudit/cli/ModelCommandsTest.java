@@ -1,7 +1,6 @@
 package io.zkaudit.cli;
 
 import static io.zkaudit.cli.CliRuns.shared;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -40,7 +39,14 @@ class ModelCommandsTest {
     Path model = shared("models/resnet8_cifar10_int8.tflite");
     Path cut = tmp.resolve("cut.tflite");
     Files.write(cut, Arrays.copyOf(Files.readAllBytes(model), 4000));
-    assertOneLine(run("infer", "--model", cut.toString(), "--input", shared("data/images/cat.bmp").toString()), "TFLite");
+    assertOneLine(
+        run(
+            "infer",
+            "--model",
+            cut.toString(),
+            "--input",
+            shared("data/images/cat.bmp").toString()),
+        "TFLite");
   }
 
   @Test
@@ -48,10 +54,12 @@ class ModelCommandsTest {
     Path model = shared("models/resnet8_cifar10_int8.tflite");
     Path bad = tmp.resolve("bad.jpg");
     Files.writeString(bad, "not an image");
-    assertOneLine(run("infer", "--model", model.toString(), "--input", bad.toString()), "cannot read image");
+    assertOneLine(
+        run("infer", "--model", model.toString(), "--input", bad.toString()), "cannot read image");
     Path json = tmp.resolve("x.json");
     Files.writeString(json, "[1, 2, 3]");
-    assertOneLine(run("infer", "--model", model.toString(), "--input", json.toString()), "wrong input shape");
+    assertOneLine(
+        run("infer", "--model", model.toString(), "--input", json.toString()), "wrong input shape");
   }
 
   @Test
@@ -63,7 +71,15 @@ class ModelCommandsTest {
     System.setOut(new java.io.PrintStream(out));
     int code;
     try {
-      code = cli.execute("infer", "--model", model.toString(), "--input", shared("data/images/grace_hopper.bmp").toString(), "--top", "3");
+      code =
+          cli.execute(
+              "infer",
+              "--model",
+              model.toString(),
+              "--input",
+              shared("data/images/grace_hopper.bmp").toString(),
+              "--top",
+              "3");
     } finally {
       System.setOut(old);
     }
@@ -87,38 +103,69 @@ class ModelCommandsTest {
     System.setOut(new java.io.PrintStream(out));
     int code;
     try {
-      code = Main.commandLine().execute("infer", "--model", ONNX.resolve("depthwise_residual.onnx").toString(), "--input", first.toString(), "--top", "1");
+      code =
+          Main.commandLine()
+              .execute(
+                  "infer",
+                  "--model",
+                  ONNX.resolve("depthwise_residual.onnx").toString(),
+                  "--input",
+                  first.toString(),
+                  "--top",
+                  "1");
     } finally {
       System.setOut(old);
     }
     assertEquals(0, code, out.toString());
-    assertTrue(out.toString().lines().skip(1).findFirst().orElse("").strip().startsWith(expected + " "), out.toString());
+    assertTrue(
+        out.toString().lines().skip(1).findFirst().orElse("").strip().startsWith(expected + " "),
+        out.toString());
   }
 
   @Test
   void onnxErrorsAreOneLine() throws Exception {
     Path input = tmp.resolve("x.json");
     Files.writeString(input, "[1, 2, 3]");
-    assertOneLine(run("infer", "--model", ONNX.resolve("unsupported_sigmoid.onnx").toString(), "--input", input.toString()),
+    assertOneLine(
+        run(
+            "infer",
+            "--model",
+            ONNX.resolve("unsupported_sigmoid.onnx").toString(),
+            "--input",
+            input.toString()),
         "unsupported ONNX operator Sigmoid at node '/Sigmoid'");
     Path cut = tmp.resolve("cut.onnx");
-    Files.write(cut, Arrays.copyOf(Files.readAllBytes(ONNX.resolve("depthwise_residual.onnx")), 3000));
-    assertOneLine(run("infer", "--model", cut.toString(), "--input", input.toString()), "corrupt or truncated ONNX file");
+    Files.write(
+        cut, Arrays.copyOf(Files.readAllBytes(ONNX.resolve("depthwise_residual.onnx")), 3000));
+    assertOneLine(
+        run("infer", "--model", cut.toString(), "--input", input.toString()),
+        "corrupt or truncated ONNX file");
   }
 
-  /** A graph with a cycle (nodes reading each other's outputs): refused in one line by every command that reads it. */
+  /**
+   * A graph with a cycle (nodes reading each other's outputs): refused in one line by every command
+   * that reads it.
+   */
   @Test
   void onnxCyclesAreOneLine() throws Exception {
-    var g = new io.zkaudit.testutil.OnnxWriter.Graph(io.zkaudit.testutil.OnnxWriter.valueInfo("input", 1, 1, 28, 28),
-        io.zkaudit.testutil.OnnxWriter.valueInfo("out", 1, 1, 28, 28))
-        .node(io.zkaudit.testutil.OnnxWriter.node("Add", "a", java.util.List.of("input", "b_out"), java.util.List.of("out")))
-        .node(io.zkaudit.testutil.OnnxWriter.node("Relu", "b", java.util.List.of("out"), java.util.List.of("b_out")));
+    var g =
+        new io.zkaudit.testutil.OnnxWriter.Graph(
+                io.zkaudit.testutil.OnnxWriter.valueInfo("input", 1, 1, 28, 28),
+                io.zkaudit.testutil.OnnxWriter.valueInfo("out", 1, 1, 28, 28))
+            .node(
+                io.zkaudit.testutil.OnnxWriter.node(
+                    "Add", "a", java.util.List.of("input", "b_out"), java.util.List.of("out")))
+            .node(
+                io.zkaudit.testutil.OnnxWriter.node(
+                    "Relu", "b", java.util.List.of("out"), java.util.List.of("b_out")));
     Path model = g.write(tmp.resolve("cycle.onnx"), 13);
     Path input = tmp.resolve("x.json");
     Files.writeString(input, "[1, 2, 3]");
     String expected = "ONNX graph has a cycle: 'a' <- 'b' <- 'a'";
     assertOneLine(run("infer", "--model", model.toString(), "--input", input.toString()), expected);
-    assertOneLine(run("commit", "--model", model.toString(), "--out", tmp.resolve("m.vk").toString()), expected);
+    assertOneLine(
+        run("commit", "--model", model.toString(), "--out", tmp.resolve("m.vk").toString()),
+        expected);
   }
 
   /** A float32 .npy file (format 1.0). */
@@ -126,9 +173,15 @@ class ModelCommandsTest {
     String header = "{'descr': '<f4', 'fortran_order': False, 'shape': " + shape + ", }";
     int total = 10 + header.length() + 1;
     header += " ".repeat((64 - total % 64) % 64) + "\n";
-    var b = java.nio.ByteBuffer.allocate(10 + header.length() + 4 * v.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-    b.put((byte) 0x93).put("NUMPY".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).put((byte) 1).put((byte) 0);
-    b.putShort((short) header.length()).put(header.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    var b =
+        java.nio.ByteBuffer.allocate(10 + header.length() + 4 * v.length)
+            .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    b.put((byte) 0x93)
+        .put("NUMPY".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+        .put((byte) 1)
+        .put((byte) 0);
+    b.putShort((short) header.length())
+        .put(header.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     for (float f : v) b.putFloat(f);
     return b.array();
   }

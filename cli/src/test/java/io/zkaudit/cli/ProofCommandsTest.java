@@ -1,7 +1,6 @@
 package io.zkaudit.cli;
 
 import static io.zkaudit.cli.CliRuns.shared;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,7 +17,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
-/** commit, prove and verify as a user runs them: exit codes 0/1/2, one-line errors, no stack traces. */
+/**
+ * commit, prove and verify as a user runs them: exit codes 0/1/2, one-line errors, no stack traces.
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ProofCommandsTest {
   @TempDir static Path tmp;
@@ -53,26 +54,63 @@ class ProofCommandsTest {
     Run c = run("commit", "--model", model.toString(), "--out", vk.toString());
     assertEquals(0, c.code(), c.err());
     assertTrue(c.out().startsWith("model commitment "), c.out());
-    assertTrue(c.out().matches("(?s).*hides the weights for about [0-9,]+ zero-knowledge proofs.*"), c.out());
-    Run p = run("prove", "--model", model.toString(), "--input", cat.toString(), "--out", proof.toString());
+    assertTrue(
+        c.out().matches("(?s).*hides the weights for about [0-9,]+ zero-knowledge proofs.*"),
+        c.out());
+    Run p =
+        run(
+            "prove",
+            "--model",
+            model.toString(),
+            "--input",
+            cat.toString(),
+            "--out",
+            proof.toString());
     assertEquals(0, p.code(), p.err());
     assertTrue(p.out().contains("cat"), p.out());
   }
 
   @Test
   void aValidProofVerifiesAgainstItsInputAndNeverWithout() {
-    Run v = run("verify", "--vk", vk.toString(), "--proof", proof.toString(), "--input", cat.toString());
+    Run v =
+        run(
+            "verify",
+            "--vk",
+            vk.toString(),
+            "--proof",
+            proof.toString(),
+            "--input",
+            cat.toString());
     assertEquals(0, v.code(), v.out() + v.err());
     assertTrue(v.out().startsWith("valid proof"), v.out());
     assertTrue(v.out().contains("cat"), v.out());
     // The provable figures, stated apart: no conjectured level (docs/pcs.md).
-    assertTrue(v.out().contains("soundness, provable (no conjecture): 100.1 bits, weakest round:"), v.out());
-    Run table = run("verify", "--vk", vk.toString(), "--proof", proof.toString(), "--input", cat.toString(), "--soundness");
+    assertTrue(
+        v.out().contains("soundness, provable (no conjecture): 100.1 bits, weakest round:"),
+        v.out());
+    Run table =
+        run(
+            "verify",
+            "--vk",
+            vk.toString(),
+            "--proof",
+            proof.toString(),
+            "--input",
+            cat.toString(),
+            "--soundness");
     assertEquals(0, table.code(), table.out() + table.err());
-    assertTrue(table.out().matches("(?s).*\\| batched opening of [0-9]+ polynomials \\| queries \\| 100.1 \\|.*"), table.out());
-    assertTrue(table.out().contains("| link of the weight shadow to the weight commitment |"), table.out());
+    assertTrue(
+        table
+            .out()
+            .matches("(?s).*\\| batched opening of [0-9]+ polynomials \\| queries \\| 100.1 \\|.*"),
+        table.out());
+    assertTrue(
+        table.out().contains("| link of the weight shadow to the weight commitment |"),
+        table.out());
     // Issue 13: a proof verified without its input says nothing about which input it is about.
-    assertOneLine(run("verify", "--vk", vk.toString(), "--proof", proof.toString()), "verified against its input");
+    assertOneLine(
+        run("verify", "--vk", vk.toString(), "--proof", proof.toString()),
+        "verified against its input");
     assertTrue(v.out().contains("zero-knowledge proof"), v.out());
   }
 
@@ -98,8 +136,18 @@ class ProofCommandsTest {
         System.setProperty(HidingKeys.PROPERTY, saved);
       }
     }
-    assertFalse(java.util.Arrays.equals(java.nio.file.Files.readAllBytes(vk), java.nio.file.Files.readAllBytes(otherVk)));
-    Run v = run("verify", "--vk", otherVk.toString(), "--proof", proof.toString(), "--input", cat.toString());
+    assertFalse(
+        java.util.Arrays.equals(
+            java.nio.file.Files.readAllBytes(vk), java.nio.file.Files.readAllBytes(otherVk)));
+    Run v =
+        run(
+            "verify",
+            "--vk",
+            otherVk.toString(),
+            "--proof",
+            proof.toString(),
+            "--input",
+            cat.toString());
     assertEquals(1, v.code(), v.out() + v.err());
     assertTrue((v.out() + v.err()).contains("another model"), v.out() + v.err());
   }
@@ -131,59 +179,147 @@ class ProofCommandsTest {
     flipped[flipped.length - 40] ^= 4; // inside the range proof's last section, the shadow link
     Path bad = tmp.resolve("r8-flipped.vk");
     Files.write(bad, flipped);
-    Run v = run("verify", "--vk", bad.toString(), "--proof", proof.toString(), "--input", cat.toString());
+    Run v =
+        run(
+            "verify",
+            "--vk",
+            bad.toString(),
+            "--proof",
+            proof.toString(),
+            "--input",
+            cat.toString());
     assertEquals(1, v.code(), v.out() + v.err());
-    assertTrue(v.out().startsWith("invalid verifying key") && v.out().contains("weight range proof"), v.out());
+    assertTrue(
+        v.out().startsWith("invalid verifying key") && v.out().contains("weight range proof"),
+        v.out());
     assertFalse((v.out() + v.err()).contains("Exception"), v.out() + v.err());
 
     io.zkaudit.inference.VerifyingKey k = io.zkaudit.inference.VerifyingKey.decode(good);
     Path old = tmp.resolve("r8-v1.vk");
     Files.write(old, new io.zkaudit.inference.VerifyingKey(k.description(), k.weights()).encode());
-    Run o = run("verify", "--vk", old.toString(), "--proof", proof.toString(), "--input", cat.toString());
+    Run o =
+        run(
+            "verify",
+            "--vk",
+            old.toString(),
+            "--proof",
+            proof.toString(),
+            "--input",
+            cat.toString());
     assertEquals(1, o.code(), o.out() + o.err());
     assertTrue(o.out().contains("no weight range proof"), o.out());
   }
 
-  /** --private-input: the verifier needs the input commitment, not the input; each .cin fits its own proof only. */
+  /**
+   * --private-input: the verifier needs the input commitment, not the input; each .cin fits its own
+   * proof only.
+   */
   @Test
   void aPrivateInputProofVerifiesAgainstItsInputCommitment() throws Exception {
     Path hidden = tmp.resolve("cat-private.proof");
-    Run p = run("prove", "--model", model.toString(), "--input", cat.toString(), "--out", hidden.toString(),
-        "--private-input");
+    Run p =
+        run(
+            "prove",
+            "--model",
+            model.toString(),
+            "--input",
+            cat.toString(),
+            "--out",
+            hidden.toString(),
+            "--private-input");
     assertEquals(0, p.code(), p.err());
     Path cin = tmp.resolve("cat-private.cin");
     assertTrue(java.nio.file.Files.exists(cin), p.out());
     assertTrue(p.out().contains("input commitment"), p.out());
-    Run v = run("verify", "--vk", vk.toString(), "--proof", hidden.toString(), "--input-commitment", cin.toString());
+    Run v =
+        run(
+            "verify",
+            "--vk",
+            vk.toString(),
+            "--proof",
+            hidden.toString(),
+            "--input-commitment",
+            cin.toString());
     assertEquals(0, v.code(), v.out() + v.err());
     assertTrue(v.out().contains("private input"), v.out());
     assertTrue(v.out().contains("cat"), v.out());
     // Without the commitment: a usage error that says what to pass.
-    Run none = run("verify", "--vk", vk.toString(), "--proof", hidden.toString(), "--input", cat.toString());
+    Run none =
+        run(
+            "verify",
+            "--vk",
+            vk.toString(),
+            "--proof",
+            hidden.toString(),
+            "--input",
+            cat.toString());
     assertEquals(2, none.code(), none.out() + none.err());
     assertTrue(none.err().contains("--input-commitment"), none.err());
-    // Another commitment of the same input (fresh hiding randomness would differ; here another input's) fails.
+    // Another commitment of the same input (fresh hiding randomness would differ; here another
+    // input's) fails.
     Path other = tmp.resolve("other-private.proof");
     Path dog = shared("data/images/grace_hopper.bmp");
-    assertEquals(0, run("prove", "--model", model.toString(), "--input", dog.toString(), "--out", other.toString(),
-        "--private-input").code());
-    Run wrong = run("verify", "--vk", vk.toString(), "--proof", hidden.toString(), "--input-commitment",
-        tmp.resolve("other-private.cin").toString());
+    assertEquals(
+        0,
+        run(
+                "prove",
+                "--model",
+                model.toString(),
+                "--input",
+                dog.toString(),
+                "--out",
+                other.toString(),
+                "--private-input")
+            .code());
+    Run wrong =
+        run(
+            "verify",
+            "--vk",
+            vk.toString(),
+            "--proof",
+            hidden.toString(),
+            "--input-commitment",
+            tmp.resolve("other-private.cin").toString());
     assertEquals(1, wrong.code(), wrong.out() + wrong.err());
     // The proof names no commitment of its own: the verifier's transcript holds the given one, so
     // the proof's first challenge-dependent check fails.
     assertTrue(wrong.out().startsWith("invalid proof: "), wrong.out());
-    Run bad = run("verify", "--vk", vk.toString(), "--proof", hidden.toString(), "--input-commitment", vk.toString());
+    Run bad =
+        run(
+            "verify",
+            "--vk",
+            vk.toString(),
+            "--proof",
+            hidden.toString(),
+            "--input-commitment",
+            vk.toString());
     assertEquals(2, bad.code(), bad.out() + bad.err());
   }
 
   @Test
   void aProofWithoutZeroKnowledgeSaysSo() {
     Path plain = tmp.resolve("cat-plain.proof");
-    Run p = run("prove", "--model", model.toString(), "--input", cat.toString(), "--out", plain.toString(), "--no-zk");
+    Run p =
+        run(
+            "prove",
+            "--model",
+            model.toString(),
+            "--input",
+            cat.toString(),
+            "--out",
+            plain.toString(),
+            "--no-zk");
     assertEquals(0, p.code(), p.err());
     assertTrue(p.out().contains("no zero knowledge"), p.out());
-    Run v = run("verify", "--vk", vk.toString(), "--proof", plain.toString(), "--input", cat.toString());
+    Run v =
+        run(
+            "verify",
+            "--vk",
+            vk.toString(),
+            "--proof",
+            plain.toString(),
+            "--input",
+            cat.toString());
     assertEquals(0, v.code(), v.out() + v.err());
     assertTrue(v.out().contains("without zero knowledge"), v.out());
   }
@@ -194,37 +330,72 @@ class ProofCommandsTest {
     bytes[bytes.length / 2] ^= 4;
     Path bad = tmp.resolve("bad.proof");
     Files.write(bad, bytes);
-    Run v = run("verify", "--vk", vk.toString(), "--proof", bad.toString(), "--input", cat.toString());
+    Run v =
+        run("verify", "--vk", vk.toString(), "--proof", bad.toString(), "--input", cat.toString());
     assertEquals(1, v.code());
     assertTrue(v.out().startsWith("invalid proof: "), v.out());
-    Run other = run("verify", "--vk", vk.toString(), "--proof", proof.toString(), "--input",
-        shared("data/images/grace_hopper.bmp").toString());
+    Run other =
+        run(
+            "verify",
+            "--vk",
+            vk.toString(),
+            "--proof",
+            proof.toString(),
+            "--input",
+            shared("data/images/grace_hopper.bmp").toString());
     assertEquals(1, other.code());
     assertTrue(other.out().contains("another input"), other.out());
     Files.write(bad, new byte[] {'Z', 'K', 'P', 'F', 9});
-    Run junk = run("verify", "--vk", vk.toString(), "--proof", bad.toString(), "--input", cat.toString());
+    Run junk =
+        run("verify", "--vk", vk.toString(), "--proof", bad.toString(), "--input", cat.toString());
     assertEquals(1, junk.code());
     assertTrue(junk.out().startsWith("invalid proof: "), junk.out());
   }
 
   @Test
   void unreadableFilesAndBadUsageExitTwoWithOneLine() throws Exception {
-    assertOneLine(run("verify", "--vk", tmp.resolve("missing.vk").toString(), "--proof", proof.toString(), "--input",
-        cat.toString()), "cannot read");
+    assertOneLine(
+        run(
+            "verify",
+            "--vk",
+            tmp.resolve("missing.vk").toString(),
+            "--proof",
+            proof.toString(),
+            "--input",
+            cat.toString()),
+        "cannot read");
     Path junkVk = tmp.resolve("junk.vk");
     Files.writeString(junkVk, "not a key");
-    assertOneLine(run("verify", "--vk", junkVk.toString(), "--proof", proof.toString(), "--input", cat.toString()), "not a valid verifying key");
+    assertOneLine(
+        run(
+            "verify",
+            "--vk",
+            junkVk.toString(),
+            "--proof",
+            proof.toString(),
+            "--input",
+            cat.toString()),
+        "not a valid verifying key");
     Path notImage = tmp.resolve("x.png");
     Files.writeString(notImage, "no");
-    assertOneLine(run("prove", "--model", model.toString(), "--input", notImage.toString(), "--out",
-        tmp.resolve("p").toString()), "x.png");
+    assertOneLine(
+        run(
+            "prove",
+            "--model",
+            model.toString(),
+            "--input",
+            notImage.toString(),
+            "--out",
+            tmp.resolve("p").toString()),
+        "x.png");
     assertOneLine(run("verify", "--vk", vk.toString()), "--proof");
   }
 
   static void assertOneLine(Run r, String contains) {
     assertEquals(2, r.code(), r.out() + r.err());
     String text = r.err().strip();
-    assertTrue(text.lines().count() <= 2, text); // the message, and picocli's usage hint for option errors
+    assertTrue(
+        text.lines().count() <= 2, text); // the message, and picocli's usage hint for option errors
     assertTrue(text.contains(contains), text);
     assertFalse(text.contains("\tat "), text);
   }

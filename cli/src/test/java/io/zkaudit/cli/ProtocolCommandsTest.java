@@ -1,14 +1,13 @@
 package io.zkaudit.cli;
 
+import static io.zkaudit.cli.CliRuns.freePort;
 import static io.zkaudit.cli.CliRuns.run;
 import static io.zkaudit.cli.CliRuns.shared;
-import static io.zkaudit.cli.CliRuns.freePort;
-import io.zkaudit.cli.CliRuns.Run;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.zkaudit.cli.CliRuns.Run;
 import io.zkaudit.protocols.PartyKey;
 import io.zkaudit.protocols.buyer.BuyerClient;
 import io.zkaudit.protocols.buyer.BuyerException;
@@ -29,13 +28,37 @@ class ProtocolCommandsTest {
     int port = freePort();
     String db = "jdbc:h2:file:" + tmp.resolve("db/seller").toAbsolutePath();
     AtomicInteger serveExit = new AtomicInteger(-1);
-    Thread seller = new Thread(() -> serveExit.set(run("seller", "serve", "--model", model.toString(),
-        "--port", String.valueOf(port), "--db", db, "--key", tmp.resolve("seller.key").toString()).code()));
+    Thread seller =
+        new Thread(
+            () ->
+                serveExit.set(
+                    run(
+                            "seller",
+                            "serve",
+                            "--model",
+                            model.toString(),
+                            "--port",
+                            String.valueOf(port),
+                            "--db",
+                            db,
+                            "--key",
+                            tmp.resolve("seller.key").toString())
+                        .code()));
     seller.start();
     try {
       awaitModels(port);
-      Run r = run("buyer", "predict", "--port", String.valueOf(port), "--input", image.toString(),
-          "--key", tmp.resolve("buyer.key").toString(), "--top", "3");
+      Run r =
+          run(
+              "buyer",
+              "predict",
+              "--port",
+              String.valueOf(port),
+              "--input",
+              image.toString(),
+              "--key",
+              tmp.resolve("buyer.key").toString(),
+              "--top",
+              "3");
       assertEquals(0, r.code(), r.out() + r.err());
       assertTrue(r.out().startsWith("verified answer "), r.out());
       assertEquals(3 + 2, r.out().strip().lines().count(), r.out());
@@ -44,15 +67,38 @@ class ProtocolCommandsTest {
       // Two signed answers kept, one contested at random: proven and verified.
       String answers = tmp.resolve("answers.pb").toString();
       for (int i = 0; i < 2; i++) {
-        Run signed = run("buyer", "predict", "--signed", "--answers", answers, "--port", String.valueOf(port),
-            "--input", image.toString(), "--key", tmp.resolve("buyer.key").toString());
+        Run signed =
+            run(
+                "buyer",
+                "predict",
+                "--signed",
+                "--answers",
+                answers,
+                "--port",
+                String.valueOf(port),
+                "--input",
+                image.toString(),
+                "--key",
+                tmp.resolve("buyer.key").toString());
         assertEquals(0, signed.code(), signed.out() + signed.err());
         assertTrue(signed.out().startsWith("signed answer "), signed.out());
       }
-      Run contest = run("buyer", "contest", "--answers", answers, "--sample", "1", "--port", String.valueOf(port),
-          "--key", tmp.resolve("buyer.key").toString());
+      Run contest =
+          run(
+              "buyer",
+              "contest",
+              "--answers",
+              answers,
+              "--sample",
+              "1",
+              "--port",
+              String.valueOf(port),
+              "--key",
+              tmp.resolve("buyer.key").toString());
       assertEquals(0, contest.code(), contest.out() + contest.err());
-      assertTrue(contest.out().startsWith("contest: 1 of 2 answers proven in time and verified"), contest.out());
+      assertTrue(
+          contest.out().startsWith("contest: 1 of 2 answers proven in time and verified"),
+          contest.out());
     } finally {
       seller.interrupt();
       seller.join(30_000);
@@ -65,8 +111,18 @@ class ProtocolCommandsTest {
   @Test
   void aBuyerWithNoSellerGetsOneLineAndExit2() throws Exception {
     Path image = shared("data/images/cat.bmp");
-    Run r = run("buyer", "predict", "--port", String.valueOf(freePort()), "--input", image.toString(),
-        "--key", tmp.resolve("buyer.key").toString(), "--timeout", "10");
+    Run r =
+        run(
+            "buyer",
+            "predict",
+            "--port",
+            String.valueOf(freePort()),
+            "--input",
+            image.toString(),
+            "--key",
+            tmp.resolve("buyer.key").toString(),
+            "--timeout",
+            "10");
     assertEquals(2, r.code(), r.err());
     assertEquals(1, r.err().strip().lines().count(), r.err());
     assertFalse(r.err().contains("\tat "), r.err());

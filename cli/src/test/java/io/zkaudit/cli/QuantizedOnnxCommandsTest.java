@@ -13,9 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A QDQ-quantized ONNX model (input [1,2,6,6], for which no calibration data is known) goes
- * through the command line as a quantized TFLite model does, with its own quantization: infer
- * checks it provable, commit, prove and verify succeed, and no calibration is asked for.
+ * A QDQ-quantized ONNX model (input [1,2,6,6], for which no calibration data is known) goes through
+ * the command line as a quantized TFLite model does, with its own quantization: infer checks it
+ * provable, commit, prove and verify succeed, and no calibration is asked for.
  */
 class QuantizedOnnxCommandsTest {
   @TempDir Path tmp;
@@ -25,7 +25,8 @@ class QuantizedOnnxCommandsTest {
     Path model = Files.write(tmp.resolve("qdq.onnx"), new QuantizedOnnxModels.Qdq(7).model());
     Path input = tmp.resolve("x.json");
     StringBuilder json = new StringBuilder("[");
-    for (int i = 0; i < 72; i++) json.append(i == 0 ? "" : ", ").append(((i * 37) % 50 - 25) / 10.0);
+    for (int i = 0; i < 72; i++)
+      json.append(i == 0 ? "" : ", ").append(((i * 37) % 50 - 25) / 10.0);
     Files.writeString(input, json.append("]").toString());
     String[] check = printed("infer", "--model", model.toString(), "--check-provable");
     assertEquals("0", check[0], check[2]);
@@ -34,9 +35,25 @@ class QuantizedOnnxCommandsTest {
     Path proof = tmp.resolve("m.proof");
     CliRuns.Run c = run("commit", "--model", model.toString(), "--out", vk.toString());
     assertEquals(0, c.code(), c.err());
-    CliRuns.Run p = run("prove", "--model", model.toString(), "--input", input.toString(), "--out", proof.toString());
+    CliRuns.Run p =
+        run(
+            "prove",
+            "--model",
+            model.toString(),
+            "--input",
+            input.toString(),
+            "--out",
+            proof.toString());
     assertEquals(0, p.code(), p.err());
-    String[] v = printed("verify", "--vk", vk.toString(), "--proof", proof.toString(), "--input", input.toString());
+    String[] v =
+        printed(
+            "verify",
+            "--vk",
+            vk.toString(),
+            "--proof",
+            proof.toString(),
+            "--input",
+            input.toString());
     assertEquals("0", v[0], v[2]);
     assertTrue(v[1].contains("valid proof"), v[1]);
   }

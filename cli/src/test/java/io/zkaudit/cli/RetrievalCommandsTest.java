@@ -1,24 +1,23 @@
 package io.zkaudit.cli;
 
+import static io.zkaudit.cli.CliRuns.freePort;
 import static io.zkaudit.cli.CliRuns.run;
 import static io.zkaudit.cli.CliRuns.shared;
-import static io.zkaudit.cli.CliRuns.freePort;
-import io.zkaudit.cli.CliRuns.Run;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.zkaudit.cli.CliRuns.Run;
 import io.zkaudit.data.Cifar10;
 import io.zkaudit.data.InputEncoder;
 import io.zkaudit.data.PixelRange;
 import io.zkaudit.engine.IntegerEngine;
 import io.zkaudit.engine.Predictions;
-import io.zkaudit.prover.model.QuantizedModel;
 import io.zkaudit.protocols.PartyKey;
 import io.zkaudit.protocols.buyer.BuyerClient;
 import io.zkaudit.protocols.buyer.BuyerException;
 import io.zkaudit.protocols.buyer.RetrievalClient;
+import io.zkaudit.prover.model.QuantizedModel;
 import io.zkaudit.tflite.TfliteImporter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,8 +30,13 @@ import org.junit.jupiter.api.io.TempDir;
 class RetrievalCommandsTest {
   @TempDir Path tmp;
 
-  /** The indexes of the first n stratified CIFAR-10 test images that the integer engine puts in class k. */
-  /** The class the engine gives the first of n items, so that a query for it has at least one match. */
+  /**
+   * The indexes of the first n stratified CIFAR-10 test images that the integer engine puts in
+   * class k.
+   */
+  /**
+   * The class the engine gives the first of n items, so that a query for it has at least one match.
+   */
   private static int classOfFirstItem(Path model, int n) throws Exception {
     for (int c = 0; c < 10; c++) {
       if (engineMatches(model, n, c).contains(0)) {
@@ -61,14 +65,39 @@ class RetrievalCommandsTest {
     int port = freePort();
     String db = "jdbc:h2:file:" + tmp.resolve("db/seller").toAbsolutePath();
     AtomicInteger serveExit = new AtomicInteger(-1);
-    Thread seller = new Thread(() -> serveExit.set(run("seller", "serve", "--model", model.toString(), "--port",
-        String.valueOf(port), "--db", db, "--key", tmp.resolve("seller.key").toString(), "--items", "cifar10-test:4").code()));
+    Thread seller =
+        new Thread(
+            () ->
+                serveExit.set(
+                    run(
+                            "seller",
+                            "serve",
+                            "--model",
+                            model.toString(),
+                            "--port",
+                            String.valueOf(port),
+                            "--db",
+                            db,
+                            "--key",
+                            tmp.resolve("seller.key").toString(),
+                            "--items",
+                            "cifar10-test:4")
+                        .code()));
     seller.start();
     try {
       awaitItemSets(port);
       String key = tmp.resolve("buyer.key").toString();
       int k = classOfFirstItem(model, 4);
-      Run r = run("buyer", "retrieve", "--port", String.valueOf(port), "--class", String.valueOf(k), "--key", key);
+      Run r =
+          run(
+              "buyer",
+              "retrieve",
+              "--port",
+              String.valueOf(port),
+              "--class",
+              String.valueOf(k),
+              "--key",
+              key);
       assertEquals(0, r.code(), r.out() + r.err());
       List<Integer> expected = engineMatches(model, 4, k);
       assertTrue(r.out().contains("matches: " + expected.size() + " of 4 items"), r.out());
@@ -76,9 +105,13 @@ class RetrievalCommandsTest {
       for (int i : expected) {
         assertTrue(r.out().contains("match  #" + i + " "), r.out());
       }
-      assertEquals(expected.size(), r.out().lines().filter(l -> l.startsWith("  match  #")).count(), r.out());
+      assertEquals(
+          expected.size(),
+          r.out().lines().filter(l -> l.startsWith("  match  #")).count(),
+          r.out());
 
-      Run bad = run("buyer", "retrieve", "--port", String.valueOf(port), "--class", "10", "--key", key);
+      Run bad =
+          run("buyer", "retrieve", "--port", String.valueOf(port), "--class", "10", "--key", key);
       assertEquals(2, bad.code(), bad.out() + bad.err());
       assertTrue(bad.err().contains("--class: predicate.argmax_is: 10 is not a class"), bad.err());
       assertFalse(bad.err().contains("\tat "), bad.err());
@@ -98,30 +131,63 @@ class RetrievalCommandsTest {
     String saved = System.getProperty(HidingKeys.PROPERTY);
     System.setProperty(HidingKeys.PROPERTY, tmp.resolve("hiding.key").toString());
     AtomicInteger serveExit = new AtomicInteger(-1);
-    java.util.concurrent.atomic.AtomicReference<Run> served = new java.util.concurrent.atomic.AtomicReference<>();
-    Thread seller = new Thread(() -> {
-      Run s = run("seller", "serve", "--model", model.toString(), "--port", String.valueOf(port), "--db", db, "--key",
-          tmp.resolve("seller.key").toString(), "--items", "cifar10-test:3", "--private-items");
-      served.set(s);
-      serveExit.set(s.code());
-    });
+    java.util.concurrent.atomic.AtomicReference<Run> served =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    Thread seller =
+        new Thread(
+            () -> {
+              Run s =
+                  run(
+                      "seller",
+                      "serve",
+                      "--model",
+                      model.toString(),
+                      "--port",
+                      String.valueOf(port),
+                      "--db",
+                      db,
+                      "--key",
+                      tmp.resolve("seller.key").toString(),
+                      "--items",
+                      "cifar10-test:3",
+                      "--private-items");
+              served.set(s);
+              serveExit.set(s.code());
+            });
     seller.start();
     try {
       awaitItemSets(port);
       String key = tmp.resolve("buyer.key").toString();
       int k = classOfFirstItem(model, 3);
-      Run r = run("buyer", "retrieve", "--port", String.valueOf(port), "--class", String.valueOf(k), "--key", key);
+      Run r =
+          run(
+              "buyer",
+              "retrieve",
+              "--port",
+              String.valueOf(port),
+              "--class",
+              String.valueOf(k),
+              "--key",
+              key);
       assertEquals(0, r.code(), r.out() + r.err());
       List<Integer> expected = engineMatches(model, 3, k);
       assertTrue(r.out().contains("3 private items"), r.out());
       assertTrue(r.out().contains("matches: " + expected.size() + " of 3 items"), r.out());
       assertTrue(r.out().contains("complete: 3 of 3 items proven"), r.out());
-      assertTrue(r.out().contains("private: the " + (3 - expected.size()) + " other items came as input commitments"),
+      assertTrue(
+          r.out()
+              .contains(
+                  "private: the "
+                      + (3 - expected.size())
+                      + " other items came as input commitments"),
           r.out());
       for (int i : expected) {
         assertTrue(r.out().contains("match  #" + i + " "), r.out());
       }
-      assertEquals(expected.size(), r.out().lines().filter(l -> l.startsWith("  match  #")).count(), r.out());
+      assertEquals(
+          expected.size(),
+          r.out().lines().filter(l -> l.startsWith("  match  #")).count(),
+          r.out());
     } finally {
       seller.interrupt();
       seller.join(30_000);
@@ -135,8 +201,19 @@ class RetrievalCommandsTest {
     assertEquals(0, serveExit.get(), served.get().err());
     assertTrue(served.get().out().contains("3 private items committed"), served.get().out());
 
-    Run alone = run("seller", "serve", "--model", model.toString(), "--port", "0", "--db", db, "--key",
-        tmp.resolve("seller.key").toString(), "--private-items");
+    Run alone =
+        run(
+            "seller",
+            "serve",
+            "--model",
+            model.toString(),
+            "--port",
+            "0",
+            "--db",
+            db,
+            "--key",
+            tmp.resolve("seller.key").toString(),
+            "--private-items");
     assertEquals(2, alone.code(), alone.out() + alone.err());
     assertTrue(alone.err().contains("--private-items needs --items"), alone.err());
   }
@@ -144,13 +221,36 @@ class RetrievalCommandsTest {
   @Test
   void badItemsAndNoSellerAreOneLineErrorsWithExit2() throws Exception {
     Path model = shared("models/resnet8_cifar10_int8.tflite");
-    Run r = run("seller", "serve", "--model", model.toString(), "--port", "0", "--db",
-        "jdbc:h2:file:" + tmp.resolve("db/seller").toAbsolutePath(), "--key", tmp.resolve("seller.key").toString(),
-        "--items", tmp.resolve("missing").toString());
+    Run r =
+        run(
+            "seller",
+            "serve",
+            "--model",
+            model.toString(),
+            "--port",
+            "0",
+            "--db",
+            "jdbc:h2:file:" + tmp.resolve("db/seller").toAbsolutePath(),
+            "--key",
+            tmp.resolve("seller.key").toString(),
+            "--items",
+            tmp.resolve("missing").toString());
     assertEquals(2, r.code(), r.out() + r.err());
-    assertTrue(r.err().contains("--items is a directory of images or tensors, or cifar10-test:N"), r.err());
-    Run none = run("buyer", "retrieve", "--port", String.valueOf(freePort()), "--class", "1", "--key",
-        tmp.resolve("buyer.key").toString(), "--timeout", "10");
+    assertTrue(
+        r.err().contains("--items is a directory of images or tensors, or cifar10-test:N"),
+        r.err());
+    Run none =
+        run(
+            "buyer",
+            "retrieve",
+            "--port",
+            String.valueOf(freePort()),
+            "--class",
+            "1",
+            "--key",
+            tmp.resolve("buyer.key").toString(),
+            "--timeout",
+            "10");
     assertEquals(2, none.code(), none.err());
     assertEquals(1, none.err().strip().lines().count(), none.err());
   }

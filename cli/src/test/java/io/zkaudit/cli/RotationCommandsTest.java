@@ -14,8 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * commit --rotate and verify-link as a user runs them (ResNet-8): two rotations in a row, each link
- * verifying for its own pair of keys only; a tampered link exits 1; rotating a key made under another
- * hiding key, or without a readable key, exits 2 with one line and no stack trace.
+ * verifying for its own pair of keys only; a tampered link exits 1; rotating a key made under
+ * another hiding key, or without a readable key, exits 2 with one line and no stack trace.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RotationCommandsTest {
@@ -41,13 +41,31 @@ class RotationCommandsTest {
     vk2 = tmp.resolve("r8-2.vk");
     ProofCommandsTest.Run c = run("commit", "--model", model.toString(), "--out", vk0.toString());
     assertEquals(0, c.code(), c.err());
-    ProofCommandsTest.Run r1 = run("commit", "--model", model.toString(), "--rotate", vk0.toString(), "--out", vk1.toString());
+    ProofCommandsTest.Run r1 =
+        run(
+            "commit",
+            "--model",
+            model.toString(),
+            "--rotate",
+            vk0.toString(),
+            "--out",
+            vk1.toString());
     assertEquals(0, r1.code(), r1.out() + r1.err());
     assertTrue(r1.out().contains("generation 0 -> 1"), r1.out());
     assertTrue(Files.exists(tmp.resolve("r8-1.vk.link")));
-    ProofCommandsTest.Run r2 = run("commit", "--model", model.toString(), "--rotate", vk1.toString(), "--out", vk2.toString());
+    ProofCommandsTest.Run r2 =
+        run(
+            "commit",
+            "--model",
+            model.toString(),
+            "--rotate",
+            vk1.toString(),
+            "--out",
+            vk2.toString());
     assertEquals(0, r2.code(), r2.out() + r2.err());
-    assertTrue(r2.out().contains("generation 1 -> 2"), "the generation is read from r8-1.vk.link: " + r2.out());
+    assertTrue(
+        r2.out().contains("generation 1 -> 2"),
+        "the generation is read from r8-1.vk.link: " + r2.out());
   }
 
   @AfterAll
@@ -66,14 +84,29 @@ class RotationCommandsTest {
     assertTrue(v1.out().startsWith("valid rotation link"), v1.out());
     ProofCommandsTest.Run v2 = run("verify-link", "--old", vk1.toString(), "--new", vk2.toString());
     assertEquals(0, v2.code(), v2.out() + v2.err());
-    ProofCommandsTest.Run skipped = run("verify-link", "--old", vk0.toString(), "--new", vk2.toString());
+    ProofCommandsTest.Run skipped =
+        run("verify-link", "--old", vk0.toString(), "--new", vk2.toString());
     assertEquals(1, skipped.code(), "r8-2.vk.link links r8-1, not r8: " + skipped.out());
     assertTrue(skipped.out().startsWith("invalid rotation link: "), skipped.out());
-    ProofCommandsTest.Run replayed = run("verify-link", "--old", vk0.toString(), "--new", vk2.toString(), "--link",
-        tmp.resolve("r8-1.vk.link").toString());
+    ProofCommandsTest.Run replayed =
+        run(
+            "verify-link",
+            "--old",
+            vk0.toString(),
+            "--new",
+            vk2.toString(),
+            "--link",
+            tmp.resolve("r8-1.vk.link").toString());
     assertEquals(1, replayed.code(), replayed.out());
-    ProofCommandsTest.Run backwards = run("verify-link", "--old", vk1.toString(), "--new", vk0.toString(), "--link",
-        tmp.resolve("r8-1.vk.link").toString());
+    ProofCommandsTest.Run backwards =
+        run(
+            "verify-link",
+            "--old",
+            vk1.toString(),
+            "--new",
+            vk0.toString(),
+            "--link",
+            tmp.resolve("r8-1.vk.link").toString());
     assertEquals(1, backwards.code(), backwards.out());
   }
 
@@ -85,7 +118,15 @@ class RotationCommandsTest {
       bad[at] ^= 0x40;
       Path f = tmp.resolve("bad-" + at + ".link");
       Files.write(f, bad);
-      ProofCommandsTest.Run v = run("verify-link", "--old", vk0.toString(), "--new", vk1.toString(), "--link", f.toString());
+      ProofCommandsTest.Run v =
+          run(
+              "verify-link",
+              "--old",
+              vk0.toString(),
+              "--new",
+              vk1.toString(),
+              "--link",
+              f.toString());
       assertEquals(1, v.code(), "byte " + at + ": " + v.out() + v.err());
       assertTrue(v.out().startsWith("invalid rotation link: "), v.out());
     }
@@ -97,15 +138,23 @@ class RotationCommandsTest {
     ProofCommandsTest.Run other;
     try {
       System.setProperty(HidingKeys.PROPERTY, tmp.resolve("other-hiding.key").toString());
-      other = run("commit", "--model", model.toString(), "--rotate", vk0.toString(), "--out",
-          tmp.resolve("stolen.vk").toString());
+      other =
+          run(
+              "commit",
+              "--model",
+              model.toString(),
+              "--rotate",
+              vk0.toString(),
+              "--out",
+              tmp.resolve("stolen.vk").toString());
     } finally {
       System.setProperty(HidingKeys.PROPERTY, key);
     }
     assertEquals(2, other.code(), other.out() + other.err());
     assertTrue(other.err().contains("only its owner can rotate it"), other.err());
     assertFalse(Files.exists(tmp.resolve("stolen.vk")));
-    ProofCommandsTest.Run missing = run("verify-link", "--old", tmp.resolve("nope.vk").toString(), "--new", vk1.toString());
+    ProofCommandsTest.Run missing =
+        run("verify-link", "--old", tmp.resolve("nope.vk").toString(), "--new", vk1.toString());
     assertEquals(2, missing.code());
     for (ProofCommandsTest.Run r : new ProofCommandsTest.Run[] {other, missing}) {
       assertEquals(1, r.err().strip().lines().count(), r.err());

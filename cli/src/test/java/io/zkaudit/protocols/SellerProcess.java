@@ -15,21 +15,24 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A real seller in a process of its own: {@code zkaudit seller serve} (io.zkaudit.cli.Main) on
- * this JVM's class path, serving ResNet-8, so that tests can kill it with SIGKILL mid-write and
- * start it again on the same files.
+ * A real seller in a process of its own: {@code zkaudit seller serve} (io.zkaudit.cli.Main) on this
+ * JVM's class path, serving ResNet-8, so that tests can kill it with SIGKILL mid-write and start it
+ * again on the same files.
  */
 final class SellerProcess implements AutoCloseable {
   private static final Pattern LISTENING = Pattern.compile("listening on [^:]+:(\\d+)");
 
   final Process process;
   final int port;
+
   /** Every line the seller printed (stdout and stderr), for failure messages. */
   final List<String> output;
+
   /** Counted down when everything the process printed has been read (it ended). */
   private final java.util.concurrent.CountDownLatch drained;
 
-  private SellerProcess(Process process, int port, List<String> output, java.util.concurrent.CountDownLatch drained) {
+  private SellerProcess(
+      Process process, int port, List<String> output, java.util.concurrent.CountDownLatch drained) {
     this.process = process;
     this.port = port;
     this.output = output;
@@ -38,7 +41,8 @@ final class SellerProcess implements AutoCloseable {
 
   static Path model() {
     var file = SharedData.resolve("models/resnet8_cifar10_int8.tflite");
-    org.junit.jupiter.api.Assumptions.assumeTrue(file.isPresent(), "skipped: the ResNet-8 model is not present");
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        file.isPresent(), "skipped: the ResNet-8 model is not present");
     return file.get();
   }
 
@@ -50,30 +54,48 @@ final class SellerProcess implements AutoCloseable {
   /** The same with extra JVM options (system properties) before the class path. */
   static SellerProcess start(Path dir, List<String> jvmOptions, List<String> args)
       throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx2g", "-Xss16m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx2g",
+                "-Xss16m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1"));
     cmd.addAll(jvmOptions);
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.zkaudit.cli.Main", "seller", "serve"));
+    cmd.addAll(
+        List.of(
+            "-cp",
+            System.getProperty("java.class.path"),
+            "io.zkaudit.cli.Main",
+            "seller",
+            "serve"));
     cmd.addAll(args);
     Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
     List<String> output = java.util.Collections.synchronizedList(new ArrayList<>());
     BlockingQueue<Integer> port = new ArrayBlockingQueue<>(1);
     java.util.concurrent.CountDownLatch drained = new java.util.concurrent.CountDownLatch(1);
-    Thread.ofPlatform().daemon().name("seller-process-output").start(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line; (line = r.readLine()) != null; ) {
-          output.add(line);
-          Matcher m = LISTENING.matcher(line);
-          if (m.find()) {
-            port.offer(Integer.parseInt(m.group(1)));
-          }
-        }
-      } catch (IOException ended) {
-        // The process was killed.
-      }
-      drained.countDown();
-      port.offer(-1);
-    });
+    Thread.ofPlatform()
+        .daemon()
+        .name("seller-process-output")
+        .start(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(
+                      new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                  output.add(line);
+                  Matcher m = LISTENING.matcher(line);
+                  if (m.find()) {
+                    port.offer(Integer.parseInt(m.group(1)));
+                  }
+                }
+              } catch (IOException ended) {
+                // The process was killed.
+              }
+              drained.countDown();
+              port.offer(-1);
+            });
     Integer listening = port.poll(120, TimeUnit.SECONDS);
     if (listening == null || listening < 0) {
       p.destroyForcibly().waitFor();
@@ -82,21 +104,35 @@ final class SellerProcess implements AutoCloseable {
     return new SellerProcess(p, listening, output, drained);
   }
 
-  /** How a seller process ended: its exit code (-1 if it was still running at the timeout) and what it printed. */
+  /**
+   * How a seller process ended: its exit code (-1 if it was still running at the timeout) and what
+   * it printed.
+   */
   record Ended(int code, String output) {}
 
   /**
-   * Runs {@code zkaudit seller serve ARGS} expecting it to refuse to start: waits for it to exit;
-   * a seller that starts instead (it prints "listening") is killed and reported with code -1.
+   * Runs {@code zkaudit seller serve ARGS} expecting it to refuse to start: waits for it to exit; a
+   * seller that starts instead (it prints "listening") is killed and reported with code -1.
    */
   static Ended refused(Path dir, List<String> args) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx2g", "-Xss16m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp",
-        System.getProperty("java.class.path"), "io.zkaudit.cli.Main", "seller", "serve"));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx2g",
+                "-Xss16m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "io.zkaudit.cli.Main",
+                "seller",
+                "serve"));
     cmd.addAll(args);
     Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
     StringBuilder out = new StringBuilder();
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader r =
+        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line; (line = r.readLine()) != null; ) {
         out.append(line).append('\n');
         if (LISTENING.matcher(line).find()) {

@@ -32,52 +32,112 @@ import org.junit.jupiter.api.io.TempDir;
  * gracefully.
  */
 class SellerServiceProcessTest {
-  private static final Pattern METRICS = Pattern.compile("metrics on http://localhost:(\\d+)/metrics");
+  private static final Pattern METRICS =
+      Pattern.compile("metrics on http://localhost:(\\d+)/metrics");
 
   @TempDir Path tmp;
 
   @Test
   void anOperatorsSellerReportsHealthMetricsAndOneLinePerRequest() throws Exception {
     Path logback = Path.of(SellerServiceProcessTest.class.getResource("/logback.xml").toURI());
-    List<String> args = List.of("--model", SellerProcess.model().toString(), "--port", "0", "--db",
-        SellerDatabase.H2.newUrl(tmp, "seller"), "--key", tmp.resolve("seller.key").toString(), "--metrics-port", "0",
-        "--shutdown-grace", "5");
-    SellerProcess seller = SellerProcess.start(tmp, List.of("-Dlogback.configurationFile=" + logback), args);
+    List<String> args =
+        List.of(
+            "--model",
+            SellerProcess.model().toString(),
+            "--port",
+            "0",
+            "--db",
+            SellerDatabase.H2.newUrl(tmp, "seller"),
+            "--key",
+            tmp.resolve("seller.key").toString(),
+            "--metrics-port",
+            "0",
+            "--shutdown-grace",
+            "5");
+    SellerProcess seller =
+        SellerProcess.start(tmp, List.of("-Dlogback.configurationFile=" + logback), args);
     try {
-      int metricsPort = awaitLine(seller, METRICS).map(m -> Integer.parseInt(m.group(1)))
-          .orElseThrow(() -> new AssertionError("no metrics line: " + seller.output));
-      ManagedChannel ch = NettyChannelBuilder.forAddress("localhost", seller.port).usePlaintext().build();
+      int metricsPort =
+          awaitLine(seller, METRICS)
+              .map(m -> Integer.parseInt(m.group(1)))
+              .orElseThrow(() -> new AssertionError("no metrics line: " + seller.output));
+      ManagedChannel ch =
+          NettyChannelBuilder.forAddress("localhost", seller.port).usePlaintext().build();
       try {
-        assertEquals(HealthCheckResponse.ServingStatus.SERVING, HealthGrpc.newBlockingStub(ch)
-            .withDeadlineAfter(10, TimeUnit.SECONDS).check(HealthCheckRequest.getDefaultInstance()).getStatus());
-        ByteString model = io.zkaudit.proto.v1.ModelRegistryGrpc.newBlockingStub(ch).withDeadlineAfter(30, TimeUnit.SECONDS)
-            .list(io.zkaudit.proto.v1.ListModelsRequest.getDefaultInstance()).getModels(0).getModelId();
+        assertEquals(
+            HealthCheckResponse.ServingStatus.SERVING,
+            HealthGrpc.newBlockingStub(ch)
+                .withDeadlineAfter(10, TimeUnit.SECONDS)
+                .check(HealthCheckRequest.getDefaultInstance())
+                .getStatus());
+        ByteString model =
+            io.zkaudit.proto.v1.ModelRegistryGrpc.newBlockingStub(ch)
+                .withDeadlineAfter(30, TimeUnit.SECONDS)
+                .list(io.zkaudit.proto.v1.ListModelsRequest.getDefaultInstance())
+                .getModels(0)
+                .getModelId();
         PartyKey buyer = PartyKey.generate();
-        PredictRequest.Builder b = PredictRequest.newBuilder().setModelId(model).setBuyer(buyer.publicKeyBytes())
-            .addAllInput(Tensors.toList(Resnet8.input(3))).setRequestedAtMillis(System.currentTimeMillis())
-            .setNonce(java.util.UUID.randomUUID().toString());
-        PredictionGrpc.newBlockingStub(ch).withDeadlineAfter(60, TimeUnit.SECONDS)
+        PredictRequest.Builder b =
+            PredictRequest.newBuilder()
+                .setModelId(model)
+                .setBuyer(buyer.publicKeyBytes())
+                .addAllInput(Tensors.toList(Resnet8.input(3)))
+                .setRequestedAtMillis(System.currentTimeMillis())
+                .setNonce(java.util.UUID.randomUUID().toString());
+        PredictionGrpc.newBlockingStub(ch)
+            .withDeadlineAfter(60, TimeUnit.SECONDS)
             .predictSigned(b.setBuyerSignature(buyer.sign(Statements.predict(b.build()))).build());
       } finally {
         ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       }
       try (HttpClient http = HttpClient.newHttpClient()) {
-        String scrape = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + metricsPort + "/metrics"))
-            .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
-        assertTrue(scrape.contains("zkaudit_requests_total{method=\"zkaudit.v1.Prediction/PredictSigned\",status=\"OK\"} 1.0"),
+        String scrape =
+            http.send(
+                    HttpRequest.newBuilder(
+                            URI.create("http://localhost:" + metricsPort + "/metrics"))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .body();
+        assertTrue(
+            scrape.contains(
+                "zkaudit_requests_total{method=\"zkaudit.v1.Prediction/PredictSigned\",status=\"OK\"}"
+                    + " 1.0"),
             scrape);
       }
       int code = seller.terminate();
-      assertTrue(code == 0 || code == 143, "exit code " + code + "\n" + String.join("\n", seller.output));
+      assertTrue(
+          code == 0 || code == 143, "exit code " + code + "\n" + String.join("\n", seller.output));
       List<String> out = List.copyOf(seller.output);
       String all = "exit code " + code + "\n" + String.join("\n", out);
-      assertTrue(out.stream().anyMatch(l -> l.matches(".* INFO +requests ModelRegistry/List buyer=- status=OK [0-9.]+ ms")), all);
-      assertTrue(out.stream().anyMatch(l -> l.matches(
-          ".* INFO +requests Prediction/PredictSigned buyer=[0-9a-f]{16} status=OK [0-9.]+ ms")), all);
-      assertTrue(out.stream().anyMatch(l -> l.matches("seller: seller stopped in [0-9.]+ s: 0 calls were in flight, 0"
-          + " waiting proofs handed back \\(UNAVAILABLE\\)")), all);
+      assertTrue(
+          out.stream()
+              .anyMatch(
+                  l ->
+                      l.matches(
+                          ".* INFO +requests ModelRegistry/List buyer=- status=OK [0-9.]+ ms")),
+          all);
+      assertTrue(
+          out.stream()
+              .anyMatch(
+                  l ->
+                      l.matches(
+                          ".* INFO +requests Prediction/PredictSigned buyer=[0-9a-f]{16} status=OK"
+                              + " [0-9.]+ ms")),
+          all);
+      assertTrue(
+          out.stream()
+              .anyMatch(
+                  l ->
+                      l.matches(
+                          "seller: seller stopped in [0-9.]+ s: 0 calls were in flight, 0"
+                              + " waiting proofs handed back \\(UNAVAILABLE\\)")),
+          all);
       // Nothing else is logged: no migration chatter, no warnings, no stack traces.
-      assertTrue(out.stream().noneMatch(l -> l.matches(".* (DEBUG|INFO|WARN|ERROR) .*") && !l.contains(" requests ")),
+      assertTrue(
+          out.stream()
+              .noneMatch(
+                  l -> l.matches(".* (DEBUG|INFO|WARN|ERROR) .*") && !l.contains(" requests ")),
           all);
       assertTrue(out.stream().noneMatch(l -> l.contains("Exception") || l.contains("SLF4J")), all);
     } finally {
@@ -85,7 +145,8 @@ class SellerServiceProcessTest {
     }
   }
 
-  private static Optional<Matcher> awaitLine(SellerProcess p, Pattern pattern) throws InterruptedException {
+  private static Optional<Matcher> awaitLine(SellerProcess p, Pattern pattern)
+      throws InterruptedException {
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (System.nanoTime() < end) {
       for (String line : List.copyOf(p.output)) {

@@ -22,9 +22,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * What `zkaudit seller serve` refuses at start, with a clear message and exit code 2 (never a
- * stack trace): a database that lost committed state, and a key that is not the database's.
- * Before these checks the seller started silently on older state, or served with a new key.
+ * What `zkaudit seller serve` refuses at start, with a clear message and exit code 2 (never a stack
+ * trace): a database that lost committed state, and a key that is not the database's. Before these
+ * checks the seller started silently on older state, or served with a new key.
  */
 class SellerStartChecksTest {
   @TempDir Path tmp;
@@ -37,13 +37,23 @@ class SellerStartChecksTest {
   }
 
   private List<String> serve(String url, Path key) {
-    return List.of("--model", SellerProcess.model().toString(), "--port", "0", "--db", url, "--key", key.toString());
+    return List.of(
+        "--model",
+        SellerProcess.model().toString(),
+        "--port",
+        "0",
+        "--db",
+        url,
+        "--key",
+        key.toString());
   }
 
   /** Answers acknowledged by a seller on this database (started, asked, stopped). */
-  private static List<SignedAnswer> answers(PartyKey seller, String url, int n, int seed) throws Exception {
+  private static List<SignedAnswer> answers(PartyKey seller, String url, int n, int seed)
+      throws Exception {
     List<SignedAnswer> out = new ArrayList<>();
-    try (SellerFixture f = SellerFixture.start(seller, url, AnswerProver.HONEST, PartyKey.generate(), c -> c)) {
+    try (SellerFixture f =
+        SellerFixture.start(seller, url, AnswerProver.HONEST, PartyKey.generate(), c -> c)) {
       RegisteredModel m = f.buyer.models().get(0);
       for (int i = 0; i < n; i++) {
         out.add(f.buyer.predictSigned(m, Resnet8.input(seed + i)));
@@ -70,9 +80,11 @@ class SellerStartChecksTest {
     answers(seller, url, 3, 10);
     // The file goes back to the older copy: the last three answers are gone from it.
     Files.copy(old, file, StandardCopyOption.REPLACE_EXISTING);
-    assertClearRefusal(SellerProcess.refused(tmp, serve(url, keyFile(seller))), "lost committed writes");
-    StoreException inProcess = org.junit.jupiter.api.Assertions.assertThrows(StoreException.class,
-        () -> SellerStore.open(url).close());
+    assertClearRefusal(
+        SellerProcess.refused(tmp, serve(url, keyFile(seller))), "lost committed writes");
+    StoreException inProcess =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            StoreException.class, () -> SellerStore.open(url).close());
     assertTrue(inProcess.getMessage().contains("acknowledged state"), inProcess.getMessage());
   }
 
@@ -89,20 +101,31 @@ class SellerStartChecksTest {
       f.seek(f.length() - junk.length);
       f.write(junk);
     }
-    // Either the seller refuses to start, or it starts with every acknowledged answer: never silently older.
+    // Either the seller refuses to start, or it starts with every acknowledged answer: never
+    // silently older.
     SellerProcess.Ended e = SellerProcess.refused(tmp, serve(url, keyFile(seller)));
     if (e.code() == -1) {
       try (SellerStore store = SellerStore.open(url)) {
         for (SignedAnswer a : acknowledged) {
-          assertTrue(store.answer(a.getStatement().getAnswerId()).isPresent(), "started without an acknowledged answer");
+          assertTrue(
+              store.answer(a.getStatement().getAnswerId()).isPresent(),
+              "started without an acknowledged answer");
         }
       }
     } else {
       assertEquals(2, e.code(), e.output());
       assertFalse(e.output().contains("\tat "), e.output());
     }
-    System.out.println("SellerStartChecksTest: random bytes over the end: " + (e.code() == -1 ? "started, state intact"
-        : "refused: " + e.output().lines().filter(l -> l.startsWith("zkaudit:")).findFirst().orElse("")));
+    System.out.println(
+        "SellerStartChecksTest: random bytes over the end: "
+            + (e.code() == -1
+                ? "started, state intact"
+                : "refused: "
+                    + e.output()
+                        .lines()
+                        .filter(l -> l.startsWith("zkaudit:"))
+                        .findFirst()
+                        .orElse("")));
   }
 
   @ParameterizedTest
@@ -111,10 +134,15 @@ class SellerStartChecksTest {
     PartyKey seller = PartyKey.generate();
     String url = kind.newUrl(tmp.resolve("db"), "seller");
     answers(seller, url, 1, 30);
-    // Started from another directory, a relative --key is a new file: a new key is made, and refused.
+    // Started from another directory, a relative --key is a new file: a new key is made, and
+    // refused.
     Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
-    SellerProcess.Ended e = SellerProcess.refused(elsewhere, serve(url, Path.of("zkaudit-seller", "seller.key")));
-    assertClearRefusal(e, "this database belongs to seller key " + java.util.HexFormat.of().formatHex(seller.publicKey()));
+    SellerProcess.Ended e =
+        SellerProcess.refused(elsewhere, serve(url, Path.of("zkaudit-seller", "seller.key")));
+    assertClearRefusal(
+        e,
+        "this database belongs to seller key "
+            + java.util.HexFormat.of().formatHex(seller.publicKey()));
     // With its own key it starts.
     assertEquals(-1, SellerProcess.refused(tmp, serve(url, keyFile(seller))).code());
   }

@@ -13,69 +13,108 @@ import org.web3j.tx.Contract;
 
 /** Deploys the registry, the proof verifier and both escrows. */
 public final class EscrowDeployer {
-    private EscrowDeployer() {}
+  private EscrowDeployer() {}
 
-    /**
-     * Deploys everything with an {@code AttestationVerifier} whose designated verifier is
-     * {@code attester} (the address of the key a {@link VerifierAttester} signs with).
-     */
-    public static EscrowDeployment deploy(Web3j web3j, Credentials deployer, String attester,
-                                          EscrowParameters parameters, GasListener gas) {
-        requireAddress(attester, "attester");
-        ChainSession session = new ChainSession(web3j, deployer, chainId(web3j), gas);
-        AttestationVerifier verifier = session.call("deploy AttestationVerifier",
-                AttestationVerifier.deploy(web3j, session.transactions, session.deployGas, attester));
-        report(session, "deploy AttestationVerifier", verifier);
-        return deployEscrows(session, verifier.getContractAddress(), parameters);
-    }
+  /**
+   * Deploys everything with an {@code AttestationVerifier} whose designated verifier is {@code
+   * attester} (the address of the key a {@link VerifierAttester} signs with).
+   */
+  public static EscrowDeployment deploy(
+      Web3j web3j,
+      Credentials deployer,
+      String attester,
+      EscrowParameters parameters,
+      GasListener gas) {
+    requireAddress(attester, "attester");
+    ChainSession session = new ChainSession(web3j, deployer, chainId(web3j), gas);
+    AttestationVerifier verifier =
+        session.call(
+            "deploy AttestationVerifier",
+            AttestationVerifier.deploy(web3j, session.transactions, session.deployGas, attester));
+    report(session, "deploy AttestationVerifier", verifier);
+    return deployEscrows(session, verifier.getContractAddress(), parameters);
+  }
 
-    /**
-     * Deploys the registry and escrows on top of an already deployed IProofVerifier: the seam
-     * where an on-chain verifier of zkaudit proofs replaces the attestation verifier.
-     */
-    public static EscrowDeployment deployWithVerifier(Web3j web3j, Credentials deployer, String proofVerifier,
-                                                      EscrowParameters parameters, GasListener gas) {
-        requireAddress(proofVerifier, "proof verifier");
-        return deployEscrows(new ChainSession(web3j, deployer, chainId(web3j), gas), proofVerifier, parameters);
-    }
+  /**
+   * Deploys the registry and escrows on top of an already deployed IProofVerifier: the seam where
+   * an on-chain verifier of zkaudit proofs replaces the attestation verifier.
+   */
+  public static EscrowDeployment deployWithVerifier(
+      Web3j web3j,
+      Credentials deployer,
+      String proofVerifier,
+      EscrowParameters parameters,
+      GasListener gas) {
+    requireAddress(proofVerifier, "proof verifier");
+    return deployEscrows(
+        new ChainSession(web3j, deployer, chainId(web3j), gas), proofVerifier, parameters);
+  }
 
-    private static EscrowDeployment deployEscrows(ChainSession session, String verifier, EscrowParameters p) {
-        ModelRegistry registry = session.call("deploy ModelRegistry", ModelRegistry.deploy(
-                session.web3j, session.transactions, session.deployGas,
-                p.minRegistrationStake(), seconds(p.registryWithdrawDelay())));
-        report(session, "deploy ModelRegistry", registry);
-        PredictionEscrow predictions = session.call("deploy PredictionEscrow", PredictionEscrow.deploy(
-                session.web3j, session.transactions, session.deployGas, registry.getContractAddress(), verifier,
-                seconds(p.contestWindow()), seconds(p.proofWindow())));
-        report(session, "deploy PredictionEscrow", predictions);
-        AuditEscrow audits = session.call("deploy AuditEscrow", AuditEscrow.deploy(
-                session.web3j, session.transactions, session.deployGas, registry.getContractAddress(), verifier,
-                seconds(p.auditStakeWindow()), seconds(p.auditRevealWindow()), seconds(p.auditResultWindow())));
-        report(session, "deploy AuditEscrow", audits);
-        return new EscrowDeployment(chainId(session.web3j), registry.getContractAddress(), verifier,
-                predictions.getContractAddress(), audits.getContractAddress());
-    }
+  private static EscrowDeployment deployEscrows(
+      ChainSession session, String verifier, EscrowParameters p) {
+    ModelRegistry registry =
+        session.call(
+            "deploy ModelRegistry",
+            ModelRegistry.deploy(
+                session.web3j,
+                session.transactions,
+                session.deployGas,
+                p.minRegistrationStake(),
+                seconds(p.registryWithdrawDelay())));
+    report(session, "deploy ModelRegistry", registry);
+    PredictionEscrow predictions =
+        session.call(
+            "deploy PredictionEscrow",
+            PredictionEscrow.deploy(
+                session.web3j,
+                session.transactions,
+                session.deployGas,
+                registry.getContractAddress(),
+                verifier,
+                seconds(p.contestWindow()),
+                seconds(p.proofWindow())));
+    report(session, "deploy PredictionEscrow", predictions);
+    AuditEscrow audits =
+        session.call(
+            "deploy AuditEscrow",
+            AuditEscrow.deploy(
+                session.web3j,
+                session.transactions,
+                session.deployGas,
+                registry.getContractAddress(),
+                verifier,
+                seconds(p.auditStakeWindow()),
+                seconds(p.auditRevealWindow()),
+                seconds(p.auditResultWindow())));
+    report(session, "deploy AuditEscrow", audits);
+    return new EscrowDeployment(
+        chainId(session.web3j),
+        registry.getContractAddress(),
+        verifier,
+        predictions.getContractAddress(),
+        audits.getContractAddress());
+  }
 
-    /** The node's chain id, which every signed transaction names (EIP-155). */
-    public static long chainId(Web3j web3j) {
-        try {
-            return web3j.ethChainId().send().getChainId().longValueExact();
-        } catch (Exception e) {
-            throw EscrowException.failed("eth_chainId", e);
-        }
+  /** The node's chain id, which every signed transaction names (EIP-155). */
+  public static long chainId(Web3j web3j) {
+    try {
+      return web3j.ethChainId().send().getChainId().longValueExact();
+    } catch (Exception e) {
+      throw EscrowException.failed("eth_chainId", e);
     }
+  }
 
-    static void requireAddress(String address, String what) {
-        if (address == null || !WalletUtils.isValidAddress(address) || !address.startsWith("0x")) {
-            throw EscrowException.invalidArgument("not an address for the " + what + ": " + address);
-        }
+  static void requireAddress(String address, String what) {
+    if (address == null || !WalletUtils.isValidAddress(address) || !address.startsWith("0x")) {
+      throw EscrowException.invalidArgument("not an address for the " + what + ": " + address);
     }
+  }
 
-    private static void report(ChainSession session, String operation, Contract contract) {
-        contract.getTransactionReceipt().ifPresent(r -> session.reportGas(operation, r.getGasUsed()));
-    }
+  private static void report(ChainSession session, String operation, Contract contract) {
+    contract.getTransactionReceipt().ifPresent(r -> session.reportGas(operation, r.getGasUsed()));
+  }
 
-    private static BigInteger seconds(Duration duration) {
-        return BigInteger.valueOf(duration.toSeconds());
-    }
+  private static BigInteger seconds(Duration duration) {
+    return BigInteger.valueOf(duration.toSeconds());
+  }
 }

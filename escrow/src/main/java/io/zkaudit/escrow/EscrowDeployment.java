@@ -6,9 +6,8 @@ package io.zkaudit.escrow;
  * @param proofVerifier the IProofVerifier the escrows consult (today an AttestationVerifier)
  */
 public record EscrowDeployment(
-        long chainId,
-        String registry,
-        String proofVerifier,
-        String predictionEscrow,
-        String auditEscrow) {
-}
+    long chainId,
+    String registry,
+    String proofVerifier,
+    String predictionEscrow,
+    String auditEscrow) {}

@@ -13,14 +13,14 @@ import org.web3j.utils.Numeric;
  */
 public record TestSetCommitment(Bytes32 testSetHash, Bytes32 salt) {
 
-    public static TestSetCommitment withRandomSalt(Bytes32 testSetHash) {
-        return new TestSetCommitment(testSetHash, Bytes32.random());
-    }
+  public static TestSetCommitment withRandomSalt(Bytes32 testSetHash) {
+    return new TestSetCommitment(testSetHash, Bytes32.random());
+  }
 
-    /** keccak256(abi.encode(testSetHash, salt)), as AuditEscrow.revealTestSet checks it. */
-    public Bytes32 commitment() {
-        List<Type> words = List.of(AbiValues.bytes32(testSetHash), AbiValues.bytes32(salt));
-        String encoded = FunctionEncoder.encodeConstructor(words); // abi.encode of the arguments
-        return new Bytes32(Hash.sha3(Numeric.hexStringToByteArray(encoded)));
-    }
+  /** keccak256(abi.encode(testSetHash, salt)), as AuditEscrow.revealTestSet checks it. */
+  public Bytes32 commitment() {
+    List<Type> words = List.of(AbiValues.bytes32(testSetHash), AbiValues.bytes32(salt));
+    String encoded = FunctionEncoder.encodeConstructor(words); // abi.encode of the arguments
+    return new Bytes32(Hash.sha3(Numeric.hexStringToByteArray(encoded)));
+  }
 }

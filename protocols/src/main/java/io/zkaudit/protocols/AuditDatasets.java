@@ -23,15 +23,18 @@ import java.util.stream.Stream;
  * A buyer's labelled test set for an audit, as quantized model inputs: N samples of CIFAR-10
  * (evenly spaced, as {@code zkaudit eval --limit N} takes them: the shared file is sorted by
  * class), the first N of MNIST or the ImageNet sample from ../shared, or the first N images of a
- * directory in one folder per class index ({@code <dir>/<class>/<image>}, the ImageFolder convention). Images are encoded
- * from the model's public input quantization (as {@code zkaudit verify} does), so that any buyer
- * turns a picture into the same integers the seller proves. A test set that cannot be read is an
- * {@link IllegalArgumentException} naming what is wrong (the command line's usage error).
+ * directory in one folder per class index ({@code <dir>/<class>/<image>}, the ImageFolder
+ * convention). Images are encoded from the model's public input quantization (as {@code zkaudit
+ * verify} does), so that any buyer turns a picture into the same integers the seller proves. A test
+ * set that cannot be read is an {@link IllegalArgumentException} naming what is wrong (the command
+ * line's usage error).
  */
 public final class AuditDatasets {
   private AuditDatasets() {}
 
-  /** The samples, and the label offset of the audit (1 for ImageNet labels on a 1001-class model). */
+  /**
+   * The samples, and the label offset of the audit (1 for ImageNet labels on a 1001-class model).
+   */
   public record TestSet(String name, List<LabelledInput> samples, int labelOffset) {}
 
   public static TestSet load(String dataset, int n, TensorSpec input, int classes) {
@@ -40,7 +43,8 @@ public final class AuditDatasets {
     }
     int[] shape = input.shapeArray();
     if (shape.length != 4) {
-      throw new IllegalArgumentException("the model takes a tensor of shape " + input.shape() + ", not an image");
+      throw new IllegalArgumentException(
+          "the model takes a tensor of shape " + input.shape() + ", not an image");
     }
     try {
       return switch (dataset.toLowerCase(Locale.ROOT)) {
@@ -59,33 +63,57 @@ public final class AuditDatasets {
             if (s.size() == n) {
               break;
             }
-            s.add(new Sample(e.file().getFileName().toString(), ImageFiles.read(e.file(), shape[3]), e.index()));
+            s.add(
+                new Sample(
+                    e.file().getFileName().toString(),
+                    ImageFiles.read(e.file(), shape[3]),
+                    e.index()));
           }
           // 1001-class models put "background" at output 0; the sample's labels are 0..999.
-          yield new TestSet("imagenet-sample", encode(s, shape, InputEncoder.IMAGENET_CROP, input), classes == 1001 ? 1 : 0);
+          yield new TestSet(
+              "imagenet-sample",
+              encode(s, shape, InputEncoder.IMAGENET_CROP, input),
+              classes == 1001 ? 1 : 0);
         }
-        default -> new TestSet(dataset, encode(folder(Path.of(dataset), n, shape[3]), shape, InputEncoder.IMAGENET_CROP, input), 0);
+        default ->
+            new TestSet(
+                dataset,
+                encode(
+                    folder(Path.of(dataset), n, shape[3]),
+                    shape,
+                    InputEncoder.IMAGENET_CROP,
+                    input),
+                0);
       };
     } catch (IOException | ModelFormatException e) {
-      throw new IllegalArgumentException("cannot read the test set " + dataset + ": " + e.getMessage());
+      throw new IllegalArgumentException(
+          "cannot read the test set " + dataset + ": " + e.getMessage());
     }
   }
 
   private static Path shared(String rel, String what) {
-    return SharedData.resolve(rel).orElseThrow(() -> new IllegalArgumentException("no " + what + " found under ../shared/" + rel));
+    return SharedData.resolve(rel)
+        .orElseThrow(
+            () -> new IllegalArgumentException("no " + what + " found under ../shared/" + rel));
   }
 
   private static List<Sample> folder(Path dir, int n, int channels) throws IOException {
     if (!Files.isDirectory(dir)) {
-      throw new IllegalArgumentException("--dataset is cifar10, imagenet, mnist or a directory; " + dir + " is none of them");
+      throw new IllegalArgumentException(
+          "--dataset is cifar10, imagenet, mnist or a directory; " + dir + " is none of them");
     }
     List<Sample> out = new ArrayList<>();
     List<Path> classes;
     try (Stream<Path> s = Files.list(dir)) {
-      classes = s.filter(Files::isDirectory).filter(p -> p.getFileName().toString().matches("\\d{1,5}")).sorted().toList();
+      classes =
+          s.filter(Files::isDirectory)
+              .filter(p -> p.getFileName().toString().matches("\\d{1,5}"))
+              .sorted()
+              .toList();
     }
     if (classes.isEmpty()) {
-      throw new IllegalArgumentException(dir + " holds no class folders (" + dir + "/<class index>/<image>)");
+      throw new IllegalArgumentException(
+          dir + " holds no class folders (" + dir + "/<class index>/<image>)");
     }
     List<Path> files = new ArrayList<>();
     for (Path c : classes) {
@@ -94,12 +122,17 @@ public final class AuditDatasets {
       }
     }
     for (Path f : files.subList(0, Math.min(n, files.size()))) {
-      out.add(new Sample(f.toString(), ImageFiles.read(f, channels), Integer.parseInt(f.getParent().getFileName().toString())));
+      out.add(
+          new Sample(
+              f.toString(),
+              ImageFiles.read(f, channels),
+              Integer.parseInt(f.getParent().getFileName().toString())));
     }
     return out;
   }
 
-  private static List<LabelledInput> encode(List<Sample> samples, int[] shape, double crop, TensorSpec input) {
+  private static List<LabelledInput> encode(
+      List<Sample> samples, int[] shape, double crop, TensorSpec input) {
     if (samples.isEmpty()) {
       throw new IllegalArgumentException("the test set is empty");
     }

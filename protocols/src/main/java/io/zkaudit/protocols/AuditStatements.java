@@ -24,15 +24,20 @@ public final class AuditStatements {
 
   public static final int SALT_BYTES = 32;
 
-  /** One committed sample: salted, so that the commitment reveals nothing about a guessable input or label. */
+  /**
+   * One committed sample: salted, so that the commitment reveals nothing about a guessable input or
+   * label.
+   */
   public static byte[] sampleHash(int index, byte[] salt, byte[] inputHash, int label) {
-    return PartyKey.sha256(write(out -> {
-      text(out, "zkaudit/audit-sample/v1");
-      out.writeInt(index);
-      bytes(out, salt);
-      bytes(out, inputHash);
-      out.writeInt(label);
-    }));
+    return PartyKey.sha256(
+        write(
+            out -> {
+              text(out, "zkaudit/audit-sample/v1");
+              out.writeInt(index);
+              bytes(out, salt);
+              bytes(out, inputHash);
+              out.writeInt(label);
+            }));
   }
 
   /**
@@ -41,94 +46,103 @@ public final class AuditStatements {
    * checks each revealed sample against its own hash directly.
    */
   public static byte[] testSetHash(List<byte[]> sampleHashes) {
-    return PartyKey.sha256(write(out -> {
-      text(out, "zkaudit/audit-test-set/v1");
-      out.writeInt(sampleHashes.size());
-      for (byte[] h : sampleHashes) {
-        bytes(out, h);
-      }
-    }));
+    return PartyKey.sha256(
+        write(
+            out -> {
+              text(out, "zkaudit/audit-test-set/v1");
+              out.writeInt(sampleHashes.size());
+              for (byte[] h : sampleHashes) {
+                bytes(out, h);
+              }
+            }));
   }
 
   public static byte[] commitment(AuditCommitment c) {
-    return write(out -> {
-      text(out, "zkaudit/audit-commit/v1");
-      text(out, c.getAuditId());
-      bytes(out, c.getModelId().toByteArray());
-      out.writeInt(c.getSampleCount());
-      bytes(out, c.getTestSetHash().toByteArray());
-      out.writeInt(c.getLabelOffset());
-      out.writeLong(c.getRequestedAtMillis());
-      // Appended only for an on-chain audit, so that signatures over off-chain audits stay as they were.
-      if (c.getChainAuditId() != 0) {
-        out.writeLong(c.getChainAuditId());
-        bytes(out, c.getChainSalt().toByteArray());
-      }
-    });
+    return write(
+        out -> {
+          text(out, "zkaudit/audit-commit/v1");
+          text(out, c.getAuditId());
+          bytes(out, c.getModelId().toByteArray());
+          out.writeInt(c.getSampleCount());
+          bytes(out, c.getTestSetHash().toByteArray());
+          out.writeInt(c.getLabelOffset());
+          out.writeLong(c.getRequestedAtMillis());
+          // Appended only for an on-chain audit, so that signatures over off-chain audits stay as
+          // they were.
+          if (c.getChainAuditId() != 0) {
+            out.writeLong(c.getChainAuditId());
+            bytes(out, c.getChainSalt().toByteArray());
+          }
+        });
   }
 
   public static byte[] terms(AuditTerms t) {
-    return write(out -> {
-      text(out, "zkaudit/audit-terms/v1");
-      text(out, t.getAuditId());
-      bytes(out, t.getCommitmentHash().toByteArray());
-      bytes(out, t.getModelId().toByteArray());
-      bytes(out, t.getBuyer().toByteArray());
-      out.writeInt(t.getSampleCount());
-      bytes(out, t.getTestSetHash().toByteArray());
-      out.writeInt(t.getLabelOffset());
-      out.writeDouble(t.getClaimedAccuracy());
-      out.writeLong(t.getStake());
-      out.writeLong(t.getDeadlineMillis());
-      out.writeLong(t.getSignedAtMillis());
-      if (t.getChainAuditId() != 0) {
-        out.writeLong(t.getChainAuditId());
-      }
-    });
+    return write(
+        out -> {
+          text(out, "zkaudit/audit-terms/v1");
+          text(out, t.getAuditId());
+          bytes(out, t.getCommitmentHash().toByteArray());
+          bytes(out, t.getModelId().toByteArray());
+          bytes(out, t.getBuyer().toByteArray());
+          out.writeInt(t.getSampleCount());
+          bytes(out, t.getTestSetHash().toByteArray());
+          out.writeInt(t.getLabelOffset());
+          out.writeDouble(t.getClaimedAccuracy());
+          out.writeLong(t.getStake());
+          out.writeLong(t.getDeadlineMillis());
+          out.writeLong(t.getSignedAtMillis());
+          if (t.getChainAuditId() != 0) {
+            out.writeLong(t.getChainAuditId());
+          }
+        });
   }
 
   /**
-   * The test set hash AuditEscrow holds for an on-chain audit: the protocol's test set hash and
-   * the label offset together, since a count of correct predictions depends on both. What the
-   * buyer commits to on-chain (salted), reveals there, and what the attester recomputes from the
-   * revealed samples before it attests a count.
+   * The test set hash AuditEscrow holds for an on-chain audit: the protocol's test set hash and the
+   * label offset together, since a count of correct predictions depends on both. What the buyer
+   * commits to on-chain (salted), reveals there, and what the attester recomputes from the revealed
+   * samples before it attests a count.
    */
   public static byte[] chainTestSetHash(byte[] testSetHash, int labelOffset) {
-    return PartyKey.sha256(write(out -> {
-      text(out, "zkaudit/audit-chain-test-set/v1");
-      bytes(out, testSetHash);
-      out.writeInt(labelOffset);
-    }));
+    return PartyKey.sha256(
+        write(
+            out -> {
+              text(out, "zkaudit/audit-chain-test-set/v1");
+              bytes(out, testSetHash);
+              out.writeInt(labelOffset);
+            }));
   }
 
   /**
-   * A claimed accuracy in AuditEscrow's basis points, rounded down: the on-chain rule
-   * (correct × 10,000 ≥ bps × total) then never asks more than the off-chain claim.
+   * A claimed accuracy in AuditEscrow's basis points, rounded down: the on-chain rule (correct ×
+   * 10,000 ≥ bps × total) then never asks more than the off-chain claim.
    */
   public static int claimBps(double claimedAccuracy) {
     return (int) Math.floor(claimedAccuracy * 10_000 + 1e-9);
   }
 
   public static byte[] access(AuditAccess a) {
-    return write(out -> {
-      text(out, "zkaudit/audit-access/v1");
-      text(out, a.getAuditId());
-      out.writeInt(a.getFromIndex());
-      out.writeLong(a.getRequestedAtMillis());
-    });
+    return write(
+        out -> {
+          text(out, "zkaudit/audit-access/v1");
+          text(out, a.getAuditId());
+          out.writeInt(a.getFromIndex());
+          out.writeLong(a.getRequestedAtMillis());
+        });
   }
 
   public static byte[] result(ResultStatement r) {
-    return write(out -> {
-      text(out, "zkaudit/audit-result/v1");
-      text(out, r.getAuditId());
-      bytes(out, r.getTermsHash().toByteArray());
-      out.writeInt(r.getSamples());
-      out.writeInt(r.getVerified());
-      out.writeInt(r.getCorrect());
-      out.writeInt(r.getVerdictValue());
-      text(out, r.getReason());
-    });
+    return write(
+        out -> {
+          text(out, "zkaudit/audit-result/v1");
+          text(out, r.getAuditId());
+          bytes(out, r.getTermsHash().toByteArray());
+          out.writeInt(r.getSamples());
+          out.writeInt(r.getVerified());
+          out.writeInt(r.getCorrect());
+          out.writeInt(r.getVerdictValue());
+          text(out, r.getReason());
+        });
   }
 
   public static byte[] hash(byte[] canonical) {
@@ -136,10 +150,10 @@ public final class AuditStatements {
   }
 
   /**
-   * The predicted class of a verified output: the index of the largest value, the lowest index on
-   * a tie (a rule both parties apply, so a tie cannot be argued either way), minus the label
-   * offset. A prediction of the offset classes (ImageNet's "background") is -1 or below and never
-   * equals a label.
+   * The predicted class of a verified output: the index of the largest value, the lowest index on a
+   * tie (a rule both parties apply, so a tie cannot be argued either way), minus the label offset.
+   * A prediction of the offset classes (ImageNet's "background") is -1 or below and never equals a
+   * label.
    */
   public static int predictedClass(int[] output, int labelOffset) {
     int best = 0;
@@ -154,7 +168,9 @@ public final class AuditStatements {
   /** The verdict for a complete, fully verified audit: it passes if correct / samples ≥ claimed. */
   public static Verdict verdict(int correct, int samples, double claimedAccuracy) {
     // Compared as counts, so no rounding of correct / samples decides an audit.
-    return correct >= Math.ceil(claimedAccuracy * samples - 1e-9) ? Verdict.PASSED : Verdict.BELOW_CLAIM;
+    return correct >= Math.ceil(claimedAccuracy * samples - 1e-9)
+        ? Verdict.PASSED
+        : Verdict.BELOW_CLAIM;
   }
 
   private interface Writer {

@@ -8,10 +8,10 @@ import java.util.List;
 
 /**
  * The seller's commitment to an ordered item set: the Merkle tree hash of RFC 6962 §2.1 (SHA-256,
- * leaf hashes prefixed 0x00 and node hashes 0x01, so no leaf can pose as a node; the tree splits
- * at the largest power of two below n, so any count works without padding). Each leaf is the
- * item's name (u32 length, UTF-8) and {@link ModelVerifier#inputHash} of its tensor, the hash a
- * proof names, so a buyer holding a proof and a name can recompute the leaf.
+ * leaf hashes prefixed 0x00 and node hashes 0x01, so no leaf can pose as a node; the tree splits at
+ * the largest power of two below n, so any count works without padding). Each leaf is the item's
+ * name (u32 length, UTF-8) and {@link ModelVerifier#inputHash} of its tensor, the hash a proof
+ * names, so a buyer holding a proof and a name can recompute the leaf.
  */
 public final class ItemCommitment {
   private ItemCommitment() {}
@@ -23,7 +23,10 @@ public final class ItemCommitment {
     return PartyKey.sha256(b.array());
   }
 
-  /** The root over leaf hashes (from {@link #leaf}); the empty set has SHA-256 of nothing, as in RFC 6962. */
+  /**
+   * The root over leaf hashes (from {@link #leaf}); the empty set has SHA-256 of nothing, as in RFC
+   * 6962.
+   */
   public static byte[] root(List<byte[]> leaves) {
     if (leaves.isEmpty()) {
       return PartyKey.sha256(new byte[0]);

@@ -9,8 +9,8 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.HexFormat;
 import org.bouncycastle.asn1.x9.X9ECParameters;
-import org.bouncycastle.crypto.ec.CustomNamedCurves;
 import org.bouncycastle.crypto.digests.SHA256Digest;
+import org.bouncycastle.crypto.ec.CustomNamedCurves;
 import org.bouncycastle.crypto.params.ECDomainParameters;
 import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
 import org.bouncycastle.crypto.params.ECPublicKeyParameters;
@@ -19,10 +19,10 @@ import org.bouncycastle.crypto.signers.HMacDSAKCalculator;
 import org.bouncycastle.math.ec.ECPoint;
 
 /**
- * A party's secp256k1 identity: the curve of Ethereum accounts, so a seller or buyer signs
- * protocol messages with the key it uses on-chain. Signatures are deterministic ECDSA (RFC 6979)
- * over SHA-256 of the message, with s normalised to the lower half so that each message has
- * exactly one valid signature (no malleated copies to replay).
+ * A party's secp256k1 identity: the curve of Ethereum accounts, so a seller or buyer signs protocol
+ * messages with the key it uses on-chain. Signatures are deterministic ECDSA (RFC 6979) over
+ * SHA-256 of the message, with s normalised to the lower half so that each message has exactly one
+ * valid signature (no malleated copies to replay).
  */
 public final class PartyKey {
   public static final int PUBLIC_KEY_BYTES = 33;
@@ -60,7 +60,8 @@ public final class PartyKey {
       h = h.substring(2);
     }
     if (h.length() != 64) {
-      throw new IllegalArgumentException("a private key is 64 hex digits, not " + h.length() + " characters");
+      throw new IllegalArgumentException(
+          "a private key is 64 hex digits, not " + h.length() + " characters");
     }
     return new PartyKey(new BigInteger(1, HexFormat.of().parseHex(h)));
   }
@@ -103,7 +104,10 @@ public final class PartyKey {
     byte[] out = new byte[SIGNATURE_BYTES];
     put32(rs[0], out, 0);
     put32(s, out, 32);
-    return Signature.newBuilder().setPublicKey(publicKeyBytes()).setRs(ByteString.copyFrom(out)).build();
+    return Signature.newBuilder()
+        .setPublicKey(publicKeyBytes())
+        .setRs(ByteString.copyFrom(out))
+        .build();
   }
 
   /** True if the signature is well formed, low-s, and by the key it names over this message. */
@@ -120,7 +124,10 @@ public final class PartyKey {
     byte[] rs = sig.getRs().toByteArray();
     BigInteger r = new BigInteger(1, Arrays.copyOfRange(rs, 0, 32));
     BigInteger s = new BigInteger(1, Arrays.copyOfRange(rs, 32, 64));
-    if (r.signum() == 0 || s.signum() == 0 || r.compareTo(CURVE.getN()) >= 0 || s.compareTo(HALF_N) > 0) {
+    if (r.signum() == 0
+        || s.signum() == 0
+        || r.compareTo(CURVE.getN()) >= 0
+        || s.compareTo(HALF_N) > 0) {
       return false;
     }
     ECDSASigner verifier = new ECDSASigner();

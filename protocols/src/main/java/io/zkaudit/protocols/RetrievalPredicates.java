@@ -12,19 +12,35 @@ public final class RetrievalPredicates {
   public static Optional<String> problem(Predicate p, TensorSpec output) {
     int classes = output.size();
     return switch (p.getKindCase()) {
-      case ARGMAX_IS -> p.getArgmaxIs() >= 0 && p.getArgmaxIs() < classes ? Optional.empty()
-          : Optional.of("predicate.argmax_is: " + Integer.toUnsignedString(p.getArgmaxIs())
-              + " is not a class of the model (0 to " + (classes - 1) + ")");
+      case ARGMAX_IS ->
+          p.getArgmaxIs() >= 0 && p.getArgmaxIs() < classes
+              ? Optional.empty()
+              : Optional.of(
+                  "predicate.argmax_is: "
+                      + Integer.toUnsignedString(p.getArgmaxIs())
+                      + " is not a class of the model (0 to "
+                      + (classes - 1)
+                      + ")");
       case SCORE_AT_LEAST -> {
         int c = p.getScoreAtLeast().getClassIndex();
         int t = p.getScoreAtLeast().getThreshold();
         if (c < 0 || c >= classes) {
-          yield Optional.of("predicate.score_at_least.class_index: " + Integer.toUnsignedString(c)
-              + " is not a class of the model (0 to " + (classes - 1) + ")");
+          yield Optional.of(
+              "predicate.score_at_least.class_index: "
+                  + Integer.toUnsignedString(c)
+                  + " is not a class of the model (0 to "
+                  + (classes - 1)
+                  + ")");
         }
         if (t < output.type().min() || t > output.type().max()) {
-          yield Optional.of("predicate.score_at_least.threshold: " + t + " is outside the output's range ["
-              + output.type().min() + ", " + output.type().max() + "]");
+          yield Optional.of(
+              "predicate.score_at_least.threshold: "
+                  + t
+                  + " is outside the output's range ["
+                  + output.type().min()
+                  + ", "
+                  + output.type().max()
+                  + "]");
         }
         yield Optional.empty();
       }
@@ -36,7 +52,8 @@ public final class RetrievalPredicates {
   public static boolean matches(Predicate p, int[] output) {
     return switch (p.getKindCase()) {
       case ARGMAX_IS -> argmax(output) == p.getArgmaxIs();
-      case SCORE_AT_LEAST -> output[p.getScoreAtLeast().getClassIndex()] >= p.getScoreAtLeast().getThreshold();
+      case SCORE_AT_LEAST ->
+          output[p.getScoreAtLeast().getClassIndex()] >= p.getScoreAtLeast().getThreshold();
       case KIND_NOT_SET -> throw new IllegalArgumentException("no predicate");
     };
   }
@@ -44,7 +61,11 @@ public final class RetrievalPredicates {
   public static String describe(Predicate p) {
     return switch (p.getKindCase()) {
       case ARGMAX_IS -> "argmax == " + p.getArgmaxIs();
-      case SCORE_AT_LEAST -> "output[" + p.getScoreAtLeast().getClassIndex() + "] >= " + p.getScoreAtLeast().getThreshold();
+      case SCORE_AT_LEAST ->
+          "output["
+              + p.getScoreAtLeast().getClassIndex()
+              + "] >= "
+              + p.getScoreAtLeast().getThreshold();
       case KIND_NOT_SET -> "none";
     };
   }

@@ -22,29 +22,31 @@ public final class Statements {
   private Statements() {}
 
   public static byte[] register(RegisterModelRequest r) {
-    return write(out -> {
-      tag(out, "zkaudit/register/v1");
-      bytes(out, PartyKey.sha256(r.getVerifyingKey().toByteArray()));
-      text(out, r.getName());
-      out.writeInt(r.getMetricsCount());
-      for (ClaimedMetric m : r.getMetricsList()) {
-        text(out, m.getName());
-        out.writeDouble(m.getValue());
-        text(out, m.getDataset());
-      }
-    });
+    return write(
+        out -> {
+          tag(out, "zkaudit/register/v1");
+          bytes(out, PartyKey.sha256(r.getVerifyingKey().toByteArray()));
+          text(out, r.getName());
+          out.writeInt(r.getMetricsCount());
+          for (ClaimedMetric m : r.getMetricsList()) {
+            text(out, m.getName());
+            out.writeDouble(m.getValue());
+            text(out, m.getDataset());
+          }
+        });
   }
 
   public static byte[] answer(AnswerStatement a) {
-    return write(out -> {
-      tag(out, "zkaudit/answer/v1");
-      text(out, a.getAnswerId());
-      bytes(out, a.getModelId().toByteArray());
-      bytes(out, a.getBuyer().toByteArray());
-      bytes(out, a.getInputHash().toByteArray());
-      bytes(out, a.getOutputHash().toByteArray());
-      out.writeLong(a.getCreatedAtMillis());
-    });
+    return write(
+        out -> {
+          tag(out, "zkaudit/answer/v1");
+          text(out, a.getAnswerId());
+          bytes(out, a.getModelId().toByteArray());
+          bytes(out, a.getBuyer().toByteArray());
+          bytes(out, a.getInputHash().toByteArray());
+          bytes(out, a.getOutputHash().toByteArray());
+          out.writeLong(a.getCreatedAtMillis());
+        });
   }
 
   /**
@@ -53,27 +55,29 @@ public final class Statements {
    * single-use.
    */
   public static byte[] predict(PredictRequest r) {
-    return write(out -> {
-      tag(out, "zkaudit/predict/v1");
-      bytes(out, r.getModelId().toByteArray());
-      bytes(out, tensorHash(Tensors.fromList(r.getInputList())));
-      bytes(out, r.getBuyer().toByteArray());
-      out.writeLong(r.getOrderId());
-      out.writeLong(r.getRequestedAtMillis());
-      text(out, r.getNonce());
-    });
+    return write(
+        out -> {
+          tag(out, "zkaudit/predict/v1");
+          bytes(out, r.getModelId().toByteArray());
+          bytes(out, tensorHash(Tensors.fromList(r.getInputList())));
+          bytes(out, r.getBuyer().toByteArray());
+          out.writeLong(r.getOrderId());
+          out.writeLong(r.getRequestedAtMillis());
+          text(out, r.getNonce());
+        });
   }
 
   public static byte[] contest(ContestRequest c) {
-    return write(out -> {
-      tag(out, "zkaudit/contest/v1");
-      text(out, c.getContestId());
-      out.writeInt(c.getAnswerIdsCount());
-      for (String id : c.getAnswerIdsList()) {
-        text(out, id);
-      }
-      out.writeLong(c.getRequestedAtMillis());
-    });
+    return write(
+        out -> {
+          tag(out, "zkaudit/contest/v1");
+          text(out, c.getContestId());
+          out.writeInt(c.getAnswerIdsCount());
+          for (String id : c.getAnswerIdsList()) {
+            text(out, id);
+          }
+          out.writeLong(c.getRequestedAtMillis());
+        });
   }
 
   /** The hash of a tensor that answers record: the same function as a proof's input hash. */

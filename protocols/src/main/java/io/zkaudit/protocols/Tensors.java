@@ -4,7 +4,10 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
 
-/** int tensors as stored bytes (little-endian int32, as the input hash reads them) and as proto lists. */
+/**
+ * int tensors as stored bytes (little-endian int32, as the input hash reads them) and as proto
+ * lists.
+ */
 public final class Tensors {
   private Tensors() {}
 
@@ -18,7 +21,8 @@ public final class Tensors {
 
   public static int[] fromBytes(byte[] bytes) {
     if (bytes.length % 4 != 0) {
-      throw new IllegalArgumentException("a tensor of int32 has a multiple of 4 bytes, not " + bytes.length);
+      throw new IllegalArgumentException(
+          "a tensor of int32 has a multiple of 4 bytes, not " + bytes.length);
     }
     ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
     int[] out = new int[bytes.length / 4];

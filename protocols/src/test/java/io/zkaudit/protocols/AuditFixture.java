@@ -9,7 +9,6 @@ import io.zkaudit.protocols.seller.AnswerProver;
 import io.zkaudit.protocols.seller.AuditService;
 import io.zkaudit.protocols.seller.SellerConfig;
 import io.zkaudit.protocols.seller.SellerServer;
-import io.zkaudit.protocols.seller.SellerStore;
 import io.zkaudit.prover.inference.CommittedModel;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -40,8 +39,12 @@ final class AuditFixture implements AutoCloseable {
     }
 
     static Parties in(Path dir, SellerDatabase kind) {
-      return new Parties(PartyKey.generate(), PartyKey.generate(), kind.newUrl(dir, "seller"),
-          dir.resolve("buyer"), new TestClock());
+      return new Parties(
+          PartyKey.generate(),
+          PartyKey.generate(),
+          kind.newUrl(dir, "seller"),
+          dir.resolve("buyer"),
+          new TestClock());
     }
   }
 
@@ -49,18 +52,29 @@ final class AuditFixture implements AutoCloseable {
     return start(p, prover, AuditService.Policy.defaults());
   }
 
-  static AuditFixture start(Parties p, AnswerProver prover, AuditService.Policy policy) throws Exception {
+  static AuditFixture start(Parties p, AnswerProver prover, AuditService.Policy policy)
+      throws Exception {
     SellerConfig c = SellerConfig.defaults(p.jdbcUrl(), 0);
-    c = new SellerConfig(c.jdbcUrl(), c.host(), c.port(), c.maxRequestBytes(), c.contestWindow(), c.maxContestAnswers(),
-        c.clockSkew(), p.clock());
+    c =
+        new SellerConfig(
+            c.jdbcUrl(),
+            c.host(),
+            c.port(),
+            c.maxRequestBytes(),
+            c.contestWindow(),
+            c.maxContestAnswers(),
+            c.clockSkew(),
+            p.clock());
     SellerServer server = SellerServer.start(p.seller(), c, prover, policy);
     server.seller().serve(Resnet8.model(), "resnet8-cifar10", SellerFixture.METRICS);
-    return new AuditFixture(server, new AuditClient("localhost", server.port(), p.buyer(), 120, p.buyerDir()));
+    return new AuditFixture(
+        server, new AuditClient("localhost", server.port(), p.buyer(), 120, p.buyerDir()));
   }
 
   /** The first n CIFAR-10 test images, encoded as the CLI encodes them. */
   static List<LabelledInput> cifar(int n) throws Exception {
-    Assumptions.assumeTrue(SharedData.resolve("data/cifar10/test_batch.bin").isPresent(),
+    Assumptions.assumeTrue(
+        SharedData.resolve("data/cifar10/test_batch.bin").isPresent(),
         "skipped: ../shared/data/cifar10 is not present (it is in CI)");
     CommittedModel m = Resnet8.model();
     TensorSpec in = m.model().description().tensor(m.circuit().inputTensor());

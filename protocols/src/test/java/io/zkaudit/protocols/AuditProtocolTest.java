@@ -14,8 +14,8 @@ import io.zkaudit.protocols.buyer.BuyerException;
 import io.zkaudit.protocols.buyer.RegisteredModel;
 import io.zkaudit.protocols.seller.AnswerProver;
 import io.zkaudit.protocols.seller.AuditRecord;
-import io.zkaudit.protocols.seller.AuditService;
 import io.zkaudit.protocols.seller.AuditSample;
+import io.zkaudit.protocols.seller.AuditService;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -25,7 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** The accuracy audit over real sockets and a real H2 file, with ResNet-8 on a few CIFAR-10 images. */
+/**
+ * The accuracy audit over real sockets and a real H2 file, with ResNet-8 on a few CIFAR-10 images.
+ */
 class AuditProtocolTest {
   @TempDir Path tmp;
 
@@ -42,10 +44,13 @@ class AuditProtocolTest {
       RegisteredModel m = f.client.buyer().models().get(0);
       BuyerAuditState s = f.client.commit(m, set, 0);
       AtomicInteger seen = new AtomicInteger();
-      AuditClient.Outcome o = f.client.run(s, (i, done, total, correct) -> {
-        assertEquals(seen.getAndIncrement(), i);
-        assertEquals(6, total);
-      });
+      AuditClient.Outcome o =
+          f.client.run(
+              s,
+              (i, done, total, correct) -> {
+                assertEquals(seen.getAndIncrement(), i);
+                assertEquals(6, total);
+              });
       assertEquals(6, seen.get());
       assertEquals(6, o.samples());
       assertEquals(6, o.verified());
@@ -53,7 +58,9 @@ class AuditProtocolTest {
       assertEquals(0.87, o.terms().getClaimedAccuracy());
       assertEquals(AuditStatements.verdict(expected, 6, 0.87), o.verdict());
       assertTrue(o.countersigned());
-      assertTrue(PartyKey.verify(o.result().getSellerSignature(), AuditStatements.result(o.result().getStatement())));
+      assertTrue(
+          PartyKey.verify(
+              o.result().getSellerSignature(), AuditStatements.result(o.result().getStatement())));
       assertEquals(p.seller().publicKeyBytes(), o.result().getSellerSignature().getPublicKey());
       assertEquals(AuditRecord.State.SETTLED, sellerState(f, o.auditId()));
       assertEquals(o.result(), f.client.status(o.auditId()).getResult());
@@ -61,7 +68,9 @@ class AuditProtocolTest {
       assertEquals(o.result(), f.client.load(o.auditId()).getResult());
 
       // Another buyer sees nothing of it.
-      try (var stranger = new AuditClient("localhost", f.server.port(), PartyKey.generate(), 30, tmp.resolve("x"))) {
+      try (var stranger =
+          new AuditClient(
+              "localhost", f.server.port(), PartyKey.generate(), 30, tmp.resolve("x"))) {
         BuyerException e = assertThrows(BuyerException.class, () -> stranger.status(o.auditId()));
         assertEquals(BuyerException.Reason.REFUSED, e.reason());
         assertTrue(e.getMessage().contains("no audit"), e.getMessage());
@@ -73,12 +82,22 @@ class AuditProtocolTest {
   void anAuditRunsOverTls() throws Exception {
     TestCertificates certs = TestCertificates.localhost(tmp);
     List<LabelledInput> set = AuditFixture.cifar(1);
-    try (SellerFixture f = SellerFixture.start(PartyKey.generate(),
-            io.zkaudit.protocols.seller.SellerStore.h2FileUrl(tmp.resolve("seller")), AnswerProver.HONEST,
-            PartyKey.generate(), c -> c, io.zkaudit.protocols.seller.SellerServer.Options.NONE.withTls(
-                new io.zkaudit.protocols.seller.SellerServer.Tls(certs.certificate(), certs.privateKey())));
-        AuditClient client = new AuditClient(new io.zkaudit.protocols.buyer.BuyerClient("localhost", f.server.port(),
-            PartyKey.generate(), 60, certs.certificate()), 60, tmp.resolve("buyer"))) {
+    try (SellerFixture f =
+            SellerFixture.start(
+                PartyKey.generate(),
+                io.zkaudit.protocols.seller.SellerStore.h2FileUrl(tmp.resolve("seller")),
+                AnswerProver.HONEST,
+                PartyKey.generate(),
+                c -> c,
+                io.zkaudit.protocols.seller.SellerServer.Options.NONE.withTls(
+                    new io.zkaudit.protocols.seller.SellerServer.Tls(
+                        certs.certificate(), certs.privateKey())));
+        AuditClient client =
+            new AuditClient(
+                new io.zkaudit.protocols.buyer.BuyerClient(
+                    "localhost", f.server.port(), PartyKey.generate(), 60, certs.certificate()),
+                60,
+                tmp.resolve("buyer"))) {
       RegisteredModel m = client.buyer().models().get(0);
       AuditClient.Outcome o = client.run(client.commit(m, set, 0), AuditClient.Progress.NONE);
       assertEquals(AuditFixture.engineCorrect(set), o.correct());
@@ -90,9 +109,12 @@ class AuditProtocolTest {
     var p = AuditFixture.Parties.in(tmp.resolve(reason.replace(' ', '-')));
     try (AuditFixture f = AuditFixture.start(p, cheat)) {
       RegisteredModel m = f.client.buyer().models().get(0);
-      AuditClient.Outcome o = f.client.run(f.client.commit(m, AuditFixture.cifar(2), 0), AuditClient.Progress.NONE);
+      AuditClient.Outcome o =
+          f.client.run(f.client.commit(m, AuditFixture.cifar(2), 0), AuditClient.Progress.NONE);
       assertEquals(Verdict.PROOF_FAILED, o.verdict());
-      assertTrue(o.result().getStatement().getReason().contains(reason), o.result().getStatement().getReason());
+      assertTrue(
+          o.result().getStatement().getReason().contains(reason),
+          o.result().getStatement().getReason());
       assertEquals(0, o.verified());
       assertFalse(o.countersigned());
       // The seller stored the buyer's signed accusation with its reason.
@@ -122,7 +144,9 @@ class AuditProtocolTest {
       p.clock().advance(Duration.ofMinutes(2));
       AuditClient.Outcome o = f.client.run(s, AuditClient.Progress.NONE);
       assertEquals(Verdict.PROOF_FAILED, o.verdict());
-      assertTrue(o.result().getStatement().getReason().contains("after the deadline"), o.result().toString());
+      assertTrue(
+          o.result().getStatement().getReason().contains("after the deadline"),
+          o.result().toString());
     }
   }
 
@@ -132,8 +156,12 @@ class AuditProtocolTest {
     List<LabelledInput> set = AuditFixture.cifar(3);
     int expected = AuditFixture.engineCorrect(set);
     var p = AuditFixture.Parties.in(tmp, kind);
-    for (AuditRecord.State stopAt : List.of(AuditRecord.State.COMMITTED, AuditRecord.State.TERMS_SIGNED,
-        AuditRecord.State.REVEALED, AuditRecord.State.PROVING)) {
+    for (AuditRecord.State stopAt :
+        List.of(
+            AuditRecord.State.COMMITTED,
+            AuditRecord.State.TERMS_SIGNED,
+            AuditRecord.State.REVEALED,
+            AuditRecord.State.PROVING)) {
       String id;
       AtomicInteger before = new AtomicInteger();
       try (AuditFixture f = AuditFixture.start(p, CheatingProvers.diesAfter(1, before))) {
@@ -145,14 +173,17 @@ class AuditProtocolTest {
           case TERMS_SIGNED -> f.client.open(s, m);
           case REVEALED -> f.client.reveal(f.client.open(s, m));
           default -> {
-            BuyerException e = assertThrows(BuyerException.class, () -> f.client.run(s, AuditClient.Progress.NONE));
+            BuyerException e =
+                assertThrows(
+                    BuyerException.class, () -> f.client.run(s, AuditClient.Progress.NONE));
             assertEquals(BuyerException.Reason.REFUSED, e.reason(), e.getMessage());
             assertEquals(1, f.client.load(id).getVerifiedCount());
           }
         }
         assertEquals(stopAt, sellerState(f, id));
       }
-      // A new seller process over the same database, and a buyer that reads its audit back from its file.
+      // A new seller process over the same database, and a buyer that reads its audit back from its
+      // file.
       AtomicInteger after = new AtomicInteger();
       try (AuditFixture f = AuditFixture.start(p, CheatingProvers.diesAfter(100, after))) {
         AuditClient.Outcome o = f.client.run(f.client.load(id), AuditClient.Progress.NONE);
@@ -174,7 +205,8 @@ class AuditProtocolTest {
     List<LabelledInput> set = AuditFixture.cifar(3);
     var p = AuditFixture.Parties.in(tmp);
     String id;
-    try (AuditFixture f = AuditFixture.start(p, CheatingProvers.diesAfter(1, new AtomicInteger()))) {
+    try (AuditFixture f =
+        AuditFixture.start(p, CheatingProvers.diesAfter(1, new AtomicInteger()))) {
       RegisteredModel m = f.client.buyer().models().get(0);
       BuyerAuditState s = f.client.commit(m, set, 0);
       id = s.getCommitment().getAuditId();
@@ -205,20 +237,36 @@ class AuditProtocolTest {
       var st = honest.getStatement();
       // One fewer correct (to avoid paying), or a failure claimed although every proof verified.
       var fewer = st.toBuilder().setCorrect((st.getCorrect() + 1) % 3).build();
-      var failed = st.toBuilder().setVerdict(Verdict.BELOW_CLAIM == st.getVerdict() ? Verdict.PASSED : Verdict.BELOW_CLAIM)
-          .build();
+      var failed =
+          st.toBuilder()
+              .setVerdict(
+                  Verdict.BELOW_CLAIM == st.getVerdict() ? Verdict.PASSED : Verdict.BELOW_CLAIM)
+              .build();
       // Or a false accusation: every proof verified.
-      var accusation = st.toBuilder().setVerdict(Verdict.PROOF_FAILED).setReason("sample 1: invalid proof").build();
-      var ch = io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder.forAddress("localhost", f.server.port()).usePlaintext()
-          .build();
+      var accusation =
+          st.toBuilder()
+              .setVerdict(Verdict.PROOF_FAILED)
+              .setReason("sample 1: invalid proof")
+              .build();
+      var ch =
+          io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder.forAddress(
+                  "localhost", f.server.port())
+              .usePlaintext()
+              .build();
       try {
         var stub = io.zkaudit.proto.v1.AccuracyAuditGrpc.newBlockingStub(ch);
         for (var lie : List.of(fewer, failed, accusation)) {
-          AuditResult signed = AuditResult.newBuilder().setStatement(lie)
-              .setBuyerSignature(p.buyer().sign(AuditStatements.result(lie))).build();
+          AuditResult signed =
+              AuditResult.newBuilder()
+                  .setStatement(lie)
+                  .setBuyerSignature(p.buyer().sign(AuditStatements.result(lie)))
+                  .build();
           var e = assertThrows(io.grpc.StatusRuntimeException.class, () -> stub.settle(signed));
           assertEquals(io.grpc.Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
-          assertTrue(e.getStatus().getDescription().startsWith(lie == fewer ? "statement.correct" : "statement.verdict"),
+          assertTrue(
+              e.getStatus()
+                  .getDescription()
+                  .startsWith(lie == fewer ? "statement.correct" : "statement.verdict"),
               e.getStatus().getDescription());
         }
       } finally {

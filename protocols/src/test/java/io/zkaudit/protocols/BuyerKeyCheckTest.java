@@ -21,8 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The buyer checks a registry entry's weight range proof before it trusts the key: the seller's
- * certified key is accepted; an entry (correctly signed by the seller) whose key has no range proof,
- * or a range proof with one flipped bit, is refused with a reason.
+ * certified key is accepted; an entry (correctly signed by the seller) whose key has no range
+ * proof, or a range proof with one flipped bit, is refused with a reason.
  */
 class BuyerKeyCheckTest {
   @TempDir Path tmp;
@@ -53,13 +53,26 @@ class BuyerKeyCheckTest {
 
   /** A registry entry for key, signed by the fixture's seller, put straight into its store. */
   private static ByteString put(SellerFixture f, String name, VerifyingKey vk) {
-    RegisterModelRequest r = RegisterModelRequest.newBuilder().setName(name)
-        .setVerifyingKey(ByteString.copyFrom(vk.encode())).addAllMetrics(SellerFixture.METRICS).build();
+    RegisterModelRequest r =
+        RegisterModelRequest.newBuilder()
+            .setName(name)
+            .setVerifyingKey(ByteString.copyFrom(vk.encode()))
+            .addAllMetrics(SellerFixture.METRICS)
+            .build();
     ByteString id = ByteString.copyFrom(vk.digest().bytes());
-    f.server.seller().store().putModel(ModelEntry.newBuilder().setModelId(id).setName(name)
-        .setDescriptionDigest(ByteString.copyFrom(vk.description().digest())).setVerifyingKey(r.getVerifyingKey())
-        .addAllMetrics(r.getMetricsList()).setRegisteredAtMillis(System.currentTimeMillis())
-        .setSellerSignature(f.sellerKey.sign(Statements.register(r))).build());
+    f.server
+        .seller()
+        .store()
+        .putModel(
+            ModelEntry.newBuilder()
+                .setModelId(id)
+                .setName(name)
+                .setDescriptionDigest(ByteString.copyFrom(vk.description().digest()))
+                .setVerifyingKey(r.getVerifyingKey())
+                .addAllMetrics(r.getMetricsList())
+                .setRegisteredAtMillis(System.currentTimeMillis())
+                .setSellerSignature(f.sellerKey.sign(Statements.register(r)))
+                .build());
     return id;
   }
 }

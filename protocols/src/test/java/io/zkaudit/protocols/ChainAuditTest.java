@@ -51,8 +51,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The accuracy audit with AuditEscrow (issue 16): a real Anvil node, contracts deployed fresh for
  * each test with one-hour windows (passed with evm_increaseTime), a seller and a buyer over real
- * gRPC sockets with the seller on H2, ResNet-8 on two or three CIFAR-10 images. Money is checked
- * in the escrow's pull-payment credits.
+ * gRPC sockets with the seller on H2, ResNet-8 on two or three CIFAR-10 images. Money is checked in
+ * the escrow's pull-payment credits.
  */
 class ChainAuditTest {
   private static final Duration WINDOW = Duration.ofHours(1);
@@ -95,10 +95,16 @@ class ChainAuditTest {
     final RegisteredModel model;
 
     Market(AnswerProver prover, double claim) throws Exception {
-      EscrowParameters p = new EscrowParameters(Wei.ether(1), WINDOW, WINDOW, WINDOW, WINDOW, WINDOW, WINDOW);
+      EscrowParameters p =
+          new EscrowParameters(Wei.ether(1), WINDOW, WINDOW, WINDOW, WINDOW, WINDOW, WINDOW);
       var attesterKey = node.newAccount(Wei.ether(1));
-      EscrowDeployment d = EscrowDeployer.deploy(node.web3j(), node.newAccount(Wei.ether(100)), attesterKey.getAddress(),
-          p, GasListener.NONE);
+      EscrowDeployment d =
+          EscrowDeployer.deploy(
+              node.web3j(),
+              node.newAccount(Wei.ether(100)),
+              attesterKey.getAddress(),
+              p,
+              GasListener.NONE);
       settings = ChainSettings.defaults(node.rpcUrl(), d).withPollInterval(Duration.ofMillis(200));
       this.claim = claim;
       node.fund(ChainKeys.credentials(sellerKey), Wei.ether(100));
@@ -108,20 +114,42 @@ class ChainAuditTest {
       remoteAttester = new RemoteAttester("localhost", attesterServer.port(), null);
       seller = startSeller(prover, 0);
       buyerChain = BuyerChain.connect(ChainSettings.forBuyer(node.rpcUrl(), d), buyerKey);
-      client = new AuditClient(new BuyerClient("localhost", seller.port(), buyerKey, 120), 120, tmp.resolve("buyer"),
-          buyerChain);
+      client =
+          new AuditClient(
+              new BuyerClient("localhost", seller.port(), buyerKey, 120),
+              120,
+              tmp.resolve("buyer"),
+              buyerChain);
       model = client.buyer().models().get(0);
     }
 
     /** The seller on its key and H2 file, on {@code port} (0: any free one). */
     private SellerServer startSeller(AnswerProver prover, int port) throws Exception {
       AuditService.Policy defaults = AuditService.Policy.defaults();
-      SellerServer server = SellerServer.start(sellerKey, SellerConfig.defaults(SellerStore.h2FileUrl(tmp.resolve("seller")),
-          port), prover, SellerServer.Options.NONE.withChain(settings, remoteAttester).withEvents(sellerEvents::add),
-          new AuditService.Policy(defaults.maxSamples(), defaults.revealWindow(), defaults.proofWindow(),
-              Wei.ether(1).longValueExact()));
-      server.seller().serve(Resnet8.model(), "resnet8-cifar10", List.of(ClaimedMetric.newBuilder()
-          .setName("top1_accuracy").setValue(claim).setDataset("cifar10-test").build()));
+      SellerServer server =
+          SellerServer.start(
+              sellerKey,
+              SellerConfig.defaults(SellerStore.h2FileUrl(tmp.resolve("seller")), port),
+              prover,
+              SellerServer.Options.NONE
+                  .withChain(settings, remoteAttester)
+                  .withEvents(sellerEvents::add),
+              new AuditService.Policy(
+                  defaults.maxSamples(),
+                  defaults.revealWindow(),
+                  defaults.proofWindow(),
+                  Wei.ether(1).longValueExact()));
+      server
+          .seller()
+          .serve(
+              Resnet8.model(),
+              "resnet8-cifar10",
+              List.of(
+                  ClaimedMetric.newBuilder()
+                      .setName("top1_accuracy")
+                      .setValue(claim)
+                      .setDataset("cifar10-test")
+                      .build()));
       return server;
     }
 
@@ -154,7 +182,8 @@ class ChainAuditTest {
     }
   }
 
-  private static void await(BooleanSupplier condition, Duration timeout, String what) throws InterruptedException {
+  private static void await(BooleanSupplier condition, Duration timeout, String what)
+      throws InterruptedException {
     long end = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > end) {
@@ -165,8 +194,8 @@ class ChainAuditTest {
   }
 
   /**
-   * n CIFAR-10 test images, the first one ResNet-8 classifies right (so that some claim passes)
-   * and then the others in order, with how many of them it classifies right.
+   * n CIFAR-10 test images, the first one ResNet-8 classifies right (so that some claim passes) and
+   * then the others in order, with how many of them it classifies right.
    */
   private record TestSet(List<LabelledInput> samples, int correct) {
     static TestSet of(int n) throws Exception {
@@ -185,7 +214,10 @@ class ChainAuditTest {
       return new TestSet(s, AuditFixture.engineCorrect(s));
     }
 
-    /** A claim the set meets exactly (at least one correct needed: the escrow holds a seller to 1 bps or more). */
+    /**
+     * A claim the set meets exactly (at least one correct needed: the escrow holds a seller to 1
+     * bps or more).
+     */
     double passingClaim() {
       assertTrue(correct > 0, "the test set needs a sample ResNet-8 gets right");
       return (double) correct / samples.size();
@@ -206,8 +238,12 @@ class ChainAuditTest {
       // The buyer's state file holds no input: they are in the samples file, read one at a time.
       Path stateFile = market.client.file(s.getCommitment().getAuditId());
       Path samplesFile = stateFile.resolveSibling(s.getCommitment().getAuditId() + ".samples");
-      assertTrue(java.nio.file.Files.size(stateFile) < java.nio.file.Files.size(samplesFile) / 4,
-          java.nio.file.Files.size(stateFile) + " bytes of state, " + java.nio.file.Files.size(samplesFile) + " of samples");
+      assertTrue(
+          java.nio.file.Files.size(stateFile) < java.nio.file.Files.size(samplesFile) / 4,
+          java.nio.file.Files.size(stateFile)
+              + " bytes of state, "
+              + java.nio.file.Files.size(samplesFile)
+              + " of samples");
       assertEquals(0, market.client.load(s.getCommitment().getAuditId()).getSamplesCount());
       assertEquals(set.samples().get(1).label(), market.client.sample(s, 1).getLabel());
 
@@ -221,14 +257,23 @@ class ChainAuditTest {
       assertEquals(AuditRecord.Status.SETTLED, settled.status());
       assertEquals(AuditRecord.Outcome.SELLER_PAID, settled.outcome());
       // The revealed test set hash is the protocol's, bound with the label offset.
-      assertEquals(new Bytes32(AuditStatements.chainTestSetHash(s.getCommitment().getTestSetHash().toByteArray(), 0)),
+      assertEquals(
+          new Bytes32(
+              AuditStatements.chainTestSetHash(
+                  s.getCommitment().getTestSetHash().toByteArray(), 0)),
           settled.testSetHash().orElseThrow());
       assertEquals(PAYMENT.add(STAKE), market.sellerCredit());
       assertEquals(BigInteger.ZERO, market.buyerChain.auditCredit());
       // The seller sees it settled and stops following it.
-      await(() -> market.seller.audits().store().audit(o.auditId()).orElseThrow().chain().outcome() != null,
-          Duration.ofSeconds(30), "the seller records the escrow's outcome (events: " + market.sellerEvents + ")");
-      assertEquals("SELLER_PAID", market.seller.audits().store().audit(o.auditId()).orElseThrow().chain().outcome());
+      await(
+          () ->
+              market.seller.audits().store().audit(o.auditId()).orElseThrow().chain().outcome()
+                  != null,
+          Duration.ofSeconds(30),
+          "the seller records the escrow's outcome (events: " + market.sellerEvents + ")");
+      assertEquals(
+          "SELLER_PAID",
+          market.seller.audits().store().audit(o.auditId()).orElseThrow().chain().outcome());
     }
   }
 
@@ -246,9 +291,13 @@ class ChainAuditTest {
       assertEquals(BigInteger.ZERO, market.sellerCredit());
       BigInteger before = market.buyerChain.client().balanceOf(market.buyerChain.address());
       market.buyerChain.withdrawAuditCredit();
-      BigInteger gained = market.buyerChain.client().balanceOf(market.buyerChain.address()).subtract(before);
+      BigInteger gained =
+          market.buyerChain.client().balanceOf(market.buyerChain.address()).subtract(before);
       // Payment and stake arrive, less the withdrawal's gas (well under 0.001 ether here).
-      assertTrue(gained.compareTo(PAYMENT.add(STAKE).subtract(Wei.ether(1).divide(BigInteger.valueOf(1000)))) > 0,
+      assertTrue(
+          gained.compareTo(
+                  PAYMENT.add(STAKE).subtract(Wei.ether(1).divide(BigInteger.valueOf(1000))))
+              > 0,
           "withdrew " + gained);
       assertEquals(BigInteger.ZERO, market.buyerChain.auditCredit());
     }
@@ -267,43 +316,87 @@ class ChainAuditTest {
       assertEquals(Verdict.PASSED, s.getResult().getStatement().getVerdict());
       // The buyer stops here: it never sends its signatures. The seller waits for them at first.
       Thread.sleep(1_500);
-      assertEquals(AuditRecord.Status.REVEALED, market.onChain(s).status(), "the seller must give the buyer time to sign");
+      assertEquals(
+          AuditRecord.Status.REVEALED,
+          market.onChain(s).status(),
+          "the seller must give the buyer time to sign");
 
       // A forged count is refused by the designated verifier, and no other bytes pass the escrow.
       String auditId = s.getCommitment().getAuditId();
       var stored = market.seller.audits().store();
-      var claim = new Attester.AccuracyClaim(market.model.entry().getVerifyingKey().toByteArray(),
-          new Bytes32(market.model.id().toByteArray()), market.onChain(s).testSetHash().orElseThrow(), 0,
-          set.correct() - 1, 2);
-      var refused = assertThrows(Attester.AttestationRefused.class,
-          () -> market.remoteAttester.attestAccuracy(claim, samples(stored, auditId, 2)));
-      assertTrue(refused.getMessage().contains("the proofs give " + set.correct() + " correct"), refused.getMessage());
-      // The right count, but about another test set than the one committed on-chain; and a sample short.
-      var otherSet = new Attester.AccuracyClaim(claim.verifyingKey(), claim.weightCommitment(), Bytes32.random(), 0,
-          set.correct(), 2);
-      refused = assertThrows(Attester.AttestationRefused.class,
-          () -> market.remoteAttester.attestAccuracy(otherSet, samples(stored, auditId, 2)));
-      assertTrue(refused.getMessage().contains("not the test set committed on-chain"), refused.getMessage());
-      var shortSet = new Attester.AccuracyClaim(claim.verifyingKey(), claim.weightCommitment(), claim.testSetHash(), 0,
-          set.correct(), 2);
-      refused = assertThrows(Attester.AttestationRefused.class,
-          () -> market.remoteAttester.attestAccuracy(shortSet, samples(stored, auditId, 1)));
+      var claim =
+          new Attester.AccuracyClaim(
+              market.model.entry().getVerifyingKey().toByteArray(),
+              new Bytes32(market.model.id().toByteArray()),
+              market.onChain(s).testSetHash().orElseThrow(),
+              0,
+              set.correct() - 1,
+              2);
+      var refused =
+          assertThrows(
+              Attester.AttestationRefused.class,
+              () -> market.remoteAttester.attestAccuracy(claim, samples(stored, auditId, 2)));
+      assertTrue(
+          refused.getMessage().contains("the proofs give " + set.correct() + " correct"),
+          refused.getMessage());
+      // The right count, but about another test set than the one committed on-chain; and a sample
+      // short.
+      var otherSet =
+          new Attester.AccuracyClaim(
+              claim.verifyingKey(),
+              claim.weightCommitment(),
+              Bytes32.random(),
+              0,
+              set.correct(),
+              2);
+      refused =
+          assertThrows(
+              Attester.AttestationRefused.class,
+              () -> market.remoteAttester.attestAccuracy(otherSet, samples(stored, auditId, 2)));
+      assertTrue(
+          refused.getMessage().contains("not the test set committed on-chain"),
+          refused.getMessage());
+      var shortSet =
+          new Attester.AccuracyClaim(
+              claim.verifyingKey(),
+              claim.weightCommitment(),
+              claim.testSetHash(),
+              0,
+              set.correct(),
+              2);
+      refused =
+          assertThrows(
+              Attester.AttestationRefused.class,
+              () -> market.remoteAttester.attestAccuracy(shortSet, samples(stored, auditId, 1)));
       assertTrue(refused.getMessage().contains("1 samples arrived of 2"), refused.getMessage());
       long id = s.getCommitment().getChainAuditId();
       BuyerAuditState state = s;
-      EscrowException forged = assertThrows(EscrowException.class, () -> market.buyerChain.client().audits()
-          .settleWithProof(new io.zkaudit.escrow.AuditResult(id, market.onChain(state).testSetHash().orElseThrow(), 0, 2),
-              new byte[65]));
+      EscrowException forged =
+          assertThrows(
+              EscrowException.class,
+              () ->
+                  market
+                      .buyerChain
+                      .client()
+                      .audits()
+                      .settleWithProof(
+                          new io.zkaudit.escrow.AuditResult(
+                              id, market.onChain(state).testSetHash().orElseThrow(), 0, 2),
+                          new byte[65]));
       assertEquals("proof rejected", forged.revertReason().orElseThrow());
 
       // Ten minutes before the result deadline, the seller settles with proof through the attester.
       node.advanceTime(WINDOW.minusMinutes(5));
-      await(() -> market.onChain(state).status() == AuditRecord.Status.SETTLED, Duration.ofSeconds(90),
+      await(
+          () -> market.onChain(state).status() == AuditRecord.Status.SETTLED,
+          Duration.ofSeconds(90),
           "the seller settles with proof (events: " + market.sellerEvents + ")");
       assertEquals(AuditRecord.Outcome.SELLER_PAID, market.onChain(s).outcome());
       assertEquals(PAYMENT.add(STAKE), market.sellerCredit());
       assertEquals(BigInteger.ZERO, market.buyerChain.auditCredit());
-      assertTrue(market.sellerEvents.stream().anyMatch(e -> e.contains("settled with proof")), market.sellerEvents.toString());
+      assertTrue(
+          market.sellerEvents.stream().anyMatch(e -> e.contains("settled with proof")),
+          market.sellerEvents.toString());
     }
   }
 
@@ -316,27 +409,41 @@ class ChainAuditTest {
   void aRestartedSellerCarriesItsOnChainAuditsOn() throws Exception {
     TestSet set = TestSet.of(2);
     try (Market market = new Market(AnswerProver.HONEST, set.passingClaim())) {
-      BuyerAuditState s = market.client.open(market.client.commit(market.model, set.samples(), 0, OFFER), market.model);
+      BuyerAuditState s =
+          market.client.open(
+              market.client.commit(market.model, set.samples(), 0, OFFER), market.model);
       market.restartSeller();
       // The same signed commitment again: the stored terms, and no second stake.
       assertEquals(s.getTerms(), market.client.open(s, market.model).getTerms());
-      s = market.client.proveAndVerify(market.client.reveal(s, market.model), market.model, AuditClient.Progress.NONE);
+      s =
+          market.client.proveAndVerify(
+              market.client.reveal(s, market.model), market.model, AuditClient.Progress.NONE);
       assertEquals(Verdict.PASSED, s.getResult().getStatement().getVerdict());
       market.restartSeller();
       node.advanceTime(WINDOW.minusMinutes(5));
       BuyerAuditState state = s;
-      await(() -> market.onChain(state).status() == AuditRecord.Status.SETTLED, Duration.ofSeconds(90),
+      await(
+          () -> market.onChain(state).status() == AuditRecord.Status.SETTLED,
+          Duration.ofSeconds(90),
           "the restarted seller settles with proof (events: " + market.sellerEvents + ")");
       assertEquals(AuditRecord.Outcome.SELLER_PAID, market.onChain(s).outcome());
       assertEquals(PAYMENT.add(STAKE), market.sellerCredit());
-      assertEquals(1, market.sellerEvents.stream().filter(e -> e.startsWith("staked ")
-          && e.contains("on-chain audit " + state.getCommitment().getChainAuditId())).count(), market.sellerEvents.toString());
+      assertEquals(
+          1,
+          market.sellerEvents.stream()
+              .filter(
+                  e ->
+                      e.startsWith("staked ")
+                          && e.contains(
+                              "on-chain audit " + state.getCommitment().getChainAuditId()))
+              .count(),
+          market.sellerEvents.toString());
     }
   }
 
   /** The seller's stored samples with their proofs, as it streams them to the attester. */
-  private static Iterator<Attester.AccuracySample> samples(io.zkaudit.protocols.seller.AuditStore store, String auditId,
-      int n) {
+  private static Iterator<Attester.AccuracySample> samples(
+      io.zkaudit.protocols.seller.AuditStore store, String auditId, int n) {
     List<Attester.AccuracySample> out = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       AuditSample x = store.sample(auditId, i);
@@ -354,19 +461,31 @@ class ChainAuditTest {
   void withoutTheSellersReceiptNothingIsRevealedAndBothGetTheirMoneyBack() throws Exception {
     TestSet set = TestSet.of(2);
     try (Market market = new Market(AnswerProver.HONEST, set.passingClaim())) {
-      BuyerAuditState s = market.client.open(market.client.commit(market.model, set.samples(), 0, OFFER), market.model);
+      BuyerAuditState s =
+          market.client.open(
+              market.client.commit(market.model, set.samples(), 0, OFFER), market.model);
       long id = s.getCommitment().getChainAuditId();
       assertEquals(AuditRecord.Status.STAKED, market.onChain(s).status());
-      var opening = new io.zkaudit.escrow.TestSetCommitment(
-          new Bytes32(AuditStatements.chainTestSetHash(s.getCommitment().getTestSetHash().toByteArray(), 0)),
-          new Bytes32(s.getCommitment().getChainSalt().toByteArray()));
-      EscrowException withheld = assertThrows(EscrowException.class,
-          () -> market.buyerChain.client().audits().revealTestSet(id, opening, new byte[65]));
+      var opening =
+          new io.zkaudit.escrow.TestSetCommitment(
+              new Bytes32(
+                  AuditStatements.chainTestSetHash(
+                      s.getCommitment().getTestSetHash().toByteArray(), 0)),
+              new Bytes32(s.getCommitment().getChainSalt().toByteArray()));
+      EscrowException withheld =
+          assertThrows(
+              EscrowException.class,
+              () -> market.buyerChain.client().audits().revealTestSet(id, opening, new byte[65]));
       assertEquals("test set not received by seller", withheld.revertReason().orElseThrow());
       Thread.sleep(1_000);
-      assertEquals(AuditRecord.Status.STAKED, market.onChain(s).status(), "nothing happens before the reveal deadline");
+      assertEquals(
+          AuditRecord.Status.STAKED,
+          market.onChain(s).status(),
+          "nothing happens before the reveal deadline");
       node.advanceTime(WINDOW.plusSeconds(10));
-      await(() -> market.onChain(s).status() == AuditRecord.Status.SETTLED, Duration.ofSeconds(30),
+      await(
+          () -> market.onChain(s).status() == AuditRecord.Status.SETTLED,
+          Duration.ofSeconds(30),
           "the seller applies the deadline rules (events: " + market.sellerEvents + ")");
       assertEquals(AuditRecord.Outcome.UNREVEALED, market.onChain(s).outcome());
       assertEquals(STAKE, market.sellerCredit());
@@ -382,22 +501,27 @@ class ChainAuditTest {
   @Test
   void aCheatingSellerIsNotPaidAndTheBuyerTakesTheStakeAfterTheDeadline() throws Exception {
     TestSet set = TestSet.of(2);
-    try (Market market = new Market(CheatingProvers.PROOF_WITH_TAMPERED_OUTPUT, set.passingClaim())) {
+    try (Market market =
+        new Market(CheatingProvers.PROOF_WITH_TAMPERED_OUTPUT, set.passingClaim())) {
       BuyerAuditState s = market.client.commit(market.model, set.samples(), 0, OFFER);
       AuditClient.Outcome o = market.client.run(s, AuditClient.Progress.NONE);
       assertEquals(Verdict.PROOF_FAILED, o.verdict());
       assertFalse(o.settledOnChain(), "before the result deadline the audit stays open");
-      assertTrue(market.client.load(o.auditId()).getResult().getChainBuyerSignature().isEmpty(),
+      assertTrue(
+          market.client.load(o.auditId()).getResult().getChainBuyerSignature().isEmpty(),
           "the buyer signs no failure on-chain");
 
       // The seller tries to settle with proof near the deadline: the attester refuses its proofs.
       node.advanceTime(WINDOW.minusMinutes(5));
-      await(() -> market.sellerEvents.stream().anyMatch(e -> e.contains("the verifier refused")), Duration.ofSeconds(90),
+      await(
+          () -> market.sellerEvents.stream().anyMatch(e -> e.contains("the verifier refused")),
+          Duration.ofSeconds(90),
           "the seller's settlement with proof is refused (events: " + market.sellerEvents + ")");
       assertEquals(AuditRecord.Status.REVEALED, market.onChain(s).status());
 
       node.advanceTime(Duration.ofMinutes(6));
-      AuditClient.Outcome after = market.client.run(market.client.load(o.auditId()), AuditClient.Progress.NONE);
+      AuditClient.Outcome after =
+          market.client.run(market.client.load(o.auditId()), AuditClient.Progress.NONE);
       assertEquals(AuditRecord.Outcome.BUYER_COMPENSATED.name(), after.chainOutcome());
       assertEquals(PAYMENT.add(STAKE), market.buyerChain.auditCredit());
       assertEquals(BigInteger.ZERO, market.sellerCredit());
@@ -415,13 +539,23 @@ class ChainAuditTest {
     try (Market market = new Market(AnswerProver.HONEST, 0.5)) {
       BuyerAuditState s = market.client.commit(market.model, set.samples(), 0, OFFER);
       // The same commitment, but naming a salt that does not open the on-chain commitment.
-      var c = s.getCommitment().toBuilder().setChainSalt(com.google.protobuf.ByteString.copyFrom(Bytes32.random().bytes()))
-          .clearBuyerSignature().build();
-      BuyerAuditState lying = s.toBuilder().setCommitment(c.toBuilder()
-          .setBuyerSignature(market.buyerKey.sign(AuditStatements.commitment(c)))).build();
-      BuyerException e = assertThrows(BuyerException.class, () -> market.client.open(lying, market.model));
+      var c =
+          s.getCommitment().toBuilder()
+              .setChainSalt(com.google.protobuf.ByteString.copyFrom(Bytes32.random().bytes()))
+              .clearBuyerSignature()
+              .build();
+      BuyerAuditState lying =
+          s.toBuilder()
+              .setCommitment(
+                  c.toBuilder()
+                      .setBuyerSignature(market.buyerKey.sign(AuditStatements.commitment(c))))
+              .build();
+      BuyerException e =
+          assertThrows(BuyerException.class, () -> market.client.open(lying, market.model));
       assertEquals(BuyerException.Reason.REFUSED, e.reason());
-      assertTrue(e.getMessage().contains("chain_salt") && e.getMessage().contains("cancelled"), e.getMessage());
+      assertTrue(
+          e.getMessage().contains("chain_salt") && e.getMessage().contains("cancelled"),
+          e.getMessage());
       assertEquals(AuditRecord.Outcome.REFUNDED, market.onChain(s).outcome());
       assertEquals(PAYMENT, market.buyerChain.auditCredit());
       assertEquals(BigInteger.ZERO, market.sellerCredit());
@@ -433,8 +567,10 @@ class ChainAuditTest {
         many.add(set.samples().get(0));
       }
       BuyerAuditState big = market.client.commit(market.model, many, 0, OFFER);
-      BuyerException tooMany = assertThrows(BuyerException.class, () -> market.client.open(big, market.model));
-      assertTrue(tooMany.getMessage().contains("result window (60 min) is too short to prove 30 samples"),
+      BuyerException tooMany =
+          assertThrows(BuyerException.class, () -> market.client.open(big, market.model));
+      assertTrue(
+          tooMany.getMessage().contains("result window (60 min) is too short to prove 30 samples"),
           tooMany.getMessage());
       assertEquals(AuditRecord.Outcome.REFUNDED, market.onChain(big).outcome());
     }

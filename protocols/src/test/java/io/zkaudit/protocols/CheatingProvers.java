@@ -10,39 +10,46 @@ final class CheatingProvers {
   private CheatingProvers() {}
 
   /** States a different top logit in signed answers, but its proofs are honest. */
-  static final AnswerProver SIGNS_TAMPERED_OUTPUT = new AnswerProver() {
-    @Override
-    public int[] output(CommittedModel model, int[] input) {
-      return tampered(HONEST.output(model, input));
-    }
+  static final AnswerProver SIGNS_TAMPERED_OUTPUT =
+      new AnswerProver() {
+        @Override
+        public int[] output(CommittedModel model, int[] input) {
+          return tampered(HONEST.output(model, input));
+        }
 
-    @Override
-    public ModelProof prove(CommittedModel model, int[] input) {
-      return HONEST.prove(model, input);
-    }
-  };
+        @Override
+        public ModelProof prove(CommittedModel model, int[] input) {
+          return HONEST.prove(model, input);
+        }
+      };
 
   /** Proves, then replaces the output inside the proof. */
-  static final AnswerProver PROOF_WITH_TAMPERED_OUTPUT = proving((model, input) -> {
-    ModelProof p = AnswerProver.HONEST.prove(model, input);
-    return withOutput(p, tampered(p.output()));
-  });
+  static final AnswerProver PROOF_WITH_TAMPERED_OUTPUT =
+      proving(
+          (model, input) -> {
+            ModelProof p = AnswerProver.HONEST.prove(model, input);
+            return withOutput(p, tampered(p.output()));
+          });
 
   /** Proves a different input than the buyer's. */
-  static final AnswerProver PROVES_ANOTHER_INPUT = proving((model, input) -> {
-    int[] other = input.clone();
-    other[0] = other[0] == 0 ? 1 : 0;
-    return AnswerProver.HONEST.prove(model, other);
-  });
+  static final AnswerProver PROVES_ANOTHER_INPUT =
+      proving(
+          (model, input) -> {
+            int[] other = input.clone();
+            other[0] = other[0] == 0 ? 1 : 0;
+            return AnswerProver.HONEST.prove(model, other);
+          });
 
   /** Proves with other weights than the registered ones. */
-  static final AnswerProver PROVES_ANOTHER_MODEL = proving((model, input) -> {
-    try {
-      return AnswerProver.HONEST.prove(Resnet8.otherModel(), input);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  });
+  static final AnswerProver PROVES_ANOTHER_MODEL =
+      proving(
+          (model, input) -> {
+            try {
+              return AnswerProver.HONEST.prove(Resnet8.otherModel(), input);
+            } catch (Exception e) {
+              throw new IllegalStateException(e);
+            }
+          });
 
   /**
    * Answers honestly and proves honestly {@code proofs} times (counted in {@code made}), then dies
@@ -65,7 +72,8 @@ final class CheatingProvers {
       }
 
       @Override
-      public ModelProof proveCommitted(CommittedModel model, io.zkaudit.prover.inference.CommittedInput input) {
+      public ModelProof proveCommitted(
+          CommittedModel model, io.zkaudit.prover.inference.CommittedInput input) {
         if (made.get() >= proofs) {
           throw new IllegalStateException("killed");
         }
@@ -112,7 +120,10 @@ final class CheatingProvers {
     return t;
   }
 
-  /** A copy of the proof with another output (ModelProof is a record: rebuild it from its components). */
+  /**
+   * A copy of the proof with another output (ModelProof is a record: rebuild it from its
+   * components).
+   */
   static ModelProof withOutput(ModelProof p, int[] output) {
     try {
       RecordComponent[] cs = ModelProof.class.getRecordComponents();

@@ -24,9 +24,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A cheating seller in front of an honest one: it forwards the registry and each query, then
- * alters the honest answer before streaming it on, re-signing the list of matches with the
- * seller's own key (a cheating seller has it), so that only the proofs can give it away.
+ * A cheating seller in front of an honest one: it forwards the registry and each query, then alters
+ * the honest answer before streaming it on, re-signing the list of matches with the seller's own
+ * key (a cheating seller has it), so that only the proofs can give it away.
  */
 final class CheatingRetrievalProxy implements AutoCloseable {
   /** How the seller alters an honest answer to a query. */
@@ -37,55 +37,70 @@ final class CheatingRetrievalProxy implements AutoCloseable {
   private final ManagedChannel upstream;
   private final Server server;
 
-  /** @param sellerKey the key that re-signs the matches after tampering; null: send the tampered summary as is */
+  /**
+   * @param sellerKey the key that re-signs the matches after tampering; null: send the tampered
+   *     summary as is
+   */
   CheatingRetrievalProxy(int sellerPort, PartyKey sellerKey, Tamper tamper) throws IOException {
-    this.upstream = NettyChannelBuilder.forAddress("localhost", sellerPort).usePlaintext()
-        .maxInboundMessageSize(256 << 20).build();
+    this.upstream =
+        NettyChannelBuilder.forAddress("localhost", sellerPort)
+            .usePlaintext()
+            .maxInboundMessageSize(256 << 20)
+            .build();
     var registry = ModelRegistryGrpc.newBlockingStub(upstream);
     var retrieval = RetrievalGrpc.newBlockingStub(upstream);
-    this.server = NettyServerBuilder.forAddress(new InetSocketAddress("localhost", 0))
-        .addService(new ModelRegistryGrpc.ModelRegistryImplBase() {
-          @Override
-          public void list(ListModelsRequest r, StreamObserver<ListModelsResponse> out) {
-            out.onNext(registry.list(r));
-            out.onCompleted();
-          }
+    this.server =
+        NettyServerBuilder.forAddress(new InetSocketAddress("localhost", 0))
+            .addService(
+                new ModelRegistryGrpc.ModelRegistryImplBase() {
+                  @Override
+                  public void list(ListModelsRequest r, StreamObserver<ListModelsResponse> out) {
+                    out.onNext(registry.list(r));
+                    out.onCompleted();
+                  }
 
-          @Override
-          public void get(GetModelRequest r, StreamObserver<ModelEntry> out) {
-            out.onNext(registry.get(r));
-            out.onCompleted();
-          }
-        })
-        .addService(new RetrievalGrpc.RetrievalImplBase() {
-          @Override
-          public void listItemSets(ListItemSetsRequest r, StreamObserver<ListItemSetsResponse> out) {
-            out.onNext(retrieval.listItemSets(r));
-            out.onCompleted();
-          }
+                  @Override
+                  public void get(GetModelRequest r, StreamObserver<ModelEntry> out) {
+                    out.onNext(registry.get(r));
+                    out.onCompleted();
+                  }
+                })
+            .addService(
+                new RetrievalGrpc.RetrievalImplBase() {
+                  @Override
+                  public void listItemSets(
+                      ListItemSetsRequest r, StreamObserver<ListItemSetsResponse> out) {
+                    out.onNext(retrieval.listItemSets(r));
+                    out.onCompleted();
+                  }
 
-          @Override
-          public void query(QueryRequest q, StreamObserver<QueryMessage> out) {
-            try {
-              List<QueryMessage> honest = new ArrayList<>();
-              retrieval.query(q).forEachRemaining(honest::add);
-              List<QueryMessage> tampered = tamper.apply(q, honest);
-              var call = (io.grpc.stub.ServerCallStreamObserver<QueryMessage>) out;
-              for (QueryMessage m : sellerKey == null ? tampered : resign(q, tampered, sellerKey)) {
-                if (call.isCancelled()) {
-                  return; // the buyer caught the cheat and hung up
-                }
-                out.onNext(m);
-              }
-              out.onCompleted();
-            } catch (StatusRuntimeException e) {
-              out.onError(e);
-            } catch (Exception e) {
-              out.onError(io.grpc.Status.INTERNAL.withDescription(e.toString()).asRuntimeException());
-            }
-          }
-        })
-        .build().start();
+                  @Override
+                  public void query(QueryRequest q, StreamObserver<QueryMessage> out) {
+                    try {
+                      List<QueryMessage> honest = new ArrayList<>();
+                      retrieval.query(q).forEachRemaining(honest::add);
+                      List<QueryMessage> tampered = tamper.apply(q, honest);
+                      var call = (io.grpc.stub.ServerCallStreamObserver<QueryMessage>) out;
+                      for (QueryMessage m :
+                          sellerKey == null ? tampered : resign(q, tampered, sellerKey)) {
+                        if (call.isCancelled()) {
+                          return; // the buyer caught the cheat and hung up
+                        }
+                        out.onNext(m);
+                      }
+                      out.onCompleted();
+                    } catch (StatusRuntimeException e) {
+                      out.onError(e);
+                    } catch (Exception e) {
+                      out.onError(
+                          io.grpc.Status.INTERNAL
+                              .withDescription(e.toString())
+                              .asRuntimeException());
+                    }
+                  }
+                })
+            .build()
+            .start();
   }
 
   int port() {
@@ -93,7 +108,8 @@ final class CheatingRetrievalProxy implements AutoCloseable {
   }
 
   /** The summary made to agree with the (tampered) items' match flags, signed by the seller. */
-  static List<QueryMessage> resign(QueryRequest q, List<QueryMessage> messages, PartyKey sellerKey) {
+  static List<QueryMessage> resign(
+      QueryRequest q, List<QueryMessage> messages, PartyKey sellerKey) {
     List<Integer> matching = new ArrayList<>();
     List<QueryMessage> out = new ArrayList<>();
     for (QueryMessage m : messages) {
@@ -101,8 +117,14 @@ final class CheatingRetrievalProxy implements AutoCloseable {
         matching.add(m.getItem().getIndex());
       }
       if (m.hasSummary()) {
-        m = QueryMessage.newBuilder().setSummary(QuerySummary.newBuilder().addAllMatchingIndexes(matching)
-            .setSellerSignature(sellerKey.sign(RetrievalStatements.result(q, matching)))).build();
+        m =
+            QueryMessage.newBuilder()
+                .setSummary(
+                    QuerySummary.newBuilder()
+                        .addAllMatchingIndexes(matching)
+                        .setSellerSignature(
+                            sellerKey.sign(RetrievalStatements.result(q, matching))))
+                .build();
       }
       out.add(m);
     }

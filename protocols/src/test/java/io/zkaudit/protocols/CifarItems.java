@@ -21,7 +21,9 @@ final class CifarItems {
    */
   static List<SellerRetrieval.Item> items(int... positions) throws Exception {
     var file = SharedData.resolve("data/cifar10/test_batch.bin");
-    Assumptions.assumeTrue(file.isPresent(), "skipped: ../shared/data/cifar10/test_batch.bin is not present (it is in CI)");
+    Assumptions.assumeTrue(
+        file.isPresent(),
+        "skipped: ../shared/data/cifar10/test_batch.bin is not present (it is in CI)");
     List<Sample> all = Cifar10.testSet(file.get(), 20);
     var m = Resnet8.model();
     TensorSpec spec = m.model().description().tensor(m.circuit().inputTensor());

@@ -17,7 +17,6 @@ import io.zkaudit.protocols.seller.SellerStore;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -28,7 +27,8 @@ class ContestRecoveryTest {
 
   @ParameterizedTest
   @EnumSource(SellerDatabase.class)
-  void aRestartedSellerProvesOpenContestsWithoutTheBuyerResending(SellerDatabase kind) throws Exception {
+  void aRestartedSellerProvesOpenContestsWithoutTheBuyerResending(SellerDatabase kind)
+      throws Exception {
     PartyKey seller = PartyKey.generate();
     PartyKey buyer = PartyKey.generate();
     String url = kind.newUrl(tmp, "seller");
@@ -38,15 +38,20 @@ class ContestRecoveryTest {
     AnswerProver stopsWhileProving = CheatingProvers.diesAfter(0, new AtomicInteger());
     try (SellerFixture f = SellerFixture.start(seller, url, stopsWhileProving, buyer, c -> c)) {
       RegisteredModel m = f.buyer.models().get(0);
-      answers = List.of(f.buyer.predictHeld(m, Resnet8.input(50)), f.buyer.predictHeld(m, Resnet8.input(51)));
+      answers =
+          List.of(
+              f.buyer.predictHeld(m, Resnet8.input(50)), f.buyer.predictHeld(m, Resnet8.input(51)));
       request = f.buyer.contestRequest(answers);
       assertThrows(BuyerException.class, () -> f.buyer.contest(request, answers));
-      assertEquals(ContestRecord.Status.OPEN, f.server.seller().store().contest(request.getContestId()).orElseThrow().status());
+      assertEquals(
+          ContestRecord.Status.OPEN,
+          f.server.seller().store().contest(request.getContestId()).orElseThrow().status());
     }
     try (SellerFixture f = SellerFixture.start(seller, url, AnswerProver.HONEST, buyer, c -> c)) {
       SellerStore store = f.server.seller().store();
       long end = System.nanoTime() + 60_000_000_000L;
-      while (store.contest(request.getContestId()).orElseThrow().status() == ContestRecord.Status.OPEN) {
+      while (store.contest(request.getContestId()).orElseThrow().status()
+          == ContestRecord.Status.OPEN) {
         if (System.nanoTime() > end) {
           throw new AssertionError("the restarted seller did not prove the open contest by itself");
         }
@@ -57,12 +62,16 @@ class ContestRecoveryTest {
       for (HeldAnswer a : answers) {
         assertNotNull(store.answer(a.id()).orElseThrow().proof());
       }
-      // The buyer's next call finds the proofs ready: no proving happens, the same proofs come back.
+      // The buyer's next call finds the proofs ready: no proving happens, the same proofs come
+      // back.
       List<VerifiedAnswer> proven = f.buyer.contest(request, answers);
       var m = Resnet8.model();
-      assertArrayEquals(new IntegerEngine(m.model()).trace(Resnet8.input(51)).tensor(m.circuit().outputTensor()),
+      assertArrayEquals(
+          new IntegerEngine(m.model()).trace(Resnet8.input(51)).tensor(m.circuit().outputTensor()),
           proven.get(1).output());
-      assertEquals((long) done.provenAt(), (long) store.contest(request.getContestId()).orElseThrow().provenAt());
+      assertEquals(
+          (long) done.provenAt(),
+          (long) store.contest(request.getContestId()).orElseThrow().provenAt());
     }
   }
 }

@@ -17,14 +17,20 @@ class DeploymentFileTest {
 
   @Test
   void aDeploymentSurvivesTheFileAndBadAddressesAreNamed() throws Exception {
-    EscrowDeployment d = new EscrowDeployment(31337, "0x" + "1".repeat(40), "0x" + "2".repeat(40),
-        "0x" + "3".repeat(40), "0x" + "aB".repeat(20));
+    EscrowDeployment d =
+        new EscrowDeployment(
+            31337,
+            "0x" + "1".repeat(40),
+            "0x" + "2".repeat(40),
+            "0x" + "3".repeat(40),
+            "0x" + "aB".repeat(20));
     Path file = tmp.resolve("d.properties");
     DeploymentFile.write(file, d);
     assertEquals(d, DeploymentFile.read(file));
 
     Files.writeString(file, Files.readString(file).replace("0x" + "3".repeat(40), "0x33"));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DeploymentFile.read(file));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> DeploymentFile.read(file));
     assertTrue(e.getMessage().contains("predictionEscrow"), e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> DeploymentFile.read(tmp.resolve("missing")));
   }

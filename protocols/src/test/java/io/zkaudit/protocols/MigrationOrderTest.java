@@ -28,7 +28,10 @@ class MigrationOrderTest {
   @EnumSource(SellerDatabase.class)
   void aDatabaseAtV4WithoutV3TakesV3Late(SellerDatabase kind) throws Exception {
     Path older = Files.createDirectories(tmp.resolve("older"));
-    for (String name : new String[] {"V1__seller_registry_answers_contests.sql", "V4__chain_and_request_nonces.sql"}) {
+    for (String name :
+        new String[] {
+          "V1__seller_registry_answers_contests.sql", "V4__chain_and_request_nonces.sql"
+        }) {
       try (InputStream in = SellerStore.class.getResourceAsStream("/db/migration/" + name)) {
         Files.copy(in, older.resolve(name));
       }
@@ -36,13 +39,17 @@ class MigrationOrderTest {
     String url = kind.newUrl(tmp, "seller");
     SellerSchema.configure(url).locations("filesystem:" + older).load().migrate();
 
-    try (SellerStore store = SellerStore.open(url); RetrievalStore retrieval = RetrievalStore.open(url)) {
+    try (SellerStore store = SellerStore.open(url);
+        RetrievalStore retrieval = RetrievalStore.open(url)) {
       assertTrue(retrieval.itemSets().isEmpty());
       assertTrue(store.models().isEmpty());
     }
     try (var c = DriverManager.getConnection(url);
-        ResultSet r = c.createStatement().executeQuery(
-            "SELECT COUNT(*) FROM \"flyway_schema_history\" WHERE \"version\" IN ('1', '3', '4') AND \"success\"")) {
+        ResultSet r =
+            c.createStatement()
+                .executeQuery(
+                    "SELECT COUNT(*) FROM \"flyway_schema_history\" WHERE \"version\" IN ('1', '3',"
+                        + " '4') AND \"success\"")) {
       r.next();
       assertEquals(3, r.getInt(1));
     }
@@ -67,14 +74,17 @@ class MigrationOrderTest {
     String url = SellerStore.h2FileUrl(tmp.resolve("changed"));
     SellerSchema.configure(url).load().migrate();
     setChecksum(url, "4", 12345);
-    var e = org.junit.jupiter.api.Assertions.assertThrows(io.zkaudit.protocols.seller.StoreException.class,
-        () -> SellerStore.open(url).close());
+    var e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            io.zkaudit.protocols.seller.StoreException.class, () -> SellerStore.open(url).close());
     assertTrue(e.getMessage().contains("checksum mismatch"), e.getMessage());
   }
 
   private static void setChecksum(String url, String version, int checksum) throws Exception {
     try (var c = DriverManager.getConnection(url);
-        var p = c.prepareStatement("UPDATE \"flyway_schema_history\" SET \"checksum\" = ? WHERE \"version\" = ?")) {
+        var p =
+            c.prepareStatement(
+                "UPDATE \"flyway_schema_history\" SET \"checksum\" = ? WHERE \"version\" = ?")) {
       p.setInt(1, checksum);
       p.setString(2, version);
       assertEquals(1, p.executeUpdate());
@@ -83,7 +93,9 @@ class MigrationOrderTest {
 
   private static int checksum(String url, String version) throws Exception {
     try (var c = DriverManager.getConnection(url);
-        var p = c.prepareStatement("SELECT \"checksum\" FROM \"flyway_schema_history\" WHERE \"version\" = ?")) {
+        var p =
+            c.prepareStatement(
+                "SELECT \"checksum\" FROM \"flyway_schema_history\" WHERE \"version\" = ?")) {
       p.setString(1, version);
       try (ResultSet r = p.executeQuery()) {
         r.next();

@@ -27,9 +27,14 @@ class PartyKeyTest {
     assertTrue(PartyKey.verify(s, MESSAGE));
     assertEquals(s, k.sign(MESSAGE), "RFC 6979: the same message, the same signature");
     assertFalse(PartyKey.verify(s, "zkaudiT".getBytes(StandardCharsets.UTF_8)));
-    assertFalse(PartyKey.verify(s.toBuilder().setPublicKey(PartyKey.generate().publicKeyBytes()).build(), MESSAGE));
-    assertFalse(PartyKey.verify(s.toBuilder().setRs(ByteString.copyFrom(new byte[64])).build(), MESSAGE));
-    assertFalse(PartyKey.verify(s.toBuilder().setPublicKey(ByteString.copyFrom(new byte[33])).build(), MESSAGE));
+    assertFalse(
+        PartyKey.verify(
+            s.toBuilder().setPublicKey(PartyKey.generate().publicKeyBytes()).build(), MESSAGE));
+    assertFalse(
+        PartyKey.verify(s.toBuilder().setRs(ByteString.copyFrom(new byte[64])).build(), MESSAGE));
+    assertFalse(
+        PartyKey.verify(
+            s.toBuilder().setPublicKey(ByteString.copyFrom(new byte[33])).build(), MESSAGE));
   }
 
   @Test
@@ -42,7 +47,11 @@ class PartyKeyTest {
     Arrays.fill(twin, 32, 64, (byte) 0);
     int n = Math.min(high.length, 32);
     System.arraycopy(high, high.length - n, twin, 64 - n, n);
-    Signature malleated = Signature.newBuilder().setPublicKey(k.publicKeyBytes()).setRs(ByteString.copyFrom(twin)).build();
+    Signature malleated =
+        Signature.newBuilder()
+            .setPublicKey(k.publicKeyBytes())
+            .setRs(ByteString.copyFrom(twin))
+            .build();
     assertFalse(PartyKey.verify(malleated, MESSAGE));
   }
 
@@ -60,10 +69,13 @@ class PartyKeyTest {
   @Test
   void statementsOfDifferentKindsOrFieldsDiffer() {
     AnswerStatement a = AnswerStatement.newBuilder().setAnswerId("a").setCreatedAtMillis(1).build();
-    assertFalse(Arrays.equals(Statements.answer(a), Statements.answer(a.toBuilder().setCreatedAtMillis(2).build())));
+    assertFalse(
+        Arrays.equals(
+            Statements.answer(a), Statements.answer(a.toBuilder().setCreatedAtMillis(2).build())));
     // Length prefixes: moving a byte from one field to the next changes the statement.
     AnswerStatement b = a.toBuilder().setAnswerId("ab").build();
-    AnswerStatement c = a.toBuilder().setAnswerId("a").setModelId(ByteString.copyFromUtf8("b")).build();
+    AnswerStatement c =
+        a.toBuilder().setAnswerId("a").setModelId(ByteString.copyFromUtf8("b")).build();
     assertFalse(Arrays.equals(Statements.answer(b), Statements.answer(c)));
   }
 }

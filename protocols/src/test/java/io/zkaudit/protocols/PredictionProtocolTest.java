@@ -13,7 +13,6 @@ import io.zkaudit.protocols.buyer.RegisteredModel;
 import io.zkaudit.protocols.buyer.VerifiedAnswer;
 import io.zkaudit.protocols.seller.AnswerProver;
 import io.zkaudit.protocols.seller.StoredAnswer;
-import io.zkaudit.protocols.Tensors;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -22,7 +21,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** Verified prediction over real gRPC sockets and a real H2 file: both modes, honest and cheating sellers. */
+/**
+ * Verified prediction over real gRPC sockets and a real H2 file: both modes, honest and cheating
+ * sellers.
+ */
 class PredictionProtocolTest {
   @TempDir Path tmp;
 
@@ -56,18 +58,26 @@ class PredictionProtocolTest {
   void contestedSignedAnswersAreProvenAndOthersCannotContestThem() throws Exception {
     try (SellerFixture f = SellerFixture.start(tmp, AnswerProver.HONEST)) {
       RegisteredModel m = f.buyer.models().get(0);
-      List<HeldAnswer> answers = List.of(f.buyer.predictHeld(m, Resnet8.input(2)),
-          f.buyer.predictHeld(m, Resnet8.input(3)), f.buyer.predictHeld(m, Resnet8.input(4)));
-      assertArrayEquals(expected(Resnet8.input(3)), Tensors.fromList(answers.get(1).answer().getOutputList()));
-      assertEquals(null, f.server.seller().store().answer(answers.get(0).id()).orElseThrow().proof());
+      List<HeldAnswer> answers =
+          List.of(
+              f.buyer.predictHeld(m, Resnet8.input(2)),
+              f.buyer.predictHeld(m, Resnet8.input(3)),
+              f.buyer.predictHeld(m, Resnet8.input(4)));
+      assertArrayEquals(
+          expected(Resnet8.input(3)), Tensors.fromList(answers.get(1).answer().getOutputList()));
+      assertEquals(
+          null, f.server.seller().store().answer(answers.get(0).id()).orElseThrow().proof());
 
       List<VerifiedAnswer> proven = f.buyer.contest(List.of(answers.get(0), answers.get(2)));
       assertEquals(2, proven.size());
       assertArrayEquals(expected(Resnet8.input(2)), proven.get(0).output());
       assertArrayEquals(expected(Resnet8.input(4)), proven.get(1).output());
 
-      try (var stranger = new io.zkaudit.protocols.buyer.BuyerClient("localhost", f.server.port(), PartyKey.generate(), 60)) {
-        BuyerException e = assertThrows(BuyerException.class, () -> stranger.contest(List.of(answers.get(1))));
+      try (var stranger =
+          new io.zkaudit.protocols.buyer.BuyerClient(
+              "localhost", f.server.port(), PartyKey.generate(), 60)) {
+        BuyerException e =
+            assertThrows(BuyerException.class, () -> stranger.contest(List.of(answers.get(1))));
         assertEquals(BuyerException.Reason.REFUSED, e.reason());
         assertTrue(e.getMessage().contains("no answer"), e.getMessage());
       }
@@ -83,7 +93,9 @@ class PredictionProtocolTest {
   void aProofWithATamperedOutputIsRejected() throws Exception {
     try (SellerFixture f = SellerFixture.start(tmp, CheatingProvers.PROOF_WITH_TAMPERED_OUTPUT)) {
       RegisteredModel m = f.buyer.models().get(0);
-      assertCaught(assertThrows(BuyerException.class, () -> f.buyer.predict(m, Resnet8.input(5))), "invalid proof");
+      assertCaught(
+          assertThrows(BuyerException.class, () -> f.buyer.predict(m, Resnet8.input(5))),
+          "invalid proof");
     }
   }
 
@@ -92,7 +104,8 @@ class PredictionProtocolTest {
     try (SellerFixture f = SellerFixture.start(tmp, CheatingProvers.SIGNS_TAMPERED_OUTPUT)) {
       RegisteredModel m = f.buyer.models().get(0);
       HeldAnswer a = f.buyer.predictHeld(m, Resnet8.input(6));
-      assertCaught(assertThrows(BuyerException.class, () -> f.buyer.contest(List.of(a))),
+      assertCaught(
+          assertThrows(BuyerException.class, () -> f.buyer.contest(List.of(a))),
           "the proven output differs from the answered output");
     }
   }
@@ -101,14 +114,16 @@ class PredictionProtocolTest {
   void aProofForAnotherInputIsRejected() throws Exception {
     try (SellerFixture f = SellerFixture.start(tmp, CheatingProvers.PROVES_ANOTHER_INPUT)) {
       RegisteredModel m = f.buyer.models().get(0);
-      assertCaught(assertThrows(BuyerException.class, () -> f.buyer.predict(m, Resnet8.input(7))), "another input");
+      assertCaught(
+          assertThrows(BuyerException.class, () -> f.buyer.predict(m, Resnet8.input(7))),
+          "another input");
     }
   }
 
   /**
    * Issue 13's forgery, through the buyer's contest: the seller answers x with model(x') for
-   * another x', signs (H(x), H(model(x'))) and, contested, proves model(x'). The buyer verifies
-   * the proof against the x it kept: caught. Before, the contest verified without the input.
+   * another x', signs (H(x), H(model(x'))) and, contested, proves model(x'). The buyer verifies the
+   * proof against the x it kept: caught. Before, the contest verified without the input.
    */
   @Test
   void aSignedAnswerProvenForAnotherInputIsCaughtWhenContested() throws Exception {
@@ -117,12 +132,17 @@ class PredictionProtocolTest {
       int[] x = Resnet8.input(12);
       HeldAnswer a = f.buyer.predictHeld(m, x);
       // The signed hash is the buyer's input's, so the signature checks pass ...
-      assertArrayEquals(Statements.tensorHash(x), a.answer().getStatement().getInputHash().toByteArray());
+      assertArrayEquals(
+          Statements.tensorHash(x), a.answer().getStatement().getInputHash().toByteArray());
       // ... and the contest catches the proof about another input.
-      assertCaught(assertThrows(BuyerException.class, () -> f.buyer.contest(List.of(a))), "another input");
-      // A buyer cannot contest with an input other than the signed one either (it would verify the wrong statement).
+      assertCaught(
+          assertThrows(BuyerException.class, () -> f.buyer.contest(List.of(a))), "another input");
+      // A buyer cannot contest with an input other than the signed one either (it would verify the
+      // wrong statement).
       int[] y = Resnet8.input(13);
-      assertThrows(IllegalArgumentException.class, () -> f.buyer.contest(List.of(new HeldAnswer(a.answer(), y))));
+      assertThrows(
+          IllegalArgumentException.class,
+          () -> f.buyer.contest(List.of(new HeldAnswer(a.answer(), y))));
     }
   }
 
@@ -130,17 +150,26 @@ class PredictionProtocolTest {
   void aProofByAnotherModelIsRejected() throws Exception {
     try (SellerFixture f = SellerFixture.start(tmp, CheatingProvers.PROVES_ANOTHER_MODEL)) {
       RegisteredModel m = f.buyer.models().get(0);
-      assertCaught(assertThrows(BuyerException.class, () -> f.buyer.predict(m, Resnet8.input(8))), "another model");
+      assertCaught(
+          assertThrows(BuyerException.class, () -> f.buyer.predict(m, Resnet8.input(8))),
+          "another model");
     }
   }
 
   @Test
   void aContestProvenAfterItsDeadlineIsRejected() throws Exception {
-    try (SellerFixture f = SellerFixture.start(PartyKey.generate(), io.zkaudit.protocols.seller.SellerStore.h2FileUrl(tmp.resolve("s")),
-        AnswerProver.HONEST, PartyKey.generate(), SellerFixture.contestWindow(Duration.ZERO))) {
+    try (SellerFixture f =
+        SellerFixture.start(
+            PartyKey.generate(),
+            io.zkaudit.protocols.seller.SellerStore.h2FileUrl(tmp.resolve("s")),
+            AnswerProver.HONEST,
+            PartyKey.generate(),
+            SellerFixture.contestWindow(Duration.ZERO))) {
       RegisteredModel m = f.buyer.models().get(0);
       HeldAnswer a = f.buyer.predictHeld(m, Resnet8.input(9));
-      assertCaught(assertThrows(BuyerException.class, () -> f.buyer.contest(List.of(a))), "after its deadline");
+      assertCaught(
+          assertThrows(BuyerException.class, () -> f.buyer.contest(List.of(a))),
+          "after its deadline");
     }
   }
 
@@ -164,13 +193,15 @@ class PredictionProtocolTest {
       assertEquals(answer.answer(), kept.signed());
       List<VerifiedAnswer> proven = f.buyer.contest(List.of(answer));
       assertArrayEquals(expected(Resnet8.input(10)), proven.get(0).output());
-      // The contest's proof is counted against the weight commitment's hiding budget, in the database.
+      // The contest's proof is counted against the weight commitment's hiding budget, in the
+      // database.
       assertEquals(1, f.server.seller().hidingBudgetUsed(Resnet8.model()));
       f.buyer.predict(models.get(0), Resnet8.input(11));
       assertEquals(2, f.server.seller().hidingBudgetUsed(Resnet8.model()));
     }
     try (SellerFixture f = SellerFixture.start(seller, url, AnswerProver.HONEST, buyer, c -> c)) {
-      assertEquals(2, f.server.seller().hidingBudgetUsed(Resnet8.model()), "the count survives a restart");
+      assertEquals(
+          2, f.server.seller().hidingBudgetUsed(Resnet8.model()), "the count survives a restart");
     }
   }
 
@@ -181,23 +212,26 @@ class PredictionProtocolTest {
     PartyKey buyer = PartyKey.generate();
     String url = kind.newUrl(tmp, "seller");
     // Answers without proofs, then the seller dies while proving the contest (its prover fails).
-    AnswerProver diesWhileProving = CheatingProvers.diesAfter(0,
-        new java.util.concurrent.atomic.AtomicInteger());
+    AnswerProver diesWhileProving =
+        CheatingProvers.diesAfter(0, new java.util.concurrent.atomic.AtomicInteger());
     List<HeldAnswer> answers;
     io.zkaudit.proto.v1.ContestRequest request;
     try (SellerFixture f = SellerFixture.start(seller, url, diesWhileProving, buyer, c -> c)) {
       RegisteredModel m = f.buyer.models().get(0);
       answers = List.of(f.buyer.predictHeld(m, Resnet8.input(11)));
       request = f.buyer.contestRequest(answers);
-      BuyerException e = assertThrows(BuyerException.class, () -> f.buyer.contest(request, answers));
+      BuyerException e =
+          assertThrows(BuyerException.class, () -> f.buyer.contest(request, answers));
       assertEquals(BuyerException.Reason.REFUSED, e.reason());
-      assertEquals(io.zkaudit.protocols.seller.ContestRecord.Status.OPEN,
+      assertEquals(
+          io.zkaudit.protocols.seller.ContestRecord.Status.OPEN,
           f.server.seller().store().contest(request.getContestId()).orElseThrow().status());
     }
     try (SellerFixture f = SellerFixture.start(seller, url, AnswerProver.HONEST, buyer, c -> c)) {
       List<VerifiedAnswer> proven = f.buyer.contest(request, answers);
       assertArrayEquals(expected(Resnet8.input(11)), proven.get(0).output());
-      assertEquals(io.zkaudit.protocols.seller.ContestRecord.Status.PROVEN,
+      assertEquals(
+          io.zkaudit.protocols.seller.ContestRecord.Status.PROVEN,
           f.server.seller().store().contest(request.getContestId()).orElseThrow().status());
       // The same request once more: the same proofs, not a second contest.
       assertArrayEquals(proven.get(0).proof(), f.buyer.contest(request, answers).get(0).proof());

@@ -1,10 +1,10 @@
 package io.zkaudit.protocols;
 
 import io.zkaudit.data.SharedData;
-import io.zkaudit.prover.model.QuantizedModel;
 import io.zkaudit.model.TensorSpec;
 import io.zkaudit.prover.inference.CommittedModel;
 import io.zkaudit.prover.inference.ModelProver;
+import io.zkaudit.prover.model.QuantizedModel;
 import io.zkaudit.tflite.TfliteImporter;
 import java.util.HashMap;
 import java.util.Map;
@@ -34,8 +34,11 @@ final class Resnet8 {
     if (altered == null) {
       QuantizedModel q = load();
       Map<Integer, int[]> constants = new HashMap<>(q.constants());
-      int largest = constants.entrySet().stream().max((a, b) -> Integer.compare(a.getValue().length, b.getValue().length))
-          .orElseThrow().getKey();
+      int largest =
+          constants.entrySet().stream()
+              .max((a, b) -> Integer.compare(a.getValue().length, b.getValue().length))
+              .orElseThrow()
+              .getKey();
       int[] w = constants.get(largest).clone();
       w[0] = w[0] == 0 ? 1 : w[0] - Integer.signum(w[0]);
       constants.put(largest, w);
@@ -57,7 +60,9 @@ final class Resnet8 {
 
   private static QuantizedModel load() throws Exception {
     var file = SharedData.resolve("models/resnet8_cifar10_int8.tflite");
-    Assumptions.assumeTrue(file.isPresent(), "skipped: ../shared/models/resnet8_cifar10_int8.tflite is not present (it is in CI)");
+    Assumptions.assumeTrue(
+        file.isPresent(),
+        "skipped: ../shared/models/resnet8_cifar10_int8.tflite is not present (it is in CI)");
     return TfliteImporter.loadQuantized(file.get());
   }
 }

@@ -12,11 +12,9 @@ import io.zkaudit.protocols.buyer.RetrievalClient;
 import io.zkaudit.protocols.buyer.RetrievalResult;
 import io.zkaudit.protocols.seller.QueryRecord;
 import io.zkaudit.protocols.seller.SellerRetrieval;
-import io.zkaudit.protocols.seller.SellerStore;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -34,17 +32,25 @@ class RetrievalRestartTest {
     cutShortAndResumed(false, kind);
   }
 
-  /** Private items: the restarted seller proves about the stored commitments, without the hiding key. */
+  /**
+   * Private items: the restarted seller proves about the stored commitments, without the hiding
+   * key.
+   */
   @ParameterizedTest
   @EnumSource(SellerDatabase.class)
   void aQueryOfPrivateItemsCutShortIsResumedAfterARestart(SellerDatabase kind) throws Exception {
     cutShortAndResumed(true, kind);
   }
 
-  private static final byte[] HIDING_KEY = "a hiding key of thirty-two bytes".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static final byte[] HIDING_KEY =
+      "a hiding key of thirty-two bytes".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
-  private static ItemSet commit(SellerFixture f, List<SellerRetrieval.Item> items, boolean hidden) throws Exception {
-    return hidden ? f.server.retrieval().commitPrivate("three", items, Resnet8.model(), HIDING_KEY, done -> {})
+  private static ItemSet commit(SellerFixture f, List<SellerRetrieval.Item> items, boolean hidden)
+      throws Exception {
+    return hidden
+        ? f.server
+            .retrieval()
+            .commitPrivate("three", items, Resnet8.model(), HIDING_KEY, done -> {})
         : f.server.retrieval().commit("three", items);
   }
 
@@ -53,22 +59,42 @@ class RetrievalRestartTest {
     PartyKey buyerKey = PartyKey.generate();
     String url = kind.newUrl(tmp, hidden ? "private" : "seller");
     List<SellerRetrieval.Item> items = CifarItems.items(0, 2, 4);
-    Predicate predicate = Predicate.newBuilder().setArgmaxIs(RetrievalProtocolTest.argmax(items.get(0).tensor())).build();
+    Predicate predicate =
+        Predicate.newBuilder()
+            .setArgmaxIs(RetrievalProtocolTest.argmax(items.get(0).tensor()))
+            .build();
     AtomicInteger before = new AtomicInteger();
     QueryRequest q;
     ItemSet set;
-    try (SellerFixture f = SellerFixture.start(sellerKey, url, CheatingProvers.diesAfter(1, before), buyerKey, c -> c)) {
+    try (SellerFixture f =
+        SellerFixture.start(
+            sellerKey, url, CheatingProvers.diesAfter(1, before), buyerKey, c -> c)) {
       set = commit(f, items, hidden);
       RetrievalClient r = new RetrievalClient(f.buyer, 300);
       RegisteredModel m = f.buyer.models().get(0);
       q = r.queryRequest(m, set, predicate);
-      BuyerException e = assertThrows(BuyerException.class, () -> r.retrieve(m, set, q, RetrievalClient.Progress.NONE));
+      BuyerException e =
+          assertThrows(
+              BuyerException.class, () -> r.retrieve(m, set, q, RetrievalClient.Progress.NONE));
       assertEquals(BuyerException.Reason.REFUSED, e.reason(), e.getMessage());
-      assertEquals(QueryRecord.Status.OPEN, f.server.retrieval().store().query(q.getQueryId()).orElseThrow().status());
-      assertEquals(1, f.server.retrieval().store().provenCount(m.id().toByteArray(), set.getItemSetId().toByteArray()));
+      assertEquals(
+          QueryRecord.Status.OPEN,
+          f.server.retrieval().store().query(q.getQueryId()).orElseThrow().status());
+      assertEquals(
+          1,
+          f.server
+              .retrieval()
+              .store()
+              .provenCount(m.id().toByteArray(), set.getItemSetId().toByteArray()));
     }
     AtomicInteger after = new AtomicInteger();
-    try (SellerFixture f = SellerFixture.start(sellerKey, url, CheatingProvers.diesAfter(Integer.MAX_VALUE, after), buyerKey, c -> c)) {
+    try (SellerFixture f =
+        SellerFixture.start(
+            sellerKey,
+            url,
+            CheatingProvers.diesAfter(Integer.MAX_VALUE, after),
+            buyerKey,
+            c -> c)) {
       // The restarted seller commits the same items again and finds its set.
       assertEquals(set, commit(f, items, hidden));
       // It proves the missing items of the open query by itself, before the buyer asks again.
@@ -82,7 +108,9 @@ class RetrievalRestartTest {
       assertEquals(hidden, RetrievalStatements.isPrivate(set.getStatement()));
       assertEquals(0, result.matches().get(0).index());
       assertEquals(2, after.get(), "the retry streams stored proofs");
-      assertEquals(QueryRecord.Status.DONE, f.server.retrieval().store().query(q.getQueryId()).orElseThrow().status());
+      assertEquals(
+          QueryRecord.Status.DONE,
+          f.server.retrieval().store().query(q.getQueryId()).orElseThrow().status());
     }
   }
 }

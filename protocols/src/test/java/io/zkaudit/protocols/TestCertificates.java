@@ -28,16 +28,17 @@ import org.bouncycastle.asn1.x509.Time;
 import org.bouncycastle.asn1.x509.V3TBSCertificateGenerator;
 
 /**
- * A self-signed server certificate for "localhost" (RSA 2048, SHA-256, valid for a day), written
- * as PEM files: the certificate (also what the buyer trusts) and the PKCS#8 private key. Built
- * with BouncyCastle's ASN.1 classes (bcprov), signed with the JDK's RSA.
+ * A self-signed server certificate for "localhost" (RSA 2048, SHA-256, valid for a day), written as
+ * PEM files: the certificate (also what the buyer trusts) and the PKCS#8 private key. Built with
+ * BouncyCastle's ASN.1 classes (bcprov), signed with the JDK's RSA.
  */
 public record TestCertificates(Path certificate, Path privateKey) {
   public static TestCertificates localhost(Path dir) throws Exception {
     KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
     g.initialize(2048);
     KeyPair keys = g.generateKeyPair();
-    AlgorithmIdentifier sha256WithRsa = new AlgorithmIdentifier(PKCSObjectIdentifiers.sha256WithRSAEncryption, DERNull.INSTANCE);
+    AlgorithmIdentifier sha256WithRsa =
+        new AlgorithmIdentifier(PKCSObjectIdentifiers.sha256WithRSAEncryption, DERNull.INSTANCE);
     X500Name name = new X500Name("CN=localhost");
     long now = System.currentTimeMillis();
     V3TBSCertificateGenerator tbs = new V3TBSCertificateGenerator();
@@ -50,7 +51,10 @@ public record TestCertificates(Path certificate, Path privateKey) {
     tbs.setSubjectPublicKeyInfo(SubjectPublicKeyInfo.getInstance(keys.getPublic().getEncoded()));
     ExtensionsGenerator ext = new ExtensionsGenerator();
     // The client checks that the certificate names the host it dialled.
-    ext.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName(GeneralName.dNSName, "localhost")));
+    ext.addExtension(
+        Extension.subjectAlternativeName,
+        false,
+        new GeneralNames(new GeneralName(GeneralName.dNSName, "localhost")));
     tbs.setExtensions(ext.generate());
     TBSCertificate body = tbs.generateTBSCertificate();
     Signature signer = Signature.getInstance("SHA256withRSA");
@@ -62,14 +66,22 @@ public record TestCertificates(Path certificate, Path privateKey) {
     cert.add(new DERBitString(signer.sign()));
     Path certFile = dir.resolve("seller.crt");
     Path keyFile = dir.resolve("seller.key.pem");
-    Files.writeString(certFile, pem("CERTIFICATE", new DERSequence(cert).getEncoded(ASN1Encoding.DER)), StandardCharsets.US_ASCII);
-    Files.writeString(keyFile, pem("PRIVATE KEY", keys.getPrivate().getEncoded()), StandardCharsets.US_ASCII);
+    Files.writeString(
+        certFile,
+        pem("CERTIFICATE", new DERSequence(cert).getEncoded(ASN1Encoding.DER)),
+        StandardCharsets.US_ASCII);
+    Files.writeString(
+        keyFile, pem("PRIVATE KEY", keys.getPrivate().getEncoded()), StandardCharsets.US_ASCII);
     return new TestCertificates(certFile, keyFile);
   }
 
   private static String pem(String type, byte[] der) {
-    return "-----BEGIN " + type + "-----\n"
+    return "-----BEGIN "
+        + type
+        + "-----\n"
         + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
-        + "\n-----END " + type + "-----\n";
+        + "\n-----END "
+        + type
+        + "-----\n";
   }
 }

@@ -16,13 +16,21 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The seller over TLS: a buyer that trusts its certificate gets answers; plaintext and strangers fail clearly. */
+/**
+ * The seller over TLS: a buyer that trusts its certificate gets answers; plaintext and strangers
+ * fail clearly.
+ */
 class TlsTest {
   @TempDir Path tmp;
 
   private SellerFixture tlsSeller(TestCertificates certs) throws Exception {
-    return SellerFixture.start(PartyKey.generate(), SellerStore.h2FileUrl(tmp.resolve("seller")), AnswerProver.HONEST,
-        PartyKey.generate(), c -> c, SellerServer.Options.NONE.withTls(
+    return SellerFixture.start(
+        PartyKey.generate(),
+        SellerStore.h2FileUrl(tmp.resolve("seller")),
+        AnswerProver.HONEST,
+        PartyKey.generate(),
+        c -> c,
+        SellerServer.Options.NONE.withTls(
             new SellerServer.Tls(certs.certificate(), certs.privateKey())));
   }
 
@@ -30,7 +38,9 @@ class TlsTest {
   void aBuyerThatTrustsTheSellersCertificateGetsVerifiedAnswersOverTls() throws Exception {
     TestCertificates certs = TestCertificates.localhost(tmp);
     try (SellerFixture f = tlsSeller(certs);
-        BuyerClient buyer = new BuyerClient("localhost", f.server.port(), PartyKey.generate(), 60, certs.certificate())) {
+        BuyerClient buyer =
+            new BuyerClient(
+                "localhost", f.server.port(), PartyKey.generate(), 60, certs.certificate())) {
       RegisteredModel m = buyer.models().get(0);
       SignedAnswer a = buyer.predictSigned(m, Resnet8.input(60));
       assertEquals(buyer.key().publicKeyBytes(), a.getStatement().getBuyer());
@@ -54,7 +64,9 @@ class TlsTest {
     Path otherDir = Files.createDirectory(tmp.resolve("other"));
     TestCertificates other = TestCertificates.localhost(otherDir);
     try (SellerFixture f = tlsSeller(certs);
-        BuyerClient buyer = new BuyerClient("localhost", f.server.port(), PartyKey.generate(), 60, other.certificate())) {
+        BuyerClient buyer =
+            new BuyerClient(
+                "localhost", f.server.port(), PartyKey.generate(), 60, other.certificate())) {
       BuyerException e = assertThrows(BuyerException.class, buyer::models);
       assertEquals(BuyerException.Reason.UNREACHABLE, e.reason());
       assertTrue(e.getMessage().contains("TLS"), e.getMessage());

@@ -19,7 +19,8 @@ public final class Cifar10 {
 
   public static List<Sample> testSet(Path file, int limit) throws IOException {
     byte[] all = Files.readAllBytes(file);
-    if (all.length % RECORD != 0) throw new ModelFormatException(file + " is not a CIFAR-10 binary batch");
+    if (all.length % RECORD != 0)
+      throw new ModelFormatException(file + " is not a CIFAR-10 binary batch");
     int n = all.length / RECORD;
     int count = limit > 0 ? Math.min(limit, n) : n;
     List<Sample> out = new ArrayList<>(count);
@@ -36,6 +37,8 @@ public final class Cifar10 {
   }
 
   public static List<String> labels(Path dir) throws IOException {
-    return Files.readAllLines(dir.resolve("batches.meta.txt")).stream().filter(s -> !s.isBlank()).toList();
+    return Files.readAllLines(dir.resolve("batches.meta.txt")).stream()
+        .filter(s -> !s.isBlank())
+        .toList();
   }
 }

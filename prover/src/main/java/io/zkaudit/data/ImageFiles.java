@@ -14,13 +14,16 @@ public final class ImageFiles {
   public static Image read(Path file, int channels) {
     BufferedImage img;
     try {
-      if (!Files.isRegularFile(file)) throw new ModelFormatException("cannot read image " + file + ": no such file");
+      if (!Files.isRegularFile(file))
+        throw new ModelFormatException("cannot read image " + file + ": no such file");
       img = ImageIO.read(file.toFile());
     } catch (IOException | RuntimeException e) {
       if (e instanceof ModelFormatException m) throw m;
       throw new ModelFormatException("cannot read image " + file + ": " + e.getMessage());
     }
-    if (img == null) throw new ModelFormatException("cannot read image " + file + ": not a JPEG, PNG or BMP image");
+    if (img == null)
+      throw new ModelFormatException(
+          "cannot read image " + file + ": not a JPEG, PNG or BMP image");
     return fromBuffered(img, channels);
   }
 

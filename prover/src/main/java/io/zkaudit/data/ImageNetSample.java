@@ -18,7 +18,8 @@ public final class ImageNetSample {
 
   public static List<Entry> entries(Path dir) throws IOException {
     Path index = dir.resolve("synsets_index.tsv");
-    if (!Files.isRegularFile(index)) throw new ModelFormatException("no synsets_index.tsv in " + dir);
+    if (!Files.isRegularFile(index))
+      throw new ModelFormatException("no synsets_index.tsv in " + dir);
     List<Entry> out = new ArrayList<>();
     for (String line : Files.readAllLines(index)) {
       if (line.isBlank()) continue;

@@ -3,7 +3,9 @@ package io.zkaudit.data;
 import io.zkaudit.model.ModelFormatException;
 import io.zkaudit.model.TensorSpec;
 
-/** Turns images into model inputs: resize/crop to the NHWC input shape, then map pixels to values. */
+/**
+ * Turns images into model inputs: resize/crop to the NHWC input shape, then map pixels to values.
+ */
 public final class InputEncoder {
   /**
    * The central crop of TF-slim's ImageNet preprocessing, which images given as proof inputs and
@@ -17,10 +19,13 @@ public final class InputEncoder {
 
   /**
    * @param shape NHWC input shape (batch 1)
-   * @param cropFraction central crop applied before resizing (1.0 = none; TF-slim ImageNet uses 0.875)
+   * @param cropFraction central crop applied before resizing (1.0 = none; TF-slim ImageNet uses
+   *     0.875)
    */
   public InputEncoder(int[] shape, double cropFraction, PixelRange range) {
-    if (shape.length != 4 || shape[0] != 1) throw new ModelFormatException("image input must be [1, H, W, C], the model has " + java.util.Arrays.toString(shape));
+    if (shape.length != 4 || shape[0] != 1)
+      throw new ModelFormatException(
+          "image input must be [1, H, W, C], the model has " + java.util.Arrays.toString(shape));
     height = shape[1];
     width = shape[2];
     channels = shape[3];
@@ -34,7 +39,9 @@ public final class InputEncoder {
 
   /** The image cropped and resized to the input's height and width. */
   public Image fit(Image img) {
-    if (img.channels() != channels) throw new ModelFormatException("image has " + img.channels() + " channels, the model takes " + channels);
+    if (img.channels() != channels)
+      throw new ModelFormatException(
+          "image has " + img.channels() + " channels, the model takes " + channels);
     if (img.height() == height && img.width() == width) return img;
     return Resize.bilinear(Resize.centralCrop(img, cropFraction), height, width);
   }

@@ -10,16 +10,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
 
-/** MNIST in the idx format (gzip-compressed): t10k-images-idx3-ubyte.gz and t10k-labels-idx1-ubyte.gz. */
+/**
+ * MNIST in the idx format (gzip-compressed): t10k-images-idx3-ubyte.gz and
+ * t10k-labels-idx1-ubyte.gz.
+ */
 public final class Mnist {
   private Mnist() {}
 
   public static List<Sample> testSet(Path dir, int limit) throws IOException {
     try (DataInputStream images = open(dir.resolve("t10k-images-idx3-ubyte.gz"));
         DataInputStream labels = open(dir.resolve("t10k-labels-idx1-ubyte.gz"))) {
-      if (images.readInt() != 0x803 || labels.readInt() != 0x801) throw new ModelFormatException("MNIST files have bad magic numbers");
+      if (images.readInt() != 0x803 || labels.readInt() != 0x801)
+        throw new ModelFormatException("MNIST files have bad magic numbers");
       int n = images.readInt(), rows = images.readInt(), cols = images.readInt();
-      if (labels.readInt() != n || rows != 28 || cols != 28) throw new ModelFormatException("MNIST files disagree on their size");
+      if (labels.readInt() != n || rows != 28 || cols != 28)
+        throw new ModelFormatException("MNIST files disagree on their size");
       int count = limit > 0 ? Math.min(limit, n) : n;
       List<Sample> out = new ArrayList<>(count);
       byte[] buf = new byte[rows * cols];

@@ -3,10 +3,10 @@ package io.zkaudit.data;
 import io.zkaudit.model.TensorSpec;
 
 /**
- * The real interval that 8-bit pixels 0..255 are mapped onto for a model: pixel p means
- * lo + p·(hi − lo)/255. For a quantized input this defaults to the tensor's representable range,
- * which makes the common cases exact: MobileNet's uint8 input (scale 1/128, zero point 128) takes
- * the raw pixel, ResNet-8's int8 input (scale 1, zero point −128) takes pixel − 128.
+ * The real interval that 8-bit pixels 0..255 are mapped onto for a model: pixel p means lo + p·(hi
+ * − lo)/255. For a quantized input this defaults to the tensor's representable range, which makes
+ * the common cases exact: MobileNet's uint8 input (scale 1/128, zero point 128) takes the raw
+ * pixel, ResNet-8's int8 input (scale 1, zero point −128) takes pixel − 128.
  */
 public record PixelRange(double lo, double hi) {
   public static final PixelRange UNIT = new PixelRange(0, 1);
@@ -16,7 +16,8 @@ public record PixelRange(double lo, double hi) {
   public static PixelRange of(TensorSpec quantizedInput) {
     double s = quantizedInput.scale();
     int z = quantizedInput.zeroPoint();
-    return new PixelRange(s * (quantizedInput.type().min() - z), s * (quantizedInput.type().max() - z));
+    return new PixelRange(
+        s * (quantizedInput.type().min() - z), s * (quantizedInput.type().max() - z));
   }
 
   public static PixelRange parse(String text) {

@@ -14,7 +14,8 @@ public final class Resize {
     int top = (img.height() - h) / 2, left = (img.width() - w) / 2;
     int c = img.channels();
     int[] px = new int[h * w * c];
-    for (int y = 0; y < h; y++) System.arraycopy(img.pixels(), ((top + y) * img.width() + left) * c, px, y * w * c, w * c);
+    for (int y = 0; y < h; y++)
+      System.arraycopy(img.pixels(), ((top + y) * img.width() + left) * c, px, y * w * c, w * c);
     return new Image(h, w, c, px);
   }
 
@@ -34,7 +35,8 @@ public final class Resize {
         for (int ch = 0; ch < c; ch++) {
           double top = img.at(y0, x0, ch) * (1 - wx) + img.at(y0, x1, ch) * wx;
           double bottom = img.at(y1, x0, ch) * (1 - wx) + img.at(y1, x1, ch) * wx;
-          px[(y * outW + x) * c + ch] = (int) Math.min(255, Math.round(top * (1 - wy) + bottom * wy));
+          px[(y * outW + x) * c + ch] =
+              (int) Math.min(255, Math.round(top * (1 - wy) + bottom * wy));
         }
       }
     }

@@ -10,7 +10,11 @@ final class AddKernel implements Kernel {
 
   AddKernel(Add l, ModelDescription d) {
     this.l = l;
-    bc = new Broadcast(d.tensor(l.a()).shapeArray(), d.tensor(l.b()).shapeArray(), d.tensor(l.output()).shapeArray());
+    bc =
+        new Broadcast(
+            d.tensor(l.a()).shapeArray(),
+            d.tensor(l.b()).shapeArray(),
+            d.tensor(l.output()).shapeArray());
   }
 
   @Override

@@ -1,6 +1,8 @@
 package io.zkaudit.engine;
 
-/** Numpy-style broadcasting of two operands to the output shape: flat index maps per output element. */
+/**
+ * Numpy-style broadcasting of two operands to the output shape: flat index maps per output element.
+ */
 final class Broadcast {
   int size() {
     return identical ? -1 : aIndex.length;

@@ -2,17 +2,17 @@ package io.zkaudit.engine;
 
 import io.zkaudit.model.Conv2D;
 import io.zkaudit.model.ModelDescription;
+import io.zkaudit.model.TensorSpec;
 import io.zkaudit.parallel.Parallel;
 import io.zkaudit.prover.model.QuantizedModel;
-import io.zkaudit.model.TensorSpec;
 
 /**
  * Conv2D. For each output pixel the receptive field is gathered into one contiguous patch
  * [kH][kW][inC] of (x − zx), zeros where the window leaves the input (zero contribution, exactly
  * TFLite's skipping). The weights (w − zw) are stored transposed, [kH·kW·inC][outC], so the inner
  * loop adds one input value times a contiguous weight row into all output channels' accumulators:
- * no reduction, which the JIT vectorizes well, and patch values equal to zero (frequent after
- * ReLU, whose zero point maps to 0) are skipped. Rows of the output are computed in parallel.
+ * no reduction, which the JIT vectorizes well, and patch values equal to zero (frequent after ReLU,
+ * whose zero point maps to 0) are skipped. Rows of the output are computed in parallel.
  */
 final class ConvKernel implements Kernel {
   private final int in, n, h, w, c, o, kh, kw, sh, sw, dh, dw, padT, padL, oh, ow, zx;
@@ -25,11 +25,21 @@ final class ConvKernel implements Kernel {
     ModelDescription d = m.description();
     TensorSpec x = d.tensor(l.input()), ws = d.tensor(l.weights()), y = d.tensor(l.output());
     in = l.input();
-    n = x.dim(0); h = x.dim(1); w = x.dim(2); c = x.dim(3);
-    o = ws.dim(0); kh = ws.dim(1); kw = ws.dim(2);
-    sh = l.window().strideH(); sw = l.window().strideW(); dh = l.window().dilationH(); dw = l.window().dilationW();
-    padT = l.window().padding().top(); padL = l.window().padding().left();
-    oh = y.dim(1); ow = y.dim(2);
+    n = x.dim(0);
+    h = x.dim(1);
+    w = x.dim(2);
+    c = x.dim(3);
+    o = ws.dim(0);
+    kh = ws.dim(1);
+    kw = ws.dim(2);
+    sh = l.window().strideH();
+    sw = l.window().strideW();
+    dh = l.window().dilationH();
+    dw = l.window().dilationW();
+    padT = l.window().padding().top();
+    padL = l.window().padding().left();
+    oh = y.dim(1);
+    ow = y.dim(2);
     zx = l.inputZeroPoint();
     int[] raw = m.constant(l.weights());
     weightsT = new int[raw.length];
@@ -40,7 +50,8 @@ final class ConvKernel implements Kernel {
     }
     bias = l.hasBias() ? m.constant(l.bias()).clone() : new int[o];
     requant = new Requant(l.requantization(), o);
-    pointwise = kh == 1 && kw == 1 && sh == 1 && sw == 1 && padT == 0 && padL == 0 && oh == h && ow == w;
+    pointwise =
+        kh == 1 && kw == 1 && sh == 1 && sw == 1 && padT == 0 && padL == 0 && oh == h && ow == w;
   }
 
   @Override

@@ -9,7 +9,10 @@ import io.zkaudit.model.Reshape;
 import io.zkaudit.model.Softmax;
 import io.zkaudit.model.TensorSpec;
 
-/** Layers that move or rescale values without accumulating: reshape, pad, concat, requantize, softmax. */
+/**
+ * Layers that move or rescale values without accumulating: reshape, pad, concat, requantize,
+ * softmax.
+ */
 final class DataMovementKernels {
   private DataMovementKernels() {}
 
@@ -32,7 +35,9 @@ final class DataMovementKernels {
       for (int i = 0; i < x.length; i++) {
         int centered = x[i] - l.inputZeroPoint();
         if (acc != null) acc[i] = centered;
-        int v = FixedPoint.multiplyByQuantizedMultiplier(centered, l.multiplier(), l.shift()) + l.outputZeroPoint();
+        int v =
+            FixedPoint.multiplyByQuantizedMultiplier(centered, l.multiplier(), l.shift())
+                + l.outputZeroPoint();
         out[i] = Math.clamp(v, l.clampMin(), l.clampMax());
       }
       return out;
@@ -79,7 +84,8 @@ final class DataMovementKernels {
         for (int k = 0; k < along.length; k++) {
           int[] x = values[l.inputs().get(k)];
           int chunk = along[k] * innerF;
-          for (int o = 0; o < outerF; o++) System.arraycopy(x, o * chunk, y, (o * total + offset) * innerF, chunk);
+          for (int o = 0; o < outerF; o++)
+            System.arraycopy(x, o * chunk, y, (o * total + offset) * innerF, chunk);
           offset += along[k];
         }
         return y;

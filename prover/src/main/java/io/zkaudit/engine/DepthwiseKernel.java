@@ -2,11 +2,14 @@ package io.zkaudit.engine;
 
 import io.zkaudit.model.DepthwiseConv2D;
 import io.zkaudit.model.ModelDescription;
+import io.zkaudit.model.TensorSpec;
 import io.zkaudit.parallel.Parallel;
 import io.zkaudit.prover.model.QuantizedModel;
-import io.zkaudit.model.TensorSpec;
 
-/** DepthwiseConv2D: per output pixel, all channels accumulate side by side (contiguous, vectorizable). */
+/**
+ * DepthwiseConv2D: per output pixel, all channels accumulate side by side (contiguous,
+ * vectorizable).
+ */
 final class DepthwiseKernel implements Kernel {
   private final int in, n, h, w, c, o, dm, kh, kw, sh, sw, dh, dw, padT, padL, oh, ow, zx;
   private final int[] weights; // (w - zw), [kh][kw][o]
@@ -17,12 +20,22 @@ final class DepthwiseKernel implements Kernel {
     ModelDescription d = m.description();
     TensorSpec x = d.tensor(l.input()), ws = d.tensor(l.weights()), y = d.tensor(l.output());
     in = l.input();
-    n = x.dim(0); h = x.dim(1); w = x.dim(2); c = x.dim(3);
-    kh = ws.dim(1); kw = ws.dim(2); o = ws.dim(3);
+    n = x.dim(0);
+    h = x.dim(1);
+    w = x.dim(2);
+    c = x.dim(3);
+    kh = ws.dim(1);
+    kw = ws.dim(2);
+    o = ws.dim(3);
     dm = l.depthMultiplier();
-    sh = l.window().strideH(); sw = l.window().strideW(); dh = l.window().dilationH(); dw = l.window().dilationW();
-    padT = l.window().padding().top(); padL = l.window().padding().left();
-    oh = y.dim(1); ow = y.dim(2);
+    sh = l.window().strideH();
+    sw = l.window().strideW();
+    dh = l.window().dilationH();
+    dw = l.window().dilationW();
+    padT = l.window().padding().top();
+    padL = l.window().padding().left();
+    oh = y.dim(1);
+    ow = y.dim(2);
     zx = l.inputZeroPoint();
     int[] raw = m.constant(l.weights());
     weights = new int[raw.length];

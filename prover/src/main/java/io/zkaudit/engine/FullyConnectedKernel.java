@@ -1,9 +1,9 @@
 package io.zkaudit.engine;
 
 import io.zkaudit.model.FullyConnected;
+import io.zkaudit.model.TensorSpec;
 import io.zkaudit.parallel.Parallel;
 import io.zkaudit.prover.model.QuantizedModel;
-import io.zkaudit.model.TensorSpec;
 
 /** FullyConnected: each output is a dot product of a (x − zx) row with a (w − zw) row. */
 final class FullyConnectedKernel implements Kernel {
@@ -32,13 +32,15 @@ final class FullyConnectedKernel implements Kernel {
     int[] xs = new int[x.length];
     for (int i = 0; i < x.length; i++) xs[i] = x[i] - zx;
     int[] out = new int[batches * o];
-    Parallel.forEach(o, oc -> {
-      for (int b = 0; b < batches; b++) {
-        int a = bias[oc] + Dot.dot(xs, b * k, weights, oc * k, k);
-        if (acc != null) acc[b * o + oc] = a;
-        out[b * o + oc] = requant.apply(a, oc);
-      }
-    });
+    Parallel.forEach(
+        o,
+        oc -> {
+          for (int b = 0; b < batches; b++) {
+            int a = bias[oc] + Dot.dot(xs, b * k, weights, oc * k, k);
+            if (acc != null) acc[b * o + oc] = a;
+            out[b * o + oc] = requant.apply(a, oc);
+          }
+        });
     return out;
   }
 }

@@ -13,11 +13,11 @@ import io.zkaudit.model.ModelDescription;
 import io.zkaudit.model.ModelFormatException;
 import io.zkaudit.model.Mul;
 import io.zkaudit.model.Pad;
-import io.zkaudit.prover.model.QuantizedModel;
 import io.zkaudit.model.Requantize;
 import io.zkaudit.model.Reshape;
 import io.zkaudit.model.Softmax;
 import io.zkaudit.model.TensorSpec;
+import io.zkaudit.prover.model.QuantizedModel;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -65,7 +65,9 @@ public final class IntegerEngine {
     return run(false, input).output();
   }
 
-  /** Runs the model; returns every tensor's value by id (use {@link QuantizedModel#logitsTensor()}). */
+  /**
+   * Runs the model; returns every tensor's value by id (use {@link QuantizedModel#logitsTensor()}).
+   */
   public int[][] values(int[]... inputs) {
     return run(false, inputs).tensorValues();
   }
@@ -76,8 +78,8 @@ public final class IntegerEngine {
   }
 
   /**
-   * Records the witness of a run on inputs that may hold values outside their declared type: what
-   * a cheating prover would do (the soundness tests of private inputs, whose proofs must then be
+   * Records the witness of a run on inputs that may hold values outside their declared type: what a
+   * cheating prover would do (the soundness tests of private inputs, whose proofs must then be
    * rejected); never for a real proof.
    */
   public InferenceTrace traceUnchecked(int[]... inputs) {
@@ -91,19 +93,28 @@ public final class IntegerEngine {
   private InferenceTrace run(boolean trace, boolean checkRanges, int[]... inputs) {
     List<Integer> inputIds = d.inputs();
     if (inputs.length != inputIds.size()) {
-      throw new ModelFormatException("the model takes " + inputIds.size() + " inputs, got " + inputs.length);
+      throw new ModelFormatException(
+          "the model takes " + inputIds.size() + " inputs, got " + inputs.length);
     }
     int[][] values = new int[d.tensors().size()][];
     for (int k = 0; k < inputs.length; k++) {
       TensorSpec spec = d.tensor(inputIds.get(k));
       int[] x = inputs[k];
       if (x == null || x.length != spec.size()) {
-        throw new ModelFormatException("input " + spec.name() + " needs " + spec.size() + " values " + spec.shape() + ", got "
-            + (x == null ? 0 : x.length));
+        throw new ModelFormatException(
+            "input "
+                + spec.name()
+                + " needs "
+                + spec.size()
+                + " values "
+                + spec.shape()
+                + ", got "
+                + (x == null ? 0 : x.length));
       }
       for (int v : x) {
         if (checkRanges && (v < spec.type().min() || v > spec.type().max())) {
-          throw new ModelFormatException("input " + spec.name() + " holds " + v + ", outside " + spec.type());
+          throw new ModelFormatException(
+              "input " + spec.name() + " holds " + v + ", outside " + spec.type());
         }
       }
       values[inputIds.get(k)] = x;
@@ -112,7 +123,8 @@ public final class IntegerEngine {
     List<LayerTrace> traces = trace ? new ArrayList<>(kernels.length) : List.of();
     for (int i = 0; i < kernels.length; i++) {
       Layer layer = d.layers().get(i);
-      long[] acc = trace && kernels[i].hasAccumulators() ? new long[d.tensor(layer.output()).size()] : null;
+      long[] acc =
+          trace && kernels[i].hasAccumulators() ? new long[d.tensor(layer.output()).size()] : null;
       int[] out = kernels[i].run(values, acc);
       values[layer.output()] = out;
       if (trace) {

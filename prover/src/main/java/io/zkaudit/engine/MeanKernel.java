@@ -14,7 +14,10 @@ final class MeanKernel implements Kernel {
   MeanKernel(Mean l, ModelDescription d) {
     this.l = l;
     TensorSpec x = d.tensor(l.input());
-    n = x.dim(0); h = x.dim(1); w = x.dim(2); c = x.dim(3);
+    n = x.dim(0);
+    h = x.dim(1);
+    w = x.dim(2);
+    c = x.dim(3);
   }
 
   @Override

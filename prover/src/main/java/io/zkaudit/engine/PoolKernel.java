@@ -20,12 +20,17 @@ final class PoolKernel implements Kernel {
     this(false, l.input(), l.output(), l.window(), l.clampMin(), l.clampMax(), d);
   }
 
-  private PoolKernel(boolean average, int input, int output, Window win, int lo, int hi, ModelDescription d) {
+  private PoolKernel(
+      boolean average, int input, int output, Window win, int lo, int hi, ModelDescription d) {
     this.average = average;
     TensorSpec x = d.tensor(input), y = d.tensor(output);
     in = input;
-    n = x.dim(0); h = x.dim(1); w = x.dim(2); c = x.dim(3);
-    oh = y.dim(1); ow = y.dim(2);
+    n = x.dim(0);
+    h = x.dim(1);
+    w = x.dim(2);
+    c = x.dim(3);
+    oh = y.dim(1);
+    ow = y.dim(2);
     this.win = win;
     this.lo = lo;
     this.hi = hi;

@@ -26,9 +26,13 @@ final class Requant {
   }
 
   int apply(int acc, int channel) {
-    int v = (singleRounding
-        ? FixedPoint.multiplyByQuantizedMultiplierSingleRounding(acc, multiplier[channel], shift[channel])
-        : FixedPoint.multiplyByQuantizedMultiplier(acc, multiplier[channel], shift[channel])) + zeroPoint;
+    int v =
+        (singleRounding
+                ? FixedPoint.multiplyByQuantizedMultiplierSingleRounding(
+                    acc, multiplier[channel], shift[channel])
+                : FixedPoint.multiplyByQuantizedMultiplier(
+                    acc, multiplier[channel], shift[channel]))
+            + zeroPoint;
     return v < lo ? lo : (v > hi ? hi : v);
   }
 }

@@ -17,10 +17,19 @@ public final class FloatEngine {
   public float[][] values(float[] input) {
     FloatTensor in = m.input();
     if (input.length != in.size()) {
-      throw new ModelFormatException("input " + in.name() + " needs " + in.size() + " values " + java.util.Arrays.toString(in.shape()) + ", got " + input.length);
+      throw new ModelFormatException(
+          "input "
+              + in.name()
+              + " needs "
+              + in.size()
+              + " values "
+              + java.util.Arrays.toString(in.shape())
+              + ", got "
+              + input.length);
     }
     float[][] v = new float[m.tensors().size()][];
-    for (int t = 0; t < v.length; t++) if (m.tensors().get(t).constant()) v[t] = m.tensors().get(t).data();
+    for (int t = 0; t < v.length; t++)
+      if (m.tensors().get(t).constant()) v[t] = m.tensors().get(t).data();
     v[m.inputs().getFirst()] = input;
     for (FloatOp op : m.ops()) v[op.output()] = run(op, v);
     return v;
@@ -32,15 +41,63 @@ public final class FloatEngine {
 
   private float[] run(FloatOp op, float[][] v) {
     return switch (op) {
-      case FloatOp.Conv c -> conv(v[c.input()], shape(c.input()), v[c.weights()], shape(c.weights()), c.bias() >= 0 ? v[c.bias()] : null,
-          shape(c.output()), c.window(), 0, c.lo(), c.hi());
-      case FloatOp.Depthwise c -> conv(v[c.input()], shape(c.input()), v[c.weights()], shape(c.weights()),
-          c.bias() >= 0 ? v[c.bias()] : null, shape(c.output()), c.window(), c.depthMultiplier(), c.lo(), c.hi());
-      case FloatOp.Dense d -> dense(v[d.input()], v[d.weights()], shape(d.weights()), d.bias() >= 0 ? v[d.bias()] : null, d.lo(), d.hi());
-      case FloatOp.Add a -> elementwise(v[a.a()], shape(a.a()), v[a.b()], shape(a.b()), shape(a.output()), true, a.lo(), a.hi());
-      case FloatOp.Mul a -> elementwise(v[a.a()], shape(a.a()), v[a.b()], shape(a.b()), shape(a.output()), false, a.lo(), a.hi());
-      case FloatOp.AvgPool p -> pool(v[p.input()], shape(p.input()), shape(p.output()), p.window(), true, p.lo(), p.hi());
-      case FloatOp.MaxPool p -> pool(v[p.input()], shape(p.input()), shape(p.output()), p.window(), false, p.lo(), p.hi());
+      case FloatOp.Conv c ->
+          conv(
+              v[c.input()],
+              shape(c.input()),
+              v[c.weights()],
+              shape(c.weights()),
+              c.bias() >= 0 ? v[c.bias()] : null,
+              shape(c.output()),
+              c.window(),
+              0,
+              c.lo(),
+              c.hi());
+      case FloatOp.Depthwise c ->
+          conv(
+              v[c.input()],
+              shape(c.input()),
+              v[c.weights()],
+              shape(c.weights()),
+              c.bias() >= 0 ? v[c.bias()] : null,
+              shape(c.output()),
+              c.window(),
+              c.depthMultiplier(),
+              c.lo(),
+              c.hi());
+      case FloatOp.Dense d ->
+          dense(
+              v[d.input()],
+              v[d.weights()],
+              shape(d.weights()),
+              d.bias() >= 0 ? v[d.bias()] : null,
+              d.lo(),
+              d.hi());
+      case FloatOp.Add a ->
+          elementwise(
+              v[a.a()],
+              shape(a.a()),
+              v[a.b()],
+              shape(a.b()),
+              shape(a.output()),
+              true,
+              a.lo(),
+              a.hi());
+      case FloatOp.Mul a ->
+          elementwise(
+              v[a.a()],
+              shape(a.a()),
+              v[a.b()],
+              shape(a.b()),
+              shape(a.output()),
+              false,
+              a.lo(),
+              a.hi());
+      case FloatOp.AvgPool p ->
+          pool(v[p.input()], shape(p.input()), shape(p.output()), p.window(), true, p.lo(), p.hi());
+      case FloatOp.MaxPool p ->
+          pool(
+              v[p.input()], shape(p.input()), shape(p.output()), p.window(), false, p.lo(), p.hi());
       case FloatOp.Mean mn -> mean(v[mn.input()], shape(mn.input()));
       case FloatOp.Reshape r -> v[r.input()].clone();
       case FloatOp.Clamp c -> {
@@ -66,35 +123,50 @@ public final class FloatEngine {
     return x < lo ? lo : (x > hi ? hi : x);
   }
 
-  /** depthMultiplier 0 = ordinary convolution (weights [O,kh,kw,C]); else depthwise (weights [1,kh,kw,O]). */
-  static float[] conv(float[] x, int[] xs, float[] w, int[] ws, float[] b, int[] ys, Window win, int dm, float lo, float hi) {
+  /**
+   * depthMultiplier 0 = ordinary convolution (weights [O,kh,kw,C]); else depthwise (weights
+   * [1,kh,kw,O]).
+   */
+  static float[] conv(
+      float[] x,
+      int[] xs,
+      float[] w,
+      int[] ws,
+      float[] b,
+      int[] ys,
+      Window win,
+      int dm,
+      float lo,
+      float hi) {
     int h = xs[1], wd = xs[2], c = xs[3], oh = ys[1], ow = ys[2], o = ys[3];
     int kh = ws[1], kw = ws[2];
     float[] y = new float[ys[0] * oh * ow * o];
-    Parallel.forEach(ys[0] * oh, row -> {
-      int n = row / oh, oy = row % oh;
-      for (int ox = 0; ox < ow; ox++) {
-        for (int oc = 0; oc < o; oc++) {
-          float s = b == null ? 0 : b[oc];
-          for (int ky = 0; ky < kh; ky++) {
-            int iy = oy * win.strideH() - win.padding().top() + ky * win.dilationH();
-            if (iy < 0 || iy >= h) continue;
-            for (int kx = 0; kx < kw; kx++) {
-              int ix = ox * win.strideW() - win.padding().left() + kx * win.dilationW();
-              if (ix < 0 || ix >= wd) continue;
-              int xb = ((n * h + iy) * wd + ix) * c;
-              if (dm == 0) {
-                int wb = ((oc * kh + ky) * kw + kx) * c;
-                for (int i = 0; i < c; i++) s += x[xb + i] * w[wb + i];
-              } else {
-                s += x[xb + oc / dm] * w[(ky * kw + kx) * o + oc];
+    Parallel.forEach(
+        ys[0] * oh,
+        row -> {
+          int n = row / oh, oy = row % oh;
+          for (int ox = 0; ox < ow; ox++) {
+            for (int oc = 0; oc < o; oc++) {
+              float s = b == null ? 0 : b[oc];
+              for (int ky = 0; ky < kh; ky++) {
+                int iy = oy * win.strideH() - win.padding().top() + ky * win.dilationH();
+                if (iy < 0 || iy >= h) continue;
+                for (int kx = 0; kx < kw; kx++) {
+                  int ix = ox * win.strideW() - win.padding().left() + kx * win.dilationW();
+                  if (ix < 0 || ix >= wd) continue;
+                  int xb = ((n * h + iy) * wd + ix) * c;
+                  if (dm == 0) {
+                    int wb = ((oc * kh + ky) * kw + kx) * c;
+                    for (int i = 0; i < c; i++) s += x[xb + i] * w[wb + i];
+                  } else {
+                    s += x[xb + oc / dm] * w[(ky * kw + kx) * o + oc];
+                  }
+                }
               }
+              y[((n * oh + oy) * ow + ox) * o + oc] = clamp(s, lo, hi);
             }
           }
-          y[((n * oh + oy) * ow + ox) * o + oc] = clamp(s, lo, hi);
-        }
-      }
-    });
+        });
     return y;
   }
 
@@ -111,7 +183,8 @@ public final class FloatEngine {
     return y;
   }
 
-  static float[] elementwise(float[] a, int[] as, float[] b, int[] bs, int[] ys, boolean add, float lo, float hi) {
+  static float[] elementwise(
+      float[] a, int[] as, float[] b, int[] bs, int[] ys, boolean add, float lo, float hi) {
     var bc = new io.zkaudit.engine.BroadcastIndex(as, bs, ys);
     float[] y = new float[bc.size()];
     for (int i = 0; i < y.length; i++) {
@@ -124,33 +197,37 @@ public final class FloatEngine {
   static float[] pool(float[] x, int[] xs, int[] ys, Window win, boolean avg, float lo, float hi) {
     int h = xs[1], wd = xs[2], c = xs[3], oh = ys[1], ow = ys[2];
     float[] y = new float[ys[0] * oh * ow * c];
-    for (int n = 0; n < ys[0]; n++) for (int oy = 0; oy < oh; oy++) for (int ox = 0; ox < ow; ox++) for (int ch = 0; ch < c; ch++) {
-      float s = avg ? 0 : Float.NEGATIVE_INFINITY;
-      int count = 0;
-      for (int ky = 0; ky < win.kernelH(); ky++) {
-        int iy = oy * win.strideH() - win.padding().top() + ky;
-        if (iy < 0 || iy >= h) continue;
-        for (int kx = 0; kx < win.kernelW(); kx++) {
-          int ix = ox * win.strideW() - win.padding().left() + kx;
-          if (ix < 0 || ix >= wd) continue;
-          float val = x[((n * h + iy) * wd + ix) * c + ch];
-          s = avg ? s + val : Math.max(s, val);
-          count++;
-        }
-      }
-      y[((n * oh + oy) * ow + ox) * c + ch] = clamp(avg ? s / count : s, lo, hi);
-    }
+    for (int n = 0; n < ys[0]; n++)
+      for (int oy = 0; oy < oh; oy++)
+        for (int ox = 0; ox < ow; ox++)
+          for (int ch = 0; ch < c; ch++) {
+            float s = avg ? 0 : Float.NEGATIVE_INFINITY;
+            int count = 0;
+            for (int ky = 0; ky < win.kernelH(); ky++) {
+              int iy = oy * win.strideH() - win.padding().top() + ky;
+              if (iy < 0 || iy >= h) continue;
+              for (int kx = 0; kx < win.kernelW(); kx++) {
+                int ix = ox * win.strideW() - win.padding().left() + kx;
+                if (ix < 0 || ix >= wd) continue;
+                float val = x[((n * h + iy) * wd + ix) * c + ch];
+                s = avg ? s + val : Math.max(s, val);
+                count++;
+              }
+            }
+            y[((n * oh + oy) * ow + ox) * c + ch] = clamp(avg ? s / count : s, lo, hi);
+          }
     return y;
   }
 
   static float[] mean(float[] x, int[] xs) {
     int hw = xs[1] * xs[2], c = xs[3];
     float[] y = new float[xs[0] * c];
-    for (int n = 0; n < xs[0]; n++) for (int ch = 0; ch < c; ch++) {
-      double s = 0;
-      for (int p = 0; p < hw; p++) s += x[(n * hw + p) * c + ch];
-      y[n * c + ch] = (float) (s / hw);
-    }
+    for (int n = 0; n < xs[0]; n++)
+      for (int ch = 0; ch < c; ch++) {
+        double s = 0;
+        for (int p = 0; p < hw; p++) s += x[(n * hw + p) * c + ch];
+        y[n * c + ch] = (float) (s / hw);
+      }
     return y;
   }
 
@@ -162,7 +239,8 @@ public final class FloatEngine {
       for (int i = 0; i < depth; i++) max = Math.max(max, x[r * depth + i]);
       double sum = 0;
       for (int i = 0; i < depth; i++) sum += Math.exp(beta * (x[r * depth + i] - max));
-      for (int i = 0; i < depth; i++) y[r * depth + i] = (float) (Math.exp(beta * (x[r * depth + i] - max)) / sum);
+      for (int i = 0; i < depth; i++)
+        y[r * depth + i] = (float) (Math.exp(beta * (x[r * depth + i] - max)) / sum);
     }
     return y;
   }

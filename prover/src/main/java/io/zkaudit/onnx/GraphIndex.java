@@ -33,7 +33,10 @@ final class GraphIndex {
     }
   }
 
-  /** The graph inputs that are data, not initializers (old exporters list initializers as inputs too). */
+  /**
+   * The graph inputs that are data, not initializers (old exporters list initializers as inputs
+   * too).
+   */
   List<ValueInfo> dataInputs() {
     return graph.inputs().stream().filter(in -> !constants.containsKey(in.name())).toList();
   }
@@ -43,10 +46,14 @@ final class GraphIndex {
     return uses.getOrDefault(name, 0) == 1 && !graphOutputs.contains(name);
   }
 
-  /** A data input's shape, a symbolic (batch) dimension taken as 1; an input without a shape is refused. */
+  /**
+   * A data input's shape, a symbolic (batch) dimension taken as 1; an input without a shape is
+   * refused.
+   */
   static int[] fixedShape(ValueInfo in) {
     if (in.shape().length == 0) {
-      throw new ModelFormatException("ONNX input " + in.name() + " has no shape; export the model with a fixed input shape");
+      throw new ModelFormatException(
+          "ONNX input " + in.name() + " has no shape; export the model with a fixed input shape");
     }
     int[] shape = new int[in.shape().length];
     for (int i = 0; i < shape.length; i++) shape[i] = in.shape()[i] > 0 ? (int) in.shape()[i] : 1;

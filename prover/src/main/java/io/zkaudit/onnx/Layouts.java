@@ -1,10 +1,10 @@
 package io.zkaudit.onnx;
 
 /**
- * Reorderings between ONNX's NCHW layout (PyTorch's) and the engine's NHWC layout, for weights
- * and constants. All arrays are dense row-major. Each reordering is an index map (for every
- * position of the result, the position it reads), applied alike to float weights (the float
- * importer) and to quantized integer weights (the quantized importer).
+ * Reorderings between ONNX's NCHW layout (PyTorch's) and the engine's NHWC layout, for weights and
+ * constants. All arrays are dense row-major. Each reordering is an index map (for every position of
+ * the result, the position it reads), applied alike to float weights (the float importer) and to
+ * quantized integer weights (the quantized importer).
  */
 final class Layouts {
   private Layouts() {}
@@ -17,18 +17,23 @@ final class Layouts {
   /** Conv weights [O,C,kh,kw] → [O,kh,kw,C] (the engine's Conv2D filter layout). */
   static int[] convWeightsOrder(int o, int c, int kh, int kw) {
     int[] from = new int[o * c * kh * kw];
-    for (int oc = 0; oc < o; oc++) for (int ic = 0; ic < c; ic++) for (int y = 0; y < kh; y++) for (int x = 0; x < kw; x++) {
-      from[((oc * kh + y) * kw + x) * c + ic] = ((oc * c + ic) * kh + y) * kw + x;
-    }
+    for (int oc = 0; oc < o; oc++)
+      for (int ic = 0; ic < c; ic++)
+        for (int y = 0; y < kh; y++)
+          for (int x = 0; x < kw; x++) {
+            from[((oc * kh + y) * kw + x) * c + ic] = ((oc * c + ic) * kh + y) * kw + x;
+          }
     return from;
   }
 
   /** Depthwise weights [O,1,kh,kw] → [1,kh,kw,O] (the engine's DepthwiseConv2D filter layout). */
   static int[] depthwiseWeightsOrder(int o, int kh, int kw) {
     int[] from = new int[o * kh * kw];
-    for (int oc = 0; oc < o; oc++) for (int y = 0; y < kh; y++) for (int x = 0; x < kw; x++) {
-      from[(y * kw + x) * o + oc] = (oc * kh + y) * kw + x;
-    }
+    for (int oc = 0; oc < o; oc++)
+      for (int y = 0; y < kh; y++)
+        for (int x = 0; x < kw; x++) {
+          from[(y * kw + x) * o + oc] = (oc * kh + y) * kw + x;
+        }
     return from;
   }
 
@@ -46,9 +51,12 @@ final class Layouts {
   static int[] flattenedColumnsOrder(int o, int c, int h, int wd) {
     int k = c * h * wd;
     int[] from = new int[o * k];
-    for (int oc = 0; oc < o; oc++) for (int ic = 0; ic < c; ic++) for (int y = 0; y < h; y++) for (int x = 0; x < wd; x++) {
-      from[oc * k + (y * wd + x) * c + ic] = oc * k + (ic * h + y) * wd + x;
-    }
+    for (int oc = 0; oc < o; oc++)
+      for (int ic = 0; ic < c; ic++)
+        for (int y = 0; y < h; y++)
+          for (int x = 0; x < wd; x++) {
+            from[oc * k + (y * wd + x) * c + ic] = oc * k + (ic * h + y) * wd + x;
+          }
     return from;
   }
 
@@ -80,15 +88,21 @@ final class Layouts {
     return permute(w, flattenedColumnsOrder(o, c, h, wd));
   }
 
-  /** A constant broadcast against an NCHW value (numpy rules, right-aligned), as an NHWC constant of rank 4. */
+  /**
+   * A constant broadcast against an NCHW value (numpy rules, right-aligned), as an NHWC constant of
+   * rank 4.
+   */
   static float[] nhwcConstant(float[] v, int[] shape, int[] out) {
     int[] s4 = new int[] {1, 1, 1, 1};
     for (int i = 0; i < shape.length; i++) s4[4 - shape.length + i] = shape[i];
     int n = s4[0], c = s4[1], h = s4[2], w = s4[3];
     float[] r = new float[v.length];
-    for (int a = 0; a < n; a++) for (int ch = 0; ch < c; ch++) for (int y = 0; y < h; y++) for (int x = 0; x < w; x++) {
-      r[((a * h + y) * w + x) * c + ch] = v[((a * c + ch) * h + y) * w + x];
-    }
+    for (int a = 0; a < n; a++)
+      for (int ch = 0; ch < c; ch++)
+        for (int y = 0; y < h; y++)
+          for (int x = 0; x < w; x++) {
+            r[((a * h + y) * w + x) * c + ch] = v[((a * c + ch) * h + y) * w + x];
+          }
     out[0] = n;
     out[1] = h;
     out[2] = w;

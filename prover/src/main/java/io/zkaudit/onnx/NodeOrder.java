@@ -28,12 +28,18 @@ final class NodeOrder {
         if (out.isEmpty()) continue; // an omitted optional output
         Integer other = producer.putIfAbsent(out, i);
         if (other != null) {
-          throw new ModelFormatException("ONNX value " + out + " is computed by two nodes, " + nodes.get(other).label()
-              + " and " + nodes.get(i).label());
+          throw new ModelFormatException(
+              "ONNX value "
+                  + out
+                  + " is computed by two nodes, "
+                  + nodes.get(other).label()
+                  + " and "
+                  + nodes.get(i).label());
         }
       }
     }
-    // Inputs no node computes (graph inputs, initializers, or missing: the importer names those) wait for nothing.
+    // Inputs no node computes (graph inputs, initializers, or missing: the importer names those)
+    // wait for nothing.
     int[] waiting = new int[n];
     List<List<Integer>> readers = new ArrayList<>();
     for (int i = 0; i < n; i++) readers.add(new ArrayList<>());
@@ -66,7 +72,9 @@ final class NodeOrder {
     return order;
   }
 
-  /** One cycle among the unplaced nodes, as "'a' <- 'b' <- 'a' (each reads the next one's output)". */
+  /**
+   * One cycle among the unplaced nodes, as "'a' <- 'b' <- 'a' (each reads the next one's output)".
+   */
   private static String cycle(List<Node> nodes, Map<String, Integer> producer, boolean[] placed) {
     int start = 0;
     while (placed[start]) start++;

@@ -30,11 +30,17 @@ final class OnnxFloatImporter {
     PLAIN,
     /** ONNX [N,C,H,W] stored as [N,H,W,C]. */
     NHWC,
-    /** ONNX Flatten of an [N,C,H,W] map with H·W > 1, stored in NHWC order: only a Dense may consume it. */
+    /**
+     * ONNX Flatten of an [N,C,H,W] map with H·W > 1, stored in NHWC order: only a Dense may consume
+     * it.
+     */
     FLAT_NHWC
   }
 
-  /** An activation: its float tensor id, its ONNX shape, its storage, and for FLAT_NHWC the map's C,H,W. */
+  /**
+   * An activation: its float tensor id, its ONNX shape, its storage, and for FLAT_NHWC the map's
+   * C,H,W.
+   */
   private record Value(int id, int[] onnxShape, Layout layout, int[] chw) {}
 
   private final OnnxModel model;
@@ -55,19 +61,29 @@ final class OnnxFloatImporter {
     var g = model.graph();
     List<Integer> inputs = new ArrayList<>();
     for (var in : index.dataInputs()) {
-      if (in.elemType() != Tensor.FLOAT) throw new ModelFormatException("ONNX input " + in.name() + " is not float32 (type " + in.elemType() + ")");
+      if (in.elemType() != Tensor.FLOAT)
+        throw new ModelFormatException(
+            "ONNX input " + in.name() + " is not float32 (type " + in.elemType() + ")");
       Value v = activation(in.name(), GraphIndex.fixedShape(in));
       inputs.add(v.id());
     }
-    if (inputs.size() != 1) throw new ModelFormatException("ONNX model has " + inputs.size() + " inputs; exactly one is supported");
+    if (inputs.size() != 1)
+      throw new ModelFormatException(
+          "ONNX model has " + inputs.size() + " inputs; exactly one is supported");
     for (Node n : NodeOrder.topological(g.nodes())) lower(n);
     List<Integer> outputs = new ArrayList<>();
     for (var o : g.outputs()) {
       Value v = values.get(o.name());
-      if (v == null) throw new ModelFormatException("ONNX output " + o.name() + " is not computed by any node");
-      // a flattened spatial map is stored in NHWC order; only a Dense can undo that (its weight columns)
-      if (v.layout() == Layout.FLAT_NHWC) throw new ModelFormatException("unsupported ONNX output " + o.name()
-          + ": a Flatten/Reshape of an [N,C,H,W] map with H·W > 1 is supported only when a Gemm/MatMul consumes it");
+      if (v == null)
+        throw new ModelFormatException("ONNX output " + o.name() + " is not computed by any node");
+      // a flattened spatial map is stored in NHWC order; only a Dense can undo that (its weight
+      // columns)
+      if (v.layout() == Layout.FLAT_NHWC)
+        throw new ModelFormatException(
+            "unsupported ONNX output "
+                + o.name()
+                + ": a Flatten/Reshape of an [N,C,H,W] map with H·W > 1 is supported only when a"
+                + " Gemm/MatMul consumes it");
       outputs.add(v.id());
     }
     return new FloatModel(name, tensors, ops, inputs, outputs);
@@ -75,15 +91,38 @@ final class OnnxFloatImporter {
 
   // ------------------------------------------------------------------ nodes
 
-  /** The ONNX operators (default domain) this importer lowers; docs/models.md's op table is checked against it. */
-  static final java.util.Set<String> OPS = java.util.Set.of("Constant", "Identity", "Dropout", "Conv", "BatchNormalization",
-      "Gemm", "MatMul", "Add", "Mul", "Relu", "Clip", "MaxPool", "AveragePool", "GlobalAveragePool", "Flatten", "Reshape",
-      "Pad", "Concat", "Softmax");
+  /**
+   * The ONNX operators (default domain) this importer lowers; docs/models.md's op table is checked
+   * against it.
+   */
+  static final java.util.Set<String> OPS =
+      java.util.Set.of(
+          "Constant",
+          "Identity",
+          "Dropout",
+          "Conv",
+          "BatchNormalization",
+          "Gemm",
+          "MatMul",
+          "Add",
+          "Mul",
+          "Relu",
+          "Clip",
+          "MaxPool",
+          "AveragePool",
+          "GlobalAveragePool",
+          "Flatten",
+          "Reshape",
+          "Pad",
+          "Concat",
+          "Softmax");
 
   private void lower(Node n) {
-    if (!n.domain().isEmpty() && !n.domain().equals("ai.onnx")) throw unsupported(n, "operator " + n.domain() + "." + n.opType());
+    if (!n.domain().isEmpty() && !n.domain().equals("ai.onnx"))
+      throw unsupported(n, "operator " + n.domain() + "." + n.opType());
     if (!OPS.contains(n.opType())) throw unsupported(n, "operator " + n.opType());
-    if (n.outputs().isEmpty()) throw new ModelFormatException("ONNX node " + n.label() + " has no output");
+    if (n.outputs().isEmpty())
+      throw new ModelFormatException("ONNX node " + n.label() + " has no output");
     switch (n.opType()) {
       case "Constant" -> {
         var a = n.attributes().get("value");
@@ -122,27 +161,46 @@ final class OnnxFloatImporter {
   private void conv(Node n) {
     Value x = nhwc(n, input(n, 0));
     Tensor w = constant(n, 1);
-    if (w.dims().length != 4) throw unsupported(n, "Conv with " + w.dims().length + "-d weights (only 2-d convolutions)");
-    int o = (int) w.dims()[0], cPerGroup = (int) w.dims()[1], kh = (int) w.dims()[2], kw = (int) w.dims()[3];
+    if (w.dims().length != 4)
+      throw unsupported(n, "Conv with " + w.dims().length + "-d weights (only 2-d convolutions)");
+    int o = (int) w.dims()[0],
+        cPerGroup = (int) w.dims()[1],
+        kh = (int) w.dims()[2],
+        kw = (int) w.dims()[3];
     int c = x.onnxShape()[1];
     long group = n.intAttr("group", 1);
     long[] ks = n.intsAttr("kernel_shape", new long[] {kh, kw});
-    if (ks[0] != kh || ks[1] != kw) throw unsupported(n, "Conv whose kernel_shape " + Arrays.toString(ks) + " differs from its weights");
+    if (ks[0] != kh || ks[1] != kw)
+      throw unsupported(
+          n, "Conv whose kernel_shape " + Arrays.toString(ks) + " differs from its weights");
     Window win = window(n, x, kh, kw, true);
     int[] s = x.onnxShape();
     int[] out = {s[0], o, win.outputHeight(s[2]), win.outputWidth(s[3])};
     int bias = -1;
-    if (n.inputs().size() > 2 && !n.inputs().get(2).isEmpty()) bias = constantTensor(constant(n, 2).name(), new int[] {o}, constant(n, 2).floats());
+    if (n.inputs().size() > 2 && !n.inputs().get(2).isEmpty())
+      bias = constantTensor(constant(n, 2).name(), new int[] {o}, constant(n, 2).floats());
     Value y = output(n, out);
     if (group == 1) {
-      if (cPerGroup != c) throw new ModelFormatException("Conv node " + n.label() + " has weights for " + cPerGroup + " channels, its input has " + c);
-      int wid = constantTensor(w.name(), new int[] {o, kh, kw, c}, Layouts.convWeights(w.floats(), o, c, kh, kw));
+      if (cPerGroup != c)
+        throw new ModelFormatException(
+            "Conv node "
+                + n.label()
+                + " has weights for "
+                + cPerGroup
+                + " channels, its input has "
+                + c);
+      int wid =
+          constantTensor(
+              w.name(), new int[] {o, kh, kw, c}, Layouts.convWeights(w.floats(), o, c, kh, kw));
       add(new FloatOp.Conv(n.name(), x.id(), wid, bias, y.id(), win, -INF, INF));
     } else if (group == c && cPerGroup == 1 && o % c == 0) {
-      int wid = constantTensor(w.name(), new int[] {1, kh, kw, o}, Layouts.depthwiseWeights(w.floats(), o, kh, kw));
+      int wid =
+          constantTensor(
+              w.name(), new int[] {1, kh, kw, o}, Layouts.depthwiseWeights(w.floats(), o, kh, kw));
       add(new FloatOp.Depthwise(n.name(), x.id(), wid, bias, y.id(), win, o / c, -INF, INF));
     } else {
-      throw unsupported(n, "grouped Conv with group " + group + " on " + c + " channels (only 1 or depthwise)");
+      throw unsupported(
+          n, "grouped Conv with group " + group + " on " + c + " channels (only 1 or depthwise)");
     }
   }
 
@@ -154,9 +212,11 @@ final class OnnxFloatImporter {
   private void pool(Node n) {
     Value x = nhwc(n, input(n, 0));
     long[] ks = n.intsAttr("kernel_shape", null);
-    if (ks == null || ks.length != 2) throw unsupported(n, n.opType() + " without a 2-d kernel_shape");
+    if (ks == null || ks.length != 2)
+      throw unsupported(n, n.opType() + " without a 2-d kernel_shape");
     if (n.intAttr("ceil_mode", 0) != 0) throw unsupported(n, n.opType() + " with ceil_mode 1");
-    if (n.outputs().size() > 1 && !n.outputs().get(1).isEmpty()) throw unsupported(n, "MaxPool with an Indices output");
+    if (n.outputs().size() > 1 && !n.outputs().get(1).isEmpty())
+      throw unsupported(n, "MaxPool with an Indices output");
     Window win = window(n, x, (int) ks[0], (int) ks[1], false);
     boolean avg = n.opType().equals("AveragePool");
     // The engine averages over the in-bounds positions only, which is count_include_pad = 0.
@@ -166,27 +226,61 @@ final class OnnxFloatImporter {
     if (avg && n.intAttr("count_include_pad", 0) != 0 && !win.padding().equals(Padding.NONE)) {
       Padding p = win.padding();
       int[] s = x.onnxShape();
-      Value padded = register(n.outputs().getFirst() + "/count_include_pad",
-          new int[] {s[0], s[1], s[2] + p.top() + p.bottom(), s[3] + p.left() + p.right()}, Layout.NHWC, null);
-      add(new FloatOp.Pad(n.name() + "/count_include_pad", x.id(), padded.id(),
-          List.of(0, p.top(), p.left(), 0), List.of(0, p.bottom(), p.right(), 0)));
+      Value padded =
+          register(
+              n.outputs().getFirst() + "/count_include_pad",
+              new int[] {s[0], s[1], s[2] + p.top() + p.bottom(), s[3] + p.left() + p.right()},
+              Layout.NHWC,
+              null);
+      add(
+          new FloatOp.Pad(
+              n.name() + "/count_include_pad",
+              x.id(),
+              padded.id(),
+              List.of(0, p.top(), p.left(), 0),
+              List.of(0, p.bottom(), p.right(), 0)));
       x = padded;
-      win = new Window(win.kernelH(), win.kernelW(), win.strideH(), win.strideW(), win.dilationH(), win.dilationW(), Padding.NONE);
+      win =
+          new Window(
+              win.kernelH(),
+              win.kernelW(),
+              win.strideH(),
+              win.strideW(),
+              win.dilationH(),
+              win.dilationW(),
+              Padding.NONE);
     }
     int[] s = x.onnxShape();
     Value y = output(n, new int[] {s[0], s[1], win.outputHeight(s[2]), win.outputWidth(s[3])});
-    add(avg ? new FloatOp.AvgPool(n.name(), x.id(), y.id(), win, -INF, INF) : new FloatOp.MaxPool(n.name(), x.id(), y.id(), win, -INF, INF));
+    add(
+        avg
+            ? new FloatOp.AvgPool(n.name(), x.id(), y.id(), win, -INF, INF)
+            : new FloatOp.MaxPool(n.name(), x.id(), y.id(), win, -INF, INF));
   }
 
   private void batchNorm(Node n) {
     Value x = input(n, 0);
-    if (n.intAttr("training_mode", 0) != 0) throw unsupported(n, "BatchNormalization in training mode");
-    float[] gamma = constant(n, 1).floats(), beta = constant(n, 2).floats(), mean = constant(n, 3).floats(), var = constant(n, 4).floats();
+    if (n.intAttr("training_mode", 0) != 0)
+      throw unsupported(n, "BatchNormalization in training mode");
+    float[] gamma = constant(n, 1).floats(),
+        beta = constant(n, 2).floats(),
+        mean = constant(n, 3).floats(),
+        var = constant(n, 4).floats();
     float eps = n.floatAttr("epsilon", 1e-5f);
     int c = x.onnxShape()[1];
-    if (x.layout() == Layout.FLAT_NHWC) throw unsupported(n, "BatchNormalization after a Flatten of a spatial map");
-    if (gamma.length != c || beta.length != c || mean.length != c || var.length != c || (x.layout() == Layout.PLAIN && x.onnxShape().length != 2)) {
-      throw new ModelFormatException("BatchNormalization node " + n.label() + " does not match its input's " + c + " channels");
+    if (x.layout() == Layout.FLAT_NHWC)
+      throw unsupported(n, "BatchNormalization after a Flatten of a spatial map");
+    if (gamma.length != c
+        || beta.length != c
+        || mean.length != c
+        || var.length != c
+        || (x.layout() == Layout.PLAIN && x.onnxShape().length != 2)) {
+      throw new ModelFormatException(
+          "BatchNormalization node "
+              + n.label()
+              + " does not match its input's "
+              + c
+              + " channels");
     }
     float[] scale = new float[c], shift = new float[c];
     for (int i = 0; i < c; i++) {
@@ -196,7 +290,8 @@ final class OnnxFloatImporter {
     if (foldAffine(n, n.inputs().getFirst(), x, scale, shift)) return;
     // not after a layer it can fold into: y = x·scale + shift per channel, two layers
     String base = n.outputs().getFirst();
-    int sid = constantTensor(base + "/scale", new int[] {c}, scale), tid = constantTensor(base + "/shift", new int[] {c}, shift);
+    int sid = constantTensor(base + "/scale", new int[] {c}, scale),
+        tid = constantTensor(base + "/shift", new int[] {c}, shift);
     int mid = tensor(base + "/scaled", storedShape(x.onnxShape(), x.layout()), null);
     add(new FloatOp.Mul(n.name() + "/scale", x.id(), sid, mid, -INF, INF));
     Value y = output(n, x.onnxShape());
@@ -213,10 +308,24 @@ final class OnnxFloatImporter {
     FloatOp op = ops.get(at);
     int bias, weights, channelDim;
     switch (op) {
-      case FloatOp.Conv c when c.lo() == -INF && c.hi() == INF -> { weights = c.weights(); bias = c.bias(); channelDim = 0; }
-      case FloatOp.Depthwise c when c.lo() == -INF && c.hi() == INF -> { weights = c.weights(); bias = c.bias(); channelDim = 3; }
-      case FloatOp.Dense d when d.lo() == -INF && d.hi() == INF -> { weights = d.weights(); bias = d.bias(); channelDim = 0; }
-      default -> { return false; }
+      case FloatOp.Conv c when c.lo() == -INF && c.hi() == INF -> {
+        weights = c.weights();
+        bias = c.bias();
+        channelDim = 0;
+      }
+      case FloatOp.Depthwise c when c.lo() == -INF && c.hi() == INF -> {
+        weights = c.weights();
+        bias = c.bias();
+        channelDim = 3;
+      }
+      case FloatOp.Dense d when d.lo() == -INF && d.hi() == INF -> {
+        weights = d.weights();
+        bias = d.bias();
+        channelDim = 0;
+      }
+      default -> {
+        return false;
+      }
     }
     FloatTensor w = tensors.get(weights);
     int channels = w.shape()[channelDim];
@@ -226,15 +335,30 @@ final class OnnxFloatImporter {
     float[] nw = w.data().clone();
     for (int i = 0; i < nw.length; i++) nw[i] *= scale[(i / inner) % channels];
     float[] nb = new float[channels];
-    for (int i = 0; i < channels; i++) nb[i] = (bias >= 0 ? tensors.get(bias).data()[i] * scale[i] : 0) + shift[i];
+    for (int i = 0; i < channels; i++)
+      nb[i] = (bias >= 0 ? tensors.get(bias).data()[i] * scale[i] : 0) + shift[i];
     int wid = constantTensor(w.name() + "/folded " + n.name(), w.shape(), nw);
     int bid = constantTensor(n.name() + "/folded bias", new int[] {channels}, nb);
-    FloatOp folded = switch (op) {
-      case FloatOp.Conv c -> new FloatOp.Conv(c.name(), c.input(), wid, bid, c.output(), c.window(), c.lo(), c.hi());
-      case FloatOp.Depthwise c -> new FloatOp.Depthwise(c.name(), c.input(), wid, bid, c.output(), c.window(), c.depthMultiplier(), c.lo(), c.hi());
-      case FloatOp.Dense d -> new FloatOp.Dense(d.name(), d.input(), wid, bid, d.output(), d.lo(), d.hi());
-      default -> throw new IllegalStateException();
-    };
+    FloatOp folded =
+        switch (op) {
+          case FloatOp.Conv c ->
+              new FloatOp.Conv(
+                  c.name(), c.input(), wid, bid, c.output(), c.window(), c.lo(), c.hi());
+          case FloatOp.Depthwise c ->
+              new FloatOp.Depthwise(
+                  c.name(),
+                  c.input(),
+                  wid,
+                  bid,
+                  c.output(),
+                  c.window(),
+                  c.depthMultiplier(),
+                  c.lo(),
+                  c.hi());
+          case FloatOp.Dense d ->
+              new FloatOp.Dense(d.name(), d.input(), wid, bid, d.output(), d.lo(), d.hi());
+          default -> throw new IllegalStateException();
+        };
     ops.set(at, folded);
     alias(n, x);
     return true;
@@ -244,7 +368,8 @@ final class OnnxFloatImporter {
     Value a = input(n, 0);
     if (n.intAttr("transA", 0) != 0) throw unsupported(n, "Gemm with transA 1");
     Tensor b = constant(n, 1);
-    if (b.dims().length != 2 || a.onnxShape().length != 2) throw unsupported(n, "Gemm that is not a matrix product");
+    if (b.dims().length != 2 || a.onnxShape().length != 2)
+      throw unsupported(n, "Gemm that is not a matrix product");
     float alpha = n.floatAttr("alpha", 1f), beta = n.floatAttr("beta", 1f);
     boolean transB = n.intAttr("transB", 0) != 0;
     int rows = (int) b.dims()[0], cols = (int) b.dims()[1];
@@ -254,7 +379,9 @@ final class OnnxFloatImporter {
     float[] bias = null;
     if (n.inputs().size() > 2 && !n.inputs().get(2).isEmpty()) {
       Tensor c = constant(n, 2);
-      if (c.size() != o && c.size() != 1) throw unsupported(n, "Gemm whose C has shape " + Arrays.toString(c.dims()) + " (only a bias per output)");
+      if (c.size() != o && c.size() != 1)
+        throw unsupported(
+            n, "Gemm whose C has shape " + Arrays.toString(c.dims()) + " (only a bias per output)");
       bias = new float[o];
       for (int i = 0; i < o; i++) bias[i] = beta * c.floats()[c.size() == 1 ? 0 : i];
     }
@@ -264,33 +391,51 @@ final class OnnxFloatImporter {
   private void matMul(Node n) {
     Value a = input(n, 0);
     Tensor b = constant(n, 1);
-    if (b.dims().length != 2 || a.onnxShape().length != 2) throw unsupported(n, "MatMul that is not [N,K]×[K,O] with constant weights");
+    if (b.dims().length != 2 || a.onnxShape().length != 2)
+      throw unsupported(n, "MatMul that is not [N,K]×[K,O] with constant weights");
     int k = (int) b.dims()[0], o = (int) b.dims()[1];
     dense(n, a, Layouts.transpose(b.floats(), k, o), o, null, b.name());
   }
 
-  /** A Dense layer with weights [O,K] in ONNX's column order, reordered when its input is a flattened NHWC map. */
+  /**
+   * A Dense layer with weights [O,K] in ONNX's column order, reordered when its input is a
+   * flattened NHWC map.
+   */
   private void dense(Node n, Value a, float[] w, int o, float[] bias, String weightName) {
     int k = a.onnxShape()[1];
-    if (w.length != o * k) throw new ModelFormatException(n.opType() + " node " + n.label() + " has weights for " + (w.length / o) + " inputs, its input has " + k);
-    if (a.layout() == Layout.FLAT_NHWC) w = Layouts.flattenedColumns(w, o, a.chw()[0], a.chw()[1], a.chw()[2]);
+    if (w.length != o * k)
+      throw new ModelFormatException(
+          n.opType()
+              + " node "
+              + n.label()
+              + " has weights for "
+              + (w.length / o)
+              + " inputs, its input has "
+              + k);
+    if (a.layout() == Layout.FLAT_NHWC)
+      w = Layouts.flattenedColumns(w, o, a.chw()[0], a.chw()[1], a.chw()[2]);
     int wid = constantTensor(weightName, new int[] {o, k}, w);
     int bid = bias == null ? -1 : constantTensor(n.name() + "/bias", new int[] {o}, bias);
     Value y = output(n, new int[] {a.onnxShape()[0], o});
     add(new FloatOp.Dense(n.name(), a.id(), wid, bid, y.id(), -INF, INF));
   }
 
-  /** Add/Mul of two activations, or of an activation and a constant (folded into the producer when per channel). */
+  /**
+   * Add/Mul of two activations, or of an activation and a constant (folded into the producer when
+   * per channel).
+   */
   private void binary(Node n) {
     boolean isAdd = n.opType().equals("Add");
     String an = n.inputs().get(0), bn = n.inputs().get(1);
-    if (constants.containsKey(an) && !constants.containsKey(bn)) { // commutative: put the activation first
+    if (constants.containsKey(an)
+        && !constants.containsKey(bn)) { // commutative: put the activation first
       String t = an;
       an = bn;
       bn = t;
     }
     Value a = value(n, an);
-    if (a.layout() == Layout.FLAT_NHWC) throw unsupported(n, n.opType() + " after a Flatten of a spatial map");
+    if (a.layout() == Layout.FLAT_NHWC)
+      throw unsupported(n, n.opType() + " after a Flatten of a spatial map");
     if (constants.containsKey(bn)) {
       Tensor c = constants.get(bn);
       float[] perChannel = perChannel(c, a);
@@ -303,33 +448,53 @@ final class OnnxFloatImporter {
         if (foldAffine(n, an, a, scale, shift)) return;
         int cid = constantTensor(bn, new int[] {perChannel.length}, perChannel);
         Value y = output(n, a.onnxShape());
-        add(isAdd ? new FloatOp.Add(n.name(), a.id(), cid, y.id(), -INF, INF) : new FloatOp.Mul(n.name(), a.id(), cid, y.id(), -INF, INF));
+        add(
+            isAdd
+                ? new FloatOp.Add(n.name(), a.id(), cid, y.id(), -INF, INF)
+                : new FloatOp.Mul(n.name(), a.id(), cid, y.id(), -INF, INF));
         return;
       }
       int[] shape = toInts(c.dims());
       float[] data = c.floats();
       if (a.layout() == Layout.NHWC) {
-        if (shape.length > 4) throw unsupported(n, n.opType() + " with a constant of rank " + shape.length);
+        if (shape.length > 4)
+          throw unsupported(n, n.opType() + " with a constant of rank " + shape.length);
         int[] s = new int[4];
         data = Layouts.nhwcConstant(data, shape, s);
         shape = s;
       }
       int cid = constantTensor(bn, shape.length == 0 ? new int[] {1} : shape, data);
       Value y = output(n, broadcastShape(n, a.onnxShape(), toInts(c.dims())));
-      add(isAdd ? new FloatOp.Add(n.name(), a.id(), cid, y.id(), -INF, INF) : new FloatOp.Mul(n.name(), a.id(), cid, y.id(), -INF, INF));
+      add(
+          isAdd
+              ? new FloatOp.Add(n.name(), a.id(), cid, y.id(), -INF, INF)
+              : new FloatOp.Mul(n.name(), a.id(), cid, y.id(), -INF, INF));
       return;
     }
     Value b = value(n, bn);
     if (a.layout() != b.layout() || a.onnxShape().length != b.onnxShape().length) {
-      throw unsupported(n, n.opType() + " of tensors of ranks " + a.onnxShape().length + " and " + b.onnxShape().length);
+      throw unsupported(
+          n,
+          n.opType()
+              + " of tensors of ranks "
+              + a.onnxShape().length
+              + " and "
+              + b.onnxShape().length);
     }
     Value y = output(n, broadcastShape(n, a.onnxShape(), b.onnxShape()));
-    add(isAdd ? new FloatOp.Add(n.name(), a.id(), b.id(), y.id(), -INF, INF) : new FloatOp.Mul(n.name(), a.id(), b.id(), y.id(), -INF, INF));
+    add(
+        isAdd
+            ? new FloatOp.Add(n.name(), a.id(), b.id(), y.id(), -INF, INF)
+            : new FloatOp.Mul(n.name(), a.id(), b.id(), y.id(), -INF, INF));
   }
 
-  /** The constant's values per channel (the axis stored last), or null when it varies along other axes. */
+  /**
+   * The constant's values per channel (the axis stored last), or null when it varies along other
+   * axes.
+   */
   private static float[] perChannel(Tensor c, Value a) {
-    int channels = a.onnxShape().length == 4 ? a.onnxShape()[1] : a.onnxShape()[a.onnxShape().length - 1];
+    int channels =
+        a.onnxShape().length == 4 ? a.onnxShape()[1] : a.onnxShape()[a.onnxShape().length - 1];
     int channelAxis = a.onnxShape().length == 4 ? 1 : a.onnxShape().length - 1;
     long[] d = c.dims();
     float[] v = c.floats();
@@ -362,15 +527,46 @@ final class OnnxFloatImporter {
     Integer at = producer.get(x.id());
     if (at != null && singleUse(n.inputs().getFirst())) {
       FloatOp op = ops.get(at);
-      FloatOp fused = switch (op) {
-        case FloatOp.Conv c -> new FloatOp.Conv(c.name(), c.input(), c.weights(), c.bias(), c.output(), c.window(), Math.max(lo, c.lo()), Math.min(hi, c.hi()));
-        case FloatOp.Depthwise c -> new FloatOp.Depthwise(c.name(), c.input(), c.weights(), c.bias(), c.output(), c.window(), c.depthMultiplier(),
-            Math.max(lo, c.lo()), Math.min(hi, c.hi()));
-        case FloatOp.Dense d -> new FloatOp.Dense(d.name(), d.input(), d.weights(), d.bias(), d.output(), Math.max(lo, d.lo()), Math.min(hi, d.hi()));
-        case FloatOp.Add a -> new FloatOp.Add(a.name(), a.a(), a.b(), a.output(), Math.max(lo, a.lo()), Math.min(hi, a.hi()));
-        case FloatOp.Mul a -> new FloatOp.Mul(a.name(), a.a(), a.b(), a.output(), Math.max(lo, a.lo()), Math.min(hi, a.hi()));
-        default -> null;
-      };
+      FloatOp fused =
+          switch (op) {
+            case FloatOp.Conv c ->
+                new FloatOp.Conv(
+                    c.name(),
+                    c.input(),
+                    c.weights(),
+                    c.bias(),
+                    c.output(),
+                    c.window(),
+                    Math.max(lo, c.lo()),
+                    Math.min(hi, c.hi()));
+            case FloatOp.Depthwise c ->
+                new FloatOp.Depthwise(
+                    c.name(),
+                    c.input(),
+                    c.weights(),
+                    c.bias(),
+                    c.output(),
+                    c.window(),
+                    c.depthMultiplier(),
+                    Math.max(lo, c.lo()),
+                    Math.min(hi, c.hi()));
+            case FloatOp.Dense d ->
+                new FloatOp.Dense(
+                    d.name(),
+                    d.input(),
+                    d.weights(),
+                    d.bias(),
+                    d.output(),
+                    Math.max(lo, d.lo()),
+                    Math.min(hi, d.hi()));
+            case FloatOp.Add a ->
+                new FloatOp.Add(
+                    a.name(), a.a(), a.b(), a.output(), Math.max(lo, a.lo()), Math.min(hi, a.hi()));
+            case FloatOp.Mul a ->
+                new FloatOp.Mul(
+                    a.name(), a.a(), a.b(), a.output(), Math.max(lo, a.lo()), Math.min(hi, a.hi()));
+            default -> null;
+          };
       if (fused != null) {
         ops.set(at, fused);
         alias(n, x);
@@ -402,16 +598,29 @@ final class OnnxFloatImporter {
     } else if (x.layout() == Layout.NHWC && target.length == 2 && target[0] == s[0]) {
       toMatrix(n, x, target);
     } else {
-      throw unsupported(n, "Reshape of " + Arrays.toString(s) + " to " + Arrays.toString(target) + " (only flattening an image to [N, C·H·W])");
+      throw unsupported(
+          n,
+          "Reshape of "
+              + Arrays.toString(s)
+              + " to "
+              + Arrays.toString(target)
+              + " (only flattening an image to [N, C·H·W])");
     }
   }
 
-  /** [N,C,H,W] → [N, C·H·W]: a plain reshape when H = W = 1, else a flattening only a Dense may consume. */
+  /**
+   * [N,C,H,W] → [N, C·H·W]: a plain reshape when H = W = 1, else a flattening only a Dense may
+   * consume.
+   */
   private void toMatrix(Node n, Value x, int[] target) {
-    if (x.layout() == Layout.FLAT_NHWC) throw unsupported(n, n.opType() + " of a flattened spatial map");
+    if (x.layout() == Layout.FLAT_NHWC)
+      throw unsupported(n, n.opType() + " of a flattened spatial map");
     int[] s = x.onnxShape();
     boolean spatial = x.layout() == Layout.NHWC && s[2] * s[3] > 1;
-    Value y = spatial ? output(n, target, Layout.FLAT_NHWC, new int[] {s[1], s[2], s[3]}) : output(n, target);
+    Value y =
+        spatial
+            ? output(n, target, Layout.FLAT_NHWC, new int[] {s[1], s[2], s[3]})
+            : output(n, target);
     add(new FloatOp.Reshape(n.name(), x.id(), y.id()));
   }
 
@@ -419,16 +628,24 @@ final class OnnxFloatImporter {
   private void pad(Node n) {
     Value x = input(n, 0);
     String mode = n.stringAttr("mode", "constant");
-    long[] pads = n.inputs().size() > 1 && !n.inputs().get(1).isEmpty() ? Arrays.stream(constant(n, 1).values()).mapToLong(d -> (long) d).toArray()
-        : n.intsAttr("pads", new long[0]);
+    long[] pads =
+        n.inputs().size() > 1 && !n.inputs().get(1).isEmpty()
+            ? Arrays.stream(constant(n, 1).values()).mapToLong(d -> (long) d).toArray()
+            : n.intsAttr("pads", new long[0]);
     int r = x.onnxShape().length;
-    if (pads.length != 2 * r) throw new ModelFormatException("Pad node " + n.label() + " has " + pads.length + " pads for a rank-" + r + " tensor");
+    if (pads.length != 2 * r)
+      throw new ModelFormatException(
+          "Pad node " + n.label() + " has " + pads.length + " pads for a rank-" + r + " tensor");
     if (Arrays.stream(pads).allMatch(p -> p == 0)) {
       alias(n, x);
       return;
     }
-    float value = n.inputs().size() > 2 && !n.inputs().get(2).isEmpty() ? scalar(n, 2) : n.floatAttr("value", 0f);
-    if (!mode.equals("constant") || value != 0f) throw unsupported(n, "Pad in mode " + mode + " with value " + value + " (only zero padding)");
+    float value =
+        n.inputs().size() > 2 && !n.inputs().get(2).isEmpty()
+            ? scalar(n, 2)
+            : n.floatAttr("value", 0f);
+    if (!mode.equals("constant") || value != 0f)
+      throw unsupported(n, "Pad in mode " + mode + " with value " + value + " (only zero padding)");
     if (x.layout() == Layout.FLAT_NHWC) throw unsupported(n, "Pad of a flattened spatial map");
     for (long p : pads) if (p < 0) throw unsupported(n, "Pad with negative pads (cropping)");
     int[] out = new int[r];
@@ -452,7 +669,8 @@ final class OnnxFloatImporter {
         throw unsupported(n, "Concat of tensors with different layouts or ranks");
       }
     }
-    OnnxShapes.Joined concatenated = OnnxShapes.concat(n, ins.stream().map(Value::onnxShape).toList());
+    OnnxShapes.Joined concatenated =
+        OnnxShapes.concat(n, ins.stream().map(Value::onnxShape).toList());
     int[] out = concatenated.shape();
     int stored = OnnxShapes.storedAxis(concatenated.axis(), first.layout() == Layout.NHWC);
     Value y = output(n, out);
@@ -472,8 +690,12 @@ final class OnnxFloatImporter {
     int rank = x.onnxShape().length;
     long axis = n.intAttr("axis", model.opsetVersion() >= 13 || model.opsetVersion() < 0 ? -1 : 1);
     if (axis < 0) axis += rank;
-    boolean lastStored = (x.layout() == Layout.PLAIN && axis == rank - 1) || (x.layout() == Layout.NHWC && axis == 1 && model.opsetVersion() >= 13);
-    if (!lastStored) throw unsupported(n, "Softmax over axis " + axis + " of a rank-" + rank + " tensor (only the class axis)");
+    boolean lastStored =
+        (x.layout() == Layout.PLAIN && axis == rank - 1)
+            || (x.layout() == Layout.NHWC && axis == 1 && model.opsetVersion() >= 13);
+    if (!lastStored)
+      throw unsupported(
+          n, "Softmax over axis " + axis + " of a rank-" + rank + " tensor (only the class axis)");
     Value y = output(n, x.onnxShape(), x.layout(), x.chw());
     add(new FloatOp.Softmax(n.name(), x.id(), y.id(), 1f));
   }
@@ -481,26 +703,39 @@ final class OnnxFloatImporter {
   // ------------------------------------------------------------------ values and tensors
 
   private Value input(Node n, int i) {
-    if (i >= n.inputs().size() || n.inputs().get(i).isEmpty()) throw new ModelFormatException(n.opType() + " node " + n.label() + " lacks input " + i);
+    if (i >= n.inputs().size() || n.inputs().get(i).isEmpty())
+      throw new ModelFormatException(n.opType() + " node " + n.label() + " lacks input " + i);
     return value(n, n.inputs().get(i));
   }
 
   private Value value(Node n, String name) {
     Value v = values.get(name);
     if (v != null) return v;
-    if (constants.containsKey(name)) throw unsupported(n, n.opType() + " of a constant input " + name + " where an activation is expected");
-    throw new ModelFormatException(n.opType() + " node " + n.label() + " reads " + name + ", which no earlier node computes");
+    if (constants.containsKey(name))
+      throw unsupported(
+          n, n.opType() + " of a constant input " + name + " where an activation is expected");
+    throw new ModelFormatException(
+        n.opType() + " node " + n.label() + " reads " + name + ", which no earlier node computes");
   }
 
   private Value nhwc(Node n, Value v) {
-    if (v.layout() != Layout.NHWC) throw unsupported(n, n.opType() + " of a rank-" + v.onnxShape().length + " tensor (only [N,C,H,W] images)");
+    if (v.layout() != Layout.NHWC)
+      throw unsupported(
+          n, n.opType() + " of a rank-" + v.onnxShape().length + " tensor (only [N,C,H,W] images)");
     return v;
   }
 
   private Tensor constant(Node n, int i) {
-    if (i >= n.inputs().size() || n.inputs().get(i).isEmpty()) throw new ModelFormatException(n.opType() + " node " + n.label() + " lacks input " + i);
+    if (i >= n.inputs().size() || n.inputs().get(i).isEmpty())
+      throw new ModelFormatException(n.opType() + " node " + n.label() + " lacks input " + i);
     Tensor t = constants.get(n.inputs().get(i));
-    if (t == null) throw unsupported(n, n.opType() + " whose input " + n.inputs().get(i) + " is computed (only constant weights)");
+    if (t == null)
+      throw unsupported(
+          n,
+          n.opType()
+              + " whose input "
+              + n.inputs().get(i)
+              + " is computed (only constant weights)");
     return t;
   }
 
@@ -527,7 +762,10 @@ final class OnnxFloatImporter {
   }
 
   private Value register(String name, int[] onnxShape, Layout layout, int[] chw) {
-    for (int d : onnxShape) if (d <= 0) throw new ModelFormatException("ONNX tensor " + name + " would have shape " + Arrays.toString(onnxShape));
+    for (int d : onnxShape)
+      if (d <= 0)
+        throw new ModelFormatException(
+            "ONNX tensor " + name + " would have shape " + Arrays.toString(onnxShape));
     Value v = new Value(tensor(name, storedShape(onnxShape, layout), null), onnxShape, layout, chw);
     values.put(name, v);
     return v;
@@ -559,9 +797,17 @@ final class OnnxFloatImporter {
     int r = Math.max(a.length, b.length);
     int[] out = new int[r];
     for (int i = 0; i < r; i++) {
-      int da = i - (r - a.length) >= 0 ? a[i - (r - a.length)] : 1, db = i - (r - b.length) >= 0 ? b[i - (r - b.length)] : 1;
-      if (da != db && da != 1 && db != 1) throw new ModelFormatException(n.opType() + " node " + n.label() + " cannot broadcast "
-          + Arrays.toString(a) + " with " + Arrays.toString(b));
+      int da = i - (r - a.length) >= 0 ? a[i - (r - a.length)] : 1,
+          db = i - (r - b.length) >= 0 ? b[i - (r - b.length)] : 1;
+      if (da != db && da != 1 && db != 1)
+        throw new ModelFormatException(
+            n.opType()
+                + " node "
+                + n.label()
+                + " cannot broadcast "
+                + Arrays.toString(a)
+                + " with "
+                + Arrays.toString(b));
       out[i] = Math.max(da, db);
     }
     return out;

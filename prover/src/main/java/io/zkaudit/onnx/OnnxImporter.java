@@ -10,8 +10,8 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Entry point for ONNX files. A float graph (as PyTorch exports it) becomes a {@link FloatModel}
- * in the engine's NHWC layout, and {@link io.zkaudit.quantizer.Quantizer} makes the integer model
+ * Entry point for ONNX files. A float graph (as PyTorch exports it) becomes a {@link FloatModel} in
+ * the engine's NHWC layout, and {@link io.zkaudit.quantizer.Quantizer} makes the integer model
  * after calibration. A graph that is already quantized (onnxruntime's QDQ or QOperator format: any
  * QuantizeLinear, DequantizeLinear or QLinear* node) becomes the integer {@link QuantizedModel}
  * directly, with the file's own scales and zero points ({@link OnnxQuantizedImporter}).
@@ -28,7 +28,10 @@ public final class OnnxImporter {
   /** A quantized graph, lowered to the integer model with the file's quantization. */
   public record QuantizedGraph(QuantizedModel model) implements Imported {}
 
-  /** The ONNX operators that import, float or quantized; every other one is refused, named with its node. */
+  /**
+   * The ONNX operators that import, float or quantized; every other one is refused, named with its
+   * node.
+   */
   public static Set<String> ops() {
     Set<String> all = new TreeSet<>(OnnxFloatImporter.OPS);
     all.addAll(OnnxQuantizedImporter.OPS);
@@ -36,7 +39,8 @@ public final class OnnxImporter {
   }
 
   public static OnnxModel read(Path file) throws IOException {
-    if (!Files.isRegularFile(file)) throw new ModelFormatException("cannot read model " + file + ": no such file");
+    if (!Files.isRegularFile(file))
+      throw new ModelFormatException("cannot read model " + file + ": no such file");
     return parse(Files.readAllBytes(file));
   }
 
@@ -59,7 +63,9 @@ public final class OnnxImporter {
   /** Reads a file and lowers it by its format: float or quantized. */
   public static Imported load(Path file) throws IOException {
     OnnxModel m = read(file);
-    return isQuantized(m) ? new QuantizedGraph(lowerQuantized(m, modelName(file))) : new FloatGraph(lower(m, modelName(file)));
+    return isQuantized(m)
+        ? new QuantizedGraph(lowerQuantized(m, modelName(file)))
+        : new FloatGraph(lower(m, modelName(file)));
   }
 
   public static FloatModel loadFloat(Path file) throws IOException {
@@ -73,7 +79,11 @@ public final class OnnxImporter {
   /** Maps a parsed float ONNX graph to a float model (NCHW → NHWC). */
   public static FloatModel lower(OnnxModel m, String name) {
     if (isQuantized(m)) {
-      throw new ModelFormatException("ONNX model " + name + " is already quantized (QuantizeLinear/DequantizeLinear/QLinear* nodes): it imports as an integer model, not a float one");
+      throw new ModelFormatException(
+          "ONNX model "
+              + name
+              + " is already quantized (QuantizeLinear/DequantizeLinear/QLinear* nodes): it imports"
+              + " as an integer model, not a float one");
     }
     try {
       return new OnnxFloatImporter(m).lower(name);
@@ -84,10 +94,17 @@ public final class OnnxImporter {
     }
   }
 
-  /** Maps a parsed quantized ONNX graph (QDQ or QOperator) to the integer model, without calibration. */
+  /**
+   * Maps a parsed quantized ONNX graph (QDQ or QOperator) to the integer model, without
+   * calibration.
+   */
   public static QuantizedModel lowerQuantized(OnnxModel m, String name) {
     if (!isQuantized(m)) {
-      throw new ModelFormatException("ONNX model " + name + " is a float model (no QuantizeLinear/DequantizeLinear/QLinear* node): quantize it after calibration");
+      throw new ModelFormatException(
+          "ONNX model "
+              + name
+              + " is a float model (no QuantizeLinear/DequantizeLinear/QLinear* node): quantize it"
+              + " after calibration");
     }
     try {
       return new OnnxQuantizedImporter(m).lower(name);

@@ -10,20 +10,36 @@ import java.util.Map;
 
 /**
  * The parts of an ONNX ModelProto this importer uses, parsed from the protobuf wire format. Field
- * numbers are those of the ONNX project's onnx.proto3 schema (ModelProto.graph = 7, opset_import = 8;
- * GraphProto.node = 1, initializer = 5, input = 11, output = 12; ...). Everything else is skipped.
+ * numbers are those of the ONNX project's onnx.proto3 schema (ModelProto.graph = 7, opset_import =
+ * 8; GraphProto.node = 1, initializer = 5, input = 11, output = 12; ...). Everything else is
+ * skipped.
  */
 public record OnnxModel(long irVersion, long opsetVersion, Graph graph) {
 
-  public record Graph(String name, List<Node> nodes, List<Tensor> initializers, List<ValueInfo> inputs, List<ValueInfo> outputs) {}
+  public record Graph(
+      String name,
+      List<Node> nodes,
+      List<Tensor> initializers,
+      List<ValueInfo> inputs,
+      List<ValueInfo> outputs) {}
 
-  /** A graph input or output: its name and shape (-1 for a symbolic dimension such as a batch size). */
+  /**
+   * A graph input or output: its name and shape (-1 for a symbolic dimension such as a batch size).
+   */
   public record ValueInfo(String name, int elemType, long[] shape) {}
 
-  public record Node(String name, String opType, String domain, List<String> inputs, List<String> outputs, Map<String, Attribute> attributes) {
+  public record Node(
+      String name,
+      String opType,
+      String domain,
+      List<String> inputs,
+      List<String> outputs,
+      Map<String, Attribute> attributes) {
     /** How error messages name the node. */
     public String label() {
-      return name.isEmpty() ? "'" + (outputs.isEmpty() ? "?" : outputs.getFirst()) + "'" : "'" + name + "'";
+      return name.isEmpty()
+          ? "'" + (outputs.isEmpty() ? "?" : outputs.getFirst()) + "'"
+          : "'" + name + "'";
     }
 
     public long intAttr(String key, long fallback) {
@@ -43,24 +59,29 @@ public record OnnxModel(long irVersion, long opsetVersion, Graph graph) {
 
     public String stringAttr(String key, String fallback) {
       Attribute a = attributes.get(key);
-      return a == null || a.s() == null ? fallback : new String(a.s(), java.nio.charset.StandardCharsets.UTF_8);
+      return a == null || a.s() == null
+          ? fallback
+          : new String(a.s(), java.nio.charset.StandardCharsets.UTF_8);
     }
   }
 
   /** AttributeProto: one of f, i, s, t, floats, ints is meaningful (type says which). */
-  public record Attribute(String name, int type, float f, long i, byte[] s, Tensor t, float[] floats, long[] ints) {}
+  public record Attribute(
+      String name, int type, float f, long i, byte[] s, Tensor t, float[] floats, long[] ints) {}
 
   /**
    * TensorProto with its values widened to double (ONNX initializers are small constants here).
-   * values is null for a data type the importer does not read (bool, strings, float16, ...): that is
-   * an error only when a node needs the values.
+   * values is null for a data type the importer does not read (bool, strings, float16, ...): that
+   * is an error only when a node needs the values.
    */
   public record Tensor(String name, long[] dims, int dataType, double[] values) {
     public static final int FLOAT = 1, UINT8 = 2, INT8 = 3, INT32 = 6, INT64 = 7, DOUBLE = 11;
 
     @Override
     public double[] values() {
-      if (values == null) throw new ModelFormatException("ONNX tensor " + name + " has unsupported data type " + dataType);
+      if (values == null)
+        throw new ModelFormatException(
+            "ONNX tensor " + name + " has unsupported data type " + dataType);
       return values;
     }
 
@@ -79,7 +100,8 @@ public record OnnxModel(long irVersion, long opsetVersion, Graph graph) {
   }
 
   public static OnnxModel parse(byte[] bytes) {
-    if (bytes.length == 0) throw new ModelFormatException("corrupt or truncated ONNX file: it is empty");
+    if (bytes.length == 0)
+      throw new ModelFormatException("corrupt or truncated ONNX file: it is empty");
     ProtoReader r = new ProtoReader(bytes);
     long ir = 0, opset = -1;
     Graph g = null;
@@ -173,7 +195,8 @@ public record OnnxModel(long irVersion, long opsetVersion, Graph graph) {
     }
     float[] fa = new float[floats.size()];
     for (int k = 0; k < fa.length; k++) fa[k] = floats.get(k);
-    return new Attribute(name, type, f, i, s, t, fa, ints.stream().mapToLong(Long::longValue).toArray());
+    return new Attribute(
+        name, type, f, i, s, t, fa, ints.stream().mapToLong(Long::longValue).toArray());
   }
 
   private static Tensor tensor(ProtoReader r) {
@@ -194,7 +217,12 @@ public record OnnxModel(long irVersion, long opsetVersion, Graph graph) {
         case 9 -> raw = r.bytes();
         case 10 -> readDoubles(r, doubles);
         case 14 -> {
-          if (r.varint() == 1) throw new ModelFormatException("ONNX tensor " + name + " keeps its data in an external file; save the model with its weights inside");
+          if (r.varint() == 1)
+            throw new ModelFormatException(
+                "ONNX tensor "
+                    + name
+                    + " keeps its data in an external file; save the model with its weights"
+                    + " inside");
         }
         default -> r.skip();
       }
@@ -202,46 +230,74 @@ public record OnnxModel(long irVersion, long opsetVersion, Graph graph) {
     long[] d = dims.stream().mapToLong(Long::longValue).toArray();
     long n = 1;
     for (long x : d) {
-      if (x < 0) throw new ModelFormatException("ONNX tensor " + name + " has a negative dimension");
+      if (x < 0)
+        throw new ModelFormatException("ONNX tensor " + name + " has a negative dimension");
       n *= x;
-      if (n > Integer.MAX_VALUE) throw new ModelFormatException("ONNX tensor " + name + " is too large");
+      if (n > Integer.MAX_VALUE)
+        throw new ModelFormatException("ONNX tensor " + name + " is too large");
     }
-    if (!List.of(Tensor.FLOAT, Tensor.DOUBLE, Tensor.INT64, Tensor.INT32, Tensor.INT8, Tensor.UINT8).contains(type)) {
+    if (!List.of(Tensor.FLOAT, Tensor.DOUBLE, Tensor.INT64, Tensor.INT32, Tensor.INT8, Tensor.UINT8)
+        .contains(type)) {
       return new Tensor(name, d, type, null);
     }
-    double[] v = raw != null ? fromRaw(raw, type, (int) n, name) : switch (type) {
-      case Tensor.FLOAT -> floats.stream().mapToDouble(Float::doubleValue).toArray();
-      case Tensor.DOUBLE -> doubles.stream().mapToDouble(Double::doubleValue).toArray();
-      case Tensor.INT64 -> int64s.stream().mapToDouble(Long::doubleValue).toArray();
-      // int32_data also carries the 8- and 16-bit integer types
-      case Tensor.INT32, Tensor.INT8, Tensor.UINT8 -> int32s.stream().mapToDouble(x -> (double) (int) (long) x).toArray();
-      default -> throw new ModelFormatException("ONNX tensor " + name + " has unsupported data type " + type);
-    };
-    if (v.length != n) throw new ModelFormatException("ONNX tensor " + name + " has " + v.length + " values for shape " + java.util.Arrays.toString(d));
+    double[] v =
+        raw != null
+            ? fromRaw(raw, type, (int) n, name)
+            : switch (type) {
+              case Tensor.FLOAT -> floats.stream().mapToDouble(Float::doubleValue).toArray();
+              case Tensor.DOUBLE -> doubles.stream().mapToDouble(Double::doubleValue).toArray();
+              case Tensor.INT64 -> int64s.stream().mapToDouble(Long::doubleValue).toArray();
+              // int32_data also carries the 8- and 16-bit integer types
+              case Tensor.INT32, Tensor.INT8, Tensor.UINT8 ->
+                  int32s.stream().mapToDouble(x -> (double) (int) (long) x).toArray();
+              default ->
+                  throw new ModelFormatException(
+                      "ONNX tensor " + name + " has unsupported data type " + type);
+            };
+    if (v.length != n)
+      throw new ModelFormatException(
+          "ONNX tensor "
+              + name
+              + " has "
+              + v.length
+              + " values for shape "
+              + java.util.Arrays.toString(d));
     return new Tensor(name, d, type, v);
   }
 
   private static double[] fromRaw(byte[] raw, int type, int n, String name) {
-    int width = switch (type) {
-      case Tensor.FLOAT, Tensor.INT32 -> 4;
-      case Tensor.INT64, Tensor.DOUBLE -> 8;
-      case Tensor.INT8, Tensor.UINT8 -> 1;
-      default -> throw new ModelFormatException("ONNX tensor " + name + " has unsupported data type " + type);
-    };
+    int width =
+        switch (type) {
+          case Tensor.FLOAT, Tensor.INT32 -> 4;
+          case Tensor.INT64, Tensor.DOUBLE -> 8;
+          case Tensor.INT8, Tensor.UINT8 -> 1;
+          default ->
+              throw new ModelFormatException(
+                  "ONNX tensor " + name + " has unsupported data type " + type);
+        };
     if ((long) n * width != raw.length) {
-      throw new ModelFormatException("ONNX tensor " + name + " has " + raw.length + " bytes of data, expected " + (long) n * width);
+      throw new ModelFormatException(
+          "ONNX tensor "
+              + name
+              + " has "
+              + raw.length
+              + " bytes of data, expected "
+              + (long) n * width);
     }
-    ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN); // raw_data is little-endian by the spec
+    ByteBuffer b =
+        ByteBuffer.wrap(raw)
+            .order(ByteOrder.LITTLE_ENDIAN); // raw_data is little-endian by the spec
     double[] v = new double[n];
     for (int i = 0; i < n; i++) {
-      v[i] = switch (type) {
-        case Tensor.FLOAT -> b.getFloat();
-        case Tensor.INT32 -> b.getInt();
-        case Tensor.INT64 -> b.getLong();
-        case Tensor.DOUBLE -> b.getDouble();
-        case Tensor.INT8 -> b.get();
-        default -> b.get() & 0xff;
-      };
+      v[i] =
+          switch (type) {
+            case Tensor.FLOAT -> b.getFloat();
+            case Tensor.INT32 -> b.getInt();
+            case Tensor.INT64 -> b.getLong();
+            case Tensor.DOUBLE -> b.getDouble();
+            case Tensor.INT8 -> b.get();
+            default -> b.get() & 0xff;
+          };
     }
     return v;
   }

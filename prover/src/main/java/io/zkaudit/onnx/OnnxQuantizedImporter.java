@@ -37,19 +37,22 @@ import java.util.Set;
  * Maps an ONNX graph that is already quantized (onnxruntime's static quantization) to the integer
  * {@link QuantizedModel}, with the file's own scales and zero points and no calibration. Two
  * encodings exist, and a graph may mix them:
+ *
  * <ul>
- *   <li><b>QDQ</b>: float operators (Conv, Gemm/MatMul, Add, AveragePool, GlobalAveragePool, Concat,
- *       a final Softmax, Relu/Clip) whose inputs are DequantizeLinear outputs and whose result goes through a
- *       QuantizeLinear (ONNX operator specs QuantizeLinear and DequantizeLinear: real = scale·(q −
- *       zero_point), q = saturate(round(real / scale) + zero_point)). The pattern
- *       DQ(x), DQ(w) → op → [Relu|Clip] → Q(y) becomes one integer layer whose requantization is
- *       x_scale·w_scale/y_scale and whose clamp is the activation's interval in y's domain, as TFLite's
- *       fused activations. Data movement (MaxPool, Flatten, Reshape, Identity) commutes with
- *       dequantization and applies to the integers directly.</li>
+ *   <li><b>QDQ</b>: float operators (Conv, Gemm/MatMul, Add, AveragePool, GlobalAveragePool,
+ *       Concat, a final Softmax, Relu/Clip) whose inputs are DequantizeLinear outputs and whose
+ *       result goes through a QuantizeLinear (ONNX operator specs QuantizeLinear and
+ *       DequantizeLinear: real = scale·(q − zero_point), q = saturate(round(real / scale) +
+ *       zero_point)). The pattern DQ(x), DQ(w) → op → [Relu|Clip] → Q(y) becomes one integer layer
+ *       whose requantization is x_scale·w_scale/y_scale and whose clamp is the activation's
+ *       interval in y's domain, as TFLite's fused activations. Data movement (MaxPool, Flatten,
+ *       Reshape, Identity) commutes with dequantization and applies to the integers directly.
  *   <li><b>QOperator</b>: QLinearConv, QLinearMatMul (ONNX specs), QLinearAdd and
  *       QLinearGlobalAveragePool (onnxruntime's com.microsoft contrib operators), integer MaxPool,
- *       Flatten and Reshape, with a QuantizeLinear at the input and a DequantizeLinear at the output.</li>
+ *       Flatten and Reshape, with a QuantizeLinear at the input and a DequantizeLinear at the
+ *       output.
  * </ul>
+ *
  * <p>The ONNX specs round the real product once (ties to even); the engine's requantization is
  * TFLite's fixed point: convolutions and dense layers use the single-rounding variant, so they
  * differ from the spec only where the real product is (within 2^-31 relatively) a tie. Add and the
@@ -62,33 +65,71 @@ import java.util.Set;
  *
  * <p>As in {@link OnnxFloatImporter} activations of rank 4 are stored NHWC and weights are
  * reordered to match. The float model input is quantized by its QuantizeLinear's parameters (the
- * caller quantizes, as for a TFLite model's boundary QUANTIZE) and a final DequantizeLinear is
- * left to the caller. Anything the integer layers cannot express exactly (a float operator whose
- * result is used unquantized, per-channel activations, weights quantized along another axis than
- * their output channels, an operator between Q/DQ this importer does not fold) is refused with a
- * one-line {@link ModelFormatException} naming the node.
+ * caller quantizes, as for a TFLite model's boundary QUANTIZE) and a final DequantizeLinear is left
+ * to the caller. Anything the integer layers cannot express exactly (a float operator whose result
+ * is used unquantized, per-channel activations, weights quantized along another axis than their
+ * output channels, an operator between Q/DQ this importer does not fold) is refused with a one-line
+ * {@link ModelFormatException} naming the node.
  */
 final class OnnxQuantizedImporter {
   private static final float INF = Float.POSITIVE_INFINITY;
 
-  /** The operators (default domain, or com.microsoft for the QLinear* contrib ones) this importer lowers. */
-  static final Set<String> OPS = Set.of("QuantizeLinear", "DequantizeLinear", "QLinearConv", "QLinearMatMul", "QLinearAdd",
-      "QLinearGlobalAveragePool", "Conv", "Gemm", "MatMul", "Add", "Relu", "Clip", "MaxPool", "AveragePool", "GlobalAveragePool",
-      "Flatten", "Reshape", "Concat", "Softmax", "Identity", "Constant");
+  /**
+   * The operators (default domain, or com.microsoft for the QLinear* contrib ones) this importer
+   * lowers.
+   */
+  static final Set<String> OPS =
+      Set.of(
+          "QuantizeLinear",
+          "DequantizeLinear",
+          "QLinearConv",
+          "QLinearMatMul",
+          "QLinearAdd",
+          "QLinearGlobalAveragePool",
+          "Conv",
+          "Gemm",
+          "MatMul",
+          "Add",
+          "Relu",
+          "Clip",
+          "MaxPool",
+          "AveragePool",
+          "GlobalAveragePool",
+          "Flatten",
+          "Reshape",
+          "Concat",
+          "Softmax",
+          "Identity",
+          "Constant");
 
   /** Whether a graph is quantized: it has a QuantizeLinear, DequantizeLinear or QLinear* node. */
   static boolean isQuantized(OnnxModel m) {
     for (Node n : m.graph().nodes()) {
-      if (n.opType().equals("QuantizeLinear") || n.opType().equals("DequantizeLinear") || n.opType().startsWith("QLinear")) return true;
+      if (n.opType().equals("QuantizeLinear")
+          || n.opType().equals("DequantizeLinear")
+          || n.opType().startsWith("QLinear")) return true;
     }
     return false;
   }
 
   /** How an activation is stored (as in {@link OnnxFloatImporter}). */
-  private enum Layout { PLAIN, NHWC, FLAT_NHWC }
+  private enum Layout {
+    PLAIN,
+    NHWC,
+    FLAT_NHWC
+  }
 
-  /** An integer activation of the description: its tensor id, ONNX shape, storage and quantization. */
-  private record Quant(int id, int[] onnxShape, Layout layout, int[] chw, float scale, int zeroPoint, ElementType type) {
+  /**
+   * An integer activation of the description: its tensor id, ONNX shape, storage and quantization.
+   */
+  private record Quant(
+      int id,
+      int[] onnxShape,
+      Layout layout,
+      int[] chw,
+      float scale,
+      int zeroPoint,
+      ElementType type) {
     boolean sameQuantization(Quant o) {
       return scale == o.scale && zeroPoint == o.zeroPoint && type == o.type;
     }
@@ -107,14 +148,19 @@ final class OnnxQuantizedImporter {
   /** Integers of the description: a QuantizeLinear's or QLinear* operator's output. */
   private record Integers(Quant q) implements Val {}
 
-  /** The real values scale·(q − zero point) of integers: a DequantizeLinear's output, or data movement of one. */
+  /**
+   * The real values scale·(q − zero point) of integers: a DequantizeLinear's output, or data
+   * movement of one.
+   */
   private record Real(Quant q) implements Val {}
 
   /**
    * A float operator's result that becomes an integer layer once a QuantizeLinear names its output
    * quantization; a Relu/Clip in between narrows [lo, hi].
    */
-  private record Pending(Node producer, int[] onnxShape, Layout layout, float lo, float hi, Finisher finisher) implements Val {}
+  private record Pending(
+      Node producer, int[] onnxShape, Layout layout, float lo, float hi, Finisher finisher)
+      implements Val {}
 
   /** Adds the layer(s) of a pending result, writing y with the given clamp (in y's domain). */
   @FunctionalInterface
@@ -122,8 +168,18 @@ final class OnnxQuantizedImporter {
     void finish(Node quantize, Quant y, int clampMin, int clampMax);
   }
 
-  /** Integer weights (or an int32 bias) with their quantization: a DequantizeLinear of an initializer, or a QLinear* operand. */
-  private record Weights(String name, long[] dims, int[] values, ElementType type, float[] scales, int[] zeroPoints, int axis) {
+  /**
+   * Integer weights (or an int32 bias) with their quantization: a DequantizeLinear of an
+   * initializer, or a QLinear* operand.
+   */
+  private record Weights(
+      String name,
+      long[] dims,
+      int[] values,
+      ElementType type,
+      float[] scales,
+      int[] zeroPoints,
+      int axis) {
     boolean perChannel() {
       return scales.length > 1;
     }
@@ -158,31 +214,60 @@ final class OnnxQuantizedImporter {
     int floatInputs = 0;
     for (var in : index.dataInputs()) {
       if (in.elemType() != Tensor.FLOAT) {
-        throw new ModelFormatException("ONNX input " + in.name() + " has type " + in.elemType()
-            + "; a quantized ONNX model must take a float input and quantize it (QuantizeLinear)");
+        throw new ModelFormatException(
+            "ONNX input "
+                + in.name()
+                + " has type "
+                + in.elemType()
+                + "; a quantized ONNX model must take a float input and quantize it"
+                + " (QuantizeLinear)");
       }
       values.put(in.name(), new FloatInput(in.name(), GraphIndex.fixedShape(in)));
       floatInputs++;
     }
-    if (floatInputs != 1) throw new ModelFormatException("ONNX model has " + floatInputs + " inputs; exactly one is supported");
+    if (floatInputs != 1)
+      throw new ModelFormatException(
+          "ONNX model has " + floatInputs + " inputs; exactly one is supported");
     for (Node n : NodeOrder.topological(g.nodes())) lower(n);
-    if (inputs.isEmpty()) throw new ModelFormatException("the float input of the quantized ONNX model is never quantized (no QuantizeLinear reads it)");
+    if (inputs.isEmpty())
+      throw new ModelFormatException(
+          "the float input of the quantized ONNX model is never quantized (no QuantizeLinear reads"
+              + " it)");
     List<Integer> outputs = new ArrayList<>();
     for (var o : g.outputs()) {
       Val v = values.get(o.name());
-      Quant q = switch (v) {
-        case Integers i -> i.q();
-        case Real r -> r.q(); // the final DequantizeLinear is the caller's
-        case null -> throw new ModelFormatException("ONNX output " + o.name() + " is not computed by any node");
-        case Pending p -> throw new ModelFormatException("unsupported quantized ONNX pattern: output " + o.name()
-            + " is the float result of node " + p.producer().label() + " (" + p.producer().opType() + "), never quantized (QuantizeLinear)");
-        case FloatInput f -> throw new ModelFormatException("unsupported quantized ONNX pattern: output " + o.name() + " is the float input");
-      };
-      if (q.layout() == Layout.FLAT_NHWC) throw new ModelFormatException("unsupported ONNX output " + o.name()
-          + ": a Flatten/Reshape of an [N,C,H,W] map with H·W > 1 is supported only when a Gemm/MatMul consumes it");
+      Quant q =
+          switch (v) {
+            case Integers i -> i.q();
+            case Real r -> r.q(); // the final DequantizeLinear is the caller's
+            case null ->
+                throw new ModelFormatException(
+                    "ONNX output " + o.name() + " is not computed by any node");
+            case Pending p ->
+                throw new ModelFormatException(
+                    "unsupported quantized ONNX pattern: output "
+                        + o.name()
+                        + " is the float result of node "
+                        + p.producer().label()
+                        + " ("
+                        + p.producer().opType()
+                        + "), never quantized (QuantizeLinear)");
+            case FloatInput f ->
+                throw new ModelFormatException(
+                    "unsupported quantized ONNX pattern: output "
+                        + o.name()
+                        + " is the float input");
+          };
+      if (q.layout() == Layout.FLAT_NHWC)
+        throw new ModelFormatException(
+            "unsupported ONNX output "
+                + o.name()
+                + ": a Flatten/Reshape of an [N,C,H,W] map with H·W > 1 is supported only when a"
+                + " Gemm/MatMul consumes it");
       outputs.add(q.id());
     }
-    return new QuantizedModel(new ModelDescription(name, specs, layers, inputs, outputs), constantValues);
+    return new QuantizedModel(
+        new ModelDescription(name, specs, layers, inputs, outputs), constantValues);
   }
 
   // ------------------------------------------------------------------ nodes
@@ -192,8 +277,10 @@ final class OnnxQuantizedImporter {
     boolean standard = domain.isEmpty() || domain.equals("ai.onnx");
     boolean contrib = domain.equals("com.microsoft") && n.opType().startsWith("QLinear");
     if (!standard && !contrib) throw unsupported(n, "operator " + domain + "." + n.opType());
-    if (!OPS.contains(n.opType())) throw unsupported(n, "operator " + n.opType() + " in a quantized graph");
-    if (n.outputs().isEmpty()) throw new ModelFormatException("ONNX node " + n.label() + " has no output");
+    if (!OPS.contains(n.opType()))
+      throw unsupported(n, "operator " + n.opType() + " in a quantized graph");
+    if (n.outputs().isEmpty())
+      throw new ModelFormatException("ONNX node " + n.label() + " has no output");
     switch (n.opType()) {
       case "Constant" -> {
         var a = n.attributes().get("value");
@@ -206,26 +293,41 @@ final class OnnxQuantizedImporter {
       case "Conv" -> {
         Quant x = real(n, 0);
         Weights w = weights(n, 1, 0);
-        values.put(out(n), conv(n, x, w, n.inputs().size() > 2 && !n.inputs().get(2).isEmpty() ? bias(n, 2, x, w, outChannels(w, 0)) : null));
+        values.put(
+            out(n),
+            conv(
+                n,
+                x,
+                w,
+                n.inputs().size() > 2 && !n.inputs().get(2).isEmpty()
+                    ? bias(n, 2, x, w, outChannels(w, 0))
+                    : null));
       }
       case "QLinearConv" -> {
         Quant x = integersWith(n, 0, 1, 2);
         Weights w = rawWeights(n, 3, 4, 5, 0);
-        int[] bias = n.inputs().size() > 8 && !n.inputs().get(8).isEmpty() ? int32Bias(n, 8, x, w, outChannels(w, 0)) : null;
+        int[] bias =
+            n.inputs().size() > 8 && !n.inputs().get(8).isEmpty()
+                ? int32Bias(n, 8, x, w, outChannels(w, 0))
+                : null;
         finishNow(n, conv(n, x, w, bias), 6, 7);
       }
       case "Gemm" -> gemm(n);
       case "MatMul" -> values.put(out(n), dense(n, real(n, 0), weights(n, 1, 1), false, null));
-      case "QLinearMatMul" -> finishNow(n, dense(n, integersWith(n, 0, 1, 2), rawWeights(n, 3, 4, 5, 1), false, null), 6, 7);
+      case "QLinearMatMul" ->
+          finishNow(
+              n, dense(n, integersWith(n, 0, 1, 2), rawWeights(n, 3, 4, 5, 1), false, null), 6, 7);
       case "Add" -> values.put(out(n), add(n, real(n, 0), real(n, 1)));
-      case "QLinearAdd" -> finishNow(n, add(n, integersWith(n, 0, 1, 2), integersWith(n, 3, 4, 5)), 6, 7);
+      case "QLinearAdd" ->
+          finishNow(n, add(n, integersWith(n, 0, 1, 2), integersWith(n, 3, 4, 5)), 6, 7);
       case "Relu" -> clamp(n, 0f, INF);
       case "Clip" -> clip(n);
       case "MaxPool" -> maxPool(n);
       case "AveragePool" -> values.put(out(n), averagePool(n, real(n, 0)));
       case "GlobalAveragePool" -> values.put(out(n), mean(n, real(n, 0)));
       case "QLinearGlobalAveragePool" -> {
-        if (n.intAttr("channels_last", 0) != 0) throw unsupported(n, "QLinearGlobalAveragePool with channels_last 1 (only NCHW)");
+        if (n.intAttr("channels_last", 0) != 0)
+          throw unsupported(n, "QLinearGlobalAveragePool with channels_last 1 (only NCHW)");
         finishNow(n, mean(n, integersWith(n, 0, 1, 2)), 3, 4);
       }
       case "Flatten", "Reshape" -> reshape(n);
@@ -239,15 +341,21 @@ final class OnnxQuantizedImporter {
     String in = n.inputs().isEmpty() ? "" : n.inputs().getFirst();
     if (constants.containsKey(in)) constants.put(out(n), constants.get(in));
     else if (weights.containsKey(in)) weights.put(out(n), weights.get(in));
-    else values.put(out(n), switch (value(n, 0)) {
-      case Integers i -> i;
-      case Real r -> r;
-      case Pending p -> throw pendingRead(n, p);
-      case FloatInput f -> throw floatInputRead(n, f);
-    });
+    else
+      values.put(
+          out(n),
+          switch (value(n, 0)) {
+            case Integers i -> i;
+            case Real r -> r;
+            case Pending p -> throw pendingRead(n, p);
+            case FloatInput f -> throw floatInputRead(n, f);
+          });
   }
 
-  /** QuantizeLinear: of the float input, the model's input; of a pending result, its layer; of real values, a requantization. */
+  /**
+   * QuantizeLinear: of the float input, the model's input; of a pending result, its layer; of real
+   * values, a requantization.
+   */
   private void quantize(Node n) {
     Tensor constant = n.inputs().isEmpty() ? null : constants.get(n.inputs().getFirst());
     if (constant != null) {
@@ -259,8 +367,21 @@ final class OnnxQuantizedImporter {
     int zp = zeroPoint(n, 2, type);
     switch (value(n, 0)) {
       case FloatInput f -> {
-        if (!inputs.isEmpty()) throw unsupported(n, "second QuantizeLinear of the float input " + f.name() + " (the model input is quantized once)");
-        Quant q = quant(out(n), f.onnxShape(), f.onnxShape().length == 4 ? Layout.NHWC : Layout.PLAIN, null, scale, zp, type);
+        if (!inputs.isEmpty())
+          throw unsupported(
+              n,
+              "second QuantizeLinear of the float input "
+                  + f.name()
+                  + " (the model input is quantized once)");
+        Quant q =
+            quant(
+                out(n),
+                f.onnxShape(),
+                f.onnxShape().length == 4 ? Layout.NHWC : Layout.PLAIN,
+                null,
+                scale,
+                zp,
+                type);
         inputs.add(q.id());
         values.put(out(n), new Integers(q));
       }
@@ -281,17 +402,22 @@ final class OnnxQuantizedImporter {
         requantize(name(n), x, y, type.min(), type.max());
         values.put(out(n), new Integers(y));
       }
-      case Integers i -> throw unsupported(n, "QuantizeLinear of the integer tensor " + n.inputs().getFirst());
+      case Integers i ->
+          throw unsupported(n, "QuantizeLinear of the integer tensor " + n.inputs().getFirst());
     }
   }
 
   /**
-   * QuantizeLinear of a float initializer (weights kept in float and quantized in the graph): folded into the integer constant it denotes, saturate(round half to even(v / scale) +
-   * zero point), per tensor or per axis, which the DequantizeLinear after it reads as integer weights.
+   * QuantizeLinear of a float initializer (weights kept in float and quantized in the graph):
+   * folded into the integer constant it denotes, saturate(round half to even(v / scale) + zero
+   * point), per tensor or per axis, which the DequantizeLinear after it reads as integer weights.
    */
   private void quantizeConstant(Node n, Tensor t) {
-    if (t.dataType() != Tensor.FLOAT && t.dataType() != Tensor.DOUBLE) throw unsupported(n, "QuantizeLinear of the non-float constant " + t.name());
-    if (n.intAttr("block_size", 0) != 0) throw unsupported(n, "blocked QuantizeLinear (block_size " + n.intAttr("block_size", 0) + ")");
+    if (t.dataType() != Tensor.FLOAT && t.dataType() != Tensor.DOUBLE)
+      throw unsupported(n, "QuantizeLinear of the non-float constant " + t.name());
+    if (n.intAttr("block_size", 0) != 0)
+      throw unsupported(
+          n, "blocked QuantizeLinear (block_size " + n.intAttr("block_size", 0) + ")");
     float[] scales = floats(constant(n, 1));
     boolean hasZeroPoint = n.inputs().size() > 2 && !n.inputs().get(2).isEmpty();
     ElementType type = hasZeroPoint ? integerType(n, constant(n, 2)) : zeroPointType(n, 2);
@@ -300,44 +426,80 @@ final class OnnxQuantizedImporter {
     int axis = (int) n.intAttr("axis", 1);
     if (axis < 0) axis += rank;
     if (scales.length > 1 && (axis < 0 || axis >= rank || t.dims()[axis] != scales.length)) {
-      throw new ModelFormatException("QuantizeLinear node " + n.label() + " has " + scales.length + " scales along axis " + axis + " of "
-          + Arrays.toString(t.dims()));
+      throw new ModelFormatException(
+          "QuantizeLinear node "
+              + n.label()
+              + " has "
+              + scales.length
+              + " scales along axis "
+              + axis
+              + " of "
+              + Arrays.toString(t.dims()));
     }
-    if (zps.length != 1 && zps.length != scales.length) throw unsupported(n, "QuantizeLinear with " + scales.length + " scales and " + zps.length + " zero points");
-    for (float s : scales) if (!(s > 0) || Float.isInfinite(s)) throw unsupported(n, "QuantizeLinear with scale " + s);
+    if (zps.length != 1 && zps.length != scales.length)
+      throw unsupported(
+          n, "QuantizeLinear with " + scales.length + " scales and " + zps.length + " zero points");
+    for (float s : scales)
+      if (!(s > 0) || Float.isInfinite(s)) throw unsupported(n, "QuantizeLinear with scale " + s);
     int inner = 1;
     for (int d = axis + 1; d < rank; d++) inner *= (int) t.dims()[d];
     double[] v = t.values(), q = new double[v.length];
     for (int i = 0; i < v.length; i++) {
       int c = scales.length == 1 ? 0 : (i / inner) % scales.length;
-      q[i] = Math.clamp(Math.rint(v[i] / scales[c]) + zps[zps.length == 1 ? 0 : c], type.min(), type.max());
+      q[i] =
+          Math.clamp(
+              Math.rint(v[i] / scales[c]) + zps[zps.length == 1 ? 0 : c], type.min(), type.max());
     }
-    int dataType = switch (type) {
-      case UINT8 -> Tensor.UINT8;
-      case INT8 -> Tensor.INT8;
-      case INT32 -> Tensor.INT32;
-    };
+    int dataType =
+        switch (type) {
+          case UINT8 -> Tensor.UINT8;
+          case INT8 -> Tensor.INT8;
+          case INT32 -> Tensor.INT32;
+        };
     constants.put(out(n), new Tensor(t.name(), t.dims(), dataType, q));
   }
 
-  /** DequantizeLinear: of an integer initializer, quantized weights; of integers, their real values. */
+  /**
+   * DequantizeLinear: of an integer initializer, quantized weights; of integers, their real values.
+   */
   private void dequantize(Node n) {
     String in = n.inputs().isEmpty() ? "" : n.inputs().getFirst();
     Tensor t = constants.get(in);
-    if (n.intAttr("block_size", 0) != 0) throw unsupported(n, "blocked DequantizeLinear (block_size " + n.intAttr("block_size", 0) + ")");
+    if (n.intAttr("block_size", 0) != 0)
+      throw unsupported(
+          n, "blocked DequantizeLinear (block_size " + n.intAttr("block_size", 0) + ")");
     if (t != null) {
       ElementType type = integerType(n, t);
       float[] scales = floats(constant(n, 1));
-      int[] zps = n.inputs().size() > 2 && !n.inputs().get(2).isEmpty() ? ints(constant(n, 2)) : new int[] {0};
-      if (zps.length != 1 && zps.length != scales.length) throw unsupported(n, "DequantizeLinear with " + scales.length + " scales and " + zps.length + " zero points");
+      int[] zps =
+          n.inputs().size() > 2 && !n.inputs().get(2).isEmpty()
+              ? ints(constant(n, 2))
+              : new int[] {0};
+      if (zps.length != 1 && zps.length != scales.length)
+        throw unsupported(
+            n,
+            "DequantizeLinear with "
+                + scales.length
+                + " scales and "
+                + zps.length
+                + " zero points");
       int rank = t.dims().length;
       int axis = (int) n.intAttr("axis", 1);
       if (axis < 0) axis += rank;
       if (scales.length > 1 && (axis < 0 || axis >= rank || t.dims()[axis] != scales.length)) {
-        throw new ModelFormatException("DequantizeLinear node " + n.label() + " has " + scales.length + " scales along axis " + axis + " of "
-            + Arrays.toString(t.dims()));
+        throw new ModelFormatException(
+            "DequantizeLinear node "
+                + n.label()
+                + " has "
+                + scales.length
+                + " scales along axis "
+                + axis
+                + " of "
+                + Arrays.toString(t.dims()));
       }
-      for (float s : scales) if (!(s > 0) || Float.isInfinite(s)) throw unsupported(n, "DequantizeLinear with scale " + s);
+      for (float s : scales)
+        if (!(s > 0) || Float.isInfinite(s))
+          throw unsupported(n, "DequantizeLinear with scale " + s);
       weights.put(out(n), new Weights(t.name(), t.dims(), ints(t), type, scales, zps, axis));
       return;
     }
@@ -345,10 +507,21 @@ final class OnnxQuantizedImporter {
       case Integers i -> {
         Quant q = i.q();
         float scale = scalarScale(n, 1);
-        int zp = n.inputs().size() > 2 && !n.inputs().get(2).isEmpty() ? zeroPoint(n, 2, q.type()) : 0;
+        int zp =
+            n.inputs().size() > 2 && !n.inputs().get(2).isEmpty() ? zeroPoint(n, 2, q.type()) : 0;
         if (scale != q.scale() || zp != q.zeroPoint()) {
-          throw unsupported(n, "DequantizeLinear with scale " + scale + " and zero point " + zp + " of " + in + ", which is quantized with scale "
-              + q.scale() + " and zero point " + q.zeroPoint());
+          throw unsupported(
+              n,
+              "DequantizeLinear with scale "
+                  + scale
+                  + " and zero point "
+                  + zp
+                  + " of "
+                  + in
+                  + ", which is quantized with scale "
+                  + q.scale()
+                  + " and zero point "
+                  + q.zeroPoint());
         }
         values.put(out(n), new Real(q));
       }
@@ -361,86 +534,225 @@ final class OnnxQuantizedImporter {
   /** Conv (2-d) as Conv2D (group 1) or DepthwiseConv2D (group = input channels). */
   private Pending conv(Node n, Quant x, Weights w, int[] bias) {
     requireLayout(n, x, Layout.NHWC);
-    if (w.dims().length != 4) throw unsupported(n, n.opType() + " with " + w.dims().length + "-d weights (only 2-d convolutions)");
-    int o = (int) w.dims()[0], cPerGroup = (int) w.dims()[1], kh = (int) w.dims()[2], kw = (int) w.dims()[3];
+    if (w.dims().length != 4)
+      throw unsupported(
+          n, n.opType() + " with " + w.dims().length + "-d weights (only 2-d convolutions)");
+    int o = (int) w.dims()[0],
+        cPerGroup = (int) w.dims()[1],
+        kh = (int) w.dims()[2],
+        kw = (int) w.dims()[3];
     int[] s = x.onnxShape();
     int c = s[1];
     long group = n.intAttr("group", 1);
     long[] ks = n.intsAttr("kernel_shape", new long[] {kh, kw});
-    if (ks[0] != kh || ks[1] != kw) throw unsupported(n, n.opType() + " whose kernel_shape " + Arrays.toString(ks) + " differs from its weights");
+    if (ks[0] != kh || ks[1] != kw)
+      throw unsupported(
+          n,
+          n.opType() + " whose kernel_shape " + Arrays.toString(ks) + " differs from its weights");
     Window win = OnnxShapes.window(n, s[2], s[3], kh, kw, true);
     int[] out = {s[0], o, win.outputHeight(s[2]), win.outputWidth(s[3])};
     boolean depthwise;
     if (group == 1) {
-      if (cPerGroup != c) throw new ModelFormatException(n.opType() + " node " + n.label() + " has weights for " + cPerGroup + " channels, its input has " + c);
+      if (cPerGroup != c)
+        throw new ModelFormatException(
+            n.opType()
+                + " node "
+                + n.label()
+                + " has weights for "
+                + cPerGroup
+                + " channels, its input has "
+                + c);
       depthwise = false;
     } else if (group == c && cPerGroup == 1 && o % c == 0) {
       depthwise = true;
     } else {
-      throw unsupported(n, "grouped " + n.opType() + " with group " + group + " on " + c + " channels (only 1 or depthwise)");
+      throw unsupported(
+          n,
+          "grouped "
+              + n.opType()
+              + " with group "
+              + group
+              + " on "
+              + c
+              + " channels (only 1 or depthwise)");
     }
-    return new Pending(n, out, Layout.NHWC, -INF, INF, (q, y, lo, hi) -> {
-      Requantization rq = requantization(n, x, w, y, o, lo, hi);
-      int bid = bias == null ? -1 : biasTensor(n, bias, x, w, o);
-      if (!depthwise) {
-        int wid = weightTensor(w, new int[] {o, kh, kw, c}, 0, Layouts.permute(w.values(), Layouts.convWeightsOrder(o, c, kh, kw)));
-        layers.add(new Conv2D(name(n), x.id(), wid, bid, y.id(), win, x.zeroPoint(), weightZeroPoints(w, o), rq));
-      } else {
-        int wid = weightTensor(w, new int[] {1, kh, kw, o}, 3, Layouts.permute(w.values(), Layouts.depthwiseWeightsOrder(o, kh, kw)));
-        layers.add(new DepthwiseConv2D(name(n), x.id(), wid, bid, y.id(), win, o / c, x.zeroPoint(), weightZeroPoints(w, o), rq));
-      }
-    });
+    return new Pending(
+        n,
+        out,
+        Layout.NHWC,
+        -INF,
+        INF,
+        (q, y, lo, hi) -> {
+          Requantization rq = requantization(n, x, w, y, o, lo, hi);
+          int bid = bias == null ? -1 : biasTensor(n, bias, x, w, o);
+          if (!depthwise) {
+            int wid =
+                weightTensor(
+                    w,
+                    new int[] {o, kh, kw, c},
+                    0,
+                    Layouts.permute(w.values(), Layouts.convWeightsOrder(o, c, kh, kw)));
+            layers.add(
+                new Conv2D(
+                    name(n),
+                    x.id(),
+                    wid,
+                    bid,
+                    y.id(),
+                    win,
+                    x.zeroPoint(),
+                    weightZeroPoints(w, o),
+                    rq));
+          } else {
+            int wid =
+                weightTensor(
+                    w,
+                    new int[] {1, kh, kw, o},
+                    3,
+                    Layouts.permute(w.values(), Layouts.depthwiseWeightsOrder(o, kh, kw)));
+            layers.add(
+                new DepthwiseConv2D(
+                    name(n),
+                    x.id(),
+                    wid,
+                    bid,
+                    y.id(),
+                    win,
+                    o / c,
+                    x.zeroPoint(),
+                    weightZeroPoints(w, o),
+                    rq));
+          }
+        });
   }
 
   private void gemm(Node n) {
     if (n.intAttr("transA", 0) != 0) throw unsupported(n, "Gemm with transA 1");
-    if (n.floatAttr("alpha", 1f) != 1f || n.floatAttr("beta", 1f) != 1f) throw unsupported(n, "quantized Gemm with alpha or beta other than 1");
+    if (n.floatAttr("alpha", 1f) != 1f || n.floatAttr("beta", 1f) != 1f)
+      throw unsupported(n, "quantized Gemm with alpha or beta other than 1");
     boolean transB = n.intAttr("transB", 0) != 0;
     Quant x = real(n, 0);
     Weights w = weights(n, 1, transB ? 0 : 1);
     int[] bias = null;
-    if (n.inputs().size() > 2 && !n.inputs().get(2).isEmpty()) bias = bias(n, 2, x, w, outChannels(w, transB ? 0 : 1));
+    if (n.inputs().size() > 2 && !n.inputs().get(2).isEmpty())
+      bias = bias(n, 2, x, w, outChannels(w, transB ? 0 : 1));
     values.put(out(n), dense(n, x, w, transB, bias));
   }
 
-  /** A FullyConnected layer; w is [O,K] when outputsFirst, else [K,O] (MatMul's and Gemm's transB 0). */
+  /**
+   * A FullyConnected layer; w is [O,K] when outputsFirst, else [K,O] (MatMul's and Gemm's transB
+   * 0).
+   */
   private Pending dense(Node n, Quant x, Weights w, boolean outputsFirst, int[] bias) {
-    if (w.dims().length != 2 || x.onnxShape().length != 2) throw unsupported(n, n.opType() + " that is not [N,K]×[K,O] with constant weights");
+    if (w.dims().length != 2 || x.onnxShape().length != 2)
+      throw unsupported(n, n.opType() + " that is not [N,K]×[K,O] with constant weights");
     int o = (int) w.dims()[outputsFirst ? 0 : 1], k = (int) w.dims()[outputsFirst ? 1 : 0];
-    if (k != x.onnxShape()[1]) throw new ModelFormatException(n.opType() + " node " + n.label() + " has weights for " + k + " inputs, its input has " + x.onnxShape()[1]);
-    int[] ok = outputsFirst ? w.values() : Layouts.permute(w.values(), Layouts.transposeOrder(k, o));
-    if (x.layout() == Layout.FLAT_NHWC) ok = Layouts.permute(ok, Layouts.flattenedColumnsOrder(o, x.chw()[0], x.chw()[1], x.chw()[2]));
+    if (k != x.onnxShape()[1])
+      throw new ModelFormatException(
+          n.opType()
+              + " node "
+              + n.label()
+              + " has weights for "
+              + k
+              + " inputs, its input has "
+              + x.onnxShape()[1]);
+    int[] ok =
+        outputsFirst ? w.values() : Layouts.permute(w.values(), Layouts.transposeOrder(k, o));
+    if (x.layout() == Layout.FLAT_NHWC)
+      ok =
+          Layouts.permute(ok, Layouts.flattenedColumnsOrder(o, x.chw()[0], x.chw()[1], x.chw()[2]));
     int[] ordered = ok;
-    return new Pending(n, new int[] {x.onnxShape()[0], o}, Layout.PLAIN, -INF, INF, (q, y, lo, hi) -> {
-      Requantization rq = requantization(n, x, w, y, o, lo, hi);
-      int bid = bias == null ? -1 : biasTensor(n, bias, x, w, o);
-      int wid = weightTensor(w, new int[] {o, k}, 0, ordered);
-      layers.add(new FullyConnected(name(n), x.id(), wid, bid, y.id(), x.zeroPoint(), weightZeroPoints(w, o), rq));
-    });
+    return new Pending(
+        n,
+        new int[] {x.onnxShape()[0], o},
+        Layout.PLAIN,
+        -INF,
+        INF,
+        (q, y, lo, hi) -> {
+          Requantization rq = requantization(n, x, w, y, o, lo, hi);
+          int bid = bias == null ? -1 : biasTensor(n, bias, x, w, o);
+          int wid = weightTensor(w, new int[] {o, k}, 0, ordered);
+          layers.add(
+              new FullyConnected(
+                  name(n), x.id(), wid, bid, y.id(), x.zeroPoint(), weightZeroPoints(w, o), rq));
+        });
   }
 
   /** Add of two activations of one shape: TFLite's 8-bit ADD pipeline on the file's scales. */
   private Pending add(Node n, Quant a, Quant b) {
-    if (!Arrays.equals(a.onnxShape(), b.onnxShape()) || a.layout() != b.layout() || a.layout() == Layout.FLAT_NHWC) {
-      throw unsupported(n, n.opType() + " of shapes " + Arrays.toString(a.onnxShape()) + " and " + Arrays.toString(b.onnxShape()) + " (only two activations of one shape)");
+    if (!Arrays.equals(a.onnxShape(), b.onnxShape())
+        || a.layout() != b.layout()
+        || a.layout() == Layout.FLAT_NHWC) {
+      throw unsupported(
+          n,
+          n.opType()
+              + " of shapes "
+              + Arrays.toString(a.onnxShape())
+              + " and "
+              + Arrays.toString(b.onnxShape())
+              + " (only two activations of one shape)");
     }
-    return new Pending(n, a.onnxShape(), a.layout(), -INF, INF, (q, y, lo, hi) -> layers.add(TfliteQuantizedImporter.add(name(n), a.id(), b.id(),
-        y.id(), a.scale(), a.zeroPoint(), b.scale(), b.zeroPoint(), y.scale(), y.zeroPoint(), lo, hi)));
+    return new Pending(
+        n,
+        a.onnxShape(),
+        a.layout(),
+        -INF,
+        INF,
+        (q, y, lo, hi) ->
+            layers.add(
+                TfliteQuantizedImporter.add(
+                    name(n),
+                    a.id(),
+                    b.id(),
+                    y.id(),
+                    a.scale(),
+                    a.zeroPoint(),
+                    b.scale(),
+                    b.zeroPoint(),
+                    y.scale(),
+                    y.zeroPoint(),
+                    lo,
+                    hi)));
   }
 
-  /** Relu/Clip: narrows a pending result's clamp; of real values, a clamping requantization once quantized. */
+  /**
+   * Relu/Clip: narrows a pending result's clamp; of real values, a clamping requantization once
+   * quantized.
+   */
   private void clamp(Node n, float lo, float hi) {
     switch (value(n, 0)) {
       case Pending p -> {
         requireSingleUse(n, p);
-        values.put(out(n), new Pending(p.producer(), p.onnxShape(), p.layout(), Math.max(lo, p.lo()), Math.min(hi, p.hi()), p.finisher()));
+        values.put(
+            out(n),
+            new Pending(
+                p.producer(),
+                p.onnxShape(),
+                p.layout(),
+                Math.max(lo, p.lo()),
+                Math.min(hi, p.hi()),
+                p.finisher()));
       }
       case Real r -> {
         Quant x = r.q();
-        values.put(out(n), new Pending(n, x.onnxShape(), x.layout(), lo, hi, (q, y, cmin, cmax) -> requantize(name(n), x, y, cmin, cmax)));
+        values.put(
+            out(n),
+            new Pending(
+                n,
+                x.onnxShape(),
+                x.layout(),
+                lo,
+                hi,
+                (q, y, cmin, cmax) -> requantize(name(n), x, y, cmin, cmax)));
       }
-      case Integers i -> throw unsupported(n, n.opType() + " of the integer tensor " + n.inputs().getFirst()
-          + " (ONNX applies it to the stored integers, not to the real values they stand for)");
+      case Integers i ->
+          throw unsupported(
+              n,
+              n.opType()
+                  + " of the integer tensor "
+                  + n.inputs().getFirst()
+                  + " (ONNX applies it to the stored integers, not to the real values they stand"
+                  + " for)");
       case FloatInput f -> throw floatInputRead(n, f);
     }
   }
@@ -457,15 +769,27 @@ final class OnnxQuantizedImporter {
     clamp(n, lo, hi);
   }
 
-  /** MaxPool commutes with dequantization (scale > 0): it runs on the integers, for integer and real inputs alike. */
+  /**
+   * MaxPool commutes with dequantization (scale > 0): it runs on the integers, for integer and real
+   * inputs alike.
+   */
   private void maxPool(Node n) {
     Val v = value(n, 0);
     Quant x = movable(n, v);
     requireLayout(n, x, Layout.NHWC);
-    if (n.outputs().size() > 1 && !n.outputs().get(1).isEmpty()) throw unsupported(n, "MaxPool with an Indices output");
+    if (n.outputs().size() > 1 && !n.outputs().get(1).isEmpty())
+      throw unsupported(n, "MaxPool with an Indices output");
     Window win = poolWindow(n, x);
     int[] s = x.onnxShape();
-    Quant y = quant(out(n), new int[] {s[0], s[1], win.outputHeight(s[2]), win.outputWidth(s[3])}, Layout.NHWC, null, x.scale(), x.zeroPoint(), x.type());
+    Quant y =
+        quant(
+            out(n),
+            new int[] {s[0], s[1], win.outputHeight(s[2]), win.outputWidth(s[3])},
+            Layout.NHWC,
+            null,
+            x.scale(),
+            x.zeroPoint(),
+            x.type());
     layers.add(new MaxPool(name(n), x.id(), y.id(), win, x.type().min(), x.type().max()));
     values.put(out(n), v instanceof Real ? new Real(y) : new Integers(y));
   }
@@ -480,44 +804,100 @@ final class OnnxQuantizedImporter {
     Window win = poolWindow(n, x);
     int[] s = x.onnxShape();
     int[] out = {s[0], s[1], win.outputHeight(s[2]), win.outputWidth(s[3])};
-    boolean padAsZeros = n.intAttr("count_include_pad", 0) != 0 && !win.padding().equals(Padding.NONE);
-    return new Pending(n, out, Layout.NHWC, -INF, INF, (q, y, lo, hi) -> {
-      if (!y.sameQuantization(x)) {
-        throw unsupported(n, "AveragePool whose QuantizeLinear " + q.label() + " changes the quantization (" + x.quantization() + " to "
-            + y.quantization() + "; the integer average pool keeps it)");
-      }
-      Quant in = x;
-      Window w = win;
-      if (padAsZeros) {
-        Padding p = win.padding();
-        in = quant(out(n) + "/count_include_pad", new int[] {s[0], s[1], s[2] + p.top() + p.bottom(), s[3] + p.left() + p.right()},
-            Layout.NHWC, null, x.scale(), x.zeroPoint(), x.type());
-        layers.add(new Pad(name(n) + "/count_include_pad", x.id(), in.id(), List.of(0, p.top(), p.left(), 0), List.of(0, p.bottom(), p.right(), 0),
-            x.zeroPoint()));
-        w = new Window(win.kernelH(), win.kernelW(), win.strideH(), win.strideW(), 1, 1, Padding.NONE);
-      }
-      layers.add(new AveragePool(name(n), in.id(), y.id(), w, lo, hi));
-    });
+    boolean padAsZeros =
+        n.intAttr("count_include_pad", 0) != 0 && !win.padding().equals(Padding.NONE);
+    return new Pending(
+        n,
+        out,
+        Layout.NHWC,
+        -INF,
+        INF,
+        (q, y, lo, hi) -> {
+          if (!y.sameQuantization(x)) {
+            throw unsupported(
+                n,
+                "AveragePool whose QuantizeLinear "
+                    + q.label()
+                    + " changes the quantization ("
+                    + x.quantization()
+                    + " to "
+                    + y.quantization()
+                    + "; the integer average pool keeps it)");
+          }
+          Quant in = x;
+          Window w = win;
+          if (padAsZeros) {
+            Padding p = win.padding();
+            in =
+                quant(
+                    out(n) + "/count_include_pad",
+                    new int[] {
+                      s[0], s[1], s[2] + p.top() + p.bottom(), s[3] + p.left() + p.right()
+                    },
+                    Layout.NHWC,
+                    null,
+                    x.scale(),
+                    x.zeroPoint(),
+                    x.type());
+            layers.add(
+                new Pad(
+                    name(n) + "/count_include_pad",
+                    x.id(),
+                    in.id(),
+                    List.of(0, p.top(), p.left(), 0),
+                    List.of(0, p.bottom(), p.right(), 0),
+                    x.zeroPoint()));
+            w =
+                new Window(
+                    win.kernelH(), win.kernelW(), win.strideH(), win.strideW(), 1, 1, Padding.NONE);
+          }
+          layers.add(new AveragePool(name(n), in.id(), y.id(), w, lo, hi));
+        });
   }
 
-  /** GlobalAveragePool as the integer Mean over H×W, rescaled from the input's scale to the output's. */
+  /**
+   * GlobalAveragePool as the integer Mean over H×W, rescaled from the input's scale to the
+   * output's.
+   */
   private Pending mean(Node n, Quant x) {
     requireLayout(n, x, Layout.NHWC);
     int[] s = x.onnxShape();
-    return new Pending(n, new int[] {s[0], s[1], 1, 1}, Layout.NHWC, -INF, INF, (q, y, lo, hi) -> {
-      QuantizedMultiplier m = FixedPoint.quantizeMultiplier((double) x.scale() / (double) y.scale());
-      layers.add(new Mean(name(n), x.id(), y.id(), x.zeroPoint(), m.multiplier(), m.shift(), y.zeroPoint(), lo, hi));
-    });
+    return new Pending(
+        n,
+        new int[] {s[0], s[1], 1, 1},
+        Layout.NHWC,
+        -INF,
+        INF,
+        (q, y, lo, hi) -> {
+          QuantizedMultiplier m =
+              FixedPoint.quantizeMultiplier((double) x.scale() / (double) y.scale());
+          layers.add(
+              new Mean(
+                  name(n),
+                  x.id(),
+                  y.id(),
+                  x.zeroPoint(),
+                  m.multiplier(),
+                  m.shift(),
+                  y.zeroPoint(),
+                  lo,
+                  hi));
+        });
   }
 
   private Window poolWindow(Node n, Quant x) {
     long[] ks = n.intsAttr("kernel_shape", null);
-    if (ks == null || ks.length != 2) throw unsupported(n, n.opType() + " without a 2-d kernel_shape");
+    if (ks == null || ks.length != 2)
+      throw unsupported(n, n.opType() + " without a 2-d kernel_shape");
     if (n.intAttr("ceil_mode", 0) != 0) throw unsupported(n, n.opType() + " with ceil_mode 1");
-    return OnnxShapes.window(n, x.onnxShape()[2], x.onnxShape()[3], (int) ks[0], (int) ks[1], false);
+    return OnnxShapes.window(
+        n, x.onnxShape()[2], x.onnxShape()[3], (int) ks[0], (int) ks[1], false);
   }
 
-  /** Flatten (axis 1) and Reshape move data only: they apply to the integers, keeping the quantization. */
+  /**
+   * Flatten (axis 1) and Reshape move data only: they apply to the integers, keeping the
+   * quantization.
+   */
   private void reshape(Node n) {
     Val v = value(n, 0);
     Quant x = movable(n, v);
@@ -537,12 +917,27 @@ final class OnnxQuantizedImporter {
     if (x.layout() == Layout.PLAIN && target.length != 4) {
       y = quant(out(n), target, Layout.PLAIN, null, x.scale(), x.zeroPoint(), x.type());
     } else if (x.layout() == Layout.NHWC && target.length == 2 && target[0] == s[0]) {
-      // a spatial map flattens in NHWC order: only a Gemm/MatMul, whose weight columns are permuted, may read it
+      // a spatial map flattens in NHWC order: only a Gemm/MatMul, whose weight columns are
+      // permuted, may read it
       boolean spatial = s[2] * s[3] > 1;
-      y = quant(out(n), target, spatial ? Layout.FLAT_NHWC : Layout.PLAIN, spatial ? new int[] {s[1], s[2], s[3]} : null, x.scale(),
-          x.zeroPoint(), x.type());
+      y =
+          quant(
+              out(n),
+              target,
+              spatial ? Layout.FLAT_NHWC : Layout.PLAIN,
+              spatial ? new int[] {s[1], s[2], s[3]} : null,
+              x.scale(),
+              x.zeroPoint(),
+              x.type());
     } else {
-      throw unsupported(n, n.opType() + " of " + Arrays.toString(s) + " to " + Arrays.toString(target) + " (only flattening an image to [N, C·H·W])");
+      throw unsupported(
+          n,
+          n.opType()
+              + " of "
+              + Arrays.toString(s)
+              + " to "
+              + Arrays.toString(target)
+              + " (only flattening an image to [N, C·H·W])");
     }
     layers.add(new Reshape(name(n), x.id(), y.id()));
     values.put(out(n), v instanceof Real ? new Real(y) : new Integers(y));
@@ -558,7 +953,8 @@ final class OnnxQuantizedImporter {
     boolean real = false;
     for (int i = 0; i < n.inputs().size(); i++) {
       Val v = value(n, i);
-      if (i > 0 && (v instanceof Real) != real) throw unsupported(n, "Concat of integer and real (dequantized) tensors");
+      if (i > 0 && (v instanceof Real) != real)
+        throw unsupported(n, "Concat of integer and real (dequantized) tensors");
       real = v instanceof Real;
       ins.add(movable(n, v));
     }
@@ -568,33 +964,59 @@ final class OnnxQuantizedImporter {
         throw unsupported(n, "Concat of tensors with different layouts or ranks");
       }
     }
-    OnnxShapes.Joined concatenated = OnnxShapes.concat(n, ins.stream().map(Quant::onnxShape).toList());
+    OnnxShapes.Joined concatenated =
+        OnnxShapes.concat(n, ins.stream().map(Quant::onnxShape).toList());
     int[] out = concatenated.shape();
     int storedAxis = OnnxShapes.storedAxis(concatenated.axis(), first.layout() == Layout.NHWC);
     if (!real) {
       for (Quant q : ins) {
-        if (!q.sameQuantization(first)) throw unsupported(n, "Concat of integer tensors quantized differently (" + first.quantization() + ", " + q.quantization() + ")");
+        if (!q.sameQuantization(first))
+          throw unsupported(
+              n,
+              "Concat of integer tensors quantized differently ("
+                  + first.quantization()
+                  + ", "
+                  + q.quantization()
+                  + ")");
       }
-      Quant y = quant(out(n), out, first.layout(), null, first.scale(), first.zeroPoint(), first.type());
+      Quant y =
+          quant(out(n), out, first.layout(), null, first.scale(), first.zeroPoint(), first.type());
       layers.add(new Concat(name(n), ins.stream().map(Quant::id).toList(), y.id(), storedAxis));
       values.put(out(n), new Integers(y));
       return;
     }
-    values.put(out(n), new Pending(n, out, first.layout(), -INF, INF, (q, y, lo, hi) -> {
-      if (lo != y.type().min() || hi != y.type().max()) throw unsupported(n, "Relu/Clip after a Concat (clamp its inputs instead)");
-      List<Integer> joined = new ArrayList<>();
-      for (int i = 0; i < ins.size(); i++) {
-        Quant x = ins.get(i);
-        if (x.sameQuantization(y)) {
-          joined.add(x.id());
-          continue;
-        }
-        Quant moved = quant(out(n) + "/requantized " + i, x.onnxShape(), x.layout(), null, y.scale(), y.zeroPoint(), y.type());
-        requantize(name(n) + "/requantize " + i, x, moved, y.type().min(), y.type().max());
-        joined.add(moved.id());
-      }
-      layers.add(new Concat(name(n), joined, y.id(), storedAxis));
-    }));
+    values.put(
+        out(n),
+        new Pending(
+            n,
+            out,
+            first.layout(),
+            -INF,
+            INF,
+            (q, y, lo, hi) -> {
+              if (lo != y.type().min() || hi != y.type().max())
+                throw unsupported(n, "Relu/Clip after a Concat (clamp its inputs instead)");
+              List<Integer> joined = new ArrayList<>();
+              for (int i = 0; i < ins.size(); i++) {
+                Quant x = ins.get(i);
+                if (x.sameQuantization(y)) {
+                  joined.add(x.id());
+                  continue;
+                }
+                Quant moved =
+                    quant(
+                        out(n) + "/requantized " + i,
+                        x.onnxShape(),
+                        x.layout(),
+                        null,
+                        y.scale(),
+                        y.zeroPoint(),
+                        y.type());
+                requantize(name(n) + "/requantize " + i, x, moved, y.type().min(), y.type().max());
+                joined.add(moved.id());
+              }
+              layers.add(new Concat(name(n), joined, y.id(), storedAxis));
+            }));
   }
 
   /**
@@ -605,19 +1027,37 @@ final class OnnxQuantizedImporter {
     int rank = x.onnxShape().length;
     long axis = n.intAttr("axis", model.opsetVersion() >= 13 || model.opsetVersion() < 0 ? -1 : 1);
     if (axis < 0) axis += rank;
-    if (x.layout() == Layout.FLAT_NHWC) throw unsupported(n, "Softmax of a flattened [N,C,H,W] map with H·W > 1 (stored in NHWC order)");
+    if (x.layout() == Layout.FLAT_NHWC)
+      throw unsupported(
+          n, "Softmax of a flattened [N,C,H,W] map with H·W > 1 (stored in NHWC order)");
     if (x.layout() != Layout.PLAIN || axis != rank - 1) {
-      throw unsupported(n, "Softmax over axis " + axis + " of a rank-" + rank + " tensor (only the last axis of a matrix)");
+      throw unsupported(
+          n,
+          "Softmax over axis "
+              + axis
+              + " of a rank-"
+              + rank
+              + " tensor (only the last axis of a matrix)");
     }
-    return new Pending(n, x.onnxShape(), x.layout(), -INF, INF, (q, y, lo, hi) -> {
-      if (lo != y.type().min() || hi != y.type().max()) throw unsupported(n, "Relu/Clip after a Softmax");
-      layers.add(new Softmax(name(n), x.id(), y.id(), 1f));
-    });
+    return new Pending(
+        n,
+        x.onnxShape(),
+        x.layout(),
+        -INF,
+        INF,
+        (q, y, lo, hi) -> {
+          if (lo != y.type().min() || hi != y.type().max())
+            throw unsupported(n, "Relu/Clip after a Softmax");
+          layers.add(new Softmax(name(n), x.id(), y.id(), 1f));
+        });
   }
 
   // ------------------------------------------------------------------ layers' parameters
 
-  /** A QLinear* operator's result: its output is quantized by its own y_scale (input ys) and y_zero_point (input yzp). */
+  /**
+   * A QLinear* operator's result: its output is quantized by its own y_scale (input ys) and
+   * y_zero_point (input yzp).
+   */
   private void finishNow(Node n, Pending p, int ys, int yzp) {
     float scale = scalarScale(n, ys);
     ElementType type = zeroPointType(n, yzp);
@@ -627,14 +1067,17 @@ final class OnnxQuantizedImporter {
   }
 
   /**
-   * The requantization of a convolution or dense layer: per output channel x_scale·w_scale[c]/y_scale
-   * (computed in double from the float32 scales, as TFLite's Prepare does), rounded once as the
-   * ONNX specs' round(acc · x_scale·w_scale/y_scale).
+   * The requantization of a convolution or dense layer: per output channel
+   * x_scale·w_scale[c]/y_scale (computed in double from the float32 scales, as TFLite's Prepare
+   * does), rounded once as the ONNX specs' round(acc · x_scale·w_scale/y_scale).
    */
-  private Requantization requantization(Node n, Quant x, Weights w, Quant y, int channels, int lo, int hi) {
+  private Requantization requantization(
+      Node n, Quant x, Weights w, Quant y, int channels, int lo, int hi) {
     List<Integer> mult = new ArrayList<>(), shift = new ArrayList<>();
     for (int c = 0; c < (w.perChannel() ? channels : 1); c++) {
-      QuantizedMultiplier m = FixedPoint.quantizeMultiplier((double) x.scale() * (double) w.scale(c) / (double) y.scale());
+      QuantizedMultiplier m =
+          FixedPoint.quantizeMultiplier(
+              (double) x.scale() * (double) w.scale(c) / (double) y.scale());
       mult.add(m.multiplier());
       shift.add(m.shift());
     }
@@ -643,7 +1086,9 @@ final class OnnxQuantizedImporter {
 
   private void requantize(String name, Quant x, Quant y, int lo, int hi) {
     QuantizedMultiplier m = FixedPoint.quantizeMultiplier((double) x.scale() / (double) y.scale());
-    layers.add(new Requantize(name, x.id(), y.id(), x.zeroPoint(), m.multiplier(), m.shift(), y.zeroPoint(), lo, hi));
+    layers.add(
+        new Requantize(
+            name, x.id(), y.id(), x.zeroPoint(), m.multiplier(), m.shift(), y.zeroPoint(), lo, hi));
   }
 
   private static List<Integer> weightZeroPoints(Weights w, int channels) {
@@ -660,7 +1105,8 @@ final class OnnxQuantizedImporter {
       scales.add(w.scale(c));
       zps.add(w.zeroPoint(c));
     }
-    return constantTensor(new TensorSpec(w.name(), toList(shape), w.type(), scales, zps, channelDim, true), values);
+    return constantTensor(
+        new TensorSpec(w.name(), toList(shape), w.type(), scales, zps, channelDim, true), values);
   }
 
   private int biasTensor(Node n, int[] bias, Quant x, Weights w, int channels) {
@@ -670,12 +1116,15 @@ final class OnnxQuantizedImporter {
       scales.add(x.scale() * w.scale(c));
       zps.add(0);
     }
-    return constantTensor(new TensorSpec(name(n) + "/bias", List.of(channels), ElementType.INT32, scales, zps, 0, true), bias);
+    return constantTensor(
+        new TensorSpec(
+            name(n) + "/bias", List.of(channels), ElementType.INT32, scales, zps, 0, true),
+        bias);
   }
 
   /**
-   * A QDQ bias as int32 at scale x_scale·w_scale[c]: a DequantizeLinear of an int32 initializer must
-   * already have that scale and zero point 0 (onnxruntime's quantizer writes it so); a float
+   * A QDQ bias as int32 at scale x_scale·w_scale[c]: a DequantizeLinear of an int32 initializer
+   * must already have that scale and zero point 0 (onnxruntime's quantizer writes it so); a float
    * initializer is rounded to it, half to even, as that quantizer does. ONNX adds a float bias
    * unrounded: the rounding moves the accumulator by at most half a step of x_scale·w_scale, so an
    * output may differ by one from ONNX's where it lies within 0.5·x_scale·w_scale/y_scale of a tie.
@@ -684,23 +1133,45 @@ final class OnnxQuantizedImporter {
     String name = n.inputs().get(i);
     Weights q = weights.get(name);
     if (q != null) {
-      if (q.type() != ElementType.INT32 || q.values().length != channels) throw unsupported(n, "bias " + q.name() + " that is not int32[" + channels + "]");
+      if (q.type() != ElementType.INT32 || q.values().length != channels)
+        throw unsupported(n, "bias " + q.name() + " that is not int32[" + channels + "]");
       for (int c = 0; c < channels; c++) {
         double expected = (double) x.scale() * w.scale(c);
         if (q.zeroPoint(c) != 0 || Math.abs(q.scale(c) - expected) > 1e-6 * expected) {
-          throw unsupported(n, "bias " + q.name() + " quantized with scale " + q.scale(c) + " and zero point " + q.zeroPoint(c)
-              + " (channel " + c + "), not input scale × weight scale " + (float) expected + " and 0");
+          throw unsupported(
+              n,
+              "bias "
+                  + q.name()
+                  + " quantized with scale "
+                  + q.scale(c)
+                  + " and zero point "
+                  + q.zeroPoint(c)
+                  + " (channel "
+                  + c
+                  + "), not input scale × weight scale "
+                  + (float) expected
+                  + " and 0");
         }
       }
       return q.values();
     }
     Tensor t = constant(n, i);
-    if (t.dataType() != Tensor.FLOAT && t.dataType() != Tensor.DOUBLE) throw unsupported(n, "bias " + name + " of type " + t.dataType() + " without a DequantizeLinear");
-    if (t.size() != channels) throw unsupported(n, "bias " + name + " of shape " + Arrays.toString(t.dims()) + " (only one per output channel)");
+    if (t.dataType() != Tensor.FLOAT && t.dataType() != Tensor.DOUBLE)
+      throw unsupported(
+          n, "bias " + name + " of type " + t.dataType() + " without a DequantizeLinear");
+    if (t.size() != channels)
+      throw unsupported(
+          n,
+          "bias "
+              + name
+              + " of shape "
+              + Arrays.toString(t.dims())
+              + " (only one per output channel)");
     int[] b = new int[channels];
     for (int c = 0; c < channels; c++) {
       double v = Math.rint(t.values()[c] / ((double) x.scale() * w.scale(c)));
-      if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) throw unsupported(n, "bias " + name + " beyond int32 at its scale");
+      if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE)
+        throw unsupported(n, "bias " + name + " beyond int32 at its scale");
       b[c] = (int) v;
     }
     return b;
@@ -709,7 +1180,8 @@ final class OnnxQuantizedImporter {
   /** QLinearConv's int32 bias B (its scale is x_scale·w_scale by the spec). */
   private int[] int32Bias(Node n, int i, Quant x, Weights w, int channels) {
     Tensor t = constant(n, i);
-    if (t.dataType() != Tensor.INT32 || t.size() != channels) throw unsupported(n, "QLinearConv bias " + t.name() + " that is not int32[" + channels + "]");
+    if (t.dataType() != Tensor.INT32 || t.size() != channels)
+      throw unsupported(n, "QLinearConv bias " + t.name() + " that is not int32[" + channels + "]");
     return ints(t);
   }
 
@@ -722,34 +1194,74 @@ final class OnnxQuantizedImporter {
    * per-tensor or per channel along outputAxis (the output channels) only.
    */
   private Weights weights(Node n, int i, int outputAxis) {
-    if (i >= n.inputs().size() || n.inputs().get(i).isEmpty()) throw new ModelFormatException(n.opType() + " node " + n.label() + " lacks input " + i);
+    if (i >= n.inputs().size() || n.inputs().get(i).isEmpty())
+      throw new ModelFormatException(n.opType() + " node " + n.label() + " lacks input " + i);
     String name = n.inputs().get(i);
     Weights w = weights.get(name);
     if (w == null) {
-      if (constants.containsKey(name)) throw unsupported(n, n.opType() + " with float weights " + name + " in a quantized graph (only DequantizeLinear of integer weights)");
-      throw unsupported(n, n.opType() + " whose weights " + name + " are computed (only DequantizeLinear of integer initializers)");
+      if (constants.containsKey(name))
+        throw unsupported(
+            n,
+            n.opType()
+                + " with float weights "
+                + name
+                + " in a quantized graph (only DequantizeLinear of integer weights)");
+      throw unsupported(
+          n,
+          n.opType()
+              + " whose weights "
+              + name
+              + " are computed (only DequantizeLinear of integer initializers)");
     }
     return checkWeights(n, w, outputAxis);
   }
 
-  /** A QLinear* operator's weights: the integer initializer at input i with its scale and zero point inputs. */
+  /**
+   * A QLinear* operator's weights: the integer initializer at input i with its scale and zero point
+   * inputs.
+   */
   private Weights rawWeights(Node n, int i, int scaleInput, int zeroPointInput, int outputAxis) {
     Tensor t = constant(n, i);
     ElementType type = integerType(n, t);
     float[] scales = floats(constant(n, scaleInput));
     int[] zps = ints(constant(n, zeroPointInput));
-    if (zps.length != 1 && zps.length != scales.length) throw unsupported(n, n.opType() + " with " + scales.length + " weight scales and " + zps.length + " zero points");
-    return checkWeights(n, new Weights(t.name(), t.dims(), ints(t), type, scales, zps, scales.length > 1 ? outputAxis : 0), outputAxis);
+    if (zps.length != 1 && zps.length != scales.length)
+      throw unsupported(
+          n,
+          n.opType()
+              + " with "
+              + scales.length
+              + " weight scales and "
+              + zps.length
+              + " zero points");
+    return checkWeights(
+        n,
+        new Weights(
+            t.name(), t.dims(), ints(t), type, scales, zps, scales.length > 1 ? outputAxis : 0),
+        outputAxis);
   }
 
   private static Weights checkWeights(Node n, Weights w, int outputAxis) {
-    if (w.type() == ElementType.INT32) throw unsupported(n, n.opType() + " with int32 weights " + w.name());
-    if (w.perChannel() && (w.axis() != outputAxis || w.dims().length <= outputAxis || w.dims()[outputAxis] != w.scales().length)) {
-      throw unsupported(n, n.opType() + " with weights " + w.name() + " quantized per channel along axis " + w.axis()
-          + " (only along the output channels, axis " + outputAxis + ")");
+    if (w.type() == ElementType.INT32)
+      throw unsupported(n, n.opType() + " with int32 weights " + w.name());
+    if (w.perChannel()
+        && (w.axis() != outputAxis
+            || w.dims().length <= outputAxis
+            || w.dims()[outputAxis] != w.scales().length)) {
+      throw unsupported(
+          n,
+          n.opType()
+              + " with weights "
+              + w.name()
+              + " quantized per channel along axis "
+              + w.axis()
+              + " (only along the output channels, axis "
+              + outputAxis
+              + ")");
     }
     for (int c = 0; c < w.zeroPoints().length; c++) {
-      if (w.zeroPoints()[c] < w.type().min() || w.zeroPoints()[c] > w.type().max()) throw unsupported(n, n.opType() + " weight zero point " + w.zeroPoints()[c]);
+      if (w.zeroPoints()[c] < w.type().min() || w.zeroPoints()[c] > w.type().max())
+        throw unsupported(n, n.opType() + " weight zero point " + w.zeroPoints()[c]);
     }
     return w;
   }
@@ -757,39 +1269,66 @@ final class OnnxQuantizedImporter {
   // ------------------------------------------------------------------ values
 
   private Val value(Node n, int i) {
-    if (i >= n.inputs().size() || n.inputs().get(i).isEmpty()) throw new ModelFormatException(n.opType() + " node " + n.label() + " lacks input " + i);
+    if (i >= n.inputs().size() || n.inputs().get(i).isEmpty())
+      throw new ModelFormatException(n.opType() + " node " + n.label() + " lacks input " + i);
     String name = n.inputs().get(i);
     Val v = values.get(name);
     if (v != null) return v;
     if (constants.containsKey(name) || weights.containsKey(name)) {
-      throw unsupported(n, n.opType() + " of a constant input " + name + " where an activation is expected");
+      throw unsupported(
+          n, n.opType() + " of a constant input " + name + " where an activation is expected");
     }
-    throw new ModelFormatException(n.opType() + " node " + n.label() + " reads " + name + ", which no earlier node computes");
+    throw new ModelFormatException(
+        n.opType() + " node " + n.label() + " reads " + name + ", which no earlier node computes");
   }
 
   /** The integers behind the real input i of a QDQ float operator (a DequantizeLinear output). */
   private Quant real(Node n, int i) {
     return switch (value(n, i)) {
       case Real r -> r.q();
-      case Integers q -> throw unsupported(n, n.opType() + " of the integer tensor " + n.inputs().get(i) + " (only of DequantizeLinear outputs)");
+      case Integers q ->
+          throw unsupported(
+              n,
+              n.opType()
+                  + " of the integer tensor "
+                  + n.inputs().get(i)
+                  + " (only of DequantizeLinear outputs)");
       case Pending p -> throw pendingRead(n, p);
       case FloatInput f -> throw floatInputRead(n, f);
     };
   }
 
-  /** A QLinear* operator's integer input i, whose given scale and zero point inputs must be its quantization. */
+  /**
+   * A QLinear* operator's integer input i, whose given scale and zero point inputs must be its
+   * quantization.
+   */
   private Quant integersWith(Node n, int i, int scaleInput, int zeroPointInput) {
-    Quant q = switch (value(n, i)) {
-      case Integers v -> v.q();
-      case Real r -> throw unsupported(n, n.opType() + " of the float tensor " + n.inputs().get(i) + " (only of integers)");
-      case Pending p -> throw pendingRead(n, p);
-      case FloatInput f -> throw floatInputRead(n, f);
-    };
+    Quant q =
+        switch (value(n, i)) {
+          case Integers v -> v.q();
+          case Real r ->
+              throw unsupported(
+                  n,
+                  n.opType() + " of the float tensor " + n.inputs().get(i) + " (only of integers)");
+          case Pending p -> throw pendingRead(n, p);
+          case FloatInput f -> throw floatInputRead(n, f);
+        };
     float scale = scalarScale(n, scaleInput);
     int zp = zeroPoint(n, zeroPointInput, q.type());
     if (scale != q.scale() || zp != q.zeroPoint()) {
-      throw unsupported(n, n.opType() + " reading " + n.inputs().get(i) + " with scale " + scale + " and zero point " + zp
-          + ", which is quantized with scale " + q.scale() + " and zero point " + q.zeroPoint());
+      throw unsupported(
+          n,
+          n.opType()
+              + " reading "
+              + n.inputs().get(i)
+              + " with scale "
+              + scale
+              + " and zero point "
+              + zp
+              + ", which is quantized with scale "
+              + q.scale()
+              + " and zero point "
+              + q.zeroPoint());
     }
     return q;
   }
@@ -808,59 +1347,99 @@ final class OnnxQuantizedImporter {
     String name = n.inputs().getFirst();
     int readers = index.uses.getOrDefault(name, 0);
     if (!index.readOnce(name)) {
-      throw new ModelFormatException("unsupported quantized ONNX pattern at node " + n.label() + ": the float result " + name + " of node "
-          + p.producer().label() + " (" + p.producer().opType() + ") has " + readers + " readers; each float result must be quantized once");
+      throw new ModelFormatException(
+          "unsupported quantized ONNX pattern at node "
+              + n.label()
+              + ": the float result "
+              + name
+              + " of node "
+              + p.producer().label()
+              + " ("
+              + p.producer().opType()
+              + ") has "
+              + readers
+              + " readers; each float result must be quantized once");
     }
   }
 
   private static void requireLayout(Node n, Quant x, Layout layout) {
-    if (x.layout() != layout) throw unsupported(n, n.opType() + " of a rank-" + x.onnxShape().length + " tensor (only [N,C,H,W] images)");
+    if (x.layout() != layout)
+      throw unsupported(
+          n, n.opType() + " of a rank-" + x.onnxShape().length + " tensor (only [N,C,H,W] images)");
   }
 
   private static ModelFormatException pendingRead(Node n, Pending p) {
-    return new ModelFormatException("unsupported quantized ONNX pattern at node " + n.label() + " (" + n.opType() + "): it reads the float result of node "
-        + p.producer().label() + " (" + p.producer().opType() + "), which only Relu, Clip or QuantizeLinear may follow");
+    return new ModelFormatException(
+        "unsupported quantized ONNX pattern at node "
+            + n.label()
+            + " ("
+            + n.opType()
+            + "): it reads the float result of node "
+            + p.producer().label()
+            + " ("
+            + p.producer().opType()
+            + "), which only Relu, Clip or QuantizeLinear may follow");
   }
 
   private static ModelFormatException floatInputRead(Node n, FloatInput f) {
-    return new ModelFormatException("unsupported quantized ONNX pattern at node " + n.label() + " (" + n.opType() + "): it reads the float input "
-        + f.name() + ", which only a QuantizeLinear may read");
+    return new ModelFormatException(
+        "unsupported quantized ONNX pattern at node "
+            + n.label()
+            + " ("
+            + n.opType()
+            + "): it reads the float input "
+            + f.name()
+            + ", which only a QuantizeLinear may read");
   }
 
   // ------------------------------------------------------------------ constants
 
   private Tensor constant(Node n, int i) {
-    if (i >= n.inputs().size() || n.inputs().get(i).isEmpty()) throw new ModelFormatException(n.opType() + " node " + n.label() + " lacks input " + i);
+    if (i >= n.inputs().size() || n.inputs().get(i).isEmpty())
+      throw new ModelFormatException(n.opType() + " node " + n.label() + " lacks input " + i);
     Tensor t = constants.get(n.inputs().get(i));
-    if (t == null) throw unsupported(n, n.opType() + " whose input " + n.inputs().get(i) + " is not a constant");
+    if (t == null)
+      throw unsupported(n, n.opType() + " whose input " + n.inputs().get(i) + " is not a constant");
     return t;
   }
 
   /** A per-tensor scale (activations are quantized per tensor). */
   private float scalarScale(Node n, int i) {
     Tensor t = constant(n, i);
-    if (t.size() != 1) throw unsupported(n, n.opType() + " with " + t.size() + " scales for an activation (only per-tensor)");
+    if (t.size() != 1)
+      throw unsupported(
+          n, n.opType() + " with " + t.size() + " scales for an activation (only per-tensor)");
     float s = (float) t.values()[0];
     if (!(s > 0) || Float.isInfinite(s)) throw unsupported(n, n.opType() + " with scale " + s);
     return s;
   }
 
-  /** The element type a zero point input gives (uint8 when absent, or QuantizeLinear's output_dtype). */
+  /**
+   * The element type a zero point input gives (uint8 when absent, or QuantizeLinear's
+   * output_dtype).
+   */
   private ElementType zeroPointType(Node n, int i) {
     if (i >= n.inputs().size() || n.inputs().get(i).isEmpty()) {
-      return n.intAttr("output_dtype", Tensor.UINT8) == Tensor.INT8 ? ElementType.INT8 : ElementType.UINT8;
+      return n.intAttr("output_dtype", Tensor.UINT8) == Tensor.INT8
+          ? ElementType.INT8
+          : ElementType.UINT8;
     }
     Tensor t = constant(n, i);
     ElementType type = integerType(n, t);
-    if (type == ElementType.INT32) throw unsupported(n, n.opType() + " to int32 (only uint8 and int8 activations)");
+    if (type == ElementType.INT32)
+      throw unsupported(n, n.opType() + " to int32 (only uint8 and int8 activations)");
     return type;
   }
 
   private int zeroPoint(Node n, int i, ElementType type) {
     if (i >= n.inputs().size() || n.inputs().get(i).isEmpty()) return 0;
     Tensor t = constant(n, i);
-    if (t.size() != 1) throw unsupported(n, n.opType() + " with " + t.size() + " zero points for an activation (only per-tensor)");
-    if (integerType(n, t) != type) throw unsupported(n, n.opType() + " with a zero point of another type than its tensor's " + type);
+    if (t.size() != 1)
+      throw unsupported(
+          n, n.opType() + " with " + t.size() + " zero points for an activation (only per-tensor)");
+    if (integerType(n, t) != type)
+      throw unsupported(
+          n, n.opType() + " with a zero point of another type than its tensor's " + type);
     return (int) t.values()[0];
   }
 
@@ -875,7 +1454,15 @@ final class OnnxQuantizedImporter {
       case Tensor.UINT8 -> ElementType.UINT8;
       case Tensor.INT8 -> ElementType.INT8;
       case Tensor.INT32 -> ElementType.INT32;
-      default -> throw unsupported(n, n.opType() + " of tensor " + t.name() + " with data type " + t.dataType() + " (only uint8, int8, int32)");
+      default ->
+          throw unsupported(
+              n,
+              n.opType()
+                  + " of tensor "
+                  + t.name()
+                  + " with data type "
+                  + t.dataType()
+                  + " (only uint8, int8, int32)");
     };
   }
 
@@ -892,8 +1479,18 @@ final class OnnxQuantizedImporter {
 
   // ------------------------------------------------------------------ tensors
 
-  private Quant quant(String name, int[] onnxShape, Layout layout, int[] chw, float scale, int zeroPoint, ElementType type) {
-    for (int d : onnxShape) if (d <= 0) throw new ModelFormatException("ONNX tensor " + name + " would have shape " + Arrays.toString(onnxShape));
+  private Quant quant(
+      String name,
+      int[] onnxShape,
+      Layout layout,
+      int[] chw,
+      float scale,
+      int zeroPoint,
+      ElementType type) {
+    for (int d : onnxShape)
+      if (d <= 0)
+        throw new ModelFormatException(
+            "ONNX tensor " + name + " would have shape " + Arrays.toString(onnxShape));
     int[] stored = layout == Layout.NHWC ? Layouts.nhwcShape(onnxShape) : onnxShape;
     specs.add(TensorSpec.of(name, toList(stored), type, scale, zeroPoint, false));
     return new Quant(specs.size() - 1, onnxShape, layout, chw, scale, zeroPoint, type);

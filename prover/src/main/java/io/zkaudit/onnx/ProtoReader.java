@@ -55,7 +55,11 @@ final class ProtoReader {
 
   int fixed32() {
     need(4);
-    int v = (buf[pos] & 0xff) | (buf[pos + 1] & 0xff) << 8 | (buf[pos + 2] & 0xff) << 16 | (buf[pos + 3] & 0xff) << 24;
+    int v =
+        (buf[pos] & 0xff)
+            | (buf[pos + 1] & 0xff) << 8
+            | (buf[pos + 2] & 0xff) << 16
+            | (buf[pos + 3] & 0xff) << 24;
     pos += 4;
     return v;
   }
@@ -69,7 +73,9 @@ final class ProtoReader {
     return lo | hi << 32;
   }
 
-  /** The current length-delimited field as a reader of its own (a nested message or a packed array). */
+  /**
+   * The current length-delimited field as a reader of its own (a nested message or a packed array).
+   */
   ProtoReader message() {
     int n = length();
     ProtoReader r = new ProtoReader(buf, pos, pos + n);
@@ -116,9 +122,11 @@ final class ProtoReader {
   }
 
   private int length() {
-    if (wireType() != LENGTH_DELIMITED) throw corrupt("field " + field() + " has wire type " + wireType() + ", expected a length");
+    if (wireType() != LENGTH_DELIMITED)
+      throw corrupt("field " + field() + " has wire type " + wireType() + ", expected a length");
     long n = varint();
-    if (n < 0 || n > end - pos) throw corrupt("field " + field() + " of length " + n + " runs past the end of its message");
+    if (n < 0 || n > end - pos)
+      throw corrupt("field " + field() + " of length " + n + " runs past the end of its message");
     return (int) n;
   }
 

@@ -7,7 +7,8 @@ import java.util.List;
 /** Observed real ranges of every activation tensor over sample inputs (min/max calibration). */
 public record Calibration(float[] min, float[] max) {
   public static Calibration run(FloatModel m, List<float[]> inputs) {
-    if (inputs.isEmpty()) throw new IllegalArgumentException("calibration needs at least one sample");
+    if (inputs.isEmpty())
+      throw new IllegalArgumentException("calibration needs at least one sample");
     int n = m.tensors().size();
     float[] lo = new float[n], hi = new float[n];
     java.util.Arrays.fill(lo, Float.POSITIVE_INFINITY);

@@ -49,7 +49,10 @@ public record CalibrationData(List<Image> images, PixelRange range) {
   }
 
   private static Path sharedData(String relative) {
-    return SharedData.resolve(relative).orElseThrow(() -> new IllegalArgumentException(
-        "quantizing a float model needs calibration data ../shared/" + relative));
+    return SharedData.resolve(relative)
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "quantizing a float model needs calibration data ../shared/" + relative));
   }
 }

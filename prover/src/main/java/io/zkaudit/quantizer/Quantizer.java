@@ -16,12 +16,12 @@ import io.zkaudit.model.Mean;
 import io.zkaudit.model.ModelDescription;
 import io.zkaudit.model.ModelFormatException;
 import io.zkaudit.model.Mul;
-import io.zkaudit.prover.model.QuantizedModel;
 import io.zkaudit.model.Requantization;
 import io.zkaudit.model.Requantize;
 import io.zkaudit.model.Reshape;
 import io.zkaudit.model.Softmax;
 import io.zkaudit.model.TensorSpec;
+import io.zkaudit.prover.model.QuantizedModel;
 import io.zkaudit.tflite.QuantMath;
 import io.zkaudit.tflite.TfliteQuantizedImporter;
 import java.util.ArrayList;
@@ -50,7 +50,8 @@ public final class Quantizer {
     this.cal = cal;
   }
 
-  public static QuantizedModel quantize(FloatModel m, List<float[]> calibrationInputs, PixelRange inputRange) {
+  public static QuantizedModel quantize(
+      FloatModel m, List<float[]> calibrationInputs, PixelRange inputRange) {
     Quantizer q = new Quantizer(m, Calibration.run(m, calibrationInputs));
     return q.run(inputRange);
   }
@@ -59,7 +60,8 @@ public final class Quantizer {
     int input = m.inputs().getFirst();
     // Like every activation, the input's range is widened to contain 0, so that the zero point is
     // an int8 value and every real input in the range quantizes without saturating: a range such as
-    // [1, 25] taken as is would need zero point -139, clamped to -128, and put both 24 and 25 at 127.
+    // [1, 25] taken as is would need zero point -139, clamped to -128, and put both 24 and 25 at
+    // 127.
     double lo = Math.min(0, inputRange.lo());
     double hi = Math.max(0, inputRange.hi());
     float s = (float) ((hi - lo) / 255.0);
@@ -67,7 +69,8 @@ public final class Quantizer {
     for (FloatOp op : m.ops()) lower(op);
     List<Integer> ins = List.of(activation(input));
     List<Integer> outs = m.outputs().stream().map(this::activation).toList();
-    return new QuantizedModel(new ModelDescription(m.name() + "-int8", specs, layers, ins, outs), constants);
+    return new QuantizedModel(
+        new ModelDescription(m.name() + "-int8", specs, layers, ins, outs), constants);
   }
 
   private void lower(FloatOp op) {
@@ -78,36 +81,88 @@ public final class Quantizer {
         float[] ws = channelScales(c.weights(), 0);
         int w = weights(c.weights(), ws, 0);
         int y = activationOut(c.output());
-        layers.add(new Conv2D(n, x, w, bias(c.bias(), c.input(), ws), y, c.window(), zp(c.input()), List.of(0),
-            requant(c.input(), ws, c.output(), c.lo(), c.hi())));
+        layers.add(
+            new Conv2D(
+                n,
+                x,
+                w,
+                bias(c.bias(), c.input(), ws),
+                y,
+                c.window(),
+                zp(c.input()),
+                List.of(0),
+                requant(c.input(), ws, c.output(), c.lo(), c.hi())));
       }
       case FloatOp.Depthwise c -> {
         int x = activation(c.input());
         float[] ws = channelScales(c.weights(), 3);
         int w = weights(c.weights(), ws, 3);
         int y = activationOut(c.output());
-        layers.add(new DepthwiseConv2D(n, x, w, bias(c.bias(), c.input(), ws), y, c.window(), c.depthMultiplier(), zp(c.input()),
-            List.of(0), requant(c.input(), ws, c.output(), c.lo(), c.hi())));
+        layers.add(
+            new DepthwiseConv2D(
+                n,
+                x,
+                w,
+                bias(c.bias(), c.input(), ws),
+                y,
+                c.window(),
+                c.depthMultiplier(),
+                zp(c.input()),
+                List.of(0),
+                requant(c.input(), ws, c.output(), c.lo(), c.hi())));
       }
       case FloatOp.Dense d -> {
         int x = activation(d.input());
         float[] ws = channelScales(d.weights(), 0);
         int w = weights(d.weights(), ws, 0);
         int y = activationOut(d.output());
-        layers.add(new FullyConnected(n, x, w, bias(d.bias(), d.input(), ws), y, zp(d.input()), List.of(0),
-            requant(d.input(), ws, d.output(), d.lo(), d.hi())));
+        layers.add(
+            new FullyConnected(
+                n,
+                x,
+                w,
+                bias(d.bias(), d.input(), ws),
+                y,
+                zp(d.input()),
+                List.of(0),
+                requant(d.input(), ws, d.output(), d.lo(), d.hi())));
       }
       case FloatOp.Add a -> {
         int ia = operand(a.a()), ib = operand(a.b()), y = activationOut(a.output());
         int[] clamp = clamp(a.output(), a.lo(), a.hi());
-        layers.add(TfliteQuantizedImporter.add(n, ia, ib, y, scale(a.a()), zp(a.a()), scale(a.b()), zp(a.b()), scale(a.output()),
-            zp(a.output()), clamp[0], clamp[1]));
+        layers.add(
+            TfliteQuantizedImporter.add(
+                n,
+                ia,
+                ib,
+                y,
+                scale(a.a()),
+                zp(a.a()),
+                scale(a.b()),
+                zp(a.b()),
+                scale(a.output()),
+                zp(a.output()),
+                clamp[0],
+                clamp[1]));
       }
       case FloatOp.Mul a -> {
         int ia = operand(a.a()), ib = operand(a.b()), y = activationOut(a.output());
         int[] clamp = clamp(a.output(), a.lo(), a.hi());
-        var q = FixedPoint.quantizeMultiplier((double) scale(a.a()) * scale(a.b()) / scale(a.output()));
-        layers.add(new Mul(n, ia, ib, y, zp(a.a()), zp(a.b()), q.multiplier(), q.shift(), zp(a.output()), clamp[0], clamp[1]));
+        var q =
+            FixedPoint.quantizeMultiplier((double) scale(a.a()) * scale(a.b()) / scale(a.output()));
+        layers.add(
+            new Mul(
+                n,
+                ia,
+                ib,
+                y,
+                zp(a.a()),
+                zp(a.b()),
+                q.multiplier(),
+                q.shift(),
+                zp(a.output()),
+                clamp[0],
+                clamp[1]));
       }
       case FloatOp.AvgPool p -> {
         int x = activation(p.input());
@@ -124,7 +179,9 @@ public final class Quantizer {
       case FloatOp.Mean mn -> {
         int x = activation(mn.input()), y = activationOut(mn.output());
         var q = FixedPoint.quantizeMultiplier((double) scale(mn.input()) / scale(mn.output()));
-        layers.add(new Mean(n, x, y, zp(mn.input()), q.multiplier(), q.shift(), zp(mn.output()), -128, 127));
+        layers.add(
+            new Mean(
+                n, x, y, zp(mn.input()), q.multiplier(), q.shift(), zp(mn.output()), -128, 127));
       }
       case FloatOp.Reshape r -> {
         int x = activation(r.input());
@@ -134,7 +191,17 @@ public final class Quantizer {
         int x = activation(c.input()), y = activationOut(c.output());
         var q = FixedPoint.quantizeMultiplier((double) scale(c.input()) / scale(c.output()));
         int[] clamp = clamp(c.output(), c.lo(), c.hi());
-        layers.add(new Requantize(n, x, y, zp(c.input()), q.multiplier(), q.shift(), zp(c.output()), clamp[0], clamp[1]));
+        layers.add(
+            new Requantize(
+                n,
+                x,
+                y,
+                zp(c.input()),
+                q.multiplier(),
+                q.shift(),
+                zp(c.output()),
+                clamp[0],
+                clamp[1]));
       }
       case FloatOp.Softmax s -> {
         int x = activation(s.input());
@@ -144,10 +211,13 @@ public final class Quantizer {
       case FloatOp.Pad p -> {
         // zero padding: the padded entries are the zero point, which is exact
         int x = activation(p.input());
-        layers.add(new io.zkaudit.model.Pad(n, x, sameAs(p.output(), p.input()), p.before(), p.after(), zp(p.input())));
+        layers.add(
+            new io.zkaudit.model.Pad(
+                n, x, sameAs(p.output(), p.input()), p.before(), p.after(), zp(p.input())));
       }
       case FloatOp.Concat c -> {
-        // the quantized Concat needs one quantization: each input differing from the output's is requantized to it first
+        // the quantized Concat needs one quantization: each input differing from the output's is
+        // requantized to it first
         int y = activationOut(c.output());
         List<Integer> ins = new ArrayList<>();
         for (int t : c.inputs()) {
@@ -158,9 +228,26 @@ public final class Quantizer {
           }
           FloatTensor ft = m.tensors().get(t);
           int r = specs.size();
-          specs.add(TensorSpec.of(ft.name() + "/requantized", boxed(ft.shape()), ElementType.INT8, scale(c.output()), zp(c.output()), false));
+          specs.add(
+              TensorSpec.of(
+                  ft.name() + "/requantized",
+                  boxed(ft.shape()),
+                  ElementType.INT8,
+                  scale(c.output()),
+                  zp(c.output()),
+                  false));
           var q = FixedPoint.quantizeMultiplier((double) scale(t) / scale(c.output()));
-          layers.add(new Requantize(n + "/requantize " + ft.name(), x, r, zp(t), q.multiplier(), q.shift(), zp(c.output()), -128, 127));
+          layers.add(
+              new Requantize(
+                  n + "/requantize " + ft.name(),
+                  x,
+                  r,
+                  zp(t),
+                  q.multiplier(),
+                  q.shift(),
+                  zp(c.output()),
+                  -128,
+                  127));
           ins.add(r);
         }
         layers.add(new io.zkaudit.model.Concat(n, ins, y, c.axis()));
@@ -175,10 +262,13 @@ public final class Quantizer {
     Integer id = idOf.get(t);
     if (id != null) return id;
     float[] q = quant.get(t);
-    if (q == null) throw new ModelFormatException("tensor " + m.tensors().get(t).name() + " is used before it is computed");
+    if (q == null)
+      throw new ModelFormatException(
+          "tensor " + m.tensors().get(t).name() + " is used before it is computed");
     FloatTensor ft = m.tensors().get(t);
     int newId = specs.size();
-    specs.add(TensorSpec.of(ft.name(), boxed(ft.shape()), ElementType.INT8, q[0], (int) q[1], false));
+    specs.add(
+        TensorSpec.of(ft.name(), boxed(ft.shape()), ElementType.INT8, q[0], (int) q[1], false));
     idOf.put(t, newId);
     return newId;
   }
@@ -211,7 +301,8 @@ public final class Quantizer {
     float s = (hi - lo) / 255f;
     int z = Math.clamp(Math.round(-128 - lo / s), -128, 127);
     int[] v = new int[ft.data().length];
-    for (int i = 0; i < v.length; i++) v[i] = Math.clamp(Math.round(ft.data()[i] / s) + z, -128, 127);
+    for (int i = 0; i < v.length; i++)
+      v[i] = Math.clamp(Math.round(ft.data()[i] / s) + z, -128, 127);
     quant.put(t, new float[] {s, z});
     int id = specs.size();
     specs.add(TensorSpec.of(ft.name(), boxed(ft.shape()), ElementType.INT8, s, z, true));
@@ -253,7 +344,8 @@ public final class Quantizer {
     int channels = w.shape()[dim], inner = 1;
     for (int d = dim + 1; d < w.shape().length; d++) inner *= w.shape()[d];
     int[] q = new int[w.data().length];
-    for (int i = 0; i < q.length; i++) q[i] = Math.clamp(Math.round(w.data()[i] / scales[(i / inner) % channels]), -127, 127);
+    for (int i = 0; i < q.length; i++)
+      q[i] = Math.clamp(Math.round(w.data()[i] / scales[(i / inner) % channels]), -127, 127);
     List<Float> sl = new ArrayList<>();
     List<Integer> zl = new ArrayList<>();
     for (float s : scales) {

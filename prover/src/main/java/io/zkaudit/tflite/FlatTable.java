@@ -50,7 +50,10 @@ final class FlatTable {
     return off == 0 ? 0 : pos + off;
   }
 
-  /** Absolute position of a field's value in the file, 0 if absent (used by tests to corrupt files precisely). */
+  /**
+   * Absolute position of a field's value in the file, 0 if absent (used by tests to corrupt files
+   * precisely).
+   */
   int fieldPosition(int field) {
     return fieldOffset(field);
   }
@@ -170,7 +173,8 @@ final class FlatTable {
   private int length(int start, int elemSize) {
     check(start, 4);
     long n = Integer.toUnsignedLong(buf.getInt(start));
-    if (n * elemSize > buf.limit() - start - 4L) throw corrupt("vector of " + n + " elements runs past the end of the file");
+    if (n * elemSize > buf.limit() - start - 4L)
+      throw corrupt("vector of " + n + " elements runs past the end of the file");
     return (int) n;
   }
 

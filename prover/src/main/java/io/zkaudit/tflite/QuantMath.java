@@ -20,7 +20,8 @@ public final class QuantMath {
    * TFLite's CalculateActivationRangeQuantized: the clamp of a fused activation in the output's
    * quantized domain; f/scale is computed in float as in the C++.
    */
-  public static int[] activationRange(float lo, float hi, float scale, int zeroPoint, ElementType type) {
+  public static int[] activationRange(
+      float lo, float hi, float scale, int zeroPoint, ElementType type) {
     int qmin = type.min(), qmax = type.max();
     int min = Float.isInfinite(lo) ? qmin : Math.max(qmin, zeroPoint + roundHalfAway(lo / scale));
     int max = Float.isInfinite(hi) ? qmax : Math.min(qmax, zeroPoint + roundHalfAway(hi / scale));
@@ -34,7 +35,9 @@ public final class QuantMath {
       case TfliteOps.ACT_RELU -> new float[] {0f, Float.POSITIVE_INFINITY};
       case TfliteOps.ACT_RELU_N1_TO_1 -> new float[] {-1f, 1f};
       case TfliteOps.ACT_RELU6 -> new float[] {0f, 6f};
-      default -> throw new io.zkaudit.model.ModelFormatException("unsupported fused activation " + code + " at node " + node);
+      default ->
+          throw new io.zkaudit.model.ModelFormatException(
+              "unsupported fused activation " + code + " at node " + node);
     };
   }
 }

@@ -48,17 +48,29 @@ class IntegerEngineTest {
     for (LayerTrace t : trace.layers()) {
       // accumulators -> outputs through the description's own requantization
       switch (t.layer()) {
-        case Conv2D c -> { checkRequant(t, c.requantization(), m.description().tensor(c.output()).dim(3)); checked++; }
-        case DepthwiseConv2D c -> { checkRequant(t, c.requantization(), m.description().tensor(c.output()).dim(3)); checked++; }
+        case Conv2D c -> {
+          checkRequant(t, c.requantization(), m.description().tensor(c.output()).dim(3));
+          checked++;
+        }
+        case DepthwiseConv2D c -> {
+          checkRequant(t, c.requantization(), m.description().tensor(c.output()).dim(3));
+          checked++;
+        }
         case Add a -> {
-          for (int i = 0; i < t.output().length; i++) assertEquals(a.finish((int) t.accumulators()[i]), t.output()[i]);
+          for (int i = 0; i < t.output().length; i++)
+            assertEquals(a.finish((int) t.accumulators()[i]), t.output()[i]);
         }
         default -> {}
       }
       // depthwise and small layers fully; big convs are costly in double, so check a few of them
-      if (t.layer() instanceof DepthwiseConv2D || t.layer() instanceof Add || t.index() < 3 || t.index() > 60) {
+      if (t.layer() instanceof DepthwiseConv2D
+          || t.layer() instanceof Add
+          || t.index() < 3
+          || t.index() > 60) {
         int dev = RealValuedCheck.maxDeviation(m, t);
-        assertTrue(dev <= 1, "layer " + t.layer().name() + " deviates by " + dev + " steps from real arithmetic");
+        assertTrue(
+            dev <= 1,
+            "layer " + t.layer().name() + " deviates by " + dev + " steps from real arithmetic");
       }
     }
     assertEquals(53, checked);
@@ -68,7 +80,8 @@ class IntegerEngineTest {
 
   private static void checkRequant(LayerTrace t, io.zkaudit.model.Requantization r, int channels) {
     assertNotNull(t.accumulators());
-    for (int i = 0; i < t.output().length; i++) assertEquals(r.apply(t.accumulators()[i], i % channels), t.output()[i]);
+    for (int i = 0; i < t.output().length; i++)
+      assertEquals(r.apply(t.accumulators()[i], i % channels), t.output()[i]);
   }
 
   @Test
@@ -80,10 +93,13 @@ class IntegerEngineTest {
     int correct = 0;
     for (int i = 0; i < 50; i++) {
       var e = entries.get(i * 20);
-      int[] logits = engine.values(enc.quantized(ImageFiles.read(e.file(), 3), m.input()))[m.logitsTensor()];
+      int[] logits =
+          engine.values(enc.quantized(ImageFiles.read(e.file(), 3), m.input()))[m.logitsTensor()];
       if (Predictions.topK(logits, 1)[0] == e.index() + 1) correct++;
     }
-    assertTrue(correct >= 32, "MobileNet v2 top-1 on 50 sample images: " + correct + "/50 (expected about 70%)");
+    assertTrue(
+        correct >= 32,
+        "MobileNet v2 top-1 on 50 sample images: " + correct + "/50 (expected about 70%)");
   }
 
   @Test

@@ -5,8 +5,8 @@ import io.zkaudit.model.DepthwiseConv2D;
 import io.zkaudit.model.FullyConnected;
 import io.zkaudit.model.Layer;
 import io.zkaudit.model.ModelDescription;
-import io.zkaudit.prover.model.QuantizedModel;
 import io.zkaudit.model.TensorSpec;
+import io.zkaudit.prover.model.QuantizedModel;
 
 /**
  * An independent, real-valued recomputation of one layer (what a float runtime such as Arm NN's
@@ -25,54 +25,130 @@ final class RealValuedCheck {
     switch (l) {
       case Conv2D c -> {
         TensorSpec x = d.tensor(c.input()), w = d.tensor(c.weights()), y = d.tensor(c.output());
-        int h = x.dim(1), wd = x.dim(2), ch = x.dim(3), o = w.dim(0), kh = w.dim(1), kw = w.dim(2), oh = y.dim(1), ow = y.dim(2);
-        int[] xv = t.inputs().get(0), wv = m.constant(c.weights()), bv = c.hasBias() ? m.constant(c.bias()) : new int[o];
-        for (int oy = 0; oy < oh; oy++) for (int ox = 0; ox < ow; ox++) for (int oc = 0; oc < o; oc++) {
-          double sum = bv[oc] * (double) x.scale() * scale(w, oc);
-          for (int ky = 0; ky < kh; ky++) for (int kx = 0; kx < kw; kx++) {
-            int iy = oy * c.window().strideH() - c.window().padding().top() + ky * c.window().dilationH();
-            int ix = ox * c.window().strideW() - c.window().padding().left() + kx * c.window().dilationW();
-            if (iy < 0 || iy >= h || ix < 0 || ix >= wd) continue;
-            for (int i = 0; i < ch; i++) {
-              sum += x.scale() * (double) (xv[(iy * wd + ix) * ch + i] - x.zeroPoint())
-                  * scale(w, oc) * (wv[((oc * kh + ky) * kw + kx) * ch + i] - c.weightZeroPoint(oc));
+        int h = x.dim(1),
+            wd = x.dim(2),
+            ch = x.dim(3),
+            o = w.dim(0),
+            kh = w.dim(1),
+            kw = w.dim(2),
+            oh = y.dim(1),
+            ow = y.dim(2);
+        int[] xv = t.inputs().get(0),
+            wv = m.constant(c.weights()),
+            bv = c.hasBias() ? m.constant(c.bias()) : new int[o];
+        for (int oy = 0; oy < oh; oy++)
+          for (int ox = 0; ox < ow; ox++)
+            for (int oc = 0; oc < o; oc++) {
+              double sum = bv[oc] * (double) x.scale() * scale(w, oc);
+              for (int ky = 0; ky < kh; ky++)
+                for (int kx = 0; kx < kw; kx++) {
+                  int iy =
+                      oy * c.window().strideH()
+                          - c.window().padding().top()
+                          + ky * c.window().dilationH();
+                  int ix =
+                      ox * c.window().strideW()
+                          - c.window().padding().left()
+                          + kx * c.window().dilationW();
+                  if (iy < 0 || iy >= h || ix < 0 || ix >= wd) continue;
+                  for (int i = 0; i < ch; i++) {
+                    sum +=
+                        x.scale()
+                            * (double) (xv[(iy * wd + ix) * ch + i] - x.zeroPoint())
+                            * scale(w, oc)
+                            * (wv[((oc * kh + ky) * kw + kx) * ch + i] - c.weightZeroPoint(oc));
+                  }
+                }
+              worst =
+                  Math.max(
+                      worst,
+                      deviation(
+                          sum,
+                          y,
+                          c.requantization().clampMin(),
+                          c.requantization().clampMax(),
+                          out[(oy * ow + ox) * o + oc]));
             }
-          }
-          worst = Math.max(worst, deviation(sum, y, c.requantization().clampMin(), c.requantization().clampMax(), out[(oy * ow + ox) * o + oc]));
-        }
       }
       case DepthwiseConv2D c -> {
         TensorSpec x = d.tensor(c.input()), w = d.tensor(c.weights()), y = d.tensor(c.output());
-        int h = x.dim(1), wd = x.dim(2), ch = x.dim(3), kh = w.dim(1), kw = w.dim(2), o = w.dim(3), oh = y.dim(1), ow = y.dim(2);
+        int h = x.dim(1),
+            wd = x.dim(2),
+            ch = x.dim(3),
+            kh = w.dim(1),
+            kw = w.dim(2),
+            o = w.dim(3),
+            oh = y.dim(1),
+            ow = y.dim(2);
         int dm = c.depthMultiplier();
-        int[] xv = t.inputs().get(0), wv = m.constant(c.weights()), bv = c.hasBias() ? m.constant(c.bias()) : new int[o];
-        for (int oy = 0; oy < oh; oy++) for (int ox = 0; ox < ow; ox++) for (int oc = 0; oc < o; oc++) {
-          double sum = bv[oc] * (double) x.scale() * scale(w, oc);
-          for (int ky = 0; ky < kh; ky++) for (int kx = 0; kx < kw; kx++) {
-            int iy = oy * c.window().strideH() - c.window().padding().top() + ky * c.window().dilationH();
-            int ix = ox * c.window().strideW() - c.window().padding().left() + kx * c.window().dilationW();
-            if (iy < 0 || iy >= h || ix < 0 || ix >= wd) continue;
-            sum += x.scale() * (double) (xv[(iy * wd + ix) * ch + oc / dm] - x.zeroPoint())
-                * scale(w, oc) * (wv[(ky * kw + kx) * o + oc] - c.weightZeroPoint(oc));
-          }
-          worst = Math.max(worst, deviation(sum, y, c.requantization().clampMin(), c.requantization().clampMax(), out[(oy * ow + ox) * o + oc]));
-        }
+        int[] xv = t.inputs().get(0),
+            wv = m.constant(c.weights()),
+            bv = c.hasBias() ? m.constant(c.bias()) : new int[o];
+        for (int oy = 0; oy < oh; oy++)
+          for (int ox = 0; ox < ow; ox++)
+            for (int oc = 0; oc < o; oc++) {
+              double sum = bv[oc] * (double) x.scale() * scale(w, oc);
+              for (int ky = 0; ky < kh; ky++)
+                for (int kx = 0; kx < kw; kx++) {
+                  int iy =
+                      oy * c.window().strideH()
+                          - c.window().padding().top()
+                          + ky * c.window().dilationH();
+                  int ix =
+                      ox * c.window().strideW()
+                          - c.window().padding().left()
+                          + kx * c.window().dilationW();
+                  if (iy < 0 || iy >= h || ix < 0 || ix >= wd) continue;
+                  sum +=
+                      x.scale()
+                          * (double) (xv[(iy * wd + ix) * ch + oc / dm] - x.zeroPoint())
+                          * scale(w, oc)
+                          * (wv[(ky * kw + kx) * o + oc] - c.weightZeroPoint(oc));
+                }
+              worst =
+                  Math.max(
+                      worst,
+                      deviation(
+                          sum,
+                          y,
+                          c.requantization().clampMin(),
+                          c.requantization().clampMax(),
+                          out[(oy * ow + ox) * o + oc]));
+            }
       }
       case FullyConnected f -> {
         TensorSpec x = d.tensor(f.input()), w = d.tensor(f.weights()), y = d.tensor(f.output());
         int o = w.dim(0), k = w.dim(1);
-        int[] xv = t.inputs().get(0), wv = m.constant(f.weights()), bv = f.hasBias() ? m.constant(f.bias()) : new int[o];
-        for (int b = 0; b < xv.length / k; b++) for (int oc = 0; oc < o; oc++) {
-          double sum = bv[oc] * (double) x.scale() * scale(w, oc);
-          for (int i = 0; i < k; i++) sum += x.scale() * (double) (xv[b * k + i] - x.zeroPoint()) * scale(w, oc) * (wv[oc * k + i] - f.weightZeroPoint(oc));
-          worst = Math.max(worst, deviation(sum, y, f.requantization().clampMin(), f.requantization().clampMax(), out[b * o + oc]));
-        }
+        int[] xv = t.inputs().get(0),
+            wv = m.constant(f.weights()),
+            bv = f.hasBias() ? m.constant(f.bias()) : new int[o];
+        for (int b = 0; b < xv.length / k; b++)
+          for (int oc = 0; oc < o; oc++) {
+            double sum = bv[oc] * (double) x.scale() * scale(w, oc);
+            for (int i = 0; i < k; i++)
+              sum +=
+                  x.scale()
+                      * (double) (xv[b * k + i] - x.zeroPoint())
+                      * scale(w, oc)
+                      * (wv[oc * k + i] - f.weightZeroPoint(oc));
+            worst =
+                Math.max(
+                    worst,
+                    deviation(
+                        sum,
+                        y,
+                        f.requantization().clampMin(),
+                        f.requantization().clampMax(),
+                        out[b * o + oc]));
+          }
       }
       case io.zkaudit.model.Add a -> {
         TensorSpec x = d.tensor(a.a()), z = d.tensor(a.b()), y = d.tensor(a.output());
         int[] av = t.inputs().get(0), bv = t.inputs().get(1);
         for (int i = 0; i < out.length; i++) {
-          double real = x.scale() * (double) (av[i] - x.zeroPoint()) + z.scale() * (double) (bv[i] - z.zeroPoint());
+          double real =
+              x.scale() * (double) (av[i] - x.zeroPoint())
+                  + z.scale() * (double) (bv[i] - z.zeroPoint());
           worst = Math.max(worst, deviation(real, y, a.clampMin(), a.clampMax(), out[i]));
         }
       }

@@ -18,8 +18,9 @@ import org.junit.jupiter.api.Test;
  * Agreement with Arm NN (Debian python3-pyarmnn 22.0, reference CPU backend), an independent TFLite
  * runtime. Its outputs were produced by prover/src/test/fixtures/pyarmnn_reference.py from the
  * exact input bytes zkaudit feeds (zkaudit eval --dump-inputs) and are committed under
- * src/test/resources/reference. Arm NN's reference backend dequantizes and computes in float, so
- * it is not bit-exact with TFLite's integer kernels; the thresholds are what we measured, minus a margin.
+ * src/test/resources/reference. Arm NN's reference backend dequantizes and computes in float, so it
+ * is not bit-exact with TFLite's integer kernels; the thresholds are what we measured, minus a
+ * margin.
  */
 class ReferenceRuntimeTest {
 
@@ -31,10 +32,13 @@ class ReferenceRuntimeTest {
 
   @Test
   void resnet8AgreesWithArmNn() throws Exception {
-    QuantizedModel m = TfliteImporter.loadQuantized(Shared.require("models/resnet8_cifar10_int8.tflite"));
+    QuantizedModel m =
+        TfliteImporter.loadQuantized(Shared.require("models/resnet8_cifar10_int8.tflite"));
     IntegerEngine engine = new IntegerEngine(m);
     byte[] ref = reference("resnet8_int8_pyarmnn.bin.gz");
-    var samples = Cifar10.testSet(Shared.require("data/cifar10/test_batch.bin"), 1000); // the reference's 1000 samples
+    var samples =
+        Cifar10.testSet(
+            Shared.require("data/cifar10/test_batch.bin"), 1000); // the reference's 1000 samples
     InputEncoder enc = new InputEncoder(m.input().shapeArray(), 1.0, PixelRange.of(m.input()));
     int n = 300, agree = 0;
     long absDiff = 0;
@@ -46,12 +50,14 @@ class ReferenceRuntimeTest {
       if (Predictions.topK(out, 1)[0] == Predictions.topK(theirs, 1)[0]) agree++;
     }
     assertTrue(agree >= 0.94 * n, "top-1 agreement with Arm NN " + agree + "/" + n);
-    assertTrue(absDiff / (10.0 * n) < 3.0, "mean |difference| of softmax outputs " + absDiff / (10.0 * n));
+    assertTrue(
+        absDiff / (10.0 * n) < 3.0, "mean |difference| of softmax outputs " + absDiff / (10.0 * n));
   }
 
   @Test
   void mobilenetAgreesWithArmNnOnTheReferencePrefix() throws Exception {
-    QuantizedModel m = TfliteImporter.loadQuantized(Shared.require("models/mobilenet_v2_1.0_224_quant.tflite"));
+    QuantizedModel m =
+        TfliteImporter.loadQuantized(Shared.require("models/mobilenet_v2_1.0_224_quant.tflite"));
     IntegerEngine engine = new IntegerEngine(m);
     byte[] ref = reference("mobilenet_v2_pyarmnn_prefix.bin.gz");
     var entries = ImageNetSample.entries(Shared.require("data/imagenet-sample"));
@@ -67,6 +73,8 @@ class ReferenceRuntimeTest {
     }
     assertTrue(n >= 40, "reference prefix too short");
     assertTrue(agree >= n - 3, "top-1 agreement with Arm NN " + agree + "/" + n);
-    assertTrue(absDiff / (1001.0 * n) < 0.05, "mean |difference| of softmax outputs " + absDiff / (1001.0 * n));
+    assertTrue(
+        absDiff / (1001.0 * n) < 0.05,
+        "mean |difference| of softmax outputs " + absDiff / (1001.0 * n));
   }
 }

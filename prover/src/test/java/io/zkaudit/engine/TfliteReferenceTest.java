@@ -9,8 +9,8 @@ import io.zkaudit.data.ImageNetSample;
 import io.zkaudit.data.InputEncoder;
 import io.zkaudit.data.PixelRange;
 import io.zkaudit.layers.ModelCircuit;
-import io.zkaudit.prover.model.QuantizedModel;
 import io.zkaudit.model.TensorSpec;
+import io.zkaudit.prover.model.QuantizedModel;
 import io.zkaudit.testutil.Shared;
 import io.zkaudit.tflite.TfliteImporter;
 import java.io.InputStream;
@@ -35,7 +35,8 @@ class TfliteReferenceTest {
   /** Per sample: identical logits, largest difference, same top-1. */
   record Agreement(int samples, int identical, int maxDifference, int sameTop1) {}
 
-  private static Agreement compare(QuantizedModel m, byte[] ref, java.util.function.IntFunction<int[]> input, int samples) {
+  private static Agreement compare(
+      QuantizedModel m, byte[] ref, java.util.function.IntFunction<int[]> input, int samples) {
     int logitsTensor = ModelCircuit.of(m.description()).outputTensor();
     TensorSpec logits = m.description().tensor(logitsTensor);
     int size = logits.size();
@@ -61,17 +62,20 @@ class TfliteReferenceTest {
 
   @Test
   void resnet8LogitsEqualTfliteOnAThousandCifarImages() throws Exception {
-    QuantizedModel m = TfliteImporter.loadQuantized(Shared.require("models/resnet8_cifar10_int8.tflite"));
+    QuantizedModel m =
+        TfliteImporter.loadQuantized(Shared.require("models/resnet8_cifar10_int8.tflite"));
     byte[] ref = reference("resnet8_int8_tflite_ref_logits.bin.gz");
     var samples = Cifar10.testSet(Shared.require("data/cifar10/test_batch.bin"), 1000);
     InputEncoder enc = new InputEncoder(m.input().shapeArray(), 1.0, PixelRange.of(m.input()));
-    Agreement a = compare(m, ref, s -> enc.quantized(samples.get(s).image(), m.input()), ref.length / 10);
+    Agreement a =
+        compare(m, ref, s -> enc.quantized(samples.get(s).image(), m.input()), ref.length / 10);
     assertEquals(new Agreement(1000, 1000, 0, 1000), a, "bit for bit on every image");
   }
 
   @Test
   void mobilenetLogitsEqualTfliteOnImageNetSamples() throws Exception {
-    QuantizedModel m = TfliteImporter.loadQuantized(Shared.require("models/mobilenet_v2_1.0_224_quant.tflite"));
+    QuantizedModel m =
+        TfliteImporter.loadQuantized(Shared.require("models/mobilenet_v2_1.0_224_quant.tflite"));
     byte[] ref = reference("mobilenet_v2_tflite_ref_logits.bin.gz");
     var entries = ImageNetSample.entries(Shared.require("data/imagenet-sample"));
     InputEncoder enc = new InputEncoder(m.input().shapeArray(), 0.875, PixelRange.of(m.input()));
@@ -81,13 +85,18 @@ class TfliteReferenceTest {
     // TFLite's result differs from gemmlowp's round-half-away (an open question).
     int n = Math.min(300, ref.length / 1001);
     assertTrue(n >= 300, "reference too short");
-    Agreement a = compare(m, ref, s -> {
-      try {
-        return enc.quantized(ImageFiles.read(entries.get(s).file(), 3), m.input());
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    }, n);
+    Agreement a =
+        compare(
+            m,
+            ref,
+            s -> {
+              try {
+                return enc.quantized(ImageFiles.read(entries.get(s).file(), 3), m.input());
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            },
+            n);
     assertEquals(n, a.sameTop1(), "top-1 agreement: " + a);
     assertTrue(a.identical() >= n - 10, "identical logits: " + a);
     assertTrue(a.maxDifference() <= 3, "largest logit difference: " + a);

@@ -25,17 +25,43 @@ import org.junit.jupiter.api.Test;
  */
 class OnnxConformanceTest {
   private static final Path DATA = Path.of("/usr/share/libonnx-testdata/data");
-  private static final Set<String> MAPPED = Set.of("Conv", "BatchNormalization", "Gemm", "MatMul", "Add", "Mul", "Relu", "Clip",
-      "MaxPool", "AveragePool", "GlobalAveragePool", "Flatten", "Reshape", "Pad", "Concat", "Softmax", "Identity", "Dropout", "Constant");
+  private static final Set<String> MAPPED =
+      Set.of(
+          "Conv",
+          "BatchNormalization",
+          "Gemm",
+          "MatMul",
+          "Add",
+          "Mul",
+          "Relu",
+          "Clip",
+          "MaxPool",
+          "AveragePool",
+          "GlobalAveragePool",
+          "Flatten",
+          "Reshape",
+          "Pad",
+          "Concat",
+          "Softmax",
+          "Identity",
+          "Dropout",
+          "Constant");
 
   @Test
   void acceptedCasesMatchOnnxExpectedOutputs() throws Exception {
-    Assumptions.assumeTrue(Files.isDirectory(DATA), "skipped: install Debian's libonnx-testdata for ONNX's conformance cases");
+    Assumptions.assumeTrue(
+        Files.isDirectory(DATA),
+        "skipped: install Debian's libonnx-testdata for ONNX's conformance cases");
     List<Path> cases = new ArrayList<>();
     for (String suite : List.of("node", "pytorch-converted", "pytorch-operator")) {
       if (!Files.isDirectory(DATA.resolve(suite))) continue;
       try (Stream<Path> s = Files.list(DATA.resolve(suite))) {
-        s.filter(d -> Files.isRegularFile(d.resolve("model.onnx")) && Files.isDirectory(d.resolve("test_data_set_0"))).sorted().forEach(cases::add);
+        s.filter(
+                d ->
+                    Files.isRegularFile(d.resolve("model.onnx"))
+                        && Files.isDirectory(d.resolve("test_data_set_0")))
+            .sorted()
+            .forEach(cases::add);
       }
     }
     int accepted = 0;
@@ -46,11 +72,14 @@ class OnnxConformanceTest {
       try {
         m = OnnxImporter.parse(Files.readAllBytes(dir.resolve("model.onnx")));
       } catch (ModelFormatException e) {
-        continue; // e.g. a sparse or string tensor in a case of an operator the importer does not map
+        continue; // e.g. a sparse or string tensor in a case of an operator the importer does not
+        // map
       }
-      if (m.graph().nodes().isEmpty() || !m.graph().nodes().stream().allMatch(n -> MAPPED.contains(n.opType()))) continue;
+      if (m.graph().nodes().isEmpty()
+          || !m.graph().nodes().stream().allMatch(n -> MAPPED.contains(n.opType()))) continue;
       Path data = dir.resolve("test_data_set_0");
-      if (!Files.isRegularFile(data.resolve("input_0.pb")) || !Files.isRegularFile(data.resolve("output_0.pb"))
+      if (!Files.isRegularFile(data.resolve("input_0.pb"))
+          || !Files.isRegularFile(data.resolve("output_0.pb"))
           || Files.isRegularFile(data.resolve("output_1.pb"))) continue;
       String name = dir.getParent().getFileName() + "/" + dir.getFileName();
       FloatModel f;
@@ -84,12 +113,17 @@ class OnnxConformanceTest {
     Path out = Path.of("target/onnx-conformance-refused.txt");
     Files.createDirectories(out.getParent());
     Files.writeString(out, report);
-    System.out.printf("ONNX conformance: %d cases accepted and checked, %d refused (reasons in %s)%n", accepted, refused.size(), out);
+    System.out.printf(
+        "ONNX conformance: %d cases accepted and checked, %d refused (reasons in %s)%n",
+        accepted, refused.size(), out);
     assertTrue(failures.isEmpty(), String.join("\n", failures));
     assertTrue(accepted >= 20, "only " + accepted + " conformance cases accepted");
   }
 
-  /** The graph with only its first input; the others (weights in node tests) become initializers from the test data. */
+  /**
+   * The graph with only its first input; the others (weights in node tests) become initializers
+   * from the test data.
+   */
   private static OnnxModel withConstantWeights(OnnxModel m, Path data) throws Exception {
     var g = m.graph();
     List<OnnxModel.ValueInfo> inputs = new ArrayList<>();
@@ -106,7 +140,10 @@ class OnnxConformanceTest {
       }
       k++;
     }
-    return new OnnxModel(m.irVersion(), m.opsetVersion(), new OnnxModel.Graph(g.name(), g.nodes(), inits, inputs, g.outputs()));
+    return new OnnxModel(
+        m.irVersion(),
+        m.opsetVersion(),
+        new OnnxModel.Graph(g.name(), g.nodes(), inits, inputs, g.outputs()));
   }
 
   /** A rank-4 tensor in the engine's NHWC order; others as they are. */
@@ -115,9 +152,12 @@ class OnnxConformanceTest {
     if (t.dims().length != 4) return v;
     int n = (int) t.dims()[0], c = (int) t.dims()[1], h = (int) t.dims()[2], w = (int) t.dims()[3];
     float[] r = new float[v.length];
-    for (int b = 0; b < n; b++) for (int ch = 0; ch < c; ch++) for (int y = 0; y < h; y++) for (int x = 0; x < w; x++) {
-      r[((b * h + y) * w + x) * c + ch] = v[((b * c + ch) * h + y) * w + x];
-    }
+    for (int b = 0; b < n; b++)
+      for (int ch = 0; ch < c; ch++)
+        for (int y = 0; y < h; y++)
+          for (int x = 0; x < w; x++) {
+            r[((b * h + y) * w + x) * c + ch] = v[((b * c + ch) * h + y) * w + x];
+          }
     return r;
   }
 }

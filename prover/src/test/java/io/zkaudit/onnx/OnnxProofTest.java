@@ -28,23 +28,32 @@ import org.junit.jupiter.api.Test;
 
 /**
  * ONNX models with a max pool or a concatenation, proven. ONNX's own 2-d MaxPool conformance cases
- * (Debian's libonnx-testdata), quantized on their input: every case the importer accepts proves and verifies (zero knowledge and plain), the proven
- * output is the integer engine's, and dequantized it is ONNX's expected output to within one
- * quantization step (a max commutes with the monotone quantization). The cases the proof refuses
- * must be refused for a reason it names (dilation).
+ * (Debian's libonnx-testdata), quantized on their input: every case the importer accepts proves and
+ * verifies (zero knowledge and plain), the proven output is the integer engine's, and dequantized
+ * it is ONNX's expected output to within one quantization step (a max commutes with the monotone
+ * quantization). The cases the proof refuses must be refused for a reason it names (dilation).
  */
 class OnnxProofTest {
   private static final Path DATA = Path.of("/usr/share/libonnx-testdata/data");
 
   @Test
   void onnxMaxPoolCasesProve() throws Exception {
-    Assumptions.assumeTrue(Files.isDirectory(DATA), "skipped: install Debian's libonnx-testdata for ONNX's conformance cases");
+    Assumptions.assumeTrue(
+        Files.isDirectory(DATA),
+        "skipped: install Debian's libonnx-testdata for ONNX's conformance cases");
     List<Path> cases = new ArrayList<>();
     for (String suite : List.of("node", "pytorch-converted", "pytorch-operator")) {
       if (!Files.isDirectory(DATA.resolve(suite))) continue;
       try (Stream<Path> s = Files.list(DATA.resolve(suite))) {
-        s.filter(d -> d.getFileName().toString().toLowerCase().matches("test_(maxpool_2d.*|maxpool2d.*|operator_maxpool)"))
-            .filter(d -> !d.getFileName().toString().contains("argmax")).sorted().forEach(cases::add);
+        s.filter(
+                d ->
+                    d.getFileName()
+                        .toString()
+                        .toLowerCase()
+                        .matches("test_(maxpool_2d.*|maxpool2d.*|operator_maxpool)"))
+            .filter(d -> !d.getFileName().toString().contains("argmax"))
+            .sorted()
+            .forEach(cases::add);
       }
     }
     int proven = 0;
@@ -53,8 +62,10 @@ class OnnxProofTest {
       String name = dir.getFileName().toString();
       OnnxModel m = OnnxImporter.parse(Files.readAllBytes(dir.resolve("model.onnx")));
       Path data = dir.resolve("test_data_set_0");
-      OnnxModel.Tensor input = OnnxModel.parseTensor(Files.readAllBytes(data.resolve("input_0.pb")));
-      OnnxModel.Tensor expected = OnnxModel.parseTensor(Files.readAllBytes(data.resolve("output_0.pb")));
+      OnnxModel.Tensor input =
+          OnnxModel.parseTensor(Files.readAllBytes(data.resolve("input_0.pb")));
+      OnnxModel.Tensor expected =
+          OnnxModel.parseTensor(Files.readAllBytes(data.resolve("output_0.pb")));
       FloatModel f;
       try {
         f = OnnxImporter.lower(m, name);
@@ -63,8 +74,11 @@ class OnnxProofTest {
         continue;
       }
       float[] x = nhwc(input);
-      // The input's range, with 0 in it (the quantizer maps the range's low end to the lowest value).
-      QuantizedModel q = Quantizer.quantize(f, List.of(x), new PixelRange(Math.min(0, min(x)), Math.max(0, max(x))));
+      // The input's range, with 0 in it (the quantizer maps the range's low end to the lowest
+      // value).
+      QuantizedModel q =
+          Quantizer.quantize(
+              f, List.of(x), new PixelRange(Math.min(0, min(x)), Math.max(0, max(x))));
       Provability p = Provability.of(q);
       if (!p.provable()) {
         refused.put(name, String.join("; ", p.messages()));
@@ -73,8 +87,10 @@ class OnnxProofTest {
       proveAndCompare(name, q, x, nhwc(expected), proven % 2 == 0);
       proven++;
     }
-    System.out.printf("ONNX MaxPool cases: %d proven, %d refused %s%n", proven, refused.size(), refused);
-    refused.forEach((k, v) -> assertTrue(v.startsWith("import: ") || v.contains("dilation"), k + ": " + v));
+    System.out.printf(
+        "ONNX MaxPool cases: %d proven, %d refused %s%n", proven, refused.size(), refused);
+    refused.forEach(
+        (k, v) -> assertTrue(v.startsWith("import: ") || v.contains("dilation"), k + ": " + v));
     assertTrue(proven >= 8, "only " + proven + " MaxPool cases proven");
   }
 
@@ -90,9 +106,9 @@ class OnnxProofTest {
   }
 
   /**
-   * The PyTorch fixture with two branches concatenated on the channels (then an asymmetric zero Pad,
-   * an unpadded Conv, GlobalAveragePool, Gemm), quantized on its 16 inputs: provable, and four inputs
-   * prove with the engine's outputs, whose top-1 is PyTorch's.
+   * The PyTorch fixture with two branches concatenated on the channels (then an asymmetric zero
+   * Pad, an unpadded Conv, GlobalAveragePool, Gemm), quantized on its 16 inputs: provable, and four
+   * inputs prove with the engine's outputs, whose top-1 is PyTorch's.
    */
   @Test
   void thePytorchFixtureWithAConcatProves() throws Exception {
@@ -111,13 +127,15 @@ class OnnxProofTest {
       int[] x = quantized(f.inputs().get(k), q.input());
       int[] out = verifier.verify(ModelProver.prove(cm, x, ProgressListener.NONE, k % 2 == 0), x);
       assertArrayEquals(new IntegerEngine(q).infer(x), out);
-      assertEquals(io.zkaudit.engine.Predictions.topK(f.expected()[k], 1)[0], io.zkaudit.engine.Predictions.topK(out, 1)[0],
+      assertEquals(
+          io.zkaudit.engine.Predictions.topK(f.expected()[k], 1)[0],
+          io.zkaudit.engine.Predictions.topK(out, 1)[0],
           name + " input " + k);
     }
   }
 
-  private static void proveAndCompare(String name, QuantizedModel q, float[] x, float[] expected, boolean zk)
-      throws Exception {
+  private static void proveAndCompare(
+      String name, QuantizedModel q, float[] x, float[] expected, boolean zk) throws Exception {
     CommittedModel cm = ModelProver.commit(q);
     ModelVerifier verifier = new ModelVerifier(cm.vk());
     int[] xq = quantized(x, q.input());
@@ -128,15 +146,20 @@ class OnnxProofTest {
     assertEquals(expected.length, out.length, name);
     for (int i = 0; i < out.length; i++) {
       float value = (out[i] - spec.zeroPoint()) * spec.scale();
-      assertTrue(Math.abs(value - expected[i]) <= 1.01f * spec.scale(), name + " output " + i + ": " + value + " against "
-          + expected[i]);
+      assertTrue(
+          Math.abs(value - expected[i]) <= 1.01f * spec.scale(),
+          name + " output " + i + ": " + value + " against " + expected[i]);
     }
   }
 
   private static int[] quantized(float[] x, TensorSpec spec) {
     int[] q = new int[x.length];
     for (int i = 0; i < x.length; i++) {
-      q[i] = Math.clamp(Math.round(x[i] / spec.scale()) + spec.zeroPoint(), spec.type().min(), spec.type().max());
+      q[i] =
+          Math.clamp(
+              Math.round(x[i] / spec.scale()) + spec.zeroPoint(),
+              spec.type().min(),
+              spec.type().max());
     }
     return q;
   }
@@ -158,9 +181,12 @@ class OnnxProofTest {
     float[] v = t.floats();
     int n = (int) t.dims()[0], c = (int) t.dims()[1], h = (int) t.dims()[2], w = (int) t.dims()[3];
     float[] r = new float[v.length];
-    for (int b = 0; b < n; b++) for (int ch = 0; ch < c; ch++) for (int y = 0; y < h; y++) for (int x = 0; x < w; x++) {
-      r[((b * h + y) * w + x) * c + ch] = v[((b * c + ch) * h + y) * w + x];
-    }
+    for (int b = 0; b < n; b++)
+      for (int ch = 0; ch < c; ch++)
+        for (int y = 0; y < h; y++)
+          for (int x = 0; x < w; x++) {
+            r[((b * h + y) * w + x) * c + ch] = v[((b * c + ch) * h + y) * w + x];
+          }
     return r;
   }
 }

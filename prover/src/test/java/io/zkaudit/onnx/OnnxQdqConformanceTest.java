@@ -28,7 +28,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * expected outputs are the ONNX reference implementation's): each case's single node, with its
  * integer input made the output of a QuantizeLinear of a float model input (the only form a
  * quantized model's input takes here) and its other inputs made initializers, imports, and the
- * integer engine's output equals ONNX's expected output exactly. Skipped when the package is absent.
+ * integer engine's output equals ONNX's expected output exactly. Skipped when the package is
+ * absent.
  */
 class OnnxQdqConformanceTest {
   private static final Path NODE = Path.of("/usr/share/libonnx-testdata/data/node");
@@ -37,28 +38,48 @@ class OnnxQdqConformanceTest {
   @ValueSource(strings = {"test_qlinearconv", "test_qlinearmatmul_2D"})
   void theEngineComputesOnnxsExpectedOutput(String name) throws Exception {
     Path dir = NODE.resolve(name);
-    Assumptions.assumeTrue(Files.isDirectory(dir), "skipped: install Debian's libonnx-testdata for ONNX's conformance cases");
+    Assumptions.assumeTrue(
+        Files.isDirectory(dir),
+        "skipped: install Debian's libonnx-testdata for ONNX's conformance cases");
     OnnxModel m = OnnxImporter.parse(Files.readAllBytes(dir.resolve("model.onnx")));
     assertEquals(1, m.graph().nodes().size());
     Node op = m.graph().nodes().getFirst();
     List<Tensor> inputs = new ArrayList<>();
     for (int i = 0; i < m.graph().inputs().size(); i++) {
-      inputs.add(OnnxModel.parseTensor(Files.readAllBytes(dir.resolve("test_data_set_0/input_" + i + ".pb"))));
+      inputs.add(
+          OnnxModel.parseTensor(
+              Files.readAllBytes(dir.resolve("test_data_set_0/input_" + i + ".pb"))));
     }
-    Tensor expected = OnnxModel.parseTensor(Files.readAllBytes(dir.resolve("test_data_set_0/output_0.pb")));
+    Tensor expected =
+        OnnxModel.parseTensor(Files.readAllBytes(dir.resolve("test_data_set_0/output_0.pb")));
     Tensor x = inputs.getFirst();
     String xName = m.graph().inputs().getFirst().name(), yName = op.outputs().getFirst();
-    // inputs 1 and 2 of both operators are the first operand's scale and zero point; the last two the output's
+    // inputs 1 and 2 of both operators are the first operand's scale and zero point; the last two
+    // the output's
     int n = op.inputs().size();
     Object[] xDims = java.util.Arrays.stream(x.dims()).mapToObj(d -> (Object) (int) d).toArray();
-    Object[] yDims = java.util.Arrays.stream(expected.dims()).mapToObj(d -> (Object) (int) d).toArray();
+    Object[] yDims =
+        java.util.Arrays.stream(expected.dims()).mapToObj(d -> (Object) (int) d).toArray();
     Graph g = new Graph(valueInfo("real input", xDims), valueInfo("real output", yDims));
-    for (int i = 1; i < inputs.size(); i++) g.initializer(initializer(m.graph().inputs().get(i).name(), inputs.get(i)));
-    g.node(node("QuantizeLinear", "quantize", List.of("real input", op.inputs().get(1), op.inputs().get(2)), List.of(xName)));
-    Proto[] attributes = op.attributes().values().stream().map(a -> a.type() == 7 ? attrInts(a.name(), a.ints()) : attrInt(a.name(), a.i()))
-        .toArray(Proto[]::new);
+    for (int i = 1; i < inputs.size(); i++)
+      g.initializer(initializer(m.graph().inputs().get(i).name(), inputs.get(i)));
+    g.node(
+        node(
+            "QuantizeLinear",
+            "quantize",
+            List.of("real input", op.inputs().get(1), op.inputs().get(2)),
+            List.of(xName)));
+    Proto[] attributes =
+        op.attributes().values().stream()
+            .map(a -> a.type() == 7 ? attrInts(a.name(), a.ints()) : attrInt(a.name(), a.i()))
+            .toArray(Proto[]::new);
     g.node(node(op.opType(), op.name(), op.inputs(), op.outputs(), attributes));
-    g.node(node("DequantizeLinear", "dequantize", List.of(yName, op.inputs().get(n - 2), op.inputs().get(n - 1)), List.of("real output")));
+    g.node(
+        node(
+            "DequantizeLinear",
+            "dequantize",
+            List.of(yName, op.inputs().get(n - 2), op.inputs().get(n - 1)),
+            List.of("real output")));
     QuantizedModel q = OnnxImporter.lowerQuantized(OnnxImporter.parse(g.model(13)), name);
     int[] in = ints(x), want = ints(expected);
     if (x.dims().length == 4) {
@@ -66,13 +87,18 @@ class OnnxQdqConformanceTest {
       in = OnnxQdqImportTest.toNhwc(in, nchw);
     }
     int[] got = new IntegerEngine(q).infer(in);
-    if (expected.dims().length == 4) got = OnnxQdqImportTest.toNchw(got, java.util.Arrays.stream(expected.dims()).mapToInt(d -> (int) d).toArray());
+    if (expected.dims().length == 4)
+      got =
+          OnnxQdqImportTest.toNchw(
+              got, java.util.Arrays.stream(expected.dims()).mapToInt(d -> (int) d).toArray());
     assertArrayEquals(want, got, name);
   }
 
   private static Proto initializer(String name, Tensor t) {
     int[] dims = java.util.Arrays.stream(t.dims()).mapToInt(d -> (int) d).toArray();
-    return t.dataType() == Tensor.FLOAT ? floats(name, dims, t.floats()) : integers(name, t.dataType(), dims, ints(t));
+    return t.dataType() == Tensor.FLOAT
+        ? floats(name, dims, t.floats())
+        : integers(name, t.dataType(), dims, ints(t));
   }
 
   private static int[] ints(Tensor t) {

@@ -26,13 +26,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Quantized ONNX graphs import straight into the integer model, with the file's scales and zero
- * points, and the integer engine computes what the ONNX operator specs say: every quantized
- * tensor of a QDQ CNN (Conv+Relu, a residual Add+Relu, MaxPool, Flatten, Gemm) and of a QOperator
- * CNN (QLinearConv, MaxPool, QLinearAdd, QLinearGlobalAveragePool, Reshape, QLinearMatMul) equals an
- * independent NCHW reference ({@link QuantizedOnnxModels}) on 20 random inputs. Exactly, except that a
- * value may differ by one where the reference's exact quotient is a tie (or within the engine's
- * fixed-point error of one, stated per tensor in the reference): the specs round half to even, the
- * engine's TFLite arithmetic rounds ties up and approximates the multipliers in Q31.
+ * points, and the integer engine computes what the ONNX operator specs say: every quantized tensor
+ * of a QDQ CNN (Conv+Relu, a residual Add+Relu, MaxPool, Flatten, Gemm) and of a QOperator CNN
+ * (QLinearConv, MaxPool, QLinearAdd, QLinearGlobalAveragePool, Reshape, QLinearMatMul) equals an
+ * independent NCHW reference ({@link QuantizedOnnxModels}) on 20 random inputs. Exactly, except
+ * that a value may differ by one where the reference's exact quotient is a tie (or within the
+ * engine's fixed-point error of one, stated per tensor in the reference): the specs round half to
+ * even, the engine's TFLite arithmetic rounds ties up and approximates the multipliers in Q31.
  */
 class OnnxQdqImportTest {
 
@@ -41,11 +41,13 @@ class OnnxQdqImportTest {
     var fixture = new QuantizedOnnxModels.Qdq(7);
     Path file = Files.write(dir.resolve("qdq_cnn.onnx"), fixture.model());
     var imported = OnnxImporter.load(file);
-    assertTrue(imported instanceof OnnxImporter.QuantizedGraph, "a QDQ graph imports as an integer model");
+    assertTrue(
+        imported instanceof OnnxImporter.QuantizedGraph, "a QDQ graph imports as an integer model");
     QuantizedModel q = ((OnnxImporter.QuantizedGraph) imported).model();
     ModelDescription d = q.description();
     assertEquals("qdq_cnn", d.name());
-    assertEquals(List.of("Conv2D", "Conv2D", "Add", "MaxPool", "Reshape", "FullyConnected"), kinds(d));
+    assertEquals(
+        List.of("Conv2D", "Conv2D", "Add", "MaxPool", "Reshape", "FullyConnected"), kinds(d));
     TensorSpec in = q.input();
     assertEquals(List.of(1, 6, 6, 2), in.shape()); // NCHW [1,2,6,6] stored NHWC
     assertEquals(ElementType.UINT8, in.type());
@@ -53,7 +55,12 @@ class OnnxQdqImportTest {
     assertEquals(128, in.zeroPoint());
     // the Relu after conv1 is its clamp: real 0 is the output zero point 3
     assertEquals(3, ((Conv2D) d.layers().getFirst()).requantization().clampMin());
-    assertEquals(4, ((Conv2D) d.layers().getFirst()).requantization().multipliers().size()); // per-channel weights
+    assertEquals(
+        4,
+        ((Conv2D) d.layers().getFirst())
+            .requantization()
+            .multipliers()
+            .size()); // per-channel weights
     assertEquals(10, ((Add) d.layers().get(2)).clampMin());
     assertTrue(((FullyConnected) d.layers().get(5)).requantization().singleRounding());
     TensorSpec out = q.output();
@@ -70,7 +77,9 @@ class OnnxQdqImportTest {
     Path file = Files.write(dir.resolve("qoperator_cnn.onnx"), fixture.model());
     QuantizedModel q = OnnxImporter.loadQuantized(file);
     ModelDescription d = q.description();
-    assertEquals(List.of("Conv2D", "MaxPool", "Conv2D", "Add", "Mean", "Reshape", "FullyConnected"), kinds(d));
+    assertEquals(
+        List.of("Conv2D", "MaxPool", "Conv2D", "Add", "Mean", "Reshape", "FullyConnected"),
+        kinds(d));
     assertEquals(ElementType.INT8, q.input().type());
     assertEquals(-3, q.input().zeroPoint());
     Conv2D conv1 = (Conv2D) d.layers().getFirst();
@@ -91,11 +100,32 @@ class OnnxQdqImportTest {
     QuantizedModel q = OnnxImporter.lowerQuantized(OnnxImporter.parse(fixture.model()), "branches");
     ModelDescription d = q.description();
     // the Concat's inputs are both at other scales than its output: a requantization each
-    assertEquals(List.of("DepthwiseConv2D", "Requantize", "Requantize", "Requantize", "Concat", "Pad", "AveragePool", "Mean", "Reshape",
-        "FullyConnected", "Softmax"), kinds(d));
+    assertEquals(
+        List.of(
+            "DepthwiseConv2D",
+            "Requantize",
+            "Requantize",
+            "Requantize",
+            "Concat",
+            "Pad",
+            "AveragePool",
+            "Mean",
+            "Reshape",
+            "FullyConnected",
+            "Softmax"),
+        kinds(d));
     io.zkaudit.model.Requantize clip = (io.zkaudit.model.Requantize) d.layers().get(1);
-    assertEquals(List.of(-50, -50 + 29), List.of(clip.clampMin(), clip.clampMax())); // Clip(0, 1) at scale 0.035: [z, z + round(1/0.035)]
-    assertEquals(4, ((FullyConnected) d.layers().get(9)).requantization().multipliers().size()); // per column of the MatMul
+    assertEquals(
+        List.of(-50, -50 + 29),
+        List.of(
+            clip.clampMin(),
+            clip.clampMax())); // Clip(0, 1) at scale 0.035: [z, z + round(1/0.035)]
+    assertEquals(
+        4,
+        ((FullyConnected) d.layers().get(9))
+            .requantization()
+            .multipliers()
+            .size()); // per column of the MatMul
     int ties = compareOnRandomInputs(q, fixture::reference, new int[] {1, 3, 6, 6}, -128, 127);
     System.out.printf("QDQ branches: %d values off by one at a tie%n", ties);
     assertTrue(ties <= 3, ties + " ties");
@@ -108,10 +138,16 @@ class OnnxQdqImportTest {
 
   /**
    * Runs the engine on 20 random NCHW inputs (given to it in NHWC) and compares every reference
-   * tensor, each computed from the engine's values of its operator's inputs; returns how many values
-   * differed by one at a tie.
+   * tensor, each computed from the engine's values of its operator's inputs; returns how many
+   * values differed by one at a tie.
    */
-  static int compareOnRandomInputs(QuantizedModel q, java.util.function.Function<java.util.function.Function<String, int[]>, Map<String, Ref>> reference, int[] nchw, int lo, int hi) {
+  static int compareOnRandomInputs(
+      QuantizedModel q,
+      java.util.function.Function<java.util.function.Function<String, int[]>, Map<String, Ref>>
+          reference,
+      int[] nchw,
+      int lo,
+      int hi) {
     Random r = new Random(42);
     IntegerEngine engine = new IntegerEngine(q);
     int ties = 0;
@@ -119,22 +155,28 @@ class OnnxQdqImportTest {
     for (int k = 0; k < 20; k++) {
       int[] x = QuantizedOnnxModels.ints(r, nchw[0] * nchw[1] * nchw[2] * nchw[3], lo, hi);
       int[][] values = engine.values(toNhwc(x, nchw));
-      Map<String, Ref> expected = reference.apply(name -> {
-        int id = tensorId(q.description(), name);
-        TensorSpec spec = q.description().tensor(id);
-        return spec.rank() == 4 ? toNchw(values[id], nchwShape(spec)) : values[id];
-      });
+      Map<String, Ref> expected =
+          reference.apply(
+              name -> {
+                int id = tensorId(q.description(), name);
+                TensorSpec spec = q.description().tensor(id);
+                return spec.rank() == 4 ? toNchw(values[id], nchwShape(spec)) : values[id];
+              });
       for (var e : expected.entrySet()) {
         int id = tensorId(q.description(), e.getKey());
         ties += compare(e.getKey(), e.getValue(), values[id], q.description().tensor(id));
       }
       distinctOutputs.add(java.util.Arrays.toString(values[q.description().outputs().getFirst()]));
     }
-    assertTrue(distinctOutputs.size() > 15, "the outputs hardly depend on the input: " + distinctOutputs);
+    assertTrue(
+        distinctOutputs.size() > 15, "the outputs hardly depend on the input: " + distinctOutputs);
     return ties;
   }
 
-  /** Asserts the engine's tensor (stored NHWC when rank 4) equals the reference; returns the number of ties. */
+  /**
+   * Asserts the engine's tensor (stored NHWC when rank 4) equals the reference; returns the number
+   * of ties.
+   */
   static int compare(String name, Ref ref, int[] stored, TensorSpec spec) {
     int[] actual = spec.rank() == 4 ? toNchw(stored, ref.shape()) : stored;
     assertEquals(ref.q().length, actual.length, name);
@@ -144,11 +186,22 @@ class OnnxQdqImportTest {
       if (actual[i] > spec.type().min() && actual[i] < spec.type().max()) unsaturated++;
       if (actual[i] == ref.q()[i]) continue;
       double distanceToTie = Math.abs(ref.exact()[i] - Math.floor(ref.exact()[i]) - 0.5);
-      assertTrue(Math.abs(actual[i] - ref.q()[i]) == 1 && distanceToTie <= ref.tieBound(),
-          name + "[" + i + "]: engine " + actual[i] + ", ONNX " + ref.q()[i] + " (exact quotient " + ref.exact()[i] + ")");
+      assertTrue(
+          Math.abs(actual[i] - ref.q()[i]) == 1 && distanceToTie <= ref.tieBound(),
+          name
+              + "["
+              + i
+              + "]: engine "
+              + actual[i]
+              + ", ONNX "
+              + ref.q()[i]
+              + " (exact quotient "
+              + ref.exact()[i]
+              + ")");
       ties++;
     }
-    assertTrue(unsaturated > 0, name + " is saturated everywhere: the comparison would show nothing");
+    assertTrue(
+        unsaturated > 0, name + " is saturated everywhere: the comparison would show nothing");
     return ties;
   }
 
@@ -164,14 +217,18 @@ class OnnxQdqImportTest {
   static int[] toNhwc(int[] v, int[] nchw) {
     int c = nchw[1], h = nchw[2], w = nchw[3];
     int[] r = new int[v.length];
-    for (int ch = 0; ch < c; ch++) for (int y = 0; y < h; y++) for (int x = 0; x < w; x++) r[(y * w + x) * c + ch] = v[(ch * h + y) * w + x];
+    for (int ch = 0; ch < c; ch++)
+      for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) r[(y * w + x) * c + ch] = v[(ch * h + y) * w + x];
     return r;
   }
 
   static int[] toNchw(int[] v, int[] nchw) {
     int c = nchw[1], h = nchw[2], w = nchw[3];
     int[] r = new int[v.length];
-    for (int ch = 0; ch < c; ch++) for (int y = 0; y < h; y++) for (int x = 0; x < w; x++) r[(ch * h + y) * w + x] = v[(y * w + x) * c + ch];
+    for (int ch = 0; ch < c; ch++)
+      for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) r[(ch * h + y) * w + x] = v[(y * w + x) * c + ch];
     return r;
   }
 
@@ -179,11 +236,14 @@ class OnnxQdqImportTest {
   void floatGraphsStayOnTheFloatPath(@TempDir Path dir) throws Exception {
     byte[] qdq = new QuantizedOnnxModels.Qdq(1).model();
     assertTrue(OnnxImporter.isQuantized(OnnxImporter.parse(qdq)));
-    var e = org.junit.jupiter.api.Assertions.assertThrows(io.zkaudit.model.ModelFormatException.class,
-        () -> OnnxImporter.lower(OnnxImporter.parse(qdq), "qdq"));
+    var e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            io.zkaudit.model.ModelFormatException.class,
+            () -> OnnxImporter.lower(OnnxImporter.parse(qdq), "qdq"));
     assertTrue(e.getMessage().contains("already quantized"), e.getMessage());
     assertFalse(OnnxImporter.isQuantized(OnnxImporter.parse(HandBuiltOnnxTest.gemmClipModel())));
-    assertTrue(OnnxImporter.load(Files.write(dir.resolve("float.onnx"), HandBuiltOnnxTest.gemmClipModel()))
-        instanceof OnnxImporter.FloatGraph);
+    assertTrue(
+        OnnxImporter.load(Files.write(dir.resolve("float.onnx"), HandBuiltOnnxTest.gemmClipModel()))
+            instanceof OnnxImporter.FloatGraph);
   }
 }

@@ -28,7 +28,9 @@ class OnnxQdqProofTest {
 
   @Test
   void anImportedQdqModelProvesWithZeroKnowledge() throws Exception {
-    QuantizedModel q = OnnxImporter.lowerQuantized(OnnxImporter.parse(new QuantizedOnnxModels.Qdq(7).model()), "qdq_cnn");
+    QuantizedModel q =
+        OnnxImporter.lowerQuantized(
+            OnnxImporter.parse(new QuantizedOnnxModels.Qdq(7).model()), "qdq_cnn");
     Provability p = Provability.of(q);
     assertTrue(p.provable(), p.messages().toString());
     CommittedModel cm = ModelProver.commit(q);
@@ -48,29 +50,41 @@ class OnnxQdqProofTest {
         firstProof = proof;
       }
     }
-    assertFalse(Arrays.equals(outputs[0], outputs[1]), "the two inputs have the same output: the comparison would show little");
+    assertFalse(
+        Arrays.equals(outputs[0], outputs[1]),
+        "the two inputs have the same output: the comparison would show little");
     int[] other = first.clone();
     other[0] = other[0] == 0 ? 1 : 0;
     ModelProof proofOfFirst = firstProof;
-    assertThrows(io.zkaudit.proof.InvalidProofException.class, () -> verifier.verify(ModelProof.decode(proofOfFirst.encode()), other));
+    assertThrows(
+        io.zkaudit.proof.InvalidProofException.class,
+        () -> verifier.verify(ModelProof.decode(proofOfFirst.encode()), other));
   }
 
   /**
    * The other two fixtures prove too: the QOperator CNN (int8, per-channel weight zero points,
    * QLinearAdd, QLinearGlobalAveragePool, QLinearMatMul) and the int8 QDQ graph (depthwise, Concat
    * with requantizations, a padded count_include_pad AveragePool, Mean, MatMul, final Softmax):
-   * provable, and a zero-knowledge proof verifies with the engine's output (the logits, the Softmax's input).
+   * provable, and a zero-knowledge proof verifies with the engine's output (the logits, the
+   * Softmax's input).
    */
   @org.junit.jupiter.params.ParameterizedTest
   @org.junit.jupiter.params.provider.ValueSource(strings = {"qoperator", "branches"})
   void theOtherFixturesProve(String name) throws Exception {
-    byte[] model = name.equals("qoperator") ? new QuantizedOnnxModels.QOperator(11).model() : new QuantizedOnnxModels.QdqBranches(3).model();
+    byte[] model =
+        name.equals("qoperator")
+            ? new QuantizedOnnxModels.QOperator(11).model()
+            : new QuantizedOnnxModels.QdqBranches(3).model();
     QuantizedModel q = OnnxImporter.lowerQuantized(OnnxImporter.parse(model), name);
     Provability p = Provability.of(q);
     assertTrue(p.provable(), p.messages().toString());
     CommittedModel cm = ModelProver.commit(q);
     int[] x = QuantizedOnnxModels.ints(new Random(8), q.input().size(), -128, 127);
-    int[] out = new ModelVerifier(cm.vk()).verify(ModelProof.decode(ModelProver.prove(cm, x, ProgressListener.NONE, true).encode()), x);
+    int[] out =
+        new ModelVerifier(cm.vk())
+            .verify(
+                ModelProof.decode(ModelProver.prove(cm, x, ProgressListener.NONE, true).encode()),
+                x);
     assertArrayEquals(new IntegerEngine(q).values(x)[q.logitsTensor()], out, name);
   }
 }

@@ -27,14 +27,21 @@ class OnnxRuntimeReferenceTest {
   private static OrtEnvironment environment() {
     try {
       return OrtEnvironment.getEnvironment();
-    } catch (Throwable e) { // UnsatisfiedLinkError on a platform without onnxruntime's native library
+    } catch (
+        Throwable e) { // UnsatisfiedLinkError on a platform without onnxruntime's native library
       Assumptions.abort("skipped: onnxruntime's native library does not load here: " + e);
       return null;
     }
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"conv_bn_pool_linear", "depthwise_residual", "depth_multiplier_matmul", "pad_concat"})
+  @ValueSource(
+      strings = {
+        "conv_bn_pool_linear",
+        "depthwise_residual",
+        "depth_multiplier_matmul",
+        "pad_concat"
+      })
   void floatEngineMatchesOnnxRuntime(String name) throws Exception {
     OrtEnvironment env = environment();
     FloatModel m = OnnxImporter.loadFloat(DIR.resolve(name + ".onnx"));
@@ -44,7 +51,9 @@ class OnnxRuntimeReferenceTest {
     int per = in.real().length / s[0];
     long[] one = {1, s[1], s[2], s[3]};
     float maxError = 0;
-    try (OrtSession session = env.createSession(DIR.resolve(name + ".onnx").toString(), new OrtSession.SessionOptions())) {
+    try (OrtSession session =
+        env.createSession(
+            DIR.resolve(name + ".onnx").toString(), new OrtSession.SessionOptions())) {
       for (int i = 0; i < s[0]; i++) {
         float[] nchw = Arrays.copyOfRange(in.real(), i * per, (i + 1) * per);
         float[] reference;
@@ -52,15 +61,31 @@ class OnnxRuntimeReferenceTest {
             OrtSession.Result r = session.run(Map.of("input", x))) {
           reference = ((float[][]) r.get(0).getValue())[0];
         }
-        float[] ours = engine.values(TensorFiles.toNhwc(new TensorFiles.Tensor(new int[] {1, s[1], s[2], s[3]}, null, nchw), m.input().shape()).real())[m.outputs().getFirst()];
+        float[] ours =
+            engine
+                .values(
+                    TensorFiles.toNhwc(
+                            new TensorFiles.Tensor(new int[] {1, s[1], s[2], s[3]}, null, nchw),
+                            m.input().shape())
+                        .real())[m.outputs().getFirst()];
         assertEquals(reference.length, ours.length);
         for (int k = 0; k < ours.length; k++) {
           maxError = Math.max(maxError, Math.abs(ours[k] - reference[k]));
-          assertTrue(Math.abs(ours[k] - reference[k]) <= 1e-4f + 1e-4f * Math.abs(reference[k]),
-              name + " input " + i + " output " + k + ": " + ours[k] + " vs onnxruntime " + reference[k]);
+          assertTrue(
+              Math.abs(ours[k] - reference[k]) <= 1e-4f + 1e-4f * Math.abs(reference[k]),
+              name
+                  + " input "
+                  + i
+                  + " output "
+                  + k
+                  + ": "
+                  + ours[k]
+                  + " vs onnxruntime "
+                  + reference[k]);
         }
       }
     }
-    System.out.printf("ONNX %s: max |float engine - onnxruntime| = %.2e over %d inputs%n", name, maxError, s[0]);
+    System.out.printf(
+        "ONNX %s: max |float engine - onnxruntime| = %.2e over %d inputs%n", name, maxError, s[0]);
   }
 }

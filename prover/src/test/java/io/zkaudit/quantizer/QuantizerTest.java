@@ -30,18 +30,26 @@ class QuantizerTest {
     QuantizedModel q = Quantizer.quantize(f, cal, PixelRange.UNIT);
     // the pixel range makes the input mapping exact: pixel p -> p - 128
     assertEquals(-128, q.input().zeroPoint());
-    assertEquals(List.of(-128, -127, 127), List.of(enc.quantized(img(0), q.input())[0], enc.quantized(img(1), q.input())[0],
-        enc.quantized(img(255), q.input())[0]));
+    assertEquals(
+        List.of(-128, -127, 127),
+        List.of(
+            enc.quantized(img(0), q.input())[0],
+            enc.quantized(img(1), q.input())[0],
+            enc.quantized(img(255), q.input())[0]));
     assertEquals(q.description(), ModelDescription.decode(q.description().encode()));
     FloatEngine fe = new FloatEngine(f);
     IntegerEngine ie = new IntegerEngine(q);
     int fc = 0, qc = 0;
     for (Sample s : samples) {
-      if (Predictions.topK(fe.values(enc.real(s.image()))[f.logitsTensor()], 1)[0] == s.label()) fc++;
-      if (Predictions.topK(ie.values(enc.quantized(s.image(), q.input()))[q.logitsTensor()], 1)[0] == s.label()) qc++;
+      if (Predictions.topK(fe.values(enc.real(s.image()))[f.logitsTensor()], 1)[0] == s.label())
+        fc++;
+      if (Predictions.topK(ie.values(enc.quantized(s.image(), q.input()))[q.logitsTensor()], 1)[0]
+          == s.label()) qc++;
     }
     assertTrue(fc >= 0.97 * samples.size(), "float accuracy " + fc);
-    assertTrue(qc >= fc - 0.01 * samples.size(), "quantized " + qc + " vs float " + fc + " of " + samples.size());
+    assertTrue(
+        qc >= fc - 0.01 * samples.size(),
+        "quantized " + qc + " vs float " + fc + " of " + samples.size());
   }
 
   /**
@@ -66,7 +74,11 @@ class QuantizerTest {
     for (int p = 1; p < 256; p++) {
       assertTrue(levels[p] >= levels[p - 1], "monotone at pixel " + p);
       // every real value in the range is within half a step of its level: nothing saturates
-      assertEquals(range.real(p), (levels[p] + 128) * q.input().scale(), q.input().scale() / 2 + 1e-6, "pixel " + p);
+      assertEquals(
+          range.real(p),
+          (levels[p] + 128) * q.input().scale(),
+          q.input().scale() / 2 + 1e-6,
+          "pixel " + p);
     }
   }
 

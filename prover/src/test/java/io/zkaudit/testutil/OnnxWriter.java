@@ -77,14 +77,21 @@ public final class OnnxWriter {
   /** A ValueInfoProto of the given TensorProto data type (FLOAT, UINT8, INT8, ...). */
   public static Proto typedValueInfo(String name, int elemType, Object... dims) {
     Proto shape = new Proto();
-    for (Object d : dims) shape.message(1, d instanceof String s ? new Proto().string(2, s) : new Proto().varint(1, (Integer) d));
+    for (Object d : dims)
+      shape.message(
+          1, d instanceof String s ? new Proto().string(2, s) : new Proto().varint(1, (Integer) d));
     Proto tensorType = new Proto().varint(1, elemType).message(2, shape);
     return new Proto().string(1, name).message(2, new Proto().message(1, tensorType));
   }
 
-  /** A ValueInfoProto of a tensor of the given data type and unknown shape (an extra graph output to inspect). */
+  /**
+   * A ValueInfoProto of a tensor of the given data type and unknown shape (an extra graph output to
+   * inspect).
+   */
   public static Proto valueInfoOfType(String name, int elemType) {
-    return new Proto().string(1, name).message(2, new Proto().message(1, new Proto().varint(1, elemType)));
+    return new Proto()
+        .string(1, name)
+        .message(2, new Proto().message(1, new Proto().varint(1, elemType)));
   }
 
   /** TensorProto data types (onnx.proto3's TensorProto.DataType). */
@@ -105,7 +112,8 @@ public final class OnnxWriter {
   }
 
   /** A NodeProto: op type, node name, inputs, outputs and attributes. */
-  public static Proto node(String op, String name, List<String> inputs, List<String> outputs, Proto... attributes) {
+  public static Proto node(
+      String op, String name, List<String> inputs, List<String> outputs, Proto... attributes) {
     Proto n = new Proto();
     for (String i : inputs) n.string(1, i);
     for (String o : outputs) n.string(2, o);
@@ -115,7 +123,13 @@ public final class OnnxWriter {
   }
 
   /** A NodeProto of an operator outside the default domain (e.g. com.microsoft's QLinearAdd). */
-  public static Proto node(String domain, String op, String name, List<String> inputs, List<String> outputs, Proto... attributes) {
+  public static Proto node(
+      String domain,
+      String op,
+      String name,
+      List<String> inputs,
+      List<String> outputs,
+      Proto... attributes) {
     return node(op, name, inputs, outputs, attributes).string(7, domain);
   }
 
@@ -124,16 +138,22 @@ public final class OnnxWriter {
     return floats(name, new int[0], value);
   }
 
-  /** An integer initializer of type UINT8, INT8, INT32 or INT64, its values little-endian in raw_data. */
+  /**
+   * An integer initializer of type UINT8, INT8, INT32 or INT64, its values little-endian in
+   * raw_data.
+   */
   public static Proto integers(String name, int dataType, int[] dims, int... values) {
     Proto t = new Proto();
     for (int d : dims) t.varint(1, d);
     int width = dataType == INT64 ? 8 : dataType == INT32 ? 4 : 1;
     byte[] raw = new byte[values.length * width];
     for (int i = 0; i < values.length; i++) {
-      int lo = dataType == UINT8 ? 0 : dataType == INT8 ? -128 : Integer.MIN_VALUE, hi = dataType == UINT8 ? 255 : dataType == INT8 ? 127 : Integer.MAX_VALUE;
-      if (values[i] < lo || values[i] > hi) throw new IllegalArgumentException(values[i] + " is outside data type " + dataType);
-      for (int b = 0; b < width; b++) raw[i * width + b] = (byte) ((long) values[i] >> (8 * b)); // sign-extended for INT64
+      int lo = dataType == UINT8 ? 0 : dataType == INT8 ? -128 : Integer.MIN_VALUE,
+          hi = dataType == UINT8 ? 255 : dataType == INT8 ? 127 : Integer.MAX_VALUE;
+      if (values[i] < lo || values[i] > hi)
+        throw new IllegalArgumentException(values[i] + " is outside data type " + dataType);
+      for (int b = 0; b < width; b++)
+        raw[i * width + b] = (byte) ((long) values[i] >> (8 * b)); // sign-extended for INT64
     }
     return t.varint(2, dataType).string(8, name).bytes(9, raw);
   }
@@ -199,7 +219,11 @@ public final class OnnxWriter {
       for (Proto t : initializers) g.message(5, t);
       g.message(11, input).message(12, output);
       for (Proto o : extraOutputs) g.message(12, o);
-      Proto m = new Proto().varint(1, 7).message(7, g).message(8, new Proto().string(1, "").varint(2, opset));
+      Proto m =
+          new Proto()
+              .varint(1, 7)
+              .message(7, g)
+              .message(8, new Proto().string(1, "").varint(2, opset));
       domains.forEach((d, v) -> m.message(8, new Proto().string(1, d).varint(2, v)));
       return m.bytes();
     }

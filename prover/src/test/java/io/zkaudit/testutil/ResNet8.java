@@ -3,13 +3,15 @@ package io.zkaudit.testutil;
 import io.zkaudit.data.Cifar10;
 import io.zkaudit.data.InputEncoder;
 import io.zkaudit.data.PixelRange;
-import io.zkaudit.prover.model.QuantizedModel;
 import io.zkaudit.model.TensorSpec;
+import io.zkaudit.prover.model.QuantizedModel;
 import io.zkaudit.tflite.TfliteImporter;
 import java.io.IOException;
 import java.util.List;
 
-/** The model most proof tests use (about a second per proof) and its real inputs, from ../shared. */
+/**
+ * The model most proof tests use (about a second per proof) and its real inputs, from ../shared.
+ */
 public final class ResNet8 {
   private ResNet8() {}
 
@@ -22,6 +24,7 @@ public final class ResNet8 {
     TensorSpec in = model.input();
     InputEncoder enc = new InputEncoder(in.shapeArray(), 1.0, PixelRange.of(in));
     return Cifar10.testSet(Shared.require("data/cifar10/test_batch.bin"), n).stream()
-        .map(s -> enc.quantized(s.image(), in)).toList();
+        .map(s -> enc.quantized(s.image(), in))
+        .toList();
   }
 }

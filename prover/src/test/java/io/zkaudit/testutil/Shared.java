@@ -10,7 +10,8 @@ public final class Shared {
 
   public static Path require(String relative) {
     var p = SharedData.resolve(relative);
-    Assumptions.assumeTrue(p.isPresent(), "skipped: ../shared/" + relative + " is not present (it is in CI)");
+    Assumptions.assumeTrue(
+        p.isPresent(), "skipped: ../shared/" + relative + " is not present (it is in CI)");
     return p.get();
   }
 }

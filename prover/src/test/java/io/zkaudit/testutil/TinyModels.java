@@ -1,7 +1,7 @@
 package io.zkaudit.testutil;
 
-import io.zkaudit.model.DepthwiseConv2D;
 import io.zkaudit.model.Conv2D;
+import io.zkaudit.model.DepthwiseConv2D;
 import io.zkaudit.model.ElementType;
 import io.zkaudit.model.FullyConnected;
 import io.zkaudit.model.Layer;
@@ -42,7 +42,10 @@ public final class TinyModels {
       this(name, inputShape, 0);
     }
 
-    /** A chain whose activations (the input and every layer's output) have zero point {@code zeroPoint}. */
+    /**
+     * A chain whose activations (the input and every layer's output) have zero point {@code
+     * zeroPoint}.
+     */
     public Chain(String name, List<Integer> inputShape, int zeroPoint) {
       this.name = name;
       this.zeroPoint = zeroPoint;
@@ -59,7 +62,9 @@ public final class TinyModels {
       return tensors.get(current).shape();
     }
 
-    /** Weights drawn uniformly from [-4, 4] with a fixed seed, and the requantization by 2^-shift. */
+    /**
+     * Weights drawn uniformly from [-4, 4] with a fixed seed, and the requantization by 2^-shift.
+     */
     private static int[] randomWeights(int n, long seed) {
       java.util.Random r = new java.util.Random(seed);
       int[] w = new int[n];
@@ -83,31 +88,66 @@ public final class TinyModels {
     }
 
     /**
-     * A convolution with random weights and biases (seeded), any kernel, stride and padding,
-     * output scaled by 2^-shift.
+     * A convolution with random weights and biases (seeded), any kernel, stride and padding, output
+     * scaled by 2^-shift.
      */
-    public Chain conv(String layer, int kernel, int stride, Padding padding, int outChannels, int shift, long seed) {
+    public Chain conv(
+        String layer,
+        int kernel,
+        int stride,
+        Padding padding,
+        int outChannels,
+        int shift,
+        long seed) {
       List<Integer> in = shape();
       Window window = new Window(kernel, kernel, stride, stride, 1, 1, padding);
       int c = in.getLast();
-      int w = constant(layer + "/w", List.of(outChannels, kernel, kernel, c), ElementType.INT8,
-          randomWeights(outChannels * kernel * kernel * c, seed));
-      int b = constant(layer + "/b", List.of(outChannels), ElementType.INT32, randomBias(outChannels, seed + 1));
-      int y = activation(layer + "/out", List.of(1, window.outputHeight(in.get(1)), window.outputWidth(in.get(2)), outChannels));
-      layers.add(new Conv2D(layer, current, w, b, y, window, zeroPoint, List.of(0), scaledDown(shift)));
+      int w =
+          constant(
+              layer + "/w",
+              List.of(outChannels, kernel, kernel, c),
+              ElementType.INT8,
+              randomWeights(outChannels * kernel * kernel * c, seed));
+      int b =
+          constant(
+              layer + "/b",
+              List.of(outChannels),
+              ElementType.INT32,
+              randomBias(outChannels, seed + 1));
+      int y =
+          activation(
+              layer + "/out",
+              List.of(
+                  1, window.outputHeight(in.get(1)), window.outputWidth(in.get(2)), outChannels));
+      layers.add(
+          new Conv2D(layer, current, w, b, y, window, zeroPoint, List.of(0), scaledDown(shift)));
       current = y;
       return this;
     }
 
-    /** A depthwise convolution (multiplier 1) with random weights and biases (seeded), output scaled by 2^-shift. */
-    public Chain depthwise(String layer, int kernel, int stride, Padding padding, int shift, long seed) {
+    /**
+     * A depthwise convolution (multiplier 1) with random weights and biases (seeded), output scaled
+     * by 2^-shift.
+     */
+    public Chain depthwise(
+        String layer, int kernel, int stride, Padding padding, int shift, long seed) {
       List<Integer> in = shape();
       Window window = new Window(kernel, kernel, stride, stride, 1, 1, padding);
       int c = in.getLast();
-      int w = constant(layer + "/w", List.of(1, kernel, kernel, c), ElementType.INT8, randomWeights(kernel * kernel * c, seed));
+      int w =
+          constant(
+              layer + "/w",
+              List.of(1, kernel, kernel, c),
+              ElementType.INT8,
+              randomWeights(kernel * kernel * c, seed));
       int b = constant(layer + "/b", List.of(c), ElementType.INT32, randomBias(c, seed + 1));
-      int y = activation(layer + "/out", List.of(1, window.outputHeight(in.get(1)), window.outputWidth(in.get(2)), c));
-      layers.add(new DepthwiseConv2D(layer, current, w, b, y, window, 1, zeroPoint, List.of(0), scaledDown(shift)));
+      int y =
+          activation(
+              layer + "/out",
+              List.of(1, window.outputHeight(in.get(1)), window.outputWidth(in.get(2)), c));
+      layers.add(
+          new DepthwiseConv2D(
+              layer, current, w, b, y, window, 1, zeroPoint, List.of(0), scaledDown(shift)));
       current = y;
       return this;
     }
@@ -116,7 +156,10 @@ public final class TinyModels {
     public Chain averagePool(String layer, int kernel, int stride, Padding padding) {
       List<Integer> in = shape();
       Window window = new Window(kernel, kernel, stride, stride, 1, 1, padding);
-      int y = activation(layer + "/out", List.of(1, window.outputHeight(in.get(1)), window.outputWidth(in.get(2)), in.get(3)));
+      int y =
+          activation(
+              layer + "/out",
+              List.of(1, window.outputHeight(in.get(1)), window.outputWidth(in.get(2)), in.get(3)));
       layers.add(new io.zkaudit.model.AveragePool(layer, current, y, window, -128, 127));
       current = y;
       return this;
@@ -125,8 +168,13 @@ public final class TinyModels {
     /** A constant pad of the spatial axes of a [1, H, W, C] map with {@code value}. */
     public Chain pad(String layer, int top, int bottom, int left, int right, int value) {
       List<Integer> in = shape();
-      int y = activation(layer + "/out", List.of(1, in.get(1) + top + bottom, in.get(2) + left + right, in.get(3)));
-      layers.add(new io.zkaudit.model.Pad(layer, current, y, List.of(0, top, left, 0), List.of(0, bottom, right, 0), value));
+      int y =
+          activation(
+              layer + "/out",
+              List.of(1, in.get(1) + top + bottom, in.get(2) + left + right, in.get(3)));
+      layers.add(
+          new io.zkaudit.model.Pad(
+              layer, current, y, List.of(0, top, left, 0), List.of(0, bottom, right, 0), value));
       current = y;
       return this;
     }
@@ -137,16 +185,19 @@ public final class TinyModels {
      */
     public Chain denseRandom(String layer, int out, int shift, long seed) {
       int in = tensors.get(current).size();
-      int w = constant(layer + "/w", List.of(out, in), ElementType.INT8, randomWeights(out * in, seed));
+      int w =
+          constant(layer + "/w", List.of(out, in), ElementType.INT8, randomWeights(out * in, seed));
       int b = constant(layer + "/b", List.of(out), ElementType.INT32, randomBias(out, seed + 1));
       int y = activation(layer + "/out", List.of(1, out));
-      layers.add(new FullyConnected(layer, current, w, b, y, zeroPoint, List.of(0), scaledDown(shift)));
+      layers.add(
+          new FullyConnected(layer, current, w, b, y, zeroPoint, List.of(0), scaledDown(shift)));
       current = y;
       return this;
     }
 
     private int constant(String tensor, List<Integer> shape, ElementType type, int[] values) {
-      tensors.add(TensorSpec.of(tensor, shape, type, type == ElementType.INT32 ? 0.0025f : 0.05f, 0, true));
+      tensors.add(
+          TensorSpec.of(tensor, shape, type, type == ElementType.INT32 ? 0.0025f : 0.05f, 0, true));
       constants.put(tensors.size() - 1, values);
       return tensors.size() - 1;
     }
@@ -157,7 +208,10 @@ public final class TinyModels {
       return v;
     }
 
-    /** A dense layer [1, in] to [1, out] with every weight {@code weight} and the given requantization. */
+    /**
+     * A dense layer [1, in] to [1, out] with every weight {@code weight} and the given
+     * requantization.
+     */
     public Chain dense(String layer, int out, int weight, Requantization q) {
       int in = tensors.get(current).shape().getLast();
       int w = constant(layer + "/w", List.of(out, in), ElementType.INT8, filled(out * in, weight));
@@ -174,8 +228,17 @@ public final class TinyModels {
       int c = shape.getLast();
       int w = constant(layer + "/w", List.of(c, 1, 1, c), ElementType.INT8, filled(c * c, 1));
       int y = activation(layer + "/out", shape);
-      layers.add(new Conv2D(layer, current, w, -1, y, new Window(1, 1, 1, 1, 1, 1, Padding.NONE), 0, List.of(0),
-          Requantization.perTensor(HALF, 0, 0, -128, 127)));
+      layers.add(
+          new Conv2D(
+              layer,
+              current,
+              w,
+              -1,
+              y,
+              new Window(1, 1, 1, 1, 1, 1, Padding.NONE),
+              0,
+              List.of(0),
+              Requantization.perTensor(HALF, 0, 0, -128, 127)));
       current = y;
       return this;
     }
@@ -186,8 +249,18 @@ public final class TinyModels {
       int c = shape.getLast() * multiplier;
       int w = constant(layer + "/w", List.of(1, 3, 3, c), ElementType.INT8, filled(9 * c, 1));
       int y = activation(layer + "/out", List.of(shape.get(0), shape.get(1), shape.get(2), c));
-      layers.add(new DepthwiseConv2D(layer, current, w, -1, y, new Window(3, 3, 1, 1, 1, 1, new Padding(1, 1, 1, 1)),
-          multiplier, 0, List.of(0), Requantization.perTensor(HALF, 0, 0, -128, 127)));
+      layers.add(
+          new DepthwiseConv2D(
+              layer,
+              current,
+              w,
+              -1,
+              y,
+              new Window(3, 3, 1, 1, 1, 1, new Padding(1, 1, 1, 1)),
+              multiplier,
+              0,
+              List.of(0),
+              Requantization.perTensor(HALF, 0, 0, -128, 127)));
       current = y;
       return this;
     }
@@ -195,13 +268,20 @@ public final class TinyModels {
     /** A 2x2 max pool of stride 2. */
     public Chain maxPool(String layer) {
       List<Integer> shape = tensors.get(current).shape();
-      int y = activation(layer + "/out", List.of(shape.get(0), shape.get(1) / 2, shape.get(2) / 2, shape.get(3)));
-      layers.add(new MaxPool(layer, current, y, new Window(2, 2, 2, 2, 1, 1, Padding.NONE), -128, 127));
+      int y =
+          activation(
+              layer + "/out",
+              List.of(shape.get(0), shape.get(1) / 2, shape.get(2) / 2, shape.get(3)));
+      layers.add(
+          new MaxPool(layer, current, y, new Window(2, 2, 2, 2, 1, 1, Padding.NONE), -128, 127));
       current = y;
       return this;
     }
 
-    /** A max pool of any square window, stride and padding, clamped to [lo, hi] (a fused activation). */
+    /**
+     * A max pool of any square window, stride and padding, clamped to [lo, hi] (a fused
+     * activation).
+     */
     public Chain maxPool(String layer, int kernel, int stride, Padding padding, int lo, int hi) {
       return maxPool(layer, new Window(kernel, kernel, stride, stride, 1, 1, padding), lo, hi);
     }
@@ -209,7 +289,10 @@ public final class TinyModels {
     /** A max pool of any window, clamped to [lo, hi]. */
     public Chain maxPool(String layer, Window window, int lo, int hi) {
       List<Integer> in = shape();
-      int y = activation(layer + "/out", List.of(1, window.outputHeight(in.get(1)), window.outputWidth(in.get(2)), in.get(3)));
+      int y =
+          activation(
+              layer + "/out",
+              List.of(1, window.outputHeight(in.get(1)), window.outputWidth(in.get(2)), in.get(3)));
       layers.add(new MaxPool(layer, current, y, window, lo, hi));
       current = y;
       return this;
@@ -224,7 +307,8 @@ public final class TinyModels {
     public Chain concat(String layer, int earlier) {
       List<Integer> a = tensors.get(earlier).shape();
       List<Integer> b = shape();
-      int y = activation(layer + "/out", List.of(b.get(0), b.get(1), b.get(2), a.get(3) + b.get(3)));
+      int y =
+          activation(layer + "/out", List.of(b.get(0), b.get(1), b.get(2), a.get(3) + b.get(3)));
       layers.add(new io.zkaudit.model.Concat(layer, List.of(earlier, current), y, 3));
       current = y;
       return this;
@@ -236,7 +320,10 @@ public final class TinyModels {
       return this;
     }
 
-    /** A concatenation of the current tensor with itself along the height axis (which the proof does not support). */
+    /**
+     * A concatenation of the current tensor with itself along the height axis (which the proof does
+     * not support).
+     */
     public Chain concatHeightWithItself(String layer) {
       List<Integer> in = shape();
       int y = activation(layer + "/out", List.of(in.get(0), 2 * in.get(1), in.get(2), in.get(3)));
@@ -279,7 +366,8 @@ public final class TinyModels {
     }
 
     public QuantizedModel build() {
-      ModelDescription d = new ModelDescription(name, tensors, layers, List.of(0), List.of(current));
+      ModelDescription d =
+          new ModelDescription(name, tensors, layers, List.of(0), List.of(current));
       return new QuantizedModel(d, constants);
     }
   }
@@ -289,9 +377,15 @@ public final class TinyModels {
     return new Chain("tiny-maxpool", List.of(1, 4, 4, 2)).conv1x1("conv").maxPool("pool").build();
   }
 
-  /** A 1x1 convolution then a concatenation of its output with itself along the height: a form the proof lacks. */
+  /**
+   * A 1x1 convolution then a concatenation of its output with itself along the height: a form the
+   * proof lacks.
+   */
   public static QuantizedModel withHeightConcat() {
-    return new Chain("tiny-height-concat", List.of(1, 4, 4, 2)).conv1x1("conv").concatHeightWithItself("cat").build();
+    return new Chain("tiny-height-concat", List.of(1, 4, 4, 2))
+        .conv1x1("conv")
+        .concatHeightWithItself("cat")
+        .build();
   }
 
   /**
@@ -299,11 +393,17 @@ public final class TinyModels {
    * problems (a flatten read by a dense layer is proven, by anything else it is not).
    */
   public static QuantizedModel withHeightConcatAndFlatten() {
-    return new Chain("tiny-height-concat-flatten", List.of(1, 1, 2, 2)).conv1x1("conv").concatHeightWithItself("cat")
-        .flatten("flatten").requantize("q").build();
+    return new Chain("tiny-height-concat-flatten", List.of(1, 1, 2, 2))
+        .conv1x1("conv")
+        .concatHeightWithItself("cat")
+        .flatten("flatten")
+        .requantize("q")
+        .build();
   }
 
-  /** A depthwise convolution with depth multiplier 2: a supported layer kind in an unsupported form. */
+  /**
+   * A depthwise convolution with depth multiplier 2: a supported layer kind in an unsupported form.
+   */
   public static QuantizedModel withDepthMultiplier() {
     return new Chain("tiny-depth-multiplier", List.of(1, 4, 4, 2)).depthwise("dw", 2).build();
   }
@@ -315,7 +415,8 @@ public final class TinyModels {
    */
   public static QuantizedModel withWideAccumulators() {
     return new Chain("tiny-wide-accumulators", List.of(1, 1024))
-        .dense("fc", 4, 127, Requantization.perTensor(HALF, 0, 0, -128, 127)).build();
+        .dense("fc", 4, 127, Requantization.perTensor(HALF, 0, 0, -128, 127))
+        .build();
   }
 
   /**
@@ -325,12 +426,20 @@ public final class TinyModels {
    */
   public static QuantizedModel withHugeTable() {
     int channels = 1024;
-    Requantization q = new Requantization(java.util.Collections.nCopies(channels, HALF),
-        java.util.Collections.nCopies(channels, -20), 0, -128, 127);
+    Requantization q =
+        new Requantization(
+            java.util.Collections.nCopies(channels, HALF),
+            java.util.Collections.nCopies(channels, -20),
+            0,
+            -128,
+            127);
     return new Chain("tiny-huge-table", List.of(1, 4)).dense("fc", channels, 1, q).build();
   }
 
-  /** 1,100 requantizations in a row: a rounding group and a range group each, more than the 1024 groups a lookup may have. */
+  /**
+   * 1,100 requantizations in a row: a rounding group and a range group each, more than the 1024
+   * groups a lookup may have.
+   */
   public static QuantizedModel withTooManyLayers() {
     Chain c = new Chain("tiny-deep", List.of(1, 8));
     for (int i = 0; i < 1100; i++) {
@@ -341,7 +450,8 @@ public final class TinyModels {
 
   /** One small dense layer over [1, 16]: provable, with and without zero knowledge. */
   public static QuantizedModel smallDense() {
-    return new Chain("tiny-dense", List.of(1, 16)).dense("fc", 10, 1, Requantization.perTensor(HALF, 0, 0, -128, 127))
+    return new Chain("tiny-dense", List.of(1, 16))
+        .dense("fc", 10, 1, Requantization.perTensor(HALF, 0, 0, -128, 127))
         .build();
   }
 }

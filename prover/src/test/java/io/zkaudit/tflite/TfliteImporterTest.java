@@ -11,9 +11,9 @@ import io.zkaudit.model.DepthwiseConv2D;
 import io.zkaudit.model.FullyConnected;
 import io.zkaudit.model.ModelDescription;
 import io.zkaudit.model.ModelFormatException;
-import io.zkaudit.prover.model.QuantizedModel;
 import io.zkaudit.model.Reshape;
 import io.zkaudit.model.Softmax;
+import io.zkaudit.prover.model.QuantizedModel;
 import io.zkaudit.testutil.Shared;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -26,7 +26,8 @@ class TfliteImporterTest {
 
   @Test
   void mobilenetStructureAndParameters() throws Exception {
-    QuantizedModel m = TfliteImporter.loadQuantized(Shared.require("models/mobilenet_v2_1.0_224_quant.tflite"));
+    QuantizedModel m =
+        TfliteImporter.loadQuantized(Shared.require("models/mobilenet_v2_1.0_224_quant.tflite"));
     ModelDescription d = m.description();
     assertEquals(36, d.layers().stream().filter(l -> l instanceof Conv2D).count());
     assertEquals(17, d.layers().stream().filter(l -> l instanceof DepthwiseConv2D).count());
@@ -34,10 +35,14 @@ class TfliteImporterTest {
     assertEquals(1, d.layers().stream().filter(l -> l instanceof AveragePool).count());
     assertEquals(1, d.layers().stream().filter(l -> l instanceof Reshape).count());
     assertEquals(1, d.layers().stream().filter(l -> l instanceof Softmax).count());
-    assertEquals(3_489_097, m.parameterCount(), "weights plus biases: the 3.49M parameters of MobileNet v2 1.0");
+    assertEquals(
+        3_489_097,
+        m.parameterCount(),
+        "weights plus biases: the 3.49M parameters of MobileNet v2 1.0");
     assertEquals(java.util.List.of(1, 224, 224, 3), m.input().shape());
     assertEquals(128, m.input().zeroPoint());
-    // the first conv: 3x3 stride 2, SAME on 224 -> total padding 1, all of it after (TFLite puts the odd one after)
+    // the first conv: 3x3 stride 2, SAME on 224 -> total padding 1, all of it after (TFLite puts
+    // the odd one after)
     Conv2D first = (Conv2D) d.layers().getFirst();
     assertEquals(2, first.window().strideH());
     assertEquals(0, first.window().padding().top());
@@ -51,11 +56,17 @@ class TfliteImporterTest {
 
   @Test
   void resnet8IsPerChannelInt8() throws Exception {
-    QuantizedModel m = TfliteImporter.loadQuantized(Shared.require("models/resnet8_cifar10_int8.tflite"));
+    QuantizedModel m =
+        TfliteImporter.loadQuantized(Shared.require("models/resnet8_cifar10_int8.tflite"));
     Conv2D first = (Conv2D) m.description().layers().getFirst();
     assertEquals(16, first.requantization().multipliers().size());
     assertEquals(-128, m.input().zeroPoint());
-    FullyConnected fc = (FullyConnected) m.description().layers().stream().filter(l -> l instanceof FullyConnected).findFirst().orElseThrow();
+    FullyConnected fc =
+        (FullyConnected)
+            m.description().layers().stream()
+                .filter(l -> l instanceof FullyConnected)
+                .findFirst()
+                .orElseThrow();
     assertEquals(1, fc.requantization().multipliers().size());
   }
 
@@ -64,7 +75,10 @@ class TfliteImporterTest {
     byte[] bytes = Files.readAllBytes(Shared.require("models/resnet8_cifar10_int8.tflite"));
     for (int n : new int[] {0, 4, 7, 8, 100, 1000, bytes.length / 2, bytes.length - 1000}) {
       byte[] cut = Arrays.copyOf(bytes, n);
-      var e = assertThrows(ModelFormatException.class, () -> TfliteImporter.lowerQuantizedForTest(TfliteModel.parse(cut)));
+      var e =
+          assertThrows(
+              ModelFormatException.class,
+              () -> TfliteImporter.lowerQuantizedForTest(TfliteModel.parse(cut)));
       assertTrue(e.getMessage().length() < 200, e.getMessage());
     }
   }
@@ -77,7 +91,8 @@ class TfliteImporterTest {
     for (int trial = 0; trial < 300; trial++) {
       byte[] c = bytes.clone();
       // corrupt the flatbuffer metadata region (the end of the file holds tables and vtables)
-      for (int k = 0; k < 4; k++) c[c.length - 1 - rnd.nextInt(Math.min(c.length, 20_000))] ^= (byte) (1 + rnd.nextInt(255));
+      for (int k = 0; k < 4; k++)
+        c[c.length - 1 - rnd.nextInt(Math.min(c.length, 20_000))] ^= (byte) (1 + rnd.nextInt(255));
       try {
         TfliteImporter.lowerQuantizedForTest(TfliteModel.parse(c));
       } catch (ModelFormatException e) {
@@ -93,13 +108,18 @@ class TfliteImporterTest {
     FlatTable model = FlatTable.root(bytes);
     int softmaxCode = -1;
     for (int i = 0; i < model.vectorLength(1); i++) {
-      if (model.tableAt(1, i).intField(3, 0) == TfliteOps.SOFTMAX || model.tableAt(1, i).byteField(0, 0) == TfliteOps.SOFTMAX) softmaxCode = i;
+      if (model.tableAt(1, i).intField(3, 0) == TfliteOps.SOFTMAX
+          || model.tableAt(1, i).byteField(0, 0) == TfliteOps.SOFTMAX) softmaxCode = i;
     }
     FlatTable code = model.tableAt(1, softmaxCode);
     // make SOFTMAX a TANH (28), which the importer does not support
-    if (code.fieldPosition(3) != 0) ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putInt(code.fieldPosition(3), 28);
+    if (code.fieldPosition(3) != 0)
+      ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putInt(code.fieldPosition(3), 28);
     if (code.fieldPosition(0) != 0) bytes[code.fieldPosition(0)] = 28;
-    var e = assertThrows(ModelFormatException.class, () -> TfliteImporter.lowerQuantizedForTest(TfliteModel.parse(bytes)));
+    var e =
+        assertThrows(
+            ModelFormatException.class,
+            () -> TfliteImporter.lowerQuantizedForTest(TfliteModel.parse(bytes)));
     assertTrue(e.getMessage().contains("TANH") && e.getMessage().contains("#15"), e.getMessage());
   }
 }

@@ -20,7 +20,9 @@ public final class Format {
   }
 
   public static String dollars(double d) {
-    return Math.abs(d) >= 100 ? f("$%,.2f", d) : Math.abs(d) >= 0.01 ? f("$%.2f", d) : f("$%.5f", d);
+    return Math.abs(d) >= 100
+        ? f("$%,.2f", d)
+        : Math.abs(d) >= 0.01 ? f("$%.2f", d) : f("$%.5f", d);
   }
 
   public static String integer(long n) {

@@ -14,10 +14,13 @@ public final class PaperFigures {
   public record Row(double level, int samples, double dollars) {}
 
   /** Detect 5% / 2.5% / 1% tampering: contested samples and their cost. */
-  public static final List<Row> CONTESTS = List.of(new Row(0.05, 72, 11.99), new Row(0.025, 183, 30.48), new Row(0.01, 366, 60.96));
+  public static final List<Row> CONTESTS =
+      List.of(new Row(0.05, 72, 11.99), new Row(0.025, 183, 30.48), new Row(0.01, 366, 60.96));
 
   /** Bound accuracy to ±5% / 2.5% / 1%: audit samples and their cost. */
-  public static final List<Row> AUDITS = List.of(new Row(0.05, 600, 99.93), new Row(0.025, 2396, 399.08), new Row(0.01, 14979, 2494.90));
+  public static final List<Row> AUDITS =
+      List.of(
+          new Row(0.05, 600, 99.93), new Row(0.025, 2396, 399.08), new Row(0.01, 14979, 2494.90));
 
   /** The paper's cost per proof, "about $0.17"; every dollar figure above is samples × $0.1666. */
   public static final double DOLLARS_PER_PROOF = 0.17;

@@ -13,14 +13,15 @@ public interface Progress {
   /** The phase is over. */
   void end();
 
-  Progress NONE = new Progress() {
-    @Override
-    public void begin(String task, long total) {}
+  Progress NONE =
+      new Progress() {
+        @Override
+        public void begin(String task, long total) {}
 
-    @Override
-    public void advance(long units) {}
+        @Override
+        public void advance(long units) {}
 
-    @Override
-    public void end() {}
-  };
+        @Override
+        public void end() {}
+      };
 }

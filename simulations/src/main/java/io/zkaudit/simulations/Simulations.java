@@ -18,22 +18,27 @@ public final class Simulations {
 
   public static Report run(ScenarioConfig config, Progress progress) {
     long start = System.nanoTime();
-    Report r = switch (config) {
-      case SpotCheckConfig c -> SpotCheckSimulation.compute(c, progress).report();
-      case AccuracyAuditConfig c -> AccuracyAuditSimulation.compute(c, progress).report();
-      case EconomicsConfig c -> EconomicsSimulation.compute(c, progress).report();
-      case MarketplaceConfig c -> MarketplaceSimulation.compute(c, progress).report();
-    };
+    Report r =
+        switch (config) {
+          case SpotCheckConfig c -> SpotCheckSimulation.compute(c, progress).report();
+          case AccuracyAuditConfig c -> AccuracyAuditSimulation.compute(c, progress).report();
+          case EconomicsConfig c -> EconomicsSimulation.compute(c, progress).report();
+          case MarketplaceConfig c -> MarketplaceSimulation.compute(c, progress).report();
+        };
     return r.withSeconds((System.nanoTime() - start) / 1e9);
   }
 
   /** Scenario 1 and its live run through the real seller and buyers, in one report. */
   public record WithLive(Report report, LiveSpotCheck.Result live) {}
 
-  public static WithLive runWithLive(SpotCheckConfig config, Progress progress) throws LiveSpotCheck.LiveException {
+  public static WithLive runWithLive(SpotCheckConfig config, Progress progress)
+      throws LiveSpotCheck.LiveException {
     long start = System.nanoTime();
     Report monteCarlo = SpotCheckSimulation.compute(config, progress).report();
     LiveSpotCheck.Result live = LiveSpotCheck.run(config, progress);
-    return new WithLive(SpotCheckSimulation.withLive(monteCarlo, live).withSeconds((System.nanoTime() - start) / 1e9), live);
+    return new WithLive(
+        SpotCheckSimulation.withLive(monteCarlo, live)
+            .withSeconds((System.nanoTime() - start) / 1e9),
+        live);
   }
 }

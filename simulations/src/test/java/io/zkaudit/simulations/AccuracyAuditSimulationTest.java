@@ -8,7 +8,6 @@ import io.zkaudit.simulations.audit.AuditMath;
 import io.zkaudit.simulations.scenario.AccuracyAuditConfig;
 import io.zkaudit.simulations.scenario.Scenarios;
 import io.zkaudit.simulations.stats.Binomial;
-import io.zkaudit.simulations.stats.Hoeffding;
 import io.zkaudit.simulations.stats.MonteCarlo;
 import io.zkaudit.simulations.stats.Proportion;
 import java.util.List;
@@ -24,14 +23,20 @@ class AccuracyAuditSimulationTest {
   @Test
   void theSeedPapersAuditRowComesOutOfTheShippedScenario() throws Exception {
     var result = AccuracyAuditSimulation.compute(shipped(200), Progress.NONE);
-    assertEquals(List.of(600, 2397, 14979), result.bounds().stream().map(AccuracyAuditSimulation.Bound::hoeffding).toList());
+    assertEquals(
+        List.of(600, 2397, 14979),
+        result.bounds().stream().map(AccuracyAuditSimulation.Bound::hoeffding).toList());
     for (var b : result.bounds()) {
       int paper = b.paper().orElseThrow().samples();
-      // The paper's numbers are ln(20)/(2ε²) rounded: 600 and 14,979 up, 2,396 down (from 2,396.59).
-      assertTrue(Math.abs(paper - b.hoeffdingExact()) < 1, "paper " + paper + " vs " + b.hoeffdingExact());
+      // The paper's numbers are ln(20)/(2ε²) rounded: 600 and 14,979 up, 2,396 down (from
+      // 2,396.59).
+      assertTrue(
+          Math.abs(paper - b.hoeffdingExact()) < 1, "paper " + paper + " vs " + b.hoeffdingExact());
       assertTrue(paper == b.hoeffding() || paper == b.hoeffding() - 1);
-      // The exact binomial needs far fewer: Hoeffding is the price of a bound that holds for every p.
-      assertTrue(b.exactBinomial() < 0.5 * b.hoeffding(), b.exactBinomial() + " vs " + b.hoeffding());
+      // The exact binomial needs far fewer: Hoeffding is the price of a bound that holds for every
+      // p.
+      assertTrue(
+          b.exactBinomial() < 0.5 * b.hoeffding(), b.exactBinomial() + " vs " + b.hoeffding());
     }
     assertEquals(600, result.bounds().get(0).paper().orElseThrow().samples());
   }
@@ -64,13 +69,20 @@ class AccuracyAuditSimulationTest {
   @Test
   void wrongVerdictsAgreeWithTheExactBinomialAndHoeffdingBoundsThem() throws Exception {
     var result = AccuracyAuditSimulation.compute(shipped(20_000), Progress.NONE);
-    assertEquals(shipped(1).sampleSizes().size() * shipped(1).trueAccuracies().size(), result.points().size());
+    assertEquals(
+        shipped(1).sampleSizes().size() * shipped(1).trueAccuracies().size(),
+        result.points().size());
     for (var p : result.points()) {
-      assertTrue(p.monteCarlo().contains(p.exact(), Proportion.Z_999), p + " vs exact " + p.exact());
+      assertTrue(
+          p.monteCarlo().contains(p.exact(), Proportion.Z_999), p + " vs exact " + p.exact());
       assertTrue(p.hoeffding() >= p.exact() - 1e-12, "Hoeffding bounds the exact rate: " + p);
     }
     // An over-claimer 10 points below the claim almost never passes 2,396 samples.
-    var far = result.points().stream().filter(p -> p.samples() == 2396 && p.trueAccuracy() == 0.80).findFirst().orElseThrow();
+    var far =
+        result.points().stream()
+            .filter(p -> p.samples() == 2396 && p.trueAccuracy() == 0.80)
+            .findFirst()
+            .orElseThrow();
     assertTrue(far.exact() < 1e-20);
   }
 
@@ -97,16 +109,31 @@ class AccuracyAuditSimulationTest {
     double p = 0.85, d = 0.03, tol = 0.025, premium = 0.2;
     double stake = AuditMath.unprofitableStake(n, p, d, tol, premium);
     assertTrue(stake > 0 && Double.isFinite(stake), "a small audit needs a stake: " + stake);
-    double honest = AuditMath.passProbability(n, p, p, tol), inflated = AuditMath.passProbability(n, p, p + d, tol);
+    double honest = AuditMath.passProbability(n, p, p, tol),
+        inflated = AuditMath.passProbability(n, p, p + d, tol);
     double rHonest = AuditMath.revenue(0, premium), rInflated = AuditMath.revenue(d, premium);
-    assertEquals(honest * rHonest - (1 - honest) * stake, inflated * rInflated - (1 - inflated) * stake, 1e-9);
+    assertEquals(
+        honest * rHonest - (1 - honest) * stake,
+        inflated * rInflated - (1 - inflated) * stake,
+        1e-9);
     double more = stake * 1.01 + 1e-6, less = stake * 0.99;
-    assertTrue(inflated * rInflated - (1 - inflated) * more < honest * rHonest - (1 - honest) * more, "above it over-claiming loses");
-    assertTrue(inflated * rInflated - (1 - inflated) * less > honest * rHonest - (1 - honest) * less, "below it over-claiming pays");
-    // Larger audits catch an over-claim beyond the tolerance reliably enough that it does not pay at all.
-    for (int big : new int[] {100, 600, 2396, 5000}) assertEquals(0, AuditMath.unprofitableStake(big, p, d, tol, premium), "N = " + big);
-    // One within the tolerance passes more and more often as N grows, and needs more and more stake.
-    assertTrue(AuditMath.unprofitableStake(5000, p, 0.02, tol, premium) > AuditMath.unprofitableStake(2396, p, 0.02, tol, premium));
-    assertTrue(AuditMath.unprofitableStake(20000, p, 0.02, tol, premium) > 2 * AuditMath.unprofitableStake(5000, p, 0.02, tol, premium));
+    assertTrue(
+        inflated * rInflated - (1 - inflated) * more < honest * rHonest - (1 - honest) * more,
+        "above it over-claiming loses");
+    assertTrue(
+        inflated * rInflated - (1 - inflated) * less > honest * rHonest - (1 - honest) * less,
+        "below it over-claiming pays");
+    // Larger audits catch an over-claim beyond the tolerance reliably enough that it does not pay
+    // at all.
+    for (int big : new int[] {100, 600, 2396, 5000})
+      assertEquals(0, AuditMath.unprofitableStake(big, p, d, tol, premium), "N = " + big);
+    // One within the tolerance passes more and more often as N grows, and needs more and more
+    // stake.
+    assertTrue(
+        AuditMath.unprofitableStake(5000, p, 0.02, tol, premium)
+            > AuditMath.unprofitableStake(2396, p, 0.02, tol, premium));
+    assertTrue(
+        AuditMath.unprofitableStake(20000, p, 0.02, tol, premium)
+            > 2 * AuditMath.unprofitableStake(5000, p, 0.02, tol, premium));
   }
 }

@@ -23,14 +23,18 @@ class MarketplaceSimulationTest {
     int last = r.config().rounds() - 1;
     for (Kind bad : new Kind[] {Kind.LAZY, Kind.CHEATING}) {
       var k = r.kind(bad);
-      assertTrue(k.profitPerSeller()[last] < 0.1 * honest.profitPerSeller()[last], bad + " earns far less than honest sellers");
+      assertTrue(
+          k.profitPerSeller()[last] < 0.1 * honest.profitPerSeller()[last],
+          bad + " earns far less than honest sellers");
       assertTrue(k.orderShare()[last] < 0.1 * k.orderShare()[0], bad + " loses its customers");
       assertTrue(k.active()[last] < 0.5, bad + " mostly leaves the market");
       assertTrue(MarketplaceSimulation.firstRoundAtMost(k.active(), 0.5) > 0);
     }
-    assertTrue(r.kind(Kind.CHEATING).slashedOrdersPerSeller() > 1, "cheaters are caught by contests");
+    assertTrue(
+        r.kind(Kind.CHEATING).slashedOrdersPerSeller() > 1, "cheaters are caught by contests");
     assertTrue(r.kind(Kind.LAZY).failedAuditsPerSeller() > 1, "lazy sellers are caught by audits");
-    assertEquals(0, honest.slashedOrdersPerSeller(), "an honest seller proves every contested answer");
+    assertEquals(
+        0, honest.slashedOrdersPerSeller(), "an honest seller proves every contested answer");
     assertEquals(1.0, honest.active()[last], 1e-12);
     // Order shares sum to one while orders are placed.
     double first = r.kinds().stream().mapToDouble(k -> k.orderShare()[0]).sum();
@@ -40,12 +44,31 @@ class MarketplaceSimulationTest {
   @Test
   void withoutContestsOrAuditsCheatingPays() throws Exception {
     MarketplaceConfig c = shipped(20);
-    MarketplaceConfig blind = new MarketplaceConfig(c.runs(), c.seed(), c.rounds(), c.sellers(), c.buyers(), c.buyerBudget(), c.answersPerOrder(),
-        c.pricePerAnswer(), c.costPerAnswer(), c.proofCostPerAnswer(), 0, c.contestedPerOrder(), c.stakePerOrder(), c.sellerStake(), 0,
-        c.auditSamples(), c.auditTolerance(), c.auditSlash(), c.reputationPenalty());
+    MarketplaceConfig blind =
+        new MarketplaceConfig(
+            c.runs(),
+            c.seed(),
+            c.rounds(),
+            c.sellers(),
+            c.buyers(),
+            c.buyerBudget(),
+            c.answersPerOrder(),
+            c.pricePerAnswer(),
+            c.costPerAnswer(),
+            c.proofCostPerAnswer(),
+            0,
+            c.contestedPerOrder(),
+            c.stakePerOrder(),
+            c.sellerStake(),
+            0,
+            c.auditSamples(),
+            c.auditTolerance(),
+            c.auditSlash(),
+            c.reputationPenalty());
     var r = MarketplaceSimulation.compute(blind, Progress.NONE);
     int last = c.rounds() - 1;
-    assertTrue(r.kind(Kind.CHEATING).profitPerSeller()[last] > r.kind(Kind.HONEST).profitPerSeller()[last],
+    assertTrue(
+        r.kind(Kind.CHEATING).profitPerSeller()[last] > r.kind(Kind.HONEST).profitPerSeller()[last],
         "with nobody checking, serving made-up answers is cheaper");
   }
 
@@ -54,7 +77,10 @@ class MarketplaceSimulationTest {
     var a = MarketplaceSimulation.compute(shipped(16), Progress.NONE);
     var b = MarketplaceSimulation.compute(shipped(16), Progress.NONE);
     var other = MarketplaceSimulation.compute(shipped(16).withSeed(18), Progress.NONE);
-    assertArrayEquals(a.kind(Kind.CHEATING).profitPerSeller(), b.kind(Kind.CHEATING).profitPerSeller());
-    assertTrue(!java.util.Arrays.equals(a.kind(Kind.CHEATING).profitPerSeller(), other.kind(Kind.CHEATING).profitPerSeller()));
+    assertArrayEquals(
+        a.kind(Kind.CHEATING).profitPerSeller(), b.kind(Kind.CHEATING).profitPerSeller());
+    assertTrue(
+        !java.util.Arrays.equals(
+            a.kind(Kind.CHEATING).profitPerSeller(), other.kind(Kind.CHEATING).profitPerSeller()));
   }
 }

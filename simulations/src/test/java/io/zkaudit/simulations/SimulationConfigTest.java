@@ -35,17 +35,38 @@ class SimulationConfigTest {
     assertTrue(error("[1, 2]").contains("expected a JSON object"));
     assertTrue(error("").contains("expected a JSON object"));
     assertTrue(error("{\"scenario\": \"poker\"}").contains("unknown \"scenario\""));
-    String valid = Scenarios.toJson(new SpotCheckConfig(10, 1, java.util.List.of(0.05), 0.975, 100, 0, java.util.List.of(), "random", 2, 1,
-        new SpotCheckConfig.Live("resnet8", 2, 4, 0.5, 1, 1)));
-    assertTrue(error(valid.replace("\"confidence\" : 0.975", "\"confidence\" : 1.5")).contains("confidence must be in (0, 1), got 1.5"));
-    assertTrue(error(valid.replace("\"confidence\" : 0.975", "\"confidenc\" : 0.975")).contains("confidenc"));
+    String valid =
+        Scenarios.toJson(
+            new SpotCheckConfig(
+                10,
+                1,
+                java.util.List.of(0.05),
+                0.975,
+                100,
+                0,
+                java.util.List.of(),
+                "random",
+                2,
+                1,
+                new SpotCheckConfig.Live("resnet8", 2, 4, 0.5, 1, 1)));
+    assertTrue(
+        error(valid.replace("\"confidence\" : 0.975", "\"confidence\" : 1.5"))
+            .contains("confidence must be in (0, 1), got 1.5"));
+    assertTrue(
+        error(valid.replace("\"confidence\" : 0.975", "\"confidenc\" : 0.975"))
+            .contains("confidenc"));
     assertTrue(error(valid.replace("\"runs\" : 10", "\"runs\" : 0")).contains("runs must be"));
-    assertTrue(error(valid.replace("\"targeting\" : \"random\"", "\"targeting\" : \"sideways\"")).contains("targeting must be"));
+    assertTrue(
+        error(valid.replace("\"targeting\" : \"random\"", "\"targeting\" : \"sideways\""))
+            .contains("targeting must be"));
   }
 
   @Test
   void anUnknownScenarioNameListsTheShippedOnes() {
     var e = assertThrows(ConfigException.class, () -> Scenarios.load("nonsense"));
-    assertEquals("unknown scenario 'nonsense': name one of spot-check, accuracy-audit, economics, marketplace, or a JSON file", e.getMessage());
+    assertEquals(
+        "unknown scenario 'nonsense': name one of spot-check, accuracy-audit, economics,"
+            + " marketplace, or a JSON file",
+        e.getMessage());
   }
 }

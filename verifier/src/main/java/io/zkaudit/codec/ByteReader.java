@@ -6,9 +6,9 @@ import io.zkaudit.hash.Digest32;
 import io.zkaudit.proof.InvalidProofException;
 
 /**
- * Reads zkaudit's binary encoding defensively: every read is bounds-checked, field elements must
- * be canonical, every length is checked against an explicit limit before anything is allocated,
- * and {@link #finish()} rejects trailing bytes. Malformed input is an {@link InvalidProofException}.
+ * Reads zkaudit's binary encoding defensively: every read is bounds-checked, field elements must be
+ * canonical, every length is checked against an explicit limit before anything is allocated, and
+ * {@link #finish()} rejects trailing bytes. Malformed input is an {@link InvalidProofException}.
  */
 public final class ByteReader {
   private final byte[] data;
@@ -24,7 +24,8 @@ public final class ByteReader {
 
   private void need(int n, String what) throws InvalidProofException {
     if (n < 0 || n > remaining()) {
-      throw new InvalidProofException("truncated encoding: " + what + " needs " + n + " bytes at offset " + pos);
+      throw new InvalidProofException(
+          "truncated encoding: " + what + " needs " + n + " bytes at offset " + pos);
     }
   }
 
@@ -55,7 +56,8 @@ public final class ByteReader {
   public int length(String what, int max) throws InvalidProofException {
     int n = u32(what + " length");
     if (n < 0 || n > max) {
-      throw new InvalidProofException(what + " length " + Integer.toUnsignedString(n) + " exceeds the limit " + max);
+      throw new InvalidProofException(
+          what + " length " + Integer.toUnsignedString(n) + " exceeds the limit " + max);
     }
     return n;
   }

@@ -63,7 +63,11 @@ public record Ext2(long c0, long c1) {
     long a0b0 = Goldilocks.mul(c0, o.c0);
     long a1b1 = Goldilocks.mul(c1, o.c1);
     // Karatsuba: a0*b1 + a1*b0 = (a0 + a1)(b0 + b1) - a0*b0 - a1*b1
-    long cross = Goldilocks.sub(Goldilocks.sub(Goldilocks.mul(Goldilocks.add(c0, c1), Goldilocks.add(o.c0, o.c1)), a0b0), a1b1);
+    long cross =
+        Goldilocks.sub(
+            Goldilocks.sub(
+                Goldilocks.mul(Goldilocks.add(c0, c1), Goldilocks.add(o.c0, o.c1)), a0b0),
+            a1b1);
     return new Ext2(Goldilocks.add(a0b0, Goldilocks.mul(W, a1b1)), cross);
   }
 
@@ -73,7 +77,9 @@ public record Ext2(long c0, long c1) {
 
   public Ext2 square() {
     long a0a1 = Goldilocks.mul(c0, c1);
-    return new Ext2(Goldilocks.add(Goldilocks.mul(c0, c0), Goldilocks.mul(W, Goldilocks.mul(c1, c1))), Goldilocks.add(a0a1, a0a1));
+    return new Ext2(
+        Goldilocks.add(Goldilocks.mul(c0, c0), Goldilocks.mul(W, Goldilocks.mul(c1, c1))),
+        Goldilocks.add(a0a1, a0a1));
   }
 
   /** The inverse: (c0 - c1 u) / (c0^2 - 7 c1^2). Throws on zero. */

@@ -1,8 +1,8 @@
 package io.zkaudit.field;
 
 /**
- * Vectors of extension elements stored interleaved in one {@code long[]}: element i is
- * (a[2i], a[2i+1]). Keeps 2^23-element tables in one flat array instead of 2^23 objects.
+ * Vectors of extension elements stored interleaved in one {@code long[]}: element i is (a[2i],
+ * a[2i+1]). Keeps 2^23-element tables in one flat array instead of 2^23 objects.
  */
 public final class ExtVector {
   private ExtVector() {}
@@ -50,8 +50,8 @@ public final class ExtVector {
 
   /**
    * Σ_l ext[l]·base[offset + l] over l < n (ext interleaved, base canonical), reduced once: each
-   * product is accumulated unreduced in a 192-bit sum per coordinate (two multiplications and a
-   * few additions per term instead of two full modular multiplications and additions), so the
+   * product is accumulated unreduced in a 192-bit sum per coordinate (two multiplications and a few
+   * additions per term instead of two full modular multiplications and additions), so the
    * verifier's evaluation of a public table, its largest cost, runs at memory speed. n may be any
    * int: the top word counts at most one carry per term.
    */

@@ -13,13 +13,16 @@ public final class Goldilocks {
 
   /** The modulus, as an unsigned long. */
   public static final long P = 0xFFFF_FFFF_0000_0001L;
+
   /** 2^64 mod p = 2^32 - 1. */
   static final long EPSILON = 0xFFFF_FFFFL;
 
   public static final long ZERO = 0;
   public static final long ONE = 1;
+
   /** A generator of the multiplicative group (order p - 1 = 2^32 * 3 * 5 * 17 * 257 * 65537). */
   public static final long GENERATOR = 7;
+
   /** The 2-adicity of p - 1. */
   public static final int TWO_ADICITY = 32;
 

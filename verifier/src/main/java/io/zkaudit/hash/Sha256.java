@@ -6,10 +6,10 @@ import java.security.NoSuchAlgorithmException;
 /**
  * SHA-256, zkaudit's hash for Merkle trees and the Fiat-Shamir transcript.
  *
- * <p>Chosen over keccak-256 after measuring both (docs/hash-choice.md, {@code zkaudit bench
- * core}): the JDK's SHA-256 runs on the CPU's SHA extensions and is several times faster than a
- * Java keccak, and the EVM still checks it with the 0x02 precompile (60 + 12 gas per word).
- * {@link MessageDigest} is not thread-safe, so each thread gets its own instance.
+ * <p>Chosen over keccak-256 after measuring both (docs/hash-choice.md, {@code zkaudit bench core}):
+ * the JDK's SHA-256 runs on the CPU's SHA extensions and is several times faster than a Java
+ * keccak, and the EVM still checks it with the 0x02 precompile (60 + 12 gas per word). {@link
+ * MessageDigest} is not thread-safe, so each thread gets its own instance.
  */
 public final class Sha256 {
   private Sha256() {}

@@ -17,13 +17,13 @@ import java.util.List;
  * commitment parameters.
  *
  * <p>Lookup 0 (width 4) has one group per proven layer, (tag, out, a - c1, a + c2 + 1), then one
- * per activation input of each ADD, (tag, x, rescale(x), 0), then one per chain step of each max pool,
- * (tag, X_k, m_{s-1}, m_s) ({@link io.zkaudit.layers.MaxPoolLayer}), then one per concatenation,
- * (tag, out, V, 0) ({@link io.zkaudit.layers.ConcatLayer}). Lookup 1 (the range table) has one
- * group per proven layer over [c1 | c2] (its top variable picks c1 or c2, {@link #rangePair}), whose
- * active rows are the real entries of the layer's output tensor in both halves (or {@link
- * #EMPTY_RANGE_GROUP} when there is no rounding layer); a proof about a private input adds two over
- * the input shadow ({@link #lookups(ModelCircuit, boolean)}).
+ * per activation input of each ADD, (tag, x, rescale(x), 0), then one per chain step of each max
+ * pool, (tag, X_k, m_{s-1}, m_s) ({@link io.zkaudit.layers.MaxPoolLayer}), then one per
+ * concatenation, (tag, out, V, 0) ({@link io.zkaudit.layers.ConcatLayer}). Lookup 1 (the range
+ * table) has one group per proven layer over [c1 | c2] (its top variable picks c1 or c2, {@link
+ * #rangePair}), whose active rows are the real entries of the layer's output tensor in both halves
+ * (or {@link #EMPTY_RANGE_GROUP} when there is no rounding layer); a proof about a private input
+ * adds two over the input shadow ({@link #lookups(ModelCircuit, boolean)}).
  */
 public final class InferenceStatement {
   private InferenceStatement() {}
@@ -45,9 +45,9 @@ public final class InferenceStatement {
   /**
    * Parameters of every opening of a long-lived commitment: the weight commitment (through its
    * shadow link), a private input's commitment, and any proof about a verifying key itself (its
-   * range proof, a rotation link). A long-lived commitment is opened in many proofs, so a seller can
-   * commit a word that mixes two codewords and grind until the queries land on the one it wants;
-   * only the unique-decoding analysis (no conjecture) bounds that: 124 queries, >= 100 bits.
+   * range proof, a rotation link). A long-lived commitment is opened in many proofs, so a seller
+   * can commit a word that mixes two codewords and grind until the queries land on the one it
+   * wants; only the unique-decoding analysis (no conjecture) bounds that: 124 queries, >= 100 bits.
    * Same rate, arity and final size as {@link #pcsParams()}, so the commitment itself is unchanged.
    */
   public static PcsParams longLivedPcsParams() {
@@ -59,14 +59,25 @@ public final class InferenceStatement {
    * the proof-format version, the verifying key's digest, the weight commitment, the input's hash
    * (which the verifier computes from the input it holds), the output.
    */
-  public static io.zkaudit.transcript.Transcript transcript(io.zkaudit.hash.Digest32 model,
-      io.zkaudit.pcs.Commitment weights, io.zkaudit.hash.Digest32 inputHash, int[] output, boolean zeroKnowledge) {
+  public static io.zkaudit.transcript.Transcript transcript(
+      io.zkaudit.hash.Digest32 model,
+      io.zkaudit.pcs.Commitment weights,
+      io.zkaudit.hash.Digest32 inputHash,
+      int[] output,
+      boolean zeroKnowledge) {
     return transcript(model, weights, inputHash, output, zeroKnowledge, false);
   }
 
-  /** The same, for a proof about a private input when privateInput (inputHash is then the input commitment's digest). */
-  public static io.zkaudit.transcript.Transcript transcript(io.zkaudit.hash.Digest32 model,
-      io.zkaudit.pcs.Commitment weights, io.zkaudit.hash.Digest32 inputHash, int[] output, boolean zeroKnowledge,
+  /**
+   * The same, for a proof about a private input when privateInput (inputHash is then the input
+   * commitment's digest).
+   */
+  public static io.zkaudit.transcript.Transcript transcript(
+      io.zkaudit.hash.Digest32 model,
+      io.zkaudit.pcs.Commitment weights,
+      io.zkaudit.hash.Digest32 inputHash,
+      int[] output,
+      boolean zeroKnowledge,
       boolean privateInput) {
     io.zkaudit.transcript.Transcript t = new io.zkaudit.transcript.Transcript(DOMAIN);
     // The format version first: a proof of one version can never be replayed as another's.
@@ -92,9 +103,10 @@ public final class InferenceStatement {
 
   /**
    * The lookups of a proof, about a private input when privateInput: the range lookup then has two
-   * more groups over the input shadow's column ({@link #inputRangeGroup}), x - lo and hi - x for the
-   * input's declared type [lo, hi], both in [0, 2^16): the committed input is a value of its type,
-   * which a verifier without the input cannot check itself (docs/zero-knowledge.md, "Private inputs").
+   * more groups over the input shadow's column ({@link #inputRangeGroup}), x - lo and hi - x for
+   * the input's declared type [lo, hi], both in [0, 2^16): the committed input is a value of its
+   * type, which a verifier without the input cannot check itself (docs/zero-knowledge.md, "Private
+   * inputs").
    */
   public static LookupStatement lookups(ModelCircuit c, boolean privateInput) {
     List<Group> rounding = new ArrayList<>();
@@ -130,26 +142,30 @@ public final class InferenceStatement {
     for (io.zkaudit.layers.ConcatLayer k : c.concats()) {
       rounding.add(box(k.out()));
     }
-    return new LookupStatement(List.of(new Lookup(table(c), rounding), new Lookup(LookupTable.range(RANGE_BITS), range)));
+    return new LookupStatement(
+        List.of(new Lookup(table(c), rounding), new Lookup(LookupTable.range(RANGE_BITS), range)));
   }
 
   /**
-   * The range lookup's group in a circuit without rounding layers (max pools of the input, say), which
-   * would otherwise have none: a virtual column, zero on all its 16 rows, one of them active. It
-   * checks nothing (0 is in the table) and the verifier checks its claim is 0; it only keeps the
+   * The range lookup's group in a circuit without rounding layers (max pools of the input, say),
+   * which would otherwise have none: a virtual column, zero on all its 16 rows, one of them active.
+   * It checks nothing (0 is in the table) and the verifier checks its claim is 0; it only keeps the
    * lookup's shape. Models with a rounding layer never have it.
    */
   public static final Group EMPTY_RANGE_GROUP = new Group(4, 1);
 
-  /** How many groups of the range lookup come before a private input's: one per rounding layer, or the empty group. */
+  /**
+   * How many groups of the range lookup come before a private input's: one per rounding layer, or
+   * the empty group.
+   */
   public static int layerRangeGroups(ModelCircuit c) {
     return Math.max(1, c.layers().size());
   }
 
   /**
-   * The index, in the rounding lookup, of the first group of the circuit's first max pool: after one
-   * group per rounding layer and one per activation operand of each ADD. A pool's groups are its
-   * chain steps in order, and the pools follow one another.
+   * The index, in the rounding lookup, of the first group of the circuit's first max pool: after
+   * one group per rounding layer and one per activation operand of each ADD. A pool's groups are
+   * its chain steps in order, and the pools follow one another.
    */
   public static int firstPoolGroup(ModelCircuit c) {
     int n = c.layers().size();
@@ -161,17 +177,20 @@ public final class InferenceStatement {
     return n;
   }
 
-  /** The index, in the rounding lookup, of the first concatenation's group: after every max pool's. */
+  /**
+   * The index, in the rounding lookup, of the first concatenation's group: after every max pool's.
+   */
   public static int firstConcatGroup(ModelCircuit c) {
-    return firstPoolGroup(c) + c.maxPools().stream().mapToInt(io.zkaudit.layers.MaxPoolLayer::steps).sum();
+    return firstPoolGroup(c)
+        + c.maxPools().stream().mapToInt(io.zkaudit.layers.MaxPoolLayer::steps).sum();
   }
 
   /**
    * A layer's two range witnesses c1 and c2 as one group over their concatenation: the box's
    * variables, then one more (0: c1, 1: c2), both halves active where the box is. One fraction tree
    * instead of two: each GKR layer sends four values per tree, so this saves (m − 1) of them per
-   * layer of m variables (~75 KB of a MobileNet v2 proof). The lookup's claim at (ρ', b) is
-   * (1 − b) c1(ρ') + b c2(ρ'); the proof sends c1(ρ') and the verifier derives c2(ρ') from it.
+   * layer of m variables (~75 KB of a MobileNet v2 proof). The lookup's claim at (ρ', b) is (1 − b)
+   * c1(ρ') + b c2(ρ'); the proof sends c1(ρ') and the verifier derives c2(ρ') from it.
    */
   public static Group rangePair(Group box) {
     List<Group.Extent> extents = new ArrayList<>(box.extents());
@@ -180,10 +199,10 @@ public final class InferenceStatement {
   }
 
   /**
-   * The input shadow's column 0 as a range group: variable 0 is the shadow's t (active at t = 0, the
-   * committed input), the others the input's box. The shadow's t = 1 half and the input's padding
-   * are inactive, and the zero-knowledge input layout has padding, so every residue class of the low
-   * bits has blinding rows.
+   * The input shadow's column 0 as a range group: variable 0 is the shadow's t (active at t = 0,
+   * the committed input), the others the input's box. The shadow's t = 1 half and the input's
+   * padding are inactive, and the zero-knowledge input layout has padding, so every residue class
+   * of the low bits has blinding rows.
    */
   public static Group inputRangeGroup(ModelCircuit c) {
     TensorLayout l = inputLayout(c);
@@ -193,7 +212,10 @@ public final class InferenceStatement {
     return new Group(l.numVars() + 1, extents);
   }
 
-  /** The declared range [lo, hi] of the model's input values, which the private-input range groups check. */
+  /**
+   * The declared range [lo, hi] of the model's input values, which the private-input range groups
+   * check.
+   */
   public static long[] inputRange(ModelCircuit c) {
     io.zkaudit.model.ElementType type = c.model().tensor(c.inputTensor()).type();
     if ((long) type.max() - type.min() >= 1L << RANGE_BITS) {
@@ -217,8 +239,12 @@ public final class InferenceStatement {
 
   /** The real entries of a padded tensor: channel, column and row extents, low bits first. */
   public static Group box(TensorLayout l) {
-    return new Group(l.numVars(), List.of(new Group.Extent(l.cBits(), l.channels()),
-        new Group.Extent(l.wBits(), l.width()), new Group.Extent(l.hBits(), l.height())));
+    return new Group(
+        l.numVars(),
+        List.of(
+            new Group.Extent(l.cBits(), l.channels()),
+            new Group.Extent(l.wBits(), l.width()),
+            new Group.Extent(l.hBits(), l.height())));
   }
 
   /** The MLE of a layer's tag column: its base, plus the channel index for per-channel tables. */
@@ -247,10 +273,12 @@ public final class InferenceStatement {
    */
   public static int[] witnessLogSizes(ModelCircuit c, LookupStatement st, boolean zeroKnowledge) {
     if (zeroKnowledge != st.blinded()) {
-      throw new IllegalArgumentException("a zero-knowledge proof blinds its lookups, a plain one does not");
+      throw new IllegalArgumentException(
+          "a zero-knowledge proof blinds its lookups, a plain one does not");
     }
     if (zeroKnowledge != c.zeroKnowledge()) {
-      throw new IllegalArgumentException("a zero-knowledge proof uses the zero-knowledge circuit, a plain one the plain circuit");
+      throw new IllegalArgumentException(
+          "a zero-knowledge proof uses the zero-knowledge circuit, a plain one the plain circuit");
     }
     int n = c.columns().size();
     int blindingColumns = 0;
@@ -288,24 +316,25 @@ public final class InferenceStatement {
    * and the entries of the folded oracles' leaves, plus the rounds), each with nonzero weight on
    * every entry of the bin; since format 8's batched opening the shared oracles reveal functionals
    * of the bins' combination instead, plus the claim reduction's 3n + m values; they are uniform
-   * while the bin holds more uniform entries than that, in
-   * general position (docs/zero-knowledge.md, "What still leaks"). 2^15 keeps the margin of more
-   * than three the 2^13 of format 5 had over its 42 queries.
+   * while the bin holds more uniform entries than that, in general position
+   * (docs/zero-knowledge.md, "What still leaks"). 2^15 keeps the margin of more than three the 2^13
+   * of format 5 had over its 42 queries.
    */
   public static final long MIN_RANDOM_ENTRIES_PER_BIN = 1L << 15;
 
   /**
    * How many entries of each witness bin a zero-knowledge proof fills with uniform values, from the
-   * public layouts alone: the padding of every committed activation (but the model's output),
-   * range witness and rescaled ADD input, the unused blocks of the mask and numerator columns, and
-   * the bin's packed tail. The input column counts for nothing (a public input's padding is zero).
+   * public layouts alone: the padding of every committed activation (but the model's output), range
+   * witness and rescaled ADD input, the unused blocks of the mask and numerator columns, and the
+   * bin's packed tail. The input column counts for nothing (a public input's padding is zero).
    */
   public static long[] randomEntriesPerBin(ModelCircuit c, LookupStatement st) {
     return randomEntriesPerBin(c, st, witnessBins(c, st, true));
   }
 
   /** The same for a given split of the zero-knowledge witness columns into bins. */
-  public static long[] randomEntriesPerBin(ModelCircuit c, LookupStatement st, io.zkaudit.pcs.ColumnBins bins) {
+  public static long[] randomEntriesPerBin(
+      ModelCircuit c, LookupStatement st, io.zkaudit.pcs.ColumnBins bins) {
     int[] logs = witnessLogSizes(c, st, true);
     long[] random = randomEntriesPerColumn(c, st);
     long[] out = new long[bins.bins()];
@@ -353,10 +382,12 @@ public final class InferenceStatement {
         random[k.outColumn()] = k.out().paddedSize() - (long) k.out().realSize();
       }
     }
-    random[maskColumn(c)] = (1L << logs[maskColumn(c)])
-        - ((long) MaskSchedule.of(c, st).blocks() << io.zkaudit.zk.MaskColumn.BLOCK_VARS);
-    random[blindingNumeratorColumn(c)] = (1L << logs[blindingNumeratorColumn(c)])
-        - io.zkaudit.lookup.LogUpBlinding.of(st).numerators();
+    random[maskColumn(c)] =
+        (1L << logs[maskColumn(c)])
+            - ((long) MaskSchedule.of(c, st).blocks() << io.zkaudit.zk.MaskColumn.BLOCK_VARS);
+    random[blindingNumeratorColumn(c)] =
+        (1L << logs[blindingNumeratorColumn(c)])
+            - io.zkaudit.lookup.LogUpBlinding.of(st).numerators();
     return random;
   }
 
@@ -382,28 +413,31 @@ public final class InferenceStatement {
    * opening a third of that size at 42 queries).
    */
   public static final int WITNESS_BINS = 2;
+
   public static final int SPLIT_FROM_VARS = 22;
 
   /** The witness commitments' layout, for the circuit's lookup statement ({@link #lookups}). */
-  public static io.zkaudit.pcs.ColumnBins witnessBins(ModelCircuit c, LookupStatement st, boolean zeroKnowledge) {
+  public static io.zkaudit.pcs.ColumnBins witnessBins(
+      ModelCircuit c, LookupStatement st, boolean zeroKnowledge) {
     int[] logs = witnessLogSizes(c, st, zeroKnowledge);
     long total = 0;
     for (int l : logs) {
       total += 1L << l;
     }
-    io.zkaudit.pcs.ColumnBins bins = new io.zkaudit.pcs.ColumnBins(logs, total > 1L << SPLIT_FROM_VARS ? WITNESS_BINS : 1);
+    io.zkaudit.pcs.ColumnBins bins =
+        new io.zkaudit.pcs.ColumnBins(logs, total > 1L << SPLIT_FROM_VARS ? WITNESS_BINS : 1);
     return zeroKnowledge ? wideEnoughToHide(c, st, bins) : bins;
   }
 
   /**
    * A zero-knowledge bin that would hold fewer than {@link #MIN_RANDOM_ENTRIES_PER_BIN} uniform
    * entries gets a larger table: its tail, filled with uniform values and read by no claim, grows
-   * to the smallest power of two that makes up the difference. So every model has a
-   * zero-knowledge proof; a thin one pays with a larger commitment (at most twice its bin), no
-   * shipped model with anything.
+   * to the smallest power of two that makes up the difference. So every model has a zero-knowledge
+   * proof; a thin one pays with a larger commitment (at most twice its bin), no shipped model with
+   * anything.
    */
-  private static io.zkaudit.pcs.ColumnBins wideEnoughToHide(ModelCircuit c, LookupStatement st,
-      io.zkaudit.pcs.ColumnBins bins) {
+  private static io.zkaudit.pcs.ColumnBins wideEnoughToHide(
+      ModelCircuit c, LookupStatement st, io.zkaudit.pcs.ColumnBins bins) {
     long[] random = randomEntriesPerBin(c, st, bins);
     int[] minVars = new int[bins.bins()];
     boolean grown = false;
@@ -438,12 +472,18 @@ public final class InferenceStatement {
     return c.columns().size() + 3;
   }
 
-  /** The model input's layout in this circuit (with its zero-knowledge padding in a zero-knowledge circuit). */
+  /**
+   * The model input's layout in this circuit (with its zero-knowledge padding in a zero-knowledge
+   * circuit).
+   */
   public static TensorLayout inputLayout(ModelCircuit c) {
     return c.layout(c.inputTensor());
   }
 
-  /** The proven output's layout: the last proven layer's, which the verifier places the public output in. */
+  /**
+   * The proven output's layout: the last proven layer's, which the verifier places the public
+   * output in.
+   */
   public static TensorLayout outputLayout(ModelCircuit c) {
     return c.layout(c.outputTensor());
   }

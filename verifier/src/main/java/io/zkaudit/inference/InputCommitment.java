@@ -13,9 +13,9 @@ import io.zkaudit.proof.InvalidProofException;
  * A commitment to a model input, for proofs that keep the input private ({@code --private-input}):
  * the verifier learns the commitment and the output, not the input. The committed polynomial packs
  * two columns: the input in the model's input layout with its padding uniform (column 0), and 2^16
- * uniform hiding entries (column 1). Both are secret randomness of the committer, so the
- * commitment does not reveal a guessable input; proofs read it through a per-proof shadow and a
- * link, like the weights (docs/zero-knowledge.md, "Private inputs").
+ * uniform hiding entries (column 1). Both are secret randomness of the committer, so the commitment
+ * does not reveal a guessable input; proofs read it through a per-proof shadow and a link, like the
+ * weights (docs/zero-knowledge.md, "Private inputs").
  */
 public record InputCommitment(Commitment commitment) {
   public static final int HIDING_VARS = 16;
@@ -40,7 +40,8 @@ public record InputCommitment(Commitment commitment) {
   public static InputCommitment decode(byte[] bytes) throws InvalidProofException {
     ByteReader r = new ByteReader(bytes);
     for (byte m : MAGIC) {
-      InvalidProofException.check(r.u8("magic") == (m & 0xFF), "not a zkaudit input commitment (bad magic)");
+      InvalidProofException.check(
+          r.u8("magic") == (m & 0xFF), "not a zkaudit input commitment (bad magic)");
     }
     Commitment c = Commitment.decode(r);
     r.finish();

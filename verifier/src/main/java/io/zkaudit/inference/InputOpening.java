@@ -11,8 +11,9 @@ import java.util.List;
  * What an input commitment ({@link InputCommitment}) commits to, and its recomputation by a
  * verifier that is handed the input and the seed of the commitment's hiding randomness (a buyer
  * checking that a revealed item is the committed input a retrieval proof was about). The prover
- * commits to the same {@link #columns} ({@code io.zkaudit.prover.inference.ModelProver#commitInput};
- * {@code io.zkaudit.prover.inference.InputSeeds} derives the seed from the hiding key).
+ * commits to the same {@link #columns} ({@code
+ * io.zkaudit.prover.inference.ModelProver#commitInput}; {@code
+ * io.zkaudit.prover.inference.InputSeeds} derives the seed from the hiding key).
  */
 public final class InputOpening {
   private InputOpening() {}
@@ -40,16 +41,23 @@ public final class InputOpening {
     ZkRandom random = ZkRandom.ofSeed(seed);
     ModelCircuit circuit;
     try {
-      // Private inputs are proven in zero knowledge: the input sits in the zero-knowledge circuit's layout.
+      // Private inputs are proven in zero knowledge: the input sits in the zero-knowledge circuit's
+      // layout.
       circuit = ModelCircuit.of(vk.description(), true);
     } catch (RuntimeException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }
     TensorSpec spec = vk.description().tensor(circuit.inputTensor());
     if (input.length != spec.size()) {
-      throw new IllegalArgumentException("the input has " + input.length + " values, the model's " + spec.name()
-          + " has " + spec.size());
+      throw new IllegalArgumentException(
+          "the input has "
+              + input.length
+              + " values, the model's "
+              + spec.name()
+              + " has "
+              + spec.size());
     }
-    return new InputCommitment(Recommit.columns(InferenceStatement.pcsParams(), columns(circuit, input, random)));
+    return new InputCommitment(
+        Recommit.columns(InferenceStatement.pcsParams(), columns(circuit, input, random)));
   }
 }

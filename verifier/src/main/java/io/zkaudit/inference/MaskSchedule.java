@@ -13,15 +13,17 @@ import java.util.List;
 /**
  * What the mask column of a zero-knowledge inference proof holds, in the order the verifier uses
  * it: the logUp-GKR layers' masks, then for each linear layer its accumulator padding scalars
- * ({@link io.zkaudit.layers.VirtualPadding}) and the masks of its phase 1 (not for sums; over
- * the weight shadow, {@link ShadowPhase1}) and phase 2, then for each max pool one pair of padding
- * scalars per window tap and its selection sumcheck's mask, then for each concatenation one pair and
- * its sumcheck's mask. Each sumcheck gets a Libra mask of its number of variables and round
+ * ({@link io.zkaudit.layers.VirtualPadding}) and the masks of its phase 1 (not for sums; over the
+ * weight shadow, {@link ShadowPhase1}) and phase 2, then for each max pool one pair of padding
+ * scalars per window tap and its selection sumcheck's mask, then for each concatenation one pair
+ * and its sumcheck's mask. Each sumcheck gets a Libra mask of its number of variables and round
  * degree; the prover draws and commits everything before the first sumcheck, so the schedule must
  * be known from the public circuit alone.
  */
 public record MaskSchedule(List<Entry> entries) {
-  /** One stretch of the mask column: {@link #blocks()} blocks of {@link io.zkaudit.zk.MaskColumn}. */
+  /**
+   * One stretch of the mask column: {@link #blocks()} blocks of {@link io.zkaudit.zk.MaskColumn}.
+   */
   public sealed interface Entry permits Sumcheck, PaddingScalars {
     int blocks();
   }
@@ -30,7 +32,8 @@ public record MaskSchedule(List<Entry> entries) {
   public record Sumcheck(int numVars, int degree) implements Entry {
     public Sumcheck {
       if (degree > io.zkaudit.zk.MaskColumn.MAX_DEGREE) {
-        throw new IllegalStateException("a sumcheck of round degree " + degree + " cannot be masked");
+        throw new IllegalStateException(
+            "a sumcheck of round degree " + degree + " cannot be masked");
       }
     }
 
@@ -62,20 +65,29 @@ public record MaskSchedule(List<Entry> entries) {
     for (int layer = 1; layer <= maxN; layer++) {
       int l = layer;
       List<LogUpLayout.Tree> active = inst.stream().filter(i -> i.numVars() >= l).toList();
-      out.add(new Sumcheck(layer - 1, LogUpLayout.layerComposition(active, layer, Ext2.ONE).roundDegree(true)));
+      out.add(
+          new Sumcheck(
+              layer - 1, LogUpLayout.layerComposition(active, layer, Ext2.ONE).roundDegree(true)));
     }
     for (ModelCircuit.ProvenLayer p : circuit.layers()) {
       if (p instanceof ModelCircuit.AddLayer a && (a.isConstant(0) || a.isConstant(1))) {
-        out.add(new Sumcheck(io.zkaudit.layers.ConstantAddend.numVars(a.outLayout()),
-            io.zkaudit.layers.ConstantAddend.composition().roundDegree(false)));
+        out.add(
+            new Sumcheck(
+                io.zkaudit.layers.ConstantAddend.numVars(a.outLayout()),
+                io.zkaudit.layers.ConstantAddend.composition().roundDegree(false)));
       }
       if (p instanceof ModelCircuit.LinearLayer l) {
         WindowedLinear spec = l.linear();
         out.add(new PaddingScalars());
         if (spec.kind() != WindowedLinear.Kind.SUM) {
-          out.add(new Sumcheck(ShadowPhase1.numVars(spec), ShadowPhase1.composition(spec, Ext2.ONE).roundDegree(false)));
+          out.add(
+              new Sumcheck(
+                  ShadowPhase1.numVars(spec),
+                  ShadowPhase1.composition(spec, Ext2.ONE).roundDegree(false)));
         }
-        out.add(new Sumcheck(spec.phase2Vars(), WindowedLinearVerifier.phase2Composition().roundDegree(false)));
+        out.add(
+            new Sumcheck(
+                spec.phase2Vars(), WindowedLinearVerifier.phase2Composition().roundDegree(false)));
       }
     }
     // Each max pool's selection sumcheck, after every layer's (ModelVerifier's order).
@@ -83,12 +95,18 @@ public record MaskSchedule(List<Entry> entries) {
       for (int k = 0; k < m.taps(); k++) {
         out.add(new PaddingScalars()); // one pair per window selection (a virtual column each)
       }
-      out.add(new Sumcheck(m.in().numVars(), io.zkaudit.layers.MaxPoolVerifier.composition().roundDegree(false)));
+      out.add(
+          new Sumcheck(
+              m.in().numVars(),
+              io.zkaudit.layers.MaxPoolVerifier.composition().roundDegree(false)));
     }
     // Then each concatenation's.
     for (io.zkaudit.layers.ConcatLayer k : circuit.concats()) {
       out.add(new PaddingScalars());
-      out.add(new Sumcheck(k.numVars(), io.zkaudit.layers.ConcatVerifier.composition(k.inputs().size()).roundDegree(false)));
+      out.add(
+          new Sumcheck(
+              k.numVars(),
+              io.zkaudit.layers.ConcatVerifier.composition(k.inputs().size()).roundDegree(false)));
     }
     return new MaskSchedule(out);
   }

@@ -17,30 +17,40 @@ import java.util.List;
  * <p>File format: magic "ZKPF", u32 version, u8 flags (bit 0: zero knowledge, the sumchecks are
  * masked and the witness carries the masks, see docs/zero-knowledge.md; bit 1: private input, the
  * input is known by its {@link InputCommitment} only, whose shadow commitment follows the weight
- * shadow's and whose opening and link close the proof), the verifying key's digest (which model), the output values
- * (no input hash: the verifier hashes the input it holds, or takes a private input's commitment, and
- * the transcript binds that; version 4 carried a hash that nothing checked against the committed
- * input, issue 13), the per-proof commitments (witness bins, then in a
- * zero-knowledge proof the weight shadow), the committed input's value at
- * a random point, the lookup proof, the range
- * evaluations (per layer: c1, c2 at its rounding lookup's point, and c1 at its range lookup's
- * point, {@link InferenceStatement#rangePair}), the ADD evaluations, the linear-layer proofs
- * (in a zero-knowledge proof with, at each ADD with a constant operand, that ADD's sumcheck:
- * {@link io.zkaudit.layers.ConstantAddend})
- * and the openings: one batched opening ({@link ProofOpenings}) of the witness bins, the weights
- * (or in a zero-knowledge proof the weight shadow) and a private input's shadow, then the openings
- * of those too small to join it, the weight shadow's link to the weight commitment (empty in a
- * plain proof) and a private input shadow's link, each length-prefixed.
+ * shadow's and whose opening and link close the proof), the verifying key's digest (which model),
+ * the output values (no input hash: the verifier hashes the input it holds, or takes a private
+ * input's commitment, and the transcript binds that; version 4 carried a hash that nothing checked
+ * against the committed input, issue 13), the per-proof commitments (witness bins, then in a
+ * zero-knowledge proof the weight shadow), the committed input's value at a random point, the
+ * lookup proof, the range evaluations (per layer: c1, c2 at its rounding lookup's point, and c1 at
+ * its range lookup's point, {@link InferenceStatement#rangePair}), the ADD evaluations, the
+ * linear-layer proofs (in a zero-knowledge proof with, at each ADD with a constant operand, that
+ * ADD's sumcheck: {@link io.zkaudit.layers.ConstantAddend}) and the openings: one batched opening
+ * ({@link ProofOpenings}) of the witness bins, the weights (or in a zero-knowledge proof the weight
+ * shadow) and a private input's shadow, then the openings of those too small to join it, the weight
+ * shadow's link to the weight commitment (empty in a plain proof) and a private input shadow's
+ * link, each length-prefixed.
  */
-public record ModelProof(Digest32 model, int[] output, List<Commitment> witness, Commitment shadow,
-    Ext2 inputEval, LogUpProof lookups, Ext2[] rangeEvals, Ext2[] addEvals, List<WindowedLinearProof> linear,
-    byte[] opening, List<byte[]> aloneOpenings, byte[] shadowLink, boolean zeroKnowledge,
+public record ModelProof(
+    Digest32 model,
+    int[] output,
+    List<Commitment> witness,
+    Commitment shadow,
+    Ext2 inputEval,
+    LogUpProof lookups,
+    Ext2[] rangeEvals,
+    Ext2[] addEvals,
+    List<WindowedLinearProof> linear,
+    byte[] opening,
+    List<byte[]> aloneOpenings,
+    byte[] shadowLink,
+    boolean zeroKnowledge,
     PrivateInput privateInput) {
 
   /**
    * What a proof about a committed, private input adds ({@code --private-input}): the input's
-   * per-proof shadow (opened with the proof's other polynomials) and its link to the
-   * {@link InputCommitment}, which the verifier supplies.
+   * per-proof shadow (opened with the proof's other polynomials) and its link to the {@link
+   * InputCommitment}, which the verifier supplies.
    */
   public record PrivateInput(Commitment shadow, byte[] link) {
     public PrivateInput {
@@ -54,30 +64,58 @@ public record ModelProof(Digest32 model, int[] output, List<Commitment> witness,
   }
 
   /** A proof about a public input. */
-  public ModelProof(Digest32 model, int[] output, List<Commitment> witness, Commitment shadow,
-      Ext2 inputEval, LogUpProof lookups, Ext2[] rangeEvals, Ext2[] addEvals, List<WindowedLinearProof> linear,
-      byte[] opening, List<byte[]> aloneOpenings, byte[] shadowLink, boolean zeroKnowledge) {
-    this(model, output, witness, shadow, inputEval, lookups, rangeEvals, addEvals, linear, opening,
-        aloneOpenings, shadowLink, zeroKnowledge, null);
+  public ModelProof(
+      Digest32 model,
+      int[] output,
+      List<Commitment> witness,
+      Commitment shadow,
+      Ext2 inputEval,
+      LogUpProof lookups,
+      Ext2[] rangeEvals,
+      Ext2[] addEvals,
+      List<WindowedLinearProof> linear,
+      byte[] opening,
+      List<byte[]> aloneOpenings,
+      byte[] shadowLink,
+      boolean zeroKnowledge) {
+    this(
+        model,
+        output,
+        witness,
+        shadow,
+        inputEval,
+        lookups,
+        rangeEvals,
+        addEvals,
+        linear,
+        opening,
+        aloneOpenings,
+        shadowLink,
+        zeroKnowledge,
+        null);
   }
 
   private static final byte[] MAGIC = {'Z', 'K', 'P', 'F'};
+
   /**
    * 9: a zero-knowledge proof's linear layers hold their accumulator padding (two scalars per layer
-   * in the mask column, {@link io.zkaudit.layers.VirtualPadding}), and a sum layer's phase 2
-   * has an open end (one mask sum, no mask value). 8: one batched opening (io.zkaudit.pcs.BatchedOpening) of the witness bins, the weights or
-   * their shadow and a private input's shadow, instead of one opening each; polynomials too small
-   * to join it are opened alone after it; a lookup's witness side in up to three fraction trees
-   * (LogUpLayout.witnessTrees). 7: a lookup's witness groups share one fraction tree (LogUpLayout.WitnessTree): two trees per
-   * lookup instead of one per table and group, so the logUp proof carries two roots per lookup
-   * and its GKR layers four values per tree. 6: every opening, the per-proof witness bins' included, takes the provable parameters (124
-   * queries, unique decoding): a whole proof is >= 100 provable bits (docs/soundness.md). 5: no input hash in the proof (the verifier supplies the input), the version is absorbed into
-   * the transcript, the weight and private-input openings take the long-lived parameters
-   * ({@link InferenceStatement#longLivedPcsParams()}). 4: zero-knowledge convolution and depthwise
-   * layers chain their two phases, lookups are blinded, constant addends are proven through the
-   * shadow (docs/zero-knowledge.md).
+   * in the mask column, {@link io.zkaudit.layers.VirtualPadding}), and a sum layer's phase 2 has an
+   * open end (one mask sum, no mask value). 8: one batched opening (io.zkaudit.pcs.BatchedOpening)
+   * of the witness bins, the weights or their shadow and a private input's shadow, instead of one
+   * opening each; polynomials too small to join it are opened alone after it; a lookup's witness
+   * side in up to three fraction trees (LogUpLayout.witnessTrees). 7: a lookup's witness groups
+   * share one fraction tree (LogUpLayout.WitnessTree): two trees per lookup instead of one per
+   * table and group, so the logUp proof carries two roots per lookup and its GKR layers four values
+   * per tree. 6: every opening, the per-proof witness bins' included, takes the provable parameters
+   * (124 queries, unique decoding): a whole proof is >= 100 provable bits (docs/soundness.md). 5:
+   * no input hash in the proof (the verifier supplies the input), the version is absorbed into the
+   * transcript, the weight and private-input openings take the long-lived parameters ({@link
+   * InferenceStatement#longLivedPcsParams()}). 4: zero-knowledge convolution and depthwise layers
+   * chain their two phases, lookups are blinded, constant addends are proven through the shadow
+   * (docs/zero-knowledge.md).
    */
   public static final int VERSION = 9;
+
   public static final int MAX_OUTPUT = 1 << 20;
   public static final int MAX_LAYERS = 1 << 12;
   public static final int MAX_OPENING = 64 << 20;
@@ -93,7 +131,8 @@ public record ModelProof(Digest32 model, int[] output, List<Commitment> witness,
     aloneOpenings = aloneOpenings.stream().map(byte[]::clone).toList();
     shadowLink = shadowLink.clone();
     if ((shadow != null) != zeroKnowledge) {
-      throw new IllegalArgumentException("a zero-knowledge proof has a weight shadow, a plain one has none");
+      throw new IllegalArgumentException(
+          "a zero-knowledge proof has a weight shadow, a plain one has none");
     }
     if (privateInput != null && !zeroKnowledge) {
       throw new IllegalArgumentException("a private input needs a zero-knowledge proof");
@@ -143,7 +182,8 @@ public record ModelProof(Digest32 model, int[] output, List<Commitment> witness,
       p.encode(w);
       linearBytes += w.toByteArray().length;
     }
-    int evals = new ByteWriter().ext(inputEval).exts(rangeEvals).exts(addEvals).toByteArray().length;
+    int evals =
+        new ByteWriter().ext(inputEval).exts(rangeEvals).exts(addEvals).toByteArray().length;
     int openingBytes = opening.length + 4;
     int aloneBytes = 4;
     for (byte[] o : aloneOpenings) {
@@ -152,7 +192,15 @@ public record ModelProof(Digest32 model, int[] output, List<Commitment> witness,
     int linkBytes = shadowLink.length + 4;
     int inputBytes = privateInput == null ? 0 : privateInput.link.length + 4;
     int total = encode().length;
-    int header = total - lookupBytes - linearBytes - evals - openingBytes - aloneBytes - linkBytes - inputBytes;
+    int header =
+        total
+            - lookupBytes
+            - linearBytes
+            - evals
+            - openingBytes
+            - aloneBytes
+            - linkBytes
+            - inputBytes;
     out.put("header, output, commitments", header);
     out.put("lookups (logUp-GKR)", lookupBytes);
     out.put("evaluations", evals);
@@ -210,14 +258,23 @@ public record ModelProof(Digest32 model, int[] output, List<Commitment> witness,
       InvalidProofException.check(r.u8("magic") == (m & 0xFF), "not a zkaudit proof (bad magic)");
     }
     int version = r.u32("version");
-    InvalidProofException.check(version == VERSION, version < VERSION
-        ? "proof format version " + version + " is no longer accepted (this verifier reads version " + VERSION
-            + "; version 8 reveals each linear layer's accumulator at a point, a functional of the weights, in"
-            + " zero-knowledge proofs; version 7 opens each commitment apart and version 6 has one lookup fraction tree per witness group,"
-            + " which this verifier does not read;"
-            + " older versions are not provably sound (version 5: 44.5 provable bits, 4 and before: not bound to"
-            + " their input): prove again)"
-        : "proof format version " + version + " is newer than this verifier's (" + VERSION + "): update zkaudit");
+    InvalidProofException.check(
+        version == VERSION,
+        version < VERSION
+            ? "proof format version "
+                + version
+                + " is no longer accepted (this verifier reads version "
+                + VERSION
+                + "; version 8 reveals each linear layer's accumulator at a point, a functional of"
+                + " the weights, in zero-knowledge proofs; version 7 opens each commitment apart"
+                + " and version 6 has one lookup fraction tree per witness group, which this"
+                + " verifier does not read; older versions are not provably sound (version 5: 44.5"
+                + " provable bits, 4 and before: not bound to their input): prove again)"
+            : "proof format version "
+                + version
+                + " is newer than this verifier's ("
+                + VERSION
+                + "): update zkaudit");
     int flags = r.u8("flags");
     InvalidProofException.check(flags <= 1 || flags == 3, "proof flags are " + flags);
     int zk = flags & 1;
@@ -251,10 +308,13 @@ public record ModelProof(Digest32 model, int[] output, List<Commitment> witness,
       ao.add(r.bytes("opening alone", MAX_OPENING));
     }
     byte[] link = r.bytes("weight shadow link", MAX_OPENING);
-    InvalidProofException.check(zk == 1 || link.length == 0, "a plain proof has no weight shadow link");
-    PrivateInput pi = privateInput ? new PrivateInput(inputShadow, r.bytes("input link", MAX_OPENING)) : null;
+    InvalidProofException.check(
+        zk == 1 || link.length == 0, "a plain proof has no weight shadow link");
+    PrivateInput pi =
+        privateInput ? new PrivateInput(inputShadow, r.bytes("input link", MAX_OPENING)) : null;
     r.finish();
-    return new ModelProof(model, output, witness, shadow, inputEval, lookups, range, adds, linear, opening, ao, link,
+    return new ModelProof(
+        model, output, witness, shadow, inputEval, lookups, range, adds, linear, opening, ao, link,
         zk == 1, pi);
   }
 }

@@ -19,12 +19,11 @@ import io.zkaudit.lookup.LookupClaims.WitnessClaim;
 import io.zkaudit.lookup.LookupStatement;
 import io.zkaudit.model.ElementType;
 import io.zkaudit.model.TensorSpec;
-import io.zkaudit.pcs.BasefoldVerifier;
 import io.zkaudit.pcs.ColumnBins;
 import io.zkaudit.pcs.ColumnClaim;
+import io.zkaudit.pcs.PackedLayout;
 import io.zkaudit.pcs.ShadowLink;
 import io.zkaudit.pcs.ShadowLinkProof;
-import io.zkaudit.pcs.PackedLayout;
 import io.zkaudit.poly.Mle;
 import io.zkaudit.proof.InvalidProofException;
 import io.zkaudit.soundness.RoundError;
@@ -42,14 +41,15 @@ import java.util.List;
  * sizes), the window predicates (square root), the public rounding table, the public output, and
  * two commitment openings: no tensor of the model is ever touched.
  *
- * <p>Transcript order (the prover's is the same): domain, proof-format version, model digest, weight
- * commitment, input hash (computed here from the input the verifier holds, or a private input's
- * commitment digest: a proof carries no input hash of its own), output, witness commitment,
+ * <p>Transcript order (the prover's is the same): domain, proof-format version, model digest,
+ * weight commitment, input hash (computed here from the input the verifier holds, or a private
+ * input's commitment digest: a proof carries no input hash of its own), output, witness commitment,
  * input-check point and value, the lookup proof, then per proven layer in order: its range
- * evaluations, its ADD evaluation or linear-layer sumchecks; then per max pool its batching weights and
- * selection sumcheck ({@link io.zkaudit.layers.MaxPoolVerifier}), per concatenation its sumcheck
- * ({@link io.zkaudit.layers.ConcatVerifier}); finally the witness and weight openings. A zero-knowledge proof also absorbs its weight shadow after the
- * witness commitments, and opens the weight claims on the shadow instead of the weights.
+ * evaluations, its ADD evaluation or linear-layer sumchecks; then per max pool its batching weights
+ * and selection sumcheck ({@link io.zkaudit.layers.MaxPoolVerifier}), per concatenation its
+ * sumcheck ({@link io.zkaudit.layers.ConcatVerifier}); finally the witness and weight openings. A
+ * zero-knowledge proof also absorbs its weight shadow after the witness commitments, and opens the
+ * weight claims on the shadow instead of the weights.
  */
 public final class ModelVerifier {
   private final VerifyingKey vk;
@@ -57,8 +57,10 @@ public final class ModelVerifier {
   private final PackedLayout weightLayout;
   private final PackedLayout shadowLayout;
   private final Shape zk;
+
   /** The plain circuit's shape, built on first use: proofs are zero-knowledge by default. */
   private volatile Shape plain;
+
   /** The shape of proofs about a private input, built on first use. */
   private volatile Shape privateInput;
 
@@ -68,18 +70,28 @@ public final class ModelVerifier {
    * witness commitments' layout, the Libra masks (zero knowledge only) and a private input's shadow
    * (zero knowledge only). Zero-knowledge proofs blind their lookups.
    */
-  private record Shape(ModelCircuit circuit, LookupStatement statement, ColumnBins bins, MaskSchedule masks,
+  private record Shape(
+      ModelCircuit circuit,
+      LookupStatement statement,
+      ColumnBins bins,
+      MaskSchedule masks,
       PackedLayout inputShadowLayout) {
     static Shape of(ModelCircuit circuit) {
       return of(circuit, false);
     }
 
-    /** The shape of proofs about a private input (zero-knowledge only): their range lookup also checks the input. */
+    /**
+     * The shape of proofs about a private input (zero-knowledge only): their range lookup also
+     * checks the input.
+     */
     static Shape of(ModelCircuit circuit, boolean privateInput) {
       boolean zk = circuit.zeroKnowledge();
       LookupStatement plain = InferenceStatement.lookups(circuit, privateInput);
       LookupStatement statement = zk ? plain.withBlinding() : plain;
-      return new Shape(circuit, statement, InferenceStatement.witnessBins(circuit, statement, zk),
+      return new Shape(
+          circuit,
+          statement,
+          InferenceStatement.witnessBins(circuit, statement, zk),
           zk ? MaskSchedule.of(circuit, statement) : null,
           zk ? InputCommitment.layout(circuit).withShadowVariable() : null);
     }
@@ -90,11 +102,12 @@ public final class ModelVerifier {
   }
 
   /**
-   * A verifier reusing circuits already compiled from the key's description (a prover's, which
-   * runs the verifier's reduction on each of its proofs); either may be null, and is then built
-   * here when needed.
+   * A verifier reusing circuits already compiled from the key's description (a prover's, which runs
+   * the verifier's reduction on each of its proofs); either may be null, and is then built here
+   * when needed.
    */
-  public ModelVerifier(VerifyingKey vk, ModelCircuit plainCircuit, ModelCircuit zkCircuit) throws InvalidProofException {
+  public ModelVerifier(VerifyingKey vk, ModelCircuit plainCircuit, ModelCircuit zkCircuit)
+      throws InvalidProofException {
     this.vk = vk;
     checkCircuit(plainCircuit, false);
     checkCircuit(zkCircuit, true);
@@ -110,8 +123,11 @@ public final class ModelVerifier {
     } catch (IllegalArgumentException e) {
       throw new InvalidProofException("the model cannot be proven: " + e.getMessage());
     }
-    InvalidProofException.check(vk.weights().numVars() == weightLayout.numVars(),
-        "verifying key: the weight commitment has " + vk.weights().numVars() + " variables, the model needs "
+    InvalidProofException.check(
+        vk.weights().numVars() == weightLayout.numVars(),
+        "verifying key: the weight commitment has "
+            + vk.weights().numVars()
+            + " variables, the model needs "
             + weightLayout.numVars());
     if (plainCircuit != null) {
       checkWeights(plainCircuit);
@@ -120,8 +136,10 @@ public final class ModelVerifier {
 
   private void checkCircuit(ModelCircuit c, boolean zeroKnowledge) {
     if (c != null && (c.zeroKnowledge() != zeroKnowledge || !c.model().equals(vk.description()))) {
-      throw new IllegalArgumentException("the circuit is not the key's " + (zeroKnowledge ? "zero-knowledge" : "plain")
-          + " circuit");
+      throw new IllegalArgumentException(
+          "the circuit is not the key's "
+              + (zeroKnowledge ? "zero-knowledge" : "plain")
+              + " circuit");
     }
   }
 
@@ -133,10 +151,14 @@ public final class ModelVerifier {
     }
   }
 
-  /** One weight commitment serves both kinds of proof: their circuits must lay the weights out alike. */
+  /**
+   * One weight commitment serves both kinds of proof: their circuits must lay the weights out
+   * alike.
+   */
   private void checkWeights(ModelCircuit c) {
     if (!WeightLayout.of(c).equals(weights)) {
-      throw new IllegalStateException("the plain and zero-knowledge circuits lay the weights out differently");
+      throw new IllegalStateException(
+          "the plain and zero-knowledge circuits lay the weights out differently");
     }
   }
 
@@ -196,22 +218,40 @@ public final class ModelVerifier {
    * grinding) with its round-by-round error, graded at the most claims an opening may carry; no
    * conjecture. The figure is the weakest round's.
    */
-  public SoundnessReport soundness(boolean zeroKnowledge, boolean privateInput) throws InvalidProofException {
-    InvalidProofException.check(zeroKnowledge || !privateInput, "a private input needs a zero-knowledge proof");
+  public SoundnessReport soundness(boolean zeroKnowledge, boolean privateInput)
+      throws InvalidProofException {
+    InvalidProofException.check(
+        zeroKnowledge || !privateInput, "a private input needs a zero-knowledge proof");
     Shape shape = shape(zeroKnowledge, privateInput);
     int claims = io.zkaudit.pcs.PcsParams.MAX_CLAIMS;
     List<RoundError> r = new ArrayList<>();
     if (!privateInput) {
       int n = InferenceStatement.inputLayout(shape.circuit()).numVars();
-      r.add(RoundError.algebraic("statement", "input point", n,
-          "n/|F|: the committed input column equals the given input at a random point (Schwartz–Zippel), n = " + n));
+      r.add(
+          RoundError.algebraic(
+              "statement",
+              "input point",
+              n,
+              "n/|F|: the committed input column equals the given input at a random point"
+                  + " (Schwartz–Zippel), n = "
+                  + n));
     }
-    r.add(RoundError.algebraic("sumchecks (layers, lookup GKR layers)", "each round", RoundPolynomial.MAX_DEGREE,
-        "d/|F|, d ≤ " + RoundPolynomial.MAX_DEGREE + " (the largest round degree the verifier accepts)"));
+    r.add(
+        RoundError.algebraic(
+            "sumchecks (layers, lookup GKR layers)",
+            "each round",
+            RoundPolynomial.MAX_DEGREE,
+            "d/|F|, d ≤ "
+                + RoundPolynomial.MAX_DEGREE
+                + " (the largest round degree the verifier accepts)"));
     if (zeroKnowledge) {
-      r.add(RoundError.algebraic("masked sumchecks", "mask weight", 1, "1/|F| (claim + γ · mask sum is linear in γ)"));
+      r.add(
+          RoundError.algebraic(
+              "masked sumchecks", "mask weight", 1, "1/|F| (claim + γ · mask sum is linear in γ)"));
     }
-    r.addAll(LogUpSoundness.rounds(shape.statement(), List.of("rounding and rescaling table", "16-bit range table")));
+    r.addAll(
+        LogUpSoundness.rounds(
+            shape.statement(), List.of("rounding and rescaling table", "16-bit range table")));
     io.zkaudit.pcs.PcsParams perProof = InferenceStatement.pcsParams();
     io.zkaudit.pcs.PcsParams longLived = InferenceStatement.longLivedPcsParams();
     List<String> names = new ArrayList<>();
@@ -237,12 +277,18 @@ public final class ModelVerifier {
     int[] numVars = sizes.stream().mapToInt(Integer::intValue).toArray();
     ProofOpenings.Plan plan = ProofOpenings.plan(perProof, numVars, params);
     int[] batched = plan.batched();
-    List<RoundError> batch = io.zkaudit.pcs.BatchedOpening.rounds(perProof,
-        "batched opening of " + batched.length + " polynomials", java.util.Arrays.stream(batched).map(i -> numVars[i]).toArray(), claims);
+    List<RoundError> batch =
+        io.zkaudit.pcs.BatchedOpening.rounds(
+            perProof,
+            "batched opening of " + batched.length + " polynomials",
+            java.util.Arrays.stream(batched).map(i -> numVars[i]).toArray(),
+            claims);
     r.addAll(batch);
-    List<List<RoundError>> openingOf = new ArrayList<>(java.util.Collections.nCopies(numVars.length, batch));
+    List<List<RoundError>> openingOf =
+        new ArrayList<>(java.util.Collections.nCopies(numVars.length, batch));
     for (int i : plan.alone()) {
-      List<RoundError> alone = params.get(i).rounds("opening of " + names.get(i), numVars[i], claims);
+      List<RoundError> alone =
+          params.get(i).rounds("opening of " + names.get(i), numVars[i], claims);
       r.addAll(alone);
       openingOf.set(i, alone);
     }
@@ -256,20 +302,25 @@ public final class ModelVerifier {
     if (privateInput) {
       r.add(linked(openingOf.get(next), "link of the input shadow to the input commitment"));
     }
-    return new SoundnessReport((zeroKnowledge ? "a zero-knowledge" : "a plain") + " proof about "
-        + (privateInput ? "a committed input" : "a public input") + " for this model", r);
+    return new SoundnessReport(
+        (zeroKnowledge ? "a zero-knowledge" : "a plain")
+            + " proof about "
+            + (privateInput ? "a committed input" : "a public input")
+            + " for this model",
+        r);
   }
 
   /**
-   * A shadow link's round: the link compares the queried shadow rows with the
-   * long-lived commitment's, so a shadow whose fixed half is not the committed polynomial passes a
-   * query only if it lands where the shadow's word is off its codeword (a fraction δ) or where the
-   * two polynomials' codewords agree (a fraction < ρ): (δ + ρ)^q · 2^−g ≤ ((1 + ρ)/2)^q · 2^−g at
-   * the opening's own queries (docs/pcs.md, "Shadow link").
+   * A shadow link's round: the link compares the queried shadow rows with the long-lived
+   * commitment's, so a shadow whose fixed half is not the committed polynomial passes a query only
+   * if it lands where the shadow's word is off its codeword (a fraction δ) or where the two
+   * polynomials' codewords agree (a fraction < ρ): (δ + ρ)^q · 2^−g ≤ ((1 + ρ)/2)^q · 2^−g at the
+   * opening's own queries (docs/pcs.md, "Shadow link").
    */
   private static RoundError linked(List<RoundError> opening, String link) {
     RoundError queries = opening.get(opening.size() - 1);
-    return new RoundError(link, "the opening's queries", queries.bits(), "(δ + ρ)^q · 2^−g ≤ " + queries.bound());
+    return new RoundError(
+        link, "the opening's queries", queries.bits(), "(δ + ρ)^q · 2^−g ≤ " + queries.bound());
   }
 
   /**
@@ -285,42 +336,50 @@ public final class ModelVerifier {
   }
 
   /**
-   * Checks the proof about {@code input} and returns its verified output: the proof shows
-   * output = model(input). There is no way to verify a proof without its input (or, for a private
-   * input, its {@link InputCommitment}): a proof carries no claim about its input that the
-   * verifier could take on trust, the verifier puts the input's hash in the transcript itself and
-   * checks the committed input column against the input at a random point.
+   * Checks the proof about {@code input} and returns its verified output: the proof shows output =
+   * model(input). There is no way to verify a proof without its input (or, for a private input, its
+   * {@link InputCommitment}): a proof carries no claim about its input that the verifier could take
+   * on trust, the verifier puts the input's hash in the transcript itself and checks the committed
+   * input column against the input at a random point.
    */
   public int[] verify(ModelProof proof, int[] input) throws InvalidProofException {
     java.util.Objects.requireNonNull(input, "a proof is verified against its input");
-    InvalidProofException.check(proof.privateInput() == null,
-        "the proof is about a committed, private input: verify it against its input commitment (verifyCommitted)");
+    InvalidProofException.check(
+        proof.privateInput() == null,
+        "the proof is about a committed, private input: verify it against its input commitment"
+            + " (verifyCommitted)");
     return check(proof, reduce(proof, input, null), null);
   }
 
   /**
-   * Checks a proof about a private input and returns its verified output: the proof shows
-   * output = model(the input committed in {@code input}), revealing nothing else about that input
+   * Checks a proof about a private input and returns its verified output: the proof shows output =
+   * model(the input committed in {@code input}), revealing nothing else about that input
    * (docs/zero-knowledge.md, "Private inputs").
    */
-  public int[] verifyCommitted(ModelProof proof, InputCommitment input) throws InvalidProofException {
-    java.util.Objects.requireNonNull(input, "a proof about a private input is verified against its commitment");
-    InvalidProofException.check(proof.privateInput() != null, "the proof is about a public input, not a committed one");
+  public int[] verifyCommitted(ModelProof proof, InputCommitment input)
+      throws InvalidProofException {
+    java.util.Objects.requireNonNull(
+        input, "a proof about a private input is verified against its commitment");
+    InvalidProofException.check(
+        proof.privateInput() != null, "the proof is about a public input, not a committed one");
     Reduction r = reduce(proof, null, input);
     // The input must be read by some relation, or the commitment would bind nothing.
-    InvalidProofException.check(!r.inputClaims().isEmpty(), "the proof makes no claim on its private input");
+    InvalidProofException.check(
+        !r.inputClaims().isEmpty(), "the proof makes no claim on its private input");
     return check(proof, r, input);
   }
 
   /**
-   * The openings, after the reduction: the witness bins, the weights (or their shadow) and a private
-   * input's shadow ({@code input}, null for a public input) in one batched opening
-   * ({@link ProofOpenings}), then the shadows' links to the weight and input commitments.
+   * The openings, after the reduction: the witness bins, the weights (or their shadow) and a
+   * private input's shadow ({@code input}, null for a public input) in one batched opening ({@link
+   * ProofOpenings}), then the shadows' links to the weight and input commitments.
    */
-  private int[] check(ModelProof proof, Reduction r, InputCommitment input) throws InvalidProofException {
+  private int[] check(ModelProof proof, Reduction r, InputCommitment input)
+      throws InvalidProofException {
     Shape shape = shape(proof.zeroKnowledge(), proof.privateInput() != null);
     ColumnBins witnessBins = shape.bins();
-    InvalidProofException.check(proof.witness().size() == witnessBins.bins(), "wrong number of witness commitments");
+    InvalidProofException.check(
+        proof.witness().size() == witnessBins.bins(), "wrong number of witness commitments");
     List<List<ColumnClaim>> perBin = witnessBins.split(r.witnessClaims());
     io.zkaudit.pcs.PcsParams perProof = InferenceStatement.pcsParams();
     // The weight and input commitments live as long as the key: their openings, and the shadows'
@@ -328,36 +387,61 @@ public final class ModelVerifier {
     io.zkaudit.pcs.PcsParams longLived = InferenceStatement.longLivedPcsParams();
     List<ProofOpenings.Entry> entries = new ArrayList<>();
     for (int b = 0; b < witnessBins.bins(); b++) {
-      entries.add(new ProofOpenings.Entry("witness bin " + b, proof.witness().get(b), witnessBins.layout(b), perBin.get(b), perProof));
+      entries.add(
+          new ProofOpenings.Entry(
+              "witness bin " + b,
+              proof.witness().get(b),
+              witnessBins.layout(b),
+              perBin.get(b),
+              perProof));
     }
     // A model without weights (a max pool of its input, then a requantization) reads nothing of the
     // weight commitment: nothing of it (or of its shadow) is opened, and there is no link.
     boolean weightsRead = !r.weightClaims().isEmpty();
     if (weightsRead) {
-      entries.add(proof.zeroKnowledge()
-          ? new ProofOpenings.Entry("weight shadow", proof.shadow(), shadowLayout, r.weightClaims(), longLived)
-          : new ProofOpenings.Entry("weight commitment", vk.weights(), weightLayout, r.weightClaims(), longLived));
+      entries.add(
+          proof.zeroKnowledge()
+              ? new ProofOpenings.Entry(
+                  "weight shadow", proof.shadow(), shadowLayout, r.weightClaims(), longLived)
+              : new ProofOpenings.Entry(
+                  "weight commitment", vk.weights(), weightLayout, r.weightClaims(), longLived));
     } else {
-      InvalidProofException.check(proof.shadowLink().length == 0, "the proof links weights that no relation reads");
+      InvalidProofException.check(
+          proof.shadowLink().length == 0, "the proof links weights that no relation reads");
     }
     if (input != null) {
-      entries.add(new ProofOpenings.Entry("input shadow", proof.privateInput().shadow(), shape.inputShadowLayout(),
-          r.inputClaims(), longLived));
+      entries.add(
+          new ProofOpenings.Entry(
+              "input shadow",
+              proof.privateInput().shadow(),
+              shape.inputShadowLayout(),
+              r.inputClaims(),
+              longLived));
     }
-    List<io.zkaudit.pcs.OpenedLeaves> opened = ProofOpenings.verify(entries, proof.opening(), proof.aloneOpenings(), r.transcript());
+    List<io.zkaudit.pcs.OpenedLeaves> opened =
+        ProofOpenings.verify(entries, proof.opening(), proof.aloneOpenings(), r.transcript());
     int next = witnessBins.bins();
     if (weightsRead && proof.zeroKnowledge()) {
       // The weight claims are on the shadow, whose t = 0 half the link ties to the weights at the
       // shadow's queried leaves.
-      ShadowLink.verify(longLived, vk.weights(), proof.shadow(), opened.get(next),
+      ShadowLink.verify(
+          longLived,
+          vk.weights(),
+          proof.shadow(),
+          opened.get(next),
           ShadowLinkProof.decode(proof.shadowLink(), longLived, shadowLayout.numVars() - 1));
     }
     if (weightsRead) {
       next++;
     }
     if (input != null) {
-      ShadowLink.verify(longLived, input.commitment(), proof.privateInput().shadow(), opened.get(next),
-          ShadowLinkProof.decode(proof.privateInput().link(), longLived, shape.inputShadowLayout().numVars() - 1));
+      ShadowLink.verify(
+          longLived,
+          input.commitment(),
+          proof.privateInput().shadow(),
+          opened.get(next),
+          ShadowLinkProof.decode(
+              proof.privateInput().link(), longLived, shape.inputShadowLayout().numVars() - 1));
     }
     return r.output();
   }
@@ -370,13 +454,18 @@ public final class ModelVerifier {
    * opening binds and which a zero-knowledge proof must therefore mask by the statement itself
    * (docs/zero-knowledge.md, "Virtual-column padding").
    */
-  public record Reduction(Transcript transcript, List<ColumnClaim> witnessClaims, List<ColumnClaim> weightClaims,
-      List<ColumnClaim> inputClaims, int[] output, List<VirtualValue> virtualValues) {}
+  public record Reduction(
+      Transcript transcript,
+      List<ColumnClaim> witnessClaims,
+      List<ColumnClaim> weightClaims,
+      List<ColumnClaim> inputClaims,
+      int[] output,
+      List<VirtualValue> virtualValues) {}
 
   /**
    * A virtual column's value at a lookup point, as the verifier holds it: a rounding layer's
-   * accumulator (derived as v[2] + c1(ρ)), a max pool's window selection (tap k), a
-   * concatenation's shifted inputs. {@code layer} names the model layer.
+   * accumulator (derived as v[2] + c1(ρ)), a max pool's window selection (tap k), a concatenation's
+   * shifted inputs. {@code layer} names the model layer.
    */
   public record VirtualValue(String layer, String column, Ext2[] point, Ext2 value) {}
 
@@ -387,22 +476,33 @@ public final class ModelVerifier {
 
   /** The reduction of a proof about a private input: its input claims are on the input's shadow. */
   public Reduction reduce(ModelProof proof, InputCommitment input) throws InvalidProofException {
-    java.util.Objects.requireNonNull(input, "a proof about a private input is reduced against its commitment");
+    java.util.Objects.requireNonNull(
+        input, "a proof about a private input is reduced against its commitment");
     return reduce(proof, null, input);
   }
 
-  private Reduction reduce(ModelProof proof, int[] input, InputCommitment committedInput) throws InvalidProofException {
-    InvalidProofException.check(proof.model().equals(vk.digest()), "the proof is for another model");
+  private Reduction reduce(ModelProof proof, int[] input, InputCommitment committedInput)
+      throws InvalidProofException {
+    InvalidProofException.check(
+        proof.model().equals(vk.digest()), "the proof is for another model");
     boolean hidden = committedInput != null;
-    // A private input is only proven in zero knowledge (ModelProof's encoding refuses it otherwise).
-    InvalidProofException.check(!hidden || proof.zeroKnowledge(), "a proof about a private input must be zero-knowledge");
+    // A private input is only proven in zero knowledge (ModelProof's encoding refuses it
+    // otherwise).
+    InvalidProofException.check(
+        !hidden || proof.zeroKnowledge(), "a proof about a private input must be zero-knowledge");
     Shape shape = shape(proof.zeroKnowledge(), hidden);
     ModelCircuit circuit = shape.circuit();
-    InvalidProofException.check(hidden == (proof.privateInput() != null),
-        hidden ? "the proof is about a public input" : "the proof is about a committed, private input");
+    InvalidProofException.check(
+        hidden == (proof.privateInput() != null),
+        hidden
+            ? "the proof is about a public input"
+            : "the proof is about a committed, private input");
     if (hidden) {
-      InvalidProofException.check(committedInput.commitment().numVars() == InputCommitment.layout(circuit).numVars(),
-          "the input commitment has " + committedInput.commitment().numVars() + " variables, the model's input needs "
+      InvalidProofException.check(
+          committedInput.commitment().numVars() == InputCommitment.layout(circuit).numVars(),
+          "the input commitment has "
+              + committedInput.commitment().numVars()
+              + " variables, the model's input needs "
               + InputCommitment.layout(circuit).numVars());
     }
     TensorSpec inSpec = vk.description().tensor(circuit.inputTensor());
@@ -422,23 +522,40 @@ public final class ModelVerifier {
     boolean zk = proof.zeroKnowledge();
     ColumnBins witnessBins = shape.bins();
     MaskLedger ledger = zk ? new MaskLedger(shape.masks().blocks()) : null;
-    Transcript t = InferenceStatement.transcript(proof.model(), vk.weights(), inputDigest, output, zk, hidden);
-    InvalidProofException.check(proof.witness().size() == witnessBins.bins(),
-        "the proof has " + proof.witness().size() + " witness commitments, expected " + witnessBins.bins());
+    Transcript t =
+        InferenceStatement.transcript(proof.model(), vk.weights(), inputDigest, output, zk, hidden);
+    InvalidProofException.check(
+        proof.witness().size() == witnessBins.bins(),
+        "the proof has "
+            + proof.witness().size()
+            + " witness commitments, expected "
+            + witnessBins.bins());
     for (int b = 0; b < witnessBins.bins(); b++) {
-      InvalidProofException.check(proof.witness().get(b).numVars() == witnessBins.layout(b).numVars(),
-          "witness commitment " + b + " has " + proof.witness().get(b).numVars() + " variables, expected "
+      InvalidProofException.check(
+          proof.witness().get(b).numVars() == witnessBins.layout(b).numVars(),
+          "witness commitment "
+              + b
+              + " has "
+              + proof.witness().get(b).numVars()
+              + " variables, expected "
               + witnessBins.layout(b).numVars());
       proof.witness().get(b).absorb(t);
     }
     if (zk) {
-      InvalidProofException.check(proof.shadow().numVars() == shadowLayout.numVars(),
-          "the weight shadow has " + proof.shadow().numVars() + " variables, expected " + shadowLayout.numVars());
+      InvalidProofException.check(
+          proof.shadow().numVars() == shadowLayout.numVars(),
+          "the weight shadow has "
+              + proof.shadow().numVars()
+              + " variables, expected "
+              + shadowLayout.numVars());
       proof.shadow().absorb(t);
     }
     if (hidden) {
-      InvalidProofException.check(proof.privateInput().shadow().numVars() == shape.inputShadowLayout().numVars(),
-          "the input shadow has " + proof.privateInput().shadow().numVars() + " variables, expected "
+      InvalidProofException.check(
+          proof.privateInput().shadow().numVars() == shape.inputShadowLayout().numVars(),
+          "the input shadow has "
+              + proof.privateInput().shadow().numVars()
+              + " variables, expected "
               + shape.inputShadowLayout().numVars());
       proof.privateInput().shadow().absorb(t);
     }
@@ -450,23 +567,32 @@ public final class ModelVerifier {
     List<ColumnClaim> inputClaims = hidden ? new ArrayList<>() : null;
     if (hidden) {
       // The witness's input column is unused: the input's claims go to its shadow.
-      InvalidProofException.check(proof.inputEval().isZero(), "a proof about a private input sends no input evaluation");
+      InvalidProofException.check(
+          proof.inputEval().isZero(), "a proof about a private input sends no input evaluation");
     } else {
       TensorLayout inLayout = InferenceStatement.inputLayout(circuit);
       Ext2[] inputPoint = t.challengeExts("input-point", inLayout.numVars());
       t.absorbExt("input-eval", proof.inputEval());
-      witnessClaims.add(new ColumnClaim(InferenceStatement.inputColumn(circuit), inputPoint, proof.inputEval()));
-      InvalidProofException.check(Mle.evaluate(inLayout.place(input), inputPoint).equals(proof.inputEval()),
+      witnessClaims.add(
+          new ColumnClaim(InferenceStatement.inputColumn(circuit), inputPoint, proof.inputEval()));
+      InvalidProofException.check(
+          Mle.evaluate(inLayout.place(input), inputPoint).equals(proof.inputEval()),
           "the proof is about another input: its committed input is not the given input");
     }
     long[] outputTable = InferenceStatement.outputLayout(circuit).place(output);
 
     LookupStatement lookupStatement = shape.statement();
     LookupClaims lookups = LogUpVerifier.verify(lookupStatement, proof.lookups(), t, ledger);
-    witnessClaims.add(new ColumnClaim(InferenceStatement.roundingMultiplicityColumn(circuit),
-        lookups.multiplicities().get(0).point(), lookups.multiplicities().get(0).value()));
-    witnessClaims.add(new ColumnClaim(InferenceStatement.rangeMultiplicityColumn(circuit),
-        lookups.multiplicities().get(1).point(), lookups.multiplicities().get(1).value()));
+    witnessClaims.add(
+        new ColumnClaim(
+            InferenceStatement.roundingMultiplicityColumn(circuit),
+            lookups.multiplicities().get(0).point(),
+            lookups.multiplicities().get(0).value()));
+    witnessClaims.add(
+        new ColumnClaim(
+            InferenceStatement.rangeMultiplicityColumn(circuit),
+            lookups.multiplicities().get(1).point(),
+            lookups.multiplicities().get(1).value()));
     if (zk) {
       blindingClaims(circuit, lookupStatement, lookups, witnessClaims);
     }
@@ -475,7 +601,8 @@ public final class ModelVerifier {
     Ext2[] rangeEvals = proof.rangeEvals();
     Ext2[] addEvals = proof.addEvals();
     int layers = circuit.layers().size();
-    InvalidProofException.check(rangeEvals.length == 3 * layers, "wrong number of range evaluations");
+    InvalidProofException.check(
+        rangeEvals.length == 3 * layers, "wrong number of range evaluations");
     int linearIndex = 0;
     int addIndex = 0;
     int rescaleGroup = layers;
@@ -485,8 +612,15 @@ public final class ModelVerifier {
       WitnessClaim g = rounding.get(k);
       Ext2[] rho = g.point();
       Ext2[] v = g.values();
-      InvalidProofException.check(v[0].equals(InferenceStatement.tag(p, rho)), p.layer().name() + ": wrong table tag");
-      tensorClaim(circuit, new TensorClaim(p.layer().output(), rho, v[1]), outputTable, witnessClaims, weightClaims, inputClaims);
+      InvalidProofException.check(
+          v[0].equals(InferenceStatement.tag(p, rho)), p.layer().name() + ": wrong table tag");
+      tensorClaim(
+          circuit,
+          new TensorClaim(p.layer().output(), rho, v[1]),
+          outputTable,
+          witnessClaims,
+          weightClaims,
+          inputClaims);
       Ext2 e1 = rangeEvals[3 * k];
       Ext2 e2 = rangeEvals[3 * k + 1];
       Ext2 c1AtPair = rangeEvals[3 * k + 2];
@@ -495,7 +629,8 @@ public final class ModelVerifier {
       witnessClaims.add(new ColumnClaim(p.columns().c2(), rho, e2));
       Ext2 acc = v[2].add(e1);
       virtualValues.add(new VirtualValue(p.layer().name(), "accumulator", rho, acc));
-      InvalidProofException.check(v[3].equals(acc.add(e2).add(Ext2.ONE)),
+      InvalidProofException.check(
+          v[3].equals(acc.add(e2).add(Ext2.ONE)),
           p.layer().name() + ": the rounding tuple is inconsistent");
       // The range lookup read [c1 | c2] at (ρ', b): its value is (1 − b) c1(ρ') + b c2(ρ'). The
       // proof says c1(ρ'); c2(ρ') follows, and both go to the opening (a false c1(ρ') makes one of
@@ -510,10 +645,13 @@ public final class ModelVerifier {
       witnessClaims.add(new ColumnClaim(p.columns().c2(), rhoPair, c2AtPair));
       switch (p) {
         case LinearLayer l -> {
-          InvalidProofException.check(linearIndex < proof.linear().size(), "missing linear-layer proofs");
+          InvalidProofException.check(
+              linearIndex < proof.linear().size(), "missing linear-layer proofs");
           List<TensorClaim> claims;
           try {
-            claims = WindowedLinearVerifier.verify(l.linear(), rho, acc, proof.linear().get(linearIndex++), t, ledger);
+            claims =
+                WindowedLinearVerifier.verify(
+                    l.linear(), rho, acc, proof.linear().get(linearIndex++), t, ledger);
           } catch (InvalidProofException e) {
             throw new InvalidProofException(p.layer().name() + ": " + e.getMessage());
           }
@@ -525,15 +663,27 @@ public final class ModelVerifier {
           InvalidProofException.check(addIndex < addEvals.length, "missing ADD evaluations");
           Ext2 s = addEvals[addIndex++];
           t.absorbExt("add-eval", s);
-          // s is side 0's rescaled value at rho (side 1's when side 0 is a constant); the rest of acc is the other side.
+          // s is side 0's rescaled value at rho (side 1's when side 0 is a constant); the rest of
+          // acc is the other side.
           int first = a.isConstant(0) ? 1 : 0;
           Ext2[] parts = {first == 0 ? s : acc.sub(s), first == 0 ? acc.sub(s) : s};
           boolean hiddenAddend = zk && (a.isConstant(0) || a.isConstant(1));
           if (hiddenAddend) {
             // Zero knowledge: acc(rho) is proven by a sumcheck through the shadow, s is not sent.
-            InvalidProofException.check(s.isZero(), a.layer().name() + ": a zero-knowledge proof sends no ADD evaluation");
-            InvalidProofException.check(linearIndex < proof.linear().size(), "missing the constant addend's sumcheck");
-            constantAddend(a, first, rho, acc, proof.linear().get(linearIndex++), t, ledger, witnessClaims, weightClaims);
+            InvalidProofException.check(
+                s.isZero(), a.layer().name() + ": a zero-knowledge proof sends no ADD evaluation");
+            InvalidProofException.check(
+                linearIndex < proof.linear().size(), "missing the constant addend's sumcheck");
+            constantAddend(
+                a,
+                first,
+                rho,
+                acc,
+                proof.linear().get(linearIndex++),
+                t,
+                ledger,
+                witnessClaims,
+                weightClaims);
           }
           for (int side = 0; side < 2; side++) {
             if (a.isConstant(side)) {
@@ -548,9 +698,15 @@ public final class ModelVerifier {
             }
             WitnessClaim rg = rounding.get(rescaleGroup++);
             Ext2[] rv = rg.values();
-            InvalidProofException.check(rv[0].equals(Ext2.of(a.tag(side))) && rv[3].isZero(),
+            InvalidProofException.check(
+                rv[0].equals(Ext2.of(a.tag(side))) && rv[3].isZero(),
                 a.layer().name() + ": wrong rescale tag");
-            tensorClaim(circuit, new TensorClaim(a.input(side), rg.point(), rv[1]), outputTable, witnessClaims, weightClaims,
+            tensorClaim(
+                circuit,
+                new TensorClaim(a.input(side), rg.point(), rv[1]),
+                outputTable,
+                witnessClaims,
+                weightClaims,
                 inputClaims);
             witnessClaims.add(new ColumnClaim(a.sColumn(side), rg.point(), rv[2]));
           }
@@ -558,12 +714,19 @@ public final class ModelVerifier {
         case RequantizeLayer q -> {
           Ext2 mask = InferenceStatement.box(p.outLayout()).selector(rho);
           Ext2 in = acc.add(mask.mul(Goldilocks.fromSigned(q.layer().inputZeroPoint())));
-          tensorClaim(circuit, new TensorClaim(q.layer().input(), rho, in), outputTable, witnessClaims, weightClaims, inputClaims);
+          tensorClaim(
+              circuit,
+              new TensorClaim(q.layer().input(), rho, in),
+              outputTable,
+              witnessClaims,
+              weightClaims,
+              inputClaims);
         }
       }
     }
     if (layers == 0) {
-      InvalidProofException.check(range.getFirst().values()[0].isZero(), "the empty range group is not zero");
+      InvalidProofException.check(
+          range.getFirst().values()[0].isZero(), "the empty range group is not zero");
     }
     // Max pools, after every layer: their lookup groups follow the ADDs' rescale groups.
     int poolGroup = InferenceStatement.firstPoolGroup(circuit);
@@ -573,14 +736,20 @@ public final class ModelVerifier {
       poolGroup += m.steps();
       io.zkaudit.layers.MaxPoolVerifier.Outcome o;
       try {
-        o = io.zkaudit.layers.MaxPoolVerifier.verify(m, rounding.subList(first, poolGroup),
-            proof.linear().get(linearIndex++), t, ledger);
+        o =
+            io.zkaudit.layers.MaxPoolVerifier.verify(
+                m,
+                rounding.subList(first, poolGroup),
+                proof.linear().get(linearIndex++),
+                t,
+                ledger);
       } catch (InvalidProofException e) {
         throw new InvalidProofException(m.layer().name() + " (max pool): " + e.getMessage());
       }
-      for (io.zkaudit.layers.MaxPoolVerifier.Selection sel
-          : io.zkaudit.layers.MaxPoolVerifier.selections(m, rounding.subList(first, poolGroup))) {
-        virtualValues.add(new VirtualValue(m.layer().name(), "selection " + sel.tap(), sel.point(), sel.value()));
+      for (io.zkaudit.layers.MaxPoolVerifier.Selection sel :
+          io.zkaudit.layers.MaxPoolVerifier.selections(m, rounding.subList(first, poolGroup))) {
+        virtualValues.add(
+            new VirtualValue(m.layer().name(), "selection " + sel.tap(), sel.point(), sel.value()));
       }
       witnessClaims.addAll(o.columns());
       for (TensorClaim c : o.tensors()) {
@@ -590,12 +759,16 @@ public final class ModelVerifier {
     // Concatenations, after the max pools: one group each, after theirs.
     int concatGroup = InferenceStatement.firstConcatGroup(circuit);
     for (io.zkaudit.layers.ConcatLayer k : circuit.concats()) {
-      InvalidProofException.check(linearIndex < proof.linear().size(), "missing concatenation proofs");
+      InvalidProofException.check(
+          linearIndex < proof.linear().size(), "missing concatenation proofs");
       List<TensorClaim> claims;
       WitnessClaim group = rounding.get(concatGroup++);
-      virtualValues.add(new VirtualValue(k.layer().name(), "concatenation", group.point(), group.values()[2]));
+      virtualValues.add(
+          new VirtualValue(k.layer().name(), "concatenation", group.point(), group.values()[2]));
       try {
-        claims = io.zkaudit.layers.ConcatVerifier.verify(k, group, proof.linear().get(linearIndex++), t, ledger);
+        claims =
+            io.zkaudit.layers.ConcatVerifier.verify(
+                k, group, proof.linear().get(linearIndex++), t, ledger);
       } catch (InvalidProofException e) {
         throw new InvalidProofException(k.layer().name() + " (concatenation): " + e.getMessage());
       }
@@ -604,43 +777,67 @@ public final class ModelVerifier {
       }
     }
     if (hidden) {
-      // The private input's range groups (InferenceStatement#lookups): x - lo and hi - x on the input shadow.
+      // The private input's range groups (InferenceStatement#lookups): x - lo and hi - x on the
+      // input shadow.
       long[] bounds = InferenceStatement.inputRange(circuit);
       int first = InferenceStatement.layerRangeGroups(circuit);
       WitnessClaim low = range.get(first);
       WitnessClaim high = range.get(first + 1);
-      inputClaims.add(new ColumnClaim(0, low.point(), low.values()[0].add(Ext2.of(Goldilocks.fromSigned(bounds[0])))));
-      inputClaims.add(new ColumnClaim(0, high.point(), Ext2.of(Goldilocks.fromSigned(bounds[1])).sub(high.values()[0])));
+      inputClaims.add(
+          new ColumnClaim(
+              0, low.point(), low.values()[0].add(Ext2.of(Goldilocks.fromSigned(bounds[0])))));
+      inputClaims.add(
+          new ColumnClaim(
+              0, high.point(), Ext2.of(Goldilocks.fromSigned(bounds[1])).sub(high.values()[0])));
     }
-    InvalidProofException.check(linearIndex == proof.linear().size(), "unexpected linear-layer proofs");
+    InvalidProofException.check(
+        linearIndex == proof.linear().size(), "unexpected linear-layer proofs");
     InvalidProofException.check(addIndex == addEvals.length, "unexpected ADD evaluations");
     if (zk) {
       int column = InferenceStatement.maskColumn(circuit);
-      witnessClaims.addAll(ledger.claims(column, io.zkaudit.zk.MaskColumn.numVars(shape.masks().blocks())));
+      witnessClaims.addAll(
+          ledger.claims(column, io.zkaudit.zk.MaskColumn.numVars(shape.masks().blocks())));
     }
-    return new Reduction(t, witnessClaims, weightClaims, inputClaims == null ? List.of() : inputClaims, output,
+    return new Reduction(
+        t,
+        witnessClaims,
+        weightClaims,
+        inputClaims == null ? List.of() : inputClaims,
+        output,
         virtualValues);
   }
 
-  /** The witness commitments' layout of a proof of this kind (the zero-knowledge one has the mask column). */
+  /**
+   * The witness commitments' layout of a proof of this kind (the zero-knowledge one has the mask
+   * column).
+   */
   public ColumnBins bins(ModelProof proof) throws InvalidProofException {
     return shape(proof.zeroKnowledge(), proof.privateInput() != null).bins();
   }
 
   /** Routes a claim on a tensor: public output (checked now), a weight, or a committed column. */
-  private void tensorClaim(ModelCircuit circuit, TensorClaim c, long[] outputTable, List<ColumnClaim> witness, List<ColumnClaim> weight,
+  private void tensorClaim(
+      ModelCircuit circuit,
+      TensorClaim c,
+      long[] outputTable,
+      List<ColumnClaim> witness,
+      List<ColumnClaim> weight,
       List<ColumnClaim> inputClaims)
       throws InvalidProofException {
     int tensor = circuit.resolve(c.tensor());
     if (tensor == circuit.outputTensor()) {
-      InvalidProofException.check(Mle.evaluate(outputTable, c.point()).equals(c.value()),
+      InvalidProofException.check(
+          Mle.evaluate(outputTable, c.point()).equals(c.value()),
           "the claimed output does not match the proof");
       return;
     }
     if (tensor == circuit.inputTensor()) {
       if (inputClaims != null) {
-        // A private input: the claim is on the input shadow's t = 0 half, the committed input itself.
-        inputClaims.add(new ColumnClaim(0, io.zkaudit.layers.Points.concat(new Ext2[] {Ext2.ZERO}, c.point()), c.value()));
+        // A private input: the claim is on the input shadow's t = 0 half, the committed input
+        // itself.
+        inputClaims.add(
+            new ColumnClaim(
+                0, io.zkaudit.layers.Points.concat(new Ext2[] {Ext2.ZERO}, c.point()), c.value()));
       } else {
         witness.add(new ColumnClaim(InferenceStatement.inputColumn(circuit), c.point(), c.value()));
       }
@@ -658,31 +855,47 @@ public final class ModelVerifier {
     witness.add(new ColumnClaim(column, c.point(), c.value()));
   }
 
-
-  private static void checkValues(String what, int[] values, TensorSpec spec) throws InvalidProofException {
-    InvalidProofException.check(values.length == spec.size(),
-        what + " has " + values.length + " values, the model's " + spec.name() + " has " + spec.size());
+  private static void checkValues(String what, int[] values, TensorSpec spec)
+      throws InvalidProofException {
+    InvalidProofException.check(
+        values.length == spec.size(),
+        what
+            + " has "
+            + values.length
+            + " values, the model's "
+            + spec.name()
+            + " has "
+            + spec.size());
     ElementType type = spec.type();
     for (int v : values) {
-      if (v < type.min() || v > type.max()) { // the message only when it fails: this runs per input value
+      if (v < type.min()
+          || v > type.max()) { // the message only when it fails: this runs per input value
         throw new InvalidProofException(what + " value " + v + " is outside " + type);
       }
     }
   }
 
   /** The claims a blinded lookup proof leaves on the blinding numerators and tuple columns. */
-  private static void blindingClaims(ModelCircuit circuit, LookupStatement st, LookupClaims lookups,
+  private static void blindingClaims(
+      ModelCircuit circuit,
+      LookupStatement st,
+      LookupClaims lookups,
       List<ColumnClaim> witnessClaims) {
     io.zkaudit.lookup.LogUpBlinding plan = io.zkaudit.lookup.LogUpBlinding.of(st);
     int numerators = InferenceStatement.blindingNumeratorColumn(circuit);
     for (LookupClaims.BlindingClaim b : lookups.blindingSums()) {
-      witnessClaims.add(new ColumnClaim(numerators, plan.numeratorTerms(b.lookup(), b.group(), b.point()), b.value()));
+      witnessClaims.add(
+          new ColumnClaim(
+              numerators, plan.numeratorTerms(b.lookup(), b.group(), b.point()), b.value()));
     }
     for (int l = 0; l < lookups.blindingTuples().size(); l++) {
       WitnessClaim u = lookups.blindingTuples().get(l);
       for (int c = 0; c < u.values().length; c++) {
-        witnessClaims.add(new ColumnClaim(InferenceStatement.blindingTupleColumn(circuit, st, l, c), u.point(),
-            u.values()[c]));
+        witnessClaims.add(
+            new ColumnClaim(
+                InferenceStatement.blindingTupleColumn(circuit, st, l, c),
+                u.point(),
+                u.values()[c]));
       }
     }
   }
@@ -692,23 +905,43 @@ public final class ModelVerifier {
    * its sumcheck, carried in the proof's layer list as a proof with phase 2 only, leaves a claim on
    * the other side's rescaled input and one on the addend's weight shadow.
    */
-  private void constantAddend(AddLayer a, int side, Ext2[] rho, Ext2 acc, io.zkaudit.layers.WindowedLinearProof c,
-      Transcript t, io.zkaudit.zk.MaskLedger ledger, List<ColumnClaim> witnessClaims, List<ColumnClaim> weightClaims)
+  private void constantAddend(
+      AddLayer a,
+      int side,
+      Ext2[] rho,
+      Ext2 acc,
+      io.zkaudit.layers.WindowedLinearProof c,
+      Transcript t,
+      io.zkaudit.zk.MaskLedger ledger,
+      List<ColumnClaim> witnessClaims,
+      List<ColumnClaim> weightClaims)
       throws InvalidProofException {
     String name = a.layer().name() + ": constant addend";
-    InvalidProofException.check(c.phase1() == null && c.bias().isZero() && c.masks().length == 2,
+    InvalidProofException.check(
+        c.phase1() == null && c.bias().isZero() && c.masks().length == 2,
         name + ": malformed sumcheck");
     io.zkaudit.sumcheck.SumcheckResult r;
     try {
-      r = ledger.verify(io.zkaudit.layers.ConstantAddend.composition(), null,
-          io.zkaudit.layers.ConstantAddend.numVars(a.outLayout()), acc, c.phase2(), c.masks()[0], c.masks()[1], t);
+      r =
+          ledger.verify(
+              io.zkaudit.layers.ConstantAddend.composition(),
+              null,
+              io.zkaudit.layers.ConstantAddend.numVars(a.outLayout()),
+              acc,
+              c.phase2(),
+              c.masks()[0],
+              c.masks()[1],
+              t);
     } catch (InvalidProofException e) {
       throw new InvalidProofException(name + ": " + e.getMessage());
     }
     io.zkaudit.layers.ConstantAddend.Outcome o = io.zkaudit.layers.ConstantAddend.finish(rho, r);
     witnessClaims.add(new ColumnClaim(a.sColumn(side), o.sigma(), o.input()));
     Ext2[] sc = java.util.Arrays.copyOf(o.sigma(), a.outLayout().cBits());
-    weightClaims.add(new ColumnClaim(weights.columnOf(a.input(1 - side)),
-        io.zkaudit.layers.Points.concat(new Ext2[] {o.tau()}, sc), o.addend()));
+    weightClaims.add(
+        new ColumnClaim(
+            weights.columnOf(a.input(1 - side)),
+            io.zkaudit.layers.Points.concat(new Ext2[] {o.tau()}, sc),
+            o.addend()));
   }
 }

@@ -29,7 +29,12 @@ public final class ProofOpenings {
   private ProofOpenings() {}
 
   /** One polynomial to open: its commitment, column layout, claims and parameters. */
-  public record Entry(String name, Commitment commitment, PackedLayout layout, List<ColumnClaim> claims, PcsParams params) {}
+  public record Entry(
+      String name,
+      Commitment commitment,
+      PackedLayout layout,
+      List<ColumnClaim> claims,
+      PcsParams params) {}
 
   /**
    * Which entries share the batched opening (largest first, ties in statement order) and which are
@@ -54,12 +59,17 @@ public final class ProofOpenings {
 
   /** The plan for polynomials of these sizes and parameters, in statement order. */
   public static Plan plan(PcsParams batchParams, int[] numVars, List<PcsParams> params) {
-    Integer[] bySize = IntStream.range(0, numVars.length).boxed()
-        .filter(i -> params.get(i).equals(batchParams))
-        .sorted(Comparator.comparingInt((Integer i) -> -numVars[i])).toArray(Integer[]::new);
+    Integer[] bySize =
+        IntStream.range(0, numVars.length)
+            .boxed()
+            .filter(i -> params.get(i).equals(batchParams))
+            .sorted(Comparator.comparingInt((Integer i) -> -numVars[i]))
+            .toArray(Integer[]::new);
     List<Integer> batched = new ArrayList<>();
     for (int i : bySize) {
-      if (batched.isEmpty() || BatchedOpening.canBatch(batchParams, new int[] {numVars[batched.getFirst()], numVars[i]})) {
+      if (batched.isEmpty()
+          || BatchedOpening.canBatch(
+              batchParams, new int[] {numVars[batched.getFirst()], numVars[i]})) {
         batched.add(i);
       }
     }
@@ -68,7 +78,9 @@ public final class ProofOpenings {
   }
 
   static Plan plan(List<Entry> entries) {
-    return plan(InferenceStatement.pcsParams(), entries.stream().mapToInt(e -> e.commitment().numVars()).toArray(),
+    return plan(
+        InferenceStatement.pcsParams(),
+        entries.stream().mapToInt(e -> e.commitment().numVars()).toArray(),
         entries.stream().map(Entry::params).toList());
   }
 
@@ -77,10 +89,12 @@ public final class ProofOpenings {
    *
    * @return per entry (statement order), the leaves its queries opened and their rows
    */
-  static List<OpenedLeaves> verify(List<Entry> entries, byte[] batched, List<byte[]> alone, Transcript t)
+  static List<OpenedLeaves> verify(
+      List<Entry> entries, byte[] batched, List<byte[]> alone, Transcript t)
       throws InvalidProofException {
     Plan plan = plan(entries);
-    InvalidProofException.check(alone.size() == plan.alone().length,
+    InvalidProofException.check(
+        alone.size() == plan.alone().length,
         "expected " + plan.alone().length + " openings alone, found " + alone.size());
     OpenedLeaves[] out = new OpenedLeaves[entries.size()];
     int[] inBatch = plan.batched();
@@ -108,8 +122,13 @@ public final class ProofOpenings {
   }
 
   private static List<EvalClaim> packed(Entry e) throws InvalidProofException {
-    InvalidProofException.check(e.layout().numVars() == e.commitment().numVars(),
-        e.name() + ": layout has " + e.layout().numVars() + " variables, commitment " + e.commitment().numVars());
+    InvalidProofException.check(
+        e.layout().numVars() == e.commitment().numVars(),
+        e.name()
+            + ": layout has "
+            + e.layout().numVars()
+            + " variables, commitment "
+            + e.commitment().numVars());
     InvalidProofException.check(!e.claims().isEmpty(), e.name() + " has no claim to open");
     try {
       return e.layout().toPacked(e.claims());

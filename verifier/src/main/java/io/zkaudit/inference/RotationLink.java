@@ -25,21 +25,21 @@ import java.util.List;
  * out (docs/zero-knowledge.md, "Rotation"). Buyers, registries and contracts then treat the new key
  * as the same audited model.
  *
- * <p><b>Statement.</b> VK_old and VK_new have equal descriptions, hence the same {@link WeightLayout}
- * and packed polynomial shape, and their packed weight polynomials W_old, W_new agree on every
- * column that holds weights, biases or addends. The hiding entries (packed tail, HIDING column)
- * differ by design and are outside the statement.
+ * <p><b>Statement.</b> VK_old and VK_new have equal descriptions, hence the same {@link
+ * WeightLayout} and packed polynomial shape, and their packed weight polynomials W_old, W_new agree
+ * on every column that holds weights, biases or addends. The hiding entries (packed tail, HIDING
+ * column) differ by design and are outside the statement.
  *
- * <p><b>Protocol.</b> Let E = W_old - W_new. The prover commits a fresh shadow Q(t, x) with
- * Q(0, x) = E(x) and Q(1, x) = M(x) uniform. After Fiat–Shamir over both key digests, both weight
- * commitments, the generation and Q's root, the verifier draws for every real column j a point
- * z_j in the extension field (one coordinate per column variable); Q is opened (long-lived
- * parameters, {@link InferenceStatement#longLivedPcsParams()}) on the claims Q_j(0, z_j) = 0, and a
- * {@link DifferenceLink} shows, at the opening's own query positions, that Q's even half is
- * W_old - W_new. If E_j is not zero, E_j(z_j) = 0 has probability at most m_j / |F_ext| (Schwartz–Zippel,
- * m_j = column j's variables). Neither weight commitment is opened at a claim: Q's folds are
- * (1 - r) E + r M, masked by M, and the link reveals the same codeword entries of each commitment as
- * one inference proof's shadow link (so a rotation spends one proof of each key's hiding budget).
+ * <p><b>Protocol.</b> Let E = W_old - W_new. The prover commits a fresh shadow Q(t, x) with Q(0, x)
+ * = E(x) and Q(1, x) = M(x) uniform. After Fiat–Shamir over both key digests, both weight
+ * commitments, the generation and Q's root, the verifier draws for every real column j a point z_j
+ * in the extension field (one coordinate per column variable); Q is opened (long-lived parameters,
+ * {@link InferenceStatement#longLivedPcsParams()}) on the claims Q_j(0, z_j) = 0, and a {@link
+ * DifferenceLink} shows, at the opening's own query positions, that Q's even half is W_old - W_new.
+ * If E_j is not zero, E_j(z_j) = 0 has probability at most m_j / |F_ext| (Schwartz–Zippel, m_j =
+ * column j's variables). Neither weight commitment is opened at a claim: Q's folds are (1 - r) E +
+ * r M, masked by M, and the link reveals the same codeword entries of each commitment as one
+ * inference proof's shadow link (so a rotation spends one proof of each key's hiding budget).
  *
  * <p>File format (".vk.link"): magic "ZKRL", u32 version, old key digest, new key digest, u32
  * generation of the new key, Q's commitment, the opening (length-prefixed), the rows of W_old and
@@ -52,11 +52,18 @@ import java.util.List;
  * @param shadow Q's commitment
  * @param opening Q's encoded opening of the zero claims
  */
-public record RotationLink(Digest32 oldModel, Digest32 newModel, int generation, Commitment shadow, byte[] opening,
-    ShadowLinkProof oldRows, ShadowLinkProof newRows) {
+public record RotationLink(
+    Digest32 oldModel,
+    Digest32 newModel,
+    int generation,
+    Commitment shadow,
+    byte[] opening,
+    ShadowLinkProof oldRows,
+    ShadowLinkProof newRows) {
   private static final byte[] MAGIC = {'Z', 'K', 'R', 'L'};
   public static final int VERSION = 1;
   public static final String DOMAIN = "zkaudit/rotation-link/v1";
+
   /** Openings are far below this; it bounds what a hostile file can make us allocate. */
   private static final int MAX_OPENING = 64 << 20;
 
@@ -78,8 +85,8 @@ public record RotationLink(Digest32 oldModel, Digest32 newModel, int generation,
   }
 
   /**
-   * The transcript both sides start from: the domain, both key digests (which bind the
-   * descriptions and both weight commitments), the generation and the commitments themselves.
+   * The transcript both sides start from: the domain, both key digests (which bind the descriptions
+   * and both weight commitments), the generation and the commitments themselves.
    */
   public static Transcript transcript(VerifyingKey oldKey, VerifyingKey newKey, int generation) {
     Transcript t = new Transcript(DOMAIN);
@@ -128,22 +135,34 @@ public record RotationLink(Digest32 oldModel, Digest32 newModel, int generation,
    *     descriptions, a malformed section, a failed opening or link check
    */
   public void verify(VerifyingKey oldKey, VerifyingKey newKey) throws InvalidProofException {
-    InvalidProofException.check(oldKey.digest().equals(oldModel),
+    InvalidProofException.check(
+        oldKey.digest().equals(oldModel),
         "the link is from model " + oldModel.hex() + ", not from " + oldKey.digest().hex());
-    InvalidProofException.check(newKey.digest().equals(newModel),
+    InvalidProofException.check(
+        newKey.digest().equals(newModel),
         "the link is to model " + newModel.hex() + ", not to " + newKey.digest().hex());
     InvalidProofException.check(!oldModel.equals(newModel), "a key cannot be rotated to itself");
-    InvalidProofException.check(Arrays.equals(oldKey.description().encode(), newKey.description().encode()),
+    InvalidProofException.check(
+        Arrays.equals(oldKey.description().encode(), newKey.description().encode()),
         "the two keys describe different models (a rotation keeps the description)");
     WeightLayout layout = layout(oldKey);
     PackedLayout packed = new PackedLayout(layout.logSizes());
     int n = packed.numVars();
-    InvalidProofException.check(oldKey.weights().numVars() == n && newKey.weights().numVars() == n,
-        "the weight commitments have " + oldKey.weights().numVars() + " and " + newKey.weights().numVars()
-            + " variables, the model needs " + n);
+    InvalidProofException.check(
+        oldKey.weights().numVars() == n && newKey.weights().numVars() == n,
+        "the weight commitments have "
+            + oldKey.weights().numVars()
+            + " and "
+            + newKey.weights().numVars()
+            + " variables, the model needs "
+            + n);
     PackedLayout shadowLayout = packed.withShadowVariable();
-    InvalidProofException.check(shadow.numVars() == shadowLayout.numVars(),
-        "the link's shadow has " + shadow.numVars() + " variables, expected " + shadowLayout.numVars());
+    InvalidProofException.check(
+        shadow.numVars() == shadowLayout.numVars(),
+        "the link's shadow has "
+            + shadow.numVars()
+            + " variables, expected "
+            + shadowLayout.numVars());
     Transcript t = transcript(oldKey, newKey, generation);
     shadow.absorb(t);
     List<ColumnClaim> claims = zeroClaims(layout, t);
@@ -155,11 +174,13 @@ public record RotationLink(Digest32 oldModel, Digest32 newModel, int generation,
     } catch (InvalidProofException e) {
       throw new InvalidProofException("rotation link opening: " + e.getMessage());
     }
-    DifferenceLink.verify(params(), oldKey.weights(), newKey.weights(), shadow, decoded, leaves, oldRows, newRows);
+    DifferenceLink.verify(
+        params(), oldKey.weights(), newKey.weights(), shadow, decoded, leaves, oldRows, newRows);
   }
 
   public byte[] encode() {
-    ByteWriter w = new ByteWriter().raw(MAGIC).u32(VERSION).digest(oldModel).digest(newModel).u32(generation);
+    ByteWriter w =
+        new ByteWriter().raw(MAGIC).u32(VERSION).digest(oldModel).digest(newModel).u32(generation);
     shadow.encode(w);
     w.bytes(opening);
     oldRows.encode(w);
@@ -170,14 +191,17 @@ public record RotationLink(Digest32 oldModel, Digest32 newModel, int generation,
   public static RotationLink decode(byte[] bytes) throws InvalidProofException {
     ByteReader r = new ByteReader(bytes);
     for (byte m : MAGIC) {
-      InvalidProofException.check(r.u8("magic") == (m & 0xFF), "not a zkaudit rotation link (bad magic)");
+      InvalidProofException.check(
+          r.u8("magic") == (m & 0xFF), "not a zkaudit rotation link (bad magic)");
     }
     int version = r.u32("version");
-    InvalidProofException.check(version == VERSION, "rotation link version " + version + ", expected " + VERSION);
+    InvalidProofException.check(
+        version == VERSION, "rotation link version " + version + ", expected " + VERSION);
     Digest32 from = r.digest("old model");
     Digest32 to = r.digest("new model");
     int generation = r.u32("generation");
-    InvalidProofException.check(generation >= 1, "a rotated key has generation >= 1, not " + generation);
+    InvalidProofException.check(
+        generation >= 1, "a rotated key has generation >= 1, not " + generation);
     Commitment shadow = Commitment.decode(r);
     InvalidProofException.check(shadow.numVars() >= 1, "the link's shadow has no variables");
     byte[] opening = r.bytes("opening", MAX_OPENING);
@@ -200,19 +224,32 @@ public record RotationLink(Digest32 oldModel, Digest32 newModel, int generation,
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof RotationLink l && oldModel.equals(l.oldModel) && newModel.equals(l.newModel)
-        && generation == l.generation && shadow.equals(l.shadow) && Arrays.equals(opening, l.opening)
-        && oldRows.equals(l.oldRows) && newRows.equals(l.newRows);
+    return o instanceof RotationLink l
+        && oldModel.equals(l.oldModel)
+        && newModel.equals(l.newModel)
+        && generation == l.generation
+        && shadow.equals(l.shadow)
+        && Arrays.equals(opening, l.opening)
+        && oldRows.equals(l.oldRows)
+        && newRows.equals(l.newRows);
   }
 
   @Override
   public int hashCode() {
-    return Arrays.hashCode(new Object[] {oldModel, newModel, generation, shadow, Arrays.hashCode(opening)});
+    return Arrays.hashCode(
+        new Object[] {oldModel, newModel, generation, shadow, Arrays.hashCode(opening)});
   }
 
   @Override
   public String toString() {
-    return "RotationLink[" + oldModel.hex().substring(0, 12) + " -> " + newModel.hex().substring(0, 12) + ", generation "
-        + generation + ", " + encodedSize() + " bytes]";
+    return "RotationLink["
+        + oldModel.hex().substring(0, 12)
+        + " -> "
+        + newModel.hex().substring(0, 12)
+        + ", generation "
+        + generation
+        + ", "
+        + encodedSize()
+        + " bytes]";
   }
 }

@@ -10,10 +10,10 @@ import io.zkaudit.pcs.Commitment;
 import io.zkaudit.proof.InvalidProofException;
 
 /**
- * What a buyer needs to verify proofs for one model: the public description, the commitment to
- * the weights and the commitment's one-time range proof ({@link WeightRangeProof}: the committed
- * constants are an int8 model; null in a key made before range proofs, which
- * {@link WeightRanges#check} refuses).
+ * What a buyer needs to verify proofs for one model: the public description, the commitment to the
+ * weights and the commitment's one-time range proof ({@link WeightRangeProof}: the committed
+ * constants are an int8 model; null in a key made before range proofs, which {@link
+ * WeightRanges#check} refuses).
  *
  * <p>Its {@link #digest()} is "the model commitment" that registries and contracts hold: SHA-256 of
  * the key's statement, magic "ZKVK", u32 1, description bytes (length-prefixed), weight commitment,
@@ -22,15 +22,20 @@ import io.zkaudit.proof.InvalidProofException;
  * key keeps its digest though its range proof, drawn with fresh randomness, differs.
  *
  * <p>File format, version 2: magic "ZKVK", u32 2, description (length-prefixed), weight commitment,
- * range proof (length-prefixed). Version 1 files (no range proof) still decode, with a null range proof.
+ * range proof (length-prefixed). Version 1 files (no range proof) still decode, with a null range
+ * proof.
  */
-public record VerifyingKey(ModelDescription description, Commitment weights, WeightRangeProof rangeProof) {
+public record VerifyingKey(
+    ModelDescription description, Commitment weights, WeightRangeProof rangeProof) {
   private static final byte[] MAGIC = {'Z', 'K', 'V', 'K'};
   public static final int VERSION = 2;
+
   /** The version of keys without a range proof, and of the digested statement. */
   public static final int STATEMENT_VERSION = 1;
+
   /** Descriptions are at most 16 MB: bounds what a hostile file can make us allocate. */
   public static final int MAX_DESCRIPTION = 16 << 20;
+
   public static final int MAX_RANGE_PROOF = 256 << 20;
 
   /** A key without its range proof yet (the prover's, before it proves the ranges). */
@@ -48,23 +53,34 @@ public record VerifyingKey(ModelDescription description, Commitment weights, Wei
     if (rangeProof == null) {
       return statement();
     }
-    return new ByteWriter().raw(MAGIC).u32(VERSION).bytes(description.encode()).raw(weights.encode())
-        .bytes(rangeProof.encode()).toByteArray();
+    return new ByteWriter()
+        .raw(MAGIC)
+        .u32(VERSION)
+        .bytes(description.encode())
+        .raw(weights.encode())
+        .bytes(rangeProof.encode())
+        .toByteArray();
   }
 
   /** The digested statement: the version-1 encoding. */
   private byte[] statement() {
-    return new ByteWriter().raw(MAGIC).u32(STATEMENT_VERSION).bytes(description.encode()).raw(weights.encode())
+    return new ByteWriter()
+        .raw(MAGIC)
+        .u32(STATEMENT_VERSION)
+        .bytes(description.encode())
+        .raw(weights.encode())
         .toByteArray();
   }
 
   public static VerifyingKey decode(byte[] bytes) throws InvalidProofException {
     ByteReader r = new ByteReader(bytes);
     for (byte m : MAGIC) {
-      InvalidProofException.check(r.u8("magic") == (m & 0xFF), "not a zkaudit verifying key (bad magic)");
+      InvalidProofException.check(
+          r.u8("magic") == (m & 0xFF), "not a zkaudit verifying key (bad magic)");
     }
     int version = r.u32("version");
-    InvalidProofException.check(version == VERSION || version == STATEMENT_VERSION,
+    InvalidProofException.check(
+        version == VERSION || version == STATEMENT_VERSION,
         "verifying key version " + version + ", expected " + VERSION);
     ModelDescription d;
     try {

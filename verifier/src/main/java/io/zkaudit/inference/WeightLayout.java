@@ -18,7 +18,12 @@ public record WeightLayout(List<Entry> entries) {
    * addend, or hiding randomness (no tensor, never claimed: added when the packed polynomial has
    * too little room of its own, see {@link #MIN_HIDING_ENTRIES}).
    */
-  public enum Kind { WEIGHTS, BIAS, ADDEND, HIDING }
+  public enum Kind {
+    WEIGHTS,
+    BIAS,
+    ADDEND,
+    HIDING
+  }
 
   /**
    * The fewest hiding entries a weight commitment has: the packed polynomial's unused tail, which
@@ -49,20 +54,27 @@ public record WeightLayout(List<Entry> entries) {
       if (p instanceof ModelCircuit.AddLayer a) {
         for (int side = 0; side < 2; side++) {
           if (a.isConstant(side)) {
-            entries.add(new Entry(a.input(side), a.outLayout().cBits(), Kind.ADDEND, a.layerIndex()));
+            entries.add(
+                new Entry(a.input(side), a.outLayout().cBits(), Kind.ADDEND, a.layerIndex()));
           }
         }
       }
     }
-    long used = entries.isEmpty() ? 0 : new io.zkaudit.pcs.PackedLayout(logSizes(entries)).usedEntries();
-    long total = entries.isEmpty() ? 0 : 1L << new io.zkaudit.pcs.PackedLayout(logSizes(entries)).numVars();
+    long used =
+        entries.isEmpty() ? 0 : new io.zkaudit.pcs.PackedLayout(logSizes(entries)).usedEntries();
+    long total =
+        entries.isEmpty() ? 0 : 1L << new io.zkaudit.pcs.PackedLayout(logSizes(entries)).numVars();
     if (total - used < MIN_HIDING_ENTRIES) {
-      entries.add(new Entry(-1, Integer.numberOfTrailingZeros(MIN_HIDING_ENTRIES), Kind.HIDING, -1));
+      entries.add(
+          new Entry(-1, Integer.numberOfTrailingZeros(MIN_HIDING_ENTRIES), Kind.HIDING, -1));
     }
     return new WeightLayout(entries);
   }
 
-  /** Entries of the packed weight polynomial that hold hiding randomness (its tail and any HIDING column). */
+  /**
+   * Entries of the packed weight polynomial that hold hiding randomness (its tail and any HIDING
+   * column).
+   */
   public long hidingEntries() {
     io.zkaudit.pcs.PackedLayout packed = new io.zkaudit.pcs.PackedLayout(logSizes());
     long hiding = (1L << packed.numVars()) - packed.usedEntries();
@@ -77,8 +89,8 @@ public record WeightLayout(List<Entry> entries) {
   /**
    * About how many zero-knowledge proofs a weight commitment of this layout hides the weights for:
    * its hiding entries over the most weight-commitment entries one proof reveals (one leaf of
-   * 2^arity entries per query, through the shadow link). After that many, commit again under a
-   * new hiding key.
+   * 2^arity entries per query, through the shadow link). After that many, commit again under a new
+   * hiding key.
    */
   public long hiddenProofs(io.zkaudit.pcs.PcsParams params) {
     int n = new io.zkaudit.pcs.PackedLayout(logSizes()).numVars();
@@ -116,8 +128,10 @@ public record WeightLayout(List<Entry> entries) {
     for (int i = 0; i < entries.size(); i++) {
       for (int j = i + 1; j < entries.size(); j++) {
         if (entries.get(i).tensor() == entries.get(j).tensor()) {
-          throw new io.zkaudit.model.ModelFormatException("constant tensor " + entries.get(i).tensor()
-              + " is shared by two layers; the proof needs one layout per constant");
+          throw new io.zkaudit.model.ModelFormatException(
+              "constant tensor "
+                  + entries.get(i).tensor()
+                  + " is shared by two layers; the proof needs one layout per constant");
         }
       }
     }

@@ -9,15 +9,22 @@ import io.zkaudit.proof.InvalidProofException;
 import java.util.Arrays;
 
 /**
- * A verifying key's one-time proof that every committed weight, bias and rescaled addend lies in its
- * declared element type's range, in zero knowledge ({@link WeightRanges} states and verifies it).
+ * A verifying key's one-time proof that every committed weight, bias and rescaled addend lies in
+ * its declared element type's range, in zero knowledge ({@link WeightRanges} states and verifies
+ * it).
  *
- * <p>Encoding: magic "ZKWR", u32 version, the witness commitment, the weight shadow, the lookup proof
- * (length-prefixed), the limb evaluations, then the witness opening, the shadow opening and the
- * shadow's link (each length-prefixed).
+ * <p>Encoding: magic "ZKWR", u32 version, the witness commitment, the weight shadow, the lookup
+ * proof (length-prefixed), the limb evaluations, then the witness opening, the shadow opening and
+ * the shadow's link (each length-prefixed).
  */
-public record WeightRangeProof(Commitment witness, Commitment shadow, LogUpProof lookups, Ext2[] limbEvals,
-    byte[] witnessOpening, byte[] shadowOpening, byte[] shadowLink) {
+public record WeightRangeProof(
+    Commitment witness,
+    Commitment shadow,
+    LogUpProof lookups,
+    Ext2[] limbEvals,
+    byte[] witnessOpening,
+    byte[] shadowOpening,
+    byte[] shadowLink) {
   private static final byte[] MAGIC = {'Z', 'K', 'W', 'R'};
   public static final int VERSION = 1;
   public static final int MAX_SECTION = 64 << 20;
@@ -54,7 +61,11 @@ public record WeightRangeProof(Commitment witness, Commitment shadow, LogUpProof
     w.raw(MAGIC).u32(VERSION);
     witness.encode(w);
     shadow.encode(w);
-    w.bytes(lookups.toBytes()).exts(limbEvals).bytes(witnessOpening).bytes(shadowOpening).bytes(shadowLink);
+    w.bytes(lookups.toBytes())
+        .exts(limbEvals)
+        .bytes(witnessOpening)
+        .bytes(shadowOpening)
+        .bytes(shadowLink);
   }
 
   public byte[] encode() {
@@ -65,16 +76,24 @@ public record WeightRangeProof(Commitment witness, Commitment shadow, LogUpProof
 
   public static WeightRangeProof decode(ByteReader r) throws InvalidProofException {
     for (byte m : MAGIC) {
-      InvalidProofException.check(r.u8("magic") == (m & 0xFF), "not a weight range proof (bad magic)");
+      InvalidProofException.check(
+          r.u8("magic") == (m & 0xFF), "not a weight range proof (bad magic)");
     }
     int version = r.u32("version");
-    InvalidProofException.check(version == VERSION, "weight range proof version " + version + ", expected " + VERSION);
+    InvalidProofException.check(
+        version == VERSION, "weight range proof version " + version + ", expected " + VERSION);
     Commitment witness = Commitment.decode(r);
     Commitment shadow = Commitment.decode(r);
     LogUpProof lookups = LogUpProof.fromBytes(r.bytes("range lookup proof", MAX_SECTION));
     Ext2[] limbs = r.exts("limb evaluations", MAX_LIMBS);
-    return new WeightRangeProof(witness, shadow, lookups, limbs, r.bytes("witness opening", MAX_SECTION),
-        r.bytes("shadow opening", MAX_SECTION), r.bytes("shadow link", MAX_SECTION));
+    return new WeightRangeProof(
+        witness,
+        shadow,
+        lookups,
+        limbs,
+        r.bytes("witness opening", MAX_SECTION),
+        r.bytes("shadow opening", MAX_SECTION),
+        r.bytes("shadow link", MAX_SECTION));
   }
 
   public static WeightRangeProof decode(byte[] bytes) throws InvalidProofException {
@@ -86,7 +105,8 @@ public record WeightRangeProof(Commitment witness, Commitment shadow, LogUpProof
 
   /** The same proof without its openings: what the prover reduces before opening. */
   public WeightRangeProof withoutOpenings() {
-    return new WeightRangeProof(witness, shadow, lookups, limbEvals, new byte[0], new byte[0], new byte[0]);
+    return new WeightRangeProof(
+        witness, shadow, lookups, limbEvals, new byte[0], new byte[0], new byte[0]);
   }
 
   @Override

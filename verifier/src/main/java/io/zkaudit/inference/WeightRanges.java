@@ -31,34 +31,41 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The statement of a verifying key's weight range proof ({@link WeightRangeProof}), its verification, and
- * the per-process cache of keys whose range proof has been checked.
+ * The statement of a verifying key's weight range proof ({@link WeightRangeProof}), its
+ * verification, and the per-process cache of keys whose range proof has been checked.
  *
  * <p>What it shows: every entry (real or padding) of every committed constant column W_c (weights,
- * biases, rescaled ADD addends; not the hiding tail or HIDING column) is an integer in
- * [lo_c, lo_c + 2^(b k) - 1], where int8 and uint8 columns have one 8-bit limb (exactly their declared
- * range) and int32 columns two 16-bit limbs (exactly [-2^31, 2^31)).
+ * biases, rescaled ADD addends; not the hiding tail or HIDING column) is an integer in [lo_c, lo_c
+ * + 2^(b k) - 1], where int8 and uint8 columns have one 8-bit limb (exactly their declared range)
+ * and int32 columns two 16-bit limbs (exactly [-2^31, 2^31)).
  *
  * <p>How, in zero knowledge (docs/model-proofs.md, "What the weight commitment binds"):
+ *
  * <ul>
  *   <li>A fresh shadow Q of the weight commitment (Q_c(0, x) = W_c(x), Q_c(1, x) = M_c(x) uniform;
- *       {@link ShadowLink}), committed and linked with {@link InferenceStatement#longLivedPcsParams()}.
- *   <li>A witness commitment with, per column c and limb j, L_cj of m_c + 1 variables: L_cj(x, 0) is
- *       limb j of W_c(x) - lo_c, L_cj(x, 1) = R_cj uniform with sum_j 2^(b j) R_cj = M_c (the
+ *       {@link ShadowLink}), committed and linked with {@link
+ *       InferenceStatement#longLivedPcsParams()}.
+ *   <li>A witness commitment with, per column c and limb j, L_cj of m_c + 1 variables: L_cj(x, 0)
+ *       is limb j of W_c(x) - lo_c, L_cj(x, 1) = R_cj uniform with sum_j 2^(b j) R_cj = M_c (the
  *       prover draws R_cj for j >= 1 and solves for R_c0). The top variable is the blinding half.
  *   <li>A blinded logUp: each L_cj is a group with active rows x (top bit 0) into [0, 2^b).
  *   <li>At a random (z, s) per column, the proof sends l_cj = L_cj(z, s); the verifier derives
  *       Q_c(s, z) = sum_j 2^(b j) l_cj + lo_c (1 - s) and opens all of them. As multilinear
- *       polynomials both sides agree iff W_c(x) = sum_j 2^(b j) L_cj(x, 0) + lo_c on every x (and the
- *       masks match), so a random point catches a mismatch except with probability (m_c + 1)/|F|.
- *       Every revealed value carries a uniform mask: (1 - s) W_c(z) + s M_c(z).
+ *       polynomials both sides agree iff W_c(x) = sum_j 2^(b j) L_cj(x, 0) + lo_c on every x (and
+ *       the masks match), so a random point catches a mismatch except with probability (m_c +
+ *       1)/|F|. Every revealed value carries a uniform mask: (1 - s) W_c(z) + s M_c(z).
  * </ul>
+ *
  * Fiat–Shamir binds it to the key: the transcript starts with the key's digest and the weight
  * commitment, so a proof made for one key does not verify for another.
  */
 public final class WeightRanges {
   public static final String DOMAIN = "zkaudit/weight-range/v1";
-  /** Uniform entries added to the witness commitment so its opening stays hiding however small the model. */
+
+  /**
+   * Uniform entries added to the witness commitment so its opening stays hiding however small the
+   * model.
+   */
   public static final int HIDING_VARS = 13;
 
   /** How one committed column is ranged: lowest value, limb count and limb width. */
@@ -74,8 +81,12 @@ public final class WeightRanges {
   private final PackedLayout weightLayout;
   private final PackedLayout shadowLayout;
   private final List<Range> ranges;
-  /** Per range, per limb: its witness column; and which lookup (bytes or words) and group reads it. */
+
+  /**
+   * Per range, per limb: its witness column; and which lookup (bytes or words) and group reads it.
+   */
   private final int[][] limbColumn;
+
   private final int[][] limbLookup;
   private final int[][] limbGroup;
   private final LookupStatement statement;
@@ -100,11 +111,22 @@ public final class WeightRanges {
       if (e.kind() == WeightLayout.Kind.HIDING) {
         continue;
       }
-      // A rescaled addend is the int32 sum TFLite's ADD computes from the int8 constant: ranged as int32.
-      ElementType type = e.kind() == WeightLayout.Kind.ADDEND ? ElementType.INT32 : description.tensor(e.tensor()).type();
+      // A rescaled addend is the int32 sum TFLite's ADD computes from the int8 constant: ranged as
+      // int32.
+      ElementType type =
+          e.kind() == WeightLayout.Kind.ADDEND
+              ? ElementType.INT32
+              : description.tensor(e.tensor()).type();
       long width = (long) type.max() - type.min() + 1;
-      String what = e.kind().name().toLowerCase(java.util.Locale.ROOT) + " of tensor " + e.tensor() + " ("
-          + description.tensor(e.tensor()).name() + ", " + type + ")";
+      String what =
+          e.kind().name().toLowerCase(java.util.Locale.ROOT)
+              + " of tensor "
+              + e.tensor()
+              + " ("
+              + description.tensor(e.tensor()).name()
+              + ", "
+              + type
+              + ")";
       if (width == 1L << 8) {
         rs.add(new Range(c, e.numVars(), type.min(), 1, 8, what));
       } else if (width == 1L << 32) {
@@ -130,8 +152,10 @@ public final class WeightRanges {
         logs.add(r.numVars() + 1);
         // Active rows: the limb half (top variable 0); the top half is uniform, so every residue
         // class of the low bits holds inactive rows for the blinding (LogUpBlinding).
-        Group g = new Group(r.numVars() + 1, List.of(new Group.Extent(r.numVars(), 1L << r.numVars()),
-            new Group.Extent(1, 1)));
+        Group g =
+            new Group(
+                r.numVars() + 1,
+                List.of(new Group.Extent(r.numVars(), 1L << r.numVars()), new Group.Extent(1, 1)));
         List<Group> target = r.limbBits() == 8 ? bytes : words;
         limbGroup[i][j] = target.size();
         target.add(g);
@@ -141,7 +165,9 @@ public final class WeightRanges {
     List<LookupStatement.Lookup> lookups = new ArrayList<>();
     byteLookup = bytes.isEmpty() ? -1 : lookups.size();
     if (!bytes.isEmpty()) {
-      lookups.add(new LookupStatement.Lookup(new LookupTable(8, List.of(new TableColumn.Identity(0))), bytes));
+      lookups.add(
+          new LookupStatement.Lookup(
+              new LookupTable(8, List.of(new TableColumn.Identity(0))), bytes));
     }
     wordLookup = words.isEmpty() ? -1 : lookups.size();
     if (!words.isEmpty()) {
@@ -177,7 +203,10 @@ public final class WeightRanges {
     this.witnessLayout = new PackedLayout(logs.stream().mapToInt(Integer::intValue).toArray());
   }
 
-  /** The statement for a key's model (compiled with the zero-knowledge circuit, whose weight layout both circuits share). */
+  /**
+   * The statement for a key's model (compiled with the zero-knowledge circuit, whose weight layout
+   * both circuits share).
+   */
   public static WeightRanges of(VerifyingKey vk) throws InvalidProofException {
     ModelCircuit circuit;
     try {
@@ -199,7 +228,9 @@ public final class WeightRanges {
     for (int layer = 1; layer <= LogUpLayout.maxVars(inst); layer++) {
       int l = layer;
       List<LogUpLayout.Tree> active = inst.stream().filter(i -> i.numVars() >= l).toList();
-      out.add(new MaskSchedule.Sumcheck(layer - 1, LogUpLayout.layerComposition(active, layer, Ext2.ONE).roundDegree(true)));
+      out.add(
+          new MaskSchedule.Sumcheck(
+              layer - 1, LogUpLayout.layerComposition(active, layer, Ext2.ONE).roundDegree(true)));
     }
     return new MaskSchedule(out);
   }
@@ -265,7 +296,10 @@ public final class WeightRanges {
     return hidingColumn;
   }
 
-  /** A fresh transcript holding the key: its digest (description and weight commitment) and the commitment itself. */
+  /**
+   * A fresh transcript holding the key: its digest (description and weight commitment) and the
+   * commitment itself.
+   */
   public static Transcript transcript(VerifyingKey vk) {
     Transcript t = new Transcript(DOMAIN);
     t.absorbBytes("model", vk.digest().bytes());
@@ -273,21 +307,35 @@ public final class WeightRanges {
     return t;
   }
 
-  /** What a range proof reduces to before its two openings, as {@link ModelVerifier.Reduction} for inference proofs. */
-  public record Reduction(Transcript transcript, List<ColumnClaim> witnessClaims, List<ColumnClaim> shadowClaims) {}
+  /**
+   * What a range proof reduces to before its two openings, as {@link ModelVerifier.Reduction} for
+   * inference proofs.
+   */
+  public record Reduction(
+      Transcript transcript, List<ColumnClaim> witnessClaims, List<ColumnClaim> shadowClaims) {}
 
   /**
    * Checks the proof's shape and everything but the openings, returning the opening claims. The
    * prover calls this on its own proof without openings, so that it opens exactly what is checked.
    */
   public Reduction reduce(VerifyingKey vk, WeightRangeProof proof) throws InvalidProofException {
-    InvalidProofException.check(vk.weights().numVars() == weightLayout.numVars(), "weight range proof: the weight commitment has "
-        + vk.weights().numVars() + " variables, the model needs " + weightLayout.numVars());
-    InvalidProofException.check(proof.witness().numVars() == witnessLayout.numVars(),
-        "weight range proof: the witness commitment has " + proof.witness().numVars() + " variables, expected "
+    InvalidProofException.check(
+        vk.weights().numVars() == weightLayout.numVars(),
+        "weight range proof: the weight commitment has "
+            + vk.weights().numVars()
+            + " variables, the model needs "
+            + weightLayout.numVars());
+    InvalidProofException.check(
+        proof.witness().numVars() == witnessLayout.numVars(),
+        "weight range proof: the witness commitment has "
+            + proof.witness().numVars()
+            + " variables, expected "
             + witnessLayout.numVars());
-    InvalidProofException.check(proof.shadow().numVars() == shadowLayout.numVars(),
-        "weight range proof: the weight shadow has " + proof.shadow().numVars() + " variables, expected "
+    InvalidProofException.check(
+        proof.shadow().numVars() == shadowLayout.numVars(),
+        "weight range proof: the weight shadow has "
+            + proof.shadow().numVars()
+            + " variables, expected "
             + shadowLayout.numVars());
     Transcript t = transcript(vk);
     proof.witness().absorb(t);
@@ -307,7 +355,9 @@ public final class WeightRanges {
     }
     LogUpBlinding plan = LogUpBlinding.of(statement);
     for (LookupClaims.BlindingClaim b : lookups.blindingSums()) {
-      witness.add(new ColumnClaim(numeratorColumn, plan.numeratorTerms(b.lookup(), b.group(), b.point()), b.value()));
+      witness.add(
+          new ColumnClaim(
+              numeratorColumn, plan.numeratorTerms(b.lookup(), b.group(), b.point()), b.value()));
     }
     for (int l = 0; l < lookups.blindingTuples().size(); l++) {
       LookupClaims.WitnessClaim u = lookups.blindingTuples().get(l);
@@ -315,13 +365,15 @@ public final class WeightRanges {
     }
     Ext2[] limbEvals = proof.limbEvals();
     int expected = ranges.stream().mapToInt(Range::limbs).sum();
-    InvalidProofException.check(limbEvals.length == expected,
+    InvalidProofException.check(
+        limbEvals.length == expected,
         "weight range proof: " + limbEvals.length + " limb evaluations, expected " + expected);
     int k = 0;
     for (int i = 0; i < ranges.size(); i++) {
       Range r = ranges.get(i);
       for (int j = 0; j < r.limbs(); j++) {
-        LookupClaims.WitnessClaim w = lookups.witnesses().get(limbLookup[i][j]).get(limbGroup[i][j]);
+        LookupClaims.WitnessClaim w =
+            lookups.witnesses().get(limbLookup[i][j]).get(limbGroup[i][j]);
         witness.add(new ColumnClaim(limbColumn[i][j], w.point(), w.values()[0]));
       }
       // The limb identity at a random point: sum_j 2^(b j) L_j(z, s) + lo (1 - s) = Q_c(s, z).
@@ -346,14 +398,25 @@ public final class WeightRanges {
     Reduction r = reduce(vk, proof);
     BasefoldVerifier pcs = new BasefoldVerifier(pcsParams());
     try {
-      pcs.verifyColumns(proof.witness(), witnessLayout, r.witnessClaims(),
-          OpeningProof.decode(proof.witnessOpening(), pcs.params(), witnessLayout.numVars()), r.transcript());
+      pcs.verifyColumns(
+          proof.witness(),
+          witnessLayout,
+          r.witnessClaims(),
+          OpeningProof.decode(proof.witnessOpening(), pcs.params(), witnessLayout.numVars()),
+          r.transcript());
     } catch (InvalidProofException e) {
       throw new InvalidProofException("weight range proof: witness opening: " + e.getMessage());
     }
     try {
-      ShadowLink.verifyOpening(pcs, vk.weights(), proof.shadow(), shadowLayout, r.shadowClaims(), proof.shadowOpening(),
-          proof.shadowLink(), r.transcript());
+      ShadowLink.verifyOpening(
+          pcs,
+          vk.weights(),
+          proof.shadow(),
+          shadowLayout,
+          r.shadowClaims(),
+          proof.shadowOpening(),
+          proof.shadowLink(),
+          r.transcript());
     } catch (InvalidProofException e) {
       throw new InvalidProofException("weight range proof: weight shadow: " + e.getMessage());
     }
@@ -373,9 +436,12 @@ public final class WeightRanges {
     if (VERIFIED.contains(d)) {
       return;
     }
-    InvalidProofException.check(vk.rangeProof() != null, "verifying key " + d.hex()
-        + " has no weight range proof (a version-1 key): nothing shows its committed weights are an int8 model;"
-        + " commit the model again with this version of zkaudit");
+    InvalidProofException.check(
+        vk.rangeProof() != null,
+        "verifying key "
+            + d.hex()
+            + " has no weight range proof (a version-1 key): nothing shows its committed weights"
+            + " are an int8 model; commit the model again with this version of zkaudit");
     of(vk).verify(vk, vk.rangeProof());
     VERIFIED.add(d);
   }

@@ -12,17 +12,27 @@ import java.util.List;
  * A concatenation along the channel axis in the circuit (docs/model-proofs.md, "Concatenation").
  * The output is committed like any activation; the relation is that on every real position it
  * equals the virtual tensor
- * <pre>  V(y, x, c) = sum_k [off_k <= c < off_k + C_k] In_k(y, x, c - off_k)</pre>
- * (zero on padded channels), checked by one group of the rounding lookup, (tag, out, V, 0) against
- * the identity rows (tag, a, a, 0) of the output's 8-bit type. The lookup's claim on V is reduced to
- * claims on the inputs by one sumcheck ({@link ConcatVerifier}).
  *
- * @param inputs the input tensors (resolved), in order; offsets[k] is input k's first output channel
+ * <pre>  V(y, x, c) = sum_k [off_k <= c < off_k + C_k] In_k(y, x, c - off_k)</pre>
+ *
+ * (zero on padded channels), checked by one group of the rounding lookup, (tag, out, V, 0) against
+ * the identity rows (tag, a, a, 0) of the output's 8-bit type. The lookup's claim on V is reduced
+ * to claims on the inputs by one sumcheck ({@link ConcatVerifier}).
+ *
+ * @param inputs the input tensors (resolved), in order; offsets[k] is input k's first output
+ *     channel
  * @param outColumn the output's committed column, -1 when it is the public output
  * @param tag the identity table's tag
  */
-public record ConcatLayer(int layerIndex, Concat layer, List<Integer> inputs, List<TensorLayout> inLayouts,
-    List<Integer> offsets, TensorLayout out, int outColumn, int tag) {
+public record ConcatLayer(
+    int layerIndex,
+    Concat layer,
+    List<Integer> inputs,
+    List<TensorLayout> inLayouts,
+    List<Integer> offsets,
+    TensorLayout out,
+    int outColumn,
+    int tag) {
 
   public ConcatLayer {
     inputs = List.copyOf(inputs);
@@ -48,15 +58,22 @@ public record ConcatLayer(int layerIndex, Concat layer, List<Integer> inputs, Li
    * axis other than the channels, a constant input, or inputs of another type or spatial size than
    * the output.
    */
-  static ConcatLayer of(ModelDescription model, int layerIndex, Concat c, List<Integer> inputs, boolean zeroKnowledge,
+  static ConcatLayer of(
+      ModelDescription model,
+      int layerIndex,
+      Concat c,
+      List<Integer> inputs,
+      boolean zeroKnowledge,
       int outColumn) {
     TensorSpec outSpec = model.tensor(c.output());
     int rank = outSpec.shape().size();
     if (c.axis() != rank - 1 && c.axis() != -1) {
-      throw WindowedLinear.unsupported(c.name(), "a concatenation along axis " + c.axis() + " (the channel axis is)");
+      throw WindowedLinear.unsupported(
+          c.name(), "a concatenation along axis " + c.axis() + " (the channel axis is)");
     }
     if (!outSpec.type().isByte()) {
-      throw WindowedLinear.unsupported(c.name(), "a concatenation of " + outSpec.type() + " values (8-bit activations are)");
+      throw WindowedLinear.unsupported(
+          c.name(), "a concatenation of " + outSpec.type() + " values (8-bit activations are)");
     }
     TensorLayout out = TensorLayout.of(outSpec, zeroKnowledge);
     List<TensorLayout> layouts = new ArrayList<>();
@@ -65,22 +82,37 @@ public record ConcatLayer(int layerIndex, Concat layer, List<Integer> inputs, Li
     for (int in : inputs) {
       TensorSpec spec = model.tensor(in);
       if (spec.constant() || spec.type() != outSpec.type()) {
-        throw WindowedLinear.unsupported(c.name(), "a concatenation of " + (spec.constant() ? "a constant" : spec.type()
-            + " and " + outSpec.type() + " values"));
+        throw WindowedLinear.unsupported(
+            c.name(),
+            "a concatenation of "
+                + (spec.constant()
+                    ? "a constant"
+                    : spec.type() + " and " + outSpec.type() + " values"));
       }
       TensorLayout l = TensorLayout.of(spec, zeroKnowledge);
       // Rows and columns are the output's; only the row bits may differ (a zero-knowledge layout's
       // extra height bit), which the sumcheck's cube absorbs.
       if (l.height() != out.height() || l.width() != out.width() || l.wBits() != out.wBits()) {
-        throw WindowedLinear.unsupported(c.name(), "a concatenation whose input " + spec.name() + " has "
-            + l.height() + "x" + l.width() + " positions, the output " + out.height() + "x" + out.width());
+        throw WindowedLinear.unsupported(
+            c.name(),
+            "a concatenation whose input "
+                + spec.name()
+                + " has "
+                + l.height()
+                + "x"
+                + l.width()
+                + " positions, the output "
+                + out.height()
+                + "x"
+                + out.width());
       }
       layouts.add(l);
       offsets.add(offset);
       offset += l.channels();
     }
     if (offset != out.channels()) {
-      throw WindowedLinear.unsupported(c.name(), "a concatenation of " + offset + " channels into " + out.channels());
+      throw WindowedLinear.unsupported(
+          c.name(), "a concatenation of " + offset + " channels into " + out.channels());
     }
     return new ConcatLayer(layerIndex, c, inputs, layouts, offsets, out, outColumn, -1);
   }

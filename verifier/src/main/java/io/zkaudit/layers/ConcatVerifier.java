@@ -13,23 +13,26 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Verifies a concatenation ({@link ConcatLayer}). Its lookup group leaves out(rho) and V(rho) at the
- * group's point rho = (rc, rx, ry). V's channel c comes from input k's channel c - off_k, a shift
- * the verifier evaluates with a window predicate of kernel 1, stride 1 and padding off_k along the
- * channels (Sh_k(c_out, c) = [c = c_out - off_k][c < C_k]). So
+ * Verifies a concatenation ({@link ConcatLayer}). Its lookup group leaves out(rho) and V(rho) at
+ * the group's point rho = (rc, rx, ry). V's channel c comes from input k's channel c - off_k, a
+ * shift the verifier evaluates with a window predicate of kernel 1, stride 1 and padding off_k
+ * along the channels (Sh_k(c_out, c) = [c = c_out - off_k][c < C_k]). So
+ *
  * <pre>  V(rho) = sum_k sum_{c, x, y} P_k(c, x, y) In_k(c, x, y),
- *   P_k(c, x, y) = Sh_k(rc; c) eq(rx, x) eq(ry, y),  Sh_k(rc; c) = sum_{c_out} eq(rc, c_out) Sh_k(c_out, c)</pre>
+ *   P_k(c, x, y) = Sh_k(rc; c) eq(rx, x) eq(ry, y),  Sh_k(rc; c) = sum_{c_out} eq(rc, c_out) Sh_k(c_out, c)
+ * </pre>
+ *
  * is one sumcheck over a cube common to the inputs (the widest input's channel bits, the shared
  * column and row bits; a narrower input is zero beyond its channels), with tables P_k and In_k and
  * composition sum_k P_k In_k. At its end point sigma the verifier evaluates each P_k itself and
- * reads In_k's zero extension there, In_k(its coordinates of sigma) times prod (1 - sigma_j) over the
- * channel and row bits input k lacks, which gives the claim on input k (an input with more row bits
- * than the output, in a zero-knowledge layout, is read on the output's rows: its extra coordinates
- * 0). Carried as a layer proof with phase 2 only. In a zero-knowledge proof V is padded ({@link
- * VirtualPadding}): the sumcheck is masked with an open end, the prover spreads the padding's share
- * K = P m1 + Q m2 at rho over the hypercube, and the final claim goes to the mask column with the
- * scalars, so V(rho) (a functional of the inputs' real entries where they have no spatial padding)
- * is not revealed. Proof masks: [G] then.
+ * reads In_k's zero extension there, In_k(its coordinates of sigma) times prod (1 - sigma_j) over
+ * the channel and row bits input k lacks, which gives the claim on input k (an input with more row
+ * bits than the output, in a zero-knowledge layout, is read on the output's rows: its extra
+ * coordinates 0). Carried as a layer proof with phase 2 only. In a zero-knowledge proof V is padded
+ * ({@link VirtualPadding}): the sumcheck is masked with an open end, the prover spreads the
+ * padding's share K = P m1 + Q m2 at rho over the hypercube, and the final claim goes to the mask
+ * column with the scalars, so V(rho) (a functional of the inputs' real entries where they have no
+ * spatial padding) is not revealed. Proof masks: [G] then.
  */
 public final class ConcatVerifier {
   private ConcatVerifier() {}
@@ -46,19 +49,29 @@ public final class ConcatVerifier {
   /** The channel shift of input k, as a window predicate over the output's channel bits. */
   public static WindowPredicate shift(ConcatLayer p, int k) {
     TensorLayout in = p.inLayouts().get(k);
-    return new WindowPredicate(1, 1, p.offsets().get(k), p.out().cBits(), 0, in.cBits(), in.channels());
+    return new WindowPredicate(
+        1, 1, p.offsets().get(k), p.out().cBits(), 0, in.cBits(), in.channels());
   }
 
   /**
    * Verifies a concatenation's group claim and sumcheck (masked when masks is not null) and returns
    * the claims it leaves on tensors: its output, then each input.
    */
-  public static List<TensorClaim> verify(ConcatLayer p, WitnessClaim group, WindowedLinearProof proof,
-      Transcript transcript, MaskLedger masks) throws InvalidProofException {
+  public static List<TensorClaim> verify(
+      ConcatLayer p,
+      WitnessClaim group,
+      WindowedLinearProof proof,
+      Transcript transcript,
+      MaskLedger masks)
+      throws InvalidProofException {
     Ext2[] v = group.values();
-    InvalidProofException.check(v[0].equals(Ext2.of(p.tag())) && v[3].isZero(), "wrong identity tag or column");
-    InvalidProofException.check(proof.phase1() == null && proof.bias().isZero()
-        && proof.masks().length == (masks == null ? 0 : 1), "malformed concatenation sumcheck");
+    InvalidProofException.check(
+        v[0].equals(Ext2.of(p.tag())) && v[3].isZero(), "wrong identity tag or column");
+    InvalidProofException.check(
+        proof.phase1() == null
+            && proof.bias().isZero()
+            && proof.masks().length == (masks == null ? 0 : 1),
+        "malformed concatenation sumcheck");
     Ext2[] rho = group.point();
     int n = p.numVars();
     Composition comp = composition(p.inputs().size());
@@ -70,22 +83,38 @@ public final class ConcatVerifier {
       evaluations = r.evaluations();
     } else {
       int scalars = masks.reserveScalars();
-      SumcheckVerifier.OpenEnd e = SumcheckVerifier.verifyMaskedOpenEnd(n, comp.roundDegree(false), v[2], proof.phase2(),
-          proof.masks()[0], comp.numTables(), transcript);
+      SumcheckVerifier.OpenEnd e =
+          SumcheckVerifier.verifyMaskedOpenEnd(
+              n,
+              comp.roundDegree(false),
+              v[2],
+              proof.phase2(),
+              proof.masks()[0],
+              comp.numTables(),
+              transcript);
       point = e.point();
       evaluations = e.evaluations();
-      VirtualPadding.Coefficients k = VirtualPadding.at(p.out(), rho).scaled(Ext2.of(io.zkaudit.field.Goldilocks.inv(1L << n)));
-      masks.recordCombined(List.of(new MaskLedger.MaskValue(masks.reserve(n), e.point(), e.maskWeight()),
-          new MaskLedger.Scalars(scalars, k.ofFirst(), k.ofSecond())), e.finalClaim().sub(comp.evaluate(evaluations)));
+      VirtualPadding.Coefficients k =
+          VirtualPadding.at(p.out(), rho).scaled(Ext2.of(io.zkaudit.field.Goldilocks.inv(1L << n)));
+      masks.recordCombined(
+          List.of(
+              new MaskLedger.MaskValue(masks.reserve(n), e.point(), e.maskWeight()),
+              new MaskLedger.Scalars(scalars, k.ofFirst(), k.ofSecond())),
+          e.finalClaim().sub(comp.evaluate(evaluations)));
     }
     List<TensorClaim> claims = new ArrayList<>();
     claims.add(new TensorClaim(p.layer().output(), rho, v[1]));
     for (int k = 0; k < p.inputs().size(); k++) {
-      InvalidProofException.check(evaluations[2 * k].equals(selector(p, k, rho, point)),
+      InvalidProofException.check(
+          evaluations[2 * k].equals(selector(p, k, rho, point)),
           "wrong channel shift evaluation of input " + k);
       Ext2 outside = outsideInput(p, k, point);
       InvalidProofException.check(!outside.isZero(), "degenerate end point");
-      claims.add(new TensorClaim(p.inputs().get(k), inputPoint(p, k, point), evaluations[2 * k + 1].mul(outside.inv())));
+      claims.add(
+          new TensorClaim(
+              p.inputs().get(k),
+              inputPoint(p, k, point),
+              evaluations[2 * k + 1].mul(outside.inv())));
     }
     return claims;
   }
@@ -101,12 +130,21 @@ public final class ConcatVerifier {
     int cb = p.channelBits();
     Ext2[] rc = Points.slice(rho, 0, out.cBits());
     Ext2[] sc = Points.slice(sigma, 0, in.cBits());
-    Ext2 f = shift(p, k).evaluate(rc, new Ext2[0], sc).mul(Mle.eq(Points.slice(rho, out.cBits(), out.wBits()),
-        Points.slice(sigma, cb, out.wBits())));
+    Ext2 f =
+        shift(p, k)
+            .evaluate(rc, new Ext2[0], sc)
+            .mul(
+                Mle.eq(
+                    Points.slice(rho, out.cBits(), out.wBits()),
+                    Points.slice(sigma, cb, out.wBits())));
     for (int j = 0; j < out.hBits(); j++) {
       Ext2 ry = rho[out.cBits() + out.wBits() + j];
       Ext2 sy = sigma[cb + out.wBits() + j];
-      f = f.mul(j < in.hBits() ? Mle.eq(new Ext2[] {ry}, new Ext2[] {sy}) : Ext2.ONE.sub(ry).mul(Ext2.ONE.sub(sy)));
+      f =
+          f.mul(
+              j < in.hBits()
+                  ? Mle.eq(new Ext2[] {ry}, new Ext2[] {sy})
+                  : Ext2.ONE.sub(ry).mul(Ext2.ONE.sub(sy)));
     }
     for (int j = in.cBits(); j < cb; j++) {
       f = f.mul(Ext2.ONE.sub(sigma[j]));
@@ -133,7 +171,8 @@ public final class ConcatVerifier {
 
   /**
    * Input k's own point: sigma's low channel coordinates, the column coordinates, then the row
-   * coordinates it has (0 for the rows the output lacks: the sumcheck read the input on the output's rows).
+   * coordinates it has (0 for the rows the output lacks: the sumcheck read the input on the
+   * output's rows).
    */
   public static Ext2[] inputPoint(ConcatLayer p, int k, Ext2[] sigma) {
     TensorLayout in = p.inLayouts().get(k);

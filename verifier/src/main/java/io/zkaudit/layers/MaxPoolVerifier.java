@@ -15,23 +15,25 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Verifies a max pool ({@link MaxPoolLayer}). Its lookup groups, one per chain step, leave claims on
- * each step's tuple (tag, a, b, m) at the group's point: the tag is public, b and m are committed
- * maxima (or the output), and every a (and step 1's b) is a selection X_k at a point. All those
- * selection claims are batched with random weights lambda_q into one sumcheck over the input's
- * variables (c, x', y'):
+ * Verifies a max pool ({@link MaxPoolLayer}). Its lookup groups, one per chain step, leave claims
+ * on each step's tuple (tag, a, b, m) at the group's point: the tag is public, b and m are
+ * committed maxima (or the output), and every a (and step 1's b) is a selection X_k at a point. All
+ * those selection claims are batched with random weights lambda_q into one sumcheck over the
+ * input's variables (c, x', y'):
+ *
  * <pre>  sum_q lambda_q (v_q - f + f Nr_q Nc_q) = sum_{c,x',y'} P(c, x', y') In(c, x', y')
  *   P(c, x', y') = sum_q lambda_q eq(rc_q, c) Ar_q(i_q, y') Ac_q(j_q, x')</pre>
+ *
  * where Ar_q(i, y') = sum_y eq(ry_q, y) Sr(y, i, y') (and Ac_q for columns) are the window
  * predicates at the claim's point and Nr_q = sum_{y'} Ar_q(i_q, y') counts the real taps (f is the
- * fill value padded taps read, {@link MaxPoolLayer#fill()}). At the end point sigma the verifier evaluates P itself (two window
- * predicates and one eq per claim) and is left with one claim on the input. The proof carries the
- * sumcheck as a layer proof with phase 2 only.
+ * fill value padded taps read, {@link MaxPoolLayer#fill()}). At the end point sigma the verifier
+ * evaluates P itself (two window predicates and one eq per claim) and is left with one claim on the
+ * input. The proof carries the sumcheck as a layer proof with phase 2 only.
  *
  * <p>In a zero-knowledge proof each selection X_k is padded ({@link VirtualPadding}, one pair of
- * scalars per tap), so the lookup's values v_q are X_k's formula plus K_q = P_q m1_k + Q_q m2_k; the
- * sumcheck is masked with an open end, the prover spreads sum_q lambda_q K_q over the hypercube, and
- * the final claim goes to the mask column with the scalars, as a sum's does
+ * scalars per tap), so the lookup's values v_q are X_k's formula plus K_q = P_q m1_k + Q_q m2_k;
+ * the sumcheck is masked with an open end, the prover spreads sum_q lambda_q K_q over the
+ * hypercube, and the final claim goes to the mask column with the scalars, as a sum's does
  * (WindowedLinearVerifier): no selection value at a point is revealed. Proof masks: [G] then.
  */
 public final class MaxPoolVerifier {
@@ -42,7 +44,10 @@ public final class MaxPoolVerifier {
   /** A claim X_tap(point) = value on a selection. */
   public record Selection(int tap, Ext2[] point, Ext2 value) {}
 
-  /** What a verified max pool leaves: claims on tensors (its input and output) and on its committed maxima. */
+  /**
+   * What a verified max pool leaves: claims on tensors (its input and output) and on its committed
+   * maxima.
+   */
   public record Outcome(List<TensorClaim> tensors, List<ColumnClaim> columns) {}
 
   public static Composition composition() {
@@ -53,7 +58,8 @@ public final class MaxPoolVerifier {
    * The selection claims of a max pool's lookup groups (one per step, in order), after checking
    * their tags; the prover proves exactly these.
    */
-  public static List<Selection> selections(MaxPoolLayer p, List<WitnessClaim> groups) throws InvalidProofException {
+  public static List<Selection> selections(MaxPoolLayer p, List<WitnessClaim> groups)
+      throws InvalidProofException {
     InvalidProofException.check(groups.size() == p.steps(), "wrong number of lookup groups");
     List<Selection> out = new ArrayList<>();
     for (int s = 1; s <= p.steps(); s++) {
@@ -94,11 +100,19 @@ public final class MaxPoolVerifier {
    * Verifies a max pool's selection sumcheck (masked when masks is not null) against its lookup
    * groups' claims and returns every claim it leaves.
    */
-  public static Outcome verify(MaxPoolLayer p, List<WitnessClaim> groups, WindowedLinearProof proof,
-      Transcript transcript, MaskLedger masks) throws InvalidProofException {
+  public static Outcome verify(
+      MaxPoolLayer p,
+      List<WitnessClaim> groups,
+      WindowedLinearProof proof,
+      Transcript transcript,
+      MaskLedger masks)
+      throws InvalidProofException {
     List<Selection> sel = selections(p, groups);
-    InvalidProofException.check(proof.phase1() == null && proof.bias().isZero()
-        && proof.masks().length == (masks == null ? 0 : 1), "malformed selection sumcheck");
+    InvalidProofException.check(
+        proof.phase1() == null
+            && proof.bias().isZero()
+            && proof.masks().length == (masks == null ? 0 : 1),
+        "malformed selection sumcheck");
     int[] scalars = new int[p.taps()];
     if (masks != null) {
       for (int k = 0; k < scalars.length; k++) {
@@ -111,12 +125,20 @@ public final class MaxPoolVerifier {
     Ext2[] point;
     Ext2[] evaluations;
     if (masks == null) {
-      SumcheckResult r = SumcheckVerifier.verify(composition(), null, n, claim, proof.phase2(), transcript);
+      SumcheckResult r =
+          SumcheckVerifier.verify(composition(), null, n, claim, proof.phase2(), transcript);
       point = r.point();
       evaluations = r.evaluations();
     } else {
-      SumcheckVerifier.OpenEnd e = SumcheckVerifier.verifyMaskedOpenEnd(n, composition().roundDegree(false), claim,
-          proof.phase2(), proof.masks()[0], composition().numTables(), transcript);
+      SumcheckVerifier.OpenEnd e =
+          SumcheckVerifier.verifyMaskedOpenEnd(
+              n,
+              composition().roundDegree(false),
+              claim,
+              proof.phase2(),
+              proof.masks()[0],
+              composition().numTables(),
+              transcript);
       point = e.point();
       evaluations = e.evaluations();
       List<MaskLedger.Part> parts = new ArrayList<>();
@@ -124,7 +146,8 @@ public final class MaxPoolVerifier {
       parts.addAll(paddingParts(p, sel, lambda, scalars));
       masks.recordCombined(parts, e.finalClaim().sub(composition().evaluate(evaluations)));
     }
-    InvalidProofException.check(evaluations[0].equals(selector(p, sel, lambda, point)),
+    InvalidProofException.check(
+        evaluations[0].equals(selector(p, sel, lambda, point)),
         "wrong window selection evaluation");
     Outcome chain = chainClaims(p, groups);
     List<TensorClaim> tensors = new ArrayList<>(chain.tensors());
@@ -136,7 +159,8 @@ public final class MaxPoolVerifier {
    * The padding scalars' parts of the final claim: tap k's pair weighs sum over its claims q of
    * lambda_q (P_q, Q_q) / 2^n, the offset's share at the sumcheck's end.
    */
-  private static List<MaskLedger.Part> paddingParts(MaxPoolLayer p, List<Selection> sel, Ext2[] lambda, int[] scalars) {
+  private static List<MaskLedger.Part> paddingParts(
+      MaxPoolLayer p, List<Selection> sel, Ext2[] lambda, int[] scalars) {
     Ext2 spread = Ext2.of(Goldilocks.inv(1L << p.in().numVars()));
     Ext2[] w1 = new Ext2[scalars.length];
     Ext2[] w2 = new Ext2[scalars.length];
@@ -144,7 +168,8 @@ public final class MaxPoolVerifier {
     java.util.Arrays.fill(w2, Ext2.ZERO);
     for (int q = 0; q < sel.size(); q++) {
       Selection s = sel.get(q);
-      VirtualPadding.Coefficients c = VirtualPadding.at(p.out(), s.point()).scaled(lambda[q].mul(spread));
+      VirtualPadding.Coefficients c =
+          VirtualPadding.at(p.out(), s.point()).scaled(lambda[q].mul(spread));
       w1[s.tap()] = w1[s.tap()].add(c.ofFirst());
       w2[s.tap()] = w2[s.tap()].add(c.ofSecond());
     }
@@ -155,14 +180,20 @@ public final class MaxPoolVerifier {
     return parts;
   }
 
-  /** sum_q lambda_q (v_q - f + f Nr_q Nc_q): the claims with the padded taps' fill f moved to the left. */
+  /**
+   * sum_q lambda_q (v_q - f + f Nr_q Nc_q): the claims with the padded taps' fill f moved to the
+   * left.
+   */
   static Ext2 batchedClaim(MaxPoolLayer p, List<Selection> sel, Ext2[] lambda) {
     long fill = Goldilocks.fromSigned(p.fill());
     Ext2 acc = Ext2.ZERO;
     for (int q = 0; q < sel.size(); q++) {
       Selection s = sel.get(q);
       WindowedLinear.OutputPoint op = split(p, s.point());
-      Ext2 real = p.rows().sumOverInput(op.y(), p.rowTap(s.tap())).mul(p.cols().sumOverInput(op.x(), p.colTap(s.tap())));
+      Ext2 real =
+          p.rows()
+              .sumOverInput(op.y(), p.rowTap(s.tap()))
+              .mul(p.cols().sumOverInput(op.x(), p.colTap(s.tap())));
       acc = acc.add(lambda[q].mul(s.value().sub(Ext2.of(fill)).add(real.mul(fill))));
     }
     return acc;
@@ -178,8 +209,10 @@ public final class MaxPoolVerifier {
     for (int q = 0; q < sel.size(); q++) {
       Selection s = sel.get(q);
       WindowedLinear.OutputPoint op = split(p, s.point());
-      Ext2 w = Mle.eq(op.c(), sc).mul(p.rows().evaluate(op.y(), p.rowTap(s.tap()), sy))
-          .mul(p.cols().evaluate(op.x(), p.colTap(s.tap()), sx));
+      Ext2 w =
+          Mle.eq(op.c(), sc)
+              .mul(p.rows().evaluate(op.y(), p.rowTap(s.tap()), sy))
+              .mul(p.cols().evaluate(op.x(), p.colTap(s.tap()), sx));
       acc = acc.add(lambda[q].mul(w));
     }
     return acc;
@@ -188,7 +221,9 @@ public final class MaxPoolVerifier {
   /** A point of the output's layout split into channel, column and row coordinates. */
   public static WindowedLinear.OutputPoint split(MaxPoolLayer p, Ext2[] r) {
     TensorLayout out = p.out();
-    return new WindowedLinear.OutputPoint(Points.slice(r, 0, out.cBits()), Points.slice(r, out.cBits(), out.wBits()),
+    return new WindowedLinear.OutputPoint(
+        Points.slice(r, 0, out.cBits()),
+        Points.slice(r, out.cBits(), out.wBits()),
         Points.slice(r, out.cBits() + out.wBits(), out.hBits()));
   }
 }

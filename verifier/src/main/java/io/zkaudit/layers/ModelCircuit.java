@@ -22,30 +22,44 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A model description compiled into what its proof checks: the proven layers in order (then the
- * max pools and concatenations, which have no rounding and are proven after them: {@link
- * MaxPoolLayer}, {@link ConcatLayer}), the columns committed per proof, and the public lookup table
- * of all rounding steps (then the pools' pair tables and the concatenations' identity tables).
- * Prover and verifier build the same circuit from the description alone (no weights), so its shape
- * is bound by the description's digest.
+ * A model description compiled into what its proof checks: the proven layers in order (then the max
+ * pools and concatenations, which have no rounding and are proven after them: {@link MaxPoolLayer},
+ * {@link ConcatLayer}), the columns committed per proof, and the public lookup table of all
+ * rounding steps (then the pools' pair tables and the concatenations' identity tables). Prover and
+ * verifier build the same circuit from the description alone (no weights), so its shape is bound by
+ * the description's digest.
  *
  * <p>The proven output is the tensor read by the final softmax (the logits), or the model output
  * when there is no softmax: the verifier reads the top-k from it, and softmax is monotone.
  *
  * <p>A model has two circuits: the zero-knowledge one lays every tensor that fills its box out with
- * one more height bit, so that it has padding to hide its evaluations
- * ({@link TensorLayout#of(TensorSpec, boolean)}); otherwise they are the same, and so are their
- * weight layouts (weights and biases are laid out over channels and taps, never height), so one
- * weight commitment serves both kinds of proof.
+ * one more height bit, so that it has padding to hide its evaluations ({@link
+ * TensorLayout#of(TensorSpec, boolean)}); otherwise they are the same, and so are their weight
+ * layouts (weights and biases are laid out over channels and taps, never height), so one weight
+ * commitment serves both kinds of proof.
  */
-public record ModelCircuit(ModelDescription model, List<ProvenLayer> layers, List<MaxPoolLayer> maxPools,
-    List<ConcatLayer> concats, List<Column> columns, List<long[]> tableRows, int inputTensor, int outputTensor,
-    Map<Integer, Integer> aliases, boolean zeroKnowledge) {
+public record ModelCircuit(
+    ModelDescription model,
+    List<ProvenLayer> layers,
+    List<MaxPoolLayer> maxPools,
+    List<ConcatLayer> concats,
+    List<Column> columns,
+    List<long[]> tableRows,
+    int inputTensor,
+    int outputTensor,
+    Map<Integer, Integer> aliases,
+    boolean zeroKnowledge) {
 
-  /** A per-proof committed column: a padded tensor layout (or a multiplicity vector) of 2^numVars entries. */
+  /**
+   * A per-proof committed column: a padded tensor layout (or a multiplicity vector) of 2^numVars
+   * entries.
+   */
   public record Column(String name, int numVars) {}
 
-  /** The committed witness of one rounding step: its output (-1 when public), two range witnesses, its table tags. */
+  /**
+   * The committed witness of one rounding step: its output (-1 when public), two range witnesses,
+   * its table tags.
+   */
   public record RoundingColumns(int out, int c1, int c2, int tagBase, boolean perChannel) {}
 
   public sealed interface ProvenLayer {
@@ -61,16 +75,31 @@ public record ModelCircuit(ModelDescription model, List<ProvenLayer> layers, Lis
   }
 
   /** A convolution, depthwise convolution, dense layer, pool or mean, then its rounding. */
-  public record LinearLayer(int layerIndex, Layer layer, WindowedLinear linear, Rounding rounding, TensorLayout outLayout,
-      RoundingColumns columns) implements ProvenLayer {}
+  public record LinearLayer(
+      int layerIndex,
+      Layer layer,
+      WindowedLinear linear,
+      Rounding rounding,
+      TensorLayout outLayout,
+      RoundingColumns columns)
+      implements ProvenLayer {}
 
   /**
    * A quantized ADD: each activation input rescaled by a 256-row function table into a committed
    * column, then summed and rounded. A constant input (a per-channel addend, e.g. a folded batch
    * norm) has no column and no table (-1): its rescaled values are committed with the weights.
    */
-  public record AddLayer(int layerIndex, Add layer, Rounding rounding, TensorLayout outLayout, RoundingColumns columns,
-      int s1Column, int s2Column, int tagA, int tagB) implements ProvenLayer {
+  public record AddLayer(
+      int layerIndex,
+      Add layer,
+      Rounding rounding,
+      TensorLayout outLayout,
+      RoundingColumns columns,
+      int s1Column,
+      int s2Column,
+      int tagA,
+      int tagB)
+      implements ProvenLayer {
     /** The input tensor of side 0 (a) or 1 (b). */
     public int input(int side) {
       return side == 0 ? layer.a() : layer.b();
@@ -91,10 +120,18 @@ public record ModelCircuit(ModelDescription model, List<ProvenLayer> layers, Lis
   }
 
   /** A change of zero point and scale: accumulator = x - zin on real positions. */
-  public record RequantizeLayer(int layerIndex, Requantize layer, Rounding rounding, TensorLayout outLayout,
-      RoundingColumns columns) implements ProvenLayer {}
+  public record RequantizeLayer(
+      int layerIndex,
+      Requantize layer,
+      Rounding rounding,
+      TensorLayout outLayout,
+      RoundingColumns columns)
+      implements ProvenLayer {}
 
-  /** Tags of the table rows that are 16-bit range checks live in their own table; tags here start at 1. */
+  /**
+   * Tags of the table rows that are 16-bit range checks live in their own table; tags here start at
+   * 1.
+   */
   public static final int FIRST_TAG = 1;
 
   /** The circuit of proofs without zero knowledge. */
@@ -102,7 +139,10 @@ public record ModelCircuit(ModelDescription model, List<ProvenLayer> layers, Lis
     return of(model, false);
   }
 
-  /** The circuit of proofs with or without zero knowledge (tensor layouts differ, see the class comment). */
+  /**
+   * The circuit of proofs with or without zero knowledge (tensor layouts differ, see the class
+   * comment).
+   */
   public static ModelCircuit of(ModelDescription model, boolean zeroKnowledge) {
     if (model.inputs().size() != 1 || model.outputs().size() != 1) {
       throw WindowedLinear.unsupported(model.name(), "models with several inputs or outputs");
@@ -141,10 +181,27 @@ public record ModelCircuit(ModelDescription model, List<ProvenLayer> layers, Lis
         // Moves data: the layers that read it prove it through their windows (FoldedInput).
         case Reshape r -> checkMovement(model, flow, r, zeroKnowledge);
         case Pad p -> checkMovement(model, flow, p, zeroKnowledge);
-        case MaxPool m -> pools.add(maxPool(model, i, m, FoldedInput.of(model, m, flow), aliases, zeroKnowledge, columns,
-            m.output() == provenOutput || m.output() == outputTensor));
-        case Concat c -> concats.add(concat(model, i, c, aliases, zeroKnowledge, columns,
-            c.output() == provenOutput || c.output() == outputTensor));
+        case MaxPool m ->
+            pools.add(
+                maxPool(
+                    model,
+                    i,
+                    m,
+                    FoldedInput.of(model, m, flow),
+                    aliases,
+                    zeroKnowledge,
+                    columns,
+                    m.output() == provenOutput || m.output() == outputTensor));
+        case Concat c ->
+            concats.add(
+                concat(
+                    model,
+                    i,
+                    c,
+                    aliases,
+                    zeroKnowledge,
+                    columns,
+                    c.output() == provenOutput || c.output() == outputTensor));
         default -> {
           Rounding rounding = Rounding.of(model, l, flow);
           TensorSpec outSpec = model.tensor(l.output());
@@ -157,12 +214,18 @@ public record ModelCircuit(ModelDescription model, List<ProvenLayer> layers, Lis
           List<StepTable> tables = rounding.tables();
           for (int c = 0; c < tables.size(); c++) {
             for (StepTable.Row row : tables.get(c).rows()) {
-              rows.add(new long[] {tagBase + c, Goldilocks.fromSigned(row.out()), Goldilocks.fromSigned(row.low()),
-                  Goldilocks.fromSigned(row.high())});
+              rows.add(
+                  new long[] {
+                    tagBase + c,
+                    Goldilocks.fromSigned(row.out()),
+                    Goldilocks.fromSigned(row.low()),
+                    Goldilocks.fromSigned(row.high())
+                  });
             }
           }
           nextTag[0] += tables.size();
-          RoundingColumns rc = new RoundingColumns(outCol, c1, c2, tagBase, rounding.isPerChannel());
+          RoundingColumns rc =
+              new RoundingColumns(outCol, c1, c2, tagBase, rounding.isPerChannel());
           switch (l) {
             case Add a -> {
               boolean constA = model.tensor(a.a()).constant();
@@ -196,25 +259,49 @@ public record ModelCircuit(ModelDescription model, List<ProvenLayer> layers, Lis
             }
             default -> {
               requireConstantWeights(model, l);
-              layers.add(new LinearLayer(i, l, WindowedLinear.of(model, l, zeroKnowledge, flow), rounding, outLayout, rc));
+              layers.add(
+                  new LinearLayer(
+                      i,
+                      l,
+                      WindowedLinear.of(model, l, zeroKnowledge, flow),
+                      rounding,
+                      outLayout,
+                      rc));
             }
           }
         }
       }
     }
     if (lastWriter(all, layers, pools, concats) != provenOutput) {
-      throw WindowedLinear.unsupported(model.name(), "an output that is not computed by the last proven layer");
+      throw WindowedLinear.unsupported(
+          model.name(), "an output that is not computed by the last proven layer");
     }
     // The pair and identity tables go after every rounding row, their tags after every other tag:
     // a model without a max pool or a concatenation has the table (and the proof) it had before.
     List<MaxPoolLayer> tagged = tagPools(model, pools, rows, nextTag[0]);
-    List<ConcatLayer> taggedConcats = tagConcats(model, concats, rows, maxTag(rows, nextTag[0]) + 1);
-    return new ModelCircuit(model, layers, tagged, taggedConcats, columns, rows, model.inputs().getFirst(), provenOutput,
-        Map.copyOf(aliases), zeroKnowledge);
+    List<ConcatLayer> taggedConcats =
+        tagConcats(model, concats, rows, maxTag(rows, nextTag[0]) + 1);
+    return new ModelCircuit(
+        model,
+        layers,
+        tagged,
+        taggedConcats,
+        columns,
+        rows,
+        model.inputs().getFirst(),
+        provenOutput,
+        Map.copyOf(aliases),
+        zeroKnowledge);
   }
 
-  /** The output of the last layer that has a relation (a rounding layer, a max pool, a concatenation), or -1. */
-  private static int lastWriter(List<Layer> all, List<ProvenLayer> layers, List<MaxPoolLayer> pools,
+  /**
+   * The output of the last layer that has a relation (a rounding layer, a max pool, a
+   * concatenation), or -1.
+   */
+  private static int lastWriter(
+      List<Layer> all,
+      List<ProvenLayer> layers,
+      List<MaxPoolLayer> pools,
       List<ConcatLayer> concats) {
     int last = -1;
     if (!layers.isEmpty()) {
@@ -239,9 +326,10 @@ public record ModelCircuit(ModelDescription model, List<ProvenLayer> layers, Lis
   }
 
   /** Gives every 8-bit type a concatenation outputs one identity table, tags from firstTag on. */
-  private static List<ConcatLayer> tagConcats(ModelDescription model, List<ConcatLayer> concats, List<long[]> rows,
-      int firstTag) {
-    Map<io.zkaudit.model.ElementType, Integer> tags = new java.util.EnumMap<>(io.zkaudit.model.ElementType.class);
+  private static List<ConcatLayer> tagConcats(
+      ModelDescription model, List<ConcatLayer> concats, List<long[]> rows, int firstTag) {
+    Map<io.zkaudit.model.ElementType, Integer> tags =
+        new java.util.EnumMap<>(io.zkaudit.model.ElementType.class);
     List<ConcatLayer> out = new ArrayList<>();
     for (ConcatLayer c : concats) {
       io.zkaudit.model.ElementType type = model.tensor(c.layer().output()).type();
@@ -257,8 +345,15 @@ public record ModelCircuit(ModelDescription model, List<ProvenLayer> layers, Lis
   }
 
   /** A max pool's columns: its intermediate maxima, then its output unless that is public. */
-  private static MaxPoolLayer maxPool(ModelDescription model, int index, MaxPool m, FoldedInput src,
-      Map<Integer, Integer> aliases, boolean zeroKnowledge, List<Column> columns, boolean isOutput) {
+  private static MaxPoolLayer maxPool(
+      ModelDescription model,
+      int index,
+      MaxPool m,
+      FoldedInput src,
+      Map<Integer, Integer> aliases,
+      boolean zeroKnowledge,
+      List<Column> columns,
+      boolean isOutput) {
     int input = resolve(aliases, src.tensor());
     MaxPoolLayer shape = MaxPoolLayer.of(model, index, m, src, input, zeroKnowledge, List.of(), -1);
     List<Integer> steps = new ArrayList<>();
@@ -269,18 +364,37 @@ public record ModelCircuit(ModelDescription model, List<ProvenLayer> layers, Lis
     return MaxPoolLayer.of(model, index, m, src, input, zeroKnowledge, steps, out);
   }
 
-  /** A concatenation's inputs (through layout-keeping reshapes) and its output's column, unless that is public. */
-  private static ConcatLayer concat(ModelDescription model, int index, Concat c, Map<Integer, Integer> aliases,
-      boolean zeroKnowledge, List<Column> columns, boolean isOutput) {
+  /**
+   * A concatenation's inputs (through layout-keeping reshapes) and its output's column, unless that
+   * is public.
+   */
+  private static ConcatLayer concat(
+      ModelDescription model,
+      int index,
+      Concat c,
+      Map<Integer, Integer> aliases,
+      boolean zeroKnowledge,
+      List<Column> columns,
+      boolean isOutput) {
     List<Integer> inputs = c.inputs().stream().map(t -> resolve(aliases, t)).toList();
     ConcatLayer shape = ConcatLayer.of(model, index, c, inputs, zeroKnowledge, -1);
-    return isOutput ? shape : ConcatLayer.of(model, index, c, inputs, zeroKnowledge,
-        add(columns, c.name() + "/out", shape.out().numVars()));
+    return isOutput
+        ? shape
+        : ConcatLayer.of(
+            model,
+            index,
+            c,
+            inputs,
+            zeroKnowledge,
+            add(columns, c.name() + "/out", shape.out().numVars()));
   }
 
-  /** Gives every distinct pair table (input type and clamp) one tag from firstTag on, and adds its rows. */
-  private static List<MaxPoolLayer> tagPools(ModelDescription model, List<MaxPoolLayer> pools, List<long[]> rows,
-      int firstTag) {
+  /**
+   * Gives every distinct pair table (input type and clamp) one tag from firstTag on, and adds its
+   * rows.
+   */
+  private static List<MaxPoolLayer> tagPools(
+      ModelDescription model, List<MaxPoolLayer> pools, List<long[]> rows, int firstTag) {
     Map<MaxPoolLayer.TableKey, Integer> tags = new java.util.LinkedHashMap<>();
     List<MaxPoolLayer> out = new ArrayList<>();
     for (MaxPoolLayer p : pools) {
@@ -291,7 +405,10 @@ public record ModelCircuit(ModelDescription model, List<ProvenLayer> layers, Lis
     return out;
   }
 
-  private static int tagOf(Map<MaxPoolLayer.TableKey, Integer> tags, MaxPoolLayer.TableKey key, int firstTag,
+  private static int tagOf(
+      Map<MaxPoolLayer.TableKey, Integer> tags,
+      MaxPoolLayer.TableKey key,
+      int firstTag,
       List<long[]> rows) {
     Integer tag = tags.get(key);
     if (tag == null) {
@@ -308,25 +425,29 @@ public record ModelCircuit(ModelDescription model, List<ProvenLayer> layers, Lis
    * were constant, and a proof would then show another function than the description's. Refused.
    */
   private static void requireConstantWeights(ModelDescription model, Layer l) {
-    int weights = switch (l) {
-      case Conv2D c -> c.weights();
-      case DepthwiseConv2D d -> d.weights();
-      case FullyConnected f -> f.weights();
-      default -> -1;
-    };
+    int weights =
+        switch (l) {
+          case Conv2D c -> c.weights();
+          case DepthwiseConv2D d -> d.weights();
+          case FullyConnected f -> f.weights();
+          default -> -1;
+        };
     if (weights >= 0 && !model.tensor(weights).constant()) {
-      throw WindowedLinear.unsupported(l.name(), "weights that the model computes (tensor '"
-          + model.tensor(weights).name() + "' is not a constant)");
+      throw WindowedLinear.unsupported(
+          l.name(),
+          "weights that the model computes (tensor '"
+              + model.tensor(weights).name()
+              + "' is not a constant)");
     }
   }
 
   /**
-   * A reshape that keeps the layout (both tensors have the same padded layout, e.g. [1, 1, 1, C]
-   * to [1, C]) is proven as a relabelling of its input.
+   * A reshape that keeps the layout (both tensors have the same padded layout, e.g. [1, 1, 1, C] to
+   * [1, C]) is proven as a relabelling of its input.
    */
   public static boolean keepsLayout(ModelDescription model, Reshape r, boolean zeroKnowledge) {
-    return TensorLayout.of(model.tensor(r.input()), zeroKnowledge).equals(TensorLayout.of(model.tensor(r.output()),
-        zeroKnowledge));
+    return TensorLayout.of(model.tensor(r.input()), zeroKnowledge)
+        .equals(TensorLayout.of(model.tensor(r.output()), zeroKnowledge));
   }
 
   /**
@@ -335,7 +456,8 @@ public record ModelCircuit(ModelDescription model, List<ProvenLayer> layers, Lis
    * first reason, when it is the model's output or some reader cannot fold it. A reshape that keeps
    * the layout always passes. A provability check asks it layer by layer.
    */
-  public static void checkMovement(ModelDescription model, Dataflow flow, Layer movement, boolean zeroKnowledge) {
+  public static void checkMovement(
+      ModelDescription model, Dataflow flow, Layer movement, boolean zeroKnowledge) {
     if (movement instanceof Reshape r && keepsLayout(model, r, zeroKnowledge)) {
       return;
     }
@@ -352,8 +474,12 @@ public record ModelCircuit(ModelDescription model, List<ProvenLayer> layers, Lis
   }
 
   private static String describe(ModelDescription model, Layer movement) {
-    String shapes = " (" + model.tensor(movement.inputs().getFirst()).shape() + " to "
-        + model.tensor(movement.output()).shape() + ")";
+    String shapes =
+        " ("
+            + model.tensor(movement.inputs().getFirst()).shape()
+            + " to "
+            + model.tensor(movement.output()).shape()
+            + ")";
     return switch (movement) {
       case Reshape r -> "a reshape that moves data" + shapes;
       case Pad p -> "a pad" + shapes;
@@ -363,39 +489,65 @@ public record ModelCircuit(ModelDescription model, List<ProvenLayer> layers, Lis
 
   /**
    * Why {@code reader} cannot fold {@code movement} into its window, or null when it does: when it
-   * reads the movement's output as its activation input only (not as weights too) and its
-   * {@link FoldedInput} (the very window its proof uses) reads the movement's input instead.
+   * reads the movement's output as its activation input only (not as weights too) and its {@link
+   * FoldedInput} (the very window its proof uses) reads the movement's input instead.
    */
-  private static String refusal(ModelDescription model, Dataflow flow, Layer movement, Layer reader, String what) {
-    boolean windowed = reader instanceof Conv2D || reader instanceof DepthwiseConv2D || reader instanceof AveragePool
-        || reader instanceof FullyConnected || reader instanceof MaxPool;
+  private static String refusal(
+      ModelDescription model, Dataflow flow, Layer movement, Layer reader, String what) {
+    boolean windowed =
+        reader instanceof Conv2D
+            || reader instanceof DepthwiseConv2D
+            || reader instanceof AveragePool
+            || reader instanceof FullyConnected
+            || reader instanceof MaxPool;
     boolean onlyAsInput = reader.inputs().lastIndexOf(movement.output()) == 0;
-    if (windowed && onlyAsInput && FoldedInput.of(model, reader, flow).tensor() == movement.inputs().getFirst()) {
+    if (windowed
+        && onlyAsInput
+        && FoldedInput.of(model, reader, flow).tensor() == movement.inputs().getFirst()) {
       return null;
     }
     String kind = reader.getClass().getSimpleName() + " " + reader.name();
-    String why = switch (movement) {
-      case Pad p -> switch (reader) {
-        case Conv2D c when c.input() == p.output() -> FoldedInput.padRefusal(model, p, c.inputZeroPoint());
-        case DepthwiseConv2D d when d.input() == p.output() -> FoldedInput.padRefusal(model, p, d.inputZeroPoint());
-        case AveragePool a when a.input() == p.output() -> FoldedInput.padRefusal(model, p, p.padValue());
-        case MaxPool m when m.input() == p.output() -> FoldedInput.maxPoolPadRefusal(model, p, m);
-        default -> null;
-      };
-      case Reshape r -> reader instanceof FullyConnected f && f.input() == r.output()
-          ? FoldedInput.flattenRefusal(model, r, f) : null;
-      default -> throw new IllegalArgumentException(movement.name() + " is not data movement");
-    };
+    String why =
+        switch (movement) {
+          case Pad p ->
+              switch (reader) {
+                case Conv2D c when c.input() == p.output() ->
+                    FoldedInput.padRefusal(model, p, c.inputZeroPoint());
+                case DepthwiseConv2D d when d.input() == p.output() ->
+                    FoldedInput.padRefusal(model, p, d.inputZeroPoint());
+                case AveragePool a when a.input() == p.output() ->
+                    FoldedInput.padRefusal(model, p, p.padValue());
+                case MaxPool m when m.input() == p.output() ->
+                    FoldedInput.maxPoolPadRefusal(model, p, m);
+                default -> null;
+              };
+          case Reshape r ->
+              reader instanceof FullyConnected f && f.input() == r.output()
+                  ? FoldedInput.flattenRefusal(model, r, f)
+                  : null;
+          default -> throw new IllegalArgumentException(movement.name() + " is not data movement");
+        };
     if (why != null) {
       return why + ", read by " + kind;
     }
-    return what + " read by " + kind + (movement instanceof Pad
-        ? " (only a convolution or a pool folds a pad into its window)"
-        : " (only a dense layer over the whole map folds it)");
+    return what
+        + " read by "
+        + kind
+        + (movement instanceof Pad
+            ? " (only a convolution or a pool folds a pad into its window)"
+            : " (only a dense layer over the whole map folds it)");
   }
 
-  /** An activation input must have the output's layout; a constant one must be one value per channel. */
-  private static void checkAddend(ModelDescription model, Add a, int tensor, TensorLayout out, boolean constant,
+  /**
+   * An activation input must have the output's layout; a constant one must be one value per
+   * channel.
+   */
+  private static void checkAddend(
+      ModelDescription model,
+      Add a,
+      int tensor,
+      TensorLayout out,
+      boolean constant,
       boolean zeroKnowledge) {
     TensorSpec spec = model.tensor(tensor);
     if (!constant) {
@@ -405,7 +557,9 @@ public record ModelCircuit(ModelDescription model, List<ProvenLayer> layers, Lis
       return;
     }
     if (spec.size() != out.channels() || spec.shape().getLast() != out.channels()) {
-      throw WindowedLinear.unsupported(a.name(), "a constant addend of shape " + spec.shape() + " (one value per channel is supported)");
+      throw WindowedLinear.unsupported(
+          a.name(),
+          "a constant addend of shape " + spec.shape() + " (one value per channel is supported)");
     }
   }
 
@@ -429,13 +583,20 @@ public record ModelCircuit(ModelDescription model, List<ProvenLayer> layers, Lis
     return columns.size() - 1;
   }
 
-  /** (tag, x, rescale(x) - rescale(z), 0): the part of an ADD's sum contributed by input value x. */
-  private static void addRescaleRows(List<long[]> rows, int tag, TensorSpec input, java.util.function.IntUnaryOperator partial) {
+  /**
+   * (tag, x, rescale(x) - rescale(z), 0): the part of an ADD's sum contributed by input value x.
+   */
+  private static void addRescaleRows(
+      List<long[]> rows, int tag, TensorSpec input, java.util.function.IntUnaryOperator partial) {
     if (!input.type().isByte()) {
-      throw new IllegalArgumentException("ADD operand " + input.name() + " must be an 8-bit tensor, not " + input.type());
+      throw new IllegalArgumentException(
+          "ADD operand " + input.name() + " must be an 8-bit tensor, not " + input.type());
     }
     for (int x = input.type().min(); x <= input.type().max(); x++) {
-      rows.add(new long[] {tag, Goldilocks.fromSigned(x), Goldilocks.fromSigned(partial.applyAsInt(x)), 0});
+      rows.add(
+          new long[] {
+            tag, Goldilocks.fromSigned(x), Goldilocks.fromSigned(partial.applyAsInt(x)), 0
+          });
     }
   }
 
@@ -462,7 +623,10 @@ public record ModelCircuit(ModelDescription model, List<ProvenLayer> layers, Lis
     return -1;
   }
 
-  /** The layer that writes a tensor (after alias resolution), or null for the model input or a constant. */
+  /**
+   * The layer that writes a tensor (after alias resolution), or null for the model input or a
+   * constant.
+   */
   public ProvenLayer producer(int tensor) {
     int t = resolve(tensor);
     for (ProvenLayer p : layers) {

@@ -23,9 +23,13 @@ import java.util.function.LongUnaryOperator;
  * output, per output channel (one map for per-tensor quantization). The proof checks it with the
  * step tables built here; see {@link StepTable}.
  */
-public record Rounding(String layer, int lo, int hi, List<MonotoneStep> perChannel, long accMin, long accEnd) {
+public record Rounding(
+    String layer, int lo, int hi, List<MonotoneStep> perChannel, long accMin, long accEnd) {
 
-  /** Rows beyond each clamped end: accumulators up to 2^16 * EDGE_ROWS past the outermost thresholds. */
+  /**
+   * Rows beyond each clamped end: accumulators up to 2^16 * EDGE_ROWS past the outermost
+   * thresholds.
+   */
   public static final int EDGE_ROWS = 64;
 
   public Rounding {
@@ -45,7 +49,11 @@ public record Rounding(String layer, int lo, int hi, List<MonotoneStep> perChann
 
   public List<StepTable> tables() {
     return perChannel.stream()
-        .map(s -> accMin == UNKNOWN ? StepTable.of(s, EDGE_ROWS) : StepTable.covering(s, accMin, accEnd))
+        .map(
+            s ->
+                accMin == UNKNOWN
+                    ? StepTable.of(s, EDGE_ROWS)
+                    : StepTable.covering(s, accMin, accEnd))
         .toList();
   }
 
@@ -58,7 +66,9 @@ public record Rounding(String layer, int lo, int hi, List<MonotoneStep> perChann
     if (accMin == UNKNOWN) {
       return StepTable.edgeCoverage(s, EDGE_ROWS);
     }
-    return new long[] {Math.max(accMin, s.threshold(s.lo())), Math.min(accEnd, s.threshold(s.hi() + 1))};
+    return new long[] {
+      Math.max(accMin, s.threshold(s.lo())), Math.min(accEnd, s.threshold(s.hi() + 1))
+    };
   }
 
   /** How many rows {@link #tables()} holds in all, counted without building them. */
@@ -77,44 +87,83 @@ public record Rounding(String layer, int lo, int hi, List<MonotoneStep> perChann
   }
 
   /**
-   * The same, with the model's dataflow computed once by the caller (an average pool reads
-   * through a pad folded into it, {@link FoldedInput}).
+   * The same, with the model's dataflow computed once by the caller (an average pool reads through
+   * a pad folded into it, {@link FoldedInput}).
    */
   public static Rounding of(ModelDescription model, Layer layer, Dataflow flow) {
     return switch (layer) {
-      case Conv2D c -> requantization(c.name(), c.requantization(), model.tensor(c.output()).shape().getLast());
-      case DepthwiseConv2D d -> requantization(d.name(), d.requantization(), model.tensor(d.output()).shape().getLast());
-      case FullyConnected f -> requantization(f.name(), f.requantization(), model.tensor(f.output()).shape().getLast());
+      case Conv2D c ->
+          requantization(c.name(), c.requantization(), model.tensor(c.output()).shape().getLast());
+      case DepthwiseConv2D d ->
+          requantization(d.name(), d.requantization(), model.tensor(d.output()).shape().getLast());
+      case FullyConnected f ->
+          requantization(f.name(), f.requantization(), model.tensor(f.output()).shape().getLast());
       case Add a -> {
         long[] ra = rescaleRange(model.tensor(a.a()).type(), x -> a.rawSum(x, a.bZeroPoint()));
         long[] rb = rescaleRange(model.tensor(a.b()).type(), x -> a.rawSum(a.aZeroPoint(), x));
         yield single(a.name(), a.clampMin(), a.clampMax(), a.outShift(), acc -> a.finish((int) acc))
             .covering(ra[0] + rb[0], ra[1] + rb[1] + 1);
       }
-      case Mul m -> single(m.name(), m.clampMin(), m.clampMax(), m.outShift(), acc -> m.finish((int) acc));
-      case Requantize q -> single(q.name(), q.clampMin(), q.clampMax(), q.shift(), acc -> Math.clamp(
-          (long) FixedPoint.multiplyByQuantizedMultiplier((int) acc, q.multiplier(), q.shift()) + q.outputZeroPoint(),
-          q.clampMin(), q.clampMax()));
+      case Mul m ->
+          single(m.name(), m.clampMin(), m.clampMax(), m.outShift(), acc -> m.finish((int) acc));
+      case Requantize q ->
+          single(
+              q.name(),
+              q.clampMin(),
+              q.clampMax(),
+              q.shift(),
+              acc ->
+                  Math.clamp(
+                      (long)
+                              FixedPoint.multiplyByQuantizedMultiplier(
+                                  (int) acc, q.multiplier(), q.shift())
+                          + q.outputZeroPoint(),
+                      q.clampMin(),
+                      q.clampMax()));
       case AveragePool p -> {
         // The window count over the pool's own input (a pad's output, when one is folded).
         int n = uniformWindowCount(WindowedLinear.of(model, p, false, Dataflow.NONE), p.name());
         // A folded pad of value v: the proof's accumulator is the sum less n·v (FoldedInput).
         long folded = (long) n * FoldedInput.of(model, p, flow).padValue();
         var in = model.tensor(p.input()).type();
-        yield single(p.name(), p.clampMin(), p.clampMax(), 0,
-            acc -> Math.clamp(AveragePool.roundedDivide(acc + folded, n), p.clampMin(), p.clampMax()))
-            // Windows with m <= n real entries: sums between n·(min − v) and n·(max − v), and 0 when
+        yield single(
+                p.name(),
+                p.clampMin(),
+                p.clampMax(),
+                0,
+                acc ->
+                    Math.clamp(
+                        AveragePool.roundedDivide(acc + folded, n), p.clampMin(), p.clampMax()))
+            // Windows with m <= n real entries: sums between n·(min − v) and n·(max − v), and 0
+            // when
             // m = 0 (a pad value outside the type would otherwise put it beyond both).
-            .covering(Math.min((long) n * in.min() - folded, 0), Math.max((long) n * in.max() - folded, 0) + 1);
+            .covering(
+                Math.min((long) n * in.min() - folded, 0),
+                Math.max((long) n * in.max() - folded, 0) + 1);
       }
       case Mean m -> {
         int n = model.tensor(m.input()).dim(1) * model.tensor(m.input()).dim(2);
-        yield single(m.name(), m.clampMin(), m.clampMax(), m.shift(), acc -> Math.clamp(
-            (long) AveragePool.roundedDivide(FixedPoint.multiplyByQuantizedMultiplier((int) acc, m.multiplier(), m.shift()), n)
-                + m.outputZeroPoint(), m.clampMin(), m.clampMax()));
+        yield single(
+            m.name(),
+            m.clampMin(),
+            m.clampMax(),
+            m.shift(),
+            acc ->
+                Math.clamp(
+                    (long)
+                            AveragePool.roundedDivide(
+                                FixedPoint.multiplyByQuantizedMultiplier(
+                                    (int) acc, m.multiplier(), m.shift()),
+                                n)
+                        + m.outputZeroPoint(),
+                    m.clampMin(),
+                    m.clampMax()));
       }
-      // MaxPool, Concat and Pad have no rounding: the circuit proves them apart (MaxPoolLayer, ConcatLayer, FoldedInput).
-      default -> throw WindowedLinear.unsupported(layer.name(), layer.getClass().getSimpleName() + " layers");
+      // MaxPool, Concat and Pad have no rounding: the circuit proves them apart (MaxPoolLayer,
+      // ConcatLayer, FoldedInput).
+      default ->
+          throw WindowedLinear.unsupported(
+              layer.name(), layer.getClass().getSimpleName() + " layers");
     };
   }
 
@@ -124,14 +173,16 @@ public record Rounding(String layer, int lo, int hi, List<MonotoneStep> perChann
     for (int c = 0; c < n; c++) {
       int ch = c;
       long bound = domainBound(q.shift(c));
-      steps.add(MonotoneStep.of(acc -> q.apply(acc, ch), q.clampMin(), q.clampMax(), -bound, bound));
+      steps.add(
+          MonotoneStep.of(acc -> q.apply(acc, ch), q.clampMin(), q.clampMax(), -bound, bound));
     }
     return new Rounding(name, q.clampMin(), q.clampMax(), steps, UNKNOWN, UNKNOWN);
   }
 
   private static Rounding single(String name, int lo, int hi, int shift, LongUnaryOperator f) {
     long bound = domainBound(shift);
-    return new Rounding(name, lo, hi, List.of(MonotoneStep.of(f, lo, hi, -bound, bound)), UNKNOWN, UNKNOWN);
+    return new Rounding(
+        name, lo, hi, List.of(MonotoneStep.of(f, lo, hi, -bound, bound)), UNKNOWN, UNKNOWN);
   }
 
   private Rounding covering(long min, long end) {
@@ -139,7 +190,8 @@ public record Rounding(String layer, int lo, int hi, List<MonotoneStep> perChann
   }
 
   /** min and max of f over every value of an 8-bit type (f is monotone, but check all 256). */
-  private static long[] rescaleRange(io.zkaudit.model.ElementType type, java.util.function.IntUnaryOperator f) {
+  private static long[] rescaleRange(
+      io.zkaudit.model.ElementType type, java.util.function.IntUnaryOperator f) {
     // An int32 operand would make this loop run 2^32 times (forever: x++ wraps at the top): a
     // hostile verifying key must not hang its verifier.
     if (!type.isByte()) {
@@ -163,7 +215,10 @@ public record Rounding(String layer, int lo, int hi, List<MonotoneStep> perChann
     return 1L << (31 - Math.max(0, shift));
   }
 
-  /** Pools divide by the number of taps inside the input; the proof needs it to be the same everywhere. */
+  /**
+   * Pools divide by the number of taps inside the input; the proof needs it to be the same
+   * everywhere.
+   */
   private static int uniformWindowCount(WindowedLinear w, String name) {
     int n = -1;
     for (int y = 0; y < w.out().height(); y++) {
@@ -177,7 +232,8 @@ public record Rounding(String layer, int lo, int hi, List<MonotoneStep> perChann
           }
         }
         if (n >= 0 && count != n) {
-          throw WindowedLinear.unsupported(name, "average pooling windows that overlap the padding");
+          throw WindowedLinear.unsupported(
+              name, "average pooling windows that overlap the padding");
         }
         n = count;
       }

@@ -4,9 +4,9 @@ import io.zkaudit.field.Ext2;
 import java.util.Arrays;
 
 /**
- * An obligation a layer proof leaves behind: "the MLE of tensor {@code tensor} (its padded
- * {@link TensorLayout} table, or a weight's layout) at {@code point} is {@code value}". The model
- * verifier discharges it against the weight commitment, the per-proof commitment, or public data.
+ * An obligation a layer proof leaves behind: "the MLE of tensor {@code tensor} (its padded {@link
+ * TensorLayout} table, or a weight's layout) at {@code point} is {@code value}". The model verifier
+ * discharges it against the weight commitment, the per-proof commitment, or public data.
  */
 public record TensorClaim(int tensor, Ext2[] point, Ext2 value) {
   public TensorClaim {
@@ -20,7 +20,10 @@ public record TensorClaim(int tensor, Ext2[] point, Ext2 value) {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof TensorClaim c && c.tensor == tensor && Arrays.equals(c.point, point) && c.value.equals(value);
+    return o instanceof TensorClaim c
+        && c.tensor == tensor
+        && Arrays.equals(c.point, point)
+        && c.value.equals(value);
   }
 
   @Override

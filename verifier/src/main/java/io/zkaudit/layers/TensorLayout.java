@@ -10,8 +10,8 @@ import java.util.List;
  * dimension padded to a power of two, channel in the low bits, index c + 2^cBits (x + 2^wBits y).
  * Padding positions hold zero and are never trusted by a proof (see docs/model-proofs.md).
  *
- * <p>A zero-knowledge proof fills the padding of committed tensors with uniform values, and that
- * is what hides each evaluation of them (docs/zero-knowledge.md, technique 2). A tensor whose
+ * <p>A zero-knowledge proof fills the padding of committed tensors with uniform values, and that is
+ * what hides each evaluation of them (docs/zero-knowledge.md, technique 2). A tensor whose
  * dimensions are all powers of two has no padding, so its layout in a zero-knowledge circuit gets
  * one more height bit ({@link #of(TensorSpec, boolean)}).
  */
@@ -24,15 +24,15 @@ public record TensorLayout(int height, int width, int channels, int hBits, int w
   /**
    * The layout of an activation tensor in a proof with or without zero knowledge. With zero
    * knowledge, a tensor that fills its box (real size = padded size, e.g. 32x32x16), or whose
-   * padding misses some residue class modulo 16 of the index (e.g. 10 logits), gets one more
-   * height bit: its height is padded to 2^(bits(H) + 1), so the upper half of its table is padding,
-   * which the prover fills with uniform values. Without it, every evaluation of the tensor (and of
-   * the range witnesses and rescaled ADD inputs that share its layout) at a random point would be
-   * a function of real entries only and reveal the activations (and through them the weights);
-   * with it, each evaluation at a point whose top height coordinate is not 0 is masked. Why height:
-   * no weight or bias layout depends on it (they are over channels and taps), so the weight
-   * commitment serves both kinds of proof, and the window predicates already skip rows at or
-   * beyond the real height.
+   * padding misses some residue class modulo 16 of the index (e.g. 10 logits), gets one more height
+   * bit: its height is padded to 2^(bits(H) + 1), so the upper half of its table is padding, which
+   * the prover fills with uniform values. Without it, every evaluation of the tensor (and of the
+   * range witnesses and rescaled ADD inputs that share its layout) at a random point would be a
+   * function of real entries only and reveal the activations (and through them the weights); with
+   * it, each evaluation at a point whose top height coordinate is not 0 is masked. Why height: no
+   * weight or bias layout depends on it (they are over channels and taps), so the weight commitment
+   * serves both kinds of proof, and the window predicates already skip rows at or beyond the real
+   * height.
    */
   public static TensorLayout of(TensorSpec spec, boolean zeroKnowledge) {
     TensorLayout plain = of(spec);
@@ -40,14 +40,16 @@ public record TensorLayout(int height, int width, int channels, int hBits, int w
   }
 
   /**
-   * This layout if every residue class of the index modulo 2^min(4, numVars) holds a padding
-   * entry, else the same tensor with one more height bit, whose upper half puts padding in every
-   * class (see {@link #of(TensorSpec, boolean)}). A full box has padding in no class; a small
-   * tensor such as 10 logits in 16 slots has it in some only. The classes are what a lookup's
-   * blinding rows must cover (LogUpBlinding.SUBTREE_BITS).
+   * This layout if every residue class of the index modulo 2^min(4, numVars) holds a padding entry,
+   * else the same tensor with one more height bit, whose upper half puts padding in every class
+   * (see {@link #of(TensorSpec, boolean)}). A full box has padding in no class; a small tensor such
+   * as 10 logits in 16 slots has it in some only. The classes are what a lookup's blinding rows
+   * must cover (LogUpBlinding.SUBTREE_BITS).
    */
   public TensorLayout withPadding() {
-    return padsEveryLowClass() ? this : new TensorLayout(height, width, channels, hBits + 1, wBits, cBits);
+    return padsEveryLowClass()
+        ? this
+        : new TensorLayout(height, width, channels, hBits + 1, wBits, cBits);
   }
 
   /** Low bits whose residue classes {@link #withPadding} makes sure hold padding. */
@@ -83,17 +85,23 @@ public record TensorLayout(int height, int width, int channels, int hBits, int w
     return false;
   }
 
-  /** The layout of an activation tensor: NHWC with batch 1, or a flat [1, C] / [C] vector (no zero-knowledge padding). */
+  /**
+   * The layout of an activation tensor: NHWC with batch 1, or a flat [1, C] / [C] vector (no
+   * zero-knowledge padding).
+   */
   public static TensorLayout of(TensorSpec spec) {
     List<Integer> s = spec.shape();
     if (!s.isEmpty() && s.getFirst() != 1 && s.size() > 1) {
-      throw new ModelFormatException("tensor " + spec.name() + ": only batch size 1 is proven, shape " + s);
+      throw new ModelFormatException(
+          "tensor " + spec.name() + ": only batch size 1 is proven, shape " + s);
     }
     return switch (s.size()) {
       case 1 -> of(1, 1, s.get(0));
       case 2 -> of(1, 1, s.get(1));
       case 4 -> of(s.get(1), s.get(2), s.get(3));
-      default -> throw new ModelFormatException("tensor " + spec.name() + ": shape " + s + " has no proof layout");
+      default ->
+          throw new ModelFormatException(
+              "tensor " + spec.name() + ": shape " + s + " has no proof layout");
     };
   }
 
@@ -137,7 +145,8 @@ public record TensorLayout(int height, int width, int channels, int hBits, int w
   /** Same, for long values (accumulators). */
   public long[] place(long[] nhwc) {
     if (nhwc.length != realSize()) {
-      throw new IllegalArgumentException("tensor has " + nhwc.length + " values, layout expects " + realSize());
+      throw new IllegalArgumentException(
+          "tensor has " + nhwc.length + " values, layout expects " + realSize());
     }
     long[] t = new long[paddedSize()];
     int k = 0;

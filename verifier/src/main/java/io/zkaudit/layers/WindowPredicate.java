@@ -7,7 +7,9 @@ import io.zkaudit.poly.Mle;
 /**
  * The wiring of a sliding window along one spatial dimension: which input coordinate feeds which
  * output coordinate through which kernel tap,
+ *
  * <pre>  S(y, i, y') = [y' = stride * y + i - pad] * [i < kernel] * [0 <= y' < inSize]</pre>
+ *
  * for y in [0, 2^outBits), i in [0, 2^tapBits), y' in [0, 2^inBits). A k x k convolution's wiring
  * is the product of one such predicate per dimension, so nothing of size H*W*k*k is ever
  * materialised.
@@ -15,16 +17,33 @@ import io.zkaudit.poly.Mle;
  * <p>The proofs need the partial MLE A(i, y') = sum_y eq(r, y) S(y, i, y') for the layer's random
  * output coordinate r: the prover as a table (O(2^outBits * kernel + 2^inBits + 2^tapBits)), the
  * verifier at one point. The verifier's evaluation walks the bits of y, i and y' from the lowest,
- * carrying the two sides of y' + pad = stride * y + i and the comparisons i < kernel and
- * y' < inSize as 16 states: O(bits), so its work is logarithmic in the tensor's size (strides that
- * are not powers of two fall back to a direct sum over output positions).
+ * carrying the two sides of y' + pad = stride * y + i and the comparisons i < kernel and y' <
+ * inSize as 16 states: O(bits), so its work is logarithmic in the tensor's size (strides that are
+ * not powers of two fall back to a direct sum over output positions).
  */
-public record WindowPredicate(int kernel, int stride, int pad, int outBits, int tapBits, int inBits, int inSize) {
+public record WindowPredicate(
+    int kernel, int stride, int pad, int outBits, int tapBits, int inBits, int inSize) {
 
   public WindowPredicate {
-    if (kernel < 1 || stride < 1 || pad < 0 || kernel > (1 << tapBits) || inSize > (1 << inBits) || inSize < 1) {
-      throw new IllegalArgumentException("inconsistent window: kernel " + kernel + ", stride " + stride
-          + ", pad " + pad + ", tap bits " + tapBits + ", input " + inSize + "/2^" + inBits);
+    if (kernel < 1
+        || stride < 1
+        || pad < 0
+        || kernel > (1 << tapBits)
+        || inSize > (1 << inBits)
+        || inSize < 1) {
+      throw new IllegalArgumentException(
+          "inconsistent window: kernel "
+              + kernel
+              + ", stride "
+              + stride
+              + ", pad "
+              + pad
+              + ", tap bits "
+              + tapBits
+              + ", input "
+              + inSize
+              + "/2^"
+              + inBits);
     }
   }
 
@@ -54,13 +73,15 @@ public record WindowPredicate(int kernel, int stride, int pad, int outBits, int 
 
   private static void checkPoint(Ext2[] p, int bits, String what) {
     if (p.length != bits) {
-      throw new IllegalArgumentException(what + " point has " + p.length + " coordinates, expected " + bits);
+      throw new IllegalArgumentException(
+          what + " point has " + p.length + " coordinates, expected " + bits);
     }
   }
 
   /**
-   * The same sum as {@link #bitwise}, directly over output positions and taps: O(2^outBits * kernel).
-   * The fallback for strides that are not powers of two, and the reference the tests compare with.
+   * The same sum as {@link #bitwise}, directly over output positions and taps: O(2^outBits *
+   * kernel). The fallback for strides that are not powers of two, and the reference the tests
+   * compare with.
    */
   Ext2 direct(Ext2[] r, Ext2[] tap, Ext2[] in) {
     checkPoint(r, outBits, "output");
@@ -95,7 +116,10 @@ public record WindowPredicate(int kernel, int stride, int pad, int outBits, int 
     return bitwise(r, tapPoint, null);
   }
 
-  /** sum over Boolean taps i of A(i, inPoint): the wiring of a window whose taps all weigh 1 (pools). */
+  /**
+   * sum over Boolean taps i of A(i, inPoint): the wiring of a window whose taps all weigh 1
+   * (pools).
+   */
   public Ext2 evaluateSummedTaps(Ext2[] r, Ext2[] inPoint) {
     checkPoint(inPoint, inBits, "input");
     return bitwise(r, null, inPoint);
@@ -116,8 +140,13 @@ public record WindowPredicate(int kernel, int stride, int pad, int outBits, int 
       return direct(r, tap, in);
     }
     int shift = Integer.numberOfTrailingZeros(stride);
-    int positions = Math.max(Math.max(inBits, outBits + shift), Math.max(tapBits, 32 - Integer.numberOfLeadingZeros(pad))) + 2;
-    // state = carryL | carryR << 1 | (i < kernel so far) << 2 | (y' < inSize so far) << 3, comparing from the low bits
+    int positions =
+        Math.max(
+                Math.max(inBits, outBits + shift),
+                Math.max(tapBits, 32 - Integer.numberOfLeadingZeros(pad)))
+            + 2;
+    // state = carryL | carryR << 1 | (i < kernel so far) << 2 | (y' < inSize so far) << 3,
+    // comparing from the low bits
     Ext2[] weight = new Ext2[16];
     java.util.Arrays.fill(weight, Ext2.ZERO);
     weight[0] = Ext2.ONE;
@@ -159,7 +188,8 @@ public record WindowPredicate(int kernel, int stride, int pad, int outBits, int 
       }
       weight = next;
     }
-    // Equal sums with equal final carries, i < kernel and y' < inSize: carries 0, both comparisons true.
+    // Equal sums with equal final carries, i < kernel and y' < inSize: carries 0, both comparisons
+    // true.
     return weight[0b1100];
   }
 

@@ -10,7 +10,8 @@ import io.zkaudit.sumcheck.SumcheckProof;
  * The proof of one windowed linear layer: the bias evaluation the prover claims, the phase-1
  * sumcheck over taps and channels (absent for sums) and the phase-2 sumcheck over input positions.
  */
-public record WindowedLinearProof(Ext2 bias, SumcheckProof phase1, SumcheckProof phase2, Ext2[] masks) {
+public record WindowedLinearProof(
+    Ext2 bias, SumcheckProof phase1, SumcheckProof phase2, Ext2[] masks) {
   public WindowedLinearProof {
     masks = masks.clone();
   }
@@ -32,8 +33,11 @@ public record WindowedLinearProof(Ext2 bias, SumcheckProof phase1, SumcheckProof
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof WindowedLinearProof p && bias.equals(p.bias) && java.util.Objects.equals(phase1, p.phase1)
-        && phase2.equals(p.phase2) && java.util.Arrays.equals(masks, p.masks);
+    return o instanceof WindowedLinearProof p
+        && bias.equals(p.bias)
+        && java.util.Objects.equals(phase1, p.phase1)
+        && phase2.equals(p.phase2)
+        && java.util.Arrays.equals(masks, p.masks);
   }
 
   @Override

@@ -15,16 +15,16 @@ import java.util.List;
  *       inactive rows whose leaves get a uniform committed numerator b_s and a tagged denominator
  *       {@code alpha - (compress(w(s)) + beta^width)}. The numerators of all groups sit in one
  *       committed column, group after group (lookup by lookup).
- *   <li>Each table's tree has a blinding half (its top variable = 1): leaves {@code (b'(y),
- *       alpha - (compress(u'(y)) + beta^width))} from committed columns b' (after the
- *       multiplicities in one column M2 = [m | b']) and u' (width columns of {@link #tupleVars}
- *       variables, zero-extended to the table's size). The
- *       prover puts the lookup's j-th blinding fraction at slot j, so that the first 16 cover every
- *       residue class; the rest are zero.
+ *   <li>Each table's tree has a blinding half (its top variable = 1): leaves {@code (b'(y), alpha -
+ *       (compress(u'(y)) + beta^width))} from committed columns b' (after the multiplicities in one
+ *       column M2 = [m | b']) and u' (width columns of {@link #tupleVars} variables, zero-extended
+ *       to the table's size). The prover puts the lookup's j-th blinding fraction at slot j, so
+ *       that the first 16 cover every residue class; the rest are zero.
  * </ul>
+ *
  * The tag keeps blinding fractions apart from looked-up ones: the tagged terms of both sides must
- * cancel each other, the untagged ones satisfy logUp's identity, so whatever the prover puts in
- * the blinding rows, it cannot make a tuple outside the table pass.
+ * cancel each other, the untagged ones satisfy logUp's identity, so whatever the prover puts in the
+ * blinding rows, it cannot make a tuple outside the table pass.
  */
 public final class LogUpBlinding {
   /** Blinding rows per group: one in each residue class modulo 2^4 that has an inactive row. */
@@ -67,7 +67,8 @@ public final class LogUpBlinding {
           count += r[g].length;
         }
         if (count > slots && bits == 0) {
-          // A table smaller than its number of groups (toy tables only): the first groups get a row.
+          // A table smaller than its number of groups (toy tables only): the first groups get a
+          // row.
           count = 0;
           for (int g = 0; g < r.length; g++) {
             if (count + r[g].length > slots) {
@@ -142,12 +143,18 @@ public final class LogUpBlinding {
     return v;
   }
 
-  /** The table slot of a lookup's j-th blinding fraction: j, so consecutive fractions fall in distinct residue classes. */
+  /**
+   * The table slot of a lookup's j-th blinding fraction: j, so consecutive fractions fall in
+   * distinct residue classes.
+   */
   public static int slot(int j) {
     return j;
   }
 
-  /** The MLE of the group's tag (1 on its blinding rows) at a point: sum over rows of eq(point, row). */
+  /**
+   * The MLE of the group's tag (1 on its blinding rows) at a point: sum over rows of eq(point,
+   * row).
+   */
   public Ext2 tag(int lookup, int group, Ext2[] point) {
     Ext2 acc = Ext2.ZERO;
     for (long row : rows[lookup][group]) {

@@ -13,25 +13,26 @@ import java.util.List;
  * prover and verifier so that both build exactly the same statement.
  *
  * <p>Every lookup contributes its table's fraction tree (leaves p = m(y), q = alpha - T(y)) and
- * then one to three for its witness side, which hold the lookup's groups (leaves p = [x active],
- * q = alpha - W(x); {@link #witnessTrees} says which group goes where). The groups sit in aligned
- * sub-cubes of a witness tree, as
- * {@link io.zkaudit.pcs.PackedLayout} places committed columns: in decreasing size (ties: by group
- * number) one after the other, so group g of 2^k_g rows starts at a multiple o_g of 2^k_g, and its
- * leaves are the tree's leaves whose high variables are fixed to the bits b_g of o_g / 2^k_g. The
- * leaves past the last group are unused: p = 0, q = 1, so they add nothing to the tree's sum. The
- * MLE of the witness tree's leaves at a point r is then
+ * then one to three for its witness side, which hold the lookup's groups (leaves p = [x active], q
+ * = alpha - W(x); {@link #witnessTrees} says which group goes where). The groups sit in aligned
+ * sub-cubes of a witness tree, as {@link io.zkaudit.pcs.PackedLayout} places committed columns: in
+ * decreasing size (ties: by group number) one after the other, so group g of 2^k_g rows starts at a
+ * multiple o_g of 2^k_g, and its leaves are the tree's leaves whose high variables are fixed to the
+ * bits b_g of o_g / 2^k_g. The leaves past the last group are unused: p = 0, q = 1, so they add
+ * nothing to the tree's sum. The MLE of the witness tree's leaves at a point r is then
+ *
  * <pre>
  *   P(r) = sum_g eq(b_g, r_high) P_g(r_low),   Q(r) = sum_g eq(b_g, r_high) Q_g(r_low) + (1 - sum_g eq(b_g, r_high)),
  * </pre>
- * with r_low = r[0..k_g) and r_high = r[k_g..n): each group is still evaluated once, at a prefix of
- * the one point where the GKR ends (1 - sum_g eq(...) is the unused leaves' indicator, since
- * sum_x eq(x, r) = 1). One tree instead of one per group: each GKR layer sends four values per
- * active tree, so the lookup proof shrinks with the number of groups (docs/pcs.md, issue 14).
  *
- * <p>A tree over n variables has layers n (leaves) down to 0 (the root); the parent of entries k and
- * k + 2^(l-1) of layer l is entry k of layer l - 1 (the top variable is the sibling bit):
- * p' = p_0 q_1 + p_1 q_0, q' = q_0 q_1, so p'/q' = p_0/q_0 + p_1/q_1.
+ * with r_low = r[0..k_g) and r_high = r[k_g..n): each group is still evaluated once, at a prefix of
+ * the one point where the GKR ends (1 - sum_g eq(...) is the unused leaves' indicator, since sum_x
+ * eq(x, r) = 1). One tree instead of one per group: each GKR layer sends four values per active
+ * tree, so the lookup proof shrinks with the number of groups (docs/pcs.md, issue 14).
+ *
+ * <p>A tree over n variables has layers n (leaves) down to 0 (the root); the parent of entries k
+ * and k + 2^(l-1) of layer l is entry k of layer l - 1 (the top variable is the sibling bit): p' =
+ * p_0 q_1 + p_1 q_0, q' = q_0 q_1, so p'/q' = p_0/q_0 + p_1/q_1.
  */
 public final class LogUpLayout {
   private LogUpLayout() {}
@@ -57,7 +58,10 @@ public final class LogUpLayout {
     boolean omitsP(int layer);
   }
 
-  /** A lookup's table: 2^numVars leaves (blinded: one more variable, the top one, for the blinding half). */
+  /**
+   * A lookup's table: 2^numVars leaves (blinded: one more variable, the top one, for the blinding
+   * half).
+   */
   public record TableTree(int lookup, int numVars) implements Tree {
     @Override
     public boolean omitsP(int layer) {
@@ -69,7 +73,8 @@ public final class LogUpLayout {
    * Some of a lookup's witness groups in one tree of 2^numVars leaves, in group order (not
    * placement order); each placement names its group.
    */
-  public record WitnessTree(int lookup, int numVars, int width, List<Placement> placements) implements Tree {
+  public record WitnessTree(int lookup, int numVars, int width, List<Placement> placements)
+      implements Tree {
     public WitnessTree {
       placements = List.copyOf(placements);
     }
@@ -95,8 +100,8 @@ public final class LogUpLayout {
   }
 
   /**
-   * Group {@code group} of a lookup at the witness tree's leaves [offset, offset + 2^shape.numVars()),
-   * offset a multiple of the group's size.
+   * Group {@code group} of a lookup at the witness tree's leaves [offset, offset +
+   * 2^shape.numVars()), offset a multiple of the group's size.
    */
   public record Placement(int group, LookupStatement.Group shape, long offset) {
     public Placement {
@@ -114,18 +119,28 @@ public final class LogUpLayout {
       return Arrays.copyOf(treePoint, numVars());
     }
 
-    /** eq(b_g, r_high): the weight of the group's sub-cube in the tree's leaf MLE at a point, O(tree variables). */
+    /**
+     * eq(b_g, r_high): the weight of the group's sub-cube in the tree's leaf MLE at a point, O(tree
+     * variables).
+     */
     public Ext2 weight(Ext2[] treePoint) {
       long subCube = offset >>> numVars();
       Ext2 acc = Ext2.ONE;
       for (int j = numVars(); j < treePoint.length; j++) {
-        acc = acc.mul(((subCube >>> (j - numVars())) & 1) == 1 ? treePoint[j] : Ext2.ONE.sub(treePoint[j]));
+        acc =
+            acc.mul(
+                ((subCube >>> (j - numVars())) & 1) == 1
+                    ? treePoint[j]
+                    : Ext2.ONE.sub(treePoint[j]));
       }
       return acc;
     }
   }
 
-  /** The trees of a statement: per lookup, its table's and then its witness side's (one to three trees). */
+  /**
+   * The trees of a statement: per lookup, its table's and then its witness side's (one to three
+   * trees).
+   */
   public static List<Tree> trees(LookupStatement st) {
     List<Tree> out = new ArrayList<>();
     LogUpBlinding plan = st.blinded() ? LogUpBlinding.of(st) : null;
@@ -172,9 +187,9 @@ public final class LogUpLayout {
    * exactly, the third the rest, padded to a power of two. With power-of-two groups in decreasing
    * size the running sum meets each power of two exactly, so only the last tree has unused leaves,
    * fewer than its own size: one tree for all (format 7) padded MobileNet v2's 13.3M and 25.2M rows
-   * to 2^24 and 2^25 leaves (31% more); three trees per side pad them by under 3%. With
-   * {@code maxTrees} = 1, all groups share one tree (what a blinded lookup falls back to, see
-   * {@link #trees}).
+   * to 2^24 and 2^25 leaves (31% more); three trees per side pad them by under 3%. With {@code
+   * maxTrees} = 1, all groups share one tree (what a blinded lookup falls back to, see {@link
+   * #trees}).
    */
   static List<WitnessTree> witnessTrees(int lookup, LookupStatement.Lookup lk, int maxTrees) {
     List<LookupStatement.Group> groups = lk.groups();
@@ -184,7 +199,9 @@ public final class LogUpLayout {
       order[g] = g;
       total += 1L << groups.get(g).numVars();
     }
-    Arrays.sort(order, Comparator.comparingInt((Integer g) -> -groups.get(g).numVars()).thenComparingInt(g -> g));
+    Arrays.sort(
+        order,
+        Comparator.comparingInt((Integer g) -> -groups.get(g).numVars()).thenComparingInt(g -> g));
     List<WitnessTree> out = new ArrayList<>();
     int next = 0;
     long remaining = total;
@@ -250,9 +267,9 @@ public final class LogUpLayout {
   }
 
   /**
-   * The composition of GKR layer l (1 <= l <= maxVars) over the active trees (numVars >= l):
-   * per active tree a, tables [p0, p1, q0, q1] (or [q0, q1] when p is omitted) and terms
-   * lambda^(2a) (p0 q1 + p1 q0) + lambda^(2a+1) q0 q1 (with p = 1: lambda^(2a) (q1 + q0)).
+   * The composition of GKR layer l (1 <= l <= maxVars) over the active trees (numVars >= l): per
+   * active tree a, tables [p0, p1, q0, q1] (or [q0, q1] when p is omitted) and terms lambda^(2a)
+   * (p0 q1 + p1 q0) + lambda^(2a+1) q0 q1 (with p = 1: lambda^(2a) (q1 + q0)).
    */
   public static Composition layerComposition(List<? extends Tree> active, int layer, Ext2 lambda) {
     int tables = 0;
@@ -313,13 +330,19 @@ public final class LogUpLayout {
   }
 
   /**
-   * After GKR layer {@code layer}'s sumcheck: the claimed evaluations of each active tree's
-   * (p0, p1, q0, q1) (p omitted where {@link Tree#omitsP} says so, then 1), combined at the
-   * new challenge rho into the claims p(r, rho), q(r, rho) on the next layer. Prover and verifier
-   * both use this, so they read the evaluations in the same order.
+   * After GKR layer {@code layer}'s sumcheck: the claimed evaluations of each active tree's (p0,
+   * p1, q0, q1) (p omitted where {@link Tree#omitsP} says so, then 1), combined at the new
+   * challenge rho into the claims p(r, rho), q(r, rho) on the next layer. Prover and verifier both
+   * use this, so they read the evaluations in the same order.
    */
-  public static void bindSibling(List<Integer> active, List<? extends Tree> activeInst, int layer, Ext2[] e, Ext2 rho,
-      Ext2[] p, Ext2[] q) {
+  public static void bindSibling(
+      List<Integer> active,
+      List<? extends Tree> activeInst,
+      int layer,
+      Ext2[] e,
+      Ext2 rho,
+      Ext2[] p,
+      Ext2[] q) {
     int o = 0;
     for (int a = 0; a < active.size(); a++) {
       int i = active.get(a);

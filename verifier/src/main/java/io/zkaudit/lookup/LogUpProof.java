@@ -12,11 +12,11 @@ import java.util.List;
  * A logUp-GKR proof for a {@link LookupStatement}.
  *
  * <ul>
- *   <li>{@code rootP[i], rootQ[i]}: the root fraction of tree i (order of {@link LogUpLayout#trees}:
- *       per lookup its table's tree, then its witness tree);
+ *   <li>{@code rootP[i], rootQ[i]}: the root fraction of tree i (order of {@link
+ *       LogUpLayout#trees}: per lookup its table's tree, then its witness tree);
  *   <li>{@code layers[l-1]}: the sumcheck of GKR layer l = 1..maxVars (l - 1 rounds of degree 3,
- *       then the evaluations p0, p1, q0, q1 of each active tree, p omitted where
- *       {@link LogUpLayout.Tree#omitsP});
+ *       then the evaluations p0, p1, q0, q1 of each active tree, p omitted where {@link
+ *       LogUpLayout.Tree#omitsP});
  *   <li>{@code witnessEvaluations[g]}: for each witness group (lookup by lookup, group order), the
  *       values w_c of its columns at its prefix of its witness tree's final point;
  *   <li>{@code masks}: in a zero-knowledge proof, for each GKR layer the Libra mask's sum and its
@@ -27,14 +27,25 @@ import java.util.List;
  *   <li>{@code blindingTuples}: in a blinded proof, per lookup the values u'_c at its table's final
  *       point without the top (blinding) variable; empty otherwise.
  * </ul>
+ *
  * Encoding: u32 count + (P, Q) per tree; u32 count + sumcheck proofs; u32 count + one
- * length-prefixed extension list per group; the masks; the blinding sums; u32 count + one
- * extension list per lookup.
+ * length-prefixed extension list per group; the masks; the blinding sums; u32 count + one extension
+ * list per lookup.
  */
-public record LogUpProof(Ext2[] rootP, Ext2[] rootQ, List<SumcheckProof> layers, Ext2[][] witnessEvaluations,
-    Ext2[] masks, Ext2[] blindingSums, Ext2[][] blindingTuples) {
-  /** Per lookup, its table's fraction tree and one to three of its witness groups' ({@link LogUpLayout#trees}). */
+public record LogUpProof(
+    Ext2[] rootP,
+    Ext2[] rootQ,
+    List<SumcheckProof> layers,
+    Ext2[][] witnessEvaluations,
+    Ext2[] masks,
+    Ext2[] blindingSums,
+    Ext2[][] blindingTuples) {
+  /**
+   * Per lookup, its table's fraction tree and one to three of its witness groups' ({@link
+   * LogUpLayout#trees}).
+   */
   public static final int MAX_TREES = 2 * LookupStatement.MAX_LOOKUPS;
+
   public static final int MAX_GROUPS = LookupStatement.MAX_LOOKUPS * LookupStatement.MAX_GROUPS;
   public static final int MAX_LAYERS = 32;
 
@@ -45,19 +56,25 @@ public record LogUpProof(Ext2[] rootP, Ext2[] rootQ, List<SumcheckProof> layers,
     rootP = rootP.clone();
     rootQ = rootQ.clone();
     layers = List.copyOf(layers);
-    witnessEvaluations = Arrays.stream(witnessEvaluations).map(Ext2[]::clone).toArray(Ext2[][]::new);
+    witnessEvaluations =
+        Arrays.stream(witnessEvaluations).map(Ext2[]::clone).toArray(Ext2[][]::new);
     masks = masks.clone();
     blindingSums = blindingSums.clone();
     blindingTuples = Arrays.stream(blindingTuples).map(Ext2[]::clone).toArray(Ext2[][]::new);
   }
 
   /** A proof without zero knowledge: no masks. */
-  public LogUpProof(Ext2[] rootP, Ext2[] rootQ, List<SumcheckProof> layers, Ext2[][] witnessEvaluations) {
+  public LogUpProof(
+      Ext2[] rootP, Ext2[] rootQ, List<SumcheckProof> layers, Ext2[][] witnessEvaluations) {
     this(rootP, rootQ, layers, witnessEvaluations, new Ext2[0]);
   }
 
   /** A proof without blinding. */
-  public LogUpProof(Ext2[] rootP, Ext2[] rootQ, List<SumcheckProof> layers, Ext2[][] witnessEvaluations,
+  public LogUpProof(
+      Ext2[] rootP,
+      Ext2[] rootQ,
+      List<SumcheckProof> layers,
+      Ext2[][] witnessEvaluations,
       Ext2[] masks) {
     this(rootP, rootQ, layers, witnessEvaluations, masks, new Ext2[0], new Ext2[0][]);
   }
@@ -72,7 +89,10 @@ public record LogUpProof(Ext2[] rootP, Ext2[] rootQ, List<SumcheckProof> layers,
     return Arrays.stream(blindingTuples).map(Ext2[]::clone).toArray(Ext2[][]::new);
   }
 
-  /** For a zero-knowledge proof, per GKR layer the mask's sum and its value at the layer's point; else empty. */
+  /**
+   * For a zero-knowledge proof, per GKR layer the mask's sum and its value at the layer's point;
+   * else empty.
+   */
   @Override
   public Ext2[] masks() {
     return masks.clone();
@@ -157,15 +177,22 @@ public record LogUpProof(Ext2[] rootP, Ext2[] rootQ, List<SumcheckProof> layers,
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof LogUpProof x && Arrays.equals(x.rootP, rootP) && Arrays.equals(x.rootQ, rootQ)
-        && x.layers.equals(layers) && Arrays.deepEquals(x.witnessEvaluations, witnessEvaluations)
-        && Arrays.equals(x.masks, masks) && Arrays.equals(x.blindingSums, blindingSums)
+    return o instanceof LogUpProof x
+        && Arrays.equals(x.rootP, rootP)
+        && Arrays.equals(x.rootQ, rootQ)
+        && x.layers.equals(layers)
+        && Arrays.deepEquals(x.witnessEvaluations, witnessEvaluations)
+        && Arrays.equals(x.masks, masks)
+        && Arrays.equals(x.blindingSums, blindingSums)
         && Arrays.deepEquals(x.blindingTuples, blindingTuples);
   }
 
   @Override
   public int hashCode() {
-    return Arrays.hashCode(rootP) ^ Arrays.hashCode(rootQ) ^ layers.hashCode() ^ Arrays.deepHashCode(witnessEvaluations);
+    return Arrays.hashCode(rootP)
+        ^ Arrays.hashCode(rootQ)
+        ^ layers.hashCode()
+        ^ Arrays.deepHashCode(witnessEvaluations);
   }
 
   @Override

@@ -12,26 +12,27 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Verifies a logUp-GKR proof (Haböck, eprint 2022/1530; Papini and Haböck, eprint 2023/1284):
- * for every lookup, {@code sum_g sum_{x < N_g} 1/(alpha - W_g(x)) = sum_y m(y)/(alpha - T(y))},
- * with W = w_0 + beta w_1 + ... and T likewise, which (for alpha random after the commitments and
- * the field characteristic above the number of rows) holds only if every looked-up tuple is a
- * table row and m counts them.
+ * Verifies a logUp-GKR proof (Haböck, eprint 2022/1530; Papini and Haböck, eprint 2023/1284): for
+ * every lookup, {@code sum_g sum_{x < N_g} 1/(alpha - W_g(x)) = sum_y m(y)/(alpha - T(y))}, with W
+ * = w_0 + beta w_1 + ... and T likewise, which (for alpha random after the commitments and the
+ * field characteristic above the number of rows) holds only if every looked-up tuple is a table row
+ * and m counts them.
  *
  * <p>The caller must have absorbed the commitments (or the public values) of the witness columns
  * and of the multiplicity columns into the transcript <b>before</b> calling this: alpha and beta
  * are drawn here, first.
  *
  * <p>Transcript: {@code logup/shape}, {@code logup/table-column} per table column; beta, alpha;
- * {@code logup/roots} (P, Q of every tree, {@link LogUpLayout#trees} order); then for each GKR layer
- * l = 1..maxVars: lambda, the layer's sumcheck (its own labels), rho; after the layer where a tree
- * reaches its leaves: for a witness tree, per group {@code logup/witness-evaluations} (and, blinded,
- * {@code logup/blinding-sum}); for a blinded table, {@code logup/blinding-tuple}.
+ * {@code logup/roots} (P, Q of every tree, {@link LogUpLayout#trees} order); then for each GKR
+ * layer l = 1..maxVars: lambda, the layer's sumcheck (its own labels), rho; after the layer where a
+ * tree reaches its leaves: for a witness tree, per group {@code logup/witness-evaluations} (and,
+ * blinded, {@code logup/blinding-sum}); for a blinded table, {@code logup/blinding-tuple}.
  */
 public final class LogUpVerifier {
   private LogUpVerifier() {}
 
-  public static LookupClaims verify(LookupStatement statement, LogUpProof proof, Transcript transcript)
+  public static LookupClaims verify(
+      LookupStatement statement, LogUpProof proof, Transcript transcript)
       throws InvalidProofException {
     return verify(statement, proof, transcript, null);
   }
@@ -40,8 +41,12 @@ public final class LogUpVerifier {
    * Verifies a zero-knowledge proof when {@code masks} is not null: every GKR layer's sumcheck is
    * masked, and its mask value is recorded in the ledger (to be opened by the caller).
    */
-  public static LookupClaims verify(LookupStatement statement, LogUpProof proof, Transcript transcript,
-      io.zkaudit.zk.MaskLedger masks) throws InvalidProofException {
+  public static LookupClaims verify(
+      LookupStatement statement,
+      LogUpProof proof,
+      Transcript transcript,
+      io.zkaudit.zk.MaskLedger masks)
+      throws InvalidProofException {
     List<LogUpLayout.Tree> trees = LogUpLayout.trees(statement);
     int maxN = LogUpLayout.maxVars(trees);
     LogUpBlinding blinding = statement.blinded() ? LogUpBlinding.of(statement) : null;
@@ -86,9 +91,18 @@ public final class LogUpVerifier {
       SumcheckResult res;
       try {
         SumcheckProof layerProof = proof.layers().get(layer - 1);
-        res = masks == null ? SumcheckVerifier.verify(comp, point, layer - 1, claim, layerProof, transcript)
-            : masks.verify(comp, point, layer - 1, claim, layerProof, maskValues[2 * (layer - 1)],
-                maskValues[2 * (layer - 1) + 1], transcript);
+        res =
+            masks == null
+                ? SumcheckVerifier.verify(comp, point, layer - 1, claim, layerProof, transcript)
+                : masks.verify(
+                    comp,
+                    point,
+                    layer - 1,
+                    claim,
+                    layerProof,
+                    maskValues[2 * (layer - 1)],
+                    maskValues[2 * (layer - 1) + 1],
+                    transcript);
       } catch (InvalidProofException e) {
         throw new InvalidProofException("logup GKR layer " + layer + ": " + e.getMessage());
       }
@@ -107,27 +121,47 @@ public final class LogUpVerifier {
   }
 
   /** The proof's lists have the lengths the statement fixes. */
-  private static void checkShape(LookupStatement statement, LogUpProof proof, List<LogUpLayout.Tree> trees, int maxN,
-      boolean masked, LogUpBlinding blinding) throws InvalidProofException {
-    InvalidProofException.check(proof.masks().length == (masked ? 2 * maxN : 0),
+  private static void checkShape(
+      LookupStatement statement,
+      LogUpProof proof,
+      List<LogUpLayout.Tree> trees,
+      int maxN,
+      boolean masked,
+      LogUpBlinding blinding)
+      throws InvalidProofException {
+    InvalidProofException.check(
+        proof.masks().length == (masked ? 2 * maxN : 0),
         "logup: " + proof.masks().length + " mask values, expected " + (masked ? 2 * maxN : 0));
-    InvalidProofException.check(proof.rootP().length == trees.size(),
+    InvalidProofException.check(
+        proof.rootP().length == trees.size(),
         "logup: " + proof.rootP().length + " roots, expected " + trees.size());
-    InvalidProofException.check(proof.layers().size() == maxN,
+    InvalidProofException.check(
+        proof.layers().size() == maxN,
         "logup: " + proof.layers().size() + " GKR layers, expected " + maxN);
     int groups = statement.lookups().stream().mapToInt(lk -> lk.groups().size()).sum();
-    InvalidProofException.check(proof.witnessEvaluations().length == groups,
-        "logup: " + proof.witnessEvaluations().length + " witness evaluation lists, expected " + groups);
-    InvalidProofException.check(proof.blindingSums().length == (blinding == null ? 0 : groups),
-        "logup: " + proof.blindingSums().length + " blinding sums, expected " + (blinding == null ? 0 : groups));
-    InvalidProofException.check(proof.blindingTuples().length == (blinding == null ? 0 : statement.lookups().size()),
-        "logup: " + proof.blindingTuples().length + " blinding tuples, expected "
+    InvalidProofException.check(
+        proof.witnessEvaluations().length == groups,
+        "logup: "
+            + proof.witnessEvaluations().length
+            + " witness evaluation lists, expected "
+            + groups);
+    InvalidProofException.check(
+        proof.blindingSums().length == (blinding == null ? 0 : groups),
+        "logup: "
+            + proof.blindingSums().length
+            + " blinding sums, expected "
+            + (blinding == null ? 0 : groups));
+    InvalidProofException.check(
+        proof.blindingTuples().length == (blinding == null ? 0 : statement.lookups().size()),
+        "logup: "
+            + proof.blindingTuples().length
+            + " blinding tuples, expected "
             + (blinding == null ? 0 : statement.lookups().size()));
   }
 
   /**
-   * The fraction sums balance, lookup by lookup: the sum of the witness trees' root fractions is the
-   * table tree's. Every root's denominator must be nonzero (a zero one would be a pole).
+   * The fraction sums balance, lookup by lookup: the sum of the witness trees' root fractions is
+   * the table tree's. Every root's denominator must be nonzero (a zero one would be a pole).
    */
   private static void checkBalance(List<LogUpLayout.Tree> trees, Ext2[] rootP, Ext2[] rootQ)
       throws InvalidProofException {
@@ -137,7 +171,8 @@ public final class LogUpVerifier {
     java.util.Arrays.fill(witness, Ext2.ZERO);
     for (int i = 0; i < trees.size(); i++) {
       int l = trees.get(i).lookup();
-      InvalidProofException.check(!rootQ[i].isZero(), "logup: lookup " + l + " has a zero denominator");
+      InvalidProofException.check(
+          !rootQ[i].isZero(), "logup: lookup " + l + " has a zero denominator");
       Ext2 fraction = rootP[i].mul(rootQ[i].inv());
       switch (trees.get(i)) {
         case LogUpLayout.TableTree t -> table[l] = fraction;
@@ -145,11 +180,11 @@ public final class LogUpVerifier {
       }
     }
     for (int l = 0; l < lookups; l++) {
-      InvalidProofException.check(witness[l].sub(table[l]).isZero(),
+      InvalidProofException.check(
+          witness[l].sub(table[l]).isZero(),
           "logup: lookup " + l + ": the witness fractions do not sum to the table fractions");
     }
   }
-
 
   /** The leaf checks of every tree, and the claims they leave (the caller's obligations). */
   private static final class Leaves {
@@ -162,14 +197,24 @@ public final class LogUpVerifier {
     private final Ext2 alpha;
     private final Ext2 beta;
     private final Transcript transcript;
-    /** Per lookup, the ordinal of its first group among all groups (the proof's per-group lists). */
+
+    /**
+     * Per lookup, the ordinal of its first group among all groups (the proof's per-group lists).
+     */
     private final int[] firstGroup;
+
     private final LookupClaims.EvaluationClaim[] multiplicities;
     private final LookupClaims.WitnessClaim[][] witnesses;
     private final List<LookupClaims.BlindingClaim> blindingSums = new ArrayList<>();
     private final LookupClaims.WitnessClaim[] blindingTuples;
 
-    Leaves(LookupStatement st, LogUpBlinding blinding, LogUpProof proof, Ext2 alpha, Ext2 beta, Transcript transcript) {
+    Leaves(
+        LookupStatement st,
+        LogUpBlinding blinding,
+        LogUpProof proof,
+        Ext2 alpha,
+        Ext2 beta,
+        Transcript transcript) {
       this.st = st;
       this.blinding = blinding;
       this.witnessEvaluations = proof.witnessEvaluations();
@@ -197,7 +242,8 @@ public final class LogUpVerifier {
       }
     }
 
-    private void table(LogUpLayout.TableTree in, Ext2[] point, Ext2 p, Ext2 q) throws InvalidProofException {
+    private void table(LogUpLayout.TableTree in, Ext2[] point, Ext2 p, Ext2 q)
+        throws InvalidProofException {
       LookupTable table = st.lookups().get(in.lookup()).table();
       Ext2 expected;
       if (blinding == null) {
@@ -207,18 +253,34 @@ public final class LogUpVerifier {
         Ext2 b = point[point.length - 1];
         Ext2[] rest = java.util.Arrays.copyOf(point, point.length - 1);
         Ext2[] u = blindingTupleValues[in.lookup()];
-        InvalidProofException.check(u.length == table.width(),
-            "logup: lookup " + in.lookup() + " has " + u.length + " blinding tuple values, expected " + table.width());
+        InvalidProofException.check(
+            u.length == table.width(),
+            "logup: lookup "
+                + in.lookup()
+                + " has "
+                + u.length
+                + " blinding tuple values, expected "
+                + table.width());
         transcript.absorbExt(LogUpLayout.BLINDING_TUPLE, u);
         // u' is committed over its used slots only and read zero-extended to the table's size.
         int tupleVars = blinding.tupleVars(in.lookup());
-        Ext2 tagged = LogUpLayout.compress(beta, u).mul(blinding.tupleExtension(in.lookup(), rest))
-            .add(beta.pow(table.width()));
-        expected = Ext2.ONE.sub(b).mul(alpha.sub(table.evaluateCompressed(beta, rest))).add(b.mul(alpha.sub(tagged)));
-        blindingTuples[in.lookup()] = new LookupClaims.WitnessClaim(java.util.Arrays.copyOf(rest, tupleVars), u);
+        Ext2 tagged =
+            LogUpLayout.compress(beta, u)
+                .mul(blinding.tupleExtension(in.lookup(), rest))
+                .add(beta.pow(table.width()));
+        expected =
+            Ext2.ONE
+                .sub(b)
+                .mul(alpha.sub(table.evaluateCompressed(beta, rest)))
+                .add(b.mul(alpha.sub(tagged)));
+        blindingTuples[in.lookup()] =
+            new LookupClaims.WitnessClaim(java.util.Arrays.copyOf(rest, tupleVars), u);
       }
-      InvalidProofException.check(q.equals(expected),
-          "logup: lookup " + in.lookup() + ": the table's leaf denominator does not match the table");
+      InvalidProofException.check(
+          q.equals(expected),
+          "logup: lookup "
+              + in.lookup()
+              + ": the table's leaf denominator does not match the table");
       multiplicities[in.lookup()] = new LookupClaims.EvaluationClaim(point, p);
     }
 
@@ -239,21 +301,37 @@ public final class LogUpVerifier {
         used = used.add(weight);
       }
       denominators = denominators.add(Ext2.ONE.sub(used));
-      InvalidProofException.check(p.equals(numerators), "logup: lookup " + tree.lookup()
-          + ": the witness tree's leaf numerators are not the groups' active-row selectors (and 0 on unused leaves)");
-      InvalidProofException.check(q.equals(denominators), "logup: lookup " + tree.lookup()
-          + ": the witness tree's leaf denominators do not match the witness evaluations");
+      InvalidProofException.check(
+          p.equals(numerators),
+          "logup: lookup "
+              + tree.lookup()
+              + ": the witness tree's leaf numerators are not the groups' active-row selectors (and"
+              + " 0 on unused leaves)");
+      InvalidProofException.check(
+          q.equals(denominators),
+          "logup: lookup "
+              + tree.lookup()
+              + ": the witness tree's leaf denominators do not match the witness evaluations");
     }
 
-    /** One group's leaf numerator and denominator at its own point, from the values the proof sends. */
-    private Ext2[] group(LogUpLayout.WitnessTree tree, LogUpLayout.Placement placement, Ext2[] point)
+    /**
+     * One group's leaf numerator and denominator at its own point, from the values the proof sends.
+     */
+    private Ext2[] group(
+        LogUpLayout.WitnessTree tree, LogUpLayout.Placement placement, Ext2[] point)
         throws InvalidProofException {
       int lookup = tree.lookup();
       int g = placement.group();
       int ordinal = firstGroup[lookup] + g;
       Ext2[] values = witnessEvaluations[ordinal];
-      InvalidProofException.check(values.length == tree.width(),
-          "logup: witness group " + ordinal + " has " + values.length + " evaluations, expected " + tree.width());
+      InvalidProofException.check(
+          values.length == tree.width(),
+          "logup: witness group "
+              + ordinal
+              + " has "
+              + values.length
+              + " evaluations, expected "
+              + tree.width());
       transcript.absorbExt(LogUpLayout.WITNESS, values);
       Ext2 numerator = placement.shape().selector(point);
       Ext2 denominator = alpha.sub(LogUpLayout.compress(beta, values));
@@ -261,7 +339,8 @@ public final class LogUpVerifier {
         Ext2 sum = blindingSumValues[ordinal];
         transcript.absorbExt(LogUpLayout.BLINDING_SUM, sum);
         if (blinding.rows(lookup, g).length == 0) {
-          InvalidProofException.check(sum.isZero(), "logup: witness group " + ordinal + " has no blinding rows");
+          InvalidProofException.check(
+              sum.isZero(), "logup: witness group " + ordinal + " has no blinding rows");
         } else {
           numerator = numerator.add(sum);
           denominator = denominator.sub(blinding.tag(lookup, g, point).mul(beta.pow(tree.width())));
@@ -273,7 +352,10 @@ public final class LogUpVerifier {
     }
 
     LookupClaims claims() {
-      return new LookupClaims(List.of(multiplicities), Arrays.stream(witnesses).map(List::of).toList(), blindingSums,
+      return new LookupClaims(
+          List.of(multiplicities),
+          Arrays.stream(witnesses).map(List::of).toList(),
+          blindingSums,
           blinding == null ? List.of() : List.of(blindingTuples));
     }
   }

@@ -16,8 +16,11 @@ import java.util.List;
  *     the numerator column ({@link LogUpBlinding#numeratorTerms}); empty otherwise
  * @param blindingTuples blinded only, per lookup: u'_c(point) = values[c]; empty otherwise
  */
-public record LookupClaims(List<EvaluationClaim> multiplicities, List<List<WitnessClaim>> witnesses,
-    List<BlindingClaim> blindingSums, List<WitnessClaim> blindingTuples) {
+public record LookupClaims(
+    List<EvaluationClaim> multiplicities,
+    List<List<WitnessClaim>> witnesses,
+    List<BlindingClaim> blindingSums,
+    List<WitnessClaim> blindingTuples) {
   public LookupClaims {
     multiplicities = List.copyOf(multiplicities);
     witnesses = witnesses.stream().map(List::copyOf).toList();
@@ -43,7 +46,10 @@ public record LookupClaims(List<EvaluationClaim> multiplicities, List<List<Witne
 
     @Override
     public boolean equals(Object o) {
-      return o instanceof BlindingClaim b && b.lookup == lookup && b.group == group && Arrays.equals(b.point, point)
+      return o instanceof BlindingClaim b
+          && b.lookup == lookup
+          && b.group == group
+          && Arrays.equals(b.point, point)
           && b.value.equals(value);
     }
 
@@ -66,7 +72,9 @@ public record LookupClaims(List<EvaluationClaim> multiplicities, List<List<Witne
 
     @Override
     public boolean equals(Object o) {
-      return o instanceof EvaluationClaim e && Arrays.equals(e.point, point) && e.value.equals(value);
+      return o instanceof EvaluationClaim e
+          && Arrays.equals(e.point, point)
+          && e.value.equals(value);
     }
 
     @Override
@@ -94,7 +102,9 @@ public record LookupClaims(List<EvaluationClaim> multiplicities, List<List<Witne
 
     @Override
     public boolean equals(Object o) {
-      return o instanceof WitnessClaim e && Arrays.equals(e.point, point) && Arrays.equals(e.values, values);
+      return o instanceof WitnessClaim e
+          && Arrays.equals(e.point, point)
+          && Arrays.equals(e.values, values);
     }
 
     @Override

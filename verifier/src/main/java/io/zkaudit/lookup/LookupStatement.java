@@ -1,7 +1,6 @@
 package io.zkaudit.lookup;
 
 import io.zkaudit.field.Ext2;
-
 import java.util.List;
 
 /**
@@ -13,14 +12,14 @@ import java.util.List;
  * 2^numVars entries of which the first {@code activeRows} rows are looked up; rows at and beyond
  * activeRows are padding and may hold anything (they get numerator 0 in the fraction tree).
  *
- * @param witnessTrees the most fraction trees a lookup's witness side is split into
- *     ({@link LogUpLayout#witnessTrees}): {@link LogUpLayout#MAX_WITNESS_TREES} since proof format
- *     8; 1 for the weight range proofs in keys, whose layout stays that of the keys committed
- *     before it
+ * @param witnessTrees the most fraction trees a lookup's witness side is split into ({@link
+ *     LogUpLayout#witnessTrees}): {@link LogUpLayout#MAX_WITNESS_TREES} since proof format 8; 1 for
+ *     the weight range proofs in keys, whose layout stays that of the keys committed before it
  */
 public record LookupStatement(List<Lookup> lookups, boolean blinded, int witnessTrees) {
   public static final int MAX_LOOKUPS = 256;
   public static final int MAX_GROUPS = 1024;
+
   /** Witness columns up to 2^30 rows. */
   public static final int MAX_WITNESS_VARS = 30;
 
@@ -30,7 +29,8 @@ public record LookupStatement(List<Lookup> lookups, boolean blinded, int witness
     }
     lookups = List.copyOf(lookups);
     if (witnessTrees < 1 || witnessTrees > LogUpLayout.MAX_WITNESS_TREES) {
-      throw new IllegalArgumentException("1.." + LogUpLayout.MAX_WITNESS_TREES + " witness trees per lookup");
+      throw new IllegalArgumentException(
+          "1.." + LogUpLayout.MAX_WITNESS_TREES + " witness trees per lookup");
     }
   }
 
@@ -60,7 +60,8 @@ public record LookupStatement(List<Lookup> lookups, boolean blinded, int witness
    * active rows form a box: the variables are cut into consecutive extents (low bits first), and a
    * row is active when, in every extent, its coordinate is below the extent's size. One extent is a
    * prefix of the rows; several describe a tensor padded to powers of two per dimension, whose real
-   * entries are the active rows. Inactive rows may hold anything (numerator 0 in the fraction tree).
+   * entries are the active rows. Inactive rows may hold anything (numerator 0 in the fraction
+   * tree).
    */
   public record Group(int numVars, List<Extent> extents) {
     /** {@code bits} consecutive variables of which coordinates [0, size) are active. */
@@ -92,8 +93,12 @@ public record LookupStatement(List<Lookup> lookups, boolean blinded, int witness
     }
 
     private static long checkRows(int numVars, long activeRows) {
-      if (numVars < 0 || numVars > MAX_WITNESS_VARS || activeRows < 1 || activeRows > 1L << numVars) {
-        throw new IllegalArgumentException("active rows " + activeRows + " not in [1, 2^" + numVars + "]");
+      if (numVars < 0
+          || numVars > MAX_WITNESS_VARS
+          || activeRows < 1
+          || activeRows > 1L << numVars) {
+        throw new IllegalArgumentException(
+            "active rows " + activeRows + " not in [1, 2^" + numVars + "]");
       }
       return activeRows;
     }
@@ -133,12 +138,17 @@ public record LookupStatement(List<Lookup> lookups, boolean blinded, int witness
       return true;
     }
 
-    /** The MLE of the active-row indicator at a point: a product of prefix indicators, O(numVars). */
+    /**
+     * The MLE of the active-row indicator at a point: a product of prefix indicators, O(numVars).
+     */
     public Ext2 selector(Ext2[] point) {
       Ext2 acc = Ext2.ONE;
       int from = 0;
       for (Extent e : extents) {
-        acc = acc.mul(LogUpLayout.prefixIndicator(e.size(), java.util.Arrays.copyOfRange(point, from, from + e.bits())));
+        acc =
+            acc.mul(
+                LogUpLayout.prefixIndicator(
+                    e.size(), java.util.Arrays.copyOfRange(point, from, from + e.bits())));
         from += e.bits();
       }
       return acc;
@@ -197,7 +207,8 @@ public record LookupStatement(List<Lookup> lookups, boolean blinded, int witness
       }
       if (rows > 1L << MAX_WITNESS_VARS) {
         // All groups share one fraction tree (LogUpLayout.WitnessTree), which must fit 2^30 leaves.
-        throw new IllegalArgumentException("the groups of a lookup take " + rows + " rows, over 2^" + MAX_WITNESS_VARS);
+        throw new IllegalArgumentException(
+            "the groups of a lookup take " + rows + " rows, over 2^" + MAX_WITNESS_VARS);
       }
     }
 

@@ -6,18 +6,19 @@ import java.util.List;
 import java.util.function.LongUnaryOperator;
 
 /**
- * A public lookup table: {@code width} columns of 2^numVars rows; row y is the tuple
- * (t_0(y), ..., t_{w-1}(y)). Tuples are compressed with a challenge beta as
- * {@code t_0 + beta t_1 + beta^2 t_2 + ...}.
+ * A public lookup table: {@code width} columns of 2^numVars rows; row y is the tuple (t_0(y), ...,
+ * t_{w-1}(y)). Tuples are compressed with a challenge beta as {@code t_0 + beta t_1 + beta^2 t_2 +
+ * ...}.
  *
  * <p>The table is part of the public statement (the model description fixes it), so the verifier
- * evaluates its MLE itself: O(numVars) for {@link TableColumn.Identity} columns, O(2^numVars)
- * for explicit ones. Tables whose length is not a power of two are padded by repeating their last
- * row, so padding rows are genuine table entries and padding changes nothing.
+ * evaluates its MLE itself: O(numVars) for {@link TableColumn.Identity} columns, O(2^numVars) for
+ * explicit ones. Tables whose length is not a power of two are padded by repeating their last row,
+ * so padding rows are genuine table entries and padding changes nothing.
  */
 public record LookupTable(int numVars, List<TableColumn> columns) {
   /** Tables up to 2^22 rows (2^16 is the design size; explicit columns cost O(rows) to verify). */
   public static final int MAX_VARS = 22;
+
   public static final int MAX_WIDTH = 8;
 
   public LookupTable {
@@ -49,11 +50,16 @@ public record LookupTable(int numVars, List<TableColumn> columns) {
     for (int i = 0; i < out.length; i++) {
       out[i] = Goldilocks.fromSigned(f.applyAsLong(inputOffset + i));
     }
-    return new LookupTable(bits, List.of(new TableColumn.Identity(Goldilocks.fromSigned(inputOffset)),
-        new TableColumn.Explicit(out)));
+    return new LookupTable(
+        bits,
+        List.of(
+            new TableColumn.Identity(Goldilocks.fromSigned(inputOffset)),
+            new TableColumn.Explicit(out)));
   }
 
-  /** A table given as columns of equal length (canonical field elements), padded with its last row. */
+  /**
+   * A table given as columns of equal length (canonical field elements), padded with its last row.
+   */
   public static LookupTable ofColumns(long[]... columns) {
     int rows = columns[0].length;
     if (rows == 0) {
@@ -87,9 +93,11 @@ public record LookupTable(int numVars, List<TableColumn> columns) {
   /** sum_c beta^c t_c(point): the compressed table's MLE. */
   public Ext2 evaluateCompressed(Ext2 beta, Ext2[] point) {
     if (point.length != numVars) {
-      throw new IllegalArgumentException("point of " + point.length + " coordinates for a table of 2^" + numVars);
+      throw new IllegalArgumentException(
+          "point of " + point.length + " coordinates for a table of 2^" + numVars);
     }
-    // Explicit columns share one split eq table (Mle.SplitEq): the verifier's largest cost on big tables.
+    // Explicit columns share one split eq table (Mle.SplitEq): the verifier's largest cost on big
+    // tables.
     io.zkaudit.poly.Mle.SplitEq eq = null;
     Ext2 acc = Ext2.ZERO;
     Ext2 pow = Ext2.ONE;

@@ -6,8 +6,8 @@ import io.zkaudit.poly.Mle;
 import java.util.Arrays;
 
 /**
- * One column of a public lookup table of 2^k rows, with an MLE the verifier can evaluate:
- * {@link Identity} in O(k) (closed form), {@link Explicit} in O(2^k) (the values are public).
+ * One column of a public lookup table of 2^k rows, with an MLE the verifier can evaluate: {@link
+ * Identity} in O(k) (closed form), {@link Explicit} in O(2^k) (the values are public).
  */
 public sealed interface TableColumn {
 
@@ -38,7 +38,11 @@ public sealed interface TableColumn {
 
     @Override
     public byte[] descriptor() {
-      return java.nio.ByteBuffer.allocate(9).order(java.nio.ByteOrder.LITTLE_ENDIAN).put((byte) 1).putLong(offset).array();
+      return java.nio.ByteBuffer.allocate(9)
+          .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+          .put((byte) 1)
+          .putLong(offset)
+          .array();
     }
 
     /** offset + sum_j 2^j r_j (the MLE of the index is linear; eq sums to one). */
@@ -56,8 +60,8 @@ public sealed interface TableColumn {
 
   /**
    * Arbitrary public values (length a power of two), with their SHA-256, computed once: the
-   * transcript absorbs it on every proof, and hashing a 2^18-row table each time cost more than
-   * the rest of a small model's verification.
+   * transcript absorbs it on every proof, and hashing a 2^18-row table each time cost more than the
+   * rest of a small model's verification.
    */
   record Explicit(long[] values, byte[] sha256) implements TableColumn {
     public Explicit(long[] values) {
@@ -79,7 +83,8 @@ public sealed interface TableColumn {
     }
 
     private static byte[] hash(long[] values) {
-      java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 * values.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+      java.nio.ByteBuffer b =
+          java.nio.ByteBuffer.allocate(8 * values.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
       for (long v : values) {
         b.putLong(v);
       }

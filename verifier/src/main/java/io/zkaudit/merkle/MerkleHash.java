@@ -18,9 +18,9 @@ import java.security.MessageDigest;
  *
  * <p>There is no leaf/node prefix: every tree has a fixed depth and a fixed row width that the
  * verifier knows, so a hash at a given height is always of the same kind, and two different
- * openings of the same position against the same root yield a SHA-256 collision at the first
- * height where they differ. (Rows of 8 base elements are 64 bytes, like a node, which is why the
- * verifier must never accept a path whose length differs from the tree's depth; it does not.)
+ * openings of the same position against the same root yield a SHA-256 collision at the first height
+ * where they differ. (Rows of 8 base elements are 64 bytes, like a node, which is why the verifier
+ * must never accept a path whose length differs from the tree's depth; it does not.)
  */
 public final class MerkleHash {
   private MerkleHash() {}
@@ -29,7 +29,8 @@ public final class MerkleHash {
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   /** Hash of {@code len} longs of {@code row} from {@code off}, written to out[outOff..+32). */
-  public static void leaf(MessageDigest md, byte[] scratch, long[] row, int off, int len, byte[] out, int outOff) {
+  public static void leaf(
+      MessageDigest md, byte[] scratch, long[] row, int off, int len, byte[] out, int outOff) {
     for (int i = 0; i < len; i++) {
       LONG_LE.set(scratch, 8 * i, row[off + i]);
     }
@@ -45,7 +46,8 @@ public final class MerkleHash {
   }
 
   /** node = H(a[aOff..+32) || b[bOff..+32)), written to out[outOff..+32). */
-  public static void node(MessageDigest md, byte[] a, int aOff, byte[] b, int bOff, byte[] out, int outOff) {
+  public static void node(
+      MessageDigest md, byte[] a, int aOff, byte[] b, int bOff, byte[] out, int outOff) {
     md.update(a, aOff, 32);
     md.update(b, bOff, 32);
     finish(md, out, outOff);

@@ -9,9 +9,9 @@ import java.util.List;
 
 /**
  * A batched opening of several leaves of one Merkle tree: the sibling hashes that the verifier
- * cannot compute from the opened leaves themselves, deduplicated, in the canonical order of
- * {@link MerkleVerifier#root} (height by height from the leaves up, left to right within a height).
- * The leaf indices are not part of the proof: the verifier derives them (from the transcript).
+ * cannot compute from the opened leaves themselves, deduplicated, in the canonical order of {@link
+ * MerkleVerifier#root} (height by height from the leaves up, left to right within a height). The
+ * leaf indices are not part of the proof: the verifier derives them (from the transcript).
  *
  * <p>Encoding: u32 count, then count x 32 bytes.
  */
@@ -31,10 +31,16 @@ public record MerkleMultiProof(List<Digest32> siblings) {
   }
 
   /** Decodes at most {@code maxSiblings} hashes (the caller knows the bound for its tree). */
-  public static MerkleMultiProof decode(ByteReader r, int maxSiblings) throws InvalidProofException {
+  public static MerkleMultiProof decode(ByteReader r, int maxSiblings)
+      throws InvalidProofException {
     int n = r.length("merkle siblings", Math.min(maxSiblings, MAX_SIBLINGS));
     if ((long) n * Digest32.LENGTH > r.remaining()) {
-      throw new InvalidProofException("truncated encoding: " + n + " merkle siblings announced, " + r.remaining() + " bytes left");
+      throw new InvalidProofException(
+          "truncated encoding: "
+              + n
+              + " merkle siblings announced, "
+              + r.remaining()
+              + " bytes left");
     }
     Digest32[] s = new Digest32[n];
     for (int i = 0; i < n; i++) {

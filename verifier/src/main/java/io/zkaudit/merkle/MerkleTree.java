@@ -20,6 +20,7 @@ public final class MerkleTree {
   private final int blockLongs;
   private final int rowLongs;
   private final int depth;
+
   /**
    * levels[h] holds the 2^(depth-h) hashes at height h, 32 bytes each; levels[depth] is the root.
    * The lowest {@link #KEPT_FROM} heights are not kept (null): a node there is recomputed from the
@@ -41,7 +42,9 @@ public final class MerkleTree {
     this.levels = levels;
   }
 
-  /** Builds the tree over rows of {@code rowLongs} longs; the number of rows must be a power of two. */
+  /**
+   * Builds the tree over rows of {@code rowLongs} longs; the number of rows must be a power of two.
+   */
   public static MerkleTree build(long[] data, int rowLongs) {
     return build(java.util.List.of(data), rowLongs);
   }
@@ -62,31 +65,37 @@ public final class MerkleTree {
       }
     }
     if (blockLongs <= 0 || length % blockLongs != 0) {
-      throw new IllegalArgumentException("data length " + length + " is not a multiple of the block width " + blockLongs);
+      throw new IllegalArgumentException(
+          "data length " + length + " is not a multiple of the block width " + blockLongs);
     }
     int rowLongs = blockLongs * arrays.length;
     int leaves = length / blockLongs;
     if (Integer.bitCount(leaves) != 1 || leaves > (1 << 25)) {
-      throw new IllegalArgumentException("number of leaves must be a power of two <= 2^25: " + leaves);
+      throw new IllegalArgumentException(
+          "number of leaves must be a power of two <= 2^25: " + leaves);
     }
     int depth = Integer.numberOfTrailingZeros(leaves);
     byte[][] levels = new byte[depth + 1][];
     byte[] leafLevel = new byte[32 * leaves];
-    Parallel.forRange(leaves, 1024, (from, to) -> {
-      MessageDigest md = Sha256.create();
-      byte[] scratch = new byte[8 * rowLongs];
-      long[] row = new long[rowLongs];
-      for (int j = from; j < to; j++) {
-        if (arrays.length == 1) {
-          MerkleHash.leaf(md, scratch, arrays[0], j * blockLongs, blockLongs, leafLevel, 32 * j);
-        } else {
-          for (int c = 0; c < arrays.length; c++) {
-            System.arraycopy(arrays[c], j * blockLongs, row, c * blockLongs, blockLongs);
+    Parallel.forRange(
+        leaves,
+        1024,
+        (from, to) -> {
+          MessageDigest md = Sha256.create();
+          byte[] scratch = new byte[8 * rowLongs];
+          long[] row = new long[rowLongs];
+          for (int j = from; j < to; j++) {
+            if (arrays.length == 1) {
+              MerkleHash.leaf(
+                  md, scratch, arrays[0], j * blockLongs, blockLongs, leafLevel, 32 * j);
+            } else {
+              for (int c = 0; c < arrays.length; c++) {
+                System.arraycopy(arrays[c], j * blockLongs, row, c * blockLongs, blockLongs);
+              }
+              MerkleHash.leaf(md, scratch, row, 0, rowLongs, leafLevel, 32 * j);
+            }
           }
-          MerkleHash.leaf(md, scratch, row, 0, rowLongs, leafLevel, 32 * j);
-        }
-      }
-    });
+        });
     levels[0] = leafLevel;
     for (int h = 1; h <= depth; h++) {
       byte[] below = levels[h - 1];
@@ -94,12 +103,15 @@ public final class MerkleTree {
         levels[h - 1] = null; // recomputed on demand; freed as soon as the level above is built
       }
       byte[] level = new byte[32 * (leaves >>> h)];
-      Parallel.forRange(leaves >>> h, 2048, (from, to) -> {
-        MessageDigest md = Sha256.create();
-        for (int j = from; j < to; j++) {
-          MerkleHash.node(md, below, 64 * j, below, 64 * j + 32, level, 32 * j);
-        }
-      });
+      Parallel.forRange(
+          leaves >>> h,
+          2048,
+          (from, to) -> {
+            MessageDigest md = Sha256.create();
+            for (int j = from; j < to; j++) {
+              MerkleHash.node(md, below, 64 * j, below, 64 * j + 32, level, 32 * j);
+            }
+          });
       levels[h] = level;
     }
     return new MerkleTree(arrays, blockLongs, depth, levels);
@@ -130,7 +142,10 @@ public final class MerkleTree {
     return row;
   }
 
-  /** The rows of these leaves, concatenated in the given order (what an opening sends beside its paths). */
+  /**
+   * The rows of these leaves, concatenated in the given order (what an opening sends beside its
+   * paths).
+   */
   public long[] rows(int[] leaves) {
     long[] rows = new long[leaves.length * rowLongs];
     for (int k = 0; k < leaves.length; k++) {
@@ -142,7 +157,8 @@ public final class MerkleTree {
   /** The hash at height h, index i (height 0 = leaf hashes). */
   public Digest32 node(int height, int index) {
     if (height < 0 || height > depth || index < 0 || index >= (1 << (depth - height))) {
-      throw new IllegalArgumentException("no node " + index + " at height " + height + " of a depth-" + depth + " tree");
+      throw new IllegalArgumentException(
+          "no node " + index + " at height " + height + " of a depth-" + depth + " tree");
     }
     return new Digest32(hash(height, index));
   }
@@ -164,7 +180,9 @@ public final class MerkleTree {
   /** The multi-opening of these sorted, distinct leaves (see {@link MerkleMultiProof}). */
   public MerkleMultiProof prove(int[] sortedLeaves) {
     for (int k = 0; k < sortedLeaves.length; k++) {
-      if (sortedLeaves[k] < 0 || sortedLeaves[k] >= numLeaves() || (k > 0 && sortedLeaves[k] <= sortedLeaves[k - 1])) {
+      if (sortedLeaves[k] < 0
+          || sortedLeaves[k] >= numLeaves()
+          || (k > 0 && sortedLeaves[k] <= sortedLeaves[k - 1])) {
         throw new IllegalArgumentException("leaf indices must be sorted, distinct and in range");
       }
     }

@@ -20,10 +20,11 @@ public final class MerkleVerifier {
    * Checks that the leaves with the given hashes sit at {@code leaves} (sorted, distinct, each in
    * [0, 2^depth)) of the tree with this root.
    *
-   * @throws InvalidProofException if the siblings do not lead to {@code root}, or there are too
-   *     few or too many of them
+   * @throws InvalidProofException if the siblings do not lead to {@code root}, or there are too few
+   *     or too many of them
    */
-  public static void verify(Digest32 root, int depth, int[] leaves, byte[][] leafHashes, MerkleMultiProof proof)
+  public static void verify(
+      Digest32 root, int depth, int[] leaves, byte[][] leafHashes, MerkleMultiProof proof)
       throws InvalidProofException {
     Digest32 computed = root(depth, leaves, leafHashes, proof);
     InvalidProofException.check(computed.equals(root), "merkle root mismatch");
@@ -39,8 +40,11 @@ public final class MerkleVerifier {
       throw new IllegalArgumentException("need one hash per opened leaf, and at least one leaf");
     }
     for (int k = 0; k < leaves.length; k++) {
-      if (leaves[k] < 0 || (depth < 31 && leaves[k] >= (1 << depth)) || (k > 0 && leaves[k] <= leaves[k - 1])) {
-        throw new IllegalArgumentException("leaf indices must be sorted, distinct and below 2^depth");
+      if (leaves[k] < 0
+          || (depth < 31 && leaves[k] >= (1 << depth))
+          || (k > 0 && leaves[k] <= leaves[k - 1])) {
+        throw new IllegalArgumentException(
+            "leaf indices must be sorted, distinct and below 2^depth");
       }
     }
     List<Digest32> siblings = proof.siblings();
@@ -62,7 +66,8 @@ public final class MerkleVerifier {
           MerkleHash.node(md, cur[k], 0, cur[k + 1], 0, parent, 0);
           k++;
         } else {
-          InvalidProofException.check(used < siblings.size(), "merkle multi-proof has too few siblings");
+          InvalidProofException.check(
+              used < siblings.size(), "merkle multi-proof has too few siblings");
           byte[] sib = siblings.get(used++).bytes();
           if ((i & 1) == 0) {
             MerkleHash.node(md, cur[k], 0, sib, 0, parent, 0);
@@ -75,7 +80,9 @@ public final class MerkleVerifier {
       }
       len = out;
     }
-    InvalidProofException.check(used == siblings.size(), "merkle multi-proof has " + (siblings.size() - used) + " unused siblings");
+    InvalidProofException.check(
+        used == siblings.size(),
+        "merkle multi-proof has " + (siblings.size() - used) + " unused siblings");
     return new Digest32(cur[0]);
   }
 }

@@ -5,14 +5,25 @@ import java.util.List;
 
 /**
  * 2-D convolution, NHWC input, weights [outC, kH, kW, inC], optional int32 bias [outC].
+ *
  * <pre>
  * acc[n,oy,ox,o] = bias[o] + Σ_{ky,kx,i, inside input} (x[n,iy,ix,i] − inputZeroPoint)·(w[o,ky,kx,i] − weightZeroPoint[o])
  * out = requantization.apply(acc, o)
  * </pre>
+ *
  * Positions outside the input are skipped (equivalently, padded with the input zero point).
  */
-public record Conv2D(String name, int input, int weights, int bias, int output, Window window, int inputZeroPoint,
-    List<Integer> weightZeroPoints, Requantization requantization) implements Layer {
+public record Conv2D(
+    String name,
+    int input,
+    int weights,
+    int bias,
+    int output,
+    Window window,
+    int inputZeroPoint,
+    List<Integer> weightZeroPoints,
+    Requantization requantization)
+    implements Layer {
   public Conv2D {
     weightZeroPoints = List.copyOf(weightZeroPoints);
   }

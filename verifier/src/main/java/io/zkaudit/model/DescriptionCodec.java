@@ -78,10 +78,37 @@ final class DescriptionCodec {
         ints(o, f.weightZeroPoints());
         requant(o, f.requantization());
       }
-      case Add a -> is(o, a.a(), a.b(), a.output(), a.aZeroPoint(), a.bZeroPoint(), a.leftShift(), a.aMultiplier(), a.aShift(),
-          a.bMultiplier(), a.bShift(), a.outMultiplier(), a.outShift(), a.outZeroPoint(), a.clampMin(), a.clampMax());
-      case Mul m -> is(o, m.a(), m.b(), m.output(), m.aZeroPoint(), m.bZeroPoint(), m.outMultiplier(), m.outShift(), m.outZeroPoint(),
-          m.clampMin(), m.clampMax());
+      case Add a ->
+          is(
+              o,
+              a.a(),
+              a.b(),
+              a.output(),
+              a.aZeroPoint(),
+              a.bZeroPoint(),
+              a.leftShift(),
+              a.aMultiplier(),
+              a.aShift(),
+              a.bMultiplier(),
+              a.bShift(),
+              a.outMultiplier(),
+              a.outShift(),
+              a.outZeroPoint(),
+              a.clampMin(),
+              a.clampMax());
+      case Mul m ->
+          is(
+              o,
+              m.a(),
+              m.b(),
+              m.output(),
+              m.aZeroPoint(),
+              m.bZeroPoint(),
+              m.outMultiplier(),
+              m.outShift(),
+              m.outZeroPoint(),
+              m.clampMin(),
+              m.clampMax());
       case AveragePool p -> {
         is(o, p.input(), p.output());
         window(o, p.window());
@@ -92,8 +119,17 @@ final class DescriptionCodec {
         window(o, p.window());
         is(o, p.clampMin(), p.clampMax());
       }
-      case Mean m -> is(o, m.input(), m.output(), m.inputZeroPoint(), m.multiplier(), m.shift(), m.outputZeroPoint(), m.clampMin(),
-          m.clampMax());
+      case Mean m ->
+          is(
+              o,
+              m.input(),
+              m.output(),
+              m.inputZeroPoint(),
+              m.multiplier(),
+              m.shift(),
+              m.outputZeroPoint(),
+              m.clampMin(),
+              m.clampMax());
       case Reshape r -> is(o, r.input(), r.output());
       case Pad p -> {
         is(o, p.input(), p.output());
@@ -105,8 +141,17 @@ final class DescriptionCodec {
         ints(o, c.inputs());
         is(o, c.output(), c.axis());
       }
-      case Requantize r -> is(o, r.input(), r.output(), r.inputZeroPoint(), r.multiplier(), r.shift(), r.outputZeroPoint(),
-          r.clampMin(), r.clampMax());
+      case Requantize r ->
+          is(
+              o,
+              r.input(),
+              r.output(),
+              r.inputZeroPoint(),
+              r.multiplier(),
+              r.shift(),
+              r.outputZeroPoint(),
+              r.clampMin(),
+              r.clampMax());
       case Softmax s -> {
         is(o, s.input(), s.output());
         o.writeInt(Float.floatToIntBits(s.beta()));
@@ -165,9 +210,12 @@ final class DescriptionCodec {
     if (bytes == null) throw new ModelFormatException("no model description");
     ByteBuffer in = ByteBuffer.wrap(bytes);
     try {
-      if (in.remaining() < 8 || in.getInt() != MAGIC) throw new ModelFormatException("not a zkaudit model description (bad magic)");
+      if (in.remaining() < 8 || in.getInt() != MAGIC)
+        throw new ModelFormatException("not a zkaudit model description (bad magic)");
       int version = in.getInt();
-      if (version != VERSION) throw new ModelFormatException("model description version " + version + " is not supported");
+      if (version != VERSION)
+        throw new ModelFormatException(
+            "model description version " + version + " is not supported");
       String name = str(in);
       int nt = count(in, 20);
       List<TensorSpec> tensors = new ArrayList<>(nt);
@@ -188,9 +236,12 @@ final class DescriptionCodec {
       for (int i = 0; i < nl; i++) layers.add(layer(in));
       List<Integer> inputs = ints(in);
       List<Integer> outputs = ints(in);
-      if (in.hasRemaining()) throw new ModelFormatException("model description has " + in.remaining() + " trailing bytes");
+      if (in.hasRemaining())
+        throw new ModelFormatException(
+            "model description has " + in.remaining() + " trailing bytes");
       ModelDescription m = new ModelDescription(name, tensors, layers, inputs, outputs);
-      if (!java.util.Arrays.equals(m.encode(), bytes)) throw new ModelFormatException("model description is not in canonical form");
+      if (!java.util.Arrays.equals(m.encode(), bytes))
+        throw new ModelFormatException("model description is not in canonical form");
       return m;
     } catch (BufferUnderflowException e) {
       throw new ModelFormatException("model description is truncated");
@@ -205,41 +256,125 @@ final class DescriptionCodec {
     int tag = in.get();
     String n = str(in);
     return switch (tag) {
-      case 1 -> new Conv2D(n, in.getInt(), in.getInt(), in.getInt(), in.getInt(), window(in), in.getInt(), ints(in), requant(in));
-      case 2 -> new DepthwiseConv2D(n, in.getInt(), in.getInt(), in.getInt(), in.getInt(), window(in), in.getInt(), in.getInt(), ints(in),
-          requant(in));
-      case 3 -> new FullyConnected(n, in.getInt(), in.getInt(), in.getInt(), in.getInt(), in.getInt(), ints(in), requant(in));
-      case 4 -> new Add(n, in.getInt(), in.getInt(), in.getInt(), in.getInt(), in.getInt(), in.getInt(), in.getInt(), in.getInt(),
-          in.getInt(), in.getInt(), in.getInt(), in.getInt(), in.getInt(), in.getInt(), in.getInt());
-      case 5 -> new Mul(n, in.getInt(), in.getInt(), in.getInt(), in.getInt(), in.getInt(), in.getInt(), in.getInt(), in.getInt(),
-          in.getInt(), in.getInt());
+      case 1 ->
+          new Conv2D(
+              n,
+              in.getInt(),
+              in.getInt(),
+              in.getInt(),
+              in.getInt(),
+              window(in),
+              in.getInt(),
+              ints(in),
+              requant(in));
+      case 2 ->
+          new DepthwiseConv2D(
+              n,
+              in.getInt(),
+              in.getInt(),
+              in.getInt(),
+              in.getInt(),
+              window(in),
+              in.getInt(),
+              in.getInt(),
+              ints(in),
+              requant(in));
+      case 3 ->
+          new FullyConnected(
+              n,
+              in.getInt(),
+              in.getInt(),
+              in.getInt(),
+              in.getInt(),
+              in.getInt(),
+              ints(in),
+              requant(in));
+      case 4 ->
+          new Add(
+              n,
+              in.getInt(),
+              in.getInt(),
+              in.getInt(),
+              in.getInt(),
+              in.getInt(),
+              in.getInt(),
+              in.getInt(),
+              in.getInt(),
+              in.getInt(),
+              in.getInt(),
+              in.getInt(),
+              in.getInt(),
+              in.getInt(),
+              in.getInt(),
+              in.getInt());
+      case 5 ->
+          new Mul(
+              n,
+              in.getInt(),
+              in.getInt(),
+              in.getInt(),
+              in.getInt(),
+              in.getInt(),
+              in.getInt(),
+              in.getInt(),
+              in.getInt(),
+              in.getInt(),
+              in.getInt());
       case 6 -> new AveragePool(n, in.getInt(), in.getInt(), window(in), in.getInt(), in.getInt());
       case 7 -> new MaxPool(n, in.getInt(), in.getInt(), window(in), in.getInt(), in.getInt());
-      case 8 -> new Mean(n, in.getInt(), in.getInt(), in.getInt(), in.getInt(), in.getInt(), in.getInt(), in.getInt(), in.getInt());
+      case 8 ->
+          new Mean(
+              n,
+              in.getInt(),
+              in.getInt(),
+              in.getInt(),
+              in.getInt(),
+              in.getInt(),
+              in.getInt(),
+              in.getInt(),
+              in.getInt());
       case 9 -> new Reshape(n, in.getInt(), in.getInt());
       case 10 -> new Pad(n, in.getInt(), in.getInt(), ints(in), ints(in), in.getInt());
       case 11 -> new Concat(n, ints(in), in.getInt(), in.getInt());
-      case 12 -> new Requantize(n, in.getInt(), in.getInt(), in.getInt(), in.getInt(), in.getInt(), in.getInt(), in.getInt(), in.getInt());
+      case 12 ->
+          new Requantize(
+              n,
+              in.getInt(),
+              in.getInt(),
+              in.getInt(),
+              in.getInt(),
+              in.getInt(),
+              in.getInt(),
+              in.getInt(),
+              in.getInt());
       case 13 -> new Softmax(n, in.getInt(), in.getInt(), Float.intBitsToFloat(in.getInt()));
       default -> throw new ModelFormatException("unknown layer tag " + tag);
     };
   }
 
   private static Window window(ByteBuffer in) {
-    return new Window(in.getInt(), in.getInt(), in.getInt(), in.getInt(), in.getInt(), in.getInt(),
+    return new Window(
+        in.getInt(),
+        in.getInt(),
+        in.getInt(),
+        in.getInt(),
+        in.getInt(),
+        in.getInt(),
         new Padding(in.getInt(), in.getInt(), in.getInt(), in.getInt()));
   }
 
   private static Requantization requant(ByteBuffer in) {
     var r = new Requantization(ints(in), ints(in), in.getInt(), in.getInt(), in.getInt());
     int rounding = in.getInt();
-    if (rounding != 0 && rounding != 1) throw new ModelFormatException("unknown rounding mode " + rounding);
+    if (rounding != 0 && rounding != 1)
+      throw new ModelFormatException("unknown rounding mode " + rounding);
     return rounding == 1 ? r.withSingleRounding() : r;
   }
 
   private static ElementType enumValue(int ordinal) {
     ElementType[] all = ElementType.values();
-    if (ordinal < 0 || ordinal >= all.length) throw new ModelFormatException("unknown element type " + ordinal);
+    if (ordinal < 0 || ordinal >= all.length)
+      throw new ModelFormatException("unknown element type " + ordinal);
     return all[ordinal];
   }
 
@@ -249,10 +384,13 @@ final class DescriptionCodec {
     return b == 1;
   }
 
-  /** A count of elements of at least minBytes each: bounded by what is left, so no huge allocation. */
+  /**
+   * A count of elements of at least minBytes each: bounded by what is left, so no huge allocation.
+   */
   private static int count(ByteBuffer in, int minBytes) {
     int n = in.getInt();
-    if (n < 0 || (long) n * minBytes > in.remaining()) throw new ModelFormatException("model description is truncated (count " + n + ")");
+    if (n < 0 || (long) n * minBytes > in.remaining())
+      throw new ModelFormatException("model description is truncated (count " + n + ")");
     return n;
   }
 
@@ -265,12 +403,17 @@ final class DescriptionCodec {
 
   private static String str(ByteBuffer in) {
     int n = count(in, 1);
-    if (n > MAX_STRING) throw new ModelFormatException("string of " + n + " bytes in model description");
+    if (n > MAX_STRING)
+      throw new ModelFormatException("string of " + n + " bytes in model description");
     byte[] b = new byte[n];
     in.get(b);
     try {
-      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b)).toString();
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(b))
+          .toString();
     } catch (CharacterCodingException e) {
       throw new ModelFormatException("invalid UTF-8 in model description");
     }

@@ -8,9 +8,9 @@ public final class FixedPoint {
   private FixedPoint() {}
 
   /**
-   * Round(a·b / 2^31) with ties away from zero, saturating the single overflow case
-   * a = b = −2^31. Rounding: add 2^30 (or 1 − 2^30 for negative products), then divide by 2^31
-   * truncating toward zero.
+   * Round(a·b / 2^31) with ties away from zero, saturating the single overflow case a = b = −2^31.
+   * Rounding: add 2^30 (or 1 − 2^30 for negative products), then divide by 2^31 truncating toward
+   * zero.
    */
   public static int saturatingRoundingDoublingHighMul(int a, int b) {
     if (a == Integer.MIN_VALUE && b == Integer.MIN_VALUE) return Integer.MAX_VALUE;
@@ -29,21 +29,22 @@ public final class FixedPoint {
   }
 
   /**
-   * TFLite's MultiplyByQuantizedMultiplier: x·multiplier·2^shift / 2^31 with TFLite's two roundings.
-   * A positive shift multiplies x by 2^shift first (in 32-bit, wrapping like the C++); a negative
-   * shift is a rounding division after the high multiply.
+   * TFLite's MultiplyByQuantizedMultiplier: x·multiplier·2^shift / 2^31 with TFLite's two
+   * roundings. A positive shift multiplies x by 2^shift first (in 32-bit, wrapping like the C++); a
+   * negative shift is a rounding division after the high multiply.
    */
   public static int multiplyByQuantizedMultiplier(int x, int multiplier, int shift) {
     int leftShift = shift > 0 ? shift : 0;
     int rightShift = shift > 0 ? 0 : -shift;
-    return roundingDivideByPot(saturatingRoundingDoublingHighMul(x * (1 << leftShift), multiplier), rightShift);
+    return roundingDivideByPot(
+        saturatingRoundingDoublingHighMul(x * (1 << leftShift), multiplier), rightShift);
   }
 
   /**
    * TFLite's single-rounding MultiplyByQuantizedMultiplier (TFLITE_SINGLE_ROUNDING): one rounding,
    * half up, of x·multiplier / 2^(31 - shift). TFLite 2.21's reference kernel for int8
-   * FULLY_CONNECTED rounds this way (measured: 10,000 of 10,000 ResNet-8 outputs), its
-   * convolutions the two-step gemmlowp way.
+   * FULLY_CONNECTED rounds this way (measured: 10,000 of 10,000 ResNet-8 outputs), its convolutions
+   * the two-step gemmlowp way.
    */
   public static int multiplyByQuantizedMultiplierSingleRounding(int x, int multiplier, int shift) {
     long totalShift = 31 - shift;
@@ -65,10 +66,12 @@ public final class FixedPoint {
    */
   public static QuantizedMultiplier quantizeMultiplier(double real) {
     if (real == 0.0) return new QuantizedMultiplier(0, 0);
-    if (!(real > 0) || Double.isInfinite(real)) throw new ModelFormatException("cannot quantize multiplier " + real);
+    if (!(real > 0) || Double.isInfinite(real))
+      throw new ModelFormatException("cannot quantize multiplier " + real);
     int exponent = frexpExponent(real);
     double fraction = Math.scalb(real, -exponent); // in [0.5, 1)
-    long fixed = Math.round(fraction * (1L << 31)); // positive, so round-half-up = half away from zero
+    long fixed =
+        Math.round(fraction * (1L << 31)); // positive, so round-half-up = half away from zero
     if (fixed == (1L << 31)) {
       fixed /= 2;
       exponent++;
@@ -90,7 +93,8 @@ public final class FixedPoint {
   /** Validates a multiplier/shift pair as produced by {@link #quantizeMultiplier}. */
   static void checkMultiplier(int multiplier, int shift) {
     if (multiplier < 0 || shift < -31 || shift > 30) {
-      throw new ModelFormatException("invalid fixed-point multiplier " + multiplier + " with shift " + shift);
+      throw new ModelFormatException(
+          "invalid fixed-point multiplier " + multiplier + " with shift " + shift);
     }
   }
 }

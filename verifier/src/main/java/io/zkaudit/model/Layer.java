@@ -8,7 +8,18 @@ import java.util.List;
  * integer engine and the proofs both follow that text.
  */
 public sealed interface Layer
-    permits Conv2D, DepthwiseConv2D, FullyConnected, Add, Mul, AveragePool, MaxPool, Mean, Reshape, Pad, Concat, Requantize,
+    permits Conv2D,
+        DepthwiseConv2D,
+        FullyConnected,
+        Add,
+        Mul,
+        AveragePool,
+        MaxPool,
+        Mean,
+        Reshape,
+        Pad,
+        Concat,
+        Requantize,
         Softmax {
 
   /** The node's name in the source model (for error messages and reports). */

@@ -11,18 +11,32 @@ final class LayerShapes {
     clampWithinType(layer, t.get(layer.output()));
     switch (layer) {
       case Conv2D c -> {
-        TensorSpec in = rank(t, c.input(), 4, c), w = rank(t, c.weights(), 4, c), out = rank(t, c.output(), 4, c);
+        TensorSpec in = rank(t, c.input(), 4, c),
+            w = rank(t, c.weights(), 4, c),
+            out = rank(t, c.output(), 4, c);
         int o = w.dim(0);
-        require(w.dim(1) == c.window().kernelH() && w.dim(2) == c.window().kernelW() && w.dim(3) == in.dim(3), c, "weights " + w.shape() + " do not fit the input " + in.shape());
+        require(
+            w.dim(1) == c.window().kernelH()
+                && w.dim(2) == c.window().kernelW()
+                && w.dim(3) == in.dim(3),
+            c,
+            "weights " + w.shape() + " do not fit the input " + in.shape());
         spatial(in, out, c.window(), o, c);
         channelParams(c.weightZeroPoints().size(), c.requantization(), o, c);
         bias(t, c.bias(), o, c);
       }
       case DepthwiseConv2D d -> {
-        TensorSpec in = rank(t, d.input(), 4, d), w = rank(t, d.weights(), 4, d), out = rank(t, d.output(), 4, d);
+        TensorSpec in = rank(t, d.input(), 4, d),
+            w = rank(t, d.weights(), 4, d),
+            out = rank(t, d.output(), 4, d);
         int o = w.dim(3);
-        require(w.dim(0) == 1 && w.dim(1) == d.window().kernelH() && w.dim(2) == d.window().kernelW()
-            && o == (long) in.dim(3) * d.depthMultiplier(), d, "weights " + w.shape() + " do not fit the input " + in.shape());
+        require(
+            w.dim(0) == 1
+                && w.dim(1) == d.window().kernelH()
+                && w.dim(2) == d.window().kernelW()
+                && o == (long) in.dim(3) * d.depthMultiplier(),
+            d,
+            "weights " + w.shape() + " do not fit the input " + in.shape());
         spatial(in, out, d.window(), o, d);
         channelParams(d.weightZeroPoints().size(), d.requantization(), o, d);
         bias(t, d.bias(), o, d);
@@ -30,7 +44,16 @@ final class LayerShapes {
       case FullyConnected f -> {
         TensorSpec in = t.get(f.input()), w = rank(t, f.weights(), 2, f), out = t.get(f.output());
         int o = w.dim(0), i = w.dim(1);
-        require(in.size() % i == 0 && out.size() == in.size() / i * o, f, "input " + in.shape() + ", weights " + w.shape() + " and output " + out.shape() + " do not fit");
+        require(
+            in.size() % i == 0 && out.size() == in.size() / i * o,
+            f,
+            "input "
+                + in.shape()
+                + ", weights "
+                + w.shape()
+                + " and output "
+                + out.shape()
+                + " do not fit");
         channelParams(f.weightZeroPoints().size(), f.requantization(), o, f);
         bias(t, f.bias(), o, f);
       }
@@ -40,26 +63,44 @@ final class LayerShapes {
       case MaxPool p -> pool(t, p.input(), p.output(), p.window(), p);
       case Mean m -> {
         TensorSpec in = rank(t, m.input(), 4, m), out = t.get(m.output());
-        require(out.size() == in.dim(0) * in.dim(3), m, "output " + out.shape() + " is not the spatial mean of " + in.shape());
+        require(
+            out.size() == in.dim(0) * in.dim(3),
+            m,
+            "output " + out.shape() + " is not the spatial mean of " + in.shape());
       }
-      case Reshape r -> require(t.get(r.input()).size() == t.get(r.output()).size(), r, "sizes differ");
-      case Requantize r -> require(t.get(r.input()).size() == t.get(r.output()).size(), r, "sizes differ");
-      case Softmax s -> require(t.get(s.input()).size() == t.get(s.output()).size(), s, "sizes differ");
+      case Reshape r ->
+          require(t.get(r.input()).size() == t.get(r.output()).size(), r, "sizes differ");
+      case Requantize r ->
+          require(t.get(r.input()).size() == t.get(r.output()).size(), r, "sizes differ");
+      case Softmax s ->
+          require(t.get(s.input()).size() == t.get(s.output()).size(), s, "sizes differ");
       case Pad p -> {
         TensorSpec in = t.get(p.input()), out = t.get(p.output());
-        require(p.before().size() == in.rank() && p.after().size() == in.rank() && out.rank() == in.rank(), p, "padding rank");
+        require(
+            p.before().size() == in.rank()
+                && p.after().size() == in.rank()
+                && out.rank() == in.rank(),
+            p,
+            "padding rank");
         for (int d = 0; d < in.rank(); d++) {
-          require(p.before().get(d) >= 0 && p.after().get(d) >= 0 && out.dim(d) == (long) in.dim(d) + p.before().get(d) + p.after().get(d), p, "padded shape");
+          require(
+              p.before().get(d) >= 0
+                  && p.after().get(d) >= 0
+                  && out.dim(d) == (long) in.dim(d) + p.before().get(d) + p.after().get(d),
+              p,
+              "padded shape");
         }
       }
       case Concat c -> {
         TensorSpec out = t.get(c.output());
-        require(!c.inputs().isEmpty() && c.axis() >= 0 && c.axis() < out.rank(), c, "axis " + c.axis());
+        require(
+            !c.inputs().isEmpty() && c.axis() >= 0 && c.axis() < out.rank(), c, "axis " + c.axis());
         long along = 0;
         for (int i : c.inputs()) {
           TensorSpec in = t.get(i);
           require(in.rank() == out.rank(), c, "ranks differ");
-          for (int d = 0; d < out.rank(); d++) if (d != c.axis()) require(in.dim(d) == out.dim(d), c, "shapes differ off the axis");
+          for (int d = 0; d < out.rank(); d++)
+            if (d != c.axis()) require(in.dim(d) == out.dim(d), c, "shapes differ off the axis");
           along += in.dim(c.axis());
         }
         require(along == out.dim(c.axis()), c, "sizes along the axis do not add up");
@@ -85,7 +126,10 @@ final class LayerShapes {
     require(s != null, l, "cannot broadcast " + a.shape() + " with " + b.shape());
     List<Integer> expected = new ArrayList<>();
     for (int d : s) expected.add(d);
-    require(expected.equals(out.shape()), l, "output " + out.shape() + " is not the broadcast shape " + expected);
+    require(
+        expected.equals(out.shape()),
+        l,
+        "output " + out.shape() + " is not the broadcast shape " + expected);
   }
 
   private static void pool(List<TensorSpec> t, int inId, int outId, Window w, Layer l) {
@@ -94,30 +138,49 @@ final class LayerShapes {
   }
 
   private static void spatial(TensorSpec in, TensorSpec out, Window w, int channels, Layer l) {
-    require(out.dim(0) == in.dim(0) && out.dim(1) == w.outputHeight(in.dim(1)) && out.dim(2) == w.outputWidth(in.dim(2))
-        && out.dim(3) == channels, l, "output " + out.shape() + " does not follow from input " + in.shape() + " and " + w);
+    require(
+        out.dim(0) == in.dim(0)
+            && out.dim(1) == w.outputHeight(in.dim(1))
+            && out.dim(2) == w.outputWidth(in.dim(2))
+            && out.dim(3) == channels,
+        l,
+        "output " + out.shape() + " does not follow from input " + in.shape() + " and " + w);
   }
 
   private static void channelParams(int zeroPoints, Requantization r, int channels, Layer l) {
-    require(zeroPoints == 1 || zeroPoints == channels, l, zeroPoints + " weight zero points for " + channels + " channels");
-    require(r.multipliers().size() == 1 || r.multipliers().size() == channels, l, r.multipliers().size() + " multipliers for " + channels + " channels");
+    require(
+        zeroPoints == 1 || zeroPoints == channels,
+        l,
+        zeroPoints + " weight zero points for " + channels + " channels");
+    require(
+        r.multipliers().size() == 1 || r.multipliers().size() == channels,
+        l,
+        r.multipliers().size() + " multipliers for " + channels + " channels");
   }
 
   private static void bias(List<TensorSpec> t, int bias, int channels, Layer l) {
     if (bias < 0) return;
     require(bias < t.size(), l, "bias tensor " + bias + " does not exist");
     TensorSpec b = t.get(bias);
-    require(b.type() == ElementType.INT32 && b.size() == channels && b.constant(), l, "bias " + b.shape() + " is not int32[" + channels + "]");
+    require(
+        b.type() == ElementType.INT32 && b.size() == channels && b.constant(),
+        l,
+        "bias " + b.shape() + " is not int32[" + channels + "]");
   }
 
   private static TensorSpec rank(List<TensorSpec> t, int id, int rank, Layer l) {
     TensorSpec s = t.get(id);
-    require(s.rank() == rank, l, "tensor " + s.name() + " has shape " + s.shape() + ", expected rank " + rank);
+    require(
+        s.rank() == rank,
+        l,
+        "tensor " + s.name() + " has shape " + s.shape() + ", expected rank " + rank);
     return s;
   }
 
   private static void require(boolean ok, Layer l, String what) {
-    if (!ok) throw new ModelFormatException("layer " + l.name() + " (" + l.getClass().getSimpleName() + "): " + what);
+    if (!ok)
+      throw new ModelFormatException(
+          "layer " + l.name() + " (" + l.getClass().getSimpleName() + "): " + what);
   }
 
   /**
@@ -126,22 +189,36 @@ final class LayerShapes {
    * unchecked clamp in a hostile key would make a verifier allocate without bound.)
    */
   private static void clampWithinType(Layer layer, TensorSpec out) {
-    int[] clamp = switch (layer) {
-      case Conv2D c -> new int[] {c.requantization().clampMin(), c.requantization().clampMax()};
-      case DepthwiseConv2D d -> new int[] {d.requantization().clampMin(), d.requantization().clampMax()};
-      case FullyConnected f -> new int[] {f.requantization().clampMin(), f.requantization().clampMax()};
-      case Add a -> new int[] {a.clampMin(), a.clampMax()};
-      case Mul m -> new int[] {m.clampMin(), m.clampMax()};
-      case AveragePool p -> new int[] {p.clampMin(), p.clampMax()};
-      case MaxPool p -> new int[] {p.clampMin(), p.clampMax()};
-      case Mean m -> new int[] {m.clampMin(), m.clampMax()};
-      case Requantize q -> new int[] {q.clampMin(), q.clampMax()};
-      default -> null;
-    };
+    int[] clamp =
+        switch (layer) {
+          case Conv2D c -> new int[] {c.requantization().clampMin(), c.requantization().clampMax()};
+          case DepthwiseConv2D d ->
+              new int[] {d.requantization().clampMin(), d.requantization().clampMax()};
+          case FullyConnected f ->
+              new int[] {f.requantization().clampMin(), f.requantization().clampMax()};
+          case Add a -> new int[] {a.clampMin(), a.clampMax()};
+          case Mul m -> new int[] {m.clampMin(), m.clampMax()};
+          case AveragePool p -> new int[] {p.clampMin(), p.clampMax()};
+          case MaxPool p -> new int[] {p.clampMin(), p.clampMax()};
+          case Mean m -> new int[] {m.clampMin(), m.clampMax()};
+          case Requantize q -> new int[] {q.clampMin(), q.clampMax()};
+          default -> null;
+        };
     if (clamp != null) {
-      require(clamp[0] <= clamp[1] && clamp[0] >= out.type().min() && clamp[1] <= out.type().max(), layer,
-          "clamp [" + clamp[0] + ", " + clamp[1] + "] is not within its output type " + out.type() + " ["
-              + out.type().min() + ", " + out.type().max() + "]");
+      require(
+          clamp[0] <= clamp[1] && clamp[0] >= out.type().min() && clamp[1] <= out.type().max(),
+          layer,
+          "clamp ["
+              + clamp[0]
+              + ", "
+              + clamp[1]
+              + "] is not within its output type "
+              + out.type()
+              + " ["
+              + out.type().min()
+              + ", "
+              + out.type().max()
+              + "]");
     }
   }
 }

@@ -8,14 +8,20 @@ import java.util.Set;
 
 /**
  * The public description of a quantized model: every tensor's shape and quantization and every
- * layer's integer semantics, but no weight values. It is what a proof is about: its
- * {@link #digest()} is bound into every proof's transcript. Layers are in execution order; each
- * reads tensors that are model inputs, constants or outputs of earlier layers.
+ * layer's integer semantics, but no weight values. It is what a proof is about: its {@link
+ * #digest()} is bound into every proof's transcript. Layers are in execution order; each reads
+ * tensors that are model inputs, constants or outputs of earlier layers.
  */
-public record ModelDescription(String name, List<TensorSpec> tensors, List<Layer> layers, List<Integer> inputs, List<Integer> outputs) {
+public record ModelDescription(
+    String name,
+    List<TensorSpec> tensors,
+    List<Layer> layers,
+    List<Integer> inputs,
+    List<Integer> outputs) {
 
   /** Limits that keep decoding of hostile input bounded. */
   public static final int MAX_TENSORS = 1 << 16;
+
   public static final int MAX_LAYERS = 1 << 15;
 
   public ModelDescription {
@@ -53,14 +59,22 @@ public record ModelDescription(String name, List<TensorSpec> tensors, List<Layer
     return java.util.HexFormat.of().formatHex(digest());
   }
 
-  private static void validate(String name, List<TensorSpec> tensors, List<Layer> layers, List<Integer> inputs, List<Integer> outputs) {
+  private static void validate(
+      String name,
+      List<TensorSpec> tensors,
+      List<Layer> layers,
+      List<Integer> inputs,
+      List<Integer> outputs) {
     if (name == null) throw new ModelFormatException("model without a name");
-    if (tensors.size() > MAX_TENSORS || layers.size() > MAX_LAYERS) throw new ModelFormatException("model too large");
-    if (inputs.isEmpty() || outputs.isEmpty()) throw new ModelFormatException("model without inputs or outputs");
+    if (tensors.size() > MAX_TENSORS || layers.size() > MAX_LAYERS)
+      throw new ModelFormatException("model too large");
+    if (inputs.isEmpty() || outputs.isEmpty())
+      throw new ModelFormatException("model without inputs or outputs");
     Set<Integer> available = new HashSet<>();
     for (int i : inputs) {
       checkId(i, tensors, "model input");
-      if (tensors.get(i).constant()) throw new ModelFormatException("model input " + tensors.get(i).name() + " is a constant");
+      if (tensors.get(i).constant())
+        throw new ModelFormatException("model input " + tensors.get(i).name() + " is a constant");
       available.add(i);
     }
     for (int t = 0; t < tensors.size(); t++) if (tensors.get(t).constant()) available.add(t);
@@ -68,22 +82,35 @@ public record ModelDescription(String name, List<TensorSpec> tensors, List<Layer
       for (int i : layer.inputs()) {
         checkId(i, tensors, "layer " + layer.name());
         if (!available.contains(i)) {
-          throw new ModelFormatException("layer " + layer.name() + " reads tensor " + tensors.get(i).name() + " before it is computed");
+          throw new ModelFormatException(
+              "layer "
+                  + layer.name()
+                  + " reads tensor "
+                  + tensors.get(i).name()
+                  + " before it is computed");
         }
       }
       checkId(layer.output(), tensors, "layer " + layer.name());
       if (tensors.get(layer.output()).constant() || !available.add(layer.output())) {
-        throw new ModelFormatException("layer " + layer.name() + " writes tensor " + tensors.get(layer.output()).name() + " twice");
+        throw new ModelFormatException(
+            "layer "
+                + layer.name()
+                + " writes tensor "
+                + tensors.get(layer.output()).name()
+                + " twice");
       }
       LayerShapes.check(layer, tensors);
     }
     for (int o : outputs) {
       checkId(o, tensors, "model output");
-      if (!available.contains(o)) throw new ModelFormatException("model output " + tensors.get(o).name() + " is never computed");
+      if (!available.contains(o))
+        throw new ModelFormatException(
+            "model output " + tensors.get(o).name() + " is never computed");
     }
   }
 
   private static void checkId(int id, List<TensorSpec> tensors, String where) {
-    if (id < 0 || id >= tensors.size()) throw new ModelFormatException(where + " refers to tensor " + id + " which does not exist");
+    if (id < 0 || id >= tensors.size())
+      throw new ModelFormatException(where + " refers to tensor " + id + " which does not exist");
   }
 }

@@ -1,11 +1,14 @@
 package io.zkaudit.model;
 
-/** Explicit zero-point padding around the spatial dimensions (TFLite's SAME is resolved at import). */
+/**
+ * Explicit zero-point padding around the spatial dimensions (TFLite's SAME is resolved at import).
+ */
 public record Padding(int top, int left, int bottom, int right) {
   public static final Padding NONE = new Padding(0, 0, 0, 0);
 
   public Padding {
-    if (top < 0 || left < 0 || bottom < 0 || right < 0) throw new ModelFormatException("negative padding");
+    if (top < 0 || left < 0 || bottom < 0 || right < 0)
+      throw new ModelFormatException("negative padding");
   }
 
   /**

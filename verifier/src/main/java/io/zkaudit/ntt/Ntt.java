@@ -8,14 +8,14 @@ import io.zkaudit.parallel.Parallel;
  * frequency NTT that takes coefficients in natural order and leaves evaluations in bit-reversed
  * order, in place, without a permutation pass.
  *
- * <p>{@code forward(a, off, logN)} turns a[off..off+N) = (c_0..c_{N-1}) into
- * a[off+i] = sum_k c_k w^(k * bitrev(i)), w the primitive N-th root of unity
- * {@link Goldilocks#rootOfUnity}(logN). Bit-reversed order puts the points x and -x next to each
- * other, and every coset of the 2^a-th roots of unity in a contiguous block of 2^a entries: exactly
- * what FRI/Basefold folding and row-wise Merkle leaves need.
+ * <p>{@code forward(a, off, logN)} turns a[off..off+N) = (c_0..c_{N-1}) into a[off+i] = sum_k c_k
+ * w^(k * bitrev(i)), w the primitive N-th root of unity {@link Goldilocks#rootOfUnity}(logN).
+ * Bit-reversed order puts the points x and -x next to each other, and every coset of the 2^a-th
+ * roots of unity in a contiguous block of 2^a entries: exactly what FRI/Basefold folding and
+ * row-wise Merkle leaves need.
  *
- * <p>Twiddles: one table T with T[h + t] = w_{2h}^t (t < h, h a power of two), shared by every
- * size up to the largest requested (a prefix of the table serves every smaller size).
+ * <p>Twiddles: one table T with T[h + t] = w_{2h}^t (t < h, h a power of two), shared by every size
+ * up to the largest requested (a prefix of the table serves every smaller size).
  */
 public final class Ntt {
   private Ntt() {}
@@ -24,7 +24,8 @@ public final class Ntt {
   private static final int SMALL_LOG = 12;
 
   /** The largest table built so far; soft, so that 128 MB at 2^24 can go under memory pressure. */
-  private static volatile java.lang.ref.SoftReference<long[]> twiddles = new java.lang.ref.SoftReference<>(new long[] {0, 1});
+  private static volatile java.lang.ref.SoftReference<long[]> twiddles =
+      new java.lang.ref.SoftReference<>(new long[] {0, 1});
 
   /** The twiddle table for sizes up to 2^logN (length >= 2^logN). */
   static long[] twiddles(int logN) {
@@ -42,13 +43,16 @@ public final class Ntt {
       if (logN >= 1) {
         int h = n >>> 1; // top level: T[h + t] = w_n^t
         long w = Goldilocks.rootOfUnity(logN);
-        Parallel.forRange(h, 1 << 14, (from, to) -> {
-          long x = Goldilocks.pow(w, from);
-          for (int i = from; i < to; i++) {
-            table[h + i] = x;
-            x = Goldilocks.mul(x, w);
-          }
-        });
+        Parallel.forRange(
+            h,
+            1 << 14,
+            (from, to) -> {
+              long x = Goldilocks.pow(w, from);
+              for (int i = from; i < to; i++) {
+                table[h + i] = x;
+                x = Goldilocks.mul(x, w);
+              }
+            });
         for (int hh = h >>> 1; hh >= 1; hh >>>= 1) { // w_{2hh}^t = w_{4hh}^{2t}
           for (int i = 0; i < hh; i++) {
             table[hh + i] = table[2 * hh + 2 * i];
@@ -60,7 +64,10 @@ public final class Ntt {
     }
   }
 
-  /** In-place forward NTT of a[off..off+2^logN), natural order in, bit-reversed order out (one thread). */
+  /**
+   * In-place forward NTT of a[off..off+2^logN), natural order in, bit-reversed order out (one
+   * thread).
+   */
   public static void forward(long[] a, int off, int logN) {
     if (logN == 0) {
       return;

@@ -6,23 +6,29 @@ import java.util.concurrent.RecursiveAction;
 
 /**
  * The one pool of worker threads for every data-parallel loop in zkaudit (NTT, Merkle hashing,
- * folding, sumchecks, lookups, the integer engine, simulations): {@link #threads()} workers
- * ({@code -Dzkaudit.threads=N}, default: the available processors), so that a 2-core machine runs
- * two workers and never oversubscribes, and {@code -Dzkaudit.threads=1} makes a whole run
- * sequential (for profiling and reproducible timing). Parallel streams and the common pool are
- * not used: they would ignore that setting ({@code ParallelismFacadeTest} checks the sources).
+ * folding, sumchecks, lookups, the integer engine, simulations): {@link #threads()} workers ({@code
+ * -Dzkaudit.threads=N}, default: the available processors), so that a 2-core machine runs two
+ * workers and never oversubscribes, and {@code -Dzkaudit.threads=1} makes a whole run sequential
+ * (for profiling and reproducible timing). Parallel streams and the common pool are not used: they
+ * would ignore that setting ({@code ParallelismFacadeTest} checks the sources).
  */
 public final class Parallel {
   private Parallel() {}
 
-  private static final int THREADS = Math.max(1,
-      Integer.getInteger("zkaudit.threads", Runtime.getRuntime().availableProcessors()));
-  private static final ForkJoinPool POOL = new ForkJoinPool(THREADS, pool -> {
-    var t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
-    t.setName("zkaudit-worker-" + t.getPoolIndex());
-    t.setDaemon(true);
-    return t;
-  }, null, false);
+  private static final int THREADS =
+      Math.max(
+          1, Integer.getInteger("zkaudit.threads", Runtime.getRuntime().availableProcessors()));
+  private static final ForkJoinPool POOL =
+      new ForkJoinPool(
+          THREADS,
+          pool -> {
+            var t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
+            t.setName("zkaudit-worker-" + t.getPoolIndex());
+            t.setDaemon(true);
+            return t;
+          },
+          null,
+          false);
 
   public static int threads() {
     return THREADS;
@@ -35,8 +41,8 @@ public final class Parallel {
   }
 
   /**
-   * Runs body over [0, n) split into at most {@code threads() * 4} chunks of at least
-   * {@code minChunk} indices each; runs inline when n is small or we are already on a worker.
+   * Runs body over [0, n) split into at most {@code threads() * 4} chunks of at least {@code
+   * minChunk} indices each; runs inline when n is small or we are already on a worker.
    */
   public static void forRange(int n, int minChunk, RangeBody body) {
     int chunks = (int) Math.min((long) THREADS * 4, Math.max(1, n / Math.max(1, minChunk)));
@@ -58,15 +64,19 @@ public final class Parallel {
   }
 
   /**
-   * Runs body(i) for every i in [0, n) on the workers and waits; each index is a unit of coarse work
-   * (a chunk, a row, a run), so indices are spread one by one over at most threads() * 4 tasks.
+   * Runs body(i) for every i in [0, n) on the workers and waits; each index is a unit of coarse
+   * work (a chunk, a row, a run), so indices are spread one by one over at most threads() * 4
+   * tasks.
    */
   public static void forEach(int n, java.util.function.IntConsumer body) {
-    forRange(n, 1, (from, to) -> {
-      for (int i = from; i < to; i++) {
-        body.accept(i);
-      }
-    });
+    forRange(
+        n,
+        1,
+        (from, to) -> {
+          for (int i = from; i < to; i++) {
+            body.accept(i);
+          }
+        });
   }
 
   /**
@@ -74,7 +84,8 @@ public final class Parallel {
    * not depend on which worker ran what, even for a combine that is not associative in floating
    * point).
    */
-  public static <T> T mapReduce(int n, java.util.function.IntFunction<T> map, java.util.function.BinaryOperator<T> combine) {
+  public static <T> T mapReduce(
+      int n, java.util.function.IntFunction<T> map, java.util.function.BinaryOperator<T> combine) {
     if (n < 1) {
       throw new IllegalArgumentException("nothing to reduce");
     }
@@ -104,33 +115,35 @@ public final class Parallel {
   /**
    * Runs the tasks on the pool and waits. A task that fails makes the caller throw that task's own
    * exception (same type, message and stack), not the copy the fork-join pool rebuilds when it
-   * rethrows across threads: that copy loses the message when the exception type has no
-   * (String, Throwable) constructor, and nests one level per pool hop.
+   * rethrows across threads: that copy loses the message when the exception type has no (String,
+   * Throwable) constructor, and nests one level per pool hop.
    */
   private static void invokeAll(Runnable[] tasks) {
     var first = new java.util.concurrent.atomic.AtomicReference<Throwable>();
     RecursiveAction[] recording = new RecursiveAction[tasks.length];
     for (int i = 0; i < tasks.length; i++) {
       Runnable task = tasks[i];
-      recording[i] = new RecursiveAction() {
-        @Override
-        protected void compute() {
-          try {
-            task.run();
-          } catch (RuntimeException | Error e) {
-            first.compareAndSet(null, e);
-            throw e;
-          }
-        }
-      };
+      recording[i] =
+          new RecursiveAction() {
+            @Override
+            protected void compute() {
+              try {
+                task.run();
+              } catch (RuntimeException | Error e) {
+                first.compareAndSet(null, e);
+                throw e;
+              }
+            }
+          };
     }
     try {
-      POOL.invoke(new RecursiveAction() {
-        @Override
-        protected void compute() {
-          ForkJoinTask.invokeAll(recording);
-        }
-      });
+      POOL.invoke(
+          new RecursiveAction() {
+            @Override
+            protected void compute() {
+              ForkJoinTask.invokeAll(recording);
+            }
+          });
     } catch (RuntimeException | Error e) {
       Throwable original = first.get();
       if (original instanceof RuntimeException r) {

@@ -11,17 +11,17 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The arithmetic that the Basefold prover and verifier share (one definition, so they cannot
- * drift apart): the transcript header, folding, codeword points, the proof-of-work predicate.
+ * The arithmetic that the Basefold prover and verifier share (one definition, so they cannot drift
+ * apart): the transcript header, folding, codeword points, the proof-of-work predicate.
  *
  * <p><b>Codewords.</b> A multilinear f(x) = sum_i c_i prod_{j in bits(i)} x_j (coefficient form,
- * variable j = bit j, as in {@link io.zkaudit.poly.Mle}) is encoded as the univariate
- * P(X) = sum_i c_i X^i evaluated on the 2^L-th roots of unity (L = n + logBlowup) in bit-reversed
- * order: entry p is P(w_L^bitrev_L(p)). Entries 2m and 2m+1 are P(x) and P(-x).
+ * variable j = bit j, as in {@link io.zkaudit.poly.Mle}) is encoded as the univariate P(X) = sum_i
+ * c_i X^i evaluated on the 2^L-th roots of unity (L = n + logBlowup) in bit-reversed order: entry p
+ * is P(w_L^bitrev_L(p)). Entries 2m and 2m+1 are P(x) and P(-x).
  *
  * <p><b>Folding</b> with challenge r maps them to (P(x) + P(-x))/2 + r (P(x) - P(-x))/(2x), the
- * entry m of the codeword of P_even + r P_odd, whose coefficients c_2k + r c_2k+1 are those of
- * f(r, x_1, ..., x_{n-1}): folding binds variable 0, like the sumcheck it is interleaved with.
+ * entry m of the codeword of P_even + r P_odd, whose coefficients c_2k + r c_2k+1 are those of f(r,
+ * x_1, ..., x_{n-1}): folding binds variable 0, like the sumcheck it is interleaved with.
  */
 public final class Basefold {
   private Basefold() {}
@@ -31,6 +31,7 @@ public final class Basefold {
 
   /** ROOTS[k] = a primitive 2^k-th root of unity, ROOTS_INV[k] its inverse. */
   private static final long[] ROOTS = new long[Goldilocks.TWO_ADICITY + 1];
+
   private static final long[] ROOTS_INV = new long[Goldilocks.TWO_ADICITY + 1];
 
   static {
@@ -49,10 +50,11 @@ public final class Basefold {
 
   /**
    * Absorbs the parameters, the commitment and every claim (point and value), in this order, and
-   * draws the batching challenge rho: the opening proves sum_k rho^k value_k = sum_x f(x) g(x),
-   * g = sum_k rho^k eq(point_k, .).
+   * draws the batching challenge rho: the opening proves sum_k rho^k value_k = sum_x f(x) g(x), g =
+   * sum_k rho^k eq(point_k, .).
    */
-  public static Ext2 absorbHeader(Transcript t, PcsParams params, Commitment c, List<EvalClaim> claims) {
+  public static Ext2 absorbHeader(
+      Transcript t, PcsParams params, Commitment c, List<EvalClaim> claims) {
     params.absorb(t);
     absorbClaims(t, c, claims);
     return t.challengeExt("pcs/batch");
@@ -100,12 +102,13 @@ public final class Basefold {
   }
 
   /**
-   * Folds the coset held by leaf {@code leaf} of a codeword of length 2^logLength (its 2^a
-   * entries, a = log2 vals.length) with challenges r[from..from+a): the entry at position leaf of
-   * the a-times folded codeword.
+   * Folds the coset held by leaf {@code leaf} of a codeword of length 2^logLength (its 2^a entries,
+   * a = log2 vals.length) with challenges r[from..from+a): the entry at position leaf of the
+   * a-times folded codeword.
    */
   public static Ext2 foldCoset(Ext2[] vals, int logLength, int leaf, Ext2[] r, int from) {
-    return foldCosetPartially(vals, logLength, leaf, r, from, Integer.numberOfTrailingZeros(vals.length))[0];
+    return foldCosetPartially(
+        vals, logLength, leaf, r, from, Integer.numberOfTrailingZeros(vals.length))[0];
   }
 
   /**
@@ -114,10 +117,12 @@ public final class Basefold {
    * the coset of leaf {@code leaf} there (a batched opening adds a joining codeword's entries to
    * it, then folds on).
    */
-  public static Ext2[] foldCosetPartially(Ext2[] vals, int logLength, int leaf, Ext2[] r, int from, int steps) {
+  public static Ext2[] foldCosetPartially(
+      Ext2[] vals, int logLength, int leaf, Ext2[] r, int from, int steps) {
     int a = Integer.numberOfTrailingZeros(vals.length);
     if (steps < 0 || steps > a) {
-      throw new IllegalArgumentException("a coset of 2^" + a + " entries folds 0 to " + a + " times");
+      throw new IllegalArgumentException(
+          "a coset of 2^" + a + " entries folds 0 to " + a + " times");
     }
     Ext2[] v = vals.clone();
     long yInv = Goldilocks.pow(ROOTS_INV[logLength], bitReverse(leaf, logLength - a));
@@ -142,7 +147,9 @@ public final class Basefold {
     return acc;
   }
 
-  /** Coefficient form to hypercube evaluations (e[i] = sum over subsets j of i of c[j]), in place. */
+  /**
+   * Coefficient form to hypercube evaluations (e[i] = sum over subsets j of i of c[j]), in place.
+   */
   public static void coeffsToEvals(Ext2[] c) {
     for (int bit = 1; bit < c.length; bit <<= 1) {
       for (int i = 0; i < c.length; i++) {
@@ -153,7 +160,9 @@ public final class Basefold {
     }
   }
 
-  /** Hypercube evaluations to coefficient form (the inverse of {@link #coeffsToEvals}), in place. */
+  /**
+   * Hypercube evaluations to coefficient form (the inverse of {@link #coeffsToEvals}), in place.
+   */
   public static void evalsToCoeffs(Ext2[] e) {
     for (int bit = 1; bit < e.length; bit <<= 1) {
       for (int i = 0; i < e.length; i++) {

@@ -11,8 +11,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Verifies Basefold openings (the protocol is described in docs/pcs.md and on
- * {@link Basefold}). Work: O(claims x n + claims x 2^d + queries x oracles x (2^arity + depth)).
+ * Verifies Basefold openings (the protocol is described in docs/pcs.md and on {@link Basefold}).
+ * Work: O(claims x n + claims x 2^d + queries x oracles x (2^arity + depth)).
  */
 public final class BasefoldVerifier {
   private final PcsParams params;
@@ -30,9 +30,12 @@ public final class BasefoldVerifier {
    *
    * @return the sorted distinct oracle-0 leaves the queries opened (as {@link #verify})
    */
-  public int[] verifyColumns(Commitment c, PackedLayout layout, List<ColumnClaim> claims, OpeningProof proof, Transcript t)
+  public int[] verifyColumns(
+      Commitment c, PackedLayout layout, List<ColumnClaim> claims, OpeningProof proof, Transcript t)
       throws InvalidProofException {
-    InvalidProofException.check(layout.numVars() == c.numVars(), "layout has " + layout.numVars() + " variables, commitment " + c.numVars());
+    InvalidProofException.check(
+        layout.numVars() == c.numVars(),
+        "layout has " + layout.numVars() + " variables, commitment " + c.numVars());
     List<EvalClaim> packed;
     try {
       packed = layout.toPacked(claims);
@@ -51,11 +54,20 @@ public final class BasefoldVerifier {
    *     about those rows (a {@link ShadowLink}) needs to know where they sit
    * @throws InvalidProofException if it does not (the message says which check failed)
    */
-  public int[] verify(Commitment c, List<EvalClaim> claims, OpeningProof proof, Transcript t) throws InvalidProofException {
+  public int[] verify(Commitment c, List<EvalClaim> claims, OpeningProof proof, Transcript t)
+      throws InvalidProofException {
     int n = c.numVars();
-    InvalidProofException.check(!claims.isEmpty() && claims.size() <= PcsParams.MAX_CLAIMS, "an opening needs 1 to " + PcsParams.MAX_CLAIMS + " claims");
+    InvalidProofException.check(
+        !claims.isEmpty() && claims.size() <= PcsParams.MAX_CLAIMS,
+        "an opening needs 1 to " + PcsParams.MAX_CLAIMS + " claims");
     for (EvalClaim claim : claims) {
-      InvalidProofException.check(claim.numVars() == n, "claim point has " + claim.numVars() + " coordinates, the commitment " + n + " variables");
+      InvalidProofException.check(
+          claim.numVars() == n,
+          "claim point has "
+              + claim.numVars()
+              + " coordinates, the commitment "
+              + n
+              + " variables");
     }
     checkShape(n, proof);
 
@@ -72,23 +84,29 @@ public final class BasefoldVerifier {
 
   /** The counts of an opening's sections against the shape (params, n) fixes. */
   void checkShape(int n, OpeningProof proof) throws InvalidProofException {
-    InvalidProofException.check(proof.rounds().size() == params.foldRounds(n), "wrong number of sumcheck rounds");
-    InvalidProofException.check(proof.oracleRoots().size() == params.arities(n).length - 1, "wrong number of oracle roots");
-    InvalidProofException.check(proof.finalView().length == 1 << params.finalVars(n), "wrong final polynomial size");
-    InvalidProofException.check(proof.layers().size() == params.arities(n).length, "wrong number of query layers");
+    InvalidProofException.check(
+        proof.rounds().size() == params.foldRounds(n), "wrong number of sumcheck rounds");
+    InvalidProofException.check(
+        proof.oracleRoots().size() == params.arities(n).length - 1, "wrong number of oracle roots");
+    InvalidProofException.check(
+        proof.finalView().length == 1 << params.finalVars(n), "wrong final polynomial size");
+    InvalidProofException.check(
+        proof.layers().size() == params.arities(n).length, "wrong number of query layers");
   }
 
   /**
-   * A polynomial that joins the folding at round {@code round} ({@link BatchedOpening}): the
-   * folded codeword there has the length of its codeword. At that round a coefficient theta is
-   * drawn, the verifier adds theta times its entries, opened in {@code layer} from its own
-   * commitment, to the folded query values, and the sumcheck claim grows by
-   * theta x value x eq(z, u) over the rounds before (z the opening's single point, u the fold
-   * challenges).
+   * A polynomial that joins the folding at round {@code round} ({@link BatchedOpening}): the folded
+   * codeword there has the length of its codeword. At that round a coefficient theta is drawn, the
+   * verifier adds theta times its entries, opened in {@code layer} from its own commitment, to the
+   * folded query values, and the sumcheck claim grows by theta x value x eq(z, u) over the rounds
+   * before (z the opening's single point, u the fold challenges).
    */
   record Injection(int round, Ext2 value, Commitment commitment, OpeningProof.QueryLayer layer) {}
 
-  /** The sorted distinct leaves each commitment's queries opened: the folded one's, then each injection's. */
+  /**
+   * The sorted distinct leaves each commitment's queries opened: the folded one's, then each
+   * injection's.
+   */
   record Queried(int[] commitmentLeaves, List<int[]> injectedLeaves) {}
 
   /**
@@ -96,8 +114,15 @@ public final class BasefoldVerifier {
    * final polynomial, grinding, and the queries, with polynomials injected on the way (none for a
    * plain opening; a batched opening's claims are then one point of weight 1).
    */
-  Queried foldAndQuery(Commitment c, List<EvalClaim> claims, Ext2 rho, Ext2 claim, OpeningProof proof, Transcript t,
-      List<Injection> injections) throws InvalidProofException {
+  Queried foldAndQuery(
+      Commitment c,
+      List<EvalClaim> claims,
+      Ext2 rho,
+      Ext2 claim,
+      OpeningProof proof,
+      Transcript t,
+      List<Injection> injections)
+      throws InvalidProofException {
     int n = c.numVars();
     int[] arities = params.arities(n);
     int folds = params.foldRounds(n);
@@ -115,13 +140,15 @@ public final class BasefoldVerifier {
       for (int s = 0; s < arities[i] && round < folds; s++) {
         for (int j = 0; j < injections.size(); j++) {
           if (injections.get(j).round() == round) {
-            // Drawn now, after every challenge the folded word depends on (docs/pcs.md, "Batched opening").
+            // Drawn now, after every challenge the folded word depends on (docs/pcs.md, "Batched
+            // opening").
             theta[j] = t.challengeExt("pcs/join");
             claim = claim.add(theta[j].mul(injections.get(j).value()).mul(eqFolded));
           }
         }
         Ext2[] h = proof.round(round);
-        InvalidProofException.check(h[0].add(h[1]).equals(claim), "sumcheck round " + round + ": h(0) + h(1) != claim");
+        InvalidProofException.check(
+            h[0].add(h[1]).equals(claim), "sumcheck round " + round + ": h(0) + h(1) != claim");
         t.absorbExt("pcs/round", h);
         r[round] = t.challengeExt("pcs/fold");
         claim = Basefold.interpolate(h[0], h[1], h[2], r[round]);
@@ -151,8 +178,10 @@ public final class BasefoldVerifier {
     for (EvalClaim e : claims) {
       for (EvalClaim.Term term : e.terms()) {
         Ext2[] zt = term.pointView();
-        Ext2 eqPrefix = eqOfPrefix.computeIfAbsent(Arrays.asList(Arrays.copyOfRange(zt, 0, folds)),
-            prefix -> Mle.eq(prefix.toArray(Ext2[]::new), r));
+        Ext2 eqPrefix =
+            eqOfPrefix.computeIfAbsent(
+                Arrays.asList(Arrays.copyOfRange(zt, 0, folds)),
+                prefix -> Mle.eq(prefix.toArray(Ext2[]::new), r));
         Ext2 w = rhoK.mul(term.weight()).mul(eqPrefix);
         int corner = booleanIndex(zt, folds, n);
         if (corner >= 0) {
@@ -175,10 +204,12 @@ public final class BasefoldVerifier {
     for (int x = 0; x < gFinal.length; x++) {
       sum = sum.add(finEvals[x].mul(gFinal[x]));
     }
-    InvalidProofException.check(sum.equals(claim), "final sumcheck claim does not match the final polynomial");
+    InvalidProofException.check(
+        sum.equals(claim), "final sumcheck claim does not match the final polynomial");
 
     // 4. Grinding, then the query positions (drawn after everything they must bind).
-    InvalidProofException.check(Basefold.powOk(t.state(), proof.powNonce(), params.powBits()), "proof of work is invalid");
+    InvalidProofException.check(
+        Basefold.powOk(t.state(), proof.powNonce(), params.powBits()), "proof of work is invalid");
     t.absorbLong("pcs/pow", proof.powNonce());
     int[] pos = t.challengeIndices("pcs/queries", params.queries(), params.commitmentLeaves(n));
 
@@ -203,7 +234,9 @@ public final class BasefoldVerifier {
       }
       OpeningProof.QueryLayer layer = proof.layers().get(i);
       long[] rows = layer.rowsView();
-      InvalidProofException.check(rows.length == distinct.length * rowLongs, "oracle " + i + ": expected " + distinct.length + " opened rows");
+      InvalidProofException.check(
+          rows.length == distinct.length * rowLongs,
+          "oracle " + i + ": expected " + distinct.length + " opened rows");
       Digest32 root = i == 0 ? c.root() : proof.oracleRoots().get(i - 1);
       try {
         OpenedRows.verify(rows, rowLongs, root, depth, distinct, layer.paths());
@@ -214,7 +247,8 @@ public final class BasefoldVerifier {
       for (int j = 0; j < injections.size(); j++) {
         Injection inj = injections.get(j);
         if (inj.round() >= from && inj.round() < from + a) {
-          InjectedRows opened = InjectedRows.verify(params, inj, theta[j], leaf, a - (inj.round() - from));
+          InjectedRows opened =
+              InjectedRows.verify(params, inj, theta[j], leaf, a - (inj.round() - from));
           joining.add(opened);
           injectedLeaves.add(opened.leaves());
         }
@@ -224,16 +258,27 @@ public final class BasefoldVerifier {
         Ext2[] coset = new Ext2[1 << a];
         for (int e = 0; e < coset.length; e++) {
           int base = row * rowLongs;
-          coset[e] = i == 0 ? Ext2.of(rows[base + e]) : new Ext2(rows[base + 2 * e], rows[base + 2 * e + 1]);
+          coset[e] =
+              i == 0
+                  ? Ext2.of(rows[base + e])
+                  : new Ext2(rows[base + 2 * e], rows[base + 2 * e + 1]);
         }
         if (i > 0) {
-          InvalidProofException.check(coset[pos[k] & ((1 << a) - 1)].equals(values[k]),
-              "oracle " + i + ", query " + k + ": opened value differs from the fold of oracle " + (i - 1));
+          InvalidProofException.check(
+              coset[pos[k] & ((1 << a) - 1)].equals(values[k]),
+              "oracle "
+                  + i
+                  + ", query "
+                  + k
+                  + ": opened value differs from the fold of oracle "
+                  + (i - 1));
         }
         int done = 0;
         for (InjectedRows opened : joining) {
           int steps = opened.injection().round() - from;
-          coset = Basefold.foldCosetPartially(coset, logLength - done, leaf[k], r, from + done, steps - done);
+          coset =
+              Basefold.foldCosetPartially(
+                  coset, logLength - done, leaf[k], r, from + done, steps - done);
           done = steps;
           coset = opened.addTo(coset, leaf[k]);
         }
@@ -244,7 +289,8 @@ public final class BasefoldVerifier {
     }
     int finalLog = d + params.logBlowup();
     for (int k = 0; k < pos.length; k++) {
-      InvalidProofException.check(values[k].equals(Basefold.evalUnivariate(fin, Basefold.point(finalLog, pos[k]))),
+      InvalidProofException.check(
+          values[k].equals(Basefold.evalUnivariate(fin, Basefold.point(finalLog, pos[k]))),
           "query " + k + ": last fold differs from the final polynomial");
     }
     return new Queried(commitmentLeaves, List.copyOf(injectedLeaves));

@@ -13,6 +13,7 @@ import java.util.List;
  * One opening of several committed polynomials ({@link BatchedOpening}).
  *
  * <p>Encoding (counts u32):
+ *
  * <pre>
  *   reduction : n x (h(0), h(1), h(2))     the claim-reduction sumcheck, n = the largest numVars
  *   values    : m Ext2                     each polynomial at the suffix of the reduced point
@@ -26,7 +27,10 @@ import java.util.List;
  *     joining on the way
  * @param joining the leaves of polynomials 1..m-1 that the combined opening's queries read
  */
-public record BatchedOpeningProof(List<Ext2[]> reduction, Ext2[] values, OpeningProof combined,
+public record BatchedOpeningProof(
+    List<Ext2[]> reduction,
+    Ext2[] values,
+    OpeningProof combined,
     List<OpeningProof.QueryLayer> joining) {
 
   public BatchedOpeningProof {
@@ -76,30 +80,42 @@ public record BatchedOpeningProof(List<Ext2[]> reduction, Ext2[] values, Opening
    * Decodes a batched opening of polynomials of these numbers of variables (non-increasing);
    * rejects any other shape, non-canonical elements and trailing bytes.
    */
-  public static BatchedOpeningProof decode(byte[] bytes, PcsParams params, int[] numVars) throws InvalidProofException {
+  public static BatchedOpeningProof decode(byte[] bytes, PcsParams params, int[] numVars)
+      throws InvalidProofException {
     BatchedOpening.checkSizes(params, numVars);
     int n = numVars[0];
     ByteReader r = new ByteReader(bytes);
     int rounds = r.length("reduction rounds", n);
-    InvalidProofException.check(rounds == n, "expected " + n + " reduction rounds, found " + rounds);
+    InvalidProofException.check(
+        rounds == n, "expected " + n + " reduction rounds, found " + rounds);
     List<Ext2[]> reduction = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      reduction.add(new Ext2[] {r.ext("reduction h(0)"), r.ext("reduction h(1)"), r.ext("reduction h(2)")});
+      reduction.add(
+          new Ext2[] {r.ext("reduction h(0)"), r.ext("reduction h(1)"), r.ext("reduction h(2)")});
     }
     Ext2[] values = r.exts("reduced values", numVars.length);
-    InvalidProofException.check(values.length == numVars.length, "expected " + numVars.length + " reduced values, found " + values.length);
-    OpeningProof combined = OpeningProof.decode(r.bytes("combined opening", BatchedOpening.MAX_BYTES), params, n);
+    InvalidProofException.check(
+        values.length == numVars.length,
+        "expected " + numVars.length + " reduced values, found " + values.length);
+    OpeningProof combined =
+        OpeningProof.decode(r.bytes("combined opening", BatchedOpening.MAX_BYTES), params, n);
     int joiningCount = r.length("joining layers", numVars.length - 1);
-    InvalidProofException.check(joiningCount == numVars.length - 1, "expected " + (numVars.length - 1) + " joining layers, found " + joiningCount);
+    InvalidProofException.check(
+        joiningCount == numVars.length - 1,
+        "expected " + (numVars.length - 1) + " joining layers, found " + joiningCount);
     List<OpeningProof.QueryLayer> joining = new ArrayList<>(joiningCount);
     int arity = params.foldArityLog();
     for (int j = 1; j < numVars.length; j++) {
       int rowLongs = OpeningProof.rowLongs(params, numVars[j], 0);
       int leavesMax = params.queries() << arity;
       long[] rows = r.fields("joining rows", leavesMax * rowLongs);
-      InvalidProofException.check(rows.length > 0 && rows.length % rowLongs == 0, "joining rows of polynomial " + j + " are not whole rows");
+      InvalidProofException.check(
+          rows.length > 0 && rows.length % rowLongs == 0,
+          "joining rows of polynomial " + j + " are not whole rows");
       int depth = numVars[j] + params.logBlowup() - params.arities(numVars[j])[0];
-      joining.add(new OpeningProof.QueryLayer(rows, MerkleMultiProof.decode(r, leavesMax * Math.max(1, depth))));
+      joining.add(
+          new OpeningProof.QueryLayer(
+              rows, MerkleMultiProof.decode(r, leavesMax * Math.max(1, depth))));
     }
     r.finish();
     return new BatchedOpeningProof(reduction, values, combined, joining);
@@ -119,7 +135,9 @@ public record BatchedOpeningProof(List<Ext2[]> reduction, Ext2[] values, Opening
         return false;
       }
     }
-    return Arrays.equals(values, p.values) && combined.equals(p.combined) && joining.equals(p.joining);
+    return Arrays.equals(values, p.values)
+        && combined.equals(p.combined)
+        && joining.equals(p.joining);
   }
 
   @Override

@@ -6,10 +6,10 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Splits many columns (power-of-two sizes) into a few committed polynomials, so that little of
- * what is encoded and hashed is zero padding. One {@link PackedLayout} rounds the total up to a
- * power of two, which can nearly double the work (40M entries become 2^26 = 67M); with bins of
- * sizes 2^a, 2^b, ... taken from the total's leading bits the padding stays below 1/2^(bins-1).
+ * Splits many columns (power-of-two sizes) into a few committed polynomials, so that little of what
+ * is encoded and hashed is zero padding. One {@link PackedLayout} rounds the total up to a power of
+ * two, which can nearly double the work (40M entries become 2^26 = 67M); with bins of sizes 2^a,
+ * 2^b, ... taken from the total's leading bits the padding stays below 1/2^(bins-1).
  *
  * <p>Columns go, largest first, into the first bin with room (with power-of-two sizes this fills
  * every bin but the last exactly). The split depends on the column sizes only, which are public.
@@ -63,7 +63,8 @@ public final class ColumnBins {
     for (int i = 0; i < order.length; i++) {
       order[i] = i;
     }
-    Arrays.sort(order, Comparator.comparingInt((Integer i) -> -logSizes[i]).thenComparingInt(i -> i));
+    Arrays.sort(
+        order, Comparator.comparingInt((Integer i) -> -logSizes[i]).thenComparingInt(i -> i));
     long[] used = new long[capacities.size()];
     binOf = new int[logSizes.length];
     for (int c : order) {
@@ -94,7 +95,8 @@ public final class ColumnBins {
       }
       columnsOfBin[b] = cols.stream().mapToInt(Integer::intValue).toArray();
       int[] sizes = Arrays.stream(columnsOfBin[b]).map(c -> logSizes[c]).toArray();
-      layouts[b] = minVars == null ? new PackedLayout(sizes) : PackedLayout.withMinVars(minVars[b], sizes);
+      layouts[b] =
+          minVars == null ? new PackedLayout(sizes) : PackedLayout.withMinVars(minVars[b], sizes);
     }
   }
 
@@ -115,7 +117,9 @@ public final class ColumnBins {
     return binOf[column];
   }
 
-  /** Splits claims on global columns into per-bin claims on bin-local columns, keeping their order. */
+  /**
+   * Splits claims on global columns into per-bin claims on bin-local columns, keeping their order.
+   */
   public List<List<ColumnClaim>> split(List<ColumnClaim> claims) {
     List<List<ColumnClaim>> out = new ArrayList<>();
     for (int b = 0; b < bins(); b++) {

@@ -34,7 +34,8 @@ public record Commitment(Digest32 root, int numVars) {
     Digest32 root = r.digest("commitment root");
     int n = r.u8("commitment variables");
     if (n > PcsParams.MAX_NUM_VARS) {
-      throw new InvalidProofException("commitment has " + n + " variables, more than " + PcsParams.MAX_NUM_VARS);
+      throw new InvalidProofException(
+          "commitment has " + n + " variables, more than " + PcsParams.MAX_NUM_VARS);
     }
     return new Commitment(root, n);
   }

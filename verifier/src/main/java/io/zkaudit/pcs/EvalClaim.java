@@ -5,10 +5,10 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The claim "sum_j weight_j f(point_j) = value" on the committed multilinear f; usually one term
- * of weight 1, "f(point) = value". Several terms let a value be opened whose parts must stay
- * hidden: a Libra mask g(r) = sum_i g_i(r_i) is one claim over the points of its parts (see
- * {@link io.zkaudit.sumcheck.MaskPolynomial}).
+ * The claim "sum_j weight_j f(point_j) = value" on the committed multilinear f; usually one term of
+ * weight 1, "f(point) = value". Several terms let a value be opened whose parts must stay hidden: a
+ * Libra mask g(r) = sum_i g_i(r_i) is one claim over the points of its parts (see {@link
+ * io.zkaudit.sumcheck.MaskPolynomial}).
  */
 public record EvalClaim(List<Term> terms, Ext2 value) {
   /** One term: weight times f at point. */
@@ -68,7 +68,10 @@ public record EvalClaim(List<Term> terms, Ext2 value) {
 
   @Override
   public String toString() {
-    return (terms.size() == 1 ? "f" + Arrays.toString(terms.getFirst().pointView()) : "sum of " + terms.size() + " evaluations")
-        + " = " + value;
+    return (terms.size() == 1
+            ? "f" + Arrays.toString(terms.getFirst().pointView())
+            : "sum of " + terms.size() + " evaluations")
+        + " = "
+        + value;
   }
 }

@@ -6,10 +6,16 @@ import java.util.Arrays;
 
 /**
  * The rows of a joining polynomial's commitment that a batched opening's queries read, checked
- * against its root: where the folding reaches the joining codeword's length, each query's coset
- * has shrunk to 2^width consecutive entries, which sit in one or more of its commitment's leaves.
+ * against its root: where the folding reaches the joining codeword's length, each query's coset has
+ * shrunk to 2^width consecutive entries, which sit in one or more of its commitment's leaves.
  */
-record InjectedRows(BasefoldVerifier.Injection injection, Ext2 coefficient, int width, int leafLog, long[] rows, int[] leaves) {
+record InjectedRows(
+    BasefoldVerifier.Injection injection,
+    Ext2 coefficient,
+    int width,
+    int leafLog,
+    long[] rows,
+    int[] leaves) {
 
   /**
    * @param queryLeaves each query's leaf in the oracle whose fold block contains the injection
@@ -17,7 +23,11 @@ record InjectedRows(BasefoldVerifier.Injection injection, Ext2 coefficient, int 
    * @param coefficient the theta drawn at the injection round
    * @param width log2 of the entries per query at the injection round
    */
-  static InjectedRows verify(PcsParams params, BasefoldVerifier.Injection injection, Ext2 coefficient, int[] queryLeaves,
+  static InjectedRows verify(
+      PcsParams params,
+      BasefoldVerifier.Injection injection,
+      Ext2 coefficient,
+      int[] queryLeaves,
       int width)
       throws InvalidProofException {
     int n = injection.commitment().numVars();
@@ -27,16 +37,22 @@ record InjectedRows(BasefoldVerifier.Injection injection, Ext2 coefficient, int 
     int[] leaves = BatchedOpening.joiningLeaves(params, n, queryLeaves, width);
     long[] rows = injection.layer().rowsView();
     String who = "joining polynomial of round " + injection.round();
-    InvalidProofException.check(rows.length == leaves.length * rowLongs, who + ": expected " + leaves.length + " opened rows");
+    InvalidProofException.check(
+        rows.length == leaves.length * rowLongs,
+        who + ": expected " + leaves.length + " opened rows");
     try {
-      OpenedRows.verify(rows, rowLongs, injection.commitment().root(), depth, leaves, injection.layer().paths());
+      OpenedRows.verify(
+          rows, rowLongs, injection.commitment().root(), depth, leaves, injection.layer().paths());
     } catch (InvalidProofException e) {
       throw new InvalidProofException(who + ": " + e.getMessage());
     }
     return new InjectedRows(injection, coefficient, width, leafLog, rows, leaves);
   }
 
-  /** The coset of {@code leaf} (2^width entries) plus the coefficient times the joining codeword there. */
+  /**
+   * The coset of {@code leaf} (2^width entries) plus the coefficient times the joining codeword
+   * there.
+   */
   Ext2[] addTo(Ext2[] coset, int leaf) {
     Ext2[] out = coset.clone();
     int rowLongs = 1 << leafLog;

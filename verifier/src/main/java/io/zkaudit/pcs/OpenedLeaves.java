@@ -4,8 +4,8 @@ import java.util.Arrays;
 
 /**
  * What an opening's queries read of one commitment: its sorted distinct Merkle leaves and their
- * rows (rowLongs each, in that order), already checked against its root. A shadow link checks
- * more about those rows.
+ * rows (rowLongs each, in that order), already checked against its root. A shadow link checks more
+ * about those rows.
  */
 public record OpenedLeaves(int[] leaves, long[] rows) {
   public OpenedLeaves {
@@ -25,7 +25,9 @@ public record OpenedLeaves(int[] leaves, long[] rows) {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof OpenedLeaves x && Arrays.equals(leaves, x.leaves) && Arrays.equals(rows, x.rows);
+    return o instanceof OpenedLeaves x
+        && Arrays.equals(leaves, x.leaves)
+        && Arrays.equals(rows, x.rows);
   }
 
   @Override

@@ -21,7 +21,13 @@ final class OpenedRows {
    *     has checked their number)
    * @throws InvalidProofException "non-canonical row entry", or the Merkle verifier's reason
    */
-  static void verify(long[] rows, int rowLongs, Digest32 root, int depth, int[] sortedLeaves, MerkleMultiProof paths)
+  static void verify(
+      long[] rows,
+      int rowLongs,
+      Digest32 root,
+      int depth,
+      int[] sortedLeaves,
+      MerkleMultiProof paths)
       throws InvalidProofException {
     byte[][] hashes = new byte[sortedLeaves.length][];
     for (int k = 0; k < sortedLeaves.length; k++) {

@@ -14,6 +14,7 @@ import java.util.List;
  * A Basefold opening proof of one committed polynomial for a batch of evaluation claims.
  *
  * <p>Encoding (all counts u32, elements as in {@link ByteWriter}):
+ *
  * <pre>
  *   rounds      : F x (h(0), h(1), h(2))           F = params.foldRounds(n), each an Ext2
  *   oracleRoots : (L - 1) x 32 bytes               L = params.arities(n).length
@@ -21,24 +22,29 @@ import java.util.List;
  *   powNonce    : u64
  *   layers      : L x (u32 rows, rows x rowLongs field elements, merkle multi-proof)
  * </pre>
+ *
  * The shape is fixed by (params, n), so {@link #decode} checks every count exactly or against its
  * bound before allocating, and rejects non-canonical field elements and trailing bytes.
  *
  * @param rounds the sumcheck messages: evaluations of each round polynomial at 0, 1, 2
  * @param oracleRoots Merkle roots of the folded codewords (oracles 1..L-1)
- * @param finalCoeffs coefficients (monomial basis, variable j = bit j) of the polynomial left
- *     after folding
+ * @param finalCoeffs coefficients (monomial basis, variable j = bit j) of the polynomial left after
+ *     folding
  * @param powNonce the grinding nonce
  * @param layers per oracle: the opened leaves (rows, in increasing leaf order) and their paths
  */
-public record OpeningProof(List<Ext2[]> rounds, List<Digest32> oracleRoots, Ext2[] finalCoeffs, long powNonce,
+public record OpeningProof(
+    List<Ext2[]> rounds,
+    List<Digest32> oracleRoots,
+    Ext2[] finalCoeffs,
+    long powNonce,
     List<QueryLayer> layers) {
 
   /**
    * The opened leaves of one oracle.
    *
-   * @param rows the rows of the distinct opened leaves in increasing leaf order, concatenated
-   *     (each row has rowLongs longs: base elements for oracle 0, interleaved Ext2 after)
+   * @param rows the rows of the distinct opened leaves in increasing leaf order, concatenated (each
+   *     row has rowLongs longs: base elements for oracle 0, interleaved Ext2 after)
    * @param paths their batched Merkle opening
    */
   public record QueryLayer(long[] rows, MerkleMultiProof paths) {
@@ -128,8 +134,11 @@ public record OpeningProof(List<Ext2[]> rounds, List<Digest32> oracleRoots, Ext2
     return w.toByteArray();
   }
 
-  /** Decodes a proof for a polynomial of numVars variables under params; rejects any other shape. */
-  public static OpeningProof decode(byte[] bytes, PcsParams params, int numVars) throws InvalidProofException {
+  /**
+   * Decodes a proof for a polynomial of numVars variables under params; rejects any other shape.
+   */
+  public static OpeningProof decode(byte[] bytes, PcsParams params, int numVars)
+      throws InvalidProofException {
     if (numVars < 0 || numVars > PcsParams.MAX_NUM_VARS) {
       throw new InvalidProofException("number of variables out of range: " + numVars);
     }
@@ -137,29 +146,38 @@ public record OpeningProof(List<Ext2[]> rounds, List<Digest32> oracleRoots, Ext2
     int f = params.foldRounds(numVars);
     int[] arities = params.arities(numVars);
     int nRounds = r.length("sumcheck rounds", f);
-    InvalidProofException.check(nRounds == f, "expected " + f + " sumcheck rounds, found " + nRounds);
+    InvalidProofException.check(
+        nRounds == f, "expected " + f + " sumcheck rounds, found " + nRounds);
     List<Ext2[]> rounds = new ArrayList<>(f);
     for (int i = 0; i < f; i++) {
       rounds.add(new Ext2[] {r.ext("round h(0)"), r.ext("round h(1)"), r.ext("round h(2)")});
     }
     int nRoots = r.length("oracle roots", arities.length - 1);
-    InvalidProofException.check(nRoots == arities.length - 1, "expected " + (arities.length - 1) + " oracle roots, found " + nRoots);
+    InvalidProofException.check(
+        nRoots == arities.length - 1,
+        "expected " + (arities.length - 1) + " oracle roots, found " + nRoots);
     List<Digest32> roots = new ArrayList<>(nRoots);
     for (int i = 0; i < nRoots; i++) {
       roots.add(r.digest("oracle root"));
     }
     int finalLen = 1 << params.finalVars(numVars);
     Ext2[] fin = r.exts("final polynomial", finalLen);
-    InvalidProofException.check(fin.length == finalLen, "expected " + finalLen + " final coefficients, found " + fin.length);
+    InvalidProofException.check(
+        fin.length == finalLen,
+        "expected " + finalLen + " final coefficients, found " + fin.length);
     long nonce = r.u64("pow nonce");
     int nLayers = r.length("query layers", arities.length);
-    InvalidProofException.check(nLayers == arities.length, "expected " + arities.length + " query layers, found " + nLayers);
+    InvalidProofException.check(
+        nLayers == arities.length,
+        "expected " + arities.length + " query layers, found " + nLayers);
     List<QueryLayer> layers = new ArrayList<>(nLayers);
     for (int i = 0; i < nLayers; i++) {
       int rowLongs = rowLongs(params, numVars, i);
       int depth = params.oracleLogLength(numVars, i) - arities[i];
       long[] rows = r.fields("query rows", params.queries() * rowLongs);
-      InvalidProofException.check(rows.length % rowLongs == 0 && rows.length > 0, "query rows of oracle " + i + " are not whole rows");
+      InvalidProofException.check(
+          rows.length % rowLongs == 0 && rows.length > 0,
+          "query rows of oracle " + i + " are not whole rows");
       MerkleMultiProof paths = MerkleMultiProof.decode(r, params.queries() * Math.max(1, depth));
       layers.add(new QueryLayer(rows, paths));
     }
@@ -181,7 +199,9 @@ public record OpeningProof(List<Ext2[]> rounds, List<Digest32> oracleRoots, Ext2
         return false;
       }
     }
-    return oracleRoots.equals(p.oracleRoots) && Arrays.equals(finalCoeffs, p.finalCoeffs) && powNonce == p.powNonce
+    return oracleRoots.equals(p.oracleRoots)
+        && Arrays.equals(finalCoeffs, p.finalCoeffs)
+        && powNonce == p.powNonce
         && layers.equals(p.layers);
   }
 

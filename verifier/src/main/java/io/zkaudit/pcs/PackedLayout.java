@@ -12,12 +12,11 @@ import java.util.List;
  * <p>Columns are placed in decreasing size (ties: by column number), one after the other, so column
  * c of 2^m_c entries starts at an offset o_c that is a multiple of 2^m_c: it occupies an aligned
  * sub-cube, where the low m_c variables are the column's own and the high ones are fixed to the
- * bits of o_c / 2^m_c. Hence "column c at point z" is exactly "the packed polynomial at
- * (z, bits of o_c / 2^m_c)": a claim on the packed polynomial whose high coordinates are 0/1
- * (which both prover and verifier handle in time proportional to 2^m_c and n respectively). The
- * unused tail up to the next power of two is zero (a zero-knowledge commitment fills it with
- * uniform values instead, and may ask for a larger table, {@link #withMinVars}, so that it holds
- * enough of them).
+ * bits of o_c / 2^m_c. Hence "column c at point z" is exactly "the packed polynomial at (z, bits of
+ * o_c / 2^m_c)": a claim on the packed polynomial whose high coordinates are 0/1 (which both prover
+ * and verifier handle in time proportional to 2^m_c and n respectively). The unused tail up to the
+ * next power of two is zero (a zero-knowledge commitment fills it with uniform values instead, and
+ * may ask for a larger table, {@link #withMinVars}, so that it holds enough of them).
  *
  * <p>The layout is a function of the column sizes only, which are public.
  */
@@ -50,7 +49,8 @@ public final class PackedLayout {
       }
       order[i] = i;
     }
-    Arrays.sort(order, Comparator.comparingInt((Integer i) -> -logSizes[i]).thenComparingInt(i -> i));
+    Arrays.sort(
+        order, Comparator.comparingInt((Integer i) -> -logSizes[i]).thenComparingInt(i -> i));
     offsets = new long[logSizes.length];
     long next = 0;
     for (int i : order) {
@@ -80,7 +80,8 @@ public final class PackedLayout {
     for (int i = 0; i < logs.length; i++) {
       int len = columns.get(i).length;
       if (len <= 0 || Integer.bitCount(len) != 1) {
-        throw new IllegalArgumentException("column " + i + " has length " + len + ", not a power of two");
+        throw new IllegalArgumentException(
+            "column " + i + " has length " + len + ", not a power of two");
       }
       logs[i] = Integer.numberOfTrailingZeros(len);
     }
@@ -116,13 +117,15 @@ public final class PackedLayout {
   /** The packed table (zero beyond the last column). */
   public long[] pack(List<long[]> columns) {
     if (columns.size() != logSizes.length) {
-      throw new IllegalArgumentException("layout has " + logSizes.length + " columns, got " + columns.size());
+      throw new IllegalArgumentException(
+          "layout has " + logSizes.length + " columns, got " + columns.size());
     }
     long[] packed = new long[1 << numVars];
     for (int c = 0; c < logSizes.length; c++) {
       long[] col = columns.get(c);
       if (col.length != (1 << logSizes[c])) {
-        throw new IllegalArgumentException("column " + c + " must have 2^" + logSizes[c] + " entries");
+        throw new IllegalArgumentException(
+            "column " + c + " must have 2^" + logSizes[c] + " entries");
       }
       System.arraycopy(col, 0, packed, offset(c), col.length);
     }
@@ -133,7 +136,8 @@ public final class PackedLayout {
   public Ext2[] packedPoint(int column, Ext2[] point) {
     int m = logSizes[column];
     if (point.length != m) {
-      throw new IllegalArgumentException("column " + column + " has " + m + " variables, point has " + point.length);
+      throw new IllegalArgumentException(
+          "column " + column + " has " + m + " variables, point has " + point.length);
     }
     Ext2[] p = Arrays.copyOf(point, numVars);
     long high = offsets[column] >>> m;

@@ -7,8 +7,8 @@ import io.zkaudit.transcript.Transcript;
 /**
  * Parameters of the Basefold commitment (docs/pcs.md explains the choice and the security).
  *
- * @param logBlowup log2 of the inverse code rate: the Reed-Solomon codeword of 2^n coefficients
- *     has 2^(n + logBlowup) entries
+ * @param logBlowup log2 of the inverse code rate: the Reed-Solomon codeword of 2^n coefficients has
+ *     2^(n + logBlowup) entries
  * @param foldArityLog folding rounds per committed oracle: each Merkle leaf holds a coset of
  *     2^foldArityLog codeword entries, and one query opens one leaf per oracle
  * @param finalVarsMin folding stops when between finalVarsMin and finalVarsMin + foldArityLog - 1
@@ -16,22 +16,26 @@ import io.zkaudit.transcript.Transcript;
  * @param queries number of query positions in the first oracle
  * @param powBits proof-of-work bits ground before the queries are drawn
  */
-public record PcsParams(int logBlowup, int foldArityLog, int finalVarsMin, int queries, int powBits) {
+public record PcsParams(
+    int logBlowup, int foldArityLog, int finalVarsMin, int queries, int powBits) {
 
   /** The largest number of variables (codewords must fit a Java array of 2^30 longs). */
   public static final int MAX_NUM_VARS = 27;
+
   /** The most evaluation claims one opening may carry. */
   public static final int MAX_CLAIMS = 1 << 16;
 
   /**
-   * The default: rate 1/4, 16-element leaves, >= 100 bits under the unique-decoding analysis,
-   * which rests on no conjecture (124 queries x 0.678 bits + 16 bits of grinding).
+   * The default: rate 1/4, 16-element leaves, >= 100 bits under the unique-decoding analysis, which
+   * rests on no conjecture (124 queries x 0.678 bits + 16 bits of grinding).
    */
   public static PcsParams provable100() {
     return new PcsParams(2, 4, 6, 124, 16);
   }
 
-  /** ~100 bits if Reed-Solomon codes behave up to capacity (conjecture; 42 queries x 2 bits + 16). */
+  /**
+   * ~100 bits if Reed-Solomon codes behave up to capacity (conjecture; 42 queries x 2 bits + 16).
+   */
   public static PcsParams conjectured100() {
     return new PcsParams(2, 4, 6, 42, 16);
   }
@@ -56,7 +60,8 @@ public record PcsParams(int logBlowup, int foldArityLog, int finalVarsMin, int q
 
   public static void checkNumVars(int numVars) {
     if (numVars < 0 || numVars > MAX_NUM_VARS) {
-      throw new IllegalArgumentException("number of variables must be in [0, " + MAX_NUM_VARS + "]: " + numVars);
+      throw new IllegalArgumentException(
+          "number of variables must be in [0, " + MAX_NUM_VARS + "]: " + numVars);
     }
   }
 
@@ -112,11 +117,13 @@ public record PcsParams(int logBlowup, int foldArityLog, int finalVarsMin, int q
   public Security security(int numVars, int claims) {
     double foldRound = ChallengeField.bitsAgainst(codewordLength(numVars) + 1.0);
     double sumcheckRound = ChallengeField.bitsAgainst(SUMCHECK_DEGREE);
-    double batching = claims <= 1 ? Double.POSITIVE_INFINITY : ChallengeField.bitsAgainst(claims - 1);
+    double batching =
+        claims <= 1 ? Double.POSITIVE_INFINITY : ChallengeField.bitsAgainst(claims - 1);
     double udQuery = provableQueryBits();
     double capQuery = queries * logBlowup + powBits;
     double algebraic = Math.min(Math.min(foldRound, sumcheckRound), batching);
-    return new Security(Math.min(algebraic, udQuery), Math.min(algebraic, capQuery), udQuery, capQuery, algebraic);
+    return new Security(
+        Math.min(algebraic, udQuery), Math.min(algebraic, capQuery), udQuery, capQuery, algebraic);
   }
 
   /** The degree of the opening's sumcheck rounds (f times the batched eq polynomial g). */
@@ -150,18 +157,35 @@ public record PcsParams(int logBlowup, int foldArityLog, int finalVarsMin, int q
     }
     java.util.List<RoundError> out = new java.util.ArrayList<>();
     if (claims > 1) {
-      out.add(RoundError.algebraic(protocol, "claim batching", claims - 1,
-          "(K − 1)/|F|, K = " + claims + " claims"));
+      out.add(
+          RoundError.algebraic(
+              protocol, "claim batching", claims - 1, "(K − 1)/|F|, K = " + claims + " claims"));
     }
     if (foldRounds(numVars) > 0) {
-      out.add(RoundError.algebraic(protocol, "each sumcheck round", SUMCHECK_DEGREE,
-          SUMCHECK_DEGREE + "/|F| (degree " + SUMCHECK_DEGREE + ")"));
-      out.add(RoundError.algebraic(protocol, "each folding round", codewordLength(numVars) + 1.0,
-          "(N + 1)/|F|, N = 2^" + (numVars + logBlowup) + " (unique-decoding proximity gap)"));
+      out.add(
+          RoundError.algebraic(
+              protocol,
+              "each sumcheck round",
+              SUMCHECK_DEGREE,
+              SUMCHECK_DEGREE + "/|F| (degree " + SUMCHECK_DEGREE + ")"));
+      out.add(
+          RoundError.algebraic(
+              protocol,
+              "each folding round",
+              codewordLength(numVars) + 1.0,
+              "(N + 1)/|F|, N = 2^" + (numVars + logBlowup) + " (unique-decoding proximity gap)"));
     }
-    out.add(new RoundError(protocol, "queries", provableQueryBits(),
-        String.format(java.util.Locale.ROOT, "((1 + ρ)/2)^q · 2^−g, ρ = 1/%d, q = %d, g = %d (unique decoding)",
-            1 << logBlowup, queries, powBits)));
+    out.add(
+        new RoundError(
+            protocol,
+            "queries",
+            provableQueryBits(),
+            String.format(
+                java.util.Locale.ROOT,
+                "((1 + ρ)/2)^q · 2^−g, ρ = 1/%d, q = %d, g = %d (unique decoding)",
+                1 << logBlowup,
+                queries,
+                powBits)));
     return out;
   }
 
@@ -175,5 +199,10 @@ public record PcsParams(int logBlowup, int foldArityLog, int finalVarsMin, int q
    * @param conjecturedQuery the query phase alone under the conjecture, with grinding
    * @param algebraic the folding, sumcheck and claim-batching rounds (each ~ length / |F|)
    */
-  public record Security(double provable, double conjectured, double provableQuery, double conjecturedQuery, double algebraic) {}
+  public record Security(
+      double provable,
+      double conjectured,
+      double provableQuery,
+      double conjecturedQuery,
+      double algebraic) {}
 }

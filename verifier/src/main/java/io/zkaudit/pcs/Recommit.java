@@ -9,8 +9,8 @@ import java.util.List;
 /**
  * A commitment recomputed from the committed values, for a verifier that is given them (e.g. a
  * buyer handed a revealed input and the seed of its hiding randomness): the same Reed-Solomon
- * encoding and Merkle tree as {@code io.zkaudit.prover.pcs.BasefoldProver#commit(List)}, keeping only
- * the root.
+ * encoding and Merkle tree as {@code io.zkaudit.prover.pcs.BasefoldProver#commit(List)}, keeping
+ * only the root.
  */
 public final class Recommit {
   private Recommit() {}
@@ -24,7 +24,12 @@ public final class Recommit {
     int n = Mle.numVars(evals.length);
     PcsParams.checkNumVars(n);
     if (n + params.logBlowup() > 30) {
-      throw new IllegalArgumentException("2^" + n + " evaluations at blow-up 2^" + params.logBlowup() + " exceed the codeword size limit");
+      throw new IllegalArgumentException(
+          "2^"
+              + n
+              + " evaluations at blow-up 2^"
+              + params.logBlowup()
+              + " exceed the codeword size limit");
     }
     for (long v : evals) {
       if (!Goldilocks.isCanonical(v)) {
@@ -39,6 +44,7 @@ public final class Recommit {
     long[] packed = PackedLayout.of(columns).pack(columns);
     int n = checkedNumVars(params, packed);
     long[] codeword = ReedSolomon.encodeEvaluations(packed, params.logBlowup());
-    return new Commitment(MerkleTree.build(codeword, OpeningProof.rowLongs(params, n, 0)).root(), n);
+    return new Commitment(
+        MerkleTree.build(codeword, OpeningProof.rowLongs(params, n, 0)).root(), n);
   }
 }

@@ -7,8 +7,8 @@ import io.zkaudit.proof.InvalidProofException;
 import java.util.Arrays;
 
 /**
- * The weight-side half of a {@link ShadowLink}: the rows of the weight commitment's leaves that
- * the shadow's queries determine, and their Merkle multi-opening.
+ * The weight-side half of a {@link ShadowLink}: the rows of the weight commitment's leaves that the
+ * shadow's queries determine, and their Merkle multi-opening.
  *
  * <p>Encoding: u32 count + count field elements (the rows), then the {@link MerkleMultiProof}.
  * {@link #decode} bounds both counts by what (params, weight variables) allows before allocating.
@@ -43,8 +43,10 @@ public record ShadowLinkProof(long[] rows, MerkleMultiProof paths) {
   }
 
   /** Decodes a link for a weight polynomial of weightVars variables under params. */
-  public static ShadowLinkProof decode(ByteReader r, PcsParams params, int weightVars) throws InvalidProofException {
-    InvalidProofException.check(weightVars >= 0 && weightVars < PcsParams.MAX_NUM_VARS,
+  public static ShadowLinkProof decode(ByteReader r, PcsParams params, int weightVars)
+      throws InvalidProofException {
+    InvalidProofException.check(
+        weightVars >= 0 && weightVars < PcsParams.MAX_NUM_VARS,
         "weight polynomial variables out of range: " + weightVars);
     int shadowArity = params.arities(weightVars + 1)[0];
     InvalidProofException.check(shadowArity > 0, ShadowLink.tooSmall(weightVars));
@@ -55,13 +57,16 @@ public record ShadowLinkProof(long[] rows, MerkleMultiProof paths) {
     int leavesPerQuery = Math.max(1, 1 << Math.max(0, shadowArity - 1 - a));
     int maxLeaves = params.queries() * leavesPerQuery;
     long[] rows = r.fields("link rows", maxLeaves * rowLongs);
-    InvalidProofException.check(rows.length > 0 && rows.length % rowLongs == 0, "link rows are not whole rows of " + rowLongs);
+    InvalidProofException.check(
+        rows.length > 0 && rows.length % rowLongs == 0,
+        "link rows are not whole rows of " + rowLongs);
     int depth = weightVars + params.logBlowup() - a;
     MerkleMultiProof paths = MerkleMultiProof.decode(r, maxLeaves * Math.max(1, depth));
     return new ShadowLinkProof(rows, paths);
   }
 
-  public static ShadowLinkProof decode(byte[] bytes, PcsParams params, int weightVars) throws InvalidProofException {
+  public static ShadowLinkProof decode(byte[] bytes, PcsParams params, int weightVars)
+      throws InvalidProofException {
     ByteReader r = new ByteReader(bytes);
     ShadowLinkProof p = decode(r, params, weightVars);
     r.finish();
@@ -84,6 +89,10 @@ public record ShadowLinkProof(long[] rows, MerkleMultiProof paths) {
 
   @Override
   public String toString() {
-    return "ShadowLinkProof[rows=" + rows.length + " elements, siblings=" + paths.siblings().size() + "]";
+    return "ShadowLinkProof[rows="
+        + rows.length
+        + " elements, siblings="
+        + paths.siblings().size()
+        + "]";
   }
 }

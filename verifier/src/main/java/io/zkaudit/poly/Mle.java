@@ -6,10 +6,10 @@ import io.zkaudit.field.Goldilocks;
 /**
  * Multilinear polynomials in evaluation form over the Boolean hypercube {0,1}^n.
  *
- * <p><b>Convention (used everywhere in zkaudit):</b> a table of 2^n values holds f(x) at index
- * i = sum_j x_j 2^j, so variable j is bit j of the index, and a point r = (r_0, ..., r_{n-1})
- * assigns r_j to bit j. Sumchecks bind variable 0 (the lowest bit) first, which pairs adjacent
- * entries (2k, 2k+1): a sequential, cache-friendly pass.
+ * <p><b>Convention (used everywhere in zkaudit):</b> a table of 2^n values holds f(x) at index i =
+ * sum_j x_j 2^j, so variable j is bit j of the index, and a point r = (r_0, ..., r_{n-1}) assigns
+ * r_j to bit j. Sumchecks bind variable 0 (the lowest bit) first, which pairs adjacent entries (2k,
+ * 2k+1): a sequential, cache-friendly pass.
  *
  * <p>Base-field tables are {@code long[]}; extension tables are interleaved {@code long[]} (see
  * {@link io.zkaudit.field.ExtVector}).
@@ -126,13 +126,14 @@ public final class Mle {
   /**
    * A point r given as the eq tables of its low and high halves of variables, eq(r, h 2^lo + l) =
    * low[l] high[h]: about sqrt(2^n) entries each instead of one 2^n-entry table. A base table's
-   * extension at r is then sum_h high[h] sum_l low[l] f[h 2^lo + l], the inner sums base-by-extension
-   * dot products reduced once ({@link io.zkaudit.field.ExtVector#dotBase}).
+   * extension at r is then sum_h high[h] sum_l low[l] f[h 2^lo + l], the inner sums
+   * base-by-extension dot products reduced once ({@link io.zkaudit.field.ExtVector#dotBase}).
    */
   public record SplitEq(long[] low, long[] high) {
     public static SplitEq of(Ext2[] r) {
       int lowVars = r.length / 2;
-      return new SplitEq(eqTable(java.util.Arrays.copyOfRange(r, 0, lowVars)),
+      return new SplitEq(
+          eqTable(java.util.Arrays.copyOfRange(r, 0, lowVars)),
           eqTable(java.util.Arrays.copyOfRange(r, lowVars, r.length)));
     }
 
@@ -144,8 +145,13 @@ public final class Mle {
     /** f(r) for a base table of blocks() x (low table) entries. */
     public Ext2 evaluate(long[] base) {
       if ((long) (low.length >>> 1) * blocks() != base.length) {
-        throw new IllegalArgumentException("a table of " + base.length + " entries at a point of "
-            + (low.length >>> 1) + " x " + blocks());
+        throw new IllegalArgumentException(
+            "a table of "
+                + base.length
+                + " entries at a point of "
+                + (low.length >>> 1)
+                + " x "
+                + blocks());
       }
       return evaluate(base, 0, blocks());
     }
@@ -155,8 +161,10 @@ public final class Mle {
       int size = low.length >>> 1;
       Ext2 acc = Ext2.ZERO;
       for (int h = from; h < to; h++) {
-        acc = acc.add(io.zkaudit.field.ExtVector.get(high, h)
-            .mul(io.zkaudit.field.ExtVector.dotBase(low, base, h * size, size)));
+        acc =
+            acc.add(
+                io.zkaudit.field.ExtVector.get(high, h)
+                    .mul(io.zkaudit.field.ExtVector.dotBase(low, base, h * size, size)));
       }
       return acc;
     }

@@ -6,11 +6,11 @@ import java.util.function.LongUnaryOperator;
  * A monotone non-decreasing step function from 32-bit integers onto [lo, hi], stored as its
  * thresholds: f(a) = k exactly when threshold(k) <= a < threshold(k + 1).
  *
- * <p>Every rounding map in a quantized network (requantization with its clamp, the rounded
- * division of an average pool, the rescaling of an ADD) has this shape. A proof then checks
- * out = f(a) with one lookup of (out, threshold(out), threshold(out+1)) and two range checks,
- * a - threshold(out) >= 0 and threshold(out+1) - 1 - a >= 0 (see {@link StepTable}). The outer
- * thresholds are the ends of the domain (int32 by default), so the check also proves a is in it.
+ * <p>Every rounding map in a quantized network (requantization with its clamp, the rounded division
+ * of an average pool, the rescaling of an ADD) has this shape. A proof then checks out = f(a) with
+ * one lookup of (out, threshold(out), threshold(out+1)) and two range checks, a - threshold(out) >=
+ * 0 and threshold(out+1) - 1 - a >= 0 (see {@link StepTable}). The outer thresholds are the ends of
+ * the domain (int32 by default), so the check also proves a is in it.
  */
 public record MonotoneStep(int lo, int hi, long[] thresholds) {
 
@@ -35,33 +35,38 @@ public record MonotoneStep(int lo, int hi, long[] thresholds) {
   }
 
   /**
-   * The thresholds of f by binary search over the int32 range; f must be monotone and map into
-   * [lo, hi] (checked at every probe, so a non-monotone f is rejected rather than mis-tabled).
+   * The thresholds of f by binary search over the int32 range; f must be monotone and map into [lo,
+   * hi] (checked at every probe, so a non-monotone f is rejected rather than mis-tabled).
    */
   public static MonotoneStep of(LongUnaryOperator f, int lo, int hi) {
     return of(f, lo, hi, MIN, END);
   }
 
   /**
-   * The same on the domain [domainMin, domainEnd) only, for maps that are monotone there but not
-   * on all of int32 (a left shift before the multiplication wraps large accumulators). A proof
-   * then accepts no accumulator outside the domain.
+   * The same on the domain [domainMin, domainEnd) only, for maps that are monotone there but not on
+   * all of int32 (a left shift before the multiplication wraps large accumulators). A proof then
+   * accepts no accumulator outside the domain.
    */
-  public static MonotoneStep of(LongUnaryOperator f, int lo, int hi, long domainMin, long domainEnd) {
+  public static MonotoneStep of(
+      LongUnaryOperator f, int lo, int hi, long domainMin, long domainEnd) {
     if (domainMin < MIN || domainEnd > END || domainMin >= domainEnd) {
-      throw new IllegalArgumentException("domain [" + domainMin + ", " + domainEnd + ") is not inside int32");
+      throw new IllegalArgumentException(
+          "domain [" + domainMin + ", " + domainEnd + ") is not inside int32");
     }
     long[] t = new long[hi - lo + 2];
     t[0] = domainMin;
     t[t.length - 1] = domainEnd;
     for (int k = lo + 1; k <= hi; k++) {
       long left = t[k - lo - 1]; // thresholds are non-decreasing: start from the previous one
-      long right = domainEnd;    // invariant: f(left - 1) < k (or left = domainMin), f(right) >= k or right = domainEnd
+      long right =
+          domainEnd; // invariant: f(left - 1) < k (or left = domainMin), f(right) >= k or right =
+      // domainEnd
       while (left < right) {
         long mid = Math.floorDiv(left + right, 2);
         long v = f.applyAsLong(mid);
         if (v < lo || v > hi) {
-          throw new IllegalArgumentException("f(" + mid + ") = " + v + " is outside [" + lo + ", " + hi + "]");
+          throw new IllegalArgumentException(
+              "f(" + mid + ") = " + v + " is outside [" + lo + ", " + hi + "]");
         }
         if (v >= k) {
           right = mid;

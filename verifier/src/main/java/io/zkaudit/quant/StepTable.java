@@ -11,9 +11,9 @@ import java.util.List;
  * is constant and equal to out. The prover shows {@code (out, a - c1, a + c2 + 1)} is a row with
  * {@code c1, c2 in [0, 2^16)}; then low <= a < high, so f(a) = out. Soundness needs only that every
  * row lies inside f's level set; completeness needs the rows to cover the accumulators that occur,
- * so the steps are cut into pieces of width 2^16 and the two clamped ends are covered by
- * {@code edgeRows} extra rows each (2^16 * edgeRows beyond the outermost thresholds; an
- * accumulator further out cannot be proven and the prover says so).
+ * so the steps are cut into pieces of width 2^16 and the two clamped ends are covered by {@code
+ * edgeRows} extra rows each (2^16 * edgeRows beyond the outermost thresholds; an accumulator
+ * further out cannot be proven and the prover says so).
  */
 public record StepTable(List<Row> rows) {
 
@@ -38,11 +38,16 @@ public record StepTable(List<Row> rows) {
   public static long[] edgeCoverage(MonotoneStep f, int edgeRows) {
     long first = f.threshold(f.lo() + 1 <= f.hi() ? f.lo() + 1 : f.lo());
     long last = f.threshold(f.hi());
-    return new long[] {Math.max(first - MAX_WIDTH * edgeRows, f.threshold(f.lo())),
-        Math.min(last + MAX_WIDTH * edgeRows, f.threshold(f.hi() + 1))};
+    return new long[] {
+      Math.max(first - MAX_WIDTH * edgeRows, f.threshold(f.lo())),
+      Math.min(last + MAX_WIDTH * edgeRows, f.threshold(f.hi() + 1))
+    };
   }
 
-  /** How many rows {@link #covering} would make, counted without making them (a table may be too large to build). */
+  /**
+   * How many rows {@link #covering} would make, counted without making them (a table may be too
+   * large to build).
+   */
   public static long rowCount(MonotoneStep f, long from, long to) {
     long n = 0;
     for (int k = f.lo(); k <= f.hi(); k++) {

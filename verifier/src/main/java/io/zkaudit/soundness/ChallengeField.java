@@ -1,9 +1,9 @@
 package io.zkaudit.soundness;
 
 /**
- * The field verifier challenges are drawn from: the quadratic extension of Goldilocks,
- * F_p[u]/(u^2 − 7), p = 2^64 − 2^32 + 1, so |F| = p^2 ≈ 2^128. Every algebraic round's error is a
- * count of roots (a degree, a number of claims, a codeword length) divided by |F|.
+ * The field verifier challenges are drawn from: the quadratic extension of Goldilocks, F_p[u]/(u^2
+ * − 7), p = 2^64 − 2^32 + 1, so |F| = p^2 ≈ 2^128. Every algebraic round's error is a count of
+ * roots (a degree, a number of claims, a codeword length) divided by |F|.
  */
 public final class ChallengeField {
   private ChallengeField() {}

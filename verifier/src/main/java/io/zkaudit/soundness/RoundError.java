@@ -7,8 +7,8 @@ import java.util.Objects;
  *
  * @param protocol the sub-protocol (e.g. "opening of witness bin 0", "lookup 1 (range table)")
  * @param round which round of it (e.g. "queries", "each sumcheck round")
- * @param bits −log2 of the error: the probability that one challenge of this round rescues a cheating
- *     prover is at most 2^−bits
+ * @param bits −log2 of the error: the probability that one challenge of this round rescues a
+ *     cheating prover is at most 2^−bits
  * @param bound the formula the figure comes from, with its numbers (for the report and the docs)
  */
 public record RoundError(String protocol, String round, double bits, String bound) {
@@ -17,7 +17,8 @@ public record RoundError(String protocol, String round, double bits, String boun
     Objects.requireNonNull(round, "round");
     Objects.requireNonNull(bound, "bound");
     if (Double.isNaN(bits) || bits <= 0) {
-      throw new IllegalArgumentException(protocol + " / " + round + ": bits must be positive, got " + bits);
+      throw new IllegalArgumentException(
+          protocol + " / " + round + ": bits must be positive, got " + bits);
     }
   }
 

@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The shape of a "virtual polynomial": {@code C(f_0, ..., f_{m-1}) = sum_t c_t * prod_{j in S_t} f_j},
- * a linear combination of products of multilinear tables. This is public: the prover and the
+ * The shape of a "virtual polynomial": {@code C(f_0, ..., f_{m-1}) = sum_t c_t * prod_{j in S_t}
+ * f_j}, a linear combination of products of multilinear tables. This is public: the prover and the
  * verifier build the same composition from the statement (a layer's wiring, a GKR layer, ...).
  *
  * <p>A sumcheck proves {@code sum_{x in {0,1}^n} [eq(z, x)] * C(f_0(x), ..., f_{m-1}(x)) = claim},
@@ -16,6 +16,7 @@ import java.util.List;
 public final class Composition {
   /** The largest product length supported (the engine and the proof limits are sized for it). */
   public static final int MAX_DEGREE = 4;
+
   /** The largest number of distinct tables in one composition. */
   public static final int MAX_TABLES = 1 << 17;
 

@@ -15,6 +15,7 @@ import io.zkaudit.field.Goldilocks;
  */
 public final class MaskPolynomial {
   private final Ext2[][] coeffs;
+
   /** suffix[i] = sum_(j >= i) (g_j(0) + g_j(1)). */
   private final Ext2[] suffix;
 

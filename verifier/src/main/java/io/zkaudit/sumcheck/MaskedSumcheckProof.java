@@ -7,8 +7,8 @@ import io.zkaudit.proof.InvalidProofException;
 
 /**
  * A zero-knowledge sumcheck proof (see {@link SumcheckVerifier#verifyMasked}): the rounds of the
- * masked polynomial f + rho g, with the mask's sum G (sent before rho is drawn) and its value
- * g(r) at the final point, which the caller checks against the mask's commitment.
+ * masked polynomial f + rho g, with the mask's sum G (sent before rho is drawn) and its value g(r)
+ * at the final point, which the caller checks against the mask's commitment.
  *
  * <p>Encoding: the inner proof, then G and g(r).
  */

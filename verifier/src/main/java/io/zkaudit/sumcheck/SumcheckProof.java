@@ -10,8 +10,8 @@ import java.util.Arrays;
  * A sumcheck proof: one message per round and the claimed evaluations of the tables at the final
  * random point.
  *
- * <p>Round i's message is the round polynomial g_i of degree D (see
- * {@link Composition#roundDegree}) as its values {@code [g_i(0), g_i(2), g_i(3), ..., g_i(D)]}: D
+ * <p>Round i's message is the round polynomial g_i of degree D (see {@link
+ * Composition#roundDegree}) as its values {@code [g_i(0), g_i(2), g_i(3), ..., g_i(D)]}: D
  * extension elements; g_i(1) is not sent, the verifier derives it as {@code claim_i - g_i(0)}.
  * {@code evaluations[j] = f_j(r)} for every table j of the composition.
  *
@@ -87,7 +87,9 @@ public record SumcheckProof(Ext2[][] rounds, Ext2[] evaluations) {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof SumcheckProof p && Arrays.deepEquals(p.rounds, rounds) && Arrays.equals(p.evaluations, evaluations);
+    return o instanceof SumcheckProof p
+        && Arrays.deepEquals(p.rounds, rounds)
+        && Arrays.equals(p.evaluations, evaluations);
   }
 
   @Override

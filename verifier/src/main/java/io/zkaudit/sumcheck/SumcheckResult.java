@@ -33,7 +33,9 @@ public record SumcheckResult(Ext2[] point, Ext2[] evaluations) {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof SumcheckResult s && Arrays.equals(s.point, point) && Arrays.equals(s.evaluations, evaluations);
+    return o instanceof SumcheckResult s
+        && Arrays.equals(s.point, point)
+        && Arrays.equals(s.evaluations, evaluations);
   }
 
   @Override

@@ -4,8 +4,8 @@ import io.zkaudit.field.Ext2;
 import java.util.Arrays;
 
 /**
- * One term of a {@link Composition}: {@code coefficient * f_{factors[0]} * f_{factors[1]} * ...}.
- * A table index may repeat (f_0 * f_0 is a square). An empty factor list is a constant term.
+ * One term of a {@link Composition}: {@code coefficient * f_{factors[0]} * f_{factors[1]} * ...}. A
+ * table index may repeat (f_0 * f_0 is a square). An empty factor list is a constant term.
  */
 public record Term(Ext2 coefficient, int[] factors) {
   public Term {
@@ -30,7 +30,9 @@ public record Term(Ext2 coefficient, int[] factors) {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Term t && t.coefficient.equals(coefficient) && Arrays.equals(t.factors, factors);
+    return o instanceof Term t
+        && t.coefficient.equals(coefficient)
+        && Arrays.equals(t.factors, factors);
   }
 
   @Override

@@ -14,13 +14,15 @@ import java.security.MessageDigest;
  * before the challenges that depend on it.
  *
  * <p>Format (version 1). The state is a 32-byte digest.
+ *
  * <ul>
  *   <li>init: state = H("zkaudit/transcript/v1" || u32 len || domain)
  *   <li>absorb: state = H(state || 0x01 || u32 len || label || u64 len || data)
- *   <li>challenge: state = H(state || 0x02 || u32 len || label); then words are drawn as
- *       H(state || 0x03 || u32 counter), 4 little-endian u64 words per block, and words >= p are
- *       rejected (probability 2^-32 each), so every challenge is uniform.
+ *   <li>challenge: state = H(state || 0x02 || u32 len || label); then words are drawn as H(state ||
+ *       0x03 || u32 counter), 4 little-endian u64 words per block, and words >= p are rejected
+ *       (probability 2^-32 each), so every challenge is uniform.
  * </ul>
+ *
  * Labels separate the message types; lengths make the encoding injective. The prover and the
  * verifier run the same transcript, so a message the prover forgets to absorb is caught by tests
  * that alter it (the Plonky3 advisory in PRIOR_ART is the lesson).

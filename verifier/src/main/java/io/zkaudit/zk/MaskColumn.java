@@ -10,24 +10,24 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * How the Libra masks of one proof sit in one committed column, and how a mask value g(r) becomes
- * a claim on it.
+ * How the Libra masks of one proof sit in one committed column, and how a mask value g(r) becomes a
+ * claim on it.
  *
  * <p>Every variable i of every masked sumcheck owns a block of 8 entries: g_i(X) = A_i(X) + u
  * B_i(X) (u^2 = 7, the extension's generator) with base-field coefficient lists A_i, B_i of length
  * 4 (degree at most 3, the largest round degree of an inference proof). Entry k of the block's
  * first half is the hypercube form (sum over subsets of k's bits) of A_i's coefficients, the second
  * half of B_i's, so that the column's multilinear extension at (X, X^2, c, bits of the block) is
- * A_i(X) for c = 0 and B_i(X) for c = 1: a univariate of degree 3 is a multilinear in two
- * variables evaluated on the curve (X, X^2).
- * The claim "g(r) = v" is then one weighted sum of 2n evaluations (see {@link EvalClaim}), which
- * opens v without opening any part of it.
+ * A_i(X) for c = 0 and B_i(X) for c = 1: a univariate of degree 3 is a multilinear in two variables
+ * evaluated on the curve (X, X^2). The claim "g(r) = v" is then one weighted sum of 2n evaluations
+ * (see {@link EvalClaim}), which opens v without opening any part of it.
  */
 public final class MaskColumn {
   private MaskColumn() {}
 
   /** Coefficient variables (4 slots) plus one variable for the two base-field halves. */
   public static final int BLOCK_VARS = 3;
+
   public static final int MAX_DEGREE = 3;
   private static final int SLOTS = 1 << (BLOCK_VARS - 1);
 
@@ -67,12 +67,16 @@ public final class MaskColumn {
       }
     }
     if ((long) block << BLOCK_VARS > col.length) {
-      throw new IllegalArgumentException("the masks need " + block + " blocks, the column holds " + (col.length >> BLOCK_VARS));
+      throw new IllegalArgumentException(
+          "the masks need " + block + " blocks, the column holds " + (col.length >> BLOCK_VARS));
     }
     return col;
   }
 
-  /** The claim g(point) = value on column {@code column} of {@code numVars} variables, g starting at block first. */
+  /**
+   * The claim g(point) = value on column {@code column} of {@code numVars} variables, g starting at
+   * block first.
+   */
   public static ColumnClaim claim(int column, int numVars, int first, Ext2[] point, Ext2 value) {
     return new ColumnClaim(column, terms(numVars, first, point, Ext2.ONE), value);
   }

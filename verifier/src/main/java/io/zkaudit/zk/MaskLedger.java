@@ -22,7 +22,10 @@ public final class MaskLedger {
     }
   }
 
-  /** w1 * m1 + w2 * m2 for the padding scalars held in block {@code block} ({@link #reserveScalars}). */
+  /**
+   * w1 * m1 + w2 * m2 for the padding scalars held in block {@code block} ({@link
+   * #reserveScalars}).
+   */
   public record Scalars(int block, Ext2 w1, Ext2 w2) implements Part {}
 
   /** One opening claim: the sum of its parts equals value. */
@@ -40,11 +43,20 @@ public final class MaskLedger {
    * Verifies a masked sumcheck whose mask sum and value the proof carries beside its rounds, and
    * records its mask value: what the GKR layers and the linear-layer phases all do.
    */
-  public io.zkaudit.sumcheck.SumcheckResult verify(io.zkaudit.sumcheck.Composition composition, Ext2[] eqPoint,
-      int numVars, Ext2 claim, io.zkaudit.sumcheck.SumcheckProof proof, Ext2 maskSum, Ext2 maskEval,
-      io.zkaudit.transcript.Transcript transcript) throws InvalidProofException {
+  public io.zkaudit.sumcheck.SumcheckResult verify(
+      io.zkaudit.sumcheck.Composition composition,
+      Ext2[] eqPoint,
+      int numVars,
+      Ext2 claim,
+      io.zkaudit.sumcheck.SumcheckProof proof,
+      Ext2 maskSum,
+      Ext2 maskEval,
+      io.zkaudit.transcript.Transcript transcript)
+      throws InvalidProofException {
     var masked = new io.zkaudit.sumcheck.MaskedSumcheckProof(proof, maskSum, maskEval);
-    var result = io.zkaudit.sumcheck.SumcheckVerifier.verifyMasked(composition, eqPoint, numVars, claim, masked, transcript);
+    var result =
+        io.zkaudit.sumcheck.SumcheckVerifier.verifyMasked(
+            composition, eqPoint, numVars, claim, masked, transcript);
     record(result.point(), maskEval);
     return result;
   }
@@ -58,11 +70,12 @@ public final class MaskLedger {
   }
 
   /**
-   * Takes the next blocks for a masked sumcheck of numVars variables whose value the caller
-   * records later, combined with others ({@link #recordCombined}); returns its first block.
+   * Takes the next blocks for a masked sumcheck of numVars variables whose value the caller records
+   * later, combined with others ({@link #recordCombined}); returns its first block.
    */
   public int reserve(int numVars) throws InvalidProofException {
-    InvalidProofException.check(next + numVars <= totalBlocks, "more masked sumchecks than the statement has");
+    InvalidProofException.check(
+        next + numVars <= totalBlocks, "more masked sumchecks than the statement has");
     int first = next;
     next += numVars;
     return first;
@@ -79,7 +92,8 @@ public final class MaskLedger {
    * and "Virtual-column padding").
    */
   public void recordCombined(List<Part> parts, Ext2 value) {
-    List<Part> nonEmpty = parts.stream().filter(p -> !(p instanceof MaskValue m && m.point().length == 0)).toList();
+    List<Part> nonEmpty =
+        parts.stream().filter(p -> !(p instanceof MaskValue m && m.point().length == 0)).toList();
     if (!nonEmpty.isEmpty()) {
       entries.add(new Entry(nonEmpty, value));
     }
@@ -87,15 +101,18 @@ public final class MaskLedger {
 
   /** The opening claims on the mask column, after checking every scheduled mask was used. */
   public List<ColumnClaim> claims(int column, int numVars) throws InvalidProofException {
-    InvalidProofException.check(next == totalBlocks, "the proof used " + next + " mask blocks, the statement has " + totalBlocks);
+    InvalidProofException.check(
+        next == totalBlocks,
+        "the proof used " + next + " mask blocks, the statement has " + totalBlocks);
     List<ColumnClaim> out = new ArrayList<>(entries.size());
     for (Entry e : entries) {
       List<io.zkaudit.pcs.EvalClaim.Term> terms = new ArrayList<>();
       for (Part p : e.parts()) {
-        terms.addAll(switch (p) {
-          case MaskValue m -> MaskColumn.terms(numVars, m.first(), m.point(), m.weight());
-          case Scalars sc -> MaskColumn.scalarTerms(numVars, sc.block(), sc.w1(), sc.w2());
-        });
+        terms.addAll(
+            switch (p) {
+              case MaskValue m -> MaskColumn.terms(numVars, m.first(), m.point(), m.weight());
+              case Scalars sc -> MaskColumn.scalarTerms(numVars, sc.block(), sc.w1(), sc.w2());
+            });
       }
       out.add(new ColumnClaim(column, terms, e.value()));
     }

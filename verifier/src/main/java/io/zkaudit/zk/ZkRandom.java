@@ -10,17 +10,18 @@ import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The prover's secret randomness for zero knowledge: uniform field elements from AES-128 in
- * counter mode under a key drawn from the operating system's generator. Masks must be
- * unpredictable to the verifier (a predictable mask is subtracted away), so no
- * {@link java.util.Random}; AES-CTR because the JDK accelerates it (AES-NI), about 1 GB/s, which
- * keeps filling millions of padding entries out of the prover's profile.
+ * The prover's secret randomness for zero knowledge: uniform field elements from AES-128 in counter
+ * mode under a key drawn from the operating system's generator. Masks must be unpredictable to the
+ * verifier (a predictable mask is subtracted away), so no {@link java.util.Random}; AES-CTR because
+ * the JDK accelerates it (AES-NI), about 1 GB/s, which keeps filling millions of padding entries
+ * out of the prover's profile.
  *
  * <p>Not thread-safe: one instance per proof.
  */
 public final class ZkRandom {
   /** The size of a derived stream's key ({@link #derivedSeed}). */
   public static final int SEED_BYTES = 16;
+
   private static final int BLOCK_LONGS = 512;
   private final Cipher cipher;
   private final byte[] zeros = new byte[8 * BLOCK_LONGS];
@@ -30,7 +31,8 @@ public final class ZkRandom {
   private ZkRandom(byte[] key) {
     try {
       cipher = Cipher.getInstance("AES/CTR/NoPadding");
-      cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new IvParameterSpec(new byte[16]));
+      cipher.init(
+          Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new IvParameterSpec(new byte[16]));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("AES-CTR is not available", e);
     }
@@ -45,9 +47,9 @@ public final class ZkRandom {
 
   /**
    * Reproducible secret randomness: the stream of a keyed PRF, HMAC-SHA256(secret, label), as the
-   * AES key. For what must be the same at every run yet unpredictable to others, such as the
-   * hiding entries of a model's weight commitment (derived from the seller's hiding key and the
-   * model, so re-committing gives the same model commitment).
+   * AES key. For what must be the same at every run yet unpredictable to others, such as the hiding
+   * entries of a model's weight commitment (derived from the seller's hiding key and the model, so
+   * re-committing gives the same model commitment).
    */
   public static ZkRandom derived(byte[] secret, byte[] label) {
     return new ZkRandom(derivedSeed(secret, label));
@@ -55,8 +57,8 @@ public final class ZkRandom {
 
   /**
    * The 16-byte AES key that {@link #derived} runs on: a PRF output, so handing it out (to let
-   * someone recompute one derived commitment, e.g. of a retrieved item) reveals that one stream
-   * and nothing of the secret or of streams for other labels.
+   * someone recompute one derived commitment, e.g. of a retrieved item) reveals that one stream and
+   * nothing of the secret or of streams for other labels.
    */
   public static byte[] derivedSeed(byte[] secret, byte[] label) {
     if (secret.length < 16) {
@@ -72,7 +74,10 @@ public final class ZkRandom {
     }
   }
 
-  /** The stream of a seed from {@link #derivedSeed}: {@code ofSeed(derivedSeed(s, l))} is {@code derived(s, l)}. */
+  /**
+   * The stream of a seed from {@link #derivedSeed}: {@code ofSeed(derivedSeed(s, l))} is {@code
+   * derived(s, l)}.
+   */
   public static ZkRandom ofSeed(byte[] seed) {
     if (seed.length != SEED_BYTES) {
       throw new IllegalArgumentException("a seed has " + SEED_BYTES + " bytes, not " + seed.length);
@@ -105,7 +110,10 @@ public final class ZkRandom {
     return buffer[next++];
   }
 
-  /** A uniform element of Goldilocks (rejection sampling: a word is rejected with probability 2^-32). */
+  /**
+   * A uniform element of Goldilocks (rejection sampling: a word is rejected with probability
+   * 2^-32).
+   */
   public long nextField() {
     while (true) {
       long w = nextWord();

@@ -24,13 +24,24 @@ class GoldilocksTest {
     // Edge values near 0, p and 2^32 boundaries, plus uniform ones.
     return Arbitraries.oneOf(
         Arbitraries.longs().filter(Goldilocks::isCanonical),
-        Arbitraries.of(0L, 1L, 2L, Goldilocks.P - 1, Goldilocks.P - 2, 0xFFFF_FFFFL, 1L << 32,
-            (1L << 32) + 1, Long.MAX_VALUE, Long.MIN_VALUE, 0xFFFF_FFFE_FFFF_FFFFL));
+        Arbitraries.of(
+            0L,
+            1L,
+            2L,
+            Goldilocks.P - 1,
+            Goldilocks.P - 2,
+            0xFFFF_FFFFL,
+            1L << 32,
+            (1L << 32) + 1,
+            Long.MAX_VALUE,
+            Long.MIN_VALUE,
+            0xFFFF_FFFE_FFFF_FFFFL));
   }
 
   @Test
   void knownAnswers() {
-    assertEquals(new BigInteger("2").pow(64).subtract(new BigInteger("2").pow(32)).add(BigInteger.ONE), P);
+    assertEquals(
+        new BigInteger("2").pow(64).subtract(new BigInteger("2").pow(32)).add(BigInteger.ONE), P);
     assertEquals(Goldilocks.P, P.longValue());
     assertEquals(1, Goldilocks.mul(Goldilocks.P - 1, Goldilocks.P - 1)); // (-1)^2
     assertEquals(0xFFFF_FFFFL, Goldilocks.mul(1L << 32, 1L << 32)); // 2^64 = 2^32 - 1

@@ -27,7 +27,8 @@ class GoldenProofTest {
   private static byte[] resource(String name) throws IOException {
     try (InputStream in = GoldenProofTest.class.getResourceAsStream("/golden/" + name)) {
       if (in == null) {
-        throw new IOException("missing golden vector " + name + " (GoldenVectorsWriter writes them)");
+        throw new IOException(
+            "missing golden vector " + name + " (GoldenVectorsWriter writes them)");
       }
       return in.readAllBytes();
     }
@@ -35,7 +36,8 @@ class GoldenProofTest {
 
   private static int[] ints(String name) throws IOException {
     return Arrays.stream(new String(resource(name), StandardCharsets.US_ASCII).trim().split("\\s+"))
-        .mapToInt(Integer::parseInt).toArray();
+        .mapToInt(Integer::parseInt)
+        .toArray();
   }
 
   @ParameterizedTest
@@ -57,7 +59,8 @@ class GoldenProofTest {
     int[] input = ints("tiny-dense.input");
     int[] other = input.clone();
     other[3] ^= 1;
-    assertThrows(InvalidProofException.class, () -> verifier.verify(ModelProof.decode(bytes), other));
+    assertThrows(
+        InvalidProofException.class, () -> verifier.verify(ModelProof.decode(bytes), other));
     // Bit flips spread over the whole proof: each one is refused (decoding or verification), none
     // yields another valid output.
     Random rng = new Random(name.hashCode());
@@ -65,7 +68,10 @@ class GoldenProofTest {
       byte[] bad = bytes.clone();
       int at = (int) ((long) bytes.length * k / 200) + rng.nextInt(Math.max(1, bytes.length / 200));
       bad[Math.min(at, bad.length - 1)] ^= (byte) (1 << rng.nextInt(8));
-      assertThrows(InvalidProofException.class, () -> verifier.verify(ModelProof.decode(bad), input), "byte " + at);
+      assertThrows(
+          InvalidProofException.class,
+          () -> verifier.verify(ModelProof.decode(bad), input),
+          "byte " + at);
     }
   }
 
@@ -73,9 +79,11 @@ class GoldenProofTest {
   @ValueSource(ints = {4, 5, 6, ModelProof.VERSION + 1})
   void otherFormatVersionsAreRefusedByName(int version) throws Exception {
     byte[] other = resource("tiny-dense-zk.proof");
-    assertEquals(ModelProof.VERSION, other[4]); // after the 4-byte magic, the u32 version, little-endian
+    assertEquals(
+        ModelProof.VERSION, other[4]); // after the 4-byte magic, the u32 version, little-endian
     other[4] = (byte) version;
-    InvalidProofException e = assertThrows(InvalidProofException.class, () -> ModelProof.decode(other));
+    InvalidProofException e =
+        assertThrows(InvalidProofException.class, () -> ModelProof.decode(other));
     assertTrue(e.getMessage().contains("version " + version), e.getMessage());
   }
 }

@@ -34,7 +34,8 @@ class HostileBytesTest {
 
   private static int[] ints(String name) throws IOException {
     return Arrays.stream(new String(resource(name), StandardCharsets.US_ASCII).trim().split("\\s+"))
-        .mapToInt(Integer::parseInt).toArray();
+        .mapToInt(Integer::parseInt)
+        .toArray();
   }
 
   /** A flip, an overwrite, a cut or an insertion at a random place: never the same bytes. */
@@ -78,11 +79,15 @@ class HostileBytesTest {
       for (int k = 0; k < 400; k++) {
         byte[] bad = mutate(good, rng);
         try {
-          assertArrayEquals(output, verifier.verify(ModelProof.decode(bad), input), name + ": a mutation was accepted with another output");
+          assertArrayEquals(
+              output,
+              verifier.verify(ModelProof.decode(bad), input),
+              name + ": a mutation was accepted with another output");
         } catch (InvalidProofException e) {
           refused++;
         } catch (RuntimeException e) {
-          fail(name + ", mutation " + k + ": " + e + " escaped instead of InvalidProofException", e);
+          fail(
+              name + ", mutation " + k + ": " + e + " escaped instead of InvalidProofException", e);
         }
       }
     }

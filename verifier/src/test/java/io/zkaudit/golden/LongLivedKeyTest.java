@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
  */
 class LongLivedKeyTest {
   private static byte[] key() throws IOException {
-    try (InputStream in = LongLivedKeyTest.class.getResourceAsStream("/keys/mnist-cnn-format7.vk")) {
+    try (InputStream in =
+        LongLivedKeyTest.class.getResourceAsStream("/keys/mnist-cnn-format7.vk")) {
       if (in == null) {
         throw new IOException("missing test key keys/mnist-cnn-format7.vk");
       }
@@ -41,7 +42,10 @@ class LongLivedKeyTest {
     for (int at = bytes.length - 1; at > bytes.length - 60_000; at -= 6007) {
       byte[] bad = bytes.clone();
       bad[at] ^= 0x10;
-      assertThrows(InvalidProofException.class, () -> WeightRanges.check(VerifyingKey.decode(bad)), "byte " + at);
+      assertThrows(
+          InvalidProofException.class,
+          () -> WeightRanges.check(VerifyingKey.decode(bad)),
+          "byte " + at);
       tried++;
     }
     assertTrue(tried >= 9);

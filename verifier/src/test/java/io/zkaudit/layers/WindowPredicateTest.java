@@ -24,8 +24,10 @@ class WindowPredicateTest {
 
   @Property(tries = 300)
   void tableAndPointEvaluationAgreeWithTheDefinition(
-      @ForAll @IntRange(min = 1, max = 7) int kernel, @ForAll @IntRange(min = 1, max = 4) int stride,
-      @ForAll @IntRange(min = 0, max = 3) int pad, @ForAll @IntRange(min = 1, max = 20) int inSize,
+      @ForAll @IntRange(min = 1, max = 7) int kernel,
+      @ForAll @IntRange(min = 1, max = 4) int stride,
+      @ForAll @IntRange(min = 0, max = 3) int pad,
+      @ForAll @IntRange(min = 1, max = 20) int inSize,
       @ForAll long seed) {
     int tapBits = 32 - Integer.numberOfLeadingZeros(kernel - 1);
     int inBits = 32 - Integer.numberOfLeadingZeros(Math.max(1, inSize - 1));
@@ -62,7 +64,8 @@ class WindowPredicateTest {
   }
 
   @Property(tries = 200)
-  void rangeMaskIsTheMleOfLessThan(@ForAll @IntRange(min = 0, max = 6) int bits, @ForAll long seed) {
+  void rangeMaskIsTheMleOfLessThan(
+      @ForAll @IntRange(min = 0, max = 6) int bits, @ForAll long seed) {
     Random rng = new Random(seed);
     int n = rng.nextInt((1 << bits) + 1);
     long[] table = new long[1 << bits];

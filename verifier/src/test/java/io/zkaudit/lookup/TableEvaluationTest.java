@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The verifier's evaluation of public tables: the split-eq evaluation of explicit columns and the
  * once-reduced dot product under it agree with the plain multilinear extension, on random values
- * and on the worst case for the unreduced sums (every value and eq entry p - 1, so that every
- * term carries into the top word).
+ * and on the worst case for the unreduced sums (every value and eq entry p - 1, so that every term
+ * carries into the top word).
  */
 class TableEvaluationTest {
 
@@ -43,7 +43,8 @@ class TableEvaluationTest {
       for (int i = 0; i < base.length; i++) {
         base[i] = Goldilocks.reduce64(rng.nextLong());
       }
-      assertEquals(naiveDot(ext, base, 3, n), ExtVector.dotBase(ext, base, 3, n), "random, n = " + n);
+      assertEquals(
+          naiveDot(ext, base, 3, n), ExtVector.dotBase(ext, base, 3, n), "random, n = " + n);
       long[] worstExt = new long[2 * n];
       long[] worstBase = new long[n];
       Arrays.fill(worstExt, Goldilocks.P - 1);
@@ -51,7 +52,8 @@ class TableEvaluationTest {
       // (p - 1)^2 = 1: n terms of (1 + u) each
       Ext2 expected = new Ext2(Goldilocks.reduce64(n), Goldilocks.reduce64(n));
       assertEquals(expected, ExtVector.dotBase(worstExt, worstBase, 0, n), "all p - 1, n = " + n);
-      assertEquals(naiveDot(worstExt, worstBase, 0, n), ExtVector.dotBase(worstExt, worstBase, 0, n));
+      assertEquals(
+          naiveDot(worstExt, worstBase, 0, n), ExtVector.dotBase(worstExt, worstBase, 0, n));
     }
   }
 
@@ -71,15 +73,22 @@ class TableEvaluationTest {
       for (int j = 0; j < k; j++) {
         point[j] = random(rng);
       }
-      LookupTable table = new LookupTable(k, List.of(new TableColumn.Explicit(values), new TableColumn.Identity(1),
-          new TableColumn.Explicit(identityPlusOne)));
+      LookupTable table =
+          new LookupTable(
+              k,
+              List.of(
+                  new TableColumn.Explicit(values),
+                  new TableColumn.Identity(1),
+                  new TableColumn.Explicit(identityPlusOne)));
       Ext2 beta = random(rng);
-      Ext2 expected = Mle.evaluate(values, point)
-          .add(beta.mul(new TableColumn.Identity(1).evaluate(point)))
-          .add(beta.mul(beta).mul(Mle.evaluate(identityPlusOne, point)));
+      Ext2 expected =
+          Mle.evaluate(values, point)
+              .add(beta.mul(new TableColumn.Identity(1).evaluate(point)))
+              .add(beta.mul(beta).mul(Mle.evaluate(identityPlusOne, point)));
       assertEquals(expected, table.evaluateCompressed(beta, point), "2^" + k + " rows");
       // The identity column and its explicit copy agree: both evaluations are right.
-      assertEquals(new TableColumn.Identity(1).evaluate(point), Mle.evaluate(identityPlusOne, point));
+      assertEquals(
+          new TableColumn.Identity(1).evaluate(point), Mle.evaluate(identityPlusOne, point));
     }
   }
 }

@@ -52,7 +52,8 @@ class MerkleTreeTest {
     for (int j = 0; j < 4; j++) {
       leaf[j] = MerkleHash.leaf(new long[] {d[3 * j], d[3 * j + 1], d[3 * j + 2]});
     }
-    byte[] root = MerkleHash.node(MerkleHash.node(leaf[0], leaf[1]), MerkleHash.node(leaf[2], leaf[3]));
+    byte[] root =
+        MerkleHash.node(MerkleHash.node(leaf[0], leaf[1]), MerkleHash.node(leaf[2], leaf[3]));
     assertEquals(new Digest32(root), t.root());
     assertEquals(2, t.depth());
   }
@@ -72,12 +73,17 @@ class MerkleTreeTest {
     assertEquals(8, t.rowLongs());
     int[] leaves = {1, 6};
     MerkleVerifier.verify(t.root(), 3, leaves, hashes(t, leaves), t.prove(leaves));
-    assertThrows(IllegalArgumentException.class, () -> MerkleTree.build(List.of(a, new long[8]), 4));
+    assertThrows(
+        IllegalArgumentException.class, () -> MerkleTree.build(List.of(a, new long[8]), 4));
   }
 
   @Property(tries = 40)
-  void multiOpeningsVerify(@ForAll @IntRange(min = 0, max = 11) int depth, @ForAll @IntRange(min = 1, max = 40) int queries,
-      @ForAll @IntRange(min = 1, max = 9) int rowLongs, @ForAll long seed) throws InvalidProofException {
+  void multiOpeningsVerify(
+      @ForAll @IntRange(min = 0, max = 11) int depth,
+      @ForAll @IntRange(min = 1, max = 40) int queries,
+      @ForAll @IntRange(min = 1, max = 9) int rowLongs,
+      @ForAll long seed)
+      throws InvalidProofException {
     Random rng = new Random(seed);
     MerkleTree t = MerkleTree.build(randomData(rng, 1 << depth, rowLongs), rowLongs);
     int[] leaves = randomLeaves(rng, 1 << depth, queries);
@@ -95,7 +101,9 @@ class MerkleTreeTest {
   }
 
   @Property(tries = 25)
-  void everyTamperingIsRejected(@ForAll @IntRange(min = 1, max = 9) int depth, @ForAll @IntRange(min = 1, max = 12) int queries,
+  void everyTamperingIsRejected(
+      @ForAll @IntRange(min = 1, max = 9) int depth,
+      @ForAll @IntRange(min = 1, max = 12) int queries,
       @ForAll long seed) {
     Random rng = new Random(seed);
     MerkleTree t = MerkleTree.build(randomData(rng, 1 << depth, 4), 4);
@@ -108,7 +116,9 @@ class MerkleTreeTest {
       byte[] b = sib.get(s).bytes();
       b[rng.nextInt(32)] ^= (byte) (1 << rng.nextInt(8));
       sib.set(s, new Digest32(b));
-      assertThrows(InvalidProofException.class, () -> MerkleVerifier.verify(t.root(), depth, leaves, h, new MerkleMultiProof(sib)));
+      assertThrows(
+          InvalidProofException.class,
+          () -> MerkleVerifier.verify(t.root(), depth, leaves, h, new MerkleMultiProof(sib)));
     }
     // each leaf's content
     for (int k = 0; k < leaves.length; k++) {
@@ -116,26 +126,34 @@ class MerkleTreeTest {
       row[rng.nextInt(4)] ^= 1;
       byte[][] h2 = h.clone();
       h2[k] = MerkleHash.leaf(row);
-      assertThrows(InvalidProofException.class, () -> MerkleVerifier.verify(t.root(), depth, leaves, h2, p));
+      assertThrows(
+          InvalidProofException.class, () -> MerkleVerifier.verify(t.root(), depth, leaves, h2, p));
     }
     // a missing and an extra sibling
     if (!p.siblings().isEmpty()) {
       List<Digest32> fewer = new ArrayList<>(p.siblings());
       fewer.remove(fewer.size() - 1);
-      assertThrows(InvalidProofException.class, () -> MerkleVerifier.verify(t.root(), depth, leaves, h, new MerkleMultiProof(fewer)));
+      assertThrows(
+          InvalidProofException.class,
+          () -> MerkleVerifier.verify(t.root(), depth, leaves, h, new MerkleMultiProof(fewer)));
     }
     List<Digest32> more = new ArrayList<>(p.siblings());
     more.add(t.root());
-    assertThrows(InvalidProofException.class, () -> MerkleVerifier.verify(t.root(), depth, leaves, h, new MerkleMultiProof(more)));
+    assertThrows(
+        InvalidProofException.class,
+        () -> MerkleVerifier.verify(t.root(), depth, leaves, h, new MerkleMultiProof(more)));
     // the same leaves claimed at other positions
     if (leaves.length == 1) {
       int[] moved = {leaves[0] ^ 1};
-      assertThrows(InvalidProofException.class, () -> MerkleVerifier.verify(t.root(), depth, moved, h, p));
+      assertThrows(
+          InvalidProofException.class, () -> MerkleVerifier.verify(t.root(), depth, moved, h, p));
     }
     // another root
     byte[] rb = t.root().bytes();
     rb[0] ^= 1;
-    assertThrows(InvalidProofException.class, () -> MerkleVerifier.verify(new Digest32(rb), depth, leaves, h, p));
+    assertThrows(
+        InvalidProofException.class,
+        () -> MerkleVerifier.verify(new Digest32(rb), depth, leaves, h, p));
   }
 
   @Test
@@ -148,13 +166,19 @@ class MerkleTreeTest {
     byte[] enc = w.toByteArray();
     for (int cut = 0; cut < enc.length; cut += 7) {
       byte[] shortEnc = java.util.Arrays.copyOf(enc, cut);
-      assertThrows(InvalidProofException.class, () -> MerkleMultiProof.decode(new ByteReader(shortEnc), 1000));
+      assertThrows(
+          InvalidProofException.class,
+          () -> MerkleMultiProof.decode(new ByteReader(shortEnc), 1000));
     }
     // a count above the caller's bound, and a huge count, are refused before allocating
-    assertThrows(InvalidProofException.class, () -> MerkleMultiProof.decode(new ByteReader(enc), p.siblings().size() - 1));
+    assertThrows(
+        InvalidProofException.class,
+        () -> MerkleMultiProof.decode(new ByteReader(enc), p.siblings().size() - 1));
     byte[] huge = enc.clone();
     huge[3] = 0x7f;
-    assertThrows(InvalidProofException.class, () -> MerkleMultiProof.decode(new ByteReader(huge), Integer.MAX_VALUE));
+    assertThrows(
+        InvalidProofException.class,
+        () -> MerkleMultiProof.decode(new ByteReader(huge), Integer.MAX_VALUE));
     // trailing bytes
     byte[] longer = java.util.Arrays.copyOf(enc, enc.length + 1);
     ByteReader r = new ByteReader(longer);
@@ -175,7 +199,8 @@ class MerkleTreeTest {
     // two adjacent leaves share the whole path above them
     assertEquals(9, t.prove(new int[] {6, 7}).siblings().size());
     assertEquals(10, t.prove(new int[] {6}).siblings().size());
-    assertArrayEquals(new int[] {1, 2, 5}, MerkleVerifier.sortedDistinct(new int[] {5, 1, 2, 5, 1}));
+    assertArrayEquals(
+        new int[] {1, 2, 5}, MerkleVerifier.sortedDistinct(new int[] {5, 1, 2, 5, 1}));
   }
 
   /**
@@ -191,11 +216,13 @@ class MerkleTreeTest {
       MerkleTree t = MerkleTree.build(data, rowLongs);
       byte[][] level = new byte[1 << depth][];
       for (int j = 0; j < level.length; j++) {
-        level[j] = MerkleHash.leaf(java.util.Arrays.copyOfRange(data, j * rowLongs, (j + 1) * rowLongs));
+        level[j] =
+            MerkleHash.leaf(java.util.Arrays.copyOfRange(data, j * rowLongs, (j + 1) * rowLongs));
       }
       for (int h = 0; h <= depth; h++) {
         for (int j = 0; j < level.length; j++) {
-          assertArrayEquals(level[j], t.node(h, j).bytes(), "depth " + depth + ", height " + h + ", node " + j);
+          assertArrayEquals(
+              level[j], t.node(h, j).bytes(), "depth " + depth + ", height " + h + ", node " + j);
         }
         byte[][] up = new byte[Math.max(1, level.length / 2)][];
         for (int j = 0; j + 1 < level.length; j += 2) {

@@ -14,12 +14,19 @@ class FixedPointTest {
 
   @Test
   void doublingHighMulRoundsAndSaturates() {
-    assertEquals(Integer.MAX_VALUE, FixedPoint.saturatingRoundingDoublingHighMul(Integer.MIN_VALUE, Integer.MIN_VALUE));
+    assertEquals(
+        Integer.MAX_VALUE,
+        FixedPoint.saturatingRoundingDoublingHighMul(Integer.MIN_VALUE, Integer.MIN_VALUE));
     assertEquals(1 << 29, FixedPoint.saturatingRoundingDoublingHighMul(1 << 30, 1 << 30));
     assertEquals(1, FixedPoint.saturatingRoundingDoublingHighMul(1, 1 << 30)); // +0.5 rounds up
-    assertEquals(0, FixedPoint.saturatingRoundingDoublingHighMul(-1, 1 << 30)); // -0.5: nudge then truncate gives 0
+    assertEquals(
+        0,
+        FixedPoint.saturatingRoundingDoublingHighMul(
+            -1, 1 << 30)); // -0.5: nudge then truncate gives 0
     assertEquals(-1, FixedPoint.saturatingRoundingDoublingHighMul(-3, 1 << 30)); // -1.5 -> -1
-    assertEquals(Integer.MIN_VALUE + 1, FixedPoint.saturatingRoundingDoublingHighMul(Integer.MIN_VALUE, Integer.MAX_VALUE));
+    assertEquals(
+        Integer.MIN_VALUE + 1,
+        FixedPoint.saturatingRoundingDoublingHighMul(Integer.MIN_VALUE, Integer.MAX_VALUE));
   }
 
   @Test
@@ -39,17 +46,23 @@ class FixedPointTest {
 
   @Test
   void quantizeMultiplierMatchesTflite() {
-    assertEquals(new FixedPoint.QuantizedMultiplier(1 << 30, 0), FixedPoint.quantizeMultiplier(0.5));
-    assertEquals(new FixedPoint.QuantizedMultiplier(1 << 30, 1), FixedPoint.quantizeMultiplier(1.0));
-    assertEquals(new FixedPoint.QuantizedMultiplier(3 << 29, 0), FixedPoint.quantizeMultiplier(0.75));
-    assertEquals(new FixedPoint.QuantizedMultiplier(1 << 30, -3), FixedPoint.quantizeMultiplier(0.0625));
+    assertEquals(
+        new FixedPoint.QuantizedMultiplier(1 << 30, 0), FixedPoint.quantizeMultiplier(0.5));
+    assertEquals(
+        new FixedPoint.QuantizedMultiplier(1 << 30, 1), FixedPoint.quantizeMultiplier(1.0));
+    assertEquals(
+        new FixedPoint.QuantizedMultiplier(3 << 29, 0), FixedPoint.quantizeMultiplier(0.75));
+    assertEquals(
+        new FixedPoint.QuantizedMultiplier(1 << 30, -3), FixedPoint.quantizeMultiplier(0.0625));
     // rounds up to 2^31: renormalised to 2^30 with one more shift
-    assertEquals(new FixedPoint.QuantizedMultiplier(1 << 30, 1), FixedPoint.quantizeMultiplier(1 - 0x1p-40));
+    assertEquals(
+        new FixedPoint.QuantizedMultiplier(1 << 30, 1), FixedPoint.quantizeMultiplier(1 - 0x1p-40));
     // below 2^-32 everything would shift out: flushed to zero, as TFLite does
     assertEquals(new FixedPoint.QuantizedMultiplier(0, 0), FixedPoint.quantizeMultiplier(0x1p-40));
     assertEquals(new FixedPoint.QuantizedMultiplier(0, 0), FixedPoint.quantizeMultiplier(0));
     // 0.1 = 0.8·2^-3; 0.8·2^31 = 1717986918.4 -> 1717986918
-    assertEquals(new FixedPoint.QuantizedMultiplier(1717986918, -3), FixedPoint.quantizeMultiplier(0.1));
+    assertEquals(
+        new FixedPoint.QuantizedMultiplier(1717986918, -3), FixedPoint.quantizeMultiplier(0.1));
   }
 
   @Test
@@ -65,7 +78,8 @@ class FixedPointTest {
   }
 
   @Property(tries = 2000)
-  void quantizedMultiplierApproximatesTheReal(@ForAll @DoubleRange(min = 1e-6, max = 0.999) @net.jqwik.api.constraints.Scale(9) double real,
+  void quantizedMultiplierApproximatesTheReal(
+      @ForAll @DoubleRange(min = 1e-6, max = 0.999) @net.jqwik.api.constraints.Scale(9) double real,
       @ForAll @IntRange(min = -1_000_000, max = 1_000_000) int x) {
     var q = FixedPoint.quantizeMultiplier(real);
     assertTrue(q.multiplier() >= (1 << 30) || q.multiplier() == 0);

@@ -57,7 +57,8 @@ class NttTest {
   }
 
   @Property(tries = 30)
-  void moebiusTransformGivesMultilinearCoefficients(@ForAll @IntRange(min = 0, max = 15) int n, @ForAll long seed) {
+  void moebiusTransformGivesMultilinearCoefficients(
+      @ForAll @IntRange(min = 0, max = 15) int n, @ForAll long seed) {
     Random rng = new Random(seed);
     long[] evals = random(rng, 1 << n);
     long[] coeffs = evals.clone();
@@ -81,8 +82,10 @@ class NttTest {
   }
 
   @Property(tries = 20)
-  void codewordEntriesAreEvaluationsAtTheBitReversedPoints(@ForAll @IntRange(min = 0, max = 12) int n,
-      @ForAll @IntRange(min = 1, max = 3) int logBlowup, @ForAll long seed) {
+  void codewordEntriesAreEvaluationsAtTheBitReversedPoints(
+      @ForAll @IntRange(min = 0, max = 12) int n,
+      @ForAll @IntRange(min = 1, max = 3) int logBlowup,
+      @ForAll long seed) {
     Random rng = new Random(seed);
     long[] evals = random(rng, 1 << n);
     long[] coeffs = evals.clone();

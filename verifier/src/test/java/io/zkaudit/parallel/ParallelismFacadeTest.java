@@ -16,8 +16,9 @@ import org.junit.jupiter.api.Test;
 
 /** One pool for every parallel loop, so that -Dzkaudit.threads governs a whole run. */
 class ParallelismFacadeTest {
-  private static final Pattern BYPASS = Pattern.compile(
-      "\\.parallel\\(\\)|parallelStream\\(\\)|ForkJoinPool\\.commonPool|CompletableFuture\\.(run|supply)Async\\([^,)]*\\)");
+  private static final Pattern BYPASS =
+      Pattern.compile(
+          "\\.parallel\\(\\)|parallelStream\\(\\)|ForkJoinPool\\.commonPool|CompletableFuture\\.(run|supply)Async\\([^,)]*\\)");
 
   @Test
   void noMainSourceBypassesTheFacade() throws IOException {
@@ -25,8 +26,15 @@ class ParallelismFacadeTest {
     List<String> offenders = new ArrayList<>();
     int scanned = 0;
     try (Stream<Path> files = Files.walk(root)) {
-      for (Path f : files.filter(p -> p.toString().endsWith(".java") && p.toString().contains("/src/main/java/")
-          && !p.toString().contains("/target/") && !p.endsWith("Parallel.java")).toList()) {
+      for (Path f :
+          files
+              .filter(
+                  p ->
+                      p.toString().endsWith(".java")
+                          && p.toString().contains("/src/main/java/")
+                          && !p.toString().contains("/target/")
+                          && !p.endsWith("Parallel.java"))
+              .toList()) {
         scanned++;
         List<String> lines = Files.readAllLines(f);
         for (int i = 0; i < lines.size(); i++) {
@@ -37,7 +45,10 @@ class ParallelismFacadeTest {
       }
     }
     assertTrue(scanned > 200, "the scan found only " + scanned + " main sources under " + root);
-    assertEquals(List.of(), offenders, "use io.zkaudit.parallel.Parallel (forRange, forEach, mapReduce, all)");
+    assertEquals(
+        List.of(),
+        offenders,
+        "use io.zkaudit.parallel.Parallel (forRange, forEach, mapReduce, all)");
   }
 
   @Test
@@ -59,7 +70,10 @@ class ParallelismFacadeTest {
       }
       // String concatenation is not commutative: index order or bust.
       String joined = Parallel.mapReduce(n, Integer::toString, (a, b) -> a + "," + b);
-      assertEquals(String.join(",", java.util.stream.IntStream.range(0, n).mapToObj(Integer::toString).toList()), joined);
+      assertEquals(
+          String.join(
+              ",", java.util.stream.IntStream.range(0, n).mapToObj(Integer::toString).toList()),
+          joined);
     }
     assertThrows(IllegalArgumentException.class, () -> Parallel.mapReduce(0, i -> i, Integer::sum));
   }
@@ -69,17 +83,27 @@ class ParallelismFacadeTest {
     // ArithmeticException has no (Throwable) constructor: the pool's cross-thread copy of it would
     // carry no message. Whichever worker ran index 73, the caller sees the exception it threw.
     for (int round = 0; round < 50; round++) {
-      ArithmeticException e = assertThrows(ArithmeticException.class, () -> Parallel.forEach(100, i -> {
-        if (i == 73) {
-          throw new ArithmeticException("overflow at 73");
-        }
-      }));
+      ArithmeticException e =
+          assertThrows(
+              ArithmeticException.class,
+              () ->
+                  Parallel.forEach(
+                      100,
+                      i -> {
+                        if (i == 73) {
+                          throw new ArithmeticException("overflow at 73");
+                        }
+                      }));
       assertEquals("overflow at 73", e.getMessage());
-      IllegalStateException s = assertThrows(IllegalStateException.class, () -> Parallel.all(
-          () -> { },
-          () -> {
-            throw new IllegalStateException("second task");
-          }));
+      IllegalStateException s =
+          assertThrows(
+              IllegalStateException.class,
+              () ->
+                  Parallel.all(
+                      () -> {},
+                      () -> {
+                        throw new IllegalStateException("second task");
+                      }));
       assertEquals("second task", s.getMessage());
     }
   }

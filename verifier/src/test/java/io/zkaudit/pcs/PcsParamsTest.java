@@ -16,7 +16,9 @@ import org.junit.jupiter.api.Test;
 class PcsParamsTest {
 
   @Property(tries = 100)
-  void foldingScheduleAddsUp(@ForAll @IntRange(min = 0, max = 27) int n, @ForAll @IntRange(min = 1, max = 5) int k,
+  void foldingScheduleAddsUp(
+      @ForAll @IntRange(min = 0, max = 27) int n,
+      @ForAll @IntRange(min = 1, max = 5) int k,
       @ForAll @IntRange(min = 0, max = 10) int dmin) {
     PcsParams p = new PcsParams(2, k, dmin, 10, 0);
     int d = p.finalVars(n);
@@ -43,7 +45,8 @@ class PcsParamsTest {
     assertThrows(IllegalArgumentException.class, () -> new PcsParams(2, 0, 4, 10, 0));
     assertThrows(IllegalArgumentException.class, () -> new PcsParams(2, 4, 4, 0, 0));
     assertThrows(IllegalArgumentException.class, () -> new PcsParams(2, 4, 4, 10, 31));
-    assertThrows(IllegalArgumentException.class, () -> PcsParams.checkNumVars(PcsParams.MAX_NUM_VARS + 1));
+    assertThrows(
+        IllegalArgumentException.class, () -> PcsParams.checkNumVars(PcsParams.MAX_NUM_VARS + 1));
   }
 
   @Test

@@ -53,7 +53,10 @@ class MleTest {
       other[j] = Ext2.random(rng);
     }
     assertEquals(ExtVector.get(Mle.eqTable(other), index), Mle.eq(other, point));
-    assertEquals(ExtVector.get(Mle.eqTable(other), index), Mle.eq(point, other), "boolean coordinates on either side");
+    assertEquals(
+        ExtVector.get(Mle.eqTable(other), index),
+        Mle.eq(point, other),
+        "boolean coordinates on either side");
     // Mixed: some coordinates boolean, some not, against the general formula.
     Ext2[] mixed = other.clone();
     for (int j = 0; j < n; j += 2) {
@@ -68,7 +71,8 @@ class MleTest {
   }
 
   @Property(tries = 20)
-  void largeTablesEvaluateLikeFolding(@ForAll @IntRange(min = 8, max = 16) int n, @ForAll long seed) {
+  void largeTablesEvaluateLikeFolding(
+      @ForAll @IntRange(min = 8, max = 16) int n, @ForAll long seed) {
     Random rng = new Random(seed);
     long[] t = new long[1 << n];
     for (int i = 0; i < t.length; i++) {

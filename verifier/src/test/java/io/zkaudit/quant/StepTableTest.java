@@ -1,10 +1,9 @@
 package io.zkaudit.quant;
 
-import io.zkaudit.model.FixedPoint;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.zkaudit.model.FixedPoint;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -13,9 +12,19 @@ class StepTableTest {
 
   @Property(tries = 30)
   void rowsPartitionTheCoveredRangeIntoLevelSetPieces(
-      @ForAll @IntRange(min = 1, max = Integer.MAX_VALUE) int m, @ForAll @IntRange(min = -20, max = 2) int shift,
-      @ForAll @IntRange(min = 0, max = 255) int zp, @ForAll @IntRange(min = 1, max = 8) int edge) {
-    MonotoneStep f = MonotoneStep.of(a -> Math.clamp((long) FixedPoint.multiplyByQuantizedMultiplier((int) a, m, shift) + zp, 0, 255), 0, 255);
+      @ForAll @IntRange(min = 1, max = Integer.MAX_VALUE) int m,
+      @ForAll @IntRange(min = -20, max = 2) int shift,
+      @ForAll @IntRange(min = 0, max = 255) int zp,
+      @ForAll @IntRange(min = 1, max = 8) int edge) {
+    MonotoneStep f =
+        MonotoneStep.of(
+            a ->
+                Math.clamp(
+                    (long) FixedPoint.multiplyByQuantizedMultiplier((int) a, m, shift) + zp,
+                    0,
+                    255),
+            0,
+            255);
     StepTable t = StepTable.of(f, edge);
     long previousHigh = t.rows().getFirst().low();
     for (StepTable.Row r : t.rows()) {
@@ -43,19 +52,32 @@ class StepTableTest {
    */
   @Property(tries = 30)
   void coverageAndRowCountMatchTheBuiltTable(
-      @ForAll @IntRange(min = 1 << 30, max = Integer.MAX_VALUE) int m, @ForAll @IntRange(min = -22, max = 2) int shift,
-      @ForAll @IntRange(min = -128, max = 127) int zp, @ForAll @IntRange(min = 1, max = 8) int edge, @ForAll boolean signed) {
+      @ForAll @IntRange(min = 1 << 30, max = Integer.MAX_VALUE) int m,
+      @ForAll @IntRange(min = -22, max = 2) int shift,
+      @ForAll @IntRange(min = -128, max = 127) int zp,
+      @ForAll @IntRange(min = 1, max = 8) int edge,
+      @ForAll boolean signed) {
     int lo = signed ? -128 : 0;
     int hi = signed ? 127 : 255;
     long bound = 1L << (31 - Math.max(0, shift));
-    MonotoneStep f = MonotoneStep.of(a -> Math.clamp((long) FixedPoint.multiplyByQuantizedMultiplier((int) a, m, shift) + zp, lo, hi),
-        lo, hi, -bound, bound);
+    MonotoneStep f =
+        MonotoneStep.of(
+            a ->
+                Math.clamp(
+                    (long) FixedPoint.multiplyByQuantizedMultiplier((int) a, m, shift) + zp,
+                    lo,
+                    hi),
+            lo,
+            hi,
+            -bound,
+            bound);
     StepTable t = StepTable.of(f, edge);
     long[] covered = StepTable.edgeCoverage(f, edge);
     assertEquals(t.rows().getFirst().low(), covered[0]);
     assertEquals(t.rows().getLast().high(), covered[1]);
     assertEquals(t.rows().size(), StepTable.rowCount(f, covered[0], covered[1]));
-    // apply() finds each row's level, negative ones included (its midpoint once overflowed for lo < 0).
+    // apply() finds each row's level, negative ones included (its midpoint once overflowed for lo <
+    // 0).
     for (StepTable.Row r : t.rows()) {
       assertEquals(r.out(), f.apply(r.low()));
     }

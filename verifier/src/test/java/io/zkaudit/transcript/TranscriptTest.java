@@ -13,7 +13,8 @@ class TranscriptTest {
 
   @Test
   void sha256KnownAnswer() {
-    assertEquals("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+    assertEquals(
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
         HexFormat.of().formatHex(Sha256.hash("abc".getBytes())));
   }
 

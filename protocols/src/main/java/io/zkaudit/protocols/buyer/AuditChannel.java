@@ -47,8 +47,12 @@ final class AuditChannel {
 
   /** A signed, fresh access to one of this buyer's audits. */
   AuditAccess access(String auditId, int from) {
-    AuditAccess a = AuditAccess.newBuilder().setAuditId(auditId).setFromIndex(from)
-        .setRequestedAtMillis(System.currentTimeMillis()).build();
+    AuditAccess a =
+        AuditAccess.newBuilder()
+            .setAuditId(auditId)
+            .setFromIndex(from)
+            .setRequestedAtMillis(System.currentTimeMillis())
+            .build();
     return a.toBuilder().setBuyerSignature(key.sign(AuditStatements.access(a))).build();
   }
 
@@ -67,16 +71,22 @@ final class AuditChannel {
   /** A failed call as the buyer reports it: refused by the seller, or no answer. */
   BuyerException failure(StatusRuntimeException e) {
     var code = e.getStatus().getCode();
-    boolean unreachable = code == io.grpc.Status.Code.UNAVAILABLE || code == io.grpc.Status.Code.DEADLINE_EXCEEDED;
+    boolean unreachable =
+        code == io.grpc.Status.Code.UNAVAILABLE || code == io.grpc.Status.Code.DEADLINE_EXCEEDED;
     if (unreachable) {
-      return new BuyerException(BuyerException.Reason.UNREACHABLE, "no answer from the seller at " + target + ": "
-          + describe(e), e);
+      return new BuyerException(
+          BuyerException.Reason.UNREACHABLE,
+          "no answer from the seller at " + target + ": " + describe(e),
+          e);
     }
-    return new BuyerException(BuyerException.Reason.REFUSED, "the seller at " + target + " refused: " + describe(e), e);
+    return new BuyerException(
+        BuyerException.Reason.REFUSED, "the seller at " + target + " refused: " + describe(e), e);
   }
 
   static String describe(StatusRuntimeException e) {
-    return e.getStatus().getDescription() == null ? e.getStatus().getCode().name() : e.getStatus().getDescription();
+    return e.getStatus().getDescription() == null
+        ? e.getStatus().getCode().name()
+        : e.getStatus().getDescription();
   }
 
   /** The seller answered, but with something the buyer cannot accept. */

@@ -83,13 +83,15 @@ public final class AuditClient implements AutoCloseable {
   private final AuditStateFiles files;
   private final AuditExchange exchange;
   private final AuditProofs proofs;
+
   /** Null for a buyer without a chain. */
   private final AuditOnChain chain;
+
   private final SecureRandom random = new SecureRandom();
 
   /**
-   * What a buyer offers for an on-chain audit (wei): the payment, and the stake it asks the
-   * seller to put up against its claim.
+   * What a buyer offers for an on-chain audit (wei): the payment, and the stake it asks the seller
+   * to put up against its claim.
    */
   public record ChainOffer(java.math.BigInteger payment, java.math.BigInteger stake) {
     public ChainOffer {
@@ -110,8 +112,8 @@ public final class AuditClient implements AutoCloseable {
   }
 
   /**
-   * As above, with AuditEscrow ({@code escrow} null for none): audits committed with a
-   * {@link ChainOffer} are paid, staked, revealed and settled there.
+   * As above, with AuditEscrow ({@code escrow} null for none): audits committed with a {@link
+   * ChainOffer} are paid, staked, revealed and settled there.
    */
   public AuditClient(BuyerClient buyer, long deadlineSeconds, Path stateDir, AuditEscrow escrow) {
     this.buyer = buyer;
@@ -128,11 +130,12 @@ public final class AuditClient implements AutoCloseable {
   }
 
   /**
-   * Commits to a test set for this model (salted sample hashes, signed) and keeps the commitment
-   * in the state file and the secrets (salts, inputs, labels) in the samples file; nothing is sent
-   * to the seller yet.
+   * Commits to a test set for this model (salted sample hashes, signed) and keeps the commitment in
+   * the state file and the secrets (salts, inputs, labels) in the samples file; nothing is sent to
+   * the seller yet.
    */
-  public BuyerAuditState commit(RegisteredModel model, List<LabelledInput> samples, int labelOffset) throws BuyerException {
+  public BuyerAuditState commit(RegisteredModel model, List<LabelledInput> samples, int labelOffset)
+      throws BuyerException {
     return commit(model, samples, labelOffset, null);
   }
 
@@ -140,7 +143,8 @@ public final class AuditClient implements AutoCloseable {
    * As above; with an offer (and a chain), the audit is first requested in AuditEscrow with the
    * payment and a salted commitment to the test set, and the commitment names that request.
    */
-  public BuyerAuditState commit(RegisteredModel model, List<LabelledInput> samples, int labelOffset, ChainOffer offer)
+  public BuyerAuditState commit(
+      RegisteredModel model, List<LabelledInput> samples, int labelOffset, ChainOffer offer)
       throws BuyerException {
     if (samples.isEmpty()) {
       throw new IllegalArgumentException("an audit needs at least one sample");
@@ -148,56 +152,85 @@ public final class AuditClient implements AutoCloseable {
     if (offer != null && chain == null) {
       throw new IllegalArgumentException("an on-chain audit needs the chain");
     }
-    AuditCommitment.Builder c = AuditCommitment.newBuilder().setAuditId(UUID.randomUUID().toString())
-        .setModelId(model.id()).setSampleCount(samples.size()).setLabelOffset(labelOffset)
-        .setRequestedAtMillis(System.currentTimeMillis());
+    AuditCommitment.Builder c =
+        AuditCommitment.newBuilder()
+            .setAuditId(UUID.randomUUID().toString())
+            .setModelId(model.id())
+            .setSampleCount(samples.size())
+            .setLabelOffset(labelOffset)
+            .setRequestedAtMillis(System.currentTimeMillis());
     byte[][] salts = new byte[samples.size()][];
     List<byte[]> hashes = new ArrayList<>();
     for (int i = 0; i < samples.size(); i++) {
       LabelledInput s = samples.get(i);
       if (s.label() < 0) {
-        throw new IllegalArgumentException("sample " + i + ": a label is a class index, not " + s.label());
+        throw new IllegalArgumentException(
+            "sample " + i + ": a label is a class index, not " + s.label());
       }
       salts[i] = new byte[AuditStatements.SALT_BYTES];
       random.nextBytes(salts[i]);
-      byte[] h = AuditStatements.sampleHash(i, salts[i], Statements.tensorHash(s.input()), s.label());
+      byte[] h =
+          AuditStatements.sampleHash(i, salts[i], Statements.tensorHash(s.input()), s.label());
       hashes.add(h);
       c.addSampleHashes(ByteString.copyFrom(h));
     }
     c.setTestSetHash(ByteString.copyFrom(AuditStatements.testSetHash(hashes)));
     // Each sample's secrets are encoded as the samples file is written, not all held at once.
-    files.saveSamples(c.getAuditId(), () -> java.util.stream.IntStream.range(0, samples.size())
-        .mapToObj(i -> RevealedSample.newBuilder().setIndex(i).setSalt(ByteString.copyFrom(salts[i]))
-            .addAllInput(Tensors.toList(samples.get(i).input())).setLabel(samples.get(i).label()).build())
-        .iterator());
+    files.saveSamples(
+        c.getAuditId(),
+        () ->
+            java.util.stream.IntStream.range(0, samples.size())
+                .mapToObj(
+                    i ->
+                        RevealedSample.newBuilder()
+                            .setIndex(i)
+                            .setSalt(ByteString.copyFrom(salts[i]))
+                            .addAllInput(Tensors.toList(samples.get(i).input()))
+                            .setLabel(samples.get(i).label())
+                            .build())
+                .iterator());
     if (offer != null) {
       chain.request(c, model, claim(model), offer);
-      // Timed after the transaction: the seller refuses a commitment signed too long before it arrives.
+      // Timed after the transaction: the seller refuses a commitment signed too long before it
+      // arrives.
       c.setRequestedAtMillis(System.currentTimeMillis());
     }
     c.setBuyerSignature(key.sign(AuditStatements.commitment(c.build())));
-    BuyerAuditState state = BuyerAuditState.newBuilder().setCommitment(c)
-        .addAllLabels(samples.stream().map(LabelledInput::label).toList())
-        .setModelName(model.entry().getName()).build();
+    BuyerAuditState state =
+        BuyerAuditState.newBuilder()
+            .setCommitment(c)
+            .addAllLabels(samples.stream().map(LabelledInput::label).toList())
+            .setModelName(model.entry().getName())
+            .build();
     files.save(state);
     return state;
   }
 
   /** The seller's registered top-1 accuracy: what an on-chain audit holds it to. */
   private static double claim(RegisteredModel model) throws BuyerException {
-    return model.entry().getMetricsList().stream().filter(m -> m.getName().equals("top1_accuracy"))
-        .mapToDouble(io.zkaudit.proto.v1.ClaimedMetric::getValue).findFirst()
-        .orElseThrow(() -> new BuyerException(BuyerException.Reason.REFUSED,
-            "the seller claims no top1_accuracy for this model, so there is nothing to audit"));
+    return model.entry().getMetricsList().stream()
+        .filter(m -> m.getName().equals("top1_accuracy"))
+        .mapToDouble(io.zkaudit.proto.v1.ClaimedMetric::getValue)
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new BuyerException(
+                    BuyerException.Reason.REFUSED,
+                    "the seller claims no top1_accuracy for this model, so there is nothing to"
+                        + " audit"));
   }
 
-  /** Carries the audit on from its stored state to a signed result (and, on-chain, its settlement). */
+  /**
+   * Carries the audit on from its stored state to a signed result (and, on-chain, its settlement).
+   */
   public Outcome run(BuyerAuditState state, Progress progress) throws BuyerException {
     RegisteredModel model = buyer.model(state.getCommitment().getModelId());
     boolean onChain = AuditOnChain.id(state) != 0;
     if (onChain && chain == null) {
-      throw new IllegalArgumentException("audit " + state.getCommitment().getAuditId()
-          + " is on-chain: carry it on with the chain (--chain-rpc and --deployment)");
+      throw new IllegalArgumentException(
+          "audit "
+              + state.getCommitment().getAuditId()
+              + " is on-chain: carry it on with the chain (--chain-rpc and --deployment)");
     }
     if (!state.hasTerms()) {
       state = open(state, model);
@@ -214,14 +247,18 @@ public final class AuditClient implements AutoCloseable {
     if (onChain && state.getChainOutcome().isEmpty()) {
       state = settleOnChain(state, model);
     }
-    return new Outcome(state.getCommitment().getAuditId(), state.getTerms(), state.getResult(), state.getChainOutcome());
+    return new Outcome(
+        state.getCommitment().getAuditId(),
+        state.getTerms(),
+        state.getResult(),
+        state.getChainOutcome());
   }
 
   /**
    * Sends the commitment and checks the seller's terms: this audit, this model, this buyer, signed
-   * by the model's seller; on-chain, also that the seller staked on the request with these terms.
-   * A seller that refuses an on-chain audit leaves the request unstaked: it is cancelled, so that
-   * the payment is credited back.
+   * by the model's seller; on-chain, also that the seller staked on the request with these terms. A
+   * seller that refuses an on-chain audit leaves the request unstaked: it is cancelled, so that the
+   * payment is credited back.
    */
   public BuyerAuditState open(BuyerAuditState state, RegisteredModel model) throws BuyerException {
     BuyerAuditState opened;
@@ -239,7 +276,10 @@ public final class AuditClient implements AutoCloseable {
     return opened;
   }
 
-  /** Reveals every sample, in requests of at most {@link AuditExchange#MAX_REVEAL_BYTES} (off-chain audits). */
+  /**
+   * Reveals every sample, in requests of at most {@link AuditExchange#MAX_REVEAL_BYTES} (off-chain
+   * audits).
+   */
   public BuyerAuditState reveal(BuyerAuditState state) throws BuyerException {
     return reveal(state, null);
   }
@@ -249,7 +289,8 @@ public final class AuditClient implements AutoCloseable {
    * commitment with the seller's receipt for them: the result deadline runs only once the seller
    * holds the samples.
    */
-  public BuyerAuditState reveal(BuyerAuditState state, RegisteredModel model) throws BuyerException {
+  public BuyerAuditState reveal(BuyerAuditState state, RegisteredModel model)
+      throws BuyerException {
     BuyerAuditState next = state.getRevealed() ? state : exchange.reveal(state);
     if (AuditOnChain.id(next) != 0) {
       chain.reveal(next, model != null ? model : buyer.model(next.getCommitment().getModelId()));
@@ -262,7 +303,8 @@ public final class AuditClient implements AutoCloseable {
    * the deadline rules for a proof failure once the result deadline has passed (before it, the
    * audit stays open: run again after {@link #chainDeadline}).
    */
-  public BuyerAuditState settleOnChain(BuyerAuditState state, RegisteredModel model) throws BuyerException {
+  public BuyerAuditState settleOnChain(BuyerAuditState state, RegisteredModel model)
+      throws BuyerException {
     return chain.settle(state, model);
   }
 
@@ -272,19 +314,19 @@ public final class AuditClient implements AutoCloseable {
   }
 
   /**
-   * Streams the proofs of the samples not verified yet and verifies each; the first that fails
-   * (or a proof made after the deadline, or proofs still missing at the deadline) ends the audit
-   * as PROOF_FAILED, signed by the buyer with the reason.
+   * Streams the proofs of the samples not verified yet and verifies each; the first that fails (or
+   * a proof made after the deadline, or proofs still missing at the deadline) ends the audit as
+   * PROOF_FAILED, signed by the buyer with the reason.
    */
-  public BuyerAuditState proveAndVerify(BuyerAuditState state, RegisteredModel model, Progress progress)
-      throws BuyerException {
+  public BuyerAuditState proveAndVerify(
+      BuyerAuditState state, RegisteredModel model, Progress progress) throws BuyerException {
     return proofs.proveAndVerify(state, model, progress);
   }
 
   /**
    * Sends the signed result. A pass or a shortfall must come back countersigned on the same
-   * statement; a failure is recorded by the seller without its signature, and stands on the
-   * buyer's signature and the stored reason even if the seller cannot be reached.
+   * statement; a failure is recorded by the seller without its signature, and stands on the buyer's
+   * signature and the stored reason even if the seller cannot be reached.
    */
   public BuyerAuditState settle(BuyerAuditState state) throws BuyerException {
     return exchange.settle(state);
@@ -299,7 +341,9 @@ public final class AuditClient implements AutoCloseable {
     return channel.access(auditId, from);
   }
 
-  /** One sample's secrets (salt, input, label) as the buyer reveals it, read from its samples file. */
+  /**
+   * One sample's secrets (salt, input, label) as the buyer reveals it, read from its samples file.
+   */
   public RevealedSample sample(BuyerAuditState state, int index) {
     try (AuditStateFiles.SampleReader r = files.samples(state, index)) {
       return r.next();

@@ -13,7 +13,10 @@ import java.time.Instant;
  * implementation). Failures of the chain itself are {@link io.zkaudit.escrow.EscrowException}s.
  */
 public interface AuditEscrow {
-  /** The model's on-chain id: its seller's active registration with the model id as weight commitment. */
+  /**
+   * The model's on-chain id: its seller's active registration with the model id as weight
+   * commitment.
+   */
   long chainModel(RegisteredModel model) throws BuyerException;
 
   /** Pays for an audit and commits to the test set; returns the on-chain audit id. */
@@ -24,10 +27,15 @@ public interface AuditEscrow {
   /** Takes back a request the seller has not staked on (the payment is credited back). */
   void cancelAudit(long auditId);
 
-  /** Reveals with the seller's receipt for the test set (the escrow refuses a reveal without it). */
+  /**
+   * Reveals with the seller's receipt for the test set (the escrow refuses a reveal without it).
+   */
   void revealTestSet(long auditId, TestSetCommitment opening, byte[] sellerReceipt);
 
-  /** Whether {@code receipt} is the model's seller's EIP-712 receipt for this test set of this audit. */
+  /**
+   * Whether {@code receipt} is the model's seller's EIP-712 receipt for this test set of this
+   * audit.
+   */
   boolean receiptBySeller(RegisteredModel model, long auditId, Bytes32 testSetHash, byte[] receipt);
 
   /** This buyer's EIP-712 signature of a result. */

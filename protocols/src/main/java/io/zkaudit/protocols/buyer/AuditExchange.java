@@ -17,9 +17,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The buyer's request-and-answer steps around the proofs: open (the seller's signed terms,
- * checked against the commitment), reveal, and settle (the seller's countersignature, checked).
- * Each step's outcome is saved before the next one starts, so a run can resume after it.
+ * The buyer's request-and-answer steps around the proofs: open (the seller's signed terms, checked
+ * against the commitment), reveal, and settle (the seller's countersignature, checked). Each step's
+ * outcome is saved before the next one starts, so a run can resume after it.
  */
 final class AuditExchange {
   /** Reveal requests stay well under the seller's 32 MiB request limit. */
@@ -40,18 +40,28 @@ final class AuditExchange {
     AuditCommitment signed = c.toBuilder().clearSampleHashes().clearBuyerSignature().build();
     String id = c.getAuditId();
     if (!t.getAuditId().equals(id)
-        || !Arrays.equals(t.getCommitmentHash().toByteArray(), AuditStatements.hash(AuditStatements.commitment(signed)))
-        || !t.getModelId().equals(c.getModelId()) || !t.getBuyer().equals(channel.key().publicKeyBytes())
-        || t.getSampleCount() != c.getSampleCount() || !t.getTestSetHash().equals(c.getTestSetHash())
+        || !Arrays.equals(
+            t.getCommitmentHash().toByteArray(),
+            AuditStatements.hash(AuditStatements.commitment(signed)))
+        || !t.getModelId().equals(c.getModelId())
+        || !t.getBuyer().equals(channel.key().publicKeyBytes())
+        || t.getSampleCount() != c.getSampleCount()
+        || !t.getTestSetHash().equals(c.getTestSetHash())
         || t.getLabelOffset() != c.getLabelOffset()) {
       throw invalid("audit " + id + ": the seller's terms are about another commitment");
     }
     if (!t.getSellerSignature().getPublicKey().equals(model.sellerKey())
         || !PartyKey.verify(t.getSellerSignature(), AuditStatements.terms(t))) {
-      throw invalid("audit " + id + ": the terms are not signed by the seller that registered the model");
+      throw invalid(
+          "audit " + id + ": the terms are not signed by the seller that registered the model");
     }
     if (!(t.getClaimedAccuracy() >= 0 && t.getClaimedAccuracy() <= 1)) {
-      throw invalid("audit " + id + ": a claimed accuracy of " + t.getClaimedAccuracy() + " is not in [0, 1]");
+      throw invalid(
+          "audit "
+              + id
+              + ": a claimed accuracy of "
+              + t.getClaimedAccuracy()
+              + " is not in [0, 1]");
     }
     if (t.getDeadlineMillis() <= System.currentTimeMillis()) {
       throw invalid("audit " + id + ": the terms' deadline has passed");
@@ -83,15 +93,23 @@ final class AuditExchange {
     status = sendReveal(id, batch);
     int n = state.getCommitment().getSampleCount();
     if (status.getRevealed() != n) {
-      throw invalid("audit " + id + ": the seller counts " + status.getRevealed() + " revealed samples of " + n);
+      throw invalid(
+          "audit "
+              + id
+              + ": the seller counts "
+              + status.getRevealed()
+              + " revealed samples of "
+              + n);
     }
-    BuyerAuditState next = state.toBuilder().setRevealed(true).setChainReceipt(status.getChainReceipt()).build();
+    BuyerAuditState next =
+        state.toBuilder().setRevealed(true).setChainReceipt(status.getChainReceipt()).build();
     files.save(next);
     return next;
   }
 
   private AuditStatus sendReveal(String id, List<RevealedSample> batch) throws BuyerException {
-    RevealRequest r = RevealRequest.newBuilder().setAccess(channel.access(id, 0)).addAllSamples(batch).build();
+    RevealRequest r =
+        RevealRequest.newBuilder().setAccess(channel.access(id, 0)).addAllSamples(batch).build();
     return channel.call(() -> channel.stub().reveal(r));
   }
 
@@ -110,13 +128,25 @@ final class AuditExchange {
     if (mine.getStatement().getVerdict() == Verdict.PROOF_FAILED) {
       return state;
     }
-    if (!back.getStatement().equals(mine.getStatement()) || !back.hasSellerSignature()
-        || !back.getSellerSignature().getPublicKey().equals(state.getTerms().getSellerSignature().getPublicKey())
-        || !PartyKey.verify(back.getSellerSignature(), AuditStatements.result(mine.getStatement()))) {
-      throw invalid("audit " + mine.getStatement().getAuditId() + ": the seller did not countersign the result");
+    if (!back.getStatement().equals(mine.getStatement())
+        || !back.hasSellerSignature()
+        || !back.getSellerSignature()
+            .getPublicKey()
+            .equals(state.getTerms().getSellerSignature().getPublicKey())
+        || !PartyKey.verify(
+            back.getSellerSignature(), AuditStatements.result(mine.getStatement()))) {
+      throw invalid(
+          "audit "
+              + mine.getStatement().getAuditId()
+              + ": the seller did not countersign the result");
     }
-    BuyerAuditState next = state.toBuilder().setResult(mine.toBuilder().setSellerSignature(back.getSellerSignature())
-        .setChainSellerSignature(back.getChainSellerSignature())).build();
+    BuyerAuditState next =
+        state.toBuilder()
+            .setResult(
+                mine.toBuilder()
+                    .setSellerSignature(back.getSellerSignature())
+                    .setChainSellerSignature(back.getChainSellerSignature()))
+            .build();
     files.save(next);
     return next;
   }

@@ -18,9 +18,10 @@ import java.math.BigInteger;
 /**
  * The buyer's steps in AuditEscrow around the off-chain audit: request with payment and a salted
  * commitment to the test set before the commitment is signed, check the seller staked before
- * relying on its terms, reveal on-chain with the seller's receipt once the samples reached it, sign a pass or a
- * shortfall on-chain too, and settle with both signatures (or, after a result deadline with no
- * result, by the deadline rules). Each outcome is saved in the buyer's state before the next step.
+ * relying on its terms, reveal on-chain with the seller's receipt once the samples reached it, sign
+ * a pass or a shortfall on-chain too, and settle with both signatures (or, after a result deadline
+ * with no result, by the deadline rules). Each outcome is saved in the buyer's state before the
+ * next step.
  */
 final class AuditOnChain {
   private final AuditEscrow escrow;
@@ -35,16 +36,26 @@ final class AuditOnChain {
    * Requests the audit on-chain and puts its id and the commitment's salt into the (unsigned)
    * commitment. The claim held to is the seller's registered accuracy, in basis points.
    */
-  void request(AuditCommitment.Builder c, RegisteredModel model, double claim, AuditClient.ChainOffer offer) throws BuyerException {
-    Bytes32 testSet = new Bytes32(AuditStatements.chainTestSetHash(c.getTestSetHash().toByteArray(), c.getLabelOffset()));
+  void request(
+      AuditCommitment.Builder c, RegisteredModel model, double claim, AuditClient.ChainOffer offer)
+      throws BuyerException {
+    Bytes32 testSet =
+        new Bytes32(
+            AuditStatements.chainTestSetHash(c.getTestSetHash().toByteArray(), c.getLabelOffset()));
     TestSetCommitment opening = TestSetCommitment.withRandomSalt(testSet);
     int bps = AuditStatements.claimBps(claim);
     if (bps < 1) {
-      throw new BuyerException(BuyerException.Reason.REFUSED, "the seller claims an accuracy of " + claim
-          + ", below what AuditEscrow can hold it to (1 basis point)");
+      throw new BuyerException(
+          BuyerException.Reason.REFUSED,
+          "the seller claims an accuracy of "
+              + claim
+              + ", below what AuditEscrow can hold it to (1 basis point)");
     }
-    long id = escrow.requestAudit(new io.zkaudit.escrow.AuditTerms(escrow.chainModel(model), c.getSampleCount(), bps,
-        offer.payment(), offer.stake()), opening.commitment());
+    long id =
+        escrow.requestAudit(
+            new io.zkaudit.escrow.AuditTerms(
+                escrow.chainModel(model), c.getSampleCount(), bps, offer.payment(), offer.stake()),
+            opening.commitment());
     c.setChainAuditId(id).setChainSalt(ByteString.copyFrom(opening.salt().bytes()));
   }
 
@@ -54,15 +65,21 @@ final class AuditOnChain {
 
   static Bytes32 testSetHash(BuyerAuditState state) {
     AuditCommitment c = state.getCommitment();
-    return new Bytes32(AuditStatements.chainTestSetHash(c.getTestSetHash().toByteArray(), c.getLabelOffset()));
+    return new Bytes32(
+        AuditStatements.chainTestSetHash(c.getTestSetHash().toByteArray(), c.getLabelOffset()));
   }
 
-  /** The seller refused the audit: the request is taken back, so the payment is credited to the buyer. */
+  /**
+   * The seller refused the audit: the request is taken back, so the payment is credited to the
+   * buyer.
+   */
   String cancel(BuyerAuditState state) {
     try {
       if (escrow.audit(id(state)).status() == AuditRecord.Status.REQUESTED) {
         escrow.cancelAudit(id(state));
-        return "; the on-chain request " + id(state) + " is cancelled and its payment credited back";
+        return "; the on-chain request "
+            + id(state)
+            + " is cancelled and its payment credited back";
       }
     } catch (EscrowException e) {
       return "; cancelling the on-chain request " + id(state) + " failed: " + e.getMessage();
@@ -74,17 +91,28 @@ final class AuditOnChain {
   void checkStaked(BuyerAuditState state) throws BuyerException {
     long id = id(state);
     if (state.getTerms().getChainAuditId() != id) {
-      throw invalid("audit " + state.getCommitment().getAuditId() + ": the terms are about another on-chain audit");
+      throw invalid(
+          "audit "
+              + state.getCommitment().getAuditId()
+              + ": the terms are about another on-chain audit");
     }
     AuditRecord r = escrow.audit(id);
     if (r.status() == AuditRecord.Status.REQUESTED || r.status() == AuditRecord.Status.NONE) {
-      throw invalid("audit " + state.getCommitment().getAuditId() + ": the seller signed terms but has not staked on"
-          + " on-chain audit " + id);
+      throw invalid(
+          "audit "
+              + state.getCommitment().getAuditId()
+              + ": the seller signed terms but has not staked on"
+              + " on-chain audit "
+              + id);
     }
     if (state.getTerms().getClaimedAccuracy() * 10_000 < r.claimedAccuracyBps() - 1e-6
         || !BigInteger.valueOf(state.getTerms().getStake()).equals(r.requiredStake())) {
-      throw invalid("audit " + state.getCommitment().getAuditId() + ": the terms' claim or stake is not on-chain audit "
-          + id + "'s");
+      throw invalid(
+          "audit "
+              + state.getCommitment().getAuditId()
+              + ": the terms' claim or stake is not on-chain audit "
+              + id
+              + "'s");
     }
   }
 
@@ -97,21 +125,33 @@ final class AuditOnChain {
     if (escrow.audit(id).status() == AuditRecord.Status.STAKED) {
       byte[] receipt = state.getChainReceipt().toByteArray();
       if (!escrow.receiptBySeller(model, id, testSetHash(state), receipt)) {
-        throw invalid("audit " + state.getCommitment().getAuditId() + ": the seller's receipt for the test set is not"
-            + " its signature, so the test set cannot be revealed on-chain");
+        throw invalid(
+            "audit "
+                + state.getCommitment().getAuditId()
+                + ": the seller's receipt for the test set is not"
+                + " its signature, so the test set cannot be revealed on-chain");
       }
-      escrow.revealTestSet(id, new TestSetCommitment(testSetHash(state),
-          new Bytes32(state.getCommitment().getChainSalt().toByteArray())), receipt);
+      escrow.revealTestSet(
+          id,
+          new TestSetCommitment(
+              testSetHash(state), new Bytes32(state.getCommitment().getChainSalt().toByteArray())),
+          receipt);
     }
   }
 
-  /** The buyer's EIP-712 signature of a pass or a shortfall (a proof failure is not signed on-chain). */
+  /**
+   * The buyer's EIP-712 signature of a pass or a shortfall (a proof failure is not signed
+   * on-chain).
+   */
   byte[] sign(BuyerAuditState state, ResultStatement s) {
-    return s.getVerdict() == Verdict.PROOF_FAILED ? new byte[0] : escrow.signResult(result(state, s.getCorrect()));
+    return s.getVerdict() == Verdict.PROOF_FAILED
+        ? new byte[0]
+        : escrow.signResult(result(state, s.getCorrect()));
   }
 
   private static AuditResult result(BuyerAuditState state, int correct) {
-    return new AuditResult(id(state), testSetHash(state), correct, state.getCommitment().getSampleCount());
+    return new AuditResult(
+        id(state), testSetHash(state), correct, state.getCommitment().getSampleCount());
   }
 
   /**
@@ -128,8 +168,11 @@ final class AuditOnChain {
         AuditResult onChain = result(state, result.getStatement().getCorrect());
         byte[] seller = result.getChainSellerSignature().toByteArray();
         if (!escrow.signedBySeller(model, onChain, seller)) {
-          throw invalid("audit " + state.getCommitment().getAuditId() + ": the seller's on-chain signature of the"
-              + " result is not the seller's");
+          throw invalid(
+              "audit "
+                  + state.getCommitment().getAuditId()
+                  + ": the seller's on-chain signature of the"
+                  + " result is not the seller's");
         }
         try {
           escrow.settle(onChain, result.getChainBuyerSignature().toByteArray(), seller);
@@ -142,7 +185,8 @@ final class AuditOnChain {
         escrow.settleByDeadline(id);
       }
       r = escrow.audit(id);
-    } else if (r.status() == AuditRecord.Status.STAKED && escrow.chainTime().isAfter(r.deadline())) {
+    } else if (r.status() == AuditRecord.Status.STAKED
+        && escrow.chainTime().isAfter(r.deadline())) {
       escrow.settleByDeadline(id);
       r = escrow.audit(id);
     }

@@ -10,7 +10,6 @@ import io.zkaudit.proto.v1.SampleProof;
 import io.zkaudit.proto.v1.Verdict;
 import io.zkaudit.proto.v1.VerifiedOutput;
 import io.zkaudit.protocols.AuditStatements;
-import io.zkaudit.protocols.Statements;
 import io.zkaudit.protocols.Tensors;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -32,14 +31,18 @@ final class AuditProofs {
   }
 
   /** See {@link AuditClient#proveAndVerify}. */
-  BuyerAuditState proveAndVerify(BuyerAuditState state, RegisteredModel model, AuditClient.Progress progress)
+  BuyerAuditState proveAndVerify(
+      BuyerAuditState state, RegisteredModel model, AuditClient.Progress progress)
       throws BuyerException {
     AuditTerms t = state.getTerms();
     int n = t.getSampleCount();
     int from = state.getVerifiedCount();
     int correct = AuditResults.countCorrect(state);
     if (from < n) {
-      long wait = Math.max(channel.deadlineSeconds(), (t.getDeadlineMillis() - System.currentTimeMillis()) / 1000 + 60);
+      long wait =
+          Math.max(
+              channel.deadlineSeconds(),
+              (t.getDeadlineMillis() - System.currentTimeMillis()) / 1000 + 60);
       Iterator<SampleProof> proofs;
       // Cancelled when this method returns, so a seller whose proof failed stops proving the rest.
       io.grpc.Context.CancellableContext call = io.grpc.Context.current().withCancellation();
@@ -52,7 +55,8 @@ final class AuditProofs {
             break;
           }
           SampleProof p = proofs.next();
-          String failure = check(state, model, p, from, Tensors.fromList(inputs.next().getInputList()));
+          String failure =
+              check(state, model, p, from, Tensors.fromList(inputs.next().getInputList()));
           if (failure != null) {
             return results.fail(state, failure);
           }
@@ -60,7 +64,8 @@ final class AuditProofs {
           if (right) {
             correct++;
           }
-          VerifiedOutput v = VerifiedOutput.newBuilder().setIndex(from).addAllOutput(p.getOutputList()).build();
+          VerifiedOutput v =
+              VerifiedOutput.newBuilder().setIndex(from).addAllOutput(p.getOutputList()).build();
           files.append(t.getAuditId(), v);
           state = state.toBuilder().addVerified(v).build();
           from++;
@@ -68,7 +73,13 @@ final class AuditProofs {
         }
       } catch (StatusRuntimeException e) {
         if (System.currentTimeMillis() > t.getDeadlineMillis()) {
-          return results.fail(state, "sample " + from + " was not proven by the deadline (" + AuditChannel.describe(e) + ")");
+          return results.fail(
+              state,
+              "sample "
+                  + from
+                  + " was not proven by the deadline ("
+                  + AuditChannel.describe(e)
+                  + ")");
         }
         throw channel.failure(e);
       } finally {
@@ -79,8 +90,17 @@ final class AuditProofs {
         if (System.currentTimeMillis() > t.getDeadlineMillis()) {
           return results.fail(state, "sample " + from + " was not proven by the deadline");
         }
-        throw new BuyerException(BuyerException.Reason.UNREACHABLE, "audit " + t.getAuditId() + ": the seller at "
-            + channel.target() + " stopped after " + from + " of " + n + " proofs; run the audit again to resume");
+        throw new BuyerException(
+            BuyerException.Reason.UNREACHABLE,
+            "audit "
+                + t.getAuditId()
+                + ": the seller at "
+                + channel.target()
+                + " stopped after "
+                + from
+                + " of "
+                + n
+                + " proofs; run the audit again to resume");
       }
     }
     Verdict v = AuditStatements.verdict(correct, n, t.getClaimedAccuracy());
@@ -88,9 +108,14 @@ final class AuditProofs {
   }
 
   /** Why a proof does not count, or null if it verifies for this sample. */
-  private static String check(BuyerAuditState state, RegisteredModel model, SampleProof p, int index, int[] input) {
+  private static String check(
+      BuyerAuditState state, RegisteredModel model, SampleProof p, int index, int[] input) {
     if (p.getIndex() != index) {
-      return "the seller sent the proof of sample " + p.getIndex() + " where sample " + index + " was due";
+      return "the seller sent the proof of sample "
+          + p.getIndex()
+          + " where sample "
+          + index
+          + " was due";
     }
     if (p.getProvenAtMillis() > state.getTerms().getDeadlineMillis()) {
       return "sample " + index + " was proven after the deadline";

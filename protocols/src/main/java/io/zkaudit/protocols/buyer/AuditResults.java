@@ -13,8 +13,8 @@ import io.zkaudit.protocols.Tensors;
 import java.util.List;
 
 /**
- * The buyer's result: counted from verified outputs only, signed by the buyer, and saved before
- * it is sent, so that a failure stands on the buyer's signature even if the seller is gone.
+ * The buyer's result: counted from verified outputs only, signed by the buyer, and saved before it
+ * is sent, so that a failure stands on the buyer's signature even if the seller is gone.
  */
 final class AuditResults {
   /** The seller refuses longer reasons (its MAX_REASON). */
@@ -22,6 +22,7 @@ final class AuditResults {
 
   private final PartyKey key;
   private final AuditStateFiles files;
+
   /** Null off-chain. */
   private final AuditOnChain chain;
 
@@ -33,7 +34,8 @@ final class AuditResults {
 
   /** Whether a verified output, by the shared argmax rule, names the sample's label. */
   static boolean correct(BuyerAuditState state, int index, List<Integer> output) {
-    return AuditStatements.predictedClass(Tensors.fromList(output), state.getTerms().getLabelOffset())
+    return AuditStatements.predictedClass(
+            Tensors.fromList(output), state.getTerms().getLabelOffset())
         == AuditStateFiles.label(state, index);
   }
 
@@ -47,7 +49,9 @@ final class AuditResults {
     return correct;
   }
 
-  /** PROOF_FAILED over the outputs verified so far, with the reason cut to what the seller stores. */
+  /**
+   * PROOF_FAILED over the outputs verified so far, with the reason cut to what the seller stores.
+   */
   BuyerAuditState fail(BuyerAuditState state, String reason) {
     String r = reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) : reason;
     return sign(state, state.getVerifiedCount(), countCorrect(state), Verdict.PROOF_FAILED, r);
@@ -55,14 +59,24 @@ final class AuditResults {
 
   BuyerAuditState sign(BuyerAuditState state, int verified, int correct, Verdict v, String reason) {
     AuditTerms t = state.getTerms();
-    ResultStatement s = ResultStatement.newBuilder().setAuditId(t.getAuditId())
-        .setTermsHash(ByteString.copyFrom(AuditStatements.hash(AuditStatements.terms(t))))
-        .setSamples(t.getSampleCount()).setVerified(verified).setCorrect(correct).setVerdict(v).setReason(reason).build();
-    AuditResult.Builder result = AuditResult.newBuilder().setStatement(s)
-        .setBuyerSignature(key.sign(AuditStatements.result(s)));
+    ResultStatement s =
+        ResultStatement.newBuilder()
+            .setAuditId(t.getAuditId())
+            .setTermsHash(ByteString.copyFrom(AuditStatements.hash(AuditStatements.terms(t))))
+            .setSamples(t.getSampleCount())
+            .setVerified(verified)
+            .setCorrect(correct)
+            .setVerdict(v)
+            .setReason(reason)
+            .build();
+    AuditResult.Builder result =
+        AuditResult.newBuilder()
+            .setStatement(s)
+            .setBuyerSignature(key.sign(AuditStatements.result(s)));
     if (AuditOnChain.id(state) != 0) {
       if (chain == null) {
-        throw new IllegalStateException("audit " + t.getAuditId() + " is on-chain: carry it on with the chain");
+        throw new IllegalStateException(
+            "audit " + t.getAuditId() + " is on-chain: carry it on with the chain");
       }
       result.setChainBuyerSignature(ByteString.copyFrom(chain.sign(state, s)));
     }

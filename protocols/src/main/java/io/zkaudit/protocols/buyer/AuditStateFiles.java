@@ -35,7 +35,9 @@ final class AuditStateFiles {
     return dir.resolve(auditId + ".samples");
   }
 
-  /** Writes an audit's samples once, before its state: a crash leaves no state without its samples. */
+  /**
+   * Writes an audit's samples once, before its state: a crash leaves no state without its samples.
+   */
   void saveSamples(String auditId, Iterable<RevealedSample> samples) {
     try {
       Files.createDirectories(dir);
@@ -48,27 +50,32 @@ final class AuditStateFiles {
       }
       Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException("cannot write the audit's samples in " + dir + ": " + e.getMessage(), e);
+      throw new java.io.UncheckedIOException(
+          "cannot write the audit's samples in " + dir + ": " + e.getMessage(), e);
     }
   }
 
   /**
-   * The audit's samples from {@code from} on, read one at a time; close it when done. A state
-   * file of an older version holds its samples itself; those are read from there.
+   * The audit's samples from {@code from} on, read one at a time; close it when done. A state file
+   * of an older version holds its samples itself; those are read from there.
    */
   SampleReader samples(BuyerAuditState state, int from) {
     if (state.getSamplesCount() > 0) {
-      return new SampleReader(null, state.getSamplesList().subList(from, state.getSamplesCount()).iterator());
+      return new SampleReader(
+          null, state.getSamplesList().subList(from, state.getSamplesCount()).iterator());
     }
     try {
-      var in = new java.io.BufferedInputStream(Files.newInputStream(samplesFile(state.getCommitment().getAuditId())));
+      var in =
+          new java.io.BufferedInputStream(
+              Files.newInputStream(samplesFile(state.getCommitment().getAuditId())));
       SampleReader r = new SampleReader(in, null);
       for (int i = 0; i < from; i++) {
         r.next();
       }
       return r;
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException("cannot read the audit's samples in " + dir + ": " + e.getMessage(), e);
+      throw new java.io.UncheckedIOException(
+          "cannot read the audit's samples in " + dir + ": " + e.getMessage(), e);
     }
   }
 
@@ -92,7 +99,8 @@ final class AuditStateFiles {
         try {
           next = RevealedSample.parseDelimitedFrom(in);
         } catch (IOException e) {
-          throw new java.io.UncheckedIOException("the audit's samples file is damaged: " + e.getMessage(), e);
+          throw new java.io.UncheckedIOException(
+              "the audit's samples file is damaged: " + e.getMessage(), e);
         }
       }
       return next != null;
@@ -128,9 +136,13 @@ final class AuditStateFiles {
     return state.getLabelsCount() > 0 ? state.getLabels(index) : state.getSamples(index).getLabel();
   }
 
-  /** The state file and the verified outputs in order (a record cut short by a crash, and anything after it, is dropped). */
+  /**
+   * The state file and the verified outputs in order (a record cut short by a crash, and anything
+   * after it, is dropped).
+   */
   BuyerAuditState load(String auditId) throws IOException {
-    BuyerAuditState.Builder b = BuyerAuditState.parseFrom(Files.readAllBytes(file(auditId))).toBuilder().clearVerified();
+    BuyerAuditState.Builder b =
+        BuyerAuditState.parseFrom(Files.readAllBytes(file(auditId))).toBuilder().clearVerified();
     Path outputs = outputsFile(auditId);
     if (!b.hasResult() && Files.exists(outputs)) {
       try (var in = new java.io.BufferedInputStream(Files.newInputStream(outputs))) {
@@ -152,11 +164,15 @@ final class AuditStateFiles {
   }
 
   void append(String auditId, VerifiedOutput v) {
-    try (var out = Files.newOutputStream(outputsFile(auditId), java.nio.file.StandardOpenOption.CREATE,
-        java.nio.file.StandardOpenOption.APPEND)) {
+    try (var out =
+        Files.newOutputStream(
+            outputsFile(auditId),
+            java.nio.file.StandardOpenOption.CREATE,
+            java.nio.file.StandardOpenOption.APPEND)) {
       v.writeDelimitedTo(out);
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException("cannot write the audit's outputs in " + dir + ": " + e.getMessage(), e);
+      throw new java.io.UncheckedIOException(
+          "cannot write the audit's outputs in " + dir + ": " + e.getMessage(), e);
     }
   }
 
@@ -172,7 +188,8 @@ final class AuditStateFiles {
       Files.write(tmp, state.toBuilder().clearVerified().build().toByteArray());
       Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException("cannot write the audit state in " + dir + ": " + e.getMessage(), e);
+      throw new java.io.UncheckedIOException(
+          "cannot write the audit state in " + dir + ": " + e.getMessage(), e);
     }
   }
 }

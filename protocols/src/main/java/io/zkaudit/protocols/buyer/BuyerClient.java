@@ -50,11 +50,16 @@ public final class BuyerClient implements AutoCloseable {
   private final PartyKey key;
   private final long deadlineSeconds;
   private final Map<ByteString, RegisteredModel> models = new HashMap<>();
+
   /** Rotation links verified, by "old id || new id": each once per client. */
   private final java.util.Set<ByteString> verifiedLinks = new java.util.HashSet<>();
+
   /** Entries whose lineage is being checked: a seller could list a cycle of rotations. */
   private final java.util.Set<ByteString> inLineage = new java.util.HashSet<>();
-  /** The longest lineage a buyer follows (a seller rotating every day for years stays far below). */
+
+  /**
+   * The longest lineage a buyer follows (a seller rotating every day for years stays far below).
+   */
   static final int MAX_LINEAGE = 4096;
 
   public BuyerClient(String host, int port, PartyKey key, long deadlineSeconds) {
@@ -65,17 +70,28 @@ public final class BuyerClient implements AutoCloseable {
    * @param trustedCertificates null for plaintext; else TLS, trusting the seller's certificate only
    *     if it chains to one of these (PEM), and checking that it names {@code host}
    */
-  public BuyerClient(String host, int port, PartyKey key, long deadlineSeconds, java.nio.file.Path trustedCertificates) {
+  public BuyerClient(
+      String host,
+      int port,
+      PartyKey key,
+      long deadlineSeconds,
+      java.nio.file.Path trustedCertificates) {
     NettyChannelBuilder builder;
     if (trustedCertificates == null) {
       builder = NettyChannelBuilder.forAddress(host, port).usePlaintext();
     } else {
       try {
-        builder = NettyChannelBuilder.forAddress(host, port, io.grpc.TlsChannelCredentials.newBuilder()
-            .trustManager(trustedCertificates.toFile()).build());
+        builder =
+            NettyChannelBuilder.forAddress(
+                host,
+                port,
+                io.grpc.TlsChannelCredentials.newBuilder()
+                    .trustManager(trustedCertificates.toFile())
+                    .build());
       } catch (java.io.IOException e) {
-        throw new IllegalArgumentException("cannot read the trusted certificates " + trustedCertificates + ": "
-            + e.getMessage(), e);
+        throw new IllegalArgumentException(
+            "cannot read the trusted certificates " + trustedCertificates + ": " + e.getMessage(),
+            e);
       }
     }
     this.channel = builder.maxInboundMessageSize(MAX_RESPONSE_BYTES).build();
@@ -96,7 +112,8 @@ public final class BuyerClient implements AutoCloseable {
 
   public List<RegisteredModel> models() throws BuyerException {
     List<RegisteredModel> out = new ArrayList<>();
-    for (ModelEntry e : call(() -> registry().list(ListModelsRequest.getDefaultInstance())).getModelsList()) {
+    for (ModelEntry e :
+        call(() -> registry().list(ListModelsRequest.getDefaultInstance())).getModelsList()) {
       out.add(checked(e));
     }
     return out;
@@ -107,9 +124,11 @@ public final class BuyerClient implements AutoCloseable {
     if (known != null) {
       return known;
     }
-    ModelEntry e = call(() -> registry().get(GetModelRequest.newBuilder().setModelId(modelId).build()));
+    ModelEntry e =
+        call(() -> registry().get(GetModelRequest.newBuilder().setModelId(modelId).build()));
     if (!e.getModelId().equals(modelId)) {
-      throw invalid("the registry answered with model " + Hex.of(e.getModelId()) + " for " + Hex.of(modelId));
+      throw invalid(
+          "the registry answered with model " + Hex.of(e.getModelId()) + " for " + Hex.of(modelId));
     }
     return checked(e);
   }
@@ -136,23 +155,28 @@ public final class BuyerClient implements AutoCloseable {
   }
 
   /**
-   * A signed answer for an order paid on-chain: the seller also signs it for the escrow
-   * ({@code chain_answer}), which the caller checks and contests through
-   * {@code io.zkaudit.protocols.chain.BuyerChain}.
+   * A signed answer for an order paid on-chain: the seller also signs it for the escrow ({@code
+   * chain_answer}), which the caller checks and contests through {@code
+   * io.zkaudit.protocols.chain.BuyerChain}.
    */
-  public SignedAnswer predictSigned(RegisteredModel model, int[] input, long orderId) throws BuyerException {
+  public SignedAnswer predictSigned(RegisteredModel model, int[] input, long orderId)
+      throws BuyerException {
     SignedAnswer a = call(() -> prediction().predictSigned(request(model, input, orderId)));
     checkStatement(model, a, input);
     if (orderId != 0 && (!a.hasChainAnswer() || a.getChainAnswer().getOrderId() != orderId)) {
-      throw invalid("answer " + a.getStatement().getAnswerId() + " is not signed for on-chain order " + orderId);
+      throw invalid(
+          "answer "
+              + a.getStatement().getAnswerId()
+              + " is not signed for on-chain order "
+              + orderId);
     }
     return a;
   }
 
   /**
-   * Contests signed answers: the seller must return a proof for each before the deadline, and
-   * each proof must verify against the kept input (whose hash is the signed one) and show exactly
-   * the signed output.
+   * Contests signed answers: the seller must return a proof for each before the deadline, and each
+   * proof must verify against the kept input (whose hash is the signed one) and show exactly the
+   * signed output.
    */
   public List<VerifiedAnswer> contest(List<HeldAnswer> answers) throws BuyerException {
     return contest(contestRequest(answers), answers);
@@ -160,14 +184,17 @@ public final class BuyerClient implements AutoCloseable {
 
   /** A signed contest of these answers: keep it to send again if the seller fails mid-contest. */
   public ContestRequest contestRequest(List<HeldAnswer> answers) {
-    ContestRequest.Builder b = ContestRequest.newBuilder().setContestId(UUID.randomUUID().toString())
-        .setRequestedAtMillis(System.currentTimeMillis());
+    ContestRequest.Builder b =
+        ContestRequest.newBuilder()
+            .setContestId(UUID.randomUUID().toString())
+            .setRequestedAtMillis(System.currentTimeMillis());
     answers.forEach(a -> b.addAnswerIds(a.id()));
     return b.setBuyerSignature(key.sign(Statements.contest(b.build()))).build();
   }
 
   /** Sends a contest request (a new one, or one sent before: the seller resumes it). */
-  public List<VerifiedAnswer> contest(ContestRequest request, List<HeldAnswer> answers) throws BuyerException {
+  public List<VerifiedAnswer> contest(ContestRequest request, List<HeldAnswer> answers)
+      throws BuyerException {
     ContestResponse r = call(() -> prediction().contest(request));
     if (!r.getContestId().equals(request.getContestId()) || r.getProofsCount() != answers.size()) {
       throw invalid("the contest response is not about this contest");
@@ -184,20 +211,30 @@ public final class BuyerClient implements AutoCloseable {
       }
       // Verified against the kept input: a proof is never taken on its own word about its input.
       ProvenAnswer asHeld = p.toBuilder().setAnswer(held.answer()).build();
-      out.add(new VerifiedAnswer(held.answer(),
-          verify(model(held.answer().getStatement().getModelId()), asHeld, held.input()), p.getProof().toByteArray()));
+      out.add(
+          new VerifiedAnswer(
+              held.answer(),
+              verify(model(held.answer().getStatement().getModelId()), asHeld, held.input()),
+              p.getProof().toByteArray()));
     }
     return out;
   }
 
-  /** A request signed by this buyer, single-use (fresh nonce, current time): nobody can ask in its name or replay it. */
+  /**
+   * A request signed by this buyer, single-use (fresh nonce, current time): nobody can ask in its
+   * name or replay it.
+   */
   public PredictRequest request(RegisteredModel model, int[] input, long orderId) {
-    PredictRequest.Builder b = PredictRequest.newBuilder().setModelId(model.id()).addAllInput(Tensors.toList(input))
-        .setBuyer(key.publicKeyBytes()).setOrderId(orderId).setRequestedAtMillis(System.currentTimeMillis())
-        .setNonce(UUID.randomUUID().toString());
+    PredictRequest.Builder b =
+        PredictRequest.newBuilder()
+            .setModelId(model.id())
+            .addAllInput(Tensors.toList(input))
+            .setBuyer(key.publicKeyBytes())
+            .setOrderId(orderId)
+            .setRequestedAtMillis(System.currentTimeMillis())
+            .setNonce(UUID.randomUUID().toString());
     return b.setBuyerSignature(key.sign(Statements.predict(b.build()))).build();
   }
-
 
   private RegisteredModel checked(ModelEntry e) throws BuyerException {
     VerifyingKey vk;
@@ -208,18 +245,27 @@ public final class BuyerClient implements AutoCloseable {
       // The key's range proof, checked once per key digest in this process.
       io.zkaudit.inference.WeightRanges.check(vk);
     } catch (InvalidProofException ex) {
-      throw invalid("model " + Hex.of(e.getModelId()) + ": its verifying key is invalid: " + ex.getMessage());
+      throw invalid(
+          "model " + Hex.of(e.getModelId()) + ": its verifying key is invalid: " + ex.getMessage());
     }
     if (!Arrays.equals(vk.digest().bytes(), e.getModelId().toByteArray())) {
-      throw invalid("model " + Hex.of(e.getModelId()) + ": its verifying key hashes to " + vk.digest().hex());
+      throw invalid(
+          "model " + Hex.of(e.getModelId()) + ": its verifying key hashes to " + vk.digest().hex());
     }
     if (!Arrays.equals(vk.description().digest(), e.getDescriptionDigest().toByteArray())) {
       throw invalid("model " + Hex.of(e.getModelId()) + ": wrong description digest");
     }
-    RegisterModelRequest signed = RegisterModelRequest.newBuilder().setName(e.getName())
-        .setVerifyingKey(e.getVerifyingKey()).addAllMetrics(e.getMetricsList()).build();
+    RegisterModelRequest signed =
+        RegisterModelRequest.newBuilder()
+            .setName(e.getName())
+            .setVerifyingKey(e.getVerifyingKey())
+            .addAllMetrics(e.getMetricsList())
+            .build();
     if (!PartyKey.verify(e.getSellerSignature(), Statements.register(signed))) {
-      throw invalid("model " + Hex.of(e.getModelId()) + ": the seller's signature on its registration is invalid");
+      throw invalid(
+          "model "
+              + Hex.of(e.getModelId())
+              + ": the seller's signature on its registration is invalid");
     }
     RegisteredModel m = new RegisteredModel(e, vk, verifier, lineage(e, vk));
     models.put(m.id(), m);
@@ -235,7 +281,8 @@ public final class BuyerClient implements AutoCloseable {
     ByteString id = e.getModelId();
     if (e.getRotatedFrom().isEmpty()) {
       if (!e.getRotationLink().isEmpty()) {
-        throw invalid("model " + Hex.of(id) + ": a rotation link without the model it was rotated from");
+        throw invalid(
+            "model " + Hex.of(id) + ": a rotation link without the model it was rotated from");
       }
       return List.of(id);
     }
@@ -245,22 +292,30 @@ public final class BuyerClient implements AutoCloseable {
     RegisteredModel parent;
     try {
       if (inLineage.size() > MAX_LINEAGE) {
-        throw invalid("model " + Hex.of(id) + ": a lineage of more than " + MAX_LINEAGE + " rotations");
+        throw invalid(
+            "model " + Hex.of(id) + ": a lineage of more than " + MAX_LINEAGE + " rotations");
       }
       parent = model(e.getRotatedFrom());
     } finally {
       inLineage.remove(id);
     }
     if (!parent.sellerKey().equals(e.getSellerSignature().getPublicKey())) {
-      throw invalid("model " + Hex.of(id) + " is rotated from another seller's model " + Hex.of(parent.id()));
+      throw invalid(
+          "model " + Hex.of(id) + " is rotated from another seller's model " + Hex.of(parent.id()));
     }
     ByteString pair = parent.id().concat(id);
     if (!verifiedLinks.contains(pair)) {
       try {
-        io.zkaudit.inference.RotationLink.decode(e.getRotationLink().toByteArray()).verify(parent.vk(), vk);
+        io.zkaudit.inference.RotationLink.decode(e.getRotationLink().toByteArray())
+            .verify(parent.vk(), vk);
       } catch (InvalidProofException ex) {
-        throw invalid("model " + Hex.of(id) + ": its rotation link from " + Hex.of(parent.id()) + " is invalid: "
-            + ex.getMessage());
+        throw invalid(
+            "model "
+                + Hex.of(id)
+                + ": its rotation link from "
+                + Hex.of(parent.id())
+                + " is invalid: "
+                + ex.getMessage());
       }
       verifiedLinks.add(pair);
     }
@@ -270,18 +325,24 @@ public final class BuyerClient implements AutoCloseable {
   }
 
   /**
-   * Checks a signed answer to a request for {@code model} and returns the model it is under:
-   * {@code model} itself, or a key the seller rotated it to (its verified lineage includes
-   * {@code model}: the same weights).
+   * Checks a signed answer to a request for {@code model} and returns the model it is under: {@code
+   * model} itself, or a key the seller rotated it to (its verified lineage includes {@code model}:
+   * the same weights).
    */
-  private RegisteredModel checkStatement(RegisteredModel model, SignedAnswer a, int[] input) throws BuyerException {
+  private RegisteredModel checkStatement(RegisteredModel model, SignedAnswer a, int[] input)
+      throws BuyerException {
     AnswerStatement s = a.getStatement();
     RegisteredModel under = model;
     if (!s.getModelId().equals(model.id())) {
       under = s.getModelId().size() == Digest32.LENGTH ? model(s.getModelId()) : null;
       if (under == null || !under.lineage().contains(model.id())) {
-        throw invalid("answer " + s.getAnswerId() + " is about model " + Hex.of(s.getModelId()) + ", not "
-            + Hex.of(model.id()));
+        throw invalid(
+            "answer "
+                + s.getAnswerId()
+                + " is about model "
+                + Hex.of(s.getModelId())
+                + ", not "
+                + Hex.of(model.id()));
       }
     }
     if (!s.getBuyer().equals(key.publicKeyBytes())) {
@@ -290,18 +351,25 @@ public final class BuyerClient implements AutoCloseable {
     if (!Arrays.equals(s.getInputHash().toByteArray(), Statements.tensorHash(input))) {
       throw invalid("answer " + s.getAnswerId() + " is about another input");
     }
-    if (!Arrays.equals(s.getOutputHash().toByteArray(), Statements.tensorHash(Tensors.fromList(a.getOutputList())))) {
-      throw invalid("answer " + s.getAnswerId() + ": its output does not match its signed output hash");
+    if (!Arrays.equals(
+        s.getOutputHash().toByteArray(),
+        Statements.tensorHash(Tensors.fromList(a.getOutputList())))) {
+      throw invalid(
+          "answer " + s.getAnswerId() + ": its output does not match its signed output hash");
     }
     if (!a.getSellerSignature().getPublicKey().equals(model.sellerKey())
         || !PartyKey.verify(a.getSellerSignature(), Statements.answer(s))) {
-      throw invalid("answer " + s.getAnswerId() + ": not signed by the seller that registered the model");
+      throw invalid(
+          "answer " + s.getAnswerId() + ": not signed by the seller that registered the model");
     }
     return under;
   }
 
-  /** Verifies the proof for the registered key and returns its output, which must be the signed one. */
-  private static int[] verify(RegisteredModel model, ProvenAnswer a, int[] input) throws BuyerException {
+  /**
+   * Verifies the proof for the registered key and returns its output, which must be the signed one.
+   */
+  private static int[] verify(RegisteredModel model, ProvenAnswer a, int[] input)
+      throws BuyerException {
     String id = a.getAnswer().getStatement().getAnswerId();
     ModelProof proof;
     try {
@@ -326,11 +394,13 @@ public final class BuyerClient implements AutoCloseable {
   }
 
   private ModelRegistryGrpc.ModelRegistryBlockingStub registry() {
-    return ModelRegistryGrpc.newBlockingStub(channel).withDeadlineAfter(deadlineSeconds, TimeUnit.SECONDS);
+    return ModelRegistryGrpc.newBlockingStub(channel)
+        .withDeadlineAfter(deadlineSeconds, TimeUnit.SECONDS);
   }
 
   private PredictionGrpc.PredictionBlockingStub prediction() {
-    return PredictionGrpc.newBlockingStub(channel).withDeadlineAfter(deadlineSeconds, TimeUnit.SECONDS);
+    return PredictionGrpc.newBlockingStub(channel)
+        .withDeadlineAfter(deadlineSeconds, TimeUnit.SECONDS);
   }
 
   private <T> T call(Supplier<T> rpc) throws BuyerException {
@@ -344,20 +414,33 @@ public final class BuyerClient implements AutoCloseable {
   /** A failed call as the buyer reports it: refused by the seller, or no answer. */
   BuyerException failure(StatusRuntimeException e) {
     var code = e.getStatus().getCode();
-    String what = e.getStatus().getDescription() == null ? code.name() : e.getStatus().getDescription();
-    boolean unreachable = code == io.grpc.Status.Code.UNAVAILABLE || code == io.grpc.Status.Code.DEADLINE_EXCEEDED;
+    String what =
+        e.getStatus().getDescription() == null ? code.name() : e.getStatus().getDescription();
+    boolean unreachable =
+        code == io.grpc.Status.Code.UNAVAILABLE || code == io.grpc.Status.Code.DEADLINE_EXCEEDED;
     if (unreachable) {
-      // A TLS/plaintext mismatch or an untrusted certificate shows up as a dropped connection: say so.
-      String hint = code != io.grpc.Status.Code.UNAVAILABLE ? ""
-          : tls ? " (over TLS: is the seller serving TLS, with a certificate for this host signed by the trusted CA?)"
-          : " (in plaintext: if the seller serves TLS, give its CA certificate with --tls-ca)";
-      return new BuyerException(BuyerException.Reason.UNREACHABLE, "no answer from the seller at " + target + ": " + what
-          + hint, e);
+      // A TLS/plaintext mismatch or an untrusted certificate shows up as a dropped connection: say
+      // so.
+      String hint =
+          code != io.grpc.Status.Code.UNAVAILABLE
+              ? ""
+              : tls
+                  ? " (over TLS: is the seller serving TLS, with a certificate for this host signed"
+                      + " by the trusted CA?)"
+                  : " (in plaintext: if the seller serves TLS, give its CA certificate with"
+                      + " --tls-ca)";
+      return new BuyerException(
+          BuyerException.Reason.UNREACHABLE,
+          "no answer from the seller at " + target + ": " + what + hint,
+          e);
     }
-    return new BuyerException(BuyerException.Reason.REFUSED, "the seller at " + target + " refused: " + what, e);
+    return new BuyerException(
+        BuyerException.Reason.REFUSED, "the seller at " + target + " refused: " + what, e);
   }
 
-  /** For the other protocols' clients (RetrievalClient, AuditClient), which share this connection. */
+  /**
+   * For the other protocols' clients (RetrievalClient, AuditClient), which share this connection.
+   */
   ManagedChannel channel() {
     return channel;
   }
@@ -365,7 +448,6 @@ public final class BuyerClient implements AutoCloseable {
   private static BuyerException invalid(String message) {
     return new BuyerException(BuyerException.Reason.INVALID_ANSWER, message);
   }
-
 
   @Override
   public void close() {

@@ -10,7 +10,10 @@ public final class BuyerException extends Exception {
     REFUSED,
     /** No answer: connection failure or deadline. */
     UNREACHABLE,
-    /** The seller's answer fails a check: invalid proof, wrong output, bad signature, missed deadline. */
+    /**
+     * The seller's answer fails a check: invalid proof, wrong output, bad signature, missed
+     * deadline.
+     */
     INVALID_ANSWER
   }
 

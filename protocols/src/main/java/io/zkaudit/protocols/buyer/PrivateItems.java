@@ -26,10 +26,14 @@ import java.util.Arrays;
 final class PrivateItems {
   private PrivateItems() {}
 
-  /** A verified item: its leaf hash, its proven output, and its tensor when it was revealed (a match). */
+  /**
+   * A verified item: its leaf hash, its proven output, and its tensor when it was revealed (a
+   * match).
+   */
   record Verified(byte[] leaf, int[] output, int[] tensor) {}
 
-  static Verified verify(RegisteredModel model, Predicate predicate, ProvenItem item) throws BuyerException {
+  static Verified verify(RegisteredModel model, Predicate predicate, ProvenItem item)
+      throws BuyerException {
     int i = item.getIndex();
     InputCommitment commitment;
     try {
@@ -54,42 +58,80 @@ final class PrivateItems {
       throw RetrievalClient.invalid("item " + i + ": invalid proof: " + e.getMessage());
     }
     if (RetrievalPredicates.matches(predicate, output) != item.getMatches()) {
-      throw RetrievalClient.invalid("item " + i + " (" + item.getName() + "): the seller says it "
-          + (item.getMatches() ? "matches" : "does not match") + " but its proven output says otherwise");
+      throw RetrievalClient.invalid(
+          "item "
+              + i
+              + " ("
+              + item.getName()
+              + "): the seller says it "
+              + (item.getMatches() ? "matches" : "does not match")
+              + " but its proven output says otherwise");
     }
     int[] tensor = item.getMatches() ? opened(model, item, commitment) : null;
-    return new Verified(ItemCommitment.leaf(item.getName(), commitment.digest().bytes()), output, tensor);
+    return new Verified(
+        ItemCommitment.leaf(item.getName(), commitment.digest().bytes()), output, tensor);
   }
 
-  /** A match's tensor, checked to be the committed input: its commitment, rebuilt with the revealed seed, is the item's. */
-  private static int[] opened(RegisteredModel model, ProvenItem item, InputCommitment commitment) throws BuyerException {
+  /**
+   * A match's tensor, checked to be the committed input: its commitment, rebuilt with the revealed
+   * seed, is the item's.
+   */
+  private static int[] opened(RegisteredModel model, ProvenItem item, InputCommitment commitment)
+      throws BuyerException {
     int i = item.getIndex();
     TensorSpec in = model.vk().description().tensor(model.verifier().circuit().inputTensor());
     int[] tensor = Tensors.fromList(item.getTensorList());
     if (tensor.length != in.size()) {
-      throw RetrievalClient.invalid("item " + i + " (" + item.getName() + "): a match must reveal its tensor of "
-          + in.size() + " values, not " + tensor.length);
+      throw RetrievalClient.invalid(
+          "item "
+              + i
+              + " ("
+              + item.getName()
+              + "): a match must reveal its tensor of "
+              + in.size()
+              + " values, not "
+              + tensor.length);
     }
     for (int v : tensor) {
       if (v < in.type().min() || v > in.type().max()) {
-        throw RetrievalClient.invalid("item " + i + " (" + item.getName() + "): the revealed tensor has a value (" + v
-            + ") outside the model's input type");
+        throw RetrievalClient.invalid(
+            "item "
+                + i
+                + " ("
+                + item.getName()
+                + "): the revealed tensor has a value ("
+                + v
+                + ") outside the model's input type");
       }
     }
     byte[] seed = item.getInputSeed().toByteArray();
     if (seed.length != ZkRandom.SEED_BYTES) {
-      throw RetrievalClient.invalid("item " + i + " (" + item.getName() + "): a match must reveal its "
-          + ZkRandom.SEED_BYTES + "-byte commitment seed, not " + seed.length + " bytes");
+      throw RetrievalClient.invalid(
+          "item "
+              + i
+              + " ("
+              + item.getName()
+              + "): a match must reveal its "
+              + ZkRandom.SEED_BYTES
+              + "-byte commitment seed, not "
+              + seed.length
+              + " bytes");
     }
     InputCommitment rebuilt;
     try {
       rebuilt = InputOpening.commitment(model.vk(), tensor, seed);
     } catch (IllegalArgumentException e) {
-      throw RetrievalClient.invalid("item " + i + ": cannot recompute its commitment: " + e.getMessage());
+      throw RetrievalClient.invalid(
+          "item " + i + ": cannot recompute its commitment: " + e.getMessage());
     }
     if (!Arrays.equals(rebuilt.digest().bytes(), commitment.digest().bytes())) {
-      throw RetrievalClient.invalid("item " + i + " (" + item.getName() + "): the revealed tensor is not the committed"
-          + " one (its commitment, recomputed with the revealed seed, differs)");
+      throw RetrievalClient.invalid(
+          "item "
+              + i
+              + " ("
+              + item.getName()
+              + "): the revealed tensor is not the committed"
+              + " one (its commitment, recomputed with the revealed seed, differs)");
     }
     return tensor;
   }

@@ -12,9 +12,11 @@ import java.util.List;
  * Keys of one lineage commit to the same weights: audits, reputation and stakes recorded for any of
  * them belong to {@link #lineageRoot()}.
  *
- * @param lineage the model ids from the model's first key to this one (just this id if never rotated)
+ * @param lineage the model ids from the model's first key to this one (just this id if never
+ *     rotated)
  */
-public record RegisteredModel(ModelEntry entry, VerifyingKey vk, ModelVerifier verifier, List<ByteString> lineage) {
+public record RegisteredModel(
+    ModelEntry entry, VerifyingKey vk, ModelVerifier verifier, List<ByteString> lineage) {
   public RegisteredModel {
     lineage = List.copyOf(lineage);
     if (lineage.isEmpty() || !lineage.getLast().equals(entry.getModelId())) {

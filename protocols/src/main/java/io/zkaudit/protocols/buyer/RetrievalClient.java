@@ -30,13 +30,13 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The buyer's side of trustless retrieval, over a {@link BuyerClient}'s connection. Nothing the
- * seller streams is taken on trust: the item set is signed by the seller that registered the
- * model and hashes to its id; every committed item must arrive, once, in order, with a proof that
+ * seller streams is taken on trust: the item set is signed by the seller that registered the model
+ * and hashes to its id; every committed item must arrive, once, in order, with a proof that
  * verifies against the registered key for exactly that item's tensor; the items must rebuild the
  * committed Merkle root; each item's match flag must be what the predicate says of its verified
- * output; and the seller must sign the list of matches. Any failure is a BuyerException with
- * reason INVALID_ANSWER naming the check. In a private item set, items are proven about their
- * input commitments and only the matches reveal their tensors ({@link PrivateItems}).
+ * output; and the seller must sign the list of matches. Any failure is a BuyerException with reason
+ * INVALID_ANSWER naming the check. In a private item set, items are proven about their input
+ * commitments and only the matches reveal their tensors ({@link PrivateItems}).
  */
 public final class RetrievalClient {
   private final BuyerClient buyer;
@@ -70,39 +70,59 @@ public final class RetrievalClient {
 
   /** A signed query: keep it to send again if the seller fails part way (it resumes). */
   public QueryRequest queryRequest(RegisteredModel model, ItemSet set, Predicate predicate) {
-    QueryRequest.Builder b = QueryRequest.newBuilder().setQueryId(UUID.randomUUID().toString())
-        .setItemSetId(set.getItemSetId()).setModelId(model.id()).setPredicate(predicate)
-        .setRequestedAtMillis(System.currentTimeMillis());
+    QueryRequest.Builder b =
+        QueryRequest.newBuilder()
+            .setQueryId(UUID.randomUUID().toString())
+            .setItemSetId(set.getItemSetId())
+            .setModelId(model.id())
+            .setPredicate(predicate)
+            .setRequestedAtMillis(System.currentTimeMillis());
     return b.setBuyerSignature(buyer.key().sign(RetrievalStatements.query(b.build()))).build();
   }
 
-  public RetrievalResult retrieve(RegisteredModel model, ItemSet set, Predicate predicate, Progress progress)
+  public RetrievalResult retrieve(
+      RegisteredModel model, ItemSet set, Predicate predicate, Progress progress)
       throws BuyerException {
     return retrieve(model, set, queryRequest(model, set, predicate), progress);
   }
 
   /** Sends the query (new, or sent before) and checks everything the seller streams back. */
-  public RetrievalResult retrieve(RegisteredModel model, ItemSet set, QueryRequest q, Progress progress)
-      throws BuyerException {
+  public RetrievalResult retrieve(
+      RegisteredModel model, ItemSet set, QueryRequest q, Progress progress) throws BuyerException {
     checkSignedSet(set);
     if (!set.getSellerSignature().getPublicKey().equals(model.sellerKey())) {
-      throw invalid("item set " + Hex.of(set.getItemSetId())
-          + " is not signed by the seller that registered the model");
+      throw invalid(
+          "item set "
+              + Hex.of(set.getItemSetId())
+              + " is not signed by the seller that registered the model");
     }
     TensorSpec in = model.vk().description().tensor(model.verifier().circuit().inputTensor());
     TensorSpec out = model.vk().description().tensor(model.verifier().circuit().outputTensor());
-    RetrievalPredicates.problem(q.getPredicate(), out).ifPresent(p -> {
-      throw new IllegalArgumentException(p);
-    });
-    if (RetrievalStatements.isPrivate(set.getStatement()) && !set.getStatement().getPrivateForModel().equals(model.id())) {
-      throw new IllegalArgumentException("item set " + Hex.of(set.getItemSetId()) + " holds private items committed for"
-          + " model " + Hex.of(set.getStatement().getPrivateForModel()) + ", not " + Hex.of(model.id()));
+    RetrievalPredicates.problem(q.getPredicate(), out)
+        .ifPresent(
+            p -> {
+              throw new IllegalArgumentException(p);
+            });
+    if (RetrievalStatements.isPrivate(set.getStatement())
+        && !set.getStatement().getPrivateForModel().equals(model.id())) {
+      throw new IllegalArgumentException(
+          "item set "
+              + Hex.of(set.getItemSetId())
+              + " holds private items committed for"
+              + " model "
+              + Hex.of(set.getStatement().getPrivateForModel())
+              + ", not "
+              + Hex.of(model.id()));
     }
     if (set.getStatement().getValuesPerItem() != in.size()) {
-      throw new IllegalArgumentException("the items have " + set.getStatement().getValuesPerItem()
-          + " values; the model takes " + in.size());
+      throw new IllegalArgumentException(
+          "the items have "
+              + set.getStatement().getValuesPerItem()
+              + " values; the model takes "
+              + in.size());
     }
-    // A cancellable context: when a check fails part way, the call is cancelled, not left streaming.
+    // A cancellable context: when a check fails part way, the call is cancelled, not left
+    // streaming.
     Context.CancellableContext context = Context.current().withCancellation();
     Context previous = context.attach();
     try {
@@ -115,11 +135,17 @@ public final class RetrievalClient {
     }
   }
 
-  private RetrievalResult check(RegisteredModel model, ItemSet set, QueryRequest q, Iterator<QueryMessage> stream,
-      Progress progress) throws BuyerException {
+  private RetrievalResult check(
+      RegisteredModel model,
+      ItemSet set,
+      QueryRequest q,
+      Iterator<QueryMessage> stream,
+      Progress progress)
+      throws BuyerException {
     int n = set.getStatement().getCount();
     QueryMessage first = next(stream, "a header");
-    if (!first.hasHeader() || !first.getHeader().getQueryId().equals(q.getQueryId())
+    if (!first.hasHeader()
+        || !first.getHeader().getQueryId().equals(q.getQueryId())
         || !first.getHeader().getItemSet().getItemSetId().equals(set.getItemSetId())) {
       throw invalid("the seller's answer does not start with this query and item set");
     }
@@ -138,8 +164,12 @@ public final class RetrievalClient {
             throw invalid("the seller sent more items than the " + n + " it committed to");
           }
           if (item.getIndex() != index) {
-            throw invalid("the seller sent item " + Integer.toUnsignedString(item.getIndex()) + " where item " + index
-                + " was due (items are sent once each, in commitment order)");
+            throw invalid(
+                "the seller sent item "
+                    + Integer.toUnsignedString(item.getIndex())
+                    + " where item "
+                    + index
+                    + " was due (items are sent once each, in commitment order)");
           }
           int[] tensor;
           int[] output;
@@ -165,16 +195,21 @@ public final class RetrievalClient {
       }
     }
     if (leaves.size() < n) {
-      throw invalid("incomplete: the seller proved " + leaves.size() + " of the " + n + " committed items");
+      throw invalid(
+          "incomplete: the seller proved " + leaves.size() + " of the " + n + " committed items");
     }
-    if (!Arrays.equals(ItemCommitment.root(leaves), set.getStatement().getMerkleRoot().toByteArray())) {
-      throw invalid("the proven items are not the committed set: their Merkle root differs from the committed one");
+    if (!Arrays.equals(
+        ItemCommitment.root(leaves), set.getStatement().getMerkleRoot().toByteArray())) {
+      throw invalid(
+          "the proven items are not the committed set: their Merkle root differs from the committed"
+              + " one");
     }
     if (!summary.getMatchingIndexesList().equals(matching)) {
       throw invalid("the seller's summary lists other matches than its proven items");
     }
     if (!summary.getSellerSignature().getPublicKey().equals(model.sellerKey())
-        || !PartyKey.verify(summary.getSellerSignature(), RetrievalStatements.result(q, matching))) {
+        || !PartyKey.verify(
+            summary.getSellerSignature(), RetrievalStatements.result(q, matching))) {
       throw invalid("the list of matches is not signed by the seller");
     }
     if (stream.hasNext()) {
@@ -183,8 +218,12 @@ public final class RetrievalClient {
     return new RetrievalResult(set, q, matches, n, summary);
   }
 
-  /** Verifies one item's proof for its own tensor and checks its match flag; returns the verified output. */
-  private static int[] verifyItem(RegisteredModel model, Predicate predicate, ProvenItem item, int[] tensor)
+  /**
+   * Verifies one item's proof for its own tensor and checks its match flag; returns the verified
+   * output.
+   */
+  private static int[] verifyItem(
+      RegisteredModel model, Predicate predicate, ProvenItem item, int[] tensor)
       throws BuyerException {
     int i = item.getIndex();
     ModelProof proof;
@@ -204,22 +243,31 @@ public final class RetrievalClient {
       throw invalid("item " + i + ": invalid proof: " + e.getMessage());
     }
     if (RetrievalPredicates.matches(predicate, output) != item.getMatches()) {
-      throw invalid("item " + i + " (" + item.getName() + "): the seller says it " + (item.getMatches() ? "matches" : "does not match")
-          + " but its proven output says otherwise");
+      throw invalid(
+          "item "
+              + i
+              + " ("
+              + item.getName()
+              + "): the seller says it "
+              + (item.getMatches() ? "matches" : "does not match")
+              + " but its proven output says otherwise");
     }
     return output;
   }
 
   private static void checkSignedSet(ItemSet s) throws BuyerException {
-    if (!Arrays.equals(RetrievalStatements.itemSetId(s.getStatement()), s.getItemSetId().toByteArray())) {
-      throw invalid("item set " + Hex.of(s.getItemSetId()) + ": its id is not the hash of its statement");
+    if (!Arrays.equals(
+        RetrievalStatements.itemSetId(s.getStatement()), s.getItemSetId().toByteArray())) {
+      throw invalid(
+          "item set " + Hex.of(s.getItemSetId()) + ": its id is not the hash of its statement");
     }
     if (!PartyKey.verify(s.getSellerSignature(), RetrievalStatements.itemSet(s.getStatement()))) {
       throw invalid("item set " + Hex.of(s.getItemSetId()) + ": the seller's signature is invalid");
     }
   }
 
-  private static QueryMessage next(Iterator<QueryMessage> stream, String expected) throws BuyerException {
+  private static QueryMessage next(Iterator<QueryMessage> stream, String expected)
+      throws BuyerException {
     if (!stream.hasNext()) {
       throw invalid("incomplete: the seller's answer ended where " + expected + " was due");
     }
@@ -227,11 +275,11 @@ public final class RetrievalClient {
   }
 
   private RetrievalGrpc.RetrievalBlockingStub stub() {
-    return RetrievalGrpc.newBlockingStub(buyer.channel()).withDeadlineAfter(deadlineSeconds, TimeUnit.SECONDS);
+    return RetrievalGrpc.newBlockingStub(buyer.channel())
+        .withDeadlineAfter(deadlineSeconds, TimeUnit.SECONDS);
   }
 
   static BuyerException invalid(String message) {
     return new BuyerException(BuyerException.Reason.INVALID_ANSWER, message);
   }
-
 }

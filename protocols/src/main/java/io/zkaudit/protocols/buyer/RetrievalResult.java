@@ -7,11 +7,11 @@ import java.util.List;
 
 /**
  * A retrieval the buyer has checked: every one of the {@code proven} committed items was proven,
- * and {@code matches} are exactly those whose verified output satisfies the query's predicate.
- * The summary carries the seller's signature over the matching indexes.
+ * and {@code matches} are exactly those whose verified output satisfies the query's predicate. The
+ * summary carries the seller's signature over the matching indexes.
  */
-public record RetrievalResult(ItemSet itemSet, QueryRequest query, List<Match> matches, int proven,
-    QuerySummary summary) {
+public record RetrievalResult(
+    ItemSet itemSet, QueryRequest query, List<Match> matches, int proven, QuerySummary summary) {
   public RetrievalResult {
     matches = List.copyOf(matches);
   }

@@ -18,26 +18,44 @@ public interface Attester {
    *
    * @throws AttestationRefused if anything does not match or the proof does not verify
    */
-  byte[] attestPrediction(byte[] verifyingKey, byte[] proof, int[] input, Bytes32 weightCommitment,
-      Bytes32 inputHash, Bytes32 outputHash) throws AttestationRefused;
+  byte[] attestPrediction(
+      byte[] verifyingKey,
+      byte[] proof,
+      int[] input,
+      Bytes32 weightCommitment,
+      Bytes32 inputHash,
+      Bytes32 outputHash)
+      throws AttestationRefused;
 
   /**
-   * An accuracy audit's result (AuditEscrow.settleWithProof): checks that {@code samples}, in
-   * order 0..total-1, hash to the claim's on-chain test set hash (with its label offset), that
-   * every proof verifies for its sample's input under the model committed as the claim's weight
-   * commitment, and that exactly {@code claim.correct()} of the verified outputs name their
-   * labels; returns the bytes for {@code settleWithProof}. The samples are read one at a time (a
-   * test set may be thousands of inputs and proofs).
+   * An accuracy audit's result (AuditEscrow.settleWithProof): checks that {@code samples}, in order
+   * 0..total-1, hash to the claim's on-chain test set hash (with its label offset), that every
+   * proof verifies for its sample's input under the model committed as the claim's weight
+   * commitment, and that exactly {@code claim.correct()} of the verified outputs name their labels;
+   * returns the bytes for {@code settleWithProof}. The samples are read one at a time (a test set
+   * may be thousands of inputs and proofs).
    *
    * @throws AttestationRefused if anything does not match or a proof does not verify
    */
-  byte[] attestAccuracy(AccuracyClaim claim, java.util.Iterator<AccuracySample> samples) throws AttestationRefused;
+  byte[] attestAccuracy(AccuracyClaim claim, java.util.Iterator<AccuracySample> samples)
+      throws AttestationRefused;
 
-  /** What the seller asks the attester to sign for an audit: {@code correct} of {@code total} on the test set. */
-  record AccuracyClaim(byte[] verifyingKey, Bytes32 weightCommitment, Bytes32 testSetHash, int labelOffset,
-      int correct, int total) {}
+  /**
+   * What the seller asks the attester to sign for an audit: {@code correct} of {@code total} on the
+   * test set.
+   */
+  record AccuracyClaim(
+      byte[] verifyingKey,
+      Bytes32 weightCommitment,
+      Bytes32 testSetHash,
+      int labelOffset,
+      int correct,
+      int total) {}
 
-  /** One revealed sample (as the buyer revealed it) with the seller's proof of the model's output on it. */
+  /**
+   * One revealed sample (as the buyer revealed it) with the seller's proof of the model's output on
+   * it.
+   */
   record AccuracySample(int index, byte[] salt, int[] input, int label, byte[] proof) {}
 
   /** The designated verifier's refusal: the seller cannot close the contest and will be slashed. */

@@ -20,9 +20,9 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The designated verifier as a gRPC service ({@code zkaudit attester serve}), so that it runs as
- * a party of its own rather than inside the seller. One verification at a time: verifying is
- * cheap next to proving, but a flood of large proofs must queue rather than exhaust memory.
+ * The designated verifier as a gRPC service ({@code zkaudit attester serve}), so that it runs as a
+ * party of its own rather than inside the seller. One verification at a time: verifying is cheap
+ * next to proving, but a flood of large proofs must queue rather than exhaust memory.
  */
 public final class AttesterServer implements AutoCloseable {
   /** Proofs are MBs for MobileNet; bounded all the same. */
@@ -37,10 +37,12 @@ public final class AttesterServer implements AutoCloseable {
   /**
    * @param tlsCertificateChain null for plaintext (with {@code tlsPrivateKey})
    */
-  public static AttesterServer start(Attester attester, String host, int port, Path tlsCertificateChain,
-      Path tlsPrivateKey) {
-    NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
-        .maxInboundMessageSize(MAX_REQUEST_BYTES).addService(new Service(attester));
+  public static AttesterServer start(
+      Attester attester, String host, int port, Path tlsCertificateChain, Path tlsPrivateKey) {
+    NettyServerBuilder b =
+        NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
+            .maxInboundMessageSize(MAX_REQUEST_BYTES)
+            .addService(new Service(attester));
     if (tlsCertificateChain != null) {
       b.useTransportSecurity(tlsCertificateChain.toFile(), tlsPrivateKey.toFile());
     }
@@ -48,7 +50,8 @@ public final class AttesterServer implements AutoCloseable {
     try {
       server.start();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
     }
     return new AttesterServer(server);
   }
@@ -83,11 +86,15 @@ public final class AttesterServer implements AutoCloseable {
     }
 
     @Override
-    public void attestPrediction(AttestPredictionRequest r, StreamObserver<PredictionAttestation> response) {
-      for (ByteString b : new ByteString[] {r.getWeightCommitment(), r.getInputHash(), r.getOutputHash()}) {
+    public void attestPrediction(
+        AttestPredictionRequest r, StreamObserver<PredictionAttestation> response) {
+      for (ByteString b :
+          new ByteString[] {r.getWeightCommitment(), r.getInputHash(), r.getOutputHash()}) {
         if (b.size() != Bytes32.LENGTH) {
-          response.onError(Status.INVALID_ARGUMENT
-              .withDescription("weight_commitment, input_hash, output_hash: 32 bytes each").asRuntimeException());
+          response.onError(
+              Status.INVALID_ARGUMENT
+                  .withDescription("weight_commitment, input_hash, output_hash: 32 bytes each")
+                  .asRuntimeException());
           return;
         }
       }
@@ -95,25 +102,35 @@ public final class AttesterServer implements AutoCloseable {
         slot.acquire();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        response.onError(Status.UNAVAILABLE.withDescription("the attester is stopping").asRuntimeException());
+        response.onError(
+            Status.UNAVAILABLE.withDescription("the attester is stopping").asRuntimeException());
         return;
       }
       byte[] signature;
       try {
-        signature = attester.attestPrediction(r.getVerifyingKey().toByteArray(), r.getProof().toByteArray(),
-            io.zkaudit.protocols.Tensors.fromList(r.getInputList()), new Bytes32(r.getWeightCommitment().toByteArray()), new Bytes32(r.getInputHash().toByteArray()),
-            new Bytes32(r.getOutputHash().toByteArray()));
+        signature =
+            attester.attestPrediction(
+                r.getVerifyingKey().toByteArray(),
+                r.getProof().toByteArray(),
+                io.zkaudit.protocols.Tensors.fromList(r.getInputList()),
+                new Bytes32(r.getWeightCommitment().toByteArray()),
+                new Bytes32(r.getInputHash().toByteArray()),
+                new Bytes32(r.getOutputHash().toByteArray()));
       } catch (Attester.AttestationRefused e) {
-        response.onError(Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException());
+        response.onError(
+            Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException());
         return;
       } catch (RuntimeException e) {
-        response.onError(Status.INTERNAL.withDescription("the attester failed: " + e.getClass().getSimpleName())
-            .asRuntimeException());
+        response.onError(
+            Status.INTERNAL
+                .withDescription("the attester failed: " + e.getClass().getSimpleName())
+                .asRuntimeException());
         return;
       } finally {
         slot.release();
       }
-      response.onNext(PredictionAttestation.newBuilder().setSignature(ByteString.copyFrom(signature)).build());
+      response.onNext(
+          PredictionAttestation.newBuilder().setSignature(ByteString.copyFrom(signature)).build());
       response.onCompleted();
     }
 
@@ -122,48 +139,70 @@ public final class AttesterServer implements AutoCloseable {
      * verifies sample by sample while the seller streams, and a large test set is never held whole.
      */
     @Override
-    public StreamObserver<AttestAccuracyPart> attestAccuracy(StreamObserver<AccuracyAttestation> response) {
+    public StreamObserver<AttestAccuracyPart> attestAccuracy(
+        StreamObserver<AccuracyAttestation> response) {
       // Flow control: a part is asked for only when the attester has taken the one before, so a
       // seller streaming thousands of proofs waits for the verification instead of filling memory.
       var call = (io.grpc.stub.ServerCallStreamObserver<AccuracyAttestation>) response;
       call.disableAutoRequest();
       AccuracyParts parts = new AccuracyParts(call::request);
       call.request(2);
-      Thread.ofVirtual().name("attest-accuracy").start(() -> {
-        try {
-          Attester.AccuracyClaim claim = parts.claim();
-          slot.acquire();
-          byte[] signature;
-          try {
-            signature = attester.attestAccuracy(claim, parts);
-          } finally {
-            slot.release();
-          }
-          response.onNext(AccuracyAttestation.newBuilder().setSignature(ByteString.copyFrom(signature)).build());
-          response.onCompleted();
-        } catch (Attester.AttestationRefused e) {
-          parts.abandon();
-          response.onError(Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException());
-        } catch (InterruptedException e) {
-          parts.abandon();
-          response.onError(Status.UNAVAILABLE.withDescription("the attester is stopping").asRuntimeException());
-        } catch (RuntimeException e) {
-          parts.abandon();
-          response.onError(Status.INTERNAL.withDescription("the attester failed: " + e.getClass().getSimpleName())
-              .asRuntimeException());
-        }
-      });
+      Thread.ofVirtual()
+          .name("attest-accuracy")
+          .start(
+              () -> {
+                try {
+                  Attester.AccuracyClaim claim = parts.claim();
+                  slot.acquire();
+                  byte[] signature;
+                  try {
+                    signature = attester.attestAccuracy(claim, parts);
+                  } finally {
+                    slot.release();
+                  }
+                  response.onNext(
+                      AccuracyAttestation.newBuilder()
+                          .setSignature(ByteString.copyFrom(signature))
+                          .build());
+                  response.onCompleted();
+                } catch (Attester.AttestationRefused e) {
+                  parts.abandon();
+                  response.onError(
+                      Status.FAILED_PRECONDITION
+                          .withDescription(e.getMessage())
+                          .asRuntimeException());
+                } catch (InterruptedException e) {
+                  parts.abandon();
+                  response.onError(
+                      Status.UNAVAILABLE
+                          .withDescription("the attester is stopping")
+                          .asRuntimeException());
+                } catch (RuntimeException e) {
+                  parts.abandon();
+                  response.onError(
+                      Status.INTERNAL
+                          .withDescription("the attester failed: " + e.getClass().getSimpleName())
+                          .asRuntimeException());
+                }
+              });
       return parts;
     }
   }
 
-  /** The request stream of one AttestAccuracy call, read by the attester as an iterator of samples. */
-  private static final class AccuracyParts implements StreamObserver<AttestAccuracyPart>,
-      java.util.Iterator<Attester.AccuracySample> {
+  /**
+   * The request stream of one AttestAccuracy call, read by the attester as an iterator of samples.
+   */
+  private static final class AccuracyParts
+      implements StreamObserver<AttestAccuracyPart>, java.util.Iterator<Attester.AccuracySample> {
     private static final AttestAccuracyPart END = AttestAccuracyPart.getDefaultInstance();
-    /** Holds at most the parts requested and not taken yet (two), as the call's flow control asks for them. */
+
+    /**
+     * Holds at most the parts requested and not taken yet (two), as the call's flow control asks
+     * for them.
+     */
     private final java.util.concurrent.BlockingQueue<AttestAccuracyPart> queue =
         new java.util.concurrent.LinkedBlockingQueue<>();
+
     private final java.util.function.IntConsumer request;
     private volatile boolean abandoned;
     private AttestAccuracyPart next;
@@ -214,8 +253,13 @@ public final class AttesterServer implements AutoCloseable {
           throw new Attester.AttestationRefused("weight_commitment, test_set_hash: 32 bytes each");
         }
       }
-      return new Attester.AccuracyClaim(c.getVerifyingKey().toByteArray(), new Bytes32(c.getWeightCommitment().toByteArray()),
-          new Bytes32(c.getTestSetHash().toByteArray()), c.getLabelOffset(), c.getCorrect(), c.getTotal());
+      return new Attester.AccuracyClaim(
+          c.getVerifyingKey().toByteArray(),
+          new Bytes32(c.getWeightCommitment().toByteArray()),
+          new Bytes32(c.getTestSetHash().toByteArray()),
+          c.getLabelOffset(),
+          c.getCorrect(),
+          c.getTotal());
     }
 
     @Override
@@ -238,8 +282,12 @@ public final class AttesterServer implements AutoCloseable {
       }
       io.zkaudit.proto.v1.AccuracySample s = next.getSample();
       next = null;
-      return new Attester.AccuracySample(s.getIndex(), s.getSalt().toByteArray(),
-          io.zkaudit.protocols.Tensors.fromList(s.getInputList()), s.getLabel(), s.getProof().toByteArray());
+      return new Attester.AccuracySample(
+          s.getIndex(),
+          s.getSalt().toByteArray(),
+          io.zkaudit.protocols.Tensors.fromList(s.getInputList()),
+          s.getLabel(),
+          s.getProof().toByteArray());
     }
   }
 }

@@ -15,10 +15,10 @@ import org.web3j.protocol.Web3j;
 import org.web3j.protocol.http.HttpService;
 
 /**
- * The buyer's on-chain side, with its protocol key as its account: pay for an order of a model
- * the seller mirrored on-chain, check the seller's escrow signature on each answer, contest
- * answers in the escrow, and slash an order whose contest the seller did not prove in time.
- * Failures of the chain itself are {@link io.zkaudit.escrow.EscrowException}s.
+ * The buyer's on-chain side, with its protocol key as its account: pay for an order of a model the
+ * seller mirrored on-chain, check the seller's escrow signature on each answer, contest answers in
+ * the escrow, and slash an order whose contest the seller did not prove in time. Failures of the
+ * chain itself are {@link io.zkaudit.escrow.EscrowException}s.
  */
 public final class BuyerChain implements AutoCloseable, io.zkaudit.protocols.buyer.AuditEscrow {
   private final Web3j web3j;
@@ -32,7 +32,8 @@ public final class BuyerChain implements AutoCloseable, io.zkaudit.protocols.buy
   public static BuyerChain connect(ChainSettings settings, PartyKey key) {
     Web3j web3j = Web3j.build(new HttpService(settings.rpcUrl()));
     try {
-      return new BuyerChain(web3j, EscrowClient.connect(web3j, ChainKeys.credentials(key), settings.deployment()));
+      return new BuyerChain(
+          web3j, EscrowClient.connect(web3j, ChainKeys.credentials(key), settings.deployment()));
     } catch (RuntimeException e) {
       web3j.shutdown();
       throw e;
@@ -56,12 +57,18 @@ public final class BuyerChain implements AutoCloseable, io.zkaudit.protocols.buy
     byte[] commitment = model.id().toByteArray();
     for (long id = client.registry().modelCount(); id >= 1; id--) {
       ModelRecord r = client.registry().getModel(id);
-      if (r.active() && ChainKeys.sameAddressOf(r.seller(), seller) && Arrays.equals(r.weightCommitment().bytes(), commitment)) {
+      if (r.active()
+          && ChainKeys.sameAddressOf(r.seller(), seller)
+          && Arrays.equals(r.weightCommitment().bytes(), commitment)) {
         return id;
       }
     }
-    throw new BuyerException(BuyerException.Reason.REFUSED, "model " + java.util.HexFormat.of().formatHex(commitment)
-        + " is not registered on-chain by its seller " + seller);
+    throw new BuyerException(
+        BuyerException.Reason.REFUSED,
+        "model "
+            + java.util.HexFormat.of().formatHex(commitment)
+            + " is not registered on-chain by its seller "
+            + seller);
   }
 
   @Override
@@ -80,14 +87,18 @@ public final class BuyerChain implements AutoCloseable, io.zkaudit.protocols.buy
   }
 
   @Override
-  public void revealTestSet(long auditId, io.zkaudit.escrow.TestSetCommitment opening, byte[] sellerReceipt) {
+  public void revealTestSet(
+      long auditId, io.zkaudit.escrow.TestSetCommitment opening, byte[] sellerReceipt) {
     client.audits().revealTestSet(auditId, opening, sellerReceipt);
   }
 
   @Override
-  public boolean receiptBySeller(RegisteredModel model, long auditId, Bytes32 testSetHash, byte[] receipt) {
-    String signer = ChainKeys.signer(TypedDigests.testSetReceipt(client.deployment(), auditId, testSetHash), receipt)
-        .orElse(null);
+  public boolean receiptBySeller(
+      RegisteredModel model, long auditId, Bytes32 testSetHash, byte[] receipt) {
+    String signer =
+        ChainKeys.signer(
+                TypedDigests.testSetReceipt(client.deployment(), auditId, testSetHash), receipt)
+            .orElse(null);
     return ChainKeys.sameAddressOf(signer, ChainKeys.address(model.sellerKey().toByteArray()));
   }
 
@@ -97,13 +108,17 @@ public final class BuyerChain implements AutoCloseable, io.zkaudit.protocols.buy
   }
 
   @Override
-  public boolean signedBySeller(RegisteredModel model, io.zkaudit.escrow.AuditResult result, byte[] signature) {
-    String signer = ChainKeys.signer(TypedDigests.auditResult(client.deployment(), result), signature).orElse(null);
+  public boolean signedBySeller(
+      RegisteredModel model, io.zkaudit.escrow.AuditResult result, byte[] signature) {
+    String signer =
+        ChainKeys.signer(TypedDigests.auditResult(client.deployment(), result), signature)
+            .orElse(null);
     return ChainKeys.sameAddressOf(signer, ChainKeys.address(model.sellerKey().toByteArray()));
   }
 
   @Override
-  public void settle(io.zkaudit.escrow.AuditResult result, byte[] buyerSignature, byte[] sellerSignature) {
+  public void settle(
+      io.zkaudit.escrow.AuditResult result, byte[] buyerSignature, byte[] sellerSignature) {
     client.audits().settle(result, buyerSignature, sellerSignature);
   }
 
@@ -126,8 +141,12 @@ public final class BuyerChain implements AutoCloseable, io.zkaudit.protocols.buy
     return client.predictions().pay(chainModel(model), predictions);
   }
 
-  /** Checks that the answer's escrow signature is the model's seller's over (order, input hash, output hash). */
-  public SignedAnswer escrowAnswer(RegisteredModel model, io.zkaudit.proto.v1.SignedAnswer a) throws BuyerException {
+  /**
+   * Checks that the answer's escrow signature is the model's seller's over (order, input hash,
+   * output hash).
+   */
+  public SignedAnswer escrowAnswer(RegisteredModel model, io.zkaudit.proto.v1.SignedAnswer a)
+      throws BuyerException {
     if (!a.hasChainAnswer()) {
       throw invalid("answer " + a.getStatement().getAnswerId() + " carries no escrow signature");
     }
@@ -135,15 +154,24 @@ public final class BuyerChain implements AutoCloseable, io.zkaudit.protocols.buy
     Bytes32 in = new Bytes32(a.getStatement().getInputHash().toByteArray());
     Bytes32 out = new Bytes32(a.getStatement().getOutputHash().toByteArray());
     byte[] sig = a.getChainAnswer().getSignature().toByteArray();
-    String signer = ChainKeys.signer(TypedDigests.answer(client.deployment(), order, in, out), sig).orElse(null);
+    String signer =
+        ChainKeys.signer(TypedDigests.answer(client.deployment(), order, in, out), sig)
+            .orElse(null);
     if (!ChainKeys.sameAddressOf(signer, ChainKeys.address(model.sellerKey().toByteArray()))) {
-      throw invalid("answer " + a.getStatement().getAnswerId() + ": the escrow signature is not the seller's");
+      throw invalid(
+          "answer "
+              + a.getStatement().getAnswerId()
+              + ": the escrow signature is not the seller's");
     }
     return new SignedAnswer(order, in, out, sig);
   }
 
-  /** Contests the answer in the escrow; returns the contest id. The seller must prove it before the proof deadline. */
-  public long contest(RegisteredModel model, io.zkaudit.proto.v1.SignedAnswer a) throws BuyerException {
+  /**
+   * Contests the answer in the escrow; returns the contest id. The seller must prove it before the
+   * proof deadline.
+   */
+  public long contest(RegisteredModel model, io.zkaudit.proto.v1.SignedAnswer a)
+      throws BuyerException {
     return client.predictions().contest(escrowAnswer(model, a));
   }
 
@@ -151,7 +179,10 @@ public final class BuyerChain implements AutoCloseable, io.zkaudit.protocols.buy
     return client.predictions().getContest(contestId);
   }
 
-  /** After an unproven contest's deadline: the order's payment and locked stake go to this buyer's credit. */
+  /**
+   * After an unproven contest's deadline: the order's payment and locked stake go to this buyer's
+   * credit.
+   */
   public void slash(long contestId) {
     client.predictions().slash(contestId);
   }
@@ -169,8 +200,13 @@ public final class BuyerChain implements AutoCloseable, io.zkaudit.protocols.buy
   @Override
   public java.time.Instant chainTime() {
     try {
-      return java.time.Instant.ofEpochSecond(web3j.ethGetBlockByNumber(
-          org.web3j.protocol.core.DefaultBlockParameterName.LATEST, false).send().getBlock().getTimestamp().longValueExact());
+      return java.time.Instant.ofEpochSecond(
+          web3j
+              .ethGetBlockByNumber(org.web3j.protocol.core.DefaultBlockParameterName.LATEST, false)
+              .send()
+              .getBlock()
+              .getTimestamp()
+              .longValueExact());
     } catch (java.io.IOException | RuntimeException e) {
       throw io.zkaudit.escrow.EscrowException.failed("eth_getBlockByNumber", e);
     }

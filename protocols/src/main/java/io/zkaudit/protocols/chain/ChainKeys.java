@@ -11,8 +11,8 @@ import org.web3j.crypto.Sign;
 
 /**
  * One secp256k1 key, two roles: a party's protocol identity ({@link PartyKey}, named by its
- * compressed public key) is also its Ethereum account, so a buyer's order on-chain and its
- * requests off-chain are provably by the same party.
+ * compressed public key) is also its Ethereum account, so a buyer's order on-chain and its requests
+ * off-chain are provably by the same party.
  */
 public final class ChainKeys {
   private ChainKeys() {}
@@ -24,8 +24,11 @@ public final class ChainKeys {
 
   /** The Ethereum address (0x + 40 lowercase hex digits) of a compressed public key. */
   public static String address(byte[] compressedPublicKey) {
-    byte[] uncompressed = CustomNamedCurves.getByName("secp256k1").getCurve().decodePoint(compressedPublicKey)
-        .getEncoded(false);
+    byte[] uncompressed =
+        CustomNamedCurves.getByName("secp256k1")
+            .getCurve()
+            .decodePoint(compressedPublicKey)
+            .getEncoded(false);
     BigInteger xy = new BigInteger(1, Arrays.copyOfRange(uncompressed, 1, uncompressed.length));
     return "0x" + Keys.getAddress(xy);
   }
@@ -40,8 +43,11 @@ public final class ChainKeys {
       v += 27;
     }
     try {
-      BigInteger key = Sign.signedMessageHashToKey(digest.bytes(), new Sign.SignatureData(v,
-          Arrays.copyOfRange(signature, 0, 32), Arrays.copyOfRange(signature, 32, 64)));
+      BigInteger key =
+          Sign.signedMessageHashToKey(
+              digest.bytes(),
+              new Sign.SignatureData(
+                  v, Arrays.copyOfRange(signature, 0, 32), Arrays.copyOfRange(signature, 32, 64)));
       return java.util.Optional.of("0x" + Keys.getAddress(key));
     } catch (java.security.SignatureException | RuntimeException e) {
       return java.util.Optional.empty();

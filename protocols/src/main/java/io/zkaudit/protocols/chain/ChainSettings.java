@@ -10,33 +10,49 @@ import java.time.Duration;
  *
  * @param rpcUrl the node's JSON-RPC endpoint
  * @param deployment the contracts' addresses (see {@link DeploymentFile})
- * @param registrationBond the bond sent with the on-chain registration (at least the registry's minimum)
+ * @param registrationBond the bond sent with the on-chain registration (at least the registry's
+ *     minimum)
  * @param pricePerPrediction the seller's price per answer in PredictionEscrow (wei)
- * @param stakePerOrder what the seller loses to the buyer if it fails to prove a contested answer of an order
- * @param stakeDeposit how much stake the seller deposits when it starts (covers that many open orders)
+ * @param stakePerOrder what the seller loses to the buyer if it fails to prove a contested answer
+ *     of an order
+ * @param stakeDeposit how much stake the seller deposits when it starts (covers that many open
+ *     orders)
  * @param pollInterval how often the seller looks for new on-chain contests and audits to settle
- * @param auditPricePerSample the least payment per sample the seller accepts for an on-chain audit (wei)
+ * @param auditPricePerSample the least payment per sample the seller accepts for an on-chain audit
+ *     (wei)
  * @param auditSettleMargin how long before an on-chain audit's result deadline the seller stops
- *     waiting for the buyer's signature and settles with proof (the attester's verification and
- *     the transaction must fit in it)
+ *     waiting for the buyer's signature and settles with proof (the attester's verification and the
+ *     transaction must fit in it)
  */
-public record ChainSettings(String rpcUrl, EscrowDeployment deployment, BigInteger registrationBond,
-    BigInteger pricePerPrediction, BigInteger stakePerOrder, BigInteger stakeDeposit, Duration pollInterval,
-    BigInteger auditPricePerSample, Duration auditSettleMargin) {
+public record ChainSettings(
+    String rpcUrl,
+    EscrowDeployment deployment,
+    BigInteger registrationBond,
+    BigInteger pricePerPrediction,
+    BigInteger stakePerOrder,
+    BigInteger stakeDeposit,
+    Duration pollInterval,
+    BigInteger auditPricePerSample,
+    Duration auditSettleMargin) {
   public ChainSettings {
     if (rpcUrl == null || !(rpcUrl.startsWith("http://") || rpcUrl.startsWith("https://"))) {
-      throw new IllegalArgumentException("the chain's RPC URL is http:// or https://, not " + rpcUrl);
+      throw new IllegalArgumentException(
+          "the chain's RPC URL is http:// or https://, not " + rpcUrl);
     }
-    if (registrationBond.signum() < 0 || pricePerPrediction.signum() < 0 || stakePerOrder.signum() <= 0
+    if (registrationBond.signum() < 0
+        || pricePerPrediction.signum() < 0
+        || stakePerOrder.signum() <= 0
         || stakeDeposit.compareTo(stakePerOrder) < 0) {
-      throw new IllegalArgumentException("chain amounts: bond and price >= 0, stake per order > 0,"
-          + " deposit >= stake per order");
+      throw new IllegalArgumentException(
+          "chain amounts: bond and price >= 0, stake per order > 0,"
+              + " deposit >= stake per order");
     }
     if (pollInterval.isNegative() || pollInterval.isZero()) {
       throw new IllegalArgumentException("the contest poll interval must be positive");
     }
     if (auditPricePerSample.signum() < 0 || auditSettleMargin.isNegative()) {
-      throw new IllegalArgumentException("the audit price per sample and settle margin must not be negative");
+      throw new IllegalArgumentException(
+          "the audit price per sample and settle margin must not be negative");
     }
   }
 
@@ -51,18 +67,41 @@ public record ChainSettings(String rpcUrl, EscrowDeployment deployment, BigInteg
    * their result deadline when the buyer has not signed.
    */
   public static ChainSettings defaults(String rpcUrl, EscrowDeployment deployment) {
-    return new ChainSettings(rpcUrl, deployment, Wei.ether(1), Wei.ether(1).divide(BigInteger.valueOf(1000)),
-        Wei.ether(1), Wei.ether(10), Duration.ofSeconds(2), Wei.ether(1).divide(BigInteger.valueOf(10_000)),
+    return new ChainSettings(
+        rpcUrl,
+        deployment,
+        Wei.ether(1),
+        Wei.ether(1).divide(BigInteger.valueOf(1000)),
+        Wei.ether(1),
+        Wei.ether(10),
+        Duration.ofSeconds(2),
+        Wei.ether(1).divide(BigInteger.valueOf(10_000)),
         Duration.ofMinutes(10));
   }
 
   public ChainSettings withPollInterval(Duration interval) {
-    return new ChainSettings(rpcUrl, deployment, registrationBond, pricePerPrediction, stakePerOrder, stakeDeposit,
-        interval, auditPricePerSample, auditSettleMargin);
+    return new ChainSettings(
+        rpcUrl,
+        deployment,
+        registrationBond,
+        pricePerPrediction,
+        stakePerOrder,
+        stakeDeposit,
+        interval,
+        auditPricePerSample,
+        auditSettleMargin);
   }
 
   public ChainSettings withAuditPricePerSample(BigInteger price) {
-    return new ChainSettings(rpcUrl, deployment, registrationBond, pricePerPrediction, stakePerOrder, stakeDeposit,
-        pollInterval, price, auditSettleMargin);
+    return new ChainSettings(
+        rpcUrl,
+        deployment,
+        registrationBond,
+        pricePerPrediction,
+        stakePerOrder,
+        stakeDeposit,
+        pollInterval,
+        price,
+        auditSettleMargin);
   }
 }

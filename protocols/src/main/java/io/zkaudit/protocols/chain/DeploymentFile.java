@@ -13,8 +13,8 @@ import java.util.regex.Pattern;
 
 /**
  * A deployment's addresses in a small properties file (chainId, registry, proofVerifier,
- * predictionEscrow, auditEscrow), written by whoever deployed the contracts and read by sellers
- * and buyers so both talk to the same contracts.
+ * predictionEscrow, auditEscrow), written by whoever deployed the contracts and read by sellers and
+ * buyers so both talk to the same contracts.
  */
 public final class DeploymentFile {
   private static final Pattern ADDRESS = Pattern.compile("0x[0-9a-fA-F]{40}");
@@ -35,13 +35,17 @@ public final class DeploymentFile {
     }
   }
 
-  /** Reads and validates a deployment file; a missing or malformed one is an IllegalArgumentException naming the key. */
+  /**
+   * Reads and validates a deployment file; a missing or malformed one is an
+   * IllegalArgumentException naming the key.
+   */
   public static EscrowDeployment read(Path file) {
     Properties p = new Properties();
     try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       p.load(r);
     } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read the deployment file " + file + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "cannot read the deployment file " + file + ": " + e.getMessage(), e);
     }
     long chainId;
     try {
@@ -49,14 +53,19 @@ public final class DeploymentFile {
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(file + ": chainId is not a number");
     }
-    return new EscrowDeployment(chainId, address(p, "registry", file), address(p, "proofVerifier", file),
-        address(p, "predictionEscrow", file), address(p, "auditEscrow", file));
+    return new EscrowDeployment(
+        chainId,
+        address(p, "registry", file),
+        address(p, "proofVerifier", file),
+        address(p, "predictionEscrow", file),
+        address(p, "auditEscrow", file));
   }
 
   private static String address(Properties p, String key, Path file) {
     String v = p.getProperty(key, "").strip();
     if (!ADDRESS.matcher(v).matches()) {
-      throw new IllegalArgumentException(file + ": " + key + " is not an address (0x and 40 hex digits): '" + v + "'");
+      throw new IllegalArgumentException(
+          file + ": " + key + " is not an address (0x and 40 hex digits): '" + v + "'");
     }
     return v;
   }

@@ -7,8 +7,8 @@ import io.zkaudit.inference.ModelProof;
 import io.zkaudit.inference.ModelVerifier;
 import io.zkaudit.inference.VerifyingKey;
 import io.zkaudit.proof.InvalidProofException;
-import io.zkaudit.protocols.Statements;
 import io.zkaudit.protocols.AuditStatements;
+import io.zkaudit.protocols.Statements;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -18,12 +18,12 @@ import org.web3j.crypto.Credentials;
 /**
  * The designated verifier: runs zkaudit's Java verifier on the seller's proof and signs the
  * AttestationVerifier's PredictionVerified(weightCommitment, inputHash, outputHash) only if the
- * proof verifies for exactly that model, for an input that hashes to inputHash (the seller sends the
- * input; the proof is verified against it), and for the output hash. It trusts nothing the
+ * proof verifies for exactly that model, for an input that hashes to inputHash (the seller sends
+ * the input; the proof is verified against it), and for the output hash. It trusts nothing the
  * seller sends: the verifying key must hash to the on-chain commitment and carry a valid weight
- * range proof ({@link io.zkaudit.inference.WeightRanges#check}), and the output hash is
- * recomputed from the verified output. It must be run by a party both sides trust (docs/escrow.md,
- * trust assumptions); tests and the demo run it in-process.
+ * range proof ({@link io.zkaudit.inference.WeightRanges#check}), and the output hash is recomputed
+ * from the verified output. It must be run by a party both sides trust (docs/escrow.md, trust
+ * assumptions); tests and the demo run it in-process.
  */
 public final class ProofAttester implements Attester {
   private final VerifierAttester signer;
@@ -37,8 +37,14 @@ public final class ProofAttester implements Attester {
   }
 
   @Override
-  public byte[] attestPrediction(byte[] verifyingKey, byte[] proofBytes, int[] input, Bytes32 weightCommitment,
-      Bytes32 inputHash, Bytes32 outputHash) throws AttestationRefused {
+  public byte[] attestPrediction(
+      byte[] verifyingKey,
+      byte[] proofBytes,
+      int[] input,
+      Bytes32 weightCommitment,
+      Bytes32 inputHash,
+      Bytes32 outputHash)
+      throws AttestationRefused {
     ModelVerifier verifier = verifier(verifyingKey, weightCommitment);
     if (!Arrays.equals(Statements.tensorHash(input), inputHash.bytes())) {
       throw new AttestationRefused("the input does not hash to the contested input hash");
@@ -57,25 +63,44 @@ public final class ProofAttester implements Attester {
    * that count.
    */
   @Override
-  public byte[] attestAccuracy(AccuracyClaim claim, Iterator<AccuracySample> samples) throws AttestationRefused {
+  public byte[] attestAccuracy(AccuracyClaim claim, Iterator<AccuracySample> samples)
+      throws AttestationRefused {
     ModelVerifier verifier = verifier(claim.verifyingKey(), claim.weightCommitment());
     if (claim.total() < 1 || claim.correct() < 0 || claim.correct() > claim.total()) {
-      throw new AttestationRefused("a result is 0 <= correct <= total, total >= 1: " + claim.correct() + " of "
-          + claim.total());
+      throw new AttestationRefused(
+          "a result is 0 <= correct <= total, total >= 1: "
+              + claim.correct()
+              + " of "
+              + claim.total());
     }
     List<byte[]> hashes = new ArrayList<>();
     int correct = 0;
     while (samples.hasNext()) {
       AccuracySample s = samples.next();
       if (s.index() != hashes.size() || hashes.size() >= claim.total()) {
-        throw new AttestationRefused("sample " + s.index() + " arrived where sample " + hashes.size() + " of "
-            + claim.total() + " was due");
+        throw new AttestationRefused(
+            "sample "
+                + s.index()
+                + " arrived where sample "
+                + hashes.size()
+                + " of "
+                + claim.total()
+                + " was due");
       }
       if (s.salt().length != AuditStatements.SALT_BYTES) {
-        throw new AttestationRefused("sample " + s.index() + ": the salt is not " + AuditStatements.SALT_BYTES + " bytes");
+        throw new AttestationRefused(
+            "sample " + s.index() + ": the salt is not " + AuditStatements.SALT_BYTES + " bytes");
       }
-      hashes.add(AuditStatements.sampleHash(s.index(), s.salt(), Statements.tensorHash(s.input()), s.label()));
-      int[] output = verify(verifier, s.proof(), s.input(), claim.weightCommitment(), "sample " + s.index() + ": ");
+      hashes.add(
+          AuditStatements.sampleHash(
+              s.index(), s.salt(), Statements.tensorHash(s.input()), s.label()));
+      int[] output =
+          verify(
+              verifier,
+              s.proof(),
+              s.input(),
+              claim.weightCommitment(),
+              "sample " + s.index() + ": ");
       if (AuditStatements.predictedClass(output, claim.labelOffset()) == s.label()) {
         correct++;
       }
@@ -83,19 +108,27 @@ public final class ProofAttester implements Attester {
     if (hashes.size() != claim.total()) {
       throw new AttestationRefused(hashes.size() + " samples arrived of " + claim.total());
     }
-    byte[] testSet = AuditStatements.chainTestSetHash(AuditStatements.testSetHash(hashes), claim.labelOffset());
+    byte[] testSet =
+        AuditStatements.chainTestSetHash(AuditStatements.testSetHash(hashes), claim.labelOffset());
     if (!Arrays.equals(testSet, claim.testSetHash().bytes())) {
       throw new AttestationRefused("the samples are not the test set committed on-chain");
     }
     if (correct != claim.correct()) {
-      throw new AttestationRefused("the proofs give " + correct + " correct of " + claim.total() + ", not "
-          + claim.correct());
+      throw new AttestationRefused(
+          "the proofs give "
+              + correct
+              + " correct of "
+              + claim.total()
+              + ", not "
+              + claim.correct());
     }
-    return signer.attestAccuracy(claim.weightCommitment(), claim.testSetHash(), correct, claim.total());
+    return signer.attestAccuracy(
+        claim.weightCommitment(), claim.testSetHash(), correct, claim.total());
   }
 
   /** A verifier for a key that hashes to the on-chain commitment and whose weights are in range. */
-  private static ModelVerifier verifier(byte[] verifyingKey, Bytes32 weightCommitment) throws AttestationRefused {
+  private static ModelVerifier verifier(byte[] verifyingKey, Bytes32 weightCommitment)
+      throws AttestationRefused {
     VerifyingKey vk;
     try {
       vk = VerifyingKey.decode(verifyingKey);
@@ -115,11 +148,16 @@ public final class ProofAttester implements Attester {
   }
 
   /**
-   * The proven output, verified against the input itself: the verifier binds the proof to it
-   * (issue 13: a proof verified without its input said nothing about which input it was about).
+   * The proven output, verified against the input itself: the verifier binds the proof to it (issue
+   * 13: a proof verified without its input said nothing about which input it was about).
    */
-  private static int[] verify(ModelVerifier verifier, byte[] proofBytes, int[] input, Bytes32 weightCommitment,
-      String where) throws AttestationRefused {
+  private static int[] verify(
+      ModelVerifier verifier,
+      byte[] proofBytes,
+      int[] input,
+      Bytes32 weightCommitment,
+      String where)
+      throws AttestationRefused {
     ModelProof proof;
     try {
       proof = ModelProof.decode(proofBytes);

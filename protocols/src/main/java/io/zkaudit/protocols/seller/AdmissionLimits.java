@@ -3,8 +3,8 @@ package io.zkaudit.protocols.seller;
 import java.time.Duration;
 
 /**
- * What the seller admits before it works: the bounds that keep one caller (or a flood of them)
- * from delaying the proofs the seller owes (contests and audits, slashed when late). See
+ * What the seller admits before it works: the bounds that keep one caller (or a flood of them) from
+ * delaying the proofs the seller owes (contests and audits, slashed when late). See
  * docs/operations.md for what each bound costs an honest buyer.
  *
  * @param maxInFlightCalls calls handled at once across every service; more are refused
@@ -17,14 +17,25 @@ import java.time.Duration;
  * @param requestBurst how many of those a buyer may send at once
  * @param answersPerHour answers (proven, or signed and so provable on demand in a contest) one
  *     buyer key may obtain per hour: each is a proof the seller may have to make
- * @param auditSamplesPerDay samples one buyer key may put under audit per day: each is a proof
- *     the seller must make before the audit's deadline
+ * @param auditSamplesPerDay samples one buyer key may put under audit per day: each is a proof the
+ *     seller must make before the audit's deadline
  */
-public record AdmissionLimits(int maxInFlightCalls, int queuedAnswerProofs, int queuedAnswerProofsPerBuyer,
-    int requestsPerMinute, int requestBurst, int answersPerHour, int auditSamplesPerDay) {
+public record AdmissionLimits(
+    int maxInFlightCalls,
+    int queuedAnswerProofs,
+    int queuedAnswerProofsPerBuyer,
+    int requestsPerMinute,
+    int requestBurst,
+    int answersPerHour,
+    int auditSamplesPerDay) {
   public AdmissionLimits {
-    if (maxInFlightCalls < 1 || queuedAnswerProofs < 1 || queuedAnswerProofsPerBuyer < 1 || requestsPerMinute < 1
-        || requestBurst < 1 || answersPerHour < 1 || auditSamplesPerDay < 1) {
+    if (maxInFlightCalls < 1
+        || queuedAnswerProofs < 1
+        || queuedAnswerProofsPerBuyer < 1
+        || requestsPerMinute < 1
+        || requestBurst < 1
+        || answersPerHour < 1
+        || auditSamplesPerDay < 1) {
       throw new IllegalArgumentException("admission limits must be at least 1");
     }
   }
@@ -43,28 +54,58 @@ public record AdmissionLimits(int maxInFlightCalls, int queuedAnswerProofs, int 
   /** No practical limit on rates (tests that make many requests quickly), the queue bounds kept. */
   public static AdmissionLimits unlimitedRates() {
     AdmissionLimits d = defaults();
-    return new AdmissionLimits(d.maxInFlightCalls, d.queuedAnswerProofs, d.queuedAnswerProofsPerBuyer,
-        1_000_000, 1_000_000, 1_000_000, 1_000_000);
+    return new AdmissionLimits(
+        d.maxInFlightCalls,
+        d.queuedAnswerProofs,
+        d.queuedAnswerProofsPerBuyer,
+        1_000_000,
+        1_000_000,
+        1_000_000,
+        1_000_000);
   }
 
   public AdmissionLimits withQueue(int total, int perBuyer) {
-    return new AdmissionLimits(maxInFlightCalls, total, perBuyer, requestsPerMinute, requestBurst, answersPerHour,
+    return new AdmissionLimits(
+        maxInFlightCalls,
+        total,
+        perBuyer,
+        requestsPerMinute,
+        requestBurst,
+        answersPerHour,
         auditSamplesPerDay);
   }
 
   public AdmissionLimits withRates(int perMinute, int burst) {
-    return new AdmissionLimits(maxInFlightCalls, queuedAnswerProofs, queuedAnswerProofsPerBuyer, perMinute, burst,
-        answersPerHour, auditSamplesPerDay);
+    return new AdmissionLimits(
+        maxInFlightCalls,
+        queuedAnswerProofs,
+        queuedAnswerProofsPerBuyer,
+        perMinute,
+        burst,
+        answersPerHour,
+        auditSamplesPerDay);
   }
 
   public AdmissionLimits withAnswersPerHour(int answers) {
-    return new AdmissionLimits(maxInFlightCalls, queuedAnswerProofs, queuedAnswerProofsPerBuyer, requestsPerMinute,
-        requestBurst, answers, auditSamplesPerDay);
+    return new AdmissionLimits(
+        maxInFlightCalls,
+        queuedAnswerProofs,
+        queuedAnswerProofsPerBuyer,
+        requestsPerMinute,
+        requestBurst,
+        answers,
+        auditSamplesPerDay);
   }
 
   public AdmissionLimits withAuditSamplesPerDay(int samples) {
-    return new AdmissionLimits(maxInFlightCalls, queuedAnswerProofs, queuedAnswerProofsPerBuyer, requestsPerMinute,
-        requestBurst, answersPerHour, samples);
+    return new AdmissionLimits(
+        maxInFlightCalls,
+        queuedAnswerProofs,
+        queuedAnswerProofsPerBuyer,
+        requestsPerMinute,
+        requestBurst,
+        answersPerHour,
+        samples);
   }
 
   static final Duration HOUR = Duration.ofHours(1);

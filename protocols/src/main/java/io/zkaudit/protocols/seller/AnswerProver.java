@@ -19,23 +19,27 @@ public interface AnswerProver {
   ModelProof prove(CommittedModel model, int[] input);
 
   /**
-   * A proof about a committed input (retrieval over private items): output = model(the input
-   * behind {@code input.commitment()}). Honest by default; tests override it to cheat.
+   * A proof about a committed input (retrieval over private items): output = model(the input behind
+   * {@code input.commitment()}). Honest by default; tests override it to cheat.
    */
   default ModelProof proveCommitted(CommittedModel model, CommittedInput input) {
     return ModelProver.prove(model, input, ProgressListener.NONE);
   }
 
-  AnswerProver HONEST = new AnswerProver() {
-    @Override
-    public int[] output(CommittedModel model, int[] input) {
-      // The proven tensor (the circuit's output, e.g. logits before a softmax), not the model's last one.
-      return new IntegerEngine(model.model()).trace(input).tensor(model.circuit().outputTensor());
-    }
+  AnswerProver HONEST =
+      new AnswerProver() {
+        @Override
+        public int[] output(CommittedModel model, int[] input) {
+          // The proven tensor (the circuit's output, e.g. logits before a softmax), not the model's
+          // last one.
+          return new IntegerEngine(model.model())
+              .trace(input)
+              .tensor(model.circuit().outputTensor());
+        }
 
-    @Override
-    public ModelProof prove(CommittedModel model, int[] input) {
-      return ModelProver.prove(model, input, ProgressListener.NONE);
-    }
-  };
+        @Override
+        public ModelProof prove(CommittedModel model, int[] input) {
+          return ModelProver.prove(model, input, ProgressListener.NONE);
+        }
+      };
 }

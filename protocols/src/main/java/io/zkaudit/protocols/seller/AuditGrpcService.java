@@ -59,7 +59,9 @@ final class AuditGrpcService extends AccuracyAuditGrpc.AccuracyAuditImplBase {
     }
   }
 
-  /** One message per sample as it is proven; a buyer that goes away stops the loop between samples. */
+  /**
+   * One message per sample as it is proven; a buyer that goes away stops the loop between samples.
+   */
   @Override
   public void prove(AuditAccess request, StreamObserver<SampleProof> response) {
     ServerCallStreamObserver<SampleProof> call = (ServerCallStreamObserver<SampleProof>) response;
@@ -70,15 +72,18 @@ final class AuditGrpcService extends AccuracyAuditGrpc.AccuracyAuditImplBase {
       return;
     } catch (StoreException e) {
       CallRecorder.failed(e);
-      response.onError(Status.INTERNAL.withDescription("the seller's database failed").asRuntimeException());
+      response.onError(
+          Status.INTERNAL.withDescription("the seller's database failed").asRuntimeException());
       return;
     } catch (RuntimeException e) {
       CallRecorder.failed(e);
       if (call.isCancelled()) {
         return;
       }
-      response.onError(Status.INTERNAL.withDescription("the seller failed: " + e.getClass().getSimpleName())
-          .asRuntimeException());
+      response.onError(
+          Status.INTERNAL
+              .withDescription("the seller failed: " + e.getClass().getSimpleName())
+              .asRuntimeException());
       return;
     }
     if (!call.isCancelled()) {

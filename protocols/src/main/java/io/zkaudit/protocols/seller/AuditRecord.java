@@ -4,8 +4,18 @@ package io.zkaudit.protocols.seller;
  * An audit as the seller stores it. Terms fields are set from TERMS_SIGNED on, result fields once
  * SETTLED or FAILED (null before).
  */
-public record AuditRecord(String auditId, byte[] modelId, byte[] buyer, State state, int sampleCount,
-    byte[] testSetHash, int labelOffset, long requestedAt, byte[] buyerSignature, Terms terms, Result result,
+public record AuditRecord(
+    String auditId,
+    byte[] modelId,
+    byte[] buyer,
+    State state,
+    int sampleCount,
+    byte[] testSetHash,
+    int labelOffset,
+    long requestedAt,
+    byte[] buyerSignature,
+    Terms terms,
+    Result result,
     Chain chain) {
 
   /** The audit's state machine; each step is stored before the seller answers it. */
@@ -24,7 +34,10 @@ public record AuditRecord(String auditId, byte[] modelId, byte[] buyer, State st
     PROVEN,
     /** Both signed the result. */
     SETTLED,
-    /** The buyer signed a failure (a proof failed, was missing or late); the seller did not countersign. */
+    /**
+     * The buyer signed a failure (a proof failed, was missing or late); the seller did not
+     * countersign.
+     */
     FAILED;
 
     boolean revealed() {
@@ -32,10 +45,17 @@ public record AuditRecord(String auditId, byte[] modelId, byte[] buyer, State st
     }
   }
 
-  public record Terms(double claimedAccuracy, long stake, long deadline, long signedAt, byte[] sellerSignature) {}
+  public record Terms(
+      double claimedAccuracy, long stake, long deadline, long signedAt, byte[] sellerSignature) {}
 
-  public record Result(int verified, int correct, String verdict, String reason, byte[] buyerSignature,
-      byte[] sellerSignature, long settledAt) {}
+  public record Result(
+      int verified,
+      int correct,
+      String verdict,
+      String reason,
+      byte[] buyerSignature,
+      byte[] sellerSignature,
+      long settledAt) {}
 
   /**
    * An audit with money in AuditEscrow: the escrow (lower-case address), the buyer's request there,
@@ -43,7 +63,12 @@ public record AuditRecord(String auditId, byte[] modelId, byte[] buyer, State st
    * shortfall, both EIP-712 result signatures; once the escrow settled it, the outcome's name
    * (io.zkaudit.escrow.AuditRecord.Outcome). Null for an audit settled by signatures alone.
    */
-  public record Chain(String escrow, long auditId, byte[] salt, byte[] buyerSignature, byte[] sellerSignature,
+  public record Chain(
+      String escrow,
+      long auditId,
+      byte[] salt,
+      byte[] buyerSignature,
+      byte[] sellerSignature,
       String outcome) {}
 
   public boolean onChain() {
@@ -51,7 +76,18 @@ public record AuditRecord(String auditId, byte[] modelId, byte[] buyer, State st
   }
 
   public AuditRecord withState(State s) {
-    return new AuditRecord(auditId, modelId, buyer, s, sampleCount, testSetHash, labelOffset, requestedAt,
-        buyerSignature, terms, result, chain);
+    return new AuditRecord(
+        auditId,
+        modelId,
+        buyer,
+        s,
+        sampleCount,
+        testSetHash,
+        labelOffset,
+        requestedAt,
+        buyerSignature,
+        terms,
+        result,
+        chain);
   }
 }

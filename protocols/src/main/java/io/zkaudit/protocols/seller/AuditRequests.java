@@ -34,27 +34,41 @@ final class AuditRequests {
   }
 
   /**
-   * Refuses a request signed too far from the seller's clock, so that a captured request cannot
-   * be replayed later; {@code what} names the request in the message ("commitment", "request").
+   * Refuses a request signed too far from the seller's clock, so that a captured request cannot be
+   * replayed later; {@code what} names the request in the message ("commitment", "request").
    */
   void requireFresh(String field, long requestedAtMillis, String what) {
     long now = seller.config().clock().millis();
     if (!Freshness.fresh(now, requestedAtMillis, seller.config().clockSkew())) {
-      throw RequestRejected.invalid(field + ": more than " + seller.config().clockSkew().toSeconds()
-          + " s from the seller's clock (a stale or replayed " + what + ")");
+      throw RequestRejected.invalid(
+          field
+              + ": more than "
+              + seller.config().clockSkew().toSeconds()
+              + " s from the seller's clock (a stale or replayed "
+              + what
+              + ")");
     }
   }
 
-  /** The buyer's audit named by a signed, fresh access; someone else's audit is "not found", as a missing one. */
+  /**
+   * The buyer's audit named by a signed, fresh access; someone else's audit is "not found", as a
+   * missing one.
+   */
   AuditRecord owned(AuditAccess access) {
     requireAuditId("access.audit_id", access.getAuditId());
-    if (!access.hasBuyerSignature() || !PartyKey.verify(access.getBuyerSignature(), AuditStatements.access(access))) {
+    if (!access.hasBuyerSignature()
+        || !PartyKey.verify(access.getBuyerSignature(), AuditStatements.access(access))) {
       throw RequestRejected.denied("access.buyer_signature: missing or not over this request");
     }
     requireFresh("access.requested_at_millis", access.getRequestedAtMillis(), "request");
     byte[] buyer = access.getBuyerSignature().getPublicKey().toByteArray();
-    return store.audit(access.getAuditId()).filter(a -> Arrays.equals(a.buyer(), buyer))
-        .orElseThrow(() -> RequestRejected.notFound("access.audit_id: no audit " + access.getAuditId() + " for this buyer"));
+    return store
+        .audit(access.getAuditId())
+        .filter(a -> Arrays.equals(a.buyer(), buyer))
+        .orElseThrow(
+            () ->
+                RequestRejected.notFound(
+                    "access.audit_id: no audit " + access.getAuditId() + " for this buyer"));
   }
 
   static void requireState(AuditRecord a, String step, AuditRecord.State... allowed) {
@@ -63,8 +77,17 @@ final class AuditRequests {
         return;
       }
     }
-    throw new RequestRejected(Status.Code.FAILED_PRECONDITION, "audit " + a.auditId() + " is " + a.state()
-        + ": cannot " + step + " (allowed in " + Arrays.toString(allowed) + ")");
+    throw new RequestRejected(
+        Status.Code.FAILED_PRECONDITION,
+        "audit "
+            + a.auditId()
+            + " is "
+            + a.state()
+            + ": cannot "
+            + step
+            + " (allowed in "
+            + Arrays.toString(allowed)
+            + ")");
   }
 
   static void requireLength(String field, ByteString b, int length) {

@@ -13,21 +13,21 @@ import java.util.function.Consumer;
 
 /**
  * The seller's side of the accuracy audit, independent of the transport: validates every field,
- * moves each audit through its state machine ({@link AuditRecord.State}), storing every step
- * before answering it, and proves through the seller's one proof slot. Any message may be sent
- * again (after a crash on either side): the same message gets the same answer and changes nothing;
- * a different message for a used audit id is refused.
+ * moves each audit through its state machine ({@link AuditRecord.State}), storing every step before
+ * answering it, and proves through the seller's one proof slot. Any message may be sent again
+ * (after a crash on either side): the same message gets the same answer and changes nothing; a
+ * different message for a used audit id is refused.
  *
  * <p>This class is the entry point; the steps live in {@link AuditTransitions} (commit, terms,
- * reveal), {@link AuditProving} (the proving loop) and {@link AuditSettlement} (the result),
- * which share one {@link AuditLocks}.
+ * reveal), {@link AuditProving} (the proving loop) and {@link AuditSettlement} (the result), which
+ * share one {@link AuditLocks}.
  */
 public final class AuditService {
   /**
    * @param maxSamples the largest test set one audit may commit to
    * @param revealWindow time the buyer has to reveal, from the terms
-   * @param proofWindow time per sample the seller gives itself to prove (the deadline is
-   *     terms + revealWindow + samples × proofWindow)
+   * @param proofWindow time per sample the seller gives itself to prove (the deadline is terms +
+   *     revealWindow + samples × proofWindow)
    * @param stake what the seller stakes on each audit (recorded and signed); on a chain, the most
    *     it stakes on one AuditEscrow request (wei)
    */
@@ -72,9 +72,9 @@ public final class AuditService {
 
   /**
    * Proves, in the background, the missing samples of every audit left REVEALED or PROVING whose
-   * model this process holds: a seller restarted mid-audit carries on by itself, so its proofs
-   * are made before the deadline even if the buyer comes back late (the buyer's Prove call then
-   * reads them back). Call after the models are loaded; errors stop the resumption, not the seller.
+   * model this process holds: a seller restarted mid-audit carries on by itself, so its proofs are
+   * made before the deadline even if the buyer comes back late (the buyer's Prove call then reads
+   * them back). Call after the models are loaded; errors stop the resumption, not the seller.
    */
   public Thread resumeInBackground() {
     return proving.resumeInBackground();
@@ -86,12 +86,26 @@ public final class AuditService {
    * the deadline rules. Call once, after {@link Seller#useChain}.
    */
   public void followChain() {
-    seller.chain().ifPresent(chain -> chain.followAudits(() -> {
-      if (!stopped) {
-        chain.audits().poll(store, proving::proveAll, a -> ChainAudits.storedSamples(store, a),
-            a -> seller.model(com.google.protobuf.ByteString.copyFrom(a.modelId())).getVerifyingKey().toByteArray());
-      }
-    }));
+    seller
+        .chain()
+        .ifPresent(
+            chain ->
+                chain.followAudits(
+                    () -> {
+                      if (!stopped) {
+                        chain
+                            .audits()
+                            .poll(
+                                store,
+                                proving::proveAll,
+                                a -> ChainAudits.storedSamples(store, a),
+                                a ->
+                                    seller
+                                        .model(com.google.protobuf.ByteString.copyFrom(a.modelId()))
+                                        .getVerifyingKey()
+                                        .toByteArray());
+                      }
+                    }));
   }
 
   private volatile boolean stopped;
@@ -102,13 +116,18 @@ public final class AuditService {
     proving.stop();
   }
 
-  /** The buyer's commitment in, the seller's signed terms out: {@link #commit} then {@link #signTerms}. */
+  /**
+   * The buyer's commitment in, the seller's signed terms out: {@link #commit} then {@link
+   * #signTerms}.
+   */
   public AuditTerms open(AuditCommitment c) {
     AuditRecord a = commit(c);
     return signTerms(a.auditId());
   }
 
-  /** Checks and stores a commitment (COMMITTED); the same commitment again returns the stored audit. */
+  /**
+   * Checks and stores a commitment (COMMITTED); the same commitment again returns the stored audit.
+   */
   public AuditRecord commit(AuditCommitment c) {
     return transitions.commit(c);
   }
@@ -123,19 +142,19 @@ public final class AuditService {
   }
 
   /**
-   * Proves every sample from access.from_index on, in order, handing each proof to the sink as
-   * soon as it is made or read back; stops between samples when cancelled (the proofs made so far
-   * are stored: the next call proves only the rest).
+   * Proves every sample from access.from_index on, in order, handing each proof to the sink as soon
+   * as it is made or read back; stops between samples when cancelled (the proofs made so far are
+   * stored: the next call proves only the rest).
    */
   public void prove(AuditAccess access, Consumer<SampleProof> sink, BooleanSupplier cancelled) {
     proving.prove(access, sink, cancelled);
   }
 
   /**
-   * The buyer's signed result. A pass or a shortfall is recomputed from the seller's proven
-   * outputs and the revealed labels and countersigned only if it is the same result; a proof
-   * failure is the buyer's accusation: refused if the seller's own check of its stored proofs finds
-   * nothing wrong, else stored with the buyer's reason and not countersigned.
+   * The buyer's signed result. A pass or a shortfall is recomputed from the seller's proven outputs
+   * and the revealed labels and countersigned only if it is the same result; a proof failure is the
+   * buyer's accusation: refused if the seller's own check of its stored proofs finds nothing wrong,
+   * else stored with the buyer's reason and not countersigned.
    */
   public AuditResult settle(AuditResult r) {
     return settlement.settle(r);

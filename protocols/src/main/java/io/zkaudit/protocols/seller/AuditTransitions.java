@@ -28,8 +28,8 @@ import java.util.Set;
 
 /**
  * The audit's steps before proving: COMMITTED (the buyer's commitment checked and stored),
- * TERMS_SIGNED (the seller's claim, stake and deadline signed once), then REVEALING and REVEALED
- * as the revealed samples are checked against the commitment. Each step is stored before it is
+ * TERMS_SIGNED (the seller's claim, stake and deadline signed once), then REVEALING and REVEALED as
+ * the revealed samples are checked against the commitment. Each step is stored before it is
  * answered, and the same request again returns the stored answer.
  */
 final class AuditTransitions {
@@ -40,8 +40,13 @@ final class AuditTransitions {
   private final AuditRequests requests;
   private final AuditViews views;
 
-  AuditTransitions(Seller seller, AuditStore store, AuditService.Policy policy, AuditLocks locks,
-      AuditRequests requests, AuditViews views) {
+  AuditTransitions(
+      Seller seller,
+      AuditStore store,
+      AuditService.Policy policy,
+      AuditLocks locks,
+      AuditRequests requests,
+      AuditViews views) {
     this.seller = seller;
     this.store = store;
     this.policy = policy;
@@ -53,13 +58,21 @@ final class AuditTransitions {
   /** What the seller claims for a model: its registered top-1 accuracy. */
   private double claim(ByteString modelId) {
     return seller.model(modelId).getMetricsList().stream()
-        .filter(metric -> metric.getName().equals(AuditService.CLAIMED_METRIC)).mapToDouble(ClaimedMetric::getValue)
+        .filter(metric -> metric.getName().equals(AuditService.CLAIMED_METRIC))
+        .mapToDouble(ClaimedMetric::getValue)
         .findFirst()
-        .orElseThrow(() -> new RequestRejected(Status.Code.FAILED_PRECONDITION,
-            "model_id: the seller claims no " + AuditService.CLAIMED_METRIC + " for this model, so there is nothing to audit"));
+        .orElseThrow(
+            () ->
+                new RequestRejected(
+                    Status.Code.FAILED_PRECONDITION,
+                    "model_id: the seller claims no "
+                        + AuditService.CLAIMED_METRIC
+                        + " for this model, so there is nothing to audit"));
   }
 
-  /** Checks and stores a commitment (COMMITTED); the same commitment again returns the stored audit. */
+  /**
+   * Checks and stores a commitment (COMMITTED); the same commitment again returns the stored audit.
+   */
   AuditRecord commit(AuditCommitment c) {
     requireAuditId("audit_id", c.getAuditId());
     seller.model(c.getModelId());
@@ -68,11 +81,13 @@ final class AuditTransitions {
     // uint32 fields arrive as Java ints: read them unsigned, or 2^31 and above look negative.
     long count = Integer.toUnsignedLong(c.getSampleCount());
     if (count < 1 || count > policy.maxSamples()) {
-      throw RequestRejected.invalid("sample_count: 1 to " + policy.maxSamples() + " samples, not " + count);
+      throw RequestRejected.invalid(
+          "sample_count: 1 to " + policy.maxSamples() + " samples, not " + count);
     }
     int n = (int) count;
     if (c.getSampleHashesCount() != n) {
-      throw RequestRejected.invalid("sample_hashes: one per sample (" + n + "), not " + c.getSampleHashesCount());
+      throw RequestRejected.invalid(
+          "sample_hashes: one per sample (" + n + "), not " + c.getSampleHashesCount());
     }
     List<byte[]> hashes = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
@@ -81,14 +96,19 @@ final class AuditTransitions {
     }
     requireLength("test_set_hash", c.getTestSetHash(), 32);
     if (!Arrays.equals(AuditStatements.testSetHash(hashes), c.getTestSetHash().toByteArray())) {
-      throw RequestRejected.invalid("test_set_hash: not the hash of sample_count and sample_hashes");
+      throw RequestRejected.invalid(
+          "test_set_hash: not the hash of sample_count and sample_hashes");
     }
     int classes = outputSpec(m).size();
     if (Integer.toUnsignedLong(c.getLabelOffset()) >= classes) {
-      throw RequestRejected.invalid("label_offset: below the model's " + classes + " outputs, not "
-          + Integer.toUnsignedString(c.getLabelOffset()));
+      throw RequestRejected.invalid(
+          "label_offset: below the model's "
+              + classes
+              + " outputs, not "
+              + Integer.toUnsignedString(c.getLabelOffset()));
     }
-    if (!c.hasBuyerSignature() || !PartyKey.verify(c.getBuyerSignature(), AuditStatements.commitment(c))) {
+    if (!c.hasBuyerSignature()
+        || !PartyKey.verify(c.getBuyerSignature(), AuditStatements.commitment(c))) {
       throw RequestRejected.denied("buyer_signature: missing or not over this commitment");
     }
     byte[] buyer = c.getBuyerSignature().getPublicKey().toByteArray();
@@ -98,9 +118,12 @@ final class AuditTransitions {
       if (existing.isPresent()) {
         AuditRecord e = existing.get();
         // The same signed commitment again: a retry (or a replay, which gains nothing).
-        if (!Arrays.equals(e.buyer(), buyer) || !Arrays.equals(AuditStatements.commitment(AuditViews.commitment(e)),
-            AuditStatements.commitment(c))) {
-          throw new RequestRejected(Status.Code.ALREADY_EXISTS, "audit_id: " + c.getAuditId() + " was used");
+        if (!Arrays.equals(e.buyer(), buyer)
+            || !Arrays.equals(
+                AuditStatements.commitment(AuditViews.commitment(e)),
+                AuditStatements.commitment(c))) {
+          throw new RequestRejected(
+              Status.Code.ALREADY_EXISTS, "audit_id: " + c.getAuditId() + " was used");
         }
         return e;
       }
@@ -110,28 +133,56 @@ final class AuditTransitions {
       ByteString buyerKey = c.getBuyerSignature().getPublicKey();
       seller.quotas().request(buyerKey);
       seller.quotas().auditSamples(buyerKey, n);
-      AuditRecord a = new AuditRecord(c.getAuditId(), c.getModelId().toByteArray(), buyer, AuditRecord.State.COMMITTED,
-          n, c.getTestSetHash().toByteArray(), c.getLabelOffset(), c.getRequestedAtMillis(),
-          c.getBuyerSignature().getRs().toByteArray(), null, null, chain);
+      AuditRecord a =
+          new AuditRecord(
+              c.getAuditId(),
+              c.getModelId().toByteArray(),
+              buyer,
+              AuditRecord.State.COMMITTED,
+              n,
+              c.getTestSetHash().toByteArray(),
+              c.getLabelOffset(),
+              c.getRequestedAtMillis(),
+              c.getBuyerSignature().getRs().toByteArray(),
+              null,
+              null,
+              chain);
       store.insert(a, hashes);
       return a;
     }
   }
 
   /**
-   * The on-chain request a commitment names, checked against it before anything is stored
-   * ({@link ChainAudits#accept}); a request already accepted for another audit is refused.
+   * The on-chain request a commitment names, checked against it before anything is stored ({@link
+   * ChainAudits#accept}); a request already accepted for another audit is refused.
    */
   private AuditRecord.Chain onChain(AuditCommitment c) {
-    SellerChain chain = seller.chain().orElseThrow(() -> new RequestRejected(Status.Code.FAILED_PRECONDITION,
-        "chain_audit_id: this seller is not on a chain"));
-    long chainModel = chain.chainModel(c.getModelId()).orElseThrow(() -> new RequestRejected(
-        Status.Code.FAILED_PRECONDITION, "chain_audit_id: the model is not registered on-chain by this seller"));
+    SellerChain chain =
+        seller
+            .chain()
+            .orElseThrow(
+                () ->
+                    new RequestRejected(
+                        Status.Code.FAILED_PRECONDITION,
+                        "chain_audit_id: this seller is not on a chain"));
+    long chainModel =
+        chain
+            .chainModel(c.getModelId())
+            .orElseThrow(
+                () ->
+                    new RequestRejected(
+                        Status.Code.FAILED_PRECONDITION,
+                        "chain_audit_id: the model is not registered on-chain by this seller"));
     if (store.auditOfChainRequest(chain.audits().escrow(), c.getChainAuditId()).isPresent()) {
-      throw new RequestRejected(Status.Code.ALREADY_EXISTS, "chain_audit_id: on-chain audit "
-          + Long.toUnsignedString(c.getChainAuditId()) + " belongs to another audit");
+      throw new RequestRejected(
+          Status.Code.ALREADY_EXISTS,
+          "chain_audit_id: on-chain audit "
+              + Long.toUnsignedString(c.getChainAuditId())
+              + " belongs to another audit");
     }
-    return chain.audits().accept(c, chainModel, claim(c.getModelId()), policy.stake(), policy.proofWindow());
+    return chain
+        .audits()
+        .accept(c, chainModel, claim(c.getModelId()), policy.stake(), policy.proofWindow());
   }
 
   /**
@@ -140,23 +191,42 @@ final class AuditTransitions {
    */
   AuditTerms signTerms(String auditId) {
     synchronized (locks.of(auditId)) {
-      AuditRecord a = store.audit(auditId).orElseThrow(() -> RequestRejected.notFound("audit_id: no audit " + auditId));
+      AuditRecord a =
+          store
+              .audit(auditId)
+              .orElseThrow(() -> RequestRejected.notFound("audit_id: no audit " + auditId));
       if (a.state() == AuditRecord.State.COMMITTED) {
         double claimed = claim(ByteString.copyFrom(a.modelId()));
         long stake = policy.stake();
         if (a.onChain()) {
-          SellerChain chain = seller.chain().orElseThrow(() -> new RequestRejected(Status.Code.FAILED_PRECONDITION,
-              "chain_audit_id: this seller is not on a chain"));
+          SellerChain chain =
+              seller
+                  .chain()
+                  .orElseThrow(
+                      () ->
+                          new RequestRejected(
+                              Status.Code.FAILED_PRECONDITION,
+                              "chain_audit_id: this seller is not on a chain"));
           io.zkaudit.escrow.AuditRecord staked = chain.audits().stake(a);
           claimed = staked.claimedAccuracyBps() / 10_000.0;
-          stake = staked.requiredStake().longValueExact(); // at most policy.stake(), checked at commit
+          stake =
+              staked.requiredStake().longValueExact(); // at most policy.stake(), checked at commit
         }
         long now = seller.config().clock().millis();
-        long deadline = now + policy.revealWindow().toMillis() + a.sampleCount() * policy.proofWindow().toMillis();
-        AuditTerms unsigned = views.terms(a, new AuditRecord.Terms(claimed, stake, deadline, now, new byte[0]))
-            .toBuilder().clearSellerSignature().build();
+        long deadline =
+            now
+                + policy.revealWindow().toMillis()
+                + a.sampleCount() * policy.proofWindow().toMillis();
+        AuditTerms unsigned =
+            views
+                .terms(a, new AuditRecord.Terms(claimed, stake, deadline, now, new byte[0]))
+                .toBuilder()
+                .clearSellerSignature()
+                .build();
         Signature sig = seller.key().sign(AuditStatements.terms(unsigned));
-        store.signTerms(auditId, new AuditRecord.Terms(claimed, stake, deadline, now, sig.getRs().toByteArray()));
+        store.signTerms(
+            auditId,
+            new AuditRecord.Terms(claimed, stake, deadline, now, sig.getRs().toByteArray()));
         a = store.audit(auditId).orElseThrow();
       }
       return views.terms(a, a.terms());
@@ -172,14 +242,21 @@ final class AuditTransitions {
     AuditRecord a = requests.owned(r.getAccess());
     synchronized (locks.of(a.auditId())) {
       a = store.audit(a.auditId()).orElseThrow();
-      requireState(a, "reveal", AuditRecord.State.TERMS_SIGNED, AuditRecord.State.REVEALING, AuditRecord.State.REVEALED,
-          AuditRecord.State.PROVING, AuditRecord.State.PROVEN);
+      requireState(
+          a,
+          "reveal",
+          AuditRecord.State.TERMS_SIGNED,
+          AuditRecord.State.REVEALING,
+          AuditRecord.State.REVEALED,
+          AuditRecord.State.PROVING,
+          AuditRecord.State.PROVEN);
       int n = r.getSamplesCount();
       if (n < 1 || n > a.sampleCount()) {
         throw RequestRejected.invalid("samples: 1 to " + a.sampleCount() + " samples, not " + n);
       }
       if (!a.state().revealed() && seller.config().clock().millis() > a.terms().deadline()) {
-        throw new RequestRejected(Status.Code.FAILED_PRECONDITION, "samples: revealed after the audit's deadline");
+        throw new RequestRejected(
+            Status.Code.FAILED_PRECONDITION, "samples: revealed after the audit's deadline");
       }
       CommittedModel m = seller.loadedModel(ByteString.copyFrom(a.modelId()));
       TensorSpec in = m.model().description().tensor(m.circuit().inputTensor());
@@ -191,37 +268,65 @@ final class AuditTransitions {
         RevealedSample s = r.getSamples(k);
         String f = "samples[" + k + "]";
         if (Integer.toUnsignedLong(s.getIndex()) >= a.sampleCount() || !seen.add(s.getIndex())) {
-          throw RequestRejected.invalid(f + ".index: each index below " + a.sampleCount() + " once, not "
-              + Integer.toUnsignedString(s.getIndex()));
+          throw RequestRejected.invalid(
+              f
+                  + ".index: each index below "
+                  + a.sampleCount()
+                  + " once, not "
+                  + Integer.toUnsignedString(s.getIndex()));
         }
         requireLength(f + ".salt", s.getSalt(), AuditStatements.SALT_BYTES);
         if (s.getInputCount() != in.size()) {
-          throw RequestRejected.invalid(f + ".input: the model takes " + in.size() + " values, not " + s.getInputCount());
+          throw RequestRejected.invalid(
+              f + ".input: the model takes " + in.size() + " values, not " + s.getInputCount());
         }
         int[] x = Tensors.fromList(s.getInputList());
         for (int i = 0; i < x.length; i++) {
           if (x[i] < in.type().min() || x[i] > in.type().max()) {
-            throw RequestRejected.invalid(f + ".input[" + i + "]: " + x[i] + " is outside [" + in.type().min() + ", "
-                + in.type().max() + "]");
+            throw RequestRejected.invalid(
+                f
+                    + ".input["
+                    + i
+                    + "]: "
+                    + x[i]
+                    + " is outside ["
+                    + in.type().min()
+                    + ", "
+                    + in.type().max()
+                    + "]");
           }
         }
         if (Integer.toUnsignedLong(s.getLabel()) + a.labelOffset() >= classes) {
-          throw RequestRejected.invalid(f + ".label: below " + (classes - a.labelOffset()) + " classes, not "
-              + Integer.toUnsignedString(s.getLabel()));
+          throw RequestRejected.invalid(
+              f
+                  + ".label: below "
+                  + (classes - a.labelOffset())
+                  + " classes, not "
+                  + Integer.toUnsignedString(s.getLabel()));
         }
-        byte[] h = AuditStatements.sampleHash(s.getIndex(), s.getSalt().toByteArray(), Statements.tensorHash(x), s.getLabel());
+        byte[] h =
+            AuditStatements.sampleHash(
+                s.getIndex(), s.getSalt().toByteArray(), Statements.tensorHash(x), s.getLabel());
         if (!Arrays.equals(h, stored.get(s.getIndex()).sampleHash())) {
-          throw RequestRejected.invalid(f + ": sample " + s.getIndex()
-              + " does not match the buyer's commitment (the test set was altered after it was committed)");
+          throw RequestRejected.invalid(
+              f
+                  + ": sample "
+                  + s.getIndex()
+                  + " does not match the buyer's commitment (the test set was altered after it was"
+                  + " committed)");
         }
         if (!stored.get(s.getIndex()).revealed()) {
-          revealed.add(new AuditSample(s.getIndex(), h, s.getSalt().toByteArray(), x, s.getLabel(), null, null, null));
+          revealed.add(
+              new AuditSample(
+                  s.getIndex(), h, s.getSalt().toByteArray(), x, s.getLabel(), null, null, null));
         }
       }
       if (!revealed.isEmpty()) {
         long before = stored.stream().filter(AuditSample::revealed).count();
-        AuditRecord.State next = before + revealed.size() == a.sampleCount()
-            ? AuditRecord.State.REVEALED : AuditRecord.State.REVEALING;
+        AuditRecord.State next =
+            before + revealed.size() == a.sampleCount()
+                ? AuditRecord.State.REVEALED
+                : AuditRecord.State.REVEALING;
         store.reveal(a.auditId(), revealed, next);
       }
       return views.status(store.audit(a.auditId()).orElseThrow());

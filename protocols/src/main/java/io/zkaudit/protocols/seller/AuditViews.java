@@ -26,9 +26,13 @@ final class AuditViews {
 
   AuditStatus status(AuditRecord a) {
     List<AuditSample> samples = store.outline(a.auditId());
-    AuditStatus.Builder b = AuditStatus.newBuilder().setAuditId(a.auditId()).setState(a.state().name())
-        .setRevealed((int) samples.stream().filter(AuditSample::revealed).count())
-        .setProven((int) samples.stream().filter(AuditSample::proven).count()).setTotal(a.sampleCount());
+    AuditStatus.Builder b =
+        AuditStatus.newBuilder()
+            .setAuditId(a.auditId())
+            .setState(a.state().name())
+            .setRevealed((int) samples.stream().filter(AuditSample::revealed).count())
+            .setProven((int) samples.stream().filter(AuditSample::proven).count())
+            .setTotal(a.sampleCount());
     if (a.terms() != null) {
       b.setTerms(terms(a, a.terms()));
     }
@@ -41,12 +45,19 @@ final class AuditViews {
     return b.build();
   }
 
-  /** The commitment's signed fields, rebuilt from the stored audit (sample hashes are bound through the test set hash). */
+  /**
+   * The commitment's signed fields, rebuilt from the stored audit (sample hashes are bound through
+   * the test set hash).
+   */
   static AuditCommitment commitment(AuditRecord a) {
-    AuditCommitment.Builder b = AuditCommitment.newBuilder().setAuditId(a.auditId())
-        .setModelId(ByteString.copyFrom(a.modelId())).setSampleCount(a.sampleCount())
-        .setTestSetHash(ByteString.copyFrom(a.testSetHash())).setLabelOffset(a.labelOffset())
-        .setRequestedAtMillis(a.requestedAt());
+    AuditCommitment.Builder b =
+        AuditCommitment.newBuilder()
+            .setAuditId(a.auditId())
+            .setModelId(ByteString.copyFrom(a.modelId()))
+            .setSampleCount(a.sampleCount())
+            .setTestSetHash(ByteString.copyFrom(a.testSetHash()))
+            .setLabelOffset(a.labelOffset())
+            .setRequestedAtMillis(a.requestedAt());
     if (a.onChain()) {
       b.setChainAuditId(a.chain().auditId()).setChainSalt(ByteString.copyFrom(a.chain().salt()));
     }
@@ -54,15 +65,24 @@ final class AuditViews {
   }
 
   AuditTerms terms(AuditRecord a, AuditRecord.Terms t) {
-    return AuditTerms.newBuilder().setAuditId(a.auditId())
-        .setCommitmentHash(ByteString.copyFrom(AuditStatements.hash(AuditStatements.commitment(commitment(a)))))
-        .setModelId(ByteString.copyFrom(a.modelId())).setBuyer(ByteString.copyFrom(a.buyer()))
-        .setSampleCount(a.sampleCount()).setTestSetHash(ByteString.copyFrom(a.testSetHash()))
-        .setLabelOffset(a.labelOffset()).setClaimedAccuracy(t.claimedAccuracy()).setStake(t.stake())
-        .setDeadlineMillis(t.deadline()).setSignedAtMillis(t.signedAt())
+    return AuditTerms.newBuilder()
+        .setAuditId(a.auditId())
+        .setCommitmentHash(
+            ByteString.copyFrom(AuditStatements.hash(AuditStatements.commitment(commitment(a)))))
+        .setModelId(ByteString.copyFrom(a.modelId()))
+        .setBuyer(ByteString.copyFrom(a.buyer()))
+        .setSampleCount(a.sampleCount())
+        .setTestSetHash(ByteString.copyFrom(a.testSetHash()))
+        .setLabelOffset(a.labelOffset())
+        .setClaimedAccuracy(t.claimedAccuracy())
+        .setStake(t.stake())
+        .setDeadlineMillis(t.deadline())
+        .setSignedAtMillis(t.signedAt())
         .setChainAuditId(a.onChain() ? a.chain().auditId() : 0)
-        .setSellerSignature(Signature.newBuilder().setPublicKey(seller.key().publicKeyBytes())
-            .setRs(ByteString.copyFrom(t.sellerSignature())))
+        .setSellerSignature(
+            Signature.newBuilder()
+                .setPublicKey(seller.key().publicKeyBytes())
+                .setRs(ByteString.copyFrom(t.sellerSignature())))
         .build();
   }
 
@@ -72,14 +92,28 @@ final class AuditViews {
 
   AuditResult result(AuditRecord a) {
     AuditRecord.Result r = a.result();
-    ResultStatement s = ResultStatement.newBuilder().setAuditId(a.auditId()).setTermsHash(ByteString.copyFrom(termsHash(a)))
-        .setSamples(a.sampleCount()).setVerified(r.verified()).setCorrect(r.correct())
-        .setVerdict(Verdict.valueOf(r.verdict())).setReason(r.reason()).build();
-    AuditResult.Builder b = AuditResult.newBuilder().setStatement(s).setBuyerSignature(Signature.newBuilder()
-        .setPublicKey(ByteString.copyFrom(a.buyer())).setRs(ByteString.copyFrom(r.buyerSignature())));
+    ResultStatement s =
+        ResultStatement.newBuilder()
+            .setAuditId(a.auditId())
+            .setTermsHash(ByteString.copyFrom(termsHash(a)))
+            .setSamples(a.sampleCount())
+            .setVerified(r.verified())
+            .setCorrect(r.correct())
+            .setVerdict(Verdict.valueOf(r.verdict()))
+            .setReason(r.reason())
+            .build();
+    AuditResult.Builder b =
+        AuditResult.newBuilder()
+            .setStatement(s)
+            .setBuyerSignature(
+                Signature.newBuilder()
+                    .setPublicKey(ByteString.copyFrom(a.buyer()))
+                    .setRs(ByteString.copyFrom(r.buyerSignature())));
     if (r.sellerSignature() != null) {
-      b.setSellerSignature(Signature.newBuilder().setPublicKey(seller.key().publicKeyBytes())
-          .setRs(ByteString.copyFrom(r.sellerSignature())));
+      b.setSellerSignature(
+          Signature.newBuilder()
+              .setPublicKey(seller.key().publicKeyBytes())
+              .setRs(ByteString.copyFrom(r.sellerSignature())));
     }
     if (a.onChain() && a.chain().sellerSignature() != null) {
       b.setChainBuyerSignature(ByteString.copyFrom(a.chain().buyerSignature()))

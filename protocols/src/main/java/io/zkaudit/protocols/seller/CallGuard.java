@@ -16,9 +16,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The seller's outermost gate for every call: refuses calls beyond a bound on those in flight
  * (RESOURCE_EXHAUSTED, before any work), and answers a message that is not the method's protobuf
  * with INVALID_ARGUMENT. gRPC itself parses requests outside any handler and, on a parse failure,
- * logs a 2.4 KB stack trace and answers UNKNOWN: a flood of junk then became megabytes of log.
- * Here the service takes raw bytes and the parse happens inside this interceptor's listener, where
- * its failure is an ordinary refusal.
+ * logs a 2.4 KB stack trace and answers UNKNOWN: a flood of junk then became megabytes of log. Here
+ * the service takes raw bytes and the parse happens inside this interceptor's listener, where its
+ * failure is an ordinary refusal.
  */
 final class CallGuard implements ServerInterceptor {
   private final int maxInFlight;
@@ -30,10 +30,13 @@ final class CallGuard implements ServerInterceptor {
     this.recorder = recorder;
   }
 
-  /** The service with its requests parsed under this guard, every call's outcome recorded (the recorder outermost). */
+  /**
+   * The service with its requests parsed under this guard, every call's outcome recorded (the
+   * recorder outermost).
+   */
   ServerServiceDefinition wrap(BindableService service) {
-    return ServerInterceptors.intercept(ServerInterceptors.useInputStreamMessages(service.bindService()), this,
-        recorder);
+    return ServerInterceptors.intercept(
+        ServerInterceptors.useInputStreamMessages(service.bindService()), this, recorder);
   }
 
   int inFlight() {
@@ -57,12 +60,14 @@ final class CallGuard implements ServerInterceptor {
   }
 
   @Override
-  public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
-      ServerCallHandler<Q, R> next) {
+  public <Q, R> ServerCall.Listener<Q> interceptCall(
+      ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
     if (inFlight.incrementAndGet() > maxInFlight) {
       inFlight.decrementAndGet();
-      call.close(Status.RESOURCE_EXHAUSTED.withDescription("the seller is at its limit of " + maxInFlight
-          + " calls in flight; retry later"), new Metadata());
+      call.close(
+          Status.RESOURCE_EXHAUSTED.withDescription(
+              "the seller is at its limit of " + maxInFlight + " calls in flight; retry later"),
+          new Metadata());
       return new ServerCall.Listener<>() {};
     }
     ServerCall.Listener<Q> delegate;
@@ -75,8 +80,12 @@ final class CallGuard implements ServerInterceptor {
     return new Guarded<>(delegate, call);
   }
 
-  /** Forwards to the service until a message fails to parse; then the call is closed and the rest dropped. */
-  private final class Guarded<Q, R> extends ForwardingServerCallListener.SimpleForwardingServerCallListener<Q> {
+  /**
+   * Forwards to the service until a message fails to parse; then the call is closed and the rest
+   * dropped.
+   */
+  private final class Guarded<Q, R>
+      extends ForwardingServerCallListener.SimpleForwardingServerCallListener<Q> {
     private final ServerCall<Q, R> call;
     private boolean refused;
     private boolean ended;
@@ -96,8 +105,12 @@ final class CallGuard implements ServerInterceptor {
       } catch (RuntimeException e) {
         // The parse (ServerInterceptors' wrapper) failed: the bytes are not this method's message.
         refused = true;
-        call.close(Status.INVALID_ARGUMENT.withDescription("the request is not a valid "
-            + call.getMethodDescriptor().getBareMethodName() + " message"), new Metadata());
+        call.close(
+            Status.INVALID_ARGUMENT.withDescription(
+                "the request is not a valid "
+                    + call.getMethodDescriptor().getBareMethodName()
+                    + " message"),
+            new Metadata());
       }
     }
 

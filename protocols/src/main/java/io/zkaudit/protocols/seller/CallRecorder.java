@@ -20,11 +20,14 @@ import java.util.function.Consumer;
 /**
  * Records how every call to the seller ended, once: its method, the buyer key whose signature it
  * carried (once verified), its status and latency, and the exception behind an INTERNAL. The
- * outermost interceptor, so that calls refused before any work (too many in flight, a message
- * that does not parse) are recorded too; the request log and the metrics read the outcomes.
+ * outermost interceptor, so that calls refused before any work (too many in flight, a message that
+ * does not parse) are recorded too; the request log and the metrics read the outcomes.
  */
 final class CallRecorder implements ServerInterceptor {
-  /** How a call ended. {@code buyer} is a fingerprint or "-"; {@code failure} is null unless the seller failed. */
+  /**
+   * How a call ended. {@code buyer} is a fingerprint or "-"; {@code failure} is null unless the
+   * seller failed.
+   */
   record Outcome(String method, String buyer, Status.Code status, long nanos, Throwable failure) {}
 
   /** What a call learns about itself while it runs; read when it ends. */
@@ -57,7 +60,9 @@ final class CallRecorder implements ServerInterceptor {
     }
   }
 
-  /** A short, stable name for a buyer key: the first 8 bytes of its SHA-256, never the key itself. */
+  /**
+   * A short, stable name for a buyer key: the first 8 bytes of its SHA-256, never the key itself.
+   */
   static String fingerprint(ByteString key) {
     if (key == null) {
       return "-";
@@ -71,29 +76,35 @@ final class CallRecorder implements ServerInterceptor {
   }
 
   @Override
-  public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
-      ServerCallHandler<Q, R> next) {
+  public <Q, R> ServerCall.Listener<Q> interceptCall(
+      ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
     long start = System.nanoTime();
     Facts facts = new Facts();
     AtomicBoolean recorded = new AtomicBoolean();
     String method = call.getMethodDescriptor().getFullMethodName();
-    Consumer<Status.Code> end = code -> {
-      if (recorded.compareAndSet(false, true)) {
-        // An exception matters only behind a failure of the seller's, not behind a call its client cancelled.
-        Throwable failure = code == Status.Code.INTERNAL || code == Status.Code.UNKNOWN ? facts.failure : null;
-        Outcome o = new Outcome(method, fingerprint(facts.buyer), code, System.nanoTime() - start, failure);
-        for (Consumer<Outcome> l : listeners) {
-          l.accept(o);
-        }
-      }
-    };
-    ServerCall<Q, R> recording = new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
-      @Override
-      public void close(Status status, Metadata trailers) {
-        end.accept(status.getCode());
-        super.close(status, trailers);
-      }
-    };
+    Consumer<Status.Code> end =
+        code -> {
+          if (recorded.compareAndSet(false, true)) {
+            // An exception matters only behind a failure of the seller's, not behind a call its
+            // client cancelled.
+            Throwable failure =
+                code == Status.Code.INTERNAL || code == Status.Code.UNKNOWN ? facts.failure : null;
+            Outcome o =
+                new Outcome(
+                    method, fingerprint(facts.buyer), code, System.nanoTime() - start, failure);
+            for (Consumer<Outcome> l : listeners) {
+              l.accept(o);
+            }
+          }
+        };
+    ServerCall<Q, R> recording =
+        new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
+          @Override
+          public void close(Status status, Metadata trailers) {
+            end.accept(status.getCode());
+            super.close(status, trailers);
+          }
+        };
     ServerCall.Listener<Q> listener =
         Contexts.interceptCall(Context.current().withValue(FACTS, facts), recording, headers, next);
     return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(listener) {

@@ -24,17 +24,17 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * The seller's side of AuditEscrow (docs/protocols.md, "Accuracy audits on-chain"). Before an
- * audit that names an on-chain request is stored, the request is checked against the commitment
- * (this model, this buyer's account, this sample count, a claim no higher than the seller's, the
- * seller's price, a stake it is willing to put up, and a test-set commitment to exactly this test
- * set); the seller stakes before it signs terms; it countersigns a pass or a shortfall on-chain as
- * off-chain. Then, at every poll, it carries each open on-chain audit on from what the escrow says:
- * settles with both signatures, settles with proof through the designated verifier when the buyer
- * has not signed shortly before the result deadline, proves by itself what the buyer revealed but
- * did not ask to be proven, and applies the deadline rules once a deadline has passed. The escrow
- * is the record; the seller's store only remembers which requests it accepted and their signatures,
- * so a restarted seller carries every open audit on.
+ * The seller's side of AuditEscrow (docs/protocols.md, "Accuracy audits on-chain"). Before an audit
+ * that names an on-chain request is stored, the request is checked against the commitment (this
+ * model, this buyer's account, this sample count, a claim no higher than the seller's, the seller's
+ * price, a stake it is willing to put up, and a test-set commitment to exactly this test set); the
+ * seller stakes before it signs terms; it countersigns a pass or a shortfall on-chain as off-chain.
+ * Then, at every poll, it carries each open on-chain audit on from what the escrow says: settles
+ * with both signatures, settles with proof through the designated verifier when the buyer has not
+ * signed shortly before the result deadline, proves by itself what the buyer revealed but did not
+ * ask to be proven, and applies the deadline rules once a deadline has passed. The escrow is the
+ * record; the seller's store only remembers which requests it accepted and their signatures, so a
+ * restarted seller carries every open audit on.
  */
 final class ChainAudits {
   private final ChainSettings settings;
@@ -42,14 +42,21 @@ final class ChainAudits {
   private final Attester attester;
   private final Supplier<Instant> chainTime;
   private final Consumer<String> events;
+
   /** Audits whose settlement with proof the attester refused: not asked again at every poll. */
   private final Set<String> refused = ConcurrentHashMap.newKeySet();
+
   /** Audits being proven by the seller itself in the background (at most one run each). */
   private final Set<String> proving = ConcurrentHashMap.newKeySet();
+
   /** Failures reported once per audit and kind, not at every poll. */
   private final Set<String> reported = ConcurrentHashMap.newKeySet();
 
-  ChainAudits(ChainSettings settings, EscrowClient client, Attester attester, Supplier<Instant> chainTime,
+  ChainAudits(
+      ChainSettings settings,
+      EscrowClient client,
+      Attester attester,
+      Supplier<Instant> chainTime,
       Consumer<String> events) {
     this.settings = settings;
     this.client = client;
@@ -68,7 +75,8 @@ final class ChainAudits {
       return client.audits().getAudit(chainAuditId);
     } catch (EscrowException e) {
       if (e.revertReason().isPresent()) {
-        throw RequestRejected.notFound("chain_audit_id: no audit " + Long.toUnsignedString(chainAuditId) + " on-chain");
+        throw RequestRejected.notFound(
+            "chain_audit_id: no audit " + Long.toUnsignedString(chainAuditId) + " on-chain");
       }
       throw unreachable();
     }
@@ -87,19 +95,29 @@ final class ChainAudits {
    * @param maxStake the most this seller stakes on one audit (wei)
    * @param proofWindow the time per sample the seller gives itself to prove (its audit policy)
    */
-  AuditRecord.Chain accept(AuditCommitment c, long chainModel, double claim, long maxStake,
-      Duration proofWindow) {
+  AuditRecord.Chain accept(
+      AuditCommitment c, long chainModel, double claim, long maxStake, Duration proofWindow) {
     AuditRequests.requireLength("chain_salt", c.getChainSalt(), Bytes32.LENGTH);
     try {
       // The escrow's result window must hold the proofs and the margin left for settling with
       // proof; otherwise the seller would stake on an audit it cannot prove in time.
-      Duration needed = proofWindow.multipliedBy(Integer.toUnsignedLong(c.getSampleCount()))
-          .plus(settings.auditSettleMargin());
+      Duration needed =
+          proofWindow
+              .multipliedBy(Integer.toUnsignedLong(c.getSampleCount()))
+              .plus(settings.auditSettleMargin());
       Duration window = client.audits().resultWindow();
       if (needed.compareTo(window) > 0) {
-        throw new RequestRejected(Status.Code.FAILED_PRECONDITION, "chain_audit_id: the escrow's result window ("
-            + window.toMinutes() + " min) is too short to prove " + Integer.toUnsignedString(c.getSampleCount())
-            + " samples at " + proofWindow.toSeconds() + " s each and settle (" + needed.toMinutes() + " min)");
+        throw new RequestRejected(
+            Status.Code.FAILED_PRECONDITION,
+            "chain_audit_id: the escrow's result window ("
+                + window.toMinutes()
+                + " min) is too short to prove "
+                + Integer.toUnsignedString(c.getSampleCount())
+                + " samples at "
+                + proofWindow.toSeconds()
+                + " s each and settle ("
+                + needed.toMinutes()
+                + " min)");
       }
       return check(c, request(c.getChainAuditId()), chainModel, claim, maxStake);
     } catch (EscrowException e) {
@@ -107,72 +125,137 @@ final class ChainAudits {
     }
   }
 
-  private AuditRecord.Chain check(AuditCommitment c, io.zkaudit.escrow.AuditRecord r, long chainModel, double claim,
+  private AuditRecord.Chain check(
+      AuditCommitment c,
+      io.zkaudit.escrow.AuditRecord r,
+      long chainModel,
+      double claim,
       long maxStake) {
     long id = c.getChainAuditId();
     String buyer = ChainKeys.address(c.getBuyerSignature().getPublicKey().toByteArray());
     if (!ChainKeys.sameAddressOf(r.buyer(), buyer)) {
-      throw RequestRejected.denied("chain_audit_id: audit " + id + " was requested by another account than the buyer's key");
+      throw RequestRejected.denied(
+          "chain_audit_id: audit " + id + " was requested by another account than the buyer's key");
     }
     if (r.modelId() != chainModel) {
-      throw RequestRejected.invalid("chain_audit_id: audit " + id + " is for on-chain model " + r.modelId()
-          + ", not this model (" + chainModel + ")");
+      throw RequestRejected.invalid(
+          "chain_audit_id: audit "
+              + id
+              + " is for on-chain model "
+              + r.modelId()
+              + ", not this model ("
+              + chainModel
+              + ")");
     }
     if (Integer.toUnsignedLong(c.getSampleCount()) != r.samples()) {
-      throw RequestRejected.invalid("chain_audit_id: audit " + id + " is for " + r.samples() + " samples, not "
-          + Integer.toUnsignedString(c.getSampleCount()));
+      throw RequestRejected.invalid(
+          "chain_audit_id: audit "
+              + id
+              + " is for "
+              + r.samples()
+              + " samples, not "
+              + Integer.toUnsignedString(c.getSampleCount()));
     }
     if (r.claimedAccuracyBps() > AuditStatements.claimBps(claim)) {
-      throw RequestRejected.invalid("chain_audit_id: audit " + id + " holds the seller to " + r.claimedAccuracyBps()
-          + " bps, more than its claim of " + AuditStatements.claimBps(claim));
+      throw RequestRejected.invalid(
+          "chain_audit_id: audit "
+              + id
+              + " holds the seller to "
+              + r.claimedAccuracyBps()
+              + " bps, more than its claim of "
+              + AuditStatements.claimBps(claim));
     }
     BigInteger price = settings.auditPricePerSample().multiply(BigInteger.valueOf(r.samples()));
     if (r.payment().compareTo(price) < 0) {
-      throw new RequestRejected(Status.Code.FAILED_PRECONDITION, "chain_audit_id: audit " + id + " pays " + r.payment()
-          + " wei, this seller's price for " + r.samples() + " samples is " + price + " wei");
+      throw new RequestRejected(
+          Status.Code.FAILED_PRECONDITION,
+          "chain_audit_id: audit "
+              + id
+              + " pays "
+              + r.payment()
+              + " wei, this seller's price for "
+              + r.samples()
+              + " samples is "
+              + price
+              + " wei");
     }
     if (r.requiredStake().compareTo(BigInteger.valueOf(maxStake)) > 0) {
-      throw new RequestRejected(Status.Code.FAILED_PRECONDITION, "chain_audit_id: audit " + id + " asks a stake of "
-          + r.requiredStake() + " wei, this seller stakes at most " + maxStake + " wei on an audit");
+      throw new RequestRejected(
+          Status.Code.FAILED_PRECONDITION,
+          "chain_audit_id: audit "
+              + id
+              + " asks a stake of "
+              + r.requiredStake()
+              + " wei, this seller stakes at most "
+              + maxStake
+              + " wei on an audit");
     }
-    byte[] testSet = AuditStatements.chainTestSetHash(c.getTestSetHash().toByteArray(), c.getLabelOffset());
-    TestSetCommitment opening = new TestSetCommitment(new Bytes32(testSet), new Bytes32(c.getChainSalt().toByteArray()));
+    byte[] testSet =
+        AuditStatements.chainTestSetHash(c.getTestSetHash().toByteArray(), c.getLabelOffset());
+    TestSetCommitment opening =
+        new TestSetCommitment(new Bytes32(testSet), new Bytes32(c.getChainSalt().toByteArray()));
     if (!opening.commitment().equals(r.testSetCommitment())) {
       // Staking on a commitment to another test set would lose the stake: nothing the seller
       // proves about this test set could settle it.
-      throw RequestRejected.invalid("chain_salt: audit " + id + "'s on-chain commitment is not to this test set");
+      throw RequestRejected.invalid(
+          "chain_salt: audit " + id + "'s on-chain commitment is not to this test set");
     }
     switch (r.status()) {
       case REQUESTED -> {
         if (chainTime.get().isAfter(r.deadline())) {
-          throw new RequestRejected(Status.Code.FAILED_PRECONDITION, "chain_audit_id: audit " + id
-              + "'s stake deadline has passed");
+          throw new RequestRejected(
+              Status.Code.FAILED_PRECONDITION,
+              "chain_audit_id: audit " + id + "'s stake deadline has passed");
         }
       }
-      case STAKED -> { } // staked by this seller before a crash (only the model's seller can stake)
-      default -> throw new RequestRejected(Status.Code.FAILED_PRECONDITION, "chain_audit_id: audit " + id + " is "
-          + r.status() + ", not awaiting the seller's stake");
+      case STAKED -> {} // staked by this seller before a crash (only the model's seller can stake)
+      default ->
+          throw new RequestRejected(
+              Status.Code.FAILED_PRECONDITION,
+              "chain_audit_id: audit "
+                  + id
+                  + " is "
+                  + r.status()
+                  + ", not awaiting the seller's stake");
     }
     return new AuditRecord.Chain(escrow(), id, c.getChainSalt().toByteArray(), null, null, null);
   }
 
-  /** Stakes on an accepted request unless this seller did before; returns the stake and claim the terms state. */
+  /**
+   * Stakes on an accepted request unless this seller did before; returns the stake and claim the
+   * terms state.
+   */
   io.zkaudit.escrow.AuditRecord stake(AuditRecord a) {
     long id = a.chain().auditId();
     io.zkaudit.escrow.AuditRecord r = request(id);
     try {
       if (r.status() == io.zkaudit.escrow.AuditRecord.Status.REQUESTED) {
         client.audits().stake(id);
-        events.accept("staked " + r.requiredStake() + " wei on on-chain audit " + id + " (audit " + a.auditId() + ")");
+        events.accept(
+            "staked "
+                + r.requiredStake()
+                + " wei on on-chain audit "
+                + id
+                + " (audit "
+                + a.auditId()
+                + ")");
         return request(id);
       }
     } catch (EscrowException e) {
-      throw e.revertReason().isPresent() ? new RequestRejected(Status.Code.FAILED_PRECONDITION,
-          "chain_audit_id: the escrow refused the stake: " + e.revertReason().get()) : unreachable();
+      throw e.revertReason().isPresent()
+          ? new RequestRejected(
+              Status.Code.FAILED_PRECONDITION,
+              "chain_audit_id: the escrow refused the stake: " + e.revertReason().get())
+          : unreachable();
     }
     if (r.status() != io.zkaudit.escrow.AuditRecord.Status.STAKED) {
-      throw new RequestRejected(Status.Code.FAILED_PRECONDITION, "chain_audit_id: audit " + id + " is " + r.status()
-          + ", not awaiting the seller's stake");
+      throw new RequestRejected(
+          Status.Code.FAILED_PRECONDITION,
+          "chain_audit_id: audit "
+              + id
+              + " is "
+              + r.status()
+              + ", not awaiting the seller's stake");
     }
     return r;
   }
@@ -189,13 +272,14 @@ final class ChainAudits {
   /** Whether {@code signature} is the buyer's account's EIP-712 signature of this result. */
   boolean signedByBuyer(AuditRecord a, int correct, byte[] signature) {
     Bytes32 digest = TypedDigests.auditResult(client.deployment(), result(a, correct));
-    return ChainKeys.sameAddressOf(ChainKeys.signer(digest, signature).orElse(null), ChainKeys.address(a.buyer()));
+    return ChainKeys.sameAddressOf(
+        ChainKeys.signer(digest, signature).orElse(null), ChainKeys.address(a.buyer()));
   }
 
   /**
-   * The seller's receipt for the whole test set (local: no transaction), given once every sample
-   * is revealed and checked: with it the buyer can reveal on-chain, which starts the result
-   * deadline, so the seller gives it only when it holds what it must prove.
+   * The seller's receipt for the whole test set (local: no transaction), given once every sample is
+   * revealed and checked: with it the buyer can reveal on-chain, which starts the result deadline,
+   * so the seller gives it only when it holds what it must prove.
    */
   byte[] receipt(AuditRecord a) {
     return client.audits().signReceipt(a.chain().auditId(), testSetHash(a));
@@ -210,8 +294,11 @@ final class ChainAudits {
    * One look at every open on-chain audit. {@code prove} proves an audit's missing samples (in the
    * caller's proving loop); {@code samples} reads an audit's revealed samples with their proofs.
    */
-  void poll(AuditStore store, Consumer<AuditRecord> prove, Function<AuditRecord,
-      Iterator<Attester.AccuracySample>> samples, Function<AuditRecord, byte[]> verifyingKey) {
+  void poll(
+      AuditStore store,
+      Consumer<AuditRecord> prove,
+      Function<AuditRecord, Iterator<Attester.AccuracySample>> samples,
+      Function<AuditRecord, byte[]> verifyingKey) {
     Instant now = null;
     for (AuditRecord a : store.openOnChain(escrow())) {
       long id = a.chain().auditId();
@@ -235,27 +322,45 @@ final class ChainAudits {
               closed(store, a, client.audits().settleByDeadline(id));
             }
           }
-          default -> { }
+          default -> {}
         }
       } catch (RuntimeException e) {
         if (reported.add(a.auditId() + e.getClass().getSimpleName())) {
-          events.accept("on-chain audit " + id + " (audit " + a.auditId() + "): " + e.getMessage() + " (retrying)");
+          events.accept(
+              "on-chain audit "
+                  + id
+                  + " (audit "
+                  + a.auditId()
+                  + "): "
+                  + e.getMessage()
+                  + " (retrying)");
         }
       }
     }
   }
 
-  private void revealed(AuditStore store, AuditRecord a, io.zkaudit.escrow.AuditRecord r, Instant now,
-      Consumer<AuditRecord> prove, Function<AuditRecord, Iterator<Attester.AccuracySample>> samples,
+  private void revealed(
+      AuditStore store,
+      AuditRecord a,
+      io.zkaudit.escrow.AuditRecord r,
+      Instant now,
+      Consumer<AuditRecord> prove,
+      Function<AuditRecord, Iterator<Attester.AccuracySample>> samples,
       Function<AuditRecord, byte[]> verifyingKey) {
     long id = a.chain().auditId();
     if (now.isAfter(r.deadline())) {
-      // No result in time: by the escrow's rules the claim failed. Closed so that both sides see it.
+      // No result in time: by the escrow's rules the claim failed. Closed so that both sides see
+      // it.
       closed(store, a, client.audits().settleByDeadline(id));
       return;
     }
     if (a.chain().sellerSignature() != null) {
-      client.audits().settle(result(a, a.result().correct()), a.chain().buyerSignature(), a.chain().sellerSignature());
+      client
+          .audits()
+          .settle(
+              result(a, a.result().correct()),
+              a.chain().buyerSignature(),
+              a.chain().sellerSignature());
       closed(store, a, client.audits().getAudit(id).outcome());
       return;
     }
@@ -266,51 +371,79 @@ final class ChainAudits {
       // Revealed, but not every sample proven (the buyer did not ask for them all, or stopped at a
       // failure): the seller proves by itself, to settle with proof if need be.
       if (proving.add(a.auditId())) {
-        Thread.ofVirtual().name("chain-audit-prove").start(() -> {
-          try {
-            prove.accept(a);
-          } finally {
-            proving.remove(a.auditId());
-          }
-        });
+        Thread.ofVirtual()
+            .name("chain-audit-prove")
+            .start(
+                () -> {
+                  try {
+                    prove.accept(a);
+                  } finally {
+                    proving.remove(a.auditId());
+                  }
+                });
       }
       return;
     }
-    if (now.isBefore(r.deadline().minus(settings.auditSettleMargin())) || refused.contains(a.auditId())) {
+    if (now.isBefore(r.deadline().minus(settings.auditSettleMargin()))
+        || refused.contains(a.auditId())) {
       return; // the buyer may still sign
     }
     settleWithProof(store, a, samples, verifyingKey);
   }
 
   /** The buyer has not signed: the seller's own count, attested by the designated verifier. */
-  private void settleWithProof(AuditStore store, AuditRecord a,
+  private void settleWithProof(
+      AuditStore store,
+      AuditRecord a,
       Function<AuditRecord, Iterator<Attester.AccuracySample>> samples,
       Function<AuditRecord, byte[]> verifyingKey) {
     long id = a.chain().auditId();
     int correct = 0;
     for (AuditSample s : store.outline(a.auditId())) {
-      if (s.output() != null && AuditStatements.predictedClass(s.output(), a.labelOffset()) == s.label()) {
+      if (s.output() != null
+          && AuditStatements.predictedClass(s.output(), a.labelOffset()) == s.label()) {
         correct++;
       }
     }
-    Attester.AccuracyClaim claim = new Attester.AccuracyClaim(verifyingKey.apply(a), new Bytes32(a.modelId()),
-        testSetHash(a), a.labelOffset(), correct, a.sampleCount());
+    Attester.AccuracyClaim claim =
+        new Attester.AccuracyClaim(
+            verifyingKey.apply(a),
+            new Bytes32(a.modelId()),
+            testSetHash(a),
+            a.labelOffset(),
+            correct,
+            a.sampleCount());
     byte[] attestation;
     try {
       attestation = attester.attestAccuracy(claim, samples.apply(a));
     } catch (Attester.AttestationRefused e) {
       refused.add(a.auditId());
-      events.accept("on-chain audit " + id + ": the verifier refused the result: " + e.getMessage());
+      events.accept(
+          "on-chain audit " + id + ": the verifier refused the result: " + e.getMessage());
       return;
     }
     client.audits().settleWithProof(result(a, correct), attestation);
-    events.accept("on-chain audit " + id + " settled with proof: " + correct + " of " + a.sampleCount() + " correct");
+    events.accept(
+        "on-chain audit "
+            + id
+            + " settled with proof: "
+            + correct
+            + " of "
+            + a.sampleCount()
+            + " correct");
     closed(store, a, client.audits().getAudit(id).outcome());
   }
 
-  private void closed(AuditStore store, AuditRecord a, io.zkaudit.escrow.AuditRecord.Outcome outcome) {
+  private void closed(
+      AuditStore store, AuditRecord a, io.zkaudit.escrow.AuditRecord.Outcome outcome) {
     store.setChainOutcome(a.auditId(), outcome.name());
-    events.accept("on-chain audit " + a.chain().auditId() + " (audit " + a.auditId() + ") settled: " + outcome);
+    events.accept(
+        "on-chain audit "
+            + a.chain().auditId()
+            + " (audit "
+            + a.auditId()
+            + ") settled: "
+            + outcome);
   }
 
   /** The samples of an audit with their proofs, read from the store one at a time. */
@@ -330,7 +463,8 @@ final class ChainAudits {
         }
         AuditSample s = store.sample(a.auditId(), next++);
         if (!s.proven()) {
-          throw new IllegalStateException("sample " + s.index() + " of audit " + a.auditId() + " is not proven");
+          throw new IllegalStateException(
+              "sample " + s.index() + " of audit " + a.auditId() + " is not proven");
         }
         return new Attester.AccuracySample(s.index(), s.salt(), s.input(), s.label(), s.proof());
       }

@@ -3,9 +3,9 @@ package io.zkaudit.protocols.seller;
 import java.time.Duration;
 
 /**
- * Whether a signed request time is close enough to the seller's clock. Compared as a window
- * around now rather than with {@code Math.abs(now - t)}: that difference overflows for times near
- * {@code Long.MIN_VALUE}, and a wrapped difference passed the check (issue 20).
+ * Whether a signed request time is close enough to the seller's clock. Compared as a window around
+ * now rather than with {@code Math.abs(now - t)}: that difference overflows for times near {@code
+ * Long.MIN_VALUE}, and a wrapped difference passed the check (issue 20).
  */
 final class Freshness {
   private Freshness() {}

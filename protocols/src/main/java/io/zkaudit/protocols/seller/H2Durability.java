@@ -14,11 +14,11 @@ import java.util.Optional;
  *
  * <p>The seller does not set WRITE_DELAY=0 for this: with H2 2.3.232 that setting corrupted the
  * database file ("File corrupted while reading record" at the next open) when a seller was stopped
- * and started again over it in one process with its large rows (certified verifying keys of
- * 0.3-0.8 MB, proofs): AuditProtocolTest and RotationProtocolTest's restarts, every run. Instead,
- * every write transaction of a local H2 file is followed by a CHECKPOINT, which writes the store
- * before the call returns ({@link #flush}): the same guarantee at the moment it is needed, with
- * H2's own write path otherwise untouched. Other databases bring their own commit rules.
+ * and started again over it in one process with its large rows (certified verifying keys of 0.3-0.8
+ * MB, proofs): AuditProtocolTest and RotationProtocolTest's restarts, every run. Instead, every
+ * write transaction of a local H2 file is followed by a CHECKPOINT, which writes the store before
+ * the call returns ({@link #flush}): the same guarantee at the moment it is needed, with H2's own
+ * write path otherwise untouched. Other databases bring their own commit rules.
  */
 final class H2Durability {
   private H2Durability() {}
@@ -42,8 +42,8 @@ final class H2Durability {
   /**
    * The URL the seller connects with: an H2 URL gains DB_CLOSE_ON_EXIT=FALSE (unless it sets it).
    * H2 otherwise closes the database from a JVM shutdown hook of its own, racing the seller's: on
-   * SIGTERM the seller's graceful shutdown (SellerServer.close) found its database closed under
-   * it and ended with "Database is already closed". The seller closes it itself, after its calls.
+   * SIGTERM the seller's graceful shutdown (SellerServer.close) found its database closed under it
+   * and ended with "Database is already closed". The seller closes it itself, after its calls.
    */
   static String connectionUrl(String jdbcUrl) {
     if (!isH2(jdbcUrl) || jdbcUrl.toUpperCase(Locale.ROOT).contains(";DB_CLOSE_ON_EXIT=")) {
@@ -53,8 +53,8 @@ final class H2Durability {
   }
 
   /**
-   * The path prefix of a local H2 file database (H2 appends .mv.db), or empty for any other URL
-   * (in memory, over TCP, not H2). Resolved as H2 resolves it: "~" is the home directory.
+   * The path prefix of a local H2 file database (H2 appends .mv.db), or empty for any other URL (in
+   * memory, over TCP, not H2). Resolved as H2 resolves it: "~" is the home directory.
    */
   static Optional<Path> localFile(String jdbcUrl) {
     if (!isH2(jdbcUrl)) {
@@ -74,6 +74,8 @@ final class H2Durability {
     if (rest.startsWith("~")) {
       rest = System.getProperty("user.home") + rest.substring(1);
     }
-    return rest.isEmpty() ? Optional.empty() : Optional.of(Path.of(rest).toAbsolutePath().normalize());
+    return rest.isEmpty()
+        ? Optional.empty()
+        : Optional.of(Path.of(rest).toAbsolutePath().normalize());
   }
 }

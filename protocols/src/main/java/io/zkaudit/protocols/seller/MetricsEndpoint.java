@@ -12,8 +12,8 @@ import java.util.concurrent.Executors;
 
 /**
  * The seller's metrics over HTTP for Prometheus: {@code GET /metrics}. The JDK's own HTTP server:
- * one page, scraped every few seconds, needs nothing more. It serves no state but the figures,
- * yet listen on a private address (--metrics-host) where the internet cannot reach it.
+ * one page, scraped every few seconds, needs nothing more. It serves no state but the figures, yet
+ * listen on a private address (--metrics-host) where the internet cannot reach it.
  */
 final class MetricsEndpoint implements AutoCloseable {
   private final HttpServer server;
@@ -29,10 +29,12 @@ final class MetricsEndpoint implements AutoCloseable {
     try {
       server = HttpServer.create(new InetSocketAddress(host, port), 16);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot serve metrics on " + host + ":" + port + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot serve metrics on " + host + ":" + port + ": " + e.getMessage(), e);
     }
     server.createContext("/metrics", exchange -> answer(exchange, metrics));
-    ExecutorService threads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("seller-metrics-", 0).factory());
+    ExecutorService threads =
+        Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("seller-metrics-", 0).factory());
     server.setExecutor(threads);
     server.start();
     return new MetricsEndpoint(server, threads);
@@ -40,7 +42,8 @@ final class MetricsEndpoint implements AutoCloseable {
 
   private static void answer(HttpExchange exchange, SellerMetrics metrics) throws IOException {
     try (exchange) {
-      if (!"GET".equals(exchange.getRequestMethod()) || !"/metrics".equals(exchange.getRequestURI().getPath())) {
+      if (!"GET".equals(exchange.getRequestMethod())
+          || !"/metrics".equals(exchange.getRequestURI().getPath())) {
         exchange.sendResponseHeaders(404, -1);
         return;
       }

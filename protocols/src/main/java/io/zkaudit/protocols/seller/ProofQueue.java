@@ -13,20 +13,26 @@ import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
 
 /**
- * The seller's one prover, shared by every protocol, with admission control in front of it. A
- * proof takes every core (and for MobileNet 7 GB of heap), so proofs run one at a time on one
- * thread, in this order: contest and audit proofs first, earliest deadline first (a late one is
- * slashed); then predict proofs, then retrieval proofs, each in arrival order.
+ * The seller's one prover, shared by every protocol, with admission control in front of it. A proof
+ * takes every core (and for MobileNet 7 GB of heap), so proofs run one at a time on one thread, in
+ * this order: contest and audit proofs first, earliest deadline first (a late one is slashed); then
+ * predict proofs, then retrieval proofs, each in arrival order.
  *
- * <p>Predict proofs are what a flood is made of, so only they are bounded: a full queue, or a
- * buyer key with too many waiting, is answered RESOURCE_EXHAUSTED at once; and a waiting proof
- * whose gRPC call is cancelled (the client gave up) is dropped before it starts. Contest and audit
- * proofs are owed, so they are never refused here nor dropped when their caller goes away.
+ * <p>Predict proofs are what a flood is made of, so only they are bounded: a full queue, or a buyer
+ * key with too many waiting, is answered RESOURCE_EXHAUSTED at once; and a waiting proof whose gRPC
+ * call is cancelled (the client gave up) is dropped before it starts. Contest and audit proofs are
+ * owed, so they are never refused here nor dropped when their caller goes away.
  */
 final class ProofQueue implements AutoCloseable {
-  /** What a proof is for; the declaration order is the priority (contests and audits share the first rank). */
+  /**
+   * What a proof is for; the declaration order is the priority (contests and audits share the first
+   * rank).
+   */
   enum Kind {
-    CONTEST, AUDIT, ANSWER, RETRIEVAL;
+    CONTEST,
+    AUDIT,
+    ANSWER,
+    RETRIEVAL;
 
     int rank() {
       return this == CONTEST || this == AUDIT ? 0 : ordinal() - 1;
@@ -66,8 +72,10 @@ final class ProofQueue implements AutoCloseable {
     }
   }
 
-  private static final Comparator<Job> ORDER = Comparator.<Job>comparingInt(j -> j.priority.kind().rank())
-      .thenComparingLong(j -> j.priority.deadline()).thenComparingLong(j -> j.seq);
+  private static final Comparator<Job> ORDER =
+      Comparator.<Job>comparingInt(j -> j.priority.kind().rank())
+          .thenComparingLong(j -> j.priority.deadline())
+          .thenComparingLong(j -> j.seq);
 
   /** A proof the prover finished (or failed), and how long it ran: for the seller's metrics. */
   record Finished(Kind kind, long nanos) {}
@@ -75,8 +83,10 @@ final class ProofQueue implements AutoCloseable {
   private final AdmissionLimits limits;
   private volatile java.util.function.Consumer<Finished> onFinished = f -> {};
   private final PriorityQueue<Job> queue = new PriorityQueue<>(ORDER);
+
   /** The job the prover runs now (null: none). */
   private Job running;
+
   private final Map<ByteString, Integer> waitingByBuyer = new HashMap<>();
   private final Thread worker;
   private int waitingAnswers;
@@ -132,12 +142,19 @@ final class ProofQueue implements AutoCloseable {
     }
     if (p.kind() == Kind.ANSWER) {
       if (waitingAnswers >= limits.queuedAnswerProofs()) {
-        throw new RequestRejected(Status.Code.RESOURCE_EXHAUSTED, "the seller's proof queue is full ("
-            + waitingAnswers + " proofs waiting); retry later");
+        throw new RequestRejected(
+            Status.Code.RESOURCE_EXHAUSTED,
+            "the seller's proof queue is full ("
+                + waitingAnswers
+                + " proofs waiting); retry later");
       }
-      if (p.buyer() != null && waitingByBuyer.getOrDefault(p.buyer(), 0) >= limits.queuedAnswerProofsPerBuyer()) {
-        throw new RequestRejected(Status.Code.RESOURCE_EXHAUSTED, "this buyer key has "
-            + limits.queuedAnswerProofsPerBuyer() + " proofs waiting already; retry when one is done");
+      if (p.buyer() != null
+          && waitingByBuyer.getOrDefault(p.buyer(), 0) >= limits.queuedAnswerProofsPerBuyer()) {
+        throw new RequestRejected(
+            Status.Code.RESOURCE_EXHAUSTED,
+            "this buyer key has "
+                + limits.queuedAnswerProofsPerBuyer()
+                + " proofs waiting already; retry when one is done");
       }
       waitingAnswers++;
       if (p.buyer() != null) {
@@ -154,13 +171,15 @@ final class ProofQueue implements AutoCloseable {
   private void drop(Job job) {
     synchronized (this) {
       if (!queue.remove(job)) {
-        return; // started or finished: a proof under way is finished (it takes every core, but stops soon)
+        return; // started or finished: a proof under way is finished (it takes every core, but
+        // stops soon)
       }
       leave(job);
       dropped++;
     }
-    job.done.completeExceptionally(new RequestRejected(Status.Code.CANCELLED,
-        "the call was cancelled before its proof started"));
+    job.done.completeExceptionally(
+        new RequestRejected(
+            Status.Code.CANCELLED, "the call was cancelled before its proof started"));
   }
 
   private void leave(Job job) {
@@ -226,14 +245,17 @@ final class ProofQueue implements AutoCloseable {
   }
 
   /**
-   * Owed proofs (contests, audits) that will miss their deadline at the expected pace: walking
-   * the queue in the prover's order, each proof is expected to take {@code perProofMillis} (the
-   * one under way too), and a proof expected to end after its deadline is at risk. Before any
-   * proof has been timed ({@code perProofMillis} 0) only those already past their deadline count.
+   * Owed proofs (contests, audits) that will miss their deadline at the expected pace: walking the
+   * queue in the prover's order, each proof is expected to take {@code perProofMillis} (the one
+   * under way too), and a proof expected to end after its deadline is at risk. Before any proof has
+   * been timed ({@code perProofMillis} 0) only those already past their deadline count.
    */
   synchronized int owedAtRisk(long nowMillis, long perProofMillis) {
     long end = nowMillis + (running != null ? perProofMillis : 0);
-    int atRisk = running != null && running.priority.kind().rank() == 0 && end > running.priority.deadline() ? 1 : 0;
+    int atRisk =
+        running != null && running.priority.kind().rank() == 0 && end > running.priority.deadline()
+            ? 1
+            : 0;
     List<Job> ordered = new java.util.ArrayList<>(queue);
     ordered.sort(ORDER);
     for (Job j : ordered) {
@@ -259,7 +281,8 @@ final class ProofQueue implements AutoCloseable {
       notifyAll();
     }
     for (Job j : failed) {
-      j.done.completeExceptionally(new RequestRejected(Status.Code.UNAVAILABLE, "the seller is stopping"));
+      j.done.completeExceptionally(
+          new RequestRejected(Status.Code.UNAVAILABLE, "the seller is stopping"));
     }
   }
 }

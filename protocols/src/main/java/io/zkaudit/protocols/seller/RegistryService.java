@@ -23,7 +23,8 @@ final class RegistryService extends ModelRegistryGrpc.ModelRegistryImplBase {
 
   @Override
   public void list(ListModelsRequest request, StreamObserver<ListModelsResponse> response) {
-    Rpc.unary(response, () -> ListModelsResponse.newBuilder().addAllModels(seller.models()).build());
+    Rpc.unary(
+        response, () -> ListModelsResponse.newBuilder().addAllModels(seller.models()).build());
   }
 
   @Override

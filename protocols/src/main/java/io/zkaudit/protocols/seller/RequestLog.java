@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
  * e.g. {@code Prediction/PredictSigned buyer=3f9a0c1d22e4b7a0 status=OK 41.2 ms}. It names the
  * buyer by a fingerprint of its key and never carries a payload, a signature or a key.
  *
- * <p>A call the seller failed (INTERNAL) is logged at ERROR with its exception, but the stack
- * trace only once a minute per exception class and method: a fault that every request hits would
+ * <p>A call the seller failed (INTERNAL) is logged at ERROR with its exception, but the stack trace
+ * only once a minute per exception class and method: a fault that every request hits would
  * otherwise write a trace per request (issue 20 measured 4.75 MB of traces in 7.7 s of junk).
  */
 final class RequestLog implements Consumer<CallRecorder.Outcome> {
@@ -36,8 +36,14 @@ final class RequestLog implements Consumer<CallRecorder.Outcome> {
 
   @Override
   public void accept(CallRecorder.Outcome o) {
-    String line = String.format(Locale.ROOT, "%s buyer=%s status=%s %.1f ms", shortName(o.method()), o.buyer(),
-        o.status(), o.nanos() / 1e6);
+    String line =
+        String.format(
+            Locale.ROOT,
+            "%s buyer=%s status=%s %.1f ms",
+            shortName(o.method()),
+            o.buyer(),
+            o.status(),
+            o.nanos() / 1e6);
     if (o.failure() == null) {
       log.info(line);
       return;
@@ -47,12 +53,18 @@ final class RequestLog implements Consumer<CallRecorder.Outcome> {
     long now = nanoClock.getAsLong();
     Long last = lastTrace.get(key);
     // One thread wins each minute's trace, even when many calls fail at once.
-    boolean trace = last == null ? lastTrace.putIfAbsent(key, now) == null
-        : now - last >= TRACE_EVERY_NANOS && lastTrace.replace(key, last, now);
+    boolean trace =
+        last == null
+            ? lastTrace.putIfAbsent(key, now) == null
+            : now - last >= TRACE_EVERY_NANOS && lastTrace.replace(key, last, now);
     if (trace) {
       log.error(line, t);
     } else {
-      log.error("{} ({}: {}; stack trace logged at most once a minute)", line, t.getClass().getName(), t.getMessage());
+      log.error(
+          "{} ({}: {}; stack trace logged at most once a minute)",
+          line,
+          t.getClass().getName(),
+          t.getMessage());
     }
   }
 

@@ -19,25 +19,29 @@ final class RetrievalService extends RetrievalGrpc.RetrievalImplBase {
   }
 
   @Override
-  public void listItemSets(ListItemSetsRequest request, StreamObserver<ListItemSetsResponse> response) {
-    Rpc.unary(response, () -> ListItemSetsResponse.newBuilder().addAllItemSets(retrieval.itemSets()).build());
+  public void listItemSets(
+      ListItemSetsRequest request, StreamObserver<ListItemSetsResponse> response) {
+    Rpc.unary(
+        response,
+        () -> ListItemSetsResponse.newBuilder().addAllItemSets(retrieval.itemSets()).build());
   }
 
   @Override
   public void query(QueryRequest request, StreamObserver<QueryMessage> response) {
     ServerCallStreamObserver<QueryMessage> call = (ServerCallStreamObserver<QueryMessage>) response;
-    SellerRetrieval.Sink sink = new SellerRetrieval.Sink() {
-      @Override
-      public void send(QueryMessage message) {
-        awaitReady(call);
-        call.onNext(message);
-      }
+    SellerRetrieval.Sink sink =
+        new SellerRetrieval.Sink() {
+          @Override
+          public void send(QueryMessage message) {
+            awaitReady(call);
+            call.onNext(message);
+          }
 
-      @Override
-      public boolean cancelled() {
-        return call.isCancelled();
-      }
-    };
+          @Override
+          public boolean cancelled() {
+            return call.isCancelled();
+          }
+        };
     try {
       retrieval.query(request, sink);
     } catch (RequestRejected e) {
@@ -52,7 +56,9 @@ final class RetrievalService extends RetrievalGrpc.RetrievalImplBase {
       return;
     } catch (RuntimeException e) {
       CallRecorder.failed(e);
-      fail(call, Status.INTERNAL.withDescription("the seller failed: " + e.getClass().getSimpleName()));
+      fail(
+          call,
+          Status.INTERNAL.withDescription("the seller failed: " + e.getClass().getSimpleName()));
       return;
     }
     if (!call.isCancelled()) {
@@ -62,9 +68,9 @@ final class RetrievalService extends RetrievalGrpc.RetrievalImplBase {
 
   /**
    * Flow control: a query's answer can be far larger than the buyer reads at once (stored proofs
-   * stream at disk speed, the buyer verifies each), so each message waits until the transport
-   * takes more instead of piling up in the seller's memory. Polled: the call's onReady callback
-   * cannot run while this handler holds the call's callback thread.
+   * stream at disk speed, the buyer verifies each), so each message waits until the transport takes
+   * more instead of piling up in the seller's memory. Polled: the call's onReady callback cannot
+   * run while this handler holds the call's callback thread.
    */
   private static void awaitReady(ServerCallStreamObserver<QueryMessage> call) {
     while (!call.isReady() && !call.isCancelled()) {

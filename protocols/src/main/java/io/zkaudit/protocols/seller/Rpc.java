@@ -17,12 +17,15 @@ final class Rpc {
       return;
     } catch (StoreException e) {
       CallRecorder.failed(e);
-      response.onError(Status.INTERNAL.withDescription("the seller's database failed").asRuntimeException());
+      response.onError(
+          Status.INTERNAL.withDescription("the seller's database failed").asRuntimeException());
       return;
     } catch (RuntimeException e) {
       CallRecorder.failed(e);
-      response.onError(Status.INTERNAL.withDescription("the seller failed: " + e.getClass().getSimpleName())
-          .asRuntimeException());
+      response.onError(
+          Status.INTERNAL
+              .withDescription("the seller failed: " + e.getClass().getSimpleName())
+              .asRuntimeException());
       return;
     }
     response.onNext(result);

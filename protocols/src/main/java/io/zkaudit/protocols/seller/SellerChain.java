@@ -31,8 +31,8 @@ import org.web3j.protocol.http.HttpService;
  * ModelRegistry (weight commitment = the model id, the SHA-256 of the verifying key), offers it in
  * PredictionEscrow with a stake, co-signs answers given for a buyer's on-chain order (EIP-712, what
  * the escrow checks when the buyer contests), and watches the escrow for contests of its answers:
- * each is proven, attested by the designated verifier ({@link Attester}) and closed with
- * {@code proveContest} before its deadline, or the buyer can slash the order's stake.
+ * each is proven, attested by the designated verifier ({@link Attester}) and closed with {@code
+ * proveContest} before its deadline, or the buyer can slash the order's stake.
  *
  * <p>The chain is the state of record for contests. The seller follows the escrow's Contested
  * events (eth_getLogs) from a block stored in its database: the first block holding a contest of
@@ -47,31 +47,50 @@ public final class SellerChain implements AutoCloseable {
   private final Attester attester;
   private final SellerStore store;
   private final Consumer<String> events;
+
   /** On-chain model id to protocol model id, for the models this process mirrored. */
   private final Map<Long, ByteString> mirrored = new ConcurrentHashMap<>();
+
   /**
    * Contests seen but not settled yet, with the block each was opened in (retried at every poll
    * until proven, closed or past deadline; the stored cursor never passes one).
    */
   private final Map<Long, Long> pending = new ConcurrentHashMap<>();
-  /** Contests whose failed attempt was reported: a failing seller says so once, not at every poll. */
+
+  /**
+   * Contests whose failed attempt was reported: a failing seller says so once, not at every poll.
+   */
   private final Set<Long> reported = ConcurrentHashMap.newKeySet();
+
   /** Blocks read again at every poll: a reorganisation of the chain's head may replace them. */
   private static final long REORG_DEPTH = 12;
+
   /** Blocks per eth_getLogs call (providers cap a call's range, often at 10,000). */
   private static final long LOG_RANGE = 5_000;
+
   /** The next block to read contest events from (-1: not loaded from the store yet). */
   private long nextBlock = -1;
+
   /** The block last stored as the cursor: written again only when it moves. */
   private long storedCursor = -1;
+
   private volatile Thread watcher;
   private volatile boolean closed;
+
   /** The on-chain audits' side (AuditEscrow). */
   private final ChainAudits audits;
-  /** One look at the open on-chain audits, set by the audit service; run after each contest poll. */
+
+  /**
+   * One look at the open on-chain audits, set by the audit service; run after each contest poll.
+   */
   private volatile Runnable auditPoll = () -> {};
 
-  private SellerChain(ChainSettings settings, Web3j web3j, EscrowClient client, Attester attester, SellerStore store,
+  private SellerChain(
+      ChainSettings settings,
+      Web3j web3j,
+      EscrowClient client,
+      Attester attester,
+      SellerStore store,
       Consumer<String> events) {
     this.settings = settings;
     this.web3j = web3j;
@@ -91,13 +110,25 @@ public final class SellerChain implements AutoCloseable {
     this.auditPoll = poll;
   }
 
-  /** Connects with the seller's key; fails (EscrowException) if the node is unreachable or on another chain. */
-  public static SellerChain connect(ChainSettings settings, PartyKey key, Attester attester, SellerStore store,
+  /**
+   * Connects with the seller's key; fails (EscrowException) if the node is unreachable or on
+   * another chain.
+   */
+  public static SellerChain connect(
+      ChainSettings settings,
+      PartyKey key,
+      Attester attester,
+      SellerStore store,
       Consumer<String> events) {
     Web3j web3j = Web3j.build(new HttpService(settings.rpcUrl()));
     try {
-      return new SellerChain(settings, web3j, EscrowClient.connect(web3j, ChainKeys.credentials(key),
-          settings.deployment()), attester, store, events);
+      return new SellerChain(
+          settings,
+          web3j,
+          EscrowClient.connect(web3j, ChainKeys.credentials(key), settings.deployment()),
+          attester,
+          store,
+          events);
     } catch (RuntimeException e) {
       web3j.shutdown();
       throw e;
@@ -124,25 +155,46 @@ public final class SellerChain implements AutoCloseable {
     if (known.isPresent()) {
       chainModel = known.get();
       ModelRecord r = client.registry().getModel(chainModel);
-      if (!ChainKeys.sameAddressOf(r.seller(), address()) || !r.weightCommitment().equals(commitment)) {
-        throw EscrowException.invalidArgument("on-chain model " + chainModel + " is not this seller's registration of "
-            + commitment.hex());
+      if (!ChainKeys.sameAddressOf(r.seller(), address())
+          || !r.weightCommitment().equals(commitment)) {
+        throw EscrowException.invalidArgument(
+            "on-chain model "
+                + chainModel
+                + " is not this seller's registration of "
+                + commitment.hex());
       }
     } else {
       // A previous run may have registered and stopped before storing the id (the registry
       // refuses a second registration of the same commitment by the same seller): adopt it.
-      chainModel = findOwnRegistration(commitment).orElseGet(() -> rotatedOnChain(registry, entry).orElseGet(() -> {
-        long id = client.registry().registerModel(new Bytes32(entry.getDescriptionDigest().toByteArray()), commitment,
-            settings.registrationBond());
-        events.accept("model " + commitment.hex() + " registered on-chain as model " + id);
-        return id;
-      }));
+      chainModel =
+          findOwnRegistration(commitment)
+              .orElseGet(
+                  () ->
+                      rotatedOnChain(registry, entry)
+                          .orElseGet(
+                              () -> {
+                                long id =
+                                    client
+                                        .registry()
+                                        .registerModel(
+                                            new Bytes32(entry.getDescriptionDigest().toByteArray()),
+                                            commitment,
+                                            settings.registrationBond());
+                                events.accept(
+                                    "model "
+                                        + commitment.hex()
+                                        + " registered on-chain as model "
+                                        + id);
+                                return id;
+                              }));
       store.putChainModel(registry, entry.getModelId().toByteArray(), chainModel);
     }
     var offer = client.predictions().getOffer(chainModel);
     if (!offer.pricePerPrediction().equals(settings.pricePerPrediction())
         || !offer.stakePerOrder().equals(settings.stakePerOrder())) {
-      client.predictions().setOffer(chainModel, settings.pricePerPrediction(), settings.stakePerOrder());
+      client
+          .predictions()
+          .setOffer(chainModel, settings.pricePerPrediction(), settings.stakePerOrder());
     }
     topUpStake(chainModel);
     // Contests of this seller's orders for models it did not serve yet stayed pending: the next
@@ -153,26 +205,35 @@ public final class SellerChain implements AutoCloseable {
 
   /**
    * A rotated key whose predecessor this seller mirrored and is still the newest of its lineage
-   * on-chain: {@code ModelRegistry.rotate} (the bond moves along, the old record is retired, orders on
-   * it are still proven against its own commitment), and the old record's free escrow stake moves to
-   * the new one. Empty otherwise (then the key is registered as a model of its own).
+   * on-chain: {@code ModelRegistry.rotate} (the bond moves along, the old record is retired, orders
+   * on it are still proven against its own commitment), and the old record's free escrow stake
+   * moves to the new one. Empty otherwise (then the key is registered as a model of its own).
    */
   private Optional<Long> rotatedOnChain(String registry, ModelEntry entry) {
     if (entry.getRotatedFrom().isEmpty()) {
       return Optional.empty();
     }
     Optional<Long> old = store.chainModel(registry, entry.getRotatedFrom().toByteArray());
-    if (old.isEmpty() || !client.registry().isActive(old.get()) || client.registry().latestOf(old.get()) != old.get()) {
+    if (old.isEmpty()
+        || !client.registry().isActive(old.get())
+        || client.registry().latestOf(old.get()) != old.get()) {
       return Optional.empty();
     }
     Bytes32 commitment = new Bytes32(entry.getModelId().toByteArray());
     Bytes32 link = new Bytes32(io.zkaudit.hash.Sha256.hash(entry.getRotationLink().toByteArray()));
     long id = client.registry().rotateModel(old.get(), commitment, link, java.math.BigInteger.ZERO);
-    events.accept("model " + commitment.hex() + " registered on-chain as model " + id + ", rotated from model " + old.get());
+    events.accept(
+        "model "
+            + commitment.hex()
+            + " registered on-chain as model "
+            + id
+            + ", rotated from model "
+            + old.get());
     java.math.BigInteger free = client.predictions().getStake(old.get()).free();
     if (free.signum() > 0) {
       client.predictions().moveStake(old.get(), id, free);
-      events.accept("moved " + free + " wei of free stake from model " + old.get() + " to model " + id);
+      events.accept(
+          "moved " + free + " wei of free stake from model " + old.get() + " to model " + id);
     }
     return Optional.of(id);
   }
@@ -180,7 +241,9 @@ public final class SellerChain implements AutoCloseable {
   private Optional<Long> findOwnRegistration(Bytes32 commitment) {
     for (long id = client.registry().modelCount(); id >= 1; id--) {
       ModelRecord r = client.registry().getModel(id);
-      if (r.active() && ChainKeys.sameAddressOf(r.seller(), address()) && r.weightCommitment().equals(commitment)) {
+      if (r.active()
+          && ChainKeys.sameAddressOf(r.seller(), address())
+          && r.weightCommitment().equals(commitment)) {
         return Optional.of(id);
       }
     }
@@ -198,39 +261,57 @@ public final class SellerChain implements AutoCloseable {
 
   /** The on-chain id of a mirrored model. */
   public Optional<Long> chainModel(ByteString modelId) {
-    return mirrored.entrySet().stream().filter(e -> e.getValue().equals(modelId)).map(Map.Entry::getKey).findFirst();
+    return mirrored.entrySet().stream()
+        .filter(e -> e.getValue().equals(modelId))
+        .map(Map.Entry::getKey)
+        .findFirst();
   }
 
   /** Refuses a request naming an order that is not this buyer's open order for this model. */
   void checkOrder(PredictRequest r) {
     long orderId = r.getOrderId();
-    long chainModel = chainModel(r.getModelId()).orElseThrow(() -> new RequestRejected(Status.Code.FAILED_PRECONDITION,
-        "order_id: the model is not offered on-chain by this seller"));
+    long chainModel =
+        chainModel(r.getModelId())
+            .orElseThrow(
+                () ->
+                    new RequestRejected(
+                        Status.Code.FAILED_PRECONDITION,
+                        "order_id: the model is not offered on-chain by this seller"));
     PredictionOrder order;
     try {
       order = client.predictions().getOrder(orderId);
     } catch (EscrowException e) {
       if (e.revertReason().isPresent()) {
-        throw RequestRejected.notFound("order_id: no order " + Long.toUnsignedString(orderId) + " on-chain");
+        throw RequestRejected.notFound(
+            "order_id: no order " + Long.toUnsignedString(orderId) + " on-chain");
       }
       throw new RequestRejected(Status.Code.UNAVAILABLE, "the seller cannot reach the chain");
     }
     if (!ChainKeys.sameAddressOf(order.buyer(), ChainKeys.address(r.getBuyer().toByteArray()))) {
-      throw RequestRejected.denied("order_id: order " + orderId + " was paid by another account than the buyer's key");
+      throw RequestRejected.denied(
+          "order_id: order " + orderId + " was paid by another account than the buyer's key");
     }
     if (order.modelId() != chainModel) {
       throw RequestRejected.invalid("order_id: order " + orderId + " is for another model");
     }
     if (order.status() != PredictionOrder.Status.OPEN) {
-      throw new RequestRejected(Status.Code.FAILED_PRECONDITION, "order_id: order " + orderId + " is closed ("
-          + order.status() + ")");
+      throw new RequestRejected(
+          Status.Code.FAILED_PRECONDITION,
+          "order_id: order " + orderId + " is closed (" + order.status() + ")");
     }
   }
 
   /** The seller's EIP-712 answer signature for the order (no transaction: signing is local). */
   ChainAnswer cosign(long orderId, byte[] inputHash, byte[] outputHash) {
-    byte[] sig = client.predictions().signAnswer(orderId, new Bytes32(inputHash), new Bytes32(outputHash)).signature();
-    return ChainAnswer.newBuilder().setOrderId(orderId).setSignature(ByteString.copyFrom(sig)).build();
+    byte[] sig =
+        client
+            .predictions()
+            .signAnswer(orderId, new Bytes32(inputHash), new Bytes32(outputHash))
+            .signature();
+    return ChainAnswer.newBuilder()
+        .setOrderId(orderId)
+        .setSignature(ByteString.copyFrom(sig))
+        .build();
   }
 
   String escrow() {
@@ -242,28 +323,36 @@ public final class SellerChain implements AutoCloseable {
     if (watcher != null) {
       return;
     }
-    watcher = Thread.ofPlatform().daemon().name("seller-chain-contests").start(() -> {
-      while (!closed) {
-        try {
-          pollOnce(seller);
-        } catch (RuntimeException e) {
-          events.accept("on-chain contest watch failed, retrying: " + e.getMessage());
-        }
-        try {
-          auditPoll.run();
-        } catch (RuntimeException e) {
-          events.accept("on-chain audit watch failed, retrying: " + e.getMessage());
-        }
-        try {
-          Thread.sleep(settings.pollInterval());
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
-    });
+    watcher =
+        Thread.ofPlatform()
+            .daemon()
+            .name("seller-chain-contests")
+            .start(
+                () -> {
+                  while (!closed) {
+                    try {
+                      pollOnce(seller);
+                    } catch (RuntimeException e) {
+                      events.accept("on-chain contest watch failed, retrying: " + e.getMessage());
+                    }
+                    try {
+                      auditPoll.run();
+                    } catch (RuntimeException e) {
+                      events.accept("on-chain audit watch failed, retrying: " + e.getMessage());
+                    }
+                    try {
+                      Thread.sleep(settings.pollInterval());
+                    } catch (InterruptedException e) {
+                      return;
+                    }
+                  }
+                });
   }
 
-  /** One look at the escrow: new contests join the pending set; each pending one is proven if it can be. */
+  /**
+   * One look at the escrow: new contests join the pending set; each pending one is proven if it can
+   * be.
+   */
   synchronized void pollOnce(Seller seller) {
     long head = client.predictions().latestBlock();
     if (nextBlock < 0) {
@@ -273,7 +362,8 @@ public final class SellerChain implements AutoCloseable {
       storedCursor = known.orElse(-1L);
     }
     for (long from = nextBlock; from <= head; from += LOG_RANGE) {
-      for (var c : client.predictions().contestsOpened(from, Math.min(head, from + LOG_RANGE - 1))) {
+      for (var c :
+          client.predictions().contestsOpened(from, Math.min(head, from + LOG_RANGE - 1))) {
         pending.putIfAbsent(c.contestId(), c.block());
       }
     }
@@ -281,8 +371,12 @@ public final class SellerChain implements AutoCloseable {
     try {
       settle(seller);
     } finally {
-      // Stored after the contests were looked at: a crash before reads them again, never skips them.
-      long cursor = Math.min(nextBlock, pending.values().stream().mapToLong(Long::longValue).min().orElse(nextBlock));
+      // Stored after the contests were looked at: a crash before reads them again, never skips
+      // them.
+      long cursor =
+          Math.min(
+              nextBlock,
+              pending.values().stream().mapToLong(Long::longValue).min().orElse(nextBlock));
       if (cursor != storedCursor) {
         store.setChainCursor(escrow(), cursor);
         storedCursor = cursor;
@@ -290,10 +384,14 @@ public final class SellerChain implements AutoCloseable {
     }
   }
 
-  /** Each pending contest: dropped if it is not this seller's to prove any more, proven if it can be. */
+  /**
+   * Each pending contest: dropped if it is not this seller's to prove any more, proven if it can
+   * be.
+   */
   private void settle(Seller seller) {
     for (long chainModel : mirrored.keySet()) {
-      // A retired record (rotated to a new key) takes no new orders: its stake moved along the lineage.
+      // A retired record (rotated to a new key) takes no new orders: its stake moved along the
+      // lineage.
       if (client.registry().isActive(chainModel)) {
         topUpStake(chainModel);
       }
@@ -321,35 +419,57 @@ public final class SellerChain implements AutoCloseable {
       now = now != null ? now : blockTime();
       if (now.isAfter(c.proofDeadline())) {
         pending.remove(id);
-        events.accept("on-chain contest " + id + " passed its proof deadline unproven: the order's stake is lost");
+        events.accept(
+            "on-chain contest "
+                + id
+                + " passed its proof deadline unproven: the order's stake is lost");
         continue;
       }
       if (modelId == null) {
-        continue; // this seller's, for a model this process does not serve (yet): kept until its deadline
+        continue; // this seller's, for a model this process does not serve (yet): kept until its
+        // deadline
       }
-      Optional<String> answerId = store.chainAnswerId(escrow(), c.orderId(), c.inputHash().bytes(), c.outputHash().bytes());
+      Optional<String> answerId =
+          store.chainAnswerId(escrow(), c.orderId(), c.inputHash().bytes(), c.outputHash().bytes());
       if (answerId.isEmpty()) {
         pending.remove(id);
-        events.accept("on-chain contest " + id + " names no answer this seller gave for order " + c.orderId());
+        events.accept(
+            "on-chain contest "
+                + id
+                + " names no answer this seller gave for order "
+                + c.orderId());
         continue;
       }
       try {
         // Ordered by the contest's on-chain deadline among the other owed proofs (earliest first).
         byte[] proof = seller.proofFor(answerId.get(), c.proofDeadline().toEpochMilli());
         int[] input = store.answer(answerId.get()).orElseThrow().input();
-        byte[] vk = store.model(modelId.toByteArray()).orElseThrow().getVerifyingKey().toByteArray();
-        byte[] attestation = attester.attestPrediction(vk, proof, input, new Bytes32(modelId.toByteArray()),
-            c.inputHash(), c.outputHash());
+        byte[] vk =
+            store.model(modelId.toByteArray()).orElseThrow().getVerifyingKey().toByteArray();
+        byte[] attestation =
+            attester.attestPrediction(
+                vk,
+                proof,
+                input,
+                new Bytes32(modelId.toByteArray()),
+                c.inputHash(),
+                c.outputHash());
         client.predictions().proveContest(id, attestation);
         pending.remove(id);
         events.accept("on-chain contest " + id + " (answer " + answerId.get() + ") proven");
       } catch (Attester.AttestationRefused e) {
         pending.remove(id);
-        events.accept("on-chain contest " + id + ": the verifier refused the proof: " + e.getMessage());
+        events.accept(
+            "on-chain contest " + id + ": the verifier refused the proof: " + e.getMessage());
       } catch (RuntimeException e) {
         if (reported.add(id)) {
-          events.accept("on-chain contest " + id + " not proven yet (retrying until " + c.proofDeadline() + "): "
-              + e.getMessage());
+          events.accept(
+              "on-chain contest "
+                  + id
+                  + " not proven yet (retrying until "
+                  + c.proofDeadline()
+                  + "): "
+                  + e.getMessage());
         }
       }
     }
@@ -357,8 +477,13 @@ public final class SellerChain implements AutoCloseable {
 
   private Instant blockTime() {
     try {
-      return Instant.ofEpochSecond(web3j.ethGetBlockByNumber(DefaultBlockParameterName.LATEST, false).send().getBlock()
-          .getTimestamp().longValueExact());
+      return Instant.ofEpochSecond(
+          web3j
+              .ethGetBlockByNumber(DefaultBlockParameterName.LATEST, false)
+              .send()
+              .getBlock()
+              .getTimestamp()
+              .longValueExact());
     } catch (java.io.IOException | RuntimeException e) {
       throw EscrowException.failed("eth_getBlockByNumber", e);
     }

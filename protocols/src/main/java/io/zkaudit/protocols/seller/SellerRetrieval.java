@@ -33,10 +33,10 @@ import java.util.regex.Pattern;
  * The seller's side of trustless retrieval, independent of the transport: commits to item sets,
  * validates queries, and answers each with every committed item and a proof of the model's output
  * on it. Proofs are stored per (model, item) as they are made, so a query cut short (a crash, a
- * buyer gone) costs nothing twice: the next query of that model over that set, or the same
- * request sent again, proves only the items still missing. A set of private items
- * ({@link #commitPrivate}) is answered with proofs about each item's input commitment, and only
- * the matching items' tensors (with their commitments' seeds) are sent.
+ * buyer gone) costs nothing twice: the next query of that model over that set, or the same request
+ * sent again, proves only the items still missing. A set of private items ({@link #commitPrivate})
+ * is answered with proofs about each item's input commitment, and only the matching items' tensors
+ * (with their commitments' seeds) are sent.
  */
 public final class SellerRetrieval {
   public static final int MAX_ITEMS = 10_000;
@@ -76,8 +76,13 @@ public final class SellerRetrieval {
     for (Item item : items) {
       leaves.add(ItemCommitment.leaf(item.name(), Statements.tensorHash(item.tensor())));
     }
-    ItemSetStatement s = ItemSetStatement.newBuilder().setName(name).setCount(items.size()).setValuesPerItem(values)
-        .setMerkleRoot(ByteString.copyFrom(ItemCommitment.root(leaves))).build();
+    ItemSetStatement s =
+        ItemSetStatement.newBuilder()
+            .setName(name)
+            .setCount(items.size())
+            .setValuesPerItem(values)
+            .setMerkleRoot(ByteString.copyFrom(ItemCommitment.root(leaves)))
+            .build();
     return store(s, items, List.of());
   }
 
@@ -87,14 +92,20 @@ public final class SellerRetrieval {
    * items, model and key give the same set), so that a query's non-matching items are proven
    * without their tensors. {@code progress} is told after each item is committed.
    */
-  public ItemSet commitPrivate(String name, List<Item> items, CommittedModel model, byte[] hidingKey,
+  public ItemSet commitPrivate(
+      String name,
+      List<Item> items,
+      CommittedModel model,
+      byte[] hidingKey,
       java.util.function.IntConsumer progress) {
     int values = checkItems(name, items);
     ByteString modelId = ByteString.copyFrom(model.vk().digest().bytes());
-    seller.model(modelId); // registered (NOT_FOUND otherwise): buyers verify with its registered key
+    seller.model(
+        modelId); // registered (NOT_FOUND otherwise): buyers verify with its registered key
     TensorSpec in = model.model().description().tensor(model.circuit().inputTensor());
     if (values != in.size()) {
-      throw RequestRejected.invalid("items: each has " + values + " values, the model takes " + in.size());
+      throw RequestRejected.invalid(
+          "items: each has " + values + " values, the model takes " + in.size());
     }
     List<byte[]> leaves = new ArrayList<>();
     List<RetrievalStore.ItemCommitmentRecord> commitments = new ArrayList<>();
@@ -108,11 +119,18 @@ public final class SellerRetrieval {
         throw RequestRejected.invalid("items[" + i + "]: " + e.getMessage());
       }
       leaves.add(ItemCommitment.leaf(items.get(i).name(), c.digest().bytes()));
-      commitments.add(new RetrievalStore.ItemCommitmentRecord(c.encode(), c.digest().bytes(), seed));
+      commitments.add(
+          new RetrievalStore.ItemCommitmentRecord(c.encode(), c.digest().bytes(), seed));
       progress.accept(i + 1);
     }
-    ItemSetStatement s = ItemSetStatement.newBuilder().setName(name).setCount(items.size()).setValuesPerItem(values)
-        .setPrivateForModel(modelId).setMerkleRoot(ByteString.copyFrom(ItemCommitment.root(leaves))).build();
+    ItemSetStatement s =
+        ItemSetStatement.newBuilder()
+            .setName(name)
+            .setCount(items.size())
+            .setValuesPerItem(values)
+            .setPrivateForModel(modelId)
+            .setMerkleRoot(ByteString.copyFrom(ItemCommitment.root(leaves)))
+            .build();
     return store(s, items, commitments);
   }
 
@@ -131,15 +149,21 @@ public final class SellerRetrieval {
         throw RequestRejected.invalid("items[" + i + "].name: 1 to " + MAX_NAME + " characters");
       }
       if (item.tensor().length != values || values == 0) {
-        throw RequestRejected.invalid("items[" + i + "].tensor: every item has the same number of values ("
-            + values + "), not " + item.tensor().length);
+        throw RequestRejected.invalid(
+            "items["
+                + i
+                + "].tensor: every item has the same number of values ("
+                + values
+                + "), not "
+                + item.tensor().length);
       }
     }
     return values;
   }
 
   /** Signs and stores the set, or finds it stored (the id depends only on the statement). */
-  private ItemSet store(ItemSetStatement s, List<Item> items, List<RetrievalStore.ItemCommitmentRecord> commitments) {
+  private ItemSet store(
+      ItemSetStatement s, List<Item> items, List<RetrievalStore.ItemCommitmentRecord> commitments) {
     List<ItemRecord> records = new ArrayList<>();
     for (int i = 0; i < items.size(); i++) {
       records.add(new ItemRecord(i, items.get(i).name(), items.get(i).tensor().clone()));
@@ -150,9 +174,13 @@ public final class SellerRetrieval {
       if (existing.isPresent()) {
         return existing.get();
       }
-      ItemSet set = ItemSet.newBuilder().setItemSetId(ByteString.copyFrom(id)).setStatement(s)
-          .setSellerSignature(seller.key().sign(RetrievalStatements.itemSet(s)))
-          .setCommittedAtMillis(seller.config().clock().millis()).build();
+      ItemSet set =
+          ItemSet.newBuilder()
+              .setItemSetId(ByteString.copyFrom(id))
+              .setStatement(s)
+              .setSellerSignature(seller.key().sign(RetrievalStatements.itemSet(s)))
+              .setCommittedAtMillis(seller.config().clock().millis())
+              .build();
       store.putItemSet(set, records, commitments);
       return set;
     }
@@ -163,16 +191,18 @@ public final class SellerRetrieval {
   }
 
   /**
-   * Answers a query: a header, every committed item in order with its proof, and the signed list
-   * of matches. The query is stored before any proving; the same signed request sent again (a
-   * retry after a failure) resumes it, any other request with a used query id is refused.
+   * Answers a query: a header, every committed item in order with its proof, and the signed list of
+   * matches. The query is stored before any proving; the same signed request sent again (a retry
+   * after a failure) resumes it, any other request with a used query id is refused.
    */
   public void query(QueryRequest q, Sink sink) {
     Valid v = validate(q);
     byte[] setId = q.getItemSetId().toByteArray();
     byte[] modelId = q.getModelId().toByteArray();
-    sink.send(QueryMessage.newBuilder().setHeader(QueryHeader.newBuilder().setQueryId(q.getQueryId())
-        .setItemSet(v.set)).build());
+    sink.send(
+        QueryMessage.newBuilder()
+            .setHeader(QueryHeader.newBuilder().setQueryId(q.getQueryId()).setItemSet(v.set))
+            .build());
     List<Integer> matching = new ArrayList<>();
     int n = v.set.getStatement().getCount();
     boolean hidden = RetrievalStatements.isPrivate(v.set.getStatement());
@@ -187,8 +217,12 @@ public final class SellerRetrieval {
       if (matches) {
         matching.add(i);
       }
-      ProvenItem.Builder b = ProvenItem.newBuilder().setIndex(i).setName(item.name()).setMatches(matches)
-          .setProof(ByteString.copyFrom(proof.proof()));
+      ProvenItem.Builder b =
+          ProvenItem.newBuilder()
+              .setIndex(i)
+              .setName(item.name())
+              .setMatches(matches)
+              .setProof(ByteString.copyFrom(proof.proof()));
       if (c != null) {
         b.setInputCommitment(ByteString.copyFrom(c.commitment()));
       }
@@ -202,16 +236,25 @@ public final class SellerRetrieval {
       sink.send(QueryMessage.newBuilder().setItem(b).build());
     }
     store.closeQuery(q.getQueryId(), seller.config().clock().millis());
-    sink.send(QueryMessage.newBuilder().setSummary(QuerySummary.newBuilder().addAllMatchingIndexes(matching)
-        .setSellerSignature(seller.key().sign(RetrievalStatements.result(q, matching)))).build());
+    sink.send(
+        QueryMessage.newBuilder()
+            .setSummary(
+                QuerySummary.newBuilder()
+                    .addAllMatchingIndexes(matching)
+                    .setSellerSignature(seller.key().sign(RetrievalStatements.result(q, matching))))
+            .build());
   }
 
   /**
-   * The stored proof of the model's output on the item, made and stored first if missing: about
-   * the item's tensor, or with its commitment {@code c} (a private set) about that commitment, the
+   * The stored proof of the model's output on the item, made and stored first if missing: about the
+   * item's tensor, or with its commitment {@code c} (a private set) about that commitment, the
    * committed input rebuilt from the stored seed (no hiding key needed).
    */
-  private RetrievalStore.ItemProof proof(CommittedModel model, byte[] modelId, byte[] setId, ItemRecord item,
+  private RetrievalStore.ItemProof proof(
+      CommittedModel model,
+      byte[] modelId,
+      byte[] setId,
+      ItemRecord item,
       RetrievalStore.ItemCommitmentRecord c) {
     var stored = store.proof(modelId, setId, item.position());
     if (stored.isPresent()) {
@@ -219,11 +262,14 @@ public final class SellerRetrieval {
     }
     ModelProof p;
     try {
-      p = c == null ? seller.proveOne(model, item.tensor())
-          : seller.proveCommitted(model, InputSeeds.commit(model, item.tensor(), c.seed()));
+      p =
+          c == null
+              ? seller.proveOne(model, item.tensor())
+              : seller.proveCommitted(model, InputSeeds.commit(model, item.tensor(), c.seed()));
     } catch (ProverException e) {
-      throw new RequestRejected(Status.Code.INTERNAL, "the seller cannot prove item " + item.position() + ": "
-          + e.getMessage());
+      throw new RequestRejected(
+          Status.Code.INTERNAL,
+          "the seller cannot prove item " + item.position() + ": " + e.getMessage());
     }
     RetrievalStore.ItemProof proof = new RetrievalStore.ItemProof(p.output(), p.encode());
     store.putProof(modelId, setId, item.position(), proof);
@@ -231,10 +277,10 @@ public final class SellerRetrieval {
   }
 
   /**
-   * Proves, on a restarted seller, the items still missing for queries that were cut short, so
-   * that each buyer's retry finds its answer ready (the query itself is closed when a buyer is
-   * sent the whole answer). Queries whose model this process does not hold are left alone.
-   * Returns the number of proofs made; the caller runs it on a thread of its choice.
+   * Proves, on a restarted seller, the items still missing for queries that were cut short, so that
+   * each buyer's retry finds its answer ready (the query itself is closed when a buyer is sent the
+   * whole answer). Queries whose model this process does not hold are left alone. Returns the
+   * number of proofs made; the caller runs it on a thread of its choice.
    */
   public int resumeOpenQueries() {
     int made = 0;
@@ -247,13 +293,24 @@ public final class SellerRetrieval {
       }
       byte[] setId = q.getItemSetId().toByteArray();
       byte[] modelId = q.getModelId().toByteArray();
-      ItemSetStatement set = store.itemSet(setId).orElseThrow(() -> new StoreException("query " + q.getQueryId()
-          + " names a missing item set", null)).getStatement();
+      ItemSetStatement set =
+          store
+              .itemSet(setId)
+              .orElseThrow(
+                  () ->
+                      new StoreException(
+                          "query " + q.getQueryId() + " names a missing item set", null))
+              .getStatement();
       int n = set.getCount();
       boolean hidden = RetrievalStatements.isPrivate(set);
       for (int i = 0; i < n; i++) {
         if (store.proof(modelId, setId, i).isEmpty()) {
-          proof(model, modelId, setId, store.item(setId, i), hidden ? store.commitment(setId, i) : null);
+          proof(
+              model,
+              modelId,
+              setId,
+              store.item(setId, i),
+              hidden ? store.commitment(setId, i) : null);
           made++;
         }
       }
@@ -273,44 +330,68 @@ public final class SellerRetrieval {
     ModelEntry entry = seller.model(q.getModelId());
     CommittedModel model = seller.loadedModel(entry.getModelId());
     TensorSpec out = model.model().description().tensor(model.circuit().outputTensor());
-    RetrievalPredicates.problem(q.getPredicate(), out).ifPresent(p -> {
-      throw RequestRejected.invalid(p);
-    });
-    if (!q.hasBuyerSignature() || !PartyKey.verify(q.getBuyerSignature(), RetrievalStatements.query(q))) {
+    RetrievalPredicates.problem(q.getPredicate(), out)
+        .ifPresent(
+            p -> {
+              throw RequestRejected.invalid(p);
+            });
+    if (!q.hasBuyerSignature()
+        || !PartyKey.verify(q.getBuyerSignature(), RetrievalStatements.query(q))) {
       throw RequestRejected.denied("buyer_signature: missing or not over this request");
     }
-    // Counted against the buyer key's request rate (after its signature, so nobody spends another's).
-    // Its proofs are made once per item and model and kept, so a query costs at most the set's size once.
+    // Counted against the buyer key's request rate (after its signature, so nobody spends
+    // another's).
+    // Its proofs are made once per item and model and kept, so a query costs at most the set's size
+    // once.
     seller.quotas().request(q.getBuyerSignature().getPublicKey());
-    ItemSet set = store.itemSet(q.getItemSetId().toByteArray()).orElseThrow(() -> RequestRejected.notFound(
-        "item_set_id: no item set " + HexFormat.of().formatHex(q.getItemSetId().toByteArray()) + " is committed"));
-    if (RetrievalStatements.isPrivate(set.getStatement()) && !set.getStatement().getPrivateForModel().equals(entry.getModelId())) {
-      throw new RequestRejected(Status.Code.FAILED_PRECONDITION, "item_set_id: its private items are committed for model "
-          + Hex.of(set.getStatement().getPrivateForModel()) + ", not " + Hex.of(entry.getModelId()));
+    ItemSet set =
+        store
+            .itemSet(q.getItemSetId().toByteArray())
+            .orElseThrow(
+                () ->
+                    RequestRejected.notFound(
+                        "item_set_id: no item set "
+                            + HexFormat.of().formatHex(q.getItemSetId().toByteArray())
+                            + " is committed"));
+    if (RetrievalStatements.isPrivate(set.getStatement())
+        && !set.getStatement().getPrivateForModel().equals(entry.getModelId())) {
+      throw new RequestRejected(
+          Status.Code.FAILED_PRECONDITION,
+          "item_set_id: its private items are committed for model "
+              + Hex.of(set.getStatement().getPrivateForModel())
+              + ", not "
+              + Hex.of(entry.getModelId()));
     }
     TensorSpec in = model.model().description().tensor(model.circuit().inputTensor());
     if (set.getStatement().getValuesPerItem() != in.size()) {
-      throw new RequestRejected(Status.Code.FAILED_PRECONDITION, "item_set_id: its items have "
-          + set.getStatement().getValuesPerItem() + " values, model " + Hex.of(entry.getModelId()) + " takes "
-          + in.size());
+      throw new RequestRejected(
+          Status.Code.FAILED_PRECONDITION,
+          "item_set_id: its items have "
+              + set.getStatement().getValuesPerItem()
+              + " values, model "
+              + Hex.of(entry.getModelId())
+              + " takes "
+              + in.size());
     }
     synchronized (this) {
       Optional<QueryRecord> existing = store.query(q.getQueryId());
       if (existing.isPresent()) {
         // The same signed request again (a retry, or a replay: either way the same answer).
         if (!existing.get().request().equals(q)) {
-          throw new RequestRejected(Status.Code.ALREADY_EXISTS, "query_id: " + q.getQueryId() + " was used");
+          throw new RequestRejected(
+              Status.Code.ALREADY_EXISTS, "query_id: " + q.getQueryId() + " was used");
         }
         return new Valid(set, model);
       }
       long now = seller.config().clock().millis();
       if (!Freshness.fresh(now, q.getRequestedAtMillis(), seller.config().clockSkew())) {
-        throw RequestRejected.invalid("requested_at_millis: more than " + seller.config().clockSkew().toSeconds()
-            + " s from the seller's clock (a stale or replayed request)");
+        throw RequestRejected.invalid(
+            "requested_at_millis: more than "
+                + seller.config().clockSkew().toSeconds()
+                + " s from the seller's clock (a stale or replayed request)");
       }
       store.putQuery(q);
     }
     return new Valid(set, model);
   }
-
 }

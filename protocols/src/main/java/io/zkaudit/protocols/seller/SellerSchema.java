@@ -20,20 +20,21 @@ public final class SellerSchema {
 
   /**
    * The checksums Flyway recorded for the migrations as they were before they ran on PostgreSQL
-   * (VARBINARY(n), BLOB and DOUBLE spelled out), and the checksums of the same migrations now.
-   * On H2 the two spellings make the same tables, but Flyway checksums a migration's text, so an
-   * H2 database made before would be refused ("checksum mismatch"). Only these exact pairs are
-   * moved forward; any other change to an applied migration is still refused.
+   * (VARBINARY(n), BLOB and DOUBLE spelled out), and the checksums of the same migrations now. On
+   * H2 the two spellings make the same tables, but Flyway checksums a migration's text, so an H2
+   * database made before would be refused ("checksum mismatch"). Only these exact pairs are moved
+   * forward; any other change to an applied migration is still refused.
    */
-  private static final Map<String, long[]> RESPELLED = Map.of(
-      "1", new long[] {-276670216, 1129237768},
-      "2", new long[] {-747560515, 94152797},
-      "3", new long[] {2057763895, 1840236367},
-      "4", new long[] {1622802154, -667992127},
-      "5", new long[] {-1338133587, 387413893},
-      "6", new long[] {-1146451668, 1697636747},
-      "13.5", new long[] {1402264911, 610256583},
-      "20", new long[] {-228777376, -1628834729});
+  private static final Map<String, long[]> RESPELLED =
+      Map.of(
+          "1", new long[] {-276670216, 1129237768},
+          "2", new long[] {-747560515, 94152797},
+          "3", new long[] {2057763895, 1840236367},
+          "4", new long[] {1622802154, -667992127},
+          "5", new long[] {-1338133587, 387413893},
+          "6", new long[] {-1146451668, 1697636747},
+          "13.5", new long[] {1402264911, 610256583},
+          "20", new long[] {-228777376, -1628834729});
 
   /** Whether the URL names a PostgreSQL database. */
   static boolean isPostgres(String jdbcUrl) {
@@ -49,9 +50,11 @@ public final class SellerSchema {
   public static FluentConfiguration configure(String jdbcUrl) {
     // BLOB is the SQL standard's name (H2, and most other databases); PostgreSQL calls it BYTEA.
     String blob = isPostgres(jdbcUrl) ? "BYTEA" : "BLOB";
-    return Flyway.configure().dataSource(H2Durability.connectionUrl(jdbcUrl), null, null)
+    return Flyway.configure()
+        .dataSource(H2Durability.connectionUrl(jdbcUrl), null, null)
         .locations("classpath:db/migration")
-        .placeholders(Map.of("blob", blob)).outOfOrder(true);
+        .placeholders(Map.of("blob", blob))
+        .outOfOrder(true);
   }
 
   /** Creates or brings forward the seller's schema (never recreates it). */
@@ -70,8 +73,10 @@ public final class SellerSchema {
           return; // a new database
         }
       }
-      try (PreparedStatement p = c.prepareStatement("UPDATE \"flyway_schema_history\" SET \"checksum\" = ?"
-          + " WHERE \"version\" = ? AND \"checksum\" = ?")) {
+      try (PreparedStatement p =
+          c.prepareStatement(
+              "UPDATE \"flyway_schema_history\" SET \"checksum\" = ?"
+                  + " WHERE \"version\" = ? AND \"checksum\" = ?")) {
         for (var e : RESPELLED.entrySet()) {
           p.setLong(1, e.getValue()[1]);
           p.setString(2, e.getKey());

@@ -2,9 +2,11 @@ package io.zkaudit.protocols.seller;
 
 import io.grpc.Server;
 import io.grpc.health.v1.HealthCheckResponse;
-import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
 import io.zkaudit.protocols.PartyKey;
+import io.zkaudit.protocols.chain.Attester;
+import io.zkaudit.protocols.chain.ChainSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -12,8 +14,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import io.zkaudit.protocols.chain.Attester;
-import io.zkaudit.protocols.chain.ChainSettings;
 
 /**
  * A running seller: its store opened (and migrated), its gRPC server listening, the standard gRPC
@@ -22,9 +22,14 @@ import io.zkaudit.protocols.chain.ChainSettings;
  * same database.
  */
 public final class SellerServer implements AutoCloseable {
-  /** One virtual thread per call, shared by every server in the process (it holds no threads when idle). */
+  /**
+   * One virtual thread per call, shared by every server in the process (it holds no threads when
+   * idle).
+   */
   private static final java.util.concurrent.Executor CALL_THREADS =
-      java.util.concurrent.Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("seller-call-", 0).factory());
+      java.util.concurrent.Executors.newThreadPerTaskExecutor(
+          Thread.ofVirtual().name("seller-call-", 0).factory());
+
   private final SellerStore store;
   private final AuditStore auditStore;
   private final Seller seller;
@@ -39,9 +44,19 @@ public final class SellerServer implements AutoCloseable {
   private final Options options;
   private boolean closed;
 
-  private SellerServer(SellerStore store, AuditStore auditStore, Seller seller, AuditService audits,
-      SellerRetrieval retrieval, Server server, SellerChain chain, HealthStatusManager health, SellerMetrics metrics,
-      MetricsEndpoint metricsEndpoint, CallGuard guard, Options options) {
+  private SellerServer(
+      SellerStore store,
+      AuditStore auditStore,
+      Seller seller,
+      AuditService audits,
+      SellerRetrieval retrieval,
+      Server server,
+      SellerChain chain,
+      HealthStatusManager health,
+      SellerMetrics metrics,
+      MetricsEndpoint metricsEndpoint,
+      CallGuard guard,
+      Options options) {
     this.store = store;
     this.auditStore = auditStore;
     this.seller = seller;
@@ -65,10 +80,15 @@ public final class SellerServer implements AutoCloseable {
    * @param tls null for plaintext
    * @param operations the metrics endpoint and the shutdown grace period
    */
-  public record Options(ChainSettings chain, Attester attester, Tls tls, Consumer<String> events,
-      AdmissionLimits admission, Operations operations) {
-    public static final Options NONE = new Options(null, null, null, e -> {}, AdmissionLimits.defaults(),
-        Operations.DEFAULTS);
+  public record Options(
+      ChainSettings chain,
+      Attester attester,
+      Tls tls,
+      Consumer<String> events,
+      AdmissionLimits admission,
+      Operations operations) {
+    public static final Options NONE =
+        new Options(null, null, null, e -> {}, AdmissionLimits.defaults(), Operations.DEFAULTS);
 
     public Options withChain(ChainSettings settings, Attester verifier) {
       return new Options(settings, verifier, tls, events, admission, operations);
@@ -99,7 +119,8 @@ public final class SellerServer implements AutoCloseable {
    * @param shutdownGrace how long a shutdown waits for calls in flight before cancelling them
    */
   public record Operations(String metricsHost, int metricsPort, java.time.Duration shutdownGrace) {
-    public static final Operations DEFAULTS = new Operations("localhost", -1, java.time.Duration.ofSeconds(30));
+    public static final Operations DEFAULTS =
+        new Operations("localhost", -1, java.time.Duration.ofSeconds(30));
 
     public Operations {
       if (metricsPort < -1 || metricsPort > 65535) {
@@ -126,15 +147,21 @@ public final class SellerServer implements AutoCloseable {
     return start(key, config, prover, Options.NONE);
   }
 
-  public static SellerServer start(PartyKey key, SellerConfig config, AnswerProver prover, Options options) {
+  public static SellerServer start(
+      PartyKey key, SellerConfig config, AnswerProver prover, Options options) {
     return start(key, config, prover, options, AuditService.Policy.defaults());
   }
 
-  public static SellerServer start(PartyKey key, SellerConfig config, AnswerProver prover, AuditService.Policy audit) {
+  public static SellerServer start(
+      PartyKey key, SellerConfig config, AnswerProver prover, AuditService.Policy audit) {
     return start(key, config, prover, Options.NONE, audit);
   }
 
-  public static SellerServer start(PartyKey key, SellerConfig config, AnswerProver prover, Options options,
+  public static SellerServer start(
+      PartyKey key,
+      SellerConfig config,
+      AnswerProver prover,
+      Options options,
       AuditService.Policy audit) {
     SellerStore store = SellerStore.open(config.jdbcUrl());
     AuditStore auditStore;
@@ -155,37 +182,46 @@ public final class SellerServer implements AutoCloseable {
       SellerRetrieval retrieval = new SellerRetrieval(seller, retrievalStore);
       if (options.chain() != null) {
         if (options.attester() == null) {
-          throw new IllegalArgumentException("a seller on a chain needs the designated verifier (attester)");
+          throw new IllegalArgumentException(
+              "a seller on a chain needs the designated verifier (attester)");
         }
-        chain = SellerChain.connect(options.chain(), key, options.attester(), store, options.events());
+        chain =
+            SellerChain.connect(options.chain(), key, options.attester(), store, options.events());
         seller.useChain(chain);
         audits.followChain();
       }
       SellerMetrics metrics = new SellerMetrics(seller, config.clock());
-      CallGuard guard = new CallGuard(options.admission().maxInFlightCalls(),
-          new CallRecorder(List.of(new RequestLog(), metrics)));
+      CallGuard guard =
+          new CallGuard(
+              options.admission().maxInFlightCalls(),
+              new CallRecorder(List.of(new RequestLog(), metrics)));
       // Not behind the guard: a health check must answer when the seller is at its call limit.
       HealthStatusManager health = new HealthStatusManager();
-      NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()))
-          .maxInboundMessageSize(config.maxRequestBytes())
-          .maxInboundMetadataSize(16 << 10)
-          // Handlers wait for proofs; on virtual threads a burst of waiting calls costs no OS threads
-          // (gRPC's default cached pool grew to 1,172 threads under 1,500 cheap requests), and the
-          // guard bounds how many are in flight at all.
-          .executor(CALL_THREADS)
-          .addService(guard.wrap(new RegistryService(seller)))
-          .addService(guard.wrap(new PredictionService(seller)))
-          .addService(guard.wrap(new AuditGrpcService(audits)))
-          .addService(guard.wrap(new RetrievalService(retrieval)))
-          .addService(health.getHealthService());
+      NettyServerBuilder builder =
+          NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()))
+              .maxInboundMessageSize(config.maxRequestBytes())
+              .maxInboundMetadataSize(16 << 10)
+              // Handlers wait for proofs; on virtual threads a burst of waiting calls costs no OS
+              // threads
+              // (gRPC's default cached pool grew to 1,172 threads under 1,500 cheap requests), and
+              // the
+              // guard bounds how many are in flight at all.
+              .executor(CALL_THREADS)
+              .addService(guard.wrap(new RegistryService(seller)))
+              .addService(guard.wrap(new PredictionService(seller)))
+              .addService(guard.wrap(new AuditGrpcService(audits)))
+              .addService(guard.wrap(new RetrievalService(retrieval)))
+              .addService(health.getHealthService());
       if (options.tls() != null) {
-        builder.useTransportSecurity(options.tls().certificateChain().toFile(), options.tls().privateKey().toFile());
+        builder.useTransportSecurity(
+            options.tls().certificateChain().toFile(), options.tls().privateKey().toFile());
       }
       Server server = builder.build();
       try {
         server.start();
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
+        throw new UncheckedIOException(
+            "cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
       }
       MetricsEndpoint endpoint = null;
       Operations ops = options.operations();
@@ -199,8 +235,19 @@ public final class SellerServer implements AutoCloseable {
       }
       // "": the whole server, as load balancers ask by default.
       health.setStatus("", HealthCheckResponse.ServingStatus.SERVING);
-      return new SellerServer(store, auditStore, seller, audits, retrieval, server, chain, health, metrics, endpoint,
-          guard, options);
+      return new SellerServer(
+          store,
+          auditStore,
+          seller,
+          audits,
+          retrieval,
+          server,
+          chain,
+          health,
+          metrics,
+          endpoint,
+          guard,
+          options);
     } catch (RuntimeException e) {
       seller.stopProving();
       if (chain != null) {
@@ -238,7 +285,9 @@ public final class SellerServer implements AutoCloseable {
 
   /** The metrics endpoint's port, if it serves one. */
   public java.util.OptionalInt metricsPort() {
-    return metricsEndpoint == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(metricsEndpoint.port());
+    return metricsEndpoint == null
+        ? java.util.OptionalInt.empty()
+        : java.util.OptionalInt.of(metricsEndpoint.port());
   }
 
   public void awaitTermination() throws InterruptedException {
@@ -247,6 +296,7 @@ public final class SellerServer implements AutoCloseable {
 
   /**
    * A graceful shutdown, idempotent (a shutdown hook and the main thread may both close):
+   *
    * <ol>
    *   <li>health says NOT_SERVING, and the server takes no new call (they get UNAVAILABLE);
    *   <li>waiting proofs are handed back: their calls fail UNAVAILABLE at once (the buyer retries;
@@ -291,12 +341,27 @@ public final class SellerServer implements AutoCloseable {
           db.close();
         } catch (Exception e) {
           // Each is closed whatever the others do; the first failure is reported after.
-          failed = failed != null ? failed : new StoreException("cannot close the seller database: " + e.getMessage(), e);
+          failed =
+              failed != null
+                  ? failed
+                  : new StoreException("cannot close the seller database: " + e.getMessage(), e);
         }
       }
-      options.events().accept(String.format(java.util.Locale.ROOT, "seller stopped in %.1f s: %d calls were in flight,"
-          + " %d waiting proofs handed back (UNAVAILABLE)%s", (System.nanoTime() - start) / 1e9, inFlight, handedBack,
-          finished ? "" : "; calls still running after the " + grace.toSeconds() + " s grace period were cancelled"));
+      options
+          .events()
+          .accept(
+              String.format(
+                  java.util.Locale.ROOT,
+                  "seller stopped in %.1f s: %d calls were in flight,"
+                      + " %d waiting proofs handed back (UNAVAILABLE)%s",
+                  (System.nanoTime() - start) / 1e9,
+                  inFlight,
+                  handedBack,
+                  finished
+                      ? ""
+                      : "; calls still running after the "
+                          + grace.toSeconds()
+                          + " s grace period were cancelled"));
       if (failed != null) {
         throw failed;
       }

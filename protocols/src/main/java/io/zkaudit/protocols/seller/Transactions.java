@@ -17,7 +17,11 @@ final class Transactions implements AutoCloseable {
 
   private final Connection db;
   private final String what;
-  /** The state mark beside a local H2 file (null for other databases): raised after each write commits. */
+
+  /**
+   * The state mark beside a local H2 file (null for other databases): raised after each write
+   * commits.
+   */
   private final StateWatermark mark;
 
   private Transactions(Connection db, String what, StateWatermark mark) {
@@ -27,8 +31,8 @@ final class Transactions implements AutoCloseable {
   }
 
   /**
-   * Connects without auto-commit; {@code what} names the store in error messages ("seller
-   * database" or "seller database (audits)").
+   * Connects without auto-commit; {@code what} names the store in error messages ("seller database"
+   * or "seller database (audits)").
    */
   static Transactions connect(String jdbcUrl, String what) throws SQLException {
     Connection c = DriverManager.getConnection(H2Durability.connectionUrl(jdbcUrl));
@@ -38,7 +42,8 @@ final class Transactions implements AutoCloseable {
       c.close();
       throw e;
     }
-    return new Transactions(c, what, H2Durability.localFile(jdbcUrl).map(StateWatermark::of).orElse(null));
+    return new Transactions(
+        c, what, H2Durability.localFile(jdbcUrl).map(StateWatermark::of).orElse(null));
   }
 
   Connection connection() {
@@ -77,7 +82,8 @@ final class Transactions implements AutoCloseable {
 
   /** Whether this transaction changed anything (H2: TRANSACTION_ID() is NULL until it does). */
   private boolean wrote() throws SQLException {
-    try (var s = db.createStatement(); var r = s.executeQuery("SELECT TRANSACTION_ID()")) {
+    try (var s = db.createStatement();
+        var r = s.executeQuery("SELECT TRANSACTION_ID()")) {
       return r.next() && r.getObject(1) != null;
     }
   }
@@ -94,11 +100,13 @@ final class Transactions implements AutoCloseable {
 
   /** The database's state number (0 before anything was written). */
   long state() {
-    return run(() -> {
-      try (var s = db.createStatement(); var r = s.executeQuery("SELECT seq FROM state_sequence WHERE id = 1")) {
-        return r.next() ? r.getLong(1) : 0L;
-      }
-    });
+    return run(
+        () -> {
+          try (var s = db.createStatement();
+              var r = s.executeQuery("SELECT seq FROM state_sequence WHERE id = 1")) {
+            return r.next() ? r.getLong(1) : 0L;
+          }
+        });
   }
 
   StateWatermark mark() {

@@ -16,22 +16,30 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
-/** The parts of the seller's monitoring that need no server: the at-risk estimate and the request log's trace limit. */
+/**
+ * The parts of the seller's monitoring that need no server: the at-risk estimate and the request
+ * log's trace limit.
+ */
 class SellerOpsUnitsTest {
   @Test
   void owedProofsThatWillMissTheirDeadlineAtTheExpectedPaceAreAtRisk() throws Exception {
     try (ProofQueue q = new ProofQueue(AdmissionLimits.defaults())) {
       CountDownLatch started = new CountDownLatch(1);
       CountDownLatch release = new CountDownLatch(1);
-      Thread.ofVirtual().start(() -> q.run(ProofQueue.Priority.answer(null), () -> {
-        started.countDown();
-        try {
-          release.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        return 0;
-      }));
+      Thread.ofVirtual()
+          .start(
+              () ->
+                  q.run(
+                      ProofQueue.Priority.answer(null),
+                      () -> {
+                        started.countDown();
+                        try {
+                          release.await();
+                        } catch (InterruptedException e) {
+                          Thread.currentThread().interrupt();
+                        }
+                        return 0;
+                      }));
       assertTrue(started.await(10, TimeUnit.SECONDS));
       long now = 1_000_000;
       // Three contests waiting behind the answer under way, due in 25, 35 and 100 s.
@@ -67,25 +75,38 @@ class SellerOpsUnitsTest {
     AtomicLong clock = new AtomicLong();
     RequestLog requestLog = new RequestLog(log, clock::get);
     IllegalStateException fault = new IllegalStateException("the disk is full");
-    CallRecorder.Outcome failed = new CallRecorder.Outcome("zkaudit.v1.Prediction/PredictSigned", "0011223344556677",
-        Status.Code.INTERNAL, 2_000_000, fault);
+    CallRecorder.Outcome failed =
+        new CallRecorder.Outcome(
+            "zkaudit.v1.Prediction/PredictSigned",
+            "0011223344556677",
+            Status.Code.INTERNAL,
+            2_000_000,
+            fault);
     for (int i = 0; i < 3; i++) {
       requestLog.accept(failed);
       clock.addAndGet(1_000_000_000L);
     }
     clock.addAndGet(RequestLog.TRACE_EVERY_NANOS);
     requestLog.accept(failed);
-    requestLog.accept(new CallRecorder.Outcome("zkaudit.v1.Registry/List", "-", Status.Code.OK, 1_500_000, null));
+    requestLog.accept(
+        new CallRecorder.Outcome("zkaudit.v1.Registry/List", "-", Status.Code.OK, 1_500_000, null));
 
     assertEquals(5, lines.list.size());
     assertNotNull(lines.list.get(0).getThrowableProxy());
     assertNull(lines.list.get(1).getThrowableProxy());
     assertNull(lines.list.get(2).getThrowableProxy());
-    assertNotNull(lines.list.get(3).getThrowableProxy(), "a minute later the trace is logged again");
-    assertTrue(lines.list.get(1).getFormattedMessage().contains("java.lang.IllegalStateException: the disk is full"),
+    assertNotNull(
+        lines.list.get(3).getThrowableProxy(), "a minute later the trace is logged again");
+    assertTrue(
+        lines
+            .list
+            .get(1)
+            .getFormattedMessage()
+            .contains("java.lang.IllegalStateException: the disk is full"),
         lines.list.get(1).getFormattedMessage());
     assertEquals(Level.ERROR, lines.list.get(0).getLevel());
-    assertEquals("Prediction/PredictSigned buyer=0011223344556677 status=INTERNAL 2.0 ms",
+    assertEquals(
+        "Prediction/PredictSigned buyer=0011223344556677 status=INTERNAL 2.0 ms",
         lines.list.get(0).getFormattedMessage());
     assertEquals("Registry/List buyer=- status=OK 1.5 ms", lines.list.get(4).getFormattedMessage());
     assertEquals(Level.INFO, lines.list.get(4).getLevel());

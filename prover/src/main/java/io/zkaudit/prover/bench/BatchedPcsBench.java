@@ -22,8 +22,8 @@ import java.util.SplittableRandom;
 
 /**
  * One batched opening of several commitments against one opening each (BatchedOpening): proof
- * bytes, open and verify times (medians), for polynomials of the given sizes with two claims
- * each at random points. {@code zkaudit bench batched --sizes 25,24,22} measures the sizes of a
+ * bytes, open and verify times (medians), for polynomials of the given sizes with two claims each
+ * at random points. {@code zkaudit bench batched --sizes 25,24,22} measures the sizes of a
  * MobileNet v2 proof's two witness bins and weight shadow.
  */
 public final class BatchedPcsBench {
@@ -34,7 +34,8 @@ public final class BatchedPcsBench {
 
   private static final String DOMAIN = "zkaudit/bench/batched";
 
-  public static List<Row> run(PcsParams params, int runs, int... sizes) throws InvalidProofException {
+  public static List<Row> run(PcsParams params, int runs, int... sizes)
+      throws InvalidProofException {
     BatchedOpening.checkSizes(params, sizes);
     SplittableRandom rng = new SplittableRandom(sizes[0]);
     BasefoldProver prover = new BasefoldProver(params);
@@ -71,7 +72,11 @@ public final class BatchedPcsBench {
         long t0 = System.nanoTime();
         OpeningProof p = prover.open(committed.get(j), claims.get(j), new Transcript(DOMAIN));
         long t1 = System.nanoTime();
-        verifier.verify(commitments.get(j), claims.get(j), OpeningProof.decode(p.encode(), params, sizes[j]), new Transcript(DOMAIN));
+        verifier.verify(
+            commitments.get(j),
+            claims.get(j),
+            OpeningProof.decode(p.encode(), params, sizes[j]),
+            new Transcript(DOMAIN));
         long t2 = System.nanoTime();
         sepOpen[run] += (t1 - t0) / 1e6;
         sepVerify[run] += (t2 - t1) / 1e6;
@@ -80,13 +85,19 @@ public final class BatchedPcsBench {
       long t0 = System.nanoTime();
       BatchedOpeningProof p = batched.open(committed, claims, new Transcript(DOMAIN)).proof();
       long t1 = System.nanoTime();
-      BatchedOpening.verify(params, commitments, claims, BatchedOpeningProof.decode(p.encode(), params, sizes), new Transcript(DOMAIN));
+      BatchedOpening.verify(
+          params,
+          commitments,
+          claims,
+          BatchedOpeningProof.decode(p.encode(), params, sizes),
+          new Transcript(DOMAIN));
       long t2 = System.nanoTime();
       batOpen[run] = (t1 - t0) / 1e6;
       batVerify[run] = (t2 - t1) / 1e6;
       batBytes = p.encodedSize();
     }
-    return List.of(new Row(sizes.length + " openings", sepBytes, median(sepOpen), median(sepVerify)),
+    return List.of(
+        new Row(sizes.length + " openings", sepBytes, median(sepOpen), median(sepVerify)),
         new Row("one batched opening", batBytes, median(batOpen), median(batVerify)));
   }
 
@@ -98,12 +109,20 @@ public final class BatchedPcsBench {
 
   public static String format(int[] sizes, List<Row> rows) {
     StringBuilder b = new StringBuilder();
-    b.append("Polynomials of 2^").append(Arrays.toString(sizes).replace(", ", ", 2^").replaceAll("[\\[\\]]", ""))
+    b.append("Polynomials of 2^")
+        .append(Arrays.toString(sizes).replace(", ", ", 2^").replaceAll("[\\[\\]]", ""))
         .append(" entries, two claims each (medians)\n");
-    b.append(String.format("| %-20s | %12s | %10s | %10s |%n", "openings", "proof bytes", "open ms", "verify ms"));
-    b.append(String.format("|%s|%s|%s|%s|%n", "-".repeat(22), "-".repeat(14), "-".repeat(12), "-".repeat(12)));
+    b.append(
+        String.format(
+            "| %-20s | %12s | %10s | %10s |%n", "openings", "proof bytes", "open ms", "verify ms"));
+    b.append(
+        String.format(
+            "|%s|%s|%s|%s|%n", "-".repeat(22), "-".repeat(14), "-".repeat(12), "-".repeat(12)));
     for (Row r : rows) {
-      b.append(String.format("| %-20s | %,12d | %10.1f | %10.2f |%n", r.way(), r.proofBytes(), r.openMs(), r.verifyMs()));
+      b.append(
+          String.format(
+              "| %-20s | %,12d | %10.1f | %10.2f |%n",
+              r.way(), r.proofBytes(), r.openMs(), r.verifyMs()));
     }
     return b.toString();
   }

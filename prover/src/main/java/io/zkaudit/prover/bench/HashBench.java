@@ -9,8 +9,8 @@ import org.bouncycastle.crypto.digests.KeccakDigest;
 
 /**
  * Throughput of SHA-256 (JDK, SHA-NI intrinsic where the CPU has it) and keccak-256 (BouncyCastle
- * {@code KeccakDigest(256)}) on one thread, for 64-byte messages (a Merkle node) and 4 KB
- * messages (bulk). Prints the median of 5 timed runs after warm-up. See docs/hash-choice.md.
+ * {@code KeccakDigest(256)}) on one thread, for 64-byte messages (a Merkle node) and 4 KB messages
+ * (bulk). Prints the median of 5 timed runs after warm-up. See docs/hash-choice.md.
  *
  * <p>Run: {@code java -cp verifier/target/classes:prover/target/classes:$BCPROV
  * io.zkaudit.prover.bench.HashBench}
@@ -88,7 +88,8 @@ public final class HashBench {
   public static void main(String[] args) {
     System.out.printf("%-28s %8s %12s %10s%n", "hash", "msg B", "ns/hash", "MB/s");
     for (Row r : run()) {
-      System.out.printf("%-28s %8d %12.1f %10.1f%n", r.hash(), r.messageBytes(), r.nsPerHash(), r.mbPerSecond());
+      System.out.printf(
+          "%-28s %8d %12.1f %10.1f%n", r.hash(), r.messageBytes(), r.nsPerHash(), r.mbPerSecond());
     }
   }
 }

@@ -16,8 +16,8 @@ import java.util.SplittableRandom;
 
 /**
  * logUp-GKR benchmark: 2^logLookups values looked up in a 2^logTable range table. Times the
- * multiplicity count and the proof separately (commitments are the PCS's business).
- * Run: {@code java -cp ... io.zkaudit.prover.bench.LookupBench [logLookups] [logTable] [runs]}.
+ * multiplicity count and the proof separately (commitments are the PCS's business). Run: {@code
+ * java -cp ... io.zkaudit.prover.bench.LookupBench [logLookups] [logTable] [runs]}.
  */
 public final class LookupBench {
   private LookupBench() {}
@@ -66,8 +66,13 @@ public final class LookupBench {
     String name = "lookups into range 2^" + logTable;
     rows.add(SumcheckBench.row(name + ": multiplicities", logLookups, count, cpuCount, ""));
     rows.add(SumcheckBench.row(name + ": logUp-GKR prove", logLookups, prove, cpuProve, ""));
-    rows.add(SumcheckBench.row(name + ": total", logLookups, total, cpuTotal,
-        String.format("verify %.1f ms, proof %d B", verifyMs, bytes)));
+    rows.add(
+        SumcheckBench.row(
+            name + ": total",
+            logLookups,
+            total,
+            cpuTotal,
+            String.format("verify %.1f ms, proof %d B", verifyMs, bytes)));
     return rows;
   }
 

@@ -2,13 +2,13 @@ package io.zkaudit.prover.bench;
 
 import io.zkaudit.field.Ext2;
 import io.zkaudit.field.Goldilocks;
+import io.zkaudit.parallel.Parallel;
 import io.zkaudit.pcs.BasefoldVerifier;
 import io.zkaudit.pcs.EvalClaim;
 import io.zkaudit.pcs.OpeningProof;
 import io.zkaudit.pcs.PcsParams;
 import io.zkaudit.poly.Mle;
 import io.zkaudit.proof.InvalidProofException;
-import io.zkaudit.parallel.Parallel;
 import io.zkaudit.prover.pcs.BasefoldProver;
 import io.zkaudit.prover.pcs.Committed;
 import io.zkaudit.transcript.Transcript;
@@ -24,18 +24,29 @@ import java.util.SplittableRandom;
  * Benchmark of the Basefold commitment: commit, open (2 claims at random points), verify, proof
  * size and peak heap, for 2^20, 2^22, 2^24 base-field evaluations; medians of several runs.
  *
- * <p>Run (after {@code mvn -pl verifier,prover package -DskipTests}):
- * {@code java -Xmx3g -cp verifier/target/classes:prover/target/classes:$BCPROV io.zkaudit.prover.bench.PcsBench [runs] [logSizes...]}
- * The CLI calls {@link #run} and prints {@link #format}.
+ * <p>Run (after {@code mvn -pl verifier,prover package -DskipTests}): {@code java -Xmx3g -cp
+ * verifier/target/classes:prover/target/classes:$BCPROV io.zkaudit.prover.bench.PcsBench [runs]
+ * [logSizes...]} The CLI calls {@link #run} and prints {@link #format}.
  */
 public final class PcsBench {
   private PcsBench() {}
 
   /** One size's medians. Times in milliseconds, sizes in bytes / MiB. */
-  public record Row(int logSize, String params, double commitMs, double commitCpuMs, double openMs, double openCpuMs,
-      double verifyMs, int proofBytes, long peakHeapMiB, double provableBits, double conjecturedBits) {}
+  public record Row(
+      int logSize,
+      String params,
+      double commitMs,
+      double commitCpuMs,
+      double openMs,
+      double openCpuMs,
+      double verifyMs,
+      int proofBytes,
+      long peakHeapMiB,
+      double provableBits,
+      double conjecturedBits) {}
 
-  public static List<Row> run(PcsParams params, String paramsName, int runs, int... logSizes) throws InvalidProofException {
+  public static List<Row> run(PcsParams params, String paramsName, int runs, int... logSizes)
+      throws InvalidProofException {
     List<Row> rows = new ArrayList<>();
     for (int logSize : logSizes) {
       rows.add(runOne(params, paramsName, runs, logSize));
@@ -43,7 +54,8 @@ public final class PcsBench {
     return rows;
   }
 
-  private static Row runOne(PcsParams params, String name, int runs, int n) throws InvalidProofException {
+  private static Row runOne(PcsParams params, String name, int runs, int n)
+      throws InvalidProofException {
     BasefoldProver prover = new BasefoldProver(params);
     BasefoldVerifier verifier = new BasefoldVerifier(params);
     double[] commit = new double[runs];
@@ -86,7 +98,9 @@ public final class PcsBench {
       proofBytes = enc.length;
       io.zkaudit.pcs.Commitment c = com.commitment();
       com = null; // let the prover's tables go before verifying
-      for (int v = 0; v < 25; v++) { // decode + verify; the first 10 warm the JIT up and are not counted
+      for (int v = 0;
+          v < 25;
+          v++) { // decode + verify; the first 10 warm the JIT up and are not counted
         long v0 = System.nanoTime();
         OpeningProof decoded = OpeningProof.decode(enc, params, n);
         verifier.verify(c, claims, decoded, new Transcript("zkaudit/bench/pcs"));
@@ -96,13 +110,24 @@ public final class PcsBench {
       }
     }
     PcsParams.Security s = params.security(n, 2);
-    return new Row(n, name, median(commit), median(commitCpu), median(open), median(openCpu), median(verify.stream().mapToDouble(Double::doubleValue).toArray()),
-        proofBytes, peak, s.provable(), s.conjectured());
+    return new Row(
+        n,
+        name,
+        median(commit),
+        median(commitCpu),
+        median(open),
+        median(openCpu),
+        median(verify.stream().mapToDouble(Double::doubleValue).toArray()),
+        proofBytes,
+        peak,
+        s.provable(),
+        s.conjectured());
   }
 
   /** CPU time of the whole process (all threads, GC included), or 0 if the JVM cannot tell. */
   private static long processCpuNanos() {
-    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+    if (ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
       return os.getProcessCpuTime();
     }
     return 0;
@@ -133,24 +158,60 @@ public final class PcsBench {
   }
 
   private static String loadAverage() {
-    return String.format("%.1f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+    return String.format(
+        "%.1f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
   }
 
   public static String format(List<Row> rows) {
     StringBuilder sb = new StringBuilder();
-    sb.append(String.format("%-6s %-12s %10s %10s %10s %10s %10s %11s %9s %9s %9s%n", "size", "params", "commit ms", "(cpu ms)",
-        "open ms", "(cpu ms)", "verify ms", "proof B", "heap MiB", "prov.bits", "conj.bits"));
+    sb.append(
+        String.format(
+            "%-6s %-12s %10s %10s %10s %10s %10s %11s %9s %9s %9s%n",
+            "size",
+            "params",
+            "commit ms",
+            "(cpu ms)",
+            "open ms",
+            "(cpu ms)",
+            "verify ms",
+            "proof B",
+            "heap MiB",
+            "prov.bits",
+            "conj.bits"));
     for (Row r : rows) {
-      sb.append(String.format("2^%-4d %-12s %10.0f %10.0f %10.0f %10.0f %10.2f %11d %9d %9.1f %9.1f%n", r.logSize, r.params, r.commitMs,
-          r.commitCpuMs, r.openMs, r.openCpuMs, r.verifyMs, r.proofBytes, r.peakHeapMiB, r.provableBits, r.conjecturedBits));
+      sb.append(
+          String.format(
+              "2^%-4d %-12s %10.0f %10.0f %10.0f %10.0f %10.2f %11d %9d %9.1f %9.1f%n",
+              r.logSize,
+              r.params,
+              r.commitMs,
+              r.commitCpuMs,
+              r.openMs,
+              r.openCpuMs,
+              r.verifyMs,
+              r.proofBytes,
+              r.peakHeapMiB,
+              r.provableBits,
+              r.conjecturedBits));
     }
     return sb.toString();
   }
 
   public static void main(String[] args) throws InvalidProofException {
     int runs = args.length > 0 ? Integer.parseInt(args[0]) : 3;
-    int[] sizes = args.length > 1 ? Arrays.stream(args).skip(1).mapToInt(Integer::parseInt).toArray() : new int[] {20, 22, 24};
-    System.out.println("load " + loadAverage() + ", threads " + Parallel.threads() + ", max heap " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB, runs " + runs);
+    int[] sizes =
+        args.length > 1
+            ? Arrays.stream(args).skip(1).mapToInt(Integer::parseInt).toArray()
+            : new int[] {20, 22, 24};
+    System.out.println(
+        "load "
+            + loadAverage()
+            + ", threads "
+            + Parallel.threads()
+            + ", max heap "
+            + (Runtime.getRuntime().maxMemory() >> 20)
+            + " MiB, runs "
+            + runs);
     List<Row> rows = new ArrayList<>(run(PcsParams.provable100(), "provable100", runs, sizes));
     rows.addAll(run(PcsParams.conjectured100(), "conject100", 1, sizes[sizes.length - 1]));
     System.out.print(format(rows));

@@ -2,10 +2,10 @@ package io.zkaudit.prover.bench;
 
 import io.zkaudit.field.Ext2;
 import io.zkaudit.field.Goldilocks;
+import io.zkaudit.proof.InvalidProofException;
 import io.zkaudit.prover.field.FastField;
 import io.zkaudit.prover.sumcheck.SumcheckProver;
 import io.zkaudit.prover.sumcheck.VirtualPolynomial;
-import io.zkaudit.proof.InvalidProofException;
 import io.zkaudit.sumcheck.SumcheckVerifier;
 import io.zkaudit.transcript.Transcript;
 import java.util.ArrayList;
@@ -14,29 +14,38 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Sumcheck and field benchmarks: prints a table of medians and returns the rows for
- * {@code zkaudit bench core}. Run: {@code java -cp ... io.zkaudit.prover.bench.SumcheckBench [logSize] [runs]}.
+ * Sumcheck and field benchmarks: prints a table of medians and returns the rows for {@code zkaudit
+ * bench core}. Run: {@code java -cp ... io.zkaudit.prover.bench.SumcheckBench [logSize] [runs]}.
  */
 public final class SumcheckBench {
   private SumcheckBench() {}
 
   /**
    * One measured case: wall-clock median, min and max over the runs, in milliseconds; the median
-   * process CPU time (all threads, including GC and JIT) which stays meaningful when the machine
-   * is shared; and a note (throughput, verification time, proof size).
+   * process CPU time (all threads, including GC and JIT) which stays meaningful when the machine is
+   * shared; and a note (throughput, verification time, proof size).
    */
-  public record Row(String name, int logSize, int runs, double medianMs, double minMs, double maxMs, double cpuMs,
+  public record Row(
+      String name,
+      int logSize,
+      int runs,
+      double medianMs,
+      double minMs,
+      double maxMs,
+      double cpuMs,
       String note) {
     @Override
     public String toString() {
-      return String.format("%-44s 2^%-3d %4d  %10.1f %10.1f %10.1f %10.1f  %s", name, logSize, runs, medianMs, minMs,
-          maxMs, cpuMs, note);
+      return String.format(
+          "%-44s 2^%-3d %4d  %10.1f %10.1f %10.1f %10.1f  %s",
+          name, logSize, runs, medianMs, minMs, maxMs, cpuMs, note);
     }
   }
 
   public static String header() {
-    return String.format("%-44s %-5s %4s  %10s %10s %10s %10s  %s", "case", "size", "runs", "median ms", "min ms",
-        "max ms", "cpu ms", "");
+    return String.format(
+        "%-44s %-5s %4s  %10s %10s %10s %10s  %s",
+        "case", "size", "runs", "median ms", "min ms", "max ms", "cpu ms", "");
   }
 
   /** Process CPU time in nanoseconds (all threads), or -1 where the JVM does not report it. */
@@ -48,9 +57,13 @@ public final class SumcheckBench {
     return -1;
   }
 
-  /** The one-minute load average, printed with the table: figures from a loaded machine are slower. */
+  /**
+   * The one-minute load average, printed with the table: figures from a loaded machine are slower.
+   */
   public static String machine() {
-    return String.format("threads: %d, max heap %d MB, load average %.2f", Runtime.getRuntime().availableProcessors(),
+    return String.format(
+        "threads: %d, max heap %d MB, load average %.2f",
+        Runtime.getRuntime().availableProcessors(),
         Runtime.getRuntime().maxMemory() / (1 << 20),
         java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
   }
@@ -62,8 +75,15 @@ public final class SumcheckBench {
   }
 
   static Row row(String name, int logSize, double[] ms, double[] cpu, String note) {
-    return new Row(name, logSize, ms.length, median(ms), Arrays.stream(ms).min().orElse(0),
-        Arrays.stream(ms).max().orElse(0), median(cpu), note);
+    return new Row(
+        name,
+        logSize,
+        ms.length,
+        median(ms),
+        Arrays.stream(ms).min().orElse(0),
+        Arrays.stream(ms).max().orElse(0),
+        median(cpu),
+        note);
   }
 
   static long[] randomBase(int n, long seed) {
@@ -100,19 +120,28 @@ public final class SumcheckBench {
         cpu[run] = (cpuNanos() - c0) / 1e6;
         long t1 = System.nanoTime();
         try {
-          SumcheckVerifier.verify(vp.composition(), z, logSize, claim, out.proof(), new Transcript("bench"));
+          SumcheckVerifier.verify(
+              vp.composition(), z, logSize, claim, out.proof(), new Transcript("bench"));
         } catch (InvalidProofException e) {
           throw new IllegalStateException("benchmark proof rejected", e);
         }
         verifyMs = (System.nanoTime() - t1) / 1e6;
       }
-      rows.add(row(withEq ? "sumcheck prove eq*f*g (deg 3 rounds)" : "sumcheck prove f*g (degree 2)", logSize, ms, cpu,
-          String.format("verify %.2f ms", verifyMs)));
+      rows.add(
+          row(
+              withEq ? "sumcheck prove eq*f*g (deg 3 rounds)" : "sumcheck prove f*g (degree 2)",
+              logSize,
+              ms,
+              cpu,
+              String.format("verify %.2f ms", verifyMs)));
     }
     return rows;
   }
 
-  /** The hypercube sum, computed directly (so that the benchmark needs no O(n 2^n) VirtualPolynomial.sum). */
+  /**
+   * The hypercube sum, computed directly (so that the benchmark needs no O(n 2^n)
+   * VirtualPolynomial.sum).
+   */
   static Ext2 claim(long[] f, long[] g, Ext2[] z) {
     if (z == null) {
       long s = 0;
@@ -157,7 +186,13 @@ public final class SumcheckBench {
       }
     }
     double med = median(ms);
-    rows.add(row("base mul (8 independent chains)", 24, ms, cpu, String.format("%.0f Mmul/s (wall)", count / med / 1e3)));
+    rows.add(
+        row(
+            "base mul (8 independent chains)",
+            24,
+            ms,
+            cpu,
+            String.format("%.0f Mmul/s (wall)", count / med / 1e3)));
     double[] ms2 = new double[runs];
     double[] cpu2 = new double[runs];
     for (int run = 0; run < runs; run++) {
@@ -180,8 +215,15 @@ public final class SumcheckBench {
       }
     }
     double med2 = median(ms2);
-    rows.add(row("extension mul (Ext2.mul, 8 chains)", 24, ms2, cpu2, String.format("%.0f Mmul/s (wall)", count / med2 / 1e3)));
-    // The form the kernels use: coordinates in long[] arrays, two products per reduction (FastField).
+    rows.add(
+        row(
+            "extension mul (Ext2.mul, 8 chains)",
+            24,
+            ms2,
+            cpu2,
+            String.format("%.0f Mmul/s (wall)", count / med2 / 1e3)));
+    // The form the kernels use: coordinates in long[] arrays, two products per reduction
+    // (FastField).
     double[] ms3 = new double[runs];
     double[] cpu3 = new double[runs];
     long[] a0 = new long[4096];
@@ -209,14 +251,23 @@ public final class SumcheckBench {
     }
     sink ^= a0[0] ^ a1[1];
     double med3 = median(ms3);
-    rows.add(row("extension mul (FastField on long[] vectors)", 24, ms3, cpu3, String.format("%.0f Mmul/s (wall)", count / med3 / 1e3)));
+    rows.add(
+        row(
+            "extension mul (FastField on long[] vectors)",
+            24,
+            ms3,
+            cpu3,
+            String.format("%.0f Mmul/s (wall)", count / med3 / 1e3)));
     if (sink == 42) {
       System.out.println();
     }
     return rows;
   }
 
-  /** The standard rows for {@code zkaudit bench core}: field throughput and degree-2 sumchecks over 2^24. */
+  /**
+   * The standard rows for {@code zkaudit bench core}: field throughput and degree-2 sumchecks over
+   * 2^24.
+   */
   public static List<Row> standard(int runs) {
     List<Row> rows = new ArrayList<>(field(runs));
     sumcheck(16, 3); // warm-up: the JIT compiles the kernels

@@ -4,19 +4,23 @@ import io.zkaudit.field.Ext2;
 import io.zkaudit.field.Goldilocks;
 
 /**
- * Goldilocks kernels with delayed reduction, for the provers' hot loops: a sum of two products
- * plus an addend is reduced once instead of three times. Results are canonical and equal to
- * {@link Goldilocks}'s.
+ * Goldilocks kernels with delayed reduction, for the provers' hot loops: a sum of two products plus
+ * an addend is reduced once instead of three times. Results are canonical and equal to {@link
+ * Goldilocks}'s.
  */
 public final class FastField {
   private FastField() {}
 
-  /** W = 2^W_SHIFT - 1 for the extension's non-residue W ({@link Ext2#W}), so W x = (x << W_SHIFT) - x. */
+  /**
+   * W = 2^W_SHIFT - 1 for the extension's non-residue W ({@link Ext2#W}), so W x = (x << W_SHIFT) -
+   * x.
+   */
   private static final int W_SHIFT = Long.numberOfTrailingZeros(Ext2.W + 1);
 
   static {
     if (Ext2.W + 1 != 1L << W_SHIFT) {
-      throw new ExceptionInInitializerError("FastField.mulW needs the non-residue Ext2.W = 2^k - 1, not " + Ext2.W);
+      throw new ExceptionInInitializerError(
+          "FastField.mulW needs the non-residue Ext2.W = 2^k - 1, not " + Ext2.W);
     }
   }
 

@@ -21,8 +21,8 @@ import java.util.List;
  * The commitments a prover makes apart from its proofs: a model's weights (once per model; its
  * verifying key is the public commitment) and, for proofs about a private input, the input. Both
  * carry secret hiding randomness, derived from a hiding key when the commitment must be found
- * again, fresh otherwise (docs/zero-knowledge.md). {@link ModelProver#commit} and
- * {@link ModelProver#commitInput} are the public entry points.
+ * again, fresh otherwise (docs/zero-knowledge.md). {@link ModelProver#commit} and {@link
+ * ModelProver#commitInput} are the public entry points.
  */
 final class Commitments {
   private Commitments() {}
@@ -54,9 +54,11 @@ final class Commitments {
       throw new ProverException(e.getMessage());
     }
     WeightLayout layout = WeightLayout.of(circuit);
-    // The commitment serves proofs with and without zero knowledge: both circuits must lay the weights out alike.
+    // The commitment serves proofs with and without zero knowledge: both circuits must lay the
+    // weights out alike.
     if (!WeightLayout.of(zkCircuit).equals(layout)) {
-      throw new IllegalStateException("the zero-knowledge circuit lays the weights out differently");
+      throw new IllegalStateException(
+          "the zero-knowledge circuit lays the weights out differently");
     }
     List<long[]> tables = new ArrayList<>();
     for (WeightLayout.Entry e : layout.entries()) {
@@ -64,36 +66,44 @@ final class Commitments {
         tables.add(new long[1 << e.numVars()]); // filled below, with the tail
         continue;
       }
-      ProvenLayer layer = circuit.layers().stream().filter(p -> p.layerIndex() == e.layer()).findFirst().orElseThrow();
+      ProvenLayer layer =
+          circuit.layers().stream()
+              .filter(p -> p.layerIndex() == e.layer())
+              .findFirst()
+              .orElseThrow();
       int[] values = model.constant(e.tensor());
-      tables.add(switch (e.kind()) {
-        case WEIGHTS -> ((LinearLayer) layer).linear().placeWeights(values);
-        case BIAS -> {
-          long[] t = new long[1 << e.numVars()];
-          for (int c = 0; c < values.length; c++) {
-            t[c] = io.zkaudit.field.Goldilocks.fromSigned(values[c]);
-          }
-          yield t;
-        }
-        case ADDEND -> {
-          AddLayer a = (AddLayer) layer;
-          yield InferenceWitness.addend(a, a.input(0) == e.tensor() ? 0 : 1, model);
-        }
-        case HIDING -> throw new IllegalStateException("handled above");
-      });
+      tables.add(
+          switch (e.kind()) {
+            case WEIGHTS -> ((LinearLayer) layer).linear().placeWeights(values);
+            case BIAS -> {
+              long[] t = new long[1 << e.numVars()];
+              for (int c = 0; c < values.length; c++) {
+                t[c] = io.zkaudit.field.Goldilocks.fromSigned(values[c]);
+              }
+              yield t;
+            }
+            case ADDEND -> {
+              AddLayer a = (AddLayer) layer;
+              yield InferenceWitness.addend(a, a.input(0) == e.tensor() ? 0 : 1, model);
+            }
+            case HIDING -> throw new IllegalStateException("handled above");
+          });
     }
     // The packed polynomial's unused tail is uniform: it keeps the weight commitment's opened
     // entries (the shadow link's, docs/zero-knowledge.md) uniform, and makes the commitment of a
     // known model (a public checkpoint, say) unrecognisable. Keyed by the model too, so that two
     // models committed under one key do not share a tail (their difference would cancel it).
-    ZkRandom hiding = hidingKey == null ? ZkRandom.fresh()
-        : ZkRandom.derived(hidingKey, generationLabel(modelLabel(model, tables), generation));
+    ZkRandom hiding =
+        hidingKey == null
+            ? ZkRandom.fresh()
+            : ZkRandom.derived(hidingKey, generationLabel(modelLabel(model, tables), generation));
     for (int i = 0; i < tables.size(); i++) {
       if (layout.entries().get(i).kind() == WeightLayout.Kind.HIDING) {
         hiding.fill(tables.get(i), x -> true);
       }
     }
-    Committed committed = new BasefoldProver(InferenceStatement.pcsParams()).commit(tables, hiding::nextField);
+    Committed committed =
+        new BasefoldProver(InferenceStatement.pcsParams()).commit(tables, hiding::nextField);
     VerifyingKey vk = new VerifyingKey(model.description(), committed.commitment());
     return new CommittedModel(model, circuit, layout, tables, committed, vk, zkCircuit);
   }
@@ -104,11 +114,16 @@ final class Commitments {
       return modelLabel;
     }
     byte[] tag = "zkaudit/rotation-generation/v1".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    return java.nio.ByteBuffer.allocate(modelLabel.length + tag.length + 4).put(modelLabel).put(tag).putInt(generation)
+    return java.nio.ByteBuffer.allocate(modelLabel.length + tag.length + 4)
+        .put(modelLabel)
+        .put(tag)
+        .putInt(generation)
         .array();
   }
 
-  /** SHA-256 of the model description and its weight tables: what the hiding randomness is keyed by. */
+  /**
+   * SHA-256 of the model description and its weight tables: what the hiding randomness is keyed by.
+   */
   private static byte[] modelLabel(QuantizedModel model, List<long[]> tables) {
     // A digest of its own: the thread's shared one is reset by any hash computed in between.
     java.security.MessageDigest md = io.zkaudit.hash.Sha256.create();
@@ -135,7 +150,10 @@ final class Commitments {
    * fresh.
    */
   static CommittedInput input(CommittedModel cm, int[] input, byte[] hidingKey) {
-    ZkRandom random = hidingKey == null ? ZkRandom.fresh() : ZkRandom.ofSeed(inputSeed(cm.vk(), input, hidingKey));
+    ZkRandom random =
+        hidingKey == null
+            ? ZkRandom.fresh()
+            : ZkRandom.ofSeed(inputSeed(cm.vk(), input, hidingKey));
     return input(cm.circuit(true), cm.vk(), input, random);
   }
 
@@ -159,11 +177,17 @@ final class Commitments {
   static CommittedInput input(ModelCircuit circuit, VerifyingKey vk, int[] input, ZkRandom random) {
     io.zkaudit.model.TensorSpec spec = vk.description().tensor(circuit.inputTensor());
     if (input.length != spec.size()) {
-      throw new ProverException("the input has " + input.length + " values, the model's " + spec.name() + " has "
-          + spec.size());
+      throw new ProverException(
+          "the input has "
+              + input.length
+              + " values, the model's "
+              + spec.name()
+              + " has "
+              + spec.size());
     }
     List<long[]> columns = InputOpening.columns(circuit, input, random);
     Committed committed = new BasefoldProver(InferenceStatement.pcsParams()).commit(columns);
-    return new CommittedInput(new InputCommitment(committed.commitment()), input, columns.getFirst(), committed);
+    return new CommittedInput(
+        new InputCommitment(committed.commitment()), input, columns.getFirst(), committed);
   }
 }

@@ -12,8 +12,8 @@ import io.zkaudit.layers.ModelCircuit.RequantizeLayer;
 import io.zkaudit.layers.TensorLayout;
 import io.zkaudit.layers.WindowedLinear;
 import io.zkaudit.lookup.LookupStatement;
-import io.zkaudit.prover.model.QuantizedModel;
 import io.zkaudit.prover.lookup.LookupWitness;
+import io.zkaudit.prover.model.QuantizedModel;
 import io.zkaudit.quant.StepTable;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,59 +33,83 @@ final class InferenceWitness {
   List<LookupWitness> lookups;
   final long[] inputTable;
   final int[] output;
-  /** Per max pool of the circuit: its selections and running maxima (the lookup groups read these arrays). */
+
+  /**
+   * Per max pool of the circuit: its selections and running maxima (the lookup groups read these
+   * arrays).
+   */
   final List<PoolWitness> pools = new ArrayList<>();
 
   /**
-   * A max pool's witness: taps[k] = X_k (virtual, {@link io.zkaudit.prover.layers.MaxPoolProver#selection}),
-   * maxima[s - 1] = m_s for the chain steps s = 1..S, the last being the output's table (committed
-   * unless public) and the others committed columns.
+   * A max pool's witness: taps[k] = X_k (virtual, {@link
+   * io.zkaudit.prover.layers.MaxPoolProver#selection}), maxima[s - 1] = m_s for the chain steps s =
+   * 1..S, the last being the output's table (committed unless public) and the others committed
+   * columns.
    */
   record PoolWitness(long[][] taps, long[][] maxima) {}
 
-  InferenceWitness(ModelCircuit circuit, QuantizedModel model, InferenceTrace trace, LookupStatement statement) {
+  InferenceWitness(
+      ModelCircuit circuit, QuantizedModel model, InferenceTrace trace, LookupStatement statement) {
     this(circuit, model, trace, statement, null);
   }
 
   /**
    * With {@code padding} not null (zero-knowledge proofs), the padding entries of the committed
-   * activations, range witnesses and rescaled ADD inputs are uniform instead of zero: no relation of
-   * the proof reads them (lookups look at real rows only, windows and channel masks skip padding,
-   * and each accumulator's padding follows from the same tables), so the proof stays complete, and
-   * every evaluation of such a column at a random point is masked by them (docs/zero-knowledge.md).
+   * activations, range witnesses and rescaled ADD inputs are uniform instead of zero: no relation
+   * of the proof reads them (lookups look at real rows only, windows and channel masks skip
+   * padding, and each accumulator's padding follows from the same tables), so the proof stays
+   * complete, and every evaluation of such a column at a random point is masked by them
+   * (docs/zero-knowledge.md).
    */
-  InferenceWitness(ModelCircuit circuit, QuantizedModel model, InferenceTrace trace, LookupStatement statement,
+  InferenceWitness(
+      ModelCircuit circuit,
+      QuantizedModel model,
+      InferenceTrace trace,
+      LookupStatement statement,
       io.zkaudit.zk.ZkRandom padding) {
     this(circuit, model, trace, statement, padding, null);
   }
 
   /**
    * With {@code committedInput} not null (a private input, committed apart with its padding
-   * uniform), the layers read that table, and the witness's own input column, which no claim
-   * reads then, is uniform.
+   * uniform), the layers read that table, and the witness's own input column, which no claim reads
+   * then, is uniform.
    */
-  InferenceWitness(ModelCircuit circuit, QuantizedModel model, InferenceTrace trace, LookupStatement statement,
-      io.zkaudit.zk.ZkRandom padding, long[] committedInput) {
+  InferenceWitness(
+      ModelCircuit circuit,
+      QuantizedModel model,
+      InferenceTrace trace,
+      LookupStatement statement,
+      io.zkaudit.zk.ZkRandom padding,
+      long[] committedInput) {
     this(circuit, model, trace, statement, padding, committedInput, null);
   }
 
   /**
    * With {@code virtualPadding} not null (zero-knowledge proofs: the mask column's padding scalars
    * in schedule order, one pair per linear layer, then per max pool tap, then per concatenation),
-   * each virtual column the rounding lookup reads (accumulators, window selections, shifted
-   * inputs) holds its formula plus m1 + m2·x_0 on the padded positions ({@link
+   * each virtual column the rounding lookup reads (accumulators, window selections, shifted inputs)
+   * holds its formula plus m1 + m2·x_0 on the padded positions ({@link
    * io.zkaudit.layers.VirtualPadding}).
    */
-  InferenceWitness(ModelCircuit circuit, QuantizedModel model, InferenceTrace trace, LookupStatement statement,
-      io.zkaudit.zk.ZkRandom padding, long[] committedInput, List<io.zkaudit.field.Ext2> virtualPadding) {
-    java.util.Iterator<io.zkaudit.field.Ext2> scalars = virtualPadding == null ? null : virtualPadding.iterator();
+  InferenceWitness(
+      ModelCircuit circuit,
+      QuantizedModel model,
+      InferenceTrace trace,
+      LookupStatement statement,
+      io.zkaudit.zk.ZkRandom padding,
+      long[] committedInput,
+      List<io.zkaudit.field.Ext2> virtualPadding) {
+    java.util.Iterator<io.zkaudit.field.Ext2> scalars =
+        virtualPadding == null ? null : virtualPadding.iterator();
     int layers = circuit.layers().size();
     accumulators = new long[layers][];
     c1 = new long[layers][];
     c2 = new long[layers][];
     columns = new long[circuit.columns().size()][];
     if (committedInput == null) {
-      inputTable = InferenceStatement.inputLayout(circuit).place(trace.tensor(circuit.inputTensor()));
+      inputTable =
+          InferenceStatement.inputLayout(circuit).place(trace.tensor(circuit.inputTensor()));
       activations.put(circuit.inputTensor(), inputTable);
     } else {
       inputTable = new long[committedInput.length];
@@ -94,12 +118,23 @@ final class InferenceWitness {
     }
     output = trace.tensor(circuit.outputTensor()).clone();
 
-    // Max pool outputs first: a later layer may read one, and the pools are proven after every layer.
+    // Max pool outputs first: a later layer may read one, and the pools are proven after every
+    // layer.
     for (io.zkaudit.layers.MaxPoolLayer m : circuit.maxPools()) {
-      placeOutput(m.out(), trace.layers().get(m.layerIndex()).output(), m.layer().output(), m.outColumn(), padding);
+      placeOutput(
+          m.out(),
+          trace.layers().get(m.layerIndex()).output(),
+          m.layer().output(),
+          m.outColumn(),
+          padding);
     }
     for (io.zkaudit.layers.ConcatLayer c : circuit.concats()) {
-      placeOutput(c.out(), trace.layers().get(c.layerIndex()).output(), c.layer().output(), c.outColumn(), padding);
+      placeOutput(
+          c.out(),
+          trace.layers().get(c.layerIndex()).output(),
+          c.layer().output(),
+          c.outColumn(),
+          padding);
     }
     List<long[][]> roundingGroups = new ArrayList<>();
     List<long[][]> rangeGroups = new ArrayList<>();
@@ -109,62 +144,77 @@ final class InferenceWitness {
       LayerTrace lt = trace.layers().get(p.layerIndex());
       TensorLayout out = p.outLayout();
       long[] outTable = out.place(lt.output());
-      // Not the model's output (maybe committed under an alias): the verifier checks it against the public output.
-      if (padding != null && p.columns().out() >= 0 && circuit.resolve(p.layer().output()) != circuit.outputTensor()) {
+      // Not the model's output (maybe committed under an alias): the verifier checks it against the
+      // public output.
+      if (padding != null
+          && p.columns().out() >= 0
+          && circuit.resolve(p.layer().output()) != circuit.outputTensor()) {
         padding.fill(outTable, i -> !out.isReal(i));
       }
       activations.put(p.layer().output(), outTable);
-      long[] acc = switch (p) {
-        case LinearLayer l -> {
-          long[] a = linearAccumulator(l, lt, model, circuit);
-          if (scalars != null) {
-            io.zkaudit.layers.VirtualPadding.addTo(out, a, scalars.next());
-          }
-          yield a;
-        }
-        case AddLayer a -> {
-          long[] sum = new long[out.paddedSize()];
-          for (int side = 0; side < 2; side++) {
-            long[] part;
-            if (a.isConstant(side)) {
-              // A per-channel addend, the same on every position (padding included).
-              long[] addend = addend(a, side, model);
-              part = new long[out.paddedSize()];
-              int cMask = (1 << out.cBits()) - 1;
-              for (int i = 0; i < part.length; i++) {
-                part[i] = addend[i & cMask];
+      long[] acc =
+          switch (p) {
+            case LinearLayer l -> {
+              long[] a = linearAccumulator(l, lt, model, circuit);
+              if (scalars != null) {
+                io.zkaudit.layers.VirtualPadding.addTo(out, a, scalars.next());
               }
-            } else {
-              int sideIndex = side;
-              part = rescaled(out, lt.inputs().get(side), x -> sideIndex == 0
-                  ? a.layer().rawSum(x, a.layer().bZeroPoint()) : a.layer().rawSum(a.layer().aZeroPoint(), x));
-              if (padding != null) {
-                padding.fill(part, i -> !out.isReal(i));
+              yield a;
+            }
+            case AddLayer a -> {
+              long[] sum = new long[out.paddedSize()];
+              for (int side = 0; side < 2; side++) {
+                long[] part;
+                if (a.isConstant(side)) {
+                  // A per-channel addend, the same on every position (padding included).
+                  long[] addend = addend(a, side, model);
+                  part = new long[out.paddedSize()];
+                  int cMask = (1 << out.cBits()) - 1;
+                  for (int i = 0; i < part.length; i++) {
+                    part[i] = addend[i & cMask];
+                  }
+                } else {
+                  int sideIndex = side;
+                  part =
+                      rescaled(
+                          out,
+                          lt.inputs().get(side),
+                          x ->
+                              sideIndex == 0
+                                  ? a.layer().rawSum(x, a.layer().bZeroPoint())
+                                  : a.layer().rawSum(a.layer().aZeroPoint(), x));
+                  if (padding != null) {
+                    padding.fill(part, i -> !out.isReal(i));
+                  }
+                  columns[a.sColumn(side)] = part;
+                  rescaleGroups.add(
+                      new long[][] {
+                        constant(out, a.tag(side)),
+                        activation(circuit, a.input(side)),
+                        part,
+                        new long[part.length]
+                      });
+                }
+                for (int i = 0; i < sum.length; i++) {
+                  sum[i] = Goldilocks.add(sum[i], part[i]);
+                }
               }
-              columns[a.sColumn(side)] = part;
-              rescaleGroups.add(new long[][] {constant(out, a.tag(side)), activation(circuit, a.input(side)), part,
-                  new long[part.length]});
+              yield sum;
             }
-            for (int i = 0; i < sum.length; i++) {
-              sum[i] = Goldilocks.add(sum[i], part[i]);
-            }
-          }
-          yield sum;
-        }
-        case RequantizeLayer q -> {
-          long[] in = activation(circuit, q.layer().input()).clone();
-          long zin = Goldilocks.fromSigned(q.layer().inputZeroPoint());
-          for (int y = 0; y < out.height(); y++) {
-            for (int x = 0; x < out.width(); x++) {
-              for (int c = 0; c < out.channels(); c++) {
-                int i = out.index(y, x, c);
-                in[i] = Goldilocks.sub(in[i], zin);
+            case RequantizeLayer q -> {
+              long[] in = activation(circuit, q.layer().input()).clone();
+              long zin = Goldilocks.fromSigned(q.layer().inputZeroPoint());
+              for (int y = 0; y < out.height(); y++) {
+                for (int x = 0; x < out.width(); x++) {
+                  for (int c = 0; c < out.channels(); c++) {
+                    int i = out.index(y, x, c);
+                    in[i] = Goldilocks.sub(in[i], zin);
+                  }
+                }
               }
+              yield in;
             }
-          }
-          yield in;
-        }
-      };
+          };
       accumulators[k] = acc;
       rangeWitness(p, k, outTable, acc);
       if (padding != null) {
@@ -198,17 +248,24 @@ final class InferenceWitness {
       roundingGroups.addAll(poolGroups(m, pw));
     }
     for (io.zkaudit.layers.ConcatLayer c : circuit.concats()) {
-      long[] v = io.zkaudit.prover.layers.ConcatProver.virtual(c, c.inputs().stream().map(t -> activation(circuit, t)).toList());
+      long[] v =
+          io.zkaudit.prover.layers.ConcatProver.virtual(
+              c, c.inputs().stream().map(t -> activation(circuit, t)).toList());
       if (scalars != null) {
         io.zkaudit.layers.VirtualPadding.addTo(c.out(), v, scalars.next());
       }
       long[] out = activations.get(c.layer().output());
       roundingGroups.add(new long[][] {constant(c.out(), c.tag()), out, v, new long[v.length]});
     }
-    lookups = List.of(LookupWitness.compute(statement.lookups().get(0), roundingGroups),
-        // A private input's two range groups come later (rangeInput), once its shadow is drawn.
-        LookupWitness.compute(new LookupStatement.Lookup(statement.lookups().get(1).table(),
-            statement.lookups().get(1).groups().subList(0, rangeGroups.size())), rangeGroups));
+    lookups =
+        List.of(
+            LookupWitness.compute(statement.lookups().get(0), roundingGroups),
+            // A private input's two range groups come later (rangeInput), once its shadow is drawn.
+            LookupWitness.compute(
+                new LookupStatement.Lookup(
+                    statement.lookups().get(1).table(),
+                    statement.lookups().get(1).groups().subList(0, rangeGroups.size())),
+                rangeGroups));
   }
 
   /** The columns in commitment order: the circuit's, the two multiplicity columns, the input. */
@@ -259,10 +316,11 @@ final class InferenceWitness {
   /**
    * Adds a private input's two range groups (x - lo and hi - x over the input shadow's column 0,
    * every row: {@link InferenceStatement#lookups(ModelCircuit, boolean)}) to the range lookup. A
-   * cheating prover ({@code lenient}) counts only the rows that are in the table, so that it can
-   * go on with an input outside its type.
+   * cheating prover ({@code lenient}) counts only the rows that are in the table, so that it can go
+   * on with an input outside its type.
    */
-  void rangeInput(ModelCircuit circuit, LookupStatement statement, long[] shadowColumn, boolean lenient) {
+  void rangeInput(
+      ModelCircuit circuit, LookupStatement statement, long[] shadowColumn, boolean lenient) {
     long[] bounds = InferenceStatement.inputRange(circuit);
     long lo = Goldilocks.fromSigned(bounds[0]);
     long hi = Goldilocks.fromSigned(bounds[1]);
@@ -295,11 +353,12 @@ final class InferenceWitness {
   }
 
   /**
-   * Places the output of a layer without rounding (a max pool, a concatenation) from the trace, its padding
-   * uniform in a zero-knowledge proof unless it is the public output, and sets its committed column.
+   * Places the output of a layer without rounding (a max pool, a concatenation) from the trace, its
+   * padding uniform in a zero-knowledge proof unless it is the public output, and sets its
+   * committed column.
    */
-  private void placeOutput(TensorLayout out, int[] values, int tensor, int column,
-      io.zkaudit.zk.ZkRandom padding) {
+  private void placeOutput(
+      TensorLayout out, int[] values, int tensor, int column, io.zkaudit.zk.ZkRandom padding) {
     long[] table = out.place(values);
     if (padding != null && column >= 0) {
       padding.fill(table, i -> !out.isReal(i));
@@ -315,8 +374,11 @@ final class InferenceWitness {
    * zero-knowledge proof, zero otherwise), its committed columns set; checks that the chain ends at
    * the engine's output.
    */
-  private PoolWitness poolWitness(ModelCircuit circuit, io.zkaudit.layers.MaxPoolLayer m,
-      io.zkaudit.zk.ZkRandom padding, java.util.Iterator<io.zkaudit.field.Ext2> scalars) {
+  private PoolWitness poolWitness(
+      ModelCircuit circuit,
+      io.zkaudit.layers.MaxPoolLayer m,
+      io.zkaudit.zk.ZkRandom padding,
+      java.util.Iterator<io.zkaudit.field.Ext2> scalars) {
     long[] input = activation(circuit, m.input());
     long[][] taps = new long[m.taps()][];
     for (int k = 0; k < taps.length; k++) {
@@ -333,7 +395,9 @@ final class InferenceWitness {
       long[] next = new long[out.paddedSize()];
       for (int i = 0; i < next.length; i++) {
         if (out.isReal(i)) {
-          next[i] = Goldilocks.fromSigned(Math.max(Goldilocks.toSigned(a[i]), Goldilocks.toSigned(running[i])));
+          next[i] =
+              Goldilocks.fromSigned(
+                  Math.max(Goldilocks.toSigned(a[i]), Goldilocks.toSigned(running[i])));
         }
       }
       if (padding != null) {
@@ -344,10 +408,17 @@ final class InferenceWitness {
     }
     long[] outTable = activations.get(m.layer().output());
     for (int i = 0; i < outTable.length; i++) {
-      if (out.isReal(i) && Goldilocks.toSigned(outTable[i]) != Math.clamp(Goldilocks.toSigned(running[i]),
-          m.layer().clampMin(), m.layer().clampMax())) {
-        throw new ProverException("layer " + m.layer().name() + ": the engine's output " + Goldilocks.toSigned(outTable[i])
-            + " is not the clamped window maximum " + Goldilocks.toSigned(running[i]));
+      if (out.isReal(i)
+          && Goldilocks.toSigned(outTable[i])
+              != Math.clamp(
+                  Goldilocks.toSigned(running[i]), m.layer().clampMin(), m.layer().clampMax())) {
+        throw new ProverException(
+            "layer "
+                + m.layer().name()
+                + ": the engine's output "
+                + Goldilocks.toSigned(outTable[i])
+                + " is not the clamped window maximum "
+                + Goldilocks.toSigned(running[i]));
       }
     }
     maxima[m.steps() - 1] = outTable;
@@ -362,7 +433,10 @@ final class InferenceWitness {
     List<long[][]> groups = new ArrayList<>();
     for (int s = 1; s <= m.steps(); s++) {
       long[] b = s == 1 ? pw.taps()[0] : pw.maxima()[s - 2];
-      groups.add(new long[][] {constant(m.out(), m.tag(s)), pw.taps()[m.stepTap(s)], b, pw.maxima()[s - 1]});
+      groups.add(
+          new long[][] {
+            constant(m.out(), m.tag(s)), pw.taps()[m.stepTap(s)], b, pw.maxima()[s - 1]
+          });
     }
     return groups;
   }
@@ -375,14 +449,17 @@ final class InferenceWitness {
     return t;
   }
 
-  private long[] linearAccumulator(LinearLayer l, LayerTrace lt, QuantizedModel model, ModelCircuit circuit) {
+  private long[] linearAccumulator(
+      LinearLayer l, LayerTrace lt, QuantizedModel model, ModelCircuit circuit) {
     WindowedLinear w = l.linear();
     int[] weights = w.kind() == WindowedLinear.Kind.SUM ? null : model.constant(w.weights());
     int[] bias = w.hasBias() ? model.constant(w.bias()) : null;
     // A pad folded into an average pool: the engine sums the padded map, the proof sums x - value
     // over the pad's input (FoldedInput), so every accumulator comes from the proof's formula.
-    boolean foldedPool = l.layer() instanceof io.zkaudit.model.AveragePool p && w.input() != p.input();
-    return PaddedAccumulators.of(w, foldedPool ? null : lt.accumulators(), activation(circuit, w.input()), weights, bias);
+    boolean foldedPool =
+        l.layer() instanceof io.zkaudit.model.AveragePool p && w.input() != p.input();
+    return PaddedAccumulators.of(
+        w, foldedPool ? null : lt.accumulators(), activation(circuit, w.input()), weights, bias);
   }
 
   /**
@@ -393,8 +470,11 @@ final class InferenceWitness {
     int[] b = model.constant(a.input(side));
     long[] k = new long[1 << a.outLayout().cBits()];
     for (int c = 0; c < b.length; c++) {
-      k[c] = Goldilocks.fromSigned(side == 0 ? a.layer().rawSum(b[c], a.layer().bZeroPoint())
-          : a.layer().rawSum(a.layer().aZeroPoint(), b[c]));
+      k[c] =
+          Goldilocks.fromSigned(
+              side == 0
+                  ? a.layer().rawSum(b[c], a.layer().bZeroPoint())
+                  : a.layer().rawSum(a.layer().aZeroPoint(), b[c]));
     }
     return k;
   }
@@ -413,13 +493,31 @@ final class InferenceWitness {
           StepTable table = tables.get(p.rounding().isPerChannel() ? c : 0);
           int row = table.rowOf(a);
           if (row < 0) {
-            throw new ProverException("layer " + p.layer().name() + ": accumulator " + a + " at (" + y + ", " + x + ", "
-                + c + ") is outside the provable range");
+            throw new ProverException(
+                "layer "
+                    + p.layer().name()
+                    + ": accumulator "
+                    + a
+                    + " at ("
+                    + y
+                    + ", "
+                    + x
+                    + ", "
+                    + c
+                    + ") is outside the provable range");
           }
           StepTable.Row r = table.rows().get(row);
           if (Goldilocks.fromSigned(r.out()) != outTable[i]) {
-            throw new ProverException("layer " + p.layer().name() + ": the engine's output " + Goldilocks.toSigned(outTable[i])
-                + " differs from the rounding of " + a + " (" + r.out() + ")");
+            throw new ProverException(
+                "layer "
+                    + p.layer().name()
+                    + ": the engine's output "
+                    + Goldilocks.toSigned(outTable[i])
+                    + " differs from the rounding of "
+                    + a
+                    + " ("
+                    + r.out()
+                    + ")");
           }
           w1[i] = Goldilocks.fromSigned(a - r.low());
           w2[i] = Goldilocks.fromSigned(r.high() - 1 - a);
@@ -447,7 +545,8 @@ final class InferenceWitness {
     return t;
   }
 
-  private static long[] rescaled(TensorLayout out, int[] input, java.util.function.IntUnaryOperator f) {
+  private static long[] rescaled(
+      TensorLayout out, int[] input, java.util.function.IntUnaryOperator f) {
     int[] s = new int[input.length];
     for (int i = 0; i < s.length; i++) {
       s[i] = f.applyAsInt(input[i]);

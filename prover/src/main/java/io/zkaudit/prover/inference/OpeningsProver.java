@@ -15,8 +15,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The prover's side of {@link ProofOpenings}: one batched opening of every polynomial that can
- * join the largest, then the others alone, in the plan both sides derive from the shapes.
+ * The prover's side of {@link ProofOpenings}: one batched opening of every polynomial that can join
+ * the largest, then the others alone, in the plan both sides derive from the shapes.
  */
 final class OpeningsProver {
   private OpeningsProver() {}
@@ -31,8 +31,11 @@ final class OpeningsProver {
   record Openings(byte[] batched, List<byte[]> alone, List<int[]> leaves) {}
 
   static Openings open(List<Entry> entries, Transcript t) {
-    ProofOpenings.Plan plan = ProofOpenings.plan(InferenceStatement.pcsParams(),
-        entries.stream().mapToInt(e -> e.committed().numVars()).toArray(), entries.stream().map(Entry::params).toList());
+    ProofOpenings.Plan plan =
+        ProofOpenings.plan(
+            InferenceStatement.pcsParams(),
+            entries.stream().mapToInt(e -> e.committed().numVars()).toArray(),
+            entries.stream().map(Entry::params).toList());
     int[] inBatch = plan.batched();
     List<Committed> committed = new ArrayList<>();
     List<List<EvalClaim>> claims = new ArrayList<>();
@@ -41,7 +44,8 @@ final class OpeningsProver {
       claims.add(entries.get(i).committed().layout().toPacked(entries.get(i).claims()));
     }
     int[][] leaves = new int[entries.size()][];
-    BatchedBasefoldProver.Opened batched = new BatchedBasefoldProver(InferenceStatement.pcsParams()).open(committed, claims, t);
+    BatchedBasefoldProver.Opened batched =
+        new BatchedBasefoldProver(InferenceStatement.pcsParams()).open(committed, claims, t);
     for (int k = 0; k < inBatch.length; k++) {
       leaves[inBatch[k]] = batched.leaves().get(k);
     }

@@ -7,10 +7,10 @@ import io.zkaudit.layers.WindowedLinear;
 /**
  * The accumulator of a windowed linear layer on the whole padded output domain. The engine gives
  * the real positions (null when its accumulator is not the proof's, as for a pad folded into an
- * average pool: then every position is computed here); the proof's accumulator is the layer's formula everywhere (the lookups ignore
- * padding, but the layer sumcheck binds every entry), so the padding rows and columns whose
- * windows still reach real input are computed here. Padded channels are zero by construction,
- * except in a sum, which passes its input's padded channels through.
+ * average pool: then every position is computed here); the proof's accumulator is the layer's
+ * formula everywhere (the lookups ignore padding, but the layer sumcheck binds every entry), so the
+ * padding rows and columns whose windows still reach real input are computed here. Padded channels
+ * are zero by construction, except in a sum, which passes its input's padded channels through.
  */
 final class PaddedAccumulators {
   private PaddedAccumulators() {}
@@ -46,10 +46,17 @@ final class PaddedAccumulators {
 
   /**
    * The layer's accumulator at one (possibly padded) output position, from the padded input table,
-   * in the field: a window at the border may read padded input, which is random in a
-   * zero-knowledge proof.
+   * in the field: a window at the border may read padded input, which is random in a zero-knowledge
+   * proof.
    */
-  private static long formula(WindowedLinear spec, TensorLayout in, long[] inTable, int[] w, int[] bias, int y, int x,
+  private static long formula(
+      WindowedLinear spec,
+      TensorLayout in,
+      long[] inTable,
+      int[] w,
+      int[] bias,
+      int y,
+      int x,
       int co) {
     long a = bias != null ? Goldilocks.fromSigned(bias[co]) : 0;
     int kh = spec.rows().kernel();
@@ -72,16 +79,25 @@ final class PaddedAccumulators {
             int zw = spec.weightZeroPoint(co);
             for (int ci = 0; ci < cin; ci++) {
               long v = Goldilocks.sub(inTable[base + ci], zin);
-              a = Goldilocks.add(a, Goldilocks.mul(v, Goldilocks.fromSigned(w[((co * kh + i) * kw + j) * cin + ci] - zw)));
+              a =
+                  Goldilocks.add(
+                      a,
+                      Goldilocks.mul(
+                          v, Goldilocks.fromSigned(w[((co * kh + i) * kw + j) * cin + ci] - zw)));
             }
           }
           case DEPTHWISE -> {
             long v = Goldilocks.sub(inTable[base + co], zin);
-            long wt = Goldilocks.fromSigned(w[(i * kw + j) * spec.out().channels() + co] - spec.weightZeroPoint(co));
+            long wt =
+                Goldilocks.fromSigned(
+                    w[(i * kw + j) * spec.out().channels() + co] - spec.weightZeroPoint(co));
             a = Goldilocks.add(a, Goldilocks.mul(v, wt));
           }
           // A padded channel holds no value shifted by the zero point: it is summed as it is.
-          case SUM -> a = Goldilocks.add(a, co < cin ? Goldilocks.sub(inTable[base + co], zin) : inTable[base + co]);
+          case SUM ->
+              a =
+                  Goldilocks.add(
+                      a, co < cin ? Goldilocks.sub(inTable[base + co], zin) : inTable[base + co]);
         }
       }
     }

@@ -39,17 +39,17 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Whether every input of a model can be proven, decided from the model alone before any
- * expensive work: so that "committed" means "provable", and a seller learns at {@code zkaudit
- * commit} (not at its first proof, nor after 9 GB of table building) what stands in the way.
+ * Whether every input of a model can be proven, decided from the model alone before any expensive
+ * work: so that "committed" means "provable", and a seller learns at {@code zkaudit commit} (not at
+ * its first proof, nor after 9 GB of table building) what stands in the way.
  *
  * <p>It checks what the proof would refuse or fail on: layers the proof does not support (or
  * supports only in some forms: {@link ModelCircuit#of} and {@link WindowedLinear#of} say which),
  * accumulators that can leave the range the rounding tables cover for some input (bounded by
- * interval arithmetic over the input's full type range and the weights: exact for the first
- * layer, an upper bound after it), a rounding table larger than {@link LookupTable#MAX_VARS}
- * allows (counted, not built), the lookup statement's and commitments' size limits, and zero-knowledge padding (the
- * same bound as {@link ModelProver#refuseThinBins}).
+ * interval arithmetic over the input's full type range and the weights: exact for the first layer,
+ * an upper bound after it), a rounding table larger than {@link LookupTable#MAX_VARS} allows
+ * (counted, not built), the lookup statement's and commitments' size limits, and zero-knowledge
+ * padding (the same bound as {@link ModelProver#refuseThinBins}).
  */
 public record Provability(String model, List<Problem> problems) {
 
@@ -63,9 +63,21 @@ public record Provability(String model, List<Problem> problems) {
    * into its window, a softmax at the output, a product of an activation and a per-channel
    * constant, ...). The integer engine runs every {@link Layer}.
    */
-  public static final Set<Class<? extends Layer>> PROVEN_LAYERS = Set.of(Conv2D.class, DepthwiseConv2D.class,
-      FullyConnected.class, Add.class, Mul.class, AveragePool.class, MaxPool.class, Mean.class, Requantize.class,
-      Reshape.class, Pad.class, Concat.class, Softmax.class);
+  public static final Set<Class<? extends Layer>> PROVEN_LAYERS =
+      Set.of(
+          Conv2D.class,
+          DepthwiseConv2D.class,
+          FullyConnected.class,
+          Add.class,
+          Mul.class,
+          AveragePool.class,
+          MaxPool.class,
+          Mean.class,
+          Requantize.class,
+          Reshape.class,
+          Pad.class,
+          Concat.class,
+          Softmax.class);
 
   /** One reason some input of the model cannot be proven; {@link #message()} is one line. */
   public sealed interface Problem {
@@ -76,11 +88,17 @@ public record Provability(String model, List<Problem> problems) {
   public record UnsupportedOp(String layer, String op) implements Problem {
     @Override
     public String message() {
-      return "layer " + layer + ": " + op + " is computed by the integer engine but not supported by the proof";
+      return "layer "
+          + layer
+          + ": "
+          + op
+          + " is computed by the integer engine but not supported by the proof";
     }
   }
 
-  /** A supported layer kind in a form the proof does not support (the circuit compiler's reason). */
+  /**
+   * A supported layer kind in a form the proof does not support (the circuit compiler's reason).
+   */
   public record UnsupportedForm(String reason) implements Problem {
     @Override
     public String message() {
@@ -92,13 +110,32 @@ public record Provability(String model, List<Problem> problems) {
    * Accumulators of a layer that some input drives outside the range its rounding table covers
    * (first such channel shown; {@code channels} of {@code of} channels can).
    */
-  public record AccumulatorOutOfRange(String layer, int channel, long min, long max, long coveredMin, long coveredEnd,
-      int channels, int of) implements Problem {
+  public record AccumulatorOutOfRange(
+      String layer,
+      int channel,
+      long min,
+      long max,
+      long coveredMin,
+      long coveredEnd,
+      int channels,
+      int of)
+      implements Problem {
     @Override
     public String message() {
-      return "layer " + layer + ": accumulators can reach [" + min + ", " + max + "] over the input's full range (channel "
-          + channel + (channels > 1 ? ", and " + (channels - 1) + " more of " + of + " channels" : "")
-          + "), outside the proof's window [" + coveredMin + ", " + (coveredEnd - 1) + "]";
+      return "layer "
+          + layer
+          + ": accumulators can reach ["
+          + min
+          + ", "
+          + max
+          + "] over the input's full range (channel "
+          + channel
+          + (channels > 1 ? ", and " + (channels - 1) + " more of " + of + " channels" : "")
+          + "), outside the proof's window ["
+          + coveredMin
+          + ", "
+          + (coveredEnd - 1)
+          + "]";
     }
   }
 
@@ -106,12 +143,17 @@ public record Provability(String model, List<Problem> problems) {
   public record TableTooLarge(long rows, int maxVars) implements Problem {
     @Override
     public String message() {
-      return "the rounding lookup table would have " + String.format("%,d", rows) + " rows, more than the 2^" + maxVars
+      return "the rounding lookup table would have "
+          + String.format("%,d", rows)
+          + " rows, more than the 2^"
+          + maxVars
           + " a proof allows (layers with very small output scales need wide tables)";
     }
   }
 
-  /** A limit of the lookup statement or witness commitment (too many layers, too large a tensor). */
+  /**
+   * A limit of the lookup statement or witness commitment (too many layers, too large a tensor).
+   */
   public record CircuitLimit(String reason) implements Problem {
     @Override
     public String message() {
@@ -119,12 +161,20 @@ public record Provability(String model, List<Problem> problems) {
     }
   }
 
-  /** A zero-knowledge witness commitment that would hold too few uniform entries to hide the witness. */
+  /**
+   * A zero-knowledge witness commitment that would hold too few uniform entries to hide the
+   * witness.
+   */
   public record ThinZeroKnowledge(int bin, long entries, long minimum) implements Problem {
     @Override
     public String message() {
-      return "zero knowledge: witness commitment " + bin + " would hold " + entries + " uniform entries, fewer than the "
-          + minimum + " its opening needs (docs/zero-knowledge.md); only --no-zk proofs are possible";
+      return "zero knowledge: witness commitment "
+          + bin
+          + " would hold "
+          + entries
+          + " uniform entries, fewer than the "
+          + minimum
+          + " its opening needs (docs/zero-knowledge.md); only --no-zk proofs are possible";
     }
   }
 
@@ -134,7 +184,8 @@ public record Provability(String model, List<Problem> problems) {
 
   /** The problems that stand in the way of proofs without zero knowledge (for benchmarks only). */
   public Provability withoutZeroKnowledge() {
-    return new Provability(model, problems.stream().filter(p -> !(p instanceof ThinZeroKnowledge)).toList());
+    return new Provability(
+        model, problems.stream().filter(p -> !(p instanceof ThinZeroKnowledge)).toList());
   }
 
   public List<String> messages() {
@@ -220,8 +271,12 @@ public record Provability(String model, List<Problem> problems) {
     return new Provability(d.name(), problems);
   }
 
-  /** The whole circuit, as the prover builds it (plain and zero-knowledge), and its lookup statement. */
-  private static void checkCircuit(ModelDescription d, long minRandomEntriesPerBin, List<Problem> problems) {
+  /**
+   * The whole circuit, as the prover builds it (plain and zero-knowledge), and its lookup
+   * statement.
+   */
+  private static void checkCircuit(
+      ModelDescription d, long minRandomEntriesPerBin, List<Problem> problems) {
     ModelCircuit zk;
     try {
       ModelCircuit.of(d, false);
@@ -239,27 +294,50 @@ public record Provability(String model, List<Problem> problems) {
       int[] logs = InferenceStatement.witnessLogSizes(zk, blinded, true);
       for (int i = 0; i < logs.length; i++) {
         if (logs[i] > PcsParams.MAX_NUM_VARS) {
-          String column = i < zk.columns().size() ? zk.columns().get(i).name() : "witness column " + i;
-          problems.add(new CircuitLimit(column + " would hold 2^" + logs[i] + " entries, more than the 2^"
-              + PcsParams.MAX_NUM_VARS + " a commitment may"));
+          String column =
+              i < zk.columns().size() ? zk.columns().get(i).name() : "witness column " + i;
+          problems.add(
+              new CircuitLimit(
+                  column
+                      + " would hold 2^"
+                      + logs[i]
+                      + " entries, more than the 2^"
+                      + PcsParams.MAX_NUM_VARS
+                      + " a commitment may"));
         }
       }
       if (!problems.isEmpty()) {
         return;
       }
       // Commitments: the weights' (whose per-proof shadow adds a variable) and each witness bin.
-      int weightVars = new PackedLayout(WeightLayout.of(zk).entries().stream().mapToInt(WeightLayout.Entry::numVars)
-          .toArray()).numVars();
+      int weightVars =
+          new PackedLayout(
+                  WeightLayout.of(zk).entries().stream()
+                      .mapToInt(WeightLayout.Entry::numVars)
+                      .toArray())
+              .numVars();
       if (weightVars >= PcsParams.MAX_NUM_VARS) {
-        problems.add(new CircuitLimit("the weight commitment would hold 2^" + weightVars + " entries, its shadow needs"
-            + " fewer than 2^" + PcsParams.MAX_NUM_VARS));
+        problems.add(
+            new CircuitLimit(
+                "the weight commitment would hold 2^"
+                    + weightVars
+                    + " entries, its shadow needs"
+                    + " fewer than 2^"
+                    + PcsParams.MAX_NUM_VARS));
       }
       ColumnBins bins = InferenceStatement.witnessBins(zk, blinded, true);
       for (int b = 0; b < bins.bins(); b++) {
         int n = bins.layout(b).numVars();
         if (n > PcsParams.MAX_NUM_VARS) {
-          problems.add(new CircuitLimit("witness commitment " + b + " would hold 2^" + n + " entries, more than the 2^"
-              + PcsParams.MAX_NUM_VARS + " a commitment may"));
+          problems.add(
+              new CircuitLimit(
+                  "witness commitment "
+                      + b
+                      + " would hold 2^"
+                      + n
+                      + " entries, more than the 2^"
+                      + PcsParams.MAX_NUM_VARS
+                      + " a commitment may"));
         }
       }
       random = InferenceStatement.randomEntriesPerBin(zk, blinded);
@@ -274,7 +352,10 @@ public record Provability(String model, List<Problem> problems) {
     }
   }
 
-  /** An ADD's activation operand adds one row per value of its 8-bit type (ModelCircuit's rescale rows). */
+  /**
+   * An ADD's activation operand adds one row per value of its 8-bit type (ModelCircuit's rescale
+   * rows).
+   */
   private static long rescaleRows(ModelDescription d, int tensor) {
     TensorSpec t = d.tensor(tensor);
     return t.constant() ? 0 : (long) t.type().max() - t.type().min() + 1;
@@ -284,7 +365,8 @@ public record Provability(String model, List<Problem> problems) {
    * Compares each channel's accumulator range with what its table covers; returns the output's
    * value range (the rounding of the accumulator range, clamped to the map's domain).
    */
-  private static long[] checkWindow(String name, Rounding rounding, long[][] acc, List<Problem> problems) {
+  private static long[] checkWindow(
+      String name, Rounding rounding, long[][] acc, List<Problem> problems) {
     int bad = 0;
     AccumulatorOutOfRange first = null;
     long outMin = Long.MAX_VALUE;
@@ -296,7 +378,8 @@ public record Provability(String model, List<Problem> problems) {
       if (min < covered[0] || max >= covered[1]) {
         bad++;
         if (first == null) {
-          first = new AccumulatorOutOfRange(name, c, min, max, covered[0], covered[1], 0, acc.length);
+          first =
+              new AccumulatorOutOfRange(name, c, min, max, covered[0], covered[1], 0, acc.length);
         }
       }
       MonotoneStep step = rounding.step(c);
@@ -306,13 +389,23 @@ public record Provability(String model, List<Problem> problems) {
       outMax = Math.max(outMax, step.apply(Math.clamp(max, domainMin, domainMax)));
     }
     if (first != null) {
-      problems.add(new AccumulatorOutOfRange(name, first.channel(), first.min(), first.max(), first.coveredMin(),
-          first.coveredEnd(), bad, acc.length));
+      problems.add(
+          new AccumulatorOutOfRange(
+              name,
+              first.channel(),
+              first.min(),
+              first.max(),
+              first.coveredMin(),
+              first.coveredEnd(),
+              bad,
+              acc.length));
     }
     return new long[] {outMin, outMax};
   }
 
-  /** The value range of a tensor: the model input's whole type, a layer output's propagated range. */
+  /**
+   * The value range of a tensor: the model input's whole type, a layer output's propagated range.
+   */
   private static long[] range(ModelDescription d, Map<Integer, long[]> ranges, int tensor) {
     long[] r = ranges.get(tensor);
     if (r != null) {
@@ -322,8 +415,12 @@ public record Provability(String model, List<Problem> problems) {
     return new long[] {t.type().min(), t.type().max()};
   }
 
-  /** Layers without a rounding step: their output's values come from their inputs' (and a pad value). */
-  private static long[] passThroughRange(ModelDescription d, Layer layer, Map<Integer, long[]> ranges) {
+  /**
+   * Layers without a rounding step: their output's values come from their inputs' (and a pad
+   * value).
+   */
+  private static long[] passThroughRange(
+      ModelDescription d, Layer layer, Map<Integer, long[]> ranges) {
     long min = Long.MAX_VALUE;
     long max = Long.MIN_VALUE;
     for (int in : layer.activationInputs(d)) {
@@ -340,7 +437,7 @@ public record Provability(String model, List<Problem> problems) {
         min = Math.clamp(min, m.clampMin(), m.clampMax());
         max = Math.clamp(max, m.clampMin(), m.clampMax());
       }
-      default -> { }
+      default -> {}
     }
     TensorSpec out = d.tensor(layer.output());
     if (min > max || layer instanceof Concat && min == Long.MAX_VALUE) {
@@ -355,7 +452,8 @@ public record Provability(String model, List<Problem> problems) {
    * construction (ADD, average pool). Each term (x - zx)(w - zw) is bounded on its own; a window
    * that reads padding can skip a term, so its bound also takes 0.
    */
-  private static long[][] accumulatorRanges(QuantizedModel model, Layer layer, Map<Integer, long[]> ranges) {
+  private static long[][] accumulatorRanges(
+      QuantizedModel model, Layer layer, Map<Integer, long[]> ranges) {
     ModelDescription d = model.description();
     return switch (layer) {
       case Conv2D c -> {
@@ -368,7 +466,8 @@ public record Provability(String model, List<Problem> problems) {
         for (int co = 0; co < cout; co++) {
           long[] sum = bias(model, c.bias(), co);
           for (int k = 0; k < perChannel; k++) {
-            addTerm(sum, x, c.inputZeroPoint(), w[co * perChannel + k] - c.weightZeroPoint(co), skips);
+            addTerm(
+                sum, x, c.inputZeroPoint(), w[co * perChannel + k] - c.weightZeroPoint(co), skips);
           }
           acc[co] = sum;
         }
@@ -406,7 +505,8 @@ public record Provability(String model, List<Problem> problems) {
         yield acc;
       }
       case Mul m -> {
-        // The proven form: an activation times one constant per channel (WindowedLinear#of checked it).
+        // The proven form: an activation times one constant per channel (WindowedLinear#of checked
+        // it).
         boolean constA = d.tensor(m.a()).constant();
         long[] x = range(d, ranges, constA ? m.b() : m.a());
         int[] w = model.constant(constA ? m.a() : m.b());

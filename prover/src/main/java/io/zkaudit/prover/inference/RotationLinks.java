@@ -8,8 +8,8 @@ import io.zkaudit.prover.pcs.BasefoldProver;
 import io.zkaudit.prover.pcs.Committed;
 import io.zkaudit.prover.pcs.Opened;
 import io.zkaudit.prover.pcs.ShadowLinks;
-import io.zkaudit.zk.ZkRandom;
 import io.zkaudit.transcript.Transcript;
+import io.zkaudit.zk.ZkRandom;
 import java.util.Arrays;
 import java.util.List;
 
@@ -39,8 +39,8 @@ public final class RotationLinks {
   /**
    * Proves that two commitments of one model hold the same weights.
    *
-   * @throws ProverException if they describe different models or hold different weights (no
-   *     valid link exists)
+   * @throws ProverException if they describe different models or hold different weights (no valid
+   *     link exists)
    */
   public static RotationLink prove(CommittedModel old, CommittedModel fresh, int generation) {
     if (!Arrays.equals(old.vk().description().encode(), fresh.vk().description().encode())) {
@@ -56,19 +56,26 @@ public final class RotationLinks {
   }
 
   /**
-   * The link as the protocol makes it, without checking the statement first: tests use it to play
-   * a prover that links different weights.
+   * The link as the protocol makes it, without checking the statement first: tests use it to play a
+   * prover that links different weights.
    */
-  static RotationLink proveUnchecked(CommittedModel old, CommittedModel fresh, int generation, ZkRandom random) {
+  static RotationLink proveUnchecked(
+      CommittedModel old, CommittedModel fresh, int generation, ZkRandom random) {
     VerifyingKey oldKey = old.vk();
     VerifyingKey newKey = fresh.vk();
     BasefoldProver pcs = new BasefoldProver(RotationLink.params());
-    Committed shadow = pcs.commitDifferenceShadow(old.weights(), fresh.weights(), random::nextField);
+    Committed shadow =
+        pcs.commitDifferenceShadow(old.weights(), fresh.weights(), random::nextField);
     Transcript t = RotationLink.transcript(oldKey, newKey, generation);
     shadow.commitment().absorb(t);
     List<ColumnClaim> claims = RotationLink.zeroClaims(old.layout(), t);
     Opened opened = pcs.openColumnsWithLeaves(shadow, claims, t);
-    return new RotationLink(oldKey.digest(), newKey.digest(), generation, shadow.commitment(), opened.proof().encode(),
+    return new RotationLink(
+        oldKey.digest(),
+        newKey.digest(),
+        generation,
+        shadow.commitment(),
+        opened.proof().encode(),
         ShadowLinks.prove(pcs.params(), old.weights(), opened.leaves()),
         ShadowLinks.prove(pcs.params(), fresh.weights(), opened.leaves()));
   }

@@ -16,18 +16,19 @@ import io.zkaudit.prover.pcs.BasefoldProver;
 import io.zkaudit.prover.pcs.Committed;
 import io.zkaudit.prover.pcs.ShadowLinks;
 import io.zkaudit.prover.zk.MaskSupply;
-import io.zkaudit.zk.ZkRandom;
 import io.zkaudit.transcript.Transcript;
 import io.zkaudit.zk.MaskColumn;
+import io.zkaudit.zk.ZkRandom;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Proves a committed model's weight ranges ({@link WeightRanges}): made once by {@code zkaudit commit}
- * and shipped in the verifying key. Decomposes every committed column into limbs (W - lo in base
- * 2^b), puts each limb column beside a uniform half whose weighted sum is the weight shadow's mask
- * (so that the limb identity holds on the whole shadow), commits, proves the blinded lookups with
- * masked GKR sumchecks and opens the claims that {@link WeightRanges#reduce} derives from the proof.
+ * Proves a committed model's weight ranges ({@link WeightRanges}): made once by {@code zkaudit
+ * commit} and shipped in the verifying key. Decomposes every committed column into limbs (W - lo in
+ * base 2^b), puts each limb column beside a uniform half whose weighted sum is the weight shadow's
+ * mask (so that the limb identity holds on the whole shadow), commits, proves the blinded lookups
+ * with masked GKR sumchecks and opens the claims that {@link WeightRanges#reduce} derives from the
+ * proof.
  */
 public final class WeightRangeProver {
   private WeightRangeProver() {}
@@ -35,11 +36,15 @@ public final class WeightRangeProver {
   /**
    * How a test-only cheating seller fills its limb columns for a column holding an out-of-range
    * value: {@link #HONEST} refuses such a column; {@link #WRAP} keeps each limb in its table by
-   * dropping the high bits (the lookups pass, the limb identity fails); {@link #RAW} writes the whole
-   * offset value into limb 0 (the identity holds, the lookup fails: its multiplicities count only
-   * the rows that are in the table).
+   * dropping the high bits (the lookups pass, the limb identity fails); {@link #RAW} writes the
+   * whole offset value into limb 0 (the identity holds, the lookup fails: its multiplicities count
+   * only the rows that are in the table).
    */
-  enum Limbs { HONEST, WRAP, RAW }
+  enum Limbs {
+    HONEST,
+    WRAP,
+    RAW
+  }
 
   /** The key of a committed model with its range proof attached. */
   public static VerifyingKey certify(CommittedModel cm) {
@@ -54,7 +59,13 @@ public final class WeightRangeProver {
     if (cm.vk().rangeProof() != null) {
       return cm;
     }
-    return new CommittedModel(cm.model(), cm.circuit(), cm.layout(), cm.weightTables(), cm.weights(), certify(cm),
+    return new CommittedModel(
+        cm.model(),
+        cm.circuit(),
+        cm.layout(),
+        cm.weightTables(),
+        cm.weights(),
+        certify(cm),
         cm.zkCircuit());
   }
 
@@ -66,7 +77,8 @@ public final class WeightRangeProver {
     VerifyingKey vk = cm.vk();
     WeightRanges st = WeightRanges.of(vk.description(), cm.zkCircuit());
     if (!st.weights().equals(cm.layout())) {
-      throw new IllegalStateException("the range statement lays the weights out differently from the commitment");
+      throw new IllegalStateException(
+          "the range statement lays the weights out differently from the commitment");
     }
     ZkRandom random = ZkRandom.fresh();
     BasefoldProver pcs = new BasefoldProver(WeightRanges.pcsParams());
@@ -84,8 +96,9 @@ public final class WeightRangeProver {
     List<long[]> limbTables = new ArrayList<>();
     for (int i = 0; i < st.ranges().size(); i++) {
       WeightRanges.Range r = st.ranges().get(i);
-      long[][] limbColumns = limbColumns(r, cm.weightTables().get(r.column()), maskHalf(shadow, r.column()), random,
-          limbs);
+      long[][] limbColumns =
+          limbColumns(
+              r, cm.weightTables().get(r.column()), maskHalf(shadow, r.column()), random, limbs);
       for (int j = 0; j < r.limbs(); j++) {
         limbTables.add(limbColumns[j]);
         groups.get(st.limbLookup(i, j)).set(st.limbGroup(i, j), new long[][] {limbColumns[j]});
@@ -96,7 +109,10 @@ public final class WeightRangeProver {
     List<LookupWitness> lookups = new ArrayList<>();
     for (int l = 0; l < statement.lookups().size(); l++) {
       LookupStatement.Lookup lk = statement.lookups().get(l);
-      LookupWitness w = limbs == Limbs.RAW ? inTableOnly(lk, groups.get(l)) : LookupWitness.compute(lk, groups.get(l));
+      LookupWitness w =
+          limbs == Limbs.RAW
+              ? inTableOnly(lk, groups.get(l))
+              : LookupWitness.compute(lk, groups.get(l));
       lookups.add(w.blind(lk, plan, l, random::nextField));
     }
     for (LookupWitness w : lookups) {
@@ -141,8 +157,15 @@ public final class WeightRangeProver {
         limbEvals.add(l);
       }
     }
-    WeightRangeProof partial = new WeightRangeProof(witness.commitment(), shadow.commitment(), lookupProof.proof(),
-        limbEvals.toArray(Ext2[]::new), new byte[0], new byte[0], new byte[0]);
+    WeightRangeProof partial =
+        new WeightRangeProof(
+            witness.commitment(),
+            shadow.commitment(),
+            lookupProof.proof(),
+            limbEvals.toArray(Ext2[]::new),
+            new byte[0],
+            new byte[0],
+            new byte[0]);
     WeightRanges.Reduction reduction;
     try {
       reduction = st.reduce(vk, partial);
@@ -150,19 +173,30 @@ public final class WeightRangeProver {
       if (limbs != Limbs.HONEST) {
         return partial; // a cheater gets no further than its reduction
       }
-      throw new IllegalStateException("the prover's own range proof does not reduce: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "the prover's own range proof does not reduce: " + e.getMessage(), e);
     }
-    byte[] witnessOpening = pcs.openColumns(witness, reduction.witnessClaims(), reduction.transcript()).encode();
-    ShadowLinks.Opening o = ShadowLinks.open(pcs, shadow, cm.weights(), reduction.shadowClaims(), reduction.transcript());
-    return new WeightRangeProof(witness.commitment(), shadow.commitment(), lookupProof.proof(),
-        limbEvals.toArray(Ext2[]::new), witnessOpening, o.opening(), o.link());
+    byte[] witnessOpening =
+        pcs.openColumns(witness, reduction.witnessClaims(), reduction.transcript()).encode();
+    ShadowLinks.Opening o =
+        ShadowLinks.open(
+            pcs, shadow, cm.weights(), reduction.shadowClaims(), reduction.transcript());
+    return new WeightRangeProof(
+        witness.commitment(),
+        shadow.commitment(),
+        lookupProof.proof(),
+        limbEvals.toArray(Ext2[]::new),
+        witnessOpening,
+        o.opening(),
+        o.link());
   }
 
   /**
-   * The limb columns of one committed column: entries x < 2^m hold limb j of W(x) - lo, entries
-   * 2^m + x uniform R_j(x) with sum_j 2^(b j) R_j = M (the shadow's mask half of this column).
+   * The limb columns of one committed column: entries x < 2^m hold limb j of W(x) - lo, entries 2^m
+   * + x uniform R_j(x) with sum_j 2^(b j) R_j = M (the shadow's mask half of this column).
    */
-  static long[][] limbColumns(WeightRanges.Range r, long[] w, long[] mask, ZkRandom random, Limbs cheat) {
+  static long[][] limbColumns(
+      WeightRanges.Range r, long[] w, long[] mask, ZkRandom random, Limbs cheat) {
     int n = w.length;
     long[][] out = new long[r.limbs()][2 * n];
     long bound = 1L << (r.limbs() * r.limbBits());
@@ -172,8 +206,18 @@ public final class WeightRangeProver {
       long a = Goldilocks.sub(w[x], lo);
       if (Long.compareUnsigned(a, bound) >= 0) {
         if (cheat == Limbs.HONEST) {
-          throw new ProverException("the " + r.what() + " holds " + Goldilocks.toSigned(w[x]) + " at entry " + x
-              + ", outside [" + r.lo() + ", " + r.hi() + "]: no range proof exists for this commitment");
+          throw new ProverException(
+              "the "
+                  + r.what()
+                  + " holds "
+                  + Goldilocks.toSigned(w[x])
+                  + " at entry "
+                  + x
+                  + ", outside ["
+                  + r.lo()
+                  + ", "
+                  + r.hi()
+                  + "]: no range proof exists for this commitment");
         }
         if (cheat == Limbs.RAW) {
           out[0][x] = a;
@@ -196,7 +240,10 @@ public final class WeightRangeProver {
     return out;
   }
 
-  /** Multiplicities counting only the active rows that are in the table (a cheater's, for {@link Limbs#RAW}). */
+  /**
+   * Multiplicities counting only the active rows that are in the table (a cheater's, for {@link
+   * Limbs#RAW}).
+   */
   private static LookupWitness inTableOnly(LookupStatement.Lookup lk, List<long[][]> groups) {
     long[] m = new long[lk.table().size()];
     for (int g = 0; g < groups.size(); g++) {

@@ -21,7 +21,10 @@ import java.util.List;
 public final class ConcatProver {
   private ConcatProver() {}
 
-  /** V over the output's whole padded layout: input k's entry at channel c - off_k, zero on padded channels. */
+  /**
+   * V over the output's whole padded layout: input k's entry at channel c - off_k, zero on padded
+   * channels.
+   */
   public static long[] virtual(ConcatLayer p, List<long[]> inputs) {
     TensorLayout out = p.out();
     long[] v = new long[out.paddedSize()];
@@ -44,8 +47,8 @@ public final class ConcatProver {
    * padded with the next pair of padding scalars ({@link io.zkaudit.layers.VirtualPadding}), and
    * the sumcheck is masked with an open end whose offset is their share of V(rho) (ConcatVerifier).
    */
-  public static WindowedLinearProof prove(ConcatLayer p, Ext2[] rho, List<long[]> inputs, Transcript t,
-      MaskSupply masks) {
+  public static WindowedLinearProof prove(
+      ConcatLayer p, Ext2[] rho, List<long[]> inputs, Transcript t, MaskSupply masks) {
     Ext2 scalars = masks == null ? null : masks.nextPaddingScalars();
     VirtualPolynomial vp = new VirtualPolynomial(p.numVars());
     for (int k = 0; k < inputs.size(); k++) {
@@ -54,14 +57,18 @@ public final class ConcatProver {
     }
     vp.addTerms(ConcatVerifier.composition(inputs.size()));
     if (masks == null) {
-      return new WindowedLinearProof(Ext2.ZERO, null, SumcheckProver.prove(vp, vp.sum(), t).proof(), new Ext2[0]);
+      return new WindowedLinearProof(
+          Ext2.ZERO, null, SumcheckProver.prove(vp, vp.sum(), t).proof(), new Ext2[0]);
     }
     Ext2 paddingShare = io.zkaudit.layers.VirtualPadding.at(p.out(), rho).value(scalars);
     SumcheckProver.OpenEndOutput o = masks.proveOpenEnd(vp, vp.sum(), paddingShare, -1, t);
     return new WindowedLinearProof(Ext2.ZERO, null, o.proof(), new Ext2[] {o.maskSum()});
   }
 
-  /** Input k on the common cube: zero beyond its channel bits and its rows, read on the output's rows. */
+  /**
+   * Input k on the common cube: zero beyond its channel bits and its rows, read on the output's
+   * rows.
+   */
   static long[] extended(ConcatLayer p, int k, long[] input) {
     int cb = p.channelBits();
     TensorLayout in = p.inLayouts().get(k);
@@ -73,7 +80,10 @@ public final class ConcatProver {
     return e;
   }
 
-  /** P_k(c, x, y) = Sh_k(rc; c) eq(rx, x) eq(ry, y) on the common cube (zero beyond input k's channel bits and rows). */
+  /**
+   * P_k(c, x, y) = Sh_k(rc; c) eq(rx, x) eq(ry, y) on the common cube (zero beyond input k's
+   * channel bits and rows).
+   */
   static long[] selector(ConcatLayer p, int k, Ext2[] rho) {
     TensorLayout out = p.out();
     int cb = p.channelBits();

@@ -12,7 +12,10 @@ import io.zkaudit.transcript.Transcript;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The prover's side of {@link ConstantAddend}: the masked sumcheck that proves acc(rho) through the weight shadow. */
+/**
+ * The prover's side of {@link ConstantAddend}: the masked sumcheck that proves acc(rho) through the
+ * weight shadow.
+ */
 public final class ConstantAddendProver {
   private ConstantAddendProver() {}
 
@@ -21,8 +24,14 @@ public final class ConstantAddendProver {
    * @param addend K over the output's channel bits, and mask its shadow half M_K
    * @return the sumcheck as a layer proof with phase 2 only and its two mask values
    */
-  public static WindowedLinearProof prove(TensorLayout out, Ext2[] rho, long[] input, long[] addend, long[] mask,
-      MaskSupply masks, Transcript transcript) {
+  public static WindowedLinearProof prove(
+      TensorLayout out,
+      Ext2[] rho,
+      long[] input,
+      long[] addend,
+      long[] mask,
+      MaskSupply masks,
+      Transcript transcript) {
     int n = out.numVars();
     int cMask = (1 << out.cBits()) - 1;
     long[] eq = Mle.eqTable(rho); // interleaved extension entries, 2^n

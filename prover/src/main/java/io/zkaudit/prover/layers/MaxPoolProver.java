@@ -25,8 +25,8 @@ public final class MaxPoolProver {
   private MaxPoolProver() {}
 
   /**
-   * X_k over the output's whole padded layout (padding included, where the lookup does not look
-   * but the verifier's formula still defines it): the input value the tap reads, or the fill value
+   * X_k over the output's whole padded layout (padding included, where the lookup does not look but
+   * the verifier's formula still defines it): the input value the tap reads, or the fill value
    * where the tap falls outside the input.
    */
   public static long[] selection(MaxPoolLayer p, long[] input, int tap) {
@@ -56,10 +56,11 @@ public final class MaxPoolProver {
    * layer proof with phase 2 only. In zero knowledge (masks not null) the pool takes one pair of
    * padding scalars per tap first (its selections were padded with them, {@link
    * io.zkaudit.layers.VirtualPadding}), and the sumcheck is masked with an open end whose offset is
-   * the padding's share of the batched claim (MaxPoolVerifier); the proof then carries the mask sum.
+   * the padding's share of the batched claim (MaxPoolVerifier); the proof then carries the mask
+   * sum.
    */
-  public static WindowedLinearProof prove(MaxPoolLayer p, List<WitnessClaim> groups, long[] input, Transcript t,
-      MaskSupply masks) {
+  public static WindowedLinearProof prove(
+      MaxPoolLayer p, List<WitnessClaim> groups, long[] input, Transcript t, MaskSupply masks) {
     List<Selection> sel;
     try {
       sel = MaxPoolVerifier.selections(p, groups);
@@ -78,19 +79,25 @@ public final class MaxPoolProver {
     vp.addBase(input);
     vp.addTerms(MaxPoolVerifier.composition());
     if (masks == null) {
-      return new WindowedLinearProof(Ext2.ZERO, null, SumcheckProver.prove(vp, vp.sum(), t).proof(), new Ext2[0]);
+      return new WindowedLinearProof(
+          Ext2.ZERO, null, SumcheckProver.prove(vp, vp.sum(), t).proof(), new Ext2[0]);
     }
     Ext2 paddingShare = Ext2.ZERO;
     for (int q = 0; q < sel.size(); q++) {
       Selection s = sel.get(q);
-      paddingShare = paddingShare.add(
-          lambda[q].mul(io.zkaudit.layers.VirtualPadding.at(p.out(), s.point()).value(scalars[s.tap()])));
+      paddingShare =
+          paddingShare.add(
+              lambda[q].mul(
+                  io.zkaudit.layers.VirtualPadding.at(p.out(), s.point()).value(scalars[s.tap()])));
     }
     SumcheckProver.OpenEndOutput o = masks.proveOpenEnd(vp, vp.sum(), paddingShare, -1, t);
     return new WindowedLinearProof(Ext2.ZERO, null, o.proof(), new Ext2[] {o.maskSum()});
   }
 
-  /** P(c, x', y') = sum_q lambda_q eq(rc_q, c) Ar_q(i_q, y') Ac_q(j_q, x') as an extension table of the input's layout. */
+  /**
+   * P(c, x', y') = sum_q lambda_q eq(rc_q, c) Ar_q(i_q, y') Ac_q(j_q, x') as an extension table of
+   * the input's layout.
+   */
   static long[] selector(MaxPoolLayer p, List<Selection> sel, Ext2[] lambda) {
     TensorLayout in = p.in();
     long[] table = ExtVector.allocate(in.paddedSize());
@@ -118,7 +125,8 @@ public final class MaxPoolProver {
           Ext2 w = wy.mul(cx);
           int base = (x + (y << in.wBits())) << in.cBits();
           for (int c = 0; c < 1 << in.cBits(); c++) {
-            ExtVector.set(table, base + c, ExtVector.get(table, base + c).add(w.mul(ExtVector.get(eqc, c))));
+            ExtVector.set(
+                table, base + c, ExtVector.get(table, base + c).add(w.mul(ExtVector.get(eqc, c))));
           }
         }
       }

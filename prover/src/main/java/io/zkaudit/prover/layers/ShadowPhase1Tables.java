@@ -8,26 +8,35 @@ import io.zkaudit.poly.Mle;
 import io.zkaudit.prover.sumcheck.VirtualPolynomial;
 
 /**
- * The tables of a zero-knowledge phase 1 ({@link ShadowPhase1}): every plain phase-1 table gets
- * the shadow selector t as its lowest variable. The weight and bias tables take the shadow's mask
- * half at t = 1, the input side is zero there, and the public tables are repeated.
+ * The tables of a zero-knowledge phase 1 ({@link ShadowPhase1}): every plain phase-1 table gets the
+ * shadow selector t as its lowest variable. The weight and bias tables take the shadow's mask half
+ * at t = 1, the input side is zero there, and the public tables are repeated.
  */
 final class ShadowPhase1Tables {
   private ShadowPhase1Tables() {}
 
   /**
-   * @param weights the layer's weight table; {@code weightMask} the shadow's mask half in the same layout
+   * @param weights the layer's weight table; {@code weightMask} the shadow's mask half in the same
+   *     layout
    * @param bias the bias table or null; {@code biasMask} its mask half
    * @param g G(x) over the phase-1 variables (extension table)
    * @param rc the output-channel part of the layer's claim point
    */
-  static VirtualPolynomial build(WindowedLinear spec, long[] weights, long[] weightMask, long[] bias, long[] biasMask,
-      long[] g, Ext2[] rc) {
+  static VirtualPolynomial build(
+      WindowedLinear spec,
+      long[] weights,
+      long[] weightMask,
+      long[] bias,
+      long[] biasMask,
+      long[] g,
+      Ext2[] rc) {
     int n1 = spec.phase1Vars();
     VirtualPolynomial vp = new VirtualPolynomial(n1 + 1);
     if (spec.kind() == WindowedLinear.Kind.CONV) {
-      vp.addExt(interleaveExt(WindowedLinearProver.foldHighVariables(weights, n1, rc),
-          WindowedLinearProver.foldHighVariables(weightMask, n1, rc)));
+      vp.addExt(
+          interleaveExt(
+              WindowedLinearProver.foldHighVariables(weights, n1, rc),
+              WindowedLinearProver.foldHighVariables(weightMask, n1, rc)));
       vp.addExt(interleaveExt(g, ExtVector.allocate(1 << n1)));
       long[] mask = WindowedLinearProver.channelMask(spec);
       vp.addBase(interleaveBase(mask, mask));
@@ -59,7 +68,8 @@ final class ShadowPhase1Tables {
 
   private static Ext2 zeroPoint(WindowedLinear spec, Ext2[] rc) {
     return spec.kind() == WindowedLinear.Kind.CONV
-        ? io.zkaudit.layers.WindowedLinearVerifier.zeroPointMle(spec, rc) : Ext2.ZERO;
+        ? io.zkaudit.layers.WindowedLinearVerifier.zeroPointMle(spec, rc)
+        : Ext2.ZERO;
   }
 
   /** t = 0 entries from a, t = 1 from b (extension tables). */

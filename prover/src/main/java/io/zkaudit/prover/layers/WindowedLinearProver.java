@@ -35,7 +35,12 @@ public final class WindowedLinearProver {
    * @param bias bias table over the output channel bits (null without bias)
    * @param r the claim point on the accumulator (output layout)
    */
-  public static Result prove(WindowedLinear spec, long[] input, long[] weights, long[] bias, Ext2[] r,
+  public static Result prove(
+      WindowedLinear spec,
+      long[] input,
+      long[] weights,
+      long[] bias,
+      Ext2[] r,
       Transcript transcript) {
     return prove(spec, input, weights, bias, r, transcript, null, null);
   }
@@ -53,8 +58,15 @@ public final class WindowedLinearProver {
    * and phase 1 reads the weights and bias through their shadow (shadow must then be given, except
    * for sums, which have phase 2 only).
    */
-  public static Result prove(WindowedLinear spec, long[] input, long[] weights, long[] bias, Ext2[] r,
-      Transcript transcript, io.zkaudit.prover.zk.MaskSupply masks, ShadowMasks shadow) {
+  public static Result prove(
+      WindowedLinear spec,
+      long[] input,
+      long[] weights,
+      long[] bias,
+      Ext2[] r,
+      Transcript transcript,
+      io.zkaudit.prover.zk.MaskSupply masks,
+      ShadowMasks shadow) {
     WindowedLinear.OutputPoint op = spec.outputPoint(r);
     Ext2[] rc = op.c();
     Ext2[] rx = op.x();
@@ -62,19 +74,34 @@ public final class WindowedLinearProver {
     long[] rowsTable = spec.rows().table(ry); // Ay(i, y'), index i + 2^ib y'
     long[] colsTable = spec.cols().table(rx);
     if (masks != null) {
-      Ext2 paddingShare = io.zkaudit.layers.VirtualPadding.at(spec.out(), r).value(masks.nextPaddingScalars());
+      Ext2 paddingShare =
+          io.zkaudit.layers.VirtualPadding.at(spec.out(), r).value(masks.nextPaddingScalars());
       if (spec.kind() == WindowedLinear.Kind.SUM) {
         VirtualPolynomial vp2 = phase2Polynomial(spec, input, rowsTable, colsTable, null, null, rc);
-        SumcheckProver.OpenEndOutput p2 = masks.proveOpenEnd(vp2, vp2.sum(), paddingShare, -1, transcript);
-        return new Result(new WindowedLinearProof(Ext2.ZERO, null, p2.proof(), new Ext2[] {p2.maskSum()}),
-            List.of(new TensorClaim(spec.input(), Points.concat(rc, p2.point()), p2.evaluations()[1])));
+        SumcheckProver.OpenEndOutput p2 =
+            masks.proveOpenEnd(vp2, vp2.sum(), paddingShare, -1, transcript);
+        return new Result(
+            new WindowedLinearProof(Ext2.ZERO, null, p2.proof(), new Ext2[] {p2.maskSum()}),
+            List.of(
+                new TensorClaim(spec.input(), Points.concat(rc, p2.point()), p2.evaluations()[1])));
       }
       if (shadow == null) {
         throw new IllegalArgumentException("a zero-knowledge layer needs its weight shadow");
       }
       long[] g = tapChannelTable(spec, input, rowsTable, colsTable);
-      return ChainedPhasesProver.prove(spec, input, g, weights, bias, shadow, r, rowsTable, colsTable, masks,
-          paddingShare, transcript);
+      return ChainedPhasesProver.prove(
+          spec,
+          input,
+          g,
+          weights,
+          bias,
+          shadow,
+          r,
+          rowsTable,
+          colsTable,
+          masks,
+          paddingShare,
+          transcript);
     }
     List<TensorClaim> claims = new ArrayList<>();
     Ext2 biasEval = Ext2.ZERO;
@@ -107,8 +134,11 @@ public final class WindowedLinearProver {
       SumcheckProver.Output p1 = SumcheckProver.prove(vp, vp.sum(), transcript);
       phase1 = p1.proof();
       Ext2[] rho = p1.point();
-      claims.add(new TensorClaim(spec.weights(),
-          spec.kind() == WindowedLinear.Kind.CONV ? Points.concat(rho, rc) : rho, p1.evaluation(0)));
+      claims.add(
+          new TensorClaim(
+              spec.weights(),
+              spec.kind() == WindowedLinear.Kind.CONV ? Points.concat(rho, rc) : rho,
+              p1.evaluation(0)));
       WindowedLinear.TapPoint taps = spec.tapPoint(rho);
       rhoC = taps.c();
       rhoJ = taps.j();
@@ -125,10 +155,18 @@ public final class WindowedLinearProver {
    * Phase 2's polynomial P(y', x') In(y', x', rhoC), P the window predicates folded at the phase-1
    * taps (rhoI, rhoJ), or summed over all taps for a sum layer (rhoI, rhoJ null).
    */
-  static VirtualPolynomial phase2Polynomial(WindowedLinear spec, long[] input, long[] rowsTable, long[] colsTable,
-      Ext2[] rhoI, Ext2[] rhoJ, Ext2[] rhoC) {
-    long[] pRows = rhoI == null ? sumTaps(spec.rows(), rowsTable) : foldTaps(spec.rows(), rowsTable, rhoI);
-    long[] pCols = rhoJ == null ? sumTaps(spec.cols(), colsTable) : foldTaps(spec.cols(), colsTable, rhoJ);
+  static VirtualPolynomial phase2Polynomial(
+      WindowedLinear spec,
+      long[] input,
+      long[] rowsTable,
+      long[] colsTable,
+      Ext2[] rhoI,
+      Ext2[] rhoJ,
+      Ext2[] rhoC) {
+    long[] pRows =
+        rhoI == null ? sumTaps(spec.rows(), rowsTable) : foldTaps(spec.rows(), rowsTable, rhoI);
+    long[] pCols =
+        rhoJ == null ? sumTaps(spec.cols(), colsTable) : foldTaps(spec.cols(), colsTable, rhoJ);
     VirtualPolynomial vp2 = new VirtualPolynomial(spec.phase2Vars());
     vp2.addExt(outer(pRows, pCols, spec.in().wBits()));
     vp2.addExt(foldChannels(input, spec.in(), rhoC));
@@ -137,10 +175,11 @@ public final class WindowedLinearProver {
   }
 
   /**
-   * G(i, j, c) = sum_{y', x'} Ay(i, y') Ax(j, x') (In(y', x', c) - zin [c < C]), indexed c | j << cb
-   * | i << (cb + jb). First contracts x' (kernel width passes over the input), then y'.
+   * G(i, j, c) = sum_{y', x'} Ay(i, y') Ax(j, x') (In(y', x', c) - zin [c < C]), indexed c | j <<
+   * cb | i << (cb + jb). First contracts x' (kernel width passes over the input), then y'.
    */
-  static long[] tapChannelTable(WindowedLinear spec, long[] input, long[] rowsTable, long[] colsTable) {
+  static long[] tapChannelTable(
+      WindowedLinear spec, long[] input, long[] rowsTable, long[] colsTable) {
     TensorLayout in = spec.in();
     WindowPredicate rows = spec.rows();
     WindowPredicate cols = spec.cols();
@@ -152,53 +191,59 @@ public final class WindowedLinearProver {
     long zin = Goldilocks.fromSigned(spec.inputZeroPoint());
     // T[y'][j][c] = sum_x' Ax(j, x') Inc(y', x', c), one row of y' per task.
     long[][] t = new long[in.height()][];
-    Parallel.forEach(in.height(), y -> {
-      long[] row = new long[2 * kw * cPad];
-      for (int x = 0; x < in.width(); x++) {
-        int base = in.index(y, x, 0);
-        for (int j = 0; j < kw; j++) {
-          int a = 2 * (j + (x << jb));
-          long a0 = colsTable[a];
-          long a1 = colsTable[a + 1];
-          if (a0 == 0 && a1 == 0) {
-            continue;
+    Parallel.forEach(
+        in.height(),
+        y -> {
+          long[] row = new long[2 * kw * cPad];
+          for (int x = 0; x < in.width(); x++) {
+            int base = in.index(y, x, 0);
+            for (int j = 0; j < kw; j++) {
+              int a = 2 * (j + (x << jb));
+              long a0 = colsTable[a];
+              long a1 = colsTable[a + 1];
+              if (a0 == 0 && a1 == 0) {
+                continue;
+              }
+              int off = 2 * j * cPad;
+              // Padded channels too: phase 2 evaluates the input over all channels, and a
+              // zero-knowledge witness fills channel padding with random values.
+              for (int c = 0; c < cPad; c++) {
+                long v = c < in.channels() ? Goldilocks.sub(input[base + c], zin) : input[base + c];
+                row[off + 2 * c] = Goldilocks.add(row[off + 2 * c], Goldilocks.mul(a0, v));
+                row[off + 2 * c + 1] = Goldilocks.add(row[off + 2 * c + 1], Goldilocks.mul(a1, v));
+              }
+            }
           }
-          int off = 2 * j * cPad;
-          // Padded channels too: phase 2 evaluates the input over all channels, and a
-          // zero-knowledge witness fills channel padding with random values.
-          for (int c = 0; c < cPad; c++) {
-            long v = c < in.channels() ? Goldilocks.sub(input[base + c], zin) : input[base + c];
-            row[off + 2 * c] = Goldilocks.add(row[off + 2 * c], Goldilocks.mul(a0, v));
-            row[off + 2 * c + 1] = Goldilocks.add(row[off + 2 * c + 1], Goldilocks.mul(a1, v));
-          }
-        }
-      }
-      t[y] = row;
-    });
+          t[y] = row;
+        });
     long[] g = ExtVector.allocate(1 << spec.phase1Vars());
     int ib = rows.tapBits();
-    Parallel.forEach(kh, i -> {
-      for (int y = 0; y < in.height(); y++) {
-        Ext2 a = ExtVector.get(rowsTable, i + (y << ib));
-        if (a.isZero()) {
-          continue;
-        }
-        long[] row = t[y];
-        for (int j = 0; j < kw; j++) {
-          for (int c = 0; c < cPad; c++) {
-            int src = 2 * (j * cPad + c);
-            Ext2 v = new Ext2(row[src], row[src + 1]).mul(a);
-            int dst = c | (j << cb) | (i << (cb + jb));
-            g[2 * dst] = Goldilocks.add(g[2 * dst], v.c0());
-            g[2 * dst + 1] = Goldilocks.add(g[2 * dst + 1], v.c1());
+    Parallel.forEach(
+        kh,
+        i -> {
+          for (int y = 0; y < in.height(); y++) {
+            Ext2 a = ExtVector.get(rowsTable, i + (y << ib));
+            if (a.isZero()) {
+              continue;
+            }
+            long[] row = t[y];
+            for (int j = 0; j < kw; j++) {
+              for (int c = 0; c < cPad; c++) {
+                int src = 2 * (j * cPad + c);
+                Ext2 v = new Ext2(row[src], row[src + 1]).mul(a);
+                int dst = c | (j << cb) | (i << (cb + jb));
+                g[2 * dst] = Goldilocks.add(g[2 * dst], v.c0());
+                g[2 * dst + 1] = Goldilocks.add(g[2 * dst + 1], v.c1());
+              }
+            }
           }
-        }
-      }
-    });
+        });
     return g;
   }
 
-  /** Binds the top variables of a base table (e.g. the output channel of conv weights) to a point. */
+  /**
+   * Binds the top variables of a base table (e.g. the output channel of conv weights) to a point.
+   */
   static long[] foldHighVariables(long[] table, int lowVars, Ext2[] high) {
     long[] eq = Mle.eqTable(high);
     int lowSize = 1 << lowVars;
@@ -224,20 +269,22 @@ public final class WindowedLinearProver {
     int cPad = 1 << in.cBits();
     int positions = 1 << (in.hBits() + in.wBits());
     long[] out = ExtVector.allocate(positions);
-    Parallel.forEach(positions, p -> {
-      long s0 = 0;
-      long s1 = 0;
-      int base = p * cPad;
-      for (int c = 0; c < cPad; c++) {
-        long v = input[base + c];
-        if (v != 0) {
-          s0 = Goldilocks.add(s0, Goldilocks.mul(eq[2 * c], v));
-          s1 = Goldilocks.add(s1, Goldilocks.mul(eq[2 * c + 1], v));
-        }
-      }
-      out[2 * p] = s0;
-      out[2 * p + 1] = s1;
-    });
+    Parallel.forEach(
+        positions,
+        p -> {
+          long s0 = 0;
+          long s1 = 0;
+          int base = p * cPad;
+          for (int c = 0; c < cPad; c++) {
+            long v = input[base + c];
+            if (v != 0) {
+              s0 = Goldilocks.add(s0, Goldilocks.mul(eq[2 * c], v));
+              s1 = Goldilocks.add(s1, Goldilocks.mul(eq[2 * c + 1], v));
+            }
+          }
+          out[2 * p] = s0;
+          out[2 * p + 1] = s1;
+        });
     return out;
   }
 

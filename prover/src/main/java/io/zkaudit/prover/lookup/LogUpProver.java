@@ -5,7 +5,6 @@ import static io.zkaudit.field.Goldilocks.mul;
 import static io.zkaudit.field.Goldilocks.sub;
 
 import io.zkaudit.field.Ext2;
-import io.zkaudit.field.Goldilocks;
 import io.zkaudit.lookup.LogUpBlinding;
 import io.zkaudit.lookup.LogUpLayout;
 import io.zkaudit.lookup.LogUpProof;
@@ -42,7 +41,10 @@ public final class LogUpProver {
 
   public record Output(LogUpProof proof, LookupClaims claims) {}
 
-  /** One layer of a fraction tree, split by its top variable: p (null = all ones; base or ext), q (ext). */
+  /**
+   * One layer of a fraction tree, split by its top variable: p (null = all ones; base or ext), q
+   * (ext).
+   */
   private static final class Layer {
     long[] pLo;
     long[] pHi;
@@ -56,7 +58,7 @@ public final class LogUpProver {
    * filled them, before the tree is built. The witness evaluations sent stay the true ones.
    */
   interface LeafEdit {
-    LeafEdit NONE = (tree, leaves, alpha, beta) -> { };
+    LeafEdit NONE = (tree, leaves, alpha, beta) -> {};
 
     void edit(LogUpLayout.Tree tree, Leaves leaves, Ext2 alpha, Ext2 beta);
   }
@@ -114,28 +116,43 @@ public final class LogUpProver {
 
     /** p at leaves [offset, offset + values.length). */
     void setP(long offset, long[] values) {
-      forEachHalf(offset, values.length, (target, at, from, count) ->
-          System.arraycopy(values, from, target == 0 ? pLo : pHi, at, count));
+      forEachHalf(
+          offset,
+          values.length,
+          (target, at, from, count) ->
+              System.arraycopy(values, from, target == 0 ? pLo : pHi, at, count));
     }
 
-    /** q = alpha - compress(row) at leaves [offset, offset + rows), row x of cols at leaf offset + x. */
+    /**
+     * q = alpha - compress(row) at leaves [offset, offset + rows), row x of cols at leaf offset +
+     * x.
+     */
     void setDenominators(long offset, int rows, long[][] cols, Ext2 alpha, Ext2 beta) {
-      forEachHalf(offset, rows, (target, at, from, count) ->
-          combine(cols, from, from + count, alpha, beta, target == 0 ? qLo : qHi, at));
+      forEachHalf(
+          offset,
+          rows,
+          (target, at, from, count) ->
+              combine(cols, from, from + count, alpha, beta, target == 0 ? qLo : qHi, at));
     }
 
     /** Unused leaves [from, size): p = 0 (as allocated), q = 1. */
     void setUnused(long from) {
-      forEachHalf(from, (int) (size() - from), (target, at, source, count) -> {
-        long[] q = target == 0 ? qLo : qHi;
-        for (int k = at; k < at + count; k++) {
-          q[2 * k] = 1;
-          q[2 * k + 1] = 0;
-        }
-      });
+      forEachHalf(
+          from,
+          (int) (size() - from),
+          (target, at, source, count) -> {
+            long[] q = target == 0 ? qLo : qHi;
+            for (int k = at; k < at + count; k++) {
+              q[2 * k] = 1;
+              q[2 * k + 1] = 0;
+            }
+          });
     }
 
-    /** Tagged leaves (blinding rows) have q = alpha - (compress(w) + beta^width): subtract the tag's term. */
+    /**
+     * Tagged leaves (blinding rows) have q = alpha - (compress(w) + beta^width): subtract the tag's
+     * term.
+     */
     void subtractTag(long leaf, Ext2 tagWeight) {
       setQ(leaf, q(leaf).sub(tagWeight));
     }
@@ -144,7 +161,10 @@ public final class LogUpProver {
       void copy(int target, int at, int from, int count);
     }
 
-    /** Splits leaves [offset, offset + count) at the halves' boundary: (0 = low, 1 = high, index in it, source index, count). */
+    /**
+     * Splits leaves [offset, offset + count) at the halves' boundary: (0 = low, 1 = high, index in
+     * it, source index, count).
+     */
     private void forEachHalf(long offset, int count, Part part) {
       long end = offset + count;
       if (offset < half) {
@@ -157,12 +177,16 @@ public final class LogUpProver {
     }
   }
 
-  /** One tree while it is proven: its layers (released as the GKR folds them) and its current claim. */
+  /**
+   * One tree while it is proven: its layers (released as the GKR folds them) and its current claim.
+   */
   private static final class FractionTree {
     final LogUpLayout.Tree shape;
     final Layer[] layers;
+
     /** Witness trees: per group its columns; null for a table's tree. */
     final List<long[][]> groups;
+
     Ext2 p;
     Ext2 q;
     Ext2[] finalPoint;
@@ -177,20 +201,29 @@ public final class LogUpProver {
     }
   }
 
-  public static Output prove(LookupStatement statement, List<LookupWitness> witnesses, Transcript transcript) {
+  public static Output prove(
+      LookupStatement statement, List<LookupWitness> witnesses, Transcript transcript) {
     return prove(statement, witnesses, transcript, null);
   }
 
   /** Proves in zero knowledge when masks is not null: one Libra mask per GKR layer, in order. */
-  public static Output prove(LookupStatement statement, List<LookupWitness> witnesses, Transcript transcript,
+  public static Output prove(
+      LookupStatement statement,
+      List<LookupWitness> witnesses,
+      Transcript transcript,
       io.zkaudit.prover.zk.MaskSupply masks) {
     return prove(statement, witnesses, transcript, masks, LeafEdit.NONE);
   }
 
-  static Output prove(LookupStatement statement, List<LookupWitness> witnesses, Transcript transcript,
-      io.zkaudit.prover.zk.MaskSupply masks, LeafEdit edit) {
+  static Output prove(
+      LookupStatement statement,
+      List<LookupWitness> witnesses,
+      Transcript transcript,
+      io.zkaudit.prover.zk.MaskSupply masks,
+      LeafEdit edit) {
     if (witnesses.size() != statement.lookups().size()) {
-      throw new IllegalArgumentException(witnesses.size() + " witnesses for " + statement.lookups().size() + " lookups");
+      throw new IllegalArgumentException(
+          witnesses.size() + " witnesses for " + statement.lookups().size() + " lookups");
     }
     LogUpBlinding plan = statement.blinded() ? LogUpBlinding.of(statement) : null;
     if (plan != null && witnesses.stream().anyMatch(w -> w.blinding() == null)) {
@@ -206,12 +239,15 @@ public final class LogUpProver {
     for (LogUpLayout.Tree shape : shapes) {
       LookupStatement.Lookup lk = statement.lookups().get(shape.lookup());
       LookupWitness w = witnesses.get(shape.lookup());
-      Leaves leaves = switch (shape) {
-        case LogUpLayout.TableTree t -> tableLeaves(t, lk, w, plan, alpha, beta);
-        case LogUpLayout.WitnessTree t -> witnessLeaves(t, lk, w, plan, alpha, beta);
-      };
+      Leaves leaves =
+          switch (shape) {
+            case LogUpLayout.TableTree t -> tableLeaves(t, lk, w, plan, alpha, beta);
+            case LogUpLayout.WitnessTree t -> witnessLeaves(t, lk, w, plan, alpha, beta);
+          };
       edit.edit(shape, leaves, alpha, beta);
-      trees.add(new FractionTree(shape, leaves, shape instanceof LogUpLayout.WitnessTree ? w.groups() : null));
+      trees.add(
+          new FractionTree(
+              shape, leaves, shape instanceof LogUpLayout.WitnessTree ? w.groups() : null));
     }
     Ext2[] rootP = trees.stream().map(t -> t.p).toArray(Ext2[]::new);
     Ext2[] rootQ = trees.stream().map(t -> t.q).toArray(Ext2[]::new);
@@ -239,10 +275,18 @@ public final class LogUpProver {
         }
       }
     }
-    LogUpProof proof = plan == null
-        ? new LogUpProof(rootP, rootQ, layerProofs, sent.witnessEvaluations, maskValues.toArray(Ext2[]::new))
-        : new LogUpProof(rootP, rootQ, layerProofs, sent.witnessEvaluations, maskValues.toArray(Ext2[]::new),
-            sent.blindingSums, sent.blindingTuples);
+    LogUpProof proof =
+        plan == null
+            ? new LogUpProof(
+                rootP, rootQ, layerProofs, sent.witnessEvaluations, maskValues.toArray(Ext2[]::new))
+            : new LogUpProof(
+                rootP,
+                rootQ,
+                layerProofs,
+                sent.witnessEvaluations,
+                maskValues.toArray(Ext2[]::new),
+                sent.blindingSums,
+                sent.blindingTuples);
     return new Output(proof, sent.claims(trees));
   }
 
@@ -250,8 +294,14 @@ public final class LogUpProver {
    * GKR layer l: one sumcheck over every tree with at least l variables, reducing their claims on
    * layer l - 1 at {@code point} to claims on layer l at the returned point.
    */
-  private static Ext2[] proveLayer(List<FractionTree> trees, int layer, Ext2[] point, Transcript transcript,
-      io.zkaudit.prover.zk.MaskSupply masks, List<SumcheckProof> layerProofs, List<Ext2> maskValues) {
+  private static Ext2[] proveLayer(
+      List<FractionTree> trees,
+      int layer,
+      Ext2[] point,
+      Transcript transcript,
+      io.zkaudit.prover.zk.MaskSupply masks,
+      List<SumcheckProof> layerProofs,
+      List<Ext2> maskValues) {
     List<Integer> active = new ArrayList<>();
     for (int i = 0; i < trees.size(); i++) {
       if (trees.get(i).shape.numVars() >= layer) {
@@ -283,8 +333,10 @@ public final class LogUpProver {
     Ext2[] ap = active.stream().map(i -> trees.get(i).p).toArray(Ext2[]::new);
     Ext2[] aq = active.stream().map(i -> trees.get(i).q).toArray(Ext2[]::new);
     Ext2 claim = LogUpLayout.layerClaim(ap, aq, lambda);
-    SumcheckProver.Output out = masks == null ? SumcheckProver.prove(vp, claim, transcript)
-        : masks.prove(vp, claim, maskValues, transcript);
+    SumcheckProver.Output out =
+        masks == null
+            ? SumcheckProver.prove(vp, claim, transcript)
+            : masks.prove(vp, claim, maskValues, transcript);
     layerProofs.add(out.proof());
     Ext2 rho = transcript.challengeExt(LogUpLayout.RHO);
     Ext2[] p = new Ext2[trees.size()];
@@ -299,11 +351,20 @@ public final class LogUpProver {
     return next;
   }
 
-  /** The table's leaves: p = m(y) (blinded: M2 = [m | b']), q = alpha - T(y) (blinded: the tagged u' half on top). */
-  private static Leaves tableLeaves(LogUpLayout.TableTree t, LookupStatement.Lookup lk, LookupWitness w,
-      LogUpBlinding plan, Ext2 alpha, Ext2 beta) {
+  /**
+   * The table's leaves: p = m(y) (blinded: M2 = [m | b']), q = alpha - T(y) (blinded: the tagged u'
+   * half on top).
+   */
+  private static Leaves tableLeaves(
+      LogUpLayout.TableTree t,
+      LookupStatement.Lookup lk,
+      LookupWitness w,
+      LogUpBlinding plan,
+      Ext2 alpha,
+      Ext2 beta) {
     if (w.multiplicities().length != lk.table().size()) {
-      throw new IllegalArgumentException("multiplicity column of " + w.multiplicities().length + " entries");
+      throw new IllegalArgumentException(
+          "multiplicity column of " + w.multiplicities().length + " entries");
     }
     long[][] cols = tableColumns(lk.table());
     if (plan != null) {
@@ -323,10 +384,16 @@ public final class LogUpProver {
 
   /**
    * The witness tree's leaves: each group's rows in its sub-cube (p = its active-row selector, and
-   * on blinding rows the blinding numerator with a tagged q), then the unused leaves (p = 0, q = 1).
+   * on blinding rows the blinding numerator with a tagged q), then the unused leaves (p = 0, q =
+   * 1).
    */
-  private static Leaves witnessLeaves(LogUpLayout.WitnessTree t, LookupStatement.Lookup lk, LookupWitness w,
-      LogUpBlinding plan, Ext2 alpha, Ext2 beta) {
+  private static Leaves witnessLeaves(
+      LogUpLayout.WitnessTree t,
+      LookupStatement.Lookup lk,
+      LookupWitness w,
+      LogUpBlinding plan,
+      Ext2 alpha,
+      Ext2 beta) {
     Leaves leaves = new Leaves(t.numVars(), !t.leafNumeratorIsOne());
     Ext2 tagWeight = beta.pow(lk.table().width());
     for (LogUpLayout.Placement placement : t.placements()) {
@@ -381,7 +448,11 @@ public final class LogUpProver {
       switch (tree.shape) {
         case LogUpLayout.WitnessTree w -> {
           for (LogUpLayout.Placement placement : w.placements()) {
-            group(w.lookup(), placement.group(), tree.groups.get(placement.group()), placement.localPoint(point),
+            group(
+                w.lookup(),
+                placement.group(),
+                tree.groups.get(placement.group()),
+                placement.localPoint(point),
                 transcript);
           }
         }
@@ -424,22 +495,29 @@ public final class LogUpProver {
       transcript.absorbExt(LogUpLayout.BLINDING_TUPLE, values);
     }
 
-    /** The multiplicity and witness claims (the blinding claims come from the verifier's replay). */
+    /**
+     * The multiplicity and witness claims (the blinding claims come from the verifier's replay).
+     */
     LookupClaims claims(List<FractionTree> trees) {
       List<LookupClaims.EvaluationClaim> ms = new ArrayList<>();
       LookupClaims.WitnessClaim[][] ws = new LookupClaims.WitnessClaim[firstGroup.length][];
       for (int l = 0; l < ws.length; l++) {
-        int groups = (l + 1 < firstGroup.length ? firstGroup[l + 1] : witnessEvaluations.length) - firstGroup[l];
+        int groups =
+            (l + 1 < firstGroup.length ? firstGroup[l + 1] : witnessEvaluations.length)
+                - firstGroup[l];
         ws[l] = new LookupClaims.WitnessClaim[groups];
       }
       for (FractionTree t : trees) {
         switch (t.shape) {
-          case LogUpLayout.TableTree table -> ms.add(new LookupClaims.EvaluationClaim(t.finalPoint, t.p));
+          case LogUpLayout.TableTree table ->
+              ms.add(new LookupClaims.EvaluationClaim(t.finalPoint, t.p));
           case LogUpLayout.WitnessTree w -> {
             // A lookup's groups may sit in several trees: each claim goes to its group's slot.
             for (LogUpLayout.Placement pl : w.placements()) {
-              ws[w.lookup()][pl.group()] = new LookupClaims.WitnessClaim(pl.localPoint(t.finalPoint),
-                  witnessEvaluations[firstGroup[w.lookup()] + pl.group()]);
+              ws[w.lookup()][pl.group()] =
+                  new LookupClaims.WitnessClaim(
+                      pl.localPoint(t.finalPoint),
+                      witnessEvaluations[firstGroup[w.lookup()] + pl.group()]);
             }
           }
         }
@@ -473,8 +551,12 @@ public final class LogUpProver {
     return cols;
   }
 
-  /** out[outFrom + x - from] = alpha - (cols[0][x] + beta cols[1][x] + beta^2 cols[2][x] + ...) for x in [from, to). */
-  private static void combine(long[][] cols, int from, int to, Ext2 alpha, Ext2 beta, long[] out, int outFrom) {
+  /**
+   * out[outFrom + x - from] = alpha - (cols[0][x] + beta cols[1][x] + beta^2 cols[2][x] + ...) for
+   * x in [from, to).
+   */
+  private static void combine(
+      long[][] cols, int from, int to, Ext2 alpha, Ext2 beta, long[] out, int outFrom) {
     Ext2[] pows = new Ext2[cols.length];
     pows[0] = Ext2.ONE;
     for (int c = 1; c < cols.length; c++) {
@@ -482,26 +564,30 @@ public final class LogUpProver {
     }
     long a0 = alpha.c0();
     long a1 = alpha.c1();
-    forChunks(to - from, (y0, y1) -> {
-      for (int y = y0; y < y1; y++) {
-        int x = from + y;
-        long s0 = cols[0][x];
-        long s1 = 0;
-        for (int c = 1; c < cols.length; c++) {
-          long v = cols[c][x];
-          s0 = add(s0, mul(pows[c].c0(), v));
-          s1 = add(s1, mul(pows[c].c1(), v));
-        }
-        out[2 * (outFrom + y)] = sub(a0, s0);
-        out[2 * (outFrom + y) + 1] = sub(a1, s1);
-      }
-    });
+    forChunks(
+        to - from,
+        (y0, y1) -> {
+          for (int y = y0; y < y1; y++) {
+            int x = from + y;
+            long s0 = cols[0][x];
+            long s1 = 0;
+            for (int c = 1; c < cols.length; c++) {
+              long v = cols[c][x];
+              s0 = add(s0, mul(pows[c].c0(), v));
+              s1 = add(s1, mul(pows[c].c1(), v));
+            }
+            out[2 * (outFrom + y)] = sub(a0, s0);
+            out[2 * (outFrom + y) + 1] = sub(a1, s1);
+          }
+        });
   }
 
   // ------------------------------------------------------------------------------------------
   // Trees
 
-  /** Layers n..1 of one tree (index = layer) split by the top variable; layer n holds the leaves. */
+  /**
+   * Layers n..1 of one tree (index = layer) split by the top variable; layer n holds the leaves.
+   */
   private static Layer[] buildTree(int n, Leaves leaves) {
     Layer[] out = new Layer[n + 1];
     if (n == 0) {
@@ -520,7 +606,10 @@ public final class LogUpProver {
     return out;
   }
 
-  /** The root (P, Q): the single leaf of a tree without variables, else from layer 1's entries 0 and 1. */
+  /**
+   * The root (P, Q): the single leaf of a tree without variables, else from layer 1's entries 0 and
+   * 1.
+   */
   private static Ext2[] root(Layer[] layers, Leaves leaves) {
     if (layers.length == 1) {
       return new Ext2[] {Ext2.of(leaves.p(0)), leaves.q(0)};
@@ -550,42 +639,45 @@ public final class LogUpProver {
     out.pHi = new long[2 * hh];
     out.qLo = new long[2 * hh];
     out.qHi = new long[2 * hh];
-    forChunks(h, (k0, k1) -> {
-      for (int k = k0; k < k1; k++) {
-        long a0 = c.qLo[2 * k];
-        long a1 = c.qLo[2 * k + 1];
-        long b0 = c.qHi[2 * k];
-        long b1 = c.qHi[2 * k + 1];
-        long pp0;
-        long pp1;
-        if (c.pLo == null) {
-          pp0 = add(a0, b0);
-          pp1 = add(a1, b1);
-        } else if (!c.pExt) {
-          long x = c.pLo[k];
-          long y = c.pHi[k];
-          // x * qHi + y * qLo
-          pp0 = FastField.dot2(x, b0, y, a0, 0);
-          pp1 = FastField.dot2(x, b1, y, a1, 0);
-        } else {
-          long x0 = c.pLo[2 * k];
-          long x1 = c.pLo[2 * k + 1];
-          long y0 = c.pHi[2 * k];
-          long y1 = c.pHi[2 * k + 1];
-          pp0 = FastField.dot2(x0, b0, y0, a0, FastField.mulW(FastField.dot2(x1, b1, y1, a1, 0)));
-          pp1 = FastField.dot2(x0, b1, x1, b0, FastField.dot2(y0, a1, y1, a0, 0));
-        }
-        long qq0 = FastField.dot2(a0, b0, a1, FastField.mulW(b1), 0);
-        long qq1 = FastField.dot2(a0, b1, a1, b0, 0);
-        long[] pd = k < hh ? out.pLo : out.pHi;
-        long[] qd = k < hh ? out.qLo : out.qHi;
-        int kk = k < hh ? k : k - hh;
-        pd[2 * kk] = pp0;
-        pd[2 * kk + 1] = pp1;
-        qd[2 * kk] = qq0;
-        qd[2 * kk + 1] = qq1;
-      }
-    });
+    forChunks(
+        h,
+        (k0, k1) -> {
+          for (int k = k0; k < k1; k++) {
+            long a0 = c.qLo[2 * k];
+            long a1 = c.qLo[2 * k + 1];
+            long b0 = c.qHi[2 * k];
+            long b1 = c.qHi[2 * k + 1];
+            long pp0;
+            long pp1;
+            if (c.pLo == null) {
+              pp0 = add(a0, b0);
+              pp1 = add(a1, b1);
+            } else if (!c.pExt) {
+              long x = c.pLo[k];
+              long y = c.pHi[k];
+              // x * qHi + y * qLo
+              pp0 = FastField.dot2(x, b0, y, a0, 0);
+              pp1 = FastField.dot2(x, b1, y, a1, 0);
+            } else {
+              long x0 = c.pLo[2 * k];
+              long x1 = c.pLo[2 * k + 1];
+              long y0 = c.pHi[2 * k];
+              long y1 = c.pHi[2 * k + 1];
+              pp0 =
+                  FastField.dot2(x0, b0, y0, a0, FastField.mulW(FastField.dot2(x1, b1, y1, a1, 0)));
+              pp1 = FastField.dot2(x0, b1, x1, b0, FastField.dot2(y0, a1, y1, a0, 0));
+            }
+            long qq0 = FastField.dot2(a0, b0, a1, FastField.mulW(b1), 0);
+            long qq1 = FastField.dot2(a0, b1, a1, b0, 0);
+            long[] pd = k < hh ? out.pLo : out.pHi;
+            long[] qd = k < hh ? out.qLo : out.qHi;
+            int kk = k < hh ? k : k - hh;
+            pd[2 * kk] = pp0;
+            pd[2 * kk + 1] = pp1;
+            qd[2 * kk] = qq0;
+            qd[2 * kk + 1] = qq1;
+          }
+        });
     return out;
   }
 
@@ -602,8 +694,12 @@ public final class LogUpProver {
     Mle.SplitEq eq = Mle.SplitEq.of(r);
     int blocks = eq.blocks();
     int chunks = Math.min(blocks, Parallel.threads() * 4);
-    return Parallel.mapReduce(chunks, c -> eq.evaluate(base, (int) ((long) blocks * c / chunks),
-        (int) ((long) blocks * (c + 1) / chunks)), Ext2::add);
+    return Parallel.mapReduce(
+        chunks,
+        c ->
+            eq.evaluate(
+                base, (int) ((long) blocks * c / chunks), (int) ((long) blocks * (c + 1) / chunks)),
+        Ext2::add);
   }
 
   interface Range {

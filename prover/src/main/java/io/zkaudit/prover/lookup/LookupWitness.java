@@ -15,8 +15,8 @@ import java.util.Map;
  * group g, 2^numVars canonical values, padding rows arbitrary) and the multiplicity column
  * (2^table.numVars entries: how often each table row is looked up by the active rows).
  *
- * <p>The caller commits the witness columns and the multiplicities before proving. A blinded
- * proof ({@link LogUpBlinding}) also needs {@code blinding}: null otherwise.
+ * <p>The caller commits the witness columns and the multiplicities before proving. A blinded proof
+ * ({@link LogUpBlinding}) also needs {@code blinding}: null otherwise.
  */
 public record LookupWitness(List<long[][]> groups, long[] multiplicities, Blinding blinding) {
   public LookupWitness {
@@ -39,7 +39,10 @@ public record LookupWitness(List<long[][]> groups, long[] multiplicities, Blindi
    * The same witness blinded under a plan: uniform numerators from {@code random} (canonical field
    * elements), copied with their rows' tuples into the table's blinding half.
    */
-  public LookupWitness blind(LookupStatement.Lookup lookup, LogUpBlinding plan, int index,
+  public LookupWitness blind(
+      LookupStatement.Lookup lookup,
+      LogUpBlinding plan,
+      int index,
       java.util.function.LongSupplier random) {
     LookupTable table = lookup.table();
     long[][] numerators = new long[groups.size()][];
@@ -59,7 +62,8 @@ public record LookupWitness(List<long[][]> groups, long[] multiplicities, Blindi
         }
       }
     }
-    return new LookupWitness(groups, multiplicities, new Blinding(numerators, tableNumerators, tableTuples));
+    return new LookupWitness(
+        groups, multiplicities, new Blinding(numerators, tableNumerators, tableTuples));
   }
 
   /**
@@ -71,7 +75,8 @@ public record LookupWitness(List<long[][]> groups, long[] multiplicities, Blindi
       return multiplicities;
     }
     long[] m2 = java.util.Arrays.copyOf(multiplicities, 2 * multiplicities.length);
-    System.arraycopy(blinding.tableNumerators(), 0, m2, multiplicities.length, multiplicities.length);
+    System.arraycopy(
+        blinding.tableNumerators(), 0, m2, multiplicities.length, multiplicities.length);
     return m2;
   }
 
@@ -82,7 +87,8 @@ public record LookupWitness(List<long[][]> groups, long[] multiplicities, Blindi
   public static LookupWitness compute(LookupStatement.Lookup lookup, List<long[][]> groups) {
     LookupTable table = lookup.table();
     if (groups.size() != lookup.groups().size()) {
-      throw new IllegalArgumentException(groups.size() + " witness groups for a lookup of " + lookup.groups().size());
+      throw new IllegalArgumentException(
+          groups.size() + " witness groups for a lookup of " + lookup.groups().size());
     }
     Index index = new Index(table);
     long[] m = new long[table.size()];
@@ -100,7 +106,8 @@ public record LookupWitness(List<long[][]> groups, long[] multiplicities, Blindi
         }
         int row = index.find(tuple);
         if (row < 0) {
-          throw new IllegalArgumentException("group " + g + " row " + x + ": " + Arrays.toString(tuple) + " is not in the table");
+          throw new IllegalArgumentException(
+              "group " + g + " row " + x + ": " + Arrays.toString(tuple) + " is not in the table");
         }
         m[row]++;
       }
@@ -110,16 +117,21 @@ public record LookupWitness(List<long[][]> groups, long[] multiplicities, Blindi
 
   static void checkShape(long[][] cols, LookupStatement.Group shape, int width) {
     if (cols.length != width) {
-      throw new IllegalArgumentException("group has " + cols.length + " columns, the table " + width);
+      throw new IllegalArgumentException(
+          "group has " + cols.length + " columns, the table " + width);
     }
     for (long[] c : cols) {
       if (c.length != 1 << shape.numVars()) {
-        throw new IllegalArgumentException("witness column of " + c.length + " rows, expected 2^" + shape.numVars());
+        throw new IllegalArgumentException(
+            "witness column of " + c.length + " rows, expected 2^" + shape.numVars());
       }
     }
   }
 
-  /** Finds the row of a tuple: directly for tables whose first column is an identity, else by hashing. */
+  /**
+   * Finds the row of a tuple: directly for tables whose first column is an identity, else by
+   * hashing.
+   */
   static final class Index {
     private final LookupTable table;
     private final long offset;

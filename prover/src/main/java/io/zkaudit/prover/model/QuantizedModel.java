@@ -23,17 +23,20 @@ public record QuantizedModel(ModelDescription description, Map<Integer, int[]> c
       if (!spec.constant()) continue;
       int[] values = constants.get(t);
       if (values == null || values.length != spec.size()) {
-        throw new ModelFormatException("constant tensor " + spec.name() + " has no values or the wrong number of them");
+        throw new ModelFormatException(
+            "constant tensor " + spec.name() + " has no values or the wrong number of them");
       }
       for (int v : values) {
         if (v < spec.type().min() || v > spec.type().max()) {
-          throw new ModelFormatException("constant tensor " + spec.name() + " holds " + v + ", outside " + spec.type());
+          throw new ModelFormatException(
+              "constant tensor " + spec.name() + " holds " + v + ", outside " + spec.type());
         }
       }
     }
     for (int id : constants.keySet()) {
       if (id < 0 || id >= description.tensors().size() || !description.tensor(id).constant()) {
-        throw new ModelFormatException("values given for tensor " + id + " which is not a constant");
+        throw new ModelFormatException(
+            "values given for tensor " + id + " which is not a constant");
       }
     }
   }

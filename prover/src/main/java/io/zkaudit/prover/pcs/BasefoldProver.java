@@ -4,7 +4,10 @@ import io.zkaudit.field.Ext2;
 import io.zkaudit.field.Goldilocks;
 import io.zkaudit.hash.Digest32;
 import io.zkaudit.hash.Sha256;
+import io.zkaudit.merkle.MerkleTree;
 import io.zkaudit.merkle.MerkleVerifier;
+import io.zkaudit.ntt.ReedSolomon;
+import io.zkaudit.parallel.Parallel;
 import io.zkaudit.pcs.Basefold;
 import io.zkaudit.pcs.BatchedOpening;
 import io.zkaudit.pcs.ColumnClaim;
@@ -13,9 +16,6 @@ import io.zkaudit.pcs.EvalClaim;
 import io.zkaudit.pcs.OpeningProof;
 import io.zkaudit.pcs.PackedLayout;
 import io.zkaudit.pcs.PcsParams;
-import io.zkaudit.merkle.MerkleTree;
-import io.zkaudit.ntt.ReedSolomon;
-import io.zkaudit.parallel.Parallel;
 import io.zkaudit.transcript.Transcript;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -25,12 +25,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The Basefold prover: commits to multilinear polynomials (one, or several columns packed into
- * one, see {@link PackedLayout}) and proves batches of evaluation claims on them with one opening.
- * The verifier is {@link io.zkaudit.pcs.BasefoldVerifier}; docs/pcs.md describes the protocol.
+ * The Basefold prover: commits to multilinear polynomials (one, or several columns packed into one,
+ * see {@link PackedLayout}) and proves batches of evaluation claims on them with one opening. The
+ * verifier is {@link io.zkaudit.pcs.BasefoldVerifier}; docs/pcs.md describes the protocol.
  */
 public final class BasefoldProver {
   private final PcsParams params;
+
   /** Records the phase that started at {@code since} ({@link PcsPhaseEvent}); returns now. */
   private static long lap(String what, int numVars, long since) {
     long now = System.nanoTime();
@@ -46,7 +47,10 @@ public final class BasefoldProver {
     return params;
   }
 
-  /** Commits to the multilinear polynomial with these 2^n hypercube evaluations (not copied: do not modify it). */
+  /**
+   * Commits to the multilinear polynomial with these 2^n hypercube evaluations (not copied: do not
+   * modify it).
+   */
   public Committed commit(long[] evals) {
     return commit(evals, null);
   }
@@ -66,7 +70,8 @@ public final class BasefoldProver {
   }
 
   /** The same in a given layout of these columns (e.g. one whose tail was grown to hide them). */
-  public Committed commit(List<long[]> columns, PackedLayout layout, java.util.function.LongSupplier tail) {
+  public Committed commit(
+      List<long[]> columns, PackedLayout layout, java.util.function.LongSupplier tail) {
     long[] packed = layout.pack(columns);
     if (tail != null) {
       for (int i = layout.usedEntries(); i < packed.length; i++) {
@@ -77,13 +82,13 @@ public final class BasefoldProver {
   }
 
   /**
-   * Commits to the shadow of a committed polynomial W (n variables): Q(t, x) in n + 1 variables,
-   * t = variable 0, with Q(0, x) = W(x) (its whole table, packed tail included) and Q(1, x) a fresh
-   * mask drawn from {@code random} (canonical field elements, uniform in a zero-knowledge proof). So
-   * the table interleaves: Q[2i] = W[i], Q[2i + 1] = random. Claims on W are then opened on Q and
-   * {@link ShadowLinks#prove} shows Q's even half is W without opening W (docs/pcs.md, "Shadow
-   * link"). A packed W gives a packed Q whose column j (2^(m_j + 1) entries, at twice W's offset) is
-   * interleave(W_j, M_j): column j at (t, z) is (1 - t) W_j(z) + t M_j(z).
+   * Commits to the shadow of a committed polynomial W (n variables): Q(t, x) in n + 1 variables, t
+   * = variable 0, with Q(0, x) = W(x) (its whole table, packed tail included) and Q(1, x) a fresh
+   * mask drawn from {@code random} (canonical field elements, uniform in a zero-knowledge proof).
+   * So the table interleaves: Q[2i] = W[i], Q[2i + 1] = random. Claims on W are then opened on Q
+   * and {@link ShadowLinks#prove} shows Q's even half is W without opening W (docs/pcs.md, "Shadow
+   * link"). A packed W gives a packed Q whose column j (2^(m_j + 1) entries, at twice W's offset)
+   * is interleave(W_j, M_j): column j at (t, z) is (1 - t) W_j(z) + t M_j(z).
    */
   public Committed commitShadow(Committed weights, java.util.function.LongSupplier random) {
     long[] w = weights.evals;
@@ -97,15 +102,18 @@ public final class BasefoldProver {
   }
 
   /**
-   * Commits to the shadow of the difference of two committed polynomials A and B of the same
-   * layout (a {@link io.zkaudit.pcs.DifferenceLink}): Q(0, x) = A(x) - B(x), Q(1, x) a fresh mask
-   * from {@code random}. Encoding is linear, so A - B's codeword is cw_A - cw_B and, as for
-   * {@link #commitShadow}, only the mask difference is encoded.
+   * Commits to the shadow of the difference of two committed polynomials A and B of the same layout
+   * (a {@link io.zkaudit.pcs.DifferenceLink}): Q(0, x) = A(x) - B(x), Q(1, x) a fresh mask from
+   * {@code random}. Encoding is linear, so A - B's codeword is cw_A - cw_B and, as for {@link
+   * #commitShadow}, only the mask difference is encoded.
    */
-  public Committed commitDifferenceShadow(Committed a, Committed b, java.util.function.LongSupplier random) {
-    if (a.evals.length != b.evals.length || a.codeword.length != b.codeword.length
+  public Committed commitDifferenceShadow(
+      Committed a, Committed b, java.util.function.LongSupplier random) {
+    if (a.evals.length != b.evals.length
+        || a.codeword.length != b.codeword.length
         || a.codeword.length != (long) a.evals.length << params.logBlowup()) {
-      throw new IllegalArgumentException("the two commitments differ in size or were made at another rate");
+      throw new IllegalArgumentException(
+          "the two commitments differ in size or were made at another rate");
     }
     long[] q = new long[2 * a.evals.length];
     long[] cwE = new long[a.codeword.length];
@@ -122,9 +130,9 @@ public final class BasefoldProver {
 
   /**
    * The shadow's codeword from W's, encoding only half: Q = W + t D with D = M - W, so as
-   * univariates Q(X) = W(X^2) + X D(X^2), and entries 2m, 2m+1 (at x and -x, x^2 being W's point
-   * m) are cwW[m] +- x cwD[m]. One encoding of 2^n entries instead of 2^(n+1): the shadow costs
-   * its Merkle tree and half an encoding (docs/pcs.md, "Shadow link").
+   * univariates Q(X) = W(X^2) + X D(X^2), and entries 2m, 2m+1 (at x and -x, x^2 being W's point m)
+   * are cwW[m] +- x cwD[m]. One encoding of 2^n entries instead of 2^(n+1): the shadow costs its
+   * Merkle tree and half an encoding (docs/pcs.md, "Shadow link").
    */
   private long[] shadowCodeword(long[] cwW, long[] q) {
     int half = q.length / 2;
@@ -134,7 +142,8 @@ public final class BasefoldProver {
     }
     long[] cwD = ReedSolomon.encodeEvaluations(d, params.logBlowup());
     int logW = Integer.numberOfTrailingZeros(cwW.length);
-    // x_m = w^bitrev_L(m) with w a primitive 2^(L+1)-th root: from two tables of 2^ceil(L/2) powers.
+    // x_m = w^bitrev_L(m) with w a primitive 2^(L+1)-th root: from two tables of 2^ceil(L/2)
+    // powers.
     long root = Goldilocks.rootOfUnity(logW + 1);
     int lowBits = (logW + 1) / 2;
     long[] low = new long[1 << lowBits];
@@ -150,15 +159,18 @@ public final class BasefoldProver {
     }
     long[] cw = new long[2 * cwW.length];
     int lowMask = (1 << lowBits) - 1;
-    io.zkaudit.parallel.Parallel.forRange(cwW.length, 1 << 14, (from, to) -> {
-      for (int m = from; m < to; m++) {
-        int k = Basefold.bitReverse(m, logW);
-        long x = Goldilocks.mul(low[k & lowMask], high[k >>> lowBits]);
-        long xd = Goldilocks.mul(x, cwD[m]);
-        cw[2 * m] = Goldilocks.add(cwW[m], xd);
-        cw[2 * m + 1] = Goldilocks.sub(cwW[m], xd);
-      }
-    });
+    io.zkaudit.parallel.Parallel.forRange(
+        cwW.length,
+        1 << 14,
+        (from, to) -> {
+          for (int m = from; m < to; m++) {
+            int k = Basefold.bitReverse(m, logW);
+            long x = Goldilocks.mul(low[k & lowMask], high[k >>> lowBits]);
+            long xd = Goldilocks.mul(x, cwD[m]);
+            cw[2 * m] = Goldilocks.add(cwW[m], xd);
+            cw[2 * m + 1] = Goldilocks.sub(cwW[m], xd);
+          }
+        });
     return cw;
   }
 
@@ -167,7 +179,8 @@ public final class BasefoldProver {
   }
 
   /** Checks the evaluations, encodes them with {@code encoder} and builds the Merkle tree. */
-  private Committed commit(long[] evals, PackedLayout layout, java.util.function.UnaryOperator<long[]> encoder) {
+  private Committed commit(
+      long[] evals, PackedLayout layout, java.util.function.UnaryOperator<long[]> encoder) {
     int n = io.zkaudit.pcs.Recommit.checkedNumVars(params, evals);
     long t = System.nanoTime();
     long[] codeword = encoder.apply(evals);
@@ -202,11 +215,13 @@ public final class BasefoldProver {
   public Opened openWithLeaves(Committed committed, List<EvalClaim> claims, Transcript t) {
     int n = committed.numVars();
     if (claims.isEmpty() || claims.size() > PcsParams.MAX_CLAIMS) {
-      throw new IllegalArgumentException("an opening needs 1 to " + PcsParams.MAX_CLAIMS + " claims");
+      throw new IllegalArgumentException(
+          "an opening needs 1 to " + PcsParams.MAX_CLAIMS + " claims");
     }
     for (EvalClaim c : claims) {
       if (c.numVars() != n) {
-        throw new IllegalArgumentException("claim point has " + c.numVars() + " coordinates, the polynomial " + n + " variables");
+        throw new IllegalArgumentException(
+            "claim point has " + c.numVars() + " coordinates, the polynomial " + n + " variables");
       }
     }
     long time = System.nanoTime();
@@ -224,8 +239,15 @@ public final class BasefoldProver {
    */
   record Join(int round, Committed committed) {}
 
-  /** The combined opening and the leaves its queries opened: the folded commitment's, then each join's. */
-  record Folded(OpeningProof proof, int[] commitmentLeaves, List<int[]> joinedLeaves, List<OpeningProof.QueryLayer> joinedLayers) {}
+  /**
+   * The combined opening and the leaves its queries opened: the folded commitment's, then each
+   * join's.
+   */
+  record Folded(
+      OpeningProof proof,
+      int[] commitmentLeaves,
+      List<int[]> joinedLeaves,
+      List<OpeningProof.QueryLayer> joinedLayers) {}
 
   /**
    * Everything of an opening after its header: the sumcheck of sum_x f(x) g(x) interleaved with
@@ -273,7 +295,8 @@ public final class BasefoldProver {
         t.absorbExt("pcs/round", h);
         Ext2 r = t.challengeExt("pcs/fold");
         // bind the variable and compute the next round's message in one pass
-        SumcheckFG.Folded next = SumcheckFG.foldAndRound(fExt == null ? fBase : fExt, fExt == null, g, r);
+        SumcheckFG.Folded next =
+            SumcheckFG.foldAndRound(fExt == null ? fBase : fExt, fExt == null, g, r);
         fExt = next.f();
         g = next.g();
         h = next.next();
@@ -342,7 +365,9 @@ public final class BasefoldProver {
       layers.add(new OpeningProof.QueryLayer(tree.rows(distinct), tree.prove(distinct)));
       for (Join join : joins) {
         if (join.round() >= from && join.round() < from + a) {
-          int[] opened = BatchedOpening.joiningLeaves(params, join.committed().numVars(), leaf, a - (join.round() - from));
+          int[] opened =
+              BatchedOpening.joiningLeaves(
+                  params, join.committed().numVars(), leaf, a - (join.round() - from));
           MerkleTree joined = join.committed().tree;
           joinedLayers.add(new OpeningProof.QueryLayer(joined.rows(opened), joined.prove(opened)));
           joinedLeaves.add(opened);
@@ -352,7 +377,11 @@ public final class BasefoldProver {
       from += a;
     }
     lap("open: queries", n, time);
-    return new Folded(new OpeningProof(rounds, roots, fin, nonce, layers), commitmentLeaves, joinedLeaves, joinedLayers);
+    return new Folded(
+        new OpeningProof(rounds, roots, fin, nonce, layers),
+        commitmentLeaves,
+        joinedLeaves,
+        joinedLayers);
   }
 
   private static boolean joinsAt(List<Join> joins, int round) {
@@ -392,7 +421,9 @@ public final class BasefoldProver {
           offset |= 1 << j;
         }
       }
-      groups.computeIfAbsent(Arrays.asList(Arrays.copyOf(z, m)), key -> new ArrayList<>()).add(new int[] {k, offset});
+      groups
+          .computeIfAbsent(Arrays.asList(Arrays.copyOf(z, m)), key -> new ArrayList<>())
+          .add(new int[] {k, offset});
     }
     boolean untouched = true;
     for (Map.Entry<List<Ext2>, List<int[]>> e : groups.entrySet()) {
@@ -411,17 +442,22 @@ public final class BasefoldProver {
         int off = member[1];
         long c0 = c.c0();
         long c1 = c.c1();
-        Parallel.forRange(size, 1 << 14, (from, to) -> {
-          for (int x = from; x < to; x++) {
-            long e0 = eq[2 * x];
-            long e1 = eq[2 * x + 1];
-            int at = 2 * (off + x);
-            long p0 = Goldilocks.add(Goldilocks.mul(e0, c0), Goldilocks.mul(Ext2.W, Goldilocks.mul(e1, c1)));
-            long p1 = Goldilocks.add(Goldilocks.mul(e0, c1), Goldilocks.mul(e1, c0));
-            g[at] = Goldilocks.add(g[at], p0);
-            g[at + 1] = Goldilocks.add(g[at + 1], p1);
-          }
-        });
+        Parallel.forRange(
+            size,
+            1 << 14,
+            (from, to) -> {
+              for (int x = from; x < to; x++) {
+                long e0 = eq[2 * x];
+                long e1 = eq[2 * x + 1];
+                int at = 2 * (off + x);
+                long p0 =
+                    Goldilocks.add(
+                        Goldilocks.mul(e0, c0), Goldilocks.mul(Ext2.W, Goldilocks.mul(e1, c1)));
+                long p1 = Goldilocks.add(Goldilocks.mul(e0, c1), Goldilocks.mul(e1, c0));
+                g[at] = Goldilocks.add(g[at], p0);
+                g[at + 1] = Goldilocks.add(g[at + 1], p1);
+              }
+            });
       }
     }
     return g;
@@ -437,17 +473,20 @@ public final class BasefoldProver {
     for (long start = 0; ; start += batch) {
       long base = start;
       long[] found = {Long.MAX_VALUE};
-      Parallel.forRange(batch, 1 << 10, (from, to) -> {
-        MessageDigest md = Sha256.create();
-        for (int i = from; i < to; i++) {
-          if (Basefold.powOk(md, st, base + i, bits)) {
-            synchronized (found) {
-              found[0] = Math.min(found[0], base + i);
+      Parallel.forRange(
+          batch,
+          1 << 10,
+          (from, to) -> {
+            MessageDigest md = Sha256.create();
+            for (int i = from; i < to; i++) {
+              if (Basefold.powOk(md, st, base + i, bits)) {
+                synchronized (found) {
+                  found[0] = Math.min(found[0], base + i);
+                }
+                return;
+              }
             }
-            return;
-          }
-        }
-      });
+          });
       if (found[0] != Long.MAX_VALUE) {
         return found[0];
       }

@@ -16,8 +16,8 @@ import java.util.List;
 /**
  * Proves the claims on several committed polynomials with one opening: a claim-reduction sumcheck
  * brings every polynomial to one point (a suffix of one random r), then one Basefold opening folds
- * the largest with the others joining where their codewords' lengths are reached. The verifier
- * and the reasoning are in {@link BatchedOpening}.
+ * the largest with the others joining where their codewords' lengths are reached. The verifier and
+ * the reasoning are in {@link BatchedOpening}.
  */
 public final class BatchedBasefoldProver {
   private final PcsParams params;
@@ -65,7 +65,14 @@ public final class BatchedBasefoldProver {
       }
       for (EvalClaim c : claims.get(j)) {
         if (c.numVars() != numVars[j]) {
-          throw new IllegalArgumentException("claim point has " + c.numVars() + " coordinates, polynomial " + j + " " + numVars[j] + " variables");
+          throw new IllegalArgumentException(
+              "claim point has "
+                  + c.numVars()
+                  + " coordinates, polynomial "
+                  + j
+                  + " "
+                  + numVars[j]
+                  + " variables");
         }
       }
     }
@@ -75,9 +82,9 @@ public final class BatchedBasefoldProver {
   }
 
   /**
-   * The second phase: with the reduced values absorbed, one opening of the first polynomial at
-   * the reduction's point, the others joining (each with its theta, drawn where it joins). (Package-private so that a test's
-   * cheating prover can report values of its own choosing.)
+   * The second phase: with the reduced values absorbed, one opening of the first polynomial at the
+   * reduction's point, the others joining (each with its theta, drawn where it joins).
+   * (Package-private so that a test's cheating prover can report values of its own choosing.)
    */
   Opened openReduced(List<Committed> committed, Reduction reduction, Transcript t) {
     t.absorbExt("pcs/reduced", reduction.values());
@@ -88,24 +95,33 @@ public final class BatchedBasefoldProver {
     for (int j = 1; j < m; j++) {
       joins.add(new BasefoldProver.Join(n - numVars[j], committed.get(j)));
     }
-    long[] g = BasefoldProver.buildG(n, List.of(new EvalClaim(reduction.point(), reduction.values()[0])), Ext2.ONE, Ext2.ONE);
+    long[] g =
+        BasefoldProver.buildG(
+            n,
+            List.of(new EvalClaim(reduction.point(), reduction.values()[0])),
+            Ext2.ONE,
+            Ext2.ONE);
     BasefoldProver.Folded folded = basefold.foldAndQuery(committed.getFirst(), g, t, joins);
     List<int[]> leaves = new ArrayList<>();
     leaves.add(folded.commitmentLeaves());
     leaves.addAll(folded.joinedLeaves());
-    return new Opened(new BatchedOpeningProof(reduction.rounds(), reduction.values(), folded.proof(), folded.joinedLayers()), leaves);
+    return new Opened(
+        new BatchedOpeningProof(
+            reduction.rounds(), reduction.values(), folded.proof(), folded.joinedLayers()),
+        leaves);
   }
 
   /** The claim-reduction sumcheck's messages, its point r and s_j = f_j(r_{>=t_j}). */
   record Reduction(List<Ext2[]> rounds, Ext2[] point, Ext2[] values) {}
 
   /**
-   * The sumcheck of sum_x sum_j 2^-t_j f_j(x_{>=t_j}) g_j(x_{>=t_j}) over n variables: polynomial
-   * j takes part with its own round messages from round t_j on; before, its share of a round is
-   * the constant c_j 2^-(i+1), c_j = sum_y f_j(y) g_j(y), so that h(0) + h(1) is its share of the
+   * The sumcheck of sum_x sum_j 2^-t_j f_j(x_{>=t_j}) g_j(x_{>=t_j}) over n variables: polynomial j
+   * takes part with its own round messages from round t_j on; before, its share of a round is the
+   * constant c_j 2^-(i+1), c_j = sum_y f_j(y) g_j(y), so that h(0) + h(1) is its share of the
    * claim, c_j 2^-i.
    */
-  Reduction reduce(List<Committed> committed, List<List<EvalClaim>> claims, Ext2 rho, Transcript t) {
+  Reduction reduce(
+      List<Committed> committed, List<List<EvalClaim>> claims, Ext2 rho, Transcript t) {
     int m = committed.size();
     int n = committed.getFirst().numVars();
     long[][] f = new long[m][];

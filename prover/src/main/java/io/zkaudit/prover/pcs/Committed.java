@@ -1,10 +1,10 @@
 package io.zkaudit.prover.pcs;
 
 import io.zkaudit.field.Ext2;
+import io.zkaudit.merkle.MerkleTree;
 import io.zkaudit.pcs.Commitment;
 import io.zkaudit.pcs.PackedLayout;
 import io.zkaudit.poly.Mle;
-import io.zkaudit.merkle.MerkleTree;
 
 /**
  * The prover's side of a commitment: the polynomial's evaluations, its codeword and Merkle tree.
@@ -18,7 +18,8 @@ public final class Committed {
   final long[] codeword;
   final MerkleTree tree;
 
-  Committed(Commitment commitment, PackedLayout layout, long[] evals, long[] codeword, MerkleTree tree) {
+  Committed(
+      Commitment commitment, PackedLayout layout, long[] evals, long[] codeword, MerkleTree tree) {
     this.commitment = commitment;
     this.layout = layout;
     this.evals = evals;
@@ -63,7 +64,9 @@ public final class Committed {
     if (point.length != m) {
       throw new IllegalArgumentException("column " + column + " has " + m + " variables");
     }
-    long[] col = java.util.Arrays.copyOfRange(evals, layout.offset(column), layout.offset(column) + (1 << m));
+    long[] col =
+        java.util.Arrays.copyOfRange(
+            evals, layout.offset(column), layout.offset(column) + (1 << m));
     return Mle.evaluate(col, point);
   }
 }

@@ -2,15 +2,14 @@ package io.zkaudit.prover.pcs;
 
 import io.zkaudit.field.Ext2;
 import io.zkaudit.field.Goldilocks;
-import io.zkaudit.pcs.Basefold;
 import io.zkaudit.parallel.Parallel;
+import io.zkaudit.pcs.Basefold;
 
 /**
- * Whole-codeword folding for the Basefold prover (the verifier folds single cosets with
- * {@link Basefold#foldCoset}; tests check the two agree). Entry m of the folded codeword is
- * (v0 + v1)/2 + r (v0 - v1) / (2x) with v0, v1 = entries 2m, 2m+1 and
- * 1/x = w_L^-bitrev_{L-1}(m), computed as a product of two small tables
- * (low 12 bits of m, high bits of m).
+ * Whole-codeword folding for the Basefold prover (the verifier folds single cosets with {@link
+ * Basefold#foldCoset}; tests check the two agree). Entry m of the folded codeword is (v0 + v1)/2 +
+ * r (v0 - v1) / (2x) with v0, v1 = entries 2m, 2m+1 and 1/x = w_L^-bitrev_{L-1}(m), computed as a
+ * product of two small tables (low 12 bits of m, high bits of m).
  */
 final class Folding {
   private Folding() {}
@@ -23,7 +22,8 @@ final class Folding {
       int half = logLength - 1;
       int innerLog = Math.min(half, INNER_LOG);
       int outerLog = half - innerLog;
-      long[] inner = bitReversedPowers(Goldilocks.inv(Goldilocks.rootOfUnity(innerLog + 1)), innerLog);
+      long[] inner =
+          bitReversedPowers(Goldilocks.inv(Goldilocks.rootOfUnity(innerLog + 1)), innerLog);
       long[] outer = bitReversedPowers(Goldilocks.inv(Goldilocks.rootOfUnity(logLength)), outerLog);
       return new InvPoints(inner, outer, innerLog);
     }
@@ -53,16 +53,20 @@ final class Folding {
     long rh0 = Goldilocks.mul(r.c0(), Basefold.INV2);
     long rh1 = Goldilocks.mul(r.c1(), Basefold.INV2);
     int mask = (1 << ip.innerLog) - 1;
-    Parallel.forRange(half, 1 << 14, (from, to) -> {
-      for (int m = from; m < to; m++) {
-        long xInv = Goldilocks.mul(ip.inner[m & mask], ip.outer[m >>> ip.innerLog]);
-        long v0 = cw[2 * m];
-        long v1 = cw[2 * m + 1];
-        long d = Goldilocks.mul(Goldilocks.sub(v0, v1), xInv);
-        out[2 * m] = Goldilocks.add(Basefold.half(Goldilocks.add(v0, v1)), Goldilocks.mul(rh0, d));
-        out[2 * m + 1] = Goldilocks.mul(rh1, d);
-      }
-    });
+    Parallel.forRange(
+        half,
+        1 << 14,
+        (from, to) -> {
+          for (int m = from; m < to; m++) {
+            long xInv = Goldilocks.mul(ip.inner[m & mask], ip.outer[m >>> ip.innerLog]);
+            long v0 = cw[2 * m];
+            long v1 = cw[2 * m + 1];
+            long d = Goldilocks.mul(Goldilocks.sub(v0, v1), xInv);
+            out[2 * m] =
+                Goldilocks.add(Basefold.half(Goldilocks.add(v0, v1)), Goldilocks.mul(rh0, d));
+            out[2 * m + 1] = Goldilocks.mul(rh1, d);
+          }
+        });
     return out;
   }
 
@@ -74,22 +78,27 @@ final class Folding {
     long rh0 = Goldilocks.mul(r.c0(), Basefold.INV2);
     long rh1 = Goldilocks.mul(r.c1(), Basefold.INV2);
     int mask = (1 << ip.innerLog) - 1;
-    Parallel.forRange(half, 1 << 13, (from, to) -> {
-      for (int m = from; m < to; m++) {
-        long xInv = Goldilocks.mul(ip.inner[m & mask], ip.outer[m >>> ip.innerLog]);
-        long a0 = cw[4 * m];
-        long a1 = cw[4 * m + 1];
-        long b0 = cw[4 * m + 2];
-        long b1 = cw[4 * m + 3];
-        long d0 = Goldilocks.mul(Goldilocks.sub(a0, b0), xInv);
-        long d1 = Goldilocks.mul(Goldilocks.sub(a1, b1), xInv);
-        // (d0 + d1 u)(rh0 + rh1 u) = d0 rh0 + 7 d1 rh1 + (d0 rh1 + d1 rh0) u
-        long p0 = Goldilocks.add(Goldilocks.mul(d0, rh0), Goldilocks.mul(Ext2.W, Goldilocks.mul(d1, rh1)));
-        long p1 = Goldilocks.add(Goldilocks.mul(d0, rh1), Goldilocks.mul(d1, rh0));
-        out[2 * m] = Goldilocks.add(Basefold.half(Goldilocks.add(a0, b0)), p0);
-        out[2 * m + 1] = Goldilocks.add(Basefold.half(Goldilocks.add(a1, b1)), p1);
-      }
-    });
+    Parallel.forRange(
+        half,
+        1 << 13,
+        (from, to) -> {
+          for (int m = from; m < to; m++) {
+            long xInv = Goldilocks.mul(ip.inner[m & mask], ip.outer[m >>> ip.innerLog]);
+            long a0 = cw[4 * m];
+            long a1 = cw[4 * m + 1];
+            long b0 = cw[4 * m + 2];
+            long b1 = cw[4 * m + 3];
+            long d0 = Goldilocks.mul(Goldilocks.sub(a0, b0), xInv);
+            long d1 = Goldilocks.mul(Goldilocks.sub(a1, b1), xInv);
+            // (d0 + d1 u)(rh0 + rh1 u) = d0 rh0 + 7 d1 rh1 + (d0 rh1 + d1 rh0) u
+            long p0 =
+                Goldilocks.add(
+                    Goldilocks.mul(d0, rh0), Goldilocks.mul(Ext2.W, Goldilocks.mul(d1, rh1)));
+            long p1 = Goldilocks.add(Goldilocks.mul(d0, rh1), Goldilocks.mul(d1, rh0));
+            out[2 * m] = Goldilocks.add(Basefold.half(Goldilocks.add(a0, b0)), p0);
+            out[2 * m + 1] = Goldilocks.add(Basefold.half(Goldilocks.add(a1, b1)), p1);
+          }
+        });
     return out;
   }
 
@@ -105,8 +114,8 @@ final class Folding {
   }
 
   /**
-   * A base-field codeword that joins a fold after {@code steps} of its steps, weighted by
-   * {@code coefficient} (a batched opening's polynomial; its length is the folded codeword's there).
+   * A base-field codeword that joins a fold after {@code steps} of its steps, weighted by {@code
+   * coefficient} (a batched opening's polynomial; its length is the folded codeword's there).
    */
   record Join(int steps, Ext2 coefficient, long[] codeword) {}
 
@@ -116,15 +125,24 @@ final class Folding {
    * the cosets, as without joins: no intermediate codeword is built (a join after one step of a
    * 2^27-entry codeword would otherwise materialise 2^26 extension entries).
    */
-  static long[] foldCosets(long[] cw, boolean base, int logLength, int a, Ext2[] r, int from, java.util.List<Join> joins) {
+  static long[] foldCosets(
+      long[] cw,
+      boolean base,
+      int logLength,
+      int a,
+      Ext2[] r,
+      int from,
+      java.util.List<Join> joins) {
     boolean joinsFirst = joins.stream().anyMatch(j -> j.steps() == 0);
     int outLog = logLength - a;
     int cosets = 1 << outLog;
     long[] out = new long[2 * cosets];
     // yInv[j] = w_L^-bitrev_{L-a}(j) = inner[j & mask] * outer[j >>> innerLog]
     int innerLog = Math.min(outLog, INNER_LOG);
-    long[] inner = bitReversedPowers(Goldilocks.inv(Goldilocks.rootOfUnity(a + innerLog)), innerLog);
-    long[] outer = bitReversedPowers(Goldilocks.inv(Goldilocks.rootOfUnity(logLength)), outLog - innerLog);
+    long[] inner =
+        bitReversedPowers(Goldilocks.inv(Goldilocks.rootOfUnity(a + innerLog)), innerLog);
+    long[] outer =
+        bitReversedPowers(Goldilocks.inv(Goldilocks.rootOfUnity(logLength)), outLog - innerLog);
     int mask = (1 << innerLog) - 1;
     // small[s][m] = w_{2^(a-s)}^-bitrev_{a-s-1}(m) / 2
     long[][] small = new long[a][];
@@ -140,58 +158,72 @@ final class Folding {
       rc1[s] = r[from + s].c1();
     }
     int width = 1 << a;
-    Parallel.forRange(cosets, 1 << 10, (lo, hi) -> {
-      long[] v = new long[2 * width];
-      for (int j = lo; j < hi; j++) {
-        long y = Goldilocks.mul(inner[j & mask], outer[j >>> innerLog]);
-        int s0 = 0;
-        if (base && joinsFirst) { // a join before the first step: fold in the extension from the start
-          int off = j * width;
-          for (int m = 0; m < width; m++) {
-            v[2 * m] = cw[off + m];
-            v[2 * m + 1] = 0;
+    Parallel.forRange(
+        cosets,
+        1 << 10,
+        (lo, hi) -> {
+          long[] v = new long[2 * width];
+          for (int j = lo; j < hi; j++) {
+            long y = Goldilocks.mul(inner[j & mask], outer[j >>> innerLog]);
+            int s0 = 0;
+            if (base
+                && joinsFirst) { // a join before the first step: fold in the extension from the
+              // start
+              int off = j * width;
+              for (int m = 0; m < width; m++) {
+                v[2 * m] = cw[off + m];
+                v[2 * m + 1] = 0;
+              }
+            } else if (base) { // first fold of base entries: 3 multiplications per pair instead of
+              // 8
+              long[] sm = small[0];
+              long r0 = rc0[0];
+              long r1 = rc1[0];
+              int off = j * width;
+              for (int m = 0; m < width >>> 1; m++) {
+                long a0 = cw[off + 2 * m];
+                long b0 = cw[off + 2 * m + 1];
+                long d0 = Goldilocks.mul(Goldilocks.sub(a0, b0), Goldilocks.mul(y, sm[m]));
+                v[2 * m] =
+                    Goldilocks.add(Basefold.half(Goldilocks.add(a0, b0)), Goldilocks.mul(d0, r0));
+                v[2 * m + 1] = Goldilocks.mul(d0, r1);
+              }
+              y = Goldilocks.mul(y, y);
+              s0 = 1;
+            } else {
+              System.arraycopy(cw, 2 * j * width, v, 0, 2 * width);
+            }
+            for (int s = s0; s < a; s++) {
+              join(v, joins, s, j, a);
+              int half = width >>> (s + 1);
+              long[] sm = small[s];
+              long r0 = rc0[s];
+              long r1 = rc1[s];
+              for (int m = 0; m < half; m++) {
+                long xh = Goldilocks.mul(y, sm[m]);
+                long a0 = v[4 * m], a1 = v[4 * m + 1], b0 = v[4 * m + 2], b1 = v[4 * m + 3];
+                long d0 = Goldilocks.mul(Goldilocks.sub(a0, b0), xh);
+                long d1 = Goldilocks.mul(Goldilocks.sub(a1, b1), xh);
+                v[2 * m] =
+                    Goldilocks.add(
+                        Basefold.half(Goldilocks.add(a0, b0)), SumcheckFG.mul0(d0, d1, r0, r1));
+                v[2 * m + 1] =
+                    Goldilocks.add(
+                        Basefold.half(Goldilocks.add(a1, b1)), SumcheckFG.mul1(d0, d1, r0, r1));
+              }
+              y = Goldilocks.mul(y, y);
+            }
+            out[2 * j] = v[0];
+            out[2 * j + 1] = v[1];
           }
-        } else if (base) { // first fold of base entries: 3 multiplications per pair instead of 8
-          long[] sm = small[0];
-          long r0 = rc0[0];
-          long r1 = rc1[0];
-          int off = j * width;
-          for (int m = 0; m < width >>> 1; m++) {
-            long a0 = cw[off + 2 * m];
-            long b0 = cw[off + 2 * m + 1];
-            long d0 = Goldilocks.mul(Goldilocks.sub(a0, b0), Goldilocks.mul(y, sm[m]));
-            v[2 * m] = Goldilocks.add(Basefold.half(Goldilocks.add(a0, b0)), Goldilocks.mul(d0, r0));
-            v[2 * m + 1] = Goldilocks.mul(d0, r1);
-          }
-          y = Goldilocks.mul(y, y);
-          s0 = 1;
-        } else {
-          System.arraycopy(cw, 2 * j * width, v, 0, 2 * width);
-        }
-        for (int s = s0; s < a; s++) {
-          join(v, joins, s, j, a);
-          int half = width >>> (s + 1);
-          long[] sm = small[s];
-          long r0 = rc0[s];
-          long r1 = rc1[s];
-          for (int m = 0; m < half; m++) {
-            long xh = Goldilocks.mul(y, sm[m]);
-            long a0 = v[4 * m], a1 = v[4 * m + 1], b0 = v[4 * m + 2], b1 = v[4 * m + 3];
-            long d0 = Goldilocks.mul(Goldilocks.sub(a0, b0), xh);
-            long d1 = Goldilocks.mul(Goldilocks.sub(a1, b1), xh);
-            v[2 * m] = Goldilocks.add(Basefold.half(Goldilocks.add(a0, b0)), SumcheckFG.mul0(d0, d1, r0, r1));
-            v[2 * m + 1] = Goldilocks.add(Basefold.half(Goldilocks.add(a1, b1)), SumcheckFG.mul1(d0, d1, r0, r1));
-          }
-          y = Goldilocks.mul(y, y);
-        }
-        out[2 * j] = v[0];
-        out[2 * j + 1] = v[1];
-      }
-    });
+        });
     return out;
   }
 
-  /** v[m] += c * codeword[(coset << (a - s)) + m] for each join of step s (v: 2^(a - s) interleaved Ext2 values). */
+  /**
+   * v[m] += c * codeword[(coset << (a - s)) + m] for each join of step s (v: 2^(a - s) interleaved
+   * Ext2 values).
+   */
   private static void join(long[] v, java.util.List<Join> joins, int s, int coset, int a) {
     for (Join join : joins) {
       if (join.steps() != s) {

@@ -5,9 +5,9 @@ import java.util.Arrays;
 
 /**
  * An opening proof together with the commitment leaves its queries opened (sorted, distinct: the
- * order of the rows of {@code proof.layers().get(0)}). The prover needs them to answer a
- * {@link io.zkaudit.pcs.ShadowLink} at the same positions; the verifier gets them from
- * {@link io.zkaudit.pcs.BasefoldVerifier#verify}.
+ * order of the rows of {@code proof.layers().get(0)}). The prover needs them to answer a {@link
+ * io.zkaudit.pcs.ShadowLink} at the same positions; the verifier gets them from {@link
+ * io.zkaudit.pcs.BasefoldVerifier#verify}.
  */
 public record Opened(OpeningProof proof, int[] leaves) {
   public Opened {

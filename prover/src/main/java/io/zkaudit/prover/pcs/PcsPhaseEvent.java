@@ -9,10 +9,10 @@ import jdk.jfr.Timespan;
 
 /**
  * A phase of a Basefold commit or opening and its duration, as a JDK Flight Recorder event: free
- * when no recording runs, and recorded with everything else the JVM knows (GC, allocation,
- * samples) when one does, e.g.
- * {@code ZKAUDIT_JAVA_OPTS="-Xmx12g -XX:StartFlightRecording=filename=prove.jfr" ./zkaudit prove ...},
- * then {@code jfr print --events zkaudit.PcsPhase prove.jfr}.
+ * when no recording runs, and recorded with everything else the JVM knows (GC, allocation, samples)
+ * when one does, e.g. {@code ZKAUDIT_JAVA_OPTS="-Xmx12g
+ * -XX:StartFlightRecording=filename=prove.jfr" ./zkaudit prove ...}, then {@code jfr print --events
+ * zkaudit.PcsPhase prove.jfr}.
  */
 @Name("zkaudit.PcsPhase")
 @Label("Basefold phase")

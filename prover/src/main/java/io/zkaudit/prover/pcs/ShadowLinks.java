@@ -7,7 +7,10 @@ import io.zkaudit.pcs.ShadowLinkProof;
 import io.zkaudit.transcript.Transcript;
 import java.util.List;
 
-/** The prover's side of a {@link ShadowLink}: opens the weight leaves the shadow's queries determine. */
+/**
+ * The prover's side of a {@link ShadowLink}: opens the weight leaves the shadow's queries
+ * determine.
+ */
 public final class ShadowLinks {
   private ShadowLinks() {}
 
@@ -15,13 +18,18 @@ public final class ShadowLinks {
   public record Opening(byte[] opening, byte[] link) {}
 
   /**
-   * Opens claims on a shadow and links it to the commitment it shadows (what
-   * {@link io.zkaudit.pcs.ShadowLink#verifyOpening} checks), for the weights and a private input alike.
+   * Opens claims on a shadow and links it to the commitment it shadows (what {@link
+   * io.zkaudit.pcs.ShadowLink#verifyOpening} checks), for the weights and a private input alike.
    */
-  public static Opening open(BasefoldProver pcs, Committed shadow, Committed linked, List<ColumnClaim> claims,
+  public static Opening open(
+      BasefoldProver pcs,
+      Committed shadow,
+      Committed linked,
+      List<ColumnClaim> claims,
       Transcript t) {
     Opened opened = pcs.openColumnsWithLeaves(shadow, claims, t);
-    return new Opening(opened.proof().encode(), prove(pcs.params(), linked, opened.leaves()).encode());
+    return new Opening(
+        opened.proof().encode(), prove(pcs.params(), linked, opened.leaves()).encode());
   }
 
   /**

@@ -18,27 +18,30 @@ final class SumcheckFG {
   static Ext2[] roundBase(long[] f, long[] g) {
     int half = f.length >>> 1;
     long[] acc = new long[6];
-    Parallel.forRange(half, MIN_CHUNK, (from, to) -> {
-      long s00 = 0, s01 = 0, s10 = 0, s11 = 0, s20 = 0, s21 = 0;
-      for (int k = from; k < to; k++) {
-        long f0 = f[2 * k];
-        long f1 = f[2 * k + 1];
-        long g00 = g[4 * k];
-        long g01 = g[4 * k + 1];
-        long g10 = g[4 * k + 2];
-        long g11 = g[4 * k + 3];
-        s00 = Goldilocks.add(s00, Goldilocks.mul(f0, g00));
-        s01 = Goldilocks.add(s01, Goldilocks.mul(f0, g01));
-        s10 = Goldilocks.add(s10, Goldilocks.mul(f1, g10));
-        s11 = Goldilocks.add(s11, Goldilocks.mul(f1, g11));
-        long f2 = Goldilocks.sub(Goldilocks.add(f1, f1), f0);
-        long g20 = Goldilocks.sub(Goldilocks.add(g10, g10), g00);
-        long g21 = Goldilocks.sub(Goldilocks.add(g11, g11), g01);
-        s20 = Goldilocks.add(s20, Goldilocks.mul(f2, g20));
-        s21 = Goldilocks.add(s21, Goldilocks.mul(f2, g21));
-      }
-      merge(acc, s00, s01, s10, s11, s20, s21);
-    });
+    Parallel.forRange(
+        half,
+        MIN_CHUNK,
+        (from, to) -> {
+          long s00 = 0, s01 = 0, s10 = 0, s11 = 0, s20 = 0, s21 = 0;
+          for (int k = from; k < to; k++) {
+            long f0 = f[2 * k];
+            long f1 = f[2 * k + 1];
+            long g00 = g[4 * k];
+            long g01 = g[4 * k + 1];
+            long g10 = g[4 * k + 2];
+            long g11 = g[4 * k + 3];
+            s00 = Goldilocks.add(s00, Goldilocks.mul(f0, g00));
+            s01 = Goldilocks.add(s01, Goldilocks.mul(f0, g01));
+            s10 = Goldilocks.add(s10, Goldilocks.mul(f1, g10));
+            s11 = Goldilocks.add(s11, Goldilocks.mul(f1, g11));
+            long f2 = Goldilocks.sub(Goldilocks.add(f1, f1), f0);
+            long g20 = Goldilocks.sub(Goldilocks.add(g10, g10), g00);
+            long g21 = Goldilocks.sub(Goldilocks.add(g11, g11), g01);
+            s20 = Goldilocks.add(s20, Goldilocks.mul(f2, g20));
+            s21 = Goldilocks.add(s21, Goldilocks.mul(f2, g21));
+          }
+          merge(acc, s00, s01, s10, s11, s20, s21);
+        });
     return result(acc);
   }
 
@@ -46,24 +49,27 @@ final class SumcheckFG {
   static Ext2[] roundExt(long[] f, long[] g) {
     int half = f.length >>> 2;
     long[] acc = new long[6];
-    Parallel.forRange(half, MIN_CHUNK, (from, to) -> {
-      long s00 = 0, s01 = 0, s10 = 0, s11 = 0, s20 = 0, s21 = 0;
-      for (int k = from; k < to; k++) {
-        long a0 = f[4 * k], a1 = f[4 * k + 1], b0 = f[4 * k + 2], b1 = f[4 * k + 3];
-        long c0 = g[4 * k], c1 = g[4 * k + 1], d0 = g[4 * k + 2], d1 = g[4 * k + 3];
-        s00 = Goldilocks.add(s00, mul0(a0, a1, c0, c1));
-        s01 = Goldilocks.add(s01, mul1(a0, a1, c0, c1));
-        s10 = Goldilocks.add(s10, mul0(b0, b1, d0, d1));
-        s11 = Goldilocks.add(s11, mul1(b0, b1, d0, d1));
-        long e0 = Goldilocks.sub(Goldilocks.add(b0, b0), a0);
-        long e1 = Goldilocks.sub(Goldilocks.add(b1, b1), a1);
-        long h0 = Goldilocks.sub(Goldilocks.add(d0, d0), c0);
-        long h1 = Goldilocks.sub(Goldilocks.add(d1, d1), c1);
-        s20 = Goldilocks.add(s20, mul0(e0, e1, h0, h1));
-        s21 = Goldilocks.add(s21, mul1(e0, e1, h0, h1));
-      }
-      merge(acc, s00, s01, s10, s11, s20, s21);
-    });
+    Parallel.forRange(
+        half,
+        MIN_CHUNK,
+        (from, to) -> {
+          long s00 = 0, s01 = 0, s10 = 0, s11 = 0, s20 = 0, s21 = 0;
+          for (int k = from; k < to; k++) {
+            long a0 = f[4 * k], a1 = f[4 * k + 1], b0 = f[4 * k + 2], b1 = f[4 * k + 3];
+            long c0 = g[4 * k], c1 = g[4 * k + 1], d0 = g[4 * k + 2], d1 = g[4 * k + 3];
+            s00 = Goldilocks.add(s00, mul0(a0, a1, c0, c1));
+            s01 = Goldilocks.add(s01, mul1(a0, a1, c0, c1));
+            s10 = Goldilocks.add(s10, mul0(b0, b1, d0, d1));
+            s11 = Goldilocks.add(s11, mul1(b0, b1, d0, d1));
+            long e0 = Goldilocks.sub(Goldilocks.add(b0, b0), a0);
+            long e1 = Goldilocks.sub(Goldilocks.add(b1, b1), a1);
+            long h0 = Goldilocks.sub(Goldilocks.add(d0, d0), c0);
+            long h1 = Goldilocks.sub(Goldilocks.add(d1, d1), c1);
+            s20 = Goldilocks.add(s20, mul0(e0, e1, h0, h1));
+            s21 = Goldilocks.add(s21, mul1(e0, e1, h0, h1));
+          }
+          merge(acc, s00, s01, s10, s11, s20, s21);
+        });
     return result(acc);
   }
 
@@ -76,7 +82,9 @@ final class SumcheckFG {
   }
 
   private static Ext2[] result(long[] acc) {
-    return new Ext2[] {new Ext2(acc[0], acc[1]), new Ext2(acc[2], acc[3]), new Ext2(acc[4], acc[5])};
+    return new Ext2[] {
+      new Ext2(acc[0], acc[1]), new Ext2(acc[2], acc[3]), new Ext2(acc[4], acc[5])
+    };
   }
 
   /** Real part of (a0 + a1 u)(b0 + b1 u), u^2 = 7. */
@@ -95,14 +103,17 @@ final class SumcheckFG {
     long[] out = new long[2 * half];
     long r0 = r.c0();
     long r1 = r.c1();
-    Parallel.forRange(half, MIN_CHUNK, (from, to) -> {
-      for (int k = from; k < to; k++) {
-        long lo = f[2 * k];
-        long d = Goldilocks.sub(f[2 * k + 1], lo);
-        out[2 * k] = Goldilocks.add(lo, Goldilocks.mul(r0, d));
-        out[2 * k + 1] = Goldilocks.mul(r1, d);
-      }
-    });
+    Parallel.forRange(
+        half,
+        MIN_CHUNK,
+        (from, to) -> {
+          for (int k = from; k < to; k++) {
+            long lo = f[2 * k];
+            long d = Goldilocks.sub(f[2 * k + 1], lo);
+            out[2 * k] = Goldilocks.add(lo, Goldilocks.mul(r0, d));
+            out[2 * k + 1] = Goldilocks.mul(r1, d);
+          }
+        });
     return out;
   }
 
@@ -112,15 +123,18 @@ final class SumcheckFG {
     long[] out = new long[2 * half];
     long r0 = r.c0();
     long r1 = r.c1();
-    Parallel.forRange(half, MIN_CHUNK, (from, to) -> {
-      for (int k = from; k < to; k++) {
-        long a0 = f[4 * k], a1 = f[4 * k + 1];
-        long d0 = Goldilocks.sub(f[4 * k + 2], a0);
-        long d1 = Goldilocks.sub(f[4 * k + 3], a1);
-        out[2 * k] = Goldilocks.add(a0, mul0(d0, d1, r0, r1));
-        out[2 * k + 1] = Goldilocks.add(a1, mul1(d0, d1, r0, r1));
-      }
-    });
+    Parallel.forRange(
+        half,
+        MIN_CHUNK,
+        (from, to) -> {
+          for (int k = from; k < to; k++) {
+            long a0 = f[4 * k], a1 = f[4 * k + 1];
+            long d0 = Goldilocks.sub(f[4 * k + 2], a0);
+            long d1 = Goldilocks.sub(f[4 * k + 3], a1);
+            out[2 * k] = Goldilocks.add(a0, mul0(d0, d1, r0, r1));
+            out[2 * k + 1] = Goldilocks.add(a1, mul1(d0, d1, r0, r1));
+          }
+        });
     return out;
   }
 
@@ -132,7 +146,10 @@ final class SumcheckFG {
     io.zkaudit.prover.poly.EqTables.into(t, offset, z, scale);
   }
 
-  /** The tables after binding a variable, and the next round's h(0), h(1), h(2) (null if 1 entry is left). */
+  /**
+   * The tables after binding a variable, and the next round's h(0), h(1), h(2) (null if 1 entry is
+   * left).
+   */
   record Folded(long[] f, long[] g, Ext2[] next) {}
 
   /**
@@ -150,31 +167,35 @@ final class SumcheckFG {
       return new Folded(nf, ng, null);
     }
     long[] acc = new long[6];
-    Parallel.forRange(half >>> 1, MIN_CHUNK, (from, to) -> {
-      long s00 = 0, s01 = 0, s10 = 0, s11 = 0, s20 = 0, s21 = 0;
-      for (int k = from; k < to; k++) {
-        storeFolded(f, base, g, r0, r1, 2 * k, nf, ng);
-        storeFolded(f, base, g, r0, r1, 2 * k + 1, nf, ng);
-        long a0 = nf[4 * k], a1 = nf[4 * k + 1], b0 = nf[4 * k + 2], b1 = nf[4 * k + 3];
-        long c0 = ng[4 * k], c1 = ng[4 * k + 1], d0 = ng[4 * k + 2], d1 = ng[4 * k + 3];
-        s00 = Goldilocks.add(s00, mul0(a0, a1, c0, c1));
-        s01 = Goldilocks.add(s01, mul1(a0, a1, c0, c1));
-        s10 = Goldilocks.add(s10, mul0(b0, b1, d0, d1));
-        s11 = Goldilocks.add(s11, mul1(b0, b1, d0, d1));
-        long e0 = Goldilocks.sub(Goldilocks.add(b0, b0), a0);
-        long e1 = Goldilocks.sub(Goldilocks.add(b1, b1), a1);
-        long h0 = Goldilocks.sub(Goldilocks.add(d0, d0), c0);
-        long h1 = Goldilocks.sub(Goldilocks.add(d1, d1), c1);
-        s20 = Goldilocks.add(s20, mul0(e0, e1, h0, h1));
-        s21 = Goldilocks.add(s21, mul1(e0, e1, h0, h1));
-      }
-      merge(acc, s00, s01, s10, s11, s20, s21);
-    });
+    Parallel.forRange(
+        half >>> 1,
+        MIN_CHUNK,
+        (from, to) -> {
+          long s00 = 0, s01 = 0, s10 = 0, s11 = 0, s20 = 0, s21 = 0;
+          for (int k = from; k < to; k++) {
+            storeFolded(f, base, g, r0, r1, 2 * k, nf, ng);
+            storeFolded(f, base, g, r0, r1, 2 * k + 1, nf, ng);
+            long a0 = nf[4 * k], a1 = nf[4 * k + 1], b0 = nf[4 * k + 2], b1 = nf[4 * k + 3];
+            long c0 = ng[4 * k], c1 = ng[4 * k + 1], d0 = ng[4 * k + 2], d1 = ng[4 * k + 3];
+            s00 = Goldilocks.add(s00, mul0(a0, a1, c0, c1));
+            s01 = Goldilocks.add(s01, mul1(a0, a1, c0, c1));
+            s10 = Goldilocks.add(s10, mul0(b0, b1, d0, d1));
+            s11 = Goldilocks.add(s11, mul1(b0, b1, d0, d1));
+            long e0 = Goldilocks.sub(Goldilocks.add(b0, b0), a0);
+            long e1 = Goldilocks.sub(Goldilocks.add(b1, b1), a1);
+            long h0 = Goldilocks.sub(Goldilocks.add(d0, d0), c0);
+            long h1 = Goldilocks.sub(Goldilocks.add(d1, d1), c1);
+            s20 = Goldilocks.add(s20, mul0(e0, e1, h0, h1));
+            s21 = Goldilocks.add(s21, mul1(e0, e1, h0, h1));
+          }
+          merge(acc, s00, s01, s10, s11, s20, s21);
+        });
     return new Folded(nf, ng, result(acc));
   }
 
   /** nf[k], ng[k] = the bound entries k of f and g. */
-  private static void storeFolded(long[] f, boolean base, long[] g, long r0, long r1, int k, long[] nf, long[] ng) {
+  private static void storeFolded(
+      long[] f, boolean base, long[] g, long r0, long r1, int k, long[] nf, long[] ng) {
     if (base) {
       long lo = f[2 * k];
       long d = Goldilocks.sub(f[2 * k + 1], lo);

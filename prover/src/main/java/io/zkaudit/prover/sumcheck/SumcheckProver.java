@@ -9,10 +9,10 @@ import io.zkaudit.field.Goldilocks;
 import io.zkaudit.parallel.Parallel;
 import io.zkaudit.prover.field.FastField;
 import io.zkaudit.sumcheck.Composition;
-import io.zkaudit.sumcheck.RoundPolynomial;
-import io.zkaudit.sumcheck.SumcheckProof;
 import io.zkaudit.sumcheck.MaskPolynomial;
 import io.zkaudit.sumcheck.MaskedSumcheckProof;
+import io.zkaudit.sumcheck.RoundPolynomial;
+import io.zkaudit.sumcheck.SumcheckProof;
 import io.zkaudit.sumcheck.SumcheckVerifier;
 import io.zkaudit.sumcheck.Term;
 import io.zkaudit.transcript.Transcript;
@@ -23,21 +23,21 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The sumcheck prover for a {@link VirtualPolynomial}; the transcript protocol is the one
- * {@link SumcheckVerifier} documents.
+ * The sumcheck prover for a {@link VirtualPolynomial}; the transcript protocol is the one {@link
+ * SumcheckVerifier} documents.
  *
  * <p>Optimisations: tables stay in the base field until variable 0 is bound (round 0 multiplies in
- * the base field, then the fold by the extension challenge turns them into extension tables);
- * g(1) is never sent; the eq factor is never folded as a table: with z split at the bound variable,
- * eq(z, (r, X, x')) = eq(z_<i, r) * eq(z_i, X) * eq(z_>i, x'), so the prover sums only the
- * degree-d part q(X) = sum_x' eq(z_>i, x') C(r, X, x') at d points and multiplies by the linear
- * eq(z_i, X) afterwards, deriving q(1) from the running claim (Gruen's trick, eprint 2024/108);
- * eq(z_>i, .) is kept as two tables of about 2^(n/2) entries (low and high variables, as in
- * Dao-Thaler, eprint 2024/1210: a block of pairs shares its high factor), halved every round by
- * summing pairs, and materialised as one small table once the low part is under a block. Terms with equal
- * coefficients are summed before they are weighted. Rounds and folds run over 2 threads in chunks
- * (parallel streams), and folds ping-pong between two buffers per table, so memory stays within
- * the inputs plus 3/4 of their size in the extension.
+ * the base field, then the fold by the extension challenge turns them into extension tables); g(1)
+ * is never sent; the eq factor is never folded as a table: with z split at the bound variable,
+ * eq(z, (r, X, x')) = eq(z_<i, r) * eq(z_i, X) * eq(z_>i, x'), so the prover sums only the degree-d
+ * part q(X) = sum_x' eq(z_>i, x') C(r, X, x') at d points and multiplies by the linear eq(z_i, X)
+ * afterwards, deriving q(1) from the running claim (Gruen's trick, eprint 2024/108); eq(z_>i, .) is
+ * kept as two tables of about 2^(n/2) entries (low and high variables, as in Dao-Thaler, eprint
+ * 2024/1210: a block of pairs shares its high factor), halved every round by summing pairs, and
+ * materialised as one small table once the low part is under a block. Terms with equal coefficients
+ * are summed before they are weighted. Rounds and folds run over 2 threads in chunks (parallel
+ * streams), and folds ping-pong between two buffers per table, so memory stays within the inputs
+ * plus 3/4 of their size in the extension.
  */
 public final class SumcheckProver {
   private SumcheckProver() {}
@@ -80,28 +80,43 @@ public final class SumcheckProver {
    * mask g, which the caller has committed to before; see {@link SumcheckVerifier#verifyMasked}.
    * The mask must have the sumcheck's variables and round degree.
    */
-  public static MaskedOutput proveMasked(VirtualPolynomial vp, Ext2 claim, MaskPolynomial mask, Transcript transcript) {
+  public static MaskedOutput proveMasked(
+      VirtualPolynomial vp, Ext2 claim, MaskPolynomial mask, Transcript transcript) {
     Engine e = Engine.masked(vp, mask);
     Output out = e.run(claim, transcript, mask, Ext2.ZERO, -1, false);
-    return new MaskedOutput(new MaskedSumcheckProof(out.proof(), e.maskSum, e.maskEval), out.point(), out.evaluations());
+    return new MaskedOutput(
+        new MaskedSumcheckProof(out.proof(), e.maskSum, e.maskEval),
+        out.point(),
+        out.evaluations());
   }
 
   /**
-   * A masked sumcheck with an open end (the prover's side of
-   * {@link io.zkaudit.sumcheck.SumcheckVerifier#verifyMaskedOpenEnd}): the proof omits table
-   * {@code hiddenTable}'s evaluation (-1: none) and the mask value, and the summed polynomial is
-   * f + rho g + offset / 2^n, so the statement's claim is {@code claim + offset} (claim being f's
-   * true sum). {@code evaluations} has every table, the hidden one included, and {@code maskEval}
-   * is g(point): both for the caller's own end.
+   * A masked sumcheck with an open end (the prover's side of {@link
+   * io.zkaudit.sumcheck.SumcheckVerifier#verifyMaskedOpenEnd}): the proof omits table {@code
+   * hiddenTable}'s evaluation (-1: none) and the mask value, and the summed polynomial is f + rho g
+   * + offset / 2^n, so the statement's claim is {@code claim + offset} (claim being f's true sum).
+   * {@code evaluations} has every table, the hidden one included, and {@code maskEval} is g(point):
+   * both for the caller's own end.
    */
-  public record OpenEndOutput(SumcheckProof proof, Ext2 maskSum, Ext2 maskWeight, Ext2 maskEval, Ext2[] point,
+  public record OpenEndOutput(
+      SumcheckProof proof,
+      Ext2 maskSum,
+      Ext2 maskWeight,
+      Ext2 maskEval,
+      Ext2[] point,
       Ext2[] evaluations) {}
 
-  public static OpenEndOutput proveMaskedOpenEnd(VirtualPolynomial vp, Ext2 claim, Ext2 offset, MaskPolynomial mask,
-      int hiddenTable, Transcript transcript) {
+  public static OpenEndOutput proveMaskedOpenEnd(
+      VirtualPolynomial vp,
+      Ext2 claim,
+      Ext2 offset,
+      MaskPolynomial mask,
+      int hiddenTable,
+      Transcript transcript) {
     Engine e = Engine.masked(vp, mask);
     Output out = e.run(claim, transcript, mask, offset, hiddenTable, true);
-    return new OpenEndOutput(out.proof(), e.maskSum, e.maskWeight, e.maskEval, out.point(), e.allEvaluations);
+    return new OpenEndOutput(
+        out.proof(), e.maskSum, e.maskWeight, e.maskEval, out.point(), e.allEvaluations);
   }
 
   static final class Engine {
@@ -160,8 +175,15 @@ public final class SumcheckProver {
     static Engine masked(VirtualPolynomial vp, MaskPolynomial mask) {
       Engine e = new Engine(vp);
       if (mask.numVars() != e.n || (e.n > 0 && mask.degree() != e.roundDegree)) {
-        throw new IllegalArgumentException("mask has " + mask.numVars() + " variables of degree " + mask.degree()
-            + ", the sumcheck " + e.n + " of degree " + e.roundDegree);
+        throw new IllegalArgumentException(
+            "mask has "
+                + mask.numVars()
+                + " variables of degree "
+                + mask.degree()
+                + ", the sumcheck "
+                + e.n
+                + " of degree "
+                + e.roundDegree);
       }
       return e;
     }
@@ -172,14 +194,22 @@ public final class SumcheckProver {
     Ext2[] allEvaluations;
 
     /**
-     * @param offset spread over the hypercube: the statement is sum (f + offset / 2^n) = claim + offset
+     * @param offset spread over the hypercube: the statement is sum (f + offset / 2^n) = claim +
+     *     offset
      * @param hiddenTable a table whose evaluation the proof omits, or -1
      * @param openEnd whether the mask value stays unsent (the caller's opening claim carries it)
      */
-    Output run(Ext2 claim, Transcript transcript, MaskPolynomial mask, Ext2 offset, int hiddenTable, boolean openEnd) {
+    Output run(
+        Ext2 claim,
+        Transcript transcript,
+        MaskPolynomial mask,
+        Ext2 offset,
+        int hiddenTable,
+        boolean openEnd) {
       transcript.absorbField(SumcheckVerifier.SHAPE, n, roundDegree);
       transcript.absorbExt(SumcheckVerifier.CLAIM, claim.add(offset));
-      // current: the claim of f alone (the eq derivation needs it); total: of f + maskWeight g + offset.
+      // current: the claim of f alone (the eq derivation needs it); total: of f + maskWeight g +
+      // offset.
       Ext2 total = claim.add(offset);
       Ext2 bound = Ext2.ZERO;
       Ext2 offsetShare = offset;
@@ -356,8 +386,11 @@ public final class SumcheckProver {
       } else {
         int chunks = Math.min(pairs / (PARALLEL_THRESHOLD / 2), 64);
         int per = pairs / chunks;
-        acc = Parallel.mapReduce(chunks,
-            c -> kernel(pts, c * per, c == chunks - 1 ? pairs : (c + 1) * per), Engine::addVectors);
+        acc =
+            Parallel.mapReduce(
+                chunks,
+                c -> kernel(pts, c * per, c == chunks - 1 ? pairs : (c + 1) * per),
+                Engine::addVectors);
       }
       Ext2[] out = new Ext2[pts.length];
       for (int p = 0; p < pts.length; p++) {
@@ -380,6 +413,7 @@ public final class SumcheckProver {
 
     /** Pairs per block of the columnar kernel (a power of two; chunks are aligned to it). */
     private static final int BLOCK = 64;
+
     /** From this many eq variables on, eq(z_>i, .) is kept as two half-size tables. */
     static final int SPLIT_EQ_MIN_VARS = 14;
 
@@ -649,8 +683,11 @@ public final class SumcheckProver {
         } else {
           int chunks = Math.min(half / (PARALLEL_THRESHOLD / 2), 64);
           int per = half / chunks;
-          Parallel.forEach(chunks, c ->
-              foldRange(src, srcExt, dst, r0, r1, c * per, c == chunks - 1 ? half : (c + 1) * per));
+          Parallel.forEach(
+              chunks,
+              c ->
+                  foldRange(
+                      src, srcExt, dst, r0, r1, c * per, c == chunks - 1 ? half : (c + 1) * per));
         }
         cur[j] = dst;
         curExt[j] = true;
@@ -658,7 +695,9 @@ public final class SumcheckProver {
       len = half;
     }
 
-    /** A destination for table j with at least {@code entries} extension entries, never the source. */
+    /**
+     * A destination for table j with at least {@code entries} extension entries, never the source.
+     */
     private long[] buffer(int j, int entries) {
       long[][] s = spare[j];
       for (int b = 0; b < 2; b++) {
@@ -679,7 +718,8 @@ public final class SumcheckProver {
       return fresh;
     }
 
-    private static void foldRange(long[] src, boolean srcExt, long[] dst, long r0, long r1, int k0, int k1) {
+    private static void foldRange(
+        long[] src, boolean srcExt, long[] dst, long r0, long r1, int k0, int k1) {
       if (!srcExt) {
         for (int k = k0; k < k1; k++) {
           long lo = src[2 * k];

@@ -6,9 +6,10 @@ import io.zkaudit.prover.field.FastField;
 
 /**
  * Partial evaluation of base-field tables, for layer provers that sum over some variables of a
- * tensor while others are fixed by the claim: e.g. for out(i, k) = sum_j W(i, j) X(j, k) and a claim
- * on out~(z_i, z_k), the sumcheck over j runs on W~(z_i, j) = {@link #bindHigh}(W, log J, z_i) and
- * X~(j, z_k) = {@link #bindLow}(X, z_k) (row-major storage: the column index is the low bits).
+ * tensor while others are fixed by the claim: e.g. for out(i, k) = sum_j W(i, j) X(j, k) and a
+ * claim on out~(z_i, z_k), the sumcheck over j runs on W~(z_i, j) = {@link #bindHigh}(W, log J,
+ * z_i) and X~(j, z_k) = {@link #bindLow}(X, z_k) (row-major storage: the column index is the low
+ * bits).
  *
  * <p>Results are interleaved extension tables, ready for {@link VirtualPolynomial#addExt}.
  */
@@ -18,8 +19,8 @@ public final class Tables {
   private static final int PARALLEL_THRESHOLD = 1 << 14;
 
   /**
-   * Fixes the low variables 0..m-1 of a base table over n variables to r (m = r.length): the
-   * result over the n - m high variables is out[h] = sum_l eq(r, l) t[h 2^m + l].
+   * Fixes the low variables 0..m-1 of a base table over n variables to r (m = r.length): the result
+   * over the n - m high variables is out[h] = sum_l eq(r, l) t[h 2^m + l].
    */
   public static long[] bindLow(long[] table, Ext2[] r) {
     int m = r.length;
@@ -31,20 +32,23 @@ public final class Tables {
     int lowSize = 1 << m;
     int highSize = 1 << (n - m);
     long[] out = new long[2 * highSize];
-    run(highSize, table.length, (h0, h1) -> {
-      for (int h = h0; h < h1; h++) {
-        int base = h << m;
-        long s0 = 0;
-        long s1 = 0;
-        for (int l = 0; l < lowSize; l++) {
-          long v = table[base + l];
-          s0 = FastField.dot2(eq[2 * l], v, 0, 0, s0);
-          s1 = FastField.dot2(eq[2 * l + 1], v, 0, 0, s1);
-        }
-        out[2 * h] = s0;
-        out[2 * h + 1] = s1;
-      }
-    });
+    run(
+        highSize,
+        table.length,
+        (h0, h1) -> {
+          for (int h = h0; h < h1; h++) {
+            int base = h << m;
+            long s0 = 0;
+            long s1 = 0;
+            for (int l = 0; l < lowSize; l++) {
+              long v = table[base + l];
+              s0 = FastField.dot2(eq[2 * l], v, 0, 0, s0);
+              s1 = FastField.dot2(eq[2 * l + 1], v, 0, 0, s1);
+            }
+            out[2 * h] = s0;
+            out[2 * h + 1] = s1;
+          }
+        });
     return out;
   }
 
@@ -55,24 +59,28 @@ public final class Tables {
   public static long[] bindHigh(long[] table, int lowVars, Ext2[] r) {
     int n = io.zkaudit.poly.Mle.numVars(table.length);
     if (lowVars < 0 || lowVars + r.length != n) {
-      throw new IllegalArgumentException("binding " + r.length + " high variables of " + n + " with " + lowVars + " low");
+      throw new IllegalArgumentException(
+          "binding " + r.length + " high variables of " + n + " with " + lowVars + " low");
     }
     long[] eq = SumcheckProver.Engine.eqTable(r);
     int lowSize = 1 << lowVars;
     int highSize = 1 << r.length;
     long[] out = new long[2 * lowSize];
-    run(lowSize, table.length, (l0, l1) -> {
-      for (int h = 0; h < highSize; h++) {
-        long e0 = eq[2 * h];
-        long e1 = eq[2 * h + 1];
-        int base = h << lowVars;
-        for (int l = l0; l < l1; l++) {
-          long v = table[base + l];
-          out[2 * l] = FastField.dot2(e0, v, 0, 0, out[2 * l]);
-          out[2 * l + 1] = FastField.dot2(e1, v, 0, 0, out[2 * l + 1]);
-        }
-      }
-    });
+    run(
+        lowSize,
+        table.length,
+        (l0, l1) -> {
+          for (int h = 0; h < highSize; h++) {
+            long e0 = eq[2 * h];
+            long e1 = eq[2 * h + 1];
+            int base = h << lowVars;
+            for (int l = l0; l < l1; l++) {
+              long v = table[base + l];
+              out[2 * l] = FastField.dot2(e0, v, 0, 0, out[2 * l]);
+              out[2 * l + 1] = FastField.dot2(e1, v, 0, 0, out[2 * l + 1]);
+            }
+          }
+        });
     return out;
   }
 
@@ -87,7 +95,8 @@ public final class Tables {
       return;
     }
     int chunks = Math.min(size, 64);
-    Parallel.forEach(chunks,
+    Parallel.forEach(
+        chunks,
         c -> body.run((int) ((long) size * c / chunks), (int) ((long) size * (c + 1) / chunks)));
   }
 }

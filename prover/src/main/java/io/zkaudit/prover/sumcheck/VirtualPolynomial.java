@@ -9,9 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The prover's side of a sumcheck statement: multilinear tables over n variables, a
- * {@link Composition} over them (terms = coefficient x product of table indices), and an optional
- * eq(z, x) factor. The engine never modifies the arrays given here.
+ * The prover's side of a sumcheck statement: multilinear tables over n variables, a {@link
+ * Composition} over them (terms = coefficient x product of table indices), and an optional eq(z, x)
+ * factor. The engine never modifies the arrays given here.
  *
  * <pre>{@code
  * VirtualPolynomial vp = new VirtualPolynomial(n);
@@ -21,6 +21,7 @@ import java.util.List;
  * vp.setEq(z);                         // optional: the whole sum is weighted by eq(z, x)
  * SumcheckProver.Output out = SumcheckProver.prove(vp, claim, transcript);
  * }</pre>
+ *
  * The verifier rebuilds {@link #composition()} from the public statement.
  */
 public final class VirtualPolynomial {
@@ -44,7 +45,8 @@ public final class VirtualPolynomial {
   /** Adds a base-field table of 2^n entries; returns its index. */
   public int addBase(long[] table) {
     if (table.length != 1 << numVars) {
-      throw new IllegalArgumentException("base table has " + table.length + " entries, expected " + (1 << numVars));
+      throw new IllegalArgumentException(
+          "base table has " + table.length + " entries, expected " + (1 << numVars));
     }
     tables.add(table);
     isExt.add(false);
@@ -54,7 +56,11 @@ public final class VirtualPolynomial {
   /** Adds an interleaved extension table of 2^n entries (2^(n+1) longs); returns its index. */
   public int addExt(long[] table) {
     if (table.length != 2 << numVars) {
-      throw new IllegalArgumentException("extension table has " + ExtVector.length(table) + " entries, expected " + (1 << numVars));
+      throw new IllegalArgumentException(
+          "extension table has "
+              + ExtVector.length(table)
+              + " entries, expected "
+              + (1 << numVars));
     }
     tables.add(table);
     isExt.add(true);
@@ -73,7 +79,8 @@ public final class VirtualPolynomial {
   /** Adds every term of a composition whose table indices refer to the tables added so far. */
   public VirtualPolynomial addTerms(Composition composition) {
     if (composition.numTables() != tables.size()) {
-      throw new IllegalArgumentException("composition over " + composition.numTables() + " tables, have " + tables.size());
+      throw new IllegalArgumentException(
+          "composition over " + composition.numTables() + " tables, have " + tables.size());
     }
     terms.addAll(composition.terms());
     return this;
@@ -82,7 +89,8 @@ public final class VirtualPolynomial {
   /** Multiplies the whole summand by eq(z, x); z has n coordinates (z[j] for variable j). */
   public VirtualPolynomial setEq(Ext2[] z) {
     if (z.length != numVars) {
-      throw new IllegalArgumentException("eq point has " + z.length + " coordinates, expected " + numVars);
+      throw new IllegalArgumentException(
+          "eq point has " + z.length + " coordinates, expected " + numVars);
     }
     this.eqPoint = z.clone();
     return this;
@@ -108,7 +116,10 @@ public final class VirtualPolynomial {
     return isExt.get(j);
   }
 
-  /** The hypercube sum, computed directly (O(2^n) per term): for tests and for callers without a claim. */
+  /**
+   * The hypercube sum, computed directly (O(2^n) per term): for tests and for callers without a
+   * claim.
+   */
   public Ext2 sum() {
     Composition c = composition();
     long[] eq = eqPoint == null ? null : Mle.eqTable(eqPoint);
@@ -130,6 +141,8 @@ public final class VirtualPolynomial {
 
   /** The evaluation of table j at a point (for tests). */
   public Ext2 evaluateTable(int j, Ext2[] point) {
-    return isExt.get(j) ? Mle.evaluateExt(tables.get(j), point) : Mle.evaluate(tables.get(j), point);
+    return isExt.get(j)
+        ? Mle.evaluateExt(tables.get(j), point)
+        : Mle.evaluate(tables.get(j), point);
   }
 }

@@ -17,13 +17,25 @@ class FastFieldTest {
   @Provide
   Arbitrary<Long> elements() {
     return Arbitraries.oneOf(
-        Arbitraries.of(0L, 1L, 2L, Goldilocks.P - 1, Goldilocks.P - 2, 0xFFFF_FFFFL, 0x1_0000_0000L, Goldilocks.P >>> 1),
+        Arbitraries.of(
+            0L,
+            1L,
+            2L,
+            Goldilocks.P - 1,
+            Goldilocks.P - 2,
+            0xFFFF_FFFFL,
+            0x1_0000_0000L,
+            Goldilocks.P >>> 1),
         Arbitraries.longs().filter(Goldilocks::isCanonical));
   }
 
   @Property(tries = 3000)
-  void dot2MatchesTheReference(@ForAll("elements") long a, @ForAll("elements") long b, @ForAll("elements") long c,
-      @ForAll("elements") long d, @ForAll("elements") long e) {
+  void dot2MatchesTheReference(
+      @ForAll("elements") long a,
+      @ForAll("elements") long b,
+      @ForAll("elements") long c,
+      @ForAll("elements") long d,
+      @ForAll("elements") long e) {
     long expected = Goldilocks.add(Goldilocks.add(Goldilocks.mul(a, b), Goldilocks.mul(c, d)), e);
     assertEquals(expected, FastField.dot2(a, b, c, d, e));
     assertEquals(Goldilocks.mul(Ext2.W, a), FastField.mulW(a));

@@ -16,11 +16,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Writes the golden proof vectors the verifier module tests itself with
- * (verifier/src/test/resources/golden, read by GoldenProofTest): a verifying key, a proof with
- * and without zero knowledge, the input and the output, for a model small enough to keep in git.
+ * (verifier/src/test/resources/golden, read by GoldenProofTest): a verifying key, a proof with and
+ * without zero knowledge, the input and the output, for a model small enough to keep in git.
  *
- * <p>Run only when asked, after a proof format change:
- * {@code mvn -o verify -Dtest=GoldenVectorsWriter -Dzkaudit.golden.write=true -Dsurefire.failIfNoSpecifiedTests=false}.
+ * <p>Run only when asked, after a proof format change: {@code mvn -o verify
+ * -Dtest=GoldenVectorsWriter -Dzkaudit.golden.write=true -Dsurefire.failIfNoSpecifiedTests=false}.
  * Proofs are randomized (zero knowledge), so a rewrite changes the bytes; what must not change
  * without a format version is that the verifier accepts them.
  */
@@ -29,7 +29,8 @@ class GoldenVectorsWriter {
 
   @Test
   void write() throws IOException {
-    Assumptions.assumeTrue(Boolean.getBoolean("zkaudit.golden.write"), "writes only with -Dzkaudit.golden.write=true");
+    Assumptions.assumeTrue(
+        Boolean.getBoolean("zkaudit.golden.write"), "writes only with -Dzkaudit.golden.write=true");
     QuantizedModel model = TinyModels.smallDense();
     CommittedModel cm = ModelProver.commit(model);
     int[] input = new int[16];

@@ -31,25 +31,41 @@ import org.junit.jupiter.api.Test;
  */
 class ConcatProofTest {
 
-  /** Conv to 3 channels, a second conv of it to 2, their concatenation (5 channels), flatten, dense. */
+  /**
+   * Conv to 3 channels, a second conv of it to 2, their concatenation (5 channels), flatten, dense.
+   */
   static QuantizedModel twoBranches() {
-    Chain c = new Chain("concat-branches", List.of(1, 5, 5, 2)).conv("a", 3, 1, new Padding(1, 1, 1, 1), 3, 4, 13);
+    Chain c =
+        new Chain("concat-branches", List.of(1, 5, 5, 2))
+            .conv("a", 3, 1, new Padding(1, 1, 1, 1), 3, 4, 13);
     int a = c.mark();
-    return c.conv("b", 3, 1, new Padding(1, 1, 1, 1), 2, 4, 17).concat("cat", a).flatten("flatten")
-        .denseRandom("fc", 4, 5, 19).build();
+    return c.conv("b", 3, 1, new Padding(1, 1, 1, 1), 2, 4, 17)
+        .concat("cat", a)
+        .flatten("flatten")
+        .denseRandom("fc", 4, 5, 19)
+        .build();
   }
 
-  /** The model input (3 channels) beside a 1x1 convolution of it (4 channels): the concatenation is the output. */
+  /**
+   * The model input (3 channels) beside a 1x1 convolution of it (4 channels): the concatenation is
+   * the output.
+   */
   static QuantizedModel inputAndConv() {
     Chain c = new Chain("concat-input", List.of(1, 4, 3, 3));
     int in = c.mark();
     return c.conv("conv", 1, 1, Padding.NONE, 4, 3, 23).concat("cat", in).build();
   }
 
-  /** A max pool then the pooled map beside itself, then a convolution (a concatenation read by a layer). */
+  /**
+   * A max pool then the pooled map beside itself, then a convolution (a concatenation read by a
+   * layer).
+   */
   static QuantizedModel poolThenItself() {
-    return new Chain("concat-pool", List.of(1, 6, 6, 2)).conv("conv", 3, 1, new Padding(1, 1, 1, 1), 2, 4, 29)
-        .maxPool("pool", 2, 2, Padding.NONE, -128, 127).concatWithItself("cat").conv("out", 1, 1, Padding.NONE, 3, 3, 31)
+    return new Chain("concat-pool", List.of(1, 6, 6, 2))
+        .conv("conv", 3, 1, new Padding(1, 1, 1, 1), 2, 4, 29)
+        .maxPool("pool", 2, 2, Padding.NONE, -128, 127)
+        .concatWithItself("cat")
+        .conv("out", 1, 1, Padding.NONE, 3, 3, 31)
         .build();
   }
 
@@ -68,8 +84,8 @@ class ConcatProofTest {
   /**
    * A prover that states another value at one position of the concatenation (the public output):
    * one that also puts it in the virtual copy its lookup reads (the lookup holds, multiplicities
-   * recounted) is caught by the sumcheck, whose rejection names the layer; one that changes only the
-   * output fails the lookup.
+   * recounted) is caught by the sumcheck, whose rejection names the layer; one that changes only
+   * the output fails the lookup.
    */
   @Test
   void aProverCannotStateAnotherValueThanItsInputs() throws Exception {
@@ -79,20 +95,31 @@ class ConcatProofTest {
     int[] x = MaxPoolProofTest.inputs(m, 1, 5).getFirst();
     int[] honest = new IntegerEngine(m).infer(x);
     for (boolean zk : new boolean[] {true, false}) {
-      assertArrayEquals(honest, verifier.verify(ModelProver.prove(cm, x, ProgressListener.NONE, zk), x));
+      assertArrayEquals(
+          honest, verifier.verify(ModelProver.prove(cm, x, ProgressListener.NONE, zk), x));
       // A channel of the input block (1) and one of the convolution's (5), at position (2, 1).
       for (int channel : new int[] {1, 5}) {
-        ModelProof consistent = ModelProver.prove(cm, x, ProgressListener.NONE, zk, forge(cm, zk, 2, 1, channel, true));
-        String message = rejection(verifier, consistent, x, "a copied value changed, channel " + channel);
+        ModelProof consistent =
+            ModelProver.prove(cm, x, ProgressListener.NONE, zk, forge(cm, zk, 2, 1, channel, true));
+        String message =
+            rejection(verifier, consistent, x, "a copied value changed, channel " + channel);
         assertTrue(message.contains("cat (concatenation)"), message);
-        rejection(verifier, ModelProver.prove(cm, x, ProgressListener.NONE, zk, forge(cm, zk, 2, 1, channel, false)), x,
+        rejection(
+            verifier,
+            ModelProver.prove(
+                cm, x, ProgressListener.NONE, zk, forge(cm, zk, 2, 1, channel, false)),
+            x,
             "an output changed alone, channel " + channel);
       }
     }
   }
 
-  /** Adds 1 (or subtracts it at 127) at (y, x, c) of the output, and with {@code consistent} of the virtual copy too. */
-  private static Consumer<InferenceWitness> forge(CommittedModel cm, boolean zk, int y, int x, int c, boolean consistent) {
+  /**
+   * Adds 1 (or subtracts it at 127) at (y, x, c) of the output, and with {@code consistent} of the
+   * virtual copy too.
+   */
+  private static Consumer<InferenceWitness> forge(
+      CommittedModel cm, boolean zk, int y, int x, int c, boolean consistent) {
     ModelCircuit circuit = cm.circuit(zk);
     ConcatLayer cat = circuit.concats().getFirst();
     int z = cat.out().index(y, x, c);
@@ -104,8 +131,12 @@ class ConcatProofTest {
       cols[1][z] = Goldilocks.fromSigned(forged);
       if (consistent) {
         cols[2][z] = Goldilocks.fromSigned(forged);
-        w.lookups = List.of(LookupWitness.compute(InferenceStatement.lookups(circuit).lookups().get(0),
-            w.lookups.get(0).groups()), w.lookups.get(1));
+        w.lookups =
+            List.of(
+                LookupWitness.compute(
+                    InferenceStatement.lookups(circuit).lookups().get(0),
+                    w.lookups.get(0).groups()),
+                w.lookups.get(1));
       }
       w.output[(y * cat.out().width() + x) * cat.out().channels() + c] = forged;
     };
@@ -115,7 +146,10 @@ class ConcatProofTest {
     return MaxPoolProofTest.rejection(verifier, p, x, what);
   }
 
-  /** Bit flips over the concatenation's sumcheck in a plain proof are rejected, naming the layer when the proof decodes. */
+  /**
+   * Bit flips over the concatenation's sumcheck in a plain proof are rejected, naming the layer
+   * when the proof decodes.
+   */
   @Test
   void tamperedConcatenationSumchecksAreRejected() throws Exception {
     QuantizedModel m = twoBranches();

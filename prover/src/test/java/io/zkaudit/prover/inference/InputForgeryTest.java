@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.zkaudit.engine.IntegerEngine;
 import io.zkaudit.inference.ModelProof;
 import io.zkaudit.inference.ModelVerifier;
-import io.zkaudit.prover.model.QuantizedModel;
 import io.zkaudit.proof.InvalidProofException;
+import io.zkaudit.prover.model.QuantizedModel;
 import io.zkaudit.testutil.ResNet8;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,8 +19,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Issue 13's input forgery, tried by a cheating prover on ResNet-8. The seller answers input x
- * with model(x') for an x' of its choice (another class), signs (H(x), H(model(x'))) and, when
+ * Issue 13's input forgery, tried by a cheating prover on ResNet-8. The seller answers input x with
+ * model(x') for an x' of its choice (another class), signs (H(x), H(model(x'))) and, when
  * contested, proves model(x') while stating x: the transcript holds H(x), the input evaluation it
  * sends is x's, its own reduction runs against x; only the committed witness is x''s. Version 4
  * proofs carried H(x) in a field the verifier checked against nothing when it had no input; version
@@ -62,12 +62,15 @@ class InputForgeryTest {
   @ValueSource(booleans = {true, false})
   void aProofOfAnotherInputStatedAsTheContestedOneIsRejected(boolean zk) throws Exception {
     assertNotEquals(topClass(x), topClass(other));
-    ModelProof forged = ModelProof.decode(ModelProver.proveClaimingAnotherInput(committed, other, x, zk).encode());
+    ModelProof forged =
+        ModelProof.decode(ModelProver.proveClaimingAnotherInput(committed, other, x, zk).encode());
     // It states model(x') as the output of x ...
-    assertArrayEquals(new IntegerEngine(model).trace(other).tensor(committed.circuit().outputTensor()),
+    assertArrayEquals(
+        new IntegerEngine(model).trace(other).tensor(committed.circuit().outputTensor()),
         forged.output());
     // ... and is rejected against x, the input it states, and against x', the input it proves.
-    InvalidProofException e = assertThrows(InvalidProofException.class, () -> verifier.verify(forged, x));
+    InvalidProofException e =
+        assertThrows(InvalidProofException.class, () -> verifier.verify(forged, x));
     assertTrue(e.getMessage() != null && !e.getMessage().isBlank());
     assertThrows(InvalidProofException.class, () -> verifier.verify(forged, other));
   }
@@ -77,7 +80,8 @@ class InputForgeryTest {
     ModelProof honestOther = ModelProver.prove(committed, other, ProgressListener.NONE);
     // The control: the proof is good for the input it is about.
     assertArrayEquals(honestOther.output(), verifier.verify(honestOther, other));
-    InvalidProofException e = assertThrows(InvalidProofException.class, () -> verifier.verify(honestOther, x));
+    InvalidProofException e =
+        assertThrows(InvalidProofException.class, () -> verifier.verify(honestOther, x));
     assertTrue(e.getMessage().contains("another input"), e.getMessage());
   }
 

@@ -10,8 +10,8 @@ import io.zkaudit.engine.IntegerEngine;
 import io.zkaudit.inference.ModelProof;
 import io.zkaudit.inference.ModelVerifier;
 import io.zkaudit.inference.VerifyingKey;
-import io.zkaudit.prover.model.QuantizedModel;
 import io.zkaudit.proof.InvalidProofException;
+import io.zkaudit.prover.model.QuantizedModel;
 import io.zkaudit.testutil.ResNet8;
 import java.util.HashMap;
 import java.util.List;
@@ -45,11 +45,16 @@ class ModelProofTest {
   void proofsOfRealImagesVerifyAndMatchTheEngineBitForBit() throws Exception {
     ModelVerifier verifier = new ModelVerifier(VerifyingKey.decode(committed.vk().encode()));
     for (int[] input : inputs) {
-      ModelProof p = input == inputs.getFirst() ? proof : ModelProver.prove(committed, input, ProgressListener.NONE);
+      ModelProof p =
+          input == inputs.getFirst()
+              ? proof
+              : ModelProver.prove(committed, input, ProgressListener.NONE);
       int[] verified = verifier.verify(ModelProof.decode(p.encode()), input);
-      int[] logits = new IntegerEngine(model).trace(input).tensor(verifier.circuit().outputTensor());
+      int[] logits =
+          new IntegerEngine(model).trace(input).tensor(verifier.circuit().outputTensor());
       assertArrayEquals(logits, verified);
-      // Without its input a proof cannot be verified at all: nothing in it says which input it is about.
+      // Without its input a proof cannot be verified at all: nothing in it says which input it is
+      // about.
       assertThrows(NullPointerException.class, () -> verifier.verify(p, null));
     }
   }
@@ -90,9 +95,21 @@ class ModelProofTest {
     assertInvalid(() -> verifier.verify(proof, other), "another input");
     int[] out = proof.output();
     out[3] = out[3] == 0 ? 1 : out[3] - 1;
-    ModelProof altered = new ModelProof(proof.model(), out, proof.witness(), proof.shadow(),
-        proof.inputEval(), proof.lookups(), proof.rangeEvals(), proof.addEvals(), proof.linear(), proof.opening(),
-        proof.aloneOpenings(), proof.shadowLink(), proof.zeroKnowledge());
+    ModelProof altered =
+        new ModelProof(
+            proof.model(),
+            out,
+            proof.witness(),
+            proof.shadow(),
+            proof.inputEval(),
+            proof.lookups(),
+            proof.rangeEvals(),
+            proof.addEvals(),
+            proof.linear(),
+            proof.opening(),
+            proof.aloneOpenings(),
+            proof.shadowLink(),
+            proof.zeroKnowledge());
     assertInvalid(() -> verifier.verify(altered, inputs.getFirst()), "output");
     // The same model with one weight changed has another commitment: the proof is not for it.
     QuantizedModel tweaked = withOneWeightChanged(model);
@@ -100,29 +117,51 @@ class ModelProofTest {
     ModelVerifier otherVerifier = new ModelVerifier(other2.vk());
     assertInvalid(() -> otherVerifier.verify(proof, inputs.getFirst()), "another model");
     // A proof that claims the honest model's digest but uses the tweaked weights does not verify.
-    CommittedModel cheat = new CommittedModel(tweaked, other2.circuit(), other2.layout(), other2.weightTables(),
-        other2.weights(), committed.vk());
+    CommittedModel cheat =
+        new CommittedModel(
+            tweaked,
+            other2.circuit(),
+            other2.layout(),
+            other2.weightTables(),
+            other2.weights(),
+            committed.vk());
     ModelProof cheating = ModelProver.prove(cheat, inputs.getFirst(), ProgressListener.NONE);
-    assertInvalid(() -> verifier.verify(cheating, inputs.getFirst()), "weights not behind the commitment");
-    // The honest commitment (so an honest shadow link) with the tweaked weights in the layer proofs:
+    assertInvalid(
+        () -> verifier.verify(cheating, inputs.getFirst()), "weights not behind the commitment");
+    // The honest commitment (so an honest shadow link) with the tweaked weights in the layer
+    // proofs:
     // the weight claims no longer hold on the shadow.
-    CommittedModel mixed = new CommittedModel(tweaked, other2.circuit(), other2.layout(), other2.weightTables(),
-        committed.weights(), committed.vk());
+    CommittedModel mixed =
+        new CommittedModel(
+            tweaked,
+            other2.circuit(),
+            other2.layout(),
+            other2.weightTables(),
+            committed.weights(),
+            committed.vk());
     ModelProof mixedProof = ModelProver.prove(mixed, inputs.getFirst(), ProgressListener.NONE);
-    assertInvalid(() -> verifier.verify(mixedProof, inputs.getFirst()), "weights other than the committed ones");
+    assertInvalid(
+        () -> verifier.verify(mixedProof, inputs.getFirst()),
+        "weights other than the committed ones");
   }
 
-  /** A prover that departs from the true computation in one value cannot make the verifier accept. */
+  /**
+   * A prover that departs from the true computation in one value cannot make the verifier accept.
+   */
   @Test
   void aWitnessWrongInOneValueIsRejected() throws Exception {
     ModelVerifier verifier = new ModelVerifier(committed.vk());
     int[] x = inputs.getFirst();
     int mid = 3; // a convolution in the middle of the network
-    List<java.util.function.Consumer<InferenceWitness>> cheats = List.of(
-        w -> bump(w.columns[committed.circuit().layers().get(mid).columns().out()], 0),   // one activation
-        w -> bump(w.c1[mid], 5),                                                           // one rounding witness
-        w -> bump(w.c2[mid], 7),
-        w -> bump(w.lookups.get(0).groups().get(mid)[2], 2));                              // one accumulator (a - c1)
+    List<java.util.function.Consumer<InferenceWitness>> cheats =
+        List.of(
+            w ->
+                bump(
+                    w.columns[committed.circuit().layers().get(mid).columns().out()],
+                    0), // one activation
+            w -> bump(w.c1[mid], 5), // one rounding witness
+            w -> bump(w.c2[mid], 7),
+            w -> bump(w.lookups.get(0).groups().get(mid)[2], 2)); // one accumulator (a - c1)
     int proofsMade = 0;
     for (var cheat : cheats) {
       ModelProof p;

@@ -18,9 +18,9 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * docs/models.md's op-support table says what the code does: its layers are the model
- * description's layer kinds, its TFLite and ONNX columns the importers' operator sets (and "quantized
- * only" the TFLite ops the float importer lacks), its proof column {@link Provability#PROVEN_LAYERS}.
+ * docs/models.md's op-support table says what the code does: its layers are the model description's
+ * layer kinds, its TFLite and ONNX columns the importers' operator sets (and "quantized only" the
+ * TFLite ops the float importer lacks), its proof column {@link Provability#PROVEN_LAYERS}.
  */
 class OpSupportTableTest {
   private static final Path DOC = Path.of("../docs/models.md");
@@ -34,15 +34,26 @@ class OpSupportTableTest {
     while (at < lines.size() && !lines.get(at).startsWith(MARKER)) at++;
     assertTrue(at < lines.size(), "no op-support table marker in " + DOC);
     List<Row> rows = new ArrayList<>();
-    for (int i = at + 3; i < lines.size() && lines.get(i).startsWith("|"); i++) { // after the header and its rule
+    for (int i = at + 3;
+        i < lines.size() && lines.get(i).startsWith("|");
+        i++) { // after the header and its rule
       String[] cells = lines.get(i).split("\\|", -1);
       assertEquals(7, cells.length, "a row of five cells: " + lines.get(i));
-      rows.add(new Row(cells[1].strip(), cells[2].strip(), cells[3].strip(), cells[4].strip(), cells[5].strip()));
+      rows.add(
+          new Row(
+              cells[1].strip(),
+              cells[2].strip(),
+              cells[3].strip(),
+              cells[4].strip(),
+              cells[5].strip()));
     }
     return rows;
   }
 
-  /** The operator names of a cell: comma-separated items, each's first word, parenthesized remarks dropped. */
+  /**
+   * The operator names of a cell: comma-separated items, each's first word, parenthesized remarks
+   * dropped.
+   */
   private static List<String> ops(String cell) {
     String plain = cell.replaceAll("\\([^)]*\\)", "");
     List<String> out = new ArrayList<>();
@@ -53,20 +64,31 @@ class OpSupportTableTest {
     return out;
   }
 
-  private static Set<String> union(List<Row> rows, java.util.function.Function<Row, String> column) {
-    return rows.stream().flatMap(r -> ops(column.apply(r)).stream()).collect(Collectors.toCollection(TreeSet::new));
+  private static Set<String> union(
+      List<Row> rows, java.util.function.Function<Row, String> column) {
+    return rows.stream()
+        .flatMap(r -> ops(column.apply(r)).stream())
+        .collect(Collectors.toCollection(TreeSet::new));
   }
 
   @Test
   void layersAreTheDescriptionsLayerKindsAndTheEngineRunsEach() throws Exception {
     List<Row> rows = table();
-    Set<String> kinds = Arrays.stream(Layer.class.getPermittedSubclasses()).map(Class::getSimpleName)
-        .collect(Collectors.toCollection(TreeSet::new));
-    Set<String> listed = rows.stream().map(Row::layer).filter(l -> !l.equals("—")).collect(Collectors.toCollection(TreeSet::new));
+    Set<String> kinds =
+        Arrays.stream(Layer.class.getPermittedSubclasses())
+            .map(Class::getSimpleName)
+            .collect(Collectors.toCollection(TreeSet::new));
+    Set<String> listed =
+        rows.stream()
+            .map(Row::layer)
+            .filter(l -> !l.equals("—"))
+            .collect(Collectors.toCollection(TreeSet::new));
     assertEquals(kinds, listed);
     // IntegerEngine's kernel switch is exhaustive over the sealed Layer: it runs every kind.
     for (Row r : rows) {
-      assertTrue(r.layer().equals("—") ? r.engine().startsWith("—") : r.engine().startsWith("yes"), r.toString());
+      assertTrue(
+          r.layer().equals("—") ? r.engine().startsWith("—") : r.engine().startsWith("yes"),
+          r.toString());
     }
   }
 
@@ -74,7 +96,8 @@ class OpSupportTableTest {
   void proofColumnIsProvabilitysSet() throws Exception {
     for (Row r : table()) {
       if (r.layer().equals("—")) continue;
-      boolean proven = Provability.PROVEN_LAYERS.stream().anyMatch(c -> c.getSimpleName().equals(r.layer()));
+      boolean proven =
+          Provability.PROVEN_LAYERS.stream().anyMatch(c -> c.getSimpleName().equals(r.layer()));
       assertEquals(proven, r.proof().startsWith("yes"), r.toString());
       assertEquals(!proven, r.proof().equals("no"), r.toString());
     }

@@ -10,8 +10,8 @@ import io.zkaudit.engine.IntegerEngine;
 import io.zkaudit.inference.InputCommitment;
 import io.zkaudit.inference.ModelProof;
 import io.zkaudit.inference.ModelVerifier;
-import io.zkaudit.prover.model.QuantizedModel;
 import io.zkaudit.proof.InvalidProofException;
+import io.zkaudit.prover.model.QuantizedModel;
 import io.zkaudit.testutil.ResNet8;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -63,7 +63,8 @@ class PrivateInputProofTest {
 
   @Test
   void verifiesAgainstTheInputCommitmentAloneAndRevealsNoInputHash() throws Exception {
-    assertArrayEquals(proven(a), verifier.verifyCommitted(ModelProof.decode(proof.encode()), ca.commitment()));
+    assertArrayEquals(
+        proven(a), verifier.verifyCommitted(ModelProof.decode(proof.encode()), ca.commitment()));
     // The proof carries no input hash at all: neither the input's nor its commitment's digest.
     byte[] encoded = proof.encode();
     assertFalse(contains(encoded, ModelVerifier.inputHash(a).bytes()));
@@ -74,7 +75,8 @@ class PrivateInputProofTest {
     assertThrows(NullPointerException.class, () -> verifier.verify(proof, null));
     // A public-input proof does not pass as a private one.
     ModelProof open = ModelProver.prove(committed, a, ProgressListener.NONE);
-    assertThrows(InvalidProofException.class, () -> verifier.verifyCommitted(open, ca.commitment()));
+    assertThrows(
+        InvalidProofException.class, () -> verifier.verifyCommitted(open, ca.commitment()));
   }
 
   @Test
@@ -82,15 +84,21 @@ class PrivateInputProofTest {
     CommittedInput cb = ModelProver.commitInput(committed, b, null);
     CommittedInput again = ModelProver.commitInput(committed, a, null);
     assertNotEquals(ca.commitment(), again.commitment(), "fresh hiding randomness each time");
-    assertThrows(InvalidProofException.class, () -> verifier.verifyCommitted(proof, cb.commitment()));
-    assertThrows(InvalidProofException.class, () -> verifier.verifyCommitted(proof, again.commitment()));
+    assertThrows(
+        InvalidProofException.class, () -> verifier.verifyCommitted(proof, cb.commitment()));
+    assertThrows(
+        InvalidProofException.class, () -> verifier.verifyCommitted(proof, again.commitment()));
     byte[] key = new byte[32];
     key[3] = 7;
-    assertEquals(ModelProver.commitInput(committed, a, key).commitment(),
-        ModelProver.commitInput(committed, a, key).commitment(), "reproducible under a hiding key");
+    assertEquals(
+        ModelProver.commitInput(committed, a, key).commitment(),
+        ModelProver.commitInput(committed, a, key).commitment(),
+        "reproducible under a hiding key");
   }
 
-  /** A prover that proves another input than the committed one is caught, whichever way it tries. */
+  /**
+   * A prover that proves another input than the committed one is caught, whichever way it tries.
+   */
   @Test
   void anotherInputBehindTheCommitmentIsRejected() {
     CommittedInput cb = ModelProver.commitInput(committed, b, null);
@@ -109,10 +117,14 @@ class PrivateInputProofTest {
     ModelProof other = ModelProver.prove(committed, ca, ProgressListener.NONE);
     ModelProof.PrivateInput pi = proof.privateInput();
     ModelProof.PrivateInput po = other.privateInput();
-    for (ModelProof.PrivateInput swapped : List.of(new ModelProof.PrivateInput(po.shadow(), po.link()),
-        new ModelProof.PrivateInput(pi.shadow(), po.link()), new ModelProof.PrivateInput(po.shadow(), pi.link()))) {
+    for (ModelProof.PrivateInput swapped :
+        List.of(
+            new ModelProof.PrivateInput(po.shadow(), po.link()),
+            new ModelProof.PrivateInput(pi.shadow(), po.link()),
+            new ModelProof.PrivateInput(po.shadow(), pi.link()))) {
       ModelProof altered = withPrivateInput(proof, swapped);
-      assertThrows(InvalidProofException.class, () -> verifier.verifyCommitted(altered, ca.commitment()));
+      assertThrows(
+          InvalidProofException.class, () -> verifier.verifyCommitted(altered, ca.commitment()));
     }
     byte[] link = pi.link();
     byte[] opening = proof.opening();
@@ -121,27 +133,56 @@ class PrivateInputProofTest {
         byte[] bad = link.clone();
         bad[pos] ^= 1;
         ModelProof altered = withPrivateInput(proof, new ModelProof.PrivateInput(pi.shadow(), bad));
-        assertThrows(InvalidProofException.class, () -> verifier.verifyCommitted(altered, ca.commitment()), "link byte " + pos);
+        assertThrows(
+            InvalidProofException.class,
+            () -> verifier.verifyCommitted(altered, ca.commitment()),
+            "link byte " + pos);
       }
       if (pos < opening.length) {
         byte[] bad = opening.clone();
         bad[pos] ^= 1;
         ModelProof altered = withOpening(proof, bad);
-        assertThrows(InvalidProofException.class, () -> verifier.verifyCommitted(altered, ca.commitment()),
+        assertThrows(
+            InvalidProofException.class,
+            () -> verifier.verifyCommitted(altered, ca.commitment()),
             "opening byte " + pos);
       }
     }
   }
 
   private static ModelProof withPrivateInput(ModelProof p, ModelProof.PrivateInput pi) {
-    return new ModelProof(p.model(), p.output(), p.witness(), p.shadow(), p.inputEval(), p.lookups(),
-        p.rangeEvals(), p.addEvals(), p.linear(), p.opening(), p.aloneOpenings(), p.shadowLink(),
-        p.zeroKnowledge(), pi);
+    return new ModelProof(
+        p.model(),
+        p.output(),
+        p.witness(),
+        p.shadow(),
+        p.inputEval(),
+        p.lookups(),
+        p.rangeEvals(),
+        p.addEvals(),
+        p.linear(),
+        p.opening(),
+        p.aloneOpenings(),
+        p.shadowLink(),
+        p.zeroKnowledge(),
+        pi);
   }
 
   private static ModelProof withOpening(ModelProof p, byte[] opening) {
-    return new ModelProof(p.model(), p.output(), p.witness(), p.shadow(), p.inputEval(), p.lookups(),
-        p.rangeEvals(), p.addEvals(), p.linear(), opening, p.aloneOpenings(), p.shadowLink(),
-        p.zeroKnowledge(), p.privateInput());
+    return new ModelProof(
+        p.model(),
+        p.output(),
+        p.witness(),
+        p.shadow(),
+        p.inputEval(),
+        p.lookups(),
+        p.rangeEvals(),
+        p.addEvals(),
+        p.linear(),
+        opening,
+        p.aloneOpenings(),
+        p.shadowLink(),
+        p.zeroKnowledge(),
+        p.privateInput());
   }
 }

@@ -10,16 +10,16 @@ import io.zkaudit.inference.InferenceStatement;
 import io.zkaudit.inference.ModelProof;
 import io.zkaudit.inference.ModelVerifier;
 import io.zkaudit.model.ElementType;
-import io.zkaudit.prover.model.QuantizedModel;
 import io.zkaudit.proof.InvalidProofException;
+import io.zkaudit.prover.model.QuantizedModel;
 import io.zkaudit.testutil.ResNet8;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * A private input is range-checked inside the proof (ResNet-8, int8 input): a prover that commits an
- * input holding a value outside int8 and runs the model on it anyway (the engine's input check
+ * A private input is range-checked inside the proof (ResNet-8, int8 input): a prover that commits
+ * an input holding a value outside int8 and runs the model on it anyway (the engine's input check
  * skipped) is rejected by the range lookup, though the rest of its proof is consistent; the same
  * prover on an in-range input is accepted, so the rejection is the range check's.
  */
@@ -40,18 +40,23 @@ class PrivateInputRangeTest {
 
   @Test
   void theStatementChecksTheInputsDeclaredRange() {
-    assertEquals(ElementType.INT8, model.description().tensor(committed.zkCircuit().inputTensor()).type());
+    assertEquals(
+        ElementType.INT8, model.description().tensor(committed.zkCircuit().inputTensor()).type());
     assertArrayEquals(new long[] {-128, 127}, InferenceStatement.inputRange(committed.zkCircuit()));
     int plain = InferenceStatement.lookups(committed.zkCircuit()).lookups().get(1).groups().size();
-    assertEquals(plain + 2, InferenceStatement.lookups(committed.zkCircuit(), true).lookups().get(1).groups().size());
+    assertEquals(
+        plain + 2,
+        InferenceStatement.lookups(committed.zkCircuit(), true).lookups().get(1).groups().size());
   }
 
   @Test
   void theCheatingPathProvesAnInRangeInput() throws Exception {
     CommittedInput c = ModelProver.commitInput(committed, input, null);
     ModelProof p = ModelProver.proveUncheckedInput(committed, c);
-    int[] expected = new IntegerEngine(model).trace(input).tensor(committed.circuit().outputTensor());
-    assertArrayEquals(expected, verifier.verifyCommitted(ModelProof.decode(p.encode()), c.commitment()));
+    int[] expected =
+        new IntegerEngine(model).trace(input).tensor(committed.circuit().outputTensor());
+    assertArrayEquals(
+        expected, verifier.verifyCommitted(ModelProof.decode(p.encode()), c.commitment()));
   }
 
   @Test
@@ -69,7 +74,10 @@ class PrivateInputRangeTest {
     bad[bad.length / 2] = value;
     CommittedInput c = ModelProver.commitInput(committed, bad, null);
     ModelProof p = ModelProver.proveUncheckedInput(committed, c);
-    InvalidProofException e = assertThrows(InvalidProofException.class, () -> verifier.verifyCommitted(p, c.commitment()));
-    assertTrue(e.getMessage().contains("lookup 1"), "the range lookup rejects it: " + e.getMessage());
+    InvalidProofException e =
+        assertThrows(
+            InvalidProofException.class, () -> verifier.verifyCommitted(p, c.commitment()));
+    assertTrue(
+        e.getMessage().contains("lookup 1"), "the range lookup rejects it: " + e.getMessage());
   }
 }

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.zkaudit.inference.InferenceStatement;
 import io.zkaudit.inference.ModelProof;
 import io.zkaudit.inference.ModelVerifier;
-import io.zkaudit.pcs.OpeningProof;
 import io.zkaudit.pcs.PcsParams;
 import io.zkaudit.proof.InvalidProofException;
 import io.zkaudit.prover.model.QuantizedModel;
@@ -53,8 +52,14 @@ class ProofSoundnessTest {
       assertEquals("queries", s.weakest().round().replace("the opening's ", ""), s.table());
       assertEquals(100.08, s.bits(), 0.005, s.table());
       assertTrue(s.rounds().stream().anyMatch(r -> r.protocol().startsWith("lookup 0")), s.table());
-      assertEquals(mode[0], s.rounds().stream().anyMatch(r -> r.protocol().contains("weight shadow")), s.table());
-      assertEquals(mode[1], s.rounds().stream().anyMatch(r -> r.protocol().contains("input shadow")), s.table());
+      assertEquals(
+          mode[0],
+          s.rounds().stream().anyMatch(r -> r.protocol().contains("weight shadow")),
+          s.table());
+      assertEquals(
+          mode[1],
+          s.rounds().stream().anyMatch(r -> r.protocol().contains("input shadow")),
+          s.table());
     }
     assertThrows(InvalidProofException.class, () -> verifier.soundness(false, true));
   }
@@ -64,13 +69,23 @@ class ProofSoundnessTest {
     assertEquals(PcsParams.provable100(), InferenceStatement.pcsParams());
     assertEquals(PcsParams.provable100(), InferenceStatement.longLivedPcsParams());
     int[] sizes = batchedSizes();
-    assertTrue(io.zkaudit.pcs.BatchedOpeningProof.decode(proof.opening(), PcsParams.provable100(), sizes) != null);
+    assertTrue(
+        io.zkaudit.pcs.BatchedOpeningProof.decode(proof.opening(), PcsParams.provable100(), sizes)
+            != null);
     // The same bytes do not decode as an opening with format 5's 42 queries.
-    assertThrows(InvalidProofException.class,
-        () -> io.zkaudit.pcs.BatchedOpeningProof.decode(proof.opening(), PcsParams.conjectured100(), sizes));
-    assertArrayEquals(verifier.verify(proof, input), verifier.verify(ModelProof.decode(proof.encode()), input));
+    assertThrows(
+        InvalidProofException.class,
+        () ->
+            io.zkaudit.pcs.BatchedOpeningProof.decode(
+                proof.opening(), PcsParams.conjectured100(), sizes));
+    assertArrayEquals(
+        verifier.verify(proof, input), verifier.verify(ModelProof.decode(proof.encode()), input));
   }
-  /** The sizes of the polynomials in the proof's batched opening, largest first (ProofOpenings' plan). */
+
+  /**
+   * The sizes of the polynomials in the proof's batched opening, largest first (ProofOpenings'
+   * plan).
+   */
   private int[] batchedSizes() {
     java.util.List<Integer> sizes = new java.util.ArrayList<>();
     for (io.zkaudit.pcs.Commitment c : proof.witness()) {
@@ -78,8 +93,11 @@ class ProofSoundnessTest {
     }
     sizes.add(proof.zeroKnowledge() ? proof.shadow().numVars() : cm.vk().weights().numVars());
     int[] all = sizes.stream().mapToInt(Integer::intValue).toArray();
-    io.zkaudit.inference.ProofOpenings.Plan plan = io.zkaudit.inference.ProofOpenings.plan(PcsParams.provable100(), all,
-        java.util.Collections.nCopies(all.length, PcsParams.provable100()));
+    io.zkaudit.inference.ProofOpenings.Plan plan =
+        io.zkaudit.inference.ProofOpenings.plan(
+            PcsParams.provable100(),
+            all,
+            java.util.Collections.nCopies(all.length, PcsParams.provable100()));
     assertEquals(0, plan.alone().length, "every polynomial of this model joins the batch");
     return java.util.Arrays.stream(plan.batched()).map(k -> all[k]).toArray();
   }
@@ -87,15 +105,21 @@ class ProofSoundnessTest {
   @Test
   void olderAndNewerFormatsAreRefusedByVersion() {
     // Every earlier format since 4, and the next one.
-    int[] versions = java.util.stream.IntStream.concat(java.util.stream.IntStream.range(4, ModelProof.VERSION),
-        java.util.stream.IntStream.of(ModelProof.VERSION + 1)).toArray();
+    int[] versions =
+        java.util.stream.IntStream.concat(
+                java.util.stream.IntStream.range(4, ModelProof.VERSION),
+                java.util.stream.IntStream.of(ModelProof.VERSION + 1))
+            .toArray();
     assertEquals(ModelProof.VERSION - 3, versions.length);
     for (int version : versions) {
       byte[] bytes = proof.encode();
       ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(4, version);
-      InvalidProofException e = assertThrows(InvalidProofException.class, () -> ModelProof.decode(bytes));
+      InvalidProofException e =
+          assertThrows(InvalidProofException.class, () -> ModelProof.decode(bytes));
       assertTrue(e.getMessage().contains("version " + version), e.getMessage());
-      assertTrue(e.getMessage().contains(version < ModelProof.VERSION ? "no longer accepted" : "update zkaudit"),
+      assertTrue(
+          e.getMessage()
+              .contains(version < ModelProof.VERSION ? "no longer accepted" : "update zkaudit"),
           e.getMessage());
     }
   }
@@ -103,8 +127,10 @@ class ProofSoundnessTest {
   @Test
   void theSectionsAddUpToTheProof() {
     Map<String, Integer> sections = proof.sectionSizes();
-    assertEquals(proof.encode().length, sections.values().stream().mapToInt(Integer::intValue).sum());
-    assertTrue(sections.get("batched opening") > sections.get("lookups (logUp-GKR)"), sections.toString());
+    assertEquals(
+        proof.encode().length, sections.values().stream().mapToInt(Integer::intValue).sum());
+    assertTrue(
+        sections.get("batched opening") > sections.get("lookups (logUp-GKR)"), sections.toString());
     assertTrue(sections.values().stream().allMatch(v -> v > 0), sections.toString());
   }
 
@@ -120,22 +146,43 @@ class ProofSoundnessTest {
     for (int k : new int[] {0, layers / 2, layers - 1}) {
       io.zkaudit.field.Ext2[] evals = proof.rangeEvals();
       evals[3 * k + 2] = evals[3 * k + 2].add(io.zkaudit.field.Ext2.ONE);
-      ModelProof altered = new ModelProof(proof.model(), proof.output(), proof.witness(), proof.shadow(),
-          proof.inputEval(), proof.lookups(), evals, proof.addEvals(), proof.linear(), proof.opening(),
-          proof.aloneOpenings(), proof.shadowLink(), proof.zeroKnowledge());
+      ModelProof altered =
+          new ModelProof(
+              proof.model(),
+              proof.output(),
+              proof.witness(),
+              proof.shadow(),
+              proof.inputEval(),
+              proof.lookups(),
+              evals,
+              proof.addEvals(),
+              proof.linear(),
+              proof.opening(),
+              proof.aloneOpenings(),
+              proof.shadowLink(),
+              proof.zeroKnowledge());
       int layer = k;
-      assertThrows(InvalidProofException.class, () -> verifier.verify(altered, input), "c1 at the range point, layer " + layer);
+      assertThrows(
+          InvalidProofException.class,
+          () -> verifier.verify(altered, input),
+          "c1 at the range point, layer " + layer);
     }
     int mid = layers / 2;
-    ModelProof swapped = ModelProver.prove(cm, input, ProgressListener.NONE, w -> {
-      long[] pair = w.lookups.get(1).groups().get(mid)[0];
-      int half = pair.length / 2;
-      for (int i = 0; i < half; i++) {
-        long t = pair[i];
-        pair[i] = pair[half + i];
-        pair[half + i] = t;
-      }
-    });
-    assertThrows(InvalidProofException.class, () -> verifier.verify(swapped, input), "halves swapped");
+    ModelProof swapped =
+        ModelProver.prove(
+            cm,
+            input,
+            ProgressListener.NONE,
+            w -> {
+              long[] pair = w.lookups.get(1).groups().get(mid)[0];
+              int half = pair.length / 2;
+              for (int i = 0; i < half; i++) {
+                long t = pair[i];
+                pair[i] = pair[half + i];
+                pair[half + i] = t;
+              }
+            });
+    assertThrows(
+        InvalidProofException.class, () -> verifier.verify(swapped, input), "halves swapped");
   }
 }

@@ -27,22 +27,27 @@ import org.junit.jupiter.api.Test;
  */
 class ThinWitnessPaddingTest {
 
-  /** The uniform entries each bin would hold without widening: the same count, on the natural bins. */
+  /**
+   * The uniform entries each bin would hold without widening: the same count, on the natural bins.
+   */
   static long[] naturalRandomEntries(ModelCircuit c, LookupStatement st) {
     int[] logs = InferenceStatement.witnessLogSizes(c, st, true);
     long total = 0;
     for (int l : logs) {
       total += 1L << l;
     }
-    ColumnBins natural = new ColumnBins(logs, total > 1L << InferenceStatement.SPLIT_FROM_VARS ? InferenceStatement.WITNESS_BINS : 1);
+    ColumnBins natural =
+        new ColumnBins(
+            logs,
+            total > 1L << InferenceStatement.SPLIT_FROM_VARS ? InferenceStatement.WITNESS_BINS : 1);
     return InferenceStatement.randomEntriesPerBin(c, st, natural);
   }
 
   /**
    * The first chain of 1x1 convolutions on a 32x32x64 map whose natural witness is too thin to
    * hide. Thin bins are rare (a search over 8 to 32 wide maps of 8 to 64 channels, 1 to 40 layers,
-   * finds this family only): the witness splits into two bins, and the second, which takes what
-   * the first power of two leaves, holds a few thousand uniform entries (21 layers: 8,904).
+   * finds this family only): the witness splits into two bins, and the second, which takes what the
+   * first power of two leaves, holds a few thousand uniform entries (21 layers: 8,904).
    */
   static QuantizedModel thinModel() {
     for (int layers = 1; layers <= 30; layers++) {
@@ -59,7 +64,8 @@ class ThinWitnessPaddingTest {
         }
       }
     }
-    throw new AssertionError("no chain of 1x1 convolutions up to 30 layers is thin: the witness layout changed");
+    throw new AssertionError(
+        "no chain of 1x1 convolutions up to 30 layers is thin: the witness layout changed");
   }
 
   @Test
@@ -71,7 +77,9 @@ class ThinWitnessPaddingTest {
     long[] widened = InferenceStatement.randomEntriesPerBin(c, st);
     boolean grew = false;
     for (int b = 0; b < widened.length; b++) {
-      assertTrue(widened[b] >= InferenceStatement.MIN_RANDOM_ENTRIES_PER_BIN, "bin " + b + ": " + widened[b]);
+      assertTrue(
+          widened[b] >= InferenceStatement.MIN_RANDOM_ENTRIES_PER_BIN,
+          "bin " + b + ": " + widened[b]);
       grew |= widened[b] > natural[b];
     }
     assertTrue(grew, "the thin bin was not widened");
@@ -86,7 +94,8 @@ class ThinWitnessPaddingTest {
     ModelProof proof = ModelProver.prove(cm, input, ProgressListener.NONE, true);
     ModelVerifier verifier = new ModelVerifier(cm.vk());
     int[] output = verifier.verify(proof, input);
-    assertArrayEquals(new IntegerEngine(m).trace(input).tensor(verifier.circuit().outputTensor()), output);
+    assertArrayEquals(
+        new IntegerEngine(m).trace(input).tensor(verifier.circuit().outputTensor()), output);
     // Prover and verifier widened the same bin: the proof verifies, and only for its own input.
     int[] other = input.clone();
     other[0] ^= 1;

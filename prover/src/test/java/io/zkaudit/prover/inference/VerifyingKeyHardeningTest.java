@@ -10,14 +10,14 @@ import io.zkaudit.hash.Digest32;
 import io.zkaudit.inference.ModelProof;
 import io.zkaudit.inference.ModelVerifier;
 import io.zkaudit.inference.VerifyingKey;
-import io.zkaudit.prover.model.QuantizedModel;
 import io.zkaudit.proof.InvalidProofException;
+import io.zkaudit.prover.model.QuantizedModel;
 import io.zkaudit.testutil.ResNet8;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Issue 13, part 4: a verifying key is the seller's word, read by buyers from a registry; a
@@ -42,13 +42,17 @@ class VerifyingKeyHardeningTest {
   }
 
   /**
-   * Every byte of the key, altered: the key is refused when decoded or when a verifier is built,
-   * or it is another key (another digest), against which the proof fails, even when the cheating
-   * seller renames the proof's model to the altered key's digest so that verification goes past
-   * the first check into the altered description.
+   * Every byte of the key, altered: the key is refused when decoded or when a verifier is built, or
+   * it is another key (another digest), against which the proof fails, even when the cheating
+   * seller renames the proof's model to the altered key's digest so that verification goes past the
+   * first check into the altered description.
    */
   @Test
-  @Timeout(value = 10, unit = TimeUnit.MINUTES) // a hostile key must not hang its verifier (it did: an int32 ADD operand)
+  @Timeout(
+      value = 10,
+      unit =
+          TimeUnit
+              .MINUTES) // a hostile key must not hang its verifier (it did: an int32 ADD operand)
   void everyAlteredByteIsRefusedOrMakesAnotherKeyThatRejectsTheProof() throws Exception {
     Digest32 original = committed.vk().digest();
     int refusedAtDecode = 0;
@@ -70,7 +74,8 @@ class VerifyingKeyHardeningTest {
         } catch (RuntimeException bug) {
           throw new AssertionError("byte " + pos + " bit " + bit + ": decode threw " + bug, bug);
         }
-        assertNotEquals(original, vk.digest(), "byte " + pos + ": another key with the same model commitment");
+        assertNotEquals(
+            original, vk.digest(), "byte " + pos + ": another key with the same model commitment");
         ModelVerifier verifier;
         try {
           verifier = new ModelVerifier(vk);
@@ -78,7 +83,8 @@ class VerifyingKeyHardeningTest {
           refusedByVerifier++;
           continue;
         } catch (RuntimeException bug) {
-          throw new AssertionError("byte " + pos + " bit " + bit + ": the verifier threw " + bug, bug);
+          throw new AssertionError(
+              "byte " + pos + " bit " + bit + ": the verifier threw " + bug, bug);
         }
         for (ModelProof p : new ModelProof[] {proof, renamed(proof, vk.digest())}) {
           try {
@@ -87,19 +93,26 @@ class VerifyingKeyHardeningTest {
           } catch (InvalidProofException rejected) {
             rejectedProofs++;
           } catch (RuntimeException bug) {
-            throw new AssertionError("byte " + pos + " bit " + bit + ": verification threw " + bug, bug);
+            throw new AssertionError(
+                "byte " + pos + " bit " + bit + ": verification threw " + bug, bug);
           }
         }
       }
     }
-    assertTrue(refusedAtDecode > 0 && rejectedProofs > 0,
-        "decode refusals " + refusedAtDecode + ", verifier refusals " + refusedByVerifier + ", rejected proofs "
+    assertTrue(
+        refusedAtDecode > 0 && rejectedProofs > 0,
+        "decode refusals "
+            + refusedAtDecode
+            + ", verifier refusals "
+            + refusedByVerifier
+            + ", rejected proofs "
             + rejectedProofs);
   }
 
   @Test
   void truncatedAndExtendedKeysAreRefused() {
-    for (int len : new int[] {0, 3, 4, 8, 9, vkBytes.length / 2, vkBytes.length - 1, vkBytes.length + 1}) {
+    for (int len :
+        new int[] {0, 3, 4, 8, 9, vkBytes.length / 2, vkBytes.length - 1, vkBytes.length + 1}) {
       byte[] copy = java.util.Arrays.copyOf(vkBytes, len);
       assertThrows(InvalidProofException.class, () -> VerifyingKey.decode(copy), "length " + len);
     }

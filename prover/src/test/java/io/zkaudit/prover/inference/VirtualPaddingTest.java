@@ -38,7 +38,10 @@ import org.junit.jupiter.api.Test;
  */
 class VirtualPaddingTest {
 
-  /** A first convolution (2x2, 1 to 2 channels: 8 weights, 2 biases), then a depthwise layer and an average pool. */
+  /**
+   * A first convolution (2x2, 1 to 2 channels: 8 weights, 2 biases), then a depthwise layer and an
+   * average pool.
+   */
   private static QuantizedModel convFirst() {
     return new TinyModels.Chain("leak-conv", List.of(1, 4, 4, 1))
         .conv("conv", 2, 1, Padding.NONE, 2, 3, 11)
@@ -74,7 +77,8 @@ class VirtualPaddingTest {
 
     private static int weightCount(WindowedLinear spec) {
       int k = spec.rows().kernel() * spec.cols().kernel();
-      return spec.kind() == WindowedLinear.Kind.CONV ? k * spec.in().channels() * spec.out().channels()
+      return spec.kind() == WindowedLinear.Kind.CONV
+          ? k * spec.in().channels() * spec.out().channels()
           : k * spec.out().channels();
     }
 
@@ -82,10 +86,15 @@ class VirtualPaddingTest {
       return weights + biases;
     }
 
-    /** Row j of the result: the accumulator table when unknown j is 1 and the others 0, minus the table at 0. */
+    /**
+     * Row j of the result: the accumulator table when unknown j is 1 and the others 0, minus the
+     * table at 0.
+     */
     long[][] tables(int[] input) {
       long[] in = spec.in().place(input);
-      long[] base = PaddedAccumulators.of(spec, null, in, new int[weights], spec.hasBias() ? new int[biases] : null);
+      long[] base =
+          PaddedAccumulators.of(
+              spec, null, in, new int[weights], spec.hasBias() ? new int[biases] : null);
       long[][] out = new long[unknowns() + 1][];
       out[unknowns()] = base;
       for (int j = 0; j < unknowns(); j++) {
@@ -138,7 +147,8 @@ class VirtualPaddingTest {
           break;
         }
       }
-      assertTrue(pivot >= 0, "the equations do not determine unknown " + col + ": take more proofs");
+      assertTrue(
+          pivot >= 0, "the equations do not determine unknown " + col + ": take more proofs");
       long[] t = a[pivot];
       a[pivot] = a[rank];
       a[rank] = t;
@@ -184,8 +194,11 @@ class VirtualPaddingTest {
     return x;
   }
 
-  /** The attack on proofs of one kind: the solution of its equations (null if they fit no weights). */
-  private static long[] attack(QuantizedModel m, boolean zeroKnowledge, int proofs, long seed) throws Exception {
+  /**
+   * The attack on proofs of one kind: the solution of its equations (null if they fit no weights).
+   */
+  private static long[] attack(QuantizedModel m, boolean zeroKnowledge, int proofs, long seed)
+      throws Exception {
     CommittedModel cm = ModelProver.commit(m);
     ModelVerifier verifier = new ModelVerifier(cm.vk());
     FirstLayer layer = FirstLayer.of(verifier.circuit(zeroKnowledge));
@@ -194,9 +207,11 @@ class VirtualPaddingTest {
     for (int p = 0; p < proofs; p++) {
       int[] input = randomInput(m, rng);
       ModelProof proof = ModelProver.prove(cm, input, ProgressListener.NONE, zeroKnowledge);
-      assertArrayEquals(new IntegerEngine(m).trace(input).tensor(cm.circuit().outputTensor()),
+      assertArrayEquals(
+          new IntegerEngine(m).trace(input).tensor(cm.circuit().outputTensor()),
           verifier.verify(proof, input));
-      ModelVerifier.VirtualValue revealed = verifier.reduce(proof, input).virtualValues().getFirst();
+      ModelVerifier.VirtualValue revealed =
+          verifier.reduce(proof, input).virtualValues().getFirst();
       long[][] tables = layer.tables(input);
       addEquations(rows, tables, revealed.point(), revealed.value());
       if (zeroKnowledge) {
@@ -206,7 +221,10 @@ class VirtualPaddingTest {
         for (int j = 0; j < w.length; j++) {
           formula = formula.add(Mle.evaluate(tables[j], revealed.point()).mul(Ext2.of(w[j])));
         }
-        assertNotEquals(formula, revealed.value(), "proof " + p + " reveals the first layer's formula at its point");
+        assertNotEquals(
+            formula,
+            revealed.value(),
+            "proof " + p + " reveals the first layer's formula at its point");
       }
     }
     return solve(rows, layer.unknowns());
@@ -220,10 +238,14 @@ class VirtualPaddingTest {
       // Two equations per proof: enough proofs for the unknowns, and two more to check the fit.
       int proofs = layer.unknowns() / 2 + 2;
       long[] fromPlain = attack(m, false, proofs, 5);
-      assertArrayEquals(truth(m, layer), fromPlain, m.description().name() + ": the attack itself works");
+      assertArrayEquals(
+          truth(m, layer), fromPlain, m.description().name() + ": the attack itself works");
       long[] fromZk = attack(m, true, proofs, 5);
-      assertNull(fromZk, m.description().name() + ": zero-knowledge proofs fit some weights: "
-          + java.util.Arrays.toString(fromZk));
+      assertNull(
+          fromZk,
+          m.description().name()
+              + ": zero-knowledge proofs fit some weights: "
+              + java.util.Arrays.toString(fromZk));
     }
   }
 
@@ -231,14 +253,15 @@ class VirtualPaddingTest {
    * A max pool's window selections and a concatenation's shifted inputs are virtual columns too.
    * Reading the public input, their formula at the lookup's point is something the buyer computes
    * (MaxPoolProver.selection, ConcatProver.virtual): a plain proof holds exactly that value, a
-   * zero-knowledge proof never does (when they read hidden activations, the same formula would
-   * be a functional of those).
+   * zero-knowledge proof never does (when they read hidden activations, the same formula would be a
+   * functional of those).
    */
   @Test
   void selectionsAndConcatenationsAreMaskedLikeAccumulators() throws Exception {
-    List<QuantizedModel> models = List.of(
-        new TinyModels.Chain("leak-pool", List.of(1, 4, 4, 2)).maxPool("pool").build(),
-        new TinyModels.Chain("leak-cat", List.of(1, 4, 4, 2)).concatWithItself("cat").build());
+    List<QuantizedModel> models =
+        List.of(
+            new TinyModels.Chain("leak-pool", List.of(1, 4, 4, 2)).maxPool("pool").build(),
+            new TinyModels.Chain("leak-cat", List.of(1, 4, 4, 2)).concatWithItself("cat").build());
     Random rng = new Random(21);
     for (QuantizedModel m : models) {
       CommittedModel cm = ModelProver.commit(m);
@@ -247,7 +270,8 @@ class VirtualPaddingTest {
         ModelCircuit c = verifier.circuit(zk);
         int[] input = randomInput(m, rng);
         ModelProof proof = ModelProver.prove(cm, input, ProgressListener.NONE, zk);
-        assertArrayEquals(new IntegerEngine(m).trace(input).tensor(cm.circuit().outputTensor()),
+        assertArrayEquals(
+            new IntegerEngine(m).trace(input).tensor(cm.circuit().outputTensor()),
             verifier.verify(proof, input));
         List<ModelVerifier.VirtualValue> values = verifier.reduce(proof, input).virtualValues();
         int checked = 0;
@@ -255,21 +279,29 @@ class VirtualPaddingTest {
           long[] formula;
           if (v.column().startsWith("selection ")) {
             io.zkaudit.layers.MaxPoolLayer pool = c.maxPools().getFirst();
-            formula = io.zkaudit.prover.layers.MaxPoolProver.selection(pool, pool.in().place(input),
-                Integer.parseInt(v.column().substring("selection ".length())));
+            formula =
+                io.zkaudit.prover.layers.MaxPoolProver.selection(
+                    pool,
+                    pool.in().place(input),
+                    Integer.parseInt(v.column().substring("selection ".length())));
           } else if (v.column().equals("concatenation")) {
             io.zkaudit.layers.ConcatLayer cat = c.concats().getFirst();
-            formula = io.zkaudit.prover.layers.ConcatProver.virtual(cat,
-                cat.inLayouts().stream().map(l -> l.place(input)).toList());
+            formula =
+                io.zkaudit.prover.layers.ConcatProver.virtual(
+                    cat, cat.inLayouts().stream().map(l -> l.place(input)).toList());
           } else {
             continue;
           }
           checked++;
           Ext2 atPoint = Mle.evaluate(formula, v.point());
           if (zk) {
-            assertNotEquals(atPoint, v.value(), m.description().name() + " " + v.column() + " is revealed");
+            assertNotEquals(
+                atPoint, v.value(), m.description().name() + " " + v.column() + " is revealed");
           } else {
-            assertEquals(atPoint, v.value(), m.description().name() + " " + v.column() + " (the formula is right)");
+            assertEquals(
+                atPoint,
+                v.value(),
+                m.description().name() + " " + v.column() + " (the formula is right)");
           }
         }
         assertTrue(checked >= 1, m.description().name() + ": no selection or concatenation value");
@@ -287,15 +319,21 @@ class VirtualPaddingTest {
     TensorLayout out = TensorLayout.of(3, 3, 2).withPadding();
     Random rng = new Random(3);
     long[] acc = new long[out.paddedSize()];
-    Ext2 scalars = new Ext2(Goldilocks.reduce64(rng.nextLong()), Goldilocks.reduce64(rng.nextLong()));
+    Ext2 scalars =
+        new Ext2(Goldilocks.reduce64(rng.nextLong()), Goldilocks.reduce64(rng.nextLong()));
     io.zkaudit.layers.VirtualPadding.addTo(out, acc, scalars);
     Ext2[] rho = new Ext2[out.numVars()];
     for (int i = 0; i < rho.length; i++) {
       rho[i] = new Ext2(Goldilocks.reduce64(rng.nextLong()), Goldilocks.reduce64(rng.nextLong()));
     }
-    assertEquals(Mle.evaluate(acc, rho), io.zkaudit.layers.VirtualPadding.at(out, rho).value(scalars));
+    assertEquals(
+        Mle.evaluate(acc, rho), io.zkaudit.layers.VirtualPadding.at(out, rho).value(scalars));
     for (int i = 0; i < acc.length; i++) {
-      assertEquals(out.isReal(i) ? 0 : (i & 1) == 0 ? scalars.c0() : Goldilocks.add(scalars.c0(), scalars.c1()), acc[i]);
+      assertEquals(
+          out.isReal(i)
+              ? 0
+              : (i & 1) == 0 ? scalars.c0() : Goldilocks.add(scalars.c0(), scalars.c1()),
+          acc[i]);
     }
   }
 
@@ -312,24 +350,30 @@ class VirtualPaddingTest {
     TensorLayout out = verifier.circuit(true).layers().getFirst().outLayout();
     int[] input = randomInput(m, new Random(8));
     int[] swappedAt = {-1};
-    ModelProof forged = ModelProver.prove(cm, input, ProgressListener.NONE, w -> {
-      long[] c1 = w.c1[0];
-      long[] c2 = w.c2[0];
-      long[] pair = w.lookups.get(1).groups().get(0)[0];
-      for (int i = 0; i < c1.length; i++) {
-        if (out.isReal(i) && c1[i] != c2[i]) {
-          long t = c1[i];
-          c1[i] = c2[i];
-          c2[i] = t;
-          pair[i] = c1[i];
-          pair[c1.length + i] = c2[i];
-          swappedAt[0] = i;
-          return;
-        }
-      }
-    });
+    ModelProof forged =
+        ModelProver.prove(
+            cm,
+            input,
+            ProgressListener.NONE,
+            w -> {
+              long[] c1 = w.c1[0];
+              long[] c2 = w.c2[0];
+              long[] pair = w.lookups.get(1).groups().get(0)[0];
+              for (int i = 0; i < c1.length; i++) {
+                if (out.isReal(i) && c1[i] != c2[i]) {
+                  long t = c1[i];
+                  c1[i] = c2[i];
+                  c2[i] = t;
+                  pair[i] = c1[i];
+                  pair[c1.length + i] = c2[i];
+                  swappedAt[0] = i;
+                  return;
+                }
+              }
+            });
     assertTrue(swappedAt[0] >= 0, "no entry with c1 != c2");
-    InvalidProofException e = assertThrows(InvalidProofException.class, () -> verifier.verify(forged, input));
+    InvalidProofException e =
+        assertThrows(InvalidProofException.class, () -> verifier.verify(forged, input));
     assertTrue(e.getMessage().startsWith("conv"), e.getMessage());
   }
 
@@ -346,21 +390,29 @@ class VirtualPaddingTest {
     ModelVerifier verifier = new ModelVerifier(cm.vk());
     TensorLayout out = verifier.circuit(true).layers().getFirst().outLayout();
     int[] input = randomInput(m, new Random(9));
-    ModelProof forged = ModelProver.prove(cm, input, ProgressListener.NONE, w -> {
-      long[][] tuple = w.lookups.get(0).groups().get(0);
-      for (int i = 0; i < out.paddedSize(); i++) {
-        if (!out.isReal(i)) {
-          tuple[2][i] = Goldilocks.add(tuple[2][i], 1);
-          tuple[3][i] = Goldilocks.add(tuple[3][i], 1);
-          return;
-        }
-      }
-      throw new AssertionError("the zero-knowledge layout has no padding");
-    });
-    InvalidProofException e = assertThrows(InvalidProofException.class, () -> verifier.verify(forged, input));
+    ModelProof forged =
+        ModelProver.prove(
+            cm,
+            input,
+            ProgressListener.NONE,
+            w -> {
+              long[][] tuple = w.lookups.get(0).groups().get(0);
+              for (int i = 0; i < out.paddedSize(); i++) {
+                if (!out.isReal(i)) {
+                  tuple[2][i] = Goldilocks.add(tuple[2][i], 1);
+                  tuple[3][i] = Goldilocks.add(tuple[3][i], 1);
+                  return;
+                }
+              }
+              throw new AssertionError("the zero-knowledge layout has no padding");
+            });
+    InvalidProofException e =
+        assertThrows(InvalidProofException.class, () -> verifier.verify(forged, input));
     assertTrue(e.getMessage().startsWith("conv"), e.getMessage());
     // The honest proof of the same input verifies.
     ModelProof honest = ModelProver.prove(cm, input, ProgressListener.NONE);
-    assertArrayEquals(new IntegerEngine(m).trace(input).tensor(cm.circuit().outputTensor()), verifier.verify(honest, input));
+    assertArrayEquals(
+        new IntegerEngine(m).trace(input).tensor(cm.circuit().outputTensor()),
+        verifier.verify(honest, input));
   }
 }

@@ -10,18 +10,17 @@ import io.zkaudit.inference.InferenceStatement;
 import io.zkaudit.layers.ModelCircuit;
 import io.zkaudit.lookup.LookupStatement;
 import io.zkaudit.prover.model.QuantizedModel;
-import io.zkaudit.zk.ZkRandom;
-import io.zkaudit.tflite.TfliteImporter;
 import io.zkaudit.testutil.ResNet8;
 import io.zkaudit.testutil.Shared;
+import io.zkaudit.tflite.TfliteImporter;
+import io.zkaudit.zk.ZkRandom;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The witness commitment's opening is hidden by the uniform entries of each bin
- * ({@link InferenceStatement#randomEntriesPerBin}): the public count is what a real
- * zero-knowledge witness randomizes, every shipped model is well above the minimum, and a prover
- * below it refuses.
+ * The witness commitment's opening is hidden by the uniform entries of each bin ({@link
+ * InferenceStatement#randomEntriesPerBin}): the public count is what a real zero-knowledge witness
+ * randomizes, every shipped model is well above the minimum, and a prover below it refuses.
  */
 class WitnessHidingTest {
 
@@ -37,8 +36,10 @@ class WitnessHidingTest {
     ModelCircuit circuit = ModelCircuit.of(model.description(), true);
     LookupStatement blinded = InferenceStatement.lookups(circuit).withBlinding();
     InferenceTrace trace = new IntegerEngine(model).trace(input);
-    List<long[]> a = new InferenceWitness(circuit, model, trace, blinded, ZkRandom.seeded(1)).committedColumns();
-    List<long[]> b = new InferenceWitness(circuit, model, trace, blinded, ZkRandom.seeded(2)).committedColumns();
+    List<long[]> a =
+        new InferenceWitness(circuit, model, trace, blinded, ZkRandom.seeded(1)).committedColumns();
+    List<long[]> b =
+        new InferenceWitness(circuit, model, trace, blinded, ZkRandom.seeded(2)).committedColumns();
     long[] claimed = InferenceStatement.randomEntriesPerColumn(circuit, blinded);
     long total = 0;
     for (int col = 0; col < circuit.columns().size(); col++) {
@@ -48,8 +49,14 @@ class WitnessHidingTest {
           differing++;
         }
       }
-      assertTrue(differing >= claimed[col], "column " + circuit.columns().get(col).name() + ": " + differing
-          + " random entries, the count says " + claimed[col]);
+      assertTrue(
+          differing >= claimed[col],
+          "column "
+              + circuit.columns().get(col).name()
+              + ": "
+              + differing
+              + " random entries, the count says "
+              + claimed[col]);
       total += claimed[col];
     }
     assertTrue(total > 100_000, "ResNet-8's zero-knowledge columns hold padding: " + total);
@@ -57,20 +64,26 @@ class WitnessHidingTest {
 
   @Test
   void everyShippedModelIsWellAboveTheMinimumAndThinBinsAreRefused() throws Exception {
-    for (String name : new String[] {"resnet8_cifar10_int8.tflite", "mobilenet_v2_1.0_224_quant.tflite"}) {
+    for (String name :
+        new String[] {"resnet8_cifar10_int8.tflite", "mobilenet_v2_1.0_224_quant.tflite"}) {
       QuantizedModel model = TfliteImporter.loadQuantized(Shared.require("models/" + name));
       ModelCircuit circuit = ModelCircuit.of(model.description(), true);
       LookupStatement blinded = InferenceStatement.lookups(circuit).withBlinding();
       long[] perBin = InferenceStatement.randomEntriesPerBin(circuit, blinded);
       for (int bin = 0; bin < perBin.length; bin++) {
-        assertTrue(perBin[bin] >= 16 * InferenceStatement.MIN_RANDOM_ENTRIES_PER_BIN,
+        assertTrue(
+            perBin[bin] >= 16 * InferenceStatement.MIN_RANDOM_ENTRIES_PER_BIN,
             name + " bin " + bin + ": " + perBin[bin] + " uniform entries");
       }
       ModelProver.refuseThinBins(circuit, blinded);
       long fewest = java.util.Arrays.stream(perBin).min().orElseThrow();
-      ProverException e = assertThrows(ProverException.class,
-          () -> ModelProver.refuseThinBins(circuit, blinded, fewest + 1));
-      assertTrue(e.getMessage().contains("uniform entries") && e.getMessage().contains("--no-zk"), e.getMessage());
+      ProverException e =
+          assertThrows(
+              ProverException.class,
+              () -> ModelProver.refuseThinBins(circuit, blinded, fewest + 1));
+      assertTrue(
+          e.getMessage().contains("uniform entries") && e.getMessage().contains("--no-zk"),
+          e.getMessage());
     }
     assertEquals(1L << 15, InferenceStatement.MIN_RANDOM_ENTRIES_PER_BIN);
   }

@@ -3,8 +3,6 @@ package io.zkaudit.prover.inference;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.zkaudit.data.InputEncoder;
@@ -25,9 +23,9 @@ import io.zkaudit.layers.TensorLayout;
 import io.zkaudit.layers.WindowedLinear;
 import io.zkaudit.lookup.LogUpBlinding;
 import io.zkaudit.lookup.LookupStatement;
-import io.zkaudit.prover.model.QuantizedModel;
 import io.zkaudit.pcs.ColumnClaim;
 import io.zkaudit.poly.Mle;
+import io.zkaudit.prover.model.QuantizedModel;
 import io.zkaudit.quantizer.Quantizer;
 import io.zkaudit.testutil.ResNet8;
 import io.zkaudit.testutil.Shared;
@@ -40,11 +38,11 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * In a zero-knowledge proof every committed activation tensor (and every range witness and
- * rescaled ADD input in its layout) has padding, and every claim the verifier makes on such a
- * column gives some padding entry a nonzero weight, so the random padding masks it
- * (docs/zero-knowledge.md, technique 2). ResNet-8's tensors fill their boxes, so without the
- * zero-knowledge circuit's extra height bit its evaluations were revealed in the clear.
+ * In a zero-knowledge proof every committed activation tensor (and every range witness and rescaled
+ * ADD input in its layout) has padding, and every claim the verifier makes on such a column gives
+ * some padding entry a nonzero weight, so the random padding masks it (docs/zero-knowledge.md,
+ * technique 2). ResNet-8's tensors fill their boxes, so without the zero-knowledge circuit's extra
+ * height bit its evaluations were revealed in the clear.
  */
 class ZeroKnowledgePaddingTest {
 
@@ -66,11 +64,14 @@ class ZeroKnowledgePaddingTest {
 
   private static int[] mnistInput(QuantizedModel q) throws Exception {
     Sample s = Mnist.testSet(Shared.require("data/mnist"), 1).getFirst();
-    return new InputEncoder(q.input().shapeArray(), 1.0, PixelRange.UNIT).quantized(s.image(), q.input());
+    return new InputEncoder(q.input().shapeArray(), 1.0, PixelRange.UNIT)
+        .quantized(s.image(), q.input());
   }
 
-
-  /** Every activation layout a circuit commits or reads: layer outputs, windowed-linear inputs, the model input. */
+  /**
+   * Every activation layout a circuit commits or reads: layer outputs, windowed-linear inputs, the
+   * model input.
+   */
   private static List<TensorLayout> activationLayouts(ModelCircuit c) {
     List<TensorLayout> all = new ArrayList<>();
     all.add(InferenceStatement.inputLayout(c));
@@ -84,7 +85,10 @@ class ZeroKnowledgePaddingTest {
     return all;
   }
 
-  /** The layout of every circuit column (outputs, range witnesses, rescaled ADD inputs); fails on an unknown one. */
+  /**
+   * The layout of every circuit column (outputs, range witnesses, rescaled ADD inputs); fails on an
+   * unknown one.
+   */
   private static Map<Integer, TensorLayout> columnLayouts(ModelCircuit c) {
     Map<Integer, TensorLayout> m = new HashMap<>();
     for (ModelCircuit.ProvenLayer p : c.layers()) {
@@ -103,7 +107,10 @@ class ZeroKnowledgePaddingTest {
     }
     assertEquals(c.columns().size(), m.size(), "every circuit column is a tensor layout");
     for (var e : m.entrySet()) {
-      assertEquals(c.columns().get(e.getKey()).numVars(), e.getValue().numVars(), c.columns().get(e.getKey()).name());
+      assertEquals(
+          c.columns().get(e.getKey()).numVars(),
+          e.getValue().numVars(),
+          c.columns().get(e.getKey()).name());
     }
     m.put(InferenceStatement.inputColumn(c), InferenceStatement.inputLayout(c));
     return m;
@@ -113,8 +120,8 @@ class ZeroKnowledgePaddingTest {
    * Checks the two circuits of a model: the plain one lays tensors out as before (each dimension
    * padded to a power of two), the zero-knowledge one gives every tensor padding, adding a height
    * bit exactly where the plain layout's padding misses a residue class modulo 16 (a full box
-   * misses all), and both lay the weights out alike. Returns how
-   * many activation layouts gained a bit.
+   * misses all), and both lay the weights out alike. Returns how many activation layouts gained a
+   * bit.
    */
   private static int checkCircuits(QuantizedModel model) {
     ModelCircuit plain = ModelCircuit.of(model.description());
@@ -125,7 +132,9 @@ class ZeroKnowledgePaddingTest {
     for (ModelCircuit.ProvenLayer p : plain.layers()) {
       assertEquals(TensorLayout.of(model.description().tensor(p.layer().output())), p.outLayout());
     }
-    assertEquals(TensorLayout.of(model.description().tensor(plain.inputTensor())), InferenceStatement.inputLayout(plain));
+    assertEquals(
+        TensorLayout.of(model.description().tensor(plain.inputTensor())),
+        InferenceStatement.inputLayout(plain));
     // The zero-knowledge circuit: the same layers, columns and table, every tensor with padding.
     assertEquals(plain.layers().size(), zk.layers().size());
     assertEquals(plain.columns().size(), zk.columns().size());
@@ -140,10 +149,13 @@ class ZeroKnowledgePaddingTest {
       TensorLayout b = zkLayouts.get(i);
       assertTrue(b.paddedSize() > b.realSize(), "zero-knowledge layout without padding: " + b);
       assertEquals(a.withPadding(), b);
-      assertEquals(List.of(a.height(), a.width(), a.channels(), a.wBits(), a.cBits()),
+      assertEquals(
+          List.of(a.height(), a.width(), a.channels(), a.wBits(), a.cBits()),
           List.of(b.height(), b.width(), b.channels(), b.wBits(), b.cBits()));
       assertEquals(a.hBits() + (a.padsEveryLowClass() ? 0 : 1), b.hBits());
-      assertTrue(b.padsEveryLowClass() || a.numVars() < TensorLayout.PADDED_CLASS_BITS, "every low class padded: " + b);
+      assertTrue(
+          b.padsEveryLowClass() || a.numVars() < TensorLayout.PADDED_CLASS_BITS,
+          "every low class padded: " + b);
       grown += b.hBits() - a.hBits();
     }
     for (int k = 0; k < zk.layers().size(); k++) {
@@ -167,7 +179,9 @@ class ZeroKnowledgePaddingTest {
     QuantizedModel m = ResNet8.model();
     // The plain circuit has full tensors (the leak this fixes): 32x32x16 and the like.
     ModelCircuit plain = ModelCircuit.of(m.description());
-    assertTrue(plain.layers().stream().anyMatch(p -> p.outLayout().realSize() == p.outLayout().paddedSize()));
+    assertTrue(
+        plain.layers().stream()
+            .anyMatch(p -> p.outLayout().realSize() == p.outLayout().paddedSize()));
     assertTrue(checkCircuits(m) > 0);
     // The zero-knowledge circuit's activation columns are larger.
     ModelCircuit zk = ModelCircuit.of(m.description(), true);
@@ -182,9 +196,14 @@ class ZeroKnowledgePaddingTest {
         LookupStatement.Group g = zkLookups.get(l).groups().get(k);
         int rows = g.blindingRows(LogUpBlinding.SUBTREE_BITS).length;
         assertTrue(rows > 0, "group " + k + " of lookup " + l + " has no blinding row");
-        // Every residue class blinding covers has its row (the 10 logits too, since they gained a bit).
-        assertEquals(1 << Math.min(LogUpBlinding.SUBTREE_BITS, g.numVars()), rows, "group " + k + " of lookup " + l);
-        if (plainLookups.get(l).groups().get(k).blindingRows(LogUpBlinding.SUBTREE_BITS).length == 0) {
+        // Every residue class blinding covers has its row (the 10 logits too, since they gained a
+        // bit).
+        assertEquals(
+            1 << Math.min(LogUpBlinding.SUBTREE_BITS, g.numVars()),
+            rows,
+            "group " + k + " of lookup " + l);
+        if (plainLookups.get(l).groups().get(k).blindingRows(LogUpBlinding.SUBTREE_BITS).length
+            == 0) {
           assertEquals(1 << Math.min(LogUpBlinding.SUBTREE_BITS, g.numVars()), rows);
           full++;
         }
@@ -199,9 +218,13 @@ class ZeroKnowledgePaddingTest {
     return InferenceStatement.witnessLogSizes(plain, InferenceStatement.lookups(plain), false);
   }
 
-  /** A zero-knowledge proof's witness columns: over the zero-knowledge circuit, with blinded lookups. */
+  /**
+   * A zero-knowledge proof's witness columns: over the zero-knowledge circuit, with blinded
+   * lookups.
+   */
   private static int[] zkLogs(ModelCircuit zk) {
-    return InferenceStatement.witnessLogSizes(zk, InferenceStatement.lookups(zk).withBlinding(), true);
+    return InferenceStatement.witnessLogSizes(
+        zk, InferenceStatement.lookups(zk).withBlinding(), true);
   }
 
   @Test
@@ -222,14 +245,16 @@ class ZeroKnowledgePaddingTest {
         assertEquals(l.linear(), ((ModelCircuit.LinearLayer) zk.layers().get(k)).linear());
       }
     }
-    assertEquals(InferenceStatement.lookups(plain).lookups().get(0).groups(),
+    assertEquals(
+        InferenceStatement.lookups(plain).lookups().get(0).groups(),
         InferenceStatement.lookups(zk).lookups().get(0).groups());
     // The activation columns and the input are the same, and so are the masks (the same sumchecks).
     int n = plain.columns().size();
     int input = InferenceStatement.inputColumn(plain);
     assertArrayEquals(Arrays.copyOf(plainLogs(plain), n), Arrays.copyOf(zkLogs(zk), n));
     assertEquals(plainLogs(plain)[input], zkLogs(zk)[input]);
-    assertEquals(MaskSchedule.of(plain, InferenceStatement.lookups(plain).withBlinding()),
+    assertEquals(
+        MaskSchedule.of(plain, InferenceStatement.lookups(plain).withBlinding()),
         MaskSchedule.of(zk, InferenceStatement.lookups(zk).withBlinding()));
     assertEquals(InputCommitment.layout(plain).numVars(), InputCommitment.layout(zk).numVars());
   }
@@ -249,7 +274,9 @@ class ZeroKnowledgePaddingTest {
     return false;
   }
 
-  /** Claims of a reduced proof on activation columns (and the input) that no padding entry masks. */
+  /**
+   * Claims of a reduced proof on activation columns (and the input) that no padding entry masks.
+   */
   private static List<String> unmaskedClaims(ModelCircuit c, ModelVerifier.Reduction r) {
     Map<Integer, TensorLayout> layouts = columnLayouts(c);
     List<String> unmasked = new ArrayList<>();
@@ -261,7 +288,8 @@ class ZeroKnowledgePaddingTest {
       }
       checked++;
       if (!weighsPadding(l, claim.point())) {
-        String name = claim.column() < c.columns().size() ? c.columns().get(claim.column()).name() : "input";
+        String name =
+            claim.column() < c.columns().size() ? c.columns().get(claim.column()).name() : "input";
         unmasked.add(name);
       }
     }
@@ -291,8 +319,8 @@ class ZeroKnowledgePaddingTest {
 
   /**
    * The MNIST CNN has a constant ADD operand (a folded batch norm), proven in zero knowledge by a
-   * sumcheck through the weight shadow (ConstantAddend): both kinds of proof verify, over their
-   * own circuits, and agree with the integer engine.
+   * sumcheck through the weight shadow (ConstantAddend): both kinds of proof verify, over their own
+   * circuits, and agree with the integer engine.
    */
   @Test
   void mnistProvesWithAndWithoutZeroKnowledge() throws Exception {
@@ -308,7 +336,10 @@ class ZeroKnowledgePaddingTest {
     assertArrayEquals(expected, verifier.verify(zk, input));
   }
 
-  /** A verifier given the prover's circuits checks they are the key's, of the right kinds, and verifies both kinds. */
+  /**
+   * A verifier given the prover's circuits checks they are the key's, of the right kinds, and
+   * verifies both kinds.
+   */
   @Test
   void aVerifierTakesOnlyTheKeysCircuits() throws Exception {
     QuantizedModel m = ResNet8.model();
@@ -316,11 +347,14 @@ class ZeroKnowledgePaddingTest {
     CommittedModel cm = ModelProver.commit(m);
     int[] expected = new IntegerEngine(m).trace(input).tensor(cm.circuit().outputTensor());
     ModelVerifier shared = new ModelVerifier(cm.vk(), cm.circuit(false), cm.circuit(true));
-    assertArrayEquals(expected, shared.verify(ModelProver.prove(cm, input, ProgressListener.NONE), input));
-    assertArrayEquals(expected, shared.verify(ModelProver.prove(cm, input, ProgressListener.NONE, false), input));
-    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-        () -> new ModelVerifier(cm.vk(), cm.circuit(true), null));
-    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+    assertArrayEquals(
+        expected, shared.verify(ModelProver.prove(cm, input, ProgressListener.NONE), input));
+    assertArrayEquals(
+        expected, shared.verify(ModelProver.prove(cm, input, ProgressListener.NONE, false), input));
+    org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class, () -> new ModelVerifier(cm.vk(), cm.circuit(true), null));
+    org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class,
         () -> new ModelVerifier(cm.vk(), null, ModelCircuit.of(mnist().description(), true)));
   }
 }

@@ -7,13 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.zkaudit.field.Ext2;
 import io.zkaudit.engine.IntegerEngine;
+import io.zkaudit.field.Ext2;
 import io.zkaudit.inference.ModelProof;
 import io.zkaudit.inference.ModelVerifier;
-import io.zkaudit.prover.model.QuantizedModel;
 import io.zkaudit.model.TensorSpec;
 import io.zkaudit.proof.InvalidProofException;
+import io.zkaudit.prover.model.QuantizedModel;
 import io.zkaudit.testutil.ResNet8;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -25,8 +25,8 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * Zero-knowledge inference proofs on ResNet-8: fresh randomness per proof, the flag bound to the
- * proof, and two weight sets with the same public output both proven (the soundness tests of
- * {@link ModelProofTest} run on zero-knowledge proofs, the default).
+ * proof, and two weight sets with the same public output both proven (the soundness tests of {@link
+ * ModelProofTest} run on zero-knowledge proofs, the default).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ZeroKnowledgeProofTest {
@@ -51,7 +51,8 @@ class ZeroKnowledgeProofTest {
     assertFalse(Arrays.equals(a.encode(), b.encode()));
     // The revealed values differ: the witness commitments, the lookup roots, the evaluations.
     assertNotEquals(a.witness(), b.witness());
-    assertFalse(Arrays.equals(a.rangeEvals(), b.rangeEvals()), "range evaluations are masked by padding");
+    assertFalse(
+        Arrays.equals(a.rangeEvals(), b.rangeEvals()), "range evaluations are masked by padding");
     assertFalse(Arrays.equals(a.lookups().masks(), b.lookups().masks()));
     assertNotEquals(a.linear().getFirst(), b.linear().getFirst());
   }
@@ -68,10 +69,12 @@ class ZeroKnowledgeProofTest {
     for (ModelProof p : new ModelProof[] {plain, zk}) {
       byte[] bytes = p.encode();
       bytes[8] ^= 1;
-      assertThrows(InvalidProofException.class, () -> verifier.verify(ModelProof.decode(bytes), input));
+      assertThrows(
+          InvalidProofException.class, () -> verifier.verify(ModelProof.decode(bytes), input));
     }
     // The two-proof deterministic property of a proof without zero knowledge: it is reproducible.
-    assertArrayEquals(plain.encode(), ModelProver.prove(committed, input, ProgressListener.NONE, false).encode());
+    assertArrayEquals(
+        plain.encode(), ModelProver.prove(committed, input, ProgressListener.NONE, false).encode());
   }
 
   /** The test: two weight sets that give the same public output are both proven. */
@@ -86,7 +89,8 @@ class ZeroKnowledgeProofTest {
     assertArrayEquals(expected, new ModelVerifier(committed.vk()).verify(p, input));
     assertArrayEquals(expected, new ModelVerifier(otherCommitted.vk()).verify(q, input));
     // and each proof is bound to its own commitment
-    assertThrows(InvalidProofException.class, () -> new ModelVerifier(otherCommitted.vk()).verify(p, input));
+    assertThrows(
+        InvalidProofException.class, () -> new ModelVerifier(otherCommitted.vk()).verify(p, input));
   }
 
   /**
@@ -99,25 +103,70 @@ class ZeroKnowledgeProofTest {
     ModelProof a = ModelProver.prove(committed, input, ProgressListener.NONE);
     ModelProof b = ModelProver.prove(committed, input, ProgressListener.NONE);
     assertNotEquals(a.shadow(), b.shadow(), "a fresh shadow per proof");
-    ModelProof swapped = new ModelProof(a.model(), a.output(), a.witness(), b.shadow(), a.inputEval(),
-        a.lookups(), a.rangeEvals(), a.addEvals(), a.linear(), a.opening(), a.aloneOpenings(), b.shadowLink(),
-        true);
-    assertThrows(InvalidProofException.class, () -> verifier.verify(swapped, input), "another proof's shadow");
-    ModelProof otherLink = new ModelProof(a.model(), a.output(), a.witness(), a.shadow(), a.inputEval(),
-        a.lookups(), a.rangeEvals(), a.addEvals(), a.linear(), a.opening(), a.aloneOpenings(), b.shadowLink(),
-        true);
-    assertThrows(InvalidProofException.class, () -> verifier.verify(otherLink, input), "another proof's link");
-    // Every byte of the link's head (row count, first rows) and a stride through the rest, then the weight opening's head.
+    ModelProof swapped =
+        new ModelProof(
+            a.model(),
+            a.output(),
+            a.witness(),
+            b.shadow(),
+            a.inputEval(),
+            a.lookups(),
+            a.rangeEvals(),
+            a.addEvals(),
+            a.linear(),
+            a.opening(),
+            a.aloneOpenings(),
+            b.shadowLink(),
+            true);
+    assertThrows(
+        InvalidProofException.class,
+        () -> verifier.verify(swapped, input),
+        "another proof's shadow");
+    ModelProof otherLink =
+        new ModelProof(
+            a.model(),
+            a.output(),
+            a.witness(),
+            a.shadow(),
+            a.inputEval(),
+            a.lookups(),
+            a.rangeEvals(),
+            a.addEvals(),
+            a.linear(),
+            a.opening(),
+            a.aloneOpenings(),
+            b.shadowLink(),
+            true);
+    assertThrows(
+        InvalidProofException.class,
+        () -> verifier.verify(otherLink, input),
+        "another proof's link");
+    // Every byte of the link's head (row count, first rows) and a stride through the rest, then the
+    // weight opening's head.
     byte[] link = a.shadowLink();
     assertTrue(link.length > 4096, "link of " + link.length + " bytes");
     int tried = 0;
     for (int pos = 0; pos < link.length; pos += pos < 256 ? 1 : 41) {
       byte[] bad = link.clone();
       bad[pos] ^= (byte) (1 << (pos % 8));
-      ModelProof altered = new ModelProof(a.model(), a.output(), a.witness(), a.shadow(), a.inputEval(),
-          a.lookups(), a.rangeEvals(), a.addEvals(), a.linear(), a.opening(), a.aloneOpenings(), bad, true);
+      ModelProof altered =
+          new ModelProof(
+              a.model(),
+              a.output(),
+              a.witness(),
+              a.shadow(),
+              a.inputEval(),
+              a.lookups(),
+              a.rangeEvals(),
+              a.addEvals(),
+              a.linear(),
+              a.opening(),
+              a.aloneOpenings(),
+              bad,
+              true);
       int at = pos;
-      assertThrows(InvalidProofException.class, () -> verifier.verify(altered, input), "link byte " + at);
+      assertThrows(
+          InvalidProofException.class, () -> verifier.verify(altered, input), "link byte " + at);
       tried++;
     }
     assertTrue(tried > 256 + (link.length - 256) / 41 - 1);
@@ -125,17 +174,33 @@ class ZeroKnowledgeProofTest {
     for (int pos = 0; pos < opening.length; pos += pos < 256 ? 1 : 997) {
       byte[] bad = opening.clone();
       bad[pos] ^= (byte) (1 << (pos % 8));
-      ModelProof altered = new ModelProof(a.model(), a.output(), a.witness(), a.shadow(), a.inputEval(),
-          a.lookups(), a.rangeEvals(), a.addEvals(), a.linear(), bad, a.aloneOpenings(), a.shadowLink(), true);
+      ModelProof altered =
+          new ModelProof(
+              a.model(),
+              a.output(),
+              a.witness(),
+              a.shadow(),
+              a.inputEval(),
+              a.lookups(),
+              a.rangeEvals(),
+              a.addEvals(),
+              a.linear(),
+              bad,
+              a.aloneOpenings(),
+              a.shadowLink(),
+              true);
       int at = pos;
-      assertThrows(InvalidProofException.class, () -> verifier.verify(altered, input), "batched opening byte " + at);
+      assertThrows(
+          InvalidProofException.class,
+          () -> verifier.verify(altered, input),
+          "batched opening byte " + at);
     }
   }
 
   /**
    * The weight commitment hides: the same model committed under one hiding key is the same
-   * commitment (a seller finds its model again), under another key or fresh randomness another
-   * one, so nobody can recognise a known model from its commitment.
+   * commitment (a seller finds its model again), under another key or fresh randomness another one,
+   * so nobody can recognise a known model from its commitment.
    */
   @Test
   void weightCommitmentsAreHidingAndReproducibleUnderTheirKey() {
@@ -149,7 +214,8 @@ class ZeroKnowledgeProofTest {
     assertNotEquals(committed.vk().digest(), ModelProver.commit(model).vk().digest());
     assertTrue(k1.layout().hidingEntries() >= io.zkaudit.inference.WeightLayout.MIN_HIDING_ENTRIES);
     // ResNet-8's budget at 124 queries per proof (docs/zero-knowledge.md: about 63, then rotate).
-    long budget = k1.layout().hiddenProofs(io.zkaudit.inference.InferenceStatement.longLivedPcsParams());
+    long budget =
+        k1.layout().hiddenProofs(io.zkaudit.inference.InferenceStatement.longLivedPcsParams());
     assertTrue(budget >= 50 && budget <= 80, "budget " + budget);
   }
 
@@ -158,7 +224,10 @@ class ZeroKnowledgeProofTest {
     return new IntegerEngine(m).trace(input).tensor(committed.circuit().outputTensor());
   }
 
-  /** ResNet-8 with one weight of the last dense layer moved by one, chosen so the logits stay the same. */
+  /**
+   * ResNet-8 with one weight of the last dense layer moved by one, chosen so the logits stay the
+   * same.
+   */
   private QuantizedModel sameOutputOtherWeights(int[] expected) {
     var layers = model.description().layers();
     int id = -1;
@@ -184,10 +253,10 @@ class ZeroKnowledgeProofTest {
 
   /**
    * An ADD's constant addend is hidden: a zero-knowledge proof sends no ADD evaluation for it (from
-   * which acc - S(rho) would be the addend at a point) and proves acc(rho) by a sumcheck through the
-   * weight shadow instead. Both kinds of proof verify; the sumcheck is bound (every round value,
-   * evaluation and mask value tampered is rejected), and so is the zero ADD evaluation. The model:
-   * ResNet-8 whose first ADD adds a per-channel constant instead of its skip connection.
+   * which acc - S(rho) would be the addend at a point) and proves acc(rho) by a sumcheck through
+   * the weight shadow instead. Both kinds of proof verify; the sumcheck is bound (every round
+   * value, evaluation and mask value tampered is rejected), and so is the zero ADD evaluation. The
+   * model: ResNet-8 whose first ADD adds a per-channel constant instead of its skip connection.
    */
   @Test
   void aConstantAddendIsProvenThroughTheShadow() throws InvalidProofException {
@@ -202,15 +271,38 @@ class ZeroKnowledgeProofTest {
     TensorSpec b = d.tensor(add.b());
     int channels = b.shape().getLast();
     List<TensorSpec> tensors = new java.util.ArrayList<>(d.tensors());
-    tensors.add(TensorSpec.of("constant_addend", List.of(channels), b.type(), b.scales().getFirst(),
-        b.zeroPoints().getFirst(), true));
+    tensors.add(
+        TensorSpec.of(
+            "constant_addend",
+            List.of(channels),
+            b.type(),
+            b.scales().getFirst(),
+            b.zeroPoints().getFirst(),
+            true));
     int constant = tensors.size() - 1;
     List<io.zkaudit.model.Layer> layers = new java.util.ArrayList<>(d.layers());
-    layers.set(at, new io.zkaudit.model.Add(add.name(), add.a(), constant, add.output(), add.aZeroPoint(),
-        add.bZeroPoint(), add.leftShift(), add.aMultiplier(), add.aShift(), add.bMultiplier(), add.bShift(),
-        add.outMultiplier(), add.outShift(), add.outZeroPoint(), add.clampMin(), add.clampMax()));
-    var description = new io.zkaudit.model.ModelDescription(d.name() + "-constant-add", tensors, layers, d.inputs(),
-        d.outputs());
+    layers.set(
+        at,
+        new io.zkaudit.model.Add(
+            add.name(),
+            add.a(),
+            constant,
+            add.output(),
+            add.aZeroPoint(),
+            add.bZeroPoint(),
+            add.leftShift(),
+            add.aMultiplier(),
+            add.aShift(),
+            add.bMultiplier(),
+            add.bShift(),
+            add.outMultiplier(),
+            add.outShift(),
+            add.outZeroPoint(),
+            add.clampMin(),
+            add.clampMax()));
+    var description =
+        new io.zkaudit.model.ModelDescription(
+            d.name() + "-constant-add", tensors, layers, d.inputs(), d.outputs());
     java.util.Map<Integer, int[]> constants = new java.util.HashMap<>(model.constants());
     int[] addend = new int[channels];
     for (int c = 0; c < channels; c++) {
@@ -225,12 +317,15 @@ class ZeroKnowledgeProofTest {
     assertArrayEquals(expected, verifier.verify(plain, input));
     ModelProof zk = ModelProver.prove(cm, input, ProgressListener.NONE);
     assertArrayEquals(expected, verifier.verify(zk, input));
-    assertEquals(plain.linear().size() + 1, zk.linear().size(), "one sumcheck for the constant addend");
-    assertTrue(Arrays.stream(zk.addEvals()).anyMatch(Ext2::isZero), "no ADD evaluation sent for it");
+    assertEquals(
+        plain.linear().size() + 1, zk.linear().size(), "one sumcheck for the constant addend");
+    assertTrue(
+        Arrays.stream(zk.addEvals()).anyMatch(Ext2::isZero), "no ADD evaluation sent for it");
     // The sumcheck's place in the layer list: after the linear layers that precede the ADD.
     int index = 0;
     for (var p : cm.circuit(true).layers()) {
-      if (p instanceof io.zkaudit.layers.ModelCircuit.AddLayer a && (a.isConstant(0) || a.isConstant(1))) {
+      if (p instanceof io.zkaudit.layers.ModelCircuit.AddLayer a
+          && (a.isConstant(0) || a.isConstant(1))) {
         break;
       }
       if (p instanceof io.zkaudit.layers.ModelCircuit.LinearLayer) {
@@ -245,15 +340,20 @@ class ZeroKnowledgeProofTest {
       for (int k = 0; k < p2.round(r).length; k++) {
         io.zkaudit.field.Ext2[][] rounds = p2.rounds();
         rounds[r][k] = rounds[r][k].add(io.zkaudit.field.Ext2.ONE);
-        bad.add(new io.zkaudit.layers.WindowedLinearProof(sc.bias(), null,
-            new io.zkaudit.sumcheck.SumcheckProof(rounds, p2.evaluations()), sc.masks()));
+        bad.add(
+            new io.zkaudit.layers.WindowedLinearProof(
+                sc.bias(),
+                null,
+                new io.zkaudit.sumcheck.SumcheckProof(rounds, p2.evaluations()),
+                sc.masks()));
       }
     }
     for (int k = 0; k < p2.evaluations().length; k++) {
       io.zkaudit.field.Ext2[] e = p2.evaluations();
       e[k] = e[k].add(io.zkaudit.field.Ext2.ONE);
-      bad.add(new io.zkaudit.layers.WindowedLinearProof(sc.bias(), null, new io.zkaudit.sumcheck.SumcheckProof(p2.rounds(), e),
-          sc.masks()));
+      bad.add(
+          new io.zkaudit.layers.WindowedLinearProof(
+              sc.bias(), null, new io.zkaudit.sumcheck.SumcheckProof(p2.rounds(), e), sc.masks()));
     }
     for (int k = 0; k < 2; k++) {
       io.zkaudit.field.Ext2[] m = sc.masks();
@@ -263,9 +363,21 @@ class ZeroKnowledgeProofTest {
     for (io.zkaudit.layers.WindowedLinearProof w : bad) {
       List<io.zkaudit.layers.WindowedLinearProof> linear = new java.util.ArrayList<>(zk.linear());
       linear.set(index, w);
-      ModelProof altered = new ModelProof(zk.model(), zk.output(), zk.witness(), zk.shadow(),
-          zk.inputEval(), zk.lookups(), zk.rangeEvals(), zk.addEvals(), linear, zk.opening(),
-          zk.aloneOpenings(), zk.shadowLink(), true);
+      ModelProof altered =
+          new ModelProof(
+              zk.model(),
+              zk.output(),
+              zk.witness(),
+              zk.shadow(),
+              zk.inputEval(),
+              zk.lookups(),
+              zk.rangeEvals(),
+              zk.addEvals(),
+              linear,
+              zk.opening(),
+              zk.aloneOpenings(),
+              zk.shadowLink(),
+              true);
       assertThrows(InvalidProofException.class, () -> verifier.verify(altered, input));
     }
     assertTrue(bad.size() >= 10, "tampered " + bad.size());
@@ -276,9 +388,21 @@ class ZeroKnowledgeProofTest {
         adds[k] = io.zkaudit.field.Ext2.ONE;
       }
     }
-    ModelProof withEval = new ModelProof(zk.model(), zk.output(), zk.witness(), zk.shadow(),
-        zk.inputEval(), zk.lookups(), zk.rangeEvals(), adds, zk.linear(), zk.opening(), zk.aloneOpenings(),
-        zk.shadowLink(), true);
+    ModelProof withEval =
+        new ModelProof(
+            zk.model(),
+            zk.output(),
+            zk.witness(),
+            zk.shadow(),
+            zk.inputEval(),
+            zk.lookups(),
+            zk.rangeEvals(),
+            adds,
+            zk.linear(),
+            zk.opening(),
+            zk.aloneOpenings(),
+            zk.shadowLink(),
+            true);
     assertThrows(InvalidProofException.class, () -> verifier.verify(withEval, input));
   }
 }

@@ -14,12 +14,12 @@ import io.zkaudit.pcs.EvalClaim;
 import io.zkaudit.poly.Mle;
 import io.zkaudit.proof.InvalidProofException;
 import io.zkaudit.prover.zk.MaskSupply;
-import io.zkaudit.zk.ZkRandom;
 import io.zkaudit.sumcheck.SumcheckResult;
 import io.zkaudit.testutil.ChiSquare;
 import io.zkaudit.transcript.Transcript;
 import io.zkaudit.zk.MaskColumn;
 import io.zkaudit.zk.MaskLedger;
+import io.zkaudit.zk.ZkRandom;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -35,14 +35,27 @@ class ConstantAddendTest {
 
   record Run(SumcheckResult result, ConstantAddend.Outcome outcome, boolean masksTrue) {}
 
-  static Run run(long[] s, long[] k, long[] m, Ext2[] rho, Ext2 acc, long seed) throws InvalidProofException {
-    MaskSchedule schedule = new MaskSchedule(List.of(
-        new MaskSchedule.Sumcheck(ConstantAddend.numVars(OUT), ConstantAddend.composition().roundDegree(false))));
+  static Run run(long[] s, long[] k, long[] m, Ext2[] rho, Ext2 acc, long seed)
+      throws InvalidProofException {
+    MaskSchedule schedule =
+        new MaskSchedule(
+            List.of(
+                new MaskSchedule.Sumcheck(
+                    ConstantAddend.numVars(OUT), ConstantAddend.composition().roundDegree(false))));
     MaskSupply masks = MaskSupply.draw(schedule, ZkRandom.seeded(seed));
-    WindowedLinearProof p = ConstantAddendProver.prove(OUT, rho, s, k, m, masks, new Transcript("a"));
+    WindowedLinearProof p =
+        ConstantAddendProver.prove(OUT, rho, s, k, m, masks, new Transcript("a"));
     MaskLedger ledger = new MaskLedger(schedule.blocks());
-    SumcheckResult r = ledger.verify(ConstantAddend.composition(), null, ConstantAddend.numVars(OUT), acc, p.phase2(),
-        p.masks()[0], p.masks()[1], new Transcript("a"));
+    SumcheckResult r =
+        ledger.verify(
+            ConstantAddend.composition(),
+            null,
+            ConstantAddend.numVars(OUT),
+            acc,
+            p.phase2(),
+            p.masks()[0],
+            p.masks()[1],
+            new Transcript("a"));
     ConstantAddend.Outcome o = ConstantAddend.finish(rho, r);
     int vars = MaskColumn.numVars(schedule.blocks());
     long[] column = MaskColumn.place(masks.all(), vars);
@@ -95,12 +108,15 @@ class ConstantAddendTest {
     assertEquals(Mle.evaluate(s, r.outcome().sigma()), r.outcome().input(), "S(sigma)");
     Ext2[] sc = java.util.Arrays.copyOf(r.outcome().sigma(), OUT.cBits());
     Ext2 tau = r.outcome().tau();
-    assertEquals(Ext2.ONE.sub(tau).mul(Mle.evaluate(k, sc)).add(tau.mul(Mle.evaluate(m, sc))), r.outcome().addend(),
+    assertEquals(
+        Ext2.ONE.sub(tau).mul(Mle.evaluate(k, sc)).add(tau.mul(Mle.evaluate(m, sc))),
+        r.outcome().addend(),
         "the addend's shadow at (tau, sigma_c)");
     assertTrue(r.masksTrue(), "the mask claim holds");
     try {
       Run bad = run(s, k, m, rho, acc.add(Ext2.ONE), 1);
-      boolean allTrue = bad.masksTrue() && Mle.evaluate(s, bad.outcome().sigma()).equals(bad.outcome().input());
+      boolean allTrue =
+          bad.masksTrue() && Mle.evaluate(s, bad.outcome().sigma()).equals(bad.outcome().input());
       assertTrue(!allTrue, "a wrong accumulator left only true claims");
     } catch (InvalidProofException expected) {
       // rejected
@@ -129,13 +145,17 @@ class ConstantAddendTest {
         Run r = run(s, k, m, rho, acc, 10_000L * set + i);
         hist[(int) (r.outcome().addend().c0() & 15)]++;
       }
-      assertTrue(ChiSquare.uniform(hist, samples) < ChiSquare.CRITICAL_15_DF, "set " + set + ": not uniform");
+      assertTrue(
+          ChiSquare.uniform(hist, samples) < ChiSquare.CRITICAL_15_DF,
+          "set " + set + ": not uniform");
     }
     int[] constant = new int[16];
     long[] k = random(new Random(50), 1 << OUT.cBits());
     for (int i = 0; i < samples; i++) {
       constant[(int) (Mle.evaluate(k, point(new Random(7), OUT.cBits())).c0() & 15)]++;
     }
-    assertTrue(ChiSquare.uniform(constant, samples) > ChiSquare.CRITICAL_15_DF, "the test tells a fixed value apart");
+    assertTrue(
+        ChiSquare.uniform(constant, samples) > ChiSquare.CRITICAL_15_DF,
+        "the test tells a fixed value apart");
   }
 }

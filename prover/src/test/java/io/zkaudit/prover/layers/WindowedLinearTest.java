@@ -29,7 +29,8 @@ class WindowedLinearTest {
   /** A random layer with its data and the reference accumulator over the padded output domain. */
   record Instance(WindowedLinear spec, long[] input, long[] weights, long[] bias, long[] acc) {}
 
-  static Instance random(Kind kind, int h, int w, int cin, int cout, int k, int stride, int pad, Random rng) {
+  static Instance random(
+      Kind kind, int h, int w, int cin, int cout, int k, int stride, int pad, Random rng) {
     int ho = Math.max(1, (h + 2 * pad - k) / stride + 1);
     int wo = Math.max(1, (w + 2 * pad - k) / stride + 1);
     if (kind != Kind.CONV) {
@@ -47,8 +48,18 @@ class WindowedLinearTest {
       zw.add(rng.nextInt(256) - 128);
     }
     boolean hasBias = kind != Kind.SUM && rng.nextBoolean();
-    WindowedLinear spec = new WindowedLinear(kind, 0, kind == Kind.SUM ? -1 : 1, hasBias ? 2 : -1, in, out, rows, cols,
-        kind == Kind.SUM ? zin : zin, kind == Kind.SUM ? List.of(0) : zw);
+    WindowedLinear spec =
+        new WindowedLinear(
+            kind,
+            0,
+            kind == Kind.SUM ? -1 : 1,
+            hasBias ? 2 : -1,
+            in,
+            out,
+            rows,
+            cols,
+            kind == Kind.SUM ? zin : zin,
+            kind == Kind.SUM ? List.of(0) : zw);
     int[] x = new int[h * w * cin];
     for (int i = 0; i < x.length; i++) {
       x[i] = rng.nextInt(256);
@@ -93,7 +104,10 @@ class WindowedLinearTest {
                 }
               } else if (co < cin) {
                 int xv = x[(sy * w + sx) * cin + co] - zin;
-                a += kind == Kind.SUM ? xv : (long) xv * (wt[(i * k + j) * cout + co] - spec.weightZeroPoint(co));
+                a +=
+                    kind == Kind.SUM
+                        ? xv
+                        : (long) xv * (wt[(i * k + j) * cout + co] - spec.weightZeroPoint(co));
               }
             }
           }
@@ -113,30 +127,44 @@ class WindowedLinearTest {
   }
 
   @Property(tries = 40)
-  void honestProofsVerifyAndLeaveTrueClaims(@ForAll @IntRange(min = 0, max = 2) int kindIndex,
-      @ForAll @IntRange(min = 1, max = 9) int h, @ForAll @IntRange(min = 1, max = 9) int w,
-      @ForAll @IntRange(min = 1, max = 6) int cin, @ForAll @IntRange(min = 1, max = 5) int cout,
-      @ForAll @IntRange(min = 1, max = 3) int k, @ForAll @IntRange(min = 1, max = 2) int stride,
-      @ForAll @IntRange(min = 0, max = 1) int pad, @ForAll long seed) throws InvalidProofException {
+  void honestProofsVerifyAndLeaveTrueClaims(
+      @ForAll @IntRange(min = 0, max = 2) int kindIndex,
+      @ForAll @IntRange(min = 1, max = 9) int h,
+      @ForAll @IntRange(min = 1, max = 9) int w,
+      @ForAll @IntRange(min = 1, max = 6) int cin,
+      @ForAll @IntRange(min = 1, max = 5) int cout,
+      @ForAll @IntRange(min = 1, max = 3) int k,
+      @ForAll @IntRange(min = 1, max = 2) int stride,
+      @ForAll @IntRange(min = 0, max = 1) int pad,
+      @ForAll long seed)
+      throws InvalidProofException {
     Random rng = new Random(seed);
     Kind kind = Kind.values()[kindIndex];
-    Instance inst = random(kind, h, w, cin, cout, Math.min(k, Math.min(h, w) + 2 * pad), stride, pad, rng);
+    Instance inst =
+        random(kind, h, w, cin, cout, Math.min(k, Math.min(h, w) + 2 * pad), stride, pad, rng);
     Ext2[] r = point(rng, inst.spec().out().numVars());
     Ext2 value = Mle.evaluate(inst.acc(), r);
-    var result = WindowedLinearProver.prove(inst.spec(), inst.input(), inst.weights(), inst.bias(), r, new Transcript("t"));
-    List<TensorClaim> claims = WindowedLinearVerifier.verify(inst.spec(), r, value, result.proof(), new Transcript("t"));
+    var result =
+        WindowedLinearProver.prove(
+            inst.spec(), inst.input(), inst.weights(), inst.bias(), r, new Transcript("t"));
+    List<TensorClaim> claims =
+        WindowedLinearVerifier.verify(inst.spec(), r, value, result.proof(), new Transcript("t"));
     assertEquals(result.claims(), claims);
     for (TensorClaim c : claims) {
-      long[] table = c.tensor() == 0 ? inst.input() : c.tensor() == 1 ? inst.weights() : inst.bias();
-      assertEquals(Mle.evaluate(table, c.point()), c.value(), "claim on tensor " + c.tensor() + " is true");
+      long[] table =
+          c.tensor() == 0 ? inst.input() : c.tensor() == 1 ? inst.weights() : inst.bias();
+      assertEquals(
+          Mle.evaluate(table, c.point()), c.value(), "claim on tensor " + c.tensor() + " is true");
     }
     // A wrong accumulator value is rejected, or leaves a false claim behind.
     Ext2 wrong = value.add(Ext2.ONE);
     try {
-      List<TensorClaim> bad = WindowedLinearVerifier.verify(inst.spec(), r, wrong, result.proof(), new Transcript("t"));
+      List<TensorClaim> bad =
+          WindowedLinearVerifier.verify(inst.spec(), r, wrong, result.proof(), new Transcript("t"));
       boolean someFalse = false;
       for (TensorClaim c : bad) {
-        long[] table = c.tensor() == 0 ? inst.input() : c.tensor() == 1 ? inst.weights() : inst.bias();
+        long[] table =
+            c.tensor() == 0 ? inst.input() : c.tensor() == 1 ? inst.weights() : inst.bias();
         someFalse |= !Mle.evaluate(table, c.point()).equals(c.value());
       }
       assertEquals(true, someFalse, "a wrong value must not leave only true claims");
@@ -151,14 +179,21 @@ class WindowedLinearTest {
    * still verify, and the claims they leave are true of the randomly padded input.
    */
   @Property(tries = 40)
-  void randomInputPaddingKeepsProofsComplete(@ForAll @IntRange(min = 0, max = 2) int kindIndex,
-      @ForAll @IntRange(min = 1, max = 9) int h, @ForAll @IntRange(min = 1, max = 9) int w,
-      @ForAll @IntRange(min = 1, max = 6) int cin, @ForAll @IntRange(min = 1, max = 5) int cout,
-      @ForAll @IntRange(min = 1, max = 3) int k, @ForAll @IntRange(min = 1, max = 2) int stride,
-      @ForAll @IntRange(min = 0, max = 1) int pad, @ForAll long seed) throws InvalidProofException {
+  void randomInputPaddingKeepsProofsComplete(
+      @ForAll @IntRange(min = 0, max = 2) int kindIndex,
+      @ForAll @IntRange(min = 1, max = 9) int h,
+      @ForAll @IntRange(min = 1, max = 9) int w,
+      @ForAll @IntRange(min = 1, max = 6) int cin,
+      @ForAll @IntRange(min = 1, max = 5) int cout,
+      @ForAll @IntRange(min = 1, max = 3) int k,
+      @ForAll @IntRange(min = 1, max = 2) int stride,
+      @ForAll @IntRange(min = 0, max = 1) int pad,
+      @ForAll long seed)
+      throws InvalidProofException {
     Random rng = new Random(seed);
     Kind kind = Kind.values()[kindIndex];
-    Instance inst = random(kind, h, w, cin, cout, Math.min(k, Math.min(h, w) + 2 * pad), stride, pad, rng);
+    Instance inst =
+        random(kind, h, w, cin, cout, Math.min(k, Math.min(h, w) + 2 * pad), stride, pad, rng);
     TensorLayout in = inst.spec().in();
     TensorLayout out = inst.spec().out();
     long[] input = inst.input().clone();
@@ -189,16 +224,21 @@ class WindowedLinearTest {
     }
     Ext2[] r = point(rng, out.numVars());
     Ext2 value = Mle.evaluate(acc, r);
-    var result = WindowedLinearProver.prove(inst.spec(), input, inst.weights(), inst.bias(), r, new Transcript("t"));
-    List<TensorClaim> claims = WindowedLinearVerifier.verify(inst.spec(), r, value, result.proof(), new Transcript("t"));
+    var result =
+        WindowedLinearProver.prove(
+            inst.spec(), input, inst.weights(), inst.bias(), r, new Transcript("t"));
+    List<TensorClaim> claims =
+        WindowedLinearVerifier.verify(inst.spec(), r, value, result.proof(), new Transcript("t"));
     for (TensorClaim c : claims) {
       long[] table = c.tensor() == 0 ? input : c.tensor() == 1 ? inst.weights() : inst.bias();
-      assertEquals(Mle.evaluate(table, c.point()), c.value(), "claim on tensor " + c.tensor() + " is true");
+      assertEquals(
+          Mle.evaluate(table, c.point()), c.value(), "claim on tensor " + c.tensor() + " is true");
     }
   }
 
   @Property(tries = 15)
-  void everyProofElementIsBound(@ForAll @IntRange(min = 0, max = 2) int kindIndex, @ForAll long seed)
+  void everyProofElementIsBound(
+      @ForAll @IntRange(min = 0, max = 2) int kindIndex, @ForAll long seed)
       throws InvalidProofException {
     Random rng = new Random(seed);
     Kind kind = Kind.values()[kindIndex];
@@ -206,15 +246,20 @@ class WindowedLinearTest {
     Ext2[] r = point(rng, inst.spec().out().numVars());
     Ext2 value = Mle.evaluate(inst.acc(), r);
     WindowedLinearProof proof =
-        WindowedLinearProver.prove(inst.spec(), inst.input(), inst.weights(), inst.bias(), r, new Transcript("t")).proof();
-    List<TensorClaim> honest = WindowedLinearVerifier.verify(inst.spec(), r, value, proof, new Transcript("t"));
+        WindowedLinearProver.prove(
+                inst.spec(), inst.input(), inst.weights(), inst.bias(), r, new Transcript("t"))
+            .proof();
+    List<TensorClaim> honest =
+        WindowedLinearVerifier.verify(inst.spec(), r, value, proof, new Transcript("t"));
     for (WindowedLinearProof tampered : tamperings(proof)) {
       try {
-        List<TensorClaim> claims = WindowedLinearVerifier.verify(inst.spec(), r, value, tampered, new Transcript("t"));
+        List<TensorClaim> claims =
+            WindowedLinearVerifier.verify(inst.spec(), r, value, tampered, new Transcript("t"));
         // Accepted only if it leaves a false claim, which the commitment opening then rejects.
         boolean allTrue = true;
         for (TensorClaim c : claims) {
-          long[] table = c.tensor() == 0 ? inst.input() : c.tensor() == 1 ? inst.weights() : inst.bias();
+          long[] table =
+              c.tensor() == 0 ? inst.input() : c.tensor() == 1 ? inst.weights() : inst.bias();
           allTrue &= Mle.evaluate(table, c.point()).equals(c.value());
         }
         assertEquals(false, allTrue, "tampered proof accepted with true claims");
@@ -223,8 +268,11 @@ class WindowedLinearTest {
         // rejected
       }
     }
-    assertThrows(InvalidProofException.class,
-        () -> WindowedLinearVerifier.verify(inst.spec(), r, value, proof, new Transcript("other domain")));
+    assertThrows(
+        InvalidProofException.class,
+        () ->
+            WindowedLinearVerifier.verify(
+                inst.spec(), r, value, proof, new Transcript("other domain")));
   }
 
   /** One copy per proof element with that element changed. */

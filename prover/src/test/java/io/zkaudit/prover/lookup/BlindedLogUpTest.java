@@ -18,9 +18,9 @@ import io.zkaudit.lookup.LookupTable;
 import io.zkaudit.pcs.EvalClaim;
 import io.zkaudit.poly.Mle;
 import io.zkaudit.proof.InvalidProofException;
-import io.zkaudit.zk.ZkRandom;
 import io.zkaudit.testutil.ChiSquare;
 import io.zkaudit.transcript.Transcript;
+import io.zkaudit.zk.ZkRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -31,9 +31,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Tagged blinding of logUp ({@link LogUpBlinding}, docs/zero-knowledge.md "Blinded lookups"):
- * completeness with true claims on every committed column, soundness against a prover that uses
- * the blinding rows to cancel a bad tuple, every blinding field bound, and the point of it: the
- * tree values that revealed the histogram are uniform over fresh blinding.
+ * completeness with true claims on every committed column, soundness against a prover that uses the
+ * blinding rows to cancel a bad tuple, every blinding field bound, and the point of it: the tree
+ * values that revealed the histogram are uniform over fresh blinding.
  */
 class BlindedLogUpTest {
 
@@ -48,7 +48,9 @@ class BlindedLogUpTest {
     return new LogUpTest.Case(st, ws);
   }
 
-  /** The numerator column as the model prover commits it: every group's numerators at its offset. */
+  /**
+   * The numerator column as the model prover commits it: every group's numerators at its offset.
+   */
   static long[] numeratorColumn(LogUpTest.Case c) {
     LogUpBlinding plan = LogUpBlinding.of(c.statement());
     long[] col = new long[1 << plan.numeratorVars()];
@@ -61,14 +63,21 @@ class BlindedLogUpTest {
     return col;
   }
 
-  /** Box-shaped groups (channel, width, height extents, low bits first), as the model proofs use. */
+  /**
+   * Box-shaped groups (channel, width, height extents, low bits first), as the model proofs use.
+   */
   static Group box(int cBits, int channels, int wBits, int width, int hBits, int height) {
-    return new Group(cBits + wBits + hBits, List.of(new Group.Extent(cBits, channels), new Group.Extent(wBits, width),
-        new Group.Extent(hBits, height)));
+    return new Group(
+        cBits + wBits + hBits,
+        List.of(
+            new Group.Extent(cBits, channels),
+            new Group.Extent(wBits, width),
+            new Group.Extent(hBits, height)));
   }
 
   @Property(tries = 60)
-  void blindedProofsVerifyAndEveryClaimIsTrue(@ForAll @IntRange(min = 0, max = 9) int maxVars, @ForAll long seed)
+  void blindedProofsVerifyAndEveryClaimIsTrue(
+      @ForAll @IntRange(min = 0, max = 9) int maxVars, @ForAll long seed)
       throws InvalidProofException {
     Random rng = new Random(seed);
     LogUpTest.Case c = blind(LogUpTest.randomCase(rng, maxVars), ZkRandom.seeded(seed));
@@ -85,7 +94,8 @@ class BlindedLogUpTest {
       assertEquals(Mle.evaluate(w.committedMultiplicities(), m.point()), m.value(), "M2 claim");
       LookupClaims.WitnessClaim u = claims.blindingTuples().get(l);
       for (int col = 0; col < u.values().length; col++) {
-        assertEquals(Mle.evaluate(w.blinding().tableTuples()[col], u.point()), u.values()[col], "u' claim");
+        assertEquals(
+            Mle.evaluate(w.blinding().tableTuples()[col], u.point()), u.values()[col], "u' claim");
       }
       for (int g = 0; g < c.statement().lookups().get(l).groups().size(); g++) {
         LookupClaims.WitnessClaim wc = claims.witnesses().get(l).get(g);
@@ -128,7 +138,8 @@ class BlindedLogUpTest {
     for (long r : prefix) {
       assertTrue(r >= 200);
     }
-    // Padding only in the top bits of a group of 2^10 rows (1000 active): every class still has one.
+    // Padding only in the top bits of a group of 2^10 rows (1000 active): every class still has
+    // one.
     assertEquals(16, new Group(10, 1000).blindingRows(4).length);
     // A group of 4 rows with 3 active: one class only.
     assertEquals(1, new Group(2, 3).blindingRows(4).length);
@@ -167,17 +178,23 @@ class BlindedLogUpTest {
     numerators[0][0] = Goldilocks.P - 1; // -1
     long[] tableNumerators = w.blinding().tableNumerators();
     tableNumerators[LogUpBlinding.slot(0)] = Goldilocks.P - 1;
-    LookupWitness cheat = new LookupWitness(w.groups(), m,
-        new LookupWitness.Blinding(numerators, tableNumerators, w.blinding().tableTuples()));
+    LookupWitness cheat =
+        new LookupWitness(
+            w.groups(),
+            m,
+            new LookupWitness.Blinding(numerators, tableNumerators, w.blinding().tableTuples()));
     LogUpProof proof = LogUpProver.prove(st, List.of(cheat), new Transcript("c")).proof();
-    InvalidProofException e = assertThrows(InvalidProofException.class,
-        () -> LogUpVerifier.verify(st, proof, new Transcript("c")));
+    InvalidProofException e =
+        assertThrows(
+            InvalidProofException.class,
+            () -> LogUpVerifier.verify(st, proof, new Transcript("c")));
     assertTrue(e.getMessage().contains("do not sum"), e.getMessage());
     // The honest witness (the bad row counted nowhere) fails the same way without the cancellation.
     values[bad] = 5;
     m[5]++;
-    LookupWitness honest = new LookupWitness(List.<long[][]>of(new long[][] {values}), m)
-        .blind(lk, plan, 0, ZkRandom.seeded(1)::nextField);
+    LookupWitness honest =
+        new LookupWitness(List.<long[][]>of(new long[][] {values}), m)
+            .blind(lk, plan, 0, ZkRandom.seeded(1)::nextField);
     assertProves(st, honest);
   }
 
@@ -202,38 +219,79 @@ class BlindedLogUpTest {
     for (int g = 0; g < p.blindingSums().length; g++) {
       Ext2[] s = p.blindingSums();
       s[g] = s[g].add(Ext2.ONE);
-      bad.add(new LogUpProof(p.rootP(), p.rootQ(), p.layers(), p.witnessEvaluations(), p.masks(), s, p.blindingTuples()));
+      bad.add(
+          new LogUpProof(
+              p.rootP(),
+              p.rootQ(),
+              p.layers(),
+              p.witnessEvaluations(),
+              p.masks(),
+              s,
+              p.blindingTuples()));
     }
     for (int l = 0; l < p.blindingTuples().length; l++) {
       for (int k = 0; k < p.blindingTuples()[l].length; k++) {
         Ext2[][] u = p.blindingTuples();
         u[l][k] = u[l][k].add(new Ext2(0, 1));
-        bad.add(new LogUpProof(p.rootP(), p.rootQ(), p.layers(), p.witnessEvaluations(), p.masks(), p.blindingSums(), u));
+        bad.add(
+            new LogUpProof(
+                p.rootP(),
+                p.rootQ(),
+                p.layers(),
+                p.witnessEvaluations(),
+                p.masks(),
+                p.blindingSums(),
+                u));
       }
     }
     bad.add(new LogUpProof(p.rootP(), p.rootQ(), p.layers(), p.witnessEvaluations(), p.masks()));
-    bad.add(new LogUpProof(p.rootP(), p.rootQ(), p.layers(), p.witnessEvaluations(), p.masks(),
-        java.util.Arrays.copyOf(p.blindingSums(), p.blindingSums().length - 1), p.blindingTuples()));
-    bad.addAll(LogUpTest.tamperings(p).stream()
-        .map(t -> new LogUpProof(t.rootP(), t.rootQ(), t.layers(), t.witnessEvaluations(), p.masks(), p.blindingSums(),
-            p.blindingTuples()))
-        .toList());
+    bad.add(
+        new LogUpProof(
+            p.rootP(),
+            p.rootQ(),
+            p.layers(),
+            p.witnessEvaluations(),
+            p.masks(),
+            java.util.Arrays.copyOf(p.blindingSums(), p.blindingSums().length - 1),
+            p.blindingTuples()));
+    bad.addAll(
+        LogUpTest.tamperings(p).stream()
+            .map(
+                t ->
+                    new LogUpProof(
+                        t.rootP(),
+                        t.rootQ(),
+                        t.layers(),
+                        t.witnessEvaluations(),
+                        p.masks(),
+                        p.blindingSums(),
+                        p.blindingTuples()))
+            .toList());
     for (LogUpProof b : bad) {
-      assertThrows(InvalidProofException.class, () -> LogUpVerifier.verify(c.statement(), b, new Transcript("t")));
+      assertThrows(
+          InvalidProofException.class,
+          () -> LogUpVerifier.verify(c.statement(), b, new Transcript("t")));
     }
     assertTrue(bad.size() > 30, "tampered " + bad.size());
     // A blinded proof is not a plain one, and a plain one is not blinded.
-    assertThrows(InvalidProofException.class, () -> LogUpVerifier.verify(plainCase.statement(), p, new Transcript("t")));
-    LogUpProof plain = LogUpProver.prove(plainCase.statement(), plainCase.witnesses(), new Transcript("t")).proof();
-    assertThrows(InvalidProofException.class, () -> LogUpVerifier.verify(c.statement(), plain, new Transcript("t")));
+    assertThrows(
+        InvalidProofException.class,
+        () -> LogUpVerifier.verify(plainCase.statement(), p, new Transcript("t")));
+    LogUpProof plain =
+        LogUpProver.prove(plainCase.statement(), plainCase.witnesses(), new Transcript("t"))
+            .proof();
+    assertThrows(
+        InvalidProofException.class,
+        () -> LogUpVerifier.verify(c.statement(), plain, new Transcript("t")));
   }
 
   /**
    * What used to reveal the histogram is uniform over fresh blinding, for a fixed witness: every
    * tree's root fraction P/Q (a group's is sum_active 1/(alpha - w), the table's the multiplicity
    * functional) and the fractions of both layer-1 nodes (exact node values: the sums over the even
-   * and the odd rows), and the multiplicity claim. alpha and beta are drawn before the roots, so they are the
-   * same in every run: the unblinded proof reveals the same values every time (checked).
+   * and the odd rows), and the multiplicity claim. alpha and beta are drawn before the roots, so
+   * they are the same in every run: the unblinded proof reveals the same values every time
+   * (checked).
    */
   @Test
   void treeFractionsAreUniformOverFreshBlinding() throws InvalidProofException {
@@ -245,9 +303,12 @@ class BlindedLogUpTest {
     LookupWitness witness = LookupWitness.compute(lk, List.<long[][]>of(cols));
     LogUpTest.Case plain = new LogUpTest.Case(LookupStatement.of(lk), List.of(witness));
 
-    LogUpProof p0 = LogUpProver.prove(plain.statement(), plain.witnesses(), new Transcript("u")).proof();
-    LogUpProof p1 = LogUpProver.prove(plain.statement(), plain.witnesses(), new Transcript("u")).proof();
-    assertEquals(ratios(p0), ratios(p1), "unblinded, the revealed fractions are fixed by the witness");
+    LogUpProof p0 =
+        LogUpProver.prove(plain.statement(), plain.witnesses(), new Transcript("u")).proof();
+    LogUpProof p1 =
+        LogUpProver.prove(plain.statement(), plain.witnesses(), new Transcript("u")).proof();
+    assertEquals(
+        ratios(p0), ratios(p1), "unblinded, the revealed fractions are fixed by the witness");
     // ... and the group's root is the histogram's generating function at alpha.
     Transcript replay = new Transcript("u");
     io.zkaudit.lookup.LogUpLayout.absorbShape(plain.statement(), replay);
@@ -259,7 +320,8 @@ class BlindedLogUpTest {
         histogram = histogram.add(alpha.sub(Ext2.of(cols[0][x])).inv());
       }
     }
-    assertEquals(histogram, ratios(p0).get(1), "the unblinded group root reveals sum 1/(alpha - w)");
+    assertEquals(
+        histogram, ratios(p0).get(1), "the unblinded group root reveals sum 1/(alpha - w)");
 
     int samples = 1000;
     List<int[]> hist = new ArrayList<>();
@@ -283,11 +345,16 @@ class BlindedLogUpTest {
     }
     assertEquals(7, hist.size(), "two roots, two layer-1 nodes per tree, the multiplicity claim");
     for (int k = 0; k < hist.size(); k++) {
-      assertTrue(ChiSquare.uniform(hist.get(k), samples) < ChiSquare.CRITICAL_15_DF, "revealed value " + k);
+      assertTrue(
+          ChiSquare.uniform(hist.get(k), samples) < ChiSquare.CRITICAL_15_DF,
+          "revealed value " + k);
     }
   }
 
-  /** Per tree: the root's P/Q, then layer 1's p0/q0 and p1/q1 (every instance has p at layer 1 here). */
+  /**
+   * Per tree: the root's P/Q, then layer 1's p0/q0 and p1/q1 (every instance has p at layer 1
+   * here).
+   */
   private static List<Ext2> ratios(LogUpProof proof) {
     List<Ext2> out = new ArrayList<>();
     for (int i = 0; i < proof.rootP().length; i++) {

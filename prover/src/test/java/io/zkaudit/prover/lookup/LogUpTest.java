@@ -36,7 +36,8 @@ class LogUpTest {
   static LookupTable randomTable(Random rng) {
     return switch (rng.nextInt(4)) {
       case 0 -> LookupTable.range(rng.nextInt(9));
-      case 1 -> LookupTable.function(1 + rng.nextInt(8), -(1L << rng.nextInt(8)), x -> Math.max(x, 0));
+      case 1 ->
+          LookupTable.function(1 + rng.nextInt(8), -(1L << rng.nextInt(8)), x -> Math.max(x, 0));
       case 2 -> LookupTable.function(1 + rng.nextInt(6), 0, x -> (x * 37 + 11) >> 3);
       default -> {
         int rows = 1 + rng.nextInt(40);
@@ -95,7 +96,8 @@ class LogUpTest {
   }
 
   @Property(tries = 80)
-  void completenessAndCorrectClaims(@ForAll @IntRange(min = 0, max = 10) int maxVars, @ForAll long seed)
+  void completenessAndCorrectClaims(
+      @ForAll @IntRange(min = 0, max = 10) int maxVars, @ForAll long seed)
       throws InvalidProofException {
     Random rng = new Random(seed);
     Case c = randomCase(rng, maxVars);
@@ -107,7 +109,10 @@ class LogUpTest {
     assertEquals(out.claims(), claims);
     for (int l = 0; l < c.statement().lookups().size(); l++) {
       LookupClaims.EvaluationClaim m = claims.multiplicities().get(l);
-      assertEquals(Mle.evaluate(c.witnesses().get(l).multiplicities(), m.point()), m.value(), "multiplicity claim");
+      assertEquals(
+          Mle.evaluate(c.witnesses().get(l).multiplicities(), m.point()),
+          m.value(),
+          "multiplicity claim");
       for (int g = 0; g < c.statement().lookups().get(l).groups().size(); g++) {
         LookupClaims.WitnessClaim w = claims.witnesses().get(l).get(g);
         long[][] cols = c.witnesses().get(l).groups().get(g);
@@ -145,7 +150,9 @@ class LogUpTest {
       values[i] = rng.nextInt(256);
     }
     values[17] = 256; // just outside [0, 256)
-    assertThrows(IllegalArgumentException.class, () -> LookupWitness.compute(lk, List.<long[][]>of(new long[][] {values})));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> LookupWitness.compute(lk, List.<long[][]>of(new long[][] {values})));
     // Cheating provers: count the bad value as some row (each row in turn), or drop it.
     long[] honestPart = new long[256];
     for (int i = 0; i < 64; i++) {
@@ -160,15 +167,18 @@ class LogUpTest {
       }
       LookupWitness w = new LookupWitness(List.<long[][]>of(new long[][] {values}), m);
       LogUpProof proof = LogUpProver.prove(st, List.of(w), new Transcript("s")).proof();
-      assertThrows(InvalidProofException.class, () -> LogUpVerifier.verify(st, proof, new Transcript("s")));
+      assertThrows(
+          InvalidProofException.class, () -> LogUpVerifier.verify(st, proof, new Transcript("s")));
     }
     // A negative value (p - 1) and a large field element are rejected too.
     for (long bad : new long[] {Goldilocks.P - 1, 1L << 40}) {
       long[] v = values.clone();
       v[17] = bad;
-      LookupWitness w = new LookupWitness(List.<long[][]>of(new long[][] {v}), Arrays.copyOf(honestPart, 256));
+      LookupWitness w =
+          new LookupWitness(List.<long[][]>of(new long[][] {v}), Arrays.copyOf(honestPart, 256));
       LogUpProof proof = LogUpProver.prove(st, List.of(w), new Transcript("s")).proof();
-      assertThrows(InvalidProofException.class, () -> LogUpVerifier.verify(st, proof, new Transcript("s")));
+      assertThrows(
+          InvalidProofException.class, () -> LogUpVerifier.verify(st, proof, new Transcript("s")));
     }
   }
 
@@ -187,7 +197,9 @@ class LogUpTest {
     }
     LookupWitness honest = LookupWitness.compute(lk, List.<long[][]>of(new long[][] {xs, ys}));
     ys[3] = Goldilocks.fromSigned(5); // x = -79
-    assertThrows(IllegalArgumentException.class, () -> LookupWitness.compute(lk, List.<long[][]>of(new long[][] {xs, ys})));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> LookupWitness.compute(lk, List.<long[][]>of(new long[][] {xs, ys})));
     // Same multiplicities, or the bad row moved to the row of x = 5 or of x = -79.
     for (int shift : new int[] {0, 1, 2}) {
       long[] m = honest.multiplicities();
@@ -199,7 +211,8 @@ class LogUpTest {
       }
       LookupWitness w = new LookupWitness(List.<long[][]>of(new long[][] {xs, ys}), m);
       LogUpProof proof = LogUpProver.prove(st, List.of(w), new Transcript("f")).proof();
-      assertThrows(InvalidProofException.class, () -> LogUpVerifier.verify(st, proof, new Transcript("f")));
+      assertThrows(
+          InvalidProofException.class, () -> LogUpVerifier.verify(st, proof, new Transcript("f")));
     }
   }
 
@@ -233,15 +246,18 @@ class LogUpTest {
       v[i] = i < 11 ? i : 1000 + i; // padding out of range: fine
     }
     LookupWitness w = LookupWitness.compute(lk, List.<long[][]>of(new long[][] {v}));
-    LogUpVerifier.verify(st, LogUpProver.prove(st, List.of(w), new Transcript("p")).proof(), new Transcript("p"));
+    LogUpVerifier.verify(
+        st, LogUpProver.prove(st, List.of(w), new Transcript("p")).proof(), new Transcript("p"));
     // The same proof does not verify a statement with more active rows.
     LookupStatement more = LookupStatement.of(Lookup.of(LookupTable.range(4), new Group(4, 12)));
     LogUpProof proof = LogUpProver.prove(st, List.of(w), new Transcript("p")).proof();
-    assertThrows(InvalidProofException.class, () -> LogUpVerifier.verify(more, proof, new Transcript("p")));
+    assertThrows(
+        InvalidProofException.class, () -> LogUpVerifier.verify(more, proof, new Transcript("p")));
     // A prover for 12 active rows with the out-of-range row 11 counted nowhere is rejected.
     LookupWitness w12 = new LookupWitness(List.<long[][]>of(new long[][] {v}), w.multiplicities());
     LogUpProof p12 = LogUpProver.prove(more, List.of(w12), new Transcript("p")).proof();
-    assertThrows(InvalidProofException.class, () -> LogUpVerifier.verify(more, p12, new Transcript("p")));
+    assertThrows(
+        InvalidProofException.class, () -> LogUpVerifier.verify(more, p12, new Transcript("p")));
   }
 
   /** Every element of the proof, altered in both coordinates, is rejected. */
@@ -252,13 +268,15 @@ class LogUpTest {
     LogUpProof proof = prove(c, "t").proof();
     List<LogUpProof> tampered = tamperings(proof);
     for (LogUpProof bad : tampered) {
-      assertThrows(InvalidProofException.class, () -> verify(c, bad, "t"), "tampered proof accepted");
+      assertThrows(
+          InvalidProofException.class, () -> verify(c, bad, "t"), "tampered proof accepted");
     }
     // And the statement, the transcript prefix, the domain.
     assertThrows(InvalidProofException.class, () -> verify(c, proof, "other"));
     Transcript prefixed = new Transcript("t");
     prefixed.absorbField("commitment", 1);
-    assertThrows(InvalidProofException.class, () -> LogUpVerifier.verify(c.statement(), proof, prefixed));
+    assertThrows(
+        InvalidProofException.class, () -> LogUpVerifier.verify(c.statement(), proof, prefixed));
   }
 
   static List<LogUpProof> tamperings(LogUpProof proof) {
@@ -298,11 +316,19 @@ class LogUpTest {
     }
     // Structural changes: a missing layer, a missing group, swapped roots.
     if (!proof.layers().isEmpty()) {
-      out.add(new LogUpProof(proof.rootP(), proof.rootQ(), proof.layers().subList(0, proof.layers().size() - 1),
-          proof.witnessEvaluations()));
+      out.add(
+          new LogUpProof(
+              proof.rootP(),
+              proof.rootQ(),
+              proof.layers().subList(0, proof.layers().size() - 1),
+              proof.witnessEvaluations()));
     }
-    out.add(new LogUpProof(proof.rootP(), proof.rootQ(), proof.layers(),
-        Arrays.copyOf(proof.witnessEvaluations(), proof.witnessEvaluations().length - 1)));
+    out.add(
+        new LogUpProof(
+            proof.rootP(),
+            proof.rootQ(),
+            proof.layers(),
+            Arrays.copyOf(proof.witnessEvaluations(), proof.witnessEvaluations().length - 1)));
     if (proof.rootP().length > 1) {
       Ext2[] p = proof.rootP();
       Ext2[] q = proof.rootQ();
@@ -330,7 +356,8 @@ class LogUpTest {
     Lookup lk = Lookup.of(LookupTable.range(4), Group.full(3));
     long[] v = {0, 1, 2, 3, 4, 5, 6, 7};
     LookupWitness w = LookupWitness.compute(lk, List.<long[][]>of(new long[][] {v}));
-    LogUpProof proof = LogUpProver.prove(LookupStatement.of(lk), List.of(w), new Transcript("d")).proof();
+    LogUpProof proof =
+        LogUpProver.prove(LookupStatement.of(lk), List.of(w), new Transcript("d")).proof();
     // Same shape, other contents: identity offset 1, or explicit values.
     LookupTable shifted = new LookupTable(4, List.of(new TableColumn.Identity(1)));
     long[] vals = new long[16];
@@ -340,7 +367,9 @@ class LogUpTest {
     LookupTable explicit = new LookupTable(4, List.of(new TableColumn.Explicit(vals)));
     for (LookupTable t : new LookupTable[] {shifted, explicit}) {
       LookupStatement other = LookupStatement.of(Lookup.of(t, Group.full(3)));
-      assertThrows(InvalidProofException.class, () -> LogUpVerifier.verify(other, proof, new Transcript("d")));
+      assertThrows(
+          InvalidProofException.class,
+          () -> LogUpVerifier.verify(other, proof, new Transcript("d")));
     }
   }
 
@@ -358,13 +387,18 @@ class LogUpTest {
       byte[] b = Arrays.copyOf(bytes, cut);
       assertThrows(InvalidProofException.class, () -> LogUpProof.fromBytes(b));
     }
-    assertThrows(InvalidProofException.class, () -> LogUpProof.fromBytes(Arrays.copyOf(bytes, bytes.length + 1)));
+    assertThrows(
+        InvalidProofException.class,
+        () -> LogUpProof.fromBytes(Arrays.copyOf(bytes, bytes.length + 1)));
     for (int i = 0; i < bytes.length; i += 1 + rng.nextInt(5)) {
       byte[] bad = bytes.clone();
       bad[i] ^= (byte) (1 << rng.nextInt(8));
       try {
         LogUpProof p = LogUpProof.fromBytes(bad);
-        assertThrows(InvalidProofException.class, () -> verify(c, p, "e"), "flipped byte " + i + " accepted");
+        assertThrows(
+            InvalidProofException.class,
+            () -> verify(c, p, "e"),
+            "flipped byte " + i + " accepted");
       } catch (InvalidProofException expected) {
         // rejected at decoding
       }
@@ -386,12 +420,14 @@ class LogUpTest {
         r[j] = Ext2.random(rng);
       }
       // Folding variable by variable: a reference that shares no code with the split evaluation.
-      assertEquals(Mle.evaluateExt(io.zkaudit.field.ExtVector.fromBase(t), r), LogUpProver.evaluate(t, r));
+      assertEquals(
+          Mle.evaluateExt(io.zkaudit.field.ExtVector.fromBase(t), r), LogUpProver.evaluate(t, r));
     }
   }
 
   @Property(tries = 50)
-  void prefixIndicatorIsTheMleOfTheFirstRows(@ForAll @IntRange(min = 0, max = 8) int n, @ForAll long seed) {
+  void prefixIndicatorIsTheMleOfTheFirstRows(
+      @ForAll @IntRange(min = 0, max = 8) int n, @ForAll long seed) {
     Random rng = new Random(seed);
     long count = 1 + rng.nextInt(1 << n);
     Ext2[] r = new Ext2[n];
@@ -403,7 +439,8 @@ class LogUpTest {
   }
 
   @Property(tries = 50)
-  void boxSelectorIsTheMleOfTheActiveRows(@ForAll @IntRange(min = 1, max = 4) int dims, @ForAll long seed) {
+  void boxSelectorIsTheMleOfTheActiveRows(
+      @ForAll @IntRange(min = 1, max = 4) int dims, @ForAll long seed) {
     Random rng = new Random(seed);
     java.util.List<Group.Extent> extents = new java.util.ArrayList<>();
     int n = 0;
@@ -446,8 +483,14 @@ class LogUpTest {
     for (int i = 0; i < out.length; i++) {
       out[i] = Goldilocks.fromSigned((i - 3L) * (i - 3L));
     }
-    assertEquals(id.evaluate(r).sub(Ext2.of(offset)).add(Ext2.ofSigned(-3))
-        .add(beta.mul(Mle.evaluate(out, r))), t.evaluateCompressed(beta, r));
-    assertArrayEquals(ExtVector.fromBase(out), ExtVector.fromBase(((TableColumn.Explicit) t.columns().get(1)).values()));
+    assertEquals(
+        id.evaluate(r)
+            .sub(Ext2.of(offset))
+            .add(Ext2.ofSigned(-3))
+            .add(beta.mul(Mle.evaluate(out, r))),
+        t.evaluateCompressed(beta, r));
+    assertArrayEquals(
+        ExtVector.fromBase(out),
+        ExtVector.fromBase(((TableColumn.Explicit) t.columns().get(1)).values()));
   }
 }

@@ -35,7 +35,8 @@ class MergedFractionTreeTest {
    */
   @Test
   void groupsArePackedIntoAlignedSubCubes() {
-    Lookup lk = new Lookup(LookupTable.range(4), List.of(Group.full(3), new Group(5, 30), new Group(3, 5)));
+    Lookup lk =
+        new Lookup(LookupTable.range(4), List.of(Group.full(3), new Group(5, 30), new Group(3, 5)));
     List<LogUpLayout.Tree> trees = LogUpLayout.trees(LookupStatement.of(lk));
     assertEquals(3, trees.size(), "one table tree, two witness trees");
     LogUpLayout.WitnessTree big = (LogUpLayout.WitnessTree) trees.get(1);
@@ -43,7 +44,8 @@ class MergedFractionTreeTest {
     assertEquals(5, big.numVars());
     assertEquals(List.of(1), big.placements().stream().map(LogUpLayout.Placement::group).toList());
     assertEquals(4, small.numVars(), "8 + 8 rows in 2^4 leaves");
-    assertEquals(List.of(0L, 8L), small.placements().stream().map(LogUpLayout.Placement::offset).toList());
+    assertEquals(
+        List.of(0L, 8L), small.placements().stream().map(LogUpLayout.Placement::offset).toList());
     assertEquals(16, small.usedLeaves());
     assertTrue(!small.leafNumeratorIsOne(), "group 2 has 5 of its 8 rows active");
     assertTrue(big.placements().getFirst().shape().isFull() || !big.leafNumeratorIsOne());
@@ -55,17 +57,26 @@ class MergedFractionTreeTest {
    */
   @Test
   void aLookupsWitnessSideSplitsIntoAtMostThreeTrees() {
-    Lookup lk = new Lookup(LookupTable.range(4),
-        List.of(Group.full(1), Group.full(5), Group.full(0), Group.full(2), Group.full(3)));
+    Lookup lk =
+        new Lookup(
+            LookupTable.range(4),
+            List.of(Group.full(1), Group.full(5), Group.full(0), Group.full(2), Group.full(3)));
     List<LogUpLayout.Tree> trees = LogUpLayout.trees(LookupStatement.of(lk));
     assertEquals(4, trees.size(), "one table tree, three witness trees");
-    assertEquals(List.of(5, 3, 3), trees.subList(1, 4).stream().map(LogUpLayout.Tree::numVars).toList(),
+    assertEquals(
+        List.of(5, 3, 3),
+        trees.subList(1, 4).stream().map(LogUpLayout.Tree::numVars).toList(),
         "32 rows; 8 rows; 4 + 2 + 1 rows in 8 leaves");
     LogUpLayout.WitnessTree last = (LogUpLayout.WitnessTree) trees.get(3);
     assertEquals(7, last.usedLeaves());
-    assertEquals(List.of(0, 2, 3), last.placements().stream().map(LogUpLayout.Placement::group).toList());
-    assertEquals(List.of(4L, 6L, 0L), last.placements().stream().map(LogUpLayout.Placement::offset).toList());
-    assertTrue(((LogUpLayout.WitnessTree) trees.get(1)).leafNumeratorIsOne(), "a full group alone fills its tree");
+    assertEquals(
+        List.of(0, 2, 3), last.placements().stream().map(LogUpLayout.Placement::group).toList());
+    assertEquals(
+        List.of(4L, 6L, 0L),
+        last.placements().stream().map(LogUpLayout.Placement::offset).toList());
+    assertTrue(
+        ((LogUpLayout.WitnessTree) trees.get(1)).leafNumeratorIsOne(),
+        "a full group alone fills its tree");
     // Group 0 (2 rows at offset 4 = 0b10 in units of 2): its high coordinates r1, r2 fixed to 0, 1.
     Ext2[] r = {Ext2.of(3), Ext2.of(4), Ext2.of(5)};
     assertEquals(Ext2.ONE.sub(Ext2.of(4)).mul(Ext2.of(5)), last.placements().getFirst().weight(r));
@@ -73,28 +84,35 @@ class MergedFractionTreeTest {
 
   /**
    * Blinded, a tree must have a blinding row in every residue class its top nodes sum over: full
-   * groups have none, so a lookup whose split would leave a tree of full groups alone keeps all
-   * its groups in one tree, where the padded groups' blinding rows mask them (as format 7 did).
+   * groups have none, so a lookup whose split would leave a tree of full groups alone keeps all its
+   * groups in one tree, where the padded groups' blinding rows mask them (as format 7 did).
    */
   @Test
   void aBlindedSplitNeverLeavesATreeWithoutBlindingRows() {
     Lookup unmaskable = new Lookup(LookupTable.range(8), List.of(new Group(6, 40), Group.full(4)));
-    List<LogUpLayout.Tree> blinded = LogUpLayout.trees(LookupStatement.of(unmaskable).withBlinding());
+    List<LogUpLayout.Tree> blinded =
+        LogUpLayout.trees(LookupStatement.of(unmaskable).withBlinding());
     assertEquals(2, blinded.size(), "the full 2^4 group would sit alone: one witness tree");
     assertEquals(7, blinded.get(1).numVars(), "64 + 16 rows in 2^7 leaves");
-    assertEquals(3, LogUpLayout.trees(LookupStatement.of(unmaskable)).size(), "unblinded, the split stands");
+    assertEquals(
+        3, LogUpLayout.trees(LookupStatement.of(unmaskable)).size(), "unblinded, the split stands");
     Lookup maskable = new Lookup(LookupTable.range(8), List.of(new Group(6, 40), new Group(5, 10)));
-    assertEquals(3, LogUpLayout.trees(LookupStatement.of(maskable).withBlinding()).size(),
+    assertEquals(
+        3,
+        LogUpLayout.trees(LookupStatement.of(maskable).withBlinding()).size(),
         "both groups have blinding rows in every class: two witness trees");
   }
 
   /**
-   * The cases of the tests below: 2^5 rows (30 active), 2^3 (7 active), 2^2 (3 active) and 2^1
-   * (2 active): 46 rows = 32 + 8 + 6, so the last witness tree holds the 2^2 group at offset 0, the
+   * The cases of the tests below: 2^5 rows (30 active), 2^3 (7 active), 2^2 (3 active) and 2^1 (2
+   * active): 46 rows = 32 + 8 + 6, so the last witness tree holds the 2^2 group at offset 0, the
    * 2^1 group at offset 4 and two unused leaves.
    */
-  private static final Lookup LOOKUP = new Lookup(LookupTable.range(4),
-      List.of(new Group(5, 30), new Group(3, 7), new Group(2, 3), new Group(1, 2)));
+  private static final Lookup LOOKUP =
+      new Lookup(
+          LookupTable.range(4),
+          List.of(new Group(5, 30), new Group(3, 7), new Group(2, 3), new Group(1, 2)));
+
   private static final LookupStatement STATEMENT = LookupStatement.of(LOOKUP);
   private static final int SMALL_GROUP = 3;
   private static final long SMALL_GROUP_OFFSET = 4;
@@ -103,10 +121,14 @@ class MergedFractionTreeTest {
   private static final long UNUSED_LEAF = 6;
 
   private static boolean isLastTree(LogUpLayout.Tree tree) {
-    return tree instanceof LogUpLayout.WitnessTree w && w.placements().stream().anyMatch(p -> p.group() == SMALL_GROUP);
+    return tree instanceof LogUpLayout.WitnessTree w
+        && w.placements().stream().anyMatch(p -> p.group() == SMALL_GROUP);
   }
 
-  /** Witness columns in [0, 16), padding rows arbitrary; the small group's bad row holds 16 when bad. */
+  /**
+   * Witness columns in [0, 16), padding rows arbitrary; the small group's bad row holds 16 when
+   * bad.
+   */
   private static long[][][] columns(boolean bad) {
     Random rng = new Random(21);
     int groupCount = LOOKUP.groups().size();
@@ -142,9 +164,13 @@ class MergedFractionTreeTest {
     return new LookupWitness(List.of(groups), m);
   }
 
-  private static InvalidProofException rejection(LookupStatement st, LookupWitness w, LogUpProver.LeafEdit edit) {
-    LogUpProof proof = LogUpProver.prove(st, List.of(w), new Transcript("merged"), null, edit).proof();
-    return assertThrows(InvalidProofException.class, () -> LogUpVerifier.verify(st, proof, new Transcript("merged")));
+  private static InvalidProofException rejection(
+      LookupStatement st, LookupWitness w, LogUpProver.LeafEdit edit) {
+    LogUpProof proof =
+        LogUpProver.prove(st, List.of(w), new Transcript("merged"), null, edit).proof();
+    return assertThrows(
+        InvalidProofException.class,
+        () -> LogUpVerifier.verify(st, proof, new Transcript("merged")));
   }
 
   @Test
@@ -152,7 +178,8 @@ class MergedFractionTreeTest {
     long[][][] groups = columns(false);
     LookupWitness w = LookupWitness.compute(LOOKUP, List.of(groups));
     LogUpProof proof = LogUpProver.prove(STATEMENT, List.of(w), new Transcript("merged")).proof();
-    assertEquals(4, proof.rootP().length, "the table's tree and three witness trees for four groups");
+    assertEquals(
+        4, proof.rootP().length, "the table's tree and three witness trees for four groups");
     assertEquals(5, proof.layers().size(), "the largest witness tree's 2^5 leaves");
     LogUpVerifier.verify(STATEMENT, proof, new Transcript("merged"));
   }
@@ -165,9 +192,15 @@ class MergedFractionTreeTest {
   void aValueOutsideTheTableInTheSmallerGroupIsRejected() {
     long[][][] groups = columns(true);
     LogUpLayout.WitnessTree last = (LogUpLayout.WitnessTree) LogUpLayout.trees(STATEMENT).get(3);
-    assertEquals(SMALL_GROUP_OFFSET, last.placements().stream().filter(p -> p.group() == SMALL_GROUP).findFirst()
-        .orElseThrow().offset());
-    assertThrows(IllegalArgumentException.class, () -> LookupWitness.compute(LOOKUP, List.of(groups)));
+    assertEquals(
+        SMALL_GROUP_OFFSET,
+        last.placements().stream()
+            .filter(p -> p.group() == SMALL_GROUP)
+            .findFirst()
+            .orElseThrow()
+            .offset());
+    assertThrows(
+        IllegalArgumentException.class, () -> LookupWitness.compute(LOOKUP, List.of(groups)));
     long[] honestPart = multiplicitiesWithoutTheBadRow(groups);
     for (int row = -1; row < 16; row++) {
       long[] m = honestPart.clone();
@@ -178,8 +211,13 @@ class MergedFractionTreeTest {
       assertTrue(e.getMessage().contains("do not sum to the table fractions"), e.getMessage());
     }
     LookupStatement blinded = STATEMENT.withBlinding();
-    LookupWitness w = witness(groups, honestPart).blind(LOOKUP, io.zkaudit.lookup.LogUpBlinding.of(blinded), 0,
-        ZkRandom.seeded(3)::nextField);
+    LookupWitness w =
+        witness(groups, honestPart)
+            .blind(
+                LOOKUP,
+                io.zkaudit.lookup.LogUpBlinding.of(blinded),
+                0,
+                ZkRandom.seeded(3)::nextField);
     InvalidProofException e = rejection(blinded, w, LogUpProver.LeafEdit.NONE);
     assertTrue(e.getMessage().contains("do not sum to the table fractions"), e.getMessage());
   }
@@ -194,21 +232,25 @@ class MergedFractionTreeTest {
     long[][][] groups = columns(true);
     LookupWitness w = witness(groups, multiplicitiesWithoutTheBadRow(groups));
     long unused = UNUSED_LEAF; // the last witness tree has 2^3 leaves, its groups take 6
-    LogUpProver.LeafEdit cancel = (tree, leaves, alpha, beta) -> {
-      if (isLastTree(tree)) {
-        leaves.setP(unused, Goldilocks.P - 1);
-        leaves.setQ(unused, alpha.sub(Ext2.of(OUTSIDE)));
-      }
-    };
+    LogUpProver.LeafEdit cancel =
+        (tree, leaves, alpha, beta) -> {
+          if (isLastTree(tree)) {
+            leaves.setP(unused, Goldilocks.P - 1);
+            leaves.setQ(unused, alpha.sub(Ext2.of(OUTSIDE)));
+          }
+        };
     InvalidProofException e = rejection(STATEMENT, w, cancel);
-    assertTrue(e.getMessage().contains("leaf numerators are not the groups' active-row selectors"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("leaf numerators are not the groups' active-row selectors"),
+        e.getMessage());
 
     LookupWitness honest = LookupWitness.compute(LOOKUP, List.of(columns(false)));
-    LogUpProver.LeafEdit extraOne = (tree, leaves, alpha, beta) -> {
-      if (isLastTree(tree)) {
-        leaves.setP(unused, 1);
-      }
-    };
+    LogUpProver.LeafEdit extraOne =
+        (tree, leaves, alpha, beta) -> {
+          if (isLastTree(tree)) {
+            leaves.setP(unused, 1);
+          }
+        };
     InvalidProofException e2 = rejection(STATEMENT, honest, extraOne);
     assertTrue(e2.getMessage().contains("do not sum to the table fractions"), e2.getMessage());
   }
@@ -232,21 +274,24 @@ class MergedFractionTreeTest {
         b[0][x] = rng.nextInt(16);
       }
       LookupWitness w = LookupWitness.compute(lk, List.of(a, b));
-      LogUpProver.LeafEdit swap = (tree, leaves, alpha, beta) -> {
-        if (tree instanceof LogUpLayout.WitnessTree) {
-          for (long x = 0; x < 16; x++) {
-            long p = leaves.p(x);
-            Ext2 q = leaves.q(x);
-            leaves.setP(x, leaves.p(16 + x));
-            leaves.setQ(x, leaves.q(16 + x));
-            leaves.setP(16 + x, p);
-            leaves.setQ(16 + x, q);
-          }
-        }
-      };
+      LogUpProver.LeafEdit swap =
+          (tree, leaves, alpha, beta) -> {
+            if (tree instanceof LogUpLayout.WitnessTree) {
+              for (long x = 0; x < 16; x++) {
+                long p = leaves.p(x);
+                Ext2 q = leaves.q(x);
+                leaves.setP(x, leaves.p(16 + x));
+                leaves.setQ(x, leaves.q(16 + x));
+                leaves.setP(16 + x, p);
+                leaves.setQ(16 + x, q);
+              }
+            }
+          };
       InvalidProofException e = rejection(st, w, swap);
-      String reason = sameShape ? "leaf denominators do not match the witness evaluations"
-          : "leaf numerators are not the groups' active-row selectors";
+      String reason =
+          sameShape
+              ? "leaf denominators do not match the witness evaluations"
+              : "leaf numerators are not the groups' active-row selectors";
       assertTrue(e.getMessage().contains(reason), e.getMessage());
     }
   }
@@ -264,21 +309,32 @@ class MergedFractionTreeTest {
     LookupTable table = LookupTable.range(7);
     Lookup lk = new Lookup(table, List.of(padded, full));
     Random rng = new Random(31);
-    List<long[][]> cols = List.of(LogUpTest.randomGroup(rng, table, padded), LogUpTest.randomGroup(rng, table, full));
-    LogUpTest.Case plain = new LogUpTest.Case(LookupStatement.of(lk), List.of(LookupWitness.compute(lk, cols)));
-    assertEquals(0, io.zkaudit.lookup.LogUpBlinding.of(plain.statement().withBlinding()).rows(0, 1).length,
+    List<long[][]> cols =
+        List.of(LogUpTest.randomGroup(rng, table, padded), LogUpTest.randomGroup(rng, table, full));
+    LogUpTest.Case plain =
+        new LogUpTest.Case(LookupStatement.of(lk), List.of(LookupWitness.compute(lk, cols)));
+    assertEquals(
+        0,
+        io.zkaudit.lookup.LogUpBlinding.of(plain.statement().withBlinding()).rows(0, 1).length,
         "the full group has no blinding rows");
-    LogUpProof unblinded = LogUpProver.prove(plain.statement(), plain.witnesses(), new Transcript("z")).proof();
+    LogUpProof unblinded =
+        LogUpProver.prove(plain.statement(), plain.witnesses(), new Transcript("z")).proof();
     int samples = 1000;
     int[][] hist = null;
     for (int s = 0; s < samples; s++) {
       LogUpTest.Case c = BlindedLogUpTest.blind(plain, ZkRandom.seeded(7000 + s));
-      LogUpProof proof = LogUpProver.prove(c.statement(), c.witnesses(), new Transcript("z")).proof();
+      LogUpProof proof =
+          LogUpProver.prove(c.statement(), c.witnesses(), new Transcript("z")).proof();
       List<Ext2> values = new java.util.ArrayList<>(ratios(proof));
-      values.add(LogUpVerifier.verify(c.statement(), proof, new Transcript("z")).multiplicities().get(0).value());
+      values.add(
+          LogUpVerifier.verify(c.statement(), proof, new Transcript("z"))
+              .multiplicities()
+              .get(0)
+              .value());
       if (hist == null) {
         hist = new int[values.size()][16];
-        assertTrue(!ratios(unblinded).equals(ratios(proof)), "blinding changes the revealed fractions");
+        assertTrue(
+            !ratios(unblinded).equals(ratios(proof)), "blinding changes the revealed fractions");
       }
       for (int k = 0; k < values.size(); k++) {
         hist[k][(int) (values.get(k).c0() & 15)]++;
@@ -286,7 +342,9 @@ class MergedFractionTreeTest {
     }
     assertEquals(7, hist.length, "two roots, two layer-1 nodes per tree, the multiplicity claim");
     for (int k = 0; k < hist.length; k++) {
-      assertTrue(io.zkaudit.testutil.ChiSquare.uniform(hist[k], samples) < io.zkaudit.testutil.ChiSquare.CRITICAL_15_DF,
+      assertTrue(
+          io.zkaudit.testutil.ChiSquare.uniform(hist[k], samples)
+              < io.zkaudit.testutil.ChiSquare.CRITICAL_15_DF,
           "revealed value " + k);
     }
   }

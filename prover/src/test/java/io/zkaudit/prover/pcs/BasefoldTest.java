@@ -9,6 +9,7 @@ import io.zkaudit.field.Ext2;
 import io.zkaudit.field.Goldilocks;
 import io.zkaudit.hash.Digest32;
 import io.zkaudit.merkle.MerkleMultiProof;
+import io.zkaudit.merkle.MerkleTree;
 import io.zkaudit.pcs.BasefoldVerifier;
 import io.zkaudit.pcs.ColumnClaim;
 import io.zkaudit.pcs.Commitment;
@@ -18,7 +19,6 @@ import io.zkaudit.pcs.PackedLayout;
 import io.zkaudit.pcs.PcsParams;
 import io.zkaudit.poly.Mle;
 import io.zkaudit.proof.InvalidProofException;
-import io.zkaudit.merkle.MerkleTree;
 import io.zkaudit.transcript.Transcript;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -33,6 +33,7 @@ import org.junit.jupiter.api.Test;
 class BasefoldTest {
   /** Small parameters keep the tests fast; the protocol code paths are the same. */
   static final PcsParams FAST = new PcsParams(2, 3, 2, 24, 4);
+
   static final String DOMAIN = "zkaudit/test/pcs";
 
   static long[] randomTable(Random rng, int n) {
@@ -61,18 +62,24 @@ class BasefoldTest {
     return out;
   }
 
-  static void verify(PcsParams params, Commitment c, List<EvalClaim> claims, OpeningProof p) throws InvalidProofException {
+  static void verify(PcsParams params, Commitment c, List<EvalClaim> claims, OpeningProof p)
+      throws InvalidProofException {
     new BasefoldVerifier(params).verify(c, claims, p, new Transcript(DOMAIN));
   }
 
   @Property(tries = 30)
-  void honestOpeningsVerify(@ForAll @IntRange(min = 0, max = 13) int n, @ForAll @IntRange(min = 1, max = 4) int numClaims,
-      @ForAll @IntRange(min = 0, max = 2) int paramSet, @ForAll long seed) throws InvalidProofException {
-    PcsParams params = switch (paramSet) {
-      case 0 -> FAST;
-      case 1 -> new PcsParams(1, 4, 4, 30, 2);
-      default -> new PcsParams(3, 2, 0, 16, 0);
-    };
+  void honestOpeningsVerify(
+      @ForAll @IntRange(min = 0, max = 13) int n,
+      @ForAll @IntRange(min = 1, max = 4) int numClaims,
+      @ForAll @IntRange(min = 0, max = 2) int paramSet,
+      @ForAll long seed)
+      throws InvalidProofException {
+    PcsParams params =
+        switch (paramSet) {
+          case 0 -> FAST;
+          case 1 -> new PcsParams(1, 4, 4, 30, 2);
+          default -> new PcsParams(3, 2, 0, 16, 0);
+        };
     Random rng = new Random(seed);
     long[] f = randomTable(rng, n);
     BasefoldProver prover = new BasefoldProver(params);
@@ -91,8 +98,11 @@ class BasefoldTest {
 
   /** A claim on a weighted sum of evaluations opens, and only its true value verifies. */
   @Property(tries = 15)
-  void sumClaimsOpen(@ForAll @IntRange(min = 1, max = 10) int n, @ForAll @IntRange(min = 1, max = 5) int terms,
-      @ForAll long seed) throws InvalidProofException {
+  void sumClaimsOpen(
+      @ForAll @IntRange(min = 1, max = 10) int n,
+      @ForAll @IntRange(min = 1, max = 5) int terms,
+      @ForAll long seed)
+      throws InvalidProofException {
     Random rng = new Random(seed);
     long[] f = randomTable(rng, n);
     BasefoldProver prover = new BasefoldProver(FAST);
@@ -120,7 +130,9 @@ class BasefoldTest {
   }
 
   @Property(tries = 15)
-  void packedColumnsOpenAtManyPoints(@ForAll @IntRange(min = 1, max = 6) int numColumns, @ForAll long seed) throws InvalidProofException {
+  void packedColumnsOpenAtManyPoints(
+      @ForAll @IntRange(min = 1, max = 6) int numColumns, @ForAll long seed)
+      throws InvalidProofException {
     Random rng = new Random(seed);
     List<long[]> columns = new ArrayList<>();
     for (int c = 0; c < numColumns; c++) {
@@ -139,7 +151,8 @@ class BasefoldTest {
       }
     }
     OpeningProof p = prover.openColumns(com, cl, new Transcript(DOMAIN));
-    new BasefoldVerifier(FAST).verifyColumns(com.commitment(), layout, cl, p, new Transcript(DOMAIN));
+    new BasefoldVerifier(FAST)
+        .verifyColumns(com.commitment(), layout, cl, p, new Transcript(DOMAIN));
     for (ColumnClaim c : cl) {
       assertEquals(c.value(), com.evaluateColumn(c.column(), c.point()));
       assertEquals(c.value(), com.evaluate(layout.packedPoint(c.column(), c.point())));
@@ -151,30 +164,45 @@ class BasefoldTest {
       int other = 1 + rng.nextInt(numColumns - 1);
       if (layout.columnVars(other) == layout.columnVars(c0.column())) {
         moved.set(0, new ColumnClaim(other, c0.point(), c0.value()));
-        assertThrows(InvalidProofException.class,
-            () -> new BasefoldVerifier(FAST).verifyColumns(com.commitment(), layout, moved, p, new Transcript(DOMAIN)));
+        assertThrows(
+            InvalidProofException.class,
+            () ->
+                new BasefoldVerifier(FAST)
+                    .verifyColumns(com.commitment(), layout, moved, p, new Transcript(DOMAIN)));
       }
     }
     List<ColumnClaim> missing = new ArrayList<>(cl);
     missing.set(0, new ColumnClaim(numColumns, cl.get(0).point(), cl.get(0).value()));
-    assertThrows(InvalidProofException.class,
-        () -> new BasefoldVerifier(FAST).verifyColumns(com.commitment(), layout, missing, p, new Transcript(DOMAIN)));
+    assertThrows(
+        InvalidProofException.class,
+        () ->
+            new BasefoldVerifier(FAST)
+                .verifyColumns(com.commitment(), layout, missing, p, new Transcript(DOMAIN)));
     List<ColumnClaim> longer = new ArrayList<>(cl);
     Ext2[] lp = java.util.Arrays.copyOf(cl.get(0).point(), cl.get(0).point().length + 1);
     lp[lp.length - 1] = Ext2.ONE;
     longer.set(0, new ColumnClaim(cl.get(0).column(), lp, cl.get(0).value()));
-    assertThrows(InvalidProofException.class,
-        () -> new BasefoldVerifier(FAST).verifyColumns(com.commitment(), layout, longer, p, new Transcript(DOMAIN)));
+    assertThrows(
+        InvalidProofException.class,
+        () ->
+            new BasefoldVerifier(FAST)
+                .verifyColumns(com.commitment(), layout, longer, p, new Transcript(DOMAIN)));
     // a wrong value for any one column claim is rejected
     int bad = rng.nextInt(cl.size());
     List<ColumnClaim> wrong = new ArrayList<>(cl);
     ColumnClaim b = cl.get(bad);
     wrong.set(bad, new ColumnClaim(b.column(), b.point(), b.value().add(Ext2.ONE)));
-    assertThrows(InvalidProofException.class,
-        () -> new BasefoldVerifier(FAST).verifyColumns(com.commitment(), layout, wrong, p, new Transcript(DOMAIN)));
+    assertThrows(
+        InvalidProofException.class,
+        () ->
+            new BasefoldVerifier(FAST)
+                .verifyColumns(com.commitment(), layout, wrong, p, new Transcript(DOMAIN)));
     OpeningProof p2 = prover.openColumns(com, wrong, new Transcript(DOMAIN));
-    assertThrows(InvalidProofException.class,
-        () -> new BasefoldVerifier(FAST).verifyColumns(com.commitment(), layout, wrong, p2, new Transcript(DOMAIN)));
+    assertThrows(
+        InvalidProofException.class,
+        () ->
+            new BasefoldVerifier(FAST)
+                .verifyColumns(com.commitment(), layout, wrong, p2, new Transcript(DOMAIN)));
   }
 
   @Test
@@ -187,18 +215,26 @@ class BasefoldTest {
     assertEquals(76, l.offset(2));
     assertEquals(7, l.numVars());
     Random rng = new Random(9);
-    List<long[]> cols = List.of(randomTable(rng, 3), randomTable(rng, 5), randomTable(rng, 0), randomTable(rng, 5), randomTable(rng, 2));
+    List<long[]> cols =
+        List.of(
+            randomTable(rng, 3),
+            randomTable(rng, 5),
+            randomTable(rng, 0),
+            randomTable(rng, 5),
+            randomTable(rng, 2));
     long[] packed = l.pack(cols);
     for (int c = 0; c < cols.size(); c++) {
       Ext2[] z = randomPoint(rng, l.columnVars(c));
-      assertEquals(Mle.evaluate(cols.get(c), z), Mle.evaluate(packed, l.packedPoint(c, z)), "column " + c);
+      assertEquals(
+          Mle.evaluate(cols.get(c), z), Mle.evaluate(packed, l.packedPoint(c, z)), "column " + c);
     }
   }
 
   // ---------------------------------------------------------------- soundness
 
   /** One honest instance with several claims and enough variables for 3 oracles, and its proof. */
-  record Instance(PcsParams params, long[] f, Committed com, List<EvalClaim> claims, OpeningProof proof) {}
+  record Instance(
+      PcsParams params, long[] f, Committed com, List<EvalClaim> claims, OpeningProof proof) {}
 
   static Instance instance(long seed, int n) {
     Random rng = new Random(seed);
@@ -209,7 +245,12 @@ class BasefoldTest {
     return new Instance(FAST, f, com, cl, prover.open(com, cl, new Transcript(DOMAIN)));
   }
 
-  static OpeningProof with(OpeningProof p, List<Ext2[]> rounds, List<Digest32> roots, Ext2[] fin, long nonce,
+  static OpeningProof with(
+      OpeningProof p,
+      List<Ext2[]> rounds,
+      List<Digest32> roots,
+      Ext2[] fin,
+      long nonce,
       List<OpeningProof.QueryLayer> layers) {
     return new OpeningProof(rounds, roots, fin, nonce, layers);
   }
@@ -244,35 +285,39 @@ class BasefoldTest {
       for (int e = 0; e < 3; e++) {
         for (int coord = 0; coord < 2; coord++) {
           int ii = i, ee = e, cc = coord;
-          tampers.add(q -> {
-            List<Ext2[]> r = q.rounds();
-            Ext2 v = r.get(ii)[ee];
-            r.get(ii)[ee] = cc == 0 ? bump(v) : new Ext2(v.c0(), Goldilocks.add(v.c1(), 1));
-            return with(q, r, q.oracleRoots(), q.finalCoeffs(), q.powNonce(), q.layers());
-          });
+          tampers.add(
+              q -> {
+                List<Ext2[]> r = q.rounds();
+                Ext2 v = r.get(ii)[ee];
+                r.get(ii)[ee] = cc == 0 ? bump(v) : new Ext2(v.c0(), Goldilocks.add(v.c1(), 1));
+                return with(q, r, q.oracleRoots(), q.finalCoeffs(), q.powNonce(), q.layers());
+              });
         }
       }
     }
     // each oracle root
     for (int i = 0; i < p.oracleRoots().size(); i++) {
       int ii = i;
-      tampers.add(q -> {
-        List<Digest32> roots = new ArrayList<>(q.oracleRoots());
-        roots.set(ii, flip(roots.get(ii), 77));
-        return with(q, q.rounds(), roots, q.finalCoeffs(), q.powNonce(), q.layers());
-      });
+      tampers.add(
+          q -> {
+            List<Digest32> roots = new ArrayList<>(q.oracleRoots());
+            roots.set(ii, flip(roots.get(ii), 77));
+            return with(q, q.rounds(), roots, q.finalCoeffs(), q.powNonce(), q.layers());
+          });
     }
     // each final coefficient
     for (int i = 0; i < p.finalCoeffs().length; i++) {
       int ii = i;
-      tampers.add(q -> {
-        Ext2[] fin = q.finalCoeffs();
-        fin[ii] = bump(fin[ii]);
-        return with(q, q.rounds(), q.oracleRoots(), fin, q.powNonce(), q.layers());
-      });
+      tampers.add(
+          q -> {
+            Ext2[] fin = q.finalCoeffs();
+            fin[ii] = bump(fin[ii]);
+            return with(q, q.rounds(), q.oracleRoots(), fin, q.powNonce(), q.layers());
+          });
     }
     // the pow nonce
-    tampers.add(q -> with(q, q.rounds(), q.oracleRoots(), q.finalCoeffs(), q.powNonce() + 1, q.layers()));
+    tampers.add(
+        q -> with(q, q.rounds(), q.oracleRoots(), q.finalCoeffs(), q.powNonce() + 1, q.layers()));
     // each opened row (one entry of it), each Merkle sibling, a missing row
     for (int l = 0; l < p.layers().size(); l++) {
       OpeningProof.QueryLayer layer = p.layers().get(l);
@@ -280,37 +325,45 @@ class BasefoldTest {
       int rows = layer.rows().length / rowLongs;
       for (int k = 0; k < rows; k++) {
         int ll = l, at = k * rowLongs + (k * 7) % rowLongs;
-        tampers.add(q -> {
-          List<OpeningProof.QueryLayer> ls = new ArrayList<>(q.layers());
-          long[] rs = ls.get(ll).rows();
-          rs[at] = Goldilocks.add(rs[at], 1);
-          ls.set(ll, new OpeningProof.QueryLayer(rs, ls.get(ll).paths()));
-          return with(q, q.rounds(), q.oracleRoots(), q.finalCoeffs(), q.powNonce(), ls);
-        });
+        tampers.add(
+            q -> {
+              List<OpeningProof.QueryLayer> ls = new ArrayList<>(q.layers());
+              long[] rs = ls.get(ll).rows();
+              rs[at] = Goldilocks.add(rs[at], 1);
+              ls.set(ll, new OpeningProof.QueryLayer(rs, ls.get(ll).paths()));
+              return with(q, q.rounds(), q.oracleRoots(), q.finalCoeffs(), q.powNonce(), ls);
+            });
       }
       for (int s = 0; s < layer.paths().siblings().size(); s++) {
         int ll = l, ss = s;
-        tampers.add(q -> {
-          List<OpeningProof.QueryLayer> ls = new ArrayList<>(q.layers());
-          List<Digest32> sib = new ArrayList<>(ls.get(ll).paths().siblings());
-          sib.set(ss, flip(sib.get(ss), ss % 256));
-          ls.set(ll, new OpeningProof.QueryLayer(ls.get(ll).rows(), new MerkleMultiProof(sib)));
-          return with(q, q.rounds(), q.oracleRoots(), q.finalCoeffs(), q.powNonce(), ls);
-        });
+        tampers.add(
+            q -> {
+              List<OpeningProof.QueryLayer> ls = new ArrayList<>(q.layers());
+              List<Digest32> sib = new ArrayList<>(ls.get(ll).paths().siblings());
+              sib.set(ss, flip(sib.get(ss), ss % 256));
+              ls.set(ll, new OpeningProof.QueryLayer(ls.get(ll).rows(), new MerkleMultiProof(sib)));
+              return with(q, q.rounds(), q.oracleRoots(), q.finalCoeffs(), q.powNonce(), ls);
+            });
       }
       int ll = l;
-      tampers.add(q -> {
-        List<OpeningProof.QueryLayer> ls = new ArrayList<>(q.layers());
-        long[] rs = ls.get(ll).rows();
-        ls.set(ll, new OpeningProof.QueryLayer(Arrays.copyOf(rs, rs.length - rowLongs), ls.get(ll).paths()));
-        return with(q, q.rounds(), q.oracleRoots(), q.finalCoeffs(), q.powNonce(), ls);
-      });
+      tampers.add(
+          q -> {
+            List<OpeningProof.QueryLayer> ls = new ArrayList<>(q.layers());
+            long[] rs = ls.get(ll).rows();
+            ls.set(
+                ll,
+                new OpeningProof.QueryLayer(
+                    Arrays.copyOf(rs, rs.length - rowLongs), ls.get(ll).paths()));
+            return with(q, q.rounds(), q.oracleRoots(), q.finalCoeffs(), q.powNonce(), ls);
+          });
     }
     assertTrue(tampers.size() > 5, "only " + tampers.size() + " tamperings");
     for (int i = 0; i < tampers.size(); i++) {
       OpeningProof bad = tampers.get(i).apply(p);
       int ii = i;
-      assertThrows(InvalidProofException.class, () -> verify(in.params, in.com.commitment(), in.claims, bad),
+      assertThrows(
+          InvalidProofException.class,
+          () -> verify(in.params, in.com.commitment(), in.claims, bad),
           "n = " + n + ": tamper " + ii + " accepted");
     }
   }
@@ -338,7 +391,8 @@ class BasefoldTest {
       }
     }
     // claims dropped, duplicated, reordered
-    assertThrows(InvalidProofException.class, () -> verify(in.params, c, in.claims.subList(0, 2), p));
+    assertThrows(
+        InvalidProofException.class, () -> verify(in.params, c, in.claims.subList(0, 2), p));
     List<EvalClaim> swapped = new ArrayList<>(in.claims);
     java.util.Collections.swap(swapped, 0, 1);
     assertThrows(InvalidProofException.class, () -> verify(in.params, c, swapped, p));
@@ -347,8 +401,12 @@ class BasefoldTest {
     assertThrows(InvalidProofException.class, () -> verify(in.params, c, more, p));
     assertThrows(InvalidProofException.class, () -> verify(in.params, c, List.of(), p));
     // another commitment: other root, other size, another polynomial's commitment
-    assertThrows(InvalidProofException.class, () -> verify(in.params, new Commitment(flip(c.root(), 3), c.numVars()), in.claims, p));
-    assertThrows(InvalidProofException.class, () -> verify(in.params, new Commitment(c.root(), c.numVars() - 1), in.claims, p));
+    assertThrows(
+        InvalidProofException.class,
+        () -> verify(in.params, new Commitment(flip(c.root(), 3), c.numVars()), in.claims, p));
+    assertThrows(
+        InvalidProofException.class,
+        () -> verify(in.params, new Commitment(c.root(), c.numVars() - 1), in.claims, p));
     long[] g = in.f.clone();
     g[rng.nextInt(g.length)] ^= 1;
     Commitment other = new BasefoldProver(in.params).commit(g).commitment();
@@ -357,15 +415,23 @@ class BasefoldTest {
     Transcript prefixed = new Transcript(DOMAIN);
     prefixed.absorbLong("something-before", 1);
     assertThrows(InvalidProofException.class, () -> v.verify(c, in.claims, p, prefixed));
-    assertThrows(InvalidProofException.class, () -> v.verify(c, in.claims, p, new Transcript(DOMAIN + "/other")));
+    assertThrows(
+        InvalidProofException.class,
+        () -> v.verify(c, in.claims, p, new Transcript(DOMAIN + "/other")));
     // other parameters
-    assertThrows(InvalidProofException.class,
-        () -> new BasefoldVerifier(new PcsParams(2, 3, 2, 24, 5)).verify(c, in.claims, p, new Transcript(DOMAIN)));
+    assertThrows(
+        InvalidProofException.class,
+        () ->
+            new BasefoldVerifier(new PcsParams(2, 3, 2, 24, 5))
+                .verify(c, in.claims, p, new Transcript(DOMAIN)));
     // but the honest one still verifies
     assertDoesNotThrow(() -> verify(in.params, c, in.claims, p));
   }
 
-  /** A committed word that is not a codeword (one entry per oracle-0 leaf altered) is caught by the queries. */
+  /**
+   * A committed word that is not a codeword (one entry per oracle-0 leaf altered) is caught by the
+   * queries.
+   */
   @Test
   void corruptedCodewordIsCaughtByQueries() {
     Random rng = new Random(13);
@@ -382,8 +448,10 @@ class BasefoldTest {
     Committed bad = new Committed(new Commitment(tree.root(), n), null, f, cw, tree);
     List<EvalClaim> cl = claims(rng, f, 2);
     OpeningProof p = prover.open(bad, cl, new Transcript(DOMAIN));
-    InvalidProofException e = assertThrows(InvalidProofException.class, () -> verify(FAST, bad.commitment(), cl, p));
-    assertTrue(e.getMessage().contains("oracle") || e.getMessage().contains("final"), e.getMessage());
+    InvalidProofException e =
+        assertThrows(InvalidProofException.class, () -> verify(FAST, bad.commitment(), cl, p));
+    assertTrue(
+        e.getMessage().contains("oracle") || e.getMessage().contains("final"), e.getMessage());
   }
 
   @Test
@@ -393,13 +461,25 @@ class BasefoldTest {
     int n = in.com.numVars();
     for (int cut = 0; cut < enc.length; cut += Math.max(1, enc.length / 300)) {
       byte[] t = Arrays.copyOf(enc, cut);
-      assertThrows(InvalidProofException.class, () -> OpeningProof.decode(t, in.params, n), "truncated at " + cut);
+      assertThrows(
+          InvalidProofException.class,
+          () -> OpeningProof.decode(t, in.params, n),
+          "truncated at " + cut);
     }
-    assertThrows(InvalidProofException.class, () -> OpeningProof.decode(Arrays.copyOf(enc, enc.length + 1), in.params, n));
+    assertThrows(
+        InvalidProofException.class,
+        () -> OpeningProof.decode(Arrays.copyOf(enc, enc.length + 1), in.params, n));
     // wrong shape: decoding for another size or other params
     assertThrows(InvalidProofException.class, () -> OpeningProof.decode(enc, in.params, n + 1));
-    assertThrows(InvalidProofException.class, () -> OpeningProof.decode(enc, new PcsParams(2, 3, 2, 24, 4).equals(in.params)
-        ? new PcsParams(2, 2, 2, 24, 4) : in.params, n));
+    assertThrows(
+        InvalidProofException.class,
+        () ->
+            OpeningProof.decode(
+                enc,
+                new PcsParams(2, 3, 2, 24, 4).equals(in.params)
+                    ? new PcsParams(2, 2, 2, 24, 4)
+                    : in.params,
+                n));
     // oversized and non-canonical values
     byte[] huge = enc.clone();
     huge[0] = (byte) 0xff;
@@ -407,7 +487,8 @@ class BasefoldTest {
     assertThrows(InvalidProofException.class, () -> OpeningProof.decode(huge, in.params, n));
     byte[] nonCanonical = enc.clone();
     Arrays.fill(nonCanonical, 4, 12, (byte) 0xff); // first field element of round 0 = 2^64 - 1 >= p
-    assertThrows(InvalidProofException.class, () -> OpeningProof.decode(nonCanonical, in.params, n));
+    assertThrows(
+        InvalidProofException.class, () -> OpeningProof.decode(nonCanonical, in.params, n));
     assertThrows(InvalidProofException.class, () -> OpeningProof.decode(new byte[0], in.params, n));
     assertThrows(InvalidProofException.class, () -> Commitment.decode(new byte[33 + 1]));
     byte[] badVars = in.com.commitment().encode();
@@ -426,7 +507,11 @@ class BasefoldTest {
       t[i] ^= (byte) (1 << rng.nextInt(8));
       boolean rejected;
       try {
-        verify(in.params, in.com.commitment(), in.claims, OpeningProof.decode(t, in.params, in.com.numVars()));
+        verify(
+            in.params,
+            in.com.commitment(),
+            in.claims,
+            OpeningProof.decode(t, in.params, in.com.numVars()));
         rejected = false;
       } catch (InvalidProofException e) {
         rejected = true;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.zkaudit.field.Ext2;
 import io.zkaudit.field.Goldilocks;
 import io.zkaudit.inference.InferenceStatement;
+import io.zkaudit.merkle.MerkleTree;
 import io.zkaudit.pcs.BasefoldVerifier;
 import io.zkaudit.pcs.Commitment;
 import io.zkaudit.pcs.EvalClaim;
@@ -13,7 +14,6 @@ import io.zkaudit.pcs.OpeningProof;
 import io.zkaudit.pcs.PcsParams;
 import io.zkaudit.pcs.ShadowLink;
 import io.zkaudit.proof.InvalidProofException;
-import io.zkaudit.merkle.MerkleTree;
 import io.zkaudit.transcript.Transcript;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,10 +27,10 @@ import org.junit.jupiter.api.Test;
  * honest shadow of B, linked at the queried leaves. Each query lands on a B leaf with probability
  * about 1/2 (an A leaf never agrees with B's codeword: their difference is a nonzero polynomial of
  * degree < 2^n, zero at fewer than a quarter of the points), so a proof is accepted with
- * probability about 2^-q, and with grinding, with 2^(q + powBits) hashes of work. Measured here with
- * the real prover, verifier and link at reduced query counts; then the shipped long-lived
- * parameters, whose unique-decoding bound (1 + rho)/2 per query is above this attack's 1/2, give
- * at least 100 bits, while the per-proof parameters would give 44.5.
+ * probability about 2^-q, and with grinding, with 2^(q + powBits) hashes of work. Measured here
+ * with the real prover, verifier and link at reduced query counts; then the shipped long-lived
+ * parameters, whose unique-decoding bound (1 + rho)/2 per query is above this attack's 1/2, give at
+ * least 100 bits, while the per-proof parameters would give 44.5.
  */
 class EquivocationTest {
   private static final int N = 11;
@@ -78,9 +78,17 @@ class EquivocationTest {
       }
       double expected = Math.pow(perQuery, q);
       double sigma = Math.sqrt(trials * expected * (1 - expected));
-      assertTrue(Math.abs(accepted - trials * expected) <= 4 * sigma + 1,
-          q + " queries: " + accepted + " of " + trials + " accepted, expected about " + trials * expected);
-      // The attack's per-query rate is within the unique-decoding bound the parameters are graded by.
+      assertTrue(
+          Math.abs(accepted - trials * expected) <= 4 * sigma + 1,
+          q
+              + " queries: "
+              + accepted
+              + " of "
+              + trials
+              + " accepted, expected about "
+              + trials * expected);
+      // The attack's per-query rate is within the unique-decoding bound the parameters are graded
+      // by.
       assertTrue(perQuery < (1 + Math.pow(2, -params.logBlowup())) / 2);
     }
     // Sanity: with honest B behind the commitment, the same proofs always verify.
@@ -93,7 +101,8 @@ class EquivocationTest {
   }
 
   /** One proof of "model B" against {@code weights}: a fresh shadow of B, opened, linked. */
-  private static boolean provesB(PcsParams params, BasefoldProver prover, Committed b, Committed weights, Random rng) {
+  private static boolean provesB(
+      PcsParams params, BasefoldProver prover, Committed b, Committed weights, Random rng) {
     Committed shadow = prover.commitShadow(b, () -> Goldilocks.random(rng));
     List<EvalClaim> claims = new ArrayList<>();
     Ext2[] point = new Ext2[N + 1];
@@ -105,9 +114,15 @@ class EquivocationTest {
     String domain = DOMAIN + "/" + rng.nextLong();
     Opened opened = prover.openWithLeaves(shadow, claims, new Transcript(domain));
     try {
-      int[] leaves = new BasefoldVerifier(params).verify(shadow.commitment(), claims, opened.proof(),
-          new Transcript(domain));
-      ShadowLink.verify(params, weights.commitment(), shadow.commitment(), opened.proof(), leaves,
+      int[] leaves =
+          new BasefoldVerifier(params)
+              .verify(shadow.commitment(), claims, opened.proof(), new Transcript(domain));
+      ShadowLink.verify(
+          params,
+          weights.commitment(),
+          shadow.commitment(),
+          opened.proof(),
+          leaves,
           ShadowLinks.prove(params, weights, leaves));
       return true;
     } catch (InvalidProofException rejected) {
@@ -127,7 +142,8 @@ class EquivocationTest {
     for (int n = 10; n <= 25; n++) {
       for (int claims : new int[] {1, 64, 1 << 16}) {
         PcsParams.Security s = longLived.security(n, claims);
-        assertTrue(s.provable() >= 100, "n = " + n + ", " + claims + " claims: " + s.provable() + " bits");
+        assertTrue(
+            s.provable() >= 100, "n = " + n + ", " + claims + " claims: " + s.provable() + " bits");
       }
     }
     // By hand: (5/8)^124 * 2^-16 is 2^-100.08; the fold rounds give 128 - (n + 2) bits.

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.zkaudit.field.Ext2;
 import io.zkaudit.field.ExtVector;
 import io.zkaudit.field.Goldilocks;
+import io.zkaudit.ntt.ReedSolomon;
 import io.zkaudit.pcs.Basefold;
 import io.zkaudit.poly.Mle;
-import io.zkaudit.ntt.ReedSolomon;
 import java.util.Arrays;
 import java.util.Random;
 import net.jqwik.api.ForAll;
@@ -16,9 +16,14 @@ import net.jqwik.api.constraints.IntRange;
 
 class FoldingTest {
 
-  /** Folding the codeword of f with r gives the codeword of f(r, .), and agrees with the verifier's coset fold. */
+  /**
+   * Folding the codeword of f with r gives the codeword of f(r, .), and agrees with the verifier's
+   * coset fold.
+   */
   @Property(tries = 25)
-  void foldingBindsVariableZero(@ForAll @IntRange(min = 1, max = 12) int n, @ForAll @IntRange(min = 1, max = 3) int logBlowup,
+  void foldingBindsVariableZero(
+      @ForAll @IntRange(min = 1, max = 12) int n,
+      @ForAll @IntRange(min = 1, max = 3) int logBlowup,
       @ForAll long seed) {
     Random rng = new Random(seed);
     long[] evals = new long[1 << n];
@@ -60,10 +65,14 @@ class FoldingTest {
       assertEquals(ExtVector.get(cur, leaf), Basefold.foldCoset(coset, n + logBlowup, leaf, rs, 0));
     }
     // and the prover's one-pass coset fold gives the same codeword, from base and from Ext2 entries
-    assertEquals(Arrays.toString(cur), Arrays.toString(Folding.foldCosets(cw, true, n + logBlowup, a, rs, 0)));
+    assertEquals(
+        Arrays.toString(cur),
+        Arrays.toString(Folding.foldCosets(cw, true, n + logBlowup, a, rs, 0)));
     if (a >= 2) {
       Ext2[] tail = Arrays.copyOfRange(rs, 1, a);
-      assertEquals(Arrays.toString(cur), Arrays.toString(Folding.foldCosets(folded, false, n + logBlowup - 1, a - 1, rs, 1)));
+      assertEquals(
+          Arrays.toString(cur),
+          Arrays.toString(Folding.foldCosets(folded, false, n + logBlowup - 1, a - 1, rs, 1)));
       assertEquals(tail.length, a - 1);
     }
   }
@@ -74,7 +83,8 @@ class FoldingTest {
    * step of the block, the first included.
    */
   @Property(tries = 20)
-  void foldingWithJoinsEqualsFoldingThenAdding(@ForAll @IntRange(min = 4, max = 10) int n, @ForAll long seed) {
+  void foldingWithJoinsEqualsFoldingThenAdding(
+      @ForAll @IntRange(min = 4, max = 10) int n, @ForAll long seed) {
     Random rng = new Random(seed);
     int logBlowup = 2;
     int a = 3;
@@ -105,7 +115,9 @@ class FoldingTest {
       }
       expected = Folding.foldExt(expected, log - s, rs[s]);
     }
-    assertEquals(Arrays.toString(expected), Arrays.toString(Folding.foldCosets(cw, true, log, a, rs, 0, joins)));
+    assertEquals(
+        Arrays.toString(expected),
+        Arrays.toString(Folding.foldCosets(cw, true, log, a, rs, 0, joins)));
     // without a join at step 0 the base fast path runs first
     java.util.List<Folding.Join> later = joins.subList(1, a);
     long[] expectedLater = Folding.foldBase(cw, log, rs[0]);
@@ -118,7 +130,9 @@ class FoldingTest {
       }
       expectedLater = Folding.foldExt(expectedLater, log - s, rs[s]);
     }
-    assertEquals(Arrays.toString(expectedLater), Arrays.toString(Folding.foldCosets(cw, true, log, a, rs, 0, later)));
+    assertEquals(
+        Arrays.toString(expectedLater),
+        Arrays.toString(Folding.foldCosets(cw, true, log, a, rs, 0, later)));
   }
 
   @Property(tries = 20)
@@ -132,29 +146,43 @@ class FoldingTest {
     for (int j = 0; j < n; j++) {
       z[j] = Ext2.random(rng);
     }
-    assertEquals(java.util.Arrays.toString(Mle.eqTable(z)), java.util.Arrays.toString(SumcheckFG.eqTable(z)));
+    assertEquals(
+        java.util.Arrays.toString(Mle.eqTable(z)),
+        java.util.Arrays.toString(SumcheckFG.eqTable(z)));
     Ext2 r = Ext2.random(rng);
-    assertEquals(java.util.Arrays.toString(Mle.fixFirstVariable(f, r)), java.util.Arrays.toString(SumcheckFG.foldBase(f, r)));
+    assertEquals(
+        java.util.Arrays.toString(Mle.fixFirstVariable(f, r)),
+        java.util.Arrays.toString(SumcheckFG.foldBase(f, r)));
     long[] fe = Mle.fixFirstVariable(f, r);
     // the fused bind-and-round agrees with binding then computing the round
     long[] g = SumcheckFG.eqTable(z);
     SumcheckFG.Folded fd = SumcheckFG.foldAndRound(f, true, g, r);
     assertEquals(java.util.Arrays.toString(fe), java.util.Arrays.toString(fd.f()));
-    assertEquals(java.util.Arrays.toString(Mle.fixFirstVariableExt(g, r)), java.util.Arrays.toString(fd.g()));
+    assertEquals(
+        java.util.Arrays.toString(Mle.fixFirstVariableExt(g, r)),
+        java.util.Arrays.toString(fd.g()));
     if (n > 1) {
-      assertEquals(java.util.Arrays.toString(SumcheckFG.roundExt(fd.f(), fd.g())), java.util.Arrays.toString(fd.next()));
+      assertEquals(
+          java.util.Arrays.toString(SumcheckFG.roundExt(fd.f(), fd.g())),
+          java.util.Arrays.toString(fd.next()));
       Ext2 r3 = Ext2.random(rng);
       SumcheckFG.Folded fd2 = SumcheckFG.foldAndRound(fd.f(), false, fd.g(), r3);
-      assertEquals(java.util.Arrays.toString(Mle.fixFirstVariableExt(fd.f(), r3)), java.util.Arrays.toString(fd2.f()));
+      assertEquals(
+          java.util.Arrays.toString(Mle.fixFirstVariableExt(fd.f(), r3)),
+          java.util.Arrays.toString(fd2.f()));
       if (n > 2) {
-        assertEquals(java.util.Arrays.toString(SumcheckFG.roundExt(fd2.f(), fd2.g())), java.util.Arrays.toString(fd2.next()));
+        assertEquals(
+            java.util.Arrays.toString(SumcheckFG.roundExt(fd2.f(), fd2.g())),
+            java.util.Arrays.toString(fd2.next()));
       }
     } else {
       assertEquals(null, fd.next());
     }
     if (n > 1) {
       Ext2 r2 = Ext2.random(rng);
-      assertEquals(java.util.Arrays.toString(Mle.fixFirstVariableExt(fe, r2)), java.util.Arrays.toString(SumcheckFG.foldExt(fe, r2)));
+      assertEquals(
+          java.util.Arrays.toString(Mle.fixFirstVariableExt(fe, r2)),
+          java.util.Arrays.toString(SumcheckFG.foldExt(fe, r2)));
     }
   }
 }

@@ -52,8 +52,15 @@ class PcsPhaseEventTest {
       }
     }
     Files.deleteIfExists(file);
-    for (String phase : List.of("commit: encode", "commit: merkle", "open: g", "open: sumcheck", "open: codeword folds",
-        "open: final + grinding", "open: queries")) {
+    for (String phase :
+        List.of(
+            "commit: encode",
+            "commit: merkle",
+            "open: g",
+            "open: sumcheck",
+            "open: codeword folds",
+            "open: final + grinding",
+            "open: queries")) {
       RecordedEvent e = byPhase.get(phase);
       assertTrue(e != null, "no event for " + phase + " in " + byPhase.keySet());
       assertEquals(n, e.getInt("numVars"), phase);

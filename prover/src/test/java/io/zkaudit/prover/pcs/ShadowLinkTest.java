@@ -38,7 +38,8 @@ import org.junit.jupiter.api.Test;
  * Q committed per proof, claims opened on Q, and the link from Q's queried leaves to W's.
  */
 class ShadowLinkTest {
-  static final PcsParams FAST = BasefoldTest.FAST; // arity 3: W of 4 variables has arity 0, its shadow 3
+  static final PcsParams FAST =
+      BasefoldTest.FAST; // arity 3: W of 4 variables has arity 0, its shadow 3
   static final String DOMAIN = "zkaudit/test/shadow";
 
   /** A mask source that remembers what it gave, so the tests know M independently of the prover. */
@@ -66,9 +67,18 @@ class ShadowLinkTest {
     }
   }
 
-  /** W's columns, its commitment, the shadow, the masks, the claims on the shadow and the proofs. */
-  record Instance(PcsParams params, List<long[]> columns, Committed w, Committed q, Recorder mask, List<ColumnClaim> claims,
-      Opened opened, ShadowLinkProof link) {}
+  /**
+   * W's columns, its commitment, the shadow, the masks, the claims on the shadow and the proofs.
+   */
+  record Instance(
+      PcsParams params,
+      List<long[]> columns,
+      Committed w,
+      Committed q,
+      Recorder mask,
+      List<ColumnClaim> claims,
+      Opened opened,
+      ShadowLinkProof link) {}
 
   static List<long[]> randomColumns(Random rng, int numColumns, int maxLog) {
     List<long[]> cols = new ArrayList<>();
@@ -79,14 +89,16 @@ class ShadowLinkTest {
   }
 
   /** (t, z) claims on every shadow column, valued by the formula (1 - t) W_j(z) + t M_j(z). */
-  static List<ColumnClaim> shadowClaims(Random rng, List<long[]> columns, PackedLayout wLayout, Recorder mask) {
+  static List<ColumnClaim> shadowClaims(
+      Random rng, List<long[]> columns, PackedLayout wLayout, Recorder mask) {
     List<ColumnClaim> out = new ArrayList<>();
     for (int j = 0; j < columns.size(); j++) {
       int m = wLayout.columnVars(j);
       long[] mj = mask.column(wLayout.offset(j), m);
       for (int k = 0; k < 2; k++) {
         Ext2[] z = BasefoldTest.randomPoint(rng, m);
-        Ext2 t = k == 0 ? Ext2.ZERO : Ext2.random(rng); // W's own claim, and one mixed with the mask
+        Ext2 t =
+            k == 0 ? Ext2.ZERO : Ext2.random(rng); // W's own claim, and one mixed with the mask
         Ext2 wz = Mle.evaluate(columns.get(j), z);
         Ext2 value = wz.add(t.mul(Mle.evaluate(mj, z).sub(wz)));
         Ext2[] tz = new Ext2[m + 1];
@@ -107,15 +119,18 @@ class ShadowLinkTest {
     Committed q = prover.commitShadow(w, mask);
     List<ColumnClaim> claims = shadowClaims(rng, columns, w.layout(), mask);
     Opened opened = prover.openColumnsWithLeaves(q, claims, new Transcript(DOMAIN));
-    return new Instance(params, columns, w, q, mask, claims, opened, ShadowLinks.prove(params, w, opened.leaves()));
+    return new Instance(
+        params, columns, w, q, mask, claims, opened, ShadowLinks.prove(params, w, opened.leaves()));
   }
 
   static int[] verifyOpening(Instance in) throws InvalidProofException {
-    return new BasefoldVerifier(in.params).verifyColumns(in.q.commitment(), in.q.layout(), in.claims, in.opened.proof(),
-        new Transcript(DOMAIN));
+    return new BasefoldVerifier(in.params)
+        .verifyColumns(
+            in.q.commitment(), in.q.layout(), in.claims, in.opened.proof(), new Transcript(DOMAIN));
   }
 
-  static void verifyLink(Instance in, Commitment weights, ShadowLinkProof link) throws InvalidProofException {
+  static void verifyLink(Instance in, Commitment weights, ShadowLinkProof link)
+      throws InvalidProofException {
     int[] leaves = verifyOpening(in);
     ShadowLink.verify(in.params, weights, in.q.commitment(), in.opened.proof(), leaves, link);
   }
@@ -129,24 +144,33 @@ class ShadowLinkTest {
   }
 
   @Property(tries = 12)
-  void honestLinksVerify(@ForAll @IntRange(min = 0, max = 2) int paramSet, @ForAll @IntRange(min = 1, max = 4) int numColumns,
-      @ForAll @IntRange(min = 0, max = 3) int extraVars, @ForAll long seed) throws InvalidProofException {
+  void honestLinksVerify(
+      @ForAll @IntRange(min = 0, max = 2) int paramSet,
+      @ForAll @IntRange(min = 1, max = 4) int numColumns,
+      @ForAll @IntRange(min = 0, max = 3) int extraVars,
+      @ForAll long seed)
+      throws InvalidProofException {
     PcsParams params = paramSet(paramSet);
     // the smallest W whose shadow folds in its first oracle, and a few sizes above
     int minVars = params.finalVarsMin() + params.foldArityLog() - 1;
     Instance in = instance(params, seed, numColumns, minVars + extraVars);
     assertEquals(in.w.numVars() + 1, in.q.numVars());
     int[] leaves = verifyOpening(in);
-    assertArrayEquals(in.opened.leaves(), leaves, "prover and verifier disagree on the opened leaves");
+    assertArrayEquals(
+        in.opened.leaves(), leaves, "prover and verifier disagree on the opened leaves");
     assertTrue(leaves.length > 0);
-    ShadowLink.verify(params, in.w.commitment(), in.q.commitment(), in.opened.proof(), leaves, in.link);
+    ShadowLink.verify(
+        params, in.w.commitment(), in.q.commitment(), in.opened.proof(), leaves, in.link);
     ShadowLinkProof decoded = ShadowLinkProof.decode(in.link.encode(), params, in.w.numVars());
     assertEquals(in.link, decoded);
     assertEquals(in.link.encodedSize(), in.link.encode().length);
-    ShadowLink.verify(params, in.w.commitment(), in.q.commitment(), in.opened.proof(), leaves, decoded);
+    ShadowLink.verify(
+        params, in.w.commitment(), in.q.commitment(), in.opened.proof(), leaves, decoded);
   }
 
-  /** The identity the link rests on, over the whole codewords: cwW[m] = (cwQ[2m] + cwQ[2m+1]) / 2. */
+  /**
+   * The identity the link rests on, over the whole codewords: cwW[m] = (cwQ[2m] + cwQ[2m+1]) / 2.
+   */
   @Test
   void evenPartOfTheShadowCodewordIsTheWeightCodeword() {
     Random rng = new Random(3);
@@ -156,15 +180,21 @@ class ShadowLinkTest {
       Committed q = prover.commitShadow(w, () -> Goldilocks.random(rng));
       assertEquals(2 * w.codeword.length, q.codeword.length);
       for (int m = 0; m < w.codeword.length; m++) {
-        assertEquals(w.codeword[m], Basefold.half(Goldilocks.add(q.codeword[2 * m], q.codeword[2 * m + 1])), "n = " + n + ", m = " + m);
+        assertEquals(
+            w.codeword[m],
+            Basefold.half(Goldilocks.add(q.codeword[2 * m], q.codeword[2 * m + 1])),
+            "n = " + n + ", m = " + m);
       }
       assertEquals(null, q.layout());
     }
   }
 
-  /** The shadow's layout puts interleave(W_j, M_j) where column j is, so claims mean what they say. */
+  /**
+   * The shadow's layout puts interleave(W_j, M_j) where column j is, so claims mean what they say.
+   */
   @Property(tries = 10)
-  void shadowColumnsInterleaveWeightsAndMasks(@ForAll @IntRange(min = 1, max = 6) int numColumns, @ForAll long seed) {
+  void shadowColumnsInterleaveWeightsAndMasks(
+      @ForAll @IntRange(min = 1, max = 6) int numColumns, @ForAll long seed) {
     Random rng = new Random(seed);
     List<long[]> columns = randomColumns(rng, numColumns, 7);
     BasefoldProver prover = new BasefoldProver(FAST);
@@ -217,10 +247,13 @@ class ShadowLinkTest {
       claims.add(new EvalClaim(tz, value));
     }
     Opened o = prover.openWithLeaves(q, claims, new Transcript(DOMAIN));
-    int[] leaves = new BasefoldVerifier(FAST).verify(q.commitment(), claims, o.proof(), new Transcript(DOMAIN));
+    int[] leaves =
+        new BasefoldVerifier(FAST)
+            .verify(q.commitment(), claims, o.proof(), new Transcript(DOMAIN));
     assertArrayEquals(o.leaves(), leaves);
     ShadowLinkProof link = ShadowLinks.prove(FAST, w, leaves);
-    assertDoesNotThrow(() -> ShadowLink.verify(FAST, w.commitment(), q.commitment(), o.proof(), leaves, link));
+    assertDoesNotThrow(
+        () -> ShadowLink.verify(FAST, w.commitment(), q.commitment(), o.proof(), leaves, link));
     // open() still gives the same proof as openWithLeaves (same transcript, deterministic prover)
     assertEquals(o.proof(), prover.open(q, claims, new Transcript(DOMAIN)));
   }
@@ -256,14 +289,40 @@ class ShadowLinkTest {
         Committed q2 = prover.commitShadow(w2, mask);
         List<ColumnClaim> claims = shadowClaims(rng, cols, w2.layout(), mask);
         Opened o = prover.openColumnsWithLeaves(q2, claims, new Transcript(DOMAIN));
-        int[] leaves = new BasefoldVerifier(params).verifyColumns(q2.commitment(), q2.layout(), claims, o.proof(), new Transcript(DOMAIN));
-        ShadowLink.verify(params, w2.commitment(), q2.commitment(), o.proof(), leaves, ShadowLinks.prove(params, w2, leaves));
-        InvalidProofException e = assertThrows(InvalidProofException.class, () -> ShadowLink.verify(params,
-            honest.w.commitment(), q2.commitment(), o.proof(), leaves, ShadowLinks.prove(params, honest.w, leaves)),
-            "entry " + at + " changed and linked");
+        int[] leaves =
+            new BasefoldVerifier(params)
+                .verifyColumns(
+                    q2.commitment(), q2.layout(), claims, o.proof(), new Transcript(DOMAIN));
+        ShadowLink.verify(
+            params,
+            w2.commitment(),
+            q2.commitment(),
+            o.proof(),
+            leaves,
+            ShadowLinks.prove(params, w2, leaves));
+        InvalidProofException e =
+            assertThrows(
+                InvalidProofException.class,
+                () ->
+                    ShadowLink.verify(
+                        params,
+                        honest.w.commitment(),
+                        q2.commitment(),
+                        o.proof(),
+                        leaves,
+                        ShadowLinks.prove(params, honest.w, leaves)),
+                "entry " + at + " changed and linked");
         assertTrue(e.getMessage().contains("even part differs"), e.getMessage());
-        assertThrows(InvalidProofException.class, () -> ShadowLink.verify(params, honest.w.commitment(), q2.commitment(),
-            o.proof(), leaves, ShadowLinks.prove(params, w2, leaves)));
+        assertThrows(
+            InvalidProofException.class,
+            () ->
+                ShadowLink.verify(
+                    params,
+                    honest.w.commitment(),
+                    q2.commitment(),
+                    o.proof(),
+                    leaves,
+                    ShadowLinks.prove(params, w2, leaves)));
       }
     }
   }
@@ -300,24 +359,42 @@ class ShadowLinkTest {
     moreSib.add(sib.getFirst());
     bad.add(new ShadowLinkProof(rows, new MerkleMultiProof(moreSib)));
     int rowLongs = OpeningProof.rowLongs(in.params, in.w.numVars(), 0);
-    bad.add(new ShadowLinkProof(Arrays.copyOf(rows, rows.length - rowLongs), in.link.paths())); // a row missing
+    bad.add(
+        new ShadowLinkProof(
+            Arrays.copyOf(rows, rows.length - rowLongs), in.link.paths())); // a row missing
     long[] extra = Arrays.copyOf(rows, rows.length + rowLongs);
     System.arraycopy(rows, 0, extra, rows.length, rowLongs);
     bad.add(new ShadowLinkProof(extra, in.link.paths())); // a row too many
     assertTrue(sib.size() > 0 && bad.size() > rows.length + 3);
     for (int i = 0; i < bad.size(); i++) {
       ShadowLinkProof b = bad.get(i);
-      assertThrows(InvalidProofException.class, () -> verifyLink(in, wc, b), "tamper " + i + " accepted");
+      assertThrows(
+          InvalidProofException.class, () -> verifyLink(in, wc, b), "tamper " + i + " accepted");
     }
     // the wrong weight commitment: another polynomial, another root, another size
-    Committed other = new BasefoldProver(in.params).commit(BasefoldTest.randomTable(new Random(33), in.w.numVars()));
+    Committed other =
+        new BasefoldProver(in.params)
+            .commit(BasefoldTest.randomTable(new Random(33), in.w.numVars()));
     assertEquals(wc.numVars(), other.numVars());
     assertThrows(InvalidProofException.class, () -> verifyLink(in, other.commitment(), in.link));
     int[] leaves = verifyOpening(in);
-    assertThrows(InvalidProofException.class, () -> ShadowLink.verify(in.params, other.commitment(), in.q.commitment(),
-        in.opened.proof(), leaves, ShadowLinks.prove(in.params, other, leaves)));
-    assertThrows(InvalidProofException.class, () -> verifyLink(in, new Commitment(BasefoldTest.flip(wc.root(), 5), wc.numVars()), in.link));
-    assertThrows(InvalidProofException.class, () -> verifyLink(in, new Commitment(wc.root(), wc.numVars() - 1), in.link));
+    assertThrows(
+        InvalidProofException.class,
+        () ->
+            ShadowLink.verify(
+                in.params,
+                other.commitment(),
+                in.q.commitment(),
+                in.opened.proof(),
+                leaves,
+                ShadowLinks.prove(in.params, other, leaves)));
+    assertThrows(
+        InvalidProofException.class,
+        () ->
+            verifyLink(in, new Commitment(BasefoldTest.flip(wc.root(), 5), wc.numVars()), in.link));
+    assertThrows(
+        InvalidProofException.class,
+        () -> verifyLink(in, new Commitment(wc.root(), wc.numVars() - 1), in.link));
     // leaves other than the ones the opening used: one replaced, or one dropped
     int unused = 0;
     while (Arrays.binarySearch(leaves, unused) >= 0) {
@@ -326,9 +403,20 @@ class ShadowLinkTest {
     int[] moved = leaves.clone();
     moved[moved.length - 1] = unused;
     Arrays.sort(moved);
-    assertThrows(InvalidProofException.class, () -> ShadowLink.verify(in.params, wc, in.q.commitment(), in.opened.proof(), moved, in.link));
-    assertThrows(InvalidProofException.class, () -> ShadowLink.verify(in.params, wc, in.q.commitment(), in.opened.proof(),
-        Arrays.copyOf(leaves, leaves.length - 1), in.link));
+    assertThrows(
+        InvalidProofException.class,
+        () ->
+            ShadowLink.verify(in.params, wc, in.q.commitment(), in.opened.proof(), moved, in.link));
+    assertThrows(
+        InvalidProofException.class,
+        () ->
+            ShadowLink.verify(
+                in.params,
+                wc,
+                in.q.commitment(),
+                in.opened.proof(),
+                Arrays.copyOf(leaves, leaves.length - 1),
+                in.link));
     // the untouched link still verifies
     assertDoesNotThrow(() -> verifyLink(in, wc, in.link));
   }
@@ -342,25 +430,34 @@ class ShadowLinkTest {
     Committed w = prover.commit(BasefoldTest.randomTable(rng, 8));
     Committed q = prover.commitShadow(w, () -> Goldilocks.random(rng));
     List<EvalClaim> claims = List.of(new EvalClaim(BasefoldTest.randomPoint(rng, 9), Ext2.ZERO));
-    claims = List.of(new EvalClaim(claims.getFirst().point(), q.evaluate(claims.getFirst().point())));
+    claims =
+        List.of(new EvalClaim(claims.getFirst().point(), q.evaluate(claims.getFirst().point())));
     Opened o = prover.openWithLeaves(q, claims, new Transcript(DOMAIN));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ShadowLinks.prove(p, w, o.leaves()));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> ShadowLinks.prove(p, w, o.leaves()));
     assertTrue(e.getMessage().contains("commit bigger polynomials"), e.getMessage());
     ShadowLinkProof fake = new ShadowLinkProof(new long[] {1}, new MerkleMultiProof(List.of()));
-    assertThrows(InvalidProofException.class, () -> ShadowLink.verify(p, w.commitment(), q.commitment(), o.proof(), o.leaves(), fake));
+    assertThrows(
+        InvalidProofException.class,
+        () -> ShadowLink.verify(p, w.commitment(), q.commitment(), o.proof(), o.leaves(), fake));
   }
 
-  /** The shadow's codeword, built from W's and half an encoding, is the shadow table's own encoding. */
+  /**
+   * The shadow's codeword, built from W's and half an encoding, is the shadow table's own encoding.
+   */
   @Test
   void shadowCodewordIsTheDirectEncoding() {
     Random rng = new Random(42);
     for (int n : new int[] {0, 1, 4, 9, 12}) {
-      for (PcsParams params : new PcsParams[] {PcsParams.conjectured100(), new PcsParams(1, 2, 0, 8, 0)}) {
+      for (PcsParams params :
+          new PcsParams[] {PcsParams.conjectured100(), new PcsParams(1, 2, 0, 8, 0)}) {
         BasefoldProver prover = new BasefoldProver(params);
         Committed w = prover.commit(BasefoldTest.randomTable(rng, n));
         Committed q = prover.commitShadow(w, () -> Goldilocks.random(rng));
         org.junit.jupiter.api.Assertions.assertArrayEquals(
-            io.zkaudit.ntt.ReedSolomon.encodeEvaluations(q.evals, params.logBlowup()), q.codeword, "n = " + n);
+            io.zkaudit.ntt.ReedSolomon.encodeEvaluations(q.evals, params.logBlowup()),
+            q.codeword,
+            "n = " + n);
       }
     }
   }

@@ -55,11 +55,12 @@ class SumcheckTest {
       for (int k = 0; k < deg; k++) {
         f[k] = rng.nextInt(tables);
       }
-      Ext2 c = switch (rng.nextInt(3)) {
-        case 0 -> Ext2.ONE;
-        case 1 -> Ext2.ofSigned(-3);
-        default -> Ext2.random(rng);
-      };
+      Ext2 c =
+          switch (rng.nextInt(3)) {
+            case 0 -> Ext2.ONE;
+            case 1 -> Ext2.ofSigned(-3);
+            default -> Ext2.random(rng);
+          };
       vp.addTerm(c, f);
     }
     Ext2[] z = null;
@@ -74,15 +75,20 @@ class SumcheckTest {
   }
 
   @Property(tries = 150)
-  void completeness(@ForAll @IntRange(min = 0, max = 12) int n, @ForAll @IntRange(min = 1, max = 4) int degree,
-      @ForAll boolean withEq, @ForAll long seed) throws InvalidProofException {
+  void completeness(
+      @ForAll @IntRange(min = 0, max = 12) int n,
+      @ForAll @IntRange(min = 1, max = 4) int degree,
+      @ForAll boolean withEq,
+      @ForAll long seed)
+      throws InvalidProofException {
     Random rng = new Random(seed);
     Instance inst = randomInstance(rng, Math.min(n, rng.nextInt(13)), degree, withEq);
     n = inst.vp().numVars();
     Transcript pt = new Transcript("test");
     SumcheckProver.Output out = SumcheckProver.prove(inst.vp(), inst.claim(), pt);
     Transcript vt = new Transcript("test");
-    SumcheckResult res = SumcheckVerifier.verify(inst.composition(), inst.eq(), n, inst.claim(), out.proof(), vt);
+    SumcheckResult res =
+        SumcheckVerifier.verify(inst.composition(), inst.eq(), n, inst.claim(), out.proof(), vt);
     assertArrayEquals(out.point(), res.point());
     assertArrayEquals(out.evaluations(), res.evaluations());
     assertEquals(pt.state(), vt.state(), "prover and verifier transcripts agree");
@@ -102,8 +108,16 @@ class SumcheckTest {
     for (boolean withEq : new boolean[] {false, true}) {
       for (int degree = 1; degree <= 3; degree++) {
         Instance inst = randomInstance(rng, 15, degree, withEq);
-        SumcheckProver.Output out = SumcheckProver.prove(inst.vp(), inst.claim(), new Transcript("big"));
-        SumcheckResult res = SumcheckVerifier.verify(inst.composition(), inst.eq(), 15, inst.claim(), out.proof(), new Transcript("big"));
+        SumcheckProver.Output out =
+            SumcheckProver.prove(inst.vp(), inst.claim(), new Transcript("big"));
+        SumcheckResult res =
+            SumcheckVerifier.verify(
+                inst.composition(),
+                inst.eq(),
+                15,
+                inst.claim(),
+                out.proof(),
+                new Transcript("big"));
         for (int j = 0; j < inst.composition().numTables(); j++) {
           assertEquals(inst.vp().evaluateTable(j, res.point()), res.evaluation(j));
         }
@@ -130,8 +144,11 @@ class SumcheckTest {
     int n = SumcheckProver.Engine.SPLIT_EQ_MIN_VARS + 3;
     for (int degree : new int[] {1, 2}) {
       Instance inst = randomInstance(rng, n, degree, true);
-      SumcheckProver.Output out = SumcheckProver.prove(inst.vp(), inst.claim(), new Transcript("split"));
-      SumcheckResult res = SumcheckVerifier.verify(inst.composition(), inst.eq(), n, inst.claim(), out.proof(), new Transcript("split"));
+      SumcheckProver.Output out =
+          SumcheckProver.prove(inst.vp(), inst.claim(), new Transcript("split"));
+      SumcheckResult res =
+          SumcheckVerifier.verify(
+              inst.composition(), inst.eq(), n, inst.claim(), out.proof(), new Transcript("split"));
       for (int j = 0; j < inst.composition().numTables(); j++) {
         assertEquals(inst.vp().evaluateTable(j, res.point()), res.evaluation(j));
       }
@@ -162,18 +179,24 @@ class SumcheckTest {
   // Soundness: every alteration is rejected.
 
   private static Instance fixed(boolean withEq, int n, int degree) {
-    return randomInstance(new Random(11 + n + 31L * degree + (withEq ? 1000 : 0)), n, degree, withEq);
+    return randomInstance(
+        new Random(11 + n + 31L * degree + (withEq ? 1000 : 0)), n, degree, withEq);
   }
 
   private static void assertRejected(Instance inst, Ext2 claim, SumcheckProof proof, Transcript t) {
-    assertThrows(InvalidProofException.class,
-        () -> SumcheckVerifier.verify(inst.composition(), inst.eq(), inst.vp().numVars(), claim, proof, t));
+    assertThrows(
+        InvalidProofException.class,
+        () ->
+            SumcheckVerifier.verify(
+                inst.composition(), inst.eq(), inst.vp().numVars(), claim, proof, t));
   }
 
   @Property(tries = 12)
-  void everyRoundValueIsBound(@ForAll boolean withEq, @ForAll @IntRange(min = 1, max = 4) int degree) {
+  void everyRoundValueIsBound(
+      @ForAll boolean withEq, @ForAll @IntRange(min = 1, max = 4) int degree) {
     Instance inst = fixed(withEq, 5, degree);
-    SumcheckProof proof = SumcheckProver.prove(inst.vp(), inst.claim(), new Transcript("s")).proof();
+    SumcheckProof proof =
+        SumcheckProver.prove(inst.vp(), inst.claim(), new Transcript("s")).proof();
     Ext2[][] rounds = proof.rounds();
     int altered = 0;
     for (int i = 0; i < rounds.length; i++) {
@@ -181,7 +204,8 @@ class SumcheckTest {
         for (Ext2 delta : new Ext2[] {Ext2.ONE, new Ext2(0, 1)}) {
           Ext2[][] bad = proof.rounds();
           bad[i][k] = bad[i][k].add(delta);
-          assertRejected(inst, inst.claim(), new SumcheckProof(bad, proof.evaluations()), new Transcript("s"));
+          assertRejected(
+              inst, inst.claim(), new SumcheckProof(bad, proof.evaluations()), new Transcript("s"));
           altered++;
         }
       }
@@ -190,13 +214,17 @@ class SumcheckTest {
   }
 
   @Property(tries = 12)
-  void everyFinalEvaluationIsBound(@ForAll boolean withEq, @ForAll @IntRange(min = 1, max = 4) int degree) {
+  void everyFinalEvaluationIsBound(
+      @ForAll boolean withEq, @ForAll @IntRange(min = 1, max = 4) int degree) {
     Instance inst = fixed(withEq, 4, degree);
-    SumcheckProof proof = SumcheckProver.prove(inst.vp(), inst.claim(), new Transcript("s")).proof();
+    SumcheckProof proof =
+        SumcheckProver.prove(inst.vp(), inst.claim(), new Transcript("s")).proof();
     // Only evaluations that the composition depends on can be caught by the final check; the
     // others are still bound by the transcript and returned to the caller as obligations.
     boolean[] used = new boolean[inst.composition().numTables()];
-    inst.composition().terms().forEach(t -> Arrays.stream(t.factors()).forEach(f -> used[f] = true));
+    inst.composition()
+        .terms()
+        .forEach(t -> Arrays.stream(t.factors()).forEach(f -> used[f] = true));
     for (int j = 0; j < used.length; j++) {
       Ext2[] evals = proof.evaluations();
       evals[j] = evals[j].add(Ext2.ONE);
@@ -206,19 +234,29 @@ class SumcheckTest {
       }
     }
     // Wrong number of evaluations or rounds.
-    assertRejected(inst, inst.claim(), new SumcheckProof(proof.rounds(), Arrays.copyOf(proof.evaluations(), used.length + 1)),
+    assertRejected(
+        inst,
+        inst.claim(),
+        new SumcheckProof(proof.rounds(), Arrays.copyOf(proof.evaluations(), used.length + 1)),
         new Transcript("s"));
     Ext2[][] fewer = Arrays.copyOf(proof.rounds(), 3);
-    assertRejected(inst, inst.claim(), new SumcheckProof(fewer, proof.evaluations()), new Transcript("s"));
+    assertRejected(
+        inst, inst.claim(), new SumcheckProof(fewer, proof.evaluations()), new Transcript("s"));
     Ext2[][] shortRound = proof.rounds();
     shortRound[2] = Arrays.copyOf(shortRound[2], shortRound[2].length - 1);
-    assertRejected(inst, inst.claim(), new SumcheckProof(shortRound, proof.evaluations()), new Transcript("s"));
+    assertRejected(
+        inst,
+        inst.claim(),
+        new SumcheckProof(shortRound, proof.evaluations()),
+        new Transcript("s"));
   }
 
   @Property(tries = 8)
-  void theClaimAndTheTranscriptAreBound(@ForAll boolean withEq, @ForAll @IntRange(min = 1, max = 4) int degree) {
+  void theClaimAndTheTranscriptAreBound(
+      @ForAll boolean withEq, @ForAll @IntRange(min = 1, max = 4) int degree) {
     Instance inst = fixed(withEq, 6, degree);
-    SumcheckProof proof = SumcheckProver.prove(inst.vp(), inst.claim(), new Transcript("s")).proof();
+    SumcheckProof proof =
+        SumcheckProver.prove(inst.vp(), inst.claim(), new Transcript("s")).proof();
     assertRejected(inst, inst.claim().add(Ext2.ONE), proof, new Transcript("s"));
     assertRejected(inst, inst.claim(), proof, new Transcript("other domain"));
     Transcript prefixed = new Transcript("s");
@@ -228,13 +266,17 @@ class SumcheckTest {
     if (withEq) {
       Ext2[] z2 = inst.eq().clone();
       z2[0] = z2[0].add(Ext2.ONE);
-      assertThrows(InvalidProofException.class,
-          () -> SumcheckVerifier.verify(inst.composition(), z2, 6, inst.claim(), proof, new Transcript("s")));
+      assertThrows(
+          InvalidProofException.class,
+          () ->
+              SumcheckVerifier.verify(
+                  inst.composition(), z2, 6, inst.claim(), proof, new Transcript("s")));
     }
   }
 
   @Property(tries = 10)
-  void aFalseClaimCannotBeProven(@ForAll boolean withEq, @ForAll @IntRange(min = 1, max = 4) int degree) {
+  void aFalseClaimCannotBeProven(
+      @ForAll boolean withEq, @ForAll @IntRange(min = 1, max = 4) int degree) {
     Instance inst = fixed(withEq, 5, degree);
     Ext2 wrong = inst.claim().add(Ext2.ofSigned(5));
     SumcheckProof proof = SumcheckProver.prove(inst.vp(), wrong, new Transcript("s")).proof();
@@ -245,15 +287,18 @@ class SumcheckTest {
   void aTamperedChallengeIsDetected() {
     // A prover that uses a challenge not derived from the transcript (here: r_0 + 1) must fail.
     Instance inst = fixed(false, 4, 2);
-    SumcheckProof honest = SumcheckProver.prove(inst.vp(), inst.claim(), new Transcript("s")).proof();
+    SumcheckProof honest =
+        SumcheckProver.prove(inst.vp(), inst.claim(), new Transcript("s")).proof();
     // Re-run the honest prover on a transcript whose state differs after round 0's message: the
-    // later rounds then answer other challenges and the proof is rejected in the original transcript.
+    // later rounds then answer other challenges and the proof is rejected in the original
+    // transcript.
     Transcript other = new Transcript("s");
     other.absorbField("swap", 0);
     SumcheckProof fromOther = SumcheckProver.prove(inst.vp(), inst.claim(), other).proof();
     Ext2[][] mixed = honest.rounds();
     mixed[1] = fromOther.round(1);
-    assertRejected(inst, inst.claim(), new SumcheckProof(mixed, honest.evaluations()), new Transcript("s"));
+    assertRejected(
+        inst, inst.claim(), new SumcheckProof(mixed, honest.evaluations()), new Transcript("s"));
     assertRejected(inst, inst.claim(), fromOther, new Transcript("s"));
   }
 
@@ -261,11 +306,12 @@ class SumcheckTest {
   // Encoding
 
   @Property(tries = 20)
-  void encodingRoundTripsAndRejectsMalformedInput(@ForAll @IntRange(min = 0, max = 6) int n, @ForAll long seed)
-      throws InvalidProofException {
+  void encodingRoundTripsAndRejectsMalformedInput(
+      @ForAll @IntRange(min = 0, max = 6) int n, @ForAll long seed) throws InvalidProofException {
     Random rng = new Random(seed);
     Instance inst = randomInstance(rng, n, 1 + rng.nextInt(4), rng.nextBoolean());
-    SumcheckProof proof = SumcheckProver.prove(inst.vp(), inst.claim(), new Transcript("e")).proof();
+    SumcheckProof proof =
+        SumcheckProver.prove(inst.vp(), inst.claim(), new Transcript("e")).proof();
     byte[] bytes = proof.toBytes();
     assertEquals(proof, SumcheckProof.fromBytes(bytes));
     // Truncated at every length, and one trailing byte.
@@ -273,7 +319,9 @@ class SumcheckTest {
       byte[] shortBytes = Arrays.copyOf(bytes, cut);
       assertThrows(InvalidProofException.class, () -> SumcheckProof.fromBytes(shortBytes));
     }
-    assertThrows(InvalidProofException.class, () -> SumcheckProof.fromBytes(Arrays.copyOf(bytes, bytes.length + 1)));
+    assertThrows(
+        InvalidProofException.class,
+        () -> SumcheckProof.fromBytes(Arrays.copyOf(bytes, bytes.length + 1)));
     // Every byte flipped: either a decode error or a proof the verifier rejects.
     for (int i = 0; i < bytes.length; i++) {
       byte[] bad = bytes.clone();
@@ -292,8 +340,10 @@ class SumcheckTest {
     }
   }
 
-  private static boolean onlyUnusedEvaluationDiffers(Composition c, SumcheckProof a, SumcheckProof b) {
-    if (!Arrays.deepEquals(a.rounds(), b.rounds()) || a.evaluations().length != b.evaluations().length) {
+  private static boolean onlyUnusedEvaluationDiffers(
+      Composition c, SumcheckProof a, SumcheckProof b) {
+    if (!Arrays.deepEquals(a.rounds(), b.rounds())
+        || a.evaluations().length != b.evaluations().length) {
       return false;
     }
     boolean[] used = new boolean[c.numTables()];
@@ -353,7 +403,8 @@ class SumcheckTest {
     SumcheckProver.Output oa = SumcheckProver.prove(a, a.sum(), new Transcript("x"));
     SumcheckVerifier.verify(a.composition(), z, n, a.sum(), oa.proof(), new Transcript("x"));
     SumcheckProver.Output ob = SumcheckProver.prove(b, b.sum(), new Transcript("x"));
-    SumcheckResult rb = SumcheckVerifier.verify(b.composition(), null, n, b.sum(), ob.proof(), new Transcript("x"));
+    SumcheckResult rb =
+        SumcheckVerifier.verify(b.composition(), null, n, b.sum(), ob.proof(), new Transcript("x"));
     assertEquals(Mle.eq(z, rb.point()), rb.evaluation(e));
   }
 }

@@ -1,28 +1,29 @@
 package io.zkaudit.prover.sumcheck;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.zkaudit.field.Ext2;
 import io.zkaudit.field.Goldilocks;
 import io.zkaudit.poly.Mle;
-import java.util.Arrays;
-import java.util.Random;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
 import io.zkaudit.proof.InvalidProofException;
 import io.zkaudit.sumcheck.Composition;
 import io.zkaudit.sumcheck.SumcheckProof;
 import io.zkaudit.sumcheck.SumcheckResult;
 import io.zkaudit.sumcheck.SumcheckVerifier;
 import io.zkaudit.transcript.Transcript;
+import java.util.Arrays;
+import java.util.Random;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class TablesTest {
 
   @Property(tries = 60)
-  void partialEvaluationsComposeToTheFullEvaluation(@ForAll @IntRange(min = 0, max = 16) int n, @ForAll long seed) {
+  void partialEvaluationsComposeToTheFullEvaluation(
+      @ForAll @IntRange(min = 0, max = 16) int n, @ForAll long seed) {
     Random rng = new Random(seed);
     int m = rng.nextInt(n + 1);
     long[] t = new long[1 << n];
@@ -102,7 +103,8 @@ class TablesTest {
     Transcript vt2 = new Transcript("layer");
     vt2.challengeExts("z_k", lk);
     vt2.challengeExts("z_i", li);
-    assertThrows(InvalidProofException.class,
+    assertThrows(
+        InvalidProofException.class,
         () -> SumcheckVerifier.verify(c, null, lj, v.add(Ext2.ONE), proof, vt2));
   }
 }

@@ -10,7 +10,6 @@ import io.zkaudit.codec.ByteReader;
 import io.zkaudit.codec.ByteWriter;
 import io.zkaudit.field.Ext2;
 import io.zkaudit.proof.InvalidProofException;
-import io.zkaudit.zk.ZkRandom;
 import io.zkaudit.sumcheck.MaskPolynomial;
 import io.zkaudit.sumcheck.MaskedSumcheckProof;
 import io.zkaudit.sumcheck.SumcheckProof;
@@ -18,23 +17,29 @@ import io.zkaudit.sumcheck.SumcheckResult;
 import io.zkaudit.sumcheck.SumcheckVerifier;
 import io.zkaudit.testutil.ChiSquare;
 import io.zkaudit.transcript.Transcript;
+import io.zkaudit.zk.ZkRandom;
 import java.util.Random;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
-/** The Libra zero-knowledge sumcheck: complete, sound in every field, and hiding the round polynomials. */
+/**
+ * The Libra zero-knowledge sumcheck: complete, sound in every field, and hiding the round
+ * polynomials.
+ */
 class ZkSumcheckTest {
 
-  private static SumcheckProver.MaskedOutput prove(SumcheckTest.Instance inst, MaskPolynomial mask) {
+  private static SumcheckProver.MaskedOutput prove(
+      SumcheckTest.Instance inst, MaskPolynomial mask) {
     return SumcheckProver.proveMasked(inst.vp(), inst.claim(), mask, new Transcript("zk-test"));
   }
 
-  private static SumcheckResult verify(SumcheckTest.Instance inst, Ext2 claim, MaskedSumcheckProof p)
-      throws InvalidProofException {
+  private static SumcheckResult verify(
+      SumcheckTest.Instance inst, Ext2 claim, MaskedSumcheckProof p) throws InvalidProofException {
     int n = inst.vp().numVars();
-    return SumcheckVerifier.verifyMasked(inst.composition(), inst.eq(), n, claim, p, new Transcript("zk-test"));
+    return SumcheckVerifier.verifyMasked(
+        inst.composition(), inst.eq(), n, claim, p, new Transcript("zk-test"));
   }
 
   private static int roundDegree(SumcheckTest.Instance inst) {
@@ -42,8 +47,11 @@ class ZkSumcheckTest {
   }
 
   @Property(tries = 120)
-  void completeAndTheMaskClaimIsTheMaskAtThePoint(@ForAll @IntRange(min = 0, max = 10) int n,
-      @ForAll @IntRange(min = 1, max = 4) int degree, @ForAll boolean withEq, @ForAll long seed)
+  void completeAndTheMaskClaimIsTheMaskAtThePoint(
+      @ForAll @IntRange(min = 0, max = 10) int n,
+      @ForAll @IntRange(min = 1, max = 4) int degree,
+      @ForAll boolean withEq,
+      @ForAll long seed)
       throws InvalidProofException {
     Random rng = new Random(seed);
     SumcheckTest.Instance inst = SumcheckTest.randomInstance(rng, n, degree, withEq);
@@ -56,11 +64,15 @@ class ZkSumcheckTest {
   }
 
   @Property(tries = 40)
-  void everyTamperedFieldIsRejected(@ForAll @IntRange(min = 1, max = 8) int n,
-      @ForAll @IntRange(min = 1, max = 3) int degree, @ForAll boolean withEq, @ForAll long seed) {
+  void everyTamperedFieldIsRejected(
+      @ForAll @IntRange(min = 1, max = 8) int n,
+      @ForAll @IntRange(min = 1, max = 3) int degree,
+      @ForAll boolean withEq,
+      @ForAll long seed) {
     Random rng = new Random(seed);
     SumcheckTest.Instance inst = SumcheckTest.randomInstance(rng, n, degree, withEq);
-    MaskedSumcheckProof good = prove(inst, ZkRandom.seeded(seed).mask(n, roundDegree(inst))).proof();
+    MaskedSumcheckProof good =
+        prove(inst, ZkRandom.seeded(seed).mask(n, roundDegree(inst))).proof();
     // A wrong claim.
     assertThrows(InvalidProofException.class, () -> verify(inst, inst.claim().add(Ext2.ONE), good));
     // Every round value, every evaluation, the mask sum and the mask evaluation.
@@ -69,36 +81,63 @@ class ZkSumcheckTest {
       for (int k = 0; k < rounds[i].length; k++) {
         Ext2[][] bad = good.proof().rounds();
         bad[i][k] = bad[i][k].add(Ext2.ONE);
-        MaskedSumcheckProof p = new MaskedSumcheckProof(new SumcheckProof(bad, good.proof().evaluations()),
-            good.maskSum(), good.maskEval());
-        assertThrows(InvalidProofException.class, () -> verify(inst, inst.claim(), p), "round " + i + " value " + k);
+        MaskedSumcheckProof p =
+            new MaskedSumcheckProof(
+                new SumcheckProof(bad, good.proof().evaluations()),
+                good.maskSum(),
+                good.maskEval());
+        assertThrows(
+            InvalidProofException.class,
+            () -> verify(inst, inst.claim(), p),
+            "round " + i + " value " + k);
       }
     }
     Ext2[] evals = good.proof().evaluations();
     for (int j = 0; j < evals.length; j++) {
       Ext2[] bad = evals.clone();
       bad[j] = bad[j].add(Ext2.ONE);
-      MaskedSumcheckProof p = new MaskedSumcheckProof(new SumcheckProof(rounds, bad), good.maskSum(), good.maskEval());
+      MaskedSumcheckProof p =
+          new MaskedSumcheckProof(new SumcheckProof(rounds, bad), good.maskSum(), good.maskEval());
       // A table absent from every term may change freely; all others must be caught.
       if (changesValue(inst, evals, bad)) {
-        assertThrows(InvalidProofException.class, () -> verify(inst, inst.claim(), p), "evaluation " + j);
+        assertThrows(
+            InvalidProofException.class, () -> verify(inst, inst.claim(), p), "evaluation " + j);
       }
     }
-    assertThrows(InvalidProofException.class, () -> verify(inst, inst.claim(),
-        new MaskedSumcheckProof(good.proof(), good.maskSum().add(Ext2.ONE), good.maskEval())));
-    assertThrows(InvalidProofException.class, () -> verify(inst, inst.claim(),
-        new MaskedSumcheckProof(good.proof(), good.maskSum(), good.maskEval().add(Ext2.ONE))));
+    assertThrows(
+        InvalidProofException.class,
+        () ->
+            verify(
+                inst,
+                inst.claim(),
+                new MaskedSumcheckProof(
+                    good.proof(), good.maskSum().add(Ext2.ONE), good.maskEval())));
+    assertThrows(
+        InvalidProofException.class,
+        () ->
+            verify(
+                inst,
+                inst.claim(),
+                new MaskedSumcheckProof(
+                    good.proof(), good.maskSum(), good.maskEval().add(Ext2.ONE))));
   }
 
   @Test
   void aProverWhoseMaskSumIsWrongCannotMakeAFalseClaimPass() throws InvalidProofException {
-    // The mask sum is bound before rho: shifting it to absorb a false claim fails for all but one rho.
+    // The mask sum is bound before rho: shifting it to absorb a false claim fails for all but one
+    // rho.
     Random rng = new Random(7);
     SumcheckTest.Instance inst = SumcheckTest.randomInstance(rng, 6, 2, true);
     MaskPolynomial mask = ZkRandom.seeded(7).mask(6, roundDegree(inst));
     MaskedSumcheckProof honest = prove(inst, mask).proof();
-    assertThrows(InvalidProofException.class, () -> verify(inst, inst.claim().add(Ext2.of(5)),
-        new MaskedSumcheckProof(honest.proof(), honest.maskSum().sub(Ext2.of(5)), honest.maskEval())));
+    assertThrows(
+        InvalidProofException.class,
+        () ->
+            verify(
+                inst,
+                inst.claim().add(Ext2.of(5)),
+                new MaskedSumcheckProof(
+                    honest.proof(), honest.maskSum().sub(Ext2.of(5)), honest.maskEval())));
     verify(inst, inst.claim(), honest);
   }
 
@@ -168,12 +207,15 @@ class ZkSumcheckTest {
       }
     }
     // The same test on unmasked proofs fails: each witness gives one fixed first message.
-    Ext2 u1 = SumcheckProver.prove(w1.vp(), w1.claim(), new Transcript("zk-test")).proof().rounds()[0][0];
-    Ext2 u2 = SumcheckProver.prove(w2.vp(), w2.claim(), new Transcript("zk-test")).proof().rounds()[0][0];
+    Ext2 u1 =
+        SumcheckProver.prove(w1.vp(), w1.claim(), new Transcript("zk-test")).proof().rounds()[0][0];
+    Ext2 u2 =
+        SumcheckProver.prove(w2.vp(), w2.claim(), new Transcript("zk-test")).proof().rounds()[0][0];
     assertNotEquals(u1, u2, "without masks the first round reveals which witness was used");
     int[] constant = new int[16];
     constant[(int) (u1.c0() & 15)] = samples;
-    assertTrue(ChiSquare.uniform(constant, samples) > critical, "the test detects a non-uniform message");
+    assertTrue(
+        ChiSquare.uniform(constant, samples) > critical, "the test detects a non-uniform message");
   }
 
   private static SumcheckTest.Instance product(int n, long[] a, long[] b) {
@@ -184,7 +226,9 @@ class ZkSumcheckTest {
     return new SumcheckTest.Instance(vp, vp.composition(), null, vp.sum());
   }
 
-  /** Whether a changed evaluation changes the composition's value (else the proof is still right). */
+  /**
+   * Whether a changed evaluation changes the composition's value (else the proof is still right).
+   */
   private static boolean changesValue(SumcheckTest.Instance inst, Ext2[] evals, Ext2[] changed) {
     return !inst.composition().evaluate(evals).equals(inst.composition().evaluate(changed));
   }

@@ -13,7 +13,8 @@ public final class AuditMath {
   }
 
   /** P(pass) for a seller of true accuracy p. */
-  public static double passProbability(int samples, double trueAccuracy, double claimed, double tolerance) {
+  public static double passProbability(
+      int samples, double trueAccuracy, double claimed, double tolerance) {
     return Binomial.upperTail(samples, trueAccuracy, passThreshold(samples, claimed, tolerance));
   }
 
@@ -23,7 +24,8 @@ public final class AuditMath {
   }
 
   /** Hoeffding's bound on the false-pass rate of a seller of true accuracy p &lt; c − τ. */
-  public static double hoeffdingFalsePass(int samples, double trueAccuracy, double claimed, double tolerance) {
+  public static double hoeffdingFalsePass(
+      int samples, double trueAccuracy, double claimed, double tolerance) {
     double gap = claimed - tolerance - trueAccuracy;
     return gap <= 0 ? 1 : Math.exp(-2.0 * samples * gap * gap);
   }
@@ -44,7 +46,10 @@ public final class AuditMath {
   private static double upperNormal(double z) {
     // Abramowitz–Stegun 7.1.26 through erfc: good to 1e-7, enough for a starting point.
     double t = 1 / (1 + 0.3275911 * z / Math.sqrt(2));
-    double poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
+    double poly =
+        t
+            * (0.254829592
+                + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
     return 0.5 * poly * Math.exp(-z * z / 2);
   }
 
@@ -58,11 +63,15 @@ public final class AuditMath {
    * with P₊·R(d) − (1 − P₊)·S ≤ P₀·R(0) − (1 − P₀)·S; 0 when over-claiming does not pay even
    * without a stake, +∞ when the inflated claim passes as often as the honest one.
    */
-  public static double unprofitableStake(int samples, double trueAccuracy, double margin, double tolerance, double premiumPerPoint) {
+  public static double unprofitableStake(
+      int samples, double trueAccuracy, double margin, double tolerance, double premiumPerPoint) {
     double honest = passProbability(samples, trueAccuracy, trueAccuracy, tolerance);
     double inflated = passProbability(samples, trueAccuracy, trueAccuracy + margin, tolerance);
     if (honest - inflated <= 1e-15) return Double.POSITIVE_INFINITY;
-    return Math.max(0, (inflated * revenue(margin, premiumPerPoint) - honest * revenue(0, premiumPerPoint)) / (honest - inflated));
+    return Math.max(
+        0,
+        (inflated * revenue(margin, premiumPerPoint) - honest * revenue(0, premiumPerPoint))
+            / (honest - inflated));
   }
 
   /** Correct answers in one simulated audit of N samples at accuracy p. */

@@ -41,7 +41,9 @@ import java.util.stream.Stream;
 public final class LiveSpotCheck {
   private LiveSpotCheck() {}
 
-  /** Why a live run could not run (the model is absent, the seller failed): one line for the user. */
+  /**
+   * Why a live run could not run (the model is absent, the seller failed): one line for the user.
+   */
   public static final class LiveException extends Exception {
     public LiveException(String message, Throwable cause) {
       super(message, cause);
@@ -52,8 +54,16 @@ public final class LiveSpotCheck {
    * One order: its answers, how many were tampered, whether a tampered one was among the contested
    * (what the protocol must catch) and whether the buyer caught the seller.
    */
-  public record Order(int index, int buyer, int answers, int tampered, int contested, boolean tamperedContested, boolean caught,
-      double contestSeconds, long proofBytes) {}
+  public record Order(
+      int index,
+      int buyer,
+      int answers,
+      int tampered,
+      int contested,
+      boolean tamperedContested,
+      boolean caught,
+      double contestSeconds,
+      long proofBytes) {}
 
   /**
    * The run's outcome and measured costs.
@@ -61,11 +71,19 @@ public final class LiveSpotCheck {
    * @param proveSecondsPerProof the seller's wall time per contested proof, on this machine now
    *     (proofs of concurrent contests overlap, so this is not a proof's cost on an idle machine)
    * @param cpuSecondsPerProof the whole process's CPU time over the orders, per proof: seller,
-   *     buyers, signatures and verification included, so an upper bound on the prover's core-seconds
+   *     buyers, signatures and verification included, so an upper bound on the prover's
+   *     core-seconds
    * @param proofBytesPerProof mean size of the proofs of honest contests
    */
-  public record Result(SpotCheckConfig.Live config, List<Order> orders, double commitSeconds, long proofs,
-      double proveSecondsPerProof, double cpuSecondsPerProof, double proofBytesPerProof, double seconds) {
+  public record Result(
+      SpotCheckConfig.Live config,
+      List<Order> orders,
+      double commitSeconds,
+      long proofs,
+      double proveSecondsPerProof,
+      double cpuSecondsPerProof,
+      double proofBytesPerProof,
+      double seconds) {
     public long caught() {
       return orders.stream().filter(Order::caught).count();
     }
@@ -79,7 +97,10 @@ public final class LiveSpotCheck {
       return new Proportion(caught(), orders.size());
     }
 
-    /** Orders where the verdict is not the truth: caught without a tampered answer contested, or the reverse. */
+    /**
+     * Orders where the verdict is not the truth: caught without a tampered answer contested, or the
+     * reverse.
+     */
     public long wrongVerdicts() {
       return orders.stream().filter(o -> o.caught() != o.tamperedContested()).count();
     }
@@ -88,12 +109,19 @@ public final class LiveSpotCheck {
   public static Result run(SpotCheckConfig config, Progress progress) throws LiveException {
     SpotCheckConfig.Live live = config.live();
     long start = System.nanoTime();
-    Path modelFile = SharedData.resolve("models/resnet8_cifar10_int8.tflite")
-        .orElseThrow(() -> new LiveException("--live needs ../shared/models/resnet8_cifar10_int8.tflite (set ZKAUDIT_SHARED)", null));
+    Path modelFile =
+        SharedData.resolve("models/resnet8_cifar10_int8.tflite")
+            .orElseThrow(
+                () ->
+                    new LiveException(
+                        "--live needs ../shared/models/resnet8_cifar10_int8.tflite (set"
+                            + " ZKAUDIT_SHARED)",
+                        null));
     progress.begin("live: committing ResNet-8 (weights and range proof)", 1);
     CommittedModel model;
     try {
-      model = WeightRangeProver.certified(ModelProver.commit(TfliteImporter.loadQuantized(modelFile)));
+      model =
+          WeightRangeProver.certified(ModelProver.commit(TfliteImporter.loadQuantized(modelFile)));
     } catch (IOException e) {
       throw new LiveException("cannot read " + modelFile + ": " + e.getMessage(), e);
     }
@@ -105,17 +133,31 @@ public final class LiveSpotCheck {
     try {
       dir = Files.createTempDirectory("zkaudit-live-");
     } catch (IOException e) {
-      throw new LiveException("cannot create a directory for the seller's database: " + e.getMessage(), e);
+      throw new LiveException(
+          "cannot create a directory for the seller's database: " + e.getMessage(), e);
     }
-    SellerConfig sellerConfig = SellerConfig.defaults(SellerStore.h2FileUrl(dir.resolve("seller")), 0).withHost("localhost");
+    SellerConfig sellerConfig =
+        SellerConfig.defaults(SellerStore.h2FileUrl(dir.resolve("seller")), 0)
+            .withHost("localhost");
     // Unlimited rates: the buyers are this run's own, asking as fast as the seller answers.
-    SellerServer.Options options = SellerServer.Options.NONE.withAdmission(AdmissionLimits.unlimitedRates());
+    SellerServer.Options options =
+        SellerServer.Options.NONE.withAdmission(AdmissionLimits.unlimitedRates());
     List<Order> orders = new ArrayList<>();
     double cpuStart;
     double cpuEnd;
-    try (SellerServer server = SellerServer.start(PartyKey.generate(), sellerConfig, prover, options)) {
-      server.seller().serve(model, "resnet8-cifar10", List.of(
-          ClaimedMetric.newBuilder().setName("top1_accuracy").setValue(0.87).setDataset("cifar10-test").build()));
+    try (SellerServer server =
+        SellerServer.start(PartyKey.generate(), sellerConfig, prover, options)) {
+      server
+          .seller()
+          .serve(
+              model,
+              "resnet8-cifar10",
+              List.of(
+                  ClaimedMetric.newBuilder()
+                      .setName("top1_accuracy")
+                      .setValue(0.87)
+                      .setDataset("cifar10-test")
+                      .build()));
       progress.begin("live: orders through the real seller and buyers", live.orders());
       cpuStart = processCpuSeconds();
       TensorSpec input = model.model().description().tensor(model.circuit().inputTensor());
@@ -124,7 +166,9 @@ public final class LiveSpotCheck {
         List<Future<List<Order>>> work = new ArrayList<>();
         for (int b = 0; b < live.buyers(); b++) {
           int buyer = b;
-          work.add(pool.submit(() -> buyerOrders(server.port(), buyer, config, input, model, prover, progress)));
+          work.add(
+              pool.submit(
+                  () -> buyerOrders(server.port(), buyer, config, input, model, prover, progress)));
         }
         for (Future<List<Order>> f : work) orders.addAll(f.get());
       } catch (java.util.concurrent.ExecutionException e) {
@@ -144,21 +188,37 @@ public final class LiveSpotCheck {
     orders.sort(Comparator.comparingInt(Order::index));
     long provenBytes = orders.stream().filter(o -> !o.caught()).mapToLong(Order::proofBytes).sum();
     long provenProofs = orders.stream().filter(o -> !o.caught()).mapToLong(Order::contested).sum();
-    return new Result(live, List.copyOf(orders), commitSeconds, prover.proofs(),
-        prover.proofs() == 0 ? 0 : prover.proveSeconds() / prover.proofs(), prover.proofs() == 0 ? 0 : (cpuEnd - cpuStart) / prover.proofs(),
+    return new Result(
+        live,
+        List.copyOf(orders),
+        commitSeconds,
+        prover.proofs(),
+        prover.proofs() == 0 ? 0 : prover.proveSeconds() / prover.proofs(),
+        prover.proofs() == 0 ? 0 : (cpuEnd - cpuStart) / prover.proofs(),
         provenProofs == 0 ? 0 : (double) provenBytes / provenProofs,
         (System.nanoTime() - start) / 1e9);
   }
 
-  /** One buyer's orders (every buyers-th order, so the orders split evenly), each bought and contested in turn. */
-  private static List<Order> buyerOrders(int port, int buyer, SpotCheckConfig config, TensorSpec input, CommittedModel model,
-      TamperingProver prover, Progress progress) throws Exception {
+  /**
+   * One buyer's orders (every buyers-th order, so the orders split evenly), each bought and
+   * contested in turn.
+   */
+  private static List<Order> buyerOrders(
+      int port,
+      int buyer,
+      SpotCheckConfig config,
+      TensorSpec input,
+      CommittedModel model,
+      TamperingProver prover,
+      Progress progress)
+      throws Exception {
     SpotCheckConfig.Live live = config.live();
     List<Order> out = new ArrayList<>();
     try (BuyerClient client = new BuyerClient("localhost", port, PartyKey.generate(), 600)) {
       RegisteredModel registered = client.models().getFirst();
       for (int order = buyer; order < live.orders(); order += live.buyers()) {
-        // Stream 2·order draws the inputs, 2·order + 1 the contested sample: both fixed by the seed.
+        // Stream 2·order draws the inputs, 2·order + 1 the contested sample: both fixed by the
+        // seed.
         SplittableRandom inputs = MonteCarlo.random(config.seed(), 2L * order);
         List<HeldAnswer> held = new ArrayList<>();
         int tampered = 0;
@@ -166,9 +226,12 @@ public final class LiveSpotCheck {
           int[] x = randomInput(inputs, input);
           HeldAnswer h = client.predictHeld(registered, x);
           held.add(h);
-          if (!Arrays.equals(Tensors.fromList(h.answer().getOutputList()), AnswerProver.HONEST.output(model, x))) tampered++;
+          if (!Arrays.equals(
+              Tensors.fromList(h.answer().getOutputList()), AnswerProver.HONEST.output(model, x)))
+            tampered++;
         }
-        List<HeldAnswer> sample = sample(held, live.contested(), MonteCarlo.random(config.seed(), 2L * order + 1));
+        List<HeldAnswer> sample =
+            sample(held, live.contested(), MonteCarlo.random(config.seed(), 2L * order + 1));
         boolean tamperedContested = sample.stream().anyMatch(h -> prover.tampers(h.input()));
         long t0 = System.nanoTime();
         boolean caught;
@@ -181,7 +244,17 @@ public final class LiveSpotCheck {
           if (e.reason() != BuyerException.Reason.INVALID_ANSWER) throw e;
           caught = true;
         }
-        out.add(new Order(order, buyer, held.size(), tampered, sample.size(), tamperedContested, caught, (System.nanoTime() - t0) / 1e9, bytes));
+        out.add(
+            new Order(
+                order,
+                buyer,
+                held.size(),
+                tampered,
+                sample.size(),
+                tamperedContested,
+                caught,
+                (System.nanoTime() - t0) / 1e9,
+                bytes));
         progress.advance(1);
       }
     }
@@ -190,7 +263,9 @@ public final class LiveSpotCheck {
 
   private static double processCpuSeconds() {
     var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-    return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() / 1e9 : Double.NaN;
+    return os instanceof com.sun.management.OperatingSystemMXBean sun
+        ? sun.getProcessCpuTime() / 1e9
+        : Double.NaN;
   }
 
   private static int[] randomInput(SplittableRandom random, TensorSpec spec) {
@@ -203,7 +278,8 @@ public final class LiveSpotCheck {
   /** k of the answers, uniformly without replacement (a partial Fisher–Yates shuffle). */
   private static List<HeldAnswer> sample(List<HeldAnswer> answers, int k, SplittableRandom random) {
     List<HeldAnswer> pool = new ArrayList<>(answers);
-    for (int i = 0; i < k; i++) java.util.Collections.swap(pool, i, i + random.nextInt(pool.size() - i));
+    for (int i = 0; i < k; i++)
+      java.util.Collections.swap(pool, i, i + random.nextInt(pool.size() - i));
     return List.copyOf(pool.subList(0, k));
   }
 

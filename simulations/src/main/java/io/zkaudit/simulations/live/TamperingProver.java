@@ -23,7 +23,10 @@ final class TamperingProver implements AnswerProver {
     this.seed = seed;
   }
 
-  /** Whether the answer to this input is tampered: a seeded coin of the input, the same on every call. */
+  /**
+   * Whether the answer to this input is tampered: a seeded coin of the input, the same on every
+   * call.
+   */
   boolean tampers(int[] input) {
     return MonteCarlo.random(seed, Arrays.hashCode(input)).nextDouble() < tamperFraction;
   }
@@ -43,7 +46,10 @@ final class TamperingProver implements AnswerProver {
     return p;
   }
 
-  /** Every logit moved one class down (the first to the end): another class wins, every value stays in range. */
+  /**
+   * Every logit moved one class down (the first to the end): another class wins, every value stays
+   * in range.
+   */
   static int[] shifted(int[] output) {
     int[] t = new int[output.length];
     for (int i = 0; i < output.length; i++) t[i] = output[(i + 1) % output.length];

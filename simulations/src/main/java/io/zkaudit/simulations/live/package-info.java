@@ -10,8 +10,8 @@
  * seeded function of its input, so a run's outcomes are reproducible from its seed. Each order's
  * buyer contests k of its answers, drawn at random; the seller proves them honestly, so a tampered
  * one shows a proven output that is not the signed one and the buyer's client rejects the contest.
- * Since answers are tampered independently, P(caught) = 1 − (1 − f)^k per order, the closed form the
- * Monte Carlo scenario uses; the run also counts, per order, whether a tampered answer was among
- * those contested, which the protocol must catch every time.
+ * Since answers are tampered independently, P(caught) = 1 − (1 − f)^k per order, the closed form
+ * the Monte Carlo scenario uses; the run also counts, per order, whether a tampered answer was
+ * among those contested, which the protocol must catch every time.
  */
 package io.zkaudit.simulations.live;

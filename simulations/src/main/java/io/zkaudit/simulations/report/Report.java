@@ -9,8 +9,17 @@ import java.util.List;
  * @param configJson the configuration the run used, as JSON (runs and seed included)
  * @param notes short paragraphs: what the figures show and what was assumed
  */
-public record Report(String scenario, String title, long seed, long runs, String configJson, Table summary,
-    List<Table> tables, List<Figure> figures, List<String> notes, double seconds) {
+public record Report(
+    String scenario,
+    String title,
+    long seed,
+    long runs,
+    String configJson,
+    Table summary,
+    List<Table> tables,
+    List<Figure> figures,
+    List<String> notes,
+    double seconds) {
   public Report {
     tables = List.copyOf(tables);
     figures = List.copyOf(figures);

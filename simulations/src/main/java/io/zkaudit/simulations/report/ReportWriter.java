@@ -25,9 +25,15 @@ public final class ReportWriter {
     written.add(html);
     StringBuilder body = new StringBuilder();
     body.append("<h1>").append(esc(r.title())).append("</h1>\n");
-    body.append("<p class=meta>scenario <b>").append(esc(r.scenario())).append("</b> · seed <b>").append(r.seed())
-        .append("</b> · runs <b>").append(r.runs()).append("</b> · ")
-        .append(String.format(Locale.ROOT, "%.2f s", r.seconds())).append("</p>\n");
+    body.append("<p class=meta>scenario <b>")
+        .append(esc(r.scenario()))
+        .append("</b> · seed <b>")
+        .append(r.seed())
+        .append("</b> · runs <b>")
+        .append(r.runs())
+        .append("</b> · ")
+        .append(String.format(Locale.ROOT, "%.2f s", r.seconds()))
+        .append("</p>\n");
     for (String n : r.notes()) body.append("<p>").append(esc(n)).append("</p>\n");
     body.append(table(r.summary()));
     for (Figure f : r.figures()) {
@@ -38,9 +44,17 @@ public final class ReportWriter {
       Files.writeString(csvFile, csv(f), StandardCharsets.UTF_8);
       written.add(pngFile);
       written.add(csvFile);
-      body.append("<figure><img alt=\"").append(esc(f.title())).append("\" src=\"data:image/png;base64,")
-          .append(Base64.getEncoder().encodeToString(png)).append("\"><figcaption>").append(esc(f.title()))
-          .append(" — data: <a href=\"").append(f.id()).append(".csv\">").append(f.id()).append(".csv</a></figcaption></figure>\n");
+      body.append("<figure><img alt=\"")
+          .append(esc(f.title()))
+          .append("\" src=\"data:image/png;base64,")
+          .append(Base64.getEncoder().encodeToString(png))
+          .append("\"><figcaption>")
+          .append(esc(f.title()))
+          .append(" — data: <a href=\"")
+          .append(f.id())
+          .append(".csv\">")
+          .append(f.id())
+          .append(".csv</a></figcaption></figure>\n");
     }
     for (Table t : r.tables()) body.append(table(t));
     body.append("<h2>Configuration</h2>\n<pre>").append(esc(r.configJson())).append("</pre>\n");
@@ -71,8 +85,10 @@ public final class ReportWriter {
 
   public static String csv(Table t) {
     StringBuilder sb = new StringBuilder();
-    sb.append(String.join(",", t.header().stream().map(ReportWriter::csvCell).toList())).append('\n');
-    for (List<String> row : t.rows()) sb.append(String.join(",", row.stream().map(ReportWriter::csvCell).toList())).append('\n');
+    sb.append(String.join(",", t.header().stream().map(ReportWriter::csvCell).toList()))
+        .append('\n');
+    for (List<String> row : t.rows())
+      sb.append(String.join(",", row.stream().map(ReportWriter::csvCell).toList())).append('\n');
     return sb.toString();
   }
 
@@ -87,7 +103,8 @@ public final class ReportWriter {
   }
 
   private static String table(Table t) {
-    StringBuilder sb = new StringBuilder("<h2>").append(esc(t.title())).append("</h2>\n<table><tr>");
+    StringBuilder sb =
+        new StringBuilder("<h2>").append(esc(t.title())).append("</h2>\n<table><tr>");
     for (String h : t.header()) sb.append("<th>").append(esc(h)).append("</th>");
     sb.append("</tr>\n");
     for (List<String> row : t.rows()) {
@@ -100,21 +117,25 @@ public final class ReportWriter {
 
   private static String page(String title, String body) {
     return """
-        <!doctype html>
-        <html lang="en"><head><meta charset="utf-8"><title>%s</title>
-        <style>
-        body{font-family:system-ui,sans-serif;max-width:1000px;margin:2em auto;padding:0 1em;color:#222}
-        table{border-collapse:collapse;margin:0.5em 0 1.5em}
-        th,td{border:1px solid #ccc;padding:0.25em 0.6em;text-align:right}
-        th{background:#f3f3f3} td:first-child,th:first-child{text-align:left}
-        figure{margin:1em 0} img{max-width:100%%} .meta{color:#666}
-        pre{background:#f7f7f7;padding:1em;overflow:auto}
-        </style></head><body>
-        %s</body></html>
-        """.formatted(esc(title), body);
+    <!doctype html>
+    <html lang="en"><head><meta charset="utf-8"><title>%s</title>
+    <style>
+    body{font-family:system-ui,sans-serif;max-width:1000px;margin:2em auto;padding:0 1em;color:#222}
+    table{border-collapse:collapse;margin:0.5em 0 1.5em}
+    th,td{border:1px solid #ccc;padding:0.25em 0.6em;text-align:right}
+    th{background:#f3f3f3} td:first-child,th:first-child{text-align:left}
+    figure{margin:1em 0} img{max-width:100%%} .meta{color:#666}
+    pre{background:#f7f7f7;padding:1em;overflow:auto}
+    </style></head><body>
+    %s</body></html>
+    """
+        .formatted(esc(title), body);
   }
 
   static String esc(String s) {
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    return s.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("\"", "&quot;");
   }
 }

@@ -6,12 +6,16 @@ import java.util.Arrays;
  * One named curve: y over the figure's x values. NaN marks a point the series does not have (a
  * Monte Carlo estimate computed only at some x); the chart skips it and the CSV leaves it empty.
  *
- * @param style a closed form is a line (dashed for a second form of the same quantity), an
- *     estimate is drawn as points
+ * @param style a closed form is a line (dashed for a second form of the same quantity), an estimate
+ *     is drawn as points
  * @param group series of one group share a colour (a closed form and its Monte Carlo estimate)
  */
 public record Series(String name, double[] y, Style style, String group) {
-  public enum Style { LINE, DASHED, POINTS }
+  public enum Style {
+    LINE,
+    DASHED,
+    POINTS
+  }
 
   public Series {
     y = y.clone();
@@ -40,7 +44,11 @@ public record Series(String name, double[] y, Style style, String group) {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Series s && name.equals(s.name) && style == s.style && group.equals(s.group) && Arrays.equals(y, s.y);
+    return o instanceof Series s
+        && name.equals(s.name)
+        && style == s.style
+        && group.equals(s.group)
+        && Arrays.equals(y, s.y);
   }
 
   @Override

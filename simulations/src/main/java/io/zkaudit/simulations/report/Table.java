@@ -8,7 +8,9 @@ public record Table(String title, List<String> header, List<List<String>> rows) 
     header = List.copyOf(header);
     rows = rows.stream().map(List::copyOf).toList();
     for (List<String> r : rows) {
-      if (r.size() != header.size()) throw new IllegalArgumentException(title + ": row " + r + " does not match header " + header);
+      if (r.size() != header.size())
+        throw new IllegalArgumentException(
+            title + ": row " + r + " does not match header " + header);
     }
   }
 

@@ -3,7 +3,9 @@ package io.zkaudit.simulations.scenario;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 
-/** One scenario's configuration. {@code runs} and {@code seed} are the command line's to override. */
+/**
+ * One scenario's configuration. {@code runs} and {@code seed} are the command line's to override.
+ */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "scenario")
 @JsonSubTypes({
   @JsonSubTypes.Type(value = SpotCheckConfig.class, name = SpotCheckConfig.NAME),
@@ -11,7 +13,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
   @JsonSubTypes.Type(value = EconomicsConfig.class, name = EconomicsConfig.NAME),
   @JsonSubTypes.Type(value = MarketplaceConfig.class, name = MarketplaceConfig.NAME)
 })
-public sealed interface ScenarioConfig permits SpotCheckConfig, AccuracyAuditConfig, EconomicsConfig, MarketplaceConfig {
+public sealed interface ScenarioConfig
+    permits SpotCheckConfig, AccuracyAuditConfig, EconomicsConfig, MarketplaceConfig {
   /** Monte Carlo trials per estimated point, or market replications. */
   long runs();
 

@@ -14,7 +14,11 @@ public final class Binomial {
     if (n < SMALL.length) return SMALL[(int) n];
     double x = n + 1.0;
     // ln Γ(x) = (x − ½) ln x − x + ½ ln 2π + 1/(12x) − 1/(360x³) + 1/(1260x⁵)
-    return (x - 0.5) * Math.log(x) - x + 0.5 * Math.log(2 * Math.PI) + 1 / (12 * x) - 1 / (360 * x * x * x)
+    return (x - 0.5) * Math.log(x)
+        - x
+        + 0.5 * Math.log(2 * Math.PI)
+        + 1 / (12 * x)
+        - 1 / (360 * x * x * x)
         + 1 / (1260 * Math.pow(x, 5));
   }
 

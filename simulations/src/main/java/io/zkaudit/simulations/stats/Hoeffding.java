@@ -18,7 +18,9 @@ public final class Hoeffding {
     return Math.min(1, 2 * oneSided(samples, epsilon));
   }
 
-  /** ln(2/α) / (2ε²), before rounding: the samples that bound the error to ±ε with confidence 1 − α. */
+  /**
+   * ln(2/α) / (2ε²), before rounding: the samples that bound the error to ±ε with confidence 1 − α.
+   */
   public static double samplesExact(double epsilon, double alpha) {
     return Math.log(2 / alpha) / (2 * epsilon * epsilon);
   }

@@ -28,13 +28,18 @@ public final class MonteCarlo {
   private final long seed;
   private final LongConsumer progress;
 
-  /** @param progress told how many trials have just finished (from any thread), for a progress bar */
+  /**
+   * @param progress told how many trials have just finished (from any thread), for a progress bar
+   */
   public MonteCarlo(long seed, LongConsumer progress) {
     this.seed = seed;
     this.progress = progress;
   }
 
-  /** A generator for stream {@code stream} of this seed: how each chunk (or market run) gets its own. */
+  /**
+   * A generator for stream {@code stream} of this seed: how each chunk (or market run) gets its
+   * own.
+   */
   public static SplittableRandom random(long seed, long stream) {
     // SplitMix64's finaliser over (seed, stream): neighbouring streams get unrelated seeds.
     long z = seed + 0x9E3779B97F4A7C15L * (stream + 1);
@@ -50,13 +55,15 @@ public final class MonteCarlo {
   public Proportion proportion(long trials, long salt, Trial trial) {
     int chunks = chunks(trials);
     long[] hits = new long[chunks];
-    Parallel.forEach(chunks, c -> {
-      SplittableRandom random = random(seed ^ (salt * 0xD1B54A32D192ED03L), c);
-      long n = chunkSize(trials, c), h = 0;
-      for (long i = 0; i < n; i++) if (trial.run(random)) h++;
-      hits[c] = h;
-      progress.accept(n);
-    });
+    Parallel.forEach(
+        chunks,
+        c -> {
+          SplittableRandom random = random(seed ^ (salt * 0xD1B54A32D192ED03L), c);
+          long n = chunkSize(trials, c), h = 0;
+          for (long i = 0; i < n; i++) if (trial.run(random)) h++;
+          hits[c] = h;
+          progress.accept(n);
+        });
     long total = 0;
     for (long h : hits) total += h;
     return new Proportion(total, trials);
@@ -66,14 +73,16 @@ public final class MonteCarlo {
   public double mean(long trials, long salt, ValuedTrial trial) {
     int chunks = chunks(trials);
     double[] sums = new double[chunks];
-    Parallel.forEach(chunks, c -> {
-      SplittableRandom random = random(seed ^ (salt * 0xD1B54A32D192ED03L), c);
-      long n = chunkSize(trials, c);
-      double s = 0;
-      for (long i = 0; i < n; i++) s += trial.run(random);
-      sums[c] = s;
-      progress.accept(n);
-    });
+    Parallel.forEach(
+        chunks,
+        c -> {
+          SplittableRandom random = random(seed ^ (salt * 0xD1B54A32D192ED03L), c);
+          long n = chunkSize(trials, c);
+          double s = 0;
+          for (long i = 0; i < n; i++) s += trial.run(random);
+          sums[c] = s;
+          progress.accept(n);
+        });
     double total = 0;
     for (double s : sums) total += s; // chunk order: the same sum whatever ran where
     return total / trials;

@@ -6,11 +6,15 @@ package io.zkaudit.simulations.stats;
  * where detection probabilities live.
  */
 public record Proportion(long hits, long trials) {
-  /** z for a two-sided 99.9% interval: a test that compares many points still fails rarely by chance. */
+  /**
+   * z for a two-sided 99.9% interval: a test that compares many points still fails rarely by
+   * chance.
+   */
   public static final double Z_999 = 3.2905;
 
   public Proportion {
-    if (trials <= 0 || hits < 0 || hits > trials) throw new IllegalArgumentException("bad proportion " + hits + "/" + trials);
+    if (trials <= 0 || hits < 0 || hits > trials)
+      throw new IllegalArgumentException("bad proportion " + hits + "/" + trials);
   }
 
   public double mean() {

@@ -18,9 +18,12 @@ public final class SpotCheck {
    * computed as the product of (N − m − i) / (N − i) over i &lt; k.
    */
   public static double detection(long answers, long tampered, int contested) {
-    if (contested > answers) throw new IllegalArgumentException("cannot contest " + contested + " of " + answers + " answers");
+    if (contested > answers)
+      throw new IllegalArgumentException(
+          "cannot contest " + contested + " of " + answers + " answers");
     double miss = 1;
-    for (int i = 0; i < contested && miss > 0; i++) miss *= Math.max(0, (double) (answers - tampered - i)) / (answers - i);
+    for (int i = 0; i < contested && miss > 0; i++)
+      miss *= Math.max(0, (double) (answers - tampered - i)) / (answers - i);
     return 1 - miss;
   }
 
@@ -34,10 +37,14 @@ public final class SpotCheck {
     return c;
   }
 
-  /** The smallest k with hypergeometric detection ≥ confidence, for m = round(f·N) tampered of N. */
+  /**
+   * The smallest k with hypergeometric detection ≥ confidence, for m = round(f·N) tampered of N.
+   */
   public static int samplesFor(long answers, double tamperFraction, double confidence) {
     long tampered = Math.round(tamperFraction * answers);
-    if (tampered == 0) throw new IllegalArgumentException("no tampered answer among " + answers + " at f = " + tamperFraction);
+    if (tampered == 0)
+      throw new IllegalArgumentException(
+          "no tampered answer among " + answers + " at f = " + tamperFraction);
     double miss = 1;
     for (int k = 1; k <= answers; k++) {
       miss *= (double) (answers - tampered - (k - 1)) / (answers - (k - 1));
