@@ -315,12 +315,18 @@ final class InferenceWitness {
 
   /**
    * Adds a private input's two range groups (x - lo and hi - x over the input shadow's column 0,
-   * every row: {@link InferenceStatement#lookups(ModelCircuit, boolean)}) to the range lookup. A
-   * cheating prover ({@code lenient}) counts only the rows that are in the table, so that it can go
-   * on with an input outside its type.
+   * every row: {@link InferenceStatement#lookups(ModelCircuit, boolean)}) to the range lookup.
    */
-  void rangeInput(
-      ModelCircuit circuit, LookupStatement statement, long[] shadowColumn, boolean lenient) {
+  void rangeInput(ModelCircuit circuit, LookupStatement statement, long[] shadowColumn) {
+    List<long[][]> groups = rangeGroupsWithInput(circuit, shadowColumn);
+    lookups = List.of(lookups.get(0), LookupWitness.compute(statement.lookups().get(1), groups));
+  }
+
+  /**
+   * The range lookup's groups with a private input's two bound checks appended: input − lo and hi −
+   * input over the input shadow's column.
+   */
+  List<long[][]> rangeGroupsWithInput(ModelCircuit circuit, long[] shadowColumn) {
     long[] bounds = InferenceStatement.inputRange(circuit);
     long lo = Goldilocks.fromSigned(bounds[0]);
     long hi = Goldilocks.fromSigned(bounds[1]);
@@ -333,23 +339,7 @@ final class InferenceWitness {
     List<long[][]> groups = new ArrayList<>(lookups.get(1).groups());
     groups.add(new long[][] {low});
     groups.add(new long[][] {high});
-    LookupStatement.Lookup range = statement.lookups().get(1);
-    LookupWitness w;
-    if (!lenient) {
-      w = LookupWitness.compute(range, groups);
-    } else {
-      long[] m = new long[range.table().size()];
-      for (int g = 0; g < groups.size(); g++) {
-        long[] col = groups.get(g)[0];
-        for (int x = 0; x < col.length; x++) {
-          if (range.groups().get(g).isActive(x) && Long.compareUnsigned(col[x], m.length) < 0) {
-            m[(int) col[x]]++;
-          }
-        }
-      }
-      w = new LookupWitness(groups, m);
-    }
-    lookups = List.of(lookups.get(0), w);
+    return groups;
   }
 
   /**

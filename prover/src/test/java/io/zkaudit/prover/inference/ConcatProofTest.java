@@ -100,14 +100,13 @@ class ConcatProofTest {
       // A channel of the input block (1) and one of the convolution's (5), at position (2, 1).
       for (int channel : new int[] {1, 5}) {
         ModelProof consistent =
-            ModelProver.prove(cm, x, ProgressListener.NONE, zk, forge(cm, zk, 2, 1, channel, true));
+            CheatingProver.alteringWitness(cm, x, zk, forge(cm, zk, 2, 1, channel, true));
         String message =
             rejection(verifier, consistent, x, "a copied value changed, channel " + channel);
         assertTrue(message.contains("cat (concatenation)"), message);
         rejection(
             verifier,
-            ModelProver.prove(
-                cm, x, ProgressListener.NONE, zk, forge(cm, zk, 2, 1, channel, false)),
+            CheatingProver.alteringWitness(cm, x, zk, forge(cm, zk, 2, 1, channel, false)),
             x,
             "an output changed alone, channel " + channel);
       }

@@ -63,7 +63,7 @@ class InputForgeryTest {
   void aProofOfAnotherInputStatedAsTheContestedOneIsRejected(boolean zk) throws Exception {
     assertNotEquals(topClass(x), topClass(other));
     ModelProof forged =
-        ModelProof.decode(ModelProver.proveClaimingAnotherInput(committed, other, x, zk).encode());
+        ModelProof.decode(CheatingProver.claimingAnotherInput(committed, other, x, zk).encode());
     // It states model(x') as the output of x ...
     assertArrayEquals(
         new IntegerEngine(model).trace(other).tensor(committed.circuit().outputTensor()),

@@ -292,15 +292,13 @@ class MaxPoolProofTest {
       for (int f = 0; f < forged.length; f++) {
         assertNotEquals(honest, forged[f]);
         ModelProof p =
-            ModelProver.prove(
-                cm, x, ProgressListener.NONE, zk, forge(cm, zk, target, forged[f], true));
+            CheatingProver.alteringWitness(cm, x, zk, forge(cm, zk, target, forged[f], true));
         String message = rejection(verifier, p, x, what[f]);
         assertTrue(
             message.contains("pool (max pool)"), what[f] + " rejected elsewhere: " + message);
       }
       ModelProof lazy =
-          ModelProver.prove(
-              cm, x, ProgressListener.NONE, zk, forge(cm, zk, target, honest + 1, false));
+          CheatingProver.alteringWitness(cm, x, zk, forge(cm, zk, target, honest + 1, false));
       rejection(verifier, lazy, x, "an output changed alone");
     }
   }

@@ -52,7 +52,7 @@ class PrivateInputRangeTest {
   @Test
   void theCheatingPathProvesAnInRangeInput() throws Exception {
     CommittedInput c = ModelProver.commitInput(committed, input, null);
-    ModelProof p = ModelProver.proveUncheckedInput(committed, c);
+    ModelProof p = CheatingProver.uncheckedInput(committed, c);
     int[] expected =
         new IntegerEngine(model).trace(input).tensor(committed.circuit().outputTensor());
     assertArrayEquals(
@@ -73,7 +73,7 @@ class PrivateInputRangeTest {
     int[] bad = input.clone();
     bad[bad.length / 2] = value;
     CommittedInput c = ModelProver.commitInput(committed, bad, null);
-    ModelProof p = ModelProver.proveUncheckedInput(committed, c);
+    ModelProof p = CheatingProver.uncheckedInput(committed, c);
     InvalidProofException e =
         assertThrows(
             InvalidProofException.class, () -> verifier.verifyCommitted(p, c.commitment()));

@@ -169,10 +169,9 @@ class ProofSoundnessTest {
     }
     int mid = layers / 2;
     ModelProof swapped =
-        ModelProver.prove(
+        CheatingProver.alteringWitness(
             cm,
             input,
-            ProgressListener.NONE,
             w -> {
               long[] pair = w.lookups.get(1).groups().get(mid)[0];
               int half = pair.length / 2;

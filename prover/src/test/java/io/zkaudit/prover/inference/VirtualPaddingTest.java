@@ -351,10 +351,9 @@ class VirtualPaddingTest {
     int[] input = randomInput(m, new Random(8));
     int[] swappedAt = {-1};
     ModelProof forged =
-        ModelProver.prove(
+        CheatingProver.alteringWitness(
             cm,
             input,
-            ProgressListener.NONE,
             w -> {
               long[] c1 = w.c1[0];
               long[] c2 = w.c2[0];
@@ -391,10 +390,9 @@ class VirtualPaddingTest {
     TensorLayout out = verifier.circuit(true).layers().getFirst().outLayout();
     int[] input = randomInput(m, new Random(9));
     ModelProof forged =
-        ModelProver.prove(
+        CheatingProver.alteringWitness(
             cm,
             input,
-            ProgressListener.NONE,
             w -> {
               long[][] tuple = w.lookups.get(0).groups().get(0);
               for (int i = 0; i < out.paddedSize(); i++) {

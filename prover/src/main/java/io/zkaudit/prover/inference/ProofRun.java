@@ -1,0 +1,435 @@
+package io.zkaudit.prover.inference;
+
+import io.zkaudit.engine.InferenceTrace;
+import io.zkaudit.engine.IntegerEngine;
+import io.zkaudit.field.Ext2;
+import io.zkaudit.hash.Digest32;
+import io.zkaudit.inference.InferenceStatement;
+import io.zkaudit.inference.ModelProof;
+import io.zkaudit.inference.ModelVerifier;
+import io.zkaudit.layers.ConcatLayer;
+import io.zkaudit.layers.MaxPoolLayer;
+import io.zkaudit.layers.ModelCircuit;
+import io.zkaudit.layers.ModelCircuit.AddLayer;
+import io.zkaudit.layers.ModelCircuit.LinearLayer;
+import io.zkaudit.layers.ModelCircuit.RequantizeLayer;
+import io.zkaudit.layers.TensorLayout;
+import io.zkaudit.layers.WindowedLinear;
+import io.zkaudit.layers.WindowedLinearProof;
+import io.zkaudit.lookup.LookupStatement;
+import io.zkaudit.pcs.ColumnBins;
+import io.zkaudit.pcs.ColumnClaim;
+import io.zkaudit.pcs.PcsParams;
+import io.zkaudit.poly.Mle;
+import io.zkaudit.proof.InvalidProofException;
+import io.zkaudit.prover.layers.ConcatProver;
+import io.zkaudit.prover.layers.ConstantAddendProver;
+import io.zkaudit.prover.layers.MaxPoolProver;
+import io.zkaudit.prover.layers.WindowedLinearProver;
+import io.zkaudit.prover.lookup.LogUpProver;
+import io.zkaudit.prover.pcs.BasefoldProver;
+import io.zkaudit.prover.pcs.Committed;
+import io.zkaudit.prover.pcs.ShadowLinks;
+import io.zkaudit.prover.zk.MaskSupply;
+import io.zkaudit.transcript.Transcript;
+import io.zkaudit.zk.ZkRandom;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * One proof of {@code output = model(input)}, as named rounds on one instance (the shape of gnark's
+ * {@code backend/plonk/bn254/prove.go}): {@link #infer}, {@link #witness}, {@link
+ * #bindPrivateInput}, {@link #blind}, {@link #commit}, {@link #proveLookups}, {@link #proveLayers},
+ * {@link #open}. Each round reads what the earlier ones left on the instance and writes to the
+ * transcript in the order {@link ModelVerifier#reduce} replays it; {@link ModelProver#prove} runs
+ * them all.
+ *
+ * <p>The rounds know nothing of cheating. The soundness tests play a cheating prover by running the
+ * same rounds and changing the instance between two of them (a witness entry, the input the
+ * statement names), which is why the round outputs are package-visible fields.
+ */
+final class ProofRun {
+  private static final int PHASES = 6;
+
+  // The instance.
+  final CommittedModel cm;
+  final ModelCircuit circuit;
+  final ProverInput input;
+  final LookupStatement statement;
+  final Hiding hiding;
+  private final ProgressListener progress;
+
+  // What the rounds leave, in round order.
+  InferenceTrace trace;
+  InferenceWitness witness;
+
+  /** The input the statement names: the proven one (the input-forgery test names another). */
+  int[] statedInput;
+
+  Committed inputShadow;
+  Transcript transcript;
+  ColumnBins bins;
+  final List<Committed> witnessCommitments = new ArrayList<>();
+  Committed weightShadow;
+  Ext2 inputEval = Ext2.ZERO;
+  LogUpProver.Output lookups;
+  Ext2[] rangeEvals;
+  final List<Ext2> addEvals = new ArrayList<>();
+  final List<WindowedLinearProof> layerProofs = new ArrayList<>();
+
+  /** The input of a proof: public (its hash is in the statement) or committed apart and private. */
+  sealed interface ProverInput {
+    int[] values();
+
+    record Public(int[] values) implements ProverInput {}
+
+    record Private(CommittedInput committed) implements ProverInput {
+      @Override
+      public int[] values() {
+        return committed.values();
+      }
+    }
+  }
+
+  ProofRun(CommittedModel cm, ProverInput input, boolean zeroKnowledge, ProgressListener progress) {
+    this.cm = cm;
+    this.input = input;
+    this.progress = progress;
+    // A zero-knowledge proof has its own circuit: every tensor padded somewhere (ModelCircuit#of).
+    this.circuit = cm.circuit(zeroKnowledge);
+    boolean privateInput = input instanceof ProverInput.Private;
+    if (privateInput) {
+      try {
+        InferenceStatement.inputRange(circuit);
+      } catch (IllegalStateException e) {
+        throw new ProverException("this model's input cannot be private: " + e.getMessage());
+      }
+    }
+    LookupStatement plain = InferenceStatement.lookups(circuit, privateInput);
+    this.hiding = Hiding.of(zeroKnowledge, circuit, plain);
+    this.statement = hiding.statement(plain);
+    this.statedInput = input.values();
+  }
+
+  /** Every round, in order: an honest proof. */
+  ModelProof prove() {
+    return infer()
+        .witness()
+        .bindPrivateInput()
+        .blind()
+        .commit()
+        .proveLookups()
+        .proveLayers()
+        .open();
+  }
+
+  /** Round 1: the integer engine's run on the input (refused if the input is outside its type). */
+  ProofRun infer() {
+    progress.progress("inference", 0, PHASES);
+    try {
+      trace = new IntegerEngine(cm.model()).trace(input.values());
+    } catch (RuntimeException e) {
+      throw new ProverException(e.getMessage());
+    }
+    return this;
+  }
+
+  /** Round 2: the witness columns and lookup tuples from the trace. */
+  ProofRun witness() {
+    progress.progress("witness", 1, PHASES);
+    ZkRandom padding = hiding instanceof Hiding.ZeroKnowledge z ? z.random() : null;
+    MaskSupply masks = masks();
+    witness =
+        new InferenceWitness(
+            circuit,
+            cm.model(),
+            trace,
+            statement,
+            padding,
+            input instanceof ProverInput.Private p ? p.committed().table() : null,
+            masks == null ? null : masks.paddingScalars());
+    return this;
+  }
+
+  /**
+   * Round 3, private inputs only: the input's shadow (absorbed after the weight shadow) and the
+   * range lookup of its column.
+   */
+  ProofRun bindPrivateInput() {
+    if (input instanceof ProverInput.Private p) {
+      inputShadow = privateInputShadow(p);
+      witness.rangeInput(circuit, statement, inputShadow.column(0));
+    }
+    return this;
+  }
+
+  /** The shadow of a private input's commitment that this proof opens. */
+  Committed privateInputShadow(ProverInput.Private p) {
+    return new BasefoldProver(InferenceStatement.pcsParams())
+        .commitShadow(p.committed().committed(), hiding.commitmentTail());
+  }
+
+  /** Round 4, zero knowledge only: the lookups' blinding rows (copies of witness rows). */
+  ProofRun blind() {
+    if (hiding instanceof Hiding.ZeroKnowledge z) {
+      witness.blind(statement, z.random());
+    }
+    return this;
+  }
+
+  /**
+   * Round 5: the statement into the transcript, the witness commitments (bins), the weight shadow,
+   * and the input's binding (its evaluation at a challenge point, or a private input's shadow).
+   */
+  ProofRun commit() {
+    progress.progress("commit", 2, PHASES);
+    Digest32 inputHash =
+        switch (input) {
+          case ProverInput.Public p -> ModelVerifier.inputHash(statedInput);
+          case ProverInput.Private p -> p.committed().commitment().digest();
+        };
+    transcript =
+        InferenceStatement.transcript(
+            cm.vk().digest(),
+            cm.vk().weights(),
+            inputHash,
+            witness.output,
+            hiding.zeroKnowledge(),
+            input instanceof ProverInput.Private);
+    BasefoldProver pcs = new BasefoldProver(InferenceStatement.pcsParams());
+    bins = InferenceStatement.witnessBins(circuit, statement, hiding.zeroKnowledge());
+    List<long[]> columns = witness.committedColumns();
+    columns.addAll(hiding.hidingColumns(witness, statement));
+    for (int b = 0; b < bins.bins(); b++) {
+      Committed c = pcs.commit(bins.select(columns, b), bins.layout(b), hiding.commitmentTail());
+      witnessCommitments.add(c);
+      c.commitment().absorb(transcript);
+    }
+    Committed opened = hiding.openedWeights(cm.weights(), InferenceStatement.pcsParams());
+    if (opened != cm.weights()) {
+      weightShadow = opened;
+      weightShadow.commitment().absorb(transcript);
+    }
+    switch (input) {
+      case ProverInput.Private p -> inputShadow.commitment().absorb(transcript);
+      case ProverInput.Public p -> {
+        TensorLayout inLayout = InferenceStatement.inputLayout(circuit);
+        Ext2[] point = transcript.challengeExts("input-point", inLayout.numVars());
+        inputEval =
+            statedInput == p.values()
+                ? Mle.evaluate(witness.inputTable, point)
+                : Mle.evaluate(inLayout.place(statedInput), point);
+        transcript.absorbExt("input-eval", inputEval);
+      }
+    }
+    return this;
+  }
+
+  /** Round 6: logUp-GKR for every lookup (rounding, ranges, max pools, concatenations). */
+  ProofRun proveLookups() {
+    progress.progress("lookups", 3, PHASES);
+    lookups = LogUpProver.prove(statement, witness.lookups, transcript, masks());
+    return this;
+  }
+
+  /**
+   * Round 7: per layer, the rounding's range evaluations and the layer's reduction (linear
+   * sumcheck, addition), then the max pools and the concatenations (ModelVerifier's order).
+   */
+  ProofRun proveLayers() {
+    progress.progress("layers", 4, PHASES);
+    int layers = circuit.layers().size();
+    rangeEvals = new Ext2[3 * layers];
+    for (int k = 0; k < layers; k++) {
+      Ext2[] rho = lookups.claims().witnesses().get(0).get(k).point();
+      proveRounding(k, rho);
+      switch (circuit.layers().get(k)) {
+        case LinearLayer l -> proveLinear(l.linear(), rho);
+        case AddLayer a -> proveAdd(a, rho);
+        case RequantizeLayer q -> {}
+      }
+    }
+    // Max pools' groups follow the rescale groups, concatenations' follow theirs.
+    int poolGroup = InferenceStatement.firstPoolGroup(circuit);
+    for (MaxPoolLayer m : circuit.maxPools()) {
+      var groups = lookups.claims().witnesses().get(0).subList(poolGroup, poolGroup + m.steps());
+      poolGroup += m.steps();
+      layerProofs.add(
+          MaxPoolProver.prove(
+              m, groups, witness.activation(circuit, m.input()), transcript, masks()));
+    }
+    int concatGroup = InferenceStatement.firstConcatGroup(circuit);
+    for (ConcatLayer c : circuit.concats()) {
+      Ext2[] rho = lookups.claims().witnesses().get(0).get(concatGroup++).point();
+      var inputs = c.inputs().stream().map(in -> witness.activation(circuit, in)).toList();
+      layerProofs.add(ConcatProver.prove(c, rho, inputs, transcript, masks()));
+    }
+    return this;
+  }
+
+  /**
+   * A rounding layer's two remainders at the rescale lookup's point, and c1 at the range lookup's
+   * (whose last coordinate picks c1 or c2: InferenceStatement.rangePair).
+   */
+  private void proveRounding(int k, Ext2[] rho) {
+    rangeEvals[3 * k] = Mle.evaluate(witness.c1[k], rho);
+    rangeEvals[3 * k + 1] = Mle.evaluate(witness.c2[k], rho);
+    Ext2[] pairPoint = lookups.claims().witnesses().get(1).get(k).point();
+    rangeEvals[3 * k + 2] =
+        Mle.evaluate(witness.c1[k], Arrays.copyOf(pairPoint, pairPoint.length - 1));
+    transcript.absorbExt(
+        "range-evals", rangeEvals[3 * k], rangeEvals[3 * k + 1], rangeEvals[3 * k + 2]);
+  }
+
+  private void proveLinear(WindowedLinear spec, Ext2[] rho) {
+    long[] weights = spec.kind() == WindowedLinear.Kind.SUM ? null : weightColumn(spec.weights());
+    long[] bias = spec.hasBias() ? weightColumn(spec.bias()) : null;
+    WindowedLinearProver.ShadowMasks shadowMasks =
+        weightShadow == null || weights == null
+            ? null
+            : new WindowedLinearProver.ShadowMasks(
+                shadowMaskHalf(spec.weights()), bias == null ? null : shadowMaskHalf(spec.bias()));
+    long[] activation = witness.activation(circuit, spec.input());
+    layerProofs.add(
+        WindowedLinearProver.prove(
+                spec, activation, weights, bias, rho, transcript, masks(), shadowMasks)
+            .proof());
+  }
+
+  /**
+   * An addition's rescaled operand at rho. With zero knowledge and a constant operand, S(rho) is
+   * not sent (acc − S(rho) would be the addend): a sumcheck through the weight shadow proves
+   * acc(rho).
+   */
+  private void proveAdd(AddLayer a, Ext2[] rho) {
+    int side = a.isConstant(0) ? 1 : 0;
+    boolean hiddenAddend = hiding.zeroKnowledge() && (a.isConstant(0) || a.isConstant(1));
+    Ext2 s = hiddenAddend ? Ext2.ZERO : Mle.evaluate(witness.columns[a.sColumn(side)], rho);
+    addEvals.add(s);
+    transcript.absorbExt("add-eval", s);
+    if (hiddenAddend) {
+      int addend = a.input(1 - side);
+      layerProofs.add(
+          ConstantAddendProver.prove(
+              a.outLayout(),
+              rho,
+              witness.columns[a.sColumn(side)],
+              weightColumn(addend),
+              shadowMaskHalf(addend),
+              masks(),
+              transcript));
+    }
+  }
+
+  /** The proof so far, without openings: what {@link ModelVerifier#reduce} reads. */
+  ModelProof unopened() {
+    return proof(new byte[0], List.of(), new byte[0], privateInputWithLink(new byte[0]));
+  }
+
+  /**
+   * Round 8: the claims the verifier's reduction of this very proof leaves (so prover and verifier
+   * cannot disagree on them), opened in one batched opening of the witness bins, the weights (or
+   * their shadow) and a private input's shadow (ProofOpenings). The weight and input commitments
+   * are long-lived, so their openings and the shadows' links take the long-lived parameters.
+   *
+   * @throws OwnProofRejected if the verifier's reduction rejects the proof so far (a prover bug, or
+   *     a cheater's altered instance)
+   */
+  ModelProof open() {
+    progress.progress("openings", 5, PHASES);
+    ModelVerifier.Reduction reduction = reduce(unopened());
+    List<List<ColumnClaim>> perBin = bins.split(reduction.witnessClaims());
+    PcsParams longLived = InferenceStatement.longLivedPcsParams();
+    List<OpeningsProver.Entry> entries = new ArrayList<>();
+    for (int b = 0; b < bins.bins(); b++) {
+      entries.add(
+          new OpeningsProver.Entry(
+              witnessCommitments.get(b), perBin.get(b), InferenceStatement.pcsParams()));
+    }
+    // A model without weights has no weight claims: nothing of the weight commitment is opened.
+    boolean weightsRead = !reduction.weightClaims().isEmpty();
+    if (weightsRead) {
+      Committed weights = weightShadow == null ? cm.weights() : weightShadow;
+      entries.add(new OpeningsProver.Entry(weights, reduction.weightClaims(), longLived));
+    }
+    if (inputShadow != null) {
+      entries.add(new OpeningsProver.Entry(inputShadow, reduction.inputClaims(), longLived));
+    }
+    OpeningsProver.Openings openings = OpeningsProver.open(entries, reduction.transcript());
+    byte[] weightLink =
+        weightShadow == null || !weightsRead
+            ? new byte[0]
+            : ShadowLinks.prove(longLived, cm.weights(), openings.leaves().get(bins.bins()))
+                .encode();
+    byte[] inputLink = new byte[0];
+    if (input instanceof ProverInput.Private p) {
+      int entry = bins.bins() + (weightsRead ? 1 : 0);
+      inputLink =
+          ShadowLinks.prove(longLived, p.committed().committed(), openings.leaves().get(entry))
+              .encode();
+    }
+    progress.progress("done", PHASES, PHASES);
+    return proof(openings.batched(), openings.alone(), weightLink, privateInputWithLink(inputLink));
+  }
+
+  private ModelVerifier.Reduction reduce(ModelProof unopened) {
+    try {
+      ModelVerifier verifier = new ModelVerifier(cm.vk(), cm.circuit(), cm.zkCircuit());
+      return switch (input) {
+        case ProverInput.Public p -> verifier.reduce(unopened, statedInput);
+        case ProverInput.Private p -> verifier.reduce(unopened, p.committed().commitment());
+      };
+    } catch (InvalidProofException e) {
+      throw new OwnProofRejected(e);
+    }
+  }
+
+  /** The verifier's reduction rejected the prover's own proof before its openings. */
+  static final class OwnProofRejected extends IllegalStateException {
+    OwnProofRejected(InvalidProofException cause) {
+      super("the prover's own proof does not reduce: " + cause.getMessage(), cause);
+    }
+  }
+
+  private ModelProof.PrivateInput privateInputWithLink(byte[] link) {
+    return inputShadow == null ? null : new ModelProof.PrivateInput(inputShadow.commitment(), link);
+  }
+
+  private ModelProof proof(
+      byte[] batched, List<byte[]> alone, byte[] weightLink, ModelProof.PrivateInput privateInput) {
+    return new ModelProof(
+        cm.vk().digest(),
+        witness.output,
+        witnessCommitments.stream().map(Committed::commitment).toList(),
+        weightShadow == null ? null : weightShadow.commitment(),
+        inputEval,
+        lookups.proof(),
+        rangeEvals,
+        addEvals.toArray(Ext2[]::new),
+        layerProofs,
+        batched,
+        alone,
+        weightLink,
+        hiding.zeroKnowledge(),
+        privateInput);
+  }
+
+  private MaskSupply masks() {
+    return hiding instanceof Hiding.ZeroKnowledge z ? z.masks() : null;
+  }
+
+  private long[] weightColumn(int tensor) {
+    return cm.weightTables().get(cm.layout().columnOf(tensor));
+  }
+
+  /** The mask half (t = 1 entries) of a weight column of the shadow. */
+  private long[] shadowMaskHalf(int tensor) {
+    long[] c = weightShadow.column(cm.layout().columnOf(tensor));
+    long[] m = new long[c.length / 2];
+    for (int i = 0; i < m.length; i++) {
+      m[i] = c[2 * i + 1];
+    }
+    return m;
+  }
+}
