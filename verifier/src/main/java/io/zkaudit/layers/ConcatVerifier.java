@@ -5,8 +5,6 @@ import io.zkaudit.lookup.LookupClaims.WitnessClaim;
 import io.zkaudit.poly.Mle;
 import io.zkaudit.proof.InvalidProofException;
 import io.zkaudit.sumcheck.Composition;
-import io.zkaudit.sumcheck.SumcheckResult;
-import io.zkaudit.sumcheck.SumcheckVerifier;
 import io.zkaudit.transcript.Transcript;
 import io.zkaudit.zk.MaskLedger;
 import java.util.ArrayList;
@@ -75,33 +73,16 @@ public final class ConcatVerifier {
     Ext2[] rho = group.point();
     int n = p.numVars();
     Composition comp = composition(p.inputs().size());
-    Ext2[] point;
-    Ext2[] evaluations;
-    if (masks == null) {
-      SumcheckResult r = SumcheckVerifier.verify(comp, null, n, v[2], proof.phase2(), transcript);
-      point = r.point();
-      evaluations = r.evaluations();
-    } else {
-      int scalars = masks.reserveScalars();
-      SumcheckVerifier.OpenEnd e =
-          SumcheckVerifier.verifyMaskedOpenEnd(
-              n,
-              comp.roundDegree(false),
-              v[2],
-              proof.phase2(),
-              proof.masks()[0],
-              comp.numTables(),
-              transcript);
-      point = e.point();
-      evaluations = e.evaluations();
-      VirtualPadding.Coefficients k =
-          VirtualPadding.at(p.out(), rho).scaled(Ext2.of(io.zkaudit.field.Goldilocks.inv(1L << n)));
-      masks.recordCombined(
-          List.of(
-              new MaskLedger.MaskValue(masks.reserve(n), e.point(), e.maskWeight()),
-              new MaskLedger.Scalars(scalars, k.ofFirst(), k.ofSecond())),
-          e.finalClaim().sub(comp.evaluate(evaluations)));
-    }
+    List<PaddedSumcheck.Padding> padding =
+        masks == null
+            ? List.of()
+            : List.of(
+                new PaddedSumcheck.Padding(
+                    masks.reserveScalars(), VirtualPadding.at(p.out(), rho)));
+    PaddedSumcheck.End end =
+        PaddedSumcheck.verify(comp, n, v[2], proof, transcript, masks, padding);
+    Ext2[] point = end.point();
+    Ext2[] evaluations = end.evaluations();
     List<TensorClaim> claims = new ArrayList<>();
     claims.add(new TensorClaim(p.layer().output(), rho, v[1]));
     for (int k = 0; k < p.inputs().size(); k++) {

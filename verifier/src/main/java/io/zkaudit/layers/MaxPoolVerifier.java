@@ -7,8 +7,6 @@ import io.zkaudit.pcs.ColumnClaim;
 import io.zkaudit.poly.Mle;
 import io.zkaudit.proof.InvalidProofException;
 import io.zkaudit.sumcheck.Composition;
-import io.zkaudit.sumcheck.SumcheckResult;
-import io.zkaudit.sumcheck.SumcheckVerifier;
 import io.zkaudit.transcript.Transcript;
 import io.zkaudit.zk.MaskLedger;
 import java.util.ArrayList;
@@ -121,31 +119,17 @@ public final class MaxPoolVerifier {
     }
     Ext2[] lambda = transcript.challengeExts(BATCH, sel.size());
     Ext2 claim = batchedClaim(p, sel, lambda);
-    int n = p.in().numVars();
-    Ext2[] point;
-    Ext2[] evaluations;
-    if (masks == null) {
-      SumcheckResult r =
-          SumcheckVerifier.verify(composition(), null, n, claim, proof.phase2(), transcript);
-      point = r.point();
-      evaluations = r.evaluations();
-    } else {
-      SumcheckVerifier.OpenEnd e =
-          SumcheckVerifier.verifyMaskedOpenEnd(
-              n,
-              composition().roundDegree(false),
-              claim,
-              proof.phase2(),
-              proof.masks()[0],
-              composition().numTables(),
-              transcript);
-      point = e.point();
-      evaluations = e.evaluations();
-      List<MaskLedger.Part> parts = new ArrayList<>();
-      parts.add(new MaskLedger.MaskValue(masks.reserve(n), e.point(), e.maskWeight()));
-      parts.addAll(paddingParts(p, sel, lambda, scalars));
-      masks.recordCombined(parts, e.finalClaim().sub(composition().evaluate(evaluations)));
-    }
+    PaddedSumcheck.End end =
+        PaddedSumcheck.verify(
+            composition(),
+            p.in().numVars(),
+            claim,
+            proof,
+            transcript,
+            masks,
+            masks == null ? List.of() : padding(p, sel, lambda, scalars));
+    Ext2[] point = end.point();
+    Ext2[] evaluations = end.evaluations();
     InvalidProofException.check(
         evaluations[0].equals(selector(p, sel, lambda, point)),
         "wrong window selection evaluation");
@@ -156,28 +140,25 @@ public final class MaxPoolVerifier {
   }
 
   /**
-   * The padding scalars' parts of the final claim: tap k's pair weighs sum over its claims q of
-   * lambda_q (P_q, Q_q) / 2^n, the offset's share at the sumcheck's end.
+   * The padding scalars' weights in the batched claim: tap k's pair weighs the sum over its claims
+   * q of lambda_q (P_q, Q_q).
    */
-  private static List<MaskLedger.Part> paddingParts(
+  private static List<PaddedSumcheck.Padding> padding(
       MaxPoolLayer p, List<Selection> sel, Ext2[] lambda, int[] scalars) {
-    Ext2 spread = Ext2.of(Goldilocks.inv(1L << p.in().numVars()));
-    Ext2[] w1 = new Ext2[scalars.length];
-    Ext2[] w2 = new Ext2[scalars.length];
-    java.util.Arrays.fill(w1, Ext2.ZERO);
-    java.util.Arrays.fill(w2, Ext2.ZERO);
+    VirtualPadding.Coefficients[] w = new VirtualPadding.Coefficients[scalars.length];
+    java.util.Arrays.fill(w, new VirtualPadding.Coefficients(Ext2.ZERO, Ext2.ZERO));
     for (int q = 0; q < sel.size(); q++) {
       Selection s = sel.get(q);
-      VirtualPadding.Coefficients c =
-          VirtualPadding.at(p.out(), s.point()).scaled(lambda[q].mul(spread));
-      w1[s.tap()] = w1[s.tap()].add(c.ofFirst());
-      w2[s.tap()] = w2[s.tap()].add(c.ofSecond());
+      VirtualPadding.Coefficients c = VirtualPadding.at(p.out(), s.point()).scaled(lambda[q]);
+      w[s.tap()] =
+          new VirtualPadding.Coefficients(
+              w[s.tap()].ofFirst().add(c.ofFirst()), w[s.tap()].ofSecond().add(c.ofSecond()));
     }
-    List<MaskLedger.Part> parts = new ArrayList<>();
+    List<PaddedSumcheck.Padding> out = new ArrayList<>();
     for (int k = 0; k < scalars.length; k++) {
-      parts.add(new MaskLedger.Scalars(scalars[k], w1[k], w2[k]));
+      out.add(new PaddedSumcheck.Padding(scalars[k], w[k]));
     }
-    return parts;
+    return out;
   }
 
   /**

@@ -237,26 +237,17 @@ public final class WindowedLinearVerifier {
     InvalidProofException.check(
         proof.masks().length == 1, "layer: " + proof.masks().length + " mask values, expected 1");
     WindowedLinear.OutputPoint op = spec.outputPoint(r);
-    Composition c2 = phase2Composition();
-    int n2 = spec.phase2Vars();
-    SumcheckVerifier.OpenEnd e2 =
-        SumcheckVerifier.verifyMaskedOpenEnd(
-            n2,
-            c2.roundDegree(false),
+    PaddedSumcheck.End end =
+        PaddedSumcheck.verify(
+            phase2Composition(),
+            spec.phase2Vars(),
             value.add(sumZeroPart(spec, op.y(), op.x(), op.c())),
-            proof.phase2(),
-            proof.masks()[0],
-            c2.numTables(),
-            transcript);
-    int first = masks.reserve(n2);
+            proof,
+            transcript,
+            masks,
+            List.of(new PaddedSumcheck.Padding(scalars, padding)));
     TensorClaim input =
-        phase2End(spec, op.y(), op.x(), null, null, op.c(), e2.point(), e2.evaluations());
-    VirtualPadding.Coefficients k = padding.scaled(Ext2.of(Goldilocks.inv(1L << n2)));
-    masks.recordCombined(
-        List.of(
-            new io.zkaudit.zk.MaskLedger.MaskValue(first, e2.point(), e2.maskWeight()),
-            new io.zkaudit.zk.MaskLedger.Scalars(scalars, k.ofFirst(), k.ofSecond())),
-        e2.finalClaim().sub(c2.evaluate(e2.evaluations())));
+        phase2End(spec, op.y(), op.x(), null, null, op.c(), end.point(), end.evaluations());
     return List.of(input);
   }
 }
