@@ -149,6 +149,18 @@ public record ModelProof(
     return output.clone();
   }
 
+  /**
+   * Layer k's rounding remainders as the proof states them: c1 and c2 at the rounding lookup's
+   * point, and c1 at the range lookup's (whose last coordinate picks c1 or c2).
+   */
+  public record RangeEvals(Ext2 c1, Ext2 c2, Ext2 c1AtPair) {}
+
+  /** Proven layer k's {@link RangeEvals} (the length is checked by the verifier's reduction). */
+  public RangeEvals rangeEvals(int layer) {
+    return new RangeEvals(
+        rangeEvals[3 * layer], rangeEvals[3 * layer + 1], rangeEvals[3 * layer + 2]);
+  }
+
   @Override
   public Ext2[] rangeEvals() {
     return rangeEvals.clone();

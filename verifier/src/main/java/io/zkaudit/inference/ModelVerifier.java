@@ -1,36 +1,21 @@
 package io.zkaudit.inference;
 
 import io.zkaudit.field.Ext2;
-import io.zkaudit.field.Goldilocks;
 import io.zkaudit.hash.Digest32;
 import io.zkaudit.hash.Sha256;
 import io.zkaudit.layers.ModelCircuit;
-import io.zkaudit.layers.ModelCircuit.AddLayer;
-import io.zkaudit.layers.ModelCircuit.LinearLayer;
-import io.zkaudit.layers.ModelCircuit.ProvenLayer;
-import io.zkaudit.layers.ModelCircuit.RequantizeLayer;
-import io.zkaudit.layers.TensorClaim;
-import io.zkaudit.layers.TensorLayout;
-import io.zkaudit.layers.WindowedLinearVerifier;
 import io.zkaudit.lookup.LogUpSoundness;
-import io.zkaudit.lookup.LogUpVerifier;
-import io.zkaudit.lookup.LookupClaims;
-import io.zkaudit.lookup.LookupClaims.WitnessClaim;
 import io.zkaudit.lookup.LookupStatement;
-import io.zkaudit.model.ElementType;
-import io.zkaudit.model.TensorSpec;
 import io.zkaudit.pcs.ColumnBins;
 import io.zkaudit.pcs.ColumnClaim;
 import io.zkaudit.pcs.PackedLayout;
 import io.zkaudit.pcs.ShadowLink;
 import io.zkaudit.pcs.ShadowLinkProof;
-import io.zkaudit.poly.Mle;
 import io.zkaudit.proof.InvalidProofException;
 import io.zkaudit.soundness.RoundError;
 import io.zkaudit.soundness.SoundnessReport;
 import io.zkaudit.sumcheck.RoundPolynomial;
 import io.zkaudit.transcript.Transcript;
-import io.zkaudit.zk.MaskLedger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -70,7 +55,7 @@ public final class ModelVerifier {
    * witness commitments' layout, the Libra masks (zero knowledge only) and a private input's shadow
    * (zero knowledge only). Zero-knowledge proofs blind their lookups.
    */
-  private record Shape(
+  record Shape(
       ModelCircuit circuit,
       LookupStatement statement,
       ColumnBins bins,
@@ -491,320 +476,25 @@ public final class ModelVerifier {
     InvalidProofException.check(
         !hidden || proof.zeroKnowledge(), "a proof about a private input must be zero-knowledge");
     Shape shape = shape(proof.zeroKnowledge(), hidden);
-    ModelCircuit circuit = shape.circuit();
     InvalidProofException.check(
         hidden == (proof.privateInput() != null),
         hidden
             ? "the proof is about a public input"
             : "the proof is about a committed, private input");
     if (hidden) {
+      int numVars = InputCommitment.layout(shape.circuit()).numVars();
       InvalidProofException.check(
-          committedInput.commitment().numVars() == InputCommitment.layout(circuit).numVars(),
+          committedInput.commitment().numVars() == numVars,
           "the input commitment has "
               + committedInput.commitment().numVars()
               + " variables, the model's input needs "
-              + InputCommitment.layout(circuit).numVars());
+              + numVars);
     }
-    TensorSpec inSpec = vk.description().tensor(circuit.inputTensor());
-    TensorSpec outSpec = vk.description().tensor(circuit.outputTensor());
-    // The statement's input: the verifier's own hash of the input it holds, or the commitment's
-    // digest. Nothing in the proof says which input it is about; the transcript binds this one.
-    io.zkaudit.hash.Digest32 inputDigest;
-    if (hidden) {
-      inputDigest = committedInput.digest();
-    } else {
-      checkValues("input", input, inSpec);
-      inputDigest = inputHash(input);
-    }
-    int[] output = proof.output();
-    checkValues("output", output, outSpec);
-
-    boolean zk = proof.zeroKnowledge();
-    ColumnBins witnessBins = shape.bins();
-    MaskLedger ledger = zk ? new MaskLedger(shape.masks().blocks()) : null;
-    Transcript t =
-        InferenceStatement.transcript(proof.model(), vk.weights(), inputDigest, output, zk, hidden);
-    InvalidProofException.check(
-        proof.witness().size() == witnessBins.bins(),
-        "the proof has "
-            + proof.witness().size()
-            + " witness commitments, expected "
-            + witnessBins.bins());
-    for (int b = 0; b < witnessBins.bins(); b++) {
-      InvalidProofException.check(
-          proof.witness().get(b).numVars() == witnessBins.layout(b).numVars(),
-          "witness commitment "
-              + b
-              + " has "
-              + proof.witness().get(b).numVars()
-              + " variables, expected "
-              + witnessBins.layout(b).numVars());
-      proof.witness().get(b).absorb(t);
-    }
-    if (zk) {
-      InvalidProofException.check(
-          proof.shadow().numVars() == shadowLayout.numVars(),
-          "the weight shadow has "
-              + proof.shadow().numVars()
-              + " variables, expected "
-              + shadowLayout.numVars());
-      proof.shadow().absorb(t);
-    }
-    if (hidden) {
-      InvalidProofException.check(
-          proof.privateInput().shadow().numVars() == shape.inputShadowLayout().numVars(),
-          "the input shadow has "
-              + proof.privateInput().shadow().numVars()
-              + " variables, expected "
-              + shape.inputShadowLayout().numVars());
-      proof.privateInput().shadow().absorb(t);
-    }
-
-    List<ColumnClaim> witnessClaims = new ArrayList<>();
-    List<ColumnClaim> weightClaims = new ArrayList<>();
-    // Claims on a private input (routed to its shadow); null for a public input. A local, passed
-    // along: verifiers are shared between threads (the seller's and buyers' services).
-    List<ColumnClaim> inputClaims = hidden ? new ArrayList<>() : null;
-    if (hidden) {
-      // The witness's input column is unused: the input's claims go to its shadow.
-      InvalidProofException.check(
-          proof.inputEval().isZero(), "a proof about a private input sends no input evaluation");
-    } else {
-      TensorLayout inLayout = InferenceStatement.inputLayout(circuit);
-      Ext2[] inputPoint = t.challengeExts("input-point", inLayout.numVars());
-      t.absorbExt("input-eval", proof.inputEval());
-      witnessClaims.add(
-          new ColumnClaim(InferenceStatement.inputColumn(circuit), inputPoint, proof.inputEval()));
-      InvalidProofException.check(
-          Mle.evaluate(inLayout.place(input), inputPoint).equals(proof.inputEval()),
-          "the proof is about another input: its committed input is not the given input");
-    }
-    long[] outputTable = InferenceStatement.outputLayout(circuit).place(output);
-
-    LookupStatement lookupStatement = shape.statement();
-    LookupClaims lookups = LogUpVerifier.verify(lookupStatement, proof.lookups(), t, ledger);
-    witnessClaims.add(
-        new ColumnClaim(
-            InferenceStatement.roundingMultiplicityColumn(circuit),
-            lookups.multiplicities().get(0).point(),
-            lookups.multiplicities().get(0).value()));
-    witnessClaims.add(
-        new ColumnClaim(
-            InferenceStatement.rangeMultiplicityColumn(circuit),
-            lookups.multiplicities().get(1).point(),
-            lookups.multiplicities().get(1).value()));
-    if (zk) {
-      blindingClaims(circuit, lookupStatement, lookups, witnessClaims);
-    }
-    List<WitnessClaim> rounding = lookups.witnesses().get(0);
-    List<WitnessClaim> range = lookups.witnesses().get(1);
-    Ext2[] rangeEvals = proof.rangeEvals();
-    Ext2[] addEvals = proof.addEvals();
-    int layers = circuit.layers().size();
-    InvalidProofException.check(
-        rangeEvals.length == 3 * layers, "wrong number of range evaluations");
-    int linearIndex = 0;
-    int addIndex = 0;
-    int rescaleGroup = layers;
-    List<VirtualValue> virtualValues = new ArrayList<>();
-    for (int k = 0; k < layers; k++) {
-      ProvenLayer p = circuit.layers().get(k);
-      WitnessClaim g = rounding.get(k);
-      Ext2[] rho = g.point();
-      Ext2[] v = g.values();
-      InvalidProofException.check(
-          v[0].equals(InferenceStatement.tag(p, rho)), p.layer().name() + ": wrong table tag");
-      tensorClaim(
-          circuit,
-          new TensorClaim(p.layer().output(), rho, v[1]),
-          outputTable,
-          witnessClaims,
-          weightClaims,
-          inputClaims);
-      Ext2 e1 = rangeEvals[3 * k];
-      Ext2 e2 = rangeEvals[3 * k + 1];
-      Ext2 c1AtPair = rangeEvals[3 * k + 2];
-      t.absorbExt("range-evals", e1, e2, c1AtPair);
-      witnessClaims.add(new ColumnClaim(p.columns().c1(), rho, e1));
-      witnessClaims.add(new ColumnClaim(p.columns().c2(), rho, e2));
-      Ext2 acc = v[2].add(e1);
-      virtualValues.add(new VirtualValue(p.layer().name(), "accumulator", rho, acc));
-      InvalidProofException.check(
-          v[3].equals(acc.add(e2).add(Ext2.ONE)),
-          p.layer().name() + ": the rounding tuple is inconsistent");
-      // The range lookup read [c1 | c2] at (ρ', b): its value is (1 − b) c1(ρ') + b c2(ρ'). The
-      // proof says c1(ρ'); c2(ρ') follows, and both go to the opening (a false c1(ρ') makes one of
-      // the two claims false).
-      WitnessClaim pair = range.get(k);
-      Ext2[] pairPoint = pair.point();
-      Ext2 b = pairPoint[pairPoint.length - 1];
-      InvalidProofException.check(!b.isZero(), p.layer().name() + ": degenerate range point");
-      Ext2[] rhoPair = java.util.Arrays.copyOf(pairPoint, pairPoint.length - 1);
-      Ext2 c2AtPair = pair.values()[0].sub(Ext2.ONE.sub(b).mul(c1AtPair)).mul(b.inv());
-      witnessClaims.add(new ColumnClaim(p.columns().c1(), rhoPair, c1AtPair));
-      witnessClaims.add(new ColumnClaim(p.columns().c2(), rhoPair, c2AtPair));
-      switch (p) {
-        case LinearLayer l -> {
-          InvalidProofException.check(
-              linearIndex < proof.linear().size(), "missing linear-layer proofs");
-          List<TensorClaim> claims;
-          try {
-            claims =
-                WindowedLinearVerifier.verify(
-                    l.linear(), rho, acc, proof.linear().get(linearIndex++), t, ledger);
-          } catch (InvalidProofException e) {
-            throw new InvalidProofException(p.layer().name() + ": " + e.getMessage());
-          }
-          for (TensorClaim c : claims) {
-            tensorClaim(circuit, c, outputTable, witnessClaims, weightClaims, inputClaims);
-          }
-        }
-        case AddLayer a -> {
-          InvalidProofException.check(addIndex < addEvals.length, "missing ADD evaluations");
-          Ext2 s = addEvals[addIndex++];
-          t.absorbExt("add-eval", s);
-          // s is side 0's rescaled value at rho (side 1's when side 0 is a constant); the rest of
-          // acc is the other side.
-          int first = a.isConstant(0) ? 1 : 0;
-          Ext2[] parts = {first == 0 ? s : acc.sub(s), first == 0 ? acc.sub(s) : s};
-          boolean hiddenAddend = zk && (a.isConstant(0) || a.isConstant(1));
-          if (hiddenAddend) {
-            // Zero knowledge: acc(rho) is proven by a sumcheck through the shadow, s is not sent.
-            InvalidProofException.check(
-                s.isZero(), a.layer().name() + ": a zero-knowledge proof sends no ADD evaluation");
-            InvalidProofException.check(
-                linearIndex < proof.linear().size(), "missing the constant addend's sumcheck");
-            constantAddend(
-                a,
-                first,
-                rho,
-                acc,
-                proof.linear().get(linearIndex++),
-                t,
-                ledger,
-                witnessClaims,
-                weightClaims);
-          }
-          for (int side = 0; side < 2; side++) {
-            if (a.isConstant(side)) {
-              if (!hiddenAddend) {
-                Ext2[] rc = java.util.Arrays.copyOf(rho, p.outLayout().cBits());
-                weightClaims.add(new ColumnClaim(weights.columnOf(a.input(side)), rc, parts[side]));
-              }
-              continue;
-            }
-            if (!hiddenAddend) {
-              witnessClaims.add(new ColumnClaim(a.sColumn(side), rho, parts[side]));
-            }
-            WitnessClaim rg = rounding.get(rescaleGroup++);
-            Ext2[] rv = rg.values();
-            InvalidProofException.check(
-                rv[0].equals(Ext2.of(a.tag(side))) && rv[3].isZero(),
-                a.layer().name() + ": wrong rescale tag");
-            tensorClaim(
-                circuit,
-                new TensorClaim(a.input(side), rg.point(), rv[1]),
-                outputTable,
-                witnessClaims,
-                weightClaims,
-                inputClaims);
-            witnessClaims.add(new ColumnClaim(a.sColumn(side), rg.point(), rv[2]));
-          }
-        }
-        case RequantizeLayer q -> {
-          Ext2 mask = InferenceStatement.box(p.outLayout()).selector(rho);
-          Ext2 in = acc.add(mask.mul(Goldilocks.fromSigned(q.layer().inputZeroPoint())));
-          tensorClaim(
-              circuit,
-              new TensorClaim(q.layer().input(), rho, in),
-              outputTable,
-              witnessClaims,
-              weightClaims,
-              inputClaims);
-        }
-      }
-    }
-    if (layers == 0) {
-      InvalidProofException.check(
-          range.getFirst().values()[0].isZero(), "the empty range group is not zero");
-    }
-    // Max pools, after every layer: their lookup groups follow the ADDs' rescale groups.
-    int poolGroup = InferenceStatement.firstPoolGroup(circuit);
-    for (io.zkaudit.layers.MaxPoolLayer m : circuit.maxPools()) {
-      InvalidProofException.check(linearIndex < proof.linear().size(), "missing max pool proofs");
-      int first = poolGroup;
-      poolGroup += m.steps();
-      io.zkaudit.layers.MaxPoolVerifier.Outcome o;
-      try {
-        o =
-            io.zkaudit.layers.MaxPoolVerifier.verify(
-                m,
-                rounding.subList(first, poolGroup),
-                proof.linear().get(linearIndex++),
-                t,
-                ledger);
-      } catch (InvalidProofException e) {
-        throw new InvalidProofException(m.layer().name() + " (max pool): " + e.getMessage());
-      }
-      for (io.zkaudit.layers.MaxPoolVerifier.Selection sel :
-          io.zkaudit.layers.MaxPoolVerifier.selections(m, rounding.subList(first, poolGroup))) {
-        virtualValues.add(
-            new VirtualValue(m.layer().name(), "selection " + sel.tap(), sel.point(), sel.value()));
-      }
-      witnessClaims.addAll(o.columns());
-      for (TensorClaim c : o.tensors()) {
-        tensorClaim(circuit, c, outputTable, witnessClaims, weightClaims, inputClaims);
-      }
-    }
-    // Concatenations, after the max pools: one group each, after theirs.
-    int concatGroup = InferenceStatement.firstConcatGroup(circuit);
-    for (io.zkaudit.layers.ConcatLayer k : circuit.concats()) {
-      InvalidProofException.check(
-          linearIndex < proof.linear().size(), "missing concatenation proofs");
-      List<TensorClaim> claims;
-      WitnessClaim group = rounding.get(concatGroup++);
-      virtualValues.add(
-          new VirtualValue(k.layer().name(), "concatenation", group.point(), group.values()[2]));
-      try {
-        claims =
-            io.zkaudit.layers.ConcatVerifier.verify(
-                k, group, proof.linear().get(linearIndex++), t, ledger);
-      } catch (InvalidProofException e) {
-        throw new InvalidProofException(k.layer().name() + " (concatenation): " + e.getMessage());
-      }
-      for (TensorClaim c : claims) {
-        tensorClaim(circuit, c, outputTable, witnessClaims, weightClaims, inputClaims);
-      }
-    }
-    if (hidden) {
-      // The private input's range groups (InferenceStatement#lookups): x - lo and hi - x on the
-      // input shadow.
-      long[] bounds = InferenceStatement.inputRange(circuit);
-      int first = InferenceStatement.layerRangeGroups(circuit);
-      WitnessClaim low = range.get(first);
-      WitnessClaim high = range.get(first + 1);
-      inputClaims.add(
-          new ColumnClaim(
-              0, low.point(), low.values()[0].add(Ext2.of(Goldilocks.fromSigned(bounds[0])))));
-      inputClaims.add(
-          new ColumnClaim(
-              0, high.point(), Ext2.of(Goldilocks.fromSigned(bounds[1])).sub(high.values()[0])));
-    }
-    InvalidProofException.check(
-        linearIndex == proof.linear().size(), "unexpected linear-layer proofs");
-    InvalidProofException.check(addIndex == addEvals.length, "unexpected ADD evaluations");
-    if (zk) {
-      int column = InferenceStatement.maskColumn(circuit);
-      witnessClaims.addAll(
-          ledger.claims(column, io.zkaudit.zk.MaskColumn.numVars(shape.masks().blocks())));
-    }
-    return new Reduction(
-        t,
-        witnessClaims,
-        weightClaims,
-        inputClaims == null ? List.of() : inputClaims,
-        output,
-        virtualValues);
+    ProofReduction.StatedInput stated =
+        hidden
+            ? new ProofReduction.StatedInput.Committed(committedInput)
+            : new ProofReduction.StatedInput.Public(input);
+    return new ProofReduction(vk, weights, shadowLayout, shape, proof, stated).run();
   }
 
   /**
@@ -813,135 +503,5 @@ public final class ModelVerifier {
    */
   public ColumnBins bins(ModelProof proof) throws InvalidProofException {
     return shape(proof.zeroKnowledge(), proof.privateInput() != null).bins();
-  }
-
-  /** Routes a claim on a tensor: public output (checked now), a weight, or a committed column. */
-  private void tensorClaim(
-      ModelCircuit circuit,
-      TensorClaim c,
-      long[] outputTable,
-      List<ColumnClaim> witness,
-      List<ColumnClaim> weight,
-      List<ColumnClaim> inputClaims)
-      throws InvalidProofException {
-    int tensor = circuit.resolve(c.tensor());
-    if (tensor == circuit.outputTensor()) {
-      InvalidProofException.check(
-          Mle.evaluate(outputTable, c.point()).equals(c.value()),
-          "the claimed output does not match the proof");
-      return;
-    }
-    if (tensor == circuit.inputTensor()) {
-      if (inputClaims != null) {
-        // A private input: the claim is on the input shadow's t = 0 half, the committed input
-        // itself.
-        inputClaims.add(
-            new ColumnClaim(
-                0, io.zkaudit.layers.Points.concat(new Ext2[] {Ext2.ZERO}, c.point()), c.value()));
-      } else {
-        witness.add(new ColumnClaim(InferenceStatement.inputColumn(circuit), c.point(), c.value()));
-      }
-      return;
-    }
-    int w = weights.columnOf(tensor);
-    if (w >= 0) {
-      weight.add(new ColumnClaim(w, c.point(), c.value()));
-      return;
-    }
-    int column = circuit.outColumn(tensor);
-    if (column < 0) {
-      throw new IllegalStateException("tensor " + tensor + " has no committed column");
-    }
-    witness.add(new ColumnClaim(column, c.point(), c.value()));
-  }
-
-  private static void checkValues(String what, int[] values, TensorSpec spec)
-      throws InvalidProofException {
-    InvalidProofException.check(
-        values.length == spec.size(),
-        what
-            + " has "
-            + values.length
-            + " values, the model's "
-            + spec.name()
-            + " has "
-            + spec.size());
-    ElementType type = spec.type();
-    for (int v : values) {
-      if (v < type.min()
-          || v > type.max()) { // the message only when it fails: this runs per input value
-        throw new InvalidProofException(what + " value " + v + " is outside " + type);
-      }
-    }
-  }
-
-  /** The claims a blinded lookup proof leaves on the blinding numerators and tuple columns. */
-  private static void blindingClaims(
-      ModelCircuit circuit,
-      LookupStatement st,
-      LookupClaims lookups,
-      List<ColumnClaim> witnessClaims) {
-    io.zkaudit.lookup.LogUpBlinding plan = io.zkaudit.lookup.LogUpBlinding.of(st);
-    int numerators = InferenceStatement.blindingNumeratorColumn(circuit);
-    for (LookupClaims.BlindingClaim b : lookups.blindingSums()) {
-      witnessClaims.add(
-          new ColumnClaim(
-              numerators, plan.numeratorTerms(b.lookup(), b.group(), b.point()), b.value()));
-    }
-    for (int l = 0; l < lookups.blindingTuples().size(); l++) {
-      WitnessClaim u = lookups.blindingTuples().get(l);
-      for (int c = 0; c < u.values().length; c++) {
-        witnessClaims.add(
-            new ColumnClaim(
-                InferenceStatement.blindingTupleColumn(circuit, st, l, c),
-                u.point(),
-                u.values()[c]));
-      }
-    }
-  }
-
-  /**
-   * An ADD's constant operand in a zero-knowledge proof ({@link io.zkaudit.layers.ConstantAddend}):
-   * its sumcheck, carried in the proof's layer list as a proof with phase 2 only, leaves a claim on
-   * the other side's rescaled input and one on the addend's weight shadow.
-   */
-  private void constantAddend(
-      AddLayer a,
-      int side,
-      Ext2[] rho,
-      Ext2 acc,
-      io.zkaudit.layers.WindowedLinearProof c,
-      Transcript t,
-      io.zkaudit.zk.MaskLedger ledger,
-      List<ColumnClaim> witnessClaims,
-      List<ColumnClaim> weightClaims)
-      throws InvalidProofException {
-    String name = a.layer().name() + ": constant addend";
-    InvalidProofException.check(
-        c.phase1() == null && c.bias().isZero() && c.masks().length == 2,
-        name + ": malformed sumcheck");
-    io.zkaudit.sumcheck.SumcheckResult r;
-    try {
-      r =
-          ledger.verify(
-              io.zkaudit.layers.ConstantAddend.composition(),
-              null,
-              io.zkaudit.layers.ConstantAddend.numVars(a.outLayout()),
-              acc,
-              c.phase2(),
-              c.masks()[0],
-              c.masks()[1],
-              t);
-    } catch (InvalidProofException e) {
-      throw new InvalidProofException(name + ": " + e.getMessage());
-    }
-    io.zkaudit.layers.ConstantAddend.Outcome o = io.zkaudit.layers.ConstantAddend.finish(rho, r);
-    witnessClaims.add(new ColumnClaim(a.sColumn(side), o.sigma(), o.input()));
-    Ext2[] sc = java.util.Arrays.copyOf(o.sigma(), a.outLayout().cBits());
-    weightClaims.add(
-        new ColumnClaim(
-            weights.columnOf(a.input(1 - side)),
-            io.zkaudit.layers.Points.concat(new Ext2[] {o.tau()}, sc),
-            o.addend()));
   }
 }

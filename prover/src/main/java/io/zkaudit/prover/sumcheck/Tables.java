@@ -28,7 +28,7 @@ public final class Tables {
     if (m > n) {
       throw new IllegalArgumentException("binding " + m + " of " + n + " variables");
     }
-    long[] eq = SumcheckProver.Engine.eqTable(r);
+    long[] eq = RoundEngine.eqTable(r);
     int lowSize = 1 << m;
     int highSize = 1 << (n - m);
     long[] out = new long[2 * highSize];
@@ -62,7 +62,7 @@ public final class Tables {
       throw new IllegalArgumentException(
           "binding " + r.length + " high variables of " + n + " with " + lowVars + " low");
     }
-    long[] eq = SumcheckProver.Engine.eqTable(r);
+    long[] eq = RoundEngine.eqTable(r);
     int lowSize = 1 << lowVars;
     int highSize = 1 << r.length;
     long[] out = new long[2 * lowSize];

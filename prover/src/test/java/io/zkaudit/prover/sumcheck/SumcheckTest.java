@@ -133,7 +133,7 @@ class SumcheckTest {
       for (int j = 0; j < n; j++) {
         r[j] = Ext2.random(rng);
       }
-      assertArrayEquals(Mle.eqTable(r), SumcheckProver.Engine.eqTable(r));
+      assertArrayEquals(Mle.eqTable(r), RoundEngine.eqTable(r));
     }
   }
 
@@ -141,7 +141,7 @@ class SumcheckTest {
   void splitEqTablesAgreeWithTheDirectSum() throws InvalidProofException {
     // n - 1 >= SPLIT_EQ_MIN_VARS: eq(z_>i, .) is kept as two tables, then materialised.
     Random rng = new Random(17);
-    int n = SumcheckProver.Engine.SPLIT_EQ_MIN_VARS + 3;
+    int n = RoundEngine.SPLIT_EQ_MIN_VARS + 3;
     for (int degree : new int[] {1, 2}) {
       Instance inst = randomInstance(rng, n, degree, true);
       SumcheckProver.Output out =

@@ -1,0 +1,9 @@
+/**
+ * The inference prover: a model committed once ({@link
+ * io.zkaudit.prover.inference.CommittedModel}), then per input a proof as the named rounds of a
+ * {@link io.zkaudit.prover.inference.ProofRun} (infer, witness, blind, commit, lookups, layers,
+ * open) mirroring the verifier's reduction, with zero knowledge as a {@link
+ * io.zkaudit.prover.inference.Hiding} around the plain proof. Also the long-lived proofs: weight
+ * ranges, rotation links, private input commitments.
+ */
+package io.zkaudit.prover.inference;

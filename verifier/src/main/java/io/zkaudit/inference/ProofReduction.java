@@ -1,0 +1,562 @@
+package io.zkaudit.inference;
+
+import io.zkaudit.field.Ext2;
+import io.zkaudit.field.Goldilocks;
+import io.zkaudit.hash.Digest32;
+import io.zkaudit.layers.ConcatLayer;
+import io.zkaudit.layers.ConcatVerifier;
+import io.zkaudit.layers.ConstantAddend;
+import io.zkaudit.layers.MaxPoolLayer;
+import io.zkaudit.layers.MaxPoolVerifier;
+import io.zkaudit.layers.ModelCircuit;
+import io.zkaudit.layers.ModelCircuit.AddLayer;
+import io.zkaudit.layers.ModelCircuit.LinearLayer;
+import io.zkaudit.layers.ModelCircuit.ProvenLayer;
+import io.zkaudit.layers.ModelCircuit.RequantizeLayer;
+import io.zkaudit.layers.Points;
+import io.zkaudit.layers.TensorClaim;
+import io.zkaudit.layers.TensorLayout;
+import io.zkaudit.layers.WindowedLinearProof;
+import io.zkaudit.layers.WindowedLinearVerifier;
+import io.zkaudit.lookup.LogUpBlinding;
+import io.zkaudit.lookup.LogUpVerifier;
+import io.zkaudit.lookup.LookupClaims;
+import io.zkaudit.lookup.LookupClaims.WitnessClaim;
+import io.zkaudit.lookup.LookupStatement;
+import io.zkaudit.model.ElementType;
+import io.zkaudit.model.TensorSpec;
+import io.zkaudit.pcs.ColumnBins;
+import io.zkaudit.pcs.ColumnClaim;
+import io.zkaudit.pcs.PackedLayout;
+import io.zkaudit.poly.Mle;
+import io.zkaudit.proof.InvalidProofException;
+import io.zkaudit.sumcheck.SumcheckResult;
+import io.zkaudit.transcript.Transcript;
+import io.zkaudit.zk.MaskColumn;
+import io.zkaudit.zk.MaskLedger;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The reduction of one proof to opening claims, as named steps in transcript order (the prover's
+ * rounds, {@code ProofRun}, mirror them): {@link #bindStatement}, {@link #bindInput}, {@link
+ * #verifyLookups}, {@link #verifyLayer} for each proven layer, {@link #verifyMaxPools}, {@link
+ * #verifyConcats}, {@link #checkPrivateInputRange}, {@link #finish}. Every step checks what it can
+ * at once and routes what it cannot to the claims the openings must prove ({@link Claims}).
+ *
+ * <p>One reduction per proof: a {@link ModelVerifier} is shared between threads, its reductions are
+ * not.
+ */
+final class ProofReduction {
+
+  /** The input a proof is reduced against: public values, or a private input's commitment. */
+  sealed interface StatedInput {
+    record Public(int[] values) implements StatedInput {}
+
+    record Committed(InputCommitment commitment) implements StatedInput {}
+  }
+
+  /**
+   * A proven layer's row of the rounding lookup at point ρ: (tag, out, a − c1, a + c2 + 1), where a
+   * is the layer's accumulator and c1, c2 its rounding remainders (InferenceStatement).
+   */
+  private record LayerRow(Ext2[] point, Ext2 tag, Ext2 output, Ext2 accLessC1, Ext2 accPlusC2) {
+    static LayerRow of(WitnessClaim g) {
+      Ext2[] v = g.values();
+      return new LayerRow(g.point(), v[0], v[1], v[2], v[3]);
+    }
+  }
+
+  /** An ADD input's rescale row: (tag, x, rescale(x), 0). */
+  private record RescaleRow(Ext2[] point, Ext2 tag, Ext2 input, Ext2 rescaled, Ext2 zero) {
+    static RescaleRow of(WitnessClaim g) {
+      Ext2[] v = g.values();
+      return new RescaleRow(g.point(), v[0], v[1], v[2], v[3]);
+    }
+  }
+
+  /**
+   * The claims a reduction leaves for the openings, by commitment, and the routing of a claim on a
+   * tensor to the commitment that holds it.
+   */
+  private final class Claims {
+    final List<ColumnClaim> witness = new ArrayList<>();
+    final List<ColumnClaim> weight = new ArrayList<>();
+
+    /** On a private input's shadow; stays empty for a public input. */
+    final List<ColumnClaim> input = new ArrayList<>();
+
+    /**
+     * Routes a claim on a tensor: the public output (checked now), the input, a weight, or a
+     * column.
+     */
+    void tensor(TensorClaim c) throws InvalidProofException {
+      int tensor = circuit.resolve(c.tensor());
+      if (tensor == circuit.outputTensor()) {
+        InvalidProofException.check(
+            Mle.evaluate(outputTable, c.point()).equals(c.value()),
+            "the claimed output does not match the proof");
+        return;
+      }
+      if (tensor == circuit.inputTensor()) {
+        switch (stated) {
+          // A private input: the claim is on the input shadow's t = 0 half, the committed input.
+          case StatedInput.Committed p ->
+              input.add(
+                  new ColumnClaim(0, Points.concat(new Ext2[] {Ext2.ZERO}, c.point()), c.value()));
+          case StatedInput.Public p ->
+              witness.add(
+                  new ColumnClaim(InferenceStatement.inputColumn(circuit), c.point(), c.value()));
+        }
+        return;
+      }
+      int w = weights.columnOf(tensor);
+      if (w >= 0) {
+        weight.add(new ColumnClaim(w, c.point(), c.value()));
+        return;
+      }
+      int column = circuit.outColumn(tensor);
+      if (column < 0) {
+        throw new IllegalStateException("tensor " + tensor + " has no committed column");
+      }
+      witness.add(new ColumnClaim(column, c.point(), c.value()));
+    }
+
+    void tensors(List<TensorClaim> claims) throws InvalidProofException {
+      for (TensorClaim c : claims) {
+        tensor(c);
+      }
+    }
+  }
+
+  // The instance.
+  private final VerifyingKey vk;
+  private final WeightLayout weights;
+  private final PackedLayout shadowLayout;
+  private final ModelVerifier.Shape shape;
+  private final ModelCircuit circuit;
+  private final ModelProof proof;
+  private final StatedInput stated;
+  private final boolean zk;
+
+  // What the steps leave.
+  private final Claims claims = new Claims();
+  private final List<ModelVerifier.VirtualValue> virtualValues = new ArrayList<>();
+  private final MaskLedger ledger;
+  private Transcript transcript;
+  private long[] outputTable;
+  private LookupClaims lookups;
+
+  /** The proof's layer proofs and ADD evaluations, read in order by the layer steps. */
+  private int nextLayerProof;
+
+  private int nextAddEval;
+
+  /** The ADDs' rescale rows follow the layers' rows in the rounding lookup. */
+  private int nextRescaleRow;
+
+  ProofReduction(
+      VerifyingKey vk,
+      WeightLayout weights,
+      PackedLayout shadowLayout,
+      ModelVerifier.Shape shape,
+      ModelProof proof,
+      StatedInput stated) {
+    this.vk = vk;
+    this.weights = weights;
+    this.shadowLayout = shadowLayout;
+    this.shape = shape;
+    this.circuit = shape.circuit();
+    this.proof = proof;
+    this.stated = stated;
+    this.zk = proof.zeroKnowledge();
+    this.ledger = zk ? new MaskLedger(shape.masks().blocks()) : null;
+  }
+
+  /** Every step, in transcript order. */
+  ModelVerifier.Reduction run() throws InvalidProofException {
+    bindStatement();
+    bindInput();
+    verifyLookups();
+    int layers = circuit.layers().size();
+    InvalidProofException.check(
+        proof.rangeEvals().length == 3 * layers, "wrong number of range evaluations");
+    nextRescaleRow = layers;
+    for (int k = 0; k < layers; k++) {
+      verifyLayer(k);
+    }
+    if (layers == 0) {
+      InvalidProofException.check(
+          lookups.witnesses().get(1).getFirst().values()[0].isZero(),
+          "the empty range group is not zero");
+    }
+    verifyMaxPools();
+    verifyConcats();
+    checkPrivateInputRange();
+    return finish();
+  }
+
+  /**
+   * The statement into the transcript (model, weights, the input's hash or commitment digest,
+   * output) and the proof's commitments, each checked against the size the statement gives it.
+   */
+  void bindStatement() throws InvalidProofException {
+    TensorSpec inSpec = vk.description().tensor(circuit.inputTensor());
+    TensorSpec outSpec = vk.description().tensor(circuit.outputTensor());
+    // Nothing in the proof says which input it is about; the transcript binds this one.
+    Digest32 inputDigest =
+        switch (stated) {
+          case StatedInput.Committed p -> p.commitment().digest();
+          case StatedInput.Public p -> {
+            checkValues("input", p.values(), inSpec);
+            yield ModelVerifier.inputHash(p.values());
+          }
+        };
+    checkValues("output", proof.output(), outSpec);
+    outputTable = InferenceStatement.outputLayout(circuit).place(proof.output());
+    transcript =
+        InferenceStatement.transcript(
+            proof.model(),
+            vk.weights(),
+            inputDigest,
+            proof.output(),
+            zk,
+            stated instanceof StatedInput.Committed);
+    ColumnBins bins = shape.bins();
+    InvalidProofException.check(
+        proof.witness().size() == bins.bins(),
+        "the proof has "
+            + proof.witness().size()
+            + " witness commitments, expected "
+            + bins.bins());
+    for (int b = 0; b < bins.bins(); b++) {
+      int numVars = proof.witness().get(b).numVars();
+      int expected = bins.layout(b).numVars();
+      InvalidProofException.check(
+          numVars == expected,
+          "witness commitment " + b + " has " + numVars + " variables, expected " + expected);
+      proof.witness().get(b).absorb(transcript);
+    }
+    if (zk) {
+      InvalidProofException.check(
+          proof.shadow().numVars() == shadowLayout.numVars(),
+          "the weight shadow has "
+              + proof.shadow().numVars()
+              + " variables, expected "
+              + shadowLayout.numVars());
+      proof.shadow().absorb(transcript);
+    }
+    if (stated instanceof StatedInput.Committed) {
+      int numVars = proof.privateInput().shadow().numVars();
+      int expected = shape.inputShadowLayout().numVars();
+      InvalidProofException.check(
+          numVars == expected,
+          "the input shadow has " + numVars + " variables, expected " + expected);
+      proof.privateInput().shadow().absorb(transcript);
+    }
+  }
+
+  /**
+   * A public input: the committed input column at a challenge point must equal the input's own
+   * extension there. A private input sends no evaluation: its claims go to its shadow.
+   */
+  void bindInput() throws InvalidProofException {
+    switch (stated) {
+      case StatedInput.Committed p ->
+          InvalidProofException.check(
+              proof.inputEval().isZero(),
+              "a proof about a private input sends no input evaluation");
+      case StatedInput.Public p -> {
+        TensorLayout inLayout = InferenceStatement.inputLayout(circuit);
+        Ext2[] point = transcript.challengeExts("input-point", inLayout.numVars());
+        transcript.absorbExt("input-eval", proof.inputEval());
+        claims.witness.add(
+            new ColumnClaim(InferenceStatement.inputColumn(circuit), point, proof.inputEval()));
+        InvalidProofException.check(
+            Mle.evaluate(inLayout.place(p.values()), point).equals(proof.inputEval()),
+            "the proof is about another input: its committed input is not the given input");
+      }
+    }
+  }
+
+  /** logUp-GKR for both lookups; their multiplicity (and blinding) claims go to the witness. */
+  void verifyLookups() throws InvalidProofException {
+    LookupStatement statement = shape.statement();
+    lookups = LogUpVerifier.verify(statement, proof.lookups(), transcript, ledger);
+    claims.witness.add(
+        new ColumnClaim(
+            InferenceStatement.roundingMultiplicityColumn(circuit),
+            lookups.multiplicities().get(0).point(),
+            lookups.multiplicities().get(0).value()));
+    claims.witness.add(
+        new ColumnClaim(
+            InferenceStatement.rangeMultiplicityColumn(circuit),
+            lookups.multiplicities().get(1).point(),
+            lookups.multiplicities().get(1).value()));
+    if (zk) {
+      blindingClaims(statement);
+    }
+  }
+
+  /** The claims a blinded lookup proof leaves on the blinding numerators and tuple columns. */
+  private void blindingClaims(LookupStatement statement) {
+    LogUpBlinding plan = LogUpBlinding.of(statement);
+    int numerators = InferenceStatement.blindingNumeratorColumn(circuit);
+    for (LookupClaims.BlindingClaim b : lookups.blindingSums()) {
+      claims.witness.add(
+          new ColumnClaim(
+              numerators, plan.numeratorTerms(b.lookup(), b.group(), b.point()), b.value()));
+    }
+    for (int l = 0; l < lookups.blindingTuples().size(); l++) {
+      WitnessClaim u = lookups.blindingTuples().get(l);
+      for (int c = 0; c < u.values().length; c++) {
+        claims.witness.add(
+            new ColumnClaim(
+                InferenceStatement.blindingTupleColumn(circuit, statement, l, c),
+                u.point(),
+                u.values()[c]));
+      }
+    }
+  }
+
+  /**
+   * Proven layer k: its rounding row gives the accumulator a(ρ) from the proof's remainders, then
+   * the layer's own reduction of a(ρ) (a linear sumcheck, an addition, a requantization).
+   */
+  void verifyLayer(int k) throws InvalidProofException {
+    ProvenLayer p = circuit.layers().get(k);
+    LayerRow row = LayerRow.of(lookups.witnesses().get(0).get(k));
+    Ext2[] rho = row.point();
+    InvalidProofException.check(
+        row.tag().equals(InferenceStatement.tag(p, rho)), p.layer().name() + ": wrong table tag");
+    claims.tensor(new TensorClaim(p.layer().output(), rho, row.output()));
+    Ext2 acc = rounding(p, k, row);
+    switch (p) {
+      case LinearLayer l -> {
+        try {
+          claims.tensors(
+              WindowedLinearVerifier.verify(
+                  l.linear(), rho, acc, nextLayerProof(), transcript, ledger));
+        } catch (InvalidProofException e) {
+          throw new InvalidProofException(p.layer().name() + ": " + e.getMessage());
+        }
+      }
+      case AddLayer a -> add(a, rho, acc);
+      case RequantizeLayer q -> {
+        Ext2 mask = InferenceStatement.box(p.outLayout()).selector(rho);
+        Ext2 in = acc.add(mask.mul(Goldilocks.fromSigned(q.layer().inputZeroPoint())));
+        claims.tensor(new TensorClaim(q.layer().input(), rho, in));
+      }
+    }
+  }
+
+  /**
+   * The rounding of layer k: its remainders c1(ρ), c2(ρ) and c1 at the range lookup's point, with
+   * their claims; returns the accumulator a(ρ) = (a − c1)(ρ) + c1(ρ), after checking the row's last
+   * value is a(ρ) + c2(ρ) + 1.
+   */
+  private Ext2 rounding(ProvenLayer p, int k, LayerRow row) throws InvalidProofException {
+    ModelProof.RangeEvals e = proof.rangeEvals(k);
+    Ext2[] rho = row.point();
+    transcript.absorbExt("range-evals", e.c1(), e.c2(), e.c1AtPair());
+    claims.witness.add(new ColumnClaim(p.columns().c1(), rho, e.c1()));
+    claims.witness.add(new ColumnClaim(p.columns().c2(), rho, e.c2()));
+    Ext2 acc = row.accLessC1().add(e.c1());
+    virtualValues.add(new ModelVerifier.VirtualValue(p.layer().name(), "accumulator", rho, acc));
+    InvalidProofException.check(
+        row.accPlusC2().equals(acc.add(e.c2()).add(Ext2.ONE)),
+        p.layer().name() + ": the rounding tuple is inconsistent");
+    // The range lookup read [c1 | c2] at (ρ', b): its value is (1 − b) c1(ρ') + b c2(ρ'). The
+    // proof says c1(ρ'); c2(ρ') follows, and both go to the opening (a false c1(ρ') makes one of
+    // the two claims false).
+    WitnessClaim pair = lookups.witnesses().get(1).get(k);
+    Ext2[] pairPoint = pair.point();
+    Ext2 b = pairPoint[pairPoint.length - 1];
+    InvalidProofException.check(!b.isZero(), p.layer().name() + ": degenerate range point");
+    Ext2[] rhoPair = Arrays.copyOf(pairPoint, pairPoint.length - 1);
+    Ext2 c2AtPair = pair.values()[0].sub(Ext2.ONE.sub(b).mul(e.c1AtPair())).mul(b.inv());
+    claims.witness.add(new ColumnClaim(p.columns().c1(), rhoPair, e.c1AtPair()));
+    claims.witness.add(new ColumnClaim(p.columns().c2(), rhoPair, c2AtPair));
+    return acc;
+  }
+
+  /**
+   * An addition: the proof's s is side 0's rescaled value at ρ (side 1's when side 0 is a
+   * constant), the rest of a(ρ) the other side. With zero knowledge and a constant operand, s is
+   * not sent and a sumcheck through the weight shadow proves a(ρ) instead ({@link ConstantAddend}).
+   */
+  private void add(AddLayer a, Ext2[] rho, Ext2 acc) throws InvalidProofException {
+    InvalidProofException.check(nextAddEval < proof.addEvals().length, "missing ADD evaluations");
+    Ext2 s = proof.addEvals()[nextAddEval++];
+    transcript.absorbExt("add-eval", s);
+    int first = a.isConstant(0) ? 1 : 0;
+    Ext2[] parts = {first == 0 ? s : acc.sub(s), first == 0 ? acc.sub(s) : s};
+    boolean hiddenAddend = zk && (a.isConstant(0) || a.isConstant(1));
+    if (hiddenAddend) {
+      InvalidProofException.check(
+          s.isZero(), a.layer().name() + ": a zero-knowledge proof sends no ADD evaluation");
+      InvalidProofException.check(
+          nextLayerProof < proof.linear().size(), "missing the constant addend's sumcheck");
+      constantAddend(a, first, rho, acc, proof.linear().get(nextLayerProof++));
+    }
+    for (int side = 0; side < 2; side++) {
+      if (a.isConstant(side)) {
+        if (!hiddenAddend) {
+          Ext2[] rc = Arrays.copyOf(rho, a.outLayout().cBits());
+          claims.weight.add(new ColumnClaim(weights.columnOf(a.input(side)), rc, parts[side]));
+        }
+        continue;
+      }
+      if (!hiddenAddend) {
+        claims.witness.add(new ColumnClaim(a.sColumn(side), rho, parts[side]));
+      }
+      RescaleRow row = RescaleRow.of(lookups.witnesses().get(0).get(nextRescaleRow++));
+      InvalidProofException.check(
+          row.tag().equals(Ext2.of(a.tag(side))) && row.zero().isZero(),
+          a.layer().name() + ": wrong rescale tag");
+      claims.tensor(new TensorClaim(a.input(side), row.point(), row.input()));
+      claims.witness.add(new ColumnClaim(a.sColumn(side), row.point(), row.rescaled()));
+    }
+  }
+
+  /**
+   * An ADD's constant operand in a zero-knowledge proof ({@link ConstantAddend}): its sumcheck,
+   * carried in the proof's layer list as a proof with phase 2 only, leaves a claim on the other
+   * side's rescaled input and one on the addend's weight shadow.
+   */
+  private void constantAddend(AddLayer a, int side, Ext2[] rho, Ext2 acc, WindowedLinearProof c)
+      throws InvalidProofException {
+    String name = a.layer().name() + ": constant addend";
+    InvalidProofException.check(
+        c.phase1() == null && c.bias().isZero() && c.masks().length == 2,
+        name + ": malformed sumcheck");
+    SumcheckResult r;
+    try {
+      r =
+          ledger.verify(
+              ConstantAddend.composition(),
+              null,
+              ConstantAddend.numVars(a.outLayout()),
+              acc,
+              c.phase2(),
+              c.masks()[0],
+              c.masks()[1],
+              transcript);
+    } catch (InvalidProofException e) {
+      throw new InvalidProofException(name + ": " + e.getMessage());
+    }
+    ConstantAddend.Outcome o = ConstantAddend.finish(rho, r);
+    claims.witness.add(new ColumnClaim(a.sColumn(side), o.sigma(), o.input()));
+    Ext2[] sc = Arrays.copyOf(o.sigma(), a.outLayout().cBits());
+    claims.weight.add(
+        new ColumnClaim(
+            weights.columnOf(a.input(1 - side)),
+            Points.concat(new Ext2[] {o.tau()}, sc),
+            o.addend()));
+  }
+
+  /** Max pools, after every layer: their lookup rows follow the ADDs' rescale rows. */
+  void verifyMaxPools() throws InvalidProofException {
+    List<WitnessClaim> rounding = lookups.witnesses().get(0);
+    int poolRow = InferenceStatement.firstPoolGroup(circuit);
+    for (MaxPoolLayer m : circuit.maxPools()) {
+      InvalidProofException.check(
+          nextLayerProof < proof.linear().size(), "missing max pool proofs");
+      List<WitnessClaim> rows = rounding.subList(poolRow, poolRow + m.steps());
+      poolRow += m.steps();
+      MaxPoolVerifier.Outcome o;
+      try {
+        o =
+            MaxPoolVerifier.verify(
+                m, rows, proof.linear().get(nextLayerProof++), transcript, ledger);
+      } catch (InvalidProofException e) {
+        throw new InvalidProofException(m.layer().name() + " (max pool): " + e.getMessage());
+      }
+      for (MaxPoolVerifier.Selection sel : MaxPoolVerifier.selections(m, rows)) {
+        virtualValues.add(
+            new ModelVerifier.VirtualValue(
+                m.layer().name(), "selection " + sel.tap(), sel.point(), sel.value()));
+      }
+      claims.witness.addAll(o.columns());
+      claims.tensors(o.tensors());
+    }
+  }
+
+  /** Concatenations, after the max pools: one rounding row each, after theirs. */
+  void verifyConcats() throws InvalidProofException {
+    int concatRow = InferenceStatement.firstConcatGroup(circuit);
+    for (ConcatLayer k : circuit.concats()) {
+      InvalidProofException.check(
+          nextLayerProof < proof.linear().size(), "missing concatenation proofs");
+      WitnessClaim row = lookups.witnesses().get(0).get(concatRow++);
+      virtualValues.add(
+          new ModelVerifier.VirtualValue(
+              k.layer().name(), "concatenation", row.point(), row.values()[2]));
+      try {
+        claims.tensors(
+            ConcatVerifier.verify(
+                k, row, proof.linear().get(nextLayerProof++), transcript, ledger));
+      } catch (InvalidProofException e) {
+        throw new InvalidProofException(k.layer().name() + " (concatenation): " + e.getMessage());
+      }
+    }
+  }
+
+  /**
+   * A private input's two range groups (InferenceStatement#lookups): x − lo and hi − x, read on the
+   * input shadow.
+   */
+  void checkPrivateInputRange() {
+    if (!(stated instanceof StatedInput.Committed)) {
+      return;
+    }
+    long[] bounds = InferenceStatement.inputRange(circuit);
+    int first = InferenceStatement.layerRangeGroups(circuit);
+    WitnessClaim low = lookups.witnesses().get(1).get(first);
+    WitnessClaim high = lookups.witnesses().get(1).get(first + 1);
+    Ext2 lo = Ext2.of(Goldilocks.fromSigned(bounds[0]));
+    Ext2 hi = Ext2.of(Goldilocks.fromSigned(bounds[1]));
+    claims.input.add(new ColumnClaim(0, low.point(), low.values()[0].add(lo)));
+    claims.input.add(new ColumnClaim(0, high.point(), hi.sub(high.values()[0])));
+  }
+
+  /** Every layer proof and ADD evaluation used, every mask accounted for: the opening claims. */
+  ModelVerifier.Reduction finish() throws InvalidProofException {
+    InvalidProofException.check(
+        nextLayerProof == proof.linear().size(), "unexpected linear-layer proofs");
+    InvalidProofException.check(
+        nextAddEval == proof.addEvals().length, "unexpected ADD evaluations");
+    if (zk) {
+      int column = InferenceStatement.maskColumn(circuit);
+      claims.witness.addAll(ledger.claims(column, MaskColumn.numVars(shape.masks().blocks())));
+    }
+    return new ModelVerifier.Reduction(
+        transcript, claims.witness, claims.weight, claims.input, proof.output(), virtualValues);
+  }
+
+  private WindowedLinearProof nextLayerProof() throws InvalidProofException {
+    InvalidProofException.check(
+        nextLayerProof < proof.linear().size(), "missing linear-layer proofs");
+    return proof.linear().get(nextLayerProof++);
+  }
+
+  private static void checkValues(String what, int[] values, TensorSpec spec)
+      throws InvalidProofException {
+    InvalidProofException.check(
+        values.length == spec.size(),
+        what
+            + " has "
+            + values.length
+            + " values, the model's "
+            + spec.name()
+            + " has "
+            + spec.size());
+    ElementType type = spec.type();
+    for (int v : values) {
+      if (v < type.min() || v > type.max()) { // the message only when it fails: runs per value
+        throw new InvalidProofException(what + " value " + v + " is outside " + type);
+      }
+    }
+  }
+}
