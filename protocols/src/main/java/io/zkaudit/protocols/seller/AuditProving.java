@@ -3,7 +3,6 @@ package io.zkaudit.protocols.seller;
 import static io.zkaudit.protocols.seller.AuditRequests.requireState;
 
 import com.google.protobuf.ByteString;
-import io.grpc.Status;
 import io.zkaudit.inference.ModelProof;
 import io.zkaudit.proto.v1.AuditAccess;
 import io.zkaudit.proto.v1.SampleProof;
@@ -150,7 +149,7 @@ final class AuditProving {
               p = seller.proveAuditSample(m, s.input(), a.terms().deadline());
             } catch (ProverException e) {
               throw new RequestRejected(
-                  Status.Code.INTERNAL,
+                  RequestRejected.Reason.FAILED,
                   "the seller cannot prove sample " + i + ": " + e.getMessage());
             }
             long at = seller.config().clock().millis();

@@ -2,7 +2,6 @@ package io.zkaudit.protocols.seller;
 
 import com.google.protobuf.ByteString;
 import io.grpc.Context;
-import io.grpc.Status;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -120,7 +119,7 @@ final class ProofQueue implements AutoCloseable {
     } catch (InterruptedException e) {
       drop(job);
       Thread.currentThread().interrupt();
-      throw new RequestRejected(Status.Code.UNAVAILABLE, "the seller is stopping");
+      throw new RequestRejected(RequestRejected.Reason.UNAVAILABLE, "the seller is stopping");
     } catch (ExecutionException e) {
       if (e.getCause() instanceof RuntimeException r) {
         throw r;
@@ -138,12 +137,12 @@ final class ProofQueue implements AutoCloseable {
 
   private synchronized Job admit(Priority p, Supplier<?> work) {
     if (closed) {
-      throw new RequestRejected(Status.Code.UNAVAILABLE, "the seller is stopping");
+      throw new RequestRejected(RequestRejected.Reason.UNAVAILABLE, "the seller is stopping");
     }
     if (p.kind() == Kind.ANSWER) {
       if (waitingAnswers >= limits.queuedAnswerProofs()) {
         throw new RequestRejected(
-            Status.Code.RESOURCE_EXHAUSTED,
+            RequestRejected.Reason.OVER_LIMIT,
             "the seller's proof queue is full ("
                 + waitingAnswers
                 + " proofs waiting); retry later");
@@ -151,7 +150,7 @@ final class ProofQueue implements AutoCloseable {
       if (p.buyer() != null
           && waitingByBuyer.getOrDefault(p.buyer(), 0) >= limits.queuedAnswerProofsPerBuyer()) {
         throw new RequestRejected(
-            Status.Code.RESOURCE_EXHAUSTED,
+            RequestRejected.Reason.OVER_LIMIT,
             "this buyer key has "
                 + limits.queuedAnswerProofsPerBuyer()
                 + " proofs waiting already; retry when one is done");
@@ -179,7 +178,7 @@ final class ProofQueue implements AutoCloseable {
     }
     job.done.completeExceptionally(
         new RequestRejected(
-            Status.Code.CANCELLED, "the call was cancelled before its proof started"));
+            RequestRejected.Reason.CALLER_GONE, "the call was cancelled before its proof started"));
   }
 
   private void leave(Job job) {
@@ -282,7 +281,7 @@ final class ProofQueue implements AutoCloseable {
     }
     for (Job j : failed) {
       j.done.completeExceptionally(
-          new RequestRejected(Status.Code.UNAVAILABLE, "the seller is stopping"));
+          new RequestRejected(RequestRejected.Reason.UNAVAILABLE, "the seller is stopping"));
     }
   }
 }

@@ -1,7 +1,6 @@
 package io.zkaudit.protocols.seller;
 
 import com.google.protobuf.ByteString;
-import io.grpc.Status;
 import io.zkaudit.hash.Digest32;
 import io.zkaudit.inference.ModelProof;
 import io.zkaudit.inference.VerifyingKey;
@@ -337,14 +336,15 @@ public final class Seller {
     checkRotation(r, vk);
     if (!loaded.containsKey(id)) {
       throw new RequestRejected(
-          Status.Code.FAILED_PRECONDITION,
+          RequestRejected.Reason.NOT_READY,
           "verifying_key: this seller does not hold the weights of model "
               + id.hex()
               + ", so it could not prove it");
     }
     var existing = store.model(id.bytes());
     if (existing.isPresent()) {
-      throw new RequestRejected(Status.Code.ALREADY_EXISTS, "model " + id.hex() + " is registered");
+      throw new RequestRejected(
+          RequestRejected.Reason.DUPLICATE, "model " + id.hex() + " is registered");
     }
     ModelEntry entry =
         ModelEntry.newBuilder()
@@ -383,7 +383,7 @@ public final class Seller {
     var rotated = store.rotatedTo(old.getModelId().toByteArray());
     if (rotated.isPresent()) {
       throw new RequestRejected(
-          Status.Code.ALREADY_EXISTS,
+          RequestRejected.Reason.DUPLICATE,
           "rotated_from: model "
               + Hex.of(old.getModelId())
               + " was rotated to "
@@ -546,7 +546,7 @@ public final class Seller {
           || e.requestedAt() != c.getRequestedAtMillis()
           || !e.answerIds().equals(c.getAnswerIdsList())) {
         throw new RequestRejected(
-            Status.Code.ALREADY_EXISTS, "contest_id: " + c.getContestId() + " was used");
+            RequestRejected.Reason.DUPLICATE, "contest_id: " + c.getContestId() + " was used");
       }
       return prove(e);
     }
@@ -612,7 +612,7 @@ public final class Seller {
         proof = prove(m, a.input(), ProofQueue.Priority.contest(deadline)).encode();
       } catch (ProverException e) {
         throw new RequestRejected(
-            Status.Code.INTERNAL,
+            RequestRejected.Reason.FAILED,
             "the seller cannot prove answer " + answerId + ": " + e.getMessage());
       }
       store.setProof(a.id(), proof);
@@ -775,7 +775,7 @@ public final class Seller {
       SellerChain c = chain;
       if (c == null) {
         throw new RequestRejected(
-            Status.Code.FAILED_PRECONDITION, "order_id: this seller is not on a chain");
+            RequestRejected.Reason.NOT_READY, "order_id: this seller is not on a chain");
       }
       c.checkOrder(r);
     }
@@ -831,7 +831,7 @@ public final class Seller {
     CommittedModel m = loaded.get(new Digest32(modelId.toByteArray()));
     if (m == null) {
       throw new RequestRejected(
-          Status.Code.FAILED_PRECONDITION,
+          RequestRejected.Reason.NOT_READY,
           "model_id: model "
               + Hex.of(modelId)
               + " is registered but its weights are not loaded by this seller process");

@@ -1,7 +1,6 @@
 package io.zkaudit.protocols.seller;
 
 import com.google.protobuf.ByteString;
-import io.grpc.Status;
 import io.zkaudit.escrow.Bytes32;
 import io.zkaudit.escrow.EscrowClient;
 import io.zkaudit.escrow.EscrowException;
@@ -275,7 +274,7 @@ public final class SellerChain implements AutoCloseable {
             .orElseThrow(
                 () ->
                     new RequestRejected(
-                        Status.Code.FAILED_PRECONDITION,
+                        RequestRejected.Reason.NOT_READY,
                         "order_id: the model is not offered on-chain by this seller"));
     PredictionOrder order;
     try {
@@ -285,7 +284,8 @@ public final class SellerChain implements AutoCloseable {
         throw RequestRejected.notFound(
             "order_id: no order " + Long.toUnsignedString(orderId) + " on-chain");
       }
-      throw new RequestRejected(Status.Code.UNAVAILABLE, "the seller cannot reach the chain");
+      throw new RequestRejected(
+          RequestRejected.Reason.UNAVAILABLE, "the seller cannot reach the chain");
     }
     if (!ChainKeys.sameAddressOf(order.buyer(), ChainKeys.address(r.getBuyer().toByteArray()))) {
       throw RequestRejected.denied(
@@ -296,7 +296,7 @@ public final class SellerChain implements AutoCloseable {
     }
     if (order.status() != PredictionOrder.Status.OPEN) {
       throw new RequestRejected(
-          Status.Code.FAILED_PRECONDITION,
+          RequestRejected.Reason.NOT_READY,
           "order_id: order " + orderId + " is closed (" + order.status() + ")");
     }
   }

@@ -1,7 +1,6 @@
 package io.zkaudit.protocols.seller;
 
 import com.google.protobuf.ByteString;
-import io.grpc.Status;
 import io.zkaudit.inference.InputCommitment;
 import io.zkaudit.inference.ModelProof;
 import io.zkaudit.model.TensorSpec;
@@ -268,7 +267,7 @@ public final class SellerRetrieval {
               : seller.proveCommitted(model, InputSeeds.commit(model, item.tensor(), c.seed()));
     } catch (ProverException e) {
       throw new RequestRejected(
-          Status.Code.INTERNAL,
+          RequestRejected.Reason.FAILED,
           "the seller cannot prove item " + item.position() + ": " + e.getMessage());
     }
     RetrievalStore.ItemProof proof = new RetrievalStore.ItemProof(p.output(), p.encode());
@@ -356,7 +355,7 @@ public final class SellerRetrieval {
     if (RetrievalStatements.isPrivate(set.getStatement())
         && !set.getStatement().getPrivateForModel().equals(entry.getModelId())) {
       throw new RequestRejected(
-          Status.Code.FAILED_PRECONDITION,
+          RequestRejected.Reason.NOT_READY,
           "item_set_id: its private items are committed for model "
               + Hex.of(set.getStatement().getPrivateForModel())
               + ", not "
@@ -365,7 +364,7 @@ public final class SellerRetrieval {
     TensorSpec in = model.model().description().tensor(model.circuit().inputTensor());
     if (set.getStatement().getValuesPerItem() != in.size()) {
       throw new RequestRejected(
-          Status.Code.FAILED_PRECONDITION,
+          RequestRejected.Reason.NOT_READY,
           "item_set_id: its items have "
               + set.getStatement().getValuesPerItem()
               + " values, model "
@@ -379,7 +378,7 @@ public final class SellerRetrieval {
         // The same signed request again (a retry, or a replay: either way the same answer).
         if (!existing.get().request().equals(q)) {
           throw new RequestRejected(
-              Status.Code.ALREADY_EXISTS, "query_id: " + q.getQueryId() + " was used");
+              RequestRejected.Reason.DUPLICATE, "query_id: " + q.getQueryId() + " was used");
         }
         return new Valid(set, model);
       }
