@@ -219,7 +219,7 @@ final class AuditSettlement {
    * missing once the deadline has passed), or null if there is none.
    */
   private String ownFault(AuditRecord a, long now) {
-    CommittedModel m = seller.loadedModel(ByteString.copyFrom(a.modelId()));
+    CommittedModel m = seller.registry().loadedModel(ByteString.copyFrom(a.modelId()));
     ModelVerifier verifier =
         verifiers.computeIfAbsent(
             ByteString.copyFrom(a.modelId()),

@@ -75,7 +75,7 @@ final class AuditTransitions {
   AuditRecord commit(AuditCommitment c) {
     requireAuditId("audit_id", c.getAuditId());
     seller.model(c.getModelId());
-    CommittedModel m = seller.loadedModel(c.getModelId());
+    CommittedModel m = seller.registry().loadedModel(c.getModelId());
     claim(c.getModelId());
     // uint32 fields arrive as Java ints: read them unsigned, or 2^31 and above look negative.
     long count = Integer.toUnsignedLong(c.getSampleCount());
@@ -257,7 +257,7 @@ final class AuditTransitions {
         throw new RequestRejected(
             RequestRejected.Reason.NOT_READY, "samples: revealed after the audit's deadline");
       }
-      CommittedModel m = seller.loadedModel(ByteString.copyFrom(a.modelId()));
+      CommittedModel m = seller.registry().loadedModel(ByteString.copyFrom(a.modelId()));
       TensorSpec in = m.model().description().tensor(m.circuit().inputTensor());
       int classes = outputSpec(m).size();
       List<AuditSample> stored = store.outline(a.auditId());

@@ -263,8 +263,10 @@ public final class SellerRetrieval {
     try {
       p =
           c == null
-              ? seller.proveOne(model, item.tensor())
-              : seller.proveCommitted(model, InputSeeds.commit(model, item.tensor(), c.seed()));
+              ? seller.proving().proveOne(model, item.tensor())
+              : seller
+                  .proving()
+                  .proveCommitted(model, InputSeeds.commit(model, item.tensor(), c.seed()));
     } catch (ProverException e) {
       throw new RequestRejected(
           RequestRejected.Reason.FAILED,
@@ -286,7 +288,7 @@ public final class SellerRetrieval {
     for (QueryRequest q : store.openQueries()) {
       CommittedModel model;
       try {
-        model = seller.loadedModel(q.getModelId());
+        model = seller.registry().loadedModel(q.getModelId());
       } catch (RequestRejected notLoaded) {
         continue;
       }
@@ -327,7 +329,7 @@ public final class SellerRetrieval {
       throw RequestRejected.invalid("item_set_id: 32 bytes, not " + q.getItemSetId().size());
     }
     ModelEntry entry = seller.model(q.getModelId());
-    CommittedModel model = seller.loadedModel(entry.getModelId());
+    CommittedModel model = seller.registry().loadedModel(entry.getModelId());
     TensorSpec out = model.model().description().tensor(model.circuit().outputTensor());
     RetrievalPredicates.problem(q.getPredicate(), out)
         .ifPresent(

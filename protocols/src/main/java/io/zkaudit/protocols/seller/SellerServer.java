@@ -249,7 +249,7 @@ public final class SellerServer implements AutoCloseable {
           guard,
           options);
     } catch (RuntimeException e) {
-      seller.stopProving();
+      seller.proving().stop();
       if (chain != null) {
         chain.close();
       }
@@ -320,8 +320,8 @@ public final class SellerServer implements AutoCloseable {
     }
     server.shutdown();
     int inFlight = guard.inFlight();
-    int handedBack = seller.proofQueue().waiting();
-    seller.stopProving();
+    int handedBack = seller.proving().queue().waiting();
+    seller.proving().stop();
     java.time.Duration grace = options.operations().shutdownGrace();
     boolean finished = false;
     try {
