@@ -1,7 +1,6 @@
 package io.zkaudit.protocols.seller;
 
 import com.google.protobuf.ByteString;
-import io.grpc.Context;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -101,19 +100,17 @@ final class ProofQueue implements AutoCloseable {
 
   /**
    * Runs {@code work} on the prover thread in its turn and returns its result; blocks the caller
-   * meanwhile. Throws RESOURCE_EXHAUSTED if a predict proof finds the queue full, CANCELLED if the
-   * caller's call is cancelled before its proof starts, UNAVAILABLE if the seller is stopping, and
-   * whatever {@code work} throws.
+   * meanwhile. Refuses (RequestRejected) OVER_LIMIT if a predict proof finds the queue full,
+   * CALLER_GONE if the caller goes away ({@link Caller}) before its proof starts, UNAVAILABLE if
+   * the seller is stopping, and throws whatever {@code work} throws.
    */
   @SuppressWarnings("unchecked")
   <T> T run(Priority p, Supplier<T> work) {
     Job job = admit(p, work);
-    Context context = Context.current();
-    Context.CancellationListener onCancel = c -> drop(job);
     boolean droppable = p.kind() == Kind.ANSWER || p.kind() == Kind.RETRIEVAL;
-    if (droppable) {
-      context.addListener(onCancel, Runnable::run); // runs at once if the call is cancelled already
-    }
+    // Runs at once if the caller is gone already.
+    Caller.Registration onGone =
+        droppable ? Caller.current().whenGone(() -> drop(job)) : Caller.NOBODY.whenGone(() -> {});
     try {
       return (T) job.done.get();
     } catch (InterruptedException e) {
@@ -129,9 +126,7 @@ final class ProofQueue implements AutoCloseable {
       }
       throw new IllegalStateException(e.getCause());
     } finally {
-      if (droppable) {
-        context.removeListener(onCancel);
-      }
+      onGone.close();
     }
   }
 

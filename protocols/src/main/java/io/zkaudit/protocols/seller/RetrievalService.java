@@ -43,7 +43,7 @@ final class RetrievalService extends RetrievalGrpc.RetrievalImplBase {
           }
         };
     try {
-      retrieval.query(request, sink);
+      GrpcCaller.run(() -> retrieval.query(request, sink));
     } catch (RequestRejected e) {
       fail(call, GrpcErrors.status(e));
       return;

@@ -13,7 +13,7 @@ final class Rpc {
   static <T> void unary(StreamObserver<T> response, Supplier<T> handler) {
     T result;
     try {
-      result = handler.get();
+      result = GrpcCaller.handle(handler);
     } catch (RuntimeException e) {
       response.onError(GrpcErrors.status(e).asRuntimeException());
       return;
