@@ -200,7 +200,7 @@ class RetrievalValidationTest {
           assertThrows(
               RequestRejected.class,
               () -> r.commitPrivate("p", items, Resnet8.otherModel(), key, done -> {}));
-      assertEquals(Status.Code.NOT_FOUND, e.status().getCode(), e.getMessage());
+      assertEquals(RequestRejected.Reason.NOT_FOUND, e.reason(), e.getMessage());
       e =
           assertThrows(
               RequestRejected.class,

@@ -76,6 +76,36 @@ public final class BuyerClient implements AutoCloseable {
       PartyKey key,
       long deadlineSeconds,
       java.nio.file.Path trustedCertificates) {
+    this(
+        socket(host, port, trustedCertificates),
+        host + ":" + port,
+        trustedCertificates != null,
+        key,
+        deadlineSeconds);
+  }
+
+  /**
+   * A buyer talking to the seller over {@code channel}, any gRPC transport (in-process, for tests);
+   * the client owns it and shuts it down on {@link #close}.
+   *
+   * @param target where the channel goes, as error messages name it
+   */
+  public BuyerClient(ManagedChannel channel, String target, PartyKey key, long deadlineSeconds) {
+    this(channel, target, false, key, deadlineSeconds);
+  }
+
+  private BuyerClient(
+      ManagedChannel channel, String target, boolean tls, PartyKey key, long deadlineSeconds) {
+    this.channel = channel;
+    this.tls = tls;
+    this.target = target;
+    this.key = key;
+    this.deadlineSeconds = deadlineSeconds;
+  }
+
+  /** A channel to a seller's socket, in plaintext or over TLS. */
+  private static ManagedChannel socket(
+      String host, int port, java.nio.file.Path trustedCertificates) {
     NettyChannelBuilder builder;
     if (trustedCertificates == null) {
       builder = NettyChannelBuilder.forAddress(host, port).usePlaintext();
@@ -94,11 +124,7 @@ public final class BuyerClient implements AutoCloseable {
             e);
       }
     }
-    this.channel = builder.maxInboundMessageSize(MAX_RESPONSE_BYTES).build();
-    this.tls = trustedCertificates != null;
-    this.target = host + ":" + port;
-    this.key = key;
-    this.deadlineSeconds = deadlineSeconds;
+    return builder.maxInboundMessageSize(MAX_RESPONSE_BYTES).build();
   }
 
   public PartyKey key() {

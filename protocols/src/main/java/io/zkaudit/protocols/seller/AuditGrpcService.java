@@ -68,7 +68,7 @@ final class AuditGrpcService extends AccuracyAuditGrpc.AccuracyAuditImplBase {
     try {
       audits.prove(request, proof -> send(call, proof), call::isCancelled);
     } catch (RequestRejected e) {
-      response.onError(e.status().asRuntimeException());
+      response.onError(GrpcErrors.status(e).asRuntimeException());
       return;
     } catch (StoreException e) {
       CallRecorder.failed(e);

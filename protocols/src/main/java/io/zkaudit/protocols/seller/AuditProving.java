@@ -3,7 +3,6 @@ package io.zkaudit.protocols.seller;
 import static io.zkaudit.protocols.seller.AuditRequests.requireState;
 
 import com.google.protobuf.ByteString;
-import io.grpc.Status;
 import io.zkaudit.inference.ModelProof;
 import io.zkaudit.proto.v1.AuditAccess;
 import io.zkaudit.proto.v1.SampleProof;
@@ -48,7 +47,7 @@ final class AuditProving {
                       return;
                     }
                     try {
-                      seller.loadedModel(ByteString.copyFrom(a.modelId()));
+                      seller.registry().loadedModel(ByteString.copyFrom(a.modelId()));
                     } catch (RequestRejected notLoaded) {
                       continue;
                     }
@@ -90,7 +89,7 @@ final class AuditProving {
    */
   void proveAll(AuditRecord a) {
     try {
-      seller.loadedModel(ByteString.copyFrom(a.modelId()));
+      seller.registry().loadedModel(ByteString.copyFrom(a.modelId()));
       proveFrom(a, 0, p -> {}, () -> false);
     } catch (RuntimeException e) {
       if (!stopping) {
@@ -125,7 +124,7 @@ final class AuditProving {
 
   private void proveFrom(
       AuditRecord a, int from, Consumer<SampleProof> sink, BooleanSupplier cancelled) {
-    CommittedModel m = seller.loadedModel(ByteString.copyFrom(a.modelId()));
+    CommittedModel m = seller.registry().loadedModel(ByteString.copyFrom(a.modelId()));
     String id = a.auditId();
     synchronized (locks.of(id)) {
       if (store.audit(id).orElseThrow().state() == AuditRecord.State.REVEALED) {
@@ -147,10 +146,10 @@ final class AuditProving {
           if (!s.proven()) {
             ModelProof p;
             try {
-              p = seller.proveAuditSample(m, s.input(), a.terms().deadline());
+              p = seller.proving().proveAuditSample(m, s.input(), a.terms().deadline());
             } catch (ProverException e) {
               throw new RequestRejected(
-                  Status.Code.INTERNAL,
+                  RequestRejected.Reason.FAILED,
                   "the seller cannot prove sample " + i + ": " + e.getMessage());
             }
             long at = seller.config().clock().millis();

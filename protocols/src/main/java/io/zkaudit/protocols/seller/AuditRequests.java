@@ -1,7 +1,6 @@
 package io.zkaudit.protocols.seller;
 
 import com.google.protobuf.ByteString;
-import io.grpc.Status;
 import io.zkaudit.model.TensorSpec;
 import io.zkaudit.proto.v1.AuditAccess;
 import io.zkaudit.protocols.AuditStatements;
@@ -78,7 +77,7 @@ final class AuditRequests {
       }
     }
     throw new RequestRejected(
-        Status.Code.FAILED_PRECONDITION,
+        RequestRejected.Reason.NOT_READY,
         "audit "
             + a.auditId()
             + " is "

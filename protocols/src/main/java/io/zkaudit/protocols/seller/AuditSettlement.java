@@ -4,7 +4,6 @@ import static io.zkaudit.protocols.seller.AuditRequests.requireAuditId;
 import static io.zkaudit.protocols.seller.AuditRequests.requireState;
 
 import com.google.protobuf.ByteString;
-import io.grpc.Status;
 import io.zkaudit.inference.ModelProof;
 import io.zkaudit.inference.ModelVerifier;
 import io.zkaudit.proof.InvalidProofException;
@@ -83,7 +82,7 @@ final class AuditSettlement {
           return done;
         }
         throw new RequestRejected(
-            Status.Code.ALREADY_EXISTS,
+            RequestRejected.Reason.DUPLICATE,
             "statement.audit_id: audit " + a.auditId() + " is settled with another result");
       }
       long now = seller.config().clock().millis();
@@ -180,7 +179,7 @@ final class AuditSettlement {
               .orElseThrow(
                   () ->
                       new RequestRejected(
-                          Status.Code.FAILED_PRECONDITION,
+                          RequestRejected.Reason.NOT_READY,
                           "this seller is not on a chain any more"))
               .audits();
       chainBuyer = r.getChainBuyerSignature().toByteArray();
@@ -220,7 +219,7 @@ final class AuditSettlement {
    * missing once the deadline has passed), or null if there is none.
    */
   private String ownFault(AuditRecord a, long now) {
-    CommittedModel m = seller.loadedModel(ByteString.copyFrom(a.modelId()));
+    CommittedModel m = seller.registry().loadedModel(ByteString.copyFrom(a.modelId()));
     ModelVerifier verifier =
         verifiers.computeIfAbsent(
             ByteString.copyFrom(a.modelId()),

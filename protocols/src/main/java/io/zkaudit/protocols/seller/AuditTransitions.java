@@ -6,7 +6,6 @@ import static io.zkaudit.protocols.seller.AuditRequests.requireLength;
 import static io.zkaudit.protocols.seller.AuditRequests.requireState;
 
 import com.google.protobuf.ByteString;
-import io.grpc.Status;
 import io.zkaudit.model.TensorSpec;
 import io.zkaudit.proto.v1.AuditCommitment;
 import io.zkaudit.proto.v1.AuditStatus;
@@ -64,7 +63,7 @@ final class AuditTransitions {
         .orElseThrow(
             () ->
                 new RequestRejected(
-                    Status.Code.FAILED_PRECONDITION,
+                    RequestRejected.Reason.NOT_READY,
                     "model_id: the seller claims no "
                         + AuditService.CLAIMED_METRIC
                         + " for this model, so there is nothing to audit"));
@@ -76,7 +75,7 @@ final class AuditTransitions {
   AuditRecord commit(AuditCommitment c) {
     requireAuditId("audit_id", c.getAuditId());
     seller.model(c.getModelId());
-    CommittedModel m = seller.loadedModel(c.getModelId());
+    CommittedModel m = seller.registry().loadedModel(c.getModelId());
     claim(c.getModelId());
     // uint32 fields arrive as Java ints: read them unsigned, or 2^31 and above look negative.
     long count = Integer.toUnsignedLong(c.getSampleCount());
@@ -123,7 +122,7 @@ final class AuditTransitions {
                 AuditStatements.commitment(AuditViews.commitment(e)),
                 AuditStatements.commitment(c))) {
           throw new RequestRejected(
-              Status.Code.ALREADY_EXISTS, "audit_id: " + c.getAuditId() + " was used");
+              RequestRejected.Reason.DUPLICATE, "audit_id: " + c.getAuditId() + " was used");
         }
         return e;
       }
@@ -163,7 +162,7 @@ final class AuditTransitions {
             .orElseThrow(
                 () ->
                     new RequestRejected(
-                        Status.Code.FAILED_PRECONDITION,
+                        RequestRejected.Reason.NOT_READY,
                         "chain_audit_id: this seller is not on a chain"));
     long chainModel =
         chain
@@ -171,11 +170,11 @@ final class AuditTransitions {
             .orElseThrow(
                 () ->
                     new RequestRejected(
-                        Status.Code.FAILED_PRECONDITION,
+                        RequestRejected.Reason.NOT_READY,
                         "chain_audit_id: the model is not registered on-chain by this seller"));
     if (store.auditOfChainRequest(chain.audits().escrow(), c.getChainAuditId()).isPresent()) {
       throw new RequestRejected(
-          Status.Code.ALREADY_EXISTS,
+          RequestRejected.Reason.DUPLICATE,
           "chain_audit_id: on-chain audit "
               + Long.toUnsignedString(c.getChainAuditId())
               + " belongs to another audit");
@@ -205,7 +204,7 @@ final class AuditTransitions {
                   .orElseThrow(
                       () ->
                           new RequestRejected(
-                              Status.Code.FAILED_PRECONDITION,
+                              RequestRejected.Reason.NOT_READY,
                               "chain_audit_id: this seller is not on a chain"));
           io.zkaudit.escrow.AuditRecord staked = chain.audits().stake(a);
           claimed = staked.claimedAccuracyBps() / 10_000.0;
@@ -256,9 +255,9 @@ final class AuditTransitions {
       }
       if (!a.state().revealed() && seller.config().clock().millis() > a.terms().deadline()) {
         throw new RequestRejected(
-            Status.Code.FAILED_PRECONDITION, "samples: revealed after the audit's deadline");
+            RequestRejected.Reason.NOT_READY, "samples: revealed after the audit's deadline");
       }
-      CommittedModel m = seller.loadedModel(ByteString.copyFrom(a.modelId()));
+      CommittedModel m = seller.registry().loadedModel(ByteString.copyFrom(a.modelId()));
       TensorSpec in = m.model().description().tensor(m.circuit().inputTensor());
       int classes = outputSpec(m).size();
       List<AuditSample> stored = store.outline(a.auditId());

@@ -3,7 +3,6 @@ package io.zkaudit.protocols.seller;
 import com.google.protobuf.ByteString;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
-import io.grpc.Status;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -86,7 +85,7 @@ final class BuyerQuotas {
   void auditSamples(ByteString buyer, long samples) {
     if (samples > limits.auditSamplesPerDay()) {
       throw new RequestRejected(
-          Status.Code.RESOURCE_EXHAUSTED,
+          RequestRejected.Reason.OVER_LIMIT,
           "sample_count: this seller audits at most "
               + limits.auditSamplesPerDay()
               + " samples per buyer per day");
@@ -104,7 +103,7 @@ final class BuyerQuotas {
     if (!p.isConsumed()) {
       long seconds = Math.max(1, Duration.ofNanos(p.getNanosToWaitForRefill()).toSeconds());
       throw new RequestRejected(
-          Status.Code.RESOURCE_EXHAUSTED, why + "; retry in " + seconds + " s");
+          RequestRejected.Reason.OVER_LIMIT, why + "; retry in " + seconds + " s");
     }
   }
 }

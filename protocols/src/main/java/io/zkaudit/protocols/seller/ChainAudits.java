@@ -1,6 +1,5 @@
 package io.zkaudit.protocols.seller;
 
-import io.grpc.Status;
 import io.zkaudit.escrow.AuditResult;
 import io.zkaudit.escrow.Bytes32;
 import io.zkaudit.escrow.EscrowClient;
@@ -83,7 +82,8 @@ final class ChainAudits {
   }
 
   private static RequestRejected unreachable() {
-    return new RequestRejected(Status.Code.UNAVAILABLE, "the seller cannot reach the chain");
+    return new RequestRejected(
+        RequestRejected.Reason.UNAVAILABLE, "the seller cannot reach the chain");
   }
 
   /**
@@ -108,7 +108,7 @@ final class ChainAudits {
       Duration window = client.audits().resultWindow();
       if (needed.compareTo(window) > 0) {
         throw new RequestRejected(
-            Status.Code.FAILED_PRECONDITION,
+            RequestRejected.Reason.NOT_READY,
             "chain_audit_id: the escrow's result window ("
                 + window.toMinutes()
                 + " min) is too short to prove "
@@ -168,7 +168,7 @@ final class ChainAudits {
     BigInteger price = settings.auditPricePerSample().multiply(BigInteger.valueOf(r.samples()));
     if (r.payment().compareTo(price) < 0) {
       throw new RequestRejected(
-          Status.Code.FAILED_PRECONDITION,
+          RequestRejected.Reason.NOT_READY,
           "chain_audit_id: audit "
               + id
               + " pays "
@@ -181,7 +181,7 @@ final class ChainAudits {
     }
     if (r.requiredStake().compareTo(BigInteger.valueOf(maxStake)) > 0) {
       throw new RequestRejected(
-          Status.Code.FAILED_PRECONDITION,
+          RequestRejected.Reason.NOT_READY,
           "chain_audit_id: audit "
               + id
               + " asks a stake of "
@@ -204,14 +204,14 @@ final class ChainAudits {
       case REQUESTED -> {
         if (chainTime.get().isAfter(r.deadline())) {
           throw new RequestRejected(
-              Status.Code.FAILED_PRECONDITION,
+              RequestRejected.Reason.NOT_READY,
               "chain_audit_id: audit " + id + "'s stake deadline has passed");
         }
       }
       case STAKED -> {} // staked by this seller before a crash (only the model's seller can stake)
       default ->
           throw new RequestRejected(
-              Status.Code.FAILED_PRECONDITION,
+              RequestRejected.Reason.NOT_READY,
               "chain_audit_id: audit "
                   + id
                   + " is "
@@ -244,13 +244,13 @@ final class ChainAudits {
     } catch (EscrowException e) {
       throw e.revertReason().isPresent()
           ? new RequestRejected(
-              Status.Code.FAILED_PRECONDITION,
+              RequestRejected.Reason.NOT_READY,
               "chain_audit_id: the escrow refused the stake: " + e.revertReason().get())
           : unreachable();
     }
     if (r.status() != io.zkaudit.escrow.AuditRecord.Status.STAKED) {
       throw new RequestRejected(
-          Status.Code.FAILED_PRECONDITION,
+          RequestRejected.Reason.NOT_READY,
           "chain_audit_id: audit "
               + id
               + " is "

@@ -1,8 +1,6 @@
 package io.zkaudit.protocols.seller;
 
 import com.google.protobuf.ByteString;
-import io.grpc.Context;
-import io.grpc.Status;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -102,25 +100,23 @@ final class ProofQueue implements AutoCloseable {
 
   /**
    * Runs {@code work} on the prover thread in its turn and returns its result; blocks the caller
-   * meanwhile. Throws RESOURCE_EXHAUSTED if a predict proof finds the queue full, CANCELLED if the
-   * caller's call is cancelled before its proof starts, UNAVAILABLE if the seller is stopping, and
-   * whatever {@code work} throws.
+   * meanwhile. Refuses (RequestRejected) OVER_LIMIT if a predict proof finds the queue full,
+   * CALLER_GONE if the caller goes away ({@link Caller}) before its proof starts, UNAVAILABLE if
+   * the seller is stopping, and throws whatever {@code work} throws.
    */
   @SuppressWarnings("unchecked")
   <T> T run(Priority p, Supplier<T> work) {
     Job job = admit(p, work);
-    Context context = Context.current();
-    Context.CancellationListener onCancel = c -> drop(job);
     boolean droppable = p.kind() == Kind.ANSWER || p.kind() == Kind.RETRIEVAL;
-    if (droppable) {
-      context.addListener(onCancel, Runnable::run); // runs at once if the call is cancelled already
-    }
+    // Runs at once if the caller is gone already.
+    Caller.Registration onGone =
+        droppable ? Caller.current().whenGone(() -> drop(job)) : Caller.NOBODY.whenGone(() -> {});
     try {
       return (T) job.done.get();
     } catch (InterruptedException e) {
       drop(job);
       Thread.currentThread().interrupt();
-      throw new RequestRejected(Status.Code.UNAVAILABLE, "the seller is stopping");
+      throw new RequestRejected(RequestRejected.Reason.UNAVAILABLE, "the seller is stopping");
     } catch (ExecutionException e) {
       if (e.getCause() instanceof RuntimeException r) {
         throw r;
@@ -130,20 +126,18 @@ final class ProofQueue implements AutoCloseable {
       }
       throw new IllegalStateException(e.getCause());
     } finally {
-      if (droppable) {
-        context.removeListener(onCancel);
-      }
+      onGone.close();
     }
   }
 
   private synchronized Job admit(Priority p, Supplier<?> work) {
     if (closed) {
-      throw new RequestRejected(Status.Code.UNAVAILABLE, "the seller is stopping");
+      throw new RequestRejected(RequestRejected.Reason.UNAVAILABLE, "the seller is stopping");
     }
     if (p.kind() == Kind.ANSWER) {
       if (waitingAnswers >= limits.queuedAnswerProofs()) {
         throw new RequestRejected(
-            Status.Code.RESOURCE_EXHAUSTED,
+            RequestRejected.Reason.OVER_LIMIT,
             "the seller's proof queue is full ("
                 + waitingAnswers
                 + " proofs waiting); retry later");
@@ -151,7 +145,7 @@ final class ProofQueue implements AutoCloseable {
       if (p.buyer() != null
           && waitingByBuyer.getOrDefault(p.buyer(), 0) >= limits.queuedAnswerProofsPerBuyer()) {
         throw new RequestRejected(
-            Status.Code.RESOURCE_EXHAUSTED,
+            RequestRejected.Reason.OVER_LIMIT,
             "this buyer key has "
                 + limits.queuedAnswerProofsPerBuyer()
                 + " proofs waiting already; retry when one is done");
@@ -179,7 +173,7 @@ final class ProofQueue implements AutoCloseable {
     }
     job.done.completeExceptionally(
         new RequestRejected(
-            Status.Code.CANCELLED, "the call was cancelled before its proof started"));
+            RequestRejected.Reason.CALLER_GONE, "the call was cancelled before its proof started"));
   }
 
   private void leave(Job job) {
@@ -282,7 +276,7 @@ final class ProofQueue implements AutoCloseable {
     }
     for (Job j : failed) {
       j.done.completeExceptionally(
-          new RequestRejected(Status.Code.UNAVAILABLE, "the seller is stopping"));
+          new RequestRejected(RequestRejected.Reason.UNAVAILABLE, "the seller is stopping"));
     }
   }
 }

@@ -43,9 +43,9 @@ final class RetrievalService extends RetrievalGrpc.RetrievalImplBase {
           }
         };
     try {
-      retrieval.query(request, sink);
+      GrpcCaller.run(() -> retrieval.query(request, sink));
     } catch (RequestRejected e) {
-      fail(call, e.status());
+      fail(call, GrpcErrors.status(e));
       return;
     } catch (StoreException e) {
       CallRecorder.failed(e);
@@ -78,7 +78,7 @@ final class RetrievalService extends RetrievalGrpc.RetrievalImplBase {
         Thread.sleep(5);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new RequestRejected(Status.Code.UNAVAILABLE, "the seller is stopping");
+        throw new RequestRejected(RequestRejected.Reason.UNAVAILABLE, "the seller is stopping");
       }
     }
   }

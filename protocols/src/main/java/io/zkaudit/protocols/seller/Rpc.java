@@ -1,31 +1,21 @@
 package io.zkaudit.protocols.seller;
 
-import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.util.function.Supplier;
 
-/** One unary call: its answer, or the error the buyer should see (never a stack trace). */
+/**
+ * One unary call: its answer, or the error the buyer should see (never a stack trace), mapped from
+ * the domain's failure by {@link GrpcErrors}.
+ */
 final class Rpc {
   private Rpc() {}
 
   static <T> void unary(StreamObserver<T> response, Supplier<T> handler) {
     T result;
     try {
-      result = handler.get();
-    } catch (RequestRejected e) {
-      response.onError(e.status().asRuntimeException());
-      return;
-    } catch (StoreException e) {
-      CallRecorder.failed(e);
-      response.onError(
-          Status.INTERNAL.withDescription("the seller's database failed").asRuntimeException());
-      return;
+      result = GrpcCaller.handle(handler);
     } catch (RuntimeException e) {
-      CallRecorder.failed(e);
-      response.onError(
-          Status.INTERNAL
-              .withDescription("the seller failed: " + e.getClass().getSimpleName())
-              .asRuntimeException());
+      response.onError(GrpcErrors.status(e).asRuntimeException());
       return;
     }
     response.onNext(result);

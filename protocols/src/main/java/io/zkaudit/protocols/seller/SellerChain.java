@@ -1,7 +1,6 @@
 package io.zkaudit.protocols.seller;
 
 import com.google.protobuf.ByteString;
-import io.grpc.Status;
 import io.zkaudit.escrow.Bytes32;
 import io.zkaudit.escrow.EscrowClient;
 import io.zkaudit.escrow.EscrowException;
@@ -275,7 +274,7 @@ public final class SellerChain implements AutoCloseable {
             .orElseThrow(
                 () ->
                     new RequestRejected(
-                        Status.Code.FAILED_PRECONDITION,
+                        RequestRejected.Reason.NOT_READY,
                         "order_id: the model is not offered on-chain by this seller"));
     PredictionOrder order;
     try {
@@ -285,7 +284,8 @@ public final class SellerChain implements AutoCloseable {
         throw RequestRejected.notFound(
             "order_id: no order " + Long.toUnsignedString(orderId) + " on-chain");
       }
-      throw new RequestRejected(Status.Code.UNAVAILABLE, "the seller cannot reach the chain");
+      throw new RequestRejected(
+          RequestRejected.Reason.UNAVAILABLE, "the seller cannot reach the chain");
     }
     if (!ChainKeys.sameAddressOf(order.buyer(), ChainKeys.address(r.getBuyer().toByteArray()))) {
       throw RequestRejected.denied(
@@ -296,7 +296,7 @@ public final class SellerChain implements AutoCloseable {
     }
     if (order.status() != PredictionOrder.Status.OPEN) {
       throw new RequestRejected(
-          Status.Code.FAILED_PRECONDITION,
+          RequestRejected.Reason.NOT_READY,
           "order_id: order " + orderId + " is closed (" + order.status() + ")");
     }
   }
@@ -318,8 +318,8 @@ public final class SellerChain implements AutoCloseable {
     return settings.deployment().predictionEscrow().toLowerCase(java.util.Locale.ROOT);
   }
 
-  /** Starts watching the escrow for contests, proving them with {@code seller}. */
-  synchronized void watch(Seller seller) {
+  /** Starts watching the escrow for contests, proving them with {@code contests}. */
+  synchronized void watch(SellerContests contests) {
     if (watcher != null) {
       return;
     }
@@ -331,7 +331,7 @@ public final class SellerChain implements AutoCloseable {
                 () -> {
                   while (!closed) {
                     try {
-                      pollOnce(seller);
+                      pollOnce(contests);
                     } catch (RuntimeException e) {
                       events.accept("on-chain contest watch failed, retrying: " + e.getMessage());
                     }
@@ -353,7 +353,7 @@ public final class SellerChain implements AutoCloseable {
    * One look at the escrow: new contests join the pending set; each pending one is proven if it can
    * be.
    */
-  synchronized void pollOnce(Seller seller) {
+  synchronized void pollOnce(SellerContests contests) {
     long head = client.predictions().latestBlock();
     if (nextBlock < 0) {
       // A seller's first watch reads from the chain's first block, once.
@@ -369,7 +369,7 @@ public final class SellerChain implements AutoCloseable {
     }
     nextBlock = Math.max(nextBlock, head + 1 - REORG_DEPTH);
     try {
-      settle(seller);
+      settle(contests);
     } finally {
       // Stored after the contests were looked at: a crash before reads them again, never skips
       // them.
@@ -388,7 +388,7 @@ public final class SellerChain implements AutoCloseable {
    * Each pending contest: dropped if it is not this seller's to prove any more, proven if it can
    * be.
    */
-  private void settle(Seller seller) {
+  private void settle(SellerContests contests) {
     for (long chainModel : mirrored.keySet()) {
       // A retired record (rotated to a new key) takes no new orders: its stake moved along the
       // lineage.
@@ -442,7 +442,7 @@ public final class SellerChain implements AutoCloseable {
       }
       try {
         // Ordered by the contest's on-chain deadline among the other owed proofs (earliest first).
-        byte[] proof = seller.proofFor(answerId.get(), c.proofDeadline().toEpochMilli());
+        byte[] proof = contests.proofFor(answerId.get(), c.proofDeadline().toEpochMilli());
         int[] input = store.answer(answerId.get()).orElseThrow().input();
         byte[] vk =
             store.model(modelId.toByteArray()).orElseThrow().getVerifyingKey().toByteArray();

@@ -41,7 +41,7 @@ public final class SellerMetrics implements Consumer<CallRecorder.Outcome> {
 
   SellerMetrics(Seller seller, Clock clock) {
     this.seller = seller;
-    ProofQueue q = seller.proofQueue();
+    ProofQueue q = seller.proving().queue();
     Gauge.builder("zkaudit.proofs.waiting", q, ProofQueue::waiting)
         .description("proofs waiting for the prover (all kinds)")
         .register(registry);

@@ -1,7 +1,6 @@
 package io.zkaudit.protocols.seller;
 
 import com.google.protobuf.ByteString;
-import io.grpc.Status;
 import io.zkaudit.inference.InputCommitment;
 import io.zkaudit.inference.ModelProof;
 import io.zkaudit.model.TensorSpec;
@@ -264,11 +263,13 @@ public final class SellerRetrieval {
     try {
       p =
           c == null
-              ? seller.proveOne(model, item.tensor())
-              : seller.proveCommitted(model, InputSeeds.commit(model, item.tensor(), c.seed()));
+              ? seller.proving().proveOne(model, item.tensor())
+              : seller
+                  .proving()
+                  .proveCommitted(model, InputSeeds.commit(model, item.tensor(), c.seed()));
     } catch (ProverException e) {
       throw new RequestRejected(
-          Status.Code.INTERNAL,
+          RequestRejected.Reason.FAILED,
           "the seller cannot prove item " + item.position() + ": " + e.getMessage());
     }
     RetrievalStore.ItemProof proof = new RetrievalStore.ItemProof(p.output(), p.encode());
@@ -287,7 +288,7 @@ public final class SellerRetrieval {
     for (QueryRequest q : store.openQueries()) {
       CommittedModel model;
       try {
-        model = seller.loadedModel(q.getModelId());
+        model = seller.registry().loadedModel(q.getModelId());
       } catch (RequestRejected notLoaded) {
         continue;
       }
@@ -328,7 +329,7 @@ public final class SellerRetrieval {
       throw RequestRejected.invalid("item_set_id: 32 bytes, not " + q.getItemSetId().size());
     }
     ModelEntry entry = seller.model(q.getModelId());
-    CommittedModel model = seller.loadedModel(entry.getModelId());
+    CommittedModel model = seller.registry().loadedModel(entry.getModelId());
     TensorSpec out = model.model().description().tensor(model.circuit().outputTensor());
     RetrievalPredicates.problem(q.getPredicate(), out)
         .ifPresent(
@@ -356,7 +357,7 @@ public final class SellerRetrieval {
     if (RetrievalStatements.isPrivate(set.getStatement())
         && !set.getStatement().getPrivateForModel().equals(entry.getModelId())) {
       throw new RequestRejected(
-          Status.Code.FAILED_PRECONDITION,
+          RequestRejected.Reason.NOT_READY,
           "item_set_id: its private items are committed for model "
               + Hex.of(set.getStatement().getPrivateForModel())
               + ", not "
@@ -365,7 +366,7 @@ public final class SellerRetrieval {
     TensorSpec in = model.model().description().tensor(model.circuit().inputTensor());
     if (set.getStatement().getValuesPerItem() != in.size()) {
       throw new RequestRejected(
-          Status.Code.FAILED_PRECONDITION,
+          RequestRejected.Reason.NOT_READY,
           "item_set_id: its items have "
               + set.getStatement().getValuesPerItem()
               + " values, model "
@@ -379,7 +380,7 @@ public final class SellerRetrieval {
         // The same signed request again (a retry, or a replay: either way the same answer).
         if (!existing.get().request().equals(q)) {
           throw new RequestRejected(
-              Status.Code.ALREADY_EXISTS, "query_id: " + q.getQueryId() + " was used");
+              RequestRejected.Reason.DUPLICATE, "query_id: " + q.getQueryId() + " was used");
         }
         return new Valid(set, model);
       }

@@ -1,6 +1,7 @@
 package io.zkaudit.protocols.seller;
 
 import io.grpc.Server;
+import io.grpc.ServerBuilder;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -163,6 +164,35 @@ public final class SellerServer implements AutoCloseable {
       AnswerProver prover,
       Options options,
       AuditService.Policy audit) {
+    return start(socket(config, options), key, config, prover, options, audit);
+  }
+
+  /**
+   * The transport of a seller on a socket: Netty listening on the configuration's host and port,
+   * over TLS if the options name its files.
+   */
+  public static ServerBuilder<?> socket(SellerConfig config, Options options) {
+    NettyServerBuilder builder =
+        NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()));
+    if (options.tls() != null) {
+      builder.useTransportSecurity(
+          options.tls().certificateChain().toFile(), options.tls().privateKey().toFile());
+    }
+    return builder;
+  }
+
+  /**
+   * A seller served over {@code transport}: a socket ({@link #socket}) or any other gRPC transport
+   * (in-process, for tests). The seller's services, its call guard, executor and message bounds are
+   * added to it here; the configuration's host and port are used only by {@link #socket}.
+   */
+  public static SellerServer start(
+      ServerBuilder<?> transport,
+      PartyKey key,
+      SellerConfig config,
+      AnswerProver prover,
+      Options options,
+      AuditService.Policy audit) {
     SellerStore store = SellerStore.open(config.jdbcUrl());
     AuditStore auditStore;
     try {
@@ -197,26 +227,18 @@ public final class SellerServer implements AutoCloseable {
               new CallRecorder(List.of(new RequestLog(), metrics)));
       // Not behind the guard: a health check must answer when the seller is at its call limit.
       HealthStatusManager health = new HealthStatusManager();
-      NettyServerBuilder builder =
-          NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()))
-              .maxInboundMessageSize(config.maxRequestBytes())
-              .maxInboundMetadataSize(16 << 10)
-              // Handlers wait for proofs; on virtual threads a burst of waiting calls costs no OS
-              // threads
-              // (gRPC's default cached pool grew to 1,172 threads under 1,500 cheap requests), and
-              // the
-              // guard bounds how many are in flight at all.
-              .executor(CALL_THREADS)
-              .addService(guard.wrap(new RegistryService(seller)))
-              .addService(guard.wrap(new PredictionService(seller)))
-              .addService(guard.wrap(new AuditGrpcService(audits)))
-              .addService(guard.wrap(new RetrievalService(retrieval)))
-              .addService(health.getHealthService());
-      if (options.tls() != null) {
-        builder.useTransportSecurity(
-            options.tls().certificateChain().toFile(), options.tls().privateKey().toFile());
-      }
-      Server server = builder.build();
+      transport.maxInboundMessageSize(config.maxRequestBytes());
+      transport.maxInboundMetadataSize(16 << 10);
+      // Handlers wait for proofs; on virtual threads a burst of waiting calls costs no OS threads
+      // (gRPC's default cached pool grew to 1,172 threads under 1,500 cheap requests), and the
+      // guard bounds how many are in flight at all.
+      transport.executor(CALL_THREADS);
+      transport.addService(guard.wrap(new RegistryService(seller)));
+      transport.addService(guard.wrap(new PredictionService(seller)));
+      transport.addService(guard.wrap(new AuditGrpcService(audits)));
+      transport.addService(guard.wrap(new RetrievalService(retrieval)));
+      transport.addService(health.getHealthService());
+      Server server = transport.build();
       try {
         server.start();
       } catch (IOException e) {
@@ -249,7 +271,7 @@ public final class SellerServer implements AutoCloseable {
           guard,
           options);
     } catch (RuntimeException e) {
-      seller.stopProving();
+      seller.proving().stop();
       if (chain != null) {
         chain.close();
       }
@@ -320,8 +342,8 @@ public final class SellerServer implements AutoCloseable {
     }
     server.shutdown();
     int inFlight = guard.inFlight();
-    int handedBack = seller.proofQueue().waiting();
-    seller.stopProving();
+    int handedBack = seller.proving().queue().waiting();
+    seller.proving().stop();
     java.time.Duration grace = options.operations().shutdownGrace();
     boolean finished = false;
     try {
