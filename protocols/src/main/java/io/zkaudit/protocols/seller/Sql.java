@@ -160,13 +160,12 @@ final class Sql {
       return put(name, (p, i) -> p.setDouble(i, value));
     }
 
-    /** Binds a BIGINT that may be NULL. */
+    /** Binds a BIGINT that may be NULL (a typed NULL: PostgreSQL needs the type). */
     Statement bind(String name, Long value) {
-      return put(
-          name, (p, i) -> p.setObject(i, value, Types.BIGINT)); // null: SQL NULL of that type
+      return put(name, (p, i) -> p.setObject(i, value, Types.BIGINT));
     }
 
-    /** Binds an INTEGER that may be NULL. */
+    /** Binds an INTEGER that may be NULL (a typed NULL, as for Long). */
     Statement bind(String name, Integer value) {
       return put(name, (p, i) -> p.setObject(i, value, Types.INTEGER));
     }
