@@ -19,6 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -32,13 +33,7 @@ import picocli.CommandLine.Option;
         "Prove and verify one input several times; print medians, proof size, peak heap and the"
             + " prover's phases.")
 final class BenchProveCommand implements Callable<Integer> {
-  @Option(
-      names = "--model",
-      required = true,
-      description =
-          "the model (.tflite or .onnx; a float one is quantized first, a quantized one is used as"
-              + " is)")
-  Path model;
+  @Mixin ModelFileOption.Committed model;
 
   @Option(
       names = "--input",
@@ -130,7 +125,7 @@ final class BenchProveCommand implements Callable<Integer> {
           default -> throw CliException.usage("--zk must be on, off, both or private");
         };
     long c0 = System.nanoTime();
-    CommittedModel cm = ProverModels.commit(model, series.stream().anyMatch(Series::zk));
+    CommittedModel cm = model.commit(series.stream().anyMatch(Series::zk));
     double commitS = (System.nanoTime() - c0) / 1e9;
     TensorSpec in = cm.model().description().tensor(cm.circuit().inputTensor());
     int[] x = input != null ? ProofInputs.read(input, in) : pseudoRandom(in);
@@ -154,7 +149,7 @@ final class BenchProveCommand implements Callable<Integer> {
     System.out.printf(
         Locale.ROOT,
         "%s, %d runs, %d cores, load %.1f, max heap %d MiB%n",
-        model.getFileName(),
+        model.fileName(),
         runs,
         Runtime.getRuntime().availableProcessors(),
         ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
@@ -167,7 +162,7 @@ final class BenchProveCommand implements Callable<Integer> {
       System.out.printf(
           Locale.ROOT,
           "| %s | %s | %.2f s | %.1f ms | %.0f KB | %d MiB | %.2f s |%n",
-          model.getFileName(),
+          model.fileName(),
           s.name(),
           median(s.prove()),
           median(s.verify()),

@@ -7,11 +7,11 @@ import io.zkaudit.prover.inference.CommittedModel;
 import io.zkaudit.prover.inference.ModelProver;
 import io.zkaudit.prover.inference.RotationLinks;
 import io.zkaudit.prover.model.QuantizedModel;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -26,13 +26,7 @@ import picocli.CommandLine.Option;
         "Rotate a model's commitment several times; print the link's median prove/verify time and"
             + " size.")
 final class BenchRotationCommand implements Callable<Integer> {
-  @Option(
-      names = "--model",
-      required = true,
-      description =
-          "the model (.tflite or .onnx; a float one is quantized first, a quantized one is used as"
-              + " is)")
-  Path model;
+  @Mixin ModelFileOption.Committed model;
 
   @Option(
       names = "--runs",
@@ -45,7 +39,7 @@ final class BenchRotationCommand implements Callable<Integer> {
     if (runs < 1 || runs > 20) {
       throw CliException.usage("--runs must be between 1 and 20");
     }
-    QuantizedModel q = ProverModels.quantized(model);
+    QuantizedModel q = ProverModels.quantized(model.file());
     // A throwaway hiding key: the figures do not depend on it, and the user's key is not touched.
     byte[] key = new byte[32];
     new java.security.SecureRandom().nextBytes(key);
@@ -75,7 +69,7 @@ final class BenchRotationCommand implements Callable<Integer> {
         Locale.ROOT,
         "%s: weight polynomial 2^%d (%d columns), hiding budget %,d proofs per key"
             + " (long-lived parameters)%n",
-        model.getFileName(),
+        model.fileName(),
         old.weights().numVars(),
         columns,
         old.layout().hiddenProofs(RotationLink.params()));

@@ -28,6 +28,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -45,8 +46,7 @@ import picocli.CommandLine.Spec;
 final class BenchServeCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--model", required = true, description = "the model (.tflite)")
-  Path model;
+  @Mixin ModelFileOption.Tflite model;
 
   @Option(
       names = "--input",
@@ -94,7 +94,7 @@ final class BenchServeCommand implements Callable<Integer> {
               + " more");
     }
     PrintWriter out = spec.commandLine().getOut();
-    CommittedModel committed = ProverModels.commit(model);
+    CommittedModel committed = model.commit();
     TensorSpec inSpec = committed.vk().description().tensor(committed.circuit().inputTensor());
     List<Integer> x = Tensors.toList(ProofInputs.read(input, inSpec));
     Path tmp = Files.createTempDirectory("zkaudit-bench-serve");
@@ -109,7 +109,7 @@ final class BenchServeCommand implements Callable<Integer> {
         NettyChannelBuilder.forAddress("localhost", server.port()).usePlaintext().build();
     try {
       ByteString modelId =
-          server.seller().serve(committed, model.getFileName().toString(), List.of()).getModelId();
+          server.seller().serve(committed, model.fileName(), List.of()).getModelId();
       long warmEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmup);
       long end = warmEnd + TimeUnit.SECONDS.toNanos(seconds);
       List<Thread> threads = new ArrayList<>();

@@ -76,8 +76,7 @@ final class BuyerCommand implements Runnable {
         description = "classes to print (default ${DEFAULT-VALUE})")
     int top;
 
-    @Option(names = "--labels", description = "class names, one per line")
-    Path labels;
+    @Mixin LabelsOption labels;
 
     @Option(
         names = "--signed",
@@ -121,10 +120,8 @@ final class BuyerCommand implements Runnable {
         TensorSpec outSpec =
             model.vk().description().tensor(model.verifier().circuit().outputTensor());
         List<String> names =
-            Labels.forOutput(
-                outSpec.size(),
-                labels,
-                model.entry().getName() + " " + model.vk().description().name());
+            labels.forOutput(
+                outSpec.size(), model.entry().getName() + " " + model.vk().description().name());
         long t0 = System.nanoTime();
         if (signed) {
           SignedAnswer sa = buyer.predictSigned(model, x, order);

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -16,13 +17,7 @@ import picocli.CommandLine.Option;
     description =
         "Commit to a model's weights; write its public verifying key and print its digest.")
 final class CommitCommand implements Callable<Integer> {
-  @Option(
-      names = "--model",
-      required = true,
-      description =
-          "the model (.tflite or .onnx; a float one is quantized first, a quantized one is used as"
-              + " is)")
-  Path model;
+  @Mixin ModelFileOption.Committed model;
 
   @Option(names = "--out", required = true, description = "where to write the verifying key (.vk)")
   Path out;
@@ -38,10 +33,10 @@ final class CommitCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (rotate != null) {
-      return Rotations.rotate(model, rotate, out);
+      return Rotations.rotate(model.file(), rotate, out);
     }
     long t0 = System.nanoTime();
-    CommittedModel cm = ProverModels.commit(model);
+    CommittedModel cm = model.commit();
     double commitSeconds = (System.nanoTime() - t0) / 1e9;
     // The one-time range proof ships in the key: verifiers check it once per key
     // (WeightRanges.check).
@@ -67,7 +62,7 @@ final class CommitCommand implements Callable<Integer> {
             .count();
     System.out.printf(
         "  %s: %d layers proven, %d weight tensors committed (%.1f s)%n",
-        model.getFileName(), cm.circuit().layers().size(), tensors, commitSeconds);
+        model.fileName(), cm.circuit().layers().size(), tensors, commitSeconds);
     System.out.printf(
         "  weight range proof: every committed weight, bias and addend is in its declared type"
             + " (%,d bytes, proven in %.1f s, verified in %.0f ms)%n",

@@ -24,6 +24,7 @@ import java.util.concurrent.Callable;
 import java.util.function.IntFunction;
 import java.util.zip.GZIPInputStream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -43,11 +44,7 @@ final class EvalCommand implements Callable<Integer> {
     CIFAR10
   }
 
-  @Option(
-      names = "--model",
-      required = true,
-      description = "the model (.tflite or .onnx, quantized or float)")
-  Path model;
+  @Mixin ModelFileOption.AnyFormat model;
 
   @Option(
       names = "--dataset",
@@ -139,7 +136,7 @@ final class EvalCommand implements Callable<Integer> {
           case CIFAR10 -> PixelRange.BYTE;
         };
     double crop = dataset == Dataset.IMAGENET_SAMPLE ? 0.875 : 1.0;
-    LoadedModel m = LoadedModel.open(model, override, floatRange, crop);
+    LoadedModel m = LoadedModel.open(model.file(), override, floatRange, crop);
     LoadedModel f =
         m.floatModel != null
             ? m

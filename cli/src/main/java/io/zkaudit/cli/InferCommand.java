@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -24,11 +25,7 @@ import picocli.CommandLine.Option;
         "Classify one input (JPEG/PNG/BMP image, .npy or .json tensor) with a model's exact integer"
             + " inference.")
 final class InferCommand implements Callable<Integer> {
-  @Option(
-      names = "--model",
-      required = true,
-      description = "the model (.tflite or .onnx, quantized or float)")
-  Path model;
+  @Mixin ModelFileOption.AnyFormat model;
 
   @Option(
       names = "--input",
@@ -50,8 +47,7 @@ final class InferCommand implements Callable<Integer> {
       description = "how many classes to print (default ${DEFAULT-VALUE})")
   int top;
 
-  @Option(names = "--labels", description = "class names, one per line")
-  Path labels;
+  @Mixin LabelsOption labels;
 
   @Option(
       names = "--input-range",
@@ -78,11 +74,11 @@ final class InferCommand implements Callable<Integer> {
 
   private int run() throws Exception {
     if (checkProvable) {
-      io.zkaudit.prover.model.QuantizedModel q = ProverModels.quantized(model);
-      ProverModels.requireProvable(model, q, true);
+      io.zkaudit.prover.model.QuantizedModel q = ProverModels.quantized(model.file());
+      ProverModels.requireProvable(model.file(), q, true);
       System.out.printf(
           "%s: provable: every input can be proven (%d layers, zero knowledge included)%n",
-          model.getFileName(), q.description().layers().size());
+          model.fileName(), q.description().layers().size());
       if (input == null) {
         return Main.EXIT_OK;
       }
@@ -90,8 +86,8 @@ final class InferCommand implements Callable<Integer> {
       throw CliException.usage("infer needs --input (or --check-provable alone)");
     }
     PixelRange range = inputRange == null ? null : parseRange(inputRange);
-    LoadedModel m = LoadedModel.open(model, range, PixelRange.UNIT, crop);
-    List<String> names = Labels.forOutput(m.outputSize(), labels, m.name);
+    LoadedModel m = LoadedModel.open(model.file(), range, PixelRange.UNIT, crop);
+    List<String> names = labels.forOutput(m.outputSize(), m.name);
     String n = input.getFileName().toString().toLowerCase(Locale.ROOT);
     boolean tensor = n.endsWith(".npy") || n.endsWith(".json");
     long t0 = System.nanoTime();

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** zkaudit prove: one inference with its proof. */
@@ -21,13 +22,7 @@ import picocli.CommandLine.Option;
     description =
         "Run the model on an input and prove that the output came from the committed model.")
 final class ProveCommand implements Callable<Integer> {
-  @Option(
-      names = "--model",
-      required = true,
-      description =
-          "the model (.tflite or .onnx; a float one is quantized first, a quantized one is used as"
-              + " is)")
-  Path model;
+  @Mixin ModelFileOption.Committed model;
 
   @Option(
       names = "--input",
@@ -57,8 +52,7 @@ final class ProveCommand implements Callable<Integer> {
       description = "classes to print (default ${DEFAULT-VALUE})")
   int top;
 
-  @Option(names = "--labels", description = "class names, one per line")
-  Path labels;
+  @Mixin LabelsOption labels;
 
   @Option(
       names = "--no-zk",
@@ -72,7 +66,7 @@ final class ProveCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     // A --no-zk proof needs no zero-knowledge padding: the model is checked for what it will be
     // asked.
-    CommittedModel cm = ProverModels.commit(model, !noZk);
+    CommittedModel cm = model.commit(!noZk);
     long t1 = System.nanoTime();
     TensorSpec inSpec = cm.model().description().tensor(cm.circuit().inputTensor());
     int[] x = ProofInputs.read(input, inSpec);
@@ -95,12 +89,10 @@ final class ProveCommand implements Callable<Integer> {
     byte[] bytes = proof.encode();
     Files.write(out, bytes);
     TensorSpec outSpec = cm.model().description().tensor(cm.circuit().outputTensor());
-    List<String> names = Labels.forOutput(outSpec.size(), labels, model.getFileName().toString());
+    List<String> names = labels.forOutput(outSpec.size(), model.fileName());
     System.out.printf(
         "%s on %s: proven output (%s)%n",
-        model.getFileName(),
-        input.getFileName(),
-        noZk ? "no zero knowledge" : "zero-knowledge proof");
+        model.fileName(), input.getFileName(), noZk ? "no zero knowledge" : "zero-knowledge proof");
     ProofInputs.printTopK(proof.output(), outSpec, names, top);
     if (committedInput != null) {
       Path cin =

@@ -14,7 +14,6 @@ import io.zkaudit.protocols.buyer.RegisteredModel;
 import io.zkaudit.protocols.buyer.RetrievalClient;
 import io.zkaudit.protocols.buyer.RetrievalResult;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -68,8 +67,7 @@ final class RetrieveCommand implements Callable<Integer> {
       description = "seconds to wait for the whole answer (default ${DEFAULT-VALUE})")
   long timeout;
 
-  @Option(names = "--labels", description = "class names, one per line")
-  Path labels;
+  @Mixin LabelsOption labels;
 
   @Override
   public Integer call() throws java.io.IOException {
@@ -117,10 +115,8 @@ final class RetrieveCommand implements Callable<Integer> {
                 + " takes; pick another with --model or --items");
       }
       List<String> names =
-          Labels.forOutput(
-              outSpec.size(),
-              labels,
-              model.entry().getName() + " " + model.vk().description().name());
+          labels.forOutput(
+              outSpec.size(), model.entry().getName() + " " + model.vk().description().name());
       int n = set.getStatement().getCount();
       out.printf(
           "retrieval: item set %s (%s, %d %sitems), model %s (%s), %s (%s)%n",

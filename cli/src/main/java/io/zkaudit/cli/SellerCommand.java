@@ -19,6 +19,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -55,8 +56,7 @@ final class SellerCommand implements Runnable {
 
     @Spec CommandSpec spec;
 
-    @Option(names = "--model", required = true, description = "the model (.tflite)")
-    Path model;
+    @Mixin ModelFileOption.Tflite model;
 
     @Option(
         names = "--port",
@@ -158,7 +158,7 @@ final class SellerCommand implements Runnable {
       Logs.sellerRequests();
       boolean newKey = !java.nio.file.Files.exists(keyFile);
       PartyKey key = KeyFiles.loadOrCreate(keyFile);
-      CommittedModel committed = ProverModels.commit(model);
+      CommittedModel committed = model.commit();
       String url = db != null ? db : SellerStore.h2FileUrl(Path.of("zkaudit-seller", "seller"));
       List<ClaimedMetric> metrics = new ArrayList<>();
       if (accuracy != null) {
@@ -214,12 +214,9 @@ final class SellerCommand implements Runnable {
                 io.zkaudit.protocols.seller.RotationPolicy.of(HidingKeys.loadOrCreate()));
         server.seller().onEvent(e -> out.println(e));
         try {
-          entry =
-              server
-                  .seller()
-                  .serve(committed, name != null ? name : model.getFileName().toString(), metrics);
+          entry = server.seller().serve(committed, name != null ? name : model.fileName(), metrics);
         } catch (RequestRejected e) {
-          throw CliException.usage("cannot register " + model + ": " + e.getMessage());
+          throw CliException.usage("cannot register " + model.file() + ": " + e.getMessage());
         } catch (io.zkaudit.escrow.EscrowException e) {
           throw ChainOptions.failure(e);
         }

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -54,8 +55,7 @@ final class VerifyCommand implements Callable<Integer> {
       description = "classes to print (default ${DEFAULT-VALUE})")
   int top;
 
-  @Option(names = "--labels", description = "class names, one per line")
-  Path labels;
+  @Mixin LabelsOption labels;
 
   @Option(
       names = "--soundness",
@@ -131,7 +131,7 @@ final class VerifyCommand implements Callable<Integer> {
     }
     double ms = (System.nanoTime() - t0) / 1e6;
     TensorSpec outSpec = vk.description().tensor(verifier.circuit().outputTensor());
-    List<String> names = Labels.forOutput(outSpec.size(), labels, vk.description().name());
+    List<String> names = labels.forOutput(outSpec.size(), vk.description().name());
     System.out.printf(Locale.ROOT, "valid proof (%.1f ms) for model %s%n", ms, vk.digest().hex());
     System.out.println(
         zeroKnowledge

@@ -8,6 +8,7 @@ import io.zkaudit.model.Padding;
 import io.zkaudit.model.Window;
 import io.zkaudit.onnx.OnnxModel.Node;
 import io.zkaudit.onnx.OnnxModel.Tensor;
+import io.zkaudit.onnx.OnnxShapes.Layout;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -23,19 +24,6 @@ import java.util.Map;
  */
 final class OnnxFloatImporter {
   private static final float INF = Float.POSITIVE_INFINITY;
-
-  /** How an activation is stored. */
-  private enum Layout {
-    /** ONNX order (rank ≠ 4). */
-    PLAIN,
-    /** ONNX [N,C,H,W] stored as [N,H,W,C]. */
-    NHWC,
-    /**
-     * ONNX Flatten of an [N,C,H,W] map with H·W > 1, stored in NHWC order: only a Dense may consume
-     * it.
-     */
-    FLAT_NHWC
-  }
 
   /**
    * An activation: its float tensor id, its ONNX shape, its storage, and for FLAT_NHWC the map's
@@ -510,15 +498,8 @@ final class OnnxFloatImporter {
   }
 
   private void clip(Node n) {
-    float lo = -INF, hi = INF;
-    if (model.opsetVersion() > 0 && model.opsetVersion() < 11) { // opset 6: min/max are attributes
-      lo = n.floatAttr("min", -Float.MAX_VALUE);
-      hi = n.floatAttr("max", Float.MAX_VALUE);
-    } else {
-      if (n.inputs().size() > 1 && !n.inputs().get(1).isEmpty()) lo = scalar(n, 1);
-      if (n.inputs().size() > 2 && !n.inputs().get(2).isEmpty()) hi = scalar(n, 2);
-    }
-    clamp(n, lo, hi);
+    OnnxShapes.Bounds b = OnnxShapes.clipBounds(n, model.opsetVersion(), this::constant);
+    clamp(n, b.lo(), b.hi());
   }
 
   /** Relu/Clip: fused into the producing layer's clamp where possible, else a Clamp layer. */
@@ -672,7 +653,7 @@ final class OnnxFloatImporter {
     OnnxShapes.Joined concatenated =
         OnnxShapes.concat(n, ins.stream().map(Value::onnxShape).toList());
     int[] out = concatenated.shape();
-    int stored = OnnxShapes.storedAxis(concatenated.axis(), first.layout() == Layout.NHWC);
+    int stored = OnnxShapes.storedAxis(concatenated.axis(), first.layout());
     Value y = output(n, out);
     add(new FloatOp.Concat(n.name(), ins.stream().map(Value::id).toList(), y.id(), stored));
   }
@@ -740,9 +721,7 @@ final class OnnxFloatImporter {
   }
 
   private float scalar(Node n, int i) {
-    Tensor t = constant(n, i);
-    if (t.size() != 1) throw unsupported(n, n.opType() + " with a non-scalar input " + i);
-    return (float) t.values()[0];
+    return OnnxShapes.scalar(n, i, this::constant);
   }
 
   private boolean singleUse(String name) {
@@ -750,7 +729,7 @@ final class OnnxFloatImporter {
   }
 
   private Value activation(String name, int[] onnxShape) {
-    return register(name, onnxShape, onnxShape.length == 4 ? Layout.NHWC : Layout.PLAIN, null);
+    return register(name, onnxShape, Layout.of(onnxShape), null);
   }
 
   private Value output(Node n, int[] onnxShape) {
@@ -776,7 +755,7 @@ final class OnnxFloatImporter {
   }
 
   private static int[] storedShape(int[] onnxShape, Layout layout) {
-    return layout == Layout.NHWC ? Layouts.nhwcShape(onnxShape) : onnxShape;
+    return layout.storedShape(onnxShape);
   }
 
   private int tensor(String name, int[] shape, float[] data) {

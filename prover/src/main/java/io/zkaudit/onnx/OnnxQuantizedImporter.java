@@ -23,6 +23,7 @@ import io.zkaudit.model.TensorSpec;
 import io.zkaudit.model.Window;
 import io.zkaudit.onnx.OnnxModel.Node;
 import io.zkaudit.onnx.OnnxModel.Tensor;
+import io.zkaudit.onnx.OnnxShapes.Layout;
 import io.zkaudit.prover.model.QuantizedModel;
 import io.zkaudit.tflite.QuantMath;
 import io.zkaudit.tflite.TfliteQuantizedImporter;
@@ -110,13 +111,6 @@ final class OnnxQuantizedImporter {
           || n.opType().startsWith("QLinear")) return true;
     }
     return false;
-  }
-
-  /** How an activation is stored (as in {@link OnnxFloatImporter}). */
-  private enum Layout {
-    PLAIN,
-    NHWC,
-    FLAT_NHWC
   }
 
   /**
@@ -373,15 +367,7 @@ final class OnnxQuantizedImporter {
               "second QuantizeLinear of the float input "
                   + f.name()
                   + " (the model input is quantized once)");
-        Quant q =
-            quant(
-                out(n),
-                f.onnxShape(),
-                f.onnxShape().length == 4 ? Layout.NHWC : Layout.PLAIN,
-                null,
-                scale,
-                zp,
-                type);
+        Quant q = quant(out(n), f.onnxShape(), Layout.of(f.onnxShape()), null, scale, zp, type);
         inputs.add(q.id());
         values.put(out(n), new Integers(q));
       }
@@ -758,15 +744,8 @@ final class OnnxQuantizedImporter {
   }
 
   private void clip(Node n) {
-    float lo = -INF, hi = INF;
-    if (model.opsetVersion() > 0 && model.opsetVersion() < 11) { // opset 6: min/max are attributes
-      lo = n.floatAttr("min", -Float.MAX_VALUE);
-      hi = n.floatAttr("max", Float.MAX_VALUE);
-    } else {
-      if (n.inputs().size() > 1 && !n.inputs().get(1).isEmpty()) lo = floatScalar(n, 1);
-      if (n.inputs().size() > 2 && !n.inputs().get(2).isEmpty()) hi = floatScalar(n, 2);
-    }
-    clamp(n, lo, hi);
+    OnnxShapes.Bounds b = OnnxShapes.clipBounds(n, model.opsetVersion(), this::constant);
+    clamp(n, b.lo(), b.hi());
   }
 
   /**
@@ -967,7 +946,7 @@ final class OnnxQuantizedImporter {
     OnnxShapes.Joined concatenated =
         OnnxShapes.concat(n, ins.stream().map(Quant::onnxShape).toList());
     int[] out = concatenated.shape();
-    int storedAxis = OnnxShapes.storedAxis(concatenated.axis(), first.layout() == Layout.NHWC);
+    int storedAxis = OnnxShapes.storedAxis(concatenated.axis(), first.layout());
     if (!real) {
       for (Quant q : ins) {
         if (!q.sameQuantization(first))
@@ -1443,12 +1422,6 @@ final class OnnxQuantizedImporter {
     return (int) t.values()[0];
   }
 
-  private float floatScalar(Node n, int i) {
-    Tensor t = constant(n, i);
-    if (t.size() != 1) throw unsupported(n, n.opType() + " with a non-scalar input " + i);
-    return (float) t.values()[0];
-  }
-
   private static ElementType integerType(Node n, Tensor t) {
     return switch (t.dataType()) {
       case Tensor.UINT8 -> ElementType.UINT8;
@@ -1491,7 +1464,7 @@ final class OnnxQuantizedImporter {
       if (d <= 0)
         throw new ModelFormatException(
             "ONNX tensor " + name + " would have shape " + Arrays.toString(onnxShape));
-    int[] stored = layout == Layout.NHWC ? Layouts.nhwcShape(onnxShape) : onnxShape;
+    int[] stored = layout.storedShape(onnxShape);
     specs.add(TensorSpec.of(name, toList(stored), type, scale, zeroPoint, false));
     return new Quant(specs.size() - 1, onnxShape, layout, chw, scale, zeroPoint, type);
   }

@@ -8,12 +8,66 @@ import io.zkaudit.onnx.OnnxModel.Tensor;
 import java.util.Arrays;
 
 /**
- * Attribute arithmetic both ONNX importers (float and quantized) share: the sliding window of
- * Conv/MaxPool/AveragePool (and their QLinear forms) and the target shape of a Reshape, as the ONNX
- * operator specs (Conv, MaxPool, AveragePool, Reshape) define them.
+ * What both ONNX importers (float and quantized) share: how an activation is stored ({@link
+ * Layout}), Clip's opset-dependent bounds, and attribute arithmetic: the sliding window of
+ * Conv/MaxPool/AveragePool (and their QLinear forms), the target shape of a Reshape and a Concat's
+ * axis and shape, as the ONNX operator specs define them.
  */
 final class OnnxShapes {
   private OnnxShapes() {}
+
+  /** How an activation is stored, in both importers. */
+  enum Layout {
+    /** ONNX order (rank ≠ 4). */
+    PLAIN,
+    /** ONNX [N,C,H,W] stored as [N,H,W,C]. */
+    NHWC,
+    /**
+     * ONNX Flatten of an [N,C,H,W] map with H·W > 1, stored in NHWC order: only a Dense may consume
+     * it.
+     */
+    FLAT_NHWC;
+
+    /** How an activation of this ONNX shape is stored where it enters the graph: NHWC if rank 4. */
+    static Layout of(int[] onnxShape) {
+      return onnxShape.length == 4 ? NHWC : PLAIN;
+    }
+
+    /** The stored shape of an activation of this ONNX shape. */
+    int[] storedShape(int[] onnxShape) {
+      return this == NHWC ? Layouts.nhwcShape(onnxShape) : onnxShape;
+    }
+  }
+
+  /** A node's constant input, as the importer reading it finds (or refuses) it. */
+  @FunctionalInterface
+  interface Constants {
+    Tensor constant(Node n, int i);
+  }
+
+  /** A node's constant input {@code i}, which must hold one value. */
+  static float scalar(Node n, int i, Constants constants) {
+    Tensor t = constants.constant(n, i);
+    if (t.size() != 1) throw unsupported(n, n.opType() + " with a non-scalar input " + i);
+    return (float) t.values()[0];
+  }
+
+  /** A clamp's bounds, either of them infinite where there is none. */
+  record Bounds(float lo, float hi) {}
+
+  /**
+   * Clip's bounds: attributes min and max up to opset 10 (absent: the float range), optional
+   * constant inputs 1 and 2 from opset 11 (absent: unbounded).
+   */
+  static Bounds clipBounds(Node n, long opsetVersion, Constants constants) {
+    if (opsetVersion > 0 && opsetVersion < 11) {
+      return new Bounds(n.floatAttr("min", -Float.MAX_VALUE), n.floatAttr("max", Float.MAX_VALUE));
+    }
+    float lo = Float.NEGATIVE_INFINITY, hi = Float.POSITIVE_INFINITY;
+    if (n.inputs().size() > 1 && !n.inputs().get(1).isEmpty()) lo = scalar(n, 1, constants);
+    if (n.inputs().size() > 2 && !n.inputs().get(2).isEmpty()) hi = scalar(n, 2, constants);
+    return new Bounds(lo, hi);
+  }
 
   /**
    * The window from strides, pads (or auto_pad) and dilations over an input of height h, width w.
@@ -132,8 +186,8 @@ final class OnnxShapes {
    * The stored axis that holds ONNX axis {@code axis}: NHWC stores N, H, W, C (ONNX axes 0, 2, 3,
    * 1), others as is.
    */
-  static int storedAxis(int axis, boolean nhwc) {
-    if (!nhwc) return axis;
+  static int storedAxis(int axis, Layout layout) {
+    if (layout != Layout.NHWC) return axis;
     int[] onnxAxisOf = {0, 2, 3, 1};
     for (int d = 0; d < onnxAxisOf.length; d++) if (onnxAxisOf[d] == axis) return d;
     throw new IllegalArgumentException("axis " + axis + " of an NHWC tensor");

@@ -1,11 +1,8 @@
 package io.zkaudit.protocols.seller;
 
 import io.zkaudit.protocols.Tensors;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
+import io.zkaudit.protocols.seller.Sql.RowMapper;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -17,11 +14,11 @@ import java.util.Optional;
  */
 public final class AuditStore implements AutoCloseable {
   private final Transactions tx;
-  private final Connection db;
+  private final Sql db;
 
   private AuditStore(Transactions tx) {
     this.tx = tx;
-    this.db = tx.connection();
+    this.db = tx.sql();
   }
 
   /** Opens after SellerStore.open on the same URL has run the migrations. */
@@ -35,71 +32,65 @@ public final class AuditStore implements AutoCloseable {
   }
 
   public synchronized void insert(AuditRecord a, List<byte[]> sampleHashes) {
+    AuditRecord.Chain chain = a.chain();
     tx.run(
         () -> {
-          try (PreparedStatement p =
-              db.prepareStatement(
+          db.sql(
                   "INSERT INTO audits (audit_id, model_id, buyer, status, sample_count,"
                       + " test_set_hash, label_offset, requested_at, buyer_signature, chain_escrow,"
-                      + " chain_audit_id, chain_salt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                      + " ?)")) {
-            p.setString(1, a.auditId());
-            p.setBytes(2, a.modelId());
-            p.setBytes(3, a.buyer());
-            p.setString(4, a.state().name());
-            p.setInt(5, a.sampleCount());
-            p.setBytes(6, a.testSetHash());
-            p.setInt(7, a.labelOffset());
-            p.setLong(8, a.requestedAt());
-            p.setBytes(9, a.buyerSignature());
-            if (a.chain() == null) {
-              p.setNull(10, Types.VARCHAR);
-              p.setNull(11, Types.BIGINT);
-              p.setNull(12, Types.VARBINARY);
-            } else {
-              p.setString(10, a.chain().escrow());
-              p.setLong(11, a.chain().auditId());
-              p.setBytes(12, a.chain().salt());
-            }
-            p.executeUpdate();
-          }
-          try (PreparedStatement p =
-              db.prepareStatement(
-                  "INSERT INTO audit_samples (audit_id, position, sample_hash) VALUES (?, ?, ?)")) {
-            for (int i = 0; i < sampleHashes.size(); i++) {
-              p.setString(1, a.auditId());
-              p.setInt(2, i);
-              p.setBytes(3, sampleHashes.get(i));
-              p.addBatch();
-            }
-            p.executeBatch();
-          }
+                      + " chain_audit_id, chain_salt) VALUES (:audit_id, :model_id, :buyer,"
+                      + " :status, :sample_count, :test_set_hash, :label_offset, :requested_at,"
+                      + " :buyer_signature, :chain_escrow, :chain_audit_id, :chain_salt)")
+              .bind("audit_id", a.auditId())
+              .bind("model_id", a.modelId())
+              .bind("buyer", a.buyer())
+              .bind("status", a.state())
+              .bind("sample_count", a.sampleCount())
+              .bind("test_set_hash", a.testSetHash())
+              .bind("label_offset", a.labelOffset())
+              .bind("requested_at", a.requestedAt())
+              .bind("buyer_signature", a.buyerSignature())
+              .bind("chain_escrow", chain == null ? null : chain.escrow())
+              .bind("chain_audit_id", chain == null ? null : (Long) chain.auditId())
+              .bind("chain_salt", chain == null ? null : chain.salt())
+              .update();
+          db.sql(
+                  "INSERT INTO audit_samples (audit_id, position, sample_hash) VALUES (:audit_id,"
+                      + " :position, :sample_hash)")
+              .bind("audit_id", a.auditId())
+              .batch(
+                  Sql.positions(sampleHashes.size()),
+                  (s, i) -> s.bind("position", i).bind("sample_hash", sampleHashes.get(i)));
           return null;
         });
   }
 
   public synchronized void signTerms(String auditId, AuditRecord.Terms t) {
-    update(
-        "UPDATE audits SET claimed_accuracy = ?, stake = ?, deadline = ?, terms_signed_at = ?,"
-            + " seller_signature = ?, status = 'TERMS_SIGNED' WHERE audit_id = ? AND status ="
-            + " 'COMMITTED'",
-        p -> {
-          p.setDouble(1, t.claimedAccuracy());
-          p.setLong(2, t.stake());
-          p.setLong(3, t.deadline());
-          p.setLong(4, t.signedAt());
-          p.setBytes(5, t.sellerSignature());
-          p.setString(6, auditId);
-        });
+    tx.run(
+        () ->
+            db.sql(
+                    "UPDATE audits SET claimed_accuracy = :claimed_accuracy, stake = :stake,"
+                        + " deadline = :deadline, terms_signed_at = :signed_at, seller_signature ="
+                        + " :seller_signature, status = 'TERMS_SIGNED' WHERE audit_id = :audit_id"
+                        + " AND status = 'COMMITTED'")
+                .bind("claimed_accuracy", t.claimedAccuracy())
+                .bind("stake", t.stake())
+                .bind("deadline", t.deadline())
+                .bind("signed_at", t.signedAt())
+                .bind("seller_signature", t.sellerSignature())
+                .bind("audit_id", auditId)
+                .update());
   }
 
   public synchronized void setState(String auditId, AuditRecord.State s) {
-    update(
-        "UPDATE audits SET status = ? WHERE audit_id = ?",
-        p -> {
-          p.setString(1, s.name());
-          p.setString(2, auditId);
-        });
+    tx.run(() -> updateState(auditId, s));
+  }
+
+  private int updateState(String auditId, AuditRecord.State s) throws SQLException {
+    return db.sql("UPDATE audits SET status = :status WHERE audit_id = :audit_id")
+        .bind("status", s)
+        .bind("audit_id", auditId)
+        .update();
   }
 
   /** Stores revealed samples and the state they lead to, together. */
@@ -107,42 +98,34 @@ public final class AuditStore implements AutoCloseable {
       String auditId, List<AuditSample> samples, AuditRecord.State next) {
     tx.run(
         () -> {
-          try (PreparedStatement p =
-              db.prepareStatement(
-                  "UPDATE audit_samples SET salt = ?, input = ?, label = ? WHERE audit_id = ? AND"
-                      + " position = ?")) {
-            for (AuditSample s : samples) {
-              p.setBytes(1, s.salt());
-              p.setBytes(2, Tensors.toBytes(s.input()));
-              p.setInt(3, s.label());
-              p.setString(4, auditId);
-              p.setInt(5, s.index());
-              p.addBatch();
-            }
-            p.executeBatch();
-          }
-          try (PreparedStatement p =
-              db.prepareStatement("UPDATE audits SET status = ? WHERE audit_id = ?")) {
-            p.setString(1, next.name());
-            p.setString(2, auditId);
-            p.executeUpdate();
-          }
-          return null;
+          db.sql(
+                  "UPDATE audit_samples SET salt = :salt, input = :input, label = :label WHERE"
+                      + " audit_id = :audit_id AND position = :position")
+              .bind("audit_id", auditId)
+              .batch(
+                  samples,
+                  (st, s) ->
+                      st.bind("salt", s.salt())
+                          .bind("input", Tensors.toBytes(s.input()))
+                          .bind("label", (int) s.label())
+                          .bind("position", s.index()));
+          return updateState(auditId, next);
         });
   }
 
   public synchronized void putProof(
       String auditId, int index, int[] output, byte[] proof, long provenAt) {
-    update(
-        "UPDATE audit_samples SET output = ?, proof = ?, proven_at = ? WHERE audit_id = ? AND"
-            + " position = ?",
-        p -> {
-          p.setBytes(1, Tensors.toBytes(output));
-          p.setBytes(2, proof);
-          p.setLong(3, provenAt);
-          p.setString(4, auditId);
-          p.setInt(5, index);
-        });
+    tx.run(
+        () ->
+            db.sql(
+                    "UPDATE audit_samples SET output = :output, proof = :proof, proven_at ="
+                        + " :proven_at WHERE audit_id = :audit_id AND position = :position")
+                .bind("output", Tensors.toBytes(output))
+                .bind("proof", proof)
+                .bind("proven_at", provenAt)
+                .bind("audit_id", auditId)
+                .bind("position", index)
+                .update());
   }
 
   public synchronized void settle(String auditId, AuditRecord.State s, AuditRecord.Result r) {
@@ -159,27 +142,27 @@ public final class AuditStore implements AutoCloseable {
       AuditRecord.Result r,
       byte[] chainBuyerSignature,
       byte[] chainSellerSignature) {
-    update(
-        "UPDATE audits SET status = ?, result_verified = ?, result_correct = ?, result_verdict = ?,"
-            + " result_reason = ?, result_buyer_sig = ?, result_seller_sig = ?, settled_at = ?,"
-            + " chain_buyer_sig = ?, chain_seller_sig = ? WHERE audit_id = ?",
-        p -> {
-          p.setString(1, s.name());
-          p.setInt(2, r.verified());
-          p.setInt(3, r.correct());
-          p.setString(4, r.verdict());
-          p.setString(5, r.reason());
-          p.setBytes(6, r.buyerSignature());
-          if (r.sellerSignature() == null) {
-            p.setNull(7, Types.VARBINARY);
-          } else {
-            p.setBytes(7, r.sellerSignature());
-          }
-          p.setLong(8, r.settledAt());
-          p.setBytes(9, chainBuyerSignature);
-          p.setBytes(10, chainSellerSignature);
-          p.setString(11, auditId);
-        });
+    tx.run(
+        () ->
+            db.sql(
+                    "UPDATE audits SET status = :status, result_verified = :verified,"
+                        + " result_correct = :correct, result_verdict = :verdict, result_reason ="
+                        + " :reason, result_buyer_sig = :buyer_sig, result_seller_sig ="
+                        + " :seller_sig, settled_at = :settled_at, chain_buyer_sig ="
+                        + " :chain_buyer_sig, chain_seller_sig = :chain_seller_sig WHERE audit_id"
+                        + " = :audit_id")
+                .bind("status", s)
+                .bind("verified", r.verified())
+                .bind("correct", r.correct())
+                .bind("verdict", r.verdict())
+                .bind("reason", r.reason())
+                .bind("buyer_sig", r.buyerSignature())
+                .bind("seller_sig", r.sellerSignature())
+                .bind("settled_at", r.settledAt())
+                .bind("chain_buyer_sig", chainBuyerSignature)
+                .bind("chain_seller_sig", chainSellerSignature)
+                .bind("audit_id", auditId)
+                .update());
   }
 
   /**
@@ -187,157 +170,153 @@ public final class AuditStore implements AutoCloseable {
    * following it.
    */
   public synchronized void setChainOutcome(String auditId, String outcome) {
-    update(
-        "UPDATE audits SET chain_outcome = ? WHERE audit_id = ?",
-        p -> {
-          p.setString(1, outcome);
-          p.setString(2, auditId);
-        });
+    tx.run(
+        () ->
+            db.sql("UPDATE audits SET chain_outcome = :outcome WHERE audit_id = :audit_id")
+                .bind("outcome", outcome)
+                .bind("audit_id", auditId)
+                .update());
   }
 
   /** The audit that accepted an escrow's request, if any. */
   public synchronized Optional<String> auditOfChainRequest(String escrow, long chainAuditId) {
     return tx.run(
-        () -> {
-          try (PreparedStatement p =
-              db.prepareStatement(
-                  "SELECT audit_id FROM audits WHERE chain_escrow = ? AND chain_audit_id = ?")) {
-            p.setString(1, escrow);
-            p.setLong(2, chainAuditId);
-            try (ResultSet r = p.executeQuery()) {
-              return r.next() ? Optional.of(r.getString(1)) : Optional.<String>empty();
-            }
-          }
-        });
+        () ->
+            db.sql(
+                    "SELECT audit_id FROM audits WHERE chain_escrow = :escrow AND chain_audit_id ="
+                        + " :chain_audit_id")
+                .bind("escrow", escrow)
+                .bind("chain_audit_id", chainAuditId)
+                .first(r -> r.text("audit_id")));
   }
 
   /** On-chain audits of an escrow the seller has not seen settled there, oldest first. */
   public synchronized List<AuditRecord> openOnChain(String escrow) {
     return selected(
-        "SELECT audit_id FROM audits WHERE chain_escrow = ? AND chain_outcome IS NULL ORDER BY"
-            + " requested_at",
-        escrow);
+        () ->
+            db.sql(
+                    "SELECT audit_id FROM audits WHERE chain_escrow = :escrow AND chain_outcome IS"
+                        + " NULL ORDER BY requested_at")
+                .bind("escrow", escrow)
+                .list(r -> r.text("audit_id")));
   }
 
-  /**
-   * The audits whose ids a query selects (its string parameters in order), loaded one at a time.
-   */
-  private List<AuditRecord> selected(String query, String... params) {
-    List<String> ids =
-        tx.run(
-            () -> {
-              List<String> out = new ArrayList<>();
-              try (PreparedStatement p = db.prepareStatement(query)) {
-                for (int i = 0; i < params.length; i++) {
-                  p.setString(i + 1, params[i]);
-                }
-                try (ResultSet r = p.executeQuery()) {
-                  while (r.next()) {
-                    out.add(r.getString(1));
-                  }
-                }
-              }
-              return out;
-            });
+  /** The audits whose ids a query selects (in one transaction), loaded one at a time. */
+  private List<AuditRecord> selected(Transactions.Work<List<String>> ids) {
     List<AuditRecord> out = new ArrayList<>();
-    for (String id : ids) {
+    for (String id : tx.run(ids)) {
       audit(id).ifPresent(out::add);
     }
     return out;
   }
 
+  /**
+   * An audit's row: the terms once signed (a seller signature), the result once settled (a
+   * verdict), the on-chain request if it came from an escrow.
+   */
+  private static final RowMapper<AuditRecord> AUDIT =
+      r -> {
+        AuditRecord.Terms terms =
+            r.bytes("seller_signature") == null
+                ? null
+                : new AuditRecord.Terms(
+                    r.float64("claimed_accuracy"),
+                    r.int64("stake"),
+                    r.int64("deadline"),
+                    r.int64("terms_signed_at"),
+                    r.bytes("seller_signature"));
+        AuditRecord.Result result =
+            r.text("result_verdict") == null
+                ? null
+                : new AuditRecord.Result(
+                    r.int32("result_verified"),
+                    r.int32("result_correct"),
+                    r.text("result_verdict"),
+                    r.text("result_reason"),
+                    r.bytes("result_buyer_sig"),
+                    r.bytes("result_seller_sig"),
+                    r.int64("settled_at"));
+        AuditRecord.Chain chain =
+            r.text("chain_escrow") == null
+                ? null
+                : new AuditRecord.Chain(
+                    r.text("chain_escrow"),
+                    r.int64("chain_audit_id"),
+                    r.bytes("chain_salt"),
+                    r.bytes("chain_buyer_sig"),
+                    r.bytes("chain_seller_sig"),
+                    r.text("chain_outcome"));
+        return new AuditRecord(
+            r.text("audit_id"),
+            r.bytes("model_id"),
+            r.bytes("buyer"),
+            r.enumValue("status", AuditRecord.State.class),
+            r.int32("sample_count"),
+            r.bytes("test_set_hash"),
+            r.int32("label_offset"),
+            r.int64("requested_at"),
+            r.bytes("buyer_signature"),
+            terms,
+            result,
+            chain);
+      };
+
   public synchronized Optional<AuditRecord> audit(String auditId) {
     return tx.run(
-        () -> {
-          try (PreparedStatement p =
-              db.prepareStatement(
-                  "SELECT model_id, buyer, status, sample_count, test_set_hash, label_offset,"
-                      + " requested_at, buyer_signature, claimed_accuracy, stake, deadline,"
-                      + " terms_signed_at, seller_signature, result_verified, result_correct,"
-                      + " result_verdict, result_reason, result_buyer_sig, result_seller_sig,"
-                      + " settled_at, chain_escrow, chain_audit_id, chain_salt, chain_buyer_sig,"
-                      + " chain_seller_sig, chain_outcome FROM audits WHERE audit_id = ?")) {
-            p.setString(1, auditId);
-            try (ResultSet r = p.executeQuery()) {
-              if (!r.next()) {
-                return Optional.empty();
-              }
-              AuditRecord.Terms terms =
-                  r.getBytes(13) == null
-                      ? null
-                      : new AuditRecord.Terms(
-                          r.getDouble(9),
-                          r.getLong(10),
-                          r.getLong(11),
-                          r.getLong(12),
-                          r.getBytes(13));
-              AuditRecord.Result result =
-                  r.getString(16) == null
-                      ? null
-                      : new AuditRecord.Result(
-                          r.getInt(14),
-                          r.getInt(15),
-                          r.getString(16),
-                          r.getString(17),
-                          r.getBytes(18),
-                          r.getBytes(19),
-                          r.getLong(20));
-              AuditRecord.Chain chain =
-                  r.getString(21) == null
-                      ? null
-                      : new AuditRecord.Chain(
-                          r.getString(21),
-                          r.getLong(22),
-                          r.getBytes(23),
-                          r.getBytes(24),
-                          r.getBytes(25),
-                          r.getString(26));
-              return Optional.of(
-                  new AuditRecord(
-                      auditId,
-                      r.getBytes(1),
-                      r.getBytes(2),
-                      AuditRecord.State.valueOf(r.getString(3)),
-                      r.getInt(4),
-                      r.getBytes(5),
-                      r.getInt(6),
-                      r.getLong(7),
-                      r.getBytes(8),
-                      terms,
-                      result,
-                      chain));
-            }
-          }
-        });
+        () ->
+            db.sql(
+                    "SELECT audit_id, model_id, buyer, status, sample_count, test_set_hash,"
+                        + " label_offset, requested_at, buyer_signature, claimed_accuracy, stake,"
+                        + " deadline, terms_signed_at, seller_signature, result_verified,"
+                        + " result_correct, result_verdict, result_reason, result_buyer_sig,"
+                        + " result_seller_sig, settled_at, chain_escrow, chain_audit_id,"
+                        + " chain_salt, chain_buyer_sig, chain_seller_sig, chain_outcome FROM"
+                        + " audits WHERE audit_id = :audit_id")
+                .bind("audit_id", auditId)
+                .first(AUDIT));
   }
 
   /** Audits revealed but not fully proven (REVEALED or PROVING), oldest first. */
   public synchronized List<AuditRecord> unfinished() {
     return selected(
-        "SELECT audit_id FROM audits WHERE status IN ('REVEALED', 'PROVING') ORDER BY"
-            + " requested_at");
+        () ->
+            db.sql(
+                    "SELECT audit_id FROM audits WHERE status IN ('REVEALED', 'PROVING') ORDER BY"
+                        + " requested_at")
+                .list(r -> r.text("audit_id")));
   }
+
+  /**
+   * A sample's row; its input and proof are NULL where the query leaves them out ({@link
+   * #outline}).
+   */
+  private static final RowMapper<AuditSample> SAMPLE =
+      r -> {
+        byte[] input = r.bytes("input");
+        byte[] output = r.bytes("output");
+        return new AuditSample(
+            r.int32("position"),
+            r.bytes("sample_hash"),
+            r.bytes("salt"),
+            input == null ? null : Tensors.fromBytes(input),
+            r.nullableInt("label"),
+            output == null ? null : Tensors.fromBytes(output),
+            r.bytes("proof"),
+            r.nullableLong("proven_at"));
+      };
 
   /**
    * One sample with everything known of it (its input and proof may be megabytes: one at a time).
    */
   public synchronized AuditSample sample(String auditId, int index) {
     return tx.run(
-        () -> {
-          try (PreparedStatement p =
-              db.prepareStatement(
-                  "SELECT position, sample_hash, salt, input, label, output, proof,"
-                      + " proven_at FROM audit_samples WHERE audit_id = ? AND position = ?")) {
-            p.setString(1, auditId);
-            p.setInt(2, index);
-            try (ResultSet r = p.executeQuery()) {
-              if (!r.next()) {
-                throw new SQLException("audit " + auditId + " has no sample " + index);
-              }
-              return readSample(r);
-            }
-          }
-        });
+        () ->
+            db.sql(
+                    "SELECT position, sample_hash, salt, input, label, output, proof, proven_at"
+                        + " FROM audit_samples WHERE audit_id = :audit_id AND position = :position")
+                .bind("audit_id", auditId)
+                .bind("position", index)
+                .one(SAMPLE, "audit " + auditId + " has no sample " + index));
   }
 
   /**
@@ -346,58 +325,17 @@ public final class AuditStore implements AutoCloseable {
    */
   public synchronized List<AuditSample> outline(String auditId) {
     return tx.run(
-        () -> {
-          List<AuditSample> out = new ArrayList<>();
-          try (PreparedStatement p =
-              db.prepareStatement(
-                  "SELECT position, sample_hash, salt, NULL, label, output, NULL,"
-                      + " proven_at FROM audit_samples WHERE audit_id = ? ORDER BY position")) {
-            p.setString(1, auditId);
-            try (ResultSet r = p.executeQuery()) {
-              while (r.next()) {
-                out.add(readSample(r));
-              }
-            }
-          }
-          return out;
-        });
-  }
-
-  private static AuditSample readSample(ResultSet r) throws SQLException {
-    byte[] input = r.getBytes(4);
-    int label = r.getInt(5);
-    Integer labelOrNull = r.wasNull() ? null : label;
-    byte[] output = r.getBytes(6);
-    long provenAt = r.getLong(8);
-    Long provenOrNull = r.wasNull() ? null : provenAt;
-    return new AuditSample(
-        r.getInt(1),
-        r.getBytes(2),
-        r.getBytes(3),
-        input == null ? null : Tensors.fromBytes(input),
-        labelOrNull,
-        output == null ? null : Tensors.fromBytes(output),
-        r.getBytes(7),
-        provenOrNull);
+        () ->
+            db.sql(
+                    "SELECT position, sample_hash, salt, NULL AS input, label, output, NULL AS"
+                        + " proof, proven_at FROM audit_samples WHERE audit_id = :audit_id ORDER BY"
+                        + " position")
+                .bind("audit_id", auditId)
+                .list(SAMPLE));
   }
 
   @Override
   public synchronized void close() {
     tx.close();
-  }
-
-  private interface Binder {
-    void bind(PreparedStatement p) throws SQLException;
-  }
-
-  private void update(String sql, Binder binder) {
-    tx.run(
-        () -> {
-          try (PreparedStatement p = db.prepareStatement(sql)) {
-            binder.bind(p);
-            p.executeUpdate();
-          }
-          return null;
-        });
   }
 }

@@ -1,6 +1,5 @@
 package io.zkaudit.protocols.seller;
 
-import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.zkaudit.proto.v1.ItemSet;
 import io.zkaudit.proto.v1.ItemSetStatement;
@@ -8,11 +7,8 @@ import io.zkaudit.proto.v1.QueryRequest;
 import io.zkaudit.proto.v1.Signature;
 import io.zkaudit.protocols.Statements;
 import io.zkaudit.protocols.Tensors;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
+import io.zkaudit.protocols.seller.Sql.RowMapper;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -23,11 +19,11 @@ import java.util.Optional;
  */
 public final class RetrievalStore implements AutoCloseable {
   private final Transactions tx;
-  private final Connection db;
+  private final Sql db;
 
   private RetrievalStore(Transactions tx) {
     this.tx = tx;
-    this.db = tx.connection();
+    this.db = tx.sql();
   }
 
   /** Opens a connection to a database that SellerStore.open has already migrated. */
@@ -62,49 +58,47 @@ public final class RetrievalStore implements AutoCloseable {
     tx.run(
         () -> {
           ItemSetStatement s = set.getStatement();
-          try (PreparedStatement p =
-              db.prepareStatement(
+          db.sql(
                   "INSERT INTO item_sets (item_set_id, name, item_count, values_per_item,"
                       + " merkle_root, seller_signature, seller_key, committed_at,"
-                      + " private_for_model) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            p.setBytes(1, set.getItemSetId().toByteArray());
-            p.setString(2, s.getName());
-            p.setInt(3, s.getCount());
-            p.setInt(4, s.getValuesPerItem());
-            p.setBytes(5, s.getMerkleRoot().toByteArray());
-            p.setBytes(6, set.getSellerSignature().getRs().toByteArray());
-            p.setBytes(7, set.getSellerSignature().getPublicKey().toByteArray());
-            p.setLong(8, set.getCommittedAtMillis());
-            p.setBytes(
-                9, s.getPrivateForModel().isEmpty() ? null : s.getPrivateForModel().toByteArray());
-            p.executeUpdate();
-          }
-          try (PreparedStatement p =
-              db.prepareStatement(
-                  "INSERT INTO items (item_set_id, position, name, tensor, tensor_hash) VALUES (?,"
-                      + " ?, ?, ?, ?)")) {
-            for (ItemRecord item : items) {
-              p.setBytes(1, set.getItemSetId().toByteArray());
-              p.setInt(2, item.position());
-              p.setString(3, item.name());
-              p.setBytes(4, Tensors.toBytes(item.tensor()));
-              p.setBytes(5, Statements.tensorHash(item.tensor()));
-              p.executeUpdate();
-            }
-          }
-          try (PreparedStatement p =
-              db.prepareStatement(
+                      + " private_for_model) VALUES (:item_set_id, :name, :item_count,"
+                      + " :values_per_item, :merkle_root, :seller_signature, :seller_key,"
+                      + " :committed_at, :private_for_model)")
+              .bind("item_set_id", set.getItemSetId())
+              .bind("name", s.getName())
+              .bind("item_count", s.getCount())
+              .bind("values_per_item", s.getValuesPerItem())
+              .bind("merkle_root", s.getMerkleRoot())
+              .bind("seller_signature", set.getSellerSignature().getRs())
+              .bind("seller_key", set.getSellerSignature().getPublicKey())
+              .bind("committed_at", set.getCommittedAtMillis())
+              .bind(
+                  "private_for_model",
+                  s.getPrivateForModel().isEmpty() ? null : s.getPrivateForModel().toByteArray())
+              .update();
+          db.sql(
+                  "INSERT INTO items (item_set_id, position, name, tensor, tensor_hash) VALUES"
+                      + " (:item_set_id, :position, :name, :tensor, :tensor_hash)")
+              .bind("item_set_id", set.getItemSetId())
+              .batch(
+                  items,
+                  (st, item) ->
+                      st.bind("position", item.position())
+                          .bind("name", item.name())
+                          .bind("tensor", Tensors.toBytes(item.tensor()))
+                          .bind("tensor_hash", Statements.tensorHash(item.tensor())));
+          db.sql(
                   "INSERT INTO item_commitments (item_set_id, position, input_commitment,"
-                      + " commitment_digest, input_seed) VALUES (?, ?, ?, ?, ?)")) {
-            for (int i = 0; i < commitments.size(); i++) {
-              p.setBytes(1, set.getItemSetId().toByteArray());
-              p.setInt(2, i);
-              p.setBytes(3, commitments.get(i).commitment());
-              p.setBytes(4, commitments.get(i).digest());
-              p.setBytes(5, commitments.get(i).seed());
-              p.executeUpdate();
-            }
-          }
+                      + " commitment_digest, input_seed) VALUES (:item_set_id, :position,"
+                      + " :commitment, :digest, :seed)")
+              .bind("item_set_id", set.getItemSetId())
+              .batch(
+                  Sql.positions(commitments.size()),
+                  (st, i) ->
+                      st.bind("position", i)
+                          .bind("commitment", commitments.get(i).commitment())
+                          .bind("digest", commitments.get(i).digest())
+                          .bind("seed", commitments.get(i).seed()));
           return null;
         });
   }
@@ -112,191 +106,150 @@ public final class RetrievalStore implements AutoCloseable {
   /** A private set's item commitment. */
   public synchronized ItemCommitmentRecord commitment(byte[] itemSetId, int position) {
     return tx.run(
-        () -> {
-          try (PreparedStatement p =
-              db.prepareStatement(
-                  "SELECT input_commitment, commitment_digest, input_seed"
-                      + " FROM item_commitments WHERE item_set_id = ? AND position = ?")) {
-            p.setBytes(1, itemSetId);
-            p.setInt(2, position);
-            try (ResultSet r = p.executeQuery()) {
-              if (!r.next()) {
-                throw new SQLException(
-                    "the input commitment of item " + position + " of a private set is missing");
-              }
-              return new ItemCommitmentRecord(r.getBytes(1), r.getBytes(2), r.getBytes(3));
-            }
-          }
-        });
+        () ->
+            db.sql(
+                    "SELECT input_commitment, commitment_digest, input_seed FROM item_commitments"
+                        + " WHERE item_set_id = :item_set_id AND position = :position")
+                .bind("item_set_id", itemSetId)
+                .bind("position", position)
+                .one(
+                    r ->
+                        new ItemCommitmentRecord(
+                            r.bytes("input_commitment"),
+                            r.bytes("commitment_digest"),
+                            r.bytes("input_seed")),
+                    "the input commitment of item " + position + " of a private set is missing"));
   }
 
   public synchronized Optional<ItemSet> itemSet(byte[] itemSetId) {
-    return tx.run(() -> itemSets("WHERE item_set_id = ?", itemSetId).stream().findFirst());
+    return tx.run(
+        () ->
+            db.sql(ITEM_SETS + " WHERE item_set_id = :item_set_id" + ITEM_SET_ORDER)
+                .bind("item_set_id", itemSetId)
+                .first(ITEM_SET));
   }
 
   public synchronized List<ItemSet> itemSets() {
-    return tx.run(() -> itemSets("", null));
+    return tx.run(() -> db.sql(ITEM_SETS + ITEM_SET_ORDER).list(ITEM_SET));
   }
 
-  private List<ItemSet> itemSets(String where, byte[] id) throws SQLException {
-    List<ItemSet> out = new ArrayList<>();
-    try (PreparedStatement p =
-        db.prepareStatement(
-            "SELECT item_set_id, name, item_count, values_per_item, merkle_root,"
-                + " seller_signature, seller_key, committed_at, private_for_model FROM item_sets "
-                + where
-                + " ORDER BY committed_at, item_set_id")) {
-      if (id != null) {
-        p.setBytes(1, id);
-      }
-      try (ResultSet r = p.executeQuery()) {
-        while (r.next()) {
-          byte[] forModel = r.getBytes(9);
-          out.add(
-              ItemSet.newBuilder()
-                  .setItemSetId(ByteString.copyFrom(r.getBytes(1)))
-                  .setStatement(
-                      ItemSetStatement.newBuilder()
-                          .setName(r.getString(2))
-                          .setCount(r.getInt(3))
-                          .setValuesPerItem(r.getInt(4))
-                          .setMerkleRoot(ByteString.copyFrom(r.getBytes(5)))
-                          .setPrivateForModel(
-                              forModel == null ? ByteString.EMPTY : ByteString.copyFrom(forModel)))
-                  .setSellerSignature(
-                      Signature.newBuilder()
-                          .setRs(ByteString.copyFrom(r.getBytes(6)))
-                          .setPublicKey(ByteString.copyFrom(r.getBytes(7))))
-                  .setCommittedAtMillis(r.getLong(8))
-                  .build());
-        }
-      }
-    }
-    return out;
-  }
+  private static final String ITEM_SETS =
+      "SELECT item_set_id, name, item_count, values_per_item, merkle_root, seller_signature,"
+          + " seller_key, committed_at, private_for_model FROM item_sets";
+  private static final String ITEM_SET_ORDER = " ORDER BY committed_at, item_set_id";
+
+  /** A committed item set (a public one's private_for_model is NULL: the empty byte string). */
+  private static final RowMapper<ItemSet> ITEM_SET =
+      r ->
+          ItemSet.newBuilder()
+              .setItemSetId(r.byteString("item_set_id"))
+              .setStatement(
+                  ItemSetStatement.newBuilder()
+                      .setName(r.text("name"))
+                      .setCount(r.int32("item_count"))
+                      .setValuesPerItem(r.int32("values_per_item"))
+                      .setMerkleRoot(r.byteString("merkle_root"))
+                      .setPrivateForModel(r.byteString("private_for_model")))
+              .setSellerSignature(
+                  Signature.newBuilder()
+                      .setRs(r.byteString("seller_signature"))
+                      .setPublicKey(r.byteString("seller_key")))
+              .setCommittedAtMillis(r.int64("committed_at"))
+              .build();
 
   public synchronized ItemRecord item(byte[] itemSetId, int position) {
     return tx.run(
-        () -> {
-          try (PreparedStatement p =
-              db.prepareStatement(
-                  "SELECT name, tensor FROM items WHERE item_set_id = ? AND position = ?")) {
-            p.setBytes(1, itemSetId);
-            p.setInt(2, position);
-            try (ResultSet r = p.executeQuery()) {
-              if (!r.next()) {
-                throw new SQLException("item " + position + " of a committed set is missing");
-              }
-              return new ItemRecord(position, r.getString(1), Tensors.fromBytes(r.getBytes(2)));
-            }
-          }
-        });
+        () ->
+            db.sql(
+                    "SELECT position, name, tensor FROM items WHERE item_set_id = :item_set_id AND"
+                        + " position = :position")
+                .bind("item_set_id", itemSetId)
+                .bind("position", position)
+                .one(
+                    r ->
+                        new ItemRecord(
+                            r.int32("position"),
+                            r.text("name"),
+                            Tensors.fromBytes(r.bytes("tensor"))),
+                    "item " + position + " of a committed set is missing"));
   }
 
   public synchronized void putQuery(QueryRequest q) {
     tx.run(
-        () -> {
-          try (PreparedStatement p =
-              db.prepareStatement(
-                  "INSERT INTO retrieval_queries (query_id, buyer, item_set_id,"
-                      + " model_id, request, requested_at, status) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-            p.setString(1, q.getQueryId());
-            p.setBytes(2, q.getBuyerSignature().getPublicKey().toByteArray());
-            p.setBytes(3, q.getItemSetId().toByteArray());
-            p.setBytes(4, q.getModelId().toByteArray());
-            p.setBytes(5, q.toByteArray());
-            p.setLong(6, q.getRequestedAtMillis());
-            p.setString(7, QueryRecord.Status.OPEN.name());
-            p.executeUpdate();
-          }
-          return null;
-        });
+        () ->
+            db.sql(
+                    "INSERT INTO retrieval_queries (query_id, buyer, item_set_id, model_id,"
+                        + " request, requested_at, status) VALUES (:query_id, :buyer,"
+                        + " :item_set_id, :model_id, :request, :requested_at, :status)")
+                .bind("query_id", q.getQueryId())
+                .bind("buyer", q.getBuyerSignature().getPublicKey())
+                .bind("item_set_id", q.getItemSetId())
+                .bind("model_id", q.getModelId())
+                .bind("request", q.toByteArray())
+                .bind("requested_at", q.getRequestedAtMillis())
+                .bind("status", QueryRecord.Status.OPEN)
+                .update());
+  }
+
+  /** A stored query's request, parsed; one that does not parse is a broken store. */
+  private static QueryRequest request(Sql.Row r) throws SQLException {
+    try {
+      return QueryRequest.parseFrom(r.bytes("request"));
+    } catch (InvalidProtocolBufferException e) {
+      throw new SQLException("stored query " + r.text("query_id") + " does not parse", e);
+    }
   }
 
   public synchronized Optional<QueryRecord> query(String queryId) {
     return tx.run(
-        () -> {
-          try (PreparedStatement p =
-              db.prepareStatement(
-                  "SELECT request, status, done_at FROM retrieval_queries WHERE query_id = ?")) {
-            p.setString(1, queryId);
-            try (ResultSet r = p.executeQuery()) {
-              if (!r.next()) {
-                return Optional.empty();
-              }
-              QueryRequest q;
-              try {
-                q = QueryRequest.parseFrom(r.getBytes(1));
-              } catch (InvalidProtocolBufferException e) {
-                throw new SQLException("stored query " + queryId + " does not parse", e);
-              }
-              long done = r.getLong(3);
-              Long doneAt = r.wasNull() ? null : done;
-              return Optional.of(
-                  new QueryRecord(q, QueryRecord.Status.valueOf(r.getString(2)), doneAt));
-            }
-          }
-        });
+        () ->
+            db.sql(
+                    "SELECT query_id, request, status, done_at FROM retrieval_queries WHERE"
+                        + " query_id = :query_id")
+                .bind("query_id", queryId)
+                .first(
+                    r ->
+                        new QueryRecord(
+                            request(r),
+                            r.enumValue("status", QueryRecord.Status.class),
+                            r.nullableLong("done_at"))));
   }
 
   /** The requests of queries not yet answered in full, oldest first. */
   public synchronized List<QueryRequest> openQueries() {
     return tx.run(
-        () -> {
-          List<QueryRequest> out = new ArrayList<>();
-          try (PreparedStatement p =
-              db.prepareStatement(
-                  "SELECT query_id, request FROM retrieval_queries WHERE status = ? ORDER BY"
-                      + " requested_at, query_id")) {
-            p.setString(1, QueryRecord.Status.OPEN.name());
-            try (ResultSet r = p.executeQuery()) {
-              while (r.next()) {
-                try {
-                  out.add(QueryRequest.parseFrom(r.getBytes(2)));
-                } catch (InvalidProtocolBufferException e) {
-                  throw new SQLException("stored query " + r.getString(1) + " does not parse", e);
-                }
-              }
-            }
-          }
-          return out;
-        });
+        () ->
+            db.sql(
+                    "SELECT query_id, request FROM retrieval_queries WHERE status = :status ORDER"
+                        + " BY requested_at, query_id")
+                .bind("status", QueryRecord.Status.OPEN)
+                .list(RetrievalStore::request));
   }
 
   public synchronized void closeQuery(String queryId, long doneAt) {
     tx.run(
-        () -> {
-          try (PreparedStatement p =
-              db.prepareStatement(
-                  "UPDATE retrieval_queries SET status = ?, done_at = ? WHERE query_id = ? AND"
-                      + " status = ?")) {
-            p.setString(1, QueryRecord.Status.DONE.name());
-            p.setLong(2, doneAt);
-            p.setString(3, queryId);
-            p.setString(4, QueryRecord.Status.OPEN.name());
-            p.executeUpdate();
-          }
-          return null;
-        });
+        () ->
+            db.sql(
+                    "UPDATE retrieval_queries SET status = :done, done_at = :done_at WHERE"
+                        + " query_id = :query_id AND status = :open")
+                .bind("done", QueryRecord.Status.DONE)
+                .bind("done_at", doneAt)
+                .bind("query_id", queryId)
+                .bind("open", QueryRecord.Status.OPEN)
+                .update());
   }
+
+  private static final String PROOF_KEY =
+      " WHERE model_id = :model_id AND item_set_id = :item_set_id AND position = :position";
 
   public synchronized Optional<ItemProof> proof(byte[] modelId, byte[] itemSetId, int position) {
     return tx.run(
-        () -> {
-          try (PreparedStatement p =
-              db.prepareStatement(
-                  "SELECT output, proof FROM item_proofs WHERE model_id = ? AND item_set_id = ? AND"
-                      + " position = ?")) {
-            p.setBytes(1, modelId);
-            p.setBytes(2, itemSetId);
-            p.setInt(3, position);
-            try (ResultSet r = p.executeQuery()) {
-              return r.next()
-                  ? Optional.of(new ItemProof(Tensors.fromBytes(r.getBytes(1)), r.getBytes(2)))
-                  : Optional.empty();
-            }
-          }
-        });
+        () ->
+            db.sql("SELECT output, proof FROM item_proofs" + PROOF_KEY)
+                .bind("model_id", modelId)
+                .bind("item_set_id", itemSetId)
+                .bind("position", position)
+                .first(r -> new ItemProof(Tensors.fromBytes(r.bytes("output")), r.bytes("proof"))));
   }
 
   /** Stores a proof unless one is stored already (two queries may prove the same item at once). */
@@ -304,30 +257,22 @@ public final class RetrievalStore implements AutoCloseable {
       byte[] modelId, byte[] itemSetId, int position, ItemProof proof) {
     tx.run(
         () -> {
-          try (PreparedStatement check =
-              db.prepareStatement(
-                  "SELECT 1 FROM item_proofs WHERE model_id = ? AND item_set_id = ? AND position ="
-                      + " ?")) {
-            check.setBytes(1, modelId);
-            check.setBytes(2, itemSetId);
-            check.setInt(3, position);
-            try (ResultSet r = check.executeQuery()) {
-              if (r.next()) {
-                return null;
-              }
-            }
+          if (db.sql("SELECT 1 FROM item_proofs" + PROOF_KEY)
+              .bind("model_id", modelId)
+              .bind("item_set_id", itemSetId)
+              .bind("position", position)
+              .exists()) {
+            return null;
           }
-          try (PreparedStatement p =
-              db.prepareStatement(
+          db.sql(
                   "INSERT INTO item_proofs (model_id, item_set_id, position, output, proof) VALUES"
-                      + " (?, ?, ?, ?, ?)")) {
-            p.setBytes(1, modelId);
-            p.setBytes(2, itemSetId);
-            p.setInt(3, position);
-            p.setBytes(4, Tensors.toBytes(proof.output()));
-            p.setBytes(5, proof.proof());
-            p.executeUpdate();
-          }
+                      + " (:model_id, :item_set_id, :position, :output, :proof)")
+              .bind("model_id", modelId)
+              .bind("item_set_id", itemSetId)
+              .bind("position", position)
+              .bind("output", Tensors.toBytes(proof.output()))
+              .bind("proof", proof.proof())
+              .update();
           return null;
         });
   }
@@ -335,18 +280,13 @@ public final class RetrievalStore implements AutoCloseable {
   /** How many items of the set have a stored proof by this model (for tests and progress). */
   public synchronized int provenCount(byte[] modelId, byte[] itemSetId) {
     return tx.run(
-        () -> {
-          try (PreparedStatement p =
-              db.prepareStatement(
-                  "SELECT COUNT(*) FROM item_proofs WHERE model_id = ? AND item_set_id = ?")) {
-            p.setBytes(1, modelId);
-            p.setBytes(2, itemSetId);
-            try (ResultSet r = p.executeQuery()) {
-              r.next();
-              return r.getInt(1);
-            }
-          }
-        });
+        () ->
+            db.sql(
+                    "SELECT COUNT(*) AS proven FROM item_proofs WHERE model_id = :model_id AND"
+                        + " item_set_id = :item_set_id")
+                .bind("model_id", modelId)
+                .bind("item_set_id", itemSetId)
+                .one(r -> r.int32("proven"), "COUNT(*) returned no row"));
   }
 
   @Override

@@ -2,7 +2,6 @@ package io.zkaudit.protocols.seller;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Map;
@@ -73,17 +72,16 @@ public final class SellerSchema {
           return; // a new database
         }
       }
-      try (PreparedStatement p =
-          c.prepareStatement(
-              "UPDATE \"flyway_schema_history\" SET \"checksum\" = ?"
-                  + " WHERE \"version\" = ? AND \"checksum\" = ?")) {
-        for (var e : RESPELLED.entrySet()) {
-          p.setLong(1, e.getValue()[1]);
-          p.setString(2, e.getKey());
-          p.setLong(3, e.getValue()[0]);
-          p.executeUpdate();
-        }
-      }
+      new Sql(c)
+          .sql(
+              "UPDATE \"flyway_schema_history\" SET \"checksum\" = :now"
+                  + " WHERE \"version\" = :version AND \"checksum\" = :before")
+          .batch(
+              RESPELLED.entrySet(),
+              (s, e) ->
+                  s.bind("now", e.getValue()[1])
+                      .bind("version", e.getKey())
+                      .bind("before", e.getValue()[0]));
     }
   }
 }

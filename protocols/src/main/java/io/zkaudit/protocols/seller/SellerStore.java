@@ -1,17 +1,13 @@
 package io.zkaudit.protocols.seller;
 
-import com.google.protobuf.ByteString;
 import io.zkaudit.proto.v1.AnswerStatement;
 import io.zkaudit.proto.v1.ClaimedMetric;
 import io.zkaudit.proto.v1.ModelEntry;
 import io.zkaudit.proto.v1.Signature;
 import io.zkaudit.proto.v1.SignedAnswer;
 import io.zkaudit.protocols.Tensors;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
+import io.zkaudit.protocols.seller.Sql.RowMapper;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -24,11 +20,11 @@ import java.util.Optional;
  */
 public final class SellerStore implements AutoCloseable {
   private final Transactions tx;
-  private final Connection db;
+  private final Sql db;
 
   private SellerStore(Transactions tx) {
     this.tx = tx;
-    this.db = tx.connection();
+    this.db = tx.sql();
   }
 
   /** The default: an H2 file database under the given path prefix (H2 appends .mv.db). */
@@ -92,22 +88,16 @@ public final class SellerStore implements AutoCloseable {
   public synchronized void bindSeller(byte[] publicKey, java.util.function.LongSupplier clock) {
     tx.run(
         () -> {
-          byte[] recorded = null;
-          try (PreparedStatement p =
-                  db.prepareStatement("SELECT public_key FROM seller_identity WHERE id = 1");
-              ResultSet r = p.executeQuery()) {
-            if (r.next()) {
-              recorded = r.getBytes(1);
-            }
-          }
+          byte[] recorded =
+              db.sql("SELECT public_key FROM seller_identity WHERE id = 1")
+                  .first(r -> r.bytes("public_key"))
+                  .orElse(null);
           if (recorded == null) {
-            try (PreparedStatement p =
-                    db.prepareStatement("SELECT DISTINCT seller_key FROM models");
-                ResultSet r = p.executeQuery()) {
-              while (r.next() && recorded == null) {
-                if (!java.util.Arrays.equals(r.getBytes(1), publicKey)) {
-                  recorded = r.getBytes(1);
-                }
+            for (byte[] key :
+                db.sql("SELECT DISTINCT seller_key FROM models").list(r -> r.bytes("seller_key"))) {
+              if (!java.util.Arrays.equals(key, publicKey)) {
+                recorded = key;
+                break;
               }
             }
           }
@@ -123,16 +113,14 @@ public final class SellerStore implements AutoCloseable {
           }
           // Standard MERGE (H2, PostgreSQL 15+): inserted at the first start, the same key kept
           // after.
-          try (PreparedStatement p =
-              db.prepareStatement(
-                  "MERGE INTO seller_identity s USING (VALUES (1, CAST(? AS BYTEA), CAST(? AS"
-                      + " BIGINT))) AS v (id, public_key, recorded_at) ON s.id = v.id WHEN NOT"
-                      + " MATCHED THEN INSERT (id, public_key, recorded_at) VALUES (v.id,"
-                      + " v.public_key, v.recorded_at)")) {
-            p.setBytes(1, publicKey);
-            p.setLong(2, clock.getAsLong());
-            p.executeUpdate();
-          }
+          db.sql(
+                  "MERGE INTO seller_identity s USING (VALUES (1, CAST(:public_key AS BYTEA),"
+                      + " CAST(:recorded_at AS BIGINT))) AS v (id, public_key, recorded_at) ON s.id"
+                      + " = v.id WHEN NOT MATCHED THEN INSERT (id, public_key, recorded_at) VALUES"
+                      + " (v.id, v.public_key, v.recorded_at)")
+              .bind("public_key", publicKey)
+              .bind("recorded_at", clock.getAsLong())
+              .update();
           return null;
         });
   }
@@ -140,45 +128,41 @@ public final class SellerStore implements AutoCloseable {
   public synchronized void putModel(ModelEntry m) {
     tx.run(
         () -> {
-          try (PreparedStatement p =
-              db.prepareStatement(
+          db.sql(
                   "INSERT INTO models (model_id, name, description_digest, verifying_key,"
-                      + " seller_signature, seller_key, registered_at) VALUES (?, ?, ?, ?, ?,"
-                      + " ?, ?)")) {
-            p.setBytes(1, m.getModelId().toByteArray());
-            p.setString(2, m.getName());
-            p.setBytes(3, m.getDescriptionDigest().toByteArray());
-            p.setBytes(4, m.getVerifyingKey().toByteArray());
-            p.setBytes(5, m.getSellerSignature().getRs().toByteArray());
-            p.setBytes(6, m.getSellerSignature().getPublicKey().toByteArray());
-            p.setLong(7, m.getRegisteredAtMillis());
-            p.executeUpdate();
-          }
-          try (PreparedStatement p =
-              db.prepareStatement(
-                  "INSERT INTO model_metrics (model_id, position, name, metric, dataset) VALUES (?,"
-                      + " ?, ?, ?, ?)")) {
-            for (int i = 0; i < m.getMetricsCount(); i++) {
-              ClaimedMetric c = m.getMetrics(i);
-              p.setBytes(1, m.getModelId().toByteArray());
-              p.setInt(2, i);
-              p.setString(3, c.getName());
-              p.setDouble(4, c.getValue());
-              p.setString(5, c.getDataset());
-              p.executeUpdate();
-            }
-          }
+                      + " seller_signature, seller_key, registered_at) VALUES (:model_id, :name,"
+                      + " :description_digest, :verifying_key, :seller_signature, :seller_key,"
+                      + " :registered_at)")
+              .bind("model_id", m.getModelId())
+              .bind("name", m.getName())
+              .bind("description_digest", m.getDescriptionDigest())
+              .bind("verifying_key", m.getVerifyingKey())
+              .bind("seller_signature", m.getSellerSignature().getRs())
+              .bind("seller_key", m.getSellerSignature().getPublicKey())
+              .bind("registered_at", m.getRegisteredAtMillis())
+              .update();
+          db.sql(
+                  "INSERT INTO model_metrics (model_id, position, name, metric, dataset) VALUES"
+                      + " (:model_id, :position, :name, :metric, :dataset)")
+              .bind("model_id", m.getModelId())
+              .batch(
+                  Sql.positions(m.getMetricsCount()),
+                  (s, i) -> {
+                    ClaimedMetric c = m.getMetrics(i);
+                    s.bind("position", i)
+                        .bind("name", c.getName())
+                        .bind("metric", c.getValue())
+                        .bind("dataset", c.getDataset());
+                  });
           if (!m.getRotatedFrom().isEmpty()) {
-            try (PreparedStatement p =
-                db.prepareStatement(
+            db.sql(
                     "INSERT INTO model_lineage (model_id, rotated_from, rotation_link, generation)"
-                        + " VALUES (?, ?, ?, ?)")) {
-              p.setBytes(1, m.getModelId().toByteArray());
-              p.setBytes(2, m.getRotatedFrom().toByteArray());
-              p.setBytes(3, m.getRotationLink().toByteArray());
-              p.setInt(4, generationOf(m));
-              p.executeUpdate();
-            }
+                        + " VALUES (:model_id, :rotated_from, :rotation_link, :generation)")
+                .bind("model_id", m.getModelId())
+                .bind("rotated_from", m.getRotatedFrom())
+                .bind("rotation_link", m.getRotationLink())
+                .bind("generation", generationOf(m))
+                .update();
           }
           return null;
         });
@@ -206,37 +190,24 @@ public final class SellerStore implements AutoCloseable {
    */
   public synchronized Optional<byte[]> rotatedTo(byte[] modelId) {
     return tx.run(
-        () -> {
-          try (PreparedStatement p =
-              db.prepareStatement("SELECT model_id FROM model_lineage WHERE rotated_from = ?")) {
-            p.setBytes(1, modelId);
-            try (ResultSet r = p.executeQuery()) {
-              return r.next() ? Optional.of(r.getBytes(1)) : Optional.<byte[]>empty();
-            }
-          }
-        });
+        () ->
+            db.sql("SELECT model_id FROM model_lineage WHERE rotated_from = :rotated_from")
+                .bind("rotated_from", modelId)
+                .first(r -> r.bytes("model_id")));
   }
 
   /** A model key's rotation generation: 0 for a model's first key. */
   public synchronized int generation(byte[] modelId) {
     return tx.run(
-        () -> {
-          try (PreparedStatement p =
-              db.prepareStatement("SELECT generation FROM model_lineage WHERE model_id = ?")) {
-            p.setBytes(1, modelId);
-            try (ResultSet r = p.executeQuery()) {
-              return r.next() ? r.getInt(1) : 0;
-            }
-          }
-        });
+        () ->
+            db.sql("SELECT generation FROM model_lineage WHERE model_id = :model_id")
+                .bind("model_id", modelId)
+                .first(r -> r.int32("generation"))
+                .orElse(0));
   }
 
   public synchronized Optional<ModelEntry> model(byte[] modelId) {
-    return tx.run(
-        () -> {
-          List<ModelEntry> found = models("WHERE model_id = ?", modelId);
-          return found.stream().findFirst();
-        });
+    return tx.run(() -> models(modelId).stream().findFirst());
   }
 
   /**
@@ -246,15 +217,13 @@ public final class SellerStore implements AutoCloseable {
   public synchronized long countProof(byte[] modelId) {
     return tx.run(
         () -> {
-          try (PreparedStatement p =
-              db.prepareStatement(
-                  "MERGE INTO proof_counts c USING (VALUES (CAST(? AS BYTEA))) AS v (model_id) ON"
-                      + " c.model_id = v.model_id WHEN MATCHED THEN UPDATE SET proofs = c.proofs +"
-                      + " 1 WHEN NOT MATCHED THEN INSERT (model_id, proofs) VALUES (v.model_id,"
-                      + " 1)")) {
-            p.setBytes(1, modelId);
-            p.executeUpdate();
-          }
+          db.sql(
+                  "MERGE INTO proof_counts c USING (VALUES (CAST(:model_id AS BYTEA))) AS v"
+                      + " (model_id) ON c.model_id = v.model_id WHEN MATCHED THEN UPDATE SET"
+                      + " proofs = c.proofs + 1 WHEN NOT MATCHED THEN INSERT (model_id, proofs)"
+                      + " VALUES (v.model_id, 1)")
+              .bind("model_id", modelId)
+              .update();
           return proofCount(modelId);
         });
   }
@@ -265,71 +234,64 @@ public final class SellerStore implements AutoCloseable {
   }
 
   private long proofCount(byte[] modelId) throws SQLException {
-    try (PreparedStatement p =
-        db.prepareStatement("SELECT proofs FROM proof_counts WHERE model_id = ?")) {
-      p.setBytes(1, modelId);
-      try (ResultSet r = p.executeQuery()) {
-        return r.next() ? r.getLong(1) : 0;
-      }
-    }
+    return db.sql("SELECT proofs FROM proof_counts WHERE model_id = :model_id")
+        .bind("model_id", modelId)
+        .first(r -> r.int64("proofs"))
+        .orElse(0L);
   }
 
   public synchronized List<ModelEntry> models() {
-    return tx.run(() -> models("", null));
+    return tx.run(() -> models(null));
   }
 
-  private List<ModelEntry> models(String where, byte[] id) throws SQLException {
-    List<ModelEntry> out = new ArrayList<>();
-    try (PreparedStatement p =
-        db.prepareStatement(
-            "SELECT m.model_id, m.name, m.description_digest, m.verifying_key, m.seller_signature,"
-                + " m.seller_key, m.registered_at, l.rotated_from, l.rotation_link FROM models m"
-                + " LEFT JOIN model_lineage l ON l.model_id = m.model_id "
-                + where.replace("model_id", "m.model_id")
-                + " ORDER BY m.registered_at, m.model_id")) {
-      if (id != null) {
-        p.setBytes(1, id);
-      }
-      try (ResultSet r = p.executeQuery()) {
-        while (r.next()) {
-          out.add(
-              ModelEntry.newBuilder()
-                  .setModelId(ByteString.copyFrom(r.getBytes(1)))
-                  .setName(r.getString(2))
-                  .setDescriptionDigest(ByteString.copyFrom(r.getBytes(3)))
-                  .setVerifyingKey(ByteString.copyFrom(r.getBytes(4)))
-                  .setSellerSignature(
-                      Signature.newBuilder()
-                          .setRs(ByteString.copyFrom(r.getBytes(5)))
-                          .setPublicKey(ByteString.copyFrom(r.getBytes(6))))
-                  .setRegisteredAtMillis(r.getLong(7))
-                  .setRotatedFrom(
-                      r.getBytes(8) == null ? ByteString.EMPTY : ByteString.copyFrom(r.getBytes(8)))
-                  .setRotationLink(
-                      r.getBytes(9) == null ? ByteString.EMPTY : ByteString.copyFrom(r.getBytes(9)))
-                  .build());
-        }
-      }
-    }
-    List<ModelEntry> withMetrics = new ArrayList<>();
-    try (PreparedStatement p =
-        db.prepareStatement(
-            "SELECT name, metric, dataset FROM model_metrics WHERE model_id = ? ORDER BY"
-                + " position")) {
-      for (ModelEntry m : out) {
-        ModelEntry.Builder b = m.toBuilder();
-        p.setBytes(1, m.getModelId().toByteArray());
-        try (ResultSet r = p.executeQuery()) {
-          while (r.next()) {
-            b.addMetrics(
-                ClaimedMetric.newBuilder()
-                    .setName(r.getString(1))
-                    .setValue(r.getDouble(2))
-                    .setDataset(r.getString(3)));
-          }
-        }
-        withMetrics.add(b.build());
-      }
+  /** A registered model, its rotation (if any) joined; its metrics are read apart. */
+  private static final RowMapper<ModelEntry> MODEL =
+      r ->
+          ModelEntry.newBuilder()
+              .setModelId(r.byteString("model_id"))
+              .setName(r.text("name"))
+              .setDescriptionDigest(r.byteString("description_digest"))
+              .setVerifyingKey(r.byteString("verifying_key"))
+              .setSellerSignature(
+                  Signature.newBuilder()
+                      .setRs(r.byteString("seller_signature"))
+                      .setPublicKey(r.byteString("seller_key")))
+              .setRegisteredAtMillis(r.int64("registered_at"))
+              .setRotatedFrom(r.byteString("rotated_from"))
+              .setRotationLink(r.byteString("rotation_link"))
+              .build();
+
+  private static final RowMapper<ClaimedMetric> METRIC =
+      r ->
+          ClaimedMetric.newBuilder()
+              .setName(r.text("name"))
+              .setValue(r.float64("metric"))
+              .setDataset(r.text("dataset"))
+              .build();
+
+  private static final String MODELS =
+      "SELECT m.model_id, m.name, m.description_digest, m.verifying_key, m.seller_signature,"
+          + " m.seller_key, m.registered_at, l.rotated_from, l.rotation_link FROM models m"
+          + " LEFT JOIN model_lineage l ON l.model_id = m.model_id";
+
+  /** Every model, or the one with this id (null: every one), with their metrics. */
+  private List<ModelEntry> models(byte[] id) throws SQLException {
+    String order = " ORDER BY m.registered_at, m.model_id";
+    List<ModelEntry> found =
+        id == null
+            ? db.sql(MODELS + order).list(MODEL)
+            : db.sql(MODELS + " WHERE m.model_id = :model_id" + order)
+                .bind("model_id", id)
+                .list(MODEL);
+    List<ModelEntry> withMetrics = new java.util.ArrayList<>();
+    for (ModelEntry m : found) {
+      List<ClaimedMetric> metrics =
+          db.sql(
+                  "SELECT name, metric, dataset FROM model_metrics WHERE model_id = :model_id"
+                      + " ORDER BY position")
+              .bind("model_id", m.getModelId())
+              .list(METRIC);
+      withMetrics.add(m.toBuilder().addAllMetrics(metrics).build());
     }
     return withMetrics;
   }
@@ -338,109 +300,96 @@ public final class SellerStore implements AutoCloseable {
     tx.run(
         () -> {
           AnswerStatement s = a.signed().getStatement();
-          try (PreparedStatement p =
-              db.prepareStatement(
+          db.sql(
                   "INSERT INTO answers (answer_id, model_id, buyer, input, input_hash, output,"
-                      + " output_hash, seller_signature, proof, created_at) VALUES (?, ?, ?, ?, ?,"
-                      + " ?, ?, ?, ?, ?)")) {
-            p.setString(1, s.getAnswerId());
-            p.setBytes(2, s.getModelId().toByteArray());
-            p.setBytes(3, s.getBuyer().toByteArray());
-            p.setBytes(4, Tensors.toBytes(a.input()));
-            p.setBytes(5, s.getInputHash().toByteArray());
-            p.setBytes(6, Tensors.toBytes(Tensors.fromList(a.signed().getOutputList())));
-            p.setBytes(7, s.getOutputHash().toByteArray());
-            p.setBytes(8, a.signed().getSellerSignature().getRs().toByteArray());
-            p.setBytes(9, a.proof());
-            p.setLong(10, s.getCreatedAtMillis());
-            p.executeUpdate();
-          }
+                      + " output_hash, seller_signature, proof, created_at) VALUES (:answer_id,"
+                      + " :model_id, :buyer, :input, :input_hash, :output, :output_hash,"
+                      + " :seller_signature, :proof, :created_at)")
+              .bind("answer_id", s.getAnswerId())
+              .bind("model_id", s.getModelId())
+              .bind("buyer", s.getBuyer())
+              .bind("input", Tensors.toBytes(a.input()))
+              .bind("input_hash", s.getInputHash())
+              .bind("output", Tensors.toBytes(Tensors.fromList(a.signed().getOutputList())))
+              .bind("output_hash", s.getOutputHash())
+              .bind("seller_signature", a.signed().getSellerSignature().getRs())
+              .bind("proof", a.proof())
+              .bind("created_at", s.getCreatedAtMillis())
+              .update();
           return null;
         });
   }
 
   public synchronized void setProof(String answerId, byte[] proof) {
     tx.run(
-        () -> {
-          try (PreparedStatement p =
-              db.prepareStatement("UPDATE answers SET proof = ? WHERE answer_id = ?")) {
-            p.setBytes(1, proof);
-            p.setString(2, answerId);
-            p.executeUpdate();
-          }
-          return null;
-        });
+        () ->
+            db.sql("UPDATE answers SET proof = :proof WHERE answer_id = :answer_id")
+                .bind("proof", proof)
+                .bind("answer_id", answerId)
+                .update());
   }
+
+  /** An answer joined with its model's seller key (the store keeps one per model). */
+  private static final RowMapper<StoredAnswer> ANSWER =
+      r -> {
+        AnswerStatement s =
+            AnswerStatement.newBuilder()
+                .setAnswerId(r.text("answer_id"))
+                .setModelId(r.byteString("model_id"))
+                .setBuyer(r.byteString("buyer"))
+                .setInputHash(r.byteString("input_hash"))
+                .setOutputHash(r.byteString("output_hash"))
+                .setCreatedAtMillis(r.int64("created_at"))
+                .build();
+        SignedAnswer signed =
+            SignedAnswer.newBuilder()
+                .setStatement(s)
+                .addAllOutput(Tensors.toList(Tensors.fromBytes(r.bytes("output"))))
+                .setSellerSignature(
+                    Signature.newBuilder()
+                        .setRs(r.byteString("seller_signature"))
+                        .setPublicKey(r.byteString("seller_key")))
+                .build();
+        return new StoredAnswer(signed, Tensors.fromBytes(r.bytes("input")), r.bytes("proof"));
+      };
 
   /**
    * The answer with the seller's public key filled in (the store keeps one seller key per model).
    */
   public synchronized Optional<StoredAnswer> answer(String answerId) {
     return tx.run(
-        () -> {
-          try (PreparedStatement p =
-              db.prepareStatement(
-                  "SELECT a.answer_id, a.model_id, a.buyer, a.input, a.input_hash, a.output,"
-                      + " a.output_hash, a.seller_signature, a.proof, a.created_at, m.seller_key"
-                      + " FROM answers a JOIN models m ON a.model_id = m.model_id WHERE a.answer_id"
-                      + " = ?")) {
-            p.setString(1, answerId);
-            try (ResultSet r = p.executeQuery()) {
-              if (!r.next()) {
-                return Optional.empty();
-              }
-              AnswerStatement s =
-                  AnswerStatement.newBuilder()
-                      .setAnswerId(r.getString(1))
-                      .setModelId(ByteString.copyFrom(r.getBytes(2)))
-                      .setBuyer(ByteString.copyFrom(r.getBytes(3)))
-                      .setInputHash(ByteString.copyFrom(r.getBytes(5)))
-                      .setOutputHash(ByteString.copyFrom(r.getBytes(7)))
-                      .setCreatedAtMillis(r.getLong(10))
-                      .build();
-              SignedAnswer signed =
-                  SignedAnswer.newBuilder()
-                      .setStatement(s)
-                      .addAllOutput(Tensors.toList(Tensors.fromBytes(r.getBytes(6))))
-                      .setSellerSignature(
-                          Signature.newBuilder()
-                              .setRs(ByteString.copyFrom(r.getBytes(8)))
-                              .setPublicKey(ByteString.copyFrom(r.getBytes(11))))
-                      .build();
-              return Optional.of(
-                  new StoredAnswer(signed, Tensors.fromBytes(r.getBytes(4)), r.getBytes(9)));
-            }
-          }
-        });
+        () ->
+            db.sql(
+                    "SELECT a.answer_id, a.model_id, a.buyer, a.input, a.input_hash, a.output,"
+                        + " a.output_hash, a.seller_signature, a.proof, a.created_at, m.seller_key"
+                        + " FROM answers a JOIN models m ON a.model_id = m.model_id WHERE"
+                        + " a.answer_id = :answer_id")
+                .bind("answer_id", answerId)
+                .first(ANSWER));
   }
 
   public synchronized void putContest(ContestRecord c, byte[] buyerSignature) {
     tx.run(
         () -> {
-          try (PreparedStatement p =
-              db.prepareStatement(
-                  "INSERT INTO contests (contest_id, buyer, requested_at, deadline,"
-                      + " status, proven_at, buyer_signature) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-            p.setString(1, c.contestId());
-            p.setBytes(2, c.buyer());
-            p.setLong(3, c.requestedAt());
-            p.setLong(4, c.deadline());
-            p.setString(5, c.status().name());
-            p.setObject(6, c.provenAt());
-            p.setBytes(7, buyerSignature);
-            p.executeUpdate();
-          }
-          try (PreparedStatement p =
-              db.prepareStatement(
-                  "INSERT INTO contest_answers (contest_id, position, answer_id) VALUES (?, ?,"
-                      + " ?)")) {
-            for (int i = 0; i < c.answerIds().size(); i++) {
-              p.setString(1, c.contestId());
-              p.setInt(2, i);
-              p.setString(3, c.answerIds().get(i));
-              p.executeUpdate();
-            }
-          }
+          db.sql(
+                  "INSERT INTO contests (contest_id, buyer, requested_at, deadline, status,"
+                      + " proven_at, buyer_signature) VALUES (:contest_id, :buyer, :requested_at,"
+                      + " :deadline, :status, :proven_at, :buyer_signature)")
+              .bind("contest_id", c.contestId())
+              .bind("buyer", c.buyer())
+              .bind("requested_at", c.requestedAt())
+              .bind("deadline", c.deadline())
+              .bind("status", c.status())
+              .bind("proven_at", c.provenAt())
+              .bind("buyer_signature", buyerSignature)
+              .update();
+          db.sql(
+                  "INSERT INTO contest_answers (contest_id, position, answer_id) VALUES"
+                      + " (:contest_id, :position, :answer_id)")
+              .bind("contest_id", c.contestId())
+              .batch(
+                  Sql.positions(c.answerIds().size()),
+                  (s, i) -> s.bind("position", i).bind("answer_id", c.answerIds().get(i)));
           return null;
         });
   }
@@ -448,55 +397,39 @@ public final class SellerStore implements AutoCloseable {
   public synchronized void closeContest(
       String contestId, ContestRecord.Status status, long provenAt) {
     tx.run(
-        () -> {
-          try (PreparedStatement p =
-              db.prepareStatement(
-                  "UPDATE contests SET status = ?, proven_at = ? WHERE contest_id = ?")) {
-            p.setString(1, status.name());
-            p.setLong(2, provenAt);
-            p.setString(3, contestId);
-            p.executeUpdate();
-          }
-          return null;
-        });
+        () ->
+            db.sql(
+                    "UPDATE contests SET status = :status, proven_at = :proven_at WHERE contest_id"
+                        + " = :contest_id")
+                .bind("status", status)
+                .bind("proven_at", provenAt)
+                .bind("contest_id", contestId)
+                .update());
   }
 
   public synchronized Optional<ContestRecord> contest(String contestId) {
     return tx.run(
         () -> {
-          List<String> ids = new ArrayList<>();
-          try (PreparedStatement p =
-              db.prepareStatement(
-                  "SELECT answer_id FROM contest_answers WHERE contest_id = ? ORDER BY position")) {
-            p.setString(1, contestId);
-            try (ResultSet r = p.executeQuery()) {
-              while (r.next()) {
-                ids.add(r.getString(1));
-              }
-            }
-          }
-          try (PreparedStatement p =
-              db.prepareStatement(
-                  "SELECT buyer, requested_at, deadline, status, proven_at FROM contests WHERE"
-                      + " contest_id = ?")) {
-            p.setString(1, contestId);
-            try (ResultSet r = p.executeQuery()) {
-              if (!r.next()) {
-                return Optional.empty();
-              }
-              long provenAt = r.getLong(5);
-              Long proven = r.wasNull() ? null : provenAt;
-              return Optional.of(
-                  new ContestRecord(
-                      contestId,
-                      r.getBytes(1),
-                      r.getLong(2),
-                      r.getLong(3),
-                      ContestRecord.Status.valueOf(r.getString(4)),
-                      proven,
-                      List.copyOf(ids)));
-            }
-          }
+          List<String> ids =
+              db.sql(
+                      "SELECT answer_id FROM contest_answers WHERE contest_id = :contest_id ORDER"
+                          + " BY position")
+                  .bind("contest_id", contestId)
+                  .list(r -> r.text("answer_id"));
+          return db.sql(
+                  "SELECT contest_id, buyer, requested_at, deadline, status, proven_at FROM"
+                      + " contests WHERE contest_id = :contest_id")
+              .bind("contest_id", contestId)
+              .first(
+                  r ->
+                      new ContestRecord(
+                          r.text("contest_id"),
+                          r.bytes("buyer"),
+                          r.int64("requested_at"),
+                          r.int64("deadline"),
+                          r.enumValue("status", ContestRecord.Status.class),
+                          r.nullableLong("proven_at"),
+                          List.copyOf(ids)));
         });
   }
 
@@ -505,32 +438,25 @@ public final class SellerStore implements AutoCloseable {
   /** The on-chain id under which this seller registered the model in {@code registry}. */
   public synchronized Optional<Long> chainModel(String registry, byte[] modelId) {
     return tx.run(
-        () -> {
-          try (PreparedStatement p =
-              db.prepareStatement(
-                  "SELECT chain_model FROM chain_models WHERE registry = ? AND model_id = ?")) {
-            p.setString(1, registry);
-            p.setBytes(2, modelId);
-            try (ResultSet r = p.executeQuery()) {
-              return r.next() ? Optional.of(r.getLong(1)) : Optional.<Long>empty();
-            }
-          }
-        });
+        () ->
+            db.sql(
+                    "SELECT chain_model FROM chain_models WHERE registry = :registry AND model_id"
+                        + " = :model_id")
+                .bind("registry", registry)
+                .bind("model_id", modelId)
+                .first(r -> r.int64("chain_model")));
   }
 
   public synchronized void putChainModel(String registry, byte[] modelId, long chainModel) {
     tx.run(
-        () -> {
-          try (PreparedStatement p =
-              db.prepareStatement(
-                  "INSERT INTO chain_models (registry, model_id, chain_model) VALUES (?, ?, ?)")) {
-            p.setString(1, registry);
-            p.setBytes(2, modelId);
-            p.setLong(3, chainModel);
-            p.executeUpdate();
-          }
-          return null;
-        });
+        () ->
+            db.sql(
+                    "INSERT INTO chain_models (registry, model_id, chain_model) VALUES (:registry,"
+                        + " :model_id, :chain_model)")
+                .bind("registry", registry)
+                .bind("model_id", modelId)
+                .bind("chain_model", chainModel)
+                .update());
   }
 
   /**
@@ -539,51 +465,39 @@ public final class SellerStore implements AutoCloseable {
    */
   public synchronized Optional<Long> chainCursor(String escrow) {
     return tx.run(
-        () -> {
-          try (PreparedStatement p =
-              db.prepareStatement("SELECT next_block FROM chain_cursors WHERE escrow = ?")) {
-            p.setString(1, escrow);
-            try (ResultSet r = p.executeQuery()) {
-              return r.next() ? Optional.of(r.getLong(1)) : Optional.<Long>empty();
-            }
-          }
-        });
+        () ->
+            db.sql("SELECT next_block FROM chain_cursors WHERE escrow = :escrow")
+                .bind("escrow", escrow)
+                .first(r -> r.int64("next_block")));
   }
 
   public synchronized void setChainCursor(String escrow, long nextBlock) {
     tx.run(
-        () -> {
-          try (PreparedStatement p =
-              db.prepareStatement(
-                  "MERGE INTO chain_cursors c USING (VALUES (CAST(? AS VARCHAR(42)), CAST(? AS"
-                      + " BIGINT))) AS v (escrow, next_block) ON c.escrow = v.escrow WHEN MATCHED"
-                      + " THEN UPDATE SET next_block = v.next_block WHEN NOT MATCHED THEN INSERT"
-                      + " (escrow, next_block) VALUES (v.escrow, v.next_block)")) {
-            p.setString(1, escrow);
-            p.setLong(2, nextBlock);
-            p.executeUpdate();
-          }
-          return null;
-        });
+        () ->
+            db.sql(
+                    "MERGE INTO chain_cursors c USING (VALUES (CAST(:escrow AS VARCHAR(42)),"
+                        + " CAST(:next_block AS BIGINT))) AS v (escrow, next_block) ON c.escrow ="
+                        + " v.escrow WHEN MATCHED THEN UPDATE SET next_block = v.next_block WHEN"
+                        + " NOT MATCHED THEN INSERT (escrow, next_block) VALUES (v.escrow,"
+                        + " v.next_block)")
+                .bind("escrow", escrow)
+                .bind("next_block", nextBlock)
+                .update());
   }
 
   /** Records that an answer was co-signed for an on-chain order (after {@link #putAnswer}). */
   public synchronized void putChainAnswer(
       String answerId, String escrow, long orderId, byte[] signature) {
     tx.run(
-        () -> {
-          try (PreparedStatement p =
-              db.prepareStatement(
-                  "INSERT INTO chain_answers (answer_id, escrow, order_id, chain_signature) VALUES"
-                      + " (?, ?, ?, ?)")) {
-            p.setString(1, answerId);
-            p.setString(2, escrow);
-            p.setLong(3, orderId);
-            p.setBytes(4, signature);
-            p.executeUpdate();
-          }
-          return null;
-        });
+        () ->
+            db.sql(
+                    "INSERT INTO chain_answers (answer_id, escrow, order_id, chain_signature)"
+                        + " VALUES (:answer_id, :escrow, :order_id, :chain_signature)")
+                .bind("answer_id", answerId)
+                .bind("escrow", escrow)
+                .bind("order_id", orderId)
+                .bind("chain_signature", signature)
+                .update());
   }
 
   /**
@@ -592,21 +506,17 @@ public final class SellerStore implements AutoCloseable {
   public synchronized Optional<String> chainAnswerId(
       String escrow, long orderId, byte[] inputHash, byte[] outputHash) {
     return tx.run(
-        () -> {
-          try (PreparedStatement p =
-              db.prepareStatement(
-                  "SELECT a.answer_id FROM chain_answers c JOIN answers a ON a.answer_id ="
-                      + " c.answer_id WHERE c.escrow = ? AND c.order_id = ? AND a.input_hash = ?"
-                      + " AND a.output_hash = ? ORDER BY a.created_at LIMIT 1")) {
-            p.setString(1, escrow);
-            p.setLong(2, orderId);
-            p.setBytes(3, inputHash);
-            p.setBytes(4, outputHash);
-            try (ResultSet r = p.executeQuery()) {
-              return r.next() ? Optional.of(r.getString(1)) : Optional.<String>empty();
-            }
-          }
-        });
+        () ->
+            db.sql(
+                    "SELECT a.answer_id FROM chain_answers c JOIN answers a ON a.answer_id ="
+                        + " c.answer_id WHERE c.escrow = :escrow AND c.order_id = :order_id AND"
+                        + " a.input_hash = :input_hash AND a.output_hash = :output_hash ORDER BY"
+                        + " a.created_at LIMIT 1")
+                .bind("escrow", escrow)
+                .bind("order_id", orderId)
+                .bind("input_hash", inputHash)
+                .bind("output_hash", outputHash)
+                .first(r -> r.text("answer_id")));
   }
 
   // ---- signed predict requests (V4) ----
@@ -619,29 +529,22 @@ public final class SellerStore implements AutoCloseable {
       byte[] buyer, String nonce, long requestedAt, long forgetBefore) {
     return tx.run(
         () -> {
-          try (PreparedStatement p =
-              db.prepareStatement("DELETE FROM request_nonces WHERE requested_at < ?")) {
-            p.setLong(1, forgetBefore);
-            p.executeUpdate();
+          db.sql("DELETE FROM request_nonces WHERE requested_at < :forget_before")
+              .bind("forget_before", forgetBefore)
+              .update();
+          if (db.sql("SELECT 1 FROM request_nonces WHERE buyer = :buyer AND nonce = :nonce")
+              .bind("buyer", buyer)
+              .bind("nonce", nonce)
+              .exists()) {
+            return false;
           }
-          try (PreparedStatement p =
-              db.prepareStatement("SELECT 1 FROM request_nonces WHERE buyer = ? AND nonce = ?")) {
-            p.setBytes(1, buyer);
-            p.setString(2, nonce);
-            try (ResultSet r = p.executeQuery()) {
-              if (r.next()) {
-                return false;
-              }
-            }
-          }
-          try (PreparedStatement p =
-              db.prepareStatement(
-                  "INSERT INTO request_nonces (buyer, nonce, requested_at) VALUES (?, ?, ?)")) {
-            p.setBytes(1, buyer);
-            p.setString(2, nonce);
-            p.setLong(3, requestedAt);
-            p.executeUpdate();
-          }
+          db.sql(
+                  "INSERT INTO request_nonces (buyer, nonce, requested_at) VALUES (:buyer, :nonce,"
+                      + " :requested_at)")
+              .bind("buyer", buyer)
+              .bind("nonce", nonce)
+              .bind("requested_at", requestedAt)
+              .update();
           return true;
         });
   }
@@ -651,20 +554,11 @@ public final class SellerStore implements AutoCloseable {
   /** Contests stored but not finished (the seller stopped mid-contest), oldest first. */
   public synchronized List<String> openContests() {
     return tx.run(
-        () -> {
-          List<String> ids = new ArrayList<>();
-          try (PreparedStatement p =
-              db.prepareStatement(
-                  "SELECT contest_id FROM contests WHERE status = 'OPEN' ORDER BY requested_at,"
-                      + " contest_id")) {
-            try (ResultSet r = p.executeQuery()) {
-              while (r.next()) {
-                ids.add(r.getString(1));
-              }
-            }
-          }
-          return ids;
-        });
+        () ->
+            db.sql(
+                    "SELECT contest_id FROM contests WHERE status = 'OPEN' ORDER BY requested_at,"
+                        + " contest_id")
+                .list(r -> r.text("contest_id")));
   }
 
   @Override

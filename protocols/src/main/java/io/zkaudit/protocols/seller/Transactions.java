@@ -16,6 +16,7 @@ final class Transactions implements AutoCloseable {
   }
 
   private final Connection db;
+  private final Sql sql;
   private final String what;
 
   /**
@@ -26,6 +27,7 @@ final class Transactions implements AutoCloseable {
 
   private Transactions(Connection db, String what, StateWatermark mark) {
     this.db = db;
+    this.sql = new Sql(db);
     this.what = what;
     this.mark = mark;
   }
@@ -46,8 +48,9 @@ final class Transactions implements AutoCloseable {
         c, what, H2Durability.localFile(jdbcUrl).map(StateWatermark::of).orElse(null));
   }
 
-  Connection connection() {
-    return db;
+  /** Statements on this connection (run them inside {@link #run}). */
+  Sql sql() {
+    return sql;
   }
 
   /** One transaction: committed whole, or rolled back and reported as a StoreException. */
@@ -82,31 +85,24 @@ final class Transactions implements AutoCloseable {
 
   /** Whether this transaction changed anything (H2: TRANSACTION_ID() is NULL until it does). */
   private boolean wrote() throws SQLException {
-    try (var s = db.createStatement();
-        var r = s.executeQuery("SELECT TRANSACTION_ID()")) {
-      return r.next() && r.getObject(1) != null;
-    }
+    return sql.sql("SELECT TRANSACTION_ID() AS id").first(r -> r.text("id")).isPresent();
   }
 
   /** Raises the database's state number in this transaction (see StateWatermark) and returns it. */
   private long nextState() throws SQLException {
-    try (var s = db.createStatement()) {
-      s.executeUpdate("UPDATE state_sequence SET seq = seq + 1 WHERE id = 1");
-      try (var r = s.executeQuery("SELECT seq FROM state_sequence WHERE id = 1")) {
-        return r.next() ? r.getLong(1) : 0;
-      }
-    }
+    sql.sql("UPDATE state_sequence SET seq = seq + 1 WHERE id = 1").update();
+    return currentState();
+  }
+
+  private long currentState() throws SQLException {
+    return sql.sql("SELECT seq FROM state_sequence WHERE id = 1")
+        .first(r -> r.int64("seq"))
+        .orElse(0L);
   }
 
   /** The database's state number (0 before anything was written). */
   long state() {
-    return run(
-        () -> {
-          try (var s = db.createStatement();
-              var r = s.executeQuery("SELECT seq FROM state_sequence WHERE id = 1")) {
-            return r.next() ? r.getLong(1) : 0L;
-          }
-        });
+    return run(this::currentState);
   }
 
   StateWatermark mark() {
