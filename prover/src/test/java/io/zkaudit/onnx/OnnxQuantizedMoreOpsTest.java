@@ -17,21 +17,27 @@ import static io.zkaudit.testutil.OnnxWriter.integers;
 import static io.zkaudit.testutil.OnnxWriter.node;
 import static io.zkaudit.testutil.OnnxWriter.scalar;
 import static io.zkaudit.testutil.OnnxWriter.valueInfo;
+import static io.zkaudit.testutil.OnnxWriter.valueInfoOfType;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
 import io.zkaudit.engine.IntegerEngine;
 import io.zkaudit.inference.ModelProof;
 import io.zkaudit.inference.ModelVerifier;
 import io.zkaudit.model.Concat;
 import io.zkaudit.model.DepthwiseConv2D;
+import io.zkaudit.model.ElementType;
 import io.zkaudit.model.FixedPoint;
 import io.zkaudit.model.FullyConnected;
 import io.zkaudit.model.ModelDescription;
 import io.zkaudit.model.Mul;
+import io.zkaudit.model.TensorSpec;
 import io.zkaudit.onnx.QuantizedOnnxModels.Ref;
 import io.zkaudit.prover.inference.CommittedModel;
 import io.zkaudit.prover.inference.ModelProver;
@@ -91,7 +97,10 @@ class OnnxQuantizedMoreOpsTest {
    * DequantizeLinear.
    */
   static final class QLinearOps {
-    final float sIn = 0.0517f, ws = 0.0103f, s1 = 0.0419f, sk = 0.0211f, sm = 0.0493f, sp = 0.0307f;
+    // QLinearMul's multiplier s1·sk/sm = 0.675 has no right shift: TFLite's fixed point rounds
+    // it once, as the spec (a smaller one rounds twice, see QdqMulLinear)
+    final float sIn = 0.0517f, ws = 0.0103f, s1 = 0.0419f, sk = 0.0211f, sm = 0.00131f;
+    final float sp = 0.0021f;
     final int zIn = -3, z1 = -10, zk = 3, zm = 5, zp = -7;
     final int[] w, b, k;
 
@@ -99,13 +108,15 @@ class OnnxQuantizedMoreOpsTest {
       Random r = new Random(seed);
       w = ints(r, 4 * 3, -90, 90);
       b = ints(r, 4, -2000, 2000);
-      k = ints(r, 7, -60, 60);
+      k = ints(r, 7, zk - 3, zk + 3);
     }
 
-    byte[] model() {
+    /** The model; probes are intermediate values made graph outputs too (for a runtime). */
+    byte[] model(String... probes) {
       Graph g =
           new Graph(valueInfo("x", 1, 3, 6, 6), valueInfo("y", 1, 7, 2, 2))
               .domain("com.microsoft", 1);
+      for (String p : probes) g.output(valueInfoOfType(p, INT8));
       g.initializer(scalar("s_in", sIn)).initializer(integerScalar("z_in", INT8, zIn));
       g.initializer(integers("w", INT8, new int[] {4, 3, 1, 1}, w))
           .initializer(scalar("ws", ws))
@@ -249,8 +260,10 @@ class OnnxQuantizedMoreOpsTest {
       b = ints(r, 4, -5000, 5000);
     }
 
-    byte[] model() {
+    /** The model; probes are intermediate values made graph outputs too (for a runtime). */
+    byte[] model(String... probes) {
       Graph g = new Graph(valueInfo("x", 1, 2, 5, 5), valueInfo("y", 1, 4));
+      for (String p : probes) g.output(valueInfoOfType(p, UINT8));
       g.initializer(scalar("s_in", sIn)).initializer(integerScalar("z_in", UINT8, zIn));
       g.initializer(integers("k", INT8, new int[] {2, 1, 1}, k))
           .initializer(scalar("sk", sk))
@@ -359,10 +372,9 @@ class OnnxQuantizedMoreOpsTest {
     Map<String, Integer> ties =
         tiesByTensor(q, fixture::reference, new int[] {1, 3, 6, 6}, -128, 127);
     System.out.println("QLinear ops: values off by one near a tie " + ties);
-    // exact ties are rare with these scales; QLinearMul's two roundings (right shift 5) are not
-    double allowed = 3 + bandAllowance(252, (double) fixture.s1 * fixture.sk / fixture.sm);
-    assertTrue(ties.get("m") <= allowed, ties + ", at most " + allowed + " in m");
-    for (String t : List.of("c1", "cat", "p1", "p2")) assertTrue(ties.get(t) <= 3, ties.toString());
+    // exact ties are rare with these scales, and every tensor is rounded once
+    for (String t : List.of("c1", "cat", "m", "p1", "p2"))
+      assertTrue(ties.get(t) <= 3, ties.toString());
   }
 
   @Test
@@ -463,5 +475,113 @@ class OnnxQuantizedMoreOpsTest {
     assertThrows(
         io.zkaudit.proof.InvalidProofException.class,
         () -> verifier.verify(ModelProof.decode(proofOfFirst.encode()), inputs[1]));
+  }
+
+  /**
+   * Both fixtures against onnxruntime 1.20 (Java API, test scope: its com.microsoft QLinearConcat,
+   * QLinearMul and QLinearAveragePool kernels, and QDQ Mul and MatMul + Add), every probed tensor
+   * on 100 random inputs. onnxruntime computes in float32 and rounds once, so where the two first
+   * diverge on an input it is by one step, on a value the reference puts within the engine's
+   * rounding band of a tie (float32 precision added). Later tensors then differ as a consequence
+   * and are not compared on that input.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"qlinear", "mul_linear"})
+  void theFixturesAgreeWithOnnxRuntime(String name) throws Exception {
+    OrtEnvironment env;
+    try {
+      env = OrtEnvironment.getEnvironment();
+    } catch (Throwable e) { // no onnxruntime native library on this platform
+      org.junit.jupiter.api.Assumptions.abort("onnxruntime does not load here: " + e);
+      return;
+    }
+    boolean qlinear = name.equals("qlinear");
+    QLinearOps a = new QLinearOps(4);
+    QdqMulLinear b = new QdqMulLinear(6);
+    String[] probes =
+        qlinear ? new String[] {"c1", "cat", "m", "p1", "p2"} : new String[] {"q1", "q2", "out_q"};
+    byte[] model = qlinear ? a.model() : b.model();
+    byte[] probed = qlinear ? a.model(probes) : b.model(probes);
+    Function<Function<String, int[]>, Map<String, Ref>> reference =
+        qlinear ? a::reference : b::reference;
+    int[] nchw = qlinear ? new int[] {1, 3, 6, 6} : new int[] {1, 2, 5, 5};
+    float inputScale = qlinear ? a.sIn : b.sIn;
+    int inputZeroPoint = qlinear ? a.zIn : b.zIn;
+    QuantizedModel q = OnnxImporter.lowerQuantized(OnnxImporter.parse(model), name);
+    ModelDescription d = q.description();
+    IntegerEngine engine = new IntegerEngine(q);
+    Random r = new Random(99);
+    int agreeing = 0;
+    Map<String, Integer> firstDivergences = new java.util.TreeMap<>();
+    try (OrtSession session = env.createSession(probed, new OrtSession.SessionOptions())) {
+      for (int k = 0; k < 100; k++) {
+        int[] xq = ints(r, nchw[1] * nchw[2] * nchw[3], qlinear ? -128 : 0, qlinear ? 127 : 255);
+        float[] x = new float[xq.length];
+        for (int i = 0; i < x.length; i++) x[i] = inputScale * (xq[i] - inputZeroPoint);
+        int[][] ours = engine.values(OnnxQdqImportTest.toNhwc(xq, nchw));
+        Map<String, Ref> exact =
+            reference.apply(
+                t -> {
+                  int id = OnnxQdqImportTest.tensorId(d, t);
+                  return d.tensor(id).rank() == 4
+                      ? OnnxQdqImportTest.toNchw(
+                          ours[id], OnnxQdqImportTest.nchwShape(d.tensor(id)))
+                      : ours[id];
+                });
+        String diverged = null;
+        try (OnnxTensor t =
+                OnnxTensor.createTensor(
+                    env,
+                    java.nio.FloatBuffer.wrap(x),
+                    Arrays.stream(nchw).asLongStream().toArray());
+            OrtSession.Result res = session.run(Map.of("x", t))) {
+          for (String probe : probes) {
+            OnnxTensor theirs = (OnnxTensor) res.get(probe).orElseThrow();
+            int id = OnnxQdqImportTest.tensorId(d, probe);
+            TensorSpec spec = d.tensor(id);
+            int[] mine =
+                spec.rank() == 4
+                    ? OnnxQdqImportTest.toNchw(ours[id], OnnxQdqImportTest.nchwShape(spec))
+                    : ours[id];
+            java.nio.ByteBuffer buffer = theirs.getByteBuffer();
+            int[] runtime = new int[buffer.remaining()];
+            for (int i = 0; i < runtime.length; i++)
+              runtime[i] = spec.type() == ElementType.UINT8 ? buffer.get() & 0xff : buffer.get();
+            assertEquals(runtime.length, mine.length, probe);
+            Ref ref = exact.get(probe);
+            for (int i = 0; i < runtime.length; i++) {
+              if (runtime[i] == mine[i]) continue;
+              double v = ref.exact()[i], distanceToTie = Math.abs(v - Math.floor(v) - 0.5);
+              assertTrue(
+                  Math.abs(runtime[i] - mine[i]) == 1
+                      && distanceToTie <= ref.tieBound() + 1e-6 * Math.max(1, Math.abs(v)),
+                  name
+                      + " input "
+                      + k
+                      + " "
+                      + probe
+                      + "["
+                      + i
+                      + "]: engine "
+                      + mine[i]
+                      + ", onnxruntime "
+                      + runtime[i]
+                      + ", exact quotient "
+                      + v);
+              diverged = probe;
+            }
+            if (diverged != null) break;
+          }
+        }
+        if (diverged == null) agreeing++;
+        else firstDivergences.merge(diverged, 1, Integer::sum);
+      }
+    }
+    System.out.printf(
+        "%s: %d of 100 inputs agree with onnxruntime on every tensor; first divergences at %s%n",
+        name, agreeing, firstDivergences);
+    // the QDQ Mul fixture's multipliers have right shifts 4 and 5: about one value in 32 and 64
+    // lies in the band where TFLite's two roundings differ from one, and its tensors have 50
+    assertTrue(agreeing >= (qlinear ? 75 : 15), agreeing + " of 100 inputs agree");
   }
 }
