@@ -404,6 +404,56 @@ class OnnxQuantizedMoreOpsTest {
   }
 
   /**
+   * A QDQ Mul of two activations (x·x, then Relu) imports and the engine computes the spec's
+   * integers, but the proof covers only an activation times a constant: {@code zkaudit commit}
+   * refuses it up front, in one line naming the layer.
+   */
+  @Test
+  void aProductOfTwoActivationsRunsButIsRefusedAtCommit() {
+    float sIn = 0.0203f, sy = 0.0517f;
+    int zIn = 128, zy = 3;
+    Graph g = new Graph(valueInfo("x", 1, 2, 5, 5), valueInfo("y", 1, 2, 5, 5));
+    g.initializer(scalar("s_in", sIn)).initializer(integerScalar("z_in", UINT8, zIn));
+    g.initializer(scalar("sy", sy)).initializer(integerScalar("zy", UINT8, zy));
+    g.node(node("QuantizeLinear", "", List.of("x", "s_in", "z_in"), List.of("x_q")));
+    g.node(node("DequantizeLinear", "", List.of("x_q", "s_in", "z_in"), List.of("x_dq")));
+    g.node(node("Mul", "square", List.of("x_dq", "x_dq"), List.of("sq")));
+    g.node(node("QuantizeLinear", "", List.of("sq", "sy", "zy"), List.of("sq_q")));
+    g.node(node("DequantizeLinear", "", List.of("sq_q", "sy", "zy"), List.of("y")));
+    QuantizedModel q = OnnxImporter.lowerQuantized(OnnxImporter.parse(g.model(13)), "square");
+    assertEquals(List.of("Mul"), OnnxQdqImportTest.kinds(q.description()));
+    Map<String, Integer> ties =
+        tiesByTensor(
+            q,
+            actual -> {
+              int[] x = actual.apply("x_q");
+              double[] v = new double[x.length];
+              for (int i = 0; i < x.length; i++)
+                v[i] = (double) sIn * (x[i] - zIn) * sIn * (x[i] - zIn) / sy;
+              return Map.of(
+                  "sq_q",
+                  requantized(
+                      new int[] {1, 2, 5, 5},
+                      v,
+                      zy,
+                      0,
+                      255,
+                      twoRoundingsBound((double) sIn * sIn / sy, v)));
+            },
+            new int[] {1, 2, 5, 5},
+            0,
+            255);
+    assertTrue(ties.get("sq_q") <= 3 + bandAllowance(50, (double) sIn * sIn / sy), ties.toString());
+    Provability p = Provability.of(q);
+    assertFalse(p.provable());
+    assertEquals(1, p.messages().size(), p.messages().toString());
+    assertTrue(
+        p.messages().getFirst().contains("square")
+            && p.messages().getFirst().contains("a product of two activations"),
+        p.messages().toString());
+  }
+
+  /**
    * As {@link OnnxQdqImportTest#compareOnRandomInputs}, counting the values off by one near a tie
    * per tensor: 20 random NCHW inputs, each reference operator computed from the engine's values of
    * its inputs, every reference tensor compared.
