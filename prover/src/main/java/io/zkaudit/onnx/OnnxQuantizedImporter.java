@@ -829,15 +829,8 @@ final class OnnxQuantizedImporter {
         INF,
         (q, y, lo, hi) -> {
           if (!y.sameQuantization(x)) {
-            throw unsupported(
-                n,
-                "AveragePool whose QuantizeLinear "
-                    + q.label()
-                    + " changes the quantization ("
-                    + x.quantization()
-                    + " to "
-                    + y.quantization()
-                    + "; the integer average pool keeps it)");
+            averageAtAnotherQuantization(n, q, x, win, y, lo, hi);
+            return;
           }
           Quant in = x;
           Window w = win;
@@ -1115,80 +1108,60 @@ final class OnnxQuantizedImporter {
 
   /**
    * QLinearAveragePool (com.microsoft, NCHW): inputs X, x_scale, x_zero_point, y_scale,
-   * y_zero_point; the average of the window's real values quantized at y. At the input's own
-   * quantization it is the integer AveragePool, as a QDQ AveragePool. At another one, a pool
-   * followed by a requantization would round twice; instead, when every window averages the same
-   * number n of entries (no padding, or count_include_pad 1), it is a depthwise convolution with
-   * weights 1 and requantization x_scale/(n·y_scale), rounded once as the spec: padding taps are
-   * skipped, which is adding the real zero the spec counts. Padding not counted at another
-   * quantization (windows of different sizes) is refused.
+   * y_zero_point; the average of the window's real values quantized at y, as a QDQ AveragePool (see
+   * {@link #averageAtAnotherQuantization} when y's quantization is not x's).
    */
   private void qlinearAveragePool(Node n) {
     if (n.intAttr("channels_last", 0) != 0)
       throw unsupported(n, "QLinearAveragePool with channels_last 1 (only NCHW)");
-    Quant x = integersWith(n, 0, 1, 2);
-    float yScale = scalarScale(n, 3);
-    ElementType yType = zeroPointType(n, 4);
-    int yZeroPoint = zeroPoint(n, 4, yType);
-    if (yScale == x.scale() && yZeroPoint == x.zeroPoint() && yType == x.type()) {
-      finishNow(n, averagePool(n, x), 3, 4);
-      return;
-    }
-    requireLayout(n, x, Layout.NHWC);
-    Window win = poolWindow(n, x);
-    boolean padded = !win.padding().equals(Padding.NONE);
-    if (padded && n.intAttr("count_include_pad", 0) == 0) {
+    finishNow(n, averagePool(n, integersWith(n, 0, 1, 2)), 3, 4);
+  }
+
+  /**
+   * An average pool whose output q quantizes otherwise than its input x. The integer AveragePool
+   * keeps the quantization, and a pool then a requantization would round twice. When every window
+   * averages the same number n of entries (no padding, or count_include_pad 1) it is a depthwise
+   * convolution with weights 1 and requantization x_scale/(n·y_scale), rounded once as the spec:
+   * padding taps are skipped, which is adding the real zero count_include_pad counts. Padding not
+   * counted (border windows of fewer entries) is refused, and so is a change of type.
+   */
+  private void averageAtAnotherQuantization(
+      Node n, Node q, Quant x, Window win, Quant y, int lo, int hi) {
+    String what = n.opType() + (q == n ? "" : " whose QuantizeLinear " + q.label());
+    if (!win.padding().equals(Padding.NONE) && n.intAttr("count_include_pad", 0) == 0) {
       throw unsupported(
           n,
-          "QLinearAveragePool that changes the quantization ("
+          what
+              + " changes the quantization ("
               + x.quantization()
               + " to "
-              + yType
-              + " scale "
-              + yScale
-              + " zero point "
-              + yZeroPoint
+              + y.quantization()
               + ") with padding not counted (count_include_pad 0): its border windows average"
               + " fewer entries, and the integer average pool keeps the quantization");
     }
-    if (yType != x.type())
-      throw unsupported(n, "QLinearAveragePool from " + x.type() + " to " + yType);
-    int[] s = x.onnxShape();
-    int c = s[1], count = win.kernelH() * win.kernelW();
-    finishNow(
-        n,
-        new Pending(
-            n,
-            new int[] {s[0], c, win.outputHeight(s[2]), win.outputWidth(s[3])},
-            Layout.NHWC,
-            -INF,
-            INF,
-            (q, y, lo, hi) -> {
-              int[] ones = new int[win.kernelH() * win.kernelW() * c];
-              Arrays.fill(ones, 1);
-              int wid =
-                  constantTensor(
-                      TensorSpec.of(
-                          name(n) + "/window",
-                          List.of(1, win.kernelH(), win.kernelW(), c),
-                          ElementType.INT8,
-                          1f / count,
-                          0,
-                          true),
-                      ones);
-              QuantizedMultiplier m =
-                  FixedPoint.quantizeMultiplier(
-                      (double) x.scale() / ((double) count * (double) y.scale()));
-              Requantization rq =
-                  new Requantization(
-                          List.of(m.multiplier()), List.of(m.shift()), y.zeroPoint(), lo, hi)
-                      .withSingleRounding();
-              layers.add(
-                  new DepthwiseConv2D(
-                      name(n), x.id(), wid, -1, y.id(), win, 1, x.zeroPoint(), List.of(0), rq));
-            }),
-        3,
-        4);
+    if (y.type() != x.type())
+      throw unsupported(n, what + " changes the type (" + x.type() + " to " + y.type() + ")");
+    int c = x.onnxShape()[1], count = win.kernelH() * win.kernelW();
+    int[] ones = new int[count * c];
+    Arrays.fill(ones, 1);
+    int wid =
+        constantTensor(
+            TensorSpec.of(
+                name(n) + "/window",
+                List.of(1, win.kernelH(), win.kernelW(), c),
+                ElementType.INT8,
+                1f / count,
+                0,
+                true),
+            ones);
+    QuantizedMultiplier m =
+        FixedPoint.quantizeMultiplier((double) x.scale() / ((double) count * (double) y.scale()));
+    Requantization rq =
+        new Requantization(List.of(m.multiplier()), List.of(m.shift()), y.zeroPoint(), lo, hi)
+            .withSingleRounding();
+    layers.add(
+        new DepthwiseConv2D(
+            name(n), x.id(), wid, -1, y.id(), win, 1, x.zeroPoint(), List.of(0), rq));
   }
 
   /** A Mul operand: an activation, or a constant (quantized weights) broadcast against it. */

@@ -163,7 +163,7 @@ class OnnxQdqRefusalTest {
             "unsupported quantized ONNX pattern: output c is the float result of node 'conv'"
                 + " (Conv), never quantized (QuantizeLinear)"),
         refusal(
-            "an average pool that requantizes",
+            "an average pool that requantizes and does not count its padding",
             "y",
             g -> {
               g.node(
@@ -172,14 +172,16 @@ class OnnxQdqRefusalTest {
                       "avg",
                       List.of("x_dq"),
                       List.of("a"),
-                      attrInts("kernel_shape", 2, 2)));
+                      attrInts("kernel_shape", 2, 2),
+                      attrInts("pads", 1, 1, 1, 1)));
               g.node(
                   node("QuantizeLinear", "q_avg", List.of("a", "s_out", "z_out"), List.of("aq")));
               g.node(node("DequantizeLinear", "", List.of("aq", "s_out", "z_out"), List.of("y")));
             },
             "unsupported ONNX AveragePool whose QuantizeLinear 'q_avg' changes the quantization"
-                + " (UINT8 scale 0.02 zero point 128 to UINT8 scale 0.1 zero point 3; the integer"
-                + " average pool keeps it) at node 'avg'"),
+                + " (UINT8 scale 0.02 zero point 128 to UINT8 scale 0.1 zero point 3) with padding"
+                + " not counted (count_include_pad 0): its border windows average fewer entries,"
+                + " and the integer average pool keeps the quantization at node 'avg'"),
         refusal(
             "a Relu of stored integers",
             "y",
@@ -830,7 +832,7 @@ class OnnxQdqRefusalTest {
               qlinearPool(g, "s_out", "z_out", attrInts("pads", 1, 1, 1, 1));
               dequantizeOut(g, "p");
             },
-            "unsupported ONNX QLinearAveragePool that changes the quantization (UINT8 scale 0.02"
+            "unsupported ONNX QLinearAveragePool changes the quantization (UINT8 scale 0.02"
                 + " zero point 128 to UINT8 scale 0.1 zero point 3) with padding not counted"
                 + " (count_include_pad 0): its border windows average fewer entries, and the"
                 + " integer average pool keeps the quantization at node 'qpool'"),
@@ -842,7 +844,7 @@ class OnnxQdqRefusalTest {
               qlinearPool(g, "s_out", "z_i8");
               g.node(node("DequantizeLinear", "", List.of("p", "s_out", "z_i8"), List.of("y")));
             },
-            "unsupported ONNX QLinearAveragePool from UINT8 to INT8 at node 'qpool'"),
+            "unsupported ONNX QLinearAveragePool changes the type (UINT8 to INT8) at node 'qpool'"),
         refusal(
             "a QLinearAveragePool with ceil_mode",
             "y",

@@ -454,6 +454,75 @@ class OnnxQuantizedMoreOpsTest {
   }
 
   /**
+   * A QDQ AveragePool (3×3, stride 2, padded, count_include_pad 1) whose Relu and QuantizeLinear
+   * change the quantization: a depthwise convolution of ones rounded once, which computes the
+   * spec's integers and proves.
+   */
+  @Test
+  void aQdqAveragePoolToAnotherQuantizationIsAConvolutionOfOnes() throws Exception {
+    float sIn = 0.0203f, sy = 0.0117f;
+    int zIn = 128, zy = 7;
+    Graph g = new Graph(valueInfo("x", 1, 3, 7, 7), valueInfo("y", 1, 3, 4, 4));
+    g.initializer(scalar("s_in", sIn)).initializer(integerScalar("z_in", UINT8, zIn));
+    g.initializer(scalar("sy", sy)).initializer(integerScalar("zy", UINT8, zy));
+    g.node(node("QuantizeLinear", "", List.of("x", "s_in", "z_in"), List.of("x_q")));
+    g.node(node("DequantizeLinear", "", List.of("x_q", "s_in", "z_in"), List.of("x_dq")));
+    g.node(
+        node(
+            "AveragePool",
+            "avg",
+            List.of("x_dq"),
+            List.of("a"),
+            attrInts("kernel_shape", 3, 3),
+            attrInts("strides", 2, 2),
+            attrInts("pads", 1, 1, 1, 1),
+            attrInt("count_include_pad", 1)));
+    g.node(node("Relu", "", List.of("a"), List.of("a_r")));
+    g.node(node("QuantizeLinear", "", List.of("a_r", "sy", "zy"), List.of("a_q")));
+    g.node(node("DequantizeLinear", "", List.of("a_q", "sy", "zy"), List.of("y")));
+    QuantizedModel q = OnnxImporter.lowerQuantized(OnnxImporter.parse(g.model(13)), "avg");
+    assertEquals(List.of("DepthwiseConv2D"), OnnxQdqImportTest.kinds(q.description()));
+    DepthwiseConv2D pool = (DepthwiseConv2D) q.description().layers().getFirst();
+    assertEquals(zy, pool.requantization().clampMin()); // the Relu
+    Map<String, Integer> ties =
+        tiesByTensor(
+            q,
+            actual -> {
+              int[] x = actual.apply("x_q");
+              double[] v = new double[3 * 16];
+              for (int ch = 0; ch < 3; ch++)
+                for (int oy = 0; oy < 4; oy++)
+                  for (int ox = 0; ox < 4; ox++) {
+                    long sum = 0; // padding taps are real zeros, counted in the 9
+                    for (int ky = 0; ky < 3; ky++)
+                      for (int kx = 0; kx < 3; kx++) {
+                        int iy = oy * 2 - 1 + ky, ix = ox * 2 - 1 + kx;
+                        if (iy >= 0 && iy < 7 && ix >= 0 && ix < 7)
+                          sum += x[(ch * 7 + iy) * 7 + ix] - zIn;
+                      }
+                    v[(ch * 4 + oy) * 4 + ox] = Math.max(0, (double) sIn * sum / 9.0) / sy;
+                  }
+              return Map.of(
+                  "a_q",
+                  requantized(new int[] {1, 3, 4, 4}, v, zy, 0, 255, singleRoundingBound(v)));
+            },
+            new int[] {1, 3, 7, 7},
+            0,
+            255);
+    assertTrue(ties.get("a_q") <= 3, ties.toString());
+    Provability p = Provability.of(q);
+    assertTrue(p.provable(), p.messages().toString());
+    CommittedModel cm = ModelProver.commit(q);
+    int[] x = ints(new Random(3), q.input().size(), 0, 255);
+    assertArrayEquals(
+        new IntegerEngine(q).infer(x),
+        new ModelVerifier(cm.vk())
+            .verify(
+                ModelProof.decode(ModelProver.prove(cm, x, ProgressListener.NONE, true).encode()),
+                x));
+  }
+
+  /**
    * As {@link OnnxQdqImportTest#compareOnRandomInputs}, counting the values off by one near a tie
    * per tensor: 20 random NCHW inputs, each reference operator computed from the engine's values of
    * its inputs, every reference tensor compared.
