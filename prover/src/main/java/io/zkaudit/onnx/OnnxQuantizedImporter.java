@@ -208,8 +208,11 @@ final class OnnxQuantizedImporter {
   private final Map<String, Weights> weights = new HashMap<>();
   private final Map<String, Val> values = new HashMap<>();
 
-  /** A MatMul's result without a bias: a following Add of a constant folds into it. */
-  private record Unbiased(Node node, Quant x, Weights w) {}
+  /**
+   * A MatMul's (or bias-less Gemm's) result: a following Add of a constant folds into it as its
+   * bias; w is [O,K] when outputsFirst, else [K,O].
+   */
+  private record Unbiased(Node node, Quant x, Weights w, boolean outputsFirst) {}
 
   private final Map<String, Unbiased> unbiased = new HashMap<>();
 
@@ -652,6 +655,7 @@ final class OnnxQuantizedImporter {
     if (n.inputs().size() > 2 && !n.inputs().get(2).isEmpty())
       bias = bias(n, 2, x, w, outChannels(w, transB ? 0 : 1));
     values.put(out(n), dense(n, x, w, transB, bias));
+    if (bias == null) unbiased.put(out(n), new Unbiased(n, x, w, transB));
   }
 
   /**
@@ -1322,14 +1326,14 @@ final class OnnxQuantizedImporter {
     Quant x = real(n, 0);
     Weights w = weights(n, 1, 1);
     values.put(out(n), dense(n, x, w, false, null));
-    unbiased.put(out(n), new Unbiased(n, x, w));
+    unbiased.put(out(n), new Unbiased(n, x, w, false));
   }
 
   /**
-   * QDQ Add: of two activations, TFLite's ADD; of a MatMul's float result (read by nothing else)
-   * and a constant, the MatMul's bias (PyTorch's Linear exported unfused). The constant must be one
-   * value per output ([O] or [1, O]): an int32 DequantizeLinear at scale x_scale·w_scale (exact),
-   * or float values rounded to int32 there as a Gemm's float bias.
+   * QDQ Add: of two activations, TFLite's ADD; of a MatMul's (or bias-less Gemm's) float result
+   * (read by nothing else) and a constant, its bias (PyTorch's Linear exported unfused). The
+   * constant must be one value per output ([O] or [1, O]): an int32 DequantizeLinear at scale
+   * x_scale·w_scale (exact), or float values rounded to int32 there as a Gemm's float bias.
    */
   private void addOrBias(Node n) {
     for (int i = 0; i < 2 && n.inputs().size() == 2; i++) {
@@ -1346,10 +1350,12 @@ final class OnnxQuantizedImporter {
                 + result
                 + " of node "
                 + mm.node().label()
-                + " (MatMul) has "
+                + " ("
+                + mm.node().opType()
+                + ") has "
                 + index.uses.getOrDefault(result, 0)
                 + " readers; its bias Add must be the only one");
-      int outputs = (int) mm.w().dims()[1];
+      int outputs = (int) mm.w().dims()[mm.outputsFirst() ? 0 : 1];
       long[] dims =
           constants.containsKey(other) ? constants.get(other).dims() : weights.get(other).dims();
       boolean vector = dims.length >= 1 && dims[dims.length - 1] == outputs;
@@ -1361,13 +1367,15 @@ final class OnnxQuantizedImporter {
                 + other
                 + " of shape "
                 + Arrays.toString(dims)
-                + " to the result of MatMul "
+                + " to the result of "
+                + mm.node().opType()
+                + " "
                 + mm.node().label()
                 + " (only a bias of one value per output, ["
                 + outputs
                 + "])");
       int[] bias = bias(n, 1 - i, mm.x(), mm.w(), outputs);
-      values.put(out(n), dense(mm.node(), mm.x(), mm.w(), false, bias));
+      values.put(out(n), dense(mm.node(), mm.x(), mm.w(), mm.outputsFirst(), bias));
       return;
     }
     values.put(out(n), add(n, real(n, 0), real(n, 1)));

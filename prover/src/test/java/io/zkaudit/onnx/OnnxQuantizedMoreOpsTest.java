@@ -523,6 +523,49 @@ class OnnxQuantizedMoreOpsTest {
   }
 
   /**
+   * A bias-less QDQ Gemm (transB 1) followed by an Add of a float bias [1, 3]: the bias folds into
+   * the dense layer, rounded to int32 at x_scale·w_scale as a Gemm's own float bias.
+   */
+  @Test
+  void aBiasLessGemmTakesAFollowingAddAsItsBias() {
+    float sIn = 0.0203f, ws = 0.0071f, sy = 0.0613f;
+    int zIn = 128, zy = 100;
+    Random r = new Random(12);
+    int[] w = ints(r, 3 * 6, -100, 100);
+    float[] b = {0.71f, -0.33f, 0.05f};
+    Graph g = new Graph(valueInfo("x", 1, 6), valueInfo("y", 1, 3));
+    g.initializer(scalar("s_in", sIn)).initializer(integerScalar("z_in", UINT8, zIn));
+    g.initializer(scalar("sy", sy)).initializer(integerScalar("zy", UINT8, zy));
+    g.initializer(integers("w", INT8, new int[] {3, 6}, w)).initializer(scalar("ws", ws));
+    g.initializer(floats("b", new int[] {1, 3}, b));
+    g.node(node("QuantizeLinear", "", List.of("x", "s_in", "z_in"), List.of("x_q")));
+    g.node(node("DequantizeLinear", "", List.of("x_q", "s_in", "z_in"), List.of("x_dq")));
+    g.node(node("DequantizeLinear", "", List.of("w", "ws"), List.of("w_dq")));
+    g.node(node("Gemm", "fc", List.of("x_dq", "w_dq"), List.of("g"), attrInt("transB", 1)));
+    g.node(node("Add", "fc_bias", List.of("b", "g"), List.of("sum")));
+    g.node(node("QuantizeLinear", "", List.of("sum", "sy", "zy"), List.of("y_q")));
+    g.node(node("DequantizeLinear", "", List.of("y_q", "sy", "zy"), List.of("y")));
+    QuantizedModel q = OnnxImporter.lowerQuantized(OnnxImporter.parse(g.model(13)), "gemm");
+    assertEquals(List.of("FullyConnected"), OnnxQdqImportTest.kinds(q.description()));
+    int[] bias = QuantizedOnnxModels.biasAt(b, sIn, new float[] {ws, ws, ws});
+    assertArrayEquals(
+        bias, q.constant(((FullyConnected) q.description().layers().getFirst()).bias()));
+    Map<String, Integer> ties =
+        tiesByTensor(
+            q,
+            actual -> {
+              double[] acc = dense(actual.apply("x_q"), zIn, w, 3, 6, new int[] {0}, bias);
+              for (int o = 0; o < 3; o++) acc[o] *= (double) sIn * ws / sy;
+              return Map.of(
+                  "y_q", requantized(new int[] {1, 3}, acc, zy, 0, 255, singleRoundingBound(acc)));
+            },
+            new int[] {1, 6, 1, 1},
+            0,
+            255);
+    assertTrue(ties.get("y_q") <= 3, ties.toString());
+  }
+
+  /**
    * As {@link OnnxQdqImportTest#compareOnRandomInputs}, counting the values off by one near a tie
    * per tensor: 20 random NCHW inputs, each reference operator computed from the engine's values of
    * its inputs, every reference tensor compared.
