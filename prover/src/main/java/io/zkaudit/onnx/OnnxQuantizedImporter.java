@@ -40,18 +40,19 @@ import java.util.Set;
  * encodings exist, and a graph may mix them:
  *
  * <ul>
- *   <li><b>QDQ</b>: float operators (Conv, Gemm/MatMul, Add, AveragePool, GlobalAveragePool,
- *       Concat, a final Softmax, Relu/Clip) whose inputs are DequantizeLinear outputs and whose
- *       result goes through a QuantizeLinear (ONNX operator specs QuantizeLinear and
- *       DequantizeLinear: real = scale·(q − zero_point), q = saturate(round(real / scale) +
- *       zero_point)). The pattern DQ(x), DQ(w) → op → [Relu|Clip] → Q(y) becomes one integer layer
- *       whose requantization is x_scale·w_scale/y_scale and whose clamp is the activation's
- *       interval in y's domain, as TFLite's fused activations. Data movement (MaxPool, Flatten,
- *       Reshape, Identity) commutes with dequantization and applies to the integers directly.
- *   <li><b>QOperator</b>: QLinearConv, QLinearMatMul (ONNX specs), QLinearAdd and
- *       QLinearGlobalAveragePool (onnxruntime's com.microsoft contrib operators), integer MaxPool,
- *       Flatten and Reshape, with a QuantizeLinear at the input and a DequantizeLinear at the
- *       output.
+ *   <li><b>QDQ</b>: float operators (Conv, Gemm/MatMul, a MatMul's bias as a separate Add, Add,
+ *       Mul, AveragePool, GlobalAveragePool, Concat, a final Softmax, Relu/Clip) whose inputs are
+ *       DequantizeLinear outputs and whose result goes through a QuantizeLinear (ONNX operator
+ *       specs QuantizeLinear and DequantizeLinear: real = scale·(q − zero_point), q =
+ *       saturate(round(real / scale) + zero_point)). The pattern DQ(x), DQ(w) → op → [Relu|Clip] →
+ *       Q(y) becomes one integer layer whose requantization is x_scale·w_scale/y_scale and whose
+ *       clamp is the activation's interval in y's domain, as TFLite's fused activations. Data
+ *       movement (MaxPool, Flatten, Reshape, Identity) commutes with dequantization and applies to
+ *       the integers directly.
+ *   <li><b>QOperator</b>: QLinearConv, QLinearMatMul (ONNX specs), QLinearAdd, QLinearMul,
+ *       QLinearConcat, QLinearAveragePool and QLinearGlobalAveragePool (onnxruntime's com.microsoft
+ *       contrib operators), integer MaxPool, Flatten and Reshape, with a QuantizeLinear at the
+ *       input and a DequantizeLinear at the output.
  * </ul>
  *
  * <p>The ONNX specs round the real product once (ties to even); the engine's requantization is
@@ -87,10 +88,14 @@ final class OnnxQuantizedImporter {
           "QLinearMatMul",
           "QLinearAdd",
           "QLinearGlobalAveragePool",
+          "QLinearConcat",
+          "QLinearAveragePool",
+          "QLinearMul",
           "Conv",
           "Gemm",
           "MatMul",
           "Add",
+          "Mul",
           "Relu",
           "Clip",
           "MaxPool",
@@ -196,6 +201,14 @@ final class OnnxQuantizedImporter {
   private final Map<String, Tensor> constants;
   private final Map<String, Weights> weights = new HashMap<>();
   private final Map<String, Val> values = new HashMap<>();
+
+  /**
+   * A MatMul's (or bias-less Gemm's) result: a following Add of a constant folds into it as its
+   * bias; w is [O,K] when outputsFirst, else [K,O].
+   */
+  private record Unbiased(Node node, Quant x, Weights w, boolean outputsFirst) {}
+
+  private final Map<String, Unbiased> unbiased = new HashMap<>();
 
   OnnxQuantizedImporter(OnnxModel model) {
     this.model = model;
@@ -307,11 +320,14 @@ final class OnnxQuantizedImporter {
         finishNow(n, conv(n, x, w, bias), 6, 7);
       }
       case "Gemm" -> gemm(n);
-      case "MatMul" -> values.put(out(n), dense(n, real(n, 0), weights(n, 1, 1), false, null));
+      case "MatMul" -> matMul(n);
       case "QLinearMatMul" ->
           finishNow(
               n, dense(n, integersWith(n, 0, 1, 2), rawWeights(n, 3, 4, 5, 1), false, null), 6, 7);
-      case "Add" -> values.put(out(n), add(n, real(n, 0), real(n, 1)));
+      case "Add" -> addOrBias(n);
+      case "Mul" -> values.put(out(n), mul(n, mulOperand(n, 0), mulOperand(n, 1)));
+      case "QLinearMul" ->
+          finishNow(n, mul(n, qlinearOperand(n, 0, 1, 2), qlinearOperand(n, 3, 4, 5)), 6, 7);
       case "QLinearAdd" ->
           finishNow(n, add(n, integersWith(n, 0, 1, 2), integersWith(n, 3, 4, 5)), 6, 7);
       case "Relu" -> clamp(n, 0f, INF);
@@ -326,6 +342,8 @@ final class OnnxQuantizedImporter {
       }
       case "Flatten", "Reshape" -> reshape(n);
       case "Concat" -> concat(n);
+      case "QLinearConcat" -> qlinearConcat(n);
+      case "QLinearAveragePool" -> qlinearAveragePool(n);
       case "Softmax" -> values.put(out(n), softmax(n, real(n, 0)));
       default -> throw new IllegalStateException(n.opType() + " is in OPS but has no lowering");
     }
@@ -623,6 +641,7 @@ final class OnnxQuantizedImporter {
     if (n.inputs().size() > 2 && !n.inputs().get(2).isEmpty())
       bias = bias(n, 2, x, w, outChannels(w, transB ? 0 : 1));
     values.put(out(n), dense(n, x, w, transB, bias));
+    if (bias == null) unbiased.put(out(n), new Unbiased(n, x, w, transB));
   }
 
   /**
@@ -793,15 +812,8 @@ final class OnnxQuantizedImporter {
         INF,
         (q, y, lo, hi) -> {
           if (!y.sameQuantization(x)) {
-            throw unsupported(
-                n,
-                "AveragePool whose QuantizeLinear "
-                    + q.label()
-                    + " changes the quantization ("
-                    + x.quantization()
-                    + " to "
-                    + y.quantization()
-                    + "; the integer average pool keeps it)");
+            averageAtAnotherQuantization(n, q, x, win, y, lo, hi);
+            return;
           }
           Quant in = x;
           Window w = win;
@@ -975,27 +987,35 @@ final class OnnxQuantizedImporter {
             (q, y, lo, hi) -> {
               if (lo != y.type().min() || hi != y.type().max())
                 throw unsupported(n, "Relu/Clip after a Concat (clamp its inputs instead)");
-              List<Integer> joined = new ArrayList<>();
-              for (int i = 0; i < ins.size(); i++) {
-                Quant x = ins.get(i);
-                if (x.sameQuantization(y)) {
-                  joined.add(x.id());
-                  continue;
-                }
-                Quant moved =
-                    quant(
-                        out(n) + "/requantized " + i,
-                        x.onnxShape(),
-                        x.layout(),
-                        null,
-                        y.scale(),
-                        y.zeroPoint(),
-                        y.type());
-                requantize(name(n) + "/requantize " + i, x, moved, y.type().min(), y.type().max());
-                joined.add(moved.id());
-              }
-              layers.add(new Concat(name(n), joined, y.id(), storedAxis));
+              concatLayers(n, ins, y, storedAxis);
             }));
+  }
+
+  /**
+   * The Concat of real values quantized at y: each input quantized otherwise is requantized to y's
+   * parameters first (the integer Concat joins values of one quantization).
+   */
+  private void concatLayers(Node n, List<Quant> ins, Quant y, int storedAxis) {
+    List<Integer> joined = new ArrayList<>();
+    for (int i = 0; i < ins.size(); i++) {
+      Quant x = ins.get(i);
+      if (x.sameQuantization(y)) {
+        joined.add(x.id());
+        continue;
+      }
+      Quant moved =
+          quant(
+              out(n) + "/requantized " + i,
+              x.onnxShape(),
+              x.layout(),
+              null,
+              y.scale(),
+              y.zeroPoint(),
+              y.type());
+      requantize(name(n) + "/requantize " + i, x, moved, y.type().min(), y.type().max());
+      joined.add(moved.id());
+    }
+    layers.add(new Concat(name(n), joined, y.id(), storedAxis));
   }
 
   /**
@@ -1029,6 +1049,315 @@ final class OnnxQuantizedImporter {
             throw unsupported(n, "Relu/Clip after a Softmax");
           layers.add(new Softmax(name(n), x.id(), y.id(), 1f));
         });
+  }
+
+  // ------------------------------------------------------------------ issue 18: more operators
+
+  /**
+   * QLinearConcat (com.microsoft): inputs Y_scale, Y_zero_point, then (X, X_scale, X_zero_point)
+   * for each joined tensor; every X's real values quantized at Y's parameters and joined along
+   * axis. As for a QDQ Concat, an input quantized otherwise is requantized first.
+   */
+  private void qlinearConcat(Node n) {
+    int size = n.inputs().size();
+    if (size < 5 || (size - 2) % 3 != 0)
+      throw new ModelFormatException(
+          "QLinearConcat node "
+              + n.label()
+              + " has "
+              + size
+              + " inputs (Y_scale, Y_zero_point, then X, X_scale, X_zero_point per input)");
+    List<Quant> ins = new ArrayList<>();
+    for (int i = 2; i < size; i += 3) ins.add(integersWith(n, i, i + 1, i + 2));
+    Quant first = ins.getFirst();
+    for (Quant q : ins) {
+      if (q.layout() != first.layout() || q.layout() == Layout.FLAT_NHWC)
+        throw unsupported(n, "QLinearConcat of tensors with different layouts or ranks");
+    }
+    OnnxShapes.Joined joined = OnnxShapes.concat(n, ins.stream().map(Quant::onnxShape).toList());
+    int storedAxis = OnnxShapes.storedAxis(joined.axis(), first.layout() == Layout.NHWC);
+    finishNow(
+        n,
+        new Pending(
+            n,
+            joined.shape(),
+            first.layout(),
+            -INF,
+            INF,
+            (q, y, lo, hi) -> concatLayers(n, ins, y, storedAxis)),
+        0,
+        1);
+  }
+
+  /**
+   * QLinearAveragePool (com.microsoft, NCHW): inputs X, x_scale, x_zero_point, y_scale,
+   * y_zero_point; the average of the window's real values quantized at y, as a QDQ AveragePool (see
+   * {@link #averageAtAnotherQuantization} when y's quantization is not x's).
+   */
+  private void qlinearAveragePool(Node n) {
+    if (n.intAttr("channels_last", 0) != 0)
+      throw unsupported(n, "QLinearAveragePool with channels_last 1 (only NCHW)");
+    finishNow(n, averagePool(n, integersWith(n, 0, 1, 2)), 3, 4);
+  }
+
+  /**
+   * An average pool whose output q quantizes otherwise than its input x. The integer AveragePool
+   * keeps the quantization, and a pool then a requantization would round twice. When every window
+   * averages the same number n of entries (no padding, or count_include_pad 1) it is a depthwise
+   * convolution with weights 1 and requantization x_scale/(n·y_scale), rounded once as the spec:
+   * padding taps are skipped, which is adding the real zero count_include_pad counts. Padding not
+   * counted (border windows of fewer entries) is refused, and so is a change of type.
+   */
+  private void averageAtAnotherQuantization(
+      Node n, Node q, Quant x, Window win, Quant y, int lo, int hi) {
+    String what = n.opType() + (q == n ? "" : " whose QuantizeLinear " + q.label());
+    if (!win.padding().equals(Padding.NONE) && n.intAttr("count_include_pad", 0) == 0) {
+      throw unsupported(
+          n,
+          what
+              + " changes the quantization ("
+              + x.quantization()
+              + " to "
+              + y.quantization()
+              + ") with padding not counted (count_include_pad 0): its border windows average"
+              + " fewer entries, and the integer average pool keeps the quantization");
+    }
+    if (y.type() != x.type())
+      throw unsupported(n, what + " changes the type (" + x.type() + " to " + y.type() + ")");
+    int c = x.onnxShape()[1], count = win.kernelH() * win.kernelW();
+    int[] ones = new int[count * c];
+    Arrays.fill(ones, 1);
+    int wid =
+        constantTensor(
+            TensorSpec.of(
+                name(n) + "/window",
+                List.of(1, win.kernelH(), win.kernelW(), c),
+                ElementType.INT8,
+                1f / count,
+                0,
+                true),
+            ones);
+    QuantizedMultiplier m =
+        FixedPoint.quantizeMultiplier((double) x.scale() / ((double) count * (double) y.scale()));
+    Requantization rq =
+        new Requantization(List.of(m.multiplier()), List.of(m.shift()), y.zeroPoint(), lo, hi)
+            .withSingleRounding();
+    layers.add(
+        new DepthwiseConv2D(
+            name(n), x.id(), wid, -1, y.id(), win, 1, x.zeroPoint(), List.of(0), rq));
+  }
+
+  /** A Mul operand: an activation, or a constant (quantized weights) broadcast against it. */
+  private record Operand(Quant activation, Weights constant) {}
+
+  /** A QDQ Mul's input i: a DequantizeLinear of an integer initializer, or of an activation. */
+  private Operand mulOperand(Node n, int i) {
+    if (i < n.inputs().size() && weights.containsKey(n.inputs().get(i)))
+      return new Operand(null, weights.get(n.inputs().get(i)));
+    return new Operand(real(n, i), null);
+  }
+
+  /**
+   * QLinearMul's operand at input i with its scale and zero point inputs: integers, or an integer
+   * initializer quantized by them.
+   */
+  private Operand qlinearOperand(Node n, int i, int scaleInput, int zeroPointInput) {
+    if (i < n.inputs().size() && constants.containsKey(n.inputs().get(i))) {
+      Tensor t = constant(n, i);
+      ElementType type = integerType(n, t);
+      return new Operand(
+          null,
+          new Weights(
+              t.name(),
+              t.dims(),
+              ints(t),
+              type,
+              new float[] {scalarScale(n, scaleInput)},
+              new int[] {zeroPoint(n, zeroPointInput, type)},
+              0));
+    }
+    return new Operand(integersWith(n, i, scaleInput, zeroPointInput), null);
+  }
+
+  /**
+   * Mul of real values (QDQ Mul, com.microsoft's QLinearMul) as the integer Mul, clamp((a − za)(b −
+   * zb)·a_scale·b_scale/y_scale + zy) in TFLite's fixed point: of two activations of one shape, or
+   * of an activation and a constant quantized per tensor that is a scalar (stored as one value per
+   * channel) or one value per channel ([C,1,1] or [1,C,1,1] for an image, [K] for a matrix).
+   */
+  private Pending mul(Node n, Operand a, Operand b) {
+    if (a.constant() != null && b.constant() != null)
+      throw unsupported(n, n.opType() + " of two constants");
+    int aId, bId;
+    Quant x;
+    float aScale, bScale;
+    int aZeroPoint, bZeroPoint;
+    if (a.constant() == null && b.constant() == null) {
+      Quant qa = a.activation(), qb = b.activation();
+      if (!Arrays.equals(qa.onnxShape(), qb.onnxShape())
+          || qa.layout() != qb.layout()
+          || qa.layout() == Layout.FLAT_NHWC) {
+        throw unsupported(
+            n,
+            n.opType()
+                + " of shapes "
+                + Arrays.toString(qa.onnxShape())
+                + " and "
+                + Arrays.toString(qb.onnxShape())
+                + " (only two activations of one shape, or an activation and a constant)");
+      }
+      x = qa;
+      aId = qa.id();
+      bId = qb.id();
+      aScale = qa.scale();
+      bScale = qb.scale();
+      aZeroPoint = qa.zeroPoint();
+      bZeroPoint = qb.zeroPoint();
+    } else {
+      boolean constantFirst = a.constant() != null;
+      x = constantFirst ? b.activation() : a.activation();
+      Weights c = constantFirst ? a.constant() : b.constant();
+      int cid = mulConstant(n, x, c);
+      aId = constantFirst ? cid : x.id();
+      bId = constantFirst ? x.id() : cid;
+      aScale = constantFirst ? c.scale(0) : x.scale();
+      bScale = constantFirst ? x.scale() : c.scale(0);
+      aZeroPoint = constantFirst ? c.zeroPoint(0) : x.zeroPoint();
+      bZeroPoint = constantFirst ? x.zeroPoint() : c.zeroPoint(0);
+    }
+    int ia = aId, ib = bId, za = aZeroPoint, zb = bZeroPoint;
+    double product = (double) aScale * (double) bScale;
+    return new Pending(
+        n,
+        x.onnxShape(),
+        x.layout(),
+        -INF,
+        INF,
+        (q, y, lo, hi) -> {
+          QuantizedMultiplier m = FixedPoint.quantizeMultiplier(product / (double) y.scale());
+          layers.add(
+              new io.zkaudit.model.Mul(
+                  name(n),
+                  ia,
+                  ib,
+                  y.id(),
+                  za,
+                  zb,
+                  m.multiplier(),
+                  m.shift(),
+                  y.zeroPoint(),
+                  lo,
+                  hi));
+        });
+  }
+
+  /**
+   * The description tensor of a Mul's constant: one value per stored channel (the last stored
+   * axis), a scalar repeated over them.
+   */
+  private int mulConstant(Node n, Quant x, Weights c) {
+    if (c.perChannel() || c.zeroPoints().length != 1)
+      throw unsupported(
+          n,
+          n.opType()
+              + " by the constant "
+              + c.name()
+              + " quantized per channel (the integer Mul has one scale and zero point per"
+              + " operand)");
+    if (c.type() == ElementType.INT32)
+      throw unsupported(n, n.opType() + " by the int32 constant " + c.name());
+    int[] s = x.onnxShape();
+    int channels = x.layout() == Layout.NHWC ? s[1] : s[s.length - 1];
+    long[] dims = c.dims();
+    int[] values;
+    if (c.values().length == 1) {
+      values = new int[channels];
+      Arrays.fill(values, c.values()[0]);
+    } else {
+      // ONNX broadcasting aligns the constant's dims with the activation's last ones: one value
+      // per channel is [C,1,1] (or with leading 1s) for an image, [K] for a matrix
+      boolean perChannel = dims.length <= s.length && c.values().length == channels;
+      int channelAxis = x.layout() == Layout.NHWC ? 1 : s.length - 1;
+      for (int d = 0; perChannel && d < dims.length; d++) {
+        int axis = s.length - dims.length + d;
+        perChannel = dims[d] == (axis == channelAxis ? channels : 1);
+      }
+      if (!perChannel || x.layout() == Layout.FLAT_NHWC)
+        throw unsupported(
+            n,
+            n.opType()
+                + " by the constant "
+                + c.name()
+                + " of shape "
+                + Arrays.toString(dims)
+                + " on "
+                + Arrays.toString(s)
+                + " (only a scalar or one value per channel)");
+      values = c.values();
+    }
+    return constantTensor(
+        TensorSpec.of(c.name(), List.of(values.length), c.type(), c.scale(0), c.zeroPoint(0), true),
+        values);
+  }
+
+  /** QDQ MatMul: a FullyConnected layer; a following Add of a constant may still give its bias. */
+  private void matMul(Node n) {
+    Quant x = real(n, 0);
+    Weights w = weights(n, 1, 1);
+    values.put(out(n), dense(n, x, w, false, null));
+    unbiased.put(out(n), new Unbiased(n, x, w, false));
+  }
+
+  /**
+   * QDQ Add: of two activations, TFLite's ADD; of a MatMul's (or bias-less Gemm's) float result
+   * (read by nothing else) and a constant, its bias (PyTorch's Linear exported unfused). The
+   * constant must be one value per output ([O] or [1, O]): an int32 DequantizeLinear at scale
+   * x_scale·w_scale (exact), or float values rounded to int32 there as a Gemm's float bias.
+   */
+  private void addOrBias(Node n) {
+    for (int i = 0; i < 2 && n.inputs().size() == 2; i++) {
+      String result = n.inputs().get(i), other = n.inputs().get(1 - i);
+      Unbiased mm = unbiased.get(result);
+      if (mm == null
+          || !(values.get(result) instanceof Pending)
+          || !(constants.containsKey(other) || weights.containsKey(other))) continue;
+      if (!index.readOnce(result))
+        throw new ModelFormatException(
+            "unsupported quantized ONNX pattern at node "
+                + n.label()
+                + ": the float result "
+                + result
+                + " of node "
+                + mm.node().label()
+                + " ("
+                + mm.node().opType()
+                + ") has "
+                + index.uses.getOrDefault(result, 0)
+                + " readers; its bias Add must be the only one");
+      int outputs = (int) mm.w().dims()[mm.outputsFirst() ? 0 : 1];
+      long[] dims =
+          constants.containsKey(other) ? constants.get(other).dims() : weights.get(other).dims();
+      boolean vector = dims.length >= 1 && dims[dims.length - 1] == outputs;
+      for (int d = 0; d < dims.length - 1; d++) vector &= dims[d] == 1;
+      if (!vector || dims.length > 2)
+        throw unsupported(
+            n,
+            "Add of the constant "
+                + other
+                + " of shape "
+                + Arrays.toString(dims)
+                + " to the result of "
+                + mm.node().opType()
+                + " "
+                + mm.node().label()
+                + " (only a bias of one value per output, ["
+                + outputs
+                + "])");
+      int[] bias = bias(n, 1 - i, mm.x(), mm.w(), outputs);
+      values.put(out(n), dense(mm.node(), mm.x(), mm.w(), mm.outputsFirst(), bias));
+      return;
+    }
+    values.put(out(n), add(n, real(n, 0), real(n, 1)));
   }
 
   // ------------------------------------------------------------------ layers' parameters

@@ -163,7 +163,7 @@ class OnnxQdqRefusalTest {
             "unsupported quantized ONNX pattern: output c is the float result of node 'conv'"
                 + " (Conv), never quantized (QuantizeLinear)"),
         refusal(
-            "an average pool that requantizes",
+            "an average pool that requantizes and does not count its padding",
             "y",
             g -> {
               g.node(
@@ -172,14 +172,16 @@ class OnnxQdqRefusalTest {
                       "avg",
                       List.of("x_dq"),
                       List.of("a"),
-                      attrInts("kernel_shape", 2, 2)));
+                      attrInts("kernel_shape", 2, 2),
+                      attrInts("pads", 1, 1, 1, 1)));
               g.node(
                   node("QuantizeLinear", "q_avg", List.of("a", "s_out", "z_out"), List.of("aq")));
               g.node(node("DequantizeLinear", "", List.of("aq", "s_out", "z_out"), List.of("y")));
             },
             "unsupported ONNX AveragePool whose QuantizeLinear 'q_avg' changes the quantization"
-                + " (UINT8 scale 0.02 zero point 128 to UINT8 scale 0.1 zero point 3; the integer"
-                + " average pool keeps it) at node 'avg'"),
+                + " (UINT8 scale 0.02 zero point 128 to UINT8 scale 0.1 zero point 3) with padding"
+                + " not counted (count_include_pad 0): its border windows average fewer entries,"
+                + " and the integer average pool keeps the quantization at node 'avg'"),
         refusal(
             "a Relu of stored integers",
             "y",
@@ -757,6 +759,238 @@ class OnnxQdqRefusalTest {
             },
             "unsupported quantized ONNX pattern at node 'conv_x' (Conv): it reads the float input"
                 + " x, which only a QuantizeLinear may read"));
+  }
+
+  /**
+   * Issue 18's further operators (QLinearConcat, QLinearAveragePool, Mul/QLinearMul, a MatMul's
+   * bias as a separate Add): one case per refusal message.
+   */
+  static Stream<Arguments> moreRefusals() {
+    return Stream.of(
+        refusal(
+            "a QLinearConcat without whole input triples",
+            "y",
+            g -> {
+              g.node(
+                  node(
+                      "com.microsoft",
+                      "QLinearConcat",
+                      "qcat",
+                      List.of("s_out", "z_out", "x_q", "s_in"),
+                      List.of("p"),
+                      attrInt("axis", 1)));
+              dequantizeOut(g, "p");
+            },
+            "QLinearConcat node 'qcat' has 4 inputs (Y_scale, Y_zero_point, then X, X_scale,"
+                + " X_zero_point per input)"),
+        refusal(
+            "a QLinearConcat of an image and a flattened one",
+            "y",
+            g -> {
+              g.node(node("Flatten", "flatten", List.of("x_q"), List.of("f")));
+              g.node(
+                  node(
+                      "com.microsoft",
+                      "QLinearConcat",
+                      "qcat",
+                      List.of("s_out", "z_out", "x_q", "s_in", "z_in", "f", "s_in", "z_in"),
+                      List.of("p"),
+                      attrInt("axis", 1)));
+              dequantizeOut(g, "p");
+            },
+            "unsupported ONNX QLinearConcat of tensors with different layouts or ranks at node"
+                + " 'qcat'"),
+        refusal(
+            "a QLinearConcat of a constant",
+            "y",
+            g -> {
+              g.node(
+                  node(
+                      "com.microsoft",
+                      "QLinearConcat",
+                      "qcat",
+                      List.of("s_out", "z_out", "x_q", "s_in", "z_in", "w", "ws", "wz"),
+                      List.of("p"),
+                      attrInt("axis", 1)));
+              dequantizeOut(g, "p");
+            },
+            "unsupported ONNX QLinearConcat of a constant input w where an activation is expected"
+                + " at node 'qcat'"),
+        refusal(
+            "a channels-last QLinearAveragePool",
+            "y",
+            g -> {
+              qlinearPool(g, "s_out", "z_out", attrInt("channels_last", 1));
+              dequantizeOut(g, "p");
+            },
+            "unsupported ONNX QLinearAveragePool with channels_last 1 (only NCHW) at node"
+                + " 'qpool'"),
+        refusal(
+            "a QLinearAveragePool to another quantization not counting its padding",
+            "y",
+            g -> {
+              qlinearPool(g, "s_out", "z_out", attrInts("pads", 1, 1, 1, 1));
+              dequantizeOut(g, "p");
+            },
+            "unsupported ONNX QLinearAveragePool changes the quantization (UINT8 scale 0.02"
+                + " zero point 128 to UINT8 scale 0.1 zero point 3) with padding not counted"
+                + " (count_include_pad 0): its border windows average fewer entries, and the"
+                + " integer average pool keeps the quantization at node 'qpool'"),
+        refusal(
+            "a QLinearAveragePool from uint8 to int8",
+            "y",
+            g -> {
+              g.initializer(integerScalar("z_i8", INT8, 0));
+              qlinearPool(g, "s_out", "z_i8");
+              g.node(node("DequantizeLinear", "", List.of("p", "s_out", "z_i8"), List.of("y")));
+            },
+            "unsupported ONNX QLinearAveragePool changes the type (UINT8 to INT8) at node 'qpool'"),
+        refusal(
+            "a QLinearAveragePool with ceil_mode",
+            "y",
+            g -> {
+              qlinearPool(g, "s_in", "z_in", attrInt("ceil_mode", 1));
+              g.node(node("DequantizeLinear", "", List.of("p", "s_in", "z_in"), List.of("y")));
+            },
+            "unsupported ONNX QLinearAveragePool with ceil_mode 1 at node 'qpool'"),
+        refusal(
+            "a Mul of two constants",
+            "y",
+            g -> {
+              g.node(node("Mul", "mul", List.of("w_dq", "w_dq"), List.of("m")));
+              quantizeOut(g, "m");
+            },
+            "unsupported ONNX Mul of two constants at node 'mul'"),
+        refusal(
+            "a Mul of activations of two shapes",
+            "y",
+            g -> {
+              g.node(node("Flatten", "flatten", List.of("x_dq"), List.of("f")));
+              g.node(node("Mul", "mul", List.of("x_dq", "f"), List.of("m")));
+              quantizeOut(g, "m");
+            },
+            "unsupported ONNX Mul of shapes [1, 2, 4, 4] and [1, 32] (only two activations of one"
+                + " shape, or an activation and a constant) at node 'mul'"),
+        refusal(
+            "a Mul by a constant quantized per channel",
+            "y",
+            g -> {
+              g.initializer(integers("k", INT8, new int[] {2, 1, 1}, 5, 7))
+                  .initializer(floats("ks", new int[] {2}, 0.01f, 0.02f));
+              g.node(
+                  node(
+                      "DequantizeLinear",
+                      "",
+                      List.of("k", "ks"),
+                      List.of("k_dq"),
+                      attrInt("axis", 0)));
+              g.node(node("Mul", "mul", List.of("x_dq", "k_dq"), List.of("m")));
+              quantizeOut(g, "m");
+            },
+            "unsupported ONNX Mul by the constant k quantized per channel (the integer Mul has one"
+                + " scale and zero point per operand) at node 'mul'"),
+        refusal(
+            "a Mul by an int32 constant",
+            "y",
+            g -> {
+              g.initializer(integers("k", INT32, new int[] {2, 1, 1}, 5, 7));
+              g.node(node("DequantizeLinear", "", List.of("k", "ws"), List.of("k_dq")));
+              g.node(node("Mul", "mul", List.of("x_dq", "k_dq"), List.of("m")));
+              quantizeOut(g, "m");
+            },
+            "unsupported ONNX Mul by the int32 constant k at node 'mul'"),
+        refusal(
+            "a Mul by a constant along the width",
+            "y",
+            g -> {
+              g.initializer(integers("k", INT8, new int[] {4}, 1, 2, 3, 4));
+              g.node(node("DequantizeLinear", "", List.of("k", "ws"), List.of("k_dq")));
+              g.node(node("Mul", "mul", List.of("x_dq", "k_dq"), List.of("m")));
+              quantizeOut(g, "m");
+            },
+            "unsupported ONNX Mul by the constant k of shape [4] on [1, 2, 4, 4] (only a scalar or"
+                + " one value per channel) at node 'mul'"),
+        refusal(
+            "a MatMul result read by its bias Add and another node",
+            "y",
+            g -> {
+              matMul(g);
+              g.initializer(floats("b", new int[] {3}, 0.1f, 0.2f, 0.3f));
+              g.node(node("Add", "bias_add", List.of("mm", "b"), List.of("sum")));
+              g.node(node("Add", "bias_add2", List.of("mm", "b"), List.of("sum2")));
+              g.node(node("Add", "join", List.of("sum", "sum2"), List.of("both")));
+              quantizeOut(g, "both");
+            },
+            "unsupported quantized ONNX pattern at node 'bias_add': the float result mm of node"
+                + " 'linear' (MatMul) has 2 readers; its bias Add must be the only one"),
+        refusal(
+            "an Add of a constant that is not one value per output to a MatMul result",
+            "y",
+            g -> {
+              matMul(g);
+              g.initializer(floats("b", new int[] {3, 1}, 0.1f, 0.2f, 0.3f));
+              g.node(node("Add", "bias_add", List.of("b", "mm"), List.of("sum")));
+              quantizeOut(g, "sum");
+            },
+            "unsupported ONNX Add of the constant b of shape [3, 1] to the result of MatMul"
+                + " 'linear' (only a bias of one value per output, [3]) at node 'bias_add'"),
+        refusal(
+            "an int32 bias Add at another scale than input × weight scale",
+            "y",
+            g -> {
+              matMul(g);
+              g.initializer(integers("b", INT32, new int[] {3}, 10, 20, 30))
+                  .initializer(scalar("bs", 0.5f));
+              g.node(node("DequantizeLinear", "", List.of("b", "bs"), List.of("b_dq")));
+              g.node(node("Add", "bias_add", List.of("mm", "b_dq"), List.of("sum")));
+              quantizeOut(g, "sum");
+            },
+            "unsupported ONNX bias b quantized with scale 0.5 and zero point 0 (channel 0), not"
+                + " input scale × weight scale "),
+        refusal(
+            "an 8-bit quantized bias Add",
+            "y",
+            g -> {
+              matMul(g);
+              g.initializer(integers("b", INT8, new int[] {3}, 10, 20, 30));
+              g.node(node("DequantizeLinear", "", List.of("b", "ws"), List.of("b_dq")));
+              g.node(node("Add", "bias_add", List.of("mm", "b_dq"), List.of("sum")));
+              quantizeOut(g, "sum");
+            },
+            "unsupported ONNX bias b that is not int32[3] at node 'bias_add'"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("moreRefusals")
+  void moreOperatorsAreRefusedInOneLineNamingTheNode(String what, byte[] model, String message) {
+    isRefusedInOneLineNamingTheNode(what, model, message);
+  }
+
+  /** x_q → QLinearAveragePool 'qpool' (2×2, or as the attributes say) to (scale, zero point). */
+  private static void qlinearPool(Graph g, String scale, String zeroPoint, Proto... attributes) {
+    Proto[] all = java.util.Arrays.copyOf(attributes, attributes.length + 1);
+    all[attributes.length] = attrInts("kernel_shape", 2, 2);
+    g.node(
+        node(
+            "com.microsoft",
+            "QLinearAveragePool",
+            "qpool",
+            List.of("x_q", "s_in", "z_in", scale, zeroPoint),
+            List.of("p"),
+            all));
+  }
+
+  /** Flatten of x_dq ([1, 32]) → MatMul 'linear' by int8 weights [32, 3] → "mm". */
+  private static void matMul(Graph g) {
+    g.initializer(integers("wm", INT8, new int[] {32, 3}, new int[96]));
+    g.node(node("DequantizeLinear", "", List.of("wm", "ws", "wz"), List.of("wm_dq")));
+    g.node(node("Flatten", "flatten", List.of("x_dq"), List.of("f")));
+    g.node(node("MatMul", "linear", List.of("f", "wm_dq"), List.of("mm")));
+  }
+
+  /** p (integers at scale 0.1, zero point 3) → DequantizeLinear → y. */
+  private static void dequantizeOut(Graph g, String p) {
+    g.node(node("DequantizeLinear", "", List.of(p, "s_out", "z_out"), List.of("y")));
   }
 
   @ParameterizedTest(name = "{0}")
