@@ -1075,7 +1075,7 @@ final class OnnxQuantizedImporter {
         throw unsupported(n, "QLinearConcat of tensors with different layouts or ranks");
     }
     OnnxShapes.Joined joined = OnnxShapes.concat(n, ins.stream().map(Quant::onnxShape).toList());
-    int storedAxis = OnnxShapes.storedAxis(joined.axis(), first.layout() == Layout.NHWC);
+    int storedAxis = OnnxShapes.storedAxis(joined.axis(), first.layout());
     finishNow(
         n,
         new Pending(

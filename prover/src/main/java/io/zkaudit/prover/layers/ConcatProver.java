@@ -8,7 +8,6 @@ import io.zkaudit.layers.Points;
 import io.zkaudit.layers.TensorLayout;
 import io.zkaudit.layers.WindowedLinearProof;
 import io.zkaudit.poly.Mle;
-import io.zkaudit.prover.sumcheck.SumcheckProver;
 import io.zkaudit.prover.sumcheck.VirtualPolynomial;
 import io.zkaudit.prover.zk.MaskSupply;
 import io.zkaudit.transcript.Transcript;
@@ -56,13 +55,11 @@ public final class ConcatProver {
       vp.addBase(extended(p, k, inputs.get(k)));
     }
     vp.addTerms(ConcatVerifier.composition(inputs.size()));
-    if (masks == null) {
-      return new WindowedLinearProof(
-          Ext2.ZERO, null, SumcheckProver.prove(vp, vp.sum(), t).proof(), new Ext2[0]);
-    }
-    Ext2 paddingShare = io.zkaudit.layers.VirtualPadding.at(p.out(), rho).value(scalars);
-    SumcheckProver.OpenEndOutput o = masks.proveOpenEnd(vp, vp.sum(), paddingShare, -1, t);
-    return new WindowedLinearProof(Ext2.ZERO, null, o.proof(), new Ext2[] {o.maskSum()});
+    Ext2 paddingShare =
+        masks == null
+            ? Ext2.ZERO
+            : io.zkaudit.layers.VirtualPadding.at(p.out(), rho).value(scalars);
+    return PaddedSumcheckProver.prove(vp, paddingShare, masks, t).proof();
   }
 
   /**

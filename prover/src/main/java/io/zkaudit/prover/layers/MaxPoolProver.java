@@ -11,7 +11,6 @@ import io.zkaudit.layers.WindowedLinearProof;
 import io.zkaudit.lookup.LookupClaims.WitnessClaim;
 import io.zkaudit.poly.Mle;
 import io.zkaudit.proof.InvalidProofException;
-import io.zkaudit.prover.sumcheck.SumcheckProver;
 import io.zkaudit.prover.sumcheck.VirtualPolynomial;
 import io.zkaudit.prover.zk.MaskSupply;
 import io.zkaudit.transcript.Transcript;
@@ -78,20 +77,15 @@ public final class MaxPoolProver {
     vp.addExt(selector(p, sel, lambda));
     vp.addBase(input);
     vp.addTerms(MaxPoolVerifier.composition());
-    if (masks == null) {
-      return new WindowedLinearProof(
-          Ext2.ZERO, null, SumcheckProver.prove(vp, vp.sum(), t).proof(), new Ext2[0]);
-    }
     Ext2 paddingShare = Ext2.ZERO;
-    for (int q = 0; q < sel.size(); q++) {
+    for (int q = 0; masks != null && q < sel.size(); q++) {
       Selection s = sel.get(q);
       paddingShare =
           paddingShare.add(
               lambda[q].mul(
                   io.zkaudit.layers.VirtualPadding.at(p.out(), s.point()).value(scalars[s.tap()])));
     }
-    SumcheckProver.OpenEndOutput o = masks.proveOpenEnd(vp, vp.sum(), paddingShare, -1, t);
-    return new WindowedLinearProof(Ext2.ZERO, null, o.proof(), new Ext2[] {o.maskSum()});
+    return PaddedSumcheckProver.prove(vp, paddingShare, masks, t).proof();
   }
 
   /**

@@ -78,10 +78,10 @@ public final class WindowedLinearProver {
           io.zkaudit.layers.VirtualPadding.at(spec.out(), r).value(masks.nextPaddingScalars());
       if (spec.kind() == WindowedLinear.Kind.SUM) {
         VirtualPolynomial vp2 = phase2Polynomial(spec, input, rowsTable, colsTable, null, null, rc);
-        SumcheckProver.OpenEndOutput p2 =
-            masks.proveOpenEnd(vp2, vp2.sum(), paddingShare, -1, transcript);
+        PaddedSumcheckProver.Result p2 =
+            PaddedSumcheckProver.prove(vp2, paddingShare, masks, transcript);
         return new Result(
-            new WindowedLinearProof(Ext2.ZERO, null, p2.proof(), new Ext2[] {p2.maskSum()}),
+            p2.proof(),
             List.of(
                 new TensorClaim(spec.input(), Points.concat(rc, p2.point()), p2.evaluations()[1])));
       }
