@@ -683,8 +683,8 @@ final class OnnxQuantizedImporter {
         });
   }
 
-  /** Add of two activations of one shape: TFLite's 8-bit ADD pipeline on the file's scales. */
-  private Pending add(Node n, Quant a, Quant b) {
+  /** Refuses an elementwise node whose two activations differ in shape or layout. */
+  private static void requireOneShape(Node n, Quant a, Quant b, String supported) {
     if (!Arrays.equals(a.onnxShape(), b.onnxShape())
         || a.layout() != b.layout()
         || a.layout() == Layout.FLAT_NHWC) {
@@ -695,8 +695,15 @@ final class OnnxQuantizedImporter {
               + Arrays.toString(a.onnxShape())
               + " and "
               + Arrays.toString(b.onnxShape())
-              + " (only two activations of one shape)");
+              + " ("
+              + supported
+              + ")");
     }
+  }
+
+  /** Add of two activations of one shape: TFLite's 8-bit ADD pipeline on the file's scales. */
+  private Pending add(Node n, Quant a, Quant b) {
+    requireOneShape(n, a, b, "only two activations of one shape");
     return new Pending(
         n,
         a.onnxShape(),
@@ -1194,18 +1201,8 @@ final class OnnxQuantizedImporter {
     int aZeroPoint, bZeroPoint;
     if (a.constant() == null && b.constant() == null) {
       Quant qa = a.activation(), qb = b.activation();
-      if (!Arrays.equals(qa.onnxShape(), qb.onnxShape())
-          || qa.layout() != qb.layout()
-          || qa.layout() == Layout.FLAT_NHWC) {
-        throw unsupported(
-            n,
-            n.opType()
-                + " of shapes "
-                + Arrays.toString(qa.onnxShape())
-                + " and "
-                + Arrays.toString(qb.onnxShape())
-                + " (only two activations of one shape, or an activation and a constant)");
-      }
+      requireOneShape(
+          n, qa, qb, "only two activations of one shape, or an activation and a constant");
       x = qa;
       aId = qa.id();
       bId = qb.id();

@@ -30,7 +30,7 @@ import io.zkaudit.prover.lookup.LogUpProver;
 import io.zkaudit.prover.pcs.BasefoldProver;
 import io.zkaudit.prover.pcs.Committed;
 import io.zkaudit.prover.pcs.ShadowLinks;
-import io.zkaudit.prover.zk.MaskSupply;
+import io.zkaudit.prover.zk.SumcheckMasks;
 import io.zkaudit.transcript.Transcript;
 import io.zkaudit.zk.ZkRandom;
 import java.util.ArrayList;
@@ -139,7 +139,6 @@ final class ProofRun {
   ProofRun witness() {
     progress.progress("witness", 1, PHASES);
     ZkRandom padding = hiding instanceof Hiding.ZeroKnowledge z ? z.random() : null;
-    MaskSupply masks = masks();
     witness =
         new InferenceWitness(
             circuit,
@@ -148,7 +147,7 @@ final class ProofRun {
             statement,
             padding,
             input instanceof ProverInput.Private p ? p.committed().table() : null,
-            masks == null ? null : masks.paddingScalars());
+            hiding instanceof Hiding.ZeroKnowledge z ? z.masks().paddingScalars() : null);
     return this;
   }
 
@@ -304,22 +303,25 @@ final class ProofRun {
    */
   private void proveAdd(AddLayer a, Ext2[] rho) {
     int side = a.isConstant(0) ? 1 : 0;
-    boolean hiddenAddend = hiding.zeroKnowledge() && (a.isConstant(0) || a.isConstant(1));
-    Ext2 s = hiddenAddend ? Ext2.ZERO : Mle.evaluate(witness.columns[a.sColumn(side)], rho);
-    addEvals.add(s);
-    transcript.absorbExt("add-eval", s);
-    if (hiddenAddend) {
+    long[] rescaled = witness.columns[a.sColumn(side)];
+    if (hiding instanceof Hiding.ZeroKnowledge z && (a.isConstant(0) || a.isConstant(1))) {
+      addEvals.add(Ext2.ZERO);
+      transcript.absorbExt("add-eval", Ext2.ZERO);
       int addend = a.input(1 - side);
       layerProofs.add(
           ConstantAddendProver.prove(
               a.outLayout(),
               rho,
-              witness.columns[a.sColumn(side)],
+              rescaled,
               weightColumn(addend),
               shadowMaskHalf(addend),
-              masks(),
+              z.masks(),
               transcript));
+      return;
     }
+    Ext2 s = Mle.evaluate(rescaled, rho);
+    addEvals.add(s);
+    transcript.absorbExt("add-eval", s);
   }
 
   /** The proof so far, without openings: what {@link ModelVerifier#reduce} reads. */
@@ -415,8 +417,8 @@ final class ProofRun {
         privateInput);
   }
 
-  private MaskSupply masks() {
-    return hiding instanceof Hiding.ZeroKnowledge z ? z.masks() : null;
+  private SumcheckMasks masks() {
+    return hiding instanceof Hiding.ZeroKnowledge z ? z.masks() : SumcheckMasks.PLAIN;
   }
 
   private long[] weightColumn(int tensor) {

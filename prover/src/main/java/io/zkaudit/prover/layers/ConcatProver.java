@@ -9,7 +9,7 @@ import io.zkaudit.layers.TensorLayout;
 import io.zkaudit.layers.WindowedLinearProof;
 import io.zkaudit.poly.Mle;
 import io.zkaudit.prover.sumcheck.VirtualPolynomial;
-import io.zkaudit.prover.zk.MaskSupply;
+import io.zkaudit.prover.zk.SumcheckMasks;
 import io.zkaudit.transcript.Transcript;
 import java.util.List;
 
@@ -42,23 +42,20 @@ public final class ConcatProver {
   }
 
   /**
-   * Proves V(rho) as sum_k P_k In_k over the common cube. In zero knowledge (masks not null) V was
-   * padded with the next pair of padding scalars ({@link io.zkaudit.layers.VirtualPadding}), and
-   * the sumcheck is masked with an open end whose offset is their share of V(rho) (ConcatVerifier).
+   * Proves V(rho) as sum_k P_k In_k over the common cube. In zero knowledge V was padded with the
+   * next pair of padding scalars ({@link io.zkaudit.layers.VirtualPadding}), and the sumcheck is
+   * masked with an open end whose offset is their share of V(rho) (ConcatVerifier).
    */
   public static WindowedLinearProof prove(
-      ConcatLayer p, Ext2[] rho, List<long[]> inputs, Transcript t, MaskSupply masks) {
-    Ext2 scalars = masks == null ? null : masks.nextPaddingScalars();
+      ConcatLayer p, Ext2[] rho, List<long[]> inputs, Transcript t, SumcheckMasks masks) {
+    Ext2 scalars = masks.nextPaddingScalars();
     VirtualPolynomial vp = new VirtualPolynomial(p.numVars());
     for (int k = 0; k < inputs.size(); k++) {
       vp.addExt(selector(p, k, rho));
       vp.addBase(extended(p, k, inputs.get(k)));
     }
     vp.addTerms(ConcatVerifier.composition(inputs.size()));
-    Ext2 paddingShare =
-        masks == null
-            ? Ext2.ZERO
-            : io.zkaudit.layers.VirtualPadding.at(p.out(), rho).value(scalars);
+    Ext2 paddingShare = io.zkaudit.layers.VirtualPadding.at(p.out(), rho).value(scalars);
     return PaddedSumcheckProver.prove(vp, paddingShare, masks, t).proof();
   }
 

@@ -12,7 +12,7 @@ import io.zkaudit.lookup.LookupClaims.WitnessClaim;
 import io.zkaudit.poly.Mle;
 import io.zkaudit.proof.InvalidProofException;
 import io.zkaudit.prover.sumcheck.VirtualPolynomial;
-import io.zkaudit.prover.zk.MaskSupply;
+import io.zkaudit.prover.zk.SumcheckMasks;
 import io.zkaudit.transcript.Transcript;
 import java.util.List;
 
@@ -52,14 +52,13 @@ public final class MaxPoolProver {
 
   /**
    * Proves the selection sumcheck of a max pool from its groups' lookup claims; the proof is a
-   * layer proof with phase 2 only. In zero knowledge (masks not null) the pool takes one pair of
-   * padding scalars per tap first (its selections were padded with them, {@link
-   * io.zkaudit.layers.VirtualPadding}), and the sumcheck is masked with an open end whose offset is
-   * the padding's share of the batched claim (MaxPoolVerifier); the proof then carries the mask
-   * sum.
+   * layer proof with phase 2 only. In zero knowledge the pool takes one pair of padding scalars per
+   * tap first (its selections were padded with them, {@link io.zkaudit.layers.VirtualPadding}), and
+   * the sumcheck is masked with an open end whose offset is the padding's share of the batched
+   * claim (MaxPoolVerifier); the proof then carries the mask sum.
    */
   public static WindowedLinearProof prove(
-      MaxPoolLayer p, List<WitnessClaim> groups, long[] input, Transcript t, MaskSupply masks) {
+      MaxPoolLayer p, List<WitnessClaim> groups, long[] input, Transcript t, SumcheckMasks masks) {
     List<Selection> sel;
     try {
       sel = MaxPoolVerifier.selections(p, groups);
@@ -67,10 +66,8 @@ public final class MaxPoolProver {
       throw new IllegalStateException("max pool " + p.layer().name() + ": " + e.getMessage(), e);
     }
     Ext2[] scalars = new Ext2[p.taps()];
-    if (masks != null) {
-      for (int k = 0; k < scalars.length; k++) {
-        scalars[k] = masks.nextPaddingScalars();
-      }
+    for (int k = 0; k < scalars.length; k++) {
+      scalars[k] = masks.nextPaddingScalars(); // zero in a plain proof
     }
     Ext2[] lambda = t.challengeExts(MaxPoolVerifier.BATCH, sel.size());
     VirtualPolynomial vp = new VirtualPolynomial(p.in().numVars());
@@ -78,7 +75,7 @@ public final class MaxPoolProver {
     vp.addBase(input);
     vp.addTerms(MaxPoolVerifier.composition());
     Ext2 paddingShare = Ext2.ZERO;
-    for (int q = 0; masks != null && q < sel.size(); q++) {
+    for (int q = 0; q < sel.size(); q++) {
       Selection s = sel.get(q);
       paddingShare =
           paddingShare.add(

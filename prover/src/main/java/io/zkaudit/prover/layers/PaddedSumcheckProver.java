@@ -5,6 +5,7 @@ import io.zkaudit.layers.WindowedLinearProof;
 import io.zkaudit.prover.sumcheck.SumcheckProver;
 import io.zkaudit.prover.sumcheck.VirtualPolynomial;
 import io.zkaudit.prover.zk.MaskSupply;
+import io.zkaudit.prover.zk.SumcheckMasks;
 import io.zkaudit.transcript.Transcript;
 
 /**
@@ -20,21 +21,25 @@ final class PaddedSumcheckProver {
   record Result(WindowedLinearProof proof, Ext2[] point, Ext2[] evaluations) {}
 
   /**
-   * Proves vp's sum: plain when {@code masks} is null, else masked with the next mask and {@code
-   * paddingShare} as the open end's offset.
+   * Proves vp's sum: plain without masks (the padding share is then zero), else masked with the
+   * next mask and {@code paddingShare} as the open end's offset.
    */
-  static Result prove(VirtualPolynomial vp, Ext2 paddingShare, MaskSupply masks, Transcript t) {
-    if (masks == null) {
-      SumcheckProver.Output o = SumcheckProver.prove(vp, vp.sum(), t);
-      return new Result(
-          new WindowedLinearProof(Ext2.ZERO, null, o.proof(), new Ext2[0]),
-          o.point(),
-          o.evaluations());
-    }
-    SumcheckProver.OpenEndOutput o = masks.proveOpenEnd(vp, vp.sum(), paddingShare, -1, t);
-    return new Result(
-        new WindowedLinearProof(Ext2.ZERO, null, o.proof(), new Ext2[] {o.maskSum()}),
-        o.point(),
-        o.evaluations());
+  static Result prove(VirtualPolynomial vp, Ext2 paddingShare, SumcheckMasks masks, Transcript t) {
+    return switch (masks) {
+      case SumcheckMasks.Plain plain -> {
+        SumcheckProver.Output o = SumcheckProver.prove(vp, vp.sum(), t);
+        yield new Result(
+            new WindowedLinearProof(Ext2.ZERO, null, o.proof(), new Ext2[0]),
+            o.point(),
+            o.evaluations());
+      }
+      case MaskSupply zk -> {
+        SumcheckProver.OpenEndOutput o = zk.proveOpenEnd(vp, vp.sum(), paddingShare, -1, t);
+        yield new Result(
+            new WindowedLinearProof(Ext2.ZERO, null, o.proof(), new Ext2[] {o.maskSum()}),
+            o.point(),
+            o.evaluations());
+      }
+    };
   }
 }

@@ -42,7 +42,8 @@ public final class WindowedLinearProver {
       long[] bias,
       Ext2[] r,
       Transcript transcript) {
-    return prove(spec, input, weights, bias, r, transcript, null, null);
+    return prove(
+        spec, input, weights, bias, r, transcript, io.zkaudit.prover.zk.SumcheckMasks.PLAIN, null);
   }
 
   /**
@@ -52,11 +53,12 @@ public final class WindowedLinearProver {
   public record ShadowMasks(long[] weights, long[] bias) {}
 
   /**
-   * Proves in zero knowledge when masks is not null: the claim at r is then the accumulator with
-   * its padding ({@link io.zkaudit.layers.VirtualPadding}), whose scalars this layer takes from
-   * masks first; then each phase takes the next Libra mask, chained ({@link ChainedPhasesProver}),
-   * and phase 1 reads the weights and bias through their shadow (shadow must then be given, except
-   * for sums, which have phase 2 only).
+   * Proves in zero knowledge when given a proof's masks ({@link io.zkaudit.prover.zk.MaskSupply}):
+   * the claim at r is then the accumulator with its padding ({@link
+   * io.zkaudit.layers.VirtualPadding}), whose scalars this layer takes from masks first; then each
+   * phase takes the next Libra mask, chained ({@link ChainedPhasesProver}), and phase 1 reads the
+   * weights and bias through their shadow (shadow must then be given, except for sums, which have
+   * phase 2 only).
    */
   public static Result prove(
       WindowedLinear spec,
@@ -65,7 +67,7 @@ public final class WindowedLinearProver {
       long[] bias,
       Ext2[] r,
       Transcript transcript,
-      io.zkaudit.prover.zk.MaskSupply masks,
+      io.zkaudit.prover.zk.SumcheckMasks masks,
       ShadowMasks shadow) {
     WindowedLinear.OutputPoint op = spec.outputPoint(r);
     Ext2[] rc = op.c();
@@ -73,13 +75,13 @@ public final class WindowedLinearProver {
     Ext2[] ry = op.y();
     long[] rowsTable = spec.rows().table(ry); // Ay(i, y'), index i + 2^ib y'
     long[] colsTable = spec.cols().table(rx);
-    if (masks != null) {
+    if (masks instanceof io.zkaudit.prover.zk.MaskSupply zk) {
       Ext2 paddingShare =
-          io.zkaudit.layers.VirtualPadding.at(spec.out(), r).value(masks.nextPaddingScalars());
+          io.zkaudit.layers.VirtualPadding.at(spec.out(), r).value(zk.nextPaddingScalars());
       if (spec.kind() == WindowedLinear.Kind.SUM) {
         VirtualPolynomial vp2 = phase2Polynomial(spec, input, rowsTable, colsTable, null, null, rc);
         PaddedSumcheckProver.Result p2 =
-            PaddedSumcheckProver.prove(vp2, paddingShare, masks, transcript);
+            PaddedSumcheckProver.prove(vp2, paddingShare, zk, transcript);
         return new Result(
             p2.proof(),
             List.of(
@@ -99,7 +101,7 @@ public final class WindowedLinearProver {
           r,
           rowsTable,
           colsTable,
-          masks,
+          zk,
           paddingShare,
           transcript);
     }

@@ -203,15 +203,15 @@ public final class LogUpProver {
 
   public static Output prove(
       LookupStatement statement, List<LookupWitness> witnesses, Transcript transcript) {
-    return prove(statement, witnesses, transcript, null);
+    return prove(statement, witnesses, transcript, io.zkaudit.prover.zk.SumcheckMasks.PLAIN);
   }
 
-  /** Proves in zero knowledge when masks is not null: one Libra mask per GKR layer, in order. */
+  /** Proves with the given masks: in zero knowledge, one Libra mask per GKR layer, in order. */
   public static Output prove(
       LookupStatement statement,
       List<LookupWitness> witnesses,
       Transcript transcript,
-      io.zkaudit.prover.zk.MaskSupply masks) {
+      io.zkaudit.prover.zk.SumcheckMasks masks) {
     return prove(statement, witnesses, transcript, masks, LeafEdit.NONE);
   }
 
@@ -219,7 +219,7 @@ public final class LogUpProver {
       LookupStatement statement,
       List<LookupWitness> witnesses,
       Transcript transcript,
-      io.zkaudit.prover.zk.MaskSupply masks,
+      io.zkaudit.prover.zk.SumcheckMasks masks,
       LeafEdit edit) {
     if (witnesses.size() != statement.lookups().size()) {
       throw new IllegalArgumentException(
@@ -299,7 +299,7 @@ public final class LogUpProver {
       int layer,
       Ext2[] point,
       Transcript transcript,
-      io.zkaudit.prover.zk.MaskSupply masks,
+      io.zkaudit.prover.zk.SumcheckMasks masks,
       List<SumcheckProof> layerProofs,
       List<Ext2> maskValues) {
     List<Integer> active = new ArrayList<>();
@@ -333,10 +333,7 @@ public final class LogUpProver {
     Ext2[] ap = active.stream().map(i -> trees.get(i).p).toArray(Ext2[]::new);
     Ext2[] aq = active.stream().map(i -> trees.get(i).q).toArray(Ext2[]::new);
     Ext2 claim = LogUpLayout.layerClaim(ap, aq, lambda);
-    SumcheckProver.Output out =
-        masks == null
-            ? SumcheckProver.prove(vp, claim, transcript)
-            : masks.prove(vp, claim, maskValues, transcript);
+    SumcheckProver.Output out = masks.prove(vp, claim, maskValues, transcript);
     layerProofs.add(out.proof());
     Ext2 rho = transcript.challengeExt(LogUpLayout.RHO);
     Ext2[] p = new Ext2[trees.size()];

@@ -12,7 +12,7 @@ import java.util.List;
  * mask of another shape is a bug in the schedule, so it fails loudly instead of proving something
  * the verifier rejects.
  */
-public final class MaskSupply {
+public final class MaskSupply implements SumcheckMasks {
   private final List<MaskSchedule.Entry> entries;
   private final List<MaskPolynomial> masks;
   private int next;
@@ -56,6 +56,7 @@ public final class MaskSupply {
    * The next entry, which must be a pair of padding scalars: the linear layer being proven takes
    * it.
    */
+  @Override
   public io.zkaudit.field.Ext2 nextPaddingScalars() {
     if (next >= masks.size() || !(entries.get(next) instanceof MaskSchedule.PaddingScalars)) {
       throw new IllegalStateException(
@@ -99,6 +100,7 @@ public final class MaskSupply {
    * appending the mask's sum and value to maskValues: what the GKR layers and the linear-layer
    * phases all do.
    */
+  @Override
   public io.zkaudit.prover.sumcheck.SumcheckProver.Output prove(
       io.zkaudit.prover.sumcheck.VirtualPolynomial vp,
       io.zkaudit.field.Ext2 claim,

@@ -167,7 +167,13 @@ class MergedFractionTreeTest {
   private static InvalidProofException rejection(
       LookupStatement st, LookupWitness w, LogUpProver.LeafEdit edit) {
     LogUpProof proof =
-        LogUpProver.prove(st, List.of(w), new Transcript("merged"), null, edit).proof();
+        LogUpProver.prove(
+                st,
+                List.of(w),
+                new Transcript("merged"),
+                io.zkaudit.prover.zk.SumcheckMasks.PLAIN,
+                edit)
+            .proof();
     return assertThrows(
         InvalidProofException.class,
         () -> LogUpVerifier.verify(st, proof, new Transcript("merged")));
