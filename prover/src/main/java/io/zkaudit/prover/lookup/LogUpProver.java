@@ -54,16 +54,6 @@ public final class LogUpProver {
   }
 
   /**
-   * A cheating prover's hook (tests only): alters a tree's leaves after the honest prover has
-   * filled them, before the tree is built. The witness evaluations sent stay the true ones.
-   */
-  interface LeafEdit {
-    LeafEdit NONE = (tree, leaves, alpha, beta) -> {};
-
-    void edit(LogUpLayout.Tree tree, Leaves leaves, Ext2 alpha, Ext2 beta);
-  }
-
-  /**
    * The leaf layer of one tree (2^n leaves) while it is filled, split by the top variable as the
    * GKR's first layer reads it: leaf x is entry x of the low half or x - half of the high half. A
    * tree of one leaf (n = 0) has a low half of one entry and an empty high half.
@@ -212,15 +202,28 @@ public final class LogUpProver {
       List<LookupWitness> witnesses,
       Transcript transcript,
       io.zkaudit.prover.zk.SumcheckMasks masks) {
-    return prove(statement, witnesses, transcript, masks, LeafEdit.NONE);
+    return prove(leaves(statement, witnesses, transcript), transcript, masks);
   }
 
-  static Output prove(
+  /**
+   * Round 1's output: the challenges β (row compression) and α (the fractions' pole), and every
+   * tree's leaves p/(α − compress(row)), in {@link LogUpLayout#trees} order.
+   */
+  record Leafed(
       LookupStatement statement,
       List<LookupWitness> witnesses,
-      Transcript transcript,
-      io.zkaudit.prover.zk.SumcheckMasks masks,
-      LeafEdit edit) {
+      LogUpBlinding plan,
+      List<LogUpLayout.Tree> shapes,
+      List<Leaves> leaves,
+      Ext2 alpha,
+      Ext2 beta) {}
+
+  /**
+   * Round 1: the statement's shape into the transcript, β and α, and the leaves of every tree. (A
+   * cheating prover in the tests changes leaves between this round and the next.)
+   */
+  static Leafed leaves(
+      LookupStatement statement, List<LookupWitness> witnesses, Transcript transcript) {
     if (witnesses.size() != statement.lookups().size()) {
       throw new IllegalArgumentException(
           witnesses.size() + " witnesses for " + statement.lookups().size() + " lookups");
@@ -230,24 +233,39 @@ public final class LogUpProver {
       throw new IllegalArgumentException("a blinded statement needs blinded witnesses");
     }
     List<LogUpLayout.Tree> shapes = LogUpLayout.trees(statement);
-    int maxN = LogUpLayout.maxVars(shapes);
     LogUpLayout.absorbShape(statement, transcript);
     Ext2 beta = transcript.challengeExt(LogUpLayout.BETA);
     Ext2 alpha = transcript.challengeExt(LogUpLayout.ALPHA);
-
-    List<FractionTree> trees = new ArrayList<>();
+    List<Leaves> leaves = new ArrayList<>();
     for (LogUpLayout.Tree shape : shapes) {
       LookupStatement.Lookup lk = statement.lookups().get(shape.lookup());
       LookupWitness w = witnesses.get(shape.lookup());
-      Leaves leaves =
+      leaves.add(
           switch (shape) {
             case LogUpLayout.TableTree t -> tableLeaves(t, lk, w, plan, alpha, beta);
             case LogUpLayout.WitnessTree t -> witnessLeaves(t, lk, w, plan, alpha, beta);
-          };
-      edit.edit(shape, leaves, alpha, beta);
-      trees.add(
-          new FractionTree(
-              shape, leaves, shape instanceof LogUpLayout.WitnessTree ? w.groups() : null));
+          });
+    }
+    return new Leafed(statement, witnesses, plan, shapes, leaves, alpha, beta);
+  }
+
+  /**
+   * Round 2: the trees built from their leaves, their roots into the transcript, then one GKR
+   * sumcheck per layer over every tree that deep, and the leaf values the verifier checks.
+   */
+  static Output prove(
+      Leafed leafed, Transcript transcript, io.zkaudit.prover.zk.SumcheckMasks masks) {
+    LookupStatement statement = leafed.statement();
+    List<LookupWitness> witnesses = leafed.witnesses();
+    LogUpBlinding plan = leafed.plan();
+    List<LogUpLayout.Tree> shapes = leafed.shapes();
+    int maxN = LogUpLayout.maxVars(shapes);
+    List<FractionTree> trees = new ArrayList<>();
+    for (int i = 0; i < shapes.size(); i++) {
+      LogUpLayout.Tree shape = shapes.get(i);
+      List<long[][]> groups =
+          shape instanceof LogUpLayout.WitnessTree ? witnesses.get(shape.lookup()).groups() : null;
+      trees.add(new FractionTree(shape, leafed.leaves().get(i), groups));
     }
     Ext2[] rootP = trees.stream().map(t -> t.p).toArray(Ext2[]::new);
     Ext2[] rootQ = trees.stream().map(t -> t.q).toArray(Ext2[]::new);

@@ -164,16 +164,26 @@ class MergedFractionTreeTest {
     return new LookupWitness(List.of(groups), m);
   }
 
+  /**
+   * A cheating prover: the honest prover's rounds, with a tree's leaves altered after the honest
+   * prover filled them and before the trees are built. The witness evaluations sent stay the true
+   * ones.
+   */
+  interface LeafEdit {
+    LeafEdit NONE = (tree, leaves, alpha, beta) -> {};
+
+    void edit(LogUpLayout.Tree tree, LogUpProver.Leaves leaves, Ext2 alpha, Ext2 beta);
+  }
+
   private static InvalidProofException rejection(
-      LookupStatement st, LookupWitness w, LogUpProver.LeafEdit edit) {
+      LookupStatement st, LookupWitness w, LeafEdit edit) {
+    Transcript t = new Transcript("merged");
+    LogUpProver.Leafed leafed = LogUpProver.leaves(st, List.of(w), t);
+    for (int i = 0; i < leafed.shapes().size(); i++) {
+      edit.edit(leafed.shapes().get(i), leafed.leaves().get(i), leafed.alpha(), leafed.beta());
+    }
     LogUpProof proof =
-        LogUpProver.prove(
-                st,
-                List.of(w),
-                new Transcript("merged"),
-                io.zkaudit.prover.zk.SumcheckMasks.PLAIN,
-                edit)
-            .proof();
+        LogUpProver.prove(leafed, t, io.zkaudit.prover.zk.SumcheckMasks.PLAIN).proof();
     return assertThrows(
         InvalidProofException.class,
         () -> LogUpVerifier.verify(st, proof, new Transcript("merged")));
@@ -213,7 +223,7 @@ class MergedFractionTreeTest {
       if (row >= 0) {
         m[row]++;
       }
-      InvalidProofException e = rejection(STATEMENT, witness(groups, m), LogUpProver.LeafEdit.NONE);
+      InvalidProofException e = rejection(STATEMENT, witness(groups, m), LeafEdit.NONE);
       assertTrue(e.getMessage().contains("do not sum to the table fractions"), e.getMessage());
     }
     LookupStatement blinded = STATEMENT.withBlinding();
@@ -224,7 +234,7 @@ class MergedFractionTreeTest {
                 io.zkaudit.lookup.LogUpBlinding.of(blinded),
                 0,
                 ZkRandom.seeded(3)::nextField);
-    InvalidProofException e = rejection(blinded, w, LogUpProver.LeafEdit.NONE);
+    InvalidProofException e = rejection(blinded, w, LeafEdit.NONE);
     assertTrue(e.getMessage().contains("do not sum to the table fractions"), e.getMessage());
   }
 
@@ -238,7 +248,7 @@ class MergedFractionTreeTest {
     long[][][] groups = columns(true);
     LookupWitness w = witness(groups, multiplicitiesWithoutTheBadRow(groups));
     long unused = UNUSED_LEAF; // the last witness tree has 2^3 leaves, its groups take 6
-    LogUpProver.LeafEdit cancel =
+    LeafEdit cancel =
         (tree, leaves, alpha, beta) -> {
           if (isLastTree(tree)) {
             leaves.setP(unused, Goldilocks.P - 1);
@@ -251,7 +261,7 @@ class MergedFractionTreeTest {
         e.getMessage());
 
     LookupWitness honest = LookupWitness.compute(LOOKUP, List.of(columns(false)));
-    LogUpProver.LeafEdit extraOne =
+    LeafEdit extraOne =
         (tree, leaves, alpha, beta) -> {
           if (isLastTree(tree)) {
             leaves.setP(unused, 1);
@@ -280,7 +290,7 @@ class MergedFractionTreeTest {
         b[0][x] = rng.nextInt(16);
       }
       LookupWitness w = LookupWitness.compute(lk, List.of(a, b));
-      LogUpProver.LeafEdit swap =
+      LeafEdit swap =
           (tree, leaves, alpha, beta) -> {
             if (tree instanceof LogUpLayout.WitnessTree) {
               for (long x = 0; x < 16; x++) {
