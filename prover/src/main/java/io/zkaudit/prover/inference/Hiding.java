@@ -35,6 +35,7 @@ sealed interface Hiding {
   /** The weights as the proof opens them: the long-lived commitment, or a fresh shadow of it. */
   Committed openedWeights(Committed weights, PcsParams params);
 
+  /** What the statement says of the proof (its transcript and flag): zero knowledge or not. */
   boolean zeroKnowledge();
 
   static Hiding of(boolean zeroKnowledge, ModelCircuit circuit, LookupStatement plain) {
