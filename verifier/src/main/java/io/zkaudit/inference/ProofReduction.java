@@ -140,6 +140,11 @@ final class ProofReduction {
   private final StatedInput stated;
   private final boolean zk;
 
+  /** The proof's output and ADD evaluations, read once (the proof's accessors copy). */
+  private final int[] output;
+
+  private final Ext2[] addEvals;
+
   // What the steps leave.
   private final Claims claims = new Claims();
   private final List<ModelVerifier.VirtualValue> virtualValues = new ArrayList<>();
@@ -171,6 +176,8 @@ final class ProofReduction {
     this.proof = proof;
     this.stated = stated;
     this.zk = proof.zeroKnowledge();
+    this.output = proof.output();
+    this.addEvals = proof.addEvals();
     this.ledger = zk ? new MaskLedger(shape.masks().blocks()) : null;
   }
 
@@ -213,14 +220,14 @@ final class ProofReduction {
             yield ModelVerifier.inputHash(p.values());
           }
         };
-    checkValues("output", proof.output(), outSpec);
-    outputTable = InferenceStatement.outputLayout(circuit).place(proof.output());
+    checkValues("output", output, outSpec);
+    outputTable = InferenceStatement.outputLayout(circuit).place(output);
     transcript =
         InferenceStatement.transcript(
             proof.model(),
             vk.weights(),
             inputDigest,
-            proof.output(),
+            output,
             zk,
             stated instanceof StatedInput.Committed);
     ColumnBins bins = shape.bins();
@@ -387,8 +394,8 @@ final class ProofReduction {
    * not sent and a sumcheck through the weight shadow proves a(ρ) instead ({@link ConstantAddend}).
    */
   private void add(AddLayer a, Ext2[] rho, Ext2 acc) throws InvalidProofException {
-    InvalidProofException.check(nextAddEval < proof.addEvals().length, "missing ADD evaluations");
-    Ext2 s = proof.addEvals()[nextAddEval++];
+    InvalidProofException.check(nextAddEval < addEvals.length, "missing ADD evaluations");
+    Ext2 s = addEvals[nextAddEval++];
     transcript.absorbExt("add-eval", s);
     int first = a.isConstant(0) ? 1 : 0;
     Ext2[] parts = {first == 0 ? s : acc.sub(s), first == 0 ? acc.sub(s) : s};
@@ -525,14 +532,13 @@ final class ProofReduction {
   ModelVerifier.Reduction finish() throws InvalidProofException {
     InvalidProofException.check(
         nextLayerProof == proof.linear().size(), "unexpected linear-layer proofs");
-    InvalidProofException.check(
-        nextAddEval == proof.addEvals().length, "unexpected ADD evaluations");
+    InvalidProofException.check(nextAddEval == addEvals.length, "unexpected ADD evaluations");
     if (zk) {
       int column = InferenceStatement.maskColumn(circuit);
       claims.witness.addAll(ledger.claims(column, MaskColumn.numVars(shape.masks().blocks())));
     }
     return new ModelVerifier.Reduction(
-        transcript, claims.witness, claims.weight, claims.input, proof.output(), virtualValues);
+        transcript, claims.witness, claims.weight, claims.input, output, virtualValues);
   }
 
   private WindowedLinearProof nextLayerProof() throws InvalidProofException {

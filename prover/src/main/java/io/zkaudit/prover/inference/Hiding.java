@@ -24,7 +24,7 @@ import java.util.function.LongSupplier;
 sealed interface Hiding {
 
   /** The proof's lookup statement: the plain one, or with blinding rows. */
-  LookupStatement statement(LookupStatement plain);
+  LookupStatement statement();
 
   /** The columns committed after the witness's own: none, or the mask column and blinding. */
   List<long[]> hidingColumns(InferenceWitness witness, LookupStatement statement);
@@ -40,7 +40,7 @@ sealed interface Hiding {
 
   static Hiding of(boolean zeroKnowledge, ModelCircuit circuit, LookupStatement plain) {
     if (!zeroKnowledge) {
-      return new Plain();
+      return new Plain(plain);
     }
     LookupStatement blinded = plain.withBlinding();
     ModelProver.refuseThinBins(circuit, blinded);
@@ -48,16 +48,11 @@ sealed interface Hiding {
     // The masks before the witness: the virtual columns' padding scalars (VirtualPadding) shape
     // the lookups' columns.
     MaskSchedule schedule = MaskSchedule.of(circuit, blinded);
-    return new ZeroKnowledge(random, schedule, MaskSupply.draw(schedule, random));
+    return new ZeroKnowledge(blinded, random, schedule, MaskSupply.draw(schedule, random));
   }
 
   /** Nothing hidden: sumchecks unmasked, padding zero (only for measuring what hiding costs). */
-  record Plain() implements Hiding {
-    @Override
-    public LookupStatement statement(LookupStatement plain) {
-      return plain;
-    }
-
+  record Plain(LookupStatement statement) implements Hiding {
     @Override
     public List<long[]> hidingColumns(InferenceWitness witness, LookupStatement statement) {
       return List.of();
@@ -83,12 +78,9 @@ sealed interface Hiding {
    * Zero knowledge: uniform padding and blinding rows drawn from {@code random}, the sumchecks
    * masked by {@code masks} (laid out by {@code schedule} in the mask column).
    */
-  record ZeroKnowledge(ZkRandom random, MaskSchedule schedule, MaskSupply masks) implements Hiding {
-    @Override
-    public LookupStatement statement(LookupStatement plain) {
-      return plain.withBlinding();
-    }
-
+  record ZeroKnowledge(
+      LookupStatement statement, ZkRandom random, MaskSchedule schedule, MaskSupply masks)
+      implements Hiding {
     @Override
     public List<long[]> hidingColumns(InferenceWitness witness, LookupStatement statement) {
       long[] maskColumn = MaskColumn.place(masks.all(), MaskColumn.numVars(schedule.blocks()));

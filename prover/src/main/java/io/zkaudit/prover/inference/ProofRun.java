@@ -108,7 +108,7 @@ final class ProofRun {
     }
     LookupStatement plain = InferenceStatement.lookups(circuit, privateInput);
     this.hiding = Hiding.of(zeroKnowledge, circuit, plain);
-    this.statement = hiding.statement(plain);
+    this.statement = hiding.statement();
     this.statedInput = input.values();
   }
 
@@ -425,13 +425,7 @@ final class ProofRun {
     return cm.weightTables().get(cm.layout().columnOf(tensor));
   }
 
-  /** The mask half (t = 1 entries) of a weight column of the shadow. */
   private long[] shadowMaskHalf(int tensor) {
-    long[] c = weightShadow.column(cm.layout().columnOf(tensor));
-    long[] m = new long[c.length / 2];
-    for (int i = 0; i < m.length; i++) {
-      m[i] = c[2 * i + 1];
-    }
-    return m;
+    return weightShadow.shadowMaskHalf(cm.layout().columnOf(tensor));
   }
 }

@@ -98,7 +98,11 @@ public final class WeightRangeProver {
       WeightRanges.Range r = st.ranges().get(i);
       long[][] limbColumns =
           limbColumns(
-              r, cm.weightTables().get(r.column()), maskHalf(shadow, r.column()), random, limbs);
+              r,
+              cm.weightTables().get(r.column()),
+              shadow.shadowMaskHalf(r.column()),
+              random,
+              limbs);
       for (int j = 0; j < r.limbs(); j++) {
         limbTables.add(limbColumns[j]);
         groups.get(st.limbLookup(i, j)).set(st.limbGroup(i, j), new long[][] {limbColumns[j]});
@@ -244,7 +248,7 @@ public final class WeightRangeProver {
    * Multiplicities counting only the active rows that are in the table (a cheater's, for {@link
    * Limbs#RAW}).
    */
-  private static LookupWitness inTableOnly(LookupStatement.Lookup lk, List<long[][]> groups) {
+  static LookupWitness inTableOnly(LookupStatement.Lookup lk, List<long[][]> groups) {
     long[] m = new long[lk.table().size()];
     for (int g = 0; g < groups.size(); g++) {
       LookupStatement.Group shape = lk.groups().get(g);
@@ -256,15 +260,5 @@ public final class WeightRangeProver {
       }
     }
     return new LookupWitness(groups, m);
-  }
-
-  /** The mask half (t = 1 entries) of a column of the shadow. */
-  private static long[] maskHalf(Committed shadow, int column) {
-    long[] c = shadow.column(column);
-    long[] m = new long[c.length / 2];
-    for (int i = 0; i < m.length; i++) {
-      m[i] = c[2 * i + 1];
-    }
-    return m;
   }
 }

@@ -55,6 +55,22 @@ public final class Committed {
     return java.util.Arrays.copyOfRange(evals, from, from + (1 << layout.columnVars(c)));
   }
 
+  /**
+   * The mask half of column c of a shadow ({@link BasefoldProver#commitShadow}: the shadow variable
+   * t is each column's lowest, t = 0 the committed column, t = 1 its mask): entries 2i + 1.
+   */
+  public long[] shadowMaskHalf(int c) {
+    if (layout == null) {
+      throw new IllegalStateException("this commitment holds one polynomial, not columns");
+    }
+    int from = Math.toIntExact(layout.offset(c));
+    long[] m = new long[1 << (layout.columnVars(c) - 1)];
+    for (int i = 0; i < m.length; i++) {
+      m[i] = evals[from + 2 * i + 1];
+    }
+    return m;
+  }
+
   /** Column c of a packed commitment at a point of its own dimension. */
   public Ext2 evaluateColumn(int column, Ext2[] point) {
     if (layout == null) {

@@ -2,8 +2,6 @@ package io.zkaudit.prover.inference;
 
 import io.zkaudit.engine.IntegerEngine;
 import io.zkaudit.inference.ModelProof;
-import io.zkaudit.lookup.LookupStatement;
-import io.zkaudit.prover.lookup.LookupWitness;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -61,17 +59,11 @@ final class CheatingProver {
     run.inputShadow = run.privateInputShadow(in);
     InferenceWitness w = run.witness;
     List<long[][]> groups = w.rangeGroupsWithInput(run.circuit, run.inputShadow.column(0));
-    LookupStatement.Lookup range = run.statement.lookups().get(1);
-    long[] m = new long[range.table().size()];
-    for (int g = 0; g < groups.size(); g++) {
-      long[] col = groups.get(g)[0];
-      for (int x = 0; x < col.length; x++) {
-        if (range.groups().get(g).isActive(x) && Long.compareUnsigned(col[x], m.length) < 0) {
-          m[(int) col[x]]++;
-        }
-      }
-    }
-    w.lookups = List.of(w.lookups.get(0), new LookupWitness(groups, m));
+    // Multiplicities counting only the rows in the table: an honest witness refuses the others.
+    w.lookups =
+        List.of(
+            w.lookups.get(0),
+            WeightRangeProver.inTableOnly(run.statement.lookups().get(1), groups));
     return finish(run.blind());
   }
 
