@@ -67,23 +67,14 @@ final class AuditGrpcService extends AccuracyAuditGrpc.AccuracyAuditImplBase {
     ServerCallStreamObserver<SampleProof> call = (ServerCallStreamObserver<SampleProof>) response;
     try {
       audits.prove(request, proof -> send(call, proof), call::isCancelled);
-    } catch (RequestRejected e) {
+    } catch (RequestRejected | StoreException e) {
       response.onError(GrpcErrors.status(e).asRuntimeException());
       return;
-    } catch (StoreException e) {
-      CallRecorder.failed(e);
-      response.onError(
-          Status.INTERNAL.withDescription("the seller's database failed").asRuntimeException());
-      return;
     } catch (RuntimeException e) {
-      CallRecorder.failed(e);
-      if (call.isCancelled()) {
-        return;
+      Status status = GrpcErrors.status(e); // recorded for the operator
+      if (!call.isCancelled()) {
+        response.onError(status.asRuntimeException());
       }
-      response.onError(
-          Status.INTERNAL
-              .withDescription("the seller failed: " + e.getClass().getSimpleName())
-              .asRuntimeException());
       return;
     }
     if (!call.isCancelled()) {

@@ -44,21 +44,11 @@ final class RetrievalService extends RetrievalGrpc.RetrievalImplBase {
         };
     try {
       GrpcCaller.run(() -> retrieval.query(request, sink));
-    } catch (RequestRejected e) {
-      fail(call, GrpcErrors.status(e));
-      return;
-    } catch (StoreException e) {
-      CallRecorder.failed(e);
-      fail(call, Status.INTERNAL.withDescription("the seller's database failed"));
-      return;
     } catch (StatusRuntimeException e) {
       // onNext on a call the buyer cancelled: nobody is listening any more.
       return;
     } catch (RuntimeException e) {
-      CallRecorder.failed(e);
-      fail(
-          call,
-          Status.INTERNAL.withDescription("the seller failed: " + e.getClass().getSimpleName()));
+      fail(call, GrpcErrors.status(e)); // a refusal as such, any other failure recorded, INTERNAL
       return;
     }
     if (!call.isCancelled()) {
