@@ -65,6 +65,9 @@ public final class Main implements Runnable {
               + e.getMessage()
               + "): proving MobileNet v2 needs about 10 GB of heap; ./zkaudit gives 12 GB unless"
               + " ZKAUDIT_JAVA_OPTS says otherwise (e.g. ZKAUDIT_JAVA_OPTS=-Xmx16g)");
+      if (System.getenv("ZKAUDIT_DEBUG") != null) {
+        e.printStackTrace();
+      }
       code = EXIT_USAGE;
     }
     System.exit(code);

@@ -34,10 +34,10 @@ public final class MerkleTree {
   /** The lowest height whose hashes are kept. */
   static final int KEPT_FROM = 3;
 
-  private MerkleTree(long[][] arrays, int blockLongs, int depth, byte[][] levels) {
+  private MerkleTree(long[][] arrays, int blockLongs, int rowLongs, int depth, byte[][] levels) {
     this.arrays = arrays;
     this.blockLongs = blockLongs;
-    this.rowLongs = blockLongs * arrays.length;
+    this.rowLongs = rowLongs;
     this.depth = depth;
     this.levels = levels;
   }
@@ -114,11 +114,45 @@ public final class MerkleTree {
           });
       levels[h] = level;
     }
-    return new MerkleTree(arrays, blockLongs, depth, levels);
+    return new MerkleTree(arrays, blockLongs, rowLongs, depth, levels);
   }
 
   public Digest32 root() {
     return new Digest32(levels[depth]);
+  }
+
+  /**
+   * The same tree without its rows: the kept hashes stay, a row or a path needing an unkept hash
+   * fails until {@link #over} gives the rows back. Lets a prover drop a codeword between commit and
+   * opening.
+   */
+  public MerkleTree withoutRows() {
+    return new MerkleTree(null, blockLongs, rowLongs, depth, levels);
+  }
+
+  /**
+   * The same tree over these arrays, which must hold the rows it was built on (a re-derived
+   * codeword): the hashes are shared, not recomputed. One kept node is recomputed from the new rows
+   * and compared, so arrays of the wrong content fail here rather than in a verifier.
+   */
+  public MerkleTree over(java.util.List<long[]> columns) {
+    long[][] given = columns.toArray(new long[0][]);
+    if (given.length * blockLongs != rowLongs) {
+      throw new IllegalArgumentException("the rows of this tree span " + rowLongs + " longs");
+    }
+    for (long[] a : given) {
+      if (a.length != (long) blockLongs << depth) {
+        throw new IllegalArgumentException("the arrays do not match the tree's size");
+      }
+    }
+    MerkleTree t = new MerkleTree(given, blockLongs, rowLongs, depth, levels);
+    int h = Math.min(KEPT_FROM, depth);
+    int index = Math.floorMod(Arrays.hashCode(levels[depth]), 1 << (depth - h));
+    byte[] kept = Arrays.copyOfRange(levels[h], 32 * index, 32 * index + 32);
+    if (!Arrays.equals(t.hashFromRows(h, index), kept)) {
+      throw new IllegalStateException("the re-derived rows do not hash to this tree");
+    }
+    return t;
   }
 
   public int depth() {
@@ -135,6 +169,9 @@ public final class MerkleTree {
 
   /** A copy of leaf j's row. */
   public long[] row(int j) {
+    if (arrays == null) {
+      throw new IllegalStateException("this tree's rows were released (MerkleTree.withoutRows)");
+    }
     long[] row = new long[rowLongs];
     for (int c = 0; c < arrays.length; c++) {
       System.arraycopy(arrays[c], j * blockLongs, row, c * blockLongs, blockLongs);
@@ -168,13 +205,19 @@ public final class MerkleTree {
     if (levels[height] != null) {
       return Arrays.copyOfRange(levels[height], 32 * index, 32 * index + 32);
     }
+    return hashFromRows(height, index);
+  }
+
+  /** The hash at (height, index) computed from the rows, whatever the kept levels hold. */
+  private byte[] hashFromRows(int height, int index) {
     if (height == 0) {
       byte[] out = new byte[32];
       long[] row = row(index);
       MerkleHash.leaf(Sha256.threadLocal(), new byte[8 * rowLongs], row, 0, rowLongs, out, 0);
       return out;
     }
-    return MerkleHash.node(hash(height - 1, 2 * index), hash(height - 1, 2 * index + 1));
+    return MerkleHash.node(
+        hashFromRows(height - 1, 2 * index), hashFromRows(height - 1, 2 * index + 1));
   }
 
   /** The multi-opening of these sorted, distinct leaves (see {@link MerkleMultiProof}). */

@@ -28,6 +28,7 @@ import io.zkaudit.prover.layers.MaxPoolProver;
 import io.zkaudit.prover.layers.WindowedLinearProver;
 import io.zkaudit.prover.lookup.LogUpProver;
 import io.zkaudit.prover.pcs.BasefoldProver;
+import io.zkaudit.prover.pcs.CodewordRetention;
 import io.zkaudit.prover.pcs.Committed;
 import io.zkaudit.prover.pcs.ShadowLinks;
 import io.zkaudit.prover.zk.SumcheckMasks;
@@ -63,6 +64,12 @@ final class ProofRun {
   // What the rounds leave, in round order.
   InferenceTrace trace;
   InferenceWitness witness;
+
+  /** Keep or release the witness codewords between commit and opening; null: by the heap. */
+  CodewordRetention codewords;
+
+  /** The output the statement states, fixed when the commit round absorbs it. */
+  int[] output;
 
   /** The input the statement names: the proven one (the input-forgery test names another). */
   int[] statedInput;
@@ -148,6 +155,7 @@ final class ProofRun {
             padding,
             input instanceof ProverInput.Private p ? p.committed().table() : null,
             hiding instanceof Hiding.ZeroKnowledge z ? z.masks().paddingScalars() : null);
+    trace = null; // the witness holds what the proof needs; MobileNet's trace is ~100 MB
     return this;
   }
 
@@ -188,12 +196,13 @@ final class ProofRun {
           case ProverInput.Public p -> ModelVerifier.inputHash(statedInput);
           case ProverInput.Private p -> p.committed().commitment().digest();
         };
+    output = witness.output;
     transcript =
         InferenceStatement.transcript(
             cm.vk().digest(),
             cm.vk().weights(),
             inputHash,
-            witness.output,
+            output,
             hiding.zeroKnowledge(),
             input instanceof ProverInput.Private);
     BasefoldProver pcs = new BasefoldProver(InferenceStatement.pcsParams());
@@ -210,6 +219,7 @@ final class ProofRun {
       weightShadow = opened;
       weightShadow.commitment().absorb(transcript);
     }
+    releaseCodewords();
     switch (input) {
       case ProverInput.Private p -> inputShadow.commitment().absorb(transcript);
       case ProverInput.Public p -> {
@@ -223,6 +233,25 @@ final class ProofRun {
       }
     }
     return this;
+  }
+
+  /**
+   * Nothing reads the witness and shadow codewords again before the opening: with a heap that has
+   * no room to spare, they are dropped here and re-encoded there (CodewordRetention).
+   */
+  private void releaseCodewords() {
+    List<Committed> own = new ArrayList<>(witnessCommitments);
+    if (weightShadow != null) {
+      own.add(weightShadow);
+    }
+    long bytes = own.stream().mapToLong(Committed::codewordBytes).sum();
+    CodewordRetention retention =
+        codewords != null
+            ? codewords
+            : CodewordRetention.forHeap(Runtime.getRuntime().maxMemory(), bytes);
+    if (retention == CodewordRetention.RELEASE) {
+      own.forEach(Committed::releaseCodeword);
+    }
   }
 
   /** Round 6: logUp-GKR for every lookup (rounding, ranges, max pools, concatenations). */
@@ -341,6 +370,9 @@ final class ProofRun {
   ModelProof open() {
     progress.progress("openings", 5, PHASES);
     ModelVerifier.Reduction reduction = reduce(unopened());
+    // The openings read only the commitments: the witness (activations, remainders, lookup
+    // tuples; about a gigabyte for MobileNet v2) is released before they re-encode and fold.
+    witness = null;
     List<List<ColumnClaim>> perBin = bins.split(reduction.witnessClaims());
     PcsParams longLived = InferenceStatement.longLivedPcsParams();
     List<OpeningsProver.Entry> entries = new ArrayList<>();
@@ -402,7 +434,7 @@ final class ProofRun {
       byte[] batched, List<byte[]> alone, byte[] weightLink, ModelProof.PrivateInput privateInput) {
     return new ModelProof(
         cm.vk().digest(),
-        witness.output,
+        output,
         witnessCommitments.stream().map(Committed::commitment).toList(),
         weightShadow == null ? null : weightShadow.commitment(),
         inputEval,

@@ -98,7 +98,7 @@ public final class BasefoldProver {
       q[2 * i + 1] = random.getAsLong();
     }
     PackedLayout layout = weights.layout() == null ? null : weights.layout().withShadowVariable();
-    return commit(q, layout, evals -> shadowCodeword(weights.codeword, evals));
+    return commit(q, layout, evals -> shadowCodeword(weights.codeword(), evals));
   }
 
   /**
@@ -110,22 +110,27 @@ public final class BasefoldProver {
   public Committed commitDifferenceShadow(
       Committed a, Committed b, java.util.function.LongSupplier random) {
     if (a.evals.length != b.evals.length
-        || a.codeword.length != b.codeword.length
-        || a.codeword.length != (long) a.evals.length << params.logBlowup()) {
+        || a.codeword().length != b.codeword().length
+        || a.codeword().length != (long) a.evals.length << params.logBlowup()) {
       throw new IllegalArgumentException(
           "the two commitments differ in size or were made at another rate");
     }
     long[] q = new long[2 * a.evals.length];
-    long[] cwE = new long[a.codeword.length];
     for (int i = 0; i < a.evals.length; i++) {
       q[2 * i] = Goldilocks.sub(a.evals[i], b.evals[i]);
       q[2 * i + 1] = random.getAsLong();
     }
-    for (int i = 0; i < cwE.length; i++) {
-      cwE[i] = Goldilocks.sub(a.codeword[i], b.codeword[i]);
-    }
     PackedLayout layout = a.layout() == null ? null : a.layout().withShadowVariable();
-    return commit(q, layout, evals -> shadowCodeword(cwE, evals));
+    return commit(
+        q, layout, evals -> shadowCodeword(difference(a.codeword(), b.codeword()), evals));
+  }
+
+  private static long[] difference(long[] x, long[] y) {
+    long[] d = new long[x.length];
+    for (int i = 0; i < d.length; i++) {
+      d[i] = Goldilocks.sub(x[i], y[i]);
+    }
+    return d;
   }
 
   /**
@@ -187,7 +192,7 @@ public final class BasefoldProver {
     t = lap("commit: encode", n, t);
     MerkleTree tree = MerkleTree.build(codeword, OpeningProof.rowLongs(params, n, 0));
     lap("commit: merkle", n, t);
-    return new Committed(new Commitment(tree.root(), n), layout, evals, codeword, tree);
+    return new Committed(new Commitment(tree.root(), n), layout, evals, codeword, tree, encoder);
   }
 
   /** Proves claims on columns of a packed commitment. */
@@ -267,11 +272,11 @@ public final class BasefoldProver {
     // Sumcheck of sum_x f(x) g(x), folding the codeword with the same challenges.
     long[] fBase = committed.evals;
     long[] fExt = null;
-    long[] cw = committed.codeword;
+    long[] cw = committed.codeword();
     int cwLog = n + logBlowup;
     Ext2[] challenges = new Ext2[folds];
     List<MerkleTree> trees = new ArrayList<>();
-    trees.add(committed.tree);
+    trees.add(committed.tree());
     List<Ext2[]> rounds = new ArrayList<>();
     List<Digest32> roots = new ArrayList<>();
     int round = 0;
@@ -311,7 +316,7 @@ public final class BasefoldProver {
       for (int j = 0; j < joins.size(); j++) {
         int steps = joins.get(j).round() - from;
         if (steps >= 0 && steps < arities[i]) {
-          joining.add(new Folding.Join(steps, theta[j], joins.get(j).committed().codeword));
+          joining.add(new Folding.Join(steps, theta[j], joins.get(j).committed().codeword()));
         }
       }
       if (arities[i] > 0) {
@@ -368,7 +373,7 @@ public final class BasefoldProver {
           int[] opened =
               BatchedOpening.joiningLeaves(
                   params, join.committed().numVars(), leaf, a - (join.round() - from));
-          MerkleTree joined = join.committed().tree;
+          MerkleTree joined = join.committed().tree();
           joinedLayers.add(new OpeningProof.QueryLayer(joined.rows(opened), joined.prove(opened)));
           joinedLeaves.add(opened);
         }

@@ -5,26 +5,89 @@ import io.zkaudit.merkle.MerkleTree;
 import io.zkaudit.pcs.Commitment;
 import io.zkaudit.pcs.PackedLayout;
 import io.zkaudit.poly.Mle;
+import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * The prover's side of a commitment: the polynomial's evaluations, its codeword and Merkle tree.
  * Holds large arrays (at 2^24 evaluations and rate 1/4: 128 MB + 512 MB + 128 MB); drop it after
  * the last opening.
+ *
+ * <p>The codeword is the largest of them and is read only to commit and to open. A commitment made
+ * with its encoder can {@link #releaseCodeword release} it in between: the Merkle tree keeps its
+ * hashes, and the first read after that re-encodes the evaluations (encoding is deterministic, and
+ * {@link MerkleTree#over} checks the re-derived rows against the kept hashes). So a proof's witness
+ * codewords need not stay in memory while its lookups and layers are proven, at the price of one
+ * more encoding each ({@link CodewordRetention}).
  */
 public final class Committed {
   private final Commitment commitment;
   private final PackedLayout layout;
   final long[] evals;
-  final long[] codeword;
-  final MerkleTree tree;
+  private final UnaryOperator<long[]> encoder;
+  private final long codewordLength;
+  private long[] codeword;
+  private MerkleTree tree;
 
+  /** A commitment whose codeword stays in memory (also a cheater's, not the encoding of evals). */
   Committed(
       Commitment commitment, PackedLayout layout, long[] evals, long[] codeword, MerkleTree tree) {
+    this(commitment, layout, evals, codeword, tree, null);
+  }
+
+  /** A commitment whose codeword {@code encoder} re-derives from the evaluations when released. */
+  Committed(
+      Commitment commitment,
+      PackedLayout layout,
+      long[] evals,
+      long[] codeword,
+      MerkleTree tree,
+      UnaryOperator<long[]> encoder) {
     this.commitment = commitment;
     this.layout = layout;
     this.evals = evals;
     this.codeword = codeword;
+    this.codewordLength = codeword.length;
     this.tree = tree;
+    this.encoder = encoder;
+  }
+
+  /** The codeword, re-encoded from the evaluations if it was released. */
+  synchronized long[] codeword() {
+    if (codeword == null) {
+      codeword = encoder.apply(evals);
+      tree = tree.over(List.of(codeword));
+    }
+    return codeword;
+  }
+
+  /** The Merkle tree, with its rows (the codeword re-derived if it was released). */
+  synchronized MerkleTree tree() {
+    codeword();
+    return tree;
+  }
+
+  /**
+   * Drops the codeword until the next opening needs it; does nothing for a commitment that cannot
+   * re-derive it. Returns whether it was dropped.
+   */
+  public synchronized boolean releaseCodeword() {
+    if (encoder == null || codeword == null) {
+      return false;
+    }
+    codeword = null;
+    tree = tree.withoutRows();
+    return true;
+  }
+
+  /** The codeword's size in memory when held. */
+  public long codewordBytes() {
+    return 8 * codewordLength;
+  }
+
+  /** Whether the codeword is in memory now. */
+  public synchronized boolean holdsCodeword() {
+    return codeword != null;
   }
 
   /** What the verifier gets: the Merkle root and the number of variables. */

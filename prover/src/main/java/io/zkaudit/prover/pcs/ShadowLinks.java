@@ -38,6 +38,6 @@ public final class ShadowLinks {
    */
   public static ShadowLinkProof prove(PcsParams params, Committed weights, int[] shadowLeaves) {
     int[] leaves = ShadowLink.weightLeaves(params, weights.numVars(), shadowLeaves);
-    return new ShadowLinkProof(weights.tree.rows(leaves), weights.tree.prove(leaves));
+    return new ShadowLinkProof(weights.tree().rows(leaves), weights.tree().prove(leaves));
   }
 }

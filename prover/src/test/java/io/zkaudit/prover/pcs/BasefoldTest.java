@@ -439,7 +439,7 @@ class BasefoldTest {
     long[] f = randomTable(rng, n);
     BasefoldProver prover = new BasefoldProver(FAST);
     Committed honest = prover.commit(f);
-    long[] cw = honest.codeword.clone();
+    long[] cw = honest.codeword().clone();
     int rowLongs = 1 << FAST.arities(n)[0];
     for (int leaf = 0; leaf < cw.length / rowLongs; leaf += 2) { // half of the leaves corrupted
       cw[leaf * rowLongs] = Goldilocks.add(cw[leaf * rowLongs], 1);

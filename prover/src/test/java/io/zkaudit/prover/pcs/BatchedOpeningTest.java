@@ -233,8 +233,8 @@ class BatchedOpeningTest {
             b.committed().get(1).commitment(),
             null,
             gCommitted.evals,
-            gCommitted.codeword,
-            b.committed().get(1).tree);
+            gCommitted.codeword(),
+            b.committed().get(1).tree());
     BatchedOpeningProof proof =
         new BatchedBasefoldProver(FAST)
             .open(

@@ -54,14 +54,14 @@ class EquivocationTest {
       Committed honestA = prover.commit(a);
       Committed honestB = prover.commit(b);
       int rowLongs = OpeningProof.rowLongs(params, N, 0);
-      int leaves = honestA.codeword.length / rowLongs;
+      int leaves = honestA.codeword().length / rowLongs;
       // A's rows on a random half of the leaves, B's on the others.
-      long[] mixed = honestA.codeword.clone();
+      long[] mixed = honestA.codeword().clone();
       int bLeaves = 0;
       boolean[] isB = new boolean[leaves];
       for (int leaf = 0; leaf < leaves; leaf++) {
         if (rng.nextBoolean()) {
-          System.arraycopy(honestB.codeword, leaf * rowLongs, mixed, leaf * rowLongs, rowLongs);
+          System.arraycopy(honestB.codeword(), leaf * rowLongs, mixed, leaf * rowLongs, rowLongs);
           isB[leaf] = true;
           bLeaves++;
         }

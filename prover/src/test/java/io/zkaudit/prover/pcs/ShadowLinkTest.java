@@ -178,11 +178,11 @@ class ShadowLinkTest {
       BasefoldProver prover = new BasefoldProver(FAST);
       Committed w = prover.commit(BasefoldTest.randomTable(rng, n));
       Committed q = prover.commitShadow(w, () -> Goldilocks.random(rng));
-      assertEquals(2 * w.codeword.length, q.codeword.length);
-      for (int m = 0; m < w.codeword.length; m++) {
+      assertEquals(2 * w.codeword().length, q.codeword().length);
+      for (int m = 0; m < w.codeword().length; m++) {
         assertEquals(
-            w.codeword[m],
-            Basefold.half(Goldilocks.add(q.codeword[2 * m], q.codeword[2 * m + 1])),
+            w.codeword()[m],
+            Basefold.half(Goldilocks.add(q.codeword()[2 * m], q.codeword()[2 * m + 1])),
             "n = " + n + ", m = " + m);
       }
       assertEquals(null, q.layout());
@@ -456,7 +456,7 @@ class ShadowLinkTest {
         Committed q = prover.commitShadow(w, () -> Goldilocks.random(rng));
         org.junit.jupiter.api.Assertions.assertArrayEquals(
             io.zkaudit.ntt.ReedSolomon.encodeEvaluations(q.evals, params.logBlowup()),
-            q.codeword,
+            q.codeword(),
             "n = " + n);
       }
     }

@@ -1,0 +1,42 @@
+package io.zkaudit.prover.pcs;
+
+/**
+ * Whether a proof keeps its witness codewords in memory from commit to opening, or releases them
+ * and re-encodes at the opening ({@link Committed#releaseCodeword}).
+ *
+ * <p>A codeword is the commitment's largest array (rate 1/4: four times the evaluations; MobileNet
+ * v2's witness bins and weight shadow hold ~1.6 GB of them) and nothing between the commit and the
+ * opening reads it. Releasing costs one more encoding per commitment at the opening (an NTT, no
+ * hashing: the Merkle tree keeps its hashes) and lowers the prover's peak by their size while the
+ * lookups, the largest phase, run. {@link #forHeap} keeps them when the heap has room to spare.
+ */
+public enum CodewordRetention {
+  /** Keep every codeword: fastest, the most memory. */
+  KEEP,
+  /** Release the witness codewords after commit; re-encode them at the opening. */
+  RELEASE;
+
+  /** The system property that forces a choice: {@code keep} or {@code release}. */
+  public static final String PROPERTY = "zkaudit.prover.codewords";
+
+  /**
+   * KEEP when the heap exceeds {@code headroom} times the codewords' size, else RELEASE; the {@link
+   * #PROPERTY} system property overrides.
+   *
+   * @param codewordBytes the bytes of the codewords a proof would keep
+   */
+  public static CodewordRetention forHeap(long maxHeapBytes, long codewordBytes) {
+    String forced = System.getProperty(PROPERTY, "");
+    return switch (forced) {
+      case "keep" -> KEEP;
+      case "release" -> RELEASE;
+      default -> maxHeapBytes >= HEADROOM * codewordBytes ? KEEP : RELEASE;
+    };
+  }
+
+  /**
+   * Measured on MobileNet v2 (docs/benchmarks.md, "Prover memory"): the live heap peaks at about
+   * 3.5 times its witness codewords with them kept; a factor of 8 leaves the collector room.
+   */
+  static final long HEADROOM = 8;
+}
