@@ -29,6 +29,7 @@ import io.zkaudit.prover.model.QuantizedModel;
 import io.zkaudit.quant.MonotoneStep;
 import io.zkaudit.quant.StepTable;
 import io.zkaudit.testutil.SqueezeExciteOnnx;
+import io.zkaudit.testutil.TinyModels;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -177,6 +178,61 @@ class ProductProofTest {
                 "layer gate: the proof does not support a product of activations of shapes"
                     + " [1, 4, 4, 2] and [1, 1, 4, 2]"),
         p.messages().toString());
+  }
+
+  /**
+   * TFLite-shaped products (the importer maps MUL's operands as they are): a 4×4×3 map times the
+   * [1, 3] output of a dense layer over it (a gate of TFLite's shape), and a map times another of
+   * its shape; zero point −3 throughout. Each is provable, its product equals an independent
+   * computation from the engine's factors (TFLite's two roundings in exact decimal arithmetic), and
+   * plain and zero-knowledge proofs verify with the engine's output.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"gate", "square"})
+  void tfliteShapedProductsProve(String form) throws Exception {
+    TinyModels.Chain c = new TinyModels.Chain("tiny-" + form, List.of(1, 4, 4, 3), -3);
+    c.conv1x1("conv");
+    int map = c.mark();
+    if (form.equals("gate")) {
+      c.denseRandom("fc", 3, 2, 7);
+    } else {
+      c.conv1x1("conv2");
+    }
+    QuantizedModel q = c.multiply("mul", map).build();
+    Mul mul = (Mul) q.description().layers().getLast();
+    assertEquals(
+        form.equals("gate") ? List.of(1, 3) : List.of(1, 4, 4, 3),
+        q.description().tensor(mul.b()).shape());
+    Provability p = Provability.of(q);
+    assertTrue(p.provable(), p.messages().toString());
+    int[] x = new int[q.input().size()];
+    Random r = new Random(31);
+    for (int i = 0; i < x.length; i++) x[i] = r.nextInt(256) - 128;
+    int[][] v = new IntegerEngine(q).values(x);
+    int[] a = v[mul.a()], b = v[mul.b()], y = v[mul.output()];
+    int changed = 0;
+    for (int i = 0; i < y.length; i++) {
+      long product =
+          (long) (a[i] - mul.aZeroPoint())
+              * (b[form.equals("gate") ? i % 3 : i] - mul.bZeroPoint());
+      java.math.BigDecimal scaled =
+          java.math.BigDecimal.valueOf(product * mul.outMultiplier() << Math.max(mul.outShift(), 0))
+              .divide(java.math.BigDecimal.valueOf(2).pow(31))
+              .setScale(0, java.math.RoundingMode.HALF_UP)
+              .divide(java.math.BigDecimal.valueOf(2).pow(Math.max(-mul.outShift(), 0)))
+              .setScale(0, java.math.RoundingMode.HALF_UP);
+      assertEquals(
+          Math.clamp(scaled.longValueExact() + mul.outZeroPoint(), -128, 127), y[i], "value " + i);
+      changed += y[i] != mul.outZeroPoint() ? 1 : 0;
+    }
+    assertTrue(changed * 2 > y.length, "the product is mostly zero: " + changed);
+    CommittedModel committed = ModelProver.commit(q);
+    ModelVerifier v2 = new ModelVerifier(committed.vk());
+    for (boolean zk : new boolean[] {false, true}) {
+      ModelProof proof = ModelProver.prove(committed, x, ProgressListener.NONE, zk);
+      assertArrayEquals(
+          new IntegerEngine(q).infer(x), v2.verify(ModelProof.decode(proof.encode()), x));
+    }
   }
 
   /** A new accumulator for real entry i (padded index) from its honest value. */
