@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.zkaudit.engine.IntegerEngine;
+import io.zkaudit.field.Ext2;
 import io.zkaudit.field.Goldilocks;
 import io.zkaudit.inference.ModelProof;
 import io.zkaudit.inference.ModelVerifier;
@@ -69,6 +70,40 @@ class ProductProofTest {
   void anHonestProofVerifies(boolean zk) throws Exception {
     ModelProof proof = CheatingProver.alteringRun(cm, input, zk, run -> {});
     assertArrayEquals(new IntegerEngine(model).infer(input), verifier.verify(proof, input));
+  }
+
+  /**
+   * In a zero-knowledge proof every claim the reduction leaves on the gate's and the map's columns
+   * gives their uniform padding a nonzero weight (1 − box~ at its point), so no opening reveals a
+   * functional of real entries alone. The control: the gate read at its channel coordinates with t
+   * = 0, as a broadcast that ignores the zero-knowledge height bit would, has weight zero there.
+   */
+  @org.junit.jupiter.api.Test
+  void everyFactorClaimOfAZeroKnowledgeProofIsMaskedByPadding() throws Exception {
+    ModelProof proof = ModelProver.prove(cm, input, ProgressListener.NONE, true);
+    ModelCircuit zk = cm.circuit(true);
+    ModelCircuit.ProductLayer p = (ModelCircuit.ProductLayer) zk.layers().get(productIndex(zk));
+    ModelVerifier.Reduction reduction = verifier.reduce(proof, input);
+    int checked = 0;
+    for (Product.Factor f : List.of(p.product().a(), p.product().b())) {
+      int column = zk.outColumn(f.tensor());
+      for (io.zkaudit.pcs.ColumnClaim c : reduction.witnessClaims()) {
+        if (c.column() != column) continue;
+        for (io.zkaudit.pcs.EvalClaim.Term t : c.terms()) {
+          Ext2 paddingWeight =
+              Ext2.ONE.sub(io.zkaudit.layers.VirtualPadding.box(f.layout(), t.point()));
+          assertFalse(paddingWeight.isZero(), f + " read where its padding weighs nothing");
+          checked++;
+          if (f.perChannel()) {
+            Ext2[] unmasked = t.point();
+            for (int j = f.layout().cBits(); j < unmasked.length; j++) unmasked[j] = Ext2.ZERO;
+            assertTrue(
+                Ext2.ONE.sub(io.zkaudit.layers.VirtualPadding.box(f.layout(), unmasked)).isZero());
+          }
+        }
+      }
+    }
+    assertTrue(checked >= 4, "claims on the factors: " + checked);
   }
 
   /** One product entry one rounding step off, everything else consistent with it. */
