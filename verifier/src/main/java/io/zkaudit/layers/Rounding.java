@@ -104,9 +104,14 @@ public record Rounding(
         yield single(a.name(), a.clampMin(), a.clampMax(), a.outShift(), acc -> a.finish((int) acc))
             .covering(ra[0] + rb[0], ra[1] + rb[1] + 1);
       }
-      // A product of two activations is public in range: its table covers exactly the products
-      // of the two types. Times a constant, the range depends on the private constant.
-      case Mul m when Product.isProduct(model, m) -> {
+      // A product of two 8-bit activations is public in range: its table covers exactly the
+      // products of the two types. Times a constant, the range depends on the private constant;
+      // wider operands (which Product refuses) keep the edge rows, so that a hostile key cannot
+      // ask for a table of 2^62 rows.
+      case Mul m
+          when Product.isProduct(model, m)
+              && model.tensor(m.a()).type().isByte()
+              && model.tensor(m.b()).type().isByte() -> {
         long[] range =
             productRange(
                 model.tensor(m.a()).type(),

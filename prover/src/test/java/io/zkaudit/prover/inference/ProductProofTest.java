@@ -270,6 +270,30 @@ class ProductProofTest {
     }
   }
 
+  /**
+   * A product of two int32 activations (x·x of an int32 input) is refused at commit: the proof's
+   * rounding table covers the products of two 8-bit types.
+   */
+  @org.junit.jupiter.api.Test
+  void aProductOfWideActivationsIsRefusedAtCommit() {
+    TensorSpec x = TensorSpec.of("x", List.of(1, 2, 2, 2), ElementType.INT32, 0.02f, 0, false);
+    TensorSpec y = TensorSpec.of("y", List.of(1, 2, 2, 2), ElementType.INT8, 0.05f, 0, false);
+    FixedPoint.QuantizedMultiplier m = FixedPoint.quantizeMultiplier(0.02 * 0.02 / 0.05);
+    ModelDescription d =
+        new ModelDescription(
+            "wide",
+            List.of(x, y),
+            List.of(new Mul("square", 0, 0, 1, 0, 0, m.multiplier(), m.shift(), 0, -128, 127)),
+            List.of(0),
+            List.of(1));
+    Provability p = Provability.of(new QuantizedModel(d, java.util.Map.of()));
+    assertFalse(p.provable());
+    assertTrue(
+        p.messages().getFirst().contains("layer square")
+            && p.messages().getFirst().contains("INT32 (8-bit only)"),
+        p.messages().toString());
+  }
+
   /** A new accumulator for real entry i (padded index) from its honest value. */
   @FunctionalInterface
   interface Forge {
