@@ -701,6 +701,25 @@ final class OnnxQuantizedImporter {
     }
   }
 
+  /**
+   * Whether {@code gate} is one value per channel of {@code map}: an NCHW [1, C, 1, 1] activation
+   * and an NCHW [1, C, H, W] one, both stored NHWC, so that the engine's broadcast of the stored
+   * [1, 1, 1, C] over [1, H, W, C] is ONNX's (a squeeze-and-excitation scale).
+   */
+  private static boolean perChannelOf(Quant gate, Quant map) {
+    int[] g = gate.onnxShape(), m = map.onnxShape();
+    return gate.layout() == Layout.NHWC
+        && map.layout() == Layout.NHWC
+        && g.length == 4
+        && m.length == 4
+        && g[0] == 1
+        && m[0] == 1
+        && g[1] == m[1]
+        && g[2] == 1
+        && g[3] == 1
+        && (m[2] > 1 || m[3] > 1);
+  }
+
   /** Add of two activations of one shape: TFLite's 8-bit ADD pipeline on the file's scales. */
   private Pending add(Node n, Quant a, Quant b) {
     requireOneShape(n, a, b, "only two activations of one shape");
@@ -1188,9 +1207,10 @@ final class OnnxQuantizedImporter {
 
   /**
    * Mul of real values (QDQ Mul, com.microsoft's QLinearMul) as the integer Mul, clamp((a − za)(b −
-   * zb)·a_scale·b_scale/y_scale + zy) in TFLite's fixed point: of two activations of one shape, or
-   * of an activation and a constant quantized per tensor that is a scalar (stored as one value per
-   * channel) or one value per channel ([C,1,1] or [1,C,1,1] for an image, [K] for a matrix).
+   * zb)·a_scale·b_scale/y_scale + zy) in TFLite's fixed point: of two activations of one shape, of
+   * a map and one value per channel ({@link #perChannelOf}, either order), or of an activation and
+   * a constant quantized per tensor that is a scalar (stored as one value per channel) or one value
+   * per channel ([C,1,1] or [1,C,1,1] for an image, [K] for a matrix).
    */
   private Pending mul(Node n, Operand a, Operand b) {
     if (a.constant() != null && b.constant() != null)
@@ -1201,9 +1221,20 @@ final class OnnxQuantizedImporter {
     int aZeroPoint, bZeroPoint;
     if (a.constant() == null && b.constant() == null) {
       Quant qa = a.activation(), qb = b.activation();
-      requireOneShape(
-          n, qa, qb, "only two activations of one shape, or an activation and a constant");
-      x = qa;
+      // The output has the map's shape: the operand the other one is not a per-channel gate of.
+      if (perChannelOf(qa, qb)) {
+        x = qb;
+      } else {
+        if (!perChannelOf(qb, qa)) {
+          requireOneShape(
+              n,
+              qa,
+              qb,
+              "only two activations of one shape, an [N,C,H,W] map and a [1,C,1,1] one, or an"
+                  + " activation and a constant");
+        }
+        x = qa;
+      }
       aId = qa.id();
       bId = qb.id();
       aScale = qa.scale();

@@ -870,7 +870,8 @@ class OnnxQdqRefusalTest {
               quantizeOut(g, "m");
             },
             "unsupported ONNX Mul of shapes [1, 2, 4, 4] and [1, 32] (only two activations of one"
-                + " shape, or an activation and a constant) at node 'mul'"),
+                + " shape, an [N,C,H,W] map and a [1,C,1,1] one, or an activation and a constant)"
+                + " at node 'mul'"),
         refusal(
             "a Mul by a constant quantized per channel",
             "y",

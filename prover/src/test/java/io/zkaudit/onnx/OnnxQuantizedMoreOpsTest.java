@@ -404,12 +404,12 @@ class OnnxQuantizedMoreOpsTest {
   }
 
   /**
-   * A QDQ Mul of two activations (x·x, then Relu) imports and the engine computes the spec's
-   * integers, but the proof covers only an activation times a constant: {@code zkaudit commit}
-   * refuses it up front, in one line naming the layer.
+   * A QDQ Mul of two activations (x·x) imports, the engine computes the spec's integers, and it is
+   * provable (issue 18's product of two activations, both factors the model input): a plain proof
+   * verifies with the engine's output. The SE block's product is {@link OnnxProductTest}'s.
    */
   @Test
-  void aProductOfTwoActivationsRunsButIsRefusedAtCommit() {
+  void aProductOfTwoActivationsComputesTheSpecAndProves() throws Exception {
     float sIn = 0.0203f, sy = 0.0517f;
     int zIn = 128, zy = 3;
     Graph g = new Graph(valueInfo("x", 1, 2, 5, 5), valueInfo("y", 1, 2, 5, 5));
@@ -445,12 +445,15 @@ class OnnxQuantizedMoreOpsTest {
             255);
     assertTrue(ties.get("sq_q") <= 3 + bandAllowance(50, (double) sIn * sIn / sy), ties.toString());
     Provability p = Provability.of(q);
-    assertFalse(p.provable());
-    assertEquals(1, p.messages().size(), p.messages().toString());
-    assertTrue(
-        p.messages().getFirst().contains("square")
-            && p.messages().getFirst().contains("a product of two activations"),
-        p.messages().toString());
+    assertTrue(p.provable(), p.messages().toString());
+    CommittedModel cm = ModelProver.commit(q);
+    int[] x = ints(new Random(5), q.input().size(), 0, 255);
+    assertArrayEquals(
+        new IntegerEngine(q).infer(x),
+        new ModelVerifier(cm.vk())
+            .verify(
+                ModelProof.decode(ModelProver.prove(cm, x, ProgressListener.NONE, false).encode()),
+                x));
   }
 
   /**

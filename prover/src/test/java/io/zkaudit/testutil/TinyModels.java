@@ -341,6 +341,34 @@ public final class TinyModels {
       return this;
     }
 
+    /**
+     * A MUL of an earlier activation by the current one, as TFLite's MUL of two activations: of one
+     * shape, or a [1, H, W, C] map times a [1, C] (or [1, 1, 1, C]) per-channel gate, broadcast by
+     * the engine; the product rescaled by 2^-7 to the chain's zero point.
+     */
+    public Chain multiply(String layer, int earlier) {
+      List<Integer> a = tensors.get(earlier).shape();
+      List<Integer> b = shape();
+      int y = activation(layer + "/out", a.size() >= b.size() ? a : b);
+      io.zkaudit.model.FixedPoint.QuantizedMultiplier m =
+          io.zkaudit.model.FixedPoint.quantizeMultiplier(1.0 / 128);
+      layers.add(
+          new io.zkaudit.model.Mul(
+              layer,
+              earlier,
+              current,
+              y,
+              zeroPoint,
+              zeroPoint,
+              m.multiplier(),
+              m.shift(),
+              zeroPoint,
+              -128,
+              127));
+      current = y;
+      return this;
+    }
+
     /** An int8 to int8 requantization by 1/2 (same shape). */
     public Chain requantize(String layer) {
       int y = activation(layer + "/out", tensors.get(current).shape());

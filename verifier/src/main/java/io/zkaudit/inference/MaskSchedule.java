@@ -14,7 +14,8 @@ import java.util.List;
  * What the mask column of a zero-knowledge inference proof holds, in the order the verifier uses
  * it: the logUp-GKR layers' masks, then for each linear layer its accumulator padding scalars
  * ({@link io.zkaudit.layers.VirtualPadding}) and the masks of its phase 1 (not for sums; over the
- * weight shadow, {@link ShadowPhase1}) and phase 2, then for each max pool one pair of padding
+ * weight shadow, {@link ShadowPhase1}) and phase 2, for each product of two activations its
+ * accumulator padding scalars and its sumcheck's mask, then for each max pool one pair of padding
  * scalars per window tap and its selection sumcheck's mask, then for each concatenation one pair
  * and its sumcheck's mask. Each sumcheck gets a Libra mask of its number of variables and round
  * degree; the prover draws and commits everything before the first sumcheck, so the schedule must
@@ -75,6 +76,12 @@ public record MaskSchedule(List<Entry> entries) {
             new Sumcheck(
                 io.zkaudit.layers.ConstantAddend.numVars(a.outLayout()),
                 io.zkaudit.layers.ConstantAddend.composition().roundDegree(false)));
+      }
+      if (p instanceof ModelCircuit.ProductLayer m) {
+        out.add(new PaddingScalars());
+        out.add(
+            new Sumcheck(
+                m.product().numVars(), io.zkaudit.layers.Product.composition().roundDegree(false)));
       }
       if (p instanceof ModelCircuit.LinearLayer l) {
         WindowedLinear spec = l.linear();

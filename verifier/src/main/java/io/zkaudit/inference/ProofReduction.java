@@ -11,9 +11,11 @@ import io.zkaudit.layers.MaxPoolVerifier;
 import io.zkaudit.layers.ModelCircuit;
 import io.zkaudit.layers.ModelCircuit.AddLayer;
 import io.zkaudit.layers.ModelCircuit.LinearLayer;
+import io.zkaudit.layers.ModelCircuit.ProductLayer;
 import io.zkaudit.layers.ModelCircuit.ProvenLayer;
 import io.zkaudit.layers.ModelCircuit.RequantizeLayer;
 import io.zkaudit.layers.Points;
+import io.zkaudit.layers.ProductVerifier;
 import io.zkaudit.layers.TensorClaim;
 import io.zkaudit.layers.TensorLayout;
 import io.zkaudit.layers.WindowedLinearProof;
@@ -329,7 +331,8 @@ final class ProofReduction {
 
   /**
    * Proven layer k: its rounding row gives the accumulator a(ρ) from the proof's remainders, then
-   * the layer's own reduction of a(ρ) (a linear sumcheck, an addition, a requantization).
+   * the layer's own reduction of a(ρ) (a linear sumcheck, an addition, a product of two
+   * activations, a requantization).
    */
   void verifyLayer(int k) throws InvalidProofException {
     ProvenLayer p = circuit.layers().get(k);
@@ -350,6 +353,7 @@ final class ProofReduction {
         }
       }
       case AddLayer a -> add(a, rho, acc);
+      case ProductLayer m -> product(m, rho, acc);
       case RequantizeLayer q -> {
         Ext2 mask = InferenceStatement.box(p.outLayout()).selector(rho);
         Ext2 in = acc.add(mask.mul(Goldilocks.fromSigned(q.layer().inputZeroPoint())));
@@ -461,6 +465,20 @@ final class ProofReduction {
             weights.columnOf(a.input(1 - side)),
             Points.concat(new Ext2[] {o.tau()}, sc),
             o.addend()));
+  }
+
+  /**
+   * A product of two activations: its sumcheck (the next layer proof) reduces a(ρ) to one claim on
+   * each factor ({@link ProductVerifier}).
+   */
+  private void product(ProductLayer m, Ext2[] rho, Ext2 acc) throws InvalidProofException {
+    ProductVerifier.Outcome o;
+    try {
+      o = ProductVerifier.verify(m.product(), rho, acc, nextLayerProof(), transcript, ledger);
+    } catch (InvalidProofException e) {
+      throw new InvalidProofException(m.layer().name() + " (product): " + e.getMessage());
+    }
+    claims.tensors(o.claims());
   }
 
   /** Max pools, after every layer: their lookup rows follow the ADDs' rescale rows. */

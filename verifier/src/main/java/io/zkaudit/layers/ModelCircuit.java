@@ -10,6 +10,7 @@ import io.zkaudit.model.FullyConnected;
 import io.zkaudit.model.Layer;
 import io.zkaudit.model.MaxPool;
 import io.zkaudit.model.ModelDescription;
+import io.zkaudit.model.Mul;
 import io.zkaudit.model.Pad;
 import io.zkaudit.model.Requantize;
 import io.zkaudit.model.Reshape;
@@ -118,6 +119,19 @@ public record ModelCircuit(
       return side == 0 ? tagA : tagB;
     }
   }
+
+  /**
+   * A product of two activations ({@link Product}): accumulator (a − za)(b − zb) on real positions,
+   * proven by a sumcheck of degree 3, then rounded as the MUL's requantization.
+   */
+  public record ProductLayer(
+      int layerIndex,
+      Mul layer,
+      Product product,
+      Rounding rounding,
+      TensorLayout outLayout,
+      RoundingColumns columns)
+      implements ProvenLayer {}
 
   /** A change of zero point and scale: accumulator = x - zin on real positions. */
   public record RequantizeLayer(
@@ -251,6 +265,10 @@ public record ModelCircuit(
               }
               layers.add(new AddLayer(i, a, rounding, outLayout, rc, s1, s2, tagA, tagB));
             }
+            case Mul m when Product.isProduct(model, m) ->
+                layers.add(
+                    new ProductLayer(
+                        i, m, Product.of(model, m, zeroKnowledge), rounding, outLayout, rc));
             case Requantize q -> {
               if (!TensorLayout.of(model.tensor(q.input()), zeroKnowledge).equals(outLayout)) {
                 throw WindowedLinear.unsupported(q.name(), "a requantization that changes shape");

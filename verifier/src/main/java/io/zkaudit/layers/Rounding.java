@@ -104,6 +104,23 @@ public record Rounding(
         yield single(a.name(), a.clampMin(), a.clampMax(), a.outShift(), acc -> a.finish((int) acc))
             .covering(ra[0] + rb[0], ra[1] + rb[1] + 1);
       }
+      // A product of two 8-bit activations is public in range: its table covers exactly the
+      // products of the two types. Times a constant, the range depends on the private constant;
+      // wider operands (which Product refuses) keep the edge rows, so that a hostile key cannot
+      // ask for a table of 2^62 rows.
+      case Mul m
+          when Product.isProduct(model, m)
+              && model.tensor(m.a()).type().isByte()
+              && model.tensor(m.b()).type().isByte() -> {
+        long[] range =
+            productRange(
+                model.tensor(m.a()).type(),
+                m.aZeroPoint(),
+                model.tensor(m.b()).type(),
+                m.bZeroPoint());
+        yield single(m.name(), m.clampMin(), m.clampMax(), m.outShift(), acc -> m.finish((int) acc))
+            .covering(range[0], range[1] + 1);
+      }
       case Mul m ->
           single(m.name(), m.clampMin(), m.clampMax(), m.outShift(), acc -> m.finish((int) acc));
       case Requantize q ->
@@ -187,6 +204,22 @@ public record Rounding(
 
   private Rounding covering(long min, long end) {
     return new Rounding(layer, lo, hi, perChannel, min, end);
+  }
+
+  /** [min, max] of (x − zx)(y − zy) over x, y in their types: the corners of the two intervals. */
+  public static long[] productRange(
+      io.zkaudit.model.ElementType x, int zx, io.zkaudit.model.ElementType y, int zy) {
+    long[] xs = {(long) x.min() - zx, (long) x.max() - zx};
+    long[] ys = {(long) y.min() - zy, (long) y.max() - zy};
+    long min = Long.MAX_VALUE;
+    long max = Long.MIN_VALUE;
+    for (long u : xs) {
+      for (long v : ys) {
+        min = Math.min(min, u * v);
+        max = Math.max(max, u * v);
+      }
+    }
+    return new long[] {min, max};
   }
 
   /** min and max of f over every value of an 8-bit type (f is monotone, but check all 256). */

@@ -69,13 +69,19 @@ public final class VirtualPadding {
    * lowest).
    */
   private static Ext2 padding(TensorLayout out, Ext2[] point) {
-    Ext2 box =
-        RangeMask.evaluate(out.channels(), Points.slice(point, 0, out.cBits()))
-            .mul(RangeMask.evaluate(out.width(), Points.slice(point, out.cBits(), out.wBits())))
-            .mul(
-                RangeMask.evaluate(
-                    out.height(), Points.slice(point, out.cBits() + out.wBits(), out.hBits())));
-    return Ext2.ONE.sub(box);
+    return Ext2.ONE.sub(box(out, point));
+  }
+
+  /**
+   * box~(point): the MLE of the indicator of a layout's real entries, the product of one range per
+   * dimension (channels lowest).
+   */
+  public static Ext2 box(TensorLayout out, Ext2[] point) {
+    return RangeMask.evaluate(out.channels(), Points.slice(point, 0, out.cBits()))
+        .mul(RangeMask.evaluate(out.width(), Points.slice(point, out.cBits(), out.wBits())))
+        .mul(
+            RangeMask.evaluate(
+                out.height(), Points.slice(point, out.cBits() + out.wBits(), out.hBits())));
   }
 
   /** The prover's side: adds m1 + m2·x_0 to every padded entry of a virtual column's table. */

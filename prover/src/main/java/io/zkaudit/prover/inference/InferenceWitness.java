@@ -7,6 +7,7 @@ import io.zkaudit.inference.InferenceStatement;
 import io.zkaudit.layers.ModelCircuit;
 import io.zkaudit.layers.ModelCircuit.AddLayer;
 import io.zkaudit.layers.ModelCircuit.LinearLayer;
+import io.zkaudit.layers.ModelCircuit.ProductLayer;
 import io.zkaudit.layers.ModelCircuit.ProvenLayer;
 import io.zkaudit.layers.ModelCircuit.RequantizeLayer;
 import io.zkaudit.layers.TensorLayout;
@@ -87,9 +88,9 @@ final class InferenceWitness {
 
   /**
    * With {@code virtualPadding} not null (zero-knowledge proofs: the mask column's padding scalars
-   * in schedule order, one pair per linear layer, then per max pool tap, then per concatenation),
-   * each virtual column the rounding lookup reads (accumulators, window selections, shifted inputs)
-   * holds its formula plus m1 + m2·x_0 on the padded positions ({@link
+   * in schedule order, one pair per linear layer or product, then per max pool tap, then per
+   * concatenation), each virtual column the rounding lookup reads (accumulators, window selections,
+   * shifted inputs) holds its formula plus m1 + m2·x_0 on the padded positions ({@link
    * io.zkaudit.layers.VirtualPadding}).
    */
   InferenceWitness(
@@ -200,6 +201,17 @@ final class InferenceWitness {
                 }
               }
               yield sum;
+            }
+            case ProductLayer m -> {
+              long[] a =
+                  io.zkaudit.prover.layers.ProductProver.accumulator(
+                      m.product(),
+                      activation(circuit, m.product().a().tensor()),
+                      activation(circuit, m.product().b().tensor()));
+              if (scalars != null) {
+                io.zkaudit.layers.VirtualPadding.addTo(out, a, scalars.next());
+              }
+              yield a;
             }
             case RequantizeLayer q -> {
               long[] in = activation(circuit, q.layer().input()).clone();

@@ -12,6 +12,7 @@ import io.zkaudit.layers.MaxPoolLayer;
 import io.zkaudit.layers.ModelCircuit;
 import io.zkaudit.layers.ModelCircuit.AddLayer;
 import io.zkaudit.layers.ModelCircuit.LinearLayer;
+import io.zkaudit.layers.ModelCircuit.ProductLayer;
 import io.zkaudit.layers.ModelCircuit.RequantizeLayer;
 import io.zkaudit.layers.TensorLayout;
 import io.zkaudit.layers.WindowedLinear;
@@ -25,6 +26,7 @@ import io.zkaudit.proof.InvalidProofException;
 import io.zkaudit.prover.layers.ConcatProver;
 import io.zkaudit.prover.layers.ConstantAddendProver;
 import io.zkaudit.prover.layers.MaxPoolProver;
+import io.zkaudit.prover.layers.ProductProver;
 import io.zkaudit.prover.layers.WindowedLinearProver;
 import io.zkaudit.prover.lookup.LogUpProver;
 import io.zkaudit.prover.pcs.BasefoldProver;
@@ -263,7 +265,8 @@ final class ProofRun {
 
   /**
    * Round 7: per layer, the rounding's range evaluations and the layer's reduction (linear
-   * sumcheck, addition), then the max pools and the concatenations (ModelVerifier's order).
+   * sumcheck, addition, product of two activations), then the max pools and the concatenations
+   * (ModelVerifier's order).
    */
   ProofRun proveLayers() {
     progress.progress("layers", 4, PHASES);
@@ -275,6 +278,15 @@ final class ProofRun {
       switch (circuit.layers().get(k)) {
         case LinearLayer l -> proveLinear(l.linear(), rho);
         case AddLayer a -> proveAdd(a, rho);
+        case ProductLayer m ->
+            layerProofs.add(
+                ProductProver.prove(
+                    m.product(),
+                    rho,
+                    witness.activation(circuit, m.product().a().tensor()),
+                    witness.activation(circuit, m.product().b().tensor()),
+                    masks(),
+                    transcript));
         case RequantizeLayer q -> {}
       }
     }

@@ -4,6 +4,7 @@ import io.zkaudit.inference.InferenceStatement;
 import io.zkaudit.inference.WeightLayout;
 import io.zkaudit.layers.Dataflow;
 import io.zkaudit.layers.ModelCircuit;
+import io.zkaudit.layers.Product;
 import io.zkaudit.layers.Rounding;
 import io.zkaudit.layers.WindowedLinear;
 import io.zkaudit.lookup.LookupStatement;
@@ -60,8 +61,9 @@ public record Provability(String model, List<Problem> problems) {
   /**
    * The layer kinds a proof covers; each only in the forms {@link ModelCircuit#of} accepts (a
    * reshape that keeps the layout or flattens a map into a dense layer, a pad a convolution folds
-   * into its window, a softmax at the output, a product of an activation and a per-channel
-   * constant, ...). The integer engine runs every {@link Layer}.
+   * into its window, a softmax at the output, a product of an activation and a per-channel constant
+   * or of two activations of one shape or a map and a per-channel vector, ...). The integer engine
+   * runs every {@link Layer}.
    */
   public static final Set<Class<? extends Layer>> PROVEN_LAYERS =
       Set.of(
@@ -242,7 +244,10 @@ public record Provability(String model, List<Problem> problems) {
       } else if (!(layer instanceof Softmax)) {
         try {
           Rounding rounding = Rounding.of(d, layer, flow);
-          if (!(layer instanceof Add) && !(layer instanceof Requantize)) {
+          if (layer instanceof Mul m && Product.isProduct(d, m)) {
+            Product.of(d, m, false);
+            Product.of(d, m, true);
+          } else if (!(layer instanceof Add) && !(layer instanceof Requantize)) {
             WindowedLinear.of(d, layer, true, flow);
           }
           tableRows += rounding.tableRowCount();
@@ -503,6 +508,20 @@ public record Provability(String model, List<Problem> problems) {
           acc[co] = sum;
         }
         yield acc;
+      }
+      case Mul m when Product.isProduct(d, m) -> {
+        // Two activations (Product#of checked the form): the corners of the two value ranges.
+        long[] a = range(d, ranges, m.a());
+        long[] b = range(d, ranges, m.b());
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        for (long u : new long[] {a[0] - m.aZeroPoint(), a[1] - m.aZeroPoint()}) {
+          for (long v : new long[] {b[0] - m.bZeroPoint(), b[1] - m.bZeroPoint()}) {
+            min = Math.min(min, u * v);
+            max = Math.max(max, u * v);
+          }
+        }
+        yield new long[][] {{min, max}};
       }
       case Mul m -> {
         // The proven form: an activation times one constant per channel (WindowedLinear#of checked

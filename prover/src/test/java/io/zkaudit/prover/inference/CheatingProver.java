@@ -33,6 +33,18 @@ final class CheatingProver {
   }
 
   /**
+   * A proof whose run {@code alter} changes after its witness is built: for cheaters that need the
+   * circuit and the lookup statement to keep the witness consistent (their lookups recomputed).
+   */
+  static ModelProof alteringRun(
+      CommittedModel cm, int[] input, boolean zk, Consumer<ProofRun> alter) {
+    ProofRun run = new ProofRun(cm, publicInput(input), zk, ProgressListener.NONE);
+    run.infer().witness();
+    alter.accept(run);
+    return finish(run.bindPrivateInput().blind());
+  }
+
+  /**
    * The input forgery of issue 13: computes and commits the witness of {@code actual} but states
    * {@code claimed} (the transcript holds claimed's hash, the reduction runs against claimed, and
    * the input evaluation sent is claimed's, so every check before the witness opening passes). The
