@@ -157,7 +157,6 @@ final class ProofRun {
             padding,
             input instanceof ProverInput.Private p ? p.committed().table() : null,
             hiding instanceof Hiding.ZeroKnowledge z ? z.masks().paddingScalars() : null);
-    trace = null; // the witness holds what the proof needs; MobileNet's trace is ~100 MB
     return this;
   }
 
@@ -259,6 +258,7 @@ final class ProofRun {
   /** Round 6: logUp-GKR for every lookup (rounding, ranges, max pools, concatenations). */
   ProofRun proveLookups() {
     progress.progress("lookups", 3, PHASES);
+    trace = null; // the witness holds what the rest needs; MobileNet v2's trace is ~100 MB
     lookups = LogUpProver.prove(statement, witness.lookups, transcript, masks());
     return this;
   }
