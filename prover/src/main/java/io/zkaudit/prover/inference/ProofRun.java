@@ -208,19 +208,21 @@ final class ProofRun {
             input instanceof ProverInput.Private);
     BasefoldProver pcs = new BasefoldProver(InferenceStatement.pcsParams());
     bins = InferenceStatement.witnessBins(circuit, statement, hiding.zeroKnowledge());
+    CodewordRetention retention = codewordRetention();
     List<long[]> columns = witness.committedColumns();
     columns.addAll(hiding.hidingColumns(witness, statement));
     for (int b = 0; b < bins.bins(); b++) {
       Committed c = pcs.commit(bins.select(columns, b), bins.layout(b), hiding.commitmentTail());
       witnessCommitments.add(c);
       c.commitment().absorb(transcript);
+      retention.apply(c);
     }
     Committed opened = hiding.openedWeights(cm.weights(), InferenceStatement.pcsParams());
     if (opened != cm.weights()) {
       weightShadow = opened;
       weightShadow.commitment().absorb(transcript);
+      retention.apply(weightShadow);
     }
-    releaseCodewords();
     switch (input) {
       case ProverInput.Private p -> inputShadow.commitment().absorb(transcript);
       case ProverInput.Public p -> {
@@ -238,21 +240,22 @@ final class ProofRun {
 
   /**
    * Nothing reads the witness and shadow codewords again before the opening: with a heap that has
-   * no room to spare, they are dropped here and re-encoded there (CodewordRetention).
+   * no room for them, each is dropped as soon as it is committed and re-encoded at the opening
+   * (CodewordRetention), so the next commitment's encoding does not sit on top of it.
    */
-  private void releaseCodewords() {
-    List<Committed> own = new ArrayList<>(witnessCommitments);
-    if (weightShadow != null) {
-      own.add(weightShadow);
+  private CodewordRetention codewordRetention() {
+    if (codewords != null) {
+      return codewords;
     }
-    long bytes = own.stream().mapToLong(Committed::codewordBytes).sum();
-    CodewordRetention retention =
-        codewords != null
-            ? codewords
-            : CodewordRetention.forHeap(Runtime.getRuntime().maxMemory(), bytes);
-    if (retention == CodewordRetention.RELEASE) {
-      own.forEach(Committed::releaseCodeword);
+    int logBlowup = InferenceStatement.pcsParams().logBlowup();
+    long bytes = 0;
+    for (int b = 0; b < bins.bins(); b++) {
+      bytes += 8L << (bins.layout(b).numVars() + logBlowup);
     }
+    if (hiding.zeroKnowledge()) {
+      bytes += 2 * cm.weights().codewordBytes(); // the weight shadow: twice the weights
+    }
+    return CodewordRetention.forHeap(Runtime.getRuntime().maxMemory(), bytes);
   }
 
   /** Round 6: logUp-GKR for every lookup (rounding, ranges, max pools, concatenations). */

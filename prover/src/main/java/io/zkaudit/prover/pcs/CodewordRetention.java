@@ -16,6 +16,13 @@ public enum CodewordRetention {
   /** Release the witness codewords after commit; re-encode them at the opening. */
   RELEASE;
 
+  /** Releases this commitment's codeword if this policy says so. */
+  public void apply(Committed c) {
+    if (this == RELEASE) {
+      c.releaseCodeword();
+    }
+  }
+
   /** The system property that forces a choice: {@code keep} or {@code release}. */
   public static final String PROPERTY = "zkaudit.prover.codewords";
 
