@@ -56,6 +56,14 @@ final class BenchProveCommand implements Callable<Integer> {
               + " ones and print the overhead of the private input")
   String zk;
 
+  @Option(
+      names = "--live-heap",
+      description =
+          "also sample the live heap: a full collection every second during the timed runs, the"
+              + " largest heap in use after one is printed (what the prover needs, unlike the"
+              + " pools' peak); the collections slow the runs, so their times are not comparable")
+  boolean liveHeap;
+
   /** The measurements of one proof mode over the runs. */
   private record Series(
       String name,
@@ -138,11 +146,15 @@ final class BenchProveCommand implements Callable<Integer> {
       check(verifier, prove(cm, x, s, (p, d, t) -> {}), x, s);
     }
     resetPeaks();
+    LiveHeapSampler sampler = liveHeap ? new LiveHeapSampler(1000) : null;
     // Modes alternate within a run, so that a change of machine load affects both alike.
     for (int r = 0; r < runs; r++) {
       for (Series s : series) {
         measure(cm, verifier, x, s, r);
       }
+    }
+    if (sampler != null) {
+      sampler.close();
     }
     long peakMiB = peakHeapMiB();
     double inferMs = medianInferenceMs(cm, x);
@@ -174,6 +186,13 @@ final class BenchProveCommand implements Callable<Integer> {
         Locale.ROOT,
         "verify: per run the median of %d decodes and verifications of its proof%n",
         VERIFY_REPEATS);
+    if (sampler != null) {
+      System.out.printf(
+          Locale.ROOT,
+          "live heap: at most %d MiB after a forced full collection (one a second; the times above"
+              + " include them)%n",
+          sampler.maxLiveMiB());
+    }
     System.out.printf(
         Locale.ROOT,
         "%nplain integer inference (same process, median of 15 after 5 warm-up): %.1f ms%n",
