@@ -63,7 +63,8 @@ public final class Main implements Runnable {
       System.err.println(
           "zkaudit: out of memory ("
               + e.getMessage()
-              + "): proving MobileNet v2 needs about 10 GB of heap; ./zkaudit gives 12 GB unless"
+              + "): proving MobileNet v2 needs a 5 GB heap (its codewords are then re-encoded at"
+              + " the opening) and is fastest with 10 GB or more; ./zkaudit gives 12 GB unless"
               + " ZKAUDIT_JAVA_OPTS says otherwise (e.g. ZKAUDIT_JAVA_OPTS=-Xmx16g)");
       if (System.getenv("ZKAUDIT_DEBUG") != null) {
         e.printStackTrace();
