@@ -189,8 +189,8 @@ final class BenchProveCommand implements Callable<Integer> {
     if (sampler != null) {
       System.out.printf(
           Locale.ROOT,
-          "live heap: at most %d MiB after a forced full collection (one a second; the times above"
-              + " include them)%n",
+          "live heap: at most %d MiB after a forced full collection (one a second or less often;"
+              + " the times above include them)%n",
           sampler.maxLiveMiB());
     }
     System.out.printf(
