@@ -208,6 +208,39 @@ class UnaryTableProofTest {
         new IntegerEngine(atOutput).infer(x), new ModelVerifier(atOutputCm.vk()).verify(proof, x));
   }
 
+  /**
+   * In a zero-knowledge proof every claim the reduction leaves on a unary layer's committed input
+   * and output columns gives their uniform padding a nonzero weight (1 − box~ at its point): the
+   * lookup's reads of x and y are masked like any opened activation. Both unaries of the gate block
+   * are read at their lookup points and by the layers after them.
+   */
+  @Test
+  void everyClaimOnAUnarysColumnsIsMaskedByPadding() throws Exception {
+    int[] x = input(gated, 21);
+    ModelProof proof = ModelProver.prove(gatedCm, x, ProgressListener.NONE, true);
+    ModelCircuit zk = gatedCm.circuit(true);
+    ModelVerifier.Reduction reduction = new ModelVerifier(gatedCm.vk()).reduce(proof, x);
+    int checked = 0;
+    for (UnaryTableLayer u : zk.unaries()) {
+      for (int tensor : List.of(u.input(), u.layer().output())) {
+        int column = zk.outColumn(tensor);
+        assertTrue(column >= 0, u.layer().name() + ": tensor " + tensor + " is not committed");
+        for (io.zkaudit.pcs.ColumnClaim c : reduction.witnessClaims()) {
+          if (c.column() != column) continue;
+          for (io.zkaudit.pcs.EvalClaim.Term t : c.terms()) {
+            assertFalse(
+                io.zkaudit.field.Ext2.ONE
+                    .sub(io.zkaudit.layers.VirtualPadding.box(u.out(), t.point()))
+                    .isZero(),
+                u.layer().name() + " read where its padding weighs nothing");
+            checked++;
+          }
+        }
+      }
+    }
+    assertTrue(checked >= 6, "claims on the unaries' columns: " + checked);
+  }
+
   // ------------------------------------------------------------------ cheating provers
 
   /**
