@@ -62,18 +62,19 @@ class UnaryTableProofTest {
     return c.multiply("mul", map).build();
   }
 
-  /** conv 3×3 → tanh, whose output is the model's (public) output. */
-  static QuantizedModel tanhAtOutput() {
+  /** conv 3×3 → tanh → sigmoid, whose output is the model's (public) output. */
+  static QuantizedModel unariesAtOutput() {
     TinyModels.Chain c = new TinyModels.Chain("unary-out", List.of(1, 4, 4, 3), 0);
     c.conv("conv", 3, 1, new Padding(1, 1, 1, 1), 3, 6, 11);
-    return c.unary("tanh", UnaryFunction.TANH, 1f / 128, 0).build();
+    c.unary("tanh", UnaryFunction.TANH, 1f / 64, 0);
+    return c.unary("sigmoid", UnaryFunction.SIGMOID, 1f / 256, -128).build();
   }
 
   @BeforeAll
   static void commit() {
     gated = gated();
     gatedCm = ModelProver.commit(gated);
-    atOutput = tanhAtOutput();
+    atOutput = unariesAtOutput();
     atOutputCm = ModelProver.commit(atOutput);
   }
 
@@ -244,7 +245,7 @@ class UnaryTableProofTest {
   // ------------------------------------------------------------------ cheating provers
 
   /**
-   * One output entry of the tanh set to another value of its type, the stated output and the
+   * One output entry of the sigmoid set to another value of its type, the stated output and the
    * lookup's y column with it; the multiplicities count the rows that are in the table, so that
    * only the lookup's sum can catch it.
    */
@@ -258,7 +259,7 @@ class UnaryTableProofTest {
             x,
             zk,
             run -> {
-              UnaryTableLayer u = run.circuit.unaries().getFirst();
+              UnaryTableLayer u = run.circuit.unaries().getLast();
               long[][] group = group(run, u);
               int i = firstReal(u.out());
               int honest = (int) Goldilocks.toSigned(group[2][i]);
@@ -287,7 +288,7 @@ class UnaryTableProofTest {
             x,
             zk,
             run -> {
-              UnaryTableLayer u = run.circuit.unaries().getFirst();
+              UnaryTableLayer u = run.circuit.unaries().getLast();
               long[][] group = group(run, u);
               int first = firstReal(u.out());
               long v = group[1][first];
@@ -323,6 +324,89 @@ class UnaryTableProofTest {
                       run.witness.lookups.get(1));
             });
     assertRejected(proof, x);
+  }
+
+  /**
+   * The sigmoid's lookup tuples under the tanh's tag: every output entry the tanh table's value of
+   * its input (the stated output with it), the tag column the tanh's tag; every tuple is a row of
+   * the table, so only the verifier's check of the tag can catch it.
+   */
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void anotherLayersTableIsRejectedByTheTag(boolean zk) {
+    int[] x = input(atOutput, 15);
+    int[] tanh = ((Unary) atOutput.description().layers().get(1)).table(atOutput.description());
+    InvalidProofException e =
+        rejection(
+            CheatingProver.alteringRun(
+                atOutputCm,
+                x,
+                zk,
+                run -> {
+                  UnaryTableLayer sigmoid = run.circuit.unaries().getLast();
+                  UnaryTableLayer first = run.circuit.unaries().getFirst();
+                  assertTrue(first.tag() != sigmoid.tag());
+                  long[][] group = group(run, sigmoid);
+                  java.util.Arrays.fill(group[0], first.tag());
+                  for (int i = 0; i < group[1].length; i++) {
+                    if (sigmoid.out().isReal(i)) {
+                      setOutput(
+                          run, sigmoid, i, tanh[(int) Goldilocks.toSigned(group[1][i]) + 128]);
+                    }
+                  }
+                  recount(run);
+                }),
+            x);
+    assertTrue(e.getMessage().contains("sigmoid (unary): wrong table tag"), e.getMessage());
+  }
+
+  /**
+   * The sigmoid's lookup reads another input than the committed one: one entry of its x column (a
+   * copy, the tanh's committed output untouched) set to the value whose table row gives a forged
+   * output, which the stated output follows. The lookup holds; the claim on x at the lookup's point
+   * is opened on the tanh's column and fails.
+   */
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void aLookupOfAnotherInputIsRejectedAtTheOpening(boolean zk) {
+    int[] x = input(atOutput, 19);
+    int[] sigmoidTable =
+        ((Unary) atOutput.description().layers().getLast()).table(atOutput.description());
+    rejection(
+        CheatingProver.alteringRun(
+            atOutputCm,
+            x,
+            zk,
+            run -> {
+              UnaryTableLayer u = run.circuit.unaries().getLast();
+              long[][] group = group(run, u);
+              group[1] = group[1].clone();
+              int i = firstReal(u.out());
+              int v = (int) Goldilocks.toSigned(group[1][i]);
+              int other = v == 127 ? 0 : 127;
+              assertTrue(sigmoidTable[other + 128] != sigmoidTable[v + 128]);
+              group[1][i] = Goldilocks.fromSigned(other);
+              setOutput(run, u, i, sigmoidTable[other + 128]);
+              recount(run);
+            }),
+        x);
+  }
+
+  /** Lookup 0's multiplicities recounted from its (altered) groups: every tuple is in the table. */
+  private static void recount(ProofRun run) {
+    run.witness.lookups =
+        List.of(
+            LookupWitness.compute(
+                run.statement.lookups().get(0), run.witness.lookups.get(0).groups()),
+            run.witness.lookups.get(1));
+  }
+
+  private static InvalidProofException rejection(ModelProof proof, int[] x) {
+    assertFalse(
+        java.util.Arrays.equals(proof.output(), new IntegerEngine(atOutput).infer(x)),
+        "the cheat states the honest output");
+    return assertThrows(
+        InvalidProofException.class, () -> new ModelVerifier(atOutputCm.vk()).verify(proof, x));
   }
 
   private static void assertRejected(ModelProof proof, int[] x) {
