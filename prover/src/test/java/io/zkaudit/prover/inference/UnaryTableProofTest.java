@@ -181,6 +181,75 @@ class UnaryTableProofTest {
     assertEquals(d, ModelDescription.decode(d.encode()));
   }
 
+  /**
+   * What a hostile or mistaken description cannot ask for: a table over int32 values (2^32 rows), a
+   * function with parameters it does not take, an unknown function ordinal; and a unary of a
+   * constant, which the engine runs but the proof refuses at commit.
+   */
+  @Test
+  void descriptionsAskingForOtherTablesAreRefused() {
+    TensorSpec wide = TensorSpec.of("x", List.of(1, 4), ElementType.INT32, 0.1f, 0, false);
+    TensorSpec y = TensorSpec.of("y", List.of(1, 4), ElementType.INT8, 1f / 256, -128, false);
+    var e =
+        assertThrows(
+            io.zkaudit.model.ModelFormatException.class,
+            () ->
+                new ModelDescription(
+                    "wide",
+                    List.of(wide, y),
+                    List.of(Unary.of("sig", 0, 1, UnaryFunction.SIGMOID)),
+                    List.of(0),
+                    List.of(1)));
+    assertTrue(e.getMessage().contains("8-bit tensors only"), e.getMessage());
+    assertThrows(
+        io.zkaudit.model.ModelFormatException.class,
+        () -> new Unary("sig", 0, 1, UnaryFunction.SIGMOID, 0.5f, 0f));
+    // The function's ordinal is the last int before the two parameters: 99 is no function.
+    TensorSpec x = TensorSpec.of("x", List.of(1, 4), ElementType.INT8, 0.1f, 0, false);
+    byte[] bytes =
+        new ModelDescription(
+                "u",
+                List.of(x, y),
+                List.of(Unary.of("sig", 0, 1, UnaryFunction.TANH)),
+                List.of(0),
+                List.of(1))
+            .encode();
+    int at = bytes.length - 4 * 4 /* inputs, outputs */ - 3 * 4;
+    assertEquals(UnaryFunction.TANH.ordinal(), java.nio.ByteBuffer.wrap(bytes, at, 4).getInt());
+    java.nio.ByteBuffer.wrap(bytes).putInt(at, 99);
+    var bad =
+        assertThrows(
+            io.zkaudit.model.ModelFormatException.class, () -> ModelDescription.decode(bytes));
+    assertTrue(bad.getMessage().contains("unknown unary function 99"), bad.getMessage());
+    // A unary of a constant: computed by the engine, refused at commit naming the layer.
+    TensorSpec k = TensorSpec.of("k", List.of(1, 4), ElementType.INT8, 0.1f, 0, true);
+    TensorSpec in = TensorSpec.of("in", List.of(1, 4), ElementType.INT8, 0.1f, 0, false);
+    TensorSpec out = TensorSpec.of("out", List.of(1, 4), ElementType.INT8, 0.1f, 0, false);
+    QuantizedModel q =
+        new QuantizedModel(
+            new ModelDescription(
+                "const",
+                List.of(in, k, y, out),
+                List.of(Unary.of("sig", 1, 2, UnaryFunction.SIGMOID), gateMul(0, 2, 3)),
+                List.of(0),
+                List.of(3)),
+            Map.of(1, new int[] {-3, 0, 5, 100}));
+    assertEquals(4, new IntegerEngine(q).infer(new int[4]).length);
+    Provability p = Provability.of(q);
+    assertFalse(p.provable());
+    assertTrue(
+        p.messages().getFirst().contains("layer sig")
+            && p.messages().getFirst().contains("a unary function of a constant"),
+        p.messages().toString());
+  }
+
+  /** a · b as a MUL of two activations (b at zero point −128), rescaled by 2^-7. */
+  private static io.zkaudit.model.Mul gateMul(int a, int b, int out) {
+    var m = io.zkaudit.model.FixedPoint.quantizeMultiplier(1.0 / 128);
+    return new io.zkaudit.model.Mul(
+        "mul", a, b, out, 0, -128, m.multiplier(), m.shift(), 0, -128, 127);
+  }
+
   // ------------------------------------------------------------------ proofs
 
   @ParameterizedTest
