@@ -8,10 +8,11 @@ import io.zkaudit.model.Requantize;
 import io.zkaudit.model.Reshape;
 import io.zkaudit.model.Softmax;
 import io.zkaudit.model.TensorSpec;
+import io.zkaudit.model.Unary;
 
 /**
  * Layers that move or rescale values without accumulating: reshape, pad, concat, requantize,
- * softmax.
+ * softmax, unary tables.
  */
 final class DataMovementKernels {
   private DataMovementKernels() {}
@@ -41,6 +42,29 @@ final class DataMovementKernels {
         out[i] = Math.clamp(v, l.clampMin(), l.clampMax());
       }
       return out;
+    };
+  }
+
+  /**
+   * A unary function by its 256-entry table, built once here from the description (the verifier
+   * builds the same one from the verifying key).
+   */
+  static Kernel unary(Unary l, ModelDescription d) {
+    int[] table = l.table(d);
+    int min = d.tensor(l.input()).type().min();
+    return new Kernel() {
+      public int[] run(int[][] values, long[] acc) {
+        int[] x = values[l.input()];
+        int[] out = new int[x.length];
+        for (int i = 0; i < x.length; i++) {
+          out[i] = table[x[i] - min];
+        }
+        return out;
+      }
+
+      public boolean hasAccumulators() {
+        return false;
+      }
     };
   }
 

@@ -17,6 +17,7 @@ import io.zkaudit.model.Requantize;
 import io.zkaudit.model.Reshape;
 import io.zkaudit.model.Softmax;
 import io.zkaudit.model.TensorSpec;
+import io.zkaudit.model.Unary;
 import io.zkaudit.prover.model.QuantizedModel;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,6 +58,7 @@ public final class IntegerEngine {
       case Concat c -> DataMovementKernels.concat(c, d);
       case Requantize r -> DataMovementKernels.requantize(r);
       case Softmax s -> DataMovementKernels.softmax(s, d);
+      case Unary u -> DataMovementKernels.unary(u, d);
     };
   }
 

@@ -20,6 +20,8 @@ import io.zkaudit.model.Requantize;
 import io.zkaudit.model.Reshape;
 import io.zkaudit.model.Softmax;
 import io.zkaudit.model.TensorSpec;
+import io.zkaudit.model.Unary;
+import io.zkaudit.model.UnaryFunction;
 import io.zkaudit.model.Window;
 import io.zkaudit.onnx.OnnxModel.Node;
 import io.zkaudit.onnx.OnnxModel.Tensor;
@@ -41,7 +43,8 @@ import java.util.Set;
  *
  * <ul>
  *   <li><b>QDQ</b>: float operators (Conv, Gemm/MatMul, a MatMul's bias as a separate Add, Add,
- *       Mul, AveragePool, GlobalAveragePool, Concat, a final Softmax, Relu/Clip) whose inputs are
+ *       Mul, AveragePool, GlobalAveragePool, Concat, a final Softmax, Relu/Clip, and the
+ *       elementwise Sigmoid, Tanh, HardSigmoid and HardSwish as 256-entry tables) whose inputs are
  *       DequantizeLinear outputs and whose result goes through a QuantizeLinear (ONNX operator
  *       specs QuantizeLinear and DequantizeLinear: real = scale·(q − zero_point), q =
  *       saturate(round(real / scale) + zero_point)). The pattern DQ(x), DQ(w) → op → [Relu|Clip] →
@@ -50,9 +53,9 @@ import java.util.Set;
  *       movement (MaxPool, Flatten, Reshape, Identity) commutes with dequantization and applies to
  *       the integers directly.
  *   <li><b>QOperator</b>: QLinearConv, QLinearMatMul (ONNX specs), QLinearAdd, QLinearMul,
- *       QLinearConcat, QLinearAveragePool and QLinearGlobalAveragePool (onnxruntime's com.microsoft
- *       contrib operators), integer MaxPool, Flatten and Reshape, with a QuantizeLinear at the
- *       input and a DequantizeLinear at the output.
+ *       QLinearConcat, QLinearAveragePool, QLinearGlobalAveragePool and QLinearSigmoid
+ *       (onnxruntime's com.microsoft contrib operators), integer MaxPool, Flatten and Reshape, with
+ *       a QuantizeLinear at the input and a DequantizeLinear at the output.
  * </ul>
  *
  * <p>The ONNX specs round the real product once (ties to even); the engine's requantization is
@@ -91,6 +94,7 @@ final class OnnxQuantizedImporter {
           "QLinearConcat",
           "QLinearAveragePool",
           "QLinearMul",
+          "QLinearSigmoid",
           "Conv",
           "Gemm",
           "MatMul",
@@ -105,6 +109,10 @@ final class OnnxQuantizedImporter {
           "Reshape",
           "Concat",
           "Softmax",
+          "Sigmoid",
+          "Tanh",
+          "HardSigmoid",
+          "HardSwish",
           "Identity",
           "Constant");
 
@@ -345,6 +353,22 @@ final class OnnxQuantizedImporter {
       case "QLinearConcat" -> qlinearConcat(n);
       case "QLinearAveragePool" -> qlinearAveragePool(n);
       case "Softmax" -> values.put(out(n), softmax(n, real(n, 0)));
+      case "Sigmoid" -> values.put(out(n), unary(n, real(n, 0), UnaryFunction.SIGMOID, 0f, 0f));
+      case "Tanh" -> values.put(out(n), unary(n, real(n, 0), UnaryFunction.TANH, 0f, 0f));
+      case "HardSwish" ->
+          values.put(out(n), unary(n, real(n, 0), UnaryFunction.HARD_SWISH, 0f, 0f));
+      case "HardSigmoid" ->
+          values.put(
+              out(n),
+              unary(
+                  n,
+                  real(n, 0),
+                  UnaryFunction.HARD_SIGMOID,
+                  n.floatAttr("alpha", 0.2f),
+                  n.floatAttr("beta", 0.5f)));
+      // X, X_scale, X_zero_point, Y_scale, Y_zero_point (onnxruntime's contrib operator).
+      case "QLinearSigmoid" ->
+          finishNow(n, unary(n, integersWith(n, 0, 1, 2), UnaryFunction.SIGMOID, 0f, 0f), 3, 4);
       default -> throw new IllegalStateException(n.opType() + " is in OPS but has no lowering");
     }
   }
@@ -1074,6 +1098,30 @@ final class OnnxQuantizedImporter {
           if (lo != y.type().min() || hi != y.type().max())
             throw unsupported(n, "Relu/Clip after a Softmax");
           layers.add(new Softmax(name(n), x.id(), y.id(), 1f));
+        });
+  }
+
+  /**
+   * An elementwise function of 8-bit reals (DQ(x) → Sigmoid | Tanh | HardSigmoid | HardSwish →
+   * Q(y)): one {@link Unary} layer, the real function rounded once into y's quantization by its
+   * 256-entry table. A Relu/Clip between the function and its QuantizeLinear is refused (the table
+   * has no clamp of its own).
+   */
+  private Pending unary(Node n, Quant x, UnaryFunction f, float alpha, float beta) {
+    if (!x.type().isByte())
+      throw unsupported(n, n.opType() + " of " + x.type() + " values (8-bit only)");
+    return new Pending(
+        n,
+        x.onnxShape(),
+        x.layout(),
+        -INF,
+        INF,
+        (q, y, lo, hi) -> {
+          if (lo != y.type().min() || hi != y.type().max())
+            throw unsupported(n, "Relu/Clip after a " + n.opType());
+          if (!y.type().isByte())
+            throw unsupported(n, n.opType() + " quantized to " + y.type() + " (8-bit only)");
+          layers.add(new Unary(name(n), x.id(), y.id(), f, alpha, beta));
         });
   }
 

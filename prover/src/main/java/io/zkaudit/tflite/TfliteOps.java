@@ -24,7 +24,9 @@ final class TfliteOps {
       PAD = 34,
       MEAN = 40,
       SQUEEZE = 43,
-      QUANTIZE = 114;
+      TANH = 28,
+      QUANTIZE = 114,
+      HARD_SWISH = 117;
 
   private static final Map<Integer, String> NAMES =
       Map.ofEntries(

@@ -22,6 +22,8 @@ import io.zkaudit.model.Requantize;
 import io.zkaudit.model.Reshape;
 import io.zkaudit.model.Softmax;
 import io.zkaudit.model.TensorSpec;
+import io.zkaudit.model.Unary;
+import io.zkaudit.model.UnaryFunction;
 import io.zkaudit.model.Window;
 import io.zkaudit.prover.model.QuantizedModel;
 import io.zkaudit.tflite.TfliteModel.Operator;
@@ -108,7 +110,10 @@ public final class TfliteQuantizedImporter {
           TfliteOps.DEQUANTIZE,
           TfliteOps.RELU,
           TfliteOps.RELU6,
-          TfliteOps.RELU_N1_TO_1);
+          TfliteOps.RELU_N1_TO_1,
+          TfliteOps.LOGISTIC,
+          TfliteOps.TANH,
+          TfliteOps.HARD_SWISH);
 
   private void lowerOp(Operator op) {
     String node = node(op);
@@ -274,6 +279,24 @@ public final class TfliteQuantizedImporter {
       case TfliteOps.SOFTMAX -> {
         float beta = o == null ? 1f : o.floatField(0, 1f);
         layers.add(new Softmax(node, id(op.inputs()[0]), id(op.outputs()[0]), beta));
+      }
+      // The real function rounded once into the output's quantization, by a 256-entry table: not
+      // TFLite's fixed-point int8 LOGISTIC/TANH, which can land one step away (docs/models.md).
+      case TfliteOps.LOGISTIC, TfliteOps.TANH, TfliteOps.HARD_SWISH -> {
+        Tensor in = t(op, 0), out = out(op);
+        for (Tensor x : List.of(in, out)) {
+          ElementType type = type(x, node);
+          if (!type.isByte()) throw unsupported(opName + " of " + type + " tensors", node);
+          if (x.scales().length != 1)
+            throw unsupported(opName + " with per-channel quantization", node);
+        }
+        UnaryFunction f =
+            switch (op.builtinCode()) {
+              case TfliteOps.LOGISTIC -> UnaryFunction.SIGMOID;
+              case TfliteOps.TANH -> UnaryFunction.TANH;
+              default -> UnaryFunction.HARD_SWISH;
+            };
+        layers.add(Unary.of(node, id(op.inputs()[0]), id(op.outputs()[0]), f));
       }
       case TfliteOps.PAD -> {
         Tensor in = t(op, 0), out = out(op);

@@ -60,10 +60,19 @@ class OnnxQdqRefusalTest {
             "an operator the quantized importer lacks",
             "y",
             g -> {
-              g.node(node("Sigmoid", "sig", List.of("x_dq"), List.of("s")));
+              g.node(node("Elu", "elu", List.of("x_dq"), List.of("s")));
               quantizeOut(g, "s");
             },
-            "unsupported ONNX operator Sigmoid in a quantized graph at node 'sig'"),
+            "unsupported ONNX operator Elu in a quantized graph at node 'elu'"),
+        refusal(
+            "a clamp between a unary function and its QuantizeLinear",
+            "y",
+            g -> {
+              g.node(node("Sigmoid", "sig", List.of("x_dq"), List.of("s")));
+              g.node(node("Relu", "relu", List.of("s"), List.of("r")));
+              quantizeOut(g, "r");
+            },
+            "unsupported ONNX Relu/Clip after a Sigmoid at node 'sig'"),
         refusal(
             "weights per channel along the input channels",
             "y",

@@ -11,6 +11,8 @@ import io.zkaudit.model.Padding;
 import io.zkaudit.model.Requantization;
 import io.zkaudit.model.Requantize;
 import io.zkaudit.model.TensorSpec;
+import io.zkaudit.model.Unary;
+import io.zkaudit.model.UnaryFunction;
 import io.zkaudit.model.Window;
 import io.zkaudit.prover.model.QuantizedModel;
 import java.util.ArrayList;
@@ -344,7 +346,8 @@ public final class TinyModels {
     /**
      * A MUL of an earlier activation by the current one, as TFLite's MUL of two activations: of one
      * shape, or a [1, H, W, C] map times a [1, C] (or [1, 1, 1, C]) per-channel gate, broadcast by
-     * the engine; the product rescaled by 2^-7 to the chain's zero point.
+     * the engine; the product rescaled by 2^-7 to the chain's zero point (each operand read at its
+     * own zero point).
      */
     public Chain multiply(String layer, int earlier) {
       List<Integer> a = tensors.get(earlier).shape();
@@ -358,13 +361,26 @@ public final class TinyModels {
               earlier,
               current,
               y,
-              zeroPoint,
-              zeroPoint,
+              tensors.get(earlier).zeroPoint(),
+              tensors.get(current).zeroPoint(),
               m.multiplier(),
               m.shift(),
               zeroPoint,
               -128,
               127));
+      current = y;
+      return this;
+    }
+
+    /**
+     * An elementwise function by its 256-entry table, the output an int8 tensor of the given scale
+     * and zero point.
+     */
+    public Chain unary(String layer, UnaryFunction f, float outScale, int outZeroPoint) {
+      tensors.add(
+          TensorSpec.of(layer + "/out", shape(), ElementType.INT8, outScale, outZeroPoint, false));
+      int y = tensors.size() - 1;
+      layers.add(Unary.of(layer, current, y, f));
       current = y;
       return this;
     }

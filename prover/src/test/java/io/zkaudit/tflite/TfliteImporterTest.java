@@ -102,6 +102,62 @@ class TfliteImporterTest {
     assertTrue(rejected > 0, "some corruptions must be detected");
   }
 
+  /**
+   * ResNet8's final SOFTMAX made a LOGISTIC, TANH or HARD_SWISH (int8 logits to int8 at 1/256, zero
+   * point −128): the importer lowers it to a Unary layer of that function over the logits, and the
+   * engine's output is the function of the engine's logits rounded once into the output's
+   * quantization (an independent formula; no input of the 20 lands on a near tie).
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource({"14,SIGMOID", "28,TANH", "117,HARD_SWISH"})
+  void elementwiseActivationsBecomeUnaryTables(int opCode, String function) throws Exception {
+    byte[] bytes = Files.readAllBytes(Shared.require("models/resnet8_cifar10_int8.tflite"));
+    setSoftmaxCode(bytes, opCode);
+    QuantizedModel q = TfliteImporter.lowerQuantizedForTest(TfliteModel.parse(bytes));
+    ModelDescription d = q.description();
+    var u = (io.zkaudit.model.Unary) d.layers().getLast();
+    assertEquals(function, u.function().name());
+    var in = d.tensor(u.input());
+    var out = d.tensor(u.output());
+    assertEquals(d.outputs().getFirst(), u.output());
+    Random r = new Random(5);
+    java.util.Set<Integer> seen = new java.util.HashSet<>();
+    for (int k = 0; k < 20; k++) {
+      int[] x = new int[q.input().size()];
+      for (int i = 0; i < x.length; i++) x[i] = r.nextInt(256) - 128;
+      int[][] v = new io.zkaudit.engine.IntegerEngine(q).values(x);
+      for (int i = 0; i < v[u.output()].length; i++) {
+        double real = (double) in.scale() * (v[u.input()][i] - in.zeroPoint());
+        double f =
+            switch (function) {
+              case "SIGMOID" -> 0.5 * (1 + Math.tanh(real / 2));
+              case "TANH" -> Math.tanh(real);
+              default -> real * Math.clamp(real + 3, 0.0, 6.0) / 6;
+            };
+        double scaled = f / (double) out.scale();
+        assertTrue(Math.abs(scaled - Math.floor(scaled) - 0.5) > 1e-9, "a near tie");
+        long expected = Math.clamp(Math.round(scaled) + out.zeroPoint(), -128, 127);
+        assertEquals(expected, v[u.output()][i], function + " output " + i);
+        seen.add(v[u.output()][i]);
+      }
+    }
+    assertTrue(seen.size() > 5, "outputs " + seen);
+  }
+
+  /** Rewrites the operator code of ResNet8's SOFTMAX (both code fields) in place. */
+  private static void setSoftmaxCode(byte[] bytes, int opCode) {
+    FlatTable model = FlatTable.root(bytes);
+    int softmaxCode = -1;
+    for (int i = 0; i < model.vectorLength(1); i++) {
+      if (model.tableAt(1, i).intField(3, 0) == TfliteOps.SOFTMAX
+          || model.tableAt(1, i).byteField(0, 0) == TfliteOps.SOFTMAX) softmaxCode = i;
+    }
+    FlatTable code = model.tableAt(1, softmaxCode);
+    if (code.fieldPosition(3) != 0)
+      ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putInt(code.fieldPosition(3), opCode);
+    if (code.fieldPosition(0) != 0) bytes[code.fieldPosition(0)] = (byte) opCode;
+  }
+
   @Test
   void unsupportedOperatorIsNamedWithItsNode() throws Exception {
     byte[] bytes = Files.readAllBytes(Shared.require("models/resnet8_cifar10_int8.tflite"));
@@ -112,14 +168,16 @@ class TfliteImporterTest {
           || model.tableAt(1, i).byteField(0, 0) == TfliteOps.SOFTMAX) softmaxCode = i;
     }
     FlatTable code = model.tableAt(1, softmaxCode);
-    // make SOFTMAX a TANH (28), which the importer does not support
+    // make SOFTMAX a LEAKY_RELU (98), which the importer does not support (TANH, the operator this
+    // test used before, is now a unary table)
     if (code.fieldPosition(3) != 0)
-      ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putInt(code.fieldPosition(3), 28);
-    if (code.fieldPosition(0) != 0) bytes[code.fieldPosition(0)] = 28;
+      ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putInt(code.fieldPosition(3), 98);
+    if (code.fieldPosition(0) != 0) bytes[code.fieldPosition(0)] = 98;
     var e =
         assertThrows(
             ModelFormatException.class,
             () -> TfliteImporter.lowerQuantizedForTest(TfliteModel.parse(bytes)));
-    assertTrue(e.getMessage().contains("TANH") && e.getMessage().contains("#15"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("LEAKY_RELU") && e.getMessage().contains("#15"), e.getMessage());
   }
 }

@@ -19,8 +19,9 @@ import java.util.List;
  * <p>Lookup 0 (width 4) has one group per proven layer, (tag, out, a - c1, a + c2 + 1), then one
  * per activation input of each ADD, (tag, x, rescale(x), 0), then one per chain step of each max
  * pool, (tag, X_k, m_{s-1}, m_s) ({@link io.zkaudit.layers.MaxPoolLayer}), then one per
- * concatenation, (tag, out, V, 0) ({@link io.zkaudit.layers.ConcatLayer}). Lookup 1 (the range
- * table) has one group per proven layer over [c1 | c2] (its top variable picks c1 or c2, {@link
+ * concatenation, (tag, out, V, 0) ({@link io.zkaudit.layers.ConcatLayer}), then one per unary
+ * function, (tag, x, y, 0) ({@link io.zkaudit.layers.UnaryTableLayer}). Lookup 1 (the range table)
+ * has one group per proven layer over [c1 | c2] (its top variable picks c1 or c2, {@link
  * #rangePair}), whose active rows are the real entries of the layer's output tensor in both halves
  * (or {@link #EMPTY_RANGE_GROUP} when there is no rounding layer); a proof about a private input
  * adds two over the input shadow ({@link #lookups(ModelCircuit, boolean)}).
@@ -142,6 +143,10 @@ public final class InferenceStatement {
     for (io.zkaudit.layers.ConcatLayer k : c.concats()) {
       rounding.add(box(k.out()));
     }
+    // Then one per unary table (firstUnaryGroup): a model without one keeps its lookup.
+    for (io.zkaudit.layers.UnaryTableLayer u : c.unaries()) {
+      rounding.add(box(u.out()));
+    }
     return new LookupStatement(
         List.of(new Lookup(table(c), rounding), new Lookup(LookupTable.range(RANGE_BITS), range)));
   }
@@ -183,6 +188,11 @@ public final class InferenceStatement {
   public static int firstConcatGroup(ModelCircuit c) {
     return firstPoolGroup(c)
         + c.maxPools().stream().mapToInt(io.zkaudit.layers.MaxPoolLayer::steps).sum();
+  }
+
+  /** The index, in the rounding lookup, of the first unary table's group: after every concat's. */
+  public static int firstUnaryGroup(ModelCircuit c) {
+    return firstConcatGroup(c) + c.concats().size();
   }
 
   /**
@@ -380,6 +390,11 @@ public final class InferenceStatement {
     for (io.zkaudit.layers.ConcatLayer k : c.concats()) {
       if (k.outColumn() >= 0) {
         random[k.outColumn()] = k.out().paddedSize() - (long) k.out().realSize();
+      }
+    }
+    for (io.zkaudit.layers.UnaryTableLayer u : c.unaries()) {
+      if (u.outColumn() >= 0) {
+        random[u.outColumn()] = u.out().paddedSize() - (long) u.out().realSize();
       }
     }
     random[maskColumn(c)] =

@@ -18,6 +18,7 @@ import io.zkaudit.layers.Points;
 import io.zkaudit.layers.ProductVerifier;
 import io.zkaudit.layers.TensorClaim;
 import io.zkaudit.layers.TensorLayout;
+import io.zkaudit.layers.UnaryTableLayer;
 import io.zkaudit.layers.WindowedLinearProof;
 import io.zkaudit.layers.WindowedLinearVerifier;
 import io.zkaudit.lookup.LogUpBlinding;
@@ -44,8 +45,9 @@ import java.util.List;
  * The reduction of one proof to opening claims, as named steps in transcript order (the prover's
  * rounds, {@code ProofRun}, mirror them): {@link #bindStatement}, {@link #bindInput}, {@link
  * #verifyLookups}, {@link #verifyLayer} for each proven layer, {@link #verifyMaxPools}, {@link
- * #verifyConcats}, {@link #checkPrivateInputRange}, {@link #finish}. Every step checks what it can
- * at once and routes what it cannot to the claims the openings must prove ({@link Claims}).
+ * #verifyConcats}, {@link #verifyUnaries}, {@link #checkPrivateInputRange}, {@link #finish}. Every
+ * step checks what it can at once and routes what it cannot to the claims the openings must prove
+ * ({@link Claims}).
  *
  * <p>One reduction per proof: a {@link ModelVerifier} is shared between threads, its reductions are
  * not.
@@ -202,6 +204,7 @@ final class ProofReduction {
     }
     verifyMaxPools();
     verifyConcats();
+    verifyUnaries();
     checkPrivateInputRange();
     return finish();
   }
@@ -525,6 +528,26 @@ final class ProofReduction {
       } catch (InvalidProofException e) {
         throw new InvalidProofException(k.layer().name() + " (concatenation): " + e.getMessage());
       }
+    }
+  }
+
+  /**
+   * Unary tables, after the concatenations: one rounding row each, (tag, x, y, 0), after theirs.
+   * The tag and the zero are public columns the verifier checks itself; x is a claim on the input,
+   * y one on the output (the public output, checked at once, or its committed column). The table's
+   * rows come from the verifying key's description (ModelCircuit), so a prover that looks up
+   * another table fails the lookup.
+   */
+  void verifyUnaries() throws InvalidProofException {
+    int unaryRow = InferenceStatement.firstUnaryGroup(circuit);
+    for (UnaryTableLayer u : circuit.unaries()) {
+      WitnessClaim row = lookups.witnesses().get(0).get(unaryRow++);
+      Ext2[] v = row.values();
+      InvalidProofException.check(
+          v[0].equals(Ext2.of(u.tag())) && v[3].isZero(),
+          u.layer().name() + " (unary): wrong table tag");
+      claims.tensor(new TensorClaim(u.input(), row.point(), v[1]));
+      claims.tensor(new TensorClaim(u.layer().output(), row.point(), v[2]));
     }
   }
 

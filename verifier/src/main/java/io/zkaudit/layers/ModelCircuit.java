@@ -16,6 +16,7 @@ import io.zkaudit.model.Requantize;
 import io.zkaudit.model.Reshape;
 import io.zkaudit.model.Softmax;
 import io.zkaudit.model.TensorSpec;
+import io.zkaudit.model.Unary;
 import io.zkaudit.quant.StepTable;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,9 +27,9 @@ import java.util.Map;
  * A model description compiled into what its proof checks: the proven layers in order (then the max
  * pools and concatenations, which have no rounding and are proven after them: {@link MaxPoolLayer},
  * {@link ConcatLayer}), the columns committed per proof, and the public lookup table of all
- * rounding steps (then the pools' pair tables and the concatenations' identity tables). Prover and
- * verifier build the same circuit from the description alone (no weights), so its shape is bound by
- * the description's digest.
+ * rounding steps (then the pools' pair tables, the concatenations' identity tables and the unary
+ * functions' tables, {@link UnaryTableLayer}). Prover and verifier build the same circuit from the
+ * description alone (no weights), so its shape is bound by the description's digest.
  *
  * <p>The proven output is the tensor read by the final softmax (the logits), or the model output
  * when there is no softmax: the verifier reads the top-k from it, and softmax is monotone.
@@ -44,6 +45,7 @@ public record ModelCircuit(
     List<ProvenLayer> layers,
     List<MaxPoolLayer> maxPools,
     List<ConcatLayer> concats,
+    List<UnaryTableLayer> unaries,
     List<Column> columns,
     List<long[]> tableRows,
     int inputTensor,
@@ -175,6 +177,7 @@ public record ModelCircuit(
     List<ProvenLayer> layers = new ArrayList<>();
     List<MaxPoolLayer> pools = new ArrayList<>();
     List<ConcatLayer> concats = new ArrayList<>();
+    List<UnaryTableLayer> unaries = new ArrayList<>();
     List<long[]> rows = new ArrayList<>();
     int[] nextTag = {FIRST_TAG};
     int provenOutput = resolve(aliases, outputTensor);
@@ -216,6 +219,14 @@ public record ModelCircuit(
                     zeroKnowledge,
                     columns,
                     c.output() == provenOutput || c.output() == outputTensor));
+        case Unary u -> {
+          boolean isOutput = u.output() == provenOutput || u.output() == outputTensor;
+          TensorLayout out = TensorLayout.of(model.tensor(u.output()), zeroKnowledge);
+          int outCol = isOutput ? -1 : add(columns, u.name() + "/out", out.numVars());
+          unaries.add(
+              UnaryTableLayer.of(
+                  model, i, u, resolve(aliases, u.input()), zeroKnowledge, outCol, -1));
+        }
         default -> {
           Rounding rounding = Rounding.of(model, l, flow);
           TensorSpec outSpec = model.tensor(l.output());
@@ -290,7 +301,7 @@ public record ModelCircuit(
         }
       }
     }
-    if (lastWriter(all, layers, pools, concats) != provenOutput) {
+    if (lastWriter(all, layers, pools, concats, unaries) != provenOutput) {
       throw WindowedLinear.unsupported(
           model.name(), "an output that is not computed by the last proven layer");
     }
@@ -299,11 +310,15 @@ public record ModelCircuit(
     List<MaxPoolLayer> tagged = tagPools(model, pools, rows, nextTag[0]);
     List<ConcatLayer> taggedConcats =
         tagConcats(model, concats, rows, maxTag(rows, nextTag[0]) + 1);
+    // The unary tables last of all, so that a model without one keeps its table and tags.
+    List<UnaryTableLayer> taggedUnaries =
+        tagUnaries(model, unaries, rows, maxTag(rows, nextTag[0]) + 1);
     return new ModelCircuit(
         model,
         layers,
         tagged,
         taggedConcats,
+        taggedUnaries,
         columns,
         rows,
         model.inputs().getFirst(),
@@ -314,13 +329,14 @@ public record ModelCircuit(
 
   /**
    * The output of the last layer that has a relation (a rounding layer, a max pool, a
-   * concatenation), or -1.
+   * concatenation, a unary table), or -1.
    */
   private static int lastWriter(
       List<Layer> all,
       List<ProvenLayer> layers,
       List<MaxPoolLayer> pools,
-      List<ConcatLayer> concats) {
+      List<ConcatLayer> concats,
+      List<UnaryTableLayer> unaries) {
     int last = -1;
     if (!layers.isEmpty()) {
       last = layers.getLast().layerIndex();
@@ -330,6 +346,9 @@ public record ModelCircuit(
     }
     if (!concats.isEmpty()) {
       last = Math.max(last, concats.getLast().layerIndex());
+    }
+    if (!unaries.isEmpty()) {
+      last = Math.max(last, unaries.getLast().layerIndex());
     }
     return last < 0 ? -1 : all.get(last).output();
   }
@@ -341,6 +360,33 @@ public record ModelCircuit(
       max = Math.max(max, r[0]);
     }
     return (int) max;
+  }
+
+  /**
+   * Gives every distinct unary table (input type and the 256 outputs) one tag from firstTag on, and
+   * adds its rows: layers that compute the same function between the same quantizations share one
+   * table.
+   */
+  private static List<UnaryTableLayer> tagUnaries(
+      ModelDescription model, List<UnaryTableLayer> unaries, List<long[]> rows, int firstTag) {
+    Map<List<Long>, Integer> tags = new HashMap<>();
+    List<UnaryTableLayer> out = new ArrayList<>();
+    for (UnaryTableLayer u : unaries) {
+      List<long[]> own = UnaryTableLayer.rows(0, model, u.layer());
+      List<Long> key = new ArrayList<>();
+      for (long[] r : own) {
+        key.add(r[1]);
+        key.add(r[2]);
+      }
+      Integer tag = tags.get(key);
+      if (tag == null) {
+        tag = firstTag + tags.size();
+        tags.put(key, tag);
+        rows.addAll(UnaryTableLayer.rows(tag, model, u.layer()));
+      }
+      out.add(u.withTag(tag));
+    }
+    return out;
   }
 
   /** Gives every 8-bit type a concatenation outputs one identity table, tags from firstTag on. */
@@ -636,6 +682,11 @@ public record ModelCircuit(
     for (ConcatLayer c : concats) {
       if (c.layer().output() == t) {
         return c.outColumn();
+      }
+    }
+    for (UnaryTableLayer u : unaries) {
+      if (u.layer().output() == t) {
+        return u.outColumn();
       }
     }
     return -1;

@@ -156,6 +156,10 @@ final class DescriptionCodec {
         is(o, s.input(), s.output());
         o.writeInt(Float.floatToIntBits(s.beta()));
       }
+      case Unary u -> {
+        is(o, u.input(), u.output(), u.function().ordinal());
+        is(o, Float.floatToIntBits(u.alpha()), Float.floatToIntBits(u.beta()));
+      }
     }
   }
 
@@ -174,6 +178,8 @@ final class DescriptionCodec {
       case Concat c -> 11;
       case Requantize r -> 12;
       case Softmax s -> 13;
+      // Added after format 1's first twelve: a description without one encodes as before.
+      case Unary u -> 14;
     };
   }
 
@@ -348,6 +354,14 @@ final class DescriptionCodec {
               in.getInt(),
               in.getInt());
       case 13 -> new Softmax(n, in.getInt(), in.getInt(), Float.intBitsToFloat(in.getInt()));
+      case 14 ->
+          new Unary(
+              n,
+              in.getInt(),
+              in.getInt(),
+              unaryFunction(in.getInt()),
+              Float.intBitsToFloat(in.getInt()),
+              Float.intBitsToFloat(in.getInt()));
       default -> throw new ModelFormatException("unknown layer tag " + tag);
     };
   }
@@ -369,6 +383,13 @@ final class DescriptionCodec {
     if (rounding != 0 && rounding != 1)
       throw new ModelFormatException("unknown rounding mode " + rounding);
     return rounding == 1 ? r.withSingleRounding() : r;
+  }
+
+  private static UnaryFunction unaryFunction(int ordinal) {
+    UnaryFunction[] all = UnaryFunction.values();
+    if (ordinal < 0 || ordinal >= all.length)
+      throw new ModelFormatException("unknown unary function " + ordinal);
+    return all[ordinal];
   }
 
   private static ElementType enumValue(int ordinal) {

@@ -20,7 +20,8 @@ public sealed interface Layer
         Pad,
         Concat,
         Requantize,
-        Softmax {
+        Softmax,
+        Unary {
 
   /** The node's name in the source model (for error messages and reports). */
   String name();

@@ -74,6 +74,11 @@ final class LayerShapes {
           require(t.get(r.input()).size() == t.get(r.output()).size(), r, "sizes differ");
       case Softmax s ->
           require(t.get(s.input()).size() == t.get(s.output()).size(), s, "sizes differ");
+      case Unary u -> {
+        require(t.get(u.input()).shape().equals(t.get(u.output()).shape()), u, "shapes differ");
+        // The table has one row per input value: an int32 input would ask for 2^32 of them.
+        u.checkTensors(t.get(u.input()), t.get(u.output()));
+      }
       case Pad p -> {
         TensorSpec in = t.get(p.input()), out = t.get(p.output());
         require(

@@ -137,6 +137,14 @@ final class InferenceWitness {
           c.outColumn(),
           padding);
     }
+    for (io.zkaudit.layers.UnaryTableLayer u : circuit.unaries()) {
+      placeOutput(
+          u.out(),
+          trace.layers().get(u.layerIndex()).output(),
+          u.layer().output(),
+          u.outColumn(),
+          padding);
+    }
     List<long[][]> roundingGroups = new ArrayList<>();
     List<long[][]> rangeGroups = new ArrayList<>();
     List<long[][]> rescaleGroups = new ArrayList<>();
@@ -269,6 +277,14 @@ final class InferenceWitness {
       long[] out = activations.get(c.layer().output());
       roundingGroups.add(new long[][] {constant(c.out(), c.tag()), out, v, new long[v.length]});
     }
+    // (tag, x, y, 0): the committed input and output themselves, no virtual column.
+    for (io.zkaudit.layers.UnaryTableLayer u : circuit.unaries()) {
+      long[] out = activations.get(u.layer().output());
+      roundingGroups.add(
+          new long[][] {
+            constant(u.out(), u.tag()), activation(circuit, u.input()), out, new long[out.length]
+          });
+    }
     lookups =
         List.of(
             LookupWitness.compute(statement.lookups().get(0), roundingGroups),
@@ -355,9 +371,9 @@ final class InferenceWitness {
   }
 
   /**
-   * Places the output of a layer without rounding (a max pool, a concatenation) from the trace, its
-   * padding uniform in a zero-knowledge proof unless it is the public output, and sets its
-   * committed column.
+   * Places the output of a layer without rounding (a max pool, a concatenation, a unary table) from
+   * the trace, its padding uniform in a zero-knowledge proof unless it is the public output, and
+   * sets its committed column.
    */
   private void placeOutput(
       TensorLayout out, int[] values, int tensor, int column, io.zkaudit.zk.ZkRandom padding) {

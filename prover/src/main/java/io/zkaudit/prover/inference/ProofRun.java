@@ -59,7 +59,10 @@ final class ProofRun {
   final CommittedModel cm;
   final ModelCircuit circuit;
   final ProverInput input;
-  final LookupStatement statement;
+
+  /** Not final: a cheating prover's test replaces it with one whose table the key does not give. */
+  LookupStatement statement;
+
   final Hiding hiding;
   private final ProgressListener progress;
 

@@ -28,6 +28,7 @@ import io.zkaudit.model.Requantize;
 import io.zkaudit.model.Reshape;
 import io.zkaudit.model.Softmax;
 import io.zkaudit.model.TensorSpec;
+import io.zkaudit.model.Unary;
 import io.zkaudit.pcs.ColumnBins;
 import io.zkaudit.pcs.PackedLayout;
 import io.zkaudit.pcs.PcsParams;
@@ -79,7 +80,8 @@ public record Provability(String model, List<Problem> problems) {
           Reshape.class,
           Pad.class,
           Concat.class,
-          Softmax.class);
+          Softmax.class,
+          Unary.class);
 
   /** One reason some input of the model cannot be proven; {@link #message()} is one line. */
   public sealed interface Problem {
@@ -213,6 +215,8 @@ public record Provability(String model, List<Problem> problems) {
     Set<io.zkaudit.layers.MaxPoolLayer.TableKey> pairTables = new java.util.HashSet<>();
     // Concatenations share one identity table (a row per value) per output type.
     Set<ElementType> identityTables = java.util.EnumSet.noneOf(ElementType.class);
+    // Unary layers share a table when they compute the same 256 outputs (ModelCircuit).
+    Set<List<Integer>> unaryTables = new java.util.HashSet<>();
     for (Layer layer : d.layers()) {
       long[] outRange = null;
       if (!PROVEN_LAYERS.contains(layer.getClass())) {
@@ -238,6 +242,21 @@ public record Provability(String model, List<Problem> problems) {
           io.zkaudit.layers.ConcatLayer.check(d, c);
           ElementType type = d.tensor(c.output()).type();
           tableRows += identityTables.add(type) ? (long) type.max() - type.min() + 1 : 0;
+        } catch (ModelFormatException | IllegalArgumentException e) {
+          problems.add(new UnsupportedForm(e.getMessage()));
+        }
+      } else if (layer instanceof Unary u) {
+        try {
+          io.zkaudit.layers.UnaryTableLayer.check(d, u, false);
+          io.zkaudit.layers.UnaryTableLayer.check(d, u, true);
+          int[] table = u.table(d);
+          List<Integer> key = new ArrayList<>();
+          key.add(d.tensor(u.input()).type().ordinal());
+          for (int v : table) {
+            key.add(v);
+          }
+          tableRows += unaryTables.add(key) ? table.length : 0;
+          outRange = unaryRange(d, u, table, range(d, ranges, u.input()));
         } catch (ModelFormatException | IllegalArgumentException e) {
           problems.add(new UnsupportedForm(e.getMessage()));
         }
@@ -418,6 +437,19 @@ public record Provability(String model, List<Problem> problems) {
     }
     TensorSpec t = d.tensor(tensor);
     return new long[] {t.type().min(), t.type().max()};
+  }
+
+  /** The range of a unary table's outputs over the inputs a layer can see. */
+  private static long[] unaryRange(ModelDescription d, Unary u, int[] table, long[] in) {
+    int min = d.tensor(u.input()).type().min();
+    long lo = Long.MAX_VALUE;
+    long hi = Long.MIN_VALUE;
+    for (long x = Math.max(in[0], min); x <= Math.min(in[1], min + table.length - 1); x++) {
+      lo = Math.min(lo, table[(int) (x - min)]);
+      hi = Math.max(hi, table[(int) (x - min)]);
+    }
+    TensorSpec out = d.tensor(u.output());
+    return lo > hi ? new long[] {out.type().min(), out.type().max()} : new long[] {lo, hi};
   }
 
   /**
