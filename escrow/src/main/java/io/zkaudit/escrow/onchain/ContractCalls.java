@@ -67,12 +67,16 @@ final class ContractCalls {
 
   /** What a transaction with this calldata would use (eth_estimateGas). */
   long estimateGas(String what, String data) {
+    return estimateGas(what, address, data);
+  }
+
+  /** The same for a call to another contract. */
+  long estimateGas(String what, String to, String data) {
     try {
       EthEstimateGas estimate =
           web3j
               .ethEstimateGas(
-                  Transaction.createEthCallTransaction(
-                      transactions.getFromAddress(), address, data))
+                  Transaction.createEthCallTransaction(transactions.getFromAddress(), to, data))
               .send();
       if (estimate.hasError()) {
         throw EscrowException.invalidArgument(

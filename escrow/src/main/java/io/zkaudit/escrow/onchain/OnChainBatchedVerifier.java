@@ -85,15 +85,34 @@ public final class OnChainBatchedVerifier {
   public record CodeSizes(int verifier, int reduction) {}
 
   public CodeSizes codeSizes() {
+    return new CodeSizes(calls.codeSize(), ContractCalls.codeSize(web3j, reducer()));
+  }
+
+  /** The address of the reduction contract this verifier deployed. */
+  private String reducer() {
     Function f = new Function("reducer", List.of(), List.of(new TypeReference<Address>() {}));
     EthCall call = calls.ethCall(FunctionEncoder.encode(f));
     if (call.hasError()) {
       throw EscrowException.invalidArgument("reducer(): " + call.getError().getMessage());
     }
-    String reducer =
-        ((Address) FunctionReturnDecoder.decode(call.getValue(), f.getOutputParameters()).get(0))
-            .getValue();
-    return new CodeSizes(calls.codeSize(), ContractCalls.codeSize(web3j, reducer));
+    return ((Address) FunctionReturnDecoder.decode(call.getValue(), f.getOutputParameters()).get(0))
+        .getValue();
+  }
+
+  /**
+   * What a transaction calling the reduction contract's {@code reduce} alone would use: the
+   * statement's absorption and the claim reduction (eth_estimateGas).
+   */
+  public long reductionGas(Digest32 stateIn, byte[] polynomials, byte[] reduction) {
+    Function f =
+        new Function(
+            "reduce",
+            List.of(
+                new Bytes32(stateIn.bytes()),
+                new DynamicBytes(polynomials),
+                new DynamicBytes(reduction)),
+            List.of());
+    return calls.estimateGas("reduce", reducer(), FunctionEncoder.encode(f));
   }
 
   /** Checks a batched opening in one eth_call of {@code verify} (any proof bytes). */
@@ -135,15 +154,26 @@ public final class OnChainBatchedVerifier {
       BatchedOpeningProof proof)
       throws OnChainOpeningVerifier.OpeningRejectedException {
     int[] numVars = commitments.stream().mapToInt(Commitment::numVars).toArray();
-    BatchedOpeningEncoding.Sections sections =
-        BatchedOpeningEncoding.sections(proof, params, numVars);
+    return verifyInTransactions(
+        stateIn,
+        BatchedOpeningEncoding.polynomials(commitments, claims),
+        BatchedOpeningEncoding.sections(proof, params, numVars));
+  }
+
+  /**
+   * The same on raw bytes: the statement's encoding and the opening's pieces (for tests that mutate
+   * them).
+   */
+  public OnChainOpeningVerifier.Verified verifyInTransactions(
+      Digest32 stateIn, byte[] polynomials, BatchedOpeningEncoding.Sections sections)
+      throws OnChainOpeningVerifier.OpeningRejectedException {
     List<OnChainOpeningVerifier.Step> steps = new ArrayList<>();
     Function begin =
         new Function(
             "begin",
             List.of(
                 new Bytes32(stateIn.bytes()),
-                new DynamicBytes(BatchedOpeningEncoding.polynomials(commitments, claims)),
+                new DynamicBytes(polynomials),
                 new DynamicBytes(sections.reduction()),
                 new DynamicBytes(sections.header())),
             List.of(new TypeReference<Bytes32>() {}, new TypeReference<DynamicBytes>() {}));
@@ -206,6 +236,26 @@ public final class OnChainBatchedVerifier {
     return new Digest32(
         ((Bytes32) FunctionReturnDecoder.decode(call.getValue(), f.getOutputParameters()).get(0))
             .getValue());
+  }
+
+  /**
+   * Simulates one continuation (eth_call): what the contract says to this state and these layers.
+   */
+  OnChainOpeningVerifier.Verdict simulateContinueWith(
+      byte[] id, byte[] state, byte[] layer, byte[] joining) {
+    Function f =
+        new Function(
+            "continueWith",
+            List.of(
+                new Bytes32(id),
+                new DynamicBytes(state),
+                new DynamicBytes(layer),
+                new DynamicBytes(joining)),
+            List.of(new TypeReference<DynamicBytes>() {}, new TypeReference<Bytes32>() {}));
+    EthCall call = calls.ethCall(FunctionEncoder.encode(f));
+    return call.hasError()
+        ? ContractCalls.rejection(call)
+        : new OnChainOpeningVerifier.Verdict(OpeningRejection.VALID, BigInteger.ZERO, null);
   }
 
   private static Function verifyFunction(Digest32 stateIn, byte[] polynomials, byte[] proof) {
