@@ -252,6 +252,14 @@ contract BatchedOpeningVerifier is BasefoldCore {
         return off;
     }
 
+    /// @dev The end of the layer at off (u32 rows, rows, u32 siblings, siblings) whose layout the
+    /// caller has already checked with _joinLayerEnd (in `_layout` or `continueWith`), without
+    /// checking its entries again.
+    function _layerSpanEnd(bytes calldata layers, uint256 off) private pure returns (uint256) {
+        uint256 afterRows = off + 4 + 8 * _u32(layers, off);
+        return afterRows + 4 + 32 * _u32(layers, afterRows);
+    }
+
     /// @dev log2 of the entries per leaf of a commitment of n variables (PcsParams.arities(n)[0]).
     function _leafLog(uint256 n) private view returns (uint256) {
         return shape(n).arity;
@@ -415,7 +423,7 @@ contract BatchedOpeningVerifier is BasefoldCore {
         for (uint256 j = 0; j < b.joins.length; ++j) {
             Join memory jn = b.joins[j];
             if (jn.round < from || jn.round >= from + sh.arity) continue;
-            uint256 end = _joinLayerEnd(jn.numVars, joining, off);
+            uint256 end = _layerSpanEnd(joining, off);
             joined[k] = _verifyJoin(jn, sh.arity - (jn.round - from), l, joining[off:end]);
             joined[k].steps = jn.round - from;
             joined[k].rowsAt = off + 4;

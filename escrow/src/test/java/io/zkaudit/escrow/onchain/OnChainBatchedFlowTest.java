@@ -50,6 +50,12 @@ class OnChainBatchedFlowTest {
             o.proof(), PARAMS, o.commitments().stream().mapToInt(Commitment::numVars).toArray()));
   }
 
+  /** The node without the per-call budget, if this class started it. */
+  @org.junit.jupiter.api.AfterAll
+  static void stopLargeNode() {
+    BatchedOpeningDifferentialTest.stopLargeNode();
+  }
+
   @Test
   void batchedOpeningsAreVerifiedInTransactionsWithinTheCapsAndWriteTheGasTable(ChainNode node)
       throws Exception {
@@ -102,10 +108,8 @@ class OnChainBatchedFlowTest {
     }
     // The models' openings: their statements alone are larger than a transaction may carry, so
     // they are measured in one call on a node without the per-call budget.
-    ChainNode large = BatchedOpeningDifferentialTest.largeNode();
     OnChainBatchedVerifier unbounded =
-        OnChainBatchedVerifier.deploy(
-            large.web3j(), large.namedAccount("onchain batched gas table", FUNDS), PARAMS);
+        BatchedOpeningDifferentialTest.deployLarge("onchain batched gas table");
     StringBuilder models = new StringBuilder();
     for (var named :
         List.of(
@@ -163,6 +167,8 @@ class OnChainBatchedFlowTest {
         verifier meets them after the proof's reduction, measured in one call on a node without
         Anvil's 30M per-call budget: their statements alone are larger than a transaction may
         carry (128 KiB), so `begin` cannot take them (docs/onchain-verifier.md, "What remains").
+        A zero-knowledge proof is randomized, so the models' rows move a little between runs; the
+        synthetic openings are seeded.
 
         | opening | polynomials | statement bytes | proof bytes | one call, gas | transactions | total gas | largest transaction, gas | largest calldata, bytes |
         |---|---|---:|---:|---:|---:|---:|---:|---:|
