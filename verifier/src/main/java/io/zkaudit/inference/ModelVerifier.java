@@ -361,6 +361,45 @@ public final class ModelVerifier {
    */
   private int[] check(ModelProof proof, Reduction r, InputCommitment input)
       throws InvalidProofException {
+    List<ProofOpenings.Entry> entries = openingEntries(proof, r, input);
+    Shape shape = shape(proof.zeroKnowledge(), proof.privateInput() != null);
+    ColumnBins witnessBins = shape.bins();
+    io.zkaudit.pcs.PcsParams longLived = InferenceStatement.longLivedPcsParams();
+    boolean weightsRead = !r.weightClaims().isEmpty();
+    List<io.zkaudit.pcs.OpenedLeaves> opened =
+        ProofOpenings.verify(entries, proof.opening(), proof.aloneOpenings(), r.transcript());
+    int next = witnessBins.bins();
+    if (weightsRead && proof.zeroKnowledge()) {
+      // The weight claims are on the shadow, whose t = 0 half the link ties to the weights at the
+      // shadow's queried leaves.
+      ShadowLink.verify(
+          longLived,
+          vk.weights(),
+          proof.shadow(),
+          opened.get(next),
+          ShadowLinkProof.decode(proof.shadowLink(), longLived, shadowLayout.numVars() - 1));
+    }
+    if (weightsRead) {
+      next++;
+    }
+    if (input != null) {
+      ShadowLink.verify(
+          longLived,
+          input.commitment(),
+          proof.privateInput().shadow(),
+          opened.get(next),
+          ShadowLinkProof.decode(
+              proof.privateInput().link(), longLived, shape.inputShadowLayout().numVars() - 1));
+    }
+    return r.output();
+  }
+
+  /**
+   * The polynomials a proof opens after its reduction, with their claims, in statement order (what
+   * {@link ProofOpenings} plans and checks).
+   */
+  private List<ProofOpenings.Entry> openingEntries(
+      ModelProof proof, Reduction r, InputCommitment input) throws InvalidProofException {
     Shape shape = shape(proof.zeroKnowledge(), proof.privateInput() != null);
     ColumnBins witnessBins = shape.bins();
     InvalidProofException.check(
@@ -403,32 +442,19 @@ public final class ModelVerifier {
               r.inputClaims(),
               longLived));
     }
-    List<io.zkaudit.pcs.OpenedLeaves> opened =
-        ProofOpenings.verify(entries, proof.opening(), proof.aloneOpenings(), r.transcript());
-    int next = witnessBins.bins();
-    if (weightsRead && proof.zeroKnowledge()) {
-      // The weight claims are on the shadow, whose t = 0 half the link ties to the weights at the
-      // shadow's queried leaves.
-      ShadowLink.verify(
-          longLived,
-          vk.weights(),
-          proof.shadow(),
-          opened.get(next),
-          ShadowLinkProof.decode(proof.shadowLink(), longLived, shadowLayout.numVars() - 1));
-    }
-    if (weightsRead) {
-      next++;
-    }
-    if (input != null) {
-      ShadowLink.verify(
-          longLived,
-          input.commitment(),
-          proof.privateInput().shadow(),
-          opened.get(next),
-          ShadowLinkProof.decode(
-              proof.privateInput().link(), longLived, shape.inputShadowLayout().numVars() - 1));
-    }
-    return r.output();
+    return entries;
+  }
+
+  /**
+   * The batched opening that closes a proof about a public input, as {@link #verify} meets it after
+   * the reduction: its polynomials and claims, the transcript just before it (the reduction's own,
+   * which nothing else holds), and its bytes. Package-visible for the differential tests of the
+   * on-chain verifier of batched openings (escrow), which check exactly this opening of a real
+   * model proof; it verifies nothing.
+   */
+  ProofOpenings.Batch batchedOpening(ModelProof proof, int[] input) throws InvalidProofException {
+    Reduction r = reduce(proof, input);
+    return ProofOpenings.batch(openingEntries(proof, r, null), proof.opening(), r.transcript());
   }
 
   /**

@@ -99,15 +99,11 @@ public final class ProofOpenings {
     OpenedLeaves[] out = new OpenedLeaves[entries.size()];
     int[] inBatch = plan.batched();
     PcsParams params = InferenceStatement.pcsParams();
-    List<Commitment> commitments = new ArrayList<>();
-    List<List<EvalClaim>> claims = new ArrayList<>();
-    for (int i : inBatch) {
-      commitments.add(entries.get(i).commitment());
-      claims.add(packed(entries.get(i)));
-    }
-    int[] sizes = commitments.stream().mapToInt(Commitment::numVars).toArray();
+    Batch batch = batch(entries, batched, t);
+    int[] sizes = batch.commitments().stream().mapToInt(Commitment::numVars).toArray();
     BatchedOpeningProof proof = BatchedOpeningProof.decode(batched, params, sizes);
-    List<OpenedLeaves> opened = BatchedOpening.verify(params, commitments, claims, proof, t);
+    List<OpenedLeaves> opened =
+        BatchedOpening.verify(params, batch.commitments(), batch.claims(), proof, t);
     for (int k = 0; k < inBatch.length; k++) {
       out[inBatch[k]] = opened.get(k);
     }
@@ -119,6 +115,27 @@ public final class ProofOpenings {
       out[lone[k]] = new OpenedLeaves(leaves, p.layers().getFirst().rows());
     }
     return Arrays.asList(out);
+  }
+
+  /**
+   * The batched opening of a proof: its polynomials (largest first, as planned) with their packed
+   * claims, the transcript it continues (the caller's, not a copy), and its bytes.
+   */
+  record Batch(
+      List<Commitment> commitments,
+      List<List<EvalClaim>> claims,
+      Transcript before,
+      byte[] proof) {}
+
+  static Batch batch(List<Entry> entries, byte[] batched, Transcript before)
+      throws InvalidProofException {
+    List<Commitment> commitments = new ArrayList<>();
+    List<List<EvalClaim>> claims = new ArrayList<>();
+    for (int i : plan(entries).batched()) {
+      commitments.add(entries.get(i).commitment());
+      claims.add(packed(entries.get(i)));
+    }
+    return new Batch(List.copyOf(commitments), List.copyOf(claims), before, batched.clone());
   }
 
   private static List<EvalClaim> packed(Entry e) throws InvalidProofException {

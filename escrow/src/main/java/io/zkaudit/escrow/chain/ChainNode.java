@@ -60,8 +60,17 @@ public final class ChainNode implements AutoCloseable {
   }
 
   public static ChainNode start(Path anvil) {
-    ProcessBuilder builder =
-        new ProcessBuilder(
+    return start(anvil, List.of());
+  }
+
+  /**
+   * A node with further anvil options (e.g. {@code --gas-limit}: calls default to the block gas
+   * limit, which tests of verifiers beyond mainnet's limits raise).
+   */
+  public static ChainNode start(Path anvil, List<String> options) {
+    List<String> command =
+        new java.util.ArrayList<>(
+            List.of(
                 anvil.toString(),
                 "--host",
                 "127.0.0.1",
@@ -70,8 +79,9 @@ public final class ChainNode implements AutoCloseable {
                 "--chain-id",
                 Long.toString(CHAIN_ID),
                 "--accounts",
-                "1")
-            .redirectErrorStream(true);
+                "1"));
+    command.addAll(options);
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     Process process;
     try {
       process = builder.start();

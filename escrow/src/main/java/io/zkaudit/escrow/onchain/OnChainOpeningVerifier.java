@@ -9,7 +9,6 @@ import io.zkaudit.pcs.Commitment;
 import io.zkaudit.pcs.EvalClaim;
 import io.zkaudit.pcs.OpeningProof;
 import io.zkaudit.pcs.PcsParams;
-import java.io.IOException;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,15 +22,9 @@ import org.web3j.abi.datatypes.generated.Bytes32;
 import org.web3j.abi.datatypes.generated.Uint256;
 import org.web3j.crypto.Credentials;
 import org.web3j.protocol.Web3j;
-import org.web3j.protocol.core.DefaultBlockParameterName;
-import org.web3j.protocol.core.methods.request.Transaction;
 import org.web3j.protocol.core.methods.response.EthCall;
-import org.web3j.protocol.core.methods.response.EthEstimateGas;
-import org.web3j.protocol.core.methods.response.EthSendTransaction;
-import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.tx.RawTransactionManager;
 import org.web3j.tx.response.PollingTransactionReceiptProcessor;
-import org.web3j.utils.Numeric;
 
 /**
  * A client of one deployed BasefoldVerifier.sol: checks openings in one call (eth_call, the verdict
@@ -45,24 +38,12 @@ public final class OnChainOpeningVerifier {
   /** Nodes drop non-blob transactions larger than this (128 KiB). */
   public static final int TRANSACTION_SIZE_CAP = 128 * 1024;
 
-  private static final String REJECTED_SELECTOR =
-      org.web3j.crypto.Hash.sha3String("Rejected(uint8,uint256)").substring(0, 10);
   private static final BigInteger DEPLOY_GAS = BigInteger.valueOf(8_000_000);
 
-  private final Web3j web3j;
-  private final String address;
-  private final long chainId;
-  private final RawTransactionManager transactions;
-  private final NodeFeeGasProvider fees;
-  private final PollingTransactionReceiptProcessor receipts;
+  private final ContractCalls calls;
 
   private OnChainOpeningVerifier(Web3j web3j, Credentials sender, long chainId, String address) {
-    this.web3j = web3j;
-    this.address = address;
-    this.chainId = chainId;
-    this.receipts = new PollingTransactionReceiptProcessor(web3j, 20, 3_000);
-    this.transactions = new RawTransactionManager(web3j, sender, chainId, receipts);
-    this.fees = new NodeFeeGasProvider(web3j, chainId, BigInteger.valueOf(TRANSACTION_GAS_CAP));
+    this.calls = new ContractCalls(web3j, sender, chainId, address);
   }
 
   /**
@@ -95,7 +76,12 @@ public final class OnChainOpeningVerifier {
   }
 
   public String address() {
-    return address;
+    return calls.address();
+  }
+
+  /** The deployed contract's code size in bytes (EIP-170: at most 24,576). */
+  public int codeSize() {
+    return calls.codeSize();
   }
 
   /**
@@ -117,9 +103,9 @@ public final class OnChainOpeningVerifier {
   /** The same on raw claim bytes (for tests of hostile claim encodings). */
   public Verdict verify(Digest32 stateIn, Digest32 root, int numVars, byte[] claims, byte[] proof) {
     Function f = verifyFunction(stateIn, root, numVars, claims, proof);
-    EthCall call = ethCall(FunctionEncoder.encode(f));
+    EthCall call = calls.ethCall(FunctionEncoder.encode(f));
     if (call.hasError()) {
-      return rejection(call);
+      return ContractCalls.rejection(call);
     }
     List<Type> out = FunctionReturnDecoder.decode(call.getValue(), f.getOutputParameters());
     return new Verdict(
@@ -137,21 +123,7 @@ public final class OnChainOpeningVerifier {
                 commitment.numVars(),
                 OpeningEncoding.claims(claims),
                 proof));
-    try {
-      EthEstimateGas estimate =
-          web3j
-              .ethEstimateGas(
-                  Transaction.createEthCallTransaction(
-                      transactions.getFromAddress(), address, data))
-              .send();
-      if (estimate.hasError()) {
-        throw EscrowException.invalidArgument(
-            "estimating verify: " + estimate.getError().getMessage());
-      }
-      return estimate.getAmountUsed().longValueExact();
-    } catch (IOException e) {
-      throw EscrowException.failed("eth_estimateGas", e);
-    }
+    return calls.estimateGas("verify", data);
   }
 
   /** One transaction of the multi-transaction flow. */
@@ -191,7 +163,7 @@ public final class OnChainOpeningVerifier {
                 new DynamicBytes(OpeningEncoding.claims(claims)),
                 new DynamicBytes(sections.header())),
             List.of(new TypeReference<Bytes32>() {}, new TypeReference<DynamicBytes>() {}));
-    List<Type> out = transact("begin", begin, steps);
+    List<Type> out = calls.transact("begin", begin, steps);
     byte[] id = ((Bytes32) out.get(0)).getValue();
     byte[] state = ((DynamicBytes) out.get(1)).getValue();
     byte[] fact = null;
@@ -202,7 +174,7 @@ public final class OnChainOpeningVerifier {
               "continueWith",
               List.of(new Bytes32(id), new DynamicBytes(state), new DynamicBytes(layers.get(i))),
               List.of(new TypeReference<DynamicBytes>() {}, new TypeReference<Bytes32>() {}));
-      out = transact("oracle " + i, next, steps);
+      out = calls.transact("oracle " + i, next, steps);
       state = ((DynamicBytes) out.get(0)).getValue();
       fact = ((Bytes32) out.get(1)).getValue();
     }
@@ -216,7 +188,7 @@ public final class OnChainOpeningVerifier {
             "verified",
             List.of(new Bytes32(fact.bytes())),
             List.of(new TypeReference<org.web3j.abi.datatypes.Bool>() {}));
-    EthCall call = ethCall(FunctionEncoder.encode(f));
+    EthCall call = calls.ethCall(FunctionEncoder.encode(f));
     if (call.hasError()) {
       throw EscrowException.invalidArgument(
           "verified(" + fact + "): " + call.getError().getMessage());
@@ -242,7 +214,7 @@ public final class OnChainOpeningVerifier {
                 new Bytes32(stateIn.bytes()),
                 new Bytes32(stateOut.bytes())),
             List.of(new TypeReference<Bytes32>() {}));
-    EthCall call = ethCall(FunctionEncoder.encode(f));
+    EthCall call = calls.ethCall(FunctionEncoder.encode(f));
     if (call.hasError()) {
       throw EscrowException.invalidArgument("factOf: " + call.getError().getMessage());
     }
@@ -258,9 +230,9 @@ public final class OnChainOpeningVerifier {
             "continueWith",
             List.of(new Bytes32(id), new DynamicBytes(state), new DynamicBytes(layer)),
             List.of(new TypeReference<DynamicBytes>() {}, new TypeReference<Bytes32>() {}));
-    EthCall call = ethCall(FunctionEncoder.encode(f));
+    EthCall call = calls.ethCall(FunctionEncoder.encode(f));
     return call.hasError()
-        ? rejection(call)
+        ? ContractCalls.rejection(call)
         : new Verdict(OpeningRejection.VALID, BigInteger.ZERO, null);
   }
 
@@ -279,53 +251,6 @@ public final class OnChainOpeningVerifier {
     }
   }
 
-  // ---------------------------------------------------------------- plumbing
-
-  private List<Type> transact(String step, Function f, List<Step> steps)
-      throws OpeningRejectedException {
-    String data = FunctionEncoder.encode(f);
-    EthCall simulated = ethCall(data);
-    if (simulated.hasError()) {
-      throw new OpeningRejectedException(step, rejection(simulated));
-    }
-    int calldataBytes = Numeric.hexStringToByteArray(data).length;
-    if (calldataBytes > TRANSACTION_SIZE_CAP) {
-      throw EscrowException.invalidArgument(
-          step
-              + ": "
-              + calldataBytes
-              + " bytes of calldata, over the "
-              + TRANSACTION_SIZE_CAP
-              + "-byte transaction limit");
-    }
-    try {
-      EthSendTransaction sent =
-          transactions.sendEIP1559Transaction(
-              chainId,
-              fees.getMaxPriorityFeePerGas(),
-              fees.getMaxFeePerGas(),
-              BigInteger.valueOf(TRANSACTION_GAS_CAP),
-              address,
-              data,
-              BigInteger.ZERO);
-      if (sent.hasError()) {
-        throw EscrowException.invalidArgument(step + ": " + sent.getError().getMessage());
-      }
-      TransactionReceipt receipt = receipts.waitForTransactionReceipt(sent.getTransactionHash());
-      if (!receipt.isStatusOK()) {
-        throw EscrowException.invalidArgument(
-            step
-                + ": transaction "
-                + receipt.getTransactionHash()
-                + " failed after its simulation passed");
-      }
-      steps.add(new Step(step, calldataBytes, receipt.getGasUsed().longValueExact()));
-    } catch (IOException | org.web3j.protocol.exceptions.TransactionException e) {
-      throw EscrowException.failed(step, e);
-    }
-    return FunctionReturnDecoder.decode(simulated.getValue(), f.getOutputParameters());
-  }
-
   private static Function verifyFunction(
       Digest32 stateIn, Digest32 root, int numVars, byte[] claims, byte[] proof) {
     return new Function(
@@ -337,34 +262,5 @@ public final class OnChainOpeningVerifier {
             new DynamicBytes(claims),
             new DynamicBytes(proof)),
         List.of(new TypeReference<Bytes32>() {}));
-  }
-
-  private EthCall ethCall(String data) {
-    try {
-      return web3j
-          .ethCall(
-              Transaction.createEthCallTransaction(transactions.getFromAddress(), address, data),
-              DefaultBlockParameterName.LATEST)
-          .send();
-    } catch (IOException e) {
-      throw EscrowException.failed("eth_call", e);
-    }
-  }
-
-  /**
-   * Decodes {@code Rejected(reason, detail)} from a reverted call; anything else is not a verdict.
-   */
-  private static Verdict rejection(EthCall call) {
-    Object data = call.getError().getData();
-    String hex = data == null ? "" : Numeric.cleanHexPrefix(data.toString().replace("\"", ""));
-    if (!hex.startsWith(Numeric.cleanHexPrefix(REJECTED_SELECTOR)) || hex.length() != 8 + 128) {
-      throw EscrowException.invalidArgument(
-          "the verifier failed without a verdict: "
-              + call.getError().getMessage()
-              + (hex.isEmpty() ? "" : " (data 0x" + hex + ")"));
-    }
-    int reason = new BigInteger(hex.substring(8, 72), 16).intValueExact();
-    BigInteger detail = new BigInteger(hex.substring(72), 16);
-    return new Verdict(OpeningRejection.ofOrdinal(reason), detail, null);
   }
 }

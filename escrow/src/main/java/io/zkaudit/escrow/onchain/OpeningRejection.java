@@ -1,8 +1,9 @@
 package io.zkaudit.escrow.onchain;
 
 /**
- * Why BasefoldVerifier.sol rejected an opening: its {@code Reason} enum, in the same order (the
- * contract's {@code Rejected(reason, detail)} error carries the ordinal).
+ * Why BasefoldVerifier.sol or BatchedOpeningVerifier.sol rejected an opening: their {@code Reason}
+ * enum (BasefoldCore.sol), in the same order (the contract's {@code Rejected(reason, detail)} error
+ * carries the ordinal).
  */
 public enum OpeningRejection {
   VALID,
@@ -23,7 +24,13 @@ public enum OpeningRejection {
   /** The last fold disagrees with the final polynomial. */
   FINAL_FOLD,
   /** A multi-transaction opening's state does not match its checkpoint. */
-  UNKNOWN_SESSION;
+  UNKNOWN_SESSION,
+  /** A batched opening's claim-reduction round does not sum to the running claim. */
+  REDUCTION_ROUND,
+  /** A batched opening's reduced values do not give the reduction's last claim. */
+  REDUCED_VALUES,
+  /** A joining polynomial's opened rows do not rebuild its commitment's root. */
+  JOIN_MERKLE_ROOT;
 
   static OpeningRejection ofOrdinal(int ordinal) {
     OpeningRejection[] all = values();

@@ -20,7 +20,6 @@ import io.zkaudit.prover.pcs.BasefoldProver;
 import io.zkaudit.prover.pcs.Committed;
 import io.zkaudit.transcript.Transcript;
 import java.math.BigInteger;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -117,8 +116,9 @@ class OnChainOpeningFlowTest {
               "| 2^%d | %,d | %s | %d | %,d | %,d | %,d |%n",
               n, proof.length, oneCall, v.steps().size(), v.totalGas(), maxGas, maxBytes));
     }
-    Files.writeString(
+    GasDoc.writeSection(
         DOC,
+        GasDoc.SINGLE,
         """
         # On-chain verification: gas of a Basefold opening
 

@@ -1,0 +1,116 @@
+package io.zkaudit.escrow.onchain;
+
+import io.zkaudit.codec.ByteWriter;
+import io.zkaudit.pcs.BatchedOpeningProof;
+import io.zkaudit.pcs.Commitment;
+import io.zkaudit.pcs.EvalClaim;
+import io.zkaudit.pcs.OpeningProof;
+import io.zkaudit.pcs.PcsParams;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The bytes BatchedOpeningVerifier.sol reads. The proof is Java's own {@link
+ * BatchedOpeningProof#encode()}, unchanged. The statement — the committed polynomials and their
+ * claims, which the Java verifier holds as objects — gets an encoding in the same style:
+ *
+ * <pre>
+ *   u32 m, then m x (root: 32 bytes, u32 numVars, u32 length, claims: {@link OpeningEncoding#claims})
+ * </pre>
+ */
+public final class BatchedOpeningEncoding {
+  private BatchedOpeningEncoding() {}
+
+  public static byte[] polynomials(List<Commitment> commitments, List<List<EvalClaim>> claims) {
+    if (commitments.size() != claims.size()) {
+      throw new IllegalArgumentException("one batch of claims per commitment");
+    }
+    ByteWriter w = new ByteWriter();
+    w.u32(commitments.size());
+    for (int j = 0; j < commitments.size(); j++) {
+      byte[] encoded = OpeningEncoding.claims(claims.get(j));
+      w.digest(commitments.get(j).root());
+      w.u32(commitments.get(j).numVars());
+      w.u32(encoded.length);
+      w.raw(encoded);
+    }
+    return w.toByteArray();
+  }
+
+  /**
+   * A batched opening cut where the multi-transaction flow cuts it, each piece exactly as {@link
+   * BatchedOpeningProof#encode()} writes it: the reduction (its rounds and the reduced values), the
+   * combined opening's header and query layers, and the joining polynomials' layers grouped by the
+   * oracle in whose fold block they join.
+   *
+   * @param joining per oracle of the combined opening, the layers of the polynomials joining in its
+   *     block, concatenated in their order (empty when none joins there)
+   */
+  public record Sections(
+      byte[] reduction, byte[] header, List<byte[]> layers, List<byte[]> joining) {
+    public Sections {
+      reduction = reduction.clone();
+      header = header.clone();
+      layers = layers.stream().map(byte[]::clone).toList();
+      joining = joining.stream().map(byte[]::clone).toList();
+    }
+
+    @Override
+    public byte[] reduction() {
+      return reduction.clone();
+    }
+
+    @Override
+    public byte[] header() {
+      return header.clone();
+    }
+
+    @Override
+    public List<byte[]> layers() {
+      return layers.stream().map(byte[]::clone).toList();
+    }
+
+    @Override
+    public List<byte[]> joining() {
+      return joining.stream().map(byte[]::clone).toList();
+    }
+  }
+
+  /**
+   * Cuts a batched opening of polynomials of these sizes (largest first) under params.
+   *
+   * @throws IllegalStateException if the pieces do not cover the encoding exactly
+   */
+  public static Sections sections(BatchedOpeningProof proof, PcsParams params, int[] numVars) {
+    byte[] all = proof.encode();
+    int n = numVars[0];
+    int m = numVars.length;
+    int reductionEnd = 4 + 48 * n + 4 + 16 * m;
+    OpeningProof combined = proof.combined();
+    OpeningEncoding.Sections inner = OpeningEncoding.sections(combined);
+    int at = reductionEnd + 4 + combined.encode().length + 4;
+    int[] arities = params.arities(n);
+    List<ByteWriter> perOracle = new ArrayList<>();
+    for (int i = 0; i < arities.length; i++) {
+      perOracle.add(new ByteWriter());
+    }
+    List<OpeningProof.QueryLayer> joining = proof.joining();
+    for (int j = 1; j < m; j++) {
+      OpeningProof.QueryLayer layer = joining.get(j - 1);
+      int length = 4 + 8 * layer.rows().length + layer.paths().encodedSize();
+      int oracle = (n - numVars[j]) / arities[0];
+      perOracle.get(oracle).raw(Arrays.copyOfRange(all, at, at + length));
+      at += length;
+    }
+    if (at != all.length) {
+      throw new IllegalStateException(
+          "batched opening encoding has " + (all.length - at) + " bytes the sections miss");
+    }
+    return new Sections(
+        Arrays.copyOf(all, reductionEnd),
+        inner.header(),
+        inner.layers(),
+        perOracle.stream().map(ByteWriter::toByteArray).toList());
+  }
+}
