@@ -20,7 +20,6 @@ import io.zkaudit.prover.pcs.BasefoldProver;
 import io.zkaudit.prover.pcs.Committed;
 import io.zkaudit.transcript.Transcript;
 import java.math.BigInteger;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -117,7 +116,7 @@ class OnChainOpeningFlowTest {
               "| 2^%d | %,d | %s | %d | %,d | %,d | %,d |%n",
               n, proof.length, oneCall, v.steps().size(), v.totalGas(), maxGas, maxBytes));
     }
-    Files.writeString(
+    GasDoc.writeHead(
         DOC,
         """
         # On-chain verification: gas of a Basefold opening
@@ -134,7 +133,8 @@ class OnChainOpeningFlowTest {
         |---|---:|---:|---:|---:|---:|---:|
         """
             + table
-            + profiles(node));
+            + profiles(node),
+        LogUpVerifierDifferentialTest.LOGUP_HEADING);
   }
 
   /**
