@@ -395,7 +395,7 @@ class LogUpVerifierDifferentialTest {
       Random rng = new Random(c.name().hashCode());
       for (int[] section : sections(decode(good))) {
         if (section[1] <= section[0]) continue;
-        for (int k = 0; k < 14; k++) {
+        for (int k = 0; k < 16; k++) {
           byte[] bad = good.clone();
           int at = section[0] + rng.nextInt(section[1] - section[0]);
           bad[at] ^= (byte) (1 << rng.nextInt(8));
