@@ -15,8 +15,13 @@ import "./FiatShamir.sol";
 ///    SHA-256), and what Java derives from the statement: the witness trees with their groups'
 ///    placements and, blinded, each group's blinding rows. The plan's keccak is part of the fact,
 ///    so whoever reads the fact compares it with the plan of the statement it expects;
-///  - `tables`: the values of the explicit table columns, little-endian words, plan order; each
-///    must hash to the SHA-256 in the plan;
+///  - `tables`: per explicit table column, in plan order, either its values (little-endian words,
+///    which must hash to the SHA-256 in the plan; a column the plan marks inline) or, for a column
+///    the plan marks deferred (too large for calldata: a model's rounding table has 2^16 rows of
+///    4 columns), the value its MLE takes at the GKR's point. A deferred column's value is not
+///    checked here: it becomes a claim among the output claims ("the column with this SHA-256 is v
+///    at this point"), which whoever reads the fact must discharge (an opening of the table's
+///    commitment), exactly like the claims on committed columns;
 ///  - `proof`: exactly the bytes of Java's `LogUpProof.encode()`.
 ///
 /// Output: the transcript state after the lookups and the keccak of the claims Java's verifier
@@ -36,8 +41,9 @@ contract LogUpVerifier {
         Malformed,
         /// The plan or the table values are not a statement this contract reads.
         BadStatement,
-        /// A statement the contract does not verify on chain: an explicit table column over
-        /// 2^MAX_EXPLICIT_VARS rows (its values would not fit a transaction).
+        /// A statement the contract does not verify on chain: an inline explicit table column over
+        /// 2^MAX_EXPLICIT_VARS rows (its values would not fit a transaction; such a column is
+        /// deferred instead).
         Unsupported,
         /// A list of the proof has another length than the statement fixes.
         Shape,
@@ -92,9 +98,11 @@ contract LogUpVerifier {
     uint256 private constant INV_6 = 0xd555555480000001;
 
     struct Column {
-        uint256 kind; // 1: identity (value = offset), 2: explicit (value = SHA-256 of its values)
+        // 1: identity (value = its offset); 2: explicit, inline (value = the SHA-256 of its values);
+        // 3: explicit, deferred (value = the SHA-256 of its values)
+        uint256 kind;
         uint256 value;
-        uint256 at; // explicit: where its values start in `tables`
+        uint256 at; // explicit: where its values (inline) or its claimed evaluation (deferred) are
     }
 
     struct Lookup {
@@ -189,7 +197,7 @@ contract LogUpVerifier {
                 if (s.trees[i].numVars == l) _leaf(s, r, f, tables, proof, i);
             }
         }
-        return (r.t.state, _claimsHash(s, r, f, proof));
+        return (r.t.state, _claimsHash(s, r, f, proof, tables));
     }
 
     /// @notice `verify` as a return value, for callers that must not revert: Valid or the reason.
@@ -281,7 +289,7 @@ contract LogUpVerifier {
             sw = _shapeWord(s.shape, sw, lk.groups);
             lk.columns = new Column[](lk.width);
             for (uint256 k = 0; k < lk.width; ++k) {
-                uint256 kind = _word(plan, c++, 2);
+                uint256 kind = _word(plan, c++, 3);
                 uint256 value = _word(plan, c++, type(uint256).max);
                 if (kind == 1) {
                     if (value >= P) revert Rejected(Reason.BadStatement, c - 1);
@@ -295,6 +303,10 @@ contract LogUpVerifier {
                     _checkCanonical(tables, tableAt, len / 8, Reason.BadStatement);
                     lk.columns[k].at = tableAt;
                     tableAt += len;
+                } else if (kind == 3) {
+                    _checkCanonical(tables, tableAt, 2, Reason.BadStatement);
+                    lk.columns[k].at = tableAt;
+                    tableAt += 16;
                 } else {
                     revert Rejected(Reason.BadStatement, c - 2);
                 }
@@ -515,6 +527,7 @@ contract LogUpVerifier {
             for (uint256 k = 0; k < cols.length; ++k) {
                 r.t.absorb(
                     "logup/table-column",
+                    // TableColumn.descriptor: an explicit column is bound by its SHA-256, inline or not.
                     cols[k].kind == 1
                         ? abi.encodePacked(bytes1(0x01), FiatShamir.le64(cols[k].value))
                         : abi.encodePacked(bytes1(0x02), bytes32(cols[k].value))
@@ -751,6 +764,8 @@ contract LogUpVerifier {
                 for (uint256 j = 0; j < lk.tableVars; ++j) {
                     v = _add(v, _mulBase(point[j], 1 << j));
                 }
+            } else if (lk.columns[c].kind == 3) {
+                v = _ext(tables, lk.columns[c].at);
             } else {
                 if (lo.length == 0) {
                     // Split eq tables shared by the explicit columns: 2^(k/2) + 2^(k - k/2) entries.
@@ -910,8 +925,9 @@ contract LogUpVerifier {
     // ------------------------------------------------------------------ the claims
 
     /// @dev keccak chain over the claims in LookupClaims' order, then the mask values of the
-    /// layers that have variables (LogUpEncoding.claimsHash in Java).
-    function _claimsHash(Statement memory s, Run memory r, Proof memory f, bytes calldata proof)
+    /// layers that have variables, then the deferred table columns' values
+    /// (LogUpEncoding.claimsHash in Java).
+    function _claimsHash(Statement memory s, Run memory r, Proof memory f, bytes calldata proof, bytes calldata tables)
         private pure returns (bytes32 h)
     {
         uint256 tree = 0;
@@ -942,6 +958,24 @@ contract LogUpVerifier {
                 h = _item(h, 5, l, 0, r.pts[l], l - 1, new uint256[](0), proof, f.masks + 32 * (l - 1) + 16, 1);
             }
         }
+        h = _deferredClaims(s, r, tables, h);
+    }
+
+    /// @dev The deferred table columns' values (kind 6: lookup, column, the table's point without
+    /// the blinding variable, the value), by lookup and column.
+    function _deferredClaims(Statement memory s, Run memory r, bytes calldata tables, bytes32 h)
+        private pure returns (bytes32)
+    {
+        uint256 tree = 0;
+        for (uint256 l = 0; l < s.lookups.length; ++l) {
+            while (!s.trees[tree].table || s.trees[tree].lookup != l) tree++;
+            Lookup memory lk = s.lookups[l];
+            for (uint256 c = 0; c < lk.width; ++c) {
+                if (lk.columns[c].kind != 3) continue;
+                h = _item(h, 6, l, c, r.pts[s.trees[tree].numVars], lk.tableVars, new uint256[](0), tables, lk.columns[c].at, 1);
+            }
+        }
+        return h;
     }
 
     function _one(uint256 v) private pure returns (uint256[] memory a) {
@@ -950,7 +984,7 @@ contract LogUpVerifier {
     }
 
     /// @dev h' = keccak(h, kind, a, b, n, point[0..n), m, values): values from memory, or m
-    /// extension elements of the proof at `at`. Every element is one packed word.
+    /// extension elements of `proof` (or `tables`) at `at`. Every element is one packed word.
     function _item(
         bytes32 h,
         uint256 kind,

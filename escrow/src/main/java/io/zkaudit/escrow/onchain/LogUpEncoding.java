@@ -48,6 +48,24 @@ public final class LogUpEncoding {
    * leaf offset) per placement in group order.
    */
   public static List<BigInteger> plan(LookupStatement st, boolean masked) {
+    return plan(st, masked, INLINE_TABLE_BYTES);
+  }
+
+  /**
+   * The most bytes of explicit table values a lookup passes in calldata: larger tables (a model's
+   * rounding table, 2^16 rows of 4 columns, is 2 MB) are deferred, their evaluations claimed.
+   */
+  public static final int INLINE_TABLE_BYTES = 32 * 1024;
+
+  /** Whether the lookup's explicit columns go in calldata (else their evaluations are deferred). */
+  static boolean inline(LookupStatement.Lookup lk, int inlineBytes) {
+    long explicit =
+        lk.table().columns().stream().filter(c -> c instanceof TableColumn.Explicit).count();
+    return explicit * 8L * lk.table().size() <= inlineBytes;
+  }
+
+  /** The plan with explicit tables inline up to {@code inlineBytes} bytes of values a lookup. */
+  public static List<BigInteger> plan(LookupStatement st, boolean masked, int inlineBytes) {
     List<BigInteger> w = new ArrayList<>();
     LogUpBlinding blinding = st.blinded() ? LogUpBlinding.of(st) : null;
     List<LogUpLayout.Tree> trees = LogUpLayout.trees(st);
@@ -66,7 +84,7 @@ public final class LogUpEncoding {
             add(w, id.offset());
           }
           case TableColumn.Explicit e -> {
-            add(w, 2);
+            add(w, inline(lk, inlineBytes) ? 2 : 3);
             w.add(new BigInteger(1, e.sha256()));
           }
         }
@@ -119,12 +137,30 @@ public final class LogUpEncoding {
     return Hash.sha3(out.toByteArray());
   }
 
-  /** The explicit columns' values, lookup by lookup, column by column, little-endian words. */
-  public static byte[] tables(LookupStatement st) {
+  /**
+   * Per explicit column, lookup by lookup, column by column: an inline column's values
+   * (little-endian words), a deferred one's evaluation at its table's point in the claims (the
+   * multiplicity claim's point without the blinding variable), as the relayer computes it. With
+   * {@code claims} null (a proof the relayer's own verifier rejected) deferred values are zero: the
+   * contract then rejects the proof at the latest at that table's leaf.
+   */
+  public static byte[] tables(LookupStatement st, LookupClaims claims) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    for (LookupStatement.Lookup lk : st.lookups()) {
+    for (int l = 0; l < st.lookups().size(); l++) {
+      LookupStatement.Lookup lk = st.lookups().get(l);
       for (TableColumn c : lk.table().columns()) {
-        if (c instanceof TableColumn.Explicit e) {
+        if (c instanceof TableColumn.Explicit e && !inline(lk, INLINE_TABLE_BYTES)) {
+          Ext2 v =
+              claims == null
+                  ? Ext2.ZERO
+                  : e.evaluate(tablePoint(lk, claims.multiplicities().get(l)));
+          out.writeBytes(
+              ByteBuffer.allocate(16)
+                  .order(ByteOrder.LITTLE_ENDIAN)
+                  .putLong(v.c0())
+                  .putLong(v.c1())
+                  .array());
+        } else if (c instanceof TableColumn.Explicit e) {
           long[] values = e.values();
           ByteBuffer b = ByteBuffer.allocate(8 * values.length).order(ByteOrder.LITTLE_ENDIAN);
           for (long v : values) {
@@ -154,9 +190,11 @@ public final class LogUpEncoding {
    * |values|, values) per claim, every item one 32-byte word and an extension element c0 + 2^64 c1.
    * In order: the multiplicity claims (kind 1, per lookup), the witness claims (2, per lookup and
    * group), the blinding sums (3, by lookup and group), the blinding tuples (4, per lookup), the
-   * mask values (5, a = the GKR layer, in layer order).
+   * mask values (5, a = the GKR layer, in layer order), the deferred table columns' values (6, per
+   * lookup and column, at the table's point without the blinding variable).
    */
-  public static Digest32 claimsHash(LookupClaims claims, List<MaskValue> masks) {
+  public static Digest32 claimsHash(
+      LookupStatement st, LookupClaims claims, List<MaskValue> masks) {
     byte[] h = new byte[32];
     for (int l = 0; l < claims.multiplicities().size(); l++) {
       LookupClaims.EvaluationClaim m = claims.multiplicities().get(l);
@@ -188,7 +226,24 @@ public final class LogUpEncoding {
       MaskValue m = masks.get(k);
       h = item(h, 5, k + 2, 0, m.point(), new Ext2[] {m.value()});
     }
+    for (int l = 0; l < st.lookups().size(); l++) {
+      LookupStatement.Lookup lk = st.lookups().get(l);
+      if (inline(lk, INLINE_TABLE_BYTES)) {
+        continue;
+      }
+      Ext2[] point = tablePoint(lk, claims.multiplicities().get(l));
+      for (int c = 0; c < lk.table().width(); c++) {
+        if (lk.table().columns().get(c) instanceof TableColumn.Explicit e) {
+          h = item(h, 6, l, c, point, new Ext2[] {e.evaluate(point)});
+        }
+      }
+    }
     return new Digest32(h);
+  }
+
+  /** The table's point: the multiplicity claim's, without a blinded tree's top variable. */
+  private static Ext2[] tablePoint(LookupStatement.Lookup lk, LookupClaims.EvaluationClaim m) {
+    return java.util.Arrays.copyOf(m.point(), lk.table().numVars());
   }
 
   private static byte[] item(byte[] h, int kind, int a, int b, Ext2[] point, Ext2[] values) {

@@ -54,9 +54,25 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class LogUpVerifierDifferentialTest {
   private static final BigInteger FUNDS = new BigInteger("1000000000000000000000");
 
-  /** A proof, its statement and the transcript before it. */
+  /**
+   * A proof, its statement, the transcript before it, and the table bytes a relayer sends with it
+   * (deferred columns' values at the point of this proof, as Java's verifier reaches it).
+   */
   record Case(
-      String name, LookupStatement statement, boolean masked, Transcript before, byte[] proof) {
+      String name,
+      LookupStatement statement,
+      boolean masked,
+      Transcript before,
+      byte[] proof,
+      byte[] tables) {
+    static Case of(
+        String name, LookupStatement statement, boolean masked, Transcript before, byte[] proof) {
+      Case c = new Case(name, statement, masked, before, proof, new byte[0]);
+      LookupClaims claims = javaClaims(c, proof);
+      return new Case(
+          name, statement, masked, before, proof, LogUpEncoding.tables(statement, claims));
+    }
+
     Digest32 stateIn() {
       return before.state();
     }
@@ -64,9 +80,16 @@ class LogUpVerifierDifferentialTest {
     List<BigInteger> plan() {
       return LogUpEncoding.plan(statement, masked);
     }
+  }
 
-    byte[] tables() {
-      return LogUpEncoding.tables(statement);
+  /** The claims of a proof Java accepts, else null. */
+  static LookupClaims javaClaims(Case c, byte[] bytes) {
+    try {
+      LogUpProof proof = LogUpProof.fromBytes(bytes);
+      MaskLedger ledger = c.masked() ? new MaskLedger(schedule(c.statement()).blocks()) : null;
+      return LogUpVerifier.verify(c.statement(), proof, c.before().fork(), ledger);
+    } catch (InvalidProofException e) {
+      return null;
     }
   }
 
@@ -88,7 +111,7 @@ class LogUpVerifierDifferentialTest {
     SumcheckMasks masks =
         zk ? MaskSupply.draw(schedule(st), ZkRandom.seeded(~name.hashCode())) : SumcheckMasks.PLAIN;
     LogUpProof proof = LogUpProver.prove(st, witnesses, t, masks).proof();
-    return new Case(name, st, zk, before, proof.toBytes());
+    return Case.of(name, st, zk, before, proof.toBytes());
   }
 
   /** The GKR layers' masks, as a model's MaskSchedule starts. */
@@ -174,6 +197,11 @@ class LogUpVerifierDifferentialTest {
             lookup(roundingLike(300, 4), box(2, 3, 3, 5, 3, 7), box(1, 2, 2, 3, 2, 3)),
             lookup(LookupTable.range(10), box(2, 3, 3, 5, 4, 14), Group.full(4))),
         honest(
+            "deferred-rounding-table",
+            false,
+            7,
+            lookup(roundingLike(3000, 7), box(2, 3, 3, 5, 3, 7), Group.full(6))),
+        honest(
             "zk-relu",
             true,
             5,
@@ -184,6 +212,73 @@ class LogUpVerifierDifferentialTest {
             6,
             lookup(roundingLike(200, 6), box(2, 3, 3, 5, 3, 7), box(1, 2, 2, 3, 2, 3)),
             lookup(LookupTable.range(10), box(2, 3, 3, 5, 4, 14), new Group(5, 17))));
+  }
+
+  /**
+   * The lookup sections of real proofs of the MNIST CNN on docs/examples/mnist-test-0.json, with
+   * and without zero knowledge: the statement and transcript state the Java verifier reaches them
+   * in, and the proof's lookup bytes. The float model is quantized with that input as its only
+   * calibration sample (../shared holds no MNIST data set); empty without the model file.
+   */
+  static synchronized List<Case> mnistCases() {
+    if (mnist == null) {
+      mnist = buildMnistCases();
+    }
+    return mnist;
+  }
+
+  private static List<Case> mnist;
+
+  private static List<Case> buildMnistCases() {
+    java.util.Optional<Path> model =
+        io.zkaudit.data.SharedData.resolve("models/mnist_cnn_float.tflite");
+    if (model.isEmpty()) {
+      return List.of();
+    }
+    try {
+      io.zkaudit.floatmodel.FloatModel f = io.zkaudit.tflite.TfliteImporter.loadFloat(model.get());
+      Path json =
+          Path.of(System.getProperty("zkaudit.docs", "../docs"), "examples/mnist-test-0.json");
+      float[] real =
+          io.zkaudit.data.TensorFiles.toNhwc(
+                  io.zkaudit.data.TensorFiles.read(json), f.input().shape())
+              .real();
+      io.zkaudit.prover.model.QuantizedModel q =
+          io.zkaudit.quantizer.Quantizer.quantize(
+              f, List.of(real), io.zkaudit.data.PixelRange.UNIT);
+      io.zkaudit.model.TensorSpec spec = q.input();
+      int[] input = new int[real.length];
+      for (int i = 0; i < input.length; i++) {
+        input[i] =
+            (int)
+                Math.clamp(
+                    Math.round(real[i] / spec.scale()) + spec.zeroPoint(),
+                    spec.type().min(),
+                    spec.type().max());
+      }
+      io.zkaudit.prover.inference.CommittedModel cm =
+          io.zkaudit.prover.inference.ModelProver.commit(q);
+      io.zkaudit.inference.ModelVerifier verifier = new io.zkaudit.inference.ModelVerifier(cm.vk());
+      List<Case> out = new ArrayList<>();
+      for (boolean zk : new boolean[] {false, true}) {
+        io.zkaudit.inference.ModelProof proof =
+            io.zkaudit.prover.inference.ModelProver.prove(
+                cm, input, io.zkaudit.prover.inference.ProgressListener.NONE, zk);
+        verifier.verify(proof, input); // the whole proof is valid in Java
+        io.zkaudit.inference.ModelLookupSections.Section s =
+            io.zkaudit.inference.ModelLookupSections.of(verifier, proof, input);
+        out.add(
+            Case.of(
+                zk ? "mnist-cnn-zk" : "mnist-cnn",
+                s.statement(),
+                proof.zeroKnowledge(),
+                s.before(),
+                proof.lookups().toBytes()));
+      }
+      return out;
+    } catch (IOException | InvalidProofException e) {
+      throw new AssertionError(e);
+    }
   }
 
   /** The Java verdict on these bytes, by the contract's categories. */
@@ -205,7 +300,10 @@ class LogUpVerifierDifferentialTest {
       List<LogUpEncoding.MaskValue> masks =
           ledger == null ? List.of() : maskValues(ledger.claims(0, MaskColumn.numVars(blocks)));
       return new JavaVerdict(
-          LogUpRejection.VALID, t.state(), LogUpEncoding.claimsHash(claims, masks), "valid");
+          LogUpRejection.VALID,
+          t.state(),
+          LogUpEncoding.claimsHash(c.statement(), claims, masks),
+          "valid");
     } catch (InvalidProofException e) {
       LogUpRejection reason = LogUpRejection.ofJavaMessage(e.getMessage());
       assertNotNull(reason, "no category for the Java rejection: " + e.getMessage());
@@ -257,10 +355,36 @@ class LogUpVerifierDifferentialTest {
     }
   }
 
+  /**
+   * A real model proof's lookups (the MNIST CNN, plain and zero-knowledge): accepted with Java's
+   * end state and claims, and mutations of every section get Java's verdict.
+   */
+  @Test
+  void aRealModelProofsLookupsAreVerifiedOnChain(ChainNode node) {
+    List<Case> cases = mnistCases();
+    org.junit.jupiter.api.Assumptions.assumeFalse(cases.isEmpty(), "no ../shared/models");
+    OnChainLogUpVerifier v = deploy(node);
+    for (Case c : cases) {
+      assertEquals(LogUpRejection.VALID, java(c, c.proof()).reason(), c.name());
+      assertSameVerdict(v, c, c.proof(), c.name());
+      byte[] good = c.proof();
+      Random rng = new Random(c.name().hashCode());
+      for (int[] section : sections(decode(good))) {
+        if (section[1] <= section[0]) continue;
+        for (int k = 0; k < 3; k++) {
+          byte[] bad = good.clone();
+          int at = section[0] + rng.nextInt(section[1] - section[0]);
+          bad[at] ^= (byte) (1 << rng.nextInt(8));
+          assertSameVerdict(v, c, bad, c.name() + ", byte " + at);
+        }
+      }
+    }
+  }
+
   @Test
   void recordsTheFactOfAVerifiedProofOnly(ChainNode node) {
     OnChainLogUpVerifier v = deploy(node);
-    Case c = honestCases().get(4);
+    Case c = honestCases().get(5);
     JavaVerdict java = java(c, c.proof());
     Digest32 expected =
         v.factOf(LogUpEncoding.planHash(c.plan()), c.stateIn(), java.stateOut(), java.claimsHash());
@@ -336,7 +460,7 @@ class LogUpVerifierDifferentialTest {
   }
 
   static Case withProof(Case c, LogUpProof p) {
-    return new Case(c.name(), c.statement(), c.masked(), c.before(), p.toBytes());
+    return new Case(c.name(), c.statement(), c.masked(), c.before(), p.toBytes(), c.tables());
   }
 
   static LogUpProof decode(byte[] bytes) {
@@ -390,12 +514,12 @@ class LogUpVerifierDifferentialTest {
     Map<LogUpRejection, Integer> seen = new EnumMap<>(LogUpRejection.class);
     int total = 0;
     List<Case> cases = honestCases();
-    for (Case c : List.of(cases.get(2), cases.get(3), cases.get(4), cases.get(5))) {
+    for (Case c : cases.subList(2, 7)) {
       byte[] good = c.proof();
       Random rng = new Random(c.name().hashCode());
       for (int[] section : sections(decode(good))) {
         if (section[1] <= section[0]) continue;
-        for (int k = 0; k < 16; k++) {
+        for (int k = 0; k < 13; k++) {
           byte[] bad = good.clone();
           int at = section[0] + rng.nextInt(section[1] - section[0]);
           bad[at] ^= (byte) (1 << rng.nextInt(8));
@@ -463,10 +587,19 @@ class LogUpVerifierDifferentialTest {
     // An explicit table too large for calldata: unsupported, never valid.
     LookupTable big = LookupTable.function(15, 0, x -> x / 3);
     Lookup lk = lookup(big, Group.full(3));
-    List<BigInteger> bigPlan = LogUpEncoding.plan(new LookupStatement(List.of(lk)), false);
+    List<BigInteger> bigPlan =
+        LogUpEncoding.plan(new LookupStatement(List.of(lk)), false, Integer.MAX_VALUE);
     assertEquals(
         LogUpRejection.UNSUPPORTED,
         v.verify(c.stateIn(), bigPlan, new byte[0], c.proof()).reason());
+    // A deferred table column's value that is not the column's at the point: the table's leaf.
+    Case deferred = honestCases().get(4);
+    assertEquals(16 * 4, deferred.tables().length, "four deferred columns");
+    byte[] wrong = deferred.tables().clone();
+    wrong[16] ^= 1;
+    assertEquals(
+        LogUpRejection.TABLE_LEAF,
+        v.verify(deferred.stateIn(), deferred.plan(), wrong, deferred.proof()).reason());
   }
 
   static Path gasDoc() {
@@ -480,7 +613,9 @@ class LogUpVerifierDifferentialTest {
         OnChainLogUpVerifier.deploy(
             node.web3j(), node.namedAccount("onchain logup gas table", FUNDS));
     StringBuilder rows = new StringBuilder();
-    for (Case c : honestCases()) {
+    List<Case> cases = new ArrayList<>(honestCases());
+    cases.addAll(mnistCases());
+    for (Case c : cases) {
       OnChainLogUpVerifier.Recorded r = v.record(c.stateIn(), c.plan(), c.tables(), c.proof());
       assertTrue(r.gasUsed() <= OnChainOpeningVerifier.TRANSACTION_GAS_CAP, c.name());
       LogUpProof p = decode(c.proof());
