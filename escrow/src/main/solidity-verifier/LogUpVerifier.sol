@@ -464,9 +464,22 @@ contract LogUpVerifier {
     function _checkCanonical(bytes calldata b, uint256 at, uint256 n, Reason reason) private pure {
         unchecked {
             if (at + 8 * n > b.length) revert Rejected(reason, at);
-            for (uint256 i = 0; i < n; ++i) {
-                if (_word64(b, at + 8 * i) >= P) revert Rejected(reason, at + 8 * i);
+            // Every word of a proof passes here: a Yul loop with the byte swap inline.
+            uint256 bad = type(uint256).max;
+            assembly ("memory-safe") {
+                let end := add(add(b.offset, at), mul(n, 8))
+                for { let p := add(b.offset, at) } lt(p, end) { p := add(p, 8) } {
+                    let w := shr(192, calldataload(p))
+                    w := or(shr(8, and(w, 0xFF00FF00FF00FF00)), shl(8, and(w, 0x00FF00FF00FF00FF)))
+                    w := or(shr(16, and(w, 0xFFFF0000FFFF0000)), shl(16, and(w, 0x0000FFFF0000FFFF)))
+                    w := or(shr(32, w), shl(32, and(w, 0xFFFFFFFF)))
+                    if iszero(lt(w, P)) {
+                        bad := sub(p, b.offset)
+                        break
+                    }
+                }
             }
+            if (bad != type(uint256).max) revert Rejected(reason, bad);
         }
     }
 
@@ -1076,16 +1089,17 @@ contract LogUpVerifier {
 
     // ------------------------------------------------------------------ packed extension field
 
-    function _word64(bytes calldata b, uint256 at) private pure returns (uint256 w) {
-        assembly ("memory-safe") {
-            w := shr(192, calldataload(add(b.offset, at)))
-        }
-        w = FiatShamir.bswap64(w);
-    }
-
     /// @dev The extension element encoded at `at` (two little-endian words), packed.
-    function _ext(bytes calldata b, uint256 at) private pure returns (uint256) {
-        return _word64(b, at) | (_word64(b, at + 8) << 64);
+    function _ext(bytes calldata b, uint256 at) private pure returns (uint256 e) {
+        assembly ("memory-safe") {
+            // The 16 bytes c0 || c1, each little-endian: swap the bytes within both 64-bit lanes at
+            // once, then exchange the lanes.
+            let v := shr(128, calldataload(add(b.offset, at)))
+            v := or(shr(8, and(v, 0xFF00FF00FF00FF00FF00FF00FF00FF00)), shl(8, and(v, 0x00FF00FF00FF00FF00FF00FF00FF00FF)))
+            v := or(shr(16, and(v, 0xFFFF0000FFFF0000FFFF0000FFFF0000)), shl(16, and(v, 0x0000FFFF0000FFFF0000FFFF0000FFFF)))
+            v := or(shr(32, and(v, 0xFFFFFFFF00000000FFFFFFFF00000000)), shl(32, and(v, 0x00000000FFFFFFFF00000000FFFFFFFF)))
+            e := or(shr(64, v), shl(64, and(v, 0xFFFFFFFFFFFFFFFF)))
+        }
     }
 
     function _extBytes(uint256 a) private pure returns (bytes memory) {
