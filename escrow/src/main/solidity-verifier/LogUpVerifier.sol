@@ -71,8 +71,8 @@ contract LogUpVerifier {
     /// @notice Facts recorded by `record` (see `factOf`).
     mapping(bytes32 => bool) public verified;
 
-    /// @notice Explicit table columns up to 2^14 rows: 128 KiB of values for such a column is
-    /// already a transaction's size limit.
+    /// @notice Inline explicit table columns up to 2^14 rows: 128 KiB of values for such a column
+    /// is already a transaction's size limit (larger ones are deferred, see `tables`).
     uint256 public constant MAX_EXPLICIT_VARS = 14;
 
     uint256 private constant P = 0xFFFFFFFF00000001;

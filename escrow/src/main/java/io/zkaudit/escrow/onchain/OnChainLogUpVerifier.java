@@ -109,6 +109,34 @@ public final class OnChainLogUpVerifier {
         new Digest32(((Bytes32) out.get(1)).getValue()));
   }
 
+  /**
+   * The same verdict through {@code check}, which returns the reason instead of reverting (for a
+   * contract calling the verifier without a try/catch of its own).
+   */
+  public Verdict check(Digest32 stateIn, List<BigInteger> plan, byte[] tables, byte[] proof) {
+    Function f =
+        new Function(
+            "check",
+            function("verify", stateIn, plan, tables, proof).getInputParameters(),
+            List.of(
+                new TypeReference<org.web3j.abi.datatypes.generated.Uint8>() {},
+                new TypeReference<Uint256>() {},
+                new TypeReference<Bytes32>() {},
+                new TypeReference<Bytes32>() {}));
+    EthCall call = ethCall(FunctionEncoder.encode(f));
+    if (call.hasError()) {
+      throw EscrowException.invalidArgument("check failed: " + call.getError().getMessage());
+    }
+    List<Type> out = FunctionReturnDecoder.decode(call.getValue(), f.getOutputParameters());
+    LogUpRejection reason =
+        LogUpRejection.ofOrdinal(((BigInteger) out.get(0).getValue()).intValueExact());
+    return new Verdict(
+        reason,
+        (BigInteger) out.get(1).getValue(),
+        reason == LogUpRejection.VALID ? new Digest32(((Bytes32) out.get(2)).getValue()) : null,
+        reason == LogUpRejection.VALID ? new Digest32(((Bytes32) out.get(3)).getValue()) : null);
+  }
+
   /** A transaction's gas and calldata: what recording one proof's fact cost. */
   public record Recorded(Digest32 fact, long gasUsed, int calldataBytes) {}
 

@@ -352,6 +352,11 @@ class LogUpVerifierDifferentialTest {
     for (Case c : honestCases()) {
       assertEquals(LogUpRejection.VALID, java(c, c.proof()).reason(), c.name());
       assertSameVerdict(v, c, c.proof(), c.name());
+      // check returns what verify does, without reverting.
+      assertEquals(
+          v.verify(c.stateIn(), c.plan(), c.tables(), c.proof()),
+          v.check(c.stateIn(), c.plan(), c.tables(), c.proof()),
+          c.name());
     }
   }
 
@@ -475,6 +480,10 @@ class LogUpVerifierDifferentialTest {
     JavaVerdict java = java(c, c.proof());
     assertEquals(reason, java.reason(), c.name() + ": Java said " + java.message());
     assertSameVerdict(v, c, c.proof(), c.name());
+    assertEquals(
+        v.verify(c.stateIn(), c.plan(), c.tables(), c.proof()),
+        v.check(c.stateIn(), c.plan(), c.tables(), c.proof()),
+        c.name());
   }
 
   // ---------------------------------------------------------------- mutations
