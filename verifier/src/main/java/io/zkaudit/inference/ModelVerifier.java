@@ -524,6 +524,24 @@ public final class ModelVerifier {
   }
 
   /**
+   * The lookups of a proof about a public input as the verifier reaches them: their statement and a
+   * copy of the transcript just before them (the statement, the commitments and the input binding
+   * absorbed). Package-visible for the on-chain lookup verifier's differential test (escrow), which
+   * checks a real proof's lookup section on chain from that state; it checks only what precedes the
+   * lookups.
+   */
+  LookupSection lookupSection(ModelProof proof, int[] input) throws InvalidProofException {
+    Shape shape = shape(proof.zeroKnowledge(), false);
+    ProofReduction r =
+        new ProofReduction(
+            vk, weights, shadowLayout, shape, proof, new ProofReduction.StatedInput.Public(input));
+    return new LookupSection(shape.statement(), r.beforeLookups());
+  }
+
+  /** A proof's lookup statement and the transcript before its lookups. */
+  record LookupSection(LookupStatement statement, Transcript before) {}
+
+  /**
    * The witness commitments' layout of a proof of this kind (the zero-knowledge one has the mask
    * column).
    */

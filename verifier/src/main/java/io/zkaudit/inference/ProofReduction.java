@@ -210,6 +210,16 @@ final class ProofReduction {
   }
 
   /**
+   * The steps before the lookups, and a copy of the transcript they leave: where the lookup
+   * verifier starts ({@link ModelVerifier#lookupSection}).
+   */
+  Transcript beforeLookups() throws InvalidProofException {
+    bindStatement();
+    bindInput();
+    return transcript.fork();
+  }
+
+  /**
    * The statement into the transcript (model, weights, the input's hash or commitment digest,
    * output) and the proof's commitments, each checked against the size the statement gives it.
    */
