@@ -65,7 +65,7 @@ public final class Main implements Runnable {
               + e.getMessage()
               + "): proving MobileNet v2 needs a 5 GB heap (its codewords are then re-encoded at"
               + " the opening) and is fastest with 10 GB or more; ./zkaudit gives 12 GB unless"
-              + " ZKAUDIT_JAVA_OPTS says otherwise (e.g. ZKAUDIT_JAVA_OPTS=-Xmx16g)");
+              + " ZKAUDIT_HEAP says otherwise (e.g. ZKAUDIT_HEAP=16g)");
       if (System.getenv("ZKAUDIT_DEBUG") != null) {
         e.printStackTrace();
       }
