@@ -1,6 +1,7 @@
 package io.zkaudit.layers;
 
 import io.zkaudit.field.Goldilocks;
+import io.zkaudit.lookup.LookupTable;
 import io.zkaudit.model.Add;
 import io.zkaudit.model.AveragePool;
 import io.zkaudit.model.Concat;
@@ -178,7 +179,7 @@ public record ModelCircuit(
     List<MaxPoolLayer> pools = new ArrayList<>();
     List<ConcatLayer> concats = new ArrayList<>();
     List<UnaryTableLayer> unaries = new ArrayList<>();
-    List<long[]> rows = new ArrayList<>();
+    List<long[]> rows = new TableRows();
     int[] nextTag = {FIRST_TAG};
     int provenOutput = resolve(aliases, outputTensor);
     for (int i = 0; i < all.size(); i++) {
@@ -360,6 +361,35 @@ public record ModelCircuit(
       max = Math.max(max, r[0]);
     }
     return (int) max;
+  }
+
+  /**
+   * The rounding lookup's rows as the layers add them, refused as soon as they exceed what a table
+   * may hold ({@link LookupTable#MAX_VARS}) rather than when the table is built: a hostile key
+   * naming tens of thousands of distinct unary or max-pool tables would otherwise make the verifier
+   * build millions of rows before the table's own check refuses them.
+   */
+  private static final class TableRows extends ArrayList<long[]> {
+    private static final long MAX_ROWS = 1L << LookupTable.MAX_VARS;
+
+    @Override
+    public boolean add(long[] row) {
+      check(1);
+      return super.add(row);
+    }
+
+    @Override
+    public boolean addAll(java.util.Collection<? extends long[]> more) {
+      check(more.size());
+      return super.addAll(more);
+    }
+
+    private void check(int more) {
+      if (size() + (long) more > MAX_ROWS) {
+        throw new IllegalArgumentException(
+            "the model's lookup tables exceed 2^" + LookupTable.MAX_VARS + " rows");
+      }
+    }
   }
 
   /**

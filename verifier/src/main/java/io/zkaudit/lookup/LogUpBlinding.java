@@ -92,7 +92,7 @@ public final class LogUpBlinding {
     return new LogUpBlinding(rows, offsets, counts, total);
   }
 
-  /** The blinding rows of a group (increasing). */
+  /** The blinding rows of a group, one per residue class in increasing class order (not sorted). */
   public long[] rows(int lookup, int group) {
     return rows[lookup][group].clone();
   }
