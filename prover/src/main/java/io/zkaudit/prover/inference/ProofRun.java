@@ -256,7 +256,8 @@ final class ProofRun {
       bytes += 8L << (bins.layout(b).numVars() + logBlowup);
     }
     if (hiding.zeroKnowledge()) {
-      bytes += 2 * cm.weights().codewordBytes(); // the weight shadow: twice the weights
+      // The weight shadow: one variable more than the weights, at the witness parameters.
+      bytes += 8L << (cm.weights().numVars() + 1 + logBlowup);
     }
     return CodewordRetention.forHeap(Runtime.getRuntime().maxMemory(), bytes);
   }

@@ -621,8 +621,8 @@ public final class LogUpProver {
     out[n] = leaf;
     for (int l = n; l >= 2; l--) {
       out[l - 1] = parent(out[l], 1 << (l - 1));
-      if (l - 1 == n - 2 && n >= 3) {
-        out[n - 1] = null; // the one layer not kept (see above)
+      if (l == n - 1) {
+        out[n - 1] = null; // layer n - 2 is built from it: the one layer not kept (see above)
       }
     }
     return out;

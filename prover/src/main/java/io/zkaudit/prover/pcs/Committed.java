@@ -25,7 +25,6 @@ public final class Committed {
   private final PackedLayout layout;
   final long[] evals;
   private final UnaryOperator<long[]> encoder;
-  private final long codewordLength;
   private long[] codeword;
   private MerkleTree tree;
 
@@ -47,7 +46,6 @@ public final class Committed {
     this.layout = layout;
     this.evals = evals;
     this.codeword = codeword;
-    this.codewordLength = codeword.length;
     this.tree = tree;
     this.encoder = encoder;
   }
@@ -80,9 +78,9 @@ public final class Committed {
     return true;
   }
 
-  /** The codeword's size in memory when held. */
-  public long codewordBytes() {
-    return 8 * codewordLength;
+  /** The codeword's size in memory when held: its tree's rows. */
+  public synchronized long codewordBytes() {
+    return 8L * tree.numLeaves() * tree.rowLongs();
   }
 
   /** Whether the codeword is in memory now. */
