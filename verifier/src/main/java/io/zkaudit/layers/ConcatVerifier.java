@@ -65,22 +65,18 @@ public final class ConcatVerifier {
     Ext2[] v = group.values();
     InvalidProofException.check(
         v[0].equals(Ext2.of(p.tag())) && v[3].isZero(), "wrong identity tag or column");
-    InvalidProofException.check(
-        proof.phase1() == null
-            && proof.bias().isZero()
-            && proof.masks().length == (masks == null ? 0 : 1),
-        "malformed concatenation sumcheck");
     Ext2[] rho = group.point();
-    int n = p.numVars();
-    Composition comp = composition(p.inputs().size());
-    List<PaddedSumcheck.Padding> padding =
-        masks == null
-            ? List.of()
-            : List.of(
-                new PaddedSumcheck.Padding(
-                    masks.reserveScalars(), VirtualPadding.at(p.out(), rho)));
     PaddedSumcheck.End end =
-        PaddedSumcheck.verify(comp, n, v[2], proof, transcript, masks, padding);
+        PaddedSumcheck.verifyColumn(
+            "concatenation",
+            composition(p.inputs().size()),
+            p.numVars(),
+            p.out(),
+            rho,
+            v[2],
+            proof,
+            transcript,
+            masks);
     Ext2[] point = end.point();
     Ext2[] evaluations = end.evaluations();
     List<TensorClaim> claims = new ArrayList<>();

@@ -34,6 +34,37 @@ final class PaddedSumcheck {
   record Padding(int block, VirtualPadding.Coefficients weight) {}
 
   /**
+   * The one-phase sumcheck of a claim at {@code rho} on one virtual column laid out as {@code out}
+   * (a concatenation's or a product's): the proof's shape first (no phase 1, no bias, one mask
+   * value in zero knowledge, else none), then {@link #verify} with one padding scalar pair reserved
+   * for the column.
+   *
+   * @param what the layer kind, for the rejection of a malformed proof
+   */
+  static End verifyColumn(
+      String what,
+      Composition composition,
+      int numVars,
+      TensorLayout out,
+      Ext2[] rho,
+      Ext2 claim,
+      WindowedLinearProof proof,
+      Transcript transcript,
+      MaskLedger masks)
+      throws InvalidProofException {
+    InvalidProofException.check(
+        proof.phase1() == null
+            && proof.bias().isZero()
+            && proof.masks().length == (masks == null ? 0 : 1),
+        "malformed " + what + " sumcheck");
+    List<Padding> padding =
+        masks == null
+            ? List.of()
+            : List.of(new Padding(masks.reserveScalars(), VirtualPadding.at(out, rho)));
+    return verify(composition, numVars, claim, proof, transcript, masks, padding);
+  }
+
+  /**
    * Verifies the sumcheck of {@code composition} over {@code numVars} variables from {@code claim}
    * (the proof's phase-2 rounds): plain when {@code masks} is null (then {@code padding} is empty),
    * else masked with the proof's one mask sum, recording the combined mask claim.

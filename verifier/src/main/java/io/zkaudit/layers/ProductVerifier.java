@@ -34,20 +34,17 @@ public final class ProductVerifier {
       Transcript transcript,
       MaskLedger masks)
       throws InvalidProofException {
-    InvalidProofException.check(
-        proof.phase1() == null
-            && proof.bias().isZero()
-            && proof.masks().length == (masks == null ? 0 : 1),
-        "malformed product sumcheck");
-    List<PaddedSumcheck.Padding> padding =
-        masks == null
-            ? List.of()
-            : List.of(
-                new PaddedSumcheck.Padding(
-                    masks.reserveScalars(), VirtualPadding.at(p.out(), rho)));
     PaddedSumcheck.End end =
-        PaddedSumcheck.verify(
-            Product.composition(), p.numVars(), acc, proof, transcript, masks, padding);
+        PaddedSumcheck.verifyColumn(
+            "product",
+            Product.composition(),
+            p.numVars(),
+            p.out(),
+            rho,
+            acc,
+            proof,
+            transcript,
+            masks);
     Ext2[] point = end.point();
     Ext2[] values = end.evaluations();
     InvalidProofException.check(
