@@ -12,12 +12,15 @@ import org.web3j.abi.datatypes.Type;
 import org.web3j.crypto.Credentials;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.DefaultBlockParameterName;
+import org.web3j.protocol.core.RemoteCall;
 import org.web3j.protocol.core.methods.request.Transaction;
 import org.web3j.protocol.core.methods.response.EthCall;
 import org.web3j.protocol.core.methods.response.EthEstimateGas;
 import org.web3j.protocol.core.methods.response.EthSendTransaction;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.tx.RawTransactionManager;
+import org.web3j.tx.TransactionManager;
+import org.web3j.tx.gas.ContractGasProvider;
 import org.web3j.tx.response.PollingTransactionReceiptProcessor;
 import org.web3j.utils.Numeric;
 
@@ -42,7 +45,7 @@ final class ContractCalls {
     this.web3j = web3j;
     this.address = address;
     this.chainId = chainId;
-    this.receipts = new PollingTransactionReceiptProcessor(web3j, 20, 3_000);
+    this.receipts = receiptProcessor(web3j);
     this.transactions = new RawTransactionManager(web3j, sender, chainId, receipts);
     this.fees =
         new NodeFeeGasProvider(
@@ -154,10 +157,13 @@ final class ContractCalls {
     return FunctionReturnDecoder.decode(simulated.getValue(), f.getOutputParameters());
   }
 
+  /** A verifier's {@code Rejected(reason, detail)}: the reason's ordinal and its detail. */
+  record Rejected(int reason, BigInteger detail) {}
+
   /**
    * Decodes {@code Rejected(reason, detail)} from a reverted call; anything else is not a verdict.
    */
-  static OnChainOpeningVerifier.Verdict rejection(EthCall call) {
+  static Rejected rejected(EthCall call) {
     Object data = call.getError().getData();
     String hex = data == null ? "" : Numeric.cleanHexPrefix(data.toString().replace("\"", ""));
     if (!hex.startsWith(Numeric.cleanHexPrefix(REJECTED_SELECTOR)) || hex.length() != 8 + 128) {
@@ -166,8 +172,47 @@ final class ContractCalls {
               + call.getError().getMessage()
               + (hex.isEmpty() ? "" : " (data 0x" + hex + ")"));
     }
-    int reason = new BigInteger(hex.substring(8, 72), 16).intValueExact();
-    BigInteger detail = new BigInteger(hex.substring(72), 16);
-    return new OnChainOpeningVerifier.Verdict(OpeningRejection.ofOrdinal(reason), detail, null);
+    return new Rejected(
+        new BigInteger(hex.substring(8, 72), 16).intValueExact(),
+        new BigInteger(hex.substring(72), 16));
+  }
+
+  /** An opening verifier's rejection ({@link #rejected}) as its verdict. */
+  static OnChainOpeningVerifier.Verdict rejection(EthCall call) {
+    Rejected r = rejected(call);
+    return new OnChainOpeningVerifier.Verdict(
+        OpeningRejection.ofOrdinal(r.reason()), r.detail(), null);
+  }
+
+  /** A generated contract's {@code deploy}, given the transaction manager and the fees. */
+  interface Deployment<C> {
+    RemoteCall<C> deploy(TransactionManager transactions, ContractGasProvider fees);
+  }
+
+  /**
+   * Deploys a contract from {@code deployer} with at most {@code gas}, waiting for its receipt as
+   * the clients' transactions do; a failure is an {@link EscrowException} naming the contract.
+   */
+  static <C> C deploy(
+      Web3j web3j,
+      Credentials deployer,
+      long chainId,
+      BigInteger gas,
+      String contract,
+      Deployment<C> deployment) {
+    try {
+      return deployment
+          .deploy(
+              new RawTransactionManager(web3j, deployer, chainId, receiptProcessor(web3j)),
+              new NodeFeeGasProvider(web3j, chainId, gas))
+          .send();
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+      throw EscrowException.failed("deploy " + contract, e);
+    }
+  }
+
+  private static PollingTransactionReceiptProcessor receiptProcessor(Web3j web3j) {
+    return new PollingTransactionReceiptProcessor(web3j, 20, 3_000);
   }
 }

@@ -2,10 +2,8 @@ package io.zkaudit.escrow.onchain;
 
 import io.zkaudit.escrow.EscrowDeployer;
 import io.zkaudit.escrow.EscrowException;
-import io.zkaudit.escrow.NodeFeeGasProvider;
 import io.zkaudit.escrow.contracts.LogUpVerifier;
 import io.zkaudit.hash.Digest32;
-import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import org.web3j.abi.FunctionEncoder;
@@ -19,12 +17,8 @@ import org.web3j.abi.datatypes.generated.Bytes32;
 import org.web3j.abi.datatypes.generated.Uint256;
 import org.web3j.crypto.Credentials;
 import org.web3j.protocol.Web3j;
-import org.web3j.protocol.core.DefaultBlockParameterName;
-import org.web3j.protocol.core.methods.request.Transaction;
 import org.web3j.protocol.core.methods.response.EthCall;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
-import org.web3j.tx.RawTransactionManager;
-import org.web3j.tx.response.PollingTransactionReceiptProcessor;
 import org.web3j.utils.Numeric;
 
 /**
@@ -32,55 +26,31 @@ import org.web3j.utils.Numeric;
  * transaction recording its fact costs, and the fact itself.
  */
 public final class OnChainLogUpVerifier {
-  private static final String REJECTED_SELECTOR =
-      Numeric.cleanHexPrefix(
-          org.web3j.crypto.Hash.sha3String("Rejected(uint8,uint256)").substring(0, 10));
-  private static final BigInteger DEPLOY_GAS = BigInteger.valueOf(8_000_000);
-
-  private final Web3j web3j;
   private final LogUpVerifier contract;
-  private final String from;
+  private final ContractCalls calls;
 
-  private OnChainLogUpVerifier(Web3j web3j, LogUpVerifier contract, String from) {
-    this.web3j = web3j;
+  private OnChainLogUpVerifier(
+      Web3j web3j, LogUpVerifier contract, Credentials sender, long chainId) {
     this.contract = contract;
-    this.from = from;
+    this.calls = new ContractCalls(web3j, sender, chainId, contract.getContractAddress());
   }
 
   public static OnChainLogUpVerifier deploy(Web3j web3j, Credentials deployer) {
     long chainId = EscrowDeployer.chainId(web3j);
-    RawTransactionManager tm =
-        new RawTransactionManager(
-            web3j, deployer, chainId, new PollingTransactionReceiptProcessor(web3j, 20, 3_000));
-    try {
-      LogUpVerifier c =
-          LogUpVerifier.deploy(
-                  web3j,
-                  tm,
-                  new NodeFeeGasProvider(
-                      web3j,
-                      chainId,
-                      BigInteger.valueOf(OnChainOpeningVerifier.TRANSACTION_GAS_CAP)))
-              .send();
-      return new OnChainLogUpVerifier(web3j, c, deployer.getAddress());
-    } catch (Exception e) {
-      if (e instanceof InterruptedException) Thread.currentThread().interrupt();
-      throw EscrowException.failed("deploy LogUpVerifier", e);
-    }
+    LogUpVerifier contract =
+        ContractCalls.deploy(
+            web3j,
+            deployer,
+            chainId,
+            BigInteger.valueOf(OnChainOpeningVerifier.TRANSACTION_GAS_CAP),
+            "LogUpVerifier",
+            (transactions, fees) -> LogUpVerifier.deploy(web3j, transactions, fees));
+    return new OnChainLogUpVerifier(web3j, contract, deployer, chainId);
   }
 
   /** The deployed (runtime) bytecode's size in bytes, which EIP-170 caps at 24,576. */
   public int codeSize() {
-    try {
-      String code =
-          web3j
-              .ethGetCode(contract.getContractAddress(), DefaultBlockParameterName.LATEST)
-              .send()
-              .getCode();
-      return Numeric.hexStringToByteArray(code).length;
-    } catch (IOException e) {
-      throw EscrowException.failed("eth_getCode", e);
-    }
+    return calls.codeSize();
   }
 
   /**
@@ -97,7 +67,7 @@ public final class OnChainLogUpVerifier {
   /** Checks a proof in one eth_call of {@code verify}. */
   public Verdict verify(Digest32 stateIn, List<BigInteger> plan, byte[] tables, byte[] proof) {
     Function f = function("verify", stateIn, plan, tables, proof);
-    EthCall call = ethCall(FunctionEncoder.encode(f));
+    EthCall call = calls.ethCall(FunctionEncoder.encode(f));
     if (call.hasError()) {
       return rejection(call);
     }
@@ -123,7 +93,7 @@ public final class OnChainLogUpVerifier {
                 new TypeReference<Uint256>() {},
                 new TypeReference<Bytes32>() {},
                 new TypeReference<Bytes32>() {}));
-    EthCall call = ethCall(FunctionEncoder.encode(f));
+    EthCall call = calls.ethCall(FunctionEncoder.encode(f));
     if (call.hasError()) {
       throw EscrowException.invalidArgument("check failed: " + call.getError().getMessage());
     }
@@ -144,7 +114,7 @@ public final class OnChainLogUpVerifier {
   public Recorded record(Digest32 stateIn, List<BigInteger> plan, byte[] tables, byte[] proof) {
     Function f = function("record", stateIn, plan, tables, proof);
     String data = FunctionEncoder.encode(f);
-    EthCall simulated = ethCall(data);
+    EthCall simulated = calls.ethCall(data);
     if (simulated.hasError()) {
       throw EscrowException.invalidArgument("record rejected: " + rejection(simulated));
     }
@@ -201,30 +171,9 @@ public final class OnChainLogUpVerifier {
             : List.of(new TypeReference<Bytes32>() {}));
   }
 
-  private EthCall ethCall(String data) {
-    try {
-      return web3j
-          .ethCall(
-              Transaction.createEthCallTransaction(from, contract.getContractAddress(), data),
-              DefaultBlockParameterName.LATEST)
-          .send();
-    } catch (IOException e) {
-      throw EscrowException.failed("eth_call", e);
-    }
-  }
-
   /** Decodes {@code Rejected(reason, detail)}; anything else is not a verdict on the proof. */
   private static Verdict rejection(EthCall call) {
-    Object data = call.getError().getData();
-    String hex = data == null ? "" : Numeric.cleanHexPrefix(data.toString().replace("\"", ""));
-    if (!hex.startsWith(REJECTED_SELECTOR) || hex.length() != 8 + 128) {
-      throw EscrowException.invalidArgument(
-          "the verifier failed without a verdict: " + call.getError().getMessage());
-    }
-    return new Verdict(
-        LogUpRejection.ofOrdinal(new BigInteger(hex.substring(8, 72), 16).intValueExact()),
-        new BigInteger(hex.substring(72), 16),
-        null,
-        null);
+    ContractCalls.Rejected r = ContractCalls.rejected(call);
+    return new Verdict(LogUpRejection.ofOrdinal(r.reason()), r.detail(), null, null);
   }
 }

@@ -2,7 +2,6 @@ package io.zkaudit.escrow.onchain;
 
 import io.zkaudit.escrow.EscrowDeployer;
 import io.zkaudit.escrow.EscrowException;
-import io.zkaudit.escrow.NodeFeeGasProvider;
 import io.zkaudit.escrow.contracts.BasefoldVerifier;
 import io.zkaudit.hash.Digest32;
 import io.zkaudit.pcs.Commitment;
@@ -23,8 +22,6 @@ import org.web3j.abi.datatypes.generated.Uint256;
 import org.web3j.crypto.Credentials;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.methods.response.EthCall;
-import org.web3j.tx.RawTransactionManager;
-import org.web3j.tx.response.PollingTransactionReceiptProcessor;
 
 /**
  * A client of one deployed BasefoldVerifier.sol: checks openings in one call (eth_call, the verdict
@@ -52,27 +49,24 @@ public final class OnChainOpeningVerifier {
    */
   public static OnChainOpeningVerifier deploy(Web3j web3j, Credentials deployer, PcsParams params) {
     long chainId = EscrowDeployer.chainId(web3j);
-    try {
-      BasefoldVerifier contract =
-          BasefoldVerifier.deploy(
-                  web3j,
-                  new RawTransactionManager(
-                      web3j,
-                      deployer,
-                      chainId,
-                      new PollingTransactionReceiptProcessor(web3j, 20, 3_000)),
-                  new NodeFeeGasProvider(web3j, chainId, DEPLOY_GAS),
-                  BigInteger.valueOf(params.logBlowup()),
-                  BigInteger.valueOf(params.foldArityLog()),
-                  BigInteger.valueOf(params.finalVarsMin()),
-                  BigInteger.valueOf(params.queries()),
-                  BigInteger.valueOf(params.powBits()))
-              .send();
-      return new OnChainOpeningVerifier(web3j, deployer, chainId, contract.getContractAddress());
-    } catch (Exception e) {
-      if (e instanceof InterruptedException) Thread.currentThread().interrupt();
-      throw EscrowException.failed("deploy BasefoldVerifier", e);
-    }
+    BasefoldVerifier contract =
+        ContractCalls.deploy(
+            web3j,
+            deployer,
+            chainId,
+            DEPLOY_GAS,
+            "BasefoldVerifier",
+            (transactions, fees) ->
+                BasefoldVerifier.deploy(
+                    web3j,
+                    transactions,
+                    fees,
+                    BigInteger.valueOf(params.logBlowup()),
+                    BigInteger.valueOf(params.foldArityLog()),
+                    BigInteger.valueOf(params.finalVarsMin()),
+                    BigInteger.valueOf(params.queries()),
+                    BigInteger.valueOf(params.powBits())));
+    return new OnChainOpeningVerifier(web3j, deployer, chainId, contract.getContractAddress());
   }
 
   public String address() {
