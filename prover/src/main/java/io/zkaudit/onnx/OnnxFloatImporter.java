@@ -38,6 +38,7 @@ final class OnnxFloatImporter {
   private final Map<String, Tensor> constants;
   private final Map<String, Value> values = new HashMap<>();
   private final Map<Integer, Integer> producer = new HashMap<>(); // tensor id -> index in ops
+  private final Map<Integer, List<String>> namesOf = new HashMap<>(); // tensor id -> its names
 
   OnnxFloatImporter(OnnxModel model) {
     this.model = model;
@@ -52,7 +53,11 @@ final class OnnxFloatImporter {
       if (in.elemType() != Tensor.FLOAT)
         throw new ModelFormatException(
             "ONNX input " + in.name() + " is not float32 (type " + in.elemType() + ")");
-      Value v = activation(in.name(), GraphIndex.fixedShape(in));
+      int[] shape = GraphIndex.fixedShape(in);
+      Value v =
+          channelsLastInput(in.name(), shape)
+              ? register(in.name(), shape, Layout.PLAIN, null)
+              : activation(in.name(), shape);
       inputs.add(v.id());
     }
     if (inputs.size() != 1)
@@ -103,7 +108,9 @@ final class OnnxFloatImporter {
           "Reshape",
           "Pad",
           "Concat",
-          "Softmax");
+          "Softmax",
+          "Transpose",
+          "ReduceMean");
 
   private void lower(Node n) {
     if (!n.domain().isEmpty() && !n.domain().equals("ai.onnx"))
@@ -142,6 +149,8 @@ final class OnnxFloatImporter {
       case "Pad" -> pad(n);
       case "Concat" -> concat(n);
       case "Softmax" -> softmax(n);
+      case "Transpose" -> transpose(n);
+      case "ReduceMean" -> reduceMean(n);
       default -> throw new IllegalStateException(n.opType() + " is in OPS but has no lowering");
     }
   }
@@ -573,8 +582,8 @@ final class OnnxFloatImporter {
     Tensor shapeT = constant(n, 1);
     int[] s = x.onnxShape();
     int[] target = OnnxShapes.reshapeTarget(n, s, shapeT);
-    if (x.layout() == Layout.PLAIN && target.length != 4) {
-      Value y = output(n, target);
+    if (x.layout() == Layout.PLAIN) { // row-major stays row-major (a rank-4 result: channels-last)
+      Value y = output(n, target, Layout.PLAIN, null);
       add(new FloatOp.Reshape(n.name(), x.id(), y.id()));
     } else if (x.layout() == Layout.NHWC && target.length == 2 && target[0] == s[0]) {
       toMatrix(n, x, target);
@@ -666,6 +675,118 @@ final class OnnxFloatImporter {
     return a;
   }
 
+  /**
+   * Whether a rank-4 graph input is channels-last [N,H,W,C] (Keras/TensorFlow exports through
+   * tf2onnx): every node that reads it is a Transpose to ONNX's [N,C,H,W]. Such an input is stored
+   * as it is, which is already the engine's NHWC order, and the Transpose costs nothing.
+   */
+  private boolean channelsLastInput(String name, int[] shape) {
+    if (shape.length != 4 || index.graphOutputs.contains(name)) return false;
+    List<Node> readers =
+        model.graph().nodes().stream().filter(n -> n.inputs().contains(name)).toList();
+    return !readers.isEmpty()
+        && readers.stream()
+            .allMatch(
+                n ->
+                    n.opType().equals("Transpose")
+                        && n.domain().isEmpty()
+                        && Arrays.equals(n.intsAttr("perm", null), TO_CHANNELS_FIRST));
+  }
+
+  /** ONNX Transpose permutations between channels-last [N,H,W,C] and channels-first [N,C,H,W]. */
+  private static final long[] TO_CHANNELS_FIRST = {0, 3, 1, 2}, TO_CHANNELS_LAST = {0, 2, 3, 1};
+
+  /**
+   * A Transpose that changes only how ONNX names the axes of a rank-4 tensor, not the engine's
+   * order: [N,H,W,C] to [N,C,H,W] of a channels-last tensor (Keras exports start so) and back
+   * (before a Keras Flatten, whose order is H, W, C). The engine stores both as NHWC, so each is an
+   * alias of its input with the other layout; a flatten of the channels-last view is then the
+   * engine's own NHWC flatten and its dense layer needs no reordered weights. An identity
+   * permutation is an alias too; any other is refused.
+   */
+  private void transpose(Node n) {
+    Value x = input(n, 0);
+    int[] s = x.onnxShape();
+    int r = s.length;
+    long[] perm = n.intsAttr("perm", null);
+    if (perm == null) {
+      perm = new long[r];
+      for (int i = 0; i < r; i++) perm[i] = r - 1 - i;
+    }
+    if (perm.length != r)
+      throw new ModelFormatException(
+          "Transpose node "
+              + n.label()
+              + " permutes "
+              + perm.length
+              + " axes of a rank-"
+              + r
+              + " tensor");
+    int[] out = new int[r];
+    boolean identity = true;
+    for (int i = 0; i < r; i++) {
+      if (perm[i] < 0 || perm[i] >= r)
+        throw new ModelFormatException(
+            "Transpose node " + n.label() + " has perm " + Arrays.toString(perm));
+      out[i] = s[(int) perm[i]];
+      identity &= perm[i] == i;
+    }
+    boolean toFirst = x.layout() == Layout.PLAIN && Arrays.equals(perm, TO_CHANNELS_FIRST);
+    boolean toLast = x.layout() == Layout.NHWC && Arrays.equals(perm, TO_CHANNELS_LAST);
+    if (identity) {
+      alias(n, x);
+    } else if (r == 4 && (toFirst || toLast)) {
+      alias(n, x, new Value(x.id(), out, toFirst ? Layout.NHWC : Layout.PLAIN, null));
+    } else {
+      throw unsupported(
+          n,
+          "Transpose with perm "
+              + Arrays.toString(perm)
+              + " of a "
+              + (x.layout() == Layout.NHWC ? "channels-first " : "")
+              + Arrays.toString(s)
+              + " tensor (only between channels-last [N,H,W,C] and channels-first [N,C,H,W])");
+    }
+  }
+
+  /**
+   * ReduceMean over the spatial axes of an image (TensorFlow's GlobalAveragePooling2D exports as
+   * ReduceMean over H and W): the engine's MEAN. Axes come from the attribute (opset < 18) or the
+   * second input (opset 18); with keepdims 0 the result is [N, C].
+   */
+  private void reduceMean(Node n) {
+    Value x = input(n, 0);
+    int[] s = x.onnxShape();
+    long[] axes =
+        n.inputs().size() > 1 && !n.inputs().get(1).isEmpty()
+            ? Arrays.stream(constant(n, 1).values()).mapToLong(d -> (long) d).toArray()
+            : n.intsAttr("axes", null);
+    boolean keep = n.intAttr("keepdims", 1) != 0;
+    long[] spatial =
+        x.layout() == Layout.NHWC
+            ? new long[] {2, 3}
+            : x.layout() == Layout.PLAIN && s.length == 4 ? new long[] {1, 2} : null;
+    long[] sorted = axes == null ? null : axes.clone();
+    if (sorted != null) {
+      for (int i = 0; i < sorted.length; i++) if (sorted[i] < 0) sorted[i] += s.length;
+      Arrays.sort(sorted);
+    }
+    if (spatial == null || sorted == null || !Arrays.equals(sorted, spatial))
+      throw unsupported(
+          n,
+          "ReduceMean over axes "
+              + (axes == null ? "all" : Arrays.toString(axes))
+              + " of a "
+              + Arrays.toString(s)
+              + " tensor (only over the spatial axes of an image)");
+    int c = x.layout() == Layout.NHWC ? s[1] : s[3];
+    Value y;
+    if (!keep) y = output(n, new int[] {s[0], c}, Layout.PLAIN, null);
+    else if (x.layout() == Layout.NHWC) y = output(n, new int[] {s[0], c, 1, 1});
+    else y = output(n, new int[] {s[0], 1, 1, c}, Layout.PLAIN, null);
+    add(new FloatOp.Mean(n.name(), x.id(), y.id()));
+  }
+
   private void softmax(Node n) {
     Value x = input(n, 0);
     int rank = x.onnxShape().length;
@@ -700,6 +821,15 @@ final class OnnxFloatImporter {
   }
 
   private Value nhwc(Node n, Value v) {
+    if (v.layout() == Layout.PLAIN && v.onnxShape().length == 4)
+      throw unsupported(
+          n,
+          n.opType()
+              + " of a "
+              + Arrays.toString(v.onnxShape())
+              + " tensor in row-major order (a channels-last input or a Reshape's result); it"
+              + " reads images that enter as [N,C,H,W] or come through a Transpose from"
+              + " [N,H,W,C]");
     if (v.layout() != Layout.NHWC)
       throw unsupported(
           n, n.opType() + " of a rank-" + v.onnxShape().length + " tensor (only [N,C,H,W] images)");
@@ -724,8 +854,21 @@ final class OnnxFloatImporter {
     return OnnxShapes.scalar(n, i, this::constant);
   }
 
+  /**
+   * Whether the tensor behind this value has exactly one reader, counted over all its names (an
+   * Identity's or a Transpose's output is another name of its input's tensor, and the node that
+   * made the name is not a reader), and no name of it is a graph output: only then can a clamp or
+   * an affine map be fused into the tensor's producer without changing what another reader sees.
+   */
   private boolean singleUse(String name) {
-    return index.readOnce(name);
+    Value v = values.get(name);
+    List<String> names = v == null ? List.of(name) : namesOf.get(v.id());
+    int readers = 0;
+    for (String each : names) {
+      if (index.graphOutputs.contains(each)) return false;
+      readers += index.uses.getOrDefault(each, 0);
+    }
+    return readers - (names.size() - 1) == 1;
   }
 
   private Value activation(String name, int[] onnxShape) {
@@ -747,11 +890,18 @@ final class OnnxFloatImporter {
             "ONNX tensor " + name + " would have shape " + Arrays.toString(onnxShape));
     Value v = new Value(tensor(name, storedShape(onnxShape, layout), null), onnxShape, layout, chw);
     values.put(name, v);
+    namesOf.put(v.id(), new ArrayList<>(List.of(name)));
     return v;
   }
 
   private void alias(Node n, Value v) {
-    values.put(n.outputs().getFirst(), v);
+    alias(n, v, v);
+  }
+
+  /** The node's output is another name of v's tensor, seen as {@code as}. */
+  private void alias(Node n, Value v, Value as) {
+    namesOf.get(v.id()).add(n.outputs().getFirst());
+    values.put(n.outputs().getFirst(), as);
   }
 
   private static int[] storedShape(int[] onnxShape, Layout layout) {

@@ -18,7 +18,10 @@ final class OnnxShapes {
 
   /** How an activation is stored, in both importers. */
   enum Layout {
-    /** ONNX order (rank ≠ 4). */
+    /**
+     * ONNX order, stored as it is: rank ≠ 4, or a channels-last [N,H,W,C] image of a Keras export
+     * (already the engine's order).
+     */
     PLAIN,
     /** ONNX [N,C,H,W] stored as [N,H,W,C]. */
     NHWC,
