@@ -9,6 +9,7 @@ import io.zkaudit.model.Window;
 import io.zkaudit.onnx.OnnxModel.Node;
 import io.zkaudit.onnx.OnnxModel.Tensor;
 import io.zkaudit.onnx.OnnxShapes.Layout;
+import io.zkaudit.onnx.OnnxShapes.Shaped;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -55,7 +56,7 @@ final class OnnxFloatImporter {
             "ONNX input " + in.name() + " is not float32 (type " + in.elemType() + ")");
       int[] shape = GraphIndex.fixedShape(in);
       Value v =
-          channelsLastInput(in.name(), shape)
+          OnnxShapes.channelsLastInput(g, in.name(), shape)
               ? register(in.name(), shape, Layout.PLAIN, null)
               : activation(in.name(), shape);
       inputs.add(v.id());
@@ -676,115 +677,26 @@ final class OnnxFloatImporter {
   }
 
   /**
-   * Whether a rank-4 graph input is channels-last [N,H,W,C] (Keras/TensorFlow exports through
-   * tf2onnx): every node that reads it is a Transpose to ONNX's [N,C,H,W]. Such an input is stored
-   * as it is, which is already the engine's NHWC order, and the Transpose costs nothing.
-   */
-  private boolean channelsLastInput(String name, int[] shape) {
-    if (shape.length != 4 || index.graphOutputs.contains(name)) return false;
-    List<Node> readers =
-        model.graph().nodes().stream().filter(n -> n.inputs().contains(name)).toList();
-    return !readers.isEmpty()
-        && readers.stream()
-            .allMatch(
-                n ->
-                    n.opType().equals("Transpose")
-                        && n.domain().isEmpty()
-                        && Arrays.equals(n.intsAttr("perm", null), TO_CHANNELS_FIRST));
-  }
-
-  /** ONNX Transpose permutations between channels-last [N,H,W,C] and channels-first [N,C,H,W]. */
-  private static final long[] TO_CHANNELS_FIRST = {0, 3, 1, 2}, TO_CHANNELS_LAST = {0, 2, 3, 1};
-
-  /**
-   * A Transpose that changes only how ONNX names the axes of a rank-4 tensor, not the engine's
-   * order: [N,H,W,C] to [N,C,H,W] of a channels-last tensor (Keras exports start so) and back
-   * (before a Keras Flatten, whose order is H, W, C). The engine stores both as NHWC, so each is an
-   * alias of its input with the other layout; a flatten of the channels-last view is then the
-   * engine's own NHWC flatten and its dense layer needs no reordered weights. An identity
-   * permutation is an alias too; any other is refused.
+   * A Transpose between channels-last and channels-first ({@link OnnxShapes#transposed}): another
+   * name of its input's tensor, with the other layout. A flatten of the channels-last view is then
+   * the engine's own NHWC flatten, and its dense layer needs no reordered weights.
    */
   private void transpose(Node n) {
     Value x = input(n, 0);
-    int[] s = x.onnxShape();
-    int r = s.length;
-    long[] perm = n.intsAttr("perm", null);
-    if (perm == null) {
-      perm = new long[r];
-      for (int i = 0; i < r; i++) perm[i] = r - 1 - i;
-    }
-    if (perm.length != r)
-      throw new ModelFormatException(
-          "Transpose node "
-              + n.label()
-              + " permutes "
-              + perm.length
-              + " axes of a rank-"
-              + r
-              + " tensor");
-    int[] out = new int[r];
-    boolean identity = true;
-    for (int i = 0; i < r; i++) {
-      if (perm[i] < 0 || perm[i] >= r)
-        throw new ModelFormatException(
-            "Transpose node " + n.label() + " has perm " + Arrays.toString(perm));
-      out[i] = s[(int) perm[i]];
-      identity &= perm[i] == i;
-    }
-    boolean toFirst = x.layout() == Layout.PLAIN && Arrays.equals(perm, TO_CHANNELS_FIRST);
-    boolean toLast = x.layout() == Layout.NHWC && Arrays.equals(perm, TO_CHANNELS_LAST);
-    if (identity) {
-      alias(n, x);
-    } else if (r == 4 && (toFirst || toLast)) {
-      alias(n, x, new Value(x.id(), out, toFirst ? Layout.NHWC : Layout.PLAIN, null));
-    } else {
-      throw unsupported(
-          n,
-          "Transpose with perm "
-              + Arrays.toString(perm)
-              + " of a "
-              + (x.layout() == Layout.NHWC ? "channels-first " : "")
-              + Arrays.toString(s)
-              + " tensor (only between channels-last [N,H,W,C] and channels-first [N,C,H,W])");
-    }
+    Shaped t = OnnxShapes.transposed(n, x.onnxShape(), x.layout());
+    alias(
+        n,
+        x,
+        new Value(x.id(), t.onnxShape(), t.layout(), t.layout() == x.layout() ? x.chw() : null));
   }
 
   /**
-   * ReduceMean over the spatial axes of an image (TensorFlow's GlobalAveragePooling2D exports as
-   * ReduceMean over H and W): the engine's MEAN. Axes come from the attribute (opset < 18) or the
-   * second input (opset 18); with keepdims 0 the result is [N, C].
+   * ReduceMean over an image's spatial axes ({@link OnnxShapes#spatialMean}): the engine's MEAN.
    */
   private void reduceMean(Node n) {
     Value x = input(n, 0);
-    int[] s = x.onnxShape();
-    long[] axes =
-        n.inputs().size() > 1 && !n.inputs().get(1).isEmpty()
-            ? Arrays.stream(constant(n, 1).values()).mapToLong(d -> (long) d).toArray()
-            : n.intsAttr("axes", null);
-    boolean keep = n.intAttr("keepdims", 1) != 0;
-    long[] spatial =
-        x.layout() == Layout.NHWC
-            ? new long[] {2, 3}
-            : x.layout() == Layout.PLAIN && s.length == 4 ? new long[] {1, 2} : null;
-    long[] sorted = axes == null ? null : axes.clone();
-    if (sorted != null) {
-      for (int i = 0; i < sorted.length; i++) if (sorted[i] < 0) sorted[i] += s.length;
-      Arrays.sort(sorted);
-    }
-    if (spatial == null || sorted == null || !Arrays.equals(sorted, spatial))
-      throw unsupported(
-          n,
-          "ReduceMean over axes "
-              + (axes == null ? "all" : Arrays.toString(axes))
-              + " of a "
-              + Arrays.toString(s)
-              + " tensor (only over the spatial axes of an image)");
-    int c = x.layout() == Layout.NHWC ? s[1] : s[3];
-    Value y;
-    if (!keep) y = output(n, new int[] {s[0], c}, Layout.PLAIN, null);
-    else if (x.layout() == Layout.NHWC) y = output(n, new int[] {s[0], c, 1, 1});
-    else y = output(n, new int[] {s[0], 1, 1, c}, Layout.PLAIN, null);
-    add(new FloatOp.Mean(n.name(), x.id(), y.id()));
+    Shaped y = OnnxShapes.spatialMean(n, x.onnxShape(), x.layout(), this::constant);
+    add(new FloatOp.Mean(n.name(), x.id(), output(n, y.onnxShape(), y.layout(), null).id()));
   }
 
   private void softmax(Node n) {

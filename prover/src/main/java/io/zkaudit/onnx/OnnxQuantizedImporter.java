@@ -114,7 +114,9 @@ final class OnnxQuantizedImporter {
           "HardSigmoid",
           "HardSwish",
           "Identity",
-          "Constant");
+          "Constant",
+          "Transpose",
+          "ReduceMean");
 
   /** Whether a graph is quantized: it has a QuantizeLinear, DequantizeLinear or QLinear* node. */
   static boolean isQuantized(OnnxModel m) {
@@ -150,7 +152,7 @@ final class OnnxQuantizedImporter {
   private sealed interface Val permits FloatInput, Integers, Real, Pending {}
 
   /** The graph's float input before its QuantizeLinear. */
-  private record FloatInput(String name, int[] onnxShape) implements Val {}
+  private record FloatInput(String name, int[] onnxShape, Layout layout) implements Val {}
 
   /** Integers of the description: a QuantizeLinear's or QLinear* operator's output. */
   private record Integers(Quant q) implements Val {}
@@ -237,7 +239,10 @@ final class OnnxQuantizedImporter {
                 + "; a quantized ONNX model must take a float input and quantize it"
                 + " (QuantizeLinear)");
       }
-      values.put(in.name(), new FloatInput(in.name(), GraphIndex.fixedShape(in)));
+      int[] shape = GraphIndex.fixedShape(in);
+      Layout layout =
+          OnnxShapes.channelsLastInput(g, in.name(), shape) ? Layout.PLAIN : Layout.of(shape);
+      values.put(in.name(), new FloatInput(in.name(), shape, layout));
       floatInputs++;
     }
     if (floatInputs != 1)
@@ -342,13 +347,20 @@ final class OnnxQuantizedImporter {
       case "Clip" -> clip(n);
       case "MaxPool" -> maxPool(n);
       case "AveragePool" -> values.put(out(n), averagePool(n, real(n, 0)));
-      case "GlobalAveragePool" -> values.put(out(n), mean(n, real(n, 0)));
+      case "GlobalAveragePool" -> values.put(out(n), mean(n, real(n, 0), null));
       case "QLinearGlobalAveragePool" -> {
         if (n.intAttr("channels_last", 0) != 0)
           throw unsupported(n, "QLinearGlobalAveragePool with channels_last 1 (only NCHW)");
-        finishNow(n, mean(n, integersWith(n, 0, 1, 2)), 3, 4);
+        finishNow(n, mean(n, integersWith(n, 0, 1, 2), null), 3, 4);
       }
       case "Flatten", "Reshape" -> reshape(n);
+      case "Transpose" -> transpose(n);
+      case "ReduceMean" -> {
+        Quant x = real(n, 0);
+        values.put(
+            out(n),
+            mean(n, x, OnnxShapes.spatialMean(n, x.onnxShape(), x.layout(), this::constant)));
+      }
       case "Concat" -> concat(n);
       case "QLinearConcat" -> qlinearConcat(n);
       case "QLinearAveragePool" -> qlinearAveragePool(n);
@@ -409,7 +421,7 @@ final class OnnxQuantizedImporter {
               "second QuantizeLinear of the float input "
                   + f.name()
                   + " (the model input is quantized once)");
-        Quant q = quant(out(n), f.onnxShape(), Layout.of(f.onnxShape()), null, scale, zp, type);
+        Quant q = quant(out(n), f.onnxShape(), f.layout(), null, scale, zp, type);
         inputs.add(q.id());
         values.put(out(n), new Integers(q));
       }
@@ -900,13 +912,13 @@ final class OnnxQuantizedImporter {
    * GlobalAveragePool as the integer Mean over H×W, rescaled from the input's scale to the
    * output's.
    */
-  private Pending mean(Node n, Quant x) {
-    requireLayout(n, x, Layout.NHWC);
+  private Pending mean(Node n, Quant x, OnnxShapes.Shaped reduced) {
+    if (reduced == null) requireLayout(n, x, Layout.NHWC);
     int[] s = x.onnxShape();
     return new Pending(
         n,
-        new int[] {s[0], s[1], 1, 1},
-        Layout.NHWC,
+        reduced == null ? new int[] {s[0], s[1], 1, 1} : reduced.onnxShape(),
+        reduced == null ? Layout.NHWC : reduced.layout(),
         -INF,
         INF,
         (q, y, lo, hi) -> {
@@ -955,7 +967,7 @@ final class OnnxQuantizedImporter {
       target = OnnxShapes.reshapeTarget(n, s, constant(n, 1));
     }
     Quant y;
-    if (x.layout() == Layout.PLAIN && target.length != 4) {
+    if (x.layout() == Layout.PLAIN) { // row-major stays row-major (a rank-4 result: channels-last)
       y = quant(out(n), target, Layout.PLAIN, null, x.scale(), x.zeroPoint(), x.type());
     } else if (x.layout() == Layout.NHWC && target.length == 2 && target[0] == s[0]) {
       // a spatial map flattens in NHWC order: only a Gemm/MatMul, whose weight columns are
@@ -1715,6 +1727,31 @@ final class OnnxQuantizedImporter {
               + q.zeroPoint());
     }
     return q;
+  }
+
+  /**
+   * A Transpose between channels-last and channels-first ({@link OnnxShapes#transposed}): the same
+   * integers (or the float input, before its QuantizeLinear) under the other layout.
+   */
+  private void transpose(Node n) {
+    Val v = value(n, 0);
+    if (v instanceof FloatInput f) {
+      OnnxShapes.Shaped t = OnnxShapes.transposed(n, f.onnxShape(), f.layout());
+      values.put(out(n), new FloatInput(f.name(), t.onnxShape(), t.layout()));
+      return;
+    }
+    Quant x = movable(n, v);
+    OnnxShapes.Shaped t = OnnxShapes.transposed(n, x.onnxShape(), x.layout());
+    Quant y =
+        new Quant(
+            x.id(),
+            t.onnxShape(),
+            t.layout(),
+            t.layout() == x.layout() ? x.chw() : null,
+            x.scale(),
+            x.zeroPoint(),
+            x.type());
+    values.put(out(n), v instanceof Real ? new Real(y) : new Integers(y));
   }
 
   /** The integers of a data-movement operator's input, integer or real alike. */

@@ -142,6 +142,133 @@ final class OnnxShapes {
     return target;
   }
 
+  /** An activation's ONNX shape and storage after a relabelling (a Transpose, a reduction). */
+  record Shaped(int[] onnxShape, Layout layout) {}
+
+  /** ONNX Transpose permutations between channels-last [N,H,W,C] and channels-first [N,C,H,W]. */
+  static final long[] TO_CHANNELS_FIRST = {0, 3, 1, 2}, TO_CHANNELS_LAST = {0, 2, 3, 1};
+
+  /**
+   * Whether a rank-4 graph input is channels-last [N,H,W,C] (Keras/TensorFlow exports through
+   * tf2onnx): every path from it, through QuantizeLinear, DequantizeLinear and Identity nodes, ends
+   * at a Transpose to ONNX's [N,C,H,W]. Such an input is stored as it is, already the engine's NHWC
+   * order.
+   */
+  static boolean channelsLastInput(OnnxModel.Graph g, String input, int[] shape) {
+    if (shape.length != 4) return false;
+    java.util.Set<String> outputs = new java.util.HashSet<>();
+    for (var o : g.outputs()) outputs.add(o.name());
+    java.util.ArrayDeque<String> frontier = new java.util.ArrayDeque<>(java.util.List.of(input));
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    boolean transposed = false;
+    while (!frontier.isEmpty()) {
+      String v = frontier.pop();
+      if (!seen.add(v)) continue;
+      if (outputs.contains(v)) return false;
+      for (Node n : g.nodes()) {
+        if (n.inputs().isEmpty() || !n.inputs().getFirst().equals(v)) {
+          if (n.inputs().contains(v)) return false; // read as something else than data
+          continue;
+        }
+        boolean standard = n.domain().isEmpty() || n.domain().equals("ai.onnx");
+        switch (standard ? n.opType() : "") {
+          case "Transpose" -> {
+            if (!Arrays.equals(n.intsAttr("perm", null), TO_CHANNELS_FIRST)) return false;
+            transposed = true;
+          }
+          case "QuantizeLinear", "DequantizeLinear", "Identity" -> {
+            if (!n.outputs().isEmpty()) frontier.push(n.outputs().getFirst());
+          }
+          default -> {
+            return false;
+          }
+        }
+      }
+    }
+    return transposed;
+  }
+
+  /**
+   * A Transpose that changes only how ONNX names the axes of a rank-4 tensor, not the engine's
+   * order: [N,H,W,C] to [N,C,H,W] of a channels-last (row-major) tensor, and back (before a Keras
+   * Flatten, whose order is H, W, C). The engine stores both as NHWC, so the result is the same
+   * tensor with the other layout; an identity permutation keeps both. Any other is refused.
+   */
+  static Shaped transposed(Node n, int[] s, Layout layout) {
+    int r = s.length;
+    long[] perm = n.intsAttr("perm", null);
+    if (perm == null) {
+      perm = new long[r];
+      for (int i = 0; i < r; i++) perm[i] = r - 1 - i;
+    }
+    if (perm.length != r)
+      throw new ModelFormatException(
+          "Transpose node "
+              + n.label()
+              + " permutes "
+              + perm.length
+              + " axes of a rank-"
+              + r
+              + " tensor");
+    int[] out = new int[r];
+    boolean identity = true;
+    for (int i = 0; i < r; i++) {
+      if (perm[i] < 0 || perm[i] >= r)
+        throw new ModelFormatException(
+            "Transpose node " + n.label() + " has perm " + Arrays.toString(perm));
+      out[i] = s[(int) perm[i]];
+      identity &= perm[i] == i;
+    }
+    if (identity) return new Shaped(s, layout);
+    if (r == 4 && layout == Layout.PLAIN && Arrays.equals(perm, TO_CHANNELS_FIRST))
+      return new Shaped(out, Layout.NHWC);
+    if (r == 4 && layout == Layout.NHWC && Arrays.equals(perm, TO_CHANNELS_LAST))
+      return new Shaped(out, Layout.PLAIN);
+    throw unsupported(
+        n,
+        "Transpose with perm "
+            + Arrays.toString(perm)
+            + " of a "
+            + (layout == Layout.NHWC ? "channels-first " : "")
+            + Arrays.toString(s)
+            + " tensor (only between channels-last [N,H,W,C] and channels-first [N,C,H,W])");
+  }
+
+  /**
+   * ReduceMean over the spatial axes of an image (TensorFlow's GlobalAveragePooling2D exports as
+   * ReduceMean over H and W), the engine's MEAN: the result's shape and storage. Axes come from the
+   * attribute (opset < 18) or the second input (opset 18); with keepdims 0 the result is [N, C].
+   * Other axes are refused.
+   */
+  static Shaped spatialMean(Node n, int[] s, Layout layout, Constants constants) {
+    long[] axes =
+        n.inputs().size() > 1 && !n.inputs().get(1).isEmpty()
+            ? Arrays.stream(constants.constant(n, 1).values()).mapToLong(d -> (long) d).toArray()
+            : n.intsAttr("axes", null);
+    long[] spatial =
+        layout == Layout.NHWC
+            ? new long[] {2, 3}
+            : layout == Layout.PLAIN && s.length == 4 ? new long[] {1, 2} : null;
+    long[] sorted = axes == null ? null : axes.clone();
+    if (sorted != null) {
+      for (int i = 0; i < sorted.length; i++) if (sorted[i] < 0) sorted[i] += s.length;
+      Arrays.sort(sorted);
+    }
+    if (spatial == null || sorted == null || !Arrays.equals(sorted, spatial))
+      throw unsupported(
+          n,
+          "ReduceMean over axes "
+              + (axes == null ? "all" : Arrays.toString(axes))
+              + " of a "
+              + Arrays.toString(s)
+              + " tensor (only over the spatial axes of an image)");
+    int c = layout == Layout.NHWC ? s[1] : s[3];
+    if (n.intAttr("keepdims", 1) == 0) return new Shaped(new int[] {s[0], c}, Layout.PLAIN);
+    return layout == Layout.NHWC
+        ? new Shaped(new int[] {s[0], c, 1, 1}, Layout.NHWC)
+        : new Shaped(new int[] {s[0], 1, 1, c}, Layout.PLAIN);
+  }
+
   static ModelFormatException unsupported(Node n, String what) {
     return new ModelFormatException("unsupported ONNX " + what + " at node " + n.label());
   }

@@ -255,6 +255,35 @@ class ChannelsLastOnnxTest {
     return q;
   }
 
+  /**
+   * The quantized (QDQ) form: the fixture CNN of {@link QuantizedOnnxModels.Qdq} written as a Keras
+   * export (channels-last input, transposes around the convolutions, an H, W, C flatten) imports to
+   * the same layers as the PyTorch-shaped original and computes the same integers on every input;
+   * it proves with zero knowledge.
+   */
+  @Test
+  void aQuantizedKerasExportIsTheSameIntegerModel() throws Exception {
+    var fixture = new QuantizedOnnxModels.Qdq(7);
+    QuantizedModel torch = OnnxImporter.lowerQuantized(OnnxImporter.parse(fixture.model()), "t");
+    QuantizedModel keras =
+        OnnxImporter.lowerQuantized(OnnxImporter.parse(fixture.model(true)), "k");
+    assertArrayEquals(torch.input().shapeArray(), keras.input().shapeArray());
+    assertEquals(
+        torch.description().layers().stream().map(l -> l.getClass().getSimpleName()).toList(),
+        keras.description().layers().stream().map(l -> l.getClass().getSimpleName()).toList());
+    Random r = new Random(9);
+    for (int k = 0; k < 6; k++) {
+      int[] x = QuantizedOnnxModels.ints(r, keras.input().size(), 0, 255);
+      assertArrayEquals(new IntegerEngine(torch).infer(x), new IntegerEngine(keras).infer(x));
+    }
+    CommittedModel cm = ModelProver.commit(keras);
+    int[] x = QuantizedOnnxModels.ints(r, keras.input().size(), 0, 255);
+    assertArrayEquals(
+        new IntegerEngine(keras).infer(x),
+        new ModelVerifier(cm.vk())
+            .verify(ModelProver.prove(cm, x, ProgressListener.NONE, true), x));
+  }
+
   @Test
   void otherTransposesAndReductionsAreRefusedNamingTheNode() {
     var swapHw =

@@ -64,7 +64,20 @@ public final class QuantizedOnnxModels {
      * The model; probes are intermediate values made graph outputs too (for a runtime to report).
      */
     public byte[] model(String... probes) {
-      Graph g = new Graph(valueInfo("x", 1, 2, 6, 6), valueInfo("y", 1, 5));
+      return model(false, probes);
+    }
+
+    /**
+     * The same network as a Keras export through tf2onnx writes it when channelsLast: a [1, 6, 6,
+     * 2] input, a Transpose to [N,C,H,W] after its QuantizeLinear/DequantizeLinear, a Transpose
+     * back before the Flatten (whose order is then H, W, C), and the dense weights' columns in that
+     * order.
+     */
+    public byte[] model(boolean channelsLast, String... probes) {
+      Graph g =
+          new Graph(
+              channelsLast ? valueInfo("x", 1, 6, 6, 2) : valueInfo("x", 1, 2, 6, 6),
+              valueInfo("y", 1, 5));
       for (String p : probes) g.output(valueInfoOfType(p, UINT8));
       g.initializer(scalar("s_in", sIn)).initializer(integerScalar("z_in", UINT8, zIn));
       g.initializer(scalar("s1", s1)).initializer(integerScalar("z1", UINT8, z1));
@@ -81,13 +94,26 @@ public final class QuantizedOnnxModels {
       g.initializer(integers("b2", INT32, new int[] {4}, b2))
           .initializer(scalar("bs2", s1 * ws2))
           .initializer(integerScalar("bz2", INT32, 0));
-      g.initializer(integers("w3", INT8, new int[] {5, 36}, w3))
+      g.initializer(integers("w3", INT8, new int[] {5, 36}, channelsLast ? hwcColumns(w3) : w3))
           .initializer(floats("ws3", new int[] {5}, ws3))
           .initializer(integers("wz3", INT8, new int[] {5}, 0, 0, 0, 0, 0))
           .initializer(floats("b3", new int[] {5}, b3));
       g.node(
           node("QuantizeLinear", "quantize_input", List.of("x", "s_in", "z_in"), List.of("x_q")));
-      g.node(node("DequantizeLinear", "", List.of("x_q", "s_in", "z_in"), List.of("x_dq")));
+      g.node(
+          node(
+              "DequantizeLinear",
+              "",
+              List.of("x_q", "s_in", "z_in"),
+              List.of(channelsLast ? "x_nhwc" : "x_dq")));
+      if (channelsLast)
+        g.node(
+            node(
+                "Transpose",
+                "to_nchw",
+                List.of("x_nhwc"),
+                List.of("x_dq"),
+                attrInts("perm", 0, 3, 1, 2)));
       g.node(
           node(
               "DequantizeLinear",
@@ -131,7 +157,21 @@ public final class QuantizedOnnxModels {
               attrInts("strides", 2, 2)));
       g.node(node("QuantizeLinear", "", List.of("mp", "s3", "z3"), List.of("mp_q")));
       g.node(node("DequantizeLinear", "", List.of("mp_q", "s3", "z3"), List.of("mp_dq")));
-      g.node(node("Flatten", "flatten", List.of("mp_dq"), List.of("flat"), attrInt("axis", 1)));
+      if (channelsLast)
+        g.node(
+            node(
+                "Transpose",
+                "to_nhwc",
+                List.of("mp_dq"),
+                List.of("mp_nhwc"),
+                attrInts("perm", 0, 2, 3, 1)));
+      g.node(
+          node(
+              "Flatten",
+              "flatten",
+              List.of(channelsLast ? "mp_nhwc" : "mp_dq"),
+              List.of("flat"),
+              attrInt("axis", 1)));
       g.node(
           node(
               "DequantizeLinear",
@@ -149,6 +189,19 @@ public final class QuantizedOnnxModels {
       g.node(node("QuantizeLinear", "", List.of("fc", "s4", "z4"), List.of("out_q")));
       g.node(node("DequantizeLinear", "", List.of("out_q", "s4", "z4"), List.of("y")));
       return g.model(13);
+    }
+
+    /**
+     * Dense weights [5, 36] whose columns follow a [4, 3, 3] map's C, H, W order, put in H, W, C.
+     */
+    static int[] hwcColumns(int[] w) {
+      int[] out = new int[w.length];
+      for (int o = 0; o < 5; o++)
+        for (int c = 0; c < 4; c++)
+          for (int y = 0; y < 3; y++)
+            for (int x = 0; x < 3; x++)
+              out[o * 36 + (y * 3 + x) * 4 + c] = w[o * 36 + (c * 3 + y) * 3 + x];
+      return out;
     }
 
     /** The tensors with a float bias, and their {@link #biasRounding}. */
@@ -479,6 +532,19 @@ public final class QuantizedOnnxModels {
           node("QuantizeLinear", "", List.of("probs", "s_probs", "z_probs"), List.of("probs_q")));
       g.node(node("DequantizeLinear", "", List.of("probs_q", "s_probs", "z_probs"), List.of("y")));
       return g.model(13);
+    }
+
+    /**
+     * Dense weights [5, 36] whose columns follow a [4, 3, 3] map's C, H, W order, put in H, W, C.
+     */
+    static int[] hwcColumns(int[] w) {
+      int[] out = new int[w.length];
+      for (int o = 0; o < 5; o++)
+        for (int c = 0; c < 4; c++)
+          for (int y = 0; y < 3; y++)
+            for (int x = 0; x < 3; x++)
+              out[o * 36 + (y * 3 + x) * 4 + c] = w[o * 36 + (c * 3 + y) * 3 + x];
+      return out;
     }
 
     /** The tensors with a float bias, and their {@link #biasRounding}. */
