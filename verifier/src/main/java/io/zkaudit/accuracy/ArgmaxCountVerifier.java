@@ -1,0 +1,112 @@
+package io.zkaudit.accuracy;
+
+import io.zkaudit.field.Ext2;
+import io.zkaudit.lookup.LookupStatement;
+import io.zkaudit.proof.InvalidProofException;
+import io.zkaudit.sumcheck.Composition;
+import io.zkaudit.sumcheck.SumcheckResult;
+import io.zkaudit.sumcheck.SumcheckVerifier;
+import io.zkaudit.transcript.Transcript;
+import io.zkaudit.zk.MaskLedger;
+import java.util.List;
+
+/**
+ * Verifies the argmax-and-count gadget (package documentation): that {@code correct} samples of the
+ * statement have their first maximal logit at their label, given the committed logits, selector,
+ * maximum and gap columns.
+ *
+ * <p>Transcript, after the caller has absorbed the commitments of the selector, maximum and gap
+ * columns (and of the mask column and the range lookup's multiplicities in a zero-knowledge proof):
+ *
+ * <ol>
+ *   <li>{@code accuracy/statement} (N, K, the padded sizes, correct) and {@code accuracy/labels};
+ *   <li>the point r = {@code accuracy/point} (kb + nb coordinates) and the weight λ = {@code
+ *       accuracy/lambda};
+ *   <li>the relations' sumcheck (masked, closed end, in a zero-knowledge proof) over kb + nb
+ *       variables, round degree 3, from the claim λ·[b &lt; N]~(r_b) + λ⁴·correct.
+ * </ol>
+ *
+ * What it leaves ({@link Outcome}): one evaluation claim on each of the logits, the selector, the
+ * maximum and the gap; the gap's group for the caller's 16-bit range lookup; and, in zero
+ * knowledge, the mask value recorded in the ledger.
+ */
+public final class ArgmaxCountVerifier {
+  private ArgmaxCountVerifier() {}
+
+  /**
+   * What the gadget leaves to its caller: four evaluation claims (logits, selector, maximum, gap,
+   * in this order) and the gap column's range-lookup group.
+   */
+  public record Outcome(List<ColumnEvaluation> claims, LookupStatement.Group gapGroup) {
+    public Outcome {
+      claims = List.copyOf(claims);
+    }
+
+    public ColumnEvaluation claim(ColumnEvaluation.Column column) {
+      return claims.get(column.ordinal());
+    }
+  }
+
+  /**
+   * @param masks the proof's mask ledger, null for a proof without zero knowledge
+   */
+  public static Outcome verify(
+      ArgmaxCountStatement statement,
+      ArgmaxCountProof proof,
+      Transcript transcript,
+      MaskLedger masks)
+      throws InvalidProofException {
+    ArgmaxLayout layout = statement.layout();
+    int n = layout.numVars();
+    Rejection.MALFORMED.check(
+        proof.masks().length == (masks == null ? 0 : 2),
+        proof.masks().length + " mask values, expected " + (masks == null ? 0 : 2));
+    Rejection.MALFORMED.check(
+        proof.relations().numRounds() == n,
+        proof.relations().numRounds() + " rounds, expected " + n);
+    Rejection.MALFORMED.check(
+        proof.relations().evaluations().length == ArgmaxRelations.TABLES,
+        proof.relations().evaluations().length + " values, expected " + ArgmaxRelations.TABLES);
+
+    statement.absorb(transcript);
+    Ext2[] r = transcript.challengeExts(ArgmaxRelations.POINT, n);
+    Ext2 lambda = transcript.challengeExt(ArgmaxRelations.LAMBDA);
+    Composition c = ArgmaxRelations.composition(lambda, layout.classBits());
+    Ext2 claim = ArgmaxRelations.claim(statement, r, lambda);
+    SumcheckResult end;
+    try {
+      end =
+          masks == null
+              ? SumcheckVerifier.verify(c, null, n, claim, proof.relations(), transcript)
+              : masks.verify(
+                  c,
+                  null,
+                  n,
+                  claim,
+                  proof.relations(),
+                  proof.masks()[0],
+                  proof.masks()[1],
+                  transcript);
+    } catch (InvalidProofException e) {
+      throw Rejection.RELATIONS.exception(e.getMessage());
+    }
+    Ext2[] sigma = end.point();
+    Ext2[] own = ArgmaxRelations.publicValues(statement, r, sigma);
+    for (int t = ArgmaxRelations.EQ_BOX; t < ArgmaxRelations.TABLES; t++) {
+      Rejection.PUBLIC_TABLE.check(end.evaluation(t).equals(own[t]), "table " + t);
+    }
+    return new Outcome(
+        List.of(
+            new ColumnEvaluation(
+                ColumnEvaluation.Column.LOGITS, sigma, end.evaluation(ArgmaxRelations.LOGITS)),
+            new ColumnEvaluation(
+                ColumnEvaluation.Column.SELECTOR, sigma, end.evaluation(ArgmaxRelations.SELECTOR)),
+            new ColumnEvaluation(
+                ColumnEvaluation.Column.MAX,
+                layout.samplePart(sigma),
+                end.evaluation(ArgmaxRelations.MAX)),
+            new ColumnEvaluation(
+                ColumnEvaluation.Column.GAP, sigma, end.evaluation(ArgmaxRelations.GAP))),
+        layout.gapGroup());
+  }
+}
