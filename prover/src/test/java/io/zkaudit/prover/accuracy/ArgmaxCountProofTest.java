@@ -506,6 +506,10 @@ class ArgmaxCountProofTest {
         assertThrows(
             InvalidProofException.class, () -> ArgmaxHarness.verify(pw.statement(), plain, true));
     assertEquals(Rejection.MALFORMED, Rejection.of(e).orElseThrow());
+    InvalidProofException r =
+        assertThrows(
+            InvalidProofException.class, () -> ArgmaxHarness.verify(w.statement(), b, false));
+    assertEquals(Rejection.MALFORMED, Rejection.of(r).orElseThrow());
   }
 
   @Test
