@@ -8,6 +8,7 @@ import io.zkaudit.sumcheck.SumcheckResult;
 import io.zkaudit.sumcheck.SumcheckVerifier;
 import io.zkaudit.transcript.Transcript;
 import io.zkaudit.zk.MaskLedger;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -35,7 +36,8 @@ public final class ArgmaxCountVerifier {
 
   /**
    * What the gadget leaves to its caller: four evaluation claims (logits, selector, maximum, gap,
-   * in this order) and the gap column's range-lookup group.
+   * in this order; a fifth on the label table when the labels are committed) and the gap column's
+   * range-lookup group.
    */
   public record Outcome(List<ColumnEvaluation> claims, LookupStatement.Group gapGroup) {
     public Outcome {
@@ -93,20 +95,30 @@ public final class ArgmaxCountVerifier {
     Ext2[] sigma = end.point();
     Ext2[] own = ArgmaxRelations.publicValues(statement, r, sigma);
     for (int t = ArgmaxRelations.EQ_BOX; t < ArgmaxRelations.TABLES; t++) {
-      Rejection.PUBLIC_TABLE.check(end.evaluation(t).equals(own[t]), "table " + t);
+      if (own[t] != null) {
+        Rejection.PUBLIC_TABLE.check(end.evaluation(t).equals(own[t]), "table " + t);
+      }
     }
-    return new Outcome(
-        List.of(
-            new ColumnEvaluation(
-                ColumnEvaluation.Column.LOGITS, sigma, end.evaluation(ArgmaxRelations.LOGITS)),
-            new ColumnEvaluation(
-                ColumnEvaluation.Column.SELECTOR, sigma, end.evaluation(ArgmaxRelations.SELECTOR)),
-            new ColumnEvaluation(
-                ColumnEvaluation.Column.MAX,
-                layout.samplePart(sigma),
-                end.evaluation(ArgmaxRelations.MAX)),
-            new ColumnEvaluation(
-                ColumnEvaluation.Column.GAP, sigma, end.evaluation(ArgmaxRelations.GAP))),
-        layout.gapGroup());
+    List<ColumnEvaluation> claims = new ArrayList<>();
+    claims.add(
+        new ColumnEvaluation(
+            ColumnEvaluation.Column.LOGITS, sigma, end.evaluation(ArgmaxRelations.LOGITS)));
+    claims.add(
+        new ColumnEvaluation(
+            ColumnEvaluation.Column.SELECTOR, sigma, end.evaluation(ArgmaxRelations.SELECTOR)));
+    claims.add(
+        new ColumnEvaluation(
+            ColumnEvaluation.Column.MAX,
+            layout.samplePart(sigma),
+            end.evaluation(ArgmaxRelations.MAX)));
+    claims.add(
+        new ColumnEvaluation(
+            ColumnEvaluation.Column.GAP, sigma, end.evaluation(ArgmaxRelations.GAP)));
+    if (statement.labelsCommitted()) {
+      claims.add(
+          new ColumnEvaluation(
+              ColumnEvaluation.Column.LABELS, sigma, end.evaluation(ArgmaxRelations.LABELS)));
+    }
+    return new Outcome(claims, layout.gapGroup());
   }
 }

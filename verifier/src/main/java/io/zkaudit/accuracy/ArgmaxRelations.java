@@ -79,7 +79,10 @@ public final class ArgmaxRelations {
         .add(lambda.square().square().mul(Ext2.of(st.correct())));
   }
 
-  /** The public tables' values at the end point σ, indexed like the composition's tables. */
+  /**
+   * The public tables' values at the end point σ, indexed like the composition's tables (the label
+   * table's null when the labels are committed: the verifier cannot compute it).
+   */
   public static Ext2[] publicValues(ArgmaxCountStatement st, Ext2[] r, Ext2[] sigma) {
     ArgmaxLayout layout = st.layout();
     Ext2[] rj = layout.classPart(r);
@@ -93,7 +96,7 @@ public final class ArgmaxRelations {
     v[ROW_BOX] = layout.realClass(sj).mul(rowSample);
     v[ROW_SAMPLE] = rowSample;
     v[BELOW] = rowSample.mul(below(layout.classes(), rj, sj));
-    v[LABELS] = st.labelTable(sigma);
+    v[LABELS] = st.labelsCommitted() ? null : st.labelTable(sigma);
     return v;
   }
 

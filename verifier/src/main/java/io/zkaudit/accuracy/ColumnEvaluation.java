@@ -18,7 +18,12 @@ public record ColumnEvaluation(Column column, Ext2[] point, Ext2 value) {
     /** m(b): the maximum logit of each sample, over the sample variables only. */
     MAX,
     /** d(b, j) = m(b) − ℓ(b, j) − [j &lt; p_b] on the box: in the 16-bit range table. */
-    GAP;
+    GAP,
+    /**
+     * L(b, j) = [b &lt; N][j = y_b]: the label table, when the statement's labels are committed (in
+     * the test-set commitment); zero on its padding.
+     */
+    LABELS;
 
     /** The column's number of variables in a layout. */
     public int numVars(ArgmaxLayout layout) {

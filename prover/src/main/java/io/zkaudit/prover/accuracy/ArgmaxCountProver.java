@@ -12,6 +12,7 @@ import io.zkaudit.prover.sumcheck.SumcheckProver;
 import io.zkaudit.prover.sumcheck.VirtualPolynomial;
 import io.zkaudit.sumcheck.MaskPolynomial;
 import io.zkaudit.transcript.Transcript;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -48,8 +49,9 @@ public final class ArgmaxCountProver {
   }
 
   /**
-   * The same with the label table given: the honest prover passes the statement's; a test's
-   * cheating prover passes another one (and is caught by the verifier's own evaluation of it).
+   * The same with the label table given: the committed one when the statement's labels are
+   * committed (the prover knows them once revealed), else the statement's; a test's cheating prover
+   * passes another one (and is caught by the verifier's own evaluation of it).
    */
   public static Output prove(
       ArgmaxCountStatement statement,
@@ -93,16 +95,24 @@ public final class ArgmaxCountProver {
           new ArgmaxCountProof(
               out.proof().proof(), new Ext2[] {out.proof().maskSum(), out.proof().maskEval()});
     }
-    return new Output(
-        proof,
-        List.of(
-            new ColumnEvaluation(
-                ColumnEvaluation.Column.LOGITS, point, values[ArgmaxRelations.LOGITS]),
-            new ColumnEvaluation(
-                ColumnEvaluation.Column.SELECTOR, point, values[ArgmaxRelations.SELECTOR]),
-            new ColumnEvaluation(
-                ColumnEvaluation.Column.MAX, layout.samplePart(point), values[ArgmaxRelations.MAX]),
-            new ColumnEvaluation(ColumnEvaluation.Column.GAP, point, values[ArgmaxRelations.GAP])));
+    List<ColumnEvaluation> claims = new ArrayList<>();
+    claims.add(
+        new ColumnEvaluation(
+            ColumnEvaluation.Column.LOGITS, point, values[ArgmaxRelations.LOGITS]));
+    claims.add(
+        new ColumnEvaluation(
+            ColumnEvaluation.Column.SELECTOR, point, values[ArgmaxRelations.SELECTOR]));
+    claims.add(
+        new ColumnEvaluation(
+            ColumnEvaluation.Column.MAX, layout.samplePart(point), values[ArgmaxRelations.MAX]));
+    claims.add(
+        new ColumnEvaluation(ColumnEvaluation.Column.GAP, point, values[ArgmaxRelations.GAP]));
+    if (statement.labelsCommitted()) {
+      claims.add(
+          new ColumnEvaluation(
+              ColumnEvaluation.Column.LABELS, point, values[ArgmaxRelations.LABELS]));
+    }
+    return new Output(proof, claims);
   }
 
   /** m extended over the class variables: m̂(b, j) = m(b), whose MLE at (σ_j, σ_b) is m(σ_b). */

@@ -218,7 +218,7 @@ class ArgmaxCountProofTest {
     long[] s = w.columns().selector().clone();
     ArgmaxLayout layout = w.statement().layout();
     s[layout.index(b, w.predictions()[b])] = 0;
-    s[layout.index(b, w.statement().labels()[b])] = 1;
+    s[layout.index(b, w.statement().publicLabels()[b])] = 1;
     ArgmaxColumns c = derived(w, s, true);
     assertEquals(
         Rejection.GAP_OUT_OF_RANGE,
@@ -252,7 +252,7 @@ class ArgmaxCountProofTest {
     int b = firstWrong(w);
     ArgmaxLayout layout = w.statement().layout();
     long[] s = w.columns().selector().clone();
-    s[layout.index(b, w.statement().labels()[b])] = 1;
+    s[layout.index(b, w.statement().publicLabels()[b])] = 1;
     ArgmaxCountStatement lie = claim(w, w.statement().correct() + 1);
     ArgmaxColumns c = derived(w, s, true);
     assertEquals(Rejection.RELATIONS, outcome(ArgmaxHarness.Inputs.of(lie, c), true));
@@ -361,9 +361,9 @@ class ArgmaxCountProofTest {
     long[] s = w.columns().selector().clone();
     int done = 0;
     for (int b = 0; b < layout.samples() && done < 2; b++) {
-      if (w.predictions()[b] != w.statement().labels()[b]) {
+      if (w.predictions()[b] != w.statement().publicLabels()[b]) {
         s[layout.index(b, w.predictions()[b])] = half;
-        s[layout.index(b, w.statement().labels()[b])] = half;
+        s[layout.index(b, w.statement().publicLabels()[b])] = half;
         done++;
       }
     }
@@ -409,7 +409,7 @@ class ArgmaxCountProofTest {
   void labelsMovedToAnotherSample() {
     ArgmaxWitness w = mixed(true);
     ArgmaxLayout layout = w.statement().layout();
-    int[] y = w.statement().labels();
+    int[] y = w.statement().publicLabels();
     int[] p = w.predictions();
     // a wrong sample b2 and a wrong sample b1 whose label is b2's prediction
     int b1 = -1;
@@ -474,6 +474,41 @@ class ArgmaxCountProofTest {
     assertEquals(Rejection.RELATIONS, outcome(ArgmaxHarness.Inputs.of(lie, clampedColumns), true));
   }
 
+  /**
+   * Labels committed (the test-set commitment's role, played here by the prover's commitment): the
+   * statement names none, the gadget leaves a claim on the label table, which the opening proves; a
+   * prover that sums against other labels than the committed ones fails the opening.
+   */
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void committedLabels(boolean zk) {
+    ArgmaxWitness w = mixed(zk);
+    ArgmaxHarness.Inputs honest = ArgmaxHarness.Inputs.committedLabels(w);
+    assertNull(ArgmaxHarness.outcome(honest, zk, 50));
+    // labels moved (b1's label onto b2, whose prediction it is): the count +1 against them
+    int[] y = w.statement().publicLabels();
+    int[] p = w.predictions();
+    ArgmaxLayout layout = w.statement().layout();
+    int b1 = firstWrong(w);
+    int b2 = -1;
+    for (int b = 0; b < y.length; b++) {
+      if (b != b1 && p[b] != y[b] && p[b] == y[b1]) {
+        b2 = b;
+      }
+    }
+    assertTrue(b2 >= 0);
+    long[] moved = honest.labelTable().clone();
+    moved[layout.index(b2, y[b2])] = 0;
+    moved[layout.index(b2, y[b1])] = 1;
+    ArgmaxCountStatement lie =
+        new ArgmaxCountStatement(
+            layout, new ArgmaxCountStatement.Labels.Committed(), w.statement().correct() + 1);
+    ArgmaxHarness.Inputs cheat =
+        new ArgmaxHarness.Inputs(
+            lie, w.columns(), w.columns(), moved, null, honest.committedLabels());
+    assertEquals(Rejection.OPENING, outcome(cheat, zk));
+  }
+
   /** Bytes flipped in the gadget's proof: every one rejected, by decoding or by a check. */
   @Test
   void flippedBytesAreRejected() throws InvalidProofException {
@@ -517,7 +552,7 @@ class ArgmaxCountProofTest {
     ArgmaxWitness w = mixed(false);
     ArgmaxHarness.Bundle b = ArgmaxHarness.prove(ArgmaxHarness.Inputs.honest(w), null);
     ArgmaxHarness.verify(w.statement(), b, false);
-    int[] y = w.statement().labels();
+    int[] y = w.statement().publicLabels();
     y[0] = (y[0] + 1) % w.statement().layout().classes();
     ArgmaxCountStatement other =
         new ArgmaxCountStatement(w.statement().layout(), y, w.statement().correct());
@@ -556,7 +591,7 @@ class ArgmaxCountProofTest {
         logits[b][j] = Goldilocks.toSigned(w.columns().logits()[l.index(b, j)]);
       }
     }
-    return witness(logits, w.statement().labels(), zk, 43);
+    return witness(logits, w.statement().publicLabels(), zk, 43);
   }
 
   static ArgmaxWitness witness(long[][] logits, int[] labels, boolean zk, long seed) {
@@ -569,12 +604,12 @@ class ArgmaxCountProofTest {
   }
 
   static ArgmaxCountStatement claim(ArgmaxWitness w, int correct) {
-    return new ArgmaxCountStatement(w.statement().layout(), w.statement().labels(), correct);
+    return new ArgmaxCountStatement(w.statement().layout(), w.statement().publicLabels(), correct);
   }
 
   static int firstWrong(ArgmaxWitness w) {
     for (int b = 0; ; b++) {
-      if (w.predictions()[b] != w.statement().labels()[b]) {
+      if (w.predictions()[b] != w.statement().publicLabels()[b]) {
         return b;
       }
     }
@@ -582,7 +617,7 @@ class ArgmaxCountProofTest {
 
   static int firstRight(ArgmaxWitness w) {
     for (int b = 0; ; b++) {
-      if (w.predictions()[b] == w.statement().labels()[b]) {
+      if (w.predictions()[b] == w.statement().publicLabels()[b]) {
         return b;
       }
     }

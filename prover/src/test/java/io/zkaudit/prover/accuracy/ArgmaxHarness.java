@@ -51,7 +51,14 @@ final class ArgmaxHarness {
   static final int MAX = 2;
   static final int GAP = 3;
   static final int MULTIPLICITIES = 4;
-  static final int MASK = 5;
+
+  /** Committed labels (a stand-in for the test-set commitment) follow the multiplicities. */
+  static final int LABELS = 5;
+
+  /** The mask column comes last. */
+  static int maskColumn(ArgmaxCountStatement st) {
+    return st.labelsCommitted() ? 6 : 5;
+  }
 
   /**
    * What a prover commits ({@code committed}), proves the relations with ({@code proven}, the same
@@ -63,13 +70,37 @@ final class ArgmaxHarness {
       ArgmaxColumns committed,
       ArgmaxColumns proven,
       long[] labelTable,
-      long[] multiplicities) {
+      long[] multiplicities,
+      long[] committedLabels) {
+    Inputs(
+        ArgmaxCountStatement statement,
+        ArgmaxColumns committed,
+        ArgmaxColumns proven,
+        long[] labelTable,
+        long[] multiplicities) {
+      this(statement, committed, proven, labelTable, multiplicities, labelTable);
+    }
+
     static Inputs honest(ArgmaxWitness w) {
       return new Inputs(w.statement(), w.columns(), w.columns(), w.statement().labelTable(), null);
     }
 
     static Inputs of(ArgmaxCountStatement st, ArgmaxColumns columns) {
       return new Inputs(st, columns, columns, st.labelTable(), rangeMultiplicities(st, columns));
+    }
+
+    /**
+     * The honest witness's proof about committed labels: the statement names no labels, the label
+     * table is committed beside the columns (the buyer's test-set commitment, here the prover's).
+     */
+    static Inputs committedLabels(ArgmaxWitness w) {
+      ArgmaxCountStatement st =
+          new ArgmaxCountStatement(
+              w.statement().layout(),
+              new ArgmaxCountStatement.Labels.Committed(),
+              w.statement().correct());
+      long[] table = w.statement().labelTable();
+      return new Inputs(st, w.columns(), w.columns(), table, null, table);
     }
   }
 
@@ -123,6 +154,9 @@ final class ArgmaxHarness {
     columns.add(in.committed().max());
     columns.add(in.committed().gap());
     columns.add(mult);
+    if (in.statement().labelsCommitted()) {
+      columns.add(in.committedLabels());
+    }
     if (mask != null) {
       columns.add(MaskColumn.place(List.of(mask), MaskColumn.numVars(n)));
     }
@@ -139,7 +173,7 @@ final class ArgmaxHarness {
       Ext2[] point = gadget.claim(ColumnEvaluation.Column.SELECTOR).point();
       maskClaims.add(
           new ColumnClaim(
-              MASK,
+              maskColumn(in.statement()),
               MaskColumn.terms(MaskColumn.numVars(n), 0, point, Ext2.ONE),
               gadget.proof().masks()[1]));
     }
@@ -168,11 +202,15 @@ final class ArgmaxHarness {
       throw Rejection.GAP_OUT_OF_RANGE.exception(e.getMessage());
     }
     List<ColumnClaim> maskClaims =
-        zk ? ledger.claims(MASK, MaskColumn.numVars(n)) : List.<ColumnClaim>of();
-    int[] sizes =
-        zk
-            ? new int[] {n, n, layout.sampleBits(), n, 16, MaskColumn.numVars(n)}
-            : new int[] {n, n, layout.sampleBits(), n, 16};
+        zk ? ledger.claims(maskColumn(st), MaskColumn.numVars(n)) : List.<ColumnClaim>of();
+    List<Integer> logSizes = new ArrayList<>(List.of(n, n, layout.sampleBits(), n, 16));
+    if (st.labelsCommitted()) {
+      logSizes.add(n);
+    }
+    if (zk) {
+      logSizes.add(MaskColumn.numVars(n));
+    }
+    int[] sizes = logSizes.stream().mapToInt(Integer::intValue).toArray();
     try {
       new BasefoldVerifier(PARAMS)
           .verifyColumns(
@@ -197,6 +235,7 @@ final class ArgmaxHarness {
             case SELECTOR -> SELECTOR;
             case MAX -> MAX;
             case GAP -> GAP;
+            case LABELS -> LABELS;
           };
       out.add(new ColumnClaim(column, e.point(), e.value()));
     }

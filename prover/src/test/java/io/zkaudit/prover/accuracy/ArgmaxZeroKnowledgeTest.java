@@ -95,6 +95,7 @@ class ArgmaxZeroKnowledgeTest {
           case SELECTOR -> cols.selector().clone();
           case MAX -> cols.max().clone();
           case GAP -> cols.gap().clone();
+          case LABELS -> throw new AssertionError("public labels");
         };
     IntPredicate real = c == ColumnEvaluation.Column.MAX ? layout::isRealSample : layout::isReal;
     for (int i = 0; i < t.length; i++) {
@@ -236,6 +237,7 @@ class ArgmaxZeroKnowledgeTest {
       case SELECTOR -> w.columns().selector();
       case MAX -> w.columns().max();
       case GAP -> w.columns().gap();
+      case LABELS -> throw new AssertionError("public labels");
     };
   }
 }
