@@ -10,6 +10,8 @@ import io.zkaudit.field.ExtVector;
 import io.zkaudit.poly.Mle;
 import io.zkaudit.prover.sumcheck.SumcheckProver;
 import io.zkaudit.prover.sumcheck.VirtualPolynomial;
+import io.zkaudit.prover.zk.MaskSupply;
+import io.zkaudit.prover.zk.SumcheckMasks;
 import io.zkaudit.sumcheck.MaskPolynomial;
 import io.zkaudit.transcript.Transcript;
 import java.util.ArrayList;
@@ -46,6 +48,28 @@ public final class ArgmaxCountProver {
       Transcript transcript,
       MaskPolynomial mask) {
     return prove(statement, columns, statement.labelTable(), transcript, mask);
+  }
+
+  /**
+   * The same inside a proof: the mask, in zero knowledge, is the proof's next one (a sumcheck of kb
+   * + nb variables and round degree 3 in its mask schedule).
+   */
+  public static Output prove(
+      ArgmaxCountStatement statement,
+      ArgmaxColumns columns,
+      long[] labelTable,
+      Transcript transcript,
+      SumcheckMasks masks) {
+    MaskPolynomial mask =
+        switch (masks) {
+          case SumcheckMasks.Plain p -> null;
+          case MaskSupply s ->
+              s.next(
+                  statement.layout().numVars(),
+                  ArgmaxRelations.composition(Ext2.ONE, statement.layout().classBits())
+                      .roundDegree(false));
+        };
+    return prove(statement, columns, labelTable, transcript, mask);
   }
 
   /**

@@ -8,6 +8,9 @@ import io.zkaudit.accuracy.ColumnEvaluation;
 import io.zkaudit.accuracy.Rejection;
 import io.zkaudit.field.Ext2;
 import io.zkaudit.field.Goldilocks;
+import io.zkaudit.inference.MaskSchedule;
+import io.zkaudit.lookup.LogUpBlinding;
+import io.zkaudit.lookup.LogUpLayout;
 import io.zkaudit.lookup.LogUpProof;
 import io.zkaudit.lookup.LogUpVerifier;
 import io.zkaudit.lookup.LookupClaims;
@@ -24,7 +27,8 @@ import io.zkaudit.prover.lookup.LogUpProver;
 import io.zkaudit.prover.lookup.LookupWitness;
 import io.zkaudit.prover.pcs.BasefoldProver;
 import io.zkaudit.prover.pcs.Committed;
-import io.zkaudit.sumcheck.MaskPolynomial;
+import io.zkaudit.prover.zk.MaskSupply;
+import io.zkaudit.prover.zk.SumcheckMasks;
 import io.zkaudit.transcript.Transcript;
 import io.zkaudit.zk.MaskColumn;
 import io.zkaudit.zk.MaskLedger;
@@ -124,6 +128,66 @@ final class ArgmaxHarness {
     return LookupStatement.of(LookupStatement.Lookup.of(LookupTable.range(16), layout.gapGroup()));
   }
 
+  /** The range lookup as the proof runs it: blinded in zero knowledge. */
+  static LookupStatement rangeLookup(ArgmaxLayout layout, boolean zk) {
+    LookupStatement st = rangeLookup(layout);
+    return zk ? st.withBlinding() : st;
+  }
+
+  /**
+   * The masks of a zero-knowledge run, in verification order: the gadget's sumcheck, then each
+   * logUp-GKR layer's (as {@code MaskSchedule} lists a proof's).
+   */
+  static MaskSchedule maskSchedule(ArgmaxLayout layout, LookupStatement lookup) {
+    List<MaskSchedule.Entry> entries = new ArrayList<>();
+    entries.add(new MaskSchedule.Sumcheck(layout.numVars(), 3));
+    List<LogUpLayout.Tree> trees = LogUpLayout.trees(lookup);
+    for (int layer = 1; layer <= LogUpLayout.maxVars(trees); layer++) {
+      int l = layer;
+      List<LogUpLayout.Tree> active = trees.stream().filter(t -> t.numVars() >= l).toList();
+      entries.add(
+          new MaskSchedule.Sumcheck(
+              layer - 1, LogUpLayout.layerComposition(active, layer, Ext2.ONE).roundDegree(true)));
+    }
+    return new MaskSchedule(entries);
+  }
+
+  static int blocks(MaskSchedule schedule) {
+    return schedule.entries().stream().mapToInt(MaskSchedule.Entry::blocks).sum();
+  }
+
+  /**
+   * Where each column sits in the one commitment: the gadget's four, the multiplicities, then the
+   * committed labels, and in zero knowledge the lookup's blinding numerators and tuples and the
+   * mask column (-1: absent).
+   */
+  record Columns(int labels, int numerators, int tuples, int mask) {
+    static Columns of(ArgmaxCountStatement st, boolean zk) {
+      int next = MULTIPLICITIES + 1;
+      int labels = st.labelsCommitted() ? next++ : -1;
+      int numerators = zk ? next++ : -1;
+      int tuples = zk ? next++ : -1;
+      int mask = zk ? next : -1;
+      return new Columns(labels, numerators, tuples, mask);
+    }
+
+    int[] logSizes(ArgmaxLayout layout, LookupStatement lookup, MaskSchedule schedule) {
+      int n = layout.numVars();
+      List<Integer> sizes = new ArrayList<>(List.of(n, n, layout.sampleBits(), n));
+      sizes.add(16 + (lookup.blinded() ? 1 : 0));
+      if (labels >= 0) {
+        sizes.add(n);
+      }
+      if (mask >= 0) {
+        LogUpBlinding plan = LogUpBlinding.of(lookup);
+        sizes.add(plan.numeratorVars());
+        sizes.add(plan.tupleVars(0));
+        sizes.add(MaskColumn.numVars(blocks(schedule)));
+      }
+      return sizes.stream().mapToInt(Integer::intValue).toArray();
+    }
+  }
+
   /** Multiplicities of the real gap entries that are in range (a cheater's: the rest it cannot). */
   static long[] rangeMultiplicities(ArgmaxCountStatement st, ArgmaxColumns c) {
     long[] m = new long[1 << 16];
@@ -137,9 +201,10 @@ final class ArgmaxHarness {
   }
 
   static Bundle prove(Inputs in, ZkRandom zk) {
-    ArgmaxLayout layout = in.statement().layout();
-    int n = layout.numVars();
-    LookupStatement lookup = rangeLookup(layout);
+    ArgmaxCountStatement st = in.statement();
+    ArgmaxLayout layout = st.layout();
+    LookupStatement lookup = rangeLookup(layout, zk != null);
+    Columns where = Columns.of(st, zk != null);
     long[][] gapGroup = {in.committed().gap()};
     long[] mult =
         in.multiplicities() != null
@@ -147,103 +212,133 @@ final class ArgmaxHarness {
             : LookupWitness.compute(lookup.lookups().getFirst(), List.<long[][]>of(gapGroup))
                 .multiplicities();
     LookupWitness witness = new LookupWitness(List.<long[][]>of(gapGroup), mult);
-    MaskPolynomial mask = zk == null ? null : zk.mask(n, 3);
+    SumcheckMasks masks = SumcheckMasks.PLAIN;
+    MaskSchedule schedule = null;
+    if (zk != null) {
+      witness =
+          witness.blind(lookup.lookups().getFirst(), LogUpBlinding.of(lookup), 0, zk::nextField);
+      schedule = maskSchedule(layout, lookup);
+      masks = MaskSupply.draw(schedule, zk);
+    }
     List<long[]> columns = new ArrayList<>();
     columns.add(in.committed().logits());
     columns.add(in.committed().selector());
     columns.add(in.committed().max());
     columns.add(in.committed().gap());
-    columns.add(mult);
-    if (in.statement().labelsCommitted()) {
+    columns.add(witness.committedMultiplicities());
+    if (where.labels() >= 0) {
       columns.add(in.committedLabels());
     }
-    if (mask != null) {
-      columns.add(MaskColumn.place(List.of(mask), MaskColumn.numVars(n)));
+    if (zk != null) {
+      LogUpBlinding plan = LogUpBlinding.of(lookup);
+      long[] numerators = new long[1 << plan.numeratorVars()];
+      long[] mine = witness.blinding().numerators()[0];
+      System.arraycopy(mine, 0, numerators, plan.offset(0, 0), mine.length);
+      columns.add(numerators);
+      columns.add(witness.blinding().tableTuples()[0]);
+      columns.add(
+          MaskColumn.place(((MaskSupply) masks).all(), MaskColumn.numVars(blocks(schedule))));
     }
     BasefoldProver pcs = new BasefoldProver(PARAMS);
-    Committed committed = pcs.commit(columns, zk == null ? null : zk::nextField);
+    Committed committed =
+        pcs.commit(
+            columns,
+            new PackedLayout(where.logSizes(layout, lookup, schedule)),
+            zk == null ? null : zk::nextField);
     Transcript t = new Transcript(DOMAIN);
     committed.commitment().absorb(t);
+    Transcript before = t.fork();
 
     ArgmaxCountProver.Output gadget =
-        ArgmaxCountProver.prove(in.statement(), in.proven(), in.labelTable(), t, mask);
-    LogUpProver.Output lp = LogUpProver.prove(lookup, List.of(witness), t);
-    List<ColumnClaim> maskClaims = new ArrayList<>();
-    if (mask != null) {
-      Ext2[] point = gadget.claim(ColumnEvaluation.Column.SELECTOR).point();
-      maskClaims.add(
-          new ColumnClaim(
-              maskColumn(in.statement()),
-              MaskColumn.terms(MaskColumn.numVars(n), 0, point, Ext2.ONE),
-              gadget.proof().masks()[1]));
+        ArgmaxCountProver.prove(st, in.proven(), in.labelTable(), t, masks);
+    LogUpProver.Output lp = LogUpProver.prove(lookup, List.of(witness), t, masks);
+    // The opening's claims are what the verifier derives (the mask ledger's included), so the
+    // prover replays the verifier's reduction on its own proof; a cheater whose proof fails there
+    // will be rejected before the opening, which it then fills with any claim.
+    List<ColumnClaim> claims;
+    try {
+      claims = reduce(st, gadget.proof(), lp.proof(), zk != null, before);
+    } catch (InvalidProofException e) {
+      ColumnEvaluation c = gadget.claims().get(1);
+      claims = List.of(new ColumnClaim(SELECTOR, c.point(), c.value()));
     }
-    OpeningProof opening =
-        pcs.openColumns(committed, openingClaims(gadget.claims(), lp.claims(), maskClaims), t);
+    OpeningProof opening = pcs.openColumns(committed, claims, t);
     return new Bundle(committed.commitment(), gadget.proof(), lp.proof(), opening);
   }
 
   /** Verifies, each part's failure reported with its reason. */
   static void verify(ArgmaxCountStatement st, Bundle b, boolean zk) throws InvalidProofException {
     ArgmaxLayout layout = st.layout();
-    int n = layout.numVars();
     Transcript t = new Transcript(DOMAIN);
     b.commitment().absorb(t);
-    MaskLedger ledger = zk ? new MaskLedger(n) : null;
-    ArgmaxCountVerifier.Outcome outcome = ArgmaxCountVerifier.verify(st, b.gadget(), t, ledger);
-    LookupClaims lookupClaims;
-    try {
-      lookupClaims =
-          LogUpVerifier.verify(
-              LookupStatement.of(
-                  LookupStatement.Lookup.of(LookupTable.range(16), outcome.gapGroup())),
-              b.lookup(),
-              t);
-    } catch (InvalidProofException e) {
-      throw Rejection.GAP_OUT_OF_RANGE.exception(e.getMessage());
-    }
-    List<ColumnClaim> maskClaims =
-        zk ? ledger.claims(maskColumn(st), MaskColumn.numVars(n)) : List.<ColumnClaim>of();
-    List<Integer> logSizes = new ArrayList<>(List.of(n, n, layout.sampleBits(), n, 16));
-    if (st.labelsCommitted()) {
-      logSizes.add(n);
-    }
-    if (zk) {
-      logSizes.add(MaskColumn.numVars(n));
-    }
-    int[] sizes = logSizes.stream().mapToInt(Integer::intValue).toArray();
+    List<ColumnClaim> claims = reduce(st, b.gadget(), b.lookup(), zk, t);
+    LookupStatement lookup = rangeLookup(layout, zk);
+    int[] sizes =
+        Columns.of(st, zk).logSizes(layout, lookup, zk ? maskSchedule(layout, lookup) : null);
     try {
       new BasefoldVerifier(PARAMS)
-          .verifyColumns(
-              b.commitment(),
-              new PackedLayout(sizes),
-              openingClaims(outcome.claims(), lookupClaims, maskClaims),
-              b.opening(),
-              t);
+          .verifyColumns(b.commitment(), new PackedLayout(sizes), claims, b.opening(), t);
     } catch (InvalidProofException e) {
       throw Rejection.OPENING.exception(e.getMessage());
     }
   }
 
-  /** The claims one opening proves, in one order for both sides. */
-  static List<ColumnClaim> openingClaims(
-      List<ColumnEvaluation> gadget, LookupClaims lookup, List<ColumnClaim> mask) {
+  /**
+   * The verifier's reduction to opening claims: the gadget, the gap's range lookup (blinded in zero
+   * knowledge), and the mask ledger's claims; in one order for both sides.
+   */
+  static List<ColumnClaim> reduce(
+      ArgmaxCountStatement st,
+      ArgmaxCountProof gadget,
+      LogUpProof lookupProof,
+      boolean zk,
+      Transcript t)
+      throws InvalidProofException {
+    ArgmaxLayout layout = st.layout();
+    LookupStatement lookup = rangeLookup(layout, zk);
+    MaskSchedule schedule = zk ? maskSchedule(layout, lookup) : null;
+    MaskLedger ledger = zk ? new MaskLedger(blocks(schedule)) : null;
+    Columns where = Columns.of(st, zk);
+    ArgmaxCountVerifier.Outcome outcome = ArgmaxCountVerifier.verify(st, gadget, t, ledger);
+    if (!outcome.gapGroup().equals(lookup.lookups().getFirst().groups().getFirst())) {
+      throw new AssertionError("the harness's range lookup is not the gadget's");
+    }
+    LookupClaims lc;
+    try {
+      lc = LogUpVerifier.verify(lookup, lookupProof, t, ledger);
+    } catch (InvalidProofException e) {
+      throw Rejection.GAP_OUT_OF_RANGE.exception(e.getMessage());
+    }
     List<ColumnClaim> out = new ArrayList<>();
-    for (ColumnEvaluation e : gadget) {
+    for (ColumnEvaluation e : outcome.claims()) {
       int column =
           switch (e.column()) {
             case LOGITS -> LOGITS;
             case SELECTOR -> SELECTOR;
             case MAX -> MAX;
             case GAP -> GAP;
-            case LABELS -> LABELS;
+            case LABELS -> where.labels();
           };
       out.add(new ColumnClaim(column, e.point(), e.value()));
     }
-    LookupClaims.WitnessClaim w = lookup.witnesses().getFirst().getFirst();
+    LookupClaims.WitnessClaim w = lc.witnesses().getFirst().getFirst();
     out.add(new ColumnClaim(GAP, w.point(), w.values()[0]));
-    LookupClaims.EvaluationClaim m = lookup.multiplicities().getFirst();
+    LookupClaims.EvaluationClaim m = lc.multiplicities().getFirst();
     out.add(new ColumnClaim(MULTIPLICITIES, m.point(), m.value()));
-    out.addAll(mask);
+    if (zk) {
+      LogUpBlinding plan = LogUpBlinding.of(lookup);
+      for (LookupClaims.BlindingClaim b : lc.blindingSums()) {
+        out.add(
+            new ColumnClaim(
+                where.numerators(),
+                plan.numeratorTerms(b.lookup(), b.group(), b.point()),
+                b.value()));
+      }
+      for (LookupClaims.WitnessClaim u : lc.blindingTuples()) {
+        out.add(new ColumnClaim(where.tuples(), u.point(), u.values()[0]));
+      }
+      out.addAll(ledger.claims(where.mask(), MaskColumn.numVars(blocks(schedule))));
+    }
     return out;
   }
 
