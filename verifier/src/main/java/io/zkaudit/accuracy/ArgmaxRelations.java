@@ -15,14 +15,16 @@ import io.zkaudit.sumcheck.Composition;
  *     + λ·E'·s                                       (B) one 1 per real sample, among real classes
  *     + λ²·(E'·s·ℓ − 2^−kb·E_b·m)                    (C) m is the selected logit
  *     + λ³·(E·(d − m + ℓ) + G·s)                     (D) d = m − ℓ − [j &lt; p_b] on the box
- *     + λ⁴·L·s                                       (E) the count
+ *     + λ⁴·box·L·s                                   (E) the count
  *  = λ·[b &lt; N]~(r_b) + λ⁴·correct
  * </pre>
  *
  * with the public tables E = eq(r, x)·box(x), E' = eq(r_b, b)·box(x), E_b = eq(r_b, b)·[b &lt; N],
- * G = E_b·W(j) where W(k) = Σ_{j &lt; k &lt; K} eq(r_j, j), and L(b, j) = [b &lt; N][j = y_b]; m is
- * the maximum column extended constantly over the classes. The composition has degree 3 and no eq
- * factor: round degree 3, the largest a Libra mask of the mask column takes.
+ * G = E_b·W(j) where W(k) = Σ_{j &lt; k &lt; K} eq(r_j, j), L(b, j) = [b &lt; N][j = y_b] and box
+ * itself; m is the maximum column extended constantly over the classes. (E) reads L on the box
+ * only, so that a committed label table (the test-set commitment's) can have uniform padding and
+ * its claim is masked like the others; for public labels box·L = L. The composition has degree 3
+ * and no eq factor: round degree 3, the largest a Libra mask of the mask column takes.
  */
 public final class ArgmaxRelations {
   private ArgmaxRelations() {}
@@ -41,7 +43,8 @@ public final class ArgmaxRelations {
   public static final int ROW_SAMPLE = 6;
   public static final int BELOW = 7;
   public static final int LABELS = 8;
-  public static final int TABLES = 9;
+  public static final int BOX = 9;
+  public static final int TABLES = 10;
 
   public static final String POINT = "accuracy/point";
   public static final String LAMBDA = "accuracy/lambda";
@@ -66,8 +69,8 @@ public final class ArgmaxRelations {
         .term(l3.neg(), EQ_BOX, MAX)
         .term(l3, EQ_BOX, LOGITS)
         .term(l3, BELOW, SELECTOR)
-        // (E) the count
-        .term(l4, LABELS, SELECTOR)
+        // (E) the count, on the box: a committed label table may then have uniform padding
+        .term(l4, BOX, LABELS, SELECTOR)
         .build();
   }
 
@@ -97,6 +100,7 @@ public final class ArgmaxRelations {
     v[ROW_SAMPLE] = rowSample;
     v[BELOW] = rowSample.mul(below(layout.classes(), rj, sj));
     v[LABELS] = st.labelsCommitted() ? null : st.labelTable(sigma);
+    v[BOX] = layout.box(sigma);
     return v;
   }
 

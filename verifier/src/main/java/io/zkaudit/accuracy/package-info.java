@@ -25,7 +25,8 @@
  *       = 0;
  *   <li>(D) d = m − ℓ − t on the box, with t folded in rather than committed: Σ_x eq(r, x) box(x)
  *       t(x) = Σ_{b, k} eq(r_b, b)[b &lt; N] W(k) s(b, k), W(k) = Σ_{j &lt; k &lt; K} eq(r_j, j);
- *   <li>(E) Σ_x L(x) s(x) = correct, L(b, j) = [b &lt; N][j = y_b] (padding samples never count).
+ *   <li>(E) Σ_x box(x) L(x) s(x) = correct, L(b, j) = [b &lt; N][j = y_b] (padding samples never
+ *       count; box lets a committed label table have uniform padding).
  * </ol>
  *
  * (A) with (B) make each real row one-hot among the real classes (s is 0 or 1 there and K &lt; p).

@@ -100,6 +100,7 @@ public final class ArgmaxCountProver {
       vp.addExt(t);
     }
     vp.addBase(labelTable);
+    vp.addBase(box(layout));
     vp.addTerms(ArgmaxRelations.composition(lambda, layout.classBits()));
     Ext2 claim = ArgmaxRelations.claim(statement, r, lambda);
 
@@ -137,6 +138,15 @@ public final class ArgmaxCountProver {
               ColumnEvaluation.Column.LABELS, point, values[ArgmaxRelations.LABELS]));
     }
     return new Output(proof, claims);
+  }
+
+  /** The box's indicator. */
+  static long[] box(ArgmaxLayout layout) {
+    long[] t = new long[layout.size()];
+    for (int i = 0; i < t.length; i++) {
+      t[i] = layout.isReal(i) ? 1 : 0;
+    }
+    return t;
   }
 
   /** m extended over the class variables: m̂(b, j) = m(b), whose MLE at (σ_j, σ_b) is m(σ_b). */

@@ -106,6 +106,15 @@ final class ArgmaxHarness {
       long[] table = w.statement().labelTable();
       return new Inputs(st, w.columns(), w.columns(), table, null, table);
     }
+
+    /** The same, the committed label table's padding uniform (the gadget reads its box only). */
+    static Inputs committedLabels(ArgmaxWitness w, ZkRandom padding) {
+      Inputs in = committedLabels(w);
+      long[] table = in.labelTable().clone();
+      ArgmaxLayout layout = w.statement().layout();
+      padding.fill(table, i -> !layout.isReal(i));
+      return new Inputs(in.statement(), in.committed(), in.proven(), table, null, table);
+    }
   }
 
   /** Everything the verifier receives besides the statement. */
