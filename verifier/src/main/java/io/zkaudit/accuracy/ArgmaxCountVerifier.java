@@ -3,6 +3,7 @@ package io.zkaudit.accuracy;
 import io.zkaudit.field.Ext2;
 import io.zkaudit.lookup.LookupStatement;
 import io.zkaudit.proof.InvalidProofException;
+import io.zkaudit.soundness.RoundError;
 import io.zkaudit.sumcheck.Composition;
 import io.zkaudit.sumcheck.SumcheckResult;
 import io.zkaudit.sumcheck.SumcheckVerifier;
@@ -47,6 +48,32 @@ public final class ArgmaxCountVerifier {
     public ColumnEvaluation claim(ColumnEvaluation.Column column) {
       return claims.get(column.ordinal());
     }
+  }
+
+  /**
+   * The gadget's round-by-round soundness errors (for a proof's {@code SoundnessReport}): the point
+   * r, at which a false identity's MLE (a nonzero multilinear of n or nb variables) vanishes for at
+   * most n or nb bad coordinates' worth of points; the weight λ batching five sums (a degree-4
+   * polynomial in λ); each sumcheck round (degree 3); in zero knowledge the mask sum (degree 1 in
+   * the mask weight).
+   */
+  public static List<RoundError> rounds(ArgmaxLayout layout, boolean zeroKnowledge) {
+    int n = layout.numVars();
+    int nb = layout.sampleBits();
+    String p = "argmax/count";
+    List<RoundError> out = new ArrayList<>();
+    out.add(
+        RoundError.algebraic(
+            p,
+            "r: the zero-checks (A)–(D)",
+            2.0 * n + 2.0 * nb,
+            "(2n + 2nb)/|F|, n = " + n + ", nb = " + nb));
+    out.add(RoundError.algebraic(p, "λ: five relations batched", 4, "4/|F|"));
+    out.add(RoundError.algebraic(p, "each sumcheck round", 3, "3/|F| (degree 3)"));
+    if (zeroKnowledge) {
+      out.add(RoundError.algebraic(p, "the mask weight", 1, "1/|F|"));
+    }
+    return out;
   }
 
   /**

@@ -145,6 +145,17 @@ class ArgmaxCountProofTest {
     assertEquals(new ArgmaxLayout(8, 2, 3, 1), ArgmaxLayout.of(8, 2, false));
   }
 
+  @Test
+  void soundnessRoundsAreAbove120Bits() {
+    for (boolean zk : new boolean[] {false, true}) {
+      var rounds = io.zkaudit.accuracy.ArgmaxCountVerifier.rounds(ArgmaxLayout.of(600, 10, zk), zk);
+      assertEquals(zk ? 4 : 3, rounds.size());
+      for (var r : rounds) {
+        assertTrue(r.bits() > 120, r.toString());
+      }
+    }
+  }
+
   /** The verifier's O(log K) forms agree with the tables they stand for. */
   @Test
   void publicFormsAgreeWithTheirTables() {
