@@ -257,7 +257,7 @@ class ArgmaxCountProofTest {
   /**
    * Two ones in a row (the label and the prediction: +1), the maximum and gap derived from the
    * selector as the relations define them; then the same cheat covered up, proving the sumcheck on
-   * an honest selector while committing the two-ones one.
+   * tables where every relation holds while committing the two-ones selector.
    */
   @Test
   void aSelectorWithTwoOnes() {
@@ -269,16 +269,20 @@ class ArgmaxCountProofTest {
     ArgmaxCountStatement lie = claim(w, w.statement().correct() + 1);
     ArgmaxColumns c = derived(w, s, true);
     assertEquals(Rejection.RELATIONS, outcome(ArgmaxHarness.Inputs.of(lie, c), true));
-    // covered up: commit the two ones (with the honest maximum and gap, so the range lookup
-    // passes), prove the honest statement on the honest columns: only the opening can tell
+    // covered up: commit the two ones with the honest maximum and gap (so the range lookup
+    // passes), and run the sumcheck for the lie on tables where every relation holds (the one
+    // moved to the label, m and d recomputed): only the opening can tell
     ArgmaxColumns committed = w.columns().with(s, w.columns().max(), w.columns().gap());
+    long[] moved = w.columns().selector().clone();
+    moved[layout.index(b, w.predictions()[b])] = 0;
+    moved[layout.index(b, w.statement().publicLabels()[b])] = 1;
     ArgmaxHarness.Inputs coverUp =
         new ArgmaxHarness.Inputs(
-            w.statement(),
+            lie,
             committed,
-            w.columns(),
-            w.statement().labelTable(),
-            ArgmaxHarness.rangeMultiplicities(w.statement(), committed));
+            derived(w, moved, true),
+            lie.labelTable(),
+            ArgmaxHarness.rangeMultiplicities(lie, committed));
     assertEquals(Rejection.OPENING, outcome(coverUp, true));
   }
 
