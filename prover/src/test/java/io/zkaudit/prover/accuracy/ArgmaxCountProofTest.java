@@ -530,7 +530,10 @@ class ArgmaxCountProofTest {
     assertEquals(Rejection.OPENING, outcome(cheat, zk));
   }
 
-  /** Bytes flipped in the gadget's proof: every one rejected, by decoding or by a check. */
+  /**
+   * Bytes flipped in the gadget's proof: every one rejected, by decoding or by a check; every
+   * truncation refused; a proof of one mode verified in the other is malformed.
+   */
   @Test
   void flippedBytesAreRejected() throws InvalidProofException {
     ArgmaxWitness w = mixed(true);
@@ -555,6 +558,14 @@ class ArgmaxCountProofTest {
           () -> ArgmaxHarness.verify(w.statement(), t, true),
           "byte " + at);
     }
+    // every truncation and trailing bytes are refused by decoding
+    for (int len = 0; len < bytes.length; len++) {
+      byte[] cut = java.util.Arrays.copyOf(bytes, len);
+      assertThrows(InvalidProofException.class, () -> ArgmaxCountProof.fromBytes(cut), "" + len);
+    }
+    byte[] longer = java.util.Arrays.copyOf(bytes, bytes.length + 1);
+    assertThrows(InvalidProofException.class, () -> ArgmaxCountProof.fromBytes(longer));
+    assertEquals(b.gadget(), ArgmaxCountProof.fromBytes(bytes));
     // a plain proof offered as a zero-knowledge one, and the reverse
     ArgmaxWitness pw = witness(w, false);
     ArgmaxHarness.Bundle plain = ArgmaxHarness.prove(ArgmaxHarness.Inputs.honest(pw), null);
