@@ -66,7 +66,27 @@ class ProofSessionTest {
     Credentials owner = node.namedAccount("onchain session gas table", FUNDS);
     Deployed d = deploy(node, owner);
     StringBuilder rows = new StringBuilder();
+    StringBuilder rest = new StringBuilder();
     for (StatementBindingDifferentialTest.Fixture f : StatementBindingDifferentialTest.fixtures()) {
+      // What the steps still to come will verify: the layer proofs' sumchecks and rounds.
+      int sumchecks = 0;
+      int rounds = 0;
+      for (io.zkaudit.layers.WindowedLinearProof p : f.proof().linear()) {
+        if (p.phase1() != null) {
+          sumchecks++;
+          rounds += p.phase1().numRounds();
+        }
+        sumchecks++;
+        rounds += p.phase2().numRounds();
+      }
+      rest.append(
+          String.format(
+              "| %s | %d | %d | %d | %,d |%n",
+              f.name(),
+              f.proof().linear().size(),
+              sumchecks,
+              rounds,
+              f.proof().sectionSizes().get("linear layers (sumchecks)")));
       StatementBindingDifferentialTest.JavaVerdict java =
           StatementBindingDifferentialTest.java(f, f.bytes(), f.input());
       OnChainProofSession.Outcome opened =
@@ -127,9 +147,16 @@ class ProofSessionTest {
 
             | proof | step | calldata bytes | gas |
             |---|---|---:|---:|
+            %s
+            The steps still to come verify the layer proofs (`ModelProof.linear`: linear layers,
+            sums, max pools, concatenations, products, constant addends), each one or two
+            sumchecks:
+
+            | proof | layer proofs | sumchecks | rounds | bytes |
+            |---|---:|---:|---:|---:|
             %s\
             """
-                .formatted(d.session().codeSize(), rows));
+                .formatted(d.session().codeSize(), rows, rest));
   }
 
   private static String row(String proof, String step, OnChainProofSession.Outcome.Advanced a) {
