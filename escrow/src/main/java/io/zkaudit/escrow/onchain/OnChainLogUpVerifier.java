@@ -48,6 +48,11 @@ public final class OnChainLogUpVerifier {
     return new OnChainLogUpVerifier(web3j, contract, deployer, chainId);
   }
 
+  /** The contract's address. */
+  public String address() {
+    return calls.address();
+  }
+
   /** The deployed (runtime) bytecode's size in bytes, which EIP-170 caps at 24,576. */
   public int codeSize() {
     return calls.codeSize();

@@ -10,22 +10,30 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The three writers of docs/onchain-verifier-gas.md keep each other's parts, in either order. */
+/** The four writers of docs/onchain-verifier-gas.md keep each other's parts, in either order. */
 class GasDocTest {
   @Test
   void eachWriterKeepsTheOthersPartsInAFixedOrder(@TempDir Path dir) throws IOException {
     Path doc = dir.resolve("gas.md");
+    GasDoc.writeSection(doc, GasDoc.STATEMENT, "## statement\n\ns1\n");
     GasDoc.writeSection(doc, GasDoc.LOGUP, "## lookups\n\ntable 1\n");
     GasDoc.writeSection(doc, GasDoc.SINGLE, "# head\n\nv1\n");
     GasDoc.writeSection(doc, GasDoc.BATCHED, "## batched\n\nb1\n");
     String text = Files.readString(doc);
     assertTrue(
-        text.indexOf("v1") < text.indexOf("b1") && text.indexOf("b1") < text.indexOf("table 1"),
+        text.indexOf("v1") < text.indexOf("b1")
+            && text.indexOf("b1") < text.indexOf("table 1")
+            && text.indexOf("table 1") < text.indexOf("s1"),
         text);
     GasDoc.writeSection(doc, GasDoc.SINGLE, "# head\n\nv2\n");
     GasDoc.writeSection(doc, GasDoc.LOGUP, "## lookups\n\ntable 2\n");
     text = Files.readString(doc);
-    assertTrue(text.contains("v2") && text.contains("b1") && text.contains("table 2"), text);
+    assertTrue(
+        text.contains("v2")
+            && text.contains("b1")
+            && text.contains("table 2")
+            && text.contains("s1"),
+        text);
     assertTrue(!text.contains("v1") && !text.contains("table 1"), text);
   }
 

@@ -1,0 +1,241 @@
+package io.zkaudit.escrow.onchain;
+
+import io.zkaudit.escrow.EscrowDeployer;
+import io.zkaudit.escrow.EscrowException;
+import io.zkaudit.escrow.contracts.ProofSession;
+import io.zkaudit.hash.Digest32;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+import org.web3j.abi.FunctionEncoder;
+import org.web3j.abi.TypeReference;
+import org.web3j.abi.datatypes.DynamicArray;
+import org.web3j.abi.datatypes.DynamicBytes;
+import org.web3j.abi.datatypes.Function;
+import org.web3j.abi.datatypes.Type;
+import org.web3j.abi.datatypes.generated.Bytes32;
+import org.web3j.abi.datatypes.generated.StaticArray8;
+import org.web3j.abi.datatypes.generated.Uint256;
+import org.web3j.crypto.Credentials;
+import org.web3j.crypto.Hash;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.methods.response.EthCall;
+import org.web3j.utils.Numeric;
+
+/**
+ * A client of ProofSession.sol: a model proof verified step by step in transactions, each step
+ * simulated first (a rejection is reported with its step and reason, and nothing is sent), each
+ * transaction under EIP-7825's gas cap and the 128 KiB size limit.
+ */
+public final class OnChainProofSession {
+  private static final String STEP_REJECTED =
+      Hash.sha3String("StepRejected(uint256,uint256,uint256)").substring(2, 10);
+  private static final String UNKNOWN_SESSION =
+      Hash.sha3String("UnknownSession(bytes32)").substring(2, 10);
+
+  private final ContractCalls calls;
+
+  private OnChainProofSession(ContractCalls calls) {
+    this.calls = calls;
+  }
+
+  /** Deploys a session contract over deployed statement and lookup verifiers. */
+  public static OnChainProofSession deploy(
+      Web3j web3j,
+      Credentials deployer,
+      OnChainStatementBinding statements,
+      OnChainLogUpVerifier lookups) {
+    long chainId = EscrowDeployer.chainId(web3j);
+    ProofSession contract =
+        ContractCalls.deploy(
+            web3j,
+            deployer,
+            chainId,
+            BigInteger.valueOf(OnChainOpeningVerifier.TRANSACTION_GAS_CAP),
+            "ProofSession",
+            (transactions, fees) ->
+                ProofSession.deploy(
+                    web3j, transactions, fees, statements.address(), lookups.address()));
+    return at(web3j, deployer, contract.getContractAddress());
+  }
+
+  /** A client of the session contract at {@code address}, sending from {@code sender}. */
+  public static OnChainProofSession at(Web3j web3j, Credentials sender, String address) {
+    return new OnChainProofSession(
+        new ContractCalls(web3j, sender, EscrowDeployer.chainId(web3j), address));
+  }
+
+  public String address() {
+    return calls.address();
+  }
+
+  public int codeSize() {
+    return calls.codeSize();
+  }
+
+  /**
+   * A session's checkpoint, the eight words the contract hashes: step, zero-knowledge flag, the
+   * statement plan's and the lookup plan's keccak, the input's and output's SHA-256, the transcript
+   * state, the claims hash.
+   */
+  public record Checkpoint(List<Digest32> words) {
+    public Checkpoint {
+      words = List.copyOf(words);
+      if (words.size() != 8) {
+        throw new IllegalArgumentException("a checkpoint has 8 words");
+      }
+    }
+
+    public int step() {
+      return new BigInteger(1, words.get(0).bytes()).intValueExact();
+    }
+
+    public Digest32 state() {
+      return words.get(6);
+    }
+
+    public Digest32 claimsHash() {
+      return words.get(7);
+    }
+
+    /** The same checkpoint with word {@code i} replaced (for tests of forged checkpoints). */
+    public Checkpoint with(int i, Digest32 w) {
+      List<Digest32> out = new ArrayList<>(words);
+      out.set(i, w);
+      return new Checkpoint(out);
+    }
+
+    StaticArray8<Bytes32> abi() {
+      return new StaticArray8<>(
+          Bytes32.class, words.stream().map(d -> new Bytes32(d.bytes())).toList());
+    }
+  }
+
+  /** What a step did: advanced the session, or was refused. */
+  public sealed interface Outcome {
+    /** The step's transaction: the session's new checkpoint, its gas and calldata. */
+    record Advanced(Digest32 id, Checkpoint checkpoint, long gasUsed, int calldataBytes)
+        implements Outcome {}
+
+    /** The step's verifier refused it: its reason (the verifier's enum ordinal) and detail. */
+    record Rejected(int step, int reason, BigInteger detail) implements Outcome {}
+
+    /** The checkpoint is not the one stored for this sender's session. */
+    record UnknownSession() implements Outcome {}
+  }
+
+  /** Step 1: the statement and the input binding. */
+  public Outcome open(List<BigInteger> plan, byte[] input, byte[] header) {
+    Function f =
+        new Function(
+            "open",
+            List.of(words(plan), new DynamicBytes(input), new DynamicBytes(header)),
+            List.of(
+                new TypeReference<Bytes32>() {}, new TypeReference<StaticArray8<Bytes32>>() {}));
+    return step("open", f, true);
+  }
+
+  /** Step 2: the lookups from the transcript state of step 1. */
+  public Outcome lookups(
+      Digest32 id, Checkpoint c, List<BigInteger> plan, byte[] tables, byte[] proof) {
+    Function f =
+        new Function(
+            "lookups",
+            List.of(
+                new Bytes32(id.bytes()),
+                c.abi(),
+                words(plan),
+                new DynamicBytes(tables),
+                new DynamicBytes(proof)),
+            List.of(new TypeReference<StaticArray8<Bytes32>>() {}));
+    Outcome o = step("lookups", f, false);
+    return o instanceof Outcome.Advanced a
+        ? new Outcome.Advanced(id, a.checkpoint(), a.gasUsed(), a.calldataBytes())
+        : o;
+  }
+
+  /**
+   * What step 2 would use (eth_estimateGas), to know whether it fits EIP-7825's cap before it is
+   * sent.
+   */
+  public long estimateLookups(
+      Digest32 id, Checkpoint c, List<BigInteger> plan, byte[] tables, byte[] proof) {
+    return calls.estimateGas(
+        "ProofSession.lookups",
+        FunctionEncoder.encode(
+            new Function(
+                "lookups",
+                List.of(
+                    new Bytes32(id.bytes()),
+                    c.abi(),
+                    words(plan),
+                    new DynamicBytes(tables),
+                    new DynamicBytes(proof)),
+                List.of())));
+  }
+
+  private Outcome step(String name, Function f, boolean returnsId) {
+    EthCall simulated = calls.ethCall(FunctionEncoder.encode(f));
+    if (simulated.hasError()) {
+      return refusal(simulated);
+    }
+    List<OnChainOpeningVerifier.Step> steps = new ArrayList<>();
+    List<Type> out;
+    try {
+      out = calls.transact(name, f, steps);
+    } catch (OnChainOpeningVerifier.OpeningRejectedException e) {
+      throw EscrowException.invalidArgument(name + ": refused after its simulation passed");
+    }
+    Digest32 id = returnsId ? new Digest32(((Bytes32) out.get(0)).getValue()) : null;
+    @SuppressWarnings("unchecked")
+    List<Bytes32> words = ((StaticArray8<Bytes32>) out.get(returnsId ? 1 : 0)).getValue();
+    OnChainOpeningVerifier.Step s = steps.getFirst();
+    return new Outcome.Advanced(
+        id,
+        new Checkpoint(words.stream().map(b -> new Digest32(b.getValue())).toList()),
+        s.gasUsed(),
+        s.calldataBytes());
+  }
+
+  /** Decodes StepRejected or UnknownSession; anything else is not a verdict. */
+  private static Outcome refusal(EthCall call) {
+    Object data = call.getError().getData();
+    String hex = data == null ? "" : Numeric.cleanHexPrefix(data.toString().replace("\"", ""));
+    if (hex.startsWith(STEP_REJECTED) && hex.length() == 8 + 3 * 64) {
+      return new Outcome.Rejected(
+          new BigInteger(hex.substring(8, 72), 16).intValueExact(),
+          new BigInteger(hex.substring(72, 136), 16).intValueExact(),
+          new BigInteger(hex.substring(136), 16));
+    }
+    if (hex.startsWith(UNKNOWN_SESSION) && hex.length() == 8 + 64) {
+      return new Outcome.UnknownSession();
+    }
+    throw EscrowException.invalidArgument(
+        "the session failed without a verdict: "
+            + call.getError().getMessage()
+            + (hex.isEmpty() ? "" : " (data 0x" + hex + ")"));
+  }
+
+  /** The checkpoint the contract stores for a session of {@code opener}: keccak(opener, c). */
+  public static Digest32 stored(String opener, Checkpoint c) {
+    byte[] out = new byte[32 * 9];
+    byte[] a = Numeric.hexStringToByteArray(opener);
+    System.arraycopy(a, 0, out, 32 - a.length, a.length);
+    for (int i = 0; i < 8; i++) {
+      System.arraycopy(c.words().get(i).bytes(), 0, out, 32 * (i + 1), 32);
+    }
+    return new Digest32(Hash.sha3(out));
+  }
+
+  /** The lookup step's claims hash: keccak(the statement's, the lookups'). */
+  public static Digest32 chainClaims(Digest32 before, Digest32 step) {
+    byte[] out = new byte[64];
+    System.arraycopy(before.bytes(), 0, out, 0, 32);
+    System.arraycopy(step.bytes(), 0, out, 32, 32);
+    return new Digest32(Hash.sha3(out));
+  }
+
+  private static DynamicArray<Uint256> words(List<BigInteger> plan) {
+    return new DynamicArray<>(Uint256.class, plan.stream().map(Uint256::new).toList());
+  }
+}
