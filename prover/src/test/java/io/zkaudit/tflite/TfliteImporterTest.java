@@ -104,12 +104,17 @@ class TfliteImporterTest {
 
   /**
    * ResNet8's final SOFTMAX made a LOGISTIC, TANH or HARD_SWISH (int8 logits to int8 at 1/256, zero
-   * point −128): the importer lowers it to a Unary layer of that function over the logits, and the
-   * engine's output is the function of the engine's logits rounded once into the output's
-   * quantization (an independent formula; no input of the 20 lands on a near tie).
+   * point −128): the importer lowers it to a Unary layer of TFLite's kernel for that function over
+   * the logits, and the engine's output is the function of the engine's logits rounded once into
+   * the output's quantization (an independent formula) but for HARD_SWISH, whose fixed-point kernel
+   * may land one step away (TFLite's exact tables: TfliteUnaryReferenceTest).
    */
   @org.junit.jupiter.params.ParameterizedTest
-  @org.junit.jupiter.params.provider.CsvSource({"14,SIGMOID", "28,TANH", "117,HARD_SWISH"})
+  @org.junit.jupiter.params.provider.CsvSource({
+    "14,TFLITE_LOGISTIC",
+    "28,TFLITE_TANH",
+    "117,TFLITE_HARD_SWISH"
+  })
   void elementwiseActivationsBecomeUnaryTables(int opCode, String function) throws Exception {
     byte[] bytes = Files.readAllBytes(Shared.require("models/resnet8_cifar10_int8.tflite"));
     setSoftmaxCode(bytes, opCode);
@@ -130,14 +135,16 @@ class TfliteImporterTest {
         double real = (double) in.scale() * (v[u.input()][i] - in.zeroPoint());
         double f =
             switch (function) {
-              case "SIGMOID" -> 0.5 * (1 + Math.tanh(real / 2));
-              case "TANH" -> Math.tanh(real);
+              case "TFLITE_LOGISTIC" -> 0.5 * (1 + Math.tanh(real / 2));
+              case "TFLITE_TANH" -> Math.tanh(real);
               default -> real * Math.clamp(real + 3, 0.0, 6.0) / 6;
             };
         double scaled = f / (double) out.scale();
-        assertTrue(Math.abs(scaled - Math.floor(scaled) - 0.5) > 1e-9, "a near tie");
+        assertTrue(Math.abs(scaled - Math.floor(scaled) - 0.5) > 1e-4, "a near tie");
         long expected = Math.clamp(Math.round(scaled) + out.zeroPoint(), -128, 127);
-        assertEquals(expected, v[u.output()][i], function + " output " + i);
+        if (function.equals("TFLITE_HARD_SWISH"))
+          assertTrue(Math.abs(expected - v[u.output()][i]) <= 1, function + " output " + i);
+        else assertEquals(expected, v[u.output()][i], function + " output " + i);
         seen.add(v[u.output()][i]);
       }
     }
