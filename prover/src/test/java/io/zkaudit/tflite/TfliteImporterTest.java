@@ -19,6 +19,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -186,5 +187,51 @@ class TfliteImporterTest {
             () -> TfliteImporter.lowerQuantizedForTest(TfliteModel.parse(bytes)));
     assertTrue(
         e.getMessage().contains("LEAKY_RELU") && e.getMessage().contains("#15"), e.getMessage());
+  }
+
+  /**
+   * Issue 18 (docs/models.md, "Bit-exactness with TensorFlow Lite itself"): a uint8 convolution's
+   * and a per-tensor FULLY_CONNECTED's multiplier come from the float32 product of the input and
+   * weight scales, as TFLite's GetQuantizedConvolutionMultipler computes them; per-channel int8
+   * convolutions stay in double. The first two values are those TFLite computes (the double product
+   * gives 1624188629 and 1552512760).
+   */
+  @Test
+  void multipliersAreComputedAsTfliteComputesThem() throws Exception {
+    ModelDescription mobilenet =
+        TfliteImporter.loadQuantized(Shared.require("models/mobilenet_v2_1.0_224_quant.tflite"))
+            .description();
+    Conv2D expand =
+        mobilenet.layers().stream()
+            .filter(l -> l instanceof Conv2D)
+            .map(l -> (Conv2D) l)
+            .filter(c -> c.name().contains("expanded_conv_8/expand"))
+            .findFirst()
+            .orElseThrow();
+    assertEquals(List.of(1624188583), expand.requantization().multipliers());
+    assertEquals(List.of(-6), expand.requantization().shifts());
+    ModelDescription resnet =
+        TfliteImporter.loadQuantized(Shared.require("models/resnet8_cifar10_int8.tflite"))
+            .description();
+    FullyConnected fc =
+        resnet.layers().stream()
+            .filter(l -> l instanceof FullyConnected)
+            .map(l -> (FullyConnected) l)
+            .findFirst()
+            .orElseThrow();
+    assertEquals(List.of(1552512742), fc.requantization().multipliers());
+    // an int8 per-channel convolution: every channel from the double-precision product
+    Conv2D first =
+        resnet.layers().stream()
+            .filter(l -> l instanceof Conv2D)
+            .map(l -> (Conv2D) l)
+            .findFirst()
+            .orElseThrow();
+    float in = resnet.tensor(first.input()).scale(), out = resnet.tensor(first.output()).scale();
+    List<Float> ws = resnet.tensor(first.weights()).scales();
+    for (int c = 0; c < ws.size(); c++) {
+      var q = io.zkaudit.model.FixedPoint.quantizeMultiplier((double) in * ws.get(c) / out);
+      assertEquals(q.multiplier(), first.requantization().multipliers().get(c), "channel " + c);
+    }
   }
 }

@@ -93,6 +93,35 @@ class TfliteUnaryReferenceTest {
     assertEquals(onnxRuleDiffers, differ, "entries where the real function rounded once differs");
   }
 
+  /**
+   * uint8: each int8 model's unary alone, its tensors made uint8 with the same real values (zero
+   * points + 128), and TFLite's reference kernels on the 256 values 0..255.
+   */
+  @ParameterizedTest
+  @CsvSource({
+    "logistic_uint8, TFLITE_LOGISTIC",
+    "tanh_uint8, TFLITE_TANH",
+    "hard_swish_uint8, TFLITE_HARD_SWISH"
+  })
+  void uint8TablesEqualTfliteReferenceKernels(String name, String function) throws Exception {
+    QuantizedModel m = load(name);
+    Unary u = (Unary) m.description().layers().getFirst();
+    assertEquals(function, u.function().name());
+    byte[] ref;
+    try (InputStream in =
+        TfliteUnaryReferenceTest.class.getResourceAsStream("/tflite-unary/" + name + ".ref.bin")) {
+      ref = in.readAllBytes();
+    }
+    assertEquals(2 * N, ref.length);
+    int[] x = new int[N], expected = new int[N];
+    for (int i = 0; i < N; i++) {
+      x[i] = ref[i] & 0xFF;
+      expected[i] = ref[N + i] & 0xFF;
+    }
+    assertArrayEquals(expected, new IntegerEngine(m).infer(x), name);
+    assertArrayEquals(expected, u.table(m.description()), name + " table");
+  }
+
   @ParameterizedTest
   @CsvSource({"logistic_int8, false", "tanh_int8, true", "hard_swish_int8, true"})
   void tfliteUnaryModelsProve(String name, boolean zk) throws Exception {
