@@ -144,7 +144,7 @@ public final class TfliteQuantizedImporter {
                 win,
                 zp(in),
                 weightZeroPoints(w),
-                requant(in, w, out, act, node)));
+                requant(op.builtinCode(), in, w, out, act, node)));
       }
       case TfliteOps.DEPTHWISE_CONV_2D -> {
         Tensor in = t(op, 0), w = t(op, 1), out = out(op);
@@ -170,12 +170,12 @@ public final class TfliteQuantizedImporter {
                 dm,
                 zp(in),
                 weightZeroPoints(w),
-                requant(in, w, out, act, node)));
+                requant(op.builtinCode(), in, w, out, act, node)));
       }
       case TfliteOps.FULLY_CONNECTED -> {
         Tensor in = t(op, 0), w = t(op, 1), out = out(op);
         if (optB(o, 1, 0) != 0) throw unsupported("FULLY_CONNECTED with shuffled weights", node);
-        Requantization rq = requant(in, w, out, optB(o, 0, 0), node);
+        Requantization rq = requant(op.builtinCode(), in, w, out, optB(o, 0, 0), node);
         // TFLite's int8 FULLY_CONNECTED reference kernel rounds once (checked against TFLite 2.21
         // on ResNet-8).
         layers.add(
@@ -209,9 +209,9 @@ public final class TfliteQuantizedImporter {
       }
       case TfliteOps.MUL -> {
         Tensor a = t(op, 0), b = t(op, 1), out = out(op);
+        // mul.cc Prepare computes the real multiplier in float32, then widens it.
         QuantizedMultiplier m =
-            FixedPoint.quantizeMultiplier(
-                (double) scale(a) * (double) scale(b) / (double) scale(out));
+            FixedPoint.quantizeMultiplier((double) (scale(a) * scale(b) / scale(out)));
         int[] clamp = clamp(out, optB(o, 0, 0), node);
         layers.add(
             new Mul(
@@ -280,8 +280,9 @@ public final class TfliteQuantizedImporter {
         float beta = o == null ? 1f : o.floatField(0, 1f);
         layers.add(new Softmax(node, id(op.inputs()[0]), id(op.outputs()[0]), beta));
       }
-      // The real function rounded once into the output's quantization, by a 256-entry table: not
-      // TFLite's fixed-point int8 LOGISTIC/TANH, which can land one step away (docs/models.md).
+      // A 256-entry table computed as TFLite's own 8-bit kernels compute it (TFLITE_ functions:
+      // float32 lookup tables for LOGISTIC and TANH, the 16-bit fixed-point reference kernel for
+      // HARD_SWISH; docs/models.md, "Elementwise functions").
       case TfliteOps.LOGISTIC, TfliteOps.TANH, TfliteOps.HARD_SWISH -> {
         Tensor in = t(op, 0), out = out(op);
         for (Tensor x : List.of(in, out)) {
@@ -292,9 +293,9 @@ public final class TfliteQuantizedImporter {
         }
         UnaryFunction f =
             switch (op.builtinCode()) {
-              case TfliteOps.LOGISTIC -> UnaryFunction.SIGMOID;
-              case TfliteOps.TANH -> UnaryFunction.TANH;
-              default -> UnaryFunction.HARD_SWISH;
+              case TfliteOps.LOGISTIC -> UnaryFunction.TFLITE_LOGISTIC;
+              case TfliteOps.TANH -> UnaryFunction.TFLITE_TANH;
+              default -> UnaryFunction.TFLITE_HARD_SWISH;
             };
         layers.add(Unary.of(node, id(op.inputs()[0]), id(op.outputs()[0]), f));
       }
@@ -376,7 +377,7 @@ public final class TfliteQuantizedImporter {
 
   // ------------------------------------------------------------------ parameters
 
-  private Requantization requant(Tensor in, Tensor w, Tensor out, int act, String node) {
+  private Requantization requant(int kind, Tensor in, Tensor w, Tensor out, int act, String node) {
     List<Integer> mult = new ArrayList<>(), shift = new ArrayList<>();
     int n = w.scales().length;
     int qd = w.quantizedDimension();
@@ -384,8 +385,18 @@ public final class TfliteQuantizedImporter {
       throw new ModelFormatException(
           "weights of node " + node + " have " + n + " scales that do not match their shape");
     }
+    // TFLite's uint8 convolutions and every per-tensor FULLY_CONNECTED take their multiplier from
+    // GetQuantizedConvolutionMultipler (kernels/kernel_util.cc), which multiplies the input and
+    // weight scales in float32 before widening to double; int8 convolutions and per-channel dense
+    // layers use the per-channel path, all in double (docs/models.md, "Bit-exactness").
+    boolean float32Product =
+        n == 1 && (type(in, node) == ElementType.UINT8 || kind == TfliteOps.FULLY_CONNECTED);
     for (int c = 0; c < n; c++) {
-      double effective = (double) scale(in) * (double) w.scales()[c] / (double) scale(out);
+      double product =
+          float32Product
+              ? (double) (scale(in) * w.scales()[c])
+              : (double) scale(in) * (double) w.scales()[c];
+      double effective = product / (double) scale(out);
       QuantizedMultiplier q = FixedPoint.quantizeMultiplier(effective);
       mult.add(q.multiplier());
       shift.add(q.shift());

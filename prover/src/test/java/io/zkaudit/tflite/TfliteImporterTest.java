@@ -19,6 +19,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -104,12 +105,17 @@ class TfliteImporterTest {
 
   /**
    * ResNet8's final SOFTMAX made a LOGISTIC, TANH or HARD_SWISH (int8 logits to int8 at 1/256, zero
-   * point −128): the importer lowers it to a Unary layer of that function over the logits, and the
-   * engine's output is the function of the engine's logits rounded once into the output's
-   * quantization (an independent formula; no input of the 20 lands on a near tie).
+   * point −128): the importer lowers it to a Unary layer of TFLite's kernel for that function over
+   * the logits, and the engine's output is the function of the engine's logits rounded once into
+   * the output's quantization (an independent formula) but for HARD_SWISH, whose fixed-point kernel
+   * may land one step away (TFLite's exact tables: TfliteUnaryReferenceTest).
    */
   @org.junit.jupiter.params.ParameterizedTest
-  @org.junit.jupiter.params.provider.CsvSource({"14,SIGMOID", "28,TANH", "117,HARD_SWISH"})
+  @org.junit.jupiter.params.provider.CsvSource({
+    "14,TFLITE_LOGISTIC",
+    "28,TFLITE_TANH",
+    "117,TFLITE_HARD_SWISH"
+  })
   void elementwiseActivationsBecomeUnaryTables(int opCode, String function) throws Exception {
     byte[] bytes = Files.readAllBytes(Shared.require("models/resnet8_cifar10_int8.tflite"));
     setSoftmaxCode(bytes, opCode);
@@ -130,14 +136,16 @@ class TfliteImporterTest {
         double real = (double) in.scale() * (v[u.input()][i] - in.zeroPoint());
         double f =
             switch (function) {
-              case "SIGMOID" -> 0.5 * (1 + Math.tanh(real / 2));
-              case "TANH" -> Math.tanh(real);
+              case "TFLITE_LOGISTIC" -> 0.5 * (1 + Math.tanh(real / 2));
+              case "TFLITE_TANH" -> Math.tanh(real);
               default -> real * Math.clamp(real + 3, 0.0, 6.0) / 6;
             };
         double scaled = f / (double) out.scale();
-        assertTrue(Math.abs(scaled - Math.floor(scaled) - 0.5) > 1e-9, "a near tie");
+        assertTrue(Math.abs(scaled - Math.floor(scaled) - 0.5) > 1e-4, "a near tie");
         long expected = Math.clamp(Math.round(scaled) + out.zeroPoint(), -128, 127);
-        assertEquals(expected, v[u.output()][i], function + " output " + i);
+        if (function.equals("TFLITE_HARD_SWISH"))
+          assertTrue(Math.abs(expected - v[u.output()][i]) <= 1, function + " output " + i);
+        else assertEquals(expected, v[u.output()][i], function + " output " + i);
         seen.add(v[u.output()][i]);
       }
     }
@@ -179,5 +187,51 @@ class TfliteImporterTest {
             () -> TfliteImporter.lowerQuantizedForTest(TfliteModel.parse(bytes)));
     assertTrue(
         e.getMessage().contains("LEAKY_RELU") && e.getMessage().contains("#15"), e.getMessage());
+  }
+
+  /**
+   * Issue 18 (docs/models.md, "Bit-exactness with TensorFlow Lite itself"): a uint8 convolution's
+   * and a per-tensor FULLY_CONNECTED's multiplier come from the float32 product of the input and
+   * weight scales, as TFLite's GetQuantizedConvolutionMultipler computes them; per-channel int8
+   * convolutions stay in double. The first two values are those TFLite computes (the double product
+   * gives 1624188629 and 1552512760).
+   */
+  @Test
+  void multipliersAreComputedAsTfliteComputesThem() throws Exception {
+    ModelDescription mobilenet =
+        TfliteImporter.loadQuantized(Shared.require("models/mobilenet_v2_1.0_224_quant.tflite"))
+            .description();
+    Conv2D expand =
+        mobilenet.layers().stream()
+            .filter(l -> l instanceof Conv2D)
+            .map(l -> (Conv2D) l)
+            .filter(c -> c.name().contains("expanded_conv_8/expand"))
+            .findFirst()
+            .orElseThrow();
+    assertEquals(List.of(1624188583), expand.requantization().multipliers());
+    assertEquals(List.of(-6), expand.requantization().shifts());
+    ModelDescription resnet =
+        TfliteImporter.loadQuantized(Shared.require("models/resnet8_cifar10_int8.tflite"))
+            .description();
+    FullyConnected fc =
+        resnet.layers().stream()
+            .filter(l -> l instanceof FullyConnected)
+            .map(l -> (FullyConnected) l)
+            .findFirst()
+            .orElseThrow();
+    assertEquals(List.of(1552512742), fc.requantization().multipliers());
+    // an int8 per-channel convolution: every channel from the double-precision product
+    Conv2D first =
+        resnet.layers().stream()
+            .filter(l -> l instanceof Conv2D)
+            .map(l -> (Conv2D) l)
+            .findFirst()
+            .orElseThrow();
+    float in = resnet.tensor(first.input()).scale(), out = resnet.tensor(first.output()).scale();
+    List<Float> ws = resnet.tensor(first.weights()).scales();
+    for (int c = 0; c < ws.size(); c++) {
+      var q = io.zkaudit.model.FixedPoint.quantizeMultiplier((double) in * ws.get(c) / out);
+      assertEquals(q.multiplier(), first.requantization().multipliers().get(c), "channel " + c);
+    }
   }
 }

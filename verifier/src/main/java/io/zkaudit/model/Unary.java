@@ -13,8 +13,9 @@ import java.util.List;
  * out  = clamp(rint(f(real) / outScale) + outZeroPoint, outType.min, outType.max)
  * </pre>
  *
- * rint rounds half to even. This is the real function rounded once, not TFLite's int8 kernels,
- * which approximate LOGISTIC and TANH in fixed point and may land one step away (docs/models.md).
+ * rint rounds half to even. This is the real function rounded once (ONNX's rule). The {@code
+ * TFLITE_} functions, which the TFLite importer writes, follow TFLite's own 8-bit kernels instead
+ * ({@link TfliteUnaryTables}): they can land one step away from the rule above (docs/models.md).
  * alpha and beta are HARD_SIGMOID's parameters and 0 for the other functions.
  */
 public record Unary(
@@ -56,6 +57,7 @@ public record Unary(
   /** The same from the two tensors' specs. */
   public int[] table(TensorSpec in, TensorSpec out) {
     checkTensors(in, out);
+    if (function.tfliteKernel()) return TfliteUnaryTables.table(function, in, out);
     ElementType inType = in.type();
     ElementType outType = out.type();
     double inScale = in.scale();

@@ -150,6 +150,7 @@ class OnnxUnaryProofTest {
       }
       case HARD_SWISH -> x * Math.clamp(x / 6 + 0.5, 0.0, 1.0);
       case HARD_SIGMOID -> Math.clamp(x / 6 + 0.5, 0.0, 1.0);
+      default -> throw new IllegalArgumentException("not an ONNX rule: " + f);
     };
   }
 

@@ -100,6 +100,7 @@ class UnaryTableProofTest {
       }
       case HARD_SWISH -> x <= -3 ? 0 : x >= 3 ? x : x * (x + 3) / 6;
       case HARD_SIGMOID -> Math.clamp(alpha * x + beta, 0.0, 1.0);
+      default -> throw new IllegalArgumentException("not an ONNX rule: " + f);
     };
   }
 
