@@ -12,8 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The MNIST CNN of ../shared (a float model, quantized after calibration on test images 1..20 as the
- * command line does) and its real inputs: the smallest shipped model, with a constant ADD operand.
+ * The MNIST CNN of ../shared (a float model, quantized after calibration on test images 1..20 as
+ * the command line does) and its real inputs: the smallest shipped model, with a constant ADD
+ * operand.
  */
 public final class MnistCnn {
   private MnistCnn() {}

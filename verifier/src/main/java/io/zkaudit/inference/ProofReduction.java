@@ -141,8 +141,8 @@ final class ProofReduction {
 
     /**
      * Claims a layer verifier left on one sample's tables, at the batch coordinates rb: a claim on
-     * an activation becomes one on the batched table at (its point, rb); a claim on a weight,
-     * which no sample owns, stays as it is.
+     * an activation becomes one on the batched table at (its point, rb); a claim on a weight, which
+     * no sample owns, stays as it is.
      */
     void tensors(List<TensorClaim> claims, Ext2[] rb) throws InvalidProofException {
       for (TensorClaim c : claims) {

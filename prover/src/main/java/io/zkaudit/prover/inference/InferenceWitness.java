@@ -69,9 +69,9 @@ final class InferenceWitness {
    * (padding samples: witnesses of sample 0's trace, with their own padding randomness), each built
    * under the single-sample statement: every per-sample table is the samples' tables one after the
    * other (the sample index on top), every lookup group the samples' groups likewise (a range pair
-   * [c1 | c2] over the batched c1 and c2), the multiplicities counted over the batch, and the output
-   * the N real samples' outputs concatenated. Max pools are not batched (their witness is not
-   * carried over).
+   * [c1 | c2] over the batched c1 and c2), the multiplicities counted over the batch, and the
+   * output the N real samples' outputs concatenated. Max pools are not batched (their witness is
+   * not carried over).
    */
   static InferenceWitness batch(
       ModelCircuit circuit, LookupStatement batched, int realSamples, List<InferenceWitness> s) {

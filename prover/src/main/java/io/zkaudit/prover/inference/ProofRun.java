@@ -3,7 +3,6 @@ package io.zkaudit.prover.inference;
 import io.zkaudit.engine.InferenceTrace;
 import io.zkaudit.engine.IntegerEngine;
 import io.zkaudit.field.Ext2;
-import io.zkaudit.hash.Digest32;
 import io.zkaudit.inference.Batch;
 import io.zkaudit.inference.InferenceStatement;
 import io.zkaudit.inference.ModelProof;
@@ -220,8 +219,8 @@ final class ProofRun {
 
   /**
    * A batch's witness: one witness per sample under the single-sample statement (a padding sample's
-   * from its trace, sample 0's, with its own padding randomness), the same virtual-padding scalars in
-   * each (one pair per layer, whatever the batch), then joined (InferenceWitness#batch).
+   * from its trace, sample 0's, with its own padding randomness), the same virtual-padding scalars
+   * in each (one pair per layer, whatever the batch), then joined (InferenceWitness#batch).
    */
   private InferenceWitness batchWitness(ZkRandom padding) {
     LookupStatement sample = InferenceStatement.lookups(circuit);

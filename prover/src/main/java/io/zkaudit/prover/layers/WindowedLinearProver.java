@@ -69,8 +69,7 @@ public final class WindowedLinearProver {
       Transcript transcript,
       io.zkaudit.prover.zk.SumcheckMasks masks,
       ShadowMasks shadow) {
-    return prove(
-        spec, new LayerInput.Single(input), weights, bias, r, transcript, masks, shadow);
+    return prove(spec, new LayerInput.Single(input), weights, bias, r, transcript, masks, shadow);
   }
 
   /**

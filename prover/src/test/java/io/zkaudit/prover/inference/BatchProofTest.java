@@ -139,8 +139,7 @@ class BatchProofTest {
       assertThrows(InvalidProofException.class, () -> verifier.verifyBatch(cheat, proven));
       // An honest proof of the batch, verified with sample 1 swapped: its input binding fails.
       ModelProof honest = ModelProver.proveBatch(mnistKey, proven, ProgressListener.NONE, zk);
-      assertRejected(
-          () -> verifier.verifyBatch(honest, stated), "the proof is about other inputs");
+      assertRejected(() -> verifier.verifyBatch(honest, stated), "the proof is about other inputs");
       List<int[]> reordered = List.of(proven.get(1), proven.get(0), proven.get(2));
       assertRejected(
           () -> verifier.verifyBatch(honest, reordered), "the proof is about other inputs");
@@ -179,10 +178,7 @@ class BatchProofTest {
     for (boolean zk : new boolean[] {false, true}) {
       ModelProof cheat =
           CheatingProver.batchAlteringTraces(
-              mnistKey,
-              batch,
-              zk,
-              run -> run.traces.set(3, engine.trace(mnistInputs.get(3))));
+              mnistKey, batch, zk, run -> run.traces.set(3, engine.trace(mnistInputs.get(3))));
       assertRejected(() -> verifier.verifyBatch(cheat, batch), "the proof is about other inputs");
     }
   }
@@ -200,16 +196,28 @@ class BatchProofTest {
     // statement (the transcript's batch size) is not a single-sample proof's.
     assertThrows(InvalidProofException.class, () -> verifier.verify(withSamples(batchOfOne, 0), x));
     assertThrows(
-        InvalidProofException.class, () -> verifier.verifyBatch(withSamples(single, 1), List.of(x)));
+        InvalidProofException.class,
+        () -> verifier.verifyBatch(withSamples(single, 1), List.of(x)));
     // Honest proofs of both kinds verify as their kind.
-    assertArrayEquals(verifier.verify(single, x), verifier.verifyBatch(batchOfOne, List.of(x)).get(0));
+    assertArrayEquals(
+        verifier.verify(single, x), verifier.verifyBatch(batchOfOne, List.of(x)).get(0));
   }
 
   @Test
-  void unbatchedLayersAreRefusedByName() {
-    // MNIST and ResNet-8 have neither max pools, concatenations nor products of activations; the
-    // refusal is checked on the circuit (io.zkaudit.inference.Batch#checkProvable).
-    assertEquals(0, mnistKey.circuit().maxPools().size());
+  void aMaxPoolIsRefusedByNameUntilItIsBatched() throws Exception {
+    QuantizedModel pool = MaxPoolProofTest.pool2x2();
+    CommittedModel cm = ModelProver.commit(pool);
+    List<int[]> batch = MaxPoolProofTest.inputs(pool, 2, 7);
+    ProverException e =
+        assertThrows(
+            ProverException.class, () -> ModelProver.proveBatch(cm, batch, ProgressListener.NONE));
+    assertTrue(e.getMessage().contains("max pool"), e.getMessage());
+    assertTrue(e.getMessage().contains("not batched yet"), e.getMessage());
+    // A verifier refuses such a batch proof too (the single-sample proof relabelled as one).
+    ModelProof single = ModelProver.prove(cm, batch.getFirst(), ProgressListener.NONE);
+    assertRejected(
+        () -> new ModelVerifier(cm.vk()).verifyBatch(withSamples(single, 1), batch.subList(0, 1)),
+        "cannot be proven in a batch");
   }
 
   private static ModelProof withSamples(ModelProof p, int samples) {
