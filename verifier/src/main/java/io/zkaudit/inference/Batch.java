@@ -111,10 +111,10 @@ public record Batch(int samples) {
   }
 
   /**
-   * Refuses a circuit with a layer not yet proven over a batch: a max pool's chain groups and a
-   * product's sumcheck read activations at points whose batch coordinates differ (each lookup group
-   * has its own) or do not fold linearly (a product of two activations is not linear in either),
-   * and a concatenation's prover is not batched yet (docs/accuracy-proof.md, "Step 1 as built").
+   * Refuses a circuit with a layer not yet proven over a batch: a max pool's chain groups read its
+   * input at points whose batch coordinates differ (each lookup group has its own), and a product
+   * of two activations does not fold linearly over the samples (it is linear in neither factor);
+   * docs/accuracy-proof.md, "Step 1 as built".
    *
    * @throws IllegalArgumentException naming the first such layer
    */
@@ -122,10 +122,6 @@ public record Batch(int samples) {
     if (!circuit.maxPools().isEmpty()) {
       throw new IllegalArgumentException(
           "max pool " + circuit.maxPools().getFirst().layer().name() + " is not batched yet");
-    }
-    if (!circuit.concats().isEmpty()) {
-      throw new IllegalArgumentException(
-          "concatenation " + circuit.concats().getFirst().layer().name() + " is not batched yet");
     }
     for (io.zkaudit.layers.ModelCircuit.ProvenLayer p : circuit.layers()) {
       if (p instanceof io.zkaudit.layers.ModelCircuit.ProductLayer) {

@@ -615,10 +615,18 @@ final class ProofReduction {
       virtualValues.add(
           new ModelVerifier.VirtualValue(
               k.layer().name(), "concatenation", row.point(), row.values()[2]));
+      // A batch: the sumcheck over one sample's cube, at the group point's sample coordinates.
+      int sampleVars = k.out().numVars();
+      WitnessClaim sampleRow =
+          batch == null
+              ? row
+              : new WitnessClaim(batch.samplePoint(row.point(), sampleVars), row.values());
+      Ext2[] rb = batch == null ? new Ext2[0] : batch.batchPoint(row.point(), sampleVars);
       try {
         claims.tensors(
             ConcatVerifier.verify(
-                k, row, proof.linear().get(nextLayerProof++), transcript, ledger));
+                k, sampleRow, proof.linear().get(nextLayerProof++), transcript, ledger),
+            rb);
       } catch (InvalidProofException e) {
         throw new InvalidProofException(k.layer().name() + " (concatenation): " + e.getMessage());
       }

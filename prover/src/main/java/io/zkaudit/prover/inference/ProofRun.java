@@ -407,8 +407,19 @@ final class ProofRun {
     int concatGroup = InferenceStatement.firstConcatGroup(circuit);
     for (ConcatLayer c : circuit.concats()) {
       Ext2[] rho = lookups.claims().witnesses().get(0).get(concatGroup++).point();
-      var inputs = c.inputs().stream().map(in -> witness.activation(circuit, in)).toList();
-      layerProofs.add(ConcatProver.prove(c, rho, inputs, transcript, masks()));
+      Ext2[] sampleRho = batch == null ? rho : batch.samplePoint(rho, c.out().numVars());
+      List<LayerInput> inputs = new ArrayList<>();
+      for (int k = 0; k < c.inputs().size(); k++) {
+        long[] table = witness.activation(circuit, c.inputs().get(k));
+        inputs.add(
+            batch == null
+                ? new LayerInput.Single(table)
+                : new LayerInput.Batch(
+                    table,
+                    Integer.numberOfTrailingZeros(table.length) - batch.bits(),
+                    batch.batchPoint(rho, c.out().numVars())));
+      }
+      layerProofs.add(ConcatProver.proveOn(c, sampleRho, inputs, transcript, masks()));
     }
     return this;
   }

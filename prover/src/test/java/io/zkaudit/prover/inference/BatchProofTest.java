@@ -203,6 +203,29 @@ class BatchProofTest {
         verifier.verify(single, x), verifier.verifyBatch(batchOfOne, List.of(x)).get(0));
   }
 
+  /**
+   * Concatenations (of two convolutions' outputs read by a dense layer; of the model input and a
+   * convolution, as the output): one sumcheck per batch on the inputs folded at the group's batch
+   * coordinates.
+   */
+  @Test
+  void concatenationBatchesVerifyWithTheEnginesOutputs() throws Exception {
+    for (QuantizedModel m :
+        List.of(ConcatProofTest.twoBranches(), ConcatProofTest.inputAndConv())) {
+      CommittedModel cm = ModelProver.commit(m);
+      ModelVerifier verifier = new ModelVerifier(cm.vk());
+      List<int[]> batch = MaxPoolProofTest.inputs(m, 3, 11);
+      for (boolean zk : new boolean[] {false, true}) {
+        List<int[]> outputs =
+            verifier.verifyBatch(
+                ModelProver.proveBatch(cm, batch, ProgressListener.NONE, zk), batch);
+        for (int b = 0; b < batch.size(); b++) {
+          assertArrayEquals(new IntegerEngine(m).infer(batch.get(b)), outputs.get(b));
+        }
+      }
+    }
+  }
+
   @Test
   void aMaxPoolIsRefusedByNameUntilItIsBatched() throws Exception {
     QuantizedModel pool = MaxPoolProofTest.pool2x2();
