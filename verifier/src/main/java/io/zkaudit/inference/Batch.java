@@ -111,18 +111,13 @@ public record Batch(int samples) {
   }
 
   /**
-   * Refuses a circuit with a layer not yet proven over a batch: a max pool's chain groups read its
-   * input at points whose batch coordinates differ (each lookup group has its own), and a product
-   * of two activations does not fold linearly over the samples (it is linear in neither factor);
-   * docs/accuracy-proof.md, "Step 1 as built".
+   * Refuses a circuit with a layer not yet proven over a batch: a product of two activations does
+   * not fold linearly over the samples (it is linear in neither factor), so its sumcheck would have
+   * to run over the batch variables too; docs/accuracy-proof.md, "Step 1 as built".
    *
    * @throws IllegalArgumentException naming the first such layer
    */
   public static void checkProvable(io.zkaudit.layers.ModelCircuit circuit) {
-    if (!circuit.maxPools().isEmpty()) {
-      throw new IllegalArgumentException(
-          "max pool " + circuit.maxPools().getFirst().layer().name() + " is not batched yet");
-    }
     for (io.zkaudit.layers.ModelCircuit.ProvenLayer p : circuit.layers()) {
       if (p instanceof io.zkaudit.layers.ModelCircuit.ProductLayer) {
         throw new IllegalArgumentException(

@@ -360,7 +360,7 @@ public final class InferenceStatement {
     logs[n + 1] = RANGE_BITS + extra;
     logs[n + 2] = inputLayout(c).numVars() + batchBits;
     if (zeroKnowledge) {
-      logs[n + 3] = io.zkaudit.zk.MaskColumn.numVars(MaskSchedule.of(c, st).blocks());
+      logs[n + 3] = io.zkaudit.zk.MaskColumn.numVars(MaskSchedule.of(c, st, batch).blocks());
       logs[n + 4] = io.zkaudit.lookup.LogUpBlinding.of(st).numeratorVars();
       io.zkaudit.lookup.LogUpBlinding plan = io.zkaudit.lookup.LogUpBlinding.of(st);
       int k = n + 5;
@@ -413,7 +413,7 @@ public final class InferenceStatement {
   public static long[] randomEntriesPerBin(
       ModelCircuit c, LookupStatement st, io.zkaudit.pcs.ColumnBins bins, Batch batch) {
     int[] logs = witnessLogSizes(c, st, true, batch);
-    long[] random = randomEntriesPerColumn(c, st);
+    long[] random = randomEntriesPerColumn(c, st, batch);
     if (batch != null) {
       for (int i = 0; i < c.columns().size(); i++) {
         random[i] *= batch.paddedSamples();
@@ -433,7 +433,15 @@ public final class InferenceStatement {
 
   /** The same per witness column (zero-knowledge column order), without the bins' tails. */
   public static long[] randomEntriesPerColumn(ModelCircuit c, LookupStatement st) {
-    int[] logs = witnessLogSizes(c, st, true);
+    return randomEntriesPerColumn(c, st, null);
+  }
+
+  /**
+   * The same for a batch proof's mask column (its schedule may be longer); the per-sample columns'
+   * figures are one sample's.
+   */
+  public static long[] randomEntriesPerColumn(ModelCircuit c, LookupStatement st, Batch batch) {
+    int[] logs = witnessLogSizes(c, st, true, batch);
     long[] random = new long[logs.length];
     for (ModelCircuit.ProvenLayer p : c.layers()) {
       long padding = p.outLayout().paddedSize() - (long) p.outLayout().realSize();
@@ -471,7 +479,8 @@ public final class InferenceStatement {
     }
     random[maskColumn(c)] =
         (1L << logs[maskColumn(c)])
-            - ((long) MaskSchedule.of(c, st).blocks() << io.zkaudit.zk.MaskColumn.BLOCK_VARS);
+            - ((long) MaskSchedule.of(c, st, batch).blocks()
+                << io.zkaudit.zk.MaskColumn.BLOCK_VARS);
     random[blindingNumeratorColumn(c)] =
         (1L << logs[blindingNumeratorColumn(c)])
             - io.zkaudit.lookup.LogUpBlinding.of(st).numerators();

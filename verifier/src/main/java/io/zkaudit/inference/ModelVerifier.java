@@ -80,7 +80,7 @@ public final class ModelVerifier {
           circuit,
           statement,
           InferenceStatement.witnessBins(circuit, statement, zk, batch),
-          zk ? MaskSchedule.of(circuit, statement) : null,
+          zk ? MaskSchedule.of(circuit, statement, batch) : null,
           null,
           batch);
     }

@@ -591,7 +591,12 @@ final class ProofReduction {
       try {
         o =
             MaxPoolVerifier.verify(
-                m, rows, proof.linear().get(nextLayerProof++), transcript, ledger);
+                m,
+                rows,
+                proof.linear().get(nextLayerProof++),
+                transcript,
+                ledger,
+                batch == null ? 0 : batch.bits());
       } catch (InvalidProofException e) {
         throw new InvalidProofException(m.layer().name() + " (max pool): " + e.getMessage());
       }

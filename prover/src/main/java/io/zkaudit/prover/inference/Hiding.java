@@ -56,7 +56,7 @@ sealed interface Hiding {
     ZkRandom random = ZkRandom.fresh();
     // The masks before the witness: the virtual columns' padding scalars (VirtualPadding) shape
     // the lookups' columns.
-    MaskSchedule schedule = MaskSchedule.of(circuit, blinded);
+    MaskSchedule schedule = MaskSchedule.of(circuit, blinded, batch);
     return new ZeroKnowledge(blinded, random, schedule, MaskSupply.draw(schedule, random));
   }
 

@@ -402,7 +402,12 @@ final class ProofRun {
       poolGroup += m.steps();
       layerProofs.add(
           MaxPoolProver.prove(
-              m, groups, witness.activation(circuit, m.input()), transcript, masks()));
+              m,
+              groups,
+              witness.activation(circuit, m.input()),
+              transcript,
+              masks(),
+              batch == null ? 0 : batch.bits()));
     }
     int concatGroup = InferenceStatement.firstConcatGroup(circuit);
     for (ConcatLayer c : circuit.concats()) {

@@ -226,16 +226,54 @@ class BatchProofTest {
     }
   }
 
+  /**
+   * Max pools (2x2/2; 3x3/2 padded and clamped; a pool of the model input; a pool read by a
+   * concatenation): the chain groups' points have different batch coordinates, so the selection
+   * sumcheck runs over the batch variables too.
+   */
   @Test
-  void aMaxPoolIsRefusedByNameUntilItIsBatched() throws Exception {
-    QuantizedModel pool = MaxPoolProofTest.pool2x2();
-    CommittedModel cm = ModelProver.commit(pool);
-    List<int[]> batch = MaxPoolProofTest.inputs(pool, 2, 7);
+  void maxPoolBatchesVerifyWithTheEnginesOutputs() throws Exception {
+    for (QuantizedModel m :
+        List.of(
+            MaxPoolProofTest.pool2x2(),
+            MaxPoolProofTest.pool3x3PaddedClamped(),
+            MaxPoolProofTest.poolOnInput(),
+            ConcatProofTest.poolThenItself())) {
+      CommittedModel cm = ModelProver.commit(m);
+      ModelVerifier verifier = new ModelVerifier(cm.vk());
+      List<int[]> batch = MaxPoolProofTest.inputs(m, 3, 13);
+      for (boolean zk : new boolean[] {false, true}) {
+        List<int[]> outputs =
+            verifier.verifyBatch(
+                ModelProver.proveBatch(cm, batch, ProgressListener.NONE, zk), batch);
+        for (int b = 0; b < batch.size(); b++) {
+          assertArrayEquals(
+              new IntegerEngine(m).infer(batch.get(b)),
+              outputs.get(b),
+              m.description().name() + " sample " + b + (zk ? " zk" : ""));
+        }
+      }
+    }
+  }
+
+  @Test
+  void aProductOfTwoActivationsIsRefusedByNameUntilItIsBatched() throws Exception {
+    // The squeeze-and-excitation block of ProductProofTest: a map times its per-channel gate.
+    QuantizedModel product =
+        io.zkaudit.onnx.OnnxImporter.lowerQuantized(
+            io.zkaudit.onnx.OnnxImporter.parse(
+                new io.zkaudit.testutil.SqueezeExciteOnnx(5, false).model()),
+            "se");
+    CommittedModel cm = ModelProver.commit(product);
+    java.util.Random r = new java.util.Random(23);
+    List<int[]> batch = new ArrayList<>();
+    for (int b = 0; b < 2; b++) {
+      batch.add(r.ints(product.input().size(), 0, 256).toArray()); // uint8 input
+    }
     ProverException e =
         assertThrows(
             ProverException.class, () -> ModelProver.proveBatch(cm, batch, ProgressListener.NONE));
-    assertTrue(e.getMessage().contains("max pool"), e.getMessage());
-    assertTrue(e.getMessage().contains("not batched yet"), e.getMessage());
+    assertTrue(e.getMessage().contains("of two activations is not batched yet"), e.getMessage());
     // A verifier refuses such a batch proof too (the single-sample proof relabelled as one).
     ModelProof single = ModelProver.prove(cm, batch.getFirst(), ProgressListener.NONE);
     assertRejected(
