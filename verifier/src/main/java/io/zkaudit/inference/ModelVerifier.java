@@ -68,11 +68,9 @@ public final class ModelVerifier {
 
     /**
      * The shape of a batch proof ({@link Batch}): the same circuit, its lookups and per-sample
-     * columns with the batch variables on top. Refused for the layers whose relation is not yet
-     * proven over a batch (docs/accuracy-proof.md, "Step 1 as built").
+     * columns with the batch variables on top (docs/accuracy-proof.md, "Step 1 as built").
      */
     static Shape ofBatch(ModelCircuit circuit, Batch batch) {
-      Batch.checkProvable(circuit);
       boolean zk = circuit.zeroKnowledge();
       LookupStatement plain = InferenceStatement.lookups(circuit, false, batch);
       LookupStatement statement = zk ? plain.withBlinding() : plain;

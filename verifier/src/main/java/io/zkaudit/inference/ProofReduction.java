@@ -447,7 +447,7 @@ final class ProofReduction {
         }
       }
       case AddLayer a -> add(a, rho, sampleRho, rb, acc);
-      case ProductLayer m -> product(m, rho, acc);
+      case ProductLayer m -> product(m, sampleRho, rb, acc);
       case RequantizeLayer q -> {
         Ext2 mask = InferenceStatement.box(p.outLayout()).selector(rho);
         Ext2 in = acc.add(mask.mul(Goldilocks.fromSigned(q.layer().inputZeroPoint())));
@@ -568,10 +568,12 @@ final class ProofReduction {
    * A product of two activations: its sumcheck (the next layer proof) reduces a(ρ) to one claim on
    * each factor ({@link ProductVerifier}).
    */
-  private void product(ProductLayer m, Ext2[] rho, Ext2 acc) throws InvalidProofException {
+  private void product(ProductLayer m, Ext2[] rho, Ext2[] rb, Ext2 acc)
+      throws InvalidProofException {
     ProductVerifier.Outcome o;
     try {
-      o = ProductVerifier.verify(m.product(), rho, acc, nextLayerProof(), transcript, ledger);
+      // The claims it leaves are on the batch's tables already (its sumcheck ran over the batch).
+      o = ProductVerifier.verify(m.product(), rho, acc, nextLayerProof(), transcript, ledger, rb);
     } catch (InvalidProofException e) {
       throw new InvalidProofException(m.layer().name() + " (product): " + e.getMessage());
     }

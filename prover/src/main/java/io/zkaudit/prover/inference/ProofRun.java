@@ -148,11 +148,6 @@ final class ProofRun {
     }
     if (input instanceof ProverInput.Batch b) {
       this.batch = new Batch(b.inputs().size());
-      try {
-        Batch.checkProvable(circuit);
-      } catch (IllegalArgumentException e) {
-        throw new ProverException("this model cannot be proven in a batch: " + e.getMessage());
-      }
       this.statedInputs = b.inputs();
     } else {
       this.batch = null;
@@ -383,15 +378,18 @@ final class ProofRun {
       switch (circuit.layers().get(k)) {
         case LinearLayer l -> proveLinear(l.linear(), rho, k);
         case AddLayer a -> proveAdd(a, rho, k);
-        case ProductLayer m ->
-            layerProofs.add(
-                ProductProver.prove(
-                    m.product(),
-                    rho,
-                    witness.activation(circuit, m.product().a().tensor()),
-                    witness.activation(circuit, m.product().b().tensor()),
-                    masks(),
-                    transcript));
+        case ProductLayer m -> {
+          int outVars = m.outLayout().numVars();
+          layerProofs.add(
+              ProductProver.prove(
+                  m.product(),
+                  batch == null ? rho : batch.samplePoint(rho, outVars),
+                  witness.activation(circuit, m.product().a().tensor()),
+                  witness.activation(circuit, m.product().b().tensor()),
+                  masks(),
+                  transcript,
+                  batch == null ? new Ext2[0] : batch.batchPoint(rho, outVars)));
+        }
         case RequantizeLayer q -> {}
       }
     }

@@ -256,29 +256,34 @@ class BatchProofTest {
     }
   }
 
+  /**
+   * A product of two activations (the squeeze-and-excitation block of ProductProofTest: a map times
+   * its per-channel gate): linear in neither factor, so its sumcheck runs over the batch variables.
+   */
   @Test
-  void aProductOfTwoActivationsIsRefusedByNameUntilItIsBatched() throws Exception {
-    // The squeeze-and-excitation block of ProductProofTest: a map times its per-channel gate.
+  void productBatchesVerifyWithTheEnginesOutputs() throws Exception {
     QuantizedModel product =
         io.zkaudit.onnx.OnnxImporter.lowerQuantized(
             io.zkaudit.onnx.OnnxImporter.parse(
                 new io.zkaudit.testutil.SqueezeExciteOnnx(5, false).model()),
             "se");
     CommittedModel cm = ModelProver.commit(product);
+    ModelVerifier verifier = new ModelVerifier(cm.vk());
     java.util.Random r = new java.util.Random(23);
     List<int[]> batch = new ArrayList<>();
-    for (int b = 0; b < 2; b++) {
+    for (int b = 0; b < 3; b++) {
       batch.add(r.ints(product.input().size(), 0, 256).toArray()); // uint8 input
     }
-    ProverException e =
-        assertThrows(
-            ProverException.class, () -> ModelProver.proveBatch(cm, batch, ProgressListener.NONE));
-    assertTrue(e.getMessage().contains("of two activations is not batched yet"), e.getMessage());
-    // A verifier refuses such a batch proof too (the single-sample proof relabelled as one).
-    ModelProof single = ModelProver.prove(cm, batch.getFirst(), ProgressListener.NONE);
-    assertRejected(
-        () -> new ModelVerifier(cm.vk()).verifyBatch(withSamples(single, 1), batch.subList(0, 1)),
-        "cannot be proven in a batch");
+    for (boolean zk : new boolean[] {false, true}) {
+      List<int[]> outputs =
+          verifier.verifyBatch(ModelProver.proveBatch(cm, batch, ProgressListener.NONE, zk), batch);
+      for (int b = 0; b < batch.size(); b++) {
+        assertArrayEquals(
+            new IntegerEngine(product).infer(batch.get(b)),
+            outputs.get(b),
+            "sample " + b + (zk ? " zk" : ""));
+      }
+    }
   }
 
   private static ModelProof withSamples(ModelProof p, int samples) {
