@@ -219,19 +219,20 @@ final class ProofRun {
    */
   private InferenceWitness batchWitness(ZkRandom padding) {
     LookupStatement sample = InferenceStatement.lookups(circuit);
-    List<InferenceWitness> samples = new ArrayList<>();
-    for (int b = 0; b < batch.paddedSamples(); b++) {
-      samples.add(
-          new InferenceWitness(
-              circuit,
-              cm.model(),
-              traces.get(b),
-              sample,
-              padding,
-              null,
-              hiding instanceof Hiding.ZeroKnowledge z ? z.masks().paddingScalars() : null));
-    }
-    return InferenceWitness.batch(circuit, statement, batch.samples(), samples);
+    return InferenceWitness.batch(
+        circuit,
+        statement,
+        batch.samples(),
+        batch.paddedSamples(),
+        b ->
+            new InferenceWitness(
+                circuit,
+                cm.model(),
+                traces.get(b),
+                sample,
+                padding,
+                null,
+                hiding instanceof Hiding.ZeroKnowledge z ? z.masks().paddingScalars() : null));
   }
 
   /**
@@ -359,6 +360,7 @@ final class ProofRun {
   ProofRun proveLookups() {
     progress.progress("lookups", 3, PHASES);
     trace = null; // the witness holds what the rest needs; MobileNet v2's trace is ~100 MB
+    traces = null;
     lookups = LogUpProver.prove(statement, witness.lookups, transcript, masks());
     return this;
   }
