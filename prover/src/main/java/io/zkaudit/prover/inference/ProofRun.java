@@ -147,7 +147,11 @@ final class ProofRun {
       }
     }
     if (input instanceof ProverInput.Batch b) {
-      this.batch = new Batch(b.inputs().size());
+      try {
+        this.batch = new Batch(b.inputs().size());
+      } catch (IllegalArgumentException e) {
+        throw new ProverException(e.getMessage());
+      }
       this.statedInputs = b.inputs();
     } else {
       this.batch = null;

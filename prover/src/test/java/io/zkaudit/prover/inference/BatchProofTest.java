@@ -221,6 +221,12 @@ class BatchProofTest {
     List<int[]> two = mnistInputs.subList(0, 2);
     List<int[]> three = mnistInputs.subList(0, 3);
     ModelProof proof = ModelProver.proveBatch(mnistKey, two, ProgressListener.NONE);
+    ProverException empty =
+        assertThrows(
+            ProverException.class,
+            () -> ModelProver.proveBatch(mnistKey, List.of(), ProgressListener.NONE));
+    assertTrue(empty.getMessage().contains("not 0"), empty.getMessage());
+    assertRejected(() -> verifier.verifyBatch(proof, List.of()), "2 samples, 0 inputs");
     assertRejected(
         () -> verifier.verifyBatch(proof, three), "the proof is about 2 samples, 3 inputs");
     // Relabelled as a proof of three: its two outputs are not three.
