@@ -255,28 +255,13 @@ final class ProofReduction {
     TensorSpec inSpec = vk.description().tensor(circuit.inputTensor());
     TensorSpec outSpec = vk.description().tensor(circuit.outputTensor());
     // Nothing in the proof says which input it is about; the transcript binds this one.
-    if (stated instanceof StatedInput.Batch p) {
-      bindBatchStatement(p, inSpec, outSpec);
-    } else {
-      Digest32 inputDigest =
-          switch (stated) {
-            case StatedInput.Committed p -> p.commitment().digest();
-            case StatedInput.Public p -> {
-              checkValues("input", p.values(), inSpec);
-              yield ModelVerifier.inputHash(p.values());
-            }
-            case StatedInput.Batch p -> throw new IllegalStateException("bound above");
-          };
-      checkValues("output", output, outSpec);
-      outputTable = InferenceStatement.outputLayout(circuit).place(output);
-      transcript =
-          InferenceStatement.transcript(
-              proof.model(),
-              vk.weights(),
-              inputDigest,
-              output,
-              zk,
-              stated instanceof StatedInput.Committed);
+    switch (stated) {
+      case StatedInput.Batch p -> bindBatchStatement(p, inSpec, outSpec);
+      case StatedInput.Committed p -> bindSampleStatement(p.commitment().digest(), outSpec);
+      case StatedInput.Public p -> {
+        checkValues("input", p.values(), inSpec);
+        bindSampleStatement(ModelVerifier.inputHash(p.values()), outSpec);
+      }
     }
     ColumnBins bins = shape.bins();
     InvalidProofException.check(
@@ -310,6 +295,21 @@ final class ProofReduction {
           "the input shadow has " + numVars + " variables, expected " + expected);
       proof.privateInput().shadow().absorb(transcript);
     }
+  }
+
+  /** A single sample's statement: its input's hash (or commitment digest) and its output. */
+  private void bindSampleStatement(Digest32 inputDigest, TensorSpec outSpec)
+      throws InvalidProofException {
+    checkValues("output", output, outSpec);
+    outputTable = InferenceStatement.outputLayout(circuit).place(output);
+    transcript =
+        InferenceStatement.transcript(
+            proof.model(),
+            vk.weights(),
+            inputDigest,
+            output,
+            zk,
+            stated instanceof StatedInput.Committed);
   }
 
   /**
