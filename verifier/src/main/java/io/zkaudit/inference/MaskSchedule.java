@@ -60,6 +60,17 @@ public record MaskSchedule(List<Entry> entries) {
   }
 
   public static MaskSchedule of(ModelCircuit circuit, LookupStatement statement) {
+    return of(circuit, statement, null);
+  }
+
+  /**
+   * The schedule of a batch proof ({@link Batch}; null: one sample): the same but for each max
+   * pool's selection sumcheck (its chain groups' points have different batch coordinates; {@link
+   * io.zkaudit.layers.MaxPoolVerifier}) and each product of two activations' (not linear in either
+   * factor; {@link io.zkaudit.layers.ProductVerifier}), which run over the batch variables too.
+   */
+  public static MaskSchedule of(ModelCircuit circuit, LookupStatement statement, Batch batch) {
+    int batchBits = batch == null ? 0 : batch.bits();
     List<Entry> out = new ArrayList<>();
     List<LogUpLayout.Tree> inst = LogUpLayout.trees(statement);
     int maxN = LogUpLayout.maxVars(inst);
@@ -81,7 +92,8 @@ public record MaskSchedule(List<Entry> entries) {
         out.add(new PaddingScalars());
         out.add(
             new Sumcheck(
-                m.product().numVars(), io.zkaudit.layers.Product.composition().roundDegree(false)));
+                m.product().numVars() + batchBits,
+                io.zkaudit.layers.Product.composition().roundDegree(false)));
       }
       if (p instanceof ModelCircuit.LinearLayer l) {
         WindowedLinear spec = l.linear();
@@ -104,7 +116,7 @@ public record MaskSchedule(List<Entry> entries) {
       }
       out.add(
           new Sumcheck(
-              m.in().numVars(),
+              m.in().numVars() + batchBits,
               io.zkaudit.layers.MaxPoolVerifier.composition().roundDegree(false)));
     }
     // Then each concatenation's.
