@@ -78,6 +78,8 @@ final class OnnxFloatImporter {
                 + o.name()
                 + ": a Flatten/Reshape of an [N,C,H,W] map with H·W > 1 is supported only when a"
                 + " Gemm/MatMul consumes it");
+      if (v.layout() == Layout.PLAIN && v.onnxShape().length == 4)
+        throw new ModelFormatException(OnnxShapes.channelsLastOutput(o.name(), v.onnxShape()));
       outputs.add(v.id());
     }
     return new FloatModel(name, tensors, ops, inputs, outputs);
@@ -583,7 +585,7 @@ final class OnnxFloatImporter {
     Tensor shapeT = constant(n, 1);
     int[] s = x.onnxShape();
     int[] target = OnnxShapes.reshapeTarget(n, s, shapeT);
-    if (x.layout() == Layout.PLAIN) { // row-major stays row-major (a rank-4 result: channels-last)
+    if (x.layout() == Layout.PLAIN && target.length != 4) {
       Value y = output(n, target, Layout.PLAIN, null);
       add(new FloatOp.Reshape(n.name(), x.id(), y.id()));
     } else if (x.layout() == Layout.NHWC && target.length == 2 && target[0] == s[0]) {

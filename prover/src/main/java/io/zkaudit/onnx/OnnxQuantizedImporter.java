@@ -278,6 +278,8 @@ final class OnnxQuantizedImporter {
                         + o.name()
                         + " is the float input");
           };
+      if (q.layout() == Layout.PLAIN && q.onnxShape().length == 4)
+        throw new ModelFormatException(OnnxShapes.channelsLastOutput(o.name(), q.onnxShape()));
       if (q.layout() == Layout.FLAT_NHWC)
         throw new ModelFormatException(
             "unsupported ONNX output "
@@ -967,7 +969,7 @@ final class OnnxQuantizedImporter {
       target = OnnxShapes.reshapeTarget(n, s, constant(n, 1));
     }
     Quant y;
-    if (x.layout() == Layout.PLAIN) { // row-major stays row-major (a rank-4 result: channels-last)
+    if (x.layout() == Layout.PLAIN && target.length != 4) {
       y = quant(out(n), target, Layout.PLAIN, null, x.scale(), x.zeroPoint(), x.type());
     } else if (x.layout() == Layout.NHWC && target.length == 2 && target[0] == s[0]) {
       // a spatial map flattens in NHWC order: only a Gemm/MatMul, whose weight columns are

@@ -269,6 +269,18 @@ final class OnnxShapes {
         : new Shaped(new int[] {s[0], 1, 1, c}, Layout.PLAIN);
   }
 
+  /**
+   * Why a channels-last rank-4 graph output is refused: rank-4 outputs are reported in ONNX's
+   * [N,C,H,W] order from NHWC storage, and this one is stored in its own [N,H,W,C] order.
+   */
+  static String channelsLastOutput(String name, int[] shape) {
+    return "unsupported ONNX output "
+        + name
+        + ": a channels-last "
+        + Arrays.toString(shape)
+        + " tensor (rank-4 outputs must be [N,C,H,W] images; transpose it, or flatten it)";
+  }
+
   static ModelFormatException unsupported(Node n, String what) {
     return new ModelFormatException("unsupported ONNX " + what + " at node " + n.label());
   }

@@ -311,6 +311,18 @@ class ChannelsLastOnnxTest {
     e = assertThrows(ModelFormatException.class, () -> lower(channelMean.model(13), "mean"));
     assertTrue(e.getMessage().contains("ReduceMean over axes [1]"), e.getMessage());
 
+    // a channels-last rank-4 output: rank-4 outputs are reported as [N,C,H,W]
+    var channelsLastOutput =
+        withConvWeights(
+                new OnnxWriter.Graph(
+                    OnnxWriter.valueInfo("input", 1, SIDE, SIDE, IN_C),
+                    OnnxWriter.valueInfo("y", 1, SIDE, SIDE, OUT_C)))
+            .node(transpose("to_nchw", "input", "x", 0, 3, 1, 2))
+            .node(conv("x", "c"))
+            .node(transpose("to_nhwc", "c", "y", 0, 2, 3, 1));
+    e = assertThrows(ModelFormatException.class, () -> lower(channelsLastOutput.model(13), "out"));
+    assertTrue(e.getMessage().contains("channels-last [1, 8, 8, 4]"), e.getMessage());
+
     // a channels-last input read by a Conv without the Transpose: ONNX's Conv takes [N,C,H,W], so
     // this is an 8-channel image, which the 3-channel weights do not fit
     var noTranspose =
