@@ -107,6 +107,145 @@ contract LayerSteps {
         }
     }
 
+    /// @notice The window wiring of a windowed linear layer along one dimension, at a point: Java's
+    /// `WindowPredicate`, shape = (kernel, stride, pad, outBits, tapBits, inBits, inSize), the
+    /// predicate S(y, i, y') = [y' = stride y + i - pad][i < kernel][0 <= y' < inSize] summed with
+    /// eq(r, y) and with eq(tap, i) when `mode` bit 0 is set (else summed over the taps), eq(in, y')
+    /// when bit 1 is (else over the inputs): `evaluate` is mode 3, `sumOverInput` 1,
+    /// `evaluateSummedTaps` 2, `windowCount` 0. A power-of-two stride walks the bits from the
+    /// lowest with 16 carry and comparison states (O(bits)); another stride sums over the output
+    /// positions and taps, as Java's fallback (at most 2^16 of them here, else unsupported).
+    /// Points are packed extension elements; a shape Java's constructor refuses, or a point of the
+    /// wrong length, is a bad statement.
+    function window(
+        uint256[] calldata shape,
+        uint256[] calldata r,
+        uint256[] calldata tap,
+        uint256[] calldata inPoint,
+        uint256 mode
+    ) external pure returns (Reason, uint256) {
+        unchecked {
+            if (shape.length != 7 || mode > 3) return (Reason.BadStatement, 0);
+            for (uint256 j = 0; j < 7; ++j) {
+                if (shape[j] >= 1 << 30) return (Reason.BadStatement, 1);
+            }
+            Window memory w = Window(shape[0], shape[1], shape[2], shape[3], shape[4], shape[5], shape[6], mode & 1 != 0, mode & 2 != 0);
+            if (
+                w.kernel < 1 || w.stride < 1 || w.outBits > 30 || w.tapBits > 30 || w.inBits > 30
+                    || w.kernel > 1 << w.tapBits || w.inSize > 1 << w.inBits || w.inSize < 1
+            ) return (Reason.BadStatement, 1);
+            if (r.length != w.outBits || (w.hasTap && tap.length != w.tapBits) || (w.hasIn && inPoint.length != w.inBits)) {
+                return (Reason.BadStatement, 2);
+            }
+            if (!_canonical(r) || !_canonical(tap) || !_canonical(inPoint)) return (Reason.Malformed, 0);
+            if (w.stride & (w.stride - 1) == 0) return (Reason.Valid, _bitwise(w, r, tap, inPoint));
+            if ((w.kernel << w.outBits) > 1 << 16) return (Reason.Unsupported, 0);
+            return (Reason.Valid, _direct(w, r, tap, inPoint));
+        }
+    }
+
+    struct Window {
+        uint256 kernel;
+        uint256 stride;
+        uint256 pad;
+        uint256 outBits;
+        uint256 tapBits;
+        uint256 inBits;
+        uint256 inSize;
+        bool hasTap;
+        bool hasIn;
+    }
+
+    function _canonical(uint256[] calldata p) private pure returns (bool) {
+        for (uint256 j = 0; j < p.length; ++j) {
+            uint256 v = p[j];
+            if (v >> 128 != 0 || v & M64 >= P || v >> 64 >= P) return false;
+        }
+        return true;
+    }
+
+    /// @dev WindowPredicate.bitwise: state = carryL | carryR << 1 | (i < kernel so far) << 2 |
+    /// (y' < inSize so far) << 3, from the low bits; y + pad ... as y' + pad = stride y + i.
+    function _bitwise(Window memory w, uint256[] calldata r, uint256[] calldata tap, uint256[] calldata inPoint)
+        private pure returns (uint256)
+    {
+        unchecked {
+            uint256 shift = 0;
+            while (w.stride >> shift != 1) shift++;
+            uint256 padLen = 0;
+            while (w.pad >> padLen != 0) padLen++;
+            uint256 positions = _max(_max(w.inBits, w.outBits + shift), _max(w.tapBits, padLen)) + 2;
+            uint256[16] memory weight;
+            weight[0] = 1;
+            for (uint256 j = 0; j < positions; ++j) {
+                uint256[16] memory next;
+                uint256 padBit = (w.pad >> j) & 1;
+                uint256 kBit = (w.kernel >> j) & 1;
+                uint256 nBit = (w.inSize >> j) & 1;
+                bool yHere = j >= shift && j - shift < w.outBits;
+                for (uint256 yp = 0; yp <= (j < w.inBits ? 1 : 0); ++yp) {
+                    uint256 wyp = j < w.inBits && w.hasIn ? _factor(inPoint[j], yp) : 1;
+                    for (uint256 yb = 0; yb <= (yHere ? 1 : 0); ++yb) {
+                        uint256 wy = yHere ? _factor(r[j - shift], yb) : 1;
+                        for (uint256 ib = 0; ib <= (j < w.tapBits ? 1 : 0); ++ib) {
+                            uint256 wi = j < w.tapBits && w.hasTap ? _factor(tap[j], ib) : 1;
+                            uint256 f = _mul(_mul(wyp, wy), wi);
+                            if (f == 0) continue;
+                            for (uint256 state = 0; state < 16; ++state) {
+                                uint256 ws = weight[state];
+                                if (ws == 0) continue;
+                                uint256 left = yp + padBit + (state & 1);
+                                uint256 right = yb + ib + ((state >> 1) & 1);
+                                if ((left & 1) != (right & 1)) continue;
+                                uint256 ltI = ib < kBit ? 1 : ib > kBit ? 0 : (state >> 2) & 1;
+                                uint256 ltY = yp < nBit ? 1 : yp > nBit ? 0 : (state >> 3) & 1;
+                                uint256 to = (left >> 1) | ((right >> 1) << 1) | (ltI << 2) | (ltY << 3);
+                                next[to] = _add(next[to], _mul(ws, f));
+                            }
+                        }
+                    }
+                }
+                weight = next;
+            }
+            return weight[12];
+        }
+    }
+
+    /// @dev WindowPredicate.direct: sum over y and i < kernel of eq(r, y) w_tap(i) w_in(y') where
+    /// y' = stride y + i - pad falls inside the input.
+    function _direct(Window memory w, uint256[] calldata r, uint256[] calldata tap, uint256[] calldata inPoint)
+        private pure returns (uint256 acc)
+    {
+        unchecked {
+            for (uint256 y = 0; y < 1 << w.outBits; ++y) {
+                uint256 perY = 0;
+                for (uint256 i = 0; i < w.kernel; ++i) {
+                    uint256 at = w.stride * y + i;
+                    if (at < w.pad || at - w.pad >= w.inSize) continue;
+                    uint256 v = w.hasTap ? _eq(tap, i) : 1;
+                    perY = _add(perY, w.hasIn ? _mul(v, _eq(inPoint, at - w.pad)) : v);
+                }
+                acc = _add(acc, _mul(perY, _eq(r, y)));
+            }
+        }
+    }
+
+    /// @dev eq(p, x) = prod_j (bit j of x ? p_j : 1 - p_j).
+    function _eq(uint256[] calldata p, uint256 x) private pure returns (uint256 e) {
+        e = 1;
+        for (uint256 j = 0; j < p.length; ++j) {
+            e = _mul(e, _factor(p[j], (x >> j) & 1));
+        }
+    }
+
+    function _factor(uint256 p, uint256 bit) private pure returns (uint256) {
+        return bit == 1 ? p : _sub(1, p);
+    }
+
+    function _max(uint256 a, uint256 b) private pure returns (uint256) {
+        return a > b ? a : b;
+    }
+
     /// @dev The plan's words within their ranges (k and the columns below 2^32, a canonical tag
     /// base, a flag, at most 32 channel bits); the public output's column is not supported yet.
     function _checkPlan(uint256[] calldata plan) private pure returns (Reason, uint256) {
