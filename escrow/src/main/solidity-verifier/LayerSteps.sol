@@ -144,6 +144,63 @@ contract LayerSteps {
         }
     }
 
+    /// @notice The public tables of a windowed linear layer's phase 1 at its end point, Java's
+    /// `checkPhase1Tables` pieces: `RangeMask.evaluate(n, point)`, the MLE of [x < n] over
+    /// x in {0,1}^bits (the channel mask of a convolution), walking n's bits from the top; n over
+    /// 2^bits is a bad statement.
+    function rangeMask(uint256 n, uint256[] calldata point) external pure returns (Reason, uint256) {
+        if (point.length > 30 || n > 1 << point.length) return (Reason.BadStatement, 0);
+        if (!_canonical(point)) return (Reason.Malformed, 0);
+        return (Reason.Valid, _rangeMask(n, point));
+    }
+
+    function _rangeMask(uint256 n, uint256[] calldata point) private pure returns (uint256 less) {
+        unchecked {
+            if (n == 1 << point.length) return 1;
+            uint256 equal = 1;
+            for (uint256 j = point.length; j > 0; --j) {
+                uint256 x = point[j - 1];
+                if ((n >> (j - 1)) & 1 == 1) {
+                    less = _add(less, _mul(equal, _sub(1, x)));
+                    equal = _mul(equal, x);
+                } else {
+                    equal = _mul(equal, _sub(1, x));
+                }
+            }
+        }
+    }
+
+    /// @notice `Mle.eq(a, b)` = prod_j (a_j b_j + (1 - a_j)(1 - b_j)) (a depthwise layer's eq(rc, c)
+    /// at phase 1's end); and with `zeroPoints` given, the MLE of the per-channel weight zero points
+    /// at `b` (`WindowedLinearVerifier.zeroPointMle`: sum over c of zp_c eq(b, c), zero on the
+    /// padding channels), the zero points as signed words.
+    function eqAndZeroPoints(uint256[] calldata a, uint256[] calldata b, int256[] calldata zeroPoints)
+        external
+        pure
+        returns (Reason, uint256 eq, uint256 zeroPoint)
+    {
+        unchecked {
+            if (a.length != b.length || b.length > 16 || zeroPoints.length > 1 << b.length) {
+                return (Reason.BadStatement, 0, 0);
+            }
+            if (!_canonical(a) || !_canonical(b)) return (Reason.Malformed, 0, 0);
+            eq = 1;
+            for (uint256 j = 0; j < a.length; ++j) {
+                uint256 x = a[j];
+                uint256 y = b[j];
+                eq = _mul(eq, _add(_mul(x, y), _mul(_sub(1, x), _sub(1, y))));
+            }
+            for (uint256 c = 0; c < zeroPoints.length; ++c) {
+                int256 z = zeroPoints[c];
+                if (z == 0) continue;
+                if (z >= int256(1 << 63) || z < -int256(1 << 63)) return (Reason.BadStatement, 1, 0);
+                uint256 f = z >= 0 ? uint256(z) % P : P - uint256(-z) % P;
+                zeroPoint = _add(zeroPoint, _mulBase(_eq(b, c), f % P));
+            }
+            return (Reason.Valid, eq, zeroPoint);
+        }
+    }
+
     struct Window {
         uint256 kernel;
         uint256 stride;

@@ -13,6 +13,7 @@ import org.web3j.abi.TypeReference;
 import org.web3j.abi.datatypes.DynamicArray;
 import org.web3j.abi.datatypes.Function;
 import org.web3j.abi.datatypes.Type;
+import org.web3j.abi.datatypes.generated.Int256;
 import org.web3j.abi.datatypes.generated.Uint256;
 import org.web3j.abi.datatypes.generated.Uint8;
 import org.web3j.crypto.Credentials;
@@ -73,6 +74,59 @@ public final class OnChainLayerSteps {
     BigInteger v = ((Uint256) out.get(1)).getValue();
     return new Answer(
         LayerStepRejection.values()[reason], new Ext2(v.longValue(), v.shiftRight(64).longValue()));
+  }
+
+  /** RangeMask at a point: the MLE of [x < n]. */
+  public Answer rangeMask(int n, Ext2[] point) {
+    Function f =
+        new Function(
+            "rangeMask",
+            List.of(new Uint256(n), words(packed(point))),
+            List.of(new TypeReference<Uint8>() {}, new TypeReference<Uint256>() {}));
+    List<Type> out = call(f);
+    return new Answer(
+        LayerStepRejection.values()[((Uint8) out.get(0)).getValue().intValueExact()],
+        unpacked(((Uint256) out.get(1)).getValue()));
+  }
+
+  /** The contract's eq(a, b) and the zero points' MLE at b, or why not. */
+  public record EqAnswer(LayerStepRejection reason, Ext2 eq, Ext2 zeroPoint) {}
+
+  /** eq(a, b) and the MLE of the per-channel zero points at b. */
+  public EqAnswer eqAndZeroPoints(Ext2[] a, Ext2[] b, long[] zeroPoints) {
+    Function f =
+        new Function(
+            "eqAndZeroPoints",
+            List.of(
+                words(packed(a)),
+                words(packed(b)),
+                new DynamicArray<>(
+                    Int256.class,
+                    Arrays.stream(zeroPoints)
+                        .mapToObj(z -> new Int256(BigInteger.valueOf(z)))
+                        .toList())),
+            List.of(
+                new TypeReference<Uint8>() {},
+                new TypeReference<Uint256>() {},
+                new TypeReference<Uint256>() {}));
+    List<Type> out = call(f);
+    return new EqAnswer(
+        LayerStepRejection.values()[((Uint8) out.get(0)).getValue().intValueExact()],
+        unpacked(((Uint256) out.get(1)).getValue()),
+        unpacked(((Uint256) out.get(2)).getValue()));
+  }
+
+  private List<Type> call(Function f) {
+    EthCall c = calls.ethCall(FunctionEncoder.encode(f));
+    if (c.hasError()) {
+      throw EscrowException.invalidArgument(
+          f.getName() + " reverted: " + c.getError().getMessage());
+    }
+    return FunctionReturnDecoder.decode(c.getValue(), f.getOutputParameters());
+  }
+
+  private static Ext2 unpacked(BigInteger v) {
+    return new Ext2(v.longValue(), v.shiftRight(64).longValue());
   }
 
   /** What a transaction calling {@code window} would use (eth_estimateGas). */

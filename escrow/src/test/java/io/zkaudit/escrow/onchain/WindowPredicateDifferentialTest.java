@@ -103,6 +103,42 @@ class WindowPredicateDifferentialTest {
     System.out.print(gas);
   }
 
+  /**
+   * Phase 1's public tables: RangeMask (every n up to 2^bits, bits 0 to 6), eq and the weight zero
+   * points' MLE (signed, with padding channels) against Java's RangeMask, Mle.eq and Mle.evaluate.
+   */
+  @Test
+  void phaseOneTablesAgreeWithJava(ChainNode node) {
+    OnChainLayerSteps c = OnChainLayerSteps.deploy(node.web3j(), node.newAccount(FUNDS));
+    Random rng = new Random(18);
+    for (int bits = 0; bits <= 6; bits++) {
+      Ext2[] p = point(rng, bits);
+      for (int n = 0; n <= 1 << bits; n += 1 + (bits > 3 ? rng.nextInt(7) : 0)) {
+        OnChainLayerSteps.Answer a = c.rangeMask(n, p);
+        assertEquals(LayerStepRejection.VALID, a.reason());
+        assertEquals(io.zkaudit.layers.RangeMask.evaluate(n, p), a.value(), n + "/" + bits);
+      }
+      assertEquals(LayerStepRejection.BAD_STATEMENT, c.rangeMask((1 << bits) + 1, p).reason());
+      Ext2[] a = point(rng, bits);
+      int channels = bits == 0 ? 1 : (1 << bits) - rng.nextInt(1 << (bits - 1));
+      long[] zp = new long[channels];
+      long[] table = new long[1 << bits];
+      for (int ch = 0; ch < channels; ch++) {
+        zp[ch] = rng.nextInt(256) - 128;
+        table[ch] = Goldilocks.fromSigned(zp[ch]);
+      }
+      OnChainLayerSteps.EqAnswer e = c.eqAndZeroPoints(a, p, zp);
+      assertEquals(LayerStepRejection.VALID, e.reason());
+      assertEquals(io.zkaudit.poly.Mle.eq(a, p), e.eq(), "eq, " + bits + " bits");
+      assertEquals(io.zkaudit.poly.Mle.evaluate(table, p), e.zeroPoint(), "zero points");
+    }
+    Ext2[] p = point(rng, 3);
+    assertEquals(
+        LayerStepRejection.BAD_STATEMENT,
+        c.eqAndZeroPoints(point(rng, 2), p, new long[0]).reason());
+    assertEquals(LayerStepRejection.BAD_STATEMENT, c.eqAndZeroPoints(p, p, new long[9]).reason());
+  }
+
   @Test
   void badShapesAndPointsAreRefused(ChainNode node) {
     OnChainLayerSteps c = OnChainLayerSteps.deploy(node.web3j(), node.newAccount(FUNDS));
