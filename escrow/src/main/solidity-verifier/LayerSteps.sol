@@ -79,6 +79,8 @@ contract LayerSteps {
             Row memory r;
             (reason, detail, r) = _open(claims, lookupClaims, plan[0]);
             if (reason != Reason.Valid) return (reason, detail, 0, 0);
+            // Channel bits beyond the row's point: a plan about another layout.
+            if (plan[2] == 1 && plan[3] > r.rowN) return (Reason.BadStatement, 3, 0, 0);
             // The row's values: tag, output, a - c1, a + c2 + 1.
             uint256 v = r.rowAt + 32 * (5 + r.rowN);
             if (_word(claims, v) != _tag(plan, claims, r.rowAt + 128)) return (Reason.WrongTag, plan[0], 0, 0);

@@ -371,6 +371,12 @@ class LayerRoundingSessionTest {
             items,
             evals),
         LayerStepRejection.BAD_STATEMENT);
+    // Per-channel tags over more channel bits than the row's point has.
+    List<BigInteger> wide = with(plan, 2, 1);
+    wide.set(3, BigInteger.valueOf(32));
+    assertRejected(
+        sim(session, o, wide, o.statementClaims(), o.lookupsHash(), items, evals),
+        LayerStepRejection.BAD_STATEMENT);
     List<BigInteger> publicOut = new ArrayList<>(plan);
     publicOut.set(4, LayerEncoding.PUBLIC_OUTPUT);
     assertRejected(
