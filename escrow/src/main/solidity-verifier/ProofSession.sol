@@ -3,6 +3,7 @@ pragma solidity 0.8.28;
 
 import "./StatementBinding.sol";
 import "./LogUpVerifier.sol";
+import "./LayerSteps.sol";
 
 /// @notice A model proof verified over several transactions, each one step of the Java verifier's
 /// reduction, each storing what it verified as a checkpoint (docs/onchain-verifier.md, "Proof
@@ -10,8 +11,10 @@ import "./LogUpVerifier.sol";
 /// relayer chose.
 ///
 /// Steps so far: `open` binds the statement and the input (`StatementBinding`), `lookups` verifies
-/// the logUp-GKR lookups from the state `open` ended in (`LogUpVerifier`). The layer reductions and
-/// the batched opening are the steps still to come.
+/// the logUp-GKR lookups from the state `open` ended in (`LogUpVerifier`), `rounding` verifies a
+/// proven layer's rounding (`LayerSteps`), reading the lookups' claims as calldata opened against
+/// their hash. Layer k's rounding is step 3 + 2k; its reduction, step 4 + 2k, and the batched
+/// opening are the steps still to come (so today only layer 0's rounding follows the lookups).
 ///
 /// A checkpoint is eight words: step, zero-knowledge flag, keccak of the statement plan, keccak of
 /// the lookup plan (0 before the lookups), the input's and the output's SHA-256, the transcript
@@ -25,9 +28,13 @@ import "./LogUpVerifier.sol";
 contract ProofSession {
     uint256 public constant STEP_STATEMENT = 1;
     uint256 public constant STEP_LOOKUPS = 2;
+    /// Layer k's rounding is step STEP_ROUNDING + 2k.
+    uint256 public constant STEP_ROUNDING = 3;
+    uint256 private constant MAX_LAYERS = 1 << 20;
 
     StatementBinding public immutable statements;
     LogUpVerifier public immutable lookupVerifier;
+    LayerSteps public immutable layerSteps;
 
     error StepRejected(uint256 step, uint256 reason, uint256 detail);
     /// The checkpoint passed is not the one stored for this sender's session.
@@ -38,9 +45,14 @@ contract ProofSession {
     /// @notice keccak(opener, checkpoint) per session id.
     mapping(bytes32 => bytes32) public checkpoints;
 
-    constructor(StatementBinding statements_, LogUpVerifier lookupVerifier_) {
+    /// @notice The lookups' own claims hash per session, stored by the first layer step (which
+    /// opens it against the checkpoint's chained hash) for the layer steps after it.
+    mapping(bytes32 => bytes32) public lookupClaims;
+
+    constructor(StatementBinding statements_, LogUpVerifier lookupVerifier_, LayerSteps layerSteps_) {
         statements = statements_;
         lookupVerifier = lookupVerifier_;
+        layerSteps = layerSteps_;
     }
 
     /// @notice Step 1: the statement and the input binding.
@@ -83,6 +95,41 @@ contract ProofSession {
         next = c;
         next[0] = bytes32(STEP_LOOKUPS);
         next[3] = keccak256(abi.encodePacked(plan));
+        next[6] = stateOut;
+        next[7] = keccak256(abi.encode(c[7], claimsHash));
+        _store(id, next);
+    }
+
+    /// @notice Step 3 + 2k: proven layer k's rounding (k = plan[0]) from the state of the step
+    /// before (the lookups for k = 0, layer k - 1's reduction after). `claims` are the lookups'
+    /// claims in `LogUpVerifier`'s item format, `lookupsHash` their chain: for k = 0 it must chain
+    /// with `statementClaims` (the statement's claims hash) to the checkpoint's claims hash, and is
+    /// stored; later it must be the one stored. `rangeEvals`: layer k's three range evaluations,
+    /// 48 bytes as in the proof. The step's claims (`LayerSteps.rounding`) chain onto the
+    /// checkpoint's.
+    function rounding(
+        bytes32 id,
+        bytes32[8] calldata c,
+        uint256[] calldata plan,
+        bytes32 statementClaims,
+        bytes32 lookupsHash,
+        bytes calldata claims,
+        bytes calldata rangeEvals
+    ) external returns (bytes32[8] memory next) {
+        uint256 k = plan.length == 0 ? 0 : plan[0];
+        if (k >= MAX_LAYERS) revert StepRejected(STEP_ROUNDING, uint256(LayerSteps.Reason.BadStatement), 1);
+        uint256 step = STEP_ROUNDING + 2 * k;
+        _continue(id, c, step - 1);
+        bool opened = k == 0
+            ? keccak256(abi.encode(statementClaims, lookupsHash)) == c[7]
+            : lookupClaims[id] == lookupsHash;
+        if (!opened) revert StepRejected(step, uint256(LayerSteps.Reason.UnopenedClaims), 0);
+        (LayerSteps.Reason reason, uint256 detail, bytes32 stateOut, bytes32 claimsHash) =
+            layerSteps.rounding(c[6], plan, lookupsHash, claims, rangeEvals);
+        if (reason != LayerSteps.Reason.Valid) revert StepRejected(step, uint256(reason), detail);
+        if (k == 0) lookupClaims[id] = lookupsHash;
+        next = c;
+        next[0] = bytes32(step);
         next[6] = stateOut;
         next[7] = keccak256(abi.encode(c[7], claimsHash));
         _store(id, next);

@@ -1,8 +1,11 @@
 package io.zkaudit.inference;
 
+import io.zkaudit.field.Ext2;
 import io.zkaudit.lookup.LookupStatement;
+import io.zkaudit.pcs.ColumnClaim;
 import io.zkaudit.proof.InvalidProofException;
 import io.zkaudit.transcript.Transcript;
+import java.util.List;
 
 /**
  * The test side of {@link ModelVerifier#lookupSection} (package-visible in the verifier): a real
@@ -19,5 +22,18 @@ public final class ModelLookupSections {
       throws InvalidProofException {
     ModelVerifier.LookupSection s = verifier.lookupSection(proof, input);
     return new Section(s.statement(), s.before());
+  }
+
+  /**
+   * The test side of {@link ModelVerifier#roundingSection}: a proof reduced up to proven layer k's
+   * rounding, the transcript after its range evaluations, the claims its rounding added and the
+   * accumulator.
+   */
+  public record Rounding(Transcript transcript, List<ColumnClaim> claims, Ext2 accumulator) {}
+
+  public static Rounding rounding(ModelVerifier verifier, ModelProof proof, int[] input, int k)
+      throws InvalidProofException {
+    ProofReduction.Rounded r = verifier.roundingSection(proof, input, k);
+    return new Rounding(r.transcript(), r.claims(), r.accumulator());
   }
 }

@@ -630,6 +630,19 @@ public final class ModelVerifier {
     return new LookupSection(shape.statement(), r.beforeLookups());
   }
 
+  /**
+   * A proof about a public input reduced up to proven layer k's rounding ({@code
+   * ProofReduction.throughRounding}). Package-visible for the on-chain layer steps' differential
+   * tests (escrow); it verifies only what precedes layer k's reduction.
+   */
+  ProofReduction.Rounded roundingSection(ModelProof proof, int[] input, int k)
+      throws InvalidProofException {
+    Shape shape = shape(proof.zeroKnowledge(), false);
+    return new ProofReduction(
+            vk, weights, shadowLayout, shape, proof, new ProofReduction.StatedInput.Public(input))
+        .throughRounding(k);
+  }
+
   /** A proof's lookup statement and the transcript before its lookups. */
   record LookupSection(LookupStatement statement, Transcript before) {}
 

@@ -238,6 +238,39 @@ final class ProofReduction {
   }
 
   /**
+   * The reduction up to proven layer k's rounding: the layers before k verified, then layer k's
+   * tag, output claim and rounding. Package-visible for the on-chain layer steps' differential
+   * tests (escrow): a copy of the transcript after layer k's range evaluations, the claims layer
+   * k's rounding added (its output's, then c1 and c2 at ρ and at the range pair's point) and the
+   * accumulator a(ρ).
+   */
+  Rounded throughRounding(int k) throws InvalidProofException {
+    bindStatement();
+    bindInput();
+    verifyLookups();
+    int layers = circuit.layers().size();
+    InvalidProofException.check(
+        proof.rangeEvals().length == 3 * layers, "wrong number of range evaluations");
+    nextRescaleRow = layers;
+    for (int j = 0; j < k; j++) {
+      verifyLayer(j);
+    }
+    ProvenLayer p = circuit.layers().get(k);
+    LayerRow row = LayerRow.of(lookups.witnesses().get(0).get(k));
+    InvalidProofException.check(
+        row.tag().equals(InferenceStatement.tag(p, row.point())),
+        p.layer().name() + ": wrong table tag");
+    int before = claims.witness.size();
+    claims.tensor(new TensorClaim(p.layer().output(), row.point(), row.output()));
+    Ext2 acc = rounding(p, k, row);
+    return new Rounded(
+        transcript.fork(), List.copyOf(claims.witness.subList(before, claims.witness.size())), acc);
+  }
+
+  /** What {@link #throughRounding} returns. */
+  record Rounded(Transcript transcript, List<ColumnClaim> claims, Ext2 accumulator) {}
+
+  /**
    * The steps before the lookups, and a copy of the transcript they leave: where the lookup
    * verifier starts ({@link ModelVerifier#lookupSection}).
    */

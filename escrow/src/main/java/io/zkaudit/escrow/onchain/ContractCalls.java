@@ -96,6 +96,11 @@ final class ContractCalls {
     return codeSize(web3j, address);
   }
 
+  /** The size of the code deployed at another address, on this client's node. */
+  int codeSizeAt(String other) {
+    return codeSize(web3j, other);
+  }
+
   /** The size of the code deployed at {@code address}. */
   static int codeSize(Web3j web3j, String address) {
     try {

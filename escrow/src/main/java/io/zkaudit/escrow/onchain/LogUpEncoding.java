@@ -195,15 +195,21 @@ public final class LogUpEncoding {
    */
   public static Digest32 claimsHash(
       LookupStatement st, LookupClaims claims, List<MaskValue> masks) {
+    return claimsHash(st, claims, masks, null);
+  }
+
+  /** {@link #claimsHash}, writing each item's words to {@code items} too when it is not null. */
+  static Digest32 claimsHash(
+      LookupStatement st, LookupClaims claims, List<MaskValue> masks, ByteArrayOutputStream items) {
     byte[] h = new byte[32];
     for (int l = 0; l < claims.multiplicities().size(); l++) {
       LookupClaims.EvaluationClaim m = claims.multiplicities().get(l);
-      h = item(h, 1, l, 0, m.point(), new Ext2[] {m.value()});
+      h = item(items, h, 1, l, 0, m.point(), new Ext2[] {m.value()});
     }
     for (int l = 0; l < claims.witnesses().size(); l++) {
       for (int g = 0; g < claims.witnesses().get(l).size(); g++) {
         LookupClaims.WitnessClaim c = claims.witnesses().get(l).get(g);
-        h = item(h, 2, l, g, c.point(), c.values());
+        h = item(items, h, 2, l, g, c.point(), c.values());
       }
     }
     // Java lists the blinding sums in the order the GKR reaches their trees' leaves; the contract
@@ -215,16 +221,16 @@ public final class LogUpEncoding {
                     .thenComparingInt(LookupClaims.BlindingClaim::group))
             .toList();
     for (LookupClaims.BlindingClaim b : sums) {
-      h = item(h, 3, b.lookup(), b.group(), b.point(), new Ext2[] {b.value()});
+      h = item(items, h, 3, b.lookup(), b.group(), b.point(), new Ext2[] {b.value()});
     }
     for (int l = 0; l < claims.blindingTuples().size(); l++) {
       LookupClaims.WitnessClaim u = claims.blindingTuples().get(l);
-      h = item(h, 4, l, 0, u.point(), u.values());
+      h = item(items, h, 4, l, 0, u.point(), u.values());
     }
     // The first layer's sumcheck has no variables and records no mask value: layers 2, 3, ...
     for (int k = 0; k < masks.size(); k++) {
       MaskValue m = masks.get(k);
-      h = item(h, 5, k + 2, 0, m.point(), new Ext2[] {m.value()});
+      h = item(items, h, 5, k + 2, 0, m.point(), new Ext2[] {m.value()});
     }
     for (int l = 0; l < st.lookups().size(); l++) {
       LookupStatement.Lookup lk = st.lookups().get(l);
@@ -234,7 +240,7 @@ public final class LogUpEncoding {
       Ext2[] point = tablePoint(lk, claims.multiplicities().get(l));
       for (int c = 0; c < lk.table().width(); c++) {
         if (lk.table().columns().get(c) instanceof TableColumn.Explicit e) {
-          h = item(h, 6, l, c, point, new Ext2[] {e.evaluate(point)});
+          h = item(items, h, 6, l, c, point, new Ext2[] {e.evaluate(point)});
         }
       }
     }
@@ -246,7 +252,22 @@ public final class LogUpEncoding {
     return java.util.Arrays.copyOf(m.point(), lk.table().numVars());
   }
 
-  private static byte[] item(byte[] h, int kind, int a, int b, Ext2[] point, Ext2[] values) {
+  private static byte[] item(
+      ByteArrayOutputStream items, byte[] h, int kind, int a, int b, Ext2[] point, Ext2[] values) {
+    if (items != null) {
+      byte[] withH = itemWords(h, kind, a, b, point, values);
+      items.write(withH, 32, withH.length - 32);
+      return Hash.sha3(withH);
+    }
+    return itemHash(h, kind, a, b, point, values);
+  }
+
+  /** keccak(h, kind, a, b, |point|, point, |values|, values), one word each. */
+  static byte[] itemHash(byte[] h, int kind, int a, int b, Ext2[] point, Ext2[] values) {
+    return Hash.sha3(itemWords(h, kind, a, b, point, values));
+  }
+
+  private static byte[] itemWords(byte[] h, int kind, int a, int b, Ext2[] point, Ext2[] values) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.writeBytes(h);
     for (long v : new long[] {kind, a, b, point.length}) {
@@ -259,7 +280,7 @@ public final class LogUpEncoding {
     for (Ext2 x : values) {
       out.writeBytes(packed(x));
     }
-    return Hash.sha3(out.toByteArray());
+    return out.toByteArray();
   }
 
   /** c0 + 2^64 c1 as a 32-byte word, the contract's packed extension element. */
@@ -273,7 +294,7 @@ public final class LogUpEncoding {
 
   private static final BigInteger MASK64 = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
 
-  private static byte[] word(BigInteger v) {
+  static byte[] word(BigInteger v) {
     byte[] raw = v.toByteArray();
     byte[] out = new byte[32];
     int n = Math.min(raw.length, 32);

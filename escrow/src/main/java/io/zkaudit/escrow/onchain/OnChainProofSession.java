@@ -2,6 +2,7 @@ package io.zkaudit.escrow.onchain;
 
 import io.zkaudit.escrow.EscrowDeployer;
 import io.zkaudit.escrow.EscrowException;
+import io.zkaudit.escrow.contracts.LayerSteps;
 import io.zkaudit.escrow.contracts.ProofSession;
 import io.zkaudit.hash.Digest32;
 import java.math.BigInteger;
@@ -39,13 +40,24 @@ public final class OnChainProofSession {
     this.calls = calls;
   }
 
-  /** Deploys a session contract over deployed statement and lookup verifiers. */
+  /**
+   * Deploys a session contract over deployed statement and lookup verifiers, with a LayerSteps
+   * contract of its own.
+   */
   public static OnChainProofSession deploy(
       Web3j web3j,
       Credentials deployer,
       OnChainStatementBinding statements,
       OnChainLogUpVerifier lookups) {
     long chainId = EscrowDeployer.chainId(web3j);
+    LayerSteps layers =
+        ContractCalls.deploy(
+            web3j,
+            deployer,
+            chainId,
+            BigInteger.valueOf(OnChainOpeningVerifier.TRANSACTION_GAS_CAP),
+            "LayerSteps",
+            (transactions, fees) -> LayerSteps.deploy(web3j, transactions, fees));
     ProofSession contract =
         ContractCalls.deploy(
             web3j,
@@ -55,7 +67,12 @@ public final class OnChainProofSession {
             "ProofSession",
             (transactions, fees) ->
                 ProofSession.deploy(
-                    web3j, transactions, fees, statements.address(), lookups.address()));
+                    web3j,
+                    transactions,
+                    fees,
+                    statements.address(),
+                    lookups.address(),
+                    layers.getContractAddress()));
     return at(web3j, deployer, contract.getContractAddress());
   }
 
@@ -152,6 +169,110 @@ public final class OnChainProofSession {
     return o instanceof Outcome.Advanced a
         ? new Outcome.Advanced(id, a.checkpoint(), a.gasUsed(), a.calldataBytes())
         : o;
+  }
+
+  /**
+   * Step 3 + 2k: proven layer k's rounding ({@link LayerEncoding}): its plan, the statement's and
+   * the lookups' claims hashes, the lookups' claims as items, layer k's range evaluations.
+   */
+  public Outcome rounding(
+      Digest32 id,
+      Checkpoint c,
+      List<BigInteger> plan,
+      Digest32 statementClaims,
+      Digest32 lookupsHash,
+      byte[] lookupItems,
+      byte[] rangeEvals) {
+    Function f =
+        new Function(
+            "rounding",
+            List.of(
+                new Bytes32(id.bytes()),
+                c.abi(),
+                words(plan),
+                new Bytes32(statementClaims.bytes()),
+                new Bytes32(lookupsHash.bytes()),
+                new DynamicBytes(lookupItems),
+                new DynamicBytes(rangeEvals)),
+            List.of(new TypeReference<StaticArray8<Bytes32>>() {}));
+    Outcome o = step("rounding", f, false);
+    return o instanceof Outcome.Advanced a
+        ? new Outcome.Advanced(id, a.checkpoint(), a.gasUsed(), a.calldataBytes())
+        : o;
+  }
+
+  /**
+   * {@link #rounding} simulated (eth_call), nothing sent: the checkpoint it would store (no gas),
+   * or the refusal.
+   */
+  public Outcome simulateRounding(
+      Digest32 id,
+      Checkpoint c,
+      List<BigInteger> plan,
+      Digest32 statementClaims,
+      Digest32 lookupsHash,
+      byte[] lookupItems,
+      byte[] rangeEvals) {
+    Function f =
+        new Function(
+            "rounding",
+            List.of(
+                new Bytes32(id.bytes()),
+                c.abi(),
+                words(plan),
+                new Bytes32(statementClaims.bytes()),
+                new Bytes32(lookupsHash.bytes()),
+                new DynamicBytes(lookupItems),
+                new DynamicBytes(rangeEvals)),
+            List.of(new TypeReference<StaticArray8<Bytes32>>() {}));
+    String data = FunctionEncoder.encode(f);
+    EthCall simulated = calls.ethCall(data);
+    if (simulated.hasError()) {
+      return refusal(simulated);
+    }
+    @SuppressWarnings("unchecked")
+    List<Bytes32> words =
+        ((StaticArray8<Bytes32>)
+                org.web3j.abi.FunctionReturnDecoder.decode(
+                        simulated.getValue(), f.getOutputParameters())
+                    .getFirst())
+            .getValue();
+    return new Outcome.Advanced(
+        id,
+        new Checkpoint(words.stream().map(b -> new Digest32(b.getValue())).toList()),
+        0,
+        Numeric.hexStringToByteArray(data).length);
+  }
+
+  /** The lookups' claims hash the session's first layer step stored (zero before it). */
+  public Digest32 lookupClaims(Digest32 id) {
+    Function f =
+        new Function(
+            "lookupClaims",
+            List.of(new Bytes32(id.bytes())),
+            List.of(new TypeReference<Bytes32>() {}));
+    EthCall r = calls.ethCall(FunctionEncoder.encode(f));
+    return new Digest32(
+        ((Bytes32)
+                org.web3j.abi.FunctionReturnDecoder.decode(r.getValue(), f.getOutputParameters())
+                    .getFirst())
+            .getValue());
+  }
+
+  /** The runtime size of the session's LayerSteps contract. */
+  public int layerStepsCodeSize() {
+    return calls.codeSizeAt(layerStepsAddress());
+  }
+
+  private String layerStepsAddress() {
+    EthCall r =
+        calls.ethCall(
+            FunctionEncoder.encode(
+                new Function(
+                    "layerSteps",
+                    List.of(),
+                    List.of(new TypeReference<org.web3j.abi.datatypes.Address>() {}))));
+    return "0x" + Numeric.cleanHexPrefix(r.getValue()).substring(24);
   }
 
   /**

@@ -1,0 +1,35 @@
+package io.zkaudit.escrow.onchain;
+
+/**
+ * Why LayerSteps.sol (or a layer step of ProofSession.sol) refused a layer step: its {@code Reason}
+ * enum, in the same order (the session's {@code StepRejected(step, reason, detail)} carries the
+ * ordinal).
+ */
+public enum LayerStepRejection {
+  VALID,
+  /** A range evaluation not canonical or not 48 bytes; claims that are not whole items. */
+  MALFORMED,
+  /** The plan is not a layer plan the contract reads, or names a layer the lookups do not have. */
+  BAD_STATEMENT,
+  /** The model's output layer (its output claim is checked against the public output): not yet. */
+  UNSUPPORTED,
+  /** The lookup claims given are not those the session's checkpoint names. */
+  UNOPENED_CLAIMS,
+  /** ProofReduction: "wrong table tag". */
+  WRONG_TAG,
+  /** ProofReduction: "the rounding tuple is inconsistent". */
+  ROUNDING_TUPLE,
+  /** ProofReduction: "degenerate range point". */
+  DEGENERATE_RANGE_POINT;
+
+  /**
+   * The category of a rejection message of the Java verifier's rounding of a layer ({@code
+   * ProofReduction.verifyLayer}, {@code rounding}); null for a message it has none for.
+   */
+  public static LayerStepRejection ofJavaMessage(String message) {
+    if (message.endsWith(": wrong table tag")) return WRONG_TAG;
+    if (message.endsWith(": the rounding tuple is inconsistent")) return ROUNDING_TUPLE;
+    if (message.endsWith(": degenerate range point")) return DEGENERATE_RANGE_POINT;
+    return null;
+  }
+}
