@@ -45,6 +45,36 @@ final class ProofInputs {
     }
   }
 
+  /**
+   * The files of a batch, in order: each argument a file, or a directory whose regular files are
+   * taken in name order (hidden files skipped).
+   */
+  static List<Path> batchFiles(List<Path> arguments) {
+    List<Path> files = new java.util.ArrayList<>();
+    for (Path a : arguments) {
+      if (Files.isDirectory(a)) {
+        try (java.util.stream.Stream<Path> s = Files.list(a)) {
+          s.filter(Files::isRegularFile)
+              .filter(f -> !f.getFileName().toString().startsWith("."))
+              .sorted()
+              .forEach(files::add);
+        } catch (java.io.IOException e) {
+          throw CliException.usage("cannot list batch directory " + a);
+        }
+      } else {
+        files.add(a);
+      }
+    }
+    if (files.isEmpty()) {
+      throw CliException.usage("the batch has no input files");
+    }
+    if (files.size() > io.zkaudit.inference.Batch.MAX_SAMPLES) {
+      throw CliException.usage(
+          "a batch proof states at most " + io.zkaudit.inference.Batch.MAX_SAMPLES + " samples");
+    }
+    return files;
+  }
+
   static void printTopK(int[] logits, TensorSpec spec, List<String> names, int k) {
     java.io.PrintWriter out = new java.io.PrintWriter(System.out, true);
     printTopK(out, logits, spec, names, k);

@@ -24,11 +24,17 @@ import picocli.CommandLine.Option;
 final class ProveCommand implements Callable<Integer> {
   @Mixin ModelFileOption.Committed model;
 
-  @Option(
-      names = "--input",
-      required = true,
-      description = "image (.jpg/.png/.bmp) or tensor (.npy/.json)")
+  @Option(names = "--input", description = "image (.jpg/.png/.bmp) or tensor (.npy/.json)")
   Path input;
+
+  @Option(
+      names = "--batch",
+      arity = "1..*",
+      description =
+          "instead of --input: one proof for several inputs (files, or directories whose files"
+              + " are taken in name order); 'zkaudit verify --batch' with the same files in the"
+              + " same order checks it")
+  List<Path> batch;
 
   @Option(names = "--out", required = true, description = "where to write the proof")
   Path out;
@@ -63,6 +69,15 @@ final class ProveCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if ((input == null) == (batch == null)) {
+      throw CliException.usage("give --input X (one input) or --batch FILES (several), not both");
+    }
+    if (batch != null) {
+      if (privateInput) {
+        throw CliException.usage("a batch proof is about public inputs: drop --private-input");
+      }
+      return proveBatch();
+    }
     long t0 = System.nanoTime();
     // A --no-zk proof needs no zero-knowledge padding: the model is checked for what it will be
     // asked.
@@ -111,6 +126,48 @@ final class ProveCommand implements Callable<Integer> {
         "weights committed in %.2f s (once per model); proof in %.2f s; %d bytes written to %s%n",
         (t1 - t0) / 1e9,
         (t2 - t1) / 1e9,
+        bytes.length,
+        out);
+    return Main.EXIT_OK;
+  }
+
+  /** One proof about every input of --batch (io.zkaudit.inference.Batch). */
+  private int proveBatch() throws Exception {
+    List<Path> files = ProofInputs.batchFiles(batch);
+    long t0 = System.nanoTime();
+    CommittedModel cm = model.commit(!noZk);
+    long t1 = System.nanoTime();
+    TensorSpec inSpec = cm.model().description().tensor(cm.circuit().inputTensor());
+    List<int[]> inputs = files.stream().map(f -> ProofInputs.read(f, inSpec)).toList();
+    ModelProof proof;
+    try (PhaseBar bar = new PhaseBar(System.err, "proving " + files.size() + " samples")) {
+      proof = ModelProver.proveBatch(cm, inputs, bar, !noZk);
+    } catch (ProverException e) {
+      throw CliException.usage("cannot prove: " + e.getMessage());
+    }
+    long t2 = System.nanoTime();
+    byte[] bytes = proof.encode();
+    Files.write(out, bytes);
+    TensorSpec outSpec = cm.model().description().tensor(cm.circuit().outputTensor());
+    List<String> names = labels.forOutput(outSpec.size(), model.fileName());
+    System.out.printf(
+        "%s on %d inputs: proven outputs in one batch proof (%s)%n",
+        model.fileName(), files.size(), noZk ? "no zero knowledge" : "zero-knowledge proof");
+    int[] all = proof.output();
+    for (int b = 0; b < files.size(); b++) {
+      System.out.printf("sample %d (%s):%n", b, files.get(b).getFileName());
+      int[] logits =
+          java.util.Arrays.copyOfRange(all, b * outSpec.size(), (b + 1) * outSpec.size());
+      ProofInputs.printTopK(logits, outSpec, names, Math.min(top, 3));
+    }
+    System.out.printf(Locale.ROOT, "model commitment %s%n", cm.vk().digest().hex());
+    System.out.printf(
+        Locale.ROOT,
+        "weights committed in %.2f s (once per model); batch proof in %.2f s (%.3f s per sample);"
+            + " %d bytes written to %s%n",
+        (t1 - t0) / 1e9,
+        (t2 - t1) / 1e9,
+        (t2 - t1) / 1e9 / files.size(),
         bytes.length,
         out);
     return Main.EXIT_OK;

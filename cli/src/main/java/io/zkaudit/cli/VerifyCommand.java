@@ -43,6 +43,14 @@ final class VerifyCommand implements Callable<Integer> {
   Path input;
 
   @Option(
+      names = "--batch",
+      arity = "1..*",
+      description =
+          "the inputs a batch proof is about, in its order (files, or directories whose files are"
+              + " taken in name order); instead of --input")
+  List<Path> batch;
+
+  @Option(
       names = "--input-commitment",
       description =
           "the input commitment a proof about a private input is about"
@@ -65,6 +73,12 @@ final class VerifyCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     // Usage first: nothing is read or verified for a command that cannot succeed.
+    if (batch != null && (input != null || inputCommitment != null)) {
+      throw CliException.usage("give --batch FILES (a batch proof) or --input, not both");
+    }
+    if (batch != null) {
+      return verifyBatch();
+    }
     if (input != null && inputCommitment != null) {
       throw CliException.usage(
           "give --input (a proof about a public input) or --input-commitment (a private one), not"
@@ -160,6 +174,58 @@ final class VerifyCommand implements Callable<Integer> {
       System.out.print(s.table());
     }
     ProofInputs.printTopK(output, outSpec, names, top);
+    return Main.EXIT_OK;
+  }
+
+  /**
+   * A batch proof against its inputs: exit 0 with every sample's verified output, 1 for an invalid
+   * proof (a single-sample proof, another number of samples, other inputs), 2 for usage.
+   */
+  private int verifyBatch() throws Exception {
+    List<Path> files = ProofInputs.batchFiles(batch);
+    byte[] vkBytes = readFile(vkFile, "verifying key");
+    byte[] proofBytes = readFile(proofFile, "proof");
+    VerifyingKey vk;
+    ModelVerifier verifier;
+    try {
+      vk = VerifyingKey.decode(vkBytes);
+      verifier = new ModelVerifier(vk);
+    } catch (InvalidProofException e) {
+      throw CliException.usage(vkFile + " is not a valid verifying key: " + e.getMessage());
+    }
+    try {
+      io.zkaudit.inference.WeightRanges.check(vk);
+    } catch (InvalidProofException e) {
+      System.out.println("invalid verifying key " + vkFile.getFileName() + ": " + e.getMessage());
+      return Main.EXIT_INVALID;
+    }
+    TensorSpec inSpec = vk.description().tensor(verifier.circuit().inputTensor());
+    List<int[]> inputs = files.stream().map(f -> ProofInputs.read(f, inSpec)).toList();
+    long t0 = System.nanoTime();
+    List<int[]> outputs;
+    boolean zeroKnowledge;
+    try {
+      ModelProof proof = ModelProof.decode(proofBytes);
+      zeroKnowledge = proof.zeroKnowledge();
+      outputs = verifier.verifyBatch(proof, inputs);
+    } catch (InvalidProofException e) {
+      System.out.println("invalid proof: " + e.getMessage());
+      return Main.EXIT_INVALID;
+    }
+    double ms = (System.nanoTime() - t0) / 1e6;
+    TensorSpec outSpec = vk.description().tensor(verifier.circuit().outputTensor());
+    List<String> names = labels.forOutput(outSpec.size(), vk.description().name());
+    System.out.printf(
+        Locale.ROOT,
+        "valid batch proof (%.1f ms) of %d samples for model %s%n",
+        ms,
+        files.size(),
+        vk.digest().hex());
+    System.out.println(zeroKnowledge ? "  zero-knowledge proof" : "  proof without zero knowledge");
+    for (int b = 0; b < outputs.size(); b++) {
+      System.out.printf("sample %d (%s):%n", b, files.get(b).getFileName());
+      ProofInputs.printTopK(outputs.get(b), outSpec, names, Math.min(top, 3));
+    }
     return Main.EXIT_OK;
   }
 

@@ -391,6 +391,94 @@ class ProofCommandsTest {
     assertOneLine(run("verify", "--vk", vk.toString()), "--proof");
   }
 
+  /**
+   * prove --batch / verify --batch: one proof for three inputs (a directory's two files, then one
+   * again: N = 3 is not a power of two), checked against the same files in the same order; other
+   * orders, a single-sample proof given as a batch and a batch proof given one input are invalid
+   * (exit 1), mixing --input and --batch is a usage error (exit 2).
+   */
+  @Test
+  void aBatchProofVerifiesAgainstItsInputsInOrder() throws Exception {
+    Path images = tmp.resolve("batch-images");
+    Files.createDirectories(images);
+    Path hopper = shared("data/images/grace_hopper.bmp");
+    Files.copy(cat, images.resolve("a-cat.bmp"));
+    Files.copy(hopper, images.resolve("b-hopper.bmp"));
+    Path batchProof = tmp.resolve("batch.proof");
+    Run p =
+        run(
+            "prove",
+            "--model",
+            model.toString(),
+            "--batch",
+            images.toString(),
+            cat.toString(),
+            "--out",
+            batchProof.toString());
+    assertEquals(0, p.code(), p.out() + p.err());
+    assertTrue(p.out().contains("on 3 inputs: proven outputs in one batch proof"), p.out());
+    assertTrue(p.out().contains("sample 2 (cat.bmp)"), p.out());
+    String vkArg = vk.toString();
+    Run v =
+        run(
+            "verify",
+            "--vk",
+            vkArg,
+            "--proof",
+            batchProof.toString(),
+            "--batch",
+            images.toString(),
+            cat.toString());
+    assertEquals(0, v.code(), v.out() + v.err());
+    assertTrue(v.out().startsWith("valid batch proof"), v.out());
+    assertTrue(v.out().contains("of 3 samples"), v.out());
+    assertTrue(v.out().contains("sample 1 (b-hopper.bmp)"), v.out());
+    Run reordered =
+        run(
+            "verify",
+            "--vk",
+            vkArg,
+            "--proof",
+            batchProof.toString(),
+            "--batch",
+            cat.toString(),
+            hopper.toString(),
+            hopper.toString());
+    assertEquals(1, reordered.code(), reordered.out() + reordered.err());
+    assertTrue(reordered.out().contains("invalid proof: the proof is about other inputs"));
+    Run fewer =
+        run(
+            "verify",
+            "--vk",
+            vkArg,
+            "--proof",
+            batchProof.toString(),
+            "--batch",
+            images.toString());
+    assertEquals(1, fewer.code(), fewer.out());
+    assertTrue(fewer.out().contains("the proof is about 3 samples, 2 inputs"), fewer.out());
+    Run asSingle =
+        run("verify", "--vk", vkArg, "--proof", batchProof.toString(), "--input", cat.toString());
+    assertEquals(1, asSingle.code(), asSingle.out());
+    assertTrue(asSingle.out().contains("is a batch proof of 3 samples"), asSingle.out());
+    Run singleAsBatch =
+        run("verify", "--vk", vkArg, "--proof", proof.toString(), "--batch", cat.toString());
+    assertEquals(1, singleAsBatch.code(), singleAsBatch.out());
+    assertTrue(singleAsBatch.out().contains("single-sample proof"), singleAsBatch.out());
+    assertOneLine(
+        run(
+            "prove",
+            "--model",
+            model.toString(),
+            "--input",
+            cat.toString(),
+            "--batch",
+            cat.toString(),
+            "--out",
+            tmp.resolve("x.proof").toString()),
+        "not both");
+  }
+
   static void assertOneLine(Run r, String contains) {
     assertEquals(2, r.code(), r.out() + r.err());
     String text = r.err().strip();

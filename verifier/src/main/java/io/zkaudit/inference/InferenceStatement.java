@@ -98,6 +98,35 @@ public final class InferenceStatement {
     return t;
   }
 
+  /**
+   * The transcript of a batch proof ({@link Batch}): the same statement with, after the
+   * zero-knowledge flag, the number of samples (so that no batch proof, not even of one sample, is
+   * a single-sample proof, nor a proof of another batch size), then every sample's input hash in
+   * order and the N outputs, concatenated.
+   */
+  public static io.zkaudit.transcript.Transcript batchTranscript(
+      io.zkaudit.hash.Digest32 model,
+      io.zkaudit.pcs.Commitment weights,
+      List<io.zkaudit.hash.Digest32> inputHashes,
+      int[] outputs,
+      boolean zeroKnowledge) {
+    io.zkaudit.transcript.Transcript t = new io.zkaudit.transcript.Transcript(DOMAIN);
+    t.absorbLong("proof-version", ModelProof.VERSION);
+    t.absorbLong("zero-knowledge", zeroKnowledge ? 1 : 0);
+    t.absorbLong("batch-samples", inputHashes.size());
+    t.absorbBytes("model", model.bytes());
+    weights.absorb(t);
+    for (io.zkaudit.hash.Digest32 h : inputHashes) {
+      t.absorbDigest("input-hash", h);
+    }
+    long[] f = new long[outputs.length];
+    for (int i = 0; i < f.length; i++) {
+      f[i] = io.zkaudit.field.Goldilocks.fromSigned(outputs[i]);
+    }
+    t.absorbField("output", f);
+    return t;
+  }
+
   public static LookupStatement lookups(ModelCircuit c) {
     return lookups(c, false);
   }
@@ -110,10 +139,23 @@ public final class InferenceStatement {
    * inputs").
    */
   public static LookupStatement lookups(ModelCircuit c, boolean privateInput) {
+    return lookups(c, privateInput, null);
+  }
+
+  /**
+   * The lookups of a batch proof ({@link Batch}; null: a single-sample proof): every group over a
+   * tensor gets the batch variables on top of its box, a range pair's pair variable above them.
+   */
+  public static LookupStatement lookups(ModelCircuit c, boolean privateInput, Batch batch) {
+    if (batch != null && privateInput) {
+      throw new IllegalArgumentException("a batch proof is about public inputs");
+    }
+    java.util.function.Function<TensorLayout, Group> box =
+        batch == null ? InferenceStatement::box : batch::box;
     List<Group> rounding = new ArrayList<>();
     List<Group> range = new ArrayList<>();
     for (ModelCircuit.ProvenLayer p : c.layers()) {
-      Group g = box(p.outLayout());
+      Group g = box.apply(p.outLayout());
       rounding.add(g);
       range.add(rangePair(g));
     }
@@ -128,7 +170,7 @@ public final class InferenceStatement {
       if (p instanceof ModelCircuit.AddLayer a) {
         for (int side = 0; side < 2; side++) {
           if (!a.isConstant(side)) {
-            rounding.add(box(p.outLayout()));
+            rounding.add(box.apply(p.outLayout()));
           }
         }
       }
@@ -136,16 +178,16 @@ public final class InferenceStatement {
     // Each max pool's chain steps, after every other group (firstPoolGroup).
     for (io.zkaudit.layers.MaxPoolLayer m : c.maxPools()) {
       for (int s = 1; s <= m.steps(); s++) {
-        rounding.add(box(m.out()));
+        rounding.add(box.apply(m.out()));
       }
     }
     // Then one per concatenation (firstConcatGroup).
     for (io.zkaudit.layers.ConcatLayer k : c.concats()) {
-      rounding.add(box(k.out()));
+      rounding.add(box.apply(k.out()));
     }
     // Then one per unary table (firstUnaryGroup): a model without one keeps its lookup.
     for (io.zkaudit.layers.UnaryTableLayer u : c.unaries()) {
-      rounding.add(box(u.out()));
+      rounding.add(box.apply(u.out()));
     }
     return new LookupStatement(
         List.of(new Lookup(table(c), rounding), new Lookup(LookupTable.range(RANGE_BITS), range)));
@@ -282,6 +324,17 @@ public final class InferenceStatement {
    * in which every tensor has padding.
    */
   public static int[] witnessLogSizes(ModelCircuit c, LookupStatement st, boolean zeroKnowledge) {
+    return witnessLogSizes(c, st, zeroKnowledge, null);
+  }
+
+  /**
+   * The same for a batch proof ({@link Batch}; null: one sample): the circuit's columns and the
+   * input hold every sample (the batch variables on top); the multiplicity, mask and blinding
+   * columns are the batch's, one each.
+   */
+  public static int[] witnessLogSizes(
+      ModelCircuit c, LookupStatement st, boolean zeroKnowledge, Batch batch) {
+    int batchBits = batch == null ? 0 : batch.bits();
     if (zeroKnowledge != st.blinded()) {
       throw new IllegalArgumentException(
           "a zero-knowledge proof blinds its lookups, a plain one does not");
@@ -300,14 +353,14 @@ public final class InferenceStatement {
     }
     int[] logs = new int[n + (zeroKnowledge ? 4 : 3) + blindingColumns];
     for (int i = 0; i < n; i++) {
-      logs[i] = c.columns().get(i).numVars();
+      logs[i] = c.columns().get(i).numVars() + batchBits;
     }
     int extra = zeroKnowledge ? 1 : 0;
     logs[n] = st.lookups().get(0).table().numVars() + extra;
     logs[n + 1] = RANGE_BITS + extra;
-    logs[n + 2] = inputLayout(c).numVars();
+    logs[n + 2] = inputLayout(c).numVars() + batchBits;
     if (zeroKnowledge) {
-      logs[n + 3] = io.zkaudit.zk.MaskColumn.numVars(MaskSchedule.of(c, st).blocks());
+      logs[n + 3] = io.zkaudit.zk.MaskColumn.numVars(MaskSchedule.of(c, st, batch).blocks());
       logs[n + 4] = io.zkaudit.lookup.LogUpBlinding.of(st).numeratorVars();
       io.zkaudit.lookup.LogUpBlinding plan = io.zkaudit.lookup.LogUpBlinding.of(st);
       int k = n + 5;
@@ -342,11 +395,30 @@ public final class InferenceStatement {
     return randomEntriesPerBin(c, st, witnessBins(c, st, true));
   }
 
+  /** The same for a batch proof (null: one sample). */
+  public static long[] randomEntriesPerBin(ModelCircuit c, LookupStatement st, Batch batch) {
+    return randomEntriesPerBin(c, st, witnessBins(c, st, true, batch), batch);
+  }
+
   /** The same for a given split of the zero-knowledge witness columns into bins. */
   public static long[] randomEntriesPerBin(
       ModelCircuit c, LookupStatement st, io.zkaudit.pcs.ColumnBins bins) {
-    int[] logs = witnessLogSizes(c, st, true);
-    long[] random = randomEntriesPerColumn(c, st);
+    return randomEntriesPerBin(c, st, bins, null);
+  }
+
+  /**
+   * The same for a batch proof: each per-sample column holds every sample's padding (N' times one
+   * sample's).
+   */
+  public static long[] randomEntriesPerBin(
+      ModelCircuit c, LookupStatement st, io.zkaudit.pcs.ColumnBins bins, Batch batch) {
+    int[] logs = witnessLogSizes(c, st, true, batch);
+    long[] random = randomEntriesPerColumn(c, st, batch);
+    if (batch != null) {
+      for (int i = 0; i < c.columns().size(); i++) {
+        random[i] *= batch.paddedSamples();
+      }
+    }
     long[] out = new long[bins.bins()];
     for (int b = 0; b < out.length; b++) {
       long used = 0;
@@ -361,7 +433,15 @@ public final class InferenceStatement {
 
   /** The same per witness column (zero-knowledge column order), without the bins' tails. */
   public static long[] randomEntriesPerColumn(ModelCircuit c, LookupStatement st) {
-    int[] logs = witnessLogSizes(c, st, true);
+    return randomEntriesPerColumn(c, st, null);
+  }
+
+  /**
+   * The same for a batch proof's mask column (its schedule may be longer); the per-sample columns'
+   * figures are one sample's.
+   */
+  public static long[] randomEntriesPerColumn(ModelCircuit c, LookupStatement st, Batch batch) {
+    int[] logs = witnessLogSizes(c, st, true, batch);
     long[] random = new long[logs.length];
     for (ModelCircuit.ProvenLayer p : c.layers()) {
       long padding = p.outLayout().paddedSize() - (long) p.outLayout().realSize();
@@ -399,7 +479,8 @@ public final class InferenceStatement {
     }
     random[maskColumn(c)] =
         (1L << logs[maskColumn(c)])
-            - ((long) MaskSchedule.of(c, st).blocks() << io.zkaudit.zk.MaskColumn.BLOCK_VARS);
+            - ((long) MaskSchedule.of(c, st, batch).blocks()
+                << io.zkaudit.zk.MaskColumn.BLOCK_VARS);
     random[blindingNumeratorColumn(c)] =
         (1L << logs[blindingNumeratorColumn(c)])
             - io.zkaudit.lookup.LogUpBlinding.of(st).numerators();
@@ -434,14 +515,20 @@ public final class InferenceStatement {
   /** The witness commitments' layout, for the circuit's lookup statement ({@link #lookups}). */
   public static io.zkaudit.pcs.ColumnBins witnessBins(
       ModelCircuit c, LookupStatement st, boolean zeroKnowledge) {
-    int[] logs = witnessLogSizes(c, st, zeroKnowledge);
+    return witnessBins(c, st, zeroKnowledge, null);
+  }
+
+  /** The same for a batch proof ({@link Batch}; null: one sample). */
+  public static io.zkaudit.pcs.ColumnBins witnessBins(
+      ModelCircuit c, LookupStatement st, boolean zeroKnowledge, Batch batch) {
+    int[] logs = witnessLogSizes(c, st, zeroKnowledge, batch);
     long total = 0;
     for (int l : logs) {
       total += 1L << l;
     }
     io.zkaudit.pcs.ColumnBins bins =
         new io.zkaudit.pcs.ColumnBins(logs, total > 1L << SPLIT_FROM_VARS ? WITNESS_BINS : 1);
-    return zeroKnowledge ? wideEnoughToHide(c, st, bins) : bins;
+    return zeroKnowledge ? wideEnoughToHide(c, st, bins, batch) : bins;
   }
 
   /**
@@ -452,8 +539,8 @@ public final class InferenceStatement {
    * anything.
    */
   private static io.zkaudit.pcs.ColumnBins wideEnoughToHide(
-      ModelCircuit c, LookupStatement st, io.zkaudit.pcs.ColumnBins bins) {
-    long[] random = randomEntriesPerBin(c, st, bins);
+      ModelCircuit c, LookupStatement st, io.zkaudit.pcs.ColumnBins bins, Batch batch) {
+    long[] random = randomEntriesPerBin(c, st, bins, batch);
     int[] minVars = new int[bins.bins()];
     boolean grown = false;
     for (int b = 0; b < minVars.length; b++) {

@@ -60,6 +60,16 @@ public record MaskSchedule(List<Entry> entries) {
   }
 
   public static MaskSchedule of(ModelCircuit circuit, LookupStatement statement) {
+    return of(circuit, statement, null);
+  }
+
+  /**
+   * The schedule of a batch proof ({@link Batch}; null: one sample): the same but for each max
+   * pool's selection sumcheck, which runs over the batch variables too (its chain groups' points
+   * have different batch coordinates; {@link io.zkaudit.layers.MaxPoolVerifier}).
+   */
+  public static MaskSchedule of(ModelCircuit circuit, LookupStatement statement, Batch batch) {
+    int batchBits = batch == null ? 0 : batch.bits();
     List<Entry> out = new ArrayList<>();
     List<LogUpLayout.Tree> inst = LogUpLayout.trees(statement);
     int maxN = LogUpLayout.maxVars(inst);
@@ -104,7 +114,7 @@ public record MaskSchedule(List<Entry> entries) {
       }
       out.add(
           new Sumcheck(
-              m.in().numVars(),
+              m.in().numVars() + batchBits,
               io.zkaudit.layers.MaxPoolVerifier.composition().roundDegree(false)));
     }
     // Then each concatenation's.

@@ -30,6 +30,10 @@ import java.util.List;
  * shadow) and a private input's shadow, then the openings of those too small to join it, the weight
  * shadow's link to the weight commitment (empty in a plain proof) and a private input shadow's
  * link, each length-prefixed.
+ *
+ * <p>A batch proof ({@link Batch}: one proof about N samples) sets flag bit 2 and writes N (u32)
+ * after the key's digest; its output is the N outputs concatenated. {@code samples} is 0 for a
+ * single-sample proof, whose bytes are those of format 9 before batches existed.
  */
 public record ModelProof(
     Digest32 model,
@@ -45,7 +49,8 @@ public record ModelProof(
     List<byte[]> aloneOpenings,
     byte[] shadowLink,
     boolean zeroKnowledge,
-    PrivateInput privateInput) {
+    PrivateInput privateInput,
+    int samples) {
 
   /**
    * What a proof about a committed, private input adds ({@code --private-input}): the input's
@@ -61,6 +66,40 @@ public record ModelProof(
     public byte[] link() {
       return link.clone();
     }
+  }
+
+  /** A single-sample proof (about a public input, or a private one when privateInput is set). */
+  public ModelProof(
+      Digest32 model,
+      int[] output,
+      List<Commitment> witness,
+      Commitment shadow,
+      Ext2 inputEval,
+      LogUpProof lookups,
+      Ext2[] rangeEvals,
+      Ext2[] addEvals,
+      List<WindowedLinearProof> linear,
+      byte[] opening,
+      List<byte[]> aloneOpenings,
+      byte[] shadowLink,
+      boolean zeroKnowledge,
+      PrivateInput privateInput) {
+    this(
+        model,
+        output,
+        witness,
+        shadow,
+        inputEval,
+        lookups,
+        rangeEvals,
+        addEvals,
+        linear,
+        opening,
+        aloneOpenings,
+        shadowLink,
+        zeroKnowledge,
+        privateInput,
+        0);
   }
 
   /** A proof about a public input. */
@@ -137,6 +176,15 @@ public record ModelProof(
     if (privateInput != null && !zeroKnowledge) {
       throw new IllegalArgumentException("a private input needs a zero-knowledge proof");
     }
+    if (samples < 0 || samples > Batch.MAX_SAMPLES || (samples > 0 && privateInput != null)) {
+      throw new IllegalArgumentException(
+          "a batch proof states 1.." + Batch.MAX_SAMPLES + " public inputs, not " + samples);
+    }
+  }
+
+  /** Whether this is a batch proof (about {@link #samples()} samples), not a single-sample one. */
+  public boolean isBatch() {
+    return samples > 0;
   }
 
   @Override
@@ -229,8 +277,11 @@ public record ModelProof(
   }
 
   public byte[] encode() {
-    int flags = (zeroKnowledge ? 1 : 0) | (privateInput != null ? 2 : 0);
+    int flags = (zeroKnowledge ? 1 : 0) | (privateInput != null ? 2 : 0) | (samples > 0 ? 4 : 0);
     ByteWriter w = new ByteWriter().raw(MAGIC).u32(VERSION).u8(flags).digest(model);
+    if (samples > 0) {
+      w.u32(samples);
+    }
     w.u32(output.length);
     for (int v : output) {
       w.u32(v);
@@ -288,10 +339,18 @@ public record ModelProof(
                 + VERSION
                 + "): update zkaudit");
     int flags = r.u8("flags");
-    InvalidProofException.check(flags <= 1 || flags == 3, "proof flags are " + flags);
+    InvalidProofException.check(
+        flags <= 1 || flags == 3 || flags == 4 || flags == 5, "proof flags are " + flags);
     int zk = flags & 1;
     boolean privateInput = (flags & 2) != 0;
     Digest32 model = r.digest("model digest");
+    int samples = 0;
+    if ((flags & 4) != 0) {
+      samples = r.u32("batch samples");
+      InvalidProofException.check(
+          samples >= 1 && samples <= Batch.MAX_SAMPLES,
+          "a batch proof of " + samples + " samples (1.." + Batch.MAX_SAMPLES + ")");
+    }
     int n = r.length("output", MAX_OUTPUT);
     int[] output = new int[n];
     for (int i = 0; i < n; i++) {
@@ -327,6 +386,6 @@ public record ModelProof(
     r.finish();
     return new ModelProof(
         model, output, witness, shadow, inputEval, lookups, range, adds, linear, opening, ao, link,
-        zk == 1, pi);
+        zk == 1, pi, samples);
   }
 }

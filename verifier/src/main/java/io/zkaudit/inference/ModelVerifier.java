@@ -60,9 +60,29 @@ public final class ModelVerifier {
       LookupStatement statement,
       ColumnBins bins,
       MaskSchedule masks,
-      PackedLayout inputShadowLayout) {
+      PackedLayout inputShadowLayout,
+      Batch batch) {
     static Shape of(ModelCircuit circuit) {
       return of(circuit, false);
+    }
+
+    /**
+     * The shape of a batch proof ({@link Batch}): the same circuit, its lookups and per-sample
+     * columns with the batch variables on top. Refused for the layers whose relation is not yet
+     * proven over a batch (docs/accuracy-proof.md, "Step 1 as built").
+     */
+    static Shape ofBatch(ModelCircuit circuit, Batch batch) {
+      Batch.checkProvable(circuit);
+      boolean zk = circuit.zeroKnowledge();
+      LookupStatement plain = InferenceStatement.lookups(circuit, false, batch);
+      LookupStatement statement = zk ? plain.withBlinding() : plain;
+      return new Shape(
+          circuit,
+          statement,
+          InferenceStatement.witnessBins(circuit, statement, zk, batch),
+          zk ? MaskSchedule.of(circuit, statement, batch) : null,
+          null,
+          batch);
     }
 
     /**
@@ -78,8 +98,32 @@ public final class ModelVerifier {
           statement,
           InferenceStatement.witnessBins(circuit, statement, zk),
           zk ? MaskSchedule.of(circuit, statement) : null,
-          zk ? InputCommitment.layout(circuit).withShadowVariable() : null);
+          zk ? InputCommitment.layout(circuit).withShadowVariable() : null,
+          null);
     }
+  }
+
+  /** Batch shapes by kind and size, built on first use. */
+  private final java.util.concurrent.ConcurrentHashMap<Long, Shape> batchShapes =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** The shape of a batch proof of this kind and size. */
+  private Shape batchShape(boolean zeroKnowledge, int samples) throws InvalidProofException {
+    Shape base = shape(zeroKnowledge);
+    Batch batch = new Batch(samples);
+    try {
+      return batchShapes.computeIfAbsent(
+          (zeroKnowledge ? 1L << 32 : 0) | samples, k -> Shape.ofBatch(base.circuit(), batch));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidProofException("the model cannot be proven in a batch: " + e.getMessage());
+    }
+  }
+
+  /** The shape a proof was made under: its kind, and its batch size for a batch proof. */
+  private Shape shapeOf(ModelProof proof) throws InvalidProofException {
+    return proof.isBatch()
+        ? batchShape(proof.zeroKnowledge(), proof.samples())
+        : shape(proof.zeroKnowledge(), proof.privateInput() != null);
   }
 
   public ModelVerifier(VerifyingKey vk) throws InvalidProofException {
@@ -330,10 +374,57 @@ public final class ModelVerifier {
   public int[] verify(ModelProof proof, int[] input) throws InvalidProofException {
     java.util.Objects.requireNonNull(input, "a proof is verified against its input");
     InvalidProofException.check(
+        !proof.isBatch(),
+        "the proof is a batch proof of "
+            + proof.samples()
+            + " samples, not a single-sample proof: verify it against its inputs (verifyBatch)");
+    InvalidProofException.check(
         proof.privateInput() == null,
         "the proof is about a committed, private input: verify it against its input commitment"
             + " (verifyCommitted)");
     return check(proof, reduce(proof, input, null), null);
+  }
+
+  /**
+   * Checks a batch proof ({@link Batch}) about {@code inputs}, in order, and returns the verified
+   * output of each: the proof shows outputs.get(b) = model(inputs.get(b)) for every b. A
+   * single-sample proof is refused, as is a batch proof of another number of samples.
+   */
+  public List<int[]> verifyBatch(ModelProof proof, List<int[]> inputs)
+      throws InvalidProofException {
+    Reduction r = reduceBatch(proof, inputs);
+    int[] all = check(proof, r, null);
+    int outputSize = vk.description().tensor(zk.circuit().outputTensor()).size();
+    return new Batch(proof.samples()).split(all, outputSize);
+  }
+
+  /** The reduction of a batch proof against its inputs (the prover runs it on its own proof). */
+  public Reduction reduceBatch(ModelProof proof, List<int[]> inputs) throws InvalidProofException {
+    java.util.Objects.requireNonNull(inputs, "a batch proof is verified against its inputs");
+    InvalidProofException.check(
+        proof.isBatch(),
+        "the proof is a single-sample proof, not a batch proof of " + inputs.size() + " samples");
+    InvalidProofException.check(
+        proof.samples() == inputs.size(),
+        "the proof is about "
+            + proof.samples()
+            + " samples, "
+            + inputs.size()
+            + " inputs are given");
+    InvalidProofException.check(
+        proof.model().equals(vk.digest()), "the proof is for another model");
+    Shape shape = batchShape(proof.zeroKnowledge(), proof.samples());
+    for (int[] input : inputs) {
+      java.util.Objects.requireNonNull(input, "a batch proof is verified against every input");
+    }
+    return new ProofReduction(
+            vk,
+            weights,
+            shadowLayout,
+            shape,
+            proof,
+            new ProofReduction.StatedInput.Batch(List.copyOf(inputs)))
+        .run();
   }
 
   /**
@@ -362,7 +453,7 @@ public final class ModelVerifier {
   private int[] check(ModelProof proof, Reduction r, InputCommitment input)
       throws InvalidProofException {
     List<ProofOpenings.Entry> entries = openingEntries(proof, r, input);
-    Shape shape = shape(proof.zeroKnowledge(), proof.privateInput() != null);
+    Shape shape = shapeOf(proof);
     ColumnBins witnessBins = shape.bins();
     io.zkaudit.pcs.PcsParams longLived = InferenceStatement.longLivedPcsParams();
     boolean weightsRead = !r.weightClaims().isEmpty();
@@ -400,7 +491,7 @@ public final class ModelVerifier {
    */
   private List<ProofOpenings.Entry> openingEntries(
       ModelProof proof, Reduction r, InputCommitment input) throws InvalidProofException {
-    Shape shape = shape(proof.zeroKnowledge(), proof.privateInput() != null);
+    Shape shape = shapeOf(proof);
     ColumnBins witnessBins = shape.bins();
     InvalidProofException.check(
         proof.witness().size() == witnessBins.bins(), "wrong number of witness commitments");
@@ -496,6 +587,9 @@ public final class ModelVerifier {
       throws InvalidProofException {
     InvalidProofException.check(
         proof.model().equals(vk.digest()), "the proof is for another model");
+    InvalidProofException.check(
+        !proof.isBatch(),
+        "the proof is a batch proof of " + proof.samples() + " samples, not a single-sample proof");
     boolean hidden = committedInput != null;
     // A private input is only proven in zero knowledge (ModelProof's encoding refuses it
     // otherwise).
@@ -546,6 +640,6 @@ public final class ModelVerifier {
    * column).
    */
   public ColumnBins bins(ModelProof proof) throws InvalidProofException {
-    return shape(proof.zeroKnowledge(), proof.privateInput() != null).bins();
+    return shapeOf(proof).bins();
   }
 }

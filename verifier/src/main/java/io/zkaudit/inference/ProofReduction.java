@@ -59,6 +59,9 @@ final class ProofReduction {
     record Public(int[] values) implements StatedInput {}
 
     record Committed(InputCommitment commitment) implements StatedInput {}
+
+    /** A batch proof's N public inputs, in order ({@link Batch}). */
+    record Batch(List<int[]> inputs) implements StatedInput {}
   }
 
   /**
@@ -112,6 +115,9 @@ final class ProofReduction {
           case StatedInput.Public p ->
               witness.add(
                   new ColumnClaim(InferenceStatement.inputColumn(circuit), c.point(), c.value()));
+          case StatedInput.Batch p ->
+              witness.add(
+                  new ColumnClaim(InferenceStatement.inputColumn(circuit), c.point(), c.value()));
         }
         return;
       }
@@ -132,6 +138,21 @@ final class ProofReduction {
         tensor(c);
       }
     }
+
+    /**
+     * Claims a layer verifier left on one sample's tables, at the batch coordinates rb: a claim on
+     * an activation becomes one on the batched table at (its point, rb); a claim on a weight, which
+     * no sample owns, stays as it is.
+     */
+    void tensors(List<TensorClaim> claims, Ext2[] rb) throws InvalidProofException {
+      for (TensorClaim c : claims) {
+        boolean weight = weights.columnOf(circuit.resolve(c.tensor())) >= 0;
+        tensor(
+            weight || rb.length == 0
+                ? c
+                : new TensorClaim(c.tensor(), Batch.lift(c.point(), rb), c.value()));
+      }
+    }
   }
 
   // The instance.
@@ -143,6 +164,9 @@ final class ProofReduction {
   private final ModelProof proof;
   private final StatedInput stated;
   private final boolean zk;
+
+  /** A batch proof's batch (null: a single-sample proof), the shape's. */
+  private final Batch batch;
 
   /** The proof's output and ADD evaluations, read once (the proof's accessors copy). */
   private final int[] output;
@@ -180,6 +204,10 @@ final class ProofReduction {
     this.proof = proof;
     this.stated = stated;
     this.zk = proof.zeroKnowledge();
+    this.batch = shape.batch();
+    if ((batch != null) != (stated instanceof StatedInput.Batch)) {
+      throw new IllegalArgumentException("a batch proof's shape goes with its batch of inputs");
+    }
     this.output = proof.output();
     this.addEvals = proof.addEvals();
     this.ledger = zk ? new MaskLedger(shape.masks().blocks()) : null;
@@ -227,24 +255,29 @@ final class ProofReduction {
     TensorSpec inSpec = vk.description().tensor(circuit.inputTensor());
     TensorSpec outSpec = vk.description().tensor(circuit.outputTensor());
     // Nothing in the proof says which input it is about; the transcript binds this one.
-    Digest32 inputDigest =
-        switch (stated) {
-          case StatedInput.Committed p -> p.commitment().digest();
-          case StatedInput.Public p -> {
-            checkValues("input", p.values(), inSpec);
-            yield ModelVerifier.inputHash(p.values());
-          }
-        };
-    checkValues("output", output, outSpec);
-    outputTable = InferenceStatement.outputLayout(circuit).place(output);
-    transcript =
-        InferenceStatement.transcript(
-            proof.model(),
-            vk.weights(),
-            inputDigest,
-            output,
-            zk,
-            stated instanceof StatedInput.Committed);
+    if (stated instanceof StatedInput.Batch p) {
+      bindBatchStatement(p, inSpec, outSpec);
+    } else {
+      Digest32 inputDigest =
+          switch (stated) {
+            case StatedInput.Committed p -> p.commitment().digest();
+            case StatedInput.Public p -> {
+              checkValues("input", p.values(), inSpec);
+              yield ModelVerifier.inputHash(p.values());
+            }
+            case StatedInput.Batch p -> throw new IllegalStateException("bound above");
+          };
+      checkValues("output", output, outSpec);
+      outputTable = InferenceStatement.outputLayout(circuit).place(output);
+      transcript =
+          InferenceStatement.transcript(
+              proof.model(),
+              vk.weights(),
+              inputDigest,
+              output,
+              zk,
+              stated instanceof StatedInput.Committed);
+    }
     ColumnBins bins = shape.bins();
     InvalidProofException.check(
         proof.witness().size() == bins.bins(),
@@ -280,6 +313,37 @@ final class ProofReduction {
   }
 
   /**
+   * A batch's statement: N inputs, each of the model's input type, and N outputs; the output table
+   * holds the N outputs and sample 0's at every padding sample ({@link Batch}), so a padding sample
+   * carries nothing the verifier did not put there.
+   */
+  private void bindBatchStatement(StatedInput.Batch p, TensorSpec inSpec, TensorSpec outSpec)
+      throws InvalidProofException {
+    List<Digest32> hashes = new ArrayList<>();
+    for (int b = 0; b < p.inputs().size(); b++) {
+      checkValues("input " + b, p.inputs().get(b), inSpec);
+      hashes.add(ModelVerifier.inputHash(p.inputs().get(b)));
+    }
+    InvalidProofException.check(
+        output.length == batch.samples() * outSpec.size(),
+        "the batch proof states "
+            + output.length
+            + " output values, "
+            + batch.samples()
+            + " samples of the model's "
+            + outSpec.name()
+            + " have "
+            + batch.samples() * outSpec.size());
+    List<int[]> outputs = batch.split(output, outSpec.size());
+    for (int b = 0; b < outputs.size(); b++) {
+      checkValues("output " + b, outputs.get(b), outSpec);
+    }
+    outputTable = batch.place(InferenceStatement.outputLayout(circuit), outputs);
+    transcript =
+        InferenceStatement.batchTranscript(proof.model(), vk.weights(), hashes, output, zk);
+  }
+
+  /**
    * A public input: the committed input column at a challenge point must equal the input's own
    * extension there. A private input sends no evaluation: its claims go to its shadow.
    */
@@ -298,6 +362,17 @@ final class ProofReduction {
         InvalidProofException.check(
             Mle.evaluate(inLayout.place(p.values()), point).equals(proof.inputEval()),
             "the proof is about another input: its committed input is not the given input");
+      }
+      case StatedInput.Batch p -> {
+        TensorLayout inLayout = InferenceStatement.inputLayout(circuit);
+        Ext2[] point = transcript.challengeExts("input-point", batch.numVars(inLayout));
+        transcript.absorbExt("input-eval", proof.inputEval());
+        claims.witness.add(
+            new ColumnClaim(InferenceStatement.inputColumn(circuit), point, proof.inputEval()));
+        InvalidProofException.check(
+            Mle.evaluate(batch.place(inLayout, p.inputs()), point).equals(proof.inputEval()),
+            "the proof is about other inputs: its committed inputs are not the given batch"
+                + " (padding samples copy sample 0)");
       }
     }
   }
@@ -355,17 +430,23 @@ final class ProofReduction {
         row.tag().equals(InferenceStatement.tag(p, rho)), p.layer().name() + ": wrong table tag");
     claims.tensor(new TensorClaim(p.layer().output(), rho, row.output()));
     Ext2 acc = rounding(p, k, row);
+    // A batch: the layer's relation is checked on the sample coordinates, its claims on
+    // activations carry the batch coordinates rb (Batch).
+    int sampleVars = p.outLayout().numVars();
+    Ext2[] sampleRho = batch == null ? rho : batch.samplePoint(rho, sampleVars);
+    Ext2[] rb = batch == null ? new Ext2[0] : batch.batchPoint(rho, sampleVars);
     switch (p) {
       case LinearLayer l -> {
         try {
           claims.tensors(
               WindowedLinearVerifier.verify(
-                  l.linear(), rho, acc, nextLayerProof(), transcript, ledger));
+                  l.linear(), sampleRho, acc, nextLayerProof(), transcript, ledger),
+              rb);
         } catch (InvalidProofException e) {
           throw new InvalidProofException(p.layer().name() + ": " + e.getMessage());
         }
       }
-      case AddLayer a -> add(a, rho, acc);
+      case AddLayer a -> add(a, rho, sampleRho, rb, acc);
       case ProductLayer m -> product(m, rho, acc);
       case RequantizeLayer q -> {
         Ext2 mask = InferenceStatement.box(p.outLayout()).selector(rho);
@@ -410,7 +491,8 @@ final class ProofReduction {
    * constant), the rest of a(ρ) the other side. With zero knowledge and a constant operand, s is
    * not sent and a sumcheck through the weight shadow proves a(ρ) instead ({@link ConstantAddend}).
    */
-  private void add(AddLayer a, Ext2[] rho, Ext2 acc) throws InvalidProofException {
+  private void add(AddLayer a, Ext2[] rho, Ext2[] sampleRho, Ext2[] rb, Ext2 acc)
+      throws InvalidProofException {
     InvalidProofException.check(nextAddEval < addEvals.length, "missing ADD evaluations");
     Ext2 s = addEvals[nextAddEval++];
     transcript.absorbExt("add-eval", s);
@@ -422,7 +504,7 @@ final class ProofReduction {
           s.isZero(), a.layer().name() + ": a zero-knowledge proof sends no ADD evaluation");
       InvalidProofException.check(
           nextLayerProof < proof.linear().size(), "missing the constant addend's sumcheck");
-      constantAddend(a, first, rho, acc, proof.linear().get(nextLayerProof++));
+      constantAddend(a, first, sampleRho, rb, acc, proof.linear().get(nextLayerProof++));
     }
     for (int side = 0; side < 2; side++) {
       if (a.isConstant(side)) {
@@ -449,7 +531,8 @@ final class ProofReduction {
    * carried in the proof's layer list as a proof with phase 2 only, leaves a claim on the other
    * side's rescaled input and one on the addend's weight shadow.
    */
-  private void constantAddend(AddLayer a, int side, Ext2[] rho, Ext2 acc, WindowedLinearProof c)
+  private void constantAddend(
+      AddLayer a, int side, Ext2[] rho, Ext2[] rb, Ext2 acc, WindowedLinearProof c)
       throws InvalidProofException {
     String name = a.layer().name() + ": constant addend";
     InvalidProofException.check(
@@ -471,7 +554,8 @@ final class ProofReduction {
       throw new InvalidProofException(name + ": " + e.getMessage());
     }
     ConstantAddend.Outcome o = ConstantAddend.finish(rho, r);
-    claims.witness.add(new ColumnClaim(a.sColumn(side), o.sigma(), o.input()));
+    // In a batch, S is every sample's: the sumcheck ran on S folded at rb.
+    claims.witness.add(new ColumnClaim(a.sColumn(side), Batch.lift(o.sigma(), rb), o.input()));
     Ext2[] sc = Arrays.copyOf(o.sigma(), a.outLayout().cBits());
     claims.weight.add(
         new ColumnClaim(
@@ -507,7 +591,12 @@ final class ProofReduction {
       try {
         o =
             MaxPoolVerifier.verify(
-                m, rows, proof.linear().get(nextLayerProof++), transcript, ledger);
+                m,
+                rows,
+                proof.linear().get(nextLayerProof++),
+                transcript,
+                ledger,
+                batch == null ? 0 : batch.bits());
       } catch (InvalidProofException e) {
         throw new InvalidProofException(m.layer().name() + " (max pool): " + e.getMessage());
       }
@@ -531,10 +620,18 @@ final class ProofReduction {
       virtualValues.add(
           new ModelVerifier.VirtualValue(
               k.layer().name(), "concatenation", row.point(), row.values()[2]));
+      // A batch: the sumcheck over one sample's cube, at the group point's sample coordinates.
+      int sampleVars = k.out().numVars();
+      WitnessClaim sampleRow =
+          batch == null
+              ? row
+              : new WitnessClaim(batch.samplePoint(row.point(), sampleVars), row.values());
+      Ext2[] rb = batch == null ? new Ext2[0] : batch.batchPoint(row.point(), sampleVars);
       try {
         claims.tensors(
             ConcatVerifier.verify(
-                k, row, proof.linear().get(nextLayerProof++), transcript, ledger));
+                k, sampleRow, proof.linear().get(nextLayerProof++), transcript, ledger),
+            rb);
       } catch (InvalidProofException e) {
         throw new InvalidProofException(k.layer().name() + " (concatenation): " + e.getMessage());
       }

@@ -105,6 +105,24 @@ public final class MaxPoolVerifier {
       Transcript transcript,
       MaskLedger masks)
       throws InvalidProofException {
+    return verify(p, groups, proof, transcript, masks, 0);
+  }
+
+  /**
+   * The same in a batch proof of 2^batchBits samples (io.zkaudit.inference.Batch): each group's
+   * point is (its sample coordinates, its own batch coordinates rb_q), so the selection sumcheck
+   * runs over the input's variables and the batch variables, with P(c, x', y', b) = sum_q lambda_q
+   * eq(rc_q, c) Ar_q(i_q, y') Ac_q(j_q, x') eq(rb_q, b), and leaves one claim on the batched input.
+   * The fill terms and the padding's share are the sample coordinates' (sum_b eq(rb_q, b) = 1).
+   */
+  public static Outcome verify(
+      MaxPoolLayer p,
+      List<WitnessClaim> groups,
+      WindowedLinearProof proof,
+      Transcript transcript,
+      MaskLedger masks,
+      int batchBits)
+      throws InvalidProofException {
     List<Selection> sel = selections(p, groups);
     InvalidProofException.check(
         proof.phase1() == null
@@ -122,7 +140,7 @@ public final class MaxPoolVerifier {
     PaddedSumcheck.End end =
         PaddedSumcheck.verify(
             composition(),
-            p.in().numVars(),
+            p.in().numVars() + batchBits,
             claim,
             proof,
             transcript,
@@ -131,7 +149,7 @@ public final class MaxPoolVerifier {
     Ext2[] point = end.point();
     Ext2[] evaluations = end.evaluations();
     InvalidProofException.check(
-        evaluations[0].equals(selector(p, sel, lambda, point)),
+        evaluations[0].equals(selector(p, sel, lambda, point, batchBits)),
         "wrong window selection evaluation");
     Outcome chain = chainClaims(p, groups);
     List<TensorClaim> tensors = new ArrayList<>(chain.tensors());
@@ -149,7 +167,9 @@ public final class MaxPoolVerifier {
     java.util.Arrays.fill(w, new VirtualPadding.Coefficients(Ext2.ZERO, Ext2.ZERO));
     for (int q = 0; q < sel.size(); q++) {
       Selection s = sel.get(q);
-      VirtualPadding.Coefficients c = VirtualPadding.at(p.out(), s.point()).scaled(lambda[q]);
+      VirtualPadding.Coefficients c =
+          VirtualPadding.at(p.out(), Points.slice(s.point(), 0, p.out().numVars()))
+              .scaled(lambda[q]);
       w[s.tap()] =
           new VirtualPadding.Coefficients(
               w[s.tap()].ofFirst().add(c.ofFirst()), w[s.tap()].ofSecond().add(c.ofSecond()));
@@ -182,7 +202,17 @@ public final class MaxPoolVerifier {
 
   /** P(sigma) = sum_q lambda_q eq(rc_q, sigma_c) Ar_q(i_q, sigma_y) Ac_q(j_q, sigma_x). */
   public static Ext2 selector(MaxPoolLayer p, List<Selection> sel, Ext2[] lambda, Ext2[] sigma) {
+    return selector(p, sel, lambda, sigma, 0);
+  }
+
+  /**
+   * The same over the batch variables too (the top batchBits coordinates of sigma): each term times
+   * eq(rb_q, sigma_b).
+   */
+  public static Ext2 selector(
+      MaxPoolLayer p, List<Selection> sel, Ext2[] lambda, Ext2[] sigma, int batchBits) {
     TensorLayout in = p.in();
+    Ext2[] sb = Points.slice(sigma, in.numVars(), batchBits);
     Ext2[] sc = Points.slice(sigma, 0, in.cBits());
     Ext2[] sx = Points.slice(sigma, in.cBits(), in.wBits());
     Ext2[] sy = Points.slice(sigma, in.cBits() + in.wBits(), in.hBits());
@@ -194,6 +224,9 @@ public final class MaxPoolVerifier {
           Mle.eq(op.c(), sc)
               .mul(p.rows().evaluate(op.y(), p.rowTap(s.tap()), sy))
               .mul(p.cols().evaluate(op.x(), p.colTap(s.tap()), sx));
+      if (batchBits > 0) {
+        w = w.mul(Mle.eq(Points.slice(s.point(), p.out().numVars(), batchBits), sb));
+      }
       acc = acc.add(lambda[q].mul(w));
     }
     return acc;

@@ -39,15 +39,24 @@ sealed interface Hiding {
   boolean zeroKnowledge();
 
   static Hiding of(boolean zeroKnowledge, ModelCircuit circuit, LookupStatement plain) {
+    return of(zeroKnowledge, circuit, plain, null);
+  }
+
+  /** The same for a batch proof (null: one sample), whose witness bins are the batch's. */
+  static Hiding of(
+      boolean zeroKnowledge,
+      ModelCircuit circuit,
+      LookupStatement plain,
+      io.zkaudit.inference.Batch batch) {
     if (!zeroKnowledge) {
       return new Plain(plain);
     }
     LookupStatement blinded = plain.withBlinding();
-    ModelProver.refuseThinBins(circuit, blinded);
+    ModelProver.refuseThinBins(circuit, blinded, batch);
     ZkRandom random = ZkRandom.fresh();
     // The masks before the witness: the virtual columns' padding scalars (VirtualPadding) shape
     // the lookups' columns.
-    MaskSchedule schedule = MaskSchedule.of(circuit, blinded);
+    MaskSchedule schedule = MaskSchedule.of(circuit, blinded, batch);
     return new ZeroKnowledge(blinded, random, schedule, MaskSupply.draw(schedule, random));
   }
 

@@ -49,6 +49,95 @@ final class InferenceWitness {
    */
   record PoolWitness(long[][] taps, long[][] maxima) {}
 
+  private InferenceWitness(
+      long[][] accumulators,
+      long[][] c1,
+      long[][] c2,
+      long[][] columns,
+      long[] inputTable,
+      int[] output) {
+    this.accumulators = accumulators;
+    this.c1 = c1;
+    this.c2 = c2;
+    this.columns = columns;
+    this.inputTable = inputTable;
+    this.output = output;
+  }
+
+  /**
+   * The witness of a batch proof (io.zkaudit.inference.Batch) from its N' samples' witnesses
+   * (padding samples: witnesses of sample 0's trace, with their own padding randomness), each built
+   * under the single-sample statement: every per-sample table is the samples' tables one after the
+   * other (the sample index on top), every lookup group the samples' groups likewise (a range pair
+   * [c1 | c2] over the batched c1 and c2), the multiplicities counted over the batch, and the
+   * output the N real samples' outputs concatenated. Max pools are not batched (their witness is
+   * not carried over).
+   */
+  static InferenceWitness batch(
+      ModelCircuit circuit, LookupStatement batched, int realSamples, List<InferenceWitness> s) {
+    int layers = circuit.layers().size();
+    long[][] acc = new long[layers][];
+    long[][] c1 = new long[layers][];
+    long[][] c2 = new long[layers][];
+    for (int k = 0; k < layers; k++) {
+      int layer = k;
+      acc[k] = concat(s, w -> w.accumulators[layer]);
+      c1[k] = concat(s, w -> w.c1[layer]);
+      c2[k] = concat(s, w -> w.c2[layer]);
+    }
+    long[][] columns = new long[circuit.columns().size()][];
+    for (int i = 0; i < columns.length; i++) {
+      int column = i;
+      columns[i] = s.getFirst().columns[i] == null ? null : concat(s, w -> w.columns[column]);
+    }
+    int outputSize = s.getFirst().output.length;
+    int[] output = new int[realSamples * outputSize];
+    for (int b = 0; b < realSamples; b++) {
+      System.arraycopy(s.get(b).output, 0, output, b * outputSize, outputSize);
+    }
+    InferenceWitness w =
+        new InferenceWitness(acc, c1, c2, columns, concat(s, x -> x.inputTable), output);
+    for (Integer tensor : s.getFirst().activations.keySet()) {
+      w.activations.put(tensor, concat(s, x -> x.activations.get(tensor)));
+    }
+    List<long[][]> rounding = new ArrayList<>();
+    List<long[][]> sampleRounding = s.getFirst().lookups.get(0).groups();
+    for (int g = 0; g < sampleRounding.size(); g++) {
+      int group = g;
+      long[][] cols = new long[sampleRounding.get(g).length][];
+      for (int c = 0; c < cols.length; c++) {
+        int col = c;
+        cols[c] = concat(s, x -> x.lookups.get(0).groups().get(group)[col]);
+      }
+      rounding.add(cols);
+    }
+    List<long[][]> range = new ArrayList<>();
+    for (int k = 0; k < layers; k++) {
+      long[] pair = java.util.Arrays.copyOf(c1[k], 2 * c1[k].length);
+      System.arraycopy(c2[k], 0, pair, c1[k].length, c2[k].length);
+      range.add(new long[][] {pair});
+    }
+    if (range.isEmpty()) {
+      range.add(new long[][] {new long[1 << InferenceStatement.EMPTY_RANGE_GROUP.numVars()]});
+    }
+    w.lookups =
+        List.of(
+            LookupWitness.compute(batched.lookups().get(0), rounding),
+            LookupWitness.compute(batched.lookups().get(1), range));
+    return w;
+  }
+
+  /** One table per sample, one after the other. */
+  private static long[] concat(
+      List<InferenceWitness> samples, java.util.function.Function<InferenceWitness, long[]> part) {
+    int size = part.apply(samples.getFirst()).length;
+    long[] out = new long[size * samples.size()];
+    for (int b = 0; b < samples.size(); b++) {
+      System.arraycopy(part.apply(samples.get(b)), 0, out, b * size, size);
+    }
+    return out;
+  }
+
   InferenceWitness(
       ModelCircuit circuit, QuantizedModel model, InferenceTrace trace, LookupStatement statement) {
     this(circuit, model, trace, statement, null);

@@ -5,6 +5,7 @@ import io.zkaudit.inference.ModelProof;
 import io.zkaudit.layers.ModelCircuit;
 import io.zkaudit.lookup.LookupStatement;
 import io.zkaudit.prover.model.QuantizedModel;
+import java.util.List;
 
 /**
  * Proves {@code output = model(input)}: runs the integer engine, builds the witness, commits it,
@@ -65,6 +66,23 @@ public final class ModelProver {
   }
 
   /**
+   * One zero-knowledge proof that the model maps each of {@code inputs} to its output (a batch
+   * proof, io.zkaudit.inference.Batch; docs/accuracy-proof.md): verified by {@link
+   * io.zkaudit.inference.ModelVerifier#verifyBatch}, which returns the N outputs.
+   */
+  public static ModelProof proveBatch(
+      CommittedModel cm, List<int[]> inputs, ProgressListener progress) {
+    return proveBatch(cm, inputs, progress, true);
+  }
+
+  /** The same with or without zero knowledge. */
+  public static ModelProof proveBatch(
+      CommittedModel cm, List<int[]> inputs, ProgressListener progress, boolean zeroKnowledge) {
+    return new ProofRun(cm, new ProofRun.ProverInput.Batch(inputs), zeroKnowledge, progress)
+        .prove();
+  }
+
+  /**
    * A zero-knowledge proof about a committed input, which the proof does not reveal
    * (docs/zero-knowledge.md).
    */
@@ -83,8 +101,21 @@ public final class ModelProver {
     refuseThinBins(circuit, blinded, InferenceStatement.MIN_RANDOM_ENTRIES_PER_BIN);
   }
 
+  static void refuseThinBins(
+      ModelCircuit circuit, LookupStatement blinded, io.zkaudit.inference.Batch batch) {
+    refuseThinBins(circuit, blinded, InferenceStatement.MIN_RANDOM_ENTRIES_PER_BIN, batch);
+  }
+
   static void refuseThinBins(ModelCircuit circuit, LookupStatement blinded, long minimum) {
-    long[] random = InferenceStatement.randomEntriesPerBin(circuit, blinded);
+    refuseThinBins(circuit, blinded, minimum, null);
+  }
+
+  static void refuseThinBins(
+      ModelCircuit circuit,
+      LookupStatement blinded,
+      long minimum,
+      io.zkaudit.inference.Batch batch) {
+    long[] random = InferenceStatement.randomEntriesPerBin(circuit, blinded, batch);
     for (int b = 0; b < random.length; b++) {
       if (random[b] < minimum) {
         throw new ProverException(

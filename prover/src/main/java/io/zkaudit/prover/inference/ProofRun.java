@@ -3,7 +3,7 @@ package io.zkaudit.prover.inference;
 import io.zkaudit.engine.InferenceTrace;
 import io.zkaudit.engine.IntegerEngine;
 import io.zkaudit.field.Ext2;
-import io.zkaudit.hash.Digest32;
+import io.zkaudit.inference.Batch;
 import io.zkaudit.inference.InferenceStatement;
 import io.zkaudit.inference.ModelProof;
 import io.zkaudit.inference.ModelVerifier;
@@ -25,6 +25,7 @@ import io.zkaudit.poly.Mle;
 import io.zkaudit.proof.InvalidProofException;
 import io.zkaudit.prover.layers.ConcatProver;
 import io.zkaudit.prover.layers.ConstantAddendProver;
+import io.zkaudit.prover.layers.LayerInput;
 import io.zkaudit.prover.layers.MaxPoolProver;
 import io.zkaudit.prover.layers.ProductProver;
 import io.zkaudit.prover.layers.WindowedLinearProver;
@@ -79,6 +80,21 @@ final class ProofRun {
   /** The input the statement names: the proven one (the input-forgery test names another). */
   int[] statedInput;
 
+  /** A batch proof's batch (io.zkaudit.inference.Batch); null for a single-sample proof. */
+  final Batch batch;
+
+  /**
+   * A batch proof's inputs as the statement names them: the proven ones (a cheating prover's test
+   * names others after proving these).
+   */
+  List<int[]> statedInputs;
+
+  /**
+   * A batch proof's engine runs, one per sample of the padded batch: sample 0's again at every
+   * padding sample (a cheating prover's test puts another input's there).
+   */
+  List<InferenceTrace> traces;
+
   Committed inputShadow;
   Transcript transcript;
   ColumnBins bins;
@@ -102,6 +118,18 @@ final class ProofRun {
         return committed.values();
       }
     }
+
+    /** A batch proof's N public inputs; values() is sample 0's. */
+    record Batch(List<int[]> inputs) implements ProverInput {
+      public Batch {
+        inputs = inputs.stream().map(int[]::clone).toList();
+      }
+
+      @Override
+      public int[] values() {
+        return inputs.getFirst().clone();
+      }
+    }
   }
 
   ProofRun(CommittedModel cm, ProverInput input, boolean zeroKnowledge, ProgressListener progress) {
@@ -118,8 +146,19 @@ final class ProofRun {
         throw new ProverException("this model's input cannot be private: " + e.getMessage());
       }
     }
-    LookupStatement plain = InferenceStatement.lookups(circuit, privateInput);
-    this.hiding = Hiding.of(zeroKnowledge, circuit, plain);
+    if (input instanceof ProverInput.Batch b) {
+      this.batch = new Batch(b.inputs().size());
+      try {
+        Batch.checkProvable(circuit);
+      } catch (IllegalArgumentException e) {
+        throw new ProverException("this model cannot be proven in a batch: " + e.getMessage());
+      }
+      this.statedInputs = b.inputs();
+    } else {
+      this.batch = null;
+    }
+    LookupStatement plain = InferenceStatement.lookups(circuit, privateInput, batch);
+    this.hiding = Hiding.of(zeroKnowledge, circuit, plain, batch);
     this.statement = hiding.statement();
     this.statedInput = input.values();
   }
@@ -140,7 +179,18 @@ final class ProofRun {
   ProofRun infer() {
     progress.progress("inference", 0, PHASES);
     try {
-      trace = new IntegerEngine(cm.model()).trace(input.values());
+      IntegerEngine engine = new IntegerEngine(cm.model());
+      if (input instanceof ProverInput.Batch b) {
+        traces = new ArrayList<>();
+        for (int[] x : b.inputs()) {
+          traces.add(engine.trace(x));
+        }
+        while (traces.size() < batch.paddedSamples()) {
+          traces.add(traces.getFirst());
+        }
+      } else {
+        trace = engine.trace(input.values());
+      }
     } catch (RuntimeException e) {
       throw new ProverException(e.getMessage());
     }
@@ -151,6 +201,10 @@ final class ProofRun {
   ProofRun witness() {
     progress.progress("witness", 1, PHASES);
     ZkRandom padding = hiding instanceof Hiding.ZeroKnowledge z ? z.random() : null;
+    if (batch != null) {
+      witness = batchWitness(padding);
+      return this;
+    }
     witness =
         new InferenceWitness(
             circuit,
@@ -161,6 +215,28 @@ final class ProofRun {
             input instanceof ProverInput.Private p ? p.committed().table() : null,
             hiding instanceof Hiding.ZeroKnowledge z ? z.masks().paddingScalars() : null);
     return this;
+  }
+
+  /**
+   * A batch's witness: one witness per sample under the single-sample statement (a padding sample's
+   * from its trace, sample 0's, with its own padding randomness), the same virtual-padding scalars
+   * in each (one pair per layer, whatever the batch), then joined (InferenceWitness#batch).
+   */
+  private InferenceWitness batchWitness(ZkRandom padding) {
+    LookupStatement sample = InferenceStatement.lookups(circuit);
+    List<InferenceWitness> samples = new ArrayList<>();
+    for (int b = 0; b < batch.paddedSamples(); b++) {
+      samples.add(
+          new InferenceWitness(
+              circuit,
+              cm.model(),
+              traces.get(b),
+              sample,
+              padding,
+              null,
+              hiding instanceof Hiding.ZeroKnowledge z ? z.masks().paddingScalars() : null));
+    }
+    return InferenceWitness.batch(circuit, statement, batch.samples(), samples);
   }
 
   /**
@@ -195,22 +271,35 @@ final class ProofRun {
    */
   ProofRun commit() {
     progress.progress("commit", 2, PHASES);
-    Digest32 inputHash =
-        switch (input) {
-          case ProverInput.Public p -> ModelVerifier.inputHash(statedInput);
-          case ProverInput.Private p -> p.committed().commitment().digest();
-        };
     output = witness.output;
     transcript =
-        InferenceStatement.transcript(
-            cm.vk().digest(),
-            cm.vk().weights(),
-            inputHash,
-            output,
-            hiding.zeroKnowledge(),
-            input instanceof ProverInput.Private);
+        switch (input) {
+          case ProverInput.Batch p ->
+              InferenceStatement.batchTranscript(
+                  cm.vk().digest(),
+                  cm.vk().weights(),
+                  statedInputs.stream().map(ModelVerifier::inputHash).toList(),
+                  output,
+                  hiding.zeroKnowledge());
+          case ProverInput.Public p ->
+              InferenceStatement.transcript(
+                  cm.vk().digest(),
+                  cm.vk().weights(),
+                  ModelVerifier.inputHash(statedInput),
+                  output,
+                  hiding.zeroKnowledge(),
+                  false);
+          case ProverInput.Private p ->
+              InferenceStatement.transcript(
+                  cm.vk().digest(),
+                  cm.vk().weights(),
+                  p.committed().commitment().digest(),
+                  output,
+                  hiding.zeroKnowledge(),
+                  true);
+        };
     BasefoldProver pcs = new BasefoldProver(InferenceStatement.pcsParams());
-    bins = InferenceStatement.witnessBins(circuit, statement, hiding.zeroKnowledge());
+    bins = InferenceStatement.witnessBins(circuit, statement, hiding.zeroKnowledge(), batch);
     CodewordRetention retention = codewordRetention();
     List<long[]> columns = witness.committedColumns();
     columns.addAll(hiding.hidingColumns(witness, statement));
@@ -235,6 +324,15 @@ final class ProofRun {
             statedInput == p.values()
                 ? Mle.evaluate(witness.inputTable, point)
                 : Mle.evaluate(inLayout.place(statedInput), point);
+        transcript.absorbExt("input-eval", inputEval);
+      }
+      case ProverInput.Batch p -> {
+        TensorLayout inLayout = InferenceStatement.inputLayout(circuit);
+        Ext2[] point = transcript.challengeExts("input-point", batch.numVars(inLayout));
+        inputEval =
+            statedInputs == p.inputs()
+                ? Mle.evaluate(witness.inputTable, point)
+                : Mle.evaluate(batch.place(inLayout, statedInputs), point);
         transcript.absorbExt("input-eval", inputEval);
       }
     }
@@ -283,8 +381,8 @@ final class ProofRun {
       Ext2[] rho = lookups.claims().witnesses().get(0).get(k).point();
       proveRounding(k, rho);
       switch (circuit.layers().get(k)) {
-        case LinearLayer l -> proveLinear(l.linear(), rho);
-        case AddLayer a -> proveAdd(a, rho);
+        case LinearLayer l -> proveLinear(l.linear(), rho, k);
+        case AddLayer a -> proveAdd(a, rho, k);
         case ProductLayer m ->
             layerProofs.add(
                 ProductProver.prove(
@@ -304,13 +402,29 @@ final class ProofRun {
       poolGroup += m.steps();
       layerProofs.add(
           MaxPoolProver.prove(
-              m, groups, witness.activation(circuit, m.input()), transcript, masks()));
+              m,
+              groups,
+              witness.activation(circuit, m.input()),
+              transcript,
+              masks(),
+              batch == null ? 0 : batch.bits()));
     }
     int concatGroup = InferenceStatement.firstConcatGroup(circuit);
     for (ConcatLayer c : circuit.concats()) {
       Ext2[] rho = lookups.claims().witnesses().get(0).get(concatGroup++).point();
-      var inputs = c.inputs().stream().map(in -> witness.activation(circuit, in)).toList();
-      layerProofs.add(ConcatProver.prove(c, rho, inputs, transcript, masks()));
+      Ext2[] sampleRho = batch == null ? rho : batch.samplePoint(rho, c.out().numVars());
+      List<LayerInput> inputs = new ArrayList<>();
+      for (int k = 0; k < c.inputs().size(); k++) {
+        long[] table = witness.activation(circuit, c.inputs().get(k));
+        inputs.add(
+            batch == null
+                ? new LayerInput.Single(table)
+                : new LayerInput.Batch(
+                    table,
+                    Integer.numberOfTrailingZeros(table.length) - batch.bits(),
+                    batch.batchPoint(rho, c.out().numVars())));
+      }
+      layerProofs.add(ConcatProver.proveOn(c, sampleRho, inputs, transcript, masks()));
     }
     return this;
   }
@@ -329,7 +443,25 @@ final class ProofRun {
         "range-evals", rangeEvals[3 * k], rangeEvals[3 * k + 1], rangeEvals[3 * k + 2]);
   }
 
-  private void proveLinear(WindowedLinear spec, Ext2[] rho) {
+  /**
+   * What layer k's prover reads of a table at the layer's lookup point rho: the table and rho
+   * themselves, or for a batch the table folded at rho's batch coordinates and rho's sample
+   * coordinates (io.zkaudit.inference.Batch).
+   */
+  private record LayerView(LayerInput input, Ext2[] rho) {}
+
+  private LayerView view(long[] table, Ext2[] rho, int k) {
+    if (batch == null) {
+      return new LayerView(new LayerInput.Single(table), rho);
+    }
+    int outVars = circuit.layers().get(k).outLayout().numVars();
+    int tableVars = Integer.numberOfTrailingZeros(table.length) - batch.bits();
+    return new LayerView(
+        new LayerInput.Batch(table, tableVars, batch.batchPoint(rho, outVars)),
+        batch.samplePoint(rho, outVars));
+  }
+
+  private void proveLinear(WindowedLinear spec, Ext2[] rho, int k) {
     long[] weights = spec.kind() == WindowedLinear.Kind.SUM ? null : weightColumn(spec.weights());
     long[] bias = spec.hasBias() ? weightColumn(spec.bias()) : null;
     WindowedLinearProver.ShadowMasks shadowMasks =
@@ -337,10 +469,10 @@ final class ProofRun {
             ? null
             : new WindowedLinearProver.ShadowMasks(
                 shadowMaskHalf(spec.weights()), bias == null ? null : shadowMaskHalf(spec.bias()));
-    long[] activation = witness.activation(circuit, spec.input());
+    LayerView v = view(witness.activation(circuit, spec.input()), rho, k);
     layerProofs.add(
         WindowedLinearProver.prove(
-                spec, activation, weights, bias, rho, transcript, masks(), shadowMasks)
+                spec, v.input(), weights, bias, v.rho(), transcript, masks(), shadowMasks)
             .proof());
   }
 
@@ -349,18 +481,19 @@ final class ProofRun {
    * not sent (acc − S(rho) would be the addend): a sumcheck through the weight shadow proves
    * acc(rho).
    */
-  private void proveAdd(AddLayer a, Ext2[] rho) {
+  private void proveAdd(AddLayer a, Ext2[] rho, int k) {
     int side = a.isConstant(0) ? 1 : 0;
     long[] rescaled = witness.columns[a.sColumn(side)];
     if (hiding instanceof Hiding.ZeroKnowledge z && (a.isConstant(0) || a.isConstant(1))) {
       addEvals.add(Ext2.ZERO);
       transcript.absorbExt("add-eval", Ext2.ZERO);
       int addend = a.input(1 - side);
+      LayerView v = view(rescaled, rho, k);
       layerProofs.add(
           ConstantAddendProver.prove(
               a.outLayout(),
-              rho,
-              rescaled,
+              v.rho(),
+              v.input(),
               weightColumn(addend),
               shadowMaskHalf(addend),
               z.masks(),
@@ -430,6 +563,7 @@ final class ProofRun {
     try {
       ModelVerifier verifier = new ModelVerifier(cm.vk(), cm.circuit(), cm.zkCircuit());
       return switch (input) {
+        case ProverInput.Batch p -> verifier.reduceBatch(unopened, statedInputs);
         case ProverInput.Public p -> verifier.reduce(unopened, statedInput);
         case ProverInput.Private p -> verifier.reduce(unopened, p.committed().commitment());
       };
@@ -465,7 +599,8 @@ final class ProofRun {
         alone,
         weightLink,
         hiding.zeroKnowledge(),
-        privateInput);
+        privateInput,
+        batch == null ? 0 : batch.samples());
   }
 
   private SumcheckMasks masks() {

@@ -32,7 +32,7 @@ final class ChainedPhasesProver {
    */
   static WindowedLinearProver.Result prove(
       WindowedLinear spec,
-      long[] input,
+      LayerInput input,
       long[] g,
       long[] weights,
       long[] bias,

@@ -48,11 +48,26 @@ public final class ConcatProver {
    */
   public static WindowedLinearProof prove(
       ConcatLayer p, Ext2[] rho, List<long[]> inputs, Transcript t, SumcheckMasks masks) {
+    return proveOn(
+        p, rho, inputs.stream().<LayerInput>map(LayerInput.Single::new).toList(), t, masks);
+  }
+
+  /**
+   * The same on {@link LayerInput}s (a batch's inputs folded at the batch coordinates of the
+   * group's point; rho is then its sample coordinates).
+   */
+  public static WindowedLinearProof proveOn(
+      ConcatLayer p, Ext2[] rho, List<LayerInput> inputs, Transcript t, SumcheckMasks masks) {
     Ext2 scalars = masks.nextPaddingScalars();
     VirtualPolynomial vp = new VirtualPolynomial(p.numVars());
     for (int k = 0; k < inputs.size(); k++) {
+      int input = k;
       vp.addExt(selector(p, k, rho));
-      vp.addBase(extended(p, k, inputs.get(k)));
+      switch (inputs.get(k)) {
+        case LayerInput.Single one -> vp.addBase(extended(p, k, one.table()));
+        case LayerInput.Batch batch ->
+            vp.addExt(batch.map(x -> ExtVector.fromBase(extended(p, input, x))));
+      }
     }
     vp.addTerms(ConcatVerifier.composition(inputs.size()));
     Ext2 paddingShare = io.zkaudit.layers.VirtualPadding.at(p.out(), rho).value(scalars);

@@ -5,6 +5,7 @@ import io.zkaudit.field.ExtVector;
 import io.zkaudit.layers.MaxPoolLayer;
 import io.zkaudit.layers.MaxPoolVerifier;
 import io.zkaudit.layers.MaxPoolVerifier.Selection;
+import io.zkaudit.layers.Points;
 import io.zkaudit.layers.TensorLayout;
 import io.zkaudit.layers.WindowedLinear;
 import io.zkaudit.layers.WindowedLinearProof;
@@ -59,6 +60,20 @@ public final class MaxPoolProver {
    */
   public static WindowedLinearProof prove(
       MaxPoolLayer p, List<WitnessClaim> groups, long[] input, Transcript t, SumcheckMasks masks) {
+    return prove(p, groups, input, t, masks, 0);
+  }
+
+  /**
+   * The same in a batch proof: {@code input} is the batch's table (2^batchBits samples on top), and
+   * the sumcheck runs over the batch variables too (MaxPoolVerifier).
+   */
+  public static WindowedLinearProof prove(
+      MaxPoolLayer p,
+      List<WitnessClaim> groups,
+      long[] input,
+      Transcript t,
+      SumcheckMasks masks,
+      int batchBits) {
     List<Selection> sel;
     try {
       sel = MaxPoolVerifier.selections(p, groups);
@@ -70,8 +85,8 @@ public final class MaxPoolProver {
       scalars[k] = masks.nextPaddingScalars(); // zero in a plain proof
     }
     Ext2[] lambda = t.challengeExts(MaxPoolVerifier.BATCH, sel.size());
-    VirtualPolynomial vp = new VirtualPolynomial(p.in().numVars());
-    vp.addExt(selector(p, sel, lambda));
+    VirtualPolynomial vp = new VirtualPolynomial(p.in().numVars() + batchBits);
+    vp.addExt(batchBits == 0 ? selector(p, sel, lambda) : batchSelector(p, sel, lambda, batchBits));
     vp.addBase(input);
     vp.addTerms(MaxPoolVerifier.composition());
     Ext2 paddingShare = Ext2.ZERO;
@@ -80,9 +95,33 @@ public final class MaxPoolProver {
       paddingShare =
           paddingShare.add(
               lambda[q].mul(
-                  io.zkaudit.layers.VirtualPadding.at(p.out(), s.point()).value(scalars[s.tap()])));
+                  io.zkaudit.layers.VirtualPadding.at(
+                          p.out(), Points.slice(s.point(), 0, p.out().numVars()))
+                      .value(scalars[s.tap()])));
     }
     return PaddedSumcheckProver.prove(vp, paddingShare, masks, t).proof();
+  }
+
+  /**
+   * P(c, x', y', b) = sum_q lambda_q eq(rc_q, c) Ar_q(i_q, y') Ac_q(j_q, x') eq(rb_q, b) over the
+   * batched input's layout: claim q's own table times its batch coordinates' eq.
+   */
+  static long[] batchSelector(MaxPoolLayer p, List<Selection> sel, Ext2[] lambda, int batchBits) {
+    int size = p.in().paddedSize();
+    long[] table = ExtVector.allocate(size << batchBits);
+    for (int q = 0; q < sel.size(); q++) {
+      Selection s = sel.get(q);
+      long[] own = selector(p, List.of(s), new Ext2[] {lambda[q]});
+      long[] eqb = Mle.eqTable(Points.slice(s.point(), p.out().numVars(), batchBits));
+      for (int b = 0; b < 1 << batchBits; b++) {
+        Ext2 w = ExtVector.get(eqb, b);
+        for (int x = 0; x < size; x++) {
+          int at = b * size + x;
+          ExtVector.set(table, at, ExtVector.get(table, at).add(ExtVector.get(own, x).mul(w)));
+        }
+      }
+    }
+    return table;
   }
 
   /**

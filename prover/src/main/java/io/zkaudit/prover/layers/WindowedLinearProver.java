@@ -69,6 +69,22 @@ public final class WindowedLinearProver {
       Transcript transcript,
       io.zkaudit.prover.zk.SumcheckMasks masks,
       ShadowMasks shadow) {
+    return prove(spec, new LayerInput.Single(input), weights, bias, r, transcript, masks, shadow);
+  }
+
+  /**
+   * The same on a {@link LayerInput}: one sample's table, or a batch's folded at the batch
+   * coordinates of the claim (r is then the claim's sample coordinates).
+   */
+  public static Result prove(
+      WindowedLinear spec,
+      LayerInput input,
+      long[] weights,
+      long[] bias,
+      Ext2[] r,
+      Transcript transcript,
+      io.zkaudit.prover.zk.SumcheckMasks masks,
+      ShadowMasks shadow) {
     WindowedLinear.OutputPoint op = spec.outputPoint(r);
     Ext2[] rc = op.c();
     Ext2[] rx = op.x();
@@ -90,7 +106,7 @@ public final class WindowedLinearProver {
       if (shadow == null) {
         throw new IllegalArgumentException("a zero-knowledge layer needs its weight shadow");
       }
-      long[] g = tapChannelTable(spec, input, rowsTable, colsTable);
+      long[] g = input.map(t -> tapChannelTable(spec, t, rowsTable, colsTable));
       return ChainedPhasesProver.prove(
           spec,
           input,
@@ -118,7 +134,7 @@ public final class WindowedLinearProver {
     Ext2[] rhoJ = null;
     Ext2[] rhoC = rc;
     if (spec.kind() != WindowedLinear.Kind.SUM) {
-      long[] g = tapChannelTable(spec, input, rowsTable, colsTable);
+      long[] g = input.map(t -> tapChannelTable(spec, t, rowsTable, colsTable));
       VirtualPolynomial vp = new VirtualPolynomial(spec.phase1Vars());
       if (spec.kind() == WindowedLinear.Kind.CONV) {
         vp.addExt(foldHighVariables(weights, spec.phase1Vars(), rc));
@@ -159,7 +175,7 @@ public final class WindowedLinearProver {
    */
   static VirtualPolynomial phase2Polynomial(
       WindowedLinear spec,
-      long[] input,
+      LayerInput input,
       long[] rowsTable,
       long[] colsTable,
       Ext2[] rhoI,
@@ -171,7 +187,7 @@ public final class WindowedLinearProver {
         rhoJ == null ? sumTaps(spec.cols(), colsTable) : foldTaps(spec.cols(), colsTable, rhoJ);
     VirtualPolynomial vp2 = new VirtualPolynomial(spec.phase2Vars());
     vp2.addExt(outer(pRows, pCols, spec.in().wBits()));
-    vp2.addExt(foldChannels(input, spec.in(), rhoC));
+    vp2.addExt(input.map(t -> foldChannels(t, spec.in(), rhoC)));
     vp2.addTerm(Ext2.ONE, 0, 1);
     return vp2;
   }

@@ -79,6 +79,32 @@ final class CheatingProver {
     return finish(run.blind());
   }
 
+  /**
+   * A batch proof whose run {@code alter} changes after the engine's runs (its traces: one per
+   * sample of the padded batch) and before the witness is built.
+   */
+  static ModelProof batchAlteringTraces(
+      CommittedModel cm, List<int[]> inputs, boolean zk, Consumer<ProofRun> alter) {
+    ProofRun run =
+        new ProofRun(cm, new ProofRun.ProverInput.Batch(inputs), zk, ProgressListener.NONE);
+    run.infer();
+    alter.accept(run);
+    return finish(run.witness().blind());
+  }
+
+  /**
+   * A batch proof whose run {@code alter} changes after its witness is built (the statement's
+   * outputs are the witness's {@code output}, its inputs {@code statedInputs}).
+   */
+  static ModelProof batchAlteringRun(
+      CommittedModel cm, List<int[]> inputs, boolean zk, Consumer<ProofRun> alter) {
+    ProofRun run =
+        new ProofRun(cm, new ProofRun.ProverInput.Batch(inputs), zk, ProgressListener.NONE);
+    run.infer().witness().blind();
+    alter.accept(run);
+    return finish(run);
+  }
+
   private static ProofRun.ProverInput publicInput(int[] input) {
     return new ProofRun.ProverInput.Public(input);
   }
