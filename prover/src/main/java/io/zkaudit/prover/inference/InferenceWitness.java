@@ -501,7 +501,8 @@ final class InferenceWitness {
    * lookup, after the layers' groups: the statement's range lookup has it last.
    */
   void rangeGap(LookupStatement statement, long[] gap) {
-    List<long[][]> groups = new ArrayList<>(lookups.get(1).groups());
+    int layerGroups = statement.lookups().get(1).groups().size() - 1;
+    List<long[][]> groups = new ArrayList<>(lookups.get(1).groups().subList(0, layerGroups));
     groups.add(new long[][] {gap});
     lookups = List.of(lookups.get(0), LookupWitness.compute(statement.lookups().get(1), groups));
   }
