@@ -109,20 +109,4 @@ public record Batch(int samples) {
     }
     return out;
   }
-
-  /**
-   * Refuses a circuit with a layer not yet proven over a batch: a product of two activations does
-   * not fold linearly over the samples (it is linear in neither factor), so its sumcheck would have
-   * to run over the batch variables too; docs/accuracy-proof.md, "Step 1 as built".
-   *
-   * @throws IllegalArgumentException naming the first such layer
-   */
-  public static void checkProvable(io.zkaudit.layers.ModelCircuit circuit) {
-    for (io.zkaudit.layers.ModelCircuit.ProvenLayer p : circuit.layers()) {
-      if (p instanceof io.zkaudit.layers.ModelCircuit.ProductLayer) {
-        throw new IllegalArgumentException(
-            "product " + p.layer().name() + " of two activations is not batched yet");
-      }
-    }
-  }
 }

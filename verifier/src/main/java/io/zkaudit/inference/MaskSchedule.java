@@ -65,8 +65,9 @@ public record MaskSchedule(List<Entry> entries) {
 
   /**
    * The schedule of a batch proof ({@link Batch}; null: one sample): the same but for each max
-   * pool's selection sumcheck, which runs over the batch variables too (its chain groups' points
-   * have different batch coordinates; {@link io.zkaudit.layers.MaxPoolVerifier}).
+   * pool's selection sumcheck (its chain groups' points have different batch coordinates; {@link
+   * io.zkaudit.layers.MaxPoolVerifier}) and each product of two activations' (not linear in either
+   * factor; {@link io.zkaudit.layers.ProductVerifier}), which run over the batch variables too.
    */
   public static MaskSchedule of(ModelCircuit circuit, LookupStatement statement, Batch batch) {
     return of(circuit, statement, batch, null);
@@ -101,7 +102,8 @@ public record MaskSchedule(List<Entry> entries) {
         out.add(new PaddingScalars());
         out.add(
             new Sumcheck(
-                m.product().numVars(), io.zkaudit.layers.Product.composition().roundDegree(false)));
+                m.product().numVars() + batchBits,
+                io.zkaudit.layers.Product.composition().roundDegree(false)));
       }
       if (p instanceof ModelCircuit.LinearLayer l) {
         WindowedLinear spec = l.linear();

@@ -69,8 +69,7 @@ public final class ModelVerifier {
 
     /**
      * The shape of a batch proof ({@link Batch}): the same circuit, its lookups and per-sample
-     * columns with the batch variables on top. Refused for the layers whose relation is not yet
-     * proven over a batch (docs/accuracy-proof.md, "Step 1 as built").
+     * columns with the batch variables on top (docs/accuracy-proof.md, "Step 1 as built").
      */
     static Shape ofBatch(ModelCircuit circuit, Batch batch) {
       return ofBatch(circuit, batch, false);
@@ -85,7 +84,6 @@ public final class ModelVerifier {
     }
 
     private static Shape ofBatch(ModelCircuit circuit, Batch batch, boolean accuracy) {
-      Batch.checkProvable(circuit);
       boolean zk = circuit.zeroKnowledge();
       AccuracyLayout a = accuracy ? AccuracyLayout.of(circuit, batch) : null;
       LookupStatement plain = InferenceStatement.lookups(circuit, false, batch, a);

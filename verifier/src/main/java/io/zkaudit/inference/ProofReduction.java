@@ -291,31 +291,14 @@ final class ProofReduction {
     TensorSpec inSpec = vk.description().tensor(circuit.inputTensor());
     TensorSpec outSpec = vk.description().tensor(circuit.outputTensor());
     // Nothing in the proof says which input it is about; the transcript binds this one.
-    if (stated instanceof StatedInput.Batch p) {
-      bindBatchStatement(p, inSpec, outSpec);
-    } else if (stated instanceof StatedInput.Accuracy p) {
-      bindAccuracyStatement(p, inSpec);
-    } else {
-      Digest32 inputDigest =
-          switch (stated) {
-            case StatedInput.Committed p -> p.commitment().digest();
-            case StatedInput.Public p -> {
-              checkValues("input", p.values(), inSpec);
-              yield ModelVerifier.inputHash(p.values());
-            }
-            case StatedInput.Batch p -> throw new IllegalStateException("bound above");
-            case StatedInput.Accuracy p -> throw new IllegalStateException("bound above");
-          };
-      checkValues("output", output, outSpec);
-      outputTable = InferenceStatement.outputLayout(circuit).place(output);
-      transcript =
-          InferenceStatement.transcript(
-              proof.model(),
-              vk.weights(),
-              inputDigest,
-              output,
-              zk,
-              stated instanceof StatedInput.Committed);
+    switch (stated) {
+      case StatedInput.Batch p -> bindBatchStatement(p, inSpec, outSpec);
+      case StatedInput.Accuracy p -> bindAccuracyStatement(p, inSpec);
+      case StatedInput.Committed p -> bindSampleStatement(p.commitment().digest(), outSpec);
+      case StatedInput.Public p -> {
+        checkValues("input", p.values(), inSpec);
+        bindSampleStatement(ModelVerifier.inputHash(p.values()), outSpec);
+      }
     }
     ColumnBins bins = shape.bins();
     InvalidProofException.check(
@@ -349,6 +332,21 @@ final class ProofReduction {
           "the input shadow has " + numVars + " variables, expected " + expected);
       proof.privateInput().shadow().absorb(transcript);
     }
+  }
+
+  /** A single sample's statement: its input's hash (or commitment digest) and its output. */
+  private void bindSampleStatement(Digest32 inputDigest, TensorSpec outSpec)
+      throws InvalidProofException {
+    checkValues("output", output, outSpec);
+    outputTable = InferenceStatement.outputLayout(circuit).place(output);
+    transcript =
+        InferenceStatement.transcript(
+            proof.model(),
+            vk.weights(),
+            inputDigest,
+            output,
+            zk,
+            stated instanceof StatedInput.Committed);
   }
 
   /**
@@ -522,7 +520,7 @@ final class ProofReduction {
         }
       }
       case AddLayer a -> add(a, rho, sampleRho, rb, acc);
-      case ProductLayer m -> product(m, rho, acc);
+      case ProductLayer m -> product(m, sampleRho, rb, acc);
       case RequantizeLayer q -> {
         Ext2 mask = InferenceStatement.box(p.outLayout()).selector(rho);
         Ext2 in = acc.add(mask.mul(Goldilocks.fromSigned(q.layer().inputZeroPoint())));
@@ -643,10 +641,12 @@ final class ProofReduction {
    * A product of two activations: its sumcheck (the next layer proof) reduces a(ρ) to one claim on
    * each factor ({@link ProductVerifier}).
    */
-  private void product(ProductLayer m, Ext2[] rho, Ext2 acc) throws InvalidProofException {
+  private void product(ProductLayer m, Ext2[] rho, Ext2[] rb, Ext2 acc)
+      throws InvalidProofException {
     ProductVerifier.Outcome o;
     try {
-      o = ProductVerifier.verify(m.product(), rho, acc, nextLayerProof(), transcript, ledger);
+      // The claims it leaves are on the batch's tables already (its sumcheck ran over the batch).
+      o = ProductVerifier.verify(m.product(), rho, acc, nextLayerProof(), transcript, ledger, rb);
     } catch (InvalidProofException e) {
       throw new InvalidProofException(m.layer().name() + " (product): " + e.getMessage());
     }

@@ -5,6 +5,10 @@
  * of a proof to opening claims as named steps ({@link io.zkaudit.inference.ProofReduction}), the
  * openings that close it, and the long-lived statements beside it: weight ranges, rotation links,
  * input commitments. {@link io.zkaudit.inference.ModelVerifier} is the entry point; a buyer needs
- * nothing outside this module. docs/model-proofs.md is the walk-through.
+ * nothing outside this module. docs/model-proofs.md is the walk-through. A batch proof states N
+ * samples at once ({@link io.zkaudit.inference.Batch}: ceil(log2 N) variables on top of every
+ * per-sample table and lookup group, each layer checked at its point's sample coordinates and its
+ * activation claims lifted to the batch coordinates, Σ_b eq(r_b, b) = 1 keeping affine terms
+ * single; docs/accuracy-proof.md).
  */
 package io.zkaudit.inference;

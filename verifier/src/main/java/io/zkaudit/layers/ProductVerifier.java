@@ -1,6 +1,7 @@
 package io.zkaudit.layers;
 
 import io.zkaudit.field.Ext2;
+import io.zkaudit.poly.Mle;
 import io.zkaudit.proof.InvalidProofException;
 import io.zkaudit.transcript.Transcript;
 import io.zkaudit.zk.MaskLedger;
@@ -34,26 +35,49 @@ public final class ProductVerifier {
       Transcript transcript,
       MaskLedger masks)
       throws InvalidProofException {
+    return verify(p, rho, acc, proof, transcript, masks, new Ext2[0]);
+  }
+
+  /**
+   * The same in a batch proof (io.zkaudit.inference.Batch): rho is the rounding point's sample
+   * coordinates and rb its batch coordinates. A product is linear in neither factor, so it does not
+   * fold over the samples: the sumcheck runs over (x, t, b) with E(x, t, b) = eq(ρ, x) [t = 0]
+   * eq(rb, b), and each factor's claim is at (its point, σ_b) on the batched table.
+   */
+  public static Outcome verify(
+      Product p,
+      Ext2[] rho,
+      Ext2 acc,
+      WindowedLinearProof proof,
+      Transcript transcript,
+      MaskLedger masks,
+      Ext2[] rb)
+      throws InvalidProofException {
     PaddedSumcheck.End end =
         PaddedSumcheck.verifyColumn(
             "product",
             Product.composition(),
-            p.numVars(),
+            p.numVars() + rb.length,
             p.out(),
             rho,
             acc,
             proof,
             transcript,
             masks);
-    Ext2[] point = end.point();
+    Ext2[] point = Points.slice(end.point(), 0, p.numVars());
+    Ext2[] sb = Points.slice(end.point(), p.numVars(), rb.length);
     Ext2[] values = end.evaluations();
     InvalidProofException.check(
-        values[0].equals(p.selector(rho, point)), "wrong product selector evaluation");
-    return new Outcome(claim(p.a(), p, point, values[1]), claim(p.b(), p, point, values[2]));
+        values[0].equals(p.selector(rho, point).mul(Mle.eq(rb, sb))),
+        "wrong product selector evaluation");
+    return new Outcome(
+        claim(p.a(), p, point, sb, values[1]), claim(p.b(), p, point, sb, values[2]));
   }
 
-  private static TensorClaim claim(Product.Factor f, Product p, Ext2[] point, Ext2 centered) {
+  private static TensorClaim claim(
+      Product.Factor f, Product p, Ext2[] point, Ext2[] sb, Ext2 centered) {
     Ext2[] own = p.pointOf(f, point);
-    return new TensorClaim(f.tensor(), own, Product.factorValue(f, own, centered));
+    return new TensorClaim(
+        f.tensor(), Points.concat(own, sb), Product.factorValue(f, own, centered));
   }
 }

@@ -65,82 +65,137 @@ final class InferenceWitness {
   }
 
   /**
-   * The witness of a batch proof (io.zkaudit.inference.Batch) from its N' samples' witnesses
-   * (padding samples: witnesses of sample 0's trace, with their own padding randomness), each built
-   * under the single-sample statement: every per-sample table is the samples' tables one after the
-   * other (the sample index on top), every lookup group the samples' groups likewise (a range pair
-   * [c1 | c2] over the batched c1 and c2), the multiplicities counted over the batch, and the
-   * output the N real samples' outputs concatenated. Max pools are not batched (their witness is
-   * not carried over).
+   * The witness of a batch proof (io.zkaudit.inference.Batch) from its N' samples' witnesses,
+   * {@code sample.apply(b)} for b = 0..N'-1, each built under the single-sample statement and
+   * dropped once copied (a padding sample's is built from sample 0's trace, with its own padding
+   * randomness): every per-sample table is the samples' tables one after the other (the sample
+   * index on top), every lookup group the samples' groups likewise (a range pair [c1 | c2] over the
+   * batched c1 and c2), the multiplicities counted over the batch, and the output the N real
+   * samples' outputs concatenated. A table that one sample's witness shares between places (an
+   * output that is a column, an activation and a lookup group's column) is one table in the batch
+   * too, so the batch holds one copy of each (Parts).
    */
   static InferenceWitness batch(
-      ModelCircuit circuit, LookupStatement batched, int realSamples, List<InferenceWitness> s) {
-    int layers = circuit.layers().size();
-    long[][] acc = new long[layers][];
-    long[][] c1 = new long[layers][];
-    long[][] c2 = new long[layers][];
-    for (int k = 0; k < layers; k++) {
-      int layer = k;
-      acc[k] = concat(s, w -> w.accumulators[layer]);
-      c1[k] = concat(s, w -> w.c1[layer]);
-      c2[k] = concat(s, w -> w.c2[layer]);
-    }
-    long[][] columns = new long[circuit.columns().size()][];
-    for (int i = 0; i < columns.length; i++) {
-      int column = i;
-      columns[i] = s.getFirst().columns[i] == null ? null : concat(s, w -> w.columns[column]);
-    }
-    int outputSize = s.getFirst().output.length;
+      ModelCircuit circuit,
+      LookupStatement batched,
+      int realSamples,
+      int paddedSamples,
+      java.util.function.IntFunction<InferenceWitness> sample) {
+    InferenceWitness first = sample.apply(0);
+    Parts parts = new Parts(first, paddedSamples);
+    int outputSize = first.output.length;
     int[] output = new int[realSamples * outputSize];
-    for (int b = 0; b < realSamples; b++) {
-      System.arraycopy(s.get(b).output, 0, output, b * outputSize, outputSize);
-    }
-    InferenceWitness w =
-        new InferenceWitness(acc, c1, c2, columns, concat(s, x -> x.inputTable), output);
-    for (Integer tensor : s.getFirst().activations.keySet()) {
-      w.activations.put(tensor, concat(s, x -> x.activations.get(tensor)));
-    }
-    List<long[][]> rounding = new ArrayList<>();
-    List<long[][]> sampleRounding = s.getFirst().lookups.get(0).groups();
-    for (int g = 0; g < sampleRounding.size(); g++) {
-      int group = g;
-      long[][] cols = new long[sampleRounding.get(g).length][];
-      for (int c = 0; c < cols.length; c++) {
-        int col = c;
-        cols[c] = concat(s, x -> x.lookups.get(0).groups().get(group)[col]);
+    for (int b = 0; b < paddedSamples; b++) {
+      InferenceWitness w = b == 0 ? first : sample.apply(b);
+      parts.copy(w, b);
+      if (b < realSamples) {
+        System.arraycopy(w.output, 0, output, b * outputSize, outputSize);
       }
-      rounding.add(cols);
     }
-    List<long[][]> range = new ArrayList<>();
-    for (int k = 0; k < layers; k++) {
-      long[] pair = java.util.Arrays.copyOf(c1[k], 2 * c1[k].length);
-      System.arraycopy(c2[k], 0, pair, c1[k].length, c2[k].length);
-      range.add(new long[][] {pair});
-    }
-    if (range.isEmpty()) {
-      range.add(new long[][] {new long[1 << InferenceStatement.EMPTY_RANGE_GROUP.numVars()]});
-    }
-    w.lookups =
-        List.of(
-            LookupWitness.compute(batched.lookups().get(0), rounding),
-            // An accuracy proof's gap group comes later (rangeGap), once the gadget's witness is.
-            LookupWitness.compute(
-                new LookupStatement.Lookup(
-                    batched.lookups().get(1).table(),
-                    batched.lookups().get(1).groups().subList(0, range.size())),
-                range));
-    return w;
+    return parts.witness(circuit, batched, output);
   }
 
-  /** One table per sample, one after the other. */
-  private static long[] concat(
-      List<InferenceWitness> samples, java.util.function.Function<InferenceWitness, long[]> part) {
-    int size = part.apply(samples.getFirst()).length;
-    long[] out = new long[size * samples.size()];
-    for (int b = 0; b < samples.size(); b++) {
-      System.arraycopy(part.apply(samples.get(b)), 0, out, b * size, size);
+  /**
+   * The tables of one sample's witness in a fixed order (accumulators, c1, c2, columns, input,
+   * activations by tensor, the rounding lookup's group columns), and for each its batched table:
+   * one per distinct table of sample 0's witness, by identity.
+   */
+  private static final class Parts {
+    private final List<Integer> tensors;
+    private final int[] groupWidths;
+    private final int layers;
+    private final long[][] targets;
+
+    Parts(InferenceWitness first, int samples) {
+      this.layers = first.c1.length;
+      this.tensors = first.activations.keySet().stream().sorted().toList();
+      List<long[][]> groups = first.lookups.get(0).groups();
+      this.groupWidths = groups.stream().mapToInt(g -> g.length).toArray();
+      List<long[]> own = list(first);
+      java.util.Map<long[], long[]> batched = new java.util.IdentityHashMap<>();
+      targets = new long[own.size()][];
+      for (int p = 0; p < own.size(); p++) {
+        long[] t = own.get(p);
+        targets[p] =
+            t == null ? null : batched.computeIfAbsent(t, x -> new long[x.length * samples]);
+      }
     }
-    return out;
+
+    private List<long[]> list(InferenceWitness w) {
+      List<long[]> out = new ArrayList<>();
+      for (int k = 0; k < layers; k++) {
+        out.add(w.accumulators[k]);
+        out.add(w.c1[k]);
+        out.add(w.c2[k]);
+      }
+      out.addAll(java.util.Arrays.asList(w.columns));
+      out.add(w.inputTable);
+      for (Integer t : tensors) {
+        out.add(w.activations.get(t));
+      }
+      for (long[][] g : w.lookups.get(0).groups()) {
+        out.addAll(java.util.Arrays.asList(g));
+      }
+      return out;
+    }
+
+    /** Sample b's tables into the batch's, at offset b times their size. */
+    void copy(InferenceWitness w, int b) {
+      List<long[]> own = list(w);
+      for (int p = 0; p < own.size(); p++) {
+        long[] t = own.get(p);
+        if (t != null) {
+          System.arraycopy(t, 0, targets[p], b * t.length, t.length);
+        }
+      }
+    }
+
+    InferenceWitness witness(ModelCircuit circuit, LookupStatement batched, int[] output) {
+      java.util.Iterator<long[]> it = java.util.Arrays.asList(targets).iterator();
+      long[][] acc = new long[layers][];
+      long[][] c1 = new long[layers][];
+      long[][] c2 = new long[layers][];
+      for (int k = 0; k < layers; k++) {
+        acc[k] = it.next();
+        c1[k] = it.next();
+        c2[k] = it.next();
+      }
+      long[][] columns = new long[circuit.columns().size()][];
+      for (int i = 0; i < columns.length; i++) {
+        columns[i] = it.next();
+      }
+      InferenceWitness w = new InferenceWitness(acc, c1, c2, columns, it.next(), output);
+      for (Integer t : tensors) {
+        w.activations.put(t, it.next());
+      }
+      List<long[][]> rounding = new ArrayList<>();
+      for (int width : groupWidths) {
+        long[][] g = new long[width][];
+        for (int c = 0; c < width; c++) {
+          g[c] = it.next();
+        }
+        rounding.add(g);
+      }
+      List<long[][]> range = new ArrayList<>();
+      for (int k = 0; k < layers; k++) {
+        long[] pair = java.util.Arrays.copyOf(c1[k], 2 * c1[k].length);
+        System.arraycopy(c2[k], 0, pair, c1[k].length, c2[k].length);
+        range.add(new long[][] {pair});
+      }
+      if (range.isEmpty()) {
+        range.add(new long[][] {new long[1 << InferenceStatement.EMPTY_RANGE_GROUP.numVars()]});
+      }
+      w.lookups =
+          List.of(
+              LookupWitness.compute(batched.lookups().get(0), rounding),
+              // An accuracy proof's gap group comes later (rangeGap), once the gadget's is built.
+              LookupWitness.compute(
+                  new LookupStatement.Lookup(
+                      batched.lookups().get(1).table(),
+                      batched.lookups().get(1).groups().subList(0, range.size())),
+                  range));
+      return w;
+    }
   }
 
   InferenceWitness(

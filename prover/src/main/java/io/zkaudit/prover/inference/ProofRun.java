@@ -208,11 +208,10 @@ final class ProofRun {
     }
     List<int[]> inputs = batchInputs(input);
     if (inputs != null) {
-      this.batch = new Batch(inputs.size());
       try {
-        Batch.checkProvable(circuit);
+        this.batch = new Batch(inputs.size());
       } catch (IllegalArgumentException e) {
-        throw new ProverException("this model cannot be proven in a batch: " + e.getMessage());
+        throw new ProverException(e.getMessage());
       }
       this.statedInputs = inputs;
     } else {
@@ -298,20 +297,21 @@ final class ProofRun {
    */
   private InferenceWitness batchWitness(ZkRandom padding) {
     LookupStatement sample = InferenceStatement.lookups(circuit);
-    List<InferenceWitness> samples = new ArrayList<>();
-    for (int b = 0; b < batch.paddedSamples(); b++) {
-      samples.add(
-          new InferenceWitness(
-              circuit,
-              cm.model(),
-              traces.get(b),
-              sample,
-              padding,
-              null,
-              hiding instanceof Hiding.ZeroKnowledge z ? z.masks().paddingScalars() : null,
-              accuracy != null));
-    }
-    return InferenceWitness.batch(circuit, statement, batch.samples(), samples);
+    return InferenceWitness.batch(
+        circuit,
+        statement,
+        batch.samples(),
+        batch.paddedSamples(),
+        b ->
+            new InferenceWitness(
+                circuit,
+                cm.model(),
+                traces.get(b),
+                sample,
+                padding,
+                null,
+                hiding instanceof Hiding.ZeroKnowledge z ? z.masks().paddingScalars() : null,
+                accuracy != null));
   }
 
   /**
@@ -487,6 +487,7 @@ final class ProofRun {
   ProofRun proveLookups() {
     progress.progress("lookups", 3, PHASES);
     trace = null; // the witness holds what the rest needs; MobileNet v2's trace is ~100 MB
+    traces = null;
     lookups = LogUpProver.prove(statement, witness.lookups, transcript, masks());
     return this;
   }
@@ -506,15 +507,18 @@ final class ProofRun {
       switch (circuit.layers().get(k)) {
         case LinearLayer l -> proveLinear(l.linear(), rho, k);
         case AddLayer a -> proveAdd(a, rho, k);
-        case ProductLayer m ->
-            layerProofs.add(
-                ProductProver.prove(
-                    m.product(),
-                    rho,
-                    witness.activation(circuit, m.product().a().tensor()),
-                    witness.activation(circuit, m.product().b().tensor()),
-                    masks(),
-                    transcript));
+        case ProductLayer m -> {
+          int outVars = m.outLayout().numVars();
+          layerProofs.add(
+              ProductProver.prove(
+                  m.product(),
+                  batch == null ? rho : batch.samplePoint(rho, outVars),
+                  witness.activation(circuit, m.product().a().tensor()),
+                  witness.activation(circuit, m.product().b().tensor()),
+                  masks(),
+                  transcript,
+                  batch == null ? new Ext2[0] : batch.batchPoint(rho, outVars)));
+        }
         case RequantizeLayer q -> {}
       }
     }

@@ -4,6 +4,8 @@
  * {@link io.zkaudit.prover.inference.ProofRun} (infer, witness, blind, commit, lookups, layers,
  * open) mirroring the verifier's reduction, with zero knowledge as a {@link
  * io.zkaudit.prover.inference.Hiding} around the plain proof. Also the long-lived proofs: weight
- * ranges, rotation links, private input commitments.
+ * ranges, rotation links, private input commitments. {@link
+ * io.zkaudit.prover.inference.ModelProver#proveBatch} runs the same rounds over N samples (one
+ * witness per sample, joined with the sample index on top; docs/accuracy-proof.md).
  */
 package io.zkaudit.prover.inference;

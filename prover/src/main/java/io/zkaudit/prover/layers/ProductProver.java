@@ -41,15 +41,64 @@ public final class ProductProver {
    */
   public static WindowedLinearProof prove(
       Product p, Ext2[] rho, long[] a, long[] b, SumcheckMasks masks, Transcript transcript) {
+    return prove(p, rho, a, b, masks, transcript, new Ext2[0]);
+  }
+
+  /**
+   * The same in a batch proof: a and b are the batch's tables (samples on top), rho the sample
+   * coordinates of the rounding point and rb its batch coordinates; the sumcheck runs over (x, t,
+   * b) with E(x, t, b) = eq(ρ, x) [t = 0] eq(rb, b) (ProductVerifier).
+   */
+  public static WindowedLinearProof prove(
+      Product p,
+      Ext2[] rho,
+      long[] a,
+      long[] b,
+      SumcheckMasks masks,
+      Transcript transcript,
+      Ext2[] rb) {
     Ext2 scalars = masks.nextPaddingScalars();
-    VirtualPolynomial vp = new VirtualPolynomial(p.numVars());
+    int samples = 1 << rb.length;
+    VirtualPolynomial vp = new VirtualPolynomial(p.numVars() + rb.length);
     // E(x, t) = eq(ρ, x) [t = 0]: t are the high variables, so eq's table followed by zeros.
-    vp.addExt(Arrays.copyOf(Mle.eqTable(rho), 2 << p.numVars()));
-    vp.addBase(centered(p, p.a(), a));
-    vp.addBase(centered(p, p.b(), b));
+    long[] e = Arrays.copyOf(Mle.eqTable(rho), 2 << p.numVars());
+    if (samples > 1) {
+      long[] eb = Mle.eqTable(rb);
+      long[] batched = new long[e.length * samples];
+      int n = 1 << p.numVars();
+      for (int s = 0; s < samples; s++) {
+        io.zkaudit.field.Ext2 w = io.zkaudit.field.ExtVector.get(eb, s);
+        for (int x = 0; x < n; x++) {
+          io.zkaudit.field.ExtVector.set(
+              batched, s * n + x, io.zkaudit.field.ExtVector.get(e, x).mul(w));
+        }
+      }
+      e = batched;
+    }
+    vp.addExt(e);
+    vp.addBase(perSample(a, samples, t -> centered(p, p.a(), t)));
+    vp.addBase(perSample(b, samples, t -> centered(p, p.b(), t)));
     vp.addTerms(Product.composition());
     Ext2 paddingShare = VirtualPadding.at(p.out(), rho).value(scalars);
     return PaddedSumcheckProver.prove(vp, paddingShare, masks, transcript).proof();
+  }
+
+  /** f applied to each sample's slice of a batch's table, the results one after the other. */
+  private static long[] perSample(
+      long[] table, int samples, java.util.function.UnaryOperator<long[]> f) {
+    if (samples == 1) {
+      return f.apply(table);
+    }
+    int size = table.length / samples;
+    long[] out = null;
+    for (int s = 0; s < samples; s++) {
+      long[] part = f.apply(Arrays.copyOfRange(table, s * size, (s + 1) * size));
+      if (out == null) {
+        out = new long[part.length * samples];
+      }
+      System.arraycopy(part, 0, out, s * part.length, part.length);
+    }
+    return out;
   }
 
   /**

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.zkaudit.engine.IntegerEngine;
+import io.zkaudit.field.Ext2;
 import io.zkaudit.inference.ModelProof;
 import io.zkaudit.inference.ModelVerifier;
 import io.zkaudit.inference.VerifyingKey;
@@ -70,6 +71,74 @@ class BatchProofTest {
         }
       }
     }
+  }
+
+  /**
+   * In a zero-knowledge batch proof every claim the reduction leaves on an activation column (each
+   * holding every sample) gives some padding entry of some sample a nonzero weight, so the samples'
+   * uniform padding masks it, as in a single-sample proof (ZeroKnowledgePaddingTest). The control:
+   * a plain batch proof of ResNet-8 (full boxes, no padding) has unmasked claims.
+   */
+  @Test
+  void everyActivationClaimOfAZeroKnowledgeBatchWeighsPadding() throws Exception {
+    QuantizedModel m = ResNet8.model();
+    CommittedModel cm = ModelProver.commit(m);
+    ModelVerifier verifier = new ModelVerifier(cm.vk());
+    List<int[]> batch = ResNet8.inputs(m, 3);
+    ModelProof zk = ModelProver.proveBatch(cm, batch, ProgressListener.NONE, true);
+    ModelProof plain = ModelProver.proveBatch(cm, batch, ProgressListener.NONE, false);
+    assertEquals(List.of(), unmasked(verifier.circuit(true), verifier.reduceBatch(zk, batch), 2));
+    assertTrue(
+        !unmasked(verifier.circuit(false), verifier.reduceBatch(plain, batch), 2).isEmpty(),
+        "a plain batch of full boxes has claims no padding masks");
+  }
+
+  private static List<String> unmasked(
+      io.zkaudit.layers.ModelCircuit c, ModelVerifier.Reduction r, int batchBits) {
+    var layouts = ZeroKnowledgePaddingTest.columnLayouts(c);
+    List<String> out = new ArrayList<>();
+    int checked = 0;
+    for (io.zkaudit.pcs.ColumnClaim claim : r.witnessClaims()) {
+      io.zkaudit.layers.TensorLayout l = layouts.get(claim.column());
+      if (l == null) {
+        continue; // multiplicities, mask and blinding columns
+      }
+      checked++;
+      Ext2[] point = claim.point();
+      assertEquals(l.numVars() + batchBits, point.length, "a claim on the batch's table");
+      long[] eq = io.zkaudit.poly.Mle.eqTable(point);
+      boolean weighs = false;
+      for (int i = 0; i < l.paddedSize() << batchBits && !weighs; i++) {
+        weighs = !l.isReal(i & (l.paddedSize() - 1)) && (eq[2 * i] != 0 || eq[2 * i + 1] != 0);
+      }
+      if (!weighs) {
+        out.add(
+            claim.column() < c.columns().size() ? c.columns().get(claim.column()).name() : "in");
+      }
+    }
+    assertTrue(checked > 3 * c.layers().size(), "only " + checked + " activation claims");
+    return out;
+  }
+
+  /** Single-bit flips over a batch proof (its header and batch size first) are all rejected. */
+  @Test
+  void flippingBitsOfABatchProofIsRejected() throws Exception {
+    List<int[]> batch = mnistInputs.subList(0, 3);
+    byte[] bytes = ModelProver.proveBatch(mnistKey, batch, ProgressListener.NONE).encode();
+    ModelVerifier verifier = new ModelVerifier(mnistKey.vk());
+    int stride = Math.max(1, bytes.length / 150);
+    int tried = 0;
+    for (int pos = 0; pos < bytes.length; pos += pos < 64 ? 1 : stride) {
+      byte[] copy = bytes.clone();
+      copy[pos] ^= (byte) (1 << (pos % 8));
+      int at = pos;
+      assertThrows(
+          InvalidProofException.class,
+          () -> verifier.verifyBatch(ModelProof.decode(copy), batch),
+          "byte " + at + " flipped");
+      tried++;
+    }
+    assertTrue(tried > 150, "tried " + tried);
   }
 
   /** Each sample's output slice of a batch's concatenated outputs. */
@@ -152,6 +221,12 @@ class BatchProofTest {
     List<int[]> two = mnistInputs.subList(0, 2);
     List<int[]> three = mnistInputs.subList(0, 3);
     ModelProof proof = ModelProver.proveBatch(mnistKey, two, ProgressListener.NONE);
+    ProverException empty =
+        assertThrows(
+            ProverException.class,
+            () -> ModelProver.proveBatch(mnistKey, List.of(), ProgressListener.NONE));
+    assertTrue(empty.getMessage().contains("not 0"), empty.getMessage());
+    assertRejected(() -> verifier.verifyBatch(proof, List.of()), "2 samples, 0 inputs");
     assertRejected(
         () -> verifier.verifyBatch(proof, three), "the proof is about 2 samples, 3 inputs");
     // Relabelled as a proof of three: its two outputs are not three.
@@ -256,29 +331,34 @@ class BatchProofTest {
     }
   }
 
+  /**
+   * A product of two activations (the squeeze-and-excitation block of ProductProofTest: a map times
+   * its per-channel gate): linear in neither factor, so its sumcheck runs over the batch variables.
+   */
   @Test
-  void aProductOfTwoActivationsIsRefusedByNameUntilItIsBatched() throws Exception {
-    // The squeeze-and-excitation block of ProductProofTest: a map times its per-channel gate.
+  void productBatchesVerifyWithTheEnginesOutputs() throws Exception {
     QuantizedModel product =
         io.zkaudit.onnx.OnnxImporter.lowerQuantized(
             io.zkaudit.onnx.OnnxImporter.parse(
                 new io.zkaudit.testutil.SqueezeExciteOnnx(5, false).model()),
             "se");
     CommittedModel cm = ModelProver.commit(product);
+    ModelVerifier verifier = new ModelVerifier(cm.vk());
     java.util.Random r = new java.util.Random(23);
     List<int[]> batch = new ArrayList<>();
-    for (int b = 0; b < 2; b++) {
+    for (int b = 0; b < 3; b++) {
       batch.add(r.ints(product.input().size(), 0, 256).toArray()); // uint8 input
     }
-    ProverException e =
-        assertThrows(
-            ProverException.class, () -> ModelProver.proveBatch(cm, batch, ProgressListener.NONE));
-    assertTrue(e.getMessage().contains("of two activations is not batched yet"), e.getMessage());
-    // A verifier refuses such a batch proof too (the single-sample proof relabelled as one).
-    ModelProof single = ModelProver.prove(cm, batch.getFirst(), ProgressListener.NONE);
-    assertRejected(
-        () -> new ModelVerifier(cm.vk()).verifyBatch(withSamples(single, 1), batch.subList(0, 1)),
-        "cannot be proven in a batch");
+    for (boolean zk : new boolean[] {false, true}) {
+      List<int[]> outputs =
+          verifier.verifyBatch(ModelProver.proveBatch(cm, batch, ProgressListener.NONE, zk), batch);
+      for (int b = 0; b < batch.size(); b++) {
+        assertArrayEquals(
+            new IntegerEngine(product).infer(batch.get(b)),
+            outputs.get(b),
+            "sample " + b + (zk ? " zk" : ""));
+      }
+    }
   }
 
   private static ModelProof withSamples(ModelProof p, int samples) {

@@ -89,7 +89,7 @@ class ZeroKnowledgePaddingTest {
    * The layout of every circuit column (outputs, range witnesses, rescaled ADD inputs); fails on an
    * unknown one.
    */
-  private static Map<Integer, TensorLayout> columnLayouts(ModelCircuit c) {
+  static Map<Integer, TensorLayout> columnLayouts(ModelCircuit c) {
     Map<Integer, TensorLayout> m = new HashMap<>();
     for (ModelCircuit.ProvenLayer p : c.layers()) {
       if (p.columns().out() >= 0) {
