@@ -5,7 +5,6 @@ import io.zkaudit.lookup.LookupStatement;
 import io.zkaudit.proof.InvalidProofException;
 import io.zkaudit.soundness.RoundError;
 import io.zkaudit.sumcheck.Composition;
-import io.zkaudit.sumcheck.SumcheckResult;
 import io.zkaudit.sumcheck.SumcheckVerifier;
 import io.zkaudit.transcript.Transcript;
 import io.zkaudit.zk.MaskLedger;
@@ -25,7 +24,10 @@ import java.util.List;
  *   <li>the point r = {@code accuracy/point} (kb + nb coordinates) and the weight λ = {@code
  *       accuracy/lambda};
  *   <li>the relations' sumcheck (masked, closed end, in a zero-knowledge proof) over kb + nb
- *       variables, round degree 3, from the claim λ·[b &lt; N]~(r_b) + λ⁴·correct.
+ *       variables, round degree 3, from the claim λ·[b &lt; N]~(r_b) + λ⁴·correct; at its end σ the
+ *       proof sends the committed tables' values (and the label table's when the labels are
+ *       committed), the verifier evaluates the six public tables itself, and checks the
+ *       composition.
  * </ol>
  *
  * What it leaves ({@link Outcome}): one evaluation claim on each of the logits, the selector, the
@@ -93,58 +95,60 @@ public final class ArgmaxCountVerifier {
     Rejection.MALFORMED.check(
         proof.relations().numRounds() == n,
         proof.relations().numRounds() + " rounds, expected " + n);
+    int sent = ArgmaxRelations.sentTables(statement);
     Rejection.MALFORMED.check(
-        proof.relations().evaluations().length == ArgmaxRelations.TABLES,
-        proof.relations().evaluations().length + " values, expected " + ArgmaxRelations.TABLES);
+        proof.relations().evaluations().length == sent,
+        proof.relations().evaluations().length + " values, expected " + sent);
 
     statement.absorb(transcript);
     Ext2[] r = transcript.challengeExts(ArgmaxRelations.POINT, n);
     Ext2 lambda = transcript.challengeExt(ArgmaxRelations.LAMBDA);
     Composition c = ArgmaxRelations.composition(lambda, layout.classBits());
     Ext2 claim = ArgmaxRelations.claim(statement, r, lambda);
-    SumcheckResult end;
+    int degree = c.roundDegree(false);
+    SumcheckVerifier.OpenEnd e;
     try {
-      end =
+      e =
           masks == null
-              ? SumcheckVerifier.verify(c, null, n, claim, proof.relations(), transcript)
-              : masks.verify(
-                  c,
-                  null,
-                  n,
-                  claim,
-                  proof.relations(),
-                  proof.masks()[0],
-                  proof.masks()[1],
-                  transcript);
-    } catch (InvalidProofException e) {
-      throw Rejection.RELATIONS.exception(e.getMessage());
+              ? SumcheckVerifier.verifyOpenEnd(
+                  n, degree, claim, proof.relations(), sent, transcript)
+              : SumcheckVerifier.verifyMaskedOpenEnd(
+                  n, degree, claim, proof.relations(), proof.masks()[0], sent, transcript);
+    } catch (InvalidProofException ex) {
+      throw Rejection.MALFORMED.exception(ex.getMessage());
     }
-    Ext2[] sigma = end.point();
-    Ext2[] own = ArgmaxRelations.publicValues(statement, r, sigma);
-    for (int t = ArgmaxRelations.EQ_BOX; t < ArgmaxRelations.TABLES; t++) {
-      if (own[t] != null) {
-        Rejection.PUBLIC_TABLE.check(end.evaluation(t).equals(own[t]), "table " + t);
-      }
+    Ext2[] sigma = e.point();
+    // The values: the proof's for the committed tables, the verifier's own for the public ones.
+    Ext2[] values = ArgmaxRelations.publicValues(statement, r, sigma);
+    Ext2[] sentValues = e.evaluations();
+    System.arraycopy(sentValues, 0, values, 0, sent);
+    Ext2 expected = c.evaluate(values);
+    if (masks != null) {
+      // the closed end of a Libra mask: its value is sent, and opened on the mask column
+      Ext2 maskEval = proof.masks()[1];
+      transcript.absorbExt(SumcheckVerifier.MASK_EVAL, maskEval);
+      expected = expected.add(e.maskWeight().mul(maskEval));
+      masks.recordCombined(
+          List.of(new MaskLedger.MaskValue(masks.reserve(n), sigma, Ext2.ONE)), maskEval);
     }
+    Rejection.RELATIONS.check(
+        expected.equals(e.finalClaim()), "the final claim does not match the tables' values");
     List<ColumnEvaluation> claims = new ArrayList<>();
     claims.add(
         new ColumnEvaluation(
-            ColumnEvaluation.Column.LOGITS, sigma, end.evaluation(ArgmaxRelations.LOGITS)));
+            ColumnEvaluation.Column.LOGITS, sigma, values[ArgmaxRelations.LOGITS]));
     claims.add(
         new ColumnEvaluation(
-            ColumnEvaluation.Column.SELECTOR, sigma, end.evaluation(ArgmaxRelations.SELECTOR)));
+            ColumnEvaluation.Column.SELECTOR, sigma, values[ArgmaxRelations.SELECTOR]));
     claims.add(
         new ColumnEvaluation(
-            ColumnEvaluation.Column.MAX,
-            layout.samplePart(sigma),
-            end.evaluation(ArgmaxRelations.MAX)));
+            ColumnEvaluation.Column.MAX, layout.samplePart(sigma), values[ArgmaxRelations.MAX]));
     claims.add(
-        new ColumnEvaluation(
-            ColumnEvaluation.Column.GAP, sigma, end.evaluation(ArgmaxRelations.GAP)));
+        new ColumnEvaluation(ColumnEvaluation.Column.GAP, sigma, values[ArgmaxRelations.GAP]));
     if (statement.labelsCommitted()) {
       claims.add(
           new ColumnEvaluation(
-              ColumnEvaluation.Column.LABELS, sigma, end.evaluation(ArgmaxRelations.LABELS)));
+              ColumnEvaluation.Column.LABELS, sigma, values[ArgmaxRelations.LABELS]));
     }
     return new Outcome(claims, layout.gapGroup());
   }

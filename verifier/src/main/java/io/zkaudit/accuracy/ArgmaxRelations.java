@@ -36,15 +36,25 @@ public final class ArgmaxRelations {
   public static final int GAP = 2;
   public static final int MAX = 3;
 
-  /** The public tables, whose values the verifier computes itself and compares. */
-  public static final int EQ_BOX = 4;
+  /**
+   * The label table: public (the verifier evaluates it) or committed (its value is sent, and left
+   * as a claim); so it comes right after the committed tables.
+   */
+  public static final int LABELS = 4;
 
-  public static final int ROW_BOX = 5;
-  public static final int ROW_SAMPLE = 6;
-  public static final int BELOW = 7;
-  public static final int LABELS = 8;
+  /** The public tables, whose values the verifier computes itself; the proof does not send them. */
+  public static final int EQ_BOX = 5;
+
+  public static final int ROW_BOX = 6;
+  public static final int ROW_SAMPLE = 7;
+  public static final int BELOW = 8;
   public static final int BOX = 9;
   public static final int TABLES = 10;
+
+  /** How many table values the proof sends: the committed tables', and the labels' if committed. */
+  public static int sentTables(ArgmaxCountStatement st) {
+    return st.labelsCommitted() ? LABELS + 1 : LABELS;
+  }
 
   public static final String POINT = "accuracy/point";
   public static final String LAMBDA = "accuracy/lambda";
@@ -83,8 +93,8 @@ public final class ArgmaxRelations {
   }
 
   /**
-   * The public tables' values at the end point σ, indexed like the composition's tables (the label
-   * table's null when the labels are committed: the verifier cannot compute it).
+   * The public tables' values at the end point σ, indexed like the composition's tables (null for
+   * the committed ones, and for the label table when the labels are committed).
    */
   public static Ext2[] publicValues(ArgmaxCountStatement st, Ext2[] r, Ext2[] sigma) {
     ArgmaxLayout layout = st.layout();

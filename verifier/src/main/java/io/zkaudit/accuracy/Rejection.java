@@ -7,19 +7,17 @@ import java.util.Optional;
  * Why an accuracy proof's argmax and count are rejected. The verifier throws the project's one
  * error type, {@link InvalidProofException}, whose message starts with the reason's text, so a
  * caller (and a test) can recover the reason with {@link #of}. The gadget itself raises the first
- * three; the last two are its caller's checks of what the gadget leaves (the gap's range lookup,
- * the openings of the claims), named here so that a report says which part failed.
+ * two; the last two are its caller's checks of what the gadget leaves (the gap's range lookup, the
+ * openings of the claims), named here so that a report says which part failed.
  */
 public enum Rejection {
-  /** The proof does not have the statement's shape (round count, mask values). */
+  /** The proof does not have the statement's shape (rounds, their values, mask values). */
   MALFORMED("argmax/count: malformed proof"),
   /**
    * The batched relations' sumcheck fails: some relation (Booleanity, one per row, the maximum, the
    * gap's definition, the count) does not hold for the tables the proof's values come from.
    */
   RELATIONS("argmax/count: the relations do not hold"),
-  /** A value the proof sends for a public table differs from the verifier's own. */
-  PUBLIC_TABLE("argmax/count: wrong public table value"),
   /** Some gap entry is outside [0, 2^16): a logit above the selected one, or a lower tie. */
   GAP_OUT_OF_RANGE("argmax/count: a gap is out of range"),
   /** An evaluation the gadget left does not match the committed column. */

@@ -39,8 +39,9 @@
  *
  * <p><b>Zero knowledge.</b> The sumcheck is Libra-masked (closed end) with one mask of the mask
  * column; the values it reveals at its end σ are s(σ), d(σ), m(σ_b) and ℓ(σ), each weighing its
- * column's uniform padding (a zero-knowledge layout always has padding samples), and the public
- * tables' values. {@code correct}, N, K and the labels are public.
+ * column's uniform padding (a zero-knowledge layout always has padding samples); the public tables'
+ * values are not sent (the verifier evaluates them). {@code correct}, N, K and the labels are
+ * public.
  *
  * <p><b>Output.</b> {@link ArgmaxCountVerifier.Outcome}: one evaluation claim on each of ℓ (for the
  * inference proof to discharge), s, m and d (for the proof's batched opening), the gap's group for

@@ -138,6 +138,21 @@ public final class SumcheckVerifier {
   }
 
   /**
+   * A plain sumcheck whose end the caller checks: the rounds, and the values of the first {@code
+   * sentEvaluations} tables (the others being public tables the caller evaluates itself).
+   */
+  public static OpenEnd verifyOpenEnd(
+      int numVars,
+      int degree,
+      Ext2 claim,
+      SumcheckProof proof,
+      int sentEvaluations,
+      Transcript transcript)
+      throws InvalidProofException {
+    return rounds(numVars, degree, claim, proof, null, sentEvaluations, transcript);
+  }
+
+  /**
    * The rounds and the evaluations (absorbed), without the final check; maskSum null for a plain
    * sumcheck.
    */

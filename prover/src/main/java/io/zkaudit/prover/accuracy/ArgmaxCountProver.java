@@ -96,30 +96,24 @@ public final class ArgmaxCountProver {
     vp.addBase(columns.logits());
     vp.addBase(columns.gap());
     vp.addBase(perClass(layout, columns.max()));
+    vp.addBase(labelTable);
     for (long[] t : publicTables(layout, r)) {
       vp.addExt(t);
     }
-    vp.addBase(labelTable);
     vp.addBase(box(layout));
     vp.addTerms(ArgmaxRelations.composition(lambda, layout.classBits()));
     Ext2 claim = ArgmaxRelations.claim(statement, r, lambda);
 
-    Ext2[] point;
-    Ext2[] values;
-    ArgmaxCountProof proof;
-    if (mask == null) {
-      SumcheckProver.Output out = SumcheckProver.prove(vp, claim, transcript);
-      point = out.point();
-      values = out.evaluations();
-      proof = new ArgmaxCountProof(out.proof(), new Ext2[0]);
-    } else {
-      SumcheckProver.MaskedOutput out = SumcheckProver.proveMasked(vp, claim, mask, transcript);
-      point = out.point();
-      values = out.evaluations();
-      proof =
-          new ArgmaxCountProof(
-              out.proof().proof(), new Ext2[] {out.proof().maskSum(), out.proof().maskEval()});
-    }
+    // The proof sends the committed tables' values (and the labels' if committed), not the public
+    // tables', which the verifier evaluates itself.
+    SumcheckProver.OpenEndOutput out =
+        SumcheckProver.provePublicTail(
+            vp, claim, mask, ArgmaxRelations.sentTables(statement), transcript);
+    Ext2[] point = out.point();
+    Ext2[] values = out.evaluations();
+    ArgmaxCountProof proof =
+        new ArgmaxCountProof(
+            out.proof(), mask == null ? new Ext2[0] : new Ext2[] {out.maskSum(), out.maskEval()});
     List<ColumnEvaluation> claims = new ArrayList<>();
     claims.add(
         new ColumnEvaluation(

@@ -58,6 +58,42 @@ sealed interface SumcheckMasking {
   }
 
   /**
+   * Another masking whose proof carries the values of the first {@code sent} tables only: the
+   * others are public tables that the verifier evaluates itself at the end point.
+   */
+  record SentPrefix(SumcheckMasking inner, int sent) implements SumcheckMasking {
+    @Override
+    public Ext2 statedClaim(Ext2 claim) {
+      return inner.statedClaim(claim);
+    }
+
+    @Override
+    public void begin(Transcript transcript) {
+      inner.begin(transcript);
+    }
+
+    @Override
+    public Ext2[] sent(int round, Ext2[] message) {
+      return inner.sent(round, message);
+    }
+
+    @Override
+    public void bind(int round, Ext2 r) {
+      inner.bind(round, r);
+    }
+
+    @Override
+    public Ext2[] sentEvaluations(Ext2[] evaluations) {
+      return java.util.Arrays.copyOf(inner.sentEvaluations(evaluations), sent);
+    }
+
+    @Override
+    public void end(Ext2[] point, Transcript transcript) {
+      inner.end(point, transcript);
+    }
+  }
+
+  /**
    * Libra's zero-knowledge sumcheck (Xie et al., eprint 2019/317): the rounds are those of f + ρ g
    * + offset / 2^n for the committed mask g and the verifier's weight ρ, so that no round reveals
    * f's. A closed end sends g's value at the end point; an open end sends neither it nor table

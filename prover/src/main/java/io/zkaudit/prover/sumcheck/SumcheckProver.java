@@ -96,6 +96,40 @@ public final class SumcheckProver {
   }
 
   /**
+   * A sumcheck whose proof sends the values of the first {@code sentTables} tables only (the rest
+   * are public tables the verifier evaluates itself): plain when {@code mask} is null, else masked
+   * with a closed end (the mask's value is sent). The verifier's side is {@link
+   * SumcheckVerifier#verifyOpenEnd} or {@link SumcheckVerifier#verifyMaskedOpenEnd}, followed by
+   * the caller's own final check. The output's evaluations hold every table.
+   */
+  public static OpenEndOutput provePublicTail(
+      VirtualPolynomial vp,
+      Ext2 claim,
+      MaskPolynomial mask,
+      int sentTables,
+      Transcript transcript) {
+    if (mask == null) {
+      Output out =
+          run(
+              new RoundEngine(vp),
+              claim,
+              new SumcheckMasking.SentPrefix(new SumcheckMasking.None(), sentTables),
+              transcript);
+      return new OpenEndOutput(
+          out.proof(), Ext2.ZERO, Ext2.ZERO, Ext2.ZERO, out.point(), out.evaluations());
+    }
+    SumcheckMasking.Libra m = SumcheckMasking.Libra.closed(mask);
+    Output out =
+        run(
+            RoundEngine.masked(vp, mask),
+            claim,
+            new SumcheckMasking.SentPrefix(m, sentTables),
+            transcript);
+    return new OpenEndOutput(
+        out.proof(), m.maskSum(), m.maskWeight(), m.maskEval(), out.point(), out.evaluations());
+  }
+
+  /**
    * The one driver: per round, f's round polynomial, what the masking makes of it, the challenge,
    * the bind; then the evaluations. {@code claim} is f's true sum.
    */
