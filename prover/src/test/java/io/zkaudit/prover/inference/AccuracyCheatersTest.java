@@ -172,7 +172,7 @@ class AccuracyCheatersTest {
               });
       assertEquals(count, cheat.accuracy().correct());
       assertRejected(
-          () -> verifier.verifyAccuracy(cheat, inputs, labels), Rejection.PUBLIC_TABLE.text());
+          () -> verifier.verifyAccuracy(cheat, inputs, labels), Rejection.RELATIONS.text());
       ModelProof forMoved =
           ModelProver.proveAccuracy(key, inputs, moved, ProgressListener.NONE, zk);
       assertEquals(count, verifier.verifyAccuracy(forMoved, inputs, moved).correct());
