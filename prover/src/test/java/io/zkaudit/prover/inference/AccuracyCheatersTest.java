@@ -227,9 +227,10 @@ class AccuracyCheatersTest {
    * Logits changed after the last layer: the wrong sample's label logit raised above its maximum in
    * the gadget's logits table, the gadget's witness recomputed honestly from the changed logits
    * (its count one higher, every gap in range). The committed logits are the model's, so the
-   * gadget's logits claim fails at the opening. Changing the committed logits column too leaves the
-   * last layer's rounding row (which reads the model's output) on a column that no longer holds it:
-   * the opening fails again.
+   * gadget's logits claim fails at the opening (the batched opening's claim reduction). Changing
+   * the committed logits column too (the gadget's table read from it again) changes the table the
+   * last layer's rounding lookup reads: the changed logit is not the rounding of the layer's
+   * accumulator, and the rounding lookup fails.
    */
   @Test
   void logitsTheModelDidNotComputeAreRejected() {
@@ -260,7 +261,13 @@ class AccuracyCheatersTest {
                   select(run, logits, choice, labels);
                 });
         assertEquals(honest + 1, cheat.accuracy().correct());
-        assertRejected(() -> verifier.verifyAccuracy(cheat, inputs, labels), "reduction round");
+        // The committed logits are the very table the last layer's rounding row reads: a changed
+        // logit is no longer the rounding of its accumulator, a tuple outside the rounding table.
+        assertRejected(
+            () -> verifier.verifyAccuracy(cheat, inputs, labels),
+            alsoCommitted
+                ? "logup: lookup 0: the witness fractions do not sum"
+                : "reduction round");
       }
     }
   }
