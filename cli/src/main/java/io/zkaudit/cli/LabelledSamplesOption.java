@@ -14,9 +14,9 @@ import picocli.CommandLine.Option;
  * The labelled samples an accuracy proof is about, shared by {@code zkaudit audit prove} and {@code
  * audit verify} so that both read them alike: a test set by name or folder ({@code --dataset},
  * {@code --samples}, as {@code buyer audit} takes it, {@link AuditDatasets}), or input files in the
- * order of {@code --inputs} (as {@code prove --batch}) with {@code --labels} FILE holding one label
- * per input. A label is the dataset's; the class the proof compares it with is label + offset
- * ({@code --label-offset}: 1 for ImageNet labels on a 1001-class model).
+ * order of {@code --inputs} (as {@code prove --batch}) with {@code --sample-labels} FILE holding
+ * one label per input. A label is the dataset's; the class the proof compares it with is label +
+ * offset ({@code --label-offset}: 1 for ImageNet labels on a 1001-class model).
  */
 final class LabelledSamplesOption {
   @Option(
@@ -43,7 +43,7 @@ final class LabelledSamplesOption {
   List<Path> inputs;
 
   @Option(
-      names = "--labels",
+      names = "--sample-labels",
       description =
           "with --inputs: a text file of one integer label per input, in order (whitespace or"
               + " comma separated)")
@@ -61,7 +61,8 @@ final class LabelledSamplesOption {
 
   Labelled load(TensorSpec input, int classes) {
     if ((dataset == null) == (inputs == null)) {
-      throw CliException.usage("give --dataset NAME|DIR or --inputs FILES with --labels, not both");
+      throw CliException.usage(
+          "give --dataset NAME|DIR or --inputs FILES with --sample-labels, not both");
     }
     if (labelOffset != null && labelOffset < 0) {
       throw CliException.usage("--label-offset must be 0 or more");
@@ -72,7 +73,8 @@ final class LabelledSamplesOption {
     String source;
     if (dataset != null) {
       if (labels != null) {
-        throw CliException.usage("--labels goes with --inputs; a --dataset has its own labels");
+        throw CliException.usage(
+            "--sample-labels goes with --inputs; a --dataset has its own labels");
       }
       AuditDatasets.TestSet set;
       try {
@@ -90,7 +92,7 @@ final class LabelledSamplesOption {
       source = set.name();
     } else {
       if (labels == null) {
-        throw CliException.usage("--inputs needs --labels FILE (one label per input)");
+        throw CliException.usage("--inputs needs --sample-labels FILE (one label per input)");
       }
       List<Path> files = ProofInputs.batchFiles(inputs);
       for (Path f : files) {

@@ -113,34 +113,34 @@ class AccuracyCommandsTest {
             model.toString(),
             "--inputs",
             dir.toString(),
-            "--labels",
+            "--sample-labels",
             labelFile.toString(),
             "--out",
             filesProof.toString());
     assertEquals(0, p.code(), p.out() + p.err());
     ProofCommandsTest.Run ok =
-        verify(filesProof, "--inputs", dir.toString(), "--labels", labelFile.toString());
+        verify(filesProof, "--inputs", dir.toString(), "--sample-labels", labelFile.toString());
     assertEquals(0, ok.code(), ok.out() + ok.err());
     assertTrue(ok.out().startsWith(count + "/2\n"), ok.out());
 
     Path moved = tmp.resolve("moved.txt");
     Files.writeString(moved, labels[0] + " " + (labels[1] + 1) % 10);
     ProofCommandsTest.Run wrongLabel =
-        verify(filesProof, "--inputs", dir.toString(), "--labels", moved.toString());
+        verify(filesProof, "--inputs", dir.toString(), "--sample-labels", moved.toString());
     assertEquals(1, wrongLabel.code(), wrongLabel.out());
     assertTrue(wrongLabel.out().startsWith("invalid proof: "), wrongLabel.out());
 
     Path oneLabel = tmp.resolve("one.txt");
     Files.writeString(oneLabel, "3");
     ProofCommandsTest.assertOneLine(
-        verify(filesProof, "--inputs", dir.toString(), "--labels", oneLabel.toString()),
+        verify(filesProof, "--inputs", dir.toString(), "--sample-labels", oneLabel.toString()),
         "has 1 labels for 2 inputs");
     ProofCommandsTest.assertOneLine(
         verify(
             filesProof,
             "--inputs",
             dir.toString(),
-            "--labels",
+            "--sample-labels",
             labelFile.toString(),
             "--dataset",
             "mnist"),
@@ -162,7 +162,7 @@ class AccuracyCommandsTest {
             batchProof.toString());
     assertEquals(0, bp.code(), bp.out() + bp.err());
     ProofCommandsTest.Run batchAsAudit =
-        verify(batchProof, "--inputs", dir.toString(), "--labels", labelFile.toString());
+        verify(batchProof, "--inputs", dir.toString(), "--sample-labels", labelFile.toString());
     assertEquals(1, batchAsAudit.code(), batchAsAudit.out());
     assertTrue(batchAsAudit.out().contains("not an accuracy proof"), batchAsAudit.out());
     ProofCommandsTest.Run auditAsBatch =

@@ -93,4 +93,60 @@ class AccuracyProofTest {
       }
     }
   }
+
+  /**
+   * In a zero-knowledge accuracy proof every claim the reduction leaves on the four accuracy
+   * columns gives a padding entry a nonzero weight, so their uniform padding masks it: the logits'
+   * (a padding class of some sample: the gadget's claim reads width = height = 0, where the channel
+   * padding is), the selector's and gap's (outside the box), the maximum's (a padding sample). Only
+   * the count and the labels are public.
+   */
+  @Test
+  void everyClaimOnTheAccuracyColumnsWeighsPadding() throws Exception {
+    List<int[]> batch = mnistInputs.subList(0, 3);
+    int[] ys = java.util.Arrays.copyOf(mnistLabels, 3);
+    ModelVerifier verifier = new ModelVerifier(mnistKey.vk());
+    ModelProof proof = ModelProver.proveAccuracy(mnistKey, batch, ys, ProgressListener.NONE, true);
+    io.zkaudit.layers.ModelCircuit c = verifier.circuit(true);
+    io.zkaudit.inference.Batch b = new io.zkaudit.inference.Batch(3);
+    io.zkaudit.inference.AccuracyLayout a = io.zkaudit.inference.AccuracyLayout.of(c, b);
+    io.zkaudit.lookup.LookupStatement st =
+        io.zkaudit.inference.InferenceStatement.lookups(c, false, b, a).withBlinding();
+    io.zkaudit.accuracy.ArgmaxLayout g = a.argmax();
+    java.util.Map<Integer, java.util.function.IntPredicate> padding = new java.util.HashMap<>();
+    io.zkaudit.layers.TensorLayout logits = a.logits();
+    padding.put(
+        io.zkaudit.inference.InferenceStatement.accuracyColumn(
+            c, st, io.zkaudit.accuracy.ColumnEvaluation.Column.LOGITS),
+        i -> !logits.isReal(i & (logits.paddedSize() - 1)));
+    for (var col :
+        List.of(
+            io.zkaudit.accuracy.ColumnEvaluation.Column.SELECTOR,
+            io.zkaudit.accuracy.ColumnEvaluation.Column.GAP)) {
+      padding.put(
+          io.zkaudit.inference.InferenceStatement.accuracyColumn(c, st, col), i -> !g.isReal(i));
+    }
+    padding.put(
+        io.zkaudit.inference.InferenceStatement.accuracyColumn(
+            c, st, io.zkaudit.accuracy.ColumnEvaluation.Column.MAX),
+        sample -> !g.isRealSample(sample));
+    int checked = 0;
+    for (io.zkaudit.pcs.ColumnClaim claim :
+        verifier.reduceAccuracy(proof, batch, ys).witnessClaims()) {
+      java.util.function.IntPredicate pad = padding.get(claim.column());
+      if (pad == null) {
+        continue;
+      }
+      checked++;
+      long[] eq = io.zkaudit.poly.Mle.eqTable(claim.point());
+      boolean weighs = false;
+      for (int i = 0; i < eq.length / 2 && !weighs; i++) {
+        weighs = pad.test(i) && (eq[2 * i] != 0 || eq[2 * i + 1] != 0);
+      }
+      assertTrue(weighs, "a claim on accuracy column " + claim.column() + " weighs no padding");
+    }
+    // logits: the last layer's rounding row and the gadget; selector, maximum; gap: the gadget's
+    // and the range lookup's.
+    assertEquals(6, checked, "claims on the accuracy columns");
+  }
 }
