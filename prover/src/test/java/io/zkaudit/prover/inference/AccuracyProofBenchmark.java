@@ -74,7 +74,8 @@ class AccuracyProofBenchmark {
         System.out.printf(
             Locale.ROOT,
             "ACCURACY-BENCH resnet8 %s zk=%s N=%d %s prove %.2f s (%.3f s/sample) proof %d bytes"
-                + " (%.1f KB) verify %.1f ms (median of 5) phases%s sections %s%n",
+                + " (%.1f KB) verify %.1f ms (median of 5) witness bins of 2^%s entries phases%s"
+                + " sections %s%n",
             accuracy ? "accuracy" : "batch",
             zk,
             n,
@@ -84,10 +85,21 @@ class AccuracyProofBenchmark {
             bytes.length,
             bytes.length / 1024.0,
             verify.get(2),
+            binVars(verifier, proof),
             phases.text,
             proof.sectionSizes());
       }
     }
+  }
+
+  /** The witness commitments' sizes (log2 entries), which the commit and opening times follow. */
+  private static String binVars(ModelVerifier verifier, ModelProof proof) throws Exception {
+    io.zkaudit.pcs.ColumnBins bins = verifier.bins(proof);
+    List<Integer> vars = new ArrayList<>();
+    for (int b = 0; b < bins.bins(); b++) {
+      vars.add(bins.layout(b).numVars());
+    }
+    return vars.toString();
   }
 
   /** The time between progress reports, by phase. */
