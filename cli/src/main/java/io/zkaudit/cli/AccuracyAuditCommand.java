@@ -172,6 +172,15 @@ final class AccuracyAuditCommand implements Runnable {
           proof.zeroKnowledge()
               ? "  zero-knowledge proof: no logit or prediction is revealed, only the count"
               : "  proof without zero knowledge (made with --no-zk)");
+      io.zkaudit.soundness.SoundnessReport s =
+          verifier.accuracySoundness(proof.zeroKnowledge(), result.samples());
+      System.out.printf(
+          Locale.ROOT,
+          "  soundness, provable (no conjecture): %.1f bits, weakest round: %s, %s"
+              + " (docs/soundness.md)%n",
+          s.bits(),
+          s.weakest().protocol(),
+          s.weakest().round());
       for (Map.Entry<String, Integer> e : proof.sectionSizes().entrySet()) {
         System.out.printf(Locale.ROOT, "  %-30s %,10d bytes%n", e.getKey(), e.getValue());
       }

@@ -74,6 +74,7 @@ class AccuracyCommandsTest {
     assertTrue(v.out().startsWith(expected + "/3\n"), v.out());
     assertTrue(v.out().contains("valid accuracy proof"), v.out());
     assertTrue(v.out().contains("argmax and count"), v.out());
+    assertTrue(v.out().contains("soundness, provable (no conjecture): 1"), v.out());
   }
 
   /**

@@ -285,11 +285,41 @@ public final class ModelVerifier {
       throws InvalidProofException {
     InvalidProofException.check(
         zeroKnowledge || !privateInput, "a private input needs a zero-knowledge proof");
-    Shape shape = shape(zeroKnowledge, privateInput);
+    return soundness(
+        shape(zeroKnowledge, privateInput),
+        zeroKnowledge,
+        privateInput,
+        (zeroKnowledge ? "a zero-knowledge" : "a plain")
+            + " proof about "
+            + (privateInput ? "a committed input" : "a public input")
+            + " for this model");
+  }
+
+  /**
+   * The same for an accuracy proof of N samples: the batch's input point, lookups (with the gap
+   * group) and witness bins, and the argmax-and-count gadget's rounds ({@link
+   * io.zkaudit.accuracy.ArgmaxCountVerifier#rounds}).
+   */
+  public SoundnessReport accuracySoundness(boolean zeroKnowledge, int samples)
+      throws InvalidProofException {
+    return soundness(
+        accuracyShape(zeroKnowledge, samples),
+        zeroKnowledge,
+        false,
+        (zeroKnowledge ? "a zero-knowledge" : "a plain")
+            + " accuracy proof about "
+            + samples
+            + " labelled samples for this model");
+  }
+
+  private SoundnessReport soundness(
+      Shape shape, boolean zeroKnowledge, boolean privateInput, String what)
+      throws InvalidProofException {
     int claims = io.zkaudit.pcs.PcsParams.MAX_CLAIMS;
     List<RoundError> r = new ArrayList<>();
     if (!privateInput) {
-      int n = InferenceStatement.inputLayout(shape.circuit()).numVars();
+      io.zkaudit.layers.TensorLayout in = InferenceStatement.inputLayout(shape.circuit());
+      int n = shape.batch() == null ? in.numVars() : shape.batch().numVars(in);
       r.add(
           RoundError.algebraic(
               "statement",
@@ -315,6 +345,10 @@ public final class ModelVerifier {
     r.addAll(
         LogUpSoundness.rounds(
             shape.statement(), List.of("rounding and rescaling table", "16-bit range table")));
+    if (shape.accuracy() != null) {
+      r.addAll(
+          io.zkaudit.accuracy.ArgmaxCountVerifier.rounds(shape.accuracy().argmax(), zeroKnowledge));
+    }
     io.zkaudit.pcs.PcsParams perProof = InferenceStatement.pcsParams();
     io.zkaudit.pcs.PcsParams longLived = InferenceStatement.longLivedPcsParams();
     List<String> names = new ArrayList<>();
@@ -365,12 +399,7 @@ public final class ModelVerifier {
     if (privateInput) {
       r.add(linked(openingOf.get(next), "link of the input shadow to the input commitment"));
     }
-    return new SoundnessReport(
-        (zeroKnowledge ? "a zero-knowledge" : "a plain")
-            + " proof about "
-            + (privateInput ? "a committed input" : "a public input")
-            + " for this model",
-        r);
+    return new SoundnessReport(what, r);
   }
 
   /**

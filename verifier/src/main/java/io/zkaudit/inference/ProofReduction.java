@@ -50,10 +50,9 @@ import java.util.List;
  * The reduction of one proof to opening claims, as named steps in transcript order (the prover's
  * rounds, {@code ProofRun}, mirror them): {@link #bindStatement}, {@link #bindInput}, {@link
  * #verifyLookups}, {@link #verifyLayer} for each proven layer, {@link #verifyMaxPools}, {@link
- * #verifyConcats}, {@link #verifyUnaries}, {@link #checkPrivateInputRange}, {@link
- * #verifyAccuracy} (an accuracy proof's argmax and count), {@link #finish}. Every
- * step checks what it can at once and routes what it cannot to the claims the openings must prove
- * ({@link Claims}).
+ * #verifyConcats}, {@link #verifyUnaries}, {@link #checkPrivateInputRange}, {@link #verifyAccuracy}
+ * (an accuracy proof's argmax and count), {@link #finish}. Every step checks what it can at once
+ * and routes what it cannot to the claims the openings must prove ({@link Claims}).
  *
  * <p>One reduction per proof: a {@link ModelVerifier} is shared between threads, its reductions are
  * not.

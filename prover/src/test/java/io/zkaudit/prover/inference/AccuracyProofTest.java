@@ -149,4 +149,19 @@ class AccuracyProofTest {
     // and the range lookup's.
     assertEquals(6, checked, "claims on the accuracy columns");
   }
+
+  /**
+   * The soundness report of an accuracy proof has the batch's lookups and bins and the gadget's
+   * rounds, and its weakest round is still at least 100 provable bits.
+   */
+  @Test
+  void theAccuracyProofsSoundnessReportHasTheGadgetsRounds() throws Exception {
+    ModelVerifier verifier = new ModelVerifier(mnistKey.vk());
+    for (boolean zk : new boolean[] {false, true}) {
+      io.zkaudit.soundness.SoundnessReport s = verifier.accuracySoundness(zk, 4);
+      assertTrue(s.bits() >= 100, s.table());
+      assertTrue(s.table().contains("argmax/count"), s.table());
+      assertTrue(s.table().contains("each sumcheck round"), s.table());
+    }
+  }
 }
