@@ -164,4 +164,52 @@ class AccuracyProofTest {
       assertTrue(s.table().contains("each sumcheck round"), s.table());
     }
   }
+
+  /**
+   * Logits that are not a rounding layer's output: a model ending in a unary table (dense → tanh)
+   * and one ending in a max pool ([1, 2, 2, 10] → [1, 1, 1, 10]). The committed output's padding
+   * comes from the unary's and the pool's own output placement; plain and zero knowledge, N = 3,
+   * the count is the engine's.
+   */
+  @Test
+  void logitsFromAUnaryTableOrAMaxPoolProveTheirCount() throws Exception {
+    QuantizedModel unary =
+        new io.zkaudit.testutil.TinyModels.Chain("acc-unary", List.of(1, 4, 4, 3), 0)
+            .denseRandom("fc", 10, 5, 21)
+            .unary("tanh", io.zkaudit.model.UnaryFunction.TANH, 1f / 64, 0)
+            .build();
+    QuantizedModel pool =
+        new io.zkaudit.testutil.TinyModels.Chain("acc-pool", List.of(1, 2, 2, 10), 0)
+            .maxPool("pool")
+            .build();
+    for (QuantizedModel m : List.of(unary, pool)) {
+      CommittedModel cm = ModelProver.commit(m);
+      java.util.Random r = new java.util.Random(7);
+      List<int[]> inputs = new java.util.ArrayList<>();
+      for (int b = 0; b < 3; b++) {
+        int[] x = new int[m.input().size()];
+        for (int i = 0; i < x.length; i++) {
+          x[i] = r.nextInt(256) - 128;
+        }
+        inputs.add(x);
+      }
+      int[] labels = {r.nextInt(10), r.nextInt(10), r.nextInt(10)};
+      ModelVerifier verifier = new ModelVerifier(cm.vk());
+      IntegerEngine engine = new IntegerEngine(m);
+      int expected = 0;
+      for (int b = 0; b < 3; b++) {
+        int[] logits = engine.trace(inputs.get(b)).tensor(verifier.circuit().outputTensor());
+        int p = Predictions.topK(logits, 1)[0];
+        labels[b] = b == 0 ? p : labels[b]; // at least one right
+        expected += p == labels[b] ? 1 : 0;
+      }
+      for (boolean zk : new boolean[] {false, true}) {
+        ModelProof proof = ModelProver.proveAccuracy(cm, inputs, labels, ProgressListener.NONE, zk);
+        assertEquals(
+            expected,
+            verifier.verifyAccuracy(proof, inputs, labels).correct(),
+            m.description().name() + (zk ? ", zero knowledge" : ", plain"));
+      }
+    }
+  }
 }
