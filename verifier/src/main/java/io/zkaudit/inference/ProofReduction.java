@@ -434,10 +434,16 @@ final class ProofReduction {
     transcript.absorbExt("input-eval", proof.inputEval());
     claims.witness.add(
         new ColumnClaim(InferenceStatement.inputColumn(circuit), point, proof.inputEval()));
+    // The point is the statement's first challenge: for an accuracy proof a mismatch is as likely
+    // another statement (labels, count, key) as other inputs, and the message says so.
     InvalidProofException.check(
         Mle.evaluate(batch.place(inLayout, inputs), point).equals(proof.inputEval()),
-        "the proof is about other inputs: its committed inputs are not the given batch"
-            + " (padding samples copy sample 0)");
+        accuracy == null
+            ? "the proof is about other inputs: its committed inputs are not the given batch"
+                + " (padding samples copy sample 0)"
+            : "the proof is about other inputs, or was made for other labels, another count or"
+                + " another key: its committed inputs do not match the given ones at the"
+                + " statement's input point");
   }
 
   /** logUp-GKR for both lookups; their multiplicity (and blinding) claims go to the witness. */

@@ -45,7 +45,8 @@ class AccuracyCheatersTest {
    * another kind) has its input evaluation at another point, so it fails here, whatever it states
    * about its inputs.
    */
-  static final String STATEMENT_BINDING = "the proof is about other inputs";
+  static final String STATEMENT_BINDING =
+      "the proof is about other inputs, or was made for other labels, another count or another key";
 
   QuantizedModel mnist;
   CommittedModel key;
@@ -300,7 +301,9 @@ class AccuracyCheatersTest {
     }
     ModelProof stripped = with(accuracy, logits, null);
     assertTrue(stripped.isBatch());
-    assertRejected(() -> verifier.verifyBatch(stripped, inputs), STATEMENT_BINDING);
+    assertRejected(
+        () -> verifier.verifyBatch(stripped, inputs),
+        "the proof is about other inputs: its committed inputs are not the given batch");
     ModelProof grafted = with(batch, new int[0], accuracy.accuracy());
     assertTrue(grafted.isAccuracy());
     assertRejected(() -> verifier.verifyAccuracy(grafted, inputs, labels), STATEMENT_BINDING);
