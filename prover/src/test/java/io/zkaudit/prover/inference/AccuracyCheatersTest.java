@@ -137,7 +137,9 @@ class AccuracyCheatersTest {
             move[0] == wrong ? honest + 1 : honest - 1,
             cheat.accuracy().correct(),
             "the cheater's count");
-        assertRejected(() -> verifier.verifyAccuracy(cheat, inputs, labels), "logup");
+        assertRejected(
+            () -> verifier.verifyAccuracy(cheat, inputs, labels),
+            "logup: lookup 1: the witness fractions do not sum");
       }
     }
   }
