@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       ProveCommand.class,
       VerifyCommand.class,
       VerifyLinkCommand.class,
+      AccuracyAuditCommand.class,
       BenchCommand.class,
       SellerCommand.class,
       BuyerCommand.class,

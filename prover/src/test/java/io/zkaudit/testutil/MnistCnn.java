@@ -37,4 +37,11 @@ public final class MnistCnn {
         .map(s -> enc.quantized(s.image(), q.input()))
         .toList();
   }
+
+  /** The labels (digits 0..9) of the first n test images. */
+  public static int[] labels(int n) throws Exception {
+    return Mnist.testSet(Shared.require("data/mnist"), n).stream()
+        .mapToInt(Sample::label)
+        .toArray();
+  }
 }

@@ -27,4 +27,11 @@ public final class ResNet8 {
         .map(s -> enc.quantized(s.image(), in))
         .toList();
   }
+
+  /** The labels (CIFAR-10 classes 0..9) of the first n test images. */
+  public static int[] labels(int n) throws IOException {
+    return Cifar10.testSet(Shared.require("data/cifar10/test_batch.bin"), n).stream()
+        .mapToInt(s -> s.label())
+        .toArray();
+  }
 }

@@ -127,6 +127,32 @@ public final class InferenceStatement {
     return t;
   }
 
+  /**
+   * The transcript of an accuracy proof ({@link AccuracyLayout}): like a batch proof's, but with
+   * {@code accuracy-samples} where a batch proof has {@code batch-samples} (so that neither is ever
+   * the other), no outputs (the logits are committed, not stated), and the gadget's statement (N,
+   * K, its padded sizes, {@code correct} and every label) absorbed before any commitment, so that
+   * every challenge of the proof depends on the labels and the count.
+   */
+  public static io.zkaudit.transcript.Transcript accuracyTranscript(
+      io.zkaudit.hash.Digest32 model,
+      io.zkaudit.pcs.Commitment weights,
+      List<io.zkaudit.hash.Digest32> inputHashes,
+      io.zkaudit.accuracy.ArgmaxCountStatement statement,
+      boolean zeroKnowledge) {
+    io.zkaudit.transcript.Transcript t = new io.zkaudit.transcript.Transcript(DOMAIN);
+    t.absorbLong("proof-version", ModelProof.VERSION);
+    t.absorbLong("zero-knowledge", zeroKnowledge ? 1 : 0);
+    t.absorbLong("accuracy-samples", inputHashes.size());
+    t.absorbBytes("model", model.bytes());
+    weights.absorb(t);
+    for (io.zkaudit.hash.Digest32 h : inputHashes) {
+      t.absorbDigest("input-hash", h);
+    }
+    statement.absorb(t);
+    return t;
+  }
+
   public static LookupStatement lookups(ModelCircuit c) {
     return lookups(c, false);
   }
@@ -147,6 +173,19 @@ public final class InferenceStatement {
    * tensor gets the batch variables on top of its box, a range pair's pair variable above them.
    */
   public static LookupStatement lookups(ModelCircuit c, boolean privateInput, Batch batch) {
+    return lookups(c, privateInput, batch, null);
+  }
+
+  /**
+   * The lookups of an accuracy proof ({@link AccuracyLayout}; null: none): a batch proof's, with
+   * the gadget's gap column as one more group of the range lookup, after the layers' (its real
+   * entries only, {@link io.zkaudit.accuracy.ArgmaxLayout#gapGroup}).
+   */
+  public static LookupStatement lookups(
+      ModelCircuit c, boolean privateInput, Batch batch, AccuracyLayout accuracy) {
+    if (accuracy != null && !accuracy.batch().equals(batch)) {
+      throw new IllegalArgumentException("an accuracy proof's layout goes with its batch");
+    }
     if (batch != null && privateInput) {
       throw new IllegalArgumentException("a batch proof is about public inputs");
     }
@@ -165,6 +204,9 @@ public final class InferenceStatement {
     if (privateInput) {
       range.add(inputRangeGroup(c));
       range.add(inputRangeGroup(c));
+    }
+    if (accuracy != null) {
+      range.add(accuracy.argmax().gapGroup());
     }
     for (ModelCircuit.ProvenLayer p : c.layers()) {
       if (p instanceof ModelCircuit.AddLayer a) {
@@ -334,6 +376,19 @@ public final class InferenceStatement {
    */
   public static int[] witnessLogSizes(
       ModelCircuit c, LookupStatement st, boolean zeroKnowledge, Batch batch) {
+    return witnessLogSizes(c, st, zeroKnowledge, batch, null);
+  }
+
+  /**
+   * The same for an accuracy proof ({@link AccuracyLayout}; null: none): a batch proof's columns,
+   * then the logits, the selector, the maximum and the gap ({@link #accuracyColumn}).
+   */
+  public static int[] witnessLogSizes(
+      ModelCircuit c,
+      LookupStatement st,
+      boolean zeroKnowledge,
+      Batch batch,
+      AccuracyLayout accuracy) {
     int batchBits = batch == null ? 0 : batch.bits();
     if (zeroKnowledge != st.blinded()) {
       throw new IllegalArgumentException(
@@ -351,7 +406,8 @@ public final class InferenceStatement {
         blindingColumns += lk.table().width();
       }
     }
-    int[] logs = new int[n + (zeroKnowledge ? 4 : 3) + blindingColumns];
+    int[] logs =
+        new int[n + (zeroKnowledge ? 4 : 3) + blindingColumns + (accuracy == null ? 0 : 4)];
     for (int i = 0; i < n; i++) {
       logs[i] = c.columns().get(i).numVars() + batchBits;
     }
@@ -360,7 +416,8 @@ public final class InferenceStatement {
     logs[n + 1] = RANGE_BITS + extra;
     logs[n + 2] = inputLayout(c).numVars() + batchBits;
     if (zeroKnowledge) {
-      logs[n + 3] = io.zkaudit.zk.MaskColumn.numVars(MaskSchedule.of(c, st, batch).blocks());
+      logs[n + 3] =
+          io.zkaudit.zk.MaskColumn.numVars(MaskSchedule.of(c, st, batch, accuracy).blocks());
       logs[n + 4] = io.zkaudit.lookup.LogUpBlinding.of(st).numeratorVars();
       io.zkaudit.lookup.LogUpBlinding plan = io.zkaudit.lookup.LogUpBlinding.of(st);
       int k = n + 5;
@@ -370,7 +427,29 @@ public final class InferenceStatement {
         }
       }
     }
+    if (accuracy != null) {
+      System.arraycopy(accuracy.columnVars(), 0, logs, logs.length - 4, 4);
+    }
     return logs;
+  }
+
+  /**
+   * The witness column of one of an accuracy proof's four columns (logits, selector, maximum, gap:
+   * {@link AccuracyLayout}), after every column a batch proof of the same kind has.
+   */
+  public static int accuracyColumn(
+      ModelCircuit c, LookupStatement st, io.zkaudit.accuracy.ColumnEvaluation.Column column) {
+    if (column == io.zkaudit.accuracy.ColumnEvaluation.Column.LABELS) {
+      throw new IllegalArgumentException("the labels are public: no witness column holds them");
+    }
+    int base = c.columns().size() + 3;
+    if (st.blinded()) {
+      base += 2;
+      for (LookupStatement.Lookup lk : st.lookups()) {
+        base += lk.table().width();
+      }
+    }
+    return base + column.ordinal();
   }
 
   /**
@@ -412,8 +491,18 @@ public final class InferenceStatement {
    */
   public static long[] randomEntriesPerBin(
       ModelCircuit c, LookupStatement st, io.zkaudit.pcs.ColumnBins bins, Batch batch) {
-    int[] logs = witnessLogSizes(c, st, true, batch);
-    long[] random = randomEntriesPerColumn(c, st, batch);
+    return randomEntriesPerBin(c, st, bins, batch, null);
+  }
+
+  /** The same for an accuracy proof (null: none), whose four columns hold their padding. */
+  public static long[] randomEntriesPerBin(
+      ModelCircuit c,
+      LookupStatement st,
+      io.zkaudit.pcs.ColumnBins bins,
+      Batch batch,
+      AccuracyLayout accuracy) {
+    int[] logs = witnessLogSizes(c, st, true, batch, accuracy);
+    long[] random = randomEntriesPerColumn(c, st, batch, accuracy);
     if (batch != null) {
       for (int i = 0; i < c.columns().size(); i++) {
         random[i] *= batch.paddedSamples();
@@ -441,7 +530,16 @@ public final class InferenceStatement {
    * figures are one sample's.
    */
   public static long[] randomEntriesPerColumn(ModelCircuit c, LookupStatement st, Batch batch) {
-    int[] logs = witnessLogSizes(c, st, true, batch);
+    return randomEntriesPerColumn(c, st, batch, null);
+  }
+
+  /**
+   * The same for an accuracy proof (null: none): its four columns' uniform entries are absolute
+   * counts (the logits' over every sample of the batch).
+   */
+  public static long[] randomEntriesPerColumn(
+      ModelCircuit c, LookupStatement st, Batch batch, AccuracyLayout accuracy) {
+    int[] logs = witnessLogSizes(c, st, true, batch, accuracy);
     long[] random = new long[logs.length];
     for (ModelCircuit.ProvenLayer p : c.layers()) {
       long padding = p.outLayout().paddedSize() - (long) p.outLayout().realSize();
@@ -479,11 +577,14 @@ public final class InferenceStatement {
     }
     random[maskColumn(c)] =
         (1L << logs[maskColumn(c)])
-            - ((long) MaskSchedule.of(c, st, batch).blocks()
+            - ((long) MaskSchedule.of(c, st, batch, accuracy).blocks()
                 << io.zkaudit.zk.MaskColumn.BLOCK_VARS);
     random[blindingNumeratorColumn(c)] =
         (1L << logs[blindingNumeratorColumn(c)])
             - io.zkaudit.lookup.LogUpBlinding.of(st).numerators();
+    if (accuracy != null) {
+      System.arraycopy(accuracy.randomEntries(), 0, random, random.length - 4, 4);
+    }
     return random;
   }
 
@@ -521,14 +622,24 @@ public final class InferenceStatement {
   /** The same for a batch proof ({@link Batch}; null: one sample). */
   public static io.zkaudit.pcs.ColumnBins witnessBins(
       ModelCircuit c, LookupStatement st, boolean zeroKnowledge, Batch batch) {
-    int[] logs = witnessLogSizes(c, st, zeroKnowledge, batch);
+    return witnessBins(c, st, zeroKnowledge, batch, null);
+  }
+
+  /** The same for an accuracy proof ({@link AccuracyLayout}; null: none). */
+  public static io.zkaudit.pcs.ColumnBins witnessBins(
+      ModelCircuit c,
+      LookupStatement st,
+      boolean zeroKnowledge,
+      Batch batch,
+      AccuracyLayout accuracy) {
+    int[] logs = witnessLogSizes(c, st, zeroKnowledge, batch, accuracy);
     long total = 0;
     for (int l : logs) {
       total += 1L << l;
     }
     io.zkaudit.pcs.ColumnBins bins =
         new io.zkaudit.pcs.ColumnBins(logs, total > 1L << SPLIT_FROM_VARS ? WITNESS_BINS : 1);
-    return zeroKnowledge ? wideEnoughToHide(c, st, bins, batch) : bins;
+    return zeroKnowledge ? wideEnoughToHide(c, st, bins, batch, accuracy) : bins;
   }
 
   /**
@@ -539,8 +650,12 @@ public final class InferenceStatement {
    * anything.
    */
   private static io.zkaudit.pcs.ColumnBins wideEnoughToHide(
-      ModelCircuit c, LookupStatement st, io.zkaudit.pcs.ColumnBins bins, Batch batch) {
-    long[] random = randomEntriesPerBin(c, st, bins, batch);
+      ModelCircuit c,
+      LookupStatement st,
+      io.zkaudit.pcs.ColumnBins bins,
+      Batch batch,
+      AccuracyLayout accuracy) {
+    long[] random = randomEntriesPerBin(c, st, bins, batch, accuracy);
     int[] minVars = new int[bins.bins()];
     boolean grown = false;
     for (int b = 0; b < minVars.length; b++) {

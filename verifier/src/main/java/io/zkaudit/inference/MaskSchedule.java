@@ -70,6 +70,16 @@ public record MaskSchedule(List<Entry> entries) {
    * factor; {@link io.zkaudit.layers.ProductVerifier}), which run over the batch variables too.
    */
   public static MaskSchedule of(ModelCircuit circuit, LookupStatement statement, Batch batch) {
+    return of(circuit, statement, batch, null);
+  }
+
+  /**
+   * The schedule of an accuracy proof ({@link AccuracyLayout}; null: none): a batch proof's, then
+   * the argmax-and-count gadget's sumcheck (kb + nb variables, round degree 3), which the verifier
+   * runs after every layer, pool and concatenation.
+   */
+  public static MaskSchedule of(
+      ModelCircuit circuit, LookupStatement statement, Batch batch, AccuracyLayout accuracy) {
     int batchBits = batch == null ? 0 : batch.bits();
     List<Entry> out = new ArrayList<>();
     List<LogUpLayout.Tree> inst = LogUpLayout.trees(statement);
@@ -126,6 +136,14 @@ public record MaskSchedule(List<Entry> entries) {
           new Sumcheck(
               k.numVars(),
               io.zkaudit.layers.ConcatVerifier.composition(k.inputs().size()).roundDegree(false)));
+    }
+    if (accuracy != null) {
+      io.zkaudit.accuracy.ArgmaxLayout g = accuracy.argmax();
+      out.add(
+          new Sumcheck(
+              g.numVars(),
+              io.zkaudit.accuracy.ArgmaxRelations.composition(Ext2.ONE, g.classBits())
+                  .roundDegree(false)));
     }
     return new MaskSchedule(out);
   }

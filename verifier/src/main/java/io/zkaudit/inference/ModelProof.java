@@ -34,6 +34,11 @@ import java.util.List;
  * <p>A batch proof ({@link Batch}: one proof about N samples) sets flag bit 2 and writes N (u32)
  * after the key's digest; its output is the N outputs concatenated. {@code samples} is 0 for a
  * single-sample proof, whose bytes are those of format 9 before batches existed.
+ *
+ * <p>An accuracy proof ({@link Accuracy}: N labelled samples, the count of correct predictions)
+ * sets flag bits 2 and 3, writes N and then {@code correct} (u32) after the key's digest, states no
+ * outputs (length 0), and carries the argmax-and-count gadget's proof, length-prefixed, after the
+ * linear-layer proofs. Single-sample and batch proofs' bytes are unchanged.
  */
 public record ModelProof(
     Digest32 model,
@@ -50,7 +55,55 @@ public record ModelProof(
     byte[] shadowLink,
     boolean zeroKnowledge,
     PrivateInput privateInput,
-    int samples) {
+    int samples,
+    Accuracy accuracy) {
+
+  /**
+   * What an accuracy proof adds to a batch proof of its N samples (docs/accuracy-proof.md, "The
+   * accuracy proof as built"): the number of samples whose prediction is their label, which the
+   * proof states, and the argmax-and-count gadget's proof. An accuracy proof states no outputs.
+   */
+  public record Accuracy(int correct, io.zkaudit.accuracy.ArgmaxCountProof gadget) {
+    public Accuracy {
+      java.util.Objects.requireNonNull(gadget, "an accuracy proof carries its gadget's proof");
+    }
+  }
+
+  /** A single-sample or batch proof (no accuracy statement). */
+  public ModelProof(
+      Digest32 model,
+      int[] output,
+      List<Commitment> witness,
+      Commitment shadow,
+      Ext2 inputEval,
+      LogUpProof lookups,
+      Ext2[] rangeEvals,
+      Ext2[] addEvals,
+      List<WindowedLinearProof> linear,
+      byte[] opening,
+      List<byte[]> aloneOpenings,
+      byte[] shadowLink,
+      boolean zeroKnowledge,
+      PrivateInput privateInput,
+      int samples) {
+    this(
+        model,
+        output,
+        witness,
+        shadow,
+        inputEval,
+        lookups,
+        rangeEvals,
+        addEvals,
+        linear,
+        opening,
+        aloneOpenings,
+        shadowLink,
+        zeroKnowledge,
+        privateInput,
+        samples,
+        null);
+  }
 
   /**
    * What a proof about a committed, private input adds ({@code --private-input}): the input's
@@ -180,11 +233,23 @@ public record ModelProof(
       throw new IllegalArgumentException(
           "a batch proof states 1.." + Batch.MAX_SAMPLES + " public inputs, not " + samples);
     }
+    if (accuracy != null && (samples == 0 || output.length != 0)) {
+      throw new IllegalArgumentException(
+          "an accuracy proof is about a batch of public inputs and states no outputs");
+    }
+  }
+
+  /**
+   * Whether this is an accuracy proof (about {@link #samples()} labelled samples: {@link
+   * ModelVerifier#verifyAccuracy}), not a batch or single-sample proof.
+   */
+  public boolean isAccuracy() {
+    return accuracy != null;
   }
 
   /** Whether this is a batch proof (about {@link #samples()} samples), not a single-sample one. */
   public boolean isBatch() {
-    return samples > 0;
+    return samples > 0 && accuracy == null;
   }
 
   @Override
@@ -249,6 +314,7 @@ public record ModelProof(
     for (byte[] o : aloneOpenings) {
       aloneBytes += o.length + 4;
     }
+    int gadgetBytes = accuracy == null ? 0 : accuracy.gadget().toBytes().length + 4;
     int linkBytes = shadowLink.length + 4;
     int inputBytes = privateInput == null ? 0 : privateInput.link.length + 4;
     int total = encode().length;
@@ -256,6 +322,7 @@ public record ModelProof(
         total
             - lookupBytes
             - linearBytes
+            - gadgetBytes
             - evals
             - openingBytes
             - aloneBytes
@@ -265,6 +332,9 @@ public record ModelProof(
     out.put("lookups (logUp-GKR)", lookupBytes);
     out.put("evaluations", evals);
     out.put("linear layers (sumchecks)", linearBytes);
+    if (accuracy != null) {
+      out.put("argmax and count", gadgetBytes);
+    }
     out.put("batched opening", openingBytes);
     out.put("openings alone (" + aloneOpenings.size() + ")", aloneBytes);
     if (zeroKnowledge) {
@@ -277,10 +347,17 @@ public record ModelProof(
   }
 
   public byte[] encode() {
-    int flags = (zeroKnowledge ? 1 : 0) | (privateInput != null ? 2 : 0) | (samples > 0 ? 4 : 0);
+    int flags =
+        (zeroKnowledge ? 1 : 0)
+            | (privateInput != null ? 2 : 0)
+            | (samples > 0 ? 4 : 0)
+            | (accuracy != null ? 8 : 0);
     ByteWriter w = new ByteWriter().raw(MAGIC).u32(VERSION).u8(flags).digest(model);
     if (samples > 0) {
       w.u32(samples);
+    }
+    if (accuracy != null) {
+      w.u32(accuracy.correct());
     }
     w.u32(output.length);
     for (int v : output) {
@@ -302,6 +379,9 @@ public record ModelProof(
     w.u32(linear.size());
     for (WindowedLinearProof p : linear) {
       p.encode(w);
+    }
+    if (accuracy != null) {
+      w.bytes(accuracy.gadget().toBytes());
     }
     w.bytes(opening);
     w.u32(aloneOpenings.size());
@@ -340,7 +420,9 @@ public record ModelProof(
                 + "): update zkaudit");
     int flags = r.u8("flags");
     InvalidProofException.check(
-        flags <= 1 || flags == 3 || flags == 4 || flags == 5, "proof flags are " + flags);
+        flags <= 1 || flags == 3 || flags == 4 || flags == 5 || flags == 12 || flags == 13,
+        "proof flags are " + flags);
+    boolean accuracy = (flags & 8) != 0;
     int zk = flags & 1;
     boolean privateInput = (flags & 2) != 0;
     Digest32 model = r.digest("model digest");
@@ -351,6 +433,10 @@ public record ModelProof(
           samples >= 1 && samples <= Batch.MAX_SAMPLES,
           "a batch proof of " + samples + " samples (1.." + Batch.MAX_SAMPLES + ")");
     }
+    int correct = accuracy ? r.u32("correct samples") : 0;
+    InvalidProofException.check(
+        correct >= 0 && correct <= samples,
+        "an accuracy proof of " + correct + " correct samples out of " + samples);
     int n = r.length("output", MAX_OUTPUT);
     int[] output = new int[n];
     for (int i = 0; i < n; i++) {
@@ -372,6 +458,15 @@ public record ModelProof(
     for (int i = 0; i < layers; i++) {
       linear.add(WindowedLinearProof.decode(r));
     }
+    Accuracy gadget =
+        accuracy
+            ? new Accuracy(
+                correct,
+                io.zkaudit.accuracy.ArgmaxCountProof.fromBytes(
+                    r.bytes("argmax and count", MAX_OPENING)))
+            : null;
+    InvalidProofException.check(
+        !accuracy || n == 0, "an accuracy proof states no outputs, this one " + n);
     byte[] opening = r.bytes("batched opening", MAX_OPENING);
     int alone = r.length("openings alone", MAX_BINS + 2);
     List<byte[]> ao = new ArrayList<>();
@@ -386,6 +481,6 @@ public record ModelProof(
     r.finish();
     return new ModelProof(
         model, output, witness, shadow, inputEval, lookups, range, adds, linear, opening, ao, link,
-        zk == 1, pi, samples);
+        zk == 1, pi, samples, gadget);
   }
 }

@@ -61,7 +61,8 @@ public final class ModelVerifier {
       ColumnBins bins,
       MaskSchedule masks,
       PackedLayout inputShadowLayout,
-      Batch batch) {
+      Batch batch,
+      AccuracyLayout accuracy) {
     static Shape of(ModelCircuit circuit) {
       return of(circuit, false);
     }
@@ -71,16 +72,30 @@ public final class ModelVerifier {
      * columns with the batch variables on top (docs/accuracy-proof.md, "Step 1 as built").
      */
     static Shape ofBatch(ModelCircuit circuit, Batch batch) {
+      return ofBatch(circuit, batch, false);
+    }
+
+    /**
+     * The shape of an accuracy proof about a batch ({@link AccuracyLayout}): the batch's, with the
+     * logits committed and the gadget's columns, range group and mask.
+     */
+    static Shape ofAccuracy(ModelCircuit circuit, Batch batch) {
+      return ofBatch(circuit, batch, true);
+    }
+
+    private static Shape ofBatch(ModelCircuit circuit, Batch batch, boolean accuracy) {
       boolean zk = circuit.zeroKnowledge();
-      LookupStatement plain = InferenceStatement.lookups(circuit, false, batch);
+      AccuracyLayout a = accuracy ? AccuracyLayout.of(circuit, batch) : null;
+      LookupStatement plain = InferenceStatement.lookups(circuit, false, batch, a);
       LookupStatement statement = zk ? plain.withBlinding() : plain;
       return new Shape(
           circuit,
           statement,
-          InferenceStatement.witnessBins(circuit, statement, zk, batch),
-          zk ? MaskSchedule.of(circuit, statement, batch) : null,
+          InferenceStatement.witnessBins(circuit, statement, zk, batch, a),
+          zk ? MaskSchedule.of(circuit, statement, batch, a) : null,
           null,
-          batch);
+          batch,
+          a);
     }
 
     /**
@@ -97,6 +112,7 @@ public final class ModelVerifier {
           InferenceStatement.witnessBins(circuit, statement, zk),
           zk ? MaskSchedule.of(circuit, statement) : null,
           zk ? InputCommitment.layout(circuit).withShadowVariable() : null,
+          null,
           null);
     }
   }
@@ -117,8 +133,28 @@ public final class ModelVerifier {
     }
   }
 
+  /** Accuracy shapes by kind and size, built on first use. */
+  private final java.util.concurrent.ConcurrentHashMap<Long, Shape> accuracyShapes =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** The shape of an accuracy proof of this kind and size. */
+  private Shape accuracyShape(boolean zeroKnowledge, int samples) throws InvalidProofException {
+    Shape base = shape(zeroKnowledge);
+    Batch batch = new Batch(samples);
+    try {
+      return accuracyShapes.computeIfAbsent(
+          (zeroKnowledge ? 1L << 32 : 0) | samples, k -> Shape.ofAccuracy(base.circuit(), batch));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidProofException(
+          "the model's accuracy cannot be proven in a batch: " + e.getMessage());
+    }
+  }
+
   /** The shape a proof was made under: its kind, and its batch size for a batch proof. */
   private Shape shapeOf(ModelProof proof) throws InvalidProofException {
+    if (proof.isAccuracy()) {
+      return accuracyShape(proof.zeroKnowledge(), proof.samples());
+    }
     return proof.isBatch()
         ? batchShape(proof.zeroKnowledge(), proof.samples())
         : shape(proof.zeroKnowledge(), proof.privateInput() != null);
@@ -249,11 +285,41 @@ public final class ModelVerifier {
       throws InvalidProofException {
     InvalidProofException.check(
         zeroKnowledge || !privateInput, "a private input needs a zero-knowledge proof");
-    Shape shape = shape(zeroKnowledge, privateInput);
+    return soundness(
+        shape(zeroKnowledge, privateInput),
+        zeroKnowledge,
+        privateInput,
+        (zeroKnowledge ? "a zero-knowledge" : "a plain")
+            + " proof about "
+            + (privateInput ? "a committed input" : "a public input")
+            + " for this model");
+  }
+
+  /**
+   * The same for an accuracy proof of N samples: the batch's input point, lookups (with the gap
+   * group) and witness bins, and the argmax-and-count gadget's rounds ({@link
+   * io.zkaudit.accuracy.ArgmaxCountVerifier#rounds}).
+   */
+  public SoundnessReport accuracySoundness(boolean zeroKnowledge, int samples)
+      throws InvalidProofException {
+    return soundness(
+        accuracyShape(zeroKnowledge, samples),
+        zeroKnowledge,
+        false,
+        (zeroKnowledge ? "a zero-knowledge" : "a plain")
+            + " accuracy proof about "
+            + samples
+            + " labelled samples for this model");
+  }
+
+  private SoundnessReport soundness(
+      Shape shape, boolean zeroKnowledge, boolean privateInput, String what)
+      throws InvalidProofException {
     int claims = io.zkaudit.pcs.PcsParams.MAX_CLAIMS;
     List<RoundError> r = new ArrayList<>();
     if (!privateInput) {
-      int n = InferenceStatement.inputLayout(shape.circuit()).numVars();
+      io.zkaudit.layers.TensorLayout in = InferenceStatement.inputLayout(shape.circuit());
+      int n = shape.batch() == null ? in.numVars() : shape.batch().numVars(in);
       r.add(
           RoundError.algebraic(
               "statement",
@@ -279,6 +345,10 @@ public final class ModelVerifier {
     r.addAll(
         LogUpSoundness.rounds(
             shape.statement(), List.of("rounding and rescaling table", "16-bit range table")));
+    if (shape.accuracy() != null) {
+      r.addAll(
+          io.zkaudit.accuracy.ArgmaxCountVerifier.rounds(shape.accuracy().argmax(), zeroKnowledge));
+    }
     io.zkaudit.pcs.PcsParams perProof = InferenceStatement.pcsParams();
     io.zkaudit.pcs.PcsParams longLived = InferenceStatement.longLivedPcsParams();
     List<String> names = new ArrayList<>();
@@ -329,12 +399,7 @@ public final class ModelVerifier {
     if (privateInput) {
       r.add(linked(openingOf.get(next), "link of the input shadow to the input commitment"));
     }
-    return new SoundnessReport(
-        (zeroKnowledge ? "a zero-knowledge" : "a plain")
-            + " proof about "
-            + (privateInput ? "a committed input" : "a public input")
-            + " for this model",
-        r);
+    return new SoundnessReport(what, r);
   }
 
   /**
@@ -371,6 +436,7 @@ public final class ModelVerifier {
    */
   public int[] verify(ModelProof proof, int[] input) throws InvalidProofException {
     java.util.Objects.requireNonNull(input, "a proof is verified against its input");
+    refuseAccuracy(proof, "a single-sample proof");
     InvalidProofException.check(
         !proof.isBatch(),
         "the proof is a batch proof of "
@@ -399,6 +465,7 @@ public final class ModelVerifier {
   /** The reduction of a batch proof against its inputs (the prover runs it on its own proof). */
   public Reduction reduceBatch(ModelProof proof, List<int[]> inputs) throws InvalidProofException {
     java.util.Objects.requireNonNull(inputs, "a batch proof is verified against its inputs");
+    refuseAccuracy(proof, "a batch proof");
     InvalidProofException.check(
         proof.isBatch(),
         "the proof is a single-sample proof, not a batch proof of " + inputs.size() + " samples");
@@ -422,6 +489,100 @@ public final class ModelVerifier {
             shape,
             proof,
             new ProofReduction.StatedInput.Batch(List.copyOf(inputs)))
+        .run();
+  }
+
+  /** An accuracy proof states no outputs: it is not the proof a caller expecting outputs holds. */
+  private static void refuseAccuracy(ModelProof proof, String expected)
+      throws InvalidProofException {
+    InvalidProofException.check(
+        !proof.isAccuracy(),
+        "the proof is an accuracy proof of "
+            + proof.samples()
+            + " labelled samples, not "
+            + expected
+            + ": verify it against its inputs and labels (verifyAccuracy)");
+  }
+
+  /**
+   * What an accuracy proof establishes: that the model behind the key predicts the label of exactly
+   * {@code correct} of the {@code samples} inputs it was verified against (argmax with the
+   * runtime's tie rule, the lowest index wins).
+   */
+  public record VerifiedAccuracy(int correct, int samples) {
+    /** "correct/N". */
+    @Override
+    public String toString() {
+      return correct + "/" + samples;
+    }
+  }
+
+  /**
+   * Checks an accuracy proof (docs/accuracy-proof.md, "The accuracy proof as built") about {@code
+   * inputs} and their {@code labels} (class indices, in order) and returns the verified count: the
+   * proof shows that exactly {@code correct} of the N samples have their first maximal logit at
+   * their label, without stating any logit. A batch or single-sample proof is refused, as is an
+   * accuracy proof of another number of samples.
+   *
+   * @throws IllegalArgumentException if the labels do not match the inputs (one class index of the
+   *     model's output per input): the statement, not the proof, is wrong
+   */
+  public VerifiedAccuracy verifyAccuracy(ModelProof proof, List<int[]> inputs, int[] labels)
+      throws InvalidProofException {
+    Reduction r = reduceAccuracy(proof, inputs, labels);
+    check(proof, r, null);
+    return new VerifiedAccuracy(proof.accuracy().correct(), proof.samples());
+  }
+
+  /** The reduction of an accuracy proof (the prover runs it on its own proof). */
+  public Reduction reduceAccuracy(ModelProof proof, List<int[]> inputs, int[] labels)
+      throws InvalidProofException {
+    java.util.Objects.requireNonNull(inputs, "an accuracy proof is verified against its inputs");
+    java.util.Objects.requireNonNull(labels, "an accuracy proof is verified against its labels");
+    if (labels.length != inputs.size()) {
+      throw new IllegalArgumentException(
+          labels.length + " labels for " + inputs.size() + " inputs");
+    }
+    int classes = InferenceStatement.outputLayout(zk.circuit()).channels();
+    for (int b = 0; b < labels.length; b++) {
+      if (labels[b] < 0 || labels[b] >= classes) {
+        throw new IllegalArgumentException(
+            "label "
+                + labels[b]
+                + " of sample "
+                + b
+                + " is not one of the model's "
+                + classes
+                + " classes");
+      }
+    }
+    InvalidProofException.check(
+        proof.isAccuracy(),
+        proof.isBatch()
+            ? "the proof is a batch proof of "
+                + proof.samples()
+                + " samples, not an accuracy proof: it states outputs, not a count"
+            : "the proof is a single-sample proof, not an accuracy proof");
+    InvalidProofException.check(
+        proof.samples() == inputs.size(),
+        "the proof is about "
+            + proof.samples()
+            + " samples, "
+            + inputs.size()
+            + " inputs are given");
+    InvalidProofException.check(
+        proof.model().equals(vk.digest()), "the proof is for another model");
+    Shape shape = accuracyShape(proof.zeroKnowledge(), proof.samples());
+    for (int[] input : inputs) {
+      java.util.Objects.requireNonNull(input, "an accuracy proof is verified against every input");
+    }
+    return new ProofReduction(
+            vk,
+            weights,
+            shadowLayout,
+            shape,
+            proof,
+            new ProofReduction.StatedInput.Accuracy(List.copyOf(inputs), labels.clone()))
         .run();
   }
 
@@ -588,6 +749,7 @@ public final class ModelVerifier {
     InvalidProofException.check(
         !proof.isBatch(),
         "the proof is a batch proof of " + proof.samples() + " samples, not a single-sample proof");
+    refuseAccuracy(proof, "a single-sample proof");
     boolean hidden = committedInput != null;
     // A private input is only proven in zero knowledge (ModelProof's encoding refuses it
     // otherwise).

@@ -1,5 +1,10 @@
 package io.zkaudit.inference;
 
+import io.zkaudit.accuracy.ArgmaxCountStatement;
+import io.zkaudit.accuracy.ArgmaxCountVerifier;
+import io.zkaudit.accuracy.ColumnEvaluation;
+import io.zkaudit.accuracy.ColumnEvaluation.Column;
+import io.zkaudit.accuracy.Rejection;
 import io.zkaudit.field.Ext2;
 import io.zkaudit.field.Goldilocks;
 import io.zkaudit.hash.Digest32;
@@ -45,9 +50,9 @@ import java.util.List;
  * The reduction of one proof to opening claims, as named steps in transcript order (the prover's
  * rounds, {@code ProofRun}, mirror them): {@link #bindStatement}, {@link #bindInput}, {@link
  * #verifyLookups}, {@link #verifyLayer} for each proven layer, {@link #verifyMaxPools}, {@link
- * #verifyConcats}, {@link #verifyUnaries}, {@link #checkPrivateInputRange}, {@link #finish}. Every
- * step checks what it can at once and routes what it cannot to the claims the openings must prove
- * ({@link Claims}).
+ * #verifyConcats}, {@link #verifyUnaries}, {@link #checkPrivateInputRange}, {@link #verifyAccuracy}
+ * (an accuracy proof's argmax and count), {@link #finish}. Every step checks what it can at once
+ * and routes what it cannot to the claims the openings must prove ({@link Claims}).
  *
  * <p>One reduction per proof: a {@link ModelVerifier} is shared between threads, its reductions are
  * not.
@@ -62,6 +67,12 @@ final class ProofReduction {
 
     /** A batch proof's N public inputs, in order ({@link Batch}). */
     record Batch(List<int[]> inputs) implements StatedInput {}
+
+    /**
+     * An accuracy proof's N public inputs and their labels, in order ({@link AccuracyLayout}): a
+     * batch whose outputs are committed, not stated.
+     */
+    record Accuracy(List<int[]> inputs, int[] labels) implements StatedInput {}
   }
 
   /**
@@ -100,6 +111,15 @@ final class ProofReduction {
      */
     void tensor(TensorClaim c) throws InvalidProofException {
       int tensor = circuit.resolve(c.tensor());
+      if (tensor == circuit.outputTensor() && accuracy != null) {
+        // The logits are committed: the claim is on their column, which the gadget reads too.
+        witness.add(
+            new ColumnClaim(
+                InferenceStatement.accuracyColumn(circuit, shape.statement(), Column.LOGITS),
+                c.point(),
+                c.value()));
+        return;
+      }
       if (tensor == circuit.outputTensor()) {
         InvalidProofException.check(
             Mle.evaluate(outputTable, c.point()).equals(c.value()),
@@ -116,6 +136,9 @@ final class ProofReduction {
               witness.add(
                   new ColumnClaim(InferenceStatement.inputColumn(circuit), c.point(), c.value()));
           case StatedInput.Batch p ->
+              witness.add(
+                  new ColumnClaim(InferenceStatement.inputColumn(circuit), c.point(), c.value()));
+          case StatedInput.Accuracy p ->
               witness.add(
                   new ColumnClaim(InferenceStatement.inputColumn(circuit), c.point(), c.value()));
         }
@@ -168,6 +191,12 @@ final class ProofReduction {
   /** A batch proof's batch (null: a single-sample proof), the shape's. */
   private final Batch batch;
 
+  /** An accuracy proof's layout (null: no accuracy statement), the shape's. */
+  private final AccuracyLayout accuracy;
+
+  /** An accuracy proof's gadget statement (labels, count), fixed by {@link #bindStatement}. */
+  private ArgmaxCountStatement argmax;
+
   /** The proof's output and ADD evaluations, read once (the proof's accessors copy). */
   private final int[] output;
 
@@ -205,8 +234,14 @@ final class ProofReduction {
     this.stated = stated;
     this.zk = proof.zeroKnowledge();
     this.batch = shape.batch();
-    if ((batch != null) != (stated instanceof StatedInput.Batch)) {
+    this.accuracy = shape.accuracy();
+    if ((batch != null)
+        != (stated instanceof StatedInput.Batch || stated instanceof StatedInput.Accuracy)) {
       throw new IllegalArgumentException("a batch proof's shape goes with its batch of inputs");
+    }
+    if ((accuracy != null) != (stated instanceof StatedInput.Accuracy)
+        || (accuracy != null) != proof.isAccuracy()) {
+      throw new IllegalArgumentException("an accuracy proof's shape goes with its labels");
     }
     this.output = proof.output();
     this.addEvals = proof.addEvals();
@@ -234,6 +269,7 @@ final class ProofReduction {
     verifyConcats();
     verifyUnaries();
     checkPrivateInputRange();
+    verifyAccuracy();
     return finish();
   }
 
@@ -290,6 +326,7 @@ final class ProofReduction {
     // Nothing in the proof says which input it is about; the transcript binds this one.
     switch (stated) {
       case StatedInput.Batch p -> bindBatchStatement(p, inSpec, outSpec);
+      case StatedInput.Accuracy p -> bindAccuracyStatement(p, inSpec);
       case StatedInput.Committed p -> bindSampleStatement(p.commitment().digest(), outSpec);
       case StatedInput.Public p -> {
         checkValues("input", p.values(), inSpec);
@@ -377,6 +414,28 @@ final class ProofReduction {
   }
 
   /**
+   * An accuracy proof's statement: N inputs of the model's input type, their labels and the count
+   * the proof states (the gadget's statement, {@link ArgmaxCountStatement}), no outputs.
+   */
+  private void bindAccuracyStatement(StatedInput.Accuracy p, TensorSpec inSpec)
+      throws InvalidProofException {
+    List<Digest32> hashes = new ArrayList<>();
+    for (int b = 0; b < p.inputs().size(); b++) {
+      checkValues("input " + b, p.inputs().get(b), inSpec);
+      hashes.add(ModelVerifier.inputHash(p.inputs().get(b)));
+    }
+    InvalidProofException.check(
+        output.length == 0, "an accuracy proof states no outputs, this one " + output.length);
+    int correct = proof.accuracy().correct();
+    Rejection.MALFORMED.check(
+        correct >= 0 && correct <= batch.samples(),
+        correct + " correct of " + batch.samples() + " samples");
+    argmax = new ArgmaxCountStatement(accuracy.argmax(), p.labels(), correct);
+    transcript =
+        InferenceStatement.accuracyTranscript(proof.model(), vk.weights(), hashes, argmax, zk);
+  }
+
+  /**
    * A public input: the committed input column at a challenge point must equal the input's own
    * extension there. A private input sends no evaluation: its claims go to its shadow.
    */
@@ -396,18 +455,28 @@ final class ProofReduction {
             Mle.evaluate(inLayout.place(p.values()), point).equals(proof.inputEval()),
             "the proof is about another input: its committed input is not the given input");
       }
-      case StatedInput.Batch p -> {
-        TensorLayout inLayout = InferenceStatement.inputLayout(circuit);
-        Ext2[] point = transcript.challengeExts("input-point", batch.numVars(inLayout));
-        transcript.absorbExt("input-eval", proof.inputEval());
-        claims.witness.add(
-            new ColumnClaim(InferenceStatement.inputColumn(circuit), point, proof.inputEval()));
-        InvalidProofException.check(
-            Mle.evaluate(batch.place(inLayout, p.inputs()), point).equals(proof.inputEval()),
-            "the proof is about other inputs: its committed inputs are not the given batch"
-                + " (padding samples copy sample 0)");
-      }
+      case StatedInput.Batch p -> bindBatchInput(p.inputs());
+      case StatedInput.Accuracy p -> bindBatchInput(p.inputs());
     }
+  }
+
+  /** A batch's N inputs (sample 0's at every padding sample) against the committed column. */
+  private void bindBatchInput(List<int[]> inputs) throws InvalidProofException {
+    TensorLayout inLayout = InferenceStatement.inputLayout(circuit);
+    Ext2[] point = transcript.challengeExts("input-point", batch.numVars(inLayout));
+    transcript.absorbExt("input-eval", proof.inputEval());
+    claims.witness.add(
+        new ColumnClaim(InferenceStatement.inputColumn(circuit), point, proof.inputEval()));
+    // The point is the statement's first challenge: for an accuracy proof a mismatch is as likely
+    // another statement (labels, count, key) as other inputs, and the message says so.
+    InvalidProofException.check(
+        Mle.evaluate(batch.place(inLayout, inputs), point).equals(proof.inputEval()),
+        accuracy == null
+            ? "the proof is about other inputs: its committed inputs are not the given batch"
+                + " (padding samples copy sample 0)"
+            : "the proof is about other inputs, or was made for other labels, another count or"
+                + " another key: its committed inputs do not match the given ones at the"
+                + " statement's input point");
   }
 
   /** logUp-GKR for both lookups; their multiplicity (and blinding) claims go to the witness. */
@@ -424,6 +493,16 @@ final class ProofReduction {
             InferenceStatement.rangeMultiplicityColumn(circuit),
             lookups.multiplicities().get(1).point(),
             lookups.multiplicities().get(1).value()));
+    if (accuracy != null) {
+      // The gadget's gap group follows the layers' range groups (InferenceStatement#lookups).
+      WitnessClaim gap =
+          lookups.witnesses().get(1).get(InferenceStatement.layerRangeGroups(circuit));
+      claims.witness.add(
+          new ColumnClaim(
+              InferenceStatement.accuracyColumn(circuit, statement, Column.GAP),
+              gap.point(),
+              gap.values()[0]));
+    }
     if (zk) {
       blindingClaims(statement);
     }
@@ -709,6 +788,26 @@ final class ProofReduction {
     Ext2 hi = Ext2.of(Goldilocks.fromSigned(bounds[1]));
     claims.input.add(new ColumnClaim(0, low.point(), low.values()[0].add(lo)));
     claims.input.add(new ColumnClaim(0, high.point(), hi.sub(high.values()[0])));
+  }
+
+  /**
+   * An accuracy proof's argmax and count, after every layer ({@link ArgmaxCountVerifier}): its
+   * claims on the selector, maximum and gap go to their columns, its claim on the logits to the
+   * committed logits column (the last layer's output, {@link AccuracyLayout#logitsPoint}).
+   */
+  void verifyAccuracy() throws InvalidProofException {
+    if (accuracy == null) {
+      return;
+    }
+    ArgmaxCountVerifier.Outcome o =
+        ArgmaxCountVerifier.verify(argmax, proof.accuracy().gadget(), transcript, ledger);
+    LookupStatement statement = shape.statement();
+    for (ColumnEvaluation e : o.claims()) {
+      Ext2[] point = e.column() == Column.LOGITS ? accuracy.logitsPoint(e.point()) : e.point();
+      claims.witness.add(
+          new ColumnClaim(
+              InferenceStatement.accuracyColumn(circuit, statement, e.column()), point, e.value()));
+    }
   }
 
   /** Every layer proof and ADD evaluation used, every mask accounted for: the opening claims. */

@@ -48,15 +48,25 @@ sealed interface Hiding {
       ModelCircuit circuit,
       LookupStatement plain,
       io.zkaudit.inference.Batch batch) {
+    return of(zeroKnowledge, circuit, plain, batch, null);
+  }
+
+  /** The same for an accuracy proof (null: none), whose gadget has its mask and columns. */
+  static Hiding of(
+      boolean zeroKnowledge,
+      ModelCircuit circuit,
+      LookupStatement plain,
+      io.zkaudit.inference.Batch batch,
+      io.zkaudit.inference.AccuracyLayout accuracy) {
     if (!zeroKnowledge) {
       return new Plain(plain);
     }
     LookupStatement blinded = plain.withBlinding();
-    ModelProver.refuseThinBins(circuit, blinded, batch);
+    ModelProver.refuseThinBins(circuit, blinded, batch, accuracy);
     ZkRandom random = ZkRandom.fresh();
     // The masks before the witness: the virtual columns' padding scalars (VirtualPadding) shape
     // the lookups' columns.
-    MaskSchedule schedule = MaskSchedule.of(circuit, blinded, batch);
+    MaskSchedule schedule = MaskSchedule.of(circuit, blinded, batch, accuracy);
     return new ZeroKnowledge(blinded, random, schedule, MaskSupply.draw(schedule, random));
   }
 

@@ -188,7 +188,12 @@ final class InferenceWitness {
       w.lookups =
           List.of(
               LookupWitness.compute(batched.lookups().get(0), rounding),
-              LookupWitness.compute(batched.lookups().get(1), range));
+              // An accuracy proof's gap group comes later (rangeGap), once the gadget's is built.
+              LookupWitness.compute(
+                  new LookupStatement.Lookup(
+                      batched.lookups().get(1).table(),
+                      batched.lookups().get(1).groups().subList(0, range.size())),
+                  range));
       return w;
     }
   }
@@ -245,6 +250,24 @@ final class InferenceWitness {
       io.zkaudit.zk.ZkRandom padding,
       long[] committedInput,
       List<io.zkaudit.field.Ext2> virtualPadding) {
+    this(circuit, model, trace, statement, padding, committedInput, virtualPadding, false);
+  }
+
+  /**
+   * With {@code committedOutput} (an accuracy proof: io.zkaudit.inference.AccuracyLayout), the
+   * model's output is a committed column like any activation, its padding uniform in a
+   * zero-knowledge proof (the lookups read the very table the proof commits); otherwise it is the
+   * public output, zero on its padding as the verifier places it.
+   */
+  InferenceWitness(
+      ModelCircuit circuit,
+      QuantizedModel model,
+      InferenceTrace trace,
+      LookupStatement statement,
+      io.zkaudit.zk.ZkRandom padding,
+      long[] committedInput,
+      List<io.zkaudit.field.Ext2> virtualPadding,
+      boolean committedOutput) {
     java.util.Iterator<io.zkaudit.field.Ext2> scalars =
         virtualPadding == null ? null : virtualPadding.iterator();
     int layers = circuit.layers().size();
@@ -271,7 +294,7 @@ final class InferenceWitness {
           trace.layers().get(m.layerIndex()).output(),
           m.layer().output(),
           m.outColumn(),
-          padding);
+          hidden(circuit, m.layer().output(), m.outColumn(), committedOutput, padding));
     }
     for (io.zkaudit.layers.ConcatLayer c : circuit.concats()) {
       placeOutput(
@@ -279,7 +302,7 @@ final class InferenceWitness {
           trace.layers().get(c.layerIndex()).output(),
           c.layer().output(),
           c.outColumn(),
-          padding);
+          hidden(circuit, c.layer().output(), c.outColumn(), committedOutput, padding));
     }
     for (io.zkaudit.layers.UnaryTableLayer u : circuit.unaries()) {
       placeOutput(
@@ -287,7 +310,7 @@ final class InferenceWitness {
           trace.layers().get(u.layerIndex()).output(),
           u.layer().output(),
           u.outColumn(),
-          padding);
+          hidden(circuit, u.layer().output(), u.outColumn(), committedOutput, padding));
     }
     List<long[][]> roundingGroups = new ArrayList<>();
     List<long[][]> rangeGroups = new ArrayList<>();
@@ -299,9 +322,8 @@ final class InferenceWitness {
       long[] outTable = out.place(lt.output());
       // Not the model's output (maybe committed under an alias): the verifier checks it against the
       // public output.
-      if (padding != null
-          && p.columns().out() >= 0
-          && circuit.resolve(p.layer().output()) != circuit.outputTensor()) {
+      boolean isOutput = circuit.resolve(p.layer().output()) == circuit.outputTensor();
+      if (padding != null && (committedOutput || (p.columns().out() >= 0 && !isOutput))) {
         padding.fill(outTable, i -> !out.isReal(i));
       }
       activations.put(p.layer().output(), outTable);
@@ -515,6 +537,32 @@ final class InferenceWitness {
   }
 
   /**
+   * The padding randomness of a layer's output table: none for the public output (no column), the
+   * proof's for a committed column, the model's output in an accuracy proof included.
+   */
+  private static io.zkaudit.zk.ZkRandom hidden(
+      ModelCircuit circuit,
+      int tensor,
+      int column,
+      boolean committedOutput,
+      io.zkaudit.zk.ZkRandom padding) {
+    boolean committed =
+        column >= 0 || (committedOutput && circuit.resolve(tensor) == circuit.outputTensor());
+    return committed ? padding : null;
+  }
+
+  /**
+   * Adds the accuracy gadget's gap column (io.zkaudit.accuracy.ArgmaxLayout#gapGroup) to the range
+   * lookup, after the layers' groups: the statement's range lookup has it last.
+   */
+  void rangeGap(LookupStatement statement, long[] gap) {
+    int layerGroups = statement.lookups().get(1).groups().size() - 1;
+    List<long[][]> groups = new ArrayList<>(lookups.get(1).groups().subList(0, layerGroups));
+    groups.add(new long[][] {gap});
+    lookups = List.of(lookups.get(0), LookupWitness.compute(statement.lookups().get(1), groups));
+  }
+
+  /**
    * Places the output of a layer without rounding (a max pool, a concatenation, a unary table) from
    * the trace, its padding uniform in a zero-knowledge proof unless it is the public output, and
    * sets its committed column.
@@ -522,7 +570,7 @@ final class InferenceWitness {
   private void placeOutput(
       TensorLayout out, int[] values, int tensor, int column, io.zkaudit.zk.ZkRandom padding) {
     long[] table = out.place(values);
-    if (padding != null && column >= 0) {
+    if (padding != null) {
       padding.fill(table, i -> !out.isReal(i));
     }
     activations.put(tensor, table);

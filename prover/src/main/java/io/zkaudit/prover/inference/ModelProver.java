@@ -83,6 +83,29 @@ public final class ModelProver {
   }
 
   /**
+   * One zero-knowledge accuracy proof (docs/accuracy-proof.md, "The accuracy proof as built"): the
+   * model predicts {@code labels[b]} (a class index) for exactly the stated number of {@code
+   * inputs}, argmax with the runtime's tie rule; the logits stay private. Verified by {@link
+   * io.zkaudit.inference.ModelVerifier#verifyAccuracy}, which returns the count.
+   */
+  public static ModelProof proveAccuracy(
+      CommittedModel cm, List<int[]> inputs, int[] labels, ProgressListener progress) {
+    return proveAccuracy(cm, inputs, labels, progress, true);
+  }
+
+  /** The same with or without zero knowledge. */
+  public static ModelProof proveAccuracy(
+      CommittedModel cm,
+      List<int[]> inputs,
+      int[] labels,
+      ProgressListener progress,
+      boolean zeroKnowledge) {
+    return new ProofRun(
+            cm, new ProofRun.ProverInput.Accuracy(inputs, labels), zeroKnowledge, progress)
+        .prove();
+  }
+
+  /**
    * A zero-knowledge proof about a committed input, which the proof does not reveal
    * (docs/zero-knowledge.md).
    */
@@ -115,7 +138,31 @@ public final class ModelProver {
       LookupStatement blinded,
       long minimum,
       io.zkaudit.inference.Batch batch) {
-    long[] random = InferenceStatement.randomEntriesPerBin(circuit, blinded, batch);
+    refuseThinBins(circuit, blinded, minimum, batch, null);
+  }
+
+  static void refuseThinBins(
+      ModelCircuit circuit,
+      LookupStatement blinded,
+      io.zkaudit.inference.Batch batch,
+      io.zkaudit.inference.AccuracyLayout accuracy) {
+    refuseThinBins(
+        circuit, blinded, InferenceStatement.MIN_RANDOM_ENTRIES_PER_BIN, batch, accuracy);
+  }
+
+  static void refuseThinBins(
+      ModelCircuit circuit,
+      LookupStatement blinded,
+      long minimum,
+      io.zkaudit.inference.Batch batch,
+      io.zkaudit.inference.AccuracyLayout accuracy) {
+    long[] random =
+        InferenceStatement.randomEntriesPerBin(
+            circuit,
+            blinded,
+            InferenceStatement.witnessBins(circuit, blinded, true, batch, accuracy),
+            batch,
+            accuracy);
     for (int b = 0; b < random.length; b++) {
       if (random[b] < minimum) {
         throw new ProverException(

@@ -1,8 +1,10 @@
 package io.zkaudit.prover.inference;
 
+import io.zkaudit.accuracy.ArgmaxCountStatement;
 import io.zkaudit.engine.InferenceTrace;
 import io.zkaudit.engine.IntegerEngine;
 import io.zkaudit.field.Ext2;
+import io.zkaudit.inference.AccuracyLayout;
 import io.zkaudit.inference.Batch;
 import io.zkaudit.inference.InferenceStatement;
 import io.zkaudit.inference.ModelProof;
@@ -23,6 +25,9 @@ import io.zkaudit.pcs.ColumnClaim;
 import io.zkaudit.pcs.PcsParams;
 import io.zkaudit.poly.Mle;
 import io.zkaudit.proof.InvalidProofException;
+import io.zkaudit.prover.accuracy.ArgmaxColumns;
+import io.zkaudit.prover.accuracy.ArgmaxCountProver;
+import io.zkaudit.prover.accuracy.ArgmaxWitness;
 import io.zkaudit.prover.layers.ConcatProver;
 import io.zkaudit.prover.layers.ConstantAddendProver;
 import io.zkaudit.prover.layers.LayerInput;
@@ -130,7 +135,62 @@ final class ProofRun {
         return inputs.getFirst().clone();
       }
     }
+
+    /**
+     * An accuracy proof's N public inputs and their labels (class indices); values() is sample 0's.
+     */
+    record Accuracy(List<int[]> inputs, int[] labels) implements ProverInput {
+      public Accuracy {
+        inputs = inputs.stream().map(int[]::clone).toList();
+        labels = labels.clone();
+        if (labels.length != inputs.size()) {
+          throw new IllegalArgumentException(
+              labels.length + " labels for " + inputs.size() + " inputs");
+        }
+      }
+
+      @Override
+      public int[] values() {
+        return inputs.getFirst().clone();
+      }
+
+      @Override
+      public int[] labels() {
+        return labels.clone();
+      }
+    }
   }
+
+  /** The N inputs of a batch or accuracy proof; null for a single-sample proof. */
+  private static List<int[]> batchInputs(ProverInput input) {
+    return switch (input) {
+      case ProverInput.Batch b -> b.inputs();
+      case ProverInput.Accuracy a -> a.inputs();
+      case ProverInput.Public p -> null;
+      case ProverInput.Private p -> null;
+    };
+  }
+
+  /** An accuracy proof's layout (io.zkaudit.inference.AccuracyLayout); null otherwise. */
+  final AccuracyLayout accuracy;
+
+  /**
+   * An accuracy proof's statement as the proof states it (labels and count): the honest one from
+   * the witness round (a cheating prover's test states another).
+   */
+  ArgmaxCountStatement argmaxStatement;
+
+  /** The gadget's columns: its logits (read from the committed logits), selector, max, gap. */
+  ArgmaxColumns gadgetColumns;
+
+  /** The label table the gadget sums against: the statement's (a cheater's test moves a row). */
+  long[] labelTable;
+
+  /** The committed logits column (the batch's output tables, padding uniform in zk). */
+  long[] logitsColumn;
+
+  /** The gadget's proof, from the layers round. */
+  ArgmaxCountProver.Output gadget;
 
   ProofRun(CommittedModel cm, ProverInput input, boolean zeroKnowledge, ProgressListener progress) {
     this.cm = cm;
@@ -146,18 +206,28 @@ final class ProofRun {
         throw new ProverException("this model's input cannot be private: " + e.getMessage());
       }
     }
-    if (input instanceof ProverInput.Batch b) {
+    List<int[]> inputs = batchInputs(input);
+    if (inputs != null) {
       try {
-        this.batch = new Batch(b.inputs().size());
+        this.batch = new Batch(inputs.size());
       } catch (IllegalArgumentException e) {
         throw new ProverException(e.getMessage());
       }
-      this.statedInputs = b.inputs();
+      this.statedInputs = inputs;
     } else {
       this.batch = null;
     }
-    LookupStatement plain = InferenceStatement.lookups(circuit, privateInput, batch);
-    this.hiding = Hiding.of(zeroKnowledge, circuit, plain, batch);
+    if (input instanceof ProverInput.Accuracy) {
+      try {
+        this.accuracy = AccuracyLayout.of(circuit, batch);
+      } catch (IllegalArgumentException e) {
+        throw new ProverException("this model's accuracy cannot be proven: " + e.getMessage());
+      }
+    } else {
+      this.accuracy = null;
+    }
+    LookupStatement plain = InferenceStatement.lookups(circuit, privateInput, batch, accuracy);
+    this.hiding = Hiding.of(zeroKnowledge, circuit, plain, batch, accuracy);
     this.statement = hiding.statement();
     this.statedInput = input.values();
   }
@@ -179,9 +249,10 @@ final class ProofRun {
     progress.progress("inference", 0, PHASES);
     try {
       IntegerEngine engine = new IntegerEngine(cm.model());
-      if (input instanceof ProverInput.Batch b) {
+      List<int[]> inputs = batchInputs(input);
+      if (inputs != null) {
         traces = new ArrayList<>();
-        for (int[] x : b.inputs()) {
+        for (int[] x : inputs) {
           traces.add(engine.trace(x));
         }
         while (traces.size() < batch.paddedSamples()) {
@@ -202,6 +273,9 @@ final class ProofRun {
     ZkRandom padding = hiding instanceof Hiding.ZeroKnowledge z ? z.random() : null;
     if (batch != null) {
       witness = batchWitness(padding);
+      if (accuracy != null) {
+        accuracyWitness(padding);
+      }
       return this;
     }
     witness =
@@ -236,7 +310,38 @@ final class ProofRun {
                 sample,
                 padding,
                 null,
-                hiding instanceof Hiding.ZeroKnowledge z ? z.masks().paddingScalars() : null));
+                hiding instanceof Hiding.ZeroKnowledge z ? z.masks().paddingScalars() : null,
+                accuracy != null));
+  }
+
+  /**
+   * An accuracy proof's gadget witness (ArgmaxWitness: the predictions with the runtime's tie rule,
+   * the count, the selector, maximum and gap with uniform padding in zero knowledge) from the N
+   * outputs the inference computed; its logits table read from the committed logits column
+   * (AccuracyLayout#gadgetLogits); the gap joins the range lookup.
+   */
+  private void accuracyWitness(ZkRandom padding) {
+    int k = accuracy.argmax().classes();
+    long[][] logits = new long[batch.samples()][k];
+    for (int b = 0; b < logits.length; b++) {
+      for (int j = 0; j < k; j++) {
+        logits[b][j] = witness.output[b * k + j];
+      }
+    }
+    int[] labels = ((ProverInput.Accuracy) input).labels();
+    ArgmaxWitness w;
+    try {
+      w = ArgmaxWitness.compute(accuracy.argmax(), logits, labels, padding);
+    } catch (IllegalArgumentException e) {
+      throw new ProverException(e.getMessage());
+    }
+    logitsColumn = witness.activation(circuit, circuit.outputTensor());
+    argmaxStatement = w.statement();
+    labelTable = argmaxStatement.labelTable();
+    ArgmaxColumns c = w.columns();
+    gadgetColumns =
+        new ArgmaxColumns(accuracy.gadgetLogits(logitsColumn), c.selector(), c.max(), c.gap());
+    witness.rangeGap(statement, gadgetColumns.gap());
   }
 
   /**
@@ -271,9 +376,16 @@ final class ProofRun {
    */
   ProofRun commit() {
     progress.progress("commit", 2, PHASES);
-    output = witness.output;
+    output = accuracy == null ? witness.output : new int[0];
     transcript =
         switch (input) {
+          case ProverInput.Accuracy p ->
+              InferenceStatement.accuracyTranscript(
+                  cm.vk().digest(),
+                  cm.vk().weights(),
+                  statedInputs.stream().map(ModelVerifier::inputHash).toList(),
+                  argmaxStatement,
+                  hiding.zeroKnowledge());
           case ProverInput.Batch p ->
               InferenceStatement.batchTranscript(
                   cm.vk().digest(),
@@ -299,10 +411,17 @@ final class ProofRun {
                   true);
         };
     BasefoldProver pcs = new BasefoldProver(InferenceStatement.pcsParams());
-    bins = InferenceStatement.witnessBins(circuit, statement, hiding.zeroKnowledge(), batch);
+    bins =
+        InferenceStatement.witnessBins(circuit, statement, hiding.zeroKnowledge(), batch, accuracy);
     CodewordRetention retention = codewordRetention();
     List<long[]> columns = witness.committedColumns();
     columns.addAll(hiding.hidingColumns(witness, statement));
+    if (accuracy != null) {
+      // After every other column (AccuracyLayout): logits, selector, maximum, gap.
+      columns.addAll(
+          List.of(
+              logitsColumn, gadgetColumns.selector(), gadgetColumns.max(), gadgetColumns.gap()));
+    }
     for (int b = 0; b < bins.bins(); b++) {
       Committed c = pcs.commit(bins.select(columns, b), bins.layout(b), hiding.commitmentTail());
       witnessCommitments.add(c);
@@ -326,17 +445,21 @@ final class ProofRun {
                 : Mle.evaluate(inLayout.place(statedInput), point);
         transcript.absorbExt("input-eval", inputEval);
       }
-      case ProverInput.Batch p -> {
-        TensorLayout inLayout = InferenceStatement.inputLayout(circuit);
-        Ext2[] point = transcript.challengeExts("input-point", batch.numVars(inLayout));
-        inputEval =
-            statedInputs == p.inputs()
-                ? Mle.evaluate(witness.inputTable, point)
-                : Mle.evaluate(batch.place(inLayout, statedInputs), point);
-        transcript.absorbExt("input-eval", inputEval);
-      }
+      case ProverInput.Batch p -> bindBatchInput(p.inputs());
+      case ProverInput.Accuracy p -> bindBatchInput(p.inputs());
     }
     return this;
+  }
+
+  /** A batch's committed inputs at a challenge point (the stated ones' if a test changed them). */
+  private void bindBatchInput(List<int[]> proven) {
+    TensorLayout inLayout = InferenceStatement.inputLayout(circuit);
+    Ext2[] point = transcript.challengeExts("input-point", batch.numVars(inLayout));
+    inputEval =
+        statedInputs == proven
+            ? Mle.evaluate(witness.inputTable, point)
+            : Mle.evaluate(batch.place(inLayout, statedInputs), point);
+    transcript.absorbExt("input-eval", inputEval);
   }
 
   /**
@@ -429,6 +552,11 @@ final class ProofRun {
                     batch.batchPoint(rho, c.out().numVars())));
       }
       layerProofs.add(ConcatProver.proveOn(c, sampleRho, inputs, transcript, masks()));
+    }
+    // The argmax and count, after every layer (ProofReduction#verifyAccuracy).
+    if (accuracy != null) {
+      gadget =
+          ArgmaxCountProver.prove(argmaxStatement, gadgetColumns, labelTable, transcript, masks());
     }
     return this;
   }
@@ -568,6 +696,8 @@ final class ProofRun {
       ModelVerifier verifier = new ModelVerifier(cm.vk(), cm.circuit(), cm.zkCircuit());
       return switch (input) {
         case ProverInput.Batch p -> verifier.reduceBatch(unopened, statedInputs);
+        case ProverInput.Accuracy p ->
+            verifier.reduceAccuracy(unopened, statedInputs, argmaxStatement.publicLabels());
         case ProverInput.Public p -> verifier.reduce(unopened, statedInput);
         case ProverInput.Private p -> verifier.reduce(unopened, p.committed().commitment());
       };
@@ -604,7 +734,10 @@ final class ProofRun {
         weightLink,
         hiding.zeroKnowledge(),
         privateInput,
-        batch == null ? 0 : batch.samples());
+        batch == null ? 0 : batch.samples(),
+        accuracy == null
+            ? null
+            : new ModelProof.Accuracy(argmaxStatement.correct(), gadget.proof()));
   }
 
   private SumcheckMasks masks() {

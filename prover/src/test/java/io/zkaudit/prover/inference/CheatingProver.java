@@ -105,11 +105,27 @@ final class CheatingProver {
     return finish(run);
   }
 
+  /**
+   * An accuracy proof whose run is altered after the witness round and before the blinding (the
+   * gadget's witness, the stated count or labels, the committed logits), every later round run as
+   * an honest prover would on the altered instance.
+   */
+  static ModelProof accuracyAlteringRun(
+      CommittedModel cm, List<int[]> inputs, int[] labels, boolean zk, Consumer<ProofRun> alter) {
+    ProofRun run =
+        new ProofRun(
+            cm, new ProofRun.ProverInput.Accuracy(inputs, labels), zk, ProgressListener.NONE);
+    run.infer().witness();
+    alter.accept(run);
+    run.blind();
+    return finish(run);
+  }
+
   private static ProofRun.ProverInput publicInput(int[] input) {
     return new ProofRun.ProverInput.Public(input);
   }
 
-  private static ModelProof finish(ProofRun run) {
+  static ModelProof finish(ProofRun run) {
     run.commit().proveLookups().proveLayers();
     try {
       return run.open();
