@@ -469,6 +469,24 @@ public final class ModelVerifier {
     InvalidProofException.check(
         proof.isBatch(),
         "the proof is a single-sample proof, not a batch proof of " + inputs.size() + " samples");
+    checkSamples(proof, inputs, "a batch proof");
+    Shape shape = batchShape(proof.zeroKnowledge(), proof.samples());
+    return new ProofReduction(
+            vk,
+            weights,
+            shadowLayout,
+            shape,
+            proof,
+            new ProofReduction.StatedInput.Batch(List.copyOf(inputs)))
+        .run();
+  }
+
+  /**
+   * What a proof about several samples ({@code kind}: a batch or an accuracy proof) must match
+   * before its reduction: as many samples as inputs given, this key's model, and no missing input.
+   */
+  private void checkSamples(ModelProof proof, List<int[]> inputs, String kind)
+      throws InvalidProofException {
     InvalidProofException.check(
         proof.samples() == inputs.size(),
         "the proof is about "
@@ -478,18 +496,9 @@ public final class ModelVerifier {
             + " inputs are given");
     InvalidProofException.check(
         proof.model().equals(vk.digest()), "the proof is for another model");
-    Shape shape = batchShape(proof.zeroKnowledge(), proof.samples());
     for (int[] input : inputs) {
-      java.util.Objects.requireNonNull(input, "a batch proof is verified against every input");
+      java.util.Objects.requireNonNull(input, kind + " is verified against every input");
     }
-    return new ProofReduction(
-            vk,
-            weights,
-            shadowLayout,
-            shape,
-            proof,
-            new ProofReduction.StatedInput.Batch(List.copyOf(inputs)))
-        .run();
   }
 
   /** An accuracy proof states no outputs: it is not the proof a caller expecting outputs holds. */
@@ -563,19 +572,8 @@ public final class ModelVerifier {
                 + proof.samples()
                 + " samples, not an accuracy proof: it states outputs, not a count"
             : "the proof is a single-sample proof, not an accuracy proof");
-    InvalidProofException.check(
-        proof.samples() == inputs.size(),
-        "the proof is about "
-            + proof.samples()
-            + " samples, "
-            + inputs.size()
-            + " inputs are given");
-    InvalidProofException.check(
-        proof.model().equals(vk.digest()), "the proof is for another model");
+    checkSamples(proof, inputs, "an accuracy proof");
     Shape shape = accuracyShape(proof.zeroKnowledge(), proof.samples());
-    for (int[] input : inputs) {
-      java.util.Objects.requireNonNull(input, "an accuracy proof is verified against every input");
-    }
     return new ProofReduction(
             vk,
             weights,
