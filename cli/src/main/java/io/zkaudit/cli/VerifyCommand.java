@@ -161,18 +161,7 @@ final class VerifyCommand implements Callable<Integer> {
                 + committed.digest().hex()
                 + "), which the proof does not reveal"
             : "  about input " + input.getFileName());
-    io.zkaudit.soundness.SoundnessReport s = verifier.soundness(zeroKnowledge, committed != null);
-    System.out.printf(
-        Locale.ROOT,
-        "  soundness, provable (no conjecture): %.1f bits, weakest round: %s, %s"
-            + " (docs/soundness.md%s)%n",
-        s.bits(),
-        s.weakest().protocol(),
-        s.weakest().round(),
-        showSoundness ? "" : "; --soundness prints every round");
-    if (showSoundness) {
-      System.out.print(s.table());
-    }
+    printSoundness(verifier.soundness(zeroKnowledge, committed != null));
     ProofInputs.printTopK(output, outSpec, names, top);
     return Main.EXIT_OK;
   }
@@ -222,11 +211,27 @@ final class VerifyCommand implements Callable<Integer> {
         files.size(),
         vk.digest().hex());
     System.out.println(zeroKnowledge ? "  zero-knowledge proof" : "  proof without zero knowledge");
+    printSoundness(verifier.batchSoundness(zeroKnowledge, files.size()));
     for (int b = 0; b < outputs.size(); b++) {
       System.out.printf("sample %d (%s):%n", b, files.get(b).getFileName());
       ProofInputs.printTopK(outputs.get(b), outSpec, names, Math.min(top, 3));
     }
     return Main.EXIT_OK;
+  }
+
+  /** The provable soundness line (and with --soundness every round's). */
+  private void printSoundness(io.zkaudit.soundness.SoundnessReport s) {
+    System.out.printf(
+        Locale.ROOT,
+        "  soundness, provable (no conjecture): %.1f bits, weakest round: %s, %s"
+            + " (docs/soundness.md%s)%n",
+        s.bits(),
+        s.weakest().protocol(),
+        s.weakest().round(),
+        showSoundness ? "" : "; --soundness prints every round");
+    if (showSoundness) {
+      System.out.print(s.table());
+    }
   }
 
   private static byte[] readFile(Path p, String what) {

@@ -432,6 +432,10 @@ class ProofCommandsTest {
     assertEquals(0, v.code(), v.out() + v.err());
     assertTrue(v.out().startsWith("valid batch proof"), v.out());
     assertTrue(v.out().contains("of 3 samples"), v.out());
+    // a batch proof states its own provable soundness (its input point and lookups are larger)
+    assertTrue(
+        v.out().contains("soundness, provable (no conjecture): 100.1 bits, weakest round:"),
+        v.out());
     assertTrue(v.out().contains("sample 1 (b-hopper.bmp)"), v.out());
     Run reordered =
         run(

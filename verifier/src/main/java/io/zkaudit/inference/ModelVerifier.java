@@ -296,6 +296,22 @@ public final class ModelVerifier {
   }
 
   /**
+   * The same for a batch proof of N samples: the batch's input point (log2 N more variables), its
+   * lookups (N times the rows) and its witness bins.
+   */
+  public SoundnessReport batchSoundness(boolean zeroKnowledge, int samples)
+      throws InvalidProofException {
+    return soundness(
+        batchShape(zeroKnowledge, samples),
+        zeroKnowledge,
+        false,
+        (zeroKnowledge ? "a zero-knowledge" : "a plain")
+            + " batch proof about "
+            + samples
+            + " public inputs for this model");
+  }
+
+  /**
    * The same for an accuracy proof of N samples: the batch's input point, lookups (with the gap
    * group) and witness bins, and the argmax-and-count gadget's rounds ({@link
    * io.zkaudit.accuracy.ArgmaxCountVerifier#rounds}).
