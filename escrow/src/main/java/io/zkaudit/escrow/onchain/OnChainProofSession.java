@@ -165,10 +165,7 @@ public final class OnChainProofSession {
                 new DynamicBytes(tables),
                 new DynamicBytes(proof)),
             List.of(new TypeReference<StaticArray8<Bytes32>>() {}));
-    Outcome o = step("lookups", f, false);
-    return o instanceof Outcome.Advanced a
-        ? new Outcome.Advanced(id, a.checkpoint(), a.gasUsed(), a.calldataBytes())
-        : o;
+    return ofSession(id, step("lookups", f, false));
   }
 
   /**
@@ -183,19 +180,37 @@ public final class OnChainProofSession {
       Digest32 lookupsHash,
       byte[] lookupItems,
       byte[] rangeEvals) {
-    Function f =
-        new Function(
-            "rounding",
-            List.of(
-                new Bytes32(id.bytes()),
-                c.abi(),
-                words(plan),
-                new Bytes32(statementClaims.bytes()),
-                new Bytes32(lookupsHash.bytes()),
-                new DynamicBytes(lookupItems),
-                new DynamicBytes(rangeEvals)),
-            List.of(new TypeReference<StaticArray8<Bytes32>>() {}));
-    Outcome o = step("rounding", f, false);
+    Function f = roundingCall(id, c, plan, statementClaims, lookupsHash, lookupItems, rangeEvals);
+    return ofSession(id, step("rounding", f, false));
+  }
+
+  /**
+   * The {@code rounding} call, sent by {@link #rounding} and simulated by {@link
+   * #simulateRounding}.
+   */
+  private static Function roundingCall(
+      Digest32 id,
+      Checkpoint c,
+      List<BigInteger> plan,
+      Digest32 statementClaims,
+      Digest32 lookupsHash,
+      byte[] lookupItems,
+      byte[] rangeEvals) {
+    return new Function(
+        "rounding",
+        List.of(
+            new Bytes32(id.bytes()),
+            c.abi(),
+            words(plan),
+            new Bytes32(statementClaims.bytes()),
+            new Bytes32(lookupsHash.bytes()),
+            new DynamicBytes(lookupItems),
+            new DynamicBytes(rangeEvals)),
+        List.of(new TypeReference<StaticArray8<Bytes32>>() {}));
+  }
+
+  /** A later step's outcome, named by its session (only {@code open} returns the id). */
+  private static Outcome ofSession(Digest32 id, Outcome o) {
     return o instanceof Outcome.Advanced a
         ? new Outcome.Advanced(id, a.checkpoint(), a.gasUsed(), a.calldataBytes())
         : o;
@@ -213,18 +228,7 @@ public final class OnChainProofSession {
       Digest32 lookupsHash,
       byte[] lookupItems,
       byte[] rangeEvals) {
-    Function f =
-        new Function(
-            "rounding",
-            List.of(
-                new Bytes32(id.bytes()),
-                c.abi(),
-                words(plan),
-                new Bytes32(statementClaims.bytes()),
-                new Bytes32(lookupsHash.bytes()),
-                new DynamicBytes(lookupItems),
-                new DynamicBytes(rangeEvals)),
-            List.of(new TypeReference<StaticArray8<Bytes32>>() {}));
+    Function f = roundingCall(id, c, plan, statementClaims, lookupsHash, lookupItems, rangeEvals);
     String data = FunctionEncoder.encode(f);
     EthCall simulated = calls.ethCall(data);
     if (simulated.hasError()) {
