@@ -147,6 +147,30 @@ class AccuracyCommandsTest {
             "mnist"),
         "not both");
 
+    // A class-folder dataset of two images asked for three: refused, not audited on two.
+    Path folders = tmp.resolve("folders");
+    Files.createDirectories(folders.resolve("3"));
+    Files.copy(shared("data/images/cat.bmp"), folders.resolve("3/cat.bmp"));
+    Files.copy(shared("data/images/grace_hopper.bmp"), folders.resolve("3/hopper.bmp"));
+    ProofCommandsTest.assertOneLine(
+        verify(proof, "--dataset", folders.toString(), "--samples", "3"),
+        "holds 2 samples, fewer than the 3 asked for (--samples)");
+
+    // More samples than one proof's lookups hold (2^30 rows): a usage error before any work.
+    ProofCommandsTest.assertOneLine(
+        ProofCommandsTest.run(
+            "audit",
+            "prove",
+            "--model",
+            model.toString(),
+            "--dataset",
+            "cifar10",
+            "--samples",
+            "5000",
+            "--out",
+            tmp.resolve("huge.proof").toString()),
+        "5000 samples are more than one proof holds");
+
     ProofCommandsTest.Run fewer = verify(proof, "--dataset", "cifar10", "--samples", "2");
     assertEquals(1, fewer.code(), fewer.out());
     assertTrue(fewer.out().contains("the proof is about 3 samples, 2 inputs"), fewer.out());

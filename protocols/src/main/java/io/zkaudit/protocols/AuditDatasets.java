@@ -38,6 +38,23 @@ public final class AuditDatasets {
   public record TestSet(String name, List<LabelledInput> samples, int labelOffset) {}
 
   public static TestSet load(String dataset, int n, TensorSpec input, int classes) {
+    TestSet set = loadUpTo(dataset, n, input, classes);
+    if (set.samples().size() < n) {
+      // An audit of fewer samples than asked bounds the error less than the buyer paid for: say
+      // so instead of auditing what happens to be there.
+      throw new IllegalArgumentException(
+          "the test set "
+              + set.name()
+              + " holds "
+              + set.samples().size()
+              + " samples, fewer than the "
+              + n
+              + " asked for (--samples)");
+    }
+    return set;
+  }
+
+  private static TestSet loadUpTo(String dataset, int n, TensorSpec input, int classes) {
     if (n < 1) {
       throw new IllegalArgumentException("--samples must be at least 1");
     }

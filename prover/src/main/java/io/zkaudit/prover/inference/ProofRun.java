@@ -226,8 +226,16 @@ final class ProofRun {
     } else {
       this.accuracy = null;
     }
-    LookupStatement plain = InferenceStatement.lookups(circuit, privateInput, batch, accuracy);
-    this.hiding = Hiding.of(zeroKnowledge, circuit, plain, batch, accuracy);
+    try {
+      LookupStatement plain = InferenceStatement.lookups(circuit, privateInput, batch, accuracy);
+      this.hiding = Hiding.of(zeroKnowledge, circuit, plain, batch, accuracy);
+    } catch (IllegalArgumentException e) {
+      // Within one sample every limit was checked at commit (Provability); a batch multiplies
+      // the lookups' rows and the witness bins by N', which can pass the statement's limits.
+      throw new ProverException(
+          (batch == null ? "" : batch.samples() + " samples are more than one proof holds: ")
+              + e.getMessage());
+    }
     this.statement = hiding.statement();
     this.statedInput = input.values();
   }
