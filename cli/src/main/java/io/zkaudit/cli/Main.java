@@ -64,9 +64,12 @@ public final class Main implements Runnable {
       System.err.println(
           "zkaudit: out of memory ("
               + e.getMessage()
-              + "): proving MobileNet v2 needs a 5 GB heap (its codewords are then re-encoded at"
-              + " the opening) and is fastest with 10 GB or more; ./zkaudit gives 12 GB unless"
-              + " ZKAUDIT_HEAP says otherwise (e.g. ZKAUDIT_HEAP=16g)");
+              + ", "
+              + Runtime.getRuntime().maxMemory() / (1 << 20)
+              + " MB heap): a MobileNet v2 proof needs about 5 GB, a batch or accuracy proof"
+              + " about 130 MB per ResNet-8 sample (docs/benchmarks.md); ./zkaudit gives 12 GB"
+              + " unless ZKAUDIT_HEAP says otherwise (e.g. ZKAUDIT_HEAP=16g), or prove fewer"
+              + " samples");
       if (System.getenv("ZKAUDIT_DEBUG") != null) {
         e.printStackTrace();
       }
