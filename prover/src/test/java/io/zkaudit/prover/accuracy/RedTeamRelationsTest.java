@@ -12,6 +12,7 @@ import io.zkaudit.field.Goldilocks;
 import io.zkaudit.poly.Mle;
 import io.zkaudit.sumcheck.Composition;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -74,6 +75,55 @@ class RedTeamRelationsTest {
       checkShape(new ArgmaxLayout(nk[0], nk[1], nk[0] == 1 ? 0 : nb, kb), rng, true);
       checkShape(new ArgmaxLayout(nk[0], nk[1], nk[0] == 1 ? 0 : nb, kb), rng, false);
     }
+  }
+
+  /**
+   * The tie rule as the gap encodes it, exhaustively over small logit vectors (K = 2, 3, 4; values
+   * including negatives and the int8 and int16 extremes, so equal, all-equal and extreme logits):
+   * with the selector one-hot at p, m = ℓ_p and d_j = m − ℓ_j − [j &lt; p] computed in the field
+   * (as the relations force them), every d_j is in the range table [0, 2^16) exactly when p is the
+   * first maximum. No other p passes, and no d wraps around the field into the table: d = p − 1 (a
+   * −1 gap) is far outside [0, 2^16).
+   */
+  @Test
+  void onlyTheFirstMaximumHasEveryGapInRange() {
+    long[][] valueSets = {{-128, -1, 0, 1, 127}, {-32768, -1, 0, 32767}};
+    int vectors = 0;
+    for (long[] values : valueSets) {
+      for (int k = 2; k <= 4; k++) {
+        int total = 1;
+        for (int i = 0; i < k; i++) {
+          total *= values.length;
+        }
+        for (int code = 0; code < total; code++) {
+          long[] l = new long[k];
+          int c = code;
+          for (int j = 0; j < k; j++) {
+            l[j] = values[c % values.length];
+            c /= values.length;
+          }
+          int first = 0;
+          for (int j = 1; j < k; j++) {
+            if (l[j] > l[first]) {
+              first = j;
+            }
+          }
+          for (int p = 0; p < k; p++) {
+            boolean inRange = true;
+            long m = Goldilocks.fromSigned(l[p]);
+            for (int j = 0; j < k; j++) {
+              long d =
+                  Goldilocks.sub(Goldilocks.sub(m, Goldilocks.fromSigned(l[j])), j < p ? 1 : 0);
+              inRange &= Long.compareUnsigned(d, 1 << 16) < 0;
+            }
+            assertEquals(
+                p == first, inRange, Arrays.toString(l) + ": selector at " + p + " passes");
+          }
+          vectors++;
+        }
+      }
+    }
+    assertEquals(25 + 125 + 625 + 16 + 64 + 256, vectors);
   }
 
   /** A statement whose count exceeds N, or is negative, cannot even be formed. */

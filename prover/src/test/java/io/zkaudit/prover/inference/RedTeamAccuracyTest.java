@@ -214,6 +214,48 @@ class RedTeamAccuracyTest {
     }
   }
 
+  /**
+   * The edge sizes N = 1 (no batch variable, and in a plain proof no gadget sample variable either)
+   * and N = 2 (= 2^1: no padding sample in the batch, while the zero-knowledge gadget adds sample
+   * bits): honest proofs state the engine's count (sample 0 wrong, the rest right), and every other
+   * count in 0..N stated with the honest witness is rejected by the relations, plain and
+   * zero-knowledge.
+   */
+  @Test
+  void edgeSizesOneAndTwoStateOnlyTheirCount() throws Exception {
+    for (int n : new int[] {1, 2}) {
+      List<int[]> in = inputs.subList(0, n);
+      int[] y = Arrays.copyOf(labels, n);
+      int count = n - 1;
+      for (boolean z : new boolean[] {false, true}) {
+        ModelProof p = ModelProver.proveAccuracy(key, in, y, ProgressListener.NONE, z);
+        assertEquals(count, verifier.verifyAccuracy(p, in, y).correct(), "N = " + n);
+        for (int c = 0; c <= n; c++) {
+          if (c == count) {
+            continue;
+          }
+          int stated = c;
+          ModelProof cheat =
+              CheatingProver.accuracyAlteringRun(
+                  key,
+                  in,
+                  y,
+                  z,
+                  run ->
+                      run.argmaxStatement =
+                          new io.zkaudit.accuracy.ArgmaxCountStatement(
+                              run.argmaxStatement.layout(), y, stated));
+          assertEquals(stated, cheat.accuracy().correct());
+          InvalidProofException e =
+              expectCleanRejection(cheat.encode(), in, y, "N = " + n + ", correct " + stated);
+          assertTrue(
+              e.getMessage().startsWith(io.zkaudit.accuracy.Rejection.RELATIONS.text()),
+              e.getMessage());
+        }
+      }
+    }
+  }
+
   // ---- helpers ----
 
   private InvalidProofException expectCleanRejection(
