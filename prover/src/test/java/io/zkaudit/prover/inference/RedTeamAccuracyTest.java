@@ -256,6 +256,68 @@ class RedTeamAccuracyTest {
     }
   }
 
+  /**
+   * The gadget's sumcheck reshaped: a round with two or four values (degree 2 or 4, where the
+   * composition has degree 3), one round fewer or more, three or five end values, mask values in a
+   * plain proof or missing from a zero-knowledge one, the zero-knowledge mask sum or value changed.
+   * The shape checks name MALFORMED; a changed mask value fails the relations or the opening. None
+   * verifies, each with an InvalidProofException.
+   */
+  @Test
+  void aReshapedGadgetSumcheckIsRejected() {
+    for (ModelProof proof : List.of(plain, zk)) {
+      ArgmaxCountProof g = proof.accuracy().gadget();
+      io.zkaudit.sumcheck.SumcheckProof sc = g.relations();
+      io.zkaudit.field.Ext2[][] rounds = sc.rounds();
+      io.zkaudit.field.Ext2[] ends = sc.evaluations();
+      io.zkaudit.field.Ext2 one = io.zkaudit.field.Ext2.ONE;
+      List<ArgmaxCountProof> variants = new ArrayList<>();
+      for (int len : new int[] {2, 4}) {
+        io.zkaudit.field.Ext2[][] r = rounds.clone();
+        r[1] = Arrays.copyOf(r[1], len);
+        if (len == 4) {
+          r[1][3] = io.zkaudit.field.Ext2.ZERO; // a degree-4 round with a zero top value
+        }
+        variants.add(
+            new ArgmaxCountProof(new io.zkaudit.sumcheck.SumcheckProof(r, ends), g.masks()));
+      }
+      variants.add(
+          new ArgmaxCountProof(
+              new io.zkaudit.sumcheck.SumcheckProof(Arrays.copyOf(rounds, rounds.length - 1), ends),
+              g.masks()));
+      io.zkaudit.field.Ext2[][] more = Arrays.copyOf(rounds, rounds.length + 1);
+      more[rounds.length] = rounds[0].clone();
+      variants.add(
+          new ArgmaxCountProof(new io.zkaudit.sumcheck.SumcheckProof(more, ends), g.masks()));
+      for (int len : new int[] {ends.length - 1, ends.length + 1}) {
+        io.zkaudit.field.Ext2[] e = Arrays.copyOf(ends, len);
+        if (len > ends.length) {
+          e[len - 1] = one;
+        }
+        variants.add(
+            new ArgmaxCountProof(new io.zkaudit.sumcheck.SumcheckProof(rounds, e), g.masks()));
+      }
+      if (g.masked()) {
+        variants.add(new ArgmaxCountProof(sc, new io.zkaudit.field.Ext2[0]));
+        variants.add(new ArgmaxCountProof(sc, new io.zkaudit.field.Ext2[] {g.masks()[0]}));
+        io.zkaudit.field.Ext2[] m = g.masks();
+        variants.add(new ArgmaxCountProof(sc, new io.zkaudit.field.Ext2[] {m[0].add(one), m[1]}));
+        variants.add(new ArgmaxCountProof(sc, new io.zkaudit.field.Ext2[] {m[0], m[1].add(one)}));
+      } else {
+        variants.add(new ArgmaxCountProof(sc, new io.zkaudit.field.Ext2[] {one, one}));
+      }
+      int i = 0;
+      for (ArgmaxCountProof v : variants) {
+        expectCleanRejection(
+            withGadget(proof, v).encode(),
+            inputs,
+            labels,
+            (proof.zeroKnowledge() ? "zk" : "plain") + " gadget variant " + i++);
+      }
+      assertTrue(i >= 7, i + " variants");
+    }
+  }
+
   // ---- helpers ----
 
   private InvalidProofException expectCleanRejection(
