@@ -65,7 +65,7 @@ final class AccuracyAuditCommand implements Runnable {
       CommittedModel cm = model.commit(!noZk);
       long t1 = System.nanoTime();
       TensorSpec in = cm.model().description().tensor(cm.circuit().inputTensor());
-      int classes = cm.model().description().tensor(cm.circuit().outputTensor()).size();
+      int classes = classes(cm.circuit());
       LabelledSamplesOption.Labelled set = samples.load(in, classes);
       ModelProof proof;
       try (PhaseBar bar =
@@ -144,7 +144,7 @@ final class AccuracyAuditCommand implements Runnable {
         return Main.EXIT_INVALID;
       }
       TensorSpec in = vk.description().tensor(verifier.circuit().inputTensor());
-      int classes = vk.description().tensor(verifier.circuit().outputTensor()).size();
+      int classes = classes(verifier.circuit());
       LabelledSamplesOption.Labelled set = samples.load(in, classes);
       long t0 = System.nanoTime();
       ModelVerifier.VerifiedAccuracy result;
@@ -193,6 +193,15 @@ final class AccuracyAuditCommand implements Runnable {
       } catch (IOException e) {
         throw CliException.usage("cannot read " + what + " " + p);
       }
+    }
+  }
+
+  /** K, the classes a label names: the output's channels; a usage error unless one vector. */
+  static int classes(io.zkaudit.layers.ModelCircuit circuit) {
+    try {
+      return io.zkaudit.inference.AccuracyLayout.classes(circuit);
+    } catch (IllegalArgumentException e) {
+      throw CliException.usage("cannot audit this model: " + e.getMessage());
     }
   }
 }

@@ -47,6 +47,26 @@ public record AccuracyLayout(Batch batch, TensorLayout logits, ArgmaxLayout argm
   }
 
   /**
+   * The number of classes K an accuracy proof of this circuit ranks: its output's channels.
+   *
+   * @throws IllegalArgumentException if the output is not one vector per sample (an H x W x K
+   *     output has no single argmax to compare with a label)
+   */
+  public static int classes(ModelCircuit circuit) {
+    TensorLayout out = InferenceStatement.outputLayout(circuit);
+    if (out.width() != 1 || out.height() != 1) {
+      throw new IllegalArgumentException(
+          "the accuracy proof ranks one vector of logits per sample; the model's output is "
+              + out.height()
+              + " x "
+              + out.width()
+              + " x "
+              + out.channels());
+    }
+    return out.channels();
+  }
+
+  /**
    * The accuracy layout of a circuit's batch: K = the output's channels, the gadget's class
    * variables the output layout's, its sample variables the batch's or, in zero knowledge, the
    * fewest at least as many that leave padding samples (and 16 padded entries) to the gadget.

@@ -568,7 +568,7 @@ public final class ModelVerifier {
       throw new IllegalArgumentException(
           labels.length + " labels for " + inputs.size() + " inputs");
     }
-    int classes = InferenceStatement.outputLayout(zk.circuit()).channels();
+    int classes = AccuracyLayout.classes(zk.circuit());
     for (int b = 0; b < labels.length; b++) {
       if (labels[b] < 0 || labels[b] >= classes) {
         throw new IllegalArgumentException(

@@ -212,4 +212,37 @@ class AccuracyProofTest {
       }
     }
   }
+
+  /**
+   * A model whose output is a map ([1, 2, 2, 10] here) has no one argmax per sample: the prover and
+   * the verifier refuse it by that reason, before reading a label, even a label below H·W·K that a
+   * check against the tensor's size would let through.
+   */
+  @Test
+  void aSpatialOutputIsRefusedByItsShapeNotByALabel() throws Exception {
+    QuantizedModel map =
+        new io.zkaudit.testutil.TinyModels.Chain("acc-map", List.of(1, 2, 2, 10), 0)
+            .unary("tanh", io.zkaudit.model.UnaryFunction.TANH, 1f / 64, 0)
+            .build();
+    CommittedModel cm = ModelProver.commit(map);
+    List<int[]> inputs = List.of(new int[map.input().size()]);
+    int[] labels = {25}; // < 2 x 2 x 10, not a class
+    IllegalArgumentException verify =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                new ModelVerifier(cm.vk())
+                    .verifyAccuracy(
+                        ModelProver.proveBatch(cm, inputs, ProgressListener.NONE, false),
+                        inputs,
+                        labels));
+    assertTrue(
+        verify.getMessage().contains("one vector of logits per sample"), verify.getMessage());
+    ProverException prove =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            ProverException.class,
+            () ->
+                ModelProver.proveAccuracy(cm, inputs, new int[] {3}, ProgressListener.NONE, false));
+    assertTrue(prove.getMessage().contains("one vector of logits per sample"), prove.getMessage());
+  }
 }
