@@ -17,15 +17,18 @@ import io.zkaudit.layers.TensorLayout;
  * <p><b>Two sample ranges.</b> The batch has {@code batch.bits()} sample variables; the gadget may
  * need more ({@code argmax.sampleBits()}): in zero knowledge its layout must have padding samples
  * ({@link ArgmaxLayout#of}), which a batch of N = 2^k has not. The gadget's logits table ℓ is the
- * committed logits read at width = height = 0 and constant in the gadget's extra sample variables;
- * the gadget reads ℓ only on real samples b &lt; N, where the two agree, and the MLE of a table
- * constant in some variables does not depend on them: ℓ~(σ_j, σ_b) = logits~(σ_j, 0, …, 0, the low
- * {@code batch.bits()} coordinates of σ_b) ({@link #logitsPoint}).
+ * committed logits, one sample's whole padded layout as its class axis (the output is 1 x 1, so
+ * index j = channel j for j &lt; K and every index from K on is padding), constant in the gadget's
+ * extra sample variables; the gadget reads ℓ only on real samples b &lt; N and real classes j &lt;
+ * K, and the MLE of a table constant in some variables does not depend on them: ℓ~(σ_j, σ_b) =
+ * logits~(σ_j, the low {@code batch.bits()} coordinates of σ_b) ({@link #logitsPoint}).
  *
- * <p><b>Hiding.</b> Every sample's logits keep their layout's uniform channel padding (K &lt;
- * 2^cBits), which is what the gadget's claim on the logits weighs: a zero-knowledge layout of
- * exactly 2^cBits classes has none there (its padding is in a height row the gadget never reads),
- * and is refused.
+ * <p><b>Hiding.</b> Every sample's logits keep their layout's uniform padding, which is what the
+ * gadget's claim on the logits weighs: channels K.. when K &lt; 2^cBits, and in zero knowledge the
+ * padding rows a layout gets when its channels leave some residue class without padding ({@code
+ * TensorLayout}: K = 2^cBits, or K = 10 with its 16 channels). Reading the rows as classes is what
+ * lets a 2-, 4- or 16-class model have a zero-knowledge accuracy proof (they were refused: their
+ * channel bits hold no padding).
  */
 public record AccuracyLayout(Batch batch, TensorLayout logits, ArgmaxLayout argmax) {
   public AccuracyLayout {
@@ -38,7 +41,7 @@ public record AccuracyLayout(Batch batch, TensorLayout logits, ArgmaxLayout argm
               + " x "
               + logits.channels());
     }
-    if (argmax.classBits() != logits.cBits()
+    if (argmax.classBits() != logits.numVars()
         || argmax.classes() != logits.channels()
         || argmax.samples() != batch.samples()
         || argmax.sampleBits() < batch.bits()) {
@@ -68,23 +71,19 @@ public record AccuracyLayout(Batch batch, TensorLayout logits, ArgmaxLayout argm
 
   /**
    * The accuracy layout of a circuit's batch: K = the output's channels, the gadget's class
-   * variables the output layout's, its sample variables the batch's or, in zero knowledge, the
-   * fewest at least as many that leave padding samples (and 16 padded entries) to the gadget.
+   * variables all of the output layout's (channel, width and height bits), its sample variables the
+   * batch's or, in zero knowledge, the fewest at least as many that leave padding samples (and 16
+   * padded entries) to the gadget.
    *
    * @throws IllegalArgumentException if the model's output is not one vector per sample, has fewer
-   *     than two classes, or (zero knowledge) fills its channel bits
+   *     than two classes
    */
   public static AccuracyLayout of(ModelCircuit circuit, Batch batch) {
     TensorLayout out = InferenceStatement.outputLayout(circuit);
-    if (circuit.zeroKnowledge() && out.channels() == 1 << out.cBits()) {
-      throw new IllegalArgumentException(
-          "a zero-knowledge accuracy proof needs channel padding in the logits (K = "
-              + out.channels()
-              + " fills its "
-              + out.cBits()
-              + " channel bits); not supported yet");
-    }
-    int kb = out.cBits();
+    classes(circuit);
+    // All of one sample's variables: a 1 x 1 map's index is its channel, so classes K.. are the
+    // layout's padding, channels and (zero knowledge) the padding rows alike.
+    int kb = out.numVars();
     int nb = batch.bits();
     int n = batch.samples();
     if (circuit.zeroKnowledge()) {
@@ -124,15 +123,13 @@ public record AccuracyLayout(Batch batch, TensorLayout logits, ArgmaxLayout argm
 
   /** The point on the committed logits column that the gadget's ℓ claim at σ is (class doc). */
   public Ext2[] logitsPoint(Ext2[] sigma) {
-    Ext2[] zeros = new Ext2[logits.wBits() + logits.hBits()];
-    java.util.Arrays.fill(zeros, Ext2.ZERO);
     return Points.concat(
-        argmax.classPart(sigma), zeros, Points.slice(argmax.samplePart(sigma), 0, batch.bits()));
+        argmax.classPart(sigma), Points.slice(argmax.samplePart(sigma), 0, batch.bits()));
   }
 
   /**
-   * The gadget's ℓ table from the committed logits column: entry (j, b) is the column's (j, w = 0,
-   * h = 0, b mod N'), padding classes included (their uniform values are what the claim weighs).
+   * The gadget's ℓ table from the committed logits column: entry (j, b) is the column's (index j, b
+   * mod N'), padding classes included (their uniform values are what the claim weighs).
    */
   public long[] gadgetLogits(long[] logitsColumn) {
     if (logitsColumn.length != 1 << logitsVars()) {

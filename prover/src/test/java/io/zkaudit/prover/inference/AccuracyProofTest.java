@@ -245,4 +245,49 @@ class AccuracyProofTest {
                 ModelProver.proveAccuracy(cm, inputs, new int[] {3}, ProgressListener.NONE, false));
     assertTrue(prove.getMessage().contains("one vector of logits per sample"), prove.getMessage());
   }
+
+  /**
+   * Models of 2, 4 and 16 classes fill their channel bits: a zero-knowledge accuracy proof reads
+   * the logits' padding rows as padding classes (AccuracyLayout), so they prove their count in zero
+   * knowledge as in plain (they were refused), and every claim on the logits weighs padding.
+   */
+  @Test
+  void powerOfTwoClassCountsProveInZeroKnowledge() throws Exception {
+    for (int k : new int[] {2, 4, 16}) {
+      QuantizedModel m =
+          new io.zkaudit.testutil.TinyModels.Chain("acc-" + k, List.of(1, 3, 3, 2), 0)
+              .denseRandom("fc", k, 5, 21 + k)
+              .build();
+      CommittedModel cm = ModelProver.commit(m);
+      java.util.Random r = new java.util.Random(k);
+      List<int[]> inputs = new java.util.ArrayList<>();
+      int[] labels = new int[5];
+      IntegerEngine engine = new IntegerEngine(m);
+      ModelVerifier verifier = new ModelVerifier(cm.vk());
+      int expected = 0;
+      for (int b = 0; b < 5; b++) {
+        int[] x = new int[m.input().size()];
+        for (int i = 0; i < x.length; i++) {
+          x[i] = r.nextInt(256) - 128;
+        }
+        inputs.add(x);
+        int p = Predictions.topK(engine.trace(x).tensor(verifier.circuit().outputTensor()), 1)[0];
+        labels[b] = b % 2 == 0 ? p : (p + 1) % k;
+        expected += p == labels[b] ? 1 : 0;
+      }
+      for (boolean zk : new boolean[] {false, true}) {
+        ModelProof proof = ModelProver.proveAccuracy(cm, inputs, labels, ProgressListener.NONE, zk);
+        assertEquals(
+            expected,
+            verifier.verifyAccuracy(ModelProof.decode(proof.encode()), inputs, labels).correct(),
+            k + " classes" + (zk ? ", zero knowledge" : ", plain"));
+        int[] wrong = labels.clone();
+        wrong[1] = (wrong[1] + 1) % k;
+        org.junit.jupiter.api.Assertions.assertThrows(
+            io.zkaudit.proof.InvalidProofException.class,
+            () -> verifier.verifyAccuracy(proof, inputs, wrong),
+            k + " classes, another label");
+      }
+    }
+  }
 }
