@@ -668,9 +668,9 @@ public final class ModelVerifier {
    * Checks an accuracy proof about a buyer's test-set commitment T (docs/accuracy-proof.md, "The
    * test-set commitment as built") and returns the verified count: the model behind the key, on the
    * N labelled samples behind T, predicts the label for exactly {@code correct} of them. The
-   * verifier needs only T (N is T's); the proof reveals nothing of the inputs, labels or logits.
-   * An accuracy proof about public inputs, a batch or a single-sample proof is refused, as is a
-   * proof about another number of samples.
+   * verifier needs only T (N is T's); the proof reveals nothing of the inputs, labels or logits. An
+   * accuracy proof about public inputs, a batch or a single-sample proof is refused, as is a proof
+   * about another number of samples.
    */
   public VerifiedAccuracy verifyAccuracy(ModelProof proof, TestSetCommitment testSet)
       throws InvalidProofException {
@@ -786,8 +786,7 @@ public final class ModelVerifier {
    * {@link ProofOpenings} plans and checks).
    */
   private List<ProofOpenings.Entry> openingEntries(
-      ModelProof proof, Reduction r, io.zkaudit.pcs.Commitment input)
-      throws InvalidProofException {
+      ModelProof proof, Reduction r, io.zkaudit.pcs.Commitment input) throws InvalidProofException {
     Shape shape = shapeOf(proof);
     ColumnBins witnessBins = shape.bins();
     InvalidProofException.check(

@@ -376,7 +376,9 @@ final class ProofReduction {
       int expected = shape.inputShadowLayout().numVars();
       InvalidProofException.check(
           numVars == expected,
-          (stated instanceof StatedInput.TestSet ? "the test-set shadow has " : "the input shadow has ")
+          (stated instanceof StatedInput.TestSet
+                  ? "the test-set shadow has "
+                  : "the input shadow has ")
               + numVars
               + " variables, expected "
               + expected);
@@ -495,7 +497,8 @@ final class ProofReduction {
       // A test set's inputs are read on T's shadow; its witness input column is unclaimed.
       case StatedInput.TestSet p ->
           InvalidProofException.check(
-              proof.inputEval().isZero(), "a proof about a test-set commitment sends no input evaluation");
+              proof.inputEval().isZero(),
+              "a proof about a test-set commitment sends no input evaluation");
     }
   }
 

@@ -96,7 +96,8 @@ public record TestSetReveal(List<int[]> inputs, int[] labels, byte[] seed) {
         "a test-set reveal of " + n + " samples (1.." + Batch.MAX_SAMPLES + ")");
     int size = r.u32("values per input");
     InvalidProofException.check(
-        size >= 1 && size <= MAX_INPUT_VALUES, "a test-set reveal with inputs of " + size + " values");
+        size >= 1 && size <= MAX_INPUT_VALUES,
+        "a test-set reveal with inputs of " + size + " values");
     InvalidProofException.check(
         (long) n * (size + 1) * 4 <= r.remaining(),
         "the test-set reveal is truncated: " + n + " inputs of " + size + " values do not fit");

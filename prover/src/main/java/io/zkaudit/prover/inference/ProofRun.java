@@ -444,7 +444,9 @@ final class ProofRun {
                   hiding.zeroKnowledge());
           case ProverInput.TestSet p ->
               InferenceStatement.testSetTranscript(
-                  cm.vk().digest(), cm.vk().weights(), statedTestSet,
+                  cm.vk().digest(),
+                  cm.vk().weights(),
+                  statedTestSet,
                   argmaxStatement,
                   hiding.zeroKnowledge());
           case ProverInput.Batch p ->

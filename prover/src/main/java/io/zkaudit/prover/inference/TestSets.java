@@ -13,11 +13,11 @@ import java.security.SecureRandom;
 import java.util.List;
 
 /**
- * The buyer's and the seller's ends of a test-set commitment (docs/accuracy-proof.md, "The
- * test-set commitment as built"). The buyer commits its N labelled samples under the model's key
- * ({@link #commit}), publishes T and later hands the seller the {@link TestSetReveal}; the seller
- * checks the reveal against T and rebuilds the committed columns ({@link #open}), then proves with
- * {@link ModelProver#proveAccuracy(CommittedModel, CommittedTestSet, ProgressListener)}.
+ * The buyer's and the seller's ends of a test-set commitment (docs/accuracy-proof.md, "The test-set
+ * commitment as built"). The buyer commits its N labelled samples under the model's key ({@link
+ * #commit}), publishes T and later hands the seller the {@link TestSetReveal}; the seller checks
+ * the reveal against T and rebuilds the committed columns ({@link #open}), then proves with {@link
+ * ModelProver#proveAccuracy(CommittedModel, CommittedTestSet, ProgressListener)}.
  */
 public final class TestSets {
   private TestSets() {}

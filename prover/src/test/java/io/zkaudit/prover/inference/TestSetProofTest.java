@@ -29,10 +29,10 @@ import org.junit.jupiter.api.function.Executable;
 
 /**
  * Accuracy proofs about a buyer's test-set commitment T (docs/accuracy-proof.md, "The test-set
- * commitment as built"): the honest proof states the engine's count knowing only T, and every
- * cheat (by the seller, or by a buyer who changes a label after committing) is rejected with its
- * reason. MNIST CNN, N = 4, labels with sample 0's set to a class the model does not predict, so
- * both a higher and a lower count can be claimed.
+ * commitment as built"): the honest proof states the engine's count knowing only T, and every cheat
+ * (by the seller, or by a buyer who changes a label after committing) is rejected with its reason.
+ * MNIST CNN, N = 4, labels with sample 0's set to a class the model does not predict, so both a
+ * higher and a lower count can be claimed.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TestSetProofTest {
@@ -122,9 +122,9 @@ class TestSetProofTest {
   }
 
   /**
-   * A sample swapped: the seller proves the inference of an input that is not in T at sample 1
-   * (its own reveal, T's commitment and shadow): the input claims on T's shadow fail the opening.
-   * And an honest proof about a T' holding the swapped sample is about another T.
+   * A sample swapped: the seller proves the inference of an input that is not in T at sample 1 (its
+   * own reveal, T's commitment and shadow): the input claims on T's shadow fail the opening. And an
+   * honest proof about a T' holding the swapped sample is about another T.
    */
   @Test
   void aSampleSwappedForAnotherInputIsRejected() throws Exception {
@@ -149,10 +149,10 @@ class TestSetProofTest {
   }
 
   /**
-   * A buyer who changes a label after committing: the reveal with the changed label does not open
-   * T (the seller's check refuses it, on either side's code), and a proof made from it fails
-   * against T; a seller whose gadget sums against the changed labels under T's commitment fails
-   * the opening of the label claim.
+   * A buyer who changes a label after committing: the reveal with the changed label does not open T
+   * (the seller's check refuses it, on either side's code), and a proof made from it fails against
+   * T; a seller whose gadget sums against the changed labels under T's commitment fails the opening
+   * of the label claim.
    */
   @Test
   void aLabelChangedAfterCommittingIsCaught() throws Exception {
@@ -222,20 +222,24 @@ class TestSetProofTest {
   void aSubsetOrAnotherSampleCountIsRejected() throws Exception {
     CommittedTestSet subset =
         TestSets.commit(
-            key.vk(), new TestSetReveal(inputs.subList(0, N - 1), Arrays.copyOf(labels, N - 1), seed));
+            key.vk(),
+            new TestSetReveal(inputs.subList(0, N - 1), Arrays.copyOf(labels, N - 1), seed));
     ModelProof p = ModelProver.proveAccuracy(key, subset, ProgressListener.NONE);
     verifier.verifyAccuracy(p, subset.commitment());
     assertRejected(
-        () -> verifier.verifyAccuracy(p, t), "the proof is about 3 samples, the test-set commitment holds 4");
+        () -> verifier.verifyAccuracy(p, t),
+        "the proof is about 3 samples, the test-set commitment holds 4");
     TestSetCommitment more = new TestSetCommitment(N + 1, t.commitment());
     TestSetCommitment fewer = new TestSetCommitment(N - 1, t.commitment());
     assertNotEquals(t.digest(), more.digest());
     assertRejected(
-        () -> verifier.verifyAccuracy(proof, more), "the proof is about 4 samples, the test-set commitment holds 5");
+        () -> verifier.verifyAccuracy(proof, more),
+        "the proof is about 4 samples, the test-set commitment holds 5");
     // Same size of commitment (the label table's one sample bit less does not change it): the
     // digest, and with it every challenge, differs.
     assertRejected(() -> verifier.verifyAccuracy(p, fewer), STATEMENT);
-    // The proof's own sample count rewritten to N + 1 (its bytes): another shape, another statement.
+    // The proof's own sample count rewritten to N + 1 (its bytes): another shape, another
+    // statement.
     byte[] bytes = proof.encode();
     int samplesAt = 4 + 4 + 1 + 32;
     assertEquals(N, bytes[samplesAt]);
@@ -243,7 +247,8 @@ class TestSetProofTest {
     ModelProof claimed = ModelProof.decode(bytes);
     // T's size does not tell 4 from 5 samples here (its hiding entries dominate), but a proof of
     // 5 samples has another shape: its lookup proof is malformed for it.
-    assertRejected(() -> verifier.verifyAccuracy(claimed, more), "logup: 34 mask values, expected 36");
+    assertRejected(
+        () -> verifier.verifyAccuracy(claimed, more), "logup: 34 mask values, expected 36");
   }
 
   /** Each kind by name: public-input accuracy proofs, batch and single-sample proofs. */
@@ -260,16 +265,17 @@ class TestSetProofTest {
         () -> verifier.verify(proof, inputs.getFirst()),
         "verify it against its test-set commitment");
     assertRejected(
-        () -> verifier.verifyCommitted(
-            proof,
-            new io.zkaudit.inference.InputCommitment(t.commitment())),
+        () ->
+            verifier.verifyCommitted(
+                proof, new io.zkaudit.inference.InputCommitment(t.commitment())),
         "verify it against its test-set commitment");
     ModelProof batch = ModelProver.proveBatch(key, inputs, ProgressListener.NONE);
     assertRejected(() -> verifier.verifyAccuracy(batch, t), "not an accuracy proof");
     assertThrows(
         ProverException.class,
         () ->
-            new ProofRun(key, new ProofRun.ProverInput.TestSet(testSet), false, ProgressListener.NONE));
+            new ProofRun(
+                key, new ProofRun.ProverInput.TestSet(testSet), false, ProgressListener.NONE));
   }
 
   /**
@@ -319,12 +325,14 @@ class TestSetProofTest {
 
   /**
    * A proof made under another statement (another T, hence another digest in the transcript) meets
-   * other challenges from the first one on: its lookup proof, the first check that reads them, fails.
+   * other challenges from the first one on: its lookup proof, the first check that reads them,
+   * fails.
    */
   static final String STATEMENT = "logup GKR";
 
   private ModelProof altered(Consumer<ProofRun> alter) {
-    ProofRun run = new ProofRun(key, new ProofRun.ProverInput.TestSet(testSet), true, ProgressListener.NONE);
+    ProofRun run =
+        new ProofRun(key, new ProofRun.ProverInput.TestSet(testSet), true, ProgressListener.NONE);
     run.infer().witness();
     alter.accept(run);
     run.bindPrivateInput().blind();
@@ -333,7 +341,8 @@ class TestSetProofTest {
 
   private ProofRun statingAnotherT(CommittedTestSet provenAgainst, TestSetCommitment stated) {
     ProofRun run =
-        new ProofRun(key, new ProofRun.ProverInput.TestSet(provenAgainst), true, ProgressListener.NONE);
+        new ProofRun(
+            key, new ProofRun.ProverInput.TestSet(provenAgainst), true, ProgressListener.NONE);
     run.statedTestSet = stated;
     return run.infer().witness().bindPrivateInput().blind();
   }
