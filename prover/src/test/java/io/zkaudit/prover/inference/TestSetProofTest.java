@@ -104,6 +104,47 @@ class TestSetProofTest {
     assertTrue(report.toString().contains("link of the test-set shadow"), report.toString());
   }
 
+  /**
+   * Zero knowledge: every claim the proof makes on T (the first layer's on the inputs, the gadget's
+   * on the labels) is T's column at a random point, and weighs the column's uniform padding: the
+   * same column with its padding zeroed has another value there. So a claim is uniform given the
+   * statement (docs/zero-knowledge.md, technique 2), and reveals no input or label.
+   */
+  @Test
+  void everyClaimOnTWeighsItsUniformPadding() throws Exception {
+    io.zkaudit.layers.ModelCircuit zk = key.circuit(true);
+    io.zkaudit.layers.TensorLayout in = io.zkaudit.inference.InferenceStatement.inputLayout(zk);
+    io.zkaudit.accuracy.ArgmaxLayout argmax = TestSetCommitment.accuracy(zk, N).argmax();
+    long[] inputsPaddingZeroed = testSet.inputColumn().clone();
+    for (int i = 0; i < inputsPaddingZeroed.length; i++) {
+      if (!in.isReal(i % in.paddedSize())) {
+        inputsPaddingZeroed[i] = 0;
+      }
+    }
+    long[] labelsPaddingZeroed = testSet.labelColumn().clone();
+    for (int i = 0; i < labelsPaddingZeroed.length; i++) {
+      if (!argmax.isReal(i)) {
+        labelsPaddingZeroed[i] = 0;
+      }
+    }
+    var claims = verifier.reduceAccuracy(proof, t).inputClaims();
+    int[] perColumn = new int[2];
+    for (io.zkaudit.pcs.ColumnClaim c : claims) {
+      io.zkaudit.field.Ext2[] shadowPoint = c.point();
+      assertTrue(shadowPoint[0].isZero(), "claims are on the shadow's t = 0 half, T itself");
+      io.zkaudit.field.Ext2[] point = Arrays.copyOfRange(shadowPoint, 1, shadowPoint.length);
+      boolean inputs = c.column() == TestSetCommitment.INPUT_COLUMN;
+      long[] column = inputs ? testSet.inputColumn() : testSet.labelColumn();
+      assertEquals(c.value(), io.zkaudit.poly.Mle.evaluate(column, point));
+      assertNotEquals(
+          c.value(),
+          io.zkaudit.poly.Mle.evaluate(inputs ? inputsPaddingZeroed : labelsPaddingZeroed, point),
+          "a claim on T's column " + c.column() + " weighs no padding");
+      perColumn[c.column()]++;
+    }
+    assertTrue(perColumn[0] >= 1 && perColumn[1] == 1, Arrays.toString(perColumn));
+  }
+
   /** correct ± 1 with the honest witness: the count relation (E) fails in the gadget's sumcheck. */
   @Test
   void aCountOneHigherOrLowerIsRejected() {
