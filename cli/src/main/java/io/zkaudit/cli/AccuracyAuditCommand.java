@@ -2,12 +2,16 @@ package io.zkaudit.cli;
 
 import io.zkaudit.inference.ModelProof;
 import io.zkaudit.inference.ModelVerifier;
+import io.zkaudit.inference.TestSetCommitment;
+import io.zkaudit.inference.TestSetReveal;
 import io.zkaudit.inference.VerifyingKey;
 import io.zkaudit.model.TensorSpec;
 import io.zkaudit.proof.InvalidProofException;
 import io.zkaudit.prover.inference.CommittedModel;
+import io.zkaudit.prover.inference.CommittedTestSet;
 import io.zkaudit.prover.inference.ModelProver;
 import io.zkaudit.prover.inference.ProverException;
+import io.zkaudit.prover.inference.TestSets;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,10 +23,12 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code zkaudit audit prove|verify}: one-shot accuracy audits offline, one proof that the
- * committed model predicts the label of exactly {@code correct} of N labelled samples
- * (docs/accuracy-proof.md, "The accuracy proof as built"). The samples are public in this step; the
- * test-set commitment ({@code audit commit-test-set}) is not built.
+ * {@code zkaudit audit commit-test-set|prove|verify}: one-shot accuracy audits offline, one proof
+ * that the committed model predicts the label of exactly {@code correct} of N labelled samples
+ * (docs/accuracy-proof.md, "The accuracy proof as built"). The samples are public (given to both
+ * commands), or committed by the buyer in a test-set commitment T ({@code commit-test-set}, "The
+ * test-set commitment as built"): the seller proves from T and the buyer's reveal, and the verifier
+ * needs T alone.
  */
 @Command(
     name = "audit",
@@ -30,11 +36,77 @@ import picocli.CommandLine.Option;
     description =
         "Accuracy proofs: one proof that a committed model gets exactly 'correct' of N labelled"
             + " samples right.",
-    subcommands = {AccuracyAuditCommand.Prove.class, AccuracyAuditCommand.Verify.class})
+    subcommands = {
+      AccuracyAuditCommand.CommitTestSet.class,
+      AccuracyAuditCommand.Prove.class,
+      AccuracyAuditCommand.Verify.class
+    })
 final class AccuracyAuditCommand implements Runnable {
   @Override
   public void run() {
-    throw CliException.usage("audit needs a subcommand: prove or verify");
+    throw CliException.usage("audit needs a subcommand: commit-test-set, prove or verify");
+  }
+
+  /**
+   * The buyer's commitment to its labelled samples under the audited model's key: T (public: what
+   * the escrow stores, its hash printed) and the reveal (secret until handed to the seller: the
+   * samples, labels and T's randomness). Exit 0 with both written; 2 for usage errors and samples
+   * the model does not take.
+   */
+  @Command(
+      name = "commit-test-set",
+      mixinStandardHelpOptions = true,
+      description =
+          "Commit labelled samples for an accuracy audit: writes the test-set commitment T (public)"
+              + " and the reveal that opens it (give it to the seller only).")
+  static final class CommitTestSet implements Callable<Integer> {
+    @Option(
+        names = "--vk",
+        required = true,
+        description =
+            "the audited model's verifying key (T is laid out for its inputs and classes)")
+    Path vkFile;
+
+    @Mixin LabelledSamplesOption samples;
+
+    @Option(names = "--out", required = true, description = "where to write T")
+    Path out;
+
+    @Option(
+        names = "--reveal",
+        required = true,
+        description = "where to write the reveal (the samples, labels and T's secret randomness)")
+    Path reveal;
+
+    @Override
+    public Integer call() throws Exception {
+      VerifyingKey vk = readKey(vkFile);
+      ModelVerifier verifier = verifierOf(vk, vkFile);
+      TensorSpec in = vk.description().tensor(verifier.circuit().inputTensor());
+      int classes = classes(verifier.circuit());
+      LabelledSamplesOption.Labelled set = samples.load(in, classes);
+      CommittedTestSet committed;
+      try {
+        committed = TestSets.commit(vk, set.inputs(), set.classes());
+      } catch (ProverException e) {
+        throw CliException.usage(e.getMessage());
+      }
+      write(out, committed.commitment().encode());
+      write(reveal, committed.reveal().encode());
+      System.out.printf(
+          Locale.ROOT,
+          "test set of %d samples from %s committed for model %s%n",
+          set.inputs().size(),
+          set.source(),
+          vk.digest().hex());
+      System.out.printf(Locale.ROOT, "test-set hash %s%n", committed.commitment().digest().hex());
+      System.out.printf(
+          Locale.ROOT,
+          "T written to %s (public); reveal written to %s (secret: give it to the seller only)%n",
+          out,
+          reveal);
+      return Main.EXIT_OK;
+    }
   }
 
   /** Exit 0 with the proof written; 2 for usage errors and samples the model cannot prove. */
@@ -49,6 +121,18 @@ final class AccuracyAuditCommand implements Runnable {
 
     @Mixin LabelledSamplesOption samples;
 
+    @Option(
+        names = "--test-set",
+        description =
+            "instead of samples: the buyer's test-set commitment T (from 'audit commit-test-set');"
+                + " needs --reveal")
+    Path testSet;
+
+    @Option(
+        names = "--reveal",
+        description = "with --test-set: the buyer's reveal, checked against T before proving")
+    Path reveal;
+
     @Option(names = "--out", required = true, description = "where to write the proof")
     Path out;
 
@@ -61,6 +145,9 @@ final class AccuracyAuditCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
+      if (testSet != null || reveal != null) {
+        return proveTestSet();
+      }
       long t0 = System.nanoTime();
       CommittedModel cm = model.commit(!noZk);
       long t1 = System.nanoTime();
@@ -98,6 +185,70 @@ final class AccuracyAuditCommand implements Runnable {
           out);
       return Main.EXIT_OK;
     }
+
+    /** The seller's proof about the buyer's T, from the reveal (checked against T first). */
+    private Integer proveTestSet() throws Exception {
+      if (testSet == null || reveal == null) {
+        throw CliException.usage("--test-set T and --reveal R go together");
+      }
+      if (samples.given()) {
+        throw CliException.usage(
+            "--test-set proves about the samples in T: give no --dataset, --inputs,"
+                + " --sample-labels or --label-offset");
+      }
+      if (noZk) {
+        throw CliException.usage(
+            "a proof about a test-set commitment is zero-knowledge: drop --no-zk");
+      }
+      TestSetCommitment t;
+      TestSetReveal r;
+      try {
+        t = TestSetCommitment.decode(readFile(testSet, "test-set commitment"));
+      } catch (InvalidProofException e) {
+        throw CliException.usage(testSet + ": " + e.getMessage());
+      }
+      try {
+        r = TestSetReveal.decode(readFile(reveal, "reveal"));
+      } catch (InvalidProofException | IllegalArgumentException e) {
+        throw CliException.usage(reveal + ": " + e.getMessage());
+      }
+      long t0 = System.nanoTime();
+      CommittedModel cm = model.commit(true);
+      long t1 = System.nanoTime();
+      ModelProof proof;
+      try {
+        CommittedTestSet opened = TestSets.open(cm.vk(), t, r);
+        try (PhaseBar bar =
+            new PhaseBar(
+                System.err, "proving accuracy on test set of " + t.samples() + " samples")) {
+          proof = ModelProver.proveAccuracy(cm, opened, bar);
+        }
+      } catch (ProverException e) {
+        throw CliException.usage("cannot prove: " + e.getMessage());
+      }
+      long t2 = System.nanoTime();
+      byte[] bytes = proof.encode();
+      Files.write(out, bytes);
+      System.out.printf(
+          Locale.ROOT,
+          "%s on test set %s: %d/%d correct, proven in one accuracy proof (zero-knowledge: the"
+              + " samples, labels and logits stay private)%n",
+          model.fileName(),
+          t.digest().hex(),
+          proof.accuracy().correct(),
+          t.samples());
+      System.out.printf(Locale.ROOT, "model commitment %s%n", cm.vk().digest().hex());
+      System.out.printf(
+          Locale.ROOT,
+          "weights committed in %.2f s (once per model); accuracy proof in %.2f s (%.3f s per"
+              + " sample); %d bytes written to %s%n",
+          (t1 - t0) / 1e9,
+          (t2 - t1) / 1e9,
+          (t2 - t1) / 1e9 / t.samples(),
+          bytes.length,
+          out);
+      return Main.EXIT_OK;
+    }
   }
 
   /**
@@ -125,17 +276,30 @@ final class AccuracyAuditCommand implements Runnable {
 
     @Mixin LabelledSamplesOption samples;
 
+    @Option(
+        names = "--test-set",
+        description =
+            "instead of samples: the test-set commitment T the proof is about (from 'audit"
+                + " commit-test-set')")
+    Path testSet;
+
     @Override
     public Integer call() throws Exception {
-      byte[] vkBytes = readFile(vkFile, "verifying key");
+      VerifyingKey vk = readKey(vkFile);
       byte[] proofBytes = readFile(proofFile, "proof");
-      VerifyingKey vk;
-      ModelVerifier verifier;
-      try {
-        vk = VerifyingKey.decode(vkBytes);
-        verifier = new ModelVerifier(vk);
-      } catch (InvalidProofException e) {
-        throw CliException.usage(vkFile + " is not a valid verifying key: " + e.getMessage());
+      ModelVerifier verifier = verifierOf(vk, vkFile);
+      TestSetCommitment t = null;
+      if (testSet != null) {
+        if (samples.given()) {
+          throw CliException.usage(
+              "--test-set verifies against T alone: give no --dataset, --inputs, --sample-labels"
+                  + " or --label-offset");
+        }
+        try {
+          t = TestSetCommitment.decode(readFile(testSet, "test-set commitment"));
+        } catch (InvalidProofException e) {
+          throw CliException.usage(testSet + ": " + e.getMessage());
+        }
       }
       try {
         io.zkaudit.inference.WeightRanges.check(vk);
@@ -143,15 +307,20 @@ final class AccuracyAuditCommand implements Runnable {
         System.out.println("invalid verifying key " + vkFile.getFileName() + ": " + e.getMessage());
         return Main.EXIT_INVALID;
       }
-      TensorSpec in = vk.description().tensor(verifier.circuit().inputTensor());
-      int classes = classes(verifier.circuit());
-      LabelledSamplesOption.Labelled set = samples.load(in, classes);
+      LabelledSamplesOption.Labelled set = null;
+      if (t == null) {
+        TensorSpec in = vk.description().tensor(verifier.circuit().inputTensor());
+        set = samples.load(in, classes(verifier.circuit()));
+      }
       long t0 = System.nanoTime();
       ModelVerifier.VerifiedAccuracy result;
       ModelProof proof;
       try {
         proof = ModelProof.decode(proofBytes);
-        result = verifier.verifyAccuracy(proof, set.inputs(), set.classes());
+        result =
+            t == null
+                ? verifier.verifyAccuracy(proof, set.inputs(), set.classes())
+                : verifier.verifyAccuracy(proof, t);
       } catch (InvalidProofException e) {
         System.out.println("invalid proof: " + e.getMessage());
         return Main.EXIT_INVALID;
@@ -165,15 +334,20 @@ final class AccuracyAuditCommand implements Runnable {
           ms,
           proofBytes.length,
           vk.digest().hex(),
-          set.source(),
+          t == null ? set.source() : "test set " + t.digest().hex(),
           result.correct(),
           result.samples());
       System.out.println(
-          proof.zeroKnowledge()
-              ? "  zero-knowledge proof: no logit or prediction is revealed, only the count"
-              : "  proof without zero knowledge (made with --no-zk)");
+          !proof.zeroKnowledge()
+              ? "  proof without zero knowledge (made with --no-zk)"
+              : t == null
+                  ? "  zero-knowledge proof: no logit or prediction is revealed, only the count"
+                  : "  zero-knowledge proof: no sample, label, logit or prediction is revealed,"
+                      + " only the count");
       io.zkaudit.soundness.SoundnessReport s =
-          verifier.accuracySoundness(proof.zeroKnowledge(), result.samples());
+          t == null
+              ? verifier.accuracySoundness(proof.zeroKnowledge(), result.samples())
+              : verifier.testSetSoundness(result.samples());
       System.out.printf(
           Locale.ROOT,
           "  soundness, provable (no conjecture): %.1f bits, weakest round: %s, %s"
@@ -186,13 +360,37 @@ final class AccuracyAuditCommand implements Runnable {
       }
       return Main.EXIT_OK;
     }
+  }
 
-    private static byte[] readFile(Path p, String what) {
-      try {
-        return Files.readAllBytes(p);
-      } catch (IOException e) {
-        throw CliException.usage("cannot read " + what + " " + p);
-      }
+  private static byte[] readFile(Path p, String what) {
+    try {
+      return Files.readAllBytes(p);
+    } catch (IOException e) {
+      throw CliException.usage("cannot read " + what + " " + p);
+    }
+  }
+
+  private static void write(Path p, byte[] bytes) {
+    try {
+      Files.write(p, bytes);
+    } catch (IOException e) {
+      throw CliException.usage("cannot write " + p + ": " + e.getMessage());
+    }
+  }
+
+  private static VerifyingKey readKey(Path vkFile) {
+    try {
+      return VerifyingKey.decode(readFile(vkFile, "verifying key"));
+    } catch (InvalidProofException e) {
+      throw CliException.usage(vkFile + " is not a valid verifying key: " + e.getMessage());
+    }
+  }
+
+  private static ModelVerifier verifierOf(VerifyingKey vk, Path vkFile) {
+    try {
+      return new ModelVerifier(vk);
+    } catch (InvalidProofException e) {
+      throw CliException.usage(vkFile + " is not a valid verifying key: " + e.getMessage());
     }
   }
 

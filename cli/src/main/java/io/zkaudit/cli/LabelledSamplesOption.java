@@ -59,6 +59,11 @@ final class LabelledSamplesOption {
   /** The samples as model inputs and the class index each must be predicted as. */
   record Labelled(String source, List<int[]> inputs, int[] classes) {}
 
+  /** Whether any sample option was given (a test-set proof takes none: its samples are in T). */
+  boolean given() {
+    return dataset != null || inputs != null || labels != null || labelOffset != null;
+  }
+
   Labelled load(TensorSpec input, int classes) {
     if ((dataset == null) == (inputs == null)) {
       throw CliException.usage(

@@ -153,6 +153,33 @@ public final class InferenceStatement {
     return t;
   }
 
+  /**
+   * The transcript of an accuracy proof about a test-set commitment ({@link TestSetCommitment}):
+   * {@code test-set-samples} = N where the other kinds have {@code batch-samples} or {@code
+   * accuracy-samples} (no proof of one kind is ever another's), the model, the weights, T's digest
+   * (N and the root) in place of any input hash, then the gadget's statement (committed labels and
+   * {@code correct}), all before any commitment.
+   */
+  public static io.zkaudit.transcript.Transcript testSetTranscript(
+      io.zkaudit.hash.Digest32 model,
+      io.zkaudit.pcs.Commitment weights,
+      TestSetCommitment testSet,
+      io.zkaudit.accuracy.ArgmaxCountStatement statement,
+      boolean zeroKnowledge) {
+    if (!statement.labelsCommitted()) {
+      throw new IllegalArgumentException("a test set's labels are committed in it");
+    }
+    io.zkaudit.transcript.Transcript t = new io.zkaudit.transcript.Transcript(DOMAIN);
+    t.absorbLong("proof-version", ModelProof.VERSION);
+    t.absorbLong("zero-knowledge", zeroKnowledge ? 1 : 0);
+    t.absorbLong("test-set-samples", testSet.samples());
+    t.absorbBytes("model", model.bytes());
+    weights.absorb(t);
+    t.absorbDigest("test-set", testSet.digest());
+    statement.absorb(t);
+    return t;
+  }
+
   public static LookupStatement lookups(ModelCircuit c) {
     return lookups(c, false);
   }

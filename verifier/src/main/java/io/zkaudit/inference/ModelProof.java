@@ -39,6 +39,10 @@ import java.util.List;
  * sets flag bits 2 and 3, writes N and then {@code correct} (u32) after the key's digest, states no
  * outputs (length 0), and carries the argmax-and-count gadget's proof, length-prefixed, after the
  * linear-layer proofs. Single-sample and batch proofs' bytes are unchanged.
+ *
+ * <p>An accuracy proof about a {@link TestSetCommitment} (flags 15: zero knowledge, bits 1, 2 and
+ * 3) is laid out as an accuracy proof whose {@link PrivateInput} is the test set's: its shadow
+ * commitment after the weight shadow, its link to T last. It sends no input evaluation (zero).
  */
 public record ModelProof(
     Digest32 model,
@@ -229,7 +233,9 @@ public record ModelProof(
     if (privateInput != null && !zeroKnowledge) {
       throw new IllegalArgumentException("a private input needs a zero-knowledge proof");
     }
-    if (samples < 0 || samples > Batch.MAX_SAMPLES || (samples > 0 && privateInput != null)) {
+    if (samples < 0
+        || samples > Batch.MAX_SAMPLES
+        || (samples > 0 && privateInput != null && accuracy == null)) {
       throw new IllegalArgumentException(
           "a batch proof states 1.." + Batch.MAX_SAMPLES + " public inputs, not " + samples);
     }
@@ -245,6 +251,15 @@ public record ModelProof(
    */
   public boolean isAccuracy() {
     return accuracy != null;
+  }
+
+  /**
+   * Whether this is an accuracy proof about a {@link TestSetCommitment} (its inputs and labels
+   * committed, opened through {@link #privateInput()}'s shadow and link): {@link
+   * ModelVerifier#verifyAccuracy(ModelProof, TestSetCommitment)}.
+   */
+  public boolean isTestSet() {
+    return accuracy != null && privateInput != null;
   }
 
   /** Whether this is a batch proof (about {@link #samples()} samples), not a single-sample one. */
@@ -341,7 +356,7 @@ public record ModelProof(
       out.put("weight shadow link", linkBytes);
     }
     if (privateInput != null) {
-      out.put("input shadow link", inputBytes);
+      out.put(accuracy != null ? "test-set shadow link" : "input shadow link", inputBytes);
     }
     return out;
   }
@@ -420,7 +435,13 @@ public record ModelProof(
                 + "): update zkaudit");
     int flags = r.u8("flags");
     InvalidProofException.check(
-        flags <= 1 || flags == 3 || flags == 4 || flags == 5 || flags == 12 || flags == 13,
+        flags <= 1
+            || flags == 3
+            || flags == 4
+            || flags == 5
+            || flags == 12
+            || flags == 13
+            || flags == 15,
         "proof flags are " + flags);
     boolean accuracy = (flags & 8) != 0;
     int zk = flags & 1;

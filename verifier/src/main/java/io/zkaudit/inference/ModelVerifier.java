@@ -83,6 +83,23 @@ public final class ModelVerifier {
       return ofBatch(circuit, batch, true);
     }
 
+    /**
+     * The shape of an accuracy proof about a test-set commitment (zero knowledge only): the
+     * accuracy proof's, with T's shadow (TestSetCommitment#layout plus the shadow variable), which
+     * its input and label claims are opened on.
+     */
+    static Shape ofTestSet(ModelCircuit zkCircuit, Batch batch) {
+      Shape a = ofBatch(zkCircuit, batch, true);
+      return new Shape(
+          a.circuit,
+          a.statement,
+          a.bins,
+          a.masks,
+          TestSetCommitment.layout(zkCircuit, a.accuracy).withShadowVariable(),
+          a.batch,
+          a.accuracy);
+    }
+
     private static Shape ofBatch(ModelCircuit circuit, Batch batch, boolean accuracy) {
       boolean zk = circuit.zeroKnowledge();
       AccuracyLayout a = accuracy ? AccuracyLayout.of(circuit, batch) : null;
@@ -150,8 +167,26 @@ public final class ModelVerifier {
     }
   }
 
+  /** Test-set shapes by size (zero knowledge only), built on first use. */
+  private final java.util.concurrent.ConcurrentHashMap<Integer, Shape> testSetShapes =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** The shape of an accuracy proof about a test-set commitment of N samples. */
+  private Shape testSetShape(int samples) throws InvalidProofException {
+    Batch batch = new Batch(samples);
+    try {
+      return testSetShapes.computeIfAbsent(samples, k -> Shape.ofTestSet(zk.circuit(), batch));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidProofException(
+          "the model's accuracy cannot be proven about a test set: " + e.getMessage());
+    }
+  }
+
   /** The shape a proof was made under: its kind, and its batch size for a batch proof. */
   private Shape shapeOf(ModelProof proof) throws InvalidProofException {
+    if (proof.isTestSet()) {
+      return testSetShape(proof.samples());
+    }
     if (proof.isAccuracy()) {
       return accuracyShape(proof.zeroKnowledge(), proof.samples());
     }
@@ -328,6 +363,20 @@ public final class ModelVerifier {
             + " labelled samples for this model");
   }
 
+  /**
+   * The same for an accuracy proof about a test-set commitment of N samples (zero knowledge): no
+   * input point, T's shadow in the batched opening and its link to T.
+   */
+  public SoundnessReport testSetSoundness(int samples) throws InvalidProofException {
+    return soundness(
+        testSetShape(samples),
+        true,
+        true,
+        "a zero-knowledge accuracy proof about a test-set commitment of "
+            + samples
+            + " samples for this model");
+  }
+
   private SoundnessReport soundness(
       Shape shape, boolean zeroKnowledge, boolean privateInput, String what)
       throws InvalidProofException {
@@ -383,7 +432,7 @@ public final class ModelVerifier {
       params.add(longLived);
     }
     if (privateInput) {
-      names.add("the input shadow");
+      names.add(shape.accuracy() != null ? "the test-set shadow" : "the input shadow");
       sizes.add(shape.inputShadowLayout().numVars());
       params.add(longLived);
     }
@@ -413,7 +462,12 @@ public final class ModelVerifier {
       next++;
     }
     if (privateInput) {
-      r.add(linked(openingOf.get(next), "link of the input shadow to the input commitment"));
+      r.add(
+          linked(
+              openingOf.get(next),
+              shape.accuracy() != null
+                  ? "link of the test-set shadow to the test-set commitment"
+                  : "link of the input shadow to the input commitment"));
     }
     return new SoundnessReport(what, r);
   }
@@ -526,7 +580,9 @@ public final class ModelVerifier {
             + proof.samples()
             + " labelled samples, not "
             + expected
-            + ": verify it against its inputs and labels (verifyAccuracy)");
+            + (proof.isTestSet()
+                ? ": verify it against its test-set commitment (verifyAccuracy)"
+                : ": verify it against its inputs and labels (verifyAccuracy)"));
   }
 
   /**
@@ -581,13 +637,11 @@ public final class ModelVerifier {
                 + " classes");
       }
     }
+    refuseOtherKinds(proof);
     InvalidProofException.check(
-        proof.isAccuracy(),
-        proof.isBatch()
-            ? "the proof is a batch proof of "
-                + proof.samples()
-                + " samples, not an accuracy proof: it states outputs, not a count"
-            : "the proof is a single-sample proof, not an accuracy proof");
+        !proof.isTestSet(),
+        "the proof is about a test-set commitment, not public inputs and labels: verify it against"
+            + " the test-set commitment");
     checkSamples(proof, inputs, "an accuracy proof");
     Shape shape = accuracyShape(proof.zeroKnowledge(), proof.samples());
     return new ProofReduction(
@@ -597,6 +651,75 @@ public final class ModelVerifier {
             shape,
             proof,
             new ProofReduction.StatedInput.Accuracy(List.copyOf(inputs), labels.clone()))
+        .run();
+  }
+
+  private static void refuseOtherKinds(ModelProof proof) throws InvalidProofException {
+    InvalidProofException.check(
+        proof.isAccuracy(),
+        proof.isBatch()
+            ? "the proof is a batch proof of "
+                + proof.samples()
+                + " samples, not an accuracy proof: it states outputs, not a count"
+            : "the proof is a single-sample proof, not an accuracy proof");
+  }
+
+  /**
+   * Checks an accuracy proof about a buyer's test-set commitment T (docs/accuracy-proof.md, "The
+   * test-set commitment as built") and returns the verified count: the model behind the key, on the
+   * N labelled samples behind T, predicts the label for exactly {@code correct} of them. The
+   * verifier needs only T (N is T's); the proof reveals nothing of the inputs, labels or logits. An
+   * accuracy proof about public inputs, a batch or a single-sample proof is refused, as is a proof
+   * about another number of samples.
+   */
+  public VerifiedAccuracy verifyAccuracy(ModelProof proof, TestSetCommitment testSet)
+      throws InvalidProofException {
+    Reduction r = reduceAccuracy(proof, testSet);
+    // The inputs and labels must be read by some relation, or T would bind nothing.
+    InvalidProofException.check(
+        r.inputClaims().size() >= 2, "the proof makes no claim on the test set");
+    check(proof, r, testSet.commitment());
+    return new VerifiedAccuracy(proof.accuracy().correct(), proof.samples());
+  }
+
+  /** The reduction of an accuracy proof about a test-set commitment. */
+  public Reduction reduceAccuracy(ModelProof proof, TestSetCommitment testSet)
+      throws InvalidProofException {
+    java.util.Objects.requireNonNull(
+        testSet, "an accuracy proof about a test set is verified against its commitment");
+    refuseOtherKinds(proof);
+    InvalidProofException.check(
+        proof.isTestSet(),
+        "the proof is about public inputs and labels, not a test-set commitment: verify it against"
+            + " its inputs and labels");
+    InvalidProofException.check(
+        proof.zeroKnowledge(), "a proof about a test-set commitment must be zero-knowledge");
+    InvalidProofException.check(
+        proof.samples() == testSet.samples(),
+        "the proof is about "
+            + proof.samples()
+            + " samples, the test-set commitment holds "
+            + testSet.samples());
+    InvalidProofException.check(
+        proof.model().equals(vk.digest()), "the proof is for another model");
+    Shape shape = testSetShape(testSet.samples());
+    int numVars = shape.inputShadowLayout().numVars() - 1;
+    InvalidProofException.check(
+        testSet.commitment().numVars() == numVars,
+        "the test-set commitment has "
+            + testSet.commitment().numVars()
+            + " variables, this model's test set of "
+            + testSet.samples()
+            + " samples has "
+            + numVars
+            + ": it was committed for another model's inputs or labels");
+    return new ProofReduction(
+            vk,
+            weights,
+            shadowLayout,
+            shape,
+            proof,
+            new ProofReduction.StatedInput.TestSet(testSet))
         .run();
   }
 
@@ -615,7 +738,7 @@ public final class ModelVerifier {
     // The input must be read by some relation, or the commitment would bind nothing.
     InvalidProofException.check(
         !r.inputClaims().isEmpty(), "the proof makes no claim on its private input");
-    return check(proof, r, input);
+    return check(proof, r, input.commitment());
   }
 
   /**
@@ -623,7 +746,7 @@ public final class ModelVerifier {
    * private input's shadow ({@code input}, null for a public input) in one batched opening ({@link
    * ProofOpenings}), then the shadows' links to the weight and input commitments.
    */
-  private int[] check(ModelProof proof, Reduction r, InputCommitment input)
+  private int[] check(ModelProof proof, Reduction r, io.zkaudit.pcs.Commitment input)
       throws InvalidProofException {
     List<ProofOpenings.Entry> entries = openingEntries(proof, r, input);
     Shape shape = shapeOf(proof);
@@ -649,7 +772,7 @@ public final class ModelVerifier {
     if (input != null) {
       ShadowLink.verify(
           longLived,
-          input.commitment(),
+          input,
           proof.privateInput().shadow(),
           opened.get(next),
           ShadowLinkProof.decode(
@@ -663,7 +786,7 @@ public final class ModelVerifier {
    * {@link ProofOpenings} plans and checks).
    */
   private List<ProofOpenings.Entry> openingEntries(
-      ModelProof proof, Reduction r, InputCommitment input) throws InvalidProofException {
+      ModelProof proof, Reduction r, io.zkaudit.pcs.Commitment input) throws InvalidProofException {
     Shape shape = shapeOf(proof);
     ColumnBins witnessBins = shape.bins();
     InvalidProofException.check(
@@ -700,7 +823,7 @@ public final class ModelVerifier {
     if (input != null) {
       entries.add(
           new ProofOpenings.Entry(
-              "input shadow",
+              proof.isTestSet() ? "test-set shadow" : "input shadow",
               proof.privateInput().shadow(),
               shape.inputShadowLayout(),
               r.inputClaims(),

@@ -73,6 +73,12 @@ final class ProofReduction {
      * batch whose outputs are committed, not stated.
      */
     record Accuracy(List<int[]> inputs, int[] labels) implements StatedInput {}
+
+    /**
+     * An accuracy proof about a buyer's test-set commitment: its inputs and labels are T's columns,
+     * read through a per-proof shadow of T (as a private input's), never stated.
+     */
+    record TestSet(TestSetCommitment testSet) implements StatedInput {}
   }
 
   /**
@@ -141,6 +147,13 @@ final class ProofReduction {
           case StatedInput.Accuracy p ->
               witness.add(
                   new ColumnClaim(InferenceStatement.inputColumn(circuit), c.point(), c.value()));
+          // A test set: the claim is on T's input column, in its shadow's t = 0 half.
+          case StatedInput.TestSet p ->
+              input.add(
+                  new ColumnClaim(
+                      TestSetCommitment.INPUT_COLUMN,
+                      Points.concat(new Ext2[] {Ext2.ZERO}, c.point()),
+                      c.value()));
         }
         return;
       }
@@ -235,12 +248,12 @@ final class ProofReduction {
     this.zk = proof.zeroKnowledge();
     this.batch = shape.batch();
     this.accuracy = shape.accuracy();
-    if ((batch != null)
-        != (stated instanceof StatedInput.Batch || stated instanceof StatedInput.Accuracy)) {
+    boolean accuracyStated =
+        stated instanceof StatedInput.Accuracy || stated instanceof StatedInput.TestSet;
+    if ((batch != null) != (stated instanceof StatedInput.Batch || accuracyStated)) {
       throw new IllegalArgumentException("a batch proof's shape goes with its batch of inputs");
     }
-    if ((accuracy != null) != (stated instanceof StatedInput.Accuracy)
-        || (accuracy != null) != proof.isAccuracy()) {
+    if ((accuracy != null) != accuracyStated || (accuracy != null) != proof.isAccuracy()) {
       throw new IllegalArgumentException("an accuracy proof's shape goes with its labels");
     }
     this.output = proof.output();
@@ -327,6 +340,7 @@ final class ProofReduction {
     switch (stated) {
       case StatedInput.Batch p -> bindBatchStatement(p, inSpec, outSpec);
       case StatedInput.Accuracy p -> bindAccuracyStatement(p, inSpec);
+      case StatedInput.TestSet p -> bindTestSetStatement(p.testSet());
       case StatedInput.Committed p -> bindSampleStatement(p.commitment().digest(), outSpec);
       case StatedInput.Public p -> {
         checkValues("input", p.values(), inSpec);
@@ -357,12 +371,17 @@ final class ProofReduction {
               + shadowLayout.numVars());
       proof.shadow().absorb(transcript);
     }
-    if (stated instanceof StatedInput.Committed) {
+    if (stated instanceof StatedInput.Committed || stated instanceof StatedInput.TestSet) {
       int numVars = proof.privateInput().shadow().numVars();
       int expected = shape.inputShadowLayout().numVars();
       InvalidProofException.check(
           numVars == expected,
-          "the input shadow has " + numVars + " variables, expected " + expected);
+          (stated instanceof StatedInput.TestSet
+                  ? "the test-set shadow has "
+                  : "the input shadow has ")
+              + numVars
+              + " variables, expected "
+              + expected);
       proof.privateInput().shadow().absorb(transcript);
     }
   }
@@ -436,6 +455,24 @@ final class ProofReduction {
   }
 
   /**
+   * An accuracy proof's statement about a test-set commitment: T (its digest: N and the root), the
+   * count the proof states, labels committed in T; no inputs, no outputs.
+   */
+  private void bindTestSetStatement(TestSetCommitment testSet) throws InvalidProofException {
+    InvalidProofException.check(
+        output.length == 0, "an accuracy proof states no outputs, this one " + output.length);
+    int correct = proof.accuracy().correct();
+    Rejection.MALFORMED.check(
+        correct >= 0 && correct <= batch.samples(),
+        correct + " correct of " + batch.samples() + " samples");
+    argmax =
+        new ArgmaxCountStatement(
+            accuracy.argmax(), new ArgmaxCountStatement.Labels.Committed(), correct);
+    transcript =
+        InferenceStatement.testSetTranscript(proof.model(), vk.weights(), testSet, argmax, zk);
+  }
+
+  /**
    * A public input: the committed input column at a challenge point must equal the input's own
    * extension there. A private input sends no evaluation: its claims go to its shadow.
    */
@@ -457,6 +494,11 @@ final class ProofReduction {
       }
       case StatedInput.Batch p -> bindBatchInput(p.inputs());
       case StatedInput.Accuracy p -> bindBatchInput(p.inputs());
+      // A test set's inputs are read on T's shadow; its witness input column is unclaimed.
+      case StatedInput.TestSet p ->
+          InvalidProofException.check(
+              proof.inputEval().isZero(),
+              "a proof about a test-set commitment sends no input evaluation");
     }
   }
 
@@ -803,6 +845,15 @@ final class ProofReduction {
         ArgmaxCountVerifier.verify(argmax, proof.accuracy().gadget(), transcript, ledger);
     LookupStatement statement = shape.statement();
     for (ColumnEvaluation e : o.claims()) {
+      if (e.column() == Column.LABELS) {
+        // Committed labels: T's label column, in its shadow's t = 0 half.
+        claims.input.add(
+            new ColumnClaim(
+                TestSetCommitment.LABEL_COLUMN,
+                Points.concat(new Ext2[] {Ext2.ZERO}, e.point()),
+                e.value()));
+        continue;
+      }
       Ext2[] point = e.column() == Column.LOGITS ? accuracy.logitsPoint(e.point()) : e.point();
       claims.witness.add(
           new ColumnClaim(

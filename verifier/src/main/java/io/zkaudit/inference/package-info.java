@@ -9,6 +9,11 @@
  * samples at once ({@link io.zkaudit.inference.Batch}: ceil(log2 N) variables on top of every
  * per-sample table and lookup group, each layer checked at its point's sample coordinates and its
  * activation claims lifted to the batch coordinates, Σ_b eq(r_b, b) = 1 keeping affine terms
- * single; docs/accuracy-proof.md).
+ * single; docs/accuracy-proof.md). An accuracy proof about a buyer's test-set commitment ({@link
+ * io.zkaudit.inference.TestSetCommitment}: the N' batched inputs, the label table and hiding
+ * entries in one Basefold commitment) reads T through a per-proof shadow and a link, as a private
+ * input's proof reads its input commitment: each claim is T's column at a random point, masked by
+ * the column's uniform padding ({@link io.zkaudit.inference.TestSetOpening}, {@link
+ * io.zkaudit.inference.TestSetReveal}).
  */
 package io.zkaudit.inference;

@@ -106,6 +106,20 @@ public final class ModelProver {
   }
 
   /**
+   * One zero-knowledge accuracy proof about a buyer's test-set commitment T
+   * (docs/accuracy-proof.md, "The test-set commitment as built"): the model predicts the label for
+   * exactly the stated number of the N labelled samples behind T. The statement is (the key, T, N,
+   * the count); the proof reveals nothing of the inputs, labels or logits. {@code testSet} is the
+   * seller's, opened from the buyer's reveal and checked against T ({@link TestSets#open}).
+   * Verified by {@link io.zkaudit.inference.ModelVerifier#verifyAccuracy(ModelProof,
+   * io.zkaudit.inference.TestSetCommitment)}.
+   */
+  public static ModelProof proveAccuracy(
+      CommittedModel cm, CommittedTestSet testSet, ProgressListener progress) {
+    return new ProofRun(cm, new ProofRun.ProverInput.TestSet(testSet), true, progress).prove();
+  }
+
+  /**
    * A zero-knowledge proof about a committed input, which the proof does not reveal
    * (docs/zero-knowledge.md).
    */

@@ -159,6 +159,17 @@ final class ProofRun {
         return labels.clone();
       }
     }
+
+    /**
+     * An accuracy proof about a buyer's test-set commitment, opened by its reveal: the inputs and
+     * labels are T's, read through T's shadow; values() is sample 0's.
+     */
+    record TestSet(CommittedTestSet testSet) implements ProverInput {
+      @Override
+      public int[] values() {
+        return testSet.reveal().inputs().getFirst();
+      }
+    }
   }
 
   /** The N inputs of a batch or accuracy proof; null for a single-sample proof. */
@@ -166,6 +177,7 @@ final class ProofRun {
     return switch (input) {
       case ProverInput.Batch b -> b.inputs();
       case ProverInput.Accuracy a -> a.inputs();
+      case ProverInput.TestSet t -> t.testSet().reveal().inputs();
       case ProverInput.Public p -> null;
       case ProverInput.Private p -> null;
     };
@@ -188,6 +200,12 @@ final class ProofRun {
 
   /** The committed logits column (the batch's output tables, padding uniform in zk). */
   long[] logitsColumn;
+
+  /**
+   * A test-set proof's T as the statement names it: the committed one (a cheating prover's test
+   * names another after proving against this one).
+   */
+  io.zkaudit.inference.TestSetCommitment statedTestSet;
 
   /** The gadget's proof, from the layers round. */
   ArgmaxCountProver.Output gadget;
@@ -217,7 +235,10 @@ final class ProofRun {
     } else {
       this.batch = null;
     }
-    if (input instanceof ProverInput.Accuracy) {
+    if (input instanceof ProverInput.TestSet && !zeroKnowledge) {
+      throw new ProverException("a proof about a test-set commitment is zero-knowledge");
+    }
+    if (input instanceof ProverInput.Accuracy || input instanceof ProverInput.TestSet) {
       try {
         this.accuracy = AccuracyLayout.of(circuit, batch);
       } catch (IllegalArgumentException e) {
@@ -238,6 +259,9 @@ final class ProofRun {
     }
     this.statement = hiding.statement();
     this.statedInput = input.values();
+    if (input instanceof ProverInput.TestSet t) {
+      this.statedTestSet = t.testSet().commitment();
+    }
   }
 
   /** Every round, in order: an honest proof. */
@@ -317,9 +341,21 @@ final class ProofRun {
                 traces.get(b),
                 sample,
                 padding,
-                null,
+                testSetInput(b),
                 hiding instanceof Hiding.ZeroKnowledge z ? z.masks().paddingScalars() : null,
                 accuracy != null));
+  }
+
+  /**
+   * Sample b's slice of a test set's committed input column (the layers read T's inputs, padding
+   * included, as a private input's); null for public inputs.
+   */
+  private long[] testSetInput(int b) {
+    if (!(input instanceof ProverInput.TestSet t)) {
+      return null;
+    }
+    int size = InferenceStatement.inputLayout(circuit).paddedSize();
+    return Arrays.copyOfRange(t.testSet().inputColumn(), b * size, (b + 1) * size);
   }
 
   /**
@@ -336,7 +372,12 @@ final class ProofRun {
         logits[b][j] = witness.output[b * k + j];
       }
     }
-    int[] labels = ((ProverInput.Accuracy) input).labels();
+    int[] labels =
+        switch (input) {
+          case ProverInput.Accuracy a -> a.labels();
+          case ProverInput.TestSet t -> t.testSet().reveal().labels();
+          default -> throw new IllegalStateException("not an accuracy proof");
+        };
     ArgmaxWitness w;
     try {
       w = ArgmaxWitness.compute(accuracy.argmax(), logits, labels, padding);
@@ -344,8 +385,18 @@ final class ProofRun {
       throw new ProverException(e.getMessage());
     }
     logitsColumn = witness.activation(circuit, circuit.outputTensor());
-    argmaxStatement = w.statement();
-    labelTable = argmaxStatement.labelTable();
+    if (input instanceof ProverInput.TestSet t) {
+      // The labels are T's: the gadget sums against T's label column and leaves a claim on it.
+      argmaxStatement =
+          new ArgmaxCountStatement(
+              accuracy.argmax(),
+              new ArgmaxCountStatement.Labels.Committed(),
+              w.statement().correct());
+      labelTable = t.testSet().labelColumn();
+    } else {
+      argmaxStatement = w.statement();
+      labelTable = argmaxStatement.labelTable();
+    }
     ArgmaxColumns c = w.columns();
     gadgetColumns =
         new ArgmaxColumns(accuracy.gadgetLogits(logitsColumn), c.selector(), c.max(), c.gap());
@@ -360,6 +411,11 @@ final class ProofRun {
     if (input instanceof ProverInput.Private p) {
       inputShadow = privateInputShadow(p);
       witness.rangeInput(circuit, statement, inputShadow.column(0));
+    }
+    if (input instanceof ProverInput.TestSet t) {
+      inputShadow =
+          new BasefoldProver(InferenceStatement.pcsParams())
+              .commitShadow(t.testSet().committed(), hiding.commitmentTail());
     }
     return this;
   }
@@ -392,6 +448,13 @@ final class ProofRun {
                   cm.vk().digest(),
                   cm.vk().weights(),
                   statedInputs.stream().map(ModelVerifier::inputHash).toList(),
+                  argmaxStatement,
+                  hiding.zeroKnowledge());
+          case ProverInput.TestSet p ->
+              InferenceStatement.testSetTranscript(
+                  cm.vk().digest(),
+                  cm.vk().weights(),
+                  statedTestSet,
                   argmaxStatement,
                   hiding.zeroKnowledge());
           case ProverInput.Batch p ->
@@ -444,6 +507,8 @@ final class ProofRun {
     }
     switch (input) {
       case ProverInput.Private p -> inputShadow.commitment().absorb(transcript);
+      // T's shadow; its inputs are read there, not bound at a point (no input evaluation).
+      case ProverInput.TestSet p -> inputShadow.commitment().absorb(transcript);
       case ProverInput.Public p -> {
         TensorLayout inLayout = InferenceStatement.inputLayout(circuit);
         Ext2[] point = transcript.challengeExts("input-point", inLayout.numVars());
@@ -689,11 +754,15 @@ final class ProofRun {
             : ShadowLinks.prove(longLived, cm.weights(), openings.leaves().get(bins.bins()))
                 .encode();
     byte[] inputLink = new byte[0];
-    if (input instanceof ProverInput.Private p) {
+    Committed linked =
+        switch (input) {
+          case ProverInput.Private p -> p.committed().committed();
+          case ProverInput.TestSet t -> t.testSet().committed();
+          default -> null;
+        };
+    if (linked != null) {
       int entry = bins.bins() + (weightsRead ? 1 : 0);
-      inputLink =
-          ShadowLinks.prove(longLived, p.committed().committed(), openings.leaves().get(entry))
-              .encode();
+      inputLink = ShadowLinks.prove(longLived, linked, openings.leaves().get(entry)).encode();
     }
     progress.progress("done", PHASES, PHASES);
     return proof(openings.batched(), openings.alone(), weightLink, privateInputWithLink(inputLink));
@@ -708,6 +777,7 @@ final class ProofRun {
             verifier.reduceAccuracy(unopened, statedInputs, argmaxStatement.publicLabels());
         case ProverInput.Public p -> verifier.reduce(unopened, statedInput);
         case ProverInput.Private p -> verifier.reduce(unopened, p.committed().commitment());
+        case ProverInput.TestSet t -> verifier.reduceAccuracy(unopened, statedTestSet);
       };
     } catch (InvalidProofException e) {
       throw new OwnProofRejected(e);
