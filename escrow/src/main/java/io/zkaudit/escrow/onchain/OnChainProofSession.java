@@ -169,8 +169,8 @@ public final class OnChainProofSession {
   }
 
   /**
-   * Step 3 + 2k: proven layer k's rounding ({@link LayerEncoding}): its plan, the statement's and
-   * the lookups' claims hashes, the lookups' claims as items, layer k's range evaluations.
+   * Step 3: proven layer 0's rounding ({@link LayerEncoding}): its plan, the statement's and the
+   * lookups' claims hashes, all the lookups' claims as items, layer 0's range evaluations.
    */
   public Outcome rounding(
       Digest32 id,
@@ -228,7 +228,12 @@ public final class OnChainProofSession {
       Digest32 lookupsHash,
       byte[] lookupItems,
       byte[] rangeEvals) {
-    Function f = roundingCall(id, c, plan, statementClaims, lookupsHash, lookupItems, rangeEvals);
+    return simulate(
+        id, roundingCall(id, c, plan, statementClaims, lookupsHash, lookupItems, rangeEvals));
+  }
+
+  /** A step simulated (eth_call): the checkpoint it would store (no gas), or the refusal. */
+  private Outcome simulate(Digest32 id, Function f) {
     String data = FunctionEncoder.encode(f);
     EthCall simulated = calls.ethCall(data);
     if (simulated.hasError()) {
@@ -248,11 +253,68 @@ public final class OnChainProofSession {
         Numeric.hexStringToByteArray(data).length);
   }
 
-  /** The lookups' claims hash the session's first layer step stored (zero before it). */
-  public Digest32 lookupClaims(Digest32 id) {
+  /**
+   * Step 3 + 2k, k >= 1: proven layer k's rounding from its own rounding row and range pair ({@link
+   * LayerEncoding#rowItems}), opened against what the first layer step stored: the lookups' claims
+   * hash and every layer's row hash ({@link LayerEncoding#rowHashes}).
+   */
+  public Outcome roundingAt(
+      Digest32 id,
+      Checkpoint c,
+      List<BigInteger> plan,
+      Digest32 lookupsHash,
+      List<byte[]> rowHashes,
+      byte[] items,
+      byte[] rangeEvals) {
+    return ofSession(
+        id,
+        step(
+            "roundingAt",
+            roundingAtCall(id, c, plan, lookupsHash, rowHashes, items, rangeEvals),
+            false));
+  }
+
+  /** {@link #roundingAt} simulated (eth_call), nothing sent. */
+  public Outcome simulateRoundingAt(
+      Digest32 id,
+      Checkpoint c,
+      List<BigInteger> plan,
+      Digest32 lookupsHash,
+      List<byte[]> rowHashes,
+      byte[] items,
+      byte[] rangeEvals) {
+    return simulate(id, roundingAtCall(id, c, plan, lookupsHash, rowHashes, items, rangeEvals));
+  }
+
+  private static Function roundingAtCall(
+      Digest32 id,
+      Checkpoint c,
+      List<BigInteger> plan,
+      Digest32 lookupsHash,
+      List<byte[]> rowHashes,
+      byte[] items,
+      byte[] rangeEvals) {
+    return new Function(
+        "roundingAt",
+        List.of(
+            new Bytes32(id.bytes()),
+            c.abi(),
+            words(plan),
+            new Bytes32(lookupsHash.bytes()),
+            new DynamicArray<>(Bytes32.class, rowHashes.stream().map(Bytes32::new).toList()),
+            new DynamicBytes(items),
+            new DynamicBytes(rangeEvals)),
+        List.of(new TypeReference<StaticArray8<Bytes32>>() {}));
+  }
+
+  /**
+   * What the session's first layer step stored: keccak(lookups' claims hash, keccak of the row
+   * hashes) ({@link LayerEncoding#layerClaims}); zero before it.
+   */
+  public Digest32 layerClaims(Digest32 id) {
     Function f =
         new Function(
-            "lookupClaims",
+            "layerClaims",
             List.of(new Bytes32(id.bytes())),
             List.of(new TypeReference<Bytes32>() {}));
     EthCall r = calls.ethCall(FunctionEncoder.encode(f));

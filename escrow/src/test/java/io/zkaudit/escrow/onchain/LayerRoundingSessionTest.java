@@ -402,10 +402,10 @@ class LayerRoundingSessionTest {
             items,
             evals),
         LayerStepRejection.WRONG_TAG);
-    // Another layer's plan is another step: layer 1's rounding does not follow the lookups.
-    assertInstanceOf(
-        OnChainProofSession.Outcome.UnknownSession.class,
-        sim(session, o, with(plan, 0, 1), o.statementClaims(), o.lookupsHash(), items, evals));
+    // The step with all the claims is layer 0's: another layer's plan is refused.
+    assertRejected(
+        sim(session, o, with(plan, 0, 1), o.statementClaims(), o.lookupsHash(), items, evals),
+        LayerStepRejection.BAD_STATEMENT);
     assertRejected(
         sim(
             session,
@@ -421,7 +421,8 @@ class LayerRoundingSessionTest {
   /**
    * The step continues only the stored checkpoint of its sender: a forged checkpoint, another
    * sender, and the step replayed from the lookups' checkpoint once it advanced are unknown
-   * sessions; the lookups' hash is stored by it.
+   * sessions; the step stores the lookups' hash with every layer's row hash ({@link
+   * LayerEncoding#layerClaims}), and a later layer's rounding waits for layer 0's reduction.
    */
   @Test
   void theStepContinuesOnlyTheStoredCheckpoint(ChainNode node) throws Exception {
@@ -446,18 +447,46 @@ class LayerRoundingSessionTest {
     OnChainProofSession other =
         OnChainProofSession.at(node.web3j(), node.newAccount(FUNDS), session.address());
     assertInstanceOf(OnChainProofSession.Outcome.UnknownSession.class, sim(other, o, evals));
-    assertInstanceOf(
-        OnChainProofSession.Outcome.Advanced.class,
-        session.rounding(
-            o.id(),
-            o.checkpoint(),
-            o.plan(),
-            o.statementClaims(),
-            o.lookupsHash(),
-            o.items(),
-            evals));
-    assertEquals(o.lookupsHash(), session.lookupClaims(o.id()));
+    OnChainProofSession.Checkpoint three =
+        assertInstanceOf(
+                OnChainProofSession.Outcome.Advanced.class,
+                session.rounding(
+                    o.id(),
+                    o.checkpoint(),
+                    o.plan(),
+                    o.statementClaims(),
+                    o.lookupsHash(),
+                    o.items(),
+                    evals))
+            .checkpoint();
+    assertEquals(
+        new Digest32(
+            LayerEncoding.layerClaims(o.lookupsHash().bytes(), LayerEncoding.rowHashes(o.items()))),
+        session.layerClaims(o.id()));
     assertInstanceOf(OnChainProofSession.Outcome.UnknownSession.class, sim(session, o, evals));
+    // Layer 1's rounding (step 5) continues layer 0's reduction (step 4), which is not built yet:
+    // from the checkpoint of step 3 it is an unknown session, as is layer 0 through roundingAt.
+    List<byte[]> rows = LayerEncoding.rowHashes(o.items());
+    assertInstanceOf(
+        OnChainProofSession.Outcome.UnknownSession.class,
+        session.simulateRoundingAt(
+            o.id(),
+            three,
+            with(o.plan(), 0, 1),
+            o.lookupsHash(),
+            rows,
+            LayerEncoding.rowItems(o.items(), 1),
+            LayerEncoding.rangeEvals(f.proof().rangeEvals(), 1)));
+    assertRejected(
+        session.simulateRoundingAt(
+            o.id(),
+            three,
+            o.plan(),
+            o.lookupsHash(),
+            rows,
+            LayerEncoding.rowItems(o.items(), 0),
+            evals),
+        LayerStepRejection.BAD_STATEMENT);
   }
 
   /** The rounding step simulated (eth_call), nothing sent. */
