@@ -21,6 +21,10 @@ import "./Goldilocks.sol";
 ///   like the other plans: its keccak starts the step's claims hash.
 /// - `rangeEvals`: the proof's three extension elements of layer k, c1(rho), c2(rho), c1 at the
 ///   pair's point, as the proof encodes them (and the transcript absorbs them).
+/// - `output`: for the model's output layer (plan column PUBLIC_OUTPUT, the output's layout after
+///   the seven words), the public output as little-endian int32 (the caller checks its SHA-256
+///   against the statement's); its extension at rho must be the row's output value, which is then
+///   not chained. Empty for every other layer.
 ///
 /// Checks, in Java's order: the tag against the plan's at rho; "range-evals" absorbed; the rounding
 /// tuple (a + c2 + 1 = (a - c1) + c1 + c2 + 1); a non-zero last coordinate b of the pair's point;
@@ -34,9 +38,13 @@ contract LayerSteps {
     uint256 private constant P = 0xFFFFFFFF00000001;
     uint256 private constant M64 = 0xFFFFFFFFFFFFFFFF;
     /// A plan's output column for the model's output layer, whose claim is checked against the
-    /// public output instead of going to a column: not supported yet.
+    /// public output instead of going to a column; its plan has six more words, the output's
+    /// layout (height, width, channels, hBits, wBits, cBits).
     uint256 public constant PUBLIC_OUTPUT = M64;
     uint256 private constant PLAN_WORDS = 7;
+    uint256 private constant OUTPUT_PLAN_WORDS = 13;
+    /// At most this many output values are evaluated (the models' outputs are logits).
+    uint256 private constant MAX_OUTPUT = 1 << 12;
     uint256 private constant MAX_POINT = 64;
     uint256 private constant MAX_VALUES = 64;
     uint256 private constant NONE = type(uint256).max;
@@ -44,7 +52,9 @@ contract LayerSteps {
     /// Java's reasons (`LayerStepRejection`). WrongTag, RoundingTuple and DegenerateRangePoint are
     /// `ProofReduction`'s "wrong table tag", "the rounding tuple is inconsistent" and "degenerate
     /// range point"; Malformed is a range evaluation that is not canonical or not 48 bytes, or
-    /// claims that are not whole items; UnopenedClaims are claims whose chain is not the hash.
+    /// claims that are not whole items; UnopenedClaims are claims whose chain is not the hash;
+    /// OutputMismatch is `ProofReduction`'s "the claimed output does not match the proof" (the
+    /// output layer's row against the public output's extension at rho).
     enum Reason {
         Valid,
         Malformed,
@@ -53,7 +63,8 @@ contract LayerSteps {
         UnopenedClaims,
         WrongTag,
         RoundingTuple,
-        DegenerateRangePoint
+        DegenerateRangePoint,
+        OutputMismatch
     }
 
     struct Row {
@@ -75,7 +86,8 @@ contract LayerSteps {
         uint256[] calldata plan,
         bytes32 lookupClaims,
         bytes calldata claims,
-        bytes calldata rangeEvals
+        bytes calldata rangeEvals,
+        bytes calldata output
     ) external pure returns (Reason reason, uint256 detail, bytes32 stateOut, bytes32 claimsHash, bytes32 rowsHash) {
         (reason, detail) = _checkInputs(plan, rangeEvals);
         if (reason != Reason.Valid) return (reason, detail, 0, 0, 0);
@@ -84,7 +96,7 @@ contract LayerSteps {
         uint256 pairs;
         (reason, detail, r, rows, pairs) = _open(claims, lookupClaims, plan[0]);
         if (reason != Reason.Valid) return (reason, detail, 0, 0, 0);
-        (reason, detail, stateOut, claimsHash) = _round(stateIn, plan, claims, r, rangeEvals);
+        (reason, detail, stateOut, claimsHash) = _round(stateIn, plan, claims, r, rangeEvals, output);
         if (reason != Reason.Valid) return (reason, detail, 0, 0, 0);
         rowsHash = keccak256(abi.encodePacked(_rowHashes(claims, rows, pairs)));
     }
@@ -97,7 +109,8 @@ contract LayerSteps {
         uint256[] calldata plan,
         bytes32[] calldata rowHashes_,
         bytes calldata items,
-        bytes calldata rangeEvals
+        bytes calldata rangeEvals,
+        bytes calldata output
     ) external pure returns (Reason reason, uint256 detail, bytes32 stateOut, bytes32 claimsHash) {
         (reason, detail) = _checkInputs(plan, rangeEvals);
         if (reason != Reason.Valid) return (reason, detail, 0, 0);
@@ -113,7 +126,7 @@ contract LayerSteps {
             h := keccak256(ptr, items.length)
         }
         if (h != rowHashes_[k]) return (Reason.UnopenedClaims, 1, 0, 0);
-        return _round(stateIn, plan, items, r, rangeEvals);
+        return _round(stateIn, plan, items, r, rangeEvals, output);
     }
 
     function _checkInputs(uint256[] calldata plan, bytes calldata rangeEvals) private pure returns (Reason, uint256) {
@@ -127,17 +140,27 @@ contract LayerSteps {
     }
 
     /// @dev The rounding proper, from the row and pair found in `claims`.
-    function _round(bytes32 stateIn, uint256[] calldata plan, bytes calldata claims, Row memory r, bytes calldata rangeEvals)
-        private
-        pure
-        returns (Reason, uint256, bytes32, bytes32)
-    {
+    function _round(
+        bytes32 stateIn,
+        uint256[] calldata plan,
+        bytes calldata claims,
+        Row memory r,
+        bytes calldata rangeEvals,
+        bytes calldata output
+    ) private pure returns (Reason, uint256, bytes32, bytes32) {
         unchecked {
             // Channel bits beyond the row's point: a plan about another layout.
             if (plan[2] == 1 && plan[3] > r.rowN) return (Reason.BadStatement, 3, 0, 0);
+            bool isOutput = plan[4] == PUBLIC_OUTPUT;
+            if (!isOutput && output.length != 0) return (Reason.Malformed, 7, 0, 0);
             // The row's values: tag, output, a - c1, a + c2 + 1.
             uint256 v = r.rowAt + 32 * (5 + r.rowN);
             if (_word(claims, v) != _tag(plan, claims, r.rowAt + 128)) return (Reason.WrongTag, plan[0], 0, 0);
+            if (isOutput) {
+                // ProofReduction's Claims.tensor: the public output's extension at rho.
+                Reason why = _checkOutput(plan, claims, r, output, _word(claims, v + 32));
+                if (why != Reason.Valid) return (why, plan[0], 0, 0);
+            }
             FiatShamir.Transcript memory t = FiatShamir.Transcript(stateIn);
             t.absorbCalldata("range-evals", rangeEvals);
             uint256 c1 = _ext(rangeEvals, 0);
@@ -153,13 +176,54 @@ contract LayerSteps {
 
             bytes32 h = keccak256(abi.encodePacked(plan));
             uint256 rho = r.rowAt + 128;
-            h = _item(h, 8, plan[4], claims, rho, r.rowN, _word(claims, v + 32));
+            if (!isOutput) h = _item(h, 8, plan[4], claims, rho, r.rowN, _word(claims, v + 32));
             h = _item(h, 8, plan[5], claims, rho, r.rowN, c1);
             h = _item(h, 8, plan[6], claims, rho, r.rowN, c2);
             h = _item(h, 9, plan[0], claims, rho, r.rowN, acc);
             h = _item(h, 8, plan[5], claims, pairPoint, r.pairN - 1, c1Pair);
             h = _item(h, 8, plan[6], claims, pairPoint, r.pairN - 1, c2Pair);
             return (Reason.Valid, 0, t.state, h);
+        }
+    }
+
+    /// @dev The output layer's row against the public output (little-endian int32, row-major
+    /// NHWC): its layout's extension at rho (TensorLayout.place: channel in the low bits, then
+    /// width, then height; values embedded signed) must be the row's output value.
+    function _checkOutput(uint256[] calldata plan, bytes calldata claims, Row memory r, bytes calldata output, uint256 claimed)
+        private
+        pure
+        returns (Reason)
+    {
+        unchecked {
+            uint256 height = plan[7];
+            uint256 width = plan[8];
+            uint256 channels = plan[9];
+            uint256 wBits = plan[11];
+            uint256 cBits = plan[12];
+            if (r.rowN != plan[10] + wBits + cBits) return Reason.BadStatement;
+            uint256 count = height * width * channels;
+            if (count > MAX_OUTPUT) return Reason.Unsupported;
+            if (output.length != 4 * count) return Reason.Malformed;
+            uint256 rho = r.rowAt + 128;
+            uint256 acc = 0;
+            uint256 k = 0;
+            for (uint256 y = 0; y < height; ++y) {
+                for (uint256 x = 0; x < width; ++x) {
+                    for (uint256 c = 0; c < channels; ++c) {
+                        uint256 raw = FiatShamir.bswap32(_word(output, 4 * k) >> 224);
+                        ++k;
+                        if (raw == 0) continue;
+                        uint256 f = raw >= 1 << 31 ? P - ((1 << 32) - raw) : raw;
+                        uint256 index = c + ((x + (y << wBits)) << cBits);
+                        uint256 e = 1;
+                        for (uint256 j = 0; j < r.rowN; ++j) {
+                            e = _mul(e, _factor(_word(claims, rho + 32 * j), (index >> j) & 1));
+                        }
+                        acc = _add(acc, _mulBase(e, f));
+                    }
+                }
+            }
+            return acc == claimed ? Reason.Valid : Reason.OutputMismatch;
         }
     }
 
@@ -437,13 +501,21 @@ contract LayerSteps {
     }
 
     /// @dev The plan's words within their ranges (k and the columns below 2^32, a canonical tag
-    /// base, a flag, at most 32 channel bits); the public output's column is not supported yet.
+    /// base, a flag, at most 32 channel bits); the output layer's plan (column PUBLIC_OUTPUT) has its
+    /// layout after them, each dimension at least 1 and inside its bits, at most 20 bits each.
     function _checkPlan(uint256[] calldata plan) private pure returns (Reason, uint256) {
-        if (plan.length != PLAN_WORDS) return (Reason.BadStatement, 0);
+        bool isOutput = plan.length == OUTPUT_PLAN_WORDS && plan[4] == PUBLIC_OUTPUT;
+        if (plan.length != PLAN_WORDS && !isOutput) return (Reason.BadStatement, 0);
         if (plan[0] >= 1 << 32 || plan[1] >= P || plan[2] > 1 || plan[3] > 32) return (Reason.BadStatement, 1);
-        if (plan[4] == PUBLIC_OUTPUT) return (Reason.Unsupported, 4);
-        for (uint256 j = 4; j < PLAN_WORDS; ++j) {
+        for (uint256 j = isOutput ? 5 : 4; j < PLAN_WORDS; ++j) {
             if (plan[j] >= 1 << 32) return (Reason.BadStatement, j);
+        }
+        if (isOutput) {
+            for (uint256 d = 0; d < 3; ++d) {
+                uint256 size = plan[7 + d];
+                uint256 bits = plan[10 + d];
+                if (bits > 20 || size < 1 || size > 1 << bits) return (Reason.BadStatement, 7 + d);
+            }
         }
         return (Reason.Valid, 0);
     }

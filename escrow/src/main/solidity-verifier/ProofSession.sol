@@ -107,7 +107,9 @@ contract ProofSession {
     /// @notice Step 3: proven layer 0's rounding from the lookups' state. `claims` are the lookups'
     /// claims in `LogUpVerifier`'s item format, `lookupsHash` their chain, which must chain with
     /// `statementClaims` (the statement's claims hash) to the checkpoint's claims hash.
-    /// `rangeEvals`: layer 0's three range evaluations, 48 bytes as in the proof. The step's claims
+    /// `rangeEvals`: layer 0's three range evaluations, 48 bytes as in the proof; `output`: the
+    /// public output (little-endian int32) for the model's output layer, whose SHA-256 must be the
+    /// checkpoint's, else empty. The step's claims
     /// (`LayerSteps.rounding`) chain onto the checkpoint's; it stores `layerClaims` for the later
     /// rounding steps.
     function rounding(
@@ -117,15 +119,17 @@ contract ProofSession {
         bytes32 statementClaims,
         bytes32 lookupsHash,
         bytes calldata claims,
-        bytes calldata rangeEvals
+        bytes calldata rangeEvals,
+        bytes calldata output
     ) external returns (bytes32[8] memory next) {
         if (plan.length != 0 && plan[0] != 0) revert StepRejected(STEP_ROUNDING, uint256(LayerSteps.Reason.BadStatement), 1);
         _continue(id, c, STEP_LOOKUPS);
         if (keccak256(abi.encode(statementClaims, lookupsHash)) != c[7]) {
             revert StepRejected(STEP_ROUNDING, uint256(LayerSteps.Reason.UnopenedClaims), 0);
         }
+        _outputOf(STEP_ROUNDING, c, output);
         (LayerSteps.Reason reason, uint256 detail, bytes32 stateOut, bytes32 claimsHash, bytes32 rowsHash) =
-            layerSteps.rounding(c[6], plan, lookupsHash, claims, rangeEvals);
+            layerSteps.rounding(c[6], plan, lookupsHash, claims, rangeEvals, output);
         if (reason != LayerSteps.Reason.Valid) revert StepRejected(STEP_ROUNDING, uint256(reason), detail);
         layerClaims[id] = keccak256(abi.encode(lookupsHash, rowsHash));
         next = _advance(id, c, STEP_ROUNDING, stateOut, claimsHash);
@@ -134,7 +138,7 @@ contract ProofSession {
     /// @notice Step 3 + 2k, k >= 1: proven layer k's rounding (k = plan[0]) from the state of layer
     /// k - 1's reduction, with only layer k's rounding row and range pair (`items`) opened against
     /// what the first layer step stored: `lookupsHash` and `rowHashes` (one per layer) must hash to
-    /// `layerClaims`, `items` to `rowHashes[k]`.
+    /// `layerClaims`, `items` to `rowHashes[k]`; `output` as for `rounding`.
     function roundingAt(
         bytes32 id,
         bytes32[8] calldata c,
@@ -142,7 +146,8 @@ contract ProofSession {
         bytes32 lookupsHash,
         bytes32[] calldata rowHashes,
         bytes calldata items,
-        bytes calldata rangeEvals
+        bytes calldata rangeEvals,
+        bytes calldata output
     ) external returns (bytes32[8] memory next) {
         uint256 k = plan.length == 0 ? 0 : plan[0];
         if (k == 0 || k >= MAX_LAYERS) revert StepRejected(STEP_ROUNDING, uint256(LayerSteps.Reason.BadStatement), 1);
@@ -151,10 +156,19 @@ contract ProofSession {
         if (layerClaims[id] != keccak256(abi.encode(lookupsHash, keccak256(abi.encodePacked(rowHashes))))) {
             revert StepRejected(step, uint256(LayerSteps.Reason.UnopenedClaims), 0);
         }
+        _outputOf(step, c, output);
         (LayerSteps.Reason reason, uint256 detail, bytes32 stateOut, bytes32 claimsHash) =
-            layerSteps.roundingAt(c[6], plan, rowHashes, items, rangeEvals);
+            layerSteps.roundingAt(c[6], plan, rowHashes, items, rangeEvals, output);
         if (reason != LayerSteps.Reason.Valid) revert StepRejected(step, uint256(reason), detail);
         next = _advance(id, c, step, stateOut, claimsHash);
+    }
+
+    /// @dev The public output given to the output layer's rounding must be the statement's: its
+    /// SHA-256 is the checkpoint's word 5 (another layer's step takes none, LayerSteps checks).
+    function _outputOf(uint256 step, bytes32[8] calldata c, bytes calldata output) private pure {
+        if (output.length != 0 && sha256(output) != c[5]) {
+            revert StepRejected(step, uint256(LayerSteps.Reason.UnopenedClaims), 3);
+        }
     }
 
     function _advance(bytes32 id, bytes32[8] calldata c, uint256 step, bytes32 stateOut, bytes32 claimsHash)

@@ -27,7 +27,11 @@ import org.web3j.crypto.Hash;
 public final class LayerEncoding {
   private LayerEncoding() {}
 
-  /** The plan's output column for the model's output layer (not supported on chain yet). */
+  /**
+   * The plan's output column for the model's output layer, whose claim is checked against the
+   * public output: its plan has the output's layout after the seven words (height, width, channels,
+   * hBits, wBits, cBits).
+   */
   public static final BigInteger PUBLIC_OUTPUT =
       BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
 
@@ -41,12 +45,18 @@ public final class LayerEncoding {
     w.add(BigInteger.valueOf(rc.tagBase()));
     w.add(rc.perChannel() ? BigInteger.ONE : BigInteger.ZERO);
     w.add(BigInteger.valueOf(p.outLayout().cBits()));
-    w.add(
-        circuit.resolve(p.layer().output()) == circuit.outputTensor() || out < 0
-            ? PUBLIC_OUTPUT
-            : BigInteger.valueOf(out));
+    boolean isOutput = circuit.resolve(p.layer().output()) == circuit.outputTensor() || out < 0;
+    w.add(isOutput ? PUBLIC_OUTPUT : BigInteger.valueOf(out));
     w.add(BigInteger.valueOf(rc.c1()));
     w.add(BigInteger.valueOf(rc.c2()));
+    if (isOutput) {
+      io.zkaudit.layers.TensorLayout l =
+          io.zkaudit.inference.InferenceStatement.outputLayout(circuit);
+      for (int v :
+          new int[] {l.height(), l.width(), l.channels(), l.hBits(), l.wBits(), l.cBits()}) {
+        w.add(BigInteger.valueOf(v));
+      }
+    }
     return w;
   }
 
@@ -62,18 +72,20 @@ public final class LayerEncoding {
   /**
    * The keccak chain of a rounding step, from keccak(plan): Java's claims in its order (the output
    * column's, c1 and c2 at ρ, the pair's two, each kind 8 with a = the column) with the accumulator
-   * a(ρ) (kind 9, a = k) after the first three.
+   * a(ρ) (kind 9, a = k) after c2 at ρ. The output layer has no output column's claim (its value is
+   * checked against the public output): four claims.
    */
   public static byte[] roundingClaimsHash(
       List<BigInteger> plan, List<ColumnClaim> claims, Ext2 accumulator) {
-    if (claims.size() != 5) {
-      throw new IllegalArgumentException("a rounding adds five claims, not " + claims.size());
+    int n = claims.size();
+    if (n != 5 && n != 4) {
+      throw new IllegalArgumentException("a rounding adds five claims (four), not " + n);
     }
     byte[] h = planHash(plan);
-    for (int i = 0; i < 5; i++) {
+    for (int i = 0; i < n; i++) {
       ColumnClaim c = claims.get(i);
       h = LogUpEncoding.itemHash(h, 8, c.column(), 0, c.point(), new Ext2[] {c.value()});
-      if (i == 2) {
+      if (i == n - 3) {
         h =
             LogUpEncoding.itemHash(
                 h, 9, plan.get(0).intValueExact(), 0, c.point(), new Ext2[] {accumulator});

@@ -71,8 +71,10 @@ public final class OnChainLayerSteps {
       List<BigInteger> plan,
       Digest32 lookupsHash,
       byte[] lookupItems,
-      byte[] rangeEvals) {
-    List<Type> out = call(roundingCall(stateIn, plan, lookupsHash, lookupItems, rangeEvals));
+      byte[] rangeEvals,
+      byte[] output) {
+    List<Type> out =
+        call(roundingCall(stateIn, plan, lookupsHash, lookupItems, rangeEvals, output));
     return answer(out, new Digest32(((Bytes32) out.get(4)).getValue()));
   }
 
@@ -84,8 +86,9 @@ public final class OnChainLayerSteps {
       List<BigInteger> plan,
       List<byte[]> rowHashes,
       byte[] items,
-      byte[] rangeEvals) {
-    return answer(call(roundingAtCall(stateIn, plan, rowHashes, items, rangeEvals)), null);
+      byte[] rangeEvals,
+      byte[] output) {
+    return answer(call(roundingAtCall(stateIn, plan, rowHashes, items, rangeEvals, output)), null);
   }
 
   /** What a transaction calling {@code rounding} would use (eth_estimateGas). */
@@ -94,10 +97,12 @@ public final class OnChainLayerSteps {
       List<BigInteger> plan,
       Digest32 lookupsHash,
       byte[] lookupItems,
-      byte[] rangeEvals) {
+      byte[] rangeEvals,
+      byte[] output) {
     return calls.estimateGas(
         "LayerSteps.rounding",
-        FunctionEncoder.encode(roundingCall(stateIn, plan, lookupsHash, lookupItems, rangeEvals)));
+        FunctionEncoder.encode(
+            roundingCall(stateIn, plan, lookupsHash, lookupItems, rangeEvals, output)));
   }
 
   /** What a transaction calling {@code roundingAt} would use (eth_estimateGas). */
@@ -106,10 +111,12 @@ public final class OnChainLayerSteps {
       List<BigInteger> plan,
       List<byte[]> rowHashes,
       byte[] items,
-      byte[] rangeEvals) {
+      byte[] rangeEvals,
+      byte[] output) {
     return calls.estimateGas(
         "LayerSteps.roundingAt",
-        FunctionEncoder.encode(roundingAtCall(stateIn, plan, rowHashes, items, rangeEvals)));
+        FunctionEncoder.encode(
+            roundingAtCall(stateIn, plan, rowHashes, items, rangeEvals, output)));
   }
 
   private static RoundingAnswer answer(List<Type> out, Digest32 rowsHash) {
@@ -126,7 +133,8 @@ public final class OnChainLayerSteps {
       List<BigInteger> plan,
       Digest32 lookupsHash,
       byte[] lookupItems,
-      byte[] rangeEvals) {
+      byte[] rangeEvals,
+      byte[] output) {
     return new Function(
         "rounding",
         List.of(
@@ -134,7 +142,8 @@ public final class OnChainLayerSteps {
             words(plan),
             new Bytes32(lookupsHash.bytes()),
             new DynamicBytes(lookupItems),
-            new DynamicBytes(rangeEvals)),
+            new DynamicBytes(rangeEvals),
+            new DynamicBytes(output)),
         List.of(
             new TypeReference<Uint8>() {},
             new TypeReference<Uint256>() {},
@@ -148,7 +157,8 @@ public final class OnChainLayerSteps {
       List<BigInteger> plan,
       List<byte[]> rowHashes,
       byte[] items,
-      byte[] rangeEvals) {
+      byte[] rangeEvals,
+      byte[] output) {
     return new Function(
         "roundingAt",
         List.of(
@@ -156,7 +166,8 @@ public final class OnChainLayerSteps {
             words(plan),
             new DynamicArray<>(Bytes32.class, rowHashes.stream().map(Bytes32::new).toList()),
             new DynamicBytes(items),
-            new DynamicBytes(rangeEvals)),
+            new DynamicBytes(rangeEvals),
+            new DynamicBytes(output)),
         List.of(
             new TypeReference<Uint8>() {},
             new TypeReference<Uint256>() {},

@@ -179,8 +179,10 @@ public final class OnChainProofSession {
       Digest32 statementClaims,
       Digest32 lookupsHash,
       byte[] lookupItems,
-      byte[] rangeEvals) {
-    Function f = roundingCall(id, c, plan, statementClaims, lookupsHash, lookupItems, rangeEvals);
+      byte[] rangeEvals,
+      byte[] output) {
+    Function f =
+        roundingCall(id, c, plan, statementClaims, lookupsHash, lookupItems, rangeEvals, output);
     return ofSession(id, step("rounding", f, false));
   }
 
@@ -195,7 +197,8 @@ public final class OnChainProofSession {
       Digest32 statementClaims,
       Digest32 lookupsHash,
       byte[] lookupItems,
-      byte[] rangeEvals) {
+      byte[] rangeEvals,
+      byte[] output) {
     return new Function(
         "rounding",
         List.of(
@@ -205,7 +208,8 @@ public final class OnChainProofSession {
             new Bytes32(statementClaims.bytes()),
             new Bytes32(lookupsHash.bytes()),
             new DynamicBytes(lookupItems),
-            new DynamicBytes(rangeEvals)),
+            new DynamicBytes(rangeEvals),
+            new DynamicBytes(output)),
         List.of(new TypeReference<StaticArray8<Bytes32>>() {}));
   }
 
@@ -227,9 +231,11 @@ public final class OnChainProofSession {
       Digest32 statementClaims,
       Digest32 lookupsHash,
       byte[] lookupItems,
-      byte[] rangeEvals) {
+      byte[] rangeEvals,
+      byte[] output) {
     return simulate(
-        id, roundingCall(id, c, plan, statementClaims, lookupsHash, lookupItems, rangeEvals));
+        id,
+        roundingCall(id, c, plan, statementClaims, lookupsHash, lookupItems, rangeEvals, output));
   }
 
   /** A step simulated (eth_call): the checkpoint it would store (no gas), or the refusal. */
@@ -265,12 +271,13 @@ public final class OnChainProofSession {
       Digest32 lookupsHash,
       List<byte[]> rowHashes,
       byte[] items,
-      byte[] rangeEvals) {
+      byte[] rangeEvals,
+      byte[] output) {
     return ofSession(
         id,
         step(
             "roundingAt",
-            roundingAtCall(id, c, plan, lookupsHash, rowHashes, items, rangeEvals),
+            roundingAtCall(id, c, plan, lookupsHash, rowHashes, items, rangeEvals, output),
             false));
   }
 
@@ -282,8 +289,10 @@ public final class OnChainProofSession {
       Digest32 lookupsHash,
       List<byte[]> rowHashes,
       byte[] items,
-      byte[] rangeEvals) {
-    return simulate(id, roundingAtCall(id, c, plan, lookupsHash, rowHashes, items, rangeEvals));
+      byte[] rangeEvals,
+      byte[] output) {
+    return simulate(
+        id, roundingAtCall(id, c, plan, lookupsHash, rowHashes, items, rangeEvals, output));
   }
 
   private static Function roundingAtCall(
@@ -293,7 +302,8 @@ public final class OnChainProofSession {
       Digest32 lookupsHash,
       List<byte[]> rowHashes,
       byte[] items,
-      byte[] rangeEvals) {
+      byte[] rangeEvals,
+      byte[] output) {
     return new Function(
         "roundingAt",
         List.of(
@@ -303,7 +313,8 @@ public final class OnChainProofSession {
             new Bytes32(lookupsHash.bytes()),
             new DynamicArray<>(Bytes32.class, rowHashes.stream().map(Bytes32::new).toList()),
             new DynamicBytes(items),
-            new DynamicBytes(rangeEvals)),
+            new DynamicBytes(rangeEvals),
+            new DynamicBytes(output)),
         List.of(new TypeReference<StaticArray8<Bytes32>>() {}));
   }
 

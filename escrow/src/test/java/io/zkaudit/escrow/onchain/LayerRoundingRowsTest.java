@@ -34,6 +34,7 @@ import org.web3j.crypto.Hash;
 @ExtendWith(AnvilExtension.class)
 class LayerRoundingRowsTest {
   private static final BigInteger FUNDS = new BigInteger("1000000000000000000000");
+  private static final byte[] NONE = new byte[0];
 
   /** A fixture's lookup items and their hashes. */
   record Items(byte[] items, Digest32 lookupsHash, List<byte[]> rowHashes) {}
@@ -49,8 +50,8 @@ class LayerRoundingRowsTest {
   /**
    * Every proven layer of every real proof: {@code roundingAt} with the layer's two items ends in
    * Java's state with Java's claims, as {@code rounding} with all the claims does (and that one's
-   * rows hash is keccak of the row hashes); the model's output layer is unsupported by both. The
-   * gas of both per layer into docs/onchain-verifier-gas.md.
+   * rows hash is keccak of the row hashes); the model's output layer with the public output too.
+   * The gas of both per layer into docs/onchain-verifier-gas.md.
    */
   @Test
   void everyLayersRoundingFromItsOwnItemsIsJavas(ChainNode node) throws Exception {
@@ -72,16 +73,13 @@ class LayerRoundingRowsTest {
             ModelLookupSections.rounding(f.verifier(), f.proof(), f.input(), k);
         Digest32 before = java.before().state();
         byte[] own = LayerEncoding.rowItems(it.items(), k);
+        boolean isOutput = plan.get(4).equals(LayerEncoding.PUBLIC_OUTPUT);
+        byte[] out = isOutput ? StatementEncoding.input(f.proof().output()) : NONE;
         OnChainLayerSteps.RoundingAnswer all =
-            steps.rounding(before, plan, it.lookupsHash(), it.items(), evals);
+            steps.rounding(before, plan, it.lookupsHash(), it.items(), evals, out);
         OnChainLayerSteps.RoundingAnswer at =
-            steps.roundingAt(before, plan, it.rowHashes(), own, evals);
+            steps.roundingAt(before, plan, it.rowHashes(), own, evals, out);
         String where = f.name() + " layer " + k;
-        if (plan.get(4).equals(LayerEncoding.PUBLIC_OUTPUT)) {
-          assertEquals(LayerStepRejection.UNSUPPORTED, all.reason(), where);
-          assertEquals(LayerStepRejection.UNSUPPORTED, at.reason(), where);
-          continue;
-        }
         Digest32 claims =
             new Digest32(LayerEncoding.roundingClaimsHash(plan, java.claims(), java.accumulator()));
         for (OnChainLayerSteps.RoundingAnswer a : List.of(all, at)) {
@@ -90,20 +88,23 @@ class LayerRoundingRowsTest {
           assertEquals(claims, a.claimsHash(), where);
         }
         assertEquals(rowsHash, all.rowsHash(), where);
-        long g0 = steps.roundingGas(before, plan, it.lookupsHash(), it.items(), evals);
-        long g1 = steps.roundingAtGas(before, plan, it.rowHashes(), own, evals);
+        long g0 = steps.roundingGas(before, plan, it.lookupsHash(), it.items(), evals, out);
+        long g1 = steps.roundingAtGas(before, plan, it.rowHashes(), own, evals, out);
         assertTrue(g1 < g0, where);
         allGas += g0;
         ownGas += g1;
         rows.append(
             String.format(
-                "| %s | %d | %,d | %,d | %,d | %,d |%n",
-                f.name(), k, it.items().length, g0, own.length + 32 * it.rowHashes().size(), g1));
+                "| %s | %s | %,d | %,d | %,d | %,d |%n",
+                f.name(),
+                isOutput ? k + " (output)" : String.valueOf(k),
+                it.items().length + out.length,
+                g0,
+                own.length + 32 * it.rowHashes().size() + out.length,
+                g1));
       }
       rows.append(
-          String.format(
-              "| %s | all proven layers but the output's | | %,d | | %,d |%n",
-              f.name(), allGas, ownGas));
+          String.format("| %s | all proven layers | | %,d | | %,d |%n", f.name(), allGas, ownGas));
     }
     GasDoc.writeSection(
         LogUpVerifierDifferentialTest.gasDoc(),
@@ -118,8 +119,9 @@ class LayerRoundingRowsTest {
         stored row hashes) and with the layer's own rounding row and range pair and the
         row hashes (`roundingAt`, what `ProofSession.roundingAt` forwards for k >= 1).
         The session step adds its checkpoint's read and write and the stored hash's read
-        (~15k gas). Gas includes the 21,000 and the calldata. The output layer, refused
-        as unsupported by both, is not listed. Runtime bytecode: `LayerSteps` %,d bytes.
+        (~15k gas). Gas includes the 21,000 and the calldata. The output layer's step
+        also takes the public output (its SHA-256 checked by the session) and evaluates
+        its extension at the row's point. Runtime bytecode: `LayerSteps` %,d bytes.
 
         | proof | layer | all claims: bytes | gas | own items and row hashes: bytes | gas |
         |---|---:|---:|---:|---:|---:|
@@ -162,7 +164,8 @@ class LayerRoundingRowsTest {
     Set<LayerStepRejection> seen = EnumSet.noneOf(LayerStepRejection.class);
     for (byte[] b : bad) {
       LayerRoundingSessionTest.JavaVerdict java = LayerRoundingSessionTest.java(f, b, k);
-      OnChainLayerSteps.RoundingAnswer a = steps.roundingAt(before, plan, it.rowHashes(), own, b);
+      OnChainLayerSteps.RoundingAnswer a =
+          steps.roundingAt(before, plan, it.rowHashes(), own, b, NONE);
       seen.add(java.reason());
       assertEquals(java.reason(), a.reason(), java.message());
       if (java.reason() == LayerStepRejection.VALID) {
@@ -182,7 +185,7 @@ class LayerRoundingRowsTest {
     for (int i = 0; i < 64; i++) {
       byte[] b = own.clone();
       b[rng.nextInt(b.length)] ^= (byte) (1 << rng.nextInt(8));
-      LayerStepRejection r = steps.roundingAt(before, plan, it.rowHashes(), b, good).reason();
+      LayerStepRejection r = steps.roundingAt(before, plan, it.rowHashes(), b, good, NONE).reason();
       assertTrue(
           r == LayerStepRejection.UNOPENED_CLAIMS || r == LayerStepRejection.MALFORMED,
           "reason " + r);
@@ -198,13 +201,14 @@ class LayerRoundingRowsTest {
             new byte[0])) {
       assertEquals(
           LayerStepRejection.MALFORMED,
-          steps.roundingAt(before, plan, it.rowHashes(), b, good).reason());
+          steps.roundingAt(before, plan, it.rowHashes(), b, good, NONE).reason());
     }
     // Another layer's items under this layer's plan: not its group.
     assertEquals(
         LayerStepRejection.UNOPENED_CLAIMS,
         steps
-            .roundingAt(before, plan, it.rowHashes(), LayerEncoding.rowItems(it.items(), 2), good)
+            .roundingAt(
+                before, plan, it.rowHashes(), LayerEncoding.rowItems(it.items(), 2), good, NONE)
             .reason());
     // Layer 2's items with its own hash put in layer 1's place: the session's stored hash of the
     // list catches the list; here the contract sees items of group 2 under plan 1.
@@ -213,20 +217,83 @@ class LayerRoundingRowsTest {
     assertEquals(
         LayerStepRejection.UNOPENED_CLAIMS,
         steps
-            .roundingAt(before, plan, swapped, LayerEncoding.rowItems(it.items(), 2), good)
+            .roundingAt(before, plan, swapped, LayerEncoding.rowItems(it.items(), 2), good, NONE)
             .reason());
     // This layer's items against another layer's hash.
     assertEquals(
         LayerStepRejection.UNOPENED_CLAIMS,
-        steps.roundingAt(before, plan, swapped, own, good).reason());
+        steps.roundingAt(before, plan, swapped, own, good, NONE).reason());
     assertEquals(
         LayerStepRejection.BAD_STATEMENT,
-        steps.roundingAt(before, plan, it.rowHashes().subList(0, 1), own, good).reason());
+        steps.roundingAt(before, plan, it.rowHashes().subList(0, 1), own, good, NONE).reason());
     List<BigInteger> tag = new ArrayList<>(plan);
     tag.set(1, plan.get(1).add(BigInteger.ONE));
     assertEquals(
         LayerStepRejection.WRONG_TAG,
-        steps.roundingAt(before, tag, it.rowHashes(), own, good).reason());
+        steps.roundingAt(before, tag, it.rowHashes(), own, good, NONE).reason());
+  }
+
+  /**
+   * The output layer of every real proof: the public output's extension at the row's point is the
+   * row's output value; an output with one value changed (a cheating prover claiming another output
+   * from the same proof) is Java's "the claimed output does not match the proof"; an output a value
+   * short, or none, is malformed; a plan whose layout does not match the row's point, or without
+   * its layout, a bad statement.
+   */
+  @Test
+  void theOutputLayersRowMustBeThePublicOutput(ChainNode node) throws Exception {
+    OnChainLayerSteps steps = OnChainLayerSteps.deploy(node.web3j(), node.newAccount(FUNDS));
+    for (StatementBindingDifferentialTest.Fixture f : StatementBindingDifferentialTest.fixtures()) {
+      Items it = items(f);
+      ModelCircuit circuit = ModelCircuit.of(f.vk().description(), f.proof().zeroKnowledge());
+      int k = circuit.layers().size() - 1;
+      List<BigInteger> plan = LayerEncoding.roundingPlan(circuit, k);
+      assertEquals(
+          LayerEncoding.PUBLIC_OUTPUT, plan.get(4), f.name() + ": the last is the output's");
+      Digest32 before =
+          ModelLookupSections.rounding(f.verifier(), f.proof(), f.input(), k).before().state();
+      byte[] own = LayerEncoding.rowItems(it.items(), k);
+      byte[] evals = LayerEncoding.rangeEvals(f.proof().rangeEvals(), k);
+      int[] values = f.proof().output();
+      assertEquals(
+          LayerStepRejection.VALID,
+          steps
+              .roundingAt(before, plan, it.rowHashes(), own, evals, StatementEncoding.input(values))
+              .reason());
+      for (int i = 0; i < values.length; i++) {
+        int[] other = values.clone();
+        other[i] += 1;
+        assertEquals(
+            LayerStepRejection.OUTPUT_MISMATCH,
+            steps
+                .roundingAt(
+                    before, plan, it.rowHashes(), own, evals, StatementEncoding.input(other))
+                .reason(),
+            f.name() + " value " + i);
+      }
+      byte[] good = StatementEncoding.input(values);
+      assertEquals(
+          LayerStepRejection.MALFORMED,
+          steps
+              .roundingAt(
+                  before, plan, it.rowHashes(), own, evals, Arrays.copyOf(good, good.length - 4))
+              .reason());
+      assertEquals(
+          LayerStepRejection.MALFORMED,
+          steps.roundingAt(before, plan, it.rowHashes(), own, evals, NONE).reason());
+      List<BigInteger> taller = new ArrayList<>(plan);
+      taller.set(10, plan.get(10).add(BigInteger.ONE)); // one more height bit than the row's point
+      assertEquals(
+          LayerStepRejection.BAD_STATEMENT,
+          steps.roundingAt(before, taller, it.rowHashes(), own, evals, good).reason());
+      List<BigInteger> shortPlan = new ArrayList<>(plan.subList(0, 12));
+      assertEquals(
+          LayerStepRejection.BAD_STATEMENT,
+          steps.roundingAt(before, shortPlan, it.rowHashes(), own, evals, good).reason());
+    }
+    assertEquals(
+        LayerStepRejection.OUTPUT_MISMATCH,
+        LayerStepRejection.ofJavaMessage("the claimed output does not match the proof"));
   }
 
   private static byte[] concat(List<byte[]> parts) {

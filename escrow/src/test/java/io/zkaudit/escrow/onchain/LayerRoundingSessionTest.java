@@ -191,7 +191,8 @@ class LayerRoundingSessionTest {
                   o.statementClaims(),
                   o.lookupsHash(),
                   o.items(),
-                  evals),
+                  evals,
+                  new byte[0]),
               f.name());
       OnChainProofSession.Checkpoint c = r.checkpoint();
       assertEquals(3, c.step());
@@ -296,8 +297,9 @@ class LayerRoundingSessionTest {
   /**
    * The lookups' claims must open: a flipped bit anywhere in the items, a truncation, an item more,
    * a wrong statement or lookups hash are refused as unopened or malformed claims; hostile plans as
-   * bad statements (or unsupported: the public output's layer); a wrong tag base or channel rule
-   * fails the tag as Java's "wrong table tag" would.
+   * bad statements (the output layer's plan without its layout among them), a public output that is
+   * not the statement's as unopened, one given to another layer as malformed; a wrong tag base or
+   * channel rule fails the tag as Java's "wrong table tag" would.
    */
   @Test
   void claimsThatDoNotOpenAndHostilePlansAreRefused(ChainNode node) throws Exception {
@@ -379,9 +381,40 @@ class LayerRoundingSessionTest {
         LayerStepRejection.BAD_STATEMENT);
     List<BigInteger> publicOut = new ArrayList<>(plan);
     publicOut.set(4, LayerEncoding.PUBLIC_OUTPUT);
+    // The output layer's plan without its layout.
     assertRejected(
         sim(session, o, publicOut, o.statementClaims(), o.lookupsHash(), items, evals),
-        LayerStepRejection.UNSUPPORTED);
+        LayerStepRejection.BAD_STATEMENT);
+    // A public output other than the statement's; the statement's given to a layer whose output
+    // goes to a column.
+    byte[] output = StatementEncoding.input(f.proof().output());
+    byte[] otherOutput = output.clone();
+    otherOutput[0] ^= 1;
+    OnChainProofSession.Outcome.Rejected notTheStatements =
+        assertInstanceOf(
+            OnChainProofSession.Outcome.Rejected.class,
+            session.simulateRounding(
+                o.id(),
+                o.checkpoint(),
+                plan,
+                o.statementClaims(),
+                o.lookupsHash(),
+                items,
+                evals,
+                otherOutput));
+    assertEquals(LayerStepRejection.UNOPENED_CLAIMS.ordinal(), notTheStatements.reason());
+    assertEquals(BigInteger.valueOf(3), notTheStatements.detail());
+    assertRejected(
+        session.simulateRounding(
+            o.id(),
+            o.checkpoint(),
+            plan,
+            o.statementClaims(),
+            o.lookupsHash(),
+            items,
+            evals,
+            output),
+        LayerStepRejection.MALFORMED);
     assertRejected(
         sim(
             session,
@@ -457,7 +490,8 @@ class LayerRoundingSessionTest {
                     o.statementClaims(),
                     o.lookupsHash(),
                     o.items(),
-                    evals))
+                    evals,
+                    new byte[0]))
             .checkpoint();
     assertEquals(
         new Digest32(
@@ -476,7 +510,8 @@ class LayerRoundingSessionTest {
             o.lookupsHash(),
             rows,
             LayerEncoding.rowItems(o.items(), 1),
-            LayerEncoding.rangeEvals(f.proof().rangeEvals(), 1)));
+            LayerEncoding.rangeEvals(f.proof().rangeEvals(), 1),
+            new byte[0]));
     assertRejected(
         session.simulateRoundingAt(
             o.id(),
@@ -485,7 +520,8 @@ class LayerRoundingSessionTest {
             o.lookupsHash(),
             rows,
             LayerEncoding.rowItems(o.items(), 0),
-            evals),
+            evals,
+            new byte[0]),
         LayerStepRejection.BAD_STATEMENT);
   }
 
@@ -503,7 +539,7 @@ class LayerRoundingSessionTest {
       byte[] items,
       byte[] evals) {
     return s.simulateRounding(
-        o.id(), o.checkpoint(), plan, statementClaims, lookupsHash, items, evals);
+        o.id(), o.checkpoint(), plan, statementClaims, lookupsHash, items, evals, new byte[0]);
   }
 
   private static List<BigInteger> with(List<BigInteger> plan, int i, long v) {
