@@ -6,7 +6,9 @@ import "./Goldilocks.sol";
 
 /// @notice The layer reductions of a model proof (`ProofReduction.verifyLayer` in Java), one piece
 /// at a time, each from the transcript state the step before it ended in. So far: a proven layer's
-/// rounding (`ProofReduction.rounding`), with the lookup claims it reads opened against their hash.
+/// rounding (`ProofReduction.rounding`), with the lookup claims it reads opened against their hash:
+/// all of them once (`rounding`, the session's first layer step, which also outputs the hash of
+/// every layer's rounding row and range pair), then only the layer's own two items (`roundingAt`).
 ///
 /// `rounding(stateIn, plan, lookupClaims, claims, rangeEvals)`:
 /// - `claims`: the lookups' claims in `LogUpVerifier`'s item format (each item the words kind, a,
@@ -19,6 +21,10 @@ import "./Goldilocks.sol";
 ///   like the other plans: its keccak starts the step's claims hash.
 /// - `rangeEvals`: the proof's three extension elements of layer k, c1(rho), c2(rho), c1 at the
 ///   pair's point, as the proof encodes them (and the transcript absorbs them).
+/// - `output`: for the model's output layer (plan column PUBLIC_OUTPUT, the output's layout after
+///   the seven words), the public output as little-endian int32 (the caller checks its SHA-256
+///   against the statement's); its extension at rho must be the row's output value, which is then
+///   not chained. Empty for every other layer.
 ///
 /// Checks, in Java's order: the tag against the plan's at rho; "range-evals" absorbed; the rounding
 /// tuple (a + c2 + 1 = (a - c1) + c1 + c2 + 1); a non-zero last coordinate b of the pair's point;
@@ -32,9 +38,13 @@ contract LayerSteps {
     uint256 private constant P = 0xFFFFFFFF00000001;
     uint256 private constant M64 = 0xFFFFFFFFFFFFFFFF;
     /// A plan's output column for the model's output layer, whose claim is checked against the
-    /// public output instead of going to a column: not supported yet.
+    /// public output instead of going to a column; its plan has six more words, the output's
+    /// layout (height, width, channels, hBits, wBits, cBits).
     uint256 public constant PUBLIC_OUTPUT = M64;
     uint256 private constant PLAN_WORDS = 7;
+    uint256 private constant OUTPUT_PLAN_WORDS = 13;
+    /// At most this many output values are evaluated (the models' outputs are logits).
+    uint256 private constant MAX_OUTPUT = 1 << 12;
     uint256 private constant MAX_POINT = 64;
     uint256 private constant MAX_VALUES = 64;
     uint256 private constant NONE = type(uint256).max;
@@ -42,7 +52,9 @@ contract LayerSteps {
     /// Java's reasons (`LayerStepRejection`). WrongTag, RoundingTuple and DegenerateRangePoint are
     /// `ProofReduction`'s "wrong table tag", "the rounding tuple is inconsistent" and "degenerate
     /// range point"; Malformed is a range evaluation that is not canonical or not 48 bytes, or
-    /// claims that are not whole items; UnopenedClaims are claims whose chain is not the hash.
+    /// claims that are not whole items; UnopenedClaims are claims whose chain is not the hash;
+    /// OutputMismatch is `ProofReduction`'s "the claimed output does not match the proof" (the
+    /// output layer's row against the public output's extension at rho).
     enum Reason {
         Valid,
         Malformed,
@@ -51,7 +63,8 @@ contract LayerSteps {
         UnopenedClaims,
         WrongTag,
         RoundingTuple,
-        DegenerateRangePoint
+        DegenerateRangePoint,
+        OutputMismatch
     }
 
     struct Row {
@@ -61,29 +74,93 @@ contract LayerSteps {
         uint256 pairN;
     }
 
-    /// @notice Layer k's rounding from `stateIn`; see the contract's comment.
+    /// @notice Layer k's rounding from `stateIn` with all the lookups' claims (the session's first
+    /// layer step); see the contract's comment. Also returns `rowsHash`, keccak of the per-layer
+    /// hashes that `roundingAt` opens a later layer's two items against: for each group g = 0, 1,
+    /// ... with both a rounding row (kind 2, lookup 0, group g, four values) and a range pair
+    /// (kind 2, lookup 1, group g, one value), keccak of the two items' words, row first; the list
+    /// stops at the first group missing either (past the proven layers, whose groups all have
+    /// both: an ADD's rescale row may pair with another range claim there, harmlessly).
     function rounding(
         bytes32 stateIn,
         uint256[] calldata plan,
         bytes32 lookupClaims,
         bytes calldata claims,
-        bytes calldata rangeEvals
+        bytes calldata rangeEvals,
+        bytes calldata output
+    ) external pure returns (Reason reason, uint256 detail, bytes32 stateOut, bytes32 claimsHash, bytes32 rowsHash) {
+        (reason, detail) = _checkInputs(plan, rangeEvals);
+        if (reason != Reason.Valid) return (reason, detail, 0, 0, 0);
+        Row memory r;
+        uint256 rows;
+        uint256 pairs;
+        (reason, detail, r, rows, pairs) = _open(claims, lookupClaims, plan[0]);
+        if (reason != Reason.Valid) return (reason, detail, 0, 0, 0);
+        (reason, detail, stateOut, claimsHash) = _round(stateIn, plan, claims, r, rangeEvals, output);
+        if (reason != Reason.Valid) return (reason, detail, 0, 0, 0);
+        rowsHash = keccak256(abi.encodePacked(_rowHashes(claims, rows, pairs)));
+    }
+
+    /// @notice Layer k's rounding (k = plan[0]) from `stateIn` with only its own two items: `items`
+    /// is layer k's rounding row then its range pair, in the item format, whose keccak must be
+    /// `rowHashes[k]` (the caller opens `rowHashes` against what the first layer step stored).
+    function roundingAt(
+        bytes32 stateIn,
+        uint256[] calldata plan,
+        bytes32[] calldata rowHashes_,
+        bytes calldata items,
+        bytes calldata rangeEvals,
+        bytes calldata output
     ) external pure returns (Reason reason, uint256 detail, bytes32 stateOut, bytes32 claimsHash) {
+        (reason, detail) = _checkInputs(plan, rangeEvals);
+        if (reason != Reason.Valid) return (reason, detail, 0, 0);
+        uint256 k = plan[0];
+        if (k >= rowHashes_.length) return (Reason.BadStatement, 2, 0, 0);
+        Row memory r;
+        (reason, detail, r) = _two(items, k);
+        if (reason != Reason.Valid) return (reason, detail, 0, 0);
+        bytes32 h;
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            calldatacopy(ptr, items.offset, items.length)
+            h := keccak256(ptr, items.length)
+        }
+        if (h != rowHashes_[k]) return (Reason.UnopenedClaims, 1, 0, 0);
+        return _round(stateIn, plan, items, r, rangeEvals, output);
+    }
+
+    function _checkInputs(uint256[] calldata plan, bytes calldata rangeEvals) private pure returns (Reason, uint256) {
         unchecked {
-            if (rangeEvals.length != 48) return (Reason.Malformed, 0, 0, 0);
+            if (rangeEvals.length != 48) return (Reason.Malformed, 0);
             for (uint256 j = 0; j < 6; ++j) {
-                if (_le64(rangeEvals, 8 * j) >= P) return (Reason.Malformed, 1 + j, 0, 0);
+                if (_le64(rangeEvals, 8 * j) >= P) return (Reason.Malformed, 1 + j);
             }
-            (reason, detail) = _checkPlan(plan);
-            if (reason != Reason.Valid) return (reason, detail, 0, 0);
-            Row memory r;
-            (reason, detail, r) = _open(claims, lookupClaims, plan[0]);
-            if (reason != Reason.Valid) return (reason, detail, 0, 0);
+            return _checkPlan(plan);
+        }
+    }
+
+    /// @dev The rounding proper, from the row and pair found in `claims`.
+    function _round(
+        bytes32 stateIn,
+        uint256[] calldata plan,
+        bytes calldata claims,
+        Row memory r,
+        bytes calldata rangeEvals,
+        bytes calldata output
+    ) private pure returns (Reason, uint256, bytes32, bytes32) {
+        unchecked {
             // Channel bits beyond the row's point: a plan about another layout.
             if (plan[2] == 1 && plan[3] > r.rowN) return (Reason.BadStatement, 3, 0, 0);
+            bool isOutput = plan[4] == PUBLIC_OUTPUT;
+            if (!isOutput && output.length != 0) return (Reason.Malformed, 7, 0, 0);
             // The row's values: tag, output, a - c1, a + c2 + 1.
             uint256 v = r.rowAt + 32 * (5 + r.rowN);
             if (_word(claims, v) != _tag(plan, claims, r.rowAt + 128)) return (Reason.WrongTag, plan[0], 0, 0);
+            if (isOutput) {
+                // ProofReduction's Claims.tensor: the public output's extension at rho.
+                Reason why = _checkOutput(plan, claims, r, output, _word(claims, v + 32));
+                if (why != Reason.Valid) return (why, plan[0], 0, 0);
+            }
             FiatShamir.Transcript memory t = FiatShamir.Transcript(stateIn);
             t.absorbCalldata("range-evals", rangeEvals);
             uint256 c1 = _ext(rangeEvals, 0);
@@ -99,13 +176,131 @@ contract LayerSteps {
 
             bytes32 h = keccak256(abi.encodePacked(plan));
             uint256 rho = r.rowAt + 128;
-            h = _item(h, 8, plan[4], claims, rho, r.rowN, _word(claims, v + 32));
+            if (!isOutput) h = _item(h, 8, plan[4], claims, rho, r.rowN, _word(claims, v + 32));
             h = _item(h, 8, plan[5], claims, rho, r.rowN, c1);
             h = _item(h, 8, plan[6], claims, rho, r.rowN, c2);
             h = _item(h, 9, plan[0], claims, rho, r.rowN, acc);
             h = _item(h, 8, plan[5], claims, pairPoint, r.pairN - 1, c1Pair);
             h = _item(h, 8, plan[6], claims, pairPoint, r.pairN - 1, c2Pair);
             return (Reason.Valid, 0, t.state, h);
+        }
+    }
+
+    /// @dev The output layer's row against the public output (little-endian int32, row-major
+    /// NHWC): its layout's extension at rho (TensorLayout.place: channel in the low bits, then
+    /// width, then height; values embedded signed) must be the row's output value.
+    function _checkOutput(uint256[] calldata plan, bytes calldata claims, Row memory r, bytes calldata output, uint256 claimed)
+        private
+        pure
+        returns (Reason)
+    {
+        unchecked {
+            uint256 height = plan[7];
+            uint256 width = plan[8];
+            uint256 channels = plan[9];
+            uint256 wBits = plan[11];
+            uint256 cBits = plan[12];
+            if (r.rowN != plan[10] + wBits + cBits) return Reason.BadStatement;
+            uint256 count = height * width * channels;
+            if (count > MAX_OUTPUT) return Reason.Unsupported;
+            if (output.length != 4 * count) return Reason.Malformed;
+            uint256 rho = r.rowAt + 128;
+            uint256 acc = 0;
+            uint256 k = 0;
+            for (uint256 y = 0; y < height; ++y) {
+                for (uint256 x = 0; x < width; ++x) {
+                    for (uint256 c = 0; c < channels; ++c) {
+                        uint256 raw = FiatShamir.bswap32(_word(output, 4 * k) >> 224);
+                        ++k;
+                        if (raw == 0) continue;
+                        uint256 f = raw >= 1 << 31 ? P - ((1 << 32) - raw) : raw;
+                        uint256 index = c + ((x + (y << wBits)) << cBits);
+                        uint256 e = 1;
+                        for (uint256 j = 0; j < r.rowN; ++j) {
+                            e = _mul(e, _factor(_word(claims, rho + 32 * j), (index >> j) & 1));
+                        }
+                        acc = _add(acc, _mulBase(e, f));
+                    }
+                }
+            }
+            return acc == claimed ? Reason.Valid : Reason.OutputMismatch;
+        }
+    }
+
+    /// @dev The size of the item at `at` (5 + n + m words), bounds-checked; 0 if it does not fit.
+    function _itemSize(bytes calldata claims, uint256 at) private pure returns (uint256) {
+        unchecked {
+            uint256 len = claims.length;
+            if (len - at < 160) return 0;
+            uint256 n = _word(claims, at + 96);
+            if (n > MAX_POINT || len - at < 32 * (5 + n)) return 0;
+            uint256 m = _word(claims, at + 32 * (4 + n));
+            if (m > MAX_VALUES || len - at < 32 * (5 + n + m)) return 0;
+            return 32 * (5 + n + m);
+        }
+    }
+
+    /// @dev Exactly two items: layer k's rounding row (kind 2, lookup 0, group k, four values), then
+    /// its range pair (kind 2, lookup 1, group k, one value at a point of at least one coordinate).
+    function _two(bytes calldata items, uint256 k) private pure returns (Reason, uint256, Row memory r) {
+        unchecked {
+            if (items.length % 32 != 0) return (Reason.Malformed, items.length, r);
+            uint256 first = _itemSize(items, 0);
+            if (first == 0) return (Reason.Malformed, 0, r);
+            uint256 second = _itemSize(items, first);
+            if (second == 0 || first + second != items.length) return (Reason.Malformed, first, r);
+            if (!_isRow(items, 0, k) || !_isPair(items, first, k)) return (Reason.UnopenedClaims, 2, r);
+            r.rowAt = 0;
+            r.rowN = _word(items, 96);
+            r.pairAt = first;
+            r.pairN = _word(items, first + 96);
+            return (Reason.Valid, 0, r);
+        }
+    }
+
+    function _isRow(bytes calldata claims, uint256 at, uint256 g) private pure returns (bool) {
+        return _word(claims, at) == 2 && _word(claims, at + 32) == 0 && _word(claims, at + 64) == g
+            && _word(claims, at + 32 * (4 + _word(claims, at + 96))) == 4;
+    }
+
+    function _isPair(bytes calldata claims, uint256 at, uint256 g) private pure returns (bool) {
+        uint256 n = _word(claims, at + 96);
+        return _word(claims, at) == 2 && _word(claims, at + 32) == 1 && _word(claims, at + 64) == g && n > 0
+            && _word(claims, at + 32 * (4 + n)) == 1;
+    }
+
+    /// @dev The per-layer hashes (see `rowHashes`) of claims `_open` walked (whole items), with at
+    /// most `rows` rows and `pairs` pairs. The last item of a group wins, as in `_open`.
+    function _rowHashes(bytes calldata claims, uint256 rows, uint256 pairs) private pure returns (bytes32[] memory out) {
+        unchecked {
+            uint256[] memory rowAt = new uint256[](rows);
+            uint256[] memory pairAt = new uint256[](pairs);
+            for (uint256 g = 0; g < rows; ++g) rowAt[g] = NONE;
+            for (uint256 g = 0; g < pairs; ++g) pairAt[g] = NONE;
+            uint256 at = 0;
+            while (at < claims.length) {
+                uint256 g = _word(claims, at + 64);
+                if (g < rows && _isRow(claims, at, g)) rowAt[g] = at;
+                else if (g < pairs && _isPair(claims, at, g)) pairAt[g] = at;
+                at += _itemSize(claims, at);
+            }
+            uint256 count = 0;
+            while (count < rows && count < pairs && rowAt[count] != NONE && pairAt[count] != NONE) ++count;
+            out = new bytes32[](count);
+            for (uint256 g = 0; g < count; ++g) {
+                uint256 a = rowAt[g];
+                uint256 b = pairAt[g];
+                uint256 sa = _itemSize(claims, a);
+                uint256 sb = _itemSize(claims, b);
+                bytes32 h;
+                assembly ("memory-safe") {
+                    let ptr := mload(0x40)
+                    calldatacopy(ptr, add(claims.offset, a), sa)
+                    calldatacopy(add(ptr, sa), add(claims.offset, b), sb)
+                    h := keccak256(ptr, add(sa, sb))
+                }
+                out[g] = h;
+            }
         }
     }
 
@@ -306,58 +501,68 @@ contract LayerSteps {
     }
 
     /// @dev The plan's words within their ranges (k and the columns below 2^32, a canonical tag
-    /// base, a flag, at most 32 channel bits); the public output's column is not supported yet.
+    /// base, a flag, at most 32 channel bits); the output layer's plan (column PUBLIC_OUTPUT) has its
+    /// layout after them, each dimension at least 1 and inside its bits, at most 20 bits each.
     function _checkPlan(uint256[] calldata plan) private pure returns (Reason, uint256) {
-        if (plan.length != PLAN_WORDS) return (Reason.BadStatement, 0);
+        bool isOutput = plan.length == OUTPUT_PLAN_WORDS && plan[4] == PUBLIC_OUTPUT;
+        if (plan.length != PLAN_WORDS && !isOutput) return (Reason.BadStatement, 0);
         if (plan[0] >= 1 << 32 || plan[1] >= P || plan[2] > 1 || plan[3] > 32) return (Reason.BadStatement, 1);
-        if (plan[4] == PUBLIC_OUTPUT) return (Reason.Unsupported, 4);
-        for (uint256 j = 4; j < PLAN_WORDS; ++j) {
+        for (uint256 j = isOutput ? 5 : 4; j < PLAN_WORDS; ++j) {
             if (plan[j] >= 1 << 32) return (Reason.BadStatement, j);
+        }
+        if (isOutput) {
+            for (uint256 d = 0; d < 3; ++d) {
+                uint256 size = plan[7 + d];
+                uint256 bits = plan[10 + d];
+                if (bits > 20 || size < 1 || size > 1 << bits) return (Reason.BadStatement, 7 + d);
+            }
         }
         return (Reason.Valid, 0);
     }
 
     /// @dev Walks the items, chaining their keccak from zero, finds layer k's rounding row and range
-    /// pair, and requires the chain to be `expected`.
+    /// pair, counts the rows and pairs of every group, and requires the chain to be `expected`
+    /// (k = NONE: only the walk, no row sought and no hash required).
     function _open(bytes calldata claims, bytes32 expected, uint256 k)
-        private pure returns (Reason, uint256, Row memory r)
+        private pure returns (Reason, uint256, Row memory r, uint256 rows, uint256 pairs)
     {
         unchecked {
             r.rowAt = NONE;
             r.pairAt = NONE;
             uint256 len = claims.length;
-            if (len % 32 != 0) return (Reason.Malformed, len, r);
+            if (len % 32 != 0) return (Reason.Malformed, len, r, 0, 0);
             bytes32 h = 0;
             uint256 at = 0;
             while (at < len) {
-                if (len - at < 160) return (Reason.Malformed, at, r);
-                uint256 n = _word(claims, at + 96);
-                if (n > MAX_POINT || len - at < 32 * (5 + n)) return (Reason.Malformed, at, r);
-                uint256 m = _word(claims, at + 32 * (4 + n));
-                if (m > MAX_VALUES || len - at < 32 * (5 + n + m)) return (Reason.Malformed, at, r);
-                uint256 size = 32 * (5 + n + m);
+                uint256 size = _itemSize(claims, at);
+                if (size == 0) return (Reason.Malformed, at, r, 0, 0);
                 assembly ("memory-safe") {
                     let ptr := mload(0x40)
                     mstore(ptr, h)
                     calldatacopy(add(ptr, 32), add(claims.offset, at), size)
                     h := keccak256(ptr, add(size, 32))
                 }
-                if (_word(claims, at) == 2 && _word(claims, at + 64) == k) {
-                    uint256 a = _word(claims, at + 32);
-                    if (a == 0 && m == 4) {
+                uint256 g = _word(claims, at + 64);
+                if (_isRow(claims, at, g)) {
+                    ++rows;
+                    if (g == k) {
                         r.rowAt = at;
-                        r.rowN = n;
-                    } else if (a == 1 && m == 1 && n > 0) {
+                        r.rowN = _word(claims, at + 96);
+                    }
+                } else if (_isPair(claims, at, g)) {
+                    ++pairs;
+                    if (g == k) {
                         r.pairAt = at;
-                        r.pairN = n;
+                        r.pairN = _word(claims, at + 96);
                     }
                 }
                 at += size;
             }
-            if (h != expected) return (Reason.UnopenedClaims, 0, r);
+            if (k == NONE) return (Reason.Valid, 0, r, rows, pairs);
+            if (h != expected) return (Reason.UnopenedClaims, 0, r, 0, 0);
             // The chain is the lookups' own: a missing row is a plan about a layer they do not have.
-            if (r.rowAt == NONE || r.pairAt == NONE) return (Reason.BadStatement, 2, r);
-            return (Reason.Valid, 0, r);
+            if (r.rowAt == NONE || r.pairAt == NONE) return (Reason.BadStatement, 2, r, 0, 0);
+            return (Reason.Valid, 0, r, rows, pairs);
         }
     }
 

@@ -11,10 +11,12 @@ import "./LayerSteps.sol";
 /// relayer chose.
 ///
 /// Steps so far: `open` binds the statement and the input (`StatementBinding`), `lookups` verifies
-/// the logUp-GKR lookups from the state `open` ended in (`LogUpVerifier`), `rounding` verifies a
-/// proven layer's rounding (`LayerSteps`), reading the lookups' claims as calldata opened against
-/// their hash. Layer k's rounding is step 3 + 2k; its reduction, step 4 + 2k, and the batched
-/// opening are the steps still to come (so today only layer 0's rounding follows the lookups).
+/// the logUp-GKR lookups from the state `open` ended in (`LogUpVerifier`), `rounding` verifies
+/// proven layer 0's rounding (`LayerSteps`), reading all the lookups' claims as calldata opened
+/// against their hash and storing a hash of every layer's rounding row and range pair, and
+/// `roundingAt` a later layer's rounding from its two items alone. Layer k's rounding is step
+/// 3 + 2k; its reduction, step 4 + 2k, and the batched opening are the steps still to come (so
+/// today only layer 0's rounding follows the lookups, and `roundingAt` waits for step 4).
 ///
 /// A checkpoint is eight words: step, zero-knowledge flag, keccak of the statement plan, keccak of
 /// the lookup plan (0 before the lookups), the input's and the output's SHA-256, the transcript
@@ -45,9 +47,11 @@ contract ProofSession {
     /// @notice keccak(opener, checkpoint) per session id.
     mapping(bytes32 => bytes32) public checkpoints;
 
-    /// @notice The lookups' own claims hash per session, stored by the first layer step (which
-    /// opens it against the checkpoint's chained hash) for the layer steps after it.
-    mapping(bytes32 => bytes32) public lookupClaims;
+    /// @notice Per session, keccak(the lookups' own claims hash, keccak of the layers' row hashes),
+    /// stored by the first layer step (which opens all the lookups' claims against the checkpoint's
+    /// chained hash): a later rounding step opens only its layer's row and range pair against it
+    /// (`LayerSteps.roundingAt`), and later steps can still open the lookups' claims by their hash.
+    mapping(bytes32 => bytes32) public layerClaims;
 
     constructor(StatementBinding statements_, LogUpVerifier lookupVerifier_, LayerSteps layerSteps_) {
         statements = statements_;
@@ -100,13 +104,14 @@ contract ProofSession {
         _store(id, next);
     }
 
-    /// @notice Step 3 + 2k: proven layer k's rounding (k = plan[0]) from the state of the step
-    /// before (the lookups for k = 0, layer k - 1's reduction after). `claims` are the lookups'
-    /// claims in `LogUpVerifier`'s item format, `lookupsHash` their chain: for k = 0 it must chain
-    /// with `statementClaims` (the statement's claims hash) to the checkpoint's claims hash, and is
-    /// stored; later it must be the one stored. `rangeEvals`: layer k's three range evaluations,
-    /// 48 bytes as in the proof. The step's claims (`LayerSteps.rounding`) chain onto the
-    /// checkpoint's.
+    /// @notice Step 3: proven layer 0's rounding from the lookups' state. `claims` are the lookups'
+    /// claims in `LogUpVerifier`'s item format, `lookupsHash` their chain, which must chain with
+    /// `statementClaims` (the statement's claims hash) to the checkpoint's claims hash.
+    /// `rangeEvals`: layer 0's three range evaluations, 48 bytes as in the proof; `output`: the
+    /// public output (little-endian int32) for the model's output layer, whose SHA-256 must be the
+    /// checkpoint's, else empty. The step's claims
+    /// (`LayerSteps.rounding`) chain onto the checkpoint's; it stores `layerClaims` for the later
+    /// rounding steps.
     function rounding(
         bytes32 id,
         bytes32[8] calldata c,
@@ -114,20 +119,62 @@ contract ProofSession {
         bytes32 statementClaims,
         bytes32 lookupsHash,
         bytes calldata claims,
-        bytes calldata rangeEvals
+        bytes calldata rangeEvals,
+        bytes calldata output
+    ) external returns (bytes32[8] memory next) {
+        if (plan.length != 0 && plan[0] != 0) revert StepRejected(STEP_ROUNDING, uint256(LayerSteps.Reason.BadStatement), 1);
+        _continue(id, c, STEP_LOOKUPS);
+        if (keccak256(abi.encode(statementClaims, lookupsHash)) != c[7]) {
+            revert StepRejected(STEP_ROUNDING, uint256(LayerSteps.Reason.UnopenedClaims), 0);
+        }
+        _outputOf(STEP_ROUNDING, c, output);
+        (LayerSteps.Reason reason, uint256 detail, bytes32 stateOut, bytes32 claimsHash, bytes32 rowsHash) =
+            layerSteps.rounding(c[6], plan, lookupsHash, claims, rangeEvals, output);
+        if (reason != LayerSteps.Reason.Valid) revert StepRejected(STEP_ROUNDING, uint256(reason), detail);
+        layerClaims[id] = keccak256(abi.encode(lookupsHash, rowsHash));
+        next = _advance(id, c, STEP_ROUNDING, stateOut, claimsHash);
+    }
+
+    /// @notice Step 3 + 2k, k >= 1: proven layer k's rounding (k = plan[0]) from the state of layer
+    /// k - 1's reduction, with only layer k's rounding row and range pair (`items`) opened against
+    /// what the first layer step stored: `lookupsHash` and `rowHashes` (one per layer) must hash to
+    /// `layerClaims`, `items` to `rowHashes[k]`; `output` as for `rounding`.
+    function roundingAt(
+        bytes32 id,
+        bytes32[8] calldata c,
+        uint256[] calldata plan,
+        bytes32 lookupsHash,
+        bytes32[] calldata rowHashes,
+        bytes calldata items,
+        bytes calldata rangeEvals,
+        bytes calldata output
     ) external returns (bytes32[8] memory next) {
         uint256 k = plan.length == 0 ? 0 : plan[0];
-        if (k >= MAX_LAYERS) revert StepRejected(STEP_ROUNDING, uint256(LayerSteps.Reason.BadStatement), 1);
+        if (k == 0 || k >= MAX_LAYERS) revert StepRejected(STEP_ROUNDING, uint256(LayerSteps.Reason.BadStatement), 1);
         uint256 step = STEP_ROUNDING + 2 * k;
         _continue(id, c, step - 1);
-        bool opened = k == 0
-            ? keccak256(abi.encode(statementClaims, lookupsHash)) == c[7]
-            : lookupClaims[id] == lookupsHash;
-        if (!opened) revert StepRejected(step, uint256(LayerSteps.Reason.UnopenedClaims), 0);
+        if (layerClaims[id] != keccak256(abi.encode(lookupsHash, keccak256(abi.encodePacked(rowHashes))))) {
+            revert StepRejected(step, uint256(LayerSteps.Reason.UnopenedClaims), 0);
+        }
+        _outputOf(step, c, output);
         (LayerSteps.Reason reason, uint256 detail, bytes32 stateOut, bytes32 claimsHash) =
-            layerSteps.rounding(c[6], plan, lookupsHash, claims, rangeEvals);
+            layerSteps.roundingAt(c[6], plan, rowHashes, items, rangeEvals, output);
         if (reason != LayerSteps.Reason.Valid) revert StepRejected(step, uint256(reason), detail);
-        if (k == 0) lookupClaims[id] = lookupsHash;
+        next = _advance(id, c, step, stateOut, claimsHash);
+    }
+
+    /// @dev The public output given to the output layer's rounding must be the statement's: its
+    /// SHA-256 is the checkpoint's word 5 (another layer's step takes none, LayerSteps checks).
+    function _outputOf(uint256 step, bytes32[8] calldata c, bytes calldata output) private pure {
+        if (output.length != 0 && sha256(output) != c[5]) {
+            revert StepRejected(step, uint256(LayerSteps.Reason.UnopenedClaims), 3);
+        }
+    }
+
+    function _advance(bytes32 id, bytes32[8] calldata c, uint256 step, bytes32 stateOut, bytes32 claimsHash)
+        private
+        returns (bytes32[8] memory next)
+    {
         next = c;
         next[0] = bytes32(step);
         next[6] = stateOut;

@@ -27,13 +27,14 @@ public final class ModelLookupSections {
   /**
    * The test side of {@link ModelVerifier#roundingSection}: a proof reduced up to proven layer k's
    * rounding, the transcript after its range evaluations, the claims its rounding added and the
-   * accumulator.
+   * accumulator, and the transcript before the rounding (where its step starts on chain).
    */
-  public record Rounding(Transcript transcript, List<ColumnClaim> claims, Ext2 accumulator) {}
+  public record Rounding(
+      Transcript before, Transcript transcript, List<ColumnClaim> claims, Ext2 accumulator) {}
 
   public static Rounding rounding(ModelVerifier verifier, ModelProof proof, int[] input, int k)
       throws InvalidProofException {
     ProofReduction.Rounded r = verifier.roundingSection(proof, input, k);
-    return new Rounding(r.transcript(), r.claims(), r.accumulator());
+    return new Rounding(r.before(), r.transcript(), r.claims(), r.accumulator());
   }
 }

@@ -311,13 +311,21 @@ final class ProofReduction {
         p.layer().name() + ": wrong table tag");
     int before = claims.witness.size();
     claims.tensor(new TensorClaim(p.layer().output(), row.point(), row.output()));
+    Transcript beforeRounding = transcript.fork();
     Ext2 acc = rounding(p, k, row);
     return new Rounded(
-        transcript.fork(), List.copyOf(claims.witness.subList(before, claims.witness.size())), acc);
+        beforeRounding,
+        transcript.fork(),
+        List.copyOf(claims.witness.subList(before, claims.witness.size())),
+        acc);
   }
 
-  /** What {@link #throughRounding} returns. */
-  record Rounded(Transcript transcript, List<ColumnClaim> claims, Ext2 accumulator) {}
+  /**
+   * What {@link #throughRounding} returns: the transcript before layer k's rounding (where its step
+   * starts on chain) and after it, its claims and the accumulator.
+   */
+  record Rounded(
+      Transcript before, Transcript transcript, List<ColumnClaim> claims, Ext2 accumulator) {}
 
   /**
    * The steps before the lookups, and a copy of the transcript they leave: where the lookup

@@ -11,7 +11,7 @@ public enum LayerStepRejection {
   MALFORMED,
   /** The plan is not a layer plan the contract reads, or names a layer the lookups do not have. */
   BAD_STATEMENT,
-  /** The model's output layer (its output claim is checked against the public output): not yet. */
+  /** A shape beyond what the contract evaluates (an output of more than 2^12 values). */
   UNSUPPORTED,
   /** The lookup claims given are not those the session's checkpoint names. */
   UNOPENED_CLAIMS,
@@ -20,7 +20,9 @@ public enum LayerStepRejection {
   /** ProofReduction: "the rounding tuple is inconsistent". */
   ROUNDING_TUPLE,
   /** ProofReduction: "degenerate range point". */
-  DEGENERATE_RANGE_POINT;
+  DEGENERATE_RANGE_POINT,
+  /** ProofReduction: "the claimed output does not match the proof" (the output layer's row). */
+  OUTPUT_MISMATCH;
 
   /**
    * The category of a rejection message of the Java verifier's rounding of a layer ({@code
@@ -30,6 +32,7 @@ public enum LayerStepRejection {
     if (message.endsWith(": wrong table tag")) return WRONG_TAG;
     if (message.endsWith(": the rounding tuple is inconsistent")) return ROUNDING_TUPLE;
     if (message.endsWith(": degenerate range point")) return DEGENERATE_RANGE_POINT;
+    if (message.endsWith("the claimed output does not match the proof")) return OUTPUT_MISMATCH;
     return null;
   }
 }

@@ -4,6 +4,7 @@ import io.zkaudit.escrow.EscrowDeployer;
 import io.zkaudit.escrow.EscrowException;
 import io.zkaudit.escrow.contracts.LayerSteps;
 import io.zkaudit.field.Ext2;
+import io.zkaudit.hash.Digest32;
 import java.math.BigInteger;
 import java.util.Arrays;
 import java.util.List;
@@ -11,8 +12,10 @@ import org.web3j.abi.FunctionEncoder;
 import org.web3j.abi.FunctionReturnDecoder;
 import org.web3j.abi.TypeReference;
 import org.web3j.abi.datatypes.DynamicArray;
+import org.web3j.abi.datatypes.DynamicBytes;
 import org.web3j.abi.datatypes.Function;
 import org.web3j.abi.datatypes.Type;
+import org.web3j.abi.datatypes.generated.Bytes32;
 import org.web3j.abi.datatypes.generated.Int256;
 import org.web3j.abi.datatypes.generated.Uint256;
 import org.web3j.abi.datatypes.generated.Uint8;
@@ -21,9 +24,10 @@ import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.methods.response.EthCall;
 
 /**
- * A client of LayerSteps.sol's pure functions called on their own (the session calls {@code
- * rounding}): the window wiring of a windowed linear layer ({@code window}, Java's {@code
- * WindowPredicate}).
+ * A client of LayerSteps.sol's pure functions called on their own (the session calls them in its
+ * steps): a layer's rounding with all the lookups' claims ({@code rounding}) or with its own two
+ * items ({@code roundingAt}) from a given transcript state, the window wiring of a windowed linear
+ * layer ({@code window}, Java's {@code WindowPredicate}) and phase 1's public tables.
  */
 public final class OnChainLayerSteps {
   private final ContractCalls calls;
@@ -48,6 +52,127 @@ public final class OnChainLayerSteps {
 
   public int codeSize() {
     return calls.codeSize();
+  }
+
+  /**
+   * A rounding's outcome: VALID with the state after it, the claims hash it outputs and (from
+   * {@code rounding}) the hash of the layers' row hashes; or why not.
+   */
+  public record RoundingAnswer(
+      LayerStepRejection reason,
+      BigInteger detail,
+      Digest32 state,
+      Digest32 claimsHash,
+      Digest32 rowsHash) {}
+
+  /** Layer plan[0]'s rounding from {@code stateIn} with all the lookups' claims as items. */
+  public RoundingAnswer rounding(
+      Digest32 stateIn,
+      List<BigInteger> plan,
+      Digest32 lookupsHash,
+      byte[] lookupItems,
+      byte[] rangeEvals,
+      byte[] output) {
+    List<Type> out =
+        call(roundingCall(stateIn, plan, lookupsHash, lookupItems, rangeEvals, output));
+    return answer(out, new Digest32(((Bytes32) out.get(4)).getValue()));
+  }
+
+  /**
+   * Layer plan[0]'s rounding from {@code stateIn} with its two items and every layer's row hash.
+   */
+  public RoundingAnswer roundingAt(
+      Digest32 stateIn,
+      List<BigInteger> plan,
+      List<byte[]> rowHashes,
+      byte[] items,
+      byte[] rangeEvals,
+      byte[] output) {
+    return answer(call(roundingAtCall(stateIn, plan, rowHashes, items, rangeEvals, output)), null);
+  }
+
+  /** What a transaction calling {@code rounding} would use (eth_estimateGas). */
+  public long roundingGas(
+      Digest32 stateIn,
+      List<BigInteger> plan,
+      Digest32 lookupsHash,
+      byte[] lookupItems,
+      byte[] rangeEvals,
+      byte[] output) {
+    return calls.estimateGas(
+        "LayerSteps.rounding",
+        FunctionEncoder.encode(
+            roundingCall(stateIn, plan, lookupsHash, lookupItems, rangeEvals, output)));
+  }
+
+  /** What a transaction calling {@code roundingAt} would use (eth_estimateGas). */
+  public long roundingAtGas(
+      Digest32 stateIn,
+      List<BigInteger> plan,
+      List<byte[]> rowHashes,
+      byte[] items,
+      byte[] rangeEvals,
+      byte[] output) {
+    return calls.estimateGas(
+        "LayerSteps.roundingAt",
+        FunctionEncoder.encode(
+            roundingAtCall(stateIn, plan, rowHashes, items, rangeEvals, output)));
+  }
+
+  private static RoundingAnswer answer(List<Type> out, Digest32 rowsHash) {
+    return new RoundingAnswer(
+        LayerStepRejection.values()[((Uint8) out.get(0)).getValue().intValueExact()],
+        ((Uint256) out.get(1)).getValue(),
+        new Digest32(((Bytes32) out.get(2)).getValue()),
+        new Digest32(((Bytes32) out.get(3)).getValue()),
+        rowsHash);
+  }
+
+  private static Function roundingCall(
+      Digest32 stateIn,
+      List<BigInteger> plan,
+      Digest32 lookupsHash,
+      byte[] lookupItems,
+      byte[] rangeEvals,
+      byte[] output) {
+    return new Function(
+        "rounding",
+        List.of(
+            new Bytes32(stateIn.bytes()),
+            words(plan),
+            new Bytes32(lookupsHash.bytes()),
+            new DynamicBytes(lookupItems),
+            new DynamicBytes(rangeEvals),
+            new DynamicBytes(output)),
+        List.of(
+            new TypeReference<Uint8>() {},
+            new TypeReference<Uint256>() {},
+            new TypeReference<Bytes32>() {},
+            new TypeReference<Bytes32>() {},
+            new TypeReference<Bytes32>() {}));
+  }
+
+  private static Function roundingAtCall(
+      Digest32 stateIn,
+      List<BigInteger> plan,
+      List<byte[]> rowHashes,
+      byte[] items,
+      byte[] rangeEvals,
+      byte[] output) {
+    return new Function(
+        "roundingAt",
+        List.of(
+            new Bytes32(stateIn.bytes()),
+            words(plan),
+            new DynamicArray<>(Bytes32.class, rowHashes.stream().map(Bytes32::new).toList()),
+            new DynamicBytes(items),
+            new DynamicBytes(rangeEvals),
+            new DynamicBytes(output)),
+        List.of(
+            new TypeReference<Uint8>() {},
+            new TypeReference<Uint256>() {},
+            new TypeReference<Bytes32>() {},
+            new TypeReference<Bytes32>() {}));
   }
 
   /** The contract's answer: VALID with the value, or why not. */

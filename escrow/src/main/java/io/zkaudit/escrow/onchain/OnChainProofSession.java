@@ -169,8 +169,8 @@ public final class OnChainProofSession {
   }
 
   /**
-   * Step 3 + 2k: proven layer k's rounding ({@link LayerEncoding}): its plan, the statement's and
-   * the lookups' claims hashes, the lookups' claims as items, layer k's range evaluations.
+   * Step 3: proven layer 0's rounding ({@link LayerEncoding}): its plan, the statement's and the
+   * lookups' claims hashes, all the lookups' claims as items, layer 0's range evaluations.
    */
   public Outcome rounding(
       Digest32 id,
@@ -179,8 +179,10 @@ public final class OnChainProofSession {
       Digest32 statementClaims,
       Digest32 lookupsHash,
       byte[] lookupItems,
-      byte[] rangeEvals) {
-    Function f = roundingCall(id, c, plan, statementClaims, lookupsHash, lookupItems, rangeEvals);
+      byte[] rangeEvals,
+      byte[] output) {
+    Function f =
+        roundingCall(id, c, plan, statementClaims, lookupsHash, lookupItems, rangeEvals, output);
     return ofSession(id, step("rounding", f, false));
   }
 
@@ -195,7 +197,8 @@ public final class OnChainProofSession {
       Digest32 statementClaims,
       Digest32 lookupsHash,
       byte[] lookupItems,
-      byte[] rangeEvals) {
+      byte[] rangeEvals,
+      byte[] output) {
     return new Function(
         "rounding",
         List.of(
@@ -205,7 +208,8 @@ public final class OnChainProofSession {
             new Bytes32(statementClaims.bytes()),
             new Bytes32(lookupsHash.bytes()),
             new DynamicBytes(lookupItems),
-            new DynamicBytes(rangeEvals)),
+            new DynamicBytes(rangeEvals),
+            new DynamicBytes(output)),
         List.of(new TypeReference<StaticArray8<Bytes32>>() {}));
   }
 
@@ -227,8 +231,15 @@ public final class OnChainProofSession {
       Digest32 statementClaims,
       Digest32 lookupsHash,
       byte[] lookupItems,
-      byte[] rangeEvals) {
-    Function f = roundingCall(id, c, plan, statementClaims, lookupsHash, lookupItems, rangeEvals);
+      byte[] rangeEvals,
+      byte[] output) {
+    return simulate(
+        id,
+        roundingCall(id, c, plan, statementClaims, lookupsHash, lookupItems, rangeEvals, output));
+  }
+
+  /** A step simulated (eth_call): the checkpoint it would store (no gas), or the refusal. */
+  private Outcome simulate(Digest32 id, Function f) {
     String data = FunctionEncoder.encode(f);
     EthCall simulated = calls.ethCall(data);
     if (simulated.hasError()) {
@@ -248,11 +259,73 @@ public final class OnChainProofSession {
         Numeric.hexStringToByteArray(data).length);
   }
 
-  /** The lookups' claims hash the session's first layer step stored (zero before it). */
-  public Digest32 lookupClaims(Digest32 id) {
+  /**
+   * Step 3 + 2k, k >= 1: proven layer k's rounding from its own rounding row and range pair ({@link
+   * LayerEncoding#rowItems}), opened against what the first layer step stored: the lookups' claims
+   * hash and every layer's row hash ({@link LayerEncoding#rowHashes}).
+   */
+  public Outcome roundingAt(
+      Digest32 id,
+      Checkpoint c,
+      List<BigInteger> plan,
+      Digest32 lookupsHash,
+      List<byte[]> rowHashes,
+      byte[] items,
+      byte[] rangeEvals,
+      byte[] output) {
+    return ofSession(
+        id,
+        step(
+            "roundingAt",
+            roundingAtCall(id, c, plan, lookupsHash, rowHashes, items, rangeEvals, output),
+            false));
+  }
+
+  /** {@link #roundingAt} simulated (eth_call), nothing sent. */
+  public Outcome simulateRoundingAt(
+      Digest32 id,
+      Checkpoint c,
+      List<BigInteger> plan,
+      Digest32 lookupsHash,
+      List<byte[]> rowHashes,
+      byte[] items,
+      byte[] rangeEvals,
+      byte[] output) {
+    return simulate(
+        id, roundingAtCall(id, c, plan, lookupsHash, rowHashes, items, rangeEvals, output));
+  }
+
+  private static Function roundingAtCall(
+      Digest32 id,
+      Checkpoint c,
+      List<BigInteger> plan,
+      Digest32 lookupsHash,
+      List<byte[]> rowHashes,
+      byte[] items,
+      byte[] rangeEvals,
+      byte[] output) {
+    return new Function(
+        "roundingAt",
+        List.of(
+            new Bytes32(id.bytes()),
+            c.abi(),
+            words(plan),
+            new Bytes32(lookupsHash.bytes()),
+            new DynamicArray<>(Bytes32.class, rowHashes.stream().map(Bytes32::new).toList()),
+            new DynamicBytes(items),
+            new DynamicBytes(rangeEvals),
+            new DynamicBytes(output)),
+        List.of(new TypeReference<StaticArray8<Bytes32>>() {}));
+  }
+
+  /**
+   * What the session's first layer step stored: keccak(lookups' claims hash, keccak of the row
+   * hashes) ({@link LayerEncoding#layerClaims}); zero before it.
+   */
+  public Digest32 layerClaims(Digest32 id) {
     Function f =
         new Function(
-            "lookupClaims",
+            "layerClaims",
             List.of(new Bytes32(id.bytes())),
             List.of(new TypeReference<Bytes32>() {}));
     EthCall r = calls.ethCall(FunctionEncoder.encode(f));

@@ -191,7 +191,8 @@ class LayerRoundingSessionTest {
                   o.statementClaims(),
                   o.lookupsHash(),
                   o.items(),
-                  evals),
+                  evals,
+                  new byte[0]),
               f.name());
       OnChainProofSession.Checkpoint c = r.checkpoint();
       assertEquals(3, c.step());
@@ -296,8 +297,9 @@ class LayerRoundingSessionTest {
   /**
    * The lookups' claims must open: a flipped bit anywhere in the items, a truncation, an item more,
    * a wrong statement or lookups hash are refused as unopened or malformed claims; hostile plans as
-   * bad statements (or unsupported: the public output's layer); a wrong tag base or channel rule
-   * fails the tag as Java's "wrong table tag" would.
+   * bad statements (the output layer's plan without its layout among them), a public output that is
+   * not the statement's as unopened, one given to another layer as malformed; a wrong tag base or
+   * channel rule fails the tag as Java's "wrong table tag" would.
    */
   @Test
   void claimsThatDoNotOpenAndHostilePlansAreRefused(ChainNode node) throws Exception {
@@ -379,9 +381,40 @@ class LayerRoundingSessionTest {
         LayerStepRejection.BAD_STATEMENT);
     List<BigInteger> publicOut = new ArrayList<>(plan);
     publicOut.set(4, LayerEncoding.PUBLIC_OUTPUT);
+    // The output layer's plan without its layout.
     assertRejected(
         sim(session, o, publicOut, o.statementClaims(), o.lookupsHash(), items, evals),
-        LayerStepRejection.UNSUPPORTED);
+        LayerStepRejection.BAD_STATEMENT);
+    // A public output other than the statement's; the statement's given to a layer whose output
+    // goes to a column.
+    byte[] output = StatementEncoding.input(f.proof().output());
+    byte[] otherOutput = output.clone();
+    otherOutput[0] ^= 1;
+    OnChainProofSession.Outcome.Rejected notTheStatements =
+        assertInstanceOf(
+            OnChainProofSession.Outcome.Rejected.class,
+            session.simulateRounding(
+                o.id(),
+                o.checkpoint(),
+                plan,
+                o.statementClaims(),
+                o.lookupsHash(),
+                items,
+                evals,
+                otherOutput));
+    assertEquals(LayerStepRejection.UNOPENED_CLAIMS.ordinal(), notTheStatements.reason());
+    assertEquals(BigInteger.valueOf(3), notTheStatements.detail());
+    assertRejected(
+        session.simulateRounding(
+            o.id(),
+            o.checkpoint(),
+            plan,
+            o.statementClaims(),
+            o.lookupsHash(),
+            items,
+            evals,
+            output),
+        LayerStepRejection.MALFORMED);
     assertRejected(
         sim(
             session,
@@ -402,10 +435,10 @@ class LayerRoundingSessionTest {
             items,
             evals),
         LayerStepRejection.WRONG_TAG);
-    // Another layer's plan is another step: layer 1's rounding does not follow the lookups.
-    assertInstanceOf(
-        OnChainProofSession.Outcome.UnknownSession.class,
-        sim(session, o, with(plan, 0, 1), o.statementClaims(), o.lookupsHash(), items, evals));
+    // The step with all the claims is layer 0's: another layer's plan is refused.
+    assertRejected(
+        sim(session, o, with(plan, 0, 1), o.statementClaims(), o.lookupsHash(), items, evals),
+        LayerStepRejection.BAD_STATEMENT);
     assertRejected(
         sim(
             session,
@@ -421,7 +454,8 @@ class LayerRoundingSessionTest {
   /**
    * The step continues only the stored checkpoint of its sender: a forged checkpoint, another
    * sender, and the step replayed from the lookups' checkpoint once it advanced are unknown
-   * sessions; the lookups' hash is stored by it.
+   * sessions; the step stores the lookups' hash with every layer's row hash ({@link
+   * LayerEncoding#layerClaims}), and a later layer's rounding waits for layer 0's reduction.
    */
   @Test
   void theStepContinuesOnlyTheStoredCheckpoint(ChainNode node) throws Exception {
@@ -446,18 +480,49 @@ class LayerRoundingSessionTest {
     OnChainProofSession other =
         OnChainProofSession.at(node.web3j(), node.newAccount(FUNDS), session.address());
     assertInstanceOf(OnChainProofSession.Outcome.UnknownSession.class, sim(other, o, evals));
-    assertInstanceOf(
-        OnChainProofSession.Outcome.Advanced.class,
-        session.rounding(
-            o.id(),
-            o.checkpoint(),
-            o.plan(),
-            o.statementClaims(),
-            o.lookupsHash(),
-            o.items(),
-            evals));
-    assertEquals(o.lookupsHash(), session.lookupClaims(o.id()));
+    OnChainProofSession.Checkpoint three =
+        assertInstanceOf(
+                OnChainProofSession.Outcome.Advanced.class,
+                session.rounding(
+                    o.id(),
+                    o.checkpoint(),
+                    o.plan(),
+                    o.statementClaims(),
+                    o.lookupsHash(),
+                    o.items(),
+                    evals,
+                    new byte[0]))
+            .checkpoint();
+    assertEquals(
+        new Digest32(
+            LayerEncoding.layerClaims(o.lookupsHash().bytes(), LayerEncoding.rowHashes(o.items()))),
+        session.layerClaims(o.id()));
     assertInstanceOf(OnChainProofSession.Outcome.UnknownSession.class, sim(session, o, evals));
+    // Layer 1's rounding (step 5) continues layer 0's reduction (step 4), which is not built yet:
+    // from the checkpoint of step 3 it is an unknown session, as is layer 0 through roundingAt.
+    List<byte[]> rows = LayerEncoding.rowHashes(o.items());
+    assertInstanceOf(
+        OnChainProofSession.Outcome.UnknownSession.class,
+        session.simulateRoundingAt(
+            o.id(),
+            three,
+            with(o.plan(), 0, 1),
+            o.lookupsHash(),
+            rows,
+            LayerEncoding.rowItems(o.items(), 1),
+            LayerEncoding.rangeEvals(f.proof().rangeEvals(), 1),
+            new byte[0]));
+    assertRejected(
+        session.simulateRoundingAt(
+            o.id(),
+            three,
+            o.plan(),
+            o.lookupsHash(),
+            rows,
+            LayerEncoding.rowItems(o.items(), 0),
+            evals,
+            new byte[0]),
+        LayerStepRejection.BAD_STATEMENT);
   }
 
   /** The rounding step simulated (eth_call), nothing sent. */
@@ -474,7 +539,7 @@ class LayerRoundingSessionTest {
       byte[] items,
       byte[] evals) {
     return s.simulateRounding(
-        o.id(), o.checkpoint(), plan, statementClaims, lookupsHash, items, evals);
+        o.id(), o.checkpoint(), plan, statementClaims, lookupsHash, items, evals, new byte[0]);
   }
 
   private static List<BigInteger> with(List<BigInteger> plan, int i, long v) {
