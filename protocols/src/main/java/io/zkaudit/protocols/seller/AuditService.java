@@ -151,6 +151,15 @@ public final class AuditService {
   }
 
   /**
+   * An accuracy-proof audit's one proof: the prover's progress to the sink as it runs, then the
+   * proof (made once and stored; read back afterwards).
+   */
+  public void proveAccuracy(
+      AuditAccess access, Consumer<io.zkaudit.proto.v1.AccuracyProofUpdate> sink) {
+    proving.proveAccuracy(access, sink);
+  }
+
+  /**
    * The buyer's signed result. A pass or a shortfall is recomputed from the seller's proven outputs
    * and the revealed labels and countersigned only if it is the same result; a proof failure is the
    * buyer's accusation: refused if the seller's own check of its stored proofs finds nothing wrong,
