@@ -72,9 +72,10 @@ public final class AuditService {
 
   /**
    * Proves, in the background, the missing samples (or the lost accuracy proof, made again from the
-   * start) of every audit left REVEALED or PROVING whose model this process holds: a seller restarted mid-audit carries on by itself, so its proofs are
-   * made before the deadline even if the buyer comes back late (the buyer's Prove call then reads
-   * them back). Call after the models are loaded; errors stop the resumption, not the seller.
+   * start) of every audit left REVEALED or PROVING whose model this process holds: a seller
+   * restarted mid-audit carries on by itself, so its proofs are made before the deadline even if
+   * the buyer comes back late (the buyer's Prove call then reads them back). Call after the models
+   * are loaded; errors stop the resumption, not the seller.
    */
   public Thread resumeInBackground() {
     return proving.resumeInBackground();
