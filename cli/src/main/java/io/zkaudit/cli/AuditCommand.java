@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description =
         "Audit the seller's claimed accuracy on a private labelled test set: commit, reveal, verify"
-            + " a proof per sample.")
+            + " one accuracy proof (or, with --per-sample-proofs, a proof per sample).")
 final class AuditCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -83,6 +83,13 @@ final class AuditCommand implements Callable<Integer> {
       defaultValue = "300",
       description = "seconds to wait for each answer of the seller (default ${DEFAULT-VALUE})")
   long timeout;
+
+  @Option(
+      names = "--per-sample-proofs",
+      description =
+          "ask for one proof per sample (each output shown; N proofs) instead of the default one"
+              + " accuracy proof about every sample (only the count shown)")
+  boolean perSampleProofs;
 
   @Mixin ChainOptions chain;
 
@@ -160,26 +167,60 @@ final class AuditCommand implements Callable<Integer> {
           spec.commandLine().getErr().println("zkaudit: warning: " + w);
           spec.commandLine().getErr().flush();
         }
-        state = client.commit(model, set.samples(), offset, offer);
+        state =
+            client.commit(
+                model,
+                set.samples(),
+                offset,
+                offer,
+                perSampleProofs
+                    ? io.zkaudit.proto.v1.AuditProofKind.PER_SAMPLE_PROOFS
+                    : io.zkaudit.proto.v1.AuditProofKind.ACCURACY_PROOF);
         setName = set.name();
       }
       String id = state.getCommitment().getAuditId();
       started = id;
       int n = state.getCommitment().getSampleCount();
+      boolean accuracyProof =
+          state.getCommitment().getProofKind() == io.zkaudit.proto.v1.AuditProofKind.ACCURACY_PROOF;
       out.printf(
-          "audit %s of model %s (%s) on %d %s samples; state in %s%n",
-          id, Hex.of(model.id()), model.entry().getName(), n, setName, client.file(id));
+          "audit %s of model %s (%s) on %d %s samples, %s; state in %s%n",
+          id,
+          Hex.of(model.id()),
+          model.entry().getName(),
+          n,
+          setName,
+          accuracyProof ? "one accuracy proof" : "a proof per sample",
+          client.file(id));
       out.flush();
       AuditClient.Outcome o;
       int already = state.getVerifiedCount();
-      try (ProgressBar bar = new ProgressBar(System.err, "proofs", n - already)) {
-        o =
-            client.run(
-                state,
-                (index, done, total, correct) ->
-                    bar.step(
-                        String.format(
-                            Locale.ROOT, "sample %d %s", index, correct ? "correct" : "wrong")));
+      if (accuracyProof) {
+        // The seller's prover phases as it reports them, then the one verification.
+        try (PhaseBar bar = new PhaseBar(System.err, "seller's accuracy proof")) {
+          o =
+              client.run(
+                  state,
+                  new AuditClient.Progress() {
+                    @Override
+                    public void verified(int index, int done, int total, boolean correct) {}
+
+                    @Override
+                    public void proving(String phase, long done, long total) {
+                      bar.progress(phase, done, total);
+                    }
+                  });
+        }
+      } else {
+        try (ProgressBar bar = new ProgressBar(System.err, "proofs", n - already)) {
+          o =
+              client.run(
+                  state,
+                  (index, done, total, correct) ->
+                      bar.step(
+                          String.format(
+                              Locale.ROOT, "sample %d %s", index, correct ? "correct" : "wrong")));
+        }
       }
       summary(out, o, model, (System.nanoTime() - t0) / 1e9);
       if (state.getCommitment().getChainAuditId() != 0) {
@@ -249,11 +290,17 @@ final class AuditCommand implements Callable<Integer> {
         Instant.ofEpochMilli(t.getDeadlineMillis()));
     out.printf(
         Locale.ROOT,
-        "  verified accuracy  %6.2f%%  (%d of %d correct, from verified outputs only)%n",
+        "  verified accuracy  %6.2f%%  (%d of %d correct, %s)%n",
         100 * o.verifiedAccuracy(),
         o.correct(),
-        o.samples());
-    out.printf(Locale.ROOT, "  proofs verified    %d of %d%n", o.verified(), o.samples());
+        o.samples(),
+        o.accuracyProof() ? "the count the accuracy proof verifies" : "from verified outputs only");
+    out.printf(
+        Locale.ROOT,
+        "  proofs verified    %d of %d samples%s%n",
+        o.verified(),
+        o.samples(),
+        o.accuracyProof() ? " (one accuracy proof)" : "");
     out.printf(Locale.ROOT, "  time               %.1f s%n", seconds);
     String verdict =
         switch (o.verdict()) {

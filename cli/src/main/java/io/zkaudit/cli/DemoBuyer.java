@@ -208,7 +208,15 @@ final class DemoBuyer {
             new BuyerClient("localhost", port, key, TIMEOUT_SECONDS),
             TIMEOUT_SECONDS,
             stateDir.resolve("audits"))) {
-      BuyerAuditState state = client.commit(model, samples, data.labelOffset(classes));
+      // The demo shows each sample's verified output, so it asks for the per-sample proofs (buyer
+      // audit's default is one accuracy proof).
+      BuyerAuditState state =
+          client.commit(
+              model,
+              samples,
+              data.labelOffset(classes),
+              null,
+              io.zkaudit.proto.v1.AuditProofKind.PER_SAMPLE_PROOFS);
       t.line(
           "audit %s: test set committed (salted hashes, signed), terms signed by the seller,"
               + " samples revealed",

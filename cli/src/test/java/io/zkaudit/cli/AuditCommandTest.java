@@ -74,7 +74,10 @@ class AuditCommandTest {
         int expected = claim.equals("0") || allCorrect ? 0 : 1;
         assertEquals(expected, r.code(), r.out() + r.err());
         assertTrue(r.out().startsWith("audit "), r.out());
-        assertTrue(r.out().contains("proofs verified    2 of 2"), r.out());
+        // The default: one accuracy proof about both samples.
+        assertTrue(r.out().contains("samples, one accuracy proof;"), r.out());
+        assertTrue(
+            r.out().contains("proofs verified    2 of 2 samples (one accuracy proof)"), r.out());
         assertTrue(r.out().contains("countersigned by the seller"), r.out());
         assertTrue(
             r.out()
@@ -125,6 +128,7 @@ class AuditCommandTest {
                   "1",
                   "--label-offset",
                   "1",
+                  "--per-sample-proofs",
                   "--key",
                   dir.resolve("buyer.key").toString(),
                   "--state",
@@ -138,6 +142,8 @@ class AuditCommandTest {
                           + " right"),
               shifted.err());
           assertTrue(shifted.out().contains("proofs verified    1 of 1"), shifted.out());
+          // The fallback asked for: one proof per sample.
+          assertTrue(shifted.out().contains("samples, a proof per sample;"), shifted.out());
         }
       } finally {
         seller.interrupt();

@@ -73,6 +73,10 @@ public final class AuditStatements {
             out.writeLong(c.getChainAuditId());
             bytes(out, c.getChainSalt().toByteArray());
           }
+          // Likewise appended only for an accuracy-proof audit (per-sample ones sign as before).
+          if (c.getProofKind() == io.zkaudit.proto.v1.AuditProofKind.ACCURACY_PROOF) {
+            text(out, "accuracy-proof");
+          }
         });
   }
 
@@ -111,6 +115,20 @@ public final class AuditStatements {
               bytes(out, testSetHash);
               out.writeInt(labelOffset);
             }));
+  }
+
+  /**
+   * The labels an accuracy proof is about: class indices of the model's output, label +
+   * label_offset (the argmax rule of {@link #predictedClass} read the other way round), so that the
+   * proof's count is the count of samples {@link #predictedClass} calls correct. The audit's test
+   * set hash binds the labels and the offset, hence exactly these class indices.
+   */
+  public static int[] classIndices(int[] labels, int labelOffset) {
+    int[] out = new int[labels.length];
+    for (int i = 0; i < labels.length; i++) {
+      out[i] = Math.addExact(labels[i], labelOffset);
+    }
+    return out;
   }
 
   /**

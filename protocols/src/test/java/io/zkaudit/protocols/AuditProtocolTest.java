@@ -1,5 +1,6 @@
 package io.zkaudit.protocols;
 
+import static io.zkaudit.proto.v1.AuditProofKind.PER_SAMPLE_PROOFS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -42,7 +43,7 @@ class AuditProtocolTest {
     var p = AuditFixture.Parties.in(tmp);
     try (AuditFixture f = AuditFixture.start(p, AnswerProver.HONEST)) {
       RegisteredModel m = f.client.buyer().models().get(0);
-      BuyerAuditState s = f.client.commit(m, set, 0);
+      BuyerAuditState s = f.client.commit(m, set, 0, null, PER_SAMPLE_PROOFS);
       AtomicInteger seen = new AtomicInteger();
       AuditClient.Outcome o =
           f.client.run(
@@ -99,7 +100,8 @@ class AuditProtocolTest {
                 60,
                 tmp.resolve("buyer"))) {
       RegisteredModel m = client.buyer().models().get(0);
-      AuditClient.Outcome o = client.run(client.commit(m, set, 0), AuditClient.Progress.NONE);
+      AuditClient.Outcome o =
+          client.run(client.commit(m, set, 0, null, PER_SAMPLE_PROOFS), AuditClient.Progress.NONE);
       assertEquals(AuditFixture.engineCorrect(set), o.correct());
       assertTrue(o.countersigned());
     }
@@ -110,7 +112,9 @@ class AuditProtocolTest {
     try (AuditFixture f = AuditFixture.start(p, cheat)) {
       RegisteredModel m = f.client.buyer().models().get(0);
       AuditClient.Outcome o =
-          f.client.run(f.client.commit(m, AuditFixture.cifar(2), 0), AuditClient.Progress.NONE);
+          f.client.run(
+              f.client.commit(m, AuditFixture.cifar(2), 0, null, PER_SAMPLE_PROOFS),
+              AuditClient.Progress.NONE);
       assertEquals(Verdict.PROOF_FAILED, o.verdict());
       assertTrue(
           o.result().getStatement().getReason().contains(reason),
@@ -138,7 +142,7 @@ class AuditProtocolTest {
     var policy = new AuditService.Policy(100, Duration.ofMinutes(1), Duration.ZERO, 5);
     try (AuditFixture f = AuditFixture.start(p, AnswerProver.HONEST, policy)) {
       RegisteredModel m = f.client.buyer().models().get(0);
-      BuyerAuditState s = f.client.commit(m, AuditFixture.cifar(1), 0);
+      BuyerAuditState s = f.client.commit(m, AuditFixture.cifar(1), 0, null, PER_SAMPLE_PROOFS);
       s = f.client.reveal(f.client.open(s, m));
       assertEquals(5, s.getTerms().getStake());
       p.clock().advance(Duration.ofMinutes(2));
@@ -166,7 +170,7 @@ class AuditProtocolTest {
       AtomicInteger before = new AtomicInteger();
       try (AuditFixture f = AuditFixture.start(p, CheatingProvers.diesAfter(1, before))) {
         RegisteredModel m = f.client.buyer().models().get(0);
-        BuyerAuditState s = f.client.commit(m, set, 0);
+        BuyerAuditState s = f.client.commit(m, set, 0, null, PER_SAMPLE_PROOFS);
         id = s.getCommitment().getAuditId();
         switch (stopAt) {
           case COMMITTED -> f.server.audits().commit(s.getCommitment());
@@ -208,7 +212,7 @@ class AuditProtocolTest {
     try (AuditFixture f =
         AuditFixture.start(p, CheatingProvers.diesAfter(1, new AtomicInteger()))) {
       RegisteredModel m = f.client.buyer().models().get(0);
-      BuyerAuditState s = f.client.commit(m, set, 0);
+      BuyerAuditState s = f.client.commit(m, set, 0, null, PER_SAMPLE_PROOFS);
       id = s.getCommitment().getAuditId();
       assertThrows(BuyerException.class, () -> f.client.run(s, AuditClient.Progress.NONE));
       assertEquals(AuditRecord.State.PROVING, sellerState(f, id));
@@ -230,7 +234,7 @@ class AuditProtocolTest {
     var p = AuditFixture.Parties.in(tmp);
     try (AuditFixture f = AuditFixture.start(p, AnswerProver.HONEST)) {
       RegisteredModel m = f.client.buyer().models().get(0);
-      BuyerAuditState s = f.client.commit(m, AuditFixture.cifar(2), 0);
+      BuyerAuditState s = f.client.commit(m, AuditFixture.cifar(2), 0, null, PER_SAMPLE_PROOFS);
       s = f.client.reveal(f.client.open(s, m));
       BuyerAuditState proven = f.client.proveAndVerify(s, m, AuditClient.Progress.NONE);
       AuditResult honest = proven.getResult();

@@ -1,5 +1,6 @@
 package io.zkaudit.protocols;
 
+import static io.zkaudit.proto.v1.AuditProofKind.PER_SAMPLE_PROOFS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -56,7 +57,8 @@ class AuditValidationTest {
     try (AuditFixture f = AuditFixture.start(p, AnswerProver.HONEST);
         var raw = new Raw(f.server.port())) {
       RegisteredModel m = f.client.buyer().models().get(0);
-      BuyerAuditState a = f.client.open(f.client.commit(m, AuditFixture.cifar(2), 0), m);
+      BuyerAuditState a =
+          f.client.open(f.client.commit(m, AuditFixture.cifar(2), 0, null, PER_SAMPLE_PROOFS), m);
       String id = a.getCommitment().getAuditId();
 
       // The same signed commitment again: the same terms, no second audit.
@@ -111,7 +113,8 @@ class AuditValidationTest {
           f.server.audits().store().audit(id).orElseThrow().state());
 
       // A signed access for this audit moved to another audit: the signature no longer holds.
-      BuyerAuditState b = f.client.open(f.client.commit(m, AuditFixture.cifar(1), 0), m);
+      BuyerAuditState b =
+          f.client.open(f.client.commit(m, AuditFixture.cifar(1), 0, null, PER_SAMPLE_PROOFS), m);
       String idB = b.getCommitment().getAuditId();
       AuditAccess moved = f.client.access(id, 0).toBuilder().setAuditId(idB).build();
       assertRefused(
@@ -168,7 +171,7 @@ class AuditValidationTest {
     try (AuditFixture f = AuditFixture.start(p, AnswerProver.HONEST);
         var raw = new Raw(f.server.port())) {
       RegisteredModel m = f.client.buyer().models().get(0);
-      BuyerAuditState a = f.client.commit(m, AuditFixture.cifar(2), 0);
+      BuyerAuditState a = f.client.commit(m, AuditFixture.cifar(2), 0, null, PER_SAMPLE_PROOFS);
       AuditCommitment c = a.getCommitment();
       var stub = raw.stub();
 
@@ -359,7 +362,7 @@ class AuditValidationTest {
         var client = new AuditClient("localhost", server.port(), p.buyer(), 60, p.buyerDir())) {
       server.seller().serve(Resnet8.model(), "no claims", List.of());
       RegisteredModel m = client.buyer().models().get(0);
-      BuyerAuditState a = client.commit(m, AuditFixture.cifar(1), 0);
+      BuyerAuditState a = client.commit(m, AuditFixture.cifar(1), 0, null, PER_SAMPLE_PROOFS);
       BuyerException e = assertThrows(BuyerException.class, () -> client.open(a, m));
       assertEquals(BuyerException.Reason.REFUSED, e.reason());
       assertTrue(e.getMessage().contains("claims no top1_accuracy"), e.getMessage());

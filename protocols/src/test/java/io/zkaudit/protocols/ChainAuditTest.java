@@ -1,5 +1,6 @@
 package io.zkaudit.protocols;
 
+import static io.zkaudit.proto.v1.AuditProofKind.PER_SAMPLE_PROOFS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -228,7 +229,8 @@ class ChainAuditTest {
   void bothSignAPassAndTheSellerIsPaidPaymentAndStake() throws Exception {
     TestSet set = TestSet.of(2);
     try (Market market = new Market(AnswerProver.HONEST, set.passingClaim())) {
-      BuyerAuditState s = market.client.commit(market.model, set.samples(), 0, OFFER);
+      BuyerAuditState s =
+          market.client.commit(market.model, set.samples(), 0, OFFER, PER_SAMPLE_PROOFS);
       long id = s.getCommitment().getChainAuditId();
       AuditRecord requested = market.onChain(s);
       assertEquals(AuditRecord.Status.REQUESTED, requested.status());
@@ -282,7 +284,8 @@ class ChainAuditTest {
     TestSet set = TestSet.of(3);
     assertTrue(set.correct() < 3, "needs a sample ResNet-8 gets wrong");
     try (Market market = new Market(AnswerProver.HONEST, 1.0)) {
-      BuyerAuditState s = market.client.commit(market.model, set.samples(), 0, OFFER);
+      BuyerAuditState s =
+          market.client.commit(market.model, set.samples(), 0, OFFER, PER_SAMPLE_PROOFS);
       AuditClient.Outcome o = market.client.run(s, AuditClient.Progress.NONE);
       assertEquals(Verdict.BELOW_CLAIM, o.verdict());
       assertTrue(o.countersigned(), "the seller countersigns its own shortfall");
@@ -307,7 +310,8 @@ class ChainAuditTest {
   void aBuyerThatWillNotSignAPassIsSettledWithProofAndTheSellerPaid() throws Exception {
     TestSet set = TestSet.of(2);
     try (Market market = new Market(AnswerProver.HONEST, set.passingClaim())) {
-      BuyerAuditState s = market.client.commit(market.model, set.samples(), 0, OFFER);
+      BuyerAuditState s =
+          market.client.commit(market.model, set.samples(), 0, OFFER, PER_SAMPLE_PROOFS);
       s = market.client.open(s, market.model);
       assertEquals(AuditRecord.Status.STAKED, market.onChain(s).status());
       s = market.client.reveal(s, market.model);
@@ -401,6 +405,155 @@ class ChainAuditTest {
   }
 
   /**
+   * The default kind on-chain: one accuracy proof. Both sign a pass and the seller is paid; the
+   * proof the seller stored is one accuracy proof about the whole set.
+   */
+  @Test
+  void anAccuracyProofAuditSignedByBothPaysTheSeller() throws Exception {
+    TestSet set = TestSet.of(3);
+    try (Market market = new Market(AnswerProver.HONEST, set.passingClaim())) {
+      BuyerAuditState s = market.client.commit(market.model, set.samples(), 0, OFFER);
+      AuditClient.Outcome o = market.client.run(s, AuditClient.Progress.NONE);
+      assertTrue(o.accuracyProof());
+      assertEquals(Verdict.PASSED, o.verdict());
+      assertEquals(set.correct(), o.correct());
+      assertEquals(3, o.verified());
+      assertEquals(AuditRecord.Outcome.SELLER_PAID.name(), o.chainOutcome());
+      assertEquals(PAYMENT.add(STAKE), market.sellerCredit());
+      assertEquals(BigInteger.ZERO, market.buyerChain.auditCredit());
+      var proof = market.seller.audits().store().accuracyProof(o.auditId()).orElseThrow();
+      assertEquals(set.correct(), proof.correct());
+      assertEquals(3, proof.samples());
+    }
+  }
+
+  /**
+   * A buyer that will not sign an accuracy-proof audit: the seller settles with proof through the
+   * attester, which verifies the one accuracy proof against the revealed samples; a count one
+   * higher, a sample short and another test set are refused; the escrow pays exactly once.
+   */
+  @Test
+  void aBuyerThatWillNotSignIsSettledWithTheAccuracyProofOnce() throws Exception {
+    TestSet set = TestSet.of(3);
+    try (Market market = new Market(AnswerProver.HONEST, set.passingClaim())) {
+      BuyerAuditState s = market.client.commit(market.model, set.samples(), 0, OFFER);
+      s = market.client.reveal(market.client.open(s, market.model), market.model);
+      s = market.client.proveAndVerify(s, market.model, AuditClient.Progress.NONE);
+      assertEquals(Verdict.PASSED, s.getResult().getStatement().getVerdict());
+      String auditId = s.getCommitment().getAuditId();
+      var stored = market.seller.audits().store();
+      byte[] proof = stored.accuracyProof(auditId).orElseThrow().proof();
+      Bytes32 testSet = market.onChain(s).testSetHash().orElseThrow();
+      byte[] vk = market.model.entry().getVerifyingKey().toByteArray();
+      Bytes32 weights = new Bytes32(market.model.id().toByteArray());
+
+      var oneMore =
+          new Attester.AccuracyClaim(vk, weights, testSet, 0, set.correct() + 1, 3, proof);
+      var refused =
+          assertThrows(
+              Attester.AttestationRefused.class,
+              () -> market.remoteAttester.attestAccuracy(oneMore, unproven(stored, auditId, 3)));
+      assertTrue(
+          refused.getMessage().contains("the accuracy proof gives " + set.correct() + " correct"),
+          refused.getMessage());
+      var right = new Attester.AccuracyClaim(vk, weights, testSet, 0, set.correct(), 3, proof);
+      refused =
+          assertThrows(
+              Attester.AttestationRefused.class,
+              () -> market.remoteAttester.attestAccuracy(right, unproven(stored, auditId, 2)));
+      assertTrue(refused.getMessage().contains("2 samples arrived of 3"), refused.getMessage());
+      var otherSet =
+          new Attester.AccuracyClaim(vk, weights, Bytes32.random(), 0, set.correct(), 3, proof);
+      refused =
+          assertThrows(
+              Attester.AttestationRefused.class,
+              () -> market.remoteAttester.attestAccuracy(otherSet, unproven(stored, auditId, 3)));
+      assertTrue(
+          refused.getMessage().contains("not the test set committed on-chain"),
+          refused.getMessage());
+      // The right claim would be attested (checked here, in-process, without spending it).
+      assertEquals(65, market.attester.attestAccuracy(right, unproven(stored, auditId, 3)).length);
+
+      BuyerAuditState state = s;
+      node.advanceTime(WINDOW.minusMinutes(5));
+      await(
+          () -> market.onChain(state).status() == AuditRecord.Status.SETTLED,
+          Duration.ofSeconds(90),
+          "the seller settles with proof (events: " + market.sellerEvents + ")");
+      assertEquals(AuditRecord.Outcome.SELLER_PAID, market.onChain(s).outcome());
+      assertEquals(PAYMENT.add(STAKE), market.sellerCredit());
+      // Paid exactly once: the seller's watch stops, and a second settlement is refused.
+      Thread.sleep(1_000);
+      assertEquals(PAYMENT.add(STAKE), market.sellerCredit());
+      assertEquals(BigInteger.ZERO, market.buyerChain.auditCredit());
+      assertEquals(
+          1,
+          market.sellerEvents.stream().filter(e -> e.contains("settled with proof")).count(),
+          market.sellerEvents.toString());
+      long id = s.getCommitment().getChainAuditId();
+      byte[] attestation = market.attester.attestAccuracy(right, unproven(stored, auditId, 3));
+      assertThrows(
+          EscrowException.class,
+          () ->
+              market
+                  .buyerChain
+                  .client()
+                  .audits()
+                  .settleWithProof(
+                      new io.zkaudit.escrow.AuditResult(id, testSet, set.correct(), 3),
+                      attestation));
+      assertEquals(PAYMENT.add(STAKE), market.sellerCredit());
+    }
+  }
+
+  /**
+   * A seller whose accuracy proof claims one more correct than the truth: the buyer fails it, the
+   * attester refuses the seller's settlement with that proof, and after the result deadline the
+   * buyer takes payment and stake.
+   */
+  @Test
+  void aSellerClaimingOneMoreCorrectIsRefusedByBuyerAndAttester() throws Exception {
+    TestSet set = TestSet.of(3);
+    assertTrue(set.correct() < 3, "needs a sample ResNet-8 gets wrong");
+    try (Market market = new Market(AccuracyCheats.CLAIMS_ONE_MORE, set.passingClaim())) {
+      BuyerAuditState s = market.client.commit(market.model, set.samples(), 0, OFFER);
+      AuditClient.Outcome o = market.client.run(s, AuditClient.Progress.NONE);
+      assertEquals(Verdict.PROOF_FAILED, o.verdict());
+      assertTrue(
+          o.result().getStatement().getReason().contains("invalid accuracy proof"),
+          o.result().getStatement().getReason());
+      assertFalse(o.settledOnChain());
+      assertEquals(
+          set.correct() + 1,
+          market.seller.audits().store().accuracyProof(o.auditId()).orElseThrow().correct());
+
+      node.advanceTime(WINDOW.minusMinutes(5));
+      await(
+          () -> market.sellerEvents.stream().anyMatch(e -> e.contains("the verifier refused")),
+          Duration.ofSeconds(90),
+          "the seller's settlement with proof is refused (events: " + market.sellerEvents + ")");
+      assertEquals(AuditRecord.Status.REVEALED, market.onChain(s).status());
+      node.advanceTime(Duration.ofMinutes(6));
+      AuditClient.Outcome after =
+          market.client.run(market.client.load(o.auditId()), AuditClient.Progress.NONE);
+      assertEquals(AuditRecord.Outcome.BUYER_COMPENSATED.name(), after.chainOutcome());
+      assertEquals(PAYMENT.add(STAKE), market.buyerChain.auditCredit());
+      assertEquals(BigInteger.ZERO, market.sellerCredit());
+    }
+  }
+
+  /** Revealed samples without proofs, as the seller sends them with an accuracy proof. */
+  private static Iterator<Attester.AccuracySample> unproven(
+      io.zkaudit.protocols.seller.AuditStore store, String auditId, int n) {
+    List<Attester.AccuracySample> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      AuditSample x = store.sample(auditId, i);
+      out.add(new Attester.AccuracySample(i, x.salt(), x.input(), x.label(), new byte[0]));
+    }
+    return out.iterator();
+  }
+
+  /**
    * A seller stopped after staking and again after proving, each time started over the same H2
    * file: the buyer carries on, and the restarted seller's watch, from its store and the escrow,
    * settles the audit with proof when the buyer does not sign.
@@ -411,7 +564,8 @@ class ChainAuditTest {
     try (Market market = new Market(AnswerProver.HONEST, set.passingClaim())) {
       BuyerAuditState s =
           market.client.open(
-              market.client.commit(market.model, set.samples(), 0, OFFER), market.model);
+              market.client.commit(market.model, set.samples(), 0, OFFER, PER_SAMPLE_PROOFS),
+              market.model);
       market.restartSeller();
       // The same signed commitment again: the stored terms, and no second stake.
       assertEquals(s.getTerms(), market.client.open(s, market.model).getTerms());
@@ -463,7 +617,8 @@ class ChainAuditTest {
     try (Market market = new Market(AnswerProver.HONEST, set.passingClaim())) {
       BuyerAuditState s =
           market.client.open(
-              market.client.commit(market.model, set.samples(), 0, OFFER), market.model);
+              market.client.commit(market.model, set.samples(), 0, OFFER, PER_SAMPLE_PROOFS),
+              market.model);
       long id = s.getCommitment().getChainAuditId();
       assertEquals(AuditRecord.Status.STAKED, market.onChain(s).status());
       var opening =
@@ -503,7 +658,8 @@ class ChainAuditTest {
     TestSet set = TestSet.of(2);
     try (Market market =
         new Market(CheatingProvers.PROOF_WITH_TAMPERED_OUTPUT, set.passingClaim())) {
-      BuyerAuditState s = market.client.commit(market.model, set.samples(), 0, OFFER);
+      BuyerAuditState s =
+          market.client.commit(market.model, set.samples(), 0, OFFER, PER_SAMPLE_PROOFS);
       AuditClient.Outcome o = market.client.run(s, AuditClient.Progress.NONE);
       assertEquals(Verdict.PROOF_FAILED, o.verdict());
       assertFalse(o.settledOnChain(), "before the result deadline the audit stays open");
@@ -537,7 +693,8 @@ class ChainAuditTest {
   void theSellerDoesNotStakeOnACommitmentToAnotherTestSet() throws Exception {
     TestSet set = TestSet.of(1);
     try (Market market = new Market(AnswerProver.HONEST, 0.5)) {
-      BuyerAuditState s = market.client.commit(market.model, set.samples(), 0, OFFER);
+      BuyerAuditState s =
+          market.client.commit(market.model, set.samples(), 0, OFFER, PER_SAMPLE_PROOFS);
       // The same commitment, but naming a salt that does not open the on-chain commitment.
       var c =
           s.getCommitment().toBuilder()
@@ -566,7 +723,7 @@ class ChainAuditTest {
       for (int i = 0; i < 30; i++) {
         many.add(set.samples().get(0));
       }
-      BuyerAuditState big = market.client.commit(market.model, many, 0, OFFER);
+      BuyerAuditState big = market.client.commit(market.model, many, 0, OFFER, PER_SAMPLE_PROOFS);
       BuyerException tooMany =
           assertThrows(BuyerException.class, () -> market.client.open(big, market.model));
       assertTrue(

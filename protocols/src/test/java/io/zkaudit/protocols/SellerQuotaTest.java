@@ -1,5 +1,6 @@
 package io.zkaudit.protocols;
 
+import static io.zkaudit.proto.v1.AuditProofKind.PER_SAMPLE_PROOFS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -151,13 +152,13 @@ class SellerQuotaTest {
         RegisteredModel m = client.buyer().models().get(0);
         var samples = AuditFixture.cifar(4);
         // Four samples: more than the three a day this buyer key may put under audit.
-        var big = client.commit(m, samples, 0);
+        var big = client.commit(m, samples, 0, null, PER_SAMPLE_PROOFS);
         BuyerException e = assertThrows(BuyerException.class, () -> client.open(big, m));
         assertTrue(e.getMessage().contains("sample_count"), e.getMessage());
         assertTrue(server.audits().store().audit(big.getCommitment().getAuditId()).isEmpty());
         // Two, then two more: the second audit is over the day's three.
-        client.open(client.commit(m, samples.subList(0, 2), 0), m);
-        var second = client.commit(m, samples.subList(2, 4), 0);
+        client.open(client.commit(m, samples.subList(0, 2), 0, null, PER_SAMPLE_PROOFS), m);
+        var second = client.commit(m, samples.subList(2, 4), 0, null, PER_SAMPLE_PROOFS);
         BuyerException again = assertThrows(BuyerException.class, () -> client.open(second, m));
         assertTrue(again.getMessage().contains("audit samples a day"), again.getMessage());
       } finally {

@@ -3,6 +3,7 @@ package io.zkaudit.protocols.buyer;
 import com.google.protobuf.ByteString;
 import io.zkaudit.proto.v1.AuditAccess;
 import io.zkaudit.proto.v1.AuditCommitment;
+import io.zkaudit.proto.v1.AuditProofKind;
 import io.zkaudit.proto.v1.AuditResult;
 import io.zkaudit.proto.v1.AuditStatus;
 import io.zkaudit.proto.v1.AuditTerms;
@@ -35,9 +36,15 @@ public final class AuditClient implements AutoCloseable {
   /** A test sample: the quantized model input and its true class. */
   public record LabelledInput(int[] input, int label) {}
 
-  /** Told of each verified proof (for a progress bar). */
+  /**
+   * Told of each verified proof (for a progress bar), and of the seller's progress on an accuracy
+   * proof (the prover's phases).
+   */
   public interface Progress {
     void verified(int index, int done, int total, boolean correct);
+
+    /** The seller's prover on an accuracy proof: {@code done} of {@code total} in {@code phase}. */
+    default void proving(String phase, long done, long total) {}
 
     Progress NONE = (index, done, total, correct) -> {};
   }
@@ -46,7 +53,12 @@ public final class AuditClient implements AutoCloseable {
    * How an audit ended: the result both signed (or the buyer alone, when the seller failed), and
    * whether the seller countersigned it.
    */
-  public record Outcome(String auditId, AuditTerms terms, AuditResult result, String chainOutcome) {
+  public record Outcome(
+      String auditId,
+      AuditTerms terms,
+      AuditResult result,
+      String chainOutcome,
+      boolean accuracyProof) {
     /** On-chain audits: whether AuditEscrow has settled it (chainOutcome names how). */
     public boolean settledOnChain() {
       return !chainOutcome.isEmpty();
@@ -146,6 +158,23 @@ public final class AuditClient implements AutoCloseable {
   public BuyerAuditState commit(
       RegisteredModel model, List<LabelledInput> samples, int labelOffset, ChainOffer offer)
       throws BuyerException {
+    return commit(model, samples, labelOffset, offer, AuditProofKind.ACCURACY_PROOF);
+  }
+
+  /**
+   * As above, proven as {@code kind} says: one accuracy proof about every sample (the default) or
+   * one proof per sample (the fallback: each output is shown, at N proofs' cost).
+   */
+  public BuyerAuditState commit(
+      RegisteredModel model,
+      List<LabelledInput> samples,
+      int labelOffset,
+      ChainOffer offer,
+      AuditProofKind kind)
+      throws BuyerException {
+    if (kind == AuditProofKind.UNRECOGNIZED) {
+      throw new IllegalArgumentException("a proof kind is PER_SAMPLE_PROOFS or ACCURACY_PROOF");
+    }
     if (samples.isEmpty()) {
       throw new IllegalArgumentException("an audit needs at least one sample");
     }
@@ -158,6 +187,7 @@ public final class AuditClient implements AutoCloseable {
             .setModelId(model.id())
             .setSampleCount(samples.size())
             .setLabelOffset(labelOffset)
+            .setProofKind(kind)
             .setRequestedAtMillis(System.currentTimeMillis());
     byte[][] salts = new byte[samples.size()][];
     List<byte[]> hashes = new ArrayList<>();
@@ -251,7 +281,8 @@ public final class AuditClient implements AutoCloseable {
         state.getCommitment().getAuditId(),
         state.getTerms(),
         state.getResult(),
-        state.getChainOutcome());
+        state.getChainOutcome(),
+        state.getCommitment().getProofKind() == AuditProofKind.ACCURACY_PROOF);
   }
 
   /**

@@ -3,9 +3,14 @@ package io.zkaudit.protocols.buyer;
 import io.grpc.StatusRuntimeException;
 import io.zkaudit.hash.Digest32;
 import io.zkaudit.inference.ModelProof;
+import io.zkaudit.inference.ModelVerifier;
 import io.zkaudit.proof.InvalidProofException;
+import io.zkaudit.proto.v1.AccuracyProofUpdate;
+import io.zkaudit.proto.v1.AuditAccuracyProof;
+import io.zkaudit.proto.v1.AuditProofKind;
 import io.zkaudit.proto.v1.AuditTerms;
 import io.zkaudit.proto.v1.BuyerAuditState;
+import io.zkaudit.proto.v1.RevealedSample;
 import io.zkaudit.proto.v1.SampleProof;
 import io.zkaudit.proto.v1.Verdict;
 import io.zkaudit.proto.v1.VerifiedOutput;
@@ -15,9 +20,11 @@ import java.util.Arrays;
 import java.util.Iterator;
 
 /**
- * The buyer's proof step: streams the seller's proofs and verifies each against the registered
- * verifying key and the buyer's own input before its output counts. A proof that does not verify
- * ends the audit as PROOF_FAILED; a dropped stream before the deadline only pauses it.
+ * The buyer's proof step. An accuracy-proof audit (the default): the seller's one accuracy proof,
+ * verified against the registered verifying key and the buyer's own inputs and labels; its verified
+ * count is the result. A per-sample audit: streams the seller's proofs and verifies each against
+ * the buyer's own input before its output counts. A proof that does not verify ends the audit as
+ * PROOF_FAILED; a dropped stream before the deadline only pauses it.
  */
 final class AuditProofs {
   private final AuditChannel channel;
@@ -34,6 +41,9 @@ final class AuditProofs {
   BuyerAuditState proveAndVerify(
       BuyerAuditState state, RegisteredModel model, AuditClient.Progress progress)
       throws BuyerException {
+    if (state.getCommitment().getProofKind() == AuditProofKind.ACCURACY_PROOF) {
+      return proveAndVerifyAccuracy(state, model, progress);
+    }
     AuditTerms t = state.getTerms();
     int n = t.getSampleCount();
     int from = state.getVerifiedCount();
@@ -105,6 +115,127 @@ final class AuditProofs {
     }
     Verdict v = AuditStatements.verdict(correct, n, t.getClaimedAccuracy());
     return results.sign(state, n, correct, v, "");
+  }
+
+  /**
+   * Accuracy-proof audits: asks for the one accuracy proof (the seller's progress goes to {@code
+   * progress}), verifies it against the buyer's own inputs and labels (+ offset) and takes the
+   * count verifyAccuracy returns. A proof that does not verify, is about another number of samples,
+   * states another count than the seller's message, or was made after the deadline ends the audit
+   * as PROOF_FAILED; no proof by the deadline likewise; a dropped stream before it only pauses.
+   */
+  private BuyerAuditState proveAndVerifyAccuracy(
+      BuyerAuditState state, RegisteredModel model, AuditClient.Progress progress)
+      throws BuyerException {
+    AuditTerms t = state.getTerms();
+    int n = t.getSampleCount();
+    long wait =
+        Math.max(
+            channel.deadlineSeconds(),
+            (t.getDeadlineMillis() - System.currentTimeMillis()) / 1000 + 60);
+    AuditAccuracyProof proof = null;
+    io.grpc.Context.CancellableContext call = io.grpc.Context.current().withCancellation();
+    io.grpc.Context previous = call.attach();
+    try {
+      Iterator<AccuracyProofUpdate> updates =
+          channel.stub(wait).proveAccuracy(channel.access(t.getAuditId(), 0));
+      while (updates.hasNext()) {
+        AccuracyProofUpdate u = updates.next();
+        if (u.hasProof()) {
+          proof = u.getProof();
+          break;
+        }
+        progress.proving(u.getPhase(), u.getDone(), u.getTotal());
+      }
+    } catch (StatusRuntimeException e) {
+      if (System.currentTimeMillis() > t.getDeadlineMillis()) {
+        return results.fail(
+            state,
+            "the accuracy proof was not made by the deadline (" + AuditChannel.describe(e) + ")");
+      }
+      throw channel.failure(e);
+    } finally {
+      call.detach(previous);
+      call.cancel(null);
+    }
+    if (proof == null) {
+      if (System.currentTimeMillis() > t.getDeadlineMillis()) {
+        return results.fail(state, "the accuracy proof was not made by the deadline");
+      }
+      throw new BuyerException(
+          BuyerException.Reason.UNREACHABLE,
+          "audit "
+              + t.getAuditId()
+              + ": the seller at "
+              + channel.target()
+              + " ended the call without its accuracy proof; run the audit again to resume");
+    }
+    files.saveProof(t.getAuditId(), proof.getProof().toByteArray());
+    String failure = checkAccuracy(state, model, proof);
+    if (failure != null) {
+      return results.fail(state, failure);
+    }
+    int correct = proof.getCorrect();
+    progress.verified(n - 1, n, n, true);
+    Verdict v = AuditStatements.verdict(correct, n, t.getClaimedAccuracy());
+    return results.sign(state, n, correct, v, "");
+  }
+
+  /**
+   * Why an accuracy proof does not count, or null if it verifies, for this model, for exactly the
+   * buyer's n inputs and labels, to the count the seller states.
+   */
+  private String checkAccuracy(BuyerAuditState state, RegisteredModel model, AuditAccuracyProof p) {
+    int n = state.getTerms().getSampleCount();
+    if (p.getProvenAtMillis() > state.getTerms().getDeadlineMillis()) {
+      return "the accuracy proof was made after the deadline";
+    }
+    ModelProof proof;
+    try {
+      proof = ModelProof.decode(p.getProof().toByteArray());
+    } catch (InvalidProofException e) {
+      return "invalid accuracy proof: " + e.getMessage();
+    }
+    if (!proof.model().equals(new Digest32(model.id().toByteArray()))) {
+      return "the accuracy proof is for another model";
+    }
+    // The buyer's own inputs and labels, as committed: the proof is verified against these, never
+    // against anything the seller sends.
+    java.util.List<int[]> inputs = new java.util.ArrayList<>(n);
+    int[] labels = new int[n];
+    try (AuditStateFiles.SampleReader samples = files.samples(state, 0)) {
+      for (int i = 0; i < n; i++) {
+        RevealedSample s = samples.next();
+        inputs.add(Tensors.fromList(s.getInputList()));
+        labels[i] = AuditStateFiles.label(state, i);
+      }
+    }
+    ModelVerifier.VerifiedAccuracy v;
+    try {
+      v =
+          model
+              .verifier()
+              .verifyAccuracy(
+                  proof,
+                  inputs,
+                  AuditStatements.classIndices(labels, state.getTerms().getLabelOffset()));
+    } catch (InvalidProofException e) {
+      return "invalid accuracy proof: " + e.getMessage();
+    } catch (IllegalArgumentException e) {
+      return "the accuracy proof cannot be checked against the committed labels: " + e.getMessage();
+    }
+    if (v.samples() != n) {
+      return "the accuracy proof is about " + v.samples() + " samples, not " + n;
+    }
+    if (v.correct() != p.getCorrect() || p.getSamples() != n) {
+      return "the seller states "
+          + p.getCorrect()
+          + " of "
+          + p.getSamples()
+          + " correct, its accuracy proof "
+          + v;
+    }
+    return null;
   }
 
   /** Why a proof does not count, or null if it verifies for this sample. */

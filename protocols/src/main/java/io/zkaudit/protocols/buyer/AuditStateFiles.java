@@ -163,6 +163,23 @@ final class AuditStateFiles {
     return b.build();
   }
 
+  /**
+   * The seller's accuracy proof as received ({@code <audit id>.proof}), kept as evidence whether it
+   * verified or not.
+   */
+  void saveProof(String auditId, byte[] proof) {
+    try {
+      Files.createDirectories(dir);
+      Path f = dir.resolve(auditId + ".proof");
+      Path tmp = f.resolveSibling(f.getFileName() + ".tmp");
+      Files.write(tmp, proof);
+      Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(
+          "cannot write the audit's proof in " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
   void append(String auditId, VerifiedOutput v) {
     try (var out =
         Files.newOutputStream(

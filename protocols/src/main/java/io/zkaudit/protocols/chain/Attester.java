@@ -29,11 +29,13 @@ public interface Attester {
 
   /**
    * An accuracy audit's result (AuditEscrow.settleWithProof): checks that {@code samples}, in order
-   * 0..total-1, hash to the claim's on-chain test set hash (with its label offset), that every
-   * proof verifies for its sample's input under the model committed as the claim's weight
-   * commitment, and that exactly {@code claim.correct()} of the verified outputs name their labels;
-   * returns the bytes for {@code settleWithProof}. The samples are read one at a time (a test set
-   * may be thousands of inputs and proofs).
+   * 0..total-1, hash to the claim's on-chain test set hash (with its label offset), and, under the
+   * model committed as the claim's weight commitment, either that the claim's accuracy proof
+   * verifies for exactly these inputs and labels (+ offset) with the count {@code claim.correct()}
+   * (ModelVerifier.verifyAccuracy), or, per sample, that every proof verifies for its sample's
+   * input and exactly {@code claim.correct()} of the verified outputs name their labels; returns
+   * the bytes for {@code settleWithProof}. The samples are read one at a time (a test set may be
+   * thousands of inputs and proofs).
    *
    * @throws AttestationRefused if anything does not match or a proof does not verify
    */
@@ -42,7 +44,8 @@ public interface Attester {
 
   /**
    * What the seller asks the attester to sign for an audit: {@code correct} of {@code total} on the
-   * test set.
+   * test set. {@code accuracyProof} is the audit's one accuracy proof (ModelProof.encode()), or
+   * null for a per-sample audit, whose samples carry their own proofs.
    */
   record AccuracyClaim(
       byte[] verifyingKey,
@@ -50,7 +53,24 @@ public interface Attester {
       Bytes32 testSetHash,
       int labelOffset,
       int correct,
-      int total) {}
+      int total,
+      byte[] accuracyProof) {
+    /** A per-sample audit's claim. */
+    public AccuracyClaim(
+        byte[] verifyingKey,
+        Bytes32 weightCommitment,
+        Bytes32 testSetHash,
+        int labelOffset,
+        int correct,
+        int total) {
+      this(verifyingKey, weightCommitment, testSetHash, labelOffset, correct, total, null);
+    }
+
+    /** Whether the claim rests on one accuracy proof (else on every sample's own proof). */
+    public boolean byAccuracyProof() {
+      return accuracyProof != null;
+    }
+  }
 
   /**
    * One revealed sample (as the buyer revealed it) with the seller's proof of the model's output on

@@ -259,7 +259,8 @@ public final class AttesterServer implements AutoCloseable {
           new Bytes32(c.getTestSetHash().toByteArray()),
           c.getLabelOffset(),
           c.getCorrect(),
-          c.getTotal());
+          c.getTotal(),
+          c.getAccuracyProof().isEmpty() ? null : c.getAccuracyProof().toByteArray());
     }
 
     @Override

@@ -58,9 +58,10 @@ public final class ProofAttester implements Attester {
 
   /**
    * Re-runs the audit from the revealed samples: their hashes rebuild the test set hash the buyer
-   * committed to on-chain, each proof verifies against its own input, and the attester counts the
-   * correct predictions by the protocol's rule itself; the seller's count is signed only if it is
-   * that count.
+   * committed to on-chain; then either the claim's one accuracy proof verifies against exactly
+   * those inputs and labels (+ offset), giving the count, or each sample's proof verifies against
+   * its own input and the attester counts the correct predictions by the protocol's rule itself.
+   * The seller's count is signed only if it is that count.
    */
   @Override
   public byte[] attestAccuracy(AccuracyClaim claim, Iterator<AccuracySample> samples)
@@ -75,6 +76,9 @@ public final class ProofAttester implements Attester {
     }
     List<byte[]> hashes = new ArrayList<>();
     int correct = 0;
+    // With an accuracy proof: every input and label, for the one proof about all of them.
+    List<int[]> inputs = new ArrayList<>();
+    List<Integer> labels = new ArrayList<>();
     while (samples.hasNext()) {
       AccuracySample s = samples.next();
       if (s.index() != hashes.size() || hashes.size() >= claim.total()) {
@@ -94,6 +98,17 @@ public final class ProofAttester implements Attester {
       hashes.add(
           AuditStatements.sampleHash(
               s.index(), s.salt(), Statements.tensorHash(s.input()), s.label()));
+      if (claim.byAccuracyProof()) {
+        if (s.proof().length != 0) {
+          throw new AttestationRefused(
+              "sample "
+                  + s.index()
+                  + ": a proof of its own, where the claim has an accuracy proof");
+        }
+        inputs.add(s.input());
+        labels.add(s.label());
+        continue;
+      }
       int[] output =
           verify(
               verifier,
@@ -113,9 +128,20 @@ public final class ProofAttester implements Attester {
     if (!Arrays.equals(testSet, claim.testSetHash().bytes())) {
       throw new AttestationRefused("the samples are not the test set committed on-chain");
     }
+    if (claim.byAccuracyProof()) {
+      // The inputs and labels just hashed into the on-chain test set hash are the ones the proof is
+      // verified against: the count is about exactly that test set.
+      correct =
+          verifyAccuracy(
+              verifier,
+              claim,
+              inputs,
+              AuditStatements.classIndices(
+                  labels.stream().mapToInt(Integer::intValue).toArray(), claim.labelOffset()));
+    }
     if (correct != claim.correct()) {
       throw new AttestationRefused(
-          "the proofs give "
+          (claim.byAccuracyProof() ? "the accuracy proof gives " : "the proofs give ")
               + correct
               + " correct of "
               + claim.total()
@@ -124,6 +150,34 @@ public final class ProofAttester implements Attester {
     }
     return signer.attestAccuracy(
         claim.weightCommitment(), claim.testSetHash(), correct, claim.total());
+  }
+
+  /** The count an accuracy proof verifies to, for exactly these inputs and class indices. */
+  private static int verifyAccuracy(
+      ModelVerifier verifier, AccuracyClaim claim, List<int[]> inputs, int[] classIndices)
+      throws AttestationRefused {
+    ModelProof proof;
+    try {
+      proof = ModelProof.decode(claim.accuracyProof());
+    } catch (InvalidProofException e) {
+      throw new AttestationRefused("malformed accuracy proof: " + e.getMessage());
+    }
+    if (!Arrays.equals(proof.model().bytes(), claim.weightCommitment().bytes())) {
+      throw new AttestationRefused("the accuracy proof is for another model");
+    }
+    ModelVerifier.VerifiedAccuracy v;
+    try {
+      v = verifier.verifyAccuracy(proof, inputs, classIndices);
+    } catch (InvalidProofException e) {
+      throw new AttestationRefused("invalid accuracy proof: " + e.getMessage());
+    } catch (IllegalArgumentException e) {
+      throw new AttestationRefused("the labels are not the model's classes: " + e.getMessage());
+    }
+    if (v.samples() != claim.total()) {
+      throw new AttestationRefused(
+          "the accuracy proof is about " + v.samples() + " samples, not " + claim.total());
+    }
+    return v.correct();
   }
 
   /** A verifier for a key that hashes to the on-chain commitment and whose weights are in range. */

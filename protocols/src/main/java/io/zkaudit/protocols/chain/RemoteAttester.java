@@ -132,17 +132,18 @@ public final class RemoteAttester implements Attester, AutoCloseable {
                 });
     var call = (io.grpc.stub.ClientCallStreamObserver<io.zkaudit.proto.v1.AttestAccuracyPart>) out;
     try {
-      out.onNext(
-          io.zkaudit.proto.v1.AttestAccuracyPart.newBuilder()
-              .setClaim(
-                  io.zkaudit.proto.v1.AccuracyClaim.newBuilder()
-                      .setVerifyingKey(ByteString.copyFrom(claim.verifyingKey()))
-                      .setWeightCommitment(ByteString.copyFrom(claim.weightCommitment().bytes()))
-                      .setTestSetHash(ByteString.copyFrom(claim.testSetHash().bytes()))
-                      .setLabelOffset(claim.labelOffset())
-                      .setCorrect(claim.correct())
-                      .setTotal(claim.total()))
-              .build());
+      io.zkaudit.proto.v1.AccuracyClaim.Builder c =
+          io.zkaudit.proto.v1.AccuracyClaim.newBuilder()
+              .setVerifyingKey(ByteString.copyFrom(claim.verifyingKey()))
+              .setWeightCommitment(ByteString.copyFrom(claim.weightCommitment().bytes()))
+              .setTestSetHash(ByteString.copyFrom(claim.testSetHash().bytes()))
+              .setLabelOffset(claim.labelOffset())
+              .setCorrect(claim.correct())
+              .setTotal(claim.total());
+      if (claim.byAccuracyProof()) {
+        c.setAccuracyProof(ByteString.copyFrom(claim.accuracyProof()));
+      }
+      out.onNext(io.zkaudit.proto.v1.AttestAccuracyPart.newBuilder().setClaim(c).build());
       while (samples.hasNext() && !answer.isDone()) {
         synchronized (ready) {
           while (!call.isReady() && !answer.isDone()) {

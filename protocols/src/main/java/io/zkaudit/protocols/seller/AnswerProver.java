@@ -6,6 +6,7 @@ import io.zkaudit.prover.inference.CommittedInput;
 import io.zkaudit.prover.inference.CommittedModel;
 import io.zkaudit.prover.inference.ModelProver;
 import io.zkaudit.prover.inference.ProgressListener;
+import java.util.List;
 
 /**
  * How the seller computes answers and proofs. The honest one runs the committed model; tests
@@ -24,6 +25,16 @@ public interface AnswerProver {
    */
   default ModelProof proveCommitted(CommittedModel model, CommittedInput input) {
     return ModelProver.prove(model, input, ProgressListener.NONE);
+  }
+
+  /**
+   * One zero-knowledge accuracy proof (an accuracy audit): the model predicts {@code labels[b]} (a
+   * class index) for exactly the stated number of {@code inputs}. Honest by default; tests override
+   * it to cheat.
+   */
+  default ModelProof proveAccuracy(
+      CommittedModel model, List<int[]> inputs, int[] labels, ProgressListener progress) {
+    return ModelProver.proveAccuracy(model, inputs, labels, progress);
   }
 
   AnswerProver HONEST =

@@ -4,6 +4,7 @@ import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.zkaudit.proto.v1.AccuracyAuditGrpc;
+import io.zkaudit.proto.v1.AccuracyProofUpdate;
 import io.zkaudit.proto.v1.AuditAccess;
 import io.zkaudit.proto.v1.AuditCommitment;
 import io.zkaudit.proto.v1.AuditResult;
@@ -45,7 +46,7 @@ final class AuditGrpcService extends AccuracyAuditGrpc.AccuracyAuditImplBase {
    * the store (a resumed audit) come faster than a slow buyer reads them, and gRPC would otherwise
    * buffer every one of them in memory.
    */
-  private static void send(ServerCallStreamObserver<SampleProof> call, SampleProof proof) {
+  private static <T> void send(ServerCallStreamObserver<T> call, T proof) {
     while (!call.isReady() && !call.isCancelled()) {
       try {
         Thread.sleep(5);
@@ -56,6 +57,45 @@ final class AuditGrpcService extends AccuracyAuditGrpc.AccuracyAuditImplBase {
     }
     if (!call.isCancelled()) {
       call.onNext(proof);
+    }
+  }
+
+  /**
+   * The prover's progress, then the accuracy proof. A buyer that goes away stops only the messages:
+   * the proof is owed and stored, and read back at the next call.
+   */
+  @Override
+  public void proveAccuracy(AuditAccess request, StreamObserver<AccuracyProofUpdate> response) {
+    ServerCallStreamObserver<AccuracyProofUpdate> call =
+        (ServerCallStreamObserver<AccuracyProofUpdate>) response;
+    // Progress messages are advisory: one is dropped rather than queued when the buyer is slow.
+    java.util.function.Consumer<AccuracyProofUpdate> sink =
+        u -> {
+          if (call.isCancelled()) {
+            return;
+          }
+          if (u.hasProof()) {
+            send(call, u);
+          } else if (call.isReady()) {
+            call.onNext(u);
+          }
+        };
+    try {
+      audits.proveAccuracy(request, sink);
+    } catch (RequestRejected | StoreException e) {
+      if (!call.isCancelled()) {
+        response.onError(GrpcErrors.status(e).asRuntimeException());
+      }
+      return;
+    } catch (RuntimeException e) {
+      Status status = GrpcErrors.status(e); // recorded for the operator
+      if (!call.isCancelled()) {
+        response.onError(status.asRuntimeException());
+      }
+      return;
+    }
+    if (!call.isCancelled()) {
+      response.onCompleted();
     }
   }
 

@@ -4,18 +4,25 @@ import static io.zkaudit.protocols.seller.AuditRequests.requireState;
 
 import com.google.protobuf.ByteString;
 import io.zkaudit.inference.ModelProof;
+import io.zkaudit.proto.v1.AccuracyProofUpdate;
 import io.zkaudit.proto.v1.AuditAccess;
+import io.zkaudit.proto.v1.AuditAccuracyProof;
 import io.zkaudit.proto.v1.SampleProof;
+import io.zkaudit.protocols.AuditStatements;
 import io.zkaudit.protocols.Tensors;
 import io.zkaudit.prover.inference.CommittedModel;
+import io.zkaudit.prover.inference.ProgressListener;
 import io.zkaudit.prover.inference.ProverException;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
- * The proving loop: REVEALED, PROVING, then PROVEN once every sample's proof is stored. Proofs are
- * streamed one by one as they are made or read back, for the buyer's Prove call and for the
- * background resumption of audits a restarted seller left unfinished.
+ * The proving step: REVEALED, PROVING, then PROVEN once every sample's proof is stored (per-sample
+ * audits) or the one accuracy proof is (accuracy-proof audits). Per-sample proofs are streamed one
+ * by one as they are made or read back; an accuracy proof streams the prover's progress, then the
+ * proof. Both serve the buyer's call and the background resumption of audits a restarted seller
+ * left unfinished (an accuracy proof cut short by a restart is made again from the start).
  */
 final class AuditProving {
   private final Seller seller;
@@ -52,7 +59,7 @@ final class AuditProving {
                       continue;
                     }
                     try {
-                      proveFrom(a, 0, p -> {}, () -> false);
+                      proveAny(a);
                     } catch (RuntimeException e) {
                       if (!stopping) {
                         // Logged under the service's name, where operators look for audit messages.
@@ -90,7 +97,7 @@ final class AuditProving {
   void proveAll(AuditRecord a) {
     try {
       seller.registry().loadedModel(ByteString.copyFrom(a.modelId()));
-      proveFrom(a, 0, p -> {}, () -> false);
+      proveAny(a);
     } catch (RuntimeException e) {
       if (!stopping) {
         System.getLogger(AuditService.class.getName())
@@ -101,9 +108,132 @@ final class AuditProving {
     }
   }
 
+  /** Whatever an audit still needs proven, by its kind, with no one watching. */
+  private void proveAny(AuditRecord a) {
+    if (a.accuracyProof()) {
+      accuracyProof(a, ProgressListener.NONE);
+    } else {
+      proveFrom(a, 0, p -> {}, () -> false);
+    }
+  }
+
+  /** See {@link AuditService#proveAccuracy}. */
+  void proveAccuracy(AuditAccess access, Consumer<AccuracyProofUpdate> sink) {
+    AuditRecord a = requests.owned(access);
+    requireState(
+        a,
+        "prove",
+        AuditRecord.State.REVEALED,
+        AuditRecord.State.PROVING,
+        AuditRecord.State.PROVEN,
+        AuditRecord.State.SETTLED);
+    if (!a.accuracyProof()) {
+      throw new RequestRejected(
+          RequestRejected.Reason.NOT_READY,
+          "audit "
+              + a.auditId()
+              + " is proven per sample (its commitment's proof_kind): ask with Prove");
+    }
+    if (access.getFromIndex() != 0) {
+      throw RequestRejected.invalid("from_index: an accuracy proof is about every sample, so 0");
+    }
+    // The prover reports often; the buyer hears of a new phase at once and of steps within one at
+    // most every 200 ms.
+    String[] lastPhase = {null};
+    long[] lastAt = {0};
+    StoredAccuracyProof p =
+        accuracyProof(
+            a,
+            (phase, done, total) -> {
+              long now = System.nanoTime();
+              if (phase.equals(lastPhase[0]) && done < total && now - lastAt[0] < 200_000_000L) {
+                return;
+              }
+              lastPhase[0] = phase;
+              lastAt[0] = now;
+              sink.accept(
+                  AccuracyProofUpdate.newBuilder()
+                      .setPhase(phase)
+                      .setDone(done)
+                      .setTotal(total)
+                      .build());
+            });
+    sink.accept(
+        AccuracyProofUpdate.newBuilder()
+            .setProof(
+                AuditAccuracyProof.newBuilder()
+                    .setCorrect(p.correct())
+                    .setSamples(p.samples())
+                    .setProof(ByteString.copyFrom(p.proof()))
+                    .setProvenAtMillis(p.provenAt()))
+            .build());
+  }
+
+  /**
+   * The audit's stored accuracy proof, made first if there is none: every revealed input and its
+   * label (as a class index) in one proof, stored with the state PROVEN. Made once under the
+   * audit's proof lock; a second caller waits for it and reads it back. Not cancelled when the
+   * caller goes away: the proof is owed, and the next call (or the buyer's resume) reads it.
+   */
+  StoredAccuracyProof accuracyProof(AuditRecord a, ProgressListener progress) {
+    String id = a.auditId();
+    java.util.Optional<StoredAccuracyProof> stored = store.accuracyProof(id);
+    if (stored.isPresent()) {
+      return stored.get();
+    }
+    CommittedModel m = seller.registry().loadedModel(ByteString.copyFrom(a.modelId()));
+    synchronized (locks.of(id + "/accuracy-proof")) {
+      stored = store.accuracyProof(id);
+      if (stored.isPresent()) {
+        return stored.get();
+      }
+      synchronized (locks.of(id)) {
+        if (store.audit(id).orElseThrow().state() == AuditRecord.State.REVEALED) {
+          store.setState(id, AuditRecord.State.PROVING);
+        }
+      }
+      // Every input at once: the prover holds the whole batch's witness anyway.
+      List<int[]> inputs = store.inputs(id);
+      List<AuditSample> outline = store.outline(id);
+      int[] labels = new int[outline.size()];
+      for (AuditSample s : outline) {
+        labels[s.index()] = s.label();
+      }
+      ModelProof p;
+      try {
+        p =
+            seller
+                .proving()
+                .proveAuditAccuracy(
+                    m,
+                    inputs,
+                    AuditStatements.classIndices(labels, a.labelOffset()),
+                    a.terms().deadline(),
+                    progress);
+      } catch (ProverException | IllegalArgumentException e) {
+        throw new RequestRejected(
+            RequestRejected.Reason.FAILED,
+            "the seller cannot prove the accuracy of audit " + id + ": " + e.getMessage());
+      }
+      StoredAccuracyProof made =
+          new StoredAccuracyProof(
+              p.accuracy().correct(), p.samples(), p.encode(), seller.config().clock().millis());
+      store.putAccuracyProof(id, made);
+      return made;
+    }
+  }
+
   /** See {@link AuditService#prove}. */
   void prove(AuditAccess access, Consumer<SampleProof> sink, BooleanSupplier cancelled) {
     AuditRecord a = requests.owned(access);
+    if (a.accuracyProof()) {
+      throw new RequestRejected(
+          RequestRejected.Reason.NOT_READY,
+          "audit "
+              + a.auditId()
+              + " is proven by one accuracy proof (its commitment's proof_kind): ask with"
+              + " ProveAccuracy");
+    }
     requireState(
         a,
         "prove",

@@ -1,5 +1,7 @@
 package io.zkaudit.protocols.seller;
 
+import io.zkaudit.proto.v1.AuditProofKind;
+
 /**
  * An audit as the seller stores it. Terms fields are set from TERMS_SIGNED on, result fields once
  * SETTLED or FAILED (null before).
@@ -16,7 +18,8 @@ public record AuditRecord(
     byte[] buyerSignature,
     Terms terms,
     Result result,
-    Chain chain) {
+    Chain chain,
+    AuditProofKind proofKind) {
 
   /** The audit's state machine; each step is stored before the seller answers it. */
   public enum State {
@@ -28,9 +31,9 @@ public record AuditRecord(
     REVEALING,
     /** Every sample is revealed and checked against the commitment. */
     REVEALED,
-    /** Some proofs are stored. */
+    /** Some proofs are stored (per sample), or the accuracy proof is being made. */
     PROVING,
-    /** Every sample is proven. */
+    /** Every sample is proven, or the accuracy proof is stored. */
     PROVEN,
     /** Both signed the result. */
     SETTLED,
@@ -75,6 +78,11 @@ public record AuditRecord(
     return chain != null;
   }
 
+  /** Whether the audit is proven by one accuracy proof (else one proof per sample). */
+  public boolean accuracyProof() {
+    return proofKind == AuditProofKind.ACCURACY_PROOF;
+  }
+
   public AuditRecord withState(State s) {
     return new AuditRecord(
         auditId,
@@ -88,6 +96,7 @@ public record AuditRecord(
         buyerSignature,
         terms,
         result,
-        chain);
+        chain,
+        proofKind);
   }
 }

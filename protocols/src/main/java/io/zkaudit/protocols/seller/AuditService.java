@@ -71,10 +71,11 @@ public final class AuditService {
   }
 
   /**
-   * Proves, in the background, the missing samples of every audit left REVEALED or PROVING whose
-   * model this process holds: a seller restarted mid-audit carries on by itself, so its proofs are
-   * made before the deadline even if the buyer comes back late (the buyer's Prove call then reads
-   * them back). Call after the models are loaded; errors stop the resumption, not the seller.
+   * Proves, in the background, the missing samples (or the lost accuracy proof, made again from the
+   * start) of every audit left REVEALED or PROVING whose model this process holds: a seller
+   * restarted mid-audit carries on by itself, so its proofs are made before the deadline even if
+   * the buyer comes back late (the buyer's Prove call then reads them back). Call after the models
+   * are loaded; errors stop the resumption, not the seller.
    */
   public Thread resumeInBackground() {
     return proving.resumeInBackground();
@@ -148,6 +149,15 @@ public final class AuditService {
    */
   public void prove(AuditAccess access, Consumer<SampleProof> sink, BooleanSupplier cancelled) {
     proving.prove(access, sink, cancelled);
+  }
+
+  /**
+   * An accuracy-proof audit's one proof: the prover's progress to the sink as it runs, then the
+   * proof (made once and stored; read back afterwards).
+   */
+  public void proveAccuracy(
+      AuditAccess access, Consumer<io.zkaudit.proto.v1.AccuracyProofUpdate> sink) {
+    proving.proveAccuracy(access, sink);
   }
 
   /**

@@ -139,7 +139,8 @@ final class AuditSettlement {
   private void countersign(AuditRecord a, AuditResult r, long now) {
     ResultStatement s = r.getStatement();
     requireState(a, "settle", AuditRecord.State.PROVEN);
-    int correct = correct(a);
+    int correct =
+        a.accuracyProof() ? store.accuracyProof(a.auditId()).orElseThrow().correct() : correct(a);
     if (s.getVerified() != a.sampleCount()) {
       throw RequestRejected.invalid(
           "statement.verified: every sample is proven, so "
@@ -232,6 +233,9 @@ final class AuditSettlement {
               }
             });
     long deadline = a.terms().deadline();
+    if (a.accuracyProof()) {
+      return ownAccuracyFault(a, m, verifier, now, deadline);
+    }
     for (int i = 0; i < a.sampleCount(); i++) {
       AuditSample s = store.sample(a.auditId(), i);
       if (!s.proven()) {
@@ -254,6 +258,41 @@ final class AuditSettlement {
       } catch (InvalidProofException e) {
         return "sample " + i + ": invalid proof: " + e.getMessage();
       }
+    }
+    return null;
+  }
+
+  /**
+   * An accuracy-proof audit's fault as the buyer would find it: no proof once the deadline has
+   * passed, one made after it, or one that does not verify for the revealed inputs and labels to
+   * the count it states.
+   */
+  private String ownAccuracyFault(
+      AuditRecord a, CommittedModel m, ModelVerifier verifier, long now, long deadline) {
+    var stored = store.accuracyProof(a.auditId());
+    if (stored.isEmpty()) {
+      return now > deadline ? "the accuracy proof was not made by the deadline" : null;
+    }
+    StoredAccuracyProof p = stored.get();
+    if (p.provenAt() > deadline) {
+      return "the accuracy proof was made after the deadline";
+    }
+    int[] labels = store.outline(a.auditId()).stream().mapToInt(AuditSample::label).toArray();
+    try {
+      ModelProof proof = ModelProof.decode(p.proof());
+      if (!proof.model().equals(m.vk().digest())) {
+        return "the accuracy proof is for another model";
+      }
+      ModelVerifier.VerifiedAccuracy v =
+          verifier.verifyAccuracy(
+              proof,
+              store.inputs(a.auditId()),
+              AuditStatements.classIndices(labels, a.labelOffset()));
+      if (v.samples() != a.sampleCount() || v.correct() != p.correct()) {
+        return "the accuracy proof gives " + v + ", the seller stated " + p.correct();
+      }
+    } catch (InvalidProofException e) {
+      return "invalid accuracy proof: " + e.getMessage();
     }
     return null;
   }

@@ -1,5 +1,6 @@
 package io.zkaudit.protocols.seller;
 
+import io.zkaudit.proto.v1.AuditProofKind;
 import io.zkaudit.protocols.Tensors;
 import io.zkaudit.protocols.seller.Sql.RowMapper;
 import java.sql.SQLException;
@@ -38,9 +39,10 @@ public final class AuditStore implements AutoCloseable {
           db.sql(
                   "INSERT INTO audits (audit_id, model_id, buyer, status, sample_count,"
                       + " test_set_hash, label_offset, requested_at, buyer_signature, chain_escrow,"
-                      + " chain_audit_id, chain_salt) VALUES (:audit_id, :model_id, :buyer,"
-                      + " :status, :sample_count, :test_set_hash, :label_offset, :requested_at,"
-                      + " :buyer_signature, :chain_escrow, :chain_audit_id, :chain_salt)")
+                      + " chain_audit_id, chain_salt, proof_kind) VALUES (:audit_id, :model_id,"
+                      + " :buyer, :status, :sample_count, :test_set_hash, :label_offset,"
+                      + " :requested_at, :buyer_signature, :chain_escrow, :chain_audit_id,"
+                      + " :chain_salt, :proof_kind)")
               .bind("audit_id", a.auditId())
               .bind("model_id", a.modelId())
               .bind("buyer", a.buyer())
@@ -53,6 +55,7 @@ public final class AuditStore implements AutoCloseable {
               .bind("chain_escrow", chain == null ? null : chain.escrow())
               .bind("chain_audit_id", chain == null ? null : (Long) chain.auditId())
               .bind("chain_salt", chain == null ? null : chain.salt())
+              .bind("proof_kind", a.proofKind().name())
               .update();
           db.sql(
                   "INSERT INTO audit_samples (audit_id, position, sample_hash) VALUES (:audit_id,"
@@ -126,6 +129,57 @@ public final class AuditStore implements AutoCloseable {
                 .bind("audit_id", auditId)
                 .bind("position", index)
                 .update());
+  }
+
+  /**
+   * An accuracy-proof audit's one proof, stored with the state PROVEN in one transaction (a seller
+   * stopped before this finds the audit PROVING without a proof and proves it again).
+   */
+  public synchronized void putAccuracyProof(String auditId, StoredAccuracyProof p) {
+    tx.run(
+        () -> {
+          db.sql(
+                  "INSERT INTO audit_accuracy_proofs (audit_id, correct, samples, proof, proven_at)"
+                      + " VALUES (:audit_id, :correct, :samples, :proof, :proven_at)")
+              .bind("audit_id", auditId)
+              .bind("correct", p.correct())
+              .bind("samples", p.samples())
+              .bind("proof", p.proof())
+              .bind("proven_at", p.provenAt())
+              .update();
+          return updateState(auditId, AuditRecord.State.PROVEN);
+        });
+  }
+
+  /** An accuracy-proof audit's stored proof, once made. */
+  public synchronized java.util.Optional<StoredAccuracyProof> accuracyProof(String auditId) {
+    return tx.run(
+        () ->
+            db.sql(
+                    "SELECT correct, samples, proof, proven_at FROM audit_accuracy_proofs WHERE"
+                        + " audit_id = :audit_id")
+                .bind("audit_id", auditId)
+                .first(
+                    r ->
+                        new StoredAccuracyProof(
+                            r.int32("correct"),
+                            r.int32("samples"),
+                            r.bytes("proof"),
+                            r.int64("proven_at"))));
+  }
+
+  /**
+   * The revealed inputs of an audit in sample order (what one accuracy proof is about: the prover
+   * holds them all at once, so they are read together).
+   */
+  public synchronized List<int[]> inputs(String auditId) {
+    return tx.run(
+        () ->
+            db.sql(
+                    "SELECT input FROM audit_samples WHERE audit_id = :audit_id ORDER BY"
+                        + " position")
+                .bind("audit_id", auditId)
+                .list(r -> Tensors.fromBytes(r.bytes("input"))));
   }
 
   public synchronized void settle(String auditId, AuditRecord.State s, AuditRecord.Result r) {
@@ -258,7 +312,8 @@ public final class AuditStore implements AutoCloseable {
             r.bytes("buyer_signature"),
             terms,
             result,
-            chain);
+            chain,
+            AuditProofKind.valueOf(r.text("proof_kind")));
       };
 
   public synchronized Optional<AuditRecord> audit(String auditId) {
@@ -270,8 +325,8 @@ public final class AuditStore implements AutoCloseable {
                         + " deadline, terms_signed_at, seller_signature, result_verified,"
                         + " result_correct, result_verdict, result_reason, result_buyer_sig,"
                         + " result_seller_sig, settled_at, chain_escrow, chain_audit_id,"
-                        + " chain_salt, chain_buyer_sig, chain_seller_sig, chain_outcome FROM"
-                        + " audits WHERE audit_id = :audit_id")
+                        + " chain_salt, chain_buyer_sig, chain_seller_sig, chain_outcome,"
+                        + " proof_kind FROM audits WHERE audit_id = :audit_id")
                 .bind("audit_id", auditId)
                 .first(AUDIT));
   }

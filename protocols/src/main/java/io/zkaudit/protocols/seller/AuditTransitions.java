@@ -106,6 +106,17 @@ final class AuditTransitions {
               + " outputs, not "
               + Integer.toUnsignedString(c.getLabelOffset()));
     }
+    if (c.getProofKind() == io.zkaudit.proto.v1.AuditProofKind.UNRECOGNIZED) {
+      throw RequestRejected.invalid(
+          "proof_kind: PER_SAMPLE_PROOFS or ACCURACY_PROOF, not " + c.getProofKindValue());
+    }
+    if (c.getProofKind() == io.zkaudit.proto.v1.AuditProofKind.ACCURACY_PROOF
+        && c.getSampleCount() > io.zkaudit.inference.Batch.MAX_SAMPLES) {
+      throw RequestRejected.invalid(
+          "sample_count: an accuracy proof is about at most "
+              + io.zkaudit.inference.Batch.MAX_SAMPLES
+              + " samples");
+    }
     if (!c.hasBuyerSignature()
         || !PartyKey.verify(c.getBuyerSignature(), AuditStatements.commitment(c))) {
       throw RequestRejected.denied("buyer_signature: missing or not over this commitment");
@@ -145,7 +156,8 @@ final class AuditTransitions {
               c.getBuyerSignature().getRs().toByteArray(),
               null,
               null,
-              chain);
+              chain,
+              c.getProofKind());
       store.insert(a, hashes);
       return a;
     }

@@ -31,7 +31,11 @@ final class AuditViews {
             .setAuditId(a.auditId())
             .setState(a.state().name())
             .setRevealed((int) samples.stream().filter(AuditSample::revealed).count())
-            .setProven((int) samples.stream().filter(AuditSample::proven).count())
+            .setProven(
+                a.accuracyProof()
+                    // One proof about every sample: all proven once it is stored, none before.
+                    ? (store.accuracyProof(a.auditId()).isPresent() ? a.sampleCount() : 0)
+                    : (int) samples.stream().filter(AuditSample::proven).count())
             .setTotal(a.sampleCount());
     if (a.terms() != null) {
       b.setTerms(terms(a, a.terms()));
@@ -57,7 +61,8 @@ final class AuditViews {
             .setSampleCount(a.sampleCount())
             .setTestSetHash(ByteString.copyFrom(a.testSetHash()))
             .setLabelOffset(a.labelOffset())
-            .setRequestedAtMillis(a.requestedAt());
+            .setRequestedAtMillis(a.requestedAt())
+            .setProofKind(a.proofKind());
     if (a.onChain()) {
       b.setChainAuditId(a.chain().auditId()).setChainSalt(ByteString.copyFrom(a.chain().salt()));
     }

@@ -367,7 +367,11 @@ final class ChainAudits {
     if (!a.state().revealed()) {
       return; // the buyer has not revealed the samples to the seller yet
     }
-    if (!store.outline(a.auditId()).stream().allMatch(AuditSample::proven)) {
+    boolean proven =
+        a.accuracyProof()
+            ? store.accuracyProof(a.auditId()).isPresent()
+            : store.outline(a.auditId()).stream().allMatch(AuditSample::proven);
+    if (!proven) {
       // Revealed, but not every sample proven (the buyer did not ask for them all, or stopped at a
       // failure): the seller proves by itself, to settle with proof if need be.
       if (proving.add(a.auditId())) {
@@ -399,10 +403,18 @@ final class ChainAudits {
       Function<AuditRecord, byte[]> verifyingKey) {
     long id = a.chain().auditId();
     int correct = 0;
-    for (AuditSample s : store.outline(a.auditId())) {
-      if (s.output() != null
-          && AuditStatements.predictedClass(s.output(), a.labelOffset()) == s.label()) {
-        correct++;
+    byte[] accuracyProof = null;
+    if (a.accuracyProof()) {
+      // The one proof's own count, and the proof itself for the attester to verify.
+      StoredAccuracyProof p = store.accuracyProof(a.auditId()).orElseThrow();
+      correct = p.correct();
+      accuracyProof = p.proof();
+    } else {
+      for (AuditSample s : store.outline(a.auditId())) {
+        if (s.output() != null
+            && AuditStatements.predictedClass(s.output(), a.labelOffset()) == s.label()) {
+          correct++;
+        }
       }
     }
     Attester.AccuracyClaim claim =
@@ -412,7 +424,8 @@ final class ChainAudits {
             testSetHash(a),
             a.labelOffset(),
             correct,
-            a.sampleCount());
+            a.sampleCount(),
+            accuracyProof);
     byte[] attestation;
     try {
       attestation = attester.attestAccuracy(claim, samples.apply(a));
@@ -446,7 +459,10 @@ final class ChainAudits {
             + outcome);
   }
 
-  /** The samples of an audit with their proofs, read from the store one at a time. */
+  /**
+   * The samples of an audit with their proofs (none for an accuracy-proof audit, whose one proof
+   * goes with the claim), read from the store one at a time.
+   */
   static Iterator<Attester.AccuracySample> storedSamples(AuditStore store, AuditRecord a) {
     return new Iterator<>() {
       private int next;
@@ -462,6 +478,10 @@ final class ChainAudits {
           throw new NoSuchElementException();
         }
         AuditSample s = store.sample(a.auditId(), next++);
+        if (a.accuracyProof()) {
+          return new Attester.AccuracySample(
+              s.index(), s.salt(), s.input(), s.label(), new byte[0]);
+        }
         if (!s.proven()) {
           throw new IllegalStateException(
               "sample " + s.index() + " of audit " + a.auditId() + " is not proven");

@@ -101,6 +101,22 @@ final class SellerProving {
     return prove(model, input, ProofQueue.Priority.audit(deadline));
   }
 
+  /**
+   * An accuracy audit's one proof, in the queue at the audit's deadline priority (one proof slot:
+   * all its samples' witnesses are in memory while it runs).
+   */
+  ModelProof proveAuditAccuracy(
+      CommittedModel model,
+      java.util.List<int[]> inputs,
+      int[] labels,
+      long deadline,
+      io.zkaudit.prover.inference.ProgressListener progress) {
+    return inQueue(
+        model,
+        ProofQueue.Priority.audit(deadline),
+        () -> prover.proveAccuracy(model, inputs, labels, progress));
+  }
+
   /** A proof about a committed, private input (retrieval over private items), in the same queue. */
   ModelProof proveCommitted(CommittedModel model, CommittedInput input) {
     return inQueue(model, ProofQueue.Priority.RETRIEVAL, () -> prover.proveCommitted(model, input));
