@@ -105,7 +105,14 @@ final class ChainedProofs {
   }
 
   /** zkaudit prove --chain-at K: the body's proof, C, the head's proof. */
-  static int prove(Path file, ModelSplit split, int[] input, Path out, LabelsOption labels, int top)
+  static int prove(
+      Path file,
+      ModelSplit split,
+      Path inputFile,
+      int[] input,
+      Path out,
+      LabelsOption labels,
+      int top)
       throws IOException {
     long t0 = System.nanoTime();
     CommittedModel[] parts = commit(file, split);
@@ -128,7 +135,7 @@ final class ChainedProofs {
     TensorSpec outSpec = parts[1].model().description().tensor(parts[1].circuit().outputTensor());
     System.out.printf(
         "%s on %s: proven output of a chained proof (zero-knowledge)%n",
-        file.getFileName(), out.getFileName());
+        file.getFileName(), inputFile.getFileName());
     ProofInputs.printTopK(
         head.output(),
         outSpec,

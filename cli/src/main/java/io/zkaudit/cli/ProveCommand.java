@@ -91,7 +91,7 @@ final class ProveCommand implements Callable<Integer> {
       io.zkaudit.prover.model.ModelSplit split = ChainedProofs.split(model.file(), chainAt);
       TensorSpec spec = split.body().input();
       return ChainedProofs.prove(
-          model.file(), split, ProofInputs.read(input, spec), out, labels, top);
+          model.file(), split, input, ProofInputs.read(input, spec), out, labels, top);
     }
     if (batch != null) {
       if (privateInput) {

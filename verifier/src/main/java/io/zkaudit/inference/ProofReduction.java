@@ -524,7 +524,12 @@ final class ProofReduction {
             new ColumnClaim(InferenceStatement.inputColumn(circuit), point, proof.inputEval()));
         InvalidProofException.check(
             Mle.evaluate(inLayout.place(p.values()), point).equals(proof.inputEval()),
-            "the proof is about another input: its committed input is not the given input");
+            committedOutput == null
+                ? "the proof is about another input: its committed input is not the given input"
+                // The point follows the output commitment too: a proof checked against another
+                // C meets its first mismatch here.
+                : "the proof is about another input or another output commitment: its committed"
+                    + " input does not match the given input at the statement's point");
       }
       case StatedInput.Batch p -> bindBatchInput(p.inputs());
       case StatedInput.Accuracy p -> bindBatchInput(p.inputs());
