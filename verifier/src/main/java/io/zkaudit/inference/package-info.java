@@ -9,6 +9,9 @@
  * samples at once ({@link io.zkaudit.inference.Batch}: ceil(log2 N) variables on top of every
  * per-sample table and lookup group, each layer checked at its point's sample coordinates and its
  * activation claims lifted to the batch coordinates, Σ_b eq(r_b, b) = 1 keeping affine terms
- * single; docs/accuracy-proof.md).
+ * single; docs/accuracy-proof.md). A chained proof ({@link io.zkaudit.inference.ProofChain}) joins
+ * a body's proof that commits its output ({@link io.zkaudit.inference.CommittedOutput}: the output
+ * claims routed to a shadow of the commitment C, as a private input's are) to a head's proof about
+ * C as its private input.
  */
 package io.zkaudit.inference;
