@@ -284,6 +284,18 @@ abstract class ChainedProofCases {
   }
 
   @Test
+  void aCommittedOutputIsOnlyProvenInZeroKnowledge() {
+    // A plain proof's sumchecks reveal the activation a committed output is there to hide.
+    ProverException e =
+        assertThrows(
+            ProverException.class,
+            () ->
+                new ProofRun(
+                    body, new ProofRun.ProverInput.Public(x), false, ProgressListener.NONE, true));
+    assertTrue(e.getMessage().contains("zero knowledge"), e.getMessage());
+  }
+
+  @Test
   void aSplitThatIsNotAChainIsRefused() {
     int n = model.description().layers().size();
     assertThrows(ModelFormatException.class, () -> ModelSplit.at(model, 0));
