@@ -30,8 +30,23 @@ final class CommitCommand implements Callable<Integer> {
               + " zero-knowledge link written to OUT.link (docs/zero-knowledge.md, Rotation)")
   Path rotate;
 
+  @Option(
+      names = "--chain-at",
+      paramLabel = "LAYER",
+      description =
+          "split the model for chained proofs before layer index LAYER (or after the layer so"
+              + " named) and write two keys, OUT's name with .body.vk and .head.vk"
+              + " (docs/model-proofs.md, Chained proofs)")
+  String chainAt;
+
   @Override
   public Integer call() throws Exception {
+    if (chainAt != null) {
+      if (rotate != null) {
+        throw CliException.usage("--chain-at commits two new keys: drop --rotate");
+      }
+      return ChainedProofs.commitKeys(model.file(), chainAt, out);
+    }
     if (rotate != null) {
       return Rotations.rotate(model.file(), rotate, out);
     }

@@ -67,10 +67,31 @@ final class ProveCommand implements Callable<Integer> {
               + " reveals evaluations of the weights and activations)")
   boolean noZk;
 
+  @Option(
+      names = "--chain-at",
+      paramLabel = "LAYER",
+      description =
+          "prove the model split before layer index LAYER (or after the layer so named) as a"
+              + " chained proof: OUT's name with .body.proof, .head.proof and .link.cin (the"
+              + " commitment to the hidden intermediate activation); keys from 'zkaudit commit"
+              + " --chain-at', checked with 'zkaudit verify --chain'")
+  String chainAt;
+
   @Override
   public Integer call() throws Exception {
     if ((input == null) == (batch == null)) {
       throw CliException.usage("give --input X (one input) or --batch FILES (several), not both");
+    }
+    if (chainAt != null) {
+      if (batch != null || privateInput || noZk) {
+        throw CliException.usage(
+            "a chained proof is one zero-knowledge proof per part about a public input: drop"
+                + " --batch, --private-input and --no-zk");
+      }
+      io.zkaudit.prover.model.ModelSplit split = ChainedProofs.split(model.file(), chainAt);
+      TensorSpec spec = split.body().input();
+      return ChainedProofs.prove(
+          model.file(), split, input, ProofInputs.read(input, spec), out, labels, top);
     }
     if (batch != null) {
       if (privateInput) {

@@ -70,8 +70,43 @@ final class VerifyCommand implements Callable<Integer> {
       description = "print the provable soundness of every kind of round in the proof")
   boolean showSoundness;
 
+  @Option(
+      names = "--chain",
+      description =
+          "verify a chained proof (from 'zkaudit prove --chain-at'): --vk and --proof are the"
+              + " body's, --head-vk and --head-proof the head's, --output-commitment the .link.cin"
+              + " both are about, --input the body's input")
+  boolean chain;
+
+  @Option(names = "--head-vk", description = "with --chain: the head's verifying key")
+  Path headVk;
+
+  @Option(names = "--head-proof", description = "with --chain: the head's proof")
+  Path headProof;
+
+  @Option(
+      names = "--output-commitment",
+      description = "with --chain: the commitment C joining the body's output to the head's input")
+  Path outputCommitment;
+
   @Override
   public Integer call() throws Exception {
+    if (chain) {
+      if (headVk == null || headProof == null || outputCommitment == null || input == null) {
+        throw CliException.usage(
+            "--chain needs --head-vk, --head-proof, --output-commitment and --input");
+      }
+      if (batch != null || inputCommitment != null) {
+        throw CliException.usage(
+            "a chain's body is about a public --input: drop --batch and" + " --input-commitment");
+      }
+      return ChainedProofs.verify(
+          vkFile, headVk, proofFile, headProof, outputCommitment, input, labels, top);
+    }
+    if (headVk != null || headProof != null || outputCommitment != null) {
+      throw CliException.usage(
+          "--head-vk, --head-proof and --output-commitment are for a chained proof: add --chain");
+    }
     // Usage first: nothing is read or verified for a command that cannot succeed.
     if (batch != null && (input != null || inputCommitment != null)) {
       throw CliException.usage("give --batch FILES (a batch proof) or --input, not both");

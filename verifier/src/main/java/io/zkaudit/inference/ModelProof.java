@@ -31,6 +31,11 @@ import java.util.List;
  * shadow's link to the weight commitment (empty in a plain proof) and a private input shadow's
  * link, each length-prefixed.
  *
+ * <p>A proof with a committed output ({@link CommittedOutput}: the body of a chained proof) sets
+ * flag bit 4 (with bit 0, and bit 1 when its input is private too), states no outputs (length 0),
+ * writes the output commitment's shadow after the private input's (or the weight shadow's), and
+ * ends with the output shadow's link. Proofs without the bit are unchanged.
+ *
  * <p>A batch proof ({@link Batch}: one proof about N samples) sets flag bit 2 and writes N (u32)
  * after the key's digest; its output is the N outputs concatenated. {@code samples} is 0 for a
  * single-sample proof, whose bytes are those of format 9 before batches existed.
@@ -60,7 +65,8 @@ public record ModelProof(
     boolean zeroKnowledge,
     PrivateInput privateInput,
     int samples,
-    Accuracy accuracy) {
+    Accuracy accuracy,
+    CommittedOutput committedOutput) {
 
   /**
    * What an accuracy proof adds to a batch proof of its N samples (docs/accuracy-proof.md, "The
@@ -71,6 +77,44 @@ public record ModelProof(
     public Accuracy {
       java.util.Objects.requireNonNull(gadget, "an accuracy proof carries its gadget's proof");
     }
+  }
+
+  /** A proof whose output is stated (a single-sample, batch or accuracy proof). */
+  public ModelProof(
+      Digest32 model,
+      int[] output,
+      List<Commitment> witness,
+      Commitment shadow,
+      Ext2 inputEval,
+      LogUpProof lookups,
+      Ext2[] rangeEvals,
+      Ext2[] addEvals,
+      List<WindowedLinearProof> linear,
+      byte[] opening,
+      List<byte[]> aloneOpenings,
+      byte[] shadowLink,
+      boolean zeroKnowledge,
+      PrivateInput privateInput,
+      int samples,
+      Accuracy accuracy) {
+    this(
+        model,
+        output,
+        witness,
+        shadow,
+        inputEval,
+        lookups,
+        rangeEvals,
+        addEvals,
+        linear,
+        opening,
+        aloneOpenings,
+        shadowLink,
+        zeroKnowledge,
+        privateInput,
+        samples,
+        accuracy,
+        null);
   }
 
   /** A single-sample or batch proof (no accuracy statement). */
@@ -243,6 +287,18 @@ public record ModelProof(
       throw new IllegalArgumentException(
           "an accuracy proof is about a batch of public inputs and states no outputs");
     }
+    if (committedOutput != null && (!zeroKnowledge || samples != 0 || output.length != 0)) {
+      throw new IllegalArgumentException(
+          "a committed output is one sample's, in a zero-knowledge proof that states no outputs");
+    }
+  }
+
+  /**
+   * Whether this proof's output is committed (a chained proof's body, {@link CommittedOutput}), not
+   * stated: verified by {@link ModelVerifier#verifyCommittedOutput}.
+   */
+  public boolean hasCommittedOutput() {
+    return committedOutput != null;
   }
 
   /**
@@ -332,6 +388,7 @@ public record ModelProof(
     int gadgetBytes = accuracy == null ? 0 : accuracy.gadget().toBytes().length + 4;
     int linkBytes = shadowLink.length + 4;
     int inputBytes = privateInput == null ? 0 : privateInput.link.length + 4;
+    int outputLinkBytes = committedOutput == null ? 0 : committedOutput.link().length + 4;
     int total = encode().length;
     int header =
         total
@@ -342,7 +399,8 @@ public record ModelProof(
             - openingBytes
             - aloneBytes
             - linkBytes
-            - inputBytes;
+            - inputBytes
+            - outputLinkBytes;
     out.put("header, output, commitments", header);
     out.put("lookups (logUp-GKR)", lookupBytes);
     out.put("evaluations", evals);
@@ -358,6 +416,9 @@ public record ModelProof(
     if (privateInput != null) {
       out.put(accuracy != null ? "test-set shadow link" : "input shadow link", inputBytes);
     }
+    if (committedOutput != null) {
+      out.put("output shadow link", outputLinkBytes);
+    }
     return out;
   }
 
@@ -366,7 +427,8 @@ public record ModelProof(
         (zeroKnowledge ? 1 : 0)
             | (privateInput != null ? 2 : 0)
             | (samples > 0 ? 4 : 0)
-            | (accuracy != null ? 8 : 0);
+            | (accuracy != null ? 8 : 0)
+            | (committedOutput != null ? 16 : 0);
     ByteWriter w = new ByteWriter().raw(MAGIC).u32(VERSION).u8(flags).digest(model);
     if (samples > 0) {
       w.u32(samples);
@@ -388,6 +450,9 @@ public record ModelProof(
     if (privateInput != null) {
       privateInput.shadow().encode(w);
     }
+    if (committedOutput != null) {
+      committedOutput.shadow().encode(w);
+    }
     w.ext(inputEval);
     w.bytes(lookups.toBytes());
     w.exts(rangeEvals).exts(addEvals);
@@ -406,6 +471,9 @@ public record ModelProof(
     w.bytes(shadowLink);
     if (privateInput != null) {
       w.bytes(privateInput.link);
+    }
+    if (committedOutput != null) {
+      w.bytes(committedOutput.link());
     }
     return w.toByteArray();
   }
@@ -441,8 +509,11 @@ public record ModelProof(
             || flags == 5
             || flags == 12
             || flags == 13
-            || flags == 15,
+            || flags == 15
+            || flags == 17
+            || flags == 19,
         "proof flags are " + flags);
+    boolean outputCommitted = (flags & 16) != 0;
     boolean accuracy = (flags & 8) != 0;
     int zk = flags & 1;
     boolean privateInput = (flags & 2) != 0;
@@ -470,6 +541,10 @@ public record ModelProof(
     }
     Commitment shadow = zk == 1 ? Commitment.decode(r) : null;
     Commitment inputShadow = privateInput ? Commitment.decode(r) : null;
+    Commitment outputShadow = outputCommitted ? Commitment.decode(r) : null;
+    InvalidProofException.check(
+        !outputCommitted || n == 0,
+        "a proof with a committed output states no outputs, this one " + n);
     Ext2 inputEval = r.ext("input evaluation");
     LogUpProof lookups = LogUpProof.fromBytes(r.bytes("lookup proof", MAX_OPENING));
     Ext2[] range = r.exts("range evaluations", 3 * MAX_LAYERS);
@@ -489,7 +564,7 @@ public record ModelProof(
     InvalidProofException.check(
         !accuracy || n == 0, "an accuracy proof states no outputs, this one " + n);
     byte[] opening = r.bytes("batched opening", MAX_OPENING);
-    int alone = r.length("openings alone", MAX_BINS + 2);
+    int alone = r.length("openings alone", MAX_BINS + 3);
     List<byte[]> ao = new ArrayList<>();
     for (int i = 0; i < alone; i++) {
       ao.add(r.bytes("opening alone", MAX_OPENING));
@@ -499,9 +574,13 @@ public record ModelProof(
         zk == 1 || link.length == 0, "a plain proof has no weight shadow link");
     PrivateInput pi =
         privateInput ? new PrivateInput(inputShadow, r.bytes("input link", MAX_OPENING)) : null;
+    CommittedOutput co =
+        outputCommitted
+            ? new CommittedOutput(outputShadow, r.bytes("output link", MAX_OPENING))
+            : null;
     r.finish();
     return new ModelProof(
         model, output, witness, shadow, inputEval, lookups, range, adds, linear, opening, ao, link,
-        zk == 1, pi, samples, gadget);
+        zk == 1, pi, samples, gadget, co);
   }
 }

@@ -516,7 +516,59 @@ public final class ModelVerifier {
         proof.privateInput() == null,
         "the proof is about a committed, private input: verify it against its input commitment"
             + " (verifyCommitted)");
-    return check(proof, reduce(proof, input, null), null);
+    return check(proof, reduce(proof, input, null, null), null);
+  }
+
+  /**
+   * Checks a proof whose output is committed ({@link CommittedOutput}: the body of a chained proof,
+   * docs/model-proofs.md "Chained proofs") about the public {@code input}: the proof shows that the
+   * table committed in {@code output} holds model(input) on its real entries. Nothing of the output
+   * is revealed; a proof that states its output is refused.
+   */
+  public void verifyCommittedOutput(ModelProof proof, int[] input, InputCommitment output)
+      throws InvalidProofException {
+    java.util.Objects.requireNonNull(input, "a proof is verified against its input");
+    InvalidProofException.check(
+        proof.privateInput() == null,
+        "the proof is about a committed, private input: verify it against its input commitment");
+    checkCommittedOutput(proof, reduce(proof, input, null, output), null, output);
+  }
+
+  /**
+   * The same for a proof about a private input (a middle link of a chain): the table committed in
+   * {@code output} holds model(the input committed in {@code input}).
+   */
+  public void verifyCommittedOutput(ModelProof proof, InputCommitment input, InputCommitment output)
+      throws InvalidProofException {
+    java.util.Objects.requireNonNull(
+        input, "a proof about a private input is verified against its commitment");
+    InvalidProofException.check(
+        proof.privateInput() != null, "the proof is about a public input, not a committed one");
+    Reduction r = reduce(proof, null, input, output);
+    InvalidProofException.check(
+        !r.inputClaims().isEmpty(), "the proof makes no claim on its private input");
+    checkCommittedOutput(proof, r, input, output);
+  }
+
+  private void checkCommittedOutput(
+      ModelProof proof, Reduction r, InputCommitment input, InputCommitment output)
+      throws InvalidProofException {
+    // The output must be read by some relation, or the commitment would bind nothing.
+    InvalidProofException.check(
+        !r.outputClaims().isEmpty(), "the proof makes no claim on its committed output");
+    check(proof, r, input == null ? null : input.commitment(), output);
+  }
+
+  /**
+   * The reduction of a proof with a committed output ({@code input} public, or {@code
+   * committedInput} for a private one; the prover runs it on its own proof).
+   */
+  public Reduction reduceCommittedOutput(
+      ModelProof proof, int[] input, InputCommitment committedInput, InputCommitment output)
+      throws InvalidProofException {
+    java.util.Objects.requireNonNull(
+        output, "a committed output is reduced against its commitment");
+    return reduce(proof, input, committedInput, output);
   }
 
   /**
@@ -734,7 +786,7 @@ public final class ModelVerifier {
         input, "a proof about a private input is verified against its commitment");
     InvalidProofException.check(
         proof.privateInput() != null, "the proof is about a public input, not a committed one");
-    Reduction r = reduce(proof, null, input);
+    Reduction r = reduce(proof, null, input, null);
     // The input must be read by some relation, or the commitment would bind nothing.
     InvalidProofException.check(
         !r.inputClaims().isEmpty(), "the proof makes no claim on its private input");
@@ -748,7 +800,14 @@ public final class ModelVerifier {
    */
   private int[] check(ModelProof proof, Reduction r, io.zkaudit.pcs.Commitment input)
       throws InvalidProofException {
-    List<ProofOpenings.Entry> entries = openingEntries(proof, r, input);
+    return check(proof, r, input, null);
+  }
+
+  /** The same, with a committed output's shadow ({@code output}, null for a stated output). */
+  private int[] check(
+      ModelProof proof, Reduction r, io.zkaudit.pcs.Commitment input, InputCommitment output)
+      throws InvalidProofException {
+    List<ProofOpenings.Entry> entries = openingEntries(proof, r, input, output);
     Shape shape = shapeOf(proof);
     ColumnBins witnessBins = shape.bins();
     io.zkaudit.pcs.PcsParams longLived = InferenceStatement.longLivedPcsParams();
@@ -777,6 +836,19 @@ public final class ModelVerifier {
           opened.get(next),
           ShadowLinkProof.decode(
               proof.privateInput().link(), longLived, shape.inputShadowLayout().numVars() - 1));
+      next++;
+    }
+    if (output != null) {
+      // The output claims are on the shadow's t = 0 half, which the link ties to C.
+      ShadowLink.verify(
+          longLived,
+          output.commitment(),
+          proof.committedOutput().shadow(),
+          opened.get(next),
+          ShadowLinkProof.decode(
+              proof.committedOutput().link(),
+              longLived,
+              CommittedOutput.shadowLayout(shape.circuit()).numVars() - 1));
     }
     return r.output();
   }
@@ -787,6 +859,12 @@ public final class ModelVerifier {
    */
   private List<ProofOpenings.Entry> openingEntries(
       ModelProof proof, Reduction r, io.zkaudit.pcs.Commitment input) throws InvalidProofException {
+    return openingEntries(proof, r, input, null);
+  }
+
+  private List<ProofOpenings.Entry> openingEntries(
+      ModelProof proof, Reduction r, io.zkaudit.pcs.Commitment input, InputCommitment output)
+      throws InvalidProofException {
     Shape shape = shapeOf(proof);
     ColumnBins witnessBins = shape.bins();
     InvalidProofException.check(
@@ -829,6 +907,15 @@ public final class ModelVerifier {
               r.inputClaims(),
               longLived));
     }
+    if (output != null) {
+      entries.add(
+          new ProofOpenings.Entry(
+              "output shadow",
+              proof.committedOutput().shadow(),
+              CommittedOutput.shadowLayout(shape.circuit()),
+              r.outputClaims(),
+              longLived));
+    }
     return entries;
   }
 
@@ -858,7 +945,19 @@ public final class ModelVerifier {
       List<ColumnClaim> weightClaims,
       List<ColumnClaim> inputClaims,
       int[] output,
-      List<VirtualValue> virtualValues) {}
+      List<VirtualValue> virtualValues,
+      List<ColumnClaim> outputClaims) {
+    /** A reduction of a proof that states its output (no claims on an output commitment). */
+    public Reduction(
+        Transcript transcript,
+        List<ColumnClaim> witnessClaims,
+        List<ColumnClaim> weightClaims,
+        List<ColumnClaim> inputClaims,
+        int[] output,
+        List<VirtualValue> virtualValues) {
+      this(transcript, witnessClaims, weightClaims, inputClaims, output, virtualValues, List.of());
+    }
+  }
 
   /**
    * A virtual column's value at a lookup point, as the verifier holds it: a rounding layer's
@@ -869,18 +968,25 @@ public final class ModelVerifier {
 
   public Reduction reduce(ModelProof proof, int[] input) throws InvalidProofException {
     java.util.Objects.requireNonNull(input, "a proof is reduced against its input");
-    return reduce(proof, input, null);
+    return reduce(proof, input, null, null);
   }
 
   /** The reduction of a proof about a private input: its input claims are on the input's shadow. */
   public Reduction reduce(ModelProof proof, InputCommitment input) throws InvalidProofException {
     java.util.Objects.requireNonNull(
         input, "a proof about a private input is reduced against its commitment");
-    return reduce(proof, null, input);
+    return reduce(proof, null, input, null);
   }
 
-  private Reduction reduce(ModelProof proof, int[] input, InputCommitment committedInput)
+  private Reduction reduce(
+      ModelProof proof, int[] input, InputCommitment committedInput, InputCommitment output)
       throws InvalidProofException {
+    InvalidProofException.check(
+        proof.hasCommittedOutput() == (output != null),
+        output != null
+            ? "the proof states its output: it is not a proof with a committed output"
+            : "the proof's output is committed, not stated: verify it against its output"
+                + " commitment (verifyCommittedOutput, zkaudit verify --chain)");
     InvalidProofException.check(
         proof.model().equals(vk.digest()), "the proof is for another model");
     InvalidProofException.check(
@@ -911,7 +1017,11 @@ public final class ModelVerifier {
         hidden
             ? new ProofReduction.StatedInput.Committed(committedInput)
             : new ProofReduction.StatedInput.Public(input);
-    return new ProofReduction(vk, weights, shadowLayout, shape, proof, stated).run();
+    if (output != null) {
+      InvalidProofException.check(
+          proof.zeroKnowledge(), "a proof with a committed output must be zero-knowledge");
+    }
+    return new ProofReduction(vk, weights, shadowLayout, shape, proof, stated, output).run();
   }
 
   /**

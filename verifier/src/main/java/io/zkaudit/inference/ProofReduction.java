@@ -111,6 +111,9 @@ final class ProofReduction {
     /** On a private input's shadow; stays empty for a public input. */
     final List<ColumnClaim> input = new ArrayList<>();
 
+    /** On a committed output's shadow; stays empty for a stated output. */
+    final List<ColumnClaim> output = new ArrayList<>();
+
     /**
      * Routes a claim on a tensor: the public output (checked now), the input, a weight, or a
      * column.
@@ -124,6 +127,11 @@ final class ProofReduction {
                 InferenceStatement.accuracyColumn(circuit, shape.statement(), Column.LOGITS),
                 c.point(),
                 c.value()));
+        return;
+      }
+      if (tensor == circuit.outputTensor() && committedOutput != null) {
+        // A committed output: the claim is on the output shadow's t = 0 half, C's table.
+        output.add(new ColumnClaim(0, Points.concat(new Ext2[] {Ext2.ZERO}, c.point()), c.value()));
         return;
       }
       if (tensor == circuit.outputTensor()) {
@@ -201,6 +209,12 @@ final class ProofReduction {
   private final StatedInput stated;
   private final boolean zk;
 
+  /**
+   * The output commitment a proof with a committed output is reduced against (null: the output is
+   * stated), {@link CommittedOutput}.
+   */
+  private final InputCommitment committedOutput;
+
   /** A batch proof's batch (null: a single-sample proof), the shape's. */
   private final Batch batch;
 
@@ -238,6 +252,29 @@ final class ProofReduction {
       ModelVerifier.Shape shape,
       ModelProof proof,
       StatedInput stated) {
+    this(vk, weights, shadowLayout, shape, proof, stated, null);
+  }
+
+  /**
+   * A reduction of a proof whose output is committed in {@code committedOutput} (null: a proof that
+   * states its output), about a single sample.
+   */
+  ProofReduction(
+      VerifyingKey vk,
+      WeightLayout weights,
+      PackedLayout shadowLayout,
+      ModelVerifier.Shape shape,
+      ModelProof proof,
+      StatedInput stated,
+      InputCommitment committedOutput) {
+    this.committedOutput = committedOutput;
+    if ((committedOutput != null) != proof.hasCommittedOutput()) {
+      throw new IllegalArgumentException("a committed output goes with its commitment");
+    }
+    if (committedOutput != null
+        && !(stated instanceof StatedInput.Public || stated instanceof StatedInput.Committed)) {
+      throw new IllegalArgumentException("a committed output is a single sample's");
+    }
     this.vk = vk;
     this.weights = weights;
     this.shadowLayout = shadowLayout;
@@ -355,6 +392,29 @@ final class ProofReduction {
         bindSampleStatement(ModelVerifier.inputHash(p.values()), outSpec);
       }
     }
+    if (committedOutput != null) {
+      // Nothing of the output is stated: the commitment replaces it in the transcript.
+      InvalidProofException.check(
+          output.length == 0,
+          "a proof with a committed output states no outputs, this one " + output.length);
+      int numVars = CommittedOutput.layout(circuit).numVars();
+      InvalidProofException.check(
+          committedOutput.commitment().numVars() == numVars,
+          "the output commitment has "
+              + committedOutput.commitment().numVars()
+              + " variables, the model's output needs "
+              + numVars);
+      transcript =
+          CommittedOutput.transcript(
+              proof.model(),
+              vk.weights(),
+              stated instanceof StatedInput.Committed p
+                  ? p.commitment().digest()
+                  : ModelVerifier.inputHash(((StatedInput.Public) stated).values()),
+              committedOutput,
+              zk,
+              stated instanceof StatedInput.Committed);
+    }
     ColumnBins bins = shape.bins();
     InvalidProofException.check(
         proof.witness().size() == bins.bins(),
@@ -392,11 +452,22 @@ final class ProofReduction {
               + expected);
       proof.privateInput().shadow().absorb(transcript);
     }
+    if (committedOutput != null) {
+      int numVars = proof.committedOutput().shadow().numVars();
+      int expected = CommittedOutput.shadowLayout(circuit).numVars();
+      InvalidProofException.check(
+          numVars == expected,
+          "the output shadow has " + numVars + " variables, expected " + expected);
+      proof.committedOutput().shadow().absorb(transcript);
+    }
   }
 
   /** A single sample's statement: its input's hash (or commitment digest) and its output. */
   private void bindSampleStatement(Digest32 inputDigest, TensorSpec outSpec)
       throws InvalidProofException {
+    if (committedOutput != null) {
+      return; // bindStatement binds the output commitment instead
+    }
     checkValues("output", output, outSpec);
     outputTable = InferenceStatement.outputLayout(circuit).place(output);
     transcript =
@@ -498,7 +569,12 @@ final class ProofReduction {
             new ColumnClaim(InferenceStatement.inputColumn(circuit), point, proof.inputEval()));
         InvalidProofException.check(
             Mle.evaluate(inLayout.place(p.values()), point).equals(proof.inputEval()),
-            "the proof is about another input: its committed input is not the given input");
+            committedOutput == null
+                ? "the proof is about another input: its committed input is not the given input"
+                // The point follows the output commitment too: a proof checked against another
+                // C meets its first mismatch here.
+                : "the proof is about another input or another output commitment: its committed"
+                    + " input does not match the given input at the statement's point");
       }
       case StatedInput.Batch p -> bindBatchInput(p.inputs());
       case StatedInput.Accuracy p -> bindBatchInput(p.inputs());
@@ -879,7 +955,13 @@ final class ProofReduction {
       claims.witness.addAll(ledger.claims(column, MaskColumn.numVars(shape.masks().blocks())));
     }
     return new ModelVerifier.Reduction(
-        transcript, claims.witness, claims.weight, claims.input, output, virtualValues);
+        transcript,
+        claims.witness,
+        claims.weight,
+        claims.input,
+        output,
+        virtualValues,
+        claims.output);
   }
 
   private WindowedLinearProof nextLayerProof() throws InvalidProofException {

@@ -129,6 +129,34 @@ public final class ModelProver {
   }
 
   /**
+   * A proof whose output is committed, not stated (the body of a chained proof:
+   * docs/model-proofs.md "Chained proofs"), and the opening of that output commitment, which the
+   * head's prover takes as its private input ({@link #prove(CommittedModel, CommittedInput,
+   * ProgressListener)} with {@code output.committed()}).
+   */
+  public record BodyProof(ModelProof proof, OutputOpening output) {}
+
+  /**
+   * A zero-knowledge proof that the output commitment it states holds model(input): verified by
+   * {@link io.zkaudit.inference.ModelVerifier#verifyCommittedOutput}. The commitment's randomness
+   * is fresh, the body prover's own.
+   */
+  public static BodyProof proveCommittedOutput(
+      CommittedModel cm, int[] input, ProgressListener progress) {
+    ProofRun run = new ProofRun(cm, new ProofRun.ProverInput.Public(input), true, progress, true);
+    ModelProof proof = run.prove();
+    return new BodyProof(proof, run.outputOpening);
+  }
+
+  /** The same about a private input (a middle link of a longer chain). */
+  public static BodyProof proveCommittedOutput(
+      CommittedModel cm, CommittedInput input, ProgressListener progress) {
+    ProofRun run = new ProofRun(cm, new ProofRun.ProverInput.Private(input), true, progress, true);
+    ModelProof proof = run.prove();
+    return new BodyProof(proof, run.outputOpening);
+  }
+
+  /**
    * A witness commitment whose bins hold too few uniform entries would reveal linear functionals of
    * the witness through its opening (docs/zero-knowledge.md, "What still leaks"). The statement
    * widens thin bins (InferenceStatement.witnessBins), so at the default bound this is a guard of

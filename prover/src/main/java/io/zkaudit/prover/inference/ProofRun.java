@@ -101,6 +101,22 @@ final class ProofRun {
   List<InferenceTrace> traces;
 
   Committed inputShadow;
+
+  /**
+   * Whether the output is committed, not stated (a chained proof's body: {@link
+   * io.zkaudit.inference.CommittedOutput}).
+   */
+  final boolean commitOutput;
+
+  /**
+   * The output commitment C and its opening (the output table, its hiding seed), from {@link
+   * #commitOutput()}; a cheating prover's test replaces it.
+   */
+  OutputOpening outputOpening;
+
+  /** The per-proof shadow of C. */
+  Committed outputShadow;
+
   Transcript transcript;
   ColumnBins bins;
   final List<Committed> witnessCommitments = new ArrayList<>();
@@ -211,6 +227,27 @@ final class ProofRun {
   ArgmaxCountProver.Output gadget;
 
   ProofRun(CommittedModel cm, ProverInput input, boolean zeroKnowledge, ProgressListener progress) {
+    this(cm, input, zeroKnowledge, progress, false);
+  }
+
+  /**
+   * A run whose proof commits its output when {@code commitOutput} (zero knowledge, one sample; see
+   * {@link ModelProver#proveCommittedOutput}).
+   */
+  ProofRun(
+      CommittedModel cm,
+      ProverInput input,
+      boolean zeroKnowledge,
+      ProgressListener progress,
+      boolean commitOutput) {
+    this.commitOutput = commitOutput;
+    if (commitOutput
+        && (!zeroKnowledge
+            || !(input instanceof ProverInput.Public || input instanceof ProverInput.Private))) {
+      throw new ProverException(
+          "a committed output is proven in zero knowledge, about one sample (its commitment must"
+              + " hide the activation)");
+    }
     this.cm = cm;
     this.input = input;
     this.progress = progress;
@@ -269,6 +306,7 @@ final class ProofRun {
     return infer()
         .witness()
         .bindPrivateInput()
+        .commitOutput()
         .blind()
         .commit()
         .proveLookups()
@@ -318,7 +356,9 @@ final class ProofRun {
             statement,
             padding,
             input instanceof ProverInput.Private p ? p.committed().table() : null,
-            hiding instanceof Hiding.ZeroKnowledge z ? z.masks().paddingScalars() : null);
+            hiding instanceof Hiding.ZeroKnowledge z ? z.masks().paddingScalars() : null,
+            // A committed output's table is committed in C: its padding uniform, as a column's.
+            commitOutput);
     return this;
   }
 
@@ -420,6 +460,26 @@ final class ProofRun {
     return this;
   }
 
+  /**
+   * Round 3b, committed outputs only: C, the commitment to the witness's own output table (its
+   * padding uniform) and fresh hiding entries, and C's per-proof shadow (absorbed after the input
+   * shadow).
+   */
+  ProofRun commitOutput() {
+    if (commitOutput) {
+      long[] table = witness.activation(circuit, circuit.outputTensor());
+      outputOpening = OutputOpening.commit(witness.output, table, OutputOpening.freshSeed());
+      outputShadow = outputShadow(outputOpening);
+    }
+    return this;
+  }
+
+  /** The shadow of an output commitment that this proof opens. */
+  Committed outputShadow(OutputOpening opening) {
+    return new BasefoldProver(InferenceStatement.pcsParams())
+        .commitShadow(opening.committed().committed(), hiding.commitmentTail());
+  }
+
   /** The shadow of a private input's commitment that this proof opens. */
   Committed privateInputShadow(ProverInput.Private p) {
     return new BasefoldProver(InferenceStatement.pcsParams())
@@ -440,9 +500,19 @@ final class ProofRun {
    */
   ProofRun commit() {
     progress.progress("commit", 2, PHASES);
-    output = accuracy == null ? witness.output : new int[0];
+    output = accuracy == null && !commitOutput ? witness.output : new int[0];
     transcript =
-        switch (input) {
+        commitOutput
+            ? io.zkaudit.inference.CommittedOutput.transcript(
+                cm.vk().digest(),
+                cm.vk().weights(),
+                input instanceof ProverInput.Private p
+                    ? p.committed().commitment().digest()
+                    : ModelVerifier.inputHash(statedInput),
+                outputOpening.committed().commitment(),
+                true,
+                input instanceof ProverInput.Private)
+            : switch (input) {
           case ProverInput.Accuracy p ->
               InferenceStatement.accuracyTranscript(
                   cm.vk().digest(),
@@ -505,8 +575,14 @@ final class ProofRun {
       weightShadow.commitment().absorb(transcript);
       retention.apply(weightShadow);
     }
+    if (input instanceof ProverInput.Private) {
+      inputShadow.commitment().absorb(transcript);
+    }
+    if (outputShadow != null) {
+      outputShadow.commitment().absorb(transcript);
+    }
     switch (input) {
-      case ProverInput.Private p -> inputShadow.commitment().absorb(transcript);
+      case ProverInput.Private p -> {}
       // T's shadow; its inputs are read there, not bound at a point (no input evaluation).
       case ProverInput.TestSet p -> inputShadow.commitment().absorb(transcript);
       case ProverInput.Public p -> {
@@ -712,7 +788,12 @@ final class ProofRun {
 
   /** The proof so far, without openings: what {@link ModelVerifier#reduce} reads. */
   ModelProof unopened() {
-    return proof(new byte[0], List.of(), new byte[0], privateInputWithLink(new byte[0]));
+    return proof(
+        new byte[0],
+        List.of(),
+        new byte[0],
+        privateInputWithLink(new byte[0]),
+        committedOutputWithLink(new byte[0]));
   }
 
   /**
@@ -747,6 +828,9 @@ final class ProofRun {
     if (inputShadow != null) {
       entries.add(new OpeningsProver.Entry(inputShadow, reduction.inputClaims(), longLived));
     }
+    if (outputShadow != null) {
+      entries.add(new OpeningsProver.Entry(outputShadow, reduction.outputClaims(), longLived));
+    }
     OpeningsProver.Openings openings = OpeningsProver.open(entries, reduction.transcript());
     byte[] weightLink =
         weightShadow == null || !weightsRead
@@ -764,13 +848,33 @@ final class ProofRun {
       int entry = bins.bins() + (weightsRead ? 1 : 0);
       inputLink = ShadowLinks.prove(longLived, linked, openings.leaves().get(entry)).encode();
     }
+    byte[] outputLink = new byte[0];
+    if (outputShadow != null) {
+      int entry = bins.bins() + (weightsRead ? 1 : 0) + (inputShadow != null ? 1 : 0);
+      outputLink =
+          ShadowLinks.prove(
+                  longLived, outputOpening.committed().committed(), openings.leaves().get(entry))
+              .encode();
+    }
     progress.progress("done", PHASES, PHASES);
-    return proof(openings.batched(), openings.alone(), weightLink, privateInputWithLink(inputLink));
+    return proof(
+        openings.batched(),
+        openings.alone(),
+        weightLink,
+        privateInputWithLink(inputLink),
+        committedOutputWithLink(outputLink));
   }
 
   private ModelVerifier.Reduction reduce(ModelProof unopened) {
     try {
       ModelVerifier verifier = new ModelVerifier(cm.vk(), cm.circuit(), cm.zkCircuit());
+      if (commitOutput) {
+        return verifier.reduceCommittedOutput(
+            unopened,
+            input instanceof ProverInput.Private ? null : statedInput,
+            input instanceof ProverInput.Private p ? p.committed().commitment() : null,
+            outputOpening.committed().commitment());
+      }
       return switch (input) {
         case ProverInput.Batch p -> verifier.reduceBatch(unopened, statedInputs);
         case ProverInput.Accuracy p ->
@@ -795,8 +899,18 @@ final class ProofRun {
     return inputShadow == null ? null : new ModelProof.PrivateInput(inputShadow.commitment(), link);
   }
 
+  private io.zkaudit.inference.CommittedOutput committedOutputWithLink(byte[] link) {
+    return outputShadow == null
+        ? null
+        : new io.zkaudit.inference.CommittedOutput(outputShadow.commitment(), link);
+  }
+
   private ModelProof proof(
-      byte[] batched, List<byte[]> alone, byte[] weightLink, ModelProof.PrivateInput privateInput) {
+      byte[] batched,
+      List<byte[]> alone,
+      byte[] weightLink,
+      ModelProof.PrivateInput privateInput,
+      io.zkaudit.inference.CommittedOutput committedOutput) {
     return new ModelProof(
         cm.vk().digest(),
         output,
@@ -815,7 +929,8 @@ final class ProofRun {
         batch == null ? 0 : batch.samples(),
         accuracy == null
             ? null
-            : new ModelProof.Accuracy(argmaxStatement.correct(), gadget.proof()));
+            : new ModelProof.Accuracy(argmaxStatement.correct(), gadget.proof()),
+        committedOutput);
   }
 
   private SumcheckMasks masks() {
