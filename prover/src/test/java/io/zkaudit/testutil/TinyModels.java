@@ -469,7 +469,14 @@ public final class TinyModels {
    * all: more than the 2^22 a lookup table may have.
    */
   public static QuantizedModel withHugeTable() {
-    int channels = 1024;
+    return withHugeTable(1024);
+  }
+
+  /**
+   * The same over {@code channels} channels: with limbs a channel has 256 rows (one per output), so
+   * 17,000 channels (4,352,000 rows) exceed 2^22 rows even with limbs.
+   */
+  public static QuantizedModel withHugeTable(int channels) {
     Requantization q =
         new Requantization(
             java.util.Collections.nCopies(channels, HALF),
