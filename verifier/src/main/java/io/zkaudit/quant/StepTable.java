@@ -14,6 +14,10 @@ import java.util.List;
  * so the steps are cut into pieces of width 2^16 and the two clamped ends are covered by {@code
  * edgeRows} extra rows each (2^16 * edgeRows beyond the outermost thresholds; an accumulator
  * further out cannot be proven and the prover says so).
+ *
+ * <p>A limb table ({@link #LIMB_WIDTH}) has rows up to 2^32 wide, so one row per level set over f's
+ * whole domain; its remainders are 32-bit, each range-checked as two 16-bit limbs
+ * (docs/model-proofs.md, "Limb roundings").
  */
 public record StepTable(List<Row> rows) {
 
