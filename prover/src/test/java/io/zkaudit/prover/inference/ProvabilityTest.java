@@ -152,11 +152,7 @@ class ProvabilityTest {
    */
   @Test
   void accumulatorsThatSomeInputDrivesOutOfTheMapsDomainAreRefused() {
-    QuantizedModel m =
-        new TinyModels.Chain("tiny-wide-accumulators-shifted", java.util.List.of(1, 1024))
-            .dense(
-                "fc", 4, 127, io.zkaudit.model.Requantization.perTensor(1 << 30, 8, 0, -128, 127))
-            .build();
+    QuantizedModel m = TinyModels.withAccumulatorsBeyondTheDomain();
     var problem = assertInstanceOf(Provability.AccumulatorOutOfRange.class, onlyProblem(m));
     assertEquals(1024L * -128 * 127, problem.min());
     assertEquals(1024L * 127 * 127, problem.max());
