@@ -342,4 +342,34 @@ class LimbRoundingProofTest {
         assertThrows(InvalidProofException.class, () -> verifier.verify(proof, input));
     assertTrue(e.getMessage().contains("reduction round 0"), e.getMessage());
   }
+
+  /** Not built yet for several samples: both sides refuse, with the reason. */
+  @Test
+  void batchAndAccuracyProofsOfLimbRoundingsAreRefused() throws InvalidProofException {
+    CommittedModel cm = ModelProver.commit(TinyModels.withWideAccumulators());
+    List<int[]> inputs = List.of(new int[1024], filled(1024, 3));
+    ProverException batch =
+        assertThrows(
+            ProverException.class,
+            () -> ModelProver.proveBatch(cm, inputs, ProgressListener.NONE, false));
+    assertTrue(
+        batch.getMessage().startsWith("a batch proof of a model with limb roundings (layers fc)"),
+        batch.getMessage());
+    ProverException accuracy =
+        assertThrows(
+            ProverException.class,
+            () ->
+                ModelProver.proveAccuracy(
+                    cm, inputs, new int[] {0, 1}, ProgressListener.NONE, true));
+    assertTrue(accuracy.getMessage().contains("limb roundings"), accuracy.getMessage());
+    // A batch proof of the same weights without limbs is about another model commitment.
+    CommittedModel narrow = ModelProver.commit(TinyModels.smallDense());
+    ModelProof other =
+        ModelProver.proveBatch(
+            narrow, List.of(new int[16], new int[16]), ProgressListener.NONE, false);
+    ModelVerifier verifier = new ModelVerifier(cm.vk());
+    InvalidProofException e =
+        assertThrows(InvalidProofException.class, () -> verifier.verifyBatch(other, inputs));
+    assertTrue(e.getMessage().contains("another model"), e.getMessage());
+  }
 }
