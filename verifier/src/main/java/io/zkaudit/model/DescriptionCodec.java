@@ -16,6 +16,8 @@ import java.util.List;
  * The canonical binary encoding of a {@link ModelDescription}: big-endian, magic "ZKMD", version,
  * then every field in declaration order; lists are a 32-bit count then the elements; strings are
  * UTF-8 with a 32-bit length; floats are their IEEE bits. Each layer starts with a one-byte tag.
+ * Version 2 appends the limb roundings' layer names (a count, then the strings); a description
+ * without any is written as version 1, so its bytes and digest are what they were.
  */
 final class DescriptionCodec {
   static final int MAGIC = 0x5A4B4D44; // "ZKMD"

@@ -66,6 +66,20 @@ public record ModelDescription(
     return limbRoundings.contains(layerName);
   }
 
+  /**
+   * The layers whose accumulator a requantization, rescale or rounded division maps to the output.
+   */
+  private static boolean hasRounding(Layer layer) {
+    return layer instanceof Conv2D
+        || layer instanceof DepthwiseConv2D
+        || layer instanceof FullyConnected
+        || layer instanceof Add
+        || layer instanceof Mul
+        || layer instanceof AveragePool
+        || layer instanceof Mean
+        || layer instanceof Requantize;
+  }
+
   /** Limb roundings name distinct layers, in the layers' order (one canonical encoding). */
   private static void validateLimbRoundings(List<Layer> layers, List<String> limbRoundings) {
     int next = 0;
@@ -80,6 +94,10 @@ public record ModelDescription(
       if (at < 0) {
         throw new ModelFormatException(
             "limb rounding " + n + " is not a layer (or not in the layers' order)");
+      }
+      if (!hasRounding(layers.get(at))) {
+        throw new ModelFormatException(
+            "limb rounding " + n + " names a layer without a rounding step");
       }
       next = at + 1;
     }

@@ -169,6 +169,17 @@ class LimbRoundingProofTest {
     assertEquals(limbed, ModelDescription.decode(bytes));
     assertNotEquals(d.digestHex(), limbed.digestHex());
     assertThrows(IllegalArgumentException.class, () -> d.withLimbRoundings(List.of("nope")));
+    ModelDescription pool = TinyModels.withMaxPool().description();
+    String poolLayer =
+        pool.layers().stream()
+            .filter(l -> l instanceof io.zkaudit.model.MaxPool)
+            .findFirst()
+            .orElseThrow()
+            .name();
+    ModelFormatException noRounding =
+        assertThrows(ModelFormatException.class, () -> pool.withLimbRoundings(List.of(poolLayer)));
+    assertTrue(
+        noRounding.getMessage().contains("without a rounding step"), noRounding.getMessage());
     // Version 2 with no limb roundings is not canonical.
     byte[] empty = d.encode().clone();
     empty[7] = 2;
