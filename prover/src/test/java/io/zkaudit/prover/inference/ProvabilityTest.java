@@ -35,6 +35,8 @@ class ProvabilityTest {
         }) {
       Provability p = Provability.of(TfliteImporter.loadQuantized(Shared.require(m)));
       assertTrue(p.provable(), m + ": " + p.messages());
+      // No limb rounding: their descriptions, keys and proofs are what they were (issue 18).
+      assertTrue(p.limbRoundings().isEmpty(), m + ": " + p.limbRoundings());
     }
   }
 
