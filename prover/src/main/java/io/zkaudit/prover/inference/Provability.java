@@ -66,7 +66,8 @@ public record Provability(String model, List<Problem> problems, List<String> lim
 
   /**
    * A narrow table (16-bit remainders) larger than this many rows makes its layer a limb rounding
-   * when the whole rounding table would otherwise exceed {@link LookupTable#MAX_VARS}.
+   * when its limb table is smaller, or when the whole rounding table would otherwise exceed {@link
+   * LookupTable#MAX_VARS}.
    */
   static final long LIMB_TABLE_ROWS = 1L << 16;
 
@@ -263,9 +264,9 @@ public record Provability(String model, List<Problem> problems, List<String> lim
 
   /**
    * Every layer's checks (problems added to {@code problems}); a rounding whose accumulators leave
-   * the window of 16-bit remainders but not its map's domain becomes a limb rounding, and when the
-   * whole table would exceed 2^{@link LookupTable#MAX_VARS} rows, so does every rounding whose
-   * narrow table has more than {@link #LIMB_TABLE_ROWS} rows.
+   * the window of 16-bit remainders but not its map's domain becomes a limb rounding, and so does
+   * every rounding whose narrow table has more than {@link #LIMB_TABLE_ROWS} rows when its limb
+   * table is smaller or the whole table would exceed 2^{@link LookupTable#MAX_VARS} rows.
    */
   private static Analysis analyze(QuantizedModel model, List<Problem> problems) {
     ModelDescription d = model.description();
@@ -368,7 +369,10 @@ public record Provability(String model, List<Problem> problems, List<String> lim
     boolean shrink = narrowTotal > maxRows;
     List<String> limbs = new ArrayList<>();
     for (LayerTable t : roundingTables) {
-      boolean useLimbs = t.limbs() || shrink && t.narrowRows() > LIMB_TABLE_ROWS;
+      // More than 2^16 rows of 16-bit steps (none in the shipped models: 24,448 at most) when
+      // limbs need fewer, or whenever the whole table would not fit otherwise.
+      boolean wide = t.narrowRows() > LIMB_TABLE_ROWS;
+      boolean useLimbs = t.limbs() || wide && (t.limbRows() < t.narrowRows() || shrink);
       tableRows += useLimbs ? t.limbRows() : t.narrowRows();
       if (useLimbs) {
         limbs.add(t.layer());

@@ -205,6 +205,10 @@ class ProvabilityTest {
     Provability limbed = Provability.of(TinyModels.withHugeTable());
     assertTrue(limbed.provable(), limbed.messages().toString());
     assertEquals(java.util.List.of("fc"), limbed.limbRoundings());
+    // 16 such channels fit 2^22 rows (133,120 of 2^16), but a layer of more than 2^16 rows takes
+    // limbs when they make its table smaller (4,096 rows).
+    assertEquals(
+        java.util.List.of("fc"), Provability.of(TinyModels.withHugeTable(16)).limbRoundings());
     long t0 = System.nanoTime();
     var problem =
         assertInstanceOf(
