@@ -455,11 +455,22 @@ public final class TinyModels {
   /**
    * A dense layer over 1024 inputs with weights 127 and output factor 1/2: the accumulator reaches
    * 1024 * 128 * 127 (about 16.6M) for an all -128 input, far past the 2^22 rows of 2^16 beyond the
-   * rounding's outer thresholds (about +-256).
+   * rounding's outer thresholds (about +-256): a limb rounding since issue 18.
    */
   public static QuantizedModel withWideAccumulators() {
     return new Chain("tiny-wide-accumulators", List.of(1, 1024))
         .dense("fc", 4, 127, Requantization.perTensor(HALF, 0, 0, -128, 127))
+        .build();
+  }
+
+  /**
+   * The same dense layer with a left shift of 8 before the multiplication (factor 128): TFLite
+   * shifts in 32 bits, so the map is defined (monotone) only for |acc| < 2^23, and the all -128
+   * input's accumulators leave even that domain: not provable, with limbs or without.
+   */
+  public static QuantizedModel withAccumulatorsBeyondTheDomain() {
+    return new Chain("tiny-wide-accumulators-shifted", List.of(1, 1024))
+        .dense("fc", 4, 127, Requantization.perTensor(HALF, 8, 0, -128, 127))
         .build();
   }
 
@@ -469,7 +480,14 @@ public final class TinyModels {
    * all: more than the 2^22 a lookup table may have.
    */
   public static QuantizedModel withHugeTable() {
-    int channels = 1024;
+    return withHugeTable(1024);
+  }
+
+  /**
+   * The same over {@code channels} channels: with limbs a channel has 256 rows (one per output), so
+   * 17,000 channels (4,352,000 rows) exceed 2^22 rows even with limbs.
+   */
+  public static QuantizedModel withHugeTable(int channels) {
     Requantization q =
         new Requantization(
             java.util.Collections.nCopies(channels, HALF),

@@ -22,9 +22,10 @@ import java.util.List;
  * concatenation, (tag, out, V, 0) ({@link io.zkaudit.layers.ConcatLayer}), then one per unary
  * function, (tag, x, y, 0) ({@link io.zkaudit.layers.UnaryTableLayer}). Lookup 1 (the range table)
  * has one group per proven layer over [c1 | c2] (its top variable picks c1 or c2, {@link
- * #rangePair}), whose active rows are the real entries of the layer's output tensor in both halves
- * (or {@link #EMPTY_RANGE_GROUP} when there is no rounding layer); a proof about a private input
- * adds two over the input shadow ({@link #lookups(ModelCircuit, boolean)}).
+ * #rangePair}; for a limb rounding over its limb columns, {@link #limbColumn}), whose active rows
+ * are the real entries of the layer's output tensor in both halves (or {@link #EMPTY_RANGE_GROUP}
+ * when there is no rounding layer); a proof about a private input adds two over the input shadow
+ * ({@link #lookups(ModelCircuit, boolean)}).
  */
 public final class InferenceStatement {
   private InferenceStatement() {}
@@ -223,7 +224,15 @@ public final class InferenceStatement {
     for (ModelCircuit.ProvenLayer p : c.layers()) {
       Group g = box.apply(p.outLayout());
       rounding.add(g);
-      range.add(rangePair(g));
+      if (p.rounding().limbs() && batch != null) {
+        // The batched witness stacks samples above the box; limb columns would need the limb
+        // variable placed among them. Not built yet: refused, never mis-proven.
+        throw new IllegalArgumentException(
+            "layer "
+                + p.layer().name()
+                + ": batch and accuracy proofs of limb roundings are not supported yet");
+      }
+      range.add(rangePair(p.rounding().limbs() ? limbColumn(g) : g));
     }
     if (range.isEmpty()) {
       range.add(EMPTY_RANGE_GROUP);
@@ -318,6 +327,28 @@ public final class InferenceStatement {
     extents.add(new Group.Extent(1, 2));
     return new Group(box.numVars() + 1, extents);
   }
+
+  /**
+   * A limb rounding's remainder column as a group: the box's variables, then the limb variable (0:
+   * the low 16 bits, 1: the high 16 bits), both halves active where the box is. Its range pair
+   * ({@link #rangePair}) reads [c1 | c2] of these columns: four 16-bit limbs per entry.
+   */
+  public static Group limbColumn(Group box) {
+    return rangePair(box);
+  }
+
+  /**
+   * The point t* = 2^16 / (2^16 + 1) of a limb column's limb variable at which (2^16 + 1)·L(ρ, t*)
+   * = L(ρ, 0) + 2^16·L(ρ, 1): the remainder's value from its limbs as one evaluation of the
+   * committed column (docs/model-proofs.md, "Limb roundings").
+   */
+  public static final Ext2 LIMB_POINT =
+      Ext2.of(
+          io.zkaudit.field.Goldilocks.mul(
+              1L << 16, io.zkaudit.field.Goldilocks.inv((1L << 16) + 1)));
+
+  /** 2^16 + 1, the scale between a remainder and its limb column at {@link #LIMB_POINT}. */
+  public static final Ext2 LIMB_SCALE = Ext2.of((1L << 16) + 1);
 
   /**
    * The input shadow's column 0 as a range group: variable 0 is the shadow's t (active at t = 0,
@@ -573,8 +604,9 @@ public final class InferenceStatement {
       if (p.columns().out() >= 0 && c.resolve(p.layer().output()) != c.outputTensor()) {
         random[p.columns().out()] = padding;
       }
-      random[p.columns().c1()] = padding;
-      random[p.columns().c2()] = padding;
+      // A limb column's two halves each have the tensor's padding.
+      random[p.columns().c1()] = padding * p.rounding().limbCount();
+      random[p.columns().c2()] = padding * p.rounding().limbCount();
       if (p instanceof ModelCircuit.AddLayer a) {
         for (int side = 0; side < 2; side++) {
           if (a.sColumn(side) >= 0) {

@@ -621,6 +621,10 @@ public final class ModelVerifier {
     for (int[] input : inputs) {
       java.util.Objects.requireNonNull(input, kind + " is verified against every input");
     }
+    // Not built yet for several samples (InferenceStatement#lookups): refused, never mis-verified.
+    InvalidProofException.check(
+        vk.description().limbRoundings().isEmpty(),
+        kind + " of a model with limb roundings is not supported yet");
   }
 
   /** An accuracy proof states no outputs: it is not the proof a caller expecting outputs holds. */

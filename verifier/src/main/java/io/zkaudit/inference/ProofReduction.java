@@ -703,8 +703,18 @@ final class ProofReduction {
     ModelProof.RangeEvals e = proof.rangeEvals(k);
     Ext2[] rho = row.point();
     transcript.absorbExt("range-evals", e.c1(), e.c2(), e.c1AtPair());
-    claims.witness.add(new ColumnClaim(p.columns().c1(), rho, e.c1()));
-    claims.witness.add(new ColumnClaim(p.columns().c2(), rho, e.c2()));
+    if (p.rounding().limbs()) {
+      // c(ρ) = L(ρ, 0) + 2^16 L(ρ, 1) = (2^16 + 1) L(ρ, t*) for the limb column L: one claim on
+      // the committed column at (ρ, t*) (docs/model-proofs.md, "Limb roundings").
+      Ext2[] limbRho = Arrays.copyOf(rho, rho.length + 1);
+      limbRho[rho.length] = InferenceStatement.LIMB_POINT;
+      Ext2 inv = InferenceStatement.LIMB_SCALE.inv();
+      claims.witness.add(new ColumnClaim(p.columns().c1(), limbRho, e.c1().mul(inv)));
+      claims.witness.add(new ColumnClaim(p.columns().c2(), limbRho, e.c2().mul(inv)));
+    } else {
+      claims.witness.add(new ColumnClaim(p.columns().c1(), rho, e.c1()));
+      claims.witness.add(new ColumnClaim(p.columns().c2(), rho, e.c2()));
+    }
     Ext2 acc = row.accLessC1().add(e.c1());
     virtualValues.add(new ModelVerifier.VirtualValue(p.layer().name(), "accumulator", rho, acc));
     InvalidProofException.check(

@@ -234,8 +234,10 @@ public record ModelCircuit(
           TensorLayout outLayout = TensorLayout.of(outSpec, zeroKnowledge);
           boolean isOutput = l.output() == provenOutput || l.output() == outputTensor;
           int outCol = isOutput ? -1 : add(columns, l.name() + "/out", outLayout.numVars());
-          int c1 = add(columns, l.name() + "/c1", outLayout.numVars());
-          int c2 = add(columns, l.name() + "/c2", outLayout.numVars());
+          // With limbs, each remainder column holds [low limb | high limb]: one more variable.
+          int limbVars = rounding.limbs() ? 1 : 0;
+          int c1 = add(columns, l.name() + "/c1", outLayout.numVars() + limbVars);
+          int c2 = add(columns, l.name() + "/c2", outLayout.numVars() + limbVars);
           int tagBase = nextTag[0];
           List<StepTable> tables = rounding.tables();
           for (int c = 0; c < tables.size(); c++) {

@@ -22,9 +22,20 @@ import java.util.function.LongUnaryOperator;
  * The rounding step of a layer: the monotone map from its integer accumulator to its quantized
  * output, per output channel (one map for per-tensor quantization). The proof checks it with the
  * step tables built here; see {@link StepTable}.
+ *
+ * <p>With {@code limbs} (a layer the description names in {@link ModelDescription#limbRoundings()})
+ * the remainders c1, c2 are 32-bit, each committed as two 16-bit limbs: the table has one row per
+ * output value and channel, covering the map's whole domain (docs/model-proofs.md, "Limb
+ * roundings").
  */
 public record Rounding(
-    String layer, int lo, int hi, List<MonotoneStep> perChannel, long accMin, long accEnd) {
+    String layer,
+    int lo,
+    int hi,
+    List<MonotoneStep> perChannel,
+    long accMin,
+    long accEnd,
+    boolean limbs) {
 
   /**
    * Rows beyond each clamped end: accumulators up to 2^16 * EDGE_ROWS past the outermost
@@ -47,14 +58,29 @@ public record Rounding(
   /** Marks an accumulator range that depends on private weights: covered by edge rows instead. */
   static final long UNKNOWN = Long.MIN_VALUE;
 
+  /** The widest row of this rounding's tables: 2^16, or 2^32 with limbs. */
+  public long rowWidth() {
+    return limbs ? StepTable.LIMB_WIDTH : StepTable.MAX_WIDTH;
+  }
+
+  /**
+   * How many 16-bit limbs each remainder has: 1, or 2 with limbs (the committed c1, c2 columns have
+   * one more variable, the top one, picking the limb).
+   */
+  public int limbCount() {
+    return limbs ? 2 : 1;
+  }
+
   public List<StepTable> tables() {
-    return perChannel.stream()
-        .map(
-            s ->
-                accMin == UNKNOWN
-                    ? StepTable.of(s, EDGE_ROWS)
-                    : StepTable.covering(s, accMin, accEnd))
-        .toList();
+    List<StepTable> tables = new ArrayList<>();
+    for (int c = 0; c < perChannel.size(); c++) {
+      MonotoneStep s = perChannel.get(c);
+      tables.add(
+          accMin == UNKNOWN && !limbs
+              ? StepTable.of(s, EDGE_ROWS)
+              : StepTable.covering(s, covered(c)[0], covered(c)[1], rowWidth()));
+    }
+    return tables;
   }
 
   /**
@@ -63,6 +89,10 @@ public record Rounding(
    */
   public long[] covered(int channel) {
     MonotoneStep s = step(channel);
+    if (accMin == UNKNOWN && limbs) {
+      // The whole domain: each level set is one row of width at most 2^32.
+      return new long[] {s.threshold(s.lo()), s.threshold(s.hi() + 1)};
+    }
     if (accMin == UNKNOWN) {
       return StepTable.edgeCoverage(s, EDGE_ROWS);
     }
@@ -76,7 +106,7 @@ public record Rounding(
     long n = 0;
     for (int c = 0; c < perChannel.size(); c++) {
       long[] range = covered(c);
-      n += StepTable.rowCount(perChannel.get(c), range[0], range[1]);
+      n += StepTable.rowCount(perChannel.get(c), range[0], range[1], rowWidth());
     }
     return n;
   }
@@ -91,6 +121,15 @@ public record Rounding(
    * a pad folded into it, {@link FoldedInput}).
    */
   public static Rounding of(ModelDescription model, Layer layer, Dataflow flow) {
+    return narrow(model, layer, flow).withLimbs(model.limbRounding(layer.name()));
+  }
+
+  /** The same rounding proven with (true) or without limbs. */
+  public Rounding withLimbs(boolean limbs) {
+    return new Rounding(layer, lo, hi, perChannel, accMin, accEnd, limbs);
+  }
+
+  private static Rounding narrow(ModelDescription model, Layer layer, Dataflow flow) {
     return switch (layer) {
       case Conv2D c ->
           requantization(c.name(), c.requantization(), model.tensor(c.output()).shape().getLast());
@@ -193,17 +232,17 @@ public record Rounding(
       steps.add(
           MonotoneStep.of(acc -> q.apply(acc, ch), q.clampMin(), q.clampMax(), -bound, bound));
     }
-    return new Rounding(name, q.clampMin(), q.clampMax(), steps, UNKNOWN, UNKNOWN);
+    return new Rounding(name, q.clampMin(), q.clampMax(), steps, UNKNOWN, UNKNOWN, false);
   }
 
   private static Rounding single(String name, int lo, int hi, int shift, LongUnaryOperator f) {
     long bound = domainBound(shift);
     return new Rounding(
-        name, lo, hi, List.of(MonotoneStep.of(f, lo, hi, -bound, bound)), UNKNOWN, UNKNOWN);
+        name, lo, hi, List.of(MonotoneStep.of(f, lo, hi, -bound, bound)), UNKNOWN, UNKNOWN, false);
   }
 
   private Rounding covering(long min, long end) {
-    return new Rounding(layer, lo, hi, perChannel, min, end);
+    return new Rounding(layer, lo, hi, perChannel, min, end, limbs);
   }
 
   /** [min, max] of (x − zx)(y − zy) over x, y in their types: the corners of the two intervals. */

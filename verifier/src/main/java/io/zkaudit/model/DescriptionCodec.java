@@ -16,10 +16,16 @@ import java.util.List;
  * The canonical binary encoding of a {@link ModelDescription}: big-endian, magic "ZKMD", version,
  * then every field in declaration order; lists are a 32-bit count then the elements; strings are
  * UTF-8 with a 32-bit length; floats are their IEEE bits. Each layer starts with a one-byte tag.
+ * Version 2 appends the limb roundings' layer names (a count, then the strings); a description
+ * without any is written as version 1, so its bytes and digest are what they were.
  */
 final class DescriptionCodec {
   static final int MAGIC = 0x5A4B4D44; // "ZKMD"
   static final int VERSION = 1;
+
+  /** The version of a description that names limb roundings. */
+  static final int LIMB_VERSION = 2;
+
   private static final int MAX_STRING = 1 << 16;
 
   private DescriptionCodec() {}
@@ -31,7 +37,9 @@ final class DescriptionCodec {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
       DataOutputStream out = new DataOutputStream(bytes);
       out.writeInt(MAGIC);
-      out.writeInt(VERSION);
+      // Version 1 has no limb roundings; version 2 appends their names (so every description
+      // without one keeps its version-1 bytes and digest).
+      out.writeInt(m.limbRoundings().isEmpty() ? VERSION : LIMB_VERSION);
       str(out, m.name());
       out.writeInt(m.tensors().size());
       for (TensorSpec t : m.tensors()) {
@@ -48,6 +56,10 @@ final class DescriptionCodec {
       for (Layer l : m.layers()) layer(out, l);
       ints(out, m.inputs());
       ints(out, m.outputs());
+      if (!m.limbRoundings().isEmpty()) {
+        out.writeInt(m.limbRoundings().size());
+        for (String n : m.limbRoundings()) str(out, n);
+      }
       out.flush();
       return bytes.toByteArray();
     } catch (IOException e) {
@@ -219,7 +231,7 @@ final class DescriptionCodec {
       if (in.remaining() < 8 || in.getInt() != MAGIC)
         throw new ModelFormatException("not a zkaudit model description (bad magic)");
       int version = in.getInt();
-      if (version != VERSION)
+      if (version != VERSION && version != LIMB_VERSION)
         throw new ModelFormatException(
             "model description version " + version + " is not supported");
       String name = str(in);
@@ -242,10 +254,15 @@ final class DescriptionCodec {
       for (int i = 0; i < nl; i++) layers.add(layer(in));
       List<Integer> inputs = ints(in);
       List<Integer> outputs = ints(in);
+      List<String> limbs = new ArrayList<>();
+      if (version == LIMB_VERSION) {
+        int n = count(in, 4);
+        for (int i = 0; i < n; i++) limbs.add(str(in));
+      }
       if (in.hasRemaining())
         throw new ModelFormatException(
             "model description has " + in.remaining() + " trailing bytes");
-      ModelDescription m = new ModelDescription(name, tensors, layers, inputs, outputs);
+      ModelDescription m = new ModelDescription(name, tensors, layers, inputs, outputs, limbs);
       if (!java.util.Arrays.equals(m.encode(), bytes))
         throw new ModelFormatException("model description is not in canonical form");
       return m;

@@ -17,7 +17,8 @@ public record ModelDescription(
     List<TensorSpec> tensors,
     List<Layer> layers,
     List<Integer> inputs,
-    List<Integer> outputs) {
+    List<Integer> outputs,
+    List<String> limbRoundings) {
 
   /** Limits that keep decoding of hostile input bounded. */
   public static final int MAX_TENSORS = 1 << 16;
@@ -29,7 +30,77 @@ public record ModelDescription(
     layers = List.copyOf(layers);
     inputs = List.copyOf(inputs);
     outputs = List.copyOf(outputs);
+    limbRoundings = List.copyOf(limbRoundings);
     validate(name, tensors, layers, inputs, outputs);
+    validateLimbRoundings(layers, limbRoundings);
+  }
+
+  /** A description whose every rounding is proven with 16-bit remainders (the default). */
+  public ModelDescription(
+      String name,
+      List<TensorSpec> tensors,
+      List<Layer> layers,
+      List<Integer> inputs,
+      List<Integer> outputs) {
+    this(name, tensors, layers, inputs, outputs, List.of());
+  }
+
+  /**
+   * The same model with the roundings of the named layers proven with 32-bit remainders split into
+   * two 16-bit limbs ({@code io.zkaudit.layers.Rounding#limbs}): for accumulators beyond the window
+   * of 16-bit remainders, or steps so wide that their 16-bit rows would not fit a table. Part of
+   * the description (and so of its digest): the verifier builds the circuit from it.
+   */
+  public ModelDescription withLimbRoundings(List<String> layerNames) {
+    Set<String> wanted = new HashSet<>(layerNames);
+    List<String> ordered =
+        layers.stream().map(Layer::name).filter(wanted::contains).distinct().toList();
+    if (ordered.size() != wanted.size()) {
+      throw new IllegalArgumentException("limb roundings name layers the model does not have");
+    }
+    return new ModelDescription(name, tensors, layers, inputs, outputs, ordered);
+  }
+
+  /** Whether the rounding of the named layer is proven with two 16-bit limbs per remainder. */
+  public boolean limbRounding(String layerName) {
+    return limbRoundings.contains(layerName);
+  }
+
+  /**
+   * The layers whose accumulator a requantization, rescale or rounded division maps to the output.
+   */
+  private static boolean hasRounding(Layer layer) {
+    return layer instanceof Conv2D
+        || layer instanceof DepthwiseConv2D
+        || layer instanceof FullyConnected
+        || layer instanceof Add
+        || layer instanceof Mul
+        || layer instanceof AveragePool
+        || layer instanceof Mean
+        || layer instanceof Requantize;
+  }
+
+  /** Limb roundings name distinct layers, in the layers' order (one canonical encoding). */
+  private static void validateLimbRoundings(List<Layer> layers, List<String> limbRoundings) {
+    int next = 0;
+    for (String n : limbRoundings) {
+      int at = -1;
+      for (int i = next; i < layers.size(); i++) {
+        if (layers.get(i).name().equals(n)) {
+          at = i;
+          break;
+        }
+      }
+      if (at < 0) {
+        throw new ModelFormatException(
+            "limb rounding " + n + " is not a layer (or not in the layers' order)");
+      }
+      if (!hasRounding(layers.get(at))) {
+        throw new ModelFormatException(
+            "limb rounding " + n + " names a layer without a rounding step");
+      }
+      next = at + 1;
+    }
   }
 
   public TensorSpec tensor(int id) {

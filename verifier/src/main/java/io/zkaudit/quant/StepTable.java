@@ -14,10 +14,21 @@ import java.util.List;
  * so the steps are cut into pieces of width 2^16 and the two clamped ends are covered by {@code
  * edgeRows} extra rows each (2^16 * edgeRows beyond the outermost thresholds; an accumulator
  * further out cannot be proven and the prover says so).
+ *
+ * <p>A limb table ({@link #LIMB_WIDTH}) has rows up to 2^32 wide, so one row per level set over f's
+ * whole domain; its remainders are 32-bit, each range-checked as two 16-bit limbs
+ * (docs/model-proofs.md, "Limb roundings").
  */
 public record StepTable(List<Row> rows) {
 
   public static final long MAX_WIDTH = 1L << 16;
+
+  /**
+   * The widest row of a limb table: remainders c1, c2 in [0, 2^32), each two 16-bit limbs. Every
+   * level set of a map on (a part of) int32 fits one row, so a limb table has one row per output
+   * value and covers the map's whole domain.
+   */
+  public static final long LIMB_WIDTH = 1L << 32;
 
   /** One interval [low, high) on which the function equals out. */
   public record Row(int out, long low, long high) {}
@@ -49,12 +60,17 @@ public record StepTable(List<Row> rows) {
    * large to build).
    */
   public static long rowCount(MonotoneStep f, long from, long to) {
+    return rowCount(f, from, to, MAX_WIDTH);
+  }
+
+  /** The same for rows of at most maxWidth ({@link #LIMB_WIDTH} for a limb table). */
+  public static long rowCount(MonotoneStep f, long from, long to, long maxWidth) {
     long n = 0;
     for (int k = f.lo(); k <= f.hi(); k++) {
       long low = Math.max(f.threshold(k), from);
       long high = Math.min(f.threshold(k + 1), to);
       if (high > low) {
-        n += (high - low + MAX_WIDTH - 1) / MAX_WIDTH;
+        n += (high - low + maxWidth - 1) / maxWidth;
       }
     }
     return n;
@@ -65,12 +81,17 @@ public record StepTable(List<Row> rows) {
    * range is known from the public description (an ADD of two rescaled 8-bit values, a pool).
    */
   public static StepTable covering(MonotoneStep f, long from, long to) {
+    return covering(f, from, to, MAX_WIDTH);
+  }
+
+  /** The same with rows of at most maxWidth ({@link #LIMB_WIDTH} for a limb table). */
+  public static StepTable covering(MonotoneStep f, long from, long to, long maxWidth) {
     List<Row> rows = new ArrayList<>();
     for (int k = f.lo(); k <= f.hi(); k++) {
       long low = Math.max(f.threshold(k), from);
       long high = Math.min(f.threshold(k + 1), to);
-      for (long start = low; start < high; start += MAX_WIDTH) {
-        rows.add(new Row(k, start, Math.min(high, start + MAX_WIDTH)));
+      for (long start = low; start < high; start += maxWidth) {
+        rows.add(new Row(k, start, Math.min(high, start + maxWidth)));
       }
     }
     return new StepTable(rows);

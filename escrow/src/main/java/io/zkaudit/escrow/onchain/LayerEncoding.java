@@ -38,6 +38,11 @@ public final class LayerEncoding {
   /** Proven layer k's rounding plan. */
   public static List<BigInteger> roundingPlan(ModelCircuit circuit, int k) {
     ModelCircuit.ProvenLayer p = circuit.layers().get(k);
+    if (p.rounding().limbs()) {
+      // The contracts read c1, c2 at ρ itself; a limb rounding's claims are at (ρ, t*).
+      throw new IllegalArgumentException(
+          "layer " + p.layer().name() + ": limb roundings are not verified on chain yet");
+    }
     ModelCircuit.RoundingColumns rc = p.columns();
     int out = circuit.outColumn(p.layer().output());
     List<BigInteger> w = new ArrayList<>();

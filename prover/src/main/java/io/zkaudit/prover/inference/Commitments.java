@@ -45,6 +45,9 @@ final class Commitments {
     if (generation < 0) {
       throw new IllegalArgumentException("a rotation generation is >= 0, not " + generation);
     }
+    // Layers beyond 16-bit remainders' reach are named in the description as limb roundings
+    // (none in a model whose accumulators and tables fit: its key is unchanged).
+    model = Provability.withLimbRoundings(model);
     ModelCircuit circuit;
     ModelCircuit zkCircuit;
     try {

@@ -410,8 +410,14 @@ final class InferenceWitness {
       if (p.columns().out() >= 0) {
         columns[p.columns().out()] = outTable;
       }
-      columns[p.columns().c1()] = c1[k];
-      columns[p.columns().c2()] = c2[k];
+      long[] c1Column = c1[k];
+      long[] c2Column = c2[k];
+      if (p.rounding().limbs()) {
+        c1Column = limbColumn(c1[k], out, padding);
+        c2Column = limbColumn(c2[k], out, padding);
+      }
+      columns[p.columns().c1()] = c1Column;
+      columns[p.columns().c2()] = c2Column;
       long[] low = new long[acc.length];
       long[] high = new long[acc.length];
       for (int i = 0; i < acc.length; i++) {
@@ -420,8 +426,9 @@ final class InferenceWitness {
       }
       roundingGroups.add(new long[][] {tags(p), outTable, low, high});
       // [c1 | c2]: the top variable picks the half (InferenceStatement.rangePair).
-      long[] pair = java.util.Arrays.copyOf(c1[k], 2 * c1[k].length);
-      System.arraycopy(c2[k], 0, pair, c1[k].length, c2[k].length);
+      // (With limbs, [c1 limbs | c2 limbs]: the limb variable below the half.)
+      long[] pair = java.util.Arrays.copyOf(c1Column, 2 * c1Column.length);
+      System.arraycopy(c2Column, 0, pair, c1Column.length, c2Column.length);
       rangeGroups.add(new long[][] {pair});
     }
     if (rangeGroups.isEmpty()) {
@@ -736,6 +743,45 @@ final class InferenceWitness {
     }
     c1[k] = w1;
     c2[k] = w2;
+  }
+
+  /**
+   * A limb rounding's committed remainder column [low 16 bits | high 16 bits] of a remainder in [0,
+   * 2^32) (Rounding#limbs). With zero knowledge both halves' padding is uniform, and the
+   * remainder's padding is rewritten to L(·, 0) + 2^16 L(·, 1), so that the remainder (which the
+   * rounding tuple and the proof's evaluation at ρ read) is exactly the limb column at t* times
+   * 2^16 + 1 (InferenceStatement#LIMB_POINT) everywhere.
+   */
+  private static long[] limbColumn(
+      long[] remainder, TensorLayout out, io.zkaudit.zk.ZkRandom padding) {
+    int n = remainder.length;
+    long[] limbs = new long[2 * n];
+    for (int i = 0; i < n; i++) {
+      if (out.isReal(i)) {
+        long c = remainder[i];
+        if (c < 0 || c >= StepTable.LIMB_WIDTH) {
+          throw new IllegalStateException("a limb remainder outside [0, 2^32): " + c);
+        }
+        limbs[i] = c & 0xFFFF;
+        limbs[n + i] = c >>> 16;
+      }
+    }
+    if (padding != null) {
+      long[] low = new long[n];
+      long[] high = new long[n];
+      padding.fill(low, i -> !out.isReal(i));
+      padding.fill(high, i -> !out.isReal(i));
+      for (int i = 0; i < n; i++) {
+        if (!out.isReal(i)) {
+          limbs[i] = low[i];
+          limbs[n + i] = high[i];
+        }
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      remainder[i] = Goldilocks.add(limbs[i], Goldilocks.mul(1L << 16, limbs[n + i]));
+    }
+    return limbs;
   }
 
   /** The table-tag column: base, plus the channel for per-channel tables (on every entry). */

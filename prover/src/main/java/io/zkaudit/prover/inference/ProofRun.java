@@ -718,8 +718,12 @@ final class ProofRun {
     rangeEvals[3 * k] = Mle.evaluate(witness.c1[k], rho);
     rangeEvals[3 * k + 1] = Mle.evaluate(witness.c2[k], rho);
     Ext2[] pairPoint = lookups.claims().witnesses().get(1).get(k).point();
-    rangeEvals[3 * k + 2] =
-        Mle.evaluate(witness.c1[k], Arrays.copyOf(pairPoint, pairPoint.length - 1));
+    // The range lookup reads the committed column: with limbs, the limb column (one more variable).
+    long[] c1Column =
+        circuit.layers().get(k).rounding().limbs()
+            ? witness.columns[circuit.layers().get(k).columns().c1()]
+            : witness.c1[k];
+    rangeEvals[3 * k + 2] = Mle.evaluate(c1Column, Arrays.copyOf(pairPoint, pairPoint.length - 1));
     transcript.absorbExt(
         "range-evals", rangeEvals[3 * k], rangeEvals[3 * k + 1], rangeEvals[3 * k + 2]);
   }

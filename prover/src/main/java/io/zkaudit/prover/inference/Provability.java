@@ -53,10 +53,40 @@ import java.util.Set;
  * (counted, not built), the lookup statement's and commitments' size limits, and zero-knowledge
  * padding (the same bound as {@link ModelProver#refuseThinBins}).
  */
-public record Provability(String model, List<Problem> problems) {
+public record Provability(String model, List<Problem> problems, List<String> limbRoundings) {
 
   public Provability {
     problems = List.copyOf(problems);
+    limbRoundings = List.copyOf(limbRoundings);
+  }
+
+  public Provability(String model, List<Problem> problems) {
+    this(model, problems, List.of());
+  }
+
+  /**
+   * A narrow table (16-bit remainders) larger than this many rows makes its layer a limb rounding
+   * when its limb table is smaller, or when the whole rounding table would otherwise exceed {@link
+   * LookupTable#MAX_VARS}.
+   */
+  static final long LIMB_TABLE_ROWS = 1L << 16;
+
+  /**
+   * The model with the layers that need limb roundings (their accumulators leave the window of
+   * 16-bit remainders, or their narrow tables make the rounding table too large) named in its
+   * description ({@link ModelDescription#withLimbRoundings}); the model itself when none does
+   * (every shipped model: their descriptions, keys and proofs are unchanged), or when its
+   * description already names some (a committed model's).
+   */
+  public static QuantizedModel withLimbRoundings(QuantizedModel model) {
+    if (!model.description().limbRoundings().isEmpty()) {
+      return model;
+    }
+    List<String> limbs = analyze(model, new ArrayList<>()).limbs();
+    if (limbs.isEmpty()) {
+      return model;
+    }
+    return new QuantizedModel(model.description().withLimbRoundings(limbs), model.constants());
   }
 
   /**
@@ -189,7 +219,9 @@ public record Provability(String model, List<Problem> problems) {
   /** The problems that stand in the way of proofs without zero knowledge (for benchmarks only). */
   public Provability withoutZeroKnowledge() {
     return new Provability(
-        model, problems.stream().filter(p -> !(p instanceof ThinZeroKnowledge)).toList());
+        model,
+        problems.stream().filter(p -> !(p instanceof ThinZeroKnowledge)).toList(),
+        limbRoundings);
   }
 
   public List<String> messages() {
@@ -206,8 +238,39 @@ public record Provability(String model, List<Problem> problems) {
    * about 2^17 uniform entries, the thin ones are large models whose witness fills its bins).
    */
   static Provability of(QuantizedModel model, long minRandomEntriesPerBin) {
-    ModelDescription d = model.description();
     List<Problem> problems = new ArrayList<>();
+    Analysis a = analyze(model, problems);
+    if (problems.isEmpty()) {
+      ModelDescription d = model.description();
+      checkCircuit(
+          a.limbs().isEmpty() || !d.limbRoundings().isEmpty() ? d : d.withLimbRoundings(a.limbs()),
+          minRandomEntriesPerBin,
+          problems);
+    }
+    return new Provability(model.description().name(), problems, a.limbs());
+  }
+
+  /**
+   * The layer-by-layer checks' outcome: the layers whose rounding needs limbs (or that the
+   * description names already), in layer order.
+   */
+  private record Analysis(List<String> limbs) {}
+
+  /**
+   * A rounding layer's table sizes with 16-bit remainders and with limbs, and whether it must use
+   * limbs (its accumulators leave the narrow window).
+   */
+  private record LayerTable(String layer, long narrowRows, long limbRows, boolean limbs) {}
+
+  /**
+   * Every layer's checks (problems added to {@code problems}); a rounding whose accumulators leave
+   * the window of 16-bit remainders but not its map's domain becomes a limb rounding, and so does
+   * every rounding whose narrow table has more than {@link #LIMB_TABLE_ROWS} rows when its limb
+   * table is smaller or the whole table would exceed 2^{@link LookupTable#MAX_VARS} rows.
+   */
+  private static Analysis analyze(QuantizedModel model, List<Problem> problems) {
+    ModelDescription d = model.description();
+    List<LayerTable> roundingTables = new ArrayList<>();
     Map<Integer, long[]> ranges = new HashMap<>();
     long tableRows = 0;
     Dataflow flow = Dataflow.of(d);
@@ -269,11 +332,23 @@ public record Provability(String model, List<Problem> problems) {
           } else if (!(layer instanceof Add) && !(layer instanceof Requantize)) {
             WindowedLinear.of(d, layer, true, flow);
           }
-          tableRows += rounding.tableRowCount();
           if (layer instanceof Add a) {
             tableRows += rescaleRows(d, a.a()) + rescaleRows(d, a.b());
           }
           long[][] acc = accumulatorRanges(model, layer, ranges);
+          Rounding limbed = rounding.withLimbs(true);
+          boolean limbs = rounding.limbs();
+          if (acc != null && !limbs && !fitsWindow(rounding, acc)) {
+            // Beyond the window of 16-bit remainders: 32-bit ones cover the map's whole domain.
+            limbs = true;
+            rounding = limbed;
+          }
+          roundingTables.add(
+              new LayerTable(
+                  layer.name(),
+                  rounding.withLimbs(false).tableRowCount(),
+                  limbed.tableRowCount(),
+                  limbs));
           if (acc != null) {
             outRange = checkWindow(layer.name(), rounding, acc, problems);
           } else {
@@ -286,13 +361,38 @@ public record Provability(String model, List<Problem> problems) {
       ranges.put(layer.output(), outRange != null ? outRange : passThroughRange(d, layer, ranges));
     }
     long maxRows = 1L << LookupTable.MAX_VARS;
+    long narrowTotal = tableRows;
+    for (LayerTable t : roundingTables) {
+      narrowTotal += t.limbs() ? t.limbRows() : t.narrowRows();
+    }
+    // Too large with 16-bit remainders: the layers with wide steps take limbs.
+    boolean shrink = narrowTotal > maxRows;
+    List<String> limbs = new ArrayList<>();
+    for (LayerTable t : roundingTables) {
+      // More than 2^16 rows of 16-bit steps (none in the shipped models: 24,448 at most) when
+      // limbs need fewer, or whenever the whole table would not fit otherwise.
+      boolean wide = t.narrowRows() > LIMB_TABLE_ROWS;
+      boolean useLimbs = t.limbs() || wide && (t.limbRows() < t.narrowRows() || shrink);
+      tableRows += useLimbs ? t.limbRows() : t.narrowRows();
+      if (useLimbs) {
+        limbs.add(t.layer());
+      }
+    }
     if (tableRows > maxRows) {
       problems.add(new TableTooLarge(tableRows, LookupTable.MAX_VARS));
     }
-    if (problems.isEmpty()) {
-      checkCircuit(d, minRandomEntriesPerBin, problems);
+    return new Analysis(limbs);
+  }
+
+  /** Whether every channel's accumulator range lies in what its table covers. */
+  private static boolean fitsWindow(Rounding rounding, long[][] acc) {
+    for (int c = 0; c < acc.length; c++) {
+      long[] covered = rounding.covered(c);
+      if (acc[c][0] < covered[0] || acc[c][1] >= covered[1]) {
+        return false;
+      }
     }
-    return new Provability(d.name(), problems);
+    return true;
   }
 
   /**

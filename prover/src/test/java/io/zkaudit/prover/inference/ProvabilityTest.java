@@ -35,6 +35,8 @@ class ProvabilityTest {
         }) {
       Provability p = Provability.of(TfliteImporter.loadQuantized(Shared.require(m)));
       assertTrue(p.provable(), m + ": " + p.messages());
+      // No limb rounding: their descriptions, keys and proofs are what they were (issue 18).
+      assertTrue(p.limbRoundings().isEmpty(), m + ": " + p.limbRoundings());
     }
   }
 
@@ -145,20 +147,32 @@ class ProvabilityTest {
         });
   }
 
-  /** Refused although most inputs would prove: an all -128 input's accumulators leave the table. */
+  /**
+   * Refused although most inputs would prove: with a left shift of 8 before the multiplication the
+   * map's domain is |acc| < 2^23 (the shift would wrap int32 beyond it), and an all -128 input's
+   * accumulators (1024 * -128 * 127) leave it. Limbs cover a map's whole domain, not beyond it.
+   */
   @Test
-  void accumulatorsThatSomeInputDrivesOutOfTheTableAreRefused() {
-    QuantizedModel m = TinyModels.withWideAccumulators();
+  void accumulatorsThatSomeInputDrivesOutOfTheMapsDomainAreRefused() {
+    QuantizedModel m = TinyModels.withAccumulatorsBeyondTheDomain();
     var problem = assertInstanceOf(Provability.AccumulatorOutOfRange.class, onlyProblem(m));
     assertEquals(1024L * -128 * 127, problem.min());
     assertEquals(1024L * 127 * 127, problem.max());
     assertEquals(4, problem.channels());
+    assertEquals(-(1L << 23), problem.coveredMin());
+    assertEquals(1L << 23, problem.coveredEnd());
     assertTrue(
-        problem.message().startsWith("layer fc: accumulators can reach [-16646144, 16516096]"),
+        problem
+            .message()
+            .startsWith(
+                "layer fc: accumulators can reach [-16646144, 16516096] over the input's full"
+                    + " range (channel 0, and 3 more of 4 channels), outside the proof's window"
+                    + " [-8388608, 8388607]"),
         problem.message());
     // What the check predicts is what the prover meets: a zero input proves, an all -128 one
     // cannot.
     CommittedModel cm = ModelProver.commit(m);
+    assertEquals(java.util.List.of("fc"), cm.vk().description().limbRoundings());
     ModelProver.prove(cm, new int[1024], ProgressListener.NONE, false);
     int[] extreme = new int[1024];
     Arrays.fill(extreme, -128);
@@ -170,15 +184,37 @@ class ProvabilityTest {
     assertTrue(e.getMessage().contains("outside the provable range"), e.getMessage());
   }
 
-  /** Counted, not built: the check answers at once where building the table took gigabytes. */
+  /**
+   * Accumulators beyond the window of 16-bit remainders (2^22 past the outermost thresholds, about
+   * +-256) but inside int32 are provable since issue 18: the layer is a limb rounding.
+   */
+  @Test
+  void accumulatorsBeyondTheNarrowWindowMakeALimbRounding() {
+    Provability p = Provability.of(TinyModels.withWideAccumulators());
+    assertTrue(p.provable(), p.messages().toString());
+    assertEquals(java.util.List.of("fc"), p.limbRoundings());
+  }
+
+  /**
+   * Counted, not built: the check answers at once where building the table took gigabytes. 1,024
+   * channels of 2^21-wide steps (8.5M rows of 2^16) take limbs (256 rows each); 17,000 channels
+   * exceed 2^22 rows even then.
+   */
   @Test
   void aRoundingTableBeyondTheLargestLookupTableIsRefused() {
+    Provability limbed = Provability.of(TinyModels.withHugeTable());
+    assertTrue(limbed.provable(), limbed.messages().toString());
+    assertEquals(java.util.List.of("fc"), limbed.limbRoundings());
+    // 16 such channels fit 2^22 rows (133,120 of 2^16), but a layer of more than 2^16 rows takes
+    // limbs when they make its table smaller (4,096 rows).
+    assertEquals(
+        java.util.List.of("fc"), Provability.of(TinyModels.withHugeTable(16)).limbRoundings());
     long t0 = System.nanoTime();
     var problem =
-        assertInstanceOf(Provability.TableTooLarge.class, onlyProblem(TinyModels.withHugeTable()));
+        assertInstanceOf(
+            Provability.TableTooLarge.class, onlyProblem(TinyModels.withHugeTable(17_000)));
     assertTrue((System.nanoTime() - t0) / 1e9 < 20, "the check builds no table");
-    assertEquals(
-        1024L * (254 * 32 + 2 * 64), problem.rows()); // inner steps, then 64 edge rows each side
+    assertEquals(17_000L * 256, problem.rows()); // one row per output value and channel
     assertTrue(problem.message().contains("more than the 2^22"), problem.message());
   }
 
