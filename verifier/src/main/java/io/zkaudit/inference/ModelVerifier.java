@@ -750,6 +750,10 @@ public final class ModelVerifier {
             + " its inputs and labels");
     InvalidProofException.check(
         proof.zeroKnowledge(), "a proof about a test-set commitment must be zero-knowledge");
+    // As for an accuracy proof of public samples (checkSamples): not built for limb roundings.
+    InvalidProofException.check(
+        vk.description().limbRoundings().isEmpty(),
+        "an accuracy proof of a model with limb roundings is not supported yet");
     InvalidProofException.check(
         proof.samples() == testSet.samples(),
         "the proof is about "

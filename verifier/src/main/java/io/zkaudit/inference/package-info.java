@@ -14,10 +14,9 @@
  * entries in one Basefold commitment) reads T through a per-proof shadow and a link, as a private
  * input's proof reads its input commitment: each claim is T's column at a random point, masked by
  * the column's uniform padding ({@link io.zkaudit.inference.TestSetOpening}, {@link
- * io.zkaudit.inference.TestSetReveal}).
- * A chained proof ({@link io.zkaudit.inference.ProofChain}) joins
- * a body's proof that commits its output ({@link io.zkaudit.inference.CommittedOutput}: the output
- * claims routed to a shadow of the commitment C, as a private input's are) to a head's proof about
- * C as its private input.
+ * io.zkaudit.inference.TestSetReveal}). A chained proof ({@link io.zkaudit.inference.ProofChain})
+ * joins a body's proof that commits its output ({@link io.zkaudit.inference.CommittedOutput}: the
+ * output claims routed to a shadow of the commitment C, as a private input's are) to a head's proof
+ * about C as its private input.
  */
 package io.zkaudit.inference;

@@ -133,6 +133,7 @@ public final class ModelProver {
    */
   public static ModelProof proveAccuracy(
       CommittedModel cm, CommittedTestSet testSet, ProgressListener progress) {
+    refuseLimbRoundings(cm, "an accuracy proof");
     return new ProofRun(cm, new ProofRun.ProverInput.TestSet(testSet), true, progress).prove();
   }
 

@@ -513,44 +513,44 @@ final class ProofRun {
                 true,
                 input instanceof ProverInput.Private)
             : switch (input) {
-          case ProverInput.Accuracy p ->
-              InferenceStatement.accuracyTranscript(
-                  cm.vk().digest(),
-                  cm.vk().weights(),
-                  statedInputs.stream().map(ModelVerifier::inputHash).toList(),
-                  argmaxStatement,
-                  hiding.zeroKnowledge());
-          case ProverInput.TestSet p ->
-              InferenceStatement.testSetTranscript(
-                  cm.vk().digest(),
-                  cm.vk().weights(),
-                  statedTestSet,
-                  argmaxStatement,
-                  hiding.zeroKnowledge());
-          case ProverInput.Batch p ->
-              InferenceStatement.batchTranscript(
-                  cm.vk().digest(),
-                  cm.vk().weights(),
-                  statedInputs.stream().map(ModelVerifier::inputHash).toList(),
-                  output,
-                  hiding.zeroKnowledge());
-          case ProverInput.Public p ->
-              InferenceStatement.transcript(
-                  cm.vk().digest(),
-                  cm.vk().weights(),
-                  ModelVerifier.inputHash(statedInput),
-                  output,
-                  hiding.zeroKnowledge(),
-                  false);
-          case ProverInput.Private p ->
-              InferenceStatement.transcript(
-                  cm.vk().digest(),
-                  cm.vk().weights(),
-                  p.committed().commitment().digest(),
-                  output,
-                  hiding.zeroKnowledge(),
-                  true);
-        };
+              case ProverInput.Accuracy p ->
+                  InferenceStatement.accuracyTranscript(
+                      cm.vk().digest(),
+                      cm.vk().weights(),
+                      statedInputs.stream().map(ModelVerifier::inputHash).toList(),
+                      argmaxStatement,
+                      hiding.zeroKnowledge());
+              case ProverInput.TestSet p ->
+                  InferenceStatement.testSetTranscript(
+                      cm.vk().digest(),
+                      cm.vk().weights(),
+                      statedTestSet,
+                      argmaxStatement,
+                      hiding.zeroKnowledge());
+              case ProverInput.Batch p ->
+                  InferenceStatement.batchTranscript(
+                      cm.vk().digest(),
+                      cm.vk().weights(),
+                      statedInputs.stream().map(ModelVerifier::inputHash).toList(),
+                      output,
+                      hiding.zeroKnowledge());
+              case ProverInput.Public p ->
+                  InferenceStatement.transcript(
+                      cm.vk().digest(),
+                      cm.vk().weights(),
+                      ModelVerifier.inputHash(statedInput),
+                      output,
+                      hiding.zeroKnowledge(),
+                      false);
+              case ProverInput.Private p ->
+                  InferenceStatement.transcript(
+                      cm.vk().digest(),
+                      cm.vk().weights(),
+                      p.committed().commitment().digest(),
+                      output,
+                      hiding.zeroKnowledge(),
+                      true);
+            };
     BasefoldProver pcs = new BasefoldProver(InferenceStatement.pcsParams());
     bins =
         InferenceStatement.witnessBins(circuit, statement, hiding.zeroKnowledge(), batch, accuracy);
