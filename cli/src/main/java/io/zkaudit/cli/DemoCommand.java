@@ -83,12 +83,11 @@ final class DemoCommand implements Callable<Integer> {
 
   @Option(
       names = "--one-proof-samples",
-      defaultValue = "64",
       description =
           "CIFAR-10 test images of the last step, an accuracy audit of ResNet-8 in one proof"
-              + " (0 skips it; about 1 GB of heap per 10 samples, checked first) (default"
-              + " ${DEFAULT-VALUE})")
-  int oneProofSamples;
+              + " (0 skips it; about 1 GB of heap per 10 samples, checked first; default 64, or"
+              + " the largest power of two the heap holds)")
+  Integer oneProofSamples;
 
   @Option(
       names = "--with-core-tour",
@@ -120,15 +119,18 @@ final class DemoCommand implements Callable<Integer> {
     if (retrievalItems < 1 || retrievalItems > 50) {
       throw CliException.usage("--retrieval-items must be between 1 and 50");
     }
-    if (oneProofSamples < 0 || oneProofSamples > 1024) {
+    if (oneProofSamples != null && (oneProofSamples < 0 || oneProofSamples > 1024)) {
       throw CliException.usage("--one-proof-samples must be between 0 and 1024");
     }
     Path sharedDir = shared != null ? shared : SharedData.root().orElse(null);
     DemoData data = DemoData.of(model, sharedDir);
-    DemoOneProofAudit oneProof = oneProofSamples == 0 ? null : DemoOneProofAudit.of(sharedDir);
-    if (oneProof != null) {
-      DemoOneProofAudit.checkHeap(oneProofSamples);
-    }
+    // Asked for: refused if the heap cannot hold it. Not asked for: 64, or fewer on a smaller
+    // heap (ZKAUDIT_HEAP=5g runs the MobileNet demo on an 8 GB machine), said in the step.
+    int oneProofN =
+        oneProofSamples != null
+            ? DemoOneProofAudit.checkHeap(oneProofSamples)
+            : DemoOneProofAudit.fitting(DemoOneProofAudit.DEFAULT_SAMPLES);
+    DemoOneProofAudit oneProof = oneProofN == 0 ? null : DemoOneProofAudit.of(sharedDir);
     PrintWriter out = spec.commandLine().getOut();
     QUIET.forEach(l -> l.setLevel(java.util.logging.Level.SEVERE));
     if (coreTour) {
@@ -175,7 +177,19 @@ final class DemoCommand implements Callable<Integer> {
       running.set(null);
       // After the seller has closed: its committed model's memory goes to the batch's witness.
       if (oneProof != null) {
-        oneProof.run(t, oneProofSamples);
+        oneProof.run(
+            t,
+            oneProofN,
+            oneProofSamples == null && oneProofN < DemoOneProofAudit.DEFAULT_SAMPLES
+                ? String.format(
+                    java.util.Locale.ROOT,
+                    "%d samples, not %d: the most this heap holds (%d needs about %.1f GB; set"
+                        + " ZKAUDIT_HEAP)",
+                    oneProofN,
+                    DemoOneProofAudit.DEFAULT_SAMPLES,
+                    DemoOneProofAudit.DEFAULT_SAMPLES,
+                    DemoOneProofAudit.heapMiBFor(DemoOneProofAudit.DEFAULT_SAMPLES) / 1024.0)
+                : null);
       }
       t.summary();
       return Main.EXIT_OK;

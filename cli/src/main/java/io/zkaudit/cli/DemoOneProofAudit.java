@@ -75,11 +75,17 @@ record DemoOneProofAudit(Path model, Path dataset) {
     return (PEAK_BASE_MIB + PEAK_PER_SAMPLE_MIB * padded) * 3 / 2;
   }
 
-  /** Refuses, before the demo starts, a sample count that this heap cannot prove. */
-  static void checkHeap(int n) {
+  /** The demo's sample count when none is asked for: what the launcher's 12 GB heap holds. */
+  static final int DEFAULT_SAMPLES = 64;
+
+  /**
+   * Refuses, before the demo starts, a sample count that this heap cannot prove; returns it
+   * otherwise.
+   */
+  static int checkHeap(int n) {
     long have = Runtime.getRuntime().maxMemory() >> 20;
     long need = heapMiBFor(n);
-    if (have < need) {
+    if (n > 0 && have < need) {
       throw CliException.usage(
           String.format(
               Locale.ROOT,
@@ -90,15 +96,29 @@ record DemoOneProofAudit(Path model, Path dataset) {
               have / 1024.0,
               (need + 1023) / 1024));
     }
+    return n;
   }
 
-  /** The step: prove, verify, compare with the evaluation's count. */
-  void run(DemoTranscript t, int n) {
+  /** n, or the largest power of two below it that this heap proves (0 if not even one sample). */
+  static int fitting(int n) {
+    long have = Runtime.getRuntime().maxMemory() >> 20;
+    int k = n;
+    while (k > 0 && heapMiBFor(k) > have) {
+      k = k == 1 ? 0 : Integer.highestOneBit(k - 1);
+    }
+    return k;
+  }
+
+  /** The step: prove, verify, compare with the evaluation's count; {@code note} if not null. */
+  void run(DemoTranscript t, int n, String note) {
     t.begin(
         "one-proof audit",
         "seller: one zero-knowledge proof of ResNet-8's accuracy on "
             + n
             + " CIFAR-10 test images; buyer: verify it (correct/N, the logits private)");
+    if (note != null) {
+      t.line("%s", note);
+    }
     CommittedModel cm = ProverModels.commit(model);
     TensorSpec in = cm.model().description().tensor(cm.circuit().inputTensor());
     List<int[]> inputs = new ArrayList<>();

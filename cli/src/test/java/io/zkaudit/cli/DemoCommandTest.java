@@ -115,6 +115,24 @@ class DemoCommandTest {
   }
 
   @Test
+  void theOneProofAuditsDefaultIsWhatTheHeapHolds() {
+    // The measured peak (docs/benchmarks.md, "Batch proof memory"): 64 samples fit the launcher's
+    // 12 GB; 100 pad to 128, which does not yet; 32 fits 4 GB.
+    long launcher = 12L * 1024;
+    assertTrue(DemoOneProofAudit.heapMiBFor(64) <= launcher);
+    assertTrue(DemoOneProofAudit.heapMiBFor(100) > launcher);
+    assertEquals(DemoOneProofAudit.heapMiBFor(128), DemoOneProofAudit.heapMiBFor(100));
+    assertTrue(DemoOneProofAudit.heapMiBFor(32) <= 4L * 1024);
+    // Without --one-proof-samples, this JVM's heap decides: the largest power of two that fits.
+    long have = Runtime.getRuntime().maxMemory() >> 20;
+    int n = DemoOneProofAudit.fitting(DemoOneProofAudit.DEFAULT_SAMPLES);
+    assertTrue(n == 0 || DemoOneProofAudit.heapMiBFor(n) <= have, "n = " + n);
+    assertTrue(
+        n == DemoOneProofAudit.DEFAULT_SAMPLES || DemoOneProofAudit.heapMiBFor(2 * n) > have,
+        "n = " + n);
+  }
+
+  @Test
   void anUnknownModelIsAUsageError() {
     Run r = run("demo", "--model", "vgg", "--shared", tmp.toString());
     assertEquals(2, r.code(), r.err());
