@@ -26,7 +26,17 @@ class DemoCommandTest {
         SharedData.resolve("models/resnet8_cifar10_int8.tflite").isPresent()
             && SharedData.resolve("data/cifar10/test_batch.bin").isPresent(),
         "skipped: ../shared is not present (it is in CI)");
-    Run r = run("demo", "--model", "resnet8", "--audit-samples", "2", "--retrieval-items", "2");
+    Run r =
+        run(
+            "demo",
+            "--model",
+            "resnet8",
+            "--audit-samples",
+            "2",
+            "--retrieval-items",
+            "2",
+            "--one-proof-samples",
+            "3");
     String o = r.out();
     assertEquals(0, r.code(), o + r.err());
     for (String line :
@@ -41,6 +51,9 @@ class DemoCommandTest {
             "result             signed by the buyer and countersigned by the seller",
             "complete: 2 of 2 items proven",
             "ok: retrieval complete: 2 of 2 items proven, ",
+            "[8/8] seller: one zero-knowledge proof of ResNet-8's accuracy on 3 CIFAR-10 test"
+                + " images",
+            "zkaudit eval --model resnet8 --dataset cifar10 --limit 3 scores the same ones",
             "== summary ==")) {
       assertTrue(o.contains(line), "missing \"" + line + "\" in:\n" + o);
     }
@@ -52,7 +65,17 @@ class DemoCommandTest {
     assertTrue(o.matches("(?s).*ok: audit (passed|below claim): verified accuracy .*"), o);
     // The class looked for is the first item's, so the retrieval finds at least that one.
     assertFalse(o.contains("retrieval complete: 2 of 2 items proven, 0 match"), o);
-    assertEquals(7, o.lines().filter(l -> l.startsWith("  ok: ")).count(), o);
+    // The one proof's count is the verifier's and equals the evaluation's (the step checks it).
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile(
+                "buyer: verified in [0-9.]+ ms \\(decode included, median of 3\\): (\\d)/3 correct")
+            .matcher(o);
+    assertTrue(m.find(), o);
+    assertTrue(
+        o.contains("zkaudit eval on the same images (integer engine, top-1): " + m.group(1) + "/3"),
+        o);
+    assertTrue(o.contains("ok: one proof: " + m.group(1) + "/3 correct, "), o);
+    assertEquals(8, o.lines().filter(l -> l.startsWith("  ok: ")).count(), o);
     assertTrue(
         o.strip().lines().reduce((a, b) -> b).orElseThrow().matches("  total +\\d+\\.\\d s"), o);
   }
@@ -74,6 +97,39 @@ class DemoCommandTest {
     assertEquals(2, r.code(), r.out() + r.err());
     assertEquals(1, r.err().strip().lines().count(), r.err());
     assertTrue(r.err().contains("resnet8_cifar10_int8.tflite"), r.err());
+  }
+
+  @Test
+  void aOneProofAuditLargerThanTheHeapIsRefusedBeforeTheDemoStarts() {
+    Assumptions.assumeTrue(
+        SharedData.resolve("models/resnet8_cifar10_int8.tflite").isPresent()
+            && SharedData.resolve("data/cifar10/test_batch.bin").isPresent(),
+        "skipped: ../shared is not present (it is in CI)");
+    // 1024 samples need ~100 GB of heap: more than any test JVM here has.
+    Run r = run("demo", "--model", "resnet8", "--one-proof-samples", "1024");
+    assertEquals(2, r.code(), r.out() + r.err());
+    assertTrue(r.err().contains("--one-proof-samples 1024 needs about "), r.err());
+    assertTrue(r.err().contains("ZKAUDIT_HEAP="), r.err());
+    assertFalse(r.out().contains("[1/8]"), r.out());
+    assertFalse(r.err().contains("\tat "), r.err());
+  }
+
+  @Test
+  void theOneProofAuditsDefaultIsWhatTheHeapHolds() {
+    // The measured peak (docs/benchmarks.md, "Batch proof memory"): 64 samples fit the launcher's
+    // 12 GB; 100 pad to 128, which does not yet; 32 fits 4 GB.
+    long launcher = 12L * 1024;
+    assertTrue(DemoOneProofAudit.heapMiBFor(64) <= launcher);
+    assertTrue(DemoOneProofAudit.heapMiBFor(100) > launcher);
+    assertEquals(DemoOneProofAudit.heapMiBFor(128), DemoOneProofAudit.heapMiBFor(100));
+    assertTrue(DemoOneProofAudit.heapMiBFor(32) <= 4L * 1024);
+    // Without --one-proof-samples, this JVM's heap decides: the largest power of two that fits.
+    long have = Runtime.getRuntime().maxMemory() >> 20;
+    int n = DemoOneProofAudit.fitting(DemoOneProofAudit.DEFAULT_SAMPLES);
+    assertTrue(n == 0 || DemoOneProofAudit.heapMiBFor(n) <= have, "n = " + n);
+    assertTrue(
+        n == DemoOneProofAudit.DEFAULT_SAMPLES || DemoOneProofAudit.heapMiBFor(2 * n) > have,
+        "n = " + n);
   }
 
   @Test

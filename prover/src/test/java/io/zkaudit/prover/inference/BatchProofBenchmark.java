@@ -24,6 +24,10 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  *   -Dsurefire.failIfNoSpecifiedTests=false -Dspotless.check.skip \
  *   -Dsurefire.argLine="-Xmx4g -Xss16m -XX:+UseParallelGC -Dzkaudit.bench.batch=1,4,16"
  * </pre>
+ *
+ * <p>The heap: the witness of N padded samples is held in memory, ~64 MB each at the peak
+ * (docs/benchmarks.md, "Batch proof memory"); with ParallelGC N = 32 fits -Xmx4g, N = 64 -Xmx8g, N
+ * = 128 needs about 13 GB.
  */
 @EnabledIfSystemProperty(named = "zkaudit.bench.batch", matches = "[0-9, ]+")
 class BatchProofBenchmark {
