@@ -79,80 +79,6 @@ public record ModelProof(
     }
   }
 
-  /** A proof whose output is stated (a single-sample, batch or accuracy proof). */
-  public ModelProof(
-      Digest32 model,
-      int[] output,
-      List<Commitment> witness,
-      Commitment shadow,
-      Ext2 inputEval,
-      LogUpProof lookups,
-      Ext2[] rangeEvals,
-      Ext2[] addEvals,
-      List<WindowedLinearProof> linear,
-      byte[] opening,
-      List<byte[]> aloneOpenings,
-      byte[] shadowLink,
-      boolean zeroKnowledge,
-      PrivateInput privateInput,
-      int samples,
-      Accuracy accuracy) {
-    this(
-        model,
-        output,
-        witness,
-        shadow,
-        inputEval,
-        lookups,
-        rangeEvals,
-        addEvals,
-        linear,
-        opening,
-        aloneOpenings,
-        shadowLink,
-        zeroKnowledge,
-        privateInput,
-        samples,
-        accuracy,
-        null);
-  }
-
-  /** A single-sample or batch proof (no accuracy statement). */
-  public ModelProof(
-      Digest32 model,
-      int[] output,
-      List<Commitment> witness,
-      Commitment shadow,
-      Ext2 inputEval,
-      LogUpProof lookups,
-      Ext2[] rangeEvals,
-      Ext2[] addEvals,
-      List<WindowedLinearProof> linear,
-      byte[] opening,
-      List<byte[]> aloneOpenings,
-      byte[] shadowLink,
-      boolean zeroKnowledge,
-      PrivateInput privateInput,
-      int samples) {
-    this(
-        model,
-        output,
-        witness,
-        shadow,
-        inputEval,
-        lookups,
-        rangeEvals,
-        addEvals,
-        linear,
-        opening,
-        aloneOpenings,
-        shadowLink,
-        zeroKnowledge,
-        privateInput,
-        samples,
-        null);
-  }
-
   /**
    * What a proof about a committed, private input adds ({@code --private-input}): the input's
    * per-proof shadow (opened with the proof's other polynomials) and its link to the {@link
@@ -169,70 +95,161 @@ public record ModelProof(
     }
   }
 
-  /** A single-sample proof (about a public input, or a private one when privateInput is set). */
-  public ModelProof(
-      Digest32 model,
-      int[] output,
-      List<Commitment> witness,
-      Commitment shadow,
-      Ext2 inputEval,
-      LogUpProof lookups,
-      Ext2[] rangeEvals,
-      Ext2[] addEvals,
-      List<WindowedLinearProof> linear,
-      byte[] opening,
-      List<byte[]> aloneOpenings,
-      byte[] shadowLink,
-      boolean zeroKnowledge,
-      PrivateInput privateInput) {
-    this(
-        model,
-        output,
-        witness,
-        shadow,
-        inputEval,
-        lookups,
-        rangeEvals,
-        addEvals,
-        linear,
-        opening,
-        aloneOpenings,
-        shadowLink,
-        zeroKnowledge,
-        privateInput,
-        0);
+  /**
+   * This proof with some of its fields replaced: {@code proof.edit().shadowLink(other).build()}.
+   * For tests and tools that build a proof from another (cheating provers, tamper tests), so that
+   * each names the field it changes instead of copying all of them.
+   */
+  public Edit edit() {
+    return new Edit(this);
   }
 
-  /** A proof about a public input. */
-  public ModelProof(
-      Digest32 model,
-      int[] output,
-      List<Commitment> witness,
-      Commitment shadow,
-      Ext2 inputEval,
-      LogUpProof lookups,
-      Ext2[] rangeEvals,
-      Ext2[] addEvals,
-      List<WindowedLinearProof> linear,
-      byte[] opening,
-      List<byte[]> aloneOpenings,
-      byte[] shadowLink,
-      boolean zeroKnowledge) {
-    this(
-        model,
-        output,
-        witness,
-        shadow,
-        inputEval,
-        lookups,
-        rangeEvals,
-        addEvals,
-        linear,
-        opening,
-        aloneOpenings,
-        shadowLink,
-        zeroKnowledge,
-        null);
+  /** A copy of a proof being changed field by field ({@link #edit}). */
+  public static final class Edit {
+    private Digest32 model;
+    private int[] output;
+    private List<Commitment> witness;
+    private Commitment shadow;
+    private Ext2 inputEval;
+    private LogUpProof lookups;
+    private Ext2[] rangeEvals;
+    private Ext2[] addEvals;
+    private List<WindowedLinearProof> linear;
+    private byte[] opening;
+    private List<byte[]> aloneOpenings;
+    private byte[] shadowLink;
+    private boolean zeroKnowledge;
+    private PrivateInput privateInput;
+    private int samples;
+    private Accuracy accuracy;
+    private CommittedOutput committedOutput;
+
+    private Edit(ModelProof p) {
+      model = p.model;
+      output = p.output;
+      witness = p.witness;
+      shadow = p.shadow;
+      inputEval = p.inputEval;
+      lookups = p.lookups;
+      rangeEvals = p.rangeEvals;
+      addEvals = p.addEvals;
+      linear = p.linear;
+      opening = p.opening;
+      aloneOpenings = p.aloneOpenings;
+      shadowLink = p.shadowLink;
+      zeroKnowledge = p.zeroKnowledge;
+      privateInput = p.privateInput;
+      samples = p.samples;
+      accuracy = p.accuracy;
+      committedOutput = p.committedOutput;
+    }
+
+    public Edit model(Digest32 v) {
+      model = v;
+      return this;
+    }
+
+    public Edit output(int[] v) {
+      output = v;
+      return this;
+    }
+
+    public Edit witness(List<Commitment> v) {
+      witness = v;
+      return this;
+    }
+
+    public Edit shadow(Commitment v) {
+      shadow = v;
+      return this;
+    }
+
+    public Edit inputEval(Ext2 v) {
+      inputEval = v;
+      return this;
+    }
+
+    public Edit lookups(LogUpProof v) {
+      lookups = v;
+      return this;
+    }
+
+    public Edit rangeEvals(Ext2[] v) {
+      rangeEvals = v;
+      return this;
+    }
+
+    public Edit addEvals(Ext2[] v) {
+      addEvals = v;
+      return this;
+    }
+
+    public Edit linear(List<WindowedLinearProof> v) {
+      linear = v;
+      return this;
+    }
+
+    public Edit opening(byte[] v) {
+      opening = v;
+      return this;
+    }
+
+    public Edit aloneOpenings(List<byte[]> v) {
+      aloneOpenings = v;
+      return this;
+    }
+
+    public Edit shadowLink(byte[] v) {
+      shadowLink = v;
+      return this;
+    }
+
+    public Edit zeroKnowledge(boolean v) {
+      zeroKnowledge = v;
+      return this;
+    }
+
+    public Edit privateInput(PrivateInput v) {
+      privateInput = v;
+      return this;
+    }
+
+    public Edit samples(int v) {
+      samples = v;
+      return this;
+    }
+
+    public Edit accuracy(Accuracy v) {
+      accuracy = v;
+      return this;
+    }
+
+    public Edit committedOutput(CommittedOutput v) {
+      committedOutput = v;
+      return this;
+    }
+
+    /** The changed proof (the record's own checks apply). */
+    public ModelProof build() {
+      return new ModelProof(
+          model,
+          output,
+          witness,
+          shadow,
+          inputEval,
+          lookups,
+          rangeEvals,
+          addEvals,
+          linear,
+          opening,
+          aloneOpenings,
+          shadowLink,
+          zeroKnowledge,
+          privateInput,
+          samples,
+          accuracy,
+          committedOutput);
+    }
   }
 
   private static final byte[] MAGIC = {'Z', 'K', 'P', 'F'};

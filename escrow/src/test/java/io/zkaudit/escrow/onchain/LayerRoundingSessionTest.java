@@ -137,21 +137,7 @@ class LayerRoundingSessionTest {
       e[3 * k + j] = new Ext2(c0, c1);
     }
     ModelProof p = f.proof();
-    ModelProof q =
-        new ModelProof(
-            p.model(),
-            p.output(),
-            p.witness(),
-            p.shadow(),
-            p.inputEval(),
-            p.lookups(),
-            e,
-            p.addEvals(),
-            p.linear(),
-            p.opening(),
-            p.aloneOpenings(),
-            p.shadowLink(),
-            p.zeroKnowledge());
+    ModelProof q = p.edit().rangeEvals(e).build();
     try {
       ModelLookupSections.Rounding r = ModelLookupSections.rounding(f.verifier(), q, f.input(), k);
       ModelCircuit circuit = ModelCircuit.of(f.vk().description(), p.zeroKnowledge());

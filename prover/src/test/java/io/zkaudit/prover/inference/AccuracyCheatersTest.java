@@ -413,43 +413,11 @@ class AccuracyCheatersTest {
   }
 
   private static ModelProof withModel(ModelProof p, io.zkaudit.hash.Digest32 model) {
-    return new ModelProof(
-        model,
-        p.output(),
-        p.witness(),
-        p.shadow(),
-        p.inputEval(),
-        p.lookups(),
-        p.rangeEvals(),
-        p.addEvals(),
-        p.linear(),
-        p.opening(),
-        p.aloneOpenings(),
-        p.shadowLink(),
-        p.zeroKnowledge(),
-        p.privateInput(),
-        p.samples(),
-        p.accuracy());
+    return p.edit().model(model).build();
   }
 
   private static ModelProof with(ModelProof p, int[] output, ModelProof.Accuracy accuracy) {
-    return new ModelProof(
-        p.model(),
-        output,
-        p.witness(),
-        p.shadow(),
-        p.inputEval(),
-        p.lookups(),
-        p.rangeEvals(),
-        p.addEvals(),
-        p.linear(),
-        p.opening(),
-        p.aloneOpenings(),
-        p.shadowLink(),
-        p.zeroKnowledge(),
-        p.privateInput(),
-        p.samples(),
-        accuracy);
+    return p.edit().output(output).accuracy(accuracy).build();
   }
 
   private static int indexOf(byte[] hay, byte[] needle) {

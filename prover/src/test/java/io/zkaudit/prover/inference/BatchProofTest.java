@@ -362,41 +362,11 @@ class BatchProofTest {
   }
 
   private static ModelProof withSamples(ModelProof p, int samples) {
-    return new ModelProof(
-        p.model(),
-        p.output(),
-        p.witness(),
-        p.shadow(),
-        p.inputEval(),
-        p.lookups(),
-        p.rangeEvals(),
-        p.addEvals(),
-        p.linear(),
-        p.opening(),
-        p.aloneOpenings(),
-        p.shadowLink(),
-        p.zeroKnowledge(),
-        p.privateInput(),
-        samples);
+    return p.edit().samples(samples).build();
   }
 
   private static ModelProof withOutput(ModelProof p, int[] output) {
-    return new ModelProof(
-        p.model(),
-        output,
-        p.witness(),
-        p.shadow(),
-        p.inputEval(),
-        p.lookups(),
-        p.rangeEvals(),
-        p.addEvals(),
-        p.linear(),
-        p.opening(),
-        p.aloneOpenings(),
-        p.shadowLink(),
-        p.zeroKnowledge(),
-        p.privateInput(),
-        p.samples());
+    return p.edit().output(output).build();
   }
 
   private static void assertRejected(Executable verify, String reason) {

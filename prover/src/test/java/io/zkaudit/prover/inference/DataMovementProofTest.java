@@ -238,21 +238,7 @@ class DataMovementProofTest {
 
     int[] out = honest.output();
     out[2] = out[2] == 127 ? 126 : out[2] + 1;
-    ModelProof altered =
-        new ModelProof(
-            honest.model(),
-            out,
-            honest.witness(),
-            honest.shadow(),
-            honest.inputEval(),
-            honest.lookups(),
-            honest.rangeEvals(),
-            honest.addEvals(),
-            honest.linear(),
-            honest.opening(),
-            honest.aloneOpenings(),
-            honest.shadowLink(),
-            honest.zeroKnowledge());
+    ModelProof altered = honest.edit().output(out).build();
     assertInvalid(() -> verifier.verify(altered, x), "an altered output");
 
     QuantizedModel nchw = withDenseWeightsInChannelMajorOrder(m);

@@ -95,21 +95,7 @@ class ModelProofTest {
     assertInvalid(() -> verifier.verify(proof, other), "another input");
     int[] out = proof.output();
     out[3] = out[3] == 0 ? 1 : out[3] - 1;
-    ModelProof altered =
-        new ModelProof(
-            proof.model(),
-            out,
-            proof.witness(),
-            proof.shadow(),
-            proof.inputEval(),
-            proof.lookups(),
-            proof.rangeEvals(),
-            proof.addEvals(),
-            proof.linear(),
-            proof.opening(),
-            proof.aloneOpenings(),
-            proof.shadowLink(),
-            proof.zeroKnowledge());
+    ModelProof altered = proof.edit().output(out).build();
     assertInvalid(() -> verifier.verify(altered, inputs.getFirst()), "output");
     // The same model with one weight changed has another commitment: the proof is not for it.
     QuantizedModel tweaked = withOneWeightChanged(model);

@@ -151,38 +151,10 @@ class PrivateInputProofTest {
   }
 
   private static ModelProof withPrivateInput(ModelProof p, ModelProof.PrivateInput pi) {
-    return new ModelProof(
-        p.model(),
-        p.output(),
-        p.witness(),
-        p.shadow(),
-        p.inputEval(),
-        p.lookups(),
-        p.rangeEvals(),
-        p.addEvals(),
-        p.linear(),
-        p.opening(),
-        p.aloneOpenings(),
-        p.shadowLink(),
-        p.zeroKnowledge(),
-        pi);
+    return p.edit().privateInput(pi).build();
   }
 
   private static ModelProof withOpening(ModelProof p, byte[] opening) {
-    return new ModelProof(
-        p.model(),
-        p.output(),
-        p.witness(),
-        p.shadow(),
-        p.inputEval(),
-        p.lookups(),
-        p.rangeEvals(),
-        p.addEvals(),
-        p.linear(),
-        opening,
-        p.aloneOpenings(),
-        p.shadowLink(),
-        p.zeroKnowledge(),
-        p.privateInput());
+    return p.edit().opening(opening).build();
   }
 }

@@ -146,21 +146,7 @@ class ProofSoundnessTest {
     for (int k : new int[] {0, layers / 2, layers - 1}) {
       io.zkaudit.field.Ext2[] evals = proof.rangeEvals();
       evals[3 * k + 2] = evals[3 * k + 2].add(io.zkaudit.field.Ext2.ONE);
-      ModelProof altered =
-          new ModelProof(
-              proof.model(),
-              proof.output(),
-              proof.witness(),
-              proof.shadow(),
-              proof.inputEval(),
-              proof.lookups(),
-              evals,
-              proof.addEvals(),
-              proof.linear(),
-              proof.opening(),
-              proof.aloneOpenings(),
-              proof.shadowLink(),
-              proof.zeroKnowledge());
+      ModelProof altered = proof.edit().rangeEvals(evals).build();
       int layer = k;
       assertThrows(
           InvalidProofException.class,

@@ -358,22 +358,6 @@ class RedTeamAccuracyTest {
   }
 
   private static ModelProof withGadget(ModelProof p, ArgmaxCountProof gadget) {
-    return new ModelProof(
-        p.model(),
-        p.output(),
-        p.witness(),
-        p.shadow(),
-        p.inputEval(),
-        p.lookups(),
-        p.rangeEvals(),
-        p.addEvals(),
-        p.linear(),
-        p.opening(),
-        p.aloneOpenings(),
-        p.shadowLink(),
-        p.zeroKnowledge(),
-        p.privateInput(),
-        p.samples(),
-        new ModelProof.Accuracy(p.accuracy().correct(), gadget));
+    return p.edit().accuracy(new ModelProof.Accuracy(p.accuracy().correct(), gadget)).build();
   }
 }

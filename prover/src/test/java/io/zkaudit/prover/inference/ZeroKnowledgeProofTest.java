@@ -103,40 +103,12 @@ class ZeroKnowledgeProofTest {
     ModelProof a = ModelProver.prove(committed, input, ProgressListener.NONE);
     ModelProof b = ModelProver.prove(committed, input, ProgressListener.NONE);
     assertNotEquals(a.shadow(), b.shadow(), "a fresh shadow per proof");
-    ModelProof swapped =
-        new ModelProof(
-            a.model(),
-            a.output(),
-            a.witness(),
-            b.shadow(),
-            a.inputEval(),
-            a.lookups(),
-            a.rangeEvals(),
-            a.addEvals(),
-            a.linear(),
-            a.opening(),
-            a.aloneOpenings(),
-            b.shadowLink(),
-            true);
+    ModelProof swapped = a.edit().shadow(b.shadow()).shadowLink(b.shadowLink()).build();
     assertThrows(
         InvalidProofException.class,
         () -> verifier.verify(swapped, input),
         "another proof's shadow");
-    ModelProof otherLink =
-        new ModelProof(
-            a.model(),
-            a.output(),
-            a.witness(),
-            a.shadow(),
-            a.inputEval(),
-            a.lookups(),
-            a.rangeEvals(),
-            a.addEvals(),
-            a.linear(),
-            a.opening(),
-            a.aloneOpenings(),
-            b.shadowLink(),
-            true);
+    ModelProof otherLink = a.edit().shadowLink(b.shadowLink()).build();
     assertThrows(
         InvalidProofException.class,
         () -> verifier.verify(otherLink, input),
@@ -149,21 +121,7 @@ class ZeroKnowledgeProofTest {
     for (int pos = 0; pos < link.length; pos += pos < 256 ? 1 : 41) {
       byte[] bad = link.clone();
       bad[pos] ^= (byte) (1 << (pos % 8));
-      ModelProof altered =
-          new ModelProof(
-              a.model(),
-              a.output(),
-              a.witness(),
-              a.shadow(),
-              a.inputEval(),
-              a.lookups(),
-              a.rangeEvals(),
-              a.addEvals(),
-              a.linear(),
-              a.opening(),
-              a.aloneOpenings(),
-              bad,
-              true);
+      ModelProof altered = a.edit().shadowLink(bad).build();
       int at = pos;
       assertThrows(
           InvalidProofException.class, () -> verifier.verify(altered, input), "link byte " + at);
@@ -174,21 +132,7 @@ class ZeroKnowledgeProofTest {
     for (int pos = 0; pos < opening.length; pos += pos < 256 ? 1 : 997) {
       byte[] bad = opening.clone();
       bad[pos] ^= (byte) (1 << (pos % 8));
-      ModelProof altered =
-          new ModelProof(
-              a.model(),
-              a.output(),
-              a.witness(),
-              a.shadow(),
-              a.inputEval(),
-              a.lookups(),
-              a.rangeEvals(),
-              a.addEvals(),
-              a.linear(),
-              bad,
-              a.aloneOpenings(),
-              a.shadowLink(),
-              true);
+      ModelProof altered = a.edit().opening(bad).build();
       int at = pos;
       assertThrows(
           InvalidProofException.class,
@@ -363,21 +307,7 @@ class ZeroKnowledgeProofTest {
     for (io.zkaudit.layers.WindowedLinearProof w : bad) {
       List<io.zkaudit.layers.WindowedLinearProof> linear = new java.util.ArrayList<>(zk.linear());
       linear.set(index, w);
-      ModelProof altered =
-          new ModelProof(
-              zk.model(),
-              zk.output(),
-              zk.witness(),
-              zk.shadow(),
-              zk.inputEval(),
-              zk.lookups(),
-              zk.rangeEvals(),
-              zk.addEvals(),
-              linear,
-              zk.opening(),
-              zk.aloneOpenings(),
-              zk.shadowLink(),
-              true);
+      ModelProof altered = zk.edit().linear(linear).build();
       assertThrows(InvalidProofException.class, () -> verifier.verify(altered, input));
     }
     assertTrue(bad.size() >= 10, "tampered " + bad.size());
@@ -388,21 +318,7 @@ class ZeroKnowledgeProofTest {
         adds[k] = io.zkaudit.field.Ext2.ONE;
       }
     }
-    ModelProof withEval =
-        new ModelProof(
-            zk.model(),
-            zk.output(),
-            zk.witness(),
-            zk.shadow(),
-            zk.inputEval(),
-            zk.lookups(),
-            zk.rangeEvals(),
-            adds,
-            zk.linear(),
-            zk.opening(),
-            zk.aloneOpenings(),
-            zk.shadowLink(),
-            true);
+    ModelProof withEval = zk.edit().addEvals(adds).build();
     assertThrows(InvalidProofException.class, () -> verifier.verify(withEval, input));
   }
 }
