@@ -154,6 +154,7 @@ final class AccuracyAuditCommand implements Runnable {
       TensorSpec in = cm.model().description().tensor(cm.circuit().inputTensor());
       int classes = classes(cm.circuit());
       LabelledSamplesOption.Labelled set = samples.load(in, classes);
+      requireHeap(cm, set.inputs().size());
       ModelProof proof;
       try (PhaseBar bar =
           new PhaseBar(System.err, "proving accuracy on " + set.inputs().size() + " samples")) {
@@ -216,6 +217,7 @@ final class AccuracyAuditCommand implements Runnable {
       CommittedModel cm = model.commit(true);
       long t1 = System.nanoTime();
       ModelProof proof;
+      requireHeap(cm, t.samples());
       try {
         CommittedTestSet opened = TestSets.open(cm.vk(), t, r);
         try (PhaseBar bar =
@@ -400,6 +402,27 @@ final class AccuracyAuditCommand implements Runnable {
       return io.zkaudit.inference.AccuracyLayout.classes(circuit);
     } catch (IllegalArgumentException e) {
       throw CliException.usage("cannot audit this model: " + e.getMessage());
+    }
+  }
+
+  /**
+   * Refuses, before any inference, a batch this JVM's heap cannot prove (ProofMemory's estimate):
+   * the alternative is running out of memory minutes later.
+   */
+  static void requireHeap(CommittedModel cm, int samples) {
+    var memory = io.zkaudit.prover.inference.ProofMemory.of(cm.circuit(true));
+    long heap = Runtime.getRuntime().maxMemory();
+    if (memory.heapBytes(samples) > heap) {
+      throw CliException.usage(
+          "one accuracy proof of "
+              + samples
+              + " samples of this model needs about "
+              + io.zkaudit.prover.inference.ProofMemory.gigabytes(memory.heapBytes(samples))
+              + " of heap and this JVM has "
+              + io.zkaudit.prover.inference.ProofMemory.gigabytes(heap)
+              + ": prove at most "
+              + memory.largestBatch(heap)
+              + " samples per proof, or give more heap (ZKAUDIT_HEAP=24g ./zkaudit ...)");
     }
   }
 }

@@ -31,10 +31,11 @@ import java.util.Locale;
  * and the step checks the verified count against that evaluation's (the integer engine's top-1 on
  * each image): a proof that verified a different count would fail the demo.
  *
- * <p>This runs in the demo's process, not over the seller's socket: the audit protocol on the
- * accuracy proof is issue 16's step 4. The batch's witness is held in memory (about 64 MB per
- * padded sample, docs/benchmarks.md, "Batch proof memory"), so N is checked against the heap before
- * any work.
+ * <p>This runs in the demo's process, not over the seller's socket (the demo's protocol steps ask
+ * for per-sample proofs, to show each output; {@code buyer audit} uses one accuracy proof by
+ * default). The batch's witness is held in memory (about 64 MB per padded sample,
+ * docs/benchmarks.md, "Batch proof memory"; {@code ProofMemory} is the same estimate for any
+ * model), so N is checked against the heap before any work.
  *
  * @param model ResNet-8 (CIFAR-10), whatever model the rest of the demo runs
  * @param dataset the CIFAR-10 test batch

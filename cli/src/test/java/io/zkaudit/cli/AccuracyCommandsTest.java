@@ -156,7 +156,8 @@ class AccuracyCommandsTest {
         verify(proof, "--dataset", folders.toString(), "--samples", "3"),
         "holds 2 samples, fewer than the 3 asked for (--samples)");
 
-    // More samples than one proof's lookups hold (2^30 rows): a usage error before any work.
+    // More samples than this heap can prove (ProofMemory; at 5000 also more than one proof's
+    // lookups hold, 2^30 rows): a usage error before any inference.
     ProofCommandsTest.assertOneLine(
         ProofCommandsTest.run(
             "audit",
@@ -169,7 +170,7 @@ class AccuracyCommandsTest {
             "5000",
             "--out",
             tmp.resolve("huge.proof").toString()),
-        "5000 samples are more than one proof holds");
+        "one accuracy proof of 5000 samples of this model needs about");
 
     ProofCommandsTest.Run fewer = verify(proof, "--dataset", "cifar10", "--samples", "2");
     assertEquals(1, fewer.code(), fewer.out());

@@ -237,6 +237,26 @@ class AuditValidationTest {
           () ->
               stub.open(
                   resign(c.toBuilder().setSampleCount(Integer.MIN_VALUE).build(), p.buyer())));
+      // One accuracy proof of 1024 ResNet-8 samples needs ~100 GB of heap (ProofMemory), more than
+      // this machine has: refused at the commitment, naming what this seller can prove.
+      java.util.List<byte[]> many = new java.util.ArrayList<>();
+      AuditCommitment.Builder big =
+          c.toBuilder()
+              .setProofKind(io.zkaudit.proto.v1.AuditProofKind.ACCURACY_PROOF)
+              .setSampleCount(1024)
+              .clearSampleHashes();
+      for (int i = 0; i < 1024; i++) {
+        byte[] h = new byte[32];
+        h[0] = (byte) i;
+        h[1] = (byte) (i >> 8);
+        many.add(h);
+        big.addSampleHashes(ByteString.copyFrom(h));
+      }
+      big.setTestSetHash(ByteString.copyFrom(AuditStatements.testSetHash(many)));
+      assertRefused(
+          Status.Code.INVALID_ARGUMENT,
+          "samples per accuracy proof here, or per-sample proofs",
+          () -> stub.open(resign(big.build(), p.buyer())));
       assertRefused(
           Status.Code.PERMISSION_DENIED,
           "buyer_signature",

@@ -117,6 +117,24 @@ final class AuditTransitions {
               + io.zkaudit.inference.Batch.MAX_SAMPLES
               + " samples");
     }
+    if (c.getProofKind() == io.zkaudit.proto.v1.AuditProofKind.ACCURACY_PROOF) {
+      // One proof holds every sample's witness: refuse now what this heap cannot prove, before
+      // the buyer pays and the seller stakes, not after the reveal (a proof owed and not made).
+      var memory = io.zkaudit.prover.inference.ProofMemory.of(m.circuit(true));
+      long heap = Runtime.getRuntime().maxMemory();
+      if (memory.heapBytes(n) > heap) {
+        throw RequestRejected.invalid(
+            "sample_count: one accuracy proof of "
+                + n
+                + " samples of this model needs about "
+                + io.zkaudit.prover.inference.ProofMemory.gigabytes(memory.heapBytes(n))
+                + " of heap and this seller has "
+                + io.zkaudit.prover.inference.ProofMemory.gigabytes(heap)
+                + ": at most "
+                + memory.largestBatch(heap)
+                + " samples per accuracy proof here, or per-sample proofs");
+      }
+    }
     if (!c.hasBuyerSignature()
         || !PartyKey.verify(c.getBuyerSignature(), AuditStatements.commitment(c))) {
       throw RequestRejected.denied("buyer_signature: missing or not over this commitment");

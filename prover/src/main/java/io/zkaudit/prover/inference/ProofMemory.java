@@ -1,0 +1,64 @@
+package io.zkaudit.prover.inference;
+
+import io.zkaudit.layers.ModelCircuit;
+
+/**
+ * What a batch or accuracy proof of N samples needs in heap, estimated from the model before any
+ * work, so that a seller refuses an audit it could not prove (instead of accepting it, staking, and
+ * running out of memory after the reveal) and {@code zkaudit audit prove} refuses before minutes of
+ * inference.
+ *
+ * <p>The batch prover holds every padded sample's witness (docs/benchmarks.md, "Batch proof
+ * memory"): its live heap peaks in the lookups round at about a fixed {@value #BASE_MIB} MiB plus
+ * {@value #BYTES_PER_ENTRY} bytes per committed witness entry (measured on ResNet-8, 803,264
+ * entries per zero-knowledge sample: ~64 MiB per padded sample, 0.9 GB at N' = 8, 2.4 GB at N' =
+ * 32), and the parallel collector's old generation holds about two thirds of -Xmx. The same figure
+ * predicts a single MobileNet v2 proof at ~5.4 GB (it proves in 5 GB with its codewords released):
+ * an estimate, not a bound, calibrated on these two models.
+ *
+ * @param committedPerSample witness entries one sample commits (each proven layer's padded output
+ *     and its two range witnesses, or two where the output is virtual; an ADD's rescaled inputs)
+ */
+public record ProofMemory(long committedPerSample) {
+  static final long BASE_MIB = 400;
+  static final long BYTES_PER_ENTRY = 84;
+
+  public static ProofMemory of(ModelCircuit circuit) {
+    long committed = 0;
+    for (ModelCircuit.ProvenLayer p : circuit.layers()) {
+      long padded = p.outLayout().paddedSize();
+      committed += padded * (p.columns().out() >= 0 ? 3 : 2);
+      if (p instanceof ModelCircuit.AddLayer a) {
+        for (int side = 0; side < 2; side++) {
+          if (!a.isConstant(side)) {
+            committed += padded;
+          }
+        }
+      }
+    }
+    return new ProofMemory(committed);
+  }
+
+  /** The heap (-Xmx, bytes) a proof of {@code samples} needs: N padded to a power of two. */
+  public long heapBytes(int samples) {
+    long padded = samples <= 1 ? 1 : Long.highestOneBit(samples - 1L) << 1;
+    long live = (BASE_MIB << 20) + BYTES_PER_ENTRY * committedPerSample * padded;
+    return live / 2 * 3;
+  }
+
+  /** The most samples one proof can hold within {@code heapBytes} (0 if not one). */
+  public int largestBatch(long heapBytes) {
+    int n = 0;
+    for (int k = 1;
+        k <= io.zkaudit.inference.Batch.MAX_SAMPLES && heapBytes(k) <= heapBytes;
+        k <<= 1) {
+      n = k;
+    }
+    return n;
+  }
+
+  /** "12.0 GB": how the messages state a heap. */
+  public static String gigabytes(long bytes) {
+    return String.format(java.util.Locale.ROOT, "%.1f GB", bytes / (double) (1L << 30));
+  }
+}
