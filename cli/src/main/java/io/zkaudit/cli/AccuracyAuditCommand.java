@@ -414,7 +414,7 @@ final class AccuracyAuditCommand implements Runnable {
     long heap = Runtime.getRuntime().maxMemory();
     if (memory.heapBytes(samples) > heap) {
       throw CliException.usage(
-          "one accuracy proof of "
+          "one proof of "
               + samples
               + " samples of this model needs about "
               + io.zkaudit.prover.inference.ProofMemory.gigabytes(memory.heapBytes(samples))

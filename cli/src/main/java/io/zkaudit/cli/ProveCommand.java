@@ -160,6 +160,9 @@ final class ProveCommand implements Callable<Integer> {
     long t1 = System.nanoTime();
     TensorSpec inSpec = cm.model().description().tensor(cm.circuit().inputTensor());
     List<int[]> inputs = files.stream().map(f -> ProofInputs.read(f, inSpec)).toList();
+    if (inputs.size() > 1) {
+      AccuracyAuditCommand.requireHeap(cm, inputs.size());
+    }
     ModelProof proof;
     try (PhaseBar bar = new PhaseBar(System.err, "proving " + files.size() + " samples")) {
       proof = ModelProver.proveBatch(cm, inputs, bar, !noZk);

@@ -170,7 +170,7 @@ class AccuracyCommandsTest {
             "5000",
             "--out",
             tmp.resolve("huge.proof").toString()),
-        "one accuracy proof of 5000 samples of this model needs about");
+        "one proof of 5000 samples of this model needs about");
 
     ProofCommandsTest.Run fewer = verify(proof, "--dataset", "cifar10", "--samples", "2");
     assertEquals(1, fewer.code(), fewer.out());
