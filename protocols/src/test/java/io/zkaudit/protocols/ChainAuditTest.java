@@ -398,9 +398,12 @@ class ChainAuditTest {
       assertEquals(AuditRecord.Outcome.SELLER_PAID, market.onChain(s).outcome());
       assertEquals(PAYMENT.add(STAKE), market.sellerCredit());
       assertEquals(BigInteger.ZERO, market.buyerChain.auditCredit());
-      assertTrue(
-          market.sellerEvents.stream().anyMatch(e -> e.contains("settled with proof")),
-          market.sellerEvents.toString());
+      // The seller reports its settlement after the transaction is mined, which the status above
+      // may see first.
+      await(
+          () -> market.sellerEvents.stream().anyMatch(e -> e.contains("settled with proof")),
+          Duration.ofSeconds(10),
+          "the seller reports its settlement (events: " + market.sellerEvents + ")");
     }
   }
 
