@@ -97,7 +97,13 @@ final class VerifyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    var norm = normalization.given(); // bad options are refused before any file is read
     if (chain) {
+      if (norm.isPresent()) {
+        throw CliException.usage(
+            "a chained proof's input takes its input quantization's range: drop"
+                + " --input-range/--input-mean/--input-std");
+      }
       if (headVk == null || headProof == null || outputCommitment == null || input == null) {
         throw CliException.usage(
             "--chain needs --head-vk, --head-proof, --output-commitment and --input");
