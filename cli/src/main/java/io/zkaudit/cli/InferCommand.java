@@ -83,10 +83,12 @@ final class InferCommand implements Callable<Integer> {
     }
     LoadedModel m =
         LoadedModel.open(model.file(), normalization.forModel(model.file()), PixelRange.UNIT, crop);
-    m.reportNormalization();
     List<String> names = labels.forOutput(m.outputSize(), m.name);
     String n = input.getFileName().toString().toLowerCase(Locale.ROOT);
     boolean tensor = n.endsWith(".npy") || n.endsWith(".json");
+    if (!tensor) {
+      m.reportNormalization(); // a tensor file is the model's input as is
+    }
     long t0 = System.nanoTime();
     if (m.quantized != null) {
       int[] x =
