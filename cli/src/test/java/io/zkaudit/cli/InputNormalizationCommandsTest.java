@@ -135,6 +135,31 @@ class InputNormalizationCommandsTest {
     assertEquals(logits(plain), logits(overridden));
   }
 
+  /** eval: the dataset's convention is printed as assumed; mean/std changes the float scores. */
+  @Test
+  void evalSaysItsNormalization() throws Exception {
+    shared("data/cifar10/test_batch.bin");
+    Path m = model("plain.onnx");
+    String[] eval = {
+      "eval",
+      "--model",
+      m.toString(),
+      "--dataset",
+      "cifar10",
+      "--limit",
+      "40",
+      "--calibration",
+      "20"
+    };
+    Run plain = run(eval);
+    assertEquals(0, plain.code(), plain.err());
+    assertTrue(plain.out().contains("input normalization: [0, 255] (assumed: no"), plain.out());
+    Run imagenet = run(concat(eval, IMAGENET));
+    assertEquals(0, imagenet.code(), imagenet.err());
+    assertTrue(imagenet.out().contains("(from --input-mean/--input-std)"), imagenet.out());
+    assertFalse(imagenet.out().contains("assumed"), imagenet.out());
+  }
+
   @Test
   void badOptionsAndMetadataAreOneLineUsageErrors() throws Exception {
     Path m = model("plain.onnx");
