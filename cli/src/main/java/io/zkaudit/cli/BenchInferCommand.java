@@ -35,7 +35,7 @@ final class BenchInferCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     try {
-      LoadedModel m = LoadedModel.open(model, null, PixelRange.UNIT, 0.875);
+      LoadedModel m = LoadedModel.open(model, java.util.Optional.empty(), PixelRange.UNIT, 0.875);
       if (m.quantized == null) throw CliException.usage("bench needs a quantized model");
       int[] x =
           m.encoder().quantized(ImageFiles.read(input, m.inputShape()[3]), m.quantized.input());

@@ -78,6 +78,9 @@ final class BuyerCommand implements Runnable {
 
     @Mixin LabelsOption labels;
 
+    /** How an image input is encoded: as the seller's model expects (see 'zkaudit prove'). */
+    @Mixin InputNormalizationOption normalization;
+
     @Option(
         names = "--signed",
         description =
@@ -116,7 +119,7 @@ final class BuyerCommand implements Runnable {
         RegisteredModel model = servedModel.choose(buyer);
         TensorSpec inSpec =
             model.vk().description().tensor(model.verifier().circuit().inputTensor());
-        int[] x = ProofInputs.read(input, inSpec);
+        int[] x = ProofInputs.read(input, inSpec, normalization.given());
         TensorSpec outSpec =
             model.vk().description().tensor(model.verifier().circuit().outputTensor());
         List<String> names =

@@ -19,6 +19,8 @@ import picocli.CommandLine.Option;
 final class CommitCommand implements Callable<Integer> {
   @Mixin ModelFileOption.Committed model;
 
+  @Mixin InputNormalizationOption normalization;
+
   @Option(names = "--out", required = true, description = "where to write the verifying key (.vk)")
   Path out;
 
@@ -51,7 +53,8 @@ final class CommitCommand implements Callable<Integer> {
       return Rotations.rotate(model.file(), rotate, out);
     }
     long t0 = System.nanoTime();
-    CommittedModel cm = model.commit();
+    CommittedModel cm =
+        ProverModels.commit(model.file(), true, normalization.forModel(model.file()));
     double commitSeconds = (System.nanoTime() - t0) / 1e9;
     // The one-time range proof ships in the key: verifiers check it once per key
     // (WeightRanges.check).

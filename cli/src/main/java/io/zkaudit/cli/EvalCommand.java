@@ -81,11 +81,7 @@ final class EvalCommand implements Callable<Integer> {
           "samples used to calibrate a float model's quantization (default ${DEFAULT-VALUE})")
   int calibration;
 
-  @Option(
-      names = "--input-range",
-      description =
-          "real interval lo,hi that pixels 0..255 map to (default per dataset for float models)")
-  String inputRange;
+  @Mixin InputNormalizationOption normalization;
 
   @Option(
       names = "--dump-inputs",
@@ -128,7 +124,6 @@ final class EvalCommand implements Callable<Integer> {
   }
 
   private int run() throws Exception {
-    PixelRange override = inputRange == null ? null : InferCommand.parseRange(inputRange);
     PixelRange floatRange =
         switch (dataset) {
           case IMAGENET_SAMPLE -> PixelRange.SIGNED_UNIT;
@@ -136,11 +131,19 @@ final class EvalCommand implements Callable<Integer> {
           case CIFAR10 -> PixelRange.BYTE;
         };
     double crop = dataset == Dataset.IMAGENET_SAMPLE ? 0.875 : 1.0;
-    LoadedModel m = LoadedModel.open(model.file(), override, floatRange, crop);
+    LoadedModel m =
+        LoadedModel.open(model.file(), normalization.forModel(model.file()), floatRange, crop);
+    m.reportNormalization();
     LoadedModel f =
         m.floatModel != null
             ? m
-            : floatModel == null ? null : LoadedModel.open(floatModel, override, floatRange, crop);
+            : floatModel == null
+                ? null
+                : LoadedModel.open(
+                    floatModel, normalization.forModel(floatModel), floatRange, crop);
+    if (f != null && f != m) {
+      f.reportNormalization();
+    }
     if (labelOffset != null && labelOffset < 0) {
       throw CliException.usage("--label-offset must be 0 or more");
     }

@@ -49,12 +49,7 @@ final class InferCommand implements Callable<Integer> {
 
   @Mixin LabelsOption labels;
 
-  @Option(
-      names = "--input-range",
-      description =
-          "real interval lo,hi that pixels 0..255 map to "
-              + "(default: the quantized input's range; 0,1 for float models)")
-  String inputRange;
+  @Mixin InputNormalizationOption normalization;
 
   @Option(
       names = "--crop",
@@ -74,7 +69,8 @@ final class InferCommand implements Callable<Integer> {
 
   private int run() throws Exception {
     if (checkProvable) {
-      io.zkaudit.prover.model.QuantizedModel q = ProverModels.quantized(model.file());
+      io.zkaudit.prover.model.QuantizedModel q =
+          ProverModels.quantized(model.file(), normalization.forModel(model.file()));
       ProverModels.requireProvable(model.file(), q, true);
       System.out.printf(
           "%s: provable: every input can be proven (%d layers, zero knowledge included)%n",
@@ -85,11 +81,14 @@ final class InferCommand implements Callable<Integer> {
     } else if (input == null) {
       throw CliException.usage("infer needs --input (or --check-provable alone)");
     }
-    PixelRange range = inputRange == null ? null : parseRange(inputRange);
-    LoadedModel m = LoadedModel.open(model.file(), range, PixelRange.UNIT, crop);
+    LoadedModel m =
+        LoadedModel.open(model.file(), normalization.forModel(model.file()), PixelRange.UNIT, crop);
     List<String> names = labels.forOutput(m.outputSize(), m.name);
     String n = input.getFileName().toString().toLowerCase(Locale.ROOT);
     boolean tensor = n.endsWith(".npy") || n.endsWith(".json");
+    if (!tensor) {
+      m.reportNormalization(); // a tensor file is the model's input as is
+    }
     long t0 = System.nanoTime();
     if (m.quantized != null) {
       int[] x =
@@ -121,14 +120,6 @@ final class InferCommand implements Callable<Integer> {
       }
     }
     return Main.EXIT_OK;
-  }
-
-  static PixelRange parseRange(String text) {
-    try {
-      return PixelRange.parse(text);
-    } catch (RuntimeException e) {
-      throw CliException.usage("--input-range must be lo,hi (e.g. 0,1), got " + text);
-    }
   }
 
   static int[] quantizedTensor(TensorFiles.Tensor file, TensorSpec spec) {

@@ -2,6 +2,7 @@ package io.zkaudit.cli;
 
 import io.zkaudit.data.Image;
 import io.zkaudit.data.InputEncoder;
+import io.zkaudit.data.InputNormalization;
 import io.zkaudit.data.PixelRange;
 import io.zkaudit.engine.IntegerEngine;
 import io.zkaudit.floatmodel.FloatEngine;
@@ -14,6 +15,7 @@ import io.zkaudit.tflite.TfliteImporter;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A model opened for the command line: its integer form (imported, or quantized from a float model
@@ -23,45 +25,54 @@ final class LoadedModel {
   final String name;
   final FloatModel floatModel; // null for a quantized model
   QuantizedModel quantized; // null for a float model until quantize()
-  final PixelRange range;
+  final InputNormalization range;
+
+  /**
+   * What the command prints about {@link #range}: where it came from when the options or the
+   * model's metadata gave it, or that it was assumed for a float model; null for a quantized
+   * model's own input range.
+   */
+  final InputNormalizationOption.Chosen normalization;
+
   final double cropFraction;
   private IntegerEngine intEngine;
   private FloatEngine floatEngine;
 
   private LoadedModel(
-      String name, FloatModel f, QuantizedModel q, PixelRange range, double cropFraction) {
+      String name,
+      FloatModel f,
+      QuantizedModel q,
+      InputNormalizationOption.Chosen normalization,
+      InputNormalization range,
+      double cropFraction) {
     this.name = name;
     this.floatModel = f;
     this.quantized = q;
+    this.normalization = normalization;
     this.range = range;
     this.cropFraction = cropFraction;
   }
 
   /**
-   * @param floatRange pixel range for a float model when the user gave none (dataset convention)
+   * @param chosen the normalization from the options or the model's metadata, if any
+   * @param floatRange pixel range for a float model when neither gave one (dataset convention,
+   *     reported as assumed)
    */
   static LoadedModel open(
-      Path file, PixelRange override, PixelRange floatRange, double cropFraction)
+      Path file,
+      Optional<InputNormalizationOption.Chosen> chosen,
+      PixelRange floatRange,
+      double cropFraction)
       throws IOException {
     String n = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+    String name = file.getFileName().toString();
     if (n.endsWith(".onnx")) {
       // a float graph (PyTorch export) is quantized after calibration; a quantized one
       // (QDQ/QOperator) carries its own quantization
       return switch (OnnxImporter.load(file)) {
         case OnnxImporter.FloatGraph f ->
-            new LoadedModel(
-                file.getFileName().toString(),
-                f.model(),
-                null,
-                override != null ? override : floatRange,
-                cropFraction);
-        case OnnxImporter.QuantizedGraph q ->
-            new LoadedModel(
-                file.getFileName().toString(),
-                null,
-                q.model(),
-                override != null ? override : PixelRange.of(q.model().input()),
-                cropFraction);
+            ofFloat(name, f.model(), chosen, floatRange, cropFraction);
+        case OnnxImporter.QuantizedGraph q -> ofQuantized(name, q.model(), chosen, cropFraction);
       };
     }
     if (!n.endsWith(".tflite"))
@@ -69,21 +80,41 @@ final class LoadedModel {
           "cannot open " + file + ": only .tflite and .onnx models are supported");
     var tf = TfliteImporter.read(file);
     if (TfliteImporter.isQuantized(tf)) {
-      QuantizedModel q = TfliteImporter.loadQuantized(file);
-      return new LoadedModel(
-          file.getFileName().toString(),
-          null,
-          q,
-          override != null ? override : PixelRange.of(q.input()),
-          cropFraction);
+      return ofQuantized(name, TfliteImporter.loadQuantized(file), chosen, cropFraction);
     }
-    FloatModel f = TfliteImporter.loadFloat(file);
+    return ofFloat(name, TfliteImporter.loadFloat(file), chosen, floatRange, cropFraction);
+  }
+
+  private static LoadedModel ofFloat(
+      String name,
+      FloatModel f,
+      Optional<InputNormalizationOption.Chosen> chosen,
+      PixelRange floatRange,
+      double cropFraction) {
+    InputNormalizationOption.Chosen c =
+        chosen.orElseGet(() -> InputNormalizationOption.assumed(floatRange));
+    return new LoadedModel(name, f, null, c, c.value(), cropFraction);
+  }
+
+  private static LoadedModel ofQuantized(
+      String name,
+      QuantizedModel q,
+      Optional<InputNormalizationOption.Chosen> chosen,
+      double cropFraction) {
     return new LoadedModel(
-        file.getFileName().toString(),
-        f,
+        name,
         null,
-        override != null ? override : floatRange,
+        q,
+        chosen.orElse(null),
+        chosen.map(InputNormalizationOption.Chosen::value).orElse(PixelRange.of(q.input())),
         cropFraction);
+  }
+
+  /** Prints where the normalization came from, unless it is a quantized model's own range. */
+  void reportNormalization() {
+    if (normalization != null) {
+      System.out.println(normalization.line());
+    }
   }
 
   int[] inputShape() {

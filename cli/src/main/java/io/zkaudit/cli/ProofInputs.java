@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Reads a model input for proving and verifying: an image (with the model's preprocessing, derived
@@ -23,6 +24,15 @@ final class ProofInputs {
   static final double CROP = InputEncoder.IMAGENET_CROP;
 
   static int[] read(Path file, TensorSpec spec) {
+    return read(file, spec, Optional.empty());
+  }
+
+  /**
+   * As {@link #read(Path, TensorSpec)}, an image encoded with {@code normalization} (the options'
+   * or the model's metadata's) instead of the input quantization's representable range.
+   */
+  static int[] read(
+      Path file, TensorSpec spec, Optional<InputNormalizationOption.Chosen> normalization) {
     if (!Files.isReadable(file)) {
       throw CliException.usage("cannot read input " + file);
     }
@@ -38,7 +48,13 @@ final class ProofInputs {
                 + spec.shape()
                 + ", not an image: pass a .npy or .json file");
       }
-      InputEncoder enc = new InputEncoder(shape, CROP, PixelRange.of(spec));
+      InputEncoder enc =
+          new InputEncoder(
+              shape,
+              CROP,
+              normalization
+                  .<io.zkaudit.data.InputNormalization>map(InputNormalizationOption.Chosen::value)
+                  .orElse(PixelRange.of(spec)));
       return enc.quantized(ImageFiles.read(file, shape[3]), spec);
     } catch (ModelFormatException e) {
       throw CliException.usage(file + ": " + e.getMessage());

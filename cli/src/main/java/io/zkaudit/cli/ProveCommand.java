@@ -60,6 +60,8 @@ final class ProveCommand implements Callable<Integer> {
 
   @Mixin LabelsOption labels;
 
+  @Mixin InputNormalizationOption normalization;
+
   @Option(
       names = "--no-zk",
       description =
@@ -88,10 +90,21 @@ final class ProveCommand implements Callable<Integer> {
             "a chained proof is one zero-knowledge proof per part about a public input: drop"
                 + " --batch, --private-input and --no-zk");
       }
+      if (normalization.given().isPresent()) {
+        throw CliException.usage(
+            "a chained proof takes the model's own input normalization (its metadata or input"
+                + " range): drop --input-range/--input-mean/--input-std");
+      }
       io.zkaudit.prover.model.ModelSplit split = ChainedProofs.split(model.file(), chainAt);
       TensorSpec spec = split.body().input();
       return ChainedProofs.prove(
-          model.file(), split, input, ProofInputs.read(input, spec), out, labels, top);
+          model.file(),
+          split,
+          input,
+          ProofInputs.read(input, spec, InputNormalizationOption.fromMetadata(model.file())),
+          out,
+          labels,
+          top);
     }
     if (batch != null) {
       if (privateInput) {
@@ -100,12 +113,13 @@ final class ProveCommand implements Callable<Integer> {
       return proveBatch();
     }
     long t0 = System.nanoTime();
+    var norm = normalization.forModel(model.file());
     // A --no-zk proof needs no zero-knowledge padding: the model is checked for what it will be
     // asked.
-    CommittedModel cm = model.commit(!noZk);
+    CommittedModel cm = ProverModels.commit(model.file(), !noZk, norm);
     long t1 = System.nanoTime();
     TensorSpec inSpec = cm.model().description().tensor(cm.circuit().inputTensor());
-    int[] x = ProofInputs.read(input, inSpec);
+    int[] x = ProofInputs.read(input, inSpec, norm);
     if (privateInput && noZk) {
       throw CliException.usage("--private-input needs a zero-knowledge proof: drop --no-zk");
     }
@@ -156,10 +170,11 @@ final class ProveCommand implements Callable<Integer> {
   private int proveBatch() throws Exception {
     List<Path> files = ProofInputs.batchFiles(batch);
     long t0 = System.nanoTime();
-    CommittedModel cm = model.commit(!noZk);
+    var norm = normalization.forModel(model.file());
+    CommittedModel cm = ProverModels.commit(model.file(), !noZk, norm);
     long t1 = System.nanoTime();
     TensorSpec inSpec = cm.model().description().tensor(cm.circuit().inputTensor());
-    List<int[]> inputs = files.stream().map(f -> ProofInputs.read(f, inSpec)).toList();
+    List<int[]> inputs = files.stream().map(f -> ProofInputs.read(f, inSpec, norm)).toList();
     if (inputs.size() > 1) {
       AccuracyAuditCommand.requireHeap(cm, inputs.size());
     }

@@ -1,5 +1,6 @@
 package io.zkaudit.cli;
 
+import io.zkaudit.data.PixelRange;
 import io.zkaudit.model.ModelFormatException;
 import io.zkaudit.prover.inference.CommittedModel;
 import io.zkaudit.prover.inference.ModelProver;
@@ -9,6 +10,7 @@ import io.zkaudit.quantizer.CalibrationData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * Loads a model file for proving and commits to its weights, mapping every failure to a usage
@@ -19,10 +21,24 @@ import java.nio.file.Path;
 final class ProverModels {
   private ProverModels() {}
 
+  /** The model quantized with the normalization its metadata names, if any. */
   static io.zkaudit.prover.model.QuantizedModel quantized(Path file) throws IOException {
-    LoadedModel probe =
-        LoadedModel.open(file, null, io.zkaudit.data.PixelRange.UNIT, ProofInputs.CROP);
+    return quantized(file, InputNormalizationOption.fromMetadata(file));
+  }
+
+  /**
+   * The model, quantized if float: calibrated on the images its input shape names, encoded with
+   * {@code chosen} (the options' or the metadata's normalization) or else the calibration set's
+   * pixel range, which is then printed as assumed. The quantized input covers the normalization's
+   * {@link io.zkaudit.data.InputNormalization#bounds() bounds}, so a different normalization gives
+   * a different committed model: commit and prove must be given the same one.
+   */
+  static io.zkaudit.prover.model.QuantizedModel quantized(
+      Path file, Optional<InputNormalizationOption.Chosen> chosen) throws IOException {
+    LoadedModel probe = LoadedModel.open(file, chosen, PixelRange.UNIT, ProofInputs.CROP);
     if (probe.quantized != null) {
+      // the model is used as is; the normalization is how its images are encoded
+      chosen.ifPresent(c -> System.out.println(c.line()));
       return probe.quantized;
     }
     int[] shape = probe.inputShape();
@@ -41,7 +57,10 @@ final class ProverModels {
     } catch (IllegalArgumentException e) {
       throw CliException.usage(e.getMessage());
     }
-    LoadedModel m = LoadedModel.open(file, cal.range(), cal.range(), 1.0);
+    InputNormalizationOption.Chosen c =
+        chosen.orElseGet(() -> InputNormalizationOption.assumed(cal.range()));
+    System.out.println(c.line());
+    LoadedModel m = LoadedModel.open(file, Optional.of(c), cal.range(), 1.0);
     m.quantize(cal.images());
     return m.quantized;
   }
@@ -59,8 +78,17 @@ final class ProverModels {
     if (!Files.isReadable(file)) {
       throw CliException.usage("cannot read model " + file);
     }
+    return commit(file, zeroKnowledge, InputNormalizationOption.fromMetadata(file));
+  }
+
+  /** As {@link #commit(Path, boolean)}, a float model quantized with this normalization. */
+  static CommittedModel commit(
+      Path file, boolean zeroKnowledge, Optional<InputNormalizationOption.Chosen> chosen) {
+    if (!Files.isReadable(file)) {
+      throw CliException.usage("cannot read model " + file);
+    }
     try {
-      io.zkaudit.prover.model.QuantizedModel model = quantized(file);
+      io.zkaudit.prover.model.QuantizedModel model = quantized(file, chosen);
       requireProvable(file, model, zeroKnowledge);
       return ModelProver.commit(model, HidingKeys.loadOrCreate());
     } catch (ModelFormatException | ProverException e) {

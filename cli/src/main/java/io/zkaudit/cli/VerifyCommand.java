@@ -65,6 +65,12 @@ final class VerifyCommand implements Callable<Integer> {
 
   @Mixin LabelsOption labels;
 
+  /**
+   * How images given as inputs are encoded: the prover's normalization, which the verifying key
+   * does not carry (its default is the input quantization's range, as for a quantized model).
+   */
+  @Mixin InputNormalizationOption normalization;
+
   @Option(
       names = "--soundness",
       description = "print the provable soundness of every kind of round in the proof")
@@ -91,7 +97,13 @@ final class VerifyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    var norm = normalization.given(); // bad options are refused before any file is read
     if (chain) {
+      if (norm.isPresent()) {
+        throw CliException.usage(
+            "a chained proof's input takes its input quantization's range: drop"
+                + " --input-range/--input-mean/--input-std");
+      }
       if (headVk == null || headProof == null || outputCommitment == null || input == null) {
         throw CliException.usage(
             "--chain needs --head-vk, --head-proof, --output-commitment and --input");
@@ -151,7 +163,10 @@ final class VerifyCommand implements Callable<Integer> {
     int[] x =
         input == null
             ? null
-            : ProofInputs.read(input, vk.description().tensor(verifier.circuit().inputTensor()));
+            : ProofInputs.read(
+                input,
+                vk.description().tensor(verifier.circuit().inputTensor()),
+                normalization.given());
     InputCommitment committed = null;
     if (inputCommitment != null) {
       try {
@@ -224,7 +239,8 @@ final class VerifyCommand implements Callable<Integer> {
       return Main.EXIT_INVALID;
     }
     TensorSpec inSpec = vk.description().tensor(verifier.circuit().inputTensor());
-    List<int[]> inputs = files.stream().map(f -> ProofInputs.read(f, inSpec)).toList();
+    var norm = normalization.given();
+    List<int[]> inputs = files.stream().map(f -> ProofInputs.read(f, inSpec, norm)).toList();
     long t0 = System.nanoTime();
     List<int[]> outputs;
     boolean zeroKnowledge;

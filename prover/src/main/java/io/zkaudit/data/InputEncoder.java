@@ -15,14 +15,14 @@ public final class InputEncoder {
 
   private final int height, width, channels;
   private final double cropFraction;
-  private final PixelRange range;
+  private final InputNormalization range;
 
   /**
    * @param shape NHWC input shape (batch 1)
    * @param cropFraction central crop applied before resizing (1.0 = none; TF-slim ImageNet uses
    *     0.875)
    */
-  public InputEncoder(int[] shape, double cropFraction, PixelRange range) {
+  public InputEncoder(int[] shape, double cropFraction, InputNormalization range) {
     if (shape.length != 4 || shape[0] != 1)
       throw new ModelFormatException(
           "image input must be [1, H, W, C], the model has " + java.util.Arrays.toString(shape));
@@ -30,6 +30,11 @@ public final class InputEncoder {
     width = shape[2];
     channels = shape[3];
     this.cropFraction = cropFraction;
+    try {
+      range.requireChannels(channels);
+    } catch (IllegalArgumentException e) {
+      throw new ModelFormatException(e.getMessage());
+    }
     this.range = range;
   }
 
@@ -46,25 +51,29 @@ public final class InputEncoder {
     return Resize.bilinear(Resize.centralCrop(img, cropFraction), height, width);
   }
 
-  /** Quantized input: q = clamp(round(real(p)/scale) + zeroPoint). */
+  /**
+   * Quantized input: q = clamp(round(real(p, c)/scale) + zeroPoint), c the pixel's channel (pixels
+   * are stored channel-last, so c = i mod C).
+   */
   public int[] quantized(Image img, TensorSpec spec) {
     Image fitted = fit(img);
     int[] px = fitted.pixels();
-    int[] lut = new int[256];
-    for (int p = 0; p < 256; p++) {
-      long q = Math.round(range.real(p) / spec.scale()) + spec.zeroPoint();
-      lut[p] = (int) Math.clamp(q, spec.type().min(), spec.type().max());
-    }
+    int[][] lut = new int[channels][256];
+    for (int c = 0; c < channels; c++)
+      for (int p = 0; p < 256; p++) {
+        long q = Math.round(range.real(p, c) / spec.scale()) + spec.zeroPoint();
+        lut[c][p] = (int) Math.clamp(q, spec.type().min(), spec.type().max());
+      }
     int[] q = new int[px.length];
-    for (int i = 0; i < px.length; i++) q[i] = lut[px[i]];
+    for (int i = 0; i < px.length; i++) q[i] = lut[i % channels][px[i]];
     return q;
   }
 
-  /** Float input: real(p). */
+  /** Float input: real(p, c). */
   public float[] real(Image img) {
     int[] px = fit(img).pixels();
     float[] x = new float[px.length];
-    for (int i = 0; i < px.length; i++) x[i] = (float) range.real(px[i]);
+    for (int i = 0; i < px.length; i++) x[i] = (float) range.real(px[i], i % channels);
     return x;
   }
 }

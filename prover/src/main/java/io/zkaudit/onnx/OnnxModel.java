@@ -14,7 +14,20 @@ import java.util.Map;
  * 8; GraphProto.node = 1, initializer = 5, input = 11, output = 12; ...). Everything else is
  * skipped.
  */
-public record OnnxModel(long irVersion, long opsetVersion, Graph graph) {
+public record OnnxModel(
+    long irVersion, long opsetVersion, Graph graph, Map<String, String> metadata) {
+
+  /**
+   * @param metadata ModelProto.metadata_props (field 14, key/value string pairs), in file order
+   */
+  public OnnxModel {
+    metadata = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+  }
+
+  /** A model without metadata. */
+  public OnnxModel(long irVersion, long opsetVersion, Graph graph) {
+    this(irVersion, opsetVersion, graph, Map.of());
+  }
 
   public record Graph(
       String name,
@@ -105,9 +118,21 @@ public record OnnxModel(long irVersion, long opsetVersion, Graph graph) {
     ProtoReader r = new ProtoReader(bytes);
     long ir = 0, opset = -1;
     Graph g = null;
+    Map<String, String> metadata = new LinkedHashMap<>();
     while (r.next()) {
       switch (r.field()) {
         case 1 -> ir = r.varint();
+        case 14 -> {
+          // StringStringEntryProto: key = 1, value = 2
+          ProtoReader e = r.message();
+          String key = "", value = "";
+          while (e.next()) {
+            if (e.field() == 1) key = e.string();
+            else if (e.field() == 2) value = e.string();
+            else e.skip();
+          }
+          metadata.put(key, value);
+        }
         case 7 -> g = graph(r.message());
         case 8 -> {
           ProtoReader o = r.message();
@@ -124,7 +149,7 @@ public record OnnxModel(long irVersion, long opsetVersion, Graph graph) {
       }
     }
     if (g == null) throw new ModelFormatException("corrupt or truncated ONNX file: no graph");
-    return new OnnxModel(ir, opset, g);
+    return new OnnxModel(ir, opset, g, metadata);
   }
 
   /** A serialized TensorProto on its own (the .pb files of ONNX's conformance test data). */

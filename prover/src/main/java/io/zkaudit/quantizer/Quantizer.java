@@ -1,5 +1,6 @@
 package io.zkaudit.quantizer;
 
+import io.zkaudit.data.InputNormalization;
 import io.zkaudit.data.PixelRange;
 import io.zkaudit.floatmodel.FloatModel;
 import io.zkaudit.floatmodel.FloatOp;
@@ -51,9 +52,10 @@ public final class Quantizer {
   }
 
   public static QuantizedModel quantize(
-      FloatModel m, List<float[]> calibrationInputs, PixelRange inputRange) {
+      FloatModel m, List<float[]> calibrationInputs, InputNormalization inputNormalization) {
     Quantizer q = new Quantizer(m, Calibration.run(m, calibrationInputs));
-    return q.run(inputRange);
+    // per-channel normalizations share one input quantization: the interval holding all channels
+    return q.run(inputNormalization.bounds());
   }
 
   private QuantizedModel run(PixelRange inputRange) {

@@ -178,6 +178,7 @@ public final class OnnxWriter {
     private final Proto output;
     private final java.util.Map<String, Integer> domains = new java.util.LinkedHashMap<>();
     private final List<Proto> extraOutputs = new ArrayList<>();
+    private final java.util.Map<String, String> metadata = new java.util.LinkedHashMap<>();
 
     public Graph(Proto input, Proto output) {
       this.input = input;
@@ -197,6 +198,12 @@ public final class OnnxWriter {
     /** Another graph output, after the first (an intermediate value a runtime should report). */
     public Graph output(Proto valueInfo) {
       extraOutputs.add(valueInfo);
+      return this;
+    }
+
+    /** A ModelProto.metadata_props entry (field 14: StringStringEntryProto key 1, value 2). */
+    public Graph metadata(String key, String value) {
+      metadata.put(key, value);
       return this;
     }
 
@@ -225,6 +232,7 @@ public final class OnnxWriter {
               .message(7, g)
               .message(8, new Proto().string(1, "").varint(2, opset));
       domains.forEach((d, v) -> m.message(8, new Proto().string(1, d).varint(2, v)));
+      metadata.forEach((k, v) -> m.message(14, new Proto().string(1, k).string(2, v)));
       return m.bytes();
     }
 
