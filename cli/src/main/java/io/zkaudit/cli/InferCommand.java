@@ -1,7 +1,6 @@
 package io.zkaudit.cli;
 
 import io.zkaudit.data.ImageFiles;
-import io.zkaudit.data.PixelRange;
 import io.zkaudit.data.TensorFiles;
 import io.zkaudit.engine.Predictions;
 import io.zkaudit.model.ModelFormatException;
@@ -82,7 +81,7 @@ final class InferCommand implements Callable<Integer> {
       throw CliException.usage("infer needs --input (or --check-provable alone)");
     }
     LoadedModel m =
-        LoadedModel.open(model.file(), normalization.forModel(model.file()), PixelRange.UNIT, crop);
+        LoadedModel.open(model.file(), normalization.forModel(model.file()), null, crop);
     List<String> names = labels.forOutput(m.outputSize(), m.name);
     String n = input.getFileName().toString().toLowerCase(Locale.ROOT);
     boolean tensor = n.endsWith(".npy") || n.endsWith(".json");

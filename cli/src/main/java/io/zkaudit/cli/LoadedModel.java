@@ -91,8 +91,14 @@ final class LoadedModel {
       Optional<InputNormalizationOption.Chosen> chosen,
       PixelRange floatRange,
       double cropFraction) {
+    // null: the convention commit and prove calibrate with for this input shape, else [0, 1]
+    PixelRange assumed =
+        floatRange != null
+            ? floatRange
+            : io.zkaudit.quantizer.CalibrationData.rangeFor(f.input().shape())
+                .orElse(PixelRange.UNIT);
     InputNormalizationOption.Chosen c =
-        chosen.orElseGet(() -> InputNormalizationOption.assumed(floatRange));
+        chosen.orElseGet(() -> InputNormalizationOption.assumed(assumed));
     return new LoadedModel(name, f, null, c, c.value(), cropFraction);
   }
 

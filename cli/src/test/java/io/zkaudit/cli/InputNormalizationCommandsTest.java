@@ -95,11 +95,13 @@ class InputNormalizationCommandsTest {
     String[] infer = {"infer", "--model", m.toString(), "--input", cat};
     Run plain = run(infer);
     assertEquals(0, plain.code(), plain.err());
+    // A CIFAR-shaped float model: infer assumes what commit and prove calibrate with, [0, 255]
+    // (it assumed [0, 1], so infer and prove encoded the same image differently).
     assertTrue(
         plain
             .out()
             .contains(
-                "input normalization: [0, 1] (assumed: no --input-range/--input-mean in the"
+                "input normalization: [0, 255] (assumed: no --input-range/--input-mean in the"
                     + " options or the model's metadata)"),
         plain.out());
     Run imagenet = run(concat(infer, IMAGENET));
@@ -113,9 +115,11 @@ class InputNormalizationCommandsTest {
         imagenet.out());
     assertNotEquals(logits(plain), logits(imagenet));
     assertFalse(imagenet.out().contains("assumed"), imagenet.out());
-    Run range = run(concat(infer, "--input-range", "0,1"));
-    assertEquals(logits(plain), logits(range), "an explicit [0, 1] is the float default");
-    assertTrue(range.out().contains("input normalization: [0, 1] (from --input-range)"));
+    Run range = run(concat(infer, "--input-range", "0,255"));
+    assertEquals(logits(plain), logits(range), "an explicit [0, 255] is this float default");
+    assertTrue(range.out().contains("input normalization: [0, 255] (from --input-range)"));
+    Run unit = run(concat(infer, "--input-range", "0,1"));
+    assertNotEquals(logits(plain), logits(unit), "[0, 1] is another encoding");
 
     // the same normalization named in the file's metadata; an option overrides it
     Path tagged =
@@ -130,7 +134,7 @@ class InputNormalizationCommandsTest {
     assertEquals(0, fromMetadata.code(), fromMetadata.err());
     assertTrue(fromMetadata.out().contains("(from the model's metadata)"), fromMetadata.out());
     assertEquals(logits(imagenet), logits(fromMetadata));
-    Run overridden = run(concat(inferTagged, "--input-range", "0,1"));
+    Run overridden = run(concat(inferTagged, "--input-range", "0,255"));
     assertTrue(overridden.out().contains("(from --input-range)"), overridden.out());
     assertEquals(logits(plain), logits(overridden));
   }

@@ -29,6 +29,21 @@ public record CalibrationData(List<Image> images, PixelRange range) {
    * The calibration images for a model input of this NHWC shape; empty when no dataset is known for
    * it. An {@link IllegalArgumentException} when the dataset's files are not under ../shared.
    */
+  /**
+   * The pixel range a float model of this input shape is calibrated and proven with (MNIST [0, 1],
+   * CIFAR-10 [0, 255]); empty when no dataset is known for the shape. What every command assumes
+   * for such a model when neither options nor metadata say otherwise, so that {@code infer} encodes
+   * an image as {@code prove} does.
+   */
+  public static Optional<PixelRange> rangeFor(int[] shape) {
+    if (shape.length == 4 && shape[1] == 28 && shape[2] == 28 && shape[3] == 1) {
+      return Optional.of(PixelRange.UNIT);
+    } else if (shape.length == 4 && shape[1] == 32 && shape[2] == 32 && shape[3] == 3) {
+      return Optional.of(PixelRange.BYTE);
+    }
+    return Optional.empty();
+  }
+
   public static Optional<CalibrationData> forInputShape(int[] shape) throws IOException {
     List<Sample> data;
     PixelRange range;
