@@ -70,6 +70,27 @@ public record AccuracyLayout(Batch batch, TensorLayout logits, ArgmaxLayout argm
   }
 
   /**
+   * Checks that every label names one of the model's {@code classes} (the caller's error, not the
+   * proof's: labels are the statement's).
+   *
+   * @throws IllegalArgumentException naming the first label out of range and its sample
+   */
+  public static void requireLabels(int[] labels, int classes) {
+    for (int b = 0; b < labels.length; b++) {
+      if (labels[b] < 0 || labels[b] >= classes) {
+        throw new IllegalArgumentException(
+            "label "
+                + labels[b]
+                + " of sample "
+                + b
+                + " is not one of the model's "
+                + classes
+                + " classes");
+      }
+    }
+  }
+
+  /**
    * The accuracy layout of a circuit's batch: K = the output's channels, the gadget's class
    * variables all of the output layout's (channel, width and height bits), its sample variables the
    * batch's or, in zero knowledge, the fewest at least as many that leave padding samples (and 16

@@ -621,7 +621,13 @@ public final class ModelVerifier {
     for (int[] input : inputs) {
       java.util.Objects.requireNonNull(input, kind + " is verified against every input");
     }
-    // Not built yet for several samples (InferenceStatement#lookups): refused, never mis-verified.
+    refuseLimbRoundings(kind);
+  }
+
+  /**
+   * Not built yet for several samples (InferenceStatement#lookups): refused, never mis-verified.
+   */
+  private void refuseLimbRoundings(String kind) throws InvalidProofException {
     InvalidProofException.check(
         vk.description().limbRoundings().isEmpty(),
         kind + " of a model with limb roundings is not supported yet");
@@ -681,18 +687,7 @@ public final class ModelVerifier {
           labels.length + " labels for " + inputs.size() + " inputs");
     }
     int classes = AccuracyLayout.classes(zk.circuit());
-    for (int b = 0; b < labels.length; b++) {
-      if (labels[b] < 0 || labels[b] >= classes) {
-        throw new IllegalArgumentException(
-            "label "
-                + labels[b]
-                + " of sample "
-                + b
-                + " is not one of the model's "
-                + classes
-                + " classes");
-      }
-    }
+    AccuracyLayout.requireLabels(labels, classes);
     refuseOtherKinds(proof);
     InvalidProofException.check(
         !proof.isTestSet(),
@@ -750,10 +745,7 @@ public final class ModelVerifier {
             + " its inputs and labels");
     InvalidProofException.check(
         proof.zeroKnowledge(), "a proof about a test-set commitment must be zero-knowledge");
-    // As for an accuracy proof of public samples (checkSamples): not built for limb roundings.
-    InvalidProofException.check(
-        vk.description().limbRoundings().isEmpty(),
-        "an accuracy proof of a model with limb roundings is not supported yet");
+    refuseLimbRoundings("an accuracy proof");
     InvalidProofException.check(
         proof.samples() == testSet.samples(),
         "the proof is about "

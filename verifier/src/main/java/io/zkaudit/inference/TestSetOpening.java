@@ -126,18 +126,6 @@ public final class TestSetOpening {
         }
       }
     }
-    int classes = accuracy.argmax().classes();
-    for (int b = 0; b < labels.length; b++) {
-      if (labels[b] < 0 || labels[b] >= classes) {
-        throw new IllegalArgumentException(
-            "label "
-                + labels[b]
-                + " of sample "
-                + b
-                + " is not one of the model's "
-                + classes
-                + " classes");
-      }
-    }
+    AccuracyLayout.requireLabels(labels, accuracy.argmax().classes());
   }
 }
