@@ -412,14 +412,10 @@ final class AccuracyAuditCommand implements Runnable {
   static void requireHeap(CommittedModel cm, int samples) {
     var memory = io.zkaudit.prover.inference.ProofMemory.of(cm.circuit(true));
     long heap = Runtime.getRuntime().maxMemory();
-    if (memory.heapBytes(samples) > heap) {
+    var shortfall = memory.shortfall(samples, heap, "this JVM");
+    if (shortfall.isPresent()) {
       throw CliException.usage(
-          "one proof of "
-              + samples
-              + " samples of this model needs about "
-              + io.zkaudit.prover.inference.ProofMemory.gigabytes(memory.heapBytes(samples))
-              + " of heap and this JVM has "
-              + io.zkaudit.prover.inference.ProofMemory.gigabytes(heap)
+          shortfall.get()
               + ": prove at most "
               + memory.largestBatch(heap)
               + " samples per proof, or give more heap (ZKAUDIT_HEAP=24g ./zkaudit ...)");

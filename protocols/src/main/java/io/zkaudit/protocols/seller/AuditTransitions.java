@@ -122,14 +122,11 @@ final class AuditTransitions {
       // the buyer pays and the seller stakes, not after the reveal (a proof owed and not made).
       var memory = io.zkaudit.prover.inference.ProofMemory.of(m.circuit(true));
       long heap = Runtime.getRuntime().maxMemory();
-      if (memory.heapBytes(n) > heap) {
+      var shortfall = memory.shortfall(n, heap, "this seller");
+      if (shortfall.isPresent()) {
         throw RequestRejected.invalid(
-            "sample_count: one accuracy proof of "
-                + n
-                + " samples of this model needs about "
-                + io.zkaudit.prover.inference.ProofMemory.gigabytes(memory.heapBytes(n))
-                + " of heap and this seller has "
-                + io.zkaudit.prover.inference.ProofMemory.gigabytes(heap)
+            "sample_count: "
+                + shortfall.get()
                 + ": at most "
                 + memory.largestBatch(heap)
                 + " samples per accuracy proof here, or per-sample proofs");

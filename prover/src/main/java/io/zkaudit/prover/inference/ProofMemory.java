@@ -57,8 +57,28 @@ public record ProofMemory(long committedPerSample) {
     return n;
   }
 
+  /**
+   * Why {@code samples} do not fit {@code heapBytes}, or empty if they do: "one proof of N samples
+   * of this model needs about X of heap and {@code holder} has Y" (the seller's admission and the
+   * CLI's refusals both start with it).
+   */
+  public java.util.Optional<String> shortfall(int samples, long heapBytes, String holder) {
+    if (heapBytes(samples) <= heapBytes) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(
+        "one proof of "
+            + samples
+            + " samples of this model needs about "
+            + gigabytes(heapBytes(samples))
+            + " of heap and "
+            + holder
+            + " has "
+            + gigabytes(heapBytes));
+  }
+
   /** "12.0 GB": how the messages state a heap. */
-  public static String gigabytes(long bytes) {
+  static String gigabytes(long bytes) {
     return String.format(java.util.Locale.ROOT, "%.1f GB", bytes / (double) (1L << 30));
   }
 }
