@@ -285,8 +285,9 @@ class LinearLayerStepTest {
       assertJavas(jv, step.reduce(l.before().state(), l.plan(), l.rho(), wrong, b), "value");
       Ext2[] rho = l.rho().clone();
       rho[rho.length - 1] = rho[rho.length - 1].add(Ext2.ONE);
+      // (Valid in both when the coordinate is a channel bit only the bias and weight claims
+      // read: the claims then differ, Java's and the contract's alike.)
       JavaVerdict jr = java(l.spec(), l.plan(), l.before(), rho, l.value(), b);
-      assertNotEquals(LinearStepRejection.VALID, jr.reason());
       assertJavas(jr, step.reduce(l.before().state(), l.plan(), rho, l.value(), b), "point");
       cases += 2;
     }
