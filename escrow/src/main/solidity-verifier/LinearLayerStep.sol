@@ -53,7 +53,7 @@ contract LinearLayerStep {
     /// Phase1Sumcheck and Phase2Sumcheck (the sumcheck's own rejection, its
     /// `SumcheckVerifier.Reason` as detail), PublicTable ("wrong channel mask evaluation",
     /// "depthwise: wrong eq evaluation", "wrong zero-point evaluation"), WindowWiring ("wrong window
-    /// wiring evaluation").
+    /// wiring evaluation"), WrongRescaleTag (an ADD's "wrong rescale tag").
     enum Reason {
         Valid,
         Malformed,
@@ -66,7 +66,8 @@ contract LinearLayerStep {
         Phase1Sumcheck,
         PublicTable,
         Phase2Sumcheck,
-        WindowWiring
+        WindowWiring,
+        WrongRescaleTag
     }
 
     SumcheckVerifier public immutable sumchecks;
@@ -508,6 +509,138 @@ contract LinearLayerStep {
         if (why == LayerSteps.Reason.Valid) return Reason.Valid;
         if (why == LayerSteps.Reason.Unsupported) return Reason.Unsupported;
         return Reason.BadStatement;
+    }
+
+    // ------------------------------------------------------------------ additions
+
+    /// @notice A quantized ADD's reduction without zero knowledge (`ProofReduction.add`): the
+    /// proof's s (`addEval`, 16 bytes) is side 0's rescaled value at rho (side 1's when side 0 is
+    /// a constant), the rest of a(rho) the other side's. A constant side leaves a claim on its
+    /// weight column at rho's channel coordinates; an activation side a claim on its rescaled
+    /// column at rho, and its rescale row (a lookup item: kind 2, lookup 0, the plan's group; tag,
+    /// x, rescale(x), 0) opened from `lookupItems` against `lookupsHash`, whose tag must be the
+    /// side's with a zero last value, leaves claims on the input at the row's point and on the
+    /// rescaled column there.
+    ///
+    /// `plan` (`LayerEncoding.addPlan`): k, kind 3, the output's channel bits, then per side:
+    /// constant (1) or not (0), the column (the weight column of a constant, the rescaled column
+    /// of an activation), the rescale tag, the rescale row's group, and where the input claim goes
+    /// (kind, column). The claims chain from keccak(plan) in Java's order, side by side.
+    function add(
+        bytes32 stateIn,
+        uint256[] calldata plan,
+        uint256[] calldata rho,
+        uint256 value,
+        bytes calldata addEval,
+        bytes32 lookupsHash,
+        bytes calldata lookupItems
+    ) external pure returns (Reason, uint256, bytes32, bytes32) {
+        unchecked {
+            if (plan.length != 15 || plan[0] >= 1 << 32 || plan[1] != 3 || plan[2] > rho.length) {
+                return (Reason.BadStatement, 0, 0, 0);
+            }
+            if (plan[3] == 1 && plan[9] == 1) return (Reason.BadStatement, 3, 0, 0);
+            for (uint256 side = 0; side < 2; ++side) {
+                uint256 at = 3 + 6 * side;
+                if (plan[at] > 1 || plan[at + 1] >= 1 << 32 || plan[at + 2] >= P || plan[at + 3] >= 1 << 32) {
+                    return (Reason.BadStatement, at, 0, 0);
+                }
+                if (plan[at] == 0 && (plan[at + 4] != TO_WITNESS || plan[at + 5] >= 1 << 32)) {
+                    return (Reason.BadStatement, at + 4, 0, 0);
+                }
+            }
+            for (uint256 j = 0; j < rho.length; ++j) {
+                if (!_canonical(rho[j])) return (Reason.BadStatement, 1, 0, 0);
+            }
+            if (!_canonical(value)) return (Reason.BadStatement, 1, 0, 0);
+            if (addEval.length != 16 || !_canonicalExts(addEval, 0, 1)) return (Reason.Malformed, 0, 0, 0);
+            if (_chain(lookupItems) != lookupsHash) return (Reason.UnopenedClaims, 0, 0, 0);
+            FiatShamir.Transcript memory t = FiatShamir.Transcript(stateIn);
+            t.absorbCalldata("add-eval", addEval);
+            uint256 s = _ext(addEval, 0);
+            uint256 first = plan[3] == 1 ? 1 : 0;
+            uint256[2] memory parts = first == 0 ? [s, _sub(value, s)] : [_sub(value, s), s];
+            bytes32 h = keccak256(abi.encodePacked(plan));
+            uint256[] memory rc = _slice(rho, 0, plan[2]);
+            uint256[] memory full = _slice(rho, 0, rho.length);
+            uint256[] memory none = new uint256[](0);
+            for (uint256 side = 0; side < 2; ++side) {
+                uint256 at = 3 + 6 * side;
+                if (plan[at] == 1) {
+                    h = _item(h, TO_WEIGHT, plan[at + 1], rc, none, parts[side]);
+                    continue;
+                }
+                h = _item(h, TO_WITNESS, plan[at + 1], full, none, parts[side]);
+                (bool found, uint256[] memory point, uint256[4] memory v) = _rescaleRow(lookupItems, plan[at + 3]);
+                if (!found) return (Reason.BadStatement, at + 3, 0, 0);
+                if (v[0] != plan[at + 2] || v[3] != 0) return (Reason.WrongRescaleTag, side, 0, 0);
+                h = _item(h, plan[at + 4], plan[at + 5], point, none, v[1]);
+                h = _item(h, TO_WITNESS, plan[at + 1], point, none, v[2]);
+            }
+            return (Reason.Valid, 0, t.state, h);
+        }
+    }
+
+    /// @dev The keccak chain of whole items (kind, a, b, n, point, m, values) from zero, or a value
+    /// no chain has (zero... the caller compares) for items that are not whole.
+    function _chain(bytes calldata items) private pure returns (bytes32 h) {
+        unchecked {
+            uint256 len = items.length;
+            if (len % 32 != 0) return bytes32(type(uint256).max);
+            uint256 at = 0;
+            while (at < len) {
+                if (len - at < 160) return bytes32(type(uint256).max);
+                uint256 n = _word(items, at + 96);
+                if (n > 64 || len - at < 32 * (5 + n)) return bytes32(type(uint256).max);
+                uint256 m = _word(items, at + 32 * (4 + n));
+                if (m > 64 || len - at < 32 * (5 + n + m)) return bytes32(type(uint256).max);
+                uint256 size = 32 * (5 + n + m);
+                assembly ("memory-safe") {
+                    let ptr := mload(0x40)
+                    mstore(ptr, h)
+                    calldatacopy(add(ptr, 32), add(items.offset, at), size)
+                    h := keccak256(ptr, add(size, 32))
+                }
+                at += size;
+            }
+        }
+    }
+
+    /// @dev The last item of group g of lookup 0 with four values (the rescale row), as Java's
+    /// `lookups.witnesses().get(0).get(g)`: its point and values.
+    function _rescaleRow(bytes calldata items, uint256 g)
+        private
+        pure
+        returns (bool found, uint256[] memory point, uint256[4] memory v)
+    {
+        unchecked {
+            uint256 at = 0;
+            uint256 where = type(uint256).max;
+            while (at < items.length) {
+                uint256 n = _word(items, at + 96);
+                uint256 m = _word(items, at + 32 * (4 + n));
+                if (_word(items, at) == 2 && _word(items, at + 32) == 0 && _word(items, at + 64) == g && m == 4) {
+                    where = at;
+                }
+                at += 32 * (5 + n + m);
+            }
+            if (where == type(uint256).max) return (false, point, v);
+            uint256 count = _word(items, where + 96);
+            point = new uint256[](count);
+            for (uint256 j = 0; j < count; ++j) {
+                point[j] = _word(items, where + 128 + 32 * j);
+            }
+            for (uint256 j = 0; j < 4; ++j) {
+                v[j] = _word(items, where + 32 * (5 + count + j));
+            }
+            return (true, point, v);
+        }
+    }
+
+    function _word(bytes calldata b, uint256 at) private pure returns (uint256 w) {
+        assembly ("memory-safe") {
+            w := calldataload(add(b.offset, at))
+        }
     }
 
     // ------------------------------------------------------------------ claims and points

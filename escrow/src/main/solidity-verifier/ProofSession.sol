@@ -208,6 +208,39 @@ contract ProofSession {
         next = _advance(id, c, step, stateOut, claimsHash);
     }
 
+    /// @notice Step 4 + 2k: proven layer k's reduction when it is a quantized ADD without zero
+    /// knowledge (`LinearLayerStep.add`): the accumulator claim and the plans as for `linear`;
+    /// `addEval` the proof's s for this ADD (16 bytes); the lookups' claims (`lookupItems`, their
+    /// hash `lookupsHash`), opened against what the first layer step stored with `rowHashes`, for
+    /// the ADD's rescale rows.
+    function addition(
+        bytes32 id,
+        bytes32[8] calldata c,
+        uint256[] calldata plan,
+        bytes32[] calldata planHashes,
+        bytes32 previous,
+        uint256[] calldata roundingPlan,
+        bytes calldata roundingItems,
+        bytes calldata addEval,
+        bytes32 lookupsHash,
+        bytes32[] calldata rowHashes,
+        bytes calldata lookupItems
+    ) external returns (bytes32[8] memory next) {
+        uint256 k = plan.length == 0 ? MAX_LAYERS : plan[0];
+        if (k >= MAX_LAYERS) revert StepRejected(STEP_ROUNDING + 1, uint256(LinearLayerStep.Reason.BadStatement), 0);
+        uint256 step = STEP_ROUNDING + 2 * k + 1;
+        _continue(id, c, step - 1);
+        _checkPlans(id, step, k, plan, planHashes, roundingPlan);
+        if (layerClaims[id] != keccak256(abi.encode(lookupsHash, keccak256(abi.encodePacked(rowHashes))))) {
+            revert StepRejected(step, uint256(LinearLayerStep.Reason.UnopenedClaims), 1);
+        }
+        (uint256[] memory rho, uint256 value) = _accumulator(step, k, c[7], previous, roundingPlan, roundingItems);
+        (LinearLayerStep.Reason reason, uint256 detail, bytes32 stateOut, bytes32 claimsHash) =
+            linearSteps.add(c[6], plan, rho, value, addEval, lookupsHash, lookupItems);
+        if (reason != LinearLayerStep.Reason.Valid) revert StepRejected(step, uint256(reason), detail);
+        next = _advance(id, c, step, stateOut, claimsHash);
+    }
+
     /// @dev The layer's plans against the session's plan hashes (fixed by its first reduction).
     function _checkPlans(
         bytes32 id,

@@ -226,6 +226,89 @@ public final class LayerEncoding {
   }
 
   /**
+   * Proven layer k's reduction plan when it is a quantized ADD of a plain proof, for
+   * LinearLayerStep.sol's {@code add}: k, kind 3, the output's channel bits, then per side:
+   * constant (1) or not, its column (a constant's weight column, an activation's rescaled column),
+   * its rescale tag, its rescale row's group in the rounding lookup (after the layers' rows, one
+   * per activation side in layer order, as ProofReduction's nextRescaleRow), and where the claim on
+   * its input goes (kind, column; 0, 0 for a constant).
+   */
+  public static List<BigInteger> addPlan(ModelCircuit circuit, int k, boolean zeroKnowledge) {
+    ModelCircuit.ProvenLayer p = circuit.layers().get(k);
+    if (zeroKnowledge) {
+      throw new UnsupportedLayerException(NotOnChain.ZERO_KNOWLEDGE, p.layer().name());
+    }
+    if (!(p instanceof ModelCircuit.AddLayer a)) {
+      throw new IllegalArgumentException("layer " + k + " is not an ADD");
+    }
+    int group = circuit.layers().size();
+    for (int j = 0; j < k; j++) {
+      if (circuit.layers().get(j) instanceof ModelCircuit.AddLayer b) {
+        group += (b.isConstant(0) ? 0 : 1) + (b.isConstant(1) ? 0 : 1);
+      }
+    }
+    io.zkaudit.inference.WeightLayout weights = io.zkaudit.inference.WeightLayout.of(circuit);
+    List<BigInteger> w = new ArrayList<>();
+    w.add(BigInteger.valueOf(k));
+    w.add(BigInteger.valueOf(3));
+    w.add(BigInteger.valueOf(a.outLayout().cBits()));
+    for (int side = 0; side < 2; side++) {
+      if (a.isConstant(side)) {
+        w.add(BigInteger.ONE);
+        w.add(BigInteger.valueOf(weights.columnOf(a.input(side))));
+        for (int i = 0; i < 4; i++) {
+          w.add(BigInteger.ZERO);
+        }
+      } else {
+        w.add(BigInteger.ZERO);
+        w.add(BigInteger.valueOf(a.sColumn(side)));
+        w.add(BigInteger.valueOf(a.tag(side)));
+        w.add(BigInteger.valueOf(group++));
+        addRoute(w, route(circuit, weights, a.input(side)));
+      }
+    }
+    return w;
+  }
+
+  /** Proven layer k's reduction plan: {@link #linearPlan} or {@link #addPlan}, else refused. */
+  public static List<BigInteger> reductionPlan(
+      ModelCircuit circuit, int k, boolean zeroKnowledge) {
+    return circuit.layers().get(k) instanceof ModelCircuit.AddLayer
+        ? addPlan(circuit, k, zeroKnowledge)
+        : linearPlan(circuit, k, zeroKnowledge);
+  }
+
+  /**
+   * The keccak chain an ADD step outputs, from keccak(plan): per side, a constant's weight claim,
+   * or an activation's claims (its rescaled column at rho, its input at the rescale row's point,
+   * its rescaled column there): Java's witness and weight claims of the layer, interleaved by the
+   * plan's sides.
+   */
+  public static byte[] addClaimsHash(
+      List<BigInteger> plan, List<ColumnClaim> witness, List<ColumnClaim> weight) {
+    byte[] h = planHash(plan);
+    int wi = 0;
+    int gi = 0;
+    for (int side = 0; side < 2; side++) {
+      int at = 3 + 6 * side;
+      if (plan.get(at).signum() != 0) {
+        ColumnClaim c = weight.get(gi++);
+        h = LogUpEncoding.itemHash(h, TO_WEIGHT, c.column(), 0, c.point(), new Ext2[] {c.value()});
+        continue;
+      }
+      for (int i = 0; i < 3; i++) {
+        ColumnClaim c = witness.get(wi++);
+        h =
+            LogUpEncoding.itemHash(h, TO_WITNESS, c.column(), 0, c.point(), new Ext2[] {c.value()});
+      }
+    }
+    if (wi != witness.size() || gi != weight.size()) {
+      throw new IllegalArgumentException("the ADD's claims are not the plan's");
+    }
+    return h;
+  }
+
+  /**
    * Where ProofReduction's Claims.tensor puts a claim on {@code tensor} in a plain single-sample
    * proof about a public input: the input column, a weight column, or the tensor's own column.
    */
@@ -320,7 +403,7 @@ public final class LayerEncoding {
   public static byte[] layerPlanHash(ModelCircuit circuit, int k, boolean zeroKnowledge) {
     byte[] reduction;
     try {
-      reduction = planHash(linearPlan(circuit, k, zeroKnowledge));
+      reduction = planHash(reductionPlan(circuit, k, zeroKnowledge));
     } catch (UnsupportedLayerException e) {
       reduction = new byte[32];
     }

@@ -29,7 +29,9 @@ public enum LinearStepRejection {
   /** Phase 2's sumcheck rejected (detail: {@link SumcheckRejection} ordinal). */
   PHASE2_SUMCHECK,
   /** "layer: wrong window wiring evaluation". */
-  WINDOW_WIRING;
+  WINDOW_WIRING,
+  /** An ADD's "wrong rescale tag" (its rescale row's tag or last value). */
+  WRONG_RESCALE_TAG;
 
   /**
    * The category of a rejection message of {@code WindowedLinearVerifier.verify} (plain); a
@@ -44,6 +46,7 @@ public enum LinearStepRejection {
         || message.contains("wrong eq evaluation")
         || message.contains("wrong zero-point evaluation")) return PUBLIC_TABLE;
     if (message.contains("wrong window wiring evaluation")) return WINDOW_WIRING;
+    if (message.contains("wrong rescale tag")) return WRONG_RESCALE_TAG;
     if (message.startsWith("sumcheck")) return PHASE2_SUMCHECK;
     return null;
   }

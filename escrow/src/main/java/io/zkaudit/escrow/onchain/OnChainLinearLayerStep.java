@@ -85,6 +85,62 @@ public final class OnChainLinearLayerStep {
         "LinearLayerStep.reduce", FunctionEncoder.encode(call(stateIn, plan, rho, value, proof)));
   }
 
+  /** An ADD's reduction (eth_call of {@code add}). */
+  public Answer add(
+      Digest32 stateIn,
+      List<BigInteger> plan,
+      Ext2[] rho,
+      Ext2 value,
+      byte[] addEval,
+      Digest32 lookupsHash,
+      byte[] lookupItems) {
+    Function f = addCall(stateIn, plan, rho, value, addEval, lookupsHash, lookupItems);
+    EthCall c = calls.ethCall(FunctionEncoder.encode(f));
+    if (c.hasError()) {
+      throw EscrowException.invalidArgument("add reverted: " + c.getError().getMessage());
+    }
+    List<Type> out = FunctionReturnDecoder.decode(c.getValue(), f.getOutputParameters());
+    return new Answer(
+        LinearStepRejection.values()[((Uint8) out.get(0)).getValue().intValueExact()],
+        ((Uint256) out.get(1)).getValue(),
+        new Digest32(((Bytes32) out.get(2)).getValue()),
+        new Digest32(((Bytes32) out.get(3)).getValue()));
+  }
+
+  private static Function addCall(
+      Digest32 stateIn,
+      List<BigInteger> plan,
+      Ext2[] rho,
+      Ext2 value,
+      byte[] addEval,
+      Digest32 lookupsHash,
+      byte[] lookupItems) {
+    return new Function(
+        "add",
+        List.of(
+            new Bytes32(stateIn.bytes()),
+            new DynamicArray<>(Uint256.class, plan.stream().map(Uint256::new).toList()),
+            new DynamicArray<>(
+                Uint256.class,
+                Arrays.stream(rho).map(x -> new Uint256(SumcheckEncoding.packed(x))).toList()),
+            new Uint256(SumcheckEncoding.packed(value)),
+            new DynamicBytes(addEval),
+            new Bytes32(lookupsHash.bytes()),
+            new DynamicBytes(lookupItems)),
+        List.of(
+            new TypeReference<Uint8>() {},
+            new TypeReference<Uint256>() {},
+            new TypeReference<Bytes32>() {},
+            new TypeReference<Bytes32>() {}));
+  }
+
+  /** An ADD's evaluation s as the proof encodes it (16 bytes, little-endian limbs). */
+  public static byte[] addEval(Ext2 s) {
+    java.nio.ByteBuffer b =
+        java.nio.ByteBuffer.allocate(16).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    return b.putLong(s.c0()).putLong(s.c1()).array();
+  }
+
   private static Function call(
       Digest32 stateIn, List<BigInteger> plan, Ext2[] rho, Ext2 value, byte[] proof) {
     return new Function(

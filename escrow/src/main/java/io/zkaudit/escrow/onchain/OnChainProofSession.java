@@ -392,6 +392,100 @@ public final class OnChainProofSession {
         List.of(new TypeReference<StaticArray8<Bytes32>>() {}));
   }
 
+  /**
+   * Step 4 + 2k for a quantized ADD: as {@link #linear}, with the proof's s for it ({@link
+   * OnChainLinearLayerStep#addEval}) and the lookups' claims (their hash and every layer's row hash,
+   * checked against what the first layer step stored) for its rescale rows.
+   */
+  public Outcome addition(
+      Digest32 id,
+      Checkpoint c,
+      List<BigInteger> plan,
+      List<byte[]> planHashes,
+      Digest32 previous,
+      List<BigInteger> roundingPlan,
+      byte[] roundingItems,
+      byte[] addEval,
+      Digest32 lookupsHash,
+      List<byte[]> rowHashes,
+      byte[] lookupItems) {
+    return ofSession(
+        id,
+        step(
+            "addition",
+            additionCall(
+                id,
+                c,
+                plan,
+                planHashes,
+                previous,
+                roundingPlan,
+                roundingItems,
+                addEval,
+                lookupsHash,
+                rowHashes,
+                lookupItems),
+            false));
+  }
+
+  /** {@link #addition} simulated (eth_call), nothing sent. */
+  public Outcome simulateAddition(
+      Digest32 id,
+      Checkpoint c,
+      List<BigInteger> plan,
+      List<byte[]> planHashes,
+      Digest32 previous,
+      List<BigInteger> roundingPlan,
+      byte[] roundingItems,
+      byte[] addEval,
+      Digest32 lookupsHash,
+      List<byte[]> rowHashes,
+      byte[] lookupItems) {
+    return simulate(
+        id,
+        additionCall(
+            id,
+            c,
+            plan,
+            planHashes,
+            previous,
+            roundingPlan,
+            roundingItems,
+            addEval,
+            lookupsHash,
+            rowHashes,
+            lookupItems));
+  }
+
+  private static Function additionCall(
+      Digest32 id,
+      Checkpoint c,
+      List<BigInteger> plan,
+      List<byte[]> planHashes,
+      Digest32 previous,
+      List<BigInteger> roundingPlan,
+      byte[] roundingItems,
+      byte[] addEval,
+      Digest32 lookupsHash,
+      List<byte[]> rowHashes,
+      byte[] lookupItems) {
+    return new Function(
+        "addition",
+        List.of(
+            new Bytes32(id.bytes()),
+            c.abi(),
+            words(plan),
+            new DynamicArray<>(Bytes32.class, planHashes.stream().map(Bytes32::new).toList()),
+            new Bytes32(previous.bytes()),
+            words(roundingPlan),
+            new DynamicBytes(roundingItems),
+            new DynamicBytes(addEval),
+            new Bytes32(lookupsHash.bytes()),
+            new DynamicArray<>(Bytes32.class, rowHashes.stream().map(Bytes32::new).toList()),
+            new DynamicBytes(lookupItems)),
+        List.of(new TypeReference<StaticArray8<Bytes32>>() {}));
+  }
+
   /** The session's layer plans hash ({@link LayerEncoding#layerPlans}); zero before it is fixed. */
   public Digest32 layerPlans(Digest32 id) {
     Function f =

@@ -178,7 +178,13 @@ class LinearLayerStepTest {
                 () -> LayerEncoding.linearPlan(circuit, at, false));
         rows.append(
             String.format(
-                "| %d | %s | %s | not on chain yet | | |%n", k, p.layer().name(), e.reason()));
+                "| %d | %s | %s | %s | | |%n",
+                k,
+                p.layer().name(),
+                e.reason(),
+                e.reason() == LayerEncoding.NotOnChain.ADD
+                    ? "`add`: in the session, below"
+                    : "not on chain yet"));
         continue;
       }
       String where = "layer " + k + " (" + p.layer().name() + ")";
@@ -454,14 +460,47 @@ class LinearLayerStepTest {
       OnChainProofSession.Checkpoint c = step.checkpoint();
       Layer l = layer(f, circuit, k);
       String where = "layer " + k;
-      if (l == null) {
+      Digest32 previous = beforeRounding.claimsHash();
+      if (l == null && circuit.layers().get(k) instanceof ModelCircuit.AddLayer) {
+        AddCase a = addCase(f, circuit, k);
+        if (verified > 0 && k < 8) {
+          addRefusals(session, o.id(), c, a, planHashes, previous, it);
+        }
+        step =
+            assertInstanceOf(
+                OnChainProofSession.Outcome.Advanced.class,
+                session.addition(
+                    o.id(),
+                    c,
+                    a.plan(),
+                    planHashes,
+                    previous,
+                    a.roundingPlan(),
+                    a.roundingItems(),
+                    OnChainLinearLayerStep.addEval(a.s()),
+                    it.lookupsHash(),
+                    it.rowHashes(),
+                    it.items()),
+                where);
+        JavaAdd java = javaAdd(f, a, a.s());
+        assertEquals(4 + 2 * k, step.checkpoint().step(), where);
+        assertEquals(java.state(), step.checkpoint().state(), where);
+        assertEquals(
+            OnChainProofSession.chainClaims(c.claimsHash(), java.claimsHash()),
+            step.checkpoint().claimsHash(),
+            where);
+        assertTrue(step.gasUsed() <= OnChainOpeningVerifier.TRANSACTION_GAS_CAP, where);
+        assertTrue(step.calldataBytes() <= OnChainOpeningVerifier.TRANSACTION_SIZE_CAP, where);
+        rows.append(row("layer " + k + ": reduction (ADD)", step));
+        layerGas += step.gasUsed();
+        verified++;
+      } else if (l == null) {
         rows.append(
             String.format(
                 "| layer %d: reduction | not on chain yet (%s) | | |%n",
                 k, circuit.layers().get(k).getClass().getSimpleName()));
         break;
-      }
-      Digest32 previous = beforeRounding.claimsHash();
+      } else {
       if (k == 1) {
         refusals(session, o.id(), c, l, planHashes, previous, circuit);
       }
@@ -490,6 +529,7 @@ class LinearLayerStepTest {
       rows.append(row("layer " + k + ": reduction (" + l.spec().kind() + ")", step));
       layerGas += step.gasUsed();
       verified++;
+      }
       if (k + 1 == layers) {
         break;
       }
@@ -692,6 +732,258 @@ class LinearLayerStepTest {
     byte[] out = Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, out, a.length, b.length);
     return out;
+  }
+
+  /** Proven layer k, an ADD of a plain proof, after Java's rounding. */
+  record AddCase(
+      int k,
+      List<BigInteger> plan,
+      List<BigInteger> roundingPlan,
+      ModelLookupSections.Rounding rounding,
+      Ext2[] rho,
+      Ext2 s,
+      int evalIndex) {
+    Ext2 value() {
+      return rounding.accumulator();
+    }
+
+    Transcript before() {
+      return rounding.transcript();
+    }
+
+    byte[] roundingItems() {
+      return LayerEncoding.roundingItems(roundingPlan, rounding.claims(), rounding.accumulator());
+    }
+  }
+
+  static AddCase addCase(StatementBindingDifferentialTest.Fixture f, ModelCircuit circuit, int k)
+      throws Exception {
+    ModelLookupSections.Rounding r =
+        ModelLookupSections.rounding(f.verifier(), f.proof(), f.input(), k);
+    int index = 0;
+    for (int j = 0; j < k; j++) {
+      if (circuit.layers().get(j) instanceof ModelCircuit.AddLayer) {
+        index++;
+      }
+    }
+    int n = r.claims().size();
+    return new AddCase(
+        k,
+        LayerEncoding.addPlan(circuit, k, false),
+        LayerEncoding.roundingPlan(circuit, k),
+        r,
+        r.claims().get(n - 4).point(),
+        f.proof().addEvals()[index],
+        index);
+  }
+
+  /** Java's ADD with the proof's s replaced: the state after the layer and its claims' chain. */
+  record JavaAdd(Digest32 state, Digest32 claimsHash) {}
+
+  static JavaAdd javaAdd(StatementBindingDifferentialTest.Fixture f, AddCase a, Ext2 s)
+      throws Exception {
+    Ext2[] evals = f.proof().addEvals();
+    evals[a.evalIndex()] = s;
+    io.zkaudit.inference.ModelProof q = f.proof().edit().addEvals(evals).build();
+    ModelLookupSections.Reduced r = ModelLookupSections.layer(f.verifier(), q, f.input(), a.k());
+    int n = a.rounding().claims().size();
+    return new JavaAdd(
+        r.transcript().state(),
+        new Digest32(
+            LayerEncoding.addClaimsHash(
+                a.plan(), r.witness().subList(n, r.witness().size()), r.weight())));
+  }
+
+  /**
+   * Every ADD of the plain MNIST CNN on its own ({@code LinearLayerStep.add}, from Java's state
+   * after its rounding): the proof's s, each of its 128 bits flipped, gets Java's state and claims
+   * (an ADD checks nothing of s: a false s is a false claim for the openings); a non-canonical or
+   * short s is malformed; a wrong rescale tag in the plan is Java's "wrong rescale tag", another
+   * group's row too or a bad statement; lookup claims that do not open are unopened; hostile plans
+   * are bad statements.
+   */
+  @Test
+  void everyAddOfThePlainMnistCnnIsJavas(ChainNode node) throws Exception {
+    OnChainLinearLayerStep step = deployStep(node, node.newAccount(FUNDS));
+    StatementBindingDifferentialTest.Fixture f = StatementBindingDifferentialTest.plainMnist();
+    ModelCircuit circuit = circuit(f);
+    LayerRoundingRowsTest.Items it = LayerRoundingRowsTest.items(f);
+    int adds = 0;
+    int cases = 0;
+    for (int k = 0; k < circuit.layers().size(); k++) {
+      if (!(circuit.layers().get(k) instanceof ModelCircuit.AddLayer)) {
+        continue;
+      }
+      AddCase a = addCase(f, circuit, k);
+      byte[] honest = OnChainLinearLayerStep.addEval(a.s());
+      for (int bit = -1; bit < 128; bit++) {
+        byte[] m = bit < 0 ? honest : flip(honest, bit / 8, bit % 8);
+        java.nio.ByteBuffer b =
+            java.nio.ByteBuffer.wrap(m).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        long c0 = b.getLong();
+        long c1 = b.getLong();
+        OnChainLinearLayerStep.Answer got =
+            step.add(
+                a.before().state(), a.plan(), a.rho(), a.value(), m, it.lookupsHash(), it.items());
+        String where = "ADD " + k + " bit " + bit;
+        if (Long.compareUnsigned(c0, io.zkaudit.field.Goldilocks.P) >= 0
+            || Long.compareUnsigned(c1, io.zkaudit.field.Goldilocks.P) >= 0) {
+          assertEquals(LinearStepRejection.MALFORMED, got.reason(), where);
+        } else {
+          JavaAdd java = javaAdd(f, a, new Ext2(c0, c1));
+          assertEquals(LinearStepRejection.VALID, got.reason(), where);
+          assertEquals(java.state(), got.state(), where);
+          assertEquals(java.claimsHash(), got.claimsHash(), where);
+        }
+        cases++;
+      }
+      for (byte[] m :
+          List.of(
+              Arrays.copyOf(honest, 15),
+              Arrays.copyOf(honest, 17),
+              nonCanonical(honest, 0),
+              nonCanonical(honest, 8))) {
+        assertEquals(
+            LinearStepRejection.MALFORMED,
+            step.add(
+                    a.before().state(),
+                    a.plan(),
+                    a.rho(),
+                    a.value(),
+                    m,
+                    it.lookupsHash(),
+                    it.items())
+                .reason());
+      }
+      int side = a.plan().get(3).signum() == 0 ? 0 : 1;
+      int at = 3 + 6 * side;
+      List<BigInteger> p = a.plan();
+      assertEquals(
+          LinearStepRejection.WRONG_RESCALE_TAG,
+          step.add(
+                  a.before().state(),
+                  with(p, at + 2, p.get(at + 2).longValue() + 1),
+                  a.rho(),
+                  a.value(),
+                  honest,
+                  it.lookupsHash(),
+                  it.items())
+              .reason());
+      LinearStepRejection otherRow =
+          step.add(
+                  a.before().state(),
+                  with(p, at + 3, p.get(at + 3).longValue() + 1),
+                  a.rho(),
+                  a.value(),
+                  honest,
+                  it.lookupsHash(),
+                  it.items())
+              .reason();
+      assertTrue(
+          otherRow == LinearStepRejection.WRONG_RESCALE_TAG
+              || otherRow == LinearStepRejection.BAD_STATEMENT
+              || otherRow == LinearStepRejection.VALID,
+          "another group's row: " + otherRow);
+      Random rng = new Random(k);
+      for (int i = 0; i < 8; i++) {
+        byte[] items = flip(it.items(), rng.nextInt(it.items().length), rng.nextInt(8));
+        assertEquals(
+            LinearStepRejection.UNOPENED_CLAIMS,
+            step.add(
+                    a.before().state(),
+                    p,
+                    a.rho(),
+                    a.value(),
+                    honest,
+                    it.lookupsHash(),
+                    items)
+                .reason());
+      }
+      for (List<BigInteger> bad :
+          List.of(
+              p.subList(0, p.size() - 1),
+              append(p, BigInteger.ZERO),
+              with(p, 1, 0),
+              with(p, 3, 2),
+              with(p, 3 + 4, 10),
+              with(with(p, 3, 1), 9, 1))) {
+        assertEquals(
+            LinearStepRejection.BAD_STATEMENT,
+            step.add(
+                    a.before().state(),
+                    bad,
+                    a.rho(),
+                    a.value(),
+                    honest,
+                    it.lookupsHash(),
+                    it.items())
+                .reason());
+      }
+      adds++;
+    }
+    assertTrue(adds > 0, "the MNIST CNN has ADDs");
+    assertTrue(cases >= 129 * adds);
+  }
+
+  /** The refusals of an ADD's step in a session (simulated): its lookups opened, its plans. */
+  private static void addRefusals(
+      OnChainProofSession session,
+      Digest32 id,
+      OnChainProofSession.Checkpoint c,
+      AddCase a,
+      List<byte[]> planHashes,
+      Digest32 previous,
+      LayerRoundingRowsTest.Items it) {
+    int step = 4 + 2 * a.k();
+    byte[] s = OnChainLinearLayerStep.addEval(a.s());
+    List<byte[]> fewer = it.rowHashes().subList(0, it.rowHashes().size() - 1);
+    assertRejected(
+        session.simulateAddition(
+            id,
+            c,
+            a.plan(),
+            planHashes,
+            previous,
+            a.roundingPlan(),
+            a.roundingItems(),
+            s,
+            it.lookupsHash(),
+            fewer,
+            it.items()),
+        step,
+        LinearStepRejection.UNOPENED_CLAIMS);
+    assertRejected(
+        session.simulateAddition(
+            id,
+            c,
+            with(a.plan(), 5, 1),
+            planHashes,
+            previous,
+            a.roundingPlan(),
+            a.roundingItems(),
+            s,
+            it.lookupsHash(),
+            it.rowHashes(),
+            it.items()),
+        step,
+        LinearStepRejection.BAD_STATEMENT);
+    byte[] items = it.items().clone();
+    items[items.length - 1] ^= 1;
+    assertRejected(
+        session.simulateAddition(
+            id,
+            c,
+            a.plan(),
+            planHashes,
+            previous,
+            a.roundingPlan(),
+            a.roundingItems(),
+            s,
+            it.lookupsHash(),
+            it.rowHashes(),
+            items),
+        step,
+        LinearStepRejection.UNOPENED_CLAIMS);
   }
 
   /** The plan words of {@code spec} in place of the ones in {@code plan} (same routes and k). */
