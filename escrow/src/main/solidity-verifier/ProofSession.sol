@@ -320,6 +320,15 @@ contract ProofSession {
         _store(id, next);
     }
 
+    /// @notice The hash of the plans session `id`'s steps read, to compare with the model's
+    /// `ModelRegistry.verifierPlansOf`: keccak(statement plan's keccak, lookup plan's keccak, the
+    /// session's layer plans), from checkpoint `c` (words 2 and 3), which must be the stored one of
+    /// `opener`.
+    function sessionPlans(bytes32 id, address opener, bytes32[8] calldata c) external view returns (bytes32) {
+        if (checkpoints[id] != keccak256(abi.encode(opener, c))) revert UnknownSession(id);
+        return keccak256(abi.encode(c[2], c[3], layerPlans[id]));
+    }
+
     /// @notice The session of `opener` whose statement binding ended in `state`.
     function sessionId(address opener, bytes32 state) public pure returns (bytes32) {
         return keccak256(abi.encode("zkaudit/proof-session/v1", opener, state));

@@ -40,10 +40,10 @@ public final class ModelLookupSections {
 
   /**
    * The test side of {@link ModelVerifier#layerSection}: a proof reduced through proven layer k,
-   * the transcript after it and the witness and weight claims layer k added (its rounding's
-   * first).
+   * the transcript after it and the witness and weight claims layer k added (its rounding's first).
    */
-  public record Reduced(Transcript transcript, List<ColumnClaim> witness, List<ColumnClaim> weight) {}
+  public record Reduced(
+      Transcript transcript, List<ColumnClaim> witness, List<ColumnClaim> weight) {}
 
   public static Reduced layer(ModelVerifier verifier, ModelProof proof, int[] input, int k)
       throws InvalidProofException {

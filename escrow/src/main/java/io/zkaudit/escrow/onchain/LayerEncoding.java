@@ -141,8 +141,8 @@ public final class LayerEncoding {
   /**
    * Why a proven layer's reduction is not verified on chain yet: LinearLayerStep.sol verifies the
    * windowed linear layers (convolutions, dense, depthwise, pools and means as sums) of plain
-   * proofs; an ADD, a product of activations, a requantization and every layer of a
-   * zero-knowledge proof (its masked, chained phases) are refused with this reason.
+   * proofs; an ADD, a product of activations, a requantization and every layer of a zero-knowledge
+   * proof (its masked, chained phases) are refused with this reason.
    */
   public enum NotOnChain {
     ADD,
@@ -271,8 +271,7 @@ public final class LayerEncoding {
   }
 
   /** Proven layer k's reduction plan: {@link #linearPlan} or {@link #addPlan}, else refused. */
-  public static List<BigInteger> reductionPlan(
-      ModelCircuit circuit, int k, boolean zeroKnowledge) {
+  public static List<BigInteger> reductionPlan(ModelCircuit circuit, int k, boolean zeroKnowledge) {
     return circuit.layers().get(k) instanceof ModelCircuit.AddLayer
         ? addPlan(circuit, k, zeroKnowledge)
         : linearPlan(circuit, k, zeroKnowledge);
@@ -298,8 +297,7 @@ public final class LayerEncoding {
       }
       for (int i = 0; i < 3; i++) {
         ColumnClaim c = witness.get(wi++);
-        h =
-            LogUpEncoding.itemHash(h, TO_WITNESS, c.column(), 0, c.point(), new Ext2[] {c.value()});
+        h = LogUpEncoding.itemHash(h, TO_WITNESS, c.column(), 0, c.point(), new Ext2[] {c.value()});
       }
     }
     if (wi != witness.size() || gi != weight.size()) {
@@ -427,6 +425,20 @@ public final class LayerEncoding {
     ByteArrayOutputStream all = new ByteArrayOutputStream();
     planHashes.forEach(all::writeBytes);
     return Hash.sha3(all.toByteArray());
+  }
+
+  /**
+   * The hash a model's registry record holds for the on-chain verifier ({@code
+   * ModelRegistry.verifierPlansOf}) and a session computes ({@code ProofSession.sessionPlans}):
+   * keccak(keccak(statement plan), keccak(lookup plan), {@link #layerPlans}).
+   */
+  public static byte[] verifierPlans(
+      List<BigInteger> statementPlan, List<BigInteger> lookupPlan, List<byte[]> layerPlanHashes) {
+    byte[] out = new byte[96];
+    System.arraycopy(planHash(statementPlan), 0, out, 0, 32);
+    System.arraycopy(planHash(lookupPlan), 0, out, 32, 32);
+    System.arraycopy(layerPlans(layerPlanHashes), 0, out, 64, 32);
+    return Hash.sha3(out);
   }
 
   /**

@@ -58,7 +58,9 @@ public final class OnChainLinearLayerStep {
     return calls.codeSize();
   }
 
-  /** The contract's answer: VALID with the state after the layer and its claims hash, or why not. */
+  /**
+   * The contract's answer: VALID with the state after the layer and its claims hash, or why not.
+   */
   public record Answer(
       LinearStepRejection reason, BigInteger detail, Digest32 state, Digest32 claimsHash) {}
 

@@ -394,8 +394,8 @@ public final class OnChainProofSession {
 
   /**
    * Step 4 + 2k for a quantized ADD: as {@link #linear}, with the proof's s for it ({@link
-   * OnChainLinearLayerStep#addEval}) and the lookups' claims (their hash and every layer's row hash,
-   * checked against what the first layer step stored) for its rescale rows.
+   * OnChainLinearLayerStep#addEval}) and the lookups' claims (their hash and every layer's row
+   * hash, checked against what the first layer step stored) for its rescale rows.
    */
   public Outcome addition(
       Digest32 id,
@@ -484,6 +484,28 @@ public final class OnChainProofSession {
             new DynamicArray<>(Bytes32.class, rowHashes.stream().map(Bytes32::new).toList()),
             new DynamicBytes(lookupItems)),
         List.of(new TypeReference<StaticArray8<Bytes32>>() {}));
+  }
+
+  /**
+   * The hash of the plans session {@code id} read ({@code ProofSession.sessionPlans}, {@link
+   * LayerEncoding#verifierPlans}), from its stored checkpoint {@code c} of {@code opener}: what a
+   * reader compares with the model's {@code ModelRegistry.verifierPlansOf}.
+   */
+  public Digest32 sessionPlans(Digest32 id, String opener, Checkpoint c) {
+    Function f =
+        new Function(
+            "sessionPlans",
+            List.of(new Bytes32(id.bytes()), new org.web3j.abi.datatypes.Address(opener), c.abi()),
+            List.of(new TypeReference<Bytes32>() {}));
+    EthCall r = calls.ethCall(FunctionEncoder.encode(f));
+    if (r.hasError()) {
+      throw EscrowException.invalidArgument("sessionPlans: " + r.getError().getMessage());
+    }
+    return new Digest32(
+        ((Bytes32)
+                org.web3j.abi.FunctionReturnDecoder.decode(r.getValue(), f.getOutputParameters())
+                    .getFirst())
+            .getValue());
   }
 
   /** The session's layer plans hash ({@link LayerEncoding#layerPlans}); zero before it is fixed. */

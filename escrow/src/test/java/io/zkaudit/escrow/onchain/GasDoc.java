@@ -12,8 +12,9 @@ import java.util.Map;
  * (OnChainOpeningFlowTest the single openings', OnChainBatchedFlowTest the batched ones',
  * LogUpVerifierDifferentialTest the lookup proofs', StatementBindingDifferentialTest the statement
  * bindings', ProofSessionTest the sessions', SumcheckVerifierDifferentialTest the layer sumcheck's,
- * LayerRoundingSessionTest the layer steps', LayerRoundingRowsTest the later roundings', LinearLayerStepTest the linear layers' and their session's): each
- * rewrites its own and keeps the others', in a fixed order, whichever runs first.
+ * LayerRoundingSessionTest the layer steps', LayerRoundingRowsTest the later roundings',
+ * LinearLayerStepTest the linear layers' and their session's): each rewrites its own and keeps the
+ * others', in a fixed order, whichever runs first.
  */
 final class GasDoc {
   private GasDoc() {}

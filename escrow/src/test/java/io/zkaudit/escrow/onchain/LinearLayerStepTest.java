@@ -149,8 +149,7 @@ class LinearLayerStepTest {
   static OnChainLinearLayerStep deployStep(ChainNode node, Credentials owner) {
     OnChainSumcheckVerifier sumchecks = OnChainSumcheckVerifier.deploy(node.web3j(), owner);
     OnChainLayerSteps steps = OnChainLayerSteps.deploy(node.web3j(), owner);
-    return OnChainLinearLayerStep.deploy(
-        node.web3j(), owner, sumchecks.address(), steps.address());
+    return OnChainLinearLayerStep.deploy(node.web3j(), owner, sumchecks.address(), steps.address());
   }
 
   /**
@@ -276,6 +275,13 @@ class LinearLayerStepTest {
       byte[] biased = b.clone();
       biased[0] ^= 1;
       mutants.add(biased);
+      // Well-formed proofs of the other shape: a convolution without phase 1, a sum with one.
+      WindowedLinearProof honest = WindowedLinearProof.decode(new ByteReader(b));
+      ByteWriter other = new ByteWriter();
+      new WindowedLinearProof(
+              honest.bias(), honest.phase1() == null ? honest.phase2() : null, honest.phase2())
+          .encode(other);
+      mutants.add(other.toByteArray());
       for (byte[] m : mutants) {
         JavaVerdict java = java(l.spec(), l.plan(), l.before(), l.rho(), l.value(), m);
         OnChainLinearLayerStep.Answer a =
@@ -288,13 +294,24 @@ class LinearLayerStepTest {
       Ext2 wrong = l.value().add(Ext2.ONE);
       JavaVerdict jv = java(l.spec(), l.plan(), l.before(), l.rho(), wrong, b);
       assertNotEquals(LinearStepRejection.VALID, jv.reason());
-      assertJavas(jv, step.reduce(l.before().state(), l.plan(), l.rho(), wrong, b), "value");
+      OnChainLinearLayerStep.Answer av =
+          step.reduce(l.before().state(), l.plan(), l.rho(), wrong, b);
+      assertJavas(jv, av, "value");
+      reached.add(av.reason());
       Ext2[] rho = l.rho().clone();
       rho[rho.length - 1] = rho[rho.length - 1].add(Ext2.ONE);
       // (Valid in both when the coordinate is a channel bit only the bias and weight claims
       // read: the claims then differ, Java's and the contract's alike.)
       JavaVerdict jr = java(l.spec(), l.plan(), l.before(), rho, l.value(), b);
-      assertJavas(jr, step.reduce(l.before().state(), l.plan(), rho, l.value(), b), "point");
+      OnChainLinearLayerStep.Answer ar =
+          step.reduce(l.before().state(), l.plan(), rho, l.value(), b);
+      assertJavas(jr, ar, "point");
+      reached.add(ar.reason());
+      // The honest proof itself.
+      OnChainLinearLayerStep.Answer ah =
+          step.reduce(l.before().state(), l.plan(), l.rho(), l.value(), b);
+      assertJavas(java(l.spec(), l.plan(), l.before(), l.rho(), l.value(), b), ah, "honest");
+      reached.add(ah.reason());
       cases += 2;
     }
     assertTrue(cases >= 1000, "cases: " + cases);
@@ -501,34 +518,34 @@ class LinearLayerStepTest {
                 k, circuit.layers().get(k).getClass().getSimpleName()));
         break;
       } else {
-      if (k == 1) {
-        refusals(session, o.id(), c, l, planHashes, previous, circuit);
-      }
-      step =
-          assertInstanceOf(
-              OnChainProofSession.Outcome.Advanced.class,
-              session.linear(
-                  o.id(),
-                  c,
-                  l.plan(),
-                  planHashes,
-                  previous,
-                  l.roundingPlan(),
-                  l.roundingItems(),
-                  l.proof()),
-              where);
-      JavaVerdict java = java(l.spec(), l.plan(), l.before(), l.rho(), l.value(), l.proof());
-      assertEquals(4 + 2 * k, step.checkpoint().step(), where);
-      assertEquals(java.state(), step.checkpoint().state(), where);
-      assertEquals(
-          OnChainProofSession.chainClaims(c.claimsHash(), java.claimsHash()),
-          step.checkpoint().claimsHash(),
-          where);
-      assertTrue(step.gasUsed() <= OnChainOpeningVerifier.TRANSACTION_GAS_CAP, where);
-      assertTrue(step.calldataBytes() <= OnChainOpeningVerifier.TRANSACTION_SIZE_CAP, where);
-      rows.append(row("layer " + k + ": reduction (" + l.spec().kind() + ")", step));
-      layerGas += step.gasUsed();
-      verified++;
+        if (k == 1) {
+          refusals(session, o.id(), c, l, planHashes, previous, circuit);
+        }
+        step =
+            assertInstanceOf(
+                OnChainProofSession.Outcome.Advanced.class,
+                session.linear(
+                    o.id(),
+                    c,
+                    l.plan(),
+                    planHashes,
+                    previous,
+                    l.roundingPlan(),
+                    l.roundingItems(),
+                    l.proof()),
+                where);
+        JavaVerdict java = java(l.spec(), l.plan(), l.before(), l.rho(), l.value(), l.proof());
+        assertEquals(4 + 2 * k, step.checkpoint().step(), where);
+        assertEquals(java.state(), step.checkpoint().state(), where);
+        assertEquals(
+            OnChainProofSession.chainClaims(c.claimsHash(), java.claimsHash()),
+            step.checkpoint().claimsHash(),
+            where);
+        assertTrue(step.gasUsed() <= OnChainOpeningVerifier.TRANSACTION_GAS_CAP, where);
+        assertTrue(step.calldataBytes() <= OnChainOpeningVerifier.TRANSACTION_SIZE_CAP, where);
+        rows.append(row("layer " + k + ": reduction (" + l.spec().kind() + ")", step));
+        layerGas += step.gasUsed();
+        verified++;
       }
       if (k + 1 == layers) {
         break;
@@ -556,6 +573,12 @@ class LinearLayerStepTest {
         new Digest32(LayerEncoding.layerPlans(planHashes)),
         session.layerPlans(o.id()),
         "the session holds the model's layer plans");
+    // What a reader compares with the registry's record of the model.
+    List<BigInteger> lookupPlan =
+        ProofSessionTest.lookupCase(f, f.proof().lookups().toBytes()).plan();
+    assertEquals(
+        new Digest32(LayerEncoding.verifierPlans(f.plan(), lookupPlan, planHashes)),
+        session.sessionPlans(o.id(), owner.getAddress(), step.checkpoint()));
     rows.append(
         String.format(
             "| the layers (%d reductions on chain of %d) | | %,d |%n", verified, layers, layerGas));
@@ -577,7 +600,8 @@ class LinearLayerStepTest {
 
         | step | calldata bytes | gas |
         |---|---:|---:|
-        %s        """
+        %s\
+        """
             .formatted(session.codeSize(), rows));
   }
 
@@ -818,8 +842,7 @@ class LinearLayerStepTest {
       byte[] honest = OnChainLinearLayerStep.addEval(a.s());
       for (int bit = -1; bit < 128; bit++) {
         byte[] m = bit < 0 ? honest : flip(honest, bit / 8, bit % 8);
-        java.nio.ByteBuffer b =
-            java.nio.ByteBuffer.wrap(m).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(m).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         long c0 = b.getLong();
         long c1 = b.getLong();
         OnChainLinearLayerStep.Answer got =
@@ -889,14 +912,7 @@ class LinearLayerStepTest {
         byte[] items = flip(it.items(), rng.nextInt(it.items().length), rng.nextInt(8));
         assertEquals(
             LinearStepRejection.UNOPENED_CLAIMS,
-            step.add(
-                    a.before().state(),
-                    p,
-                    a.rho(),
-                    a.value(),
-                    honest,
-                    it.lookupsHash(),
-                    items)
+            step.add(a.before().state(), p, a.rho(), a.value(), honest, it.lookupsHash(), items)
                 .reason());
       }
       for (List<BigInteger> bad :

@@ -162,7 +162,9 @@ class StatementBindingDifferentialTest {
    */
   static synchronized Fixture plainMnist() throws Exception {
     if (plainMnist == null) {
-      if (fixtures != null && !fixtures.isEmpty() && fixtures.getFirst().name().equals("mnist-cnn")) {
+      if (fixtures != null
+          && !fixtures.isEmpty()
+          && fixtures.getFirst().name().equals("mnist-cnn")) {
         plainMnist = fixtures.getFirst();
       } else {
         Optional<CommittedMnist> m = committedMnist();
