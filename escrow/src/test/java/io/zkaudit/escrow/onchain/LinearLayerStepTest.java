@@ -758,6 +758,52 @@ class LinearLayerStepTest {
     return out;
   }
 
+  /**
+   * A cheating prover that answers with valid layer proofs of another statement: the same model
+   * proven on another input (a pixel block changed), each of its linear layers' proofs given in
+   * place of this proof's, from this proof's transcript and claim. Both verifiers reject each with
+   * the same reason; none is accepted.
+   */
+  @Test
+  void anotherInputsLayerProofsAreRejectedAsInJava(ChainNode node) throws Exception {
+    OnChainLinearLayerStep step = deployStep(node, node.newAccount(FUNDS));
+    StatementBindingDifferentialTest.Fixture f = StatementBindingDifferentialTest.plainMnist();
+    StatementBindingDifferentialTest.CommittedMnist m =
+        StatementBindingDifferentialTest.committedMnist().orElseThrow();
+    int[] other = m.input().clone();
+    io.zkaudit.model.TensorSpec spec = f.inputSpec();
+    for (int i = 200; i < 260; i++) {
+      other[i] = other[i] == spec.type().max() ? spec.type().min() : spec.type().max();
+    }
+    io.zkaudit.inference.ModelProof cheat =
+        io.zkaudit.prover.inference.ModelProver.prove(
+            m.model(), other, io.zkaudit.prover.inference.ProgressListener.NONE, false);
+    ModelCircuit circuit = circuit(f);
+    int rejected = 0;
+    int index = 0;
+    for (int k = 0; k < circuit.layers().size(); k++) {
+      ModelCircuit.ProvenLayer p = circuit.layers().get(k);
+      if (!(p instanceof ModelCircuit.LinearLayer)) {
+        continue;
+      }
+      Layer l = layer(f, circuit, k);
+      ByteWriter w = new ByteWriter();
+      cheat.linear().get(index++).encode(w);
+      byte[] forged = w.toByteArray();
+      if (Arrays.equals(forged, l.proof())) {
+        continue;
+      }
+      JavaVerdict java = java(l.spec(), l.plan(), l.before(), l.rho(), l.value(), forged);
+      assertNotEquals(LinearStepRejection.VALID, java.reason(), "layer " + k);
+      assertJavas(
+          java,
+          step.reduce(l.before().state(), l.plan(), l.rho(), l.value(), forged),
+          "layer " + k + " from another input's proof");
+      rejected++;
+    }
+    assertTrue(rejected > 0, "another input's layer proofs differ");
+  }
+
   /** Proven layer k, an ADD of a plain proof, after Java's rounding. */
   record AddCase(
       int k,
