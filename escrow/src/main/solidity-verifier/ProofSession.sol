@@ -4,6 +4,7 @@ pragma solidity 0.8.28;
 import "./StatementBinding.sol";
 import "./LogUpVerifier.sol";
 import "./LayerSteps.sol";
+import "./LinearLayerStep.sol";
 
 /// @notice A model proof verified over several transactions, each one step of the Java verifier's
 /// reduction, each storing what it verified as a checkpoint (docs/onchain-verifier.md, "Proof
@@ -37,6 +38,7 @@ contract ProofSession {
     StatementBinding public immutable statements;
     LogUpVerifier public immutable lookupVerifier;
     LayerSteps public immutable layerSteps;
+    LinearLayerStep public immutable linearSteps;
 
     error StepRejected(uint256 step, uint256 reason, uint256 detail);
     /// The checkpoint passed is not the one stored for this sender's session.
@@ -53,10 +55,22 @@ contract ProofSession {
     /// (`LayerSteps.roundingAt`), and later steps can still open the lookups' claims by their hash.
     mapping(bytes32 => bytes32) public layerClaims;
 
-    constructor(StatementBinding statements_, LogUpVerifier lookupVerifier_, LayerSteps layerSteps_) {
+    /// @notice Per session, keccak of the model's layer plan hashes (one word per proven layer,
+    /// keccak(keccak(rounding plan), keccak(reduction plan))), fixed by the session's first layer
+    /// reduction and required of every later one. It names the model description the layer steps
+    /// read: a reader compares it with the model's registered `ModelRegistry.verifierPlansOf`.
+    mapping(bytes32 => bytes32) public layerPlans;
+
+    constructor(
+        StatementBinding statements_,
+        LogUpVerifier lookupVerifier_,
+        LayerSteps layerSteps_,
+        LinearLayerStep linearSteps_
+    ) {
         statements = statements_;
         lookupVerifier = lookupVerifier_;
         layerSteps = layerSteps_;
+        linearSteps = linearSteps_;
     }
 
     /// @notice Step 1: the statement and the input binding.
@@ -163,6 +177,130 @@ contract ProofSession {
         next = _advance(id, c, step, stateOut, claimsHash);
     }
 
+    /// @notice Step 4 + 2k: proven layer k's reduction (k = plan[0]) when it is a windowed linear
+    /// layer (`LinearLayerStep`: convolutions, dense layers, depthwise convolutions, pools and
+    /// means as sums), from the state of layer k's rounding. Its claim, the accumulator a(rho), is
+    /// opened from the checkpoint: `roundingItems` are the rounding's claims in the item format
+    /// (`LayerEncoding.roundingItems`), whose chain from keccak(`roundingPlan`) must chain with
+    /// `previous` (the claims hash before the rounding) to the checkpoint's claims hash; the kind-9
+    /// item with a = k among them is the claim. `planHashes` has one word per proven layer,
+    /// keccak(keccak(rounding plan), keccak(reduction plan)); word k must be these plans', and
+    /// their keccak the session's `layerPlans` (fixed here by the session's first reduction).
+    function linear(
+        bytes32 id,
+        bytes32[8] calldata c,
+        uint256[] calldata plan,
+        bytes32[] calldata planHashes,
+        bytes32 previous,
+        uint256[] calldata roundingPlan,
+        bytes calldata roundingItems,
+        bytes calldata proof
+    ) external returns (bytes32[8] memory next) {
+        uint256 k = plan.length == 0 ? MAX_LAYERS : plan[0];
+        if (k >= MAX_LAYERS) revert StepRejected(STEP_ROUNDING + 1, uint256(LinearLayerStep.Reason.BadStatement), 0);
+        uint256 step = STEP_ROUNDING + 2 * k + 1;
+        _continue(id, c, step - 1);
+        _checkPlans(id, step, k, plan, planHashes, roundingPlan);
+        (uint256[] memory rho, uint256 value) = _accumulator(step, k, c[7], previous, roundingPlan, roundingItems);
+        (LinearLayerStep.Reason reason, uint256 detail, bytes32 stateOut, bytes32 claimsHash) =
+            linearSteps.reduce(c[6], plan, rho, value, proof);
+        if (reason != LinearLayerStep.Reason.Valid) revert StepRejected(step, uint256(reason), detail);
+        next = _advance(id, c, step, stateOut, claimsHash);
+    }
+
+    /// @notice Step 4 + 2k: proven layer k's reduction when it is a quantized ADD without zero
+    /// knowledge (`LinearLayerStep.add`): the accumulator claim and the plans as for `linear`;
+    /// `addEval` the proof's s for this ADD (16 bytes); the lookups' claims (`lookupItems`, their
+    /// hash `lookupsHash`), opened against what the first layer step stored with `rowHashes`, for
+    /// the ADD's rescale rows.
+    function addition(
+        bytes32 id,
+        bytes32[8] calldata c,
+        uint256[] calldata plan,
+        bytes32[] calldata planHashes,
+        bytes32 previous,
+        uint256[] calldata roundingPlan,
+        bytes calldata roundingItems,
+        bytes calldata addEval,
+        bytes32 lookupsHash,
+        bytes32[] calldata rowHashes,
+        bytes calldata lookupItems
+    ) external returns (bytes32[8] memory next) {
+        uint256 k = plan.length == 0 ? MAX_LAYERS : plan[0];
+        if (k >= MAX_LAYERS) revert StepRejected(STEP_ROUNDING + 1, uint256(LinearLayerStep.Reason.BadStatement), 0);
+        uint256 step = STEP_ROUNDING + 2 * k + 1;
+        _continue(id, c, step - 1);
+        _checkPlans(id, step, k, plan, planHashes, roundingPlan);
+        if (layerClaims[id] != keccak256(abi.encode(lookupsHash, keccak256(abi.encodePacked(rowHashes))))) {
+            revert StepRejected(step, uint256(LinearLayerStep.Reason.UnopenedClaims), 1);
+        }
+        (uint256[] memory rho, uint256 value) = _accumulator(step, k, c[7], previous, roundingPlan, roundingItems);
+        (LinearLayerStep.Reason reason, uint256 detail, bytes32 stateOut, bytes32 claimsHash) =
+            linearSteps.add(c[6], plan, rho, value, addEval, lookupsHash, lookupItems);
+        if (reason != LinearLayerStep.Reason.Valid) revert StepRejected(step, uint256(reason), detail);
+        next = _advance(id, c, step, stateOut, claimsHash);
+    }
+
+    /// @dev The layer's plans against the session's plan hashes (fixed by its first reduction).
+    function _checkPlans(
+        bytes32 id,
+        uint256 step,
+        uint256 k,
+        uint256[] calldata plan,
+        bytes32[] calldata planHashes,
+        uint256[] calldata roundingPlan
+    ) private {
+        bytes32 all = keccak256(abi.encodePacked(planHashes));
+        bytes32 stored = layerPlans[id];
+        if (stored == 0) {
+            layerPlans[id] = all;
+        } else if (stored != all) {
+            revert StepRejected(step, uint256(LinearLayerStep.Reason.BadStatement), 1);
+        }
+        bytes32 mine = keccak256(abi.encode(keccak256(abi.encodePacked(roundingPlan)), keccak256(abi.encodePacked(plan))));
+        if (k >= planHashes.length || planHashes[k] != mine || roundingPlan.length == 0 || roundingPlan[0] != k) {
+            revert StepRejected(step, uint256(LinearLayerStep.Reason.BadStatement), 2);
+        }
+    }
+
+    /// @dev Opens the rounding's claims against the checkpoint's claims hash and returns its
+    /// accumulator item's point and value (kind 9, a = k, one value).
+    function _accumulator(
+        uint256 step,
+        uint256 k,
+        bytes32 claimsHash,
+        bytes32 previous,
+        uint256[] calldata roundingPlan,
+        bytes calldata items
+    ) private pure returns (uint256[] memory rho, uint256 value) {
+        bytes32 h = keccak256(abi.encodePacked(roundingPlan));
+        uint256 at = 0;
+        uint256 found = type(uint256).max;
+        uint256 len = items.length;
+        while (at < len) {
+            if (len - at < 160) revert StepRejected(step, uint256(LinearLayerStep.Reason.Malformed), at);
+            uint256 n = uint256(bytes32(items[at + 96:at + 128]));
+            if (n > 64 || len - at < 32 * (5 + n)) revert StepRejected(step, uint256(LinearLayerStep.Reason.Malformed), at);
+            uint256 m = uint256(bytes32(items[at + 32 * (4 + n):at + 32 * (5 + n)]));
+            if (m > 64 || len - at < 32 * (5 + n + m)) revert StepRejected(step, uint256(LinearLayerStep.Reason.Malformed), at);
+            uint256 size = 32 * (5 + n + m);
+            h = keccak256(abi.encodePacked(h, items[at:at + size]));
+            if (uint256(bytes32(items[at:at + 32])) == 9 && uint256(bytes32(items[at + 32:at + 64])) == k && m == 1) {
+                found = at;
+            }
+            at += size;
+        }
+        if (keccak256(abi.encode(previous, h)) != claimsHash || found == type(uint256).max) {
+            revert StepRejected(step, uint256(LinearLayerStep.Reason.UnopenedClaims), 0);
+        }
+        uint256 count = uint256(bytes32(items[found + 96:found + 128]));
+        rho = new uint256[](count);
+        for (uint256 j = 0; j < count; ++j) {
+            rho[j] = uint256(bytes32(items[found + 128 + 32 * j:found + 160 + 32 * j]));
+        }
+        value = uint256(bytes32(items[found + 32 * (5 + count):found + 32 * (6 + count)]));
+    }
+
     /// @dev The public output given to the output layer's rounding must be the statement's: its
     /// SHA-256 is the checkpoint's word 5 (another layer's step takes none, LayerSteps checks).
     function _outputOf(uint256 step, bytes32[8] calldata c, bytes calldata output) private pure {
@@ -180,6 +318,15 @@ contract ProofSession {
         next[6] = stateOut;
         next[7] = keccak256(abi.encode(c[7], claimsHash));
         _store(id, next);
+    }
+
+    /// @notice The hash of the plans session `id`'s steps read, to compare with the model's
+    /// `ModelRegistry.verifierPlansOf`: keccak(statement plan's keccak, lookup plan's keccak, the
+    /// session's layer plans), from checkpoint `c` (words 2 and 3), which must be the stored one of
+    /// `opener`.
+    function sessionPlans(bytes32 id, address opener, bytes32[8] calldata c) external view returns (bytes32) {
+        if (checkpoints[id] != keccak256(abi.encode(opener, c))) revert UnknownSession(id);
+        return keccak256(abi.encode(c[2], c[3], layerPlans[id]));
     }
 
     /// @notice The session of `opener` whose statement binding ended in `state`.

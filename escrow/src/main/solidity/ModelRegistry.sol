@@ -46,6 +46,11 @@ contract ModelRegistry is ReentrancyGuard {
     // newest record of each root's lineage (0: the root itself): O(1) lookups either way.
     mapping(uint256 => uint256) private roots;
     mapping(uint256 => uint256) private latest;
+    /// @notice Per model, the hash of the plans the on-chain verifier's steps read (the statement,
+    /// lookup and layer plans, derived from the public description: docs/onchain-verifier.md,
+    /// "Proof sessions"), set once by the seller; 0 until then. A proof session about the model
+    /// counts only if its plans hash (`ProofSession.sessionPlans`) is this one.
+    mapping(uint256 => bytes32) public verifierPlansOf;
 
     event ModelRegistered(
         uint256 indexed modelId,
@@ -62,6 +67,7 @@ contract ModelRegistry is ReentrancyGuard {
         bytes32 weightCommitment,
         bytes32 linkDigest
     );
+    event VerifierPlansSet(uint256 indexed modelId, bytes32 plansHash);
     event StakeWithdrawn(uint256 indexed modelId, address indexed seller, uint256 amount);
 
     constructor(uint256 minStake_, uint256 withdrawDelay_) {
@@ -136,6 +142,18 @@ contract ModelRegistry is ReentrancyGuard {
 
     /// @notice The first record of the model's lineage: the same weights under every rotation, so
     /// audits, reputation and stakes of any record in it belong to this id.
+    /// @notice Seller: records the hash of the model's verifier plans, once (a record is never
+    /// edited: anyone recomputes it from the description, and a wrong one only makes the seller's
+    /// own on-chain proofs count for nothing).
+    function setVerifierPlans(uint256 modelId, bytes32 plansHash) external {
+        Model storage model = _existing(modelId);
+        require(msg.sender == model.seller, "not the seller");
+        require(plansHash != bytes32(0), "empty plans hash");
+        require(verifierPlansOf[modelId] == bytes32(0), "plans already set");
+        verifierPlansOf[modelId] = plansHash;
+        emit VerifierPlansSet(modelId, plansHash);
+    }
+
     function rootOf(uint256 modelId) public view returns (uint256) {
         _existing(modelId);
         uint256 root = roots[modelId];

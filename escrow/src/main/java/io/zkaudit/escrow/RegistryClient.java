@@ -101,6 +101,21 @@ public final class RegistryClient {
     session.send("registry.retire", contract.retire(id(modelId)));
   }
 
+  /**
+   * Seller: records the hash of the model's on-chain verifier plans, once ({@code
+   * LayerEncoding.verifierPlans}).
+   */
+  public void setVerifierPlans(long modelId, Bytes32 plansHash) {
+    session.send(
+        "registry.setVerifierPlans", contract.setVerifierPlans(id(modelId), plansHash.bytes()));
+  }
+
+  /** The model's verifier plans hash, zero until its seller set it. */
+  public Bytes32 verifierPlansOf(long modelId) {
+    return new Bytes32(
+        session.call("registry.verifierPlansOf", contract.verifierPlansOf(id(modelId))));
+  }
+
   /** Seller: sends the retired model's bond back to the seller's account. */
   public void withdrawModelStake(long modelId) {
     session.send("registry.withdrawStake", contract.withdrawStake(id(modelId)));

@@ -55,6 +55,38 @@ class ModelRegistryTest {
     assertEquals(bond, events.getFirst().stake);
   }
 
+  /**
+   * The verifier plans hash: zero until set, set once by the seller alone, never empty, never
+   * changed (a record is not edited), an unknown model refused; the event carries it.
+   */
+  @Test
+  void theSellerSetsTheVerifierPlansOnce() {
+    long modelId =
+        f.seller
+            .registry()
+            .registerModel(
+                Bytes32.random(), Bytes32.random(), EscrowFixture.MIN_REGISTRATION_STAKE);
+    Bytes32 zero = new Bytes32(new byte[32]);
+    assertEquals(zero, f.buyer.registry().verifierPlansOf(modelId));
+    Bytes32 plans = Bytes32.random();
+    assertReverts("not the seller", () -> f.buyer.registry().setVerifierPlans(modelId, plans));
+    assertReverts("empty plans hash", () -> f.seller.registry().setVerifierPlans(modelId, zero));
+    assertReverts("unknown model", () -> f.seller.registry().setVerifierPlans(modelId + 1, plans));
+    f.seller.registry().setVerifierPlans(modelId, plans);
+    assertEquals(plans, f.buyer.registry().verifierPlansOf(modelId));
+    assertReverts(
+        "plans already set", () -> f.seller.registry().setVerifierPlans(modelId, Bytes32.random()));
+    assertEquals(plans, f.buyer.registry().verifierPlansOf(modelId));
+    var events =
+        ContractLogs.events(
+            f.node,
+            f.deployment.registry(),
+            ModelRegistry.VERIFIERPLANSSET_EVENT,
+            ModelRegistry::getVerifierPlansSetEventFromLog);
+    assertEquals(1, events.size());
+    assertEquals(plans, new Bytes32(events.getFirst().plansHash));
+  }
+
   @Test
   void rejectsMalformedRegistrations() {
     BigInteger bond = EscrowFixture.MIN_REGISTRATION_STAKE;

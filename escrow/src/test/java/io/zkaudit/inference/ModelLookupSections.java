@@ -37,4 +37,17 @@ public final class ModelLookupSections {
     ProofReduction.Rounded r = verifier.roundingSection(proof, input, k);
     return new Rounding(r.before(), r.transcript(), r.claims(), r.accumulator());
   }
+
+  /**
+   * The test side of {@link ModelVerifier#layerSection}: a proof reduced through proven layer k,
+   * the transcript after it and the witness and weight claims layer k added (its rounding's first).
+   */
+  public record Reduced(
+      Transcript transcript, List<ColumnClaim> witness, List<ColumnClaim> weight) {}
+
+  public static Reduced layer(ModelVerifier verifier, ModelProof proof, int[] input, int k)
+      throws InvalidProofException {
+    ProofReduction.Reduced r = verifier.layerSection(proof, input, k);
+    return new Reduced(r.transcript(), r.witness(), r.weight());
+  }
 }

@@ -1052,6 +1052,19 @@ public final class ModelVerifier {
         .throughRounding(k);
   }
 
+  /**
+   * A proof about a public input reduced through proven layer k ({@code
+   * ProofReduction.throughLayer}). Package-visible for the on-chain layer steps' differential tests
+   * (escrow); it verifies only what precedes layer k and layer k.
+   */
+  ProofReduction.Reduced layerSection(ModelProof proof, int[] input, int k)
+      throws InvalidProofException {
+    Shape shape = shape(proof.zeroKnowledge(), false);
+    return new ProofReduction(
+            vk, weights, shadowLayout, shape, proof, new ProofReduction.StatedInput.Public(input))
+        .throughLayer(k);
+  }
+
   /** A proof's lookup statement and the transcript before its lookups. */
   record LookupSection(LookupStatement statement, Transcript before) {}
 

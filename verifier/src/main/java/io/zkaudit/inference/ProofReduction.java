@@ -358,6 +358,34 @@ final class ProofReduction {
   }
 
   /**
+   * The reduction through proven layer k, its rounding and its own reduction. Package-visible for
+   * the on-chain layer steps' differential tests (escrow): a copy of the transcript after layer k,
+   * and the witness and weight claims layer k added (the rounding's first), each list in order.
+   */
+  Reduced throughLayer(int k) throws InvalidProofException {
+    bindStatement();
+    bindInput();
+    verifyLookups();
+    int layers = circuit.layers().size();
+    InvalidProofException.check(
+        proof.rangeEvals().length == 3 * layers, "wrong number of range evaluations");
+    nextRescaleRow = layers;
+    for (int j = 0; j < k; j++) {
+      verifyLayer(j);
+    }
+    int witness = claims.witness.size();
+    int weight = claims.weight.size();
+    verifyLayer(k);
+    return new Reduced(
+        transcript.fork(),
+        List.copyOf(claims.witness.subList(witness, claims.witness.size())),
+        List.copyOf(claims.weight.subList(weight, claims.weight.size())));
+  }
+
+  /** What {@link #throughLayer} returns. */
+  record Reduced(Transcript transcript, List<ColumnClaim> witness, List<ColumnClaim> weight) {}
+
+  /**
    * What {@link #throughRounding} returns: the transcript before layer k's rounding (where its step
    * starts on chain) and after it, its claims and the accumulator.
    */

@@ -133,6 +133,314 @@ public final class LayerEncoding {
     return out;
   }
 
+  /** Where a linear layer's claim goes: a witness column (kind 8) or a weight column (kind 10). */
+  public static final int TO_WITNESS = 8;
+
+  public static final int TO_WEIGHT = 10;
+
+  /**
+   * Why a proven layer's reduction is not verified on chain yet: LinearLayerStep.sol verifies the
+   * windowed linear layers (convolutions, dense, depthwise, pools and means as sums) of plain
+   * proofs; an ADD, a product of activations, a requantization and every layer of a zero-knowledge
+   * proof (its masked, chained phases) are refused with this reason.
+   */
+  public enum NotOnChain {
+    ADD,
+    PRODUCT,
+    REQUANTIZE,
+    ZERO_KNOWLEDGE
+  }
+
+  /** A layer whose reduction the contracts do not verify yet, with the typed reason. */
+  public static final class UnsupportedLayerException extends IllegalArgumentException {
+    private final NotOnChain reason;
+
+    public UnsupportedLayerException(NotOnChain reason, String layer) {
+      super("layer " + layer + ": its reduction (" + reason + ") is not verified on chain yet");
+      this.reason = reason;
+    }
+
+    public NotOnChain reason() {
+      return reason;
+    }
+  }
+
+  /**
+   * Proven layer k's reduction plan for LinearLayerStep.sol (a windowed linear layer of a plain
+   * single-sample proof about a public input): k, kind, the input's and output's layouts (height,
+   * width, channels, hBits, wBits, cBits), the row and column windows (kernel, stride, pad,
+   * outBits, tapBits, inBits, inSize), the input zero point, the bias, weight and input claims'
+   * destinations (kind, column; 0, 0 for none), the number of weight zero points and one per output
+   * channel. Signed values are two's-complement words.
+   */
+  public static List<BigInteger> linearPlan(ModelCircuit circuit, int k, boolean zeroKnowledge) {
+    ModelCircuit.ProvenLayer p = circuit.layers().get(k);
+    String name = p.layer().name();
+    if (zeroKnowledge) {
+      throw new UnsupportedLayerException(NotOnChain.ZERO_KNOWLEDGE, name);
+    }
+    io.zkaudit.layers.WindowedLinear l =
+        switch (p) {
+          case ModelCircuit.LinearLayer ll -> ll.linear();
+          case ModelCircuit.AddLayer a -> throw new UnsupportedLayerException(NotOnChain.ADD, name);
+          case ModelCircuit.ProductLayer m ->
+              throw new UnsupportedLayerException(NotOnChain.PRODUCT, name);
+          case ModelCircuit.RequantizeLayer q ->
+              throw new UnsupportedLayerException(NotOnChain.REQUANTIZE, name);
+        };
+    io.zkaudit.inference.WeightLayout weights = io.zkaudit.inference.WeightLayout.of(circuit);
+    List<BigInteger> w = new ArrayList<>();
+    w.add(BigInteger.valueOf(k));
+    w.add(BigInteger.valueOf(l.kind().ordinal()));
+    for (io.zkaudit.layers.TensorLayout t : List.of(l.in(), l.out())) {
+      for (int v :
+          new int[] {t.height(), t.width(), t.channels(), t.hBits(), t.wBits(), t.cBits()}) {
+        w.add(BigInteger.valueOf(v));
+      }
+    }
+    for (io.zkaudit.layers.WindowPredicate win : List.of(l.rows(), l.cols())) {
+      for (int v :
+          new int[] {
+            win.kernel(),
+            win.stride(),
+            win.pad(),
+            win.outBits(),
+            win.tapBits(),
+            win.inBits(),
+            win.inSize()
+          }) {
+        w.add(BigInteger.valueOf(v));
+      }
+    }
+    w.add(signed(l.inputZeroPoint()));
+    boolean sum = l.kind() == io.zkaudit.layers.WindowedLinear.Kind.SUM;
+    addRoute(w, l.hasBias() ? route(circuit, weights, l.bias()) : new int[2]);
+    addRoute(w, sum ? new int[2] : route(circuit, weights, l.weights()));
+    addRoute(w, route(circuit, weights, l.input()));
+    int zps = sum ? 0 : l.out().channels();
+    w.add(BigInteger.valueOf(zps));
+    for (int c = 0; c < zps; c++) {
+      w.add(signed(l.weightZeroPoint(c)));
+    }
+    return w;
+  }
+
+  /**
+   * Proven layer k's reduction plan when it is a quantized ADD of a plain proof, for
+   * LinearLayerStep.sol's {@code add}: k, kind 3, the output's channel bits, then per side:
+   * constant (1) or not, its column (a constant's weight column, an activation's rescaled column),
+   * its rescale tag, its rescale row's group in the rounding lookup (after the layers' rows, one
+   * per activation side in layer order, as ProofReduction's nextRescaleRow), and where the claim on
+   * its input goes (kind, column; 0, 0 for a constant).
+   */
+  public static List<BigInteger> addPlan(ModelCircuit circuit, int k, boolean zeroKnowledge) {
+    ModelCircuit.ProvenLayer p = circuit.layers().get(k);
+    if (zeroKnowledge) {
+      throw new UnsupportedLayerException(NotOnChain.ZERO_KNOWLEDGE, p.layer().name());
+    }
+    if (!(p instanceof ModelCircuit.AddLayer a)) {
+      throw new IllegalArgumentException("layer " + k + " is not an ADD");
+    }
+    int group = circuit.layers().size();
+    for (int j = 0; j < k; j++) {
+      if (circuit.layers().get(j) instanceof ModelCircuit.AddLayer b) {
+        group += (b.isConstant(0) ? 0 : 1) + (b.isConstant(1) ? 0 : 1);
+      }
+    }
+    io.zkaudit.inference.WeightLayout weights = io.zkaudit.inference.WeightLayout.of(circuit);
+    List<BigInteger> w = new ArrayList<>();
+    w.add(BigInteger.valueOf(k));
+    w.add(BigInteger.valueOf(3));
+    w.add(BigInteger.valueOf(a.outLayout().cBits()));
+    for (int side = 0; side < 2; side++) {
+      if (a.isConstant(side)) {
+        w.add(BigInteger.ONE);
+        w.add(BigInteger.valueOf(weights.columnOf(a.input(side))));
+        for (int i = 0; i < 4; i++) {
+          w.add(BigInteger.ZERO);
+        }
+      } else {
+        w.add(BigInteger.ZERO);
+        w.add(BigInteger.valueOf(a.sColumn(side)));
+        w.add(BigInteger.valueOf(a.tag(side)));
+        w.add(BigInteger.valueOf(group++));
+        addRoute(w, route(circuit, weights, a.input(side)));
+      }
+    }
+    return w;
+  }
+
+  /** Proven layer k's reduction plan: {@link #linearPlan} or {@link #addPlan}, else refused. */
+  public static List<BigInteger> reductionPlan(ModelCircuit circuit, int k, boolean zeroKnowledge) {
+    return circuit.layers().get(k) instanceof ModelCircuit.AddLayer
+        ? addPlan(circuit, k, zeroKnowledge)
+        : linearPlan(circuit, k, zeroKnowledge);
+  }
+
+  /**
+   * The keccak chain an ADD step outputs, from keccak(plan): per side, a constant's weight claim,
+   * or an activation's claims (its rescaled column at rho, its input at the rescale row's point,
+   * its rescaled column there): Java's witness and weight claims of the layer, interleaved by the
+   * plan's sides.
+   */
+  public static byte[] addClaimsHash(
+      List<BigInteger> plan, List<ColumnClaim> witness, List<ColumnClaim> weight) {
+    byte[] h = planHash(plan);
+    int wi = 0;
+    int gi = 0;
+    for (int side = 0; side < 2; side++) {
+      int at = 3 + 6 * side;
+      if (plan.get(at).signum() != 0) {
+        ColumnClaim c = weight.get(gi++);
+        h = LogUpEncoding.itemHash(h, TO_WEIGHT, c.column(), 0, c.point(), new Ext2[] {c.value()});
+        continue;
+      }
+      for (int i = 0; i < 3; i++) {
+        ColumnClaim c = witness.get(wi++);
+        h = LogUpEncoding.itemHash(h, TO_WITNESS, c.column(), 0, c.point(), new Ext2[] {c.value()});
+      }
+    }
+    if (wi != witness.size() || gi != weight.size()) {
+      throw new IllegalArgumentException("the ADD's claims are not the plan's");
+    }
+    return h;
+  }
+
+  /**
+   * Where ProofReduction's Claims.tensor puts a claim on {@code tensor} in a plain single-sample
+   * proof about a public input: the input column, a weight column, or the tensor's own column.
+   */
+  private static int[] route(
+      ModelCircuit circuit, io.zkaudit.inference.WeightLayout weights, int tensor) {
+    int t = circuit.resolve(tensor);
+    if (t == circuit.outputTensor()) {
+      throw new IllegalArgumentException("a linear layer reads the model's output");
+    }
+    if (t == circuit.inputTensor()) {
+      return new int[] {TO_WITNESS, io.zkaudit.inference.InferenceStatement.inputColumn(circuit)};
+    }
+    int column = weights.columnOf(t);
+    if (column >= 0) {
+      return new int[] {TO_WEIGHT, column};
+    }
+    return new int[] {TO_WITNESS, circuit.outColumn(t)};
+  }
+
+  private static void addRoute(List<BigInteger> w, int[] route) {
+    w.add(BigInteger.valueOf(route[0]));
+    w.add(BigInteger.valueOf(route[1]));
+  }
+
+  /** A signed value as a 256-bit two's-complement word. */
+  public static BigInteger signed(long v) {
+    return BigInteger.valueOf(v).mod(BigInteger.ONE.shiftLeft(256));
+  }
+
+  /**
+   * The keccak chain a linear step outputs: from keccak(plan), the layer's claims in Java's order
+   * (bias, weights, input), each an item of its destination's kind and column.
+   */
+  public static byte[] linearClaimsHash(
+      List<BigInteger> plan, List<io.zkaudit.layers.TensorClaim> claims) {
+    List<int[]> routes = new ArrayList<>();
+    for (int j = 29; j < 35; j += 2) {
+      if (plan.get(j).signum() != 0) {
+        routes.add(new int[] {plan.get(j).intValueExact(), plan.get(j + 1).intValueExact()});
+      }
+    }
+    if (routes.size() != claims.size()) {
+      throw new IllegalArgumentException(
+          "the plan routes " + routes.size() + " claims, the layer made " + claims.size());
+    }
+    byte[] h = planHash(plan);
+    for (int i = 0; i < claims.size(); i++) {
+      io.zkaudit.layers.TensorClaim c = claims.get(i);
+      h =
+          LogUpEncoding.itemHash(
+              h, routes.get(i)[0], routes.get(i)[1], 0, c.point(), new Ext2[] {c.value()});
+    }
+    return h;
+  }
+
+  /**
+   * A rounding's claims as the items whose chain (from keccak(plan)) is {@link
+   * #roundingClaimsHash}: what the linear step opens its accumulator from.
+   */
+  public static byte[] roundingItems(
+      List<BigInteger> plan, List<ColumnClaim> claims, Ext2 accumulator) {
+    int n = claims.size();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (int i = 0; i < n; i++) {
+      ColumnClaim c = claims.get(i);
+      out.writeBytes(item(8, c.column(), c.point(), c.value()));
+      if (i == n - 3) {
+        out.writeBytes(item(9, plan.get(0).intValueExact(), c.point(), accumulator));
+      }
+    }
+    return out.toByteArray();
+  }
+
+  private static byte[] item(int kind, int a, Ext2[] point, Ext2 value) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (long v : new long[] {kind, a, 0, point.length}) {
+      out.writeBytes(LogUpEncoding.word(BigInteger.valueOf(v)));
+    }
+    for (Ext2 x : point) {
+      out.writeBytes(LogUpEncoding.word(SumcheckEncoding.packed(x)));
+    }
+    out.writeBytes(LogUpEncoding.word(BigInteger.ONE));
+    out.writeBytes(LogUpEncoding.word(SumcheckEncoding.packed(value)));
+    return out.toByteArray();
+  }
+
+  /**
+   * Proven layer k's entry in the session's plan hashes: keccak(keccak(rounding plan), keccak(its
+   * reduction plan)), the reduction's keccak being zero for a layer whose reduction is not on chain
+   * yet.
+   */
+  public static byte[] layerPlanHash(ModelCircuit circuit, int k, boolean zeroKnowledge) {
+    byte[] reduction;
+    try {
+      reduction = planHash(reductionPlan(circuit, k, zeroKnowledge));
+    } catch (UnsupportedLayerException e) {
+      reduction = new byte[32];
+    }
+    return Hash.sha3(concat(planHash(roundingPlan(circuit, k)), reduction));
+  }
+
+  /** Every proven layer's {@link #layerPlanHash}. */
+  public static List<byte[]> layerPlanHashes(ModelCircuit circuit, boolean zeroKnowledge) {
+    List<byte[]> out = new ArrayList<>();
+    for (int k = 0; k < circuit.layers().size(); k++) {
+      out.add(layerPlanHash(circuit, k, zeroKnowledge));
+    }
+    return out;
+  }
+
+  /**
+   * keccak of the layer plan hashes: what the session's {@code layerPlans} holds and the registry
+   * records per model ({@code ModelRegistry.verifierPlansOf}).
+   */
+  public static byte[] layerPlans(List<byte[]> planHashes) {
+    ByteArrayOutputStream all = new ByteArrayOutputStream();
+    planHashes.forEach(all::writeBytes);
+    return Hash.sha3(all.toByteArray());
+  }
+
+  /**
+   * The hash a model's registry record holds for the on-chain verifier ({@code
+   * ModelRegistry.verifierPlansOf}) and a session computes ({@code ProofSession.sessionPlans}):
+   * keccak(keccak(statement plan), keccak(lookup plan), {@link #layerPlans}).
+   */
+  public static byte[] verifierPlans(
+      List<BigInteger> statementPlan, List<BigInteger> lookupPlan, List<byte[]> layerPlanHashes) {
+    byte[] out = new byte[96];
+    System.arraycopy(planHash(statementPlan), 0, out, 0, 32);
+    System.arraycopy(planHash(lookupPlan), 0, out, 32, 32);
+    System.arraycopy(layerPlans(layerPlanHashes), 0, out, 64, 32);
+    return Hash.sha3(out);
+  }
+
   /**
    * Layer k's rounding row then its range pair, the items {@code rowHashes(items).get(k)} hashes.
    */

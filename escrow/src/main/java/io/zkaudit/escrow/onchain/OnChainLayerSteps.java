@@ -54,6 +54,10 @@ public final class OnChainLayerSteps {
     return calls.codeSize();
   }
 
+  public String address() {
+    return calls.address();
+  }
+
   /**
    * A rounding's outcome: VALID with the state after it, the claims hash it outputs and (from
    * {@code rounding}) the hash of the layers' row hashes; or why not.

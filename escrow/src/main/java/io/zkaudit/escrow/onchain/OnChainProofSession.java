@@ -41,8 +41,8 @@ public final class OnChainProofSession {
   }
 
   /**
-   * Deploys a session contract over deployed statement and lookup verifiers, with a LayerSteps
-   * contract of its own.
+   * Deploys a session contract over deployed statement and lookup verifiers, with LayerSteps,
+   * SumcheckVerifier and LinearLayerStep contracts of its own.
    */
   public static OnChainProofSession deploy(
       Web3j web3j,
@@ -58,6 +58,18 @@ public final class OnChainProofSession {
             BigInteger.valueOf(OnChainOpeningVerifier.TRANSACTION_GAS_CAP),
             "LayerSteps",
             (transactions, fees) -> LayerSteps.deploy(web3j, transactions, fees));
+    io.zkaudit.escrow.contracts.SumcheckVerifier sumchecks =
+        ContractCalls.deploy(
+            web3j,
+            deployer,
+            chainId,
+            BigInteger.valueOf(OnChainOpeningVerifier.TRANSACTION_GAS_CAP),
+            "SumcheckVerifier",
+            (transactions, fees) ->
+                io.zkaudit.escrow.contracts.SumcheckVerifier.deploy(web3j, transactions, fees));
+    OnChainLinearLayerStep linear =
+        OnChainLinearLayerStep.deploy(
+            web3j, deployer, sumchecks.getContractAddress(), layers.getContractAddress());
     ProofSession contract =
         ContractCalls.deploy(
             web3j,
@@ -72,7 +84,8 @@ public final class OnChainProofSession {
                     fees,
                     statements.address(),
                     lookups.address(),
-                    layers.getContractAddress()));
+                    layers.getContractAddress(),
+                    linear.address()));
     return at(web3j, deployer, contract.getContractAddress());
   }
 
@@ -316,6 +329,198 @@ public final class OnChainProofSession {
             new DynamicBytes(rangeEvals),
             new DynamicBytes(output)),
         List.of(new TypeReference<StaticArray8<Bytes32>>() {}));
+  }
+
+  /**
+   * Step 4 + 2k: proven layer k's reduction, a windowed linear layer ({@link
+   * LayerEncoding#linearPlan}), its accumulator claim opened from the rounding's claims ({@link
+   * LayerEncoding#roundingItems}, chained from {@code previous}, the claims hash before the
+   * rounding), its plan checked against the session's layer plan hashes ({@link
+   * LayerEncoding#layerPlanHashes}); {@code proof}: the layer's {@code WindowedLinearProof} bytes.
+   */
+  public Outcome linear(
+      Digest32 id,
+      Checkpoint c,
+      List<BigInteger> plan,
+      List<byte[]> planHashes,
+      Digest32 previous,
+      List<BigInteger> roundingPlan,
+      byte[] roundingItems,
+      byte[] proof) {
+    return ofSession(
+        id,
+        step(
+            "linear",
+            linearCall(id, c, plan, planHashes, previous, roundingPlan, roundingItems, proof),
+            false));
+  }
+
+  /** {@link #linear} simulated (eth_call), nothing sent. */
+  public Outcome simulateLinear(
+      Digest32 id,
+      Checkpoint c,
+      List<BigInteger> plan,
+      List<byte[]> planHashes,
+      Digest32 previous,
+      List<BigInteger> roundingPlan,
+      byte[] roundingItems,
+      byte[] proof) {
+    return simulate(
+        id, linearCall(id, c, plan, planHashes, previous, roundingPlan, roundingItems, proof));
+  }
+
+  private static Function linearCall(
+      Digest32 id,
+      Checkpoint c,
+      List<BigInteger> plan,
+      List<byte[]> planHashes,
+      Digest32 previous,
+      List<BigInteger> roundingPlan,
+      byte[] roundingItems,
+      byte[] proof) {
+    return new Function(
+        "linear",
+        List.of(
+            new Bytes32(id.bytes()),
+            c.abi(),
+            words(plan),
+            new DynamicArray<>(Bytes32.class, planHashes.stream().map(Bytes32::new).toList()),
+            new Bytes32(previous.bytes()),
+            words(roundingPlan),
+            new DynamicBytes(roundingItems),
+            new DynamicBytes(proof)),
+        List.of(new TypeReference<StaticArray8<Bytes32>>() {}));
+  }
+
+  /**
+   * Step 4 + 2k for a quantized ADD: as {@link #linear}, with the proof's s for it ({@link
+   * OnChainLinearLayerStep#addEval}) and the lookups' claims (their hash and every layer's row
+   * hash, checked against what the first layer step stored) for its rescale rows.
+   */
+  public Outcome addition(
+      Digest32 id,
+      Checkpoint c,
+      List<BigInteger> plan,
+      List<byte[]> planHashes,
+      Digest32 previous,
+      List<BigInteger> roundingPlan,
+      byte[] roundingItems,
+      byte[] addEval,
+      Digest32 lookupsHash,
+      List<byte[]> rowHashes,
+      byte[] lookupItems) {
+    return ofSession(
+        id,
+        step(
+            "addition",
+            additionCall(
+                id,
+                c,
+                plan,
+                planHashes,
+                previous,
+                roundingPlan,
+                roundingItems,
+                addEval,
+                lookupsHash,
+                rowHashes,
+                lookupItems),
+            false));
+  }
+
+  /** {@link #addition} simulated (eth_call), nothing sent. */
+  public Outcome simulateAddition(
+      Digest32 id,
+      Checkpoint c,
+      List<BigInteger> plan,
+      List<byte[]> planHashes,
+      Digest32 previous,
+      List<BigInteger> roundingPlan,
+      byte[] roundingItems,
+      byte[] addEval,
+      Digest32 lookupsHash,
+      List<byte[]> rowHashes,
+      byte[] lookupItems) {
+    return simulate(
+        id,
+        additionCall(
+            id,
+            c,
+            plan,
+            planHashes,
+            previous,
+            roundingPlan,
+            roundingItems,
+            addEval,
+            lookupsHash,
+            rowHashes,
+            lookupItems));
+  }
+
+  private static Function additionCall(
+      Digest32 id,
+      Checkpoint c,
+      List<BigInteger> plan,
+      List<byte[]> planHashes,
+      Digest32 previous,
+      List<BigInteger> roundingPlan,
+      byte[] roundingItems,
+      byte[] addEval,
+      Digest32 lookupsHash,
+      List<byte[]> rowHashes,
+      byte[] lookupItems) {
+    return new Function(
+        "addition",
+        List.of(
+            new Bytes32(id.bytes()),
+            c.abi(),
+            words(plan),
+            new DynamicArray<>(Bytes32.class, planHashes.stream().map(Bytes32::new).toList()),
+            new Bytes32(previous.bytes()),
+            words(roundingPlan),
+            new DynamicBytes(roundingItems),
+            new DynamicBytes(addEval),
+            new Bytes32(lookupsHash.bytes()),
+            new DynamicArray<>(Bytes32.class, rowHashes.stream().map(Bytes32::new).toList()),
+            new DynamicBytes(lookupItems)),
+        List.of(new TypeReference<StaticArray8<Bytes32>>() {}));
+  }
+
+  /**
+   * The hash of the plans session {@code id} read ({@code ProofSession.sessionPlans}, {@link
+   * LayerEncoding#verifierPlans}), from its stored checkpoint {@code c} of {@code opener}: what a
+   * reader compares with the model's {@code ModelRegistry.verifierPlansOf}.
+   */
+  public Digest32 sessionPlans(Digest32 id, String opener, Checkpoint c) {
+    Function f =
+        new Function(
+            "sessionPlans",
+            List.of(new Bytes32(id.bytes()), new org.web3j.abi.datatypes.Address(opener), c.abi()),
+            List.of(new TypeReference<Bytes32>() {}));
+    EthCall r = calls.ethCall(FunctionEncoder.encode(f));
+    if (r.hasError()) {
+      throw EscrowException.invalidArgument("sessionPlans: " + r.getError().getMessage());
+    }
+    return new Digest32(
+        ((Bytes32)
+                org.web3j.abi.FunctionReturnDecoder.decode(r.getValue(), f.getOutputParameters())
+                    .getFirst())
+            .getValue());
+  }
+
+  /** The session's layer plans hash ({@link LayerEncoding#layerPlans}); zero before it is fixed. */
+  public Digest32 layerPlans(Digest32 id) {
+    Function f =
+        new Function(
+            "layerPlans",
+            List.of(new Bytes32(id.bytes())),
+            List.of(new TypeReference<Bytes32>() {}));
+    EthCall r = calls.ethCall(FunctionEncoder.encode(f));
+    return new Digest32(
+        ((Bytes32)
+                org.web3j.abi.FunctionReturnDecoder.decode(r.getValue(), f.getOutputParameters())
+                    .getFirst())
+            .getValue());
   }
 
   /**

@@ -47,6 +47,10 @@ public final class OnChainSumcheckVerifier {
     return calls.codeSize();
   }
 
+  public String address() {
+    return calls.address();
+  }
+
   /**
    * The contract's answer: VALID with the state after the sumcheck, its point and evaluations, the
    * mask weight and the final claim (an open end's), or why not.

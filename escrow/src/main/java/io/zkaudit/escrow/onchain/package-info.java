@@ -1,7 +1,11 @@
 /**
  * The Java side of zkaudit's on-chain proof verification (escrow/src/main/solidity-verifier): the
  * encodings the contracts read, their typed rejection reasons, and a client that checks a proof in
- * one call or in several transactions and reports the gas.
+ * one call or in several transactions and reports the gas. A model proof goes through {@link
+ * io.zkaudit.escrow.onchain.OnChainProofSession} step by step: the statement, the lookups, then per
+ * proven layer its rounding and its reduction ({@link io.zkaudit.escrow.onchain.LayerEncoding}'s
+ * plans; windowed linear layers and ADDs of plain proofs so far, the other kinds refused with a
+ * typed {@link io.zkaudit.escrow.onchain.LayerEncoding.NotOnChain} reason).
  *
  * <p>The contracts make the same decisions as the Java verifier on the same bytes; the differential
  * tests in this module hold them to it (docs/onchain-verifier.md).

@@ -91,27 +91,10 @@ class StatementBindingDifferentialTest {
   static synchronized List<Fixture> fixtures() throws Exception {
     if (fixtures == null) {
       List<Fixture> out = new ArrayList<>();
-      Optional<Path> mnist = SharedData.resolve("models/mnist_cnn_float.tflite");
+      Optional<CommittedMnist> mnist = committedMnist();
       if (mnist.isPresent()) {
-        FloatModel f = TfliteImporter.loadFloat(mnist.get());
-        Path json =
-            Path.of(System.getProperty("zkaudit.docs", "../docs"), "examples/mnist-test-0.json");
-        float[] real = TensorFiles.toNhwc(TensorFiles.read(json), f.input().shape()).real();
-        QuantizedModel q = Quantizer.quantize(f, List.of(real), PixelRange.UNIT);
-        TensorSpec spec = q.input();
-        int[] input = new int[real.length];
-        for (int i = 0; i < input.length; i++) {
-          input[i] =
-              (int)
-                  Math.clamp(
-                      Math.round(real[i] / spec.scale()) + spec.zeroPoint(),
-                      spec.type().min(),
-                      spec.type().max());
-        }
-        CommittedModel cm =
-            ModelProver.commit(
-                q,
-                "zkaudit/test/onchain-statement".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        CommittedModel cm = mnist.get().model();
+        int[] input = mnist.get().input();
         out.add(fixture("mnist-cnn", cm, input, false));
         out.add(fixture("mnist-cnn-zk", cm, input, true));
       }
@@ -128,6 +111,68 @@ class StatementBindingDifferentialTest {
     }
     Assumptions.assumeFalse(fixtures.isEmpty(), "no ../shared/models");
     return fixtures;
+  }
+
+  /** The MNIST CNN committed, with the quantized test input the proofs are about. */
+  record CommittedMnist(CommittedModel model, int[] input) {}
+
+  private static Optional<CommittedMnist> committedMnist;
+
+  /**
+   * The MNIST CNN (../shared/models/mnist_cnn_float.tflite) quantized with
+   * docs/examples/mnist-test-0.json as its calibration sample, committed, and that input quantized;
+   * empty without the model.
+   */
+  static synchronized Optional<CommittedMnist> committedMnist() throws Exception {
+    if (committedMnist == null) {
+      Optional<Path> mnist = SharedData.resolve("models/mnist_cnn_float.tflite");
+      if (mnist.isEmpty()) {
+        committedMnist = Optional.empty();
+        return committedMnist;
+      }
+      FloatModel f = TfliteImporter.loadFloat(mnist.get());
+      Path json =
+          Path.of(System.getProperty("zkaudit.docs", "../docs"), "examples/mnist-test-0.json");
+      float[] real = TensorFiles.toNhwc(TensorFiles.read(json), f.input().shape()).real();
+      QuantizedModel q = Quantizer.quantize(f, List.of(real), PixelRange.UNIT);
+      TensorSpec spec = q.input();
+      int[] input = new int[real.length];
+      for (int i = 0; i < input.length; i++) {
+        input[i] =
+            (int)
+                Math.clamp(
+                    Math.round(real[i] / spec.scale()) + spec.zeroPoint(),
+                    spec.type().min(),
+                    spec.type().max());
+      }
+      CommittedModel cm =
+          ModelProver.commit(
+              q,
+              "zkaudit/test/onchain-statement".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      committedMnist = Optional.of(new CommittedMnist(cm, input));
+    }
+    return committedMnist;
+  }
+
+  private static Fixture plainMnist;
+
+  /**
+   * The plain MNIST CNN proof alone (the same model and input as {@link #fixtures}' first), for
+   * tests that need no other proof; skipped without the model.
+   */
+  static synchronized Fixture plainMnist() throws Exception {
+    if (plainMnist == null) {
+      if (fixtures != null
+          && !fixtures.isEmpty()
+          && fixtures.getFirst().name().equals("mnist-cnn")) {
+        plainMnist = fixtures.getFirst();
+      } else {
+        Optional<CommittedMnist> m = committedMnist();
+        Assumptions.assumeTrue(m.isPresent(), "no ../shared/models");
+        plainMnist = fixture("mnist-cnn", m.get().model(), m.get().input(), false);
+      }
+    }
+    return plainMnist;
   }
 
   private static Fixture fixture(String name, CommittedModel cm, int[] input, boolean zk)

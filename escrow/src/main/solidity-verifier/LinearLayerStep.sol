@@ -1,0 +1,696 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.28;
+
+import "./FiatShamir.sol";
+import "./SumcheckVerifier.sol";
+import "./LayerSteps.sol";
+
+/// @notice A windowed linear layer's reduction (Java's `WindowedLinearVerifier.verify` without zero
+/// knowledge): a convolution or dense layer (phase 1 over taps and channels, then phase 2 over input
+/// positions), a depthwise convolution, or a sum (pools, means: phase 2 only). It reduces the claim
+/// "the layer's accumulator is `value` at `rho`" that the layer's rounding left (its kind-9 item) to
+/// claims on the bias, the weights and the input, from the transcript state the rounding ended in.
+///
+/// Inputs:
+/// - `plan` (`LayerEncoding.linearPlan`, words): k, kind (0 conv, 1 depthwise, 2 sum), the input's
+///   and the output's layouts (height, width, channels, hBits, wBits, cBits each), the row and
+///   column windows (kernel, stride, pad, outBits, tapBits, inBits, inSize each: Java's
+///   `WindowPredicate`), the input zero point (int256), where the bias, weight and input claims go
+///   (per claim: kind 8 a witness column, 10 a weight column, 0 none; the column), then the weight
+///   zero points, one per output channel (int256; none for a sum). Per-model public data, derived
+///   from the model description like the other plans; its keccak starts the step's claims hash.
+/// - `rho`, `value`: the accumulator claim (packed extension elements).
+/// - `proof`: exactly Java's `WindowedLinearProof.encode()` bytes (bias, phase-1 flag and sumcheck,
+///   phase-2 sumcheck, mask values).
+///
+/// The compositions are built here from the plan (never sent): conv W·G·M − zw(rc)·G·M, depthwise
+/// E·W·G − E·Z·G, phase 2 P·In; the sumchecks run in `SumcheckVerifier`, the window wiring, channel
+/// mask and zero-point tables in `LayerSteps`' pure functions (external calls: neither contract's
+/// code is repeated here, EIP-170).
+///
+/// Output: the state after the layer and the keccak chain, from keccak(plan), of the claims Java
+/// hands to the openings in its order: bias at rc, weights at rho1 (conv: rho1 ‖ rc), input at
+/// rhoC ‖ sigma (each kind, column, 0, point, one value).
+contract LinearLayerStep {
+    using FiatShamir for FiatShamir.Transcript;
+
+    uint256 private constant P = 0xFFFFFFFF00000001;
+    uint256 private constant M64 = 0xFFFFFFFFFFFFFFFF;
+    uint256 public constant CONV = 0;
+    uint256 public constant DEPTHWISE = 1;
+    uint256 public constant SUM = 2;
+    /// Where a claim goes: a witness column (as a rounding's claims) or a weight column.
+    uint256 public constant TO_WITNESS = 8;
+    uint256 public constant TO_WEIGHT = 10;
+    uint256 private constant HEAD = 36;
+    uint256 private constant MAX_VARS = 40;
+
+    /// Java's verdicts: Malformed (the proof's bytes are not a `WindowedLinearProof`: Java's decoding
+    /// fails), BadStatement (the plan or the claim point is not a layer's), Unsupported,
+    /// UnopenedClaims (the session's: the rounding's claims do not open its checkpoint), MaskValues
+    /// ("layer: n mask values, expected 0"), BiasWithoutBias ("layer without bias claims a bias"),
+    /// Phase1Presence ("missing phase-1 sumcheck" / "a sum layer has no phase-1 sumcheck"),
+    /// Phase1Sumcheck and Phase2Sumcheck (the sumcheck's own rejection, its
+    /// `SumcheckVerifier.Reason` as detail), PublicTable ("wrong channel mask evaluation",
+    /// "depthwise: wrong eq evaluation", "wrong zero-point evaluation"), WindowWiring ("wrong window
+    /// wiring evaluation"), WrongRescaleTag (an ADD's "wrong rescale tag").
+    enum Reason {
+        Valid,
+        Malformed,
+        BadStatement,
+        Unsupported,
+        UnopenedClaims,
+        MaskValues,
+        BiasWithoutBias,
+        Phase1Presence,
+        Phase1Sumcheck,
+        PublicTable,
+        Phase2Sumcheck,
+        WindowWiring,
+        WrongRescaleTag
+    }
+
+    SumcheckVerifier public immutable sumchecks;
+    LayerSteps public immutable layerSteps;
+
+    constructor(SumcheckVerifier sumchecks_, LayerSteps layerSteps_) {
+        sumchecks = sumchecks_;
+        layerSteps = layerSteps_;
+    }
+
+    /// @dev The proof's sections: where each sumcheck starts and how long it is (0: absent).
+    struct Sections {
+        uint256 p1At;
+        uint256 p1Len;
+        uint256 p2At;
+        uint256 p2Len;
+        uint256 masks;
+        bool hasPhase1;
+    }
+
+    /// @dev The accumulator point split by the output layout, and what the phases leave.
+    struct Points {
+        uint256[] rc;
+        uint256[] rx;
+        uint256[] ry;
+        uint256[] rho1;
+        uint256[] rhoC;
+        uint256[] rhoJ;
+        uint256[] rhoI;
+        uint256[] sigma;
+    }
+
+    /// @notice The layer's reduction from `stateIn`; see the contract's comment. Never reverts on a
+    /// bad proof or plan: Valid with the state and the claims hash, or the reason.
+    function reduce(bytes32 stateIn, uint256[] calldata plan, uint256[] calldata rho, uint256 value, bytes calldata proof)
+        external
+        view
+        returns (Reason reason, uint256 detail, bytes32 stateOut, bytes32 claimsHash)
+    {
+        (reason, detail) = _checkPlan(plan, rho, value);
+        if (reason != Reason.Valid) return (reason, detail, 0, 0);
+        Sections memory s;
+        (reason, detail, s) = _sections(proof);
+        if (reason != Reason.Valid) return (reason, detail, 0, 0);
+        if (s.masks != 0) return (Reason.MaskValues, s.masks, 0, 0);
+        return _reduce(stateIn, plan, rho, value, proof, s);
+    }
+
+    function _reduce(
+        bytes32 stateIn,
+        uint256[] calldata plan,
+        uint256[] calldata rho,
+        uint256 value,
+        bytes calldata proof,
+        Sections memory s
+    ) private view returns (Reason, uint256, bytes32, bytes32) {
+        Points memory pt;
+        pt.rc = _slice(rho, 0, plan[13]);
+        pt.rx = _slice(rho, plan[13], plan[12]);
+        pt.ry = _slice(rho, plan[13] + plan[12], plan[11]);
+        FiatShamir.Transcript memory t = FiatShamir.Transcript(stateIn);
+        bytes32 h = keccak256(abi.encodePacked(plan));
+        uint256 bias = _ext(proof, 0);
+        uint256 kind = plan[1];
+        if (plan[29] != 0) {
+            t.absorbCalldata("layer/bias", proof[0:16]);
+            h = _item(h, plan[29], plan[30], pt.rc, new uint256[](0), bias);
+        } else if (bias != 0) {
+            return (Reason.BiasWithoutBias, 0, 0, 0);
+        }
+        uint256 phase2Claim;
+        if (kind == SUM) {
+            if (s.hasPhase1) return (Reason.Phase1Presence, 1, 0, 0);
+            pt.rhoC = pt.rc;
+            (Reason why, uint256 part) = _sumZeroPart(plan, pt);
+            if (why != Reason.Valid) return (why, 0, 0, 0);
+            phase2Claim = _add(value, part);
+        } else {
+            if (!s.hasPhase1) return (Reason.Phase1Presence, 0, 0, 0);
+            uint256[] memory evals;
+            {
+                uint256 zwr = 0;
+                if (kind == CONV) (, zwr) = _eqAndZeroPoints(plan, pt.rc, pt.rc);
+                uint256 reasonCode;
+                (reasonCode, t.state, pt.rho1, evals) =
+                    _sumcheck(t.state, _phase1Spec(plan, _sub(value, bias), zwr), proof[s.p1At:s.p1At + s.p1Len]);
+                if (reasonCode != 0) return (Reason.Phase1Sumcheck, reasonCode, 0, 0);
+            }
+            uint256 inCBits = plan[7];
+            pt.rhoC = _sliceMem(pt.rho1, 0, inCBits);
+            pt.rhoJ = _sliceMem(pt.rho1, inCBits, plan[18 + 7]);
+            pt.rhoI = _sliceMem(pt.rho1, inCBits + plan[25], plan[18]);
+            {
+                (Reason why, uint256 which) = _checkPhase1Tables(plan, pt, evals);
+                if (why != Reason.Valid) return (why, which, 0, 0);
+            }
+            h = kind == CONV
+                ? _item(h, plan[31], plan[32], pt.rho1, pt.rc, evals[0])
+                : _item(h, plan[31], plan[32], pt.rho1, new uint256[](0), evals[0]);
+            (Reason why2, uint256 part2) = _inputZeroPart(plan, pt);
+            if (why2 != Reason.Valid) return (why2, 1, 0, 0);
+            phase2Claim = _add(evals[1], part2);
+        }
+        uint256[] memory evals2;
+        {
+            uint256 code;
+            (code, t.state, pt.sigma, evals2) =
+                _sumcheck(t.state, _phase2Spec(plan[5] + plan[6], phase2Claim), proof[s.p2At:s.p2At + s.p2Len]);
+            if (code != 0) return (Reason.Phase2Sumcheck, code, 0, 0);
+        }
+        {
+            (Reason why, uint256 wiring) = _wiring(plan, pt);
+            if (why != Reason.Valid) return (why, 2, 0, 0);
+            if (evals2[0] != wiring) return (Reason.WindowWiring, 0, 0, 0);
+        }
+        h = _item(h, plan[33], plan[34], pt.rhoC, pt.sigma, evals2[1]);
+        return (Reason.Valid, 0, t.state, h);
+    }
+
+    // ------------------------------------------------------------------ the plan
+
+    /// @dev The plan's words within range and consistent (layouts, windows against them, routes,
+    /// zero points), and the claim point the output layout's length; else a bad statement.
+    function _checkPlan(uint256[] calldata plan, uint256[] calldata rho, uint256 value)
+        private
+        pure
+        returns (Reason, uint256)
+    {
+        unchecked {
+            if (plan.length < HEAD) return (Reason.BadStatement, 0);
+            uint256 kind = plan[1];
+            if (plan[0] >= 1 << 32 || kind > SUM) return (Reason.BadStatement, 1);
+            for (uint256 d = 0; d < 6; ++d) {
+                uint256 size = plan[2 + (d % 3) + 6 * (d / 3)];
+                uint256 bits = plan[5 + (d % 3) + 6 * (d / 3)];
+                if (bits > 20 || size < 1 || size > 1 << bits) return (Reason.BadStatement, 2 + d);
+            }
+            // The windows: rows over heights, columns over widths (WindowedLinear.windowed).
+            for (uint256 w = 0; w < 2; ++w) {
+                uint256 at = 14 + 7 * w;
+                if (plan[at + 3] != plan[11 + w] || plan[at + 5] != plan[5 + w] || plan[at + 6] != plan[2 + w])
+                {
+                    return (Reason.BadStatement, at);
+                }
+                if (plan[at] >= 1 << 20 || plan[at + 1] >= 1 << 20 || plan[at + 2] >= 1 << 20 || plan[at + 4] > 20) {
+                    return (Reason.BadStatement, at);
+                }
+            }
+            if (!_signed(plan[28])) return (Reason.BadStatement, 28);
+            for (uint256 j = 29; j < 35; j += 2) {
+                uint256 to = plan[j];
+                if ((to != 0 && to != TO_WITNESS && to != TO_WEIGHT) || plan[j + 1] >= 1 << 32) {
+                    return (Reason.BadStatement, j);
+                }
+            }
+            if (plan[33] == 0) return (Reason.BadStatement, 33);
+            uint256 zps = plan[35];
+            if (kind == SUM) {
+                if (plan[29] != 0 || plan[31] != 0 || zps != 0) return (Reason.BadStatement, 31);
+            } else if (plan[31] == 0 || zps != plan[10]) {
+                return (Reason.BadStatement, 35);
+            }
+            if (plan.length != HEAD + zps) return (Reason.BadStatement, 0);
+            for (uint256 c = 0; c < zps; ++c) {
+                if (!_signed(plan[HEAD + c])) return (Reason.BadStatement, HEAD + c);
+            }
+            // Depthwise and sums keep the channels (and their bits: the eq of phase 1's tables).
+            if (kind != CONV && (plan[4] != plan[10] || plan[7] != plan[13])) return (Reason.BadStatement, 4);
+            if (plan[7] > 16 || plan[13] > 16) return (Reason.Unsupported, 4);
+            if (kind != SUM && plan[7] + plan[25] + plan[18] > MAX_VARS) return (Reason.Unsupported, 1);
+            if (plan[5] + plan[6] > MAX_VARS) return (Reason.Unsupported, 2);
+            if (rho.length != plan[11] + plan[12] + plan[13]) return (Reason.BadStatement, 3);
+            for (uint256 j = 0; j < rho.length; ++j) {
+                if (!_canonical(rho[j])) return (Reason.BadStatement, 3);
+            }
+            if (!_canonical(value)) return (Reason.BadStatement, 3);
+            return (Reason.Valid, 0);
+        }
+    }
+
+    /// @dev A signed word (two's complement) of magnitude below 2^62.
+    function _signed(uint256 w) private pure returns (bool) {
+        int256 z = int256(w);
+        return z < int256(1 << 62) && z > -int256(1 << 62);
+    }
+
+    function _fromSigned(uint256 w) private pure returns (uint256) {
+        int256 z = int256(w);
+        return z >= 0 ? uint256(z) : P - uint256(-z);
+    }
+
+    function _canonical(uint256 v) private pure returns (bool) {
+        return v >> 128 == 0 && v & M64 < P && v >> 64 < P;
+    }
+
+    // ------------------------------------------------------------------ the proof's bytes
+
+    /// @dev WindowedLinearProof.decode: the bias, a flag of at most 1, phase 1 if flagged, phase 2,
+    /// at most four mask values, nothing after; every element canonical.
+    function _sections(bytes calldata p) private pure returns (Reason, uint256, Sections memory s) {
+        unchecked {
+            if (p.length < 17 || !_canonicalExts(p, 0, 1)) return (Reason.Malformed, 0, s);
+            uint256 flag = uint8(p[16]);
+            if (flag > 1) return (Reason.Malformed, 16, s);
+            uint256 at = 17;
+            s.hasPhase1 = flag == 1;
+            if (s.hasPhase1) {
+                s.p1At = at;
+                uint256 end = _sumcheckEnd(p, at);
+                if (end == 0) return (Reason.Malformed, at, s);
+                s.p1Len = end - at;
+                at = end;
+            }
+            s.p2At = at;
+            {
+                uint256 end = _sumcheckEnd(p, at);
+                if (end == 0) return (Reason.Malformed, at, s);
+                s.p2Len = end - at;
+                at = end;
+            }
+            if (p.length - at < 4) return (Reason.Malformed, at, s);
+            s.masks = _u32(p, at);
+            if (s.masks > 4 || p.length - at - 4 < 16 * s.masks) return (Reason.Malformed, at, s);
+            if (!_canonicalExts(p, at + 4, s.masks)) return (Reason.Malformed, at, s);
+            at += 4 + 16 * s.masks;
+            if (at != p.length) return (Reason.Malformed, at, s);
+            return (Reason.Valid, 0, s);
+        }
+    }
+
+    /// @dev SumcheckProof.decode from `at`: rounds (at most 40) of at most 8 values, then at most
+    /// 2^17 evaluations, all canonical; the offset after it, or 0 if it is not one.
+    function _sumcheckEnd(bytes calldata p, uint256 at) private pure returns (uint256) {
+        unchecked {
+            if (p.length - at < 4) return 0;
+            uint256 rounds = _u32(p, at);
+            if (rounds > MAX_VARS) return 0;
+            at += 4;
+            for (uint256 i = 0; i <= rounds; ++i) {
+                if (p.length < at + 4) return 0;
+                uint256 m = _u32(p, at);
+                if (m > (i < rounds ? 8 : 1 << 17)) return 0;
+                if (p.length - at - 4 < 16 * m || !_canonicalExts(p, at + 4, m)) return 0;
+                at += 4 + 16 * m;
+            }
+            return at;
+        }
+    }
+
+    /// @dev n extension elements from `at` (bounds checked by the caller), each coordinate canonical.
+    function _canonicalExts(bytes calldata p, uint256 at, uint256 n) private pure returns (bool ok) {
+        ok = true;
+        assembly ("memory-safe") {
+            let end := add(add(p.offset, at), mul(n, 16))
+            for { let q := add(p.offset, at) } lt(q, end) { q := add(q, 8) } {
+                let w := shr(192, calldataload(q))
+                w := or(shr(8, and(w, 0xFF00FF00FF00FF00)), shl(8, and(w, 0x00FF00FF00FF00FF)))
+                w := or(shr(16, and(w, 0xFFFF0000FFFF0000)), shl(16, and(w, 0x0000FFFF0000FFFF)))
+                w := or(shr(32, w), shl(32, and(w, 0xFFFFFFFF)))
+                if iszero(lt(w, P)) {
+                    ok := 0
+                    break
+                }
+            }
+        }
+    }
+
+    function _u32(bytes calldata b, uint256 at) private pure returns (uint256 v) {
+        assembly ("memory-safe") {
+            v := shr(224, calldataload(add(b.offset, at)))
+        }
+        v = FiatShamir.bswap32(v);
+    }
+
+    /// @dev The packed extension element at `at` (two little-endian u64).
+    function _ext(bytes calldata b, uint256 at) private pure returns (uint256) {
+        uint256 v;
+        assembly ("memory-safe") {
+            v := calldataload(add(b.offset, at))
+        }
+        return FiatShamir.bswap64(v >> 192) | (FiatShamir.bswap64((v >> 128) & M64) << 64);
+    }
+
+    // ------------------------------------------------------------------ the sumchecks
+
+    /// @dev Phase 1's spec (SumcheckEncoding.plain): conv tables W, G, M with terms W·G·M and
+    /// −zw(rc)·G·M; depthwise W, G, E, Z with E·W·G and −E·Z·G.
+    function _phase1Spec(uint256[] calldata plan, uint256 claim, uint256 zwr) private pure returns (uint256[] memory w) {
+        uint256 vars = plan[7] + plan[25] + plan[18];
+        if (plan[1] == CONV) {
+            w = new uint256[](17);
+            w[6] = 3;
+            w[7] = 2;
+            (w[8], w[9], w[10], w[11], w[12]) = (1, 3, 0, 1, 2);
+            (w[13], w[14], w[15], w[16]) = (_sub(0, zwr), 2, 1, 2);
+        } else {
+            w = new uint256[](18);
+            w[6] = 4;
+            w[7] = 2;
+            (w[8], w[9], w[10], w[11], w[12]) = (1, 3, 2, 0, 1);
+            (w[13], w[14], w[15], w[16], w[17]) = (P - 1, 3, 2, 3, 1);
+        }
+        w[0] = vars;
+        w[2] = claim;
+    }
+
+    /// @dev Phase 2's spec: tables P, In with the one term P·In.
+    function _phase2Spec(uint256 vars, uint256 claim) private pure returns (uint256[] memory w) {
+        w = new uint256[](12);
+        w[0] = vars;
+        w[2] = claim;
+        (w[6], w[7], w[8], w[9], w[10], w[11]) = (2, 1, 1, 2, 0, 1);
+    }
+
+    /// @dev `SumcheckVerifier.verify`; a rejection comes back as its reason's ordinal (0: valid).
+    function _sumcheck(bytes32 state, uint256[] memory spec, bytes calldata proof)
+        private
+        view
+        returns (uint256 code, bytes32 out, uint256[] memory point, uint256[] memory evals)
+    {
+        try sumchecks.verify(state, spec, proof) returns (
+            bytes32 s, uint256[] memory pt, uint256[] memory ev, uint256, uint256
+        ) {
+            return (0, s, pt, ev);
+        } catch (bytes memory err) {
+            if (err.length == 68 && bytes4(err) == SumcheckVerifier.Rejected.selector) {
+                assembly ("memory-safe") {
+                    code := mload(add(err, 36))
+                }
+                return (code, 0, point, evals);
+            }
+            assembly ("memory-safe") {
+                revert(add(err, 32), mload(err))
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ the public tables
+
+    /// @dev checkPhase1Tables: conv M(rhoC) = RangeMask(C_in); depthwise E = eq(rc, rhoC) and
+    /// Z = zw(rhoC).
+    function _checkPhase1Tables(uint256[] calldata plan, Points memory pt, uint256[] memory evals)
+        private
+        view
+        returns (Reason, uint256)
+    {
+        if (plan[1] == CONV) {
+            (Reason why, uint256 mask) = _rangeMask(plan[4], pt.rhoC);
+            if (why != Reason.Valid) return (why, 0);
+            if (evals[2] != mask) return (Reason.PublicTable, 2);
+        } else {
+            (uint256 eq, uint256 zp) = _eqAndZeroPoints(plan, pt.rc, pt.rhoC);
+            if (evals[2] != eq) return (Reason.PublicTable, 2);
+            if (evals[3] != zp) return (Reason.PublicTable, 3);
+        }
+        return (Reason.Valid, 0);
+    }
+
+    /// @dev inputZeroPart: rows.sumOverInput(ry, rhoI) cols.sumOverInput(rx, rhoJ) RangeMask(rhoC) zin.
+    function _inputZeroPart(uint256[] calldata plan, Points memory pt) private view returns (Reason, uint256) {
+        uint256 zin = _fromSigned(plan[28]);
+        if (zin == 0) return (Reason.Valid, 0);
+        (Reason a, uint256 rows) = _window(plan, 14, pt.ry, pt.rhoI, new uint256[](0), 1);
+        (Reason b, uint256 cols) = _window(plan, 21, pt.rx, pt.rhoJ, new uint256[](0), 1);
+        (Reason c, uint256 mask) = _rangeMask(plan[4], pt.rhoC);
+        if (a != Reason.Valid) return (a, 0);
+        if (b != Reason.Valid) return (b, 0);
+        if (c != Reason.Valid) return (c, 0);
+        return (Reason.Valid, _mulBase(_mul(_mul(rows, cols), mask), zin));
+    }
+
+    /// @dev sumZeroPart: rows.windowCount(ry) cols.windowCount(rx) RangeMask(rc) zin.
+    function _sumZeroPart(uint256[] calldata plan, Points memory pt) private view returns (Reason, uint256) {
+        uint256 zin = _fromSigned(plan[28]);
+        if (zin == 0) return (Reason.Valid, 0);
+        uint256[] memory none = new uint256[](0);
+        (Reason a, uint256 rows) = _window(plan, 14, pt.ry, none, none, 0);
+        (Reason b, uint256 cols) = _window(plan, 21, pt.rx, none, none, 0);
+        (Reason c, uint256 mask) = _rangeMask(plan[4], pt.rc);
+        if (a != Reason.Valid) return (a, 0);
+        if (b != Reason.Valid) return (b, 0);
+        if (c != Reason.Valid) return (c, 0);
+        return (Reason.Valid, _mulBase(_mul(_mul(rows, cols), mask), zin));
+    }
+
+    /// @dev phase2End's wiring at sigma = (sx, sy): the windows with the taps at rho1's (a sum: taps
+    /// summed over).
+    function _wiring(uint256[] calldata plan, Points memory pt) private view returns (Reason, uint256) {
+        uint256 wBits = plan[6];
+        uint256[] memory sx = _sliceMem(pt.sigma, 0, wBits);
+        uint256[] memory sy = _sliceMem(pt.sigma, wBits, plan[5]);
+        bool sum = plan[1] == SUM;
+        uint256[] memory none = new uint256[](0);
+        (Reason a, uint256 rows) = _window(plan, 14, pt.ry, sum ? none : pt.rhoI, sy, sum ? 2 : 3);
+        (Reason b, uint256 cols) = _window(plan, 21, pt.rx, sum ? none : pt.rhoJ, sx, sum ? 2 : 3);
+        if (a != Reason.Valid) return (a, 0);
+        if (b != Reason.Valid) return (b, 0);
+        return (Reason.Valid, _mul(rows, cols));
+    }
+
+    /// @dev LayerSteps.window with the plan's seven shape words from `at`.
+    function _window(
+        uint256[] calldata plan,
+        uint256 at,
+        uint256[] memory r,
+        uint256[] memory tap,
+        uint256[] memory inPoint,
+        uint256 mode
+    ) private view returns (Reason, uint256) {
+        uint256[] memory shape = new uint256[](7);
+        for (uint256 j = 0; j < 7; ++j) {
+            shape[j] = plan[at + j];
+        }
+        (LayerSteps.Reason why, uint256 v) = layerSteps.window(shape, r, tap, inPoint, mode);
+        return (_carry(why), v);
+    }
+
+    function _rangeMask(uint256 n, uint256[] memory point) private view returns (Reason, uint256) {
+        (LayerSteps.Reason why, uint256 v) = layerSteps.rangeMask(n, point);
+        return (_carry(why), v);
+    }
+
+    /// @dev eq(a, b) and the weight zero points' MLE at b (the plan's words after the head).
+    function _eqAndZeroPoints(uint256[] calldata plan, uint256[] memory a, uint256[] memory b)
+        private
+        view
+        returns (uint256 eq, uint256 zp)
+    {
+        uint256 n = plan[35];
+        int256[] memory zps = new int256[](n);
+        for (uint256 c = 0; c < n; ++c) {
+            zps[c] = int256(plan[HEAD + c]);
+        }
+        (, eq, zp) = layerSteps.eqAndZeroPoints(a, b, zps);
+    }
+
+    /// @dev LayerSteps' refusal of a window or table: the plan's (its points are ours, canonical).
+    function _carry(LayerSteps.Reason why) private pure returns (Reason) {
+        if (why == LayerSteps.Reason.Valid) return Reason.Valid;
+        if (why == LayerSteps.Reason.Unsupported) return Reason.Unsupported;
+        return Reason.BadStatement;
+    }
+
+    // ------------------------------------------------------------------ additions
+
+    /// @notice A quantized ADD's reduction without zero knowledge (`ProofReduction.add`): the
+    /// proof's s (`addEval`, 16 bytes) is side 0's rescaled value at rho (side 1's when side 0 is
+    /// a constant), the rest of a(rho) the other side's. A constant side leaves a claim on its
+    /// weight column at rho's channel coordinates; an activation side a claim on its rescaled
+    /// column at rho, and its rescale row (a lookup item: kind 2, lookup 0, the plan's group; tag,
+    /// x, rescale(x), 0) opened from `lookupItems` against `lookupsHash`, whose tag must be the
+    /// side's with a zero last value, leaves claims on the input at the row's point and on the
+    /// rescaled column there.
+    ///
+    /// `plan` (`LayerEncoding.addPlan`): k, kind 3, the output's channel bits, then per side:
+    /// constant (1) or not (0), the column (the weight column of a constant, the rescaled column
+    /// of an activation), the rescale tag, the rescale row's group, and where the input claim goes
+    /// (kind, column). The claims chain from keccak(plan) in Java's order, side by side.
+    function add(
+        bytes32 stateIn,
+        uint256[] calldata plan,
+        uint256[] calldata rho,
+        uint256 value,
+        bytes calldata addEval,
+        bytes32 lookupsHash,
+        bytes calldata lookupItems
+    ) external pure returns (Reason, uint256, bytes32, bytes32) {
+        unchecked {
+            if (plan.length != 15 || plan[0] >= 1 << 32 || plan[1] != 3 || plan[2] > rho.length) {
+                return (Reason.BadStatement, 0, 0, 0);
+            }
+            if (plan[3] == 1 && plan[9] == 1) return (Reason.BadStatement, 3, 0, 0);
+            for (uint256 side = 0; side < 2; ++side) {
+                uint256 at = 3 + 6 * side;
+                if (plan[at] > 1 || plan[at + 1] >= 1 << 32 || plan[at + 2] >= P || plan[at + 3] >= 1 << 32) {
+                    return (Reason.BadStatement, at, 0, 0);
+                }
+                if (plan[at] == 0 && (plan[at + 4] != TO_WITNESS || plan[at + 5] >= 1 << 32)) {
+                    return (Reason.BadStatement, at + 4, 0, 0);
+                }
+            }
+            for (uint256 j = 0; j < rho.length; ++j) {
+                if (!_canonical(rho[j])) return (Reason.BadStatement, 1, 0, 0);
+            }
+            if (!_canonical(value)) return (Reason.BadStatement, 1, 0, 0);
+            if (addEval.length != 16 || !_canonicalExts(addEval, 0, 1)) return (Reason.Malformed, 0, 0, 0);
+            if (_chain(lookupItems) != lookupsHash) return (Reason.UnopenedClaims, 0, 0, 0);
+            FiatShamir.Transcript memory t = FiatShamir.Transcript(stateIn);
+            t.absorbCalldata("add-eval", addEval);
+            uint256 s = _ext(addEval, 0);
+            uint256 first = plan[3] == 1 ? 1 : 0;
+            uint256[2] memory parts = first == 0 ? [s, _sub(value, s)] : [_sub(value, s), s];
+            bytes32 h = keccak256(abi.encodePacked(plan));
+            uint256[] memory rc = _slice(rho, 0, plan[2]);
+            uint256[] memory full = _slice(rho, 0, rho.length);
+            uint256[] memory none = new uint256[](0);
+            for (uint256 side = 0; side < 2; ++side) {
+                uint256 at = 3 + 6 * side;
+                if (plan[at] == 1) {
+                    h = _item(h, TO_WEIGHT, plan[at + 1], rc, none, parts[side]);
+                    continue;
+                }
+                h = _item(h, TO_WITNESS, plan[at + 1], full, none, parts[side]);
+                (bool found, uint256[] memory point, uint256[4] memory v) = _rescaleRow(lookupItems, plan[at + 3]);
+                if (!found) return (Reason.BadStatement, at + 3, 0, 0);
+                if (v[0] != plan[at + 2] || v[3] != 0) return (Reason.WrongRescaleTag, side, 0, 0);
+                h = _item(h, plan[at + 4], plan[at + 5], point, none, v[1]);
+                h = _item(h, TO_WITNESS, plan[at + 1], point, none, v[2]);
+            }
+            return (Reason.Valid, 0, t.state, h);
+        }
+    }
+
+    /// @dev The keccak chain of whole items (kind, a, b, n, point, m, values) from zero, or a value
+    /// no chain has (zero... the caller compares) for items that are not whole.
+    function _chain(bytes calldata items) private pure returns (bytes32 h) {
+        unchecked {
+            uint256 len = items.length;
+            if (len % 32 != 0) return bytes32(type(uint256).max);
+            uint256 at = 0;
+            while (at < len) {
+                if (len - at < 160) return bytes32(type(uint256).max);
+                uint256 n = _word(items, at + 96);
+                if (n > 64 || len - at < 32 * (5 + n)) return bytes32(type(uint256).max);
+                uint256 m = _word(items, at + 32 * (4 + n));
+                if (m > 64 || len - at < 32 * (5 + n + m)) return bytes32(type(uint256).max);
+                uint256 size = 32 * (5 + n + m);
+                assembly ("memory-safe") {
+                    let ptr := mload(0x40)
+                    mstore(ptr, h)
+                    calldatacopy(add(ptr, 32), add(items.offset, at), size)
+                    h := keccak256(ptr, add(size, 32))
+                }
+                at += size;
+            }
+        }
+    }
+
+    /// @dev The last item of group g of lookup 0 with four values (the rescale row), as Java's
+    /// `lookups.witnesses().get(0).get(g)`: its point and values.
+    function _rescaleRow(bytes calldata items, uint256 g)
+        private
+        pure
+        returns (bool found, uint256[] memory point, uint256[4] memory v)
+    {
+        unchecked {
+            uint256 at = 0;
+            uint256 where = type(uint256).max;
+            while (at < items.length) {
+                uint256 n = _word(items, at + 96);
+                uint256 m = _word(items, at + 32 * (4 + n));
+                if (_word(items, at) == 2 && _word(items, at + 32) == 0 && _word(items, at + 64) == g && m == 4) {
+                    where = at;
+                }
+                at += 32 * (5 + n + m);
+            }
+            if (where == type(uint256).max) return (false, point, v);
+            uint256 count = _word(items, where + 96);
+            point = new uint256[](count);
+            for (uint256 j = 0; j < count; ++j) {
+                point[j] = _word(items, where + 128 + 32 * j);
+            }
+            for (uint256 j = 0; j < 4; ++j) {
+                v[j] = _word(items, where + 32 * (5 + count + j));
+            }
+            return (true, point, v);
+        }
+    }
+
+    function _word(bytes calldata b, uint256 at) private pure returns (uint256 w) {
+        assembly ("memory-safe") {
+            w := calldataload(add(b.offset, at))
+        }
+    }
+
+    // ------------------------------------------------------------------ claims and points
+
+    /// @dev h' = keccak(h, kind, column, 0, n, a ‖ b, 1, value).
+    function _item(bytes32 h, uint256 kind, uint256 column, uint256[] memory a, uint256[] memory b, uint256 value)
+        private
+        pure
+        returns (bytes32)
+    {
+        return keccak256(abi.encodePacked(h, kind, column, uint256(0), a.length + b.length, a, b, uint256(1), value));
+    }
+
+    function _slice(uint256[] calldata v, uint256 from, uint256 n) private pure returns (uint256[] memory out) {
+        out = new uint256[](n);
+        for (uint256 j = 0; j < n; ++j) {
+            out[j] = v[from + j];
+        }
+    }
+
+    function _sliceMem(uint256[] memory v, uint256 from, uint256 n) private pure returns (uint256[] memory out) {
+        out = new uint256[](n);
+        for (uint256 j = 0; j < n; ++j) {
+            out[j] = v[from + j];
+        }
+    }
+
+    // ------------------------------------------------------------------ packed extension field
+
+    function _add(uint256 a, uint256 b) private pure returns (uint256) {
+        return addmod(a & M64, b & M64, P) | (addmod(a >> 64, b >> 64, P) << 64);
+    }
+
+    function _sub(uint256 a, uint256 b) private pure returns (uint256) {
+        unchecked {
+            return addmod(a & M64, P - (b & M64), P) | (addmod(a >> 64, P - (b >> 64), P) << 64);
+        }
+    }
+
+    function _mul(uint256 a, uint256 b) private pure returns (uint256) {
+        unchecked {
+            uint256 a0 = a & M64;
+            uint256 a1 = a >> 64;
+            uint256 b0 = b & M64;
+            uint256 b1 = b >> 64;
+            return ((a0 * b0 + 7 * a1 * b1) % P) | (((a0 * b1 + a1 * b0) % P) << 64);
+        }
+    }
+
+    function _mulBase(uint256 a, uint256 k) private pure returns (uint256) {
+        return mulmod(a & M64, k, P) | (mulmod(a >> 64, k, P) << 64);
+    }
+}
