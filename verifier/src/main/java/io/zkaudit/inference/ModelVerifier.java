@@ -621,16 +621,6 @@ public final class ModelVerifier {
     for (int[] input : inputs) {
       java.util.Objects.requireNonNull(input, kind + " is verified against every input");
     }
-    refuseLimbRoundings(kind);
-  }
-
-  /**
-   * Not built yet for several samples (InferenceStatement#lookups): refused, never mis-verified.
-   */
-  private void refuseLimbRoundings(String kind) throws InvalidProofException {
-    InvalidProofException.check(
-        vk.description().limbRoundings().isEmpty(),
-        kind + " of a model with limb roundings is not supported yet");
   }
 
   /** An accuracy proof states no outputs: it is not the proof a caller expecting outputs holds. */
@@ -745,7 +735,6 @@ public final class ModelVerifier {
             + " its inputs and labels");
     InvalidProofException.check(
         proof.zeroKnowledge(), "a proof about a test-set commitment must be zero-knowledge");
-    refuseLimbRoundings("an accuracy proof");
     InvalidProofException.check(
         proof.samples() == testSet.samples(),
         "the proof is about "
