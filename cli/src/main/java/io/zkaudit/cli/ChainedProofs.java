@@ -208,7 +208,8 @@ final class ChainedProofs {
       Path input,
       java.util.Optional<InputNormalizationOption.Chosen> normalization,
       LabelsOption labels,
-      int top)
+      int top,
+      boolean showSoundness)
       throws IOException {
     VerifyingKey[] keys = new VerifyingKey[2];
     ModelVerifier[] verifiers = new ModelVerifier[2];
@@ -267,6 +268,15 @@ final class ChainedProofs {
     TensorSpec outSpec = keys[1].description().tensor(verifiers[1].circuit().outputTensor());
     ProofInputs.printTopK(
         output, outSpec, labels.forOutput(outSpec.size(), keys[1].description().name()), top);
+    // The chain is as sound as its weaker proof: the body's includes its output shadow and the
+    // link to C, the head's its input shadow and the link to the same C.
+    try {
+      VerifyCommand.printSoundness(
+          "body ", verifiers[0].committedOutputSoundness(false), showSoundness);
+      VerifyCommand.printSoundness("head ", verifiers[1].soundness(true, true), showSoundness);
+    } catch (InvalidProofException e) {
+      throw CliException.usage(e.getMessage());
+    }
     return Main.EXIT_OK;
   }
 

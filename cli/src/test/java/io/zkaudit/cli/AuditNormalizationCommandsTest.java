@@ -348,6 +348,16 @@ class AuditNormalizationCommandsTest {
     Run ok = run(concat(verify, IMAGENET));
     assertEquals(0, ok.code(), ok.out() + ok.err());
     assertTrue(ok.out().startsWith("valid chained proof"), ok.out());
+    // Both parts' provable soundness, the body's with its output shadow's link to C.
+    assertTrue(
+        ok.out().contains("  body soundness, provable (no conjecture): 100.1 bits"), ok.out());
+    assertTrue(
+        ok.out().contains("  head soundness, provable (no conjecture): 100.1 bits"), ok.out());
+    Run rounds = run(concat(concat(verify, IMAGENET), "--soundness"));
+    assertEquals(0, rounds.code(), rounds.out() + rounds.err());
+    assertTrue(
+        rounds.out().contains("link of the output shadow to the output commitment C"),
+        rounds.out());
     for (String[] wrong : new String[][] {UNIT, {}}) {
       Run bad = run(concat(verify, wrong));
       assertEquals(
