@@ -69,6 +69,8 @@ final class AccuracyAuditCommand implements Runnable {
 
     @Mixin LabelledSamplesOption samples;
 
+    @Mixin InputNormalizationOption normalization;
+
     @Option(names = "--out", required = true, description = "where to write T")
     Path out;
 
@@ -80,11 +82,14 @@ final class AccuracyAuditCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
+      // Bad options before any file is read; a key has no metadata: the options or the range.
+      var norm = normalization.given();
       VerifyingKey vk = readKey(vkFile);
       ModelVerifier verifier = verifierOf(vk, vkFile);
       TensorSpec in = vk.description().tensor(verifier.circuit().inputTensor());
       int classes = classes(verifier.circuit());
-      LabelledSamplesOption.Labelled set = samples.load(in, classes);
+      norm.ifPresent(c -> System.out.println(c.line()));
+      LabelledSamplesOption.Labelled set = samples.load(in, classes, norm);
       CommittedTestSet committed;
       try {
         committed = TestSets.commit(vk, set.inputs(), set.classes());
@@ -121,6 +126,8 @@ final class AccuracyAuditCommand implements Runnable {
 
     @Mixin LabelledSamplesOption samples;
 
+    @Mixin InputNormalizationOption normalization;
+
     @Option(
         names = "--test-set",
         description =
@@ -149,11 +156,13 @@ final class AccuracyAuditCommand implements Runnable {
         return proveTestSet();
       }
       long t0 = System.nanoTime();
-      CommittedModel cm = model.commit(!noZk);
+      // A float model is quantized, and its samples encoded, with the same normalization.
+      var norm = normalization.forModel(model.file());
+      CommittedModel cm = ProverModels.commit(model.file(), !noZk, norm);
       long t1 = System.nanoTime();
       TensorSpec in = cm.model().description().tensor(cm.circuit().inputTensor());
       int classes = classes(cm.circuit());
-      LabelledSamplesOption.Labelled set = samples.load(in, classes);
+      LabelledSamplesOption.Labelled set = samples.load(in, classes, norm);
       requireHeap(cm, set.inputs().size());
       ModelProof proof;
       try (PhaseBar bar =
@@ -214,7 +223,10 @@ final class AccuracyAuditCommand implements Runnable {
         throw CliException.usage(reveal + ": " + e.getMessage());
       }
       long t0 = System.nanoTime();
-      CommittedModel cm = model.commit(true);
+      // T's inputs are encoded already; the normalization makes the same quantized float model
+      // (and key) that T was committed for.
+      CommittedModel cm =
+          ProverModels.commit(model.file(), true, normalization.forModel(model.file()));
       long t1 = System.nanoTime();
       ModelProof proof;
       requireHeap(cm, t.samples());
@@ -278,6 +290,8 @@ final class AccuracyAuditCommand implements Runnable {
 
     @Mixin LabelledSamplesOption samples;
 
+    @Mixin InputNormalizationOption normalization;
+
     @Option(
         names = "--test-set",
         description =
@@ -287,15 +301,16 @@ final class AccuracyAuditCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
+      var norm = normalization.given(); // bad options before any file is read
       VerifyingKey vk = readKey(vkFile);
       byte[] proofBytes = readFile(proofFile, "proof");
       ModelVerifier verifier = verifierOf(vk, vkFile);
       TestSetCommitment t = null;
       if (testSet != null) {
-        if (samples.given()) {
+        if (samples.given() || norm.isPresent()) {
           throw CliException.usage(
-              "--test-set verifies against T alone: give no --dataset, --inputs, --sample-labels"
-                  + " or --label-offset");
+              "--test-set verifies against T alone: give no --dataset, --inputs, --sample-labels,"
+                  + " --label-offset or --input-range/--input-mean/--input-std");
         }
         try {
           t = TestSetCommitment.decode(readFile(testSet, "test-set commitment"));
@@ -312,7 +327,8 @@ final class AccuracyAuditCommand implements Runnable {
       LabelledSamplesOption.Labelled set = null;
       if (t == null) {
         TensorSpec in = vk.description().tensor(verifier.circuit().inputTensor());
-        set = samples.load(in, classes(verifier.circuit()));
+        norm.ifPresent(c -> System.out.println(c.line()));
+        set = samples.load(in, classes(verifier.circuit()), norm);
       }
       long t0 = System.nanoTime();
       ModelVerifier.VerifiedAccuracy result;

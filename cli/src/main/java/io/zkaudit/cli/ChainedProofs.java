@@ -42,12 +42,15 @@ final class ChainedProofs {
 
   /**
    * The model split at {@code at}: a layer index (the head starts there, 1..layers−1) or a layer
-   * name (the body ends with it).
+   * name (the body ends with it). A float model is quantized with {@code normalization} (the
+   * options' or the metadata's, as {@code commit} and {@code prove} without a chain quantize it),
+   * so that the parts are the whole model's layers and the proven input its input.
    */
-  static ModelSplit split(Path file, String at) {
+  static ModelSplit split(
+      Path file, String at, java.util.Optional<InputNormalizationOption.Chosen> normalization) {
     QuantizedModel model;
     try {
-      model = ProverModels.quantized(file);
+      model = ProverModels.quantized(file, normalization);
     } catch (IOException e) {
       throw CliException.usage("cannot read model " + file + ": " + e.getMessage());
     } catch (ModelFormatException e) {
@@ -67,6 +70,9 @@ final class ChainedProofs {
     CommittedModel[] parts = new CommittedModel[2];
     QuantizedModel[] models = {split.body(), split.head()};
     for (int i = 0; i < 2; i++) {
+      requireWeights(file, models[i], i == 0 ? "body" : "head");
+    }
+    for (int i = 0; i < 2; i++) {
       try {
         ProverModels.requireProvable(file, models[i], true);
         parts[i] = ModelProver.commit(models[i], HidingKeys.loadOrCreate());
@@ -83,9 +89,42 @@ final class ChainedProofs {
     return parts;
   }
 
+  /**
+   * Each part is committed as a model of its own, whose key carries a weight range proof; a part
+   * without any committed constant (a head of a mean and a reshape, say) has nothing to range-check
+   * and no key. Refused by name before any commitment work, instead of the range prover's internal
+   * error.
+   */
+  private static void requireWeights(Path file, QuantizedModel part, String name) {
+    io.zkaudit.layers.ModelCircuit c;
+    try {
+      c = io.zkaudit.layers.ModelCircuit.of(part.description(), true);
+    } catch (ModelFormatException | IllegalArgumentException e) {
+      return; // requireProvable names what is wrong with it
+    }
+    boolean weightless =
+        io.zkaudit.inference.WeightLayout.of(c).entries().stream()
+            .allMatch(e -> e.kind() == io.zkaudit.inference.WeightLayout.Kind.HIDING);
+    if (weightless) {
+      throw CliException.usage(
+          file
+              + ": cannot chain at this layer: the "
+              + name
+              + " has no weights (its layers are "
+              + String.join(", ", part.description().layers().stream().map(l -> l.name()).toList())
+              + "), and each part's key needs committed weights; cut so that both parts have a"
+              + " convolution, dense layer or constant operand");
+    }
+  }
+
   /** zkaudit commit --chain-at K: both keys, each with its weight range proof. */
-  static int commitKeys(Path file, String at, Path out) throws IOException {
-    ModelSplit split = split(file, at);
+  static int commitKeys(
+      Path file,
+      String at,
+      java.util.Optional<InputNormalizationOption.Chosen> normalization,
+      Path out)
+      throws IOException {
+    ModelSplit split = split(file, at, normalization);
     CommittedModel[] parts = commit(file, split);
     String[] names = {"body", "head"};
     for (int i = 0; i < 2; i++) {
@@ -167,8 +206,10 @@ final class ChainedProofs {
       Path headProof,
       Path link,
       Path input,
+      java.util.Optional<InputNormalizationOption.Chosen> normalization,
       LabelsOption labels,
-      int top)
+      int top,
+      boolean showSoundness)
       throws IOException {
     VerifyingKey[] keys = new VerifyingKey[2];
     ModelVerifier[] verifiers = new ModelVerifier[2];
@@ -195,7 +236,10 @@ final class ChainedProofs {
       throw CliException.usage(link + " is not a valid output commitment: " + e.getMessage());
     }
     int[] x =
-        ProofInputs.read(input, keys[0].description().tensor(verifiers[0].circuit().inputTensor()));
+        ProofInputs.read(
+            input,
+            keys[0].description().tensor(verifiers[0].circuit().inputTensor()),
+            normalization);
     long t0 = System.nanoTime();
     int[] output;
     try {
@@ -224,6 +268,15 @@ final class ChainedProofs {
     TensorSpec outSpec = keys[1].description().tensor(verifiers[1].circuit().outputTensor());
     ProofInputs.printTopK(
         output, outSpec, labels.forOutput(outSpec.size(), keys[1].description().name()), top);
+    // The chain is as sound as its weaker proof: the body's includes its output shadow and the
+    // link to C, the head's its input shadow and the link to the same C.
+    try {
+      VerifyCommand.printSoundness(
+          "body ", verifiers[0].committedOutputSoundness(false), showSoundness);
+      VerifyCommand.printSoundness("head ", verifiers[1].soundness(true, true), showSoundness);
+    } catch (InvalidProofException e) {
+      throw CliException.usage(e.getMessage());
+    }
     return Main.EXIT_OK;
   }
 

@@ -47,7 +47,8 @@ final class CommitCommand implements Callable<Integer> {
       if (rotate != null) {
         throw CliException.usage("--chain-at commits two new keys: drop --rotate");
       }
-      return ChainedProofs.commitKeys(model.file(), chainAt, out);
+      return ChainedProofs.commitKeys(
+          model.file(), chainAt, normalization.forModel(model.file()), out);
     }
     if (rotate != null) {
       return Rotations.rotate(model.file(), rotate, out);

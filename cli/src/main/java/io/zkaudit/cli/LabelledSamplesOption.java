@@ -65,6 +65,18 @@ final class LabelledSamplesOption {
   }
 
   Labelled load(TensorSpec input, int classes) {
+    return load(input, classes, java.util.Optional.empty());
+  }
+
+  /**
+   * The samples with images encoded by {@code normalization} (the options' or the model's
+   * metadata's, as the model was committed with; empty: the input quantization's range), as {@code
+   * prove}, {@code verify} and {@code eval} encode them.
+   */
+  Labelled load(
+      TensorSpec input,
+      int classes,
+      java.util.Optional<InputNormalizationOption.Chosen> normalization) {
     if ((dataset == null) == (inputs == null)) {
       throw CliException.usage(
           "give --dataset NAME|DIR or --inputs FILES with --sample-labels, not both");
@@ -83,7 +95,15 @@ final class LabelledSamplesOption {
       }
       AuditDatasets.TestSet set;
       try {
-        set = AuditDatasets.load(dataset, samples, input, classes);
+        set =
+            AuditDatasets.load(
+                dataset,
+                samples,
+                input,
+                classes,
+                normalization
+                    .<io.zkaudit.data.InputNormalization>map(InputNormalizationOption.Chosen::value)
+                    .orElse(io.zkaudit.data.PixelRange.of(input)));
       } catch (IllegalArgumentException e) {
         throw CliException.usage(e.getMessage());
       }
@@ -101,7 +121,7 @@ final class LabelledSamplesOption {
       }
       List<Path> files = ProofInputs.batchFiles(inputs);
       for (Path f : files) {
-        xs.add(ProofInputs.read(f, input));
+        xs.add(ProofInputs.read(f, input, normalization));
       }
       ys = readLabels(labels);
       if (ys.length != files.size()) {

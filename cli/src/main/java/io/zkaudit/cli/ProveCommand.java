@@ -85,26 +85,25 @@ final class ProveCommand implements Callable<Integer> {
       throw CliException.usage("give --input X (one input) or --batch FILES (several), not both");
     }
     if (chainAt != null) {
-      if (batch != null || privateInput || noZk) {
+      if (noZk) {
+        // Refused before anything is read: a plain body proof would reveal the activation its
+        // output commitment exists to hide (docs/model-proofs.md, "Chained proofs").
         throw CliException.usage(
-            "a chained proof is one zero-knowledge proof per part about a public input: drop"
-                + " --batch, --private-input and --no-zk");
+            "a chained proof is zero-knowledge only: the commitment C between body and head"
+                + " exists to hide the intermediate activation, and a proof without zero"
+                + " knowledge reveals evaluations of it; drop --no-zk (or prove the whole model"
+                + " with --no-zk)");
       }
-      if (normalization.given().isPresent()) {
+      if (batch != null || privateInput) {
         throw CliException.usage(
-            "a chained proof takes the model's own input normalization (its metadata or input"
-                + " range): drop --input-range/--input-mean/--input-std");
+            "a chained proof is one proof per part about one public input: drop --batch and"
+                + " --private-input");
       }
-      io.zkaudit.prover.model.ModelSplit split = ChainedProofs.split(model.file(), chainAt);
+      var norm = normalization.forModel(model.file());
+      io.zkaudit.prover.model.ModelSplit split = ChainedProofs.split(model.file(), chainAt, norm);
       TensorSpec spec = split.body().input();
       return ChainedProofs.prove(
-          model.file(),
-          split,
-          input,
-          ProofInputs.read(input, spec, InputNormalizationOption.fromMetadata(model.file())),
-          out,
-          labels,
-          top);
+          model.file(), split, input, ProofInputs.read(input, spec, norm), out, labels, top);
     }
     if (batch != null) {
       if (privateInput) {

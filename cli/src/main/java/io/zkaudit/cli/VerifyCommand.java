@@ -99,11 +99,6 @@ final class VerifyCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     var norm = normalization.given(); // bad options are refused before any file is read
     if (chain) {
-      if (norm.isPresent()) {
-        throw CliException.usage(
-            "a chained proof's input takes its input quantization's range: drop"
-                + " --input-range/--input-mean/--input-std");
-      }
       if (headVk == null || headProof == null || outputCommitment == null || input == null) {
         throw CliException.usage(
             "--chain needs --head-vk, --head-proof, --output-commitment and --input");
@@ -113,7 +108,16 @@ final class VerifyCommand implements Callable<Integer> {
             "a chain's body is about a public --input: drop --batch and" + " --input-commitment");
       }
       return ChainedProofs.verify(
-          vkFile, headVk, proofFile, headProof, outputCommitment, input, labels, top);
+          vkFile,
+          headVk,
+          proofFile,
+          headProof,
+          outputCommitment,
+          input,
+          norm,
+          labels,
+          top,
+          showSoundness);
     }
     if (headVk != null || headProof != null || outputCommitment != null) {
       throw CliException.usage(
@@ -272,10 +276,17 @@ final class VerifyCommand implements Callable<Integer> {
 
   /** The provable soundness line (and with --soundness every round's). */
   private void printSoundness(io.zkaudit.soundness.SoundnessReport s) {
+    printSoundness("", s, showSoundness);
+  }
+
+  /** The same for one proof of several ({@code part}: "body " or "head " of a chain). */
+  static void printSoundness(
+      String part, io.zkaudit.soundness.SoundnessReport s, boolean showSoundness) {
     System.out.printf(
         Locale.ROOT,
-        "  soundness, provable (no conjecture): %.1f bits, weakest round: %s, %s"
+        "  %ssoundness, provable (no conjecture): %.1f bits, weakest round: %s, %s"
             + " (docs/soundness.md%s)%n",
+        part,
         s.bits(),
         s.weakest().protocol(),
         s.weakest().round(),

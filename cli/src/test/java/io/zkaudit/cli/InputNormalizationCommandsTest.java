@@ -61,6 +61,11 @@ class InputNormalizationCommandsTest {
    * GlobalAveragePool -> Flatten: four logits, each an average of a channel mix.
    */
   private Path model(String file, String... metadata) throws Exception {
+    return model(tmp, file, metadata);
+  }
+
+  /** The same model written into {@code dir} (for the audit and chain commands' tests too). */
+  static Path model(Path dir, String file, String... metadata) throws Exception {
     var g =
         new OnnxWriter.Graph(valueInfo("x", 1, 3, 32, 32), valueInfo("y", 1, 4))
             .initializer(
@@ -76,7 +81,7 @@ class InputNormalizationCommandsTest {
             .node(node("GlobalAveragePool", "gap", List.of("c"), List.of("p")))
             .node(node("Flatten", "flat", List.of("p"), List.of("y")));
     for (int i = 0; i < metadata.length; i += 2) g.metadata(metadata[i], metadata[i + 1]);
-    return g.write(tmp.resolve(file), 13);
+    return g.write(dir.resolve(file), 13);
   }
 
   /** The logit lines of infer's output, in class order. */

@@ -38,7 +38,21 @@ public final class AuditDatasets {
   public record TestSet(String name, List<LabelledInput> samples, int labelOffset) {}
 
   public static TestSet load(String dataset, int n, TensorSpec input, int classes) {
-    TestSet set = loadUpTo(dataset, n, input, classes);
+    return load(dataset, n, input, classes, PixelRange.of(input));
+  }
+
+  /**
+   * The same, images encoded with {@code normalization} (a float model's: the one it was committed
+   * with, {@code --input-range} / {@code --input-mean} / {@code --input-std} or its metadata)
+   * instead of the input quantization's representable range.
+   */
+  public static TestSet load(
+      String dataset,
+      int n,
+      TensorSpec input,
+      int classes,
+      io.zkaudit.data.InputNormalization normalization) {
+    TestSet set = loadUpTo(dataset, n, input, classes, normalization);
     if (set.samples().size() < n) {
       // An audit of fewer samples than asked bounds the error less than the buyer paid for: say
       // so instead of auditing what happens to be there.
@@ -54,7 +68,12 @@ public final class AuditDatasets {
     return set;
   }
 
-  private static TestSet loadUpTo(String dataset, int n, TensorSpec input, int classes) {
+  private static TestSet loadUpTo(
+      String dataset,
+      int n,
+      TensorSpec input,
+      int classes,
+      io.zkaudit.data.InputNormalization normalization) {
     if (n < 1) {
       throw new IllegalArgumentException("--samples must be at least 1");
     }
@@ -67,11 +86,13 @@ public final class AuditDatasets {
       return switch (dataset.toLowerCase(Locale.ROOT)) {
         case "cifar10" -> {
           Path f = shared("data/cifar10/test_batch.bin", "CIFAR-10");
-          yield new TestSet("cifar10", encode(Cifar10.testSet(f, n), shape, 1.0, input), 0);
+          yield new TestSet(
+              "cifar10", encode(Cifar10.testSet(f, n), shape, 1.0, input, normalization), 0);
         }
         case "mnist" -> {
           Path d = shared("data/mnist", "MNIST");
-          yield new TestSet("mnist", encode(Mnist.testSet(d, n), shape, 1.0, input), 0);
+          yield new TestSet(
+              "mnist", encode(Mnist.testSet(d, n), shape, 1.0, input, normalization), 0);
         }
         case "imagenet", "imagenet-sample" -> {
           Path d = shared("data/imagenet-sample", "the ImageNet sample");
@@ -89,7 +110,7 @@ public final class AuditDatasets {
           // 1001-class models put "background" at output 0; the sample's labels are 0..999.
           yield new TestSet(
               "imagenet-sample",
-              encode(s, shape, InputEncoder.IMAGENET_CROP, input),
+              encode(s, shape, InputEncoder.IMAGENET_CROP, input, normalization),
               classes == 1001 ? 1 : 0);
         }
         default ->
@@ -99,7 +120,8 @@ public final class AuditDatasets {
                     folder(Path.of(dataset), n, shape[3]),
                     shape,
                     InputEncoder.IMAGENET_CROP,
-                    input),
+                    input,
+                    normalization),
                 0);
       };
     } catch (IOException | ModelFormatException e) {
@@ -149,11 +171,15 @@ public final class AuditDatasets {
   }
 
   private static List<LabelledInput> encode(
-      List<Sample> samples, int[] shape, double crop, TensorSpec input) {
+      List<Sample> samples,
+      int[] shape,
+      double crop,
+      TensorSpec input,
+      io.zkaudit.data.InputNormalization normalization) {
     if (samples.isEmpty()) {
       throw new IllegalArgumentException("the test set is empty");
     }
-    InputEncoder enc = new InputEncoder(shape, crop, PixelRange.of(input));
+    InputEncoder enc = new InputEncoder(shape, crop, normalization);
     List<LabelledInput> out = new ArrayList<>();
     for (Sample s : samples) {
       out.add(new LabelledInput(enc.quantized(s.image(), input), s.label()));

@@ -385,6 +385,18 @@ public final class TinyModels {
       return this;
     }
 
+    /** A MEAN over the spatial axes to [1, 1, 1, C], rescaled by 1/2 at the chain's zero point. */
+    public Chain mean(String layer) {
+      int y = activation(layer + "/out", List.of(1, 1, 1, shape().get(3)));
+      io.zkaudit.model.FixedPoint.QuantizedMultiplier m =
+          io.zkaudit.model.FixedPoint.quantizeMultiplier(0.5);
+      layers.add(
+          new io.zkaudit.model.Mean(
+              layer, current, y, zeroPoint, m.multiplier(), m.shift(), zeroPoint, -128, 127));
+      current = y;
+      return this;
+    }
+
     /** An int8 to int8 requantization by 1/2 (same shape). */
     public Chain requantize(String layer) {
       int y = activation(layer + "/out", tensors.get(current).shape());

@@ -67,6 +67,36 @@ public record Batch(int samples) {
   }
 
   /**
+   * The active rows of a limb rounding's batched remainder column (docs/model-proofs.md, "Limb
+   * roundings"): each sample's limb column [low 16 bits | high 16 bits] ({@link
+   * InferenceStatement#limbColumn}) one after the other, so the variables are the sample box, then
+   * the limb variable, then the batch variables. A claim on the remainder at (ρ, r_b) is the limb
+   * column at (ρ, t*, r_b) ({@link #limbPoint}).
+   */
+  public Group limbColumn(TensorLayout layout) {
+    Group sample = InferenceStatement.limbColumn(InferenceStatement.box(layout));
+    if (bits() == 0) {
+      return sample;
+    }
+    List<Group.Extent> extents = new ArrayList<>(sample.extents());
+    extents.add(new Group.Extent(bits(), paddedSamples()));
+    return new Group(sample.numVars() + bits(), extents);
+  }
+
+  /**
+   * The point of a limb column (of a batch: null for one sample) at which it is the remainder at
+   * {@code point} over {@code sampleVars} sample variables, divided by 2^16 + 1: t* inserted after
+   * the sample coordinates, below the batch coordinates if any.
+   */
+  public static Ext2[] limbPoint(Ext2[] point, int sampleVars) {
+    Ext2[] out = new Ext2[point.length + 1];
+    System.arraycopy(point, 0, out, 0, sampleVars);
+    out[sampleVars] = InferenceStatement.LIMB_POINT;
+    System.arraycopy(point, sampleVars, out, sampleVars + 1, point.length - sampleVars);
+    return out;
+  }
+
+  /**
    * The batched table of one tensor: sample b's padded table at offset b · 2^layout.numVars, sample
    * 0's at every padding sample.
    */

@@ -224,15 +224,13 @@ public final class InferenceStatement {
     for (ModelCircuit.ProvenLayer p : c.layers()) {
       Group g = box.apply(p.outLayout());
       rounding.add(g);
-      if (p.rounding().limbs() && batch != null) {
-        // The batched witness stacks samples above the box; limb columns would need the limb
-        // variable placed among them. Not built yet: refused, never mis-proven.
-        throw new IllegalArgumentException(
-            "layer "
-                + p.layer().name()
-                + ": batch and accuracy proofs of limb roundings are not supported yet");
+      if (!p.rounding().limbs()) {
+        range.add(rangePair(g));
+      } else {
+        // A batch stacks each sample's limb column [low | high] above the previous one, so the
+        // limb variable sits between the sample's box and the batch variables (Batch#limbColumn).
+        range.add(rangePair(batch == null ? limbColumn(g) : batch.limbColumn(p.outLayout())));
       }
-      range.add(rangePair(p.rounding().limbs() ? limbColumn(g) : g));
     }
     if (range.isEmpty()) {
       range.add(EMPTY_RANGE_GROUP);

@@ -733,9 +733,9 @@ final class ProofReduction {
     transcript.absorbExt("range-evals", e.c1(), e.c2(), e.c1AtPair());
     if (p.rounding().limbs()) {
       // c(ρ) = L(ρ, 0) + 2^16 L(ρ, 1) = (2^16 + 1) L(ρ, t*) for the limb column L: one claim on
-      // the committed column at (ρ, t*) (docs/model-proofs.md, "Limb roundings").
-      Ext2[] limbRho = Arrays.copyOf(rho, rho.length + 1);
-      limbRho[rho.length] = InferenceStatement.LIMB_POINT;
+      // the committed column at (ρ, t*) (docs/model-proofs.md, "Limb roundings"); in a batch
+      // at (ρ's sample coordinates, t*, r_b), the limb variable being below the batch's.
+      Ext2[] limbRho = Batch.limbPoint(rho, p.outLayout().numVars());
       Ext2 inv = InferenceStatement.LIMB_SCALE.inv();
       claims.witness.add(new ColumnClaim(p.columns().c1(), limbRho, e.c1().mul(inv)));
       claims.witness.add(new ColumnClaim(p.columns().c2(), limbRho, e.c2().mul(inv)));

@@ -35,13 +35,16 @@ public final class LayerEncoding {
   public static final BigInteger PUBLIC_OUTPUT =
       BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
 
-  /** Proven layer k's rounding plan. */
+  /**
+   * Proven layer k's rounding plan.
+   *
+   * @throws LimbRoundingNotOnChainException if layer k is a limb rounding
+   */
   public static List<BigInteger> roundingPlan(ModelCircuit circuit, int k) {
     ModelCircuit.ProvenLayer p = circuit.layers().get(k);
     if (p.rounding().limbs()) {
       // The contracts read c1, c2 at ρ itself; a limb rounding's claims are at (ρ, t*).
-      throw new IllegalArgumentException(
-          "layer " + p.layer().name() + ": limb roundings are not verified on chain yet");
+      throw new LimbRoundingNotOnChainException(p.layer().name());
     }
     ModelCircuit.RoundingColumns rc = p.columns();
     int out = circuit.outColumn(p.layer().output());

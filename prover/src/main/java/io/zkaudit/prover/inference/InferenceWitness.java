@@ -178,8 +178,13 @@ final class InferenceWitness {
       }
       List<long[][]> range = new ArrayList<>();
       for (int k = 0; k < layers; k++) {
-        long[] pair = java.util.Arrays.copyOf(c1[k], 2 * c1[k].length);
-        System.arraycopy(c2[k], 0, pair, c1[k].length, c2[k].length);
+        // The range pair reads the committed columns: a limb rounding's are its batched limb
+        // columns (each sample's [low | high] in turn: Batch#limbColumn), not the remainders.
+        ModelCircuit.RoundingColumns rc = circuit.layers().get(k).columns();
+        long[] r1 = circuit.layers().get(k).rounding().limbs() ? columns[rc.c1()] : c1[k];
+        long[] r2 = circuit.layers().get(k).rounding().limbs() ? columns[rc.c2()] : c2[k];
+        long[] pair = java.util.Arrays.copyOf(r1, 2 * r1.length);
+        System.arraycopy(r2, 0, pair, r1.length, r2.length);
         range.add(new long[][] {pair});
       }
       if (range.isEmpty()) {

@@ -78,24 +78,8 @@ public final class ModelProver {
   /** The same with or without zero knowledge. */
   public static ModelProof proveBatch(
       CommittedModel cm, List<int[]> inputs, ProgressListener progress, boolean zeroKnowledge) {
-    refuseLimbRoundings(cm, "a batch proof");
     return new ProofRun(cm, new ProofRun.ProverInput.Batch(inputs), zeroKnowledge, progress)
         .prove();
-  }
-
-  /**
-   * Batch and accuracy proofs of a model with limb roundings are not built yet (the batched witness
-   * would need each limb column's limb variable below the sample variables): a clear refusal.
-   */
-  private static void refuseLimbRoundings(CommittedModel cm, String kind) {
-    List<String> limbs = cm.vk().description().limbRoundings();
-    if (!limbs.isEmpty()) {
-      throw new ProverException(
-          kind
-              + " of a model with limb roundings (layers "
-              + String.join(", ", limbs)
-              + ") is not supported yet; prove its samples one by one");
-    }
   }
 
   /**
@@ -116,7 +100,6 @@ public final class ModelProver {
       int[] labels,
       ProgressListener progress,
       boolean zeroKnowledge) {
-    refuseLimbRoundings(cm, "an accuracy proof");
     return new ProofRun(
             cm, new ProofRun.ProverInput.Accuracy(inputs, labels), zeroKnowledge, progress)
         .prove();
@@ -133,7 +116,6 @@ public final class ModelProver {
    */
   public static ModelProof proveAccuracy(
       CommittedModel cm, CommittedTestSet testSet, ProgressListener progress) {
-    refuseLimbRoundings(cm, "an accuracy proof");
     return new ProofRun(cm, new ProofRun.ProverInput.TestSet(testSet), true, progress).prove();
   }
 

@@ -283,6 +283,35 @@ abstract class ChainedProofCases {
         committedHead.proof(), c, committedHead.output().commitment());
   }
 
+  /**
+   * The soundness report of a committed-output proof lists what such a proof opens beyond an
+   * ordinary one: the output shadow in the batched opening (one more polynomial) and its link to C;
+   * the chain is at least 100 provable bits in each part.
+   */
+  @Test
+  void theBodysSoundnessReportHasTheOutputShadowAndItsLink() throws Exception {
+    var body = bodyVerifier.committedOutputSoundness(false);
+    var ordinary = bodyVerifier.soundness(true, false);
+    String text = body.table();
+    assertTrue(text.contains("link of the output shadow to the output commitment C"), text);
+    assertFalse(ordinary.table().contains("output shadow"), ordinary.table());
+    assertEquals(batched(ordinary) + 1, batched(body), text);
+    assertTrue(body.bits() >= 100, text);
+    assertTrue(headVerifier.soundness(true, true).bits() >= 100);
+    // The proof opens what the report counts: its output shadow's link is in its bytes.
+    assertTrue(bodyX.proof().sectionSizes().get("output shadow link") > 0);
+  }
+
+  /** How many polynomials a report's batched opening joins ("batched opening of K polynomials"). */
+  private static int batched(io.zkaudit.soundness.SoundnessReport r) {
+    return r.rounds().stream()
+        .map(io.zkaudit.soundness.RoundError::protocol)
+        .filter(p -> p.startsWith("batched opening of "))
+        .map(p -> Integer.parseInt(p.split(" ")[3]))
+        .findFirst()
+        .orElseThrow();
+  }
+
   @Test
   void aCommittedOutputIsOnlyProvenInZeroKnowledge() {
     // A plain proof's sumchecks reveal the activation a committed output is there to hide.
