@@ -25,11 +25,12 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * The buyer's side of the accuracy audit. It commits to its test set, checks the seller's terms,
- * reveals, verifies every proof against the registered verifying key and its own inputs, counts
- * correct predictions from verified outputs only, and signs the result. Its state is two files per
- * audit ({@link AuditStateFiles}), saved after each step; {@link #run} carries an audit on from
- * wherever it stopped, on either side.
+ * The buyer's side of the accuracy audit. It commits to its test set (by default with a test-set
+ * commitment T, whose digest is the signed test set hash), checks the seller's terms, reveals,
+ * verifies the one accuracy proof against the registered verifying key and T (or, per sample, every
+ * proof against its own input, counting correct predictions from verified outputs only), and signs
+ * the result. Its state is two files per audit ({@link AuditStateFiles}), saved after each step;
+ * {@link #run} carries an audit on from wherever it stopped, on either side.
  *
  * <p>This class is the entry point and the commitment; the steps live in {@link AuditExchange}
  * (open, reveal, settle) and {@link AuditProofs} (streaming and verifying proofs), the result in

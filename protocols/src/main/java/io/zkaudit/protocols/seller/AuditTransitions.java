@@ -213,7 +213,7 @@ final class AuditTransitions {
     TestSetCommitment t;
     try {
       t = TestSetCommitment.decode(c.getTestSetCommitment().toByteArray());
-    } catch (InvalidProofException e) {
+    } catch (InvalidProofException | IllegalArgumentException e) {
       throw RequestRejected.invalid("test_set_commitment: " + e.getMessage());
     }
     if (t.samples() != n) {
