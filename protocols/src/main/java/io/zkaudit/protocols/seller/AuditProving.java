@@ -209,7 +209,7 @@ final class AuditProving {
       }
       ModelProof p;
       try {
-        StoredTestSet t = store.testSet(id).orElseThrow();
+        StoredTestSet t = store.requireTestSet(id);
         CommittedTestSet testSet =
             TestSets.open(
                 m.vk(),

@@ -286,7 +286,7 @@ final class AuditSettlement {
           verifier.verifyAccuracy(
               proof,
               io.zkaudit.inference.TestSetCommitment.decode(
-                  store.testSet(a.auditId()).orElseThrow().commitment()));
+                  store.requireTestSet(a.auditId()).commitment()));
       if (v.samples() != a.sampleCount() || v.correct() != p.correct()) {
         return "the accuracy proof gives " + v + ", the seller stated " + p.correct();
       }

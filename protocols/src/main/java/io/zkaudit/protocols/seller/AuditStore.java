@@ -91,6 +91,22 @@ public final class AuditStore implements AutoCloseable {
   }
 
   /**
+   * An accuracy-proof audit's test-set commitment, refused clearly if it has none: an audit stored
+   * before the seller took test-set commitments (migration V22) cannot be proven or checked on T.
+   */
+  public StoredTestSet requireTestSet(String auditId) {
+    return testSet(auditId)
+        .orElseThrow(
+            () ->
+                new RequestRejected(
+                    RequestRejected.Reason.FAILED,
+                    "audit "
+                        + auditId
+                        + " has no test-set commitment (it was committed before this seller took"
+                        + " them): its accuracy cannot be proven about one"));
+  }
+
+  /**
    * An accuracy-proof audit's test-set commitment, seed and refusal (none for a per-sample one).
    */
   public synchronized Optional<StoredTestSet> testSet(String auditId) {

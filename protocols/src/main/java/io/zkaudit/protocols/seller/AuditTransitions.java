@@ -489,7 +489,7 @@ final class AuditTransitions {
     }
     TestSetCommitment t;
     try {
-      t = TestSetCommitment.decode(store.testSet(a.auditId()).orElseThrow().commitment());
+      t = TestSetCommitment.decode(store.requireTestSet(a.auditId()).commitment());
     } catch (InvalidProofException e) {
       throw new IllegalStateException("a stored test-set commitment does not decode", e);
     }

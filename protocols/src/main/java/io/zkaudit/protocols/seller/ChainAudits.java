@@ -416,7 +416,7 @@ final class ChainAudits {
       StoredAccuracyProof p = store.accuracyProof(a.auditId()).orElseThrow();
       correct = p.correct();
       accuracyProof = p.proof();
-      testSet = store.testSet(a.auditId()).orElseThrow().commitment();
+      testSet = store.requireTestSet(a.auditId()).commitment();
     } else {
       for (AuditSample s : store.outline(a.auditId())) {
         if (s.output() != null
