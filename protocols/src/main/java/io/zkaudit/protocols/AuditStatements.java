@@ -102,10 +102,23 @@ public final class AuditStatements {
   }
 
   /**
-   * The test set hash AuditEscrow holds for an on-chain audit: the protocol's test set hash and the
-   * label offset together, since a count of correct predictions depends on both. What the buyer
-   * commits to on-chain (salted), reveals there, and what the attester recomputes from the revealed
-   * samples before it attests a count.
+   * The test set hash AuditEscrow holds for an audit, by its proof kind. ACCURACY_PROOF: the digest
+   * of the buyer's test-set commitment T as it is ({@code testSetHash}; T holds the labels as class
+   * indices, so it binds the offset already), what the accuracy proof's transcript absorbs and the
+   * attester checks T against. PER_SAMPLE_PROOFS: {@link #chainTestSetHash}.
+   */
+  public static byte[] escrowTestSetHash(
+      io.zkaudit.proto.v1.AuditProofKind kind, byte[] testSetHash, int labelOffset) {
+    return kind == io.zkaudit.proto.v1.AuditProofKind.ACCURACY_PROOF
+        ? testSetHash.clone()
+        : chainTestSetHash(testSetHash, labelOffset);
+  }
+
+  /**
+   * The test set hash AuditEscrow holds for a per-sample audit: the protocol's test set hash (of
+   * the salted sample hashes) and the label offset together, since a count of correct predictions
+   * depends on both. What the buyer commits to on-chain (salted), reveals there, and what the
+   * attester recomputes from the revealed samples before it attests a count.
    */
   public static byte[] chainTestSetHash(byte[] testSetHash, int labelOffset) {
     return PartyKey.sha256(

@@ -1,11 +1,15 @@
 package io.zkaudit.protocols;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.zkaudit.escrow.Bytes32;
+import io.zkaudit.escrow.EscrowDeployment;
 import io.zkaudit.inference.ModelProof;
+import io.zkaudit.inference.TestSetCommitment;
 import io.zkaudit.proto.v1.AuditProofKind;
 import io.zkaudit.proto.v1.BuyerAuditState;
 import io.zkaudit.proto.v1.Verdict;
@@ -13,6 +17,8 @@ import io.zkaudit.protocols.buyer.AuditClient;
 import io.zkaudit.protocols.buyer.AuditClient.LabelledInput;
 import io.zkaudit.protocols.buyer.BuyerException;
 import io.zkaudit.protocols.buyer.RegisteredModel;
+import io.zkaudit.protocols.chain.Attester;
+import io.zkaudit.protocols.chain.ProofAttester;
 import io.zkaudit.protocols.seller.AnswerProver;
 import io.zkaudit.protocols.seller.AuditRecord;
 import io.zkaudit.protocols.seller.StoredAccuracyProof;
@@ -25,10 +31,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The accuracy audit proven by one accuracy proof (issue 16), the default kind: a seller and a
- * buyer over a real gRPC socket, the seller on an H2 file, ResNet-8 on four CIFAR-10 test images.
- * The count is the integer engine's, the verdict is signed by both; cheating sellers (a count one
- * higher, a subset, a swapped sample) are failed; a seller restarted at every step finishes.
+ * The accuracy audit proven by one accuracy proof about the buyer's test-set commitment T (issue
+ * 16), the default kind: a seller and a buyer over a real gRPC socket, the seller on an H2 file,
+ * ResNet-8 on four CIFAR-10 test images. The count is the integer engine's, the verdict is signed
+ * by both; cheating sellers (a count one higher, a subset, a swapped sample, another T) are failed
+ * by the buyer and refused by the designated verifier; a buyer that reveals a changed label is
+ * refused by the seller; a seller restarted at every step finishes.
  */
 class AccuracyAuditProtocolTest {
   private static final int N = 4;
@@ -70,6 +78,16 @@ class AccuracyAuditProtocolTest {
       assertEquals(
           AuditStatements.verdict(expected, N, o.terms().getClaimedAccuracy()), o.verdict());
       assertTrue(o.countersigned(), "the seller countersigns the verified count");
+      // The signed test set hash is T's digest, and T is what the seller stored and proved about.
+      byte[] t = s.getCommitment().getTestSetCommitment().toByteArray();
+      assertArrayEquals(
+          TestSetCommitment.decode(t).digest().bytes(),
+          s.getCommitment().getTestSetHash().toByteArray());
+      assertEquals(0, s.getCommitment().getSampleHashesCount());
+      assertArrayEquals(t, f.server.audits().store().testSet(id).orElseThrow().commitment());
+      assertArrayEquals(
+          s.getTestSetSeed().toByteArray(),
+          f.server.audits().store().testSet(id).orElseThrow().seed());
       assertFalse(phases.isEmpty(), "the seller reports its prover's progress");
       // One proof for the whole set, stored by the seller with the state, kept by the buyer.
       assertEquals(1, made.get());
@@ -108,8 +126,32 @@ class AccuracyAuditProtocolTest {
       AuditRecord a = f.server.audits().store().audit(id).orElseThrow();
       assertEquals(AuditRecord.State.FAILED, a.state());
       assertEquals("PROOF_FAILED", a.result().verdict());
+      // The designated verifier, asked to attest the seller's stored proof and count on T (as
+      // settleWithProof would), refuses too.
+      StoredAccuracyProof p = f.server.audits().store().accuracyProof(id).orElseThrow();
+      ProofAttester attester =
+          new ProofAttester(
+              org.web3j.crypto.Credentials.create(org.web3j.crypto.Keys.createEcKeyPair()),
+              new EscrowDeployment(31337, ZERO, ZERO, ZERO, ZERO));
+      var claim =
+          new Attester.AccuracyClaim(
+              m.entry().getVerifyingKey().toByteArray(),
+              new Bytes32(m.id().toByteArray()),
+              new Bytes32(s.getCommitment().getTestSetHash().toByteArray()),
+              0,
+              p.correct(),
+              N,
+              p.proof(),
+              s.getCommitment().getTestSetCommitment().toByteArray());
+      var refused =
+          assertThrows(
+              Attester.AttestationRefused.class,
+              () -> attester.attestAccuracy(claim, java.util.Collections.emptyIterator()));
+      assertTrue(refused.getMessage().contains(reason), refused.getMessage());
     }
   }
+
+  private static final String ZERO = "0x0000000000000000000000000000000000000000";
 
   @Test
   void aSellerClaimingOneMoreCorrectIsCaught() throws Exception {
@@ -118,12 +160,61 @@ class AccuracyAuditProtocolTest {
 
   @Test
   void aSellerProvingASubsetIsCaught() throws Exception {
-    caught(AccuracyCheats.PROVES_A_SUBSET, "about 3 samples, 4 inputs");
+    caught(AccuracyCheats.PROVES_A_SUBSET, "about 3 samples, the test-set commitment holds 4");
   }
 
   @Test
   void aSellerSwappingASampleIsCaught() throws Exception {
     caught(AccuracyCheats.SWAPS_A_SAMPLE, "invalid accuracy proof");
+  }
+
+  @Test
+  void aSellerProvingOnAnotherTestSetCommitmentIsCaught() throws Exception {
+    caught(AccuracyCheats.PROVES_ON_ANOTHER_T, "invalid accuracy proof");
+  }
+
+  /**
+   * A buyer that reveals a label other than the one T holds: the seller refuses the reveal that
+   * completes the set (it does not open T), the audit is REVEAL_REFUSED with the reason in its
+   * status, nothing is proven, and no later reveal (the honest one included) is taken.
+   */
+  @Test
+  void aBuyerRevealingAChangedLabelIsRefusedBeforeAnyProof() throws Exception {
+    List<LabelledInput> set = AuditFixture.cifar(2);
+    AtomicInteger made = new AtomicInteger();
+    try (AuditFixture f =
+        AuditFixture.start(AuditFixture.Parties.in(tmp), AccuracyCheats.counting(made))) {
+      RegisteredModel m = f.client.buyer().models().get(0);
+      BuyerAuditState s = f.client.open(f.client.commit(m, set, 0), m);
+      String id = s.getCommitment().getAuditId();
+      // A state as older versions kept it, samples inside: the buyer reveals those, sample 0's
+      // label changed after committing.
+      BuyerAuditState.Builder altered = s.toBuilder();
+      for (int i = 0; i < 2; i++) {
+        var x = f.client.sample(s, i);
+        altered.addSamples(i == 0 ? x.toBuilder().setLabel((x.getLabel() + 1) % 10).build() : x);
+      }
+      BuyerException e = assertThrows(BuyerException.class, () -> f.client.reveal(altered.build()));
+      assertEquals(BuyerException.Reason.REFUSED, e.reason());
+      assertTrue(
+          e.getMessage().contains("the reveal does not open the test-set commitment"),
+          e.getMessage());
+      var status = f.client.status(id);
+      assertEquals("REVEAL_REFUSED", status.getState());
+      assertTrue(
+          status.getReason().contains("an input or a label changed after committing"),
+          status.getReason());
+      assertEquals(AuditRecord.State.REVEAL_REFUSED, sellerState(f, id));
+      assertTrue(f.server.audits().store().testSet(id).orElseThrow().seed() == null);
+      BuyerException again = assertThrows(BuyerException.class, () -> f.client.reveal(s));
+      assertTrue(again.getMessage().contains("REVEAL_REFUSED"), again.getMessage());
+      BuyerException prove =
+          assertThrows(
+              BuyerException.class, () -> f.client.proveAndVerify(s, m, AuditClient.Progress.NONE));
+      assertTrue(prove.getMessage().contains("REVEAL_REFUSED"), prove.getMessage());
+      assertEquals(0, made.get());
+      assertTrue(f.server.audits().store().accuracyProof(id).isEmpty());
+    }
   }
 
   /**

@@ -4,22 +4,31 @@ import io.zkaudit.engine.IntegerEngine;
 import io.zkaudit.inference.ModelProof;
 import io.zkaudit.protocols.seller.AnswerProver;
 import io.zkaudit.prover.inference.CommittedModel;
+import io.zkaudit.prover.inference.CommittedTestSet;
 import io.zkaudit.prover.inference.ModelProver;
 import io.zkaudit.prover.inference.ProgressListener;
+import io.zkaudit.prover.inference.TestSets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Sellers that cheat on an accuracy-proof audit, each with a real, honestly made proof about
- * something other than the revealed test set: the buyer's and the attester's verifyAccuracy against
- * the committed inputs and labels must refuse every one.
+ * another test-set commitment T' than the buyer's T (the revealed samples changed, fewer of them,
+ * or the same ones under another seed): the buyer's and the attester's verifyAccuracy against T
+ * must refuse every one.
  */
 final class AccuracyCheats {
   private AccuracyCheats() {}
 
   private interface Cheat {
     ModelProof prove(CommittedModel m, List<int[]> inputs, int[] labels);
+  }
+
+  /** An honest proof about T' (a fresh commitment, the seller's own seed) to these samples. */
+  private static ModelProof proveOn(CommittedModel m, List<int[]> inputs, int[] labels) {
+    return ModelProver.proveAccuracy(
+        m, TestSets.commit(m.vk(), inputs, labels), ProgressListener.NONE);
   }
 
   private static AnswerProver cheating(Cheat cheat) {
@@ -36,15 +45,15 @@ final class AccuracyCheats {
 
       @Override
       public ModelProof proveAccuracy(
-          CommittedModel model, List<int[]> inputs, int[] labels, ProgressListener progress) {
-        return cheat.prove(model, inputs, labels);
+          CommittedModel model, CommittedTestSet testSet, ProgressListener progress) {
+        return cheat.prove(model, testSet.reveal().inputs(), testSet.reveal().labels());
       }
     };
   }
 
   /**
    * Claims one more correct than the truth: the first sample the model gets wrong is proven with
-   * the label the model predicts, so the proof is valid for its own labels and states correct + 1.
+   * the label the model predicts, so the proof is valid for its own T' and states correct + 1.
    */
   static final AnswerProver CLAIMS_ONE_MORE =
       cheating(
@@ -54,7 +63,7 @@ final class AccuracyCheats {
               int predicted = predicted(m, inputs.get(b));
               if (predicted != labels[b]) {
                 moved[b] = predicted;
-                return ModelProver.proveAccuracy(m, inputs, moved, ProgressListener.NONE);
+                return proveOn(m, inputs, moved);
               }
             }
             throw new IllegalStateException("the test set needs a sample the model gets wrong");
@@ -64,11 +73,10 @@ final class AccuracyCheats {
   static final AnswerProver PROVES_A_SUBSET =
       cheating(
           (m, inputs, labels) ->
-              ModelProver.proveAccuracy(
+              proveOn(
                   m,
                   inputs.subList(0, inputs.size() - 1),
-                  java.util.Arrays.copyOf(labels, labels.length - 1),
-                  ProgressListener.NONE));
+                  java.util.Arrays.copyOf(labels, labels.length - 1)));
 
   /** Proves sample 0's input in place of the last sample's (an easier sample swapped in). */
   static final AnswerProver SWAPS_A_SAMPLE =
@@ -78,8 +86,11 @@ final class AccuracyCheats {
             swapped.set(inputs.size() - 1, inputs.get(0));
             int[] l = labels.clone();
             l[l.length - 1] = labels[0];
-            return ModelProver.proveAccuracy(m, swapped, l, ProgressListener.NONE);
+            return proveOn(m, swapped, l);
           });
+
+  /** The very samples and labels, committed again under the seller's own seed: another T. */
+  static final AnswerProver PROVES_ON_ANOTHER_T = cheating(AccuracyCheats::proveOn);
 
   /**
    * Killed mid-proof: the honest prover runs until its first progress report and the process dies
@@ -99,12 +110,11 @@ final class AccuracyCheats {
 
       @Override
       public ModelProof proveAccuracy(
-          CommittedModel model, List<int[]> inputs, int[] labels, ProgressListener progress) {
+          CommittedModel model, CommittedTestSet testSet, ProgressListener progress) {
         started.incrementAndGet();
         return ModelProver.proveAccuracy(
             model,
-            inputs,
-            labels,
+            testSet,
             (phase, done, total) -> {
               throw new IllegalStateException("killed in " + phase);
             });
@@ -127,9 +137,9 @@ final class AccuracyCheats {
 
       @Override
       public ModelProof proveAccuracy(
-          CommittedModel model, List<int[]> inputs, int[] labels, ProgressListener progress) {
+          CommittedModel model, CommittedTestSet testSet, ProgressListener progress) {
         made.incrementAndGet();
-        return ModelProver.proveAccuracy(model, inputs, labels, progress);
+        return ModelProver.proveAccuracy(model, testSet, progress);
       }
     };
   }

@@ -238,25 +238,78 @@ class AuditValidationTest {
               stub.open(
                   resign(c.toBuilder().setSampleCount(Integer.MIN_VALUE).build(), p.buyer())));
       // One accuracy proof of 1024 ResNet-8 samples needs ~100 GB of heap (ProofMemory), more than
-      // this machine has: refused at the commitment, naming what this seller can prove.
-      java.util.List<byte[]> many = new java.util.ArrayList<>();
+      // this machine has: refused at the commitment, naming what this seller can prove (before its
+      // test-set commitment is even looked at).
       AuditCommitment.Builder big =
           c.toBuilder()
               .setProofKind(io.zkaudit.proto.v1.AuditProofKind.ACCURACY_PROOF)
               .setSampleCount(1024)
-              .clearSampleHashes();
-      for (int i = 0; i < 1024; i++) {
-        byte[] h = new byte[32];
-        h[0] = (byte) i;
-        h[1] = (byte) (i >> 8);
-        many.add(h);
-        big.addSampleHashes(ByteString.copyFrom(h));
-      }
-      big.setTestSetHash(ByteString.copyFrom(AuditStatements.testSetHash(many)));
+              .clearSampleHashes()
+              .setTestSetHash(ByteString.copyFrom(new byte[32]));
       assertRefused(
           Status.Code.INVALID_ARGUMENT,
           "samples per accuracy proof here, or per-sample proofs",
           () -> stub.open(resign(big.build(), p.buyer())));
+      // An accuracy-proof commitment stands on its test-set commitment T: no sample hashes, T
+      // decodes, holds the audit's samples, is laid out for this model, and its digest is the
+      // signed test set hash; a per-sample commitment has no T.
+      BuyerAuditState acc = f.client.commit(m, AuditFixture.cifar(2), 0);
+      AuditCommitment ac = acc.getCommitment();
+      byte[] t = ac.getTestSetCommitment().toByteArray();
+      assertRefused(
+          Status.Code.INVALID_ARGUMENT,
+          "sample_hashes: none for an ACCURACY_PROOF audit",
+          () ->
+              stub.open(
+                  resign(
+                      ac.toBuilder().addSampleHashes(ByteString.copyFrom(new byte[32])).build(),
+                      p.buyer())));
+      assertRefused(
+          Status.Code.INVALID_ARGUMENT,
+          "test_set_commitment: not a zkaudit test-set commitment",
+          () ->
+              stub.open(
+                  resign(
+                      ac.toBuilder()
+                          .setTestSetCommitment(ByteString.copyFrom(new byte[41]))
+                          .build(),
+                      p.buyer())));
+      byte[] three = t.clone();
+      three[4] = 3; // u32 N, little-endian, after the magic: T's root restated as 3 samples
+      assertRefused(
+          Status.Code.INVALID_ARGUMENT,
+          "test_set_commitment: holds 3 samples, the audit 2",
+          () ->
+              stub.open(
+                  resign(
+                      ac.toBuilder().setTestSetCommitment(ByteString.copyFrom(three)).build(),
+                      p.buyer())));
+      byte[] vars = t.clone();
+      vars[vars.length - 1]--;
+      assertRefused(
+          Status.Code.INVALID_ARGUMENT,
+          "variables, a test set of 2 samples for this model has",
+          () ->
+              stub.open(
+                  resign(
+                      ac.toBuilder().setTestSetCommitment(ByteString.copyFrom(vars)).build(),
+                      p.buyer())));
+      assertRefused(
+          Status.Code.INVALID_ARGUMENT,
+          "test_set_hash: not the digest of test_set_commitment",
+          () ->
+              stub.open(
+                  resign(
+                      ac.toBuilder().setTestSetHash(ByteString.copyFrom(new byte[32])).build(),
+                      p.buyer())));
+      assertRefused(
+          Status.Code.INVALID_ARGUMENT,
+          "test_set_commitment: only an ACCURACY_PROOF audit has one",
+          () ->
+              stub.open(
+                  resign(
+                      c.toBuilder().setTestSetCommitment(ByteString.copyFrom(t)).build(),
+                      p.buyer())));
       assertRefused(
           Status.Code.PERMISSION_DENIED,
           "buyer_signature",

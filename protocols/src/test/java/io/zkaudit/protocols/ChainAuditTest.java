@@ -1,6 +1,7 @@
 package io.zkaudit.protocols;
 
 import static io.zkaudit.proto.v1.AuditProofKind.PER_SAMPLE_PROOFS;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -432,8 +433,9 @@ class ChainAuditTest {
 
   /**
    * A buyer that will not sign an accuracy-proof audit: the seller settles with proof through the
-   * attester, which verifies the one accuracy proof against the revealed samples; a count one
-   * higher, a sample short and another test set are refused; the escrow pays exactly once.
+   * attester, which verifies the one accuracy proof against the buyer's test-set commitment T (the
+   * escrow holds T's digest; no sample is sent); a count one higher, T restated as fewer samples,
+   * another test set, T missing and samples sent along are refused; the escrow pays exactly once.
    */
   @Test
   void aBuyerThatWillNotSignIsSettledWithTheAccuracyProofOnce() throws Exception {
@@ -447,35 +449,63 @@ class ChainAuditTest {
       var stored = market.seller.audits().store();
       byte[] proof = stored.accuracyProof(auditId).orElseThrow().proof();
       Bytes32 testSet = market.onChain(s).testSetHash().orElseThrow();
+      byte[] t = s.getCommitment().getTestSetCommitment().toByteArray();
+      // The escrow holds T's digest itself: what the buyer signed and the proof is about.
+      assertEquals(
+          new Bytes32(io.zkaudit.inference.TestSetCommitment.decode(t).digest().bytes()), testSet);
+      assertArrayEquals(s.getCommitment().getTestSetHash().toByteArray(), testSet.bytes());
       byte[] vk = market.model.entry().getVerifyingKey().toByteArray();
       Bytes32 weights = new Bytes32(market.model.id().toByteArray());
 
       var oneMore =
-          new Attester.AccuracyClaim(vk, weights, testSet, 0, set.correct() + 1, 3, proof);
+          new Attester.AccuracyClaim(vk, weights, testSet, 0, set.correct() + 1, 3, proof, t);
       var refused =
           assertThrows(
               Attester.AttestationRefused.class,
-              () -> market.remoteAttester.attestAccuracy(oneMore, unproven(stored, auditId, 3)));
+              () -> market.remoteAttester.attestAccuracy(oneMore, none()));
       assertTrue(
           refused.getMessage().contains("the accuracy proof gives " + set.correct() + " correct"),
           refused.getMessage());
-      var right = new Attester.AccuracyClaim(vk, weights, testSet, 0, set.correct(), 3, proof);
+      var right = new Attester.AccuracyClaim(vk, weights, testSet, 0, set.correct(), 3, proof, t);
+      var fewer = new Attester.AccuracyClaim(vk, weights, testSet, 0, set.correct(), 2, proof, t);
       refused =
           assertThrows(
               Attester.AttestationRefused.class,
-              () -> market.remoteAttester.attestAccuracy(right, unproven(stored, auditId, 2)));
-      assertTrue(refused.getMessage().contains("2 samples arrived of 3"), refused.getMessage());
+              () -> market.remoteAttester.attestAccuracy(fewer, none()));
+      assertTrue(
+          refused.getMessage().contains("the test-set commitment holds 3 samples, not 2"),
+          refused.getMessage());
       var otherSet =
-          new Attester.AccuracyClaim(vk, weights, Bytes32.random(), 0, set.correct(), 3, proof);
+          new Attester.AccuracyClaim(vk, weights, Bytes32.random(), 0, set.correct(), 3, proof, t);
       refused =
           assertThrows(
               Attester.AttestationRefused.class,
-              () -> market.remoteAttester.attestAccuracy(otherSet, unproven(stored, auditId, 3)));
+              () -> market.remoteAttester.attestAccuracy(otherSet, none()));
       assertTrue(
           refused.getMessage().contains("not the test set committed on-chain"),
           refused.getMessage());
+      var withoutT =
+          new Attester.AccuracyClaim(vk, weights, testSet, 0, set.correct(), 3, proof, null);
+      refused =
+          assertThrows(
+              Attester.AttestationRefused.class,
+              () -> market.remoteAttester.attestAccuracy(withoutT, none()));
+      assertTrue(
+          refused.getMessage().contains("without its test-set commitment"), refused.getMessage());
+      AuditSample first = stored.sample(auditId, 0);
+      refused =
+          assertThrows(
+              Attester.AttestationRefused.class,
+              () ->
+                  market.remoteAttester.attestAccuracy(
+                      right,
+                      List.of(
+                              new Attester.AccuracySample(
+                                  0, first.salt(), first.input(), first.label(), new byte[0]))
+                          .iterator()));
+      assertTrue(refused.getMessage().contains("samples sent with an accuracy proof"));
       // The right claim would be attested (checked here, in-process, without spending it).
-      assertEquals(65, market.attester.attestAccuracy(right, unproven(stored, auditId, 3)).length);
+      assertEquals(65, market.attester.attestAccuracy(right, none()).length);
 
       BuyerAuditState state = s;
       node.advanceTime(WINDOW.minusMinutes(5));
@@ -494,7 +524,7 @@ class ChainAuditTest {
           market.sellerEvents.stream().filter(e -> e.contains("settled with proof")).count(),
           market.sellerEvents.toString());
       long id = s.getCommitment().getChainAuditId();
-      byte[] attestation = market.attester.attestAccuracy(right, unproven(stored, auditId, 3));
+      byte[] attestation = market.attester.attestAccuracy(right, none());
       assertThrows(
           EscrowException.class,
           () ->
@@ -545,15 +575,9 @@ class ChainAuditTest {
     }
   }
 
-  /** Revealed samples without proofs, as the seller sends them with an accuracy proof. */
-  private static Iterator<Attester.AccuracySample> unproven(
-      io.zkaudit.protocols.seller.AuditStore store, String auditId, int n) {
-    List<Attester.AccuracySample> out = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      AuditSample x = store.sample(auditId, i);
-      out.add(new Attester.AccuracySample(i, x.salt(), x.input(), x.label(), new byte[0]));
-    }
-    return out.iterator();
+  /** What the seller sends the attester with an accuracy proof: no sample (T stands for them). */
+  private static Iterator<Attester.AccuracySample> none() {
+    return java.util.Collections.emptyIterator();
   }
 
   /**
@@ -610,25 +634,46 @@ class ChainAuditTest {
   }
 
   /**
-   * The buyer cannot reveal on-chain without the seller's receipt for the samples (it could
-   * otherwise reveal the hash, withhold the samples and take the stake of a seller that could prove
-   * nothing); nothing revealed by the deadline gives both their money back.
+   * A buyer that reveals a label other than the one its test-set commitment T holds: the seller
+   * refuses the reveal (the audit is REVEAL_REFUSED, saying why) and gives no receipt, so the buyer
+   * cannot reveal on-chain (it could otherwise reveal T's digest, withhold or change the samples
+   * and take the stake of a seller that could prove nothing); nothing revealed by the deadline
+   * gives both their money back, once.
    */
   @Test
-  void withoutTheSellersReceiptNothingIsRevealedAndBothGetTheirMoneyBack() throws Exception {
+  void aBuyerRevealingAChangedLabelGetsNoReceiptAndBothGetTheirMoneyBack() throws Exception {
     TestSet set = TestSet.of(2);
     try (Market market = new Market(AnswerProver.HONEST, set.passingClaim())) {
       BuyerAuditState s =
           market.client.open(
-              market.client.commit(market.model, set.samples(), 0, OFFER, PER_SAMPLE_PROOFS),
-              market.model);
+              market.client.commit(market.model, set.samples(), 0, OFFER), market.model);
       long id = s.getCommitment().getChainAuditId();
+      String auditId = s.getCommitment().getAuditId();
       assertEquals(AuditRecord.Status.STAKED, market.onChain(s).status());
+      // The samples as the buyer would reveal them, sample 1's label changed after committing (a
+      // state as older versions kept it, samples inside: the buyer reveals those).
+      var altered = s.toBuilder();
+      for (int i = 0; i < 2; i++) {
+        var x = market.client.sample(s, i);
+        altered.addSamples(i == 1 ? x.toBuilder().setLabel((x.getLabel() + 1) % 10).build() : x);
+      }
+      BuyerException refusedReveal =
+          assertThrows(
+              BuyerException.class, () -> market.client.reveal(altered.build(), market.model));
+      assertTrue(
+          refusedReveal.getMessage().contains("the reveal does not open the test-set commitment"),
+          refusedReveal.getMessage());
+      var status = market.client.status(auditId);
+      assertEquals("REVEAL_REFUSED", status.getState());
+      assertTrue(status.getReason().contains("does not open the test-set commitment"));
+      assertTrue(status.getChainReceipt().isEmpty(), "no receipt for a refused reveal");
+      // The honest samples cannot be revealed afterwards either: the refusal is final.
+      BuyerException again =
+          assertThrows(BuyerException.class, () -> market.client.reveal(s, market.model));
+      assertTrue(again.getMessage().contains("REVEAL_REFUSED"), again.getMessage());
       var opening =
           new io.zkaudit.escrow.TestSetCommitment(
-              new Bytes32(
-                  AuditStatements.chainTestSetHash(
-                      s.getCommitment().getTestSetHash().toByteArray(), 0)),
+              new Bytes32(s.getCommitment().getTestSetHash().toByteArray()),
               new Bytes32(s.getCommitment().getChainSalt().toByteArray()));
       EscrowException withheld =
           assertThrows(

@@ -14,6 +14,9 @@ import io.zkaudit.protocols.AuditStatements;
 import io.zkaudit.protocols.PartyKey;
 import io.zkaudit.protocols.Statements;
 import io.zkaudit.protocols.Tensors;
+import io.zkaudit.prover.inference.CommittedTestSet;
+import io.zkaudit.prover.inference.ProverException;
+import io.zkaudit.prover.inference.TestSets;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -22,11 +25,12 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * The buyer's side of the accuracy audit. It commits to its test set, checks the seller's terms,
- * reveals, verifies every proof against the registered verifying key and its own inputs, counts
- * correct predictions from verified outputs only, and signs the result. Its state is two files per
- * audit ({@link AuditStateFiles}), saved after each step; {@link #run} carries an audit on from
- * wherever it stopped, on either side.
+ * The buyer's side of the accuracy audit. It commits to its test set (by default with a test-set
+ * commitment T, whose digest is the signed test set hash), checks the seller's terms, reveals,
+ * verifies the one accuracy proof against the registered verifying key and T (or, per sample, every
+ * proof against its own input, counting correct predictions from verified outputs only), and signs
+ * the result. Its state is two files per audit ({@link AuditStateFiles}), saved after each step;
+ * {@link #run} carries an audit on from wherever it stopped, on either side.
  *
  * <p>This class is the entry point and the commitment; the steps live in {@link AuditExchange}
  * (open, reveal, settle) and {@link AuditProofs} (streaming and verifying proofs), the result in
@@ -142,9 +146,10 @@ public final class AuditClient implements AutoCloseable {
   }
 
   /**
-   * Commits to a test set for this model (salted sample hashes, signed) and keeps the commitment in
-   * the state file and the secrets (salts, inputs, labels) in the samples file; nothing is sent to
-   * the seller yet.
+   * Commits to a test set for this model (for an accuracy-proof audit its test-set commitment T,
+   * per sample salted sample hashes; signed) and keeps the commitment in the state file and the
+   * secrets (T's seed or the salts, the inputs, the labels) in the state and samples files; nothing
+   * is sent to the seller yet.
    */
   public BuyerAuditState commit(RegisteredModel model, List<LabelledInput> samples, int labelOffset)
       throws BuyerException {
@@ -189,22 +194,37 @@ public final class AuditClient implements AutoCloseable {
             .setLabelOffset(labelOffset)
             .setProofKind(kind)
             .setRequestedAtMillis(System.currentTimeMillis());
-    byte[][] salts = new byte[samples.size()][];
-    List<byte[]> hashes = new ArrayList<>();
     for (int i = 0; i < samples.size(); i++) {
-      LabelledInput s = samples.get(i);
-      if (s.label() < 0) {
+      if (samples.get(i).label() < 0) {
         throw new IllegalArgumentException(
-            "sample " + i + ": a label is a class index, not " + s.label());
+            "sample " + i + ": a label is a class index, not " + samples.get(i).label());
       }
-      salts[i] = new byte[AuditStatements.SALT_BYTES];
-      random.nextBytes(salts[i]);
-      byte[] h =
-          AuditStatements.sampleHash(i, salts[i], Statements.tensorHash(s.input()), s.label());
-      hashes.add(h);
-      c.addSampleHashes(ByteString.copyFrom(h));
     }
-    c.setTestSetHash(ByteString.copyFrom(AuditStatements.testSetHash(hashes)));
+    boolean accuracyProof = kind == AuditProofKind.ACCURACY_PROOF;
+    byte[][] salts = new byte[samples.size()][];
+    byte[] seed = null;
+    if (accuracyProof) {
+      // The test-set commitment T over the inputs and class indices, with a fresh secret seed: T's
+      // digest is the test set hash the buyer signs and AuditEscrow holds, and the accuracy proof
+      // is about T itself.
+      CommittedTestSet t = commitTestSet(model, samples, labelOffset);
+      c.setTestSetCommitment(ByteString.copyFrom(t.commitment().encode()))
+          .setTestSetHash(ByteString.copyFrom(t.commitment().digest().bytes()));
+      seed = t.reveal().seed();
+      java.util.Arrays.fill(salts, new byte[0]);
+    } else {
+      List<byte[]> hashes = new ArrayList<>();
+      for (int i = 0; i < samples.size(); i++) {
+        LabelledInput s = samples.get(i);
+        salts[i] = new byte[AuditStatements.SALT_BYTES];
+        random.nextBytes(salts[i]);
+        byte[] h =
+            AuditStatements.sampleHash(i, salts[i], Statements.tensorHash(s.input()), s.label());
+        hashes.add(h);
+        c.addSampleHashes(ByteString.copyFrom(h));
+      }
+      c.setTestSetHash(ByteString.copyFrom(AuditStatements.testSetHash(hashes)));
+    }
     // Each sample's secrets are encoded as the samples file is written, not all held at once.
     files.saveSamples(
         c.getAuditId(),
@@ -226,14 +246,34 @@ public final class AuditClient implements AutoCloseable {
       c.setRequestedAtMillis(System.currentTimeMillis());
     }
     c.setBuyerSignature(key.sign(AuditStatements.commitment(c.build())));
-    BuyerAuditState state =
+    BuyerAuditState.Builder state =
         BuyerAuditState.newBuilder()
             .setCommitment(c)
             .addAllLabels(samples.stream().map(LabelledInput::label).toList())
-            .setModelName(model.entry().getName())
-            .build();
-    files.save(state);
-    return state;
+            .setModelName(model.entry().getName());
+    if (seed != null) {
+      state.setTestSetSeed(ByteString.copyFrom(seed));
+    }
+    BuyerAuditState saved = state.build();
+    files.save(saved);
+    return saved;
+  }
+
+  /**
+   * The buyer's test-set commitment T for an accuracy-proof audit: its inputs and labels as class
+   * indices (label + offset), laid out for the model's zero-knowledge circuit, with a fresh seed.
+   */
+  private static CommittedTestSet commitTestSet(
+      RegisteredModel model, List<LabelledInput> samples, int labelOffset) {
+    int[] labels = samples.stream().mapToInt(LabelledInput::label).toArray();
+    try {
+      return TestSets.commit(
+          model.vk(),
+          samples.stream().map(LabelledInput::input).toList(),
+          AuditStatements.classIndices(labels, labelOffset));
+    } catch (ProverException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
   }
 
   /** The seller's registered top-1 accuracy: what an on-chain audit holds it to. */

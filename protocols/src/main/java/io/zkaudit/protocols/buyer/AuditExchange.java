@@ -82,7 +82,7 @@ final class AuditExchange {
       while (samples.hasNext()) {
         RevealedSample s = samples.next();
         if (!batch.isEmpty() && bytes + s.getSerializedSize() > MAX_REVEAL_BYTES) {
-          status = sendReveal(id, batch);
+          status = sendReveal(state, batch);
           batch.clear();
           bytes = 0;
         }
@@ -90,7 +90,7 @@ final class AuditExchange {
         bytes += s.getSerializedSize() + 8;
       }
     }
-    status = sendReveal(id, batch);
+    status = sendReveal(state, batch);
     int n = state.getCommitment().getSampleCount();
     if (status.getRevealed() != n) {
       throw invalid(
@@ -107,9 +107,18 @@ final class AuditExchange {
     return next;
   }
 
-  private AuditStatus sendReveal(String id, List<RevealedSample> batch) throws BuyerException {
+  /**
+   * One reveal request; for an accuracy-proof audit it carries the test-set commitment's seed too
+   * (the request that completes the reveal must open T with it).
+   */
+  private AuditStatus sendReveal(BuyerAuditState state, List<RevealedSample> batch)
+      throws BuyerException {
     RevealRequest r =
-        RevealRequest.newBuilder().setAccess(channel.access(id, 0)).addAllSamples(batch).build();
+        RevealRequest.newBuilder()
+            .setAccess(channel.access(state.getCommitment().getAuditId(), 0))
+            .addAllSamples(batch)
+            .setTestSetSeed(state.getTestSetSeed())
+            .build();
     return channel.call(() -> channel.stub().reveal(r));
   }
 

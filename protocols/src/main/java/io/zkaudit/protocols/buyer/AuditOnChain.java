@@ -39,9 +39,7 @@ final class AuditOnChain {
   void request(
       AuditCommitment.Builder c, RegisteredModel model, double claim, AuditClient.ChainOffer offer)
       throws BuyerException {
-    Bytes32 testSet =
-        new Bytes32(
-            AuditStatements.chainTestSetHash(c.getTestSetHash().toByteArray(), c.getLabelOffset()));
+    Bytes32 testSet = escrowTestSetHash(c.build());
     TestSetCommitment opening = TestSetCommitment.withRandomSalt(testSet);
     int bps = AuditStatements.claimBps(claim);
     if (bps < 1) {
@@ -64,9 +62,17 @@ final class AuditOnChain {
   }
 
   static Bytes32 testSetHash(BuyerAuditState state) {
-    AuditCommitment c = state.getCommitment();
+    return escrowTestSetHash(state.getCommitment());
+  }
+
+  /**
+   * What AuditEscrow holds as the audit's test set hash: the test-set commitment T's digest for an
+   * accuracy-proof audit, the hash of the salted sample hashes with the offset per sample.
+   */
+  private static Bytes32 escrowTestSetHash(AuditCommitment c) {
     return new Bytes32(
-        AuditStatements.chainTestSetHash(c.getTestSetHash().toByteArray(), c.getLabelOffset()));
+        AuditStatements.escrowTestSetHash(
+            c.getProofKind(), c.getTestSetHash().toByteArray(), c.getLabelOffset()));
   }
 
   /**

@@ -4,13 +4,13 @@ import io.grpc.StatusRuntimeException;
 import io.zkaudit.hash.Digest32;
 import io.zkaudit.inference.ModelProof;
 import io.zkaudit.inference.ModelVerifier;
+import io.zkaudit.inference.TestSetCommitment;
 import io.zkaudit.proof.InvalidProofException;
 import io.zkaudit.proto.v1.AccuracyProofUpdate;
 import io.zkaudit.proto.v1.AuditAccuracyProof;
 import io.zkaudit.proto.v1.AuditProofKind;
 import io.zkaudit.proto.v1.AuditTerms;
 import io.zkaudit.proto.v1.BuyerAuditState;
-import io.zkaudit.proto.v1.RevealedSample;
 import io.zkaudit.proto.v1.SampleProof;
 import io.zkaudit.proto.v1.Verdict;
 import io.zkaudit.proto.v1.VerifiedOutput;
@@ -119,8 +119,8 @@ final class AuditProofs {
 
   /**
    * Accuracy-proof audits: asks for the one accuracy proof (the seller's progress goes to {@code
-   * progress}), verifies it against the buyer's own inputs and labels (+ offset) and takes the
-   * count verifyAccuracy returns. A proof that does not verify, is about another number of samples,
+   * progress}), verifies it against the buyer's own test-set commitment T and takes the count
+   * verifyAccuracy returns. A proof that does not verify, is about another number of samples,
    * states another count than the seller's message, or was made after the deadline ends the audit
    * as PROOF_FAILED; no proof by the deadline likewise; a dropped stream before it only pauses.
    */
@@ -182,8 +182,8 @@ final class AuditProofs {
   }
 
   /**
-   * Why an accuracy proof does not count, or null if it verifies, for this model, for exactly the
-   * buyer's n inputs and labels, to the count the seller states.
+   * Why an accuracy proof does not count, or null if it verifies, for this model, about exactly the
+   * buyer's test-set commitment T of n samples, to the count the seller states.
    */
   private String checkAccuracy(BuyerAuditState state, RegisteredModel model, AuditAccuracyProof p) {
     int n = state.getTerms().getSampleCount();
@@ -199,17 +199,8 @@ final class AuditProofs {
     if (!proof.model().equals(new Digest32(model.id().toByteArray()))) {
       return "the accuracy proof is for another model";
     }
-    // The buyer's own inputs and labels, as committed: the proof is verified against these, never
-    // against anything the seller sends.
-    java.util.List<int[]> inputs = new java.util.ArrayList<>(n);
-    int[] labels = new int[n];
-    try (AuditStateFiles.SampleReader samples = files.samples(state, 0)) {
-      for (int i = 0; i < n; i++) {
-        RevealedSample s = samples.next();
-        inputs.add(Tensors.fromList(s.getInputList()));
-        labels[i] = AuditStateFiles.label(state, i);
-      }
-    }
+    // The buyer's own test-set commitment T, as committed and signed: the proof is verified against
+    // it, never against anything the seller sends (T binds every input and label + offset).
     ModelVerifier.VerifiedAccuracy v;
     try {
       v =
@@ -217,12 +208,10 @@ final class AuditProofs {
               .verifier()
               .verifyAccuracy(
                   proof,
-                  inputs,
-                  AuditStatements.classIndices(labels, state.getTerms().getLabelOffset()));
+                  TestSetCommitment.decode(
+                      state.getCommitment().getTestSetCommitment().toByteArray()));
     } catch (InvalidProofException e) {
       return "invalid accuracy proof: " + e.getMessage();
-    } catch (IllegalArgumentException e) {
-      return "the accuracy proof cannot be checked against the committed labels: " + e.getMessage();
     }
     if (v.samples() != n) {
       return "the accuracy proof is about " + v.samples() + " samples, not " + n;

@@ -28,14 +28,14 @@ public interface Attester {
       throws AttestationRefused;
 
   /**
-   * An accuracy audit's result (AuditEscrow.settleWithProof): checks that {@code samples}, in order
-   * 0..total-1, hash to the claim's on-chain test set hash (with its label offset), and, under the
-   * model committed as the claim's weight commitment, either that the claim's accuracy proof
-   * verifies for exactly these inputs and labels (+ offset) with the count {@code claim.correct()}
-   * (ModelVerifier.verifyAccuracy), or, per sample, that every proof verifies for its sample's
-   * input and exactly {@code claim.correct()} of the verified outputs name their labels; returns
-   * the bytes for {@code settleWithProof}. The samples are read one at a time (a test set may be
-   * thousands of inputs and proofs).
+   * An accuracy audit's result (AuditEscrow.settleWithProof), under the model committed as the
+   * claim's weight commitment. With an accuracy proof: no samples; the claim's test-set commitment
+   * T hashes to the on-chain test set hash, and the proof verifies against T with the count {@code
+   * claim.correct()} of {@code claim.total()} (ModelVerifier.verifyAccuracy(proof, T)). Per sample:
+   * {@code samples}, in order 0..total-1, hash to the on-chain test set hash (with its label
+   * offset), every proof verifies for its sample's input and exactly {@code claim.correct()} of the
+   * verified outputs name their labels. Returns the bytes for {@code settleWithProof}. The samples
+   * are read one at a time (a test set may be thousands of inputs and proofs).
    *
    * @throws AttestationRefused if anything does not match or a proof does not verify
    */
@@ -44,8 +44,9 @@ public interface Attester {
 
   /**
    * What the seller asks the attester to sign for an audit: {@code correct} of {@code total} on the
-   * test set. {@code accuracyProof} is the audit's one accuracy proof (ModelProof.encode()), or
-   * null for a per-sample audit, whose samples carry their own proofs.
+   * test set. {@code accuracyProof} is the audit's one accuracy proof (ModelProof.encode()) and
+   * {@code testSetCommitment} the buyer's test-set commitment T it is about (TestSetCommitment
+   * .encode()), or both null for a per-sample audit, whose samples carry their own proofs.
    */
   record AccuracyClaim(
       byte[] verifyingKey,
@@ -54,7 +55,8 @@ public interface Attester {
       int labelOffset,
       int correct,
       int total,
-      byte[] accuracyProof) {
+      byte[] accuracyProof,
+      byte[] testSetCommitment) {
     /** A per-sample audit's claim. */
     public AccuracyClaim(
         byte[] verifyingKey,
@@ -63,7 +65,7 @@ public interface Attester {
         int labelOffset,
         int correct,
         int total) {
-      this(verifyingKey, weightCommitment, testSetHash, labelOffset, correct, total, null);
+      this(verifyingKey, weightCommitment, testSetHash, labelOffset, correct, total, null, null);
     }
 
     /** Whether the claim rests on one accuracy proof (else on every sample's own proof). */

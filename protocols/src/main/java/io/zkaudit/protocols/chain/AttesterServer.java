@@ -260,7 +260,8 @@ public final class AttesterServer implements AutoCloseable {
           c.getLabelOffset(),
           c.getCorrect(),
           c.getTotal(),
-          c.getAccuracyProof().isEmpty() ? null : c.getAccuracyProof().toByteArray());
+          c.getAccuracyProof().isEmpty() ? null : c.getAccuracyProof().toByteArray(),
+          c.getTestSetCommitment().isEmpty() ? null : c.getTestSetCommitment().toByteArray());
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.zkaudit.escrow.EscrowDeployment;
 import io.zkaudit.escrow.VerifierAttester;
 import io.zkaudit.inference.ModelProof;
 import io.zkaudit.inference.ModelVerifier;
+import io.zkaudit.inference.TestSetCommitment;
 import io.zkaudit.inference.VerifyingKey;
 import io.zkaudit.proof.InvalidProofException;
 import io.zkaudit.protocols.AuditStatements;
@@ -57,11 +58,13 @@ public final class ProofAttester implements Attester {
   }
 
   /**
-   * Re-runs the audit from the revealed samples: their hashes rebuild the test set hash the buyer
-   * committed to on-chain; then either the claim's one accuracy proof verifies against exactly
-   * those inputs and labels (+ offset), giving the count, or each sample's proof verifies against
-   * its own input and the attester counts the correct predictions by the protocol's rule itself.
-   * The seller's count is signed only if it is that count.
+   * Re-runs the audit. With an accuracy proof: the claim's test-set commitment T must hash to the
+   * test set hash on-chain (the buyer committed T there), and the one proof must verify against T,
+   * about exactly {@code total} samples; its count is the count, and no sample is needed (T binds
+   * them). Per sample: the revealed samples' hashes rebuild the test set hash the buyer committed
+   * to on-chain, each sample's proof verifies against its own input and the attester counts the
+   * correct predictions by the protocol's rule itself. The seller's count is signed only if it is
+   * that count.
    */
   @Override
   public byte[] attestAccuracy(AccuracyClaim claim, Iterator<AccuracySample> samples)
@@ -74,11 +77,30 @@ public final class ProofAttester implements Attester {
               + " of "
               + claim.total());
     }
+    if (claim.byAccuracyProof()) {
+      if (samples.hasNext()) {
+        throw new AttestationRefused(
+            "samples sent with an accuracy proof: it is verified against its test-set commitment"
+                + " alone");
+      }
+      int correct = verifyAccuracy(verifier, claim);
+      if (correct != claim.correct()) {
+        throw new AttestationRefused(
+            "the accuracy proof gives "
+                + correct
+                + " correct of "
+                + claim.total()
+                + ", not "
+                + claim.correct());
+      }
+      return signer.attestAccuracy(
+          claim.weightCommitment(), claim.testSetHash(), correct, claim.total());
+    }
+    if (claim.testSetCommitment() != null) {
+      throw new AttestationRefused("a test-set commitment without an accuracy proof");
+    }
     List<byte[]> hashes = new ArrayList<>();
     int correct = 0;
-    // With an accuracy proof: every input and label, for the one proof about all of them.
-    List<int[]> inputs = new ArrayList<>();
-    List<Integer> labels = new ArrayList<>();
     while (samples.hasNext()) {
       AccuracySample s = samples.next();
       if (s.index() != hashes.size() || hashes.size() >= claim.total()) {
@@ -98,17 +120,6 @@ public final class ProofAttester implements Attester {
       hashes.add(
           AuditStatements.sampleHash(
               s.index(), s.salt(), Statements.tensorHash(s.input()), s.label()));
-      if (claim.byAccuracyProof()) {
-        if (s.proof().length != 0) {
-          throw new AttestationRefused(
-              "sample "
-                  + s.index()
-                  + ": a proof of its own, where the claim has an accuracy proof");
-        }
-        inputs.add(s.input());
-        labels.add(s.label());
-        continue;
-      }
       int[] output =
           verify(
               verifier,
@@ -128,20 +139,9 @@ public final class ProofAttester implements Attester {
     if (!Arrays.equals(testSet, claim.testSetHash().bytes())) {
       throw new AttestationRefused("the samples are not the test set committed on-chain");
     }
-    if (claim.byAccuracyProof()) {
-      // The inputs and labels just hashed into the on-chain test set hash are the ones the proof is
-      // verified against: the count is about exactly that test set.
-      correct =
-          verifyAccuracy(
-              verifier,
-              claim,
-              inputs,
-              AuditStatements.classIndices(
-                  labels.stream().mapToInt(Integer::intValue).toArray(), claim.labelOffset()));
-    }
     if (correct != claim.correct()) {
       throw new AttestationRefused(
-          (claim.byAccuracyProof() ? "the accuracy proof gives " : "the proofs give ")
+          "the proofs give "
               + correct
               + " correct of "
               + claim.total()
@@ -152,10 +152,33 @@ public final class ProofAttester implements Attester {
         claim.weightCommitment(), claim.testSetHash(), correct, claim.total());
   }
 
-  /** The count an accuracy proof verifies to, for exactly these inputs and class indices. */
-  private static int verifyAccuracy(
-      ModelVerifier verifier, AccuracyClaim claim, List<int[]> inputs, int[] classIndices)
+  /**
+   * The count an accuracy proof verifies to against the claim's test-set commitment T, which must
+   * be the one committed on-chain (its digest the claim's test set hash) and hold {@code total}
+   * samples.
+   */
+  private static int verifyAccuracy(ModelVerifier verifier, AccuracyClaim claim)
       throws AttestationRefused {
+    if (claim.testSetCommitment() == null) {
+      throw new AttestationRefused(
+          "an accuracy proof without its test-set commitment: it is verified against T");
+    }
+    TestSetCommitment t;
+    try {
+      t = TestSetCommitment.decode(claim.testSetCommitment());
+    } catch (InvalidProofException e) {
+      throw new AttestationRefused("malformed test-set commitment: " + e.getMessage());
+    }
+    if (!Arrays.equals(t.digest().bytes(), claim.testSetHash().bytes())) {
+      throw new AttestationRefused(
+          "the test-set commitment is not the test set committed on-chain (its digest is "
+              + t.digest()
+              + ")");
+    }
+    if (t.samples() != claim.total()) {
+      throw new AttestationRefused(
+          "the test-set commitment holds " + t.samples() + " samples, not " + claim.total());
+    }
     ModelProof proof;
     try {
       proof = ModelProof.decode(claim.accuracyProof());
@@ -167,11 +190,9 @@ public final class ProofAttester implements Attester {
     }
     ModelVerifier.VerifiedAccuracy v;
     try {
-      v = verifier.verifyAccuracy(proof, inputs, classIndices);
+      v = verifier.verifyAccuracy(proof, t);
     } catch (InvalidProofException e) {
       throw new AttestationRefused("invalid accuracy proof: " + e.getMessage());
-    } catch (IllegalArgumentException e) {
-      throw new AttestationRefused("the labels are not the model's classes: " + e.getMessage());
     }
     if (v.samples() != claim.total()) {
       throw new AttestationRefused(

@@ -143,6 +143,9 @@ public final class RemoteAttester implements Attester, AutoCloseable {
       if (claim.byAccuracyProof()) {
         c.setAccuracyProof(ByteString.copyFrom(claim.accuracyProof()));
       }
+      if (claim.testSetCommitment() != null) {
+        c.setTestSetCommitment(ByteString.copyFrom(claim.testSetCommitment()));
+      }
       out.onNext(io.zkaudit.proto.v1.AttestAccuracyPart.newBuilder().setClaim(c).build());
       while (samples.hasNext() && !answer.isDone()) {
         synchronized (ready) {

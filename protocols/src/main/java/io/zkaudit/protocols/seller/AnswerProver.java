@@ -4,9 +4,9 @@ import io.zkaudit.engine.IntegerEngine;
 import io.zkaudit.inference.ModelProof;
 import io.zkaudit.prover.inference.CommittedInput;
 import io.zkaudit.prover.inference.CommittedModel;
+import io.zkaudit.prover.inference.CommittedTestSet;
 import io.zkaudit.prover.inference.ModelProver;
 import io.zkaudit.prover.inference.ProgressListener;
-import java.util.List;
 
 /**
  * How the seller computes answers and proofs. The honest one runs the committed model; tests
@@ -28,13 +28,13 @@ public interface AnswerProver {
   }
 
   /**
-   * One zero-knowledge accuracy proof (an accuracy audit): the model predicts {@code labels[b]} (a
-   * class index) for exactly the stated number of {@code inputs}. Honest by default; tests override
-   * it to cheat.
+   * One zero-knowledge accuracy proof (an accuracy audit) about the buyer's test-set commitment:
+   * the model predicts the committed label (a class index) of exactly the stated number of the
+   * samples behind {@code testSet.commitment()}. Honest by default; tests override it to cheat.
    */
   default ModelProof proveAccuracy(
-      CommittedModel model, List<int[]> inputs, int[] labels, ProgressListener progress) {
-    return ModelProver.proveAccuracy(model, inputs, labels, progress);
+      CommittedModel model, CommittedTestSet testSet, ProgressListener progress) {
+    return ModelProver.proveAccuracy(model, testSet, progress);
   }
 
   AnswerProver HONEST =

@@ -4,6 +4,9 @@ import static io.zkaudit.protocols.seller.AuditRequests.requireState;
 
 import com.google.protobuf.ByteString;
 import io.zkaudit.inference.ModelProof;
+import io.zkaudit.inference.TestSetCommitment;
+import io.zkaudit.inference.TestSetReveal;
+import io.zkaudit.proof.InvalidProofException;
 import io.zkaudit.proto.v1.AccuracyProofUpdate;
 import io.zkaudit.proto.v1.AuditAccess;
 import io.zkaudit.proto.v1.AuditAccuracyProof;
@@ -11,8 +14,10 @@ import io.zkaudit.proto.v1.SampleProof;
 import io.zkaudit.protocols.AuditStatements;
 import io.zkaudit.protocols.Tensors;
 import io.zkaudit.prover.inference.CommittedModel;
+import io.zkaudit.prover.inference.CommittedTestSet;
 import io.zkaudit.prover.inference.ProgressListener;
 import io.zkaudit.prover.inference.ProverException;
+import io.zkaudit.prover.inference.TestSets;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -170,10 +175,11 @@ final class AuditProving {
   }
 
   /**
-   * The audit's stored accuracy proof, made first if there is none: every revealed input and its
-   * label (as a class index) in one proof, stored with the state PROVEN. Made once under the
-   * audit's proof lock; a second caller waits for it and reads it back. Not cancelled when the
-   * caller goes away: the proof is owed, and the next call (or the buyer's resume) reads it.
+   * The audit's stored accuracy proof, made first if there is none: one proof about the buyer's
+   * test-set commitment T (opened with the revealed inputs, labels as class indices, and seed),
+   * stored with the state PROVEN. Made once under the audit's proof lock; a second caller waits for
+   * it and reads it back. Not cancelled when the caller goes away: the proof is owed, and the next
+   * call (or the buyer's resume) reads it.
    */
   StoredAccuracyProof accuracyProof(AuditRecord a, ProgressListener progress) {
     String id = a.auditId();
@@ -192,7 +198,9 @@ final class AuditProving {
           store.setState(id, AuditRecord.State.PROVING);
         }
       }
-      // Every input at once: the prover holds the whole batch's witness anyway.
+      // Every input at once: the prover holds the whole batch's witness anyway. T's columns are
+      // rebuilt from the revealed samples and the seed, checked against T again (a reveal that
+      // did not open T never reaches REVEALED, so this fails only if the store was altered).
       List<int[]> inputs = store.inputs(id);
       List<AuditSample> outline = store.outline(id);
       int[] labels = new int[outline.size()];
@@ -201,16 +209,15 @@ final class AuditProving {
       }
       ModelProof p;
       try {
-        p =
-            seller
-                .proving()
-                .proveAuditAccuracy(
-                    m,
-                    inputs,
-                    AuditStatements.classIndices(labels, a.labelOffset()),
-                    a.terms().deadline(),
-                    progress);
-      } catch (ProverException | IllegalArgumentException e) {
+        StoredTestSet t = store.requireTestSet(id);
+        CommittedTestSet testSet =
+            TestSets.open(
+                m.vk(),
+                TestSetCommitment.decode(t.commitment()),
+                new TestSetReveal(
+                    inputs, AuditStatements.classIndices(labels, a.labelOffset()), t.seed()));
+        p = seller.proving().proveAuditAccuracy(m, testSet, a.terms().deadline(), progress);
+      } catch (ProverException | IllegalArgumentException | InvalidProofException e) {
         throw new RequestRejected(
             RequestRejected.Reason.FAILED,
             "the seller cannot prove the accuracy of audit " + id + ": " + e.getMessage());

@@ -29,6 +29,13 @@ public record AuditRecord(
     TERMS_SIGNED,
     /** Some samples are revealed and checked. */
     REVEALING,
+    /**
+     * An accuracy-proof audit whose completed reveal does not open the buyer's test-set commitment
+     * T (a sample or label changed after committing, or another seed): refused for good, nothing is
+     * proven, and on-chain the seller gives no receipt. The reason is stored with T (before
+     * REVEALED so that {@link #revealed()} is false for it).
+     */
+    REVEAL_REFUSED,
     /** Every sample is revealed and checked against the commitment. */
     REVEALED,
     /** Some proofs are stored (per sample), or the accuracy proof is being made. */

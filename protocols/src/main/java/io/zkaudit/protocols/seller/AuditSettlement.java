@@ -264,8 +264,8 @@ final class AuditSettlement {
 
   /**
    * An accuracy-proof audit's fault as the buyer would find it: no proof once the deadline has
-   * passed, one made after it, or one that does not verify for the revealed inputs and labels to
-   * the count it states.
+   * passed, one made after it, or one that does not verify against the buyer's test-set commitment
+   * T to the count it states.
    */
   private String ownAccuracyFault(
       AuditRecord a, CommittedModel m, ModelVerifier verifier, long now, long deadline) {
@@ -277,7 +277,6 @@ final class AuditSettlement {
     if (p.provenAt() > deadline) {
       return "the accuracy proof was made after the deadline";
     }
-    int[] labels = store.outline(a.auditId()).stream().mapToInt(AuditSample::label).toArray();
     try {
       ModelProof proof = ModelProof.decode(p.proof());
       if (!proof.model().equals(m.vk().digest())) {
@@ -286,8 +285,8 @@ final class AuditSettlement {
       ModelVerifier.VerifiedAccuracy v =
           verifier.verifyAccuracy(
               proof,
-              store.inputs(a.auditId()),
-              AuditStatements.classIndices(labels, a.labelOffset()));
+              io.zkaudit.inference.TestSetCommitment.decode(
+                  store.requireTestSet(a.auditId()).commitment()));
       if (v.samples() != a.sampleCount() || v.correct() != p.correct()) {
         return "the accuracy proof gives " + v + ", the seller stated " + p.correct();
       }

@@ -33,39 +33,93 @@ public final class AuditStore implements AutoCloseable {
   }
 
   public synchronized void insert(AuditRecord a, List<byte[]> sampleHashes) {
+    insert(a, sampleHashes, null);
+  }
+
+  /**
+   * Stores a new audit with its sample rows (for an accuracy-proof audit {@code sampleHashes} holds
+   * an empty hash per sample) and, for an accuracy-proof audit, its test-set commitment T's
+   * encoding ({@code testSet}, null otherwise), in one transaction.
+   */
+  public synchronized void insert(AuditRecord a, List<byte[]> sampleHashes, byte[] testSet) {
     AuditRecord.Chain chain = a.chain();
     tx.run(
         () -> {
-          db.sql(
-                  "INSERT INTO audits (audit_id, model_id, buyer, status, sample_count,"
-                      + " test_set_hash, label_offset, requested_at, buyer_signature, chain_escrow,"
-                      + " chain_audit_id, chain_salt, proof_kind) VALUES (:audit_id, :model_id,"
-                      + " :buyer, :status, :sample_count, :test_set_hash, :label_offset,"
-                      + " :requested_at, :buyer_signature, :chain_escrow, :chain_audit_id,"
-                      + " :chain_salt, :proof_kind)")
-              .bind("audit_id", a.auditId())
-              .bind("model_id", a.modelId())
-              .bind("buyer", a.buyer())
-              .bind("status", a.state())
-              .bind("sample_count", a.sampleCount())
-              .bind("test_set_hash", a.testSetHash())
-              .bind("label_offset", a.labelOffset())
-              .bind("requested_at", a.requestedAt())
-              .bind("buyer_signature", a.buyerSignature())
-              .bind("chain_escrow", chain == null ? null : chain.escrow())
-              .bind("chain_audit_id", chain == null ? null : (Long) chain.auditId())
-              .bind("chain_salt", chain == null ? null : chain.salt())
-              .bind("proof_kind", a.proofKind().name())
-              .update();
-          db.sql(
-                  "INSERT INTO audit_samples (audit_id, position, sample_hash) VALUES (:audit_id,"
-                      + " :position, :sample_hash)")
-              .bind("audit_id", a.auditId())
-              .batch(
-                  Sql.positions(sampleHashes.size()),
-                  (s, i) -> s.bind("position", i).bind("sample_hash", sampleHashes.get(i)));
+          insertAudit(a, chain, sampleHashes);
+          if (testSet != null) {
+            db.sql(
+                    "INSERT INTO audit_test_sets (audit_id, commitment) VALUES (:audit_id,"
+                        + " :commitment)")
+                .bind("audit_id", a.auditId())
+                .bind("commitment", testSet)
+                .update();
+          }
           return null;
         });
+  }
+
+  private void insertAudit(AuditRecord a, AuditRecord.Chain chain, List<byte[]> sampleHashes)
+      throws SQLException {
+    db.sql(
+            "INSERT INTO audits (audit_id, model_id, buyer, status, sample_count,"
+                + " test_set_hash, label_offset, requested_at, buyer_signature, chain_escrow,"
+                + " chain_audit_id, chain_salt, proof_kind) VALUES (:audit_id, :model_id,"
+                + " :buyer, :status, :sample_count, :test_set_hash, :label_offset,"
+                + " :requested_at, :buyer_signature, :chain_escrow, :chain_audit_id,"
+                + " :chain_salt, :proof_kind)")
+        .bind("audit_id", a.auditId())
+        .bind("model_id", a.modelId())
+        .bind("buyer", a.buyer())
+        .bind("status", a.state())
+        .bind("sample_count", a.sampleCount())
+        .bind("test_set_hash", a.testSetHash())
+        .bind("label_offset", a.labelOffset())
+        .bind("requested_at", a.requestedAt())
+        .bind("buyer_signature", a.buyerSignature())
+        .bind("chain_escrow", chain == null ? null : chain.escrow())
+        .bind("chain_audit_id", chain == null ? null : (Long) chain.auditId())
+        .bind("chain_salt", chain == null ? null : chain.salt())
+        .bind("proof_kind", a.proofKind().name())
+        .update();
+    db.sql(
+            "INSERT INTO audit_samples (audit_id, position, sample_hash) VALUES (:audit_id,"
+                + " :position, :sample_hash)")
+        .bind("audit_id", a.auditId())
+        .batch(
+            Sql.positions(sampleHashes.size()),
+            (s, i) -> s.bind("position", i).bind("sample_hash", sampleHashes.get(i)));
+  }
+
+  /**
+   * An accuracy-proof audit's test-set commitment, refused clearly if it has none: an audit stored
+   * before the seller took test-set commitments (migration V22) cannot be proven or checked on T.
+   */
+  public StoredTestSet requireTestSet(String auditId) {
+    return testSet(auditId)
+        .orElseThrow(
+            () ->
+                new RequestRejected(
+                    RequestRejected.Reason.FAILED,
+                    "audit "
+                        + auditId
+                        + " has no test-set commitment (it was committed before this seller took"
+                        + " them): its accuracy cannot be proven about one"));
+  }
+
+  /**
+   * An accuracy-proof audit's test-set commitment, seed and refusal (none for a per-sample one).
+   */
+  public synchronized Optional<StoredTestSet> testSet(String auditId) {
+    return tx.run(
+        () ->
+            db.sql(
+                    "SELECT commitment, seed, refusal FROM audit_test_sets WHERE audit_id ="
+                        + " :audit_id")
+                .bind("audit_id", auditId)
+                .first(
+                    r ->
+                        new StoredTestSet(
+                            r.bytes("commitment"), r.bytes("seed"), r.text("refusal"))));
   }
 
   public synchronized void signTerms(String auditId, AuditRecord.Terms t) {
@@ -99,8 +153,31 @@ public final class AuditStore implements AutoCloseable {
   /** Stores revealed samples and the state they lead to, together. */
   public synchronized void reveal(
       String auditId, List<AuditSample> samples, AuditRecord.State next) {
+    reveal(auditId, samples, next, null, null);
+  }
+
+  /**
+   * As above, for the request that completes an accuracy-proof audit's reveal: with the seed that
+   * opens its test-set commitment (state REVEALED) or why the reveal does not open it (state
+   * REVEAL_REFUSED), in the same transaction.
+   */
+  public synchronized void reveal(
+      String auditId,
+      List<AuditSample> samples,
+      AuditRecord.State next,
+      byte[] testSetSeed,
+      String refusal) {
     tx.run(
         () -> {
+          if (testSetSeed != null || refusal != null) {
+            db.sql(
+                    "UPDATE audit_test_sets SET seed = :seed, refusal = :refusal WHERE audit_id ="
+                        + " :audit_id")
+                .bind("seed", testSetSeed)
+                .bind("refusal", refusal)
+                .bind("audit_id", auditId)
+                .update();
+          }
           db.sql(
                   "UPDATE audit_samples SET salt = :salt, input = :input, label = :label WHERE"
                       + " audit_id = :audit_id AND position = :position")

@@ -6,7 +6,11 @@ import static io.zkaudit.protocols.seller.AuditRequests.requireLength;
 import static io.zkaudit.protocols.seller.AuditRequests.requireState;
 
 import com.google.protobuf.ByteString;
+import io.zkaudit.inference.TestSetCommitment;
+import io.zkaudit.inference.TestSetOpening;
+import io.zkaudit.inference.TestSetReveal;
 import io.zkaudit.model.TensorSpec;
+import io.zkaudit.proof.InvalidProofException;
 import io.zkaudit.proto.v1.AuditCommitment;
 import io.zkaudit.proto.v1.AuditStatus;
 import io.zkaudit.proto.v1.AuditTerms;
@@ -84,19 +88,39 @@ final class AuditTransitions {
           "sample_count: 1 to " + policy.maxSamples() + " samples, not " + count);
     }
     int n = (int) count;
-    if (c.getSampleHashesCount() != n) {
-      throw RequestRejected.invalid(
-          "sample_hashes: one per sample (" + n + "), not " + c.getSampleHashesCount());
-    }
-    List<byte[]> hashes = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      requireLength("sample_hashes[" + i + "]", c.getSampleHashes(i), 32);
-      hashes.add(c.getSampleHashes(i).toByteArray());
-    }
+    boolean accuracyProof = c.getProofKind() == io.zkaudit.proto.v1.AuditProofKind.ACCURACY_PROOF;
     requireLength("test_set_hash", c.getTestSetHash(), 32);
-    if (!Arrays.equals(AuditStatements.testSetHash(hashes), c.getTestSetHash().toByteArray())) {
-      throw RequestRejected.invalid(
-          "test_set_hash: not the hash of sample_count and sample_hashes");
+    List<byte[]> hashes = new ArrayList<>(n);
+    if (accuracyProof) {
+      // The test-set commitment T stands for the samples: no per-sample hashes (each row keeps an
+      // empty one), the whole reveal is checked against T once it is complete.
+      if (c.getSampleHashesCount() != 0) {
+        throw RequestRejected.invalid(
+            "sample_hashes: none for an ACCURACY_PROOF audit (its test_set_commitment binds the"
+                + " samples), not "
+                + c.getSampleHashesCount());
+      }
+      for (int i = 0; i < n; i++) {
+        hashes.add(new byte[0]);
+      }
+    } else {
+      if (c.getSampleHashesCount() != n) {
+        throw RequestRejected.invalid(
+            "sample_hashes: one per sample (" + n + "), not " + c.getSampleHashesCount());
+      }
+      if (!c.getTestSetCommitment().isEmpty()) {
+        throw RequestRejected.invalid(
+            "test_set_commitment: only an ACCURACY_PROOF audit has one (per sample, the sample"
+                + " hashes bind the samples)");
+      }
+      for (int i = 0; i < n; i++) {
+        requireLength("sample_hashes[" + i + "]", c.getSampleHashes(i), 32);
+        hashes.add(c.getSampleHashes(i).toByteArray());
+      }
+      if (!Arrays.equals(AuditStatements.testSetHash(hashes), c.getTestSetHash().toByteArray())) {
+        throw RequestRejected.invalid(
+            "test_set_hash: not the hash of sample_count and sample_hashes");
+      }
     }
     int classes = outputSpec(m).size();
     if (Integer.toUnsignedLong(c.getLabelOffset()) >= classes) {
@@ -132,6 +156,7 @@ final class AuditTransitions {
                 + " samples per accuracy proof here, or per-sample proofs");
       }
     }
+    byte[] testSet = accuracyProof ? checkTestSet(c, m, n) : null;
     if (!c.hasBuyerSignature()
         || !PartyKey.verify(c.getBuyerSignature(), AuditStatements.commitment(c))) {
       throw RequestRejected.denied("buyer_signature: missing or not over this commitment");
@@ -173,9 +198,50 @@ final class AuditTransitions {
               null,
               chain,
               c.getProofKind());
-      store.insert(a, hashes);
+      store.insert(a, hashes, testSet);
       return a;
     }
+  }
+
+  /**
+   * An accuracy-proof commitment's test-set commitment T, checked: it decodes, holds the audit's n
+   * samples, is laid out for this model's zero-knowledge circuit (else no proof could ever be about
+   * it, and the seller would stake on an audit it cannot prove), and test_set_hash is its digest
+   * (what the buyer signs and AuditEscrow stores). Returns T's encoding, to store.
+   */
+  private static byte[] checkTestSet(AuditCommitment c, CommittedModel m, int n) {
+    TestSetCommitment t;
+    try {
+      t = TestSetCommitment.decode(c.getTestSetCommitment().toByteArray());
+    } catch (InvalidProofException | IllegalArgumentException e) {
+      throw RequestRejected.invalid("test_set_commitment: " + e.getMessage());
+    }
+    if (t.samples() != n) {
+      throw RequestRejected.invalid(
+          "test_set_commitment: holds " + t.samples() + " samples, the audit " + n);
+    }
+    int vars;
+    try {
+      vars = TestSetCommitment.layout(m.circuit(true), n).numVars();
+    } catch (IllegalArgumentException e) {
+      throw RequestRejected.invalid(
+          "proof_kind: this model's accuracy cannot be proven about a test-set commitment: "
+              + e.getMessage());
+    }
+    if (t.commitment().numVars() != vars) {
+      throw RequestRejected.invalid(
+          "test_set_commitment: "
+              + t.commitment().numVars()
+              + " variables, a test set of "
+              + n
+              + " samples for this model has "
+              + vars);
+    }
+    if (!Arrays.equals(t.digest().bytes(), c.getTestSetHash().toByteArray())) {
+      throw RequestRejected.invalid(
+          "test_set_hash: not the digest of test_set_commitment (SHA-256 of its encoding)");
+    }
+    return t.encode();
   }
 
   /**
@@ -268,6 +334,14 @@ final class AuditTransitions {
     AuditRecord a = requests.owned(r.getAccess());
     synchronized (locks.of(a.auditId())) {
       a = store.audit(a.auditId()).orElseThrow();
+      if (a.state() == AuditRecord.State.REVEAL_REFUSED) {
+        throw new RequestRejected(
+            RequestRejected.Reason.NOT_READY,
+            "audit "
+                + a.auditId()
+                + " is REVEAL_REFUSED: "
+                + store.testSet(a.auditId()).map(StoredTestSet::refusal).orElse(""));
+      }
       requireState(
           a,
           "reveal",
@@ -301,7 +375,16 @@ final class AuditTransitions {
                   + " once, not "
                   + Integer.toUnsignedString(s.getIndex()));
         }
-        requireLength(f + ".salt", s.getSalt(), AuditStatements.SALT_BYTES);
+        if (a.accuracyProof()) {
+          if (!s.getSalt().isEmpty()) {
+            throw RequestRejected.invalid(
+                f
+                    + ".salt: none in an ACCURACY_PROOF audit (the test-set commitment's seed hides"
+                    + " it)");
+          }
+        } else {
+          requireLength(f + ".salt", s.getSalt(), AuditStatements.SALT_BYTES);
+        }
         if (s.getInputCount() != in.size()) {
           throw RequestRejected.invalid(
               f + ".input: the model takes " + in.size() + " values, not " + s.getInputCount());
@@ -330,16 +413,22 @@ final class AuditTransitions {
                   + " classes, not "
                   + Integer.toUnsignedString(s.getLabel()));
         }
-        byte[] h =
-            AuditStatements.sampleHash(
-                s.getIndex(), s.getSalt().toByteArray(), Statements.tensorHash(x), s.getLabel());
-        if (!Arrays.equals(h, stored.get(s.getIndex()).sampleHash())) {
-          throw RequestRejected.invalid(
-              f
-                  + ": sample "
-                  + s.getIndex()
-                  + " does not match the buyer's commitment (the test set was altered after it was"
-                  + " committed)");
+        byte[] h;
+        if (a.accuracyProof()) {
+          // Checked against T once the reveal is complete (a commitment to the whole set).
+          h = new byte[0];
+        } else {
+          h =
+              AuditStatements.sampleHash(
+                  s.getIndex(), s.getSalt().toByteArray(), Statements.tensorHash(x), s.getLabel());
+          if (!Arrays.equals(h, stored.get(s.getIndex()).sampleHash())) {
+            throw RequestRejected.invalid(
+                f
+                    + ": sample "
+                    + s.getIndex()
+                    + " does not match the buyer's commitment (the test set was altered after it"
+                    + " was committed)");
+          }
         }
         if (!stored.get(s.getIndex()).revealed()) {
           revealed.add(
@@ -349,13 +438,69 @@ final class AuditTransitions {
       }
       if (!revealed.isEmpty()) {
         long before = stored.stream().filter(AuditSample::revealed).count();
-        AuditRecord.State next =
-            before + revealed.size() == a.sampleCount()
-                ? AuditRecord.State.REVEALED
-                : AuditRecord.State.REVEALING;
-        store.reveal(a.auditId(), revealed, next);
+        boolean complete = before + revealed.size() == a.sampleCount();
+        if (complete && a.accuracyProof()) {
+          byte[] seed = r.getTestSetSeed().toByteArray();
+          requireLength("test_set_seed", r.getTestSetSeed(), io.zkaudit.zk.ZkRandom.SEED_BYTES);
+          String refusal = opensTestSet(a, m, stored, revealed, seed);
+          store.reveal(
+              a.auditId(),
+              revealed,
+              refusal == null ? AuditRecord.State.REVEALED : AuditRecord.State.REVEAL_REFUSED,
+              refusal == null ? seed : null,
+              refusal);
+          if (refusal != null) {
+            throw RequestRejected.invalid("samples: " + refusal);
+          }
+        } else {
+          store.reveal(
+              a.auditId(),
+              revealed,
+              complete ? AuditRecord.State.REVEALED : AuditRecord.State.REVEALING);
+        }
       }
       return views.status(store.audit(a.auditId()).orElseThrow());
+    }
+  }
+
+  /**
+   * Why the complete reveal of an accuracy-proof audit does not open its test-set commitment T, or
+   * null if it does: every revealed input and class index (label + offset), in sample order, and
+   * the buyer's seed must recompute T ({@link TestSetOpening#check}). The stored samples are read
+   * one at a time; the new ones come from the request.
+   */
+  private String opensTestSet(
+      AuditRecord a,
+      CommittedModel m,
+      List<AuditSample> stored,
+      List<AuditSample> revealed,
+      byte[] seed) {
+    int n = a.sampleCount();
+    List<int[]> inputs = new ArrayList<>(n);
+    int[] labels = new int[n];
+    AuditSample[] fresh = new AuditSample[n];
+    for (AuditSample s : revealed) {
+      fresh[s.index()] = s;
+    }
+    for (int i = 0; i < n; i++) {
+      AuditSample s = fresh[i] != null ? fresh[i] : store.sample(a.auditId(), i);
+      inputs.add(s.input());
+      labels[i] = stored.get(i).revealed() ? stored.get(i).label() : s.label();
+    }
+    TestSetCommitment t;
+    try {
+      t = TestSetCommitment.decode(store.requireTestSet(a.auditId()).commitment());
+    } catch (InvalidProofException e) {
+      throw new IllegalStateException("a stored test-set commitment does not decode", e);
+    }
+    try {
+      TestSetOpening.check(
+          m.vk(),
+          t,
+          new TestSetReveal(inputs, AuditStatements.classIndices(labels, a.labelOffset()), seed));
+      return null;
+    } catch (IllegalArgumentException e) {
+      return e.getMessage();
     }
   }
 }

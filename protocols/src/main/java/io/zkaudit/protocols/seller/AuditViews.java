@@ -40,6 +40,9 @@ final class AuditViews {
     if (a.terms() != null) {
       b.setTerms(terms(a, a.terms()));
     }
+    if (a.state() == AuditRecord.State.REVEAL_REFUSED) {
+      store.testSet(a.auditId()).map(StoredTestSet::refusal).ifPresent(b::setReason);
+    }
     if (a.result() != null) {
       b.setResult(result(a));
     }

@@ -191,7 +191,8 @@ final class ChainAudits {
               + " wei on an audit");
     }
     byte[] testSet =
-        AuditStatements.chainTestSetHash(c.getTestSetHash().toByteArray(), c.getLabelOffset());
+        AuditStatements.escrowTestSetHash(
+            c.getProofKind(), c.getTestSetHash().toByteArray(), c.getLabelOffset());
     TestSetCommitment opening =
         new TestSetCommitment(new Bytes32(testSet), new Bytes32(c.getChainSalt().toByteArray()));
     if (!opening.commitment().equals(r.testSetCommitment())) {
@@ -260,9 +261,13 @@ final class ChainAudits {
     return r;
   }
 
-  /** The test set hash the escrow holds for an audit. */
+  /**
+   * The test set hash the escrow holds for an audit: T's digest for an accuracy-proof audit, the
+   * hash of the salted sample hashes and the offset per sample.
+   */
   static Bytes32 testSetHash(AuditRecord a) {
-    return new Bytes32(AuditStatements.chainTestSetHash(a.testSetHash(), a.labelOffset()));
+    return new Bytes32(
+        AuditStatements.escrowTestSetHash(a.proofKind(), a.testSetHash(), a.labelOffset()));
   }
 
   private AuditResult result(AuditRecord a, int correct) {
@@ -404,11 +409,14 @@ final class ChainAudits {
     long id = a.chain().auditId();
     int correct = 0;
     byte[] accuracyProof = null;
+    byte[] testSet = null;
     if (a.accuracyProof()) {
-      // The one proof's own count, and the proof itself for the attester to verify.
+      // The one proof's own count, the proof itself and the test-set commitment it is about, for
+      // the attester to verify: no sample leaves the seller.
       StoredAccuracyProof p = store.accuracyProof(a.auditId()).orElseThrow();
       correct = p.correct();
       accuracyProof = p.proof();
+      testSet = store.requireTestSet(a.auditId()).commitment();
     } else {
       for (AuditSample s : store.outline(a.auditId())) {
         if (s.output() != null
@@ -425,7 +433,8 @@ final class ChainAudits {
             a.labelOffset(),
             correct,
             a.sampleCount(),
-            accuracyProof);
+            accuracyProof,
+            testSet);
     byte[] attestation;
     try {
       attestation = attester.attestAccuracy(claim, samples.apply(a));
@@ -460,10 +469,13 @@ final class ChainAudits {
   }
 
   /**
-   * The samples of an audit with their proofs (none for an accuracy-proof audit, whose one proof
-   * goes with the claim), read from the store one at a time.
+   * The samples of an audit with their proofs, read from the store one at a time; none for an
+   * accuracy-proof audit, whose one proof and test-set commitment go with the claim.
    */
   static Iterator<Attester.AccuracySample> storedSamples(AuditStore store, AuditRecord a) {
+    if (a.accuracyProof()) {
+      return java.util.Collections.emptyIterator();
+    }
     return new Iterator<>() {
       private int next;
 
@@ -478,10 +490,6 @@ final class ChainAudits {
           throw new NoSuchElementException();
         }
         AuditSample s = store.sample(a.auditId(), next++);
-        if (a.accuracyProof()) {
-          return new Attester.AccuracySample(
-              s.index(), s.salt(), s.input(), s.label(), new byte[0]);
-        }
         if (!s.proven()) {
           throw new IllegalStateException(
               "sample " + s.index() + " of audit " + a.auditId() + " is not proven");

@@ -107,14 +107,13 @@ final class SellerProving {
    */
   ModelProof proveAuditAccuracy(
       CommittedModel model,
-      java.util.List<int[]> inputs,
-      int[] labels,
+      io.zkaudit.prover.inference.CommittedTestSet testSet,
       long deadline,
       io.zkaudit.prover.inference.ProgressListener progress) {
     return inQueue(
         model,
         ProofQueue.Priority.audit(deadline),
-        () -> prover.proveAccuracy(model, inputs, labels, progress));
+        () -> prover.proveAccuracy(model, testSet, progress));
   }
 
   /** A proof about a committed, private input (retrieval over private items), in the same queue. */
