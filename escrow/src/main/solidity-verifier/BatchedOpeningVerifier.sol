@@ -139,6 +139,51 @@ contract BatchedOpeningVerifier is BasefoldCore {
         checkpoints[id] = keccak256(state);
     }
 
+    /// @notice First transaction of a batched opening whose statement was read in chunks by the
+    /// reduction contract (`BatchedClaimReduction.stageBegin` ... `stageEvaluate`, which recorded
+    /// the staged fact): the combined opening's header from where the reduction ended. The
+    /// continuations are `continueWith`'s; the last records
+    /// `factOf(stagedStatementHash(chain), stateIn, stateOut)`. `record` is what `stageEvaluate`
+    /// returned after the statement's last claim (abi-encoded: stateIn, chain, roots, sizes, the
+    /// state after the reduction, its point z, the reduced values).
+    function beginStaged(bytes calldata record, bytes calldata header) external returns (bytes32 id, bytes memory state) {
+        (
+            bytes32 stateIn,
+            bytes32 chain,
+            bytes32[] memory roots,
+            uint256[] memory ns,
+            bytes32 afterReduction,
+            uint256[] memory z,
+            uint256[] memory reduced
+        ) = abi.decode(record, (bytes32, bytes32, bytes32[], uint256[], bytes32, uint256[], uint256[]));
+        if (!reducer.reducedFacts(reducer.stagedFact(stateIn, chain, roots, ns, afterReduction, z, reduced))) {
+            revert Rejected(Reason.UnknownSession, 0);
+        }
+        // The staged reduction checked the sizes (`_polys`'s rules) before it recorded the fact.
+        Shape memory sh = shape(ns[0]);
+        if (_headerLayout(sh, header) != header.length) revert Rejected(Reason.Malformed, header.length);
+        Batch memory b;
+        b.s.root = roots[0];
+        b.s.numVars = sh.n;
+        b.s.claimsHash = stagedStatementHash(chain);
+        b.s.stateIn = stateIn;
+        b.joins = new Join[](roots.length - 1);
+        for (uint256 j = 1; j < roots.length; ++j) {
+            b.joins[j - 1] = Join(sh.n - ns[j], ns[j], roots[j], 0, 0);
+        }
+        _combinedHeader(b, sh, afterReduction, z, reduced, header);
+        id = keccak256(abi.encode(msg.sender, stateIn, b.s.claimsHash, afterReduction, keccak256(header)));
+        state = abi.encode(b);
+        checkpoints[id] = keccak256(state);
+    }
+
+    /// @notice What a staged opening's fact names in place of keccak(polynomials): the chain of
+    /// its statement's items (`BatchedClaimReduction._link`), tagged so it cannot be read as the
+    /// keccak of an encoding.
+    function stagedStatementHash(bytes32 chain) public pure returns (bytes32) {
+        return keccak256(abi.encode("zkaudit/batched-statement-chain/v1", chain));
+    }
+
     /// @notice Checks the next oracle's query layer (Java's encoding of it) and the layers of the
     /// polynomials joining in its block, concatenated in their order (empty when none joins there).
     /// After the last oracle the opening's fact is recorded.
@@ -284,13 +329,25 @@ contract BatchedOpeningVerifier is BasefoldCore {
         // 1-2. Every commitment and claim, rho, and the claim reduction, in the second contract.
         (bytes32 afterReduction, uint256[] memory z, uint256[] memory reduced) =
             reducer.reduce(stateIn, polys, reduction);
-        FiatShamir.Transcript memory t = FiatShamir.Transcript(afterReduction);
-
-        // 3. One opening of f_0 at z with claim s_0, the others joining at round n - n_j.
         b.joins = new Join[](ps.length - 1);
         for (uint256 j = 1; j < ps.length; ++j) {
             b.joins[j - 1] = Join(sh.n - ps[j].n, ps[j].n, ps[j].root, 0, 0);
         }
+        _combinedHeader(b, sh, afterReduction, z, reduced, header);
+    }
+
+    /// @dev Step 3 up to the query positions: one opening of f_0 at z with claim s_0, the others
+    /// (b.joins) joining at round n - n_j.
+    function _combinedHeader(
+        Batch memory b,
+        Shape memory sh,
+        bytes32 afterReduction,
+        uint256[] memory z,
+        uint256[] memory reduced,
+        bytes calldata header
+    ) private view {
+        State memory s = b.s;
+        FiatShamir.Transcript memory t = FiatShamir.Transcript(afterReduction);
         s.r = new uint256[](2 * sh.folds);
         s.oracleRoots = new bytes32[](sh.oracles - 1);
         for (uint256 i = 0; i < sh.oracles - 1; ++i) {
