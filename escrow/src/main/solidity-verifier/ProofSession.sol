@@ -178,10 +178,10 @@ contract ProofSession {
     /// `BatchedOpeningEncoding.statementChain`), its state (word 6) the transcript before the
     /// opening. This is the seam between the layer steps and the opening: whatever step comes
     /// last before the opening stores its checkpoint with this step number and these two words.
-    uint256 public constant STEP_OPENING = 1 << 32;
+    uint256 public constant STEP_OPENING = 1 << 30;
     /// @notice The checkpoint after the batched opening: state (word 6) after it, no claims left
     /// to the opening (word 7 zero); the shadow link is what follows.
-    uint256 public constant STEP_OPENED = (1 << 32) + 1;
+    uint256 public constant STEP_OPENED = (1 << 30) + 1;
     /// @notice The opening step's own rejection reason: no verified opening of the session's
     /// statement from the session's state ends in the state given.
     uint256 public constant OPENING_NOT_VERIFIED = 1;

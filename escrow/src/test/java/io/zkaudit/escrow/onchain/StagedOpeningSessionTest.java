@@ -61,7 +61,7 @@ class StagedOpeningSessionTest {
   /** The statement's chunks: 64 KiB of items each, the client's choice. */
   private static final int CHUNK = 64 * 1024;
 
-  private static final BigInteger STEP_OPENING = BigInteger.ONE.shiftLeft(32);
+  private static final BigInteger STEP_OPENING = BigInteger.ONE.shiftLeft(30);
 
   private static BatchedOpeningDifferentialTest.Case of(String name, ModelProofOpenings.Opening o)
       throws Exception {
