@@ -110,7 +110,28 @@ class StagedOpeningSessionTest {
           BatchedOpeningDifferentialTest.javaVerdict(c, c.proof().encode());
       assertEquals(OpeningRejection.VALID, java.reason(), c.name() + ": " + java.message());
       OnChainBatchedVerifier.StagedPieces p = pieces(c);
-      OnChainOpeningVerifier.Verified v = verifier.verifyStaged(c.start().state(), p);
+      OnChainOpeningVerifier.Verified v;
+      try {
+        v = verifier.verifyStaged(c.start().state(), p);
+      } catch (io.zkaudit.escrow.EscrowException e) {
+        // ResNet-8: oracle 0 carries the 2^21 layer and the 2^19 joining layer together, more
+        // than a transaction may (docs/onchain-verifier.md, "What remains"). The MNIST CNN's fit.
+        assertTrue(
+            c.name().startsWith("ResNet-8") && e.getMessage().contains("transaction limit"),
+            e.getMessage());
+        table.append(
+            String.format(
+                "| %s | %s | %,d | %,d | %d | does not fit: %s | | | | |%n",
+                c.name(),
+                Arrays.stream(c.numVars())
+                    .mapToObj(n -> "2^" + n)
+                    .collect(Collectors.joining(", ")),
+                c.polynomials().length,
+                c.proof().encode().length,
+                p.absorb().size(),
+                e.getMessage()));
+        continue;
+      }
       byte[] chain = BatchedOpeningEncoding.statementChain(c.polynomials());
       chains.add(chain);
       ends.add(java.stateOut());
@@ -152,7 +173,7 @@ class StagedOpeningSessionTest {
     // The session: from the checkpoint the layer steps will store (seeded here), `opened` reads
     // the fact of the checkpoint's own statement and state.
     String opener = account.getAddress();
-    for (int i = 0; i < cases.size(); i++) {
+    for (int i = 0; i < chains.size(); i++) {
       BatchedOpeningDifferentialTest.Case c = cases.get(i);
       OnChainProofSession.Checkpoint before = openingCheckpoint(c.start().state(), chains.get(i));
       Digest32 id = sessionIdFor(c.start().state());
@@ -396,7 +417,7 @@ class StagedOpeningSessionTest {
     // The statement, chunk by chunk: bit flips inside field elements (canonical still) and in a
     // root, applied to both passes (another statement); then Java's verdict on that statement.
     for (int i = 0; i < chunks.size(); i++) {
-      for (int k = 0; k < 2; k++) {
+      for (int k = 0; k < 4; k++) {
         List<byte[]> mutated = new ArrayList<>(chunks);
         byte[] chunk = chunks.get(i).clone();
         int at = elementByte(chunk, i == 0 && k == 0, rng);
@@ -496,7 +517,7 @@ class StagedOpeningSessionTest {
     ranges.addAll(cut.layers());
     cut.joining().forEach(ranges::addAll);
     for (int[] r : ranges) {
-      for (int k = 0; k < 2; k++) {
+      for (int k = 0; k < 4; k++) {
         byte[] bytes = proof.clone();
         int at = r[0] + rng.nextInt(r[1] - r[0]);
         bytes[at] ^= (byte) (1 << rng.nextInt(8));
@@ -509,6 +530,61 @@ class StagedOpeningSessionTest {
                 verifier,
                 c.start().state(),
                 new OnChainBatchedVerifier.StagedPieces(m, chunks, chunks, cut.of(bytes))),
+            verifier,
+            c,
+            polys,
+            log);
+      }
+    }
+    // Each section truncated by one byte (the rest of the proof as it was): malformed in both.
+    for (int[] r : ranges) {
+      byte[] bytes = new byte[proof.length - 1];
+      System.arraycopy(proof, 0, bytes, 0, r[1] - 1);
+      System.arraycopy(proof, r[1], bytes, r[1] - 1, proof.length - r[1]);
+      agree(
+          "proof section [" + r[0] + ", " + r[1] + ") truncated",
+          BatchedOpeningDifferentialTest.javaVerdict(c, bytes),
+          run(
+              verifier,
+              c.start().state(),
+              new OnChainBatchedVerifier.StagedPieces(
+                  m, chunks, chunks, sectionsOf(proof, cut, r))),
+          verifier,
+          c,
+          polys,
+          log);
+    }
+    // Oracle layers 0 and 1 swapped, and layer 0 replayed in place of layer 1: the bytes Java
+    // reads are the same layers in that order.
+    if (cut.layers().size() >= 2) {
+      int[] l0 = cut.layers().get(0);
+      int[] l1 = cut.layers().get(1);
+      byte[] a = Arrays.copyOfRange(proof, l0[0], l0[1]);
+      byte[] b = Arrays.copyOfRange(proof, l1[0], l1[1]);
+      for (boolean replay : new boolean[] {false, true}) {
+        byte[] first = replay ? a : b;
+        byte[] second = a;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(proof, 0, l0[0]);
+        out.writeBytes(first);
+        out.writeBytes(second);
+        out.write(proof, l1[1], proof.length - l1[1]);
+        List<byte[]> layers = new ArrayList<>(honest.sections().layers());
+        layers.set(0, first);
+        layers.set(1, second);
+        BatchedOpeningEncoding.Sections s0 = honest.sections();
+        agree(
+            replay ? "oracle layer 0 replayed as layer 1" : "oracle layers 0 and 1 swapped",
+            BatchedOpeningDifferentialTest.javaVerdict(c, out.toByteArray()),
+            run(
+                verifier,
+                c.start().state(),
+                new OnChainBatchedVerifier.StagedPieces(
+                    m,
+                    chunks,
+                    chunks,
+                    new BatchedOpeningEncoding.Sections(
+                        s0.reduction(), s0.header(), layers, s0.joining()))),
             verifier,
             c,
             polys,
@@ -537,6 +613,37 @@ class StagedOpeningSessionTest {
     // The honest opening, after all of that, still goes through.
     assertEquals(OpeningRejection.VALID, run(verifier, c.start().state(), honest).reason());
     System.out.println(String.join("\n", log));
+  }
+
+  /** The proof's sections with the section at r one byte short (its last byte dropped). */
+  private static BatchedOpeningEncoding.Sections sectionsOf(
+      byte[] proof, BatchedOpeningDifferentialTest.Pieces cut, int[] r) {
+    BatchedOpeningEncoding.Sections s = cut.of(proof);
+    java.util.function.UnaryOperator<byte[]> shorten = b -> Arrays.copyOf(b, b.length - 1);
+    if (Arrays.equals(r, cut.reduction().get(0))) {
+      return new BatchedOpeningEncoding.Sections(
+          shorten.apply(s.reduction()), s.header(), s.layers(), s.joining());
+    }
+    if (Arrays.equals(r, cut.reduction().get(1))) {
+      return new BatchedOpeningEncoding.Sections(
+          s.reduction(), shorten.apply(s.header()), s.layers(), s.joining());
+    }
+    List<byte[]> layers = new ArrayList<>(s.layers());
+    for (int i = 0; i < cut.layers().size(); i++) {
+      if (Arrays.equals(r, cut.layers().get(i))) {
+        layers.set(i, shorten.apply(layers.get(i)));
+        return new BatchedOpeningEncoding.Sections(s.reduction(), s.header(), layers, s.joining());
+      }
+    }
+    List<byte[]> joining = new ArrayList<>(s.joining());
+    for (int i = 0; i < cut.joining().size(); i++) {
+      List<int[]> js = cut.joining().get(i);
+      if (!js.isEmpty() && Arrays.equals(r, js.getLast())) {
+        joining.set(i, shorten.apply(joining.get(i)));
+        return new BatchedOpeningEncoding.Sections(s.reduction(), s.header(), s.layers(), joining);
+      }
+    }
+    throw new IllegalArgumentException("no such section");
   }
 
   /**
