@@ -248,6 +248,17 @@ public final class OnChainBatchedVerifier {
    */
   public OnChainOpeningVerifier.Verified verifyStaged(Digest32 stateIn, StagedPieces pieces)
       throws OnChainOpeningVerifier.OpeningRejectedException {
+    return verifyStaged(stateIn, pieces, false);
+  }
+
+  /**
+   * The same; with {@code preJoinAlways}, every oracle with joining layers has them opened in a
+   * transaction of their own ({@code preJoin}), not only an oracle too large for one transaction
+   * with them (for tests of that path on openings that would fit).
+   */
+  OnChainOpeningVerifier.Verified verifyStaged(
+      Digest32 stateIn, StagedPieces pieces, boolean preJoinAlways)
+      throws OnChainOpeningVerifier.OpeningRejectedException {
     List<OnChainOpeningVerifier.Step> steps = new ArrayList<>();
     ContractCalls reduction = new ContractCalls(web3j, sender, chainId, reducer());
     List<byte[]> absorb = pieces.absorb();
@@ -303,7 +314,8 @@ public final class OnChainBatchedVerifier {
         ((Bytes32) out.get(0)).getValue(),
         ((DynamicBytes) out.get(1)).getValue(),
         pieces.sections(),
-        steps);
+        steps,
+        preJoinAlways);
   }
 
   private static byte[] stage(
@@ -330,7 +342,8 @@ public final class OnChainBatchedVerifier {
       byte[] id,
       byte[] state,
       BatchedOpeningEncoding.Sections sections,
-      List<OnChainOpeningVerifier.Step> steps)
+      List<OnChainOpeningVerifier.Step> steps,
+      boolean preJoinAlways)
       throws OnChainOpeningVerifier.OpeningRejectedException {
     byte[] fact = null;
     List<byte[]> layers = sections.layers();
@@ -345,11 +358,61 @@ public final class OnChainBatchedVerifier {
                   new DynamicBytes(layers.get(i)),
                   new DynamicBytes(joining.get(i))),
               List.of(new TypeReference<DynamicBytes>() {}, new TypeReference<Bytes32>() {}));
+      if (joining.get(i).length > 0
+          && (preJoinAlways
+              || org.web3j.utils.Numeric.hexStringToByteArray(FunctionEncoder.encode(next)).length
+                  > OnChainOpeningVerifier.TRANSACTION_SIZE_CAP)) {
+        // Too large together: the joining layers' Merkle openings first, then the oracle's layer
+        // with their rows only.
+        List<Type> pre =
+            calls.transact(
+                "joining " + i,
+                new Function(
+                    "preJoin",
+                    List.of(
+                        new Bytes32(id), new DynamicBytes(state), new DynamicBytes(joining.get(i))),
+                    List.of(new TypeReference<DynamicBytes>() {})),
+                steps);
+        state = ((DynamicBytes) pre.get(0)).getValue();
+        next =
+            new Function(
+                "continueWith",
+                List.of(
+                    new Bytes32(id),
+                    new DynamicBytes(state),
+                    new DynamicBytes(layers.get(i)),
+                    new DynamicBytes(rowsOnly(joining.get(i)))),
+                List.of(new TypeReference<DynamicBytes>() {}, new TypeReference<Bytes32>() {}));
+      }
       List<Type> out = calls.transact("oracle " + i, next, steps);
       state = ((DynamicBytes) out.get(0)).getValue();
       fact = ((Bytes32) out.get(1)).getValue();
     }
     return new OnChainOpeningVerifier.Verified(new Digest32(fact), steps);
+  }
+
+  /**
+   * Joining layers (each u32 rows, rows, u32 siblings, siblings) with their siblings left out: what
+   * {@code continueWith} takes after {@code preJoin} opened them.
+   */
+  static byte[] rowsOnly(byte[] joining) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    int off = 0;
+    while (off < joining.length) {
+      int rows = u32(joining, off);
+      int siblingsAt = off + 4 + 8 * rows;
+      out.write(joining, off, 4 + 8 * rows);
+      out.writeBytes(new byte[4]);
+      off = siblingsAt + 4 + 32 * u32(joining, siblingsAt);
+    }
+    return out.toByteArray();
+  }
+
+  private static int u32(byte[] b, int at) {
+    if (at < 0 || at + 4 > b.length) {
+      throw new IllegalArgumentException("joining layer truncated at byte " + at);
+    }
+    return (b[at] & 0xff) | (b[at + 1] & 0xff) << 8 | (b[at + 2] & 0xff) << 16 | b[at + 3] << 24;
   }
 
   /**

@@ -151,10 +151,12 @@ class StagedOpeningSessionTest {
           statementGas += step.gasUsed();
         }
       }
+      long preJoins = v.steps().stream().filter(st -> st.name().startsWith("joining")).count();
       assertEquals(
-          2 * p.absorb().size() + 2 + PARAMS.arities(c.numVars()[0]).length,
+          2 * p.absorb().size() + 2 + PARAMS.arities(c.numVars()[0]).length + preJoins,
           v.steps().size(),
-          "the statement twice in chunks, the reduction, the header, one transaction per oracle");
+          "the statement twice in chunks, the reduction, the header, one transaction per oracle"
+              + " (and one for the joining layers of an oracle too large with them)");
       table.append(
           String.format(
               "| %s | %s | %,d | %,d | %d | %d | %,d | %,d | %,d | %,d |%n",
@@ -609,6 +611,35 @@ class StagedOpeningSessionTest {
                     own.reduction(), own.header(), layers, own.joining())));
     log.add("last layer from the plain proof: chain " + foreign.reason() + " " + foreign.step());
     assertTrue(foreign.reason() != OpeningRejection.VALID, foreign.step());
+
+    // The joining layers opened in a transaction of their own (`preJoin`, which ResNet-8's first
+    // oracle needs): the same fact; a flipped joining row fails there, as Java's joining Merkle
+    // root; rows changed between `preJoin` and the oracle's step fail at the oracle.
+    OnChainOpeningVerifier.Verified pre = verifier.verifyStaged(c.start().state(), honest, true);
+    assertEquals(
+        verifier.stagedFactOf(
+            BatchedOpeningEncoding.statementChain(polys),
+            c.start().state(),
+            BatchedOpeningDifferentialTest.javaVerdict(c, proof).stateOut()),
+        pre.fact());
+    assertTrue(pre.steps().stream().anyMatch(st -> st.name().startsWith("joining")));
+    int[] join =
+        cut.joining().stream().filter(js -> !js.isEmpty()).findFirst().orElseThrow().getFirst();
+    byte[] flipped = proof.clone();
+    flipped[join[0] + 4 + 8 * 3] ^= 1;
+    OnChainOpeningVerifier.OpeningRejectedException atJoin =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            OnChainOpeningVerifier.OpeningRejectedException.class,
+            () ->
+                verifier.verifyStaged(
+                    c.start().state(),
+                    new OnChainBatchedVerifier.StagedPieces(m, chunks, chunks, cut.of(flipped)),
+                    true));
+    assertEquals(OpeningRejection.JOIN_MERKLE_ROOT, atJoin.verdict().reason());
+    assertEquals(
+        OpeningRejection.JOIN_MERKLE_ROOT,
+        BatchedOpeningDifferentialTest.javaVerdict(c, flipped).reason());
+    assertTrue(atJoin.getMessage().startsWith("joining"), atJoin.getMessage());
 
     // The honest opening, after all of that, still goes through.
     assertEquals(OpeningRejection.VALID, run(verifier, c.start().state(), honest).reason());
