@@ -1,7 +1,13 @@
 /**
  * The Java side of zkaudit's on-chain proof verification (escrow/src/main/solidity-verifier): the
  * encodings the contracts read, their typed rejection reasons, and a client that checks a proof in
- * one call or in several transactions and reports the gas.
+ * one call or in several transactions and reports the gas. A batched opening whose statement is
+ * larger than a transaction is read in chunks the client cuts between the statement's items ({@link
+ * io.zkaudit.escrow.onchain.BatchedOpeningEncoding#statementChunks}, {@link
+ * io.zkaudit.escrow.onchain.OnChainBatchedVerifier#verifyStaged}); its fact names the statement by
+ * the keccak chain of those items ({@link
+ * io.zkaudit.escrow.onchain.BatchedOpeningEncoding#statementChain}), which a proof session's last
+ * checkpoint before the opening holds.
  *
  * <p>The contracts make the same decisions as the Java verifier on the same bytes; the differential
  * tests in this module hold them to it (docs/onchain-verifier.md).
