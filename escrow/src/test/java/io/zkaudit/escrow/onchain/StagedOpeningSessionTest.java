@@ -76,8 +76,15 @@ class StagedOpeningSessionTest {
   }
 
   private static OnChainBatchedVerifier.StagedPieces pieces(BatchedOpeningDifferentialTest.Case c) {
+    return pieces(c, CHUNK);
+  }
+
+  private static OnChainBatchedVerifier.StagedPieces pieces(
+      BatchedOpeningDifferentialTest.Case c, int chunkBytes) {
     return OnChainBatchedVerifier.staged(
-        c.polynomials(), BatchedOpeningEncoding.sections(c.proof(), PARAMS, c.numVars()), CHUNK);
+        c.polynomials(),
+        BatchedOpeningEncoding.sections(c.proof(), PARAMS, c.numVars()),
+        chunkBytes);
   }
 
   // ------------------------------------------------------------------ honest openings, the session
@@ -403,14 +410,35 @@ class StagedOpeningSessionTest {
   }
 
   @Test
-  void mutationsOfEveryPieceGetJavasVerdict(ChainNode node) throws Exception {
-    BatchedOpeningDifferentialTest.Case c =
-        of("MNIST CNN, zero knowledge", ModelBatchedOpenings.mnist());
-    BatchedOpeningDifferentialTest.Case plain =
-        of("MNIST CNN, plain", ModelBatchedOpenings.mnistPlain());
+  void mutationsOfEveryPieceOfTheZeroKnowledgeOpeningGetJavasVerdict(ChainNode node)
+      throws Exception {
+    mutations(
+        node,
+        of("MNIST CNN, zero knowledge", ModelBatchedOpenings.mnist()),
+        of("MNIST CNN, plain", ModelBatchedOpenings.mnistPlain()),
+        CHUNK);
+  }
+
+  /** The plain proof's statement (41 KB) in 16 KiB chunks, so that it takes several. */
+  @Test
+  void mutationsOfEveryPieceOfThePlainOpeningGetJavasVerdict(ChainNode node) throws Exception {
+    mutations(
+        node,
+        of("MNIST CNN, plain", ModelBatchedOpenings.mnistPlain()),
+        of("MNIST CNN, zero knowledge", ModelBatchedOpenings.mnist()),
+        16 * 1024);
+  }
+
+  /** Mutations of c's staged opening; `plain` is another proof, whose pieces are spliced in. */
+  private static void mutations(
+      ChainNode node,
+      BatchedOpeningDifferentialTest.Case c,
+      BatchedOpeningDifferentialTest.Case plain,
+      int chunkBytes)
+      throws Exception {
     Credentials account = node.newAccount(FUNDS);
     OnChainBatchedVerifier verifier = OnChainBatchedVerifier.deploy(node.web3j(), account, PARAMS);
-    OnChainBatchedVerifier.StagedPieces honest = pieces(c);
+    OnChainBatchedVerifier.StagedPieces honest = pieces(c, chunkBytes);
     int m = honest.polynomialCount();
     byte[] polys = c.polynomials();
     byte[] proof = c.proof().encode();
@@ -499,12 +527,12 @@ class StagedOpeningSessionTest {
           join(replayed, m),
           log);
     }
-    List<byte[]> plainChunks = pieces(plain).absorb();
+    List<byte[]> plainChunks = pieces(plain, chunkBytes).absorb();
     for (int i : new int[] {0, chunks.size() - 1}) {
       List<byte[]> foreign = new ArrayList<>(chunks);
       foreign.set(i, plainChunks.get(Math.min(i, plainChunks.size() - 1)));
       agree(
-          "statement chunk " + i + " from the plain proof",
+          "statement chunk " + i + " from the other proof",
           java(c, join(foreign, m), proof),
           run(
               verifier,
@@ -612,7 +640,7 @@ class StagedOpeningSessionTest {
                 chunks,
                 new BatchedOpeningEncoding.Sections(
                     own.reduction(), own.header(), layers, own.joining())));
-    log.add("last layer from the plain proof: chain " + foreign.reason() + " " + foreign.step());
+    log.add("last layer from the other proof: chain " + foreign.reason() + " " + foreign.step());
     assertTrue(foreign.reason() != OpeningRejection.VALID, foreign.step());
 
     // The joining layers opened in a transaction of their own (`preJoin`, which ResNet-8's first
@@ -646,7 +674,7 @@ class StagedOpeningSessionTest {
 
     // The honest opening, after all of that, still goes through.
     assertEquals(OpeningRejection.VALID, run(verifier, c.start().state(), honest).reason());
-    System.out.println(String.join("\n", log));
+    System.out.println(c.name() + ":\n" + String.join("\n", log));
   }
 
   /** The proof's sections with the section at r one byte short (its last byte dropped). */
