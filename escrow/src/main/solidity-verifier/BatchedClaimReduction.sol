@@ -116,4 +116,292 @@ contract BatchedClaimReduction is BasefoldCore {
         if (e0 != last[0] || e1 != last[1]) revert Rejected(Reason.ReducedValues, 0);
     }
 
+
+    // ------------------------------------------------------------------ the staged statement
+
+    /// @notice Reductions whose statement was read in chunks and checked (`stageEvaluate`), by
+    /// `stagedFact`: what `BatchedOpeningVerifier.beginStaged` starts the combined opening from.
+    mapping(bytes32 => bool) public reducedFacts;
+    /// @dev Open staged reductions: id => keccak of the state between transactions.
+    mapping(bytes32 => bytes32) private stages;
+
+    event StatementStaged(bytes32 indexed fact, bytes32 chain, bytes32 stateOut);
+
+    /// @notice Where a staged reduction stands between transactions (abi-encoded, handed back by
+    /// the caller, only its keccak stored). The statement is read twice, in the same chunks or
+    /// others: pass 1 absorbs it into the transcript and collects the claimed values (rho is drawn
+    /// after the last claim, so nothing can be combined before); `stageReduce` draws rho, combines
+    /// the values and checks the reduction's rounds; pass 2 evaluates each g_j at the reduction's
+    /// point. Both passes chain the items they read (`chain`, `chainAgain`), which must agree.
+    struct Staged {
+        bytes32 stateIn;
+        bytes32 transcript;
+        bytes32 chain; // pass 1's chain of the items read
+        bytes32 chainAgain; // pass 2's
+        uint256 m;
+        uint256 poly; // the polynomial being read (m once all are)
+        uint256 claimsLeft; // its claims still to read (0: its header is next)
+        uint256 bytesLeft; // its claims' bytes still to read
+        uint256 total; // claims read in pass 1
+        bytes32[] roots;
+        uint256[] ns;
+        bytes values; // pass 1: the claimed values as encoded, 16 bytes each
+        uint256[] z; // the reduction's point, after stageReduce
+        uint256[] reduced; // the reduced values s_j
+        uint256[8] acc; // rho (0, 1), the reduction's last claim (2, 3), the sum e (4, 5), g_j so far (6, 7)
+        uint256[2] rk; // rho^k for the next claim in pass 2
+    }
+
+    /// @notice The chain of a statement's items (boundary-free: the same for any cut into chunks):
+    /// c = keccak(c, item) from c = 0 over, per polynomial, its header (root, u32 numVars, u32
+    /// length, u32 count: 44 bytes as encoded) then each claim as encoded (u32 terms, the terms'
+    /// points and weights, the value). `BatchedOpeningEncoding.statementChain` computes it in Java.
+    function _link(bytes32 chain, bytes calldata item) private pure returns (bytes32) {
+        return keccak256(abi.encodePacked(chain, item));
+    }
+
+    /// @notice Pass 1's first transaction: the parameters, m, then the first chunk of the statement
+    /// (its encoding after u32 m, cut at a polynomial's header or a claim by the caller).
+    function stageBegin(bytes32 stateIn, uint256 m, bytes calldata chunk)
+        external returns (bytes32 id, bytes memory state)
+    {
+        if (m == 0 || m > MAX_POLYNOMIALS) revert Rejected(Reason.BadClaims, m);
+        Staged memory s;
+        s.stateIn = stateIn;
+        s.m = m;
+        s.roots = new bytes32[](m);
+        s.ns = new uint256[](m);
+        FiatShamir.Transcript memory t = FiatShamir.Transcript(stateIn);
+        _absorbParams(t);
+        t.absorbLong("pcs/batched", m);
+        s.transcript = t.state;
+        _absorbChunk(s, chunk);
+        id = keccak256(abi.encode("zkaudit/staged-statement/v1", msg.sender, stateIn, keccak256(chunk)));
+        state = abi.encode(s);
+        stages[id] = _held(state);
+    }
+
+    /// @notice Pass 1's next chunk.
+    function stageAbsorb(bytes32 id, bytes calldata state, bytes calldata chunk) external returns (bytes memory next) {
+        Staged memory s = _stage(id, state);
+        if (s.z.length != 0) revert Rejected(Reason.UnknownSession, 1);
+        _absorbChunk(s, chunk);
+        next = abi.encode(s);
+        stages[id] = _held(next);
+    }
+
+    /// @notice After pass 1: rho, the reduction's rounds (the proof's bytes before the combined
+    /// opening, as `reduce` takes them) and the reduced values absorbed.
+    function stageReduce(bytes32 id, bytes calldata state, bytes calldata reduction)
+        external returns (bytes memory next)
+    {
+        Staged memory s = _stage(id, state);
+        if (s.z.length != 0) revert Rejected(Reason.UnknownSession, 1);
+        // The statement must be whole: every polynomial read, the last to its end.
+        if (s.poly != s.m) revert Rejected(Reason.BadClaims, s.poly);
+        uint256 n = s.ns[0];
+        uint256 valuesAt = 4 + 48 * n;
+        if (_u32(reduction, 0) != n) revert Rejected(Reason.Malformed, _u32(reduction, 0));
+        if (_u32(reduction, valuesAt) != s.m) revert Rejected(Reason.Malformed, _u32(reduction, valuesAt));
+        if (reduction.length != valuesAt + 4 + 16 * s.m) revert Rejected(Reason.Malformed, reduction.length);
+        _requireCanonical(reduction, 4, 48 * n, Reason.Malformed);
+        _requireCanonical(reduction, valuesAt + 4, 16 * s.m, Reason.Malformed);
+        FiatShamir.Transcript memory t = FiatShamir.Transcript(s.transcript);
+        uint256[2] memory rho;
+        (rho[0], rho[1]) = t.challengeExt("pcs/batch");
+        uint256[2] memory claim;
+        for (uint256 k = s.total; k > 0; --k) {
+            (claim[0], claim[1]) = Goldilocks.emul(claim[0], claim[1], rho[0], rho[1]);
+            (uint256 v0, uint256 v1) = _memU64Pair(s.values, 16 * (k - 1));
+            (claim[0], claim[1]) = Goldilocks.eadd(claim[0], claim[1], v0, v1);
+        }
+        uint256[2] memory last;
+        (s.z, last) = _reduce(t, n, reduction, claim);
+        t.absorbCalldata("pcs/reduced", reduction[valuesAt + 4:valuesAt + 4 + 16 * s.m]);
+        s.reduced = _readExts(reduction, valuesAt + 4, s.m, Reason.Malformed);
+        s.transcript = t.state;
+        (s.acc[0], s.acc[1], s.acc[2], s.acc[3]) = (rho[0], rho[1], last[0], last[1]);
+        s.rk = [uint256(1), 0];
+        s.values = "";
+        (s.poly, s.claimsLeft, s.bytesLeft) = (0, 0, 0);
+        next = abi.encode(s);
+        stages[id] = _held(next);
+    }
+
+    /// @notice Pass 2: the statement again, in chunks, each g_j evaluated at the reduction's point.
+    /// After its last claim: the chains of both passes agree, sum_j 2^-t_j s_j g_j(r_{>=t_j}) is the
+    /// reduction's last claim, and the fact is recorded; `next` is then the record
+    /// `BatchedOpeningVerifier.beginStaged` starts from.
+    function stageEvaluate(bytes32 id, bytes calldata state, bytes calldata chunk)
+        external returns (bytes memory next, bytes32 fact)
+    {
+        Staged memory s = _stage(id, state);
+        if (s.z.length == 0) revert Rejected(Reason.UnknownSession, 2);
+        _evaluateChunk(s, chunk);
+        if (s.poly < s.m) {
+            next = abi.encode(s);
+            stages[id] = _held(next);
+            return (next, bytes32(0));
+        }
+        if (s.chainAgain != s.chain) revert Rejected(Reason.BadClaims, 0);
+        if (s.acc[4] != s.acc[2] || s.acc[5] != s.acc[3]) revert Rejected(Reason.ReducedValues, 0);
+        delete stages[id];
+        fact = stagedFact(s.stateIn, s.chain, s.roots, s.ns, s.transcript, s.z, s.reduced);
+        reducedFacts[fact] = true;
+        // What `BatchedOpeningVerifier.beginStaged` takes.
+        next = abi.encode(s.stateIn, s.chain, s.roots, s.ns, s.transcript, s.z, s.reduced);
+        emit StatementStaged(fact, s.chain, s.transcript);
+    }
+
+    /// @notice What a staged reduction establishes: the statement whose items chain to `chain`, on
+    /// the polynomials with these roots and sizes, reduces from stateIn to the values `reduced` at
+    /// the point z, the transcript then being `stateOut`.
+    function stagedFact(
+        bytes32 stateIn,
+        bytes32 chain,
+        bytes32[] memory roots,
+        uint256[] memory ns,
+        bytes32 stateOut,
+        uint256[] memory z,
+        uint256[] memory reduced
+    ) public pure returns (bytes32) {
+        return keccak256(abi.encode("zkaudit/staged-reduction/v1", stateIn, chain, roots, ns, stateOut, z, reduced));
+    }
+
+    /// @dev What is stored of a stage: keccak(sender, state), so that only the sender who began a
+    /// staged reduction continues it (nobody can move its state under it).
+    function _held(bytes memory state) private view returns (bytes32) {
+        return keccak256(abi.encodePacked(msg.sender, state));
+    }
+
+    function _stage(bytes32 id, bytes calldata state) private view returns (Staged memory s) {
+        if (stages[id] == bytes32(0) || stages[id] != keccak256(abi.encodePacked(msg.sender, state))) {
+            revert Rejected(Reason.UnknownSession, uint256(id));
+        }
+        s = abi.decode(state, (Staged));
+    }
+
+    /// @dev Pass 1 over one chunk: headers checked as `_polys` checks them, claims as
+    /// `_absorbClaims` absorbs them (a claim may not straddle chunks).
+    function _absorbChunk(Staged memory s, bytes calldata chunk) private view {
+        FiatShamir.Transcript memory t = FiatShamir.Transcript(s.transcript);
+        uint256 off = 0;
+        while (off < chunk.length) {
+            if (s.claimsLeft == 0) {
+                if (s.poly >= s.m) revert Rejected(Reason.BadClaims, off);
+                uint256 j = s.poly;
+                if (off + 44 > chunk.length) revert Rejected(Reason.BadClaims, off);
+                bytes32 root = bytes32(chunk[off:off + 32]);
+                uint256 n = _claimU32(chunk, off + 32);
+                uint256 len = _claimU32(chunk, off + 36);
+                uint256 count = _claimU32(chunk, off + 40);
+                if (n > MAX_NUM_VARS) revert Rejected(Reason.BadClaims, n);
+                if (j > 0 && (n > s.ns[j - 1] || s.ns[0] - n >= shape(s.ns[0]).folds)) revert Rejected(Reason.BadClaims, j);
+                if (count == 0 || count > MAX_CLAIMS || len < 4) revert Rejected(Reason.BadClaims, count);
+                s.total += count;
+                if (s.total > MAX_CLAIMS) revert Rejected(Reason.BadClaims, s.total);
+                (s.roots[j], s.ns[j]) = (root, n);
+                t.absorbDigest("pcs/commitment", root);
+                t.absorbLong("pcs/num-vars", n);
+                t.absorbLong("pcs/claims", count);
+                s.chain = _link(s.chain, chunk[off:off + 44]);
+                (s.claimsLeft, s.bytesLeft) = (count, len - 4);
+                off += 44;
+            } else {
+                uint256 size = _claimSize(s, chunk, off);
+                bytes calldata claim = chunk[off:off + size];
+                _requireCanonical(claim, 4, size - 4, Reason.BadClaims);
+                uint256 pointBytes = 16 * s.ns[s.poly];
+                uint256 terms = _claimU32(claim, 0);
+                if (terms == 1 && _u64(claim, 4 + pointBytes) == 1 && _u64(claim, 12 + pointBytes) == 0) {
+                    t.absorbCalldata("pcs/claim-point", claim[4:4 + pointBytes]);
+                } else {
+                    t.absorbLong("pcs/claim-terms", terms);
+                    for (uint256 q = 0; q < terms; ++q) {
+                        uint256 at = 4 + q * (pointBytes + 16);
+                        t.absorbCalldata("pcs/claim-point", claim[at:at + pointBytes]);
+                        t.absorbCalldata("pcs/claim-weight", claim[at + pointBytes:at + pointBytes + 16]);
+                    }
+                }
+                t.absorbCalldata("pcs/claim-value", claim[size - 16:size]);
+                s.values = bytes.concat(s.values, claim[size - 16:size]);
+                s.chain = _link(s.chain, claim);
+                _claimRead(s, size);
+                off += size;
+            }
+        }
+        s.transcript = t.state;
+    }
+
+    /// @dev The size of the claim at off in pass 1 or 2, checked against what is left of its
+    /// polynomial's claims and of the chunk.
+    function _claimSize(Staged memory s, bytes calldata chunk, uint256 off) private pure returns (uint256 size) {
+        uint256 terms = _claimU32(chunk, off);
+        if (terms == 0 || terms > MAX_TERMS) revert Rejected(Reason.BadClaims, terms);
+        size = 4 + terms * (16 * s.ns[s.poly] + 16) + 16;
+        if (size > s.bytesLeft || off + size > chunk.length) revert Rejected(Reason.BadClaims, off);
+    }
+
+    function _claimRead(Staged memory s, uint256 size) private pure {
+        s.bytesLeft -= size;
+        s.claimsLeft -= 1;
+        if (s.claimsLeft == 0) {
+            if (s.bytesLeft != 0) revert Rejected(Reason.BadClaims, s.bytesLeft);
+            s.poly += 1;
+        }
+    }
+
+    /// @dev Pass 2 over one chunk: the same items, chained again; per claim rho^k sum_terms w
+    /// eq(point, r_{>=t_j}) added into g_j; at the end of polynomial j, 2^-t_j s_j g_j into e.
+    function _evaluateChunk(Staged memory s, bytes calldata chunk) private pure {
+        uint256 off = 0;
+        uint256 n = s.ns[0];
+        while (off < chunk.length) {
+            if (s.claimsLeft == 0) {
+                if (s.poly >= s.m || off + 44 > chunk.length) revert Rejected(Reason.BadClaims, off);
+                uint256 len = _claimU32(chunk, off + 36);
+                uint256 count = _claimU32(chunk, off + 40);
+                // Pass 1 checked these items; a different one breaks the chain, checked at the end.
+                if (count == 0 || len < 4 || _claimU32(chunk, off + 32) != s.ns[s.poly]) revert Rejected(Reason.BadClaims, off);
+                s.chainAgain = _link(s.chainAgain, chunk[off:off + 44]);
+                (s.claimsLeft, s.bytesLeft) = (count, len - 4);
+                off += 44;
+            } else {
+                uint256 size = _claimSize(s, chunk, off);
+                bytes calldata claim = chunk[off:off + size];
+                uint256 nj = s.ns[s.poly];
+                uint256 terms = _claimU32(claim, 0);
+                (uint256 c0, uint256 c1) = (0, 0);
+                for (uint256 q = 0; q < terms; ++q) {
+                    uint256 at = 4 + q * (16 * nj + 16);
+                    (uint256 w0, uint256 w1) = _eqAt(claim, at, s.z, n - nj, nj);
+                    (w0, w1) = Goldilocks.emul(w0, w1, _u64(claim, at + 16 * nj), _u64(claim, at + 16 * nj + 8));
+                    (c0, c1) = Goldilocks.eadd(c0, c1, w0, w1);
+                }
+                (c0, c1) = Goldilocks.emul(c0, c1, s.rk[0], s.rk[1]);
+                (s.acc[6], s.acc[7]) = Goldilocks.eadd(s.acc[6], s.acc[7], c0, c1);
+                (s.rk[0], s.rk[1]) = Goldilocks.emul(s.rk[0], s.rk[1], s.acc[0], s.acc[1]);
+                s.chainAgain = _link(s.chainAgain, claim);
+                uint256 j = s.poly;
+                _claimRead(s, size);
+                if (s.poly != j) {
+                    (uint256 g0, uint256 g1) = Goldilocks.emul(s.acc[6], s.acc[7], s.reduced[2 * j], s.reduced[2 * j + 1]);
+                    (g0, g1) = Goldilocks.emulBase(g0, g1, Goldilocks.pow(Goldilocks.INV2, n - nj));
+                    (s.acc[4], s.acc[5]) = Goldilocks.eadd(s.acc[4], s.acc[5], g0, g1);
+                    (s.acc[6], s.acc[7]) = (0, 0);
+                }
+                off += size;
+            }
+        }
+    }
+
+    /// @dev The extension element at off of memory bytes b (two little-endian u64).
+    function _memU64Pair(bytes memory b, uint256 off) private pure returns (uint256 v0, uint256 v1) {
+        assembly ("memory-safe") {
+            let w := mload(add(add(b, 32), off))
+            v0 := shr(192, w)
+            v1 := and(shr(128, w), 0xFFFFFFFFFFFFFFFF)
+        }
+        (v0, v1) = (FiatShamir.bswap64(v0), FiatShamir.bswap64(v1));
+    }
 }

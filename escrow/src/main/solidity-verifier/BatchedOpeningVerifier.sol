@@ -52,6 +52,9 @@ contract BatchedOpeningVerifier is BasefoldCore {
     struct Batch {
         State s;
         Join[] joins;
+        /// Set by `preJoin`: the joining layers of the next oracle's block were opened against
+        /// their roots in a transaction of their own; keccak chain of their rows.
+        bytes32 joinedRows;
     }
 
     /// @dev Where the sections of an encoded batched opening start.
@@ -139,6 +142,51 @@ contract BatchedOpeningVerifier is BasefoldCore {
         checkpoints[id] = keccak256(state);
     }
 
+    /// @notice First transaction of a batched opening whose statement was read in chunks by the
+    /// reduction contract (`BatchedClaimReduction.stageBegin` ... `stageEvaluate`, which recorded
+    /// the staged fact): the combined opening's header from where the reduction ended. The
+    /// continuations are `continueWith`'s; the last records
+    /// `factOf(stagedStatementHash(chain), stateIn, stateOut)`. `record` is what `stageEvaluate`
+    /// returned after the statement's last claim (abi-encoded: stateIn, chain, roots, sizes, the
+    /// state after the reduction, its point z, the reduced values).
+    function beginStaged(bytes calldata record, bytes calldata header) external returns (bytes32 id, bytes memory state) {
+        (
+            bytes32 stateIn,
+            bytes32 chain,
+            bytes32[] memory roots,
+            uint256[] memory ns,
+            bytes32 afterReduction,
+            uint256[] memory z,
+            uint256[] memory reduced
+        ) = abi.decode(record, (bytes32, bytes32, bytes32[], uint256[], bytes32, uint256[], uint256[]));
+        if (!reducer.reducedFacts(reducer.stagedFact(stateIn, chain, roots, ns, afterReduction, z, reduced))) {
+            revert Rejected(Reason.UnknownSession, 0);
+        }
+        // The staged reduction checked the sizes (`_polys`'s rules) before it recorded the fact.
+        Shape memory sh = shape(ns[0]);
+        if (_headerLayout(sh, header) != header.length) revert Rejected(Reason.Malformed, header.length);
+        Batch memory b;
+        b.s.root = roots[0];
+        b.s.numVars = sh.n;
+        b.s.claimsHash = stagedStatementHash(chain);
+        b.s.stateIn = stateIn;
+        b.joins = new Join[](roots.length - 1);
+        for (uint256 j = 1; j < roots.length; ++j) {
+            b.joins[j - 1] = Join(sh.n - ns[j], ns[j], roots[j], 0, 0);
+        }
+        _combinedHeader(b, sh, afterReduction, z, reduced, header);
+        id = keccak256(abi.encode(msg.sender, stateIn, b.s.claimsHash, afterReduction, keccak256(header)));
+        state = abi.encode(b);
+        checkpoints[id] = keccak256(state);
+    }
+
+    /// @notice What a staged opening's fact names in place of keccak(polynomials): the chain of
+    /// its statement's items (`BatchedClaimReduction._link`), tagged so it cannot be read as the
+    /// keccak of an encoding.
+    function stagedStatementHash(bytes32 chain) public pure returns (bytes32) {
+        return keccak256(abi.encode("zkaudit/batched-statement-chain/v1", chain));
+    }
+
     /// @notice Checks the next oracle's query layer (Java's encoding of it) and the layers of the
     /// polynomials joining in its block, concatenated in their order (empty when none joins there).
     /// After the last oracle the opening's fact is recorded.
@@ -152,16 +200,7 @@ contract BatchedOpeningVerifier is BasefoldCore {
         Shape memory sh = shape(b.s.numVars);
         uint256 i = b.s.nextOracle;
         if (_layerEnd(sh, i, layer, 0) != layer.length) revert Rejected(Reason.Malformed, layer.length);
-        uint256 count = 0;
-        uint256 off = 0;
-        for (uint256 j = 0; j < b.joins.length; ++j) {
-            if (b.joins[j].round >= i * sh.arity && b.joins[j].round < (i + 1) * sh.arity) {
-                off = _joinLayerEnd(b.joins[j].numVars, joining, off);
-                ++count;
-            }
-        }
-        if (off != joining.length) revert Rejected(Reason.Malformed, joining.length);
-        _queryOracle(b, sh, layer, joining, count);
+        _queryOracle(b, sh, layer, joining, _joiningCount(b, sh, i, joining));
         if (b.s.nextOracle < sh.oracles) {
             next = abi.encode(b);
             checkpoints[id] = keccak256(next);
@@ -172,6 +211,56 @@ contract BatchedOpeningVerifier is BasefoldCore {
         fact = factOf(b.s.claimsHash, b.s.stateIn, b.s.stateOut);
         verified[fact] = true;
         emit BatchVerified(fact, b.s.claimsHash, b.s.stateOut);
+    }
+
+    /// @notice For an oracle whose layer and joining layers together exceed a transaction: the
+    /// joining layers of the next oracle's block opened against their roots first, in a
+    /// transaction of their own. The `continueWith` that follows carries the same layers with their
+    /// rows only (no siblings): their rows must chain to what this step stored.
+    function preJoin(bytes32 id, bytes calldata state, bytes calldata joining) external returns (bytes memory next) {
+        if (checkpoints[id] == bytes32(0) || checkpoints[id] != keccak256(state)) {
+            revert Rejected(Reason.UnknownSession, uint256(id));
+        }
+        Batch memory b = abi.decode(state, (Batch));
+        Shape memory sh = shape(b.s.numVars);
+        if (b.joinedRows != bytes32(0) || _joiningCount(b, sh, b.s.nextOracle, joining) == 0) {
+            revert Rejected(Reason.Malformed, 0);
+        }
+        b.joinedRows = _joinedRows(b, sh, joining, true);
+        next = abi.encode(b);
+        checkpoints[id] = keccak256(next);
+    }
+
+    /// @dev How many polynomials join in oracle i's block, their layers' layout in `joining` checked.
+    function _joiningCount(Batch memory b, Shape memory sh, uint256 i, bytes calldata joining)
+        private view returns (uint256 count)
+    {
+        uint256 off = 0;
+        for (uint256 j = 0; j < b.joins.length; ++j) {
+            if (b.joins[j].round >= i * sh.arity && b.joins[j].round < (i + 1) * sh.arity) {
+                off = _joinLayerEnd(b.joins[j].numVars, joining, off);
+                ++count;
+            }
+        }
+        if (off != joining.length) revert Rejected(Reason.Malformed, joining.length);
+    }
+
+    /// @dev The keccak chain of the rows of the joining layers of the next oracle's block, each
+    /// opened against its root when `merkle`.
+    function _joinedRows(Batch memory b, Shape memory sh, bytes calldata joining, bool merkle)
+        private view returns (bytes32 h)
+    {
+        Leaves memory l = _leaves(b.s, sh);
+        uint256 from = l.oracle * sh.arity;
+        uint256 off = 0;
+        for (uint256 j = 0; j < b.joins.length; ++j) {
+            Join memory jn = b.joins[j];
+            if (jn.round < from || jn.round >= from + sh.arity) continue;
+            uint256 end = _layerSpanEnd(joining, off);
+            if (merkle) _verifyJoin(jn, sh.arity - (jn.round - from), l, joining[off:end], true);
+            h = keccak256(abi.encodePacked(h, joining[off + 4:off + 4 + 8 * _u32(joining, off)]));
+            off = end;
+        }
     }
 
     /// @notice The fact a batched opening establishes: the polynomials committed as encoded in
@@ -284,13 +373,25 @@ contract BatchedOpeningVerifier is BasefoldCore {
         // 1-2. Every commitment and claim, rho, and the claim reduction, in the second contract.
         (bytes32 afterReduction, uint256[] memory z, uint256[] memory reduced) =
             reducer.reduce(stateIn, polys, reduction);
-        FiatShamir.Transcript memory t = FiatShamir.Transcript(afterReduction);
-
-        // 3. One opening of f_0 at z with claim s_0, the others joining at round n - n_j.
         b.joins = new Join[](ps.length - 1);
         for (uint256 j = 1; j < ps.length; ++j) {
             b.joins[j - 1] = Join(sh.n - ps[j].n, ps[j].n, ps[j].root, 0, 0);
         }
+        _combinedHeader(b, sh, afterReduction, z, reduced, header);
+    }
+
+    /// @dev Step 3 up to the query positions: one opening of f_0 at z with claim s_0, the others
+    /// (b.joins) joining at round n - n_j.
+    function _combinedHeader(
+        Batch memory b,
+        Shape memory sh,
+        bytes32 afterReduction,
+        uint256[] memory z,
+        uint256[] memory reduced,
+        bytes calldata header
+    ) private view {
+        State memory s = b.s;
+        FiatShamir.Transcript memory t = FiatShamir.Transcript(afterReduction);
         s.r = new uint256[](2 * sh.folds);
         s.oracleRoots = new bytes32[](sh.oracles - 1);
         for (uint256 i = 0; i < sh.oracles - 1; ++i) {
@@ -417,6 +518,9 @@ contract BatchedOpeningVerifier is BasefoldCore {
         if (nRows != l.count) revert Rejected(Reason.Malformed, nRows);
         _merkle(l.oracle == 0 ? s.root : s.oracleRoots[l.oracle - 1], l.logLength - sh.arity, l, layer, Reason.MerkleRoot);
         Joined[] memory joined = new Joined[](count);
+        bool pre = b.joinedRows != bytes32(0);
+        if (pre && _joinedRows(b, sh, joining, false) != b.joinedRows) revert Rejected(Reason.JoinMerkleRoot, 0);
+        b.joinedRows = bytes32(0);
         uint256 from = l.oracle * sh.arity;
         uint256 off = 0;
         uint256 k = 0;
@@ -424,7 +528,7 @@ contract BatchedOpeningVerifier is BasefoldCore {
             Join memory jn = b.joins[j];
             if (jn.round < from || jn.round >= from + sh.arity) continue;
             uint256 end = _layerSpanEnd(joining, off);
-            joined[k] = _verifyJoin(jn, sh.arity - (jn.round - from), l, joining[off:end]);
+            joined[k] = _verifyJoin(jn, sh.arity - (jn.round - from), l, joining[off:end], !pre);
             joined[k].steps = jn.round - from;
             joined[k].rowsAt = off + 4;
             off = end;
@@ -436,7 +540,7 @@ contract BatchedOpeningVerifier is BasefoldCore {
 
     /// @dev The joining polynomial's leaves holding the queries' cosets at its round
     /// (BatchedOpening.joiningLeaves), its rows' count and their Merkle opening (InjectedRows.verify).
-    function _verifyJoin(Join memory jn, uint256 width, Leaves memory l, bytes calldata layer)
+    function _verifyJoin(Join memory jn, uint256 width, Leaves memory l, bytes calldata layer, bool merkle)
         private view returns (Joined memory out)
     {
         out.width = width;
@@ -466,7 +570,7 @@ contract BatchedOpeningVerifier is BasefoldCore {
         jl.count = count;
         uint256 nRows = _u32(layer, 0) * 8 / jl.rowBytes;
         if (nRows != count) revert Rejected(Reason.Malformed, nRows);
-        _merkle(jn.root, jl.logLength - out.leafLog, jl, layer, Reason.JoinMerkleRoot);
+        if (merkle) _merkle(jn.root, jl.logLength - out.leafLog, jl, layer, Reason.JoinMerkleRoot);
     }
 
     function _foldQueriesJoined(

@@ -28,6 +28,13 @@ import "./LinearLayerStep.sol";
 ///
 /// A step's rejection is `StepRejected(step, reason, detail)` with the step's verifier's reason
 /// (`StatementBinding.Reason`, `LogUpVerifier.Reason`).
+/// @notice What `ProofSession.opened` reads of `BatchedOpeningVerifier`.
+interface IOpeningFacts {
+    function verified(bytes32 fact) external view returns (bool);
+    function factOf(bytes32 polynomialsHash, bytes32 stateIn, bytes32 stateOut) external pure returns (bytes32);
+    function stagedStatementHash(bytes32 chain) external pure returns (bytes32);
+}
+
 contract ProofSession {
     uint256 public constant STEP_STATEMENT = 1;
     uint256 public constant STEP_LOOKUPS = 2;
@@ -299,6 +306,49 @@ contract ProofSession {
             rho[j] = uint256(bytes32(items[found + 128 + 32 * j:found + 160 + 32 * j]));
         }
         value = uint256(bytes32(items[found + 32 * (5 + count):found + 32 * (6 + count)]));
+    // ------------------------------------------------------------------ the batched opening
+
+    /// @notice The checkpoint the layer steps end in (`finish`, to come): every claim the proof
+    /// leaves is routed into the batched opening's statement, and the checkpoint's claims hash
+    /// (word 7) is that statement's chain (`BatchedClaimReduction._link`, Java's
+    /// `BatchedOpeningEncoding.statementChain`), its state (word 6) the transcript before the
+    /// opening. This is the seam between the layer steps and the opening: whatever step comes
+    /// last before the opening stores its checkpoint with this step number and these two words.
+    uint256 public constant STEP_OPENING = 1 << 30;
+    /// @notice The checkpoint after the batched opening: state (word 6) after it, no claims left
+    /// to the opening (word 7 zero); the shadow link is what follows.
+    uint256 public constant STEP_OPENED = (1 << 30) + 1;
+    /// @notice The opening step's own rejection reason: no verified opening of the session's
+    /// statement from the session's state ends in the state given.
+    uint256 public constant OPENING_NOT_VERIFIED = 1;
+
+    /// @notice The batched-opening verifier whose facts `opened` reads, set once by the deployer
+    /// (`bindOpenings`), so that the constructor, which other steps' deployments share, is unchanged.
+    IOpeningFacts public openings;
+    address private immutable deployer = msg.sender;
+
+    function bindOpenings(IOpeningFacts openings_) external {
+        require(msg.sender == deployer && address(openings) == address(0), "bound once, by the deployer");
+        openings = openings_;
+    }
+
+    /// @notice Step STEP_OPENED: the batched opening of the statement the session's checkpoint
+    /// names, from the session's state. The opening is verified beforehand in its own transactions
+    /// by anyone (`BatchedClaimReduction.stageBegin` ... `BatchedOpeningVerifier.continueWith`),
+    /// which records a fact; this step only reads `verified[factOf(stagedStatementHash(c[7]), c[6],
+    /// stateOut)]`. The caller chooses no claim and no point: a fact about another statement or
+    /// another starting state is another fact.
+    function opened(bytes32 id, bytes32[8] calldata c, bytes32 stateOut) external returns (bytes32[8] memory next) {
+        _continue(id, c, STEP_OPENING);
+        IOpeningFacts o = openings;
+        if (address(o) == address(0) || !o.verified(o.factOf(o.stagedStatementHash(c[7]), c[6], stateOut))) {
+            revert StepRejected(STEP_OPENED, OPENING_NOT_VERIFIED, 0);
+        }
+        next = c;
+        next[0] = bytes32(STEP_OPENED);
+        next[6] = stateOut;
+        next[7] = bytes32(0);
+        _store(id, next);
     }
 
     /// @dev The public output given to the output layer's rounding must be the statement's: its

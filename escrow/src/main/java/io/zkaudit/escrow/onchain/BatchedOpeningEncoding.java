@@ -113,4 +113,89 @@ public final class BatchedOpeningEncoding {
         inner.layers(),
         perOracle.stream().map(ByteWriter::toByteArray).toList());
   }
+
+  /** A statement's polynomial count: its first u32. */
+  public static int polynomialCount(byte[] polynomials) {
+    return u32(polynomials, 0);
+  }
+
+  /**
+   * The items of a statement, in order, as {start, end} byte ranges of its encoding: per polynomial
+   * its header (root, u32 numVars, u32 length, u32 count: 44 bytes) then each claim (u32 terms, the
+   * terms' points and weights, the value). The contract reads a statement too large for one
+   * transaction item by item, in chunks cut between items, and chains them ({@link
+   * #statementChain}).
+   *
+   * @throws IllegalArgumentException if the bytes are not such an encoding
+   */
+  public static List<int[]> statementItems(byte[] polynomials) {
+    List<int[]> items = new ArrayList<>();
+    int m = u32(polynomials, 0);
+    int off = 4;
+    for (int j = 0; j < m; j++) {
+      int n = u32(polynomials, off + 32);
+      int length = u32(polynomials, off + 36);
+      int count = u32(polynomials, off + 40);
+      int end = off + 40 + length;
+      items.add(new int[] {off, off + 44});
+      off += 44;
+      for (int k = 0; k < count; k++) {
+        int terms = u32(polynomials, off);
+        int size = 4 + terms * (16 * n + 16) + 16;
+        items.add(new int[] {off, off + size});
+        off += size;
+      }
+      if (off != end) {
+        throw new IllegalArgumentException("polynomial " + j + "'s claims do not fill its length");
+      }
+    }
+    if (off != polynomials.length) {
+      throw new IllegalArgumentException("trailing bytes after the statement");
+    }
+    return items;
+  }
+
+  /**
+   * The chain a staged opening's fact names its statement by (BatchedClaimReduction.sol: c =
+   * keccak(c || item) from c = 0 over {@link #statementItems}): the same whatever the chunks.
+   */
+  public static byte[] statementChain(byte[] polynomials) {
+    byte[] chain = new byte[32];
+    for (int[] item : statementItems(polynomials)) {
+      byte[] joined = new byte[32 + item[1] - item[0]];
+      System.arraycopy(chain, 0, joined, 0, 32);
+      System.arraycopy(polynomials, item[0], joined, 32, item[1] - item[0]);
+      chain = org.web3j.crypto.Hash.sha3(joined);
+    }
+    return chain;
+  }
+
+  /**
+   * The statement after its count cut into chunks of at most {@code maxBytes} (an item larger than
+   * that gets a chunk of its own), between items, in order: the client's choice of boundaries,
+   * which the contract's checks do not depend on.
+   */
+  public static List<byte[]> statementChunks(byte[] polynomials, int maxBytes) {
+    List<byte[]> chunks = new ArrayList<>();
+    int start = 4;
+    int end = 4;
+    for (int[] item : statementItems(polynomials)) {
+      if (item[1] - start > maxBytes && end > start) {
+        chunks.add(Arrays.copyOfRange(polynomials, start, end));
+        start = end;
+      }
+      end = item[1];
+    }
+    if (end > start) {
+      chunks.add(Arrays.copyOfRange(polynomials, start, end));
+    }
+    return chunks;
+  }
+
+  private static int u32(byte[] b, int at) {
+    if (at < 0 || at + 4 > b.length) {
+      throw new IllegalArgumentException("statement truncated at byte " + at);
+    }
+    return (b[at] & 0xff) | (b[at + 1] & 0xff) << 8 | (b[at + 2] & 0xff) << 16 | b[at + 3] << 24;
+  }
 }

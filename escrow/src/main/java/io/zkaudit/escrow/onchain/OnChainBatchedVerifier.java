@@ -39,12 +39,16 @@ public final class OnChainBatchedVerifier {
   private final Web3j web3j;
   private final PcsParams params;
   private final ContractCalls calls;
+  private final Credentials sender;
+  private final long chainId;
 
   private OnChainBatchedVerifier(
       Web3j web3j, PcsParams params, Credentials sender, long chainId, String address) {
     this.web3j = web3j;
     this.params = params;
     this.calls = new ContractCalls(web3j, sender, chainId, address);
+    this.sender = sender;
+    this.chainId = chainId;
   }
 
   /** Deploys a verifier of batched openings under {@code params}. */
@@ -83,6 +87,10 @@ public final class OnChainBatchedVerifier {
   }
 
   /** The address of the reduction contract this verifier deployed. */
+  String reducerAddress() {
+    return reducer();
+  }
+
   private String reducer() {
     Function f = new Function("reducer", List.of(), List.of(new TypeReference<Address>() {}));
     EthCall call = calls.ethCall(FunctionEncoder.encode(f));
@@ -192,6 +200,251 @@ public final class OnChainBatchedVerifier {
       fact = ((Bytes32) out.get(1)).getValue();
     }
     return new OnChainOpeningVerifier.Verified(new Digest32(fact), steps);
+  }
+
+  /**
+   * A batched opening cut for the staged flow: the statement after its count in chunks for each of
+   * its two passes (the same chunks, or others: the contract chains the items and requires both
+   * passes to agree), the proof's sections.
+   */
+  public record StagedPieces(
+      int polynomialCount,
+      List<byte[]> absorb,
+      List<byte[]> evaluate,
+      BatchedOpeningEncoding.Sections sections) {
+    public StagedPieces {
+      absorb = absorb.stream().map(byte[]::clone).toList();
+      evaluate = evaluate.stream().map(byte[]::clone).toList();
+    }
+
+    @Override
+    public List<byte[]> absorb() {
+      return absorb.stream().map(byte[]::clone).toList();
+    }
+
+    @Override
+    public List<byte[]> evaluate() {
+      return evaluate.stream().map(byte[]::clone).toList();
+    }
+  }
+
+  /** The statement cut into chunks of at most chunkBytes, the same chunks for both passes. */
+  public static StagedPieces staged(
+      byte[] polynomials, BatchedOpeningEncoding.Sections sections, int chunkBytes) {
+    List<byte[]> chunks = BatchedOpeningEncoding.statementChunks(polynomials, chunkBytes);
+    return new StagedPieces(
+        BatchedOpeningEncoding.polynomialCount(polynomials), chunks, chunks, sections);
+  }
+
+  /**
+   * Checks a batched opening whose statement is larger than a transaction, every piece a
+   * transaction of its own, each simulated first: the statement absorbed chunk by chunk ({@code
+   * stageBegin}, {@code stageAbsorb} on the reduction contract), the claim reduction ({@code
+   * stageReduce}), the statement again chunk by chunk ({@code stageEvaluate}, which records the
+   * reduction's fact), then the combined opening ({@code beginStaged}, one {@code continueWith} per
+   * oracle). The fact recorded is {@code factOf(stagedStatementHash(chain), stateIn, stateOut)}.
+   *
+   * @throws OnChainOpeningVerifier.OpeningRejectedException if a step rejects the opening
+   */
+  public OnChainOpeningVerifier.Verified verifyStaged(Digest32 stateIn, StagedPieces pieces)
+      throws OnChainOpeningVerifier.OpeningRejectedException {
+    return verifyStaged(stateIn, pieces, false);
+  }
+
+  /**
+   * The same; with {@code preJoinAlways}, every oracle with joining layers has them opened in a
+   * transaction of their own ({@code preJoin}), not only an oracle too large for one transaction
+   * with them (for tests of that path on openings that would fit).
+   */
+  OnChainOpeningVerifier.Verified verifyStaged(
+      Digest32 stateIn, StagedPieces pieces, boolean preJoinAlways)
+      throws OnChainOpeningVerifier.OpeningRejectedException {
+    List<OnChainOpeningVerifier.Step> steps = new ArrayList<>();
+    ContractCalls reduction = new ContractCalls(web3j, sender, chainId, reducer());
+    List<byte[]> absorb = pieces.absorb();
+    if (absorb.isEmpty()) {
+      throw new IllegalArgumentException("no statement chunk");
+    }
+    List<Type> out =
+        reduction.transact(
+            "statement 0",
+            new Function(
+                "stageBegin",
+                List.of(
+                    new Bytes32(stateIn.bytes()),
+                    new org.web3j.abi.datatypes.generated.Uint256(pieces.polynomialCount()),
+                    new DynamicBytes(absorb.get(0))),
+                List.of(new TypeReference<Bytes32>() {}, new TypeReference<DynamicBytes>() {})),
+            steps);
+    byte[] id = ((Bytes32) out.get(0)).getValue();
+    byte[] state = ((DynamicBytes) out.get(1)).getValue();
+    for (int i = 1; i < absorb.size(); i++) {
+      state = stage(reduction, "statement " + i, "stageAbsorb", id, state, absorb.get(i), steps);
+    }
+    state =
+        stage(
+            reduction, "reduction", "stageReduce", id, state, pieces.sections().reduction(), steps);
+    List<byte[]> evaluate = pieces.evaluate();
+    byte[] record = null;
+    for (int i = 0; i < evaluate.size(); i++) {
+      out =
+          reduction.transact(
+              "evaluation " + i,
+              new Function(
+                  "stageEvaluate",
+                  List.of(
+                      new Bytes32(id), new DynamicBytes(state), new DynamicBytes(evaluate.get(i))),
+                  List.of(new TypeReference<DynamicBytes>() {}, new TypeReference<Bytes32>() {})),
+              steps);
+      state = ((DynamicBytes) out.get(0)).getValue();
+      record = state;
+    }
+    if (record == null) {
+      throw new IllegalArgumentException("no evaluation chunk");
+    }
+    out =
+        calls.transact(
+            "header",
+            new Function(
+                "beginStaged",
+                List.of(new DynamicBytes(record), new DynamicBytes(pieces.sections().header())),
+                List.of(new TypeReference<Bytes32>() {}, new TypeReference<DynamicBytes>() {})),
+            steps);
+    return continueOracles(
+        ((Bytes32) out.get(0)).getValue(),
+        ((DynamicBytes) out.get(1)).getValue(),
+        pieces.sections(),
+        steps,
+        preJoinAlways);
+  }
+
+  private static byte[] stage(
+      ContractCalls reduction,
+      String step,
+      String function,
+      byte[] id,
+      byte[] state,
+      byte[] data,
+      List<OnChainOpeningVerifier.Step> steps)
+      throws OnChainOpeningVerifier.OpeningRejectedException {
+    List<Type> out =
+        reduction.transact(
+            step,
+            new Function(
+                function,
+                List.of(new Bytes32(id), new DynamicBytes(state), new DynamicBytes(data)),
+                List.of(new TypeReference<DynamicBytes>() {})),
+            steps);
+    return ((DynamicBytes) out.get(0)).getValue();
+  }
+
+  private OnChainOpeningVerifier.Verified continueOracles(
+      byte[] id,
+      byte[] state,
+      BatchedOpeningEncoding.Sections sections,
+      List<OnChainOpeningVerifier.Step> steps,
+      boolean preJoinAlways)
+      throws OnChainOpeningVerifier.OpeningRejectedException {
+    byte[] fact = null;
+    List<byte[]> layers = sections.layers();
+    List<byte[]> joining = sections.joining();
+    for (int i = 0; i < layers.size(); i++) {
+      Function next =
+          new Function(
+              "continueWith",
+              List.of(
+                  new Bytes32(id),
+                  new DynamicBytes(state),
+                  new DynamicBytes(layers.get(i)),
+                  new DynamicBytes(joining.get(i))),
+              List.of(new TypeReference<DynamicBytes>() {}, new TypeReference<Bytes32>() {}));
+      if (joining.get(i).length > 0
+          && (preJoinAlways
+              || org.web3j.utils.Numeric.hexStringToByteArray(FunctionEncoder.encode(next)).length
+                  > OnChainOpeningVerifier.TRANSACTION_SIZE_CAP)) {
+        // Too large together: the joining layers' Merkle openings first, then the oracle's layer
+        // with their rows only.
+        List<Type> pre =
+            calls.transact(
+                "joining " + i,
+                new Function(
+                    "preJoin",
+                    List.of(
+                        new Bytes32(id), new DynamicBytes(state), new DynamicBytes(joining.get(i))),
+                    List.of(new TypeReference<DynamicBytes>() {})),
+                steps);
+        state = ((DynamicBytes) pre.get(0)).getValue();
+        next =
+            new Function(
+                "continueWith",
+                List.of(
+                    new Bytes32(id),
+                    new DynamicBytes(state),
+                    new DynamicBytes(layers.get(i)),
+                    new DynamicBytes(rowsOnly(joining.get(i)))),
+                List.of(new TypeReference<DynamicBytes>() {}, new TypeReference<Bytes32>() {}));
+      }
+      List<Type> out = calls.transact("oracle " + i, next, steps);
+      state = ((DynamicBytes) out.get(0)).getValue();
+      fact = ((Bytes32) out.get(1)).getValue();
+    }
+    return new OnChainOpeningVerifier.Verified(new Digest32(fact), steps);
+  }
+
+  /**
+   * Joining layers (each u32 rows, rows, u32 siblings, siblings) with their siblings left out: what
+   * {@code continueWith} takes after {@code preJoin} opened them.
+   */
+  static byte[] rowsOnly(byte[] joining) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    int off = 0;
+    while (off < joining.length) {
+      int rows = u32(joining, off);
+      int siblingsAt = off + 4 + 8 * rows;
+      out.write(joining, off, 4 + 8 * rows);
+      out.writeBytes(new byte[4]);
+      off = siblingsAt + 4 + 32 * u32(joining, siblingsAt);
+    }
+    return out.toByteArray();
+  }
+
+  private static int u32(byte[] b, int at) {
+    if (at < 0 || at + 4 > b.length) {
+      throw new IllegalArgumentException("joining layer truncated at byte " + at);
+    }
+    return (b[at] & 0xff) | (b[at + 1] & 0xff) << 8 | (b[at + 2] & 0xff) << 16 | b[at + 3] << 24;
+  }
+
+  /**
+   * The fact a staged opening establishes (the contract's {@code factOf} of {@code
+   * stagedStatementHash(chain)}): the statement whose items chain to {@code chain} holds, the
+   * transcript going from stateIn to stateOut.
+   */
+  public Digest32 stagedFactOf(byte[] chain, Digest32 stateIn, Digest32 stateOut) {
+    Function h =
+        new Function(
+            "stagedStatementHash",
+            List.of(new Bytes32(chain)),
+            List.of(new TypeReference<Bytes32>() {}));
+    EthCall call = calls.ethCall(FunctionEncoder.encode(h));
+    if (call.hasError()) {
+      throw EscrowException.invalidArgument("stagedStatementHash: " + call.getError().getMessage());
+    }
+    byte[] hash =
+        ((Bytes32) FunctionReturnDecoder.decode(call.getValue(), h.getOutputParameters()).get(0))
+            .getValue();
+    Function f =
+        new Function(
+            "factOf",
+            List.of(new Bytes32(hash), new Bytes32(stateIn.bytes()), new Bytes32(stateOut.bytes())),
+            List.of(new TypeReference<Bytes32>() {}));
+    call = calls.ethCall(FunctionEncoder.encode(f));
+    if (call.hasError()) {
+      throw EscrowException.invalidArgument("factOf: " + call.getError().getMessage());
+    }
+    return new Digest32(
+        ((Bytes32) FunctionReturnDecoder.decode(call.getValue(), f.getOutputParameters()).get(0))
+            .getValue());
   }
 
   /** Whether the contract holds this fact as verified. */

@@ -577,6 +577,37 @@ public final class OnChainProofSession {
                 List.of())));
   }
 
+  /**
+   * Binds the batched-opening verifier whose facts {@link #opened} reads (once, by the session
+   * contract's deployer).
+   */
+  public void bindOpenings(String openingVerifier) {
+    Function f =
+        new Function(
+            "bindOpenings",
+            List.of(new org.web3j.abi.datatypes.Address(openingVerifier)),
+            List.of());
+    try {
+      calls.transact("bindOpenings", f, new ArrayList<>());
+    } catch (OnChainOpeningVerifier.OpeningRejectedException e) {
+      throw EscrowException.invalidArgument("bindOpenings: " + e.getMessage());
+    }
+  }
+
+  /**
+   * Step STEP_OPENED: the session's batched opening, verified beforehand in its own transactions
+   * ({@link OnChainBatchedVerifier#verifyStaged}) of the statement the checkpoint (step
+   * STEP_OPENING) names, from its state, ending in {@code stateOut}.
+   */
+  public Outcome opened(Digest32 id, Checkpoint c, Digest32 stateOut) {
+    Function f =
+        new Function(
+            "opened",
+            List.of(new Bytes32(id.bytes()), c.abi(), new Bytes32(stateOut.bytes())),
+            List.of(new TypeReference<StaticArray8<Bytes32>>() {}));
+    return step("opened", f, false);
+  }
+
   private Outcome step(String name, Function f, boolean returnsId) {
     EthCall simulated = calls.ethCall(FunctionEncoder.encode(f));
     if (simulated.hasError()) {

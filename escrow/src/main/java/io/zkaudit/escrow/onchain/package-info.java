@@ -5,7 +5,13 @@
  * io.zkaudit.escrow.onchain.OnChainProofSession} step by step: the statement, the lookups, then per
  * proven layer its rounding and its reduction ({@link io.zkaudit.escrow.onchain.LayerEncoding}'s
  * plans; windowed linear layers and ADDs of plain proofs so far, the other kinds refused with a
- * typed {@link io.zkaudit.escrow.onchain.LayerEncoding.NotOnChain} reason).
+ * typed {@link io.zkaudit.escrow.onchain.LayerEncoding.NotOnChain} reason). A batched opening whose
+ * statement is larger than a transaction is read in chunks the client cuts between the statement's
+ * items ({@link io.zkaudit.escrow.onchain.BatchedOpeningEncoding#statementChunks}, {@link
+ * io.zkaudit.escrow.onchain.OnChainBatchedVerifier#verifyStaged}); its fact names the statement by
+ * the keccak chain of those items ({@link
+ * io.zkaudit.escrow.onchain.BatchedOpeningEncoding#statementChain}), which a proof session's last
+ * checkpoint before the opening holds.
  *
  * <p>The contracts make the same decisions as the Java verifier on the same bytes; the differential
  * tests in this module hold them to it (docs/onchain-verifier.md).

@@ -41,6 +41,7 @@ final class ModelBatchedOpenings {
   private ModelBatchedOpenings() {}
 
   private static ModelProofOpenings.Opening mnist;
+  private static ModelProofOpenings.Opening mnistPlain;
   private static ModelProofOpenings.Opening resnet8;
 
   static synchronized ModelProofOpenings.Opening mnist() throws Exception {
@@ -48,6 +49,19 @@ final class ModelBatchedOpenings {
       mnist = buildMnist();
     }
     return mnist;
+  }
+
+  /** The same MNIST CNN proof without zero knowledge. */
+  static synchronized ModelProofOpenings.Opening mnistPlain() throws Exception {
+    if (mnistPlain == null) {
+      QuantizedModel m = mnistModel();
+      mnistPlain =
+          opening(
+              m,
+              quantized(Path.of(System.getProperty("zkaudit.docs", "../docs")), m.input()),
+              false);
+    }
+    return mnistPlain;
   }
 
   static synchronized ModelProofOpenings.Opening resnet8() throws Exception {
@@ -71,6 +85,12 @@ final class ModelBatchedOpenings {
   }
 
   private static ModelProofOpenings.Opening buildMnist() throws Exception {
+    QuantizedModel m = mnistModel();
+    int[] input = quantized(Path.of(System.getProperty("zkaudit.docs", "../docs")), m.input());
+    return opening(m, input);
+  }
+
+  private static QuantizedModel mnistModel() throws Exception {
     FloatModel f = TfliteImporter.loadFloat(shared("models/mnist_cnn_float.tflite"));
     List<Sample> samples = Mnist.testSet(shared("data/mnist"), 21);
     InputEncoder enc = new InputEncoder(f.input().shape(), 1.0, PixelRange.UNIT);
@@ -78,15 +98,18 @@ final class ModelBatchedOpenings {
     for (int i = 1; i < samples.size(); i++) {
       calibration.add(enc.real(samples.get(i).image()));
     }
-    QuantizedModel m = Quantizer.quantize(f, calibration, PixelRange.UNIT);
-    int[] input = quantized(Path.of(System.getProperty("zkaudit.docs", "../docs")), m.input());
-    return opening(m, input);
+    return Quantizer.quantize(f, calibration, PixelRange.UNIT);
   }
 
   private static ModelProofOpenings.Opening opening(QuantizedModel m, int[] input)
       throws Exception {
+    return opening(m, input, true);
+  }
+
+  private static ModelProofOpenings.Opening opening(
+      QuantizedModel m, int[] input, boolean zeroKnowledge) throws Exception {
     CommittedModel cm = ModelProver.commit(m);
-    ModelProof proof = ModelProver.prove(cm, input, ProgressListener.NONE);
+    ModelProof proof = ModelProver.prove(cm, input, ProgressListener.NONE, zeroKnowledge);
     ModelVerifier verifier = new ModelVerifier(cm.vk());
     int[] expected = new IntegerEngine(m).trace(input).tensor(cm.circuit().outputTensor());
     // The Java verifier accepts the whole proof: the opening is one of a valid proof.
