@@ -117,7 +117,7 @@ public final class LogUpProver {
      * q = alpha - compress(row) at leaves [offset, offset + rows), row x of cols at leaf offset +
      * x.
      */
-    void setDenominators(long offset, int rows, long[][] cols, Ext2 alpha, Ext2 beta) {
+    void setDenominators(long offset, int rows, GroupColumn[] cols, Ext2 alpha, Ext2 beta) {
       forEachHalf(
           offset,
           rows,
@@ -178,7 +178,7 @@ public final class LogUpProver {
     final Layer[] layers;
 
     /** Witness trees: per group its columns; null for a table's tree. */
-    final List<long[][]> groups;
+    final List<GroupColumn[]> groups;
 
     /** Recomputes this tree's leaves; null when they are held (a cheating prover edited them). */
     final java.util.function.Supplier<Leaves> refill;
@@ -190,7 +190,7 @@ public final class LogUpProver {
     FractionTree(
         LogUpLayout.Tree shape,
         Leaves leaves,
-        List<long[][]> groups,
+        List<GroupColumn[]> groups,
         java.util.function.Supplier<Leaves> refill) {
       this.shape = shape;
       this.groups = groups;
@@ -362,8 +362,8 @@ public final class LogUpProver {
     List<FractionTree> trees = new ArrayList<>();
     for (int i = 0; i < shapes.size(); i++) {
       LogUpLayout.Tree shape = shapes.get(i);
-      List<long[][]> groups =
-          shape instanceof LogUpLayout.WitnessTree ? witnesses.get(shape.lookup()).groups() : null;
+      List<GroupColumn[]> groups =
+          shape instanceof LogUpLayout.WitnessTree ? witnesses.get(shape.lookup()).columns() : null;
       trees.add(new FractionTree(shape, leafed.leaves(i), groups, leafed.refill(i)));
     }
     Ext2[] rootP = trees.stream().map(t -> t.p).toArray(Ext2[]::new);
@@ -484,9 +484,13 @@ public final class LogUpProver {
     if (plan != null) {
       cols = concat(cols, w.blinding().tableTuples());
     }
+    GroupColumn[] held = new GroupColumn[cols.length];
+    for (int c = 0; c < cols.length; c++) {
+      held[c] = new GroupColumn.Held(cols[c]);
+    }
     Leaves leaves = new Leaves(t.numVars(), true);
     leaves.setP(0, w.committedMultiplicities());
-    leaves.setDenominators(0, 1 << t.numVars(), cols, alpha, beta);
+    leaves.setDenominators(0, 1 << t.numVars(), held, alpha, beta);
     if (plan != null) {
       Ext2 tagWeight = beta.pow(lk.table().width());
       for (long y = lk.table().size(); y < 2L * lk.table().size(); y++) {
@@ -511,7 +515,7 @@ public final class LogUpProver {
     Leaves leaves = new Leaves(t.numVars(), !t.leafNumeratorIsOne());
     Ext2 tagWeight = beta.pow(lk.table().width());
     for (LogUpLayout.Placement placement : t.placements()) {
-      long[][] cols = w.groups().get(placement.group());
+      GroupColumn[] cols = w.columns().get(placement.group());
       LookupWitness.checkShape(cols, placement.shape(), lk.table().width());
       leaves.setDenominators(placement.offset(), 1 << placement.numVars(), cols, alpha, beta);
       if (leaves.pLo != null) {
@@ -578,10 +582,10 @@ public final class LogUpProver {
       }
     }
 
-    private void group(int lookup, int g, long[][] cols, Ext2[] point, Transcript transcript) {
+    private void group(int lookup, int g, GroupColumn[] cols, Ext2[] point, Transcript transcript) {
       Ext2[] values = new Ext2[cols.length];
       for (int c = 0; c < cols.length; c++) {
-        values[c] = evaluate(cols[c], point);
+        values[c] = cols[c].evaluate(point);
       }
       int ordinal = firstGroup[lookup] + g;
       witnessEvaluations[ordinal] = values;
@@ -670,7 +674,7 @@ public final class LogUpProver {
    * x in [from, to).
    */
   private static void combine(
-      long[][] cols, int from, int to, Ext2 alpha, Ext2 beta, long[] out, int outFrom) {
+      GroupColumn[] cols, int from, int to, Ext2 alpha, Ext2 beta, long[] out, int outFrom) {
     Ext2[] pows = new Ext2[cols.length];
     pows[0] = Ext2.ONE;
     for (int c = 1; c < cols.length; c++) {
@@ -683,10 +687,10 @@ public final class LogUpProver {
         (y0, y1) -> {
           for (int y = y0; y < y1; y++) {
             int x = from + y;
-            long s0 = cols[0][x];
+            long s0 = cols[0].at(x);
             long s1 = 0;
             for (int c = 1; c < cols.length; c++) {
-              long v = cols[c][x];
+              long v = cols[c].at(x);
               s0 = add(s0, mul(pows[c].c0(), v));
               s1 = add(s1, mul(pows[c].c1(), v));
             }
