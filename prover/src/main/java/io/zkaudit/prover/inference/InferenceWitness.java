@@ -134,6 +134,8 @@ final class InferenceWitness {
                 case GroupColumn.Sum sum ->
                     new GroupColumn.Sum(
                         batched.get(sum.x()), batched.get(sum.y()), sum.subtract(), sum.constant());
+                case GroupColumn.Halves h ->
+                    throw new IllegalStateException("a range pair in the rounding lookup");
               };
         }
         rounding.add(out);
@@ -193,9 +195,7 @@ final class InferenceWitness {
       }
       List<GroupColumn[]> range = new ArrayList<>();
       for (int k = 0; k < layers; k++) {
-        long[] pair = java.util.Arrays.copyOf(c1[k], 2 * c1[k].length);
-        System.arraycopy(c2[k], 0, pair, c1[k].length, c2[k].length);
-        range.add(new GroupColumn[] {held(pair)});
+        range.add(new GroupColumn[] {new GroupColumn.Halves(c1[k], c2[k])});
       }
       if (range.isEmpty()) {
         range.add(emptyRangeGroup());
@@ -441,11 +441,10 @@ final class InferenceWitness {
             new GroupColumn.Sum(acc, c1[k], true, 0),
             new GroupColumn.Sum(acc, c2[k], false, 1)
           });
-      // [c1 | c2]: the top variable picks the half (InferenceStatement.rangePair).
-      // (With limbs, [c1 limbs | c2 limbs]: the limb variable below the half.)
-      long[] pair = java.util.Arrays.copyOf(c1Column, 2 * c1Column.length);
-      System.arraycopy(c2Column, 0, pair, c1Column.length, c2Column.length);
-      rangeGroups.add(new GroupColumn[] {held(pair)});
+      // [c1 | c2]: the top variable picks the half (InferenceStatement.rangePair), read from the
+      // committed columns themselves. (With limbs, [c1 limbs | c2 limbs]: the limb variable below
+      // the half.)
+      rangeGroups.add(new GroupColumn[] {new GroupColumn.Halves(c1Column, c2Column)});
     }
     if (rangeGroups.isEmpty()) {
       rangeGroups.add(emptyRangeGroup());

@@ -111,4 +111,36 @@ public sealed interface GroupColumn {
       return (subtract ? a.sub(b) : a.add(b)).add(Ext2.of(constant));
     }
   }
+
+  /**
+   * [low | high], the top variable picking the half (a range pair [c1 | c2] over the committed c1
+   * and c2): its extension is (1 − t) low(r') + t high(r') at r = (r', t).
+   */
+  record Halves(long[] low, long[] high) implements GroupColumn {
+    public Halves {
+      if (low.length != high.length) {
+        throw new IllegalArgumentException(
+            "halves of " + low.length + " and " + high.length + " values");
+      }
+    }
+
+    @Override
+    public int size() {
+      return 2 * low.length;
+    }
+
+    @Override
+    public long at(int x) {
+      return x < low.length ? low[x] : high[x - low.length];
+    }
+
+    @Override
+    public Ext2 evaluate(Ext2[] point) {
+      Ext2[] rest = java.util.Arrays.copyOf(point, point.length - 1);
+      Ext2 t = point[point.length - 1];
+      Ext2 lo = LogUpProver.evaluate(low, rest);
+      Ext2 hi = LogUpProver.evaluate(high, rest);
+      return lo.add(t.mul(hi.sub(lo)));
+    }
+  }
 }
