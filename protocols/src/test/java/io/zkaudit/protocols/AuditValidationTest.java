@@ -237,7 +237,7 @@ class AuditValidationTest {
           () ->
               stub.open(
                   resign(c.toBuilder().setSampleCount(Integer.MIN_VALUE).build(), p.buyer())));
-      // One accuracy proof of 1024 ResNet-8 samples needs ~100 GB of heap (ProofMemory), more than
+      // One accuracy proof of 1024 ResNet-8 samples needs ~80 GB of heap (ProofMemory), more than
       // this machine has: refused at the commitment, naming what this seller can prove.
       java.util.List<byte[]> many = new java.util.ArrayList<>();
       AuditCommitment.Builder big =
