@@ -16,8 +16,8 @@ import io.zkaudit.layers.ModelCircuit;
  * c1 and c2: 7.7 GB live at N' = 128 (proven in a 9 GB heap whose old generation was 7.5 GB, out of
  * memory with the default 6 GB), and ~2.4–3.0 GB at N' = 32 (proven in 4 GB); the line through them
  * is ~54 MiB per padded sample. N' = 128 thus fits the launcher's 12 GB (8 GB old generation). The
- * same figure predicts a single MobileNet v2 proof at ~5.3 GB (it proves in 5 GB with its codewords
- * released): an estimate, not a bound, calibrated on these two models.
+ * same figure predicts a single MobileNet v2 proof (38.5M committed entries) at ~5.1 GB (it proves
+ * in 5 GB with its codewords released): an estimate, not a bound, calibrated on these two models.
  *
  * @param committedPerSample witness entries one sample commits (each proven layer's padded output
  *     and its two range witnesses, or two where the output is virtual; an ADD's rescaled inputs)
