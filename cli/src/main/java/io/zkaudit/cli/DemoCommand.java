@@ -85,8 +85,8 @@ final class DemoCommand implements Callable<Integer> {
       names = "--one-proof-samples",
       description =
           "CIFAR-10 test images of the last step, an accuracy audit of ResNet-8 in one proof"
-              + " (0 skips it; about 1 GB of heap per 10 samples, checked first; default 64, or"
-              + " the largest power of two the heap holds)")
+              + " (0 skips it; about 1 GB of heap per 12 samples, checked first; default 128,"
+              + " or the largest power of two the heap holds)")
   Integer oneProofSamples;
 
   @Option(
@@ -124,13 +124,19 @@ final class DemoCommand implements Callable<Integer> {
     }
     Path sharedDir = shared != null ? shared : SharedData.root().orElse(null);
     DemoData data = DemoData.of(model, sharedDir);
-    // Asked for: refused if the heap cannot hold it. Not asked for: 64, or fewer on a smaller
+    // Asked for: refused if the heap cannot hold it. Not asked for: 128, or fewer on a smaller
     // heap (ZKAUDIT_HEAP=5g runs the MobileNet demo on an 8 GB machine), said in the step.
+    DemoOneProofAudit oneProof =
+        oneProofSamples != null && oneProofSamples == 0 ? null : DemoOneProofAudit.of(sharedDir);
     int oneProofN =
-        oneProofSamples != null
-            ? DemoOneProofAudit.checkHeap(oneProofSamples)
-            : DemoOneProofAudit.fitting(DemoOneProofAudit.DEFAULT_SAMPLES);
-    DemoOneProofAudit oneProof = oneProofN == 0 ? null : DemoOneProofAudit.of(sharedDir);
+        oneProof == null
+            ? 0
+            : oneProofSamples != null
+                ? oneProof.checkHeap(oneProofSamples)
+                : oneProof.fitting(DemoOneProofAudit.DEFAULT_SAMPLES);
+    if (oneProofN == 0) {
+      oneProof = null;
+    }
     PrintWriter out = spec.commandLine().getOut();
     QUIET.forEach(l -> l.setLevel(java.util.logging.Level.SEVERE));
     if (coreTour) {
@@ -188,7 +194,7 @@ final class DemoCommand implements Callable<Integer> {
                     oneProofN,
                     DemoOneProofAudit.DEFAULT_SAMPLES,
                     DemoOneProofAudit.DEFAULT_SAMPLES,
-                    DemoOneProofAudit.heapMiBFor(DemoOneProofAudit.DEFAULT_SAMPLES) / 1024.0)
+                    oneProof.heapMiBFor(DemoOneProofAudit.DEFAULT_SAMPLES) / 1024.0)
                 : null);
       }
       t.summary();

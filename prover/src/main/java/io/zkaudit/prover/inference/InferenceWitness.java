@@ -13,6 +13,7 @@ import io.zkaudit.layers.ModelCircuit.RequantizeLayer;
 import io.zkaudit.layers.TensorLayout;
 import io.zkaudit.layers.WindowedLinear;
 import io.zkaudit.lookup.LookupStatement;
+import io.zkaudit.prover.lookup.GroupColumn;
 import io.zkaudit.prover.lookup.LookupWitness;
 import io.zkaudit.prover.model.QuantizedModel;
 import io.zkaudit.quant.StepTable;
@@ -102,15 +103,15 @@ final class InferenceWitness {
    */
   private static final class Parts {
     private final List<Integer> tensors;
-    private final int[] groupWidths;
     private final int layers;
     private final long[][] targets;
+
+    /** The rounding lookup's groups over the batch's tables (filled by {@link #copy}). */
+    private final List<GroupColumn[]> rounding = new ArrayList<>();
 
     Parts(InferenceWitness first, int samples) {
       this.layers = first.c1.length;
       this.tensors = first.activations.keySet().stream().sorted().toList();
-      List<long[][]> groups = first.lookups.get(0).groups();
-      this.groupWidths = groups.stream().mapToInt(g -> g.length).toArray();
       List<long[]> own = list(first);
       java.util.Map<long[], long[]> batched = new java.util.IdentityHashMap<>();
       targets = new long[own.size()][];
@@ -118,6 +119,26 @@ final class InferenceWitness {
         long[] t = own.get(p);
         targets[p] =
             t == null ? null : batched.computeIfAbsent(t, x -> new long[x.length * samples]);
+      }
+      // The same rules over the batch's tables: every array a rule reads is one of the tables.
+      for (GroupColumn[] g : first.lookups.get(0).columns()) {
+        GroupColumn[] out = new GroupColumn[g.length];
+        for (int c = 0; c < g.length; c++) {
+          out[c] =
+              switch (g[c]) {
+                case GroupColumn.Held h -> new GroupColumn.Held(batched.get(h.values()));
+                case GroupColumn.Constant k ->
+                    new GroupColumn.Constant(k.value(), k.size() * samples);
+                case GroupColumn.ChannelTag t ->
+                    new GroupColumn.ChannelTag(t.base(), t.channelBits(), t.size() * samples);
+                case GroupColumn.Sum sum ->
+                    new GroupColumn.Sum(
+                        batched.get(sum.x()), batched.get(sum.y()), sum.subtract(), sum.constant());
+                case GroupColumn.Halves h ->
+                    throw new IllegalStateException("a range pair in the rounding lookup");
+              };
+        }
+        rounding.add(out);
       }
     }
 
@@ -133,8 +154,12 @@ final class InferenceWitness {
       for (Integer t : tensors) {
         out.add(w.activations.get(t));
       }
-      for (long[][] g : w.lookups.get(0).groups()) {
-        out.addAll(java.util.Arrays.asList(g));
+      for (GroupColumn[] g : w.lookups.get(0).columns()) {
+        for (GroupColumn c : g) {
+          if (c instanceof GroupColumn.Held h) {
+            out.add(h.values());
+          }
+        }
       }
       return out;
     }
@@ -168,33 +193,23 @@ final class InferenceWitness {
       for (Integer t : tensors) {
         w.activations.put(t, it.next());
       }
-      List<long[][]> rounding = new ArrayList<>();
-      for (int width : groupWidths) {
-        long[][] g = new long[width][];
-        for (int c = 0; c < width; c++) {
-          g[c] = it.next();
-        }
-        rounding.add(g);
-      }
-      List<long[][]> range = new ArrayList<>();
+      List<GroupColumn[]> range = new ArrayList<>();
       for (int k = 0; k < layers; k++) {
         // The range pair reads the committed columns: a limb rounding's are its batched limb
         // columns (each sample's [low | high] in turn: Batch#limbColumn), not the remainders.
         ModelCircuit.RoundingColumns rc = circuit.layers().get(k).columns();
         long[] r1 = circuit.layers().get(k).rounding().limbs() ? columns[rc.c1()] : c1[k];
         long[] r2 = circuit.layers().get(k).rounding().limbs() ? columns[rc.c2()] : c2[k];
-        long[] pair = java.util.Arrays.copyOf(r1, 2 * r1.length);
-        System.arraycopy(r2, 0, pair, r1.length, r2.length);
-        range.add(new long[][] {pair});
+        range.add(new GroupColumn[] {new GroupColumn.Halves(r1, r2)});
       }
       if (range.isEmpty()) {
-        range.add(new long[][] {new long[1 << InferenceStatement.EMPTY_RANGE_GROUP.numVars()]});
+        range.add(emptyRangeGroup());
       }
       w.lookups =
           List.of(
-              LookupWitness.compute(batched.lookups().get(0), rounding),
+              LookupWitness.computeColumns(batched.lookups().get(0), rounding),
               // An accuracy proof's gap group comes later (rangeGap), once the gadget's is built.
-              LookupWitness.compute(
+              LookupWitness.computeColumns(
                   new LookupStatement.Lookup(
                       batched.lookups().get(1).table(),
                       batched.lookups().get(1).groups().subList(0, range.size())),
@@ -317,9 +332,9 @@ final class InferenceWitness {
           u.outColumn(),
           hidden(circuit, u.layer().output(), u.outColumn(), committedOutput, padding));
     }
-    List<long[][]> roundingGroups = new ArrayList<>();
-    List<long[][]> rangeGroups = new ArrayList<>();
-    List<long[][]> rescaleGroups = new ArrayList<>();
+    List<GroupColumn[]> roundingGroups = new ArrayList<>();
+    List<GroupColumn[]> rangeGroups = new ArrayList<>();
+    List<GroupColumn[]> rescaleGroups = new ArrayList<>();
     for (int k = 0; k < layers; k++) {
       ProvenLayer p = circuit.layers().get(k);
       LayerTrace lt = trace.layers().get(p.layerIndex());
@@ -368,11 +383,11 @@ final class InferenceWitness {
                   }
                   columns[a.sColumn(side)] = part;
                   rescaleGroups.add(
-                      new long[][] {
+                      new GroupColumn[] {
                         constant(out, a.tag(side)),
-                        activation(circuit, a.input(side)),
-                        part,
-                        new long[part.length]
+                        held(activation(circuit, a.input(side))),
+                        held(part),
+                        constant(out, 0)
                       });
                 }
                 for (int i = 0; i < sum.length; i++) {
@@ -423,21 +438,21 @@ final class InferenceWitness {
       }
       columns[p.columns().c1()] = c1Column;
       columns[p.columns().c2()] = c2Column;
-      long[] low = new long[acc.length];
-      long[] high = new long[acc.length];
-      for (int i = 0; i < acc.length; i++) {
-        low[i] = Goldilocks.sub(acc[i], c1[k][i]);
-        high[i] = Goldilocks.add(Goldilocks.add(acc[i], c2[k][i]), 1);
-      }
-      roundingGroups.add(new long[][] {tags(p), outTable, low, high});
-      // [c1 | c2]: the top variable picks the half (InferenceStatement.rangePair).
-      // (With limbs, [c1 limbs | c2 limbs]: the limb variable below the half.)
-      long[] pair = java.util.Arrays.copyOf(c1Column, 2 * c1Column.length);
-      System.arraycopy(c2Column, 0, pair, c1Column.length, c2Column.length);
-      rangeGroups.add(new long[][] {pair});
+      // (tag, out, acc - c1, acc + c2 + 1): the last two as rules over the held acc, c1 and c2.
+      roundingGroups.add(
+          new GroupColumn[] {
+            tags(p),
+            held(outTable),
+            new GroupColumn.Sum(acc, c1[k], true, 0),
+            new GroupColumn.Sum(acc, c2[k], false, 1)
+          });
+      // [c1 | c2]: the top variable picks the half (InferenceStatement.rangePair), read from the
+      // committed columns themselves. (With limbs, [c1 limbs | c2 limbs]: the limb variable below
+      // the half.)
+      rangeGroups.add(new GroupColumn[] {new GroupColumn.Halves(c1Column, c2Column)});
     }
     if (rangeGroups.isEmpty()) {
-      rangeGroups.add(new long[][] {new long[1 << InferenceStatement.EMPTY_RANGE_GROUP.numVars()]});
+      rangeGroups.add(emptyRangeGroup());
     }
     roundingGroups.addAll(rescaleGroups);
     for (io.zkaudit.layers.MaxPoolLayer m : circuit.maxPools()) {
@@ -453,21 +468,25 @@ final class InferenceWitness {
         io.zkaudit.layers.VirtualPadding.addTo(c.out(), v, scalars.next());
       }
       long[] out = activations.get(c.layer().output());
-      roundingGroups.add(new long[][] {constant(c.out(), c.tag()), out, v, new long[v.length]});
+      roundingGroups.add(
+          new GroupColumn[] {constant(c.out(), c.tag()), held(out), held(v), constant(c.out(), 0)});
     }
     // (tag, x, y, 0): the committed input and output themselves, no virtual column.
     for (io.zkaudit.layers.UnaryTableLayer u : circuit.unaries()) {
       long[] out = activations.get(u.layer().output());
       roundingGroups.add(
-          new long[][] {
-            constant(u.out(), u.tag()), activation(circuit, u.input()), out, new long[out.length]
+          new GroupColumn[] {
+            constant(u.out(), u.tag()),
+            held(activation(circuit, u.input())),
+            held(out),
+            constant(u.out(), 0)
           });
     }
     lookups =
         List.of(
-            LookupWitness.compute(statement.lookups().get(0), roundingGroups),
+            LookupWitness.computeColumns(statement.lookups().get(0), roundingGroups),
             // A private input's two range groups come later (rangeInput), once its shadow is drawn.
-            LookupWitness.compute(
+            LookupWitness.computeColumns(
                 new LookupStatement.Lookup(
                     statement.lookups().get(1).table(),
                     statement.lookups().get(1).groups().subList(0, rangeGroups.size())),
@@ -524,8 +543,12 @@ final class InferenceWitness {
    * every row: {@link InferenceStatement#lookups(ModelCircuit, boolean)}) to the range lookup.
    */
   void rangeInput(ModelCircuit circuit, LookupStatement statement, long[] shadowColumn) {
-    List<long[][]> groups = rangeGroupsWithInput(circuit, shadowColumn);
-    lookups = List.of(lookups.get(0), LookupWitness.compute(statement.lookups().get(1), groups));
+    List<GroupColumn[]> groups = new ArrayList<>(lookups.get(1).columns());
+    for (long[] bound : inputBounds(circuit, shadowColumn)) {
+      groups.add(new GroupColumn[] {held(bound)});
+    }
+    lookups =
+        List.of(lookups.get(0), LookupWitness.computeColumns(statement.lookups().get(1), groups));
   }
 
   /**
@@ -533,6 +556,15 @@ final class InferenceWitness {
    * input over the input shadow's column.
    */
   List<long[][]> rangeGroupsWithInput(ModelCircuit circuit, long[] shadowColumn) {
+    List<long[][]> groups = new ArrayList<>(lookups.get(1).groups());
+    for (long[] bound : inputBounds(circuit, shadowColumn)) {
+      groups.add(new long[][] {bound});
+    }
+    return groups;
+  }
+
+  /** input − lo and hi − input over the input shadow's column. */
+  private static long[][] inputBounds(ModelCircuit circuit, long[] shadowColumn) {
     long[] bounds = InferenceStatement.inputRange(circuit);
     long lo = Goldilocks.fromSigned(bounds[0]);
     long hi = Goldilocks.fromSigned(bounds[1]);
@@ -542,10 +574,7 @@ final class InferenceWitness {
       low[i] = Goldilocks.sub(shadowColumn[i], lo);
       high[i] = Goldilocks.sub(hi, shadowColumn[i]);
     }
-    List<long[][]> groups = new ArrayList<>(lookups.get(1).groups());
-    groups.add(new long[][] {low});
-    groups.add(new long[][] {high});
-    return groups;
+    return new long[][] {low, high};
   }
 
   /**
@@ -569,9 +598,10 @@ final class InferenceWitness {
    */
   void rangeGap(LookupStatement statement, long[] gap) {
     int layerGroups = statement.lookups().get(1).groups().size() - 1;
-    List<long[][]> groups = new ArrayList<>(lookups.get(1).groups().subList(0, layerGroups));
-    groups.add(new long[][] {gap});
-    lookups = List.of(lookups.get(0), LookupWitness.compute(statement.lookups().get(1), groups));
+    List<GroupColumn[]> groups = new ArrayList<>(lookups.get(1).columns().subList(0, layerGroups));
+    groups.add(new GroupColumn[] {held(gap)});
+    lookups =
+        List.of(lookups.get(0), LookupWitness.computeColumns(statement.lookups().get(1), groups));
   }
 
   /**
@@ -651,13 +681,16 @@ final class InferenceWitness {
   }
 
   /** Step s's group (tag, X_a(s), m_{s-1}, m_s), m_0 = X_0: the arrays themselves, not copies. */
-  private static List<long[][]> poolGroups(io.zkaudit.layers.MaxPoolLayer m, PoolWitness pw) {
-    List<long[][]> groups = new ArrayList<>();
+  private static List<GroupColumn[]> poolGroups(io.zkaudit.layers.MaxPoolLayer m, PoolWitness pw) {
+    List<GroupColumn[]> groups = new ArrayList<>();
     for (int s = 1; s <= m.steps(); s++) {
       long[] b = s == 1 ? pw.taps()[0] : pw.maxima()[s - 2];
       groups.add(
-          new long[][] {
-            constant(m.out(), m.tag(s)), pw.taps()[m.stepTap(s)], b, pw.maxima()[s - 1]
+          new GroupColumn[] {
+            constant(m.out(), m.tag(s)),
+            held(pw.taps()[m.stepTap(s)]),
+            held(b),
+            held(pw.maxima()[s - 1])
           });
     }
     return groups;
@@ -790,20 +823,24 @@ final class InferenceWitness {
   }
 
   /** The table-tag column: base, plus the channel for per-channel tables (on every entry). */
-  private static long[] tags(ProvenLayer p) {
+  /** A layer's rounding tag on every row: its base, plus the channel when per channel. */
+  private static GroupColumn tags(ProvenLayer p) {
     TensorLayout out = p.outLayout();
-    long[] t = new long[out.paddedSize()];
-    int cMask = (1 << out.cBits()) - 1;
-    for (int i = 0; i < t.length; i++) {
-      t[i] = p.columns().tagBase() + (p.columns().perChannel() ? (i & cMask) : 0);
-    }
-    return t;
+    return p.columns().perChannel()
+        ? new GroupColumn.ChannelTag(p.columns().tagBase(), out.cBits(), out.paddedSize())
+        : new GroupColumn.Constant(p.columns().tagBase(), out.paddedSize());
   }
 
-  private static long[] constant(TensorLayout out, long v) {
-    long[] t = new long[out.paddedSize()];
-    java.util.Arrays.fill(t, v);
-    return t;
+  private static GroupColumn constant(TensorLayout out, long v) {
+    return new GroupColumn.Constant(v, out.paddedSize());
+  }
+
+  private static GroupColumn held(long[] values) {
+    return new GroupColumn.Held(values);
+  }
+
+  private static GroupColumn[] emptyRangeGroup() {
+    return new GroupColumn[] {held(new long[1 << InferenceStatement.EMPTY_RANGE_GROUP.numVars()])};
   }
 
   private static long[] rescaled(

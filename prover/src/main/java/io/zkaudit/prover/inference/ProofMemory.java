@@ -10,18 +10,21 @@ import io.zkaudit.layers.ModelCircuit;
  *
  * <p>The batch prover holds every padded sample's witness (docs/benchmarks.md, "Batch proof
  * memory"): its live heap peaks in the lookups round at about a fixed {@value #BASE_MIB} MiB plus
- * {@value #BYTES_PER_ENTRY} bytes per committed witness entry (measured on ResNet-8, 803,264
- * entries per zero-knowledge sample: ~64 MiB per padded sample, 0.9 GB at N' = 8, 2.4 GB at N' =
- * 32), and the parallel collector's old generation holds about two thirds of -Xmx. The same figure
- * predicts a single MobileNet v2 proof at ~5.4 GB (it proves in 5 GB with its codewords released):
- * an estimate, not a bound, calibrated on these two models.
+ * {@value #BYTES_PER_ENTRY} bytes per committed witness entry, and the parallel collector's old
+ * generation holds about two thirds of -Xmx. Measured on ResNet-8 (803,264 entries per
+ * zero-knowledge sample) with the rounding lookup's columns as rules and the range pair read from
+ * c1 and c2: 7.7 GB live at N' = 128 (proven in a 9 GB heap whose old generation was 7.5 GB, out of
+ * memory with the default 6 GB), and ~2.4–3.0 GB at N' = 32 (proven in 4 GB); the line through them
+ * is ~54 MiB per padded sample. N' = 128 thus fits the launcher's 12 GB (8 GB old generation). The
+ * same figure predicts a single MobileNet v2 proof (38.5M committed entries) at ~5.1 GB (it proves
+ * in 5 GB with its codewords released): an estimate, not a bound, calibrated on these two models.
  *
  * @param committedPerSample witness entries one sample commits (each proven layer's padded output
  *     and its two range witnesses, or two where the output is virtual; an ADD's rescaled inputs)
  */
 public record ProofMemory(long committedPerSample) {
-  static final long BASE_MIB = 400;
-  static final long BYTES_PER_ENTRY = 84;
+  static final long BASE_MIB = 900;
+  static final long BYTES_PER_ENTRY = 70;
 
   public static ProofMemory of(ModelCircuit circuit) {
     long committed = 0;

@@ -117,7 +117,7 @@ public final class LogUpProver {
      * q = alpha - compress(row) at leaves [offset, offset + rows), row x of cols at leaf offset +
      * x.
      */
-    void setDenominators(long offset, int rows, long[][] cols, Ext2 alpha, Ext2 beta) {
+    void setDenominators(long offset, int rows, GroupColumn[] cols, Ext2 alpha, Ext2 beta) {
       forEachHalf(
           offset,
           rows,
@@ -169,25 +169,58 @@ public final class LogUpProver {
 
   /**
    * One tree while it is proven: its layers (released as the GKR folds them) and its current claim.
+   * When its leaves can be recomputed ({@code refill} not null), they are dropped once layer n - 1
+   * has been built from them and recomputed when the GKR reaches layer n - 1: the leaves are 24
+   * bytes per leaf and are otherwise held, unread, through every upper layer of every tree.
    */
   private static final class FractionTree {
     final LogUpLayout.Tree shape;
     final Layer[] layers;
 
     /** Witness trees: per group its columns; null for a table's tree. */
-    final List<long[][]> groups;
+    final List<GroupColumn[]> groups;
+
+    /** Recomputes this tree's leaves; null when they are held (a cheating prover edited them). */
+    final java.util.function.Supplier<Leaves> refill;
 
     Ext2 p;
     Ext2 q;
     Ext2[] finalPoint;
 
-    FractionTree(LogUpLayout.Tree shape, Leaves leaves, List<long[][]> groups) {
+    FractionTree(
+        LogUpLayout.Tree shape,
+        Leaves leaves,
+        List<GroupColumn[]> groups,
+        java.util.function.Supplier<Leaves> refill) {
       this.shape = shape;
       this.groups = groups;
-      this.layers = buildTree(shape.numVars(), leaves);
+      int n = shape.numVars();
+      this.layers = buildTree(n, leaves);
       Ext2[] root = root(layers, leaves);
       p = root[0];
       q = root[1];
+      this.refill = n >= 2 ? refill : null;
+      if (this.refill != null) {
+        layers[n] = null;
+      }
+    }
+
+    /**
+     * Layer l: kept, or recomputed. The leaves (l = n) come from {@link #refill}; layer n - 1 from
+     * the leaves, which are then kept for the GKR's next layer.
+     */
+    Layer layer(int l) {
+      if (layers[l] != null) {
+        return layers[l];
+      }
+      int n = shape.numVars();
+      if (l == n) {
+        return leafLayer(refill.get());
+      }
+      if (layers[l + 1] == null) {
+        layers[l + 1] = layer(l + 1);
+      }
+      return parent(layers[l + 1], 1 << l);
     }
   }
 
@@ -206,17 +239,93 @@ public final class LogUpProver {
   }
 
   /**
-   * Round 1's output: the challenges β (row compression) and α (the fractions' pole), and every
-   * tree's leaves p/(α − compress(row)), in {@link LogUpLayout#trees} order.
+   * Round 1's output: the challenges β (row compression) and α (the fractions' pole), from which
+   * every tree's leaves p/(α − compress(row)), in {@link LogUpLayout#trees} order, are computed
+   * when round 2 builds that tree (and again at the GKR's last layers), so that no more than one
+   * tree's leaves are held while the trees are built. {@link #leaves()} computes and holds them all
+   * instead: a cheating prover in the tests edits them, and the held, edited leaves are then the
+   * ones proven.
    */
-  record Leafed(
-      LookupStatement statement,
-      List<LookupWitness> witnesses,
-      LogUpBlinding plan,
-      List<LogUpLayout.Tree> shapes,
-      List<Leaves> leaves,
-      Ext2 alpha,
-      Ext2 beta) {}
+  static final class Leafed {
+    private final LookupStatement statement;
+    private final List<LookupWitness> witnesses;
+    private final LogUpBlinding plan;
+    private final List<LogUpLayout.Tree> shapes;
+    private final Ext2 alpha;
+    private final Ext2 beta;
+    private List<Leaves> held;
+
+    Leafed(
+        LookupStatement statement,
+        List<LookupWitness> witnesses,
+        LogUpBlinding plan,
+        List<LogUpLayout.Tree> shapes,
+        Ext2 alpha,
+        Ext2 beta) {
+      this.statement = statement;
+      this.witnesses = witnesses;
+      this.plan = plan;
+      this.shapes = shapes;
+      this.alpha = alpha;
+      this.beta = beta;
+    }
+
+    LookupStatement statement() {
+      return statement;
+    }
+
+    List<LookupWitness> witnesses() {
+      return witnesses;
+    }
+
+    LogUpBlinding plan() {
+      return plan;
+    }
+
+    List<LogUpLayout.Tree> shapes() {
+      return shapes;
+    }
+
+    Ext2 alpha() {
+      return alpha;
+    }
+
+    Ext2 beta() {
+      return beta;
+    }
+
+    /** Every tree's leaves, computed once and held from now on (to be edited by a test). */
+    List<Leaves> leaves() {
+      if (held == null) {
+        List<Leaves> all = new ArrayList<>();
+        for (int i = 0; i < shapes.size(); i++) {
+          all.add(compute(i));
+        }
+        held = List.copyOf(all);
+      }
+      return held;
+    }
+
+    /** Tree i's leaves: the held ones, or freshly computed. */
+    Leaves leaves(int i) {
+      return held != null ? held.get(i) : compute(i);
+    }
+
+    /** How tree i's leaves are recomputed, or null when they are held. */
+    java.util.function.Supplier<Leaves> refill(int i) {
+      return held != null ? null : () -> compute(i);
+    }
+
+    private Leaves compute(int i) {
+      LogUpLayout.Tree shape = shapes.get(i);
+      LookupStatement.Lookup lk = statement.lookups().get(shape.lookup());
+      LookupWitness w = witnesses.get(shape.lookup());
+      return switch (shape) {
+        case LogUpLayout.TableTree t -> tableLeaves(t, lk, w, plan, alpha, beta);
+        case LogUpLayout.WitnessTree t -> witnessLeaves(t, lk, w, plan, alpha, beta);
+      };
+    }
+  }
 
   /**
    * Round 1: the statement's shape into the transcript, β and α, and the leaves of every tree. (A
@@ -236,17 +345,7 @@ public final class LogUpProver {
     LogUpLayout.absorbShape(statement, transcript);
     Ext2 beta = transcript.challengeExt(LogUpLayout.BETA);
     Ext2 alpha = transcript.challengeExt(LogUpLayout.ALPHA);
-    List<Leaves> leaves = new ArrayList<>();
-    for (LogUpLayout.Tree shape : shapes) {
-      LookupStatement.Lookup lk = statement.lookups().get(shape.lookup());
-      LookupWitness w = witnesses.get(shape.lookup());
-      leaves.add(
-          switch (shape) {
-            case LogUpLayout.TableTree t -> tableLeaves(t, lk, w, plan, alpha, beta);
-            case LogUpLayout.WitnessTree t -> witnessLeaves(t, lk, w, plan, alpha, beta);
-          });
-    }
-    return new Leafed(statement, witnesses, plan, shapes, leaves, alpha, beta);
+    return new Leafed(statement, witnesses, plan, shapes, alpha, beta);
   }
 
   /**
@@ -263,9 +362,9 @@ public final class LogUpProver {
     List<FractionTree> trees = new ArrayList<>();
     for (int i = 0; i < shapes.size(); i++) {
       LogUpLayout.Tree shape = shapes.get(i);
-      List<long[][]> groups =
-          shape instanceof LogUpLayout.WitnessTree ? witnesses.get(shape.lookup()).groups() : null;
-      trees.add(new FractionTree(shape, leafed.leaves().get(i), groups));
+      List<GroupColumn[]> groups =
+          shape instanceof LogUpLayout.WitnessTree ? witnesses.get(shape.lookup()).columns() : null;
+      trees.add(new FractionTree(shape, leafed.leaves(i), groups, leafed.refill(i)));
     }
     Ext2[] rootP = trees.stream().map(t -> t.p).toArray(Ext2[]::new);
     Ext2[] rootQ = trees.stream().map(t -> t.q).toArray(Ext2[]::new);
@@ -332,7 +431,7 @@ public final class LogUpProver {
     VirtualPolynomial vp = new VirtualPolynomial(layer - 1);
     for (int i : active) {
       FractionTree t = trees.get(i);
-      Layer lay = layer(t.layers, layer);
+      Layer lay = t.layer(layer);
       if (!t.shape.omitsP(layer)) {
         if (lay.pExt) {
           vp.addExt(lay.pLo);
@@ -385,9 +484,13 @@ public final class LogUpProver {
     if (plan != null) {
       cols = concat(cols, w.blinding().tableTuples());
     }
+    GroupColumn[] held = new GroupColumn[cols.length];
+    for (int c = 0; c < cols.length; c++) {
+      held[c] = new GroupColumn.Held(cols[c]);
+    }
     Leaves leaves = new Leaves(t.numVars(), true);
     leaves.setP(0, w.committedMultiplicities());
-    leaves.setDenominators(0, 1 << t.numVars(), cols, alpha, beta);
+    leaves.setDenominators(0, 1 << t.numVars(), held, alpha, beta);
     if (plan != null) {
       Ext2 tagWeight = beta.pow(lk.table().width());
       for (long y = lk.table().size(); y < 2L * lk.table().size(); y++) {
@@ -412,7 +515,7 @@ public final class LogUpProver {
     Leaves leaves = new Leaves(t.numVars(), !t.leafNumeratorIsOne());
     Ext2 tagWeight = beta.pow(lk.table().width());
     for (LogUpLayout.Placement placement : t.placements()) {
-      long[][] cols = w.groups().get(placement.group());
+      GroupColumn[] cols = w.columns().get(placement.group());
       LookupWitness.checkShape(cols, placement.shape(), lk.table().width());
       leaves.setDenominators(placement.offset(), 1 << placement.numVars(), cols, alpha, beta);
       if (leaves.pLo != null) {
@@ -479,10 +582,10 @@ public final class LogUpProver {
       }
     }
 
-    private void group(int lookup, int g, long[][] cols, Ext2[] point, Transcript transcript) {
+    private void group(int lookup, int g, GroupColumn[] cols, Ext2[] point, Transcript transcript) {
       Ext2[] values = new Ext2[cols.length];
       for (int c = 0; c < cols.length; c++) {
-        values[c] = evaluate(cols[c], point);
+        values[c] = cols[c].evaluate(point);
       }
       int ordinal = firstGroup[lookup] + g;
       witnessEvaluations[ordinal] = values;
@@ -571,7 +674,7 @@ public final class LogUpProver {
    * x in [from, to).
    */
   private static void combine(
-      long[][] cols, int from, int to, Ext2 alpha, Ext2 beta, long[] out, int outFrom) {
+      GroupColumn[] cols, int from, int to, Ext2 alpha, Ext2 beta, long[] out, int outFrom) {
     Ext2[] pows = new Ext2[cols.length];
     pows[0] = Ext2.ONE;
     for (int c = 1; c < cols.length; c++) {
@@ -584,10 +687,10 @@ public final class LogUpProver {
         (y0, y1) -> {
           for (int y = y0; y < y1; y++) {
             int x = from + y;
-            long s0 = cols[0][x];
+            long s0 = cols[0].at(x);
             long s1 = 0;
             for (int c = 1; c < cols.length; c++) {
-              long v = cols[c][x];
+              long v = cols[c].at(x);
               s0 = add(s0, mul(pows[c].c0(), v));
               s1 = add(s1, mul(pows[c].c1(), v));
             }
@@ -604,21 +707,15 @@ public final class LogUpProver {
    * Layers n..1 of one tree (index = layer) split by the top variable; layer n holds the leaves.
    * Layer n - 1 (when n >= 3) is not kept: it is as large as the leaves' denominators, and the
    * whole tree was 48 bytes per leaf at its peak. It is recomputed from the leaves when the GKR
-   * reaches it ({@link #layer}), which costs half a leaf layer's products and keeps 32 bytes per
-   * leaf (about 300 MB less for MobileNet v2's lookups).
+   * reaches it ({@link FractionTree#layer}), which costs half a leaf layer's products and keeps 32
+   * bytes per leaf (about 300 MB less for MobileNet v2's lookups).
    */
   private static Layer[] buildTree(int n, Leaves leaves) {
     Layer[] out = new Layer[n + 1];
     if (n == 0) {
       return out;
     }
-    Layer leaf = new Layer();
-    leaf.pLo = leaves.pLo;
-    leaf.pHi = leaves.pHi;
-    leaf.pExt = false;
-    leaf.qLo = leaves.qLo;
-    leaf.qHi = leaves.qHi;
-    out[n] = leaf;
+    out[n] = leafLayer(leaves);
     for (int l = n; l >= 2; l--) {
       out[l - 1] = parent(out[l], 1 << (l - 1));
       if (l == n - 1) {
@@ -628,9 +725,15 @@ public final class LogUpProver {
     return out;
   }
 
-  /** Layer l of a tree: kept, or recomputed from layer l + 1 (the layer above the leaves). */
-  private static Layer layer(Layer[] layers, int l) {
-    return layers[l] != null ? layers[l] : parent(layers[l + 1], 1 << l);
+  /** The leaves as a tree layer (the same arrays). */
+  private static Layer leafLayer(Leaves leaves) {
+    Layer leaf = new Layer();
+    leaf.pLo = leaves.pLo;
+    leaf.pHi = leaves.pHi;
+    leaf.pExt = false;
+    leaf.qLo = leaves.qLo;
+    leaf.qHi = leaves.qHi;
+    return leaf;
   }
 
   /**

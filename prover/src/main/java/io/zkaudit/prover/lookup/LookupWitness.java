@@ -5,24 +5,93 @@ import io.zkaudit.lookup.LogUpBlinding;
 import io.zkaudit.lookup.LookupStatement;
 import io.zkaudit.lookup.LookupTable;
 import io.zkaudit.lookup.TableColumn;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * The prover's data for one lookup: the witness groups ({@code groups.get(g)[c]} is column c of
+ * The prover's data for one lookup: the witness groups ({@code columns().get(g)[c]} is column c of
  * group g, 2^numVars canonical values, padding rows arbitrary) and the multiplicity column
  * (2^table.numVars entries: how often each table row is looked up by the active rows).
+ *
+ * <p>A group's columns may be rules over arrays the prover holds anyway ({@link GroupColumn}), so
+ * that the lookup's own columns take no memory. {@link #groups()} gives them as arrays, and from
+ * then on this witness holds those arrays and proves what they hold: a cheating prover in the tests
+ * edits them.
  *
  * <p>The caller commits the witness columns and the multiplicities before proving. A blinded proof
  * ({@link LogUpBlinding}) also needs {@code blinding}: null otherwise.
  */
-public record LookupWitness(List<long[][]> groups, long[] multiplicities, Blinding blinding) {
-  public LookupWitness {
-    groups = List.copyOf(groups);
+public final class LookupWitness {
+  private List<GroupColumn[]> columns;
+  private List<long[][]> held;
+  private final long[] multiplicities;
+  private final Blinding blinding;
+
+  private LookupWitness(
+      List<GroupColumn[]> columns, List<long[][]> held, long[] multiplicities, Blinding blinding) {
+    this.columns = columns == null ? null : List.copyOf(columns);
+    this.held = held == null ? null : List.copyOf(held);
+    this.multiplicities = multiplicities;
+    this.blinding = blinding;
+  }
+
+  public LookupWitness(List<long[][]> groups, long[] multiplicities, Blinding blinding) {
+    this(null, groups, multiplicities, blinding);
   }
 
   public LookupWitness(List<long[][]> groups, long[] multiplicities) {
     this(groups, multiplicities, null);
+  }
+
+  /** A witness whose groups are the given columns (arrays or rules). */
+  public static LookupWitness ofColumns(
+      List<GroupColumn[]> columns, long[] multiplicities, Blinding blinding) {
+    return new LookupWitness(columns, null, multiplicities, blinding);
+  }
+
+  /** The groups as the prover reads them: held arrays or rules, not copied. */
+  public List<GroupColumn[]> columns() {
+    if (held == null) {
+      return columns;
+    }
+    List<GroupColumn[]> out = new ArrayList<>(held.size());
+    for (long[][] g : held) {
+      GroupColumn[] cs = new GroupColumn[g.length];
+      for (int c = 0; c < g.length; c++) {
+        cs[c] = new GroupColumn.Held(g[c]);
+      }
+      out.add(cs);
+    }
+    return out;
+  }
+
+  /**
+   * The groups as arrays ({@code groups().get(g)[c]}), held by this witness from now on: a rule
+   * column becomes an array of its values, and the proof reads whatever these arrays then hold.
+   */
+  public List<long[][]> groups() {
+    if (held == null) {
+      List<long[][]> out = new ArrayList<>(columns.size());
+      for (GroupColumn[] g : columns) {
+        long[][] arrays = new long[g.length][];
+        for (int c = 0; c < g.length; c++) {
+          arrays[c] = g[c].toArray();
+        }
+        out.add(arrays);
+      }
+      held = List.copyOf(out);
+      columns = null;
+    }
+    return held;
+  }
+
+  public long[] multiplicities() {
+    return multiplicities;
+  }
+
+  public Blinding blinding() {
+    return blinding;
   }
 
   /**
@@ -43,6 +112,7 @@ public record LookupWitness(List<long[][]> groups, long[] multiplicities, Blindi
       int index,
       java.util.function.LongSupplier random) {
     LookupTable table = lookup.table();
+    List<GroupColumn[]> groups = columns();
     long[][] numerators = new long[groups.size()][];
     long[] tableNumerators = new long[table.size()];
     long[][] tableTuples = new long[table.width()][1 << plan.tupleVars(index)];
@@ -56,12 +126,12 @@ public record LookupWitness(List<long[][]> groups, long[] multiplicities, Blindi
         int slot = LogUpBlinding.slot(j++);
         tableNumerators[slot] = b;
         for (int c = 0; c < table.width(); c++) {
-          tableTuples[c][slot] = groups.get(g)[c][(int) rows[k]];
+          tableTuples[c][slot] = groups.get(g)[c].at((int) rows[k]);
         }
       }
     }
     return new LookupWitness(
-        groups, multiplicities, new Blinding(numerators, tableNumerators, tableTuples));
+        columns, held, multiplicities, new Blinding(numerators, tableNumerators, tableTuples));
   }
 
   /**
@@ -83,6 +153,24 @@ public record LookupWitness(List<long[][]> groups, long[] multiplicities, Blindi
    * table (no honest proof exists then).
    */
   public static LookupWitness compute(LookupStatement.Lookup lookup, List<long[][]> groups) {
+    List<GroupColumn[]> columns = new ArrayList<>(groups.size());
+    for (long[][] g : groups) {
+      GroupColumn[] cs = new GroupColumn[g.length];
+      for (int c = 0; c < g.length; c++) {
+        cs[c] = new GroupColumn.Held(g[c]);
+      }
+      columns.add(cs);
+    }
+    return new LookupWitness(null, groups, counts(lookup, columns), null);
+  }
+
+  /** The same over columns that may be rules. */
+  public static LookupWitness computeColumns(
+      LookupStatement.Lookup lookup, List<GroupColumn[]> groups) {
+    return new LookupWitness(groups, null, counts(lookup, groups), null);
+  }
+
+  private static long[] counts(LookupStatement.Lookup lookup, List<GroupColumn[]> groups) {
     LookupTable table = lookup.table();
     if (groups.size() != lookup.groups().size()) {
       throw new IllegalArgumentException(
@@ -91,7 +179,7 @@ public record LookupWitness(List<long[][]> groups, long[] multiplicities, Blindi
     Index index = new Index(table);
     long[] m = new long[table.size()];
     for (int g = 0; g < groups.size(); g++) {
-      long[][] cols = groups.get(g);
+      GroupColumn[] cols = groups.get(g);
       LookupStatement.Group shape = lookup.groups().get(g);
       checkShape(cols, shape, table.width());
       long[] tuple = new long[table.width()];
@@ -100,7 +188,7 @@ public record LookupWitness(List<long[][]> groups, long[] multiplicities, Blindi
           continue;
         }
         for (int c = 0; c < tuple.length; c++) {
-          tuple[c] = cols[c][x];
+          tuple[c] = cols[c].at(x);
         }
         int row = index.find(tuple);
         if (row < 0) {
@@ -110,18 +198,18 @@ public record LookupWitness(List<long[][]> groups, long[] multiplicities, Blindi
         m[row]++;
       }
     }
-    return new LookupWitness(groups, m);
+    return m;
   }
 
-  static void checkShape(long[][] cols, LookupStatement.Group shape, int width) {
+  static void checkShape(GroupColumn[] cols, LookupStatement.Group shape, int width) {
     if (cols.length != width) {
       throw new IllegalArgumentException(
           "group has " + cols.length + " columns, the table " + width);
     }
-    for (long[] c : cols) {
-      if (c.length != 1 << shape.numVars()) {
+    for (GroupColumn c : cols) {
+      if (c.size() != 1 << shape.numVars()) {
         throw new IllegalArgumentException(
-            "witness column of " + c.length + " rows, expected 2^" + shape.numVars());
+            "witness column of " + c.size() + " rows, expected 2^" + shape.numVars());
       }
     }
   }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.zkaudit.inference.ModelProof;
 import io.zkaudit.inference.ModelVerifier;
+import io.zkaudit.prover.lookup.GroupColumn;
 import io.zkaudit.prover.lookup.LookupWitness;
 import io.zkaudit.prover.model.QuantizedModel;
 import io.zkaudit.testutil.ResNet8;
@@ -100,8 +101,14 @@ class BatchMemoryProbe {
     sb.append(" input=").append(mib(seen, List.of(w.inputTable)));
     for (int l = 0; l < w.lookups.size(); l++) {
       LookupWitness lw = w.lookups.get(l);
-      List<long[]> g = new ArrayList<>();
-      lw.groups().forEach(cols -> g.addAll(Arrays.asList(cols)));
+      List<long[]> g = new ArrayList<>(); // the held columns only: a rule holds no array
+      for (GroupColumn[] cols : lw.columns()) {
+        for (GroupColumn c : cols) {
+          if (c instanceof GroupColumn.Held h) {
+            g.add(h.values());
+          }
+        }
+      }
       sb.append(" lookup").append(l).append("groups=").append(mib(seen, g));
       sb.append(" lookup")
           .append(l)

@@ -357,6 +357,9 @@ class VirtualPaddingTest {
             w -> {
               long[] c1 = w.c1[0];
               long[] c2 = w.c2[0];
+              // The rounding tuples as arrays, held as they are: its acc - c1 and acc + c2 + 1 are
+              // otherwise rules over c1 and c2 (GroupColumn.Sum) and would follow the swap.
+              w.lookups.get(0).groups();
               long[] pair = w.lookups.get(1).groups().get(0)[0];
               for (int i = 0; i < c1.length; i++) {
                 if (out.isReal(i) && c1[i] != c2[i]) {
