@@ -85,8 +85,8 @@ final class DemoCommand implements Callable<Integer> {
       names = "--one-proof-samples",
       description =
           "CIFAR-10 test images of the last step, an accuracy audit of ResNet-8 in one proof"
-              + " (0 skips it; about 1 GB of heap per 12 samples, checked first; default 128,"
-              + " or the largest power of two the heap holds)")
+              + " (0 skips it; the heap it needs is checked first: about 12 GB for 128 samples,"
+              + " 4 GB for 32; default 128, or the largest power of two the heap holds)")
   Integer oneProofSamples;
 
   @Option(

@@ -237,15 +237,9 @@ class AuditValidationTest {
           () ->
               stub.open(
                   resign(c.toBuilder().setSampleCount(Integer.MIN_VALUE).build(), p.buyer())));
-<<<<<<< HEAD
-      // One accuracy proof of 1024 ResNet-8 samples needs ~100 GB of heap (ProofMemory), more than
+      // One accuracy proof of 1024 ResNet-8 samples needs ~80 GB of heap (ProofMemory), more than
       // this machine has: refused at the commitment, naming what this seller can prove (before its
       // test-set commitment is even looked at).
-=======
-      // One accuracy proof of 1024 ResNet-8 samples needs ~80 GB of heap (ProofMemory), more than
-      // this machine has: refused at the commitment, naming what this seller can prove.
-      java.util.List<byte[]> many = new java.util.ArrayList<>();
->>>>>>> memory-cuts
       AuditCommitment.Builder big =
           c.toBuilder()
               .setProofKind(io.zkaudit.proto.v1.AuditProofKind.ACCURACY_PROOF)
