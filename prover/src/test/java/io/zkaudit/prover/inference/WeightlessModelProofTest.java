@@ -1,0 +1,110 @@
+package io.zkaudit.prover.inference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.zkaudit.inference.ModelProof;
+import io.zkaudit.inference.ModelVerifier;
+import io.zkaudit.inference.VerifyingKey;
+import io.zkaudit.inference.WeightLayout;
+import io.zkaudit.inference.WeightRanges;
+import io.zkaudit.model.Padding;
+import io.zkaudit.proof.InvalidProofException;
+import io.zkaudit.prover.model.QuantizedModel;
+import io.zkaudit.testutil.TinyModels;
+import io.zkaudit.testutil.TinyModels.Chain;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A model that commits no constant (issue 18: only pools, requantizations and reshapes, as a chain
+ * part without weights can be) is provable: its weight commitment holds hiding randomness only, so
+ * there is no weight range to prove, and its key carries no range proof. Before, {@code zkaudit
+ * commit} of such a model crashed ("the model commits no constant to range-check", exit 3).
+ */
+class WeightlessModelProofTest {
+
+  /**
+   * A padded 3x3 max pool, a 2x2/2 average pool, a requantization, a spatial mean and a flatten:
+   * every layer a proof covers without a weight.
+   */
+  static QuantizedModel poolsOnly() {
+    return new Chain("weightless-pools", List.of(1, 8, 8, 2))
+        .maxPool("max", 3, 1, new Padding(1, 1, 1, 1), -128, 127)
+        .averagePool("avg", 2, 2, Padding.NONE)
+        .requantize("q")
+        .mean("mean")
+        .flatten("flatten")
+        .build();
+  }
+
+  @Test
+  void aModelWithoutWeightsCommitsAndItsKeyNeedsNoRangeProof() throws Exception {
+    QuantizedModel m = poolsOnly();
+    assertTrue(m.constants().isEmpty(), "the test model has no constant");
+    Provability p = Provability.of(m);
+    assertTrue(p.provable(), p.messages().toString());
+    CommittedModel cm = ModelProver.commit(m);
+    assertTrue(
+        cm.layout().entries().stream().allMatch(e -> e.kind() == WeightLayout.Kind.HIDING),
+        "the weight commitment holds hiding randomness only: " + cm.layout());
+    VerifyingKey vk = WeightRangeProver.certify(cm);
+    assertNull(vk.rangeProof(), "nothing to range-check, so no range proof");
+    VerifyingKey decoded = VerifyingKey.decode(vk.encode());
+    assertEquals(cm.vk().digest(), decoded.digest());
+    WeightRanges st = WeightRanges.of(decoded);
+    assertTrue(st.empty());
+    st.verify(decoded, decoded.rangeProof());
+    WeightRanges.check(decoded);
+    assertTrue(WeightRanges.verified(decoded.digest()));
+    // The range prover refuses to prove an empty statement rather than make a proof of nothing.
+    assertThrows(IllegalStateException.class, () -> WeightRangeProver.prove(cm));
+  }
+
+  @Test
+  void aModelWithoutWeightsProvesAndVerifiesWithTheEnginesOutputs() throws Exception {
+    QuantizedModel m = poolsOnly();
+    CommittedModel cm = ModelProver.commit(m);
+    // Zero knowledge and plain, three inputs with three different outputs (MaxPoolProofTest's
+    // check): each proof verifies to the integer engine's output.
+    MaxPoolProofTest.provesTheEnginesOutputs(m, cm);
+    // A proof is about its own input: verifying it for another input fails.
+    List<int[]> xs = MaxPoolProofTest.inputs(m, 2, 99);
+    ModelVerifier verifier = new ModelVerifier(cm.vk());
+    for (boolean zk : new boolean[] {true, false}) {
+      ModelProof proof = ModelProver.prove(cm, xs.get(0), ProgressListener.NONE, zk);
+      verifier.verify(proof, xs.get(0));
+      assertThrows(
+          InvalidProofException.class,
+          () -> verifier.verify(proof, xs.get(1)),
+          zk ? "zero-knowledge" : "plain");
+    }
+  }
+
+  /**
+   * The key's fields stay bound: a weightless key carrying a range proof (here another model's) is
+   * refused, and a key of a model with weights still needs its own (a seller cannot drop it by
+   * claiming to have no weights: whether a model has any is read from its description).
+   */
+  @Test
+  void aRangeProofOnAWeightlessKeyIsRefusedAndAWeightedKeyStillNeedsOne() throws Exception {
+    CommittedModel weighted = ModelProver.commit(TinyModels.withMaxPool());
+    VerifyingKey weightedKey = WeightRangeProver.certify(weighted);
+    assertNotNull(weightedKey.rangeProof());
+    VerifyingKey forged =
+        ModelProver.commit(poolsOnly()).vk().withRangeProof(weightedKey.rangeProof());
+    InvalidProofException e =
+        assertThrows(
+            InvalidProofException.class,
+            () -> WeightRanges.check(VerifyingKey.decode(forged.encode())));
+    assertTrue(e.getMessage().contains("commits no constant"), e.getMessage());
+    VerifyingKey bare = VerifyingKey.decode(weighted.vk().encode());
+    assertNull(bare.rangeProof());
+    InvalidProofException missing =
+        assertThrows(InvalidProofException.class, () -> WeightRanges.check(bare));
+    assertTrue(missing.getMessage().contains("no weight range proof"), missing.getMessage());
+  }
+}
