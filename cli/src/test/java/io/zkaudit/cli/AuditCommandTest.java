@@ -192,7 +192,7 @@ class AuditCommandTest {
   }
 
   /** Waits until the seller has committed to its model and answers the registry. */
-  private static void awaitModels(int port) throws Exception {
+  static void awaitModels(int port) throws Exception {
     long until = System.nanoTime() + 120_000_000_000L;
     try (BuyerClient probe = new BuyerClient("localhost", port, PartyKey.generate(), 5)) {
       while (true) {
