@@ -231,6 +231,7 @@ final class AuditCommand implements Callable<Integer> {
                               Locale.ROOT, "sample %d %s", index, correct ? "correct" : "wrong")));
         }
       }
+      testSet(out, state);
       summary(out, o, model, (System.nanoTime() - t0) / 1e9);
       if (state.getCommitment().getChainAuditId() != 0) {
         escrowSummary(out, client, onChain, client.load(id), o);
@@ -335,6 +336,36 @@ final class AuditCommand implements Callable<Integer> {
         "  on-chain           audit %d settled: %s; %s wei withdrawn to %s%n",
         id, o.chainOutcome(), withdrawn, onChain.address());
     out.flush();
+  }
+
+  /**
+   * What the audit is about (issue 16): the test set's hash and the proof kind. For an accuracy
+   * proof the hash is T's digest (SHA-256 of the test-set commitment), the value the accuracy proof
+   * states and AuditEscrow stores; for per-sample proofs it is the hash of the salted sample
+   * hashes, and the escrow holds it bound to the label offset (AuditStatements.escrowTestSetHash).
+   */
+  private static void testSet(PrintWriter out, BuyerAuditState state) {
+    var c = state.getCommitment();
+    byte[] hash = c.getTestSetHash().toByteArray();
+    boolean accuracyProof = c.getProofKind() == io.zkaudit.proto.v1.AuditProofKind.ACCURACY_PROOF;
+    if (accuracyProof) {
+      out.printf(
+          "  test set           T's digest %s (the test-set commitment the proof states; the"
+              + " hash AuditEscrow stores)%n",
+          Hex.of(hash));
+    } else {
+      out.printf(
+          "  test set           hash %s (of the salted sample hashes; AuditEscrow stores %s, with"
+              + " the label offset)%n",
+          Hex.of(hash),
+          Hex.of(
+              io.zkaudit.protocols.AuditStatements.escrowTestSetHash(
+                  c.getProofKind(), hash, c.getLabelOffset())));
+    }
+    out.printf(
+        "  proof kind         %s (%s)%n",
+        accuracyProof ? "one accuracy proof about every sample" : "a proof per sample",
+        c.getProofKind().name());
   }
 
   private static void summary(
