@@ -85,6 +85,53 @@ class WeightlessModelProofTest {
   }
 
   /**
+   * A chain whose head commits no weight (a convolution body, then a max pool and a mean): the
+   * head's key needs no range proof, and the chain verifies with the whole model's output; the head
+   * proven on another input's intermediate is rejected against this body proof.
+   */
+  @Test
+  void aChainWhoseHeadHasNoWeightsVerifies() throws Exception {
+    QuantizedModel m =
+        new Chain("conv-then-pools", List.of(1, 6, 6, 2))
+            .conv("conv", 3, 1, new Padding(1, 1, 1, 1), 3, 4, 5)
+            .maxPool("max", 2, 2, Padding.NONE, -128, 127)
+            .mean("mean")
+            .build();
+    io.zkaudit.prover.model.ModelSplit split = io.zkaudit.prover.model.ModelSplit.at(m, 1);
+    CommittedModel body = ModelProver.commit(split.body());
+    CommittedModel head = ModelProver.commit(split.head());
+    // A part keeps the model's constants, but its circuit commits only what its own layers read.
+    assertTrue(
+        head.layout().entries().stream().allMatch(e -> e.kind() == WeightLayout.Kind.HIDING),
+        "the head commits no weight: " + head.layout());
+    VerifyingKey headKey = VerifyingKey.decode(WeightRangeProver.certify(head).encode());
+    assertNull(headKey.rangeProof());
+    WeightRanges.check(headKey);
+    List<int[]> xs = MaxPoolProofTest.inputs(m, 2, 7);
+    ModelProver.BodyProof bx =
+        ModelProver.proveCommittedOutput(body, xs.get(0), ProgressListener.NONE);
+    ModelProver.BodyProof by =
+        ModelProver.proveCommittedOutput(body, xs.get(1), ProgressListener.NONE);
+    ModelProof hx = ModelProver.prove(head, bx.output().committed(), ProgressListener.NONE);
+    ModelProof hy = ModelProver.prove(head, by.output().committed(), ProgressListener.NONE);
+    ModelVerifier bv = new ModelVerifier(body.vk());
+    ModelVerifier hv = new ModelVerifier(headKey);
+    int[] out =
+        io.zkaudit.inference.ProofChain.verify(
+            bv, bx.proof(), xs.get(0), bx.output().commitment(), hv, hx);
+    int[] whole =
+        new io.zkaudit.engine.IntegerEngine(m)
+            .trace(xs.get(0))
+            .tensor(io.zkaudit.layers.ModelCircuit.of(m.description(), true).outputTensor());
+    org.junit.jupiter.api.Assertions.assertArrayEquals(whole, out);
+    assertThrows(
+        InvalidProofException.class,
+        () ->
+            io.zkaudit.inference.ProofChain.verify(
+                bv, bx.proof(), xs.get(0), bx.output().commitment(), hv, hy));
+  }
+
+  /**
    * The key's fields stay bound: a weightless key carrying a range proof (here another model's) is
    * refused, and a key of a model with weights still needs its own (a seller cannot drop it by
    * claiming to have no weights: whether a model has any is read from its description).
