@@ -92,6 +92,9 @@ final class CommitCommand implements Callable<Integer> {
           vk.rangeProof().encode().length, rangeSeconds, rangeVerifyMs);
     }
     System.out.printf("  verifying key written to %s (%d bytes)%n", out, Files.size(out));
+    if (!cm.layout().holdsConstants()) {
+      return Main.EXIT_OK; // no weight to hide, no proof opens the commitment: nothing to rotate
+    }
     System.out.printf(
         "  the commitment hides the weights for about %,d zero-knowledge proofs (%s); then rotate"
             + " it: zkaudit commit --rotate %s (docs/zero-knowledge.md)%n",

@@ -61,6 +61,22 @@ class WeightlessModelCommandsTest {
         VerifyingKey.decode(Files.readAllBytes(vk)).rangeProof(),
         "no weight, so no range proof in the key");
 
+    // No proof opens its weight commitment: commit says nothing of a hiding budget, and a rotation
+    // is refused in one line (exit 2) instead of crashing.
+    assertTrue(!commit.out().contains("hides the weights"), commit.out());
+    Run rotate =
+        run(
+            "commit",
+            "--model",
+            m.toString(),
+            "--rotate",
+            vk.toString(),
+            "--out",
+            tmp.resolve("m2.vk").toString());
+    assertEquals(2, rotate.code(), rotate.out() + rotate.err());
+    assertTrue(rotate.err().contains("nothing to rotate"), rotate.err());
+    assertEquals(1, rotate.err().strip().lines().count(), rotate.err());
+
     String cat = shared("data/images/cat.bmp").toString();
     String hopper = shared("data/images/grace_hopper.bmp").toString();
     for (boolean zk : new boolean[] {true, false}) {

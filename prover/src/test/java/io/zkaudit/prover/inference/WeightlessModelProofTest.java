@@ -132,6 +132,24 @@ class WeightlessModelProofTest {
   }
 
   /**
+   * No proof opens a weightless model's weight commitment, so its hiding budget is unlimited (a
+   * seller never rotates it) and a rotation is refused with a reason rather than crashing on an
+   * opening of nothing.
+   */
+  @Test
+  void aWeightlessKeyNeverNeedsRotating() throws Exception {
+    byte[] key =
+        "a 32-byte hiding key for tests!!".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    CommittedModel gen0 = ModelProver.commit(poolsOnly(), key);
+    assertEquals(
+        Long.MAX_VALUE,
+        gen0.layout().hiddenProofs(io.zkaudit.inference.InferenceStatement.longLivedPcsParams()));
+    ProverException e =
+        assertThrows(ProverException.class, () -> RotationLinks.rotate(gen0, key, 1));
+    assertTrue(e.getMessage().contains("nothing to rotate"), e.getMessage());
+  }
+
+  /**
    * The key's fields stay bound: a weightless key carrying a range proof (here another model's) is
    * refused, and a key of a model with weights still needs its own (a seller cannot drop it by
    * claiming to have no weights: whether a model has any is read from its description).
