@@ -85,6 +85,44 @@ class WeightlessModelProofTest {
   }
 
   /**
+   * Accuracy proofs of a weightless model (what a buyer's audit asks by default): over public
+   * samples and about a test-set commitment T, each counts the engine's predictions; the proof
+   * about T does not verify against another T (one label changed).
+   */
+  @Test
+  void aWeightlessModelsAccuracyProofsCountTheEnginesPredictions() throws Exception {
+    QuantizedModel m = poolsOnly();
+    CommittedModel cm = ModelProver.commit(m);
+    List<int[]> xs = MaxPoolProofTest.inputs(m, 4, 11);
+    io.zkaudit.engine.IntegerEngine engine = new io.zkaudit.engine.IntegerEngine(m);
+    int[] labels = new int[xs.size()];
+    int correct = 0;
+    for (int b = 0; b < labels.length; b++) {
+      int predicted = io.zkaudit.engine.Predictions.topK(engine.infer(xs.get(b)), 1)[0];
+      labels[b] = b % 2 == 0 ? predicted : 1 - predicted; // two outputs: the other class
+      correct += labels[b] == predicted ? 1 : 0;
+    }
+    assertEquals(2, correct);
+    ModelVerifier v = new ModelVerifier(cm.vk());
+    assertEquals(
+        correct,
+        v.verifyAccuracy(
+                ModelProver.proveAccuracy(cm, xs, labels, ProgressListener.NONE, true), xs, labels)
+            .correct());
+    CommittedTestSet t = TestSets.commit(cm.vk(), xs, labels);
+    ModelVerifier.VerifiedAccuracy onT =
+        v.verifyAccuracy(ModelProver.proveAccuracy(cm, t, ProgressListener.NONE), t.commitment());
+    assertEquals(correct, onT.correct());
+    assertEquals(xs.size(), onT.samples());
+    // The same proof about another test set (one label changed) does not verify.
+    int[] changed = labels.clone();
+    changed[1] = 1 - changed[1];
+    CommittedTestSet other = TestSets.commit(cm.vk(), xs, changed);
+    ModelProof aboutT = ModelProver.proveAccuracy(cm, t, ProgressListener.NONE);
+    assertThrows(InvalidProofException.class, () -> v.verifyAccuracy(aboutT, other.commitment()));
+  }
+
+  /**
    * A chain whose head commits no weight (a convolution body, then a max pool and a mean): the
    * head's key needs no range proof, and the chain verifies with the whole model's output; the head
    * proven on another input's intermediate is rejected against this body proof.
