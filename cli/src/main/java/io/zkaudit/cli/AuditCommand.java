@@ -64,6 +64,14 @@ final class AuditCommand implements Callable<Integer> {
 
   @Mixin ServedModelOption servedModel;
 
+  /**
+   * How the dataset's images become the model's input. The seller's registration names the
+   * normalization it serves the model with (else the input quantization's range applies); the buyer
+   * encodes with that one, and an option that would encode the images to other integers is refused
+   * before anything is committed.
+   */
+  @Mixin InputNormalizationOption normalization;
+
   @Option(
       names = "--resume",
       description = "carry on the audit with this id from its state file instead of starting one")
@@ -115,6 +123,7 @@ final class AuditCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     seller.check();
+    var given = normalization.given(); // bad options are refused before connecting
     if (labelOffset != null && labelOffset < 0) {
       throw CliException.usage("--label-offset must be 0 or more");
     }
@@ -147,7 +156,7 @@ final class AuditCommand implements Callable<Integer> {
             model.vk().description().tensor(model.verifier().circuit().outputTensor()).size();
         AuditDatasets.TestSet set;
         try {
-          set = AuditDatasets.load(dataset, samples, in, classes);
+          set = encoded(out, model, in, classes, given);
         } catch (IllegalArgumentException e) {
           throw CliException.usage(e.getMessage());
         }
@@ -222,6 +231,7 @@ final class AuditCommand implements Callable<Integer> {
                               Locale.ROOT, "sample %d %s", index, correct ? "correct" : "wrong")));
         }
       }
+      testSet(out, state);
       summary(out, o, model, (System.nanoTime() - t0) / 1e9);
       if (state.getCommitment().getChainAuditId() != 0) {
         escrowSummary(out, client, onChain, client.load(id), o);
@@ -242,6 +252,55 @@ final class AuditCommand implements Callable<Integer> {
     } catch (IOException | java.io.UncheckedIOException e) {
       throw CliException.usage(e.getMessage());
     }
+  }
+
+  /**
+   * The dataset encoded as the seller's model reads it: with the normalization the seller
+   * registered (ModelEntry.input_normalization, signed), else the input quantization's range. An
+   * option is checked against that by encoding the set both ways: if any sample becomes other
+   * integers, the audit would measure the model on inputs the seller's users never send, so it is
+   * refused (exit 2) before the set is committed.
+   */
+  private AuditDatasets.TestSet encoded(
+      PrintWriter out,
+      RegisteredModel model,
+      TensorSpec in,
+      int classes,
+      java.util.Optional<InputNormalizationOption.Chosen> given) {
+    java.util.Optional<io.zkaudit.data.InputNormalization> served =
+        io.zkaudit.protocols.ServedNormalization.of(model.entry(), in.shape().getLast());
+    io.zkaudit.data.InputNormalization effective =
+        served.orElseGet(() -> io.zkaudit.data.PixelRange.of(in));
+    String servedText =
+        served.isPresent()
+            ? effective.describe() + " (registered by the seller with the model)"
+            : effective.describe()
+                + " (the input quantization's range: the seller registered none)";
+    AuditDatasets.TestSet set = AuditDatasets.load(dataset, samples, in, classes, effective);
+    if (given.isPresent()) {
+      given.get().value().requireChannels(in.shape().getLast());
+      AuditDatasets.TestSet mine =
+          AuditDatasets.load(dataset, samples, in, classes, given.get().value());
+      for (int i = 0; i < set.samples().size(); i++) {
+        if (!java.util.Arrays.equals(set.samples().get(i).input(), mine.samples().get(i).input())) {
+          throw CliException.usage(
+              "input normalization "
+                  + given.get().value().describe()
+                  + " ("
+                  + given.get().source()
+                  + ") encodes sample "
+                  + i
+                  + " to other integers than the seller's model reads, with "
+                  + servedText
+                  + ": drop the option or give that one");
+        }
+      }
+    }
+    if (served.isPresent() || given.isPresent()) {
+      out.println("input normalization: " + servedText);
+      out.flush();
+    }
+    return set;
   }
 
   private AuditClient.ChainOffer offer() {
@@ -277,6 +336,36 @@ final class AuditCommand implements Callable<Integer> {
         "  on-chain           audit %d settled: %s; %s wei withdrawn to %s%n",
         id, o.chainOutcome(), withdrawn, onChain.address());
     out.flush();
+  }
+
+  /**
+   * What the audit is about (issue 16): the test set's hash and the proof kind. For an accuracy
+   * proof the hash is T's digest (SHA-256 of the test-set commitment), the value the accuracy proof
+   * states and AuditEscrow stores; for per-sample proofs it is the hash of the salted sample
+   * hashes, and the escrow holds it bound to the label offset (AuditStatements.escrowTestSetHash).
+   */
+  private static void testSet(PrintWriter out, BuyerAuditState state) {
+    var c = state.getCommitment();
+    byte[] hash = c.getTestSetHash().toByteArray();
+    boolean accuracyProof = c.getProofKind() == io.zkaudit.proto.v1.AuditProofKind.ACCURACY_PROOF;
+    if (accuracyProof) {
+      out.printf(
+          "  test set           T's digest %s (the test-set commitment the proof states; the"
+              + " hash AuditEscrow stores)%n",
+          Hex.of(hash));
+    } else {
+      out.printf(
+          "  test set           hash %s (of the salted sample hashes; AuditEscrow stores %s, with"
+              + " the label offset)%n",
+          Hex.of(hash),
+          Hex.of(
+              io.zkaudit.protocols.AuditStatements.escrowTestSetHash(
+                  c.getProofKind(), hash, c.getLabelOffset())));
+    }
+    out.printf(
+        "  proof kind         %s (%s)%n",
+        accuracyProof ? "one accuracy proof about every sample" : "a proof per sample",
+        c.getProofKind().name());
   }
 
   private static void summary(

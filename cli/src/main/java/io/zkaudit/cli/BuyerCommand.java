@@ -119,7 +119,20 @@ final class BuyerCommand implements Runnable {
         RegisteredModel model = servedModel.choose(buyer);
         TensorSpec inSpec =
             model.vk().description().tensor(model.verifier().circuit().inputTensor());
-        int[] x = ProofInputs.read(input, inSpec, normalization.given());
+        // Without an option, an image is encoded as the seller registered (else the input
+        // quantization's range).
+        var chosen =
+            normalization
+                .given()
+                .or(
+                    () ->
+                        io.zkaudit.protocols.ServedNormalization.of(
+                                model.entry(), inSpec.shape().getLast())
+                            .map(
+                                n ->
+                                    new InputNormalizationOption.Chosen(
+                                        n, "registered by the seller with the model")));
+        int[] x = ProofInputs.read(input, inSpec, chosen);
         TensorSpec outSpec =
             model.vk().description().tensor(model.verifier().circuit().outputTensor());
         List<String> names =

@@ -82,11 +82,19 @@ final class CommitCommand implements Callable<Integer> {
     System.out.printf(
         "  %s: %d layers proven, %d weight tensors committed (%.1f s)%n",
         model.fileName(), cm.circuit().layers().size(), tensors, commitSeconds);
-    System.out.printf(
-        "  weight range proof: every committed weight, bias and addend is in its declared type"
-            + " (%,d bytes, proven in %.1f s, verified in %.0f ms)%n",
-        vk.rangeProof().encode().length, rangeSeconds, rangeVerifyMs);
+    if (vk.rangeProof() == null) {
+      // A model of pools, reshapes and requantizations only (WeightRanges.empty()).
+      System.out.println("  weight range proof: none needed (the model commits no weight)");
+    } else {
+      System.out.printf(
+          "  weight range proof: every committed weight, bias and addend is in its declared type"
+              + " (%,d bytes, proven in %.1f s, verified in %.0f ms)%n",
+          vk.rangeProof().encode().length, rangeSeconds, rangeVerifyMs);
+    }
     System.out.printf("  verifying key written to %s (%d bytes)%n", out, Files.size(out));
+    if (!cm.layout().holdsConstants()) {
+      return Main.EXIT_OK; // no weight to hide, no proof opens the commitment: nothing to rotate
+    }
     System.out.printf(
         "  the commitment hides the weights for about %,d zero-knowledge proofs (%s); then rotate"
             + " it: zkaudit commit --rotate %s (docs/zero-knowledge.md)%n",

@@ -58,6 +58,13 @@ final class SellerCommand implements Runnable {
 
     @Mixin ModelFileOption.Tflite model;
 
+    /**
+     * How images become the model's input: a float model is quantized with it, and it is registered
+     * with the model (ModelEntry.input_normalization) so that buyers encode their audit images the
+     * same way.
+     */
+    @Mixin InputNormalizationOption normalization;
+
     @Option(
         names = "--port",
         required = true,
@@ -158,7 +165,8 @@ final class SellerCommand implements Runnable {
       Logs.sellerRequests();
       boolean newKey = !java.nio.file.Files.exists(keyFile);
       PartyKey key = KeyFiles.loadOrCreate(keyFile);
-      CommittedModel committed = model.commit();
+      var chosen = normalization.forModel(model.file());
+      CommittedModel committed = ProverModels.commit(model.file(), true, chosen);
       String url = db != null ? db : SellerStore.h2FileUrl(Path.of("zkaudit-seller", "seller"));
       List<ClaimedMetric> metrics = new ArrayList<>();
       if (accuracy != null) {
@@ -214,7 +222,14 @@ final class SellerCommand implements Runnable {
                 io.zkaudit.protocols.seller.RotationPolicy.of(HidingKeys.loadOrCreate()));
         server.seller().onEvent(e -> out.println(e));
         try {
-          entry = server.seller().serve(committed, name != null ? name : model.fileName(), metrics);
+          entry =
+              server
+                  .seller()
+                  .serve(
+                      committed,
+                      name != null ? name : model.fileName(),
+                      metrics,
+                      chosen.map(InputNormalizationOption.Chosen::value));
         } catch (RequestRejected e) {
           throw CliException.usage("cannot register " + model.file() + ": " + e.getMessage());
         } catch (io.zkaudit.escrow.EscrowException e) {

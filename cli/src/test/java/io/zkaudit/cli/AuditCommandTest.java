@@ -84,9 +84,29 @@ class AuditCommandTest {
                 .contains(
                     expected == 0 ? "verdict            PASSED" : "verdict            FAILED"),
             r.out());
+        Path stateFile;
         try (var files = Files.list(dir.resolve("audits"))) {
-          assertEquals(1, files.filter(f -> f.toString().endsWith(".audit")).count());
+          var audits = files.filter(f -> f.toString().endsWith(".audit")).toList();
+          assertEquals(1, audits.size());
+          stateFile = audits.get(0);
         }
+        // Issue 16: T's digest (SHA-256 of the test-set commitment's encoding, what the proof
+        // states and AuditEscrow stores) and the proof kind are printed.
+        var commitment =
+            io.zkaudit.proto.v1.BuyerAuditState.parseFrom(Files.readAllBytes(stateFile))
+                .getCommitment();
+        String digest = io.zkaudit.protocols.Hex.of(commitment.getTestSetHash());
+        assertEquals(
+            digest,
+            io.zkaudit.protocols.Hex.of(
+                java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(commitment.getTestSetCommitment().toByteArray())));
+        assertTrue(r.out().contains("  test set           T's digest " + digest + " "), r.out());
+        assertTrue(
+            r.out()
+                .contains(
+                    "  proof kind         one accuracy proof about every sample (ACCURACY_PROOF)"),
+            r.out());
         if (claim.equals("0")) {
           // An audit committed (not yet sent) by the library, then carried on by the command.
           PartyKey key = PartyKey.fromHex(Files.readString(dir.resolve("buyer.key")));
@@ -144,6 +164,13 @@ class AuditCommandTest {
           assertTrue(shifted.out().contains("proofs verified    1 of 1"), shifted.out());
           // The fallback asked for: one proof per sample.
           assertTrue(shifted.out().contains("samples, a proof per sample;"), shifted.out());
+          assertTrue(
+              shifted.out().contains("  proof kind         a proof per sample (PER_SAMPLE_PROOFS)"),
+              shifted.out());
+          assertTrue(
+              shifted.out().contains("  test set           hash ")
+                  && shifted.out().contains("AuditEscrow stores "),
+              shifted.out());
         }
       } finally {
         seller.interrupt();
@@ -192,7 +219,7 @@ class AuditCommandTest {
   }
 
   /** Waits until the seller has committed to its model and answers the registry. */
-  private static void awaitModels(int port) throws Exception {
+  static void awaitModels(int port) throws Exception {
     long until = System.nanoTime() + 120_000_000_000L;
     try (BuyerClient probe = new BuyerClient("localhost", port, PartyKey.generate(), 5)) {
       while (true) {

@@ -33,6 +33,21 @@ public final class Statements {
             out.writeDouble(m.getValue());
             text(out, m.getDataset());
           }
+          // Appended only when present, so that registrations without one keep their signatures.
+          if (r.hasInputNormalization()) {
+            io.zkaudit.proto.v1.InputNormalization n = r.getInputNormalization();
+            tag(out, "input-normalization");
+            out.writeDouble(n.getLo());
+            out.writeDouble(n.getHi());
+            out.writeInt(n.getMeanCount());
+            for (double v : n.getMeanList()) {
+              out.writeDouble(v);
+            }
+            out.writeInt(n.getStdCount());
+            for (double v : n.getStdList()) {
+              out.writeDouble(v);
+            }
+          }
         });
   }
 

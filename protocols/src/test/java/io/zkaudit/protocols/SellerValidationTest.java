@@ -203,6 +203,22 @@ class SellerValidationTest {
             () ->
                 registry.register(
                     reg.setSellerSignature(other.sign(Statements.register(reg.build()))).build()));
+        // The seller's own registration with an input normalization that does not fit the model's
+        // three input channels (issue 18): refused with the field named, before anything else.
+        RegisterModelRequest.Builder misfit =
+            reg.clone()
+                .setInputNormalization(
+                    ServedNormalization.toProto(
+                        new io.zkaudit.data.InputNormalization.MeanStd(
+                            new double[] {0.5, 0.5}, new double[] {0.25, 0.25})));
+        assertRefused(
+            Status.Code.INVALID_ARGUMENT,
+            "input_normalization: input mean/std give 2 channels, the model's input has 3",
+            () ->
+                registry.register(
+                    misfit
+                        .setSellerSignature(f.sellerKey.sign(Statements.register(misfit.build())))
+                        .build()));
 
         // A contest: unsigned, then replayed.
         SignedAnswer a = prediction.predictSigned(good);

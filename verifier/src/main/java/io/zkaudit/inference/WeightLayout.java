@@ -93,6 +93,11 @@ public record WeightLayout(List<Entry> entries) {
    * hiding key.
    */
   public long hiddenProofs(io.zkaudit.pcs.PcsParams params) {
+    if (!holdsConstants()) {
+      // No proof opens a commitment that holds no constant (ModelVerifier reads nothing of it), so
+      // no proof reveals any of it: the budget is unlimited and the key never needs rotating.
+      return Long.MAX_VALUE;
+    }
     int n = new io.zkaudit.pcs.PackedLayout(logSizes()).numVars();
     return hidingEntries() / ((long) params.queries() << params.arities(n)[0]);
   }

@@ -179,7 +179,19 @@ public final class WeightRanges {
       }
     }
     if (lookups.isEmpty()) {
-      throw new IllegalStateException("the model commits no constant to range-check");
+      // A model without weights, biases or addends (only pools, reshapes, requantizations, ...):
+      // its weight commitment holds hiding randomness only, which no proof ever claims, so there
+      // is nothing to range-check and the statement is empty. Its key carries no range proof
+      // (check and verify refuse one), derived from the description alone as the ranges are.
+      this.statement = null;
+      this.multiplicityStart = -1;
+      this.masks = null;
+      this.maskColumnIndex = -1;
+      this.numeratorColumn = -1;
+      this.tupleStart = -1;
+      this.hidingColumn = -1;
+      this.witnessLayout = null;
+      return;
     }
     // One witness tree per lookup: the layout range proofs in keys were made with (format 7); the
     // split of format 8 would invalidate every committed key for a one-time proof's speed.
@@ -241,6 +253,15 @@ public final class WeightRanges {
 
   public List<Range> ranges() {
     return ranges;
+  }
+
+  /**
+   * Whether the model commits no constant to range-check (a model without weights): then there is
+   * no range proof, and {@link #statement()}, {@link #masks()} and {@link #witnessLayout()} are
+   * null.
+   */
+  public boolean empty() {
+    return ranges.isEmpty();
   }
 
   public LookupStatement statement() {
@@ -320,6 +341,8 @@ public final class WeightRanges {
    */
   public Reduction reduce(VerifyingKey vk, WeightRangeProof proof) throws InvalidProofException {
     InvalidProofException.check(
+        !empty(), "weight range proof: the model commits no constant, so there is none to reduce");
+    InvalidProofException.check(
         vk.weights().numVars() == weightLayout.numVars(),
         "weight range proof: the weight commitment has "
             + vk.weights().numVars()
@@ -395,6 +418,23 @@ public final class WeightRanges {
 
   /** Verifies a key's range proof: reduction, witness opening, shadow opening and link. */
   public void verify(VerifyingKey vk, WeightRangeProof proof) throws InvalidProofException {
+    if (empty()) {
+      // Every public field is bound: a weightless model's key has no range proof to carry, so one
+      // that comes with something claiming to be one is not a key this statement made.
+      InvalidProofException.check(
+          proof == null,
+          "weight range proof: the model commits no constant, so its key carries no range proof,"
+              + " but this one does");
+      InvalidProofException.check(
+          vk.weights().numVars() == weightLayout.numVars(),
+          "weight range proof: the weight commitment has "
+              + vk.weights().numVars()
+              + " variables, the model needs "
+              + weightLayout.numVars());
+      return;
+    }
+    InvalidProofException.check(
+        proof != null, "weight range proof: the key carries none, and the model commits constants");
     Reduction r = reduce(vk, proof);
     BasefoldVerifier pcs = new BasefoldVerifier(pcsParams());
     try {
@@ -429,20 +469,22 @@ public final class WeightRanges {
    * Checks that a key's committed constants are in their declared ranges, once per key digest in
    * this process. The digest covers the description and the weight commitment, which are what the
    * range proof is about: another copy of the key with another (even bogus) range proof is the same
-   * verified model. A key without a range proof (version 1, made before range proofs) is refused.
+   * verified model. A key without a range proof (version 1, made before range proofs) is refused,
+   * unless its model commits no constant ({@link #empty()}): then there is nothing to prove.
    */
   public static void check(VerifyingKey vk) throws InvalidProofException {
     Digest32 d = vk.digest();
     if (VERIFIED.contains(d)) {
       return;
     }
+    WeightRanges statement = of(vk);
     InvalidProofException.check(
-        vk.rangeProof() != null,
+        vk.rangeProof() != null || statement.empty(),
         "verifying key "
             + d.hex()
             + " has no weight range proof (a version-1 key): nothing shows its committed weights"
             + " are an int8 model; commit the model again with this version of zkaudit");
-    of(vk).verify(vk, vk.rangeProof());
+    statement.verify(vk, vk.rangeProof());
     VERIFIED.add(d);
   }
 

@@ -281,12 +281,21 @@ public final class BuyerClient implements AutoCloseable {
     if (!Arrays.equals(vk.description().digest(), e.getDescriptionDigest().toByteArray())) {
       throw invalid("model " + Hex.of(e.getModelId()) + ": wrong description digest");
     }
-    RegisterModelRequest signed =
+    RegisterModelRequest.Builder registration =
         RegisterModelRequest.newBuilder()
             .setName(e.getName())
             .setVerifyingKey(e.getVerifyingKey())
-            .addAllMetrics(e.getMetricsList())
-            .build();
+            .addAllMetrics(e.getMetricsList());
+    if (e.hasInputNormalization()) {
+      registration.setInputNormalization(e.getInputNormalization());
+    }
+    RegisterModelRequest signed = registration.build();
+    try {
+      io.zkaudit.protocols.ServedNormalization.of(
+          e, vk.description().tensor(vk.description().inputs().get(0)).shape().getLast());
+    } catch (IllegalArgumentException ex) {
+      throw invalid("model " + Hex.of(e.getModelId()) + ": " + ex.getMessage());
+    }
     if (!PartyKey.verify(e.getSellerSignature(), Statements.register(signed))) {
       throw invalid(
           "model "

@@ -142,7 +142,19 @@ public final class Seller {
    * to the keys it was rotated to, and resumes the contests a previous run left open.
    */
   public ModelEntry serve(CommittedModel model, String name, List<ClaimedMetric> metrics) {
-    ModelEntry entry = registry.load(model, name, metrics);
+    return serve(model, name, metrics, java.util.Optional.empty());
+  }
+
+  /**
+   * As {@link #serve(CommittedModel, String, List)}, registering the input normalization the model
+   * is served with (ModelEntry.input_normalization), which buyers encode their images with.
+   */
+  public ModelEntry serve(
+      CommittedModel model,
+      String name,
+      List<ClaimedMetric> metrics,
+      java.util.Optional<io.zkaudit.data.InputNormalization> normalization) {
+    ModelEntry entry = registry.load(model, name, metrics, normalization);
     chain.mirror(entry);
     registry.loadLineage(model, proving.rotation(), events, chain::mirror);
     contests.resumeOpenInBackground();

@@ -226,6 +226,9 @@ final class SellerProving {
               .addAllMetrics(oldEntry.getMetricsList())
               .setRotatedFrom(oldEntry.getModelId())
               .setRotationLink(ByteString.copyFrom(rotated.link().encode()));
+      if (oldEntry.hasInputNormalization()) {
+        r.setInputNormalization(oldEntry.getInputNormalization()); // the same model, served alike
+      }
       ModelEntry entry =
           registry.register(r.setSellerSignature(key.sign(Statements.register(r.build()))).build());
       store.countProof(fresh.vk().digest().bytes());

@@ -52,6 +52,19 @@ final class SellerRegistry {
    * same weights again and finds its registration in the store).
    */
   ModelEntry load(CommittedModel model, String name, List<ClaimedMetric> metrics) {
+    return load(model, name, metrics, Optional.empty());
+  }
+
+  /**
+   * As {@link #load(CommittedModel, String, List)}, registering the input normalization the model
+   * is served with (a float model quantized with a mean/std), which buyers encode their images
+   * with.
+   */
+  ModelEntry load(
+      CommittedModel model,
+      String name,
+      List<ClaimedMetric> metrics,
+      Optional<io.zkaudit.data.InputNormalization> normalization) {
     loaded.put(model.vk().digest(), model);
     Optional<ModelEntry> existing = store.model(model.vk().digest().bytes());
     if (existing.isPresent()) {
@@ -62,6 +75,8 @@ final class SellerRegistry {
             .setName(name)
             .setVerifyingKey(ByteString.copyFrom(certified(model).encode()))
             .addAllMetrics(metrics);
+    normalization.ifPresent(
+        n -> r.setInputNormalization(io.zkaudit.protocols.ServedNormalization.toProto(n)));
     return register(r.setSellerSignature(key.sign(Statements.register(r.build()))).build());
   }
 
@@ -178,6 +193,15 @@ final class SellerRegistry {
       throw RequestRejected.invalid("verifying_key: " + e.getMessage());
     }
     Digest32 id = vk.digest();
+    if (r.hasInputNormalization()) {
+      try {
+        io.zkaudit.protocols.ServedNormalization.fromProto(
+            r.getInputNormalization(),
+            vk.description().tensor(vk.description().inputs().get(0)).shape().getLast());
+      } catch (IllegalArgumentException e) {
+        throw RequestRejected.invalid(e.getMessage());
+      }
+    }
     // Before the weights check: a rotation that does not verify is refused as such, whoever sends
     // it.
     checkRotation(r, vk);
@@ -192,7 +216,7 @@ final class SellerRegistry {
       throw new RequestRejected(
           RequestRejected.Reason.DUPLICATE, "model " + id.hex() + " is registered");
     }
-    ModelEntry entry =
+    ModelEntry.Builder entry =
         ModelEntry.newBuilder()
             .setModelId(ByteString.copyFrom(id.bytes()))
             .setName(name)
@@ -202,10 +226,13 @@ final class SellerRegistry {
             .setRegisteredAtMillis(config.clock().millis())
             .setSellerSignature(r.getSellerSignature())
             .setRotatedFrom(r.getRotatedFrom())
-            .setRotationLink(r.getRotationLink())
-            .build();
-    store.putModel(entry);
-    return entry;
+            .setRotationLink(r.getRotationLink());
+    if (r.hasInputNormalization()) {
+      entry.setInputNormalization(r.getInputNormalization());
+    }
+    ModelEntry stored = entry.build();
+    store.putModel(stored);
+    return stored;
   }
 
   /**

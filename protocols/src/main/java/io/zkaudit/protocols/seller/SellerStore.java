@@ -130,9 +130,9 @@ public final class SellerStore implements AutoCloseable {
         () -> {
           db.sql(
                   "INSERT INTO models (model_id, name, description_digest, verifying_key,"
-                      + " seller_signature, seller_key, registered_at) VALUES (:model_id, :name,"
-                      + " :description_digest, :verifying_key, :seller_signature, :seller_key,"
-                      + " :registered_at)")
+                      + " seller_signature, seller_key, registered_at, input_normalization) VALUES"
+                      + " (:model_id, :name, :description_digest, :verifying_key,"
+                      + " :seller_signature, :seller_key, :registered_at, :input_normalization)")
               .bind("model_id", m.getModelId())
               .bind("name", m.getName())
               .bind("description_digest", m.getDescriptionDigest())
@@ -140,6 +140,9 @@ public final class SellerStore implements AutoCloseable {
               .bind("seller_signature", m.getSellerSignature().getRs())
               .bind("seller_key", m.getSellerSignature().getPublicKey())
               .bind("registered_at", m.getRegisteredAtMillis())
+              .bind(
+                  "input_normalization",
+                  m.hasInputNormalization() ? m.getInputNormalization().toByteArray() : null)
               .update();
           db.sql(
                   "INSERT INTO model_metrics (model_id, position, name, metric, dataset) VALUES"
@@ -246,20 +249,31 @@ public final class SellerStore implements AutoCloseable {
 
   /** A registered model, its rotation (if any) joined; its metrics are read apart. */
   private static final RowMapper<ModelEntry> MODEL =
-      r ->
-          ModelEntry.newBuilder()
-              .setModelId(r.byteString("model_id"))
-              .setName(r.text("name"))
-              .setDescriptionDigest(r.byteString("description_digest"))
-              .setVerifyingKey(r.byteString("verifying_key"))
-              .setSellerSignature(
-                  Signature.newBuilder()
-                      .setRs(r.byteString("seller_signature"))
-                      .setPublicKey(r.byteString("seller_key")))
-              .setRegisteredAtMillis(r.int64("registered_at"))
-              .setRotatedFrom(r.byteString("rotated_from"))
-              .setRotationLink(r.byteString("rotation_link"))
-              .build();
+      r -> {
+        ModelEntry.Builder b =
+            ModelEntry.newBuilder()
+                .setModelId(r.byteString("model_id"))
+                .setName(r.text("name"))
+                .setDescriptionDigest(r.byteString("description_digest"))
+                .setVerifyingKey(r.byteString("verifying_key"))
+                .setSellerSignature(
+                    Signature.newBuilder()
+                        .setRs(r.byteString("seller_signature"))
+                        .setPublicKey(r.byteString("seller_key")))
+                .setRegisteredAtMillis(r.int64("registered_at"))
+                .setRotatedFrom(r.byteString("rotated_from"))
+                .setRotationLink(r.byteString("rotation_link"));
+        byte[] normalization = r.bytes("input_normalization");
+        if (normalization != null) {
+          try {
+            b.setInputNormalization(
+                io.zkaudit.proto.v1.InputNormalization.parseFrom(normalization));
+          } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new java.sql.SQLException("models.input_normalization: " + e.getMessage(), e);
+          }
+        }
+        return b.build();
+      };
 
   private static final RowMapper<ClaimedMetric> METRIC =
       r ->
@@ -271,7 +285,8 @@ public final class SellerStore implements AutoCloseable {
 
   private static final String MODELS =
       "SELECT m.model_id, m.name, m.description_digest, m.verifying_key, m.seller_signature,"
-          + " m.seller_key, m.registered_at, l.rotated_from, l.rotation_link FROM models m"
+          + " m.seller_key, m.registered_at, m.input_normalization, l.rotated_from,"
+          + " l.rotation_link FROM models m"
           + " LEFT JOIN model_lineage l ON l.model_id = m.model_id";
 
   /** Every model, or the one with this id (null: every one), with their metrics. */

@@ -32,6 +32,11 @@ public final class RotationLinks {
    * and proves the link from {@code old}, which must hold the same model.
    */
   public static Rotation rotate(CommittedModel old, byte[] hidingKey, int generation) {
+    if (!old.layout().holdsConstants()) {
+      throw new ProverException(
+          "the model commits no weight: no proof opens its weight commitment, so there is nothing"
+              + " to rotate");
+    }
     CommittedModel fresh = ModelProver.commit(old.model(), hidingKey, generation);
     return new Rotation(fresh, prove(old, fresh, generation));
   }

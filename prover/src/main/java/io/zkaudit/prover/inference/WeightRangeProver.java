@@ -46,8 +46,15 @@ public final class WeightRangeProver {
     RAW
   }
 
-  /** The key of a committed model with its range proof attached. */
+  /**
+   * The key of a committed model with its range proof attached; a model that commits no constant
+   * (only pools, reshapes, ...) has nothing to range-check, and its key stays without one ({@link
+   * WeightRanges#empty()}).
+   */
   public static VerifyingKey certify(CommittedModel cm) {
+    if (WeightRanges.of(cm.vk().description(), cm.zkCircuit()).empty()) {
+      return cm.vk();
+    }
     return cm.vk().withRangeProof(prove(cm));
   }
 
@@ -76,6 +83,9 @@ public final class WeightRangeProver {
   static WeightRangeProof prove(CommittedModel cm, Limbs limbs) {
     VerifyingKey vk = cm.vk();
     WeightRanges st = WeightRanges.of(vk.description(), cm.zkCircuit());
+    if (st.empty()) {
+      throw new IllegalStateException("the model commits no constant: there is no range to prove");
+    }
     if (!st.weights().equals(cm.layout())) {
       throw new IllegalStateException(
           "the range statement lays the weights out differently from the commitment");
