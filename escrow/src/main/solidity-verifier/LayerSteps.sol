@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.28;
 
+import "./PackedExt2.sol";
 import "./FiatShamir.sol";
 import "./Goldilocks.sol";
 
@@ -166,13 +167,13 @@ contract LayerSteps {
             uint256 c1 = _ext(rangeEvals, 0);
             uint256 c2 = _ext(rangeEvals, 16);
             uint256 c1Pair = _ext(rangeEvals, 32);
-            uint256 acc = _add(_word(claims, v + 64), c1);
-            if (_word(claims, v + 96) != _add(_add(acc, c2), 1)) return (Reason.RoundingTuple, plan[0], 0, 0);
+            uint256 acc = PackedExt2.add(_word(claims, v + 64), c1);
+            if (_word(claims, v + 96) != PackedExt2.add(PackedExt2.add(acc, c2), 1)) return (Reason.RoundingTuple, plan[0], 0, 0);
             uint256 pairPoint = r.pairAt + 128;
             uint256 b = _word(claims, pairPoint + 32 * (r.pairN - 1));
             if (b == 0) return (Reason.DegenerateRangePoint, plan[0], 0, 0);
             uint256 pairValue = _word(claims, r.pairAt + 32 * (5 + r.pairN));
-            uint256 c2Pair = _mul(_sub(pairValue, _mul(_sub(1, b), c1Pair)), _inv(b));
+            uint256 c2Pair = PackedExt2.mul(PackedExt2.sub(pairValue, PackedExt2.mul(PackedExt2.sub(1, b), c1Pair)), _inv(b));
 
             bytes32 h = keccak256(abi.encodePacked(plan));
             uint256 rho = r.rowAt + 128;
@@ -217,9 +218,9 @@ contract LayerSteps {
                         uint256 index = c + ((x + (y << wBits)) << cBits);
                         uint256 e = 1;
                         for (uint256 j = 0; j < r.rowN; ++j) {
-                            e = _mul(e, _factor(_word(claims, rho + 32 * j), (index >> j) & 1));
+                            e = PackedExt2.mul(e, _factor(_word(claims, rho + 32 * j), (index >> j) & 1));
                         }
-                        acc = _add(acc, _mulBase(e, f));
+                        acc = PackedExt2.add(acc, PackedExt2.mulBase(e, f));
                     }
                 }
             }
@@ -358,10 +359,10 @@ contract LayerSteps {
             for (uint256 j = point.length; j > 0; --j) {
                 uint256 x = point[j - 1];
                 if ((n >> (j - 1)) & 1 == 1) {
-                    less = _add(less, _mul(equal, _sub(1, x)));
-                    equal = _mul(equal, x);
+                    less = PackedExt2.add(less, PackedExt2.mul(equal, PackedExt2.sub(1, x)));
+                    equal = PackedExt2.mul(equal, x);
                 } else {
-                    equal = _mul(equal, _sub(1, x));
+                    equal = PackedExt2.mul(equal, PackedExt2.sub(1, x));
                 }
             }
         }
@@ -385,14 +386,14 @@ contract LayerSteps {
             for (uint256 j = 0; j < a.length; ++j) {
                 uint256 x = a[j];
                 uint256 y = b[j];
-                eq = _mul(eq, _add(_mul(x, y), _mul(_sub(1, x), _sub(1, y))));
+                eq = PackedExt2.mul(eq, PackedExt2.add(PackedExt2.mul(x, y), PackedExt2.mul(PackedExt2.sub(1, x), PackedExt2.sub(1, y))));
             }
             for (uint256 c = 0; c < zeroPoints.length; ++c) {
                 int256 z = zeroPoints[c];
                 if (z == 0) continue;
                 if (z >= int256(1 << 63) || z < -int256(1 << 63)) return (Reason.BadStatement, 1, 0);
                 uint256 f = z >= 0 ? uint256(z) % P : P - uint256(-z) % P;
-                zeroPoint = _add(zeroPoint, _mulBase(_eq(b, c), f % P));
+                zeroPoint = PackedExt2.add(zeroPoint, PackedExt2.mulBase(_eq(b, c), f % P));
             }
             return (Reason.Valid, eq, zeroPoint);
         }
@@ -443,7 +444,7 @@ contract LayerSteps {
                         uint256 wy = yHere ? _factor(r[j - shift], yb) : 1;
                         for (uint256 ib = 0; ib <= (j < w.tapBits ? 1 : 0); ++ib) {
                             uint256 wi = j < w.tapBits && w.hasTap ? _factor(tap[j], ib) : 1;
-                            uint256 f = _mul(_mul(wyp, wy), wi);
+                            uint256 f = PackedExt2.mul(PackedExt2.mul(wyp, wy), wi);
                             if (f == 0) continue;
                             for (uint256 state = 0; state < 16; ++state) {
                                 uint256 ws = weight[state];
@@ -454,7 +455,7 @@ contract LayerSteps {
                                 uint256 ltI = ib < kBit ? 1 : ib > kBit ? 0 : (state >> 2) & 1;
                                 uint256 ltY = yp < nBit ? 1 : yp > nBit ? 0 : (state >> 3) & 1;
                                 uint256 to = (left >> 1) | ((right >> 1) << 1) | (ltI << 2) | (ltY << 3);
-                                next[to] = _add(next[to], _mul(ws, f));
+                                next[to] = PackedExt2.add(next[to], PackedExt2.mul(ws, f));
                             }
                         }
                     }
@@ -477,9 +478,9 @@ contract LayerSteps {
                     uint256 at = w.stride * y + i;
                     if (at < w.pad || at - w.pad >= w.inSize) continue;
                     uint256 v = w.hasTap ? _eq(tap, i) : 1;
-                    perY = _add(perY, w.hasIn ? _mul(v, _eq(inPoint, at - w.pad)) : v);
+                    perY = PackedExt2.add(perY, w.hasIn ? PackedExt2.mul(v, _eq(inPoint, at - w.pad)) : v);
                 }
-                acc = _add(acc, _mul(perY, _eq(r, y)));
+                acc = PackedExt2.add(acc, PackedExt2.mul(perY, _eq(r, y)));
             }
         }
     }
@@ -488,12 +489,12 @@ contract LayerSteps {
     function _eq(uint256[] calldata p, uint256 x) private pure returns (uint256 e) {
         e = 1;
         for (uint256 j = 0; j < p.length; ++j) {
-            e = _mul(e, _factor(p[j], (x >> j) & 1));
+            e = PackedExt2.mul(e, _factor(p[j], (x >> j) & 1));
         }
     }
 
     function _factor(uint256 p, uint256 bit) private pure returns (uint256) {
-        return bit == 1 ? p : _sub(1, p);
+        return bit == 1 ? p : PackedExt2.sub(1, p);
     }
 
     function _max(uint256 a, uint256 b) private pure returns (uint256) {
@@ -572,7 +573,7 @@ contract LayerSteps {
             acc = plan[1];
             if (plan[2] == 1) {
                 for (uint256 j = 0; j < plan[3]; ++j) {
-                    acc = _add(acc, _mulBase(_word(claims, rho + 32 * j), 1 << j));
+                    acc = PackedExt2.add(acc, PackedExt2.mulBase(_word(claims, rho + 32 * j), 1 << j));
                 }
             }
         }
@@ -610,31 +611,6 @@ contract LayerSteps {
     /// @dev The extension element c0 || c1 (little-endian each) at `at`, packed.
     function _ext(bytes calldata b, uint256 at) private pure returns (uint256) {
         return _le64(b, at) | (_le64(b, at + 8) << 64);
-    }
-
-    function _add(uint256 a, uint256 b) private pure returns (uint256) {
-        return addmod(a & M64, b & M64, P) | (addmod(a >> 64, b >> 64, P) << 64);
-    }
-
-    function _sub(uint256 a, uint256 b) private pure returns (uint256) {
-        unchecked {
-            return addmod(a & M64, P - (b & M64), P) | (addmod(a >> 64, P - (b >> 64), P) << 64);
-        }
-    }
-
-    /// @dev (a0 + a1 u)(b0 + b1 u) with u^2 = 7.
-    function _mul(uint256 a, uint256 b) private pure returns (uint256) {
-        unchecked {
-            uint256 a0 = a & M64;
-            uint256 a1 = a >> 64;
-            uint256 b0 = b & M64;
-            uint256 b1 = b >> 64;
-            return ((a0 * b0 + 7 * a1 * b1) % P) | (((a0 * b1 + a1 * b0) % P) << 64);
-        }
-    }
-
-    function _mulBase(uint256 a, uint256 k) private pure returns (uint256) {
-        return mulmod(a & M64, k, P) | (mulmod(a >> 64, k, P) << 64);
     }
 
     /// @dev (a0 - a1 u) / (a0^2 - 7 a1^2), for a non-zero a.

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.28;
 
+import "./PackedExt2.sol";
 import "./FiatShamir.sol";
 import "./SumcheckVerifier.sol";
 import "./LayerSteps.sol";
@@ -144,7 +145,7 @@ contract LinearLayerStep {
             pt.rhoC = pt.rc;
             (Reason why, uint256 part) = _sumZeroPart(plan, pt);
             if (why != Reason.Valid) return (why, 0, 0, 0);
-            phase2Claim = _add(value, part);
+            phase2Claim = PackedExt2.add(value, part);
         } else {
             if (!s.hasPhase1) return (Reason.Phase1Presence, 0, 0, 0);
             uint256[] memory evals;
@@ -153,7 +154,7 @@ contract LinearLayerStep {
                 if (kind == CONV) (, zwr) = _eqAndZeroPoints(plan, pt.rc, pt.rc);
                 uint256 reasonCode;
                 (reasonCode, t.state, pt.rho1, evals) =
-                    _sumcheck(t.state, _phase1Spec(plan, _sub(value, bias), zwr), proof[s.p1At:s.p1At + s.p1Len]);
+                    _sumcheck(t.state, _phase1Spec(plan, PackedExt2.sub(value, bias), zwr), proof[s.p1At:s.p1At + s.p1Len]);
                 if (reasonCode != 0) return (Reason.Phase1Sumcheck, reasonCode, 0, 0);
             }
             uint256 inCBits = plan[7];
@@ -169,7 +170,7 @@ contract LinearLayerStep {
                 : _item(h, plan[31], plan[32], pt.rho1, new uint256[](0), evals[0]);
             (Reason why2, uint256 part2) = _inputZeroPart(plan, pt);
             if (why2 != Reason.Valid) return (why2, 1, 0, 0);
-            phase2Claim = _add(evals[1], part2);
+            phase2Claim = PackedExt2.add(evals[1], part2);
         }
         uint256[] memory evals2;
         {
@@ -362,7 +363,7 @@ contract LinearLayerStep {
             w[6] = 3;
             w[7] = 2;
             (w[8], w[9], w[10], w[11], w[12]) = (1, 3, 0, 1, 2);
-            (w[13], w[14], w[15], w[16]) = (_sub(0, zwr), 2, 1, 2);
+            (w[13], w[14], w[15], w[16]) = (PackedExt2.sub(0, zwr), 2, 1, 2);
         } else {
             w = new uint256[](18);
             w[6] = 4;
@@ -436,7 +437,7 @@ contract LinearLayerStep {
         if (a != Reason.Valid) return (a, 0);
         if (b != Reason.Valid) return (b, 0);
         if (c != Reason.Valid) return (c, 0);
-        return (Reason.Valid, _mulBase(_mul(_mul(rows, cols), mask), zin));
+        return (Reason.Valid, PackedExt2.mulBase(PackedExt2.mul(PackedExt2.mul(rows, cols), mask), zin));
     }
 
     /// @dev sumZeroPart: rows.windowCount(ry) cols.windowCount(rx) RangeMask(rc) zin.
@@ -450,7 +451,7 @@ contract LinearLayerStep {
         if (a != Reason.Valid) return (a, 0);
         if (b != Reason.Valid) return (b, 0);
         if (c != Reason.Valid) return (c, 0);
-        return (Reason.Valid, _mulBase(_mul(_mul(rows, cols), mask), zin));
+        return (Reason.Valid, PackedExt2.mulBase(PackedExt2.mul(PackedExt2.mul(rows, cols), mask), zin));
     }
 
     /// @dev phase2End's wiring at sigma = (sx, sy): the windows with the taps at rho1's (a sum: taps
@@ -465,7 +466,7 @@ contract LinearLayerStep {
         (Reason b, uint256 cols) = _window(plan, 21, pt.rx, sum ? none : pt.rhoJ, sx, sum ? 2 : 3);
         if (a != Reason.Valid) return (a, 0);
         if (b != Reason.Valid) return (b, 0);
-        return (Reason.Valid, _mul(rows, cols));
+        return (Reason.Valid, PackedExt2.mul(rows, cols));
     }
 
     /// @dev LayerSteps.window with the plan's seven shape words from `at`.
@@ -559,7 +560,7 @@ contract LinearLayerStep {
             t.absorbCalldata("add-eval", addEval);
             uint256 s = _ext(addEval, 0);
             uint256 first = plan[3] == 1 ? 1 : 0;
-            uint256[2] memory parts = first == 0 ? [s, _sub(value, s)] : [_sub(value, s), s];
+            uint256[2] memory parts = first == 0 ? [s, PackedExt2.sub(value, s)] : [PackedExt2.sub(value, s), s];
             bytes32 h = keccak256(abi.encodePacked(plan));
             uint256[] memory rc = _slice(rho, 0, plan[2]);
             uint256[] memory full = _slice(rho, 0, rho.length);
@@ -666,31 +667,5 @@ contract LinearLayerStep {
         for (uint256 j = 0; j < n; ++j) {
             out[j] = v[from + j];
         }
-    }
-
-    // ------------------------------------------------------------------ packed extension field
-
-    function _add(uint256 a, uint256 b) private pure returns (uint256) {
-        return addmod(a & M64, b & M64, P) | (addmod(a >> 64, b >> 64, P) << 64);
-    }
-
-    function _sub(uint256 a, uint256 b) private pure returns (uint256) {
-        unchecked {
-            return addmod(a & M64, P - (b & M64), P) | (addmod(a >> 64, P - (b >> 64), P) << 64);
-        }
-    }
-
-    function _mul(uint256 a, uint256 b) private pure returns (uint256) {
-        unchecked {
-            uint256 a0 = a & M64;
-            uint256 a1 = a >> 64;
-            uint256 b0 = b & M64;
-            uint256 b1 = b >> 64;
-            return ((a0 * b0 + 7 * a1 * b1) % P) | (((a0 * b1 + a1 * b0) % P) << 64);
-        }
-    }
-
-    function _mulBase(uint256 a, uint256 k) private pure returns (uint256) {
-        return mulmod(a & M64, k, P) | (mulmod(a >> 64, k, P) << 64);
     }
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.28;
 
+import "./PackedExt2.sol";
 import "./Goldilocks.sol";
 import "./FiatShamir.sol";
 
@@ -579,11 +580,11 @@ contract LogUpVerifier {
                 uint256 num = 0;
                 uint256 den = 1;
                 while (i < n && !s.trees[i].table) {
-                    num = _add(_mul(num, r.q[i]), _mul(r.p[i], den));
-                    den = _mul(den, r.q[i]);
+                    num = PackedExt2.add(PackedExt2.mul(num, r.q[i]), PackedExt2.mul(r.p[i], den));
+                    den = PackedExt2.mul(den, r.q[i]);
                     ++i;
                 }
-                if (_mul(num, r.q[t]) != _mul(r.p[t], den)) revert Rejected(Reason.RootSum, s.trees[t].lookup);
+                if (PackedExt2.mul(num, r.q[t]) != PackedExt2.mul(r.p[t], den)) revert Rejected(Reason.RootSum, s.trees[t].lookup);
             }
             r.pts = new uint256[][](s.maxN + 1);
             r.pts[0] = new uint256[](0);
@@ -622,10 +623,10 @@ contract LogUpVerifier {
                 uint256 c = 1;
                 for (uint256 i = 0; i < s.trees.length; ++i) {
                     if (s.trees[i].numVars < l) continue;
-                    current = _add(current, _mul(c, r.p[i]));
-                    c = _mul(c, lambda);
-                    current = _add(current, _mul(c, r.q[i]));
-                    c = _mul(c, lambda);
+                    current = PackedExt2.add(current, PackedExt2.mul(c, r.p[i]));
+                    c = PackedExt2.mul(c, lambda);
+                    current = PackedExt2.add(current, PackedExt2.mul(c, r.q[i]));
+                    c = PackedExt2.mul(c, lambda);
                     tables += _omitsP(s.trees[i], l) ? 2 : 4;
                 }
             }
@@ -640,7 +641,7 @@ contract LogUpVerifier {
                 if (n == 0 && _ext(proof, maskAt) != 0) revert Rejected(Reason.EmptyMask, l);
                 r.t.absorbCalldata("sumcheck/mask-sum", proof[maskAt:maskAt + 16]);
                 weight = _challenge(r.t, "sumcheck/mask-weight");
-                current = _add(current, _mul(weight, _ext(proof, maskAt)));
+                current = PackedExt2.add(current, PackedExt2.mul(weight, _ext(proof, maskAt)));
             }
             uint256[] memory point = new uint256[](l);
             for (uint256 i = 0; i < n; ++i) {
@@ -654,12 +655,12 @@ contract LogUpVerifier {
             if (_u32(proof, at) != tables) revert Rejected(Reason.Shape, 100 + l);
             at += 4;
             r.t.absorbCalldata("sumcheck/evaluations", proof[at:at + 16 * tables]);
-            uint256 expected = _mul(_composition(s, l, lambda, proof, at), _eq(r.pts[n], point, n));
+            uint256 expected = PackedExt2.mul(_composition(s, l, lambda, proof, at), _eq(r.pts[n], point, n));
             if (s.masked) {
                 uint256 maskAt = f.masks + 32 * n + 16;
                 if (n == 0 && _ext(proof, maskAt) != 0) revert Rejected(Reason.EmptyMask, l);
                 r.t.absorbCalldata("sumcheck/mask-eval", proof[maskAt:maskAt + 16]);
-                expected = _add(expected, _mul(weight, _ext(proof, maskAt)));
+                expected = PackedExt2.add(expected, PackedExt2.mul(weight, _ext(proof, maskAt)));
             }
             if (expected != current) revert Rejected(Reason.LayerSumcheck, l);
             uint256 rho = _challenge(r.t, "logup/rho");
@@ -677,8 +678,8 @@ contract LogUpVerifier {
                 uint256 q0 = _ext(proof, e);
                 uint256 q1 = _ext(proof, e + 16);
                 e += 32;
-                r.p[i] = _add(p0, _mul(rho, _sub(p1, p0)));
-                r.q[i] = _add(q0, _mul(rho, _sub(q1, q0)));
+                r.p[i] = PackedExt2.add(p0, PackedExt2.mul(rho, PackedExt2.sub(p1, p0)));
+                r.q[i] = PackedExt2.add(q0, PackedExt2.mul(rho, PackedExt2.sub(q1, q0)));
             }
             point[n] = rho;
             r.pts[l] = point;
@@ -694,36 +695,36 @@ contract LogUpVerifier {
             uint256 cp = 1;
             for (uint256 i = 0; i < s.trees.length; ++i) {
                 if (s.trees[i].numVars < l) continue;
-                uint256 cq = _mul(cp, lambda);
+                uint256 cq = PackedExt2.mul(cp, lambda);
                 if (_omitsP(s.trees[i], l)) {
                     uint256 q0 = _ext(proof, e);
                     uint256 q1 = _ext(proof, e + 16);
-                    acc = _add(acc, _add(_mul(cp, _add(q0, q1)), _mul(cq, _mul(q0, q1))));
+                    acc = PackedExt2.add(acc, PackedExt2.add(PackedExt2.mul(cp, PackedExt2.add(q0, q1)), PackedExt2.mul(cq, PackedExt2.mul(q0, q1))));
                     e += 32;
                 } else {
                     uint256 p0 = _ext(proof, e);
                     uint256 p1 = _ext(proof, e + 16);
                     uint256 q0 = _ext(proof, e + 32);
                     uint256 q1 = _ext(proof, e + 48);
-                    acc = _add(acc, _add(_mul(cp, _add(_mul(p0, q1), _mul(p1, q0))), _mul(cq, _mul(q0, q1))));
+                    acc = PackedExt2.add(acc, PackedExt2.add(PackedExt2.mul(cp, PackedExt2.add(PackedExt2.mul(p0, q1), PackedExt2.mul(p1, q0))), PackedExt2.mul(cq, PackedExt2.mul(q0, q1))));
                     e += 64;
                 }
-                cp = _mul(cq, lambda);
+                cp = PackedExt2.mul(cq, lambda);
             }
         }
     }
 
     /// @dev g(x) for the cubic g with g(0) = v0, g(1) = claim - v0, g(2) = v2, g(3) = v3.
     function _round(uint256 v0, uint256 claim, uint256 v2, uint256 v3, uint256 x) private pure returns (uint256) {
-        uint256 d1 = _sub(x, 1);
-        uint256 d2 = _sub(x, 2);
-        uint256 d3 = _sub(x, 3);
-        uint256 d01 = _mul(x, d1);
-        uint256 d23 = _mul(d2, d3);
-        uint256 acc = _mulBase(_mul(_mul(d1, d23), v0), INV_M6);
-        acc = _add(acc, _mulBase(_mul(_mul(x, d23), _sub(claim, v0)), INV_2));
-        acc = _add(acc, _mulBase(_mul(_mul(d01, d3), v2), INV_M2));
-        return _add(acc, _mulBase(_mul(_mul(d01, d2), v3), INV_6));
+        uint256 d1 = PackedExt2.sub(x, 1);
+        uint256 d2 = PackedExt2.sub(x, 2);
+        uint256 d3 = PackedExt2.sub(x, 3);
+        uint256 d01 = PackedExt2.mul(x, d1);
+        uint256 d23 = PackedExt2.mul(d2, d3);
+        uint256 acc = PackedExt2.mulBase(PackedExt2.mul(PackedExt2.mul(d1, d23), v0), INV_M6);
+        acc = PackedExt2.add(acc, PackedExt2.mulBase(PackedExt2.mul(PackedExt2.mul(x, d23), PackedExt2.sub(claim, v0)), INV_2));
+        acc = PackedExt2.add(acc, PackedExt2.mulBase(PackedExt2.mul(PackedExt2.mul(d01, d3), v2), INV_M2));
+        return PackedExt2.add(acc, PackedExt2.mulBase(PackedExt2.mul(PackedExt2.mul(d01, d2), v3), INV_6));
     }
 
     /// @dev eq(a, b) over their first n coordinates.
@@ -731,9 +732,9 @@ contract LogUpVerifier {
         unchecked {
             acc = 1;
             for (uint256 j = 0; j < n; ++j) {
-                uint256 ab = _mul(a[j], b[j]);
+                uint256 ab = PackedExt2.mul(a[j], b[j]);
                 // a b + (1 - a)(1 - b) = 1 - a - b + 2 a b
-                acc = _mul(acc, _add(_sub(_sub(1, a[j]), b[j]), _add(ab, ab)));
+                acc = PackedExt2.mul(acc, PackedExt2.add(PackedExt2.sub(PackedExt2.sub(1, a[j]), b[j]), PackedExt2.add(ab, ab)));
             }
         }
     }
@@ -764,7 +765,7 @@ contract LogUpVerifier {
             uint256[] memory point = r.pts[t.numVars];
             uint256 expected;
             if (!s.blinded) {
-                expected = _sub(r.alpha, _table(lk, r.beta, point, tables));
+                expected = PackedExt2.sub(r.alpha, _table(lk, r.beta, point, tables));
             } else {
                 // Top variable b: the table at b = 0, the blinding half (u', tagged) at b = 1.
                 uint256 b = point[lk.tableVars];
@@ -773,12 +774,12 @@ contract LogUpVerifier {
                 r.t.absorbCalldata("logup/blinding-tuple", proof[at + 4:at + 4 + 16 * lk.width]);
                 uint256 ext = 1;
                 for (uint256 j = lk.tupleVars; j < lk.tableVars; ++j) {
-                    ext = _mul(ext, _sub(1, point[j]));
+                    ext = PackedExt2.mul(ext, PackedExt2.sub(1, point[j]));
                 }
                 (uint256 u, uint256 betaW) = _compress(r.beta, proof, at + 4, lk.width);
-                uint256 tagged = _add(_mul(u, ext), betaW);
-                expected = _add(
-                    _mul(_sub(1, b), _sub(r.alpha, _table(lk, r.beta, point, tables))), _mul(b, _sub(r.alpha, tagged))
+                uint256 tagged = PackedExt2.add(PackedExt2.mul(u, ext), betaW);
+                expected = PackedExt2.add(
+                    PackedExt2.mul(PackedExt2.sub(1, b), PackedExt2.sub(r.alpha, _table(lk, r.beta, point, tables))), PackedExt2.mul(b, PackedExt2.sub(r.alpha, tagged))
                 );
             }
             if (r.q[i] != expected) revert Rejected(Reason.TableLeaf, t.lookup);
@@ -800,7 +801,7 @@ contract LogUpVerifier {
                     // offset + sum_j 2^j r_j: the index's MLE is linear.
                     v = lk.columns[c].value;
                     for (uint256 j = 0; j < lk.tableVars; ++j) {
-                        v = _add(v, _mulBase(point[j], 1 << j));
+                        v = PackedExt2.add(v, PackedExt2.mulBase(point[j], 1 << j));
                     }
                 } else if (lk.columns[c].kind == 3) {
                     v = _ext(tables, lk.columns[c].at);
@@ -812,8 +813,8 @@ contract LogUpVerifier {
                     }
                     v = _explicit(tables, lk.columns[c].at, lo, hi);
                 }
-                acc = _add(acc, _mul(pow, v));
-                pow = _mul(pow, beta);
+                acc = PackedExt2.add(acc, PackedExt2.mul(pow, v));
+                pow = PackedExt2.mul(pow, beta);
             }
         }
     }
@@ -827,9 +828,9 @@ contract LogUpVerifier {
                 uint256 half = 1 << j;
                 uint256 x = point[from + j];
                 for (uint256 k = 0; k < half; ++k) {
-                    uint256 v = _mul(e[k], x);
+                    uint256 v = PackedExt2.mul(e[k], x);
                     e[k + half] = v;
-                    e[k] = _sub(e[k], v);
+                    e[k] = PackedExt2.sub(e[k], v);
                 }
             }
         }
@@ -859,7 +860,7 @@ contract LogUpVerifier {
                         s1 := add(s1, mul(shr(64, x), w))
                     }
                 }
-                acc = _add(acc, _mul(hi[h], (s0 % P) | ((s1 % P) << 64)));
+                acc = PackedExt2.add(acc, PackedExt2.mul(hi[h], (s0 % P) | ((s1 % P) << 64)));
             }
         }
     }
@@ -883,13 +884,13 @@ contract LogUpVerifier {
                 uint256 weight = 1;
                 uint256 subCube = t.offsets[k] >> g.numVars;
                 for (uint256 j = g.numVars; j < t.numVars; ++j) {
-                    weight = _mul(weight, (subCube >> (j - g.numVars)) & 1 == 1 ? point[j] : _sub(1, point[j]));
+                    weight = PackedExt2.mul(weight, (subCube >> (j - g.numVars)) & 1 == 1 ? point[j] : PackedExt2.sub(1, point[j]));
                 }
-                num = _add(num, _mul(weight, numerator));
-                den = _add(den, _mul(weight, denominator));
-                used = _add(used, weight);
+                num = PackedExt2.add(num, PackedExt2.mul(weight, numerator));
+                den = PackedExt2.add(den, PackedExt2.mul(weight, denominator));
+                used = PackedExt2.add(used, weight);
             }
-            den = _add(den, _sub(1, used));
+            den = PackedExt2.add(den, PackedExt2.sub(1, used));
             if (r.p[i] != num) revert Rejected(Reason.WitnessLeaf, t.lookup);
             if (r.q[i] != den) revert Rejected(Reason.WitnessLeaf, t.lookup);
         }
@@ -914,11 +915,11 @@ contract LogUpVerifier {
             numerator = 1;
             uint256 from = 0;
             for (uint256 e = 0; e < g.bits.length; ++e) {
-                numerator = _mul(numerator, _prefix(g.sizes[e], point, from, g.bits[e]));
+                numerator = PackedExt2.mul(numerator, _prefix(g.sizes[e], point, from, g.bits[e]));
                 from += g.bits[e];
             }
             (uint256 w, uint256 betaW) = _compress(r.beta, proof, at + 4, width);
-            denominator = _sub(r.alpha, w);
+            denominator = PackedExt2.sub(r.alpha, w);
             if (s.blinded) {
                 uint256 sumAt = f.sums + 16 * o;
                 uint256 sum = _ext(proof, sumAt);
@@ -926,8 +927,8 @@ contract LogUpVerifier {
                 if (g.rows.length == 0) {
                     if (sum != 0) revert Rejected(Reason.BlindingSum, o);
                 } else {
-                    numerator = _add(numerator, sum);
-                    denominator = _sub(denominator, _mul(_tag(g, point), betaW));
+                    numerator = PackedExt2.add(numerator, sum);
+                    denominator = PackedExt2.sub(denominator, PackedExt2.mul(_tag(g, point), betaW));
                 }
             }
         }
@@ -949,10 +950,10 @@ contract LogUpVerifier {
                     lastHigh = row >> low;
                     high = 1;
                     for (uint256 j = low; j < g.numVars; ++j) {
-                        high = _mul(high, (row >> j) & 1 == 1 ? point[j] : _sub(1, point[j]));
+                        high = PackedExt2.mul(high, (row >> j) & 1 == 1 ? point[j] : PackedExt2.sub(1, point[j]));
                     }
                 }
-                tag = _add(tag, _mul(eqLow[row & ((1 << low) - 1)], high));
+                tag = PackedExt2.add(tag, PackedExt2.mul(eqLow[row & ((1 << low) - 1)], high));
             }
         }
     }
@@ -967,10 +968,10 @@ contract LogUpVerifier {
             for (uint256 j = n; j > 0; --j) {
                 uint256 x = point[from + j - 1];
                 if ((count >> (j - 1)) & 1 == 1) {
-                    acc = _add(acc, _mul(prefix, _sub(1, x)));
-                    prefix = _mul(prefix, x);
+                    acc = PackedExt2.add(acc, PackedExt2.mul(prefix, PackedExt2.sub(1, x)));
+                    prefix = PackedExt2.mul(prefix, x);
                 } else {
-                    prefix = _mul(prefix, _sub(1, x));
+                    prefix = PackedExt2.mul(prefix, PackedExt2.sub(1, x));
                 }
             }
         }
@@ -983,8 +984,8 @@ contract LogUpVerifier {
         unchecked {
             pow = 1;
             for (uint256 c = 0; c < n; ++c) {
-                acc = _add(acc, _mul(pow, _ext(proof, at + 16 * c)));
-                pow = _mul(pow, beta);
+                acc = PackedExt2.add(acc, PackedExt2.mul(pow, _ext(proof, at + 16 * c)));
+                pow = PackedExt2.mul(pow, beta);
             }
         }
     }
@@ -1087,7 +1088,6 @@ contract LogUpVerifier {
         }
     }
 
-    // ------------------------------------------------------------------ packed extension field
 
     /// @dev The extension element encoded at `at` (two little-endian words), packed.
     function _ext(bytes calldata b, uint256 at) private pure returns (uint256 e) {
@@ -1109,30 +1109,5 @@ contract LogUpVerifier {
     function _challenge(FiatShamir.Transcript memory t, string memory label) private pure returns (uint256) {
         (uint256 c0, uint256 c1) = t.challengeExt(label);
         return c0 | (c1 << 64);
-    }
-
-    function _add(uint256 a, uint256 b) private pure returns (uint256) {
-        return addmod(a & M64, b & M64, P) | (addmod(a >> 64, b >> 64, P) << 64);
-    }
-
-    function _sub(uint256 a, uint256 b) private pure returns (uint256) {
-        unchecked {
-            return addmod(a & M64, P - (b & M64), P) | (addmod(a >> 64, P - (b >> 64), P) << 64);
-        }
-    }
-
-    /// @dev (a0 + a1 u)(b0 + b1 u) with u^2 = 7; each coordinate below 8 p^2 before one reduction.
-    function _mul(uint256 a, uint256 b) private pure returns (uint256) {
-        unchecked {
-            uint256 a0 = a & M64;
-            uint256 a1 = a >> 64;
-            uint256 b0 = b & M64;
-            uint256 b1 = b >> 64;
-            return ((a0 * b0 + 7 * a1 * b1) % P) | (((a0 * b1 + a1 * b0) % P) << 64);
-        }
-    }
-
-    function _mulBase(uint256 a, uint256 k) private pure returns (uint256) {
-        return mulmod(a & M64, k, P) | (mulmod(a >> 64, k, P) << 64);
     }
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.28;
 
+import "./PackedExt2.sol";
 import "./Goldilocks.sol";
 import "./FiatShamir.sol";
 
@@ -100,7 +101,7 @@ contract SumcheckVerifier {
             t.absorb("sumcheck/mask-sum", _extBytes(s.maskSum));
             (uint256 w0, uint256 w1) = t.challengeExt("sumcheck/mask-weight");
             maskWeight = w0 | (w1 << 64);
-            current = _add(current, _mul(maskWeight, s.maskSum));
+            current = PackedExt2.add(current, PackedExt2.mul(maskWeight, s.maskSum));
         }
         uint256[] memory inv = _lagrangeDenominators(s.degree);
         point = new uint256[](s.numVars);
@@ -127,12 +128,12 @@ contract SumcheckVerifier {
         }
         uint256 expected = _composition(spec, s, evals);
         if (s.eqAt != 0) {
-            expected = _mul(expected, _eq(spec, s.eqAt, point));
+            expected = PackedExt2.mul(expected, _eq(spec, s.eqAt, point));
         }
         if (s.mode == 1) {
             if (s.numVars == 0 && s.maskEval != 0) revert Rejected(Reason.EmptyMask, 1);
             t.absorb("sumcheck/mask-eval", _extBytes(s.maskEval));
-            expected = _add(expected, _mul(maskWeight, s.maskEval));
+            expected = PackedExt2.add(expected, PackedExt2.mul(maskWeight, s.maskEval));
         }
         if (expected != current) revert Rejected(Reason.FinalClaim, 0);
         return (t.state, point, evals, maskWeight, current);
@@ -320,26 +321,26 @@ contract SumcheckVerifier {
         unchecked {
             uint256[] memory v = new uint256[](m + 1);
             v[0] = _ext(proof, at);
-            v[1] = _sub(claim, v[0]);
+            v[1] = PackedExt2.sub(claim, v[0]);
             for (uint256 k = 2; k <= m; ++k) {
                 v[k] = _ext(proof, at + 16 * (k - 1));
             }
             if (r >> 64 == 0 && r <= m) return v[r];
             uint256[] memory diff = new uint256[](m + 1);
             for (uint256 j = 0; j <= m; ++j) {
-                diff[j] = _sub(r, j);
+                diff[j] = PackedExt2.sub(r, j);
             }
             uint256[] memory prefix = new uint256[](m + 1);
             uint256 acc = 1;
             for (uint256 i = 0; i <= m; ++i) {
                 prefix[i] = acc;
-                acc = _mul(acc, diff[i]);
+                acc = PackedExt2.mul(acc, diff[i]);
             }
             uint256 suffix = 1;
             for (uint256 i = m + 1; i > 0; --i) {
-                uint256 basis = _mulBase(_mul(prefix[i - 1], suffix), inv[i - 1]);
-                result = _add(result, _mul(basis, v[i - 1]));
-                suffix = _mul(suffix, diff[i - 1]);
+                uint256 basis = PackedExt2.mulBase(PackedExt2.mul(prefix[i - 1], suffix), inv[i - 1]);
+                result = PackedExt2.add(result, PackedExt2.mul(basis, v[i - 1]));
+                suffix = PackedExt2.mul(suffix, diff[i - 1]);
             }
         }
     }
@@ -356,9 +357,9 @@ contract SumcheckVerifier {
                 uint256 prod = spec[at];
                 uint256 f = spec[at + 1];
                 for (uint256 j = 0; j < f; ++j) {
-                    prod = _mul(prod, evals[spec[at + 2 + j]]);
+                    prod = PackedExt2.mul(prod, evals[spec[at + 2 + j]]);
                 }
-                acc = _add(acc, prod);
+                acc = PackedExt2.add(acc, prod);
                 at += 2 + f;
             }
         }
@@ -370,36 +371,10 @@ contract SumcheckVerifier {
             acc = 1;
             for (uint256 j = 0; j < r.length; ++j) {
                 uint256 z = spec[zAt + j];
-                uint256 zr = _mul(z, r[j]);
-                uint256 term = _add(_sub(_sub(1, z), r[j]), _add(zr, zr));
-                acc = _mul(acc, term);
+                uint256 zr = PackedExt2.mul(z, r[j]);
+                uint256 term = PackedExt2.add(PackedExt2.sub(PackedExt2.sub(1, z), r[j]), PackedExt2.add(zr, zr));
+                acc = PackedExt2.mul(acc, term);
             }
         }
-    }
-
-    // ------------------------------------------------------------------ packed extension field
-
-    function _add(uint256 a, uint256 b) private pure returns (uint256) {
-        return addmod(a & M64, b & M64, P) | (addmod(a >> 64, b >> 64, P) << 64);
-    }
-
-    function _sub(uint256 a, uint256 b) private pure returns (uint256) {
-        unchecked {
-            return addmod(a & M64, P - (b & M64), P) | (addmod(a >> 64, P - (b >> 64), P) << 64);
-        }
-    }
-
-    function _mul(uint256 a, uint256 b) private pure returns (uint256) {
-        unchecked {
-            uint256 a0 = a & M64;
-            uint256 a1 = a >> 64;
-            uint256 b0 = b & M64;
-            uint256 b1 = b >> 64;
-            return ((a0 * b0 + 7 * a1 * b1) % P) | (((a0 * b1 + a1 * b0) % P) << 64);
-        }
-    }
-
-    function _mulBase(uint256 a, uint256 k) private pure returns (uint256) {
-        return mulmod(a & M64, k, P) | (mulmod(a >> 64, k, P) << 64);
     }
 }
