@@ -306,6 +306,8 @@ contract ProofSession {
             rho[j] = uint256(bytes32(items[found + 128 + 32 * j:found + 160 + 32 * j]));
         }
         value = uint256(bytes32(items[found + 32 * (5 + count):found + 32 * (6 + count)]));
+    }
+
     // ------------------------------------------------------------------ the batched opening
 
     /// @notice The checkpoint the layer steps end in (`finish`, to come): every claim the proof
