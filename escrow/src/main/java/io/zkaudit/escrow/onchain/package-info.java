@@ -15,7 +15,8 @@
  * the claims every step chained ({@link io.zkaudit.escrow.onchain.FinishEncoding}: the model's
  * finish plan, where each column claim goes, and the steps' claims as items), each claim placed in
  * its packed polynomial, column c of 2^m entries at offset o being the polynomial at (z, bits of o
- * / 2^m).
+ * / 2^m). {@link io.zkaudit.escrow.onchain.OnChainModelVerifier} relays a whole plain proof through
+ * a session ({@code zkaudit chain verify}).
  *
  * <p>The contracts make the same decisions as the Java verifier on the same bytes; the differential
  * tests in this module hold them to it (docs/onchain-verifier.md).
