@@ -11,13 +11,15 @@ import "./LinearLayerStep.sol";
 /// sessions"). The transcript state is handed from step to step on chain: no step takes a state a
 /// relayer chose.
 ///
-/// Steps so far: `open` binds the statement and the input (`StatementBinding`), `lookups` verifies
-/// the logUp-GKR lookups from the state `open` ended in (`LogUpVerifier`), `rounding` verifies
-/// proven layer 0's rounding (`LayerSteps`), reading all the lookups' claims as calldata opened
-/// against their hash and storing a hash of every layer's rounding row and range pair, and
-/// `roundingAt` a later layer's rounding from its two items alone. Layer k's rounding is step
-/// 3 + 2k; its reduction, step 4 + 2k, and the batched opening are the steps still to come (so
-/// today only layer 0's rounding follows the lookups, and `roundingAt` waits for step 4).
+/// Steps: `open` binds the statement and the input (`StatementBinding`), `lookups` verifies the
+/// logUp-GKR lookups from the state `open` ended in (`LogUpVerifier`), `rounding` verifies proven
+/// layer 0's rounding (`LayerSteps`), reading all the lookups' claims as calldata opened against
+/// their hash and storing a hash of every layer's rounding row and range pair, and `roundingAt` a
+/// later layer's rounding from its two items alone (layer k's rounding is step 3 + 2k); `linear`
+/// and `addition` a layer's reduction (step 4 + 2k, `LinearLayerStep`); `finish` routes every claim
+/// the steps chained into the batched opening's statement (STEP_OPENING); `opened` reads the
+/// opening's fact (STEP_OPENED); `conclude` records the inference fact (STEP_VERIFIED). Plain
+/// proofs; a zero-knowledge proof's layer reductions, finish and shadow link are still to come.
 ///
 /// A checkpoint is eight words: step, zero-knowledge flag, keccak of the statement plan, keccak of
 /// the lookup plan (0 before the lookups), the input's and the output's SHA-256, the transcript
@@ -336,7 +338,7 @@ contract ProofSession {
 
     // ------------------------------------------------------------------ the batched opening
 
-    /// @notice The checkpoint the layer steps end in (`finish`, to come): every claim the proof
+    /// @notice The checkpoint the layer steps end in (`finish`): every claim the proof
     /// leaves is routed into the batched opening's statement, and the checkpoint's claims hash
     /// (word 7) is that statement's chain (`BatchedClaimReduction._link`, Java's
     /// `BatchedOpeningEncoding.statementChain`), its state (word 6) the transcript before the
@@ -344,7 +346,8 @@ contract ProofSession {
     /// last before the opening stores its checkpoint with this step number and these two words.
     uint256 public constant STEP_OPENING = 1 << 30;
     /// @notice The checkpoint after the batched opening: state (word 6) after it, no claims left
-    /// to the opening (word 7 zero); the shadow link is what follows.
+    /// to the opening (word 7 zero); `conclude` follows (a zero-knowledge proof's shadow link, to
+    /// come, before it).
     uint256 public constant STEP_OPENED = (1 << 30) + 1;
     /// @notice The opening step's own rejection reason: no verified opening of the session's
     /// statement from the session's state ends in the state given.
@@ -637,6 +640,44 @@ contract ProofSession {
         next[6] = stateOut;
         next[7] = bytes32(0);
         _store(id, next);
+    }
+
+    /// @notice The checkpoint `conclude` stores: word 7 the fact it recorded.
+    uint256 public constant STEP_VERIFIED = (1 << 30) + 2;
+
+    /// @notice Inference facts recorded by `conclude`: `inferenceFact(plans, inputHash, outputHash,
+    /// tables)` of every session that reached STEP_OPENED.
+    mapping(bytes32 => bool) public verifiedInferences;
+
+    event InferenceVerified(bytes32 indexed fact, bytes32 plans, bytes32 inputHash, bytes32 outputHash, bytes32 tables);
+
+    /// @notice Step STEP_VERIFIED, after STEP_OPENED: records the session's verdict as a fact naming
+    /// the model (its plans hash, `sessionPlans`, which `ModelRegistry.verifierPlansOf` holds per
+    /// model; the statement plan in it names the key's digest and weight commitment), the input's
+    /// and the output's SHA-256 (the escrows' hashes), and the chain of the lookups' deferred table
+    /// values (`deferredTables`), which no contract discharges yet: a reader accepts the fact only
+    /// with those values checked. A plain proof only: a zero-knowledge session still owes its
+    /// weight shadow's link after the opening.
+    function conclude(bytes32 id, bytes32[8] calldata c) external returns (bytes32[8] memory next) {
+        _continue(id, c, STEP_OPENED);
+        if (c[1] != 0) revert StepRejected(STEP_VERIFIED, FINISH_UNSUPPORTED, 0);
+        bytes32 plans = keccak256(abi.encode(c[2], c[3], layerPlans[id]));
+        bytes32 tables = deferredTables[id];
+        bytes32 fact = inferenceFact(plans, c[4], c[5], tables);
+        verifiedInferences[fact] = true;
+        emit InferenceVerified(fact, plans, c[4], c[5], tables);
+        next = c;
+        next[0] = bytes32(STEP_VERIFIED);
+        next[7] = fact;
+        _store(id, next);
+    }
+
+    function inferenceFact(bytes32 plans, bytes32 inputHash, bytes32 outputHash, bytes32 tables)
+        public
+        pure
+        returns (bytes32)
+    {
+        return keccak256(abi.encode("zkaudit/verified-inference/v1", plans, inputHash, outputHash, tables));
     }
 
     /// @dev The public output given to the output layer's rounding must be the statement's: its

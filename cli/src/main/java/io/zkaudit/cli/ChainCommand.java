@@ -308,6 +308,9 @@ final class ChainCommand implements Runnable {
             out.printf(
                 "valid proof (on chain) for model %s%n  %d transactions, %,d gas%n",
                 vk.digest().hex(), ok.transactions(), ok.gas());
+            out.printf(
+                "  fact %s (ProofSession.verifiedInferences: model plans, input, output, tables)%n",
+                ok.fact().hex());
             out.println(
                 "  the lookups' rounding-table values were computed from the key by this client (no"
                     + " contract checks them yet: docs/onchain-verifier.md, \"The finish step\")");

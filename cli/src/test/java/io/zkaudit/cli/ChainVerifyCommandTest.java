@@ -57,6 +57,7 @@ class ChainVerifyCommandTest {
     assertTrue(m.find(), v.out());
     assertTrue(Integer.parseInt(m.group(1)) > 40, v.out());
     assertTrue(Long.parseLong(m.group(2).replace(",", "")) > 10_000_000L, v.out());
+    assertTrue(v.out().matches("(?s).*\\n  fact [0-9a-f]{64} .*"), v.out());
 
     // A byte of the batched opening's last query paths (the proof's tail): the proof still
     // decodes, every step before the opening passes, and the staged opening refuses it on chain.

@@ -218,6 +218,25 @@ public final class FinishEncoding {
     return Hash.sha3(out);
   }
 
+  /**
+   * The fact {@code ProofSession.conclude} records:
+   * keccak(abi.encode("zkaudit/verified-inference/v1", plans, inputHash, outputHash, tables)),
+   * plans being the session's {@code sessionPlans} ({@link #verifierPlans}), the hashes the
+   * escrows' SHA-256 of the input and output, tables the deferred table values' chain.
+   */
+  public static byte[] inferenceFact(
+      byte[] plans, byte[] inputHash, byte[] outputHash, byte[] tables) {
+    String encoded =
+        org.web3j.abi.FunctionEncoder.encodeConstructor(
+            List.of(
+                new org.web3j.abi.datatypes.Utf8String("zkaudit/verified-inference/v1"),
+                new org.web3j.abi.datatypes.generated.Bytes32(plans),
+                new org.web3j.abi.datatypes.generated.Bytes32(inputHash),
+                new org.web3j.abi.datatypes.generated.Bytes32(outputHash),
+                new org.web3j.abi.datatypes.generated.Bytes32(tables)));
+    return Hash.sha3(org.web3j.utils.Numeric.hexStringToByteArray(encoded));
+  }
+
   static byte[] item(int kind, int a, Ext2[] point, Ext2 value) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (long v : new long[] {kind, a, 0, point.length}) {

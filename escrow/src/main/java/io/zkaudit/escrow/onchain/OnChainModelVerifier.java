@@ -66,10 +66,12 @@ public final class OnChainModelVerifier {
   /** The chain's verdict on a proof. */
   public sealed interface Verdict {
     /**
-     * The session reached STEP_OPENED: every step and the batched opening verified on chain. {@code
-     * deferredTables}: the chain of the table values the relayer computed from the key.
+     * The session reached STEP_VERIFIED: every step and the batched opening verified on chain,
+     * {@code fact} recorded ({@code ProofSession.verifiedInferences}). {@code deferredTables}: the
+     * chain of the table values the relayer computed from the key, which the fact names.
      */
-    record Valid(int transactions, long gas, Digest32 deferredTables) implements Verdict {}
+    record Valid(int transactions, long gas, Digest32 deferredTables, Digest32 fact)
+        implements Verdict {}
 
     /** A step refused the proof: which, and why (the contract's reason, or Java's message). */
     record Invalid(String step, String reason, int transactions, long gas) implements Verdict {}
@@ -334,10 +336,17 @@ public final class OnChainModelVerifier {
       Transcript t = op.before().fork();
       BatchedOpening.verify(PARAMS, op.commitments(), op.claims(), decoded, t);
       o = session.opened(id, finished.checkpoint(), t.state());
-      if (take(o) == null) {
+      OnChainProofSession.Outcome.Advanced opened = take(o);
+      if (opened == null) {
         return refused("opened", o);
       }
-      return new Verdict.Valid(sent, gas, session.deferredTables(id));
+      o = session.conclude(id, opened.checkpoint());
+      OnChainProofSession.Outcome.Advanced concluded = take(o);
+      if (concluded == null) {
+        return refused("conclude", o);
+      }
+      return new Verdict.Valid(
+          sent, gas, session.deferredTables(id), concluded.checkpoint().claimsHash());
     }
   }
 }

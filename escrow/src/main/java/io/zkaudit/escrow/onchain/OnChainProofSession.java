@@ -649,6 +649,33 @@ public final class OnChainProofSession {
   }
 
   /**
+   * Step STEP_VERIFIED ({@code conclude}), after {@link #opened}: records the inference fact
+   * ({@link FinishEncoding#inferenceFact}) the returned checkpoint holds in word 7.
+   */
+  public Outcome conclude(Digest32 id, Checkpoint c) {
+    Function f =
+        new Function(
+            "conclude",
+            List.of(new Bytes32(id.bytes()), c.abi()),
+            List.of(new TypeReference<StaticArray8<Bytes32>>() {}));
+    return ofSession(id, step("conclude", f, false));
+  }
+
+  /** Whether {@code conclude} recorded this inference fact. */
+  public boolean isVerifiedInference(Digest32 fact) {
+    Function f =
+        new Function(
+            "verifiedInferences",
+            List.of(new Bytes32(fact.bytes())),
+            List.of(new TypeReference<org.web3j.abi.datatypes.Bool>() {}));
+    EthCall r = calls.ethCall(FunctionEncoder.encode(f));
+    return ((org.web3j.abi.datatypes.Bool)
+            org.web3j.abi.FunctionReturnDecoder.decode(r.getValue(), f.getOutputParameters())
+                .getFirst())
+        .getValue();
+  }
+
+  /**
    * Binds the batched-opening verifier whose facts {@link #opened} reads (once, by the session
    * contract's deployer).
    */

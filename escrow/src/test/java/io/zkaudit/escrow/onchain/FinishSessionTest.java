@@ -184,7 +184,39 @@ class FinishSessionTest {
             v.steps().size(), openingGas));
     rows.append(row("opened", opened));
     gas += openingGas + opened.gasUsed();
-    int transactions = run.transactions() + 1 + v.steps().size() + 1;
+
+    // The verdict as a fact: model (its plans), input, output, the deferred tables' chain.
+    assertInstanceOf(
+        OnChainProofSession.Outcome.UnknownSession.class,
+        session.conclude(o.id(), finished.checkpoint()),
+        "no verdict before the opening");
+    OnChainProofSession.Outcome.Advanced concluded =
+        assertInstanceOf(
+            OnChainProofSession.Outcome.Advanced.class,
+            session.conclude(o.id(), opened.checkpoint()));
+    Digest32 fact =
+        new Digest32(
+            FinishEncoding.inferenceFact(
+                FinishEncoding.verifierPlans(
+                    f.plan(), lookupPlan, LayerEncoding.layerPlanHashes(circuit, false), plan),
+                StatementEncoding.outputHash(f.input()).bytes(),
+                StatementEncoding.outputHash(f.proof().output()).bytes(),
+                deferredTables(o.items())));
+    assertEquals(fact, concluded.checkpoint().claimsHash(), "the fact names Java's statement");
+    assertTrue(session.isVerifiedInference(fact));
+    assertFalse(
+        session.isVerifiedInference(
+            new Digest32(
+                FinishEncoding.inferenceFact(
+                    FinishEncoding.verifierPlans(
+                        f.plan(), lookupPlan, LayerEncoding.layerPlanHashes(circuit, false), plan),
+                    StatementEncoding.outputHash(f.input()).bytes(),
+                    StatementEncoding.outputHash(new int[f.proof().output().length]).bytes(),
+                    deferredTables(o.items())))),
+        "no fact about another output");
+    rows.append(row("conclude (the inference fact)", concluded));
+    gas += concluded.gasUsed();
+    int transactions = run.transactions() + 1 + v.steps().size() + 2;
     GasDoc.writeSection(
         LogUpVerifierDifferentialTest.gasDoc(),
         GasDoc.FINISH,
@@ -196,7 +228,7 @@ class FinishSessionTest {
         layer's rounding and reduction, `finish` (every claim the steps chained, opened against
         the checkpoint, routed to the witness bins and the weight commitment, packed and chained
         into the batched opening's statement), the staged batched opening (its 41 KB statement
-        in one chunk per pass), `opened`. Gas includes the 21,000, the calldata and the storage writes.
+        in one chunk per pass), `opened`, `conclude` (the inference fact). Gas includes the 21,000, the calldata and the storage writes.
         Runtime bytecode: `ProofSession` %,d bytes.
 
         | step | calldata bytes | gas |
