@@ -11,13 +11,15 @@ import "./LinearLayerStep.sol";
 /// sessions"). The transcript state is handed from step to step on chain: no step takes a state a
 /// relayer chose.
 ///
-/// Steps so far: `open` binds the statement and the input (`StatementBinding`), `lookups` verifies
-/// the logUp-GKR lookups from the state `open` ended in (`LogUpVerifier`), `rounding` verifies
-/// proven layer 0's rounding (`LayerSteps`), reading all the lookups' claims as calldata opened
-/// against their hash and storing a hash of every layer's rounding row and range pair, and
-/// `roundingAt` a later layer's rounding from its two items alone. Layer k's rounding is step
-/// 3 + 2k; its reduction, step 4 + 2k, and the batched opening are the steps still to come (so
-/// today only layer 0's rounding follows the lookups, and `roundingAt` waits for step 4).
+/// Steps: `open` binds the statement and the input (`StatementBinding`), `lookups` verifies the
+/// logUp-GKR lookups from the state `open` ended in (`LogUpVerifier`), `rounding` verifies proven
+/// layer 0's rounding (`LayerSteps`), reading all the lookups' claims as calldata opened against
+/// their hash and storing a hash of every layer's rounding row and range pair, and `roundingAt` a
+/// later layer's rounding from its two items alone (layer k's rounding is step 3 + 2k); `linear`
+/// and `addition` a layer's reduction (step 4 + 2k, `LinearLayerStep`); `finish` routes every claim
+/// the steps chained into the batched opening's statement (STEP_OPENING); `opened` reads the
+/// opening's fact (STEP_OPENED); `conclude` records the inference fact (STEP_VERIFIED). Plain
+/// proofs; a zero-knowledge proof's layer reductions, finish and shadow link are still to come.
 ///
 /// A checkpoint is eight words: step, zero-knowledge flag, keccak of the statement plan, keccak of
 /// the lookup plan (0 before the lookups), the input's and the output's SHA-256, the transcript
@@ -68,6 +70,17 @@ contract ProofSession {
     /// read: a reader compares it with the model's registered `ModelRegistry.verifierPlansOf`.
     mapping(bytes32 => bytes32) public layerPlans;
 
+    /// @notice Per session, keccak of the proof's witness commitments as its header holds them (33
+    /// bytes each: root, numVars), stored by `open` for `finish`, which names them in the opening's
+    /// statement.
+    mapping(bytes32 => bytes32) public commitments;
+
+    /// @notice Per session, the keccak chain (from 0, `LogUpVerifier`'s item format) of the
+    /// lookups' deferred table values (kind 6: a table column with this SHA-256 is v at this point),
+    /// set by `finish`: the claims the batched opening does not discharge, which the reader of a
+    /// finished session must (docs/onchain-verifier.md, "The finish step").
+    mapping(bytes32 => bytes32) public deferredTables;
+
     constructor(
         StatementBinding statements_,
         LogUpVerifier lookupVerifier_,
@@ -102,7 +115,22 @@ contract ProofSession {
         c[6] = stateOut;
         c[7] = claimsHash;
         id = sessionId(msg.sender, stateOut);
+        commitments[id] = keccak256(_binsOf(header));
         _store(id, c);
+    }
+
+    /// @dev The witness commitments of a header `StatementBinding` accepted: 33 bytes each (root,
+    /// numVars), after the u32 count that follows the output.
+    function _binsOf(bytes calldata header) private pure returns (bytes calldata) {
+        uint256 outputs = _le32(header, 41);
+        uint256 at = 45 + 4 * outputs;
+        uint256 bins = _le32(header, at);
+        return header[at + 4:at + 4 + 33 * bins];
+    }
+
+    function _le32(bytes calldata b, uint256 at) private pure returns (uint256) {
+        return uint256(uint8(b[at])) | uint256(uint8(b[at + 1])) << 8 | uint256(uint8(b[at + 2])) << 16
+            | uint256(uint8(b[at + 3])) << 24;
     }
 
     /// @notice Step 2: the lookups, from the transcript state of step 1.
@@ -310,7 +338,7 @@ contract ProofSession {
 
     // ------------------------------------------------------------------ the batched opening
 
-    /// @notice The checkpoint the layer steps end in (`finish`, to come): every claim the proof
+    /// @notice The checkpoint the layer steps end in (`finish`): every claim the proof
     /// leaves is routed into the batched opening's statement, and the checkpoint's claims hash
     /// (word 7) is that statement's chain (`BatchedClaimReduction._link`, Java's
     /// `BatchedOpeningEncoding.statementChain`), its state (word 6) the transcript before the
@@ -318,7 +346,8 @@ contract ProofSession {
     /// last before the opening stores its checkpoint with this step number and these two words.
     uint256 public constant STEP_OPENING = 1 << 30;
     /// @notice The checkpoint after the batched opening: state (word 6) after it, no claims left
-    /// to the opening (word 7 zero); the shadow link is what follows.
+    /// to the opening (word 7 zero); `conclude` follows (a zero-knowledge proof's shadow link, to
+    /// come, before it).
     uint256 public constant STEP_OPENED = (1 << 30) + 1;
     /// @notice The opening step's own rejection reason: no verified opening of the session's
     /// statement from the session's state ends in the state given.
@@ -332,6 +361,266 @@ contract ProofSession {
     function bindOpenings(IOpeningFacts openings_) external {
         require(msg.sender == deployer && address(openings) == address(0), "bound once, by the deployer");
         openings = openings_;
+    }
+
+    // ------------------------------------------------------------------ finish
+
+    /// @notice `finish`'s rejection reasons (`StepRejected(STEP_OPENING, reason, detail)`).
+    uint256 public constant FINISH_MALFORMED = 1; // an item list that does not parse
+    uint256 public constant FINISH_UNOPENED = 2; // claims or plans that do not open against the session
+    uint256 public constant FINISH_BAD_PLAN = 3; // a finish plan that is not well formed
+    uint256 public constant FINISH_BAD_CLAIMS = 4; // a claim the plan cannot place, a polynomial without one
+    uint256 public constant FINISH_UNSUPPORTED = 5; // zero knowledge's claims (blinding, masks): not on chain yet
+
+    /// @dev A finish plan's source word for the weight commitment (else a witness bin's index).
+    uint256 private constant WEIGHTS = 1 << 32;
+
+    /// @dev A claim placed in the opening's statement: its polynomial, its column's variables and
+    /// fixed high bits (`PackedLayout.packedPoint`), and where its item starts in calldata.
+    struct Placed {
+        uint256 poly;
+        uint256 vars;
+        uint256 high;
+        uint256 at;
+    }
+
+    /// @notice Step STEP_OPENING, after the last proven layer's reduction (step 2 + 2L): every claim
+    /// the session's steps left, opened against the checkpoint's claims hash, routed as
+    /// `ProofReduction.Claims` and `ModelVerifier.openingEntries` route them (witness claims to
+    /// their bins, weight claims to the weight commitment, `ColumnBins.split`), packed
+    /// (`PackedLayout.toPacked`) and chained item by item into the batched opening's statement
+    /// chain (`BatchedOpeningEncoding.statementChain`): the checkpoint `opened` continues. A plain
+    /// proof only (Java's `finish` adds nothing to the transcript then: the state is the last
+    /// layer's).
+    ///
+    /// `plan` (`FinishEncoding.plan`, per model): L, the witness and weight column counts, the two
+    /// multiplicity columns, the batched polynomials in opening order (source: a witness bin or the
+    /// weights; numVars), per witness column (bin, variables, offset / 2^variables), per weight
+    /// column (variables, offset / 2^variables). Its keccak is folded into the session's
+    /// `layerPlans`. `statementPlan`: the session's (word 2), for the weight commitment's root and
+    /// size. `bins`: the header's witness commitments (`commitments`). `stepPlans`: per layer the
+    /// keccak of its rounding and reduction plans (their keccak pairs are the session's
+    /// `layerPlans`): where those steps' claim chains start. `steps`: per step its claims in the
+    /// item format (the statement's, the lookups', then per layer its rounding's and its
+    /// reduction's).
+    function finish(
+        bytes32 id,
+        bytes32[8] calldata c,
+        uint256[] calldata plan,
+        uint256[] calldata statementPlan,
+        bytes calldata bins,
+        bytes32[] calldata stepPlans,
+        bytes[] calldata steps
+    ) external returns (bytes32[8] memory next) {
+        uint256 layers = plan.length < 6 ? 0 : plan[0];
+        if (layers == 0 || layers >= MAX_LAYERS || stepPlans.length != 2 * layers || steps.length != 2 + 2 * layers) {
+            revert StepRejected(STEP_OPENING, FINISH_BAD_PLAN, 0);
+        }
+        if (plan[1] > MAX_LAYERS || plan[2] > MAX_LAYERS || plan[5] == 0 || plan[5] > 16
+            || plan.length != 6 + 2 * plan[5] + 3 * plan[1] + 2 * plan[2]) {
+            revert StepRejected(STEP_OPENING, FINISH_BAD_PLAN, 1);
+        }
+        _continue(id, c, STEP_ROUNDING + 2 * layers - 1);
+        if (c[1] != 0) revert StepRejected(STEP_OPENING, FINISH_UNSUPPORTED, 0);
+        if (statementPlan.length < 3 || keccak256(abi.encodePacked(statementPlan)) != c[2]) {
+            revert StepRejected(STEP_OPENING, FINISH_UNOPENED, 1);
+        }
+        if (keccak256(bins) != commitments[id]) revert StepRejected(STEP_OPENING, FINISH_UNOPENED, 2);
+        bytes32[] memory hashes = new bytes32[](layers);
+        for (uint256 k = 0; k < layers; ++k) {
+            hashes[k] = keccak256(abi.encode(stepPlans[2 * k], stepPlans[2 * k + 1]));
+        }
+        if (keccak256(abi.encodePacked(hashes)) != layerPlans[id]) revert StepRejected(STEP_OPENING, FINISH_UNOPENED, 3);
+        (Placed[] memory placed, uint256 count, bytes32 tables) = _openClaims(c[7], plan, stepPlans, steps);
+        bytes32 chain = _statementChain(plan, statementPlan, bins, placed, count);
+        layerPlans[id] = keccak256(abi.encode(layerPlans[id], keccak256(abi.encodePacked(plan))));
+        deferredTables[id] = tables;
+        next = c;
+        next[0] = bytes32(STEP_OPENING);
+        next[7] = chain;
+        _store(id, next);
+    }
+
+    /// @dev Every step's claims, their chains recomputed from each step's start (0 for the
+    /// statement and the lookups, the rounding or reduction plan's keccak for a layer's) and
+    /// chained as the steps chained them: the result must be the checkpoint's claims hash. Returns
+    /// the claims the opening takes, in the session's order, and the deferred tables' chain.
+    function _openClaims(bytes32 claimsHash, uint256[] calldata plan, bytes32[] calldata stepPlans, bytes[] calldata steps)
+        private
+        pure
+        returns (Placed[] memory placed, uint256 count, bytes32 tables)
+    {
+        uint256 total = 0;
+        for (uint256 i = 0; i < steps.length; ++i) {
+            total += steps[i].length / 160 + 1;
+        }
+        placed = new Placed[](total);
+        bytes32 acc;
+        for (uint256 i = 0; i < steps.length; ++i) {
+            bytes32 h = i < 2 ? bytes32(0) : stepPlans[i - 2];
+            (h, count, tables) = _walk(plan, steps[i], h, placed, count, tables);
+            acc = i == 0 ? h : keccak256(abi.encode(acc, h));
+        }
+        if (acc != claimsHash) revert StepRejected(STEP_OPENING, FINISH_UNOPENED, 0);
+    }
+
+    /// @dev One step's items: chained from `h`; each claim on a column placed (kinds 1: a
+    /// lookup's multiplicity column, 7 and 8: a witness column, 10: a weight column), a deferred
+    /// table value (6) chained into `tables`, the lookup rows and the accumulators (2, 9) used by
+    /// the layer steps already, anything else (zero knowledge's) refused.
+    function _walk(
+        uint256[] calldata plan,
+        bytes calldata items,
+        bytes32 h,
+        Placed[] memory placed,
+        uint256 count,
+        bytes32 tables
+    ) private pure returns (bytes32, uint256, bytes32) {
+        uint256 at = 0;
+        uint256 len = items.length;
+        while (at < len) {
+            if (len - at < 160) revert StepRejected(STEP_OPENING, FINISH_MALFORMED, at);
+            uint256 n = uint256(bytes32(items[at + 96:at + 128]));
+            if (n > 64 || len - at < 32 * (5 + n)) revert StepRejected(STEP_OPENING, FINISH_MALFORMED, at);
+            uint256 m = uint256(bytes32(items[at + 32 * (4 + n):at + 32 * (5 + n)]));
+            if (m > 64 || len - at < 32 * (5 + n + m)) revert StepRejected(STEP_OPENING, FINISH_MALFORMED, at);
+            uint256 size = 32 * (5 + n + m);
+            bytes calldata item = items[at:at + size];
+            h = keccak256(abi.encodePacked(h, item));
+            uint256 kind = uint256(bytes32(item[0:32]));
+            if (kind == 6) {
+                tables = keccak256(abi.encodePacked(tables, item));
+            } else if (kind == 1 || kind == 7 || kind == 8 || kind == 10) {
+                placed[count++] = _place(plan, item, kind, n, m);
+            } else if (kind != 2 && kind != 9) {
+                revert StepRejected(STEP_OPENING, FINISH_UNSUPPORTED, kind);
+            }
+            at += size;
+        }
+        return (h, count, tables);
+    }
+
+    /// @dev Where a column claim goes: its polynomial, its column's size and fixed high bits. Its
+    /// point must have the column's variables and it must hold one value (Java: a malformed
+    /// column claim).
+    function _place(uint256[] calldata plan, bytes calldata item, uint256 kind, uint256 n, uint256 m)
+        private
+        pure
+        returns (Placed memory p)
+    {
+        uint256 a = uint256(bytes32(item[32:64]));
+        uint256 witness = plan[1];
+        uint256 polys = plan[5];
+        uint256 wAt = 6 + 2 * polys;
+        uint256 source;
+        if (kind == 1) {
+            if (a > 1) revert StepRejected(STEP_OPENING, FINISH_BAD_CLAIMS, a);
+            a = plan[3 + a];
+        }
+        if (kind == 10) {
+            if (a >= plan[2]) revert StepRejected(STEP_OPENING, FINISH_BAD_CLAIMS, a);
+            uint256 gAt = wAt + 3 * witness + 2 * a;
+            source = WEIGHTS;
+            (p.vars, p.high) = (plan[gAt], plan[gAt + 1]);
+        } else {
+            if (a >= witness) revert StepRejected(STEP_OPENING, FINISH_BAD_CLAIMS, a);
+            uint256 cAt = wAt + 3 * a;
+            source = plan[cAt];
+            (p.vars, p.high) = (plan[cAt + 1], plan[cAt + 2]);
+        }
+        if (n != p.vars || m != 1) revert StepRejected(STEP_OPENING, FINISH_BAD_CLAIMS, a);
+        p.poly = polys;
+        for (uint256 q = 0; q < polys; ++q) {
+            if (plan[6 + 2 * q] == source) p.poly = q;
+        }
+        if (p.poly == polys) revert StepRejected(STEP_OPENING, FINISH_BAD_PLAN, source);
+        p.at = _offset(item);
+    }
+
+    function _offset(bytes calldata item) private pure returns (uint256 at) {
+        assembly ("memory-safe") {
+            at := item.offset
+        }
+    }
+
+    /// @dev The statement's chain: per polynomial in the plan's order its header (root, u32
+    /// numVars, u32 length, u32 count) then each of its claims, packed (its point, then the
+    /// column's fixed high bits as 0/1 coordinates; one term of weight one; the value), as
+    /// `BatchedOpeningEncoding.polynomials` encodes them.
+    function _statementChain(
+        uint256[] calldata plan,
+        uint256[] calldata statementPlan,
+        bytes calldata bins,
+        Placed[] memory placed,
+        uint256 count
+    ) private pure returns (bytes32 chain) {
+        uint256 polys = plan[5];
+        for (uint256 q = 0; q < polys; ++q) {
+            uint256 source = plan[6 + 2 * q];
+            uint256 vars = plan[7 + 2 * q];
+            bytes32 root;
+            if (source == WEIGHTS) {
+                root = bytes32(statementPlan[1]);
+                if (vars != statementPlan[2]) revert StepRejected(STEP_OPENING, FINISH_BAD_PLAN, 2);
+            } else {
+                if (33 * source + 33 > bins.length || uint8(bins[33 * source + 32]) != vars) {
+                    revert StepRejected(STEP_OPENING, FINISH_BAD_PLAN, 3);
+                }
+                root = bytes32(bins[33 * source:33 * source + 32]);
+            }
+            uint256 claims = 0;
+            for (uint256 i = 0; i < count; ++i) {
+                if (placed[i].poly == q) ++claims;
+            }
+            if (claims == 0) revert StepRejected(STEP_OPENING, FINISH_BAD_CLAIMS, MAX_LAYERS + q);
+            uint256 length = 4 + claims * (16 * vars + 36);
+            chain = keccak256(abi.encodePacked(chain, root, _le32Word(vars), _le32Word(length), _le32Word(claims)));
+            for (uint256 i = 0; i < count; ++i) {
+                if (placed[i].poly == q) chain = _chainClaim(chain, placed[i], vars);
+            }
+        }
+    }
+
+    /// @dev u32 little-endian, as 4 bytes.
+    function _le32Word(uint256 v) private pure returns (bytes4) {
+        return bytes4(uint32((v & 0xff) << 24 | (v & 0xff00) << 8 | (v >> 8 & 0xff00) | (v >> 24 & 0xff)));
+    }
+
+    /// @dev keccak(chain, u32 1, the packed point's coordinates, weight one, value), each extension
+    /// element as two little-endian u64 words.
+    function _chainClaim(bytes32 chain, Placed memory p, uint256 vars) private pure returns (bytes32 out) {
+        uint256 at = p.at;
+        uint256 own = p.vars;
+        uint256 high = p.high;
+        assembly ("memory-safe") {
+            function le64(x) -> y {
+                y := or(shr(8, and(x, 0xFF00FF00FF00FF00)), shl(8, and(x, 0x00FF00FF00FF00FF)))
+                y := or(shr(16, and(y, 0xFFFF0000FFFF0000)), shl(16, and(y, 0x0000FFFF0000FFFF)))
+                y := or(shr(32, y), shl(32, and(y, 0xFFFFFFFF)))
+            }
+            function ext(w) -> v {
+                v := or(shl(64, le64(and(w, 0xFFFFFFFFFFFFFFFF))), le64(shr(64, w)))
+            }
+            let buf := mload(0x40)
+            mstore(buf, chain)
+            let ptr := add(buf, 32)
+            mstore(ptr, shl(224, 0x01000000))
+            ptr := add(ptr, 4)
+            let one := shl(248, 1)
+            for { let j := 0 } lt(j, own) { j := add(j, 1) } {
+                mstore(ptr, shl(128, ext(calldataload(add(at, mul(32, add(4, j)))))))
+                ptr := add(ptr, 16)
+            }
+            for { let j := own } lt(j, vars) { j := add(j, 1) } {
+                mstore(ptr, mul(and(shr(sub(j, own), high), 1), one))
+                ptr := add(ptr, 16)
+            }
+            mstore(ptr, one)
+            ptr := add(ptr, 16)
+            mstore(ptr, shl(128, ext(calldataload(add(at, mul(32, add(5, own)))))))
+            ptr := add(ptr, 16)
+            out := keccak256(buf, sub(ptr, buf))
+        }
     }
 
     /// @notice Step STEP_OPENED: the batched opening of the statement the session's checkpoint
@@ -351,6 +640,44 @@ contract ProofSession {
         next[6] = stateOut;
         next[7] = bytes32(0);
         _store(id, next);
+    }
+
+    /// @notice The checkpoint `conclude` stores: word 7 the fact it recorded.
+    uint256 public constant STEP_VERIFIED = (1 << 30) + 2;
+
+    /// @notice Inference facts recorded by `conclude`: `inferenceFact(plans, inputHash, outputHash,
+    /// tables)` of every session that reached STEP_OPENED.
+    mapping(bytes32 => bool) public verifiedInferences;
+
+    event InferenceVerified(bytes32 indexed fact, bytes32 plans, bytes32 inputHash, bytes32 outputHash, bytes32 tables);
+
+    /// @notice Step STEP_VERIFIED, after STEP_OPENED: records the session's verdict as a fact naming
+    /// the model (its plans hash, `sessionPlans`, which `ModelRegistry.verifierPlansOf` holds per
+    /// model; the statement plan in it names the key's digest and weight commitment), the input's
+    /// and the output's SHA-256 (the escrows' hashes), and the chain of the lookups' deferred table
+    /// values (`deferredTables`), which no contract discharges yet: a reader accepts the fact only
+    /// with those values checked. A plain proof only: a zero-knowledge session still owes its
+    /// weight shadow's link after the opening.
+    function conclude(bytes32 id, bytes32[8] calldata c) external returns (bytes32[8] memory next) {
+        _continue(id, c, STEP_OPENED);
+        if (c[1] != 0) revert StepRejected(STEP_VERIFIED, FINISH_UNSUPPORTED, 0);
+        bytes32 plans = keccak256(abi.encode(c[2], c[3], layerPlans[id]));
+        bytes32 tables = deferredTables[id];
+        bytes32 fact = inferenceFact(plans, c[4], c[5], tables);
+        verifiedInferences[fact] = true;
+        emit InferenceVerified(fact, plans, c[4], c[5], tables);
+        next = c;
+        next[0] = bytes32(STEP_VERIFIED);
+        next[7] = fact;
+        _store(id, next);
+    }
+
+    function inferenceFact(bytes32 plans, bytes32 inputHash, bytes32 outputHash, bytes32 tables)
+        public
+        pure
+        returns (bytes32)
+    {
+        return keccak256(abi.encode("zkaudit/verified-inference/v1", plans, inputHash, outputHash, tables));
     }
 
     /// @dev The public output given to the output layer's rounding must be the statement's: its

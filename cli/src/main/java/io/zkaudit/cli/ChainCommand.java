@@ -36,7 +36,12 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description =
         "A local Anvil chain for the escrow: run a node, deploy the contracts, fund keys.",
-    subcommands = {ChainCommand.Node.class, ChainCommand.Deploy.class, ChainCommand.Fund.class})
+    subcommands = {
+      ChainCommand.Node.class,
+      ChainCommand.Deploy.class,
+      ChainCommand.Fund.class,
+      ChainCommand.Verify.class
+    })
 final class ChainCommand implements Runnable {
   @Override
   public void run() {
@@ -206,6 +211,142 @@ final class ChainCommand implements Runnable {
       }
       spec.commandLine().getOut().printf("%s now holds %d ether%n", address, ether);
       return Main.EXIT_OK;
+    }
+  }
+
+  @Command(
+      name = "verify",
+      mixinStandardHelpOptions = true,
+      description =
+          "Verify a proof with the on-chain verifier contracts: deploy them, run the proof's"
+              + " session in transactions, print valid or invalid, the transactions and their gas."
+              + " Without --chain-rpc, on an Anvil node started on loopback for the run.")
+  static final class Verify implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--vk", required = true, description = "the model's verifying key")
+    Path vkFile;
+
+    @Option(names = "--proof", required = true, description = "the proof (from 'zkaudit prove')")
+    Path proofFile;
+
+    @Option(
+        names = "--input",
+        required = true,
+        description = "the input the proof is about (image or tensor file)")
+    Path input;
+
+    @picocli.CommandLine.Mixin InputNormalizationOption normalization;
+
+    @Option(
+        names = "--chain-rpc",
+        description =
+            "JSON-RPC URL of an Anvil node (accounts funded with anvil_setBalance); default: a"
+                + " node started on 127.0.0.1 for this run")
+    String rpc;
+
+    @Override
+    public Integer call() {
+      io.zkaudit.inference.VerifyingKey vk;
+      io.zkaudit.inference.ModelProof proof;
+      try {
+        vk = io.zkaudit.inference.VerifyingKey.decode(read(vkFile, "verifying key"));
+      } catch (io.zkaudit.proof.InvalidProofException e) {
+        throw CliException.usage(vkFile + " is not a valid verifying key: " + e.getMessage());
+      }
+      io.zkaudit.inference.ModelVerifier verifier;
+      try {
+        verifier = new io.zkaudit.inference.ModelVerifier(vk);
+      } catch (io.zkaudit.proof.InvalidProofException e) {
+        throw CliException.usage(vkFile + ": " + e.getMessage());
+      }
+      int[] x =
+          ProofInputs.read(
+              input,
+              vk.description().tensor(verifier.circuit().inputTensor()),
+              normalization.given());
+      PrintWriter out = spec.commandLine().getOut();
+      try {
+        proof = io.zkaudit.inference.ModelProof.decode(read(proofFile, "proof"));
+      } catch (io.zkaudit.proof.InvalidProofException e) {
+        // Nothing to send: the proof's bytes do not decode (the contracts decode the same way).
+        out.println("invalid proof: malformed: " + e.getMessage());
+        out.println("  0 transactions, 0 gas");
+        out.flush();
+        return Main.EXIT_INVALID;
+      }
+      ChainNode node = null;
+      Web3j web3j;
+      org.web3j.crypto.Credentials sender;
+      try {
+        if (rpc == null) {
+          node = ChainNode.start();
+          web3j = node.web3j();
+          sender = node.newAccount(Wei.ether(1_000_000));
+        } else {
+          web3j = Web3j.build(new HttpService(rpc));
+          sender = org.web3j.crypto.Credentials.create(org.web3j.crypto.Keys.createEcKeyPair());
+          Response<?> r =
+              new Request<>(
+                      "anvil_setBalance",
+                      List.of(
+                          sender.getAddress(), Numeric.toHexStringWithPrefix(Wei.ether(1_000_000))),
+                      new HttpService(rpc),
+                      Response.class)
+                  .send();
+          if (r.hasError()) {
+            throw CliException.usage(
+                "the node refused anvil_setBalance (not an Anvil node?): "
+                    + r.getError().getMessage());
+          }
+        }
+        io.zkaudit.escrow.onchain.OnChainModelVerifier.Verdict v =
+            io.zkaudit.escrow.onchain.OnChainModelVerifier.deploy(web3j, sender)
+                .verify(vk, proof, x);
+        return switch (v) {
+          case io.zkaudit.escrow.onchain.OnChainModelVerifier.Verdict.Valid ok -> {
+            out.printf(
+                "valid proof (on chain) for model %s%n  %d transactions, %,d gas%n",
+                vk.digest().hex(), ok.transactions(), ok.gas());
+            out.printf(
+                "  fact %s (ProofSession.verifiedInferences: model plans, input, output, tables)%n",
+                ok.fact().hex());
+            out.println(
+                "  the lookups' rounding-table values were computed from the key by this client (no"
+                    + " contract checks them yet: docs/onchain-verifier.md, \"The finish step\")");
+            out.flush();
+            yield Main.EXIT_OK;
+          }
+          case io.zkaudit.escrow.onchain.OnChainModelVerifier.Verdict.Invalid bad -> {
+            out.printf(
+                "invalid proof (on chain): %s: %s%n  %d transactions, %,d gas%n",
+                bad.step(), bad.reason(), bad.transactions(), bad.gas());
+            out.flush();
+            yield Main.EXIT_INVALID;
+          }
+          case io.zkaudit.escrow.onchain.OnChainModelVerifier.Verdict.NotOnChain no ->
+              throw CliException.usage(
+                  "not verifiable on chain yet (" + no.reason() + "): " + no.message());
+        };
+      } catch (java.io.IOException e) {
+        throw CliException.usage("cannot reach the node at " + rpc + ": " + e.getMessage());
+      } catch (java.security.GeneralSecurityException e) {
+        throw new IllegalStateException(e);
+      } catch (EscrowException e) {
+        throw ChainOptions.failure(e);
+      } finally {
+        if (node != null) {
+          node.close();
+        }
+      }
+    }
+
+    private static byte[] read(Path p, String what) {
+      try {
+        return java.nio.file.Files.readAllBytes(p);
+      } catch (java.io.IOException e) {
+        throw CliException.usage("cannot read the " + what + " " + p + ": " + e.getMessage());
+      }
     }
   }
 }

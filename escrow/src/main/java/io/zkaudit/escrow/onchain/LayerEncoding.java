@@ -151,7 +151,17 @@ public final class LayerEncoding {
     ADD,
     PRODUCT,
     REQUANTIZE,
-    ZERO_KNOWLEDGE
+    ZERO_KNOWLEDGE,
+    /** After the layers (ProofReduction.verifyMaxPools): no session step yet. */
+    MAX_POOL,
+    /** After the max pools (verifyConcats): no session step yet. */
+    CONCATENATION,
+    /** After the concatenations (verifyUnaries): no session step yet. */
+    UNARY_TABLE,
+    /** A polynomial that does not join the batched opening: no session step opens it yet. */
+    OPENED_ALONE,
+    /** A rounding split into 16-bit limbs ({@link LimbRoundingNotOnChainException}). */
+    LIMB_ROUNDING
   }
 
   /** A layer whose reduction the contracts do not verify yet, with the typed reason. */

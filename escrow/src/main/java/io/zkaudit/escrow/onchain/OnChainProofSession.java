@@ -578,6 +578,104 @@ public final class OnChainProofSession {
   }
 
   /**
+   * Step STEP_OPENING ({@code finish}), after the last proven layer's reduction: the session's
+   * claims ({@code steps}: per step its items, {@link FinishEncoding}) opened against the
+   * checkpoint, routed and packed into the batched opening's statement, whose chain the stored
+   * checkpoint holds. {@code plan}: {@link FinishEncoding#plan}; {@code statementPlan}: the
+   * session's ({@link StatementEncoding#plan}); {@code bins}: the header's witness commitments;
+   * {@code stepPlans}: {@link FinishEncoding#stepPlans}.
+   */
+  public Outcome finish(
+      Digest32 id,
+      Checkpoint c,
+      List<BigInteger> plan,
+      List<BigInteger> statementPlan,
+      byte[] bins,
+      List<byte[]> stepPlans,
+      List<byte[]> steps) {
+    return ofSession(
+        id, step("finish", finishCall(id, c, plan, statementPlan, bins, stepPlans, steps), false));
+  }
+
+  /** {@link #finish} simulated (eth_call), nothing sent: the checkpoint it would store. */
+  public Outcome simulateFinish(
+      Digest32 id,
+      Checkpoint c,
+      List<BigInteger> plan,
+      List<BigInteger> statementPlan,
+      byte[] bins,
+      List<byte[]> stepPlans,
+      List<byte[]> steps) {
+    return simulate(id, finishCall(id, c, plan, statementPlan, bins, stepPlans, steps));
+  }
+
+  private static Function finishCall(
+      Digest32 id,
+      Checkpoint c,
+      List<BigInteger> plan,
+      List<BigInteger> statementPlan,
+      byte[] bins,
+      List<byte[]> stepPlans,
+      List<byte[]> steps) {
+    return new Function(
+        "finish",
+        List.of(
+            new Bytes32(id.bytes()),
+            c.abi(),
+            words(plan),
+            words(statementPlan),
+            new DynamicBytes(bins),
+            new DynamicArray<>(Bytes32.class, stepPlans.stream().map(Bytes32::new).toList()),
+            new DynamicArray<>(DynamicBytes.class, steps.stream().map(DynamicBytes::new).toList())),
+        List.of(new TypeReference<StaticArray8<Bytes32>>() {}));
+  }
+
+  /**
+   * The session's deferred table values' chain (kind-6 items, from 0), stored by {@code finish}:
+   * what the batched opening does not discharge.
+   */
+  public Digest32 deferredTables(Digest32 id) {
+    Function f =
+        new Function(
+            "deferredTables",
+            List.of(new Bytes32(id.bytes())),
+            List.of(new TypeReference<Bytes32>() {}));
+    EthCall r = calls.ethCall(FunctionEncoder.encode(f));
+    return new Digest32(
+        ((Bytes32)
+                org.web3j.abi.FunctionReturnDecoder.decode(r.getValue(), f.getOutputParameters())
+                    .getFirst())
+            .getValue());
+  }
+
+  /**
+   * Step STEP_VERIFIED ({@code conclude}), after {@link #opened}: records the inference fact
+   * ({@link FinishEncoding#inferenceFact}) the returned checkpoint holds in word 7.
+   */
+  public Outcome conclude(Digest32 id, Checkpoint c) {
+    Function f =
+        new Function(
+            "conclude",
+            List.of(new Bytes32(id.bytes()), c.abi()),
+            List.of(new TypeReference<StaticArray8<Bytes32>>() {}));
+    return ofSession(id, step("conclude", f, false));
+  }
+
+  /** Whether {@code conclude} recorded this inference fact. */
+  public boolean isVerifiedInference(Digest32 fact) {
+    Function f =
+        new Function(
+            "verifiedInferences",
+            List.of(new Bytes32(fact.bytes())),
+            List.of(new TypeReference<org.web3j.abi.datatypes.Bool>() {}));
+    EthCall r = calls.ethCall(FunctionEncoder.encode(f));
+    return ((org.web3j.abi.datatypes.Bool)
+            org.web3j.abi.FunctionReturnDecoder.decode(r.getValue(), f.getOutputParameters())
+                .getFirst())
+        .getValue();
+  }
+
+  /**
    * Binds the batched-opening verifier whose facts {@link #opened} reads (once, by the session
    * contract's deployer).
    */

@@ -114,6 +114,18 @@ public final class StatementEncoding {
     return Arrays.copyOf(proof.encode(), headerLength(proof));
   }
 
+  /**
+   * The header's witness commitments as it encodes them (33 bytes each: root, numVars), which the
+   * session stores the keccak of at {@code open} and {@code finish} names in the opening's
+   * statement.
+   */
+  public static byte[] bins(ModelProof proof) {
+    byte[] header = header(proof);
+    int at = 45 + 4 * proof.output().length;
+    int bins = proof.witness().size();
+    return Arrays.copyOfRange(header, at + 4, at + 4 + 33 * bins);
+  }
+
   /** Magic, version, flags, model, output, commitments, input evaluation. */
   public static int headerLength(ModelProof proof) {
     int commitments = proof.witness().size() + (proof.zeroKnowledge() ? 1 : 0);

@@ -609,7 +609,7 @@ class LinearLayerStepTest {
     return String.format("| %s | %,d | %,d |%n", what, a.calldataBytes(), a.gasUsed());
   }
 
-  private static byte[] output(StatementBindingDifferentialTest.Fixture f, List<BigInteger> plan) {
+  static byte[] output(StatementBindingDifferentialTest.Fixture f, List<BigInteger> plan) {
     return plan.get(4).equals(LayerEncoding.PUBLIC_OUTPUT)
         ? StatementEncoding.input(f.proof().output())
         : new byte[0];

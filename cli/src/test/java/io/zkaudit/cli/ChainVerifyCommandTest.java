@@ -1,0 +1,90 @@
+package io.zkaudit.cli;
+
+import static io.zkaudit.cli.CliRuns.run;
+import static io.zkaudit.cli.CliRuns.shared;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code zkaudit chain verify} as a user runs it on the MNIST CNN (an Anvil node started on
+ * loopback for each run): a plain proof is valid on chain (exit 0, its transactions and gas); the
+ * same proof with a byte of its lookup section flipped is invalid (exit 1); a zero-knowledge proof
+ * is refused before any transaction with the typed reason (exit 2).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ChainVerifyCommandTest {
+  @TempDir static Path tmp;
+  String model;
+  String input;
+  Path vk;
+  Path plain;
+
+  @BeforeAll
+  void commitAndProve() {
+    model = shared("models/mnist_cnn_float.tflite").toString();
+    input =
+        Path.of(System.getProperty("zkaudit.docs", "../docs"), "examples/mnist-test-0.json")
+            .toString();
+    vk = tmp.resolve("mnist.vk");
+    CliRuns.Run c = run("commit", "--model", model, "--out", vk.toString());
+    assertEquals(0, c.code(), c.out() + c.err());
+    plain = tmp.resolve("plain.proof");
+    CliRuns.Run p =
+        run("prove", "--model", model, "--input", input, "--no-zk", "--out", plain.toString());
+    assertEquals(0, p.code(), p.out() + p.err());
+  }
+
+  private CliRuns.Run chainVerify(Path proof) {
+    return run(
+        "chain", "verify", "--vk", vk.toString(), "--proof", proof.toString(), "--input", input);
+  }
+
+  @Test
+  void aPlainProofIsValidOnChainAndAFlippedByteInvalid() throws Exception {
+    CliRuns.Run v = chainVerify(plain);
+    assertEquals(0, v.code(), v.out() + v.err());
+    assertTrue(v.out().startsWith("valid proof (on chain)"), v.out());
+    Matcher m = Pattern.compile("([0-9]+) transactions, ([0-9,]+) gas").matcher(v.out());
+    assertTrue(m.find(), v.out());
+    assertTrue(Integer.parseInt(m.group(1)) > 40, v.out());
+    assertTrue(Long.parseLong(m.group(2).replace(",", "")) > 10_000_000L, v.out());
+    assertTrue(v.out().matches("(?s).*\\n  fact [0-9a-f]{64} .*"), v.out());
+
+    // A byte of the batched opening's last query paths (the proof's tail): the proof still
+    // decodes, every step before the opening passes, and the staged opening refuses it on chain.
+    byte[] bytes = Files.readAllBytes(plain);
+    int at = bytes.length - 200;
+    bytes[at] ^= 0x10;
+    Path flipped = Files.write(tmp.resolve("flipped.proof"), bytes);
+    CliRuns.Run bad = chainVerify(flipped);
+    assertEquals(1, bad.code(), bad.out() + bad.err());
+    assertTrue(bad.out().startsWith("invalid proof (on chain): opening:"), bad.out());
+    m = Pattern.compile("([0-9]+) transactions").matcher(bad.out());
+    assertTrue(
+        m.find() && Integer.parseInt(m.group(1)) >= 35, "the layers' steps passed: " + bad.out());
+    // Java's verifier agrees.
+    CliRuns.Run java =
+        run("verify", "--vk", vk.toString(), "--proof", flipped.toString(), "--input", input);
+    assertEquals(1, java.code(), java.out() + java.err());
+  }
+
+  @Test
+  void aZeroKnowledgeProofIsRefusedWithItsReason() {
+    Path zk = tmp.resolve("zk.proof");
+    CliRuns.Run p = run("prove", "--model", model, "--input", input, "--out", zk.toString());
+    assertEquals(0, p.code(), p.out() + p.err());
+    CliRuns.Run v = chainVerify(zk);
+    assertEquals(2, v.code(), v.out() + v.err());
+    assertTrue(v.err().contains("not verifiable on chain yet (ZERO_KNOWLEDGE)"), v.err());
+    assertTrue(v.err().lines().count() <= 2, "one clear line, no stack trace: " + v.err());
+  }
+}

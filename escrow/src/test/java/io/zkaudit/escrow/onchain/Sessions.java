@@ -1,0 +1,138 @@
+package io.zkaudit.escrow.onchain;
+
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.zkaudit.hash.Digest32;
+import io.zkaudit.layers.ModelCircuit;
+import java.math.BigInteger;
+import java.util.List;
+
+/**
+ * A plain proof's layer steps in a session, from the checkpoint after its lookups: every proven
+ * layer's rounding and reduction, as {@code LinearLayerStepTest} runs them (which checks each step
+ * against Java; here only that each advances under the caps).
+ */
+final class Sessions {
+  private Sessions() {}
+
+  /**
+   * The layers' steps: their gas table rows and total, the checkpoint after the last reduction and
+   * the one before it (the last layer's rounding), the transactions sent (open and lookups
+   * included).
+   */
+  record Run(
+      String rows,
+      long gas,
+      OnChainProofSession.Checkpoint last,
+      OnChainProofSession.Checkpoint beforeLast,
+      int transactions) {}
+
+  static Run layers(
+      OnChainProofSession session,
+      StatementBindingDifferentialTest.Fixture f,
+      ModelCircuit circuit,
+      LayerRoundingSessionTest.Opened o)
+      throws Exception {
+    int layers = circuit.layers().size();
+    LayerRoundingRowsTest.Items it = LayerRoundingRowsTest.items(f);
+    List<byte[]> planHashes = LayerEncoding.layerPlanHashes(circuit, false);
+    StringBuilder rows = new StringBuilder();
+    rows.append(row("statement and input", o.open()));
+    rows.append(row("lookups", o.lookups()));
+    long gas = o.open().gasUsed() + o.lookups().gasUsed();
+    int transactions = 2;
+    OnChainProofSession.Outcome.Advanced step =
+        advanced(
+            session.rounding(
+                o.id(),
+                o.checkpoint(),
+                o.plan(),
+                o.statementClaims(),
+                o.lookupsHash(),
+                o.items(),
+                LayerEncoding.rangeEvals(f.proof().rangeEvals(), 0),
+                LinearLayerStepTest.output(f, o.plan())),
+            "layer 0 rounding");
+    rows.append(row("layer 0: rounding", step));
+    gas += step.gasUsed();
+    transactions++;
+    OnChainProofSession.Checkpoint beforeRounding = o.checkpoint();
+    OnChainProofSession.Checkpoint rounded = step.checkpoint();
+    for (int k = 0; k < layers; k++) {
+      OnChainProofSession.Checkpoint c = step.checkpoint();
+      rounded = c;
+      Digest32 previous = beforeRounding.claimsHash();
+      LinearLayerStepTest.Layer l = LinearLayerStepTest.layer(f, circuit, k);
+      if (l == null) {
+        LinearLayerStepTest.AddCase a = LinearLayerStepTest.addCase(f, circuit, k);
+        step =
+            advanced(
+                session.addition(
+                    o.id(),
+                    c,
+                    a.plan(),
+                    planHashes,
+                    previous,
+                    a.roundingPlan(),
+                    a.roundingItems(),
+                    OnChainLinearLayerStep.addEval(a.s()),
+                    it.lookupsHash(),
+                    it.rowHashes(),
+                    it.items()),
+                "layer " + k + " ADD");
+        rows.append(row("layer " + k + ": reduction (ADD)", step));
+      } else {
+        step =
+            advanced(
+                session.linear(
+                    o.id(),
+                    c,
+                    l.plan(),
+                    planHashes,
+                    previous,
+                    l.roundingPlan(),
+                    l.roundingItems(),
+                    l.proof()),
+                "layer " + k);
+        rows.append(row("layer " + k + ": reduction (" + l.spec().kind() + ")", step));
+      }
+      gas += step.gasUsed();
+      transactions++;
+      if (k + 1 == layers) {
+        break;
+      }
+      beforeRounding = step.checkpoint();
+      List<BigInteger> plan = LayerEncoding.roundingPlan(circuit, k + 1);
+      step =
+          advanced(
+              session.roundingAt(
+                  o.id(),
+                  beforeRounding,
+                  plan,
+                  it.lookupsHash(),
+                  it.rowHashes(),
+                  LayerEncoding.rowItems(it.items(), k + 1),
+                  LayerEncoding.rangeEvals(f.proof().rangeEvals(), k + 1),
+                  LinearLayerStepTest.output(f, plan)),
+              "layer " + (k + 1) + " rounding");
+      rows.append(row("layer " + (k + 1) + ": rounding", step));
+      gas += step.gasUsed();
+      transactions++;
+    }
+    return new Run(rows.toString(), gas, step.checkpoint(), rounded, transactions);
+  }
+
+  private static OnChainProofSession.Outcome.Advanced advanced(
+      OnChainProofSession.Outcome out, String where) {
+    OnChainProofSession.Outcome.Advanced a =
+        assertInstanceOf(OnChainProofSession.Outcome.Advanced.class, out, where);
+    assertTrue(a.gasUsed() <= OnChainOpeningVerifier.TRANSACTION_GAS_CAP, where);
+    assertTrue(a.calldataBytes() <= OnChainOpeningVerifier.TRANSACTION_SIZE_CAP, where);
+    return a;
+  }
+
+  private static String row(String what, OnChainProofSession.Outcome.Advanced a) {
+    return String.format("| %s | %,d | %,d |%n", what, a.calldataBytes(), a.gasUsed());
+  }
+}
