@@ -78,6 +78,45 @@ class ChainVerifyCommandTest {
   }
 
   @Test
+  void anHonestProofPresentedForAnotherInputIsInvalidAtTheStatementByName() throws Exception {
+    // One pixel of the proven image changed: the proof is honest, about another input. The
+    // statement step computes the input's hash and its multilinear extension on chain and refuses
+    // it before any later step, naming the contract's reason.
+    String image = Files.readString(Path.of(input));
+    java.util.regex.Matcher zero = Pattern.compile("\\[0\\.0\\]").matcher(image);
+    assertTrue(zero.find(), "a zero pixel to change");
+    Path other =
+        Files.writeString(
+            tmp.resolve("other.json"),
+            image.substring(0, zero.start()) + "[0.5]" + image.substring(zero.end()));
+    CliRuns.Run v =
+        run(
+            "chain",
+            "verify",
+            "--vk",
+            vk.toString(),
+            "--proof",
+            plain.toString(),
+            "--input",
+            other.toString());
+    assertEquals(1, v.code(), v.out() + v.err());
+    assertTrue(
+        v.out()
+            .startsWith("invalid proof (on chain): statement: step 1 refused it (INPUT_EVALUATION"),
+        v.out());
+    CliRuns.Run java =
+        run(
+            "verify",
+            "--vk",
+            vk.toString(),
+            "--proof",
+            plain.toString(),
+            "--input",
+            other.toString());
+    assertEquals(1, java.code(), "Java's verifier agrees: " + java.out() + java.err());
+  }
+
+  @Test
   void aZeroKnowledgeProofIsRefusedWithItsReason() {
     Path zk = tmp.resolve("zk.proof");
     CliRuns.Run p = run("prove", "--model", model, "--input", input, "--out", zk.toString());

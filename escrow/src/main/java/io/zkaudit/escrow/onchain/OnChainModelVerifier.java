@@ -158,8 +158,8 @@ public final class OnChainModelVerifier {
             case OnChainProofSession.Outcome.Rejected r ->
                 "step "
                     + r.step()
-                    + " refused it (reason "
-                    + r.reason()
+                    + " refused it ("
+                    + reasonName(step, r.reason())
                     + ", detail "
                     + r.detail()
                     + ")";
@@ -167,6 +167,25 @@ public final class OnChainModelVerifier {
             case OnChainProofSession.Outcome.Advanced a -> "advanced";
           };
       return new Verdict.Invalid(step, why, sent, gas);
+    }
+
+    /**
+     * The contract's reason by name: each kind of step reverts with its verifier's {@code Reason}
+     * ordinal, whose Java mirror is named by the step (the differential tests hold the orders
+     * equal); the bare number where no mirror applies (finish, opened, conclude).
+     */
+    private static String reasonName(String step, int ordinal) {
+      Enum<?>[] reasons =
+          step.equals("statement")
+              ? StatementRejection.values()
+              : step.equals("lookups")
+                  ? LogUpRejection.values()
+                  : step.endsWith(" rounding")
+                      ? LayerStepRejection.values()
+                      : step.endsWith(" reduction") ? LinearStepRejection.values() : null;
+      return reasons != null && ordinal >= 0 && ordinal < reasons.length
+          ? reasons[ordinal].name()
+          : "reason " + ordinal;
     }
 
     Verdict session(
