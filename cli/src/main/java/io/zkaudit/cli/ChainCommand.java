@@ -318,9 +318,17 @@ final class ChainCommand implements Runnable {
             yield Main.EXIT_OK;
           }
           case io.zkaudit.escrow.onchain.OnChainModelVerifier.Verdict.Invalid bad -> {
+            // "relayer": Java's reduction, which builds the next step's inputs, rejected the
+            // proof before a contract was asked; every step sent so far was accepted on chain.
             out.printf(
-                "invalid proof (on chain): %s: %s%n  %d transactions, %,d gas%n",
-                bad.step(), bad.reason(), bad.transactions(), bad.gas());
+                "invalid proof (%s): %s: %s%n  %d transactions, %,d gas%n",
+                bad.step().equals("relayer")
+                    ? "by this client, before its next transaction"
+                    : "on chain",
+                bad.step(),
+                bad.reason(),
+                bad.transactions(),
+                bad.gas());
             out.flush();
             yield Main.EXIT_INVALID;
           }
