@@ -44,6 +44,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -89,6 +90,7 @@ class ChainAuditTest {
     final ProofAttester attester;
     final AttesterServer attesterServer;
     final RemoteAttester remoteAttester;
+    final EscrowDeployment deployment;
     private final ChainSettings settings;
     private final double claim;
     SellerServer seller;
@@ -107,6 +109,7 @@ class ChainAuditTest {
               attesterKey.getAddress(),
               p,
               GasListener.NONE);
+      deployment = d;
       settings = ChainSettings.defaults(node.rpcUrl(), d).withPollInterval(Duration.ofMillis(200));
       this.claim = claim;
       node.fund(ChainKeys.credentials(sellerKey), Wei.ether(100));
@@ -157,9 +160,24 @@ class ChainAuditTest {
 
     /** Stops the seller and starts it again over the same database, key and port. */
     void restartSeller() throws Exception {
+      restartSeller(AnswerProver.HONEST);
+    }
+
+    /** As above, the restarted seller proving with {@code prover}. */
+    void restartSeller(AnswerProver prover) throws Exception {
+      resumeSeller(prover, stopSeller());
+    }
+
+    /** Stops the seller (a crash between two steps); returns the port to start it on again. */
+    int stopSeller() {
       int port = seller.port();
       seller.close();
-      seller = startSeller(AnswerProver.HONEST, port);
+      return port;
+    }
+
+    /** Starts the seller again over the same database and key, on {@code port}. */
+    void resumeSeller(AnswerProver prover, int port) throws Exception {
+      seller = startSeller(prover, port);
     }
 
     String sellerAccount() {
@@ -778,6 +796,217 @@ class ChainAuditTest {
           tooMany.getMessage().contains("result window (60 min) is too short to prove 30 samples"),
           tooMany.getMessage());
       assertEquals(AuditRecord.Outcome.REFUNDED, market.onChain(big).outcome());
+    }
+  }
+
+  /** Where the seller stops in an on-chain accuracy-proof audit, for the restart test below. */
+  private enum Stop {
+    /** The buyer requested and paid on-chain; the seller stored the commitment, staked nothing. */
+    COMMITTED,
+    /** The seller staked and signed its terms. */
+    STAKED,
+    /** One sample of two revealed to the seller. */
+    PART_REVEALED,
+    /**
+     * Every sample revealed and the seller's receipt given; the seller is down while the buyer
+     * reveals on-chain, so it comes back to a revealed audit with nothing proven.
+     */
+    REVEALED_WHILE_DOWN,
+    /** The seller's prover dies in the middle of the accuracy proof. */
+    MID_PROOF,
+    /** The proof stored and verified by the buyer; nothing signed yet. */
+    PROVEN,
+    /**
+     * Both signed the result, the seller stopped at once (its watch, which settles a result both
+     * signed, may or may not have settled it on-chain before the stop).
+     */
+    COUNTERSIGNED,
+    /** The proof stored; the buyer will never sign: the seller settles with the proof. */
+    PROVEN_UNSIGNED
+  }
+
+  /**
+   * The default kind on-chain (one accuracy proof about T), the seller stopped and started again
+   * over the same H2 file at every step: each audit completes as a pass, the seller stakes once,
+   * the accuracy proof is made once (once more only when a restart lost it mid-way), and the escrow
+   * pays exactly once: the seller's credit grows by payment + stake, the buyer's stays zero, the
+   * escrow's balance is exactly what it owes, and a second settlement is refused.
+   */
+  @Test
+  void anAccuracyProofAuditSurvivesASellerRestartAtEveryStepAndPaysOnce() throws Exception {
+    TestSet set = TestSet.of(2);
+    try (Market market = new Market(AnswerProver.HONEST, set.passingClaim())) {
+      RegisteredModel m = market.model;
+      for (Stop stop : Stop.values()) {
+        AtomicInteger madeBefore = new AtomicInteger();
+        market.restartSeller(
+            stop == Stop.MID_PROOF
+                ? AccuracyCheats.diesMidProof(madeBefore)
+                : AccuracyCheats.counting(madeBefore));
+        BigInteger sellerBefore = market.sellerCredit();
+        BuyerAuditState s = market.client.commit(m, set.samples(), 0, OFFER);
+        String auditId = s.getCommitment().getAuditId();
+        long id = s.getCommitment().getChainAuditId();
+        AtomicInteger madeAfter = new AtomicInteger();
+        boolean restarted = false;
+        switch (stop) {
+          case COMMITTED -> market.seller.audits().commit(s.getCommitment());
+          case STAKED -> s = market.client.open(s, m);
+          case PART_REVEALED -> revealRaw(market, market.client.open(s, m), 1);
+          case REVEALED_WHILE_DOWN -> {
+            BuyerAuditState opened = market.client.open(s, m);
+            var status = revealRaw(market, opened, 2);
+            assertFalse(status.getChainReceipt().isEmpty(), "the seller's receipt");
+            int port = market.stopSeller();
+            // The buyer's state as its reveal leaves it (every sample sent, the receipt held): its
+            // on-chain reveal needs no seller.
+            market.client.reveal(
+                opened.toBuilder()
+                    .setRevealed(true)
+                    .setChainReceipt(status.getChainReceipt())
+                    .build(),
+                m);
+            assertEquals(AuditRecord.Status.REVEALED, market.onChain(s).status());
+            market.resumeSeller(AccuracyCheats.counting(madeAfter), port);
+            restarted = true;
+          }
+          case MID_PROOF -> {
+            BuyerAuditState revealed = market.client.reveal(market.client.open(s, m), m);
+            assertThrows(
+                BuyerException.class,
+                () -> market.client.proveAndVerify(revealed, m, AuditClient.Progress.NONE));
+            assertTrue(madeBefore.get() >= 1, "the proof was started");
+          }
+          case PROVEN, PROVEN_UNSIGNED ->
+              s =
+                  market.client.proveAndVerify(
+                      market.client.reveal(market.client.open(s, m), m),
+                      m,
+                      AuditClient.Progress.NONE);
+          case COUNTERSIGNED ->
+              s =
+                  market.client.settle(
+                      market.client.proveAndVerify(
+                          market.client.reveal(market.client.open(s, m), m),
+                          m,
+                          AuditClient.Progress.NONE));
+        }
+        boolean proven = stop.ordinal() >= Stop.PROVEN.ordinal();
+        if (!restarted) {
+          var store = market.seller.audits().store();
+          assertEquals(proven, store.accuracyProof(auditId).isPresent(), stop.name());
+          if (proven) {
+            assertEquals(1, madeBefore.get(), stop + ": one proof, whoever asked first");
+          }
+          market.restartSeller(AccuracyCheats.counting(madeAfter));
+        }
+        BuyerAuditState state = s;
+        if (stop == Stop.COUNTERSIGNED) {
+          // Both signatures are stored: the seller's watch settles by itself, the restarted one if
+          // the stopped one had not.
+          await(
+              () -> market.onChain(state).status() == AuditRecord.Status.SETTLED,
+              Duration.ofSeconds(60),
+              "the seller settles with both signatures (events: " + market.sellerEvents + ")");
+        }
+        if (stop == Stop.PROVEN_UNSIGNED) {
+          node.advanceTime(WINDOW.minusMinutes(5));
+          await(
+              () -> market.onChain(state).status() == AuditRecord.Status.SETTLED,
+              Duration.ofSeconds(90),
+              "the restarted seller settles with proof (events: " + market.sellerEvents + ")");
+          assertEquals(
+              1,
+              market.sellerEvents.stream()
+                  .filter(e -> e.contains("on-chain audit " + id + " settled with proof"))
+                  .count(),
+              market.sellerEvents.toString());
+        } else {
+          AuditClient.Outcome o =
+              market.client.run(market.client.load(auditId), AuditClient.Progress.NONE);
+          assertTrue(o.accuracyProof(), stop.name());
+          assertEquals(Verdict.PASSED, o.verdict(), stop.name());
+          assertEquals(set.correct(), o.correct(), stop.name());
+          assertEquals(2, o.verified(), stop.name());
+          assertEquals(AuditRecord.Outcome.SELLER_PAID.name(), o.chainOutcome(), stop.name());
+          s = market.client.load(auditId);
+        }
+        // A stored proof is never made again; one lost with the seller is made once more.
+        assertEquals(proven ? 0 : 1, madeAfter.get(), stop + ": proofs after the restart");
+        assertPaidOnce(market, s, sellerBefore, stop);
+      }
+    }
+  }
+
+  /** Reveals the first {@code k} samples (of an accuracy-proof audit) in one raw request. */
+  private static io.zkaudit.proto.v1.AuditStatus revealRaw(Market market, BuyerAuditState s, int k)
+      throws Exception {
+    var r =
+        io.zkaudit.proto.v1.RevealRequest.newBuilder()
+            .setAccess(market.client.access(s.getCommitment().getAuditId(), 0))
+            .setTestSetSeed(s.getTestSetSeed());
+    for (int i = 0; i < k; i++) {
+      r.addSamples(market.client.sample(s, i));
+    }
+    try (var raw = new RawAuditChannel(market.seller.port())) {
+      return raw.stub().reveal(r.build());
+    }
+  }
+
+  /**
+   * The audit is settled as the seller's pass, paid exactly once: the seller's credit grew by
+   * payment + stake and the buyer's is zero, the escrow holds exactly what it owes (every audit so
+   * far settled, nothing withdrawn), the seller staked once and, once it has recorded the outcome
+   * and stopped following the audit, nothing more moves; a second settlement with the same
+   * signatures is refused.
+   */
+  private static void assertPaidOnce(
+      Market market, BuyerAuditState s, BigInteger sellerBefore, Stop stop) throws Exception {
+    String what = stop.name();
+    long id = s.getCommitment().getChainAuditId();
+    String auditId = s.getCommitment().getAuditId();
+    AuditRecord onChain = market.onChain(s);
+    assertEquals(AuditRecord.Status.SETTLED, onChain.status(), what);
+    assertEquals(AuditRecord.Outcome.SELLER_PAID, onChain.outcome(), what);
+    await(
+        () -> market.seller.audits().store().audit(auditId).orElseThrow().chain().outcome() != null,
+        Duration.ofSeconds(30),
+        what + ": the seller records the escrow's outcome (events: " + market.sellerEvents + ")");
+    Thread.sleep(600); // three polls of the seller's watch: nothing more may be paid
+    BigInteger paid = sellerBefore.add(PAYMENT).add(STAKE);
+    assertEquals(paid, market.sellerCredit(), what);
+    assertEquals(BigInteger.ZERO, market.buyerChain.auditCredit(), what);
+    assertEquals(
+        market.sellerCredit(),
+        market.buyerChain.client().balanceOf(market.deployment.auditEscrow()),
+        what + ": the escrow holds exactly the seller's credit");
+    assertEquals(
+        1,
+        market.sellerEvents.stream()
+            .filter(e -> e.startsWith("staked ") && e.contains("on-chain audit " + id + " "))
+            .count(),
+        what + ": " + market.sellerEvents);
+    var result = s.getResult();
+    if (!result.getChainSellerSignature().isEmpty()) {
+      EscrowException again =
+          assertThrows(
+              EscrowException.class,
+              () ->
+                  market
+                      .buyerChain
+                      .client()
+                      .audits()
+                      .settle(
+                          new io.zkaudit.escrow.AuditResult(
+                              id,
+                              onChain.testSetHash().orElseThrow(),
+                              result.getStatement().getCorrect(),
+                              2),
+                          result.getChainBuyerSignature().toByteArray(),
+                          result.getChainSellerSignature().toByteArray()),
+              what);
+      assertTrue(again.revertReason().isPresent(), what + ": " + again.getMessage());
+      assertEquals(paid, market.sellerCredit(), what);
     }
   }
 }
