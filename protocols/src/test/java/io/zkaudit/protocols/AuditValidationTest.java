@@ -6,11 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.zkaudit.proto.v1.AccuracyAuditGrpc;
 import io.zkaudit.proto.v1.AuditAccess;
 import io.zkaudit.proto.v1.AuditCommitment;
 import io.zkaudit.proto.v1.AuditResult;
@@ -27,7 +24,6 @@ import io.zkaudit.protocols.seller.AnswerProver;
 import io.zkaudit.protocols.seller.AuditRecord;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,7 +51,7 @@ class AuditValidationTest {
   void anAlteredTestSetAndReplayedMessagesAreRefused() throws Exception {
     var p = AuditFixture.Parties.in(tmp);
     try (AuditFixture f = AuditFixture.start(p, AnswerProver.HONEST);
-        var raw = new Raw(f.server.port())) {
+        var raw = new RawAuditChannel(f.server.port())) {
       RegisteredModel m = f.client.buyer().models().get(0);
       BuyerAuditState a =
           f.client.open(f.client.commit(m, AuditFixture.cifar(2), 0, null, PER_SAMPLE_PROOFS), m);
@@ -107,6 +103,20 @@ class AuditValidationTest {
                       RevealRequest.newBuilder()
                           .setAccess(f.client.access(id, 0))
                           .addSamples(otherInput)
+                          .build()));
+      // Sample 1 revealed at index 0 (and 0 at 1): each sample hash binds its index, so a sample
+      // moved to another place in the test set is not the committed one there.
+      RevealedSample s1 = f.client.sample(a, 1);
+      assertRefused(
+          Status.Code.INVALID_ARGUMENT,
+          "sample 0 does not match the buyer's commitment",
+          () ->
+              raw.stub()
+                  .reveal(
+                      RevealRequest.newBuilder()
+                          .setAccess(f.client.access(id, 0))
+                          .addSamples(s1.toBuilder().setIndex(0))
+                          .addSamples(s0.toBuilder().setIndex(1))
                           .build()));
       assertEquals(
           AuditRecord.State.TERMS_SIGNED,
@@ -169,7 +179,7 @@ class AuditValidationTest {
   void malformedRequestsAreRefusedWithTheFieldNamed() throws Exception {
     var p = AuditFixture.Parties.in(tmp);
     try (AuditFixture f = AuditFixture.start(p, AnswerProver.HONEST);
-        var raw = new Raw(f.server.port())) {
+        var raw = new RawAuditChannel(f.server.port())) {
       RegisteredModel m = f.client.buyer().models().get(0);
       BuyerAuditState a = f.client.commit(m, AuditFixture.cifar(2), 0, null, PER_SAMPLE_PROOFS);
       AuditCommitment c = a.getCommitment();
@@ -448,27 +458,5 @@ class AuditValidationTest {
         .setStatement(r)
         .setBuyerSignature(k.sign(AuditStatements.result(r)))
         .build();
-  }
-
-  /** A raw gRPC channel, to send what no honest AuditClient would. */
-  private static final class Raw implements AutoCloseable {
-    private final ManagedChannel ch;
-
-    Raw(int port) {
-      ch =
-          NettyChannelBuilder.forAddress("localhost", port)
-              .usePlaintext()
-              .maxInboundMessageSize(64 << 20)
-              .build();
-    }
-
-    AccuracyAuditGrpc.AccuracyAuditBlockingStub stub() {
-      return AccuracyAuditGrpc.newBlockingStub(ch).withDeadlineAfter(120, TimeUnit.SECONDS);
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-      ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    }
   }
 }
