@@ -113,14 +113,18 @@ public final class AuditStore implements AutoCloseable {
     return tx.run(
         () ->
             db.sql(
-                    "SELECT commitment, seed, refusal FROM audit_test_sets WHERE audit_id ="
-                        + " :audit_id")
+                    "SELECT "
+                        + TEST_SET_COLUMNS
+                        + " FROM audit_test_sets WHERE audit_id = :audit_id")
                 .bind("audit_id", auditId)
-                .first(
-                    r ->
-                        new StoredTestSet(
-                            r.bytes("commitment"), r.bytes("seed"), r.text("refusal"))));
+                .first(TEST_SET));
   }
+
+  /** A test-set row: T's encoding, and the seed or the refusal once the reveal is complete. */
+  private static final String TEST_SET_COLUMNS = "commitment, seed, refusal";
+
+  private static final RowMapper<StoredTestSet> TEST_SET =
+      r -> new StoredTestSet(r.bytes("commitment"), r.bytes("seed"), r.text("refusal"));
 
   public synchronized void signTerms(String auditId, AuditRecord.Terms t) {
     tx.run(
@@ -229,21 +233,24 @@ public final class AuditStore implements AutoCloseable {
   }
 
   /** An accuracy-proof audit's stored proof, once made. */
-  public synchronized java.util.Optional<StoredAccuracyProof> accuracyProof(String auditId) {
+  public synchronized Optional<StoredAccuracyProof> accuracyProof(String auditId) {
     return tx.run(
         () ->
             db.sql(
-                    "SELECT correct, samples, proof, proven_at FROM audit_accuracy_proofs WHERE"
-                        + " audit_id = :audit_id")
+                    "SELECT "
+                        + ACCURACY_PROOF_COLUMNS
+                        + " FROM audit_accuracy_proofs WHERE audit_id = :audit_id")
                 .bind("audit_id", auditId)
-                .first(
-                    r ->
-                        new StoredAccuracyProof(
-                            r.int32("correct"),
-                            r.int32("samples"),
-                            r.bytes("proof"),
-                            r.int64("proven_at"))));
+                .first(ACCURACY_PROOF));
   }
+
+  /** An accuracy proof's row: the count it states, its sample count, its bytes, when made. */
+  private static final String ACCURACY_PROOF_COLUMNS = "correct, samples, proof, proven_at";
+
+  private static final RowMapper<StoredAccuracyProof> ACCURACY_PROOF =
+      r ->
+          new StoredAccuracyProof(
+              r.int32("correct"), r.int32("samples"), r.bytes("proof"), r.int64("proven_at"));
 
   /**
    * The revealed inputs of an audit in sample order (what one accuracy proof is about: the prover
@@ -341,6 +348,14 @@ public final class AuditStore implements AutoCloseable {
     return out;
   }
 
+  /** The columns {@link #AUDIT} reads. */
+  private static final String AUDIT_COLUMNS =
+      "audit_id, model_id, buyer, status, sample_count, test_set_hash, label_offset, requested_at,"
+          + " buyer_signature, claimed_accuracy, stake, deadline, terms_signed_at,"
+          + " seller_signature, result_verified, result_correct, result_verdict, result_reason,"
+          + " result_buyer_sig, result_seller_sig, settled_at, chain_escrow, chain_audit_id,"
+          + " chain_salt, chain_buyer_sig, chain_seller_sig, chain_outcome, proof_kind";
+
   /**
    * An audit's row: the terms once signed (a seller signature), the result once settled (a
    * verdict), the on-chain request if it came from an escrow.
@@ -396,14 +411,7 @@ public final class AuditStore implements AutoCloseable {
   public synchronized Optional<AuditRecord> audit(String auditId) {
     return tx.run(
         () ->
-            db.sql(
-                    "SELECT audit_id, model_id, buyer, status, sample_count, test_set_hash,"
-                        + " label_offset, requested_at, buyer_signature, claimed_accuracy, stake,"
-                        + " deadline, terms_signed_at, seller_signature, result_verified,"
-                        + " result_correct, result_verdict, result_reason, result_buyer_sig,"
-                        + " result_seller_sig, settled_at, chain_escrow, chain_audit_id,"
-                        + " chain_salt, chain_buyer_sig, chain_seller_sig, chain_outcome,"
-                        + " proof_kind FROM audits WHERE audit_id = :audit_id")
+            db.sql("SELECT " + AUDIT_COLUMNS + " FROM audits WHERE audit_id = :audit_id")
                 .bind("audit_id", auditId)
                 .first(AUDIT));
   }
@@ -416,6 +424,18 @@ public final class AuditStore implements AutoCloseable {
                     "SELECT audit_id FROM audits WHERE status IN ('REVEALED', 'PROVING') ORDER BY"
                         + " requested_at")
                 .list(r -> r.text("audit_id")));
+  }
+
+  /**
+   * The columns {@link #SAMPLE} reads; with {@code payload} false the input and the proof (which
+   * may be megabytes) are read as NULL.
+   */
+  private static String sampleColumns(boolean payload) {
+    return "position, sample_hash, salt, "
+        + (payload ? "input" : "NULL AS input")
+        + ", label, output, "
+        + (payload ? "proof" : "NULL AS proof")
+        + ", proven_at";
   }
 
   /**
@@ -444,7 +464,8 @@ public final class AuditStore implements AutoCloseable {
     return tx.run(
         () ->
             db.sql(
-                    "SELECT position, sample_hash, salt, input, label, output, proof, proven_at"
+                    "SELECT "
+                        + sampleColumns(true)
                         + " FROM audit_samples WHERE audit_id = :audit_id AND position = :position")
                 .bind("audit_id", auditId)
                 .bind("position", index)
@@ -459,9 +480,9 @@ public final class AuditStore implements AutoCloseable {
     return tx.run(
         () ->
             db.sql(
-                    "SELECT position, sample_hash, salt, NULL AS input, label, output, NULL AS"
-                        + " proof, proven_at FROM audit_samples WHERE audit_id = :audit_id ORDER BY"
-                        + " position")
+                    "SELECT "
+                        + sampleColumns(false)
+                        + " FROM audit_samples WHERE audit_id = :audit_id ORDER BY position")
                 .bind("audit_id", auditId)
                 .list(SAMPLE));
   }
