@@ -10,11 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.zkaudit.cli.CliRuns.Run;
 import io.zkaudit.protocols.AuditDatasets;
 import io.zkaudit.protocols.PartyKey;
-import io.zkaudit.protocols.buyer.BuyerClient;
-import io.zkaudit.protocols.buyer.BuyerException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,33 +24,10 @@ class AuditCommandTest {
     Path model = shared("models/resnet8_cifar10_int8.tflite");
     shared("data/cifar10/test_batch.bin");
     for (String claim : new String[] {"0", "1"}) {
-      int port = freePort();
       Path dir = tmp.resolve("claim" + claim);
-      String db = "jdbc:h2:file:" + dir.resolve("db/seller").toAbsolutePath();
-      AtomicInteger serveExit = new AtomicInteger(-1);
-      Thread seller =
-          new Thread(
-              () ->
-                  serveExit.set(
-                      run(
-                              "seller",
-                              "serve",
-                              "--model",
-                              model.toString(),
-                              "--port",
-                              String.valueOf(port),
-                              "--db",
-                              db,
-                              "--key",
-                              dir.resolve("seller.key").toString(),
-                              "--accuracy",
-                              claim,
-                              "--dataset",
-                              "cifar10-test")
-                          .code()));
-      seller.start();
-      try {
-        awaitModels(port);
+      try (ServedSeller seller =
+          ServedSeller.start(dir, model, "--accuracy", claim, "--dataset", "cifar10-test")) {
+        int port = seller.port;
         Run r =
             run(
                 "buyer",
@@ -172,12 +146,7 @@ class AuditCommandTest {
                   && shifted.out().contains("AuditEscrow stores "),
               shifted.out());
         }
-      } finally {
-        seller.interrupt();
-        seller.join(30_000);
       }
-      assertFalse(seller.isAlive());
-      assertEquals(0, serveExit.get());
     }
   }
 
@@ -216,24 +185,5 @@ class AuditCommandTest {
             tmp.resolve("audits").toString());
     assertEquals(2, noAudit.code(), noAudit.err());
     assertTrue(noAudit.err().contains("no audit nope"), noAudit.err());
-  }
-
-  /** Waits until the seller has committed to its model and answers the registry. */
-  static void awaitModels(int port) throws Exception {
-    long until = System.nanoTime() + 120_000_000_000L;
-    try (BuyerClient probe = new BuyerClient("localhost", port, PartyKey.generate(), 5)) {
-      while (true) {
-        try {
-          if (!probe.models().isEmpty()) {
-            return;
-          }
-        } catch (BuyerException notYet) {
-          if (System.nanoTime() > until) {
-            throw notYet;
-          }
-        }
-        Thread.sleep(200);
-      }
-    }
   }
 }

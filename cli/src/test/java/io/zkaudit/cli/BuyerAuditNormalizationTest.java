@@ -1,6 +1,5 @@
 package io.zkaudit.cli;
 
-import static io.zkaudit.cli.CliRuns.freePort;
 import static io.zkaudit.cli.CliRuns.run;
 import static io.zkaudit.cli.CliRuns.shared;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -21,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -80,31 +78,9 @@ class BuyerAuditNormalizationTest {
     Files.copy(shared("data/images/grace_hopper.bmp"), tmp.resolve("set/1/hopper.bmp"));
     shared("data/cifar10/test_batch.bin"); // the float model's calibration set
 
-    int port = freePort();
-    AtomicInteger serveExit = new AtomicInteger(-1);
-    Thread seller =
-        new Thread(
-            () ->
-                serveExit.set(
-                    run(
-                            "seller",
-                            "serve",
-                            "--model",
-                            model.toString(),
-                            "--port",
-                            String.valueOf(port),
-                            "--db",
-                            "jdbc:h2:file:" + tmp.resolve("db/seller").toAbsolutePath(),
-                            "--key",
-                            tmp.resolve("seller.key").toString(),
-                            "--accuracy",
-                            "0",
-                            "--dataset",
-                            "two-images")
-                        .code()));
-    seller.start();
-    try {
-      AuditCommandTest.awaitModels(port);
+    try (ServedSeller seller =
+        ServedSeller.start(tmp, model, "--accuracy", "0", "--dataset", "two-images")) {
+      int port = seller.port;
       InputNormalization meanStd = new InputNormalization.MeanStd(parse(MEAN), parse(STD));
       io.zkaudit.model.TensorSpec in;
       try (BuyerClient probe = new BuyerClient("localhost", port, PartyKey.generate(), 10)) {
@@ -168,12 +144,7 @@ class BuyerAuditNormalizationTest {
       Run same = run(audit(port, "--input-mean", MEAN, "--input-std", STD));
       assertEquals(0, same.code(), same.out() + same.err());
       assertTrue(same.out().contains("proofs verified    2 of 2 samples"), same.out());
-    } finally {
-      seller.interrupt();
-      seller.join(30_000);
     }
-    assertFalse(seller.isAlive());
-    assertEquals(0, serveExit.get());
   }
 
   private static double[] parse(String list) {

@@ -8,12 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.zkaudit.cli.CliRuns.Run;
-import io.zkaudit.protocols.PartyKey;
-import io.zkaudit.protocols.buyer.BuyerClient;
-import io.zkaudit.protocols.buyer.BuyerException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,28 +21,8 @@ class ProtocolCommandsTest {
   void aBuyerGetsAVerifiedPredictionFromAServingSeller() throws Exception {
     Path model = shared("models/resnet8_cifar10_int8.tflite");
     Path image = shared("data/images/cat.bmp");
-    int port = freePort();
-    String db = "jdbc:h2:file:" + tmp.resolve("db/seller").toAbsolutePath();
-    AtomicInteger serveExit = new AtomicInteger(-1);
-    Thread seller =
-        new Thread(
-            () ->
-                serveExit.set(
-                    run(
-                            "seller",
-                            "serve",
-                            "--model",
-                            model.toString(),
-                            "--port",
-                            String.valueOf(port),
-                            "--db",
-                            db,
-                            "--key",
-                            tmp.resolve("seller.key").toString())
-                        .code()));
-    seller.start();
-    try {
-      awaitModels(port);
+    try (ServedSeller seller = ServedSeller.start(tmp, model)) {
+      int port = seller.port;
       Run r =
           run(
               "buyer",
@@ -99,12 +75,7 @@ class ProtocolCommandsTest {
       assertTrue(
           contest.out().startsWith("contest: 1 of 2 answers proven in time and verified"),
           contest.out());
-    } finally {
-      seller.interrupt();
-      seller.join(30_000);
     }
-    assertFalse(seller.isAlive());
-    assertEquals(0, serveExit.get());
     assertTrue(Files.exists(tmp.resolve("db/seller.mv.db")));
   }
 
@@ -129,21 +100,4 @@ class ProtocolCommandsTest {
   }
 
   /** Waits until the seller has committed to its model and answers the registry. */
-  private static void awaitModels(int port) throws Exception {
-    long until = System.nanoTime() + 120_000_000_000L;
-    try (BuyerClient probe = new BuyerClient("localhost", port, PartyKey.generate(), 5)) {
-      while (true) {
-        try {
-          if (!probe.models().isEmpty()) {
-            return;
-          }
-        } catch (BuyerException notYet) {
-          if (System.nanoTime() > until) {
-            throw notYet;
-          }
-        }
-        Thread.sleep(200);
-      }
-    }
-  }
 }

@@ -13,16 +13,11 @@ import io.zkaudit.data.InputEncoder;
 import io.zkaudit.data.PixelRange;
 import io.zkaudit.engine.IntegerEngine;
 import io.zkaudit.engine.Predictions;
-import io.zkaudit.protocols.PartyKey;
-import io.zkaudit.protocols.buyer.BuyerClient;
-import io.zkaudit.protocols.buyer.BuyerException;
-import io.zkaudit.protocols.buyer.RetrievalClient;
 import io.zkaudit.prover.model.QuantizedModel;
 import io.zkaudit.tflite.TfliteImporter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -62,30 +57,9 @@ class RetrievalCommandsTest {
   @Test
   void aBuyerRetrievesEveryItemOfAClassWithAProofForEachItem() throws Exception {
     Path model = shared("models/resnet8_cifar10_int8.tflite");
-    int port = freePort();
-    String db = "jdbc:h2:file:" + tmp.resolve("db/seller").toAbsolutePath();
-    AtomicInteger serveExit = new AtomicInteger(-1);
-    Thread seller =
-        new Thread(
-            () ->
-                serveExit.set(
-                    run(
-                            "seller",
-                            "serve",
-                            "--model",
-                            model.toString(),
-                            "--port",
-                            String.valueOf(port),
-                            "--db",
-                            db,
-                            "--key",
-                            tmp.resolve("seller.key").toString(),
-                            "--items",
-                            "cifar10-test:4")
-                        .code()));
-    seller.start();
-    try {
-      awaitItemSets(port);
+    try (ServedSeller seller = ServedSeller.start(tmp, model, "--items", "cifar10-test:4")) {
+      seller.awaitItemSets();
+      int port = seller.port;
       String key = tmp.resolve("buyer.key").toString();
       int k = classOfFirstItem(model, 4);
       Run r =
@@ -115,48 +89,19 @@ class RetrievalCommandsTest {
       assertEquals(2, bad.code(), bad.out() + bad.err());
       assertTrue(bad.err().contains("--class: predicate.argmax_is: 10 is not a class"), bad.err());
       assertFalse(bad.err().contains("\tat "), bad.err());
-    } finally {
-      seller.interrupt();
-      seller.join(30_000);
     }
-    assertFalse(seller.isAlive());
-    assertEquals(0, serveExit.get());
   }
 
   @Test
   void withPrivateItemsOnlyTheMatchesAreRevealed() throws Exception {
     Path model = shared("models/resnet8_cifar10_int8.tflite");
-    int port = freePort();
-    String db = "jdbc:h2:file:" + tmp.resolve("db/seller").toAbsolutePath();
     String saved = System.getProperty(HidingKeys.PROPERTY);
     System.setProperty(HidingKeys.PROPERTY, tmp.resolve("hiding.key").toString());
-    AtomicInteger serveExit = new AtomicInteger(-1);
-    java.util.concurrent.atomic.AtomicReference<Run> served =
-        new java.util.concurrent.atomic.AtomicReference<>();
-    Thread seller =
-        new Thread(
-            () -> {
-              Run s =
-                  run(
-                      "seller",
-                      "serve",
-                      "--model",
-                      model.toString(),
-                      "--port",
-                      String.valueOf(port),
-                      "--db",
-                      db,
-                      "--key",
-                      tmp.resolve("seller.key").toString(),
-                      "--items",
-                      "cifar10-test:3",
-                      "--private-items");
-              served.set(s);
-              serveExit.set(s.code());
-            });
-    seller.start();
-    try {
-      awaitItemSets(port);
+    Run served;
+    try (ServedSeller seller =
+        ServedSeller.start(tmp, model, "--items", "cifar10-test:3", "--private-items")) {
+      seller.awaitItemSets();
+      int port = seller.port;
       String key = tmp.resolve("buyer.key").toString();
       int k = classOfFirstItem(model, 3);
       Run r =
@@ -188,18 +133,15 @@ class RetrievalCommandsTest {
           expected.size(),
           r.out().lines().filter(l -> l.startsWith("  match  #")).count(),
           r.out());
+      served = seller.stop();
     } finally {
-      seller.interrupt();
-      seller.join(30_000);
       if (saved == null) {
         System.clearProperty(HidingKeys.PROPERTY);
       } else {
         System.setProperty(HidingKeys.PROPERTY, saved);
       }
     }
-    assertFalse(seller.isAlive());
-    assertEquals(0, serveExit.get(), served.get().err());
-    assertTrue(served.get().out().contains("3 private items committed"), served.get().out());
+    assertTrue(served.out().contains("3 private items committed"), served.out());
 
     Run alone =
         run(
@@ -210,7 +152,7 @@ class RetrievalCommandsTest {
             "--port",
             "0",
             "--db",
-            db,
+            ServedSeller.db(tmp),
             "--key",
             tmp.resolve("seller.key").toString(),
             "--private-items");
@@ -253,24 +195,5 @@ class RetrievalCommandsTest {
             "10");
     assertEquals(2, none.code(), none.err());
     assertEquals(1, none.err().strip().lines().count(), none.err());
-  }
-
-  private static void awaitItemSets(int port) throws Exception {
-    long until = System.nanoTime() + 120_000_000_000L;
-    try (BuyerClient probe = new BuyerClient("localhost", port, PartyKey.generate(), 5)) {
-      RetrievalClient r = new RetrievalClient(probe, 5);
-      while (true) {
-        try {
-          if (!r.itemSets().isEmpty()) {
-            return;
-          }
-        } catch (BuyerException notYet) {
-          if (System.nanoTime() > until) {
-            throw notYet;
-          }
-        }
-        Thread.sleep(200);
-      }
-    }
   }
 }
