@@ -40,15 +40,25 @@ import java.util.Locale;
  * default). The batch's witness is held in memory (docs/benchmarks.md, "Batch proof memory"), so N
  * is checked against the heap before any work, with {@code ProofMemory}'s estimate.
  *
- * @param model ResNet-8 (CIFAR-10), whatever model the rest of the demo runs
+ * @param model ResNet-8's file (CIFAR-10), whatever model the rest of the demo runs
+ * @param quantized the model as imported from it, once: the heap estimates and the commitment use
+ *     this one import
+ * @param memory ProofMemory's estimate for its zero-knowledge circuit
  * @param dataset the CIFAR-10 test batch
  */
-record DemoOneProofAudit(Path model, Path dataset) {
+record DemoOneProofAudit(Path model, QuantizedModel quantized, ProofMemory memory, Path dataset) {
 
   static DemoOneProofAudit of(Path shared) {
+    Path model = required(shared, "models/resnet8_cifar10_int8.tflite");
+    Path dataset = required(shared, "data/cifar10/test_batch.bin");
+    QuantizedModel m;
+    try {
+      m = TfliteImporter.loadQuantized(model);
+    } catch (IOException | ModelFormatException e) {
+      throw CliException.usage("cannot read " + model + ": " + e.getMessage());
+    }
     return new DemoOneProofAudit(
-        required(shared, "models/resnet8_cifar10_int8.tflite"),
-        required(shared, "data/cifar10/test_batch.bin"));
+        model, m, ProofMemory.of(ModelCircuit.of(m.description(), true)), dataset);
   }
 
   private static Path required(Path shared, String relative) {
@@ -69,16 +79,7 @@ record DemoOneProofAudit(Path model, Path dataset) {
    * and {@code zkaudit audit prove} use.
    */
   long heapMiBFor(int n) {
-    return memory().heapBytes(n) >> 20;
-  }
-
-  private ProofMemory memory() {
-    try {
-      QuantizedModel m = TfliteImporter.loadQuantized(model);
-      return ProofMemory.of(ModelCircuit.of(m.description(), true));
-    } catch (IOException | ModelFormatException e) {
-      throw CliException.usage("cannot read " + model + ": " + e.getMessage());
-    }
+    return memory.heapBytes(n) >> 20;
   }
 
   /**
@@ -112,7 +113,6 @@ record DemoOneProofAudit(Path model, Path dataset) {
   /** n, or the largest power of two below it that this heap proves (0 if not even one sample). */
   int fitting(int n) {
     long have = Runtime.getRuntime().maxMemory();
-    ProofMemory memory = memory();
     int k = n;
     while (k > 0 && memory.heapBytes(k) > have) {
       k = k == 1 ? 0 : Integer.highestOneBit(k - 1);
@@ -130,7 +130,7 @@ record DemoOneProofAudit(Path model, Path dataset) {
     if (note != null) {
       t.line("%s", note);
     }
-    CommittedModel cm = ProverModels.commit(model);
+    CommittedModel cm = ProverModels.commit(model, quantized, true);
     TensorSpec in = cm.model().description().tensor(cm.circuit().inputTensor());
     List<int[]> inputs = new ArrayList<>();
     int[] labels = new int[n];

@@ -87,14 +87,28 @@ final class ProverModels {
     if (!Files.isReadable(file)) {
       throw CliException.usage("cannot read model " + file);
     }
+    io.zkaudit.prover.model.QuantizedModel model;
     try {
-      io.zkaudit.prover.model.QuantizedModel model = quantized(file, chosen);
+      model = quantized(file, chosen);
+    } catch (ModelFormatException e) {
+      throw CliException.usage(file + ": " + e.getMessage());
+    } catch (IOException e) {
+      throw CliException.usage("cannot read model " + file + ": " + e.getMessage());
+    }
+    return commit(file, model, zeroKnowledge);
+  }
+
+  /**
+   * Commits a model already loaded from {@code file} (named in errors) with the user's hiding key,
+   * after the same provability check.
+   */
+  static CommittedModel commit(
+      Path file, io.zkaudit.prover.model.QuantizedModel model, boolean zeroKnowledge) {
+    try {
       requireProvable(file, model, zeroKnowledge);
       return ModelProver.commit(model, HidingKeys.loadOrCreate());
     } catch (ModelFormatException | ProverException e) {
       throw CliException.usage(file + ": " + e.getMessage());
-    } catch (IOException e) {
-      throw CliException.usage("cannot read model " + file + ": " + e.getMessage());
     }
   }
 
