@@ -185,14 +185,15 @@ public final class BuyerChain implements AutoCloseable, io.zkaudit.protocols.buy
     Boolean known = sessionVerifier;
     if (known == null) {
       try {
-        io.zkaudit.escrow.contracts.SessionProofVerifier.load(
-                client.deployment().proofVerifier(),
-                web3j,
-                new org.web3j.tx.ReadonlyTransactionManager(web3j, client.address()),
-                new org.web3j.tx.gas.DefaultGasProvider())
-            .sessions()
-            .send();
-        known = true;
+        String sessions =
+            io.zkaudit.escrow.contracts.SessionProofVerifier.load(
+                    client.deployment().proofVerifier(),
+                    web3j,
+                    new org.web3j.tx.ReadonlyTransactionManager(web3j, client.address()),
+                    new org.web3j.tx.gas.DefaultGasProvider())
+                .sessions()
+                .send();
+        known = OnChainProofs.isAddress(sessions);
       } catch (Exception e) {
         known = false; // an AttestationVerifier has no sessions()
       }

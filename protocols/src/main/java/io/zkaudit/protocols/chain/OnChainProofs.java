@@ -53,13 +53,24 @@ public final class OnChainProofs {
               .sessions()
               .send();
     } catch (Exception e) {
+      session = null;
+    }
+    if (!isAddress(session)) {
       throw EscrowException.invalidArgument(
           "the deployment's proof verifier "
               + d.proofVerifier()
-              + " is not a SessionProofVerifier (contests on this deployment end at its attester): "
-              + e.getMessage());
+              + " is not a SessionProofVerifier (contests on this deployment end at its attester)");
     }
     return new OnChainProofs(OnChainModelVerifier.at(web3j, seller, session));
+  }
+
+  /**
+   * A non-zero address, as {@code SessionProofVerifier.sessions()} returns (an attester has none).
+   */
+  static boolean isAddress(String a) {
+    return a != null
+        && a.matches("0x[0-9a-fA-F]{40}")
+        && !a.substring(2).chars().allMatch(ch -> ch == '0');
   }
 
   /**
