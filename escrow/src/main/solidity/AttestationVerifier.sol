@@ -7,7 +7,8 @@ import "./Signatures.sol";
 
 /// @notice Interim IProofVerifier: a claim counts as proven when the designated verifier (the
 /// `attester` key, held by a service that checked the zero-knowledge proof off-chain) signed it.
-/// Trust assumption: the attester is honest and available. An on-chain proof verifier removes it.
+/// Trust assumption: the attester is honest and available. SessionProofVerifier (the on-chain proof
+/// verifier's facts) removes it; this one stays as the documented fallback (docs/escrow.md).
 contract AttestationVerifier is IProofVerifier, Eip712 {
     bytes32 public constant PREDICTION_TYPEHASH =
         keccak256("PredictionVerified(bytes32 weightCommitment,bytes32 inputHash,bytes32 outputHash)");
@@ -33,13 +34,16 @@ contract AttestationVerifier is IProofVerifier, Eip712 {
         return _typedDigest(keccak256(abi.encode(ACCURACY_TYPEHASH, weightCommitment, testSetHash, correct, total)));
     }
 
-    function verifyPrediction(bytes32 weightCommitment, bytes32 inputHash, bytes32 outputHash, bytes calldata proof)
+    /// @dev The attester's statement names the commitment only: the attester checks the proof
+    /// against the verifying key whose digest the commitment is, which fixes the model whatever
+    /// record lists it (`modelId` adds nothing it could check).
+    function verifyPrediction(uint256, bytes32 weightCommitment, bytes32 inputHash, bytes32 outputHash, bytes calldata proof)
         external view returns (bool)
     {
         return Signatures.isSignedBy(predictionDigest(weightCommitment, inputHash, outputHash), proof, attester);
     }
 
-    function verifyAccuracy(bytes32 weightCommitment, bytes32 testSetHash, uint32 correct, uint32 total, bytes calldata proof)
+    function verifyAccuracy(uint256, bytes32 weightCommitment, bytes32 testSetHash, uint32 correct, uint32 total, bytes calldata proof)
         external view returns (bool)
     {
         return Signatures.isSignedBy(accuracyDigest(weightCommitment, testSetHash, correct, total), proof, attester);

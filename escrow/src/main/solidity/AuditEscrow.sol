@@ -179,9 +179,12 @@ contract AuditEscrow is PullPayments, Eip712 {
         Audit storage audit = _existing(auditId);
         _requireResultAcceptable(audit, correct, total);
         require(block.timestamp <= audit.deadline, "result deadline passed");
-        // The on-chain verifier's call site: today an attestation check, later a proof check.
+        // An attestation check today (SessionProofVerifier returns false: accuracy proofs are not
+        // verified on chain yet); the verifier is told the record the audit is about.
         require(
-            proofVerifier.verifyAccuracy(registry.commitmentOf(audit.modelId), audit.testSetHash, correct, total, proof),
+            proofVerifier.verifyAccuracy(
+                audit.modelId, registry.commitmentOf(audit.modelId), audit.testSetHash, correct, total, proof
+            ),
             "proof rejected"
         );
         _close(audit, auditId, _judge(audit, correct, total), correct, total);

@@ -49,7 +49,7 @@ contract ModelRegistry is ReentrancyGuard {
     /// @notice Per model, the hash of the plans the on-chain verifier's steps read (the statement,
     /// lookup and layer plans, derived from the public description: docs/onchain-verifier.md,
     /// "Proof sessions"), set once by the seller; 0 until then. A proof session about the model
-    /// counts only if its plans hash (`ProofSession.sessionPlans`) is this one.
+    /// counts only if its plans hash (`ProofSession.sessionPlans`) is this one (SessionProofVerifier).
     mapping(uint256 => bytes32) public verifierPlansOf;
 
     event ModelRegistered(
@@ -140,11 +140,11 @@ contract ModelRegistry is ReentrancyGuard {
         emit ModelRotated(oldModelId, newModelId, root, weightCommitment, linkDigest);
     }
 
-    /// @notice The first record of the model's lineage: the same weights under every rotation, so
-    /// audits, reputation and stakes of any record in it belong to this id.
     /// @notice Seller: records the hash of the model's verifier plans, once (a record is never
-    /// edited: anyone recomputes it from the description, and a wrong one only makes the seller's
-    /// own on-chain proofs count for nothing).
+    /// edited). Nothing here checks it against the description (a contract cannot compile the
+    /// circuit): anyone recomputes it from the verifying key, and a buyer must before it pays, since
+    /// a contest of this record counts as proven by any concluded session of these plans
+    /// (SessionProofVerifier): plans of another circuit would let its seller prove false answers.
     function setVerifierPlans(uint256 modelId, bytes32 plansHash) external {
         Model storage model = _existing(modelId);
         require(msg.sender == model.seller, "not the seller");
@@ -154,6 +154,8 @@ contract ModelRegistry is ReentrancyGuard {
         emit VerifierPlansSet(modelId, plansHash);
     }
 
+    /// @notice The first record of the model's lineage: the same weights under every rotation, so
+    /// audits, reputation and stakes of any record in it belong to this id.
     function rootOf(uint256 modelId) public view returns (uint256) {
         _existing(modelId);
         uint256 root = roots[modelId];

@@ -207,9 +207,12 @@ contract PredictionEscrow is PullPayments, Eip712 {
         require(block.timestamp <= c.proofDeadline, "proof deadline passed");
         Order storage order = orders[c.orderId];
         require(order.status == OrderStatus.Open, "order closed");
-        // The on-chain verifier's call site: today an attestation check, later a proof check.
+        // An attestation check or an on-chain proof's fact, whichever verifier this escrow was
+        // deployed with; both are told the record the order is about.
         require(
-            proofVerifier.verifyPrediction(registry.commitmentOf(order.modelId), c.inputHash, c.outputHash, proof),
+            proofVerifier.verifyPrediction(
+                order.modelId, registry.commitmentOf(order.modelId), c.inputHash, c.outputHash, proof
+            ),
             "proof rejected"
         );
         c.status = ContestStatus.Proven;

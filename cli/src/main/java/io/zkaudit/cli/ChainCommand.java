@@ -88,8 +88,10 @@ final class ChainCommand implements Runnable {
       name = "deploy",
       mixinStandardHelpOptions = true,
       description =
-          "Deploy the registry, the attestation verifier and both escrows; write their addresses to"
-              + " --out.")
+          "Deploy the registry, the proof verifier and both escrows; write their addresses to"
+              + " --out. The proof verifier: the attester's (default) or, with --verifier on-chain,"
+              + " the on-chain verifier contracts (contests proven by the seller's own plain proof,"
+              + " no attester).")
   static final class Deploy implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -104,11 +106,20 @@ final class ChainCommand implements Runnable {
 
     @Option(
         names = "--attester-key",
-        required = true,
         description =
-            "the designated verifier's key file (created if missing): only its attestations close"
-                + " contests")
+            "with --verifier attester: the designated verifier's key file (created if missing):"
+                + " only its attestations close contests")
     Path attesterKey;
+
+    @Option(
+        names = "--verifier",
+        defaultValue = "attester",
+        description =
+            "what the escrows consult: 'attester' (a designated verifier's signature; default) or"
+                + " 'on-chain' (the verifier contracts' facts: sellers prove contests with their"
+                + " own plain proofs, 'seller serve --contest-proofs on-chain'; audits then settle"
+                + " by signatures or deadline only)")
+    String verifier;
 
     @Option(
         names = "--window",
@@ -131,17 +142,40 @@ final class ChainCommand implements Runnable {
         Duration w = Duration.ofSeconds(windowSeconds);
         p = new EscrowParameters(p.minRegistrationStake(), w, w, w, w, w, w);
       }
+      boolean onChain =
+          switch (verifier) {
+            case "attester" -> false;
+            case "on-chain" -> true;
+            default ->
+                throw CliException.usage(
+                    "--verifier is 'attester' or 'on-chain', not '" + verifier + "'");
+          };
+      if (onChain == (attesterKey != null)) {
+        throw CliException.usage(
+            onChain
+                ? "--verifier on-chain takes no --attester-key"
+                : "--verifier attester needs --attester-key");
+      }
       PartyKey deployer = KeyFiles.loadOrCreate(keyFile);
-      PartyKey attester = KeyFiles.loadOrCreate(attesterKey);
       Web3j web3j = Web3j.build(new HttpService(rpc));
       try {
+        org.web3j.crypto.Credentials from = ChainKeys.credentials(deployer);
         EscrowDeployment d =
-            EscrowDeployer.deploy(
-                web3j,
-                ChainKeys.credentials(deployer),
-                ChainKeys.credentials(attester).getAddress(),
-                p,
-                GasListener.NONE);
+            onChain
+                ? EscrowDeployer.deployWithSessionVerifier(
+                    web3j,
+                    from,
+                    io.zkaudit.escrow.onchain.OnChainModelVerifier.deploy(web3j, from)
+                        .session()
+                        .address(),
+                    p,
+                    GasListener.NONE)
+                : EscrowDeployer.deploy(
+                    web3j,
+                    from,
+                    ChainKeys.credentials(KeyFiles.loadOrCreate(attesterKey)).getAddress(),
+                    p,
+                    GasListener.NONE);
         DeploymentFile.write(out, d);
         spec.commandLine()
             .getOut()

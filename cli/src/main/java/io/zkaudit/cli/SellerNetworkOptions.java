@@ -2,6 +2,7 @@ package io.zkaudit.cli;
 
 import io.zkaudit.escrow.EscrowException;
 import io.zkaudit.protocols.chain.ChainKeys;
+import io.zkaudit.protocols.chain.ContestProofs;
 import io.zkaudit.protocols.chain.ProofAttester;
 import io.zkaudit.protocols.chain.RemoteAttester;
 import io.zkaudit.protocols.seller.SellerServer;
@@ -45,6 +46,17 @@ final class SellerNetworkOptions {
   java.math.BigDecimal auditPrice;
 
   @Option(
+      names = "--contest-proofs",
+      defaultValue = "attester",
+      description =
+          "with the chain: how contests of this seller's answers are proven, as the deployment's"
+              + " escrows verify them: 'attester' (the designated verifier signs; default) or"
+              + " 'on-chain' (the seller's own plain proof through the verifier contracts, no"
+              + " attester: the proof's intermediate values become public; 'zkaudit chain deploy"
+              + " --verifier on-chain')")
+  String contestProofs;
+
+  @Option(
       names = "--attester-tls-ca",
       description = "talk TLS to --attester, trusting this CA (PEM)")
   Path attesterCa;
@@ -68,12 +80,26 @@ final class SellerNetworkOptions {
       o = o.withTls(new SellerServer.Tls(tlsCert, tlsKey));
     }
     if (chain.enabled()) {
-      if ((attesterKey == null) == (attester == null)) {
+      ContestProofs how =
+          switch (contestProofs) {
+            case "attester" -> ContestProofs.ATTESTER;
+            case "on-chain" -> ContestProofs.ON_CHAIN;
+            default ->
+                throw CliException.usage(
+                    "--contest-proofs is 'attester' or 'on-chain', not '" + contestProofs + "'");
+          };
+      if (how == ContestProofs.ON_CHAIN && (attesterKey != null || attester != null)) {
+        throw CliException.usage(
+            "--contest-proofs on-chain needs no attester: the escrows read the on-chain verifier's"
+                + " facts (drop --attester / --attester-key)");
+      }
+      if (how == ContestProofs.ATTESTER && (attesterKey == null) == (attester == null)) {
         throw CliException.usage(
             "a seller on the chain needs its designated verifier: --attester HOST:PORT"
-                + " (or, for a demo, --attester-key FILE to run it in this process)");
+                + " (or, for a demo, --attester-key FILE to run it in this process), or"
+                + " --contest-proofs on-chain on a deployment with the on-chain verifier");
       }
-      var settings = chain.settings();
+      var settings = chain.settings().withContestProofs(how);
       try {
         settings =
             settings.withAuditPricePerSample(
@@ -86,10 +112,13 @@ final class SellerNetworkOptions {
         o =
             o.withChain(
                 settings,
-                attester != null
-                    ? remote()
-                    : new ProofAttester(
-                        ChainKeys.credentials(KeyFiles.load(attesterKey)), settings.deployment()));
+                how == ContestProofs.ON_CHAIN
+                    ? null
+                    : attester != null
+                        ? remote()
+                        : new ProofAttester(
+                            ChainKeys.credentials(KeyFiles.load(attesterKey)),
+                            settings.deployment()));
       } catch (EscrowException e) {
         throw ChainOptions.failure(e);
       }

@@ -4,6 +4,7 @@ import io.zkaudit.escrow.contracts.AttestationVerifier;
 import io.zkaudit.escrow.contracts.AuditEscrow;
 import io.zkaudit.escrow.contracts.ModelRegistry;
 import io.zkaudit.escrow.contracts.PredictionEscrow;
+import io.zkaudit.escrow.contracts.SessionProofVerifier;
 import java.math.BigInteger;
 import java.time.Duration;
 import org.web3j.crypto.Credentials;
@@ -11,7 +12,10 @@ import org.web3j.crypto.WalletUtils;
 import org.web3j.protocol.Web3j;
 import org.web3j.tx.Contract;
 
-/** Deploys the registry, the proof verifier and both escrows. */
+/**
+ * Deploys the registry, the proof verifier (an attestation verifier, or the on-chain proof
+ * verifier's {@code SessionProofVerifier}) and both escrows.
+ */
 public final class EscrowDeployer {
   private EscrowDeployer() {}
 
@@ -32,7 +36,8 @@ public final class EscrowDeployer {
             "deploy AttestationVerifier",
             AttestationVerifier.deploy(web3j, session.transactions, session.deployGas, attester));
     report(session, "deploy AttestationVerifier", verifier);
-    return deployEscrows(session, verifier.getContractAddress(), parameters);
+    String address = verifier.getContractAddress();
+    return deployEscrows(session, registry -> address, parameters);
   }
 
   /**
@@ -47,11 +52,53 @@ public final class EscrowDeployer {
       GasListener gas) {
     requireAddress(proofVerifier, "proof verifier");
     return deployEscrows(
-        new ChainSession(web3j, deployer, chainId(web3j), gas), proofVerifier, parameters);
+        new ChainSession(web3j, deployer, chainId(web3j), gas),
+        registry -> proofVerifier,
+        parameters);
   }
 
+  /**
+   * Deploys the registry, a {@code SessionProofVerifier} over it and the deployed {@code
+   * ProofSession} at {@code proofSession} (the on-chain proof verifier: {@code
+   * OnChainModelVerifier.deploy}), and both escrows consulting it: contested predictions are then
+   * settled by the seller's own on-chain proof, with no attester (docs/escrow.md, "Settled by an
+   * on-chain proof"). Audits settled with proof are refused by it (no accuracy proof is verified on
+   * chain yet): they settle by both parties' signatures or by deadline.
+   */
+  public static EscrowDeployment deployWithSessionVerifier(
+      Web3j web3j,
+      Credentials deployer,
+      String proofSession,
+      EscrowParameters parameters,
+      GasListener gas) {
+    requireAddress(proofSession, "proof session");
+    ChainSession session = new ChainSession(web3j, deployer, chainId(web3j), gas);
+    return deployEscrows(
+        session,
+        registry -> {
+          SessionProofVerifier verifier =
+              session.call(
+                  "deploy SessionProofVerifier",
+                  SessionProofVerifier.deploy(
+                      session.web3j,
+                      session.transactions,
+                      session.deployGas,
+                      registry,
+                      proofSession));
+          report(session, "deploy SessionProofVerifier", verifier);
+          return verifier.getContractAddress();
+        },
+        parameters);
+  }
+
+  /**
+   * The registry first, then the proof verifier ({@code verifierFor} the registry's address: a
+   * verifier may read the registry), then the escrows that consult both.
+   */
   private static EscrowDeployment deployEscrows(
-      ChainSession session, String verifier, EscrowParameters p) {
+      ChainSession session,
+      java.util.function.UnaryOperator<String> verifierFor,
+      EscrowParameters p) {
     ModelRegistry registry =
         session.call(
             "deploy ModelRegistry",
@@ -62,6 +109,7 @@ public final class EscrowDeployer {
                 p.minRegistrationStake(),
                 seconds(p.registryWithdrawDelay())));
     report(session, "deploy ModelRegistry", registry);
+    String verifier = verifierFor.apply(registry.getContractAddress());
     PredictionEscrow predictions =
         session.call(
             "deploy PredictionEscrow",

@@ -57,34 +57,48 @@ class AttestationVerifierTest {
     assertTrue(
         reader.call(
             "verify",
-            verifier.verifyPrediction(model.bytes(), input.bytes(), output.bytes(), proof)));
+            verifier.verifyPrediction(
+                BigInteger.ONE, model.bytes(), input.bytes(), output.bytes(), proof)));
     assertFalse(
         reader.call(
             "verify",
-            verifier.verifyPrediction(model.bytes(), output.bytes(), input.bytes(), proof)));
+            verifier.verifyPrediction(
+                BigInteger.ONE, model.bytes(), output.bytes(), input.bytes(), proof)));
     byte[] flipped = proof.clone();
     flipped[10] ^= 1;
     for (byte[] bad : new byte[][] {flipped, new byte[0], new byte[65], new byte[200]}) {
       assertFalse(
           reader.call(
               "verify",
-              verifier.verifyPrediction(model.bytes(), input.bytes(), output.bytes(), bad)));
+              verifier.verifyPrediction(
+                  BigInteger.ONE, model.bytes(), input.bytes(), output.bytes(), bad)));
     }
     byte[] accuracy = f.attester.attestAccuracy(model, input, 5, 10);
     assertTrue(
         reader.call(
             "verify",
             verifier.verifyAccuracy(
-                model.bytes(), input.bytes(), BigInteger.valueOf(5), BigInteger.TEN, accuracy)));
+                BigInteger.ONE,
+                model.bytes(),
+                input.bytes(),
+                BigInteger.valueOf(5),
+                BigInteger.TEN,
+                accuracy)));
     assertFalse(
         reader.call(
             "verify",
             verifier.verifyAccuracy(
-                model.bytes(), input.bytes(), BigInteger.valueOf(6), BigInteger.TEN, accuracy)));
+                BigInteger.ONE,
+                model.bytes(),
+                input.bytes(),
+                BigInteger.valueOf(6),
+                BigInteger.TEN,
+                accuracy)));
     // an accuracy attestation is not a prediction attestation, even over the same words
     assertFalse(
         reader.call(
             "verify",
-            verifier.verifyPrediction(model.bytes(), input.bytes(), output.bytes(), accuracy)));
+            verifier.verifyPrediction(
+                BigInteger.ONE, model.bytes(), input.bytes(), output.bytes(), accuracy)));
   }
 }

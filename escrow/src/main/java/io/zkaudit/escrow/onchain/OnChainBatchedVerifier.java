@@ -75,6 +75,16 @@ public final class OnChainBatchedVerifier {
         web3j, params, deployer, chainId, contract.getContractAddress());
   }
 
+  /**
+   * A client of the verifier deployed at {@code address} (it must have been deployed under {@code
+   * params}: openings made under others do not verify), sending from {@code sender}.
+   */
+  public static OnChainBatchedVerifier at(
+      Web3j web3j, Credentials sender, PcsParams params, String address) {
+    return new OnChainBatchedVerifier(
+        web3j, params, sender, EscrowDeployer.chainId(web3j), address);
+  }
+
   public String address() {
     return calls.address();
   }

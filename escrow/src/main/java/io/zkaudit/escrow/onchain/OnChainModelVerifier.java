@@ -63,6 +63,87 @@ public final class OnChainModelVerifier {
     return new OnChainModelVerifier(session, openings);
   }
 
+  /**
+   * A client of the verifier contracts already deployed around the {@code ProofSession} at {@code
+   * proofSession} (the batched-opening verifier is the one the session reads, {@code openings}),
+   * sending from {@code sender}: a seller proving its contested answers on the escrows' deployment.
+   */
+  public static OnChainModelVerifier at(Web3j web3j, Credentials sender, String proofSession) {
+    OnChainProofSession session = OnChainProofSession.at(web3j, sender, proofSession);
+    String openings = session.openings();
+    if (new BigInteger(1, org.web3j.utils.Numeric.hexStringToByteArray(openings)).signum() == 0) {
+      throw io.zkaudit.escrow.EscrowException.invalidArgument(
+          "the proof session at " + proofSession + " has no batched-opening verifier bound");
+    }
+    return new OnChainModelVerifier(
+        session, OnChainBatchedVerifier.at(web3j, sender, PARAMS, openings));
+  }
+
+  /** The {@code ProofSession} contract: what a {@code SessionProofVerifier} reads facts of. */
+  public OnChainProofSession session() {
+    return session;
+  }
+
+  /**
+   * What a model's proofs are verified against on chain, from its key alone: the statement plan
+   * ({@link StatementEncoding#plan}), the lookup plan's keccak, the layer plans as a session holds
+   * them after {@code finish} ({@link FinishEncoding#finishedLayerPlans}), and their hash, {@link
+   * #hash} ({@code ProofSession.sessionPlans}), which the seller records in {@code
+   * ModelRegistry.setVerifierPlans} and anyone recomputes from the key to check it.
+   */
+  public record ModelPlans(
+      List<BigInteger> statementPlan, Digest32 lookupPlanHash, Digest32 layerPlans) {
+    public ModelPlans {
+      statementPlan = List.copyOf(statementPlan);
+    }
+
+    /** keccak(keccak(statement plan), lookup plan hash, layer plans): the registry's word. */
+    public Digest32 hash() {
+      byte[] out = new byte[96];
+      System.arraycopy(LayerEncoding.planHash(statementPlan), 0, out, 0, 32);
+      System.arraycopy(lookupPlanHash.bytes(), 0, out, 32, 32);
+      System.arraycopy(layerPlans.bytes(), 0, out, 64, 32);
+      return new Digest32(org.web3j.crypto.Hash.sha3(out));
+    }
+
+    /**
+     * The {@code proof} bytes {@code SessionProofVerifier.verifyPrediction} reads for a fact of a
+     * session of these plans whose deferred table values chain to {@code tables}: tables, the
+     * lookup plan's hash, the layer plans, the statement plan's words.
+     */
+    public byte[] contestProof(Digest32 tables) {
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      out.writeBytes(tables.bytes());
+      out.writeBytes(lookupPlanHash.bytes());
+      out.writeBytes(layerPlans.bytes());
+      for (BigInteger w : statementPlan) {
+        out.writeBytes(LogUpEncoding.word(w));
+      }
+      return out.toByteArray();
+    }
+  }
+
+  /**
+   * The plans of {@code vk}'s model (its plain proofs': the only ones a session concludes).
+   *
+   * @throws LayerEncoding.UnsupportedLayerException a layer the contracts do not verify yet
+   * @throws LimbRoundingNotOnChainException a limb rounding (not on chain yet)
+   * @throws InvalidProofException a key the Java verifier refuses
+   */
+  public static ModelPlans modelPlans(VerifyingKey vk) throws InvalidProofException {
+    ModelVerifier verifier = new ModelVerifier(vk);
+    ModelCircuit circuit = ModelCircuit.of(vk.description(), false);
+    List<BigInteger> statementPlan = StatementEncoding.plan(vk);
+    List<BigInteger> lookupPlan =
+        LogUpEncoding.plan(
+            io.zkaudit.inference.InferenceStatement.lookups(verifier.circuit(false)), false);
+    byte[] layerPlans =
+        FinishEncoding.finishedLayerPlans(
+            LayerEncoding.layerPlanHashes(circuit, false), FinishEncoding.plan(circuit));
+    return new ModelPlans(
+        statementPlan, new Digest32(LogUpEncoding.planHash(lookupPlan)), new Digest32(layerPlans));
+  }
+
   /** The chain's verdict on a proof. */
   public sealed interface Verdict {
     /**
@@ -82,6 +163,18 @@ public final class OnChainModelVerifier {
 
   /** Runs a whole session for {@code proof} about {@code input} under {@code vk}. */
   public Verdict verify(VerifyingKey vk, ModelProof proof, int[] input) {
+    return verify(vk, proof, input, (id, tables) -> {});
+  }
+
+  /**
+   * What a test looks at between {@code opened} and {@code conclude}: the session (its id) has
+   * verified everything but has recorded no fact yet.
+   */
+  interface BeforeConclude {
+    void at(Digest32 id, Digest32 deferredTables);
+  }
+
+  Verdict verify(VerifyingKey vk, ModelProof proof, int[] input, BeforeConclude beforeConclude) {
     if (proof.zeroKnowledge()) {
       return new Verdict.NotOnChain(
           LayerEncoding.NotOnChain.ZERO_KNOWLEDGE,
@@ -119,7 +212,7 @@ public final class OnChainModelVerifier {
     } catch (InvalidProofException e) {
       throw new IllegalArgumentException("the verifying key: " + e.getMessage(), e);
     }
-    Run run = new Run();
+    Run run = new Run(beforeConclude);
     try {
       return run.session(
           verifier,
@@ -140,8 +233,13 @@ public final class OnChainModelVerifier {
 
   /** The transactions and gas of one session so far. */
   private final class Run {
+    final BeforeConclude beforeConclude;
     int sent;
     long gas;
+
+    Run(BeforeConclude beforeConclude) {
+      this.beforeConclude = beforeConclude;
+    }
 
     private OnChainProofSession.Outcome.Advanced take(OnChainProofSession.Outcome out) {
       if (out instanceof OnChainProofSession.Outcome.Advanced a) {
@@ -359,6 +457,7 @@ public final class OnChainModelVerifier {
       if (opened == null) {
         return refused("opened", o);
       }
+      beforeConclude.at(id, session.deferredTables(id));
       o = session.conclude(id, opened.checkpoint());
       OnChainProofSession.Outcome.Advanced concluded = take(o);
       if (concluded == null) {

@@ -492,14 +492,36 @@ public final class OnChainProofSession {
    * reader compares with the model's {@code ModelRegistry.verifierPlansOf}.
    */
   public Digest32 sessionPlans(Digest32 id, String opener, Checkpoint c) {
-    Function f =
-        new Function(
-            "sessionPlans",
-            List.of(new Bytes32(id.bytes()), new org.web3j.abi.datatypes.Address(opener), c.abi()),
-            List.of(new TypeReference<Bytes32>() {}));
+    return bytes32View(
+        "sessionPlans",
+        new Bytes32(id.bytes()),
+        new org.web3j.abi.datatypes.Address(opener),
+        c.abi());
+  }
+
+  /** The session's layer plans hash ({@link LayerEncoding#layerPlans}); zero before it is fixed. */
+  public Digest32 layerPlans(Digest32 id) {
+    return bytes32View("layerPlans", new Bytes32(id.bytes()));
+  }
+
+  /**
+   * What the session's first layer step stored: keccak(lookups' claims hash, keccak of the row
+   * hashes) ({@link LayerEncoding#layerClaims}); zero before it.
+   */
+  public Digest32 layerClaims(Digest32 id) {
+    return bytes32View("layerClaims", new Bytes32(id.bytes()));
+  }
+
+  /**
+   * A view of the session contract that returns one bytes32: the mappings and {@code sessionPlans}.
+   * A call the node fails (an unknown session, a node error) is an EscrowException naming the view,
+   * never a zero word decoded from an error.
+   */
+  private Digest32 bytes32View(String name, Type<?>... args) {
+    Function f = new Function(name, List.of(args), List.of(new TypeReference<Bytes32>() {}));
     EthCall r = calls.ethCall(FunctionEncoder.encode(f));
     if (r.hasError()) {
-      throw EscrowException.invalidArgument("sessionPlans: " + r.getError().getMessage());
+      throw EscrowException.invalidArgument(name + ": " + r.getError().getMessage());
     }
     return new Digest32(
         ((Bytes32)
@@ -508,37 +530,21 @@ public final class OnChainProofSession {
             .getValue());
   }
 
-  /** The session's layer plans hash ({@link LayerEncoding#layerPlans}); zero before it is fixed. */
-  public Digest32 layerPlans(Digest32 id) {
+  /** The batched-opening verifier whose facts {@code opened} reads ({@code bindOpenings}). */
+  public String openings() {
     Function f =
         new Function(
-            "layerPlans",
-            List.of(new Bytes32(id.bytes())),
-            List.of(new TypeReference<Bytes32>() {}));
+            "openings",
+            List.of(),
+            List.of(new TypeReference<org.web3j.abi.datatypes.Address>() {}));
     EthCall r = calls.ethCall(FunctionEncoder.encode(f));
-    return new Digest32(
-        ((Bytes32)
-                org.web3j.abi.FunctionReturnDecoder.decode(r.getValue(), f.getOutputParameters())
-                    .getFirst())
-            .getValue());
-  }
-
-  /**
-   * What the session's first layer step stored: keccak(lookups' claims hash, keccak of the row
-   * hashes) ({@link LayerEncoding#layerClaims}); zero before it.
-   */
-  public Digest32 layerClaims(Digest32 id) {
-    Function f =
-        new Function(
-            "layerClaims",
-            List.of(new Bytes32(id.bytes())),
-            List.of(new TypeReference<Bytes32>() {}));
-    EthCall r = calls.ethCall(FunctionEncoder.encode(f));
-    return new Digest32(
-        ((Bytes32)
-                org.web3j.abi.FunctionReturnDecoder.decode(r.getValue(), f.getOutputParameters())
-                    .getFirst())
-            .getValue());
+    if (r.hasError()) {
+      throw EscrowException.invalidArgument("openings: " + r.getError().getMessage());
+    }
+    return ((org.web3j.abi.datatypes.Address)
+            org.web3j.abi.FunctionReturnDecoder.decode(r.getValue(), f.getOutputParameters())
+                .getFirst())
+        .getValue();
   }
 
   /** The runtime size of the session's LayerSteps contract. */
@@ -635,17 +641,7 @@ public final class OnChainProofSession {
    * what the batched opening does not discharge.
    */
   public Digest32 deferredTables(Digest32 id) {
-    Function f =
-        new Function(
-            "deferredTables",
-            List.of(new Bytes32(id.bytes())),
-            List.of(new TypeReference<Bytes32>() {}));
-    EthCall r = calls.ethCall(FunctionEncoder.encode(f));
-    return new Digest32(
-        ((Bytes32)
-                org.web3j.abi.FunctionReturnDecoder.decode(r.getValue(), f.getOutputParameters())
-                    .getFirst())
-            .getValue());
+    return bytes32View("deferredTables", new Bytes32(id.bytes()));
   }
 
   /**
@@ -669,6 +665,9 @@ public final class OnChainProofSession {
             List.of(new Bytes32(fact.bytes())),
             List.of(new TypeReference<org.web3j.abi.datatypes.Bool>() {}));
     EthCall r = calls.ethCall(FunctionEncoder.encode(f));
+    if (r.hasError()) {
+      throw EscrowException.invalidArgument("verifiedInferences: " + r.getError().getMessage());
+    }
     return ((org.web3j.abi.datatypes.Bool)
             org.web3j.abi.FunctionReturnDecoder.decode(r.getValue(), f.getOutputParameters())
                 .getFirst())

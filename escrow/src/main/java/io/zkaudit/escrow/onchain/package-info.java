@@ -16,7 +16,12 @@
  * finish plan, where each column claim goes, and the steps' claims as items), each claim placed in
  * its packed polynomial, column c of 2^m entries at offset o being the polynomial at (z, bits of o
  * / 2^m). {@link io.zkaudit.escrow.onchain.OnChainModelVerifier} relays a whole plain proof through
- * a session ({@code zkaudit chain verify}).
+ * a session ({@code zkaudit chain verify}); its {@code conclude} records the inference fact
+ * keccak("zkaudit/verified-inference/v1", plans, SHA-256(input), SHA-256(output), tables), which
+ * the escrows' {@code SessionProofVerifier} reads to settle a contested prediction: the plans
+ * recomputed from the contest proof's bytes ({@link
+ * io.zkaudit.escrow.onchain.OnChainModelVerifier.ModelPlans#contestProof}) must be the registry's
+ * for the contested record and name the escrow's weight commitment as their key.
  *
  * <p>The contracts make the same decisions as the Java verifier on the same bytes; the differential
  * tests in this module hold them to it (docs/onchain-verifier.md).

@@ -24,6 +24,9 @@ public final class BuyerChain implements AutoCloseable, io.zkaudit.protocols.buy
   private final Web3j web3j;
   private final EscrowClient client;
 
+  /** Whether the escrows consult the on-chain verifier's facts; null until first asked. */
+  private volatile Boolean sessionVerifier;
+
   private BuyerChain(Web3j web3j, EscrowClient client) {
     this.web3j = web3j;
     this.client = client;
@@ -138,7 +141,65 @@ public final class BuyerChain implements AutoCloseable, io.zkaudit.protocols.buy
 
   /** Pays the current offer for {@code predictions} answers; returns the order id. */
   public long pay(RegisteredModel model, int predictions) throws BuyerException {
-    return client.predictions().pay(chainModel(model), predictions);
+    long id = chainModel(model);
+    checkVerifierPlans(model, id);
+    return client.predictions().pay(id, predictions);
+  }
+
+  /**
+   * On a deployment whose escrows read the on-chain verifier's facts ({@code
+   * SessionProofVerifier}), a contest of this record counts as proven by any session of the plans
+   * its seller recorded: the buyer pays only if they are set and are the plans of the key it
+   * verified (recomputed here from the key, {@link OnChainProofs#plansOf}); plans set later by the
+   * seller would count for the order too. An attestation deployment has no plans to check.
+   */
+  private void checkVerifierPlans(RegisteredModel model, long id) throws BuyerException {
+    if (!onChainVerifier()) {
+      return;
+    }
+    Bytes32 recorded = client.registry().verifierPlansOf(id);
+    Bytes32 expected;
+    try {
+      expected = OnChainProofs.plansOf(model.entry().getVerifyingKey().toByteArray());
+    } catch (OnChainProofs.NotProvableOnChain e) {
+      throw new BuyerException(
+          BuyerException.Reason.REFUSED,
+          "the escrows settle contests by on-chain proofs, which this model cannot have: "
+              + e.getMessage());
+    }
+    if (!recorded.equals(expected)) {
+      throw new BuyerException(
+          BuyerException.Reason.REFUSED,
+          "on-chain model "
+              + id
+              + "'s verifier plans are "
+              + (recorded.isZero() ? "not set" : recorded.hex())
+              + ", not the plans of its key ("
+              + expected.hex()
+              + "): contests could be proven against other plans");
+    }
+  }
+
+  /** Whether the deployment's proof verifier is a SessionProofVerifier (it names its sessions). */
+  private boolean onChainVerifier() {
+    Boolean known = sessionVerifier;
+    if (known == null) {
+      try {
+        String sessions =
+            io.zkaudit.escrow.contracts.SessionProofVerifier.load(
+                    client.deployment().proofVerifier(),
+                    web3j,
+                    new org.web3j.tx.ReadonlyTransactionManager(web3j, client.address()),
+                    new org.web3j.tx.gas.DefaultGasProvider())
+                .sessions()
+                .send();
+        known = OnChainProofs.isAddress(sessions);
+      } catch (Exception e) {
+        known = false; // an AttestationVerifier has no sessions()
+      }
+      sessionVerifier = known;
+    }
+    return known;
   }
 
   /**

@@ -23,6 +23,8 @@ import java.time.Duration;
  * @param auditSettleMargin how long before an on-chain audit's result deadline the seller stops
  *     waiting for the buyer's signature and settles with proof (the attester's verification and the
  *     transaction must fit in it)
+ * @param contestProofs how the seller answers on-chain contests: through the attester (default) or
+ *     with its own on-chain proof; it must match the deployment's proof verifier
  */
 public record ChainSettings(
     String rpcUrl,
@@ -33,8 +35,12 @@ public record ChainSettings(
     BigInteger stakeDeposit,
     Duration pollInterval,
     BigInteger auditPricePerSample,
-    Duration auditSettleMargin) {
+    Duration auditSettleMargin,
+    ContestProofs contestProofs) {
   public ChainSettings {
+    if (contestProofs == null) {
+      throw new IllegalArgumentException("how contests are proven: ATTESTER or ON_CHAIN");
+    }
     if (rpcUrl == null || !(rpcUrl.startsWith("http://") || rpcUrl.startsWith("https://"))) {
       throw new IllegalArgumentException(
           "the chain's RPC URL is http:// or https://, not " + rpcUrl);
@@ -76,7 +82,8 @@ public record ChainSettings(
         Wei.ether(10),
         Duration.ofSeconds(2),
         Wei.ether(1).divide(BigInteger.valueOf(10_000)),
-        Duration.ofMinutes(10));
+        Duration.ofMinutes(10),
+        ContestProofs.ATTESTER);
   }
 
   public ChainSettings withPollInterval(Duration interval) {
@@ -89,7 +96,8 @@ public record ChainSettings(
         stakeDeposit,
         interval,
         auditPricePerSample,
-        auditSettleMargin);
+        auditSettleMargin,
+        contestProofs);
   }
 
   public ChainSettings withAuditPricePerSample(BigInteger price) {
@@ -102,6 +110,22 @@ public record ChainSettings(
         stakeDeposit,
         pollInterval,
         price,
-        auditSettleMargin);
+        auditSettleMargin,
+        contestProofs);
+  }
+
+  /** The same settings, contests answered {@code how}. */
+  public ChainSettings withContestProofs(ContestProofs how) {
+    return new ChainSettings(
+        rpcUrl,
+        deployment,
+        registrationBond,
+        pricePerPrediction,
+        stakePerOrder,
+        stakeDeposit,
+        pollInterval,
+        auditPricePerSample,
+        auditSettleMargin,
+        how);
   }
 }

@@ -37,6 +37,15 @@ public interface AnswerProver {
     return ModelProver.proveAccuracy(model, testSet, progress);
   }
 
+  /**
+   * A plain (not zero-knowledge) proof that output = model(input): what the on-chain verifier
+   * checks today (a contest answered on chain, {@code ContestProofs.ON_CHAIN}). Honest by default;
+   * tests override it to cheat.
+   */
+  default ModelProof provePlain(CommittedModel model, int[] input) {
+    return ModelProver.prove(model, input, ProgressListener.NONE, false);
+  }
+
   AnswerProver HONEST =
       new AnswerProver() {
         @Override

@@ -425,6 +425,17 @@ final class ChainAudits {
         }
       }
     }
+    if (attester == null) {
+      // A deployment whose escrows consult the on-chain proof verifier: it verifies no accuracy
+      // proof yet, so there is nothing to settle with proof; the deadline rules apply.
+      refused.add(a.auditId());
+      events.accept(
+          "on-chain audit "
+              + id
+              + ": no attester, and accuracy proofs are not verified on chain yet: settled by"
+              + " signatures or by deadline only");
+      return;
+    }
     Attester.AccuracyClaim claim =
         new Attester.AccuracyClaim(
             verifyingKey.apply(a),

@@ -15,6 +15,8 @@ import io.zkaudit.protocols.PartyKey;
 import io.zkaudit.protocols.chain.Attester;
 import io.zkaudit.protocols.chain.ChainKeys;
 import io.zkaudit.protocols.chain.ChainSettings;
+import io.zkaudit.protocols.chain.ContestProofs;
+import io.zkaudit.protocols.chain.OnChainProofs;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -30,8 +32,11 @@ import org.web3j.protocol.http.HttpService;
  * ModelRegistry (weight commitment = the model id, the SHA-256 of the verifying key), offers it in
  * PredictionEscrow with a stake, co-signs answers given for a buyer's on-chain order (EIP-712, what
  * the escrow checks when the buyer contests), and watches the escrow for contests of its answers:
- * each is proven, attested by the designated verifier ({@link Attester}) and closed with {@code
- * proveContest} before its deadline, or the buyer can slash the order's stake.
+ * each is proven and closed with {@code proveContest} before its deadline, or the buyer can slash
+ * the order's stake. Proven how is the deployment's choice ({@link ContestProofs}): attested by the
+ * designated verifier ({@link Attester}), or by the seller's own plain proof verified on chain
+ * ({@link OnChainProofs}: the verifier plans recorded in the registry at the mirror, the proof's
+ * session run in the seller's transactions).
  *
  * <p>The chain is the state of record for contests. The seller follows the escrow's Contested
  * events (eth_getLogs) from a block stored in its database: the first block holding a contest of
@@ -44,6 +49,13 @@ public final class SellerChain implements AutoCloseable {
   private final Web3j web3j;
   private final EscrowClient client;
   private final Attester attester;
+
+  /**
+   * The seller's client of the on-chain proof verifier ({@link ContestProofs#ON_CHAIN}); null when
+   * contests end at the attester.
+   */
+  private final OnChainProofs onChain;
+
   private final SellerStore store;
   private final Consumer<String> events;
 
@@ -89,12 +101,14 @@ public final class SellerChain implements AutoCloseable {
       Web3j web3j,
       EscrowClient client,
       Attester attester,
+      OnChainProofs onChain,
       SellerStore store,
       Consumer<String> events) {
     this.settings = settings;
     this.web3j = web3j;
     this.client = client;
     this.attester = attester;
+    this.onChain = onChain;
     this.store = store;
     this.events = events;
     this.audits = new ChainAudits(settings, client, attester, this::blockTime, events);
@@ -126,6 +140,9 @@ public final class SellerChain implements AutoCloseable {
           web3j,
           EscrowClient.connect(web3j, ChainKeys.credentials(key), settings.deployment()),
           attester,
+          settings.contestProofs() == ContestProofs.ON_CHAIN
+              ? OnChainProofs.connect(web3j, ChainKeys.credentials(key), settings.deployment())
+              : null,
           store,
           events);
     } catch (RuntimeException e) {
@@ -196,6 +213,9 @@ public final class SellerChain implements AutoCloseable {
           .setOffer(chainModel, settings.pricePerPrediction(), settings.stakePerOrder());
     }
     topUpStake(chainModel);
+    if (onChain != null) {
+      recordVerifierPlans(chainModel, entry);
+    }
     // Contests of this seller's orders for models it did not serve yet stayed pending: the next
     // poll finds them.
     mirrored.put(chainModel, entry.getModelId());
@@ -235,6 +255,28 @@ public final class SellerChain implements AutoCloseable {
           "moved " + free + " wei of free stake from model " + old.get() + " to model " + id);
     }
     return Optional.of(id);
+  }
+
+  /**
+   * Contests proven on chain count only against the plans the registry holds for the model: the
+   * seller records them once (from the key; anyone recomputes them to check). A model the contracts
+   * cannot verify yet gets none, and its contests cannot be proven (said here, once).
+   */
+  private void recordVerifierPlans(long chainModel, ModelEntry entry) {
+    if (!client.registry().verifierPlansOf(chainModel).isZero()) {
+      return;
+    }
+    try {
+      Bytes32 plans = OnChainProofs.plansOf(entry.getVerifyingKey().toByteArray());
+      client.registry().setVerifierPlans(chainModel, plans);
+      events.accept("model " + chainModel + ": verifier plans " + plans.hex() + " recorded");
+    } catch (OnChainProofs.NotProvableOnChain e) {
+      events.accept(
+          "model "
+              + chainModel
+              + " cannot be proven on chain, so its contests cannot be answered: "
+              + e.getMessage());
+    }
   }
 
   private Optional<Long> findOwnRegistration(Bytes32 commitment) {
@@ -441,19 +483,35 @@ public final class SellerChain implements AutoCloseable {
         continue;
       }
       try {
-        // Ordered by the contest's on-chain deadline among the other owed proofs (earliest first).
-        byte[] proof = contests.proofFor(answerId.get(), c.proofDeadline().toEpochMilli());
         int[] input = store.answer(answerId.get()).orElseThrow().input();
         byte[] vk =
             store.model(modelId.toByteArray()).orElseThrow().getVerifyingKey().toByteArray();
-        byte[] attestation =
-            attester.attestPrediction(
-                vk,
-                proof,
-                input,
-                new Bytes32(modelId.toByteArray()),
-                c.inputHash(),
-                c.outputHash());
+        byte[] attestation;
+        if (onChain != null) {
+          // A plain proof through the deployment's ProofSession, in the seller's own
+          // transactions: the bytes name the fact the session concluded.
+          byte[] plain = contests.plainProofFor(answerId.get(), c.proofDeadline().toEpochMilli());
+          attestation =
+              onChain.prove(
+                  vk,
+                  plain,
+                  input,
+                  new Bytes32(modelId.toByteArray()),
+                  c.inputHash(),
+                  c.outputHash());
+        } else {
+          // Ordered by the contest's on-chain deadline among the other owed proofs (earliest
+          // first).
+          byte[] proof = contests.proofFor(answerId.get(), c.proofDeadline().toEpochMilli());
+          attestation =
+              attester.attestPrediction(
+                  vk,
+                  proof,
+                  input,
+                  new Bytes32(modelId.toByteArray()),
+                  c.inputHash(),
+                  c.outputHash());
+        }
         client.predictions().proveContest(id, attestation);
         pending.remove(id);
         events.accept("on-chain contest " + id + " (answer " + answerId.get() + ") proven");

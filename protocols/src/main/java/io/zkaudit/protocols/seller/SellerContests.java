@@ -189,6 +189,27 @@ final class SellerContests {
   }
 
   /**
+   * A plain proof of a stored answer for an on-chain contest due at {@code deadline} (epoch
+   * millis), for the on-chain verifier; not kept (the answer's zero-knowledge proof is what buyers
+   * are given).
+   */
+  byte[] plainProofFor(String answerId, long deadline) {
+    StoredAnswer a =
+        store
+            .answer(answerId)
+            .orElseThrow(
+                () -> new StoreException("contested answer " + answerId + " is gone", null));
+    CommittedModel m = registry.loadedModel(a.signed().getStatement().getModelId());
+    try {
+      return proving.contestPlain(m, a.input(), deadline).encode();
+    } catch (ProverException e) {
+      throw new RequestRejected(
+          RequestRejected.Reason.FAILED,
+          "the seller cannot prove answer " + answerId + ": " + e.getMessage());
+    }
+  }
+
+  /**
    * Proves what is not proven yet, closes the contest if it is open, and answers with every proof.
    */
   private ContestResponse prove(ContestRecord stored) {

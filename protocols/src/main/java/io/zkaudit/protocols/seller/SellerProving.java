@@ -91,6 +91,14 @@ final class SellerProving {
     return prove(model, input, ProofQueue.Priority.contest(deadline));
   }
 
+  /**
+   * A plain contest proof due at {@code deadline} (epoch millis), for the on-chain verifier: not
+   * zero knowledge, so it spends no hiding budget (and reveals the answer's intermediate values).
+   */
+  ModelProof contestPlain(CommittedModel model, int[] input, long deadline) {
+    return proofs.run(ProofQueue.Priority.contest(deadline), () -> prover.provePlain(model, input));
+  }
+
   /** A retrieval proof, after every owed and predict proof (see ProofQueue). */
   ModelProof proveOne(CommittedModel model, int[] input) {
     return prove(model, input, ProofQueue.Priority.RETRIEVAL);

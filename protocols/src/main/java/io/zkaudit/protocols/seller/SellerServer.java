@@ -211,9 +211,12 @@ public final class SellerServer implements AutoCloseable {
       retrievalStore = RetrievalStore.open(config.jdbcUrl());
       SellerRetrieval retrieval = new SellerRetrieval(seller, retrievalStore);
       if (options.chain() != null) {
-        if (options.attester() == null) {
+        if (options.attester() == null
+            && options.chain().contestProofs()
+                == io.zkaudit.protocols.chain.ContestProofs.ATTESTER) {
           throw new IllegalArgumentException(
-              "a seller on a chain needs the designated verifier (attester)");
+              "a seller on a chain needs the designated verifier (attester), unless it proves"
+                  + " contests on chain");
         }
         chain =
             SellerChain.connect(options.chain(), key, options.attester(), store, options.events());
