@@ -290,6 +290,19 @@ contract BatchedClaimReduction is BasefoldCore {
     /// `_absorbClaims` absorbs them (a claim may not straddle chunks).
     function _absorbChunk(Staged memory s, bytes calldata chunk) private view {
         FiatShamir.Transcript memory t = FiatShamir.Transcript(s.transcript);
+        // The values kept so far, with room for every claim the chunk can hold (each at least 36
+        // bytes): written in place, not re-concatenated per claim (whose copies grow memory
+        // quadratically).
+        uint256 used = s.values.length;
+        bytes memory vals = new bytes(used + 16 * (chunk.length / 36 + 1));
+        {
+            bytes memory old = s.values;
+            assembly ("memory-safe") {
+                for { let i := 0 } lt(i, used) { i := add(i, 32) } {
+                    mstore(add(add(vals, 32), i), mload(add(add(old, 32), i)))
+                }
+            }
+        }
         uint256 off = 0;
         while (off < chunk.length) {
             if (s.claimsLeft == 0) {
@@ -329,13 +342,20 @@ contract BatchedClaimReduction is BasefoldCore {
                     }
                 }
                 t.absorbCalldata("pcs/claim-value", claim[size - 16:size]);
-                s.values = bytes.concat(s.values, claim[size - 16:size]);
+                assembly ("memory-safe") {
+                    calldatacopy(add(add(vals, 32), used), add(claim.offset, sub(size, 16)), 16)
+                }
+                used += 16;
                 s.claimsChain = _link(s.claimsChain, claim);
                 _claimRead(s, size);
                 off += size;
             }
         }
         s.transcript = t.state;
+        assembly ("memory-safe") {
+            mstore(vals, used)
+        }
+        s.values = vals;
     }
 
     /// @dev The size of the claim at off in pass 1 or 2, checked against what is left of its
