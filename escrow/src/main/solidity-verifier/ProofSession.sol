@@ -17,7 +17,8 @@ import "./LinearLayerStep.sol";
 /// their hash and storing a hash of every layer's rounding row and range pair, and `roundingAt` a
 /// later layer's rounding from its two items alone (layer k's rounding is step 3 + 2k); `linear`
 /// and `addition` a layer's reduction (step 4 + 2k, `LinearLayerStep`); `finish` routes every claim
-/// the steps chained into the batched opening's statement (STEP_OPENING); `opened` reads the
+/// the steps chained into the batched opening's statement (STEP_OPENING), in one transaction or,
+/// through `finishSteps`, in several; `opened` reads the
 /// opening's fact (STEP_OPENED); `conclude` records the inference fact (STEP_VERIFIED). Plain
 /// proofs; a zero-knowledge proof's layer reductions, finish and shadow link are still to come.
 ///
