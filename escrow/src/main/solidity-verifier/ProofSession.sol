@@ -386,11 +386,13 @@ contract ProofSession {
     }
 
     /// @dev Where a finish over several transactions stands between them (abi-encoded, handed back
-    /// by the caller, only keccak(sender, state) stored in `finishing`): the next step whose claims
-    /// come, the steps' chains chained so far (as the steps chained them), the deferred tables'
+    /// by the caller, only keccak(sender, state) stored in `finishing`): the finish plan's keccak
+    /// (a part routed by another plan would place claims where the plan the session records at the
+    /// close does not say), the next step whose claims come, the steps' chains chained so far (as the steps chained them), the deferred tables'
     /// chain, and per batched polynomial the chain of its packed claims so far (from 0, in the
     /// session's order) and their count.
     struct Finishing {
+        bytes32 plan; // keccak of the finish plan every part must route by
         uint256 next;
         bytes32 acc;
         bytes32 tables;
@@ -433,7 +435,7 @@ contract ProofSession {
     ) external returns (bytes32[8] memory next) {
         uint256 layers = _finishPlan(id, c, plan, stepPlans);
         if (steps.length != 2 + 2 * layers) revert StepRejected(STEP_OPENING, FINISH_BAD_PLAN, 0);
-        Finishing memory st = _freshFinishing(plan[5]);
+        Finishing memory st = _freshFinishing(plan);
         _finishWalk(plan, stepPlans, st, steps, layers);
         next = _finishClose(id, c, plan, statementPlan, bins, st);
     }
@@ -463,10 +465,11 @@ contract ProofSession {
         uint256 layers = _finishPlan(id, c, plan, stepPlans);
         Finishing memory st;
         if (state.length == 0) {
-            st = _freshFinishing(plan[5]);
+            st = _freshFinishing(plan);
         } else {
             if (finishing[id] != keccak256(abi.encodePacked(msg.sender, state))) revert UnknownSession(id);
             st = abi.decode(state, (Finishing));
+            if (st.plan != keccak256(abi.encodePacked(plan))) revert StepRejected(STEP_OPENING, FINISH_UNOPENED, 4);
         }
         if (steps.length == 0 || st.next + steps.length > 2 + 2 * layers) {
             revert StepRejected(STEP_OPENING, FINISH_BAD_PLAN, 4);
@@ -507,9 +510,10 @@ contract ProofSession {
         if (keccak256(abi.encodePacked(hashes)) != layerPlans[id]) revert StepRejected(STEP_OPENING, FINISH_UNOPENED, 3);
     }
 
-    function _freshFinishing(uint256 polys) private pure returns (Finishing memory st) {
-        st.chains = new bytes32[](polys);
-        st.counts = new uint256[](polys);
+    function _freshFinishing(uint256[] calldata plan) private pure returns (Finishing memory st) {
+        st.plan = keccak256(abi.encodePacked(plan));
+        st.chains = new bytes32[](plan[5]);
+        st.counts = new uint256[](plan[5]);
     }
 
     /// @dev Steps st.next, st.next + 1, ...: each one's chain recomputed from its start (0 for the
@@ -548,7 +552,7 @@ contract ProofSession {
         }
         if (keccak256(bins) != commitments[id]) revert StepRejected(STEP_OPENING, FINISH_UNOPENED, 2);
         bytes32 chain = _statementChain(plan, statementPlan, bins, st);
-        layerPlans[id] = keccak256(abi.encode(layerPlans[id], keccak256(abi.encodePacked(plan))));
+        layerPlans[id] = keccak256(abi.encode(layerPlans[id], st.plan));
         deferredTables[id] = st.tables;
         next = c;
         next[0] = bytes32(STEP_OPENING);

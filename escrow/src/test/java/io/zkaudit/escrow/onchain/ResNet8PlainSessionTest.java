@@ -363,6 +363,23 @@ class ResNet8PlainSessionTest {
         OnChainProofSession.Outcome.UnknownSession.class,
         fin.simulate(forgedState, parts.get(1)).outcome(),
         "a forged state");
+    // A part routed by another finish plan than the one the finish began with (a weight column's
+    // offset changed: well formed, but the claims would be placed elsewhere): unopened.
+    List<BigInteger> otherPlan = new ArrayList<>(fin.plan());
+    otherPlan.set(otherPlan.size() - 1, otherPlan.getLast().xor(BigInteger.ONE));
+    assertRejected(
+        fin.session()
+            .simulateFinishSteps(
+                fin.id(),
+                fin.last(),
+                otherPlan,
+                fin.statementPlan(),
+                fin.bins(),
+                fin.stepPlans(),
+                p0.state(),
+                parts.get(1))
+            .outcome(),
+        UNOPENED);
     OnChainProofSession.FinishPart p1 = fin.send(p0.state(), parts.get(1));
     assertInstanceOf(OnChainProofSession.Outcome.Advanced.class, p1.outcome());
     assertInstanceOf(
