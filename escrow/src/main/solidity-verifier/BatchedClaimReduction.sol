@@ -150,12 +150,17 @@ contract BatchedClaimReduction is BasefoldCore {
         uint256[] reduced; // the reduced values s_j
         uint256[8] acc; // rho (0, 1), the reduction's last claim (2, 3), the sum e (4, 5), g_j so far (6, 7)
         uint256[2] rk; // rho^k for the next claim in pass 2
+        bytes32 head; // keccak of the header of the polynomial being read
+        bytes32 claimsChain; // the chain of its claims read so far (from 0)
     }
 
-    /// @notice The chain of a statement's items (boundary-free: the same for any cut into chunks):
-    /// c = keccak(c, item) from c = 0 over, per polynomial, its header (root, u32 numVars, u32
-    /// length, u32 count: 44 bytes as encoded) then each claim as encoded (u32 terms, the terms'
-    /// points and weights, the value). `BatchedOpeningEncoding.statementChain` computes it in Java.
+    /// @notice The chain of a statement (boundary-free: the same for any cut into chunks): per
+    /// polynomial, the chain of its claims as encoded (u32 terms, the terms' points and weights,
+    /// the value), p = keccak(p, claim) from p = 0; then c = keccak(c, keccak(header), p) from c = 0
+    /// over the polynomials in order, the header being root, u32 numVars, u32 length, u32 count (44
+    /// bytes as encoded). Two levels so that a step that produces the claims of several
+    /// polynomials interleaved (`ProofSession.finishSteps`) can chain each polynomial's separately
+    /// and combine them at the end. `BatchedOpeningEncoding.statementChain` computes it in Java.
     function _link(bytes32 chain, bytes calldata item) private pure returns (bytes32) {
         return keccak256(abi.encodePacked(chain, item));
     }
@@ -285,6 +290,19 @@ contract BatchedClaimReduction is BasefoldCore {
     /// `_absorbClaims` absorbs them (a claim may not straddle chunks).
     function _absorbChunk(Staged memory s, bytes calldata chunk) private view {
         FiatShamir.Transcript memory t = FiatShamir.Transcript(s.transcript);
+        // The values kept so far, with room for every claim the chunk can hold (each at least 36
+        // bytes): written in place, not re-concatenated per claim (whose copies grow memory
+        // quadratically).
+        uint256 used = s.values.length;
+        bytes memory vals = new bytes(used + 16 * (chunk.length / 36 + 1));
+        {
+            bytes memory old = s.values;
+            assembly ("memory-safe") {
+                for { let i := 0 } lt(i, used) { i := add(i, 32) } {
+                    mstore(add(add(vals, 32), i), mload(add(add(old, 32), i)))
+                }
+            }
+        }
         uint256 off = 0;
         while (off < chunk.length) {
             if (s.claimsLeft == 0) {
@@ -304,7 +322,7 @@ contract BatchedClaimReduction is BasefoldCore {
                 t.absorbDigest("pcs/commitment", root);
                 t.absorbLong("pcs/num-vars", n);
                 t.absorbLong("pcs/claims", count);
-                s.chain = _link(s.chain, chunk[off:off + 44]);
+                (s.head, s.claimsChain) = (keccak256(chunk[off:off + 44]), bytes32(0));
                 (s.claimsLeft, s.bytesLeft) = (count, len - 4);
                 off += 44;
             } else {
@@ -324,13 +342,20 @@ contract BatchedClaimReduction is BasefoldCore {
                     }
                 }
                 t.absorbCalldata("pcs/claim-value", claim[size - 16:size]);
-                s.values = bytes.concat(s.values, claim[size - 16:size]);
-                s.chain = _link(s.chain, claim);
+                assembly ("memory-safe") {
+                    calldatacopy(add(add(vals, 32), used), add(claim.offset, sub(size, 16)), 16)
+                }
+                used += 16;
+                s.claimsChain = _link(s.claimsChain, claim);
                 _claimRead(s, size);
                 off += size;
             }
         }
         s.transcript = t.state;
+        assembly ("memory-safe") {
+            mstore(vals, used)
+        }
+        s.values = vals;
     }
 
     /// @dev The size of the claim at off in pass 1 or 2, checked against what is left of its
@@ -348,6 +373,10 @@ contract BatchedClaimReduction is BasefoldCore {
         if (s.claimsLeft == 0) {
             if (s.bytesLeft != 0) revert Rejected(Reason.BadClaims, s.bytesLeft);
             s.poly += 1;
+            // The polynomial is read: its header and claims' chain join the pass's chain.
+            bytes32 joined = keccak256(abi.encode(s.z.length == 0 ? s.chain : s.chainAgain, s.head, s.claimsChain));
+            if (s.z.length == 0) s.chain = joined;
+            else s.chainAgain = joined;
         }
     }
 
@@ -363,7 +392,7 @@ contract BatchedClaimReduction is BasefoldCore {
                 uint256 count = _claimU32(chunk, off + 40);
                 // Pass 1 checked these items; a different one breaks the chain, checked at the end.
                 if (count == 0 || len < 4 || _claimU32(chunk, off + 32) != s.ns[s.poly]) revert Rejected(Reason.BadClaims, off);
-                s.chainAgain = _link(s.chainAgain, chunk[off:off + 44]);
+                (s.head, s.claimsChain) = (keccak256(chunk[off:off + 44]), bytes32(0));
                 (s.claimsLeft, s.bytesLeft) = (count, len - 4);
                 off += 44;
             } else {
@@ -381,7 +410,7 @@ contract BatchedClaimReduction is BasefoldCore {
                 (c0, c1) = Goldilocks.emul(c0, c1, s.rk[0], s.rk[1]);
                 (s.acc[6], s.acc[7]) = Goldilocks.eadd(s.acc[6], s.acc[7], c0, c1);
                 (s.rk[0], s.rk[1]) = Goldilocks.emul(s.rk[0], s.rk[1], s.acc[0], s.acc[1]);
-                s.chainAgain = _link(s.chainAgain, claim);
+                s.claimsChain = _link(s.claimsChain, claim);
                 uint256 j = s.poly;
                 _claimRead(s, size);
                 if (s.poly != j) {

@@ -21,8 +21,39 @@ library FiatShamir {
         t.state = sha256(abi.encodePacked(t.state, bytes1(0x01), le32(bytes(label).length), label, le64(data.length), data));
     }
 
+    /// @dev The same bytes as `absorb`, assembled in one buffer at the free memory pointer and
+    /// released after the hash (the pointer set back): a statement's thousands of absorbs (the
+    /// batched opening's claims) no longer grow memory by their total size, whose expansion cost is
+    /// quadratic.
     function absorbCalldata(Transcript memory t, string memory label, bytes calldata data) internal pure {
-        t.state = sha256(abi.encodePacked(t.state, bytes1(0x01), le32(bytes(label).length), label, le64(data.length), data));
+        bytes memory m;
+        bytes32 s = t.state;
+        assembly ("memory-safe") {
+            m := mload(0x40)
+            let buf := add(m, 32)
+            let ll := mload(label)
+            mstore(buf, s)
+            // 0x01, then u32 little-endian label length
+            let l32 := or(or(shl(24, and(ll, 0xFF)), shl(8, and(ll, 0xFF00))), or(and(shr(8, ll), 0xFF00), and(shr(24, ll), 0xFF)))
+            mstore(add(buf, 32), or(shl(248, 1), shl(216, l32)))
+            for { let i := 0 } lt(i, ll) { i := add(i, 32) } {
+                mstore(add(add(buf, 37), i), mload(add(add(label, 32), i)))
+            }
+            // u64 little-endian data length (calldata is far below 2^32 bytes)
+            let n := data.length
+            let n64 := or(or(shl(56, and(n, 0xFF)), shl(40, and(n, 0xFF00))), or(shl(24, and(n, 0xFF0000)), shl(8, and(n, 0xFF000000))))
+            let at := add(add(buf, 37), ll)
+            mstore(at, shl(192, n64))
+            calldatacopy(add(at, 8), data.offset, n)
+            let total := add(45, add(ll, n))
+            mstore(m, total)
+            mstore(0x40, add(buf, and(add(total, 31), not(31))))
+        }
+        t.state = sha256(m);
+        assembly ("memory-safe") {
+            // The buffer and the hash's temporaries are free again.
+            mstore(0x40, m)
+        }
     }
 
     function absorbLong(Transcript memory t, string memory label, uint256 value) internal pure {

@@ -17,7 +17,8 @@ import "./LinearLayerStep.sol";
 /// their hash and storing a hash of every layer's rounding row and range pair, and `roundingAt` a
 /// later layer's rounding from its two items alone (layer k's rounding is step 3 + 2k); `linear`
 /// and `addition` a layer's reduction (step 4 + 2k, `LinearLayerStep`); `finish` routes every claim
-/// the steps chained into the batched opening's statement (STEP_OPENING); `opened` reads the
+/// the steps chained into the batched opening's statement (STEP_OPENING), in one transaction or,
+/// through `finishSteps`, in several; `opened` reads the
 /// opening's fact (STEP_OPENED); `conclude` records the inference fact (STEP_VERIFIED). Plain
 /// proofs; a zero-knowledge proof's layer reductions, finish and shadow link are still to come.
 ///
@@ -384,14 +385,34 @@ contract ProofSession {
         uint256 at;
     }
 
+    /// @dev Where a finish over several transactions stands between them (abi-encoded, handed back
+    /// by the caller, only keccak(sender, state) stored in `finishing`): the finish plan's keccak
+    /// (a part routed by another plan would place claims where the plan the session records at the
+    /// close does not say), the next step whose claims come, the steps' chains chained so far (as the steps chained them), the deferred tables'
+    /// chain, and per batched polynomial the chain of its packed claims so far (from 0, in the
+    /// session's order) and their count.
+    struct Finishing {
+        bytes32 plan; // keccak of the finish plan every part must route by
+        uint256 next;
+        bytes32 acc;
+        bytes32 tables;
+        bytes32[] chains;
+        uint256[] counts;
+    }
+
+    /// @notice Per session, keccak(sender, state) of a finish under way over several transactions
+    /// (`finishSteps`); zero when none is.
+    mapping(bytes32 => bytes32) public finishing;
+
     /// @notice Step STEP_OPENING, after the last proven layer's reduction (step 2 + 2L): every claim
     /// the session's steps left, opened against the checkpoint's claims hash, routed as
     /// `ProofReduction.Claims` and `ModelVerifier.openingEntries` route them (witness claims to
     /// their bins, weight claims to the weight commitment, `ColumnBins.split`), packed
-    /// (`PackedLayout.toPacked`) and chained item by item into the batched opening's statement
-    /// chain (`BatchedOpeningEncoding.statementChain`): the checkpoint `opened` continues. A plain
-    /// proof only (Java's `finish` adds nothing to the transcript then: the state is the last
-    /// layer's).
+    /// (`PackedLayout.toPacked`) and chained into the batched opening's statement chain
+    /// (`BatchedOpeningEncoding.statementChain`: per polynomial the chain of its packed claims,
+    /// then per polynomial keccak(chain, keccak(header), its claims' chain)): the checkpoint
+    /// `opened` continues. A plain proof only (Java's `finish` adds nothing to the transcript then:
+    /// the state is the last layer's). In one transaction; `finishSteps` is the same over several.
     ///
     /// `plan` (`FinishEncoding.plan`, per model): L, the witness and weight column counts, the two
     /// multiplicity columns, the batched polynomials in opening order (source: a witness bin or the
@@ -412,8 +433,68 @@ contract ProofSession {
         bytes32[] calldata stepPlans,
         bytes[] calldata steps
     ) external returns (bytes32[8] memory next) {
-        uint256 layers = plan.length < 6 ? 0 : plan[0];
-        if (layers == 0 || layers >= MAX_LAYERS || stepPlans.length != 2 * layers || steps.length != 2 + 2 * layers) {
+        uint256 layers = _finishPlan(id, c, plan, stepPlans);
+        if (steps.length != 2 + 2 * layers) revert StepRejected(STEP_OPENING, FINISH_BAD_PLAN, 0);
+        Finishing memory st = _freshFinishing(plan);
+        _finishWalk(plan, stepPlans, st, steps, layers);
+        next = _finishClose(id, c, plan, statementPlan, bins, st);
+    }
+
+    /// @notice `finish` over several transactions, for a session whose claims exceed one (ResNet-8:
+    /// its lookups' items alone are ~60 KB): each transaction takes the claims of the next steps
+    /// (`steps`, whole steps in the session's order from the state's `next`; `state` empty for the
+    /// first, else the state the previous one returned), opens their chains as `finish` does and
+    /// chains each claim into its polynomial's chain; the transaction whose steps reach the last
+    /// step closes the finish as `finish` does (every step's chain against the checkpoint's claims
+    /// hash, the statement's chain from the polynomials' chains) and stores the STEP_OPENING
+    /// checkpoint, returning it (and an empty state); the others return the checkpoint unchanged
+    /// and the state to continue from. Only the session's opener continues its finish, and only
+    /// from its latest state (else `UnknownSession`): a replayed, skipped or reordered part, a
+    /// claim moved between parts, or parts missing leave a chain that does not open the
+    /// checkpoint's (unopened claims, at the close). An empty `state` starts the finish afresh.
+    function finishSteps(
+        bytes32 id,
+        bytes32[8] calldata c,
+        uint256[] calldata plan,
+        uint256[] calldata statementPlan,
+        bytes calldata bins,
+        bytes32[] calldata stepPlans,
+        bytes calldata state,
+        bytes[] calldata steps
+    ) external returns (bytes memory nextState, bytes32[8] memory next) {
+        uint256 layers = _finishPlan(id, c, plan, stepPlans);
+        Finishing memory st;
+        if (state.length == 0) {
+            st = _freshFinishing(plan);
+        } else {
+            if (finishing[id] != keccak256(abi.encodePacked(msg.sender, state))) revert UnknownSession(id);
+            st = abi.decode(state, (Finishing));
+            if (st.plan != keccak256(abi.encodePacked(plan))) revert StepRejected(STEP_OPENING, FINISH_UNOPENED, 4);
+        }
+        if (steps.length == 0 || st.next + steps.length > 2 + 2 * layers) {
+            revert StepRejected(STEP_OPENING, FINISH_BAD_PLAN, 4);
+        }
+        _finishWalk(plan, stepPlans, st, steps, layers);
+        if (st.next == 2 + 2 * layers) {
+            delete finishing[id];
+            next = _finishClose(id, c, plan, statementPlan, bins, st);
+        } else {
+            nextState = abi.encode(st);
+            finishing[id] = keccak256(abi.encodePacked(msg.sender, nextState));
+            next = c;
+        }
+    }
+
+    /// @dev The checks every finish transaction makes before reading claims: the plan's shape, the
+    /// session at the last layer's reduction (its opener's, a plain proof), the layers' plan hashes
+    /// the session's. Returns L.
+    function _finishPlan(bytes32 id, bytes32[8] calldata c, uint256[] calldata plan, bytes32[] calldata stepPlans)
+        private
+        view
+        returns (uint256 layers)
+    {
+        layers = plan.length < 6 ? 0 : plan[0];
+        if (layers == 0 || layers >= MAX_LAYERS || stepPlans.length != 2 * layers) {
             revert StepRejected(STEP_OPENING, FINISH_BAD_PLAN, 0);
         }
         if (plan[1] > MAX_LAYERS || plan[2] > MAX_LAYERS || plan[5] == 0 || plan[5] > 16
@@ -422,60 +503,73 @@ contract ProofSession {
         }
         _continue(id, c, STEP_ROUNDING + 2 * layers - 1);
         if (c[1] != 0) revert StepRejected(STEP_OPENING, FINISH_UNSUPPORTED, 0);
-        if (statementPlan.length < 3 || keccak256(abi.encodePacked(statementPlan)) != c[2]) {
-            revert StepRejected(STEP_OPENING, FINISH_UNOPENED, 1);
-        }
-        if (keccak256(bins) != commitments[id]) revert StepRejected(STEP_OPENING, FINISH_UNOPENED, 2);
         bytes32[] memory hashes = new bytes32[](layers);
         for (uint256 k = 0; k < layers; ++k) {
             hashes[k] = keccak256(abi.encode(stepPlans[2 * k], stepPlans[2 * k + 1]));
         }
         if (keccak256(abi.encodePacked(hashes)) != layerPlans[id]) revert StepRejected(STEP_OPENING, FINISH_UNOPENED, 3);
-        (Placed[] memory placed, uint256 count, bytes32 tables) = _openClaims(c[7], plan, stepPlans, steps);
-        bytes32 chain = _statementChain(plan, statementPlan, bins, placed, count);
-        layerPlans[id] = keccak256(abi.encode(layerPlans[id], keccak256(abi.encodePacked(plan))));
-        deferredTables[id] = tables;
+    }
+
+    function _freshFinishing(uint256[] calldata plan) private pure returns (Finishing memory st) {
+        st.plan = keccak256(abi.encodePacked(plan));
+        st.chains = new bytes32[](plan[5]);
+        st.counts = new uint256[](plan[5]);
+    }
+
+    /// @dev Steps st.next, st.next + 1, ...: each one's chain recomputed from its start (0 for the
+    /// statement and the lookups, the rounding or reduction plan's keccak for a layer's) and
+    /// chained as the steps chained them; each claim on a column chained into its polynomial's.
+    function _finishWalk(
+        uint256[] calldata plan,
+        bytes32[] calldata stepPlans,
+        Finishing memory st,
+        bytes[] calldata steps,
+        uint256 layers
+    ) private pure {
+        for (uint256 i = 0; i < steps.length; ++i) {
+            uint256 s = st.next + i;
+            if (s >= 2 + 2 * layers) revert StepRejected(STEP_OPENING, FINISH_BAD_PLAN, 4);
+            bytes32 h = _walk(plan, steps[i], s < 2 ? bytes32(0) : stepPlans[s - 2], st);
+            st.acc = s == 0 ? h : keccak256(abi.encode(st.acc, h));
+        }
+        st.next += steps.length;
+    }
+
+    /// @dev After every step's claims: their chain must be the checkpoint's claims hash; the
+    /// statement's chain from the polynomials' (each with a claim: Java's "has no claim to open"),
+    /// the plan folded into the session's plans, the deferred tables stored, STEP_OPENING stored.
+    function _finishClose(
+        bytes32 id,
+        bytes32[8] calldata c,
+        uint256[] calldata plan,
+        uint256[] calldata statementPlan,
+        bytes calldata bins,
+        Finishing memory st
+    ) private returns (bytes32[8] memory next) {
+        if (st.acc != c[7]) revert StepRejected(STEP_OPENING, FINISH_UNOPENED, 0);
+        if (statementPlan.length < 3 || keccak256(abi.encodePacked(statementPlan)) != c[2]) {
+            revert StepRejected(STEP_OPENING, FINISH_UNOPENED, 1);
+        }
+        if (keccak256(bins) != commitments[id]) revert StepRejected(STEP_OPENING, FINISH_UNOPENED, 2);
+        bytes32 chain = _statementChain(plan, statementPlan, bins, st);
+        layerPlans[id] = keccak256(abi.encode(layerPlans[id], st.plan));
+        deferredTables[id] = st.tables;
         next = c;
         next[0] = bytes32(STEP_OPENING);
         next[7] = chain;
         _store(id, next);
     }
 
-    /// @dev Every step's claims, their chains recomputed from each step's start (0 for the
-    /// statement and the lookups, the rounding or reduction plan's keccak for a layer's) and
-    /// chained as the steps chained them: the result must be the checkpoint's claims hash. Returns
-    /// the claims the opening takes, in the session's order, and the deferred tables' chain.
-    function _openClaims(bytes32 claimsHash, uint256[] calldata plan, bytes32[] calldata stepPlans, bytes[] calldata steps)
+    /// @dev One step's items: chained from `h`; each claim on a column (kinds 1: a lookup's
+    /// multiplicity column, 7 and 8: a witness column, 10: a weight column) packed and chained
+    /// into its polynomial's chain, a deferred table value (6) chained into `st.tables`, the
+    /// lookup rows and the accumulators (2, 9) used by the layer steps already, anything else
+    /// (zero knowledge's) refused.
+    function _walk(uint256[] calldata plan, bytes calldata items, bytes32 h, Finishing memory st)
         private
         pure
-        returns (Placed[] memory placed, uint256 count, bytes32 tables)
+        returns (bytes32)
     {
-        uint256 total = 0;
-        for (uint256 i = 0; i < steps.length; ++i) {
-            total += steps[i].length / 160 + 1;
-        }
-        placed = new Placed[](total);
-        bytes32 acc;
-        for (uint256 i = 0; i < steps.length; ++i) {
-            bytes32 h = i < 2 ? bytes32(0) : stepPlans[i - 2];
-            (h, count, tables) = _walk(plan, steps[i], h, placed, count, tables);
-            acc = i == 0 ? h : keccak256(abi.encode(acc, h));
-        }
-        if (acc != claimsHash) revert StepRejected(STEP_OPENING, FINISH_UNOPENED, 0);
-    }
-
-    /// @dev One step's items: chained from `h`; each claim on a column placed (kinds 1: a
-    /// lookup's multiplicity column, 7 and 8: a witness column, 10: a weight column), a deferred
-    /// table value (6) chained into `tables`, the lookup rows and the accumulators (2, 9) used by
-    /// the layer steps already, anything else (zero knowledge's) refused.
-    function _walk(
-        uint256[] calldata plan,
-        bytes calldata items,
-        bytes32 h,
-        Placed[] memory placed,
-        uint256 count,
-        bytes32 tables
-    ) private pure returns (bytes32, uint256, bytes32) {
         uint256 at = 0;
         uint256 len = items.length;
         while (at < len) {
@@ -489,15 +583,17 @@ contract ProofSession {
             h = keccak256(abi.encodePacked(h, item));
             uint256 kind = uint256(bytes32(item[0:32]));
             if (kind == 6) {
-                tables = keccak256(abi.encodePacked(tables, item));
+                st.tables = keccak256(abi.encodePacked(st.tables, item));
             } else if (kind == 1 || kind == 7 || kind == 8 || kind == 10) {
-                placed[count++] = _place(plan, item, kind, n, m);
+                Placed memory p = _place(plan, item, kind, n, m);
+                st.chains[p.poly] = _chainClaim(st.chains[p.poly], p, plan[7 + 2 * p.poly]);
+                st.counts[p.poly] += 1;
             } else if (kind != 2 && kind != 9) {
                 revert StepRejected(STEP_OPENING, FINISH_UNSUPPORTED, kind);
             }
             at += size;
         }
-        return (h, count, tables);
+        return h;
     }
 
     /// @dev Where a column claim goes: its polynomial, its column's size and fixed high bits. Its
@@ -543,16 +639,16 @@ contract ProofSession {
         }
     }
 
-    /// @dev The statement's chain: per polynomial in the plan's order its header (root, u32
-    /// numVars, u32 length, u32 count) then each of its claims, packed (its point, then the
-    /// column's fixed high bits as 0/1 coordinates; one term of weight one; the value), as
-    /// `BatchedOpeningEncoding.polynomials` encodes them.
+    /// @dev The statement's chain (`BatchedOpeningEncoding.statementChain`): per polynomial in the
+    /// plan's order keccak(chain, keccak(its header: root, u32 numVars, u32 length, u32 count),
+    /// the chain of its claims), each claim packed (its point, then the column's fixed high bits as
+    /// 0/1 coordinates; one term of weight one; the value) as `BatchedOpeningEncoding.polynomials`
+    /// encodes it.
     function _statementChain(
         uint256[] calldata plan,
         uint256[] calldata statementPlan,
         bytes calldata bins,
-        Placed[] memory placed,
-        uint256 count
+        Finishing memory st
     ) private pure returns (bytes32 chain) {
         uint256 polys = plan[5];
         for (uint256 q = 0; q < polys; ++q) {
@@ -568,16 +664,11 @@ contract ProofSession {
                 }
                 root = bytes32(bins[33 * source:33 * source + 32]);
             }
-            uint256 claims = 0;
-            for (uint256 i = 0; i < count; ++i) {
-                if (placed[i].poly == q) ++claims;
-            }
+            uint256 claims = st.counts[q];
             if (claims == 0) revert StepRejected(STEP_OPENING, FINISH_BAD_CLAIMS, MAX_LAYERS + q);
             uint256 length = 4 + claims * (16 * vars + 36);
-            chain = keccak256(abi.encodePacked(chain, root, _le32Word(vars), _le32Word(length), _le32Word(claims)));
-            for (uint256 i = 0; i < count; ++i) {
-                if (placed[i].poly == q) chain = _chainClaim(chain, placed[i], vars);
-            }
+            bytes32 head = keccak256(abi.encodePacked(root, _le32Word(vars), _le32Word(length), _le32Word(claims)));
+            chain = keccak256(abi.encode(chain, head, st.chains[q]));
         }
     }
 

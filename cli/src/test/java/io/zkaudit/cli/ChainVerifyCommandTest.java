@@ -126,4 +126,39 @@ class ChainVerifyCommandTest {
     assertTrue(v.err().contains("not verifiable on chain yet (ZERO_KNOWLEDGE)"), v.err());
     assertTrue(v.err().lines().count() <= 2, "one clear line, no stack trace: " + v.err());
   }
+
+  /**
+   * A plain ResNet-8 proof (cat.bmp, zero knowledge off) verified entirely on chain: its layers
+   * (ADDs of two activations, the mean, the dense layer) and its finish in parts ({@code
+   * finishSteps}), the staged opening: valid, with its transactions and gas.
+   */
+  @Test
+  void aPlainResNet8ProofIsValidOnChain() {
+    String r8 = shared("models/resnet8_cifar10_int8.tflite").toString();
+    String cat = shared("data/images/cat.bmp").toString();
+    Path r8vk = tmp.resolve("r8.vk");
+    CliRuns.Run c = run("commit", "--model", r8, "--out", r8vk.toString());
+    assertEquals(0, c.code(), c.out() + c.err());
+    Path r8proof = tmp.resolve("r8-plain.proof");
+    CliRuns.Run p =
+        run("prove", "--model", r8, "--input", cat, "--no-zk", "--out", r8proof.toString());
+    assertEquals(0, p.code(), p.out() + p.err());
+    CliRuns.Run v =
+        run(
+            "chain",
+            "verify",
+            "--vk",
+            r8vk.toString(),
+            "--proof",
+            r8proof.toString(),
+            "--input",
+            cat);
+    assertEquals(0, v.code(), v.out() + v.err());
+    assertTrue(v.out().startsWith("valid proof (on chain)"), v.out());
+    Matcher m = Pattern.compile("([0-9]+) transactions, ([0-9,]+) gas").matcher(v.out());
+    assertTrue(m.find(), v.out());
+    assertTrue(Integer.parseInt(m.group(1)) > 40, v.out());
+    assertTrue(Long.parseLong(m.group(2).replace(",", "")) > 10_000_000L, v.out());
+    System.out.println("resnet8 chain verify: " + v.out());
+  }
 }

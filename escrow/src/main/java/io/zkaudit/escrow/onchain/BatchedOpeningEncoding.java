@@ -9,6 +9,7 @@ import io.zkaudit.pcs.PcsParams;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.web3j.crypto.Hash;
 
 /**
  * The bytes BatchedOpeningVerifier.sol reads. The proof is Java's own {@link
@@ -156,18 +157,37 @@ public final class BatchedOpeningEncoding {
   }
 
   /**
-   * The chain a staged opening's fact names its statement by (BatchedClaimReduction.sol: c =
-   * keccak(c || item) from c = 0 over {@link #statementItems}): the same whatever the chunks.
+   * The chain a staged opening's fact names its statement by (BatchedClaimReduction.sol, {@code
+   * _link}): per polynomial the chain of its claims as encoded, p = keccak(p || claim) from p = 0;
+   * then c = keccak(c || keccak(header) || p) from c = 0 over the polynomials in order ({@link
+   * #statementItems}' headers, 44 bytes). The same whatever the chunks; two levels so that a step
+   * producing several polynomials' claims interleaved (ProofSession.finishSteps) chains each
+   * polynomial's apart and combines them at the end.
    */
   public static byte[] statementChain(byte[] polynomials) {
+    List<int[]> items = statementItems(polynomials);
     byte[] chain = new byte[32];
-    for (int[] item : statementItems(polynomials)) {
-      byte[] joined = new byte[32 + item[1] - item[0]];
-      System.arraycopy(chain, 0, joined, 0, 32);
-      System.arraycopy(polynomials, item[0], joined, 32, item[1] - item[0]);
-      chain = org.web3j.crypto.Hash.sha3(joined);
+    int next = 0;
+    for (int j = 0; j < u32(polynomials, 0); j++) {
+      int[] header = items.get(next++);
+      int count = u32(polynomials, header[0] + 40);
+      byte[] claims = new byte[32];
+      for (int k = 0; k < count; k++) {
+        int[] claim = items.get(next++);
+        claims = Hash.sha3(concat(claims, Arrays.copyOfRange(polynomials, claim[0], claim[1])));
+      }
+      byte[] head = Hash.sha3(Arrays.copyOfRange(polynomials, header[0], header[1]));
+      chain = Hash.sha3(concat(chain, head, claims));
     }
     return chain;
+  }
+
+  private static byte[] concat(byte[]... parts) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    for (byte[] p : parts) {
+      out.writeBytes(p);
+    }
+    return out.toByteArray();
   }
 
   /**

@@ -269,4 +269,36 @@ public final class FinishEncoding {
   private static void add(List<BigInteger> w, long v) {
     w.add(BigInteger.valueOf(v));
   }
+
+  /**
+   * Calldata per part of a finish over several transactions ({@code ProofSession.finishSteps}): the
+   * steps' items at most this many bytes per part (a step larger gets a part of its own), under the
+   * 128 KiB a transaction may carry with the plans and the state beside them.
+   */
+  public static final int PART_BYTES = 96 * 1024;
+
+  /**
+   * The session's steps cut into parts of whole consecutive steps, each at most {@code maxBytes} of
+   * items (a step larger than that alone): the relayer's choice, which the contract's checks do not
+   * depend on. One part when everything fits.
+   */
+  public static List<List<byte[]>> parts(List<byte[]> steps, int maxBytes) {
+    List<List<byte[]>> parts = new java.util.ArrayList<>();
+    List<byte[]> part = new java.util.ArrayList<>();
+    int bytes = 0;
+    for (byte[] step : steps) {
+      int size = step.length + 64;
+      if (!part.isEmpty() && bytes + size > maxBytes) {
+        parts.add(part);
+        part = new java.util.ArrayList<>();
+        bytes = 0;
+      }
+      part.add(step);
+      bytes += size;
+    }
+    if (!part.isEmpty()) {
+      parts.add(part);
+    }
+    return parts;
+  }
 }

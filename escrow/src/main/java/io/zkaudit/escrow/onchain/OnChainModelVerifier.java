@@ -412,19 +412,42 @@ public final class OnChainModelVerifier {
                 plan, x.witness().subList(n, x.witness().size()), x.weight()));
         beforeRounding = reduced.checkpoint();
       }
-      // 4. finish.
-      o =
-          session.finish(
-              id,
-              beforeRounding,
-              finishPlan,
-              statementPlan,
-              StatementEncoding.bins(proof),
-              FinishEncoding.stepPlans(circuit),
-              steps);
-      OnChainProofSession.Outcome.Advanced finished = take(o);
-      if (finished == null) {
-        return refused("finish", o);
+      // 4. finish: in one transaction when the claims fit one, else in parts of whole steps.
+      List<List<byte[]>> parts = FinishEncoding.parts(steps, FinishEncoding.PART_BYTES);
+      OnChainProofSession.Outcome.Advanced finished = null;
+      if (parts.size() == 1) {
+        o =
+            session.finish(
+                id,
+                beforeRounding,
+                finishPlan,
+                statementPlan,
+                StatementEncoding.bins(proof),
+                FinishEncoding.stepPlans(circuit),
+                steps);
+        finished = take(o);
+        if (finished == null) {
+          return refused("finish", o);
+        }
+      } else {
+        byte[] state = new byte[0];
+        for (int i = 0; i < parts.size(); i++) {
+          OnChainProofSession.FinishPart part =
+              session.finishSteps(
+                  id,
+                  beforeRounding,
+                  finishPlan,
+                  statementPlan,
+                  StatementEncoding.bins(proof),
+                  FinishEncoding.stepPlans(circuit),
+                  state,
+                  parts.get(i));
+          finished = take(part.outcome());
+          if (finished == null) {
+            return refused("finish part " + i, part.outcome());
+          }
+          state = part.state();
+        }
       }
       // 5. The batched opening, staged, then `opened`.
       SessionSections.Opening op = SessionSections.opening(verifier, proof, input);

@@ -637,6 +637,117 @@ public final class OnChainProofSession {
   }
 
   /**
+   * One transaction of a finish over several ({@code finishSteps}): the outcome (the checkpoint
+   * unchanged until the part that closes the finish, then the STEP_OPENING checkpoint) and the
+   * state the next part continues from (empty once closed).
+   */
+  public record FinishPart(Outcome outcome, byte[] state) {
+    public FinishPart {
+      state = state.clone();
+    }
+
+    @Override
+    public byte[] state() {
+      return state.clone();
+    }
+
+    /** Whether this part closed the finish (stored the STEP_OPENING checkpoint). */
+    public boolean closed() {
+      return outcome instanceof Outcome.Advanced a && a.checkpoint().step() == 1 << 30;
+    }
+  }
+
+  /**
+   * {@code finish} over several transactions: the claims of {@code steps} (whole steps, the next
+   * ones in the session's order) from {@code state} (empty for the first part, else the previous
+   * part's); the part whose steps reach the last step closes the finish as {@link #finish} does.
+   */
+  public FinishPart finishSteps(
+      Digest32 id,
+      Checkpoint c,
+      List<BigInteger> plan,
+      List<BigInteger> statementPlan,
+      byte[] bins,
+      List<byte[]> stepPlans,
+      byte[] state,
+      List<byte[]> steps) {
+    Function f = finishStepsCall(id, c, plan, statementPlan, bins, stepPlans, state, steps);
+    FinishPart simulated = simulateFinishSteps(f, id);
+    if (!(simulated.outcome() instanceof Outcome.Advanced)) {
+      return simulated;
+    }
+    List<OnChainOpeningVerifier.Step> sent = new ArrayList<>();
+    List<Type> out;
+    try {
+      out = calls.transact("finishSteps", f, sent);
+    } catch (OnChainOpeningVerifier.OpeningRejectedException e) {
+      throw EscrowException.invalidArgument("finishSteps: refused after its simulation passed");
+    }
+    OnChainOpeningVerifier.Step s = sent.getFirst();
+    return new FinishPart(
+        new Outcome.Advanced(id, checkpointOf(out.get(1)), s.gasUsed(), s.calldataBytes()),
+        ((DynamicBytes) out.get(0)).getValue());
+  }
+
+  /** {@link #finishSteps} simulated (eth_call), nothing sent. */
+  public FinishPart simulateFinishSteps(
+      Digest32 id,
+      Checkpoint c,
+      List<BigInteger> plan,
+      List<BigInteger> statementPlan,
+      byte[] bins,
+      List<byte[]> stepPlans,
+      byte[] state,
+      List<byte[]> steps) {
+    return simulateFinishSteps(
+        finishStepsCall(id, c, plan, statementPlan, bins, stepPlans, state, steps), id);
+  }
+
+  private FinishPart simulateFinishSteps(Function f, Digest32 id) {
+    String data = FunctionEncoder.encode(f);
+    EthCall simulated = calls.ethCall(data);
+    if (simulated.hasError()) {
+      return new FinishPart(refusal(simulated), new byte[0]);
+    }
+    List<Type> out =
+        org.web3j.abi.FunctionReturnDecoder.decode(simulated.getValue(), f.getOutputParameters());
+    return new FinishPart(
+        new Outcome.Advanced(
+            id, checkpointOf(out.get(1)), 0, Numeric.hexStringToByteArray(data).length),
+        ((DynamicBytes) out.get(0)).getValue());
+  }
+
+  private static Checkpoint checkpointOf(Type t) {
+    @SuppressWarnings("unchecked")
+    List<Bytes32> words = ((StaticArray8<Bytes32>) t).getValue();
+    return new Checkpoint(words.stream().map(b -> new Digest32(b.getValue())).toList());
+  }
+
+  private static Function finishStepsCall(
+      Digest32 id,
+      Checkpoint c,
+      List<BigInteger> plan,
+      List<BigInteger> statementPlan,
+      byte[] bins,
+      List<byte[]> stepPlans,
+      byte[] state,
+      List<byte[]> steps) {
+    return new Function(
+        "finishSteps",
+        List.of(
+            new Bytes32(id.bytes()),
+            c.abi(),
+            words(plan),
+            words(statementPlan),
+            new DynamicBytes(bins),
+            new DynamicArray<>(Bytes32.class, stepPlans.stream().map(Bytes32::new).toList()),
+            new DynamicBytes(state),
+            new DynamicArray<>(DynamicBytes.class, steps.stream().map(DynamicBytes::new).toList())),
+        List.of(
+            new TypeReference<DynamicBytes>() {}, new TypeReference<StaticArray8<Bytes32>>() {}));
+  }
+
+  /**
    * The session's deferred table values' chain (kind-6 items, from 0), stored by {@code finish}:
    * what the batched opening does not discharge.
    */

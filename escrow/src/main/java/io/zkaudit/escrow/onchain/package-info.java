@@ -9,17 +9,20 @@
  * statement is larger than a transaction is read in chunks the client cuts between the statement's
  * items ({@link io.zkaudit.escrow.onchain.BatchedOpeningEncoding#statementChunks}, {@link
  * io.zkaudit.escrow.onchain.OnChainBatchedVerifier#verifyStaged}); its fact names the statement by
- * the keccak chain of those items ({@link
+ * a two-level keccak chain of those items (per polynomial the chain of its claims, then the
+ * polynomials' headers and chains in order: {@link
  * io.zkaudit.escrow.onchain.BatchedOpeningEncoding#statementChain}), which a proof session's last
  * checkpoint before the opening holds: the session's {@code finish} step builds it on chain from
- * the claims every step chained ({@link io.zkaudit.escrow.onchain.FinishEncoding}: the model's
- * finish plan, where each column claim goes, and the steps' claims as items), each claim placed in
- * its packed polynomial, column c of 2^m entries at offset o being the polynomial at (z, bits of o
- * / 2^m). {@link io.zkaudit.escrow.onchain.OnChainModelVerifier} relays a whole plain proof through
- * a session ({@code zkaudit chain verify}); its {@code conclude} records the inference fact
- * keccak("zkaudit/verified-inference/v1", plans, SHA-256(input), SHA-256(output), tables), which
- * the escrows' {@code SessionProofVerifier} reads to settle a contested prediction: the plans
- * recomputed from the contest proof's bytes ({@link
+ * the claims every step chained, in one transaction or in parts of whole steps ({@code
+ * finishSteps}, {@link io.zkaudit.escrow.onchain.FinishEncoding#parts}), chaining each polynomial's
+ * claims apart as they come interleaved ({@link io.zkaudit.escrow.onchain.FinishEncoding}: the
+ * model's finish plan, where each column claim goes, and the steps' claims as items), each claim
+ * placed in its packed polynomial, column c of 2^m entries at offset o being the polynomial at (z,
+ * bits of o / 2^m). {@link io.zkaudit.escrow.onchain.OnChainModelVerifier} relays a whole plain
+ * proof through a session ({@code zkaudit chain verify}); its {@code conclude} records the
+ * inference fact keccak("zkaudit/verified-inference/v1", plans, SHA-256(input), SHA-256(output),
+ * tables), which the escrows' {@code SessionProofVerifier} reads to settle a contested prediction:
+ * the plans recomputed from the contest proof's bytes ({@link
  * io.zkaudit.escrow.onchain.OnChainModelVerifier.ModelPlans#contestProof}) must be the registry's
  * for the contested record and name the escrow's weight commitment as their key.
  *

@@ -34,6 +34,22 @@ final class Sessions {
       ModelCircuit circuit,
       LayerRoundingSessionTest.Opened o)
       throws Exception {
+    return layers(session, f, circuit, o, null);
+  }
+
+  /**
+   * The same, and with {@code javaSteps} (per step the claims Java's reduction chained, {@code
+   * FinishSessionTest.stepItems}) every checkpoint checked against Java: the transcript state after
+   * each rounding and reduction Java's, word for word, and the claims hash Java's claims chained.
+   */
+  static Run layers(
+      OnChainProofSession session,
+      StatementBindingDifferentialTest.Fixture f,
+      ModelCircuit circuit,
+      LayerRoundingSessionTest.Opened o,
+      List<byte[]> javaSteps)
+      throws Exception {
+    List<byte[]> stepPlans = FinishEncoding.stepPlans(circuit);
     int layers = circuit.layers().size();
     LayerRoundingRowsTest.Items it = LayerRoundingRowsTest.items(f);
     List<byte[]> planHashes = LayerEncoding.layerPlanHashes(circuit, false);
@@ -54,6 +70,7 @@ final class Sessions {
                 LayerEncoding.rangeEvals(f.proof().rangeEvals(), 0),
                 LinearLayerStepTest.output(f, o.plan())),
             "layer 0 rounding");
+    java(f, javaSteps, stepPlans, 0, step);
     rows.append(row("layer 0: rounding", step));
     gas += step.gasUsed();
     transactions++;
@@ -97,6 +114,7 @@ final class Sessions {
                 "layer " + k);
         rows.append(row("layer " + k + ": reduction (" + l.spec().kind() + ")", step));
       }
+      java(f, javaSteps, stepPlans, 2 * k + 1, step);
       gas += step.gasUsed();
       transactions++;
       if (k + 1 == layers) {
@@ -116,11 +134,48 @@ final class Sessions {
                   LayerEncoding.rangeEvals(f.proof().rangeEvals(), k + 1),
                   LinearLayerStepTest.output(f, plan)),
               "layer " + (k + 1) + " rounding");
+      java(f, javaSteps, stepPlans, 2 * k + 2, step);
       rows.append(row("layer " + (k + 1) + ": rounding", step));
       gas += step.gasUsed();
       transactions++;
     }
     return new Run(rows.toString(), gas, step.checkpoint(), rounded, transactions);
+  }
+
+  /**
+   * Layer step {@code i} (layer i / 2's rounding when even, its reduction when odd): Java's state
+   * after it and Java's claims, chained from the statement's on as the steps chain them.
+   */
+  private static void java(
+      StatementBindingDifferentialTest.Fixture f,
+      List<byte[]> javaSteps,
+      List<byte[]> stepPlans,
+      int i,
+      OnChainProofSession.Outcome.Advanced step)
+      throws Exception {
+    if (javaSteps == null) {
+      return;
+    }
+    int k = i / 2;
+    Digest32 state =
+        i % 2 == 0
+            ? io.zkaudit.inference.ModelLookupSections.rounding(
+                    f.verifier(), f.proof(), f.input(), k)
+                .transcript()
+                .state()
+            : io.zkaudit.inference.ModelLookupSections.layer(f.verifier(), f.proof(), f.input(), k)
+                .transcript()
+                .state();
+    org.junit.jupiter.api.Assertions.assertEquals(state, step.checkpoint().state(), "step " + i);
+    Digest32 acc = null;
+    for (int s = 0; s < 3 + i; s++) {
+      Digest32 h =
+          new Digest32(
+              FinishEncoding.chain(s < 2 ? new byte[32] : stepPlans.get(s - 2), javaSteps.get(s)));
+      acc = s == 0 ? h : OnChainProofSession.chainClaims(acc, h);
+    }
+    org.junit.jupiter.api.Assertions.assertEquals(
+        acc, step.checkpoint().claimsHash(), "step " + i + ": Java's claims");
   }
 
   private static OnChainProofSession.Outcome.Advanced advanced(
