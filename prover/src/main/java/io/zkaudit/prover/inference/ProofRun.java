@@ -558,6 +558,12 @@ final class ProofRun {
     bins =
         InferenceStatement.witnessBins(circuit, statement, hiding.zeroKnowledge(), batch, accuracy);
     retention = codewordRetention();
+    // The weights' own codeword (MobileNet v2: 256 MB) is read only at the opening (the shadow's
+    // re-encoding, the link, a plain proof's opening of the weights): released before the bins
+    // are encoded, with the others, and re-encoded there. The model is shared by concurrent
+    // proofs: one that still reads the codeword holds its own reference, and one that finds it
+    // released re-encodes it.
+    retention.apply(cm.weights());
     List<long[]> columns = witness.committedColumns();
     columns.addAll(hiding.hidingColumns(witness, statement));
     if (accuracy != null) {
@@ -582,11 +588,6 @@ final class ProofRun {
       weightShadow.commitment().absorb(transcript);
       retention.apply(weightShadow);
     }
-    // The weights' own codeword (MobileNet v2: 256 MB) is read only at the opening (the shadow's
-    // re-encoding, the link, a plain proof's opening of the weights): released with the others
-    // and re-encoded there. The model is shared by concurrent proofs: one that still reads the
-    // codeword holds its own reference, and one that finds it released re-encodes it.
-    retention.apply(cm.weights());
     if (input instanceof ProverInput.Private) {
       inputShadow.commitment().absorb(transcript);
     }
