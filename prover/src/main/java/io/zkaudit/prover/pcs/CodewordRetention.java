@@ -50,7 +50,9 @@ public enum CodewordRetention {
   /**
    * Measured on MobileNet v2 (docs/benchmarks.md, "Prover memory"): with its codewords kept the
    * live heap peaks at about 3.3 times them (5.9 GB for 1.8 GB); a factor of 5 leaves the collector
-   * room, and keeps them in the launcher's default 12 GB heap (9 GB needed) where speed is free.
+   * room, and keeps them from a 9 GB heap on, where speed is free (./zkaudit's heap for benchmarks,
+   * audits and the demo; one proof gets 4 GB and releases them: docs/benchmarks.md, "Prover memory
+   * in 4 GB").
    */
   static final long HEADROOM = 5;
 }
