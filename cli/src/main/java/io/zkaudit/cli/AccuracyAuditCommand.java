@@ -434,7 +434,10 @@ final class AccuracyAuditCommand implements Runnable {
           shortfall.get()
               + ": prove at most "
               + memory.largestBatch(heap)
-              + " samples per proof, or give more heap (ZKAUDIT_HEAP=24g ./zkaudit ...)");
+              + " samples per proof, or give more heap (ZKAUDIT_HEAP="
+              + ((memory.heapBytes(samples) + (1L << 30) - 1) >> 30)
+              + "g ./zkaudit ...)");
     }
+    HeapNeed.expect("proving " + samples + " samples in one proof", memory.heapBytes(samples));
   }
 }

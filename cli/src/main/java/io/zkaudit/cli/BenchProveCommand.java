@@ -110,6 +110,9 @@ final class BenchProveCommand implements Callable<Integer> {
         BenchInferCommand.timesMs(new io.zkaudit.engine.IntegerEngine(cm.model()), x, 5, 15));
   }
 
+  /** The live-heap sampler of the timed runs, if {@code --live-heap}. */
+  private LiveHeapSampler sampler;
+
   /** The input's commitment, for the private-input series (made once, as its holder would). */
   private CommittedInput committedInput;
 
@@ -141,12 +144,28 @@ final class BenchProveCommand implements Callable<Integer> {
     if (series.getFirst().privateInput()) {
       committedInput = ModelProver.commitInput(cm, x, null);
     }
+    // The live heap is sampled from the warm-up on: a proof that runs out of memory there says in
+    // which phase (HeapNeed, printed by Main).
+    LiveHeapSampler sampler = liveHeap ? new LiveHeapSampler(1000) : null;
+    this.sampler = sampler;
     // Warm-up proofs: the JIT compiles the kernels (not counted).
     for (Series s : series) {
-      check(verifier, prove(cm, x, s, (p, d, t) -> {}), x, s);
+      check(
+          verifier,
+          prove(
+              cm,
+              x,
+              s,
+              (phase, d, t) -> {
+                HeapNeed.expect("proving (warm-up), phase " + phase, 0);
+                if (sampler != null) {
+                  sampler.phase(phase);
+                }
+              }),
+          x,
+          s);
     }
     resetPeaks();
-    LiveHeapSampler sampler = liveHeap ? new LiveHeapSampler(1000) : null;
     // Modes alternate within a run, so that a change of machine load affects both alike.
     for (int r = 0; r < runs; r++) {
       for (Series s : series) {
@@ -189,9 +208,14 @@ final class BenchProveCommand implements Callable<Integer> {
     if (sampler != null) {
       System.out.printf(
           Locale.ROOT,
-          "live heap: at most %d MiB after a forced full collection (one a second or less often;"
-              + " the times above include them)%n",
+          "live heap: at most %d MiB after a forced full collection (one a second or less often,"
+              + " from the warm-up on; the times above include them)%n",
           sampler.maxLiveMiB());
+      System.out.println("| live heap by prover phase (largest after a forced collection) | MiB |");
+      System.out.println("|---|---:|");
+      sampler
+          .maxLiveMiBByPhase()
+          .forEach((k, v) -> System.out.printf(Locale.ROOT, "| %s | %,d |%n", k, v));
     }
     System.out.printf(
         Locale.ROOT,
@@ -253,6 +277,10 @@ final class BenchProveCommand implements Callable<Integer> {
               }
               current[0] = phase;
               last[0] = now;
+              HeapNeed.expect("proving, phase " + phase, 0);
+              if (sampler != null) {
+                sampler.phase(phase);
+              }
             });
     s.prove()[run] = (System.nanoTime() - t0) / 1e9;
     byte[] bytes = proof.encode();

@@ -161,6 +161,8 @@ record DemoOneProofAudit(Path model, QuantizedModel quantized, ProofMemory memor
 
     long p0 = System.nanoTime();
     ModelProof proof;
+    HeapNeed.expect(
+        "proving the accuracy of ResNet-8 on " + n + " samples in one proof", heapMiBFor(n) << 20);
     try (PhaseBar bar = new PhaseBar(System.err, "proving accuracy on " + n + " samples")) {
       proof = ModelProver.proveAccuracy(cm, inputs, labels, bar);
     } catch (ProverException e) {

@@ -2,6 +2,8 @@ package io.zkaudit.cli;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The prover's live heap, sampled: a daemon thread forces a full collection every {@code period}
@@ -15,6 +17,8 @@ final class LiveHeapSampler implements AutoCloseable {
   private final Thread thread;
   private volatile boolean running = true;
   private volatile long maxLive;
+  private volatile String phase = "setup";
+  private final Map<String, Long> maxByPhase = new LinkedHashMap<>();
 
   LiveHeapSampler(long periodMs) {
     MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
@@ -26,8 +30,13 @@ final class LiveHeapSampler implements AutoCloseable {
                 () -> {
                   while (running) {
                     long t0 = System.nanoTime();
+                    String during = phase;
                     memory.gc();
-                    maxLive = Math.max(maxLive, memory.getHeapMemoryUsage().getUsed());
+                    long used = memory.getHeapMemoryUsage().getUsed();
+                    maxLive = Math.max(maxLive, used);
+                    synchronized (maxByPhase) {
+                      maxByPhase.merge(during, used, Math::max);
+                    }
                     long gcMs = (System.nanoTime() - t0) / 1_000_000;
                     try {
                       // A full collection of a large live set takes seconds on two cores: wait
@@ -39,6 +48,20 @@ final class LiveHeapSampler implements AutoCloseable {
                     }
                   }
                 });
+  }
+
+  /** Records that the prover entered {@code name}: later samples count towards it. */
+  void phase(String name) {
+    phase = name;
+  }
+
+  /** The largest live heap seen in each phase so far, in MiB, in the order the phases came. */
+  Map<String, Long> maxLiveMiBByPhase() {
+    synchronized (maxByPhase) {
+      Map<String, Long> out = new LinkedHashMap<>();
+      maxByPhase.forEach((k, v) -> out.put(k, v >> 20));
+      return out;
+    }
   }
 
   /** The largest live heap seen so far, in MiB. */

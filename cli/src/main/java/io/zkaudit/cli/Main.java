@@ -5,7 +5,8 @@ import picocli.CommandLine.Command;
 
 /**
  * The one command-line entry point. Exit codes are part of the interface: 0 success, 1 a proof or
- * claim was checked and is invalid, 2 usage error or unreadable input.
+ * claim was checked and is invalid, 2 usage error or unreadable input, 3 out of memory (the heap
+ * the work needs is printed).
  */
 @Command(
     name = "zkaudit",
@@ -35,6 +36,9 @@ public final class Main implements Runnable {
   public static final int EXIT_INVALID = 1;
   public static final int EXIT_USAGE = 2;
 
+  /** The heap ran out: one line says what the work needs and how to give it (HeapNeed). */
+  public static final int EXIT_MEMORY = 3;
+
   @Override
   public void run() {
     CommandLine.usage(this, System.out);
@@ -61,19 +65,15 @@ public final class Main implements Runnable {
       code = commandLine().execute(args);
     } catch (OutOfMemoryError e) {
       // picocli hands errors (not exceptions) back to the caller: the one a user meets is memory.
+      // What the command was doing and what it needs come from HeapNeed; the stack trace only with
+      // ZKAUDIT_DEBUG.
       System.err.println(
-          "zkaudit: out of memory ("
-              + e.getMessage()
-              + ", "
-              + Runtime.getRuntime().maxMemory() / (1 << 20)
-              + " MB heap): a MobileNet v2 proof needs about 5 GB, a batch or accuracy proof"
-              + " about 130 MB per ResNet-8 sample (docs/benchmarks.md); ./zkaudit gives 12 GB"
-              + " unless ZKAUDIT_HEAP says otherwise (e.g. ZKAUDIT_HEAP=16g), or prove fewer"
-              + " samples");
+          HeapNeed.outOfMemoryMessage(
+              HeapNeed.current(), Runtime.getRuntime().maxMemory(), e.getMessage()));
       if (System.getenv("ZKAUDIT_DEBUG") != null) {
         e.printStackTrace();
       }
-      code = EXIT_USAGE;
+      code = EXIT_MEMORY;
     }
     System.exit(code);
   }

@@ -124,6 +124,9 @@ final class ProveCommand implements Callable<Integer> {
     }
     ModelProof proof;
     CommittedInput committedInput = null;
+    HeapNeed.expect(
+        "proving one input of " + model.fileName(),
+        io.zkaudit.prover.inference.ProofMemory.of(cm.circuit(!noZk)).singleProofHeapBytes());
     try (PhaseBar bar = new PhaseBar(System.err, "proving")) {
       if (privateInput) {
         committedInput = ModelProver.commitInput(cm, x, HidingKeys.loadOrCreate());

@@ -49,6 +49,22 @@ public record ProofMemory(long committedPerSample) {
     return live / 2 * 3;
   }
 
+  /**
+   * The heap (-Xmx, bytes) one proof of one input needs: a single proof holds less than a batch's
+   * per-entry figure says (its bins' packing and codewords are released in a small heap, and
+   * nothing is per sample), {@value #SINGLE_BASE_MIB} MiB plus {@value #SINGLE_BYTES_PER_ENTRY}
+   * bytes per committed entry of live heap, in a heap a third larger (docs/benchmarks.md, "Prover
+   * memory in 4 GB": MobileNet v2's zero-knowledge proof, 38.5M entries, proves in -Xmx4g). An
+   * estimate for the message of a command that runs out of memory, not a bound.
+   */
+  public long singleProofHeapBytes() {
+    long live = (SINGLE_BASE_MIB << 20) + SINGLE_BYTES_PER_ENTRY * committedPerSample;
+    return Math.max(1L << 30, live / 3 * 4);
+  }
+
+  static final long SINGLE_BASE_MIB = 700;
+  static final long SINGLE_BYTES_PER_ENTRY = 60;
+
   /** The most samples one proof can hold within {@code heapBytes} (0 if not one). */
   public int largestBatch(long heapBytes) {
     int n = 0;

@@ -79,6 +79,9 @@ final class ProofRun {
   /** Keep or release the witness codewords between commit and opening; null: by the heap. */
   CodewordRetention codewords;
 
+  /** What the commit round chose (codewords, or by the heap), applied again after the opening. */
+  private CodewordRetention retention = CodewordRetention.KEEP;
+
   /** The output the statement states, fixed when the commit round absorbs it. */
   int[] output;
 
@@ -554,7 +557,13 @@ final class ProofRun {
     BasefoldProver pcs = new BasefoldProver(InferenceStatement.pcsParams());
     bins =
         InferenceStatement.witnessBins(circuit, statement, hiding.zeroKnowledge(), batch, accuracy);
-    CodewordRetention retention = codewordRetention();
+    retention = codewordRetention();
+    // The weights' own codeword (MobileNet v2: 256 MB) is read only at the opening (the shadow's
+    // re-encoding, the link, a plain proof's opening of the weights): released before the bins
+    // are encoded, with the others, and re-encoded there. The model is shared by concurrent
+    // proofs: one that still reads the codeword holds its own reference, and one that finds it
+    // released re-encodes it.
+    retention.apply(cm.weights());
     List<long[]> columns = witness.committedColumns();
     columns.addAll(hiding.hidingColumns(witness, statement));
     if (accuracy != null) {
@@ -564,10 +573,14 @@ final class ProofRun {
               logitsColumn, gadgetColumns.selector(), gadgetColumns.max(), gadgetColumns.gap()));
     }
     for (int b = 0; b < bins.bins(); b++) {
-      Committed c = pcs.commit(bins.select(columns, b), bins.layout(b), hiding.commitmentTail());
+      List<long[]> binColumns = bins.select(columns, b);
+      Committed c = pcs.commit(binColumns, bins.layout(b), hiding.commitmentTail());
       witnessCommitments.add(c);
       c.commitment().absorb(transcript);
       retention.apply(c);
+      // Released with the codeword: the bin's packing is a second copy of witness columns that
+      // the lookups and layers hold anyway; the opening re-packs it (Committed#releaseEvals).
+      c.releaseEvals(binColumns);
     }
     Committed opened = hiding.openedWeights(cm.weights(), InferenceStatement.pcsParams());
     if (opened != cm.weights()) {
@@ -860,6 +873,9 @@ final class ProofRun {
                   longLived, outputOpening.committed().committed(), openings.leaves().get(entry))
               .encode();
     }
+    // Released again (if this heap releases codewords) for the model's next proof and whatever
+    // runs after this one: the link above re-encoded it.
+    retention.apply(cm.weights());
     progress.progress("done", PHASES, PHASES);
     return proof(
         openings.batched(),

@@ -91,14 +91,28 @@ public final class BasefoldProver {
    * is interleave(W_j, M_j): column j at (t, z) is (1 - t) W_j(z) + t M_j(z).
    */
   public Committed commitShadow(Committed weights, java.util.function.LongSupplier random) {
-    long[] w = weights.evals;
+    long[] w = weights.evals();
     long[] q = new long[2 * w.length];
     for (int i = 0; i < w.length; i++) {
       q[2 * i] = w[i];
       q[2 * i + 1] = random.getAsLong();
     }
     PackedLayout layout = weights.layout() == null ? null : weights.layout().withShadowVariable();
-    return commit(q, layout, evals -> shadowCodeword(weights.codeword(), evals));
+    return commit(q, layout, evals -> shadowCodeword(codewordOnce(weights), evals));
+  }
+
+  /**
+   * W's codeword for one re-encoding of its shadow: held, or re-encoded for this once and released
+   * again, so that re-encoding a shadow whose weights released their codeword (CodewordRetention)
+   * does not bring the weights' codeword back for the rest of the proof.
+   */
+  private static long[] codewordOnce(Committed weights) {
+    boolean held = weights.holdsCodeword();
+    long[] cw = weights.codeword();
+    if (!held) {
+      weights.releaseCodeword();
+    }
+    return cw;
   }
 
   /**
@@ -270,13 +284,23 @@ public final class BasefoldProver {
     long merkleNanos = 0;
 
     // Sumcheck of sum_x f(x) g(x), folding the codeword with the same challenges.
-    long[] fBase = committed.evals;
+    long[] fBase = committed.evals();
     long[] fExt = null;
-    long[] cw = committed.codeword();
+    // A codeword released after the commitment (CodewordRetention) is re-encoded where it is read
+    // and released again right after: at its fold (the main one after the first block of sumcheck
+    // rounds, when g and f have shrunk; a join's at its join) and at the queries, one at a time.
+    // Holding each from its fold to the queries would put every codeword of the opening (MobileNet
+    // v2: 1.8 GB) on top of the sumcheck's tables; this costs one more encoding of each instead.
+    boolean reRelease = !committed.holdsCodeword();
+    boolean[] joinReRelease = new boolean[joins.size()];
+    for (int j = 0; j < joins.size(); j++) {
+      joinReRelease[j] = !joins.get(j).committed().holdsCodeword();
+    }
+    long[] cw = null; // the committed codeword until the first fold, then the folded one
     int cwLog = n + logBlowup;
     Ext2[] challenges = new Ext2[folds];
     List<MerkleTree> trees = new ArrayList<>();
-    trees.add(committed.tree());
+    trees.add(null); // the commitment's own tree, read (rows re-derived if released) at the queries
     List<Ext2[]> rounds = new ArrayList<>();
     List<Digest32> roots = new ArrayList<>();
     int round = 0;
@@ -291,7 +315,7 @@ public final class BasefoldProver {
           for (int j = 0; j < joins.size(); j++) {
             if (joins.get(j).round() == round) {
               theta[j] = t.challengeExt("pcs/join");
-              ExtTables.addScaled(fExt, theta[j], joins.get(j).committed().evals);
+              ExtTables.addScaled(fExt, theta[j], joins.get(j).committed().evals());
             }
           }
           h = SumcheckFG.roundExt(fExt, g);
@@ -313,14 +337,20 @@ public final class BasefoldProver {
       // Fold the codeword once per oracle, arity rounds at a time, the polynomials joining in this
       // block added on the way (one pass over the cosets either way).
       List<Folding.Join> joining = new ArrayList<>();
-      for (int j = 0; j < joins.size(); j++) {
-        int steps = joins.get(j).round() - from;
-        if (steps >= 0 && steps < arities[i]) {
-          joining.add(new Folding.Join(steps, theta[j], joins.get(j).committed().codeword()));
+      if (arities[i] > 0 && reRelease) {
+        cw =
+            foldReleasing(committed, cw, i == 0, cwLog, arities[i], challenges, from, joins, theta);
+        cwLog -= arities[i];
+      } else if (arities[i] > 0) {
+        joining.clear();
+        for (int j = 0; j < joins.size(); j++) {
+          int steps = joins.get(j).round() - from;
+          if (steps >= 0 && steps < arities[i]) {
+            joining.add(new Folding.Join(steps, theta[j], joins.get(j).committed().codeword()));
+          }
         }
-      }
-      if (arities[i] > 0) {
-        cw = Folding.foldCosets(cw, i == 0, cwLog, arities[i], challenges, from, joining);
+        long[] source = cw == null ? committed.codeword() : cw;
+        cw = Folding.foldCosets(source, i == 0, cwLog, arities[i], challenges, from, joining);
         cwLog -= arities[i];
       }
       long t2 = System.nanoTime();
@@ -366,9 +396,14 @@ public final class BasefoldProver {
       if (i == 0) {
         commitmentLeaves = distinct;
       }
-      MerkleTree tree = trees.get(i);
+      MerkleTree tree = i == 0 ? committed.tree() : trees.get(i);
       layers.add(new OpeningProof.QueryLayer(tree.rows(distinct), tree.prove(distinct)));
-      for (Join join : joins) {
+      tree = null;
+      if (i == 0 && reRelease) {
+        committed.releaseCodeword();
+      }
+      for (int j = 0; j < joins.size(); j++) {
+        Join join = joins.get(j);
         if (join.round() >= from && join.round() < from + a) {
           int[] opened =
               BatchedOpening.joiningLeaves(
@@ -376,6 +411,9 @@ public final class BasefoldProver {
           MerkleTree joined = join.committed().tree();
           joinedLayers.add(new OpeningProof.QueryLayer(joined.rows(opened), joined.prove(opened)));
           joinedLeaves.add(opened);
+          if (joinReRelease[j]) {
+            join.committed().releaseCodeword();
+          }
         }
       }
       pos = leaf;
@@ -387,6 +425,56 @@ public final class BasefoldProver {
         commitmentLeaves,
         joinedLeaves,
         joinedLayers);
+  }
+
+  /**
+   * One block of {@code a} fold steps, as {@link Folding#foldCosets} with its joins, but holding
+   * one codeword at a time: the commitment's (re-encoded if released) folded alone and released,
+   * then each joining codeword (re-encoded) folded alone from its step and added times its theta,
+   * and released again if it was. Folding is linear in the codeword and each join's steps use the
+   * very twiddles and challenges the combined pass uses from that step, so the sum is the combined
+   * fold's, entry for entry (the proof's bytes do not change); what changes is the peak: the
+   * combined pass reads every codeword joining in the block at once (MobileNet v2's first block:
+   * the witness bin's, the weight shadow's and the second bin's, 1.8 GB).
+   *
+   * @param cw the codeword folded so far, or null before the first block (the commitment's)
+   */
+  private static long[] foldReleasing(
+      Committed committed,
+      long[] cw,
+      boolean base,
+      int logLength,
+      int a,
+      Ext2[] challenges,
+      int from,
+      List<Join> joins,
+      Ext2[] theta) {
+    long[] out;
+    if (cw == null) {
+      boolean held = committed.holdsCodeword();
+      out = Folding.foldCosets(committed.codeword(), base, logLength, a, challenges, from);
+      if (!held) {
+        committed.releaseCodeword();
+      }
+    } else {
+      out = Folding.foldCosets(cw, base, logLength, a, challenges, from);
+    }
+    for (int j = 0; j < joins.size(); j++) {
+      int steps = joins.get(j).round() - from;
+      if (steps < 0 || steps >= a) {
+        continue;
+      }
+      Committed joining = joins.get(j).committed();
+      boolean held = joining.holdsCodeword();
+      long[] part =
+          Folding.foldCosets(
+              joining.codeword(), true, logLength - steps, a - steps, challenges, from + steps);
+      if (!held) {
+        joining.releaseCodeword();
+      }
+      ExtTables.addScaledExt(out, theta[j], part);
+    }
+    return out;
   }
 
   private static boolean joinsAt(List<Join> joins, int round) {

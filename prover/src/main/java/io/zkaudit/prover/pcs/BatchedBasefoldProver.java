@@ -141,7 +141,7 @@ public final class BatchedBasefoldProver {
         total[j] = total[j].add(rhoK.mul(c.value()));
         rhoK = rhoK.mul(rho);
       }
-      f[j] = committed.get(j).evals;
+      f[j] = committed.get(j).evals();
       base[j] = true;
       joinsAt[j] = n - committed.get(j).numVars();
     }

@@ -23,7 +23,13 @@ import java.util.function.UnaryOperator;
 public final class Committed {
   private final Commitment commitment;
   private final PackedLayout layout;
-  final long[] evals;
+
+  /**
+   * The evaluations; null while released ({@link #releaseEvals}), then {@link #repack} has them.
+   */
+  long[] evals;
+
+  private java.util.function.Supplier<long[]> repack;
   private final UnaryOperator<long[]> encoder;
   private long[] codeword;
   private MerkleTree tree;
@@ -53,7 +59,7 @@ public final class Committed {
   /** The codeword, re-encoded from the evaluations if it was released. */
   synchronized long[] codeword() {
     if (codeword == null) {
-      codeword = encoder.apply(evals);
+      codeword = encoder.apply(evals());
       tree = tree.over(List.of(codeword));
     }
     return codeword;
@@ -76,6 +82,47 @@ public final class Committed {
     codeword = null;
     tree = tree.withoutRows();
     return true;
+  }
+
+  /** The evaluations, re-packed from their columns if they were released. */
+  synchronized long[] evals() {
+    if (evals == null) {
+      evals = repack.get();
+      repack = null;
+    }
+    return evals;
+  }
+
+  /**
+   * Drops the packed evaluations, keeping only the tail past the packed columns (a zero-knowledge
+   * commitment's random entries), until the next read re-packs {@code columns}, which must be the
+   * very columns packed into this commitment and unchanged until then (a proof's witness columns,
+   * which its rounds hold anyway): the packing is their second copy (MobileNet v2: 320 MB) through
+   * the lookups and layers. Only with the codeword released too, so that re-encoding the re-packed
+   * evaluations is checked against the Merkle tree's hashes ({@link MerkleTree#over}). Returns
+   * whether they were dropped.
+   */
+  public synchronized boolean releaseEvals(List<long[]> columns) {
+    if (layout == null || evals == null || codeword != null) {
+      return false;
+    }
+    int used = layout.usedEntries();
+    long[] tail = java.util.Arrays.copyOfRange(evals, used, evals.length);
+    List<long[]> held = List.copyOf(columns);
+    PackedLayout packing = layout;
+    repack =
+        () -> {
+          long[] packed = packing.pack(held);
+          System.arraycopy(tail, 0, packed, used, tail.length);
+          return packed;
+        };
+    evals = null;
+    return true;
+  }
+
+  /** Whether the evaluations are in memory now. */
+  public synchronized boolean holdsEvals() {
+    return evals != null;
   }
 
   /** The codeword's size in memory when held: its tree's rows. */
@@ -104,7 +151,7 @@ public final class Committed {
 
   /** The committed polynomial at a point (to produce claim values). */
   public Ext2 evaluate(Ext2[] point) {
-    return Mle.evaluate(evals, point);
+    return Mle.evaluate(evals(), point);
   }
 
   /** A copy of column c's evaluations (a packed commitment). */
@@ -113,7 +160,7 @@ public final class Committed {
       throw new IllegalStateException("this commitment holds one polynomial, not columns");
     }
     int from = Math.toIntExact(layout.offset(c));
-    return java.util.Arrays.copyOfRange(evals, from, from + (1 << layout.columnVars(c)));
+    return java.util.Arrays.copyOfRange(evals(), from, from + (1 << layout.columnVars(c)));
   }
 
   /**
@@ -126,6 +173,7 @@ public final class Committed {
     }
     int from = Math.toIntExact(layout.offset(c));
     long[] m = new long[1 << (layout.columnVars(c) - 1)];
+    long[] evals = evals();
     for (int i = 0; i < m.length; i++) {
       m[i] = evals[from + 2 * i + 1];
     }
@@ -143,7 +191,7 @@ public final class Committed {
     }
     long[] col =
         java.util.Arrays.copyOfRange(
-            evals, layout.offset(column), layout.offset(column) + (1 << m));
+            evals(), layout.offset(column), layout.offset(column) + (1 << m));
     return Mle.evaluate(col, point);
   }
 }

@@ -15,7 +15,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A prover that releases its witness codewords after commit (a small heap) makes the same proof as
- * one that keeps them: the codewords are re-encoded, bit for bit, at the opening.
+ * one that keeps them: the codewords are re-encoded, bit for bit, at the opening, each where it is
+ * read and released again after (its fold, its queries); the bins' packed evaluations are released
+ * with them and re-packed from the witness columns; the weights' own codeword is released too and
+ * re-encoded for the shadow and the link.
  */
 class CodewordRetentionTest {
   @Test
@@ -29,9 +32,14 @@ class CodewordRetentionTest {
     released.infer().witness().bindPrivateInput().blind().commit();
     for (Committed c : released.witnessCommitments) {
       assertFalse(c.holdsCodeword(), "released after commit");
+      assertFalse(c.holdsEvals(), "the bin's packing released after commit");
     }
+    assertFalse(cm.weights().holdsCodeword(), "the weights' codeword released after commit");
     byte[] again = released.proveLookups().proveLayers().open().encode();
-    assertTrue(released.witnessCommitments.getFirst().holdsCodeword(), "re-encoded to open");
+    for (Committed c : released.witnessCommitments) {
+      assertTrue(c.holdsEvals(), "re-packed to open");
+      assertFalse(c.holdsCodeword(), "re-encoded to fold and to answer the queries, then released");
+    }
     assertArrayEquals(kept, again);
   }
 
@@ -42,7 +50,8 @@ class CodewordRetentionTest {
     CommittedModel cm = ModelProver.commit(model);
     ProofRun run = run(cm, input, true, CodewordRetention.RELEASE);
     ModelProof proof = run.prove();
-    assertTrue(run.weightShadow != null && run.weightShadow.holdsCodeword());
+    assertTrue(run.weightShadow != null && !run.weightShadow.holdsCodeword());
+    assertFalse(cm.weights().holdsCodeword(), "released again after the link re-encoded it");
     int[] out = new ModelVerifier(cm.vk()).verify(ModelProof.decode(proof.encode()), input);
     assertArrayEquals(run.output, out);
     List<Committed> own = run.witnessCommitments;

@@ -29,4 +29,19 @@ class ProofMemoryTest {
     assertTrue(m.heapBytes(256) > 12 * GB, "256 samples need more than the launcher's 12 GB");
     assertEquals(0, m.largestBatch(GB / 4), "not one sample in 256 MB");
   }
+
+  /**
+   * One proof of one input: MobileNet v2's zero-knowledge circuit (38,544,384 committed entries,
+   * `bench prove`'s layer table) proves in -Xmx4g with a live peak of ~2.7 GB (docs/benchmarks.md,
+   * "Prover memory in 4 GB"), so the estimate the out-of-memory message quotes is within 4 GB and
+   * above that live peak; a small model gets the 1 GB floor.
+   */
+  @Test
+  void oneProofOfMobileNetV2FitsTheLaunchersFourGigabytes() throws Exception {
+    long mobileNet = new ProofMemory(38_544_384).singleProofHeapBytes();
+    assertTrue(mobileNet <= 4 * GB, "MobileNet v2 proves in -Xmx4g: " + (mobileNet >> 20));
+    assertTrue(mobileNet > 2_900L << 20, "above its measured live peak: " + (mobileNet >> 20));
+    ProofMemory resNet = ProofMemory.of(ModelCircuit.of(ResNet8.model().description(), true));
+    assertEquals(GB, resNet.singleProofHeapBytes(), "ResNet-8 (live ~260 MB): the 1 GB floor");
+  }
 }
