@@ -30,18 +30,35 @@ public final class ReedSolomon {
     evalsToCoeffs(cw, 0, n);
     int cosets = 1 << logBlowup;
     long w = Goldilocks.rootOfUnity(n + logBlowup);
-    // scale block 0 into blocks 1.. (block j gets c_i s_j^i), then transform every block
+    // scale block 0 into blocks 1.. (block j gets c_i s_j^i), then transform every block. The
+    // powers s^i run as four interleaved chains (s^i, ..., s^(i+3), each times s^4), so that
+    // consecutive multiplications do not wait for each other: one chain was latency-bound.
     Parallel.forRange(
         size,
         1 << 14,
         (from, to) -> {
           for (int j = 1; j < cosets; j++) {
             long s = Goldilocks.pow(w, Ntt.bitReverse(j, logBlowup));
-            long x = Goldilocks.pow(s, from);
+            long s4 = Goldilocks.pow(s, 4);
+            long x0 = Goldilocks.pow(s, from);
+            long x1 = Goldilocks.mul(x0, s);
+            long x2 = Goldilocks.mul(x1, s);
+            long x3 = Goldilocks.mul(x2, s);
             int off = j * size;
-            for (int i = from; i < to; i++) {
-              cw[off + i] = Goldilocks.mul(cw[i], x);
-              x = Goldilocks.mul(x, s);
+            int i = from;
+            for (; i + 3 < to; i += 4) {
+              cw[off + i] = Goldilocks.mul(cw[i], x0);
+              cw[off + i + 1] = Goldilocks.mul(cw[i + 1], x1);
+              cw[off + i + 2] = Goldilocks.mul(cw[i + 2], x2);
+              cw[off + i + 3] = Goldilocks.mul(cw[i + 3], x3);
+              x0 = Goldilocks.mul(x0, s4);
+              x1 = Goldilocks.mul(x1, s4);
+              x2 = Goldilocks.mul(x2, s4);
+              x3 = Goldilocks.mul(x3, s4);
+            }
+            for (; i < to; i++) { // x0 = s^i here
+              cw[off + i] = Goldilocks.mul(cw[i], x0);
+              x0 = Goldilocks.mul(x0, s);
             }
           }
         });

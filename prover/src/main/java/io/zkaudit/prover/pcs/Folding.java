@@ -4,6 +4,7 @@ import io.zkaudit.field.Ext2;
 import io.zkaudit.field.Goldilocks;
 import io.zkaudit.parallel.Parallel;
 import io.zkaudit.pcs.Basefold;
+import io.zkaudit.prover.field.FastField;
 
 /**
  * Whole-codeword folding for the Basefold prover (the verifier folds single cosets with {@link
@@ -62,8 +63,7 @@ final class Folding {
             long v0 = cw[2 * m];
             long v1 = cw[2 * m + 1];
             long d = Goldilocks.mul(Goldilocks.sub(v0, v1), xInv);
-            out[2 * m] =
-                Goldilocks.add(Basefold.half(Goldilocks.add(v0, v1)), Goldilocks.mul(rh0, d));
+            out[2 * m] = FastField.dot2(rh0, d, 0, 0, Basefold.half(Goldilocks.add(v0, v1)));
             out[2 * m + 1] = Goldilocks.mul(rh1, d);
           }
         });
@@ -77,6 +77,7 @@ final class Folding {
     InvPoints ip = InvPoints.of(logLength);
     long rh0 = Goldilocks.mul(r.c0(), Basefold.INV2);
     long rh1 = Goldilocks.mul(r.c1(), Basefold.INV2);
+    long rh1w = FastField.mulW(rh1);
     int mask = (1 << ip.innerLog) - 1;
     Parallel.forRange(
         half,
@@ -90,13 +91,11 @@ final class Folding {
             long b1 = cw[4 * m + 3];
             long d0 = Goldilocks.mul(Goldilocks.sub(a0, b0), xInv);
             long d1 = Goldilocks.mul(Goldilocks.sub(a1, b1), xInv);
-            // (d0 + d1 u)(rh0 + rh1 u) = d0 rh0 + 7 d1 rh1 + (d0 rh1 + d1 rh0) u
-            long p0 =
-                Goldilocks.add(
-                    Goldilocks.mul(d0, rh0), Goldilocks.mul(Ext2.W, Goldilocks.mul(d1, rh1)));
-            long p1 = Goldilocks.add(Goldilocks.mul(d0, rh1), Goldilocks.mul(d1, rh0));
-            out[2 * m] = Goldilocks.add(Basefold.half(Goldilocks.add(a0, b0)), p0);
-            out[2 * m + 1] = Goldilocks.add(Basefold.half(Goldilocks.add(a1, b1)), p1);
+            // (d0 + d1 u)(rh0 + rh1 u) = d0 rh0 + W d1 rh1 + (d0 rh1 + d1 rh0) u, each coordinate
+            // with the half-sum added before one reduction
+            out[2 * m] = FastField.dot2(d0, rh0, d1, rh1w, Basefold.half(Goldilocks.add(a0, b0)));
+            out[2 * m + 1] =
+                FastField.dot2(d0, rh1, d1, rh0, Basefold.half(Goldilocks.add(a1, b1)));
           }
         });
     return out;
@@ -155,6 +154,7 @@ final class Folding {
     long[][] small = new long[a][];
     long[] rc0 = new long[a];
     long[] rc1 = new long[a];
+    long[] rc1w = new long[a]; // W r1, for the extension products' real parts
     for (int s = 0; s < a; s++) {
       long[] t = bitReversedPowers(Goldilocks.inv(Goldilocks.rootOfUnity(a - s)), a - s - 1);
       for (int m = 0; m < t.length; m++) {
@@ -163,6 +163,7 @@ final class Folding {
       small[s] = t;
       rc0[s] = r[from + s].c0();
       rc1[s] = r[from + s].c1();
+      rc1w[s] = FastField.mulW(rc1[s]);
     }
     int width = 1 << a;
     Parallel.forRange(
@@ -191,8 +192,7 @@ final class Folding {
                 long a0 = cw[off + 2 * m];
                 long b0 = cw[off + 2 * m + 1];
                 long d0 = Goldilocks.mul(Goldilocks.sub(a0, b0), Goldilocks.mul(y, sm[m]));
-                v[2 * m] =
-                    Goldilocks.add(Basefold.half(Goldilocks.add(a0, b0)), Goldilocks.mul(d0, r0));
+                v[2 * m] = FastField.dot2(d0, r0, 0, 0, Basefold.half(Goldilocks.add(a0, b0)));
                 v[2 * m + 1] = Goldilocks.mul(d0, r1);
               }
               y = Goldilocks.mul(y, y);
@@ -208,17 +208,16 @@ final class Folding {
               long[] sm = small[s];
               long r0 = rc0[s];
               long r1 = rc1[s];
+              long r1w = rc1w[s];
               for (int m = 0; m < half; m++) {
                 long xh = Goldilocks.mul(y, sm[m]);
                 long a0 = v[4 * m], a1 = v[4 * m + 1], b0 = v[4 * m + 2], b1 = v[4 * m + 3];
                 long d0 = Goldilocks.mul(Goldilocks.sub(a0, b0), xh);
                 long d1 = Goldilocks.mul(Goldilocks.sub(a1, b1), xh);
-                v[2 * m] =
-                    Goldilocks.add(
-                        Basefold.half(Goldilocks.add(a0, b0)), SumcheckFG.mul0(d0, d1, r0, r1));
+                // half-sum + (d0 + d1 u)(r0 + r1 u), one reduction per coordinate
+                v[2 * m] = FastField.dot2(d0, r0, d1, r1w, Basefold.half(Goldilocks.add(a0, b0)));
                 v[2 * m + 1] =
-                    Goldilocks.add(
-                        Basefold.half(Goldilocks.add(a1, b1)), SumcheckFG.mul1(d0, d1, r0, r1));
+                    FastField.dot2(d0, r1, d1, r0, Basefold.half(Goldilocks.add(a1, b1)));
               }
               y = Goldilocks.mul(y, y);
             }
@@ -242,8 +241,8 @@ final class Folding {
       long[] w = join.codeword();
       for (int m = 0; m < count; m++) {
         long e = w[at + m];
-        v[2 * m] = Goldilocks.add(v[2 * m], Goldilocks.mul(c0, e));
-        v[2 * m + 1] = Goldilocks.add(v[2 * m + 1], Goldilocks.mul(c1, e));
+        v[2 * m] = FastField.dot2(c0, e, 0, 0, v[2 * m]);
+        v[2 * m + 1] = FastField.dot2(c1, e, 0, 0, v[2 * m + 1]);
       }
     }
   }

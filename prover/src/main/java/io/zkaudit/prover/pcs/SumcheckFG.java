@@ -3,6 +3,7 @@ package io.zkaudit.prover.pcs;
 import io.zkaudit.field.Ext2;
 import io.zkaudit.field.Goldilocks;
 import io.zkaudit.parallel.Parallel;
+import io.zkaudit.prover.field.FastField;
 
 /**
  * The sumcheck inside Basefold: sum_x f(x) g(x) for a base-field (first round) or extension f and
@@ -87,14 +88,17 @@ final class SumcheckFG {
     };
   }
 
-  /** Real part of (a0 + a1 u)(b0 + b1 u), u^2 = 7. */
+  /**
+   * Real part of (a0 + a1 u)(b0 + b1 u), u^2 = W: a0 b0 + a1 (W b1), one reduction (W b1 by a
+   * shift, {@link FastField#mulW}).
+   */
   static long mul0(long a0, long a1, long b0, long b1) {
-    return Goldilocks.add(Goldilocks.mul(a0, b0), Goldilocks.mul(Ext2.W, Goldilocks.mul(a1, b1)));
+    return FastField.dot2(a0, b0, a1, FastField.mulW(b1), 0);
   }
 
-  /** u-part of (a0 + a1 u)(b0 + b1 u). */
+  /** u-part of (a0 + a1 u)(b0 + b1 u), one reduction. */
   static long mul1(long a0, long a1, long b0, long b1) {
-    return Goldilocks.add(Goldilocks.mul(a0, b1), Goldilocks.mul(a1, b0));
+    return FastField.dot2(a0, b1, a1, b0, 0);
   }
 
   /** Binds variable 0 of a base table to r. */
@@ -123,6 +127,7 @@ final class SumcheckFG {
     long[] out = new long[2 * half];
     long r0 = r.c0();
     long r1 = r.c1();
+    long r1w = FastField.mulW(r1);
     Parallel.forRange(
         half,
         MIN_CHUNK,
@@ -131,8 +136,8 @@ final class SumcheckFG {
             long a0 = f[4 * k], a1 = f[4 * k + 1];
             long d0 = Goldilocks.sub(f[4 * k + 2], a0);
             long d1 = Goldilocks.sub(f[4 * k + 3], a1);
-            out[2 * k] = Goldilocks.add(a0, mul0(d0, d1, r0, r1));
-            out[2 * k + 1] = Goldilocks.add(a1, mul1(d0, d1, r0, r1));
+            out[2 * k] = FastField.dot2(d0, r0, d1, r1w, a0);
+            out[2 * k + 1] = FastField.dot2(d0, r1, d1, r0, a1);
           }
         });
     return out;
@@ -162,8 +167,9 @@ final class SumcheckFG {
     long[] ng = new long[2 * half];
     long r0 = r.c0();
     long r1 = r.c1();
+    long r1w = FastField.mulW(r1);
     if (half == 1) {
-      storeFolded(f, base, g, r0, r1, 0, nf, ng);
+      storeFolded(f, base, g, r0, r1, r1w, 0, nf, ng);
       return new Folded(nf, ng, null);
     }
     long[] acc = new long[6];
@@ -173,8 +179,8 @@ final class SumcheckFG {
         (from, to) -> {
           long s00 = 0, s01 = 0, s10 = 0, s11 = 0, s20 = 0, s21 = 0;
           for (int k = from; k < to; k++) {
-            storeFolded(f, base, g, r0, r1, 2 * k, nf, ng);
-            storeFolded(f, base, g, r0, r1, 2 * k + 1, nf, ng);
+            storeFolded(f, base, g, r0, r1, r1w, 2 * k, nf, ng);
+            storeFolded(f, base, g, r0, r1, r1w, 2 * k + 1, nf, ng);
             long a0 = nf[4 * k], a1 = nf[4 * k + 1], b0 = nf[4 * k + 2], b1 = nf[4 * k + 3];
             long c0 = ng[4 * k], c1 = ng[4 * k + 1], d0 = ng[4 * k + 2], d1 = ng[4 * k + 3];
             s00 = Goldilocks.add(s00, mul0(a0, a1, c0, c1));
@@ -193,25 +199,25 @@ final class SumcheckFG {
     return new Folded(nf, ng, result(acc));
   }
 
-  /** nf[k], ng[k] = the bound entries k of f and g. */
+  /** nf[k], ng[k] = the bound entries k of f and g (r1w = W r1). */
   private static void storeFolded(
-      long[] f, boolean base, long[] g, long r0, long r1, int k, long[] nf, long[] ng) {
+      long[] f, boolean base, long[] g, long r0, long r1, long r1w, int k, long[] nf, long[] ng) {
     if (base) {
       long lo = f[2 * k];
       long d = Goldilocks.sub(f[2 * k + 1], lo);
-      nf[2 * k] = Goldilocks.add(lo, Goldilocks.mul(r0, d));
+      nf[2 * k] = FastField.dot2(r0, d, 0, 0, lo);
       nf[2 * k + 1] = Goldilocks.mul(r1, d);
     } else {
       long a0 = f[4 * k], a1 = f[4 * k + 1];
       long d0 = Goldilocks.sub(f[4 * k + 2], a0);
       long d1 = Goldilocks.sub(f[4 * k + 3], a1);
-      nf[2 * k] = Goldilocks.add(a0, mul0(d0, d1, r0, r1));
-      nf[2 * k + 1] = Goldilocks.add(a1, mul1(d0, d1, r0, r1));
+      nf[2 * k] = FastField.dot2(d0, r0, d1, r1w, a0);
+      nf[2 * k + 1] = FastField.dot2(d0, r1, d1, r0, a1);
     }
     long a0 = g[4 * k], a1 = g[4 * k + 1];
     long d0 = Goldilocks.sub(g[4 * k + 2], a0);
     long d1 = Goldilocks.sub(g[4 * k + 3], a1);
-    ng[2 * k] = Goldilocks.add(a0, mul0(d0, d1, r0, r1));
-    ng[2 * k + 1] = Goldilocks.add(a1, mul1(d0, d1, r0, r1));
+    ng[2 * k] = FastField.dot2(d0, r0, d1, r1w, a0);
+    ng[2 * k + 1] = FastField.dot2(d0, r1, d1, r0, a1);
   }
 }
