@@ -405,6 +405,17 @@ final class ProofReduction {
       Transcript before, Transcript transcript, List<ColumnClaim> claims, Ext2 accumulator) {}
 
   /**
+   * The statement's claim after the steps before the lookups (the committed input column at the
+   * input point, the first claim {@link #bindInput} adds), without reducing the rest of the proof:
+   * what an on-chain session's relayer needs before its first step ({@link SessionSections}).
+   */
+  ColumnClaim inputClaim() throws InvalidProofException {
+    bindStatement();
+    bindInput();
+    return claims.witness.getFirst();
+  }
+
+  /**
    * The steps before the lookups, and a copy of the transcript they leave: where the lookup
    * verifier starts ({@link ModelVerifier#lookupSection}).
    */

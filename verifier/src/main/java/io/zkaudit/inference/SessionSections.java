@@ -56,7 +56,7 @@ public final class SessionSections {
   /** The statement's claim: the committed input column at the input point. */
   public static ColumnClaim inputClaim(ModelVerifier verifier, ModelProof proof, int[] input)
       throws InvalidProofException {
-    return verifier.reduce(proof, input).witnessClaims().getFirst();
+    return verifier.inputClaim(proof, input);
   }
 
   public static Rounding rounding(ModelVerifier verifier, ModelProof proof, int[] input, int k)

@@ -420,6 +420,52 @@ class ZkLayerStepTest {
             alone.codeSize(), tables));
   }
 
+  /**
+   * In the session: a zero-knowledge proof with one layer proof's phase-1 mask sum changed (a bit
+   * of it flipped) is refused by the chain at that layer's reduction with the reason of Java's
+   * rejection, after the steps before it advanced; a constant ADD's mask value changed, likewise.
+   */
+  @Test
+  void aSessionRefusesAMutatedZkLayerWithJavasReason(ChainNode node) throws Exception {
+    OnChainModelVerifier v = OnChainModelVerifier.deploy(node.web3j(), node.newAccount(FUNDS));
+    StatementBindingDifferentialTest.Fixture f = StatementBindingDifferentialTest.zkMnist();
+    boolean convDone = false;
+    boolean addDone = false;
+    for (ZkLayer l : layers(f, f.proof())) {
+      boolean conv =
+          l.layer() instanceof ModelCircuit.LinearLayer ll
+              && ll.linear().kind() == WindowedLinear.Kind.CONV
+              && l.k() > 0;
+      if (conv ? convDone : !l.constantAddend() || addDone) {
+        continue;
+      }
+      convDone |= conv;
+      addDone |= l.constantAddend();
+      WindowedLinearProof p = f.proof().linear().get(l.linearIndex());
+      Ext2[] masks = p.masks();
+      masks[l.isAdd() ? 1 : 0] = masks[l.isAdd() ? 1 : 0].add(Ext2.ONE);
+      List<WindowedLinearProof> linear = new ArrayList<>(f.proof().linear());
+      linear.set(l.linearIndex(), new WindowedLinearProof(p.bias(), p.phase1(), p.phase2(), masks));
+      ModelProof q = f.proof().edit().linear(linear).build();
+      InvalidProofException java =
+          assertThrows(InvalidProofException.class, () -> f.verifier().verify(q, f.input()));
+      LinearStepRejection expected = LinearStepRejection.ofJavaMessage(java.getMessage());
+      assertNotNull(expected, java.getMessage());
+      OnChainModelVerifier.LayerRun run = v.verifyLayers(f.vk(), q, f.input());
+      OnChainModelVerifier.Verdict.Invalid bad =
+          assertInstanceOf(OnChainModelVerifier.Verdict.Invalid.class, run.refusal());
+      String where = l.name() + ": " + bad + ", Java: " + java.getMessage();
+      assertEquals("layer " + l.k() + " reduction", bad.step(), where);
+      assertTrue(
+          expected.isSumcheck()
+              ? bad.reason().contains("SUMCHECK")
+              : bad.reason().contains("(" + expected.name() + ","),
+          where);
+      assertEquals(3 + 2 * l.k(), run.transactions(), where + ": the steps before it advanced");
+    }
+    assertTrue(convDone && addDone, "a convolution after the first layer and a constant ADD");
+  }
+
   /** The 16-byte extension elements of a WindowedLinearProof encoding, by offset. */
   static List<Integer> elements(byte[] p) {
     List<Integer> out = new ArrayList<>();
