@@ -5,9 +5,10 @@ import "./PackedExt2.sol";
 import "./FiatShamir.sol";
 import "./SumcheckVerifier.sol";
 import "./LayerSteps.sol";
+import "./Goldilocks.sol";
 
-/// @notice A windowed linear layer's reduction (Java's `WindowedLinearVerifier.verify` without zero
-/// knowledge): a convolution or dense layer (phase 1 over taps and channels, then phase 2 over input
+/// @notice A windowed linear layer's reduction (Java's `WindowedLinearVerifier.verify`; without zero
+/// knowledge in `reduce`, with it in `reduceZk`, below, as ADDs in `add` and `addZk`): a convolution or dense layer (phase 1 over taps and channels, then phase 2 over input
 /// positions), a depthwise convolution, or a sum (pools, means: phase 2 only). It reduces the claim
 /// "the layer's accumulator is `value` at `rho`" that the layer's rounding left (its kind-9 item) to
 /// claims on the bias, the weights and the input, from the transcript state the rounding ended in.
@@ -68,8 +69,20 @@ contract LinearLayerStep {
         PublicTable,
         Phase2Sumcheck,
         WindowWiring,
-        WrongRescaleTag
+        WrongRescaleTag,
+        // Zero knowledge (`reduceZk`, `addZk`):
+        SentInZeroKnowledge,
+        Degenerate,
+        BiasSelector,
+        AddendShape,
+        AddendSelector
     }
+
+    /// @notice The item kind of a layer's combined claim on the mask column (`MaskLedger`'s entry):
+    /// keccak(h, 11, k, parts, n, the mask values' points concatenated, m, values), the values being
+    /// per mask value its first block and weight, then the padding scalars' block and two weights
+    /// (if any), then the claimed value.
+    uint256 public constant MASK_CLAIM = 11;
 
     SumcheckVerifier public immutable sumchecks;
     LayerSteps public immutable layerSteps;
@@ -535,27 +548,10 @@ contract LinearLayerStep {
         bytes calldata addEval,
         bytes32 lookupsHash,
         bytes calldata lookupItems
-    ) external pure returns (Reason, uint256, bytes32, bytes32) {
+    ) public pure returns (Reason, uint256, bytes32, bytes32) {
         unchecked {
-            if (plan.length != 15 || plan[0] >= 1 << 32 || plan[1] != 3 || plan[2] > rho.length) {
-                return (Reason.BadStatement, 0, 0, 0);
-            }
-            if (plan[3] == 1 && plan[9] == 1) return (Reason.BadStatement, 3, 0, 0);
-            for (uint256 side = 0; side < 2; ++side) {
-                uint256 at = 3 + 6 * side;
-                if (plan[at] > 1 || plan[at + 1] >= 1 << 32 || plan[at + 2] >= P || plan[at + 3] >= 1 << 32) {
-                    return (Reason.BadStatement, at, 0, 0);
-                }
-                if (plan[at] == 0 && (plan[at + 4] != TO_WITNESS || plan[at + 5] >= 1 << 32)) {
-                    return (Reason.BadStatement, at + 4, 0, 0);
-                }
-            }
-            for (uint256 j = 0; j < rho.length; ++j) {
-                if (!_canonical(rho[j])) return (Reason.BadStatement, 1, 0, 0);
-            }
-            if (!_canonical(value)) return (Reason.BadStatement, 1, 0, 0);
-            if (addEval.length != 16 || !_canonicalExts(addEval, 0, 1)) return (Reason.Malformed, 0, 0, 0);
-            if (_chain(lookupItems) != lookupsHash) return (Reason.UnopenedClaims, 0, 0, 0);
+            (Reason why, uint256 detail) = _addInputs(plan, rho, value, addEval, lookupsHash, lookupItems);
+            if (why != Reason.Valid) return (why, detail, 0, 0);
             FiatShamir.Transcript memory t = FiatShamir.Transcript(stateIn);
             t.absorbCalldata("add-eval", addEval);
             uint256 s = _ext(addEval, 0);
@@ -579,6 +575,40 @@ contract LinearLayerStep {
                 h = _item(h, TO_WITNESS, plan[at + 1], point, none, v[2]);
             }
             return (Reason.Valid, 0, t.state, h);
+        }
+    }
+
+    /// @dev `add`'s inputs: the plan's words, the claim canonical, s one canonical element, the
+    /// lookups' claims opening `lookupsHash`.
+    function _addInputs(
+        uint256[] calldata plan,
+        uint256[] calldata rho,
+        uint256 value,
+        bytes calldata addEval,
+        bytes32 lookupsHash,
+        bytes calldata lookupItems
+    ) private pure returns (Reason, uint256) {
+        unchecked {
+            if (plan.length != 15 || plan[0] >= 1 << 32 || plan[1] != 3 || plan[2] > rho.length) {
+                return (Reason.BadStatement, 0);
+            }
+            if (plan[3] == 1 && plan[9] == 1) return (Reason.BadStatement, 3);
+            for (uint256 side = 0; side < 2; ++side) {
+                uint256 at = 3 + 6 * side;
+                if (plan[at] > 1 || plan[at + 1] >= 1 << 32 || plan[at + 2] >= P || plan[at + 3] >= 1 << 32) {
+                    return (Reason.BadStatement, at);
+                }
+                if (plan[at] == 0 && (plan[at + 4] != TO_WITNESS || plan[at + 5] >= 1 << 32)) {
+                    return (Reason.BadStatement, at + 4);
+                }
+            }
+            for (uint256 j = 0; j < rho.length; ++j) {
+                if (!_canonical(rho[j])) return (Reason.BadStatement, 1);
+            }
+            if (!_canonical(value)) return (Reason.BadStatement, 1);
+            if (addEval.length != 16 || !_canonicalExts(addEval, 0, 1)) return (Reason.Malformed, 0);
+            if (_chain(lookupItems) != lookupsHash) return (Reason.UnopenedClaims, 0);
+            return (Reason.Valid, 0);
         }
     }
 
@@ -642,6 +672,390 @@ contract LinearLayerStep {
         assembly ("memory-safe") {
             w := calldataload(add(b.offset, at))
         }
+    }
+
+    // ------------------------------------------------------------------ zero knowledge
+
+    /// @dev What a masked sumcheck (open-ended or not) leaves: its reason's ordinal (0: valid), the
+    /// state, the point, the evaluations sent, the mask weight and the final claim.
+    struct End {
+        uint256 code;
+        bytes32 state;
+        uint256[] point;
+        uint256[] evals;
+        uint256 maskWeight;
+        uint256 finalClaim;
+    }
+
+    /// @dev A zero-knowledge layer's running values: the claims' chain, the padding's weights P
+    /// and Q at the claim point (`VirtualPadding.at`), the layer's first mask block.
+    struct Zk {
+        bytes32 h;
+        uint256 padP;
+        uint256 padQ;
+        uint256 first;
+        uint256 rest;
+        uint256 scaleInv;
+    }
+
+    /// @notice A windowed linear layer's reduction in a zero-knowledge proof (Java's
+    /// `WindowedLinearVerifier.verify` with a mask ledger): a convolution or depthwise layer's two
+    /// phases chained (`ChainedPhases`: phase 1 over the weight shadow, `ShadowPhase1`, with the
+    /// bias read inside it; G(rho) never sent; both phases masked with open ends), a sum's one
+    /// masked phase (`PaddedSumcheck`); the accumulator's virtual padding (`VirtualPadding`) and
+    /// the masks' values leave one combined claim on the mask column, chained as a `MASK_CLAIM`
+    /// item after the layer's claims.
+    ///
+    /// `plan`: `LayerEncoding.linearPlan` of the layer, then one word, the layer's first block in
+    /// the mask column (its padding scalars; phase 1's mask follows, then phase 2's), which the
+    /// model fixes (`MaskSchedule`). `proof`: Java's `WindowedLinearProof.encode()` bytes, with the
+    /// two mask sums (one for a sum) and a zero bias. The claims chain from keccak(plan): weights
+    /// at (tau, rho1[, rc]), bias at (tau, rc), input at rhoC ‖ sigma (a sum: the input only), then
+    /// the mask claim.
+    function reduceZk(bytes32 stateIn, uint256[] calldata plan, uint256[] calldata rho, uint256 value, bytes calldata proof)
+        external
+        view
+        returns (Reason reason, uint256 detail, bytes32 stateOut, bytes32 claimsHash)
+    {
+        if (plan.length <= HEAD || plan[plan.length - 1] >= 1 << 32) return (Reason.BadStatement, 0, 0, 0);
+        (reason, detail) = _checkPlan(plan[:plan.length - 1], rho, value);
+        if (reason != Reason.Valid) return (reason, detail, 0, 0);
+        Sections memory s;
+        (reason, detail, s) = _sections(proof);
+        if (reason != Reason.Valid) return (reason, detail, 0, 0);
+        if (_ext(proof, 0) != 0) return (Reason.SentInZeroKnowledge, 0, 0, 0);
+        Zk memory z;
+        z.h = keccak256(abi.encodePacked(plan));
+        z.first = plan[plan.length - 1];
+        (reason, z.padP, z.padQ) = _padding(plan, rho);
+        if (reason != Reason.Valid) return (reason, 4, 0, 0);
+        return plan[1] == SUM ? _zkSum(stateIn, plan, rho, value, proof, s, z) : _chained(stateIn, plan, rho, value, proof, s, z);
+    }
+
+    /// @dev `ChainedPhases.verify` after the padding: phase 1 open-ended over the shadow, its
+    /// public tables and claims (`ShadowPhase1.finish`), phase 2 from (F1 - rest) / (k (1 - tau)),
+    /// its wiring and the input claim, then the combined mask claim.
+    function _chained(
+        bytes32 stateIn,
+        uint256[] calldata plan,
+        uint256[] calldata rho,
+        uint256 value,
+        bytes calldata proof,
+        Sections memory s,
+        Zk memory z
+    ) private view returns (Reason, uint256, bytes32, bytes32) {
+        if (s.masks != 2) return (Reason.MaskValues, s.masks, 0, 0);
+        if (!s.hasPhase1) return (Reason.Phase1Presence, 0, 0, 0);
+        Points memory pt = _outputPoint(plan, rho);
+        uint256 n1 = plan[7] + plan[25] + plan[18] + 1;
+        End memory e1;
+        {
+            uint256 zwr = 0;
+            if (plan[1] == CONV) (, zwr) = _eqAndZeroPoints(plan, pt.rc, pt.rc);
+            uint256 sent = (plan[1] == CONV ? 2 : 3) + (plan[29] != 0 ? 2 : 0);
+            e1 = _sumcheckOpen(
+                stateIn, _openSpec(n1, 3, value, _ext(proof, proof.length - 32), sent), proof[s.p1At:s.p1At + s.p1Len]
+            );
+            if (e1.code != 0) return (Reason.Phase1Sumcheck, e1.code, 0, 0);
+            (Reason why, uint256 which) = _shadowFinish(plan, pt, e1, zwr, z);
+            if (why != Reason.Valid) return (why, which, 0, 0);
+        }
+        uint256 phase2Claim;
+        {
+            (Reason why, uint256 part) = _inputZeroPart(plan, pt);
+            if (why != Reason.Valid) return (why, 1, 0, 0);
+            phase2Claim = PackedExt2.add(PackedExt2.mul(PackedExt2.sub(e1.finalClaim, z.rest), z.scaleInv), part);
+        }
+        uint256 n2 = plan[5] + plan[6];
+        End memory e2 =
+            _sumcheckOpen(e1.state, _openSpec(n2, 2, phase2Claim, _ext(proof, proof.length - 16), 2), proof[s.p2At:s.p2At + s.p2Len]);
+        if (e2.code != 0) return (Reason.Phase2Sumcheck, e2.code, 0, 0);
+        pt.sigma = e2.point;
+        {
+            (Reason why, uint256 wiring) = _wiring(plan, pt);
+            if (why != Reason.Valid) return (why, 2, 0, 0);
+            if (e2.evals[0] != wiring) return (Reason.WindowWiring, 0, 0, 0);
+        }
+        z.h = _item(z.h, plan[33], plan[34], pt.rhoC, pt.sigma, e2.evals[1]);
+        // The parts: phase 1's mask (its weight carried through phase 2's start), phase 2's, the
+        // padding scalars' share K / (2^n1 k (1 - tau) 2^n2).
+        uint256 spread2 = PackedExt2.mulBase(z.scaleInv, Goldilocks.inv(1 << n2));
+        uint256 k = PackedExt2.mulBase(spread2, Goldilocks.inv(1 << n1));
+        uint256[] memory values = new uint256[](n2 == 0 ? 6 : 8);
+        (values[0], values[1]) = (z.first + 1, PackedExt2.mul(e1.maskWeight, spread2));
+        uint256 at = 2;
+        if (n2 != 0) {
+            (values[2], values[3]) = (z.first + 1 + n1, e2.maskWeight);
+            at = 4;
+        }
+        (values[at], values[at + 1], values[at + 2]) = (z.first, PackedExt2.mul(z.padP, k), PackedExt2.mul(z.padQ, k));
+        values[at + 3] = PackedExt2.sub(e2.finalClaim, PackedExt2.mul(e2.evals[0], e2.evals[1]));
+        z.h = _maskItem(z.h, plan[0], n2 == 0 ? 1 : 2, e1.point, n2 == 0 ? new uint256[](0) : e2.point, values);
+        return (Reason.Valid, 0, e2.state, z.h);
+    }
+
+    /// @dev `ShadowPhase1.finish` at phase 1's end (tau, rho1): tau not 1, the public tables, the
+    /// weights' claim on the shadow, the bias selector T = (1 - tau) 2^-(n1 - 1) and the bias's
+    /// claim; the final value's part without G~ (`rest`) and 1 / (k (1 - tau)).
+    function _shadowFinish(uint256[] calldata plan, Points memory pt, End memory e1, uint256 zwr, Zk memory z)
+        private
+        view
+        returns (Reason, uint256)
+    {
+        uint256 tau = e1.point[0];
+        uint256 keep = PackedExt2.sub(1, tau);
+        if (keep == 0) return (Reason.Degenerate, 0);
+        uint256 n1 = e1.point.length;
+        pt.rho1 = _sliceMem(e1.point, 1, n1 - 1);
+        uint256 inCBits = plan[7];
+        pt.rhoC = _sliceMem(pt.rho1, 0, inCBits);
+        pt.rhoJ = _sliceMem(pt.rho1, inCBits, plan[25]);
+        pt.rhoI = _sliceMem(pt.rho1, inCBits + plan[25], plan[18]);
+        uint256[] memory ev = e1.evals;
+        bool conv = plan[1] == CONV;
+        bool bias = plan[29] != 0;
+        z.rest = bias ? PackedExt2.mul(ev[ev.length - 2], ev[ev.length - 1]) : 0;
+        uint256 coefficient;
+        uint256[] memory full = new uint256[](4);
+        (full[0], full[2]) = (ev[0], ev[1]);
+        if (conv) {
+            coefficient = PackedExt2.mul(PackedExt2.sub(ev[0], zwr), ev[1]);
+        } else {
+            full[3] = ev[2];
+            coefficient = PackedExt2.sub(PackedExt2.mul(ev[1], ev[0]), PackedExt2.mul(ev[1], ev[2]));
+        }
+        {
+            (Reason why, uint256 which) = _checkPhase1Tables(plan, pt, full);
+            if (why != Reason.Valid) return (why, which);
+        }
+        z.h = _item(z.h, plan[31], plan[32], e1.point, conv ? pt.rc : new uint256[](0), ev[0]);
+        if (bias) {
+            uint256 b = conv ? 2 : 3;
+            if (ev[b + 1] != PackedExt2.mulBase(keep, Goldilocks.inv(1 << (n1 - 1)))) return (Reason.BiasSelector, 0);
+            uint256[] memory at = new uint256[](1);
+            at[0] = tau;
+            z.h = _item(z.h, plan[29], plan[30], at, pt.rc, ev[b]);
+        }
+        uint256 scale = PackedExt2.mul(coefficient, keep);
+        if (scale == 0) return (Reason.Degenerate, 1);
+        z.scaleInv = PackedExt2.inv(scale);
+        return (Reason.Valid, 0);
+    }
+
+    /// @dev `WindowedLinearVerifier.zeroKnowledgeSum`: phase 2 alone, masked and open-ended, from
+    /// the accumulator plus the zero point's part; the mask claim (its mask and the padding
+    /// scalars' share K / 2^n2), then the wiring and the input claim.
+    function _zkSum(
+        bytes32 stateIn,
+        uint256[] calldata plan,
+        uint256[] calldata rho,
+        uint256 value,
+        bytes calldata proof,
+        Sections memory s,
+        Zk memory z
+    ) private view returns (Reason, uint256, bytes32, bytes32) {
+        if (s.hasPhase1) return (Reason.Phase1Presence, 1, 0, 0);
+        if (s.masks != 1) return (Reason.MaskValues, s.masks, 0, 0);
+        Points memory pt = _outputPoint(plan, rho);
+        pt.rhoC = pt.rc;
+        uint256 claim;
+        {
+            (Reason why, uint256 part) = _sumZeroPart(plan, pt);
+            if (why != Reason.Valid) return (why, 0, 0, 0);
+            claim = PackedExt2.add(value, part);
+        }
+        uint256 n2 = plan[5] + plan[6];
+        End memory e =
+            _sumcheckOpen(stateIn, _openSpec(n2, 2, claim, _ext(proof, proof.length - 16), 2), proof[s.p2At:s.p2At + s.p2Len]);
+        if (e.code != 0) return (Reason.Phase2Sumcheck, e.code, 0, 0);
+        pt.sigma = e.point;
+        {
+            (Reason why, uint256 wiring) = _wiring(plan, pt);
+            if (why != Reason.Valid) return (why, 2, 0, 0);
+            if (e.evals[0] != wiring) return (Reason.WindowWiring, 0, 0, 0);
+        }
+        z.h = _item(z.h, plan[33], plan[34], pt.rhoC, pt.sigma, e.evals[1]);
+        uint256 spread = Goldilocks.inv(1 << n2);
+        uint256[] memory values = new uint256[](n2 == 0 ? 4 : 6);
+        uint256 at = 0;
+        if (n2 != 0) {
+            (values[0], values[1]) = (z.first + 1, e.maskWeight);
+            at = 2;
+        }
+        (values[at], values[at + 1], values[at + 2]) =
+            (z.first, PackedExt2.mulBase(z.padP, spread), PackedExt2.mulBase(z.padQ, spread));
+        values[at + 3] = PackedExt2.sub(e.finalClaim, PackedExt2.mul(e.evals[0], e.evals[1]));
+        z.h = _maskItem(z.h, plan[0], n2 == 0 ? 0 : 1, e.point, new uint256[](0), values);
+        return (Reason.Valid, 0, e.state, z.h);
+    }
+
+    /// @notice An ADD in a zero-knowledge proof (`ProofReduction.add` with a mask ledger). Without
+    /// a constant side it is `add` (its 15-word plan). With one (`ConstantAddend`), `addEval` is
+    /// the proof's s for this ADD, which must be zero, followed by the constant addend's sumcheck
+    /// (the proof's next `WindowedLinearProof`, phase 2 only, its mask sum and value), and the plan
+    /// has a 16th word, the sumcheck's first mask block. The masked sumcheck of E·S + E·Q over
+    /// (t, x), E's value (1 - tau) eq(rho, sigma) checked, leaves the claims on the other side's
+    /// rescaled column at sigma and on the addend's weight shadow at (tau, sigma's channels); then
+    /// the activation side's rescale row as in `add`, and the mask claim (its value g(point)).
+    function addZk(
+        bytes32 stateIn,
+        uint256[] calldata plan,
+        uint256[] calldata rho,
+        uint256 value,
+        bytes calldata addEval,
+        bytes32 lookupsHash,
+        bytes calldata lookupItems
+    ) external view returns (Reason, uint256, bytes32, bytes32) {
+        if (plan.length == 15) {
+            if (plan[3] == 1 || plan[9] == 1) return (Reason.BadStatement, 15, 0, 0);
+            return add(stateIn, plan, rho, value, addEval, lookupsHash, lookupItems);
+        }
+        if (plan.length != 16 || plan[15] >= 1 << 32) return (Reason.BadStatement, 15, 0, 0);
+        if (addEval.length < 16) return (Reason.Malformed, 0, 0, 0);
+        {
+            (Reason why, uint256 detail) = _addInputs(plan[:15], rho, value, addEval[:16], lookupsHash, lookupItems);
+            if (why != Reason.Valid) return (why, detail, 0, 0);
+        }
+        if (plan[3] != 1 && plan[9] != 1) return (Reason.BadStatement, 3, 0, 0);
+        bytes calldata proof = addEval[16:];
+        Sections memory s;
+        {
+            Reason why;
+            uint256 detail;
+            (why, detail, s) = _sections(proof);
+            if (why != Reason.Valid) return (why, detail, 0, 0);
+        }
+        FiatShamir.Transcript memory t = FiatShamir.Transcript(stateIn);
+        t.absorbCalldata("add-eval", addEval[:16]);
+        if (_ext(addEval, 0) != 0) return (Reason.SentInZeroKnowledge, 1, 0, 0);
+        if (s.hasPhase1 || _ext(proof, 0) != 0 || s.masks != 2) return (Reason.AddendShape, 0, 0, 0);
+        uint256 maskEval = _ext(proof, proof.length - 16);
+        End memory e = _sumcheckOpen(
+            t.state, _addendSpec(rho.length + 1, value, _ext(proof, proof.length - 32), maskEval), proof[s.p2At:s.p2At + s.p2Len]
+        );
+        if (e.code != 0) return (Reason.Phase2Sumcheck, e.code, 0, 0);
+        return _addendEnd(plan, rho, e, maskEval, lookupItems);
+    }
+
+    /// @dev `ConstantAddend.finish` and the claims after it, in Java's order.
+    function _addendEnd(uint256[] calldata plan, uint256[] calldata rho, End memory e, uint256 maskEval, bytes calldata lookupItems)
+        private
+        view
+        returns (Reason, uint256, bytes32, bytes32)
+    {
+        uint256 tau = e.point[0];
+        uint256[] memory sigma = _sliceMem(e.point, 1, rho.length);
+        {
+            (, uint256 eq,) = layerSteps.eqAndZeroPoints(_slice(rho, 0, rho.length), sigma, new int256[](0));
+            if (e.evals[0] != PackedExt2.mul(PackedExt2.sub(1, tau), eq)) return (Reason.AddendSelector, 0, 0, 0);
+        }
+        uint256 side = plan[3] == 1 ? 1 : 0; // the activation side
+        uint256[] memory none = new uint256[](0);
+        bytes32 h = keccak256(abi.encodePacked(plan));
+        h = _item(h, TO_WITNESS, plan[4 + 6 * side], sigma, none, e.evals[1]);
+        {
+            uint256[] memory at = new uint256[](1);
+            at[0] = tau;
+            h = _item(h, TO_WEIGHT, plan[4 + 6 * (1 - side)], at, _sliceMem(sigma, 0, plan[2]), e.evals[2]);
+        }
+        {
+            uint256 at = 3 + 6 * side;
+            (bool found, uint256[] memory point, uint256[4] memory v) = _rescaleRow(lookupItems, plan[at + 3]);
+            if (!found) return (Reason.BadStatement, at + 3, 0, 0);
+            if (v[0] != plan[at + 2] || v[3] != 0) return (Reason.WrongRescaleTag, side, 0, 0);
+            h = _item(h, plan[at + 4], plan[at + 5], point, none, v[1]);
+            h = _item(h, TO_WITNESS, plan[at + 1], point, none, v[2]);
+        }
+        uint256[] memory values = new uint256[](3);
+        (values[0], values[1], values[2]) = (plan[15], 1, maskEval);
+        h = _maskItem(h, plan[0], 1, e.point, none, values);
+        return (Reason.Valid, 0, e.state, h);
+    }
+
+    /// @dev The output point split by the output layout: channels, width, height.
+    function _outputPoint(uint256[] calldata plan, uint256[] calldata rho) private pure returns (Points memory pt) {
+        pt.rc = _slice(rho, 0, plan[13]);
+        pt.rx = _slice(rho, plan[13], plan[12]);
+        pt.ry = _slice(rho, plan[13] + plan[12], plan[11]);
+    }
+
+    /// @dev `VirtualPadding.at(out, rho)`: P = 1 - box(rho), Q = rho_0 (1 - box(1, rho_1, ...)),
+    /// box the product of the output's ranges (channels, width, height); zero without variables.
+    function _padding(uint256[] calldata plan, uint256[] calldata rho) private view returns (Reason, uint256 p, uint256 q) {
+        if (rho.length == 0) return (Reason.Valid, 0, 0);
+        uint256[] memory point = _slice(rho, 0, rho.length);
+        (Reason a, uint256 box) = _box(plan, point);
+        point[0] = 1;
+        (Reason b, uint256 boxOne) = _box(plan, point);
+        if (a != Reason.Valid) return (a, 0, 0);
+        if (b != Reason.Valid) return (b, 0, 0);
+        return (Reason.Valid, PackedExt2.sub(1, box), PackedExt2.mul(rho[0], PackedExt2.sub(1, boxOne)));
+    }
+
+    function _box(uint256[] calldata plan, uint256[] memory point) private view returns (Reason, uint256) {
+        (uint256 cBits, uint256 wBits, uint256 hBits) = (plan[13], plan[12], plan[11]);
+        (Reason a, uint256 c) = _rangeMask(plan[10], _sliceMem(point, 0, cBits));
+        (Reason b, uint256 w) = _rangeMask(plan[9], _sliceMem(point, cBits, wBits));
+        (Reason d, uint256 h) = _rangeMask(plan[8], _sliceMem(point, cBits + wBits, hBits));
+        if (a != Reason.Valid) return (a, 0);
+        if (b != Reason.Valid) return (b, 0);
+        if (d != Reason.Valid) return (d, 0);
+        return (Reason.Valid, PackedExt2.mul(PackedExt2.mul(c, w), h));
+    }
+
+    /// @dev An open-ended masked sumcheck's spec (`SumcheckEncoding.openEnd`).
+    function _openSpec(uint256 vars, uint256 degree, uint256 claim, uint256 maskSum, uint256 sent)
+        private
+        pure
+        returns (uint256[] memory w)
+    {
+        w = new uint256[](8);
+        (w[0], w[1], w[2], w[3], w[6], w[7]) = (vars, 2, claim, maskSum, degree, sent);
+    }
+
+    /// @dev The constant addend's masked sumcheck (`SumcheckEncoding.masked`): tables E, S, Q with
+    /// the terms E·S and E·Q.
+    function _addendSpec(uint256 vars, uint256 claim, uint256 maskSum, uint256 maskEval)
+        private
+        pure
+        returns (uint256[] memory w)
+    {
+        w = new uint256[](16);
+        (w[0], w[1], w[2], w[3], w[4]) = (vars, 1, claim, maskSum, maskEval);
+        (w[6], w[7], w[8], w[9], w[10], w[11]) = (3, 2, 1, 2, 0, 1);
+        (w[12], w[13], w[14], w[15]) = (1, 2, 0, 2);
+    }
+
+    /// @dev `SumcheckVerifier.verify` with everything it returns; a rejection as its ordinal.
+    function _sumcheckOpen(bytes32 state, uint256[] memory spec, bytes calldata proof) private view returns (End memory e) {
+        try sumchecks.verify(state, spec, proof) returns (
+            bytes32 out, uint256[] memory pt, uint256[] memory ev, uint256 maskWeight, uint256 finalClaim
+        ) {
+            (e.state, e.point, e.evals, e.maskWeight, e.finalClaim) = (out, pt, ev, maskWeight, finalClaim);
+        } catch (bytes memory err) {
+            if (err.length == 68 && bytes4(err) == SumcheckVerifier.Rejected.selector) {
+                uint256 code;
+                assembly ("memory-safe") {
+                    code := mload(add(err, 36))
+                }
+                e.code = code;
+                return e;
+            }
+            assembly ("memory-safe") {
+                revert(add(err, 32), mload(err))
+            }
+        }
+    }
+
+    /// @dev h' = keccak(h, MASK_CLAIM, k, parts, |a| + |b|, a ‖ b, |values|, values).
+    function _maskItem(bytes32 h, uint256 k, uint256 parts, uint256[] memory a, uint256[] memory b, uint256[] memory values)
+        private
+        pure
+        returns (bytes32)
+    {
+        return keccak256(
+            abi.encodePacked(h, MASK_CLAIM, k, parts, a.length + b.length, a, b, values.length, values)
+        );
     }
 
     // ------------------------------------------------------------------ claims and points

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.28;
 
+import "./Goldilocks.sol";
+
 /// @notice The quadratic extension F_p[u] / (u^2 - 7) of Goldilocks (Java's Ext2) with an element
 /// packed in one word, c0 | c1 << 64 (both canonical), as the layer steps, the lookup verifier and
 /// the sumcheck verifier keep their claims and points: one stack slot per element instead of two
@@ -35,5 +37,14 @@ library PackedExt2 {
     /// @dev An extension element times a base-field element k (canonical).
     function mulBase(uint256 a, uint256 k) internal pure returns (uint256) {
         return mulmod(a & M64, k, P) | (mulmod(a >> 64, k, P) << 64);
+    }
+
+    /// @dev (a0 - a1 u) / (a0^2 - 7 a1^2) for a non-zero a (Java's Ext2.inv).
+    function inv(uint256 a) internal pure returns (uint256) {
+        uint256 a0 = a & M64;
+        uint256 a1 = a >> 64;
+        uint256 norm = addmod(mulmod(a0, a0, P), P - mulmod(7, mulmod(a1, a1, P), P), P);
+        uint256 ni = Goldilocks.inv(norm);
+        return mulmod(a0, ni, P) | (mulmod(P - a1, ni, P) << 64);
     }
 }

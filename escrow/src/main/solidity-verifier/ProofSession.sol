@@ -238,15 +238,19 @@ contract ProofSession {
         _continue(id, c, step - 1);
         _checkPlans(id, step, k, plan, planHashes, roundingPlan);
         (uint256[] memory rho, uint256 value) = _accumulator(step, k, c[7], previous, roundingPlan, roundingItems);
-        (LinearLayerStep.Reason reason, uint256 detail, bytes32 stateOut, bytes32 claimsHash) =
-            linearSteps.reduce(c[6], plan, rho, value, proof);
+        // A zero-knowledge session's layers are masked and chained (`reduceZk`; its plan has the
+        // layer's first mask block after the plain plan's words).
+        (LinearLayerStep.Reason reason, uint256 detail, bytes32 stateOut, bytes32 claimsHash) = c[1] != 0
+            ? linearSteps.reduceZk(c[6], plan, rho, value, proof)
+            : linearSteps.reduce(c[6], plan, rho, value, proof);
         if (reason != LinearLayerStep.Reason.Valid) revert StepRejected(step, uint256(reason), detail);
         next = _advance(id, c, step, stateOut, claimsHash);
     }
 
-    /// @notice Step 4 + 2k: proven layer k's reduction when it is a quantized ADD without zero
-    /// knowledge (`LinearLayerStep.add`): the accumulator claim and the plans as for `linear`;
-    /// `addEval` the proof's s for this ADD (16 bytes); the lookups' claims (`lookupItems`, their
+    /// @notice Step 4 + 2k: proven layer k's reduction when it is a quantized ADD
+    /// (`LinearLayerStep.add`, or `addZk` in a zero-knowledge session): the accumulator claim and
+    /// the plans as for `linear`; `addEval` the proof's s for this ADD (16 bytes; in zero knowledge
+    /// with a constant side, followed by the constant addend's sumcheck); the lookups' claims (`lookupItems`, their
     /// hash `lookupsHash`), opened against what the first layer step stored with `rowHashes`, for
     /// the ADD's rescale rows.
     function addition(
@@ -271,8 +275,11 @@ contract ProofSession {
             revert StepRejected(step, uint256(LinearLayerStep.Reason.UnopenedClaims), 1);
         }
         (uint256[] memory rho, uint256 value) = _accumulator(step, k, c[7], previous, roundingPlan, roundingItems);
-        (LinearLayerStep.Reason reason, uint256 detail, bytes32 stateOut, bytes32 claimsHash) =
-            linearSteps.add(c[6], plan, rho, value, addEval, lookupsHash, lookupItems);
+        // In a zero-knowledge session an ADD with a constant side proves it through the weight
+        // shadow (`addZk`: `addEval` is s followed by the constant addend's sumcheck).
+        (LinearLayerStep.Reason reason, uint256 detail, bytes32 stateOut, bytes32 claimsHash) = c[1] != 0
+            ? linearSteps.addZk(c[6], plan, rho, value, addEval, lookupsHash, lookupItems)
+            : linearSteps.add(c[6], plan, rho, value, addEval, lookupsHash, lookupItems);
         if (reason != LinearLayerStep.Reason.Valid) revert StepRejected(step, uint256(reason), detail);
         next = _advance(id, c, step, stateOut, claimsHash);
     }

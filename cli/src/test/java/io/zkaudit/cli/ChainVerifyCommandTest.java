@@ -123,7 +123,7 @@ class ChainVerifyCommandTest {
     assertEquals(0, p.code(), p.out() + p.err());
     CliRuns.Run v = chainVerify(zk);
     assertEquals(2, v.code(), v.out() + v.err());
-    assertTrue(v.err().contains("not verifiable on chain yet (ZERO_KNOWLEDGE)"), v.err());
+    assertTrue(v.err().contains("not verifiable on chain yet (ZK_FINISH)"), v.err());
     assertTrue(v.err().lines().count() <= 2, "one clear line, no stack trace: " + v.err());
   }
 

@@ -50,4 +50,21 @@ public final class ModelLookupSections {
     ProofReduction.Reduced r = verifier.layerSection(proof, input, k);
     return new Reduced(r.transcript(), r.witness(), r.weight());
   }
+
+  /**
+   * {@link #layer} with the mask ledger's part (zero knowledge): the combined mask claims layer k
+   * recorded and the first mask block it took.
+   */
+  public record ZkReduced(
+      Transcript transcript,
+      List<ColumnClaim> witness,
+      List<ColumnClaim> weight,
+      List<io.zkaudit.zk.MaskLedger.Entry> masks,
+      int firstMaskBlock) {}
+
+  public static ZkReduced zkLayer(ModelVerifier verifier, ModelProof proof, int[] input, int k)
+      throws InvalidProofException {
+    ProofReduction.Reduced r = verifier.layerSection(proof, input, k);
+    return new ZkReduced(r.transcript(), r.witness(), r.weight(), r.masks(), r.firstMaskBlock());
+  }
 }

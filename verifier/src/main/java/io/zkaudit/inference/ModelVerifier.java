@@ -1096,6 +1096,18 @@ public final class ModelVerifier {
   record LookupSection(LookupStatement statement, Transcript before) {}
 
   /**
+   * The statement's claim of a proof about a public input ({@code ProofReduction.inputClaim}), the
+   * rest of the proof not reduced. Package-visible for {@link SessionSections}.
+   */
+  io.zkaudit.pcs.ColumnClaim inputClaim(ModelProof proof, int[] input)
+      throws InvalidProofException {
+    Shape shape = shape(proof.zeroKnowledge(), false);
+    return new ProofReduction(
+            vk, weights, shadowLayout, shape, proof, new ProofReduction.StatedInput.Public(input))
+        .inputClaim();
+  }
+
+  /**
    * The witness commitments' layout of a proof of this kind (the zero-knowledge one has the mask
    * column).
    */

@@ -375,15 +375,27 @@ final class ProofReduction {
     }
     int witness = claims.witness.size();
     int weight = claims.weight.size();
+    int masks = ledger == null ? 0 : ledger.entries().size();
+    int firstBlock = ledger == null ? 0 : ledger.nextBlock();
     verifyLayer(k);
     return new Reduced(
         transcript.fork(),
         List.copyOf(claims.witness.subList(witness, claims.witness.size())),
-        List.copyOf(claims.weight.subList(weight, claims.weight.size())));
+        List.copyOf(claims.weight.subList(weight, claims.weight.size())),
+        ledger == null ? List.of() : ledger.entries().subList(masks, ledger.entries().size()),
+        firstBlock);
   }
 
-  /** What {@link #throughLayer} returns. */
-  record Reduced(Transcript transcript, List<ColumnClaim> witness, List<ColumnClaim> weight) {}
+  /**
+   * What {@link #throughLayer} returns; in a zero-knowledge proof also the mask ledger's combined
+   * claims layer k recorded and the first mask block it took.
+   */
+  record Reduced(
+      Transcript transcript,
+      List<ColumnClaim> witness,
+      List<ColumnClaim> weight,
+      List<MaskLedger.Entry> masks,
+      int firstMaskBlock) {}
 
   /**
    * What {@link #throughRounding} returns: the transcript before layer k's rounding (where its step
@@ -391,6 +403,17 @@ final class ProofReduction {
    */
   record Rounded(
       Transcript before, Transcript transcript, List<ColumnClaim> claims, Ext2 accumulator) {}
+
+  /**
+   * The statement's claim after the steps before the lookups (the committed input column at the
+   * input point, the first claim {@link #bindInput} adds), without reducing the rest of the proof:
+   * what an on-chain session's relayer needs before its first step ({@link SessionSections}).
+   */
+  ColumnClaim inputClaim() throws InvalidProofException {
+    bindStatement();
+    bindInput();
+    return claims.witness.getFirst();
+  }
 
   /**
    * The steps before the lookups, and a copy of the transcript they leave: where the lookup

@@ -30,8 +30,15 @@ public final class SessionSections {
    */
   public record Rounding(Transcript before, List<ColumnClaim> claims, Ext2 accumulator) {}
 
-  /** Proven layer k through its reduction: the witness and weight claims it added, in order. */
-  public record Layer(List<ColumnClaim> witness, List<ColumnClaim> weight) {}
+  /**
+   * Proven layer k through its reduction: the witness and weight claims it added, in order; in a
+   * zero-knowledge proof the mask ledger's combined claims it recorded and its first mask block.
+   */
+  public record Layer(
+      List<ColumnClaim> witness,
+      List<ColumnClaim> weight,
+      List<io.zkaudit.zk.MaskLedger.Entry> masks,
+      int firstMaskBlock) {}
 
   /** The batched opening: its polynomials and claims, the transcript before it, its bytes. */
   public record Opening(
@@ -49,7 +56,7 @@ public final class SessionSections {
   /** The statement's claim: the committed input column at the input point. */
   public static ColumnClaim inputClaim(ModelVerifier verifier, ModelProof proof, int[] input)
       throws InvalidProofException {
-    return verifier.reduce(proof, input).witnessClaims().getFirst();
+    return verifier.inputClaim(proof, input);
   }
 
   public static Rounding rounding(ModelVerifier verifier, ModelProof proof, int[] input, int k)
@@ -61,7 +68,7 @@ public final class SessionSections {
   public static Layer layer(ModelVerifier verifier, ModelProof proof, int[] input, int k)
       throws InvalidProofException {
     ProofReduction.Reduced r = verifier.layerSection(proof, input, k);
-    return new Layer(r.witness(), r.weight());
+    return new Layer(r.witness(), r.weight(), r.masks(), r.firstMaskBlock());
   }
 
   public static Opening opening(ModelVerifier verifier, ModelProof proof, int[] input)

@@ -29,7 +29,11 @@ public final class MaskLedger {
   public record Scalars(int block, Ext2 w1, Ext2 w2) implements Part {}
 
   /** One opening claim: the sum of its parts equals value. */
-  private record Entry(List<Part> parts, Ext2 value) {}
+  public record Entry(List<Part> parts, Ext2 value) {
+    public Entry {
+      parts = List.copyOf(parts);
+    }
+  }
 
   private final int totalBlocks;
   private final List<Entry> entries = new ArrayList<>();
@@ -97,6 +101,19 @@ public final class MaskLedger {
     if (!nonEmpty.isEmpty()) {
       entries.add(new Entry(nonEmpty, value));
     }
+  }
+
+  /**
+   * The combined claims recorded so far, in order (what the on-chain layer steps chain as mask
+   * claims).
+   */
+  public List<Entry> entries() {
+    return List.copyOf(entries);
+  }
+
+  /** The next block a masked sumcheck or padding pair would take. */
+  public int nextBlock() {
+    return next;
   }
 
   /** The opening claims on the mask column, after checking every scheduled mask was used. */

@@ -142,10 +142,10 @@ public final class LayerEncoding {
   public static final int TO_WEIGHT = 10;
 
   /**
-   * Why a proven layer's reduction is not verified on chain yet: LinearLayerStep.sol verifies the
-   * windowed linear layers (convolutions, dense, depthwise, pools and means as sums) of plain
-   * proofs; an ADD, a product of activations, a requantization and every layer of a zero-knowledge
-   * proof (its masked, chained phases) are refused with this reason.
+   * Why a proof or a proven layer is not verified on chain yet: LinearLayerStep.sol verifies the
+   * windowed linear layers (convolutions, dense, depthwise, pools and means as sums) and the ADDs,
+   * with or without zero knowledge; a product of activations, a requantization, the relations after
+   * the layers and a zero-knowledge proof's finish are refused with this reason.
    */
   public enum NotOnChain {
     ADD,
@@ -161,7 +161,13 @@ public final class LayerEncoding {
     /** A polynomial that does not join the batched opening: no session step opens it yet. */
     OPENED_ALONE,
     /** A rounding split into 16-bit limbs ({@link LimbRoundingNotOnChainException}). */
-    LIMB_ROUNDING
+    LIMB_ROUNDING,
+    /**
+     * A zero-knowledge proof's steps after its layers: its {@code finish} (the blinding, mask and
+     * weight-shadow claims into the batched opening), the shadow link and {@code conclude}; its
+     * layers' reductions are on chain ({@code reduceZk}, {@code addZk}).
+     */
+    ZK_FINISH
   }
 
   /** A layer whose reduction the contracts do not verify yet, with the typed reason. */
@@ -179,19 +185,17 @@ public final class LayerEncoding {
   }
 
   /**
-   * Proven layer k's reduction plan for LinearLayerStep.sol (a windowed linear layer of a plain
+   * Proven layer k's reduction plan for LinearLayerStep.sol (a windowed linear layer of a
    * single-sample proof about a public input): k, kind, the input's and output's layouts (height,
    * width, channels, hBits, wBits, cBits), the row and column windows (kernel, stride, pad,
    * outBits, tapBits, inBits, inSize), the input zero point, the bias, weight and input claims'
    * destinations (kind, column; 0, 0 for none), the number of weight zero points and one per output
-   * channel. Signed values are two's-complement words.
+   * channel; with zero knowledge one more word, the layer's first mask block ({@link
+   * #firstMaskBlock}, read by {@code reduceZk}). Signed values are two's-complement words.
    */
   public static List<BigInteger> linearPlan(ModelCircuit circuit, int k, boolean zeroKnowledge) {
     ModelCircuit.ProvenLayer p = circuit.layers().get(k);
     String name = p.layer().name();
-    if (zeroKnowledge) {
-      throw new UnsupportedLayerException(NotOnChain.ZERO_KNOWLEDGE, name);
-    }
     io.zkaudit.layers.WindowedLinear l =
         switch (p) {
           case ModelCircuit.LinearLayer ll -> ll.linear();
@@ -235,22 +239,138 @@ public final class LayerEncoding {
     for (int c = 0; c < zps; c++) {
       w.add(signed(l.weightZeroPoint(c)));
     }
+    if (zeroKnowledge) {
+      w.add(BigInteger.valueOf(firstMaskBlock(circuit, k)));
+    }
     return w;
   }
 
   /**
-   * Proven layer k's reduction plan when it is a quantized ADD of a plain proof, for
-   * LinearLayerStep.sol's {@code add}: k, kind 3, the output's channel bits, then per side:
-   * constant (1) or not, its column (a constant's weight column, an activation's rescaled column),
-   * its rescale tag, its rescale row's group in the rounding lookup (after the layers' rows, one
-   * per activation side in layer order, as ProofReduction's nextRescaleRow), and where the claim on
-   * its input goes (kind, column; 0, 0 for a constant).
+   * The first block of the mask column proven layer k takes in a zero-knowledge proof about a
+   * public input (its padding scalars, then its sumchecks' masks, {@code MaskSchedule}): after the
+   * lookups' GKR masks and every earlier layer's. Fixed by the model, so it is a plan word.
+   */
+  public static int firstMaskBlock(ModelCircuit circuit, int k) {
+    io.zkaudit.lookup.LookupStatement st =
+        io.zkaudit.inference.InferenceStatement.lookups(circuit, false).withBlinding();
+    List<io.zkaudit.inference.MaskSchedule.Entry> entries =
+        io.zkaudit.inference.MaskSchedule.of(circuit, st).entries();
+    int at = io.zkaudit.lookup.LogUpLayout.maxVars(io.zkaudit.lookup.LogUpLayout.trees(st));
+    int block = 0;
+    for (int e = 0; e < at; e++) {
+      block += entries.get(e).blocks();
+    }
+    for (int j = 0; j < k; j++) {
+      int n =
+          switch (circuit.layers().get(j)) {
+            case ModelCircuit.AddLayer a -> a.isConstant(0) || a.isConstant(1) ? 1 : 0;
+            case ModelCircuit.ProductLayer m -> 2;
+            case ModelCircuit.LinearLayer l ->
+                l.linear().kind() == io.zkaudit.layers.WindowedLinear.Kind.SUM ? 2 : 3;
+            case ModelCircuit.RequantizeLayer q -> 0;
+          };
+      for (int e = 0; e < n; e++) {
+        block += entries.get(at++).blocks();
+      }
+    }
+    return block;
+  }
+
+  /** The item kind of a layer's combined mask claim (LinearLayerStep.sol's MASK_CLAIM). */
+  public static final int MASK_CLAIM = 11;
+
+  /**
+   * h' = keccak(h, MASK_CLAIM, k, parts, |point|, the mask values' points, |values|, values): the
+   * values per mask value its first block and weight, then the padding scalars' block and weights,
+   * then the claimed value (MaskLedger's entry, as the contract chains it).
+   */
+  public static byte[] maskItemHash(byte[] h, int k, io.zkaudit.zk.MaskLedger.Entry e) {
+    List<Ext2> point = new ArrayList<>();
+    List<Ext2> values = new ArrayList<>();
+    int parts = 0;
+    for (io.zkaudit.zk.MaskLedger.Part part : e.parts()) {
+      switch (part) {
+        case io.zkaudit.zk.MaskLedger.MaskValue m -> {
+          parts++;
+          point.addAll(List.of(m.point()));
+          values.add(Ext2.of(m.first()));
+          values.add(m.weight());
+        }
+        case io.zkaudit.zk.MaskLedger.Scalars sc -> {
+          values.add(Ext2.of(sc.block()));
+          values.add(sc.w1());
+          values.add(sc.w2());
+        }
+      }
+    }
+    values.add(e.value());
+    return LogUpEncoding.itemHash(
+        h, MASK_CLAIM, k, parts, point.toArray(Ext2[]::new), values.toArray(Ext2[]::new));
+  }
+
+  /**
+   * The keccak chain a zero-knowledge layer's reduction step outputs, from keccak(plan): the
+   * layer's claims in Java's order, each an item of its destination's kind and column (taken in
+   * order from Java's {@code witness} and {@code weight} lists by the destinations the plan gives),
+   * then its mask claims. A convolution or depthwise layer: weights, bias (if any), input; a sum:
+   * its input; an ADD with a constant side: the other side's rescaled column at sigma, the addend's
+   * shadow, the activation side's input and rescaled column at its rescale row.
+   */
+  public static byte[] zkClaimsHash(
+      List<BigInteger> plan,
+      List<ColumnClaim> witness,
+      List<ColumnClaim> weight,
+      List<io.zkaudit.zk.MaskLedger.Entry> masks) {
+    List<int[]> routes = new ArrayList<>();
+    if (plan.get(1).intValueExact() == 3) {
+      if (plan.size() == 15) {
+        return addClaimsHash(plan, witness, weight);
+      }
+      int side = plan.get(3).signum() != 0 ? 1 : 0;
+      int at = 3 + 6 * side;
+      routes.add(new int[] {TO_WITNESS, plan.get(4 + 6 * side).intValueExact()});
+      routes.add(new int[] {TO_WEIGHT, plan.get(4 + 6 * (1 - side)).intValueExact()});
+      routes.add(new int[] {plan.get(at + 4).intValueExact(), plan.get(at + 5).intValueExact()});
+      routes.add(new int[] {TO_WITNESS, plan.get(at + 1).intValueExact()});
+    } else {
+      for (int j : new int[] {31, 29, 33}) {
+        if (plan.get(j).signum() != 0) {
+          routes.add(new int[] {plan.get(j).intValueExact(), plan.get(j + 1).intValueExact()});
+        }
+      }
+    }
+    byte[] h = planHash(plan);
+    int wi = 0;
+    int gi = 0;
+    for (int[] r : routes) {
+      ColumnClaim c = r[0] == TO_WEIGHT ? weight.get(gi++) : witness.get(wi++);
+      if (c.column() != r[1]) {
+        throw new IllegalArgumentException(
+            "a claim on column " + c.column() + " where the plan routes to " + r[1]);
+      }
+      h = LogUpEncoding.itemHash(h, r[0], r[1], 0, c.point(), new Ext2[] {c.value()});
+    }
+    if (wi != witness.size() || gi != weight.size()) {
+      throw new IllegalArgumentException("the layer's claims are not the plan's");
+    }
+    int k = plan.get(0).intValueExact();
+    for (io.zkaudit.zk.MaskLedger.Entry e : masks) {
+      h = maskItemHash(h, k, e);
+    }
+    return h;
+  }
+
+  /**
+   * Proven layer k's reduction plan when it is a quantized ADD, for LinearLayerStep.sol's {@code
+   * add} (and {@code addZk}: with zero knowledge and a constant side, a 16th word, the constant
+   * addend's first mask block): k, kind 3, the output's channel bits, then per side: constant (1)
+   * or not, its column (a constant's weight column, an activation's rescaled column), its rescale
+   * tag, its rescale row's group in the rounding lookup (after the layers' rows, one per activation
+   * side in layer order, as ProofReduction's nextRescaleRow), and where the claim on its input goes
+   * (kind, column; 0, 0 for a constant).
    */
   public static List<BigInteger> addPlan(ModelCircuit circuit, int k, boolean zeroKnowledge) {
     ModelCircuit.ProvenLayer p = circuit.layers().get(k);
-    if (zeroKnowledge) {
-      throw new UnsupportedLayerException(NotOnChain.ZERO_KNOWLEDGE, p.layer().name());
-    }
     if (!(p instanceof ModelCircuit.AddLayer a)) {
       throw new IllegalArgumentException("layer " + k + " is not an ADD");
     }
@@ -279,6 +399,10 @@ public final class LayerEncoding {
         w.add(BigInteger.valueOf(group++));
         addRoute(w, route(circuit, weights, a.input(side)));
       }
+    }
+    if (zeroKnowledge && (a.isConstant(0) || a.isConstant(1))) {
+      // The constant addend's masked sumcheck (ConstantAddend): its first mask block.
+      w.add(BigInteger.valueOf(firstMaskBlock(circuit, k)));
     }
     return w;
   }

@@ -31,7 +31,20 @@ public enum LinearStepRejection {
   /** "layer: wrong window wiring evaluation". */
   WINDOW_WIRING,
   /** An ADD's "wrong rescale tag" (its rescale row's tag or last value). */
-  WRONG_RESCALE_TAG;
+  WRONG_RESCALE_TAG,
+  /**
+   * Zero knowledge: "a zero-knowledge layer sends no bias", "a zero-knowledge proof sends no ADD
+   * evaluation".
+   */
+  SENT_IN_ZERO_KNOWLEDGE,
+  /** "degenerate shadow challenge", "degenerate phase-1 end (zero input coefficient)". */
+  DEGENERATE,
+  /** "layer: wrong bias selector evaluation" (the shadow's bias selector T at tau). */
+  BIAS_SELECTOR,
+  /** "constant addend: malformed sumcheck". */
+  ADDEND_SHAPE,
+  /** "constant addend: wrong selector evaluation". */
+  ADDEND_SELECTOR;
 
   /**
    * The category of a rejection message of {@code WindowedLinearVerifier.verify} (plain); a
@@ -39,7 +52,14 @@ public enum LinearStepRejection {
    * a message it has none for.
    */
   public static LinearStepRejection ofJavaMessage(String message) {
-    if (message.contains("mask values, expected 0")) return MASK_VALUES;
+    if (message.contains("mask values, expected")) return MASK_VALUES;
+    if (message.contains("a zero-knowledge layer sends no bias")
+        || message.contains("sends no ADD evaluation")) return SENT_IN_ZERO_KNOWLEDGE;
+    if (message.contains("degenerate shadow challenge")
+        || message.contains("degenerate phase-1 end")) return DEGENERATE;
+    if (message.contains("wrong bias selector evaluation")) return BIAS_SELECTOR;
+    if (message.contains("constant addend: malformed sumcheck")) return ADDEND_SHAPE;
+    if (message.contains("constant addend: wrong selector evaluation")) return ADDEND_SELECTOR;
     if (message.contains("layer without bias claims a bias")) return BIAS_WITHOUT_BIAS;
     if (message.contains("phase-1 sumcheck")) return PHASE1_PRESENCE;
     if (message.contains("wrong channel mask evaluation")
@@ -47,7 +67,9 @@ public enum LinearStepRejection {
         || message.contains("wrong zero-point evaluation")) return PUBLIC_TABLE;
     if (message.contains("wrong window wiring evaluation")) return WINDOW_WIRING;
     if (message.contains("wrong rescale tag")) return WRONG_RESCALE_TAG;
-    if (message.startsWith("sumcheck")) return PHASE2_SUMCHECK;
+    if (message.startsWith("sumcheck") || message.contains("constant addend: sumcheck")) {
+      return PHASE2_SUMCHECK;
+    }
     return null;
   }
 

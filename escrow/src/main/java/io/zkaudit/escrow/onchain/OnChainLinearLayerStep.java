@@ -67,10 +67,32 @@ public final class OnChainLinearLayerStep {
   /** The layer's reduction (eth_call of {@code reduce}). */
   public Answer reduce(
       Digest32 stateIn, List<BigInteger> plan, Ext2[] rho, Ext2 value, byte[] proof) {
-    Function f = call(stateIn, plan, rho, value, proof);
+    return reduce("reduce", stateIn, plan, rho, value, proof);
+  }
+
+  /**
+   * A zero-knowledge layer's reduction (eth_call of {@code reduceZk}): the plan with the layer's
+   * first mask block ({@link LayerEncoding#linearPlan} with zero knowledge).
+   */
+  public Answer reduceZk(
+      Digest32 stateIn, List<BigInteger> plan, Ext2[] rho, Ext2 value, byte[] proof) {
+    return reduce("reduceZk", stateIn, plan, rho, value, proof);
+  }
+
+  /** What a transaction calling {@code reduceZk} would use (eth_estimateGas). */
+  public long reduceZkGas(
+      Digest32 stateIn, List<BigInteger> plan, Ext2[] rho, Ext2 value, byte[] proof) {
+    return calls.estimateGas(
+        "LinearLayerStep.reduceZk",
+        FunctionEncoder.encode(call("reduceZk", stateIn, plan, rho, value, proof)));
+  }
+
+  private Answer reduce(
+      String name, Digest32 stateIn, List<BigInteger> plan, Ext2[] rho, Ext2 value, byte[] proof) {
+    Function f = call(name, stateIn, plan, rho, value, proof);
     EthCall c = calls.ethCall(FunctionEncoder.encode(f));
     if (c.hasError()) {
-      throw EscrowException.invalidArgument("reduce reverted: " + c.getError().getMessage());
+      throw EscrowException.invalidArgument(name + " reverted: " + c.getError().getMessage());
     }
     List<Type> out = FunctionReturnDecoder.decode(c.getValue(), f.getOutputParameters());
     return new Answer(
@@ -84,7 +106,8 @@ public final class OnChainLinearLayerStep {
   public long reduceGas(
       Digest32 stateIn, List<BigInteger> plan, Ext2[] rho, Ext2 value, byte[] proof) {
     return calls.estimateGas(
-        "LinearLayerStep.reduce", FunctionEncoder.encode(call(stateIn, plan, rho, value, proof)));
+        "LinearLayerStep.reduce",
+        FunctionEncoder.encode(call("reduce", stateIn, plan, rho, value, proof)));
   }
 
   /** An ADD's reduction (eth_call of {@code add}). */
@@ -96,10 +119,52 @@ public final class OnChainLinearLayerStep {
       byte[] addEval,
       Digest32 lookupsHash,
       byte[] lookupItems) {
-    Function f = addCall(stateIn, plan, rho, value, addEval, lookupsHash, lookupItems);
+    return add("add", stateIn, plan, rho, value, addEval, lookupsHash, lookupItems);
+  }
+
+  /**
+   * An ADD's reduction in a zero-knowledge proof (eth_call of {@code addZk}): with a constant side,
+   * {@code addEval} is s followed by the constant addend's {@code WindowedLinearProof} bytes.
+   */
+  public Answer addZk(
+      Digest32 stateIn,
+      List<BigInteger> plan,
+      Ext2[] rho,
+      Ext2 value,
+      byte[] addEval,
+      Digest32 lookupsHash,
+      byte[] lookupItems) {
+    return add("addZk", stateIn, plan, rho, value, addEval, lookupsHash, lookupItems);
+  }
+
+  /** What a transaction calling {@code addZk} would use (eth_estimateGas). */
+  public long addZkGas(
+      Digest32 stateIn,
+      List<BigInteger> plan,
+      Ext2[] rho,
+      Ext2 value,
+      byte[] addEval,
+      Digest32 lookupsHash,
+      byte[] lookupItems) {
+    return calls.estimateGas(
+        "LinearLayerStep.addZk",
+        FunctionEncoder.encode(
+            addCall("addZk", stateIn, plan, rho, value, addEval, lookupsHash, lookupItems)));
+  }
+
+  private Answer add(
+      String name,
+      Digest32 stateIn,
+      List<BigInteger> plan,
+      Ext2[] rho,
+      Ext2 value,
+      byte[] addEval,
+      Digest32 lookupsHash,
+      byte[] lookupItems) {
+    Function f = addCall(name, stateIn, plan, rho, value, addEval, lookupsHash, lookupItems);
     EthCall c = calls.ethCall(FunctionEncoder.encode(f));
     if (c.hasError()) {
-      throw EscrowException.invalidArgument("add reverted: " + c.getError().getMessage());
+      throw EscrowException.invalidArgument(name + " reverted: " + c.getError().getMessage());
     }
     List<Type> out = FunctionReturnDecoder.decode(c.getValue(), f.getOutputParameters());
     return new Answer(
@@ -110,6 +175,7 @@ public final class OnChainLinearLayerStep {
   }
 
   private static Function addCall(
+      String name,
       Digest32 stateIn,
       List<BigInteger> plan,
       Ext2[] rho,
@@ -118,7 +184,7 @@ public final class OnChainLinearLayerStep {
       Digest32 lookupsHash,
       byte[] lookupItems) {
     return new Function(
-        "add",
+        name,
         List.of(
             new Bytes32(stateIn.bytes()),
             new DynamicArray<>(Uint256.class, plan.stream().map(Uint256::new).toList()),
@@ -144,9 +210,9 @@ public final class OnChainLinearLayerStep {
   }
 
   private static Function call(
-      Digest32 stateIn, List<BigInteger> plan, Ext2[] rho, Ext2 value, byte[] proof) {
+      String name, Digest32 stateIn, List<BigInteger> plan, Ext2[] rho, Ext2 value, byte[] proof) {
     return new Function(
-        "reduce",
+        name,
         List.of(
             new Bytes32(stateIn.bytes()),
             new DynamicArray<>(Uint256.class, plan.stream().map(Uint256::new).toList()),

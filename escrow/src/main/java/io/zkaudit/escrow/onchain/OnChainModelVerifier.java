@@ -17,6 +17,7 @@ import io.zkaudit.pcs.Commitment;
 import io.zkaudit.pcs.PcsParams;
 import io.zkaudit.proof.InvalidProofException;
 import io.zkaudit.transcript.Transcript;
+import io.zkaudit.zk.MaskLedger;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,9 +33,11 @@ import org.web3j.protocol.Web3j;
  *
  * <p>Plain single-sample proofs about a public input, of models whose every layer the contracts
  * verify (windowed linear layers and ADDs); anything else is refused before a transaction with the
- * typed {@link LayerEncoding.NotOnChain} reason. The lookups' deferred table values, which no
- * contract discharges yet, are computed here from the key's table (as Java's verifier does) and
- * sent; the session stores their chain ({@code deferredTables}), which the verdict reports.
+ * typed {@link LayerEncoding.NotOnChain} reason. A zero-knowledge proof's session runs through its
+ * layers ({@link #verifyLayers}) but not beyond ({@link LayerEncoding.NotOnChain#ZK_FINISH}). The
+ * lookups' deferred table values, which no contract discharges yet, are computed here from the
+ * key's table (as Java's verifier does) and sent; the session stores their chain ({@code
+ * deferredTables}), which the verdict reports.
  */
 public final class OnChainModelVerifier {
   private static final PcsParams PARAMS = PcsParams.provable100();
@@ -161,11 +164,6 @@ public final class OnChainModelVerifier {
     record NotOnChain(LayerEncoding.NotOnChain reason, String message) implements Verdict {}
   }
 
-  /** Runs a whole session for {@code proof} about {@code input} under {@code vk}. */
-  public Verdict verify(VerifyingKey vk, ModelProof proof, int[] input) {
-    return verify(vk, proof, input, (id, tables) -> {});
-  }
-
   /**
    * What a test looks at between {@code opened} and {@code conclude}: the session (its id) has
    * verified everything but has recorded no fact yet.
@@ -174,17 +172,85 @@ public final class OnChainModelVerifier {
     void at(Digest32 id, Digest32 deferredTables);
   }
 
-  Verdict verify(VerifyingKey vk, ModelProof proof, int[] input, BeforeConclude beforeConclude) {
-    if (proof.zeroKnowledge()) {
-      return new Verdict.NotOnChain(
-          LayerEncoding.NotOnChain.ZERO_KNOWLEDGE,
-          "a zero-knowledge proof: its layers (masked, chained phases) and its weight shadow's link"
-              + " are not verified on chain yet; verify it off chain (zkaudit verify)");
+  /**
+   * What {@link #verifyLayers} did: the session's steps through the last layer's reduction, or the
+   * verdict that stopped it ({@code refusal}, null when every layer step advanced), with the
+   * transactions, their gas and each step's outcome in order (open, lookups, then per layer its
+   * rounding and reduction).
+   */
+  public record LayerRun(
+      Verdict refusal,
+      int transactions,
+      long gas,
+      List<OnChainProofSession.Outcome.Advanced> steps) {
+    public LayerRun {
+      steps = List.copyOf(steps);
+    }
+
+    /** The checkpoint after the last layer's reduction (when every step advanced). */
+    public OnChainProofSession.Checkpoint last() {
+      return steps.getLast().checkpoint();
+    }
+  }
+
+  /**
+   * Runs a session for a zero-knowledge {@code proof} (or a plain one) through its last layer's
+   * reduction and stops there: a zero-knowledge proof's {@code finish} (its blinding, mask and
+   * weight-shadow claims into the batched opening), its shadow link and {@code conclude} are not on
+   * chain yet ({@link LayerEncoding.NotOnChain#ZK_FINISH}), so this is not a verdict on the proof.
+   */
+  public LayerRun verifyLayers(VerifyingKey vk, ModelProof proof, int[] input) {
+    Prepared p = prepare(vk, proof, false);
+    if (p.refusal() != null) {
+      return new LayerRun(p.refusal(), 0, 0, List.of());
+    }
+    Run run = new Run((id, tables) -> {});
+    try {
+      Verdict v = run.layers(p, proof, input);
+      return new LayerRun(v, run.sent, run.gas, run.steps);
+    } catch (InvalidProofException e) {
+      return new LayerRun(
+          new Verdict.Invalid(
+              "relayer",
+              "Java's reduction rejects the proof: " + e.getMessage(),
+              run.sent,
+              run.gas),
+          run.sent,
+          run.gas,
+          run.steps);
+    }
+  }
+
+  /** The key's plans for a session, or why the contracts do not verify such a proof. */
+  private record Prepared(
+      Verdict refusal,
+      ModelVerifier verifier,
+      ModelCircuit circuit,
+      List<BigInteger> statementPlan,
+      List<BigInteger> finishPlan,
+      List<List<BigInteger>> roundingPlans,
+      List<List<BigInteger>> reductionPlans) {
+    static Prepared refused(Verdict v) {
+      return new Prepared(v, null, null, null, null, null, null);
+    }
+  }
+
+  private static Prepared prepare(VerifyingKey vk, ModelProof proof, boolean whole) {
+    boolean zk = proof.zeroKnowledge();
+    if (whole && zk) {
+      return Prepared.refused(
+          new Verdict.NotOnChain(
+              LayerEncoding.NotOnChain.ZK_FINISH,
+              "a zero-knowledge proof: its layers verify on chain, but its finish (the blinding,"
+                  + " mask and weight-shadow claims into the batched opening), the weight shadow's"
+                  + " link and conclude do not yet; verify it off chain (zkaudit verify)"));
     }
     if (proof.privateInput() != null || proof.hasCommittedOutput() || proof.isAccuracy()) {
-      return new Verdict.NotOnChain(
-          LayerEncoding.NotOnChain.ZERO_KNOWLEDGE,
-          "a proof about a committed input or output, or an accuracy proof: not verified on chain");
+      return Prepared.refused(
+          new Verdict.NotOnChain(
+              LayerEncoding.NotOnChain.ZERO_KNOWLEDGE,
+              "a proof about a committed input or output, or an accuracy proof: not verified on"
+                  + " chain"));
     }
     ModelVerifier verifier;
     try {
@@ -192,37 +258,47 @@ public final class OnChainModelVerifier {
     } catch (InvalidProofException e) {
       throw new IllegalArgumentException("the verifying key: " + e.getMessage(), e);
     }
-    ModelCircuit circuit = ModelCircuit.of(vk.description(), false);
+    ModelCircuit circuit = ModelCircuit.of(vk.description(), zk);
     int layers = circuit.layers().size();
-    List<BigInteger> finishPlan;
     List<List<BigInteger>> roundingPlans = new ArrayList<>();
     List<List<BigInteger>> reductionPlans = new ArrayList<>();
-    List<BigInteger> statementPlan;
     try {
-      finishPlan = FinishEncoding.plan(circuit);
+      List<BigInteger> finishPlan = zk ? List.of() : FinishEncoding.plan(circuit);
       for (int k = 0; k < layers; k++) {
         roundingPlans.add(LayerEncoding.roundingPlan(circuit, k));
-        reductionPlans.add(LayerEncoding.reductionPlan(circuit, k, false));
+        reductionPlans.add(LayerEncoding.reductionPlan(circuit, k, zk));
       }
-      statementPlan = StatementEncoding.plan(vk);
-    } catch (LayerEncoding.UnsupportedLayerException e) {
-      return new Verdict.NotOnChain(e.reason(), e.getMessage());
-    } catch (LimbRoundingNotOnChainException e) {
-      return new Verdict.NotOnChain(LayerEncoding.NotOnChain.LIMB_ROUNDING, e.getMessage());
-    } catch (InvalidProofException e) {
-      throw new IllegalArgumentException("the verifying key: " + e.getMessage(), e);
-    }
-    Run run = new Run(beforeConclude);
-    try {
-      return run.session(
+      return new Prepared(
+          null,
           verifier,
           circuit,
-          proof,
-          input,
-          statementPlan,
+          StatementEncoding.plan(vk),
           finishPlan,
           roundingPlans,
           reductionPlans);
+    } catch (LayerEncoding.UnsupportedLayerException e) {
+      return Prepared.refused(new Verdict.NotOnChain(e.reason(), e.getMessage()));
+    } catch (LimbRoundingNotOnChainException e) {
+      return Prepared.refused(
+          new Verdict.NotOnChain(LayerEncoding.NotOnChain.LIMB_ROUNDING, e.getMessage()));
+    } catch (InvalidProofException e) {
+      throw new IllegalArgumentException("the verifying key: " + e.getMessage(), e);
+    }
+  }
+
+  /** Runs a whole session for {@code proof} about {@code input} under {@code vk}. */
+  public Verdict verify(VerifyingKey vk, ModelProof proof, int[] input) {
+    return verify(vk, proof, input, (id, tables) -> {});
+  }
+
+  Verdict verify(VerifyingKey vk, ModelProof proof, int[] input, BeforeConclude beforeConclude) {
+    Prepared p = prepare(vk, proof, true);
+    if (p.refusal() != null) {
+      return p.refusal();
+    }
+    Run run = new Run(beforeConclude);
+    try {
+      return run.session(p, proof, input);
     } catch (InvalidProofException e) {
       // The relayer builds a step's inputs with Java's reduction up to it: a proof Java rejects
       // before the step the chain has reached (a difference the differential tests rule out).
@@ -236,6 +312,13 @@ public final class OnChainModelVerifier {
     final BeforeConclude beforeConclude;
     int sent;
     long gas;
+    Digest32 id;
+
+    /** Every session step that advanced, in order. */
+    final List<OnChainProofSession.Outcome.Advanced> steps = new ArrayList<>();
+
+    /** Each step's items (the statement's, the lookups', each layer's), what finish opens. */
+    final List<byte[]> items = new ArrayList<>();
 
     Run(BeforeConclude beforeConclude) {
       this.beforeConclude = beforeConclude;
@@ -245,6 +328,7 @@ public final class OnChainModelVerifier {
       if (out instanceof OnChainProofSession.Outcome.Advanced a) {
         sent++;
         gas += a.gasUsed();
+        steps.add(a);
         return a;
       }
       return null;
@@ -286,59 +370,65 @@ public final class OnChainModelVerifier {
           : "reason " + ordinal;
     }
 
-    Verdict session(
-        ModelVerifier verifier,
-        ModelCircuit circuit,
-        ModelProof proof,
-        int[] input,
-        List<BigInteger> statementPlan,
-        List<BigInteger> finishPlan,
-        List<List<BigInteger>> roundingPlans,
-        List<List<BigInteger>> reductionPlans)
-        throws InvalidProofException {
+    /**
+     * The steps through the last layer's reduction (open, lookups, each layer's rounding and
+     * reduction), each advanced step kept in {@link #steps} and each step's items in {@link
+     * #items}; null when all advanced, else the refusal.
+     */
+    Verdict layers(Prepared p, ModelProof proof, int[] input) throws InvalidProofException {
+      ModelVerifier verifier = p.verifier();
+      ModelCircuit circuit = p.circuit();
+      boolean zk = proof.zeroKnowledge();
       int layers = circuit.layers().size();
       // 1. The statement.
       OnChainProofSession.Outcome o =
           session.open(
-              statementPlan, StatementEncoding.input(input), StatementEncoding.header(proof));
+              p.statementPlan(), StatementEncoding.input(input), StatementEncoding.header(proof));
       OnChainProofSession.Outcome.Advanced a = take(o);
       if (a == null) {
         return refused("statement", o);
       }
-      Digest32 id = a.id();
+      id = a.id();
       ColumnClaim in = SessionSections.inputClaim(verifier, proof, input);
       byte[] inputItem = FinishEncoding.inputItem(in);
       Digest32 statementClaims = StatementEncoding.claimsHash(in.column(), in.point(), in.value());
-      // 2. The lookups.
+      // 2. The lookups (in zero knowledge with their GKR masks' values, the ledger's first claims).
       SessionSections.Lookups ls = SessionSections.lookups(verifier, proof, input);
       byte[] lookupBytes = proof.lookups().toBytes();
+      MaskLedger ledger = zk ? new MaskLedger(Integer.MAX_VALUE) : null;
       LookupClaims claims =
           LogUpVerifier.verify(
-              ls.statement(), LogUpProof.fromBytes(lookupBytes), ls.before().fork(), null);
+              ls.statement(), LogUpProof.fromBytes(lookupBytes), ls.before().fork(), ledger);
+      List<LogUpEncoding.MaskValue> masks = new ArrayList<>();
+      if (ledger != null) {
+        for (MaskLedger.Entry e : ledger.entries()) {
+          MaskLedger.MaskValue m = (MaskLedger.MaskValue) e.parts().getFirst();
+          masks.add(new LogUpEncoding.MaskValue(m.point(), e.value()));
+        }
+      }
       o =
           session.lookups(
               id,
               a.checkpoint(),
-              LogUpEncoding.plan(ls.statement(), false),
+              LogUpEncoding.plan(ls.statement(), zk),
               LogUpEncoding.tables(ls.statement(), claims),
               lookupBytes);
       a = take(o);
       if (a == null) {
         return refused("lookups", o);
       }
-      byte[] lookupItems = LayerEncoding.lookupItems(ls.statement(), claims, List.of());
-      Digest32 lookupsHash = LogUpEncoding.claimsHash(ls.statement(), claims, List.of());
+      byte[] lookupItems = LayerEncoding.lookupItems(ls.statement(), claims, masks);
+      Digest32 lookupsHash = LogUpEncoding.claimsHash(ls.statement(), claims, masks);
       List<byte[]> rowHashes = LayerEncoding.rowHashes(lookupItems);
-      List<byte[]> planHashes = LayerEncoding.layerPlanHashes(circuit, false);
-      List<byte[]> steps = new ArrayList<>();
-      steps.add(inputItem);
-      steps.add(lookupItems);
+      List<byte[]> planHashes = LayerEncoding.layerPlanHashes(circuit, zk);
+      items.add(inputItem);
+      items.add(lookupItems);
       // 3. The layers: rounding, then reduction.
       OnChainProofSession.Checkpoint beforeRounding = a.checkpoint();
       int linearIndex = 0;
       int addIndex = 0;
       for (int k = 0; k < layers; k++) {
-        List<BigInteger> rp = roundingPlans.get(k);
+        List<BigInteger> rp = p.roundingPlans().get(k);
         byte[] output =
             rp.get(4).equals(LayerEncoding.PUBLIC_OUTPUT)
                 ? StatementEncoding.input(proof.output())
@@ -370,10 +460,18 @@ public final class OnChainModelVerifier {
         }
         SessionSections.Rounding r = SessionSections.rounding(verifier, proof, input, k);
         byte[] roundingItems = LayerEncoding.roundingItems(rp, r.claims(), r.accumulator());
-        steps.add(roundingItems);
-        List<BigInteger> plan = reductionPlans.get(k);
+        items.add(roundingItems);
+        List<BigInteger> plan = p.reductionPlans().get(k);
         Digest32 previous = beforeRounding.claimsHash();
-        if (circuit.layers().get(k) instanceof ModelCircuit.AddLayer) {
+        if (circuit.layers().get(k) instanceof ModelCircuit.AddLayer add) {
+          byte[] addEval = OnChainLinearLayerStep.addEval(proof.addEvals()[addIndex++]);
+          if (zk && (add.isConstant(0) || add.isConstant(1))) {
+            // The constant addend's sumcheck is the proof's next layer proof (ConstantAddend).
+            ByteWriter w = new ByteWriter();
+            w.raw(addEval);
+            proof.linear().get(linearIndex++).encode(w);
+            addEval = w.toByteArray();
+          }
           o =
               session.addition(
                   id,
@@ -383,7 +481,7 @@ public final class OnChainModelVerifier {
                   previous,
                   rp,
                   roundingItems,
-                  OnChainLinearLayerStep.addEval(proof.addEvals()[addIndex++]),
+                  addEval,
                   lookupsHash,
                   rowHashes,
                   lookupItems);
@@ -407,24 +505,40 @@ public final class OnChainModelVerifier {
         }
         SessionSections.Layer x = SessionSections.layer(verifier, proof, input, k);
         int n = r.claims().size();
-        steps.add(
-            FinishEncoding.reductionItems(
-                plan, x.witness().subList(n, x.witness().size()), x.weight()));
+        if (!zk) {
+          items.add(
+              FinishEncoding.reductionItems(
+                  plan, x.witness().subList(n, x.witness().size()), x.weight()));
+        }
         beforeRounding = reduced.checkpoint();
       }
+      return null;
+    }
+
+    Verdict session(Prepared p, ModelProof proof, int[] input) throws InvalidProofException {
+      Verdict refused = layers(p, proof, input);
+      if (refused != null) {
+        return refused;
+      }
+      ModelVerifier verifier = p.verifier();
+      ModelCircuit circuit = p.circuit();
+      List<BigInteger> statementPlan = p.statementPlan();
+      List<BigInteger> finishPlan = p.finishPlan();
+      OnChainProofSession.Checkpoint lastReduction = steps.getLast().checkpoint();
       // 4. finish: in one transaction when the claims fit one, else in parts of whole steps.
-      List<List<byte[]>> parts = FinishEncoding.parts(steps, FinishEncoding.PART_BYTES);
+      OnChainProofSession.Outcome o;
+      List<List<byte[]>> parts = FinishEncoding.parts(items, FinishEncoding.PART_BYTES);
       OnChainProofSession.Outcome.Advanced finished = null;
       if (parts.size() == 1) {
         o =
             session.finish(
                 id,
-                beforeRounding,
+                lastReduction,
                 finishPlan,
                 statementPlan,
                 StatementEncoding.bins(proof),
                 FinishEncoding.stepPlans(circuit),
-                steps);
+                items);
         finished = take(o);
         if (finished == null) {
           return refused("finish", o);
@@ -435,7 +549,7 @@ public final class OnChainModelVerifier {
           OnChainProofSession.FinishPart part =
               session.finishSteps(
                   id,
-                  beforeRounding,
+                  lastReduction,
                   finishPlan,
                   statementPlan,
                   StatementEncoding.bins(proof),

@@ -15,8 +15,8 @@ import java.util.Map;
  * sessions', SumcheckVerifierDifferentialTest the layer sumcheck's, LayerRoundingSessionTest the
  * layer steps', LayerRoundingRowsTest the later roundings', LinearLayerStepTest the linear layers'
  * and their session's, FinishSessionTest the whole plain proof's session, ResNet8PlainSessionTest
- * the plain ResNet-8's): each rewrites its own and keeps the others', in a fixed order, whichever
- * runs first.
+ * the plain ResNet-8's, ZkLayerStepTest the zero-knowledge layers' session): each rewrites its own
+ * and keeps the others', in a fixed order, whichever runs first.
  */
 final class GasDoc {
   private GasDoc() {}
@@ -34,6 +34,7 @@ final class GasDoc {
   static final String LINEAR_SESSION = "linear-session";
   static final String FINISH = "finish";
   static final String RESNET8 = "resnet8-session";
+  static final String ZK_LAYERS = "zk-layers";
   private static final List<String> ORDER =
       List.of(
           SINGLE,
@@ -48,7 +49,8 @@ final class GasDoc {
           LINEAR,
           LINEAR_SESSION,
           FINISH,
-          RESNET8);
+          RESNET8,
+          ZK_LAYERS);
 
   static void writeSection(Path doc, String name, String content) throws IOException {
     if (!ORDER.contains(name)) {

@@ -175,6 +175,27 @@ class StatementBindingDifferentialTest {
     return plainMnist;
   }
 
+  private static Fixture zkMnist;
+
+  /**
+   * The zero-knowledge MNIST CNN proof alone (the same model and input as {@link #fixtures}'
+   * second), for tests that need no other proof; skipped without the model.
+   */
+  static synchronized Fixture zkMnist() throws Exception {
+    if (zkMnist == null) {
+      if (fixtures != null
+          && fixtures.size() > 1
+          && fixtures.get(1).name().equals("mnist-cnn-zk")) {
+        zkMnist = fixtures.get(1);
+      } else {
+        Optional<CommittedMnist> m = committedMnist();
+        Assumptions.assumeTrue(m.isPresent(), "no ../shared/models");
+        zkMnist = fixture("mnist-cnn-zk", m.get().model(), m.get().input(), true);
+      }
+    }
+    return zkMnist;
+  }
+
   private static Fixture fixture(String name, CommittedModel cm, int[] input, boolean zk)
       throws InvalidProofException {
     ModelProof proof = ModelProver.prove(cm, input, ProgressListener.NONE, zk);
