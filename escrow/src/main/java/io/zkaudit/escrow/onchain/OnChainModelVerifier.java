@@ -32,9 +32,11 @@ import org.web3j.protocol.Web3j;
  *
  * <p>Plain single-sample proofs about a public input, of models whose every layer the contracts
  * verify (windowed linear layers and ADDs); anything else is refused before a transaction with the
- * typed {@link LayerEncoding.NotOnChain} reason. The lookups' deferred table values, which no
- * contract discharges yet, are computed here from the key's table (as Java's verifier does) and
- * sent; the session stores their chain ({@code deferredTables}), which the verdict reports.
+ * typed {@link LayerEncoding.NotOnChain} reason. The lookups' deferred table values are computed
+ * here (the lookup step needs them) and checked on chain: after the opening, RoundingTables.sol
+ * evaluates the model's table plan ({@link TableEncoding}) at their point in its own transactions
+ * and the session's {@code tables} step compares; {@code conclude} refuses a session whose values
+ * were not checked. No check of the verdict is left to this client.
  */
 public final class OnChainModelVerifier {
   private static final PcsParams PARAMS = PcsParams.provable100();
@@ -44,10 +46,13 @@ public final class OnChainModelVerifier {
 
   private final OnChainProofSession session;
   private final OnChainBatchedVerifier openings;
+  private final OnChainRoundingTables tables;
 
-  private OnChainModelVerifier(OnChainProofSession session, OnChainBatchedVerifier openings) {
+  private OnChainModelVerifier(
+      OnChainProofSession session, OnChainBatchedVerifier openings, OnChainRoundingTables tables) {
     this.session = session;
     this.openings = openings;
+    this.tables = tables;
   }
 
   /** Deploys the verifier contracts (once for every model) from {@code deployer}. */
@@ -60,15 +65,19 @@ public final class OnChainModelVerifier {
             OnChainLogUpVerifier.deploy(web3j, deployer));
     OnChainBatchedVerifier openings = OnChainBatchedVerifier.deploy(web3j, deployer, PARAMS);
     session.bindOpenings(openings.address());
-    return new OnChainModelVerifier(session, openings);
+    OnChainRoundingTables tables = OnChainRoundingTables.deploy(web3j, deployer);
+    session.bindTables(tables.address());
+    return new OnChainModelVerifier(session, openings, tables);
   }
 
   /** The chain's verdict on a proof. */
   public sealed interface Verdict {
     /**
-     * The session reached STEP_VERIFIED: every step and the batched opening verified on chain,
-     * {@code fact} recorded ({@code ProofSession.verifiedInferences}). {@code deferredTables}: the
-     * chain of the table values the relayer computed from the key, which the fact names.
+     * The session reached STEP_VERIFIED: every step and the batched opening verified on chain, the
+     * lookups' deferred table values checked against the model's table plan (RoundingTables, the
+     * session's {@code tables} step), {@code fact} recorded ({@code
+     * ProofSession.verifiedInferences}). {@code deferredTables}: the chain of those values, which
+     * the fact names.
      */
     record Valid(int transactions, long gas, Digest32 deferredTables, Digest32 fact)
         implements Verdict {}
@@ -105,8 +114,10 @@ public final class OnChainModelVerifier {
     List<List<BigInteger>> roundingPlans = new ArrayList<>();
     List<List<BigInteger>> reductionPlans = new ArrayList<>();
     List<BigInteger> statementPlan;
+    List<BigInteger> tablePlan;
     try {
       finishPlan = FinishEncoding.plan(circuit);
+      tablePlan = TableEncoding.plan(circuit);
       for (int k = 0; k < layers; k++) {
         roundingPlans.add(LayerEncoding.roundingPlan(circuit, k));
         reductionPlans.add(LayerEncoding.reductionPlan(circuit, k, false));
@@ -128,6 +139,7 @@ public final class OnChainModelVerifier {
           input,
           statementPlan,
           finishPlan,
+          tablePlan,
           roundingPlans,
           reductionPlans);
     } catch (InvalidProofException e) {
@@ -182,7 +194,11 @@ public final class OnChainModelVerifier {
                   ? LogUpRejection.values()
                   : step.endsWith(" rounding")
                       ? LayerStepRejection.values()
-                      : step.endsWith(" reduction") ? LinearStepRejection.values() : null;
+                      : step.endsWith(" reduction")
+                          ? LinearStepRejection.values()
+                          : step.equals("tables")
+                              ? OnChainProofSession.TablesReason.values()
+                              : null;
       return reasons != null && ordinal >= 0 && ordinal < reasons.length
           ? reasons[ordinal].name()
           : "reason " + ordinal;
@@ -195,6 +211,7 @@ public final class OnChainModelVerifier {
         int[] input,
         List<BigInteger> statementPlan,
         List<BigInteger> finishPlan,
+        List<BigInteger> tablePlan,
         List<List<BigInteger>> roundingPlans,
         List<List<BigInteger>> reductionPlans)
         throws InvalidProofException {
@@ -358,6 +375,25 @@ public final class OnChainModelVerifier {
       OnChainProofSession.Outcome.Advanced opened = take(o);
       if (opened == null) {
         return refused("opened", o);
+      }
+      // 6. The lookups' deferred table values: the model's table plan evaluated at their point on
+      // chain (its own transactions), then compared by the session.
+      byte[] deferred = TableEncoding.deferredItems(lookupItems);
+      if (deferred.length > 0) {
+        OnChainRoundingTables.Evaluation e;
+        try {
+          e = tables.evaluate(tablePlan, TableEncoding.pointOf(deferred));
+        } catch (OnChainRoundingTables.TableRejectedException ex) {
+          return new Verdict.Invalid("tables", ex.getMessage(), sent, gas);
+        }
+        for (OnChainOpeningVerifier.Step s : e.steps()) {
+          sent++;
+          gas += s.gasUsed();
+        }
+        o = session.tables(id, opened.checkpoint(), e.planHash(), deferred);
+        if (take(o) == null) {
+          return refused("tables", o);
+        }
       }
       o = session.conclude(id, opened.checkpoint());
       OnChainProofSession.Outcome.Advanced concluded = take(o);

@@ -15,8 +15,13 @@
  * the claims every step chained ({@link io.zkaudit.escrow.onchain.FinishEncoding}: the model's
  * finish plan, where each column claim goes, and the steps' claims as items), each claim placed in
  * its packed polynomial, column c of 2^m entries at offset o being the polynomial at (z, bits of o
- * / 2^m). {@link io.zkaudit.escrow.onchain.OnChainModelVerifier} relays a whole plain proof through
- * a session ({@code zkaudit chain verify}).
+ * / 2^m). After the opening, the lookups' deferred table values are checked on chain ({@link
+ * io.zkaudit.escrow.onchain.TableEncoding}: the model's rounding table as a plan of step and ramp
+ * segments, whose rows RoundingTables.sol expands and sums against eq(row, point), the MLE being
+ * sum_r t(r) eq(r, point) with eq split into the low and the high half of the row index; {@link
+ * io.zkaudit.escrow.onchain.OnChainRoundingTables}, the session's {@code tables} step). {@link
+ * io.zkaudit.escrow.onchain.OnChainModelVerifier} relays a whole plain proof through a session
+ * ({@code zkaudit chain verify}).
  *
  * <p>The contracts make the same decisions as the Java verifier on the same bytes; the differential
  * tests in this module hold them to it (docs/onchain-verifier.md).
