@@ -13,7 +13,10 @@ pragma solidity 0.8.28;
 /// times eq(row, point), with eq split in a table of the low half of the row index (summed
 /// unreduced within a block of equal high half) and one of the high half (once per block). The
 /// padding rows (the last row repeated to 2^variables) cost one product per block: the low eq
-/// table sums to one over a whole block.
+/// table sums to one over a whole block. A level of several rows (the clamped ends, 64 rows of
+/// 2^16 each, and levels wider than 2^16) costs O(1) per block it spans: its rows are
+/// (tag, k, low + 2^16 j, low + 2^16 (j + 1)) but for a shorter last one, so its sums need only
+/// the sum of eq and of j eq over the rows, from prefix tables of the low eq table.
 ///
 /// A plan may exceed a transaction (the MNIST CNN's is 153 KB, ResNet-8's 402 KB), so the
 /// evaluation is staged: `begin` takes the plan's header, the point and some segments, each
@@ -100,7 +103,7 @@ contract RoundingTables {
         uint256 eqHi = _eqTable(point, lowBits, vars);
         stage[13] = eqLo;
         stage[14] = eqHi;
-        stage[15] = lowBits;
+        stage[15] = lowBits | (_prefixTable(eqLo, lowBits) << 8);
         (uint256 ok, uint256 detail) = _walk(stage, segments, eqLo, eqHi, lowBits);
         (stage[13], stage[14], stage[15]) = (0, 0, 0);
         if (ok != 0) revert Rejected(Reason(ok), detail);
@@ -145,6 +148,33 @@ contract RoundingTables {
                     mstore(at, or(addmod(a0, sub(P, h0), P), shl(128, addmod(a1, sub(P, h1), P))))
                 }
                 n := add(n, n)
+            }
+        }
+    }
+
+    /// @dev Prefix sums of the low eq table, for i = 0..2^bits: P0[i] = sum of e_j and P1[i] = sum
+    /// of j e_j over j < i, two words per i (packed c0 + 2^128 c1, reduced).
+    function _prefixTable(uint256 eqLo, uint256 bits) private pure returns (uint256 t) {
+        uint256 size = 1 << bits;
+        assembly ("memory-safe") {
+            t := mload(0x40)
+            mstore(0x40, add(t, mul(add(size, 1), 64)))
+            let m := 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF
+            let a0 := 0
+            let a1 := 0
+            let b0 := 0
+            let b1 := 0
+            mstore(t, 0)
+            mstore(add(t, 32), 0)
+            for { let i := 0 } lt(i, size) { i := add(i, 1) } {
+                let e := mload(add(eqLo, shl(5, i)))
+                a0 := addmod(a0, and(e, m), P)
+                a1 := addmod(a1, shr(128, e), P)
+                b0 := addmod(b0, mulmod(i, and(e, m), P), P)
+                b1 := addmod(b1, mulmod(i, shr(128, e), P), P)
+                let at := add(t, shl(6, add(i, 1)))
+                mstore(at, or(a0, shl(128, a1)))
+                mstore(add(at, 32), or(b0, shl(128, b1)))
             }
         }
     }
@@ -221,7 +251,7 @@ contract RoundingTables {
             // low half's bit count are in the stage's scratch words 13..15.
             function rowsOf(st_, tagOff_, kOff_, x_, end_, r_) -> r2_, lastX_ {
                 let lowTable_ := mload(add(st_, 416))
-                let bits_ := mload(add(st_, 480))
+                let bits_ := and(mload(add(st_, 480)), 0xFF)
                 let mask_ := sub(shl(bits_, 1), 1)
                 let ac_ := add(st_, 256)
                 for {} slt(x_, end_) { x_ := add(x_, 0x10000) } {
@@ -239,6 +269,62 @@ contract RoundingTables {
                 }
                 r2_ := r_
             }
+            // A level's rows (tag, k, x, min(x + 2^16, end)) for x = low, low + 2^16, ... < end,
+            // in O(1) per block they fall in: with S = sum of e and J = sum of (row - first row)
+            // e over the rows (prefix tables P0, P1 of the low eq table), the columns add tag S,
+            // k S, low S + 2^16 J and (low + 2^16) S + 2^16 J - d e_last (d: how much the last
+            // row is shorter than 2^16). Values are offset by 2^42 and products packed, as per
+            // row. The stage's scratch words: 13 the low eq table, 14 the high one, 15 the low
+            // half's bits | the prefix table's address << 8.
+            function level(st_, tagOff_, kOff_, x_, end_, r_) -> r2_ {
+                let p_ := 0xFFFFFFFF00000001
+                let m_ := 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF
+                let bits_ := and(mload(add(st_, 480)), 0xFF)
+                let pre_ := shr(8, mload(add(st_, 480)))
+                let mask_ := sub(shl(bits_, 1), 1)
+                let ac_ := add(st_, 256)
+                for {} slt(x_, end_) {} {
+                    let lo_ := and(r_, mask_)
+                    let c_ := sub(add(mask_, 1), lo_)
+                    {
+                        let rem_ := shr(16, add(sub(end_, x_), 0xFFFF))
+                        if lt(rem_, c_) { c_ := rem_ }
+                    }
+                    let a_ := add(pre_, shl(6, lo_))
+                    let b_ := add(pre_, shl(6, add(lo_, c_)))
+                    let pa_ := mload(a_)
+                    let pb_ := mload(b_)
+                    let s0_ := addmod(and(pb_, m_), sub(p_, and(pa_, m_)), p_)
+                    let s1_ := addmod(shr(128, pb_), sub(p_, shr(128, pa_)), p_)
+                    pa_ := mload(add(a_, 32))
+                    pb_ := mload(add(b_, 32))
+                    let j_ := or(
+                        addmod(addmod(and(pb_, m_), sub(p_, and(pa_, m_)), p_), sub(p_, mulmod(lo_, s0_, p_)), p_),
+                        shl(128, addmod(addmod(shr(128, pb_), sub(p_, shr(128, pa_)), p_), sub(p_, mulmod(lo_, s1_, p_)), p_))
+                    )
+                    let s_ := or(s0_, shl(128, s1_))
+                    let xo_ := add(x_, 0x40000000000)
+                    mstore(ac_, add(mload(ac_), mul(tagOff_, s_)))
+                    mstore(add(ac_, 32), add(mload(add(ac_, 32)), mul(kOff_, s_)))
+                    let lowPart_ := add(mul(xo_, s_), shl(16, j_))
+                    mstore(add(ac_, 64), add(mload(add(ac_, 64)), lowPart_))
+                    let next_ := add(x_, shl(16, c_))
+                    let high_ := add(lowPart_, shl(16, s_))
+                    if sgt(next_, end_) {
+                        // The level's last row is short by d: take d e_last off (as d (p - e)).
+                        let e_ := mload(add(mload(add(st_, 416)), shl(5, add(lo_, sub(c_, 1)))))
+                        let neg_ := or(sub(p_, and(e_, m_)), shl(128, sub(p_, shr(128, e_))))
+                        high_ := add(high_, mul(sub(next_, end_), neg_))
+                        next_ := end_
+                    }
+                    mstore(add(ac_, 96), add(mload(add(ac_, 96)), high_))
+                    mstore(add(ac_, 128), add(mload(add(ac_, 128)), s_))
+                    r_ := add(r_, c_)
+                    if iszero(and(r_, mask_)) { _fold(ac_, add(mload(add(st_, 448)), shl(5, sub(shr(bits_, r_), 1))), st_) }
+                    x_ := next_
+                }
+                r2_ := r_
+            }
             // A step segment's levels from its entries; the last row into the stage's words 4..7.
             function stepSegment(st_, entries_, n_, tag_, k_, low_, r_) -> r2_, failed_ {
                 let lastLow_ := 0
@@ -251,7 +337,13 @@ contract RoundingTables {
                         failed_ := 1
                         break
                     }
-                    r_, lastLow_ := rowsOf(st_, add(tag_, 0x40000000000), add(k_, 0x40000000000), low_, end_, r_)
+                    switch gt(and(entry_, 0xFFFFFF), 0x10000)
+                    case 0 { r_, lastLow_ := rowsOf(st_, add(tag_, 0x40000000000), add(k_, 0x40000000000), low_, end_, r_) }
+                    default {
+                        // Several rows of one level: in closed form per block.
+                        r_ := level(st_, add(tag_, 0x40000000000), add(k_, 0x40000000000), low_, end_, r_)
+                        lastLow_ := add(low_, shl(16, shr(16, sub(sub(end_, low_), 1))))
+                    }
                     low_ := end_
                 }
                 r2_ := r_
