@@ -338,7 +338,21 @@ contract RoundingTables {
                         break
                     }
                     switch gt(and(entry_, 0xFFFFFF), 0x10000)
-                    case 0 { r_, lastLow_ := rowsOf(st_, add(tag_, 0x40000000000), add(k_, 0x40000000000), low_, end_, r_) }
+                    case 0 {
+                        // One row (tag, k, low, end): inline, the common case (a level per row).
+                        let ac_ := add(st_, 256)
+                        let q_ := mload(add(mload(add(st_, 416)), shl(5, and(r_, sub(shl(and(mload(add(st_, 480)), 0xFF), 1), 1)))))
+                        mstore(ac_, add(mload(ac_), mul(add(tag_, 0x40000000000), q_)))
+                        mstore(add(ac_, 32), add(mload(add(ac_, 32)), mul(add(k_, 0x40000000000), q_)))
+                        mstore(add(ac_, 64), add(mload(add(ac_, 64)), mul(add(low_, 0x40000000000), q_)))
+                        mstore(add(ac_, 96), add(mload(add(ac_, 96)), mul(add(end_, 0x40000000000), q_)))
+                        mstore(add(ac_, 128), add(mload(add(ac_, 128)), q_))
+                        r_ := add(r_, 1)
+                        if iszero(and(r_, sub(shl(and(mload(add(st_, 480)), 0xFF), 1), 1))) {
+                            _fold(ac_, add(mload(add(st_, 448)), shl(5, sub(shr(and(mload(add(st_, 480)), 0xFF), r_), 1))), st_)
+                        }
+                        lastLow_ := low_
+                    }
                     default {
                         // Several rows of one level: in closed form per block.
                         r_ := level(st_, add(tag_, 0x40000000000), add(k_, 0x40000000000), low_, end_, r_)
