@@ -6,6 +6,12 @@ import "./LogUpVerifier.sol";
 import "./LayerSteps.sol";
 import "./LinearLayerStep.sol";
 
+/// @notice RoundingTables.sol's facts, as `tables` reads them.
+interface ITableFacts {
+    function verified(bytes32 fact) external view returns (bool);
+    function tableFact(bytes32 planHash, bytes32 pointHash, uint256[4] memory values) external pure returns (bytes32);
+}
+
 /// @notice A model proof verified over several transactions, each one step of the Java verifier's
 /// reduction, each storing what it verified as a checkpoint (docs/onchain-verifier.md, "Proof
 /// sessions"). The transcript state is handed from step to step on chain: no step takes a state a
@@ -19,8 +25,10 @@ import "./LinearLayerStep.sol";
 /// and `addition` a layer's reduction (step 4 + 2k, `LinearLayerStep`); `finish` routes every claim
 /// the steps chained into the batched opening's statement (STEP_OPENING), in one transaction or,
 /// through `finishSteps`, in several; `opened` reads the
-/// opening's fact (STEP_OPENED); `conclude` records the inference fact (STEP_VERIFIED). Plain
-/// proofs; a zero-knowledge proof's layer reductions, finish and shadow link are still to come.
+/// opening's fact (STEP_OPENED); `tables` checks the lookups' deferred table values against
+/// RoundingTables' fact; `conclude` records the inference fact (STEP_VERIFIED). Plain
+/// proofs; of a zero-knowledge proof the layer reductions so far (its finish and shadow link are
+/// still to come).
 ///
 /// A checkpoint is eight words: step, zero-knowledge flag, keccak of the statement plan, keccak of
 /// the lookup plan (0 before the lookups), the input's and the output's SHA-256, the transcript
@@ -753,12 +761,13 @@ contract ProofSession {
     /// the model (its plans hash, `sessionPlans`, which `ModelRegistry.verifierPlansOf` holds per
     /// model; the statement plan in it names the key's digest and weight commitment), the input's
     /// and the output's SHA-256 (the escrows' hashes), and the chain of the lookups' deferred table
-    /// values (`deferredTables`), which no contract discharges yet: a reader accepts the fact only
-    /// with those values checked. A plain proof only: a zero-knowledge session still owes its
+    /// values (`deferredTables`), which `tables` checked against the model's table plan: refused
+    /// (TABLES_UNCHECKED) before that. A plain proof only: a zero-knowledge session still owes its
     /// weight shadow's link after the opening.
     function conclude(bytes32 id, bytes32[8] calldata c) external returns (bytes32[8] memory next) {
         _continue(id, c, STEP_OPENED);
         if (c[1] != 0) revert StepRejected(STEP_VERIFIED, FINISH_UNSUPPORTED, 0);
+        if (deferredTables[id] != 0 && !tablesChecked[id]) revert StepRejected(STEP_VERIFIED, TABLES_UNCHECKED, 0);
         bytes32 plans = keccak256(abi.encode(c[2], c[3], layerPlans[id]));
         bytes32 tables = deferredTables[id];
         bytes32 fact = inferenceFact(plans, c[4], c[5], tables);
@@ -768,6 +777,73 @@ contract ProofSession {
         next[0] = bytes32(STEP_VERIFIED);
         next[7] = fact;
         _store(id, next);
+    }
+
+    // ------------------------------------------------------------------ tables
+
+    /// @notice The step number in `tables`' rejections (it stores no checkpoint of its own).
+    uint256 public constant STEP_TABLES = (1 << 30) + 3;
+    /// @notice `tables`' rejection reasons (`StepRejected(STEP_TABLES, reason, detail)`), and
+    /// `conclude`'s when the tables were not checked (`StepRejected(STEP_VERIFIED, ...)`).
+    uint256 public constant TABLES_MALFORMED = 1; // not one table's four columns at one point
+    uint256 public constant TABLES_UNOPENED = 2; // items whose chain is not `deferredTables`, or checked already
+    uint256 public constant TABLES_NOT_EVALUATED = 3; // no RoundingTables fact of the plan, point and values
+    uint256 public constant TABLES_UNCHECKED = 4; // `conclude` before `tables`
+
+    /// @notice RoundingTables.sol, whose facts `tables` reads, set once by the deployer.
+    ITableFacts public tableFacts;
+    /// @notice Sessions whose deferred table values `tables` checked.
+    mapping(bytes32 => bool) public tablesChecked;
+
+    event TablesChecked(bytes32 indexed id, bytes32 planHash, bytes32 pointHash);
+
+    function bindTables(ITableFacts tableFacts_) external {
+        require(msg.sender == deployer && address(tableFacts) == address(0), "bound once, by the deployer");
+        tableFacts = tableFacts_;
+    }
+
+    /// @notice After `opened` (STEP_OPENED), before `conclude`: discharges the lookups' deferred
+    /// table values that `finish` chained into `deferredTables`. `items` are those kind-6 items,
+    /// as `finish` read them (kind 6, lookup 0, column 0..3, the table's point, one value each);
+    /// their chain must be `deferredTables[id]`. `planHash` names the table plan
+    /// (`TableEncoding.planHash`); RoundingTables must hold the fact that the plan's four columns
+    /// are these values at this point (evaluated beforehand, in its own transactions). The plan's
+    /// hash is folded into the session's `layerPlans`, so the session's plans hash, which the
+    /// registry fixes per model, names the table the values were checked against. Stores no new
+    /// checkpoint: it returns `c`.
+    function tables(bytes32 id, bytes32[8] calldata c, bytes32 planHash, bytes calldata items)
+        external
+        returns (bytes32[8] memory next)
+    {
+        _continue(id, c, STEP_OPENED);
+        bytes32 chain = deferredTables[id];
+        if (chain == 0 || tablesChecked[id]) revert StepRejected(STEP_TABLES, TABLES_UNOPENED, 0);
+        uint256 n = items.length < 128 ? 0 : uint256(bytes32(items[96:128]));
+        if (n == 0 || n > 64 || items.length != 4 * 32 * (6 + n)) revert StepRejected(STEP_TABLES, TABLES_MALFORMED, 0);
+        uint256 size = 32 * (6 + n);
+        bytes32 pointHash = keccak256(items[128:128 + 32 * n]);
+        uint256[4] memory values;
+        bytes32 h;
+        for (uint256 col = 0; col < 4; ++col) {
+            bytes calldata item = items[col * size:(col + 1) * size];
+            if (
+                uint256(bytes32(item[0:32])) != 6 || uint256(bytes32(item[32:64])) != 0
+                    || uint256(bytes32(item[64:96])) != col || uint256(bytes32(item[96:128])) != n
+                    || uint256(bytes32(item[32 * (4 + n):32 * (5 + n)])) != 1
+                    || keccak256(item[128:128 + 32 * n]) != pointHash
+            ) revert StepRejected(STEP_TABLES, TABLES_MALFORMED, col + 1);
+            values[col] = uint256(bytes32(item[32 * (5 + n):size]));
+            h = keccak256(abi.encodePacked(h, item));
+        }
+        if (h != chain) revert StepRejected(STEP_TABLES, TABLES_UNOPENED, 1);
+        ITableFacts t = tableFacts;
+        if (address(t) == address(0) || !t.verified(t.tableFact(planHash, pointHash, values))) {
+            revert StepRejected(STEP_TABLES, TABLES_NOT_EVALUATED, 0);
+        }
+        layerPlans[id] = keccak256(abi.encode(layerPlans[id], planHash));
+        tablesChecked[id] = true;
+        emit TablesChecked(id, planHash, pointHash);
+        next = c;
     }
 
     function inferenceFact(bytes32 plans, bytes32 inputHash, bytes32 outputHash, bytes32 tables)

@@ -346,8 +346,9 @@ final class ChainCommand implements Runnable {
                 "  fact %s (ProofSession.verifiedInferences: model plans, input, output, tables)%n",
                 ok.fact().hex());
             out.println(
-                "  the lookups' rounding-table values were computed from the key by this client (no"
-                    + " contract checks them yet: docs/onchain-verifier.md, \"The finish step\")");
+                "  every check on chain, the lookups' rounding-table values included"
+                    + " (RoundingTables evaluated the model's table plan: docs/onchain-verifier.md,"
+                    + " \"The table step\")");
             out.flush();
             yield Main.EXIT_OK;
           }

@@ -3,6 +3,7 @@ package io.zkaudit.cli;
 import static io.zkaudit.cli.CliRuns.run;
 import static io.zkaudit.cli.CliRuns.shared;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -58,6 +59,9 @@ class ChainVerifyCommandTest {
     assertTrue(Integer.parseInt(m.group(1)) > 40, v.out());
     assertTrue(Long.parseLong(m.group(2).replace(",", "")) > 10_000_000L, v.out());
     assertTrue(v.out().matches("(?s).*\\n  fact [0-9a-f]{64} .*"), v.out());
+    // The tables are checked on chain: nothing is left to this client.
+    assertTrue(v.out().contains("rounding-table values included (RoundingTables"), v.out());
+    assertFalse(v.out().contains("by this client"), v.out());
 
     // A byte of the batched opening's last query paths (the proof's tail): the proof still
     // decodes, every step before the opening passes, and the staged opening refuses it on chain.

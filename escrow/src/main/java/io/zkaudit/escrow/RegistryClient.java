@@ -102,8 +102,9 @@ public final class RegistryClient {
   }
 
   /**
-   * Seller: records the hash of the model's on-chain verifier plans, once ({@code
-   * LayerEncoding.verifierPlans}).
+   * Seller: records the hash of the model's on-chain verifier plans, once: for a model whose plain
+   * proofs conclude on chain, {@code TableEncoding.verifierPlans} (the statement, lookup, layer,
+   * finish and table plans, what a concluded session's plans hash is).
    */
   public void setVerifierPlans(long modelId, Bytes32 plansHash) {
     session.send(

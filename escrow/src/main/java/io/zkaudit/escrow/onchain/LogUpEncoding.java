@@ -64,6 +64,18 @@ public final class LogUpEncoding {
     return explicit * 8L * lk.table().size() <= inlineBytes;
   }
 
+  /**
+   * Whether some lookup's explicit table is too large to go inline: its values at the table's point
+   * are deferred (kind 3 in the plan), and a session must check them (its {@code tables} step).
+   */
+  public static boolean defersTables(LookupStatement st) {
+    return st.lookups().stream()
+        .anyMatch(
+            lk ->
+                lk.table().columns().stream().anyMatch(c -> c instanceof TableColumn.Explicit)
+                    && !inline(lk, INLINE_TABLE_BYTES));
+  }
+
   /** The plan with explicit tables inline up to {@code inlineBytes} bytes of values a lookup. */
   public static List<BigInteger> plan(LookupStatement st, boolean masked, int inlineBytes) {
     List<BigInteger> w = new ArrayList<>();

@@ -35,9 +35,11 @@ import org.web3j.protocol.Web3j;
  * verify (windowed linear layers and ADDs); anything else is refused before a transaction with the
  * typed {@link LayerEncoding.NotOnChain} reason. A zero-knowledge proof's session runs through its
  * layers ({@link #verifyLayers}) but not beyond ({@link LayerEncoding.NotOnChain#ZK_FINISH}). The
- * lookups' deferred table values, which no contract discharges yet, are computed here from the
- * key's table (as Java's verifier does) and sent; the session stores their chain ({@code
- * deferredTables}), which the verdict reports.
+ * lookups' deferred table values are computed here (the lookup step needs them) and checked on
+ * chain: after the opening, RoundingTables.sol evaluates the model's table plan ({@link
+ * TableEncoding}) at their point in its own transactions and the session's {@code tables} step
+ * compares; {@code conclude} refuses a session whose values were not checked. No check of the
+ * verdict is left to this client.
  */
 public final class OnChainModelVerifier {
   private static final PcsParams PARAMS = PcsParams.provable100();
@@ -47,10 +49,13 @@ public final class OnChainModelVerifier {
 
   private final OnChainProofSession session;
   private final OnChainBatchedVerifier openings;
+  private final OnChainRoundingTables tables;
 
-  private OnChainModelVerifier(OnChainProofSession session, OnChainBatchedVerifier openings) {
+  private OnChainModelVerifier(
+      OnChainProofSession session, OnChainBatchedVerifier openings, OnChainRoundingTables tables) {
     this.session = session;
     this.openings = openings;
+    this.tables = tables;
   }
 
   /** Deploys the verifier contracts (once for every model) from {@code deployer}. */
@@ -63,7 +68,9 @@ public final class OnChainModelVerifier {
             OnChainLogUpVerifier.deploy(web3j, deployer));
     OnChainBatchedVerifier openings = OnChainBatchedVerifier.deploy(web3j, deployer, PARAMS);
     session.bindOpenings(openings.address());
-    return new OnChainModelVerifier(session, openings);
+    OnChainRoundingTables tables = OnChainRoundingTables.deploy(web3j, deployer);
+    session.bindTables(tables.address());
+    return new OnChainModelVerifier(session, openings, tables);
   }
 
   /**
@@ -78,8 +85,15 @@ public final class OnChainModelVerifier {
       throw io.zkaudit.escrow.EscrowException.invalidArgument(
           "the proof session at " + proofSession + " has no batched-opening verifier bound");
     }
+    String tables = session.tableFacts();
+    if (new BigInteger(1, org.web3j.utils.Numeric.hexStringToByteArray(tables)).signum() == 0) {
+      throw io.zkaudit.escrow.EscrowException.invalidArgument(
+          "the proof session at " + proofSession + " has no table evaluator bound");
+    }
     return new OnChainModelVerifier(
-        session, OnChainBatchedVerifier.at(web3j, sender, PARAMS, openings));
+        session,
+        OnChainBatchedVerifier.at(web3j, sender, PARAMS, openings),
+        OnChainRoundingTables.at(web3j, sender, tables));
   }
 
   /** The {@code ProofSession} contract: what a {@code SessionProofVerifier} reads facts of. */
@@ -90,9 +104,11 @@ public final class OnChainModelVerifier {
   /**
    * What a model's proofs are verified against on chain, from its key alone: the statement plan
    * ({@link StatementEncoding#plan}), the lookup plan's keccak, the layer plans as a session holds
-   * them after {@code finish} ({@link FinishEncoding#finishedLayerPlans}), and their hash, {@link
-   * #hash} ({@code ProofSession.sessionPlans}), which the seller records in {@code
-   * ModelRegistry.setVerifierPlans} and anyone recomputes from the key to check it.
+   * them after {@code finish} ({@link FinishEncoding#finishedLayerPlans}) and, when the lookups
+   * defer their table's values, after {@code tables} (the table plan's hash folded in, {@link
+   * TableEncoding#verifierPlans}), and their hash, {@link #hash} ({@code
+   * ProofSession.sessionPlans}), which the seller records in {@code ModelRegistry.setVerifierPlans}
+   * and anyone recomputes from the key to check it.
    */
   public record ModelPlans(
       List<BigInteger> statementPlan, Digest32 lookupPlanHash, Digest32 layerPlans) {
@@ -137,12 +153,21 @@ public final class OnChainModelVerifier {
     ModelVerifier verifier = new ModelVerifier(vk);
     ModelCircuit circuit = ModelCircuit.of(vk.description(), false);
     List<BigInteger> statementPlan = StatementEncoding.plan(vk);
-    List<BigInteger> lookupPlan =
-        LogUpEncoding.plan(
-            io.zkaudit.inference.InferenceStatement.lookups(verifier.circuit(false)), false);
+    io.zkaudit.lookup.LookupStatement lookups =
+        io.zkaudit.inference.InferenceStatement.lookups(verifier.circuit(false));
+    List<BigInteger> lookupPlan = LogUpEncoding.plan(lookups, false);
     byte[] layerPlans =
         FinishEncoding.finishedLayerPlans(
             LayerEncoding.layerPlanHashes(circuit, false), FinishEncoding.plan(circuit));
+    if (LogUpEncoding.defersTables(lookups)) {
+      // The session's tables step folds the table plan's hash into its layer plans
+      // (ProofSession.tables; TableEncoding.verifierPlans): a model whose table goes inline has
+      // none.
+      byte[] folded = new byte[64];
+      System.arraycopy(layerPlans, 0, folded, 0, 32);
+      System.arraycopy(TableEncoding.planHash(TableEncoding.plan(circuit)), 0, folded, 32, 32);
+      layerPlans = org.web3j.crypto.Hash.sha3(folded);
+    }
     return new ModelPlans(
         statementPlan, new Digest32(LogUpEncoding.planHash(lookupPlan)), new Digest32(layerPlans));
   }
@@ -150,9 +175,11 @@ public final class OnChainModelVerifier {
   /** The chain's verdict on a proof. */
   public sealed interface Verdict {
     /**
-     * The session reached STEP_VERIFIED: every step and the batched opening verified on chain,
-     * {@code fact} recorded ({@code ProofSession.verifiedInferences}). {@code deferredTables}: the
-     * chain of the table values the relayer computed from the key, which the fact names.
+     * The session reached STEP_VERIFIED: every step and the batched opening verified on chain, the
+     * lookups' deferred table values checked against the model's table plan (RoundingTables, the
+     * session's {@code tables} step), {@code fact} recorded ({@code
+     * ProofSession.verifiedInferences}). {@code deferredTables}: the chain of those values, which
+     * the fact names.
      */
     record Valid(int transactions, long gas, Digest32 deferredTables, Digest32 fact)
         implements Verdict {}
@@ -228,10 +255,11 @@ public final class OnChainModelVerifier {
       ModelCircuit circuit,
       List<BigInteger> statementPlan,
       List<BigInteger> finishPlan,
+      List<BigInteger> tablePlan,
       List<List<BigInteger>> roundingPlans,
       List<List<BigInteger>> reductionPlans) {
     static Prepared refused(Verdict v) {
-      return new Prepared(v, null, null, null, null, null, null);
+      return new Prepared(v, null, null, null, null, null, null, null);
     }
   }
 
@@ -264,6 +292,7 @@ public final class OnChainModelVerifier {
     List<List<BigInteger>> reductionPlans = new ArrayList<>();
     try {
       List<BigInteger> finishPlan = zk ? List.of() : FinishEncoding.plan(circuit);
+      List<BigInteger> tablePlan = zk ? List.of() : TableEncoding.plan(circuit);
       for (int k = 0; k < layers; k++) {
         roundingPlans.add(LayerEncoding.roundingPlan(circuit, k));
         reductionPlans.add(LayerEncoding.reductionPlan(circuit, k, zk));
@@ -274,6 +303,7 @@ public final class OnChainModelVerifier {
           circuit,
           StatementEncoding.plan(vk),
           finishPlan,
+          tablePlan,
           roundingPlans,
           reductionPlans);
     } catch (LayerEncoding.UnsupportedLayerException e) {
@@ -320,6 +350,9 @@ public final class OnChainModelVerifier {
     /** Each step's items (the statement's, the lookups', each layer's), what finish opens. */
     final List<byte[]> items = new ArrayList<>();
 
+    /** The lookups' items (their claims and deferred table values), once the lookups advanced. */
+    byte[] lookupItems = new byte[0];
+
     Run(BeforeConclude beforeConclude) {
       this.beforeConclude = beforeConclude;
     }
@@ -364,7 +397,11 @@ public final class OnChainModelVerifier {
                   ? LogUpRejection.values()
                   : step.endsWith(" rounding")
                       ? LayerStepRejection.values()
-                      : step.endsWith(" reduction") ? LinearStepRejection.values() : null;
+                      : step.endsWith(" reduction")
+                          ? LinearStepRejection.values()
+                          : step.equals("tables")
+                              ? OnChainProofSession.TablesReason.values()
+                              : null;
       return reasons != null && ordinal >= 0 && ordinal < reasons.length
           ? reasons[ordinal].name()
           : "reason " + ordinal;
@@ -417,7 +454,7 @@ public final class OnChainModelVerifier {
       if (a == null) {
         return refused("lookups", o);
       }
-      byte[] lookupItems = LayerEncoding.lookupItems(ls.statement(), claims, masks);
+      lookupItems = LayerEncoding.lookupItems(ls.statement(), claims, masks);
       Digest32 lookupsHash = LogUpEncoding.claimsHash(ls.statement(), claims, masks);
       List<byte[]> rowHashes = LayerEncoding.rowHashes(lookupItems);
       List<byte[]> planHashes = LayerEncoding.layerPlanHashes(circuit, zk);
@@ -593,6 +630,25 @@ public final class OnChainModelVerifier {
       OnChainProofSession.Outcome.Advanced opened = take(o);
       if (opened == null) {
         return refused("opened", o);
+      }
+      // 6. The lookups' deferred table values: the model's table plan evaluated at their point on
+      // chain (its own transactions), then compared by the session.
+      byte[] deferred = TableEncoding.deferredItems(lookupItems);
+      if (deferred.length > 0) {
+        OnChainRoundingTables.Evaluation e;
+        try {
+          e = tables.evaluate(p.tablePlan(), TableEncoding.pointOf(deferred));
+        } catch (OnChainRoundingTables.TableRejectedException ex) {
+          return new Verdict.Invalid("tables", ex.getMessage(), sent, gas);
+        }
+        for (OnChainOpeningVerifier.Step s : e.steps()) {
+          sent++;
+          gas += s.gasUsed();
+        }
+        o = session.tables(id, opened.checkpoint(), e.planHash(), deferred);
+        if (take(o) == null) {
+          return refused("tables", o);
+        }
       }
       beforeConclude.at(id, session.deferredTables(id));
       o = session.conclude(id, opened.checkpoint());

@@ -547,6 +547,23 @@ public final class OnChainProofSession {
         .getValue();
   }
 
+  /** The table evaluator whose facts the {@code tables} step reads ({@code bindTables}). */
+  public String tableFacts() {
+    Function f =
+        new Function(
+            "tableFacts",
+            List.of(),
+            List.of(new TypeReference<org.web3j.abi.datatypes.Address>() {}));
+    EthCall r = calls.ethCall(FunctionEncoder.encode(f));
+    if (r.hasError()) {
+      throw EscrowException.invalidArgument("tableFacts: " + r.getError().getMessage());
+    }
+    return ((org.web3j.abi.datatypes.Address)
+            org.web3j.abi.FunctionReturnDecoder.decode(r.getValue(), f.getOutputParameters())
+                .getFirst())
+        .getValue();
+  }
+
   /** The runtime size of the session's LayerSteps contract. */
   public int layerStepsCodeSize() {
     return calls.codeSizeAt(layerStepsAddress());
@@ -800,6 +817,64 @@ public final class OnChainProofSession {
     } catch (OnChainOpeningVerifier.OpeningRejectedException e) {
       throw EscrowException.invalidArgument("bindOpenings: " + e.getMessage());
     }
+  }
+
+  /** Binds the RoundingTables contract whose facts {@code tables} reads (once, by the deployer). */
+  public void bindTables(String roundingTables) {
+    Function f =
+        new Function(
+            "bindTables", List.of(new org.web3j.abi.datatypes.Address(roundingTables)), List.of());
+    try {
+      calls.transact("bindTables", f, new ArrayList<>());
+    } catch (OnChainOpeningVerifier.OpeningRejectedException e) {
+      throw EscrowException.invalidArgument("bindTables: " + e.getMessage());
+    }
+  }
+
+  /** {@code tables}' reasons, in ProofSession.sol's numbering (TABLES_*). */
+  public enum TablesReason {
+    NONE,
+    /** Not one table's four columns (kind 6, lookup 0, columns 0..3) at one point. */
+    MALFORMED,
+    /** Items whose chain is not the session's {@code deferredTables}, or checked already. */
+    UNOPENED,
+    /** No RoundingTables fact of the plan, the point and these values. */
+    NOT_EVALUATED,
+    /** {@code conclude} before {@code tables}. */
+    UNCHECKED
+  }
+
+  /** {@code tables}' step number in its rejections (it stores no checkpoint of its own). */
+  public static final int STEP_TABLES = (1 << 30) + 3;
+
+  /**
+   * The table step, after {@link #opened}: the lookups' deferred table values ({@code items}, the
+   * kind-6 items {@code finish} chained into {@code deferredTables}) checked against
+   * RoundingTables' fact for the plan {@code planHash} ({@link TableEncoding#planHash}) at their
+   * point. The returned checkpoint is {@code c}: the step stores none.
+   */
+  public Outcome tables(Digest32 id, Checkpoint c, byte[] planHash, byte[] items) {
+    Function f =
+        new Function(
+            "tables",
+            List.of(
+                new Bytes32(id.bytes()), c.abi(), new Bytes32(planHash), new DynamicBytes(items)),
+            List.of(new TypeReference<StaticArray8<Bytes32>>() {}));
+    return ofSession(id, step("tables", f, false));
+  }
+
+  /** Whether {@code tables} checked the session's deferred table values. */
+  public boolean tablesChecked(Digest32 id) {
+    Function f =
+        new Function(
+            "tablesChecked",
+            List.of(new Bytes32(id.bytes())),
+            List.of(new TypeReference<org.web3j.abi.datatypes.Bool>() {}));
+    EthCall r = calls.ethCall(FunctionEncoder.encode(f));
+    return ((org.web3j.abi.datatypes.Bool)
+            org.web3j.abi.FunctionReturnDecoder.decode(r.getValue(), f.getOutputParameters())
+                .getFirst())
+        .getValue();
   }
 
   /**

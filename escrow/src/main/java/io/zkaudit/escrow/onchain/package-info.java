@@ -28,7 +28,12 @@
  * plans, SHA-256(input), SHA-256(output), tables), which the escrows' {@code SessionProofVerifier}
  * reads to settle a contested prediction: the plans recomputed from the contest proof's bytes
  * ({@link io.zkaudit.escrow.onchain.OnChainModelVerifier.ModelPlans#contestProof}) must be the
- * registry's for the contested record and name the escrow's weight commitment as their key.
+ * registry's for the contested record and name the escrow's weight commitment as their key. Before
+ * {@code conclude}, after the opening, the lookups' deferred table values are checked on chain
+ * ({@link io.zkaudit.escrow.onchain.TableEncoding}: the model's rounding table as a plan of step
+ * and ramp segments, whose rows RoundingTables.sol expands and sums against eq(row, point), the MLE
+ * being sum_r t(r) eq(r, point) with eq split into the low and the high half of the row index;
+ * {@link io.zkaudit.escrow.onchain.OnChainRoundingTables}, the session's {@code tables} step).
  *
  * <p>The contracts make the same decisions as the Java verifier on the same bytes; the differential
  * tests in this module hold them to it (docs/onchain-verifier.md).

@@ -185,6 +185,44 @@ class FinishSessionTest {
     rows.append(row("opened", opened));
     gas += openingGas + opened.gasUsed();
 
+    // The lookups' deferred table values, checked on chain (TableSessionChecks: the model's table
+    // plan evaluated by RoundingTables, `tables`, cheating relayers refused); then the verdict.
+    TableSessionChecks.Checked tables =
+        TableSessionChecks.check(
+            node,
+            owner,
+            session,
+            session.address(),
+            o.id(),
+            opened.checkpoint(),
+            circuit,
+            o.items());
+    List<BigInteger> tablePlan = tables.plan();
+    rows.append(
+        String.format(
+            "| the table plan's evaluation (RoundingTables, %d transactions) | %,d | %,d |%n",
+            tables.evaluation().steps().size(),
+            tables.evaluation().steps().stream()
+                .mapToLong(OnChainOpeningVerifier.Step::calldataBytes)
+                .sum(),
+            tables.evaluation().steps().stream()
+                .mapToLong(OnChainOpeningVerifier.Step::gasUsed)
+                .sum()));
+    rows.append(row("tables (the deferred values against that fact)", tables.step()));
+    gas +=
+        tables.evaluation().steps().stream().mapToLong(OnChainOpeningVerifier.Step::gasUsed).sum()
+            + tables.step().gasUsed();
+    assertEquals(
+        new Digest32(
+            TableEncoding.verifierPlans(
+                f.plan(),
+                lookupPlan,
+                LayerEncoding.layerPlanHashes(circuit, false),
+                plan,
+                tablePlan)),
+        session.sessionPlans(o.id(), owner.getAddress(), opened.checkpoint()),
+        "the session's plans are the model's, the table plan's included");
+
     // The verdict as a fact: model (its plans), input, output, the deferred tables' chain.
     assertInstanceOf(
         OnChainProofSession.Outcome.UnknownSession.class,
@@ -197,8 +235,12 @@ class FinishSessionTest {
     Digest32 fact =
         new Digest32(
             FinishEncoding.inferenceFact(
-                FinishEncoding.verifierPlans(
-                    f.plan(), lookupPlan, LayerEncoding.layerPlanHashes(circuit, false), plan),
+                TableEncoding.verifierPlans(
+                    f.plan(),
+                    lookupPlan,
+                    LayerEncoding.layerPlanHashes(circuit, false),
+                    plan,
+                    tablePlan),
                 StatementEncoding.outputHash(f.input()).bytes(),
                 StatementEncoding.outputHash(f.proof().output()).bytes(),
                 deferredTables(o.items())));
@@ -208,15 +250,20 @@ class FinishSessionTest {
         session.isVerifiedInference(
             new Digest32(
                 FinishEncoding.inferenceFact(
-                    FinishEncoding.verifierPlans(
-                        f.plan(), lookupPlan, LayerEncoding.layerPlanHashes(circuit, false), plan),
+                    TableEncoding.verifierPlans(
+                        f.plan(),
+                        lookupPlan,
+                        LayerEncoding.layerPlanHashes(circuit, false),
+                        plan,
+                        tablePlan),
                     StatementEncoding.outputHash(f.input()).bytes(),
                     StatementEncoding.outputHash(new int[f.proof().output().length]).bytes(),
                     deferredTables(o.items())))),
         "no fact about another output");
     rows.append(row("conclude (the inference fact)", concluded));
     gas += concluded.gasUsed();
-    int transactions = run.transactions() + 1 + v.steps().size() + 2;
+    int transactions =
+        run.transactions() + 1 + v.steps().size() + 2 + tables.evaluation().steps().size() + 1;
     GasDoc.writeSection(
         LogUpVerifierDifferentialTest.gasDoc(),
         GasDoc.FINISH,
@@ -228,7 +275,9 @@ class FinishSessionTest {
         layer's rounding and reduction, `finish` (every claim the steps chained, opened against
         the checkpoint, routed to the witness bins and the weight commitment, packed and chained
         into the batched opening's statement), the staged batched opening (its 41 KB statement
-        in one chunk per pass), `opened`, `conclude` (the inference fact). Gas includes the 21,000, the calldata and the storage writes.
+        in one chunk per pass), `opened`, the table plan's evaluation (RoundingTables, its own
+        transactions) and `tables` (the lookups' deferred table values checked against it),
+        `conclude` (the inference fact). Gas includes the 21,000, the calldata and the storage writes.
         Runtime bytecode: `ProofSession` %,d bytes.
 
         | step | calldata bytes | gas |

@@ -194,6 +194,37 @@ class ResNet8PlainSessionTest {
             "| the batched opening (staged, %d transactions) | | %,d |%n",
             v.steps().size(), v.totalGas()));
     rows.append(row("opened", opened));
+    // The lookups' deferred table values, checked on chain: ResNet-8's table plan (2^18 rows)
+    // evaluated by RoundingTables at their point, then `tables`; no verdict before it.
+    OnChainRoundingTables tables = OnChainRoundingTables.deploy(node.web3j(), owner);
+    session.bindTables(tables.address());
+    byte[] deferred = TableEncoding.deferredItems(o.items());
+    List<BigInteger> tablePlan = TableEncoding.plan(circuit);
+    assertInstanceOf(
+        OnChainProofSession.Outcome.Rejected.class,
+        session.conclude(o.id(), opened.checkpoint()),
+        "no verdict before the tables are checked");
+    OnChainRoundingTables.Evaluation evaluation =
+        tables.evaluate(tablePlan, TableEncoding.pointOf(deferred));
+    long tableGas = 0;
+    long tableBytes = 0;
+    for (OnChainOpeningVerifier.Step s : evaluation.steps()) {
+      assertTrue(s.gasUsed() <= OnChainOpeningVerifier.TRANSACTION_GAS_CAP, s.name());
+      assertTrue(s.calldataBytes() <= OnChainOpeningVerifier.TRANSACTION_SIZE_CAP, s.name());
+      tableGas += s.gasUsed();
+      tableBytes += s.calldataBytes();
+    }
+    OnChainProofSession.Outcome.Advanced checked =
+        assertInstanceOf(
+            OnChainProofSession.Outcome.Advanced.class,
+            session.tables(o.id(), opened.checkpoint(), evaluation.planHash(), deferred));
+    rows.append(
+        String.format(
+            "| the table plan's evaluation (RoundingTables, %d transactions) | %,d | %,d |%n",
+            evaluation.steps().size(), tableBytes, tableGas));
+    rows.append(row("tables (the deferred values against that fact)", checked));
+    gas += tableGas + checked.gasUsed();
+    transactions += evaluation.steps().size() + 1;
     OnChainProofSession.Outcome.Advanced concluded =
         assertInstanceOf(
             OnChainProofSession.Outcome.Advanced.class,
@@ -203,8 +234,12 @@ class ResNet8PlainSessionTest {
     Digest32 fact =
         new Digest32(
             FinishEncoding.inferenceFact(
-                FinishEncoding.verifierPlans(
-                    f.plan(), lookupPlan, LayerEncoding.layerPlanHashes(circuit, false), plan),
+                TableEncoding.verifierPlans(
+                    f.plan(),
+                    lookupPlan,
+                    LayerEncoding.layerPlanHashes(circuit, false),
+                    plan,
+                    tablePlan),
                 StatementEncoding.outputHash(f.input()).bytes(),
                 StatementEncoding.outputHash(f.proof().output()).bytes(),
                 FinishSessionTest.deferredTables(o.items())));
@@ -225,7 +260,8 @@ class ResNet8PlainSessionTest {
         rounding and reduction (convolutions, ADDs of two activations, the mean, the dense layer),
         `finish` in parts (`finishSteps`: the session's %,d bytes of claims, more than the relayer
         puts in one transaction beside the plans),
-        the staged batched opening, `opened`, `conclude`. Gas includes the 21,000, the calldata
+        the staged batched opening, `opened`, the table plan's evaluation and `tables` (the
+        lookups' deferred table values checked on chain), `conclude`. Gas includes the 21,000, the calldata
         and the storage writes. Runtime bytecode: `ProofSession` %,d bytes.
 
         | step | calldata bytes | gas |
