@@ -513,55 +513,44 @@ public final class OnChainProofSession {
   }
 
   /**
-   * A view of the session contract that returns one bytes32: the mappings and {@code sessionPlans}.
-   * A call the node fails (an unknown session, a node error) is an EscrowException naming the view,
-   * never a zero word decoded from an error.
+   * A view of the session contract that returns one value of type {@code T}: the mappings, {@code
+   * sessionPlans}, the bound contracts. A call the node fails (an unknown session, a node error) is
+   * an EscrowException naming the view, never a zero word decoded from an error.
    */
-  private Digest32 bytes32View(String name, Type<?>... args) {
-    Function f = new Function(name, List.of(args), List.of(new TypeReference<Bytes32>() {}));
+  private <T extends Type<?>> T view(String name, TypeReference<T> out, Type<?>... args) {
+    Function f = new Function(name, List.of(args), List.of(out));
     EthCall r = calls.ethCall(FunctionEncoder.encode(f));
     if (r.hasError()) {
       throw EscrowException.invalidArgument(name + ": " + r.getError().getMessage());
     }
-    return new Digest32(
-        ((Bytes32)
-                org.web3j.abi.FunctionReturnDecoder.decode(r.getValue(), f.getOutputParameters())
-                    .getFirst())
-            .getValue());
+    @SuppressWarnings("unchecked")
+    T value =
+        (T)
+            org.web3j.abi.FunctionReturnDecoder.decode(r.getValue(), f.getOutputParameters())
+                .getFirst();
+    return value;
+  }
+
+  private Digest32 bytes32View(String name, Type<?>... args) {
+    return new Digest32(view(name, new TypeReference<Bytes32>() {}, args).getValue());
+  }
+
+  private boolean boolView(String name, Type<?>... args) {
+    return view(name, new TypeReference<org.web3j.abi.datatypes.Bool>() {}, args).getValue();
+  }
+
+  private String addressView(String name) {
+    return view(name, new TypeReference<org.web3j.abi.datatypes.Address>() {}).getValue();
   }
 
   /** The batched-opening verifier whose facts {@code opened} reads ({@code bindOpenings}). */
   public String openings() {
-    Function f =
-        new Function(
-            "openings",
-            List.of(),
-            List.of(new TypeReference<org.web3j.abi.datatypes.Address>() {}));
-    EthCall r = calls.ethCall(FunctionEncoder.encode(f));
-    if (r.hasError()) {
-      throw EscrowException.invalidArgument("openings: " + r.getError().getMessage());
-    }
-    return ((org.web3j.abi.datatypes.Address)
-            org.web3j.abi.FunctionReturnDecoder.decode(r.getValue(), f.getOutputParameters())
-                .getFirst())
-        .getValue();
+    return addressView("openings");
   }
 
   /** The table evaluator whose facts the {@code tables} step reads ({@code bindTables}). */
   public String tableFacts() {
-    Function f =
-        new Function(
-            "tableFacts",
-            List.of(),
-            List.of(new TypeReference<org.web3j.abi.datatypes.Address>() {}));
-    EthCall r = calls.ethCall(FunctionEncoder.encode(f));
-    if (r.hasError()) {
-      throw EscrowException.invalidArgument("tableFacts: " + r.getError().getMessage());
-    }
-    return ((org.web3j.abi.datatypes.Address)
-            org.web3j.abi.FunctionReturnDecoder.decode(r.getValue(), f.getOutputParameters())
-                .getFirst())
-        .getValue();
+    return addressView("tableFacts");
   }
 
   /** The runtime size of the session's LayerSteps contract. */
@@ -570,14 +559,7 @@ public final class OnChainProofSession {
   }
 
   private String layerStepsAddress() {
-    EthCall r =
-        calls.ethCall(
-            FunctionEncoder.encode(
-                new Function(
-                    "layerSteps",
-                    List.of(),
-                    List.of(new TypeReference<org.web3j.abi.datatypes.Address>() {}))));
-    return "0x" + Numeric.cleanHexPrefix(r.getValue()).substring(24);
+    return addressView("layerSteps");
   }
 
   /**
@@ -787,19 +769,7 @@ public final class OnChainProofSession {
 
   /** Whether {@code conclude} recorded this inference fact. */
   public boolean isVerifiedInference(Digest32 fact) {
-    Function f =
-        new Function(
-            "verifiedInferences",
-            List.of(new Bytes32(fact.bytes())),
-            List.of(new TypeReference<org.web3j.abi.datatypes.Bool>() {}));
-    EthCall r = calls.ethCall(FunctionEncoder.encode(f));
-    if (r.hasError()) {
-      throw EscrowException.invalidArgument("verifiedInferences: " + r.getError().getMessage());
-    }
-    return ((org.web3j.abi.datatypes.Bool)
-            org.web3j.abi.FunctionReturnDecoder.decode(r.getValue(), f.getOutputParameters())
-                .getFirst())
-        .getValue();
+    return boolView("verifiedInferences", new Bytes32(fact.bytes()));
   }
 
   /**
@@ -865,16 +835,7 @@ public final class OnChainProofSession {
 
   /** Whether {@code tables} checked the session's deferred table values. */
   public boolean tablesChecked(Digest32 id) {
-    Function f =
-        new Function(
-            "tablesChecked",
-            List.of(new Bytes32(id.bytes())),
-            List.of(new TypeReference<org.web3j.abi.datatypes.Bool>() {}));
-    EthCall r = calls.ethCall(FunctionEncoder.encode(f));
-    return ((org.web3j.abi.datatypes.Bool)
-            org.web3j.abi.FunctionReturnDecoder.decode(r.getValue(), f.getOutputParameters())
-                .getFirst())
-        .getValue();
+    return boolView("tablesChecked", new Bytes32(id.bytes()));
   }
 
   /**
