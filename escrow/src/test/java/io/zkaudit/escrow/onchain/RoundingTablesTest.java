@@ -103,11 +103,11 @@ class RoundingTablesTest {
 
   /**
    * The run path (consecutive one-row levels, each one level up, summed two columns a row) against
-   * Java's expansion: random plans of small tables (blocks of 64 and 32 rows, so that runs meet
-   * block boundaries often) whose step segments mix runs of one-row levels (widths 1..2^16, some
-   * exactly 2^16), levels two or more up, levels of several rows, negative lows, with ramps and a
-   * literal between them, evaluate on chain to {@link TableEncoding#evaluate}; a run's end past
-   * 2^41 and a run past the table's last row are refused as before (bad plan).
+   * Java's expansion: random plans of small tables (blocks of 64 rows, so that runs meet block
+   * boundaries often) whose step segments mix runs of one-row levels (widths 1..2^16, some exactly
+   * 2^16), levels two or more up, levels of several rows, negative lows, with ramps and a literal
+   * between them, evaluate on chain to {@link TableEncoding#evaluate}; a run's end past 2^41 and a
+   * run past the table's last row are refused as before (bad plan).
    */
   @Test
   void randomRunsOfLevelsEvaluateOnChainAsInJava(ChainNode node) throws Exception {
