@@ -337,7 +337,14 @@ contract RoundingTables {
                         let x_ := add(low_, 0x40000000000)
                         let aL_ := 0
                         let aH_ := 0
-                        e_, x_, r_, aL_, aH_ := run(mload(add(st_, 416)), sub(shl(and(mload(add(st_, 480)), 0xFF), 1), 1), entries_, e_, n_, x_, r_)
+                        {
+                            // The run ends at the segment's end or its block's at the latest.
+                            let mask_ := sub(shl(and(mload(add(st_, 480)), 0xFF), 1), 1)
+                            let rEnd_ := add(r_, sub(n_, e_))
+                            if gt(rEnd_, add(or(r_, mask_), 1)) { rEnd_ := add(or(r_, mask_), 1) }
+                            x_, r_, aL_, aH_ := run(mload(add(st_, 416)), mask_, entries_, sub(r_, e_), rEnd_, x_, r_)
+                        }
+                        e_ := sub(sub(r_, r0_), sub(1, e_))
                         // The last row's low: its end less its width (the entry re-read).
                         lastLow_ := sub(sub(x_, 0x40000000000), sub(and(shr(shl(5, and(e_, 7)), calldataload(add(entries_, shl(5, shr(3, e_))))), 0xFFFFFFFF), 0x01000000))
                         low_ := sub(x_, 0x40000000000)
@@ -388,33 +395,26 @@ contract RoundingTables {
                 mstore(add(st_, 192), field(lastLow_))
                 mstore(add(st_, 224), field(low_))
             }
-            // The rows of a run of one-row levels from entry e_ on, while each is one level up
-            // (increment 1, width 1..2^16; the first is), within the current eq block and the
-            // segment: per row only the low and high columns, x the row's low and x + width its
-            // high (the next row's low), offset by 2^42 and times the packed eq entry, summed on
-            // the stack. Returns the run's last entry's index, the end (offset), the next row.
+            // The rows of a run of one-row levels, while each is one level up (increment 1, width
+            // 1..2^16; the first is), before rEnd (the segment's or the eq block's end; row r's
+            // entry is r - rBase): per row only the low and high columns, x the row's low and
+            // x + width its high (the next row's low), offset by 2^42 and times the packed eq
+            // entry, summed on the stack. Returns the end (offset), the next row, the two sums.
             // No bounds checks per row: the caller checks the run's end (values only grow, by at
             // most 2^16 a row and 2^10 rows a block, so the sums stay packed until it does).
-            function run(lowTable_, mask_, entries_, e_, n_, x_, r_) -> e2_, x2_, r2_, aL_, aH_ {
-                for {} 1 {} {
-                    let w_ := sub(and(shr(shl(5, and(e_, 7)), calldataload(add(entries_, shl(5, shr(3, e_))))), 0xFFFFFFFF), 0x01000000)
-                    if gt(sub(w_, 1), 0xFFFF) {
-                        e_ := sub(e_, 1)
-                        break
-                    }
+            function run(lowTable_, mask_, entries_, rBase_, rEnd_, x_, r_) -> x2_, r2_, aL_, aH_ {
+                for {} lt(r_, rEnd_) { r_ := add(r_, 1) } {
+                    let i_ := sub(r_, rBase_)
+                    let w_ := sub(and(shr(shl(5, and(i_, 7)), calldataload(add(entries_, shl(5, shr(3, i_))))), 0xFFFFFFFF), 0x01000000)
+                    if gt(sub(w_, 1), 0xFFFF) { break }
                     let q_ := mload(add(lowTable_, shl(5, and(r_, mask_))))
                     aL_ := add(aL_, mul(x_, q_))
                     x_ := add(x_, w_)
                     aH_ := add(aH_, mul(x_, q_))
-                    r_ := add(r_, 1)
-                    if iszero(and(r_, mask_)) { break }
-                    e_ := add(e_, 1)
-                    if eq(e_, n_) {
-                        e_ := sub(e_, 1)
-                        break
-                    }
                 }
-                e2_ := e_
+                // Never taken (a run has a row): a recursive function is never inlined, and inlined
+                // into `_walk` this loop's variables spilled to memory (~400 gas a row).
+                if iszero(rEnd_) { x_, r_, aL_, aH_ := run(lowTable_, mask_, entries_, rBase_, rEnd_, x_, r_) }
                 x2_ := x_
                 r2_ := r_
             }
