@@ -16,7 +16,11 @@ pragma solidity 0.8.28;
 /// table sums to one over a whole block. A level of several rows (the clamped ends, 64 rows of
 /// 2^16 each, and levels wider than 2^16) costs O(1) per block it spans: its rows are
 /// (tag, k, low + 2^16 j, low + 2^16 (j + 1)) but for a shorter last one, so its sums need only
-/// the sum of eq and of j eq over the rows, from prefix tables of the low eq table.
+/// the sum of eq and of j eq over the rows, from prefix tables of the low eq table. A run of
+/// one-row levels each one level up (the thresholds: most rows) within a block needs per row only
+/// the low and high columns (the high is the next row's low): tag and out come from the same
+/// prefix sums once per run, and k, the end and the row count, which only grow, are checked at the
+/// run's end.
 ///
 /// A plan may exceed a transaction (the MNIST CNN's is 153 KB, ResNet-8's 402 KB), so the
 /// evaluation is staged: `begin` takes the plan's header, the point and some segments, each
