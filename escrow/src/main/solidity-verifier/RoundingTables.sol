@@ -16,7 +16,11 @@ pragma solidity 0.8.28;
 /// table sums to one over a whole block. A level of several rows (the clamped ends, 64 rows of
 /// 2^16 each, and levels wider than 2^16) costs O(1) per block it spans: its rows are
 /// (tag, k, low + 2^16 j, low + 2^16 (j + 1)) but for a shorter last one, so its sums need only
-/// the sum of eq and of j eq over the rows, from prefix tables of the low eq table.
+/// the sum of eq and of j eq over the rows, from prefix tables of the low eq table. A run of
+/// one-row levels each one level up (the thresholds: most rows) within a block needs per row only
+/// the low and high columns (the high is the next row's low): tag and out come from the same
+/// prefix sums once per run, and k, the end and the row count, which only grow, are checked at the
+/// run's end.
 ///
 /// A plan may exceed a transaction (the MNIST CNN's is 153 KB, ResNet-8's 402 KB), so the
 /// evaluation is staged: `begin` takes the plan's header, the point and some segments, each
@@ -330,6 +334,35 @@ contract RoundingTables {
                 let lastLow_ := 0
                 for { let e_ := 0 } lt(e_, n_) { e_ := add(e_, 1) } {
                     let entry_ := and(shr(shl(5, and(e_, 7)), calldataload(add(entries_, shl(5, shr(3, e_))))), 0xFFFFFFFF)
+                    // A run of one-row levels each one level up (entry in [2^24 + 1, 2^24 + 2^16]:
+                    // increment 1, width 1..2^16), the thresholds' common case: see `run`.
+                    if lt(sub(entry_, 0x01000001), 0x10000) {
+                        let r0_ := r_
+                        let x_ := add(low_, 0x40000000000)
+                        let aL_ := 0
+                        let aH_ := 0
+                        {
+                            // The run ends at the segment's end or its block's at the latest.
+                            let mask_ := sub(shl(and(mload(add(st_, 480)), 0xFF), 1), 1)
+                            let rEnd_ := add(r_, sub(n_, e_))
+                            if gt(rEnd_, add(or(r_, mask_), 1)) { rEnd_ := add(or(r_, mask_), 1) }
+                            x_, r_, aL_, aH_ := run(mload(add(st_, 416)), mask_, entries_, sub(r_, e_), rEnd_, x_, r_)
+                        }
+                        e_ := sub(sub(r_, r0_), sub(1, e_))
+                        // The last row's low: its end less its width (the entry re-read).
+                        lastLow_ := sub(sub(x_, 0x40000000000), sub(and(shr(shl(5, and(e_, 7)), calldataload(add(entries_, shl(5, shr(3, e_))))), 0xFFFFFFFF), 0x01000000))
+                        low_ := sub(x_, 0x40000000000)
+                        let c_ := sub(r_, r0_)
+                        k_ := add(k_, c_)
+                        // k, the end and the row count only grow along the run: checking them
+                        // at its end is checking every level's.
+                        if or(gt(r_, shl(mload(add(st_, 32)), 1)), iszero(and(small(k_), small(low_)))) {
+                            failed_ := 1
+                            break
+                        }
+                        runSums(st_, r0_, c_, add(tag_, 0x40000000000), add(sub(k_, c_), 0x40000000001), aL_, aH_)
+                        continue
+                    }
                     k_ := add(k_, shr(24, entry_))
                     let end_ := add(low_, and(entry_, 0xFFFFFF))
                     // A level ends inside the table (at most 2^v - r rows) and inside 2^41.
@@ -365,6 +398,61 @@ contract RoundingTables {
                 mstore(add(st_, 160), field(k_))
                 mstore(add(st_, 192), field(lastLow_))
                 mstore(add(st_, 224), field(low_))
+            }
+            // The rows of a run of one-row levels, while each is one level up (increment 1, width
+            // 1..2^16; the first is), before rEnd (the segment's or the eq block's end; row r's
+            // entry is r - rBase): per row only the low and high columns, x the row's low and
+            // x + width its high (the next row's low), offset by 2^42 and times the packed eq
+            // entry, summed on the stack. Returns the end (offset), the next row, the two sums.
+            // No bounds checks per row: the caller checks the run's end (values only grow, by at
+            // most 2^16 a row and 2^10 rows a block, so the sums stay packed until it does).
+            function run(lowTable_, mask_, entries_, rBase_, rEnd_, x_, r_) -> x2_, r2_, aL_, aH_ {
+                for {} lt(r_, rEnd_) { r_ := add(r_, 1) } {
+                    let i_ := sub(r_, rBase_)
+                    let w_ := sub(and(shr(shl(5, and(i_, 7)), calldataload(add(entries_, shl(5, shr(3, i_))))), 0xFFFFFFFF), 0x01000000)
+                    if gt(sub(w_, 1), 0xFFFF) { break }
+                    let q_ := mload(add(lowTable_, shl(5, and(r_, mask_))))
+                    aL_ := add(aL_, mul(x_, q_))
+                    x_ := add(x_, w_)
+                    aH_ := add(aH_, mul(x_, q_))
+                }
+                // Never taken (a run has a row): a recursive function is never inlined, and inlined
+                // into `_walk` this loop's variables spilled to memory (~400 gas a row).
+                if iszero(rEnd_) { x_, r_, aL_, aH_ := run(lowTable_, mask_, entries_, rBase_, rEnd_, x_, r_) }
+                x2_ := x_
+                r2_ := r_
+            }
+            // A run's c rows from row r0 (all in one block) into the block's sums: tag S, out
+            // (k + 2^42) S + J for the first level k (S = sum of e, J = sum of (row - r0) e, from
+            // the prefix tables as in `level`), the low and high columns' sums, S; then the fold
+            // if the run ended its block.
+            function runSums(st_, r0_, c_, tagOff_, kOff_, aL_, aH_) {
+                let p_ := 0xFFFFFFFF00000001
+                let m_ := 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF
+                let bits_ := and(mload(add(st_, 480)), 0xFF)
+                let mask_ := sub(shl(bits_, 1), 1)
+                let lo_ := and(r0_, mask_)
+                let a_ := add(shr(8, mload(add(st_, 480))), shl(6, lo_))
+                let b_ := add(a_, shl(6, c_))
+                let pa_ := mload(a_)
+                let pb_ := mload(b_)
+                let s0_ := addmod(and(pb_, m_), sub(p_, and(pa_, m_)), p_)
+                let s1_ := addmod(shr(128, pb_), sub(p_, shr(128, pa_)), p_)
+                pa_ := mload(add(a_, 32))
+                pb_ := mload(add(b_, 32))
+                let j_ := or(
+                    addmod(addmod(and(pb_, m_), sub(p_, and(pa_, m_)), p_), sub(p_, mulmod(lo_, s0_, p_)), p_),
+                    shl(128, addmod(addmod(shr(128, pb_), sub(p_, shr(128, pa_)), p_), sub(p_, mulmod(lo_, s1_, p_)), p_))
+                )
+                let s_ := or(s0_, shl(128, s1_))
+                let ac_ := add(st_, 256)
+                mstore(ac_, add(mload(ac_), mul(tagOff_, s_)))
+                mstore(add(ac_, 32), add(mload(add(ac_, 32)), add(mul(kOff_, s_), j_)))
+                mstore(add(ac_, 64), add(mload(add(ac_, 64)), aL_))
+                mstore(add(ac_, 96), add(mload(add(ac_, 96)), aH_))
+                mstore(add(ac_, 128), add(mload(add(ac_, 128)), s_))
+                let r_ := add(r0_, c_)
+                if iszero(and(r_, mask_)) { _fold(ac_, add(mload(add(st_, 448)), shl(5, sub(shr(bits_, r_), 1))), st_) }
             }
             // Unsigned 42-bit-or-less magnitudes: |v| <= 2^41.
             function small(v) -> ok {

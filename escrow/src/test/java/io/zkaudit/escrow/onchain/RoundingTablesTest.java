@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.zkaudit.escrow.AnvilExtension;
 import io.zkaudit.escrow.chain.ChainNode;
 import io.zkaudit.field.Ext2;
+import io.zkaudit.field.Goldilocks;
 import io.zkaudit.inference.InferenceStatement;
 import io.zkaudit.layers.ModelCircuit;
 import io.zkaudit.lookup.LookupTable;
@@ -98,5 +99,134 @@ class RoundingTablesTest {
                 OnChainRoundingTables.TableRejectedException.class,
                 () -> tables.evaluate(zero, point))
             .reason());
+  }
+
+  /**
+   * The run path (consecutive one-row levels, each one level up, summed two columns a row) against
+   * Java's expansion: random plans of small tables (blocks of 64 rows, so that runs meet block
+   * boundaries often) whose step segments mix runs of one-row levels (widths 1..2^16, some exactly
+   * 2^16), levels two or more up, levels of several rows, negative lows, with ramps and a literal
+   * between them, evaluate on chain to {@link TableEncoding#evaluate}; a run's end past 2^41 and a
+   * run past the table's last row are refused as before (bad plan).
+   */
+  @Test
+  void randomRunsOfLevelsEvaluateOnChainAsInJava(ChainNode node) throws Exception {
+    Credentials owner = node.namedAccount("rounding tables runs", FUNDS);
+    OnChainRoundingTables tables = OnChainRoundingTables.deploy(node.web3j(), owner);
+    Random rng = new Random(29);
+    for (int vars : new int[] {12, 11, 12}) {
+      List<long[]> rows = randomRows(rng, vars);
+      List<BigInteger> plan = TableEncoding.plan(rows, vars, 0);
+      List<long[]> expanded = TableEncoding.rows(plan);
+      for (int i = 0; i < rows.size(); i++) {
+        assertArrayEquals(rows.get(i), expanded.get(i), "row " + i);
+      }
+      Ext2[] point = new Ext2[vars];
+      for (int j = 0; j < vars; j++) {
+        point[j] = Ext2.random(rng);
+      }
+      OnChainRoundingTables.Evaluation e = tables.evaluate(plan, point);
+      assertArrayEquals(TableEncoding.evaluate(plan, point), e.values(), vars + " variables");
+      assertArrayEquals(TableEncoding.tableFact(e.planHash(), point, e.values()), e.fact());
+      assertTrue(tables.verified(e.fact()));
+    }
+    Ext2[] point = new Ext2[6];
+    for (int j = 0; j < point.length; j++) {
+      point[j] = Ext2.random(rng);
+    }
+    // A run whose last level ends past 2^41.
+    List<long[]> high = new ArrayList<>();
+    long low = (1L << 41) - 5 * CHUNK_FOR_TEST;
+    for (int k = 0; k < 8; k++) {
+      high.add(
+          new long[] {
+            1, k, Goldilocks.fromSigned(low), Goldilocks.fromSigned(low + CHUNK_FOR_TEST)
+          });
+      low += CHUNK_FOR_TEST;
+    }
+    List<BigInteger> tooHigh = TableEncoding.plan(high, 6, 0);
+    assertEquals(
+        TableRejection.BAD_PLAN,
+        assertThrows(
+                OnChainRoundingTables.TableRejectedException.class,
+                () -> tables.evaluate(tooHigh, point))
+            .reason());
+    // A run past the table's 64 rows: a plan of 64 rows in two segments of 32, one more level in
+    // the second's last run.
+    List<long[]> full = new ArrayList<>();
+    for (int k = 0; k < 64; k++) {
+      full.add(new long[] {1 + k / 32, k, k, k + 1});
+    }
+    List<BigInteger> fits = TableEncoding.plan(full, 6, 0);
+    assertArrayEquals(TableEncoding.evaluate(fits, point), tables.evaluate(fits, point).values());
+    List<BigInteger> over = new ArrayList<>(fits);
+    // The second segment's entry count 32 -> 33, a fifth word of entries with one more level
+    // (increment 1, width 1).
+    assertEquals(22, fits.size());
+    over.set(17, BigInteger.valueOf(33));
+    over.add(BigInteger.valueOf(0x0100_0001L));
+    assertEquals(
+        TableRejection.BAD_PLAN,
+        assertThrows(
+                OnChainRoundingTables.TableRejectedException.class,
+                () -> tables.evaluate(over, point))
+            .reason());
+  }
+
+  private static final long CHUNK_FOR_TEST = 1 << 16;
+
+  /** Random real rows of a table of 2^vars rows: step runs, ramps, a literal row. */
+  private static List<long[]> randomRows(Random rng, int vars) {
+    List<long[]> rows = new ArrayList<>();
+    long tag = 1;
+    long limit = (1L << vars) - 8;
+    while (rows.size() < limit - 300) {
+      int kind = rng.nextInt(10);
+      if (kind == 0) {
+        // A ramp: (tag, out0 + i, low_i, high).
+        long out0 = rng.nextInt(200) - 100;
+        long lo = rng.nextInt(1 << 20) - (1 << 19);
+        long hi = rng.nextInt(1000);
+        int n = 1 + rng.nextInt(100);
+        for (int i = 0; i < n; i++) {
+          lo += rng.nextInt(1 << 12) - (1 << 11);
+          rows.add(
+              new long[] {tag, Goldilocks.fromSigned(out0 + i), Goldilocks.fromSigned(lo), hi});
+        }
+      } else if (kind == 1) {
+        // Literal rows (no step: high below low; no ramp: out does not go up).
+        rows.add(new long[] {tag, 3, Goldilocks.fromSigned(-7), Goldilocks.fromSigned(-9)});
+        rows.add(new long[] {tag, 3, Goldilocks.fromSigned(-7), Goldilocks.fromSigned(-8)});
+      } else {
+        long k = rng.nextInt(512) - 256;
+        long lo = rng.nextLong(1L << 36) - (1L << 35);
+        int levels = 1 + rng.nextInt(250);
+        for (int l = 0; l < levels && rows.size() < limit; l++) {
+          int shape = rng.nextInt(20);
+          long width =
+              switch (shape) {
+                case 0 -> CHUNK_FOR_TEST * (1 + rng.nextInt(3)) + rng.nextInt(3);
+                case 1 -> CHUNK_FOR_TEST;
+                case 2 -> 1;
+                default -> 1 + rng.nextInt(1 << (1 + rng.nextInt(16)));
+              };
+          if (l > 0) {
+            k += rng.nextInt(12) == 0 ? 2 + rng.nextInt(4) : 1;
+          }
+          for (long x = lo; x < lo + width; x += CHUNK_FOR_TEST) {
+            rows.add(
+                new long[] {
+                  tag,
+                  Goldilocks.fromSigned(k),
+                  Goldilocks.fromSigned(x),
+                  Goldilocks.fromSigned(Math.min(x + CHUNK_FOR_TEST, lo + width))
+                });
+          }
+          lo += width;
+        }
+      }
+      tag++;
+    }
+    return rows;
   }
 }
