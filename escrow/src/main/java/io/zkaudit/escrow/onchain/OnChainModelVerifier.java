@@ -80,20 +80,21 @@ public final class OnChainModelVerifier {
    */
   public static OnChainModelVerifier at(Web3j web3j, Credentials sender, String proofSession) {
     OnChainProofSession session = OnChainProofSession.at(web3j, sender, proofSession);
-    String openings = session.openings();
-    if (new BigInteger(1, org.web3j.utils.Numeric.hexStringToByteArray(openings)).signum() == 0) {
-      throw io.zkaudit.escrow.EscrowException.invalidArgument(
-          "the proof session at " + proofSession + " has no batched-opening verifier bound");
-    }
-    String tables = session.tableFacts();
-    if (new BigInteger(1, org.web3j.utils.Numeric.hexStringToByteArray(tables)).signum() == 0) {
-      throw io.zkaudit.escrow.EscrowException.invalidArgument(
-          "the proof session at " + proofSession + " has no table evaluator bound");
-    }
+    String openings = bound(session.openings(), proofSession, "batched-opening verifier");
+    String tables = bound(session.tableFacts(), proofSession, "table evaluator");
     return new OnChainModelVerifier(
         session,
         OnChainBatchedVerifier.at(web3j, sender, PARAMS, openings),
         OnChainRoundingTables.at(web3j, sender, tables));
+  }
+
+  /** {@code address}, the session's bound {@code what}; the zero address: none was bound. */
+  private static String bound(String address, String proofSession, String what) {
+    if (new BigInteger(1, org.web3j.utils.Numeric.hexStringToByteArray(address)).signum() == 0) {
+      throw io.zkaudit.escrow.EscrowException.invalidArgument(
+          "the proof session at " + proofSession + " has no " + what + " bound");
+    }
+    return address;
   }
 
   /** The {@code ProofSession} contract: what a {@code SessionProofVerifier} reads facts of. */
